@@ -1,0 +1,187 @@
+"""Read ``corpus.toml`` into an immutable :class:`CorpusConfig`, refusing bad keys exactly."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .problems import Problem
+from .schemacheck import iter_problems
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_NAME = "corpus.toml"
+CHANGELOG_NAME = "CHANGELOG.md"
+
+FAITHFUL_STEPS = (
+    "fix-encoding",
+    "remove-bom",
+    "line-endings",
+    "remove-control-chars",
+    "remove-zero-width",
+    "nfc",
+    "trim-trailing-whitespace",
+    "paragraph-spacing",
+)
+LOSSY_STEPS = ("nfkc", "straight-quotes", "nbsp-to-space", "collapse-spaces")
+
+DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
+DEFAULT_RIGHTS_PATTERNS = (
+    r"(?i)(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:©|\(c\)|copyright\b).{0,200}",
+    r"(?i).{0,200}\ball rights reserved\.?",
+)
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DiscoverConfig:
+    exclude: tuple[str, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class DecodeConfig:
+    fallback_encodings: tuple[str, ...] = DEFAULT_FALLBACK_ENCODINGS
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """Which named steps run, in pipeline order (see :mod:`corpuskit.normalize`)."""
+
+    steps: tuple[str, ...] = FAITHFUL_STEPS
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    title: bool = True
+    title_max_chars: int = 200
+    date: bool = True
+    rights: bool = True
+    rights_patterns: tuple[str, ...] = DEFAULT_RIGHTS_PATTERNS
+    language: bool = True
+    language_min_chars: int = 20
+    language_min_confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class ProcessConfig:
+    """Everything that decides how one raw file becomes one record (the cache key part)."""
+
+    decode: DecodeConfig = field(default_factory=DecodeConfig)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """A validated corpus.toml. ``metadata`` holds the package-level fields as given."""
+
+    name: str
+    version: str
+    metadata: dict[str, Any]
+    discover: DiscoverConfig
+    process: ProcessConfig
+    parquet: bool = False
+
+    @property
+    def release_name(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
+    """Validate parsed TOML and build the config; every problem is reported at once."""
+    problems = list(iter_problems("corpus.schema.json", data, path, code="config-error", toml=True))
+    extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
+    for index, pattern in enumerate(extract.get("rights_patterns", []) or []):
+        if not isinstance(pattern, str):
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.append(
+                Problem(path, "config-error", f"not a valid regular expression: {exc}",
+                        f"extract.rights_patterns[{index}]")
+            )
+    if problems:
+        raise InputError(problems, f"{path} is not a valid corpus configuration")
+
+    normalize = data.get("normalize", {})
+    skip = set(normalize.get("skip", []))
+    lossy = set(normalize.get("lossy", []))
+    steps = tuple(s for s in FAITHFUL_STEPS if s not in skip) + tuple(
+        s for s in LOSSY_STEPS if s in lossy
+    )
+    discover = data.get("discover", {})
+    decode = data.get("decode", {})
+    defaults = ExtractConfig()
+    metadata = {
+        k: v
+        for k, v in data.items()
+        if k not in ("discover", "decode", "normalize", "extract", "output")
+    }
+    return CorpusConfig(
+        name=data["name"],
+        version=data["version"],
+        metadata=metadata,
+        discover=DiscoverConfig(
+            exclude=tuple(discover.get("exclude", ())),
+            max_file_bytes=discover.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES),
+        ),
+        process=ProcessConfig(
+            decode=DecodeConfig(
+                tuple(decode.get("fallback_encodings", DEFAULT_FALLBACK_ENCODINGS))
+            ),
+            normalize=NormalizeConfig(steps),
+            extract=ExtractConfig(
+                title=extract.get("title", defaults.title),
+                title_max_chars=extract.get("title_max_chars", defaults.title_max_chars),
+                date=extract.get("date", defaults.date),
+                rights=extract.get("rights", defaults.rights),
+                rights_patterns=tuple(extract.get("rights_patterns", defaults.rights_patterns)),
+                language=extract.get("language", defaults.language),
+                language_min_chars=extract.get("language_min_chars", defaults.language_min_chars),
+                language_min_confidence=float(
+                    extract.get("language_min_confidence", defaults.language_min_confidence)
+                ),
+            ),
+        ),
+        parquet=bool(data.get("output", {}).get("parquet", False)),
+    )
+
+
+def load_config(seeds: Path) -> CorpusConfig:
+    """Read and validate ``seeds/corpus.toml``."""
+    path = seeds / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            [Problem(CONFIG_NAME, "config-error",
+                     f"no {CONFIG_NAME} in {seeds}; create one with name, title, version, "
+                     "description, licenses and sources")],
+            f"{seeds} is not a seeds folder",
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror}")]
+        ) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(CONFIG_NAME, "config-error", f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(
+            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {exc}",
+                     f"line {line}" if line else "")]
+        ) from None
+    return parse_config(data)

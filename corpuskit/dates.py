@@ -1,0 +1,63 @@
+"""Strict date recognition: a whole line that is one unambiguous calendar date.
+
+Month names are a fixed table (never the process locale), so the result does not depend
+on where corpuskit runs. Numeric day/month orders are accepted only when they cannot be
+read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+"
+_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_NAMED = [
+    re.compile(rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
+    re.compile(rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
+]
+_ISO = re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")
+_DAY_FIRST_OR_MONTH_FIRST = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date_line(line: str) -> str | None:
+    """``YYYY-MM-DD`` if the whole line is one unambiguous date, else ``None``."""
+    line = line.strip().rstrip(".").strip()
+    if not line or len(line) > 40:
+        return None
+    match = _ISO.fullmatch(line)
+    if match:
+        return _iso(int(match["year"]), int(match["month"]), int(match["day"]))
+    for pattern in _NAMED:
+        match = pattern.fullmatch(line)
+        if match:
+            month = MONTHS.get(match["month"].lower())
+            return _iso(int(match["year"]), month, int(match["day"])) if month else None
+    match = _DAY_FIRST_OR_MONTH_FIRST.fullmatch(line)
+    if match:
+        a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
+        readings = {d for d in (_iso(year, b, a), _iso(year, a, b)) if d}
+        return readings.pop() if len(readings) == 1 else None
+    return None

@@ -1,0 +1,160 @@
+"""Stage 1, discover: list the seeds folder and read input files.
+
+The only stage that touches the input folder. Everything it finds ends either as a
+:class:`SourceRef` or as a problem with a reason; hidden files are skipped and named.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+
+from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
+from .models import DocumentProblem, RawDocument, SourceRef
+from .problems import Problem
+
+#: Files at the top of a seeds folder that are configuration, not documents.
+RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
+#: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
+MAX_PATH_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The documents found (sorted by id), problems, and files deliberately skipped."""
+
+    sources: tuple[SourceRef, ...]
+    problems: tuple[Problem, ...]
+    skipped: tuple[tuple[str, str], ...]
+
+
+def document_id(relpath: str) -> str:
+    """The stable id of a document: its seeds-relative path without the last extension."""
+    pure = PurePosixPath(relpath)
+    return str(pure.with_suffix("")) if pure.suffix else relpath
+
+
+def collision_key(name: str) -> str:
+    """Names equal under this key collide on case-insensitive or normalizing filesystems."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _walk(root: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    with os.scandir(root / rel if rel else root) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        relpath = f"{rel}/{entry.name}" if rel else entry.name
+        yield relpath, entry
+        if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+            yield from _walk(root, relpath)
+
+
+def _check_name(relpath: str) -> str | None:
+    """Why a path cannot be packaged, or None."""
+    try:
+        encoded = relpath.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the name is not valid UTF-8; rename the file"
+    if any(c in relpath for c in "\n\r\\") or any(unicodedata.category(c) == "Cc" for c in relpath):
+        return "the name holds a line break, backslash or control character; rename the file"
+    if len(encoded) > MAX_PATH_BYTES:
+        return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
+    return None
+
+
+def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
+    """Find the documents under ``seeds``: sorted, relative POSIX paths, checked names."""
+    root = seeds.resolve()
+    problems: list[Problem] = []
+    skipped: list[tuple[str, str]] = []
+    found: list[SourceRef] = []
+    for relpath, entry in _walk(root):
+        name = entry.name
+        if "/" not in relpath and name in RESERVED_NAMES:
+            continue
+        if name.startswith("."):
+            skipped.append((relpath, "hidden"))
+            continue
+        if any(fnmatchcase(relpath, pattern) for pattern in config.exclude):
+            skipped.append((relpath, "excluded by discover.exclude"))
+            continue
+        reason = _check_name(relpath)
+        if reason:
+            problems.append(Problem(relpath, "unsafe-path", reason))
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISLNK(info.st_mode):
+                target = Path(os.path.realpath(root / relpath))
+                if not target.is_relative_to(root):
+                    problems.append(Problem(relpath, "unsafe-path",
+                                            "symbolic link pointing outside the seeds folder; "
+                                            "copy the file in instead"))
+                    continue
+                if target.is_dir():
+                    problems.append(Problem(relpath, "unsafe-path",
+                                            "symbolic link to a folder; folders are not followed "
+                                            "through links, move the files instead"))
+                    continue
+                info = target.stat()
+            if stat.S_ISDIR(info.st_mode):
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Problem(relpath, "unsafe-path",
+                                        "not a regular file (device, socket or pipe)"))
+                continue
+        except OSError as exc:
+            problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
+            continue
+        if info.st_size > config.max_file_bytes:
+            problems.append(Problem(relpath, "too-large",
+                                    f"{info.st_size} bytes is over the limit of "
+                                    f"{config.max_file_bytes}; raise discover.max_file_bytes "
+                                    "in corpus.toml or split the file"))
+            continue
+        found.append(SourceRef(id=document_id(relpath), path=relpath, size=info.st_size))
+
+    found.sort(key=lambda ref: ref.id)
+    problems.extend(_identity_problems(found))
+    bad = {p.path for p in problems}
+    sources = tuple(ref for ref in found if ref.path not in bad)
+    return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
+
+
+def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
+    """Two files with one id, or names that a case-insensitive/normalizing disk would merge."""
+    by_id: dict[str, list[str]] = {}
+    by_key: dict[str, list[str]] = {}
+    for ref in refs:
+        by_id.setdefault(ref.id, []).append(ref.path)
+        by_key.setdefault(collision_key(ref.path), []).append(ref.path)
+    for doc_id, paths in by_id.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(p for p in paths if p != path)
+                yield Problem(path, "duplicate-id",
+                              f"document id {doc_id!r} is also the id of {others}; "
+                              "rename one of them")
+    for paths in by_key.values():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(p for p in paths if p != path)
+                yield Problem(path, "name-collision",
+                              f"differs from {others} only in case or Unicode normalization; "
+                              "such names merge on many filesystems, rename one of them")
+
+
+def read_source(seeds: Path, ref: SourceRef) -> RawDocument:
+    """Read one input file's bytes."""
+    try:
+        data = (seeds / ref.path).read_bytes()
+    except OSError as exc:
+        raise DocumentProblem(
+            Problem(ref.path, "unreadable-file", f"cannot read: {exc.strerror or exc}")
+        ) from None
+    return RawDocument(id=ref.id, path=ref.path, data=data)

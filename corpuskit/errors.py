@@ -1,0 +1,52 @@
+"""Exceptions corpuskit raises on purpose, and the one place that maps them to exit codes.
+
+Library functions raise these; the CLI catches them in :func:`exit_code_for` and never
+shows a traceback for them. Anything else escaping is a bug in corpuskit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .problems import Problem
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class CorpuskitError(Exception):
+    """Base class: a failure corpuskit understands and can explain in one message."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+class InputError(CorpuskitError):
+    """The input (seeds folder, corpus.toml, a package) has problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
+        self.problems = tuple(sorted(problems))
+        count = len(self.problems)
+        self.summary = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(self.summary)
+
+
+class OutputError(CorpuskitError):
+    """The output could not be written (read-only, disk full, ...); nothing half-written."""
+
+
+class ReleaseExistsError(CorpuskitError):
+    """A release with this version exists with other content; releases are immutable."""
+
+
+class UsageError(CorpuskitError):
+    """The command was called wrongly (bad argument combination, unknown target kind)."""
+
+    exit_code = EXIT_USAGE
+
+
+def exit_code_for(error: BaseException) -> int:
+    """The process exit status for an error raised by the library."""
+    if isinstance(error, CorpuskitError):
+        return error.exit_code
+    raise error

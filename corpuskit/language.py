@@ -1,0 +1,32 @@
+"""Offline language identification with py3langid (one model, loaded once per process)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+#: Characters of text handed to the identifier; more adds time and no accuracy.
+SAMPLE_CHARS = 4000
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify(text: str) -> tuple[str, float]:
+    """The most probable language code of ``text`` (py3langid's label) and its probability."""
+    lang, prob = _identifier().classify(text[:SAMPLE_CHARS])
+    return str(lang), float(prob)
+
+
+def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
+    """An ISO 639-1 code for ``text``, or ``und`` when it is too short or the model unsure."""
+    if sum(1 for c in text if c.isalpha()) < min_chars:
+        return "und"
+    lang, prob = identify(text)
+    if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
+        return "und"
+    return lang

@@ -1,0 +1,87 @@
+"""The small frozen values that flow between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A discovered input file: its id, its path relative to the seeds folder, its size."""
+
+    id: str
+    path: str
+    size: int
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """The bytes of one input file, read once."""
+
+    id: str
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from raw bytes, and the codec that decoded it (replayable)."""
+
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text and the names of the steps that changed it, in order."""
+
+    text: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction takes out of the normalized text, and the body that remains."""
+
+    title: str | None
+    date: str | None
+    rights: str | None
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document of the package: the row of ``data/documents.jsonl``.
+
+    Field order is the column order of the package's Table Schema and of the JSON lines.
+    """
+
+    id: str
+    title: str | None
+    date: str | None
+    language: str
+    text: str
+    rights: str | None
+    chars: int
+    words: int
+    paragraphs: int
+    text_sha256: str
+    source_path: str
+    source_bytes: int
+    source_sha256: str
+    source_encoding: str
+    normalization: tuple[str, ...]
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+
+
+class DocumentProblem(Exception):
+    """Raised inside a stage for one bad document; caught at the document boundary."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.render())

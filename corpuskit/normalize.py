@@ -1,0 +1,157 @@
+"""Stage 3, normalize: named, pure text steps; each one that changes a document is recorded.
+
+``STEPS`` maps a step name to its function, in the one order they run. The faithful
+default never lowercases, strips accents or drops punctuation; lossy steps run only when
+``corpus.toml`` turns them on. ``normalize(normalize(x).text) == normalize(x).text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import ftfy
+from ftfy import fixes
+
+from .config import NormalizeConfig
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    # Never invent U+FFFD: a sequence that cannot be repaired in full stays as it was.
+    replace_lossy_sequences=False,
+    explain=False,
+)
+_C1_AND_FORM_FEED = re.compile("[\x0c\x80-\x9f]")
+_ZERO_WIDTH = re.compile("[\u200b\u2060\u180e\ufeff]")
+_NBSPS = re.compile("[\u00a0\u2007\u202f]")
+_SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
+_BLANK_RUNS = re.compile(r"\n[ \t\u00a0\u3000]*(?:\n[ \t\u00a0\u3000]*)+")
+
+
+def fix_encoding(text: str) -> str:
+    """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy."""
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        fixed = ftfy.fix_encoding(line, _FTFY_CONFIG)
+        if fixed != line:
+            lines[i] = fixed
+            changed = True
+    return "\n".join(lines) if changed else text
+
+
+def remove_bom(text: str) -> str:
+    """Drop byte order marks (U+FEFF) left inside the text."""
+    return text.replace("\ufeff", "")
+
+
+def line_endings(text: str) -> str:
+    """CRLF, CR, NEL, U+2028 and U+2029 become LF."""
+    return text if text.isascii() and "\r" not in text else fixes.fix_line_breaks(text)
+
+
+def remove_control_chars(text: str) -> str:
+    """Remove control characters except tab and LF (ftfy's list, plus form feed and C1)."""
+    return _C1_AND_FORM_FEED.sub("", fixes.remove_control_chars(text))
+
+
+def remove_zero_width(text: str) -> str:
+    """Remove zero-width spaces and word joiners (ZWJ and ZWNJ, which carry meaning, stay)."""
+    return _ZERO_WIDTH.sub("", text)
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, line by line, skipping lines that are ASCII or already NFC."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return "\n".join(
+        line if line.isascii() or unicodedata.is_normalized("NFC", line)
+        else unicodedata.normalize("NFC", line)
+        for line in text.split("\n")
+    )
+
+
+def nfkc(text: str) -> str:
+    """Lossy: Unicode NFKC (ligatures, full-width forms, superscripts folded)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def straight_quotes(text: str) -> str:
+    """Lossy: curly quotation marks become straight ones."""
+    return fixes.uncurl_quotes(text)
+
+
+def nbsp_to_space(text: str) -> str:
+    """Lossy: no-break spaces become plain spaces."""
+    return _NBSPS.sub(" ", text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Lossy: runs of spaces and tabs inside lines become one space."""
+    return _SPACE_RUNS.sub(" ", text)
+
+
+def trim_trailing_whitespace(text: str) -> str:
+    """Remove whitespace (Unicode's, NBSP included) at the end of every line."""
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def paragraph_spacing(text: str) -> str:
+    """Paragraphs separated by exactly one blank line; no leading blank lines; one final LF."""
+    body = _BLANK_RUNS.sub("\n\n", text.strip("\n"))
+    return body + "\n"
+
+
+#: Every step, in the order steps run. Structural steps always run (see ``ALWAYS``).
+STEPS: dict[str, Callable[[str], str]] = {
+    "fix-encoding": fix_encoding,
+    "remove-bom": remove_bom,
+    "line-endings": line_endings,
+    "remove-control-chars": remove_control_chars,
+    "remove-zero-width": remove_zero_width,
+    "nfc": nfc,
+    "nfkc": nfkc,
+    "straight-quotes": straight_quotes,
+    "nbsp-to-space": nbsp_to_space,
+    "collapse-spaces": collapse_spaces,
+    "trim-trailing-whitespace": trim_trailing_whitespace,
+    "paragraph-spacing": paragraph_spacing,
+}
+#: Steps every package relies on (LF only, regular paragraphs, one final newline).
+ALWAYS = frozenset({"line-endings", "paragraph-spacing"})
+#: A second pass is needed only after ftfy repaired something (its output can hold new work).
+_MAX_PASSES = 4
+
+
+def _one_pass(text: str, steps: tuple[str, ...], changed: list[str]) -> str:
+    for name in STEPS:
+        if name not in steps and name not in ALWAYS:
+            continue
+        result = STEPS[name](text)
+        if result != text:
+            if name not in changed:
+                changed.append(name)
+            text = result
+    return text
+
+
+def normalize(text: str, config: NormalizeConfig) -> tuple[str, tuple[str, ...]]:
+    """The normalized text and the names of the steps that changed it (pipeline order)."""
+    changed: list[str] = []
+    result = _one_pass(text, config.steps, changed)
+    passes = 1
+    while "fix-encoding" in changed and passes < _MAX_PASSES:
+        again = _one_pass(result, config.steps, changed)
+        passes += 1
+        if again == result:
+            break
+        result = again
+    order = list(STEPS)
+    return result, tuple(sorted(changed, key=order.index))
+
+
+def replay(text: str, steps: tuple[str, ...]) -> str:
+    """Apply exactly the recorded ``steps`` (as a config) to decoded text."""
+    return normalize(text, NormalizeConfig(steps=steps))[0]

@@ -1,0 +1,63 @@
+"""Typed problems: what is wrong with an input or a package, where, and what to do.
+
+A problem is data, not an exception. Stages that find bad input collect problems into a
+list; callers decide whether to raise (``build``) or report (``validate``). Codes are
+stable slugs that scripts may match on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The catalogue of stable codes. Adding a code is fine; renaming one breaks users.
+CODES: dict[str, str] = {
+    "config-error": "corpus.toml is missing, unreadable or does not match its schema",
+    "empty-document": "the file is empty or holds only whitespace",
+    "binary-file": "the file holds binary data, not text",
+    "undecodable": "the file is not valid in any supported encoding",
+    "unsafe-path": "the path leaves its folder, is a special file or cannot be packaged",
+    "duplicate-id": "two input files map to the same document id",
+    "name-collision": "two names differ only in case or Unicode normalization",
+    "unreadable-file": "the file cannot be read",
+    "too-large": "the file is larger than the configured limit",
+    "schema-error": "a JSON document does not match its JSON Schema",
+    "checksum-mismatch": "a file's sha256 differs from the recorded one",
+    "size-mismatch": "a file's size differs from the recorded one",
+    "missing-file": "a file named in a manifest or descriptor is absent",
+    "unlisted-file": "a file is present but not named in any manifest",
+    "bagit-error": "a BagIt declaration, bag-info or manifest line is malformed",
+    "record-mismatch": "a record disagrees with its own text or raw input",
+    "order-error": "records are not sorted by id",
+    "archive-error": "an archive is corrupt, truncated, hostile or too large",
+    "not-a-package": "the path is neither a seeds folder, a package folder nor an archive",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file.
+
+    ``path`` is relative to the checked target (POSIX form); ``location`` is a line number
+    (``"line 3"``), a JSON pointer (``"/resources/0/hash"``), a key (``"version"``) or empty.
+    """
+
+    path: str
+    code: str
+    message: str
+    location: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+
+    def render(self) -> str:
+        where = f"{self.path}:{self.location}" if self.location else self.path
+        return f"{where}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "path": self.path,
+            "location": self.location,
+            "message": self.message,
+        }

@@ -1,0 +1,69 @@
+"""One raw document to one record: decode → normalize → extract → count and hash.
+
+:func:`process_document` is the whole per-document pipeline, a pure function of the raw
+bytes and the :class:`~corpuskit.config.ProcessConfig`; it is what workers run in parallel
+and what ``validate --reproduce`` replays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+
+from .config import ProcessConfig
+from .decode import decode
+from .extract import extract
+from .models import RECORD_FIELDS, RawDocument, Record
+from .normalize import normalize
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated tokens (a CJK sentence without spaces counts as one)."""
+    return len(text.split())
+
+
+def count_paragraphs(text: str) -> int:
+    return text.count("\n\n") + 1 if text.strip() else 0
+
+
+def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
+    """Build the record of one document; raises ``DocumentProblem`` for bad input."""
+    decoded = decode(raw, config.decode)
+    text, steps = normalize(decoded.text, config.normalize)
+    parts = extract(text, config.extract)
+    body = parts.text
+    return Record(
+        id=raw.id,
+        title=parts.title,
+        date=parts.date,
+        language=parts.language,
+        text=body,
+        rights=parts.rights,
+        chars=len(body),
+        words=count_words(body),
+        paragraphs=count_paragraphs(body),
+        text_sha256=sha256_hex(body.encode("utf-8")),
+        source_path=raw.path,
+        source_bytes=len(raw.data),
+        source_sha256=sha256_hex(raw.data),
+        source_encoding=decoded.encoding,
+        normalization=steps,
+    )
+
+
+def record_json(record: Record) -> bytes:
+    """The canonical JSON line of a record (fields in schema order, UTF-8, no newline)."""
+    return orjson.dumps(record)
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """A record from its parsed JSON line (the caller has validated it against its schema)."""
+    values = {name: data[name] for name in RECORD_FIELDS}
+    values["normalization"] = tuple(values["normalization"])
+    return Record(**values)

@@ -1,0 +1,81 @@
+"""Load the JSON Schemas shipped with corpuskit and turn their errors into problems.
+
+The schemas live in the repository's ``schemas/`` folder, which is installed as the
+``corpuskit.schemas`` package, so they are found the same way from a checkout and a wheel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
+from jsonschema.protocols import Validator
+from jsonschema.exceptions import ValidationError
+
+from .problems import Problem
+
+#: The official Data Package v2 profile, vendored from the specification (public domain).
+DATAPACKAGE_V2_PROFILE = "vendor/datapackage-2.0.json"
+DATAPACKAGE_V2_URL = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The parsed schema ``name`` (a path inside ``schemas/``)."""
+    text = resources.files("corpuskit.schemas").joinpath(name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def validator(name: str) -> Validator:
+    """A compiled validator for schema ``name``, with format checking on."""
+    schema = load_schema(name)
+    cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
+    checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
+    return cls(schema, format_checker=checker)  # type: ignore[no-any-return]
+
+
+def pointer(error: ValidationError) -> str:
+    """The JSON pointer of the instance an error is about (``""`` for the root)."""
+    return "".join(f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in error.absolute_path)
+
+
+def toml_key(error: ValidationError) -> str:
+    """The dotted TOML key an error is about, e.g. ``licenses[0].name``."""
+    key = ""
+    for part in error.absolute_path:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top level)"
+
+
+def describe(error: ValidationError) -> str:
+    """A one-line reason for a schema error, without the instance dump jsonschema adds."""
+    if error.validator == "additionalProperties":
+        return error.message
+    if error.validator in ("required", "pattern", "format", "enum", "const", "type"):
+        return error.message
+    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+
+
+def iter_problems(
+    schema_name: str,
+    instance: Mapping[str, Any] | Any,
+    path: str,
+    *,
+    code: str = "schema-error",
+    location_prefix: str = "",
+    toml: bool = False,
+) -> Iterator[Problem]:
+    """Every schema error of ``instance`` as a problem on file ``path``, in a stable order."""
+    errors = sorted(
+        validator(schema_name).iter_errors(instance),
+        key=lambda e: (list(map(str, e.absolute_path)), str(e.validator), e.message),
+    )
+    for error in errors:
+        where = toml_key(error) if toml else location_prefix + pointer(error)
+        yield Problem(path=path, code=code, message=describe(error), location=where)

@@ -1,0 +1,1 @@
+"""Vendored third-party schemas (the Data Package v2 profile, public domain)."""
