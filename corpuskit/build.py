@@ -1,26 +1,29 @@
 """Build a release: seeds folder in, ``<out>/<name>-<version>/`` and its ``.zip`` out.
 
-Orchestration only: every decision lives in a stage module, every byte is written by
-:mod:`corpuskit.writer`. Bad input raises :class:`InputError` with every problem found,
-after which nothing is left in the output folder.
+Orchestration only: every decision lives in a stage module, the per-document work runs in
+:mod:`corpuskit.engine`, and every byte is written by :mod:`corpuskit.writer`. Bad input
+raises :class:`InputError` with every problem found, after which nothing is left in the
+output folder. Only one build at a time writes to an output folder (a lock file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import package
 from .compare import archives_match, tree_differences
-from .config import CHANGELOG_NAME, CorpusConfig, load_config
-from .discover import discover, read_source
-from .errors import InputError, OutputError, ReleaseExistsError
-from .models import DocumentProblem
+from .config import CorpusConfig, load_config
+from .discover import discover, read_changelog
+from .engine import SHARD_FOLDER, ShardTask, default_jobs, plan_shards, run_shards
+from .errors import InputError, ReleaseExistsError
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry
 from .problems import Problem
-from .records import process_document, record_json
-from .writer import PackageWriter, remove_tree, write_archive
+from .writer import PackageWriter, output_lock, write_archive
+
+_COPY_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class BuildResult:
     documents: int
     content_hash: str
     skipped: tuple[tuple[str, str], ...]
+    cached_shards: int = 0
 
 
 def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str | None:
@@ -50,101 +54,109 @@ def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str 
     return str(created) if created else None
 
 
-def build(seeds: Path, out: Path, *, source_date_epoch: str | None = None) -> BuildResult:
-    """Build the release of ``seeds`` into ``out``; see the module docstring."""
+def build(
+    seeds: Path,
+    out: Path,
+    *,
+    source_date_epoch: str | None = None,
+    jobs: int | None = None,
+    cache: Path | None = None,
+) -> BuildResult:
+    """Build the release of ``seeds`` into ``out``; see the module docstring.
+
+    ``jobs`` worker processes (default: all cores) do the per-document work; ``cache`` is
+    a folder for processed shards that makes rebuilds incremental (never changes output).
+    """
     config = load_config(seeds)
     discovery = discover(seeds, config.discover)
     created = resolve_created(config, source_date_epoch)
+    changelog = read_changelog(seeds)
     problems = list(discovery.problems)
     stats = CorpusStats()
-    raw_entries: list[FileEntry] = []
+    payload_bytes = payload_files = cached = 0
 
-    with PackageWriter(out, config.release_name) as writer:
-        with writer.stream(DOCUMENTS_PATH) as documents:
-            for ref in discovery.sources:
-                try:
-                    raw = read_source(seeds, ref)
-                    record = process_document(raw, config.process)
-                except DocumentProblem as bad:
-                    problems.append(bad.problem)
-                    continue
+    with output_lock(out), PackageWriter(out, config.release_name) as writer:
+        tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache)
+                 for index, refs in plan_shards(discovery.sources)]
+        with writer.stream(DOCUMENTS_PATH) as documents, \
+                writer.stream("manifest-sha256.txt") as manifest:
+            for result in run_shards(tasks, jobs or default_jobs()):
+                problems.extend(result.problems)
                 if problems:
-                    continue  # keep checking, stop writing: this build will not land
-                documents.write(record_json(record) + b"\n")
-                raw_entries.append(writer.write(RAW_PREFIX + raw.path, raw.data))
-                stats.add(record)
-        if problems:
-            raise InputError(problems, f"{len(problems)} problem"
-                                       f"{'s' if len(problems) != 1 else ''} in {seeds}; "
-                                       "nothing was written")
-        if stats.documents == 0:
-            raise InputError([Problem(".", "empty-document",
-                                      "the seeds folder holds no documents; add text files")])
-        docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
+                    continue  # keep checking every document, stop writing: no release
+                cached += result.cached
+                with result.jsonl.open("rb") as shard:
+                    while chunk := shard.read(_COPY_CHUNK):
+                        documents.write(chunk)
+                result.jsonl.unlink()
+                for summary in result.summaries:
+                    stats.add(summary)
+                    entry = FileEntry(RAW_PREFIX + summary.source_path, summary.source_bytes,
+                                      summary.source_sha256)
+                    manifest.write(package.manifest_line(entry))
+                    payload_bytes += entry.bytes
+                    payload_files += 1
+            if problems:
+                raise InputError(problems, f"{len(problems)} problem"
+                                           f"{'s' if len(problems) != 1 else ''} in {seeds}; "
+                                           "nothing was written")
+            if stats.documents == 0:
+                raise InputError([Problem(".", "empty-document",
+                                          "the seeds folder holds no documents; "
+                                          "add text files")])
+            docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
+            manifest.write(package.manifest_line(docs_entry))
+        shutil.rmtree(writer.root / SHARD_FOLDER, ignore_errors=True)
+        payload_bytes += docs_entry.bytes
+        payload_files += 1
         content = package.content_hash(config, docs_entry.sha256)
-        payload = sorted([docs_entry, *raw_entries], key=lambda e: e.path)
 
+        manifest_entry = FileEntry("manifest-sha256.txt", manifest.bytes, manifest.sha256)
         tags: list[FileEntry] = [
+            manifest_entry,
             writer.write("datapackage.json", package.pretty_json(package.datapackage(
                 config, created, [(docs_entry, package.documents_resource())], stats, content))),
             writer.write("README.md", package.data_card(config, stats, content, DOCUMENTS_PATH)),
-            writer.write("CHANGELOG.md", _changelog(seeds, config, created, stats)),
+            writer.write("CHANGELOG.md", changelog if changelog is not None
+                         else package.default_changelog(config, created, stats)),
             writer.write("bagit.txt", package.BAGIT_TXT),
             writer.write("bag-info.txt", package.bag_info(
-                config, created, sum(e.bytes for e in payload), len(payload), content)),
-            writer.write("manifest-sha256.txt",
-                         b"".join(package.manifest_line(e) for e in payload)),
+                config, created, payload_bytes, payload_files, content)),
         ]
         writer.write("tagmanifest-sha256.txt", b"".join(
             package.manifest_line(e) for e in sorted(tags, key=lambda e: e.path)))
 
         archive = out / f"{config.release_name}.zip"
         if writer.final.exists():
-            assert writer.temp is not None
-            differing = tree_differences(writer.final, writer.temp)
-            if differing:
-                raise ReleaseExistsError(
-                    f"release {config.release_name} already exists in {out} with other "
-                    f"content (differs in: {', '.join(differing[:5])}"
-                    f"{', ...' if len(differing) > 5 else ''}); released versions are "
-                    "immutable: bump the version with 'corpuskit release'")
+            _check_identical(writer.final, writer.root, archive, created, config, out)
             status = "unchanged"
-            _ensure_archive(writer.final, archive, created)
         else:
-            release = writer.commit()
-            write_archive(release, archive, created)
+            write_archive(writer.root, archive, created, root=config.release_name)
+            writer.commit()
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,
-                       discovery.skipped)
+                       discovery.skipped, cached)
 
 
-def _ensure_archive(release: Path, archive: Path, created: str | None) -> None:
-    """Write the zip of an existing release if it is missing (e.g. after a killed build)."""
-    if archive.exists():
-        probe = archive.with_name(f".corpuskit-probe-{archive.name}")
-        try:
-            write_archive(release, probe, created)
-            if not archives_match(probe, archive):
-                raise ReleaseExistsError(
-                    f"{archive} does not match the release folder {release}; released "
-                    "archives are immutable, remove it only if it was never published")
-        finally:
-            if probe.exists():
-                remove_tree(probe) if probe.is_dir() else probe.unlink()
+def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
+                     config: CorpusConfig, out: Path) -> None:
+    """An existing release must equal the new build; its zip is restored if missing."""
+    differing = tree_differences(existing, built)
+    if differing:
+        shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
+        raise ReleaseExistsError(
+            f"release {config.release_name} already exists in {out} with other content "
+            f"(differs in: {shown}); released versions are immutable: bump the version "
+            "with 'corpuskit release'")
+    if not archive.exists():
+        write_archive(existing, archive, created, root=config.release_name)
         return
+    probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
-        write_archive(release, archive, created)
-    except OutputError:
-        raise
-
-
-def _changelog(seeds: Path, config: CorpusConfig, created: str | None,
-               stats: CorpusStats) -> bytes:
-    path = seeds / CHANGELOG_NAME
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return package.default_changelog(config, created, stats)
-    except OSError as exc:
-        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                  f"cannot read: {exc.strerror}")]) from None
+        write_archive(built, probe, created, root=config.release_name)
+        if not archives_match(probe, archive):
+            raise ReleaseExistsError(
+                f"{archive} does not match the release folder {existing}; released archives "
+                "are immutable: remove it only if it was never published, then build again")
+    finally:
+        probe.unlink(missing_ok=True)

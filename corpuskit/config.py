@@ -15,7 +15,7 @@ from .schemacheck import iter_problems
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_NAME = "corpus.toml"
 CHANGELOG_NAME = "CHANGELOG.md"
@@ -176,7 +176,8 @@ def load_config(seeds: Path) -> CorpusConfig:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(
-            [Problem(CONFIG_NAME, "config-error", f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
+            [Problem(CONFIG_NAME, "config-error",
+                     f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
         ) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)

@@ -10,6 +10,7 @@ characters; binary data is refused.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from .config import DecodeConfig
@@ -27,7 +28,6 @@ BOMS = (
 )
 #: Share of control characters (other than tab, LF, CR, FF, VT) that marks a file as binary.
 MAX_CONTROL_SHARE = 0.01
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 
 
 def decode_with(data: bytes, encoding: str) -> str:
@@ -41,14 +41,15 @@ def decode_with(data: bytes, encoding: str) -> str:
     return data.decode(encoding, errors="strict")
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    controls = sum(
-        1 for c in text if c not in _TEXT_CONTROLS and unicodedata.category(c) == "Cc"
-        and not 0x80 <= ord(c) <= 0x9F
-    )
-    return controls > MAX_CONTROL_SHARE * max(len(text), 1)
+    if text.isprintable() or not _CONTROLS.search(text):
+        return False
+    return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
 def _script(char: str) -> str:
@@ -79,7 +80,7 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | N
         return decodings[0] if decodings else None
     # Only non-ASCII lines tell code pages apart; judge on them.
     def evidence(text: str) -> str:
-        return "\n".join(line for line in text.splitlines() if not line.isascii())[:4000]
+        return "\n".join(line for line in text.splitlines() if not line.isascii())[:1500]
 
     def score(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
         order, (_, text) = item

@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
+from .errors import InputError
 from .models import DocumentProblem, RawDocument, SourceRef
 from .problems import Problem
 
@@ -158,3 +159,14 @@ def read_source(seeds: Path, ref: SourceRef) -> RawDocument:
             Problem(ref.path, "unreadable-file", f"cannot read: {exc.strerror or exc}")
         ) from None
     return RawDocument(id=ref.id, path=ref.path, data=data)
+
+
+def read_changelog(seeds: Path) -> bytes | None:
+    """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none."""
+    try:
+        return (seeds / CHANGELOG_NAME).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
+                                  f"cannot read: {exc.strerror}")]) from None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import ftfy
 from ftfy import fixes
+from ftfy.badness import is_bad
 
 from .config import NormalizeConfig
 
@@ -30,6 +31,8 @@ _BLANK_RUNS = re.compile(r"\n[ \t\u00a0\u3000]*(?:\n[ \t\u00a0\u3000]*)+")
 
 def fix_encoding(text: str) -> str:
     """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy."""
+    if text.isascii() or not is_bad(text):
+        return text
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):

@@ -10,12 +10,12 @@ import hashlib
 import json
 import re
 import statistics
+from array import array
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .config import CorpusConfig
-from .models import Record
 from .schemacheck import DATAPACKAGE_V2_URL
 
 DOCUMENTS_PATH = "data/documents.jsonl"
@@ -56,12 +56,35 @@ def pretty_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+class RecordFacts(Protocol):
+    """What statistics need of a record (a Record or a worker's summary of one)."""
+
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def rights(self) -> str | None: ...
+    @property
+    def chars(self) -> int: ...
+    @property
+    def words(self) -> int: ...
+    @property
+    def source_bytes(self) -> int: ...
+    @property
+    def source_encoding(self) -> str: ...
+    @property
+    def normalization(self) -> tuple[str, ...]: ...
+
+
 @dataclass
 class CorpusStats:
     """Statistics gathered while records stream past (mutable accumulator, not a stage value)."""
 
     documents: int = 0
-    chars: list[int] = field(default_factory=list)
+    chars: array[int] = field(default_factory=lambda: array("q"))
     words: int = 0
     raw_bytes: int = 0
     languages: Counter[str] = field(default_factory=Counter)
@@ -73,7 +96,7 @@ class CorpusStats:
     with_date: int = 0
     with_rights: int = 0
 
-    def add(self, record: Record) -> None:
+    def add(self, record: RecordFacts) -> None:
         self.documents += 1
         self.chars.append(record.chars)
         self.words += record.words

@@ -13,8 +13,8 @@ from importlib import resources
 from typing import Any
 
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
-from jsonschema.protocols import Validator
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from .problems import Problem
 
@@ -37,12 +37,14 @@ def validator(name: str) -> Validator:
     schema = load_schema(name)
     cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
     checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
-    return cls(schema, format_checker=checker)  # type: ignore[no-any-return]
+    return cls(schema, format_checker=checker)
 
 
 def pointer(error: ValidationError) -> str:
     """The JSON pointer of the instance an error is about (``""`` for the root)."""
-    return "".join(f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in error.absolute_path)
+    return "".join(
+        f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in error.absolute_path
+    )
 
 
 def toml_key(error: ValidationError) -> str:

@@ -7,12 +7,13 @@ never touches an existing one. Disk errors become :class:`OutputError` naming th
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -29,6 +30,39 @@ DIR_MODE = 0o755
 def _output_error(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
     return OutputError(f"cannot write {path}: {reason}")
+
+
+def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False) -> FileEntry:
+    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
+
+    Used for files inside a package's temporary folder (by the parent and by workers) and
+    for cache entries.
+    """
+    path = root / relpath
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
+        with target.open("wb") as handle:
+            handle.write(data)
+        target.chmod(FILE_MODE)
+        if atomic:
+            os.replace(target, path)
+    except OSError as exc:
+        raise _output_error(path, exc) from None
+    return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
+
+
+def copy_into(source: Path, target: Path, *, atomic: bool = True) -> None:
+    """Copy a file corpuskit made (a shard, a cache entry) to ``target``."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
+        shutil.copyfile(source, temp)
+        temp.chmod(FILE_MODE)
+        if atomic:
+            os.replace(temp, target)
+    except OSError as exc:
+        raise _output_error(target, exc) from None
 
 
 class HashingWriter:
@@ -57,13 +91,9 @@ class PackageWriter:
         self.release_name = release_name
         self.final = out / release_name
         self.temp: Path | None = None
-        self._created_out = False
 
     def __enter__(self) -> PackageWriter:
         try:
-            if not self.out.exists():
-                self.out.mkdir(parents=True)
-                self._created_out = True
             self.temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.release_name}-",
                                               dir=self.out))
             self.temp.chmod(DIR_MODE)
@@ -76,47 +106,27 @@ class PackageWriter:
         self.discard()
 
     def discard(self) -> None:
-        """Remove the temporary folder (and the output folder if this build created it)."""
+        """Remove the temporary folder, if the package was not committed."""
         if self.temp is not None and self.temp.exists():
             shutil.rmtree(self.temp, ignore_errors=True)
         self.temp = None
-        if self._created_out:
-            try:
-                self.out.rmdir()
-            except OSError:
-                pass
 
-    def _path(self, relpath: str) -> Path:
+    @property
+    def root(self) -> Path:
+        """The temporary folder the package is being written into."""
         assert self.temp is not None, "PackageWriter used outside its with-block"
-        path = self.temp / relpath
-        parent = path.parent
-        if not parent.exists():
-            try:
-                parent.mkdir(parents=True, mode=DIR_MODE)
-                for folder in [parent, *parent.parents]:
-                    if folder == self.temp:
-                        break
-                    folder.chmod(DIR_MODE)
-            except OSError as exc:
-                raise _output_error(parent, exc) from None
-        return path
+        return self.temp
 
     def write(self, relpath: str, data: bytes) -> FileEntry:
         """Write a whole file and return its manifest entry."""
-        path = self._path(relpath)
-        try:
-            with path.open("wb") as handle:
-                handle.write(data)
-            path.chmod(FILE_MODE)
-        except OSError as exc:
-            raise _output_error(self.final / relpath, exc) from None
-        return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
+        return write_file(self.root, relpath, data)
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[HashingWriter]:
         """Write a file piece by piece; its entry is ``writer.bytes``/``writer.sha256``."""
-        path = self._path(relpath)
+        path = self.root / relpath
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as handle:
                 yield HashingWriter(handle)
             path.chmod(FILE_MODE)
@@ -127,25 +137,26 @@ class PackageWriter:
         """Rename the finished folder into place; refuses to replace an existing release."""
         assert self.temp is not None
         try:
+            for folder, _, _ in os.walk(self.temp):
+                os.chmod(folder, DIR_MODE)  # the same modes whatever the umask
             os.rename(self.temp, self.final)
         except OSError as exc:
             raise OutputError(
                 f"cannot move the new release into place as {self.final}: "
                 f"{exc.strerror or exc}") from None
         self.temp = None
-        self._created_out = False
         return self.final
 
 
-def write_archive(folder: Path, target: Path, created: str | None) -> Path:
-    """Write ``target`` (a .zip of ``folder``) through a temporary file and an atomic rename."""
+def write_archive(folder: Path, target: Path, created: str | None, *, root: str) -> Path:
+    """Write ``target``, a zip of ``folder`` with members under ``root/``, atomically."""
     handle = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
                                          dir=target.parent)
         handle = os.fdopen(fd, "wb")
         with handle:
-            write_zip(folder, handle, folder.name, created)
+            write_zip(folder, handle, root, created)
         os.chmod(temp_name, FILE_MODE)
         os.replace(temp_name, target)
     except OSError as exc:
@@ -153,6 +164,41 @@ def write_archive(folder: Path, target: Path, created: str | None) -> Path:
             Path(temp_name).unlink()
         raise _output_error(target, exc) from None
     return target
+
+
+LOCK_NAME = ".corpuskit-lock"
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock: one build or release writes to a folder at a time.
+
+    The lock is an advisory ``flock`` on ``out/.corpuskit-lock``: the kernel drops it when
+    its process dies, so a killed build never blocks the next one. Under the lock, stale
+    temporary folders of killed builds are removed.
+    """
+    created_out = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = (out / LOCK_NAME).open("a+b")
+    except OSError as exc:
+        raise _output_error(out, exc) from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"another corpuskit build or release is writing to {out}; wait for it to "
+                "finish and run this command again") from None
+        for stale in out.glob(f"{TEMP_PREFIX}*"):
+            remove_tree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+        yield
+    finally:
+        handle.close()
+        if created_out and not any(p.name != LOCK_NAME for p in out.iterdir()):
+            (out / LOCK_NAME).unlink(missing_ok=True)
+            with suppress(OSError):
+                out.rmdir()
 
 
 def remove_tree(path: Path) -> None:

@@ -1,0 +1,221 @@
+"""Run the per-document pipeline over a corpus: in shards, on all cores, with a cache.
+
+The sorted documents are cut into shards of :data:`SHARD_SIZE`; shard boundaries depend
+only on the sorted input, never on the number of workers, so one worker and many write
+the same bytes. Each shard's worker reads its raw files, copies them into the package
+folder, writes its records as a JSONL shard file, and returns only small summaries; the
+parent concatenates shard files in order. A content-addressed cache (see
+:class:`ShardCache`) lets an incremental build skip shards whose inputs did not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import orjson
+
+from . import __version__
+from .config import ProcessConfig
+from .discover import read_source
+from .models import DocumentProblem, RawDocument, Record, SourceRef
+from .package import RAW_PREFIX
+from .problems import Problem
+from .records import process_document, record_json, sha256_hex
+from .writer import copy_into, write_file
+
+#: Documents per shard. Fixed: changing it changes nothing in the output, only the cache.
+SHARD_SIZE = 512
+SHARD_FOLDER = ".shards"
+CACHE_FORMAT = "corpuskit-shard-cache-v1"
+#: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
+_MAX_SHARD_MEMORY = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    """The small facts about one built record that the parent needs (stats, manifests)."""
+
+    id: str
+    title: str | None
+    date: str | None
+    language: str
+    rights: str | None
+    chars: int
+    words: int
+    source_path: str
+    source_bytes: int
+    source_sha256: str
+    source_encoding: str
+    normalization: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> DocSummary:
+        return cls(record.id, record.title, record.date, record.language, record.rights,
+                   record.chars, record.words, record.source_path, record.source_bytes,
+                   record.source_sha256, record.source_encoding, record.normalization)
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    index: int
+    refs: tuple[SourceRef, ...]
+    seeds: Path
+    package: Path
+    config: ProcessConfig
+    cache: Path | None
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    index: int
+    jsonl: Path
+    summaries: tuple[DocSummary, ...]
+    problems: tuple[Problem, ...]
+    cached: bool
+
+
+def config_fingerprint(config: ProcessConfig) -> str:
+    """What, besides the raw bytes, decides a record: config, corpuskit and Unicode versions."""
+    data = {
+        "format": CACHE_FORMAT,
+        "corpuskit": __version__,
+        "unicode": unicodedata.unidata_version,
+        "config": asdict(config),
+    }
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+class ShardCache:
+    """Processed shards, keyed by the shard's paths, raw sha256s and the config fingerprint.
+
+    Entries are written atomically (temporary file + rename), so a cache folder can be
+    deleted at any moment; a missing or damaged entry is simply a miss.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @staticmethod
+    def key(fingerprint: str, entries: Sequence[tuple[str, str]]) -> str:
+        digest = hashlib.sha256(fingerprint.encode())
+        for path, sha in entries:
+            digest.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0" + sha.encode())
+        return digest.hexdigest()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        folder = self.root / key[:2]
+        return folder / f"{key}.jsonl", folder / f"{key}.json"
+
+    def get(self, key: str) -> tuple[Path, tuple[DocSummary, ...]] | None:
+        jsonl, meta = self._paths(key)
+        try:
+            raw = orjson.loads(meta.read_bytes())
+            summaries = tuple(
+                DocSummary(**{**item, "normalization": tuple(item["normalization"])})
+                for item in raw["documents"]
+            )
+            if not jsonl.is_file() or jsonl.stat().st_size != raw["bytes"]:
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return jsonl, summaries
+
+    def put(self, key: str, jsonl_source: Path, summaries: Sequence[DocSummary]) -> None:
+        jsonl, meta = self._paths(key)
+        try:
+            copy_into(jsonl_source, jsonl)
+            meta_doc = {"bytes": jsonl.stat().st_size,
+                        "documents": [asdict(s) for s in summaries]}
+            write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build
+
+
+def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, ...]]]:
+    return [(i // SHARD_SIZE, tuple(refs[i:i + SHARD_SIZE]))
+            for i in range(0, len(refs), SHARD_SIZE)]
+
+
+def process_shard(task: ShardTask) -> ShardResult:
+    """Worker body: read, copy and process one shard; write its JSONL shard file."""
+    problems: list[Problem] = []
+    datas: list[bytes | None] = []
+    keyed: list[tuple[str, str]] = []
+    kept = 0
+    for ref in task.refs:
+        try:
+            raw = read_source(task.seeds, ref)
+        except DocumentProblem as bad:
+            problems.append(bad.problem)
+            datas.append(None)
+            continue
+        sha = sha256_hex(raw.data)
+        keyed.append((ref.path, sha))
+        if not problems:
+            write_file(task.package, RAW_PREFIX + ref.path, raw.data)
+        kept += len(raw.data)
+        datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
+
+    shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
+    cache = ShardCache(task.cache) if task.cache is not None else None
+    key = ""
+    if cache is not None and not problems:
+        key = ShardCache.key(config_fingerprint(task.config), keyed)
+        hit = cache.get(key)
+        if hit is not None:
+            copy_into(hit[0], shard_file, atomic=False)
+            return ShardResult(task.index, shard_file, hit[1], (), True)
+
+    lines: list[bytes] = []
+    summaries: list[DocSummary] = []
+    unreadable = {p.path for p in problems}
+    for ref, data in zip(task.refs, datas, strict=True):
+        if ref.path in unreadable:
+            continue
+        try:
+            raw = (RawDocument(ref.id, ref.path, data) if data is not None
+                   else read_source(task.seeds, ref))
+            record = process_document(raw, task.config)
+        except DocumentProblem as bad:
+            if bad.problem not in problems:
+                problems.append(bad.problem)
+            continue
+        lines.append(record_json(record) + b"\n")
+        summaries.append(DocSummary.of(record))
+    if problems:
+        return ShardResult(task.index, shard_file, (), tuple(problems), False)
+    write_file(shard_file.parent, shard_file.name, b"".join(lines))
+    if cache is not None:
+        cache.put(key, shard_file, summaries)
+    return ShardResult(task.index, shard_file, tuple(summaries), (), False)
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit`` (never inside dist/)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "corpuskit"
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_shards(tasks: Sequence[ShardTask], jobs: int) -> Iterator[ShardResult]:
+    """Results in shard order; in-process for one job or one shard, else a process pool."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield process_shard(task)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(processes=min(jobs, len(tasks))) as pool:
+        yield from pool.imap(process_shard, tasks, chunksize=1)
