@@ -1,0 +1,167 @@
+"""Time corpuskit against its baselines on one corpus, in one run, and print the ratios.
+
+Measures, each as a separate process (wall time and peak RSS from ``wait4``):
+
+- ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
+- ``build_cold``: ``corpuskit build`` with an empty cache;
+- ``build_incremental``: ``corpuskit build`` of the next version after one document changed
+  (``generate_corpus.py --change-one``), with the cache of the cold build;
+- ``validate``: ``corpuskit validate`` of the cold build's package folder;
+- ``frictionless``: ``frictionless validate`` of the same ``datapackage.json``;
+- ``hashlib``: a bare sha256 pass over every file of the package (the hashing ceiling).
+
+Usage::
+
+    python benchmarks/run_benchmarks.py --documents 100000 [--work DIR] [--json out.json]
+    python benchmarks/run_benchmarks.py --seeds EXISTING_SEEDS [--work DIR]
+
+Results go to stdout as a table and, with ``--json``, to a file for comparison across
+commits. The work folder is deleted afterwards unless ``--keep`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HASH_PASS = """
+import hashlib, os, sys
+total = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        h = hashlib.sha256()
+        with open(os.path.join(root, name), 'rb') as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+                total += len(chunk)
+print(total, file=sys.stderr)
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    exit_code: int
+
+
+def run(name: str, argv: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run ``argv`` as a child process; wall time and the child's peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        tail = err.decode(errors="replace")[-2000:]
+        sys.stderr.write(f"{name}: exit {proc.returncode}\n{tail}\n")
+    # ru_maxrss is in KiB on Linux; it covers the largest child (pool workers included).
+    return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode)
+
+
+def bump_patch(config: Path) -> None:
+    text = config.read_text(encoding="utf-8")
+    match = re.search(r'^version = "(\d+)\.(\d+)\.(\d+)"', text, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"no version line in {config}")
+    major, minor, patch = (int(g) for g in match.groups())
+    new = f'version = "{major}.{minor}.{patch + 1}"'
+    config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--documents", "-n", type=int, help="generate a corpus of N documents")
+    source.add_argument("--seeds", type=Path, help="use an existing seeds folder (copied)")
+    parser.add_argument("--seed", default="0", help="generator seed (default 0)")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    parser.add_argument("--jobs", type=int, default=None, help="corpuskit build --jobs")
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--skip-frictionless", action="store_true",
+                        help="do not time frictionless (it is slow on big packages)")
+    args = parser.parse_args(argv)
+
+    py = sys.executable
+    bindir = Path(py).parent
+    corpuskit = [py, "-m", "corpuskit"]
+    frictionless = str(bindir / "frictionless")
+    work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    seeds, dist, cache = work / "seeds", work / "dist", work / "cache"
+    for path in (seeds, dist, cache):
+        shutil.rmtree(path, ignore_errors=True)
+    if args.documents:
+        subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
+                        str(args.documents), "--seed", args.seed], check=True)
+    else:
+        shutil.copytree(args.seeds, seeds)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+
+    results: list[Measure] = []
+    results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
+                                 str(work / "floor.jsonl")]))
+    results.append(run("build_cold", [*corpuskit, "build", str(seeds), "--out", str(dist),
+                                      "--cache", str(cache), *jobs], env))
+    packages = sorted(p for p in dist.iterdir() if p.is_dir() and not p.name.startswith("."))
+    package = packages[-1] if packages else dist
+    results.append(run("validate", [*corpuskit, "validate", str(package)], env))
+    results.append(run("hashlib", [py, "-c", HASH_PASS, str(package)]))
+    if not args.skip_frictionless and Path(frictionless).exists():
+        results.append(run("frictionless", [frictionless, "validate",
+                                            str(package / "datapackage.json")]))
+    subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
+                    "--seed", args.seed], check=True)
+    bump_patch(seeds / "corpus.toml")
+    results.append(run("build_incremental", [*corpuskit, "build", str(seeds), "--out",
+                                             str(dist), "--cache", str(cache), *jobs], env))
+
+    by = {m.name: m for m in results}
+    ratios = {}
+
+    def ratio(label: str, a: str, b: str) -> None:
+        if a in by and b in by and by[b].seconds > 0:
+            ratios[label] = round(by[a].seconds / by[b].seconds, 3)
+
+    ratio("build_cold / floor (target <= 4)", "build_cold", "floor")
+    ratio("build_incremental / build_cold (target < 0.10)", "build_incremental", "build_cold")
+    ratio("frictionless / validate (target >= 4)", "frictionless", "validate")
+    ratio("validate / hashlib (target <= 3)", "validate", "hashlib")
+
+    documents = sum(1 for _ in seeds.rglob("*") if _.is_file()) - 1
+    print(f"corpus: {documents} documents in {seeds}")
+    print(f"{'step':<20} {'seconds':>9} {'peak RSS MB':>12} {'exit':>5}")
+    for m in results:
+        print(f"{m.name:<20} {m.seconds:>9.2f} {m.peak_rss_mb:>12.1f} {m.exit_code:>5}")
+    for label, value in ratios.items():
+        print(f"{label:<50} {value}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "documents": documents,
+            "cpus": os.cpu_count(),
+            "results": [asdict(m) for m in results],
+            "ratios": ratios,
+        }, indent=2) + "\n", encoding="utf-8")
+    if not args.keep and not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(m.exit_code == 0 for m in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
