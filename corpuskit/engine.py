@@ -23,6 +23,7 @@ import orjson
 from . import __version__
 from .config import ProcessConfig
 from .discover import read_source
+from .errors import OutputError, UsageError
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import RAW_PREFIX
 from .problems import Problem
@@ -209,8 +210,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_shards(tasks: Sequence[ShardTask], jobs: int) -> Iterator[ShardResult]:
-    """Results in shard order; in-process for one job or one shard, else a process pool."""
+ENGINES = ("local", "dask")
+
+
+def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
+               scheduler: str | None = None) -> Iterator[ShardResult]:
+    """Results in shard order.
+
+    ``local``: in-process for one job or one shard, else a process pool of ``jobs``.
+    ``dask``: the shards run on the Dask cluster at ``scheduler`` (``tcp://host:port``).
+    """
+    if engine == "dask":
+        yield from _run_on_dask(tasks, scheduler)
+        return
+    if engine != "local":
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield process_shard(task)
@@ -219,3 +233,37 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int) -> Iterator[ShardResult]:
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(processes=min(jobs, len(tasks))) as pool:
         yield from pool.imap(process_shard, tasks, chunksize=1)
+
+
+def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[ShardResult]:
+    """Run shards on a Dask cluster; workers must see the seeds and output folders.
+
+    Each worker runs :func:`process_shard` exactly as a local worker does, writing into the
+    package's temporary folder, so the folders must be on a filesystem every worker mounts
+    at the same path, and every worker must run the same corpuskit version (checked).
+    """
+    if not scheduler:
+        raise UsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--engine dask needs the 'dask' extra: pip install 'corpuskit[dask]'"
+                         ) from None
+    try:
+        client = Client(scheduler, timeout="30s", set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        versions = set(client.run(_corpuskit_version).values())
+        if versions != {__version__}:
+            raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
+                              f"{__version__}; install the same version on every worker")
+        futures = client.map(process_shard, list(tasks), pure=False)
+        for future in futures:
+            yield future.result()
+
+
+def _corpuskit_version() -> str:
+    from corpuskit import __version__ as version
+
+    return version

@@ -204,3 +204,36 @@ def output_lock(out: Path) -> Iterator[None]:
 def remove_tree(path: Path) -> None:
     """Delete a temporary tree corpuskit made (never a release)."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+def replace_file_atomically(path: Path, data: bytes) -> None:
+    """Replace (or create) ``path`` with ``data``: a synced temporary file in the same folder,
+    then ``os.replace``, so readers see the old bytes or the new ones, never a mix.
+
+    Used by ``release`` for ``corpus.toml`` and ``CHANGELOG.md``; an existing file keeps
+    its permission bits, a new one gets mode 0644.
+    """
+    temp = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}")
+    try:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = FILE_MODE
+        with temp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.chmod(mode)
+        os.replace(temp, path)
+    except OSError as exc:
+        with suppress(OSError):
+            temp.unlink()
+        raise _output_error(path, exc) from None
+
+
+def remove_file(path: Path) -> None:
+    """Delete a file corpuskit wrote outside a package (e.g. undoing a failed release)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise _output_error(path, exc) from None

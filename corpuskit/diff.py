@@ -1,0 +1,577 @@
+"""Document-level diff of two corpus versions, and the semver bump it requires.
+
+Each side is a package folder, a package ``.zip``, or a seeds folder (processed in memory
+by the build's own stages, nothing written). Both sides are streamed in id order and
+merge-joined, so memory stays flat however large the corpus: only the list of changes is
+kept, never the records. Two packages with the same content hash are "same content" at
+once, without reading their records.
+
+The bump follows Croissant's versioning rules: MAJOR when existing records change or
+disappear, MINOR when records are only added, PATCH when the records are the same but
+package metadata (title, description, licenses, ...) changed. The version and the release
+time stamp are labels, not content, and never count as a change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import package
+from .config import CONFIG_NAME, CorpusConfig, load_config
+from .discover import discover, read_source
+from .errors import CorpuskitError, InputError
+from .models import RECORD_FIELDS, DocumentProblem, Record
+from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
+from .problems import Problem
+from .reader import PackageSource, ZipSource, iter_records, open_package, read_descriptor
+from .records import process_document, record_json
+
+#: Version of the machine-readable diff (``schemas/diff.schema.json``).
+DIFF_VERSION = 1
+#: Record fields that only follow from ``text``: listed when they change, never decide the kind.
+DERIVED_FIELDS: frozenset[str] = frozenset({"chars", "words", "paragraphs", "text_sha256"})
+#: Record fields that describe the document rather than its text.
+DOCUMENT_METADATA_FIELDS: tuple[str, ...] = ("title", "date", "language", "rights")
+#: Record fields about the raw input and how it was normalized.
+SOURCE_FIELDS: tuple[str, ...] = ("source_path", "source_bytes", "source_sha256",
+                                  "source_encoding", "normalization")
+#: What a changed document's ``kind`` can be, from the most to the least significant.
+CHANGE_KINDS: tuple[str, ...] = ("text", "metadata", "source", "derived")
+
+
+@dataclass(frozen=True)
+class SideInfo:
+    """One side of a diff: where it is, what it is, and its labels and identity."""
+
+    path: str
+    kind: str  # "seeds", "folder" or "zip"
+    name: str
+    version: str
+    created: str | None
+    content_hash: str | None
+    documents: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "name": self.name,
+            "version": self.version,
+            "created": self.created,
+            "content_hash": self.content_hash,
+            "documents": self.documents,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document added or removed: its id and title."""
+
+    id: str
+    title: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title}
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """A document present on both sides whose record differs.
+
+    ``kind`` is ``text`` when the text changed, else ``metadata`` when a document field
+    (title, date, language, rights) changed, else ``source`` when only the raw input or
+    normalization record changed, else ``derived`` (only counts or hashes differ).
+    ``fields`` lists every differing record field in schema order, derived ones included.
+    """
+
+    id: str
+    title: str | None
+    old_title: str | None
+    kind: str
+    fields: tuple[str, ...]
+    text_diff: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "old_title": self.old_title,
+            "kind": self.kind,
+            "fields": list(self.fields),
+        }
+        if self.text_diff is not None:
+            data["text_diff"] = self.text_diff
+        return data
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    """A package-level content field (``title``, ``licenses``, ...) that differs."""
+
+    field: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What changed from ``old`` to ``new`` and the bump it requires."""
+
+    old: SideInfo
+    new: SideInfo
+    same_content: bool
+    bump: str  # "none", "patch", "minor" or "major"
+    added: tuple[DocumentRef, ...] = ()
+    removed: tuple[DocumentRef, ...] = ()
+    changed: tuple[DocumentChange, ...] = ()
+    metadata: tuple[MetadataChange, ...] = ()
+    unchanged: int = 0
+    by_hash: bool = False
+
+    @property
+    def records_changed(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The machine-readable diff (``schemas/diff.schema.json``, ``diff_version`` 1)."""
+        return {
+            "diff_version": DIFF_VERSION,
+            "old": self.old.as_dict(),
+            "new": self.new.as_dict(),
+            "same_content": self.same_content,
+            "by_hash": self.by_hash,
+            "bump": self.bump,
+            "summary": {
+                "added": len(self.added),
+                "removed": len(self.removed),
+                "changed": len(self.changed),
+                "unchanged": self.unchanged,
+                "metadata": len(self.metadata),
+            },
+            "added": [d.as_dict() for d in self.added],
+            "removed": [d.as_dict() for d in self.removed],
+            "changed": [c.as_dict() for c in self.changed],
+            "metadata": [m.as_dict() for m in self.metadata],
+        }
+
+
+def required_bump(added: int, removed: int, changed: int, metadata: int) -> str:
+    """Croissant's rule: records changed/removed → major, only added → minor,
+    same records but other metadata → patch, nothing → none."""
+    if removed or changed:
+        return "major"
+    if added:
+        return "minor"
+    if metadata:
+        return "patch"
+    return "none"
+
+
+def change_kind(fields: tuple[str, ...]) -> str:
+    """The kind of a record change from the fields that differ (derived ones decide last)."""
+    names = set(fields)
+    if "text" in names:
+        return "text"
+    if names & set(DOCUMENT_METADATA_FIELDS):
+        return "metadata"
+    if names & set(SOURCE_FIELDS):
+        return "source"
+    return "derived"
+
+
+# -- the two sides ------------------------------------------------------------------------
+
+class _Side:
+    """A corpus version to stream: its labels, its content metadata, its records in id order."""
+
+    kind = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+
+    @property
+    def name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def version(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def created(self) -> str | None:
+        raise NotImplementedError
+
+    def known_content_hash(self) -> str | None:
+        """The content hash if known without reading records (packages), else None."""
+        return None
+
+    def content_hash(self) -> str | None:
+        """The content hash, once :meth:`records` has been read to the end."""
+        return self.known_content_hash()
+
+    def metadata(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def declared_documents(self) -> int | None:
+        return None
+
+    def records(self) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def info(self) -> SideInfo:
+        count = self.count
+        if count == 0:
+            count = self.declared_documents() or 0
+        path = "" if self.kind == "empty" else str(self.path)
+        return SideInfo(path, self.kind, self.name, self.version, self.created,
+                        self.content_hash(), count)
+
+    def close(self) -> None:
+        """Release open files."""
+
+
+class _PackageSide(_Side):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.source: PackageSource = open_package(path)
+        self.kind = "zip" if isinstance(self.source, ZipSource) else "folder"
+        try:
+            self.descriptor = read_descriptor(self.source)
+        except BaseException:
+            self.source.close()
+            raise
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor.get("name", ""))
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    @property
+    def created(self) -> str | None:
+        created = self.descriptor.get("created")
+        return str(created) if created else None
+
+    def _extension(self) -> dict[str, Any]:
+        ext = self.descriptor.get("corpuskit")
+        return ext if isinstance(ext, dict) else {}
+
+    def known_content_hash(self) -> str | None:
+        value = self._extension().get("content_hash")
+        return value if isinstance(value, str) else None
+
+    def declared_documents(self) -> int | None:
+        value = self._extension().get("documents")
+        return value if isinstance(value, int) else None
+
+    def metadata(self) -> dict[str, Any]:
+        return {k: self.descriptor[k] for k in CONTENT_METADATA_KEYS if k in self.descriptor}
+
+    def records(self) -> Iterator[Record]:
+        previous: str | None = None
+        for record in iter_records(self.source):
+            if previous is not None and record.id <= previous:
+                raise InputError([Problem(
+                    DOCUMENTS_PATH, "order-error",
+                    f"record {record.id!r} comes after {previous!r}; records must be sorted "
+                    "by id with no duplicates", f"line {self.count + 1}")],
+                    f"{self.path} cannot be diffed: its records are out of order")
+            previous = record.id
+            self.count += 1
+            yield record
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class _SeedsSide(_Side):
+    """A seeds folder, diffed as it would build (one process, nothing written)."""
+
+    kind = "seeds"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.config: CorpusConfig = load_config(path)
+        discovery = discover(path, self.config.discover)
+        if discovery.problems:
+            raise InputError(discovery.problems,
+                             f"{len(discovery.problems)} problem"
+                             f"{'s' if len(discovery.problems) != 1 else ''} in {path}")
+        self.sources = discovery.sources
+        self._digest = hashlib.sha256()
+        self._done = False
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @property
+    def created(self) -> str | None:
+        created = self.config.metadata.get("created")
+        return str(created) if created else None
+
+    def content_hash(self) -> str | None:
+        if not self._done:
+            return None
+        return package.content_hash(self.config, self._digest.hexdigest())
+
+    def metadata(self) -> dict[str, Any]:
+        meta = self.config.metadata
+        return {k: meta[k] for k in CONTENT_METADATA_KEYS if k in meta}
+
+    def records(self) -> Iterator[Record]:
+        problems: list[Problem] = []
+        for ref in self.sources:  # discover returns them sorted by id
+            try:
+                record = process_document(read_source(self.path, ref), self.config.process)
+            except DocumentProblem as bad:
+                problems.append(bad.problem)
+                continue
+            self._digest.update(record_json(record) + b"\n")
+            self.count += 1
+            yield record
+        if problems:
+            raise InputError(problems, f"{len(problems)} problem"
+                                       f"{'s' if len(problems) != 1 else ''} in {self.path}")
+        self._done = True
+
+
+class _EmptySide(_Side):
+    """No corpus at all: the other side of a first release."""
+
+    kind = "empty"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(Path(""))
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> str:
+        return ""
+
+    @property
+    def created(self) -> str | None:
+        return None
+
+    def metadata(self) -> dict[str, Any]:
+        return {}
+
+    def records(self) -> Iterator[Record]:
+        return iter(())
+
+
+def _open_side(path: Path) -> _Side:
+    """A seeds folder (holds corpus.toml), a package folder, or a package archive."""
+    if path.is_dir() and (path / CONFIG_NAME).is_file():
+        return _SeedsSide(path)
+    return _PackageSide(path)
+
+
+# -- the diff -------------------------------------------------------------------------------
+
+def _text_diff(old: Record, new: Record, old_label: str, new_label: str) -> str:
+    lines = difflib.unified_diff(
+        old.text.splitlines(keepends=True), new.text.splitlines(keepends=True),
+        fromfile=f"{old_label}/{old.id}", tofile=f"{new_label}/{new.id}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _compare(old: Record, new: Record, text: bool, labels: tuple[str, str]
+             ) -> DocumentChange | None:
+    fields_ = tuple(f for f in RECORD_FIELDS if getattr(old, f) != getattr(new, f))
+    if not fields_:
+        return None
+    kind = change_kind(fields_)
+    text_diff = _text_diff(old, new, *labels) if text and "text" in fields_ else None
+    return DocumentChange(new.id, new.title, old.title, kind, fields_, text_diff)
+
+
+@dataclass
+class _Collector:
+    added: list[DocumentRef] = field(default_factory=list)
+    removed: list[DocumentRef] = field(default_factory=list)
+    changed: list[DocumentChange] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _merge(old: Iterator[Record], new: Iterator[Record], text: bool,
+           labels: tuple[str, str]) -> _Collector:
+    """Merge-join two id-sorted record streams (one record of each side in memory)."""
+    out = _Collector()
+    a = next(old, None)
+    b = next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a.id < b.id):
+            assert a is not None
+            out.removed.append(DocumentRef(a.id, a.title))
+            a = next(old, None)
+        elif a is None or b.id < a.id:
+            out.added.append(DocumentRef(b.id, b.title))
+            b = next(new, None)
+        else:
+            change = _compare(a, b, text, labels)
+            if change is None:
+                out.unchanged += 1
+            else:
+                out.changed.append(change)
+            a = next(old, None)
+            b = next(new, None)
+    return out
+
+
+def _labels(old: _Side, new: _Side) -> tuple[str, str]:
+    left = f"{old.name}-{old.version}" if old.version else "empty"
+    right = f"{new.name}-{new.version}" if new.version else "empty"
+    if left == right:
+        left, right = f"a/{left}", f"b/{right}"
+    return left, right
+
+
+def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
+    """The diff of two opened sides (see :func:`diff`)."""
+    known_old, known_new = old.known_content_hash(), new.known_content_hash()
+    if known_old is not None and known_old == known_new:
+        return Diff(old.info(), new.info(), same_content=True, bump="none",
+                    unchanged=new.declared_documents() or 0, by_hash=True)
+    old_meta, new_meta = old.metadata(), new.metadata()
+    metadata = tuple(
+        MetadataChange(key, old_meta.get(key), new_meta.get(key))
+        for key in CONTENT_METADATA_KEYS if old_meta.get(key) != new_meta.get(key)
+    )
+    found = _merge(old.records(), new.records(), text, _labels(old, new))
+    bump = required_bump(len(found.added), len(found.removed), len(found.changed),
+                         len(metadata))
+    return Diff(old.info(), new.info(), same_content=bump == "none", bump=bump,
+                added=tuple(found.added), removed=tuple(found.removed),
+                changed=tuple(found.changed), metadata=metadata, unchanged=found.unchanged)
+
+
+def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:
+    """Compare two corpus versions document by document.
+
+    ``old`` and ``new`` are each a package folder, a package ``.zip`` or a seeds folder.
+    With ``text=True`` every change to a document's text carries a unified diff of it.
+
+    >>> d = diff("dist/corpuskit-seeds-1.0.0", "seeds")  # doctest: +SKIP
+    >>> d.bump, [c.id for c in d.changed]                 # doctest: +SKIP
+    ('none', [])
+    """
+    old_side = _open_side(Path(old))
+    try:
+        new_side = _open_side(Path(new))
+        try:
+            return _diff_sides(old_side, new_side, text=text)
+        finally:
+            new_side.close()
+    finally:
+        old_side.close()
+
+
+def diff_against_nothing(seeds: Path) -> Diff:
+    """Every document of ``seeds`` as added (the diff of a first release)."""
+    new_side = _open_side(seeds)
+    try:
+        return _diff_sides(_EmptySide(new_side.name), new_side)
+    finally:
+        new_side.close()
+
+
+def summarize(result: Diff, limit: int = 5) -> str:
+    """One line naming the first changes, e.g. ``changed: a, b; added: c; metadata: title``.
+
+    Empty when the content is the same. Used in refusal messages (bump too small, a
+    released version rebuilt with other content).
+    """
+    parts = []
+    for label, ids in (("changed", [c.id for c in result.changed]),
+                       ("removed", [d.id for d in result.removed]),
+                       ("added", [d.id for d in result.added]),
+                       ("package metadata", [m.field for m in result.metadata])):
+        if ids:
+            shown = ", ".join(ids[:limit]) + (f", ... ({len(ids)} in all)"
+                                              if len(ids) > limit else "")
+            parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
+
+
+def difference_summary(old: Path | str, new: Path | str, limit: int = 5) -> str:
+    """:func:`summarize` of ``diff(old, new)``; empty if equal or if either side is unreadable."""
+    try:
+        return summarize(diff(old, new), limit)
+    except CorpuskitError:
+        return ""
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+def display_title(title: str | None) -> str:
+    return title if title is not None else "untitled"
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _side_label(side: SideInfo) -> str:
+    if side.kind == "empty":
+        return "(nothing)"
+    return f"{side.name} {side.version} ({side.kind}: {side.path})"
+
+
+def render_text(result: Diff) -> str:
+    """The diff for people: a summary, then one line per change, then text diffs if any."""
+    out = [f"old: {_side_label(result.old)}", f"new: {_side_label(result.new)}"]
+    if result.same_content:
+        how = " (content hashes are equal)" if result.by_hash else ""
+        ident = result.new.content_hash or ""
+        count = result.new.documents
+        out.append(f"same content{how}: {count} document{'' if count == 1 else 's'}"
+                   + (f", {ident}" if ident else ""))
+        out.append("required bump: none")
+        return "\n".join(out) + "\n"
+    out.append(f"{len(result.added)} added, {len(result.removed)} removed, "
+               f"{len(result.changed)} changed, {result.unchanged} unchanged; "
+               f"{len(result.metadata)} package metadata field"
+               f"{'s' if len(result.metadata) != 1 else ''} changed")
+    out.append(f"required bump: {result.bump}")
+    if result.added:
+        out.append("added:")
+        out += [f"  + {d.id} ({display_title(d.title)})" for d in result.added]
+    if result.removed:
+        out.append("removed:")
+        out += [f"  - {d.id} ({display_title(d.title)})" for d in result.removed]
+    if result.changed:
+        out.append("changed:")
+        for c in result.changed:
+            title = display_title(c.title) if c.title == c.old_title else \
+                f"{display_title(c.old_title)} -> {display_title(c.title)}"
+            out.append(f"  ~ {c.id} ({title}): {c.kind} changed [{', '.join(c.fields)}]")
+    if result.metadata:
+        out.append("package metadata:")
+        out += [f"  ~ {m.field}: {_short(m.old)} -> {_short(m.new)}" for m in result.metadata]
+    text = "\n".join(out) + "\n"
+    diffs = [c.text_diff for c in result.changed if c.text_diff]
+    if diffs:
+        text += "\n" + "".join(diffs)
+    return text

@@ -1,0 +1,407 @@
+"""Cut a release: diff the seeds against the latest release, bump, record, build.
+
+``release(seeds, dist)`` finds the latest release of the corpus in ``dist`` (the highest
+semantic version among ``<name>-X.Y.Z/`` folders holding a ``datapackage.json``), diffs the
+seeds against it (:mod:`corpuskit.diff`), refuses a bump smaller than the diff requires,
+writes the new ``version`` and the release time stamp ``created`` into ``corpus.toml``
+(line edits that keep comments and layout), puts a changelog entry at the top of
+``CHANGELOG.md``, and builds the new release beside the older ones. If anything fails after
+the first write, ``corpus.toml`` and ``CHANGELOG.md`` get their previous bytes back.
+
+This is the one place that may read the clock: the time it reads is recorded in
+``corpus.toml``, so rebuilding the release later gives the same bytes. ``SOURCE_DATE_EPOCH``,
+when set, wins over the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import BuildResult, build
+from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
+from .diff import (
+    DOCUMENT_METADATA_FIELDS,
+    SOURCE_FIELDS,
+    Diff,
+    DocumentChange,
+    diff,
+    diff_against_nothing,
+    display_title,
+    summarize,
+)
+from .errors import CorpuskitError, InputError
+from .problems import Problem
+from .reader import DESCRIPTOR
+from .semver import RELEASE_BUMPS, VERSION_PATTERN, Version, bump_rank
+from .writer import remove_file, replace_file_atomically
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+
+class ReleaseError(CorpuskitError):
+    """A release was refused (bump too small, nothing changed, ...); nothing was written."""
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What a release did (or, with ``dry_run``, would do)."""
+
+    name: str
+    version: str
+    previous: str | None  # the release compared with; None for a first release
+    bump: str | None  # the bump applied; None for a first release
+    required: str | None  # the smallest bump the diff allows; None for a first release
+    created: str
+    changelog_entry: str  # "" when CHANGELOG.md already had an entry for a first release
+    diff: Diff
+    build: BuildResult | None  # None for a dry run
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        built = self.build
+        return {
+            "name": self.name,
+            "version": self.version,
+            "previous": self.previous,
+            "bump": self.bump,
+            "required_bump": self.required,
+            "created": self.created,
+            "dry_run": built is None,
+            "release": str(built.release) if built else None,
+            "archive": str(built.archive) if built else None,
+            "documents": built.documents if built else self.diff.new.documents,
+            "content_hash": built.content_hash if built else self.diff.new.content_hash,
+            "changelog_entry": self.changelog_entry,
+            "notes": list(self.notes),
+            "diff": self.diff.as_dict(),
+        }
+
+
+# -- finding releases -----------------------------------------------------------------------
+
+def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
+    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` with a descriptor."""
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    found: list[tuple[Version, Path]] = []
+    if not dist.is_dir():
+        return found
+    for entry in dist.iterdir():
+        match = pattern.match(entry.name)
+        if match and entry.is_dir() and (entry / DESCRIPTOR).is_file():
+            found.append((Version.parse(match.group("version")), entry))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
+    """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
+    releases = find_releases(dist, name)
+    return releases[-1] if releases else None
+
+
+def release_time(source_date_epoch: str | None) -> str:
+    """``SOURCE_DATE_EPOCH`` as RFC 3339 UTC if set, else now (UTC, whole seconds)."""
+    if source_date_epoch is not None and source_date_epoch.strip():
+        try:
+            stamp = dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",
+                                      f"must be whole seconds since 1970, got "
+                                      f"{source_date_epoch!r}")]) from None
+    else:
+        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- corpus.toml --------------------------------------------------------------------------
+
+_KEY_LINE = re.compile(
+    r"^(?P<lead>[ \t]*(?P<key>version|created)[ \t]*=[ \t]*)"
+    r"(?P<value>\"(?:[^\"\\\r\n]|\\.)*\"|'[^'\r\n]*'|[^ \t#\r\n]+)"
+    r"(?P<rest>[^\r\n]*?)(?P<eol>\r?\n)?$"
+)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[")
+
+
+def update_corpus_toml(text: str, version: str, created: str) -> str:
+    """``corpus.toml`` text with top-level ``version`` and ``created`` set to these values.
+
+    Only those lines change (a ``created`` line is added right after ``version`` if there is
+    none); comments, blank lines and key order stay. The result is parsed back and must
+    equal the original with just these two keys changed, or :class:`ReleaseError` is raised.
+    """
+    lines = text.splitlines(keepends=True)
+    found: dict[str, int] = {}
+    multiline: str | None = None
+    for index, line in enumerate(lines):
+        if multiline is not None:
+            if multiline in line:
+                multiline = None
+            continue
+        if _TABLE_HEADER.match(line):
+            break
+        match = _KEY_LINE.match(line)
+        if match and match.group("key") not in found:
+            key = match.group("key")
+            found[key] = index
+            value = version if key == "version" else created
+            lines[index] = (f"{match.group('lead')}\"{value}\"{match.group('rest')}"
+                            f"{match.group('eol') or ''}")
+            continue
+        for delimiter in ('"""', "'''"):
+            if line.count(delimiter) % 2 == 1:
+                multiline = delimiter
+                break
+    if "version" not in found:
+        raise ReleaseError(f"cannot find the line 'version = ...' in {CONFIG_NAME}; write the "
+                           f"new version {version} and created = \"{created}\" by hand")
+    if "created" not in found:
+        at = found["version"]
+        eol = "\r\n" if lines[at].endswith("\r\n") else "\n"
+        if not lines[at].endswith("\n"):
+            lines[at] += eol
+        lines.insert(at + 1, f'created = "{created}"{eol}')
+    updated = "".join(lines)
+    try:
+        expected = {**tomllib.loads(text), "version": version, "created": created}
+        ok = tomllib.loads(updated) == expected
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:
+        raise ReleaseError(f"cannot update {CONFIG_NAME} safely by editing its lines; set "
+                           f"version = \"{version}\" and created = \"{created}\" by hand")
+    return updated
+
+
+# -- CHANGELOG.md -----------------------------------------------------------------------
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _doc(doc_id: str, title: str | None) -> str:
+    return f"`{doc_id}` ({display_title(title)})"
+
+
+def _describe_change(change: DocumentChange) -> str:
+    """One changelog line; raw-input fields are named only when nothing else changed
+    (a new text or title always comes with new raw bytes)."""
+    title = display_title(change.title) if change.title == change.old_title else \
+        f"{display_title(change.old_title)} → {display_title(change.title)}"
+    document = [f for f in change.fields if f in DOCUMENT_METADATA_FIELDS]
+    if change.kind == "text":
+        what = "text changed" + (f"; also {', '.join(document)}" if document else "")
+    elif change.kind == "metadata":
+        what = f"metadata changed: {', '.join(document)}"
+    elif change.kind == "source":
+        what = "raw input changed, text and metadata the same: " + ", ".join(
+            f for f in change.fields if f in SOURCE_FIELDS)
+    else:
+        what = f"derived fields changed: {', '.join(change.fields)}"
+    return f"- `{change.id}` ({title}): {what}"
+
+
+#: A first release lists its documents only up to this many (later releases list every change).
+INITIAL_LISTING_LIMIT = 100
+
+
+def changelog_entry(version: str, created: str, result: Diff, previous: str | None,
+                    bump: str | None = None) -> str:
+    """The Markdown entry of a release: heading, summary, then every change by id and title."""
+    lines = [f"## {version} ({created[:10]})", ""]
+    if previous is None:
+        lines.append(f"Initial release: {_plural(len(result.added), 'document')}.")
+        if result.added:
+            lines += ["", "### Added", ""]
+            shown = result.added[:INITIAL_LISTING_LIMIT]
+            lines += [f"- {_doc(d.id, d.title)}" for d in shown]
+            if len(result.added) > len(shown):
+                lines.append(f"- ... and {len(result.added) - len(shown)} more "
+                             "(see data/documents.jsonl)")
+        return "\n".join(lines) + "\n"
+    counts = []
+    if result.added:
+        counts.append(f"{_plural(len(result.added), 'document')} added")
+    if result.removed:
+        counts.append(f"{_plural(len(result.removed), 'document')} removed")
+    if result.changed:
+        counts.append(f"{_plural(len(result.changed), 'document')} changed")
+    if result.metadata:
+        counts.append(f"{_plural(len(result.metadata), 'package metadata field')} changed")
+    applied = bump or result.bump
+    why = f"{applied} release" + (f" ({result.bump} required)" if applied != result.bump else "")
+    lines.append(f"Changes since {previous}: {', '.join(counts) or 'none'}. "
+                 f"{why[0].upper()}{why[1:]}.")
+    if result.added:
+        lines += ["", "### Added", ""]
+        lines += [f"- {_doc(d.id, d.title)}" for d in result.added]
+    if result.removed:
+        lines += ["", "### Removed", ""]
+        lines += [f"- {_doc(d.id, d.title)}" for d in result.removed]
+    if result.changed:
+        lines += ["", "### Changed", ""]
+        lines += [_describe_change(c) for c in result.changed]
+    if result.metadata:
+        lines += ["", "### Package metadata", ""]
+        lines += [f"- `{m.field}` changed" for m in result.metadata]
+    return "\n".join(lines) + "\n"
+
+
+def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
+    """``existing`` changelog with ``entry`` above its first ``## `` section (newest first)."""
+    if existing is None or not existing.strip():
+        return f"# Changelog of {name}\n\n{entry}"
+    lines = existing.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("## "):
+            return "".join(lines[:index]) + entry + "\n" + "".join(lines[index:])
+    return existing.rstrip("\n") + "\n\n" + entry
+
+
+def has_entry(changelog: str | None, version: str) -> bool:
+    """True if ``changelog`` already has a ``## <version>`` section."""
+    if not changelog:
+        return False
+    pattern = re.compile(rf"^## \[?{re.escape(version)}\]?(?:\s|$)", re.MULTILINE)
+    return pattern.search(changelog) is not None
+
+
+# -- the release ----------------------------------------------------------------------------
+
+def _read_text(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _decode_changelog(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
+                                  f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+
+
+def _too_small(bump: str, result: Diff, previous: str) -> ReleaseError:
+    return ReleaseError(
+        f"a {bump} release is too small: the changes since {previous} ({summarize(result)}) "
+        f"require a {result.bump} release; run 'corpuskit release {result.bump}'")
+
+
+def release(
+    seeds: Path,
+    dist: Path,
+    bump: str | None = None,
+    *,
+    source_date_epoch: str | None = None,
+    dry_run: bool = False,
+    jobs: int | None = None,
+    cache: Path | None = None,
+) -> ReleaseResult:
+    """Release the seeds as the next version in ``dist`` (see the module docstring).
+
+    ``bump`` is ``major``, ``minor`` or ``patch``; None uses the bump the diff requires.
+    With no earlier release in ``dist`` the version in ``corpus.toml`` is the first release.
+    ``dry_run`` computes version, diff and changelog entry and writes nothing; ``jobs``
+    and ``cache`` are passed to :func:`corpuskit.build.build`.
+    """
+    if bump is not None and bump not in RELEASE_BUMPS:
+        raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
+    config = load_config(seeds)
+    toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
+    old_toml = toml_path.read_bytes()
+    old_changelog = _read_text(changelog_path)
+    latest = latest_release(dist, config.name)
+    notes: list[str] = []
+
+    if latest is None:
+        version, previous, required = config.version, None, None
+        if bump is not None:
+            notes.append(f"no earlier release of {config.name} in {dist}: the version in "
+                         f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
+                         "applied")
+        result = diff_against_nothing(seeds)
+        created = _first_release_time(config, source_date_epoch)
+        base_changelog = _decode_changelog(old_changelog)
+    else:
+        previous_version, previous_path = latest
+        previous = str(previous_version)
+        result = diff(previous_path, seeds)
+        required = result.bump
+        if required == "none":
+            raise ReleaseError(
+                f"nothing to release: {seeds} has the same content as {config.name} "
+                f"{previous} ({previous_path}); change documents or metadata first")
+        if bump is not None and bump_rank(bump) < bump_rank(required):
+            raise _too_small(bump, result, previous)
+        bump = bump or required
+        version = str(previous_version.bump(bump))
+        created = release_time(source_date_epoch)
+        if old_changelog is not None:
+            base_changelog = _decode_changelog(old_changelog)
+        else:  # carry the history on from the latest release's copy
+            shipped = previous_path / CHANGELOG_NAME
+            base_changelog = _decode_changelog(_read_text(shipped))
+        if config.version != previous and Version.parse(config.version) > previous_version:
+            notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
+                         f"{version}, the {bump} bump of the latest release {previous}")
+
+    release_name = f"{config.name}-{version}"
+    for existing in (dist / release_name, dist / f"{release_name}.zip"):
+        if existing.exists():
+            raise ReleaseError(f"{existing} already exists but is not a complete release; "
+                               "released versions are immutable: move it away first")
+
+    entry = ""
+    # A first release keeps an entry the maintainer wrote; later ones always add theirs.
+    if previous is not None or not has_entry(base_changelog, version):
+        entry = changelog_entry(version, created, result, previous, bump)
+    new_changelog = insert_changelog_entry(base_changelog, config.name, entry) if entry \
+        else base_changelog
+    new_toml = update_corpus_toml(old_toml.decode("utf-8"), version, created).encode("utf-8")
+    if dry_run:
+        return ReleaseResult(config.name, version, previous, bump if previous else None,
+                             required, created, entry, result, None, tuple(notes))
+
+    try:
+        if new_toml != old_toml:
+            replace_file_atomically(toml_path, new_toml)
+        if new_changelog is not None and new_changelog.encode("utf-8") != old_changelog:
+            replace_file_atomically(changelog_path, new_changelog.encode("utf-8"))
+        built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
+                      cache=cache)
+    except BaseException:
+        _restore(toml_path, old_toml, changelog_path, old_changelog)
+        raise
+    return ReleaseResult(config.name, version, previous, bump if previous else None, required,
+                         created, entry, result, built, tuple(notes))
+
+
+def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:
+    """A first release keeps a recorded ``created`` unless SOURCE_DATE_EPOCH is set."""
+    if source_date_epoch is not None and source_date_epoch.strip():
+        return release_time(source_date_epoch)
+    recorded = config.metadata.get("created")
+    return str(recorded) if recorded else release_time(None)
+
+
+def _restore(toml_path: Path, old_toml: bytes, changelog_path: Path,
+             old_changelog: bytes | None) -> None:
+    """Put corpus.toml and CHANGELOG.md back as they were before the release started."""
+    if toml_path.read_bytes() != old_toml:
+        replace_file_atomically(toml_path, old_toml)
+    if old_changelog is None:
+        remove_file(changelog_path)
+    elif _read_text(changelog_path) != old_changelog:
+        replace_file_atomically(changelog_path, old_changelog)

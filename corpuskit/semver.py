@@ -1,0 +1,92 @@
+"""Semantic versions (https://semver.org 2.0.0): parse, order, bump.
+
+Only what releases need: the ``MAJOR.MINOR.PATCH[-PRERELEASE]`` form that
+``corpus.toml`` accepts, precedence as semver §11 defines it, and the bump levels that a
+content diff requires (see :func:`corpuskit.diff.required_bump`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+#: Bump levels from smallest to largest; ``none`` means "nothing changed".
+BUMPS: tuple[str, ...] = ("none", "patch", "minor", "major")
+#: The levels a user may ask for.
+RELEASE_BUMPS: tuple[str, ...] = ("major", "minor", "patch")
+
+_IDENT = r"(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+VERSION_PATTERN = (
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    rf"(?:-({_IDENT}(?:\.{_IDENT})*))?"
+)
+_VERSION_RE = re.compile(rf"^{VERSION_PATTERN}$")
+
+
+def bump_rank(level: str) -> int:
+    """The order of a bump level: none < patch < minor < major."""
+    try:
+        return BUMPS.index(level)
+    except ValueError:
+        raise ValueError(f"unknown bump level {level!r}; use one of {', '.join(BUMPS)}"
+                         ) from None
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    """A parsed semantic version; compares by semver precedence."""
+
+    major: int
+    minor: int
+    patch: int
+    prerelease: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        match = _VERSION_RE.match(text)
+        if match is None:
+            raise ValueError(f"not a semantic version (MAJOR.MINOR.PATCH): {text!r}")
+        pre = tuple(match.group(4).split(".")) if match.group(4) else ()
+        return cls(int(match.group(1)), int(match.group(2)), int(match.group(3)), pre)
+
+    def __str__(self) -> str:
+        core = f"{self.major}.{self.minor}.{self.patch}"
+        return f"{core}-{'.'.join(self.prerelease)}" if self.prerelease else core
+
+    def _key(self) -> tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]:
+        # A release sorts after its pre-releases; numeric identifiers sort before
+        # alphanumeric ones, numerically; a longer identifier list wins a tie (semver §11).
+        pre = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
+        return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, pre)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def bump(self, level: str) -> Version:
+        """The next version at ``level`` (``major``, ``minor`` or ``patch``).
+
+        A pre-release is completed rather than skipped, as npm and poetry do: ``2.0.0-rc.1``
+        bumped ``major`` is ``2.0.0``; ``1.2.0-rc.1`` bumped ``minor`` is ``1.2.0``.
+        """
+        pre = bool(self.prerelease)
+        if level == "major":
+            if pre and self.minor == 0 and self.patch == 0:
+                return Version(self.major, 0, 0)
+            return Version(self.major + 1, 0, 0)
+        if level == "minor":
+            if pre and self.patch == 0:
+                return Version(self.major, self.minor, 0)
+            return Version(self.major, self.minor + 1, 0)
+        if level == "patch":
+            if pre:
+                return Version(self.major, self.minor, self.patch)
+            return Version(self.major, self.minor, self.patch + 1)
+        raise ValueError(f"cannot bump by {level!r}; use one of {', '.join(RELEASE_BUMPS)}")
+
+
+def is_version(text: str) -> bool:
+    return _VERSION_RE.match(text) is not None

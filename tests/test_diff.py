@@ -1,0 +1,322 @@
+"""corpuskit diff: document-level changes between package folders, archives and seeds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from corpuskit import diff
+from corpuskit.build import build
+from corpuskit.cli import main
+from corpuskit.diff import (
+    DIFF_VERSION,
+    Diff,
+    _merge,
+    change_kind,
+    render_text,
+    required_bump,
+)
+from corpuskit.errors import InputError
+from corpuskit.models import Record
+from corpuskit.records import sha256_hex
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SCHEMA = REPO / "schemas" / "diff.schema.json"
+SEED_ID = "000_5126d78043eeafc4"
+EPOCH = "1800000000"
+
+
+def write_doc(seeds: Path, name: str, title: str, date: str, *paragraphs: str) -> None:
+    body = "\n\n".join(paragraphs)
+    (seeds / name).write_text(f"{title}\n\n{date}\n\n{body}\n", encoding="utf-8")
+
+
+def release_of(dist: Path, version: str) -> Path:
+    return dist / f"corpuskit-seeds-{version}"
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A copy of the repository's seeds with two more documents."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    write_doc(target, "harbour.txt", "The harbour at dawn", "March 3, 2024",
+              "Fishing boats return to the harbour before the sun rises over the hills.",
+              "The market opens an hour later and the first buyers arrive by bicycle.")
+    write_doc(target, "orchard.txt", "Apples in the old orchard", "October 12, 2022",
+              "The old orchard behind the school still gives apples every autumn.",
+              "Children from the village pick them and carry baskets to the kitchen.")
+    return target
+
+
+@pytest.fixture
+def released(seeds: Path, tmp_path: Path) -> Path:
+    """``seeds`` built as release 1.0.0; returns the dist folder."""
+    dist = tmp_path / "dist"
+    build(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    return dist
+
+
+def validate_json(data: dict[str, object]) -> None:
+    schema = json.loads(SCHEMA.read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(data)]
+    assert errors == []
+
+
+# -- same content ----------------------------------------------------------------------------
+
+def test_folder_and_zip_of_one_release_are_the_same_content_by_hash(released: Path) -> None:
+    folder = release_of(released, "1.0.0")
+    result = diff(folder, folder.with_name(folder.name + ".zip"))
+    assert result.same_content and result.by_hash
+    assert result.bump == "none"
+    assert result.old.kind == "folder" and result.new.kind == "zip"
+    assert result.old.content_hash == result.new.content_hash
+    assert result.new.documents == 3 and result.unchanged == 3
+    assert not (result.added or result.removed or result.changed or result.metadata)
+    assert "same content (content hashes are equal): 3 documents" in render_text(result)
+
+
+def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
+    folder = release_of(released, "1.0.0")
+    descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    result = diff(folder, seeds)
+    assert result.same_content and not result.by_hash
+    assert result.new.kind == "seeds"
+    # The seeds' content hash, computed in memory, is the one the build recorded.
+    assert result.new.content_hash == descriptor["corpuskit"]["content_hash"]
+    assert result.unchanged == 3 and result.new.documents == 3
+    assert diff(seeds, folder.with_name(folder.name + ".zip")).same_content
+
+
+def test_version_and_created_are_labels_not_content(seeds: Path, released: Path) -> None:
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "7.0.0"')
+    toml.write_text(text.replace("2026-11-28T00:00:00Z", "2030-01-01T00:00:00Z"), "utf-8")
+    result = diff(release_of(released, "1.0.0"), seeds)
+    assert result.same_content and result.bump == "none"
+    assert (result.old.version, result.new.version) == ("1.0.0", "7.0.0")
+    assert result.new.created == "2030-01-01T00:00:00Z"
+
+
+# -- changes ---------------------------------------------------------------------------------
+
+def test_added_removed_and_changed_documents(seeds: Path, released: Path) -> None:
+    write_doc(seeds, "lighthouse.txt", "The lighthouse keeper", "May 1, 2021",
+              "The keeper climbs the stairs of the lighthouse twice every night.")
+    (seeds / "orchard.txt").unlink()
+    raw = (seeds / f"{SEED_ID}.txt").read_text("utf-8")
+    (seeds / f"{SEED_ID}.txt").write_text(raw.replace("noble duty", "noble and solemn duty"),
+                                          "utf-8")
+    harbour = (seeds / "harbour.txt").read_text("utf-8")
+    (seeds / "harbour.txt").write_text(harbour.replace("The harbour at dawn",
+                                                       "The harbour at first light"), "utf-8")
+
+    result = diff(release_of(released, "1.0.0"), seeds)
+    assert result.bump == "major" and not result.same_content
+    assert [(d.id, d.title) for d in result.added] == [("lighthouse", "The lighthouse keeper")]
+    assert [(d.id, d.title) for d in result.removed] == [("orchard", "Apples in the old orchard")]
+    changes = {c.id: c for c in result.changed}
+    assert sorted(changes) == [SEED_ID, "harbour"]
+    text = changes[SEED_ID]
+    assert text.kind == "text"
+    assert text.fields == ("text", "chars", "words", "text_sha256", "source_bytes",
+                           "source_sha256")
+    meta = changes["harbour"]
+    assert meta.kind == "metadata"
+    assert (meta.old_title, meta.title) == ("The harbour at dawn", "The harbour at first light")
+    assert meta.fields == ("title", "source_bytes", "source_sha256")
+    assert result.unchanged == 0 and result.metadata == ()
+    assert result.as_dict()["summary"] == {"added": 1, "removed": 1, "changed": 2,
+                                           "unchanged": 0, "metadata": 0}
+    shown = render_text(result)
+    assert "+ lighthouse (The lighthouse keeper)" in shown
+    assert "- orchard (Apples in the old orchard)" in shown
+    assert "~ harbour (The harbour at dawn -> The harbour at first light): metadata" in shown
+    assert "required bump: major" in shown
+
+
+def test_raw_bytes_change_with_the_same_text_is_a_source_change(
+        seeds: Path, released: Path) -> None:
+    path = seeds / "harbour.txt"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = diff(release_of(released, "1.0.0"), seeds)
+    [change] = result.changed
+    assert change.kind == "source"
+    assert "text" not in change.fields and "source_sha256" in change.fields
+    assert result.bump == "major"  # an existing record changed
+
+
+def test_only_added_documents_require_minor(seeds: Path, released: Path) -> None:
+    write_doc(seeds, "zebra.txt", "Zebras crossing the river", "June 9, 2020",
+              "A herd of zebras crossed the river at noon while the birds watched.")
+    result = diff(release_of(released, "1.0.0"), seeds)
+    assert result.bump == "minor"
+    assert [d.id for d in result.added] == ["zebra"] and result.unchanged == 3
+
+
+def test_metadata_only_change_requires_patch(seeds: Path, released: Path) -> None:
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace(
+        'keywords = ["corpuskit", "news", "english"]', 'keywords = ["corpuskit", "news"]'),
+        "utf-8")
+    result = diff(release_of(released, "1.0.0"), seeds)
+    assert result.bump == "patch" and not result.same_content
+    [change] = result.metadata
+    assert change.field == "keywords"
+    assert (change.old, change.new) == (["corpuskit", "news", "english"], ["corpuskit", "news"])
+    assert result.old.content_hash != result.new.content_hash
+    assert "~ keywords:" in render_text(result)
+
+
+def test_text_option_shows_a_unified_diff(seeds: Path, released: Path) -> None:
+    raw = (seeds / f"{SEED_ID}.txt").read_text("utf-8")
+    (seeds / f"{SEED_ID}.txt").write_text(raw.replace("noble duty", "great duty"), "utf-8")
+    old = release_of(released, "1.0.0")
+    assert diff(old, seeds).changed[0].text_diff is None
+    [change] = diff(old, seeds, text=True).changed
+    assert change.text_diff is not None
+    # Both sides are labelled 1.0.0 (seeds not yet bumped), so a/ and b/ tell them apart.
+    assert change.text_diff.startswith(f"--- a/corpuskit-seeds-1.0.0/{SEED_ID}\n"
+                                       f"+++ b/corpuskit-seeds-1.0.0/{SEED_ID}\n")
+    minus = [line for line in change.text_diff.splitlines() if line.startswith("-") and
+             not line.startswith("---")]
+    plus = [line for line in change.text_diff.splitlines() if line.startswith("+") and
+            not line.startswith("+++")]
+    assert len(minus) == len(plus) == 1
+    assert "noble duty" in minus[0] and "great duty" in plus[0]
+
+
+def test_required_bump_and_kind_rules() -> None:
+    assert required_bump(0, 0, 0, 0) == "none"
+    assert required_bump(0, 0, 0, 3) == "patch"
+    assert required_bump(5, 0, 0, 3) == "minor"
+    assert required_bump(5, 1, 0, 0) == "major"
+    assert required_bump(0, 0, 1, 0) == "major"
+    assert change_kind(("title", "text", "chars")) == "text"
+    assert change_kind(("date", "source_sha256")) == "metadata"
+    assert change_kind(("normalization",)) == "source"
+    assert change_kind(("words",)) == "derived"
+
+
+# -- the command -------------------------------------------------------------------------
+
+def test_cli_json_equals_library_and_validates(seeds: Path, released: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (seeds / "orchard.txt").unlink()
+    old = release_of(released, "1.0.0")
+    assert main(["diff", str(old), str(seeds), "--format", "json", "--text"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out == diff(old, seeds, text=True).as_dict()
+    assert out["diff_version"] == DIFF_VERSION == 1
+    assert out["bump"] == "major" and out["removed"] == [
+        {"id": "orchard", "title": "Apples in the old orchard"}]
+    validate_json(out)
+    assert main(["diff", str(old), str(old) + ".zip", "--json"]) == 0
+    same = json.loads(capsys.readouterr().out)
+    validate_json(same)
+    assert same["same_content"] is True and same["by_hash"] is True
+
+
+def test_cli_text_output(seeds: Path, released: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    raw = (seeds / f"{SEED_ID}.txt").read_text("utf-8")
+    (seeds / f"{SEED_ID}.txt").write_text(raw.replace("noble duty", "great duty"), "utf-8")
+    assert main(["diff", str(release_of(released, "1.0.0")), str(seeds), "--text"]) == 0
+    out = capsys.readouterr().out
+    assert f"~ {SEED_ID} (For development of Non-Aligned Movement): text changed" in out
+    assert "required bump: major" in out
+    assert "-The DPRK was admitted to the Non-Aligned Movement on August 25 1975 with a " \
+           "sense of noble duty" in out
+
+
+def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("diff", "release"):
+        assert main([command, "--help"]) == 0
+        assert "Example:" in capsys.readouterr().out
+
+
+def test_missing_side_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(tmp_path / "nope"), str(SEEDS)]) == 1
+    assert "not-a-package" in capsys.readouterr().err
+
+
+# -- input checks and streaming --------------------------------------------------------------
+
+def test_bad_seed_document_is_reported(seeds: Path, released: Path) -> None:
+    (seeds / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    with pytest.raises(InputError) as caught:
+        diff(release_of(released, "1.0.0"), seeds)
+    assert [p.path for p in caught.value.problems] == ["broken.txt"]
+
+
+def test_records_out_of_order_are_refused(released: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(release_of(released, "1.0.0"), copy)
+    documents = copy / "data" / "documents.jsonl"
+    lines = documents.read_bytes().splitlines(keepends=True)
+    documents.write_bytes(b"".join(reversed(lines)))
+    descriptor = json.loads((copy / "datapackage.json").read_text("utf-8"))
+    descriptor["corpuskit"]["content_hash"] = "sha256:" + "0" * 64  # no shortcut
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+    with pytest.raises(InputError) as caught:
+        diff(release_of(released, "1.0.0"), copy)
+    assert caught.value.problems[0].code == "order-error"
+
+
+def _records(count: int, prefix: str, size: int) -> Iterator[Record]:
+    for index in range(count):
+        text = (f"{prefix} {index} " * (size // 8))[:size] + "\n"
+        yield Record(id=f"doc{index:07d}", title=f"Title {index}", date=None, language="en",
+                     text=text, rights=None, chars=len(text), words=len(text.split()),
+                     paragraphs=1, text_sha256=sha256_hex(text.encode()),
+                     source_path=f"doc{index:07d}.txt", source_bytes=len(text),
+                     source_sha256=sha256_hex(text.encode()), source_encoding="utf-8",
+                     normalization=())
+
+
+def test_merge_join_memory_stays_flat() -> None:
+    """20 MB of records per side pass through while the peak stays far below that."""
+    tracemalloc.start()
+    try:
+        found = _merge(_records(10_000, "same", 2_000), _records(10_000, "same", 2_000),
+                       False, ("a", "b"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found.unchanged == 10_000
+    assert peak < 2_000_000
+
+
+def test_diff_result_is_frozen(released: Path) -> None:
+    folder = release_of(released, "1.0.0")
+    result = diff(folder, folder)
+    assert isinstance(result, Diff)
+    with pytest.raises(AttributeError):
+        result.bump = "major"  # type: ignore[misc]
+
+
+def test_summaries_name_the_first_changes(seeds: Path, released: Path) -> None:
+    from corpuskit.diff import difference_summary, summarize
+
+    old = release_of(released, "1.0.0")
+    for index in range(7):
+        write_doc(seeds, f"new{index}.txt", f"New {index}", "May 1, 2021",
+                  f"Document number {index} about the river and the bridge.")
+    (seeds / "orchard.txt").unlink()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('title = "corpuskit seed corpus"',
+                                                    'title = "Seeds"'), "utf-8")
+    assert summarize(diff(old, seeds)) == (
+        "removed: orchard; added: new0, new1, new2, new3, new4, ... (7 in all); "
+        "package metadata: title")
+    assert difference_summary(old, old.with_name(old.name + ".zip")) == ""
+    assert difference_summary(old, seeds / "missing") == ""

@@ -1,0 +1,371 @@
+"""corpuskit release: bump rules, corpus.toml and CHANGELOG.md edits, failure recovery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpuskit import release
+from corpuskit.build import build
+from corpuskit.cli import main
+from corpuskit.diff import diff
+from corpuskit.errors import InputError, OutputError
+from corpuskit.release import (
+    ReleaseError,
+    changelog_entry,
+    find_releases,
+    has_entry,
+    insert_changelog_entry,
+    latest_release,
+    release_time,
+    update_corpus_toml,
+)
+from corpuskit.semver import Version, bump_rank
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED_ID = "000_5126d78043eeafc4"
+DAY = 86_400
+EPOCH = 1_800_000_000  # 2027-01-15T08:00:00Z
+
+
+def epoch(days: int) -> str:
+    return str(EPOCH + days * DAY)
+
+
+def write_doc(seeds: Path, name: str, title: str, *paragraphs: str) -> None:
+    (seeds / name).write_text(f"{title}\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def dist(seeds: Path, tmp_path: Path) -> Path:
+    """1.0.0 released from ``seeds`` into a fresh dist."""
+    out = tmp_path / "dist"
+    result = release(seeds, out, source_date_epoch=None, jobs=1)
+    assert result.version == "1.0.0" and result.build is not None
+    return out
+
+
+# -- semver ------------------------------------------------------------------------------
+
+def test_semver_precedence_and_bumps() -> None:
+    ordered = ["0.9.0", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
+               "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.9.0",
+               "1.10.0", "2.0.0"]
+    parsed = [Version.parse(v) for v in ordered]
+    assert sorted(reversed(parsed)) == parsed
+    assert [str(v) for v in parsed] == ordered
+    v = Version.parse("1.4.2")
+    assert (str(v.bump("major")), str(v.bump("minor")), str(v.bump("patch"))) == \
+        ("2.0.0", "1.5.0", "1.4.3")
+    assert str(Version.parse("2.0.0-rc.1").bump("major")) == "2.0.0"
+    assert str(Version.parse("1.2.0-rc.1").bump("minor")) == "1.2.0"
+    assert str(Version.parse("1.2.3-rc.1").bump("patch")) == "1.2.3"
+    for bad in ("1.0", "01.0.0", "1.0.0-", "v1.0.0"):
+        with pytest.raises(ValueError):
+            Version.parse(bad)
+    assert bump_rank("none") < bump_rank("patch") < bump_rank("minor") < bump_rank("major")
+
+
+def test_find_releases_picks_the_highest_semver(tmp_path: Path) -> None:
+    for name in ("c-1.9.0", "c-1.10.0", "c-2.0.0-rc.1", "other-9.0.0", "c-3.0.0", "c-x.y.z"):
+        folder = tmp_path / name
+        folder.mkdir()
+        if name != "c-3.0.0":  # no descriptor: not a release
+            (folder / "datapackage.json").write_text("{}")
+    (tmp_path / "c-4.0.0.zip").write_bytes(b"")
+    assert [str(v) for v, _ in find_releases(tmp_path, "c")] == ["1.9.0", "1.10.0", "2.0.0-rc.1"]
+    latest = latest_release(tmp_path, "c")
+    assert latest is not None and latest[1].name == "c-2.0.0-rc.1"
+    assert latest_release(tmp_path / "missing", "c") is None
+
+
+# -- corpus.toml -----------------------------------------------------------------------------
+
+def test_update_corpus_toml_keeps_comments_and_layout() -> None:
+    text = (
+        "# My corpus\n"
+        'name = "c"\n'
+        "version   =  '1.0.0'   # bumped by corpuskit release\n"
+        'description = """\n'
+        'version = "9.9.9" appears in this text\n'
+        '"""\n'
+        'created = "2020-01-01T00:00:00Z"\n'
+        "\n"
+        "[extract]\n"
+        "version = 3\n"
+    )
+    assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z") == (
+        "# My corpus\n"
+        'name = "c"\n'
+        'version   =  "1.1.0"   # bumped by corpuskit release\n'
+        'description = """\n'
+        'version = "9.9.9" appears in this text\n'
+        '"""\n'
+        'created = "2027-01-15T08:00:00Z"\n'
+        "\n"
+        "[extract]\n"
+        "version = 3\n"
+    )
+
+
+def test_update_corpus_toml_adds_created_after_version_keeping_line_ends() -> None:
+    text = 'name = "c"\r\nversion = "1.0.0"\r\ntitle = "T"\r\n'
+    assert update_corpus_toml(text, "2.0.0", "2027-01-15T08:00:00Z") == (
+        'name = "c"\r\nversion = "2.0.0"\r\ncreated = "2027-01-15T08:00:00Z"\r\ntitle = "T"\r\n')
+    assert update_corpus_toml('version = "1.0.0"', "1.0.1", "2027-01-15T08:00:00Z") == \
+        'version = "1.0.1"\ncreated = "2027-01-15T08:00:00Z"\n'
+
+
+def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
+    with pytest.raises(ReleaseError, match="by hand"):
+        update_corpus_toml('"version" = "1.0.0"\n', "1.1.0", "2027-01-15T08:00:00Z")
+
+
+def test_the_repository_corpus_toml_round_trips() -> None:
+    text = (SEEDS / "corpus.toml").read_text("utf-8")
+    updated = update_corpus_toml(text, "1.2.3", "2027-01-15T08:00:00Z")
+    assert tomllib.loads(updated) == {**tomllib.loads(text), "version": "1.2.3",
+                                      "created": "2027-01-15T08:00:00Z"}
+    changed = [(a, b) for a, b in zip(text.splitlines(), updated.splitlines(), strict=True)
+               if a != b]
+    assert changed == [('version = "1.0.0"', 'version = "1.2.3"'),
+                       ('created = "2026-11-28T00:00:00Z"', 'created = "2027-01-15T08:00:00Z"')]
+
+
+# -- CHANGELOG.md --------------------------------------------------------------------------
+
+def test_changelog_entry_goes_above_the_newest_section() -> None:
+    existing = "# Changelog of c\n\nIntro.\n\n## 1.0.0 (2026-11-28)\n\nInitial release.\n"
+    entry = "## 1.1.0 (2027-01-15)\n\nNew.\n"
+    assert insert_changelog_entry(existing, "c", entry) == (
+        "# Changelog of c\n\nIntro.\n\n## 1.1.0 (2027-01-15)\n\nNew.\n\n"
+        "## 1.0.0 (2026-11-28)\n\nInitial release.\n")
+    assert insert_changelog_entry(None, "c", entry) == f"# Changelog of c\n\n{entry}"
+    assert insert_changelog_entry("# Log\n", "c", entry) == f"# Log\n\n{entry}"
+    assert has_entry(existing, "1.0.0") and not has_entry(existing, "1.0")
+    assert not has_entry(None, "1.0.0")
+
+
+def test_changelog_entry_names_every_change(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "new.txt", "A new arrival", "The new document arrived in the spring.")
+    raw = (seeds / f"{SEED_ID}.txt").read_text("utf-8")
+    (seeds / f"{SEED_ID}.txt").write_text(raw.replace("For development of", "On"), "utf-8")
+    result = diff(dist / "corpuskit-seeds-1.0.0", seeds)
+    entry = changelog_entry("2.0.0", "2027-01-15T08:00:00Z", result, "1.0.0", "major")
+    assert entry == (
+        "## 2.0.0 (2027-01-15)\n\n"
+        "Changes since 1.0.0: 1 document added, 1 document changed. Major release.\n\n"
+        "### Added\n\n"
+        "- `new` (A new arrival)\n\n"
+        "### Changed\n\n"
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement → On Non-Aligned Movement): "
+        "metadata changed: title\n")
+
+
+# -- release -----------------------------------------------------------------------------
+
+def test_first_release_builds_the_version_in_corpus_toml(seeds: Path, tmp_path: Path) -> None:
+    before = snapshot(seeds)
+    result = release(seeds, tmp_path / "dist", "minor", jobs=1)
+    assert (result.version, result.previous, result.bump) == ("1.0.0", None, None)
+    assert result.notes and "'minor' was not applied" in result.notes[0]
+    # corpus.toml already records the release time and CHANGELOG.md has the 1.0.0 entry:
+    # the first release changes nothing in the seeds and equals a plain build.
+    assert snapshot(seeds) == before and result.changelog_entry == ""
+    assert result.created == "2026-11-28T00:00:00Z"
+    plain = build(seeds, tmp_path / "plain", jobs=1)
+    assert snapshot(plain.release) == snapshot(tmp_path / "dist" / "corpuskit-seeds-1.0.0")
+
+
+def test_first_release_without_changelog_or_created(seeds: Path, tmp_path: Path) -> None:
+    (seeds / "CHANGELOG.md").unlink()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"\n', ""),
+                    "utf-8")
+    result = release(seeds, tmp_path / "dist", source_date_epoch=epoch(0), jobs=1)
+    assert result.created == "2027-01-15T08:00:00Z"
+    assert 'version = "1.0.0"\ncreated = "2027-01-15T08:00:00Z"\n' in toml.read_text("utf-8")
+    assert (seeds / "CHANGELOG.md").read_text("utf-8") == (
+        "# Changelog of corpuskit-seeds\n\n## 1.0.0 (2027-01-15)\n\n"
+        "Initial release: 1 document.\n\n### Added\n\n"
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement)\n")
+    shipped = tmp_path / "dist" / "corpuskit-seeds-1.0.0" / "CHANGELOG.md"
+    assert shipped.read_bytes() == (seeds / "CHANGELOG.md").read_bytes()
+
+
+def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseError, match="nothing to release"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before
+
+
+def test_too_small_bump_is_refused_and_names_the_required_one(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (seeds / f"{SEED_ID}.txt").write_text("Replaced\n\nAll new words in this body.\n", "utf-8")
+    before, released = snapshot(seeds), snapshot(dist)
+    for bump in ("patch", "minor"):
+        with pytest.raises(ReleaseError, match="require a major release") as caught:
+            release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1)
+        assert f"a {bump} release is too small" in str(caught.value)
+        assert SEED_ID in str(caught.value)
+    assert main(["release", "minor", "--seeds", str(seeds), "--out", str(dist), "-j", "1",
+                 "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert "require a major release; run 'corpuskit release major'" in err
+    assert snapshot(seeds) == before and snapshot(dist) == released
+
+
+def test_bigger_bump_than_required_is_allowed(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    result = release(seeds, dist, "major", source_date_epoch=epoch(1), jobs=1)
+    assert (result.version, result.bump, result.required) == ("2.0.0", "major", "minor")
+    assert "Major release (minor required)." in result.changelog_entry
+
+
+def test_dry_run_writes_nothing(seeds: Path, dist: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before, released = snapshot(seeds), snapshot(dist)
+    result = release(seeds, dist, dry_run=True, source_date_epoch=epoch(1), jobs=1)
+    assert (result.version, result.build) == ("1.1.0", None)
+    assert "- `extra` (Extra)" in result.changelog_entry
+    assert main(["release", "--dry-run", "--json", "--seeds", str(seeds), "--out", str(dist)]
+                ) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["dry_run"] is True and out["version"] == "1.1.0" and out["bump"] == "minor"
+    assert out["diff"]["added"] == [{"id": "extra", "title": "Extra"}]
+    assert snapshot(seeds) == before and snapshot(dist) == released
+
+
+def test_failed_build_restores_corpus_toml_and_changelog(
+        seeds: Path, dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before = snapshot(seeds)
+
+    def broken_build(*args: object, **kwargs: object) -> None:
+        # The release wrote its new version before building.
+        assert 'version = "1.1.0"' in (seeds / "corpus.toml").read_text("utf-8")
+        raise OutputError("disk full")
+
+    # corpuskit.release is the function (exported by the package); patch the module.
+    monkeypatch.setattr(sys.modules["corpuskit.release"], "build", broken_build)
+    with pytest.raises(OutputError):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before
+    (seeds / "CHANGELOG.md").unlink()
+    before = snapshot(seeds)
+    with pytest.raises(OutputError):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before  # the CHANGELOG.md it created is gone again
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
+
+
+def test_release_is_reproducible_from_the_recorded_time(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = release(seeds, dist, jobs=1)  # no SOURCE_DATE_EPOCH: the clock, recorded
+    stamp = dt.datetime.strptime(result.created, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=dt.timezone.utc)
+    assert before <= stamp <= dt.datetime.now(dt.timezone.utc)
+    assert f'created = "{result.created}"' in (seeds / "corpus.toml").read_text("utf-8")
+    assert result.build is not None
+    release_bytes = snapshot(result.build.release)
+    zip_bytes = result.build.archive.read_bytes()
+    again = build(seeds, dist, jobs=1)
+    assert again.status == "unchanged"
+    elsewhere = build(seeds, dist.parent / "elsewhere", jobs=1)
+    assert snapshot(elsewhere.release) == release_bytes
+    assert elsewhere.archive.read_bytes() == zip_bytes
+
+
+def test_an_existing_archive_of_the_next_version_is_refused(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"published elsewhere")
+    with pytest.raises(ReleaseError, match="already exists"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert (dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == b"published elsewhere"
+
+
+def test_bad_source_date_epoch(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(InputError):
+        release(seeds, dist, source_date_epoch="yesterday", jobs=1)
+    assert release_time("0") == "1970-01-01T00:00:00Z"
+
+
+def test_cli_release_json(seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(2))
+    assert main(["release", "--seeds", str(seeds), "--out", str(dist), "--json", "-j", "1",
+                 "--no-cache"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["version"], out["previous"], out["bump"], out["required_bump"]) == \
+        ("1.1.0", "1.0.0", "minor", "minor")
+    assert out["created"] == "2027-01-17T08:00:00Z" and out["dry_run"] is False
+    descriptor = json.loads((dist / "corpuskit-seeds-1.1.0" / "datapackage.json").read_text())
+    assert out["content_hash"] == descriptor["corpuskit"]["content_hash"]
+    assert descriptor["version"] == "1.1.0" and descriptor["created"] == out["created"]
+
+
+def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(ReleaseError) as caught:
+        release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert str(caught.value) == (
+        "a patch release is too small: the changes since 1.0.0 (added: extra) require a "
+        "minor release; run 'corpuskit release minor'")
+
+
+def test_changelog_line_for_a_raw_input_only_change(seeds: Path, dist: Path) -> None:
+    path = seeds / f"{SEED_ID}.txt"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert result.version == "2.0.0"
+    assert result.changelog_entry.endswith(
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement): raw input changed, text "
+        "and metadata the same: source_bytes, source_sha256, normalization\n")
+
+
+def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0 \xe9t\xe9\n")
+    before = snapshot(seeds)
+    with pytest.raises(InputError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert caught.value.problems[0].path == "CHANGELOG.md"
+    assert snapshot(seeds) == before
+
+
+def test_without_a_seeds_changelog_the_history_carries_on(seeds: Path, dist: Path) -> None:
+    (seeds / "CHANGELOG.md").unlink()
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
+    assert changelog.startswith("# Changelog of corpuskit-seeds\n\n## 1.1.0 (2027-01-16)\n")
+    assert "\n## 1.0.0 (2026-11-28)\n" in changelog  # taken from the 1.0.0 release
