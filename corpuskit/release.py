@@ -38,7 +38,7 @@ from .errors import CorpuskitError, InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
 from .semver import RELEASE_BUMPS, VERSION_PATTERN, Version, bump_rank
-from .writer import remove_file, replace_file_atomically
+from .writer import output_lock, remove_file, replace_file_atomically
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -318,6 +318,16 @@ def release(
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
+    if dry_run:
+        return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)
+    # One lock for the diff, the edits and the build: a concurrent build or release of
+    # the same dist waits for none of it half-done (build's own lock is re-entrant).
+    with output_lock(dist):
+        return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache)
+
+
+def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
+             dry_run: bool, jobs: int | None, cache: Path | None) -> ReleaseResult:
     config = load_config(seeds)
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()

@@ -167,6 +167,7 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str)
 
 
 LOCK_NAME = ".corpuskit-lock"
+_HELD_LOCKS: set[str] = set()
 
 
 @contextmanager
@@ -177,12 +178,17 @@ def output_lock(out: Path) -> Iterator[None]:
     its process dies, so a killed build never blocks the next one. Under the lock, stale
     temporary folders of killed builds are removed.
     """
+    key = os.path.realpath(out)
+    if key in _HELD_LOCKS:  # re-entrant: release holds the lock around its build
+        yield
+        return
     created_out = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
         raise _output_error(out, exc) from None
+    _HELD_LOCKS.add(key)
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -194,6 +200,7 @@ def output_lock(out: Path) -> Iterator[None]:
             remove_tree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
         yield
     finally:
+        _HELD_LOCKS.discard(key)
         handle.close()
         if created_out and not any(p.name != LOCK_NAME for p in out.iterdir()):
             (out / LOCK_NAME).unlink(missing_ok=True)
