@@ -16,11 +16,15 @@ from pathlib import Path
 from . import package
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
+from .croissant import CROISSANT_PATH, croissant
+from .diff import difference_summary
 from .discover import discover, read_changelog
 from .engine import SHARD_FOLDER, ShardTask, default_jobs, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry
+from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
+from .reader import FolderSource, iter_records
 from .writer import PackageWriter, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20
@@ -39,17 +43,24 @@ class BuildResult:
     cached_shards: int = 0
 
 
+def parse_source_date_epoch(value: str | None) -> str | None:
+    """``SOURCE_DATE_EPOCH`` (whole seconds since 1970) as RFC 3339 UTC, or None if unset."""
+    if value is None or value.strip() == "":
+        return None
+    try:
+        stamp = dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",
+                                  f"must be whole seconds since 1970, got {value!r}")]
+                         ) from None
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str | None:
     """The release time stamp: SOURCE_DATE_EPOCH if given, else corpus.toml's ``created``."""
-    if source_date_epoch is not None and source_date_epoch.strip() != "":
-        try:
-            seconds = int(source_date_epoch)
-            stamp = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",
-                                      f"must be whole seconds since 1970, got "
-                                      f"{source_date_epoch!r}")]) from None
-        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    from_env = parse_source_date_epoch(source_date_epoch)
+    if from_env is not None:
+        return from_env
     created = config.metadata.get("created")
     return str(created) if created else None
 
@@ -61,13 +72,18 @@ def build(
     source_date_epoch: str | None = None,
     jobs: int | None = None,
     cache: Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
     ``jobs`` worker processes (default: all cores) do the per-document work; ``cache`` is
     a folder for processed shards that makes rebuilds incremental (never changes output).
+    ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
     """
     config = load_config(seeds)
+    if config.parquet:
+        require_pyarrow()
     discovery = discover(seeds, config.discover)
     created = resolve_created(config, source_date_epoch)
     changelog = read_changelog(seeds)
@@ -78,24 +94,25 @@ def build(
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache)
                  for index, refs in plan_shards(discovery.sources)]
-        with writer.stream(DOCUMENTS_PATH) as documents, \
-                writer.stream("manifest-sha256.txt") as manifest:
-            for result in run_shards(tasks, jobs or default_jobs()):
-                problems.extend(result.problems)
-                if problems:
-                    continue  # keep checking every document, stop writing: no release
-                cached += result.cached
-                with result.jsonl.open("rb") as shard:
-                    while chunk := shard.read(_COPY_CHUNK):
-                        documents.write(chunk)
-                result.jsonl.unlink()
-                for summary in result.summaries:
-                    stats.add(summary)
-                    entry = FileEntry(RAW_PREFIX + summary.source_path, summary.source_bytes,
-                                      summary.source_sha256)
-                    manifest.write(package.manifest_line(entry))
-                    payload_bytes += entry.bytes
-                    payload_files += 1
+        with writer.stream("manifest-sha256.txt") as manifest:
+            with writer.stream(DOCUMENTS_PATH) as documents:
+                for result in run_shards(tasks, jobs or default_jobs(), engine=engine,
+                                          scheduler=scheduler):
+                    problems.extend(result.problems)
+                    if problems:
+                        continue  # keep checking every document, stop writing: no release
+                    cached += result.cached
+                    with result.jsonl.open("rb") as shard:
+                        while chunk := shard.read(_COPY_CHUNK):
+                            documents.write(chunk)
+                    result.jsonl.unlink()
+                    for summary in result.summaries:
+                        stats.add(summary)
+                        entry = FileEntry(RAW_PREFIX + summary.source_path, summary.source_bytes,
+                                          summary.source_sha256)
+                        manifest.write(package.manifest_line(entry))
+                        payload_bytes += entry.bytes
+                        payload_files += 1
             if problems:
                 raise InputError(problems, f"{len(problems)} problem"
                                            f"{'s' if len(problems) != 1 else ''} in {seeds}; "
@@ -106,17 +123,27 @@ def build(
                                           "add text files")])
             docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
             manifest.write(package.manifest_line(docs_entry))
+            data_files = [docs_entry]
+            if config.parquet:  # the same records with explicit column types
+                with writer.stream(PARQUET_PATH) as table:
+                    write_records(iter_records(FolderSource(writer.root)), table)
+                data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
+                manifest.write(package.manifest_line(data_files[-1]))
         shutil.rmtree(writer.root / SHARD_FOLDER, ignore_errors=True)
-        payload_bytes += docs_entry.bytes
-        payload_files += 1
+        payload_bytes += sum(entry.bytes for entry in data_files)
+        payload_files += len(data_files)
         content = package.content_hash(config, docs_entry.sha256)
 
         manifest_entry = FileEntry("manifest-sha256.txt", manifest.bytes, manifest.sha256)
         tags: list[FileEntry] = [
             manifest_entry,
             writer.write("datapackage.json", package.pretty_json(package.datapackage(
-                config, created, [(docs_entry, package.documents_resource())], stats, content))),
-            writer.write("README.md", package.data_card(config, stats, content, DOCUMENTS_PATH)),
+                config, created, [(docs_entry, package.documents_resource())]
+                + [(entry, parquet_resource()) for entry in data_files[1:]], stats, content))),
+            writer.write("README.md", package.data_card(
+                config, stats, content, data_files[-1].path, created=created)),
+            writer.write(CROISSANT_PATH, package.pretty_json(
+                croissant(config, created, stats, content, data_files))),
             writer.write("CHANGELOG.md", changelog if changelog is not None
                          else package.default_changelog(config, created, stats)),
             writer.write("bagit.txt", package.BAGIT_TXT),
@@ -144,9 +171,10 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     differing = tree_differences(existing, built)
     if differing:
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
+        detail = difference_summary(existing, built) or f"differs in: {shown}"
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
-            f"(differs in: {shown}); released versions are immutable: bump the version "
+            f"({detail}); released versions are immutable: bump the version "
             "with 'corpuskit release'")
     if not archive.exists():
         write_archive(existing, archive, created, root=config.release_name)

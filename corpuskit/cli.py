@@ -56,9 +56,13 @@ def cli() -> None:
               help="Cache folder for incremental builds [default: $XDG_CACHE_HOME/corpuskit "
                    "or ~/.cache/corpuskit].")
 @click.option("--no-cache", is_flag=True, help="Process every document, use no cache.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Where the per-document work runs.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Dask scheduler address (with --engine dask).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache: bool,
-          as_json: bool) -> None:
+          engine: str, scheduler: str | None, as_json: bool) -> None:
     """Build the release of SEEDS (default: seeds) into --out (default: dist).
 
     Every file in SEEDS except corpus.toml, CHANGELOG.md and hidden files is a document.
@@ -69,11 +73,14 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     refused, because released versions are immutable.
 
     \b
-    Example:
+    Examples:
       corpuskit build seeds --out dist
+      corpuskit build seeds --jobs 8 --cache /tmp/corpuskit-cache
+      corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
     result = build_package(seeds, out, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                           jobs=jobs, cache=None if no_cache else (cache or default_cache_dir()))
+                           jobs=jobs, cache=None if no_cache else (cache or default_cache_dir()),
+                           engine=engine, scheduler=scheduler)
     for path, reason in result.skipped:
         click.echo(f"skipped: {path} ({reason})", err=True)
     if as_json:
@@ -92,6 +99,277 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     else:
         click.echo(f"built {result.release} and {result.archive.name} "
                    f"({result.documents} documents, {result.content_hash})", err=True)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people; json is the versioned diff "
+                                      "(schemas/diff.schema.json).")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--text", "show_text", is_flag=True,
+              help="Add a unified diff of the text of every document whose text changed.")
+def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool) -> None:
+    """Show what changed from OLD to NEW, document by document, and the bump it requires.
+
+    OLD and NEW are each a package folder, a package .zip or a seeds folder (diffed as it
+    would build, nothing written). Documents are matched by id: added, removed, changed
+    (text, document metadata such as title or date, or only the raw input), plus changed
+    package metadata (title, description, licenses, ...). The version and release date are
+    labels and never count. The required bump follows Croissant's rules: major when
+    documents changed or were removed, minor when documents were only added, patch when
+    only package metadata changed, none for the same content. Packages with equal content
+    hashes are the same content at once. Exit 0 whatever the differences.
+
+    \b
+    Example:
+      corpuskit diff dist/corpuskit-seeds-1.0.0 seeds
+      corpuskit diff dist/corpuskit-seeds-1.0.0.zip dist/corpuskit-seeds-1.1.0 --text
+      corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-2.0.0 --format json
+    """
+    from .diff import diff as diff_packages
+    from .diff import render_text
+
+    result = diff_packages(old, new, text=show_text)
+    if as_json or fmt == "json":
+        _emit_json(result.as_dict())
+    else:
+        click.echo(render_text(result), nl=False)
+
+
+@cli.command("release")
+@click.argument("bump", required=False, type=click.Choice(["major", "minor", "patch"]))
+@click.option("--seeds", "seeds", default="seeds", show_default=True,
+              type=click.Path(path_type=Path), help="The seeds folder to release.")
+@click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="Folder holding the earlier releases; the new one is built beside them.")
+@click.option("--dry-run", is_flag=True,
+              help="Show the version, diff and changelog entry; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the build [default: all cores].")
+@click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
+              help="Cache folder for the build [default: as for 'corpuskit build'].")
+@click.option("--no-cache", is_flag=True, help="Build without a cache.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, jobs: int | None,
+                    cache: Path | None, no_cache: bool, as_json: bool) -> None:
+    """Release SEEDS as the next version: diff, bump, changelog, build.
+
+    Compares --seeds with the latest release in --out (the highest version among its
+    <name>-X.Y.Z/ folders) and picks the next version: BUMP (major, minor or patch) if
+    given, else the bump the changes require. A bump smaller than required is refused
+    (exit 1) with the bump that is required; so is a release with no change at all. Then
+    writes version and release time (SOURCE_DATE_EPOCH if set, else now) into corpus.toml,
+    adds a CHANGELOG.md entry naming every added, removed and changed document by id and
+    title, and builds the release beside the older ones, which are never modified. If the
+    build fails, corpus.toml and CHANGELOG.md are restored. With no earlier release, the
+    version in corpus.toml is built as the first release.
+
+    \b
+    Example:
+      corpuskit release            # the bump the changes require
+      corpuskit release major --dry-run
+      corpuskit release minor --seeds seeds --out dist
+    """
+    from .engine import default_cache_dir as _cache_dir
+    from .release import release as release_seeds
+
+    result = release_seeds(seeds, out, bump,
+                           source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                           dry_run=dry_run, jobs=jobs,
+                           cache=None if no_cache else (cache or _cache_dir()))
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    if result.changelog_entry:
+        click.echo(result.changelog_entry, err=True)
+    how = (f"{result.bump} release after {result.previous}" if result.previous
+           else "first release")
+    if result.build is None:
+        click.echo(f"dry run: would release {result.name} {result.version} ({how}); "
+                   "nothing written", err=True)
+    else:
+        built = result.build
+        click.echo(f"released {result.name} {result.version} ({how}): {built.release} and "
+                   f"{built.archive.name} ({built.documents} documents, "
+                   f"{built.content_hash})", err=True)
+
+
+@cli.command("export")
+@click.argument("package", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
+              help="parquet: explicit column types; csv: header row, null as empty cell; "
+                   "dolma: gzipped JSON lines (id, text, source, created, added, metadata).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="The file to write (replaced only once the new one is complete).")
+@click.option("--no-verify", is_flag=True,
+              help="Skip checking the package's checksums first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json: bool) -> None:
+    """Write the documents of PACKAGE (a package folder or .zip) to --out as --format.
+
+    The package's checksums are verified first (a modified package is refused, exit 1).
+    Output depends only on the records: exporting the same package twice gives the same
+    bytes. Parquet needs the 'parquet' extra (pip install 'corpuskit[parquet]') and is
+    byte-identical to the package's own data/documents.parquet.
+
+    \b
+    Example:
+      corpuskit export dist/corpuskit-seeds-1.0.0.zip --format dolma --out seeds.jsonl.gz
+      corpuskit export dist/corpuskit-seeds-1.0.0 --format csv --out seeds.csv
+    """
+    from .export import export as export_package
+
+    result = export_package(package, fmt, out, verify=not no_verify)
+    if as_json:
+        _emit_json({"format": result.format, "path": str(result.path),
+                    "documents": result.documents, "bytes": result.bytes,
+                    "sha256": result.sha256})
+    else:
+        noun = "document" if result.documents == 1 else "documents"
+        click.echo(f"wrote {result.path} ({result.format}, {result.documents} {noun}, "
+                   f"{result.bytes} bytes, sha256 {result.sha256})", err=True)
+
+
+@cli.command("info")
+@click.argument("path", default="seeds", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as JSON on stdout (schemas/info.schema.json).")
+def info_command(path: Path, as_json: bool) -> None:
+    """Summarize PATH: a package folder, a package .zip or a seeds folder (default: seeds).
+
+    Shows documents, languages, date range, text and file sizes, version and changelog
+    versions, licenses and the content hash, all measured from the records (for a seeds
+    folder: the records a build would make, nothing written). Checksums are not verified
+    here; use 'corpuskit validate' for that.
+
+    \b
+    Example:
+      corpuskit info dist/corpuskit-seeds-1.0.0.zip
+      corpuskit info seeds --json
+    """
+    from .info import info, render
+
+    summary = info(path)
+    if as_json:
+        _emit_json(summary.as_dict())
+    else:
+        click.echo(render(summary))
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people; json is the versioned report "
+                                      "(schemas/report.schema.json); github prints GitHub "
+                                      "Actions ::error annotations.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--fast", is_flag=True,
+              help="Sizes, presence and counts only (Payload-Oxum, resource bytes); no hashing.")
+@click.option("--reproduce", is_flag=True,
+              help="Also re-derive every record from data/raw/ with the recorded settings.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for seeds folders and --reproduce (default: all cores).")
+def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: bool,
+                     reproduce: bool, jobs: int | None) -> None:
+    """Check that each PATH is an intact package, archive or seeds folder.
+
+    PATH is a package folder (dist/<name>-<version>), a package .zip (checked in place,
+    never extracted; hostile entries and zip bombs are reported, not read), a seeds
+    folder (the checks build makes, nothing written), or a folder of releases such as
+    dist/, which stands for every package folder and .zip in it. A package is checked against the
+    Data Package v2 profile and corpuskit's own, as a BagIt bag (every manifest line, no
+    missing or unlisted file, Payload-Oxum), every resource's bytes and hash, and every
+    record against its schema and its own text and raw file. Every problem is reported,
+    one per line: path:location: message [code].
+
+    An archive's published checksum, <archive>.sha256 beside it, is verified too.
+
+    Exit 0 when every PATH is valid, 1 when any problem is found, 2 for usage errors,
+    including a PATH that does not exist. For one target, --format json prints its report
+    (schemas/report.schema.json); for several (several PATHs, or a folder of releases),
+    one document {"report_version", "valid", "reports": [...]}.
+
+    \b
+    Example:
+      corpuskit validate dist
+      corpuskit validate dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.0.zip
+      corpuskit validate seeds
+      corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
+      corpuskit validate --format github dist
+    """
+    from .check import ProblemsFound
+    from .validation import (
+        collection_dict,
+        expand_targets,
+        render_github,
+        render_text,
+        validate,
+    )
+
+    if fast and reproduce:
+        raise click.UsageError("--fast and --reproduce exclude each other")
+    fmt = "json" if as_json else fmt
+    reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
+               for path in expand_targets(list(paths))]
+    if fmt == "json":
+        _emit_json(reports[0].as_dict() if len(reports) == 1 else collection_dict(reports))
+    else:
+        render = render_github if fmt == "github" else render_text
+        for report in reports:
+            for line in render(report):
+                click.echo(line)
+    failed = [report for report in reports if not report.valid]
+    if failed:
+        count = sum(len(report.problems) for report in failed)
+        raise ProblemsFound(f"{count} problem{'s' if count != 1 else ''} found in "
+                            f"{len(failed)} of {len(reports)} target"
+                            f"{'s' if len(reports) != 1 else ''}")
+
+
+@cli.command("check")
+@click.option("--seeds", "seeds", default="seeds", show_default=True,
+              type=click.Path(path_type=Path), help="The seeds folder to rebuild.")
+@click.option("--dist", "dist", default="dist", show_default=True,
+              type=click.Path(path_type=Path), help="The folder holding the releases.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Output format, as for validate.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the rebuild (default: all cores).")
+def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | None) -> None:
+    """Check that dist/ holds the current, reproducible release of seeds/.
+
+    Rebuilds --seeds in a temporary folder (removed afterwards; SOURCE_DATE_EPOCH is used
+    exactly as by build) and compares it byte for byte with dist/<name>-<version>/ and
+    its .zip. Exit 0 when they are equal; 1, naming every differing file, when the release
+    is missing or stale (seeds, corpus.toml or corpuskit changed without a release) or the
+    build is not reproducible; 2 for usage errors.
+
+    \b
+    Example:
+      corpuskit check
+      corpuskit check --seeds seeds --dist dist --format github
+    """
+    from .check import ProblemsFound, check
+    from .validation import render_github, render_text
+
+    report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                   jobs=jobs)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        _emit_json(report.as_dict())
+    else:
+        for line in (render_github if fmt == "github" else render_text)(report):
+            click.echo(line)
+    if not report.valid:
+        count = len(report.problems)
+        raise ProblemsFound(f"{dist} is not current: {count} difference"
+                            f"{'s' if count != 1 else ''}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 Month names are a fixed table (never the process locale), so the result does not depend
 on where corpuskit runs. Numeric day/month orders are accepted only when they cannot be
-read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed.
+read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed. A weekday that
+contradicts the date (``Friday, August 26, 2023``) makes the line no date.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ MONTHS = {
     )
     for name in names
 }
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+"
+_WEEKDAY = (r"(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+            r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+")
+#: Weekday names by their first three letters, Monday = 0 (as ``date.weekday()``).
+WEEKDAYS = {name: number for number, name in enumerate(
+    ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _MONTH = r"(?P<month>[a-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
@@ -32,7 +37,8 @@ _NAMED = [
     re.compile(rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
 ]
 _ISO = re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")
-_DAY_FIRST_OR_MONTH_FIRST = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
+_DAY_FIRST_OR_MONTH_FIRST = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -54,7 +60,12 @@ def parse_date_line(line: str) -> str | None:
         match = pattern.fullmatch(line)
         if match:
             month = MONTHS.get(match["month"].lower())
-            return _iso(int(match["year"]), month, int(match["day"])) if month else None
+            date = _iso(int(match["year"]), month, int(match["day"])) if month else None
+            weekday = match["weekday"]
+            if date and weekday and dt.date.fromisoformat(date).weekday() != WEEKDAYS[
+                    weekday[:3].lower()]:
+                return None  # "Friday, August 26, 2023": the line contradicts itself
+            return date
     match = _DAY_FIRST_OR_MONTH_FIRST.fullmatch(line)
     if match:
         a, b, year = int(match["a"]), int(match["b"]), int(match["year"])

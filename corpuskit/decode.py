@@ -2,9 +2,10 @@
 
 Order: byte order mark → strict UTF-8 → the configured legacy code pages. When several
 legacy code pages decode a file strictly, the one whose text is most plausible wins:
-fewest words mixing scripts (``naпve``), then the highest language-identification
-probability, then the configured order. Nothing is ever decoded with replacement
-characters; binary data is refused.
+fewest implausible words (mixed scripts ``naпve``, case flips ``пРХБЕР``, symbols between
+letters ``Za¿ó³æ``), then the highest probability that the text is in a language the
+code page is made for, then the configured order. Nothing is ever decoded with
+replacement characters; binary data is refused.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import cache
+from itertools import pairwise
 
 from .config import DecodeConfig
-from .language import identify
+from .language import rank
 from .models import Decoded, DocumentProblem, RawDocument
+from .normalize import fix_encoding
 from .problems import Problem
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
@@ -52,21 +56,148 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
+#: Languages (py3langid labels) each legacy code page is made for. A decoding is judged
+#: by how probable it is that its text is in one of its code page's languages, so that
+#: Russian read as cp1252 (``Ïðèâåò``) loses to the same bytes read as cp1251.
+_ASCII_LATIN = frozenset({
+    "ace", "bcl", "en", "eo", "id", "jv", "kik", "la", "lg", "ln", "mg", "ms", "nso", "om",
+    "pcm", "qu", "rw", "sn", "so", "st", "sw", "tl", "vo", "xh", "zu",
+})
+_WESTERN = _ASCII_LATIN | {
+    "af", "an", "br", "ca", "cy", "da", "de", "es", "et", "eu", "ext", "fi", "fo", "fr",
+    "fy", "ga", "gcf", "gcr", "gd", "gl", "ht", "is", "it", "lb", "lij", "nl", "nn", "no",
+    "oc", "pt", "sq", "sv", "vec", "wa",
+}
+_CENTRAL = _ASCII_LATIN | {"bs", "cs", "de", "hr", "hu", "pl", "ro", "sk", "sl", "sq", "sr"}
+_CYRILLIC = frozenset({"ba", "be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "tt", "uk",
+                       "uz"})
+_CHINESE = frozenset({"wuu", "yue", "zh"})
+CODEPAGE_LANGUAGES: dict[str, frozenset[str]] = {
+    "cp1252": _WESTERN, "iso8859-1": _WESTERN, "iso8859-15": _WESTERN,
+    "cp1250": _CENTRAL, "iso8859-2": _CENTRAL,
+    "cp1251": _CYRILLIC, "koi8-r": _CYRILLIC, "koi8-u": _CYRILLIC, "iso8859-5": _CYRILLIC,
+    "gb18030": _CHINESE, "gbk": _CHINESE, "gb2312": _CHINESE, "big5": _CHINESE,
+    "shift_jis": frozenset({"ja"}), "euc_jp": frozenset({"ja"}), "euc_kr": frozenset({"ko"}),
+    "cp1253": frozenset({"el"}), "iso8859-7": frozenset({"el"}),
+    "cp1254": _WESTERN | {"az", "ku", "tr"},
+    "cp1255": frozenset({"hbo", "he"}),
+    "cp1256": frozenset({"ar", "ary", "arz", "fa", "ku", "ps", "sdh", "ug", "ur"}),
+    "cp1257": _ASCII_LATIN | {"et", "lt", "ltg", "lv"},
+}
+#: Characters of a candidate decoding that are judged (enough to tell code pages apart).
+_JUDGED_CHARS = 65536
+_LANGUAGE_SAMPLE = 1500
+#: Scripts told apart when judging a word (first word of a letter's Unicode name). East
+#: Asian scripts mix within one word, so they count as one; other letters (``ª``, ``µ``)
+#: belong to no script here.
+_SCRIPTS = {
+    "LATIN": "LATIN", "CYRILLIC": "CYRILLIC", "GREEK": "GREEK", "ARABIC": "ARABIC",
+    "HEBREW": "HEBREW", "ARMENIAN": "ARMENIAN", "GEORGIAN": "GEORGIAN", "THAI": "THAI",
+    "CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK",
+    "HALFWIDTH": "CJK", "FULLWIDTH": "CJK", "IDEOGRAPHIC": "CJK",
+}
+#: Non-letters that may sit between two letters: apostrophes, hyphens, the Catalan l·l, and
+#: East Asian punctuation (those languages put no spaces between words).
+_BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
+#: Non-letters that may touch a letter on one side: quotes, marks and common symbols.
+_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬")
+#: Categories that no typed text holds: private use, unassigned and control characters.
+_NEVER_IN_TEXT = frozenset({"Co", "Cn", "Cc"})
+
+
+@cache
 def _script(char: str) -> str:
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0]
+    """The script of a letter (``LATIN``, ``CYRILLIC``, ``CJK``...), or ``""`` if none."""
+    return _SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0], "")
 
 
-def _mixed_script_words(text: str) -> int:
-    mixed = 0
-    for word in text.split():
-        scripts = {_script(c) for c in word if c.isalpha()}
-        if len(scripts) > 1:
-            mixed += 1
-    return mixed
+def _east_asian_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
+def _implausible_word(word: str) -> bool:
+    """A word no one types: mixed scripts (``naпve``), a case flip (``пРХБЕР``), a control or
+    private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``)."""
+    if len({_script(c) for c in word if c.isalpha()} - {""}) > 1:
+        return True
+    for before, after in pairwise(word):
+        if before.isalpha() and after.isalpha() and before.islower() and after.isupper():
+            return True
+    last = len(word) - 1
+    for i, char in enumerate(word):
+        if char.isascii() or char.isalpha():
+            continue
+        category = unicodedata.category(char)
+        if category in _NEVER_IN_TEXT:
+            return True
+        if category[0] == "M" or _east_asian_punctuation(char):
+            continue
+        left = i > 0 and word[i - 1].isalpha()
+        right = i < last and word[i + 1].isalpha()
+        if left and right and char not in _BETWEEN_LETTERS:
+            return True
+        if (left or right) and char not in _BESIDE_LETTERS:
+            return True
+    return False
+
+
+def _implausibility(text: str) -> int:
+    """How many non-ASCII words of ``text`` look like a wrong code page (0 is best)."""
+    words = [word for word in text.split() if not word.isascii()]
+    count = sum(1 for word in words if _implausible_word(word))
+    latin = [c for c in text if c.isalpha() and _script(c) == "LATIN"]
+    accented = sum(1 for c in latin if not c.isascii())
+    if accented >= 4 and accented * 4 > len(latin) * 3:
+        # Latin-script languages write most letters in ASCII; text where three in four
+        # letters are accented is another script read in a Latin code page.
+        count += len(words)
+    cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
+    plain = [c for c in text if c.isascii() and c.isalpha()]
+    if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
+            and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
+        # Mostly capital non-ASCII letters in lower-case text: KOI8-R read as cp1251 or back.
+        count += len(words)
+    return count
+
+
+def _plausible(text: str) -> bool:
+    """Whether a legacy decoding reads as text, judged on its words holding non-ASCII
+    characters: at most half of them (and of their characters) implausible.
+
+    Mojibake that normalization repairs is not held against a decoding. Every byte is a
+    character in KOI8-R, so any file without NUL bytes "decodes"; what
+    comes out of noise is box drawing glued to letters of several scripts, refused here.
+    """
+    # Mojibake (UTF-8 read as cp1252, in a file mixing both) is repaired by normalize's
+    # fix-encoding step; judge the text it will become.
+    judged = fix_encoding(text[:_JUDGED_CHARS])
+    words = [word for word in judged.split() if not word.isascii()]
+    odd = [word for word in words if _implausible_word(word)]
+    odd_chars = sum(map(len, odd))
+    return (2 * _implausibility(judged) <= len(words)
+            and 2 * odd_chars <= sum(map(len, words)))
+
+
+def _language_fit(text: str, encoding: str) -> float:
+    """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``."""
+    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    ranked = rank(sample[:_LANGUAGE_SAMPLE])
+    languages = CODEPAGE_LANGUAGES.get(encoding)
+    if languages is None:
+        return ranked[0][1] if ranked else 0.0
+    return sum(prob for lang, prob in ranked if lang in languages)
 
 
 def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
+    """The most plausible strict decoding among ``encodings`` (deterministic).
+
+    Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
+    between letters, accents everywhere), then the highest probability that the text is in
+    a language its code page is made for, then the configured order. Candidates decoding
+    to the same text are one candidate (the first code page is recorded). Each candidate is
+    judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
+    cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
+    """
     decodings: list[tuple[str, str]] = []
     for encoding in encodings:
         try:
@@ -78,14 +209,11 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | N
         decodings.append((codecs.lookup(encoding).name, text))
     if len(decodings) <= 1:
         return decodings[0] if decodings else None
-    # Only non-ASCII lines tell code pages apart; judge on them.
-    def evidence(text: str) -> str:
-        return "\n".join(line for line in text.splitlines() if not line.isascii())[:1500]
 
     def score(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
-        order, (_, text) = item
-        sample = evidence(text)
-        return (_mixed_script_words(sample), -identify(sample)[1], order)
+        order, (encoding, text) = item
+        judged = fix_encoding(text[:_JUDGED_CHARS])
+        return (_implausibility(judged), -round(_language_fit(judged, encoding), 6), order)
 
     return min(enumerate(decodings), key=score)[1]
 
@@ -98,6 +226,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                                       "the file is empty or only whitespace; remove it or "
                                       "add text"))
     decoded: tuple[str, str] | None = None
+    legacy = False
     for bom, name in BOMS:
         if data.startswith(bom):
             try:
@@ -113,6 +242,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             decoded = ("utf-8", data.decode("utf-8", errors="strict"))
         except UnicodeDecodeError:
             decoded = _best_legacy(data, config.fallback_encodings)
+            legacy = True
             if decoded is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
@@ -124,6 +254,12 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                                       "holds binary data (NUL or control bytes), not text; "
                                       "remove it or exclude it with discover.exclude"))
     encoding, text = decoded
+    if legacy and not _plausible(text):
+        raise DocumentProblem(Problem(
+            raw.path, "undecodable",
+            f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "
+            f"text (the best, {encoding}, reads it as {text[:40]!r}); re-save it as UTF-8 or "
+            "add its code page to decode.fallback_encodings"))
     if not text.strip():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

@@ -39,6 +39,10 @@ class ReleaseExistsError(CorpuskitError):
     """A release with this version exists with other content; releases are immutable."""
 
 
+class ReleaseError(CorpuskitError):
+    """A release was refused (bump too small, nothing changed, ...); nothing was written."""
+
+
 class UsageError(CorpuskitError):
     """The command was called wrongly (bad argument combination, unknown target kind)."""
 

@@ -3,7 +3,8 @@
 Rules are anchored to the shape of the document: the title is a short first line, the
 date an unambiguous date line right after it, the rights line a final line matching one
 of the configured patterns in full. Extraction never leaves an empty body: when taking a
-line would empty it, the line stays in the text.
+line would empty it, the line stays in the text. Title and rights lines are recorded
+without the indentation or trailing spaces they may have had.
 """
 
 from __future__ import annotations
@@ -44,14 +45,14 @@ def extract(text: str, config: ExtractConfig) -> Extracted:
     """Split normalized ``text`` into title, date, rights and body; identify the language."""
     paragraphs = text.rstrip("\n").split("\n\n")
     title = date = rights = None
-    if config.title and len(paragraphs) > 1 and _is_title(paragraphs[0], config):
-        title = paragraphs.pop(0)
+    if config.title and len(paragraphs) > 1 and _is_title(paragraphs[0].strip(), config):
+        title = paragraphs.pop(0).strip()
     if config.date and len(paragraphs) > 1 and "\n" not in paragraphs[0]:
         date = parse_date_line(paragraphs[0])
         if date is not None:
             paragraphs.pop(0)
-    if config.rights and len(paragraphs) > 1 and is_rights_line(paragraphs[-1], config):
-        rights = paragraphs.pop()
+    if config.rights and len(paragraphs) > 1 and is_rights_line(paragraphs[-1].strip(), config):
+        rights = paragraphs.pop().strip()
     body = "\n\n".join(paragraphs) + "\n"
     language = (
         iso639_1(body, min_chars=config.language_min_chars,

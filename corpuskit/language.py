@@ -35,3 +35,8 @@ def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
     if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
         return "und"
     return lang
+
+
+def rank(text: str) -> list[tuple[str, float]]:
+    """Every language of the model with its probability for ``text``, most probable first."""
+    return [(str(lang), float(prob)) for lang, prob in _identifier().rank(text[:SAMPLE_CHARS])]

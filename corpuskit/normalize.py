@@ -22,11 +22,14 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     replace_lossy_sequences=False,
     explain=False,
 )
-_C1_AND_FORM_FEED = re.compile("[\x0c\x80-\x9f]")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
+#: Page and line breaks of word processors: they separate words, so they become LF.
+_BREAK_CONTROLS = {0x0B: "\n", 0x0C: "\n"}
 _ZERO_WIDTH = re.compile("[\u200b\u2060\u180e\ufeff]")
 _NBSPS = re.compile("[\u00a0\u2007\u202f]")
 _SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
-_BLANK_RUNS = re.compile(r"\n[ \t\u00a0\u3000]*(?:\n[ \t\u00a0\u3000]*)+")
+#: A line break followed by one or more blank lines (whitespace only, as ``str.isspace``).
+_BLANK_RUNS = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
 def fix_encoding(text: str) -> str:
@@ -56,8 +59,12 @@ def line_endings(text: str) -> str:
 
 
 def remove_control_chars(text: str) -> str:
-    """Remove control characters except tab and LF (ftfy's list, plus form feed and C1)."""
-    return _C1_AND_FORM_FEED.sub("", fixes.remove_control_chars(text))
+    """Remove control characters except tab and LF (ftfy's list, plus C1); form feed and
+    vertical tab (page and manual line breaks) become LF, so the words they separate stay
+    apart."""
+    if "\x0b" in text or "\x0c" in text:
+        text = text.translate(_BREAK_CONTROLS)
+    return _C1_CONTROLS.sub("", fixes.remove_control_chars(text))
 
 
 def remove_zero_width(text: str) -> str:
@@ -101,10 +108,23 @@ def trim_trailing_whitespace(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+def _blank(line: str) -> bool:
+    return not line or line.isspace()
+
+
 def paragraph_spacing(text: str) -> str:
-    """Paragraphs separated by exactly one blank line; no leading blank lines; one final LF."""
-    body = _BLANK_RUNS.sub("\n\n", text.strip("\n"))
-    return body + "\n"
+    """Paragraphs separated by exactly one blank line; no leading or trailing blank lines;
+    one final LF. A line holding only whitespace counts as blank; the indentation of the
+    line after a blank line is kept."""
+    if _blank(text):
+        return "\n"
+    start = 0
+    while (end := text.find("\n", start)) != -1 and _blank(text[start:end]):
+        start = end + 1
+    stop = len(text)
+    while (begin := text.rfind("\n", start, stop)) != -1 and _blank(text[begin + 1:stop]):
+        stop = begin
+    return _BLANK_RUNS.sub("\n\n", text[start:stop]) + "\n"
 
 
 #: Every step, in the order steps run. Structural steps always run (see ``ALWAYS``).
@@ -124,7 +144,9 @@ STEPS: dict[str, Callable[[str], str]] = {
 }
 #: Steps every package relies on (LF only, regular paragraphs, one final newline).
 ALWAYS = frozenset({"line-endings", "paragraph-spacing"})
-#: A second pass is needed only after ftfy repaired something (its output can hold new work).
+#: Later steps can expose mojibake that fix-encoding did not see in the first pass (a control
+#: character or zero-width space inside ``Ã©``, a combining tilde after ``A``); ftfy's output
+#: in turn can need the other steps. Passes repeat until fix-encoding has nothing left to do.
 _MAX_PASSES = 4
 
 
@@ -145,12 +167,13 @@ def normalize(text: str, config: NormalizeConfig) -> tuple[str, tuple[str, ...]]
     changed: list[str] = []
     result = _one_pass(text, config.steps, changed)
     passes = 1
-    while "fix-encoding" in changed and passes < _MAX_PASSES:
-        again = _one_pass(result, config.steps, changed)
+    # Every step after fix-encoding ran on the output of the steps before it, and none of them
+    # undoes another's work, so the result is a fixed point unless fix-encoding would now
+    # repair something (cheap to ask: ftfy first checks whether a line looks bad at all).
+    while ("fix-encoding" in config.steps and passes < _MAX_PASSES
+           and fix_encoding(result) != result):
+        result = _one_pass(result, config.steps, changed)
         passes += 1
-        if again == result:
-            break
-        result = again
     order = list(STEPS)
     return result, tuple(sorted(changed, key=order.index))
 

@@ -178,8 +178,9 @@ def datapackage(
             "name": extra.get("name"),
             "type": "table",
             "path": entry.path,
-            **{k: v for k, v in extra.items() if k != "name"},
-            "bytes": entry.bytes,
+            **{k: v for k, v in extra.items() if k not in ("name", "bytes")},
+            # A template may say "bytes": None: see parquet.parquet_resource for why.
+            **({"bytes": entry.bytes} if extra.get("bytes", True) is not None else {}),
             "hash": f"sha256:{entry.sha256}",
         }
         for entry, extra in resources
@@ -241,38 +242,77 @@ def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payl
 
 # -- Data card and changelog ------------------------------------------------------------
 
+MISSING = "_Not provided by the maintainer._"
+
+#: Hugging Face license ids for license names corpus.toml may use (matched without case).
+HF_LICENSES = {
+    name.lower(): name.lower() for name in (
+        "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0",
+        "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC-BY-3.0", "CC-BY-SA-3.0", "MIT", "Apache-2.0",
+        "ODC-By", "ODbL", "PDDL", "GPL-3.0", "LGPL-3.0", "BSD-3-Clause", "Unlicense",
+    )
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-              (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")]
-    return next((label for bound, label in bounds if n < bound), "10M<n<100M")
+              (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
+              (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
+    return next((label for bound, label in bounds if n < bound), "n>1T")
 
 
-def _hf_license(config: CorpusConfig) -> str:
-    names = [str(lic.get("name", "")).lower() for lic in config.metadata["licenses"]]
-    known = {"cc0-1.0": "cc0-1.0", "cc-by-4.0": "cc-by-4.0", "cc-by-sa-4.0": "cc-by-sa-4.0",
-             "mit": "mit", "apache-2.0": "apache-2.0", "odc-by": "odc-by", "pddl": "pddl"}
-    return known.get(names[0], "other") if len(names) == 1 else "other"
+def _hf_license(config: CorpusConfig) -> list[str]:
+    """YAML ``license`` lines: known ids as they are, anything else as ``other`` + its name."""
+    licenses = config.metadata["licenses"]
+    ids = [HF_LICENSES.get(str(lic.get("name", "")).lower()) for lic in licenses]
+    known = list(dict.fromkeys(i for i in ids if i))
+    if known and len(known) == len(ids):
+        return [f"license: {known[0]}"] if len(known) == 1 else \
+            ["license:"] + [f"- {i}" for i in known]
+    first = next(lic for lic, i in zip(licenses, ids, strict=True) if not i)
+    raw = str(first.get("name") or first.get("title") or "custom")
+    lines = ["license: other",
+             f"license_name: {re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'}"]
+    if str(first.get("path", "")).startswith(("http://", "https://")):
+        lines.append(f"license_link: {first['path']}")
+    return lines
 
 
 def _yaml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-MISSING = "_Not provided by the maintainer._"
+def _hf_features() -> list[str]:
+    kinds = {"string": "string", "date": "string", "integer": "int64"}
+    lines = ["dataset_info:", "  features:"]
+    for spec in table_schema()["fields"]:
+        lines.append(f"  - name: {spec['name']}")
+        lines.append("    list: string" if spec["type"] == "array"
+                     else f"    dtype: {kinds[spec['type']]}")
+    return lines
 
 
-def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
-              data_files: str) -> bytes:
-    """README.md: Hugging Face YAML header, then datasheet sections from measured facts."""
+def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str) -> str:
+    """The Hugging Face YAML header (between ``---`` lines) of the data card."""
     meta = config.metadata
     languages = sorted(lang for lang in stats.languages if lang != "und")
-    header = ["---", f"pretty_name: {_yaml_str(meta['title'])}", f"license: {_hf_license(config)}"]
-    header.append("language:" + ("".join(f"\n- {lang}" for lang in languages) if languages else " []"))
-    header += [
-        "size_categories:",
-        f"- {_size_category(stats.documents)}",
-        "task_categories:",
-        "- text-generation",
+    lines = ["---", f"pretty_name: {_yaml_str(meta['title'])}"]
+    lines += _hf_license(config)
+    if languages:
+        lines.append("language:")
+        lines += [f"- {lang}" for lang in languages]
+        lines.append("multilinguality:")
+        lines.append("- monolingual" if len(languages) == 1 else "- multilingual")
+    lines += ["size_categories:", f"- {_size_category(stats.documents)}"]
+    if meta.get("keywords"):
+        lines.append("tags:")
+        lines += [f"- {_yaml_str(str(k))}" for k in meta["keywords"]]
+    lines += _hf_features()
+    lines += [
         "configs:",
         "- config_name: default",
         "  data_files:",
@@ -280,14 +320,96 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         f"    path: {data_files}",
         "---",
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _bibtex_text(value: str) -> str:
+    return " ".join(re.sub(r"[{}\\]", "", value).split())
+
+
+def bibtex(config: CorpusConfig, content: str, created: str | None = None) -> str:
+    """A BibTeX ``@misc`` entry naming the version and the content hash."""
+    meta = config.metadata
+    key = re.sub(r"[^A-Za-z0-9]", "", config.name) or "corpus"
+    fields = [("title", _bibtex_text(str(meta["title"])))]
+    authors = [_bibtex_text(c["title"]) for c in meta.get("contributors", [])]
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    if created:
+        fields.append(("year", created[:4]))
+    fields.append(("version", config.version))
+    if meta.get("homepage"):
+        fields.append(("howpublished", f"\\url{{{meta['homepage']}}}"))
+    fields.append(("note", f"corpuskit package {config.release_name}, content hash {content}"))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key}_{config.version.replace('.', '_')},\n{body}\n}}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _length_table(chars: list[int], stats: CorpusStats) -> str:
+    if not chars:
+        return MISSING
+    rows = [
+        ("minimum", chars[0]),
+        ("median", statistics.median(chars)),
+        ("mean", statistics.fmean(chars)),
+        ("maximum", chars[-1]),
+        ("total", sum(chars)),
+    ]
+    table = ["| characters per document | value |", "|---|---|"]
+    table += [f"| {label} | {_number(value)} |" for label, value in rows]
+    table.append(f"| words (total) | {stats.words:,} |")
+    table.append(f"| raw input bytes (total) | {stats.raw_bytes:,} |")
+    return "\n".join(table)
+
+
+def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    lines = [f"| {header[0]} | {header[1]} |", "|---|---|"]
+    lines += [f"| {a} | {b} |" for a, b in rows]
+    return "\n".join(lines)
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count} ({count / total:.1%})" if total else str(count)
+
+
+def _people(entries: list[dict[str, Any]]) -> str:
+    if not entries:
+        return MISSING
+    out = []
+    for person in entries:
+        line = f"- {person['title']}"
+        if person.get("organization"):
+            line += f", {person['organization']}"
+        if person.get("roles"):
+            line += f" ({', '.join(person['roles'])})"
+        if person.get("email"):
+            line += f" <{person['email']}>"
+        if person.get("path"):
+            line += f" {person['path']}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
+              data_files: str, *, created: str | None = None) -> bytes:
+    """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
+
+    ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
+    when the package ships Parquet, else ``data/documents.jsonl``). Every number is
+    measured from the records; every statement about the corpus comes from corpus.toml;
+    what corpus.toml does not say is marked as missing, never invented.
+    """
+    meta = config.metadata
+    total = stats.documents
     chars = sorted(stats.chars)
-    median = statistics.median(chars) if chars else 0
-    lang_rows = "\n".join(
-        f"| {lang} | {count} |" for lang, count in sorted(stats.languages.items())
-    )
-    step_rows = "\n".join(
-        f"| `{step}` | {stats.steps.get(step, 0)} |" for step in config.process.normalize.steps
-    )
+    languages = sorted(lang for lang in stats.languages if lang != "und")
+    parquet = data_files.endswith(".parquet")
+    date_range = (f"{stats.first_date} to {stats.last_date}" if stats.first_date
+                  else "no document carries a date")
     licenses = "\n".join(
         f"- {lic.get('title') or lic.get('name')}"
         + (f" (`{lic['name']}`)" if lic.get("name") else "")
@@ -295,101 +417,214 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         for lic in meta["licenses"]
     )
     sources = "\n".join(
-        f"- {src['title']}" + (f" <{src['path']}>" if src.get("path") else "")
+        f"- {src['title']}" + (f", version {src['version']}" if src.get("version") else "")
+        + (f" <{src['path']}>" if src.get("path") else "")
+        + (f" ({src['email']})" if src.get("email") else "")
         for src in meta["sources"]
     )
-    contributors = "\n".join(f"- {c['title']}" for c in meta.get("contributors", [])) or MISSING
-    date_range = (f"{stats.first_date} to {stats.last_date}" if stats.first_date
-                  else "no document carries a date")
-    key = re.sub(r"[^A-Za-z0-9]", "", config.name) or "corpus"
+    lang_rows = [(f"`{lang}`", _share(count, total))
+                 for lang, count in sorted(stats.languages.items())]
+    encoding_rows = [(f"`{enc}`", _share(count, total))
+                     for enc, count in sorted(stats.encodings.items())]
+    step_rows = [(f"`{step}`", _share(stats.steps.get(step, 0), total))
+                 for step in config.process.normalize.steps]
+    field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
+                  for f in table_schema()["fields"]]
+    extract = config.process.extract
+    taken = [name for name, on in (("title line", extract.title), ("date line", extract.date),
+                                   ("rights/footer line", extract.rights)) if on]
+    extraction = ("took out the " + (", ".join(taken[:-1]) + " and " if len(taken) > 1
+                                     else "") + taken[-1] if taken else "took out no lines")
+    extraction += (", identified the language (ISO 639-1, `und` when unsure)"
+                   if extract.language else ", did not identify languages (all `und`)")
+    files = [("`data/documents.jsonl`", "the records, one JSON object per line, sorted by id"
+                                        " (canonical)")]
+    if parquet:
+        files.append(("`data/documents.parquet`", "the same records as Parquet, explicit "
+                                                  "column types (`date` is a string)"))
+    files += [("`data/raw/`", "the raw input files, byte for byte"),
+              ("`datapackage.json`", "Frictionless Data Package v2 descriptor"),
+              ("`croissant.json`", "Croissant 1.1 metadata for ML tools"),
+              ("`manifest-sha256.txt`, `tagmanifest-sha256.txt`", "BagIt checksums of "
+                                                                  "every file"),
+              ("`CHANGELOG.md`", "versions and their document-level changes")]
+    hf_note = (
+        "`datasets` reads `data/documents.parquet`, whose columns have explicit types, so "
+        "every value comes back exactly as in `data/documents.jsonl`, dates included "
+        "(`date` is the string `YYYY-MM-DD` or null)."
+        if parquet else
+        "This package has no Parquet file, so `datasets` reads `data/documents.jsonl` and "
+        "turns each ISO date into a timestamp rendered as `YYYY-MM-DD 00:00:00`; all other "
+        "values come back exactly. For the exact `date` strings use `corpuskit.load`, or ask "
+        "for Parquet with `[output] parquet = true` in corpus.toml."
+    )
+    pandas_note = ("With pandas: `pandas.read_parquet(\"data/documents.parquet\")`.\n\n"
+                   if parquet else "")
+    summary = _table(("property", "value"), [
+        ("Package", f"`{config.name}` version `{config.version}`"),
+        ("Released", created or MISSING),
+        ("Documents", f"{total:,}"),
+        ("Languages (ISO 639-1)", ", ".join(f"`{lang}`" for lang in languages)
+         or "undetermined"),
+        ("Dates", date_range),
+        ("Content hash", f"`{content}`"),
+        ("License", "; ".join(str(lic.get("name") or lic.get("title"))
+                              for lic in meta["licenses"])),
+        ("Homepage", meta.get("homepage") or MISSING),
+    ])
     body = f"""
-# {meta['title']}
+# Dataset Card for {meta['title']}
 
 {meta['description']}
 
-| | |
-|---|---|
-| Package | `{config.name}` version `{config.version}` |
-| Documents | {stats.documents} |
-| Content hash | `{content}` |
-| Homepage | {meta.get('homepage', MISSING)} |
+{summary}
 
-## Dataset description
+## Dataset Details
 
-### Motivation
+### Dataset Description
 
 {meta['description']}
 
-### Composition
+- **Curated by:** {", ".join(c["title"] for c in meta.get("contributors", [])) or MISSING}
+- **Language(s):** {", ".join(languages) or "undetermined"}
+- **License:** {"; ".join(str(lic.get("name") or lic.get("title")) for lic in meta["licenses"])}
 
-{stats.documents} documents, {stats.words} words, {sum(chars)} characters of normalized text
-({stats.raw_bytes} bytes of raw input). Document length in characters: minimum {chars[0] if chars else 0},
-median {median:g}, maximum {chars[-1] if chars else 0}. Dates: {date_range}
-({stats.with_date} of {stats.documents} documents dated). {stats.with_title} documents have a
-title line and {stats.with_rights} a rights line.
+### Dataset Sources
 
-| language (ISO 639-1) | documents |
-|---|---|
-{lang_rows}
-
-Each record of `data/documents.jsonl` has the fields `id`, `title`, `date`, `language`, `text`,
-`rights`, `chars`, `words`, `paragraphs`, `text_sha256`, `source_path`, `source_bytes`,
-`source_sha256`, `source_encoding` and `normalization`, described in `datapackage.json`.
-
-### Collection and preprocessing
-
-Sources:
+- **Homepage:** {meta.get("homepage") or MISSING}
+- **Sources:**
 
 {sources}
 
-The raw input files are kept byte for byte in `data/raw/`. corpuskit decoded each one
-(recorded per document in `source_encoding`), normalized it with the steps below, and took the
-title, date and rights lines out of the body. The table counts how many documents each step changed.
+## Uses
 
-| step | documents changed |
-|---|---|
-{step_rows}
-
-### Uses
+### Direct Use
 
 {MISSING}
 
-### Distribution and rights
+### Out-of-Scope Use
+
+{MISSING}
+
+## Dataset Structure
+
+### Composition
+
+{_plural(total, "document")}, {_plural(stats.words, "word")} and
+{_plural(sum(chars), "character")} of normalized text, made from
+{_plural(stats.raw_bytes, "byte")} of raw input. One split, `train`, holds every document.
+
+Documents by language (`und`: undetermined):
+
+{_table(("language", "documents"), lang_rows)}
+
+Dates: {date_range}. Documents with a date: {stats.with_date:,} of {total:,}; with a title
+line: {stats.with_title:,}; with a rights line: {stats.with_rights:,}.
+
+{_length_table(chars, stats)}
+
+### Fields
+
+{_table(("field", "type and meaning"), field_rows)}
+
+### Files
+
+{_table(("file", "content"), files)}
+
+## Dataset Creation
+
+### Curation Rationale
+
+The maintainer's description above is the only statement of purpose given.
+Funding and the intended tasks: {MISSING}
+
+### Source Data
+
+#### Data Collection and Processing
+
+Each raw input file is kept byte for byte in `data/raw/`. corpuskit decoded it (the codec
+is recorded per document in `source_encoding`), normalized it with the steps below,
+{extraction}, and counted characters, words and paragraphs. Every step that changed a
+document is recorded in its `normalization`, so a record can be re-derived from its raw
+file.
+
+Decoding:
+
+{_table(("codec", "documents"), encoding_rows)}
+
+Normalization steps, in order, and how many documents each changed:
+
+{_table(("step", "documents changed"), step_rows)}
+
+#### Who are the source data producers?
+
+{sources}
+
+### Personal and Sensitive Information
+
+{MISSING}
+
+## Bias, Risks, and Limitations
+
+{MISSING}
+
+## Distribution and Rights
 
 {licenses}
 
-### Maintenance
+Documents with a copyright or footer line: {_share(stats.with_rights, total)}; the line is
+kept in the record's `rights` field, out of `text`.
+
+## Maintenance
 
 Contributors:
 
-{contributors}
+{_people(meta.get("contributors", []))}
 
-Versions follow semantic versioning of the content; see `CHANGELOG.md`.
+Contact: {next((c["email"] for c in meta.get("contributors", []) if c.get("email")),
+               MISSING)}
 
-## How to verify and load
+Versions follow semantic versioning of the content (major: records changed or removed,
+minor: records added, patch: same records); a released version is never rebuilt with
+other content. See `CHANGELOG.md`.
+
+## How to Verify and Load
+
+Verify every file against its checksum:
 
 ```sh
-corpuskit validate .          # checksums, BagIt manifests, schemas, record cross-checks
-sha256sum -c manifest-sha256.txt
+corpuskit validate .
+sha256sum -c manifest-sha256.txt && sha256sum -c tagmanifest-sha256.txt
 ```
+
+Load (the folder or its `.zip`; checksums are verified before any record is read):
 
 ```python
 import corpuskit
-for doc in corpuskit.load("."):
-    print(doc.id, doc.title)
+corpus = corpuskit.load(".")
+for doc in corpus.filter(language="en", since="2023-01-01"):
+    print(doc.id, doc.date, doc.title)
 ```
+
+With Hugging Face `datasets` (works offline on this folder):
+
+```python
+import datasets
+ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
+```
+
+{hf_note}
+
+{pandas_note}With `mlcroissant`:
+`mlcroissant.Dataset(jsonld="croissant.json").records("documents")`.
 
 ## Citation
 
 ```bibtex
-@misc{{{key}_{config.version.replace('.', '_')},
-  title = {{{meta['title']}}},
-  version = {{{config.version}}},
-  note = {{corpuskit package {config.release_name}, content hash {content}}}
-}}
+{bibtex(config, content, created)}
 ```
 """
-    return ("\n".join(header) + "\n" + body).encode("utf-8")
+    return (hf_yaml(config, stats, data_files) + body).encode("utf-8")
 
 
 def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusStats) -> bytes:

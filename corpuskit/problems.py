@@ -30,6 +30,13 @@ CODES: dict[str, str] = {
     "order-error": "records are not sorted by id",
     "archive-error": "an archive is corrupt, truncated, hostile or too large",
     "not-a-package": "the path is neither a seeds folder, a package folder nor an archive",
+    "metadata-mismatch": "two metadata files, or metadata and data, disagree (counts, "
+                         "names, versions)",
+    "unreferenced-file": "a raw file in data/raw/ is not the source of any record",
+    "archive-metadata": "an archive's headers differ from the reproducible form corpuskit "
+                        "writes (order, time stamps, permissions, header fields)",
+    "stale-release": "dist/ does not hold what a fresh build of seeds/ makes",
+    "internal-error": "corpuskit failed on this input; this is a bug, please report it",
 }
 
 

@@ -7,9 +7,16 @@ time; member names are checked before use and nothing from an archive is ever wr
 from __future__ import annotations
 
 import io
+import os
+import stat
+import struct
+import unicodedata
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -25,16 +32,18 @@ DESCRIPTOR = "datapackage.json"
 
 
 def unsafe_member_reason(name: str) -> str | None:
-    """Why an archive member name must not be used, or None."""
+    """Why an archive member name must not be used, or None (``name`` without a final ``/``)."""
     if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return "absolute path"
     if "\\" in name:
         return "backslash in name"
-    parts = PurePosixPath(name).parts
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        return "control character in name"
+    parts = name.split("/")
     if any(part == ".." for part in parts):
         return "'..' in path"
-    if "\x00" in name:
-        return "NUL in name"
+    if any(part in ("", ".") for part in parts):
+        return "empty or '.' path component"
     return None
 
 
@@ -91,27 +100,429 @@ class FolderSource(PackageSource):
         return (self.location / rel).is_file()
 
 
-class ZipSource(PackageSource):
-    """A package archive: every member under one top folder ``<name>-<version>/``."""
+class ArchiveReadError(OSError):
+    """An archive member cannot be read: corrupt, truncated, or beyond the archive's limits."""
 
-    def __init__(self, path: Path) -> None:
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What an untrusted archive may hold before it is refused (zip-bomb and DoS guards).
+
+    Sizes are the members' declared uncompressed sizes, enforced again while reading: a
+    member never yields more (or fewer) bytes than its central directory entry declares.
+    A member's compression ratio is only judged when it declares more than
+    ``ratio_floor_bytes`` (small files of repeated characters compress very well); the
+    archive as a whole is judged whenever it declares more than that.
+    """
+
+    max_members: int = 1_000_000
+    max_total_bytes: int = 4 * 1024**3
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 << 20
+    max_central_directory_bytes: int = 256 * 1024**2
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+_CENTRAL_HEADER = b"PK\x01\x02"
+_LOCAL_HEADER = b"PK\x03\x04"
+_LOCAL_HEADER_BYTES = 30
+_SUPPORTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class CentralDirectory:
+    """Where an archive's central directory is, from its end records."""
+
+    entries: int
+    size: int
+    offset: int
+    file_size: int
+
+
+def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirectory:
+    """The central directory's place and declared entry count, from the end records.
+
+    Raises :class:`ArchiveReadError` when there is no end-of-central-directory record
+    (garbage or a truncated download). Looks where zipfile looks: at the very end first,
+    then at the last signature within the longest possible archive comment.
+    """
+    tail_len = min(file_size, 22 + 0xFFFF)
+    handle.seek(file_size - tail_len)
+    tail = handle.read(tail_len)
+    at = len(tail) - 22 if tail[-22:-18] == _EOCD else tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        raise ArchiveReadError("no end-of-central-directory record: not a zip archive, or a "
+                               "truncated one")
+    _, _, _, _, entries, size, offset, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
+        locator_at = file_size - tail_len + at - 20
+        if locator_at >= 0:
+            handle.seek(locator_at)
+            locator = handle.read(20)
+            if locator[:4] == _EOCD64_LOCATOR:
+                record_at = struct.unpack("<4sLQL", locator)[2]
+                if record_at + 56 > file_size:
+                    raise ArchiveReadError("the zip64 end record points past the end of the "
+                                           "file (truncated or corrupt)")
+                handle.seek(record_at)
+                record = handle.read(56)
+                if record[:4] != _EOCD64:
+                    raise ArchiveReadError("the zip64 end record is missing or corrupt")
+                entries, size, offset = struct.unpack("<4sQ2H2L4Q", record)[6:9]
+    return CentralDirectory(entries, size, offset, file_size)
+
+
+def _count_central_entries(handle: IO[bytes], offset: int, size: int, limit: int) -> int:
+    """Count central directory entries by walking their headers (stops past ``limit``).
+
+    The declared entry count of the end record can lie, and zipfile parses whatever the
+    directory holds, so the real count is taken before zipfile builds its member list.
+    (zipfile reads the whole directory into memory too; its size is limited before this.)
+    """
+    handle.seek(offset)
+    directory = handle.read(size)
+    count = position = 0
+    while count <= limit and directory[position:position + 4] == _CENTRAL_HEADER:
+        if position + 46 > len(directory):
+            break
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", directory, position + 28)
+        position += 46 + name_len + extra_len + comment_len
+        count += 1
+    return count
+
+
+def member_name_bytes(info: zipfile.ZipInfo) -> bytes:
+    """The entry name as stored in the archive (UTF-8 when flagged, else code page 437)."""
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    return info.orig_filename.encode(encoding, "surrogateescape")
+
+
+def _unix_mode(info: zipfile.ZipInfo) -> int:
+    return (info.external_attr >> 16) & 0xFFFF if info.create_system == 3 else 0
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "unexpected end of data (truncated)"
+    if isinstance(exc, zlib.error):
+        return f"compressed data is corrupt ({exc})"
+    return str(exc) or type(exc).__name__
+
+
+class _MemberStream(io.RawIOBase):
+    """One archive member, inflated in bounded chunks straight from the archive file.
+
+    It yields exactly the bytes the central directory declares, with their CRC-32, and
+    checks that the compressed data is exactly the declared compressed size, ends where
+    the deflate stream ends and leaves no stray bits in its last byte: any change to a
+    member's data is an error here, never silently equal output.
+    """
+
+    def __init__(self, fd: int, info: zipfile.ZipInfo, data_offset: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self._name = info.filename
+        self._position = data_offset
+        self._compressed_left = info.compress_size
+        self._declared = info.file_size
+        self._expected_crc = info.CRC
+        self._crc = 0
+        self._count = 0
+        self._buffer = b""
+        self._done = False
+        self._inflater = (zlib.decompressobj(-15)
+                          if info.compress_type == zipfile.ZIP_DEFLATED else None)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            parts = []
+            while chunk := self.read(_CHUNK):
+                parts.append(chunk)
+            return b"".join(parts)
+        while not self._buffer and not self._done and size > 0:
+            try:
+                self._fill(max(size, 1 << 16))
+            except ArchiveReadError:
+                raise
+            except (OSError, zlib.error, EOFError, ValueError, MemoryError) as exc:
+                raise ArchiveReadError(f"{self._name}: cannot be read: {_reason(exc)}") from None
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+    def _error(self, message: str) -> ArchiveReadError:
+        return ArchiveReadError(f"{self._name}: {message}")
+
+    def _pread(self, size: int) -> bytes:
+        data = os.pread(self._fd, size, self._position)
+        if len(data) != size:
+            raise self._error("the archive ends inside this entry's data (truncated)")
+        self._position += size
+        self._compressed_left -= size
+        return data
+
+    def _emit(self, data: bytes) -> None:
+        self._count += len(data)
+        if self._count > self._declared:
+            raise self._error(f"yields more bytes than the {self._declared} its entry declares "
+                              "(corrupt, or a zip bomb)")
+        self._crc = zlib.crc32(data, self._crc)
+        self._buffer += data
+
+    def _finish(self) -> None:
+        self._done = True
+        if self._count != self._declared:
+            raise self._error(f"yields {self._count} of the {self._declared} bytes its entry "
+                              "declares (truncated or corrupt)")
+        if self._crc != self._expected_crc:
+            raise self._error("CRC-32 does not match its entry (corrupt)")
+
+    def _fill(self, want: int) -> None:
+        inflater = self._inflater
+        if inflater is None:  # stored
+            if self._compressed_left > 0:
+                self._emit(self._pread(min(want, self._compressed_left, _CHUNK)))
+            if self._compressed_left <= 0:
+                self._finish()
+            return
+        room = max(1, min(want, self._declared - self._count + 1))
+        if inflater.unconsumed_tail:
+            self._emit(inflater.decompress(inflater.unconsumed_tail, room))
+        elif self._compressed_left > 1:
+            chunk = self._pread(min(_CHUNK, self._compressed_left - 1))
+            self._emit(inflater.decompress(chunk, room))
+        else:
+            pending = inflater.decompress(b"", room)
+            if pending:
+                self._emit(pending)
+                return
+            self._last_byte()
+            return
+        if inflater.eof:
+            raise self._error("the compressed data ends before its declared compressed size "
+                              "(corrupt)")
+
+    def _last_byte(self) -> None:
+        """Feed the final compressed byte; it must end the stream with zero padding bits."""
+        inflater = self._inflater
+        assert inflater is not None
+        if self._compressed_left != 1:
+            raise self._error("the compressed data does not end where its entry says (corrupt)")
+        last = self._pread(1)[0]
+        before = inflater.copy()
+        tail = inflater.decompress(bytes([last]))
+        if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
+            raise self._error("the compressed data does not end where its entry says (corrupt)")
+        for bits in range(1, 9):
+            mask = (1 << bits) - 1
+            probe = before.copy()
+            try:
+                same = probe.decompress(bytes([last & mask])) == tail and probe.eof
+            except zlib.error:
+                same = False
+            if same:
+                if last & ~mask:
+                    raise self._error("stray bits after the end of the compressed data "
+                                      "(corrupt)")
+                break
+        self._emit(tail)
+        self._finish()
+
+
+class ZipSource(PackageSource):
+    """A package archive: every member under one top folder ``<name>-<version>/``.
+
+    The archive is read in place and never extracted. Before zipfile parses it, the end
+    records and the central directory are checked against :class:`ArchiveLimits`; then
+    every entry is checked: names that are absolute, hold ``..``, backslashes or control
+    characters, symbolic links and other special files, duplicates, entries outside the
+    single top folder, encrypted entries, compression other than stored or deflated,
+    overlapping entries and entries beyond the size or ratio limits are refused (never
+    readable through :meth:`open`). With ``strict`` (the default) any refused entry
+    raises :class:`InputError`; otherwise they are listed in :attr:`problems` (for
+    ``validate``). A garbage, empty or truncated file, or one beyond the archive-wide
+    limits, always raises :class:`InputError` with an ``archive-error`` problem.
+    Members are inflated by :class:`_MemberStream` in bounded chunks.
+    """
+
+    def __init__(self, path: Path, *, strict: bool = True,
+                 limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
         self.location = path
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise InputError([Problem(path.name, "archive-error",
-                                      f"not a readable zip archive: {exc}")]) from None
+        self.limits = limits
+        self.name = path.stem
+        self.problems: tuple[Problem, ...] = ()
         self._members: dict[str, zipfile.ZipInfo] = {}
-        names = [info.filename for info in self._zip.infolist() if not info.is_dir()]
-        tops = {name.split("/", 1)[0] for name in names}
-        self.name = tops.pop() if len(tops) == 1 else path.stem
+        self._handle: IO[bytes] | None = None
+        self._zip: zipfile.ZipFile | None = None
+        try:
+            self.directory = self._open(path)
+            problems = self._check_members()
+        except BaseException:
+            self.close()
+            raise
+        self.problems = tuple(problems)
+        if strict and problems:
+            self.close()
+            raise InputError(problems, f"{path.name} holds unsafe or corrupt entries; "
+                                       "it was not read")
+
+    def _fatal(self, message: str) -> InputError:
+        return InputError([Problem(self.location.name, "archive-error", message)])
+
+    def _open(self, path: Path) -> CentralDirectory:
+        limits = self.limits
+        try:
+            handle: IO[bytes] = path.open("rb")
+        except OSError as exc:
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        self._handle = handle
+        try:
+            file_size = os.fstat(handle.fileno()).st_size
+            if file_size == 0:
+                raise self._fatal("empty file, not a zip archive")
+            directory = read_central_directory(handle, file_size)
+            if directory.size > limits.max_central_directory_bytes:
+                raise self._fatal(f"central directory of {directory.size} bytes is over the "
+                                  f"limit of {limits.max_central_directory_bytes}")
+            if directory.offset + directory.size > file_size:
+                raise self._fatal("the central directory lies past the end of the file "
+                                  "(truncated or corrupt)")
+            if directory.entries > limits.max_members or _count_central_entries(
+                    handle, directory.offset, directory.size,
+                    limits.max_members) > limits.max_members:
+                raise self._fatal(f"more than {limits.max_members} entries; refused as a "
+                                  "possible zip bomb")
+            handle.seek(0)
+        except ArchiveReadError as exc:
+            raise self._fatal(str(exc)) from None
+        except OSError as exc:
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        try:
+            self._zip = zipfile.ZipFile(handle)
+        except Exception as exc:  # zipfile raises many types on hostile input; all mean "bad zip"
+            raise self._fatal(f"not a readable zip archive: {_reason(exc)}") from None
+        declared = sum(info.file_size for info in self._zip.infolist())
+        if declared > limits.max_total_bytes:
+            raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "
+                              f"of {limits.max_total_bytes}; refused as a possible zip bomb")
+        if declared > limits.ratio_floor_bytes and declared > limits.max_ratio * file_size:
+            raise self._fatal(f"entries declare {declared} bytes uncompressed from a "
+                              f"{file_size}-byte archive (ratio over {limits.max_ratio:g}); "
+                              "refused as a possible zip bomb")
+        return directory
+
+    def _check_members(self) -> list[Problem]:
+        limits = self.limits
+        problems: list[Problem] = []
+        refused: set[int] = set()
+        infos = self.archive.infolist()
+
+        def refuse(index: int, code: str, message: str) -> None:
+            refused.add(index)
+            problems.append(Problem(infos[index].orig_filename, code, message))
+
+        names: dict[str, list[int]] = {}
+        for index, info in enumerate(infos):
+            names.setdefault(info.filename, []).append(index)
+        for name, indexes in names.items():
+            if len(indexes) > 1:
+                refused.update(indexes)
+                problems.append(Problem(name, "unsafe-path",
+                                        f"{len(indexes)} entries have this name; which one a "
+                                        "tool extracts is undefined"))
+
+        for index, info in enumerate(infos):
+            if index in refused:
+                continue
+            raw_name = info.orig_filename
+            reason = unsafe_member_reason(raw_name[:-1] if raw_name.endswith("/") else raw_name)
+            if reason:
+                refuse(index, "unsafe-path", f"unsafe entry name: {reason}")
+                continue
+            kind = stat.S_IFMT(_unix_mode(info))
+            if kind == stat.S_IFLNK:
+                refuse(index, "unsafe-path", "symbolic link entry; links are never followed")
+            elif kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                refuse(index, "unsafe-path", "special file entry (device, pipe or socket)")
+            elif info.is_dir():
+                continue
+            elif info.flag_bits & 0x1:
+                refuse(index, "archive-error", "encrypted entry")
+            elif info.compress_type not in _SUPPORTED_METHODS:
+                refuse(index, "archive-error",
+                       f"compression method {info.compress_type} is not supported; corpuskit "
+                       "reads stored and deflated entries")
+            elif info.file_size > limits.max_total_bytes:
+                refuse(index, "archive-error",
+                       f"declares {info.file_size} bytes, over the limit of "
+                       f"{limits.max_total_bytes}")
+            elif (info.file_size > limits.ratio_floor_bytes
+                  and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+                refuse(index, "archive-error",
+                       f"declares {info.file_size} bytes from {info.compress_size} compressed "
+                       f"(ratio over {limits.max_ratio:g}); refused as a possible zip bomb")
+            elif info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+                refuse(index, "archive-error",
+                       "stored entry whose compressed and uncompressed sizes differ")
+
+        # Entries whose data overlaps the next entry or the central directory: quoted-overlap
+        # zip bombs point many entries at one compressed stream.
+        ordered = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+        for position, index in enumerate(ordered):
+            info = infos[index]
+            end = (info.header_offset + _LOCAL_HEADER_BYTES + len(member_name_bytes(info))
+                   + info.compress_size)
+            following = (infos[ordered[position + 1]].header_offset
+                         if position + 1 < len(ordered) else self.directory.offset)
+            if index not in refused and end > following:
+                refuse(index, "archive-error",
+                       "entry data overlaps another entry or the central directory "
+                       "(corrupt, or a zip bomb)")
+
+        tops: Counter[str] = Counter()
+        for index, info in enumerate(infos):
+            if index not in refused and "/" in info.filename:
+                tops[info.filename.split("/", 1)[0]] += 1
+        markers = sorted(top for top in tops if f"{top}/{DESCRIPTOR}" in names
+                         or f"{top}/bagit.txt" in names)
+        if len(markers) == 1:
+            self.name = markers[0]
+        elif tops:
+            self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
-        for info in self._zip.infolist():
+        seen: dict[str, str] = {}
+        for index, info in enumerate(infos):
+            if index in refused or info.filename == prefix:
+                continue
+            if not info.filename.startswith(prefix):
+                refuse(index, "unsafe-path",
+                       f"outside the package's top folder {prefix}; a package archive holds "
+                       "one folder")
+                continue
             if info.is_dir():
                 continue
-            if unsafe_member_reason(info.filename) or not info.filename.startswith(prefix):
-                continue
-            self._members.setdefault(info.filename[len(prefix):], info)
+            rel = info.filename[len(prefix):]
+            key = unicodedata.normalize("NFC", rel).casefold()
+            if key in seen:
+                problems.append(Problem(info.filename, "name-collision",
+                                        f"differs from {prefix}{seen[key]} only in case or "
+                                        "Unicode normalization; the two merge when extracted on "
+                                        "many filesystems"))
+            seen.setdefault(key, rel)
+            self._members[rel] = info
+        problems.sort()
+        return problems
 
     def files(self) -> list[str]:
         return sorted(self._members)
@@ -122,21 +533,49 @@ class ZipSource(PackageSource):
     def size(self, rel: str) -> int:
         return self._members[rel].file_size
 
+    def read_at(self, offset: int, size: int) -> bytes:
+        """Raw bytes of the archive file (for checks of its structure)."""
+        assert self._handle is not None, "archive is closed"
+        return os.pread(self._handle.fileno(), size, offset)
+
     def open(self, rel: str) -> IO[bytes]:
+        """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
         try:
-            return self._zip.open(self._members[rel])
+            info = self._members[rel]
         except KeyError:
             raise FileNotFoundError(rel) from None
+        header = self.read_at(info.header_offset, _LOCAL_HEADER_BYTES)
+        if len(header) != _LOCAL_HEADER_BYTES or header[:4] != _LOCAL_HEADER:
+            raise ArchiveReadError(f"{info.filename}: no local header where the central "
+                                   "directory says (corrupt)")
+        name_len, extra_len = struct.unpack_from("<2H", header, 26)
+        name = self.read_at(info.header_offset + _LOCAL_HEADER_BYTES, name_len)
+        if name != member_name_bytes(info):
+            raise ArchiveReadError(f"{info.filename}: its local header names another file "
+                                   "(corrupt or forged)")
+        data_offset = info.header_offset + _LOCAL_HEADER_BYTES + name_len + extra_len
+        if data_offset + info.compress_size > self.directory.offset:
+            raise ArchiveReadError(f"{info.filename}: its data runs into the central directory "
+                                   "(corrupt)")
+        assert self._handle is not None
+        stream = _MemberStream(self._handle.fileno(), info, data_offset)
+        return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:
         return rel in self._members
 
     @property
     def archive(self) -> zipfile.ZipFile:
+        assert self._zip is not None, "archive is closed"
         return self._zip
 
     def close(self) -> None:
-        self._zip.close()
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
 
 def open_package(path: Path) -> PackageSource:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import BuildResult, build
+from .build import BuildResult, build, parse_source_date_epoch
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .diff import (
     DOCUMENT_METADATA_FIELDS,
@@ -34,7 +34,7 @@ from .diff import (
     display_title,
     summarize,
 )
-from .errors import CorpuskitError, InputError
+from .errors import InputError, ReleaseError
 from .problems import Problem
 from .reader import DESCRIPTOR
 from .semver import RELEASE_BUMPS, VERSION_PATTERN, Version, bump_rank
@@ -46,8 +46,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
-class ReleaseError(CorpuskitError):
-    """A release was refused (bump too small, nothing changed, ...); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -109,16 +107,10 @@ def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
 
 def release_time(source_date_epoch: str | None) -> str:
     """``SOURCE_DATE_EPOCH`` as RFC 3339 UTC if set, else now (UTC, whole seconds)."""
-    if source_date_epoch is not None and source_date_epoch.strip():
-        try:
-            stamp = dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",
-                                      f"must be whole seconds since 1970, got "
-                                      f"{source_date_epoch!r}")]) from None
-    else:
-        stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    from_env = parse_source_date_epoch(source_date_epoch)
+    if from_env is not None:
+        return from_env
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- corpus.toml --------------------------------------------------------------------------

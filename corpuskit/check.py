@@ -1,0 +1,106 @@
+"""``check``: is ``dist/`` current? Rebuild ``seeds/`` in a temporary folder and compare.
+
+The release of ``seeds/`` (``<name>-<version>/`` and its ``.zip``) must be in ``dist/`` and
+equal, byte for byte, what a fresh build makes now: a difference means seeds, config or
+corpuskit changed without a new release, or the build is not reproducible. Time stamps
+come from ``SOURCE_DATE_EPOCH`` exactly as in ``build``. Nothing is written outside a
+temporary folder, which is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import orjson
+
+from .archive import package_files
+from .build import build
+from .compare import archives_match, tree_differences
+from .config import load_config
+from .errors import EXIT_PROBLEMS, CorpuskitError, InputError
+from .problems import Problem
+from .reader import DESCRIPTOR
+from .validation.report import ValidationReport, sort_problems
+
+
+class ProblemsFound(CorpuskitError):
+    """A report holds problems: exit status 1 once the report has been shown."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+def _created(folder: Path) -> str | None:
+    try:
+        value = orjson.loads((folder / DESCRIPTOR).read_bytes()).get("created")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
+          source_date_epoch: str | None = None, jobs: int | None = None) -> ValidationReport:
+    """Compare a fresh build of ``seeds`` with its release in ``dist``; report differences.
+
+    Problem paths are as a user finds them (``dist/<name>-<version>/README.md``,
+    ``seeds/corpus.toml``). Raises only for environment failures (e.g. no space for the
+    temporary build).
+    """
+    problems: list[Problem] = []
+    target = str(dist)
+    try:
+        config = load_config(seeds)
+    except InputError as error:
+        return _report(target, [_seeds_problem(seeds, p) for p in error.problems])
+    name = config.release_name
+    release, archive = dist / name, dist / f"{name}.zip"
+    if not release.is_dir():
+        problems.append(Problem(str(release), "missing-file",
+                                f"the release of {seeds} (version {config.version}) is not in "
+                                f"{dist}; run 'corpuskit build' or 'corpuskit release'"))
+    if not archive.is_file():
+        problems.append(Problem(str(archive), "missing-file",
+                                f"the archive of version {config.version} is not in {dist}; "
+                                "run 'corpuskit build'"))
+    with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
+        try:
+            result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
+        except InputError as error:
+            problems.extend(_seeds_problem(seeds, p) for p in error.problems)
+            return _report(target, problems)
+        files = len(list(package_files(result.release)))
+        if release.is_dir():
+            built = set(package_files(result.release))
+            present = set(package_files(release))
+            differing = tree_differences(result.release, release)
+            for rel in differing:
+                if rel not in present:
+                    message = "missing: a fresh build of seeds/ makes this file"
+                elif rel not in built:
+                    message = "extra: a fresh build of seeds/ does not make this file"
+                else:
+                    message = "differs from what a fresh build of seeds/ makes"
+                problems.append(Problem(str(release / rel), "stale-release", message))
+            fresh, kept = _created(result.release), _created(release)
+            if DESCRIPTOR in differing and fresh != kept:
+                problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
+                                        f"created is {kept!r} in dist/, {fresh!r} in a fresh "
+                                        "build: set SOURCE_DATE_EPOCH (or corpus.toml's "
+                                        "created) as when the release was built",
+                                        "/created"))
+        if archive.is_file() and not archives_match(result.archive, archive):
+            problems.append(Problem(str(archive), "stale-release",
+                                    "its entries differ from a fresh build's archive (names, "
+                                    "contents, time stamps or permissions)"))
+        return _report(target, problems, files=files, documents=result.documents)
+
+
+def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
+    path = problem.path if problem.path == "SOURCE_DATE_EPOCH" else str(seeds / problem.path)
+    return Problem(path, problem.code, problem.message, problem.location)
+
+
+def _report(target: str, problems: list[Problem], *, files: int = 0,
+            documents: int = 0) -> ValidationReport:
+    return ValidationReport(target, "release", sort_problems(problems), files=files,
+                            documents=documents, command="check")

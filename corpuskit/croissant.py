@@ -1,0 +1,277 @@
+"""``croissant.json``: the package described in Croissant 1.1 JSON-LD, for ML tooling.
+
+A pure function of the corpus configuration, the measured statistics and the written
+data files: nothing here touches the disk. The document is self-contained (inline
+``@context``, no network needed to read it); every data file is a ``cr:FileObject`` with
+its ``sha256`` and size, and one ``cr:RecordSet`` maps every field of the document record
+to its column in ``data/documents.jsonl``. The raw inputs are a ``cr:FileSet`` (their
+sha256 are in ``manifest-sha256.txt`` and in each record's ``source_sha256``).
+
+Optional Croissant properties (``url``, ``creator``, ``datePublished``) are written only
+when corpus.toml gives them; corpuskit never invents metadata.
+
+Example::
+
+    >>> doc = croissant(config, created, stats, content_hash, files)  # doctest: +SKIP
+    >>> doc["conformsTo"]                                             # doctest: +SKIP
+    'http://mlcommons.org/croissant/1.1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .config import CorpusConfig
+from .package import (
+    DOCUMENTS_PATH,
+    RAW_PREFIX,
+    CorpusStats,
+    FileEntry,
+    bibtex,
+    table_schema,
+)
+from .problems import Problem
+from .schemacheck import iter_problems
+
+CROISSANT_PATH = "croissant.json"
+CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+RECORD_SET_ID = "documents"
+
+#: The inline JSON-LD context: Croissant 1.1's recommended context (its Appendix 1), with
+#: schema.org as ``https://schema.org/`` (the form mlcroissant and schema.org use).
+CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "sc": "https://schema.org/",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "dct": "http://purl.org/dc/terms/",
+    "annotation": "cr:annotation",
+    "arrayShape": "cr:arrayShape",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "containedIn": "cr:containedIn",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "excludes": "cr:excludes",
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isArray": "cr:isArray",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "readLines": "cr:readLines",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
+    "sdVersion": "cr:sdVersion",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+    "unArchive": "cr:unArchive",
+    "value": "cr:value",
+}
+
+#: Encoding formats as mlcroissant reads them.
+ENCODING_FORMATS = {
+    ".jsonl": "application/jsonlines",
+    ".parquet": "application/x-parquet",
+}
+_DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "date": "sc:Date",
+               "array": "sc:Text"}
+_DESCRIPTIONS = {
+    ".jsonl": "The records, one JSON object per line, sorted by id (canonical form).",
+    ".parquet": "The same records as Parquet with explicit column types "
+                "(date as string, normalization as list<string>).",
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _suffix(path: str) -> str:
+    return path[path.rfind("."):] if "." in path else ""
+
+
+def _file_object(entry: FileEntry) -> dict[str, Any]:
+    suffix = _suffix(entry.path)
+    return {
+        "@type": "cr:FileObject",
+        "@id": entry.path,
+        "name": entry.path.rsplit("/", 1)[-1],
+        "description": _DESCRIPTIONS.get(suffix, "A data file of the package."),
+        "contentUrl": entry.path,
+        "contentSize": f"{entry.bytes} B",
+        "encodingFormat": ENCODING_FORMATS[suffix],
+        "sha256": entry.sha256,
+    }
+
+
+def _record_set(source_id: str) -> dict[str, Any]:
+    fields: list[dict[str, Any]] = []
+    for spec in table_schema()["fields"]:
+        name = spec["name"]
+        item: dict[str, Any] = {
+            "@type": "cr:Field",
+            "@id": f"{RECORD_SET_ID}/{name}",
+            "name": name,
+            "description": spec["description"],
+            "dataType": _DATA_TYPES[spec["type"]],
+        }
+        if spec["type"] == "array":
+            item["isArray"] = True
+            item["arrayShape"] = "-1"
+        item["source"] = {"fileObject": {"@id": source_id}, "extract": {"column": name}}
+        fields.append(item)
+    return {
+        "@type": "cr:RecordSet",
+        "@id": RECORD_SET_ID,
+        "name": RECORD_SET_ID,
+        "description": "One record per document, in id order; `id` is stable across "
+                       "versions.",
+        "key": {"@id": f"{RECORD_SET_ID}/id"},
+        "field": fields,
+    }
+
+
+def _license(lic: dict[str, Any]) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "sc:CreativeWork",
+                            "name": lic.get("name") or lic.get("title") or lic.get("path")}
+    if lic.get("title") and lic.get("name"):
+        work["description"] = lic["title"]
+    if lic.get("path"):
+        work["url"] = lic["path"]
+    return work
+
+
+def _creator(person: dict[str, Any]) -> dict[str, Any]:
+    """A contributor: a person when given or family name is known, else an organization."""
+    is_person = bool(person.get("givenName") or person.get("familyName"))
+    item: dict[str, Any] = {"@type": "sc:Person" if is_person else "sc:Organization",
+                            "name": person["title"]}
+    keys = ("givenName", "familyName", "email") if is_person else ("email",)
+    item.update({key: person[key] for key in keys if person.get(key)})
+    if person.get("path"):
+        item["url"] = person["path"]
+    return item
+
+
+def croissant(
+    config: CorpusConfig,
+    created: str | None,
+    stats: CorpusStats,
+    content: str,
+    files: Sequence[FileEntry],
+) -> dict[str, Any]:
+    """The Croissant 1.1 document of a package (key order fixed here).
+
+    ``files`` are the package's data files (``data/documents.jsonl`` first, then
+    ``data/documents.parquet`` when written), with their sizes and sha256.
+    """
+    meta = config.metadata
+    doc: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "sc:Dataset",
+        "name": config.name,
+        "alternateName": meta["title"],
+        "description": meta["description"],
+        "conformsTo": CONFORMS_TO,
+        "version": config.version,
+        "license": [_license(lic) for lic in meta["licenses"]],
+    }
+    if meta.get("homepage"):
+        doc["url"] = meta["homepage"]
+    if created:
+        doc["datePublished"] = created
+    if meta.get("contributors"):
+        doc["creator"] = [_creator(c) for c in meta["contributors"]]
+    if meta.get("keywords"):
+        doc["keywords"] = list(meta["keywords"])
+    languages = sorted(lang for lang in stats.languages if lang != "und")
+    if languages:
+        doc["inLanguage"] = languages
+    doc["citeAs"] = bibtex(config, content, created)
+    doc["identifier"] = content
+    doc["rai:dataCollection"] = "; ".join(
+        src["title"] + (f" <{src['path']}>" if src.get("path") else "")
+        for src in meta["sources"])
+    doc["rai:dataPreprocessingProtocol"] = [
+        f"{step}: changed {stats.steps.get(step, 0)} of {_plural(stats.documents, 'document')}"
+        for step in config.process.normalize.steps
+    ]
+    distribution = [_file_object(entry) for entry in files]
+    distribution.append({
+        "@type": "cr:FileSet",
+        "@id": "data/raw",
+        "name": "raw",
+        "description": "The raw input files, byte for byte (sha256 in manifest-sha256.txt "
+                       "and in each record's source_sha256).",
+        "encodingFormat": "text/plain",
+        "includes": f"{RAW_PREFIX}**",
+    })
+    doc["distribution"] = distribution
+    source = next((e.path for e in files if e.path == DOCUMENTS_PATH), files[0].path)
+    doc["recordSet"] = [_record_set(source)]
+    return doc
+
+
+SCHEMA = "croissant.schema.json"
+
+
+def check_croissant(doc: Mapping[str, Any], path: str = CROISSANT_PATH) -> list[Problem]:
+    """Problems of a Croissant document against the 1.1 spec's required fields.
+
+    ``schemas/croissant.schema.json`` checks the required dataset properties, every
+    FileObject (``@id``, ``name``, ``contentUrl``, ``encodingFormat``, ``sha256``) and every
+    field (``dataType``, ``source.fileObject``/``extract.column``); this adds the checks a
+    schema cannot make: unique ``@id``s and field sources naming a declared FileObject.
+    mlcroissant's own validator is looser than the spec, hence this one.
+    """
+    problems = list(iter_problems(SCHEMA, doc, path))
+    if problems:
+        return problems
+    ids: dict[str, str] = {}
+    for where, node in _nodes(doc):
+        node_id = node.get("@id")
+        if isinstance(node_id, str):
+            if node_id in ids:
+                problems.append(Problem(path, "schema-error",
+                                        f"@id {node_id!r} is also used at {ids[node_id]}",
+                                        where))
+            ids.setdefault(node_id, where)
+    files = {item["@id"] for item in doc["distribution"] if item["@type"] == "cr:FileObject"}
+    for r_index, record_set in enumerate(doc["recordSet"]):
+        for f_index, field_ in enumerate(record_set["field"]):
+            target = field_["source"]["fileObject"]["@id"]
+            if target not in files:
+                problems.append(Problem(
+                    path, "schema-error", f"source names {target!r}, which is no FileObject",
+                    f"/recordSet/{r_index}/field/{f_index}/source/fileObject/@id"))
+    return problems
+
+
+def _nodes(doc: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    found: list[tuple[str, Mapping[str, Any]]] = [
+        (f"/distribution/{i}", item) for i, item in enumerate(doc["distribution"])]
+    for r_index, record_set in enumerate(doc["recordSet"]):
+        found.append((f"/recordSet/{r_index}", record_set))
+        found += [(f"/recordSet/{r_index}/field/{f_index}", field_)
+                  for f_index, field_ in enumerate(record_set["field"])]
+    return found

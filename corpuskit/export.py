@@ -1,0 +1,146 @@
+"""Write a package's records in other shapes, on demand: Parquet, CSV, Dolma.
+
+Every export streams the package (verified first, see :func:`corpuskit.load`) and writes
+through :mod:`corpuskit.writer` into a temporary file that is moved into place only when
+complete, so a failed export never leaves a partial file. Output bytes depend only on the
+records and the package metadata: the same package gives the same file.
+
+- ``parquet``: the same bytes as the package's ``data/documents.parquet`` (explicit Arrow
+  schema; pinned pyarrow, see :mod:`corpuskit.parquet`).
+- ``csv``: UTF-8, a header row, RFC 4180 quoting, ``\\n`` line ends; null is an empty cell
+  and ``normalization`` is a JSON array (``["nfc"]``).
+- ``dolma``: gzipped JSON lines in the Dolma document format: ``id``, ``text``,
+  ``source`` (the package name), ``created`` (the document date, when known), ``added``
+  (the release time stamp, when known) and ``metadata`` (every other record field and the
+  release name). The gzip header carries no file name and mtime 0.
+
+Example::
+
+    >>> from corpuskit.export import export                            # doctest: +SKIP
+    >>> export("dist/corpuskit-seeds-1.0.0.zip", "dolma", "seeds.jsonl.gz")  # doctest: +SKIP
+    ExportResult(format='dolma', path=PosixPath('seeds.jsonl.gz'), documents=1, ...)
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .errors import OutputError, UsageError
+from .load import Corpus, load
+from .models import RECORD_FIELDS, Record
+from .parquet import write_records
+from .writer import HashingWriter, PackageWriter, copy_into
+
+FORMATS = ("parquet", "csv", "dolma")
+GZIP_LEVEL = 6
+_CSV_FLUSH_ROWS = 256
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the file, its size and sha256, and how many records."""
+
+    format: str
+    path: Path
+    documents: int
+    bytes: int
+    sha256: str
+
+
+@contextmanager
+def _output_file(target: Path) -> Iterator[HashingWriter]:
+    """A stream to ``target`` that appears only complete (temporary file, then a move)."""
+    if target.is_dir():
+        raise UsageError(f"--out {target} is a folder; give a file name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {target}: folder {folder} does not exist")
+    with PackageWriter(folder, target.name) as scratch:
+        with scratch.stream(target.name) as sink:
+            yield sink
+        copy_into(scratch.root / target.name, target)
+
+
+def _csv_records(corpus: Corpus, sink: HashingWriter) -> int:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(RECORD_FIELDS)
+    count = 0
+    for record in corpus:
+        row: list[Any] = [getattr(record, name) for name in RECORD_FIELDS]
+        row[-1] = orjson.dumps(list(record.normalization)).decode()
+        writer.writerow(["" if value is None else value for value in row])
+        count += 1
+        if count % _CSV_FLUSH_ROWS == 0:
+            sink.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    sink.write(buffer.getvalue().encode("utf-8"))
+    return count
+
+
+def dolma_document(record: Record, corpus: Corpus) -> dict[str, Any]:
+    """One record in the Dolma document format (optional keys left out when unknown)."""
+    doc: dict[str, Any] = {"id": record.id, "text": record.text, "source": corpus.name}
+    if record.date is not None:
+        doc["created"] = record.date
+    if corpus.created:
+        doc["added"] = corpus.created
+    metadata: dict[str, Any] = {name: getattr(record, name) for name in RECORD_FIELDS
+                                if name not in ("id", "text")}
+    metadata["normalization"] = list(record.normalization)
+    metadata["package"] = corpus.release_name
+    doc["metadata"] = metadata
+    return doc
+
+
+def _dolma_records(corpus: Corpus, sink: HashingWriter) -> int:
+    count = 0
+    with gzip.GzipFile(filename="", mode="wb", fileobj=sink,  # type: ignore[call-overload]
+                       compresslevel=GZIP_LEVEL, mtime=0) as packed:
+        for record in corpus:
+            packed.write(orjson.dumps(dolma_document(record, corpus)) + b"\n")
+            count += 1
+    return count
+
+
+def _parquet_records(corpus: Corpus, sink: HashingWriter) -> int:
+    return write_records(corpus, sink)
+
+
+_WRITERS: dict[str, Callable[[Corpus, HashingWriter], int]] = {
+    "parquet": _parquet_records,
+    "csv": _csv_records,
+    "dolma": _dolma_records,
+}
+
+
+def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[str],
+           *, verify: bool = True) -> ExportResult:
+    """Write the records of ``package`` (folder or ``.zip``) to ``out`` as ``format``.
+
+    ``format`` is one of ``parquet``, ``csv``, ``dolma``. The package is verified first
+    unless ``verify=False``. An existing ``out`` is replaced only once the new file is
+    complete.
+
+    Example::
+
+        >>> export("dist/corpuskit-seeds-1.0.0", "csv", "seeds.csv")  # doctest: +SKIP
+    """
+    if format not in _WRITERS:
+        raise UsageError(f"unknown export format {format!r}; choose one of "
+                         f"{', '.join(FORMATS)}")
+    target = Path(os.fspath(out))
+    with load(package, verify=verify) as corpus, _output_file(target) as sink:
+        count = _WRITERS[format](corpus, sink)
+    return ExportResult(format, target, count, sink.bytes, sink.sha256)

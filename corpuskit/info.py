@@ -1,0 +1,236 @@
+"""``corpuskit info``: what is in a package, an archive or a seeds folder, in one summary.
+
+Everything is measured by streaming the records (a package's ``data/documents.jsonl``,
+or the records a build would make from a seeds folder), so the numbers are facts, not the
+descriptor's claims: the content hash is recomputed from the records and a package whose
+stated hash differs is flagged. Memory stays flat (one record, and one integer per
+document for the length median). ``info`` does not verify file checksums; use
+``corpuskit validate`` or :func:`corpuskit.load` for that.
+
+Example::
+
+    >>> from corpuskit.info import info                     # doctest: +SKIP
+    >>> summary = info("dist/corpuskit-seeds-1.0.0.zip")    # doctest: +SKIP
+    >>> summary.documents, summary.languages                # doctest: +SKIP
+    (1, {'en': 1})
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import statistics
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import __version__
+from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
+from .discover import discover, read_changelog, read_source
+from .errors import InputError
+from .load import content_hash_of
+from .models import DocumentProblem
+from .package import DOCUMENTS_PATH, CorpusStats, content_hash
+from .problems import Problem
+from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
+from .records import process_document, record_from_dict, record_json
+
+_VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Info:
+    """The summary of a package, archive or seeds folder (see :func:`info`)."""
+
+    path: str
+    kind: str
+    name: str
+    title: str | None
+    version: str
+    versions: list[str]
+    created: str | None
+    documents: int
+    languages: dict[str, int]
+    dated: int
+    first_date: str | None
+    last_date: str | None
+    characters: int
+    words: int
+    raw_bytes: int
+    chars_min: int | None
+    chars_median: float | None
+    chars_max: int | None
+    files: int
+    bytes: int
+    archive_bytes: int | None
+    licenses: list[str]
+    content_hash: str | None
+    stated_content_hash: str | None
+    problems: list[dict[str, str]] = field(default_factory=list)
+    corpuskit_version: str = __version__
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (``corpuskit info --json``; schema ``info.schema.json``)."""
+        return asdict(self)
+
+
+def _changelog_versions(text: bytes | None) -> list[str]:
+    if not text:
+        return []
+    return list(dict.fromkeys(_VERSION_HEADING.findall(text.decode("utf-8", "replace"))))
+
+
+def _licenses(entries: list[dict[str, Any]]) -> list[str]:
+    return [str(lic.get("name") or lic.get("title") or lic.get("path")) for lic in entries]
+
+
+def _length_summary(stats: CorpusStats) -> tuple[int | None, float | None, int | None]:
+    if not stats.chars:
+        return None, None, None
+    ordered = sorted(stats.chars)
+    return ordered[0], float(statistics.median(ordered)), ordered[-1]
+
+
+def _package_info(path: Path) -> Info:
+    with open_package(path) as source:
+        descriptor = read_descriptor(source)
+        stats = CorpusStats()
+        digest = hashlib.sha256()
+        try:
+            for number, line in iter_record_lines(source):
+                digest.update(line)
+                try:
+                    stats.add(record_from_dict(orjson.loads(line)))
+                except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
+                                              f"not a valid record: {exc}",
+                                              f"line {number}")]) from None
+        except (FileNotFoundError, KeyError):
+            raise InputError([Problem(DOCUMENTS_PATH, "missing-file",
+                                      "the package has no records file")]) from None
+        files = source.files()
+        total = sum(source.size(rel) for rel in files)
+        changelog = source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME) else None
+        is_folder = isinstance(source, FolderSource)
+    measured = content_hash_of(descriptor, digest.hexdigest())
+    stated = (descriptor.get("corpuskit") or {}).get("content_hash")
+    problems = []
+    if stated is not None and stated != measured:
+        problems.append(Problem("datapackage.json", "checksum-mismatch",
+                                f"states content hash {stated}, the records give {measured}",
+                                "/corpuskit/content_hash").as_dict())
+    low, median, high = _length_summary(stats)
+    return Info(
+        path=str(path), kind="package" if is_folder else "archive",
+        name=str(descriptor.get("name", "")), title=descriptor.get("title"),
+        version=str(descriptor.get("version", "")), versions=_changelog_versions(changelog),
+        created=descriptor.get("created"), documents=stats.documents,
+        languages=dict(sorted(stats.languages.items())), dated=stats.with_date,
+        first_date=stats.first_date, last_date=stats.last_date,
+        characters=sum(stats.chars), words=stats.words, raw_bytes=stats.raw_bytes,
+        chars_min=low, chars_median=median, chars_max=high,
+        files=len(files), bytes=total,
+        archive_bytes=None if is_folder else path.stat().st_size,
+        licenses=_licenses(descriptor.get("licenses") or []),
+        content_hash=measured, stated_content_hash=stated, problems=problems,
+    )
+
+
+def _seeds_info(seeds: Path) -> Info:
+    config = load_config(seeds)
+    discovery = discover(seeds, config.discover)
+    problems = list(discovery.problems)
+    stats = CorpusStats()
+    digest = hashlib.sha256()
+    for ref in discovery.sources:
+        try:
+            record = process_document(read_source(seeds, ref), config.process)
+        except DocumentProblem as bad:
+            problems.append(bad.problem)
+            continue
+        digest.update(record_json(record) + b"\n")
+        stats.add(record)
+    low, median, high = _length_summary(stats)
+    files = [seeds / CONFIG_NAME] + [seeds / ref.path for ref in discovery.sources]
+    return Info(
+        path=str(seeds), kind="seeds", name=config.name, title=config.metadata.get("title"),
+        version=config.version, versions=_changelog_versions(read_changelog(seeds)),
+        created=config.metadata.get("created"), documents=stats.documents,
+        languages=dict(sorted(stats.languages.items())), dated=stats.with_date,
+        first_date=stats.first_date, last_date=stats.last_date,
+        characters=sum(stats.chars), words=stats.words, raw_bytes=stats.raw_bytes,
+        chars_min=low, chars_median=median, chars_max=high,
+        files=len(files), bytes=sum(f.stat().st_size for f in files), archive_bytes=None,
+        licenses=_licenses(config.metadata["licenses"]),
+        content_hash=None if problems else content_hash(config, digest.hexdigest()),
+        stated_content_hash=None,
+        problems=[p.as_dict() for p in sorted(problems)],
+    )
+
+
+def info(path: str | os.PathLike[str]) -> Info:
+    """Summarize the package folder, ``.zip`` archive or seeds folder at ``path``.
+
+    For a seeds folder every document is processed as a build would (one at a time, in
+    this process), so the content hash is the one ``corpuskit build`` would give; input
+    problems are listed and leave the content hash unset.
+
+    Example::
+
+        >>> info("seeds").content_hash                          # doctest: +SKIP
+        'sha256:6fc6586a...'
+    """
+    location = Path(os.fspath(path))
+    if location.is_dir() and (location / CONFIG_NAME).is_file() \
+            and not (location / "datapackage.json").is_file():
+        return _seeds_info(location)
+    return _package_info(location)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def render(summary: Info) -> str:
+    """The human-readable table ``corpuskit info`` prints."""
+    kind = {"package": "package folder", "archive": "package archive",
+            "seeds": "seeds folder, not built"}[summary.kind]
+    languages = ", ".join(f"{lang} {count:,}" for lang, count in summary.languages.items())
+    undated = summary.documents - summary.dated
+    dates = (f"{summary.first_date} to {summary.last_date} "
+             f"({summary.dated:,} dated, {undated:,} undated)" if summary.first_date
+             else f"none ({undated:,} undated)")
+    size = f"{summary.files:,} files, {summary.bytes:,} bytes"
+    if summary.archive_bytes is not None:
+        size += f" ({summary.archive_bytes:,} bytes zipped)"
+    hash_line = summary.content_hash or "- (the seeds have problems; nothing would be built)"
+    if summary.stated_content_hash not in (None, summary.content_hash):
+        hash_line += f" (datapackage.json states {summary.stated_content_hash}!)"
+    rows = [
+        ("name", f"{summary.name} {summary.version}"),
+        ("title", summary.title or "-"),
+        ("source", f"{summary.path} ({kind})"),
+        ("documents", f"{summary.documents:,}"),
+        ("languages", languages or "-"),
+        ("dates", dates),
+        ("text", f"{summary.characters:,} characters, {summary.words:,} words"),
+        ("chars/document", f"min {_number(summary.chars_min)}, median "
+                           f"{_number(summary.chars_median)}, max {_number(summary.chars_max)}"),
+        ("raw input", f"{summary.raw_bytes:,} bytes"),
+        ("size", size),
+        ("version", summary.version),
+        ("changelog", ", ".join(summary.versions) or "-"),
+        ("released", summary.created or "-"),
+        ("licenses", "; ".join(summary.licenses)),
+        ("content hash", hash_line),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label:<{width}}  {value}" for label, value in rows]
+    lines += [f"problem: {p['path']}{':' + p['location'] if p['location'] else ''}: "
+              f"{p['message']} [{p['code']}]" for p in summary.problems]
+    return "\n".join(lines)

@@ -1,0 +1,407 @@
+"""Open a built package for reading: ``corpuskit.load(path)``.
+
+A package folder or its ``.zip`` archive (read in place, never extracted) becomes a
+:class:`Corpus`: its metadata, and its documents as typed, frozen
+:class:`~corpuskit.models.Record` values streamed one at a time, so memory stays flat
+however large the corpus is.
+
+By default every file is checked against the package's BagIt manifests before a single
+record is handed out (sha256, read in 1 MiB chunks): a package that was modified or
+damaged raises :class:`PackageIntegrityError`, naming each file that does not match.
+
+Example::
+
+    >>> import corpuskit
+    >>> corpus = corpuskit.load("dist/corpuskit-seeds-1.0.0.zip")   # doctest: +SKIP
+    >>> corpus.name, corpus.version, len(corpus)                    # doctest: +SKIP
+    ('corpuskit-seeds', '1.0.0', 1)
+    >>> for doc in corpus.filter(language="en", since="2023-01-01"):  # doctest: +SKIP
+    ...     print(doc.id, doc.date, doc.title)
+    000_5126d78043eeafc4 2023-08-25 For development of Non-Aligned Movement
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import orjson
+
+from .errors import InputError
+from .models import Record
+from .package import (
+    CONTENT_HASH_PREFIX,
+    CONTENT_METADATA_KEYS,
+    DOCUMENTS_PATH,
+    canonical_json,
+    unbagit_path,
+)
+from .problems import Problem
+from .reader import (
+    DESCRIPTOR,
+    PackageSource,
+    iter_record_lines,
+    open_package,
+    read_descriptor,
+    unsafe_member_reason,
+)
+from .records import record_from_dict
+
+__all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]
+
+MANIFEST = "manifest-sha256.txt"
+TAGMANIFEST = "tagmanifest-sha256.txt"
+_CHUNK = 1 << 20
+_MANIFEST_LINE = re.compile(r"^([0-9a-fA-F]{64})[ \t]+\*?(.+)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class PackageIntegrityError(InputError):
+    """The package does not match its own checksums: it was modified or damaged.
+
+    ``paths`` names every file that failed (relative to the package root); ``problems``
+    holds one :class:`~corpuskit.problems.Problem` per failure, with its stable code
+    (``checksum-mismatch``, ``missing-file``, ``unlisted-file``, ``bagit-error``,
+    ``archive-error``).
+    """
+
+    def __init__(self, location: str, problems: Iterable[Problem]) -> None:
+        found = sorted(set(problems))
+        self.location = location
+        self.paths = tuple(dict.fromkeys(p.path for p in found))
+        shown = ", ".join(self.paths[:5]) + (", ..." if len(self.paths) > 5 else "")
+        super().__init__(found, f"{location} failed verification: {shown} does not match "
+                                "the package checksums; the package was modified or damaged, "
+                                "do not use it")
+
+
+@dataclass(frozen=True)
+class License:
+    """One license of the package, as its descriptor states it (any part may be absent)."""
+
+    name: str | None
+    title: str | None
+    path: str | None
+
+
+# -- verification -------------------------------------------------------------------------
+
+def _hash_member(source: PackageSource, rel: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with source.open(rel) as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _parse_manifest(source: PackageSource, name: str,
+                    problems: list[Problem]) -> dict[str, str]:
+    """``{path: sha256}`` of a BagIt manifest; malformed lines become problems."""
+    entries: dict[str, str] = {}
+    try:
+        text = source.read_bytes(name).decode("utf-8")
+    except (FileNotFoundError, KeyError):
+        problems.append(Problem(name, "missing-file", "the package has no such manifest"))
+        return entries
+    except UnicodeDecodeError:
+        problems.append(Problem(name, "bagit-error", "not UTF-8"))
+        return entries
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _MANIFEST_LINE.match(line)
+        if match is None:
+            problems.append(Problem(name, "bagit-error", "not '<sha256>  <path>'",
+                                    f"line {number}"))
+            continue
+        path = unbagit_path(match.group(2))
+        reason = unsafe_member_reason(path)
+        if reason:
+            problems.append(Problem(name, "bagit-error", f"unsafe path {path!r}: {reason}",
+                                    f"line {number}"))
+            continue
+        entries[path] = match.group(1).lower()
+    return entries
+
+
+def verify_package(source: PackageSource) -> list[Problem]:
+    """Check every file of ``source`` against the BagIt manifests; return what fails.
+
+    Every file listed in ``manifest-sha256.txt`` or ``tagmanifest-sha256.txt`` must be
+    present with that sha256; every payload file (under ``data/``) must be listed; the
+    descriptor, the records and the payload manifest must themselves be covered. Files
+    are hashed as streams (bounded memory); an archive is read in place.
+    """
+    return _verify(source)[0]
+
+
+def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
+    problems: list[Problem] = []
+    payload = _parse_manifest(source, MANIFEST, problems)
+    tags = _parse_manifest(source, TAGMANIFEST, problems)
+    for required, listing, listed_in in ((DOCUMENTS_PATH, payload, MANIFEST),
+                                         (DESCRIPTOR, tags, TAGMANIFEST),
+                                         (MANIFEST, tags, TAGMANIFEST)):
+        if required not in listing and not any(p.path == listed_in for p in problems):
+            problems.append(Problem(required, "unlisted-file",
+                                    f"not listed in {listed_in}, so it cannot be verified"))
+    listed = {**tags, **payload}
+    for rel in sorted(listed):
+        if not source.exists(rel):
+            problems.append(Problem(rel, "missing-file", "listed in the manifest, absent"))
+            continue
+        try:
+            actual, _ = _hash_member(source, rel)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))
+            continue
+        if actual != listed[rel]:
+            problems.append(Problem(
+                rel, "checksum-mismatch",
+                f"sha256 is {actual}, the manifest says {listed[rel]}"))
+    for rel in source.files():
+        if rel.startswith("data/") and rel not in payload:
+            problems.append(Problem(rel, "unlisted-file",
+                                    f"payload file not listed in {MANIFEST}"))
+    return problems, payload
+
+
+def _descriptor_problems(descriptor: Mapping[str, Any],
+                         payload: Mapping[str, str]) -> list[Problem]:
+    """The descriptor's own hashes (resources, content hash) against the verified files."""
+    problems: list[Problem] = []
+    for index, resource in enumerate(descriptor.get("resources") or []):
+        if not isinstance(resource, dict) or resource.get("path") not in payload:
+            continue
+        expected = f"sha256:{payload[resource['path']]}"
+        if resource.get("hash") != expected:
+            problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
+                                    f"hash of {resource['path']} is {resource.get('hash')}, "
+                                    f"the file's is {expected}", f"/resources/{index}/hash"))
+    stated = (descriptor.get("corpuskit") or {}).get("content_hash")
+    if DOCUMENTS_PATH in payload and stated is not None:
+        actual = content_hash_of(descriptor, payload[DOCUMENTS_PATH])
+        if stated != actual:
+            problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
+                                    f"content hash is {stated}, the records give {actual}",
+                                    "/corpuskit/content_hash"))
+    return problems
+
+
+def content_hash_of(descriptor: Mapping[str, Any], documents_sha256: str) -> str:
+    """The content hash of a package from its descriptor and its records' sha256.
+
+    Same definition as :func:`corpuskit.package.content_hash` (content metadata + records).
+    """
+    meta = {k: descriptor[k] for k in CONTENT_METADATA_KEYS if k in descriptor}
+    digest = hashlib.sha256(CONTENT_HASH_PREFIX)
+    digest.update(canonical_json(meta))
+    digest.update(b"\n" + documents_sha256.encode())
+    return "sha256:" + digest.hexdigest()
+
+
+# -- filtering ----------------------------------------------------------------------------
+
+DateLike = str | dt.date
+
+
+def _iso_date(value: DateLike | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(f"{name} must be a date or an ISO 8601 'YYYY-MM-DD' string, "
+                     f"got {value!r}")
+
+
+def _languages(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(value)
+
+
+# -- the corpus ---------------------------------------------------------------------------
+
+class Corpus:
+    """A built package opened for reading; iterate it for its documents.
+
+    Iterating (or calling :meth:`records`) streams ``data/documents.jsonl`` anew each
+    time, in id order, one :class:`~corpuskit.models.Record` at a time. When the package
+    was verified, the records file is hashed again while it streams and a change since
+    :func:`load` raises :class:`PackageIntegrityError` at its end.
+
+    Example::
+
+        >>> with corpuskit.load("dist/corpuskit-seeds-1.0.0") as corpus:  # doctest: +SKIP
+        ...     english = [doc.id for doc in corpus.filter(language="en")]
+    """
+
+    def __init__(self, source: PackageSource, descriptor: dict[str, Any],
+                 payload: Mapping[str, str] | None) -> None:
+        self._source = source
+        self._payload = dict(payload) if payload is not None else None
+        self.descriptor: dict[str, Any] = descriptor
+        """The parsed ``datapackage.json``."""
+        self.path: Path = source.location
+        """The folder or archive this corpus was read from."""
+        extra = descriptor.get("corpuskit") or {}
+        self.name: str = str(descriptor.get("name", ""))
+        self.version: str = str(descriptor.get("version", ""))
+        self.title: str | None = descriptor.get("title")
+        self.description: str | None = descriptor.get("description")
+        self.created: str | None = descriptor.get("created")
+        self.content_hash: str | None = extra.get("content_hash")
+        self.documents: int = int(extra.get("documents", 0))
+        self.licenses: tuple[License, ...] = tuple(
+            License(lic.get("name"), lic.get("title"), lic.get("path"))
+            for lic in descriptor.get("licenses") or [] if isinstance(lic, dict)
+        )
+
+    @property
+    def verified(self) -> bool:
+        """True when every file was checked against the manifests at load time."""
+        return self._payload is not None
+
+    @property
+    def release_name(self) -> str:
+        """``<name>-<version>``, the package folder's name."""
+        return f"{self.name}-{self.version}"
+
+    def __len__(self) -> int:
+        return self.documents
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.records()
+
+    def __repr__(self) -> str:
+        return (f"<Corpus {self.release_name} documents={self.documents} "
+                f"content_hash={self.content_hash} verified={self.verified}>")
+
+    def records(self) -> Iterator[Record]:
+        """Every document, in id order, streamed (one line in memory at a time)."""
+        digest = hashlib.sha256()
+        lines = iter_record_lines(self._source)
+        while True:
+            try:
+                number, line = next(lines)
+            except StopIteration:
+                break
+            except (FileNotFoundError, KeyError):
+                raise InputError([Problem(DOCUMENTS_PATH, "missing-file",
+                                          "the package has no records file")]) from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                raise PackageIntegrityError(str(self.path), [Problem(
+                    DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
+            digest.update(line)
+            try:
+                record = record_from_dict(orjson.loads(line))
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
+                                          f"not a valid record: {exc}",
+                                          f"line {number}")]) from None
+            yield record
+        if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
+            raise PackageIntegrityError(str(self.path), [Problem(
+                DOCUMENTS_PATH, "checksum-mismatch",
+                "changed while it was read (it matched its manifest when loaded)")])
+
+    def filter(
+        self,
+        *,
+        language: str | Iterable[str] | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+    ) -> Iterator[Record]:
+        """Documents in ``language`` (a code or several) dated ``since``..``until`` inclusive.
+
+        Streams like iteration does. With ``since`` or ``until``, undated documents are
+        left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings.
+
+        Example::
+
+            >>> docs = corpus.filter(language=["en", "fr"], since="2023-01-01",
+            ...                      until="2023-12-31")          # doctest: +SKIP
+            >>> [d.id for d in docs]                             # doctest: +SKIP
+            ['000_5126d78043eeafc4']
+        """
+        wanted = _languages(language)
+        low = _iso_date(since, "since")
+        high = _iso_date(until, "until")
+        for record in self.records():
+            if wanted is not None and record.language not in wanted:
+                continue
+            if low is not None or high is not None:
+                if record.date is None:
+                    continue
+                if (low is not None and record.date < low) or (
+                        high is not None and record.date > high):
+                    continue
+            yield record
+
+    def close(self) -> None:
+        """Release the archive handle (nothing to do for a folder)."""
+        self._source.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
+    """Open the package folder or ``.zip`` archive at ``path``.
+
+    With ``verify=True`` (the default) every file is checked against the package's
+    manifests first, and :class:`PackageIntegrityError` names each file that does not
+    match; nothing is yielded from a package that fails. ``verify=False`` skips the
+    check (faster on a package you just verified). Other unreadable input raises
+    :class:`~corpuskit.errors.InputError`.
+
+    Example::
+
+        >>> import corpuskit
+        >>> corpus = corpuskit.load("dist/corpuskit-seeds-1.0.0.zip")  # doctest: +SKIP
+        >>> corpus.content_hash                                        # doctest: +SKIP
+        'sha256:6fc6586a...'
+        >>> next(iter(corpus)).title                                   # doctest: +SKIP
+        'For development of Non-Aligned Movement'
+    """
+    location = Path(os.fspath(path))
+    source = open_package(location)
+    try:
+        payload: dict[str, str] | None = None
+        if verify:
+            problems, payload = _verify(source)
+            if not problems:
+                descriptor = read_descriptor(source)
+                problems += _descriptor_problems(descriptor, payload)
+            if problems:
+                raise PackageIntegrityError(str(location), problems)
+        else:
+            descriptor = read_descriptor(source)
+        return Corpus(source, descriptor, payload)
+    except BaseException:
+        source.close()
+        raise

@@ -1,0 +1,149 @@
+"""``validate``: prove that a seeds folder, a package folder or a package archive is sound.
+
+One entry point, :func:`validate`, returns a :class:`ValidationReport` and never raises
+for bad data: every problem found is in the report. The checks live in one module each:
+
+- :mod:`.report`: the report value, its JSON form and text/GitHub renderings;
+- :mod:`.seeds`: a seeds folder, with build's own stages, writing nothing;
+- :mod:`.package`: a package folder or archive, every file read once;
+- :mod:`.bagit`: bagit.txt, bag-info.txt and manifest lines;
+- :mod:`.descriptor`: datapackage.json / croissant.json and the recorded settings;
+- :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
+- :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes.
+
+Archive safety (hostile names, links, bombs, truncation) is in
+:class:`corpuskit.reader.ZipSource`, which also serves ``diff`` and ``load``.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+from ..engine import default_jobs
+from ..errors import InputError
+from ..problems import Problem
+from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
+from .descriptor import process_config_from_settings
+from .package import archive_view, check_package, check_sidecar, folder_view
+from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
+from .seeds import validate_seeds
+
+__all__ = [
+    "ValidationReport",
+    "collection_dict",
+    "detect_kind",
+    "expand_targets",
+    "process_config_from_settings",
+    "render_github",
+    "render_text",
+    "validate",
+]
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def detect_kind(path: Path) -> str | None:
+    """``seeds``, ``package`` or ``archive`` from what is at ``path``; None if neither."""
+    if path.is_dir():
+        if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file():
+            return "package"
+        if (path / "corpus.toml").is_file():
+            return "seeds"
+        return None
+    if path.is_file():
+        if path.suffix.lower() == ".zip":
+            return "archive"
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError:
+            return None
+        return "archive" if magic in _ZIP_MAGIC else None
+    return None
+
+
+def expand_targets(paths: list[Path]) -> list[Path]:
+    """Each path, except that a folder of releases (like ``dist/``) stands for every release
+    in it: its ``<name>-<version>/`` package folders and ``.zip`` archives, sorted.
+
+    A folder that is neither a package, a seeds folder nor a folder of releases is kept
+    (validate then reports it as ``not-a-package``).
+    """
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir() and detect_kind(path) is None:
+            releases = sorted(
+                child for child in path.iterdir()
+                if not child.name.startswith(".")
+                and ((child.is_dir() and detect_kind(child) == "package")
+                     or (child.is_file() and child.suffix.lower() == ".zip")))
+            if releases:
+                expanded.extend(releases)
+                continue
+        expanded.append(path)
+    return expanded
+
+
+def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
+             jobs: int | None = None, limits: ArchiveLimits = DEFAULT_LIMITS
+             ) -> ValidationReport:
+    """Check a seeds folder, a package folder or a package archive; report every problem.
+
+    ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond
+    the small metadata files); ``reproduce`` also re-derives every record from its raw
+    file with the package's recorded settings. ``jobs`` worker processes serve seeds
+    folders and ``reproduce`` (default: all cores). ``limits`` bound what an archive may
+    hold. An archive's published checksum, ``<archive>.sha256`` beside it (``sha256sum``
+    format), is verified when present: only it covers changes to the compressed bytes that
+    inflate to the very same contents. A path that is not a seeds folder, package or
+    archive gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast`` together with ``reproduce``.
+    """
+    if fast and reproduce:
+        raise ValueError("fast and reproduce exclude each other")
+    target = Path(path)
+    shown = str(path)
+    mode = "fast" if fast else "full"
+    jobs = jobs or default_jobs()
+    kind = detect_kind(target)
+    if kind is None:
+        reason = ("no such file or folder" if not target.exists() else
+                  "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
+                  "or bagit.txt) nor a .zip package archive")
+        return ValidationReport(shown, "package" if target.is_dir() else "archive",
+                                (Problem(".", "not-a-package", reason),), mode=mode,
+                                reproduce=reproduce)
+    problems: list[Problem] = []
+    files = size = documents = 0
+    try:
+        if kind == "seeds":
+            result = validate_seeds(target, jobs=jobs)
+            problems.extend(result.problems)
+            files, size, documents = result.files, result.bytes, result.documents
+        elif kind == "package":
+            view = folder_view(target)
+            outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+            problems.extend(outcome.problems)
+            files, size, documents = len(view.files), sum(view.files.values()), \
+                outcome.documents
+        else:
+            try:
+                source = ZipSource(target, strict=False, limits=limits)
+            except InputError as error:
+                problems.extend(Problem(".", p.code, p.message, p.location)
+                                for p in error.problems)
+            else:
+                with source:
+                    view = archive_view(source)
+                    outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+                    problems.extend(outcome.problems)
+                    files, size, documents = len(view.files), sum(view.files.values()), \
+                        outcome.documents
+                if not fast:
+                    problems.extend(check_sidecar(target))
+    except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
+        problems.append(Problem(".", "internal-error",
+                                f"corpuskit failed while checking this {kind}: "
+                                f"{type(exc).__name__}: {exc}; please report this as a bug"))
+    return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
+                            documents=documents, mode=mode, reproduce=reproduce)

@@ -1,0 +1,240 @@
+"""BagIt (RFC 8493) checks: bagit.txt, bag-info.txt, manifest and tag manifest lines.
+
+Parsing only: the orchestrator in :mod:`corpuskit.validation.package` compares the
+parsed manifests with the files present and their digests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+from ..reader import unsafe_member_reason
+
+BAGIT_TXT = "bagit.txt"
+BAG_INFO = "bag-info.txt"
+PAYLOAD_PREFIX = "data/"
+MANIFEST_NAME = re.compile(r"^(tag)?manifest-([A-Za-z0-9]+)\.txt$")
+#: Algorithms a manifest may use, and the length of their hex digests.
+ALGORITHMS = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+REQUIRED_ALGORITHM = "sha256"
+#: A manifest line longer than this is refused without reading further (memory bound).
+MAX_LINE_BYTES = 64 * 1024
+_PERCENT = re.compile(r"%(25|0[aAdD])")
+_PERCENT_ANY = re.compile(r"%")
+_SPACE = re.compile(rb"[ \t]+")
+_VERSION = re.compile(r"^\d+\.\d+$")
+
+
+def unescape_path(path: str) -> str:
+    """Decode a manifest path: only %25, %0A and %0D are escapes (RFC 8493 §2.1.3)."""
+    return _PERCENT.sub(lambda m: {"25": "%", "0a": "\n", "0d": "\r"}[m.group(1).lower()], path)
+
+
+def _escapes_ok(path: str) -> bool:
+    """Every % starts one of the three escapes (an unescaped % is malformed)."""
+    return len(_PERCENT_ANY.findall(path)) == len(_PERCENT.findall(path))
+
+
+@dataclass
+class Manifest:
+    """One parsed (tag)manifest: path → (hex digest, line number)."""
+
+    name: str
+    algorithm: str
+    tag: bool
+    entries: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+def split_lines(chunks: Iterable[bytes], name: str, problems: list[Problem],
+                max_line: int = MAX_LINE_BYTES) -> Iterable[tuple[int, bytes]]:
+    """``(line number, line without its LF)`` from a stream of chunks, with bounded memory.
+
+    A line over ``max_line`` bytes is reported and the file is not read further; a missing
+    final line break is reported.
+    """
+    pending = b""
+    number = 0
+    for chunk in chunks:
+        parts = (pending + chunk).split(b"\n")
+        pending = parts.pop()
+        for part in parts:
+            number += 1
+            yield number, part
+        if len(pending) > max_line:
+            problems.append(Problem(name, "bagit-error",
+                                    f"line longer than {max_line} bytes; not read further",
+                                    f"line {number + 1}"))
+            return
+    if pending:
+        number += 1
+        problems.append(Problem(name, "bagit-error", "the last line has no line break",
+                                f"line {number}"))
+        yield number, pending
+
+
+def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *,
+                   max_entries: int) -> tuple[Manifest, list[Problem]]:
+    """Parse manifest ``name`` line by line; every malformed line is a problem."""
+    match = MANIFEST_NAME.match(name)
+    assert match is not None
+    tag, algorithm = bool(match.group(1)), match.group(2)
+    manifest = Manifest(name, algorithm, tag)
+    problems: list[Problem] = []
+    width = ALGORITHMS.get(algorithm)
+    for number, raw in lines:
+        where = f"line {number}"
+        if len(manifest.entries) >= max_entries:
+            problems.append(Problem(name, "bagit-error",
+                                    f"more than {max_entries} lines; not read further", where))
+            break
+        line = raw[:-1] if raw.endswith(b"\r") else raw
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, "bagit-error",
+                                    f"not UTF-8 (byte {exc.start})", where))
+            continue
+        parts = _SPACE.split(line, maxsplit=1)
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            problems.append(Problem(name, "bagit-error",
+                                    f"not a '<checksum> <path>' line: {text[:120]!r}", where))
+            continue
+        digest = parts[0].decode("utf-8", "replace")
+        encoded = parts[1].decode("utf-8")
+        if width is not None and (len(digest) != width
+                                  or digest.strip("0123456789abcdef") != ""):
+            problems.append(Problem(name, "bagit-error",
+                                    f"{digest[:140]!r} is not a lowercase hex {algorithm} "
+                                    "checksum", where))
+            continue
+        if not _escapes_ok(encoded):
+            problems.append(Problem(name, "bagit-error",
+                                    f"path {encoded[:200]!r} holds a '%' that is not one of the "
+                                    "escapes %25, %0A, %0D", where))
+            continue
+        path = unescape_path(encoded)
+        reason = unsafe_member_reason(path)
+        if reason:
+            problems.append(Problem(name, "unsafe-path",
+                                    f"path {path[:200]!r} is unsafe: {reason}", where))
+            continue
+        in_payload = path.startswith(PAYLOAD_PREFIX)
+        if tag and (in_payload or (MANIFEST_NAME.match(path) and path.startswith("tagmanifest-"))):
+            problems.append(Problem(name, "bagit-error",
+                                    f"a tag manifest must not list {path!r} (payload files "
+                                    "and tag manifests are not tag files it covers)", where))
+            continue
+        if not tag and not in_payload:
+            problems.append(Problem(name, "bagit-error",
+                                    f"a payload manifest lists {path!r}, which is outside "
+                                    "data/", where))
+            continue
+        if path in manifest.entries:
+            problems.append(Problem(name, "bagit-error",
+                                    f"{path!r} is listed twice (first on line "
+                                    f"{manifest.entries[path][1]})", where))
+            continue
+        manifest.entries[path] = (digest, number)
+    return manifest, problems
+
+
+def check_bagit_txt(data: bytes) -> list[Problem]:
+    """The bag declaration: exactly ``BagIt-Version: M.N`` and a UTF-8 encoding line."""
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [Problem(BAGIT_TXT, "bagit-error", f"not UTF-8 (byte {exc.start})")]
+    if text.startswith("\ufeff"):
+        problems.append(Problem(BAGIT_TXT, "bagit-error", "starts with a byte order mark",
+                                "line 1"))
+        text = text[1:]
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    else:
+        problems.append(Problem(BAGIT_TXT, "bagit-error", "the last line has no line break",
+                                f"line {len(lines)}"))
+    expected = ("BagIt-Version", "Tag-File-Character-Encoding")
+    for number, line in enumerate(lines, start=1):
+        label, sep, value = line.partition(": ")
+        if number > 2 or not sep or label != expected[number - 1]:
+            problems.append(Problem(BAGIT_TXT, "bagit-error",
+                                    f"expected '{expected[min(number, 2) - 1]}: ...' as line "
+                                    f"{number}, found {line[:80]!r}" if number <= 2 else
+                                    f"unexpected line {line[:80]!r}", f"line {number}"))
+        elif number == 1 and (not _VERSION.match(value) or value not in ("1.0", "0.97")):
+            problems.append(Problem(BAGIT_TXT, "bagit-error",
+                                    f"BagIt-Version {value!r} is not 1.0 (RFC 8493)", "line 1"))
+        elif number == 2 and value.upper() != "UTF-8":
+            problems.append(Problem(BAGIT_TXT, "bagit-error",
+                                    f"Tag-File-Character-Encoding {value!r} is not UTF-8",
+                                    "line 2"))
+    if len(lines) < 2:
+        problems.append(Problem(BAGIT_TXT, "bagit-error",
+                                "must hold the BagIt-Version and Tag-File-Character-Encoding "
+                                "lines"))
+    return problems
+
+
+def parse_bag_info(data: bytes) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Labels and values of bag-info.txt (values folded over continuation lines)."""
+    problems: list[Problem] = []
+    info: dict[str, list[str]] = {}
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return info, [Problem(BAG_INFO, "bagit-error", f"not UTF-8 (byte {exc.start})")]
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    elif lines != [""]:
+        problems.append(Problem(BAG_INFO, "bagit-error", "the last line has no line break",
+                                f"line {len(lines)}"))
+    last: tuple[str, int] | None = None
+    for number, line in enumerate(lines, start=1):
+        line = line.removesuffix("\r")
+        if line[:1] in (" ", "\t") and last is not None:
+            label, index = last
+            info[label][index] += " " + line.strip()
+            continue
+        label, sep, value = line.partition(":")
+        if not sep or not label or label != label.strip() or not value.startswith(" "):
+            problems.append(Problem(BAG_INFO, "bagit-error",
+                                    f"not a 'Label: value' line: {line[:120]!r}",
+                                    f"line {number}"))
+            last = None
+            continue
+        values = info.setdefault(label, [])
+        values.append(value.strip())
+        last = (label, len(values) - 1)
+    return info, problems
+
+
+def check_payload_oxum(info: dict[str, list[str]], payload_bytes: int,
+                       payload_files: int) -> list[Problem]:
+    """``Payload-Oxum: <octets>.<files>`` must match the payload present."""
+    values = info.get("Payload-Oxum", [])
+    if not values:
+        return [Problem(BAG_INFO, "bagit-error", "no Payload-Oxum (corpuskit always writes one)")]
+    if len(values) > 1:
+        return [Problem(BAG_INFO, "bagit-error", "Payload-Oxum is given more than once")]
+    octets, dot, streams = values[0].partition(".")
+    if not (dot and octets.isdigit() and streams.isdigit() and octets.isascii()
+            and streams.isascii()):
+        return [Problem(BAG_INFO, "bagit-error",
+                        f"Payload-Oxum {values[0]!r} is not '<octets>.<files>'",
+                        "Payload-Oxum")]
+    problems = []
+    if int(octets) != payload_bytes:
+        problems.append(Problem(BAG_INFO, "size-mismatch",
+                                f"Payload-Oxum says {int(octets)} payload bytes, data/ holds "
+                                f"{payload_bytes}", "Payload-Oxum"))
+    if int(streams) != payload_files:
+        problems.append(Problem(BAG_INFO, "size-mismatch",
+                                f"Payload-Oxum says {int(streams)} payload files, data/ holds "
+                                f"{payload_files}", "Payload-Oxum"))
+    return problems

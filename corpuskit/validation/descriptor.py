@@ -1,0 +1,174 @@
+"""datapackage.json (and croissant.json): schema checks, resources and recorded settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from ..config import DecodeConfig, ExtractConfig, NormalizeConfig, ProcessConfig
+from ..problems import Problem
+from ..reader import DESCRIPTOR, unsafe_member_reason
+from ..schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems
+
+CORPUSKIT_PROFILE = "datapackage.schema.json"
+CROISSANT = "croissant.json"
+CROISSANT_SCHEMA = "croissant.schema.json"
+DOCUMENTS_RESOURCE = "documents"
+_SIZE = re.compile(r"^(\d+) ?B$")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource of the descriptor with local data: its parts in order (``path`` list)."""
+
+    index: int
+    name: str
+    parts: tuple[str, ...]
+    bytes: int | None
+    hash: str | None
+
+
+def check_descriptor(descriptor: Any) -> list[Problem]:
+    """The descriptor against the official Data Package v2 profile and corpuskit's own."""
+    problems = list(iter_problems(DATAPACKAGE_V2_PROFILE, descriptor, DESCRIPTOR))
+    seen = {(p.location, p.message) for p in problems}
+    for problem in iter_problems(CORPUSKIT_PROFILE, descriptor, DESCRIPTOR):
+        if (problem.location, problem.message) not in seen:
+            problems.append(problem)
+    return problems
+
+
+def descriptor_resources(descriptor: Mapping[str, Any]) -> tuple[list[Resource], list[Problem]]:
+    """Resources with local paths; unsafe or remote paths are problems (never opened)."""
+    found: list[Resource] = []
+    problems: list[Problem] = []
+    items = descriptor.get("resources")
+    if not isinstance(items, list):
+        return found, problems
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        paths = item.get("path")
+        parts = [paths] if isinstance(paths, str) else paths
+        if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts):
+            continue
+        safe = True
+        for number, part in enumerate(parts):
+            where = f"/resources/{index}/path" + (f"/{number}" if isinstance(paths, list) else "")
+            reason = unsafe_member_reason(part)
+            if "://" in part or part.startswith(("file:", "~")):
+                reason = "not a path inside the package (remote or home-relative)"
+            if reason:
+                problems.append(Problem(DESCRIPTOR, "unsafe-path",
+                                        f"resource path {part[:200]!r} is unsafe: {reason}",
+                                        where))
+                safe = False
+        if not safe:
+            continue
+        size = item.get("bytes")
+        digest = item.get("hash")
+        found.append(Resource(
+            index, str(item.get("name", "")), tuple(parts),
+            size if isinstance(size, int) and not isinstance(size, bool) else None,
+            digest if isinstance(digest, str) else None))
+    return found, problems
+
+
+def documents_resource(found: list[Resource]) -> Resource | None:
+    return next((r for r in found if r.name == DOCUMENTS_RESOURCE), None)
+
+
+def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
+    """The :class:`ProcessConfig` recorded in ``corpuskit.process`` of a descriptor.
+
+    The inverse of :func:`corpuskit.package.process_settings`. Raises ``ValueError``
+    naming the key when the settings are incomplete or of the wrong type.
+    """
+    def section(name: str) -> Mapping[str, Any]:
+        value = settings.get(name)
+        if not isinstance(value, Mapping):
+            raise ValueError(f"corpuskit.process.{name} is missing or not an object")
+        return value
+
+    def strings(where: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"corpuskit.process.{where} must be a list of strings")
+        return tuple(value)
+
+    def typed(where: str, value: Any, kind: type | tuple[type, ...]) -> Any:
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            raise ValueError(f"corpuskit.process.{where} must be of type "
+                             f"{getattr(kind, '__name__', kind)}")
+        return value
+
+    decode = section("decode")
+    normalize = section("normalize")
+    extract = section("extract")
+    known = set(ExtractConfig.__dataclass_fields__)
+    unknown = sorted(set(extract) - known)
+    if unknown:
+        raise ValueError(f"corpuskit.process.extract has unknown keys: {', '.join(unknown)}")
+    missing = sorted(known - set(extract))
+    if missing:
+        raise ValueError(f"corpuskit.process.extract lacks: {', '.join(missing)}")
+    return ProcessConfig(
+        decode=DecodeConfig(strings("decode.fallback_encodings",
+                                    decode.get("fallback_encodings"))),
+        normalize=NormalizeConfig(strings("normalize.steps", normalize.get("steps"))),
+        extract=ExtractConfig(
+            title=typed("extract.title", extract["title"], bool),
+            title_max_chars=typed("extract.title_max_chars", extract["title_max_chars"], int),
+            date=typed("extract.date", extract["date"], bool),
+            rights=typed("extract.rights", extract["rights"], bool),
+            rights_patterns=strings("extract.rights_patterns", extract["rights_patterns"]),
+            language=typed("extract.language", extract["language"], bool),
+            language_min_chars=typed("extract.language_min_chars",
+                                     extract["language_min_chars"], int),
+            language_min_confidence=float(typed("extract.language_min_confidence",
+                                                extract["language_min_confidence"],
+                                                (int, float))),
+        ),
+    )
+
+
+def croissant_schema_available() -> bool:
+    return resources.files("corpuskit.schemas").joinpath(CROISSANT_SCHEMA).is_file()
+
+
+def check_croissant(document: Any, sizes: Mapping[str, int],
+                    digests: Mapping[str, str]) -> list[Problem]:
+    """croissant.json against its schema, and each local FileObject's size and sha256.
+
+    ``sizes`` maps package paths to their size; ``digests`` to their sha256 (empty in fast
+    mode: no hash comparison).
+    """
+    problems: list[Problem] = []
+    if croissant_schema_available():
+        problems.extend(iter_problems(CROISSANT_SCHEMA, document, CROISSANT))
+    distribution = document.get("distribution") if isinstance(document, dict) else None
+    if not isinstance(distribution, list):
+        return problems
+    for index, item in enumerate(distribution):
+        if not isinstance(item, dict) or not isinstance(item.get("contentUrl"), str):
+            continue
+        url, sha, size = item["contentUrl"], item.get("sha256"), item.get("contentSize")
+        if "://" in url:
+            continue
+        if url not in sizes:
+            problems.append(Problem(url, "missing-file",
+                                    f"{CROISSANT} (/distribution/{index}/contentUrl) names it "
+                                    "but it is absent"))
+            continue
+        match = _SIZE.match(size) if isinstance(size, str) else None
+        if match and int(match.group(1)) != sizes[url]:
+            problems.append(Problem(CROISSANT, "size-mismatch",
+                                    f"{url} has {sizes[url]} bytes, croissant.json says {size}",
+                                    f"/distribution/{index}/contentSize"))
+        if isinstance(sha, str) and url in digests and digests[url] != sha.lower():
+            problems.append(Problem(CROISSANT, "checksum-mismatch",
+                                    f"sha256 of {url} is {digests[url]}, croissant.json says "
+                                    f"{sha}", f"/distribution/{index}/sha256"))
+    return problems

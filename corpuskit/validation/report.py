@@ -1,0 +1,165 @@
+"""The validation report: a frozen value, its JSON form and its text and GitHub renderings.
+
+``ValidationReport.as_dict()`` is exactly what ``corpuskit validate --format json`` prints
+for one target, and it validates against ``schemas/report.schema.json``. The text and
+GitHub renderings are derived from the same problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import __version__
+from ..problems import Problem
+
+#: Bumped when the JSON structure changes incompatibly (fields are only ever added).
+REPORT_VERSION = 1
+KINDS = ("seeds", "package", "archive", "release")
+_LINE = re.compile(r"^line (\d+)")
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, str, str, str]:
+    match = _LINE.match(problem.location)
+    return (problem.path, int(match.group(1)) if match else 0, problem.location, problem.code,
+            problem.message)
+
+
+def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems in a stable, readable order (by file, then line number), duplicates removed."""
+    return tuple(sorted(set(problems), key=_sort_key))
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``validate`` (or ``check``) found for one target.
+
+    ``kind`` is ``seeds``, ``package`` (a folder), ``archive`` (a ``.zip``) or, for
+    ``corpuskit check``, ``release``. ``target`` is the path as given. Problem paths are
+    relative to the target (``"."`` is the target itself), except in ``release`` reports,
+    whose problems name paths as given (``dist/...``, ``seeds/...``).
+    """
+
+    target: str
+    kind: str
+    problems: tuple[Problem, ...] = ()
+    files: int = 0
+    bytes: int = 0
+    documents: int = 0
+    mode: str = "full"
+    reproduce: bool = False
+    command: str = "validate"
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"files": self.files, "bytes": self.bytes, "documents": self.documents,
+                "problems": len(self.problems)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The versioned JSON structure (``schemas/report.schema.json``)."""
+        return {
+            "report_version": REPORT_VERSION,
+            "tool": {"name": "corpuskit", "version": __version__},
+            "command": self.command,
+            "target": self.target,
+            "kind": self.kind,
+            "mode": self.mode,
+            "reproduce": self.reproduce,
+            "valid": self.valid,
+            "counts": self.counts,
+            "problems": [problem.as_dict() for problem in self.problems],
+        }
+
+    def display_path(self, problem: Problem) -> str:
+        """The problem's file as a user finds it: joined to the target (``a.zip:member``).
+
+        Problems of a ``release`` report (``check``) carry such paths already.
+        """
+        if self.kind == "release":
+            return problem.path
+        if problem.path in ("", "."):
+            return self.target
+        if self.kind == "archive":
+            return f"{self.target}:{problem.path}"
+        return f"{self.target.rstrip('/')}/{problem.path}"
+
+    def summary(self) -> str:
+        count = len(self.problems)
+        problems = f"{count} problem{'s' if count != 1 else ''}"
+        what = f"{self.documents} document{'s' if self.documents != 1 else ''}, " \
+               f"{self.files} file{'s' if self.files != 1 else ''}"
+        if self.command == "check":
+            if count == 0:
+                return f"{self.target}: current, equal to a fresh build ({what})"
+            return f"{self.target}: not current, {problems}"
+        checks = self.mode + (" + reproduce" if self.reproduce else "")
+        if count == 0:
+            return f"{self.target}: valid {self.kind} ({what}; {checks} checks)"
+        return f"{self.target}: {problems} in {self.kind} ({what}; {checks} checks)"
+
+
+def collection_dict(reports: Sequence[ValidationReport]) -> dict[str, Any]:
+    """The JSON for several targets: every report, and whether all are valid."""
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "corpuskit", "version": __version__},
+        "valid": all(report.valid for report in reports),
+        "reports": [report.as_dict() for report in reports],
+    }
+
+
+def render_text(report: ValidationReport) -> list[str]:
+    """One ``path:location: message [code]`` line per problem, then the summary line."""
+    lines = []
+    for problem in report.problems:
+        where = report.display_path(problem)
+        if problem.location:
+            where += f":{problem.location}"
+        lines.append(f"{where}: {problem.message} [{problem.code}]")
+    lines.append(report.summary())
+    return lines
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: ValidationReport) -> list[str]:
+    """GitHub Actions workflow commands: one ``::error`` per problem, ``::notice`` if valid.
+
+    ``file`` is the problem's file (for an archive, the archive; the member is named in the
+    message); ``line`` is set when the location is a line number; ``title`` is the code.
+    """
+    lines = []
+    for problem in report.problems:
+        if report.kind == "archive":
+            file = report.target
+            message = f"{problem.path}: {problem.message}" if problem.path not in ("", ".") \
+                else problem.message
+        else:
+            file = report.display_path(problem)
+            message = problem.message
+        props = [f"file={_escape_property(file)}"]
+        match = _LINE.match(problem.location)
+        if match:
+            props.append(f"line={match.group(1)}")
+            rest = problem.location[match.end():].strip()
+            if rest:
+                message = f"{rest}: {message}"
+        elif problem.location:
+            message = f"{problem.location}: {message}"
+        props.append(f"title={_escape_property(problem.code)}")
+        lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+    if report.valid:
+        lines.append(f"::notice title=corpuskit::{_escape_data(report.summary())}")
+    return lines

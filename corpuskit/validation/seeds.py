@@ -1,0 +1,81 @@
+"""Validate a seeds folder: the checks ``build`` makes, without writing anything.
+
+The same stages as :func:`corpuskit.build.build` (load_config, discover, read_source,
+process_document); each document is processed and dropped, so memory stays flat.
+Large folders are processed on all cores in chunks (only problems come back).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ProcessConfig, load_config
+from ..discover import discover, read_changelog, read_source
+from ..engine import default_jobs
+from ..errors import InputError
+from ..models import DocumentProblem, SourceRef
+from ..problems import Problem
+from ..records import process_document
+
+#: Documents per task sent to a worker; below two chunks everything runs in-process.
+CHUNK = 256
+
+
+@dataclass(frozen=True)
+class SeedsResult:
+    problems: tuple[Problem, ...]
+    documents: int
+    files: int
+    bytes: int
+
+
+def _check_chunk(task: tuple[Path, tuple[SourceRef, ...], ProcessConfig]) -> list[Problem]:
+    seeds, refs, config = task
+    problems = []
+    for ref in refs:
+        try:
+            process_document(read_source(seeds, ref), config)
+        except DocumentProblem as bad:
+            problems.append(bad.problem)
+    return problems
+
+
+def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig
+            ) -> Iterator[tuple[Path, tuple[SourceRef, ...], ProcessConfig]]:
+    for start in range(0, len(refs), CHUNK):
+        yield seeds, tuple(refs[start:start + CHUNK]), config
+
+
+def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
+    """Every problem ``build`` would refuse ``seeds`` for, as a list."""
+    try:
+        config = load_config(seeds)
+    except InputError as error:
+        return SeedsResult(error.problems, 0, 0, 0)
+    discovery = discover(seeds, config.discover)
+    problems = list(discovery.problems)
+    try:
+        read_changelog(seeds)
+    except InputError as error:
+        problems.extend(error.problems)
+    refs = discovery.sources
+    jobs = jobs or default_jobs()
+    tasks = list(_chunks(seeds, refs, config.process))
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            problems.extend(_check_chunk(task))
+    else:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with context.Pool(processes=min(jobs, len(tasks))) as pool:
+            for found in pool.imap(_check_chunk, tasks):
+                problems.extend(found)
+    if not refs and not problems:
+        problems.append(Problem(".", "empty-document",
+                                "the seeds folder holds no documents; add text files"))
+    bad = {p.path for p in problems}
+    documents = sum(1 for ref in refs if ref.path not in bad)
+    return SeedsResult(tuple(problems), documents, len(refs), sum(ref.size for ref in refs))

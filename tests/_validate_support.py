@@ -1,0 +1,159 @@
+"""Shared helpers of the validate/check tests: packages built once per session into a
+temporary folder (read-only: copy before changing), re-signing after deliberate damage,
+and running the CLI in-process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MESSY_FILES, corpus_config, toml_text
+
+import corpuskit
+from corpuskit.cli import main
+from corpuskit.package import content_hash
+from corpuskit.config import CorpusConfig, DiscoverConfig, ProcessConfig
+
+EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+NAME = "validate-sample"
+EXTRA_FILES: dict[str, bytes] = {
+    "unicode/café ñ.txt": "Une note\n\nQuelques mots écrits au café du coin, rien de plus.\n"
+                          .encode(),
+    "percent%sign.txt": b"A file whose name holds a percent sign, escaped in manifests.\n",
+}
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    seeds: Path
+    dist: Path
+    release: Path
+    archive: Path
+
+
+_BUILT: dict[str, Built] = {}
+
+
+def write_seeds(folder: Path, files: dict[str, bytes] | None = None,
+                **overrides: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = corpus_config({"name": NAME, **overrides})
+    (folder / "corpus.toml").write_text(toml_text(config), encoding="utf-8")
+    for rel, data in (files if files is not None else {**MESSY_FILES, **EXTRA_FILES}).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return folder
+
+
+def built(kind: str = "default") -> Built:
+    """A repository layout (seeds/ + dist/) built once per session; never modify it."""
+    if kind not in _BUILT:
+        root = Path(tempfile.mkdtemp(prefix=f"corpuskit-test-validate-{kind}-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        seeds = write_seeds(root / "seeds")
+        result = corpuskit.build(seeds, root / "dist", source_date_epoch=EPOCH, jobs=1)
+        _BUILT[kind] = Built(root, seeds, root / "dist", result.release, result.archive)
+    return _BUILT[kind]
+
+
+def copy_release(dest: Path) -> Path:
+    """A writable copy of the sample release folder."""
+    target = dest / built().release.name
+    shutil.copytree(built().release, target)
+    return target
+
+
+def copy_archive(dest: Path) -> Path:
+    target = dest / built().archive.name
+    shutil.copyfile(built().archive, target)
+    return target
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def resign(package: Path) -> None:
+    """Make every checksum and count agree with the files again, as a forger would.
+
+    Recomputes the payload manifest, resource bytes/hash, the content hash, croissant.json
+    sha256/contentSize, bag-info (Payload-Oxum, Content-Hash) and the tag manifest, so
+    that only the record cross-checks can still find a deliberate change of a record.
+    """
+    files = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    payload = [rel for rel in files if rel.startswith("data/")]
+
+    def escape(rel: str) -> str:
+        return rel.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    (package / "manifest-sha256.txt").write_text("".join(
+        f"{sha256((package / rel).read_bytes())}  {escape(rel)}\n" for rel in payload))
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        data = (package / resource["path"]).read_bytes()
+        resource["bytes"] = len(data)
+        resource["hash"] = f"sha256:{sha256(data)}"
+    docs = sha256((package / "data/documents.jsonl").read_bytes())
+    config = CorpusConfig(descriptor["name"], descriptor["version"], descriptor,
+                          DiscoverConfig(), ProcessConfig())
+    descriptor["corpuskit"]["content_hash"] = content_hash(config, docs)
+    descriptor["corpuskit"]["documents"] = len(
+        (package / "data/documents.jsonl").read_bytes().splitlines())
+    (package / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    croissant = package / "croissant.json"
+    if croissant.exists():
+        document = json.loads(croissant.read_text())
+        for item in document.get("distribution", []):
+            url = item.get("contentUrl")
+            if isinstance(url, str) and (package / url).is_file():
+                data = (package / url).read_bytes()
+                item["sha256"] = sha256(data)
+                item["contentSize"] = f"{len(data)} B"
+        croissant.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    info = (package / "bag-info.txt").read_text().splitlines()
+    octets = sum((package / rel).stat().st_size for rel in payload)
+    lines = []
+    for line in info:
+        if line.startswith("Payload-Oxum:"):
+            line = f"Payload-Oxum: {octets}.{len(payload)}"
+        elif line.startswith("Content-Hash:"):
+            line = f"Content-Hash: {descriptor['corpuskit']['content_hash']}"
+        lines.append(line)
+    (package / "bag-info.txt").write_text("\n".join(lines) + "\n")
+    tags = [rel for rel in files if not rel.startswith(("data/", "tagmanifest-"))]
+    (package / "tagmanifest-sha256.txt").write_text("".join(
+        f"{sha256((package / rel).read_bytes())}  {escape(rel)}\n" for rel in tags))
+
+
+def records(package: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in
+            (package / "data/documents.jsonl").read_bytes().splitlines()]
+
+
+def write_records(package: Path, items: list[dict[str, Any]]) -> None:
+    (package / "data/documents.jsonl").write_bytes(b"".join(
+        json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        for item in items))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit status, stdout, stderr)."""
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def codes(report: Any) -> set[str]:
+    return {problem.code for problem in report.problems}

@@ -1,0 +1,224 @@
+"""Shared helpers for the build tests: seeds folders made on the fly, builds into tmp_path.
+
+Nothing here writes into the repository's ``seeds/`` or ``dist/``: every build goes to a
+pytest temporary folder, and the per-document cache lives in a temporary folder too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpuskit import BuildResult, build
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SCHEMAS = REPO / "schemas"
+DIST = REPO / "dist"
+SEED_FILE = "000_5126d78043eeafc4.txt"
+SEED_SHA256 = "2e68a5772005630f0f3a8332b32ed7a8bc6952e1e2f6bea7044a26c606d436e5"
+
+#: A valid corpus.toml, as a dict; tests override keys with ``config_overrides``.
+BASE_CONFIG: dict[str, Any] = {
+    "name": "test-corpus",
+    "title": "Test corpus",
+    "version": "1.0.0",
+    "description": "Messy texts made up by the corpuskit test suite.",
+    "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0"}],
+    "sources": [{"title": "corpuskit tests"}],
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch,
+                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No SOURCE_DATE_EPOCH from the caller's shell; the CLI's cache in a temporary folder."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def toml_text(config: Mapping[str, Any]) -> str:
+    """A small TOML writer: top-level keys first, then one ``[table]`` per dict value."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in config.items() if not isinstance(v, dict)]
+    for key, table in config.items():
+        if isinstance(table, dict):
+            lines += ["", f"[{key}]"] + [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def corpus_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """BASE_CONFIG with ``overrides`` applied (a value of None removes the key)."""
+    config = dict(BASE_CONFIG)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = value
+    return config
+
+
+def make_seeds(tmp_path: Path, files: Mapping[str, bytes | str],
+               config_overrides: Mapping[str, Any] | None = None, *,
+               folder: str = "seeds", toml: str | None = None) -> Path:
+    """Write a seeds folder: ``files`` (str is written as UTF-8) and a valid corpus.toml.
+
+    ``toml`` replaces the generated corpus.toml text verbatim (for invalid-config tests).
+    """
+    seeds = tmp_path / folder
+    seeds.mkdir(parents=True)
+    (seeds / "corpus.toml").write_text(
+        toml if toml is not None else toml_text(corpus_config(config_overrides)),
+        encoding="utf-8")
+    for relpath, content in files.items():
+        path = seeds / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return seeds
+
+
+def build_into(seeds: Path, out: Path, **kwargs: Any) -> BuildResult:
+    """Build with the library, one worker, no cache (the CLI is tested on its own)."""
+    kwargs.setdefault("jobs", 1)
+    return build(seeds, out, **kwargs)
+
+
+def read_records(release: Path) -> list[dict[str, Any]]:
+    lines = (release / "data" / "documents.jsonl").read_bytes().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def records_by_id(release: Path) -> dict[str, dict[str, Any]]:
+    return {record["id"]: record for record in read_records(release)}
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative POSIX path (hidden lock files excluded)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".corpuskit-")
+    }
+
+
+def walk_files(folder: Path) -> Iterator[Path]:
+    for root, _, names in os.walk(folder):
+        for name in names:
+            yield Path(root) / name
+
+
+# -- A messy corpus of real-looking files, shared by test_build and test_reproducible ------
+
+EN_CRLF = (
+    "Harbour Council Approves New Ferry Schedule\r\n\r\n"
+    "August 25, 2023\r\n\r\n"
+    "The harbour council voted on Thursday to add two evening ferries between the old town "
+    "and the island, after months of complaints from commuters.   \r\n\r\n\r\n\r\n"
+    "The new timetable starts in September and will be reviewed after one year.\r\n\r\n"
+    "© 2023 Harbour Gazette. All rights reserved.\r\n"
+)
+FR_TEXT = (
+    "Le marché de Noël ouvre ses portes\n\n"
+    "Le marché de Noël de la vieille ville ouvrira vendredi, avec une quarantaine de chalets "
+    "où l'on trouvera des crêpes, du vin chaud et des décorations fabriquées à la main.\n\n"
+    "Les organisateurs espèrent accueillir plus de visiteurs que l'année dernière.\n"
+)
+DE_TEXT = (
+    "Neue Brücke über den Fluss eröffnet\n\n"
+    "Die neue Fußgängerbrücke über den Fluss wurde am Samstag feierlich eröffnet. Größere "
+    "Umwege gehören für die Anwohner nun der Vergangenheit an, sagte die Bürgermeisterin.\n"
+)
+CS_TEXT = (
+    "Nová knihovna v centru města\n\n"
+    "Městská knihovna se přestěhovala do nové budovy na náměstí. Čtenáři si mohou půjčovat "
+    "knihy každý den kromě neděle a děti mají vlastní oddělení s hračkami.\n"
+)
+PL_TEXT = (
+    "Nowy park w dzielnicy\n\n"
+    "Mieszkańcy dzielnicy doczekali się nowego parku. Posadzono tysiąc drzew, a wzdłuż "
+    "ścieżek stanęły ławki. Władze miasta zapowiadają też budowę placu zabaw.\n"
+)
+RU_TEXT = (
+    "Новая школа открылась в пригороде\n\n"
+    "В понедельник в пригороде открылась новая школа. В ней будут учиться почти тысяча "
+    "детей, а в здании есть большой спортивный зал и библиотека.\n"
+)
+RU_KOI8_TEXT = (
+    "Погода на выходные\n\n"
+    "В субботу и воскресенье ожидается тёплая солнечная погода без осадков. Синоптики "
+    "советуют провести выходные на свежем воздухе.\n"
+)
+ZH_TEXT = (
+    "城市图书馆开放新阅览室\n\n"
+    "市图书馆今天开放了新的阅览室，读者可以在这里安静地看书和学习。图书馆还增加了儿童图书区，"
+    "周末将举办读书活动。\n"
+)
+ES_TEXT = (
+    "Nueva línea de autobús\n\n"
+    "La ciudad inaugura mañana una nueva línea de autobús que unirá la estación con el "
+    "hospital. El servicio funcionará todos los días desde las seis de la mañana.\n"
+)
+MOJIBAKE_TEXT = (
+    "The cafÃ© reopens\n\n"
+    "Itâ€™s official: the cafÃ© on the corner reopens next week with a new menu.\n"
+)
+NFD_TEXT = ("Cafe\u0301 ou the\u0301\n\n"
+            "Une soire\u0301e au cafe\u0301 du quartier, pre\u0300s de la gare.\n")
+NBSP_ZW_TEXT = (
+    "Notes\u00a0\n\n"
+    "Zero\u200bwidth spaces\u200b and a word\u2060joiner hide in this line.\u00a0\u00a0\n\n"
+    "A second paragraph.\n"
+)
+
+MESSY_FILES: dict[str, bytes] = {
+    "en/harbour.txt": EN_CRLF.encode("utf-8"),
+    "fr_bom.txt": b"\xef\xbb\xbf" + FR_TEXT.encode("utf-8"),
+    "de_cp1252.txt": DE_TEXT.encode("cp1252"),
+    "cs_cp1250.txt": CS_TEXT.encode("cp1250"),
+    "pl_cp1250.txt": PL_TEXT.encode("cp1250"),
+    "ru_cp1251.txt": RU_TEXT.encode("cp1251"),
+    "ru_koi8.txt": RU_KOI8_TEXT.encode("koi8-r"),
+    "zh_gb18030.txt": ZH_TEXT.encode("gb18030"),
+    "es_utf16.txt": b"\xff\xfe" + ES_TEXT.encode("utf-16-le"),
+    "mojibake.txt": MOJIBAKE_TEXT.encode("utf-8"),
+    "nfd.txt": NFD_TEXT.encode("utf-8"),
+    "sub/deeper/nbsp_zero_width.md": NBSP_ZW_TEXT.encode("utf-8"),
+}
+#: The codec each messy file must be recorded with.
+MESSY_ENCODINGS = {
+    "en/harbour": "utf-8",
+    "fr_bom": "utf-8-sig",
+    "de_cp1252": "cp1252",
+    "cs_cp1250": "cp1250",
+    "pl_cp1250": "cp1250",
+    "ru_cp1251": "cp1251",
+    "ru_koi8": "koi8-r",
+    "zh_gb18030": "gb18030",
+    "es_utf16": "utf-16-le",
+    "mojibake": "utf-8",
+    "nfd": "utf-8",
+    "sub/deeper/nbsp_zero_width": "utf-8",
+}
+
+
+@pytest.fixture
+def messy_seeds(tmp_path: Path) -> Path:
+    return make_seeds(tmp_path, MESSY_FILES)

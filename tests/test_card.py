@@ -1,0 +1,130 @@
+"""The data card (README.md): a datasheet whose every number is measured and whose every
+statement comes from corpus.toml; what the maintainer did not give is marked missing."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from _consumers import build_sample, sample
+
+import corpuskit
+from corpuskit.config import FAITHFUL_STEPS
+from corpuskit.package import MISSING
+
+HEADINGS = [
+    "# Dataset Card for Consumer sample corpus",
+    "## Dataset Details",
+    "### Dataset Description",
+    "### Dataset Sources",
+    "## Uses",
+    "## Dataset Structure",
+    "### Composition",
+    "### Fields",
+    "## Dataset Creation",
+    "### Curation Rationale",
+    "#### Data Collection and Processing",
+    "#### Who are the source data producers?",
+    "### Personal and Sensitive Information",
+    "## Bias, Risks, and Limitations",
+    "## Distribution and Rights",
+    "## Maintenance",
+    "## How to Verify and Load",
+    "## Citation",
+]
+
+
+def card(package: Path) -> str:
+    return (package / "README.md").read_text("utf-8")
+
+
+def table_rows(text: str, header: str) -> dict[str, str]:
+    """The rows of the Markdown table whose header line is ``header``."""
+    lines = text.splitlines()
+    start = lines.index(header) + 2
+    rows: dict[str, str] = {}
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("`")] = cells[1]
+    return rows
+
+
+def test_sections_in_order() -> None:
+    text = card(sample().release)
+    positions = [text.index("\n" + heading + "\n") for heading in HEADINGS]
+    assert positions == sorted(positions)
+
+
+def test_composition_is_measured() -> None:
+    package = sample().release
+    text = card(package)
+    records = list(corpuskit.load(package))
+    languages = Counter(r.language for r in records)
+    rows = table_rows(text, "| language | documents |")
+    assert {k: int(v.split()[0]) for k, v in rows.items()} == dict(languages)
+    dates = sorted(r.date for r in records if r.date)
+    assert f"Dates: {dates[0]} to {dates[-1]}. Documents with a date: {len(dates)} of 6;" in text
+    lengths = table_rows(text, "| characters per document | value |")
+    chars = [r.chars for r in records]
+    assert lengths["minimum"] == f"{min(chars):,}"
+    assert lengths["maximum"] == f"{max(chars):,}"
+    assert lengths["median"] == f"{statistics.median(chars):,.0f}"
+    assert lengths["total"] == f"{sum(chars):,}"
+    assert lengths["words (total)"] == f"{sum(r.words for r in records):,}"
+
+
+def test_every_normalization_step_with_its_count() -> None:
+    package = sample().release
+    records = list(corpuskit.load(package))
+    rows = table_rows(card(package), "| step | documents changed |")
+    assert list(rows) == list(FAITHFUL_STEPS)
+    for step, cell in rows.items():
+        assert int(cell.split()[0]) == sum(step in r.normalization for r in records), step
+    assert int(rows["line-endings"].split()[0]) == 1
+
+
+def test_citation_names_version_and_content_hash() -> None:
+    built = sample()
+    text = card(built.release)
+    bibtex = re.search(r"```bibtex\n(.*?)\n```", text, re.S)
+    assert bibtex
+    entry = bibtex.group(1)
+    assert entry.startswith("@misc{consumersample_2_1_0,")
+    assert "version = {2.1.0}" in entry
+    assert built.content_hash in entry
+    assert "author = {Ada Example}" in entry and "year = {2023}" in entry
+
+
+def test_missing_fields_are_marked_never_invented(tmp_path: Path) -> None:
+    built = build_sample(tmp_path, contributors=False)
+    text = card(built.release)
+    assert f"- **Curated by:** {MISSING}" in text
+    assert f"## Uses\n\n### Direct Use\n\n{MISSING}" in text
+    assert f"## Bias, Risks, and Limitations\n\n{MISSING}" in text
+    assert f"Contact: {MISSING}" in text
+    assert "author =" not in text
+    assert "task_categories" not in text
+
+
+def test_seeds_card_marks_homepage_missing(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    built = corpuskit.build(seeds, tmp_path, jobs=1, cache=None)
+    text = card(built.release)
+    assert f"- **Homepage:** {MISSING}" in text
+    assert "1 document," in text and "1 documents" not in text
+    assert "LicenseRef-All-Rights-Reserved" in text
+    assert "`datasets` reads `data/documents.parquet`" in text
+
+
+def test_how_to_load_matches_the_package() -> None:
+    text = card(sample().release)
+    assert 'datasets.load_dataset("path/to/consumer-sample-2.1.0", split="train")' in text
+    assert "corpuskit.load(" in text and "sha256sum -c manifest-sha256.txt" in text
+    assert 'mlcroissant.Dataset(jsonld="croissant.json")' in text
+    text_without = card(sample(parquet=False).release)
+    assert "This package has no Parquet file" in text_without
+    assert "pandas.read_parquet" not in text_without

@@ -1,0 +1,160 @@
+"""corpuskit check: dist/ must be exactly what a fresh build of seeds/ makes now.
+
+Every test works on a temporary repository layout (seeds/ + dist/); the repository's own
+seeds/ and dist/ are never written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from _validate_support import EPOCH, built, codes, run, write_seeds
+
+import corpuskit
+from corpuskit.check import check
+from corpuskit.schemacheck import load_schema
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A corpus repository whose dist/ is current (built with SOURCE_DATE_EPOCH=EPOCH)."""
+    shutil.copytree(built().seeds, tmp_path / "seeds")
+    shutil.copytree(built().dist, tmp_path / "dist",
+                    ignore=shutil.ignore_patterns(".corpuskit-*"))
+    return tmp_path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_current_dist_passes(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert report.valid, report.problems
+    assert report.kind == "release" and report.command == "check" and report.documents == 14
+    jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and "current" in out
+
+
+def test_nothing_written_and_temporary_build_removed(repo: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = repo / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    before = _tree(repo)
+    check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    (repo / "seeds/nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert list(temp.iterdir()) == []
+    after = _tree(repo)
+    del before["seeds/nfd.txt"], after["seeds/nfd.txt"]
+    assert after == before
+
+
+def test_changed_seeds_make_dist_stale(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "seeds/nfd.txt").write_text("A new title\n\nA new body.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    paths = {p.path for p in report.problems}
+    assert codes(report) == {"stale-release"}
+    assert {str(release / "data/documents.jsonl"), str(release / "data/raw/nfd.txt"),
+            str(repo / "dist/validate-sample-1.0.0.zip")} <= paths
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out, err = run(capsys, "check")
+    assert code == 1 and "dist/validate-sample-1.0.0/data/raw/nfd.txt" in out
+    assert "not current" in err
+
+
+def test_added_and_removed_documents(repo: Path) -> None:
+    (repo / "seeds/new.txt").write_text("New\n\nA new document.\n")
+    (repo / "seeds/mojibake.txt").unlink()
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    messages = {Path(p.path).name: p.message for p in report.problems}
+    assert messages["new.txt"].startswith("missing")
+    assert messages["mojibake.txt"].startswith("extra")
+
+
+def test_edited_dist_file_is_named(repo: Path) -> None:
+    (repo / "dist/validate-sample-1.0.0/README.md").write_text("edited by hand\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [p.path for p in report.problems] == [
+        str(repo / "dist/validate-sample-1.0.0/README.md")]
+
+
+def test_other_time_stamp_is_explained(repo: Path) -> None:
+    report = check(repo / "seeds", repo / "dist", source_date_epoch="1800000000", jobs=1)
+    assert any(p.location == "/created" and "SOURCE_DATE_EPOCH" in p.message
+               for p in report.problems)
+
+
+def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.rmtree(repo / "dist/validate-sample-1.0.0")
+    (repo / "dist/validate-sample-1.0.0.zip").unlink()
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert codes(report) == {"missing-file"} and len(report.problems) == 2
+    monkeypatch.chdir(repo)
+    code, out, _ = run(capsys, "check", "--format", "github")
+    assert code == 1 and out.count("::error file=dist/validate-sample-1.0.0") == 2
+
+
+def test_version_bump_without_release(repo: Path) -> None:
+    toml = (repo / "seeds/corpus.toml").read_text().replace('"1.0.0"', '"1.1.0"')
+    (repo / "seeds/corpus.toml").write_text(toml)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert codes(report) == {"missing-file"}
+    assert "1.1.0" in report.problems[0].message
+
+
+def test_different_archive_is_stale(repo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    seeds = write_seeds(other / "seeds")
+    (seeds / "nfd.txt").write_text("Other\n\nOther text.\n")
+    result = corpuskit.build(seeds, other / "dist", source_date_epoch=EPOCH, jobs=1)
+    shutil.copyfile(result.archive, repo / "dist" / result.archive.name)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [p.path for p in report.problems] == [str(repo / "dist" / result.archive.name)]
+
+
+def test_unreproducible_build_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpuskit.check as check_module
+    real_build = check_module.build
+
+    def flaky_build(*args: object, **kwargs: object) -> corpuskit.BuildResult:
+        result = real_build(*args, **kwargs)  # type: ignore[arg-type]
+        with (result.release / "CHANGELOG.md").open("a") as handle:
+            handle.write("a clock or a random number slipped in\n")
+        return result
+
+    monkeypatch.setattr(check_module, "build", flaky_build)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [Path(p.path).name for p in report.problems] == ["CHANGELOG.md"]
+
+
+def test_bad_seeds_are_reported_with_their_paths(repo: Path,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "seeds/empty.txt").write_bytes(b"")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [
+        (str(repo / "seeds/empty.txt"), "empty-document")]
+    (repo / "seeds/corpus.toml").write_text("name = 'x'\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert codes(report) == {"config-error"}
+    monkeypatch.chdir(repo)
+    code, out, _ = run(capsys, "check", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["command"] == "check" and data["valid"] is False
+    assert data == check(Path("seeds"), Path("dist")).as_dict()

@@ -1,0 +1,178 @@
+"""croissant.json: Croissant 1.1 as the spec requires it, read by mlcroissant offline and
+compared field by field with corpuskit.load."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _consumers import block_network, copy_package, sample, sha256_file
+
+import corpuskit
+from corpuskit.croissant import CONFORMS_TO, check_croissant
+from corpuskit.models import RECORD_FIELDS
+from corpuskit.schemacheck import validator
+
+mlc = pytest.importorskip("mlcroissant")
+
+
+def croissant_of(package: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((package / "croissant.json").read_text("utf-8"))
+    return doc
+
+
+def test_croissant_is_a_tag_file_listed_in_the_tagmanifest() -> None:
+    package = sample().release
+    lines = (package / "tagmanifest-sha256.txt").read_text().splitlines()
+    assert f"{sha256_file(package / 'croissant.json')}  croissant.json" in lines
+
+
+def test_required_spec_fields() -> None:
+    doc = croissant_of(sample().release)
+    assert check_croissant(doc) == []
+    context = doc["@context"]
+    assert context["@vocab"] == "https://schema.org/"
+    assert context["sc"] == "https://schema.org/"
+    assert context["cr"] == "http://mlcommons.org/croissant/"
+    assert doc["@type"] == "sc:Dataset"
+    assert doc["conformsTo"] == CONFORMS_TO == "http://mlcommons.org/croissant/1.1"
+    assert doc["name"] == "consumer-sample"
+    assert doc["version"] == "2.1.0"
+    assert doc["url"] == "https://example.org/consumer-sample"
+    assert doc["datePublished"] == "2023-11-14T22:13:20Z"
+    assert doc["license"] == [{
+        "@type": "sc:CreativeWork", "name": "CC-BY-4.0",
+        "description": "Creative Commons Attribution 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/"}]
+    assert doc["creator"] == [{"@type": "sc:Person", "name": "Ada Example", "givenName": "Ada",
+                               "familyName": "Example", "email": "ada@example.org"}]
+    assert "2.1.0" in doc["citeAs"] and sample().content_hash in doc["citeAs"]
+    assert doc["inLanguage"] == ["de", "en", "fr"]
+
+
+def test_optional_fields_are_never_invented(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    built = corpuskit.build(seeds, tmp_path, jobs=1, cache=None)
+    doc = croissant_of(built.release)
+    assert check_croissant(doc) == []
+    assert "url" not in doc and "creator" not in doc  # corpus.toml has no homepage/contributors
+
+
+def test_every_data_file_is_a_file_object_with_its_sha256() -> None:
+    package = sample().release
+    doc = croissant_of(package)
+    objects = {d["@id"]: d for d in doc["distribution"] if d["@type"] == "cr:FileObject"}
+    assert set(objects) == {"data/documents.jsonl", "data/documents.parquet"}
+    for path, item in objects.items():
+        assert item["contentUrl"] == path
+        assert item["sha256"] == sha256_file(package / path)
+        assert item["contentSize"] == f"{(package / path).stat().st_size} B"
+    assert objects["data/documents.jsonl"]["encodingFormat"] == "application/jsonlines"
+    assert objects["data/documents.parquet"]["encodingFormat"] == "application/x-parquet"
+    raw = [d for d in doc["distribution"] if d["@type"] == "cr:FileSet"]
+    assert raw == [{**raw[0], "includes": "data/raw/**"}]
+
+
+def test_record_set_maps_every_document_field() -> None:
+    doc = croissant_of(sample().release)
+    (record_set,) = doc["recordSet"]
+    fields = record_set["field"]
+    assert [f["name"] for f in fields] == list(RECORD_FIELDS)
+    for item in fields:
+        assert item["@id"] == f"documents/{item['name']}"
+        assert item["source"] == {"fileObject": {"@id": "data/documents.jsonl"},
+                                  "extract": {"column": item["name"]}}
+    types = {f["name"]: f["dataType"] for f in fields}
+    assert types["date"] == "sc:Date" and types["chars"] == "sc:Integer"
+    assert types["text"] == "sc:Text"
+    normalization = next(f for f in fields if f["name"] == "normalization")
+    assert normalization["isArray"] is True
+    assert record_set["key"] == {"@id": "documents/id"}
+
+
+@pytest.mark.parametrize(("change", "location"), [
+    (lambda d: d["@context"].pop("@vocab"), "/@context"),
+    (lambda d: d.__setitem__("conformsTo", "http://mlcommons.org/croissant/1.0"), "/conformsTo"),
+    (lambda d: d.pop("license"), ""),
+    (lambda d: d["distribution"][0].pop("sha256"), "/distribution/0"),
+    (lambda d: d["distribution"][0].__setitem__("sha256", "abc"), "/distribution/0/sha256"),
+    (lambda d: d["recordSet"][0]["field"][2].pop("dataType"), "/recordSet/0/field/2"),
+    (lambda d: d["recordSet"][0]["field"][2]["source"]["extract"].pop("column"),
+     "/recordSet/0/field/2/source/extract"),
+    (lambda d: d.__setitem__("@type", "sc:CreativeWork"), "/@type"),
+])
+def test_schema_catches_what_mlcroissant_would_let_through(change: Any, location: str) -> None:
+    doc = copy.deepcopy(croissant_of(sample().release))
+    change(doc)
+    problems = check_croissant(doc)
+    assert problems, "a spec violation went unnoticed"
+    assert location in {p.location for p in problems}
+    assert not validator("croissant.schema.json").is_valid(doc)
+
+
+def test_field_source_must_name_a_file_object() -> None:
+    doc = copy.deepcopy(croissant_of(sample().release))
+    doc["recordSet"][0]["field"][0]["source"]["fileObject"]["@id"] = "data/missing.jsonl"
+    (problem,) = check_croissant(doc)
+    assert "data/missing.jsonl" in problem.message
+
+
+def _plain(value: Any) -> Any:
+    """An mlcroissant value as the JSON record would hold it."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp (or NaT)
+        return None if str(value) == "NaT" else value.to_pydatetime().date().isoformat()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("kind", ["parquet", "jsonl-only"])
+def test_mlcroissant_validates_and_loads_the_same_records(
+        kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = sample(parquet=kind == "parquet")
+    package = copy_package(built, tmp_path)  # mlcroissant may write beside the file
+    block_network(monkeypatch)
+    dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
+    issues = dataset.metadata.ctx.issues
+    assert not issues.errors, issues.errors
+    assert not issues.warnings, issues.warnings
+    rows = list(dataset.records("documents"))
+    expected = list(corpuskit.load(package))
+    assert len(rows) == len(expected) == 6
+    by_id = {_plain(row["documents/id"]): row for row in rows}
+    for record in expected:
+        row = by_id[record.id]
+        for name in RECORD_FIELDS:
+            want = getattr(record, name)
+            assert _plain(row[f"documents/{name}"]) == want, (record.id, name)
+
+
+def test_mlcroissant_refuses_a_tampered_data_file(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    package = copy_package(sample(), tmp_path)
+    docs = package / "data/documents.jsonl"
+    docs.write_bytes(docs.read_bytes().replace(b"harbour reopened", b"harbour re-opened"))
+    block_network(monkeypatch)
+    dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
+    with pytest.raises(Exception, match=r"Download\(data/documents\.jsonl\)") as caught:
+        list(dataset.records("documents"))
+    chain, error = [], caught.value
+    while error is not None:
+        chain.append(str(error))
+        error = error.__cause__ or error.__context__
+    assert any("hash" in message.lower() for message in chain), chain

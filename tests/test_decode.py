@@ -1,0 +1,214 @@
+"""Stage 2, decode: byte order marks, strict UTF-8, recorded legacy fallbacks, refusals."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from corpuskit.config import DecodeConfig, NormalizeConfig
+from corpuskit.decode import decode, decode_with
+from corpuskit.models import Decoded, DocumentProblem, RawDocument
+from corpuskit.normalize import normalize
+
+DEFAULT = DecodeConfig()
+
+
+def run(data: bytes, config: DecodeConfig = DEFAULT, path: str = "doc.txt") -> Decoded:
+    return decode(RawDocument(id=path.rsplit(".", 1)[0], path=path, data=data), config)
+
+
+def refusal(data: bytes, config: DecodeConfig = DEFAULT, path: str = "bad/doc.txt") -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, config, path)
+    problem = caught.value.problem
+    assert problem.path == path, "a refusal names the file"
+    assert path in problem.render()
+    return problem.code
+
+
+# -- byte order marks --------------------------------------------------------------------
+
+TEXT = "Grüße, ça va? Привет! 你好 — “quoted” 𝄞\nSecond line.\n"
+
+
+@pytest.mark.parametrize(("bom", "codec", "recorded"), [
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+])
+def test_byte_order_mark_selects_the_codec(bom: bytes, codec: str, recorded: str) -> None:
+    data = bom + TEXT.encode(codec)
+    decoded = run(data)
+    assert decoded.encoding == recorded
+    assert decoded.text == TEXT, "the BOM itself is not part of the text"
+    assert decode_with(data, decoded.encoding) == decoded.text
+
+
+def test_utf32_le_bom_is_not_mistaken_for_utf16_le() -> None:
+    # FF FE 00 00 starts with the UTF-16-LE BOM FF FE.
+    decoded = run(codecs.BOM_UTF32_LE + "ab".encode("utf-32-le"))
+    assert (decoded.encoding, decoded.text) == ("utf-32-le", "ab")
+
+
+def test_bom_with_invalid_content_is_undecodable() -> None:
+    assert refusal(codecs.BOM_UTF8 + b"caf\xe9 au lait") == "undecodable"
+
+
+def test_replay_of_a_bom_codec_needs_the_bom() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        decode_with("no bom".encode("utf-16-le"), "utf-16-le")
+
+
+# -- strict UTF-8 ------------------------------------------------------------------------
+
+def test_valid_utf8_is_utf8() -> None:
+    decoded = run(TEXT.encode("utf-8"))
+    assert (decoded.encoding, decoded.text) == ("utf-8", TEXT)
+
+
+def test_plain_ascii_is_recorded_as_utf8() -> None:
+    assert run(b"Just ASCII.\n").encoding == "utf-8"
+
+
+def test_utf8_with_a_stray_cp1252_byte_reads_as_cp1252_and_normalizes_clean() -> None:
+    """A UTF-8 file edited once in a cp1252 editor: not valid UTF-8, never U+FFFD; read as
+    cp1252 its UTF-8 parts are mojibake that normalize repairs (not CJK, as gb18030 reads it).
+    """
+    data = "L'été dernier, nous sommes allés à la plage.".encode() + b" C\x92est fini."
+    decoded = run(data)
+    assert decoded.encoding == "cp1252"
+    assert "\ufffd" not in decoded.text
+    text, steps = normalize(decoded.text, NormalizeConfig())
+    assert text == "L'été dernier, nous sommes allés à la plage. C’est fini.\n"
+    assert "fix-encoding" in steps
+
+
+# -- legacy code pages -------------------------------------------------------------------
+
+LEGACY = [
+    ("cp1252", "fr", "L'été dernier, nous sommes allés à la plage près de Nîmes. Le garçon a "
+                     "mangé une crêpe et bu un café crème."),
+    ("cp1252", "es", "El niño pequeño comió una manzana en el jardín. ¿Dónde está la estación? "
+                     "¡Qué día tan bonito!"),
+    ("cp1252", "de", "Die Straße war voller Menschen, und die Kinder spielten fröhlich. Größere "
+                     "Häuser stehen überall."),
+    ("cp1250", "cs", "Příliš žluťoučký kůň úpěl ďábelské ódy. Včera jsme šli do města a koupili "
+                     "jsme čerstvý chléb."),
+    ("cp1250", "pl", "Zażółć gęślą jaźń. Wczoraj poszliśmy do sklepu i kupiliśmy świeży chleb "
+                     "oraz masło."),
+    ("cp1251", "ru", "Вчера мы ходили в магазин за хлебом и молоком. Съешь же ещё этих мягких "
+                     "французских булок, да выпей чаю."),
+    ("koi8-r", "ru", "Вчера мы ходили в магазин за хлебом и молоком. Съешь же ещё этих мягких "
+                     "французских булок, да выпей чаю."),
+    ("gb18030", "zh", "我们昨天去了商店，买了新鲜的面包和牛奶。"
+                      "今天天气很好，我们一起去公园散步吧。"),
+]
+
+
+@pytest.mark.parametrize(("codec", "lang", "text"), LEGACY, ids=[f"{c}-{lang}"
+                                                                  for c, lang, _ in LEGACY])
+def test_legacy_code_page_is_found_and_recorded(codec: str, lang: str, text: str) -> None:
+    data = text.encode(codec)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    decoded = run(data)
+    assert decoded.text == text
+    assert decoded.encoding == codec
+    assert decode_with(data, decoded.encoding) == text
+
+
+@pytest.mark.parametrize(("codec", "lang", "text"), LEGACY, ids=[f"{c}-{lang}"
+                                                                  for c, lang, _ in LEGACY])
+def test_legacy_code_page_is_found_in_a_whole_document(codec: str, lang: str, text: str) -> None:
+    """Title line, English-free body, CRLF endings: the code page is still found."""
+    document = f"{text[:12]}\r\n\r\n{text}\r\n\r\n{text}\r\n"
+    decoded = run(document.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, document)
+
+
+@pytest.mark.parametrize(("codec", "text"), [
+    ("cp1251", "Привет, мир!"),            # read as cp1252 this is "Ïðèâåò, ìèð!"
+    ("koi8-r", "Москва"),                  # read as gb18030 this is "硐铀琢"
+    ("cp1251", "Доброе утро! Как дела?"),
+    ("koi8-r", "Ёлка"),                    # read as cp1251 this is "іМЛБ"
+    ("cp1250", "Łódź"),                    # read as cp1252 this is "£ódŸ"
+    ("cp1251", "The word «спасибо» means thank you."),
+    ("koi8-r", "The word спасибо means thank you."),
+    ("cp1252", "Price: 5 €"),              # read as cp1251 this is "Price: 5 Ђ"
+])
+def test_short_texts_pick_the_plausible_code_page(codec: str, text: str) -> None:
+    decoded = run(text.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+def test_code_pages_that_agree_record_the_first_configured() -> None:
+    data = "Grüße aus München".encode("cp1252")  # the same bytes and text in cp1250
+    assert data.decode("cp1250") == data.decode("cp1252")
+    assert run(data).encoding == "cp1252"
+    assert run(data, DecodeConfig(("cp1250", "cp1252"))).encoding == "cp1250"
+
+
+def test_fallback_choice_is_deterministic() -> None:
+    data = LEGACY[5][2].encode("cp1251")
+    assert {run(data).encoding for _ in range(5)} == {"cp1251"}
+
+
+def test_only_configured_code_pages_are_tried() -> None:
+    data = "Привет, мир! Как дела?".encode("cp1251")
+    decoded = run(data, DecodeConfig(("cp1251",)))
+    assert decoded.encoding == "cp1251"
+    # 0x98 is the one byte cp1251 leaves undefined; 0x81 is undefined in cp1252 and cp1250.
+    assert refusal(b"abc \x98\x81 def", DecodeConfig(("cp1252", "cp1250", "cp1251"))) == (
+        "undecodable")
+
+
+# -- refusals ----------------------------------------------------------------------------
+
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06"
+
+
+def test_binary_file_is_refused() -> None:
+    assert refusal(PNG_HEADER + bytes(range(256)) * 4) == "binary-file"
+
+
+def test_nul_bytes_mean_binary_even_in_otherwise_plain_text() -> None:
+    assert refusal(b"looks like text\x00but is not\n" * 20) == "binary-file"
+
+
+def test_many_control_characters_mean_binary() -> None:
+    assert refusal(b"\x01\x02\x03\x04\x05\x06 text \x07\x08\x0e\x0f" * 50) == "binary-file"
+
+
+def test_one_stray_control_character_is_still_text() -> None:
+    decoded = run(b"A page break\x0c and a bell\x07 in a long enough line of plain text. " * 2
+                  + b"More plain text without any control character at all. " * 2)
+    assert decoded.encoding == "utf-8"
+
+
+def test_bytes_no_code_page_reads_as_text_are_undecodable() -> None:
+    # Every byte is a character in KOI8-R, so noise "decodes"; it must still be refused.
+    assert refusal(bytes(range(0x80, 0x100))) == "undecodable"
+    assert refusal(bytes(range(0x80, 0x100)) + b" hello world") == "undecodable"
+
+
+def test_undecodable_message_says_what_to_do() -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(b"\x98\x81", DecodeConfig(("cp1252", "cp1250", "cp1251")), "x/y.txt")
+    assert "decode.fallback_encodings" in caught.value.problem.message
+    assert "UTF-8" in caught.value.problem.message
+
+
+@pytest.mark.parametrize("data", [b"", b" ", b"\n\n\n", b" \t\r\n \n", b"\xef\xbb\xbf",
+                                  b"\xef\xbb\xbf  \n", "\u3000\u00a0\n".encode(),
+                                  codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+def test_empty_and_whitespace_only_files_are_empty_documents(data: bytes) -> None:
+    assert refusal(data) == "empty-document"
+
+
+def test_decoded_text_is_not_yet_normalized() -> None:
+    """Decode only decodes: CRLF, BOM-less NFD and trailing spaces are normalize's work."""
+    text = "Cafe\u0301  \r\nnext\r\n"
+    assert run(text.encode("utf-8")).text == text

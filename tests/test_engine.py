@@ -1,0 +1,114 @@
+"""The engine: shards on all cores, the shard cache and the Dask engine give the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpuskit import build
+from corpuskit.compare import archives_match, tree_differences
+from corpuskit.engine import SHARD_SIZE, ShardCache
+from corpuskit.errors import UsageError
+
+from conftest import make_seeds
+
+#: More documents than two shards hold, so that every engine really splits the work.
+DOCUMENTS = 2 * SHARD_SIZE + 37
+
+WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station",
+         "garden", "museum", "festival", "library", "village", "factory", "election")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    files: dict[str, bytes | str] = {}
+    for i in range(DOCUMENTS):
+        words = [WORDS[(i * 7 + j * 3) % len(WORDS)] for j in range(40)]
+        body = " ".join(words).capitalize() + "."
+        text = f"Report {i}\n\n2024-0{1 + i % 9}-1{i % 10}\n\n{body}\n\n{body[::-1]}\n"
+        files[f"part-{i % 3}/doc-{i:05d}.txt"] = text.encode("utf-8") if i % 5 else \
+            text.replace("\n", "\r\n").encode("cp1252")
+    return make_seeds(tmp_path, files)
+
+
+def _same(a: Path, b: Path, name: str) -> None:
+    assert tree_differences(a / name, b / name) == []
+    assert archives_match(a / f"{name}.zip", b / f"{name}.zip")
+    assert (a / f"{name}.zip").read_bytes() == (b / f"{name}.zip").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("engine"))
+
+
+@pytest.fixture(scope="module")
+def one_job(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("jobs1")
+    build(corpus, out, jobs=1)
+    return out
+
+
+def test_two_workers_write_the_bytes_of_one(corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    result = build(corpus, tmp_path, jobs=2)
+    assert result.documents == DOCUMENTS
+    _same(one_job, tmp_path, result.release.name)
+
+
+def test_cache_makes_rebuilds_skip_unchanged_shards_without_changing_bytes(
+        corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cold = build(corpus, tmp_path / "a", jobs=2, cache=cache)
+    assert cold.cached_shards == 0
+    warm = build(corpus, tmp_path / "b", jobs=2, cache=cache)
+    assert warm.cached_shards == 3
+    _same(one_job, tmp_path / "b", warm.release.name)
+
+    # One changed document: only its shard is processed again, and the output is exactly
+    # what an uncached build of the changed seeds writes.
+    first = sorted(corpus.rglob("doc-*.txt"))[0]
+    original = first.read_bytes()
+    try:
+        first.write_bytes(original + b"\r\nOne more paragraph, added later.\r\n")
+        again = build(corpus, tmp_path / "c", jobs=2, cache=cache)
+        assert again.cached_shards == 2
+        fresh = build(corpus, tmp_path / "d", jobs=1)
+        _same(tmp_path / "c", tmp_path / "d", fresh.release.name)
+    finally:
+        first.write_bytes(original)
+
+
+def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
+        corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    for entry in cache.rglob("*.jsonl"):
+        entry.write_bytes(entry.read_bytes()[:-10])  # truncated: size no longer matches
+    result = build(corpus, tmp_path / "b", jobs=1, cache=cache)
+    assert result.cached_shards == 0
+    _same(one_job, tmp_path / "b", result.release.name)
+
+
+def test_cache_key_covers_config_and_inputs() -> None:
+    entries = [("a.txt", "0" * 64)]
+    assert ShardCache.key("f1", entries) != ShardCache.key("f2", entries)
+    assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("a.txt", "1" * 64)])
+    assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("b.txt", "0" * 64)])
+
+
+def test_unknown_engine_and_missing_scheduler_are_usage_errors(corpus: Path,
+                                                               tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown engine"):
+        build(corpus, tmp_path, engine="spark")
+    with pytest.raises(UsageError, match="--scheduler"):
+        build(corpus, tmp_path, engine="dask")
+
+
+def test_dask_engine_writes_the_bytes_of_the_local_engine(corpus: Path, one_job: Path,
+                                                         tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster:
+        result = build(corpus, tmp_path, engine="dask", scheduler=cluster.scheduler_address)
+    assert result.documents == DOCUMENTS
+    _same(one_job, tmp_path, result.release.name)

@@ -1,0 +1,114 @@
+"""corpuskit export: parquet, csv and dolma files with exact values and reproducible bytes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from _consumers import sample
+
+import corpuskit
+from corpuskit.cli import main
+from corpuskit.export import export
+from corpuskit.models import RECORD_FIELDS
+from corpuskit.parquet import PARQUET_PATH
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "dolma"])
+def test_same_package_same_bytes(fmt: str, tmp_path: Path) -> None:
+    built = sample()
+    first = export(built.release, fmt, tmp_path / "a")
+    second = export(built.archive, fmt, tmp_path / "b")
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
+    assert first.documents == 6 and first.sha256 == second.sha256
+    assert first.bytes == (tmp_path / "a").stat().st_size
+    assert [p.name for p in tmp_path.iterdir()] in (["a", "b"], ["b", "a"])  # no leftovers
+
+
+def test_parquet_export_equals_the_packaged_file(tmp_path: Path) -> None:
+    built = sample(parquet=False)  # exported from a package that has no Parquet file
+    export(built.release, "parquet", tmp_path / "out.parquet")
+    assert (tmp_path / "out.parquet").read_bytes() == (
+        sample().release / PARQUET_PATH).read_bytes()
+
+
+def test_csv_round_trips(tmp_path: Path) -> None:
+    built = sample()
+    export(built.release, "csv", tmp_path / "out.csv")
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    records = list(corpuskit.load(built.release))
+    assert len(rows) == len(records)
+    for row, record in zip(rows, records, strict=True):
+        assert list(row) == list(RECORD_FIELDS)
+        for name in RECORD_FIELDS:
+            want = getattr(record, name)
+            if name == "normalization":
+                assert tuple(json.loads(row[name])) == want
+            elif want is None:
+                assert row[name] == ""
+            else:
+                assert row[name] == str(want), (record.id, name)
+
+
+def test_pandas_reads_the_csv(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    export(sample().release, "csv", tmp_path / "out.csv")
+    frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    texts = [r.text for r in corpuskit.load(sample().release)]
+    assert frame["text"].tolist() == texts
+
+
+def test_dolma_format(tmp_path: Path) -> None:
+    built = sample()
+    export(built.archive, "dolma", tmp_path / "out.jsonl.gz")
+    data = (tmp_path / "out.jsonl.gz").read_bytes()
+    assert data[:2] == b"\x1f\x8b"
+    assert data[3] & 0x08 == 0, "no file name in the gzip header"
+    assert data[4:8] == b"\x00\x00\x00\x00", "gzip mtime must be 0"
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    records = list(corpuskit.load(built.release))
+    assert len(lines) == len(records)
+    for line, record in zip(lines, records, strict=True):
+        doc = json.loads(line)
+        assert doc["id"] == record.id and doc["text"] == record.text
+        assert doc["source"] == "consumer-sample"
+        assert doc["added"] == "2023-11-14T22:13:20Z"
+        assert doc.get("created") == record.date
+        assert ("created" in doc) == (record.date is not None)
+        metadata = doc["metadata"]
+        assert metadata["package"] == "consumer-sample-2.1.0"
+        for name in RECORD_FIELDS:
+            if name not in ("id", "text"):
+                value = metadata[name]
+                assert (tuple(value) if name == "normalization" else value) == getattr(
+                    record, name)
+
+
+def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "seeds.csv"
+    assert main(["export", str(sample().archive), "--format", "csv", "--out", str(out),
+                 "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == 6 and result["path"] == str(out) and out.exists()
+
+
+def test_cli_export_usage_errors(tmp_path: Path) -> None:
+    package = str(sample().release)
+    assert main(["export", package, "--format", "xml", "--out", str(tmp_path / "x")]) == 2
+    assert main(["export", package, "--format", "csv"]) == 2
+    assert main(["export", package, "--format", "csv", "--out", str(tmp_path)]) == 2
+    assert main(["export", package, "--format", "csv",
+                 "--out", str(tmp_path / "no" / "such" / "x.csv")]) == 1
+
+
+def test_export_replaces_an_existing_file_only_when_done(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("old")
+    export(sample().release, "csv", out)
+    assert out.read_text("utf-8").startswith("id,title,date")

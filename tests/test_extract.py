@@ -1,0 +1,255 @@
+"""Stage 4, extract: strict dates, title and rights rules, a body never emptied, language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import corpus_config
+
+from corpuskit.config import ExtractConfig, parse_config
+from corpuskit.dates import parse_date_line
+from corpuskit.extract import extract
+
+DEFAULT = ExtractConfig()
+
+
+# -- dates -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "August 25, 2023",
+    "25 August 2023",
+    "Aug. 25, 2023",
+    "Aug 25 2023",
+    "Friday, August 25, 2023",
+    "Fri, 25 Aug 2023",
+    "25th of August, 2023",
+    "August 25th, 2023",
+    "AUGUST 25, 2023",
+    "2023-08-25",
+    "2023/8/25",
+    "25/08/2023",
+    "25.08.2023",
+    "08/25/2023",
+    "  August 25, 2023.  ",
+])
+def test_unambiguous_date_lines(line: str) -> None:
+    assert parse_date_line(line) == "2023-08-25"
+
+
+@pytest.mark.parametrize("line", [
+    "03/04/2023",              # 3 April or March 4: not guessed
+    "04/03/2023",
+    "February 30, 2023",       # no such day
+    "2023-02-29",              # not a leap year
+    "2023-13-01",
+    "next Tuesday",
+    "2023",
+    "August 2023",
+    "Friday, August 26, 2023",  # 26 August 2023 was a Saturday: the line contradicts itself
+    "Posted on August 25, 2023",
+    "August 25, 2023 at 10:00",
+    "Mayo 25, 2023",           # month names are English, never the process locale's
+    "25 Augustus 2023",
+    "",
+])
+def test_ambiguous_impossible_or_fuzzy_lines_are_no_date(line: str) -> None:
+    assert parse_date_line(line) is None
+
+
+def test_leap_day_and_same_reading_numeric_dates() -> None:
+    assert parse_date_line("2024-02-29") == "2024-02-29"
+    assert parse_date_line("04/04/2023") == "2023-04-04"  # both readings agree
+
+
+# -- title, date and rights lines --------------------------------------------------------
+
+DOC = (
+    "Harbour Council Approves New Ferry Schedule\n\n"
+    "August 25, 2023\n\n"
+    "The council voted on Thursday to add two evening ferries.\n\n"
+    "The new timetable starts in September.\n\n"
+    "© 2023 Harbour Gazette. All rights reserved.\n"
+)
+
+
+def test_title_date_and_rights_are_taken_out_of_the_body() -> None:
+    parts = extract(DOC, DEFAULT)
+    assert parts.title == "Harbour Council Approves New Ferry Schedule"
+    assert parts.date == "2023-08-25"
+    assert parts.rights == "© 2023 Harbour Gazette. All rights reserved."
+    assert parts.text == ("The council voted on Thursday to add two evening ferries.\n\n"
+                          "The new timetable starts in September.\n")
+
+
+def test_date_line_without_title_is_taken() -> None:
+    parts = extract("25 August 2023\n\nBody text.\n", DEFAULT)
+    assert (parts.title, parts.date, parts.text) == (None, "2023-08-25", "Body text.\n")
+
+
+def test_ambiguous_date_line_stays_in_the_body() -> None:
+    parts = extract("A title\n\n03/04/2023\n\nBody text.\n", DEFAULT)
+    assert parts.title == "A title"
+    assert parts.date is None
+    assert parts.text == "03/04/2023\n\nBody text.\n"
+
+
+def test_date_is_only_looked_for_right_after_the_title() -> None:
+    parts = extract("A title\n\nBody text.\n\nAugust 25, 2023\n", DEFAULT)
+    assert parts.date is None
+    assert parts.text.endswith("August 25, 2023\n")
+
+
+@pytest.mark.parametrize("first", [
+    "A sentence that ends with a full stop.",
+    "Dear readers,",
+    "Contents:",
+    "Line one of a paragraph\nline two of it",
+    "x" * 201,
+])
+def test_first_paragraph_that_is_not_a_title_stays(first: str) -> None:
+    parts = extract(f"{first}\n\nBody text.\n", DEFAULT)
+    assert parts.title is None
+    assert parts.text.startswith(first)
+
+
+def test_questions_and_exclamations_can_be_titles() -> None:
+    assert extract("Who pays for the ferry?\n\nBody.\n", DEFAULT).title == (
+        "Who pays for the ferry?")
+    assert extract("Ferry saved!\n\nBody.\n", DEFAULT).title == "Ferry saved!"
+
+
+def test_title_length_limit_is_configurable() -> None:
+    short = replace(DEFAULT, title_max_chars=10)
+    assert extract("A long title line\n\nBody.\n", short).title is None
+    assert extract("Short\n\nBody.\n", short).title == "Short"
+
+
+def test_indented_title_and_rights_are_recorded_without_the_indentation() -> None:
+    parts = extract("   A centred title\n\nBody.\n\n    © 2023 Someone\n", DEFAULT)
+    assert parts.title == "A centred title"
+    assert parts.rights == "© 2023 Someone"
+    assert parts.text == "Body.\n"
+
+
+def test_title_date_and_rights_can_be_turned_off() -> None:
+    off = replace(DEFAULT, title=False, date=False, rights=False)
+    parts = extract(DOC, off)
+    assert (parts.title, parts.date, parts.rights) == (None, None, None)
+    assert parts.text == DOC
+
+
+@pytest.mark.parametrize("line", [
+    "2023 © All rights reserved.",
+    "© 2023 Harbour Gazette",
+    "(c) 2020 Someone",
+    "Copyright 2019-2023 Example Ltd.",
+    "2001 – 2023 © Example",
+    "All rights reserved.",
+    "Example Press. All rights reserved",
+])
+def test_default_rights_rules(line: str) -> None:
+    parts = extract(f"Body text.\n\n{line}\n", DEFAULT)
+    assert parts.rights == line
+    assert parts.text == "Body text.\n"
+
+
+@pytest.mark.parametrize("line", [
+    "The end.",
+    "Thanks to everyone who reserved a seat.",
+    "Prices include © symbols on the menu? No.\nSecond line",  # not one line
+])
+def test_last_paragraph_that_is_no_rights_line_stays(line: str) -> None:
+    parts = extract(f"Body text.\n\n{line}\n", DEFAULT)
+    assert parts.rights is None
+    assert parts.text.endswith(line + "\n")
+
+
+def test_rights_rules_are_anchored_to_the_whole_line() -> None:
+    line = "See the notice: All rights reserved. Reprinted with permission of the author."
+    assert extract(f"Body.\n\n{line}\n", DEFAULT).rights is None
+
+
+def test_custom_rights_patterns_from_corpus_toml() -> None:
+    config = parse_config(corpus_config({"extract": {
+        "rights_patterns": [r"Licensed under CC BY 4\.0\.?", r"(?i)source: .{1,80}"],
+    }})).process.extract
+    parts = extract("Body.\n\nLicensed under CC BY 4.0.\n", config)
+    assert parts.rights == "Licensed under CC BY 4.0."
+    assert extract("Body.\n\nSOURCE: Harbour Gazette\n", config).rights == (
+        "SOURCE: Harbour Gazette")
+    # The custom rules replace the defaults.
+    assert extract("Body.\n\n© 2023 Someone\n", config).rights is None
+
+
+def test_invalid_custom_rights_pattern_is_refused_with_its_key() -> None:
+    from corpuskit.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        parse_config(corpus_config({"extract": {"rights_patterns": ["(unclosed"]}}))
+    assert [p.location for p in caught.value.problems] == ["extract.rights_patterns[0]"]
+
+
+# -- the body is never emptied -----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Just one line\n",
+    "August 25, 2023\n",
+    "© 2023 Someone\n",
+    "All rights reserved.\n",
+])
+def test_one_line_document_keeps_its_line_as_text(text: str) -> None:
+    parts = extract(text, DEFAULT)
+    assert parts.text == text
+    assert (parts.title, parts.date, parts.rights) == (None, None, None)
+
+
+def test_title_and_date_never_take_the_last_paragraph() -> None:
+    parts = extract("A title\n\nAugust 25, 2023\n", DEFAULT)
+    assert parts.title == "A title"
+    assert parts.text == "August 25, 2023\n"
+
+
+def test_rights_never_takes_the_last_paragraph() -> None:
+    parts = extract("A title\n\n© 2023 Someone\n", DEFAULT)
+    assert (parts.title, parts.rights, parts.text) == ("A title", None, "© 2023 Someone\n")
+
+
+# -- language ----------------------------------------------------------------------------
+
+PARAGRAPHS = {
+    "en": "The committee met on Monday to discuss the budget for the coming year, and most "
+          "members agreed with the proposal after a long debate.",
+    "fr": "Le comité s'est réuni lundi pour discuter du budget de l'année prochaine, et la "
+          "plupart des membres ont approuvé la proposition après un long débat.",
+    "ru": "Комитет собрался в понедельник, чтобы обсудить бюджет на следующий год, и "
+          "большинство членов поддержали предложение после долгой дискуссии.",
+    "zh": "委员会星期一开会讨论明年的预算。经过长时间的辩论，大多数成员同意了这个提议，"
+          "会议在下午结束。",
+    "de": "Der Ausschuss trat am Montag zusammen, um den Haushalt für das kommende Jahr zu "
+          "besprechen, und die meisten Mitglieder stimmten dem Vorschlag zu.",
+}
+
+
+@pytest.mark.parametrize(("code", "paragraph"), PARAGRAPHS.items())
+def test_language_of_a_paragraph(code: str, paragraph: str) -> None:
+    assert extract(f"A heading\n\n{paragraph}\n", DEFAULT).language == code
+
+
+def test_too_short_text_is_undetermined() -> None:
+    assert extract("Hello\n", DEFAULT).language == "und"
+    assert extract("Short\n\nText.\n", DEFAULT).language == "und"
+
+
+def test_language_identification_can_be_turned_off() -> None:
+    assert extract(PARAGRAPHS["en"] + "\n", replace(DEFAULT, language=False)).language == "und"
+
+
+def test_unsure_identification_is_undetermined() -> None:
+    strict = replace(DEFAULT, language_min_confidence=1.0)
+    assert extract(PARAGRAPHS["zh"] + "\n", strict).language == "und"
+
+
+def test_language_is_judged_on_the_body_not_the_title() -> None:
+    text = "Le marché de Noël\n\n" + PARAGRAPHS["en"] + "\n"
+    assert extract(text, DEFAULT).language == "en"

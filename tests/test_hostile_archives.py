@@ -1,0 +1,274 @@
+"""Untrusted archives: hostile entries are reported and never written anywhere; garbage,
+empty or truncated files give a clear archive-error, never a traceback; memory stays
+bounded whatever the archive declares.
+"""
+
+from __future__ import annotations
+
+import stat
+import struct
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from _validate_support import built, codes, run
+
+from corpuskit.errors import InputError
+from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package
+from corpuskit.validation import render_text, validate
+
+TOP = "validate-sample-1.0.0"
+
+
+def _copy_members(dst: zipfile.ZipFile) -> None:
+    with zipfile.ZipFile(built().archive) as src:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+
+
+def _hostile(tmp_path: Path, name: str, data: bytes = b"payload\n",
+             info: zipfile.ZipInfo | None = None) -> Path:
+    archive = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as dst:
+        _copy_members(dst)
+        dst.writestr(info or zipfile.ZipInfo(name), data)
+    return archive
+
+
+def _assert_reported(report: object, code: str, path_part: str) -> None:
+    problems = getattr(report, "problems")
+    assert any(p.code == code and path_part in p.path for p in problems), \
+        render_text(report)  # type: ignore[arg-type]
+    assert "internal-error" not in {p.code for p in problems}
+
+
+def _nothing_written(tmp_path: Path, before: set[Path]) -> None:
+    after = set(tmp_path.rglob("*"))
+    assert after == before, after - before
+    assert not Path("/tmp/escape.txt").exists()
+
+
+@pytest.mark.parametrize("name, code", [
+    (f"{TOP}/../escape.txt", "unsafe-path"),
+    (f"{TOP}/data/../../escape.txt", "unsafe-path"),
+    ("/tmp/escape.txt", "unsafe-path"),
+    (f"{TOP}\\..\\escape.txt", "unsafe-path"),
+    ("C:/escape.txt", "unsafe-path"),
+    (f"{TOP}/data/raw/a\x01b.txt", "unsafe-path"),
+    (f"{TOP}//data/raw/x.txt", "unsafe-path"),
+    ("other-top/escape.txt", "unsafe-path"),
+    ("escape.txt", "unsafe-path"),
+])
+def test_hostile_names(tmp_path: Path, name: str, code: str) -> None:
+    archive = _hostile(tmp_path, name)
+    before = set(tmp_path.rglob("*"))
+    report = validate(archive, jobs=1)
+    _assert_reported(report, code, name[:12])
+    _nothing_written(tmp_path, before)
+    with pytest.raises(InputError):
+        open_package(archive)  # strict by default: load and diff refuse it
+
+
+def test_symlink_entry(tmp_path: Path) -> None:
+    info = zipfile.ZipInfo(f"{TOP}/data/raw/link.txt")
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    archive = _hostile(tmp_path, "", b"/etc/passwd", info)
+    report = validate(archive, jobs=1)
+    _assert_reported(report, "unsafe-path", "link.txt")
+    assert any("symbolic link" in p.message for p in report.problems)
+
+
+def test_device_entry(tmp_path: Path) -> None:
+    info = zipfile.ZipInfo(f"{TOP}/data/raw/dev")
+    info.create_system = 3
+    info.external_attr = (stat.S_IFCHR | 0o666) << 16
+    _assert_reported(validate(_hostile(tmp_path, "", b"", info), jobs=1), "unsafe-path", "dev")
+
+
+def test_duplicate_names(tmp_path: Path) -> None:
+    archive = tmp_path / f"{TOP}.zip"
+    with pytest.warns(UserWarning), zipfile.ZipFile(archive, "w") as dst:
+        _copy_members(dst)
+        dst.writestr(f"{TOP}/README.md", b"a second README\n")
+    report = validate(archive, jobs=1)
+    _assert_reported(report, "unsafe-path", "README.md")
+    assert any("2 entries have this name" in p.message for p in report.problems)
+
+
+def test_case_collision(tmp_path: Path) -> None:
+    report = validate(_hostile(tmp_path, f"{TOP}/readme.MD"), jobs=1)
+    _assert_reported(report, "name-collision", "readme.MD")
+
+
+def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
+    archive = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        _copy_members(dst)
+        with dst.open(f"{TOP}/data/raw/bomb.txt", "w") as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(64):
+                member.write(block)
+    assert archive.stat().st_size < 1 << 20
+    tracemalloc.start()
+    report = validate(archive, jobs=1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert {"archive-error"} <= codes(report), render_text(report)
+    assert any("ratio" in p.message for p in report.problems)
+    assert peak < 32 << 20
+
+
+def test_limits_on_total_size_and_members(tmp_path: Path) -> None:
+    archive = built().archive
+    report = validate(archive, limits=ArchiveLimits(max_total_bytes=10_000))
+    assert codes(report) == {"archive-error"} and "over the limit" in report.problems[0].message
+    report = validate(archive, limits=ArchiveLimits(max_members=5))
+    assert codes(report) == {"archive-error"} and "entries" in report.problems[0].message
+    report = validate(archive, limits=ArchiveLimits(max_central_directory_bytes=100))
+    assert codes(report) == {"archive-error"}
+
+
+def _patch_central(archive: Path, member: str, field_offset: int, fmt: str, value: int) -> None:
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        directory_start = zf.start_dir  # type: ignore[attr-defined]
+    position = directory_start
+    while data[position:position + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", data, position + 28)
+        name = bytes(data[position + 46:position + 46 + name_len]).decode()
+        if name == member:
+            struct.pack_into(fmt, data, position + field_offset, value)
+        position += 46 + name_len + extra_len + comment_len
+    archive.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("declared_change", [-1, +1, +10_000])
+def test_declared_size_is_enforced_while_reading(tmp_path: Path, declared_change: int) -> None:
+    archive = tmp_path / f"{TOP}.zip"
+    archive.write_bytes(built().archive.read_bytes())
+    member = f"{TOP}/data/documents.jsonl"
+    with zipfile.ZipFile(archive) as zf:
+        size = zf.getinfo(member).file_size
+    _patch_central(archive, member, 24, "<L", size + declared_change)
+    report = validate(archive, jobs=1)
+    assert "archive-error" in codes(report) or "archive-metadata" in codes(report)
+    assert any("declares" in p.message for p in report.problems), render_text(report)
+    assert "internal-error" not in codes(report)
+
+
+def test_lying_entry_count_and_overlapping_entries(tmp_path: Path) -> None:
+    """A quoted-overlap bomb: many central entries pointing at one compressed stream."""
+    payload = b"A" * 100_000
+    compressed = zlib.compress(payload, 9)[2:-4]
+    name = f"{TOP}/data/raw/a.txt".encode()
+    local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21,
+                        zlib.crc32(payload), len(compressed), len(payload), len(name), 0)
+    body = local + name + compressed
+    central = b""
+    count = 50
+    for index in range(count):
+        entry = f"{TOP}/data/raw/{index:03d}.txt".encode()
+        central += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, 8, 0, 0x21,
+                               zlib.crc32(payload), len(compressed), len(payload), len(entry),
+                               0, 0, 0, 0, 0o100644 << 16, 0) + entry
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(body), 0)
+    archive = tmp_path / "overlap.zip"
+    archive.write_bytes(body + central + end)
+    report = validate(archive, jobs=1)
+    assert "archive-error" in codes(report), render_text(report)
+    assert any("overlaps" in p.message or "2 entries" in p.message or "ratio" in p.message
+               for p in report.problems)
+    lying = body + central + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central),
+                                         len(body), 0)
+    archive.write_bytes(lying)
+    report = validate(archive, limits=ArchiveLimits(max_members=10))
+    assert codes(report) == {"archive-error"} and "entries" in report.problems[0].message
+
+
+def test_encrypted_and_unsupported_compression(tmp_path: Path) -> None:
+    archive = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(archive, "w") as dst:
+        _copy_members(dst)
+        dst.writestr(zipfile.ZipInfo(f"{TOP}/data/raw/b.txt"), b"bzip2 data\n",
+                     compress_type=zipfile.ZIP_BZIP2)
+    report = validate(archive, jobs=1)
+    assert any("compression method 12" in p.message for p in report.problems)
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo(f"{TOP}/README.md")
+    struct.pack_into("<H", data, info.header_offset + 6, 1)  # local "encrypted" flag
+    archive.write_bytes(bytes(data))
+    _patch_central(archive, f"{TOP}/README.md", 8, "<H", 1)
+    report = validate(archive, jobs=1)
+    assert any(p.message == "encrypted entry" for p in report.problems)
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"garbage" * 100, b"PK\x03\x04" + b"\0" * 40, b"PK\x05\x06" + b"\0" * 18,
+    b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+])
+def test_garbage_and_empty_files(tmp_path: Path, content: bytes,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "bad.zip"
+    archive.write_bytes(content)
+    report = validate(archive, jobs=1)
+    assert not report.valid and codes(report) <= {"archive-error", "missing-file"}
+    code, out, err = run(capsys, "validate", str(archive))
+    assert code == 1 and "Traceback" not in out + err and "[archive-error]" in out
+
+
+def test_truncated_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = built().archive.read_bytes()
+    target = tmp_path / "cut.zip"
+    for cut in sorted({1, 4, 30, 100, len(data) // 4, len(data) // 2, len(data) - 200,
+                       len(data) - 23, len(data) - 1}):
+        target.write_bytes(data[:cut])
+        report = validate(target, jobs=1)
+        assert not report.valid, cut
+        assert "internal-error" not in codes(report), render_text(report)
+    target.write_bytes(data[: len(data) // 2])
+    code, out, err = run(capsys, "validate", str(target))
+    assert code == 1 and "Traceback" not in out + err and "truncated" in out
+
+
+def test_appended_and_prepended_bytes(tmp_path: Path) -> None:
+    data = built().archive.read_bytes()
+    target = tmp_path / f"{TOP}.zip"
+    for damaged in (b"junk" + data, data + b"junk", data[:-2] + b"\x05\x00comment"):
+        target.write_bytes(damaged)
+        report = validate(target, jobs=1)
+        assert not report.valid
+        assert "internal-error" not in codes(report)
+
+
+def test_member_stream_memory_is_bounded(tmp_path: Path) -> None:
+    """A 48 MiB member is read in chunks: validate never holds it in memory."""
+    archive = tmp_path / f"{TOP}.zip"
+    chunk = bytes(range(256)) * 4096  # 1 MiB, poorly compressible by repetition only
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as dst:
+        _copy_members(dst)
+        with dst.open(f"{TOP}/data/raw/large.bin", "w") as member:
+            for index in range(48):
+                member.write(bytes([index]) + chunk[1:])
+    tracemalloc.start()
+    report = validate(archive, jobs=1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert {"unlisted-file", "unreferenced-file"} <= codes(report)
+    assert peak < 24 << 20, peak
+
+
+def test_zip_source_stream_errors_are_typed(tmp_path: Path) -> None:
+    data = bytearray(built().archive.read_bytes())
+    with zipfile.ZipFile(built().archive) as zf:
+        info = zf.getinfo(f"{TOP}/data/documents.jsonl")
+    data[info.header_offset + 30 + len(info.filename) + 50] ^= 0xFF
+    target = tmp_path / "bad.zip"
+    target.write_bytes(bytes(data))
+    with ZipSource(target) as source, pytest.raises(ArchiveReadError):  # noqa: PT012
+        with source.open("data/documents.jsonl") as handle:
+            while handle.read(1 << 16):
+                pass

@@ -1,0 +1,98 @@
+"""Hugging Face: the card's YAML makes datasets.load_dataset(<package folder>) work offline,
+with every value exact (dates included) when the package ships Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from _consumers import block_network, copy_package, sample
+
+import corpuskit
+from corpuskit.models import RECORD_FIELDS
+
+datasets = pytest.importorskip("datasets")
+
+
+def card_yaml(package: Path) -> dict[str, Any]:
+    text = (package / "README.md").read_text("utf-8")
+    assert text.startswith("---\n")
+    header = text.split("---\n", 2)[1]
+    data: dict[str, Any] = yaml.safe_load(header)
+    return data
+
+
+def load_offline(package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    block_network(monkeypatch)
+    assert datasets.config.HF_HUB_OFFLINE
+    return datasets.load_dataset(str(package), split="train", cache_dir=str(tmp_path / "cache"))
+
+
+def test_card_header_has_what_the_hub_reads() -> None:
+    meta = card_yaml(sample().release)
+    assert meta["pretty_name"] == "Consumer sample corpus"
+    assert meta["license"] == "cc-by-4.0"
+    assert meta["language"] == ["de", "en", "fr"]
+    assert meta["size_categories"] == ["n<1K"]
+    assert meta["configs"] == [{"config_name": "default", "data_files": [
+        {"split": "train", "path": "data/documents.parquet"}]}]
+    features = meta["dataset_info"]["features"]
+    assert [f["name"] for f in features] == list(RECORD_FIELDS)
+    assert {f["name"]: f.get("dtype") for f in features}["date"] == "string"
+    assert "task_categories" not in meta  # never invented
+
+
+def test_unknown_license_is_other_with_its_name(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    built = corpuskit.build(seeds, tmp_path, jobs=1, cache=None)
+    meta = card_yaml(built.release)
+    assert meta["license"] == "other"
+    assert meta["license_name"] == "licenseref-all-rights-reserved"
+    assert meta["configs"][0]["data_files"][0]["path"] == "data/documents.parquet"
+
+
+def test_huggingface_hub_parses_the_card() -> None:
+    hub = pytest.importorskip("huggingface_hub")
+    card = hub.DatasetCard.load(sample().release / "README.md")
+    assert card.data.license == "cc-by-4.0"
+    assert card.data.pretty_name == "Consumer sample corpus"
+
+
+def test_load_dataset_gives_exact_values(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    package = copy_package(sample(), tmp_path)
+    dataset = load_offline(package, tmp_path, monkeypatch)
+    assert dataset.features["date"].dtype == "string"
+    assert dataset.num_rows == 6
+    expected = list(corpuskit.load(package))
+    for row, record in zip(dataset, expected, strict=True):
+        for name in RECORD_FIELDS:
+            want = getattr(record, name)
+            got = row[name]
+            if name == "normalization":
+                got = tuple(got)
+            assert got == want, (record.id, name, got, want)
+            assert type(got) is type(want), (record.id, name)
+
+
+def test_without_parquet_dates_become_timestamps_as_the_card_says(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = sample(parquet=False)
+    package = copy_package(built, tmp_path)
+    assert not (package / "data/documents.parquet").exists()
+    meta = card_yaml(package)
+    assert meta["configs"][0]["data_files"][0]["path"] == "data/documents.jsonl"
+    card = (package / "README.md").read_text("utf-8")
+    assert "`YYYY-MM-DD 00:00:00`" in card and "[output] parquet = true" in card
+    dataset = load_offline(package, tmp_path, monkeypatch)
+    expected = {r.id: r for r in corpuskit.load(package)}
+    for row in dataset:
+        record = expected[row["id"]]
+        want_date = None if record.date is None else f"{record.date} 00:00:00"
+        assert row["date"] == want_date  # what the card promises, exactly
+        for name in RECORD_FIELDS:
+            if name not in ("date", "normalization"):
+                assert row[name] == getattr(record, name), (record.id, name)
+        assert tuple(row["normalization"]) == record.normalization

@@ -1,0 +1,90 @@
+"""corpuskit info: the same measured summary for a package folder, its archive and its seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _consumers import copy_package, rewrite_tagmanifest, sample, write_seeds
+
+from corpuskit.cli import main
+from corpuskit.info import info, render
+from corpuskit.schemacheck import validator
+
+
+def test_package_archive_and_seeds_agree() -> None:
+    built = sample()
+    seeds = built.release.parent.parent / "seeds"
+    folder, archive, source = info(built.release), info(built.archive), info(seeds)
+    assert (folder.kind, archive.kind, source.kind) == ("package", "archive", "seeds")
+    for summary in (folder, archive, source):
+        assert summary.name == "consumer-sample" and summary.version == "2.1.0"
+        assert summary.documents == 6
+        assert summary.languages == {"de": 1, "en": 3, "fr": 1, "und": 1}
+        assert (summary.first_date, summary.last_date, summary.dated) == (
+            "2023-03-01", "2024-01-15", 3)
+        assert summary.content_hash == built.content_hash
+        assert summary.problems == []
+        assert summary.licenses == ["CC-BY-4.0"]
+    assert folder.characters == archive.characters == source.characters
+    assert folder.files == archive.files
+    assert folder.bytes == archive.bytes
+    assert archive.archive_bytes == built.archive.stat().st_size
+    assert folder.stated_content_hash == built.content_hash
+
+
+def test_json_matches_schema_and_library(capsys: pytest.CaptureFixture[str]) -> None:
+    built = sample()
+    assert main(["info", str(built.archive), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert validator("info.schema.json").is_valid(data), list(
+        validator("info.schema.json").iter_errors(data))
+    assert data == json.loads(json.dumps(info(built.archive).as_dict()))
+
+
+def test_text_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", str(sample().release)]) == 0
+    out = capsys.readouterr().out
+    for label in ("documents", "languages", "dates", "size", "version", "content hash"):
+        assert any(line.startswith(label) for line in out.splitlines()), label
+    assert "de 1, en 3, fr 1, und 1" in out
+    assert "2023-03-01 to 2024-01-15 (3 dated, 3 undated)" in out
+
+
+def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
+    seeds = write_seeds(tmp_path / "seeds")
+    (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    summary = info(seeds)
+    assert summary.content_hash is None
+    assert [p["path"] for p in summary.problems] == ["bad.txt"]
+    assert summary.documents == 6
+    assert "problem: bad.txt" in render(summary)
+
+
+def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text())
+    data["corpuskit"]["content_hash"] = "sha256:" + "0" * 64
+    descriptor.write_text(json.dumps(data))
+    rewrite_tagmanifest(package)
+    summary = info(package)
+    assert summary.content_hash == sample().content_hash
+    assert [p["code"] for p in summary.problems] == ["checksum-mismatch"]
+    assert "states sha256:000" in render(summary)
+
+
+def test_seeds_release_info(capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    assert main(["info", str(seeds), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "seeds" and data["documents"] == 1
+    assert data["languages"] == {"en": 1}
+
+
+@pytest.mark.parametrize("command", ["info", "export"])
+def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "Example:" in text and f"corpuskit {command} " in text

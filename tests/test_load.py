@@ -1,0 +1,255 @@
+"""corpuskit.load: metadata, typed records, streaming filters, and refusing tampered packages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import tracemalloc
+import types
+import zipfile
+from pathlib import Path
+
+import orjson
+import pytest
+from _consumers import copy_package, rewrite_tagmanifest, sample, sha256_file
+
+import corpuskit
+from corpuskit.cli import main
+from corpuskit.errors import CorpuskitError, InputError
+from corpuskit.models import RECORD_FIELDS, Record
+
+
+def jsonl_records(package: Path) -> list[dict[str, object]]:
+    lines = (package / "data/documents.jsonl").read_bytes().splitlines()
+    return [orjson.loads(line) for line in lines]
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_metadata_and_records(kind: str) -> None:
+    built = sample()
+    path = built.release if kind == "folder" else built.archive
+    with corpuskit.load(path) as corpus:
+        assert corpus.name == "consumer-sample"
+        assert corpus.version == "2.1.0"
+        assert corpus.release_name == "consumer-sample-2.1.0"
+        assert corpus.content_hash == built.content_hash
+        assert corpus.created == "2023-11-14T22:13:20Z"
+        assert corpus.verified
+        assert corpus.licenses == (corpuskit.License(
+            "CC-BY-4.0", "Creative Commons Attribution 4.0",
+            "https://creativecommons.org/licenses/by/4.0/"),)
+        assert len(corpus) == corpus.documents == built.documents == 6
+        records = list(corpus)
+    assert all(isinstance(r, Record) for r in records)
+    expected = jsonl_records(built.release)
+    assert [dataclasses.asdict(r) | {"normalization": list(r.normalization)} for r in records] \
+        == expected
+    assert [r.id for r in records] == sorted(r.id for r in records)
+    assert tuple(expected[0]) == RECORD_FIELDS
+
+
+def test_records_are_typed_and_frozen() -> None:
+    record = next(iter(corpuskit.load(sample().release)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.text = "changed"  # type: ignore[misc]
+    assert isinstance(record.normalization, tuple)
+    assert isinstance(record.chars, int)
+
+
+def test_iterating_twice_streams_again() -> None:
+    corpus = corpuskit.load(sample().archive)
+    assert [r.id for r in corpus] == [r.id for r in corpus]
+    corpus.close()
+
+
+def test_filter_by_language_and_dates() -> None:
+    corpus = corpuskit.load(sample().release)
+    ids = lambda docs: [d.id for d in docs]  # noqa: E731
+    assert ids(corpus.filter(language="en")) == ["news/harbour", "notes/crlf-bom",
+                                                  "notes/plain"]
+    assert ids(corpus.filter(language=["fr", "de"])) == ["letters/brief-de", "news/budget-fr"]
+    assert ids(corpus.filter(language="und")) == ["misc/short"]
+    assert ids(corpus.filter(since="2023-06-01")) == ["news/budget-fr", "notes/crlf-bom"]
+    assert ids(corpus.filter(until="2023-12-31")) == ["news/harbour", "notes/crlf-bom"]
+    assert ids(corpus.filter(language="en", since="2023-01-01", until="2023-12-31")) == [
+        "news/harbour", "notes/crlf-bom"]
+    # Bounds are inclusive and accept dates; undated documents never match a date bound.
+    assert ids(corpus.filter(since=dt.date(2023, 3, 1), until=dt.date(2023, 3, 1))) == [
+        "news/harbour"]
+    assert ids(corpus.filter()) == ids(corpus)
+
+
+def test_filter_streams_lazily() -> None:
+    corpus = corpuskit.load(sample().release)
+    stream = corpus.filter(language="en")
+    assert isinstance(stream, types.GeneratorType)
+    assert next(stream).id == "news/harbour"
+    stream.close()
+
+
+@pytest.mark.parametrize("bad", ["2023-13-01", "01/02/2023", "2023", 20230101])
+def test_filter_refuses_bad_dates(bad: object) -> None:
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(ValueError, match="since"):
+        list(corpus.filter(since=bad))  # type: ignore[arg-type]
+
+
+def test_readme_example_loads_the_seeds_release(tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    built = corpuskit.build(seeds, tmp_path, source_date_epoch=None, jobs=1, cache=None)
+    corpus = corpuskit.load(built.archive)
+    docs = list(corpus.filter(language="en", since="2023-01-01", until="2023-12-31"))
+    assert [d.id for d in docs] == ["000_5126d78043eeafc4"]
+    assert docs[0].date == "2023-08-25"
+    assert corpus.content_hash == built.content_hash
+
+
+# -- tampering -----------------------------------------------------------------------------
+
+def _flip_byte(path: Path, offset: int = 10) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("target", [
+    "data/documents.jsonl",
+    "data/raw/news/harbour.txt",
+    "data/documents.parquet",
+    "datapackage.json",
+    "README.md",
+    "croissant.json",
+])
+def test_tampered_folder_is_refused_naming_the_file(tmp_path: Path, target: str) -> None:
+    package = copy_package(sample(), tmp_path)
+    _flip_byte(package / target)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    error = caught.value
+    assert isinstance(error, CorpuskitError)
+    assert error.paths == (target,)
+    assert target in str(error)
+    assert [p.code for p in error.problems] == ["checksum-mismatch"]
+
+
+def test_tampered_record_with_fixed_manifests_is_still_refused(tmp_path: Path) -> None:
+    # A forger who also rewrites both manifests is caught by the descriptor's own hashes.
+    package = copy_package(sample(), tmp_path)
+    docs = package / "data/documents.jsonl"
+    docs.write_bytes(docs.read_bytes().replace(b"harbour reopened", b"harbour re-opened"))
+    manifest = package / "manifest-sha256.txt"
+    manifest.write_text("".join(
+        f"{sha256_file(docs)}  data/documents.jsonl\n" if line.endswith("data/documents.jsonl")
+        else line + "\n" for line in manifest.read_text().splitlines()))
+    rewrite_tagmanifest(package)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    assert caught.value.paths == ("datapackage.json",)
+    problems = caught.value.problems
+    assert {p.location for p in problems} == {"/resources/0/hash", "/corpuskit/content_hash"}
+    assert any("data/documents.jsonl" in p.message for p in problems)
+
+
+def test_missing_and_unlisted_files_are_refused(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    (package / "data/raw/notes/plain.txt").unlink()
+    (package / "data/extra.jsonl").write_text("{}\n")
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    codes = {p.path: p.code for p in caught.value.problems}
+    assert codes == {"data/raw/notes/plain.txt": "missing-file",
+                     "data/extra.jsonl": "unlisted-file"}
+
+
+def test_manifest_that_drops_the_records_is_refused(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    manifest = package / "manifest-sha256.txt"
+    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
+                                if not line.endswith("data/documents.jsonl")))
+    rewrite_tagmanifest(package)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    assert "data/documents.jsonl" in caught.value.paths
+
+
+def _rezip(source: Path, target: Path, change: str) -> None:
+    """Copy an archive, changing one member's content (a valid zip with other bytes)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith(change):
+                data = data.replace(b"storm", b"STORM")
+            new.writestr(info, data)
+
+
+def test_tampered_archive_member_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "consumer-sample-2.1.0.zip"
+    _rezip(sample().archive, target, "data/documents.jsonl")
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(target)
+    assert caught.value.paths == ("data/documents.jsonl",)
+
+
+def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "consumer-sample-2.1.0.zip"
+    shutil.copy(sample().archive, target)
+    with zipfile.ZipFile(target) as archive:
+        info = archive.getinfo("consumer-sample-2.1.0/data/documents.jsonl")
+        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 20
+    _flip_byte(target, offset)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(target)
+    assert caught.value.paths == ("data/documents.jsonl",)
+
+
+def test_verify_false_skips_the_check(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    _flip_byte(package / "data/raw/news/harbour.txt")
+    corpus = corpuskit.load(package, verify=False)
+    assert not corpus.verified
+    assert len(list(corpus)) == 6
+
+
+def test_change_after_load_is_detected_while_streaming(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    corpus = corpuskit.load(package)
+    docs = package / "data/documents.jsonl"
+    docs.write_bytes(docs.read_bytes().replace(b"harbour reopened", b"harbour re-opened"))
+    with pytest.raises(corpuskit.PackageIntegrityError, match=r"data/documents\.jsonl"):
+        list(corpus)
+
+
+def test_verification_memory_is_bounded(tmp_path: Path) -> None:
+    package = copy_package(sample(), tmp_path)
+    big = package / "data/raw/big.bin"
+    with big.open("wb") as handle:
+        for _ in range(48):
+            handle.write(b"x" * (1 << 20))
+    with (package / "manifest-sha256.txt").open("a") as manifest:
+        manifest.write(f"{sha256_file(big)}  data/raw/big.bin\n")
+    rewrite_tagmanifest(package)
+    tracemalloc.start()
+    try:
+        corpuskit.load(package)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * (1 << 20)
+
+
+def test_not_a_package_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="problem"):
+        corpuskit.load(tmp_path / "nothing-here")
+    with pytest.raises(InputError):
+        corpuskit.load(tmp_path)
+
+
+def test_cli_refuses_a_tampered_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    package = copy_package(sample(), tmp_path)
+    _flip_byte(package / "data/documents.jsonl")
+    out = tmp_path / "out.csv"
+    assert main(["export", str(package), "--format", "csv", "--out", str(out)]) == 1
+    assert "data/documents.jsonl" in capsys.readouterr().err
+    assert not out.exists()

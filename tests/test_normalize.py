@@ -1,0 +1,187 @@
+"""Stage 3, normalize: golden cases kept as data, recorded steps, replay, idempotence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SCHEMAS, corpus_config
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpuskit.config import FAITHFUL_STEPS, LOSSY_STEPS, NormalizeConfig, parse_config
+from corpuskit.normalize import ALWAYS, STEPS, normalize, replay
+
+CASES_FILE = Path(__file__).parent / "data" / "normalize_cases.json"
+CASES: list[dict[str, Any]] = json.loads(CASES_FILE.read_text(encoding="utf-8"))["cases"]
+DEFAULT = NormalizeConfig()
+ALL_LOSSY = NormalizeConfig(FAITHFUL_STEPS + LOSSY_STEPS)
+
+
+def config_from_toml(table: dict[str, Any]) -> NormalizeConfig:
+    """The NormalizeConfig that corpus.toml's ``[normalize]`` table gives (the real path)."""
+    overrides = {"normalize": table} if table else {}
+    return parse_config(corpus_config(overrides)).process.normalize
+
+
+# -- golden cases ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_golden_case(case: dict[str, Any]) -> None:
+    config = config_from_toml(case["config"])
+    text, steps = normalize(case["input"], config)
+    assert text == case["expected"]
+    assert list(steps) == case["steps"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_golden_output_is_a_fixed_point(case: dict[str, Any]) -> None:
+    config = config_from_toml(case["config"])
+    assert normalize(case["expected"], config) == (case["expected"], ())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_golden_case_replays_from_its_recorded_steps(case: dict[str, Any]) -> None:
+    assert replay(case["input"], tuple(case["steps"])) == case["expected"]
+
+
+def test_golden_cases_cover_every_step() -> None:
+    recorded = {step for case in CASES for step in case["steps"]}
+    assert recorded == set(STEPS)
+
+
+# -- the step table ----------------------------------------------------------------------
+
+def test_every_configurable_step_is_registered_and_in_the_record_schema() -> None:
+    schema = json.loads((SCHEMAS / "document.schema.json").read_text(encoding="utf-8"))
+    allowed = schema["properties"]["normalization"]["items"]["enum"]
+    assert set(FAITHFUL_STEPS) | set(LOSSY_STEPS) == set(STEPS)
+    assert list(STEPS) == [name for name in allowed if name in STEPS]
+    assert set(allowed) == set(STEPS)
+
+
+def test_lossy_steps_are_off_by_default() -> None:
+    assert not set(LOSSY_STEPS) & set(DEFAULT.steps)
+    assert config_from_toml({}).steps == DEFAULT.steps
+
+
+@pytest.mark.parametrize("step", LOSSY_STEPS)
+def test_each_lossy_step_runs_only_when_enabled(step: str) -> None:
+    text = "“ﬁne”\u00a0\u00a0 day  ＡＢ\n"
+    assert step not in normalize(text, DEFAULT)[1]
+    assert normalize(text, DEFAULT)[0] == text
+    enabled = config_from_toml({"lossy": [step]})
+    changed, steps = normalize(text, enabled)
+    assert step in steps and changed != text
+
+
+def test_skipped_faithful_step_does_not_run() -> None:
+    config = config_from_toml({"skip": ["nfc", "remove-zero-width"]})
+    text, steps = normalize("Cafe\u0301 zero\u200bwidth\n", config)
+    assert text == "Cafe\u0301 zero\u200bwidth\n"
+    assert steps == ()
+
+
+def test_structural_steps_always_run() -> None:
+    everything_skipped = config_from_toml({"skip": [
+        "fix-encoding", "remove-bom", "remove-control-chars", "remove-zero-width", "nfc",
+        "trim-trailing-whitespace"]})
+    assert set(ALWAYS) == {"line-endings", "paragraph-spacing"}
+    assert normalize("a\r\n\r\n\r\nb", everything_skipped) == (
+        "a\n\nb\n", ("line-endings", "paragraph-spacing"))
+
+
+# -- properties --------------------------------------------------------------------------
+
+CONFIGS = [DEFAULT, ALL_LOSSY] + [
+    NormalizeConfig(tuple(s for s in FAITHFUL_STEPS if s != skipped))
+    for skipped in FAITHFUL_STEPS
+] + [NormalizeConfig((*FAITHFUL_STEPS, lossy)) for lossy in LOSSY_STEPS]
+
+
+def _as_mojibake(text: str) -> str:
+    return text.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+#: Pieces that exercise the interplay of steps: mojibake split by controls, zero-width
+#: characters, BOMs and combining marks; breaks and blank-ish lines; NBSP and wide spaces.
+NOISE = st.sampled_from([
+    "", "\x1f", "\x07", "\x0c", "\x0b", "\x85", "\x93", "\u200b", "\u2060", "\ufeff", "\r",
+    "\r\n", "\n", "\n\n\n", " ", "\t", "\u00a0", "\u3000", "\u2028", "\u0301", "\u0303",
+    "Ã", "©", "â€", "™", "Â", "ﬁ", "“", "’",
+])
+PIECE = st.one_of(
+    st.text(max_size=12),
+    st.text(st.characters(max_codepoint=0x2FF), max_size=12).map(_as_mojibake),
+    st.text(max_size=8).map(_as_mojibake),
+    NOISE,
+)
+MESSY_TEXT = st.one_of(st.text(), st.lists(PIECE, max_size=16).map("".join))
+
+
+def check_idempotent_and_replayable(text: str, config: NormalizeConfig) -> None:
+    once, steps = normalize(text, config)
+    twice, again = normalize(once, config)
+    assert twice == once, "normalize(normalize(x)) == normalize(x)"
+    assert again == (), "a normalized text needs no step"
+    assert replay(text, steps) == once, "the recorded steps replay the result"
+    assert once.endswith("\n") and not once.endswith("\n\n")
+    assert "\r" not in once
+    assert list(steps) == sorted(steps, key=list(STEPS).index)
+    if config == DEFAULT:
+        assert not set(steps) & set(LOSSY_STEPS)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MESSY_TEXT, st.sampled_from(CONFIGS))
+def test_normalize_is_idempotent_and_replayable(text: str, config: NormalizeConfig) -> None:
+    check_idempotent_and_replayable(text, config)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=20_000, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(MESSY_TEXT, st.sampled_from(CONFIGS))
+def test_normalize_is_idempotent_and_replayable_deep(text: str,
+                                                     config: NormalizeConfig) -> None:
+    check_idempotent_and_replayable(text, config)
+
+
+#: Real words with accents, other scripts, quotes and symbols, and separators: the faithful
+#: default may only change spacing in text like this. (Random accent soup such as ``”Æ`` is
+#: not text: ftfy reads some of it as mojibake, as it is designed to.)
+WORDS = [
+    "café", "crème", "naïve", "Straße", "Größe", "niño", "¿Qué", "señor", "Ørsted", "Æther",
+    "cœur", "l'été", "déjà-vu", "“quoted”", "it’s", "«bonjour»", "Zürich", "São", "Kraków",
+    "Dvořák", "Łódź", "Привет", "мир", "中文", "résumé", "—", "…", "ÉCOLE", "ÀÉÎÕÜ", "the",
+    "über", "él", "à", "où", "ça", "Œuvre", "fiancée", "¡Olé!", "Ñandú", "Ålesund", "Þór",
+    "‘single’", "(paren)", "5%", "€10", "£5", "©", "®", "™", "°C", "½", "§2", "ﬁne", "ＡＢ",
+]
+SEPARATORS = [" ", ", ", ". ", "; ", "\n", "\n\n", " — ", ": ", "! ", "? ", "  ", "\t"]
+PLAIN = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
+                 min_size=1, max_size=12).map(lambda pairs: "".join(w + s for w, s in pairs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(PLAIN)
+def test_faithful_default_never_changes_letters_or_punctuation(text: str) -> None:
+    result, steps = normalize(text, DEFAULT)
+    assert "".join(result.split()) == "".join(text.split())
+    assert set(steps) <= {"trim-trailing-whitespace", "paragraph-spacing"}
+
+
+def test_known_idempotence_trap_control_char_inside_mojibake() -> None:
+    """Found by hypothesis: removing a control character joins mojibake ftfy then repairs.
+    A second pass must run within the first call, or normalize is not idempotent."""
+    text, steps = normalize("Î\x1f¡", DEFAULT)
+    assert normalize(text, DEFAULT) == (text, ())
+    assert text == "Ρ\n"
+    assert steps == ("fix-encoding", "remove-control-chars", "paragraph-spacing")
+
+
+def test_combining_mark_that_completes_mojibake() -> None:
+    """NFC composes A + U+0303 into Ã, which with © is mojibake for é."""
+    text, _ = normalize("caf A\u0303\u00a9\n", DEFAULT)
+    assert normalize(text, DEFAULT) == (text, ())

@@ -1,0 +1,144 @@
+"""data/documents.parquet: explicit Arrow schema, exact values, reproducible bytes, listed
+with bytes and hash in every manifest and descriptor."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _consumers import EPOCH, build_sample, sample, sha256_file, write_seeds
+
+import corpuskit
+from corpuskit.models import RECORD_FIELDS
+from corpuskit.parquet import PARQUET_PATH, ParquetUnavailableError
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+pd = pytest.importorskip("pandas")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_explicit_arrow_schema() -> None:
+    schema = pq.read_schema(sample().release / PARQUET_PATH)
+    assert schema.names == list(RECORD_FIELDS)
+    types = {field.name: field.type for field in schema}
+    assert types["date"] == pa.string()
+    assert types["title"] == pa.string()
+    assert types["chars"] == types["words"] == types["source_bytes"] == pa.int64()
+    assert pa.types.is_list(types["normalization"])
+    assert types["normalization"].value_type == pa.string()
+    nullable = {field.name for field in schema if field.nullable}
+    assert nullable == {"title", "date", "rights"}
+    assert b"pandas" not in (schema.metadata or {})
+
+
+def test_pandas_reads_exact_values() -> None:
+    package = sample().release
+    frame = pd.read_parquet(package / PARQUET_PATH)
+    records = list(corpuskit.load(package))
+    assert list(frame.columns) == list(RECORD_FIELDS)
+    assert len(frame) == len(records)
+    for (_, row), record in zip(frame.iterrows(), records, strict=True):
+        for name in RECORD_FIELDS:
+            want = getattr(record, name)
+            got = row[name]
+            if name == "normalization":
+                got = tuple(got.tolist())
+            elif want is None:
+                assert got is None or pd.isna(got), (record.id, name)
+                continue
+            elif isinstance(want, int):
+                got = int(got)
+            assert got == want, (record.id, name)
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    one = build_sample(tmp_path / "one", jobs=1)
+    two = build_sample(tmp_path / "two", jobs=2)
+    first = (one.release / PARQUET_PATH).read_bytes()
+    assert first == (two.release / PARQUET_PATH).read_bytes()
+    assert first == (sample().release / PARQUET_PATH).read_bytes()
+
+
+def test_pyarrow_version_is_the_pinned_one() -> None:
+    """pyarrow writes its version into the file: the pin in pyproject.toml is what we ship."""
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    pins = set(re.findall(r'"pyarrow==([0-9.]+)"', pyproject))
+    assert pins == {pa.__version__}, "pin pyarrow exactly, the same in every extra"
+    created_by = pq.ParquetFile(sample().release / PARQUET_PATH).metadata.created_by
+    assert pa.__version__ in created_by
+
+
+def test_listed_with_hash_everywhere_and_bytes_where_frictionless_allows() -> None:
+    package = sample().release
+    path = package / PARQUET_PATH
+    digest, size = sha256_file(path), path.stat().st_size
+    assert f"{digest}  {PARQUET_PATH}" in (package / "manifest-sha256.txt").read_text()
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    resources = {r["path"]: r for r in descriptor["resources"]}
+    assert list(resources) == ["data/documents.jsonl", PARQUET_PATH]
+    resource = resources[PARQUET_PATH]
+    assert resource["hash"] == f"sha256:{digest}"
+    # frictionless-py 5 measures no byte count for Parquet and rejects any declared size,
+    # so the size is stated in croissant.json and the BagIt Payload-Oxum instead.
+    assert "bytes" not in resource
+    assert resource["format"] == "parquet"
+    assert resource["mediatype"] == "application/vnd.apache.parquet"
+    assert [f["name"] for f in resource["schema"]["fields"]] == list(RECORD_FIELDS)
+    croissant = json.loads((package / "croissant.json").read_text())
+    (item,) = [d for d in croissant["distribution"] if d["@id"] == PARQUET_PATH]
+    assert item["sha256"] == digest and item["contentSize"] == f"{size} B"
+    oxum = next(line for line in (package / "bag-info.txt").read_text().splitlines()
+                if line.startswith("Payload-Oxum"))
+    files = [p for p in (package / "data").rglob("*") if p.is_file()]
+    assert oxum == f"Payload-Oxum: {sum(p.stat().st_size for p in files)}.{len(files)}"
+
+
+def test_bagit_accepts_the_package() -> None:
+    bagit = pytest.importorskip("bagit")
+    assert bagit.Bag(str(sample().release)).is_valid()
+
+
+def test_no_parquet_unless_asked() -> None:
+    package = sample(parquet=False).release
+    assert not (package / PARQUET_PATH).exists()
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    assert [r["path"] for r in descriptor["resources"]] == ["data/documents.jsonl"]
+    croissant = json.loads((package / "croissant.json").read_text())
+    assert PARQUET_PATH not in {d["@id"] for d in croissant["distribution"]}
+
+
+def test_seeds_release_ships_parquet() -> None:
+    assert re.search(r"(?m)^\[output\]\s*\nparquet\s*=\s*true\s*$",
+                     re.sub(r"(?m)^#.*\n", "", (ROOT / "seeds/corpus.toml").read_text()))
+
+
+def test_missing_pyarrow_fails_before_any_work(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = write_seeds(tmp_path / "seeds")
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    with pytest.raises(ParquetUnavailableError, match=r"corpuskit\[parquet\]"):
+        corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1, cache=None)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_frictionless_validates_the_package_with_parquet() -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(sample().release / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert [task.name for task in report.tasks] == ["documents", "documents-parquet"]

@@ -1,0 +1,175 @@
+"""Tamper evidence: one changed byte anywhere in a package, or in its archive, fails validate.
+
+Every file of a built package is damaged in turn (in a copy), at its first, middle and
+last byte and a few more; the archive is damaged at every header field of every entry, in
+each entry's compressed data, in the central directory and in the end record. Each must
+give exit 1 and a report, never a traceback. The slow variant flips every byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from _validate_support import built, run
+
+from corpuskit.validation import render_text, validate
+
+FLIPS = (0x01, 0x80, 0xFF)
+
+
+def _package_files() -> list[str]:
+    release = built().release
+    return sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+
+
+def _offsets(size: int) -> list[int]:
+    picks = {0, 1, size // 3, size // 2, (2 * size) // 3, size - 2, size - 1}
+    return sorted(o for o in picks if 0 <= o < size)
+
+
+@pytest.mark.parametrize("rel", _package_files())
+def test_one_flipped_byte_in_any_file_is_found(tmp_path: Path, rel: str) -> None:
+    source = built().release
+    data = (source / rel).read_bytes()
+    target = tmp_path / source.name
+    for offset in _offsets(len(data)):
+        for flip in FLIPS:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target)
+            damaged = bytearray(data)
+            damaged[offset] ^= flip
+            (target / rel).write_bytes(bytes(damaged))
+            report = validate(target, jobs=1)
+            assert not report.valid, f"{rel}: byte {offset} ^ {flip:#x} went unnoticed"
+            assert "internal-error" not in {p.code for p in report.problems}, \
+                render_text(report)
+
+
+def test_cli_exit_code_for_a_damaged_file(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / built().release.name
+    shutil.copytree(built().release, target)
+    path = target / "data/documents.jsonl"
+    data = bytearray(path.read_bytes())
+    data[100] ^= 0x01
+    path.write_bytes(bytes(data))
+    code, out, err = run(capsys, "validate", str(target))
+    assert code == 1 and "checksum-mismatch" in out and "Traceback" not in out + err
+
+
+def _archive_offsets(archive: Path) -> list[int]:
+    """Offsets in every structure of the archive: headers field by field, data, directory."""
+    data = archive.read_bytes()
+    offsets: set[int] = set()
+    with zipfile.ZipFile(archive) as zf:
+        infos = zf.infolist()
+    for info in infos:
+        start = info.header_offset
+        offsets.update(start + field for field in (0, 4, 6, 8, 10, 12, 14, 18, 22, 26, 28, 30))
+        name_len, extra_len = struct.unpack_from("<2H", data, start + 26)
+        data_start = start + 30 + name_len + extra_len
+        size = info.compress_size
+        offsets.update({data_start, data_start + size // 2, data_start + size - 1})
+    cd_offset = struct.unpack_from("<L", data, len(data) - 6)[0]
+    position = cd_offset
+    while data[position:position + 4] == b"PK\x01\x02":
+        offsets.update(position + field for field in
+                       (0, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 28, 30, 32, 34, 36, 38, 42, 46))
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", data, position + 28)
+        position += 46 + name_len + extra_len + comment_len
+    offsets.update(range(position, len(data)))  # the end record, every byte
+    return sorted(o for o in offsets if o < len(data))
+
+
+def _contents(path: Path) -> dict[str, bytes] | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return {info.filename: zf.read(info) for info in zf.infolist()}
+    except Exception:
+        return None
+
+
+def _flip_archive(tmp_path: Path, offsets: list[int], flips: tuple[int, ...],
+                  sidecar: bool = False) -> list[tuple[int, int]]:
+    """Flip each byte; return those that went unnoticed *and* changed nothing extractable."""
+    source = built().archive
+    original = source.read_bytes()
+    reference = _contents(source)
+    target = tmp_path / source.name
+    quiet = []
+    for offset in offsets:
+        for flip in flips:
+            damaged = bytearray(original)
+            damaged[offset] ^= flip
+            target.write_bytes(bytes(damaged))
+            if sidecar:
+                (tmp_path / f"{source.name}.sha256").write_text(
+                    f"{hashlib.sha256(original).hexdigest()}  {source.name}\n")
+            report = validate(target, jobs=1)
+            assert "internal-error" not in {p.code for p in report.problems}, \
+                render_text(report)
+            if report.valid:
+                # Only a compressed stream that inflates to the very same bytes can pass
+                # (deflate allows more than one encoding); nothing a consumer reads changed.
+                assert _contents(target) == reference, f"byte {offset} ^ {flip:#x}"
+                quiet.append((offset, flip))
+    return quiet
+
+
+def test_flipped_bytes_across_the_archive_are_found(tmp_path: Path) -> None:
+    offsets = _archive_offsets(built().archive)
+    assert len(offsets) > 200
+    quiet = _flip_archive(tmp_path, offsets, FLIPS)
+    assert len(quiet) <= 2, quiet
+
+
+def test_archive_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = built().archive
+    data = source.read_bytes()
+    with zipfile.ZipFile(source) as zf:
+        member = zf.getinfo(f"{source.stem}/data/documents.jsonl")
+    middle = member.header_offset + 30 + len(member.filename) + member.compress_size // 2
+    for offset in (10, middle, len(data) - 30, len(data) - 10):
+        damaged = bytearray(data)
+        damaged[offset] ^= 0x55
+        target = tmp_path / source.name
+        target.write_bytes(bytes(damaged))
+        code, out, err = run(capsys, "validate", str(target))
+        assert code == 1, (offset, out)
+        assert "Traceback" not in out + err
+
+
+def test_published_archive_checksum_covers_compressed_bytes(tmp_path: Path) -> None:
+    """With <archive>.sha256 beside it, even an equal-output deflate change is found."""
+    source = built().archive
+    with zipfile.ZipFile(source) as zf:
+        info = zf.getinfo(f"{source.stem}/README.md")
+    data_start = info.header_offset + 30 + len(info.filename)
+    offsets = list(range(data_start, data_start + info.compress_size, 7))
+    assert _flip_archive(tmp_path, offsets, (0x01,), sidecar=True) == []
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    assert validate(target, jobs=1).valid
+
+
+@pytest.mark.slow
+def test_every_byte_of_every_file_and_of_the_archive(tmp_path: Path) -> None:
+    source = built().release
+    target = tmp_path / "pkg" / source.name
+    for rel in _package_files():
+        data = (source / rel).read_bytes()
+        for offset in range(len(data)):
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target)
+            damaged = bytearray(data)
+            damaged[offset] ^= 0x01
+            (target / rel).write_bytes(bytes(damaged))
+            assert not validate(target, jobs=1).valid, (rel, offset)
+    size = built().archive.stat().st_size
+    quiet = _flip_archive(tmp_path, list(range(size)), (0x01, 0xFF))
+    assert len(quiet) < size // 1000, quiet

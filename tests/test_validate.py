@@ -1,0 +1,563 @@
+"""corpuskit validate: reports, output formats, and each check on its own kind of damage."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from _validate_support import (
+    EPOCH,
+    built,
+    codes,
+    copy_archive,
+    copy_release,
+    records,
+    resign,
+    run,
+    write_records,
+    write_seeds,
+)
+
+import corpuskit
+from corpuskit.config import ProcessConfig
+from corpuskit.package import process_settings
+from corpuskit.problems import CODES, Problem
+from corpuskit.schemacheck import load_schema
+from corpuskit.validation import (
+    ValidationReport,
+    process_config_from_settings,
+    render_github,
+    render_text,
+    validate,
+)
+from corpuskit.validation.records import compile_shape
+
+REPORT_SCHEMA = jsonschema.Draft202012Validator(load_schema("report.schema.json"))
+
+
+# -- valid targets, every format ----------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["release", "archive", "seeds"])
+def test_valid_targets_pass(which: str) -> None:
+    target = getattr(built(), which)
+    report = validate(target, jobs=1)
+    assert report.valid, render_text(report)
+    assert report.kind == {"release": "package", "archive": "archive", "seeds": "seeds"}[which]
+    assert report.documents == 14
+    REPORT_SCHEMA.validate(report.as_dict())
+
+
+def test_validate_is_exported() -> None:
+    assert corpuskit.validate is validate
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_cli_valid_in_every_format(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    paths = [str(built().release), str(built().archive), str(built().seeds)]
+    code, out, err = run(capsys, "validate", "--format", fmt, *paths)
+    assert code == 0, out + err
+    if fmt == "json":
+        data = json.loads(out)
+        REPORT_SCHEMA.validate(data)
+        assert data["valid"] is True and len(data["reports"]) == 3
+    elif fmt == "text":
+        assert out.count(": valid ") == 3 and "problem" not in out
+    else:
+        assert "::error" not in out and out.count("::notice") == 3
+
+
+@pytest.mark.parametrize("which", ["release", "archive", "seeds", "damaged"])
+def test_cli_json_equals_library_result(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        which: str) -> None:
+    if which == "damaged":
+        target = copy_release(tmp_path)
+        (target / "README.md").write_text("changed\n")
+        (target / "stray.txt").write_text("not listed\n")
+    else:
+        target = getattr(built(), which)
+    code, out, _ = run(capsys, "validate", "--json", "--jobs", "1", str(target))
+    expected = validate(target, jobs=1).as_dict()
+    assert json.loads(out) == expected
+    REPORT_SCHEMA.validate(expected)
+    assert code == (1 if which == "damaged" else 0)
+
+
+def test_report_lists_every_problem_with_path_code_and_location(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    (target / "README.md").write_text("changed\n")
+    (target / "stray.txt").write_text("not listed\n")
+    (target / "data/raw/nfd.txt").unlink()
+    report = validate(target, jobs=1)
+    found = {(p.path, p.code) for p in report.problems}
+    assert ("README.md", "checksum-mismatch") in found
+    assert ("stray.txt", "unlisted-file") in found
+    assert ("data/raw/nfd.txt", "missing-file") in found
+    assert ("bag-info.txt", "size-mismatch") in found  # Payload-Oxum
+    assert any(p.code == "missing-file" and p.location == "" for p in report.problems)
+    data = report.as_dict()
+    REPORT_SCHEMA.validate(data)
+    assert data["counts"]["problems"] == len(data["problems"]) == len(report.problems)
+    assert data["valid"] is False and data["report_version"] == 1
+
+
+def test_text_format_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    lines = (target / "manifest-sha256.txt").read_text().splitlines()
+    lines[2] = "nothex  data/raw/x.txt"
+    (target / "manifest-sha256.txt").write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "validate", str(target))
+    assert code == 1
+    assert f"{target}/manifest-sha256.txt:line 3: " in out and "[bagit-error]" in out
+    assert out.strip().splitlines()[-1].startswith(f"{target}: ")
+    assert "problem" in err
+
+
+def test_github_format_escapes_and_annotates(tmp_path: Path) -> None:
+    report = ValidationReport("dist/a,b:c", "package", (
+        Problem("data/x%.jsonl", "schema-error", "50% bad\nsecond line\r", "line 7 /title"),
+        Problem("datapackage.json", "checksum-mismatch", "differs", "/resources/0/hash"),
+    ))
+    lines = render_github(report)
+    assert lines[0] == ("::error file=dist/a%2Cb%3Ac/data/x%25.jsonl,line=7,title=schema-error"
+                        "::/title: 50%25 bad%0Asecond line%0D")
+    assert lines[1] == ("::error file=dist/a%2Cb%3Ac/datapackage.json,title=checksum-mismatch"
+                        "::/resources/0/hash: differs")
+
+
+def test_github_format_for_archives_names_the_member(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(built().archive) as src, zipfile.ZipFile(archive, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("validate-sample-1.0.0/../escape.txt", b"x")
+    code, out, _ = run(capsys, "validate", "--format", "github", str(archive))
+    assert code == 1
+    assert f"::error file={archive},title=unsafe-path::validate-sample-1.0.0/../escape.txt" in out
+
+
+def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
+    assert code == 2 and "does not exist" in err
+    report = validate(tmp_path / "nowhere")
+    assert codes(report) == {"not-a-package"}
+
+
+def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello\n")
+    (tmp_path / "empty").mkdir()
+    for path in (tmp_path / "notes.txt", tmp_path / "empty"):
+        report = validate(path)
+        assert codes(report) == {"not-a-package"}
+        code, out, _ = run(capsys, "validate", str(path))
+        assert code == 1 and "[not-a-package]" in out
+
+
+def test_fast_and_reproduce_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", "--fast", "--reproduce", str(built().release))
+    assert code == 2 and "exclude" in err
+    with pytest.raises(ValueError):
+        validate(built().release, fast=True, reproduce=True)
+
+
+def test_several_paths_exit_one_if_any_fails(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    damaged = copy_release(tmp_path)
+    (damaged / "CHANGELOG.md").write_text("rewritten\n")
+    code, out, _ = run(capsys, "validate", "--json", str(built().release), str(damaged))
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False
+    assert [r["valid"] for r in data["reports"]] == [True, False]
+
+
+# -- BagIt ---------------------------------------------------------------------------------
+
+def _edit_manifest(target: Path, name: str, change: dict[int, str] | None = None,
+                   append: list[str] | None = None) -> None:
+    lines = (target / name).read_text().splitlines()
+    for index, line in (change or {}).items():
+        lines[index] = line
+    (target / name).write_text("\n".join(lines + (append or [])) + "\n")
+
+
+@pytest.mark.parametrize("line, code", [
+    ("nothex  data/raw/nfd.txt", "bagit-error"),
+    ("483346344613EE7D3B94E24A46AECE654CD47525BC94CC1A8CED904613BB43E2  data/raw/nfd.txt",
+     "bagit-error"),
+    ("0" * 64, "bagit-error"),
+    ("0" * 64 + "  data/../../etc/passwd", "unsafe-path"),
+    ("0" * 64 + "  /etc/passwd", "unsafe-path"),
+    ("0" * 64 + "  data/raw/50%off.txt", "bagit-error"),
+    ("0" * 64 + "  README.md", "bagit-error"),
+])
+def test_malformed_manifest_lines(tmp_path: Path, line: str, code: str) -> None:
+    target = copy_release(tmp_path)
+    _edit_manifest(target, "manifest-sha256.txt", append=[line])
+    report = validate(target, jobs=1)
+    assert any(p.code == code and p.path == "manifest-sha256.txt" for p in report.problems)
+
+
+def test_duplicate_manifest_path(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    first = (target / "manifest-sha256.txt").read_text().splitlines()[0]
+    _edit_manifest(target, "manifest-sha256.txt", append=[first])
+    report = validate(target, jobs=1)
+    assert any("listed twice" in p.message for p in report.problems)
+
+
+def test_unlisted_tag_file_and_payload_file(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    (target / "notes.txt").write_text("x\n")
+    (target / "data/raw/extra.txt").write_text("x\n")
+    report = validate(target, jobs=1)
+    found = {(p.path, p.code) for p in report.problems}
+    assert ("notes.txt", "unlisted-file") in found
+    assert ("data/raw/extra.txt", "unlisted-file") in found
+    assert ("data/raw/extra.txt", "unreferenced-file") in found
+
+
+def test_percent_escaped_paths_decode(tmp_path: Path) -> None:
+    text = (built().release / "manifest-sha256.txt").read_text()
+    assert "percent%25sign.txt" in text
+    assert validate(built().release, jobs=1).valid
+
+
+@pytest.mark.parametrize("content", [
+    b"BagIt-Version: 1.0\n",
+    b"BagIt-Version: 9.9\nTag-File-Character-Encoding: UTF-8\n",
+    b"BagIt-Version: 1.0\nTag-File-Character-Encoding: Latin-1\n",
+    b"BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8",
+])
+def test_bagit_txt(tmp_path: Path, content: bytes) -> None:
+    target = copy_release(tmp_path)
+    (target / "bagit.txt").write_bytes(content)
+    resign(target)
+    report = validate(target, jobs=1)
+    assert any(p.path == "bagit.txt" and p.code == "bagit-error" for p in report.problems)
+
+
+def test_payload_oxum_and_bag_info_cross_checks(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    resign(target)
+    info = (target / "bag-info.txt").read_text()
+    info = info.replace("Version: 1.0.0", "Version: 1.0.1")
+    info = "\n".join(line if not line.startswith("Payload-Oxum") else "Payload-Oxum: 1.2"
+                     for line in info.splitlines()) + "\n"
+    (target / "bag-info.txt").write_text(info)
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    found = {(p.code, p.location) for p in report.problems}
+    assert ("size-mismatch", "Payload-Oxum") in found
+    assert ("metadata-mismatch", "Version") in found
+
+
+def resign_tags_only(target: Path) -> None:
+    from _validate_support import sha256
+    lines = []
+    for line in (target / "tagmanifest-sha256.txt").read_text().splitlines():
+        rel = line.split("  ", 1)[1]
+        lines.append(f"{sha256((target / rel).read_bytes())}  {rel}")
+    (target / "tagmanifest-sha256.txt").write_text("\n".join(lines) + "\n")
+
+
+def test_symlinks_and_special_files_in_a_package_folder(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    (target / "data/raw/link.txt").symlink_to("/etc/passwd")
+    report = validate(target, jobs=1)
+    assert ("data/raw/link.txt", "unsafe-path") in {(p.path, p.code) for p in report.problems}
+
+
+# -- descriptor ----------------------------------------------------------------------------
+
+def test_descriptor_against_both_profiles(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["$schema"] = "https://example.org/other.json"
+    descriptor["resources"][0]["hash"] = "sha256:XYZ"
+    descriptor["licenses"] = []
+    del descriptor["corpuskit"]["process"]
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    locations = {p.location for p in report.problems if p.code == "schema-error"}
+    assert {"/$schema", "/resources/0/hash", "/licenses", "/corpuskit"} <= locations
+
+
+def test_descriptor_not_json(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    (target / "datapackage.json").write_text("{not json")
+    report = validate(target, jobs=1)
+    assert any(p.path == "datapackage.json" and p.code == "schema-error"
+               and "not valid JSON" in p.message for p in report.problems)
+
+
+def test_resource_bytes_hash_and_unsafe_paths(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["resources"][0]["bytes"] += 1
+    descriptor["resources"][0]["hash"] = "sha256:" + "0" * 64
+    descriptor["resources"].append({"name": "evil", "path": "../../etc/passwd",
+                                    "bytes": 1, "hash": "sha256:" + "0" * 64})
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    found = {(p.code, p.location) for p in report.problems}
+    assert ("size-mismatch", "/resources/0/bytes") in found
+    assert ("checksum-mismatch", "/resources/0/hash") in found
+    assert ("unsafe-path", "/resources/1/path") in found
+
+
+def test_content_hash_and_document_count(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["documents"] = 13
+    descriptor["description"] = "Changed description, same records."
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    found = {(p.code, p.location) for p in report.problems}
+    assert ("metadata-mismatch", "/corpuskit/documents") in found
+    assert ("checksum-mismatch", "/corpuskit/content_hash") in found
+
+
+def test_croissant_checked_when_present(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    croissant = target / "croissant.json"
+    assert croissant.exists()
+    document = json.loads(croissant.read_text())
+    document["distribution"][0]["sha256"] = "0" * 64
+    croissant.write_text(json.dumps(document))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    assert any(p.path == "croissant.json" and p.code == "checksum-mismatch"
+               for p in report.problems)
+
+
+def test_process_settings_round_trip() -> None:
+    config = ProcessConfig()
+    assert process_config_from_settings(process_settings_of(config)) == config
+    descriptor = json.loads((built().release / "datapackage.json").read_text())
+    assert process_config_from_settings(descriptor["corpuskit"]["process"]) == config
+    broken = process_settings_of(config)
+    broken["extract"]["title"] = "yes"
+    with pytest.raises(ValueError, match="extract.title"):
+        process_config_from_settings(broken)
+    del broken["extract"]["date"]
+    with pytest.raises(ValueError, match="date"):
+        process_config_from_settings(broken)
+
+
+def process_settings_of(process: ProcessConfig) -> dict[str, object]:
+    from corpuskit.config import CorpusConfig, DiscoverConfig
+    config = CorpusConfig("x", "1.0.0", {}, DiscoverConfig(), process)
+    return json.loads(json.dumps(process_settings(config)))
+
+
+# -- records -------------------------------------------------------------------------------
+
+def _damage_records(tmp_path: Path, change) -> ValidationReport:  # type: ignore[no-untyped-def]
+    target = copy_release(tmp_path)
+    items = records(target)
+    change(items)
+    write_records(target, items)
+    resign(target)
+    return validate(target, jobs=1)
+
+
+def test_resigned_package_with_changed_text_is_caught_by_cross_checks(tmp_path: Path) -> None:
+    def change(items: list[dict[str, object]]) -> None:
+        items[0]["text"] = str(items[0]["text"]).replace("e", "E", 1)
+    report = _damage_records(tmp_path, change)
+    assert codes(report) == {"record-mismatch"}
+    assert "text_sha256" in report.problems[0].message
+    assert report.problems[0].location == "line 1"
+
+
+def test_counts_must_match_text(tmp_path: Path) -> None:
+    def change(items: list[dict[str, int]]) -> None:
+        items[1]["words"] += 1
+        items[2]["chars"] += 1
+        items[3]["paragraphs"] += 1
+    report = _damage_records(tmp_path, change)
+    messages = " ".join(p.message for p in report.problems)
+    assert {p.location for p in report.problems} == {"line 2", "line 3", "line 4"}
+    assert "words" in messages and "chars" in messages and "paragraphs" in messages
+
+
+def test_source_facts_must_match_raw_file(tmp_path: Path) -> None:
+    def change(items: list[dict[str, object]]) -> None:
+        items[0]["source_sha256"] = "0" * 64
+        items[1]["source_bytes"] = 5
+        items[2]["source_path"] = "absent.txt"
+        items[2]["id"] = "absent"
+    report = _damage_records(tmp_path, change)
+    found = {(p.code, p.location) for p in report.problems}
+    assert ("record-mismatch", "line 1") in found and ("record-mismatch", "line 2") in found
+    assert any(p.code == "missing-file" and p.path == "data/raw/absent.txt"
+               for p in report.problems)
+
+
+def test_ids_unique_and_sorted(tmp_path: Path) -> None:
+    def change(items: list[dict[str, object]]) -> None:
+        items[0], items[1] = items[1], items[0]
+        items.append(dict(items[-1]))
+    report = _damage_records(tmp_path, change)
+    assert {"order-error", "duplicate-id"} <= codes(report)
+
+
+def test_schema_errors_name_line_and_pointer(tmp_path: Path) -> None:
+    def change(items: list[dict[str, object]]) -> None:
+        items[0]["language"] = "english"
+        items[1]["extra"] = 1
+        del items[2]["title"]
+        items[3]["normalization"] = ["not-a-step"]
+    report = _damage_records(tmp_path, change)
+    locations = {p.location for p in report.problems if p.code == "schema-error"}
+    assert {"line 1 /language", "line 2", "line 3", "line 4 /normalization/0"} <= locations
+
+
+def test_not_json_and_empty_lines(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    data = (target / "data/documents.jsonl").read_bytes().splitlines(keepends=True)
+    data[1] = b"{broken\n"
+    data.insert(3, b"\n")
+    (target / "data/documents.jsonl").write_bytes(b"".join(data))
+    resign(target)
+    report = validate(target, jobs=1)
+    found = {(p.code, p.location) for p in report.problems}
+    assert ("schema-error", "line 2") in found and ("schema-error", "line 4") in found
+
+
+def test_compiled_record_shape_never_accepts_what_the_schema_refuses() -> None:
+    schema = load_schema("document.schema.json")
+    shape = compile_shape(schema)
+    assert shape is not None, "the record schema should compile to the fast check"
+    validator = jsonschema.Draft202012Validator(schema)
+    base = records(built().release)[0]
+    values: list[object] = [None, "", "x", "\n", "abc\n", "a/", "/a", "en", "und", "EN",
+                            0, -1, 1, 1.0, 2.5, True, False, [], ["nfc", "nfc"], ["nfc"],
+                            ["bogus"], {}, "2023-02-30", "2023-13-01", "0" * 64,
+                            "0" * 63 + "\n", "cp1252", "latin-1", "a\nb\n", "\na\n"]
+    checked = 0
+    for field_name in base:
+        for value in values:
+            instance = {**base, field_name: value}
+            accepted = shape(instance)
+            valid = validator.is_valid(instance)
+            assert not accepted or valid, (field_name, value)
+            assert accepted or not valid or value == 1.0, (field_name, value)
+            checked += 1
+        trimmed = {k: v for k, v in base.items() if k != field_name}
+        assert not shape(trimmed) and not validator.is_valid(trimmed)
+    assert shape(base) and validator.is_valid(base) and checked > 300
+
+
+# -- fast and reproduce ----------------------------------------------------------------------
+
+def test_fast_checks_sizes_and_counts_only(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    report = validate(target, fast=True)
+    assert report.valid and report.mode == "fast"
+    raw = target / "data/raw/nfd.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"Caf", b"Kaf"))  # same size: fast cannot see
+    assert validate(target, fast=True).valid
+    assert not validate(target, jobs=1).valid
+    raw.write_bytes(raw.read_bytes() + b"more")
+    report = validate(target, fast=True)
+    assert ("bag-info.txt", "size-mismatch") in {(p.path, p.code) for p in report.problems}
+    (target / "data/raw/fr_bom.txt").unlink()
+    report = validate(target, fast=True)
+    assert {"missing-file", "metadata-mismatch"} <= codes(report)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> None:
+    """A record whose text was edited and re-hashed everywhere passes every other check."""
+    from corpuskit.records import count_paragraphs, count_words, sha256_hex
+    target = copy_release(tmp_path)
+    items = records(target)
+    item = items[4]
+    text = str(item["text"]).replace("a", "o", 1)
+    item.update(text=text, chars=len(text), words=count_words(text),
+                paragraphs=count_paragraphs(text), text_sha256=sha256_hex(text.encode()))
+    items[6]["title"] = "A forged title"
+    write_records(target, items)
+    resign(target)
+    assert validate(target, jobs=jobs).valid
+    report = validate(target, reproduce=True, jobs=jobs)
+    assert codes(report) == {"record-mismatch"}
+    assert {p.location for p in report.problems} == {"line 5", "line 7"}
+    messages = " ".join(p.message for p in report.problems)
+    assert "text" in messages and "title" in messages
+    assert report.reproduce and report.as_dict()["reproduce"] is True
+
+
+def test_reproduce_archive(tmp_path: Path) -> None:
+    report = validate(built().archive, reproduce=True, jobs=2)
+    assert report.valid, render_text(report)
+
+
+def test_reproduce_needs_process_settings(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["process"]["extract"]["bogus"] = 1
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, reproduce=True, jobs=1)
+    assert any(p.location == "/corpuskit/process" and "cannot reproduce" in p.message
+               for p in report.problems)
+
+
+# -- seeds folders -------------------------------------------------------------------------
+
+def test_seeds_problems_without_writing(tmp_path: Path) -> None:
+    seeds = write_seeds(tmp_path / "seeds", {
+        "good.txt": b"A title\n\nSome text here.\n",
+        "empty.txt": b"   \n",
+        "binary.bin": b"\x00\x01\x02\x03" * 20,
+        "dup.txt": b"one\n",
+        "dup.md": b"two\n",
+    })
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    report = validate(seeds, jobs=1)
+    assert report.kind == "seeds"
+    assert {"empty-document", "binary-file", "duplicate-id"} <= codes(report)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_seeds_config_errors_name_the_key(tmp_path: Path) -> None:
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": b"text\n"}, version="one")
+    report = validate(seeds)
+    assert any(p.code == "config-error" and p.location == "version" for p in report.problems)
+
+
+def test_seeds_in_parallel_match_serial(tmp_path: Path) -> None:
+    files = {f"doc-{i:04d}.txt": f"Title {i}\n\nBody {i} text.\n".encode()
+             for i in range(600)}
+    files["bad.txt"] = b""
+    seeds = write_seeds(tmp_path / "seeds", files)
+    serial, parallel = validate(seeds, jobs=1), validate(seeds, jobs=2)
+    assert serial.as_dict() == parallel.as_dict()
+    assert codes(serial) == {"empty-document"} and serial.documents == 600
+
+
+def test_every_code_is_documented_and_slug_shaped() -> None:
+    import re
+    for code, text in CODES.items():
+        assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", code) and text
+
+
+def test_no_release_written_by_validate(tmp_path: Path) -> None:
+    target = copy_archive(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    validate(target, reproduce=True, jobs=1)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_epoch_is_the_test_epoch() -> None:
+    descriptor = json.loads((built().release / "datapackage.json").read_text())
+    assert descriptor["created"] == "2023-11-14T22:13:20Z" and EPOCH == "1700000000"

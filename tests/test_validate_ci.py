@@ -1,0 +1,103 @@
+"""CI integration for corpus repositories: the pre-commit hooks and the GitHub Actions step
+documented in README.md are valid and run working commands; the commands document
+themselves with examples.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from _validate_support import EPOCH, built, run
+from conftest import REPO
+
+from corpuskit.cli import cli
+
+HOOKS = REPO / ".pre-commit-hooks.yaml"
+README = REPO / "README.md"
+
+
+@pytest.fixture
+def corpus_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A corpus repository with a current dist/, as the working directory."""
+    shutil.copytree(built().seeds, tmp_path / "seeds")
+    shutil.copytree(built().dist, tmp_path / "dist",
+                    ignore=shutil.ignore_patterns(".corpuskit-*"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return tmp_path
+
+
+def _hooks() -> list[dict[str, object]]:
+    hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    assert isinstance(hooks, list)
+    return hooks
+
+
+def test_pre_commit_manifest_is_valid() -> None:
+    hooks = _hooks()
+    assert {hook["id"] for hook in hooks} == {"corpuskit-validate", "corpuskit-check"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= hook.keys()
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        re.compile(str(hook["files"]))
+    try:
+        from pre_commit.clientlib import load_manifest
+    except ImportError:
+        return
+    load_manifest(str(HOOKS))
+
+
+@pytest.mark.parametrize("hook_id", ["corpuskit-validate", "corpuskit-check"])
+def test_pre_commit_hooks_run_working_commands(corpus_repo: Path,
+                                               capsys: pytest.CaptureFixture[str],
+                                               hook_id: str) -> None:
+    hook = next(h for h in _hooks() if h["id"] == hook_id)
+    argv = shlex.split(str(hook["entry"]))
+    assert argv[0] == "corpuskit"
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert 'corpuskit = "corpuskit.cli:main"' in pyproject
+    code, out, err = run(capsys, *argv[1:])
+    assert code == 0, out + err
+    (corpus_repo / "dist/validate-sample-1.0.0/README.md").write_text("edited\n")
+    code, out, _ = run(capsys, *argv[1:])
+    assert code == 1 and "README.md" in out
+
+
+def _readme_workflow_steps() -> list[dict[str, object]]:
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    steps = next(yaml.safe_load(b) for b in blocks if "actions/setup-python" in b)
+    assert isinstance(steps, list)
+    return steps
+
+
+def test_readme_documents_a_github_actions_step(corpus_repo: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    steps = _readme_workflow_steps()
+    commands = [str(step["run"]) for step in steps
+                if "run" in step and str(step["run"]).startswith("corpuskit ")]
+    assert any("validate" in c and "--format github" in c for c in commands)
+    assert any(c.startswith("corpuskit check") for c in commands)
+    for command in commands:
+        code, out, err = run(capsys, *shlex.split(command)[1:])
+        assert code == 0, (command, out, err)
+        assert "::error" not in out
+
+
+def test_readme_documents_the_pre_commit_hooks() -> None:
+    text = README.read_text(encoding="utf-8")
+    for hook in _hooks():
+        assert f"id: {hook['id']}" in text
+
+
+@pytest.mark.parametrize("name", ["validate", "check"])
+def test_commands_document_themselves_with_an_example(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and "Example:" in command.help
+    example = command.help.split("Example:", 1)[1]
+    assert f"corpuskit {name}" in example
