@@ -33,8 +33,12 @@ FAITHFUL_STEPS = (
 LOSSY_STEPS = ("nfkc", "straight-quotes", "nbsp-to-space", "collapse-spaces")
 
 DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
+#: A footer line is a rights line when it is a © notice ("2023 © Agency", "© 2023 Agency"),
+#: a copyright notice with a year ("Copyright (c) 2021-2023 Agency"), or says "all rights
+#: reserved". "Copyright law is complicated." is body text, not a notice.
 DEFAULT_RIGHTS_PATTERNS = (
-    r"(?i)(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:©|\(c\)|copyright\b).{0,200}",
+    r"(?i)(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?©.{0,200}",
+    r"(?i)(?:copyright|\(c\))\s*(?:©|\(c\))?\s*\d{4}\b.{0,200}",
     r"(?i).{0,200}\ball rights reserved\.?",
 )
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -180,7 +184,9 @@ def load_config(seeds: Path) -> CorpusConfig:
                      f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # tomllib puts the position only in its message ("... (at line 3, column 7)").
+        found = re.search(r"at line (\d+)", str(exc))
+        line = found.group(1) if found else None
         raise InputError(
             [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {exc}",
                      f"line {line}" if line else "")]

@@ -607,9 +607,7 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
 def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
     """``(line number, raw line)`` of data/documents.jsonl, streamed."""
     with source.open(DOCUMENTS_PATH) as handle:
-        for number, line in enumerate(io.BufferedReader(handle) if not hasattr(handle, "peek")
-                                      else handle, start=1):
-            yield number, line
+        yield from enumerate(handle, start=1)
 
 
 def iter_records(source: PackageSource) -> Iterator[Record]:

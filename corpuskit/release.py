@@ -360,10 +360,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          f"{version}, the {bump} bump of the latest release {previous}")
 
     release_name = f"{config.name}-{version}"
-    for existing in (dist / release_name, dist / f"{release_name}.zip"):
-        if existing.exists():
-            raise ReleaseError(f"{existing} already exists but is not a complete release; "
-                               "released versions are immutable: move it away first")
+    # The folder is what makes a release: build renames it into place last, so a zip
+    # without its folder is what a killed build left, and the build replaces it.
+    if (dist / release_name).exists():
+        raise ReleaseError(f"{dist / release_name} already exists but is not the latest "
+                           "release; released versions are immutable: move it away first")
 
     entry = ""
     # A first release keeps an entry the maintainer wrote; later ones always add theirs.

@@ -221,9 +221,6 @@ def test_config_with_bad_toml_syntax_names_the_line(tmp_path: Path,
     assert f"line {line_number}" in lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "config.py load_config reads exc.lineno, which tomllib's TOMLDecodeError has only from "
-    "Python 3.14: on 3.10-3.13 the problem's location is empty instead of 'line N'"))
 def test_bad_toml_syntax_problem_carries_its_line_as_location(tmp_path: Path) -> None:
     from corpuskit.config import load_config
     from corpuskit.errors import InputError
@@ -257,3 +254,40 @@ def test_unknown_option_is_a_usage_error(tmp_path: Path,
 def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bulid"]) == 2
     assert "bulid" in capsys.readouterr().err
+
+
+# -- files that are skipped or refused by discovery --------------------------------------
+
+def test_special_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    os.mkfifo(seeds / "pipe.txt")
+    lines = assert_refused(seeds, tmp_path / "out", capsys, {"pipe.txt": "unsafe-path"})
+    assert "not a regular file" in lines[0]
+
+
+def test_names_differing_only_in_unicode_normalization(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    (seeds / "caf\u00e9.txt").write_text("Composed name.\n", encoding="utf-8")
+    (seeds / "cafe\u0301.txt").write_text("Decomposed name.\n", encoding="utf-8")
+    if len(list(seeds.iterdir())) < 4:
+        pytest.skip("normalizing file system")
+    assert_refused(seeds, tmp_path / "out", capsys,
+                   {"caf\u00e9.txt": "name-collision", "cafe\u0301.txt": "name-collision"})
+
+
+def test_hidden_and_excluded_files_are_skipped_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, {
+        **GOOD,
+        ".DS_Store": b"\x00\x00\x00\x01Bud1",
+        ".git/config": "[core]\n",
+        "notes/README.draft": "A draft that is not a document.\n",
+    }, {"discover": {"exclude": ["*.draft"]}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert "skipped: .DS_Store (hidden)" in err
+    assert "skipped: .git (hidden)" in err
+    assert "skipped: notes/README.draft (excluded by discover.exclude)" in err
+    raw = tmp_path / "out" / "test-corpus-1.0.0" / "data" / "raw"
+    assert sorted(p.name for p in raw.rglob("*") if p.is_file()) == ["good.txt"]

@@ -165,6 +165,15 @@ def test_last_paragraph_that_is_no_rights_line_stays(line: str) -> None:
     assert parts.text.endswith(line + "\n")
 
 
+@pytest.mark.parametrize("line", [
+    "Copyright law is complicated, and this article explains why.",
+    "(c) The third option is to wait.",
+])
+def test_closing_sentence_starting_like_a_notice_stays_in_the_body(line: str) -> None:
+    parts = extract(f"Body text.\n\n{line}\n", DEFAULT)
+    assert parts.rights is None
+
+
 def test_rights_rules_are_anchored_to_the_whole_line() -> None:
     line = "See the notice: All rights reserved. Reprinted with permission of the author."
     assert extract(f"Body.\n\n{line}\n", DEFAULT).rights is None

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -303,12 +304,24 @@ def test_release_is_reproducible_from_the_recorded_time(seeds: Path, dist: Path)
     assert elsewhere.archive.read_bytes() == zip_bytes
 
 
-def test_an_existing_archive_of_the_next_version_is_refused(seeds: Path, dist: Path) -> None:
+def test_a_zip_left_without_its_folder_is_replaced_by_the_release(seeds: Path,
+                                                                   dist: Path) -> None:
+    # build renames the release folder into place last: a zip without its folder is what
+    # a killed build left behind, not a release, and the next release replaces it.
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"published elsewhere")
+    (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"left by a killed build")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert result.build is not None and result.build.status == "built"
+    assert zipfile.is_zipfile(dist / "corpuskit-seeds-1.1.0.zip")
+
+
+def test_an_existing_folder_of_the_next_version_is_refused(seeds: Path, dist: Path) -> None:
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    (dist / "corpuskit-seeds-1.1.0").mkdir()
+    (dist / "corpuskit-seeds-1.1.0" / "note.txt").write_bytes(b"someone's folder")
     with pytest.raises(ReleaseError, match="already exists"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
-    assert (dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == b"published elsewhere"
+    assert (dist / "corpuskit-seeds-1.1.0" / "note.txt").read_bytes() == b"someone's folder"
 
 
 def test_bad_source_date_epoch(seeds: Path, dist: Path) -> None:

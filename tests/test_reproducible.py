@@ -138,3 +138,27 @@ def test_library_build_equals_cli_build(two_builds: tuple[Path, Path], tmp_path:
     one, _ = two_builds
     assert tree_bytes(result.release) == tree_bytes(one / RELEASE)
     assert result.archive.read_bytes() == (one / f"{RELEASE}.zip").read_bytes()
+
+
+def test_workers_and_cache_do_not_change_a_byte(tmp_path: Path) -> None:
+    """More documents than one shard: 1 worker, 2 workers, and a cached rebuild agree."""
+    from corpuskit import build
+    from corpuskit.engine import SHARD_SIZE
+
+    files = {f"part{i % 3}/doc{i:04d}.txt":
+             f"Report {i}\n\nThis is document number {i} of a larger corpus.\n"
+             for i in range(2 * SHARD_SIZE + 10)}
+    seeds = make_seeds(tmp_path, files)
+    cache = tmp_path / "cache"
+    results = [
+        build(seeds, tmp_path / "one", jobs=1),
+        build(seeds, tmp_path / "two", jobs=2),
+        build(seeds, tmp_path / "cold", jobs=2, cache=cache),
+        build(seeds, tmp_path / "warm", jobs=2, cache=cache),
+    ]
+    assert results[3].cached_shards == 3
+    reference = tree_bytes(results[0].release)
+    assert len(reference) == len(files) + 9
+    for result in results[1:]:
+        assert tree_bytes(result.release) == reference
+        assert result.archive.read_bytes() == results[0].archive.read_bytes()
