@@ -119,8 +119,11 @@ def main(argv: list[str] | None = None) -> int:
                                  str(work / "floor.jsonl")]))
     results.append(run("build_cold", [*corpuskit, "build", str(seeds), "--out", str(dist),
                                       "--cache", str(cache), *jobs], env))
+    if results[-1].exit_code != 0 or not dist.is_dir():
+        print("build_cold failed; see its output above", file=sys.stderr)
+        return 1
     packages = sorted(p for p in dist.iterdir() if p.is_dir() and not p.name.startswith("."))
-    package = packages[-1] if packages else dist
+    package = packages[-1]
     results.append(run("validate", [*corpuskit, "validate", str(package)], env))
     results.append(run("hashlib", [py, "-c", HASH_PASS, str(package)]))
     if not args.skip_frictionless and Path(frictionless).exists():
