@@ -1,0 +1,39 @@
+"""The installed distribution holds every module and schema (a wheel, not only a checkout)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def _declared() -> tuple[set[str], dict[str, str]]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    return set(config["packages"]), config.get("package-dir", {})
+
+
+def test_every_python_package_of_corpuskit_is_declared_for_the_wheel() -> None:
+    packages, _ = _declared()
+    found = {
+        ".".join(path.parent.relative_to(REPO).parts)
+        for path in (REPO / "corpuskit").rglob("__init__.py")
+        if "__pycache__" not in path.parts
+    }
+    assert found <= packages, f"missing from [tool.setuptools] packages: {found - packages}"
+
+
+def test_every_schema_ships_inside_the_package() -> None:
+    packages, package_dir = _declared()
+    assert package_dir.get("corpuskit.schemas") == "schemas"
+    folders = {p.parent for p in (REPO / "schemas").rglob("*.json")}
+    for folder in folders:
+        name = ".".join(("corpuskit", *Path("schemas", *folder.relative_to(REPO / "schemas").parts)
+                         .parts))
+        assert name in packages, f"{folder} holds schemas but {name} is not a package"
+        assert (folder / "__init__.py").is_file()
