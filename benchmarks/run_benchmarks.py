@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+WORK: list[Path] = [Path.cwd()]
 HASH_PASS = """
 import hashlib, os, sys
 total = 0
@@ -57,10 +58,16 @@ class Measure:
     exit_code: int
 
 
-def run(name: str, argv: list[str], env: dict[str, str] | None = None) -> Measure:
-    """Run ``argv`` as a child process; wall time and the child's peak RSS."""
+def run(name: str, argv: list[str], env: dict[str, str] | None = None,
+        cwd: Path | None = None) -> Measure:
+    """Run ``argv`` as a child process; wall time and the child's peak RSS.
+
+    Children run in the work folder, so ``python -m corpuskit`` imports the installed
+    package, never a checkout that happens to be the current folder.
+    """
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, env=env, cwd=cwd or WORK[0], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     frictionless = str(bindir / "frictionless")
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    WORK[0] = work
     seeds, dist, cache = work / "seeds", work / "dist", work / "cache"
     for path in (seeds, dist, cache):
         shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,170 @@
+"""Time ``corpuskit validate`` against the tools a consumer could use instead, in one run.
+
+Builds (or takes) a synthetic package of N documents of about 2 KB from the deterministic
+generator ``benchmarks/generate_corpus.py`` and times, each as a separate process (wall
+time, peak RSS from ``wait4``):
+
+- ``validate``: ``corpuskit validate`` of the package folder (every check, cross-checks too);
+- ``validate_fast``: ``corpuskit validate --fast`` (sizes and counts only);
+- ``validate_zip``: ``corpuskit validate`` of the package's ``.zip``, read in place;
+- ``frictionless``: ``frictionless validate`` of the same ``datapackage.json``;
+- ``sha256sum``: ``sha256sum -c --quiet manifest-sha256.txt`` in the package folder;
+- ``hashlib``: a bare Python hashlib sha256 pass over every file of the package (the
+  practical ceiling: hashlib uses the CPU's SHA instructions, Debian's sha256sum does not).
+
+Targets (issue 3): validate at least 4x faster than frictionless, faster than sha256sum,
+within 3x of the hashlib pass, peak memory under 200 MB.
+
+Usage::
+
+    python benchmarks/bench_validate.py --documents 100000 [--work DIR] [--keep] [--json F]
+    python benchmarks/bench_validate.py --package dist/NAME-VERSION [--json F]
+
+Generated documents the build refuses (the generator's messy share includes a few that
+no configured code page reads) are removed first, found with ``corpuskit validate`` of
+the seeds folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EPOCH = "1700000000"
+HASH_PASS = """
+import hashlib, os, sys
+for root, dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        h = hashlib.sha256()
+        with open(os.path.join(root, name), 'rb') as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    exit_code: int
+
+
+def run(name: str, argv: list[str], *, cwd: Path | None = None) -> Measure:
+    """Run ``argv`` as a child process: wall time and peak RSS (largest of its processes)."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.stderr.write(f"{name}: exit {code}\n{err.decode(errors='replace')[-2000:]}\n")
+    return Measure(name, seconds, usage.ru_maxrss / 1024, code)
+
+
+def tool(name: str) -> str | None:
+    local = Path(sys.executable).with_name(name)
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def make_package(work: Path, documents: int) -> Path:
+    corpuskit = tool("corpuskit")
+    assert corpuskit, "corpuskit is not installed"
+    seeds = work / "seeds"
+    subprocess.run([sys.executable, str(HERE / "generate_corpus.py"), str(seeds),
+                    "--documents", str(documents), "--messy-share", "0.1"], check=True)
+    check = subprocess.run([corpuskit, "validate", "--format", "json", str(seeds)],
+                           capture_output=True, check=False)
+    report = json.loads(check.stdout)
+    for problem in report["problems"]:
+        (seeds / problem["path"]).unlink(missing_ok=True)
+    if report["problems"]:
+        print(f"removed {len(report['problems'])} documents the build refuses", file=sys.stderr)
+    result = subprocess.run([corpuskit, "build", str(seeds), "--out", str(work / "dist"),
+                             "--json"], capture_output=True, check=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    return Path(json.loads(result.stdout)["release"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--package", type=Path, help="an existing package folder (its .zip "
+                                                     "beside it is timed too, if present)")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--skip-frictionless", action="store_true")
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-validate-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        package = args.package.resolve() if args.package else make_package(work, args.documents)
+        corpuskit = tool("corpuskit")
+        assert corpuskit
+        archive = package.with_name(package.name + ".zip")
+        files = [p for p in package.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        records = sum(1 for _ in (package / "data/documents.jsonl").open("rb"))
+        print(f"package {package.name}: {records} documents, {len(files)} files, "
+              f"{size / 1e6:.1f} MB", file=sys.stderr)
+
+        results = [
+            run("validate", [corpuskit, "validate", str(package)]),
+            run("validate_fast", [corpuskit, "validate", "--fast", str(package)]),
+        ]
+        if archive.exists():
+            results.append(run("validate_zip", [corpuskit, "validate", str(archive)]))
+        results.append(run("sha256sum", ["sha256sum", "-c", "--quiet", "manifest-sha256.txt"],
+                           cwd=package))
+        results.append(run("hashlib", [sys.executable, "-c", HASH_PASS, str(package)]))
+        frictionless = tool("frictionless")
+        if frictionless and not args.skip_frictionless:
+            results.append(run("frictionless", [frictionless, "validate",
+                                                str(package / "datapackage.json")]))
+        by_name = {m.name: m for m in results}
+
+        print(f"{'measure':<15} {'seconds':>9} {'peak MB':>9} {'rec/s':>10} exit")
+        for m in results:
+            rate = records / m.seconds if m.seconds else 0
+            print(f"{m.name:<15} {m.seconds:9.2f} {m.peak_rss_mb:9.1f} {rate:10.0f} "
+                  f"{m.exit_code:4d}")
+        ratios = {}
+
+        def ratio(label: str, a: str, b: str, target: str) -> None:
+            if a in by_name and b in by_name:
+                value = by_name[a].seconds / by_name[b].seconds
+                ratios[label] = value
+                print(f"{label:<32} {value:6.2f}  (target {target})")
+
+        ratio("frictionless / validate", "frictionless", "validate", ">= 4")
+        ratio("sha256sum / validate", "sha256sum", "validate", "> 1")
+        ratio("validate / hashlib", "validate", "hashlib", "<= 3")
+        print(f"{'validate peak memory (MB)':<32} {by_name['validate'].peak_rss_mb:6.1f}  "
+              "(target < 200)")
+        if args.json:
+            args.json.write_text(json.dumps({
+                "documents": records, "files": len(files), "bytes": size,
+                "results": [asdict(m) for m in results], "ratios": ratios}, indent=2) + "\n")
+    finally:
+        if not args.keep and not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
