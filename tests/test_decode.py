@@ -212,3 +212,12 @@ def test_decoded_text_is_not_yet_normalized() -> None:
     """Decode only decodes: CRLF, BOM-less NFD and trailing spaces are normalize's work."""
     text = "Cafe\u0301  \r\nnext\r\n"
     assert run(text.encode("utf-8")).text == text
+
+
+def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
+    # Chinese puts quotation marks and full stops between words without spaces; a whole
+    # paragraph is one "word", and none of it is mojibake.
+    text = ("上海政府企业，“问题计划”为。对对人民建设这合作的等了学校消息的建设政府。\n\n"
+            "国际银行重要“社区”今年增加有社区。增加的问题会议问题活动官员研究健康未来。\n")
+    decoded = decode(RawDocument("zh", "zh.txt", text.encode("gb18030")), DecodeConfig())
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
