@@ -31,9 +31,8 @@ from . import __version__
 from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .discover import discover, read_changelog, read_source
 from .errors import InputError
-from .load import content_hash_of
 from .models import DocumentProblem
-from .package import DOCUMENTS_PATH, CorpusStats, content_hash
+from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
 from .records import process_document, record_from_dict, record_json

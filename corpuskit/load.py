@@ -38,13 +38,7 @@ import orjson
 
 from .errors import InputError
 from .models import Record
-from .package import (
-    CONTENT_HASH_PREFIX,
-    CONTENT_METADATA_KEYS,
-    DOCUMENTS_PATH,
-    canonical_json,
-    unbagit_path,
-)
+from .package import DOCUMENTS_PATH, content_hash_of, unbagit_path
 from .problems import Problem
 from .reader import (
     DESCRIPTOR,
@@ -197,18 +191,6 @@ def _descriptor_problems(descriptor: Mapping[str, Any],
                                     f"content hash is {stated}, the records give {actual}",
                                     "/corpuskit/content_hash"))
     return problems
-
-
-def content_hash_of(descriptor: Mapping[str, Any], documents_sha256: str) -> str:
-    """The content hash of a package from its descriptor and its records' sha256.
-
-    Same definition as :func:`corpuskit.package.content_hash` (content metadata + records).
-    """
-    meta = {k: descriptor[k] for k in CONTENT_METADATA_KEYS if k in descriptor}
-    digest = hashlib.sha256(CONTENT_HASH_PREFIX)
-    digest.update(canonical_json(meta))
-    digest.update(b"\n" + documents_sha256.encode())
-    return "sha256:" + digest.hexdigest()
 
 
 # -- filtering ----------------------------------------------------------------------------

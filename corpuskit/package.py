@@ -12,6 +12,7 @@ import re
 import statistics
 from array import array
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -123,13 +124,23 @@ class FileEntry:
     sha256: str
 
 
-def content_hash(config: CorpusConfig, documents_sha256: str) -> str:
-    """Identity of the content: records plus content metadata, not layout, version or date."""
-    meta = {k: config.metadata[k] for k in CONTENT_METADATA_KEYS if k in config.metadata}
+def content_hash_of(metadata: Mapping[str, Any], documents_sha256: str) -> str:
+    """Identity of the content: records plus content metadata, not layout, version or date.
+
+    ``metadata`` is corpus.toml's top level or a package's datapackage.json: only the keys
+    of :data:`CONTENT_METADATA_KEYS` count; ``documents_sha256`` is the sha256 of
+    data/documents.jsonl (the canonical serialization of the records).
+    """
+    meta = {k: metadata[k] for k in CONTENT_METADATA_KEYS if k in metadata}
     digest = hashlib.sha256(CONTENT_HASH_PREFIX)
     digest.update(canonical_json(meta))
     digest.update(b"\n" + documents_sha256.encode())
     return "sha256:" + digest.hexdigest()
+
+
+def content_hash(config: CorpusConfig, documents_sha256: str) -> str:
+    """The content hash of the package a build of ``config`` writes."""
+    return content_hash_of(config.metadata, documents_sha256)
 
 
 def table_schema() -> dict[str, Any]:
