@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, build  # noqa: E402
+from .build import BuildResult, build
 
 __all__ = ["BuildResult", "__version__", "build"]
 from .diff import Diff, diff

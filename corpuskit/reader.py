@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import struct
 import unicodedata
@@ -17,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import orjson
 
@@ -31,19 +32,24 @@ from .records import record_from_dict
 DESCRIPTOR = "datapackage.json"
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly
+
+
 def unsafe_member_reason(name: str) -> str | None:
     """Why an archive member name must not be used, or None (``name`` without a final ``/``)."""
-    if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    if not name or name[0] in "/\\" or (len(name) > 1 and name[1] == ":"):
         return "absolute path"
     if "\\" in name:
         return "backslash in name"
-    if any(unicodedata.category(c) == "Cc" for c in name):
+    if _CONTROL.search(name):
         return "control character in name"
-    parts = name.split("/")
-    if any(part == ".." for part in parts):
-        return "'..' in path"
-    if any(part in ("", ".") for part in parts):
-        return "empty or '.' path component"
+    if (".." in name or "//" in name or name.endswith(("/", "/.")) or name == "."
+            or name.startswith("./") or "/./" in name):
+        parts = name.split("/")
+        if any(part == ".." for part in parts):
+            return "'..' in path"
+        if any(part in ("", ".") for part in parts):
+            return "empty or '.' path component"
     return None
 
 
@@ -172,7 +178,7 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
                 record = handle.read(56)
                 if record[:4] != _EOCD64:
                     raise ArchiveReadError("the zip64 end record is missing or corrupt")
-                entries, size, offset = struct.unpack("<4sQ2H2L4Q", record)[6:9]
+                entries, size, offset = struct.unpack("<4sQ2H2L4Q", record)[7:10]
     return CentralDirectory(entries, size, offset, file_size)
 
 
@@ -195,13 +201,46 @@ def _count_central_entries(handle: IO[bytes], offset: int, size: int, limit: int
     return count
 
 
-def member_name_bytes(info: zipfile.ZipInfo) -> bytes:
+class Member(NamedTuple):
+    """One central directory entry, compactly (zipfile's ``ZipInfo`` is three times larger).
+
+    Field names follow ``zipfile.ZipInfo``.
+    """
+
+    filename: str
+    orig_filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    date_time: tuple[int, int, int, int, int, int]
+    create_system: int
+    external_attr: int
+
+    def is_dir(self) -> bool:
+        return self.filename.endswith("/")
+
+
+def _members_of(archive: zipfile.ZipFile) -> list[Member]:
+    stamps: dict[tuple[int, ...], tuple[int, int, int, int, int, int]] = {}
+    return [Member(info.filename, info.orig_filename, info.flag_bits, info.compress_type,
+                   info.CRC, info.compress_size, info.file_size, info.header_offset,
+                   stamps.setdefault(info.date_time, info.date_time), info.create_system,
+                   info.external_attr)
+            for info in archive.infolist()]
+
+
+def member_name_bytes(info: Member | zipfile.ZipInfo) -> bytes:
     """The entry name as stored in the archive (UTF-8 when flagged, else code page 437)."""
-    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
-    return info.orig_filename.encode(encoding, "surrogateescape")
+    name = info.orig_filename
+    if name.isascii():
+        return name.encode("ascii")
+    return name.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
 
 
-def _unix_mode(info: zipfile.ZipInfo) -> int:
+def _unix_mode(info: Member) -> int:
     return (info.external_attr >> 16) & 0xFFFF if info.create_system == 3 else 0
 
 
@@ -222,7 +261,7 @@ class _MemberStream(io.RawIOBase):
     member's data is an error here, never silently equal output.
     """
 
-    def __init__(self, fd: int, info: zipfile.ZipInfo, data_offset: int) -> None:
+    def __init__(self, fd: int, info: Member, data_offset: int) -> None:
         super().__init__()
         self._fd = fd
         self._name = info.filename
@@ -324,18 +363,18 @@ class _MemberStream(io.RawIOBase):
         tail = inflater.decompress(bytes([last]))
         if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
             raise self._error("the compressed data does not end where its entry says (corrupt)")
-        for bits in range(1, 9):
-            mask = (1 << bits) - 1
-            probe = before.copy()
+        # Padding bits sit above the last used bit and zlib writes them as zeros. If the
+        # highest set bit can be cleared and the stream still ends with the same output,
+        # that bit was padding: a stray bit (a used bit changes the decoding).
+        if last:
+            probe = before
             try:
-                same = probe.decompress(bytes([last & mask])) == tail and probe.eof
+                same = probe.decompress(bytes([last & ~(1 << (last.bit_length() - 1))])) \
+                    == tail and probe.eof
             except zlib.error:
                 same = False
             if same:
-                if last & ~mask:
-                    raise self._error("stray bits after the end of the compressed data "
-                                      "(corrupt)")
-                break
+                raise self._error("stray bits after the end of the compressed data (corrupt)")
         self._emit(tail)
         self._finish()
 
@@ -362,9 +401,10 @@ class ZipSource(PackageSource):
         self.limits = limits
         self.name = path.stem
         self.problems: tuple[Problem, ...] = ()
-        self._members: dict[str, zipfile.ZipInfo] = {}
+        self._members: dict[str, Member] = {}
         self._handle: IO[bytes] | None = None
-        self._zip: zipfile.ZipFile | None = None
+        #: Every central directory entry, in directory order (refused ones too).
+        self.entries: list[Member] = []
         try:
             self.directory = self._open(path)
             problems = self._check_members()
@@ -409,10 +449,11 @@ class ZipSource(PackageSource):
         except OSError as exc:
             raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
         try:
-            self._zip = zipfile.ZipFile(handle)
+            with zipfile.ZipFile(handle) as parsed:
+                self.entries = _members_of(parsed)
         except Exception as exc:  # zipfile raises many types on hostile input; all mean "bad zip"
             raise self._fatal(f"not a readable zip archive: {_reason(exc)}") from None
-        declared = sum(info.file_size for info in self._zip.infolist())
+        declared = sum(info.file_size for info in self.entries)
         if declared > limits.max_total_bytes:
             raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "
                               f"of {limits.max_total_bytes}; refused as a possible zip bomb")
@@ -426,21 +467,23 @@ class ZipSource(PackageSource):
         limits = self.limits
         problems: list[Problem] = []
         refused: set[int] = set()
-        infos = self.archive.infolist()
+        infos = self.entries
 
         def refuse(index: int, code: str, message: str) -> None:
             refused.add(index)
             problems.append(Problem(infos[index].orig_filename, code, message))
 
-        names: dict[str, list[int]] = {}
+        names: dict[str, int] = {}
+        repeated: dict[str, list[int]] = {}
         for index, info in enumerate(infos):
-            names.setdefault(info.filename, []).append(index)
-        for name, indexes in names.items():
-            if len(indexes) > 1:
-                refused.update(indexes)
-                problems.append(Problem(name, "unsafe-path",
-                                        f"{len(indexes)} entries have this name; which one a "
-                                        "tool extracts is undefined"))
+            first = names.setdefault(info.filename, index)
+            if first != index:
+                repeated.setdefault(info.filename, [first]).append(index)
+        for name, indexes in repeated.items():
+            refused.update(indexes)
+            problems.append(Problem(name, "unsafe-path",
+                                    f"{len(indexes)} entries have this name; which one a "
+                                    "tool extracts is undefined"))
 
         for index, info in enumerate(infos):
             if index in refused:
@@ -478,7 +521,10 @@ class ZipSource(PackageSource):
 
         # Entries whose data overlaps the next entry or the central directory: quoted-overlap
         # zip bombs point many entries at one compressed stream.
-        ordered = sorted(range(len(infos)), key=lambda i: infos[i].header_offset)
+        ordered = list(range(len(infos)))
+        if any(infos[i].header_offset >= infos[i + 1].header_offset
+               for i in range(len(infos) - 1)):
+            ordered.sort(key=lambda i: infos[i].header_offset)
         for position, index in enumerate(ordered):
             info = infos[index]
             end = (info.header_offset + _LOCAL_HEADER_BYTES + len(member_name_bytes(info))
@@ -492,8 +538,9 @@ class ZipSource(PackageSource):
 
         tops: Counter[str] = Counter()
         for index, info in enumerate(infos):
-            if index not in refused and "/" in info.filename:
-                tops[info.filename.split("/", 1)[0]] += 1
+            top, slash, _ = info.filename.partition("/")
+            if slash and index not in refused:
+                tops[top] += 1
         markers = sorted(top for top in tops if f"{top}/{DESCRIPTOR}" in names
                          or f"{top}/bagit.txt" in names)
         if len(markers) == 1:
@@ -513,7 +560,7 @@ class ZipSource(PackageSource):
             if info.is_dir():
                 continue
             rel = info.filename[len(prefix):]
-            key = unicodedata.normalize("NFC", rel).casefold()
+            key = rel.lower() if rel.isascii() else unicodedata.normalize("NFC", rel).casefold()
             if key in seen:
                 problems.append(Problem(info.filename, "name-collision",
                                         f"differs from {prefix}{seen[key]} only in case or "
@@ -527,7 +574,7 @@ class ZipSource(PackageSource):
     def files(self) -> list[str]:
         return sorted(self._members)
 
-    def info(self, rel: str) -> zipfile.ZipInfo:
+    def info(self, rel: str) -> Member:
         return self._members[rel]
 
     def size(self, rel: str) -> int:
@@ -564,15 +611,7 @@ class ZipSource(PackageSource):
     def exists(self, rel: str) -> bool:
         return rel in self._members
 
-    @property
-    def archive(self) -> zipfile.ZipFile:
-        assert self._zip is not None, "archive is closed"
-        return self._zip
-
     def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
         if self._handle is not None:
             self._handle.close()
             self._handle = None

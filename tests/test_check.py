@@ -129,8 +129,7 @@ def test_different_archive_is_stale(repo: Path, tmp_path: Path) -> None:
 
 
 def test_unreproducible_build_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import corpuskit.check as check_module
-    real_build = check_module.build
+    real_build = corpuskit.build
 
     def flaky_build(*args: object, **kwargs: object) -> corpuskit.BuildResult:
         result = real_build(*args, **kwargs)  # type: ignore[arg-type]
@@ -138,7 +137,7 @@ def test_unreproducible_build_is_reported(repo: Path, monkeypatch: pytest.Monkey
             handle.write("a clock or a random number slipped in\n")
         return result
 
-    monkeypatch.setattr(check_module, "build", flaky_build)
+    monkeypatch.setattr("corpuskit.check.build", flaky_build)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [Path(p.path).name for p in report.problems] == ["CHANGELOG.md"]
 

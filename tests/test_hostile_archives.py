@@ -17,7 +17,7 @@ from _validate_support import built, codes, run
 
 from corpuskit.errors import InputError
 from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package
-from corpuskit.validation import render_text, validate
+from corpuskit.validation import ValidationReport, render_text, validate
 
 TOP = "validate-sample-1.0.0"
 
@@ -37,10 +37,9 @@ def _hostile(tmp_path: Path, name: str, data: bytes = b"payload\n",
     return archive
 
 
-def _assert_reported(report: object, code: str, path_part: str) -> None:
-    problems = getattr(report, "problems")
-    assert any(p.code == code and path_part in p.path for p in problems), \
-        render_text(report)  # type: ignore[arg-type]
+def _assert_reported(report: ValidationReport, code: str, path_part: str) -> None:
+    problems = report.problems
+    assert any(p.code == code and path_part in p.path for p in problems), render_text(report)
     assert "internal-error" not in {p.code for p in problems}
 
 
@@ -134,7 +133,7 @@ def test_limits_on_total_size_and_members(tmp_path: Path) -> None:
 def _patch_central(archive: Path, member: str, field_offset: int, fmt: str, value: int) -> None:
     data = bytearray(archive.read_bytes())
     with zipfile.ZipFile(archive) as zf:
-        directory_start = zf.start_dir  # type: ignore[attr-defined]
+        directory_start = zf.start_dir
     position = directory_start
     while data[position:position + 4] == b"PK\x01\x02":
         name_len, extra_len, comment_len = struct.unpack_from("<3H", data, position + 28)
@@ -268,7 +267,32 @@ def test_zip_source_stream_errors_are_typed(tmp_path: Path) -> None:
     data[info.header_offset + 30 + len(info.filename) + 50] ^= 0xFF
     target = tmp_path / "bad.zip"
     target.write_bytes(bytes(data))
-    with ZipSource(target) as source, pytest.raises(ArchiveReadError):  # noqa: PT012
-        with source.open("data/documents.jsonl") as handle:
-            while handle.read(1 << 16):
-                pass
+    with ZipSource(target) as source, source.open("data/documents.jsonl") as handle, \
+            pytest.raises(ArchiveReadError):
+        while handle.read(1 << 16):
+            pass
+
+
+def test_zip64_end_records_are_read(tmp_path: Path) -> None:
+    """Archives of more than 65535 entries end in zip64 records; their values are used."""
+    from corpuskit.reader import read_central_directory
+
+    data = built().archive.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    _, _, _, _, count, size, offset, _ = struct.unpack("<4s4H2LH", data[end:end + 22])
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size,
+                         offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                          0xFFFFFFFF, 0)
+    archive = tmp_path / "zip64.zip"
+    archive.write_bytes(data[:end] + record + locator + classic)
+    with archive.open("rb") as handle:
+        found = read_central_directory(handle, archive.stat().st_size)
+    assert (found.entries, found.size, found.offset) == (count, size, offset)
+    with ZipSource(archive) as source:
+        assert len(source.files()) == count
+        with source.open("bagit.txt") as handle:
+            assert handle.read().startswith(b"BagIt-Version: 1.0")
+    report = validate(archive, jobs=1)
+    assert codes(report) == {"archive-metadata"}, render_text(report)  # not as written

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -344,17 +346,18 @@ def test_process_settings_round_trip() -> None:
     assert process_config_from_settings(descriptor["corpuskit"]["process"]) == config
     broken = process_settings_of(config)
     broken["extract"]["title"] = "yes"
-    with pytest.raises(ValueError, match="extract.title"):
+    with pytest.raises(ValueError, match=r"extract\.title"):
         process_config_from_settings(broken)
     del broken["extract"]["date"]
     with pytest.raises(ValueError, match="date"):
         process_config_from_settings(broken)
 
 
-def process_settings_of(process: ProcessConfig) -> dict[str, object]:
+def process_settings_of(process: ProcessConfig) -> dict[str, Any]:
     from corpuskit.config import CorpusConfig, DiscoverConfig
     config = CorpusConfig("x", "1.0.0", {}, DiscoverConfig(), process)
-    return json.loads(json.dumps(process_settings(config)))
+    data: dict[str, Any] = json.loads(json.dumps(process_settings(config)))
+    return data
 
 
 # -- records -------------------------------------------------------------------------------
@@ -561,3 +564,59 @@ def test_no_release_written_by_validate(tmp_path: Path) -> None:
 def test_epoch_is_the_test_epoch() -> None:
     descriptor = json.loads((built().release / "datapackage.json").read_text())
     assert descriptor["created"] == "2023-11-14T22:13:20Z" and EPOCH == "1700000000"
+
+
+# -- fast paths equal the definitions they replace ------------------------------------------
+
+def test_text_shape_equals_the_schema_pattern() -> None:
+    import itertools
+    import re
+
+    from corpuskit.validation.records import KNOWN_PATTERNS
+
+    for pattern, predicate in KNOWN_PATTERNS.items():
+        search = re.compile(pattern).search
+        for size in range(7):
+            for chars in itertools.product("a\n \r", repeat=size):
+                text = "".join(chars)
+                assert predicate(text) == (search(text) is not None), repr(text)
+
+        _property(predicate, search)()
+    patterns = load_schema("document.schema.json")["properties"]["text"]["pattern"]
+    assert patterns in KNOWN_PATTERNS, "the text pattern changed: update KNOWN_PATTERNS"
+
+
+def _property(predicate: Callable[[str], bool], search: Callable[[str], object]
+              ) -> Callable[[], None]:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.text(alphabet=st.sampled_from("ab\n\r \u2028é"), max_size=40))
+    def agree(text: str) -> None:
+        assert predicate(text) == (search(text) is not None)
+
+    return agree
+
+
+def test_fast_document_id_equals_discover() -> None:
+    import itertools
+
+    from corpuskit.discover import document_id
+    from corpuskit.reader import unsafe_member_reason
+    from corpuskit.validation.records import _document_id
+
+    for size in range(1, 8):
+        for chars in itertools.product("a./", repeat=size):
+            path = "".join(chars)
+            if unsafe_member_reason(path) is None:
+                assert _document_id(path) == document_id(path), path
+
+
+def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]) -> None:
+    from corpuskit.validation import expand_targets
+
+    dist = built().dist
+    assert expand_targets([dist]) == [built().release, built().archive]
+    code, out, _ = run(capsys, "validate", "--json", str(dist))
+    data = json.loads(out)
+    assert code == 0 and [r["kind"] for r in data["reports"]] == ["package", "archive"]

@@ -97,7 +97,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     hold. An archive's published checksum, ``<archive>.sha256`` beside it (``sha256sum``
     format), is verified when present: only it covers changes to the compressed bytes that
     inflate to the very same contents. A path that is not a seeds folder, package or
-    archive gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast`` together with ``reproduce``.
+    archive gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast``
+    together with ``reproduce``.
     """
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other")
@@ -121,7 +122,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents
         elif kind == "package":
-            view = folder_view(target)
+            view = folder_view(target, measure_raw=fast)
             outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
             problems.extend(outcome.problems)
             files, size, documents = len(view.files), sum(view.files.values()), \

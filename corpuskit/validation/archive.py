@@ -18,7 +18,7 @@ import zipfile
 
 from ..archive import zip_date_time
 from ..problems import Problem
-from ..reader import ZipSource
+from ..reader import Member, ZipSource
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
@@ -42,7 +42,7 @@ def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return dt[3] << 11 | dt[4] << 5 | (dt[5] // 2), (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2]
 
 
-def _expected_info(info: zipfile.ZipInfo,
+def _expected_info(info: Member,
                    date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
     expected = zipfile.ZipInfo(info.filename, date_time=date_time)
     expected.compress_type = zipfile.ZIP_DEFLATED
@@ -109,7 +109,7 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
     ``created`` is the package's release time stamp (from datapackage.json), which decides
     every entry's time stamp; when unknown, the first entry's time stamp is the reference.
     """
-    infos = source.archive.infolist()
+    infos = source.entries
     if not infos:
         return [Problem(".", "archive-error", "the archive holds no entries")]
     problems: list[Problem] = []
@@ -121,8 +121,10 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
     if names != sorted(names):
         problems.append(Problem(".", "archive-metadata",
                                 "entries are not in sorted order, as corpuskit writes them"))
-    offset = 0
-    central = []
+    directory = source.directory
+    actual_tail = source.read_at(directory.offset, directory.file_size - directory.offset)
+    offset = position = 0
+    tail_problem: Problem | None = None
     for info in infos:
         if info.is_dir():
             problems.append(Problem(info.filename, "archive-metadata",
@@ -137,37 +139,30 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
             problems.append(Problem(info.filename, "archive-metadata",
                                     f"local header at byte {offset} differs from the "
                                     f"reproducible form ({where})"))
-        central.append(_central_entry(expected, offset))
+        record = _central_entry(expected, offset)
+        got = actual_tail[position:position + len(record)]
+        if tail_problem is None and got != record:
+            differing = ", ".join(_fields(_CENTRAL, _CENTRAL_FIELDS, got, record))
+            tail_problem = Problem(info.filename, "archive-metadata",
+                                   f"central directory record differs from the reproducible "
+                                   f"form ({differing})")
+        position += len(record)
         offset += len(local) + info.compress_size
-    directory = b"".join(central)
-    expected_tail = directory + _end_records(len(infos), len(directory), offset)
-    actual_tail = source.read_at(source.directory.offset,
-                                 source.directory.file_size - source.directory.offset)
-    if source.directory.offset != offset:
+    end = _end_records(len(infos), position, offset)
+    if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",
-                                f"the central directory starts at byte "
-                                f"{source.directory.offset}, the entries end at byte {offset} "
-                                "(bytes added, removed or moved)"))
-    elif actual_tail != expected_tail:
-        problems.append(_tail_problem(infos, central, actual_tail, expected_tail))
+                                f"the central directory starts at byte {directory.offset}, "
+                                f"the entries end at byte {offset} (bytes added, removed or "
+                                "moved)"))
+    elif tail_problem is not None:
+        problems.append(tail_problem)
+    elif len(actual_tail) != position + len(end):
+        problems.append(Problem(".", "archive-metadata",
+                                f"the archive ends {len(actual_tail) - position - len(end):+d} "
+                                "bytes away from where its end record should end (bytes added "
+                                "or removed, or a comment)"))
+    elif actual_tail[position:] != end:
+        problems.append(Problem(".", "archive-metadata",
+                                "the end-of-central-directory record differs from the "
+                                "reproducible form"))
     return problems
-
-
-def _tail_problem(infos: list[zipfile.ZipInfo], central: list[bytes], actual: bytes,
-                  expected: bytes) -> Problem:
-    """Name the first central directory record (and fields) that differ."""
-    start = 0
-    for info, record in zip(infos, central, strict=True):
-        got = actual[start:start + len(record)]
-        if got != record:
-            fields = ", ".join(_fields(_CENTRAL, _CENTRAL_FIELDS, got, record))
-            return Problem(info.filename, "archive-metadata",
-                           f"central directory record differs from the reproducible form "
-                           f"({fields})")
-        start += len(record)
-    if len(actual) != len(expected):
-        return Problem(".", "archive-metadata",
-                       f"the archive ends {len(actual) - len(expected):+d} bytes away from "
-                       "where its end record should end (bytes added or removed, or a comment)")
-    return Problem(".", "archive-metadata",
-                   "the end-of-central-directory record differs from the reproducible form")

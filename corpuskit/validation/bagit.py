@@ -7,7 +7,7 @@ parsed manifests with the files present and their digests.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..problems import Problem
@@ -40,12 +40,12 @@ def _escapes_ok(path: str) -> bool:
 
 @dataclass
 class Manifest:
-    """One parsed (tag)manifest: path → (hex digest, line number)."""
+    """One parsed (tag)manifest: the paths it lists."""
 
     name: str
     algorithm: str
     tag: bool
-    entries: dict[str, tuple[str, int]] = field(default_factory=dict)
+    entries: set[str] = field(default_factory=set)
 
 
 def split_lines(chunks: Iterable[bytes], name: str, problems: list[Problem],
@@ -75,70 +75,106 @@ def split_lines(chunks: Iterable[bytes], name: str, problems: list[Problem],
         yield number, pending
 
 
-def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *,
-                   max_entries: int) -> tuple[Manifest, list[Problem]]:
-    """Parse manifest ``name`` line by line; every malformed line is a problem."""
+EntryCheck = Callable[[str, str, int], None]
+
+
+def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries: int,
+                   check: EntryCheck | None = None) -> tuple[Manifest, list[Problem]]:
+    """Parse manifest ``name`` line by line; every malformed line is a problem.
+
+    ``check(path, hex digest, line number)`` is called for every well-formed entry (the
+    caller compares it with the file's digest as the lines stream past).
+    """
     match = MANIFEST_NAME.match(name)
     assert match is not None
     tag, algorithm = bool(match.group(1)), match.group(2)
     manifest = Manifest(name, algorithm, tag)
+    entries = manifest.entries
+    first_line: dict[str, int] = {}
     problems: list[Problem] = []
-    width = ALGORITHMS.get(algorithm)
+    width = ALGORITHMS.get(algorithm, 0)
+    fast_hex = re.compile(rb"[0-9a-f]{%d}  [^ \t]" % width) if width else None
     for number, raw in lines:
-        where = f"line {number}"
-        if len(manifest.entries) >= max_entries:
+        if len(entries) >= max_entries:
             problems.append(Problem(name, "bagit-error",
-                                    f"more than {max_entries} lines; not read further", where))
+                                    f"more than {max_entries} lines; not read further",
+                                    f"line {number}"))
             break
         line = raw[:-1] if raw.endswith(b"\r") else raw
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(name, "bagit-error",
-                                    f"not UTF-8 (byte {exc.start})", where))
+        if fast_hex is not None and fast_hex.match(line):  # the usual "<hex>  <path>"
+            digest = line[:width].decode("ascii")
+            try:
+                encoded = line[width + 2:].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(name, "bagit-error",
+                                        f"not UTF-8 (byte {exc.start + width + 2})",
+                                        f"line {number}"))
+                continue
+        else:
+            parsed = _parse_line(line, name, number, algorithm, width, problems)
+            if parsed is None:
+                continue
+            digest, encoded = parsed
+        path = encoded
+        if "%" in encoded:
+            if not _escapes_ok(encoded):
+                problems.append(Problem(name, "bagit-error",
+                                        f"path {encoded[:200]!r} holds a '%' that is not one "
+                                        "of the escapes %25, %0A, %0D", f"line {number}"))
+                continue
+            path = unescape_path(encoded)
+        problem = _entry_problem(name, tag, path)
+        if problem is not None:
+            problems.append(Problem(name, problem[0], problem[1], f"line {number}"))
             continue
-        parts = _SPACE.split(line, maxsplit=1)
-        if len(parts) != 2 or not parts[0] or not parts[1]:
-            problems.append(Problem(name, "bagit-error",
-                                    f"not a '<checksum> <path>' line: {text[:120]!r}", where))
-            continue
-        digest = parts[0].decode("utf-8", "replace")
-        encoded = parts[1].decode("utf-8")
-        if width is not None and (len(digest) != width
-                                  or digest.strip("0123456789abcdef") != ""):
-            problems.append(Problem(name, "bagit-error",
-                                    f"{digest[:140]!r} is not a lowercase hex {algorithm} "
-                                    "checksum", where))
-            continue
-        if not _escapes_ok(encoded):
-            problems.append(Problem(name, "bagit-error",
-                                    f"path {encoded[:200]!r} holds a '%' that is not one of the "
-                                    "escapes %25, %0A, %0D", where))
-            continue
-        path = unescape_path(encoded)
-        reason = unsafe_member_reason(path)
-        if reason:
-            problems.append(Problem(name, "unsafe-path",
-                                    f"path {path[:200]!r} is unsafe: {reason}", where))
-            continue
-        in_payload = path.startswith(PAYLOAD_PREFIX)
-        if tag and (in_payload or (MANIFEST_NAME.match(path) and path.startswith("tagmanifest-"))):
-            problems.append(Problem(name, "bagit-error",
-                                    f"a tag manifest must not list {path!r} (payload files "
-                                    "and tag manifests are not tag files it covers)", where))
-            continue
-        if not tag and not in_payload:
-            problems.append(Problem(name, "bagit-error",
-                                    f"a payload manifest lists {path!r}, which is outside "
-                                    "data/", where))
-            continue
-        if path in manifest.entries:
+        if path in entries:
             problems.append(Problem(name, "bagit-error",
                                     f"{path!r} is listed twice (first on line "
-                                    f"{manifest.entries[path][1]})", where))
+                                    f"{first_line.get(path, '?')})", f"line {number}"))
             continue
-        manifest.entries[path] = (digest, number)
+        entries.add(path)
+        if len(first_line) < 10_000:  # line numbers for messages, bounded
+            first_line[path] = number
+        if check is not None:
+            check(path, digest, number)
     return manifest, problems
+
+
+def _parse_line(line: bytes, name: str, number: int, algorithm: str, width: int,
+                problems: list[Problem]) -> tuple[str, str] | None:
+    """The general form: ``<checksum><one or more spaces or tabs><path>``."""
+    where = f"line {number}"
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, "bagit-error", f"not UTF-8 (byte {exc.start})", where))
+        return None
+    parts = _SPACE.split(line, maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        problems.append(Problem(name, "bagit-error",
+                                f"not a '<checksum> <path>' line: {text[:120]!r}", where))
+        return None
+    digest = parts[0].decode("utf-8", "replace")
+    if width and (len(digest) != width or digest.strip("0123456789abcdef") != ""):
+        problems.append(Problem(name, "bagit-error",
+                                f"{digest[:140]!r} is not a lowercase hex {algorithm} checksum",
+                                where))
+        return None
+    return digest, parts[1].decode("utf-8")
+
+
+def _entry_problem(name: str, tag: bool, path: str) -> tuple[str, str] | None:
+    """``(code, message)`` when a manifest must not list ``path``."""
+    reason = unsafe_member_reason(path)
+    if reason:
+        return "unsafe-path", f"path {path[:200]!r} is unsafe: {reason}"
+    in_payload = path.startswith(PAYLOAD_PREFIX)
+    if tag and (in_payload or (path.startswith("tagmanifest-") and MANIFEST_NAME.match(path))):
+        return "bagit-error", (f"a tag manifest must not list {path!r} (payload files and tag "
+                               "manifests are not tag files it covers)")
+    if not tag and not in_payload:
+        return "bagit-error", f"a payload manifest lists {path!r}, which is outside data/"
+    return None
 
 
 def check_bagit_txt(data: bytes) -> list[Problem]:

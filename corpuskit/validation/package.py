@@ -1,10 +1,14 @@
 """Check one package, whether a folder or an archive: the orchestration of every check.
 
-Every file is read once, streaming: one pass hashes each file with every algorithm a
-manifest asks for (bagit-python's ``get_hashers`` idea), and the pass over
-``data/documents.jsonl`` also feeds the record checks and the resource hash. Everything
-else compares what that pass found with what the manifests, ``bag-info.txt`` and
-``datapackage.json`` say. ``fast`` skips the reading: sizes, presence and counts only.
+Every file is read once, streaming: one pass hashes each file with every algorithm its
+manifests use (bagit-python's ``get_hashers`` idea), and the pass over
+``data/documents.jsonl`` also feeds the record checks and the resource hash. The manifests
+are then read line by line and compared with those digests as they stream past; everything
+else compares what the pass found with what ``bag-info.txt`` and ``datapackage.json`` say.
+``fast`` skips the reading: sizes, presence and counts only.
+
+Large packages are hashed and their records checked by forked worker processes; the
+result is the same with any number of them.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import stat
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -22,9 +26,9 @@ from typing import IO, Any
 
 import orjson
 
-from ..config import DEFAULT_MAX_FILE_BYTES, CorpusConfig, DiscoverConfig, ProcessConfig
+from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..models import Record
-from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash
+from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..problems import Problem
 from ..reader import DESCRIPTOR, ArchiveReadError, ZipSource
 from .archive import check_archive_structure
@@ -44,87 +48,114 @@ from .bagit import (
 )
 from .descriptor import (
     CROISSANT,
+    Resource,
     check_croissant,
     check_descriptor,
     descriptor_resources,
     documents_resource,
     process_config_from_settings,
 )
-from .records import RawFacts, RecordChecker, iter_lines, reproduce_record
+from .records import (
+    Facts,
+    RecordCollector,
+    check_block,
+    check_line,
+    iter_lines,
+    reproduce_record,
+)
 
 CHUNK = 1 << 20
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
 #: Longest line of documents.jsonl assembled in memory (a record of a 256 MiB raw file fits).
 MAX_RECORD_LINE = 3 * DEFAULT_MAX_FILE_BYTES
-#: Records sent to a worker at once by --reproduce, and batches in flight per worker.
+#: Records sent to a worker at once by --reproduce, and tasks in flight per worker.
 REPRODUCE_BATCH = 64
 _IN_FLIGHT = 3
+#: Below these, worker processes cost more than they save: everything runs in-process.
+PARALLEL_MIN_FILES = 2048
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+#: Files per hashing task.
+HASH_TASK_FILES = 512
 REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, f"manifest-{REQUIRED_ALGORITHM}.txt",
                   f"tagmanifest-{REQUIRED_ALGORITHM}.txt", DESCRIPTOR)
+#: Size of a listed file not measured yet (raw files of a folder: measured while hashed).
+UNKNOWN = -1
 
 
 @dataclass
 class PackageView:
-    """A package's files (relative path → size) and how to open them, folder or archive."""
+    """A package's files (relative path → size) and how to open them, folder or archive.
+
+    ``sizer`` measures one file again (folders only), for a size the listing left
+    :data:`UNKNOWN` and that could not be measured by reading the file.
+    """
 
     kind: str
     files: dict[str, int]
     opener: Callable[[str], IO[bytes]]
     problems: list[Problem] = field(default_factory=list)
     archive: ZipSource | None = None
+    sizer: Callable[[str], int] | None = None
 
 
 def _printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def folder_view(root: Path) -> PackageView:
-    """The regular files under ``root``; symbolic links and special files are problems."""
+def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
+    """The regular files under ``root``; symbolic links and special files are problems.
+
+    Without ``measure_raw``, files under data/raw/ are listed without a stat call (their
+    size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
+    """
     files: dict[str, int] = {}
     problems: list[Problem] = []
+    base = str(root)
 
     def walk(rel: str) -> None:
         try:
-            with os.scandir(root / rel if rel else root) as it:
+            with os.scandir(os.path.join(base, rel) if rel else base) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}"))
             return
+        skip_stat = not measure_raw and (rel + "/").startswith(RAW_PREFIX)
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
-            shown = _printable(relpath)
-            if shown != relpath:
-                problems.append(Problem(shown, "unsafe-path",
+            if not relpath.isascii() and _printable(relpath) != relpath:
+                problems.append(Problem(_printable(relpath), "unsafe-path",
                                         "the name is not valid UTF-8; it cannot be listed in a "
                                         "manifest"))
                 continue
             try:
-                info = entry.stat(follow_symlinks=False)
+                if entry.is_symlink():
+                    problems.append(Problem(relpath, "unsafe-path",
+                                            "symbolic link; a package holds regular files only "
+                                            "(not followed)"))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(relpath)
+                elif entry.is_file(follow_symlinks=False):
+                    files[relpath] = (UNKNOWN if skip_stat
+                                      else entry.stat(follow_symlinks=False).st_size)
+                else:
+                    problems.append(Problem(relpath, "unsafe-path",
+                                            "not a regular file (device, socket or pipe)"))
             except OSError as exc:
                 problems.append(Problem(relpath, "unreadable-file",
                                         f"cannot stat: {exc.strerror or exc}"))
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                problems.append(Problem(relpath, "unsafe-path",
-                                        "symbolic link; a package holds regular files only "
-                                        "(not followed)"))
-            elif stat.S_ISDIR(info.st_mode):
-                walk(relpath)
-            elif stat.S_ISREG(info.st_mode):
-                files[relpath] = info.st_size
-            else:
-                problems.append(Problem(relpath, "unsafe-path",
-                                        "not a regular file (device, socket or pipe)"))
 
     walk("")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
 
     def opener(rel: str) -> IO[bytes]:
-        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        return os.fdopen(fd, "rb", buffering=0)
+        return os.fdopen(os.open(os.path.join(base, rel), flags), "rb", buffering=0)
 
-    return PackageView("package", dict(sorted(files.items())), opener, problems)
+    def sizer(rel: str) -> int:
+        return os.lstat(os.path.join(base, rel)).st_size
+
+    return PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer)
 
 
 def archive_view(source: ZipSource) -> PackageView:
@@ -149,15 +180,18 @@ class _Checker:
         self.files = view.files
         self.problems: list[Problem] = list(view.problems)
         self.unreadable: set[str] = set()
-        self.digests: dict[str, dict[str, str]] = {}
+        #: sha256 of every file read, and other algorithms' digests when a manifest uses them
+        #: (raw bytes: half the memory of hex strings).
+        self.sha256: dict[str, bytes] = {}
+        self.other: dict[str, dict[str, bytes]] = {}
         self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
+        self._pool: Pool | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _read_error(self, rel: str, exc: BaseException) -> None:
+    def _read_error(self, rel: str, exc: BaseException | str) -> None:
         self.unreadable.add(rel)
-        reason = str(exc) if isinstance(exc, ArchiveReadError) else (
-            getattr(exc, "strerror", None) or str(exc))
+        reason = exc if isinstance(exc, str) else _read_reason(exc)
         self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
 
     def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:
@@ -183,17 +217,76 @@ class _Checker:
         data = b"".join(self.chunks(rel))
         return None if rel in self.unreadable else data
 
-    def digest(self, rel: str, algorithms: set[str]) -> None:
-        hashers = {alg: hashlib.new(alg) for alg in sorted(algorithms)}
-        for _ in self.chunks(rel, list(hashers.values())):
-            pass
-        if rel not in self.unreadable:
-            self.digests[rel] = {alg: h.hexdigest() for alg, h in hashers.items()}
+    def record_digests(self, rel: str, size: int, algorithms: tuple[str, ...],
+                       digests: tuple[bytes, ...]) -> None:
+        self.files[rel] = size
+        for algorithm, digest in zip(algorithms, digests, strict=True):
+            if algorithm == "sha256":
+                self.sha256[rel] = digest
+            else:
+                self.other.setdefault(algorithm, {})[rel] = digest
+
+    def start_hashing(self, groups: list[tuple[tuple[str, ...], list[str]]]
+                      ) -> Callable[[], None]:
+        """Hash every file of each ``(algorithms, files)`` group; returns ``finish``.
+
+        With worker processes the hashing runs while the caller goes on (the manifests are
+        parsed meanwhile); ``finish()`` collects the digests. Without, ``finish`` hashes.
+        """
+        total = sum(len(rels) for _, rels in groups)
+        pool = self.pool() if total >= PARALLEL_MIN_FILES else None
+        tasks = [(algorithms, rels[i:i + HASH_TASK_FILES])
+                 for algorithms, rels in groups for i in range(0, len(rels), HASH_TASK_FILES)]
+        results = (pool.imap(_digest_task, tasks) if pool is not None
+                   else (_digest_files(self.view, task) for task in tasks))
+
+        def finish() -> None:
+            files, sha256 = self.files, self.sha256
+            for (algorithms, _), (digests, errors) in zip(tasks, results, strict=True):
+                if algorithms == ("sha256",):
+                    for rel, size, hexes in digests:
+                        files[rel] = size
+                        sha256[rel] = hexes[0]
+                else:
+                    for rel, size, hexes in digests:
+                        self.record_digests(rel, size, algorithms, hexes)
+                for rel, reason in errors:
+                    self._read_error(rel, reason)
+
+        return finish
+
+    def measure_unknown(self) -> None:
+        """Sizes the listing left unknown and the hash pass could not measure."""
+        for rel, size in self.files.items():
+            if size == UNKNOWN:
+                try:
+                    self.files[rel] = self.view.sizer(rel) if self.view.sizer else 0
+                except OSError:
+                    self.files[rel] = 0
+
+    def pool(self) -> Pool | None:
+        """Worker processes (forked, so they read the package as the parent does), or None."""
+        global _WORKER_VIEW
+        if self._pool is None and self.jobs > 1 and "fork" in \
+                multiprocessing.get_all_start_methods():
+            _WORKER_VIEW = self.view
+            self._pool = multiprocessing.get_context("fork").Pool(processes=self.jobs)
+        return self._pool
+
+    def close(self) -> None:
+        global _WORKER_VIEW
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+        _WORKER_VIEW = None
 
     # -- the checks ------------------------------------------------------------------------
 
     def run(self) -> PackageResult:
         files = self.files
+        if not self.fast and len(files) >= PARALLEL_MIN_FILES:
+            self.pool()  # fork before the big tables exist: workers stay small
         for rel in REQUIRED_FILES:
             if rel not in files:
                 self.problems.append(Problem(rel, "missing-file",
@@ -206,60 +299,80 @@ class _Checker:
         if data is not None:
             bag_info, found = parse_bag_info(data)
             self.problems.extend(found)
-        manifests = self.manifests()
         descriptor = self.descriptor()
         resources, found = descriptor_resources(descriptor or {})
         self.problems.extend(found)
         docs = documents_resource(resources)
         doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
-        if DOCUMENTS_PATH not in doc_parts and DOCUMENTS_PATH in files and docs is None:
-            doc_parts = (DOCUMENTS_PATH,)
 
-        algorithms: dict[str, set[str]] = {}
-        for manifest in manifests:
-            for path in manifest.entries:
-                algorithms.setdefault(path, set()).add(manifest.algorithm)
+        structure = self.start_structure_check(descriptor)
+        manifest_names = self.manifest_names()
+        payload_algorithms = self.algorithms(manifest_names, tag=False)
+        tag_algorithms = self.algorithms(manifest_names, tag=True)
 
-        documents = 0
+        documents: int | None = 0
         docs_sha256: str | None = None
+        referenced: set[str] = set()
+        finish_hashing: Callable[[], None] | None = None
         if not self.fast:
-            for rel in files:
-                if rel not in doc_parts:
-                    self.digest(rel, algorithms.get(rel, set()) | {"sha256"})
-            raw = {rel: RawFacts(size, self.digests.get(rel, {}).get("sha256"))
-                   for rel, size in files.items() if rel.startswith(RAW_PREFIX)
-                   and rel not in self.unreadable}
-            documents, docs_sha256, referenced = self.records(doc_parts, raw, algorithms,
+            skip = set(doc_parts) | set(manifest_names)  # read by their own passes
+            payload = [rel for rel in files if rel.startswith(PAYLOAD_PREFIX)
+                       and rel not in skip]
+            tags = [rel for rel in files if not rel.startswith(PAYLOAD_PREFIX)
+                    and rel not in skip]
+            finish_hashing = self.start_hashing([(payload_algorithms, payload),
+                                                 (tag_algorithms, tags)])
+        manifests = self.parse_manifests(manifest_names, tag_algorithms)
+        if finish_hashing is not None:
+            finish_hashing()
+            algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
+                          else tag_algorithms for part in doc_parts}
+            documents, docs_sha256, referenced = self.records(doc_parts, algorithms,
                                                               descriptor)
-            complete = docs_sha256 is not None
-            for rel in raw if complete else ():
-                if rel not in referenced:
-                    self.problems.append(Problem(rel, "unreferenced-file",
-                                                 "no record has this raw file as its "
-                                                 "source_path"))
+            self.measure_unknown()
+            if docs_sha256 is not None:
+                for rel in files:
+                    if rel.startswith(RAW_PREFIX) and rel not in referenced \
+                            and rel not in self.unreadable:
+                        self.problems.append(Problem(rel, "unreferenced-file",
+                                                     "no record has this raw file as its "
+                                                     "source_path"))
+            else:
+                documents = None
         else:
             documents = sum(1 for rel in files if rel.startswith(RAW_PREFIX))
 
         self.compare_manifests(manifests)
-        payload = {rel: size for rel, size in files.items() if rel.startswith(PAYLOAD_PREFIX)}
+        payload_files = {rel: size for rel, size in files.items()
+                         if rel.startswith(PAYLOAD_PREFIX)}
         if BAG_INFO in files and BAG_INFO not in self.unreadable:
-            self.problems.extend(check_payload_oxum(bag_info, sum(payload.values()),
-                                                    len(payload)))
+            self.problems.extend(check_payload_oxum(bag_info, sum(payload_files.values()),
+                                                    len(payload_files)))
         self.compare_resources(resources, docs_sha256 if docs is not None else None)
         if descriptor is not None:
-            counted = self.fast or all(p in files and p not in self.unreadable
-                                       for p in doc_parts)
-            self.cross_check(descriptor, bag_info, documents if counted else None, docs_sha256)
+            self.cross_check(descriptor, bag_info, documents, docs_sha256)
         if CROISSANT in files:
             self.croissant()
-        if self.view.archive is not None and not self.view.archive.problems:
-            created = descriptor.get("created") if descriptor else None
-            self.problems.extend(check_archive_structure(
-                self.view.archive, created if isinstance(created, str) else None))
-        return PackageResult(self.problems, documents)
+        self.problems.extend(structure())
+        return PackageResult(self.problems, documents or 0)
 
-    def manifests(self) -> list[Manifest]:
-        found = []
+    def start_structure_check(self, descriptor: dict[str, Any] | None
+                              ) -> Callable[[], list[Problem]]:
+        """An archive's headers against the reproducible form (on a worker if there is one,
+        while the rest of the check goes on); returns the function that collects them."""
+        archive = self.view.archive
+        if archive is None or archive.problems:
+            return list
+        created = descriptor.get("created") if descriptor else None
+        created = created if isinstance(created, str) else None
+        pool = self._pool
+        if pool is None:
+            return lambda: check_archive_structure(archive, created)
+        pending = pool.apply_async(_structure_task, (created,))
+        return pending.get
+
+    def manifest_names(self) -> list[str]:
+        names = []
         for rel in self.files:
             match = MANIFEST_NAME.match(rel)
             if match is None:
@@ -269,12 +382,72 @@ class _Checker:
                                              f"checksum algorithm {match.group(2)!r} is not "
                                              f"one of {', '.join(ALGORITHMS)}; not verified"))
                 continue
-            lines = split_lines(self.chunks(rel), rel, self.problems)
-            manifest, problems = parse_manifest(
-                lines, rel, max_entries=max(len(self.files), 1) + 1_000)
+            names.append(rel)
+        return names
+
+    @staticmethod
+    def algorithms(names: list[str], *, tag: bool) -> tuple[str, ...]:
+        """sha256 and every algorithm of the (tag) manifests, for the files they cover."""
+        found = {"sha256"}
+        for name in names:
+            match = MANIFEST_NAME.match(name)
+            assert match is not None
+            if bool(match.group(1)) == tag:
+                found.add(match.group(2))
+        return tuple(sorted(found))
+
+    def parse_manifests(self, names: list[str], tag_algorithms: tuple[str, ...]
+                        ) -> list[tuple[Manifest, _Entries]]:
+        """Every manifest, line by line: its entries and its problems.
+
+        The manifest files are hashed as they are read (they are tag files), so no file is
+        read twice.
+        """
+        found = []
+        for name in names:
+            entries = _Entries()
+            hashers = [hashlib.new(algorithm) for algorithm in tag_algorithms]
+            counter = _Counter()
+            lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
+            manifest, problems = parse_manifest(lines, name, check=entries.add,
+                                                max_entries=len(self.files) + 1_000)
             self.problems.extend(problems)
-            found.append(manifest)
+            if name not in self.unreadable and not self.fast:
+                self.record_digests(name, counter.bytes, tag_algorithms,
+                                    tuple(h.digest() for h in hashers))
+            found.append((manifest, entries))
         return found
+
+    def compare_manifests(self, manifests: list[tuple[Manifest, _Entries]]) -> None:
+        """Missing files, checksum mismatches and files no manifest lists."""
+        files = self.files
+        for manifest, entries in manifests:
+            name, algorithm = manifest.name, manifest.algorithm
+            digests = self.sha256 if algorithm == "sha256" else self.other.get(algorithm, {})
+            for (path, expected), line in zip(entries.digests.items(), entries.lines,
+                                              strict=True):
+                if path not in files:
+                    self.problems.append(Problem(path, "missing-file",
+                                                 f"listed in {name} (line {line}) but absent"))
+                    continue
+                actual = digests.get(path)
+                if actual is not None and actual != expected:
+                    self.problems.append(Problem(path, "checksum-mismatch",
+                                                 f"{algorithm} is {actual.hex()}, {name} (line "
+                                                 f"{line}) says {expected.hex()}"))
+        payload_manifests = [m for m, _ in manifests if not m.tag]
+        tag_manifests = [m for m, _ in manifests if m.tag]
+        for rel in files:
+            if rel.startswith(PAYLOAD_PREFIX):
+                covering = payload_manifests
+            elif rel.startswith("tagmanifest-") and MANIFEST_NAME.match(rel):
+                continue
+            else:
+                covering = tag_manifests
+            for manifest in covering:
+                if rel not in manifest.entries:
+                    self.problems.append(Problem(rel, "unlisted-file",
+                                                 f"present but not listed in {manifest.name}"))
 
     def descriptor(self) -> dict[str, Any] | None:
         data = self.read_small(DESCRIPTOR)
@@ -288,40 +461,89 @@ class _Checker:
         self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
 
-    def records(self, parts: tuple[str, ...], raw: dict[str, RawFacts],
-                algorithms: dict[str, set[str]], descriptor: dict[str, Any] | None
-                ) -> tuple[int, str | None, set[str]]:
-        """The pass over documents.jsonl: hashes, record checks, and --reproduce."""
+    def records(self, parts: tuple[str, ...], algorithms: dict[str, tuple[str, ...]],
+                descriptor: dict[str, Any] | None) -> tuple[int, str | None, set[str]]:
+        """The pass over documents.jsonl: hashes, record checks, and --reproduce.
+
+        Large files are cut into blocks of whole lines checked by worker processes (the
+        parent reads, hashes and runs the package-wide checks in order); ``--reproduce``
+        checks lines in-process and re-derives records on the workers. Returns the line
+        count, the resource's sha256 (None if a part is missing or unreadable) and the raw
+        files the records name.
+        """
         reproducer = self.reproducer(descriptor) if self.reproduce else None
-        checker = RecordChecker(parts[0], raw, reproducer.add if reproducer else None)
-        resource_hash = hashlib.sha256()
+        collector = RecordCollector(self.files, self.sha256,
+                                    reproducer.add if reproducer else None)
+        # One part (the usual case): the resource's sha256 is the file's, computed once.
+        resource_hash = hashlib.sha256() if len(parts) > 1 else None
+        size = sum(self.files.get(part, 0) for part in parts)
+        pool = self.pool() if reproducer is None and size >= PARALLEL_MIN_BYTES else None
         try:
             for part in parts:
                 if part not in self.files:
                     continue
-                checker.path = part
                 if reproducer is not None:
                     reproducer.part = part
-                hashers = {alg: hashlib.new(alg)
-                           for alg in sorted(algorithms.get(part, set()) | {"sha256"})}
-                lines = iter_lines(self.chunks(part, [*hashers.values(), resource_hash]),
-                                   MAX_RECORD_LINE)
-                for number, line in lines:
-                    if line is None:
-                        checker.count += 1
-                        self.problems.append(Problem(part, "too-large",
-                                                     f"line longer than {MAX_RECORD_LINE} "
-                                                     "bytes; not checked", f"line {number}"))
-                    else:
-                        checker.feed(number, line)
+                names = algorithms.get(part, ("sha256",))
+                hashers = [hashlib.new(name) for name in names]
+                counter = _Counter()
+                feeds: list[Any] = [*hashers, counter]
+                if resource_hash is not None:
+                    feeds.append(resource_hash)
+                chunks = self.chunks(part, feeds)
+                if pool is None:
+                    self._lines_here(part, chunks, collector)
+                else:
+                    self._lines_on_workers(pool, part, chunks, collector)
                 if part not in self.unreadable:
-                    self.digests[part] = {alg: h.hexdigest() for alg, h in hashers.items()}
+                    self.record_digests(part, counter.bytes, names,
+                                        tuple(h.digest() for h in hashers))
         finally:
             if reproducer is not None:
                 self.problems.extend(reproducer.finish())
-        self.problems.extend(checker.problems)
+        self.problems.extend(collector.problems)
         complete = all(p in self.files and p not in self.unreadable for p in parts)
-        return checker.count, resource_hash.hexdigest() if complete else None, checker.referenced
+        part_digest = self.sha256.get(parts[0])
+        digest = (resource_hash.hexdigest() if resource_hash is not None
+                  else part_digest.hex() if part_digest is not None else None)
+        return collector.count, digest if complete else None, collector.referenced
+
+    def _too_long(self, part: str, number: int) -> None:
+        self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
+                                     "bytes; not checked", f"line {number}"))
+
+    def _lines_here(self, part: str, chunks: Iterator[bytes],
+                    collector: RecordCollector) -> None:
+        for number, line in iter_lines(chunks, MAX_RECORD_LINE):
+            collector.count += 1
+            if line is None:
+                self._too_long(part, number)
+                continue
+            facts, data = check_line(part, number, line, self.problems)
+            if facts is not None:
+                collector.add(part, facts, data)
+
+    def _lines_on_workers(self, pool: Pool, part: str, chunks: Iterator[bytes],
+                          collector: RecordCollector) -> None:
+        pending: deque[AsyncResult[tuple[list[Problem], list[Facts]]]] = deque()
+
+        def collect(result: AsyncResult[tuple[list[Problem], list[Facts]]]) -> None:
+            problems, facts = result.get()
+            self.problems.extend(problems)
+            for item in facts:
+                collector.add(part, item)
+
+        def too_long(path: str, number: int) -> None:
+            collector.count += 1
+            self._too_long(path, number)
+
+        for first, block, lines in _line_blocks(chunks, too_long, part):
+            collector.count += lines
+            pending.append(pool.apply_async(check_block, (part, first, block)))
+            while len(pending) > self.jobs * _IN_FLIGHT:
+                collect(pending.popleft())
+        while pending:
+            collect(pending.popleft())
 
     def reproducer(self, descriptor: dict[str, Any] | None) -> _Reproducer | None:
         settings = (descriptor or {}).get("corpuskit", {})
@@ -335,38 +557,9 @@ class _Checker:
                                          f"cannot reproduce the records: {exc}",
                                          "/corpuskit/process"))
             return None
-        return _Reproducer(self, config, self.jobs)
+        return _Reproducer(self, config, self.pool(), self.jobs)
 
-    def compare_manifests(self, manifests: list[Manifest]) -> None:
-        files = self.files
-        for manifest in manifests:
-            for path, (digest, line) in manifest.entries.items():
-                if path not in files:
-                    self.problems.append(Problem(path, "missing-file",
-                                                 f"listed in {manifest.name} (line {line}) but "
-                                                 "absent"))
-                elif path in self.digests and not self.fast:
-                    actual = self.digests[path].get(manifest.algorithm)
-                    if actual is not None and actual != digest:
-                        self.problems.append(Problem(
-                            path, "checksum-mismatch",
-                            f"{manifest.algorithm} is {actual}, {manifest.name} (line {line}) "
-                            f"says {digest}"))
-        payload_manifests = [m for m in manifests if not m.tag]
-        tag_manifests = [m for m in manifests if m.tag]
-        for rel in files:
-            if rel.startswith(PAYLOAD_PREFIX):
-                covering = payload_manifests
-            elif MANIFEST_NAME.match(rel) and rel.startswith("tagmanifest-"):
-                continue
-            else:
-                covering = tag_manifests
-            for manifest in covering:
-                if rel not in manifest.entries:
-                    self.problems.append(Problem(rel, "unlisted-file",
-                                                 f"present but not listed in {manifest.name}"))
-
-    def compare_resources(self, resources: list[Any], docs_sha256: str | None) -> None:
+    def compare_resources(self, resources: list[Resource], docs_sha256: str | None) -> None:
         for resource in resources:
             where = f"/resources/{resource.index}"
             missing = [part for part in resource.parts if part not in self.files]
@@ -392,16 +585,17 @@ class _Checker:
                                              f"data is {actual}, the descriptor says "
                                              f"{expected}", f"{where}/hash"))
 
-    def resource_digest(self, resource: Any, algorithm: str, docs_sha256: str | None
+    def resource_digest(self, resource: Resource, algorithm: str, docs_sha256: str | None
                         ) -> str | None:
         if algorithm not in ALGORITHMS:
             return None
         if any(part in self.unreadable for part in resource.parts):
             return None
         if len(resource.parts) == 1:
-            known = self.digests.get(resource.parts[0], {}).get(algorithm)
+            digests = self.sha256 if algorithm == "sha256" else self.other.get(algorithm, {})
+            known = digests.get(resource.parts[0])
             if known is not None:
-                return known
+                return known.hex()
         elif resource.name == "documents" and algorithm == "sha256" and docs_sha256:
             return docs_sha256
         hasher = hashlib.new(algorithm)
@@ -427,9 +621,7 @@ class _Checker:
         recorded_hash = settings.get("content_hash")
         name, version = descriptor.get("name"), descriptor.get("version")
         if isinstance(recorded_hash, str) and docs_sha256 is not None and isinstance(name, str):
-            config = CorpusConfig(name=name, version=str(version), metadata=descriptor,
-                                  discover=DiscoverConfig(), process=ProcessConfig())
-            actual = content_hash(config, docs_sha256)
+            actual = content_hash_of(descriptor, docs_sha256)
             if actual != recorded_hash:
                 self.problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
                                              f"content hash of the records and metadata is "
@@ -467,8 +659,7 @@ class _Checker:
         except orjson.JSONDecodeError as exc:
             self.problems.append(Problem(CROISSANT, "schema-error", f"not valid JSON: {exc}"))
             return
-        digests = {rel: d["sha256"] for rel, d in self.digests.items() if "sha256" in d}
-        self.problems.extend(check_croissant(document, self.files, digests))
+        self.problems.extend(check_croissant(document, self.files, _HexView(self.sha256)))
 
 
 def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
@@ -490,17 +681,14 @@ class _Reproducer:
     bounded. With one job everything runs in-process.
     """
 
-    def __init__(self, checker: _Checker, config: ProcessConfig, jobs: int) -> None:
+    def __init__(self, checker: _Checker, config: ProcessConfig, pool: Pool | None,
+                 jobs: int) -> None:
         self.checker = checker
         self.config = config
         self.batch: list[tuple[str, int, Record, bytes]] = []
         self.results: list[Problem] = []
         self.pending: deque[AsyncResult[list[Problem]]] = deque()
-        self.pool: Pool | None = None
-        if jobs > 1:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self.pool = context.Pool(processes=jobs)
+        self.pool = pool
         self.limit = jobs * _IN_FLIGHT
         self.part = DOCUMENTS_PATH
 
@@ -530,14 +718,9 @@ class _Reproducer:
             self.results.extend(self.pending.popleft().get())
 
     def finish(self) -> list[Problem]:
-        try:
-            self.submit()
-            while self.pending:
-                self.results.extend(self.pending.popleft().get())
-        finally:
-            if self.pool is not None:
-                self.pool.close()
-                self.pool.join()
+        self.submit()
+        while self.pending:
+            self.results.extend(self.pending.popleft().get())
         return self.results
 
 
@@ -578,7 +761,135 @@ def check_sidecar(archive: Path) -> list[Problem]:
     return []
 
 
+class _Entries:
+    """A manifest's entries, compactly: path → raw digest, and their line numbers in order."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, bytes] = {}
+        self.lines = array("L")
+
+    def add(self, path: str, digest: str, line: int) -> None:
+        self.digests[path] = bytes.fromhex(digest)
+        self.lines.append(line)
+
+
+class _HexView(Mapping[str, str]):
+    """Raw digests seen as hex strings (for checks written against hex)."""
+
+    def __init__(self, digests: Mapping[str, bytes]) -> None:
+        self._digests = digests
+
+    def __getitem__(self, key: str) -> str:
+        return self._digests[key].hex()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+
 def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = False,
                   jobs: int = 1) -> PackageResult:
-    """Every check of one package; see the module docstring."""
-    return _Checker(view, fast=fast, reproduce=reproduce, jobs=jobs).run()
+    """Every check of one package; see the module docstring.
+
+    ``jobs`` > 1 lets large packages be hashed and checked by that many forked worker
+    processes (the result is the same as with one).
+    """
+    checker = _Checker(view, fast=fast, reproduce=reproduce, jobs=jobs)
+    try:
+        return checker.run()
+    finally:
+        checker.close()
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+#: The package a forked worker reads (set in the parent just before the pool forks).
+_WORKER_VIEW: PackageView | None = None
+
+
+def _read_reason(exc: BaseException) -> str:
+    if isinstance(exc, ArchiveReadError):
+        return str(exc)
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+HashTask = tuple[tuple[str, ...], list[str]]
+HashResult = tuple[list[tuple[str, int, tuple[bytes, ...]]], list[tuple[str, str]]]
+
+
+class _Counter:
+    """A "hasher" that counts the bytes it is fed."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def update(self, data: bytes) -> None:
+        self.bytes += len(data)
+
+
+def _digest_files(view: PackageView, task: HashTask) -> HashResult:
+    """``(path, size, hex digests)`` of each file (one read each), and unreadable files."""
+    algorithms, rels = task
+    digests: list[tuple[str, int, tuple[bytes, ...]]] = []
+    errors: list[tuple[str, str]] = []
+    single = algorithms == ("sha256",)
+    for rel in rels:
+        hashers = [hashlib.sha256()] if single else [hashlib.new(alg) for alg in algorithms]
+        size = 0
+        try:
+            with view.opener(rel) as handle:
+                while chunk := handle.read(CHUNK):
+                    size += len(chunk)
+                    for hasher in hashers:
+                        hasher.update(chunk)
+        except (OSError, ValueError) as exc:
+            errors.append((rel, _read_reason(exc)))
+            continue
+        digests.append((rel, size, tuple(h.digest() for h in hashers)))
+    return digests, errors
+
+
+def _structure_task(created: str | None) -> list[Problem]:
+    assert _WORKER_VIEW is not None and _WORKER_VIEW.archive is not None
+    return check_archive_structure(_WORKER_VIEW.archive, created)
+
+
+def _digest_task(task: HashTask) -> HashResult:
+    assert _WORKER_VIEW is not None, "worker started without a package"
+    return _digest_files(_WORKER_VIEW, task)
+
+
+def _line_blocks(chunks: Iterator[bytes], too_long: Callable[[str, int], None], part: str
+                 ) -> Iterator[tuple[int, bytes, int]]:
+    """``(first line number, block of whole lines without the last LF, line count)``.
+
+    A line longer than :data:`MAX_RECORD_LINE` is reported through ``too_long`` and
+    skipped without being held in memory.
+    """
+    number = 1
+    pending = b""
+    skipping = False
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            pending = b"" if skipping else data
+            if len(pending) > MAX_RECORD_LINE:
+                too_long(part, number)
+                pending, skipping = b"", True
+            continue
+        block, pending = data[:cut], data[cut + 1:]
+        if skipping:
+            end = block.find(b"\n")
+            block = b"" if end < 0 else block[end + 1:]
+            number += 1
+            skipping = False
+            if end < 0:
+                continue
+        lines = block.count(b"\n") + 1
+        yield number, block, lines
+        number += lines
+    if pending and not skipping:
+        yield number, pending, 1

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import orjson
@@ -29,254 +30,343 @@ from ..schemacheck import iter_problems, load_schema
 
 RECORD_SCHEMA = "document.schema.json"
 Predicate = Callable[[Any], bool]
-
 _IGNORED = frozenset({"$schema", "$id", "title", "description", "$comment", "examples"})
+_TYPES = {
+    "string": "type({x}) is str",
+    "integer": "type({x}) is int",  # floats with integral values are left to jsonschema
+    "number": "type({x}) in _NUMBER",
+    "null": "{x} is None",
+    "boolean": "type({x}) is bool",
+    "array": "type({x}) is list",
+    "object": "type({x}) is dict",
+}
 
 
-def _type_check(kinds: Sequence[str]) -> Predicate | None:
-    checks: list[Predicate] = []
-    for kind in kinds:
-        if kind == "string":
-            checks.append(lambda v: type(v) is str)
-        elif kind == "integer":  # floats with integral values are left to jsonschema
-            checks.append(lambda v: type(v) is int)
-        elif kind == "number":
-            checks.append(lambda v: type(v) in (int, float))
-        elif kind == "null":
-            checks.append(lambda v: v is None)
-        elif kind == "boolean":
-            checks.append(lambda v: type(v) is bool)
-        elif kind == "array":
-            checks.append(lambda v: type(v) is list)
-        elif kind == "object":
-            checks.append(lambda v: type(v) is dict)
+def _text_shape(value: str) -> bool:
+    """``re.search(r"^(?!\\n)[\\s\\S]*[^\\n]\\n$", value)`` without scanning the text.
+
+    Python's ``$`` also matches before a final LF, so the value must end in ``c\\n`` or
+    ``c\\n\\n`` (c not LF) and must not start with LF. Proven equal in the tests.
+    """
+    if not value or value[0] == "\n" or value[-1] != "\n":
+        return False
+    if len(value) >= 2 and value[-2] != "\n":
+        return True
+    return len(value) >= 3 and value[-2] == "\n" and value[-3] != "\n"
+
+
+#: Patterns with an equivalent predicate that does not scan long strings.
+KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape}
+
+
+class _Emitter:
+    """Writes the Python source of a predicate for a (subset of) JSON Schema."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"_NUMBER": (int, float), "_MISSING": object()}
+        self.count = 0
+
+    def name(self, value: Any) -> str:
+        self.count += 1
+        key = f"_c{self.count}"
+        self.names[key] = value
+        return key
+
+    def variable(self) -> str:
+        self.count += 1
+        return f"_v{self.count}"
+
+    def out(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
+        """Statements that ``return False`` when ``x`` fails ``schema``; False if unsupported."""
+        keys = set(schema) - _IGNORED
+        kinds: list[str] = []
+        if "type" in schema:
+            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if any(kind not in _TYPES for kind in kinds):
+                return False
+            self.out(indent, f"if not ({' or '.join(_TYPES[k].format(x=x) for k in kinds)}):")
+            self.out(indent + 1, "return False")
+            keys.discard("type")
+
+        def guard(kind: str) -> str:
+            """The condition under which a keyword for ``kind`` applies ('' if always)."""
+            if kinds == [kind] or (kind == "number" and set(kinds) <= {"integer", "number"}):
+                return ""
+            return _TYPES[kind].format(x=x) + " and "
+
+        if "enum" in schema:
+            values = schema["enum"]
+            if not all(isinstance(v, str) for v in values):
+                return False
+            allowed = self.name(frozenset(values))
+            self.out(indent, f"if not (type({x}) is str and {x} in {allowed}):")
+            self.out(indent + 1, "return False")
+            keys.discard("enum")
+        if "minLength" in schema:
+            self.out(indent, f"if {guard('string')}len({x}) < {int(schema['minLength'])}:")
+            self.out(indent + 1, "return False")
+            keys.discard("minLength")
+        if "maxLength" in schema:
+            self.out(indent, f"if {guard('string')}len({x}) > {int(schema['maxLength'])}:")
+            self.out(indent + 1, "return False")
+            keys.discard("maxLength")
+        if "pattern" in schema:
+            pattern = schema["pattern"]
+            if pattern in KNOWN_PATTERNS:
+                test = f"not {self.name(KNOWN_PATTERNS[pattern])}({x})"
+            else:
+                test = f"{self.name(re.compile(pattern).search)}({x}) is None"
+            self.out(indent, f"if {guard('string')}{test}:")
+            self.out(indent + 1, "return False")
+            keys.discard("pattern")
+        for keyword, op in (("minimum", "<"), ("maximum", ">")):
+            if keyword in schema:
+                bound = schema[keyword]
+                if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+                    return False
+                self.out(indent, f"if {guard('number')}{x} {op} {bound!r}:")
+                self.out(indent + 1, "return False")
+                keys.discard(keyword)
+        if "items" in schema:
+            if not isinstance(schema["items"], Mapping):
+                return False
+            item = self.variable()
+            self.out(indent, f"if {guard('array')}True:")
+            self.out(indent + 1, f"for {item} in {x}:")
+            if not self.emit(schema["items"], item, indent + 2):
+                return False
+            self.lines.append("    " * (indent + 2) + "pass")
+            keys.discard("items")
+        if "uniqueItems" in schema:
+            if schema["uniqueItems"]:  # lists of strings only (anything else: jsonschema)
+                self.out(indent, f"if {guard('array')}not (all(type(i) is str for i in {x}) "
+                                 f"and len(set({x})) == len({x})):")
+                self.out(indent + 1, "return False")
+            keys.discard("uniqueItems")
+        if keys & {"properties", "required", "additionalProperties"}:
+            if not self.emit_object(schema, x, indent, guard("object")):
+                return False
+            keys -= {"properties", "required", "additionalProperties"}
+        return not keys
+
+    def emit_object(self, schema: Mapping[str, Any], x: str, indent: int, guard: str) -> bool:
+        properties = schema.get("properties", {})
+        required = frozenset(schema.get("required", ()))
+        additional = schema.get("additionalProperties", True)
+        if additional not in (True, False) or not isinstance(properties, Mapping):
+            return False
+        self.out(indent, f"if {guard}True:")
+        indent += 1
+        exact = additional is False and required == frozenset(properties)
+        if exact:
+            self.out(indent, f"if {x}.keys() != {self.name(frozenset(properties))}:")
+            self.out(indent + 1, "return False")
         else:
-            return None
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: any(check(v) for check in checks)
+            if required:
+                self.out(indent, f"if not {self.name(required)} <= {x}.keys():")
+                self.out(indent + 1, "return False")
+            if additional is False:
+                self.out(indent, f"if not {x}.keys() <= {self.name(frozenset(properties))}:")
+                self.out(indent + 1, "return False")
+        for key, sub in properties.items():
+            if not isinstance(sub, Mapping):
+                return False
+            value = self.variable()
+            if exact:
+                self.out(indent, f"{value} = {x}[{key!r}]")
+                if not self.emit(sub, value, indent):
+                    return False
+            else:
+                self.out(indent, f"{value} = {x}.get({key!r}, _MISSING)")
+                self.out(indent, f"if {value} is not _MISSING:")
+                if not self.emit(sub, value, indent + 1):
+                    return False
+                self.out(indent + 1, "pass")
+        return True
 
 
 def compile_shape(schema: Mapping[str, Any]) -> Predicate | None:
     """A predicate that is True only for instances ``schema`` accepts, or None if unsupported.
 
-    It may reject some valid instances (e.g. ``1.0`` for an integer); callers then ask
-    jsonschema, so only the *accepting* direction must be exact.
+    The schema is turned into the source of one plain Python function (no recursion, no
+    closures per keyword), as fastjsonschema does. It may reject some valid instances
+    (e.g. ``1.0`` for an integer); callers then ask jsonschema, so only the *accepting*
+    direction must be exact.
     """
-    keys = set(schema) - _IGNORED
-    checks: list[Predicate] = []
-    if "type" in schema:
-        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        type_check = _type_check(kinds)
-        if type_check is None:
-            return None
-        checks.append(type_check)
-        keys.discard("type")
-    if "enum" in schema:
-        values = schema["enum"]
-        if not all(isinstance(v, str) for v in values):
-            return None
-        allowed = frozenset(values)
-        checks.append(lambda v: type(v) is not str or v in allowed)
-        if "type" not in schema:
-            checks.append(lambda v: type(v) is str)
-        keys.discard("enum")
-    if "minLength" in schema:
-        least = schema["minLength"]
-        checks.append(lambda v: type(v) is not str or len(v) >= least)
-        keys.discard("minLength")
-    if "maxLength" in schema:
-        most = schema["maxLength"]
-        checks.append(lambda v: type(v) is not str or len(v) <= most)
-        keys.discard("maxLength")
-    if "pattern" in schema:
-        search = re.compile(schema["pattern"]).search
-        checks.append(lambda v: type(v) is not str or search(v) is not None)
-        keys.discard("pattern")
-    if "minimum" in schema:
-        low = schema["minimum"]
-        checks.append(lambda v: type(v) not in (int, float) or v >= low)
-        keys.discard("minimum")
-    if "maximum" in schema:
-        high = schema["maximum"]
-        checks.append(lambda v: type(v) not in (int, float) or v <= high)
-        keys.discard("maximum")
-    if "items" in schema:
-        item = compile_shape(schema["items"])
-        if item is None:
-            return None
-        checks.append(lambda v: type(v) is not list or all(item(x) for x in v))
-        keys.discard("items")
-    if "uniqueItems" in schema:
-        if schema["uniqueItems"]:  # only lists of strings are compared (else: jsonschema)
-            checks.append(lambda v: type(v) is not list or (
-                all(type(x) is str for x in v) and len(set(v)) == len(v)))
-        keys.discard("uniqueItems")
-    if "properties" in schema or "required" in schema or "additionalProperties" in schema:
-        properties = schema.get("properties", {})
-        compiled: dict[str, Predicate] = {}
-        for name, sub in properties.items():
-            predicate = compile_shape(sub)
-            if predicate is None:
-                return None
-            compiled[name] = predicate
-        required = frozenset(schema.get("required", ()))
-        closed = schema.get("additionalProperties", True) is False
-        if schema.get("additionalProperties", True) not in (True, False):
-            return None
-        exact = frozenset(properties) if closed and required == frozenset(properties) else None
-        pairs = tuple(compiled.items())
-
-        def object_check(v: Any) -> bool:
-            if type(v) is not dict:
-                return True
-            if exact is not None:
-                if v.keys() != exact:
-                    return False
-            else:
-                if not required <= v.keys():
-                    return False
-                if closed and not v.keys() <= compiled.keys():
-                    return False
-            return all(check(v[name]) for name, check in pairs if name in v)
-
-        checks.append(object_check)
-        keys -= {"properties", "required", "additionalProperties"}
-    if keys:
+    emitter = _Emitter()
+    emitter.out(0, "def check(value):")
+    if not emitter.emit(schema, "value", 1):
         return None
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: all(check(v) for check in checks)
+    emitter.out(1, "return True")
+    namespace = dict(emitter.names)
+    exec("\n".join(emitter.lines), namespace)  # the source is generated above
+    check: Predicate = namespace["check"]
+    check.__doc__ = "\n".join(emitter.lines)
+    return check
 
 
-@dataclass(frozen=True)
-class RawFacts:
-    """What the records need to know of one file under data/raw/ (from the hash pass)."""
+#: What the package-wide checks need of one line: ``(line number, id, raw file path,
+#: source_bytes, source_sha256, consistent)``. The id is None for a line whose id is not a
+#: string; the raw path is None unless the record matched its schema and its source_path
+#: is safe; ``consistent`` means the record agrees with its own text (only those are
+#: re-derived by ``--reproduce``). A plain tuple: cheap to send back from a worker.
+Facts = tuple[int, "str | None", "str | None", int, str, bool]
 
-    bytes: int
-    sha256: str | None  # None in fast mode or when unreadable
+
+@cache
+def record_shape() -> Predicate | None:
+    return compile_shape(load_schema(RECORD_SCHEMA))
+
+
+def _document_id(path: str) -> str:
+    """:func:`corpuskit.discover.document_id` for a clean relative path, without pathlib."""
+    slash = path.rfind("/")
+    dot = path.rfind(".", slash + 1)
+    return path[:dot] if slash + 1 < dot < len(path) - 1 else path
+
+
+def check_line(path: str, number: int, line: bytes, problems: list[Problem]
+               ) -> tuple[Facts | None, dict[str, Any] | None]:
+    """The checks of one line that need nothing but the line; appends to ``problems``.
+
+    Returns the line's facts for the package-wide checks (None for a line that is not a
+    JSON object) and the parsed record when it matched its schema.
+    """
+    where = f"line {number}"
+    if not line.strip():
+        problems.append(Problem(path, "schema-error",
+                                "empty line; every line must be one record", where))
+        return None, None
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        problems.append(Problem(path, "schema-error", f"not valid JSON: {exc}", where))
+        return None, None
+    shape = record_shape()
+    if shape is None or not shape(data):
+        errors = list(iter_problems(RECORD_SCHEMA, data, path, location_prefix=f"{where} "))
+        if errors:
+            problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
+                            for p in errors)
+            doc_id = data.get("id") if isinstance(data, dict) else None
+            return (number, doc_id if isinstance(doc_id, str) else None, None, 0, "",
+                    False), None
+    doc_id = data["id"]
+    text: str = data["text"]
+    wrong: list[str] = []
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append(Problem(path, "record-mismatch",
+                                f"record {doc_id!r}: text holds unpaired surrogates", where))
+        return (number, doc_id, None, 0, "", False), None
+    if hashlib.sha256(encoded).hexdigest() != data["text_sha256"]:
+        wrong.append("text_sha256")
+    if len(text) != data["chars"]:
+        wrong.append(f"chars ({data['chars']}, text has {len(text)})")
+    words = count_words(text)
+    if words != data["words"]:
+        wrong.append(f"words ({data['words']}, text has {words})")
+    paragraphs = count_paragraphs(text)
+    if paragraphs != data["paragraphs"]:
+        wrong.append(f"paragraphs ({data['paragraphs']}, text has {paragraphs})")
+    if wrong:
+        problems.append(Problem(path, "record-mismatch",
+                                f"record {doc_id!r}: {', '.join(wrong)} do not match its text",
+                                where))
+    source: str = data["source_path"]
+    reason = unsafe_member_reason(source)
+    if reason:
+        problems.append(Problem(path, "unsafe-path",
+                                f"record {doc_id!r}: source_path {source[:200]!r} is unsafe: "
+                                f"{reason}", where))
+        return (number, doc_id, None, 0, "", False), None
+    if _document_id(source) != doc_id and document_id(source) != doc_id:
+        problems.append(Problem(path, "record-mismatch",
+                                f"record {doc_id!r}: id does not match source_path {source!r} "
+                                f"(its id would be {document_id(source)!r})", where))
+    return (number, doc_id, RAW_PREFIX + source, data["source_bytes"], data["source_sha256"],
+            not wrong), data
+
+
+def check_block(path: str, first: int, block: bytes
+                ) -> tuple[list[Problem], list[Facts]]:
+    """:func:`check_line` over a block of whole lines (a worker's unit of work)."""
+    problems: list[Problem] = []
+    facts: list[Facts] = []
+    for number, line in enumerate(block.split(b"\n"), start=first):
+        found, _ = check_line(path, number, line, problems)
+        if found is not None:
+            facts.append(found)
+    return problems, facts
 
 
 @dataclass
-class RecordChecker:
-    """Feed it the lines of documents.jsonl in order; it collects problems and facts.
+class RecordCollector:
+    """The package-wide record checks: ids unique and sorted, raw files present and equal.
 
-    ``raw`` maps package paths under data/raw/ to their size and sha256. Records that pass
-    every check are handed to ``on_valid`` (``--reproduce`` queues them).
+    ``sizes`` and ``sha256`` map package paths to each file's size and raw sha256 digest
+    (``sha256`` is empty in fast mode). Records that pass every check are handed to
+    ``on_valid`` with their parsed record (``--reproduce``).
     """
 
-    path: str
-    raw: Mapping[str, RawFacts]
+    sizes: Mapping[str, int]
+    sha256: Mapping[str, bytes]
     on_valid: Callable[[int, Record], None] | None = None
     problems: list[Problem] = field(default_factory=list)
     count: int = 0
     referenced: set[str] = field(default_factory=set)
     _ids: set[str] = field(default_factory=set)
-    _previous: str | None = None
+    _previous: str = ""
+    _largest: str = ""
 
-    def __post_init__(self) -> None:
-        self._shape = compile_shape(load_schema(RECORD_SCHEMA))
-
-    def feed(self, number: int, line: bytes) -> None:
-        self.count += 1
-        where = f"line {number}"
-        if not line.strip():
-            self.problems.append(Problem(self.path, "schema-error",
-                                         "empty line; every line must be one record", where))
+    def add(self, path: str, facts: Facts, data: dict[str, Any] | None = None) -> None:
+        number, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
+        if doc_id is not None:
+            if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
+                self._largest = doc_id
+            else:
+                self._order_problem(path, number, doc_id)
+            self._ids.add(doc_id)
+            self._previous = doc_id
+        if raw_path is None:
             return
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            self.problems.append(Problem(self.path, "schema-error", f"not valid JSON: {exc}",
-                                         where))
-            return
-        if self._shape is None or not self._shape(data):
-            errors = list(iter_problems(RECORD_SCHEMA, data, self.path,
-                                        location_prefix=f"{where} "))
-            if errors:
-                self.problems.extend(
-                    Problem(p.path, p.code, p.message, p.location.rstrip()) for p in errors)
-                self._note_id(data, where)
-                return
-        self._check(number, data)
-
-    def _note_id(self, data: Any, where: str) -> None:
-        """Order and uniqueness still count for a record that fails its schema."""
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            self._order(data["id"], where)
-
-    def _order(self, doc_id: str, where: str) -> None:
-        if doc_id in self._ids:
-            self.problems.append(Problem(self.path, "duplicate-id",
-                                         f"id {doc_id!r} appears on an earlier line too",
-                                         where))
-        elif self._previous is not None and doc_id < self._previous:
-            self.problems.append(Problem(self.path, "order-error",
-                                         f"id {doc_id!r} comes after {self._previous!r}; "
-                                         "records must be sorted by id", where))
-        self._ids.add(doc_id)
-        self._previous = doc_id
-
-    def _check(self, number: int, data: dict[str, Any]) -> None:
-        where = f"line {number}"
-        doc_id: str = data["id"]
-        self._order(doc_id, where)
-        text: str = data["text"]
-        wrong: list[str] = []
-        try:
-            encoded = text.encode("utf-8")
-        except UnicodeEncodeError:
-            self.problems.append(Problem(self.path, "record-mismatch",
-                                         f"record {doc_id!r}: text holds unpaired surrogates",
-                                         where))
-            return
-        if hashlib.sha256(encoded).hexdigest() != data["text_sha256"]:
-            wrong.append("text_sha256")
-        if len(text) != data["chars"]:
-            wrong.append(f"chars ({data['chars']}, text has {len(text)})")
-        words = count_words(text)
-        if words != data["words"]:
-            wrong.append(f"words ({data['words']}, text has {words})")
-        paragraphs = count_paragraphs(text)
-        if paragraphs != data["paragraphs"]:
-            wrong.append(f"paragraphs ({data['paragraphs']}, text has {paragraphs})")
-        if wrong:
-            self.problems.append(Problem(self.path, "record-mismatch",
-                                         f"record {doc_id!r}: {', '.join(wrong)} do not match "
-                                         "its text", where))
-        source: str = data["source_path"]
-        if document_id(source) != doc_id:
-            self.problems.append(Problem(self.path, "record-mismatch",
-                                         f"record {doc_id!r}: id does not match source_path "
-                                         f"{source!r} (its id would be "
-                                         f"{document_id(source)!r})", where))
-        reason = unsafe_member_reason(source)
-        if reason:
-            self.problems.append(Problem(self.path, "unsafe-path",
-                                         f"record {doc_id!r}: source_path {source[:200]!r} is "
-                                         f"unsafe: {reason}", where))
-            return
-        raw_path = RAW_PREFIX + source
         self.referenced.add(raw_path)
-        facts = self.raw.get(raw_path)
-        if facts is None:
+        size = self.sizes.get(raw_path)
+        if size is None:
             self.problems.append(Problem(raw_path, "missing-file",
-                                         f"the raw input of record {doc_id!r} "
-                                         f"({self.path} {where}) is absent"))
+                                         f"the raw input of record {doc_id!r} ({path} "
+                                         f"line {number}) is absent"))
             return
-        raw_wrong = []
-        if facts.bytes != data["source_bytes"]:
-            raw_wrong.append(f"source_bytes ({data['source_bytes']}, the file has "
-                             f"{facts.bytes})")
-        if facts.sha256 is not None and facts.sha256 != data["source_sha256"]:
-            raw_wrong.append("source_sha256")
-        if raw_wrong:
-            self.problems.append(Problem(self.path, "record-mismatch",
-                                         f"record {doc_id!r}: {', '.join(raw_wrong)} do not "
-                                         f"match {raw_path}", where))
+        if size < 0:  # listed but unreadable: reported by the hash pass
             return
-        if not wrong and self.on_valid is not None:
+        digest = self.sha256.get(raw_path)
+        sha = digest.hex() if digest is not None else None
+        if size != source_bytes or (sha is not None and sha != source_sha256):
+            wrong = []
+            if size != source_bytes:
+                wrong.append(f"source_bytes ({source_bytes}, the file has {size})")
+            if sha is not None and sha != source_sha256:
+                wrong.append("source_sha256")
+            self.problems.append(Problem(path, "record-mismatch",
+                                         f"record {doc_id!r}: {', '.join(wrong)} do not match "
+                                         f"{raw_path}", f"line {number}"))
+        elif consistent and data is not None and self.on_valid is not None:
             self.on_valid(number, record_from_dict(data))
+
+    def _order_problem(self, path: str, number: int, doc_id: str) -> None:
+        if doc_id in self._ids:
+            self.problems.append(Problem(path, "duplicate-id",
+                                         f"id {doc_id!r} appears on an earlier line too",
+                                         f"line {number}"))
+        elif doc_id < self._previous:
+            self.problems.append(Problem(path, "order-error",
+                                         f"id {doc_id!r} comes after {self._previous!r}; "
+                                         "records must be sorted by id", f"line {number}"))
 
 
 # -- --reproduce ----------------------------------------------------------------------------
