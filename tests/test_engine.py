@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import make_seeds
 
 from corpuskit import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.engine import SHARD_SIZE, ShardCache
 from corpuskit.errors import UsageError
-
-from conftest import make_seeds
 
 #: More documents than two shards hold, so that every engine really splits the work.
 DOCUMENTS = 2 * SHARD_SIZE + 37
