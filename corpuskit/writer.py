@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -167,7 +168,25 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str)
 
 
 LOCK_NAME = ".corpuskit-lock"
-_HELD_LOCKS: set[str] = set()
+#: Output folders whose lock this thread holds (a lock is re-entrant per thread only).
+_HELD = threading.local()
+
+
+def _held_locks() -> set[str]:
+    held: set[str] | None = getattr(_HELD, "keys", None)
+    if held is None:
+        held = _HELD.keys = set()
+    return held
+
+
+def _is_current_lock_file(handle: BinaryIO, path: Path) -> bool:
+    """False if the lock file was removed or replaced after ``handle`` opened it."""
+    try:
+        current = path.stat()
+    except OSError:
+        return False
+    opened = os.fstat(handle.fileno())
+    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
 @contextmanager
@@ -175,11 +194,15 @@ def output_lock(out: Path) -> Iterator[None]:
     """Hold the output folder's lock: one build or release writes to a folder at a time.
 
     The lock is an advisory ``flock`` on ``out/.corpuskit-lock``: the kernel drops it when
-    its process dies, so a killed build never blocks the next one. Under the lock, stale
-    temporary folders of killed builds are removed.
+    its process dies, so a killed build never blocks the next one. It is re-entrant for
+    the thread holding it (``release`` holds it around its build); another thread or
+    process fails fast. Under the lock, stale temporary folders of killed builds are
+    removed. A build that created ``out`` and leaves nothing in it removes ``out`` and the
+    lock file again, while it still holds the lock.
     """
     key = os.path.realpath(out)
-    if key in _HELD_LOCKS:  # re-entrant: release holds the lock around its build
+    held = _held_locks()
+    if key in held:  # re-entrant: release holds the lock around its build
         yield
         return
     created_out = not out.exists()
@@ -188,24 +211,34 @@ def output_lock(out: Path) -> Iterator[None]:
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
         raise _output_error(out, exc) from None
-    _HELD_LOCKS.add(key)
+    locked = False
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # a lock on a file that its last holder removed protects nothing
+            locked = _is_current_lock_file(handle, out / LOCK_NAME)
         except BlockingIOError:
+            pass
+        if not locked:
             raise OutputError(
                 f"another corpuskit build or release is writing to {out}; wait for it to "
-                "finish and run this command again") from None
+                "finish and run this command again")
+        held.add(key)
         for stale in out.glob(f"{TEMP_PREFIX}*"):
-            remove_tree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+            if stale.is_dir():
+                remove_tree(stale)
+            else:
+                with suppress(OSError):
+                    stale.unlink()
         yield
     finally:
-        _HELD_LOCKS.discard(key)
-        handle.close()
-        if created_out and not any(p.name != LOCK_NAME for p in out.iterdir()):
-            (out / LOCK_NAME).unlink(missing_ok=True)
+        held.discard(key)
+        if locked and created_out:
             with suppress(OSError):
-                out.rmdir()
+                if not any(p.name != LOCK_NAME for p in out.iterdir()):
+                    (out / LOCK_NAME).unlink()
+                    out.rmdir()
+        handle.close()
 
 
 def remove_tree(path: Path) -> None:
@@ -243,4 +276,6 @@ def remove_file(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
+        if not os.path.lexists(path):
+            return  # nothing to remove: a read-only filesystem says EROFS even then
         raise _output_error(path, exc) from None

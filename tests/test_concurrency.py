@@ -1,0 +1,252 @@
+"""Two writers on one output folder never mix: one holds the lock, the other fails fast.
+
+The first build is held inside its work by a patch (it writes a "started" flag file, then
+waits for a "go" flag), so the second one runs while the first holds the output lock.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from reliability_support import (
+    DOCS_V1,
+    LOCK_NAME,
+    LOCKED_MESSAGE,
+    assert_valid_release,
+    build_args,
+    run_cli,
+    snapshot,
+    stale_entries,
+    start_cli,
+    visible_entries,
+    wait_for_file,
+    write_seeds,
+)
+
+import corpuskit
+from corpuskit.errors import OutputError
+
+NAME = "test-corpus-1.0.0"
+#: The same name and version as DOCS_V1, other content: a mixed result would show.
+DOCS_OTHER = {f"other{i}.txt": f"Other title {i}\n\nA different corpus, text {i}.\n"
+              for i in range(4)}
+
+
+def pause_patch(started: Path, go: Path) -> str:
+    """Hold the build in its first read until ``go`` exists (after it took the lock)."""
+    return f"""
+        import corpuskit.engine as engine
+        _read = engine.read_source
+        def read_source(seeds, ref):
+            _wait_for({str(go)!r}, {str(started)!r})
+            return _read(seeds, ref)
+        engine.read_source = read_source
+    """
+
+
+def document_ids(release: Path) -> set[str]:
+    return {doc.id for doc in corpuskit.load(release)}
+
+
+@pytest.fixture
+def two_seeds(tmp_path: Path) -> tuple[Path, Path, Path]:
+    return (write_seeds(tmp_path / "a", DOCS_V1), write_seeds(tmp_path / "b", DOCS_OTHER),
+            tmp_path / "out")
+
+
+def finish(process: subprocess.Popen[str], go: Path) -> tuple[int, str]:
+    go.write_text("go")
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err
+
+
+def assert_refused(outcome_code: int, stderr: str, out: Path) -> None:
+    assert outcome_code == 1, stderr
+    assert LOCKED_MESSAGE in stderr
+    assert str(out) in stderr
+    assert "Traceback" not in stderr
+
+
+def test_second_build_fails_fast_while_the_first_writes(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    first_seeds, second_seeds, out = two_seeds
+    started, go = tmp_path / "started", tmp_path / "go"
+    first = start_cli(build_args(first_seeds, out), pause_patch(started, go))
+    try:
+        wait_for_file(started, first)
+        second = run_cli(build_args(second_seeds, out), timeout=30)
+        assert_refused(second.code, second.stderr, out)
+        assert second.seconds < 10
+        assert visible_entries(out) == set(), "the refused build wrote something"
+    finally:
+        code, err = finish(first, go)
+    assert code == 0, err
+    assert visible_entries(out) == {NAME, f"{NAME}.zip"}
+    assert_valid_release(out / NAME, out / f"{NAME}.zip")
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
+    assert document_ids(out / f"{NAME}.zip") == {p.removesuffix(".txt") for p in DOCS_V1}
+    assert stale_entries(out) == []
+
+
+def test_release_fails_fast_while_a_build_writes_and_edits_nothing(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    first_seeds, second_seeds, out = two_seeds
+    started, go = tmp_path / "started", tmp_path / "go"
+    seeds_before = snapshot(second_seeds)
+    first = start_cli(build_args(first_seeds, out), pause_patch(started, go))
+    try:
+        wait_for_file(started, first)
+        second = run_cli(["release", "--seeds", second_seeds, "--out", out, "--jobs", "1",
+                          "--no-cache"], timeout=30)
+        assert_refused(second.code, second.stderr, out)
+        assert snapshot(second_seeds) == seeds_before, "release edited its seeds anyway"
+    finally:
+        code, err = finish(first, go)
+    assert code == 0, err
+    assert_valid_release(out / NAME, out / f"{NAME}.zip")
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
+
+
+def test_build_fails_fast_while_a_release_writes(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    first_seeds, second_seeds, out = two_seeds
+    started, go = tmp_path / "started", tmp_path / "go"
+    first = start_cli(["release", "--seeds", first_seeds, "--out", out, "--jobs", "1",
+                       "--no-cache"], pause_patch(started, go))
+    try:
+        wait_for_file(started, first)
+        second = run_cli(build_args(second_seeds, out), timeout=30)
+        assert_refused(second.code, second.stderr, out)
+    finally:
+        code, err = finish(first, go)
+    assert code == 0, err
+    assert_valid_release(out / NAME, out / f"{NAME}.zip")
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
+
+
+def test_lock_of_a_killed_build_does_not_block_the_next(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    first_seeds, second_seeds, out = two_seeds
+    started, go = tmp_path / "started", tmp_path / "go"
+    first = start_cli(build_args(first_seeds, out), pause_patch(started, go))
+    wait_for_file(started, first)
+    assert stale_entries(out), "the held build has a temporary folder"
+    first.kill()
+    first.communicate(timeout=30)
+    assert (out / LOCK_NAME).exists(), "the lock file stays; only the flock is gone"
+
+    second = run_cli(build_args(second_seeds, out), timeout=30)
+    assert second.code == 0, second.stderr
+    assert stale_entries(out) == []
+    assert_valid_release(out / NAME, out / f"{NAME}.zip")
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_OTHER}
+
+
+def test_builds_started_together_never_mix(two_seeds: tuple[Path, Path, Path]) -> None:
+    """No pause: whichever wins, the release is wholly one corpus, and the loser either
+    saw the lock or found the release already there (and refused it as immutable)."""
+    first_seeds, second_seeds, out = two_seeds
+    for _ in range(3):
+        runs = [start_cli(build_args(seeds, out)) for seeds in (first_seeds, second_seeds)]
+        results = [(p.wait(timeout=60), p.communicate()[1]) for p in runs]
+        codes = sorted(code for code, _ in results)
+        assert codes == [0, 1], results
+        loser = next(err for code, err in results if code == 1)
+        assert LOCKED_MESSAGE in loser or "immutable" in loser, loser
+        ids = document_ids(out / NAME)
+        assert ids in ({p.removesuffix(".txt") for p in DOCS_V1},
+                       {p.removesuffix(".txt") for p in DOCS_OTHER})
+        assert_valid_release(out / NAME, out / f"{NAME}.zip")
+        assert document_ids(out / f"{NAME}.zip") == ids
+        assert stale_entries(out) == []
+        shutil.rmtree(out)
+
+
+def test_two_threads_of_one_process_do_not_share_the_lock(
+        two_seeds: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock is re-entrant for the thread that holds it (release → build), not for
+    another thread of the same process that builds into the same folder."""
+    import corpuskit.engine as engine
+    from corpuskit.discover import read_source as read
+    from corpuskit.models import RawDocument, SourceRef
+
+    first_seeds, second_seeds, out = two_seeds
+    entered, go = threading.Event(), threading.Event()
+
+    def held_read(seeds: Path, ref: SourceRef) -> RawDocument:
+        if seeds == first_seeds:
+            entered.set()
+            go.wait(30)
+        return read(seeds, ref)
+
+    monkeypatch.setattr(engine, "read_source", held_read)
+    errors: list[BaseException] = []
+
+    def first_build() -> None:
+        try:
+            corpuskit.build(first_seeds, out, jobs=1)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=first_build)
+    thread.start()
+    try:
+        assert entered.wait(30)
+        started = time.monotonic()
+        with pytest.raises(OutputError, match=LOCKED_MESSAGE):
+            corpuskit.build(second_seeds, out, jobs=1)
+        assert time.monotonic() - started < 10
+    finally:
+        go.set()
+        thread.join(60)
+    assert errors == []
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
+    assert stale_entries(out) == []
+
+
+def test_lock_file_removal_never_lets_two_builds_hold_the_lock(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """A failed first build into a new folder removes the folder and its lock file again.
+    Held just as it removes the lock file, a second build may start, but then a third one
+    must still see the lock: never two holders (the third would delete the second's
+    temporary folder as stale)."""
+    first_seeds, second_seeds, out = two_seeds
+    bad = write_seeds(tmp_path / "bad", {"empty.txt": ""})
+    unlinking, go_first = tmp_path / "unlinking", tmp_path / "go-first"
+    held_first = f"""
+        import pathlib
+        _unlink = pathlib.Path.unlink
+        def unlink(self, missing_ok=False):
+            if self.name == ".corpuskit-lock":
+                _wait_for({str(go_first)!r}, {str(unlinking)!r})
+            return _unlink(self, missing_ok=missing_ok)
+        pathlib.Path.unlink = unlink
+    """
+    first = start_cli(build_args(bad, out), held_first)
+    second: subprocess.Popen[str] | None = None
+    started, go = tmp_path / "started", tmp_path / "go"
+    try:
+        wait_for_file(unlinking, first)
+        second = start_cli(build_args(first_seeds, out), pause_patch(started, go))
+        deadline = time.monotonic() + 30
+        while not started.exists() and second.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        code, err = finish(first, go_first)
+        assert code == 1 and "empty" in err, err
+        if second.poll() is not None:  # refused: the first build still held the lock
+            _, err = second.communicate()
+            assert_refused(second.returncode, err, out)
+            return
+        third = run_cli(build_args(second_seeds, out), timeout=30)
+        assert_refused(third.code, third.stderr, out)
+    finally:
+        if second is not None and second.poll() is None:
+            code, err = finish(second, go)
+            assert code == 0, err
+    assert_valid_release(out / NAME, out / f"{NAME}.zip")
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
