@@ -45,14 +45,22 @@ def collision_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def _walk(root: Path, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    with os.scandir(root / rel if rel else root) as it:
-        entries = sorted(it, key=lambda e: e.name)
+def _walk(root: Path, problems: list[Problem],
+          rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry under ``root``, sorted; a folder that cannot be listed is a problem."""
+    try:
+        with os.scandir(root / rel if rel else root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(rel or ".", "unreadable-file",
+                                f"cannot list this folder: {exc.strerror or exc}; make it "
+                                "readable or move it out of the seeds folder"))
+        return
     for entry in entries:
         relpath = f"{rel}/{entry.name}" if rel else entry.name
         yield relpath, entry
         if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-            yield from _walk(root, relpath)
+            yield from _walk(root, problems, relpath)
 
 
 def _check_name(relpath: str) -> str | None:
@@ -74,7 +82,7 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
     found: list[SourceRef] = []
-    for relpath, entry in _walk(root):
+    for relpath, entry in _walk(root, problems):
         name = entry.name
         if "/" not in relpath and name in RESERVED_NAMES:
             continue

@@ -15,6 +15,8 @@ import multiprocessing
 import os
 import unicodedata
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -231,8 +233,15 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(processes=min(jobs, len(tasks))) as pool:
-        yield from pool.imap(process_shard, tasks, chunksize=1)
+    # ProcessPoolExecutor, not Pool: a worker killed by a signal or the OOM killer breaks
+    # the pool (an error) instead of leaving the build waiting forever for its shard.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        try:
+            yield from pool.map(process_shard, tasks)
+        except BrokenProcessPool:
+            raise OutputError("a worker process died (killed, or out of memory) while "
+                              "processing documents; nothing was written, run the build "
+                              "again (with fewer --jobs if memory is short)") from None
 
 
 def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[ShardResult]:

@@ -8,6 +8,7 @@ and what ``validate --reproduce`` replays.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import orjson
@@ -18,14 +19,19 @@ from .extract import extract
 from .models import RECORD_FIELDS, RawDocument, Record
 from .normalize import normalize
 
+_TOKEN = re.compile(r"\S+")
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def count_words(text: str) -> int:
-    """Whitespace-separated tokens (a CJK sentence without spaces counts as one)."""
-    return len(text.split())
+    """Whitespace-separated tokens (a CJK sentence without spaces counts as one).
+
+    Counted without building the list of words, which would cost ~13 bytes per byte.
+    """
+    return sum(1 for _ in _TOKEN.finditer(text))
 
 
 def count_paragraphs(text: str) -> int:

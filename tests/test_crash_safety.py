@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -237,11 +236,6 @@ def test_killed_build_into_a_new_output_folder(tmp_path: Path) -> None:
     assert_valid_release(out / OLD, out / f"{OLD}.zip")
 
 
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired, reason=(
-    "engine.py run_shards: multiprocessing.Pool.imap waits forever for the task of a "
-    "worker process that died (SIGKILL, OOM killer), so the build hangs holding the output "
-    "lock instead of failing; concurrent.futures.ProcessPoolExecutor would raise "
-    "BrokenProcessPool"))
 def test_killed_build_in_a_worker_process(
         released: tuple[Path, Path, dict[str, tuple[int, str]]],
         reference: dict[str, bytes]) -> None:

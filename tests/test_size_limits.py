@@ -128,7 +128,10 @@ def test_file_over_the_default_limit_is_refused_without_reading_it(tmp_path: Pat
     assert code == 1, stderr
     assert "huge.txt" in stderr and "[too-large]" in stderr
     assert str(DEFAULT_MAX_FILE_BYTES) in stderr
-    assert peak < 200 * 1024 * 1024, f"{peak} bytes: the refused file was read"
+    # ru_maxrss of a forked child starts at the size of this (test) process, so compare
+    # with a child that reads nothing at all.
+    _, baseline, _ = peak_rss(["--version"])
+    assert peak - baseline < 150 * 1024 * 1024, f"{peak - baseline} bytes: the file was read"
 
 
 # -- empty folders, empty files, files that are not text -----------------------------------
@@ -226,10 +229,6 @@ print(json.dumps({"size": len(data), "extra": after - before, "words": record.wo
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "records.count_words is len(text.split()): it builds a list of every word of the "
-    "document, so process_document peaks at about 13 extra bytes per byte of input "
-    "(16 MiB of text: +210 MiB); counting the words without the list gives about 4.4"))
 def test_processing_one_document_costs_a_few_bytes_per_byte() -> None:
     size = 16 * 1024 * 1024
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(size)], capture_output=True,

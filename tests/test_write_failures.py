@@ -213,10 +213,6 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 @needs_permissions
-@pytest.mark.xfail(strict=True, reason=(
-    "discover.py _walk: os.scandir of a sub-folder that cannot be listed (mode 000) raises "
-    "PermissionError out of discover(), so build ends with a traceback instead of an "
-    "'unreadable-file' problem naming the folder"))
 def test_unreadable_folder(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {**DOCS_V1, "secret/locked.txt": "Hidden\n\nText.\n"})
     (seeds / "secret").chmod(0)
