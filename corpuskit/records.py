@@ -16,8 +16,9 @@ import orjson
 from .config import ProcessConfig
 from .decode import decode
 from .extract import extract
-from .models import RECORD_FIELDS, RawDocument, Record
+from .models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
 from .normalize import normalize
+from .problems import Problem
 
 _TOKEN = re.compile(r"\S+")
 
@@ -42,6 +43,11 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
     """Build the record of one document; raises ``DocumentProblem`` for bad input."""
     decoded = decode(raw, config.decode)
     text, steps = normalize(decoded.text, config.normalize)
+    if not text.strip():
+        raise DocumentProblem(Problem(
+            raw.path, "empty-document",
+            "holds no text once normalized (only control, zero-width or space characters); "
+            "remove it or add text"))
     parts = extract(text, config.extract)
     body = parts.text
     return Record(

@@ -100,3 +100,14 @@ def test_normalization_names_the_steps_that_changed_it(record: dict[str, Any]) -
 
 def test_raw_file_is_packaged_unchanged(release: Path, raw: bytes) -> None:
     assert (release / "data" / "raw" / SEED_FILE).read_bytes() == raw
+
+
+def test_a_document_that_normalizes_to_nothing_is_refused_not_emptied() -> None:
+    from corpuskit.config import ProcessConfig
+    from corpuskit.models import DocumentProblem, RawDocument
+    from corpuskit.records import process_document
+
+    with pytest.raises(DocumentProblem) as refused:
+        process_document(RawDocument("zw", "zw.txt", "\u200b\u200b\n".encode()), ProcessConfig())
+    assert refused.value.problem.code == "empty-document"
+    assert refused.value.problem.path == "zw.txt"
