@@ -238,9 +238,6 @@ def test_processing_one_document_costs_a_few_bytes_per_byte() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "a 200 MB document peaks at about 3.2 GB (16 bytes per byte), mostly from "
-    "records.count_words' text.split() (about 1.2 GB without it)"))
 def test_very_large_file_is_built_in_bounded_memory(tmp_path: Path) -> None:
     size = 200 * 1000 * 1000
     seeds = write_seeds(tmp_path / "seeds", {"small.txt": "Small\n\nA small text.\n"},
