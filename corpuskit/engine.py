@@ -35,7 +35,7 @@ from .writer import copy_into, write_file
 #: Documents per shard. Fixed: changing it changes nothing in the output, only the cache.
 SHARD_SIZE = 512
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v1"
+CACHE_FORMAT = "corpuskit-shard-cache-v2"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
 

@@ -6,8 +6,9 @@ import re
 from functools import cache
 from typing import Any
 
-#: Characters of text handed to the identifier; more adds time and little accuracy.
-SAMPLE_CHARS = 1500
+#: Characters of text handed to the identifier. py3langid walks them byte by byte in Python
+#: (~0.4 µs a byte); on the benchmark corpus 300, 512 and 1500 gave the same labels.
+SAMPLE_CHARS = 512
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import ftfy
 from ftfy import fixes
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import CONTROL_CHARS
 
 from .config import NormalizeConfig
 
@@ -23,6 +24,59 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
+#: Any character ftfy's ``remove_control_chars`` deletes, or a C1 control, VT or FF.
+_ANY_CONTROL = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(CONTROL_CHARS)) + "\x0b\x0c\x80-\x9f]")
+#: Every match of ftfy's badness pattern is at most ``_BADNESS_REACH + 1`` characters long
+#: (proven against the parsed pattern in the tests).
+_BADNESS_REACH = 6
+
+
+def _rarity(spans: list[tuple[int, int]]) -> tuple[int, int]:
+    chars = [chr(code) for low, high in spans for code in range(low, high + 1)]
+    return sum(char.isalpha() for char in chars), len(chars)
+
+
+def _badness_triggers() -> re.Pattern[str]:
+    """Runs of the characters without which ftfy's badness pattern cannot match.
+
+    Each alternative of the pattern has at least one position that only non-ASCII
+    characters fill (``[ÂÃÎÐ]``, the C1 range, ...); a match holds one of them. They are
+    read from the parsed pattern, so they follow ftfy's updates; should the parser's shape
+    ever differ, every non-ASCII character is a trigger (the same answers, only slower).
+    """
+    fallback = re.compile(r"[^\x00-\x7f]+")
+    try:
+        from re import _constants as sre  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        [(branch_op, (_, branches))] = list(_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+        if branch_op is not sre.BRANCH:
+            return fallback
+        spans: set[tuple[int, int]] = set()
+        for branch in branches:
+            # Any one position only non-ASCII fills will do: take the one with the fewest
+            # letters (symbols are rarer in text), then the narrowest.
+            candidates: list[list[tuple[int, int]]] = []
+            for op, arg in branch:
+                items = [(sre.LITERAL, arg)] if op is sre.LITERAL else arg if op is sre.IN else []
+                item_spans: list[tuple[int, int]] = [
+                    (a, a) if kind is sre.LITERAL else a if kind is sre.RANGE else (-1, -1)
+                    for kind, a in items]
+                if item_spans and all(low > 0x7F for low, _ in item_spans):
+                    candidates.append(item_spans)
+            if not candidates:
+                return fallback
+            rarest: list[tuple[int, int]] = min(candidates, key=_rarity)
+            spans.update(rarest)
+    except Exception:  # any surprise in a private module: the safe fallback
+        return fallback
+    ranges = "".join(re.escape(chr(low)) + ("" if low == high else "-" + re.escape(chr(high)))
+                     for low, high in sorted(spans))
+    return re.compile(f"[{ranges}]+")
+
+
+_BADNESS_TRIGGERS = _badness_triggers()
 #: Page and line breaks of word processors: they separate words, so they become LF.
 _BREAK_CONTROLS = {0x0B: "\n", 0x0C: "\n"}
 _ZERO_WIDTH = re.compile("[\u200b\u2060\u180e\ufeff]")
@@ -32,9 +86,30 @@ _SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
 _BLANK_RUNS = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
+def looks_bad(text: str) -> bool:
+    """ftfy's ``is_bad(text)``, searching only the windows around its trigger characters.
+
+    Same answer (tested): no match lacks a trigger, none is longer than the reach, and
+    ``search(text, pos, endpos)`` keeps ``^`` at the real start of the text. Most text
+    holds few triggers, so this scans a few percent of it instead of all of it.
+    """
+    length = len(text)
+    window_start = window_end = -1
+    for run in _BADNESS_TRIGGERS.finditer(text):
+        start = max(run.start() - _BADNESS_REACH, 0)
+        end = min(run.end() + _BADNESS_REACH, length)
+        if start <= window_end:
+            window_end = end
+            continue
+        if window_end > 0 and BADNESS_RE.search(text, window_start, window_end):
+            return True
+        window_start, window_end = start, end
+    return window_end > 0 and BADNESS_RE.search(text, window_start, window_end) is not None
+
+
 def fix_encoding(text: str) -> str:
     """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy."""
-    if text.isascii() or not is_bad(text):
+    if text.isascii() or not looks_bad(text):
         return text
     lines = text.split("\n")
     changed = False
@@ -62,6 +137,8 @@ def remove_control_chars(text: str) -> str:
     """Remove control characters except tab and LF (ftfy's list, plus C1); form feed and
     vertical tab (page and manual line breaks) become LF, so the words they separate stay
     apart."""
+    if not _ANY_CONTROL.search(text):
+        return text
     if "\x0b" in text or "\x0c" in text:
         text = text.translate(_BREAK_CONTROLS)
     return _C1_CONTROLS.sub("", fixes.remove_control_chars(text))
@@ -167,6 +244,8 @@ def normalize(text: str, config: NormalizeConfig) -> tuple[str, tuple[str, ...]]
     changed: list[str] = []
     result = _one_pass(text, config.steps, changed)
     passes = 1
+    if not changed:
+        return result, ()  # fix-encoding already found nothing to do in this very text
     # Every step after fix-encoding ran on the output of the steps before it, and none of them
     # undoes another's work, so the result is a fixed point unless fix-encoding would now
     # repair something (cheap to ask: ftfy first checks whether a line looks bad at all).

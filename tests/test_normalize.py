@@ -185,3 +185,67 @@ def test_combining_mark_that_completes_mojibake() -> None:
     """NFC composes A + U+0303 into Ã, which with © is mojibake for é."""
     text, _ = normalize("caf A\u0303\u00a9\n", DEFAULT)
     assert normalize(text, DEFAULT) == (text, ())
+
+
+# ftfy's mojibake detector, searched only around its trigger characters (normalize.looks_bad)
+
+def _badness_alphabet() -> str:
+    """Every character ftfy's badness pattern names, plus some letters and whitespace."""
+    from ftfy.badness import MOJIBAKE_CATEGORIES
+
+    chars = set("ÂÃÎÐØÙà√≈‚ВГРСвЂβ€ΒΓΞΟā×²³°Œœäéñçабв中 \n\t.,!?aAzZ0")
+    for category in MOJIBAKE_CATEGORIES.values():
+        chars.update(category)
+        for i in range(1, len(category) - 1):  # ranges such as the C1 controls
+            if category[i] == "-":
+                chars.update(chr(c) for c in range(ord(category[i - 1]), ord(category[i + 1])))
+    return "".join(sorted(chars))
+
+
+def test_badness_triggers_come_from_the_parsed_pattern_and_reach_covers_every_match() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    from corpuskit import normalize as module
+
+    # Not the all-non-ASCII fallback: the pattern's shape was understood.
+    assert module._BADNESS_TRIGGERS.pattern != r"[^\x00-\x7f]+"
+    assert not module._BADNESS_TRIGGERS.search("naïve café, 中文, русский текст")
+    assert module._BADNESS_TRIGGERS.search("cafÃ©")
+    longest = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1]
+    assert longest <= module._BADNESS_REACH + 1
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=40))
+def test_looks_bad_answers_as_ftfy_is_bad(text: str) -> None:
+    from ftfy.badness import is_bad
+
+    from corpuskit.normalize import looks_bad
+
+    assert looks_bad(text) == is_bad(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "plain ASCII", "cafÃ© au lait", "Ã ", "x Ã ", "l'été est là", "Ã\xa0 la", "â€™s",
+    "ГўВЂВќ a", "РїСЂРёРІРµС‚", "word " * 50 + "Ã©" + " word" * 50,
+])
+def test_looks_bad_on_known_cases(text: str) -> None:
+    from ftfy.badness import is_bad
+
+    from corpuskit.normalize import looks_bad
+
+    assert looks_bad(text) == is_bad(text)
+
+
+def test_a_text_no_step_changes_is_returned_after_one_pass(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from corpuskit import normalize as module
+
+    calls: list[str] = []
+    real = module.fix_encoding
+    monkeypatch.setitem(module.STEPS, "fix-encoding", lambda t: calls.append(t) or real(t))
+    text = "Un été à Paris.\n"
+    assert normalize(text, NormalizeConfig())[0] == text
+    assert calls == [text]
