@@ -3,7 +3,7 @@
 corpuskit's archives are reproducible: entries sorted, one time stamp, fixed permissions,
 no extra fields or comments (:mod:`corpuskit.archive`). So every header byte of a valid
 archive is known from its entries' names, sizes and CRCs. This module rebuilds those
-headers (local headers, central directory, end records) as zipfile writes them and
+headers (local headers, central directory, end records; :mod:`corpuskit.zipformat`) and
 compares them with the archive, so that a changed byte anywhere in the archive's
 structure is found. The compressed data between the headers is checked by reading it:
 :class:`corpuskit.reader.ZipSource` inflates each entry to exactly its declared size and
@@ -14,81 +14,21 @@ manifests.
 from __future__ import annotations
 
 import struct
-import zipfile
 
 from ..archive import zip_date_time
 from ..problems import Problem
-from ..reader import Member, ZipSource
+from ..reader import ZipSource
+from ..zipformat import CENTRAL, LOCAL, central_record, end_records, local_header, member_info
 
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
                  "modification time", "modification date", "CRC-32", "compressed size",
                  "uncompressed size", "name length", "extra field length")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _CENTRAL_FIELDS = ("signature", "version made by", "host system", "version needed",
                    "reserved", "flags", "compression method", "modification time",
                    "modification date", "CRC-32", "compressed size", "uncompressed size",
                    "name length", "extra field length", "comment length", "disk number",
                    "internal attributes", "external attributes (permissions)",
                    "local header offset")
-_FILE_MODE = 0o100644
-_UNIX = 3
-_ZIP64_VERSION = 45
-_LIMIT = zipfile.ZIP64_LIMIT
-
-
-def _dos(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
-    dt = date_time
-    return dt[3] << 11 | dt[4] << 5 | (dt[5] // 2), (dt[0] - 1980) << 9 | dt[1] << 5 | dt[2]
-
-
-def _expected_info(info: Member,
-                   date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
-    expected = zipfile.ZipInfo(info.filename, date_time=date_time)
-    expected.compress_type = zipfile.ZIP_DEFLATED
-    expected.create_system = _UNIX
-    expected.external_attr = _FILE_MODE << 16
-    expected.file_size = info.file_size
-    expected.compress_size = info.compress_size
-    expected.CRC = info.CRC
-    expected.flag_bits = 0
-    return expected
-
-
-def _central_entry(expected: zipfile.ZipInfo, header_offset: int) -> bytes:
-    """One central directory record exactly as zipfile's writer makes it."""
-    dostime, dosdate = _dos(expected.date_time)
-    extra: list[int] = []
-    file_size, compress_size = expected.file_size, expected.compress_size
-    if file_size > _LIMIT or compress_size > _LIMIT:
-        extra += [file_size, compress_size]
-        file_size = compress_size = 0xFFFFFFFF
-    if header_offset > _LIMIT:
-        extra.append(header_offset)
-        header_offset = 0xFFFFFFFF
-    extra_data = b""
-    min_version = 0
-    if extra:
-        extra_data = struct.pack("<HH" + "Q" * len(extra), 1, 8 * len(extra), *extra)
-        min_version = _ZIP64_VERSION
-    flags = 0 if expected.filename.isascii() else 0x800
-    name = expected.filename.encode("ascii" if not flags else "utf-8")
-    return _CENTRAL.pack(
-        b"PK\x01\x02", max(min_version, expected.create_version), expected.create_system,
-        max(min_version, expected.extract_version), 0, flags, expected.compress_type, dostime,
-        dosdate, expected.CRC, compress_size, file_size, len(name), len(extra_data), 0, 0, 0,
-        expected.external_attr, header_offset) + name + extra_data
-
-
-def _end_records(count: int, size: int, offset: int) -> bytes:
-    records = b""
-    if count > zipfile.ZIP_FILECOUNT_LIMIT or offset > _LIMIT or size > _LIMIT:
-        records += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
-                               size, offset)
-        records += struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + size, 1)
-        count, size, offset = min(count, 0xFFFF), min(size, 0xFFFFFFFF), min(offset,
-                                                                             0xFFFFFFFF)
-    return records + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
 
 
 def _fields(layout: struct.Struct, names: tuple[str, ...], actual: bytes,
@@ -129,26 +69,27 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
         if info.is_dir():
             problems.append(Problem(info.filename, "archive-metadata",
                                     "a folder entry; corpuskit archives hold files only"))
-        expected = _expected_info(info, date_time)
-        local = expected.FileHeader(info.file_size * 1.05 > _LIMIT)
+        expected = member_info(info.filename, date_time, size=info.file_size,
+                               compress_size=info.compress_size, crc=info.CRC)
+        local = local_header(expected)
         actual = source.read_at(offset, len(local))
         if actual != local:
-            fields = _fields(_LOCAL, _LOCAL_FIELDS, actual, local)
+            fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
             where = ("no local header here" if info.header_offset != offset and
                      actual[:4] != b"PK\x03\x04" else ", ".join(fields))
             problems.append(Problem(info.filename, "archive-metadata",
                                     f"local header at byte {offset} differs from the "
                                     f"reproducible form ({where})"))
-        record = _central_entry(expected, offset)
+        record = central_record(expected, offset)
         got = actual_tail[position:position + len(record)]
         if tail_problem is None and got != record:
-            differing = ", ".join(_fields(_CENTRAL, _CENTRAL_FIELDS, got, record))
+            differing = ", ".join(_fields(CENTRAL, _CENTRAL_FIELDS, got, record))
             tail_problem = Problem(info.filename, "archive-metadata",
                                    f"central directory record differs from the reproducible "
                                    f"form ({differing})")
         position += len(record)
         offset += len(local) + info.compress_size
-    end = _end_records(len(infos), position, offset)
+    end = end_records(len(infos), position, offset)
     if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",
                                 f"the central directory starts at byte {directory.offset}, "

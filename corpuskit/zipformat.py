@@ -1,0 +1,83 @@
+"""The bytes of corpuskit's reproducible zip headers, shared by the writer and validate.
+
+Every header is exactly what Python's :mod:`zipfile` writes for a deflated file entry
+with a fixed time stamp, Unix permissions 0644 and no extra fields or comments (ZIP64
+records only where sizes, offsets or the entry count need them). The writer
+(:mod:`corpuskit.archive`) emits these bytes, and ``validate`` rebuilds them to compare
+an archive with its reproducible form (:mod:`corpuskit.validation.archive`); tests check
+that :mod:`zipfile` writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+
+DateTime = tuple[int, int, int, int, int, int]
+
+FILE_MODE = 0o100644
+UNIX = 3
+ZIP64_VERSION = 45
+LIMIT = zipfile.ZIP64_LIMIT
+LOCAL = struct.Struct("<4s2B4HL2L2H")
+CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+
+
+def member_info(name: str, date_time: DateTime, *, size: int, compress_size: int,
+                crc: int) -> zipfile.ZipInfo:
+    """The ``ZipInfo`` of one deflated entry as corpuskit writes it."""
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = UNIX
+    info.external_attr = FILE_MODE << 16
+    info.file_size = size
+    info.compress_size = compress_size
+    info.CRC = crc
+    info.flag_bits = 0
+    return info
+
+
+def local_header(info: zipfile.ZipInfo) -> bytes:
+    """The local file header (zipfile switches to ZIP64 when a file is near 4 GiB)."""
+    return info.FileHeader(info.file_size * 1.05 > LIMIT)
+
+
+def central_record(info: zipfile.ZipInfo, header_offset: int) -> bytes:
+    """One central directory record for the entry whose local header is at ``header_offset``."""
+    dostime = info.date_time[3] << 11 | info.date_time[4] << 5 | (info.date_time[5] // 2)
+    dosdate = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
+    extra: list[int] = []
+    file_size, compress_size = info.file_size, info.compress_size
+    if file_size > LIMIT or compress_size > LIMIT:
+        extra += [file_size, compress_size]
+        file_size = compress_size = 0xFFFFFFFF
+    if header_offset > LIMIT:
+        extra.append(header_offset)
+        header_offset = 0xFFFFFFFF
+    extra_data = b""
+    min_version = 0
+    if extra:
+        extra_data = struct.pack("<HH" + "Q" * len(extra), 1, 8 * len(extra), *extra)
+        min_version = ZIP64_VERSION
+    flags = 0 if info.filename.isascii() else 0x800
+    name = info.filename.encode("ascii" if not flags else "utf-8")
+    return CENTRAL.pack(
+        b"PK\x01\x02", max(min_version, info.create_version), info.create_system,
+        max(min_version, info.extract_version), 0, flags, info.compress_type, dostime,
+        dosdate, info.CRC, compress_size, file_size, len(name), len(extra_data), 0, 0, 0,
+        info.external_attr, header_offset) + name + extra_data
+
+
+def end_records(count: int, size: int, offset: int, comment_length: int = 0) -> bytes:
+    """The end of the central directory (``size`` bytes of records from ``offset``), with
+    the ZIP64 records when ``count``, ``size`` or ``offset`` need them; the archive
+    comment of ``comment_length`` bytes follows these bytes."""
+    records = b""
+    if count > zipfile.ZIP_FILECOUNT_LIMIT or offset > LIMIT or size > LIMIT:
+        records += struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                               size, offset)
+        records += struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + size, 1)
+        count, size, offset = (min(count, 0xFFFF), min(size, 0xFFFFFFFF),
+                               min(offset, 0xFFFFFFFF))
+    return records + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, offset,
+                                 comment_length)
