@@ -118,20 +118,24 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
             fill()
             info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
                                compress_size=0, crc=0)
+            whole = piece.length == piece.size
             if piece.offset == 0:
                 header_at, crc, compressed = offset, 0, 0
-                placeholder = local_header(info)
-                target.write(placeholder)
-                offset += len(placeholder)
+                if whole:  # the common case: the header can be written as it will stay
+                    info.CRC, info.compress_size = zlib.crc32(data), len(deflated)
+                header = local_header(info)
+                target.write(header)
+                offset += len(header)
             crc = zlib.crc32(data, crc)
             compressed += len(deflated)
             target.write(deflated)
             offset += len(deflated)
             if piece.offset + piece.length >= piece.size:
                 info.CRC, info.compress_size = crc, compressed
-                target.seek(header_at)
-                target.write(local_header(info))
-                target.seek(offset)
+                if not whole:  # a file of several pieces: its sizes are known only now
+                    target.seek(header_at)
+                    target.write(local_header(info))
+                    target.seek(offset)
                 central.append(central_record(info, header_at))
     directory = b"".join(central)
     target.write(directory)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import string
 import unicodedata
 from functools import cache
 from itertools import pairwise
@@ -101,6 +102,9 @@ _SCRIPTS = {
 _BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
 #: Non-letters that may touch a letter on one side: quotes, marks and common symbols.
 _BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_UPPER = string.ascii_uppercase.encode()
 #: Categories that no typed text holds: private use, unassigned and control characters.
 _NEVER_IN_TEXT = frozenset({"Co", "Cn", "Cc"})
 
@@ -148,16 +152,18 @@ def _implausibility(text: str) -> int:
     """How many non-ASCII words of ``text`` look like a wrong code page (0 is best)."""
     words = [word for word in text.split() if not word.isascii()]
     count = sum(1 for word in words if _implausible_word(word))
-    latin = [c for c in text if c.isalpha() and _script(c) == "LATIN"]
-    accented = sum(1 for c in latin if not c.isascii())
-    if accented >= 4 and accented * 4 > len(latin) * 3:
+    ascii_text = text.encode("ascii", "ignore")
+    plain = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
+    plain_upper = len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))
+    non_ascii = _NON_ASCII.findall(text)
+    accented = sum(1 for c in non_ascii if c.isalpha() and _script(c) == "LATIN")
+    if accented >= 4 and accented * 4 > (plain + accented) * 3:
         # Latin-script languages write most letters in ASCII; text where three in four
         # letters are accented is another script read in a Latin code page.
         count += len(words)
-    cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
-    plain = [c for c in text if c.isascii() and c.isalpha()]
+    cased = [c for c in non_ascii if c.isupper() or c.islower()]
     if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
-            and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
+            and plain >= 4 and 2 * plain_upper < plain):
         # Mostly capital non-ASCII letters in lower-case text: KOI8-R read as cp1251 or back.
         count += len(words)
     return count

@@ -41,11 +41,15 @@ def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False) -
     """
     path = root / relpath
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
-        with target.open("wb") as handle:
+        try:
+            handle = target.open("wb")
+        except FileNotFoundError:  # the first file of its folder
+            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            handle = target.open("wb")
+        with handle:
             handle.write(data)
-        target.chmod(FILE_MODE)
+            os.fchmod(handle.fileno(), FILE_MODE)
         if atomic:
             os.replace(target, path)
     except OSError as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.config import DecodeConfig, NormalizeConfig
 from corpuskit.decode import decode, decode_with
@@ -221,3 +223,31 @@ def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
             "国际银行重要“社区”今年增加有社区。增加的问题会议问题活动官员研究健康未来。\n")
     decoded = decode(RawDocument("zh", "zh.txt", text.encode("gb18030")), DecodeConfig())
     assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+def _implausibility_by_definition(text: str) -> int:
+    """decode._implausibility written plainly, character by character (the reference)."""
+    from corpuskit.decode import _implausible_word, _script
+
+    words = [word for word in text.split() if not word.isascii()]
+    count = sum(1 for word in words if _implausible_word(word))
+    latin = [c for c in text if c.isalpha() and _script(c) == "LATIN"]
+    accented = sum(1 for c in latin if not c.isascii())
+    if accented >= 4 and accented * 4 > len(latin) * 3:
+        count += len(words)
+    cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
+    plain = [c for c in text if c.isascii() and c.isalpha()]
+    if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
+            and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
+        count += len(words)
+    return count
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.binary(max_size=80), st.sampled_from(["cp1252", "cp1251", "koi8_r", "latin_1",
+                                                 "cp437", "mac_roman", "cp1250"]))
+def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> None:
+    from corpuskit.decode import _implausibility
+
+    text = data.decode(encoding, errors="replace")
+    assert _implausibility(text) == _implausibility_by_definition(text)
