@@ -1,16 +1,12 @@
 """Byte-reproducible zip archives of a package folder, compressed on all cores.
 
 Entries are sorted, carry a fixed time stamp (the release's, or 1980-01-01), fixed
-permissions and a fixed creator system, and are deflated with zlib level 6; every header
-is what :mod:`zipfile` writes (:mod:`corpuskit.zipformat`). The members are identical
-everywhere; the compressed bytes are identical wherever the same zlib is used, whatever
-the number of threads.
-
-Compression runs in threads (zlib releases the GIL). A file up to :data:`PIECE_BYTES` is
-one deflate stream, byte for byte what :mod:`zipfile` makes of it; a larger one is cut into
-pieces of that size, each deflated with the 32 KiB before it as dictionary and ended with
-a sync flush (pigz's method), so the pieces join into one valid deflate stream whose
-compression matches a single stream's within a fraction of a percent.
+permissions and a fixed creator system, and are deflated with zlib level 6 in the pieces
+:mod:`corpuskit.deflate` defines; every header is what :mod:`zipfile` writes
+(:mod:`corpuskit.zipformat`). The members are identical everywhere; the compressed bytes
+are identical wherever the same zlib is used, whatever the number of threads, and whether
+the build's workers deflated the pieces beforehand (:class:`PreparedPieces`) or this
+module deflates them from the folder (in threads: zlib releases the GIL).
 """
 
 from __future__ import annotations
@@ -19,18 +15,19 @@ import os
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
+import orjson
+
+from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
 from .zipformat import DateTime, central_record, end_records, local_header, member_info
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-LEVEL = 6
-#: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
-PIECE_BYTES = 1 << 20
-_WINDOW = 32 * 1024
+#: The one member deflated in record groups (see :mod:`corpuskit.deflate`).
+RECORDS_MEMBER = "data/documents.jsonl"
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
 _AHEAD_PER_THREAD = 8
 
@@ -55,34 +52,114 @@ def package_files(folder: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
-class _Piece(NamedTuple):
+class Piece(NamedTuple):
+    """Bytes ``offset`` to ``offset + length`` of the member ``rel`` (``size`` bytes)."""
+
     rel: str
     size: int
     offset: int
     length: int
+    #: The piece is a group of records (no dictionary; the member ends with ``END``).
+    records: bool
+    #: The member's last piece.
+    last: bool
 
 
-def _pieces(folder: Path) -> Iterator[_Piece]:
+def _pieces(folder: Path) -> Iterator[Piece]:
     for rel in package_files(folder):
-        size = (folder / rel).stat().st_size
+        path = folder / rel
+        size = path.stat().st_size
+        if rel == RECORDS_MEMBER and size:
+            with path.open("rb") as handle:
+                for offset, length in record_groups(handle):
+                    yield Piece(rel, size, offset, length, True, offset + length >= size)
+            continue
         for offset in range(0, max(size, 1), PIECE_BYTES):
-            yield _Piece(rel, size, offset, min(PIECE_BYTES, size - offset))
+            length = min(PIECE_BYTES, size - offset)
+            yield Piece(rel, size, offset, length, False, offset + length >= size)
 
 
-def _deflate(folder: Path, piece: _Piece) -> tuple[bytes, bytes]:
-    """Read one piece (and the window before it) and deflate it: (data, deflated)."""
-    start = max(piece.offset - _WINDOW, 0)
-    with (folder / piece.rel).open("rb") as source:
+class Deflated(NamedTuple):
+    """A piece's deflated bytes, and its data for the CRC (or the member's CRC)."""
+
+    deflated: bytes
+    data: bytes
+    crc: int | None = None
+
+
+def _read(path: Path, start: int, length: int) -> bytes:
+    with path.open("rb") as source:
         source.seek(start)
-        data = source.read(piece.offset + piece.length - start)
-    if len(data) != piece.offset + piece.length - start:
-        raise OSError(f"{folder / piece.rel} changed size while it was being archived")
+        data = source.read(length)
+    if len(data) != length:
+        raise OSError(f"{path} changed size while it was being archived")
+    return data
+
+
+def _deflate(folder: Path, piece: Piece) -> Deflated:
+    """Read one piece (and the window before it) and deflate it."""
+    if piece.records:
+        data = _read(folder / piece.rel, piece.offset, piece.length)
+        return Deflated(deflate_records(data), data)
+    start = max(piece.offset - WINDOW, 0)
+    data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
     window, chunk = data[:piece.offset - start], data[piece.offset - start:]
-    compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
-                  else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
-    last = piece.offset + piece.length >= piece.size
-    return chunk, compressor.compress(chunk) + compressor.flush(
-        zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    return Deflated(deflate_piece(chunk, window, last=piece.last), chunk)
+
+
+class PreparedPieces:
+    """Pieces a build's workers deflated already, shard by shard (``engine.PiecesWriter``).
+
+    ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
+    (``.deflate.json``). Shard ``k`` holds the ``k``-th record group of data/documents.jsonl
+    and, in order, the raw files of its documents. Read one shard index at a time; a piece
+    that does not match what the index says is deflated from the folder instead.
+    """
+
+    def __init__(self, shards: Sequence[Path]) -> None:
+        self.shards = shards
+        self._records = 0
+        self._raw: Iterator[tuple[Path, list[Any]]] = self._raw_entries()
+        self._next_raw: tuple[Path, list[Any]] | None = next(self._raw, None)
+
+    @staticmethod
+    def _index(blob: Path) -> dict[str, Any]:
+        data: dict[str, Any] = orjson.loads(blob.with_name(blob.name + ".json").read_bytes())
+        return data
+
+    def _raw_entries(self) -> Iterator[tuple[Path, list[Any]]]:
+        for blob in self.shards:
+            for entry in self._index(blob)["raw"]:
+                yield blob, entry
+
+    def take(self, piece: Piece) -> tuple[Path, int, int, int | None] | None:
+        """Where the piece's deflated bytes are: ``(file, offset, length, member CRC)``."""
+        if piece.records:
+            if self._records >= len(self.shards):
+                return None
+            blob = self.shards[self._records]
+            self._records += 1
+            offset, length, size = self._index(blob)["records"]
+            return (blob, offset, length, None) if size == piece.length else None
+        if not (piece.offset == 0 and piece.last):
+            return None  # workers deflate only files of one piece
+        while self._next_raw is not None and self._next_raw[1][0] < piece.rel:
+            self._next_raw = next(self._raw, None)
+        if self._next_raw is None or self._next_raw[1][0] != piece.rel:
+            return None
+        blob, (_, size, crc, offset, length) = self._next_raw
+        self._next_raw = next(self._raw, None)
+        return (blob, offset, length, crc) if size == piece.size else None
+
+
+def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int | None]
+              ) -> Deflated:
+    """A piece deflated beforehand: its bytes, and its data unless its CRC is known."""
+    blob, offset, length, crc = where
+    deflated = _read(blob, offset, length)
+    if crc is not None:
+        return Deflated(deflated, b"", crc)
+    return Deflated(deflated, _read(folder / piece.rel, piece.offset, piece.length))
 
 
 def _threads() -> int:
@@ -93,7 +170,7 @@ def _threads() -> int:
 
 
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
-              threads: int | None = None) -> None:
+              threads: int | None = None, prepared: PreparedPieces | None = None) -> None:
     """Write a zip of ``folder`` (members under ``root/``) to the seekable file ``target``."""
     date_time = zip_date_time(created)
     threads = threads or _threads()
@@ -101,7 +178,7 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
     offset = 0
     header_at = crc = compressed = 0
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        ahead: deque[tuple[_Piece, Future[tuple[bytes, bytes]]]] = deque()
+        ahead: deque[tuple[Piece, Future[Deflated]]] = deque()
         pieces = _pieces(folder)
 
         def fill() -> None:
@@ -109,30 +186,35 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
                 piece = next(pieces, None)
                 if piece is None:
                     return
-                ahead.append((piece, pool.submit(_deflate, folder, piece)))
+                where = prepared.take(piece) if prepared is not None else None
+                ahead.append((piece, pool.submit(_prepared, folder, piece, where)
+                              if where is not None else pool.submit(_deflate, folder, piece)))
 
         fill()
         while ahead:
             piece, future = ahead.popleft()
-            data, deflated = future.result()
+            deflated, data, known_crc = future.result()
             fill()
+            if piece.records and piece.last:
+                deflated += END
             info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
                                compress_size=0, crc=0)
-            whole = piece.length == piece.size
+            whole = piece.offset == 0 and piece.last
             if piece.offset == 0:
                 header_at, crc, compressed = offset, 0, 0
                 if whole:  # the common case: the header can be written as it will stay
-                    info.CRC, info.compress_size = zlib.crc32(data), len(deflated)
+                    info.CRC = known_crc if known_crc is not None else zlib.crc32(data)
+                    info.compress_size = len(deflated)
                 header = local_header(info)
                 target.write(header)
                 offset += len(header)
-            crc = zlib.crc32(data, crc)
+            crc = known_crc if known_crc is not None else zlib.crc32(data, crc)
             compressed += len(deflated)
             target.write(deflated)
             offset += len(deflated)
-            if piece.offset + piece.length >= piece.size:
+            if piece.last:
                 info.CRC, info.compress_size = crc, compressed
-                if not whole:  # a file of several pieces: its sizes are known only now
+                if not whole:  # a member of several pieces: its sizes are known only now
                     target.seek(header_at)
                     target.write(local_header(info))
                     target.seek(offset)

@@ -9,11 +9,11 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import package
+from .archive import PreparedPieces
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .croissant import CROISSANT_PATH, croissant
@@ -90,6 +90,7 @@ def build(
     problems = list(discovery.problems)
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
+    shards: list[str] = []
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache)
@@ -102,6 +103,7 @@ def build(
                     if problems:
                         continue  # keep checking every document, stop writing: no release
                     cached += result.cached
+                    shards.append(result.pieces.name)
                     with result.jsonl.open("rb") as shard:
                         while chunk := shard.read(_COPY_CHUNK):
                             documents.write(chunk)
@@ -129,7 +131,8 @@ def build(
                     write_records(iter_records(FolderSource(writer.root)), table)
                 data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
                 manifest.write(package.manifest_line(data_files[-1]))
-        shutil.rmtree(writer.root / SHARD_FOLDER, ignore_errors=True)
+        # The workers' archive pieces wait outside the package until the zip is written.
+        pieces = writer.set_aside(SHARD_FOLDER)
         payload_bytes += sum(entry.bytes for entry in data_files)
         payload_files += len(data_files)
         content = package.content_hash(config, docs_entry.sha256)
@@ -158,7 +161,8 @@ def build(
             _check_identical(writer.final, writer.root, archive, created, config, out)
             status = "unchanged"
         else:
-            write_archive(writer.root, archive, created, root=config.release_name)
+            write_archive(writer.root, archive, created, root=config.release_name,
+                          prepared=PreparedPieces([pieces / name for name in shards]))
             writer.commit()
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,

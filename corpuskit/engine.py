@@ -14,16 +14,19 @@ import hashlib
 import multiprocessing
 import os
 import unicodedata
+import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from . import __version__
 from .config import ProcessConfig
+from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_records
 from .discover import read_source
 from .errors import OutputError, UsageError
 from .models import DocumentProblem, RawDocument, Record, SourceRef
@@ -32,10 +35,10 @@ from .problems import Problem
 from .records import process_document, record_json, sha256_hex
 from .writer import copy_into, write_file
 
-#: Documents per shard. Fixed: changing it changes nothing in the output, only the cache.
-SHARD_SIZE = 512
+#: Documents per shard: one record group of the archive's data/documents.jsonl each.
+SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v2"
+CACHE_FORMAT = "corpuskit-shard-cache-v4"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
 
@@ -82,6 +85,64 @@ class ShardResult:
     problems: tuple[Problem, ...]
     cached: bool
 
+    @property
+    def pieces(self) -> Path:
+        """The shard's archive pieces (see :func:`write_pieces`)."""
+        return pieces_path(self.jsonl)
+
+
+def pieces_path(jsonl: Path) -> Path:
+    return jsonl.with_suffix(".deflate")
+
+
+def pieces_index_path(jsonl: Path) -> Path:
+    return jsonl.with_suffix(".deflate.json")
+
+
+class PiecesWriter:
+    """Deflates a shard for the archive as it goes, beside its JSONL shard file: each raw
+    file of one piece (the archive writer deflates larger ones), then the shard's record
+    group of data/documents.jsonl, all in one file, with an index ``{"raw": [[member,
+    size, crc32, offset, length], ...], "records": [offset, length, size]}`` (see
+    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`)."""
+
+    def __init__(self, jsonl_file: Path) -> None:
+        self.jsonl_file = jsonl_file
+        self.raw: list[list[Any]] = []
+        self.offset = 0
+        try:
+            self.handle = pieces_path(jsonl_file).open("wb")
+        except OSError as exc:
+            raise OutputError(f"cannot write {pieces_path(jsonl_file)}: "
+                              f"{exc.strerror or exc}") from None
+
+    def add_raw(self, member: str, data: bytes) -> None:
+        if len(data) > PIECE_BYTES:
+            return  # deflated in pieces, with dictionaries, by the archive writer
+        deflated = deflate_piece(data, last=True)
+        self.raw.append([member, len(data), zlib.crc32(data), self.offset, len(deflated)])
+        self._write(deflated)
+
+    def finish(self, jsonl: bytes) -> None:
+        records = deflate_records(jsonl)
+        index = {"raw": self.raw, "records": [self.offset, len(records), len(jsonl)]}
+        self._write(records)
+        try:
+            self.handle.close()
+        except OSError as exc:
+            raise OutputError(f"cannot write {pieces_path(self.jsonl_file)}: "
+                              f"{exc.strerror or exc}") from None
+        write_file(self.jsonl_file.parent, pieces_index_path(self.jsonl_file).name,
+                   orjson.dumps(index))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {pieces_path(self.jsonl_file)}: "
+                              f"{exc.strerror or exc}") from None
+        self.offset += len(data)
+
 
 def config_fingerprint(config: ProcessConfig) -> str:
     """What, besides the raw bytes, decides a record: config, corpuskit and Unicode versions."""
@@ -89,16 +150,26 @@ def config_fingerprint(config: ProcessConfig) -> str:
         "format": CACHE_FORMAT,
         "corpuskit": __version__,
         "unicode": unicodedata.unidata_version,
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,  # the archive pieces are cached too
         "config": asdict(config),
     }
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class ShardCache:
     """Processed shards, keyed by the shard's paths, raw sha256s and the config fingerprint.
 
-    Entries are written atomically (temporary file + rename), so a cache folder can be
-    deleted at any moment; a missing or damaged entry is simply a miss.
+    Entries are written atomically (temporary file + rename) with the sha256 of each file,
+    so a cache folder can be deleted at any moment; a missing or damaged entry (a changed
+    byte included) is simply a miss.
     """
 
     def __init__(self, root: Path) -> None:
@@ -115,7 +186,8 @@ class ShardCache:
         folder = self.root / key[:2]
         return folder / f"{key}.jsonl", folder / f"{key}.json"
 
-    def get(self, key: str) -> tuple[Path, tuple[DocSummary, ...]] | None:
+    def get(self, key: str, target: Path) -> tuple[DocSummary, ...] | None:
+        """Copy a cached shard (records and archive pieces) to the shard file ``target``."""
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(meta.read_bytes())
@@ -123,20 +195,29 @@ class ShardCache:
                 DocSummary(**{**item, "normalization": tuple(item["normalization"])})
                 for item in raw["documents"]
             )
-            if not jsonl.is_file() or jsonl.stat().st_size != raw["bytes"]:
-                return None
-        except (OSError, ValueError, KeyError, TypeError):
+            files = [(jsonl, target), (pieces_path(jsonl), pieces_path(target)),
+                     (pieces_index_path(jsonl), pieces_index_path(target))]
+            for (source, _), digest in zip(files, raw["sha256"], strict=True):
+                if _file_sha256(source) != digest:
+                    return None  # damaged: a miss, processed and written again
+            for source, copy in files:
+                copy_into(source, copy, atomic=False)
+        except (OSError, ValueError, KeyError, TypeError, OutputError):
             return None
-        return jsonl, summaries
+        return summaries
 
     def put(self, key: str, jsonl_source: Path, summaries: Sequence[DocSummary]) -> None:
         jsonl, meta = self._paths(key)
         try:
-            copy_into(jsonl_source, jsonl)
-            meta_doc = {"bytes": jsonl.stat().st_size,
-                        "documents": [asdict(s) for s in summaries]}
+            digests = []
+            for source, entry in ((jsonl_source, jsonl),
+                                  (pieces_path(jsonl_source), pieces_path(jsonl)),
+                                  (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
+                copy_into(source, entry)
+                digests.append(_file_sha256(source))
+            meta_doc = {"sha256": digests, "documents": [asdict(s) for s in summaries]}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
-        except OSError:
+        except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
 
 
@@ -170,13 +251,14 @@ def process_shard(task: ShardTask) -> ShardResult:
     key = ""
     if cache is not None and not problems:
         key = ShardCache.key(config_fingerprint(task.config), keyed)
-        hit = cache.get(key)
+        hit = cache.get(key, shard_file)
         if hit is not None:
-            copy_into(hit[0], shard_file, atomic=False)
-            return ShardResult(task.index, shard_file, hit[1], (), True)
+            return ShardResult(task.index, shard_file, hit, (), True)
 
     lines: list[bytes] = []
     summaries: list[DocSummary] = []
+    shard_file.parent.mkdir(parents=True, exist_ok=True)
+    pieces = PiecesWriter(shard_file)
     unreadable = {p.path for p in problems}
     for ref, data in zip(task.refs, datas, strict=True):
         if ref.path in unreadable:
@@ -191,9 +273,14 @@ def process_shard(task: ShardTask) -> ShardResult:
             continue
         lines.append(record_json(record) + b"\n")
         summaries.append(DocSummary.of(record))
+        if not problems:
+            pieces.add_raw(RAW_PREFIX + ref.path, raw.data)
     if problems:
+        pieces.handle.close()
         return ShardResult(task.index, shard_file, (), tuple(problems), False)
-    write_file(shard_file.parent, shard_file.name, b"".join(lines))
+    jsonl = b"".join(lines)
+    write_file(shard_file.parent, shard_file.name, jsonl)
+    pieces.finish(jsonl)
     if cache is not None:
         cache.put(key, shard_file, summaries)
     return ShardResult(task.index, shard_file, tuple(summaries), (), False)

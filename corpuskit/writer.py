@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from .archive import write_zip
+from .archive import PreparedPieces, write_zip
 from .errors import OutputError
 from .package import FileEntry
 
@@ -96,6 +96,7 @@ class PackageWriter:
         self.release_name = release_name
         self.final = out / release_name
         self.temp: Path | None = None
+        self._scratch: list[Path] = []
 
     def __enter__(self) -> PackageWriter:
         try:
@@ -115,6 +116,9 @@ class PackageWriter:
         if self.temp is not None and self.temp.exists():
             shutil.rmtree(self.temp, ignore_errors=True)
         self.temp = None
+        for scratch in self._scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        self._scratch.clear()
 
     @property
     def root(self) -> Path:
@@ -138,6 +142,22 @@ class PackageWriter:
         except OSError as exc:
             raise _output_error(self.final / relpath, exc) from None
 
+    def set_aside(self, relpath: str) -> Path:
+        """Move the folder ``relpath`` out of the package, into a temporary folder beside it
+        that lives as long as this writer (scratch files the package must not hold)."""
+        try:
+            scratch = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.release_name}-",
+                                            dir=self.out))
+            self._scratch.append(scratch)
+            moved = scratch / Path(relpath).name
+            if (self.root / relpath).exists():
+                os.rename(self.root / relpath, moved)
+            else:
+                moved.mkdir()
+        except OSError as exc:
+            raise _output_error(self.out, exc) from None
+        return moved
+
     def commit(self) -> Path:
         """Rename the finished folder into place; refuses to replace an existing release."""
         assert self.temp is not None
@@ -153,15 +173,17 @@ class PackageWriter:
         return self.final
 
 
-def write_archive(folder: Path, target: Path, created: str | None, *, root: str) -> Path:
-    """Write ``target``, a zip of ``folder`` with members under ``root/``, atomically."""
+def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
+                  prepared: PreparedPieces | None = None) -> Path:
+    """Write ``target``, a zip of ``folder`` with members under ``root/``, atomically
+    (``prepared``: pieces the build's workers deflated already)."""
     handle = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
                                          dir=target.parent)
         handle = os.fdopen(fd, "wb")
         with handle:
-            write_zip(folder, handle, root, created)
+            write_zip(folder, handle, root, created, prepared=prepared)
         os.chmod(temp_name, FILE_MODE)
         os.replace(temp_name, target)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,33 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(corpus: Path, one_job:
         result = build(corpus, tmp_path, engine="dask", scheduler=cluster.scheduler_address)
     assert result.documents == DOCUMENTS
     _same(one_job, tmp_path, result.release.name)
+
+
+def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
+        one_job: Path, tmp_path: Path) -> None:
+    """The workers' pieces are only a head start: the zip is byte for byte what the archive
+    writer makes from the release folder alone."""
+    import io
+
+    from corpuskit.archive import write_zip
+
+    release = next(p for p in one_job.iterdir() if p.is_dir() and not p.name.startswith("."))
+    created = json.loads((release / "datapackage.json").read_bytes()).get("created")
+    alone = io.BytesIO()
+    write_zip(release, alone, release.name, created, threads=3)
+    assert (one_job / f"{release.name}.zip").read_bytes() == alone.getvalue()
+
+
+@pytest.mark.parametrize("pattern", ["*.jsonl", "*.deflate", "*.deflate.json"])
+def test_a_cache_entry_with_one_changed_byte_is_a_miss(
+        pattern: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    entries = sorted(cache.rglob(pattern))
+    assert len(entries) == 3
+    data = bytearray(entries[1].read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size, one bit: only a checksum sees it
+    entries[1].write_bytes(bytes(data))
+    result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
+    assert result.cached_shards == 2
+    _same(one_job, tmp_path / "b", result.release.name)

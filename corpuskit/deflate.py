@@ -1,0 +1,57 @@
+"""Deflate as corpuskit's archives hold it, in pieces that can be made apart and joined.
+
+An archive member is one raw deflate stream (zlib level 6). It is made of pieces, each
+ended with a sync flush (byte-aligned, not final) except the last, so pieces made in any
+process, at any time, join into the same stream:
+
+- a file of up to :data:`PIECE_BYTES` is one piece, byte for byte what :mod:`zipfile`
+  writes;
+- a larger file is cut every :data:`PIECE_BYTES`, each piece deflated with the 32 KiB
+  before it as dictionary (pigz's method: the joined stream compresses as well as one);
+- ``data/documents.jsonl`` is cut every :data:`RECORDS_PER_PIECE` records, each piece
+  deflated alone, and ended with :data:`END`; so a build's workers deflate their own shard
+  of records, and an incremental build reuses the pieces of the shards that did not change.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+LEVEL = 6
+#: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
+PIECE_BYTES = 1 << 20
+#: Records of data/documents.jsonl per piece; equal to the build's shard size.
+RECORDS_PER_PIECE = 512
+WINDOW = 32 * 1024
+#: An empty final block: ends a stream of sync-flushed pieces.
+END = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
+
+
+def deflate_piece(chunk: bytes, window: bytes = b"", *, last: bool) -> bytes:
+    """Deflate ``chunk`` (``window``: the bytes before it, as dictionary)."""
+    compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
+                  else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
+    return compressor.compress(chunk) + compressor.flush(
+        zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def deflate_records(jsonl: bytes) -> bytes:
+    """One piece of data/documents.jsonl (whole records; not the last piece's END)."""
+    return deflate_piece(jsonl, last=False)
+
+
+def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[int, int]]:
+    """``(offset, length)`` of each group of :data:`RECORDS_PER_PIECE` lines of a JSONL file."""
+    start = position = lines = 0
+    while data := handle.read(block):
+        found = 0
+        while (found := data.find(b"\n", found) + 1) > 0:
+            lines += 1
+            if lines == RECORDS_PER_PIECE:
+                yield start, position + found - start
+                start, lines = position + found, 0
+        position += len(data)
+    if position > start:
+        yield start, position - start
