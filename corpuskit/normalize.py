@@ -32,9 +32,10 @@ _ANY_CONTROL = re.compile(
 _BADNESS_REACH = 6
 
 
-def _rarity(spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _rarity(spans: list[tuple[int, int]]) -> tuple[int, int, int]:
     chars = [chr(code) for low, high in spans for code in range(low, high + 1)]
-    return sum(char.isalpha() for char in chars), len(chars)
+    return (sum(char.islower() for char in chars), sum(char.isalpha() for char in chars),
+            len(chars))
 
 
 def _badness_triggers() -> re.Pattern[str]:
@@ -56,7 +57,8 @@ def _badness_triggers() -> re.Pattern[str]:
         spans: set[tuple[int, int]] = set()
         for branch in branches:
             # Any one position only non-ASCII fills will do: take the one with the fewest
-            # letters (symbols are rarer in text), then the narrowest.
+            # lower-case letters, then letters (they fill most of any text), then the
+            # narrowest.
             candidates: list[list[tuple[int, int]]] = []
             for op, arg in branch:
                 items = [(sre.LITERAL, arg)] if op is sre.LITERAL else arg if op is sre.IN else []
