@@ -9,6 +9,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,14 @@ from .config import CorpusConfig, load_config
 from .croissant import CROISSANT_PATH, croissant
 from .diff import difference_summary
 from .discover import discover, read_changelog
-from .engine import SHARD_FOLDER, ShardTask, default_jobs, plan_shards, run_shards
+from .engine import (
+    SHARD_FOLDER,
+    ShardTask,
+    default_jobs,
+    local_pool,
+    plan_shards,
+    run_shards,
+)
 from .errors import InputError, ReleaseExistsError
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
@@ -81,6 +89,16 @@ def build(
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
     """
+    jobs = jobs or default_jobs()
+    # Workers are forked before the corpus is discovered, so they stay small (engine.py).
+    with local_pool(jobs if engine == "local" else 1) as pool:
+        return _build(seeds, out, source_date_epoch=source_date_epoch, jobs=jobs,
+                      cache=cache, engine=engine, scheduler=scheduler, pool=pool)
+
+
+def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
+           cache: Path | None, engine: str, scheduler: str | None,
+           pool: ProcessPoolExecutor | None) -> BuildResult:
     config = load_config(seeds)
     if config.parquet:
         require_pyarrow()
@@ -97,8 +115,8 @@ def build(
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
             with writer.stream(DOCUMENTS_PATH) as documents:
-                for result in run_shards(tasks, jobs or default_jobs(), engine=engine,
-                                          scheduler=scheduler):
+                for result in run_shards(tasks, jobs, engine=engine, scheduler=scheduler,
+                                         pool=pool):
                     problems.extend(result.problems)
                     if problems:
                         continue  # keep checking every document, stop writing: no release

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -302,12 +303,33 @@ def default_jobs() -> int:
 ENGINES = ("local", "dask")
 
 
+@contextmanager
+def local_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the local engine, forked at once (None for one job).
+
+    Start it before discovering the corpus: a forked worker shares the parent's memory
+    as it is at that moment, so workers forked early stay as small for a million
+    documents as for ten. ProcessPoolExecutor, not Pool: a worker killed by a signal or
+    the OOM killer breaks the pool (an error) instead of leaving the build waiting forever.
+    """
+    if jobs <= 1:
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool.submit(os.getpid).result()  # a fork start method forks every worker now
+        yield pool
+
+
 def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
-               scheduler: str | None = None) -> Iterator[ShardResult]:
+               scheduler: str | None = None,
+               pool: ProcessPoolExecutor | None = None) -> Iterator[ShardResult]:
     """Results in shard order.
 
-    ``local``: in-process for one job or one shard, else a process pool of ``jobs``.
-    ``dask``: the shards run on the Dask cluster at ``scheduler`` (``tcp://host:port``).
+    ``local``: in-process for one job or one shard, else on ``pool`` (or a process pool of
+    ``jobs`` made here). ``dask``: the shards run on the Dask cluster at ``scheduler``
+    (``tcp://host:port``).
     """
     if engine == "dask":
         yield from _run_on_dask(tasks, scheduler)
@@ -318,11 +340,10 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
         for task in tasks:
             yield process_shard(task)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # ProcessPoolExecutor, not Pool: a worker killed by a signal or the OOM killer breaks
-    # the pool (an error) instead of leaving the build waiting forever for its shard.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(local_pool(min(jobs, len(tasks))))
+        assert pool is not None
         try:
             yield from pool.map(process_shard, tasks)
         except BrokenProcessPool:
