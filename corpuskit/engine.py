@@ -27,9 +27,9 @@ from .config import ProcessConfig
 from .discover import read_source
 from .errors import OutputError, UsageError
 from .models import DocumentProblem, RawDocument, Record, SourceRef
-from .package import RAW_PREFIX
+from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .problems import Problem
-from .records import process_document, record_json, sha256_hex
+from .records import process_document_reported, record_json, sha256_hex
 from .writer import copy_into, write_file
 
 #: Documents per shard. Fixed: changing it changes nothing in the output, only the cache.
@@ -66,12 +66,34 @@ class DocSummary:
 
 @dataclass(frozen=True)
 class ShardTask:
+    """One shard's work. ``package`` is the temporary folder written into; ``release`` is
+    the release folder it becomes, the one error messages name (a temporary path means
+    nothing to the user)."""
+
     index: int
     refs: tuple[SourceRef, ...]
     seeds: Path
     package: Path
     config: ProcessConfig
     cache: Path | None
+    release: Path | None = None
+
+    @property
+    def shown_release(self) -> Path:
+        return self.release if self.release is not None else self.package
+
+    def copying(self, ref: SourceRef) -> str:
+        """What the raw copy of ``ref`` is, for an error message: seeds path → release path."""
+        return (f"cannot copy {self.seeds / ref.path} to "
+                f"{self.shown_release / (RAW_PREFIX + ref.path)}")
+
+    def writing_records(self) -> str:
+        """What writing this shard's records is, for an error message."""
+        first, last = self.refs[0].path, self.refs[-1].path
+        files = (f"{self.seeds / first}" if first == last else
+                 f"{self.seeds / first} to {self.seeds / last} ({len(self.refs)} files)")
+        return (f"cannot write the records of {files} for "
+                f"{self.shown_release / DOCUMENTS_PATH}")
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,7 @@ class ShardCache:
             meta_doc = {"bytes": jsonl.stat().st_size,
                         "documents": [asdict(s) for s in summaries]}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
-        except OSError:
+        except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
 
 
@@ -161,7 +183,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         sha = sha256_hex(raw.data)
         keyed.append((ref.path, sha))
         if not problems:
-            write_file(task.package, RAW_PREFIX + ref.path, raw.data)
+            write_file(task.package, RAW_PREFIX + ref.path, raw.data, doing=task.copying(ref))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
@@ -172,7 +194,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         key = ShardCache.key(config_fingerprint(task.config), keyed)
         hit = cache.get(key)
         if hit is not None:
-            copy_into(hit[0], shard_file, atomic=False)
+            copy_into(hit[0], shard_file, atomic=False, doing=task.writing_records())
             return ShardResult(task.index, shard_file, hit[1], (), True)
 
     lines: list[bytes] = []
@@ -184,7 +206,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         try:
             raw = (RawDocument(ref.id, ref.path, data) if data is not None
                    else read_source(task.seeds, ref))
-            record = process_document(raw, task.config)
+            record = process_document_reported(raw, task.config)
         except DocumentProblem as bad:
             if bad.problem not in problems:
                 problems.append(bad.problem)
@@ -193,7 +215,8 @@ def process_shard(task: ShardTask) -> ShardResult:
         summaries.append(DocSummary.of(record))
     if problems:
         return ShardResult(task.index, shard_file, (), tuple(problems), False)
-    write_file(shard_file.parent, shard_file.name, b"".join(lines))
+    write_file(shard_file.parent, shard_file.name, b"".join(lines),
+               doing=task.writing_records())
     if cache is not None:
         cache.put(key, shard_file, summaries)
     return ShardResult(task.index, shard_file, tuple(summaries), (), False)
