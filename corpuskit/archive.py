@@ -132,15 +132,15 @@ class PreparedPieces:
             for entry in self._index(blob)["raw"]:
                 yield blob, entry
 
-    def take(self, piece: Piece) -> tuple[Path, int, int, int | None] | None:
-        """Where the piece's deflated bytes are: ``(file, offset, length, member CRC)``."""
+    def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
+        """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
         if piece.records:
             if self._records >= len(self.shards):
                 return None
             blob = self.shards[self._records]
             self._records += 1
-            offset, length, size = self._index(blob)["records"]
-            return (blob, offset, length, None) if size == piece.length else None
+            offset, length, size, crc = self._index(blob)["records"]
+            return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return None  # workers deflate only files of one piece
         while self._next_raw is not None and self._next_raw[1][0] < piece.rel:
@@ -152,14 +152,18 @@ class PreparedPieces:
         return (blob, offset, length, crc) if size == piece.size else None
 
 
-def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int | None]
-              ) -> Deflated:
-    """A piece deflated beforehand: its bytes, and its data unless its CRC is known."""
+def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:
+    """A piece deflated beforehand: its bytes, and its data unless it is a whole file (whose
+    CRC the worker took). A record group is read for the member's CRC anyway, so it is used
+    only if it is the very data the piece was made from (else deflated here)."""
     blob, offset, length, crc = where
     deflated = _read(blob, offset, length)
-    if crc is not None:
+    if not piece.records:
         return Deflated(deflated, b"", crc)
-    return Deflated(deflated, _read(folder / piece.rel, piece.offset, piece.length))
+    data = _read(folder / piece.rel, piece.offset, piece.length)
+    if zlib.crc32(data) != crc:
+        return _deflate(folder, piece)
+    return Deflated(deflated, data)
 
 
 def _threads() -> int:

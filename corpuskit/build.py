@@ -111,7 +111,8 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
     shards: list[str] = []
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
-        tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache)
+        tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
+                           release=writer.final)
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
             with writer.stream(DOCUMENTS_PATH) as documents:
@@ -203,7 +204,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         return
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
-        write_archive(built, probe, created, root=config.release_name)
+        write_archive(built, probe, created, root=config.release_name,
+                      doing=f"cannot write a copy of {archive} (to compare it with this build) "
+                            f"in {out}")
         if not archives_match(probe, archive):
             raise ReleaseExistsError(
                 f"{archive} does not match the release folder {existing}; released archives "

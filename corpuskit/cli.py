@@ -19,19 +19,35 @@ from . import __version__
 from .build import build as build_package
 from .engine import default_cache_dir
 from .errors import EXIT_USAGE, CorpuskitError, InputError
+from .problems import printable
+
+
+def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a line; a name that is not UTF-8 is shown escaped, never a UnicodeEncodeError."""
+    click.echo(printable(message), err=err, nl=nl)
+
+
+def _printable_data(data: Any) -> Any:
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {_printable_data(key): _printable_data(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_printable_data(item) for item in data]
+    return data
 
 
 def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    _echo(json.dumps(_printable_data(data), ensure_ascii=False, indent=2))
 
 
 def _report_error(error: CorpuskitError) -> None:
     if isinstance(error, InputError):
         for problem in error.problems:
-            click.echo(f"error: {problem.render()}", err=True)
-        click.echo(f"corpuskit: {error.summary}", err=True)
+            _echo(f"error: {problem.render()}", err=True)
+        _echo(f"corpuskit: {error.summary}", err=True)
     else:
-        click.echo(f"corpuskit: error: {error}", err=True)
+        _echo(f"corpuskit: error: {error}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,7 +98,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                            jobs=jobs, cache=None if no_cache else (cache or default_cache_dir()),
                            engine=engine, scheduler=scheduler)
     for path, reason in result.skipped:
-        click.echo(f"skipped: {path} ({reason})", err=True)
+        _echo(f"skipped: {path} ({reason})", err=True)
     if as_json:
         _emit_json({
             "status": result.status,
@@ -94,10 +110,10 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             "skipped": [{"path": p, "reason": r} for p, r in result.skipped],
         })
     elif result.status == "unchanged":
-        click.echo(f"{result.release} already built with identical content; nothing to do",
+        _echo(f"{result.release} already built with identical content; nothing to do",
                    err=True)
     else:
-        click.echo(f"built {result.release} and {result.archive.name} "
+        _echo(f"built {result.release} and {result.archive.name} "
                    f"({result.documents} documents, {result.content_hash})", err=True)
 
 
@@ -135,7 +151,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
     if as_json or fmt == "json":
         _emit_json(result.as_dict())
     else:
-        click.echo(render_text(result), nl=False)
+        _echo(render_text(result), nl=False)
 
 
 @cli.command("release")
@@ -180,20 +196,20 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                            dry_run=dry_run, jobs=jobs,
                            cache=None if no_cache else (cache or _cache_dir()))
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        _echo(f"note: {note}", err=True)
     if as_json:
         _emit_json(result.as_dict())
         return
     if result.changelog_entry:
-        click.echo(result.changelog_entry, err=True)
+        _echo(result.changelog_entry, err=True)
     how = (f"{result.bump} release after {result.previous}" if result.previous
            else "first release")
     if result.build is None:
-        click.echo(f"dry run: would release {result.name} {result.version} ({how}); "
+        _echo(f"dry run: would release {result.name} {result.version} ({how}); "
                    "nothing written", err=True)
     else:
         built = result.build
-        click.echo(f"released {result.name} {result.version} ({how}): {built.release} and "
+        _echo(f"released {result.name} {result.version} ({how}): {built.release} and "
                    f"{built.archive.name} ({built.documents} documents, "
                    f"{built.content_hash})", err=True)
 
@@ -230,7 +246,7 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
                     "sha256": result.sha256})
     else:
         noun = "document" if result.documents == 1 else "documents"
-        click.echo(f"wrote {result.path} ({result.format}, {result.documents} {noun}, "
+        _echo(f"wrote {result.path} ({result.format}, {result.documents} {noun}, "
                    f"{result.bytes} bytes, sha256 {result.sha256})", err=True)
 
 
@@ -257,7 +273,7 @@ def info_command(path: Path, as_json: bool) -> None:
     if as_json:
         _emit_json(summary.as_dict())
     else:
-        click.echo(render(summary))
+        _echo(render(summary))
 
 
 @cli.command("validate")
@@ -322,7 +338,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
         render = render_github if fmt == "github" else render_text
         for report in reports:
             for line in render(report):
-                click.echo(line)
+                _echo(line)
     failed = [report for report in reports if not report.valid]
     if failed:
         count = sum(len(report.problems) for report in failed)
@@ -365,7 +381,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         _emit_json(report.as_dict())
     else:
         for line in (render_github if fmt == "github" else render_text)(report):
-            click.echo(line)
+            _echo(line)
     if not report.valid:
         count = len(report.problems)
         raise ProblemsFound(f"{dist} is not current: {count} difference"
@@ -381,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_error(error)
         return error.exit_code
     except click.exceptions.Abort:
-        click.echo("corpuskit: aborted", err=True)
+        _echo("corpuskit: aborted", err=True)
         return 130
     except click.ClickException as error:
         error.show()

@@ -30,7 +30,7 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .problems import Problem
 from .reader import PackageSource, ZipSource, iter_records, open_package, read_descriptor
-from .records import process_document, record_json
+from .records import process_document_reported, record_json
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1
@@ -339,7 +339,7 @@ class _SeedsSide(_Side):
         problems: list[Problem] = []
         for ref in self.sources:  # discover returns them sorted by id
             try:
-                record = process_document(read_source(self.path, ref), self.config.process)
+                record = process_document_reported(read_source(self.path, ref), self.config.process)
             except DocumentProblem as bad:
                 problems.append(bad.problem)
                 continue

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
 from .errors import InputError
 from .models import DocumentProblem, RawDocument, SourceRef
-from .problems import Problem
+from .problems import Problem, printable
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
@@ -63,17 +63,59 @@ def _walk(root: Path, problems: list[Problem],
             yield from _walk(root, problems, relpath)
 
 
+#: Names Windows keeps for devices, with or without an extension and in any case
+#: (Microsoft's "Naming Files, Paths, and Namespaces" lists the 0 and superscript forms too).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"}
+)
+#: Characters Windows does not allow in a name (besides control characters and "/").
+WINDOWS_FORBIDDEN = '<>:"|?*\\'
+
+
+def _check_component(name: str, what: str) -> str | None:
+    """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
+
+    ``what`` is "the file name" or "the folder name". The rules make a package that unpacks on
+    Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
+    read back as written.
+    """
+    if any(unicodedata.category(c) == "Cc" for c in name) or "\\" in name:
+        return (f"{what} {name!r} holds a line break, backslash or control character, which "
+                "manifests and Windows cannot hold; rename it")
+    if "%" in name:
+        return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
+                "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
+    bad = sorted({c for c in name if c in WINDOWS_FORBIDDEN})
+    if bad:
+        shown = ", ".join(f"'{c}'" for c in bad)
+        return (f"{what} {name!r} holds {shown}, which Windows does not allow in names "
+                f"(< > : \" | ? * \\); rename it")
+    if name.endswith((".", " ")):
+        return (f"{what} {name!r} ends with a dot or a space, which Windows drops from "
+                "names; rename it")
+    if name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
+        return (f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, "
+                "LPT0-9, with any extension), which no file there can have; rename it")
+    return None
+
+
 def _check_name(relpath: str) -> str | None:
-    """Why a path cannot be packaged, or None."""
+    """Why a file's path cannot be packaged, or None; every folder on the path counts."""
     try:
         encoded = relpath.encode("utf-8")
     except UnicodeEncodeError:
-        return "the name is not valid UTF-8; rename the file"
-    if any(c in relpath for c in "\n\r\\") or any(unicodedata.category(c) == "Cc" for c in relpath):
-        return "the name holds a line break, backslash or control character; rename the file"
+        return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
+                "escapes), so it cannot be written in the UTF-8 manifests of a package; "
+                "rename the file")
     if len(encoded) > MAX_PATH_BYTES:
         return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
-    return None
+    *folders, name = relpath.split("/")
+    for folder in folders:
+        reason = _check_component(folder, "the folder name")
+        if reason:
+            return reason
+    return _check_component(name, "the file name")
 
 
 def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
@@ -87,17 +129,19 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
         if "/" not in relpath and name in RESERVED_NAMES:
             continue
         if name.startswith("."):
-            skipped.append((relpath, "hidden"))
+            skipped.append((printable(relpath), "hidden"))
             continue
         if any(fnmatchcase(relpath, pattern) for pattern in config.exclude):
-            skipped.append((relpath, "excluded by discover.exclude"))
-            continue
-        reason = _check_name(relpath)
-        if reason:
-            problems.append(Problem(relpath, "unsafe-path", reason))
+            skipped.append((printable(relpath), "excluded by discover.exclude"))
             continue
         try:
             info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                continue  # a folder's name is checked with each file in it
+            reason = _check_name(relpath)
+            if reason:
+                problems.append(Problem(relpath, "unsafe-path", reason))
+                continue
             if stat.S_ISLNK(info.st_mode):
                 target = Path(os.path.realpath(root / relpath))
                 if not target.is_relative_to(root):
@@ -136,12 +180,21 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
 
 
 def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
-    """Two files with one id, or names that a case-insensitive/normalizing disk would merge."""
+    """Two files with one id, or names that a case-insensitive/normalizing disk would merge.
+
+    Names collide at every level: two files, a file and a folder, or two folders
+    (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
+    reported once, for the shallowest collision on its path, naming both sides.
+    """
     by_id: dict[str, list[str]] = {}
-    by_key: dict[str, list[str]] = {}
+    files = {ref.path for ref in refs}
+    by_key: dict[str, set[str]] = {}  # collision key → files and folders holding files
     for ref in refs:
         by_id.setdefault(ref.id, []).append(ref.path)
-        by_key.setdefault(collision_key(ref.path), []).append(ref.path)
+        parts = ref.path.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            by_key.setdefault(collision_key(path), set()).add(path)
     for doc_id, paths in by_id.items():
         if len(paths) > 1:
             for path in paths:
@@ -149,13 +202,32 @@ def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
                 yield Problem(path, "duplicate-id",
                               f"document id {doc_id!r} is also the id of {others}; "
                               "rename one of them")
-    for paths in by_key.values():
-        if len(paths) > 1:
-            for path in paths:
-                others = ", ".join(p for p in paths if p != path)
-                yield Problem(path, "name-collision",
-                              f"differs from {others} only in case or Unicode normalization; "
-                              "such names merge on many filesystems, rename one of them")
+    for ref in refs:
+        parts = ref.path.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            colliding = sorted(by_key[collision_key(path)] - {path})
+            if colliding:
+                yield Problem(ref.path, "name-collision",
+                              _collision_message(path, colliding, files))
+                break
+
+
+def _collision_message(path: str, colliding: list[str], files: set[str]) -> str:
+    if path in files and all(other in files for other in colliding):
+        return (f"differs from {', '.join(colliding)} only in case or Unicode normalization; "
+                "such names merge on many filesystems, rename one of them")
+    shown = ", ".join(_entry_name(other, files) for other in colliding)
+    if path in files or any(other in files for other in colliding):
+        merged = "a file and a folder with these names cannot both exist there"
+    else:
+        merged = "the folders become one"
+    return (f"{_entry_name(path, files)} and {shown} differ only in case or Unicode "
+            f"normalization; on many filesystems (macOS, Windows) {merged}: rename one of them")
+
+
+def _entry_name(path: str, files: set[str]) -> str:
+    return f"the file {path}" if path in files else f"the folder {path}/"
 
 
 def read_source(seeds: Path, ref: SourceRef) -> RawDocument:

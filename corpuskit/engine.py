@@ -31,15 +31,15 @@ from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_reco
 from .discover import read_source
 from .errors import OutputError, UsageError
 from .models import DocumentProblem, RawDocument, Record, SourceRef
-from .package import RAW_PREFIX
+from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .problems import Problem
-from .records import process_document, record_json, sha256_hex
+from .records import process_document_reported, record_json, sha256_hex
 from .writer import copy_into, write_file
 
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v4"
+CACHE_FORMAT = "corpuskit-shard-cache-v5"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
 
@@ -70,12 +70,42 @@ class DocSummary:
 
 @dataclass(frozen=True)
 class ShardTask:
+    """One shard's work. ``package`` is the temporary folder written into; ``release`` is
+    the release folder it becomes, the one error messages name (a temporary path means
+    nothing to the user)."""
+
     index: int
     refs: tuple[SourceRef, ...]
     seeds: Path
     package: Path
     config: ProcessConfig
     cache: Path | None
+    release: Path | None = None
+
+    @property
+    def shown_release(self) -> Path:
+        return self.release if self.release is not None else self.package
+
+    def copying(self, ref: SourceRef) -> str:
+        """What the raw copy of ``ref`` is, for an error message: seeds path → release path."""
+        return (f"cannot copy {self.seeds / ref.path} to "
+                f"{self.shown_release / (RAW_PREFIX + ref.path)}")
+
+    def _files(self) -> str:
+        first, last = self.refs[0].path, self.refs[-1].path
+        return (f"{self.seeds / first}" if first == last else
+                f"{self.seeds / first} to {self.seeds / last} ({len(self.refs)} files)")
+
+    def writing_records(self) -> str:
+        """What writing this shard's records is, for an error message."""
+        return (f"cannot write the records of {self._files()} for "
+                f"{self.shown_release / DOCUMENTS_PATH}")
+
+    def writing_pieces(self) -> str:
+        """What writing this shard's archive pieces is, for an error message."""
+        release = self.shown_release
+        return (f"cannot write the compressed archive pieces of {self._files()} for "
+                f"{release.with_name(release.name + '.zip')}")
 
 
 @dataclass(frozen=True)
@@ -104,18 +134,21 @@ class PiecesWriter:
     """Deflates a shard for the archive as it goes, beside its JSONL shard file: each raw
     file of one piece (the archive writer deflates larger ones), then the shard's record
     group of data/documents.jsonl, all in one file, with an index ``{"raw": [[member,
-    size, crc32, offset, length], ...], "records": [offset, length, size]}`` (see
+    size, crc32, offset, length], ...], "records": [offset, length, size, crc32]}`` (see
     :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`)."""
 
-    def __init__(self, jsonl_file: Path) -> None:
+    def __init__(self, jsonl_file: Path, doing: str) -> None:
         self.jsonl_file = jsonl_file
+        self.doing = doing
         self.raw: list[list[Any]] = []
         self.offset = 0
         try:
             self.handle = pieces_path(jsonl_file).open("wb")
         except OSError as exc:
-            raise OutputError(f"cannot write {pieces_path(jsonl_file)}: "
-                              f"{exc.strerror or exc}") from None
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(f"{self.doing}: {exc.strerror or exc}")
 
     def add_raw(self, member: str, data: bytes) -> None:
         if len(data) > PIECE_BYTES:
@@ -126,22 +159,21 @@ class PiecesWriter:
 
     def finish(self, jsonl: bytes) -> None:
         records = deflate_records(jsonl)
-        index = {"raw": self.raw, "records": [self.offset, len(records), len(jsonl)]}
+        index = {"raw": self.raw,
+                 "records": [self.offset, len(records), len(jsonl), zlib.crc32(jsonl)]}
         self._write(records)
         try:
             self.handle.close()
         except OSError as exc:
-            raise OutputError(f"cannot write {pieces_path(self.jsonl_file)}: "
-                              f"{exc.strerror or exc}") from None
+            raise self._error(exc) from None
         write_file(self.jsonl_file.parent, pieces_index_path(self.jsonl_file).name,
-                   orjson.dumps(index))
+                   orjson.dumps(index), doing=self.doing)
 
     def _write(self, data: bytes) -> None:
         try:
             self.handle.write(data)
         except OSError as exc:
-            raise OutputError(f"cannot write {pieces_path(self.jsonl_file)}: "
-                              f"{exc.strerror or exc}") from None
+            raise self._error(exc) from None
         self.offset += len(data)
 
 
@@ -243,7 +275,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         sha = sha256_hex(raw.data)
         keyed.append((ref.path, sha))
         if not problems:
-            write_file(task.package, RAW_PREFIX + ref.path, raw.data)
+            write_file(task.package, RAW_PREFIX + ref.path, raw.data, doing=task.copying(ref))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
@@ -259,7 +291,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     lines: list[bytes] = []
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
-    pieces = PiecesWriter(shard_file)
+    pieces = PiecesWriter(shard_file, task.writing_pieces())
     unreadable = {p.path for p in problems}
     for ref, data in zip(task.refs, datas, strict=True):
         if ref.path in unreadable:
@@ -267,7 +299,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         try:
             raw = (RawDocument(ref.id, ref.path, data) if data is not None
                    else read_source(task.seeds, ref))
-            record = process_document(raw, task.config)
+            record = process_document_reported(raw, task.config)
         except DocumentProblem as bad:
             if bad.problem not in problems:
                 problems.append(bad.problem)
@@ -280,7 +312,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         pieces.handle.close()
         return ShardResult(task.index, shard_file, (), tuple(problems), False)
     jsonl = b"".join(lines)
-    write_file(shard_file.parent, shard_file.name, jsonl)
+    write_file(shard_file.parent, shard_file.name, jsonl, doing=task.writing_records())
     pieces.finish(jsonl)
     if cache is not None:
         cache.put(key, shard_file, summaries)

@@ -35,7 +35,7 @@ from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
-from .records import process_document, record_from_dict, record_json
+from .records import process_document_reported, record_from_dict, record_json
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 
@@ -146,7 +146,7 @@ def _seeds_info(seeds: Path) -> Info:
     digest = hashlib.sha256()
     for ref in discovery.sources:
         try:
-            record = process_document(read_source(seeds, ref), config.process)
+            record = process_document_reported(read_source(seeds, ref), config.process)
         except DocumentProblem as bad:
             problems.append(bad.problem)
             continue

@@ -40,12 +40,31 @@ CODES: dict[str, str] = {
 }
 
 
+def printable(text: str) -> str:
+    """``text`` as it can be shown and written as UTF-8: the bytes of a file name that is
+    not UTF-8 (lone surrogates, as ``os.fsdecode`` gives them) become ``\\xNN`` escapes.
+
+    ``"caf\\udce9.txt"`` (the Latin-1 name ``caf\\xe9.txt``) is shown as ``caf\\xe9.txt``;
+    any other text is returned as it is.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no file name decodes to
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+    return text
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one file.
 
     ``path`` is relative to the checked target (POSIX form); ``location`` is a line number
     (``"line 3"``), a JSON pointer (``"/resources/0/hash"``), a key (``"version"``) or empty.
+    A name that is not UTF-8 is held in its :func:`printable` form.
     """
 
     path: str
@@ -56,6 +75,13 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown problem code {self.code!r}")
+        # A problem is shown and written as UTF-8 (text, JSON, annotations): a name that
+        # is not UTF-8 is kept as escapes, never as text no UTF-8 output can hold.
+        for name in ("path", "message", "location"):
+            value = getattr(self, name)
+            shown = printable(value)
+            if shown is not value:
+                object.__setattr__(self, name, shown)
 
     def render(self) -> str:
         where = f"{self.path}:{self.location}" if self.location else self.path

@@ -86,6 +86,24 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
     )
 
 
+def process_document_reported(raw: RawDocument, config: ProcessConfig) -> Record:
+    """:func:`process_document`, where a bug in corpuskit is also a ``DocumentProblem``.
+
+    Workers run this: an unexpected exception on one document is reported on that file
+    (``internal-error``, naming its seeds path) with the other problems, never as a
+    traceback from a worker process. Memory exhaustion is not a bug and is not caught.
+    """
+    try:
+        return process_document(raw, config)
+    except (DocumentProblem, MemoryError):
+        raise
+    except Exception as exc:
+        raise DocumentProblem(Problem(
+            raw.path, "internal-error",
+            f"corpuskit failed on this file ({type(exc).__name__}: {exc}); this is a bug in "
+            "corpuskit, please report it with the file")) from None
+
+
 def record_json(record: Record) -> bytes:
     """The canonical JSON line of a record (fields in schema order, UTF-8, no newline)."""
     return orjson.dumps(record)

@@ -266,6 +266,23 @@ def has_entry(changelog: str | None, version: str) -> bool:
     return pattern.search(changelog) is not None
 
 
+def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
+    """The changelog as it was before :func:`insert_changelog_entry` put ``entry`` into it.
+
+    None unless ``entry`` is exactly the newest section of ``changelog`` (so inserting it
+    into the result gives ``changelog`` back byte for byte): a section that differs in
+    any way was not written by that insertion and is never removed.
+    """
+    lines = changelog.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith("## ")), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+               len(lines))
+    before = "".join(lines[:start] + lines[end:])
+    return before if insert_changelog_entry(before, name, entry) == changelog else None
+
+
 # -- the release ----------------------------------------------------------------------------
 
 def _read_text(path: Path) -> bytes | None:
@@ -355,9 +372,22 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         else:  # carry the history on from the latest release's copy
             shipped = previous_path / CHANGELOG_NAME
             base_changelog = _decode_changelog(_read_text(shipped))
-        if config.version != previous and Version.parse(config.version) > previous_version:
+        unfinished = _unfinished_release_entry(config, previous_version, result,
+                                               base_changelog)
+        if unfinished is not None:
+            base_changelog = unfinished
+            notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
+                         f"{config.version}; it was replaced by this release's entry")
+        elif (config.version not in (previous, version)
+                and Version.parse(config.version) > previous_version):
             notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
                          f"{version}, the {bump} bump of the latest release {previous}")
+        if has_entry(base_changelog, version):
+            raise ReleaseError(
+                f"{changelog_path} already has an entry for {version}, which is not released "
+                f"in {dist} and is not the entry this release writes (written by hand, or "
+                "left by an interrupted release of other content); remove that entry, "
+                "corpuskit writes it, and run the release again")
 
     release_name = f"{config.name}-{version}"
     # The folder is what makes a release: build renames it into place last, so a zip
@@ -389,6 +419,28 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, tuple(notes))
+
+
+def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,
+                              changelog: str | None) -> str | None:
+    """``changelog`` without the entry a killed release of this same diff wrote, or None.
+
+    A release writes ``version`` and ``created`` into corpus.toml and its entry into
+    CHANGELOG.md before it builds; killed during the build, it leaves both behind. The
+    entry is recognized only if it is byte for byte what that release wrote (same version,
+    time stamp, previous release and diff), so a hand-written entry is never removed.
+    """
+    created = config.metadata.get("created")
+    if changelog is None or not created or not has_entry(changelog, config.version):
+        return None
+    for level in RELEASE_BUMPS:
+        if str(previous.bump(level)) != config.version:
+            continue
+        entry = changelog_entry(config.version, str(created), result, str(previous), level)
+        before = remove_changelog_entry(changelog, config.name, entry)
+        if before is not None:
+            return before
+    return None
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

@@ -28,16 +28,18 @@ FILE_MODE = 0o644
 DIR_MODE = 0o755
 
 
-def _output_error(path: Path, exc: OSError) -> OutputError:
+def _output_error(path: Path, exc: OSError, doing: str | None = None) -> OutputError:
     reason = exc.strerror or str(exc)
-    return OutputError(f"cannot write {path}: {reason}")
+    return OutputError(f"{doing or f'cannot write {path}'}: {reason}")
 
 
-def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False) -> FileEntry:
+def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
+               doing: str | None = None) -> FileEntry:
     """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
 
     Used for files inside a package's temporary folder (by the parent and by workers) and
-    for cache entries.
+    for cache entries. An error says ``doing`` ("cannot copy seeds/a.txt to ...") and the
+    reason; without ``doing`` it names the path written, which may be a temporary one.
     """
     path = root / relpath
     try:
@@ -53,12 +55,14 @@ def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False) -
         if atomic:
             os.replace(target, path)
     except OSError as exc:
-        raise _output_error(path, exc) from None
+        raise _output_error(path, exc, doing) from None
     return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
 
-def copy_into(source: Path, target: Path, *, atomic: bool = True) -> None:
-    """Copy a file corpuskit made (a shard, a cache entry) to ``target``."""
+def copy_into(source: Path, target: Path, *, atomic: bool = True,
+              doing: str | None = None) -> None:
+    """Copy a file corpuskit made (a shard, a cache entry) to ``target``; errors as for
+    :func:`write_file`."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
@@ -67,7 +71,7 @@ def copy_into(source: Path, target: Path, *, atomic: bool = True) -> None:
         if atomic:
             os.replace(temp, target)
     except OSError as exc:
-        raise _output_error(target, exc) from None
+        raise _output_error(target, exc, doing) from None
 
 
 class HashingWriter:
@@ -127,8 +131,8 @@ class PackageWriter:
         return self.temp
 
     def write(self, relpath: str, data: bytes) -> FileEntry:
-        """Write a whole file and return its manifest entry."""
-        return write_file(self.root, relpath, data)
+        """Write a whole file and return its manifest entry (errors name the release path)."""
+        return write_file(self.root, relpath, data, doing=f"cannot write {self.final / relpath}")
 
     @contextmanager
     def stream(self, relpath: str) -> Iterator[HashingWriter]:
@@ -174,9 +178,10 @@ class PackageWriter:
 
 
 def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
-                  prepared: PreparedPieces | None = None) -> Path:
+                  prepared: PreparedPieces | None = None, doing: str | None = None) -> Path:
     """Write ``target``, a zip of ``folder`` with members under ``root/``, atomically
-    (``prepared``: pieces the build's workers deflated already)."""
+    (``prepared``: pieces the build's workers deflated already); errors as for
+    :func:`write_file`."""
     handle = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
@@ -189,7 +194,7 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     except OSError as exc:
         if handle is not None and Path(temp_name).exists():
             Path(temp_name).unlink()
-        raise _output_error(target, exc) from None
+        raise _output_error(target, exc, doing) from None
     return target
 
 

@@ -10,14 +10,18 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
+import corpuskit.discover as discover_module
 from corpuskit.cli import main
 from corpuskit.package import content_hash_of
 
@@ -26,6 +30,11 @@ NAME = "validate-sample"
 EXTRA_FILES: dict[str, bytes] = {
     "unicode/café ñ.txt": "Une note\n\nQuelques mots écrits au café du coin, rien de plus.\n"
                           .encode(),
+    "spaces & #hash.txt": b"A file whose name holds spaces, an ampersand and a hash sign.\n",
+}
+#: A name that corpuskit now refuses at discovery, but that a package made by another
+#: BagIt tool (or an older corpuskit) may hold: RFC 8493 writes it %25 in manifests.
+PERCENT_FILES: dict[str, bytes] = {
     "percent%sign.txt": b"A file whose name holds a percent sign, escaped in manifests.\n",
 }
 
@@ -57,19 +66,35 @@ def write_seeds(folder: Path, files: dict[str, bytes] | None = None,
 def built(kind: str = "default") -> Built:
     """A repository layout (seeds/ + dist/) built once per session; never modify it.
 
-    ``plain`` leaves out the file whose name holds a ``%``: bagit-python (1.9) does not
-    decode the ``%25`` that RFC 8493 requires in manifests, so it rejects that package.
+    ``percent`` adds a file whose name holds a ``%``, built with the discovery check that
+    refuses such names switched off: the package another BagIt tool could make, to prove
+    that validation decodes the ``%25`` RFC 8493 requires in manifests (bagit-python 1.9
+    does not, so it rejects that package). ``plain`` is the default package.
     """
+    kind = "default" if kind == "plain" else kind
     if kind not in _BUILT:
         root = Path(tempfile.mkdtemp(prefix=f"corpuskit-test-validate-{kind}-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         files = {**MESSY_FILES, **EXTRA_FILES}
-        if kind == "plain":
-            files = {k: v for k, v in files.items() if "%" not in k}
+        if kind == "percent":
+            files = {**MESSY_FILES, **PERCENT_FILES}
         seeds = write_seeds(root / "seeds", files)
-        result = corpuskit.build(seeds, root / "dist", source_date_epoch=EPOCH, jobs=1)
+        with _percent_allowed(kind == "percent"):
+            result = corpuskit.build(seeds, root / "dist", source_date_epoch=EPOCH, jobs=1)
         _BUILT[kind] = Built(root, seeds, root / "dist", result.release, result.archive)
     return _BUILT[kind]
+
+
+@contextmanager
+def _percent_allowed(allowed: bool) -> Iterator[None]:
+    """While active (if ``allowed``), discovery lets names with '%' through."""
+    if not allowed:
+        yield
+        return
+    check = discover_module._check_component
+    with patch.object(discover_module, "_check_component",
+                      lambda name, what: check(name.replace("%", "-"), what)):
+        yield
 
 
 def copy_release(dest: Path, kind: str = "default") -> Path:

@@ -270,14 +270,35 @@ def changelog_versions(text: str) -> list[str]:
     return re.findall(r"^## \[?([0-9][^\]\s]*)", text, flags=re.MULTILINE)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "release.py _release: a killed release leaves its '## 1.1.0' entry in the seeds' "
-    "CHANGELOG.md (corpus.toml already says 1.1.0); running release again inserts a second "
-    "'## 1.1.0' entry instead of replacing the one already there"))
+def release_outcome(seeds: Path, out: Path) -> dict[str, bytes]:
+    """The bytes a release leaves: the new folder's files, its zip, and the seeds' edits."""
+    files = {f"{NEW}/{rel}": data for rel, data in tree_files(out / NEW).items()}
+    files[f"{NEW}.zip"] = (out / f"{NEW}.zip").read_bytes()
+    for name in ("corpus.toml", "CHANGELOG.md"):
+        files[f"seeds/{name}"] = (seeds / name).read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_release(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """What one undisturbed ``release minor`` from 1.0.0 leaves behind."""
+    root = tmp_path_factory.mktemp("uninterrupted-release")
+    seeds = write_seeds(root / "seeds", DOCS_V1)
+    out = root / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
+    done = run_here(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
+                     "--no-cache"])
+    assert done.code == 0, done.stderr
+    return release_outcome(seeds, out)
+
+
 @pytest.mark.parametrize("moment", ["reading", "archiving"])
-def test_killed_release_can_be_run_again(moment: str, tmp_path: Path) -> None:
+def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
+                                         uninterrupted_release: dict[str, bytes]) -> None:
     """``release`` killed mid-build has already written corpus.toml and CHANGELOG.md;
-    running it again finishes the release with one changelog entry per version."""
+    running it again finishes the release with one changelog entry per version, and
+    leaves exactly the bytes of one undisturbed release."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     out = tmp_path / "out"
     assert run_here(build_args(seeds, out)).code == 0
@@ -285,16 +306,41 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path) -> None:
     write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
     release: list[str | Path] = ["release", "minor", "--seeds", seeds, "--out", out, "--jobs",
                                  "1", "--no-cache"]
-    assert run_cli(release, KILL_POINTS[moment]).code == -9
+    # killed a day earlier than it is run again: the release time is read anew, as the
+    # clock would be without SOURCE_DATE_EPOCH
+    earlier = {"SOURCE_DATE_EPOCH": str(int(EPOCH) - 86_400)}
+    assert run_cli(release, KILL_POINTS[moment], env=earlier).code == -9
     assert_no_partial_release(out)
+    assert changelog_versions((seeds / "CHANGELOG.md").read_text("utf-8")).count("1.1.0") == 1
 
     again = run_here(release)
     assert again.code == 0, again.stderr
+    assert "interrupted release of 1.1.0" in again.stderr
     assert old_release(out) == old
     assert_valid_release(out / NEW, out / f"{NEW}.zip")
     assert stale_entries(out) == []
     changelog = (out / NEW / "CHANGELOG.md").read_text("utf-8")
     assert changelog_versions(changelog).count("1.1.0") == 1, changelog
+    assert release_outcome(seeds, out) == uninterrupted_release
+
+
+def test_release_refuses_a_changelog_entry_it_did_not_write(tmp_path: Path) -> None:
+    """An unreleased version's entry that differs from the one the release writes (by
+    hand, or an interrupted release of other content) is neither duplicated nor lost."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
+    shipped = (out / OLD / "CHANGELOG.md").read_text("utf-8")
+    mine = shipped.replace("## 1.0.0", "## 1.1.0 (soon)\n\nMy own notes.\n\n## 1.0.0", 1)
+    (seeds / "CHANGELOG.md").write_text(mine, "utf-8")
+    before = snapshot(seeds)
+    done = run_here(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
+                     "--no-cache"])
+    assert done.code == 1, done.stderr
+    assert "already has an entry for 1.1.0" in done.stderr and "remove that entry" in done.stderr
+    assert snapshot(seeds) == before
+    assert visible_entries(out) == {OLD, f"{OLD}.zip"}
 
 
 def test_release_killed_before_commit_can_be_run_again(tmp_path: Path) -> None:

@@ -229,7 +229,8 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fuzz-package")
     seeds = write_seeds(root / "seeds", {**DOCS_V1,
                                          "sub/café.txt": "Café\n\nUne note écrite au café.\n",
-                                         "100%.txt": "Percent\n\nA name with a % sign.\n"})
+                                         "100 per cent #1.txt":
+                                             "Percent\n\nA name with spaces and a hash.\n"})
     result = corpuskit.build(seeds, root / "out", jobs=1, source_date_epoch=EPOCH)
     digest = hashlib.sha256(result.archive.read_bytes()).hexdigest()
     result.archive.with_name(result.archive.name + ".sha256").write_text(

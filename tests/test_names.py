@@ -9,6 +9,7 @@ problems, and nothing is written.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -39,18 +40,21 @@ PACKAGED = [
     NFD_NAME,
     "日本語/文書.txt",
     "emoji 😀.txt",
-    "a#b?c*[d]{e}.txt",
+    "a#b[d]{e}!@$+,=~`^.txt",
     "-starts-with-dash.txt",
-    "quote'\"s.txt",
+    "quote's.txt",
     "semi;colon&amp=.txt",
-    "colon:name.txt",
     "nbsp\u00a0name.txt",
     "zero\u200bwidth.txt",
     "no-extension",
     "two.dots.txt",
     "manifest-sha256.txt",
     "data/raw/nested.txt",
-    "CON.txt",
+    "CONSOLE.txt",
+    "con-notes/COM10.txt",
+    "NULL",
+    "x.CON",
+    "aux_files/lpt.txt",
     LONGEST_COMPONENT,
     LONGEST_UTF8_COMPONENT,
     DEEP,
@@ -138,27 +142,22 @@ def test_validate_and_load_accept_the_package(kind: str, built: dict[str, Any]) 
     assert done.code == 0, done.stdout + done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a '%' in a name is packaged, and listed as %25 in manifest-sha256.txt (RFC 8493 "
-    "§2.1.3), which bagit-python 1.9 (no %25 decoding, LibraryOfCongress/bagit-python#157) "
-    "and 'sha256sum -c' (the data card's own instructions) read as a missing file; "
-    "discover._check_name should refuse names holding '%' with a reason"))
-def test_percent_in_a_name_round_trips_or_is_refused(tmp_path: Path) -> None:
-    names = ["100%.txt", "%41%0A.txt"]
+def test_percent_in_a_name_is_refused(tmp_path: Path) -> None:
+    """BagIt writes '%' as '%25' (RFC 8493 §2.1.3), which bagit-python 1.9 (no %25
+    decoding, LibraryOfCongress/bagit-python#157) and 'sha256sum -c' (the data card's own
+    instructions) read as a missing file: such names are refused, with what to do."""
+    names = ["100%.txt", "%41%0A.txt", "50%off/inside.txt"]
     seeds = write_seeds(tmp_path / "seeds", {name: text_for(name) for name in names})
     out = tmp_path / "out"
     done = run_here(build_args(seeds, out))
-    if done.code != 0:
-        assert "[unsafe-path]" in done.stderr and "%" in done.stderr
-        assert visible_entries(out) == set()
-        return
-    release = out / "test-corpus-1.0.0"
-    assert {doc.source_path for doc in corpuskit.load(release)} == set(names)
-    assert corpuskit.validate(out / "test-corpus-1.0.0.zip", jobs=1).valid
-    bagit.Bag(str(release)).validate()
-    checked = subprocess.run(["sha256sum", "-c", "manifest-sha256.txt"], cwd=release,
-                             capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stdout
+    assert done.code == 1, done.stderr
+    assert visible_entries(out) == set()
+    for name in names:
+        line = next(line for line in done.stderr.splitlines() if line.startswith(f"error: {name}:"))
+        assert "[unsafe-path]" in line and "'%'" in line and "rename it" in line, line
+    assert "'50%off'" in done.stderr  # the folder is named
+    report = corpuskit.validate(seeds, jobs=1)
+    assert {(p.path, p.code) for p in report.problems} == {(n, "unsafe-path") for n in names}
 
 
 # -- refused names -------------------------------------------------------------------------
@@ -184,6 +183,25 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "carriage return": (["icon\r"], "unsafe-path"),
     "tab": (["tab\tname.txt"], "unsafe-path"),
     "backslash": (["back\\slash.txt"], "unsafe-path"),
+    "control character": (["bell\x07.txt", "del\x7f.txt"], "unsafe-path"),
+    "percent": (["100%.txt"], "unsafe-path"),
+    # names that cannot exist on Windows: the package must unpack on every OS
+    "windows characters": ([f"a{c}b.txt" for c in '<>:"|?*'], "unsafe-path"),
+    "windows device names": (["CON", "con.txt", "Aux.tar.gz", "NUL", "nul .txt", "COM1.txt",
+                              "com9", "LPT1.md", "lpt9.txt", "PRN.csv", "COM\u00b9.txt"],
+                             "unsafe-path"),
+    "windows device folder": (["aux/notes.txt", "deep/Lpt3/x.txt"], "unsafe-path"),
+    "trailing dot": (["ends-with-dot.", "folder./x.txt"], "unsafe-path"),
+    "trailing space": (["ends-with-space ", "folder /x.txt"], "unsafe-path"),
+    "colon in a folder": (["a:b/x.txt"], "unsafe-path"),
+    # names that merge on a case-insensitive or normalizing filesystem, at every level
+    "file and folder": (["Notes", "notes/x.txt"], "name-collision"),
+    "file and folder, deeper": (["a/b/Notes.d", "a/b/notes.d/x.txt"], "name-collision"),
+    "two folders": (["Sub/a.txt", "sub/b.txt"], "name-collision"),
+    "two folders, deeper": (["top/Dir/a.txt", "top/dir/b.txt", "top/DIR/c/d.txt"],
+                            "name-collision"),
+    "two folders by normalization": ([f"{unicodedata.normalize('NFD', 'café')}/a.txt",
+                                      "café/b.txt"], "name-collision"),
 }
 
 
@@ -240,16 +258,16 @@ def test_name_that_is_not_utf8_is_refused_by_build(tmp_path: Path) -> None:
     assert done.code == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "not valid UTF-8" in done.stderr and "[unsafe-path]" in done.stderr
+    assert "error: caf\\xe9.txt: " in done.stderr  # the undecodable byte, escaped
     assert visible_entries(out) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a seeds file name that is not UTF-8 (b'caf\\xe9.txt') makes 'corpuskit validate SEEDS' "
-    "(every --format) and 'corpuskit info SEEDS' (text and --json) end in a "
-    "UnicodeEncodeError traceback when stdout is strict UTF-8 (PYTHONIOENCODING=utf-8, an "
-    "en_US.UTF-8 locale): the problem path 'caf\\udce9.txt' keeps its surrogate escape up "
-    "to click.echo; build prints it escaped"))
+NOT_UTF8_SHOWN = "caf\\xe9.txt"
+
+
 def test_name_that_is_not_utf8_is_refused_by_validate_and_info(tmp_path: Path) -> None:
+    """stdout is strict UTF-8 in the child (PYTHONIOENCODING=utf-8): the name is printed
+    escaped in every format, and reported, never dropped."""
     seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine")})
     write_latin1_name(seeds)
     for args in (["validate", "--format", "text"], ["validate", "--format", "json"],
@@ -257,15 +275,49 @@ def test_name_that_is_not_utf8_is_refused_by_validate_and_info(tmp_path: Path) -
         done = run_cli([*args, seeds])
         assert "Traceback" not in done.stderr, (args, done.stderr)
         assert "unsafe-path" in done.stdout, args
+        assert done.code == 1 if args[0] == "validate" else done.code == 0, (args, done.stderr)
+        if "json" in args or "--json" in args:
+            data = json.loads(done.stdout)
+            problems = data["problems"]
+            assert [p["path"] for p in problems] == [NOT_UTF8_SHOWN], problems
+            assert "manifest" in problems[0]["message"]
+        else:
+            assert NOT_UTF8_SHOWN in done.stdout, (args, done.stdout)
+    report = corpuskit.validate(seeds, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(NOT_UTF8_SHOWN, "unsafe-path")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "discover._identity_problems compares whole paths only: a file 'Notes' and a folder "
-    "'notes/' (holding notes/x.txt) are packaged as data/raw/Notes and data/raw/notes/x.txt, "
-    "which cannot both exist on a case-insensitive filesystem (extracting the zip fails); "
-    "folder prefixes of every path should join the collision check"))
+def test_names_that_are_not_utf8_in_folders_and_skipped_files_print_escaped(
+        tmp_path: Path) -> None:
+    """A folder whose name is not UTF-8 is refused with each file in it; a hidden file with
+    such a name is skipped and named, escaped, also in 'build --json' on stdout."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine")})
+    folder = os.path.join(os.fsencode(seeds), b"dossier-\xe9t\xe9")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"a.txt"), "wb") as handle:
+        handle.write(b"Title\n\nBody text.\n")
+    with open(os.path.join(os.fsencode(seeds), b".cach\xe9"), "wb") as handle:
+        handle.write(b"hidden")
+    done = run_cli(["validate", "--format", "json", seeds])
+    assert done.code == 1 and "Traceback" not in done.stderr, done.stderr
+    assert [p["path"] for p in json.loads(done.stdout)["problems"]] == [
+        "dossier-\\xe9t\\xe9/a.txt"]
+    (seeds / "dossier-\udce9t\udce9").joinpath("a.txt").unlink()
+    (seeds / "dossier-\udce9t\udce9").rmdir()
+    built = run_cli([*build_args(seeds, tmp_path / "out"), "--json"])
+    assert built.code == 0 and "Traceback" not in built.stderr, built.stderr
+    assert json.loads(built.stdout)["skipped"] == [{"path": ".cach\\xe9", "reason": "hidden"}]
+    assert "skipped: .cach\\xe9 (hidden)" in built.stderr
+
+
 def test_file_and_folder_differing_only_in_case_are_refused(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {"Notes": text_for("a"),
                                              "notes/x.txt": text_for("b")})
-    problems = build_problems(seeds, tmp_path / "out")
-    assert {code for _, code in problems} == {"name-collision"}
+    with pytest.raises(InputError) as refused:
+        corpuskit.build(seeds, tmp_path / "out", jobs=1)
+    found = {p.path: p for p in refused.value.problems}
+    assert set(found) == {"Notes", "notes/x.txt"}
+    for problem in found.values():
+        assert problem.code == "name-collision"
+        assert "the file Notes" in problem.message and "the folder notes/" in problem.message
+    assert visible_entries(tmp_path / "out") == set()

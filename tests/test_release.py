@@ -24,6 +24,7 @@ from corpuskit.release import (
     insert_changelog_entry,
     latest_release,
     release_time,
+    remove_changelog_entry,
     update_corpus_toml,
 )
 from corpuskit.semver import Version, bump_rank
@@ -168,6 +169,24 @@ def test_changelog_entry_goes_above_the_newest_section() -> None:
     assert insert_changelog_entry("# Log\n", "c", entry) == f"# Log\n\n{entry}"
     assert has_entry(existing, "1.0.0") and not has_entry(existing, "1.0")
     assert not has_entry(None, "1.0.0")
+
+
+@pytest.mark.parametrize("existing", [
+    None, "", "# Log\n", "# Log\n\n\n",
+    "# Changelog of c\n\nIntro.\n\n## 1.0.0 (2026-11-28)\n\nInitial release.\n",
+    "## 1.0.0 (2026-11-28)\n\nInitial release.\n\n## 0.9.0\n\nBeta.\n",
+])
+def test_removing_an_inserted_changelog_entry_undoes_the_insertion(existing: str | None) -> None:
+    entry = "## 1.1.0 (2027-01-15)\n\nNew.\n"
+    inserted = insert_changelog_entry(existing, "c", entry)
+    before = remove_changelog_entry(inserted, "c", entry)
+    assert before is not None
+    other = "## 1.1.0 (2027-01-16)\n\nOther.\n"
+    assert insert_changelog_entry(before, "c", other) == \
+        insert_changelog_entry(existing, "c", other)
+    # a section that is not exactly the entry is never removed
+    assert remove_changelog_entry(inserted.replace("New.", "New!"), "c", entry) is None
+    assert remove_changelog_entry(inserted, "c", other) is None
 
 
 def test_changelog_entry_names_every_change(seeds: Path, dist: Path) -> None:

@@ -29,7 +29,7 @@ import orjson
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
-from ..problems import Problem
+from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ArchiveReadError, ZipSource
 from .archive import check_archive_structure
 from .bagit import (
@@ -99,10 +99,6 @@ class PackageView:
     sizer: Callable[[str], int] | None = None
 
 
-def _printable(name: str) -> str:
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
     """The regular files under ``root``; symbolic links and special files are problems.
 
@@ -124,8 +120,8 @@ def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
         skip_stat = not measure_raw and (rel + "/").startswith(RAW_PREFIX)
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
-            if not relpath.isascii() and _printable(relpath) != relpath:
-                problems.append(Problem(_printable(relpath), "unsafe-path",
+            if not relpath.isascii() and printable(relpath) != relpath:
+                problems.append(Problem(printable(relpath), "unsafe-path",
                                         "the name is not valid UTF-8; it cannot be listed in a "
                                         "manifest"))
                 continue

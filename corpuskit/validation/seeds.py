@@ -1,7 +1,7 @@
 """Validate a seeds folder: the checks ``build`` makes, without writing anything.
 
 The same stages as :func:`corpuskit.build.build` (load_config, discover, read_source,
-process_document); each document is processed and dropped, so memory stays flat.
+process_document_reported); each document is processed and dropped, so memory stays flat.
 Large folders are processed on all cores in chunks (only problems come back).
 """
 
@@ -18,7 +18,7 @@ from ..engine import default_jobs
 from ..errors import InputError
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
-from ..records import process_document
+from ..records import process_document_reported
 
 #: Documents per task sent to a worker; below two chunks everything runs in-process.
 CHUNK = 256
@@ -37,7 +37,7 @@ def _check_chunk(task: tuple[Path, tuple[SourceRef, ...], ProcessConfig]) -> lis
     problems = []
     for ref in refs:
         try:
-            process_document(read_source(seeds, ref), config)
+            process_document_reported(read_source(seeds, ref), config)
         except DocumentProblem as bad:
             problems.append(bad.problem)
     return problems
