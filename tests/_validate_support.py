@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import json
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ import pytest
 from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
+from corpuskit.archive import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
 from corpuskit.package import content_hash_of
 
@@ -157,6 +159,16 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def sealed(data: bytes) -> bytes:
+    """The zip ``data`` sealed as corpuskit seals its archives (an old seal is replaced), as a
+    forger would: what a test damaged is then found by the other checks or not at all."""
+    if SEAL_FORM.fullmatch(data[-SEAL_BYTES:]):
+        data = data[:-SEAL_BYTES - 2] + b"\0\0"
+    handle = io.BytesIO(data)
+    seal(handle)
+    return handle.getvalue()
 
 
 def codes(report: Any) -> set[str]:

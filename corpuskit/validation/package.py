@@ -724,43 +724,6 @@ class _Reproducer:
         return self.results
 
 
-SIDECAR_SUFFIX = ".sha256"
-
-
-def check_sidecar(archive: Path) -> list[Problem]:
-    """Verify ``<archive>.sha256`` (one ``<hex>  <name>`` line) if it exists beside the archive.
-
-    Every entry of an archive is verified by content; the compressed bytes themselves are
-    only covered by a checksum of the whole archive, published beside it.
-    """
-    sidecar = archive.with_name(archive.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        return []
-    try:
-        text = sidecar.read_bytes()[:4096].decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
-    fields = text.split()
-    if len(fields) < 1 or len(fields[0]) != 64 or fields[0].strip("0123456789abcdef"):
-        return [Problem(".", "archive-error",
-                        f"{sidecar.name} is not a '<sha256>  <file name>' line")]
-    if len(fields) > 1 and fields[1].lstrip("*") != archive.name:
-        return [Problem(".", "archive-error",
-                        f"{sidecar.name} is the checksum of {fields[1]!r}, not {archive.name}")]
-    digest = hashlib.sha256()
-    try:
-        with archive.open("rb", buffering=0) as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-    except OSError as exc:
-        return [Problem(".", "archive-error", f"cannot read: {exc.strerror or exc}")]
-    if digest.hexdigest() != fields[0]:
-        return [Problem(".", "checksum-mismatch",
-                        f"sha256 of the archive is {digest.hexdigest()}, {sidecar.name} says "
-                        f"{fields[0]}")]
-    return []
-
-
 class _Entries:
     """A manifest's entries, compactly: path → raw digest, and their line numbers in order."""
 
