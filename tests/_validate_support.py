@@ -21,7 +21,7 @@ from conftest import MESSY_FILES, corpus_config, toml_text
 import corpuskit
 from corpuskit.archive import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
-from corpuskit.package import content_hash_of
+from corpuskit.package import content_hash_of, manifest_order
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 NAME = "validate-sample"
@@ -98,7 +98,8 @@ def resign(package: Path) -> None:
     sha256/contentSize, bag-info (Payload-Oxum, Content-Hash) and the tag manifest, so
     that only the record cross-checks can still find a deliberate change of a record.
     """
-    files = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    files = sorted((p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()),
+                   key=manifest_order)  # the order corpuskit writes manifest lines in
     payload = [rel for rel in files if rel.startswith("data/")]
 
     def escape(rel: str) -> str:

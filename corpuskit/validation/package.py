@@ -77,8 +77,10 @@ PARALLEL_MIN_FILES = 2048
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 #: Files per hashing task.
 HASH_TASK_FILES = 512
-REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, f"manifest-{REQUIRED_ALGORITHM}.txt",
-                  f"tagmanifest-{REQUIRED_ALGORITHM}.txt", DESCRIPTOR)
+#: The manifests corpuskit writes, held to the exact form it writes them in.
+STRICT_MANIFESTS = (f"manifest-{REQUIRED_ALGORITHM}.txt",
+                    f"tagmanifest-{REQUIRED_ALGORITHM}.txt")
+REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, *STRICT_MANIFESTS, DESCRIPTOR)
 #: Size of a listed file not measured yet (raw files of a folder: measured while hashed).
 UNKNOWN = -1
 
@@ -410,7 +412,8 @@ class _Checker:
             counter = _Counter()
             lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
             manifest, problems = parse_manifest(lines, name, check=entries.add,
-                                                max_entries=len(self.files) + 1_000)
+                                                max_entries=len(self.files) + 1_000,
+                                                strict=name in STRICT_MANIFESTS)
             self.problems.extend(problems)
             if name not in self.unreadable and not self.fast:
                 self.record_digests(name, counter.bytes, tag_algorithms,
