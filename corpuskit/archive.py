@@ -7,11 +7,24 @@ permissions and a fixed creator system, and are deflated with zlib level 6 in th
 are identical wherever the same zlib is used, whatever the number of threads, and whether
 the build's workers deflated the pieces beforehand (:class:`PreparedPieces`) or this
 module deflates them from the folder (in threads: zlib releases the GIL).
+
+Writing is two independent steps: :func:`write_members` writes the entries, the central
+directory and the end record; :func:`seal` then makes the archive's zip comment its
+**seal**, the ASCII text ``corpuskit-sha256:`` and the 64 lowercase hex digits of the sha256
+of every archive byte before the comment (everything up to and including the
+end-of-central-directory record, whose comment-length field already says
+:data:`SEAL_BYTES`). A zip's CRC-32s cover uncompressed data only; the seal covers every
+byte, so any change to the file (a compressed stream that still inflates to the same bytes
+included) breaks it. It is self-contained evidence against accidental damage, not a
+signature: whoever changes an archive on purpose can compute a new seal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import struct
 import zipfile
 import zlib
 from collections import deque
@@ -26,6 +39,14 @@ from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, r
 from .zipformat import DateTime, central_record, end_records, local_header, member_info
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20
+#: The seal: this prefix and a sha256 in lowercase hex, as the archive comment.
+SEAL_PREFIX = b"corpuskit-sha256:"
+SEAL_BYTES = len(SEAL_PREFIX) + 64
+SEAL_FORM = re.compile(rb"corpuskit-sha256:[0-9a-f]{64}")
+#: Signature and size of the end-of-central-directory record (without its comment).
+END_SIGNATURE = b"PK\x05\x06"
+END_RECORD_BYTES = 22
 #: The one member deflated in record groups (see :mod:`corpuskit.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
@@ -174,8 +195,20 @@ def _threads() -> int:
 
 
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
-              threads: int | None = None, prepared: PreparedPieces | None = None) -> None:
-    """Write a zip of ``folder`` (members under ``root/``) to the seekable file ``target``."""
+              threads: int | None = None, prepared: PreparedPieces | None = None) -> str:
+    """Write a sealed zip of ``folder`` (members under ``root/``) to ``target``.
+
+    ``target`` is an empty binary file open for reading and writing (``w+b``): the seal is
+    computed by reading back what was written. Returns the seal's sha256.
+    """
+    write_members(folder, target, root, created, threads=threads, prepared=prepared)
+    return seal(target)
+
+
+def write_members(folder: Path, target: BinaryIO, root: str, created: str | None, *,
+                  threads: int | None = None, prepared: PreparedPieces | None = None) -> None:
+    """The zip of ``folder`` (members under ``root/``), without a comment, into the seekable
+    file ``target``; ``prepared``: pieces the build's workers deflated already."""
     date_time = zip_date_time(created)
     threads = threads or _threads()
     central: list[bytes] = []
@@ -228,8 +261,46 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
     target.write(end_records(len(central), len(directory), offset))
 
 
+def seal(handle: BinaryIO) -> str:
+    """Seal the finished zip in ``handle`` (readable, writable, seekable); return the sha256.
+
+    The zip must end in an end-of-central-directory record without a comment, as
+    :func:`write_members` (zipfile) writes it. That record's comment length becomes
+    :data:`SEAL_BYTES`, every byte from the start of the file through the record is hashed
+    (read back in chunks), and ``corpuskit-sha256:<hex>`` is appended as the comment.
+    Raises ``ValueError`` for anything else (an archive sealed already, or not a zip).
+    """
+    end = handle.seek(0, os.SEEK_END)
+    handle.seek(max(0, end - END_RECORD_BYTES))
+    record = handle.read(END_RECORD_BYTES)
+    if len(record) != END_RECORD_BYTES or record[:4] != END_SIGNATURE \
+            or record[-2:] != b"\0\0":
+        raise ValueError("not a zip archive ending in an end record without a comment")
+    handle.seek(end - 2)
+    handle.write(struct.pack("<H", SEAL_BYTES))
+    handle.seek(0)
+    digest = sha256_of_prefix(handle, end).hexdigest()
+    handle.seek(end)
+    handle.write(SEAL_PREFIX + digest.encode("ascii"))
+    handle.flush()
+    return digest
+
+
+def sha256_of_prefix(handle: BinaryIO, size: int) -> hashlib._Hash:
+    """sha256 of the next ``size`` bytes of ``handle``, read in chunks (fewer if it ends)."""
+    digest = hashlib.sha256()
+    while size > 0 and (chunk := handle.read(min(_CHUNK, size))):
+        digest.update(chunk)
+        size -= len(chunk)
+    return digest
+
+
 def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]]:
-    """What makes two reproducible zips the same, whatever zlib compressed them."""
+    """What makes two reproducible zips the same, whatever zlib compressed them.
+
+    The members' names, time stamps, permissions, CRCs and sizes; never the compressed
+    bytes, and so never the seal (the archive comment), which depends on them.
+    """
     with zipfile.ZipFile(path) as archive:
         return [
             (i.filename, i.date_time, i.external_attr, i.CRC, i.file_size)

@@ -172,8 +172,8 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
             writer.write("bag-info.txt", package.bag_info(
                 config, created, payload_bytes, payload_files, content)),
         ]
-        writer.write("tagmanifest-sha256.txt", b"".join(
-            package.manifest_line(e) for e in sorted(tags, key=lambda e: e.path)))
+        tags.sort(key=lambda e: package.manifest_order(e.path))
+        writer.write("tagmanifest-sha256.txt", b"".join(map(package.manifest_line, tags)))
 
         archive = out / f"{config.release_name}.zip"
         if writer.final.exists():

@@ -2,7 +2,9 @@
 
 The release of ``seeds/`` (``<name>-<version>/`` and its ``.zip``) must be in ``dist/`` and
 equal, byte for byte, what a fresh build makes now: a difference means seeds, config or
-corpuskit changed without a new release, or the build is not reproducible. Time stamps
+corpuskit changed without a new release, or the build is not reproducible. The zip is
+compared by its members (compressed bytes, and so the seal, differ between zlib builds)
+and must carry a valid seal of its own. Time stamps
 come from ``SOURCE_DATE_EPOCH`` exactly as in ``build``. Nothing is written outside a
 temporary folder, which is removed afterwards.
 """
@@ -22,6 +24,7 @@ from .errors import EXIT_PROBLEMS, CorpuskitError, InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
 from .validation.report import ValidationReport, sort_problems
+from .validation.seal import check_archive_checksums
 
 
 class ProblemsFound(CorpuskitError):
@@ -92,6 +95,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
                                     "contents, time stamps or permissions)"))
+        if archive.is_file():
+            problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
+                                    "archive is sealed: if this one was never published, "
+                                    "delete it and run 'corpuskit build' to write it again",
+                                    p.location)
+                            for p in check_archive_checksums(archive))
         return _report(target, problems, files=files, documents=result.documents)
 
 

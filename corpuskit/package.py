@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from .config import CorpusConfig
+from .discover import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
 
 DOCUMENTS_PATH = "data/documents.jsonl"
@@ -231,7 +232,21 @@ def unbagit_path(path: str) -> str:
 
 
 def manifest_line(entry: FileEntry) -> bytes:
+    """``<sha256>  <path>`` and LF: the one form of every (tag) manifest line corpuskit writes."""
     return f"{entry.sha256}  {bagit_path(entry.path)}\n".encode()
+
+
+def manifest_order(path: str) -> tuple[int, str, str]:
+    """The sort key of the order in which corpuskit writes manifest lines.
+
+    Raw files first, in the order of the records (by document id, the seeds path without
+    its extension), then every other file by path: documents.jsonl and documents.parquet
+    in the payload manifest, the tag files in the tag manifest.
+    """
+    if path.startswith(RAW_PREFIX):
+        source = path[len(RAW_PREFIX):]
+        return 0, document_id(source), source
+    return 1, path, ""
 
 
 def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payload_files: int,

@@ -35,6 +35,8 @@ CODES: dict[str, str] = {
     "unreferenced-file": "a raw file in data/raw/ is not the source of any record",
     "archive-metadata": "an archive's headers differ from the reproducible form corpuskit "
                         "writes (order, time stamps, permissions, header fields)",
+    "archive-seal-mismatch": "an archive's seal (its zip comment: the sha256 of every byte "
+                             "before it) is missing, malformed or differs from its bytes",
     "stale-release": "dist/ does not hold what a fresh build of seeds/ makes",
     "internal-error": "corpuskit failed on this input; this is a bug, please report it",
 }

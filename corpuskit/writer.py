@@ -179,14 +179,18 @@ class PackageWriter:
 
 def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
                   prepared: PreparedPieces | None = None, doing: str | None = None) -> Path:
-    """Write ``target``, a zip of ``folder`` with members under ``root/``, atomically
+    """Write ``target``, a sealed zip of ``folder`` with members under ``root/``, atomically
     (``prepared``: pieces the build's workers deflated already); errors as for
-    :func:`write_file`."""
+    :func:`write_file`.
+
+    The temporary file is opened for reading too: :func:`corpuskit.archive.seal` reads the
+    written archive back to compute its seal.
+    """
     handle = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
                                          dir=target.parent)
-        handle = os.fdopen(fd, "wb")
+        handle = os.fdopen(fd, "w+b")
         with handle:
             write_zip(folder, handle, root, created, prepared=prepared)
         os.chmod(temp_name, FILE_MODE)

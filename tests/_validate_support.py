@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import io
 import json
 import shutil
 import tempfile
@@ -22,8 +23,9 @@ from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
 import corpuskit.discover as discover_module
+from corpuskit.archive import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
-from corpuskit.package import content_hash_of
+from corpuskit.package import content_hash_of, manifest_order
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 NAME = "validate-sample"
@@ -121,7 +123,8 @@ def resign(package: Path) -> None:
     sha256/contentSize, bag-info (Payload-Oxum, Content-Hash) and the tag manifest, so
     that only the record cross-checks can still find a deliberate change of a record.
     """
-    files = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    files = sorted((p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()),
+                   key=manifest_order)  # the order corpuskit writes manifest lines in
     payload = [rel for rel in files if rel.startswith("data/")]
 
     def escape(rel: str) -> str:
@@ -182,6 +185,16 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def sealed(data: bytes) -> bytes:
+    """The zip ``data`` sealed as corpuskit seals its archives (an old seal is replaced), as a
+    forger would: what a test damaged is then found by the other checks or not at all."""
+    if SEAL_FORM.fullmatch(data[-SEAL_BYTES:]):
+        data = data[:-SEAL_BYTES - 2] + b"\0\0"
+    handle = io.BytesIO(data)
+    seal(handle)
+    return handle.getvalue()
 
 
 def codes(report: Any) -> set[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpuskit import archive
-from corpuskit.archive import PIECE_BYTES, package_files, write_zip, zip_date_time
+from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip, zip_date_time
 
 
 def _zipfile_zip(folder: Path, root: str, created: str | None) -> bytes:
@@ -32,9 +32,18 @@ def _zipfile_zip(folder: Path, root: str, created: str | None) -> bytes:
 
 
 def _ours(folder: Path, root: str, created: str | None, threads: int) -> bytes:
+    """corpuskit's archive without its seal (the comment zipfile does not write)."""
     target = io.BytesIO()
-    write_zip(folder, target, root, created, threads=threads)
+    write_members(folder, target, root, created, threads=threads)
     return target.getvalue()
+
+
+def test_the_sealed_archive_is_the_members_and_a_seal(folder: Path) -> None:
+    sealed = io.BytesIO()
+    digest = write_zip(folder, sealed, "pkg", None, threads=2)
+    unsealed = _ours(folder, "pkg", None, 2)
+    assert sealed.getvalue()[:len(unsealed) - 2] == unsealed[:-2]
+    assert sealed.getvalue().endswith(b"corpuskit-sha256:" + digest.encode())
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from _validate_support import built, codes, run
+from _validate_support import built, codes, run, sealed
 
+from corpuskit.archive import SEAL_BYTES
 from corpuskit.errors import InputError
 from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package
 from corpuskit.validation import ValidationReport, render_text, validate
@@ -175,14 +176,14 @@ def test_lying_entry_count_and_overlapping_entries(tmp_path: Path) -> None:
                                0, 0, 0, 0, 0o100644 << 16, 0) + entry
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(body), 0)
     archive = tmp_path / "overlap.zip"
-    archive.write_bytes(body + central + end)
+    archive.write_bytes(sealed(body + central + end))
     report = validate(archive, jobs=1)
     assert "archive-error" in codes(report), render_text(report)
     assert any("overlaps" in p.message or "2 entries" in p.message or "ratio" in p.message
                for p in report.problems)
     lying = body + central + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central),
                                          len(body), 0)
-    archive.write_bytes(lying)
+    archive.write_bytes(sealed(lying))
     report = validate(archive, limits=ArchiveLimits(max_members=10))
     assert codes(report) == {"archive-error"} and "entries" in report.problems[0].message
 
@@ -214,7 +215,8 @@ def test_garbage_and_empty_files(tmp_path: Path, content: bytes,
     archive = tmp_path / "bad.zip"
     archive.write_bytes(content)
     report = validate(archive, jobs=1)
-    assert not report.valid and codes(report) <= {"archive-error", "missing-file"}
+    assert not report.valid
+    assert codes(report) <= {"archive-error", "missing-file", "archive-seal-mismatch"}
     code, out, err = run(capsys, "validate", str(archive))
     assert code == 1 and "Traceback" not in out + err and "[archive-error]" in out
 
@@ -235,12 +237,18 @@ def test_truncated_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_appended_and_prepended_bytes(tmp_path: Path) -> None:
     data = built().archive.read_bytes()
+    unsealed = data[:-SEAL_BYTES - 2]  # without the seal and the comment length
     target = tmp_path / f"{TOP}.zip"
-    for damaged in (b"junk" + data, data + b"junk", data[:-2] + b"\x05\x00comment"):
+    for damaged in (b"junk" + data, data + b"junk", unsealed + b"\x05\x00other",
+                    unsealed + b"\x00\x00", data[:-1] + b"\n"):
         target.write_bytes(damaged)
         report = validate(target, jobs=1)
-        assert not report.valid
+        assert "archive-seal-mismatch" in codes(report), render_text(report)
         assert "internal-error" not in codes(report)
+    # sealed again after the change, as a forger would: the other checks still see it
+    target.write_bytes(sealed(b"junk" + data))
+    report = validate(target, jobs=1)
+    assert not report.valid and "archive-seal-mismatch" not in codes(report)
 
 
 def test_member_stream_memory_is_bounded(tmp_path: Path) -> None:
@@ -286,7 +294,7 @@ def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     classic = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
                           0xFFFFFFFF, 0)
     archive = tmp_path / "zip64.zip"
-    archive.write_bytes(data[:end] + record + locator + classic)
+    archive.write_bytes(sealed(data[:end] + record + locator + classic))
     with archive.open("rb") as handle:
         found = read_central_directory(handle, archive.stat().st_size)
     assert (found.entries, found.size, found.offset) == (count, size, offset)

@@ -2,8 +2,11 @@
 
 Every file of a built package is damaged in turn (in a copy), at its first, middle and
 last byte and a few more; the archive is damaged at every header field of every entry, in
-each entry's compressed data, in the central directory and in the end record. Each must
-give exit 1 and a report, never a traceback. The slow variant flips every byte.
+each entry's compressed data, in the central directory, in the end record and in its seal
+(the zip comment). Each must give exit 1 and a report, never a traceback. The archive's
+seal is broken by a flip of every one of its bytes (default run, seal check only); under
+``-m fuzz`` every byte of the archive is flipped and checked by a full validate, and under
+``-m slow`` every byte of every file of the package folder.
 """
 
 from __future__ import annotations
@@ -15,9 +18,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _validate_support import built, run
+from _validate_support import built, run, sealed
+from conftest import DIST, SEEDS
 
+from corpuskit.archive import SEAL_BYTES, zip_signature
+from corpuskit.compare import archives_match
+from corpuskit.config import load_config
 from corpuskit.validation import render_text, validate
+from corpuskit.validation.seal import check_archive_checksums
 
 FLIPS = (0x01, 0x80, 0xFF)
 
@@ -82,50 +90,98 @@ def _archive_offsets(archive: Path) -> list[int]:
                        (0, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 28, 30, 32, 34, 36, 38, 42, 46))
         name_len, extra_len, comment_len = struct.unpack_from("<3H", data, position + 28)
         position += 46 + name_len + extra_len + comment_len
-    offsets.update(range(position, len(data)))  # the end record, every byte
+    offsets.update(range(position, len(data)))  # the end record and the seal, every byte
     return sorted(o for o in offsets if o < len(data))
 
 
-def _contents(path: Path) -> dict[str, bytes] | None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return {info.filename: zf.read(info) for info in zf.infolist()}
-    except Exception:
-        return None
-
-
 def _flip_archive(tmp_path: Path, offsets: list[int], flips: tuple[int, ...],
-                  sidecar: bool = False) -> list[tuple[int, int]]:
-    """Flip each byte; return those that went unnoticed *and* changed nothing extractable."""
-    source = built().archive
+                  sidecar: bool = False, source: Path | None = None) -> list[tuple[int, int]]:
+    """Flip each byte (``flips`` masks, or 0 for bit ``offset % 8``) and validate; return
+    the flips that went unnoticed. Every flip must break the archive's seal."""
+    source = source or built().archive
     original = source.read_bytes()
-    reference = _contents(source)
     target = tmp_path / source.name
     quiet = []
     for offset in offsets:
         for flip in flips:
+            mask = flip or 1 << offset % 8
             damaged = bytearray(original)
-            damaged[offset] ^= flip
+            damaged[offset] ^= mask
             target.write_bytes(bytes(damaged))
             if sidecar:
                 (tmp_path / f"{source.name}.sha256").write_text(
                     f"{hashlib.sha256(original).hexdigest()}  {source.name}\n")
             report = validate(target, jobs=1)
-            assert "internal-error" not in {p.code for p in report.problems}, \
-                render_text(report)
+            found = {p.code for p in report.problems}
+            assert "internal-error" not in found, render_text(report)
+            assert "archive-seal-mismatch" in found, (offset, mask, render_text(report))
             if report.valid:
-                # Only a compressed stream that inflates to the very same bytes can pass
-                # (deflate allows more than one encoding); nothing a consumer reads changed.
-                assert _contents(target) == reference, f"byte {offset} ^ {flip:#x}"
-                quiet.append((offset, flip))
+                quiet.append((offset, mask))
     return quiet
 
 
 def test_flipped_bytes_across_the_archive_are_found(tmp_path: Path) -> None:
     offsets = _archive_offsets(built().archive)
     assert len(offsets) > 200
-    quiet = _flip_archive(tmp_path, offsets, FLIPS)
-    assert len(quiet) <= 2, quiet
+    assert _flip_archive(tmp_path, offsets, FLIPS) == []
+
+
+def _recompressed(source: Path, target: Path, level: int) -> bytes:
+    """``source``'s members, metadata and order, deflated at another level: other compressed
+    bytes that inflate to the very same contents (as another zlib would write them)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info), compresslevel=level)
+    return target.read_bytes()
+
+
+def test_compressed_bytes_that_inflate_the_same_break_only_the_seal(tmp_path: Path) -> None:
+    """The gap the seal closes. An archive whose deflate streams were changed so that they
+    inflate to the same bytes passes every CRC, every header check and every content check;
+    only its seal sees the change. Comparing releases (check, build) ignores both."""
+    source = built().archive
+    original = source.read_bytes()
+    other = _recompressed(source, tmp_path / "other.zip", level=1)
+    assert other[:-2] != original[:-SEAL_BYTES - 2]  # other deflate bytes
+    target = tmp_path / source.name
+    # the original's seal on the recompressed archive: the seal check alone reports it
+    target.write_bytes(other[:-2] + original[-SEAL_BYTES - 2:])
+    report = validate(target, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        (".", "archive-seal-mismatch", "zip comment")], render_text(report)
+    assert "the seal says" in report.problems[0].message
+    # unsealed, as another tool would write it
+    target.write_bytes(other)
+    report = validate(target, jobs=1)
+    assert [p.code for p in report.problems] == ["archive-seal-mismatch"], render_text(report)
+    assert "not sealed" in report.problems[0].message
+    # sealed, as corpuskit with another zlib would write it: valid, and the same release
+    target.write_bytes(sealed(other))
+    assert validate(target, jobs=1).valid
+    assert archives_match(source, target) and zip_signature(source) == zip_signature(target)
+
+
+def test_the_seal_covers_every_byte(tmp_path: Path) -> None:
+    """A flip of any byte of the archive (bit ``offset % 8``), the seal itself included,
+    breaks the seal: the seal check alone, every byte of the test archive and of the seeds
+    release in dist/."""
+    config = load_config(SEEDS)
+    for source in (built().archive, DIST / f"{config.release_name}.zip"):
+        original = source.read_bytes()
+        target = tmp_path / source.name
+        target.write_bytes(original)
+        assert check_archive_checksums(target) == []
+        assert original[-SEAL_BYTES:].startswith(b"corpuskit-sha256:")
+        unnoticed = []
+        for offset in range(len(original)):
+            damaged = bytearray(original)
+            damaged[offset] ^= 1 << offset % 8
+            target.write_bytes(bytes(damaged))
+            problems = check_archive_checksums(target)
+            if [(p.code, p.location) for p in problems] != [("archive-seal-mismatch",
+                                                             "zip comment")]:
+                unnoticed.append(offset)
+        assert unnoticed == [], (source.name, unnoticed[:20])
 
 
 def test_archive_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,7 +214,7 @@ def test_published_archive_checksum_covers_compressed_bytes(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_every_byte_of_every_file_and_of_the_archive(tmp_path: Path) -> None:
+def test_every_byte_of_every_file(tmp_path: Path) -> None:
     source = built().release
     target = tmp_path / "pkg" / source.name
     for rel in _package_files():
@@ -170,6 +226,15 @@ def test_every_byte_of_every_file_and_of_the_archive(tmp_path: Path) -> None:
             damaged[offset] ^= 0x01
             (target / rel).write_bytes(bytes(damaged))
             assert not validate(target, jobs=1).valid, (rel, offset)
-    size = built().archive.stat().st_size
-    quiet = _flip_archive(tmp_path, list(range(size)), (0x01, 0xFF))
-    assert len(quiet) < size // 1000, quiet
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("which", ["sample", "seeds"])
+def test_every_byte_of_the_archive(tmp_path: Path, which: str) -> None:
+    """A full validate of the archive with each of its bytes flipped (bit ``offset % 8``):
+    every one is reported, the seal among the problems. ``sample`` is the test package
+    (odd names, a % in a name), ``seeds`` the release of seeds/ committed in dist/."""
+    source = (built().archive if which == "sample"
+              else DIST / f"{load_config(SEEDS).release_name}.zip")
+    size = source.stat().st_size
+    assert _flip_archive(tmp_path, list(range(size)), (0,), source=source) == []

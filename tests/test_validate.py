@@ -203,6 +203,95 @@ def test_malformed_manifest_lines(tmp_path: Path, line: str, code: str) -> None:
     assert any(p.code == code and p.path == "manifest-sha256.txt" for p in report.problems)
 
 
+def _edit_lines(data: bytes, edit: str) -> tuple[bytes, int]:
+    """One deviation from the form corpuskit writes; returns the bytes and its line number."""
+    lines = data.split(b"\n")[:-1]
+    at = len(lines) // 2
+    line = lines[at]
+    if edit == "tab":
+        lines[at] = line[:64] + b"\t" + line[66:]
+    elif edit == "one space":
+        lines[at] = line[:64] + b" " + line[66:]
+    elif edit == "three spaces":
+        lines[at] = line[:64] + b"   " + line[66:]
+    elif edit == "crlf":
+        lines[at] = line + b"\r"
+    elif edit == "blank line":
+        lines.insert(at, b"")
+    elif edit == "swapped":
+        lines[at - 1], lines[at] = lines[at], lines[at - 1]
+    elif edit == "no final LF":
+        return data[:-1], len(lines)
+    return b"".join(part + b"\n" for part in lines), at + 1
+
+
+STRICT_EDITS = ["tab", "one space", "three spaces", "crlf", "blank line", "swapped",
+                "no final LF"]
+
+
+@pytest.mark.parametrize("name", ["tagmanifest-sha256.txt", "manifest-sha256.txt"])
+@pytest.mark.parametrize("edit", STRICT_EDITS)
+def test_manifests_must_have_the_exact_form_corpuskit_writes(tmp_path: Path, name: str,
+                                                             edit: str) -> None:
+    """``<64 lowercase hex>  <path>`` LF, sorted as written, no blank line, a final LF: the
+    tag manifest is covered by no checksum, so a change of its form is its only trace."""
+    target = copy_release(tmp_path)
+    data, line = _edit_lines((target / name).read_bytes(), edit)
+    (target / name).write_bytes(data)
+    if name == "manifest-sha256.txt":
+        resign_tags_only(target)  # so that only the form can be found
+    report = validate(target, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        (name, "bagit-error", f"line {line}")], render_text(report)
+    message = report.problems[0].message
+    expected = {"tab": "'\\t'", "one space": "' '", "three spaces": "'   '", "crlf": "CR LF",
+                "blank line": "blank", "swapped": "out of order",
+                "no final LF": "no line break"}[edit]
+    assert expected in message, message
+
+
+def test_form_deviations_are_listed_up_to_a_limit() -> None:
+    from corpuskit.validation.bagit import MAX_FORM_PROBLEMS, parse_manifest
+
+    lines = [(number, b"0" * 64 + f"\tdata/raw/{number:03d}.txt\r".encode())
+             for number in range(1, 51)]
+    manifest, problems = parse_manifest(lines, "manifest-sha256.txt", max_entries=100,
+                                        strict=True)
+    assert len(manifest.entries) == 50  # the entries are still read
+    assert len(problems) == MAX_FORM_PROBLEMS + 1
+    assert problems[-1].message.startswith(f"{100 - MAX_FORM_PROBLEMS} more lines deviate")
+    assert problems[-1].location == f"line {MAX_FORM_PROBLEMS // 2 + 1}"
+    _, lenient = parse_manifest(lines, "manifest-md5.txt", max_entries=100)
+    assert all("checksum" in p.message for p in lenient)  # other manifests: RFC 8493 form
+
+
+def test_payload_manifest_order_is_the_record_order() -> None:
+    """Raw files by document id (the records' order), then documents.jsonl: not by path."""
+    from corpuskit.package import manifest_order, unbagit_path
+
+    lines = (built().release / "manifest-sha256.txt").read_text().splitlines()
+    paths = [unbagit_path(line.split("  ", 1)[1]) for line in lines]
+    assert paths == sorted(paths, key=manifest_order) and paths[-1] == "data/documents.jsonl"
+    sources = [json.loads(line)["source_path"] for line in
+               (built().release / "data/documents.jsonl").read_text().splitlines()]
+    assert [p.removeprefix("data/raw/") for p in paths[:-1]] == sources
+    # "a" sorts before "a-b" as an id, "a-b.txt" before "a.txt" as a path
+    assert manifest_order("data/raw/a.txt") < manifest_order("data/raw/a-b.txt")
+    assert manifest_order("data/raw/z.txt") < manifest_order("data/documents.jsonl")
+
+
+def test_names_whose_id_and_path_orders_differ_validate(tmp_path: Path) -> None:
+    names = ["a.txt", "a-b.txt", "a.b.txt", "ab.txt", "a b.txt", "A.md", "é.txt",
+             "e\u0301x.txt"]
+    seeds = write_seeds(tmp_path / "seeds", {
+        name: f"Title {i}\n\nSome body text number {i} here.\n".encode()
+        for i, name in enumerate(names)})
+    result = corpuskit.build(seeds, tmp_path / "dist", jobs=1, source_date_epoch=EPOCH)
+    for target in (result.release, result.archive):
+        report = validate(target, jobs=1)
+        assert report.valid, render_text(report)
+
+
 def test_duplicate_manifest_path(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     first = (target / "manifest-sha256.txt").read_text().splitlines()[0]

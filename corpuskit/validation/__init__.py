@@ -9,7 +9,8 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.bagit`: bagit.txt, bag-info.txt and manifest lines;
 - :mod:`.descriptor`: datapackage.json / croissant.json and the recorded settings;
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
-- :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes.
+- :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes;
+- :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 
 Archive safety (hostile names, links, bombs, truncation) is in
 :class:`corpuskit.reader.ZipSource`, which also serves ``diff`` and ``load``.
@@ -25,8 +26,9 @@ from ..errors import InputError
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
-from .package import archive_view, check_package, check_sidecar, folder_view
+from .package import archive_view, check_package, folder_view
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
+from .seal import check_archive_checksums
 from .seeds import validate_seeds
 
 __all__ = [
@@ -94,11 +96,13 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     the small metadata files); ``reproduce`` also re-derives every record from its raw
     file with the package's recorded settings. ``jobs`` worker processes serve seeds
     folders and ``reproduce`` (default: all cores). ``limits`` bound what an archive may
-    hold. An archive's published checksum, ``<archive>.sha256`` beside it (``sha256sum``
-    format), is verified when present: only it covers changes to the compressed bytes that
-    inflate to the very same contents. A path that is not a seeds folder, package or
-    archive gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast``
-    together with ``reproduce``.
+    hold. An archive's seal (its zip comment: the sha256 of every byte before it) is
+    checked first, so it is reported even when the archive cannot be parsed; it covers
+    changes to the compressed bytes that inflate to the very same contents. Its published
+    checksum, ``<archive>.sha256`` beside it (``sha256sum`` format), is verified when
+    present. ``fast`` checks only the seal's form, not its digest. A path that is not a
+    seeds folder, package or archive gives a ``not-a-package`` problem. Raises
+    ``ValueError`` only for ``fast`` together with ``reproduce``.
     """
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other")
@@ -128,6 +132,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             files, size, documents = len(view.files), sum(view.files.values()), \
                 outcome.documents
         else:
+            problems.extend(check_archive_checksums(target, fast=fast))
             try:
                 source = ZipSource(target, strict=False, limits=limits)
             except InputError as error:
@@ -140,8 +145,6 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     problems.extend(outcome.problems)
                     files, size, documents = len(view.files), sum(view.files.values()), \
                         outcome.documents
-                if not fast:
-                    problems.extend(check_sidecar(target))
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "

@@ -1,21 +1,24 @@
 """The structure of a package archive, byte for byte, except the compressed data itself.
 
 corpuskit's archives are reproducible: entries sorted, one time stamp, fixed permissions,
-no extra fields or comments (:mod:`corpuskit.archive`). So every header byte of a valid
-archive is known from its entries' names, sizes and CRCs. This module rebuilds those
-headers (local headers, central directory, end records; :mod:`corpuskit.zipformat`) and
+no extra fields or entry comments, and one archive comment of fixed length, the seal
+(:mod:`corpuskit.archive`). So every header byte of a valid archive is known from its
+entries' names, sizes and CRCs. This module rebuilds those headers (local headers, central
+directory, end records with the seal's comment length; :mod:`corpuskit.zipformat`) and
 compares them with the archive, so that a changed byte anywhere in the archive's
-structure is found. The compressed data between the headers is checked by reading it:
-:class:`corpuskit.reader.ZipSource` inflates each entry to exactly its declared size and
-CRC and refuses stray bytes or bits, and the contents are then checked against the
-manifests.
+structure is found; the archive must end right after a comment of the seal's length. The
+seal's contents are checked by :mod:`.seal`. The compressed data between the headers is
+checked by reading it: :class:`corpuskit.reader.ZipSource` inflates each entry to exactly
+its declared size and CRC and refuses stray bytes or bits, and the contents are then
+checked against the manifests; the seal also covers compressed bytes that inflate to the
+same contents.
 """
 
 from __future__ import annotations
 
 import struct
 
-from ..archive import zip_date_time
+from ..archive import SEAL_BYTES, zip_date_time
 from ..problems import Problem
 from ..reader import ZipSource
 from ..zipformat import CENTRAL, LOCAL, central_record, end_records, local_header, member_info
@@ -89,7 +92,7 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
                                    f"form ({differing})")
         position += len(record)
         offset += len(local) + info.compress_size
-    end = end_records(len(infos), position, offset)
+    end = end_records(len(infos), position, offset, SEAL_BYTES)
     if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",
                                 f"the central directory starts at byte {directory.offset}, "
@@ -97,12 +100,15 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
                                 "moved)"))
     elif tail_problem is not None:
         problems.append(tail_problem)
-    elif len(actual_tail) != position + len(end):
+    elif actual_tail[position:] == end[:-2] + b"\0\0":
+        pass  # no seal at all: the seal check reports it
+    elif len(actual_tail) != position + len(end) + SEAL_BYTES:
         problems.append(Problem(".", "archive-metadata",
-                                f"the archive ends {len(actual_tail) - position - len(end):+d} "
-                                "bytes away from where its end record should end (bytes added "
-                                "or removed, or a comment)"))
-    elif actual_tail[position:] != end:
+                                f"the archive ends "
+                                f"{len(actual_tail) - position - len(end) - SEAL_BYTES:+d} bytes "
+                                f"away from where its end record and {SEAL_BYTES}-byte seal "
+                                "should end (bytes added or removed, or another comment)"))
+    elif actual_tail[position:position + len(end)] != end:
         problems.append(Problem(".", "archive-metadata",
                                 "the end-of-central-directory record differs from the "
                                 "reproducible form"))

@@ -2,6 +2,12 @@
 
 Parsing only: the orchestrator in :mod:`corpuskit.validation.package` compares the
 parsed manifests with the files present and their digests.
+
+The sha256 manifests corpuskit writes are held to the exact form it writes them in
+(``strict``): ``<64 lowercase hex digits>``, two spaces, the path, LF; no blank lines, a
+final LF, lines in :func:`corpuskit.package.manifest_order`. The tag manifest is the one
+file no checksum covers, so without this a changed separator, a CR or reordered lines
+there would go unnoticed. Other manifests are read in RFC 8493's general form.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..package import manifest_order
 from ..problems import Problem
 from ..reader import unsafe_member_reason
 
@@ -26,6 +33,9 @@ _PERCENT = re.compile(r"%(25|0[aAdD])")
 _PERCENT_ANY = re.compile(r"%")
 _SPACE = re.compile(rb"[ \t]+")
 _VERSION = re.compile(r"^\d+\.\d+$")
+#: Lines of one manifest reported one by one for deviating from the strict form; further
+#: deviations are counted in one last problem.
+MAX_FORM_PROBLEMS = 20
 
 
 def unescape_path(path: str) -> str:
@@ -78,12 +88,49 @@ def split_lines(chunks: Iterable[bytes], name: str, problems: list[Problem],
 EntryCheck = Callable[[str, str, int], None]
 
 
+class _Form:
+    """Deviations from the strict form, reported with their line (the first few only)."""
+
+    def __init__(self, name: str, problems: list[Problem]) -> None:
+        self.name = name
+        self.problems = problems
+        self.count = 0
+        self.first = 0
+
+    def __call__(self, number: int, what: str) -> None:
+        self.count += 1
+        if self.count <= MAX_FORM_PROBLEMS:
+            self.problems.append(Problem(self.name, "bagit-error",
+                                         f"{what} (corpuskit writes '<sha256>  <path>' lines "
+                                         "ending in LF, sorted)", f"line {number}"))
+        elif self.count == MAX_FORM_PROBLEMS + 1:
+            self.first = number
+
+    def finish(self) -> None:
+        more = self.count - MAX_FORM_PROBLEMS
+        if more > 0:
+            self.problems.append(Problem(self.name, "bagit-error",
+                                         f"{more} more line{'s' if more > 1 else ''} deviate "
+                                         "from the form corpuskit writes (not listed one by "
+                                         "one)", f"line {self.first}"))
+
+
+def _separator(line: bytes, width: int) -> str:
+    """What is wrong between the checksum and the path of a line not in the strict form."""
+    gap = len(line[width:]) - len(line[width:].lstrip(b" \t"))
+    separator = line[width:width + gap].decode("ascii")
+    return f"checksum and path are separated by {separator!r}, not two spaces"
+
+
 def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries: int,
-                   check: EntryCheck | None = None) -> tuple[Manifest, list[Problem]]:
+                   check: EntryCheck | None = None,
+                   strict: bool = False) -> tuple[Manifest, list[Problem]]:
     """Parse manifest ``name`` line by line; every malformed line is a problem.
 
     ``check(path, hex digest, line number)`` is called for every well-formed entry (the
-    caller compares it with the file's digest as the lines stream past).
+    caller compares it with the file's digest as the lines stream past). ``strict`` also
+    reports, with its line, every deviation from the form corpuskit writes (see the module
+    docstring); such a line's entry is still used, so one deviation is one problem.
     """
     match = MANIFEST_NAME.match(name)
     assert match is not None
@@ -92,6 +139,8 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
     entries = manifest.entries
     first_line: dict[str, int] = {}
     problems: list[Problem] = []
+    form = _Form(name, problems)
+    previous: tuple[tuple[int, str, str], str, int] | None = None
     width = ALGORITHMS.get(algorithm, 0)
     fast_hex = re.compile(rb"[0-9a-f]{%d}  [^ \t]" % width) if width else None
     for number, raw in lines:
@@ -101,6 +150,11 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
                                     f"line {number}"))
             break
         line = raw[:-1] if raw.endswith(b"\r") else raw
+        if strict and line is not raw:
+            form(number, "the line ends in CR LF, not LF")
+        if strict and not line:
+            form(number, "a blank line")
+            continue
         if fast_hex is not None and fast_hex.match(line):  # the usual "<hex>  <path>"
             digest = line[:width].decode("ascii")
             try:
@@ -115,6 +169,8 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
             if parsed is None:
                 continue
             digest, encoded = parsed
+            if strict:
+                form(number, _separator(line, len(digest)))
         path = encoded
         if "%" in encoded:
             if not _escapes_ok(encoded):
@@ -135,8 +191,15 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
         entries.add(path)
         if len(first_line) < 10_000:  # line numbers for messages, bounded
             first_line[path] = number
+        if strict:
+            key = manifest_order(path)
+            if previous is not None and key < previous[0]:
+                form(number, f"{path[:200]!r} is out of order: corpuskit writes it before "
+                             f"{previous[1][:200]!r} (line {previous[2]})")
+            previous = (key, path, number)
         if check is not None:
             check(path, digest, number)
+    form.finish()
     return manifest, problems
 
 

@@ -77,8 +77,10 @@ PARALLEL_MIN_FILES = 2048
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 #: Files per hashing task.
 HASH_TASK_FILES = 512
-REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, f"manifest-{REQUIRED_ALGORITHM}.txt",
-                  f"tagmanifest-{REQUIRED_ALGORITHM}.txt", DESCRIPTOR)
+#: The manifests corpuskit writes, held to the exact form it writes them in.
+STRICT_MANIFESTS = (f"manifest-{REQUIRED_ALGORITHM}.txt",
+                    f"tagmanifest-{REQUIRED_ALGORITHM}.txt")
+REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, *STRICT_MANIFESTS, DESCRIPTOR)
 #: Size of a listed file not measured yet (raw files of a folder: measured while hashed).
 UNKNOWN = -1
 
@@ -406,7 +408,8 @@ class _Checker:
             counter = _Counter()
             lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
             manifest, problems = parse_manifest(lines, name, check=entries.add,
-                                                max_entries=len(self.files) + 1_000)
+                                                max_entries=len(self.files) + 1_000,
+                                                strict=name in STRICT_MANIFESTS)
             self.problems.extend(problems)
             if name not in self.unreadable and not self.fast:
                 self.record_digests(name, counter.bytes, tag_algorithms,
@@ -718,43 +721,6 @@ class _Reproducer:
         while self.pending:
             self.results.extend(self.pending.popleft().get())
         return self.results
-
-
-SIDECAR_SUFFIX = ".sha256"
-
-
-def check_sidecar(archive: Path) -> list[Problem]:
-    """Verify ``<archive>.sha256`` (one ``<hex>  <name>`` line) if it exists beside the archive.
-
-    Every entry of an archive is verified by content; the compressed bytes themselves are
-    only covered by a checksum of the whole archive, published beside it.
-    """
-    sidecar = archive.with_name(archive.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
-        return []
-    try:
-        text = sidecar.read_bytes()[:4096].decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
-    fields = text.split()
-    if len(fields) < 1 or len(fields[0]) != 64 or fields[0].strip("0123456789abcdef"):
-        return [Problem(".", "archive-error",
-                        f"{sidecar.name} is not a '<sha256>  <file name>' line")]
-    if len(fields) > 1 and fields[1].lstrip("*") != archive.name:
-        return [Problem(".", "archive-error",
-                        f"{sidecar.name} is the checksum of {fields[1]!r}, not {archive.name}")]
-    digest = hashlib.sha256()
-    try:
-        with archive.open("rb", buffering=0) as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-    except OSError as exc:
-        return [Problem(".", "archive-error", f"cannot read: {exc.strerror or exc}")]
-    if digest.hexdigest() != fields[0]:
-        return [Problem(".", "checksum-mismatch",
-                        f"sha256 of the archive is {digest.hexdigest()}, {sidecar.name} says "
-                        f"{fields[0]}")]
-    return []
 
 
 class _Entries:

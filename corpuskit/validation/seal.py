@@ -1,0 +1,127 @@
+"""Checksums of an archive file as a whole: its seal, and its published ``.sha256``.
+
+Every entry of an archive is verified by content, and every header byte against the
+reproducible form (:mod:`.archive`); neither covers a compressed stream changed so that
+it still inflates to the same bytes. The **seal** does: corpuskit writes, as the zip
+comment, ``corpuskit-sha256:`` and the sha256 of every byte before the comment
+(:func:`corpuskit.archive.seal`). It is checked first, from the raw file, so that it is
+reported even when the archive cannot be parsed at all. A published checksum,
+``<archive>.sha256`` beside the archive (``sha256sum`` format), is verified too when
+present. Both digests come from one streaming read of the file (bounded memory).
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+from typing import BinaryIO
+
+from ..archive import (
+    END_RECORD_BYTES,
+    END_SIGNATURE,
+    SEAL_BYTES,
+    SEAL_FORM,
+    SEAL_PREFIX,
+    sha256_of_prefix,
+)
+from ..problems import Problem
+
+SIDECAR_SUFFIX = ".sha256"
+#: Where seal problems point: the archive itself, at its comment.
+SEAL_LOCATION = "zip comment"
+_SEAL_CODE = "archive-seal-mismatch"
+_FORM = (f"'{SEAL_PREFIX.decode()}' and the sha256 of every byte before it, as the zip "
+         "comment")
+
+
+def _seal_form_problem(tail: bytes) -> Problem | None:
+    """Why the archive does not end in a well-formed seal, or None if it does.
+
+    ``tail`` is the last ``END_RECORD_BYTES + SEAL_BYTES`` bytes of the file (fewer if the
+    file is shorter).
+    """
+    record, comment = tail[:END_RECORD_BYTES], tail[END_RECORD_BYTES:]
+    if (len(tail) == END_RECORD_BYTES + SEAL_BYTES and record[:4] == END_SIGNATURE
+            and struct.unpack_from("<H", record, 20)[0] == SEAL_BYTES
+            and SEAL_FORM.fullmatch(comment)):
+        return None
+    if tail[-END_RECORD_BYTES:-END_RECORD_BYTES + 4] == END_SIGNATURE and tail[-2:] == b"\0\0":
+        reason = ("the archive is not sealed: it ends in an end record without a comment "
+                  "(written by another tool or an older corpuskit, or changed and re-zipped)")
+    elif SEAL_PREFIX in tail:
+        reason = ("the seal is damaged, or bytes were changed, added or removed around it "
+                  "(the archive must end in the end-of-central-directory record and a "
+                  f"{SEAL_BYTES}-byte seal)")
+    else:
+        reason = "the archive does not end in a corpuskit seal (bytes changed or appended)"
+    return Problem(".", _SEAL_CODE, f"{reason}; corpuskit writes {_FORM}", SEAL_LOCATION)
+
+
+def _read_sidecar(archive: Path, sidecar: Path) -> tuple[str | None, list[Problem]]:
+    """The published sha256 of ``archive``, or the problems with ``sidecar``."""
+    try:
+        text = sidecar.read_bytes()[:4096].decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
+    fields = text.split()
+    if len(fields) < 1 or len(fields[0]) != 64 or fields[0].strip("0123456789abcdef"):
+        return None, [Problem(".", "archive-error",
+                              f"{sidecar.name} is not a '<sha256>  <file name>' line")]
+    if len(fields) > 1 and fields[1].lstrip("*") != archive.name:
+        return None, [Problem(".", "archive-error",
+                              f"{sidecar.name} is the checksum of {fields[1]!r}, not "
+                              f"{archive.name}")]
+    return fields[0], []
+
+
+def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
+    """sha256 of the first ``cut`` bytes and of the whole file, in one read."""
+    prefix = sha256_of_prefix(handle, cut)
+    whole = prefix.copy()
+    while chunk := handle.read(1 << 20):
+        whole.update(chunk)
+    return prefix.hexdigest(), whole.hexdigest()
+
+
+def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Problem]:
+    """The seal of ``archive`` and its published ``<archive>.sha256``, if there is one.
+
+    ``fast`` checks only that the archive ends in a well-formed seal: no byte is hashed and
+    the sidecar is not read.
+    """
+    sidecar = archive.with_name(archive.name + SIDECAR_SUFFIX)
+    try:
+        with archive.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            tail_bytes = min(size, END_RECORD_BYTES + SEAL_BYTES)
+            handle.seek(size - tail_bytes)
+            tail = handle.read(tail_bytes)
+            problems: list[Problem] = []
+            form = _seal_form_problem(tail)
+            if form is not None:
+                problems.append(form)
+            if fast:
+                return problems
+            published, found = (_read_sidecar(archive, sidecar) if sidecar.is_file()
+                                else (None, []))
+            problems.extend(found)
+            if form is not None and published is None:
+                return problems
+            cut = size - SEAL_BYTES if form is None else size
+            handle.seek(0)
+            sealed, whole = _digests(handle, cut)
+    except OSError as exc:
+        return [Problem(".", "archive-error", f"cannot read: {exc.strerror or exc}")]
+    if form is None:
+        recorded = tail[END_RECORD_BYTES + len(SEAL_PREFIX):].decode("ascii")
+        if sealed != recorded:
+            problems.append(Problem(".", _SEAL_CODE,
+                                    f"sha256 of the {cut} bytes before the seal is {sealed}, "
+                                    f"the seal says {recorded}: the archive changed after it "
+                                    "was written", SEAL_LOCATION))
+    if published is not None and whole != published:
+        problems.append(Problem(".", "checksum-mismatch",
+                                f"sha256 of the archive is {whole}, {sidecar.name} says "
+                                f"{published}"))
+    return problems

@@ -1,0 +1,200 @@
+"""The archive seal: every archive corpuskit writes ends in the zip comment
+``corpuskit-sha256:<sha256 of every byte before the comment>``; validate checks it first.
+
+The format is checked here from first principles (struct and hashlib, not corpuskit's own
+code); tools nobody here wrote still read sealed archives; a missing, malformed or wrong
+seal is one ``archive-seal-mismatch`` problem at ``zip comment``, reported beside every
+other problem. Flipping bytes is in test_tamper.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from _validate_support import EPOCH, built, codes, run, sealed
+
+import corpuskit
+from corpuskit.archive import SEAL_BYTES, seal, write_members
+from corpuskit.check import check
+from corpuskit.validation import render_text, validate
+
+SEAL = re.compile(rb"corpuskit-sha256:([0-9a-f]{64})")
+
+
+def _end_record(data: bytes) -> int:
+    """Where the end-of-central-directory record starts (the last one)."""
+    return data.rindex(b"PK\x05\x06")
+
+
+@pytest.mark.parametrize("kind", ["default", "plain"])
+def test_the_seal_is_the_sha256_of_every_byte_before_the_comment(kind: str) -> None:
+    data = built(kind).archive.read_bytes()
+    end = _end_record(data)
+    comment_length = struct.unpack_from("<H", data, end + 20)[0]
+    assert comment_length == SEAL_BYTES == 81
+    assert len(data) == end + 22 + comment_length  # the comment is the last thing
+    match = SEAL.fullmatch(data[end + 22:])
+    assert match is not None, data[end + 22:]
+    assert match.group(1).decode() == hashlib.sha256(data[:end + 22]).hexdigest()
+    with zipfile.ZipFile(built(kind).archive) as archive:
+        assert archive.comment == data[end + 22:]
+
+
+def test_seal_on_an_open_file_and_what_it_refuses() -> None:
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w") as archive:
+        archive.writestr("a.txt", b"a\n")
+    unsealed = handle.getvalue()
+    digest = seal(handle)
+    data = handle.getvalue()
+    assert data == unsealed[:-2] + b"\x51\x00" + b"corpuskit-sha256:" + digest.encode()
+    assert digest == hashlib.sha256(data[:-SEAL_BYTES]).hexdigest()
+    with pytest.raises(ValueError):
+        seal(handle)  # sealed already: the comment length is not 0
+    with pytest.raises(ValueError):
+        seal(io.BytesIO(b"not a zip at all, no end record"))
+
+
+def test_members_are_written_apart_from_the_seal(tmp_path: Path) -> None:
+    """write_members (the part that compresses) writes no comment; the seal is added after."""
+    release = built().release
+    with (tmp_path / "members.zip").open("w+b") as handle:
+        write_members(release, handle, release.name, "2023-11-14T22:13:20Z")
+    members = (tmp_path / "members.zip").read_bytes()
+    assert members.endswith(b"\x00\x00") and _end_record(members) == len(members) - 22
+    assert sealed(members) == built().archive.read_bytes()
+
+
+def test_a_sealed_archive_is_valid_and_checked_in_fast_mode_too(tmp_path: Path) -> None:
+    for fast in (False, True):
+        assert validate(built().archive, jobs=1, fast=fast).valid
+    target = tmp_path / built().archive.name
+    data = built().archive.read_bytes()
+    target.write_bytes(data[:-1] + (b"0" if data[-1:] != b"0" else b"1"))
+    assert codes(validate(target, jobs=1)) == {"archive-seal-mismatch"}
+    assert validate(target, jobs=1, fast=True).valid  # fast: the seal's form, not its digest
+    target.write_bytes(data[:-1] + b"X")
+    assert codes(validate(target, jobs=1, fast=True)) == {"archive-seal-mismatch"}
+
+
+def test_a_wrong_seal_is_one_problem_at_the_zip_comment(tmp_path: Path) -> None:
+    data = built().archive.read_bytes()
+    target = tmp_path / built().archive.name
+    wrong = "0" * 64
+    target.write_bytes(data[:-64] + wrong.encode())
+    report = validate(target, jobs=1)
+    assert len(report.problems) == 1, render_text(report)
+    problem = report.problems[0]
+    assert (problem.path, problem.code, problem.location) == (".", "archive-seal-mismatch",
+                                                              "zip comment")
+    actual = hashlib.sha256(data[:-SEAL_BYTES]).hexdigest()
+    assert actual in problem.message and wrong in problem.message
+
+
+@pytest.mark.parametrize("change", ["missing", "another comment", "appended", "truncated",
+                                    "uppercase"])
+def test_a_missing_or_malformed_seal_is_reported(tmp_path: Path, change: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    data = built().archive.read_bytes()
+    bare = data[:-SEAL_BYTES - 2]  # up to the comment length field
+    damaged = {
+        "missing": bare + b"\0\0",
+        "another comment": bare + struct.pack("<H", 7) + b"release",
+        "appended": data + b"\n",
+        "truncated": data[:-1],
+        "uppercase": data[:-64] + data[-64:].upper(),
+    }[change]
+    target = tmp_path / built().archive.name
+    target.write_bytes(damaged)
+    report = validate(target, jobs=1)
+    seal_problems = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert len(seal_problems) == 1 and seal_problems[0].location == "zip comment", \
+        render_text(report)
+    assert "internal-error" not in codes(report)
+    if change == "missing":
+        assert codes(report) == {"archive-seal-mismatch"}
+        assert "not sealed" in seal_problems[0].message
+    code, out, _ = run(capsys, "validate", str(target), "--format", "json", "--jobs", "1")
+    assert code == 1
+    assert {"code": "archive-seal-mismatch", "path": ".", "location": "zip comment",
+            "message": seal_problems[0].message} in json.loads(out)["problems"]
+
+
+def test_the_seal_and_other_problems_are_reported_together(tmp_path: Path) -> None:
+    """A damaged member in an unparseable or unsealed archive: every problem is reported."""
+    data = bytearray(built().archive.read_bytes())
+    with zipfile.ZipFile(built().archive) as archive:
+        info = archive.getinfo(f"{built().archive.stem}/data/documents.jsonl")
+    data[info.header_offset + 30 + len(info.filename) + info.compress_size // 2] ^= 0x10
+    target = tmp_path / built().archive.name
+    target.write_bytes(bytes(data))
+    found = codes(validate(target, jobs=1))
+    assert "archive-seal-mismatch" in found and "archive-error" in found
+    target.write_bytes(b"garbage" * 20)  # not a zip at all: both problems
+    assert codes(validate(target, jobs=1)) == {"archive-error", "archive-seal-mismatch"}
+
+
+def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
+    source = built().archive
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    sidecar = tmp_path / f"{source.name}.sha256"
+    sidecar.write_text(f"{hashlib.sha256(source.read_bytes()).hexdigest()}  {source.name}\n")
+    assert validate(target, jobs=1).valid
+    sidecar.write_text(f"{'0' * 64}  {source.name}\n")
+    report = validate(target, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(".", "checksum-mismatch")]
+    sidecar.write_text(f"{hashlib.sha256(source.read_bytes()).hexdigest()}  other.zip\n")
+    assert codes(validate(target, jobs=1)) == {"archive-error"}
+    assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
+
+
+def test_sealed_archives_read_everywhere(tmp_path: Path) -> None:
+    """Python's zipfile, unzip -t (if installed), bagit on the extracted folder and
+    corpuskit.load all read a sealed archive."""
+    bagit = pytest.importorskip("bagit")
+    archive = built("plain").archive  # bagit-python does not decode %25 (see built())
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.testzip() is None
+        assert zf.comment.startswith(b"corpuskit-sha256:")
+        zf.extractall(tmp_path)
+    bagit.Bag(str(tmp_path / archive.stem)).validate()
+    if shutil.which("unzip"):
+        done = subprocess.run(["unzip", "-t", str(archive)], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0 and "No errors detected" in done.stdout, done.stdout
+    if shutil.which("zipinfo"):
+        done = subprocess.run(["zipinfo", str(archive)], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+    corpus = corpuskit.load(archive)
+    folder = corpuskit.load(built("plain").release)
+    assert [r.id for r in corpus] == [r.id for r in folder] and len(list(corpus)) > 0
+
+
+def test_check_requires_a_sealed_archive_in_dist(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """check compares zips by members (the seal depends on zlib) but the one in dist/ must
+    carry a valid seal of its own."""
+    shutil.copytree(built().seeds, tmp_path / "seeds")
+    shutil.copytree(built().dist, tmp_path / "dist",
+                    ignore=shutil.ignore_patterns(".corpuskit-*"))
+    archive = tmp_path / "dist" / built().archive.name
+    assert check(tmp_path / "seeds", tmp_path / "dist", source_date_epoch=EPOCH,
+                 jobs=1).valid
+    archive.write_bytes(archive.read_bytes()[:-SEAL_BYTES - 2] + b"\0\0")  # an older build
+    report = check(tmp_path / "seeds", tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(archive),
+                                                            "archive-seal-mismatch")]
+    assert "corpuskit build" in report.problems[0].message
+    code, out, _ = run(capsys, "validate", str(archive))
+    assert code == 1 and "archive-seal-mismatch" in out
