@@ -24,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections import deque
@@ -63,14 +65,35 @@ def zip_date_time(created: str | None) -> DateTime:
 
 
 def package_files(folder: Path) -> Iterator[str]:
-    """Relative POSIX paths of every file under ``folder``, sorted by code point."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        rel = Path(dirpath).relative_to(folder).as_posix()
-        for name in filenames:
-            found.append(name if rel == "." else f"{rel}/{name}")
-    yield from sorted(found)
+    """Relative POSIX paths of every file under ``folder``, sorted by code point.
+
+    Streamed one folder at a time (a folder's entries sort as ``name`` for a file and
+    ``name/`` for a folder, which orders whole paths by code point), so memory does not grow
+    with the number of files. Like :func:`os.walk`: links to folders are not followed and
+    folders that cannot be listed are passed over.
+    """
+    yield from _files_under(folder, "")
+
+
+def _files_under(folder: Path, prefix: str) -> Iterator[str]:
+    try:
+        with os.scandir(folder) as entries:
+            listed = []
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                    linked_dir = is_dir and entry.is_symlink()
+                except OSError:
+                    is_dir = linked_dir = False
+                if not linked_dir:
+                    listed.append((entry.name + "/" if is_dir else entry.name, is_dir))
+    except OSError:
+        return
+    for key, is_dir in sorted(listed):
+        if is_dir:
+            yield from _files_under(folder / key[:-1], prefix + key)
+        else:
+            yield prefix + key
 
 
 class Piece(NamedTuple):
@@ -211,54 +234,58 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
     file ``target``; ``prepared``: pieces the build's workers deflated already."""
     date_time = zip_date_time(created)
     threads = threads or _threads()
-    central: list[bytes] = []
-    offset = 0
-    header_at = crc = compressed = 0
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        ahead: deque[tuple[Piece, Future[Deflated]]] = deque()
-        pieces = _pieces(folder)
+    # The central directory grows with the number of files: it waits in a temporary file.
+    with tempfile.TemporaryFile() as central:
+        count = 0
+        offset = 0
+        header_at = crc = compressed = 0
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            ahead: deque[tuple[Piece, Future[Deflated]]] = deque()
+            pieces = _pieces(folder)
 
-        def fill() -> None:
-            while len(ahead) < threads * _AHEAD_PER_THREAD:
-                piece = next(pieces, None)
-                if piece is None:
-                    return
-                where = prepared.take(piece) if prepared is not None else None
-                ahead.append((piece, pool.submit(_prepared, folder, piece, where)
-                              if where is not None else pool.submit(_deflate, folder, piece)))
+            def fill() -> None:
+                while len(ahead) < threads * _AHEAD_PER_THREAD:
+                    piece = next(pieces, None)
+                    if piece is None:
+                        return
+                    where = prepared.take(piece) if prepared is not None else None
+                    ahead.append((piece, pool.submit(_prepared, folder, piece, where)
+                                  if where is not None else pool.submit(_deflate, folder, piece)))
 
-        fill()
-        while ahead:
-            piece, future = ahead.popleft()
-            deflated, data, known_crc = future.result()
             fill()
-            if piece.records and piece.last:
-                deflated += END
-            info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
-                               compress_size=0, crc=0)
-            whole = piece.offset == 0 and piece.last
-            if piece.offset == 0:
-                header_at, crc, compressed = offset, 0, 0
-                if whole:  # the common case: the header can be written as it will stay
-                    info.CRC = known_crc if known_crc is not None else zlib.crc32(data)
-                    info.compress_size = len(deflated)
-                header = local_header(info)
-                target.write(header)
-                offset += len(header)
-            crc = known_crc if known_crc is not None else zlib.crc32(data, crc)
-            compressed += len(deflated)
-            target.write(deflated)
-            offset += len(deflated)
-            if piece.last:
-                info.CRC, info.compress_size = crc, compressed
-                if not whole:  # a member of several pieces: its sizes are known only now
-                    target.seek(header_at)
-                    target.write(local_header(info))
-                    target.seek(offset)
-                central.append(central_record(info, header_at))
-    directory = b"".join(central)
-    target.write(directory)
-    target.write(end_records(len(central), len(directory), offset))
+            while ahead:
+                piece, future = ahead.popleft()
+                deflated, data, known_crc = future.result()
+                fill()
+                if piece.records and piece.last:
+                    deflated += END
+                info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
+                                   compress_size=0, crc=0)
+                whole = piece.offset == 0 and piece.last
+                if piece.offset == 0:
+                    header_at, crc, compressed = offset, 0, 0
+                    if whole:  # the common case: the header can be written as it will stay
+                        info.CRC = known_crc if known_crc is not None else zlib.crc32(data)
+                        info.compress_size = len(deflated)
+                    header = local_header(info)
+                    target.write(header)
+                    offset += len(header)
+                crc = known_crc if known_crc is not None else zlib.crc32(data, crc)
+                compressed += len(deflated)
+                target.write(deflated)
+                offset += len(deflated)
+                if piece.last:
+                    info.CRC, info.compress_size = crc, compressed
+                    if not whole:  # a member of several pieces: its sizes are known only now
+                        target.seek(header_at)
+                        target.write(local_header(info))
+                        target.seek(offset)
+                    central.write(central_record(info, header_at))
+                    count += 1
+        size = central.tell()
+        central.seek(0)
+        shutil.copyfileobj(central, target, _CHUNK)
+        target.write(end_records(count, size, offset))
 
 
 def seal(handle: BinaryIO) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from .problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """A discovered input file: its id, its path relative to the seeds folder, its size."""
 

@@ -116,3 +116,18 @@ def test_a_file_that_shrinks_while_archived_is_an_error(folder: Path,
     monkeypatch.setattr(archive, "_deflate", shrink_then_deflate)
     with pytest.raises(OSError, match="changed size"):
         _ours(folder, "pkg", None, 2)
+
+
+def test_package_files_streams_the_order_of_sorted_paths(tmp_path: Path) -> None:
+    """Folder by folder, yet the same order as sorting every relative path by code point
+    (``a/b.txt`` < ``a/b/c.txt`` < ``a/b0.txt``); links to folders are not followed."""
+    import os
+
+    names = ["a/b.txt", "a/b/c.txt", "a/b-x.txt", "a/b0.txt", "a/B/z", "é/x", "e/x",
+             "a.txt", "a-/q", "z", "a/b/c/d/e.txt"]
+    for rel in names:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    os.symlink(tmp_path / "a", tmp_path / "link-to-folder")
+    os.symlink(tmp_path / "z", tmp_path / "link-to-file")
+    assert list(package_files(tmp_path)) == sorted([*names, "link-to-file"])
