@@ -7,12 +7,16 @@ The only stage that touches the input folder. Everything it finds ends either as
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
+from pathlib import Path
 
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
 from .errors import InputError
@@ -35,9 +39,16 @@ class Discovery:
 
 
 def document_id(relpath: str) -> str:
-    """The stable id of a document: its seeds-relative path without the last extension."""
-    pure = PurePosixPath(relpath)
-    return str(pure.with_suffix("")) if pure.suffix else relpath
+    """The stable id of a document: its seeds-relative path without the last extension.
+
+    The extension is what :attr:`pathlib.PurePath.suffix` calls one: from the last dot of
+    the file name, unless that dot starts or ends the name (tested to agree).
+    """
+    name_start = relpath.rfind("/") + 1
+    dot = relpath.rfind(".")
+    if name_start < dot < len(relpath) - 1:
+        return relpath[:dot]
+    return relpath
 
 
 def collision_key(name: str) -> str:
@@ -73,6 +84,12 @@ WINDOWS_DEVICE_NAMES = frozenset(
 WINDOWS_FORBIDDEN = '<>:"|?*\\'
 
 
+#: Control characters (exactly Unicode's category Cc) and the backslash.
+_CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+_FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
+
+
+@lru_cache(maxsize=4096)  # folder names recur on every file below them
 def _check_component(name: str, what: str) -> str | None:
     """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
 
@@ -80,13 +97,13 @@ def _check_component(name: str, what: str) -> str | None:
     Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
     read back as written.
     """
-    if any(unicodedata.category(c) == "Cc" for c in name) or "\\" in name:
+    if _CONTROL_OR_BACKSLASH.search(name):
         return (f"{what} {name!r} holds a line break, backslash or control character, which "
                 "manifests and Windows cannot hold; rename it")
     if "%" in name:
         return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
                 "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
-    bad = sorted({c for c in name if c in WINDOWS_FORBIDDEN})
+    bad = sorted(set(_FORBIDDEN.findall(name)))
     if bad:
         shown = ", ".join(f"'{c}'" for c in bad)
         return (f"{what} {name!r} holds {shown}, which Windows does not allow in names "
@@ -186,28 +203,42 @@ def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
     (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
     reported once, for the shallowest collision on its path, naming both sides.
     """
-    by_id: dict[str, list[str]] = {}
-    files = {ref.path for ref in refs}
-    by_key: dict[str, set[str]] = {}  # collision key → files and folders holding files
-    for ref in refs:
-        by_id.setdefault(ref.id, []).append(ref.path)
-        parts = ref.path.split("/")
-        for depth in range(1, len(parts) + 1):
-            path = "/".join(parts[:depth])
-            by_key.setdefault(collision_key(path), set()).add(path)
-    for doc_id, paths in by_id.items():
+    for doc_id, group in groupby(refs, key=attrgetter("id")):  # refs are sorted by id
+        paths = [ref.path for ref in group]
         if len(paths) > 1:
             for path in paths:
                 others = ", ".join(p for p in paths if p != path)
                 yield Problem(path, "duplicate-id",
                               f"document id {doc_id!r} is also the id of {others}; "
                               "rename one of them")
+    folder_keys: dict[str, str] = {}  # folders recur on every file below them
+
+    def on_path(path: str) -> Iterator[tuple[str, str]]:
+        """Each folder on ``path``, then the file: (path, collision key)."""
+        end = path.find("/")
+        while end != -1:
+            folder = path[:end]
+            key = folder_keys.get(folder)
+            if key is None:
+                key = folder_keys[folder] = collision_key(folder)
+            yield folder, key
+            end = path.find("/", end + 1)
+        yield path, collision_key(path)
+
+    first: dict[str, str] = {}  # collision key → the first file or folder with it
+    clashes: dict[str, set[str]] = {}  # collision key → every name with it, if several
     for ref in refs:
-        parts = ref.path.split("/")
-        for depth in range(1, len(parts) + 1):
-            path = "/".join(parts[:depth])
-            colliding = sorted(by_key[collision_key(path)] - {path})
-            if colliding:
+        for path, key in on_path(ref.path):
+            seen = first.setdefault(key, path)
+            if seen != path:
+                clashes.setdefault(key, {seen}).add(path)
+    if not clashes:
+        return
+    files = {ref.path for ref in refs}
+    for ref in refs:
+        for path, key in on_path(ref.path):
+            if key in clashes:
+                colliding = sorted(clashes[key] - {path})
                 yield Problem(ref.path, "name-collision",
                               _collision_message(path, colliding, files))
                 break

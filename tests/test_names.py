@@ -20,6 +20,8 @@ from typing import Any
 
 import bagit
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reliability_support import build_args, run_cli, run_here, visible_entries, write_seeds
 
 import corpuskit
@@ -321,3 +323,19 @@ def test_file_and_folder_differing_only_in_case_are_refused(tmp_path: Path) -> N
         assert problem.code == "name-collision"
         assert "the file Notes" in problem.message and "the folder notes/" in problem.message
     assert visible_entries(tmp_path / "out") == set()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab.é -_"), min_size=1, max_size=8),
+                min_size=1, max_size=3))
+def test_document_id_strips_the_suffix_pathlib_sees(parts: list[str]) -> None:
+    from pathlib import PurePosixPath
+
+    from corpuskit.discover import document_id
+
+    relpath = "/".join(parts)
+    pure = PurePosixPath(relpath)
+    if pure.as_posix() != relpath:
+        return  # not a normalized relative path (".", empty parts): never discovered
+    expected = str(pure.with_suffix("")) if pure.suffix else relpath
+    assert document_id(relpath) == expected
