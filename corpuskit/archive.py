@@ -52,7 +52,7 @@ END_RECORD_BYTES = 22
 #: The one member deflated in record groups (see :mod:`corpuskit.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
-_AHEAD_PER_THREAD = 8
+_AHEAD_PER_THREAD = 3
 
 
 def zip_date_time(created: str | None) -> DateTime:

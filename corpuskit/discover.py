@@ -21,6 +21,7 @@ from pathlib import Path
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
 from .errors import InputError
 from .models import DocumentProblem, RawDocument, SourceRef
+from .models import document_id as document_id  # part of this stage's interface
 from .problems import Problem, printable
 
 #: Files at the top of a seeds folder that are configuration, not documents.
@@ -36,19 +37,6 @@ class Discovery:
     sources: tuple[SourceRef, ...]
     problems: tuple[Problem, ...]
     skipped: tuple[tuple[str, str], ...]
-
-
-def document_id(relpath: str) -> str:
-    """The stable id of a document: its seeds-relative path without the last extension.
-
-    The extension is what :attr:`pathlib.PurePath.suffix` calls one: from the last dot of
-    the file name, unless that dot starts or ends the name (tested to agree).
-    """
-    name_start = relpath.rfind("/") + 1
-    dot = relpath.rfind(".")
-    if name_start < dot < len(relpath) - 1:
-        return relpath[:dot]
-    return relpath
 
 
 def collision_key(name: str) -> str:
@@ -187,7 +175,7 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
                                     f"{config.max_file_bytes}; raise discover.max_file_bytes "
                                     "in corpus.toml or split the file"))
             continue
-        found.append(SourceRef(id=document_id(relpath), path=relpath, size=info.st_size))
+        found.append(SourceRef(path=relpath, size=info.st_size))
 
     found.sort(key=lambda ref: ref.id)
     problems.extend(_identity_problems(found))

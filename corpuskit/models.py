@@ -7,13 +7,30 @@ from dataclasses import dataclass, fields
 from .problems import Problem
 
 
+def document_id(relpath: str) -> str:
+    """The stable id of a document: its seeds-relative path without the last extension.
+
+    The extension is what :attr:`pathlib.PurePath.suffix` calls one: from the last dot of
+    the file name, unless that dot starts or ends the name (tested to agree).
+    """
+    name_start = relpath.rfind("/") + 1
+    dot = relpath.rfind(".")
+    if name_start < dot < len(relpath) - 1:
+        return relpath[:dot]
+    return relpath
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A discovered input file: its id, its path relative to the seeds folder, its size."""
+    """A discovered input file: its path relative to the seeds folder and its size; its id
+    is derived (not stored: a corpus holds millions of these)."""
 
-    id: str
     path: str
     size: int
+
+    @property
+    def id(self) -> str:
+        return document_id(self.path)
 
 
 @dataclass(frozen=True)
