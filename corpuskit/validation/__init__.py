@@ -90,15 +90,15 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
              ) -> ValidationReport:
     """Check a seeds folder, a package folder or a package archive; report every problem.
 
-    ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond
-    the small metadata files); ``reproduce`` also re-derives every record from its raw
-    file with the package's recorded settings. ``jobs`` worker processes serve seeds
+    ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond the
+    small metadata files); ``reproduce`` also re-derives every record from its raw file with
+    the package's recorded settings. ``jobs`` worker processes serve large packages, seeds
     folders and ``reproduce`` (default: all cores). ``limits`` bound what an archive may
     hold. An archive's published checksum, ``<archive>.sha256`` beside it (``sha256sum``
     format), is verified when present: only it covers changes to the compressed bytes that
-    inflate to the very same contents. A path that is not a seeds folder, package or
-    archive gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast``
-    together with ``reproduce``.
+    inflate to the very same contents. A path that is not a seeds folder, package or archive
+    gives a ``not-a-package`` problem. Raises ``ValueError`` only for ``fast`` together with
+    ``reproduce``.
     """
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other")
