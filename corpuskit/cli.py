@@ -289,7 +289,8 @@ def info_command(path: Path, as_json: bool) -> None:
 @click.option("--reproduce", is_flag=True,
               help="Also re-derive every record from data/raw/ with the recorded settings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for seeds folders and --reproduce (default: all cores).")
+              help="Worker processes for large packages, seeds folders and --reproduce "
+                   "(default: all cores).")
 def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: bool,
                      reproduce: bool, jobs: int | None) -> None:
     """Check that each PATH is an intact package, archive or seeds folder.

@@ -8,52 +8,24 @@ and what ``validate --reproduce`` replays.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 import orjson
 
 from .config import ProcessConfig
+from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
 from .extract import extract
 from .models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
 
-_SPACE = re.compile(r"\s")
+__all__ = ["count_paragraphs", "count_words", "process_document", "record_from_dict",
+           "record_json", "sha256_hex"]
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-#: Characters split at once when counting words; a list of words costs ~13 bytes per byte.
-_WORD_CHUNK = 1 << 20
-
-
-def count_words(text: str) -> int:
-    """Whitespace-separated tokens (a CJK sentence without spaces counts as one).
-
-    ``str.split()`` and the ``\\S+`` of ``re`` agree on what whitespace is (both use
-    ``str.isspace``). Long texts are split a chunk at a time, each chunk ending at a
-    whitespace character, so memory stays bounded.
-    """
-    if len(text) <= _WORD_CHUNK:
-        return len(text.split())
-    words = 0
-    start = 0
-    while start < len(text):
-        end = start + _WORD_CHUNK
-        if end < len(text):
-            gap = _SPACE.search(text, end)
-            end = gap.start() if gap else len(text)
-        words += len(text[start:end].split())
-        start = end
-    return words
-
-
-def count_paragraphs(text: str) -> int:
-    return text.count("\n\n") + 1 if text.strip() else 0
 
 
 def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
@@ -67,6 +39,7 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
             "remove it or add text"))
     parts = extract(text, config.extract)
     body = parts.text
+    encoded = body.encode("utf-8")
     return Record(
         id=raw.id,
         title=parts.title,
@@ -75,9 +48,9 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
         text=body,
         rights=parts.rights,
         chars=len(body),
-        words=count_words(body),
+        words=count_words_utf8(encoded),
         paragraphs=count_paragraphs(body),
-        text_sha256=sha256_hex(body.encode("utf-8")),
+        text_sha256=sha256_hex(encoded),
         source_path=raw.path,
         source_bytes=len(raw.data),
         source_sha256=sha256_hex(raw.data),

@@ -6,8 +6,6 @@ from dataclasses import replace
 
 import pytest
 from conftest import corpus_config
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from corpuskit.config import ExtractConfig, parse_config
 from corpuskit.dates import parse_date_line
@@ -265,21 +263,3 @@ def test_language_is_judged_on_the_body_not_the_title() -> None:
     text = "Le marché de Noël\n\n" + PARAGRAPHS["en"] + "\n"
     assert extract(text, DEFAULT).language == "en"
 
-
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab é中 \t\n\x1c\x85\xa0\u2003\u3000"), max_size=60),
-       st.integers(min_value=1, max_value=9))
-def test_count_words_matches_the_regex_definition_at_any_chunk_size(
-        text: str, chunk: int) -> None:
-    import re
-
-    from corpuskit import records
-
-    expected = len(re.findall(r"\S+", text))
-    assert records.count_words(text) == expected
-    original = records._WORD_CHUNK
-    records._WORD_CHUNK = chunk
-    try:
-        assert records.count_words(text) == expected
-    finally:
-        records._WORD_CHUNK = original

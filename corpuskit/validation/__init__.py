@@ -92,9 +92,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
              ) -> ValidationReport:
     """Check a seeds folder, a package folder or a package archive; report every problem.
 
-    ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond
-    the small metadata files); ``reproduce`` also re-derives every record from its raw
-    file with the package's recorded settings. ``jobs`` worker processes serve seeds
+    ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond the
+    small metadata files); ``reproduce`` also re-derives every record from its raw file with
+    the package's recorded settings. ``jobs`` worker processes serve large packages, seeds
     folders and ``reproduce`` (default: all cores). ``limits`` bound what an archive may
     hold. An archive's seal (its zip comment: the sha256 of every byte before it) is
     checked first, so it is reported even when the archive cannot be parsed; it covers

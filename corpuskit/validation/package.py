@@ -1,14 +1,16 @@
 """Check one package, whether a folder or an archive: the orchestration of every check.
 
-Every file is read once, streaming: one pass hashes each file with every algorithm its
-manifests use (bagit-python's ``get_hashers`` idea), and the pass over
-``data/documents.jsonl`` also feeds the record checks and the resource hash. The manifests
-are then read line by line and compared with those digests as they stream past; everything
-else compares what the pass found with what ``bag-info.txt`` and ``datapackage.json`` say.
-``fast`` skips the reading: sizes, presence and counts only.
+Every file is read once, streaming, and hashed with every algorithm its manifests use
+(bagit-python's ``get_hashers`` idea). The pass over ``data/documents.jsonl`` hashes it
+(the resource hash too), checks every record and reads the raw file each record names: that
+one read serves both the record's source_bytes/source_sha256 and the raw file's manifest
+entry. Files no record names are hashed afterwards. The manifests are parsed line by line
+meanwhile and compared with the digests at the end; everything else compares what the
+reading found with what ``bag-info.txt`` and ``datapackage.json`` say. ``fast`` skips the
+reading: sizes, presence and counts only.
 
-Large packages are hashed and their records checked by forked worker processes; the
-result is the same with any number of them.
+Large packages have their records (and raw files) checked by forked worker processes while
+the parent parses the manifests; the result is the same with any number of them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import multiprocessing
 import os
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -30,7 +32,7 @@ from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..problems import Problem, printable
-from ..reader import DESCRIPTOR, ArchiveReadError, ZipSource
+from ..reader import DESCRIPTOR, ZipSource
 from .archive import check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -55,16 +57,17 @@ from .descriptor import (
     documents_resource,
     process_config_from_settings,
 )
-from .records import (
-    Facts,
-    RecordCollector,
-    check_block,
-    check_line,
-    iter_lines,
-    reproduce_record,
+from .digest import (
+    CHUNK,
+    OPEN_FLAGS,
+    DigestResult,
+    FileDigester,
+    digest_files,
+    read_reason,
 )
+from .lines import LineBlock, line_blocks
+from .records import BlockResult, IdOrder, check_records, reproduce_record
 
-CHUNK = 1 << 20
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
 #: Longest line of documents.jsonl assembled in memory (a record of a 256 MiB raw file fits).
@@ -72,6 +75,10 @@ MAX_RECORD_LINE = 3 * DEFAULT_MAX_FILE_BYTES
 #: Records sent to a worker at once by --reproduce, and tasks in flight per worker.
 REPRODUCE_BATCH = 64
 _IN_FLIGHT = 3
+#: Blocks of records in flight per worker when workers read the blocks themselves (a
+#: task is then a few numbers; its result a few hundred bytes per record). Enough to keep
+#: the workers busy between two pumps of the parent while it parses the manifests.
+_RANGES_IN_FLIGHT = 8
 #: Below these, worker processes cost more than they save: everything runs in-process.
 PARALLEL_MIN_FILES = 2048
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
@@ -99,6 +106,8 @@ class PackageView:
     problems: list[Problem] = field(default_factory=list)
     archive: ZipSource | None = None
     sizer: Callable[[str], int] | None = None
+    #: The folder (None for an archive): its files can be read without ``opener``.
+    root: str | None = None
 
 
 def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
@@ -145,15 +154,15 @@ def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
                                         f"cannot stat: {exc.strerror or exc}"))
 
     walk("")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
 
     def opener(rel: str) -> IO[bytes]:
-        return os.fdopen(os.open(os.path.join(base, rel), flags), "rb", buffering=0)
+        return os.fdopen(os.open(os.path.join(base, rel), OPEN_FLAGS), "rb", buffering=0)
 
     def sizer(rel: str) -> int:
         return os.lstat(os.path.join(base, rel)).st_size
 
-    return PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer)
+    return PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
+                       root=base)
 
 
 def archive_view(source: ZipSource) -> PackageView:
@@ -187,9 +196,9 @@ class _Checker:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _read_error(self, rel: str, exc: BaseException | str) -> None:
+    def read_error(self, rel: str, exc: BaseException | str) -> None:
         self.unreadable.add(rel)
-        reason = exc if isinstance(exc, str) else _read_reason(exc)
+        reason = exc if isinstance(exc, str) else read_reason(exc)
         self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
 
     def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:
@@ -202,7 +211,7 @@ class _Checker:
                             hasher.update(chunk)
                     yield chunk
         except (OSError, ValueError) as exc:
-            self._read_error(rel, exc)
+            self.read_error(rel, exc)
 
     def read_small(self, rel: str, limit: int = MAX_TAG_FILE_BYTES) -> bytes | None:
         if rel not in self.files:
@@ -224,34 +233,33 @@ class _Checker:
             else:
                 self.other.setdefault(algorithm, {})[rel] = digest
 
-    def start_hashing(self, groups: list[tuple[tuple[str, ...], list[str]]]
-                      ) -> Callable[[], None]:
-        """Hash every file of each ``(algorithms, files)`` group; returns ``finish``.
+    def record_many(self, algorithms: tuple[str, ...],
+                    found: list[tuple[str, int, tuple[bytes, ...]]]) -> None:
+        """:meth:`record_digests` of many files (the common sha256-only case inlined)."""
+        if algorithms == ("sha256",):
+            files, sha256 = self.files, self.sha256
+            for rel, size, digests in found:
+                files[rel] = size
+                sha256[rel] = digests[0]
+        else:
+            for rel, size, digests in found:
+                self.record_digests(rel, size, algorithms, digests)
 
-        With worker processes the hashing runs while the caller goes on (the manifests are
-        parsed meanwhile); ``finish()`` collects the digests. Without, ``finish`` hashes.
-        """
+    def hash_files(self, groups: list[tuple[tuple[str, ...], list[str]]]) -> None:
+        """Hash every file of each ``(algorithms, files)`` group (on the workers if many)."""
         total = sum(len(rels) for _, rels in groups)
         pool = self.pool() if total >= PARALLEL_MIN_FILES else None
         tasks = [(algorithms, rels[i:i + HASH_TASK_FILES])
                  for algorithms, rels in groups for i in range(0, len(rels), HASH_TASK_FILES)]
-        results = (pool.imap(_digest_task, tasks) if pool is not None
-                   else (_digest_files(self.view, task) for task in tasks))
-
-        def finish() -> None:
-            files, sha256 = self.files, self.sha256
-            for (algorithms, _), (digests, errors) in zip(tasks, results, strict=True):
-                if algorithms == ("sha256",):
-                    for rel, size, hexes in digests:
-                        files[rel] = size
-                        sha256[rel] = hexes[0]
-                else:
-                    for rel, size, hexes in digests:
-                        self.record_digests(rel, size, algorithms, hexes)
-                for rel, reason in errors:
-                    self._read_error(rel, reason)
-
-        return finish
+        results: Iterable[DigestResult]
+        if pool is not None:
+            results = pool.imap(_digest_task, tasks)
+        else:
+            results = (_digest_here(self.view, algorithms, rels) for algorithms, rels in tasks)
+        for (algorithms, _), (digests, errors) in zip(tasks, results, strict=True):
+            self.record_many(algorithms, digests)
+            for rel, reason in errors:
+                self.read_error(rel, reason)
 
     def measure_unknown(self) -> None:
         """Sizes the listing left unknown and the hash pass could not measure."""
@@ -310,27 +318,29 @@ class _Checker:
 
         documents: int | None = 0
         docs_sha256: str | None = None
-        referenced: set[str] = set()
-        finish_hashing: Callable[[], None] | None = None
+        records: _RecordPass | None = None
         if not self.fast:
-            skip = set(doc_parts) | set(manifest_names)  # read by their own passes
-            payload = [rel for rel in files if rel.startswith(PAYLOAD_PREFIX)
-                       and rel not in skip]
-            tags = [rel for rel in files if not rel.startswith(PAYLOAD_PREFIX)
-                    and rel not in skip]
-            finish_hashing = self.start_hashing([(payload_algorithms, payload),
-                                                 (tag_algorithms, tags)])
-        manifests = self.parse_manifests(manifest_names, tag_algorithms)
-        if finish_hashing is not None:
-            finish_hashing()
             algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
                           else tag_algorithms for part in doc_parts}
-            documents, docs_sha256, referenced = self.records(doc_parts, algorithms,
-                                                              descriptor)
+            records = _RecordPass(self, doc_parts, algorithms, payload_algorithms,
+                                  descriptor)
+            records.pump()  # the workers start on the records while the manifests are read
+        manifests = self.parse_manifests(manifest_names, tag_algorithms,
+                                         records.pump if records else None)
+        if records is not None:
+            documents, docs_sha256 = records.finish()
+            # Files no record names (tag files, stray payload): hashed now.
+            skip = set(doc_parts) | set(manifest_names)  # read by their own passes
+            rest = [rel for rel in files if rel not in self.sha256
+                    and rel not in self.unreadable and rel not in skip]
+            self.hash_files([
+                (payload_algorithms, [rel for rel in rest if rel.startswith(PAYLOAD_PREFIX)]),
+                (tag_algorithms, [rel for rel in rest if not rel.startswith(PAYLOAD_PREFIX)]),
+            ])
             self.measure_unknown()
             if docs_sha256 is not None:
                 for rel in files:
-                    if rel.startswith(RAW_PREFIX) and rel not in referenced \
+                    if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
                             and rel not in self.unreadable:
                         self.problems.append(Problem(rel, "unreferenced-file",
                                                      "no record has this raw file as its "
@@ -394,12 +404,13 @@ class _Checker:
                 found.add(match.group(2))
         return tuple(sorted(found))
 
-    def parse_manifests(self, names: list[str], tag_algorithms: tuple[str, ...]
+    def parse_manifests(self, names: list[str], tag_algorithms: tuple[str, ...],
+                        pump: Callable[[], None] | None = None
                         ) -> list[tuple[Manifest, _Entries]]:
         """Every manifest, line by line: its entries and its problems.
 
         The manifest files are hashed as they are read (they are tag files), so no file is
-        read twice.
+        read twice. ``pump`` is called every few thousand lines (to keep workers fed).
         """
         found = []
         for name in names:
@@ -407,6 +418,8 @@ class _Checker:
             hashers = [hashlib.new(algorithm) for algorithm in tag_algorithms]
             counter = _Counter()
             lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
+            if pump is not None:
+                lines = _pumping(lines, pump)
             manifest, problems = parse_manifest(lines, name, check=entries.add,
                                                 max_entries=len(self.files) + 1_000,
                                                 strict=name in STRICT_MANIFESTS)
@@ -460,89 +473,9 @@ class _Checker:
         self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
 
-    def records(self, parts: tuple[str, ...], algorithms: dict[str, tuple[str, ...]],
-                descriptor: dict[str, Any] | None) -> tuple[int, str | None, set[str]]:
-        """The pass over documents.jsonl: hashes, record checks, and --reproduce.
-
-        Large files are cut into blocks of whole lines checked by worker processes (the
-        parent reads, hashes and runs the package-wide checks in order); ``--reproduce``
-        checks lines in-process and re-derives records on the workers. Returns the line
-        count, the resource's sha256 (None if a part is missing or unreadable) and the raw
-        files the records name.
-        """
-        reproducer = self.reproducer(descriptor) if self.reproduce else None
-        collector = RecordCollector(self.files, self.sha256,
-                                    reproducer.add if reproducer else None)
-        # One part (the usual case): the resource's sha256 is the file's, computed once.
-        resource_hash = hashlib.sha256() if len(parts) > 1 else None
-        size = sum(self.files.get(part, 0) for part in parts)
-        pool = self.pool() if reproducer is None and size >= PARALLEL_MIN_BYTES else None
-        try:
-            for part in parts:
-                if part not in self.files:
-                    continue
-                if reproducer is not None:
-                    reproducer.part = part
-                names = algorithms.get(part, ("sha256",))
-                hashers = [hashlib.new(name) for name in names]
-                counter = _Counter()
-                feeds: list[Any] = [*hashers, counter]
-                if resource_hash is not None:
-                    feeds.append(resource_hash)
-                chunks = self.chunks(part, feeds)
-                if pool is None:
-                    self._lines_here(part, chunks, collector)
-                else:
-                    self._lines_on_workers(pool, part, chunks, collector)
-                if part not in self.unreadable:
-                    self.record_digests(part, counter.bytes, names,
-                                        tuple(h.digest() for h in hashers))
-        finally:
-            if reproducer is not None:
-                self.problems.extend(reproducer.finish())
-        self.problems.extend(collector.problems)
-        complete = all(p in self.files and p not in self.unreadable for p in parts)
-        part_digest = self.sha256.get(parts[0])
-        digest = (resource_hash.hexdigest() if resource_hash is not None
-                  else part_digest.hex() if part_digest is not None else None)
-        return collector.count, digest if complete else None, collector.referenced
-
-    def _too_long(self, part: str, number: int) -> None:
+    def too_long(self, part: str, number: int) -> None:
         self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
                                      "bytes; not checked", f"line {number}"))
-
-    def _lines_here(self, part: str, chunks: Iterator[bytes],
-                    collector: RecordCollector) -> None:
-        for number, line in iter_lines(chunks, MAX_RECORD_LINE):
-            collector.count += 1
-            if line is None:
-                self._too_long(part, number)
-                continue
-            facts, data = check_line(part, number, line, self.problems)
-            if facts is not None:
-                collector.add(part, facts, data)
-
-    def _lines_on_workers(self, pool: Pool, part: str, chunks: Iterator[bytes],
-                          collector: RecordCollector) -> None:
-        pending: deque[AsyncResult[tuple[list[Problem], list[Facts]]]] = deque()
-
-        def collect(result: AsyncResult[tuple[list[Problem], list[Facts]]]) -> None:
-            problems, facts = result.get()
-            self.problems.extend(problems)
-            for item in facts:
-                collector.add(part, item)
-
-        def too_long(path: str, number: int) -> None:
-            collector.count += 1
-            self._too_long(path, number)
-
-        for first, block, lines in _line_blocks(chunks, too_long, part):
-            collector.count += lines
-            pending.append(pool.apply_async(check_block, (part, first, block)))
-            while len(pending) > self.jobs * _IN_FLIGHT:
-                collect(pending.popleft())
-        while pending:
-            collect(pending.popleft())
 
     def reproducer(self, descriptor: dict[str, Any] | None) -> _Reproducer | None:
         settings = (descriptor or {}).get("corpuskit", {})
@@ -661,6 +594,145 @@ class _Checker:
         self.problems.extend(check_croissant(document, self.files, _HexView(self.sha256)))
 
 
+class _RecordPass:
+    """The pass over documents.jsonl: hashes, record checks, raw files, and --reproduce.
+
+    The parent reads and hashes each part, cutting it into blocks of whole lines. A block
+    is checked by :func:`check_records` (on a worker for large files: the worker reads the
+    block's range of a folder's file itself, an archive's block is sent to it), which also
+    reads each raw file its records name, once, for both the record checks and the
+    manifests. The parent merges the results in order: ids unique and sorted, digests.
+
+    ``pump()`` keeps up to a few blocks per worker in flight without waiting (it is
+    called while the manifests are parsed); ``finish()`` does the rest. ``--reproduce``
+    checks lines in-process and re-derives records on the workers.
+    """
+
+    def __init__(self, checker: _Checker, parts: tuple[str, ...],
+                 algorithms: dict[str, tuple[str, ...]], payload_algorithms: tuple[str, ...],
+                 descriptor: dict[str, Any] | None) -> None:
+        self.checker = checker
+        self.parts = parts
+        self.algorithms = algorithms
+        self.payload_algorithms = payload_algorithms
+        self.reproducer = checker.reproducer(descriptor) if checker.reproduce else None
+        self.ids = IdOrder()
+        self.referenced: set[str] = set()
+        self.count = 0
+        # One part (the usual case): the resource's sha256 is the file's, computed once.
+        self.resource_hash = hashlib.sha256() if len(parts) > 1 else None
+        view = checker.view
+        size = sum(max(checker.files.get(part, 0), 0) for part in parts)
+        self.pool = (checker.pool() if self.reproducer is None and size >= PARALLEL_MIN_BYTES
+                     else None)
+        #: Workers read a folder's blocks themselves; an archive's are sent to them.
+        self.by_range = self.pool is not None and view.root is not None
+        self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else _IN_FLIGHT)
+        self.pending: deque[tuple[str, AsyncResult[BlockResult]]] = deque()
+        self.digester = FileDigester(view.root, view.opener, payload_algorithms)
+        self.blocks = self._blocks()
+        self.done = False
+
+    def _blocks(self) -> Iterator[tuple[str, LineBlock]]:
+        checker = self.checker
+        for part in self.parts:
+            if part not in checker.files:
+                continue
+            names = self.algorithms.get(part, ("sha256",))
+            hashers = [hashlib.new(name) for name in names]
+            counter = _Counter()
+            feeds: list[Any] = [*hashers, counter]
+            if self.resource_hash is not None:
+                feeds.append(self.resource_hash)
+
+            def too_long(number: int, part: str = part) -> None:
+                self.count += 1
+                checker.too_long(part, number)
+
+            for block in line_blocks(checker.chunks(part, feeds), too_long,
+                                     keep=not self.by_range, max_line=MAX_RECORD_LINE):
+                yield part, block
+            if part not in checker.unreadable:
+                checker.record_digests(part, counter.bytes, names,
+                                       tuple(h.digest() for h in hashers))
+
+    def _submit(self, part: str, block: LineBlock) -> None:
+        self.count += block.lines
+        if self.pool is None:
+            assert block.data is not None
+            on_valid = None
+            if self.reproducer is not None:
+                self.reproducer.part = part
+                on_valid = self.reproducer.add
+            self._merge(part, check_records(part, block.first, block.data,
+                                            self.checker.files, self.digester, on_valid))
+        elif self.by_range:
+            self.pending.append((part, self.pool.apply_async(
+                _records_range_task, (part, block.first, block.start, block.end,
+                                      self.payload_algorithms))))
+        else:
+            self.pending.append((part, self.pool.apply_async(
+                _records_task, (part, block.first, block.data, self.payload_algorithms))))
+
+    def _fill(self) -> None:
+        while not self.done and len(self.pending) < self.limit:
+            item = next(self.blocks, None)
+            if item is None:
+                self.done = True
+            else:
+                self._submit(*item)
+
+    def _merge(self, part: str, result: BlockResult) -> None:
+        checker = self.checker
+        checker.problems.extend(result.problems)
+        ids, referenced = self.ids, self.referenced
+        for number, doc_id, raw_path in result.lines:
+            if doc_id is not None:
+                ids.add(part, number, doc_id)
+            if raw_path is not None:
+                referenced.add(raw_path)
+        checker.record_many(self.payload_algorithms, result.digests)
+        for rel, reason in result.errors:
+            if rel not in checker.unreadable:
+                checker.read_error(rel, reason)
+
+    def pump(self) -> None:
+        """Merge the blocks done, in order, and hand out more (never waits)."""
+        if self.pool is None:
+            return
+        while self.pending and self.pending[0][1].ready():
+            part, result = self.pending.popleft()
+            self._merge(part, result.get())
+        self._fill()
+
+    def finish(self) -> tuple[int, str | None]:
+        """The line count and the resource's sha256 (None if a part is missing or
+        unreadable)."""
+        try:
+            if self.pool is None:
+                for item in self.blocks:
+                    self._submit(*item)
+            else:
+                self._fill()
+                while self.pending:
+                    part, result = self.pending.popleft()
+                    self._merge(part, result.get())
+                    self._fill()
+        finally:
+            self.digester.close()
+            if self.reproducer is not None:
+                self.checker.problems.extend(self.reproducer.finish())
+        self.checker.problems.extend(self.ids.problems)
+        files, unreadable = self.checker.files, self.checker.unreadable
+        complete = all(p in files and p not in unreadable for p in self.parts)
+        if self.resource_hash is not None:
+            digest: str | None = self.resource_hash.hexdigest()
+        else:
+            part_digest = self.checker.sha256.get(self.parts[0])
+            digest = part_digest.hex() if part_digest is not None else None
+        return self.count, digest if complete else None
+
+
 def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
                      ) -> list[Problem]:
     problems = []
@@ -675,7 +747,7 @@ def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: Proces
 class _Reproducer:
     """Re-derives records on worker processes while the records pass goes on.
 
-    The parent reads each raw file (its hash was checked already) and sends batches of
+    The parent reads each raw file (its digest was just checked) and sends batches of
     (record, raw bytes); at most a few batches per worker are in flight, so memory stays
     bounded. With one job everything runs in-process.
     """
@@ -771,16 +843,6 @@ def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = Fa
 _WORKER_VIEW: PackageView | None = None
 
 
-def _read_reason(exc: BaseException) -> str:
-    if isinstance(exc, ArchiveReadError):
-        return str(exc)
-    return getattr(exc, "strerror", None) or str(exc)
-
-
-HashTask = tuple[tuple[str, ...], list[str]]
-HashResult = tuple[list[tuple[str, int, tuple[bytes, ...]]], list[tuple[str, str]]]
-
-
 class _Counter:
     """A "hasher" that counts the bytes it is fed."""
 
@@ -791,26 +853,40 @@ class _Counter:
         self.bytes += len(data)
 
 
-def _digest_files(view: PackageView, task: HashTask) -> HashResult:
-    """``(path, size, hex digests)`` of each file (one read each), and unreadable files."""
+def _pumping(lines: Iterable[tuple[int, bytes]], pump: Callable[[], None],
+             every: int = 2048) -> Iterator[tuple[int, bytes]]:
+    """``lines`` unchanged, calling ``pump()`` before every ``every`` of them."""
+    for index, line in enumerate(lines):
+        if index % every == 0:
+            pump()
+        yield line
+
+
+#: One FileDigester per set of algorithms in a worker (each holds its read buffer).
+_WORKER_DIGESTERS: dict[tuple[str, ...], FileDigester] = {}
+
+
+def _worker_digester(algorithms: tuple[str, ...]) -> FileDigester:
+    assert _WORKER_VIEW is not None, "worker started without a package"
+    digester = _WORKER_DIGESTERS.get(algorithms)
+    if digester is None:
+        digester = FileDigester(_WORKER_VIEW.root, _WORKER_VIEW.opener, algorithms)
+        _WORKER_DIGESTERS[algorithms] = digester
+    return digester
+
+
+HashTask = tuple[tuple[str, ...], list[str]]
+
+
+def _digest_here(view: PackageView, algorithms: tuple[str, ...], rels: list[str]
+                 ) -> DigestResult:
+    with FileDigester(view.root, view.opener, algorithms) as digester:
+        return digest_files(digester, rels)
+
+
+def _digest_task(task: HashTask) -> DigestResult:
     algorithms, rels = task
-    digests: list[tuple[str, int, tuple[bytes, ...]]] = []
-    errors: list[tuple[str, str]] = []
-    single = algorithms == ("sha256",)
-    for rel in rels:
-        hashers = [hashlib.sha256()] if single else [hashlib.new(alg) for alg in algorithms]
-        size = 0
-        try:
-            with view.opener(rel) as handle:
-                while chunk := handle.read(CHUNK):
-                    size += len(chunk)
-                    for hasher in hashers:
-                        hasher.update(chunk)
-        except (OSError, ValueError) as exc:
-            errors.append((rel, _read_reason(exc)))
-            continue
-        digests.append((rel, size, tuple(h.digest() for h in hashers)))
-    return digests, errors
+    return digest_files(_worker_digester(algorithms), rels)
 
 
 def _structure_task(created: str | None) -> list[Problem]:
@@ -818,40 +894,35 @@ def _structure_task(created: str | None) -> list[Problem]:
     return check_archive_structure(_WORKER_VIEW.archive, created)
 
 
-def _digest_task(task: HashTask) -> HashResult:
-    assert _WORKER_VIEW is not None, "worker started without a package"
-    return _digest_files(_WORKER_VIEW, task)
+def _records_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
+                  ) -> BlockResult:
+    digester = _worker_digester(algorithms)
+    assert _WORKER_VIEW is not None
+    return check_records(part, first, block, _WORKER_VIEW.files, digester)
 
 
-def _line_blocks(chunks: Iterator[bytes], too_long: Callable[[str, int], None], part: str
-                 ) -> Iterator[tuple[int, bytes, int]]:
-    """``(first line number, block of whole lines without the last LF, line count)``.
+def _records_range_task(part: str, first: int, start: int, end: int,
+                        algorithms: tuple[str, ...]) -> BlockResult:
+    """:func:`_records_task` of bytes ``[start, end)`` of a folder's file, read here."""
+    digester = _worker_digester(algorithms)
+    assert _WORKER_VIEW is not None and digester.root is not None
+    try:
+        block = _read_range(os.path.join(digester.root, part), start, end - start)
+    except OSError as exc:
+        return BlockResult(errors=[(part, read_reason(exc))])
+    if len(block) != end - start:
+        return BlockResult(errors=[(part, "the file changed while it was read")])
+    return check_records(part, first, block, _WORKER_VIEW.files, digester)
 
-    A line longer than :data:`MAX_RECORD_LINE` is reported through ``too_long`` and
-    skipped without being held in memory.
-    """
-    number = 1
-    pending = b""
-    skipping = False
-    for chunk in chunks:
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            pending = b"" if skipping else data
-            if len(pending) > MAX_RECORD_LINE:
-                too_long(part, number)
-                pending, skipping = b"", True
-            continue
-        block, pending = data[:cut], data[cut + 1:]
-        if skipping:
-            end = block.find(b"\n")
-            block = b"" if end < 0 else block[end + 1:]
-            number += 1
-            skipping = False
-            if end < 0:
-                continue
-        lines = block.count(b"\n") + 1
-        yield number, block, lines
-        number += lines
-    if pending and not skipping:
-        yield number, pending, 1
+
+def _read_range(path: str, start: int, size: int) -> bytes:
+    fd = os.open(path, OPEN_FLAGS)
+    try:
+        parts = []
+        while size > 0 and (data := os.pread(fd, size, start)):
+            parts.append(data)
+            start += len(data)
+            size -= len(data)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)

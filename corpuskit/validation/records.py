@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -19,14 +19,16 @@ from typing import Any
 import orjson
 
 from ..config import ProcessConfig
+from ..counts import count_paragraphs, count_words_utf8
 from ..decode import decode_with
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
 from ..package import RAW_PREFIX
 from ..problems import Problem
 from ..reader import unsafe_member_reason
-from ..records import count_paragraphs, count_words, process_document, record_from_dict
+from ..records import process_document, record_from_dict
 from ..schemacheck import iter_problems, load_schema
+from .digest import Digests, FileDigester, read_reason
 
 RECORD_SCHEMA = "document.schema.json"
 Predicate = Callable[[Any], bool]
@@ -236,19 +238,20 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     Returns the line's facts for the package-wide checks (None for a line that is not a
     JSON object) and the parsed record when it matched its schema.
     """
-    where = f"line {number}"
-    if not line.strip():
+    if not line or line.isspace():
         problems.append(Problem(path, "schema-error",
-                                "empty line; every line must be one record", where))
+                                "empty line; every line must be one record", f"line {number}"))
         return None, None
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        problems.append(Problem(path, "schema-error", f"not valid JSON: {exc}", where))
+        problems.append(Problem(path, "schema-error", f"not valid JSON: {exc}",
+                                f"line {number}"))
         return None, None
     shape = record_shape()
     if shape is None or not shape(data):
-        errors = list(iter_problems(RECORD_SCHEMA, data, path, location_prefix=f"{where} "))
+        errors = list(iter_problems(RECORD_SCHEMA, data, path,
+                                    location_prefix=f"line {number} "))
         if errors:
             problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
                             for p in errors)
@@ -262,13 +265,14 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
         encoded = text.encode("utf-8")
     except UnicodeEncodeError:
         problems.append(Problem(path, "record-mismatch",
-                                f"record {doc_id!r}: text holds unpaired surrogates", where))
+                                f"record {doc_id!r}: text holds unpaired surrogates",
+                                f"line {number}"))
         return (number, doc_id, None, 0, "", False), None
     if hashlib.sha256(encoded).hexdigest() != data["text_sha256"]:
         wrong.append("text_sha256")
     if len(text) != data["chars"]:
         wrong.append(f"chars ({data['chars']}, text has {len(text)})")
-    words = count_words(text)
+    words = count_words_utf8(encoded)
     if words != data["words"]:
         wrong.append(f"words ({data['words']}, text has {words})")
     paragraphs = count_paragraphs(text)
@@ -277,89 +281,103 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     if wrong:
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: {', '.join(wrong)} do not match its text",
-                                where))
+                                f"line {number}"))
     source: str = data["source_path"]
     reason = unsafe_member_reason(source)
     if reason:
         problems.append(Problem(path, "unsafe-path",
                                 f"record {doc_id!r}: source_path {source[:200]!r} is unsafe: "
-                                f"{reason}", where))
+                                f"{reason}", f"line {number}"))
         return (number, doc_id, None, 0, "", False), None
     if _document_id(source) != doc_id and document_id(source) != doc_id:
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: id does not match source_path {source!r} "
-                                f"(its id would be {document_id(source)!r})", where))
+                                f"(its id would be {document_id(source)!r})", f"line {number}"))
     return (number, doc_id, RAW_PREFIX + source, data["source_bytes"], data["source_sha256"],
             not wrong), data
 
 
-def check_block(path: str, first: int, block: bytes
-                ) -> tuple[list[Problem], list[Facts]]:
-    """:func:`check_line` over a block of whole lines (a worker's unit of work)."""
-    problems: list[Problem] = []
-    facts: list[Facts] = []
-    for number, line in enumerate(block.split(b"\n"), start=first):
-        found, _ = check_line(path, number, line, problems)
-        if found is not None:
-            facts.append(found)
-    return problems, facts
+#: What the parent needs of a line that is a JSON object: ``(line number, id, raw path)``
+#: (the id None unless a string, the raw path as in :data:`Facts`).
+LineFacts = tuple[int, "str | None", "str | None"]
 
 
 @dataclass
-class RecordCollector:
-    """The package-wide record checks: ids unique and sorted, raw files present and equal.
+class BlockResult:
+    """The findings of :func:`check_records` over one block of lines (small: it is what a
+    worker sends back). ``digests`` and ``errors`` are those of the raw files read."""
 
-    ``sizes`` and ``sha256`` map package paths to each file's size and raw sha256 digest
-    (``sha256`` is empty in fast mode). Records that pass every check are handed to
-    ``on_valid`` with their parsed record (``--reproduce``).
-    """
-
-    sizes: Mapping[str, int]
-    sha256: Mapping[str, bytes]
-    on_valid: Callable[[int, Record], None] | None = None
     problems: list[Problem] = field(default_factory=list)
-    count: int = 0
-    referenced: set[str] = field(default_factory=set)
-    _ids: set[str] = field(default_factory=set)
-    _previous: str = ""
-    _largest: str = ""
+    lines: list[LineFacts] = field(default_factory=list)
+    digests: list[tuple[str, int, Digests]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, path: str, facts: Facts, data: dict[str, Any] | None = None) -> None:
+
+def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
+                  digester: FileDigester,
+                  on_valid: Callable[[int, Record], None] | None = None) -> BlockResult:
+    """:func:`check_line` over a block of whole lines, and each record against its raw file.
+
+    The raw file a record names is read here, once: its digests serve both this check
+    (source_bytes and source_sha256) and the manifests (the caller keeps them). ``files``
+    lists the package's files (a size of -1: not measured yet). Records that pass every
+    check are handed to ``on_valid`` with their parsed record (``--reproduce``).
+    """
+    result = BlockResult()
+    problems = result.problems
+    sha256_at = digester.algorithms.index("sha256")
+    for number, line in enumerate(block.split(b"\n"), start=first):
+        facts, data = check_line(path, number, line, problems)
+        if facts is None:
+            continue
         number, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
-        if doc_id is not None:
-            if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
-                self._largest = doc_id
-            else:
-                self._order_problem(path, number, doc_id)
-            self._ids.add(doc_id)
-            self._previous = doc_id
+        result.lines.append((number, doc_id, raw_path))
         if raw_path is None:
-            return
-        self.referenced.add(raw_path)
-        size = self.sizes.get(raw_path)
-        if size is None:
-            self.problems.append(Problem(raw_path, "missing-file",
-                                         f"the raw input of record {doc_id!r} ({path} "
-                                         f"line {number}) is absent"))
-            return
-        if size < 0:  # listed but unreadable: reported by the hash pass
-            return
-        digest = self.sha256.get(raw_path)
-        sha = digest.hex() if digest is not None else None
+            continue
+        listed = files.get(raw_path)
+        if listed is None:
+            problems.append(Problem(raw_path, "missing-file",
+                                    f"the raw input of record {doc_id!r} ({path} line "
+                                    f"{number}) is absent"))
+            continue
+        sha: str | None = None
+        try:
+            size, digests = digester.digest(raw_path)
+        except (OSError, ValueError) as exc:
+            result.errors.append((raw_path, read_reason(exc)))
+            if listed < 0:  # not measured: nothing to compare
+                continue
+            size = listed  # an archive member's declared size
+        else:
+            result.digests.append((raw_path, size, digests))
+            sha = digests[sha256_at].hex()
         if size != source_bytes or (sha is not None and sha != source_sha256):
             wrong = []
             if size != source_bytes:
                 wrong.append(f"source_bytes ({source_bytes}, the file has {size})")
             if sha is not None and sha != source_sha256:
                 wrong.append("source_sha256")
-            self.problems.append(Problem(path, "record-mismatch",
-                                         f"record {doc_id!r}: {', '.join(wrong)} do not match "
-                                         f"{raw_path}", f"line {number}"))
-        elif consistent and data is not None and self.on_valid is not None:
-            self.on_valid(number, record_from_dict(data))
+            problems.append(Problem(path, "record-mismatch",
+                                    f"record {doc_id!r}: {', '.join(wrong)} do not match "
+                                    f"{raw_path}", f"line {number}"))
+        elif consistent and sha is not None and data is not None and on_valid is not None:
+            on_valid(number, record_from_dict(data))
+    return result
 
-    def _order_problem(self, path: str, number: int, doc_id: str) -> None:
-        if doc_id in self._ids:
+
+@dataclass
+class IdOrder:
+    """Ids unique and sorted, over all lines in order."""
+
+    problems: list[Problem] = field(default_factory=list)
+    _ids: set[str] = field(default_factory=set)
+    _previous: str = ""
+    _largest: str = ""
+
+    def add(self, path: str, number: int, doc_id: str) -> None:
+        if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
+            self._largest = doc_id
+        elif doc_id in self._ids:
             self.problems.append(Problem(path, "duplicate-id",
                                          f"id {doc_id!r} appears on an earlier line too",
                                          f"line {number}"))
@@ -367,6 +385,8 @@ class RecordCollector:
             self.problems.append(Problem(path, "order-error",
                                          f"id {doc_id!r} comes after {self._previous!r}; "
                                          "records must be sorted by id", f"line {number}"))
+        self._ids.add(doc_id)
+        self._previous = doc_id
 
 
 # -- --reproduce ----------------------------------------------------------------------------
@@ -392,38 +412,3 @@ def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str 
         return (f"fields {', '.join(differing)} differ from a fresh derivation of the raw "
                 "input with the recorded settings")
     return None
-
-
-def iter_lines(chunks: Iterator[bytes], max_line: int) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, line)`` of a stream of chunks, with a final line lacking its LF too.
-
-    A line longer than ``max_line`` bytes is never assembled in memory: it is yielded as
-    ``(number, None)``.
-    """
-    pending: list[bytes] = []
-    size = 0
-    overlong = False
-    number = 0
-    for chunk in chunks:
-        parts = chunk.split(b"\n")
-        last = parts.pop()
-        for part in parts:
-            number += 1
-            if overlong or size + len(part) > max_line:
-                yield number, None
-            elif pending:
-                pending.append(part)
-                yield number, b"".join(pending)
-            else:
-                yield number, part
-            pending, size, overlong = [], 0, False
-        if last and not overlong:
-            size += len(last)
-            if size > max_line:
-                pending, overlong = [], True
-            else:
-                pending.append(last)
-    if overlong:
-        yield number + 1, None
-    elif pending:
-        yield number + 1, b"".join(pending)

@@ -1,0 +1,83 @@
+"""The word and paragraph counts equal their definitions exactly, on any text."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit import counts
+from corpuskit.counts import (
+    ASCII_SPACE,
+    WIDE_SPACE,
+    count_paragraphs,
+    count_words,
+    count_words_utf8,
+)
+
+TOKEN = re.compile(r"\S+")
+
+
+def words_by_definition(text: str) -> int:
+    return len(TOKEN.findall(text))
+
+
+def paragraphs_by_definition(text: str) -> int:
+    return text.count("\n\n") + 1 if text.strip() else 0
+
+
+#: Every whitespace character, and non-space characters that share UTF-8 bytes with the
+#: wide spaces (same lead byte, same second byte, neighbouring code points).
+ALPHABET = [*ASCII_SPACE, *WIDE_SPACE, "a", "Z", "é", "\x84", "\x86", "\x9f", "¡", "\u167f",
+            "\u1681", "\u200b", "\u2019", "\u201c", "\u2027", "\u202a", "\u202e", "\u2030",
+            "\u205e", "\u2060", "\u2fff", "\u3001", "\u3002", "中", "\U0001f600", "\x00"]
+
+
+def test_whitespace_tables_are_python_whitespace() -> None:
+    every = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(ASCII_SPACE) == {c for c in every if c.isascii()}
+    assert set(WIDE_SPACE) == {c for c in every if not c.isascii()}
+    assert all(re.fullmatch(r"\s", c) for c in every)  # the definition's \s is isspace()
+    assert len(WIDE_SPACE) == len(set(WIDE_SPACE))
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=60))
+def test_words_equal_the_definition(text: str) -> None:
+    assert count_words(text) == words_by_definition(text)
+    assert count_words_utf8(text.encode("utf-8")) == words_by_definition(text)
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=40))
+def test_words_of_any_text(text: str) -> None:
+    assert count_words(text) == words_by_definition(text)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_words_counted_in_slices(size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long texts are counted a slice at a time: words across slice ends count once."""
+    monkeypatch.setattr(counts, "SLICE", size)
+
+    @settings(max_examples=150)
+    @given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40))
+    def agree(text: str) -> None:
+        assert count_words(text) == words_by_definition(text)
+
+    agree()
+    for text in ("a b", "ab  cd", " abc def ", "a\u3000b", "é" * 9, "a" * 20 + " b"):
+        assert count_words(text) == words_by_definition(text), text
+
+
+def test_words_of_text_with_lone_surrogates() -> None:
+    text = "one \ud800 two\udfff three"
+    assert count_words(text) == words_by_definition(text) == 4
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(["\n", " ", "a", "\u3000", "\x0b"]), max_size=30))
+def test_paragraphs_equal_the_definition(text: str) -> None:
+    assert count_paragraphs(text) == paragraphs_by_definition(text)

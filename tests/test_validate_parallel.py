@@ -1,0 +1,282 @@
+"""Large packages are checked on worker processes: the report is the same as in-process.
+
+The sample package is small, so the thresholds are lowered to zero and the records file is
+read in chunks of a few bytes: many blocks, lines across chunk ends, a window of one block
+per worker. Each kind of damage must give the very same report either way.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _validate_support import copy_archive, copy_release, records, resign, write_records
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpuskit.validation import ValidationReport, validate
+from corpuskit.validation import package as checker
+from corpuskit.validation.lines import LineBlock, line_blocks
+
+Damage = Callable[[Path], None]
+
+
+@pytest.fixture
+def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]:
+    """Workers for every package, records read 97 bytes at a time; yields, per record
+    pass, whether it had workers and whether they read the blocks themselves."""
+    monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(checker, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(checker, "CHUNK", 97)
+    monkeypatch.setattr(checker, "_RANGES_IN_FLIGHT", 1)
+    monkeypatch.setattr(checker, "_IN_FLIGHT", 1)
+    passes: list[tuple[bool, bool]] = []
+
+    class Spied(checker._RecordPass):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            passes.append((self.pool is not None, self.by_range))
+
+    monkeypatch.setattr(checker, "_RecordPass", Spied)
+    yield passes
+
+
+Passes = list[tuple[bool, bool]]
+
+
+def both(target: Path, forced: Passes) -> tuple[ValidationReport, ValidationReport]:
+    with pytest.MonkeyPatch.context() as patch:  # the plain in-process run first
+        patch.setattr(checker, "PARALLEL_MIN_FILES", 10**9)
+        patch.setattr(checker, "PARALLEL_MIN_BYTES", 10**18)
+        patch.setattr(checker, "CHUNK", 1 << 20)
+        serial = validate(target, jobs=1)
+    assert forced[-1] == (False, False)
+    parallel = validate(target, jobs=2)
+    assert forced[-1] == (True, target.is_dir()), "the records were not checked on workers"
+    return serial, parallel
+
+
+def change_records(change: Callable[[list[dict[str, Any]]], None]) -> Damage:
+    def damage(target: Path) -> None:
+        items = records(target)
+        change(items)
+        write_records(target, items)
+        resign(target)
+    return damage
+
+
+def _text(items: list[dict[str, Any]]) -> None:
+    items[0]["text"] = str(items[0]["text"]).replace("e", "E", 1)
+
+
+def _counts(items: list[dict[str, Any]]) -> None:
+    items[1]["words"] += 1
+    items[2]["chars"] += 1
+    items[3]["paragraphs"] += 1
+
+
+def _sources(items: list[dict[str, Any]]) -> None:
+    items[0]["source_sha256"] = "0" * 64
+    items[1]["source_bytes"] = 5
+    items[2]["source_path"] = "absent.txt"
+    items[2]["id"] = "absent"
+
+
+def _ids(items: list[dict[str, Any]]) -> None:
+    items[0], items[1] = items[1], items[0]
+    items.append(dict(items[-1]))
+
+
+def _schema(items: list[dict[str, Any]]) -> None:
+    items[0]["language"] = "english"
+    items[1]["extra"] = 1
+    del items[2]["title"]
+    items[4]["source_path"] = "../outside.txt"
+
+
+def _lines(target: Path) -> None:
+    path = target / "data/documents.jsonl"
+    data = path.read_bytes().splitlines(keepends=True)
+    data[1] = b"{broken\n"
+    data.insert(3, b"\n")
+    data[-1] = data[-1].rstrip(b"\n")  # no final line break
+    path.write_bytes(b"".join(data))
+    resign(target)
+
+
+def _raw_changed(target: Path) -> None:
+    raw = sorted((target / "data/raw").rglob("*.txt"))[2]
+    raw.write_bytes(raw.read_bytes() + b"more\n")
+
+
+def _raw_removed(target: Path) -> None:
+    sorted((target / "data/raw").rglob("*.txt"))[1].unlink()
+
+
+def _raw_unreferenced(target: Path) -> None:
+    (target / "data/raw/stray.txt").write_bytes(b"Nobody names me.\n")
+    resign(target)
+
+
+def _records_removed(target: Path) -> None:
+    (target / "data/documents.jsonl").unlink()
+
+
+DAMAGES: dict[str, Damage] = {
+    "none": lambda target: None,
+    "text": change_records(_text),
+    "counts": change_records(_counts),
+    "sources": change_records(_sources),
+    "ids": change_records(_ids),
+    "schema": change_records(_schema),
+    "lines": _lines,
+    "raw-changed": _raw_changed,
+    "raw-removed": _raw_removed,
+    "raw-unreferenced": _raw_unreferenced,
+    "records-removed": _records_removed,
+}
+
+
+@pytest.mark.parametrize("name", list(DAMAGES))
+def test_folder_report_is_the_same_on_workers(tmp_path: Path, forced: Passes,
+                                             name: str) -> None:
+    target = copy_release(tmp_path)
+    DAMAGES[name](target)
+    serial, parallel = both(target, forced)
+    assert parallel.as_dict() == serial.as_dict()
+    assert serial.valid == (name == "none")
+
+
+def _flip_member(archive: Path, member_suffix: str) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith(member_suffix))
+    data = bytearray(archive.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x01
+    archive.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member", [None, "data/documents.jsonl", ".txt"])
+def test_archive_report_is_the_same_on_workers(tmp_path: Path, forced: Passes,
+                                              member: str | None) -> None:
+    target = copy_archive(tmp_path)
+    if member is not None:
+        _flip_member(target, member)
+    serial, parallel = both(target, forced)
+    assert parallel.as_dict() == serial.as_dict()
+    assert serial.valid == (member is None)
+
+
+def test_records_file_changed_while_read(tmp_path: Path, forced: Passes,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that finds fewer bytes than the parent hashed reports the file, never a
+    traceback or a valid package."""
+    target = copy_release(tmp_path)
+    documents = target / "data/documents.jsonl"
+    original = checker._read_range
+
+    def truncating(path: str, start: int, size: int) -> bytes:
+        documents.write_bytes(documents.read_bytes()[:start])
+        return original(path, start, size)
+
+    monkeypatch.setattr(checker, "_read_range", truncating)
+    report = validate(target, jobs=2)
+    assert not report.valid
+    assert any(p.path == "data/documents.jsonl" and p.code == "unreadable-file"
+               and "changed while it was read" in p.message for p in report.problems)
+    assert "internal-error" not in {p.code for p in report.problems}
+
+
+def test_many_raw_files_hashed_on_workers_when_no_record_names_them(
+        tmp_path: Path, forced: Passes) -> None:
+    """Files the records pass did not read (here: all, the records are gone) are hashed
+    afterwards, on the workers, with the same findings."""
+    target = copy_release(tmp_path)
+    (target / "data/documents.jsonl").write_bytes(b"")
+    resign(target)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    assert descriptor["corpuskit"]["documents"] == 0
+    serial, parallel = both(target, forced)
+    assert parallel.as_dict() == serial.as_dict()
+    assert "unreferenced-file" in {p.code for p in serial.problems}
+
+
+# -- blocks of lines ------------------------------------------------------------------------
+
+def _reference_blocks(chunks: list[bytes], max_line: int) -> list[tuple[int, bytes, int]]:
+    """The cutting corpuskit used before blocks were cut by offsets (kept as the spec)."""
+    out: list[tuple[int, bytes, int]] = []
+    number, pending, skipping = 1, b"", False
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            pending = b"" if skipping else data
+            if len(pending) > max_line:
+                out.append((number, b"TOO LONG", 0))
+                pending, skipping = b"", True
+            continue
+        block, pending = data[:cut], data[cut + 1:]
+        if skipping:
+            end = block.find(b"\n")
+            block = b"" if end < 0 else block[end + 1:]
+            number += 1
+            skipping = False
+            if end < 0:
+                continue
+        lines = block.count(b"\n") + 1
+        out.append((number, block, lines))
+        number += lines
+    if pending and not skipping:
+        out.append((number, pending, 1))
+    return out
+
+
+def _cut(data: bytes, sizes: list[int]) -> list[bytes]:
+    chunks, at = [], 0
+    for size in sizes:
+        if at >= len(data):
+            break
+        chunks.append(data[at:at + size])
+        at += size
+    if at < len(data):
+        chunks.append(data[at:])
+    return chunks
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([b"", b"a", b"bb", b"ccccccc", b"\n"]), max_size=30),
+       st.lists(st.integers(1, 9), max_size=20), st.integers(1, 12))
+def test_line_blocks_cut_as_before_with_and_without_bytes(
+        pieces: list[bytes], sizes: list[int], max_line: int) -> None:
+    data = b"".join(pieces)
+    chunks = _cut(data, sizes)
+    found: dict[bool, list[LineBlock | int]] = {}
+    for keep in (True, False):
+        events: list[LineBlock | int] = []
+        found[keep] = events
+        events.extend(line_blocks(iter(chunks), events.append, keep=keep, max_line=max_line))
+    kept, offsets = found[True], found[False]
+    assert [e if isinstance(e, int) else e._replace(data=None) for e in kept] == offsets
+    as_before = [(e, b"TOO LONG", 0) if isinstance(e, int) else (e.first, e.data, e.lines)
+                 for e in kept]
+    assert as_before == _reference_blocks(chunks, max_line)
+    for event in kept:
+        if not isinstance(event, int):
+            assert event.data == data[event.start:event.end]
+            assert event.lines == event.data.count(b"\n") + 1
+
+
+def test_line_blocks_number_every_line() -> None:
+    data = b"one\ntwo\n\nfour\nfive"
+    chunks = _cut(data, [3, 2, 4, 1, 1, 1, 5])
+    lines: list[tuple[int, bytes]] = []
+    for block in line_blocks(iter(chunks), lambda n: None, keep=True, max_line=100):
+        assert block.data is not None
+        lines.extend(enumerate(block.data.split(b"\n"), start=block.first))
+    assert lines == list(enumerate(data.split(b"\n"), start=1))
+
