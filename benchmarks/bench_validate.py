@@ -34,45 +34,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
+
+from run_benchmarks import HASH_PASS, Measure
+from run_benchmarks import run as run_child
 
 HERE = Path(__file__).resolve().parent
 EPOCH = "1700000000"
-HASH_PASS = """
-import hashlib, os, sys
-for root, dirs, files in os.walk(sys.argv[1]):
-    for name in files:
-        h = hashlib.sha256()
-        with open(os.path.join(root, name), 'rb') as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
-"""
-
-
-@dataclass
-class Measure:
-    name: str
-    seconds: float
-    peak_rss_mb: float
-    exit_code: int
 
 
 def run(name: str, argv: list[str], *, cwd: Path | None = None) -> Measure:
     """Run ``argv`` as a child process: wall time and peak RSS (largest of its processes)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.stderr.write(f"{name}: exit {code}\n{err.decode(errors='replace')[-2000:]}\n")
-    return Measure(name, seconds, usage.ru_maxrss / 1024, code)
+    return run_child(name, argv, {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, cwd)
 
 
 def tool(name: str) -> str | None:
