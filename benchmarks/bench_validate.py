@@ -18,7 +18,11 @@ within 3x of the hashlib pass, peak memory under 200 MB.
 Usage::
 
     python benchmarks/bench_validate.py --documents 100000 [--work DIR] [--keep] [--json F]
-    python benchmarks/bench_validate.py --package dist/NAME-VERSION [--json F]
+    python benchmarks/bench_validate.py --package dist/NAME-VERSION [--rounds 3] [--json F]
+
+On a shared machine timings move with the other users' load: ``--rounds N`` runs every
+measure N times, round after round, and reports each ratio per round (both sides of a
+ratio measured in the same round) and their median.
 
 Generated documents the build refuses (the generator's messy share includes a few that
 no configured code page reads) are removed first, found with ``corpuskit validate`` of
@@ -36,6 +40,7 @@ import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from statistics import median
 
 from run_benchmarks import HASH_PASS, Measure
 from run_benchmarks import run as run_child
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--skip-frictionless", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every measure this many times, round after round")
     args = parser.parse_args(argv)
 
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-validate-"))
@@ -97,43 +104,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"package {package.name}: {records} documents, {len(files)} files, "
               f"{size / 1e6:.1f} MB", file=sys.stderr)
 
-        results = [
-            run("validate", [corpuskit, "validate", str(package)]),
-            run("validate_fast", [corpuskit, "validate", "--fast", str(package)]),
+        frictionless = tool("frictionless")
+        commands: list[tuple[str, list[str], Path | None]] = [
+            ("validate", [corpuskit, "validate", str(package)], None),
+            ("validate_fast", [corpuskit, "validate", "--fast", str(package)], None),
         ]
         if archive.exists():
-            results.append(run("validate_zip", [corpuskit, "validate", str(archive)]))
-        results.append(run("sha256sum", ["sha256sum", "-c", "--quiet", "manifest-sha256.txt"],
-                           cwd=package))
-        results.append(run("hashlib", [sys.executable, "-c", HASH_PASS, str(package)]))
-        frictionless = tool("frictionless")
+            commands.append(("validate_zip", [corpuskit, "validate", str(archive)], None))
+        commands.append(("sha256sum", ["sha256sum", "-c", "--quiet", "manifest-sha256.txt"],
+                         package))
+        commands.append(("hashlib", [sys.executable, "-c", HASH_PASS, str(package)], None))
         if frictionless and not args.skip_frictionless:
-            results.append(run("frictionless", [frictionless, "validate",
-                                                str(package / "datapackage.json")]))
-        by_name = {m.name: m for m in results}
+            commands.append(("frictionless", [frictionless, "validate",
+                                              str(package / "datapackage.json")], None))
+        rounds = [[run(name, argv, cwd=cwd) for name, argv, cwd in commands]
+                  for _ in range(max(1, args.rounds))]
 
-        print(f"{'measure':<15} {'seconds':>9} {'peak MB':>9} {'rec/s':>10} exit")
-        for m in results:
-            rate = records / m.seconds if m.seconds else 0
-            print(f"{m.name:<15} {m.seconds:9.2f} {m.peak_rss_mb:9.1f} {rate:10.0f} "
-                  f"{m.exit_code:4d}")
+        print(f"{'measure':<15} {'seconds':>9} {'peak MB':>9} {'rec/s':>10} exit  (median of "
+              f"{len(rounds)} round{'s' if len(rounds) > 1 else ''})")
+        results = []
+        for index, (name, _, _) in enumerate(commands):
+            runs = [found[index] for found in rounds]
+            seconds = median(m.seconds for m in runs)
+            peak = max(m.peak_rss_mb for m in runs)
+            code = max(runs, key=lambda m: abs(m.exit_code)).exit_code
+            results.append(Measure(name, seconds, peak, code))
+            rate = records / seconds if seconds else 0
+            print(f"{name:<15} {seconds:9.2f} {peak:9.1f} {rate:10.0f} {code:4d}")
         ratios = {}
 
         def ratio(label: str, a: str, b: str, target: str) -> None:
-            if a in by_name and b in by_name:
-                value = by_name[a].seconds / by_name[b].seconds
-                ratios[label] = value
-                print(f"{label:<32} {value:6.2f}  (target {target})")
+            per_round = []
+            for found in rounds:
+                by_name = {m.name: m for m in found}
+                if a in by_name and b in by_name:
+                    per_round.append(by_name[a].seconds / by_name[b].seconds)
+            if per_round:
+                ratios[label] = median(per_round)
+                rounds_text = " ".join(f"{value:.2f}" for value in per_round)
+                print(f"{label:<32} {ratios[label]:6.2f}  (target {target}; per round: "
+                      f"{rounds_text})")
 
         ratio("frictionless / validate", "frictionless", "validate", ">= 4")
         ratio("sha256sum / validate", "sha256sum", "validate", "> 1")
         ratio("validate / hashlib", "validate", "hashlib", "<= 3")
-        print(f"{'validate peak memory (MB)':<32} {by_name['validate'].peak_rss_mb:6.1f}  "
+        print(f"{'validate peak memory (MB)':<32} {results[0].peak_rss_mb:6.1f}  "
               "(target < 200)")
         if args.json:
             args.json.write_text(json.dumps({
                 "documents": records, "files": len(files), "bytes": size,
-                "results": [asdict(m) for m in results], "ratios": ratios}, indent=2) + "\n")
+                "results": [asdict(m) for m in results], "ratios": ratios,
+                "rounds": [[asdict(m) for m in found] for found in rounds]}, indent=2) + "\n")
     finally:
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)
