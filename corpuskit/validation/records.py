@@ -224,13 +224,6 @@ def record_shape() -> Predicate | None:
     return compile_shape(load_schema(RECORD_SCHEMA))
 
 
-def _document_id(path: str) -> str:
-    """:func:`corpuskit.discover.document_id` for a clean relative path, without pathlib."""
-    slash = path.rfind("/")
-    dot = path.rfind(".", slash + 1)
-    return path[:dot] if slash + 1 < dot < len(path) - 1 else path
-
-
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                ) -> tuple[Facts | None, dict[str, Any] | None]:
     """The checks of one line that need nothing but the line; appends to ``problems``.
@@ -289,7 +282,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                 f"record {doc_id!r}: source_path {source[:200]!r} is unsafe: "
                                 f"{reason}", f"line {number}"))
         return (number, doc_id, None, 0, "", False), None
-    if _document_id(source) != doc_id and document_id(source) != doc_id:
+    if document_id(source) != doc_id:
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: id does not match source_path {source!r} "
                                 f"(its id would be {document_id(source)!r})", f"line {number}"))
