@@ -38,7 +38,14 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
-from .zipformat import DateTime, central_record, end_records, local_header, member_info
+from .zipformat import (
+    DateTime,
+    central_record,
+    end_records,
+    local_header,
+    member_info,
+    whole_member_headers,
+)
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 20
@@ -53,6 +60,8 @@ END_RECORD_BYTES = 22
 RECORDS_MEMBER = "data/documents.jsonl"
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
 _AHEAD_PER_THREAD = 3
+#: Bytes of pieces deflated beforehand that wait to be written, at most (about).
+_READY_BYTES = 8 * 1024 * 1024
 
 
 def zip_date_time(created: str | None) -> DateTime:
@@ -109,12 +118,16 @@ class Piece(NamedTuple):
     last: bool
 
 
-def _pieces(folder: Path) -> Iterator[Piece]:
+def _pieces(folder: Path, prepared: PreparedPieces | None = None) -> Iterator[Piece]:
+    """The pieces of every file, in order; a raw file the build's workers deflated has its
+    size from their index (they wrote the file), any other is measured."""
+    base = str(folder)
     for rel in package_files(folder):
-        path = folder / rel
-        size = path.stat().st_size
+        size = prepared.raw_size(rel) if prepared is not None else None
+        if size is None:
+            size = os.stat(os.path.join(base, rel)).st_size
         if rel == RECORDS_MEMBER and size:
-            with path.open("rb") as handle:
+            with (folder / rel).open("rb") as handle:
                 for offset, length in record_groups(handle):
                     yield Piece(rel, size, offset, length, True, offset + length >= size)
             continue
@@ -163,6 +176,9 @@ class PreparedPieces:
     def __init__(self, shards: Sequence[Path]) -> None:
         self.shards = shards
         self._records = 0
+        #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
+        self._blob: Path | None = None
+        self._blob_bytes = b""
         self._raw: Iterator[tuple[Path, list[Any]]] = self._raw_entries()
         self._next_raw: tuple[Path, list[Any]] | None = next(self._raw, None)
 
@@ -175,6 +191,15 @@ class PreparedPieces:
         for blob in self.shards:
             for entry in self._index(blob)["raw"]:
                 yield blob, entry
+
+    def raw_size(self, rel: str) -> int | None:
+        """The size of raw file ``rel`` if the next prepared raw file is ``rel``."""
+        while self._next_raw is not None and self._next_raw[1][0] < rel:
+            self._next_raw = next(self._raw, None)
+        if self._next_raw is None or self._next_raw[1][0] != rel:
+            return None
+        size: int = self._next_raw[1][1]
+        return size
 
     def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
@@ -194,6 +219,20 @@ class PreparedPieces:
         blob, (_, size, crc, offset, length) = self._next_raw
         self._next_raw = next(self._raw, None)
         return (blob, offset, length, crc) if size == piece.size else None
+
+
+    def raw_piece(self, where: tuple[Path, int, int, int]) -> Deflated:
+        """The deflated bytes of a whole raw file :meth:`take` found (its CRC is known).
+
+        Raw files come in shard order, so each shard file is read once, whole, in the
+        writing thread: cheaper than a task and a file opening per raw file."""
+        blob, offset, length, crc = where
+        if blob != self._blob:
+            self._blob, self._blob_bytes = blob, blob.read_bytes()
+        deflated = self._blob_bytes[offset:offset + length]
+        if len(deflated) != length:
+            raise OSError(f"{blob} is shorter than its index says")
+        return Deflated(deflated, b"", crc)
 
 
 def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:
@@ -240,34 +279,55 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         offset = 0
         header_at = crc = compressed = 0
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            ahead: deque[tuple[Piece, Future[Deflated]]] = deque()
-            pieces = _pieces(folder)
+            # Each piece with its deflated bytes: a task's future, or ready at once.
+            ahead: deque[tuple[Piece, Future[Deflated] | Deflated]] = deque()
+            pieces = _pieces(folder, prepared)
+            tasks = ready = 0  # pieces in ``ahead`` that are tasks; bytes of the ready ones
 
             def fill() -> None:
-                while len(ahead) < threads * _AHEAD_PER_THREAD:
+                nonlocal tasks, ready
+                while tasks < threads * _AHEAD_PER_THREAD and ready < _READY_BYTES:
                     piece = next(pieces, None)
                     if piece is None:
                         return
                     where = prepared.take(piece) if prepared is not None else None
+                    if where is not None and prepared is not None and not piece.records:
+                        done = prepared.raw_piece(where)
+                        ahead.append((piece, done))
+                        ready += len(done.deflated)
+                        continue
                     ahead.append((piece, pool.submit(_prepared, folder, piece, where)
                                   if where is not None else pool.submit(_deflate, folder, piece)))
+                    tasks += 1
 
             fill()
             while ahead:
-                piece, future = ahead.popleft()
-                deflated, data, known_crc = future.result()
+                piece, pending = ahead.popleft()
+                if isinstance(pending, Future):
+                    tasks -= 1
+                    pending = pending.result()
+                else:
+                    ready -= len(pending.deflated)
+                deflated, data, known_crc = pending
                 fill()
                 if piece.records and piece.last:
                     deflated += END
+                if piece.offset == 0 and piece.last:  # the common case: a member of one piece
+                    local, record = whole_member_headers(
+                        f"{root}/{piece.rel}", date_time, size=piece.size,
+                        compress_size=len(deflated), header_offset=offset,
+                        crc=known_crc if known_crc is not None else zlib.crc32(data))
+                    target.write(local)
+                    target.write(deflated)
+                    offset += len(local) + len(deflated)
+                    central.write(record)
+                    count += 1
+                    continue
                 info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
                                    compress_size=0, crc=0)
-                whole = piece.offset == 0 and piece.last
                 if piece.offset == 0:
                     header_at, crc, compressed = offset, 0, 0
-                    if whole:  # the common case: the header can be written as it will stay
-                        info.CRC = known_crc if known_crc is not None else zlib.crc32(data)
-                        info.compress_size = len(deflated)
-                    header = local_header(info)
+                    header = local_header(info)  # rewritten when the sizes are known
                     target.write(header)
                     offset += len(header)
                 crc = known_crc if known_crc is not None else zlib.crc32(data, crc)
@@ -276,10 +336,9 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 offset += len(deflated)
                 if piece.last:
                     info.CRC, info.compress_size = crc, compressed
-                    if not whole:  # a member of several pieces: its sizes are known only now
-                        target.seek(header_at)
-                        target.write(local_header(info))
-                        target.seek(offset)
+                    target.seek(header_at)
+                    target.write(local_header(info))
+                    target.seek(offset)
                     central.write(central_record(info, header_at))
                     count += 1
         size = central.tell()

@@ -20,6 +20,7 @@ from .config import CorpusConfig, load_config
 from .croissant import CROISSANT_PATH, croissant
 from .diff import difference_summary
 from .discover import discover, read_changelog
+from .dist import latest_release
 from .engine import (
     SHARD_FOLDER,
     ShardTask,
@@ -111,8 +112,9 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
     shards: list[str] = []
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
+        earlier = latest_release(out, config.name)
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
-                           release=writer.final)
+                           release=writer.final, earlier=earlier[1] if earlier else None)
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
             with writer.stream(DOCUMENTS_PATH) as documents:

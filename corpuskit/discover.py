@@ -28,6 +28,8 @@ from .problems import Problem, printable
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
 #: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
 MAX_PATH_BYTES = 1024
+#: Bytes read at a time from a seeds file that grew after it was discovered.
+_READ_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -250,9 +252,24 @@ def _entry_name(path: str, files: set[str]) -> str:
 
 
 def read_source(seeds: Path, ref: SourceRef) -> RawDocument:
-    """Read one input file's bytes."""
+    """Read one input file's bytes.
+
+    Read with ``os.read``, asking for the size discovery saw plus one byte: no file object,
+    no buffer, no size query (it costs a third of the time of ``Path.read_bytes`` for the
+    small files a corpus holds). A file that changed size since is still read whole.
+    """
     try:
-        data = (seeds / ref.path).read_bytes()
+        fd = os.open(os.path.join(seeds, ref.path), os.O_RDONLY)
+        try:
+            data = os.read(fd, ref.size + 1)
+            if data:
+                rest = []
+                while chunk := os.read(fd, _READ_CHUNK):
+                    rest.append(chunk)
+                if rest:
+                    data = b"".join([data, *rest])
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise DocumentProblem(
             Problem(ref.path, "unreadable-file", f"cannot read: {exc.strerror or exc}")

@@ -16,10 +16,11 @@ import os
 import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .problems import Problem
 from .records import process_document_reported, record_json, sha256_hex
-from .writer import copy_into, write_file
+from .writer import copy_into, link_or_write_file, write_file
 
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
@@ -72,7 +73,9 @@ class DocSummary:
 class ShardTask:
     """One shard's work. ``package`` is the temporary folder written into; ``release`` is
     the release folder it becomes, the one error messages name (a temporary path means
-    nothing to the user)."""
+    nothing to the user). ``earlier`` is an earlier release whose raw files, where they
+    hold the same bytes, are hard-linked rather than copied (see
+    :func:`corpuskit.writer.link_or_write_file`)."""
 
     index: int
     refs: tuple[SourceRef, ...]
@@ -81,6 +84,7 @@ class ShardTask:
     config: ProcessConfig
     cache: Path | None
     release: Path | None = None
+    earlier: Path | None = None
 
     @property
     def shown_release(self) -> Path:
@@ -234,7 +238,7 @@ class ShardCache:
                 if _file_sha256(source) != digest:
                     return None  # damaged: a miss, processed and written again
             for source, copy in files:
-                copy_into(source, copy, atomic=False)
+                copy_into(source, copy, atomic=False, link=True)
         except (OSError, ValueError, KeyError, TypeError, OutputError):
             return None
         return summaries
@@ -246,7 +250,7 @@ class ShardCache:
             for source, entry in ((jsonl_source, jsonl),
                                   (pieces_path(jsonl_source), pieces_path(jsonl)),
                                   (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
-                copy_into(source, entry)
+                copy_into(source, entry, link=True)
                 digests.append(_file_sha256(source))
             meta_doc = {"sha256": digests, "documents": [asdict(s) for s in summaries]}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
@@ -265,6 +269,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     datas: list[bytes | None] = []
     keyed: list[tuple[str, str]] = []
     kept = 0
+    earlier = str(task.earlier) if task.earlier is not None else None
     for ref in task.refs:
         try:
             raw = read_source(task.seeds, ref)
@@ -275,7 +280,10 @@ def process_shard(task: ShardTask) -> ShardResult:
         sha = sha256_hex(raw.data)
         keyed.append((ref.path, sha))
         if not problems:
-            write_file(task.package, RAW_PREFIX + ref.path, raw.data, doing=task.copying(ref))
+            member = RAW_PREFIX + ref.path
+            link_or_write_file(task.package, member, raw.data,
+                               os.path.join(earlier, member) if earlier else None,
+                               doing=partial(task.copying, ref))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
@@ -377,11 +385,26 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
             pool = stack.enter_context(local_pool(min(jobs, len(tasks))))
         assert pool is not None
         try:
-            yield from pool.map(process_shard, tasks)
+            yield from _in_order(pool, tasks)
         except BrokenProcessPool:
             raise OutputError("a worker process died (killed, or out of memory) while "
                               "processing documents; nothing was written, run the build "
                               "again (with fewer --jobs if memory is short)") from None
+
+
+def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask]) -> Iterator[ShardResult]:
+    """Every task's result, in order. However this ends (an error in one shard, or the
+    caller stopping early), no task is still running when it returns: the caller removes
+    the folder the workers write into right after, and a worker still writing would
+    recreate part of it."""
+    futures = [pool.submit(process_shard, task) for task in tasks]
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+        wait(futures)
 
 
 def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[ShardResult]:

@@ -34,10 +34,10 @@ from .diff import (
     display_title,
     summarize,
 )
+from .dist import latest_release
 from .errors import InputError, ReleaseError
 from .problems import Problem
-from .reader import DESCRIPTOR
-from .semver import RELEASE_BUMPS, VERSION_PATTERN, Version, bump_rank
+from .semver import RELEASE_BUMPS, Version, bump_rank
 from .writer import output_lock, remove_file, replace_file_atomically
 
 if sys.version_info >= (3, 11):
@@ -81,28 +81,6 @@ class ReleaseResult:
             "notes": list(self.notes),
             "diff": self.diff.as_dict(),
         }
-
-
-# -- finding releases -----------------------------------------------------------------------
-
-def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
-    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` with a descriptor."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
-    found: list[tuple[Version, Path]] = []
-    if not dist.is_dir():
-        return found
-    for entry in dist.iterdir():
-        match = pattern.match(entry.name)
-        if match and entry.is_dir() and (entry / DESCRIPTOR).is_file():
-            found.append((Version.parse(match.group("version")), entry))
-    found.sort(key=lambda item: item[0])
-    return found
-
-
-def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
-    """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
-    releases = find_releases(dist, name)
-    return releases[-1] if releases else None
 
 
 def release_time(source_date_epoch: str | None) -> str:

@@ -11,9 +11,10 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -28,14 +29,20 @@ FILE_MODE = 0o644
 DIR_MODE = 0o755
 
 
-def _output_error(path: Path, exc: OSError, doing: str | None = None) -> OutputError:
+#: What a write is, for its error message: text, or a function making it (only on error).
+Doing = str | Callable[[], str] | None
+
+
+def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     reason = exc.strerror or str(exc)
-    return OutputError(f"{doing or f'cannot write {path}'}: {reason}")
+    what = doing() if callable(doing) else doing
+    return OutputError(f"{what or f'cannot write {path}'}: {reason}")
 
 
 def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
-               doing: str | None = None) -> FileEntry:
-    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
+               exclusive: bool = False, doing: Doing = None) -> FileEntry:
+    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename;
+    ``exclusive`` refuses to write into an existing file (never through a hard link).
 
     Used for files inside a package's temporary folder (by the parent and by workers) and
     for cache entries. An error says ``doing`` ("cannot copy seeds/a.txt to ...") and the
@@ -44,11 +51,12 @@ def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
     path = root / relpath
     try:
         target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
+        mode = "xb" if exclusive else "wb"
         try:
-            handle = target.open("wb")
+            handle = target.open(mode)
         except FileNotFoundError:  # the first file of its folder
             path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            handle = target.open("wb")
+            handle = target.open(mode)
         with handle:
             handle.write(data)
             os.fchmod(handle.fileno(), FILE_MODE)
@@ -59,19 +67,99 @@ def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
     return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
 
-def copy_into(source: Path, target: Path, *, atomic: bool = True,
+#: Bytes compared at a time when checking an earlier release's file before linking it.
+_COMPARE_CHUNK = 1 << 20
+
+
+def holds_exactly(path: str | Path, data: bytes) -> tuple[int, int] | None:
+    """``(device, inode)`` of ``path`` if it is a regular file (not a symbolic link) of mode
+    0644 holding exactly ``data``, else None.
+
+    Any doubt (missing, unreadable, another mode, other bytes) is None: the caller then
+    writes a fresh copy.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
+                or info.st_size != len(data)):
+            return None
+        view, offset = memoryview(data), 0
+        while chunk := os.read(fd, _COMPARE_CHUNK):
+            if view[offset:offset + len(chunk)] != chunk:
+                return None
+            offset += len(chunk)
+        return (info.st_dev, info.st_ino) if offset == len(data) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Path | None, *,
+                       doing: Doing) -> bool:
+    """Write ``root/relpath`` as :func:`write_file` does, or hard-link ``earlier`` there
+    if that file holds exactly ``data`` (see :func:`holds_exactly`); True if linked.
+
+    ``earlier`` is the same raw file in an earlier release, which is immutable: sharing its
+    inode saves creating a file, by far the costliest step of an incremental build on
+    filesystems where that is slow (as ``rsync --link-dest`` does for backups). Where no
+    link can be made (another filesystem, no hard links, too many links), it writes a copy.
+    """
+    checked = holds_exactly(earlier, data) if earlier is not None else None
+    if checked is not None:
+        assert earlier is not None
+        target = os.path.join(root, relpath)  # strings: this runs once per raw file
+        try:
+            try:
+                os.link(earlier, target, follow_symlinks=False)
+            except FileNotFoundError:  # the first file of its folder
+                os.makedirs(os.path.dirname(target), mode=DIR_MODE, exist_ok=True)
+                os.link(earlier, target, follow_symlinks=False)
+            linked = os.lstat(target)
+            if (linked.st_dev, linked.st_ino) == checked:
+                return True
+            os.unlink(target)  # replaced between the check and the link: copy instead
+        except OSError:
+            pass
+    write_file(root, relpath, data, exclusive=True, doing=doing)
+    return False
+
+
+def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = False,
               doing: str | None = None) -> None:
     """Copy a file corpuskit made (a shard, a cache entry) to ``target``; errors as for
-    :func:`write_file`."""
+    :func:`write_file`.
+
+    ``link``: hard-link instead where the filesystem allows, for files that nobody changes
+    after they are written (cache entries and a build's shard files are only read, renamed
+    and deleted): no bytes are copied. A ``target`` in the way is removed first, so that
+    a copy never writes through a link into ``source``.
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
-        shutil.copyfile(source, temp)
-        temp.chmod(FILE_MODE)
+        if link:
+            with suppress(FileNotFoundError):
+                temp.unlink()
+        if not (link and _linked(source, temp)):
+            shutil.copyfile(source, temp)
+            temp.chmod(FILE_MODE)
         if atomic:
             os.replace(temp, target)
     except OSError as exc:
         raise _output_error(target, exc, doing) from None
+
+
+def _linked(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another filesystem, or none with hard links: copy
+        return False
+    return True
 
 
 class HashingWriter:

@@ -18,6 +18,8 @@ DateTime = tuple[int, int, int, int, int, int]
 FILE_MODE = 0o100644
 UNIX = 3
 ZIP64_VERSION = 45
+#: The version zipfile writes as "made by" and "needed" for a deflated entry (2.0).
+VERSION = zipfile.DEFAULT_VERSION
 LIMIT = zipfile.ZIP64_LIMIT
 LOCAL = struct.Struct("<4s2B4HL2L2H")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -66,6 +68,27 @@ def central_record(info: zipfile.ZipInfo, header_offset: int) -> bytes:
         max(min_version, info.extract_version), 0, flags, info.compress_type, dostime,
         dosdate, info.CRC, compress_size, file_size, len(name), len(extra_data), 0, 0, 0,
         info.external_attr, header_offset) + name + extra_data
+
+
+def whole_member_headers(name: str, date_time: DateTime, *, size: int, compress_size: int,
+                         crc: int, header_offset: int) -> tuple[bytes, bytes]:
+    """``(local header, central record)`` of one entry whose sizes and CRC are known, the
+    bytes :func:`member_info`, :func:`local_header` and :func:`central_record` give,
+    packed directly: the writer calls this for nearly every file of a package, and a
+    ``ZipInfo`` costs more than the packing. Entries that need ZIP64 take the long way."""
+    if size * 1.05 > LIMIT or compress_size > LIMIT or header_offset > LIMIT:
+        info = member_info(name, date_time, size=size, compress_size=compress_size, crc=crc)
+        return local_header(info), central_record(info, header_offset)
+    flags = 0 if name.isascii() else 0x800
+    encoded = name.encode("ascii" if not flags else "utf-8")
+    dostime = date_time[3] << 11 | date_time[4] << 5 | (date_time[5] // 2)
+    dosdate = (date_time[0] - 1980) << 9 | date_time[1] << 5 | date_time[2]
+    local = LOCAL.pack(b"PK\x03\x04", VERSION, 0, flags, zipfile.ZIP_DEFLATED, dostime,
+                       dosdate, crc, compress_size, size, len(encoded), 0)
+    central = CENTRAL.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, flags,
+                           zipfile.ZIP_DEFLATED, dostime, dosdate, crc, compress_size, size,
+                           len(encoded), 0, 0, 0, 0, FILE_MODE << 16, header_offset)
+    return local + encoded, central + encoded
 
 
 def end_records(count: int, size: int, offset: int, comment_length: int = 0) -> bytes:

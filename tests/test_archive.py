@@ -131,3 +131,27 @@ def test_package_files_streams_the_order_of_sorted_paths(tmp_path: Path) -> None
     os.symlink(tmp_path / "a", tmp_path / "link-to-folder")
     os.symlink(tmp_path / "z", tmp_path / "link-to-file")
     assert list(package_files(tmp_path)) == sorted([*names, "link-to-file"])
+
+
+@pytest.mark.parametrize("name", ["pkg/data/raw/a.txt", "pkg/data/raw/é/ü.txt", "pkg/x"])
+@pytest.mark.parametrize("size,compress_size,offset", [
+    (0, 2, 0), (2000, 900, 123_456), (0xFFFFFFFF // 2, 10, 5),
+    (int(zipfile.ZIP64_LIMIT / 1.05), 100, 7), (int(zipfile.ZIP64_LIMIT / 1.05) + 1, 100, 7),
+    (zipfile.ZIP64_LIMIT + 1, zipfile.ZIP64_LIMIT + 9, 0), (10, 5, zipfile.ZIP64_LIMIT),
+    (10, 5, zipfile.ZIP64_LIMIT + 1),
+])
+def test_whole_member_headers_are_the_zipinfo_headers(name: str, size: int,
+                                                      compress_size: int, offset: int) -> None:
+    """The packed-directly headers equal those built from a ZipInfo, on both sides of every
+    ZIP64 threshold (the local header's 1.05 rule included) and for non-ASCII names."""
+    from corpuskit.zipformat import (
+        central_record,
+        local_header,
+        member_info,
+        whole_member_headers,
+    )
+    stamp = (2024, 2, 29, 13, 37, 59)
+    info = member_info(name, stamp, size=size, compress_size=compress_size, crc=0xDEADBEEF)
+    expected = (local_header(info), central_record(info, offset))
+    assert whole_member_headers(name, stamp, size=size, compress_size=compress_size,
+                                crc=0xDEADBEEF, header_offset=offset) == expected

@@ -31,7 +31,7 @@ from reliability_support import (
 )
 
 import corpuskit
-from corpuskit.release import find_releases
+from corpuskit.dist import find_releases
 
 NAME = "test-corpus"
 OLD, NEW = f"{NAME}-1.0.0", f"{NAME}-1.1.0"

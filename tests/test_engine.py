@@ -10,8 +10,10 @@ from conftest import make_seeds
 
 from corpuskit import build
 from corpuskit.compare import archives_match, tree_differences
+from corpuskit.discover import read_source
 from corpuskit.engine import SHARD_SIZE, ShardCache
 from corpuskit.errors import UsageError
+from corpuskit.models import SourceRef
 
 #: More documents than two shards hold, so that every engine really splits the work.
 DOCUMENTS = 2 * SHARD_SIZE + 37
@@ -142,3 +144,15 @@ def test_a_cache_entry_with_one_changed_byte_is_a_miss(
     result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
     assert result.cached_shards == 2
     _same(one_job, tmp_path / "b", result.release.name)
+
+
+@pytest.mark.parametrize("seen", [0, 1, 4999, 5000, 5001, 10**6])
+def test_a_seeds_file_is_read_whole_whatever_size_discovery_saw(tmp_path: Path,
+                                                                 seen: int) -> None:
+    """read_source asks for the discovered size plus one byte; a file that grew or shrank
+    since is still read whole, and an empty one is empty."""
+    data = bytes(range(256)) * 19 + b"tail"
+    (tmp_path / "a.txt").write_bytes(data)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert read_source(tmp_path, SourceRef("a.txt", seen)).data == data
+    assert read_source(tmp_path, SourceRef("empty.txt", seen)).data == b""

@@ -15,14 +15,13 @@ from corpuskit import release
 from corpuskit.build import build
 from corpuskit.cli import main
 from corpuskit.diff import diff
+from corpuskit.dist import find_releases, latest_release
 from corpuskit.errors import InputError, OutputError
 from corpuskit.release import (
     ReleaseError,
     changelog_entry,
-    find_releases,
     has_entry,
     insert_changelog_entry,
-    latest_release,
     release_time,
     remove_changelog_entry,
     update_corpus_toml,

@@ -1,0 +1,33 @@
+"""The releases kept in an output folder (``dist/``): ``<name>-X.Y.Z/`` folders.
+
+Used by ``release`` (the latest release is what the seeds are diffed against) and by
+``build`` (the latest release lends its unchanged raw files to the new one).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .reader import DESCRIPTOR
+from .semver import VERSION_PATTERN, Version
+
+
+def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
+    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` with a descriptor."""
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    found: list[tuple[Version, Path]] = []
+    if not dist.is_dir():
+        return found
+    for entry in dist.iterdir():
+        match = pattern.match(entry.name)
+        if match and entry.is_dir() and (entry / DESCRIPTOR).is_file():
+            found.append((Version.parse(match.group("version")), entry))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
+    """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
+    releases = find_releases(dist, name)
+    return releases[-1] if releases else None
