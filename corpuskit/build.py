@@ -129,13 +129,15 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
                         while chunk := shard.read(_COPY_CHUNK):
                             documents.write(chunk)
                     result.jsonl.unlink()
+                    lines = []
                     for summary in result.summaries:
                         stats.add(summary)
                         entry = FileEntry(RAW_PREFIX + summary.source_path, summary.source_bytes,
                                           summary.source_sha256)
-                        manifest.write(package.manifest_line(entry))
+                        lines.append(package.manifest_line(entry))
                         payload_bytes += entry.bytes
-                        payload_files += 1
+                    manifest.write(b"".join(lines))  # one write and hash update per shard
+                    payload_files += len(lines)
             if problems:
                 raise InputError(problems, f"{len(problems)} problem"
                                            f"{'s' if len(problems) != 1 else ''} in {seeds}; "
