@@ -30,7 +30,7 @@ from .engine import (
     run_shards,
 )
 from .errors import InputError, ReleaseExistsError
-from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry
+from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
 from .reader import FolderSource, iter_records
@@ -129,15 +129,10 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
                         while chunk := shard.read(_COPY_CHUNK):
                             documents.write(chunk)
                     result.jsonl.unlink()
-                    lines = []
-                    for summary in result.summaries:
-                        stats.add(summary)
-                        entry = FileEntry(RAW_PREFIX + summary.source_path, summary.source_bytes,
-                                          summary.source_sha256)
-                        lines.append(package.manifest_line(entry))
-                        payload_bytes += entry.bytes
-                    manifest.write(b"".join(lines))  # one write and hash update per shard
-                    payload_files += len(lines)
+                    stats.merge(result.stats)
+                    manifest.write(result.manifest)
+                    payload_bytes += result.stats.raw_bytes
+                    payload_files += result.stats.documents
             if problems:
                 raise InputError(problems, f"{len(problems)} problem"
                                            f"{'s' if len(problems) != 1 else ''} in {seeds}; "

@@ -32,7 +32,7 @@ from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_reco
 from .discover import read_source
 from .errors import OutputError, UsageError
 from .models import DocumentProblem, RawDocument, Record, SourceRef
-from .package import DOCUMENTS_PATH, RAW_PREFIX
+from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
 from .records import process_document_reported, record_json, sha256_hex
 from .writer import copy_into, link_or_write_file, write_file
@@ -114,11 +114,27 @@ class ShardTask:
 
 @dataclass(frozen=True)
 class ShardResult:
+    """What the parent needs of a shard: its records file, the statistics and manifest
+    lines of its documents (made by the worker: per document, that work would be the
+    parent's, on the one core everything else waits for), and its problems."""
+
     index: int
     jsonl: Path
-    summaries: tuple[DocSummary, ...]
+    stats: CorpusStats
+    manifest: bytes
     problems: tuple[Problem, ...]
     cached: bool
+
+    @classmethod
+    def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary],
+           cached: bool) -> ShardResult:
+        stats = CorpusStats()
+        lines = []
+        for summary in summaries:
+            stats.add(summary)
+            lines.append(manifest_line(FileEntry(RAW_PREFIX + summary.source_path,
+                                                 summary.source_bytes, summary.source_sha256)))
+        return cls(index, jsonl, stats, b"".join(lines), (), cached)
 
     @property
     def pieces(self) -> Path:
@@ -294,7 +310,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         key = ShardCache.key(config_fingerprint(task.config), keyed)
         hit = cache.get(key, shard_file)
         if hit is not None:
-            return ShardResult(task.index, shard_file, hit, (), True)
+            return ShardResult.of(task.index, shard_file, hit, True)
 
     lines: list[bytes] = []
     summaries: list[DocSummary] = []
@@ -318,13 +334,13 @@ def process_shard(task: ShardTask) -> ShardResult:
             pieces.add_raw(RAW_PREFIX + ref.path, raw.data)
     if problems:
         pieces.handle.close()
-        return ShardResult(task.index, shard_file, (), tuple(problems), False)
+        return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems), False)
     jsonl = b"".join(lines)
     write_file(shard_file.parent, shard_file.name, jsonl, doing=task.writing_records())
     pieces.finish(jsonl)
     if cache is not None:
         cache.put(key, shard_file, summaries)
-    return ShardResult(task.index, shard_file, tuple(summaries), (), False)
+    return ShardResult.of(task.index, shard_file, summaries, False)
 
 
 def default_cache_dir() -> Path:

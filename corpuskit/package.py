@@ -115,6 +115,25 @@ class CorpusStats:
             if self.last_date is None or record.date > self.last_date:
                 self.last_date = record.date
 
+    def merge(self, other: CorpusStats) -> None:
+        """Add the statistics of documents that come after these (a worker's shard)."""
+        self.documents += other.documents
+        self.chars.extend(other.chars)
+        self.words += other.words
+        self.raw_bytes += other.raw_bytes
+        self.languages.update(other.languages)
+        self.encodings.update(other.encodings)
+        self.steps.update(other.steps)
+        self.with_title += other.with_title
+        self.with_rights += other.with_rights
+        self.with_date += other.with_date
+        for date in (other.first_date, other.last_date):
+            if date is not None:
+                if self.first_date is None or date < self.first_date:
+                    self.first_date = date
+                if self.last_date is None or date > self.last_date:
+                    self.last_date = date
+
 
 @dataclass(frozen=True)
 class FileEntry:

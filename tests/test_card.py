@@ -3,16 +3,20 @@ statement comes from corpus.toml; what the maintainer did not give is marked mis
 
 from __future__ import annotations
 
+import random
 import re
 import statistics
 from collections import Counter
+from dataclasses import asdict
+from itertools import pairwise
 from pathlib import Path
 
 from _consumers import build_sample, sample
 
 import corpuskit
 from corpuskit.config import FAITHFUL_STEPS
-from corpuskit.package import MISSING
+from corpuskit.engine import DocSummary
+from corpuskit.package import MISSING, CorpusStats
 
 HEADINGS = [
     "# Dataset Card for Consumer sample corpus",
@@ -128,3 +132,31 @@ def test_how_to_load_matches_the_package() -> None:
     text_without = card(sample(parquet=False).release)
     assert "This package has no Parquet file" in text_without
     assert "pandas.read_parquet" not in text_without
+
+
+def test_statistics_merged_shard_by_shard_equal_those_added_one_by_one() -> None:
+    """Workers make each shard's statistics; the parent merges them in shard order. The
+    result must be the statistics of every document added in order, whatever the split."""
+    rng = random.Random(7)
+
+    def summary(i: int) -> DocSummary:
+        date = rng.choice([None, f"19{rng.randint(10, 99)}-0{rng.randint(1, 9)}-1{i % 10}"])
+        return DocSummary(f"d{i}", rng.choice([None, "T"]), date, rng.choice(["en", "de", "und"]),
+                          rng.choice([None, "CC0"]), rng.randint(0, 5000), rng.randint(0, 900),
+                          f"d{i}.txt", rng.randint(1, 9000), "0" * 64,
+                          rng.choice(["utf-8", "cp1252"]),
+                          tuple(rng.sample(["nfc", "crlf", "bom", "mojibake"], rng.randint(0, 3))))
+
+    docs = [summary(i) for i in range(300)]
+    whole = CorpusStats()
+    for doc in docs:
+        whole.add(doc)
+    for cuts in ([0, 300], [0, 1, 300], [0, 17, 18, 200, 300], [0, 0, 150, 300, 300]):
+        merged = CorpusStats()
+        for start, end in pairwise(cuts):
+            shard = CorpusStats()
+            for doc in docs[start:end]:
+                shard.add(doc)
+            merged.merge(shard)
+        assert asdict(merged) == asdict(whole), cuts
+    assert whole.first_date is not None and whole.last_date is not None
