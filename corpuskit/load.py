@@ -43,12 +43,14 @@ from .problems import Problem
 from .reader import (
     DESCRIPTOR,
     PackageSource,
+    ZipSource,
     iter_record_lines,
     open_package,
     read_descriptor,
     unsafe_member_reason,
 )
 from .records import record_from_dict
+from .validation.seal import check_archive_checksums
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]
 
@@ -62,10 +64,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class PackageIntegrityError(InputError):
     """The package does not match its own checksums: it was modified or damaged.
 
-    ``paths`` names every file that failed (relative to the package root); ``problems``
-    holds one :class:`~corpuskit.problems.Problem` per failure, with its stable code
+    ``paths`` names every file that failed (relative to the package root; ``.`` is the
+    archive itself, whose seal did not match); ``problems`` holds one
+    :class:`~corpuskit.problems.Problem` per failure, with its stable code
     (``checksum-mismatch``, ``missing-file``, ``unlisted-file``, ``bagit-error``,
-    ``archive-error``).
+    ``archive-error``, ``archive-seal-mismatch``).
     """
 
     def __init__(self, location: str, problems: Iterable[Problem]) -> None:
@@ -355,11 +358,11 @@ class Corpus:
 def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
 
-    With ``verify=True`` (the default) every file is checked against the package's
-    manifests first, and :class:`PackageIntegrityError` names each file that does not
-    match; nothing is yielded from a package that fails. ``verify=False`` skips the
-    check (faster on a package you just verified). Other unreadable input raises
-    :class:`~corpuskit.errors.InputError`.
+    With ``verify=True`` (the default) an archive's seal and every file are checked
+    against the package's checksums first, and :class:`PackageIntegrityError` names each
+    file that does not match; nothing is yielded from a package that fails.
+    ``verify=False`` skips the check (faster on a package you just verified). Other
+    unreadable input raises :class:`~corpuskit.errors.InputError`.
 
     Example::
 
@@ -375,7 +378,11 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     try:
         payload: dict[str, str] | None = None
         if verify:
-            problems, payload = _verify(source)
+            # An archive's seal first: it covers every byte, headers and deflate data too.
+            problems = (check_archive_checksums(location) if isinstance(source, ZipSource)
+                        else [])
+            found, payload = _verify(source)
+            problems += found
             if not problems:
                 descriptor = read_descriptor(source)
                 problems += _descriptor_problems(descriptor, payload)

@@ -188,7 +188,7 @@ def test_tampered_archive_member_is_refused(tmp_path: Path) -> None:
     _rezip(sample().archive, target, "data/documents.jsonl")
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(target)
-    assert caught.value.paths == ("data/documents.jsonl",)
+    assert caught.value.paths == (".", "data/documents.jsonl")  # zipfile wrote no seal
 
 
 def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
@@ -200,7 +200,22 @@ def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
     _flip_byte(target, offset)
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(target)
-    assert caught.value.paths == ("data/documents.jsonl",)
+    assert caught.value.paths == (".", "data/documents.jsonl")
+
+
+def test_an_archive_whose_seal_does_not_match_is_refused(tmp_path: Path) -> None:
+    """Every member intact, the seal wrong: only the seal can tell (it also covers bytes
+    that inflate to the same data, which no member checksum sees)."""
+    target = tmp_path / "consumer-sample-2.1.0.zip"
+    shutil.copy(sample().archive, target)
+    data = bytearray(target.read_bytes())
+    data[-1] = ord("0") if data[-1] != ord("0") else ord("1")  # last hex digit of the seal
+    target.write_bytes(bytes(data))
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(target)
+    assert caught.value.paths == (".",)
+    assert [p.code for p in caught.value.problems] == ["archive-seal-mismatch"]
+    assert len(list(corpuskit.load(target, verify=False))) == 6
 
 
 def test_verify_false_skips_the_check(tmp_path: Path) -> None:
