@@ -3,9 +3,11 @@
 The sorted documents are cut into shards of :data:`SHARD_SIZE`; shard boundaries depend
 only on the sorted input, never on the number of workers, so one worker and many write
 the same bytes. Each shard's worker reads its raw files, copies them into the package
-folder, writes its records as a JSONL shard file, and returns only small summaries; the
-parent concatenates shard files in order. A content-addressed cache (see
-:class:`ShardCache`) lets an incremental build skip shards whose inputs did not change.
+folder (or hard-links the same bytes from the latest earlier release), writes its records
+as a JSONL shard file and its archive pieces, and returns only the shard's statistics and
+manifest lines; the parent concatenates shard files in order. A content-addressed cache
+(see :class:`ShardCache`) lets an incremental build skip shards whose inputs did not
+change; its entries are hard-linked in and out where the filesystem allows.
 """
 
 from __future__ import annotations
