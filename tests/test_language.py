@@ -9,6 +9,7 @@ label and probability from ``classify`` and the same list of (label, probability
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,3 +219,30 @@ def test_a_fast_path_that_differs_is_turned_off(monkeypatch: pytest.MonkeyPatch)
     assert not identifier.fast
     text = "Le gouvernement a annoncé une nouvelle politique."
     assert identifier.classify(text) == _plain().classify(text)
+
+
+# -- iso639_1 ------------------------------------------------------------------------
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _iso639_1_before(text: str, *, min_chars: int, min_confidence: float) -> str:
+    """iso639_1 as it was written first (two findall over the sample)."""
+    sample = text[:language.SAMPLE_CHARS]
+    if len(_LETTER.findall(sample, 0, max(min_chars * 8, 400))) < min_chars and len(
+        _LETTER.findall(sample)
+    ) < min_chars:
+        return "und"
+    lang, prob = language.identify(sample)
+    if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
+        return "und"
+    return lang
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700)),
+       st.one_of(st.integers(0, 120), st.integers(0, 2**59)),  # the old one overflowed above
+       st.sampled_from([0.0, 0.5, 0.8, 0.99]))
+def test_iso639_1_is_unchanged(text: str, min_chars: int, min_confidence: float) -> None:
+    assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
+        _iso639_1_before(text, min_chars=min_chars, min_confidence=min_confidence))
