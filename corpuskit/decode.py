@@ -14,7 +14,8 @@ import codecs
 import re
 import string
 import unicodedata
-from functools import cache
+from collections import Counter
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from .config import DecodeConfig
@@ -121,7 +122,19 @@ def _east_asian_punctuation(char: str) -> bool:
 
 def _implausible_word(word: str) -> bool:
     """A word no one types: mixed scripts (``naпve``), a case flip (``пРХБЕР``), a control or
-    private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``)."""
+    private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``).
+
+    The verdict depends on the word alone, and the words of a text recur (each candidate
+    decoding of a file is judged, then the winner once more), so short words are judged
+    once per process.
+    """
+    if len(word) > _MEMO_WORD_CHARS:
+        return _judge_word(word)
+    return _judged_word(word)
+
+
+def _judge_word(word: str) -> bool:
+    """:func:`_implausible_word`, judged afresh."""
     if len({_script(c) for c in word if c.isalpha()} - {""}) > 1:
         return True
     for before, after in pairwise(word):
@@ -148,6 +161,12 @@ def _implausible_word(word: str) -> bool:
     return False
 
 
+#: Words up to _MEMO_WORD_CHARS characters long whose verdicts are remembered (a bound of
+#: a few MB: longer words are rare and judged each time).
+_MEMO_WORD_CHARS = 48
+_judged_word = lru_cache(maxsize=1 << 15)(_judge_word)
+
+
 def _implausibility(text: str) -> int:
     """How many non-ASCII words of ``text`` look like a wrong code page (0 is best)."""
     words = [word for word in text.split() if not word.isascii()]
@@ -155,15 +174,15 @@ def _implausibility(text: str) -> int:
     ascii_text = text.encode("ascii", "ignore")
     plain = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
     plain_upper = len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))
-    non_ascii = _NON_ASCII.findall(text)
-    accented = sum(1 for c in non_ascii if c.isalpha() and _script(c) == "LATIN")
+    non_ascii = Counter(_NON_ASCII.findall(text)).items()  # each distinct character once
+    accented = sum(n for c, n in non_ascii if c.isalpha() and _script(c) == "LATIN")
     if accented >= 4 and accented * 4 > (plain + accented) * 3:
         # Latin-script languages write most letters in ASCII; text where three in four
         # letters are accented is another script read in a Latin code page.
         count += len(words)
-    cased = [c for c in non_ascii if c.isupper() or c.islower()]
-    if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
-            and plain >= 4 and 2 * plain_upper < plain):
+    cased = sum(n for c, n in non_ascii if c.isupper() or c.islower())
+    upper = sum(n for c, n in non_ascii if c.isupper())
+    if cased >= 4 and 2 * upper > cased and plain >= 4 and 2 * plain_upper < plain:
         # Mostly capital non-ASCII letters in lower-case text: KOI8-R read as cp1251 or back.
         count += len(words)
     return count

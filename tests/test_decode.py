@@ -251,3 +251,27 @@ def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> 
 
     text = data.decode(encoding, errors="replace")
     assert _implausibility(text) == _implausibility_by_definition(text)
+
+
+#: Text mixing ASCII, accented Latin, Cyrillic, Greek, CJK, marks and symbols in both cases.
+_MIXED_TEXT = st.text(st.one_of(
+    st.characters(max_codepoint=0x7f), st.characters(min_codepoint=0xa0, max_codepoint=0x24f),
+    st.characters(min_codepoint=0x370, max_codepoint=0x4ff), st.sampled_from("“”计划为。 \n"),
+    st.characters()), max_size=300)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_MIXED_TEXT)
+def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
+    from corpuskit.decode import _implausibility
+
+    assert _implausibility(text) == _implausibility_by_definition(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=5))
+def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
+    from corpuskit.decode import _implausible_word, _judge_word
+
+    for word in words + words:  # the second time from the memo (for words up to 48 chars)
+        assert _implausible_word(word) == _judge_word(word)

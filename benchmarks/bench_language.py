@@ -1,0 +1,87 @@
+"""CPU time of language identification per document: corpuskit's fast path vs py3langid.
+
+Processes every document of a seeds folder once (decode, normalize, extract) to get the
+texts the build hands to ``iso639_1``, then times, per call and in CPU time (user + sys of
+this process, so other load on a shared machine matters less), the best of ``--rounds``:
+
+- ``py3langid``: py3langid's own ``classify`` on the 512-character sample;
+- ``fast``: corpuskit's identifier (``corpuskit.fastlangid``) on the same samples;
+- ``iso639_1``: corpuskit's whole per-document language step.
+
+It also counts the samples on which the two identifiers' (label, probability) differ,
+which must be 0.
+
+Usage::
+
+    python benchmarks/bench_language.py SEEDS [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from corpuskit import language
+from corpuskit.config import load_config
+from corpuskit.models import DocumentProblem, RawDocument
+from corpuskit.records import process_document
+
+
+def bodies(seeds: Path) -> list[str]:
+    """The text of every document the build keeps (what extract hands to iso639_1)."""
+    config = load_config(seeds).process
+    texts = []
+    paths = sorted(p for p in seeds.rglob("*") if p.is_file() and p.name != "corpus.toml")
+    for index, path in enumerate(paths):
+        raw = RawDocument(str(index), str(path.relative_to(seeds)), path.read_bytes())
+        try:
+            texts.append(process_document(raw, config).text)
+        except DocumentProblem:
+            continue
+    return texts
+
+
+def cpu_per_call(function: Callable[[Any], object], items: Sequence[Any], rounds: int) -> float:
+    """Best CPU seconds per call over ``rounds`` passes."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for item in items:
+            function(item)
+        best = min(best, time.process_time() - start)
+    return best / max(len(items), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("seeds", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    texts = bodies(args.seeds)
+    samples = [text[:language.SAMPLE_CHARS] for text in texts]
+    extract = load_config(args.seeds).process.extract
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    fast = language._identifier()
+    print(f"{len(texts)} documents; fast path {'on' if fast.fast else 'OFF'}")
+    timings = {
+        "py3langid": cpu_per_call(plain.classify, samples, args.rounds),
+        "fast": cpu_per_call(fast.classify, samples, args.rounds),
+        "iso639_1": cpu_per_call(
+            lambda text: language.iso639_1(text, min_chars=extract.language_min_chars,
+                                           min_confidence=extract.language_min_confidence),
+            texts, args.rounds),
+    }
+    for name, seconds in timings.items():
+        print(f"{name:10s} {seconds * 1e6:8.1f} µs per document (CPU)")
+    differ = sum(plain.classify(s) != fast.classify(s) for s in samples)
+    print(f"samples where fast and py3langid differ: {differ}")
+
+
+if __name__ == "__main__":
+    main()

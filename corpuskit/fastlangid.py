@@ -1,0 +1,162 @@
+"""py3langid's identifier with an exact fast path: the DFA walk and the scoring in numpy.
+
+py3langid (0.4) scores a text in two steps, both slow in CPython:
+
+1. **Walk.** A DFA reads the UTF-8 bytes in a Python loop (``visit_counts``, ~0.2 µs a
+   byte) and counts the features of the states it passes, in order of first visit.
+2. **Score.** ``_sparse_score`` gathers the rows of those features from the float16 weight
+   table and computes ``log1p(counts) @ rows + priors``. Numpy converts the float16 rows to
+   float32 before the float32 product, and that conversion is most of the step's time.
+
+Here both give the same numbers, bit for bit, in a few numpy calls:
+
+1. The state after byte ``p`` is ``nextmove[rowbase[state before p] + byte p]``. Starting
+   with the root state everywhere and applying that map to every position at once, round
+   ``k`` gives at each position the state of a walk over its last ``k`` bytes, which is the
+   true state once ``k`` covers what that state stands for (py3langid's DFA is an
+   Aho-Corasick automaton over byte n-grams: its deepest states are six bytes from the
+   root). That is only what makes it converge: a walk is accepted once one more round
+   changes nothing, and a sequence equal to its own map is the DFA's walk (by induction
+   from the root), whatever the model. One not settled after :data:`MAX_ROUNDS` rounds
+   goes the plain way.
+2. Features are counted in order of first visit (as ``Counter`` keeps them; that order is
+   the summation order of the product) with numpy, and the product is py3langid's own
+   formula on a float32 copy of the table: every float16 is exactly a float32, so the rows
+   are the ones numpy would have converted. The copy costs 57 MB, converted once.
+
+Only ``_raw_score`` is overridden; encoding, normalization, aliases, ``classify`` and
+``rank`` stay py3langid's. The layer leans on py3langid internals (``_raw_score``, the DFA
+arrays, the formula of ``_sparse_score``), so :meth:`FastIdentifier.load` checks them and
+compares the fast path with the plain one on probe texts; on any difference the fast path
+is switched off and every call is py3langid's, unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+#: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
+#: most ``k`` bytes deep are right; the model's deepest are six bytes deep, but texts of the
+#: benchmark corpus rarely reach them (94% settle in five). A hint, not a premise: every
+#: walk is checked.
+SETTLE_ROUNDS = 5
+#: Rounds after which a walk that has not settled is left to py3langid's loop.
+MAX_ROUNDS = 16
+#: What the layer uses of py3langid: methods of the class, then attributes of an instance.
+_CLASS_API = ("_encode", "_raw_score", "_sparse_score", "_decide", "classify", "rank")
+_INSTANCE_API = ("tk_nextmove", "_rowbase", "tk_output", "nb_ptc", "nb_pc")
+#: Texts the fast path must score exactly as py3langid before it is used.
+PROBES: tuple[str | bytes, ...] = (
+    "", " ", "a", "Hello world, this is a test of the language identifier.",
+    "Le gouvernement a annoncé une nouvelle politique économique.",
+    "Die Regierung hat gestern neue Gesetze beschlossen.  Zwei  Leerzeichen ",
+    "Правительство объявило о новой экономической политике.",
+    "政府宣布了新的经济政策。", "日本語のテキストです。", "ΚΑΛΗΜΕΡΑ ΚΟΣΜΕ", "١٢٣ مرحبا بالعالم",
+    "mixed English и русский 中文 text", "1234 5678 !!!", b"bytes input \xff\xfe",
+)
+
+
+class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no types
+    """A ``LanguageIdentifier`` whose raw scores come from the numpy walk and the float32
+    table; ``fast`` is False until :meth:`self_check` passed (plain py3langid then)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fast = False
+        self._dfa: tuple[Any, Any, Any] | None = None
+        self._table_of: Any = None
+        self._table: Any = None
+        self._local = threading.local()
+
+    @classmethod
+    def load(cls, *, norm_probs: bool) -> LanguageIdentifier:
+        """py3langid's bundled model, with the fast path on when it checks out."""
+        identifier = cls.from_model_file(MODEL_FILE, norm_probs=norm_probs)
+        identifier.fast = identifier.self_check()
+        return identifier
+
+    def self_check(self) -> bool:
+        """Whether py3langid still has what the layer uses and the fast path gives its
+        results on :data:`PROBES`, bit for bit."""
+        if not all(callable(getattr(LanguageIdentifier, name, None)) for name in _CLASS_API):
+            return False
+        if not all(hasattr(self, name) for name in _INSTANCE_API):
+            return False
+        was = self.fast
+        try:
+            self.fast = False
+            plain = [(self.classify(p), self.rank(p)) for p in PROBES]
+            self.fast = True
+            return plain == [(self.classify(p), self.rank(p)) for p in PROBES]
+        except Exception:  # any failure means: use py3langid as it is
+            return False
+        finally:
+            self.fast = was
+
+    def _raw_score(self, text: Any) -> Any:
+        """py3langid's raw scores of encoded ``text`` (its own method when the fast path
+        is off, the input is not bytes, or the walk meets no feature)."""
+        if not self.fast or not isinstance(text, bytes) or not text:
+            return super()._raw_score(text)
+        nextmove, rowbase, output = self._arrays()
+        states = settled_walk(nextmove, rowbase, np.frombuffer(text, dtype=np.uint8))
+        if states is None:
+            return super()._raw_score(text)
+        features = output.take(states)
+        features = features[features >= 0]
+        if not len(features):
+            return super()._raw_score(text)
+        keys, counts = self._first_visit_counts(features)
+        # _sparse_score's formula, on the float32 rows numpy would convert the float16 to
+        rows = self._float32_table().take(keys, axis=0)
+        return np.log1p(counts.astype(np.float32)) @ rows + self.nb_pc
+
+    def _arrays(self) -> tuple[Any, Any, Any]:
+        """The DFA as numpy arrays (views of py3langid's, but for the small ones)."""
+        if self._dfa is None:
+            moves = self.tk_nextmove
+            nextmove = np.frombuffer(moves, dtype=moves.typecode)
+            self._dfa = (nextmove, np.asarray(self._rowbase, dtype=np.intp),
+                         np.asarray(self.tk_output, dtype=np.intp))
+        return self._dfa
+
+    def _first_visit_counts(self, features: Any) -> tuple[Any, Any]:
+        """The distinct ``features`` in order of first appearance and their counts: the
+        keys and values of ``Counter(features)``."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None or len(scratch) < len(self.nb_ptc):
+            scratch = self._local.scratch = np.zeros(len(self.nb_ptc), dtype=np.intp)
+        positions = np.arange(len(features))
+        scratch[features] = len(features)
+        np.minimum.at(scratch, features, positions)  # first position of each feature
+        first = scratch.take(features)
+        firsts = np.flatnonzero(first == positions)
+        return features.take(firsts), np.bincount(first, minlength=len(features))[firsts]
+
+    def _float32_table(self) -> Any:
+        """``nb_ptc`` as float32 (converted again if ``set_languages`` replaced it)."""
+        if self._table_of is not self.nb_ptc:
+            self._table = np.ascontiguousarray(self.nb_ptc, dtype=np.float32)
+            self._table_of = self.nb_ptc
+        return self._table
+
+
+def settled_walk(nextmove: Any, rowbase: Any, data: Any) -> Any:
+    """The DFA states after each byte of ``data`` (uint8 array) from the root state 0, or
+    None if the parallel walk has not settled after :data:`MAX_ROUNDS` rounds.
+
+    Each round computes every state from the previous round's state before it; the result
+    is returned only once a round reproduces it, which only the true walk does.
+    """
+    before = np.zeros(len(data) + 1, dtype=nextmove.dtype)  # before[p]: state before byte p
+    previous, after = before[:-1], before[1:]
+    for done in range(1, MAX_ROUNDS + 1):
+        states = nextmove.take(rowbase.take(previous) + data)
+        if done > SETTLE_ROUNDS and states.tobytes() == after.tobytes():
+            return after
+        after[:] = states
+    return None

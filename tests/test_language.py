@@ -1,0 +1,248 @@
+"""The fast language identification path (corpuskit.fastlangid) gives py3langid's results,
+bit for bit, and turns itself off when it cannot.
+
+Every comparison is against a separately loaded, plain ``py3langid`` identifier: the same
+label and probability from ``classify`` and the same list of (label, probability) from
+``rank`` (all 140 probabilities, compared as floats with ``==``).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import SEED_FILE, SEEDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from py3langid import langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from corpuskit import fastlangid, language
+from corpuskit.fastlangid import FastIdentifier
+
+Text = str | bytes
+
+
+@pytest.fixture(scope="module")
+def plain() -> Any:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@pytest.fixture(scope="module")
+def fast() -> Any:
+    identifier = language._identifier()
+    assert isinstance(identifier, FastIdentifier)
+    return identifier
+
+
+def differences(fast: Any, plain: Any, texts: list[Text]) -> list[Text]:
+    """The texts on which the fast identifier's classify or rank differ from py3langid's."""
+    return [text for text in texts
+            if fast.classify(text) != plain.classify(text) or fast.rank(text) != plain.rank(text)]
+
+
+# -- texts -------------------------------------------------------------------------------
+
+WORDS = {
+    "en": "the of and to in is that for it with as was on government said new year market",
+    "fr": "le la les des et est une pour dans que qui été école élection président où œuvre",
+    "de": "der die das und ist nicht mit für auf Größe Märkte Schüler öffentlich heute",
+    "es": "el la los de que y en un por con para más año política económica según",
+    "ru": "и в не на что с по это как к правительство объявило новой политике году",
+    "zh": "的 是 在 和 了 有 政府 宣布 新的 经济 政策 市场 学生 国家",
+    "ja": "の に は を た が で て と し れ さ ある いる する 日本語 テキスト",
+    "ar": "في من على أن إلى عن مع هذا التي الحكومة الجديدة السياسة",
+    "el": "και το της την του η με για από είναι κυβέρνηση νέα πολιτική",
+    "hi": "के में की है और से को एक पर यह सरकार नई नीति",
+    "ko": "그 이 저 것 수 등 정부 새로운 경제 정책 시장",
+    "th": "การ ของ และ ที่ ใน มี ได้ รัฐบาล นโยบาย ใหม่",
+}
+SEPARATORS = (" ", " ", " ", "  ", ", ", ". ", "\n", "\n\n", "\t", " - ", "… ", "! ", "?")
+EXTRAS = ("2024", "12.5%", "https://example.org/a?b=1", "e-mail", "(", ")", "“", "”", "«",
+          "»", "—", "x", "QQQ", "\u00a0", "\u200b", "\u0301", "\ufeff", "🙂", "\U0001f1eb")
+
+
+def deterministic_texts(count: int, seed: str = "fastlangid") -> Iterator[str]:
+    """Texts of every length (0 to ~3000 characters) in one or several languages, some in
+    capitals (py3langid lowers all-capital text), with numbers, URLs, symbols and emoji."""
+    rng = random.Random(seed)
+    vocab = {lang: words.split() for lang, words in WORDS.items()}
+    langs = sorted(vocab)
+    for i in range(count):
+        mix = rng.sample(langs, rng.choice((1, 1, 1, 2, 3)))
+        length = rng.choice((0, 1, 2, 5, 20, 100, 300, 512, 800, 1500, 3000))
+        parts: list[str] = []
+        size = 0
+        while size < length:
+            lang = rng.choice(mix)
+            word = rng.choice(EXTRAS) if rng.random() < 0.08 else rng.choice(vocab[lang])
+            parts += (word, rng.choice(SEPARATORS))
+            size += len(word) + 1
+        text = "".join(parts)[:length]
+        if i % 7 == 0:
+            text = text.upper()
+        elif i % 11 == 0:
+            text = text.title()
+        yield text
+
+
+def test_deterministic_texts_give_py3langids_results(fast: Any, plain: Any) -> None:
+    texts: list[Text] = list(deterministic_texts(3000))
+    seed_text = (SEEDS / SEED_FILE).read_text("utf-8")
+    texts += [seed_text[i:i + n] for i in range(0, len(seed_text), 97) for n in (7, 512)]
+    texts += [t.encode("utf-8") for t in texts[:300]]  # classify takes UTF-8 bytes too
+    assert differences(fast, plain, texts) == []
+
+
+def test_the_fast_path_is_taken(fast: Any, plain: Any, monkeypatch: pytest.MonkeyPatch
+                                ) -> None:
+    """Not a comparison of py3langid with itself: the fast identifier walks py3langid's DFA
+    only for texts with no feature (py3langid's fill for those is used as it is)."""
+    assert fast.fast
+    texts = list(deterministic_texts(400, seed="taken"))
+    featureless = sum(
+        langid.visit_counts(plain.tk_nextmove, plain._rowbase, plain.tk_output,
+                            plain._encode(t)) is None for t in texts)
+    walks = 0
+    visit_counts = langid.visit_counts
+
+    def counting(*args: Any) -> Any:
+        nonlocal walks
+        walks += 1
+        return visit_counts(*args)
+
+    monkeypatch.setattr(langid, "visit_counts", counting)
+    for text in texts:
+        fast.classify(text)
+    assert featureless < len(texts) // 4  # the empty and one-character ones
+    assert walks == featureless
+
+
+def test_a_different_summation_order_is_caught(fast: Any, plain: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison is sharp: summing the same features in sorted order instead of
+    py3langid's order of first visit changes last bits, and the texts above show it."""
+    first_visit = FastIdentifier._first_visit_counts
+
+    def sorted_order(self: Any, features: Any) -> tuple[Any, Any]:
+        keys, counts = first_visit(self, features)
+        order = np.argsort(keys)
+        return keys[order], counts[order]
+
+    monkeypatch.setattr(FastIdentifier, "_first_visit_counts", sorted_order)
+    assert differences(fast, plain, list(deterministic_texts(300))) != []
+
+
+# -- hypothesis: any text --------------------------------------------------------------
+
+SCRIPT_RANGES = (
+    (0x61, 0x7A), (0xC0, 0x17F), (0x391, 0x3C9), (0x410, 0x44F), (0x5D0, 0x5EA),
+    (0x621, 0x64A), (0x905, 0x939), (0xE01, 0xE30), (0x10D0, 0x10F0), (0x3041, 0x30FF),
+    (0x4E00, 0x4FFF), (0xAC00, 0xAD00), (0x1F600, 0x1F64F),
+)
+script_words = st.one_of(*(
+    st.text(st.characters(min_codepoint=lo, max_codepoint=hi), min_size=1, max_size=12)
+    for lo, hi in SCRIPT_RANGES))
+separators = st.sampled_from(SEPARATORS)
+sentences = st.lists(st.tuples(script_words, separators), max_size=400).map(
+    lambda pairs: "".join(w + s for w, s in pairs))
+any_text = st.one_of(
+    sentences,
+    sentences.map(str.upper),
+    st.text(max_size=3000),  # any code points
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=200),  # surrogates
+    st.text(" \t\n\r\x0b\x0c\u00a0\u2028\u3000", max_size=50),  # whitespace only
+    st.text(max_size=3),  # very short
+    st.binary(max_size=600),  # bytes, valid UTF-8 or not
+    st.lists(st.sampled_from([w for ws in WORDS.values() for w in ws.split()]),
+             max_size=600).map(" ".join),
+)
+
+
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_text)
+def test_any_text_gives_py3langids_results(text: Text) -> None:
+    fast, plain = language._identifier(), _plain()
+    assert fast.classify(text) == plain.classify(text)
+    assert fast.rank(text) == plain.rank(text)
+
+
+_PLAIN: list[Any] = []
+
+
+def _plain() -> Any:
+    if not _PLAIN:
+        _PLAIN.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _PLAIN[0]
+
+
+# -- the walk and the fallbacks --------------------------------------------------------
+
+def test_walk_that_does_not_settle_goes_to_py3langid(fast: Any, plain: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastlangid, "MAX_ROUNDS", 2)
+    nextmove, rowbase, _ = fast._arrays()
+    data = np.frombuffer(b"Hello world", dtype=np.uint8)
+    assert fastlangid.settled_walk(nextmove, rowbase, data) is None
+    texts = list(deterministic_texts(100, seed="unsettled"))
+    assert differences(fast, plain, texts) == []
+
+
+def test_settled_walk_is_py3langids_walk(fast: Any) -> None:
+    nextmove, rowbase, _ = fast._arrays()
+    for text in deterministic_texts(200, seed="walk"):
+        data = fast._encode(text)
+        state, expected = 0, []
+        for byte in data:
+            state = fast.tk_nextmove[fast._rowbase[state] + byte]
+            expected.append(state)
+        walked = fastlangid.settled_walk(nextmove, rowbase, np.frombuffer(data, np.uint8))
+        assert walked is not None and walked.tolist() == expected
+
+
+def test_missing_py3langid_internals_turn_the_fast_path_off(
+        fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fast.self_check()
+    monkeypatch.delattr(LanguageIdentifier, "_sparse_score")
+    assert not fast.self_check()
+    assert fast.fast  # a check does not switch the path; load does
+
+
+def test_a_fast_path_that_differs_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = FastIdentifier._float32_table
+    monkeypatch.setattr(FastIdentifier, "_float32_table", lambda self: table(self) * 2)
+    identifier = FastIdentifier.load(norm_probs=True)
+    assert not identifier.fast
+    text = "Le gouvernement a annoncé une nouvelle politique."
+    assert identifier.classify(text) == _plain().classify(text)
+
+
+# -- iso639_1 ------------------------------------------------------------------------
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _iso639_1_before(text: str, *, min_chars: int, min_confidence: float) -> str:
+    """iso639_1 as it was written first (two findall over the sample)."""
+    sample = text[:language.SAMPLE_CHARS]
+    if len(_LETTER.findall(sample, 0, max(min_chars * 8, 400))) < min_chars and len(
+        _LETTER.findall(sample)
+    ) < min_chars:
+        return "und"
+    lang, prob = language.identify(sample)
+    if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
+        return "und"
+    return lang
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700)),
+       st.one_of(st.integers(0, 120), st.integers(0, 2**59)),  # the old one overflowed above
+       st.sampled_from([0.0, 0.5, 0.8, 0.99]))
+def test_iso639_1_is_unchanged(text: str, min_chars: int, min_confidence: float) -> None:
+    assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
+        _iso639_1_before(text, min_chars=min_chars, min_confidence=min_confidence))
