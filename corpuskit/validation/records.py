@@ -422,7 +422,9 @@ def check_clean_block(path: str, first: int, block: bytes, digester: FileDigeste
         count += 1
         raw_bytes += size
         path_hash += hash(raw_path)
-        manifest.append(f"{source_sha256}  {bagit_path(raw_path)}\n")
+        # Only '%' needs escaping: a CR or LF would have made source_path unsafe.
+        listed = bagit_path(raw_path) if "%" in raw_path else raw_path
+        manifest.append(f"{source_sha256}  {listed}\n")
     return StreamBlock(True, count, "".join(manifest).encode("utf-8"), raw_bytes,
                        path_hash & HASH_MASK, first_id, previous)
 
