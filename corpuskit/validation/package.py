@@ -11,6 +11,14 @@ reading: sizes, presence and counts only.
 
 Large packages have their records (and raw files) checked by forked worker processes while
 the parent parses the manifests; the result is the same with any number of them.
+
+A package folder is first checked as a stream (:func:`check_folder`, :class:`_CleanChecker`):
+the raw files are counted, not listed; each is read with its record, and the payload
+manifest is compared byte for byte with the lines its records imply, in record order (which
+is manifest order): a merge-join with no table per file, so memory is flat in the number of
+documents and the manifest costs a comparison, not a parse. That pass only ever proves a
+package clean; at the first thing off it gives up and the precise check above runs from the
+start and names every problem. A damaged package is read twice; the report is the same.
 """
 
 from __future__ import annotations
