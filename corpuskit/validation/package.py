@@ -126,10 +126,12 @@ class PackageView:
     #: The folder (None for an archive): its files can be read without ``opener``.
     root: str | None = None
     #: Listed with ``stream_raw``: the files under data/raw/ are not in ``files``, only
-    #: counted, with the sum of ``hash()`` of their paths (modulo 2**64).
+    #: counted, with the sum of ``hash()`` of their paths (modulo 2**64), by ``walk_raw``
+    #: (which returns the listing problems found there).
     streamed: bool = False
     raw_files: int = 0
     raw_hash: int = 0
+    walk_raw: Callable[[], list[Problem]] | None = None
 
 
 def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
@@ -138,13 +140,15 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
 
     Without ``measure_raw``, files under data/raw/ are listed without a stat call (their
     size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
-    With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`):
-    memory then does not grow with the number of documents.
+    With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`),
+    and not even that until ``view.walk_raw()`` is called (so that it can be done while
+    workers check records): memory then does not grow with the number of documents.
     """
     files: dict[str, int] = {}
     problems: list[Problem] = []
     base = str(root)
     raw = [0, 0]  # files under data/raw/ and the sum of hash() of their paths (stream_raw)
+    deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
 
     def walk(rel: str) -> None:
         try:
@@ -170,7 +174,10 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                                             "symbolic link; a package holds regular files only "
                                             "(not followed)"))
                 elif entry.is_dir(follow_symlinks=False):
-                    walk(relpath)
+                    if stream_raw and relpath + "/" == RAW_PREFIX:
+                        deferred.append(relpath)
+                    else:
+                        walk(relpath)
                 elif entry.is_file(follow_symlinks=False):
                     if count_only:
                         raw[0] += 1
@@ -193,9 +200,19 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     def sizer(rel: str) -> int:
         return os.lstat(os.path.join(base, rel)).st_size
 
-    return PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base, streamed=stream_raw, raw_files=raw[0],
-                       raw_hash=raw[1] & HASH_MASK)
+    view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
+                       root=base, streamed=stream_raw)
+
+    def walk_raw() -> list[Problem]:
+        start = len(problems)
+        while deferred:
+            walk(deferred.pop())
+        view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
+        return problems[start:]
+
+    if stream_raw:
+        view.walk_raw = walk_raw
+    return view
 
 
 def archive_view(source: ZipSource) -> PackageView:
@@ -786,10 +803,12 @@ class _RecordPass:
             self._merge(part, result.get())
         self._fill()
 
-    def finish(self) -> tuple[int, str | None]:
+    def finish(self, meanwhile: Callable[[], None] | None = None) -> tuple[int, str | None]:
         """The line count and the resource's sha256 (None if a part is missing or
-        unreadable)."""
+        unreadable). ``meanwhile()`` is called once the workers have blocks to check."""
         try:
+            if meanwhile is not None and self.pool is None:
+                meanwhile()
             if self.pool is None:
                 for item in self.blocks:
                     self._submit(*item)
@@ -797,6 +816,8 @@ class _RecordPass:
                         break
             else:
                 self._fill()
+                if meanwhile is not None:
+                    meanwhile()
                 while self.pending:
                     part, result = self.pending.popleft()
                     self._merge(part, result.get())
@@ -1012,9 +1033,15 @@ class _CleanChecker(_Checker):
                                                    for part in docs.parts}
         records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
                               descriptor, stream)
+        listing: list[Problem] = []
+
+        def walk_raw() -> None:
+            assert view.walk_raw is not None
+            listing.extend(view.walk_raw())
+
         try:
-            documents, docs_sha256 = records.finish()
-            if records.failed or self.problems or docs_sha256 is None \
+            documents, docs_sha256 = records.finish(walk_raw)
+            if records.failed or self.problems or listing or docs_sha256 is None \
                     or records.clean_lines != documents or documents != view.raw_files \
                     or records.path_hash != view.raw_hash:
                 return None
