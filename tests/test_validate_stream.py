@@ -199,3 +199,21 @@ def test_every_flipped_byte_of_the_streamed_files_is_refused(tmp_path: Path, rel
         assert clean(target) is None, f"{rel}: byte {offset} went unnoticed"
     (target / rel).write_bytes(data)
     assert clean(target) is not None
+
+
+@pytest.mark.parametrize("algorithms", [("sha256",), ("md5", "sha256")])
+def test_a_file_read_to_its_expected_size_is_read_whole(tmp_path: Path,
+                                                        algorithms: tuple[str, ...]) -> None:
+    """The read that stops at the size a record expects: whatever the file's real size,
+    the digests and size are those of all its bytes."""
+    import hashlib
+
+    from corpuskit.validation.digest import CHUNK, FileDigester
+
+    for size in (0, 1, 2047, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 5):
+        data = bytes(i % 251 for i in range(size))
+        (tmp_path / "f").write_bytes(data)
+        expected = tuple(hashlib.new(name, data).digest() for name in algorithms)
+        with FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), algorithms) as digester:
+            for guess in {-1, 0, 1, size - 1, size, size + 1, CHUNK}:
+                assert digester.digest("f", guess) == (size, expected), (size, guess)
