@@ -1050,7 +1050,7 @@ class _CleanChecker(_Checker):
                     or records.path_hash != view.raw_hash:
                 return None
             # Files no record names (tag files, other payload files).
-            skip = {*docs.parts, payload_name}
+            skip = {*docs.parts, payload_name, tag_name}  # read by their own passes
             self.hash_files([((REQUIRED_ALGORITHM,),
                               [rel for rel in files if rel not in self.sha256
                                and rel not in skip])])
@@ -1060,9 +1060,9 @@ class _CleanChecker(_Checker):
             if any(unsafe_member_reason(rel) for rel in payload):
                 return None  # a name no manifest may list (the precise check says why)
             tail = "".join(f"{self.sha256[rel].hex()}  {bagit_path(rel)}\n"
-                           for rel in sorted(payload, key=manifest_order))
-            if any(len(line) > MAX_LINE_BYTES for line in tail.split("\n")) \
-                    or not (stream.expect(tail.encode("utf-8")) and stream.end()):
+                           for rel in sorted(payload, key=manifest_order)).encode("utf-8")
+            if any(len(line) > MAX_LINE_BYTES for line in tail.split(b"\n")) \
+                    or not (stream.expect(tail) and stream.end()):
                 return None
             self.record_digests(payload_name, stream.size, (REQUIRED_ALGORITHM,),
                                 (stream.hasher.digest(),))
