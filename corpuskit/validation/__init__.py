@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
-from .package import archive_view, check_package, folder_view
+from .package import archive_view, check_folder, check_package
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
 from .seal import check_archive_checksums
 from .seeds import validate_seeds
@@ -126,11 +126,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents
         elif kind == "package":
-            view = folder_view(target, measure_raw=fast)
-            outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+            outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             problems.extend(outcome.problems)
-            files, size, documents = len(view.files), sum(view.files.values()), \
-                outcome.documents
+            files, size, documents = outcome.files, outcome.bytes, outcome.documents
         else:
             problems.extend(check_archive_checksums(target, fast=fast))
             try:
@@ -143,7 +141,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     view = archive_view(source)
                     outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
                     problems.extend(outcome.problems)
-                    files, size, documents = len(view.files), sum(view.files.values()), \
+                    files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",

@@ -11,6 +11,14 @@ reading: sizes, presence and counts only.
 
 Large packages have their records (and raw files) checked by forked worker processes while
 the parent parses the manifests; the result is the same with any number of them.
+
+A package folder is first checked as a stream (:func:`check_folder`, :class:`_CleanChecker`):
+the raw files are counted, not listed; each is read with its record, and the payload
+manifest is compared byte for byte with the lines its records imply, in record order (which
+is manifest order): a merge-join with no table per file, so memory is flat in the number of
+documents and the manifest costs a comparison, not a parse. That pass only ever proves a
+package clean; at the first thing off it gives up and the precise check above runs from the
+start and names every problem. A damaged package is read twice; the report is the same.
 """
 
 from __future__ import annotations
@@ -30,15 +38,16 @@ import orjson
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..models import Record
-from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
+from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..problems import Problem, printable
-from ..reader import DESCRIPTOR, ZipSource
+from ..reader import DESCRIPTOR, ZipSource, unsafe_member_reason
 from .archive import check_archive_structure
 from .bagit import (
     ALGORITHMS,
     BAG_INFO,
     BAGIT_TXT,
     MANIFEST_NAME,
+    MAX_LINE_BYTES,
     PAYLOAD_PREFIX,
     REQUIRED_ALGORITHM,
     Manifest,
@@ -66,7 +75,15 @@ from .digest import (
     read_reason,
 )
 from .lines import LineBlock, line_blocks
-from .records import BlockResult, IdOrder, check_records, reproduce_record
+from .records import (
+    HASH_MASK,
+    BlockResult,
+    IdOrder,
+    StreamBlock,
+    check_clean_block,
+    check_records,
+    reproduce_record,
+)
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
@@ -108,17 +125,30 @@ class PackageView:
     sizer: Callable[[str], int] | None = None
     #: The folder (None for an archive): its files can be read without ``opener``.
     root: str | None = None
+    #: Listed with ``stream_raw``: the files under data/raw/ are not in ``files``, only
+    #: counted, with the sum of ``hash()`` of their paths (modulo 2**64), by ``walk_raw``
+    #: (which returns the listing problems found there).
+    streamed: bool = False
+    raw_files: int = 0
+    raw_hash: int = 0
+    walk_raw: Callable[[], list[Problem]] | None = None
 
 
-def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
+def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
+                ) -> PackageView:
     """The regular files under ``root``; symbolic links and special files are problems.
 
     Without ``measure_raw``, files under data/raw/ are listed without a stat call (their
     size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
+    With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`),
+    and not even that until ``view.walk_raw()`` is called (so that it can be done while
+    workers check records): memory then does not grow with the number of documents.
     """
     files: dict[str, int] = {}
     problems: list[Problem] = []
     base = str(root)
+    raw = [0, 0]  # files under data/raw/ and the sum of hash() of their paths (stream_raw)
+    deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
 
     def walk(rel: str) -> None:
         try:
@@ -128,7 +158,9 @@ def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}"))
             return
-        skip_stat = not measure_raw and (rel + "/").startswith(RAW_PREFIX)
+        in_raw = (rel + "/").startswith(RAW_PREFIX)
+        skip_stat = not measure_raw and in_raw
+        count_only = stream_raw and in_raw
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
             if not relpath.isascii() and printable(relpath) != relpath:
@@ -142,8 +174,15 @@ def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
                                             "symbolic link; a package holds regular files only "
                                             "(not followed)"))
                 elif entry.is_dir(follow_symlinks=False):
-                    walk(relpath)
+                    if stream_raw and relpath + "/" == RAW_PREFIX:
+                        deferred.append(relpath)
+                    else:
+                        walk(relpath)
                 elif entry.is_file(follow_symlinks=False):
+                    if count_only:
+                        raw[0] += 1
+                        raw[1] += hash(relpath)
+                        continue
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)
                 else:
@@ -161,8 +200,19 @@ def folder_view(root: Path, *, measure_raw: bool = True) -> PackageView:
     def sizer(rel: str) -> int:
         return os.lstat(os.path.join(base, rel)).st_size
 
-    return PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base)
+    view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
+                       root=base, streamed=stream_raw)
+
+    def walk_raw() -> list[Problem]:
+        start = len(problems)
+        while deferred:
+            walk(deferred.pop())
+        view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
+        return problems[start:]
+
+    if stream_raw:
+        view.walk_raw = walk_raw
+    return view
 
 
 def archive_view(source: ZipSource) -> PackageView:
@@ -174,6 +224,9 @@ def archive_view(source: ZipSource) -> PackageView:
 class PackageResult:
     problems: list[Problem]
     documents: int
+    #: The package's files and their total size.
+    files: int = 0
+    bytes: int = 0
 
 
 class _Checker:
@@ -610,8 +663,18 @@ class _RecordPass:
 
     def __init__(self, checker: _Checker, parts: tuple[str, ...],
                  algorithms: dict[str, tuple[str, ...]], payload_algorithms: tuple[str, ...],
-                 descriptor: dict[str, Any] | None) -> None:
+                 descriptor: dict[str, Any] | None,
+                 stream: _ManifestStream | None = None) -> None:
         self.checker = checker
+        #: Checking a package expected to be clean (:func:`check_folder`): blocks are
+        #: checked by :func:`check_clean_block`, their manifest lines compared with
+        #: ``stream`` as they come; the first deviation sets ``failed`` and ends the pass.
+        self.stream = stream
+        self.failed = False
+        self.last_id = ""
+        self.clean_lines = 0
+        self.raw_bytes = 0
+        self.path_hash = 0
         self.parts = parts
         self.algorithms = algorithms
         self.payload_algorithms = payload_algorithms
@@ -628,7 +691,7 @@ class _RecordPass:
         #: Workers read a folder's blocks themselves; an archive's are sent to them.
         self.by_range = self.pool is not None and view.root is not None
         self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else _IN_FLIGHT)
-        self.pending: deque[tuple[str, AsyncResult[BlockResult]]] = deque()
+        self.pending: deque[tuple[str, AsyncResult[BlockResult | StreamBlock]]] = deque()
         self.digester = FileDigester(view.root, view.opener, payload_algorithms)
         self.blocks = self._blocks()
         self.done = False
@@ -658,7 +721,9 @@ class _RecordPass:
 
     def _submit(self, part: str, block: LineBlock) -> None:
         self.count += block.lines
-        if self.pool is None:
+        if self.stream is not None:
+            self._submit_clean(part, block)
+        elif self.pool is None:
             assert block.data is not None
             on_valid = None
             if self.reproducer is not None:
@@ -674,6 +739,36 @@ class _RecordPass:
             self.pending.append((part, self.pool.apply_async(
                 _records_task, (part, block.first, block.data, self.payload_algorithms))))
 
+    def _submit_clean(self, part: str, block: LineBlock) -> None:
+        if self.pool is None:
+            assert block.data is not None
+            self._merge_clean(part, check_clean_block(part, block.first, block.data,
+                                                      self.digester))
+        elif self.by_range:
+            self.pending.append((part, self.pool.apply_async(
+                _clean_range_task, (part, block.first, block.start, block.end,
+                                    self.payload_algorithms))))
+        else:
+            self.pending.append((part, self.pool.apply_async(
+                _clean_task, (part, block.first, block.data, self.payload_algorithms))))
+
+    def _merge_clean(self, part: str, block: StreamBlock) -> None:
+        """One block of a clean pass: ids still increasing, its manifest lines next."""
+        if block.unreadable and part not in self.checker.unreadable:
+            self.checker.read_error(part, block.unreadable)
+        if self.failed:
+            return
+        assert self.stream is not None
+        if not block.clean or (block.lines and block.first_id <= self.last_id) \
+                or not self.stream.expect(block.manifest):
+            self.failed = self.done = True
+            return
+        if block.lines:
+            self.last_id = block.last_id
+        self.clean_lines += block.lines
+        self.raw_bytes += block.raw_bytes
+        self.path_hash = (self.path_hash + block.path_hash) & HASH_MASK
+
     def _fill(self) -> None:
         while not self.done and len(self.pending) < self.limit:
             item = next(self.blocks, None)
@@ -682,7 +777,10 @@ class _RecordPass:
             else:
                 self._submit(*item)
 
-    def _merge(self, part: str, result: BlockResult) -> None:
+    def _merge(self, part: str, result: BlockResult | StreamBlock) -> None:
+        if isinstance(result, StreamBlock):
+            self._merge_clean(part, result)
+            return
         checker = self.checker
         checker.problems.extend(result.problems)
         ids, referenced = self.ids, self.referenced
@@ -705,15 +803,21 @@ class _RecordPass:
             self._merge(part, result.get())
         self._fill()
 
-    def finish(self) -> tuple[int, str | None]:
+    def finish(self, meanwhile: Callable[[], None] | None = None) -> tuple[int, str | None]:
         """The line count and the resource's sha256 (None if a part is missing or
-        unreadable)."""
+        unreadable). ``meanwhile()`` is called once the workers have blocks to check."""
         try:
+            if meanwhile is not None and self.pool is None:
+                meanwhile()
             if self.pool is None:
                 for item in self.blocks:
                     self._submit(*item)
+                    if self.failed:
+                        break
             else:
                 self._fill()
+                if meanwhile is not None:
+                    meanwhile()
                 while self.pending:
                     part, result = self.pending.popleft()
                     self._merge(part, result.get())
@@ -823,6 +927,187 @@ class _HexView(Mapping[str, str]):
         return len(self._digests)
 
 
+class _ManifestStream:
+    """The payload manifest read alongside the records of a clean pass: the lines each
+    block of records implies must be its next bytes, exactly. It is hashed as it is read
+    (it is a tag file). ``ok`` turns False at the first difference or read error."""
+
+    def __init__(self, view: PackageView, rel: str) -> None:
+        self.hasher = hashlib.sha256()
+        self.size = 0
+        self.ok = True
+        self.handle: IO[bytes] | None = None
+        try:
+            self.handle = view.opener(rel)
+        except OSError:
+            self.ok = False
+
+    def _read(self, size: int) -> bytes:
+        assert self.handle is not None
+        parts = []
+        while size > 0 and (data := self.handle.read(min(size, CHUNK))):
+            parts.append(data)
+            size -= len(data)
+        data = b"".join(parts)
+        self.hasher.update(data)
+        self.size += len(data)
+        return data
+
+    def expect(self, lines: bytes) -> bool:
+        if self.ok and lines:
+            try:
+                self.ok = self._read(len(lines)) == lines
+            except OSError:
+                self.ok = False
+        return self.ok
+
+    def end(self) -> bool:
+        """True if the manifest held exactly the lines expected, and nothing more."""
+        if self.ok:
+            try:
+                self.ok = self._read(1) == b""
+            except OSError:
+                self.ok = False
+        return self.ok
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
+class _CleanChecker(_Checker):
+    """:class:`_Checker` for a folder listed with ``stream_raw`` and expected to be clean.
+
+    The raw files are not listed: each is read with its record, and the payload manifest
+    is compared, byte for byte, with the lines corpuskit writes for the records in order
+    (a merge-join: manifest order is record order), then for the other payload files. The
+    listing's count and path hashes of data/raw/ must equal the records' (every raw file
+    named by exactly one record). Every other check is :class:`_Checker`'s, on the small
+    table of the files outside data/raw/.
+
+    It proves a package clean or gives up: :meth:`check` returns None as soon as anything
+    is off, and the caller then runs the precise check, which names every problem. So it
+    needs to be right only about packages it accepts: a byte-exact manifest, records that
+    pass every check, ids strictly increasing, the same raw files. Memory is flat in the
+    number of documents: nothing per file outlives a block.
+    """
+
+    def check(self) -> PackageResult | None:
+        """The result for a clean package, or None: run the precise check (which also
+        stands in if this pass fails in a way it did not foresee)."""
+        try:
+            return self._check()
+        except Exception:  # the precise check reports whatever this was
+            return None
+        finally:
+            self.close()
+
+    def changed_files(self) -> list[Problem]:
+        """Files that changed while this pass read them (the precise check that follows
+        may find them stable): reported whatever the precise check finds."""
+        return [problem for problem in self.problems if problem.path in self.unreadable
+                and problem.message.endswith("changed while it was read")]
+
+    def _check(self) -> PackageResult | None:
+        view, files = self.view, self.files
+        if self.problems or any(rel not in files for rel in REQUIRED_FILES):
+            return None
+        names = self.manifest_names()
+        if self.problems or sorted(names) != sorted(STRICT_MANIFESTS):
+            return None
+        payload_name, tag_name = STRICT_MANIFESTS
+        data = self.read_small(BAGIT_TXT)
+        if data is None or check_bagit_txt(data) or self.problems:
+            return None
+        data = self.read_small(BAG_INFO)
+        if data is None:
+            return None
+        bag_info, found = parse_bag_info(data)
+        descriptor = self.descriptor() if not found else None
+        if descriptor is None or self.problems:
+            return None
+        resources, found = descriptor_resources(descriptor)
+        docs = documents_resource(resources)
+        if found or docs is None:
+            return None
+
+        stream = _ManifestStream(view, payload_name)
+        algorithms: dict[str, tuple[str, ...]] = {part: (REQUIRED_ALGORITHM,)
+                                                   for part in docs.parts}
+        records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
+                              descriptor, stream)
+        listing: list[Problem] = []
+
+        def walk_raw() -> None:
+            assert view.walk_raw is not None
+            listing.extend(view.walk_raw())
+
+        try:
+            documents, docs_sha256 = records.finish(walk_raw)
+            if records.failed or self.problems or listing or docs_sha256 is None \
+                    or records.clean_lines != documents or documents != view.raw_files \
+                    or records.path_hash != view.raw_hash:
+                return None
+            # Files no record names (tag files, other payload files).
+            skip = {*docs.parts, payload_name, tag_name}  # read by their own passes
+            self.hash_files([((REQUIRED_ALGORITHM,),
+                              [rel for rel in files if rel not in self.sha256
+                               and rel not in skip])])
+            if self.problems:
+                return None
+            payload = [rel for rel in files if rel.startswith(PAYLOAD_PREFIX)]
+            if any(unsafe_member_reason(rel) for rel in payload):
+                return None  # a name no manifest may list (the precise check says why)
+            tail = "".join(f"{self.sha256[rel].hex()}  {bagit_path(rel)}\n"
+                           for rel in sorted(payload, key=manifest_order)).encode("utf-8")
+            if any(len(line) > MAX_LINE_BYTES for line in tail.split(b"\n")) \
+                    or not (stream.expect(tail) and stream.end()):
+                return None
+            self.record_digests(payload_name, stream.size, (REQUIRED_ALGORITHM,),
+                                (stream.hasher.digest(),))
+        finally:
+            stream.close()
+        manifests = self.parse_manifests([tag_name], (REQUIRED_ALGORITHM,))
+        if self.problems:
+            return None
+        self.compare_manifests(manifests)
+        payload_bytes = sum(files[rel] for rel in payload) + records.raw_bytes
+        self.problems.extend(check_payload_oxum(bag_info, payload_bytes,
+                                                len(payload) + view.raw_files))
+        self.compare_resources(resources, docs_sha256)
+        self.cross_check(descriptor, bag_info, documents, docs_sha256)
+        if CROISSANT in files:
+            self.croissant()
+        if self.problems:
+            return None
+        return PackageResult([], documents, len(files) + view.raw_files,
+                             sum(files.values()) + records.raw_bytes)
+
+
+def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
+                 jobs: int = 1) -> PackageResult:
+    """Every check of a package folder: :func:`check_package` of its listing.
+
+    A full check (neither ``fast`` nor ``reproduce``) first tries :class:`_CleanChecker`,
+    which streams the raw files and the payload manifest with flat memory; if the package
+    is not clean, the precise check runs from the start and reports every problem (the
+    report is the same either way; only a damaged package pays for both).
+    """
+    changed: list[Problem] = []
+    if not fast and not reproduce:
+        view = folder_view(root, measure_raw=False, stream_raw=True)
+        clean = _CleanChecker(view, fast=False, reproduce=False, jobs=jobs)
+        result = clean.check()
+        if result is not None:
+            return result
+        changed = clean.changed_files()
+    view = folder_view(root, measure_raw=fast)
+    result = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+    result.problems.extend(problem for problem in changed if problem not in result.problems)
+    return result
+
+
 def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = False,
                   jobs: int = 1) -> PackageResult:
     """Every check of one package; see the module docstring.
@@ -832,9 +1117,11 @@ def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = Fa
     """
     checker = _Checker(view, fast=fast, reproduce=reproduce, jobs=jobs)
     try:
-        return checker.run()
+        result = checker.run()
     finally:
         checker.close()
+    result.files, result.bytes = len(view.files), sum(view.files.values())
+    return result
 
 
 # -- worker processes ---------------------------------------------------------------------
@@ -913,6 +1200,25 @@ def _records_range_task(part: str, first: int, start: int, end: int,
     if len(block) != end - start:
         return BlockResult(errors=[(part, "the file changed while it was read")])
     return check_records(part, first, block, _WORKER_VIEW.files, digester)
+
+
+def _clean_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
+                ) -> StreamBlock:
+    return check_clean_block(part, first, block, _worker_digester(algorithms))
+
+
+def _clean_range_task(part: str, first: int, start: int, end: int,
+                      algorithms: tuple[str, ...]) -> StreamBlock:
+    """:func:`_clean_task` of bytes ``[start, end)`` of a folder's file, read here."""
+    digester = _worker_digester(algorithms)
+    assert digester.root is not None
+    try:
+        block = _read_range(os.path.join(digester.root, part), start, end - start)
+    except OSError as exc:
+        return StreamBlock(False, unreadable=read_reason(exc))
+    if len(block) != end - start:
+        return StreamBlock(False, unreadable="the file changed while it was read")
+    return check_clean_block(part, first, block, digester)
 
 
 def _read_range(path: str, start: int, size: int) -> bytes:

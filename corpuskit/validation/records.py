@@ -23,7 +23,7 @@ from ..counts import count_paragraphs, count_words_utf8
 from ..decode import decode_with
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
-from ..package import RAW_PREFIX
+from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
 from ..reader import unsafe_member_reason
 from ..records import process_document, record_from_dict
@@ -335,7 +335,7 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
             continue
         sha: str | None = None
         try:
-            size, digests = digester.digest(raw_path)
+            size, digests = digester.digest(raw_path, source_bytes)
         except (OSError, ValueError) as exc:
             result.errors.append((raw_path, read_reason(exc)))
             if listed < 0:  # not measured: nothing to compare
@@ -356,6 +356,77 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
         elif consistent and sha is not None and data is not None and on_valid is not None:
             on_valid(number, record_from_dict(data))
     return result
+
+
+@dataclass
+class StreamBlock:
+    """What :func:`check_clean_block` found in one block of lines of a package checked
+    as a stream (see :mod:`corpuskit.validation.package`): never a table per file.
+
+    ``clean`` is False as soon as anything at all is off; the rest is then meaningless
+    (the caller runs the precise check, which reports it). ``manifest`` holds the lines the
+    payload manifest must have for these records' raw files, in record order and in the
+    exact form corpuskit writes; ``path_hash`` is the sum of ``hash()`` of their paths
+    (modulo 2**64), ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
+    strictly increasing within the block.
+    """
+
+    clean: bool
+    lines: int = 0
+    manifest: bytes = b""
+    raw_bytes: int = 0
+    path_hash: int = 0
+    first_id: str = ""
+    last_id: str = ""
+    #: Why the block itself could not be read whole (a file that changed while read is
+    #: reported even if the precise check then finds it stable).
+    unreadable: str = ""
+
+
+#: The sums of path hashes are kept modulo 2**64.
+HASH_MASK = (1 << 64) - 1
+_UNCLEAN = StreamBlock(False)
+
+
+def check_clean_block(path: str, first: int, block: bytes, digester: FileDigester
+                      ) -> StreamBlock:
+    """The checks of :func:`check_records` over a block, for a package expected to be
+    clean: the first problem of any kind ends the block with ``clean=False``.
+
+    Each raw file is read once (its sha256 must be the record's source_sha256, its size
+    source_bytes), and the payload manifest's line for it is derived from the record,
+    so nothing per file outlives the block.
+    """
+    problems: list[Problem] = []
+    manifest: list[str] = []
+    previous = ""
+    raw_bytes = path_hash = count = 0
+    first_id = ""
+    single = digester.algorithms == ("sha256",)
+    for number, line in enumerate(block.split(b"\n"), start=first):
+        facts, _ = check_line(path, number, line, problems)
+        if problems or facts is None:
+            return _UNCLEAN
+        _, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
+        if raw_path is None or doc_id is None or not consistent or doc_id <= previous:
+            return _UNCLEAN
+        try:
+            size, digests = digester.digest(raw_path, source_bytes)
+        except (OSError, ValueError):
+            return _UNCLEAN
+        if size != source_bytes or not single or digests[0].hex() != source_sha256:
+            return _UNCLEAN
+        if not count:
+            first_id = doc_id
+        previous = doc_id
+        count += 1
+        raw_bytes += size
+        path_hash += hash(raw_path)
+        # Only '%' needs escaping: a CR or LF would have made source_path unsafe.
+        listed = bagit_path(raw_path) if "%" in raw_path else raw_path
+        manifest.append(f"{source_sha256}  {listed}\n")
+    return StreamBlock(True, count, "".join(manifest).encode("utf-8"), raw_bytes,
+                       path_hash & HASH_MASK, first_id, previous)
 
 
 @dataclass
