@@ -217,3 +217,16 @@ def test_a_file_read_to_its_expected_size_is_read_whole(tmp_path: Path,
         with FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), algorithms) as digester:
             for guess in {-1, 0, 1, size - 1, size, size + 1, CHUNK}:
                 assert digester.digest("f", guess) == (size, expected), (size, guess)
+
+
+def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> None:
+    from corpuskit.validation.records import HASH_MASK, path_token
+
+    names = ["data/raw/a.txt", "data/raw/A.txt", "data/raw/é.txt", "data/raw/e\u0301.txt"]
+    tokens = [path_token(name) for name in names]
+    assert len(set(tokens)) == len(names)
+    assert tokens == [path_token(name) for name in names]  # stable within a run
+    assert all(0 <= token <= HASH_MASK for token in tokens)
+    listed = (tokens[0] + tokens[2]) & HASH_MASK
+    named = (tokens[1] + tokens[2]) & HASH_MASK
+    assert listed != named

@@ -82,6 +82,7 @@ from .records import (
     StreamBlock,
     check_clean_block,
     check_records,
+    path_token,
     reproduce_record,
 )
 
@@ -126,7 +127,7 @@ class PackageView:
     #: The folder (None for an archive): its files can be read without ``opener``.
     root: str | None = None
     #: Listed with ``stream_raw``: the files under data/raw/ are not in ``files``, only
-    #: counted, with the sum of ``hash()`` of their paths (modulo 2**64), by ``walk_raw``
+    #: counted, with the sum of ``path_token`` of their paths (modulo 2**128), by ``walk_raw``
     #: (which returns the listing problems found there).
     streamed: bool = False
     raw_files: int = 0
@@ -147,7 +148,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     files: dict[str, int] = {}
     problems: list[Problem] = []
     base = str(root)
-    raw = [0, 0]  # files under data/raw/ and the sum of hash() of their paths (stream_raw)
+    raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
     deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
 
     def walk(rel: str) -> None:
@@ -181,7 +182,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 elif entry.is_file(follow_symlinks=False):
                     if count_only:
                         raw[0] += 1
-                        raw[1] += hash(relpath)
+                        raw[1] += path_token(relpath)
                         continue
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)

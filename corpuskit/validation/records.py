@@ -10,6 +10,7 @@ does not know, every line goes through jsonschema (correct, only slower).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -366,8 +367,8 @@ class StreamBlock:
     ``clean`` is False as soon as anything at all is off; the rest is then meaningless
     (the caller runs the precise check, which reports it). ``manifest`` holds the lines the
     payload manifest must have for these records' raw files, in record order and in the
-    exact form corpuskit writes; ``path_hash`` is the sum of ``hash()`` of their paths
-    (modulo 2**64), ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
+    exact form corpuskit writes; ``path_hash`` is the sum of :func:`path_token` of their
+    paths (modulo 2**128), ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
     strictly increasing within the block.
     """
 
@@ -383,8 +384,21 @@ class StreamBlock:
     unreadable: str = ""
 
 
-#: The sums of path hashes are kept modulo 2**64.
-HASH_MASK = (1 << 64) - 1
+#: The sums of path tokens are kept modulo 2**128.
+HASH_MASK = (1 << 128) - 1
+#: The secret key of :func:`path_token`, new in every run (forked workers share it).
+_PATH_KEY = os.urandom(16)
+
+
+def path_token(path: str) -> int:
+    """A 128-bit keyed hash (BLAKE2b) of ``path``: sums of these over the raw files the
+    listing found and over those the records name stand in for the two sets. The key is
+    secret and new in every run, so no set of names can be made to collide on purpose
+    (Python's ``hash()`` would be predictable with ``PYTHONHASHSEED`` fixed); two
+    different sets of equal size have equal sums with a chance of about 2**-128."""
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=16,
+                             key=_PATH_KEY).digest()
+    return int.from_bytes(digest, "little")
 _UNCLEAN = StreamBlock(False)
 
 
@@ -421,7 +435,7 @@ def check_clean_block(path: str, first: int, block: bytes, digester: FileDigeste
         previous = doc_id
         count += 1
         raw_bytes += size
-        path_hash += hash(raw_path)
+        path_hash += path_token(raw_path)
         # Only '%' needs escaping: a CR or LF would have made source_path unsafe.
         listed = bagit_path(raw_path) if "%" in raw_path else raw_path
         manifest.append(f"{source_sha256}  {listed}\n")
