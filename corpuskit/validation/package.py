@@ -732,26 +732,25 @@ class _RecordPass:
                 on_valid = self.reproducer.add
             self._merge(part, check_records(part, block.first, block.data,
                                             self.checker.files, self.digester, on_valid))
-        elif self.by_range:
-            self.pending.append((part, self.pool.apply_async(
-                _records_range_task, (part, block.first, block.start, block.end,
-                                      self.payload_algorithms))))
         else:
-            self.pending.append((part, self.pool.apply_async(
-                _records_task, (part, block.first, block.data, self.payload_algorithms))))
+            self._to_workers(part, block, _records_task, _records_range_task)
 
     def _submit_clean(self, part: str, block: LineBlock) -> None:
         if self.pool is None:
             assert block.data is not None
             self._merge_clean(part, check_clean_block(part, block.first, block.data,
                                                       self.digester))
-        elif self.by_range:
-            self.pending.append((part, self.pool.apply_async(
-                _clean_range_task, (part, block.first, block.start, block.end,
-                                    self.payload_algorithms))))
         else:
-            self.pending.append((part, self.pool.apply_async(
-                _clean_task, (part, block.first, block.data, self.payload_algorithms))))
+            self._to_workers(part, block, _clean_task, _clean_range_task)
+
+    def _to_workers(self, part: str, block: LineBlock, by_data: Callable[..., Any],
+                    by_range: Callable[..., Any]) -> None:
+        """Queue a block for the workers: its bytes, or where they read it themselves."""
+        assert self.pool is not None
+        where = ((block.start, block.end) if self.by_range else (block.data,))
+        task = by_range if self.by_range else by_data
+        self.pending.append((part, self.pool.apply_async(
+            task, (part, block.first, *where, self.payload_algorithms))))
 
     def _merge_clean(self, part: str, block: StreamBlock) -> None:
         """One block of a clean pass: ids still increasing, its manifest lines next."""
