@@ -32,11 +32,13 @@ import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 import orjson
 
+from . import zipformat
 from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
 from .zipformat import (
     DateTime,
@@ -118,22 +120,51 @@ class Piece(NamedTuple):
     last: bool
 
 
-def _pieces(folder: Path, prepared: PreparedPieces | None = None) -> Iterator[Piece]:
-    """The pieces of every file, in order; a raw file the build's workers deflated has its
-    size from their index (they wrote the file), any other is measured."""
-    base = str(folder)
-    for rel in package_files(folder):
-        size = prepared.raw_size(rel) if prepared is not None else None
-        if size is None:
-            size = os.stat(os.path.join(base, rel)).st_size
-        if rel == RECORDS_MEMBER and size:
-            with (folder / rel).open("rb") as handle:
-                for offset, length in record_groups(handle):
-                    yield Piece(rel, size, offset, length, True, offset + length >= size)
+def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = "",
+            date_time: DateTime = ZIP_EPOCH) -> Iterator[Piece | Segment]:
+    """The pieces of every file, in order, and the workers' ready segments.
+
+    Where the next files listed are exactly the raw files of a shard whose worker made its
+    zip entries for this ``root`` and ``date_time`` (:func:`make_segment`), that
+    :class:`Segment` comes instead of their pieces; any other file comes in pieces.
+    """
+    files = package_files(folder)
+    unmatched: list[str] = []  # a name read ahead while matching a segment, not in it
+    while (rel := unmatched.pop() if unmatched else next(files, None)) is not None:
+        segment = prepared.segment_at(rel) if prepared is not None else None
+        if segment is None:
+            yield from _file_pieces(folder, rel, prepared)
             continue
-        for offset in range(0, max(size, 1), PIECE_BYTES):
-            length = min(PIECE_BYTES, size - offset)
-            yield Piece(rel, size, offset, length, False, offset + length >= size)
+        matched = [rel]
+        if segment.root == root and segment.date_time == date_time:
+            for name in islice(files, len(segment.names) - 1):
+                if name != segment.names[len(matched)]:
+                    unmatched.append(name)
+                    break
+                matched.append(name)
+            if len(matched) == len(segment.names):
+                assert prepared is not None  # it offered the segment
+                prepared.passed(segment)
+                yield segment
+                continue
+        for name in matched:
+            yield from _file_pieces(folder, name, prepared)
+
+
+def _file_pieces(folder: Path, rel: str, prepared: PreparedPieces | None) -> Iterator[Piece]:
+    """The pieces of one file; a raw file the build's workers deflated has its size from
+    their index (they wrote the file), any other is measured."""
+    size = prepared.raw_size(rel) if prepared is not None else None
+    if size is None:
+        size = os.stat(os.path.join(folder, rel)).st_size
+    if rel == RECORDS_MEMBER and size:
+        with (folder / rel).open("rb") as handle:
+            for offset, length in record_groups(handle):
+                yield Piece(rel, size, offset, length, True, offset + length >= size)
+        return
+    for offset in range(0, max(size, 1), PIECE_BYTES):
+        length = min(PIECE_BYTES, size - offset)
+        yield Piece(rel, size, offset, length, False, offset + length >= size)
 
 
 class Deflated(NamedTuple):
@@ -164,13 +195,102 @@ def _deflate(folder: Path, piece: Piece) -> Deflated:
     return Deflated(deflate_piece(chunk, window, last=piece.last), chunk)
 
 
+class Segment(NamedTuple):
+    """A shard's raw files as finished zip entries (:func:`make_segment`), in ``path``:
+    ``entry_bytes`` of local headers and data, then their central directory records,
+    whose header offsets count from the segment's start. Placing the segment at archive
+    offset ``base`` is copying the entries and adding ``base`` to each offset."""
+
+    path: Path
+    root: str
+    date_time: DateTime
+    #: The raw files' package paths, in order.
+    names: list[str]
+    #: Their prepared-pieces index entries: ``[name, size, crc32, offset, length]``.
+    entries: list[list[Any]]
+    entry_bytes: int
+    record_bytes: int
+    #: Per record: where its header offset field is (in the records), and its value.
+    offsets: list[list[int]]
+
+    @property
+    def size(self) -> int:
+        return self.entry_bytes + self.record_bytes
+
+
+def segment_path(pieces: Path) -> Path:
+    """Where the zip entries made from the shard pieces ``pieces`` are (a ``.zipseg`` file)."""
+    return pieces.with_suffix(".zipseg")
+
+
+def segment_index_path(pieces: Path) -> Path:
+    return pieces.with_suffix(".zipseg.json")
+
+
+#: Where a central record (without ZIP64 fields) holds its local header's offset.
+_HEADER_OFFSET_AT = 42
+_HEADER_OFFSET = struct.Struct("<L")
+
+
+def make_segment(pieces: Path, root: str, created: str | None) -> tuple[bytes, bytes]:
+    """A shard's raw files as zip entries, made from its pieces (``engine.PiecesWriter``):
+    the bytes of the ``.zipseg`` file and of its index, to be written beside the pieces
+    (:func:`segment_path`).
+
+    A worker makes them, so the archive writer only copies one block per shard instead
+    of making two headers and three writes per file (see :class:`Segment`). The pieces
+    themselves stay root-free, since they are cached across versions; the entries name
+    ``root`` and carry ``created``'s time stamp, so they are made again in every build.
+    """
+    index = PreparedPieces.load_index(pieces)
+    blob = pieces.read_bytes()
+    date_time = zip_date_time(created)
+    entries: list[bytes] = []
+    records: list[bytes] = []
+    offsets: list[list[int]] = []
+    at = offset = 0
+    for name, size, crc, start, length in index["raw"]:
+        local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
+                                             compress_size=length, crc=crc,
+                                             header_offset=offset)
+        data = blob[start:start + length]
+        if len(data) != length:
+            raise OSError(f"{pieces} is shorter than its index says")
+        entries += (local, data)
+        records.append(record)
+        offsets.append([at + _HEADER_OFFSET_AT, offset])
+        at += len(record)
+        offset += len(local) + length
+    return b"".join(entries) + b"".join(records), orjson.dumps({
+        "root": root, "date_time": date_time, "entry_bytes": offset, "record_bytes": at,
+        "offsets": offsets})
+
+
+def _place_records(segment: Segment, records: bytes, base: int, date_time: DateTime) -> bytes:
+    """The segment's central records for entries that start at archive offset ``base``.
+
+    An offset over the ZIP64 limit changes the record's shape: those segments get their
+    records made one by one, exactly as the writer makes them for any other file."""
+    if base + (segment.offsets[-1][1] if segment.offsets else 0) <= zipformat.LIMIT:
+        placed = bytearray(records)
+        for at, offset in segment.offsets:
+            _HEADER_OFFSET.pack_into(placed, at, base + offset)
+        return bytes(placed)
+    return b"".join(
+        whole_member_headers(f"{segment.root}/{name}", date_time, size=size,
+                             compress_size=length, crc=crc, header_offset=base + offset)[1]
+        for (name, size, crc, _, length), (_, offset) in zip(segment.entries,
+                                                             segment.offsets, strict=True))
+
+
 class PreparedPieces:
     """Pieces a build's workers deflated already, shard by shard (``engine.PiecesWriter``).
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
-    (``.deflate.json``). Shard ``k`` holds the ``k``-th record group of data/documents.jsonl
-    and, in order, the raw files of its documents. Read one shard index at a time; a piece
-    that does not match what the index says is deflated from the folder instead.
+    (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
+    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl and, in order, the
+    raw files of its documents. A piece that does not match what the index says is
+    deflated from the folder instead.
     """
 
     def __init__(self, shards: Sequence[Path]) -> None:
@@ -179,27 +299,73 @@ class PreparedPieces:
         #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
         self._blob: Path | None = None
         self._blob_bytes = b""
-        self._raw: Iterator[tuple[Path, list[Any]]] = self._raw_entries()
-        self._next_raw: tuple[Path, list[Any]] | None = next(self._raw, None)
+        #: The raw index entries of the shards being looked at (two at most).
+        self._raw_entries: dict[int, list[list[Any]]] = {}
+        #: The next raw file to offer: shard number and position in its entries.
+        self._raw_shard = self._raw_at = 0
+        #: The next shard whose segment may be offered.
+        self._segment = 0
 
     @staticmethod
-    def _index(blob: Path) -> dict[str, Any]:
+    def load_index(blob: Path) -> dict[str, Any]:
         data: dict[str, Any] = orjson.loads(blob.with_name(blob.name + ".json").read_bytes())
         return data
 
-    def _raw_entries(self) -> Iterator[tuple[Path, list[Any]]]:
-        for blob in self.shards:
-            for entry in self._index(blob)["raw"]:
-                yield blob, entry
+    def _raw(self, shard: int) -> list[list[Any]]:
+        entries = self._raw_entries.get(shard)
+        if entries is None:
+            for passed in [k for k in self._raw_entries
+                           if k < min(self._raw_shard, self._segment)]:
+                del self._raw_entries[passed]
+            entries = self._raw_entries[shard] = self.load_index(self.shards[shard])["raw"]
+        return entries
+
+    def _next_raw(self, rel: str) -> tuple[Path, list[Any]] | None:
+        """The first prepared raw file not before ``rel`` (those before it are passed)."""
+        while self._raw_shard < len(self.shards):
+            entries = self._raw(self._raw_shard)
+            while self._raw_at < len(entries):
+                if entries[self._raw_at][0] >= rel:
+                    return self.shards[self._raw_shard], entries[self._raw_at]
+                self._raw_at += 1
+            self._raw_shard, self._raw_at = self._raw_shard + 1, 0
+        return None
 
     def raw_size(self, rel: str) -> int | None:
         """The size of raw file ``rel`` if the next prepared raw file is ``rel``."""
-        while self._next_raw is not None and self._next_raw[1][0] < rel:
-            self._next_raw = next(self._raw, None)
-        if self._next_raw is None or self._next_raw[1][0] != rel:
+        found = self._next_raw(rel)
+        if found is None or found[1][0] != rel:
             return None
-        size: int = self._next_raw[1][1]
+        size: int = found[1][1]
         return size
+
+    def segment_at(self, rel: str) -> Segment | None:
+        """The next shard's zip entries if its first raw file is ``rel`` (shards whose first
+        raw file was passed are passed too)."""
+        while self._segment < len(self.shards):
+            entries = self._raw(self._segment)
+            if entries and entries[0][0] > rel:
+                return None
+            self._segment += 1
+            if entries and entries[0][0] == rel:
+                return self._load_segment(self._segment - 1, entries)
+        return None
+
+    def _load_segment(self, shard: int, entries: list[list[Any]]) -> Segment | None:
+        blob = self.shards[shard]
+        try:
+            index = orjson.loads(segment_index_path(blob).read_bytes())
+        except FileNotFoundError:
+            return None  # made without segments: piece by piece
+        return Segment(segment_path(blob), index["root"], tuple(index["date_time"]),
+                       [entry[0] for entry in entries], entries, index["entry_bytes"],
+                       index["record_bytes"], index["offsets"])
+
+    def passed(self, segment: Segment) -> None:
+        """``segment`` is written whole: none of its raw files is offered again."""
+        shard = self._segment - 1
+        if self._raw_shard <= shard:
+            self._raw_shard, self._raw_at = shard + 1, 0
 
     def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
@@ -208,18 +374,16 @@ class PreparedPieces:
                 return None
             blob = self.shards[self._records]
             self._records += 1
-            offset, length, size, crc = self._index(blob)["records"]
+            offset, length, size, crc = self.load_index(blob)["records"]
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return None  # workers deflate only files of one piece
-        while self._next_raw is not None and self._next_raw[1][0] < piece.rel:
-            self._next_raw = next(self._raw, None)
-        if self._next_raw is None or self._next_raw[1][0] != piece.rel:
+        found = self._next_raw(piece.rel)
+        if found is None or found[1][0] != piece.rel:
             return None
-        blob, (_, size, crc, offset, length) = self._next_raw
-        self._next_raw = next(self._raw, None)
+        blob, (_, size, crc, offset, length) = found
+        self._raw_at += 1
         return (blob, offset, length, crc) if size == piece.size else None
-
 
     def raw_piece(self, where: tuple[Path, int, int, int]) -> Deflated:
         """The deflated bytes of a whole raw file :meth:`take` found (its CRC is known).
@@ -279,9 +443,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         offset = 0
         header_at = crc = compressed = 0
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            # Each piece with its deflated bytes: a task's future, or ready at once.
-            ahead: deque[tuple[Piece, Future[Deflated] | Deflated]] = deque()
-            pieces = _pieces(folder, prepared)
+            # Each piece with its deflated bytes (a task's future, or ready at once), and
+            # the workers' segments, ready at once.
+            ahead: deque[tuple[Piece, Future[Deflated] | Deflated] | Segment] = deque()
+            pieces = _pieces(folder, prepared, root, date_time)
             tasks = ready = 0  # pieces in ``ahead`` that are tasks; bytes of the ready ones
 
             def fill() -> None:
@@ -290,6 +455,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     piece = next(pieces, None)
                     if piece is None:
                         return
+                    if isinstance(piece, Segment):
+                        ahead.append(piece)
+                        ready += piece.size
+                        continue
                     where = prepared.take(piece) if prepared is not None else None
                     if where is not None and prepared is not None and not piece.records:
                         done = prepared.raw_piece(where)
@@ -302,7 +471,20 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
 
             fill()
             while ahead:
-                piece, pending = ahead.popleft()
+                item = ahead.popleft()
+                if isinstance(item, Segment):
+                    ready -= item.size
+                    fill()
+                    data = item.path.read_bytes()
+                    if len(data) != item.size:
+                        raise OSError(f"{item.path} is not the size its index says")
+                    target.write(memoryview(data)[:item.entry_bytes])
+                    central.write(_place_records(item, data[item.entry_bytes:], offset,
+                                                 date_time))
+                    offset += item.entry_bytes
+                    count += len(item.names)
+                    continue
+                piece, pending = item
                 if isinstance(pending, Future):
                     tasks -= 1
                     pending = pending.result()

@@ -114,7 +114,8 @@ def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         earlier = latest_release(out, config.name)
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
-                           release=writer.final, earlier=earlier[1] if earlier else None)
+                           release=writer.final, earlier=earlier[1] if earlier else None,
+                           archive_root=config.release_name, created=created)
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
             with writer.stream(DOCUMENTS_PATH) as documents:

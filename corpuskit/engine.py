@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from . import __version__
+from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_records
 from .discover import read_source
@@ -77,7 +78,9 @@ class ShardTask:
     the release folder it becomes, the one error messages name (a temporary path means
     nothing to the user). ``earlier`` is an earlier release whose raw files, where they
     hold the same bytes, are hard-linked rather than copied (see
-    :func:`corpuskit.writer.link_or_write_file`)."""
+    :func:`corpuskit.writer.link_or_write_file`). With ``archive_root``, the worker also
+    makes the shard's raw files into zip entries under that folder name, time-stamped
+    ``created`` (see :func:`corpuskit.archive.make_segment`)."""
 
     index: int
     refs: tuple[SourceRef, ...]
@@ -87,6 +90,8 @@ class ShardTask:
     cache: Path | None
     release: Path | None = None
     earlier: Path | None = None
+    archive_root: str | None = None
+    created: str | None = None
 
     @property
     def shown_release(self) -> Path:
@@ -312,6 +317,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         key = ShardCache.key(config_fingerprint(task.config), keyed)
         hit = cache.get(key, shard_file)
         if hit is not None:
+            _make_segment(task, shard_file)
             return ShardResult.of(task.index, shard_file, hit, True)
 
     lines: list[bytes] = []
@@ -342,7 +348,23 @@ def process_shard(task: ShardTask) -> ShardResult:
     pieces.finish(jsonl)
     if cache is not None:
         cache.put(key, shard_file, summaries)
+    _make_segment(task, shard_file)
     return ShardResult.of(task.index, shard_file, summaries, False)
+
+
+def _make_segment(task: ShardTask, shard_file: Path) -> None:
+    """The shard's raw files as zip entries for this release's archive, if it asks."""
+    if task.archive_root is None:
+        return
+    pieces = pieces_path(shard_file)
+    try:
+        segment, index = make_segment(pieces, task.archive_root, task.created)
+    except OSError as exc:
+        raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
+    write_file(shard_file.parent, segment_path(pieces).name, segment,
+               doing=task.writing_pieces())
+    write_file(shard_file.parent, segment_index_path(pieces).name, index,
+               doing=task.writing_pieces())
 
 
 def default_cache_dir() -> Path:

@@ -1,0 +1,116 @@
+"""Workers make their shard's raw files into zip entries; the archive is still the folder's.
+
+A build's zip must be byte for byte the zip :func:`corpuskit.archive.write_zip` makes from
+the release folder alone, whether the workers' segments are used, refused (another root,
+another order of files), or placed past the ZIP64 offset limit.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_seeds
+
+from corpuskit import archive, build, engine, zipformat
+from corpuskit.engine import SHARD_SIZE
+
+DOCUMENTS = 2 * SHARD_SIZE + 11
+
+
+def _corpus(tmp_path: Path, names: Callable[[int], str]) -> Path:
+    return make_seeds(tmp_path, {
+        names(i): f"Note {i}\n\nThe harbour report number {i} is {'long ' * (i % 13)}here.\n"
+        for i in range(DOCUMENTS)})
+
+
+def _release(out: Path) -> Path:
+    return next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _folder_zip(release: Path) -> bytes:
+    created = json.loads((release / "datapackage.json").read_bytes()).get("created")
+    alone = io.BytesIO()
+    archive.write_zip(release, alone, release.name, created, threads=2)
+    return alone.getvalue()
+
+
+class _Placements:
+    """Counts the segments placed, by how their central records were made."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.shifted = self.remade = 0
+        original = archive._place_records
+
+        def place(segment: archive.Segment, records: bytes, base: int,
+                  date_time: Any) -> bytes:
+            placed = original(segment, records, base, date_time)
+            if len(placed) == len(records):  # ZIP64 fields make records longer
+                self.shifted += 1
+            else:
+                self.remade += 1
+            return placed
+
+        monkeypatch.setattr(archive, "_place_records", place)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_workers_segments_make_the_zip_the_folder_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    seeds = _corpus(tmp_path, lambda i: f"part-{i % 2}/doc-{i:04d}.txt")
+    placements = _Placements(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=jobs)
+    if jobs == 1:  # the count is seen in this process only
+        assert (placements.shifted, placements.remade) == (3, 0)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_segments_placed_past_the_zip64_offset_limit_get_zip64_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit, a central record holds its offset in a ZIP64 field: those segments'
+    records are made one by one, as for any other file, and match the folder's zip."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    size = build(seeds, tmp_path / "probe", jobs=1).archive.stat().st_size
+    monkeypatch.setattr(zipformat, "LIMIT", size // 2)  # the later shards are past it
+    placements = _Placements(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert placements.remade >= 1 and placements.shifted >= 1
+    data = result.archive.read_bytes()
+    assert data == _folder_zip(_release(tmp_path / "out"))
+    with zipfile.ZipFile(io.BytesIO(data)) as opened:
+        assert opened.testzip() is None
+        raw = [i for i in opened.infolist() if "/data/raw/" in i.filename]
+        assert len(raw) == DOCUMENTS
+        assert max(i.header_offset for i in raw) > size // 2
+
+
+def test_segments_made_for_another_root_are_not_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    made = engine.make_segment
+    monkeypatch.setattr(engine, "make_segment",
+                        lambda pieces, root, created: made(pieces, "elsewhere", created))
+    placements = _Placements(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert (placements.shifted, placements.remade) == (0, 0)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_a_shard_whose_files_list_in_another_order_is_written_file_by_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards follow document ids, the zip follows paths: ``d-1.txt`` lists before
+    ``d.txt`` though its id ``d-1`` sorts after ``d``. Such a shard's segment does not match
+    the listing and is not used; the others are."""
+    seeds = _corpus(tmp_path,
+                    lambda i: f"d{i // 2:04d}" + ("-1.txt" if i % 2 else ".txt") if i < 40
+                    else f"e{i:04d}.txt")
+    placements = _Placements(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert placements.remade == 0
+    assert placements.shifted == 2  # the first shard holds the d files
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
