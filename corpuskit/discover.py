@@ -259,7 +259,7 @@ def read_source(seeds: Path, ref: SourceRef) -> RawDocument:
     small files a corpus holds). A file that changed size since is still read whole.
     """
     try:
-        fd = os.open(os.path.join(seeds, ref.path), os.O_RDONLY)
+        fd = os.open(f"{seeds}/{ref.path}", os.O_RDONLY)  # a relative POSIX path
         try:
             data = os.read(fd, ref.size + 1)
             if data:

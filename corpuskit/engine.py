@@ -43,7 +43,7 @@ from .writer import copy_into, link_or_write_file, write_file
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v5"
+CACHE_FORMAT = "corpuskit-shard-cache-v6"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
 
@@ -227,9 +227,12 @@ def _file_sha256(path: Path) -> str:
 class ShardCache:
     """Processed shards, keyed by the shard's paths, raw sha256s and the config fingerprint.
 
-    Entries are written atomically (temporary file + rename) with the sha256 of each file,
-    so a cache folder can be deleted at any moment; a missing or damaged entry (a changed
-    byte included) is simply a miss.
+    An entry is the shard's files (records, archive pieces and their index) and what the
+    parent needs of the shard: its statistics and manifest lines, so that a hit costs the
+    same for a shard of ten documents as for one of a thousand. Entries are written
+    atomically (temporary file + rename) with the sha256 of each file, so a cache folder
+    can be deleted at any moment; a missing or damaged entry (a changed byte included) is
+    simply a miss.
     """
 
     def __init__(self, root: Path) -> None:
@@ -246,15 +249,13 @@ class ShardCache:
         folder = self.root / key[:2]
         return folder / f"{key}.jsonl", folder / f"{key}.json"
 
-    def get(self, key: str, target: Path) -> tuple[DocSummary, ...] | None:
-        """Copy a cached shard (records and archive pieces) to the shard file ``target``."""
+    def get(self, key: str, target: Path) -> tuple[CorpusStats, bytes] | None:
+        """Copy a cached shard (records and archive pieces) to the shard file ``target``;
+        its statistics and manifest lines."""
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(meta.read_bytes())
-            summaries = tuple(
-                DocSummary(**{**item, "normalization": tuple(item["normalization"])})
-                for item in raw["documents"]
-            )
+            stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
             files = [(jsonl, target), (pieces_path(jsonl), pieces_path(target)),
                      (pieces_index_path(jsonl), pieces_index_path(target))]
             for (source, _), digest in zip(files, raw["sha256"], strict=True):
@@ -262,11 +263,11 @@ class ShardCache:
                     return None  # damaged: a miss, processed and written again
             for source, copy in files:
                 copy_into(source, copy, atomic=False, link=True)
-        except (OSError, ValueError, KeyError, TypeError, OutputError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, OutputError):
             return None
-        return summaries
+        return stats, manifest
 
-    def put(self, key: str, jsonl_source: Path, summaries: Sequence[DocSummary]) -> None:
+    def put(self, key: str, jsonl_source: Path, stats: CorpusStats, manifest: bytes) -> None:
         jsonl, meta = self._paths(key)
         try:
             digests = []
@@ -275,7 +276,8 @@ class ShardCache:
                                   (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
                 copy_into(source, entry, link=True)
                 digests.append(_file_sha256(source))
-            meta_doc = {"sha256": digests, "documents": [asdict(s) for s in summaries]}
+            meta_doc = {"sha256": digests, "stats": stats.as_json(),
+                        "manifest": manifest.decode()}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
@@ -292,7 +294,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     datas: list[bytes | None] = []
     keyed: list[tuple[str, str]] = []
     kept = 0
-    earlier = str(task.earlier) if task.earlier is not None else None
+    earlier = f"{task.earlier}/" if task.earlier is not None else None
     for ref in task.refs:
         try:
             raw = read_source(task.seeds, ref)
@@ -305,7 +307,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         if not problems:
             member = RAW_PREFIX + ref.path
             link_or_write_file(task.package, member, raw.data,
-                               os.path.join(earlier, member) if earlier else None,
+                               earlier + member if earlier else None,
                                doing=partial(task.copying, ref))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
@@ -318,7 +320,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         hit = cache.get(key, shard_file)
         if hit is not None:
             _make_segment(task, shard_file)
-            return ShardResult.of(task.index, shard_file, hit, True)
+            return ShardResult(task.index, shard_file, *hit, (), True)
 
     lines: list[bytes] = []
     summaries: list[DocSummary] = []
@@ -346,10 +348,11 @@ def process_shard(task: ShardTask) -> ShardResult:
     jsonl = b"".join(lines)
     write_file(shard_file.parent, shard_file.name, jsonl, doing=task.writing_records())
     pieces.finish(jsonl)
+    result = ShardResult.of(task.index, shard_file, summaries, False)
     if cache is not None:
-        cache.put(key, shard_file, summaries)
+        cache.put(key, shard_file, result.stats, result.manifest)
     _make_segment(task, shard_file)
-    return ShardResult.of(task.index, shard_file, summaries, False)
+    return result
 
 
 def _make_segment(task: ShardTask, shard_file: Path) -> None:

@@ -115,6 +115,24 @@ class CorpusStats:
             if self.last_date is None or record.date > self.last_date:
                 self.last_date = record.date
 
+    def as_json(self) -> dict[str, Any]:
+        """These statistics as JSON values (:meth:`from_json` reads them back equal)."""
+        return {"documents": self.documents, "chars": self.chars.tolist(), "words": self.words,
+                "raw_bytes": self.raw_bytes, "languages": dict(self.languages),
+                "encodings": dict(self.encodings), "steps": dict(self.steps),
+                "first_date": self.first_date, "last_date": self.last_date,
+                "with_title": self.with_title, "with_date": self.with_date,
+                "with_rights": self.with_rights}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CorpusStats:
+        return cls(documents=data["documents"], chars=array("q", data["chars"]),
+                   words=data["words"], raw_bytes=data["raw_bytes"],
+                   languages=Counter(data["languages"]), encodings=Counter(data["encodings"]),
+                   steps=Counter(data["steps"]), first_date=data["first_date"],
+                   last_date=data["last_date"], with_title=data["with_title"],
+                   with_date=data["with_date"], with_rights=data["with_rights"])
+
     def merge(self, other: CorpusStats) -> None:
         """Add the statistics of documents that come after these (a worker's shard)."""
         self.documents += other.documents

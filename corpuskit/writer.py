@@ -117,7 +117,7 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
     checked = holds_exactly(earlier, data) if earlier is not None else None
     if checked is not None:
         assert earlier is not None
-        target = os.path.join(root, relpath)  # strings: this runs once per raw file
+        target = f"{root}/{relpath}"  # strings: this runs once per raw file
         try:
             try:
                 os.link(earlier, target, follow_symlinks=False)

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from itertools import pairwise
 from pathlib import Path
 
+import orjson
 from _consumers import build_sample, sample
 
 import corpuskit
@@ -153,10 +154,13 @@ def test_statistics_merged_shard_by_shard_equal_those_added_one_by_one() -> None
         whole.add(doc)
     for cuts in ([0, 300], [0, 1, 300], [0, 17, 18, 200, 300], [0, 0, 150, 300, 300]):
         merged = CorpusStats()
+        cached = CorpusStats()  # each shard's statistics as the shard cache keeps them
         for start, end in pairwise(cuts):
             shard = CorpusStats()
             for doc in docs[start:end]:
                 shard.add(doc)
             merged.merge(shard)
+            cached.merge(CorpusStats.from_json(orjson.loads(orjson.dumps(shard.as_json()))))
         assert asdict(merged) == asdict(whole), cuts
+        assert asdict(cached) == asdict(whole), cuts
     assert whole.first_date is not None and whole.last_date is not None
