@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import groupby
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
 
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
@@ -107,8 +107,18 @@ def _check_component(name: str, what: str) -> str | None:
     return None
 
 
+#: Paths that pass every rule of :func:`_check_component` on sight: ASCII letters, digits,
+#: ``_`` and ``-`` in dot-separated parts, no name a Windows device name. Most corpora name
+#: their files like this; any other path gets the full check (tested to agree).
+_PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
+                    r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+_PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
+
+
 def _check_name(relpath: str) -> str | None:
     """Why a file's path cannot be packaged, or None; every folder on the path counts."""
+    if len(relpath) <= MAX_PATH_BYTES and _PLAIN_PATH.fullmatch(relpath):
+        return None  # ASCII: as many bytes as characters
     try:
         encoded = relpath.encode("utf-8")
     except UnicodeEncodeError:
@@ -138,7 +148,7 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
         if name.startswith("."):
             skipped.append((printable(relpath), "hidden"))
             continue
-        if any(fnmatchcase(relpath, pattern) for pattern in config.exclude):
+        if config.exclude and any(fnmatchcase(relpath, pattern) for pattern in config.exclude):
             skipped.append((printable(relpath), "excluded by discover.exclude"))
             continue
         try:
@@ -179,28 +189,32 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
             continue
         found.append(SourceRef(path=relpath, size=info.st_size))
 
-    found.sort(key=lambda ref: ref.id)
-    problems.extend(_identity_problems(found))
+    by_id = sorted(((ref.id, ref) for ref in found), key=itemgetter(0))  # stable: ties keep order
+    found = [ref for _, ref in by_id]
+    problems.extend(_identity_problems(found, [doc_id for doc_id, _ in by_id]))
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in found if ref.path not in bad)
     return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
 
 
-def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
+def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Problem]:
     """Two files with one id, or names that a case-insensitive/normalizing disk would merge.
 
-    Names collide at every level: two files, a file and a folder, or two folders
-    (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
-    reported once, for the shallowest collision on its path, naming both sides.
+    ``refs`` are sorted by id, and ``ids`` are their ids. Names collide at every level: two
+    files, a file and a folder, or two folders (``Notes`` beside ``notes/x.txt``,
+    ``Sub/a.txt`` beside ``sub/b.txt``). Each file is reported once, for the shallowest
+    collision on its path, naming both sides.
     """
-    for doc_id, group in groupby(refs, key=attrgetter("id")):  # refs are sorted by id
-        paths = [ref.path for ref in group]
+    for doc_id, group in groupby(zip(ids, refs, strict=True), key=itemgetter(0)):
+        paths = [ref.path for _, ref in group]
         if len(paths) > 1:
             for path in paths:
                 others = ", ".join(p for p in paths if p != path)
                 yield Problem(path, "duplicate-id",
                               f"document id {doc_id!r} is also the id of {others}; "
                               "rename one of them")
+    if not _may_collide(refs):
+        return
     folder_keys: dict[str, str] = {}  # folders recur on every file below them
 
     def on_path(path: str) -> Iterator[tuple[str, str]]:
@@ -232,6 +246,20 @@ def _identity_problems(refs: list[SourceRef]) -> Iterator[Problem]:
                 yield Problem(ref.path, "name-collision",
                               _collision_message(path, colliding, files))
                 break
+
+
+def _may_collide(refs: list[SourceRef]) -> bool:
+    """False if no two names (of files, or of folders on their paths) share a collision key.
+
+    Counting is cheaper than finding which names collide: distinct names, distinct keys.
+    """
+    names = {ref.path for ref in refs}
+    folders = {ref.path.rpartition("/")[0] for ref in refs} - {""}
+    for folder in list(folders):
+        while (folder := folder.rpartition("/")[0]) and folder not in folders:
+            folders.add(folder)
+    names |= folders
+    return len({collision_key(name) for name in names}) != len(names)
 
 
 def _collision_message(path: str, colliding: list[str], files: set[str]) -> str:

@@ -17,6 +17,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import bagit
 import pytest
@@ -339,3 +340,48 @@ def test_document_id_strips_the_suffix_pathlib_sees(parts: list[str]) -> None:
         return  # not a normalized relative path (".", empty parts): never discovered
     expected = str(pure.with_suffix("")) if pure.suffix else relpath
     assert document_id(relpath) == expected
+
+
+#: Characters that make names plain or that each break one rule of the full check.
+_NAME_CHARS = "aNcoOpPrRuUxXlLtT019_-.é %:\\\x01$¹ "
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_NAME_CHARS), min_size=1, max_size=7),
+                min_size=1, max_size=3)
+       | st.sampled_from(["con", "CON.txt", "a/nul.md", "com1", "lpt9.x", "aux/x", "CON-1.txt",
+                          "prn_.txt", "x/COM¹.txt", "conin$.txt", "a..b", "a.", "a-", ".a"])
+       .map(lambda name: [name]))
+def test_the_plain_name_shortcut_accepts_only_what_the_full_check_accepts(
+        parts: list[str]) -> None:
+    """Discovery accepts plain ASCII paths on sight; the full rules must agree on each."""
+    from corpuskit import discover as discover_module
+
+    relpath = "/".join(parts)
+    parts = relpath.split("/")
+    plain = discover_module._PLAIN_PATH.fullmatch(relpath) is not None
+    full = [discover_module._check_component.__wrapped__(part, "name") for part in parts]
+    if plain:
+        assert full == [None] * len(parts), relpath
+    if all(reason is None for reason in full) and relpath.isascii() and all(
+            c.isalnum() or c in "._-" for c in relpath.replace("/", "")) and not any(
+            part.startswith(".") or part.endswith(".") or ".." in part for part in parts):
+        assert plain, relpath  # the shortcut is taken where it can be
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sß/"), min_size=1,
+                                 max_size=3), min_size=1, max_size=3).map("/".join),
+                min_size=1, max_size=6, unique=True))
+def test_names_that_may_collide_include_every_collision(paths: list[str]) -> None:
+    """Only a corpus whose names may collide (distinct names, fewer distinct keys) is
+    searched for collisions: exactly the corpora where the search finds one."""
+    from corpuskit import discover as discover_module
+    from corpuskit.models import SourceRef
+
+    paths = [p for p in paths if all(p.split("/"))]
+    refs = sorted((SourceRef(p, 1) for p in paths), key=lambda ref: ref.id)
+    with patch.object(discover_module, "_may_collide", lambda refs: True):  # always search
+        found = [problem for problem in discover_module._identity_problems(
+            refs, [ref.id for ref in refs]) if problem.code == "name-collision"]
+    assert discover_module._may_collide(refs) == bool(found), paths
