@@ -13,7 +13,12 @@ Measures, each as a separate process (wall time and peak RSS from ``wait4``):
 Usage::
 
     python benchmarks/run_benchmarks.py --documents 100000 [--work DIR] [--json out.json]
-    python benchmarks/run_benchmarks.py --seeds EXISTING_SEEDS [--work DIR]
+    python benchmarks/run_benchmarks.py --seeds ANY_FOLDER_OF_TEXTS [--work DIR]
+
+``--seeds`` takes any folder of text files, copied first: without a ``corpus.toml`` one is
+written, and documents the build refuses (binary files, unreadable encodings, clashing
+names...; found with ``corpuskit validate --format json`` of the copy) are removed from the
+copy and counted, so that every measure runs on the same documents.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits. The work folder is deleted afterwards unless ``--keep`` is given.
@@ -90,6 +95,43 @@ def bump_patch(config: Path) -> None:
     config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
 
 
+BENCH_CONFIG = """\
+name = "bench-corpus"
+title = "Benchmark corpus"
+version = "1.0.0"
+description = "A copy of {source} made by benchmarks/run_benchmarks.py to time corpuskit."
+licenses = [{{ name = "LicenseRef-Unknown", title = "Unknown: a benchmark copy, not for release" }}]
+sources = [{{ title = "{source}" }}]
+"""
+
+
+def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> int:
+    """Make a copied folder of texts buildable; how many documents were removed.
+
+    A ``corpus.toml`` is written if there is none. Files the build would refuse are
+    removed, as ``corpuskit validate`` of the copy reports them; a problem with the
+    configuration itself stops the benchmark.
+    """
+    if not (seeds / "corpus.toml").exists():
+        shown = json.dumps(str(source))[1:-1]
+        (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
+    check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
+                           capture_output=True, check=False, cwd=WORK[0])
+    try:
+        report = json.loads(check.stdout)
+    except ValueError:
+        raise SystemExit(f"cannot check {seeds}:\n{check.stderr.decode(errors='replace')}"
+                         ) from None
+    refused = {problem["path"] for problem in report.get("problems", [])}
+    config = {"corpus.toml", "CHANGELOG.md", "."} & refused
+    if config:
+        raise SystemExit(f"{seeds}: fix {', '.join(sorted(config))} first:\n"
+                         + check.stdout.decode(errors="replace"))
+    for path in sorted(refused):
+        (seeds / path).unlink(missing_ok=True)
+    return len(refused)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
@@ -118,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
                         str(args.documents), "--seed", args.seed], check=True)
     else:
-        shutil.copytree(args.seeds, seeds)
+        shutil.copytree(args.seeds, seeds, symlinks=True)
+        removed = prepare_foreign_seeds(seeds, args.seeds, corpuskit)
+        if removed:
+            print(f"removed {removed} documents the build refuses (see 'corpuskit validate "
+                  f"{args.seeds}')", file=sys.stderr)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
 

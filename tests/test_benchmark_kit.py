@@ -1,0 +1,61 @@
+"""The benchmark kit runs on corpora it did not make, and its generator is deterministic.
+
+Timings are not asserted (they are the kit's output, not its behaviour); what is tested is
+that every measure runs and succeeds on the same documents, so the kit can be pointed at
+any folder of texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_generator_makes_the_same_corpus_for_the_same_seed(tmp_path: Path) -> None:
+    def generate(out: Path, seed: str) -> dict[str, str]:
+        subprocess.run([sys.executable, str(BENCHMARKS / "generate_corpus.py"), str(out),
+                        "--documents", "60", "--seed", seed], check=True, capture_output=True)
+        return _tree_digest(out)
+
+    first = generate(tmp_path / "1" / "corpus", "3")  # corpus.toml names the folder
+    assert len(first) == 61  # 60 documents and corpus.toml
+    assert generate(tmp_path / "2" / "corpus", "3") == first
+    assert generate(tmp_path / "3" / "corpus", "4") != first
+
+
+def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
+    """No corpus.toml, a binary file, a cp1252 file, CRLF, nested folders: the kit writes a
+    configuration, removes what the build refuses, and runs every measure."""
+    source = tmp_path / "texts"
+    (source / "a" / "b").mkdir(parents=True)
+    for i in range(12):
+        (source / "a" / f"note{i}.txt").write_text(
+            f"Note {i}\r\n\r\nThe committee met on Tuesday and agreed on item {i}.\r\n",
+            encoding="utf-8", newline="")
+    (source / "a" / "b" / "café.txt").write_bytes("Un café à Paris, déjà.\n".encode("cp1252"))
+    (source / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    results = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(source), "--work", str(tmp_path / "work"),
+                          "--json", str(results)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "removed 1 documents the build refuses" in run.stderr
+    report = json.loads(results.read_text(encoding="utf-8"))
+    steps = {m["name"]: m for m in report["results"]}
+    assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
+    assert all(m["exit_code"] == 0 for m in steps.values())
+    assert report["documents"] == 13
+    assert set(report["ratios"]) >= {"build_cold / floor (target <= 4)",
+                                     "build_incremental / build_cold (target < 0.10)"}
+    assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
+    assert (source / "blob.bin").exists()
