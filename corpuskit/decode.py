@@ -49,10 +49,22 @@ def decode_with(data: bytes, encoding: str) -> str:
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: The characters of _CONTROLS as UTF-8 bytes (each is one ASCII byte, and ASCII bytes
+#: stand only for themselves in UTF-8).
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f"
+
+
+def _has_controls(text: str) -> bool:
+    """``_CONTROLS.search(text) is not None``, several times faster: deleting bytes from
+    the UTF-8 form is a table look-up per byte, a regex class is tried per character."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded)
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    if text.isprintable() or not _CONTROLS.search(text):
+    if text.isprintable() or not _has_controls(text):
         return False
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 

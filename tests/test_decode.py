@@ -385,3 +385,12 @@ def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPat
     assert judged[0] == decoded.text, "the reading with the fewest odd words comes first"
     assert data.decode("koi8-r") not in judged
     assert len(judged) == len(set(judged)), "no reading is judged twice"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.one_of(st.characters(max_codepoint=0x9f),
+                         st.characters(blacklist_categories=())), max_size=200))
+def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
+    from corpuskit.decode import _CONTROLS, _has_controls
+
+    assert _has_controls(text) == (_CONTROLS.search(text) is not None)
