@@ -217,6 +217,25 @@ def test_badness_triggers_come_from_the_parsed_pattern_and_reach_covers_every_ma
     assert longest <= module._BADNESS_REACH + 1
 
 
+def test_each_branch_of_the_badness_pattern_has_triggers_and_is_searched_alone() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    from corpuskit import normalize as module
+
+    [(_, (_, branches))] = list(_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+    every = 0
+    for mask in module._BADNESS.branches_of.values():
+        every |= mask
+    assert every == (1 << len(branches)) - 1, "every branch can be triggered"
+    # A curly quote can complete only a few branches; its window is searched for those.
+    assert 0 < module._branches_of_run("“").bit_count() < len(branches) // 4
+    cut = module._badness_branches(module._branches_of_run("“"))
+    assert cut.search("café“x") and not cut.search("x Ã ")
+    assert module._badness_branches(every).search("x Ã ")
+
+
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=40))
 def test_looks_bad_answers_as_ftfy_is_bad(text: str) -> None:
