@@ -268,3 +268,40 @@ def test_a_text_no_step_changes_is_returned_after_one_pass(monkeypatch: pytest.M
     text = "Un été à Paris.\n"
     assert normalize(text, NormalizeConfig())[0] == text
     assert calls == [text]
+
+
+# -- steps that first ask whether the characters they replace are there at all ------------
+
+def test_line_endings_asks_for_every_character_ftfy_replaces() -> None:
+    """Any character outside _LINE_BREAKS is left alone by ftfy's fix_line_breaks, so a
+    text holding none of them is returned as it is (every code point is tried)."""
+    from ftfy import fixes
+
+    from corpuskit.normalize import _LINE_BREAKS
+
+    changed = {chr(code) for code in range(0x110000)
+               if fixes.fix_line_breaks(f"a{chr(code)}b") != f"a{chr(code)}b"}
+    assert changed == set(_LINE_BREAKS)
+
+
+_STEP_TEXT = st.text(st.one_of(st.sampled_from("\r\n\u2028\u2029\x85\ufeff\u200b\u2060\u180e"
+                                               "\u200c\u200d \t"),
+                               st.characters(max_codepoint=0x7f), st.characters()),
+                     max_size=60)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_STEP_TEXT)
+def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
+    from ftfy import fixes
+
+    from corpuskit.normalize import (
+        _ZERO_WIDTH,
+        line_endings,
+        remove_bom,
+        remove_zero_width,
+    )
+
+    assert line_endings(text) == fixes.fix_line_breaks(text)
+    assert remove_bom(text) == text.replace("\ufeff", "")
+    assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
