@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import ftfy
@@ -103,7 +103,7 @@ def _take_badness_apart() -> _Badness:
             cut = _parser.SubPattern(parsed.state, [(sre.BRANCH, (None, chosen))])
             return _compiler.compile(cut, BADNESS_RE.flags)  # type: ignore[no-any-return]
 
-        compile_branches(_ALL_BRANCHES)  # fails now, not on some text, if it cannot work
+        compile_branches(1)  # fails now, not on some text, if it cannot work
     except Exception:  # any surprise in a private module: the safe fallback
         return fallback
     ranges = "".join(re.escape(char) for char in sorted(branches_of))
@@ -116,22 +116,25 @@ _BADNESS_TRIGGERS = _BADNESS.triggers
 
 @lru_cache(maxsize=4096)
 def _branches_of_run(run: str) -> int:
-    """The branches (a bit each) of the badness pattern a match holding trigger characters
-    of ``run`` can be (runs are mostly one or two characters, and recur)."""
+    """The branches (a bit each) of the badness pattern that the trigger characters of
+    ``run`` complete, if they all complete the same ones; otherwise all branches.
+
+    Runs are mostly one or two characters and recur. There are few distinct sets of
+    branches of one character (about 30), so few cut-down patterns are ever compiled
+    (each takes ~0.4 ms); unions of them would be many.
+    """
     if not _BADNESS.branches_of:
         return _ALL_BRANCHES
-    mask = 0
-    for char in run:
-        mask |= _BADNESS.branches_of[char]
-    return mask
+    masks = {_BADNESS.branches_of[char] for char in run}
+    return masks.pop() if len(masks) == 1 else _ALL_BRANCHES
 
 
-@lru_cache(maxsize=256)
+@cache
 def _badness_branches(mask: int) -> re.Pattern[str]:
     """ftfy's badness pattern cut down to the branches of ``mask``: a window around a few
     trigger characters is searched only for the branches they can complete, not all ~40
     (each tried at every position of the window)."""
-    return _BADNESS.compile_branches(mask)
+    return BADNESS_RE if mask == _ALL_BRANCHES else _BADNESS.compile_branches(mask)
 
 
 #: Page and line breaks of word processors: they separate words, so they become LF.
@@ -148,7 +151,8 @@ _BLANK_RUNS = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 def looks_bad(text: str) -> bool:
     """ftfy's ``is_bad(text)``, searching only the windows around its trigger characters,
-    each for the branches of the pattern its triggers can complete.
+    each for the branches of the pattern its triggers can complete (all of them when its
+    triggers complete different sets).
 
     Same answer (tested): no match lacks a trigger, none is longer than the reach, and
     ``search(text, pos, endpos)`` keeps ``^`` at the real start of the text. Most text
@@ -162,7 +166,8 @@ def looks_bad(text: str) -> bool:
         end = min(run.end() + _BADNESS_REACH, length)
         if start <= window_end:
             window_end = end
-            branches |= _branches_of_run(run.group())
+            if _branches_of_run(run.group()) != branches:
+                branches = _ALL_BRANCHES  # see _branches_of_run
             continue
         if window_end > 0 and _badness_branches(branches).search(text, window_start,
                                                                  window_end):

@@ -234,6 +234,10 @@ def test_each_branch_of_the_badness_pattern_has_triggers_and_is_searched_alone()
     cut = module._badness_branches(module._branches_of_run("“"))
     assert cut.search("café“x") and not cut.search("x Ã ")
     assert module._badness_branches(every).search("x Ã ")
+    # Triggers completing different branches: the window is searched for all of them
+    # (only the ~30 sets of branches of single characters are ever compiled).
+    assert module._branches_of_run("“Ã") == module._ALL_BRANCHES
+    assert module._badness_branches(module._ALL_BRANCHES) is BADNESS_RE
 
 
 @settings(max_examples=3000, deadline=None)
