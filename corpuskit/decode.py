@@ -17,11 +17,12 @@ import unicodedata
 from collections import Counter
 from functools import cache, lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from .config import DecodeConfig
 from .language import rank
 from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import fix_encoding
+from .normalize import fix_encoding, looks_bad
 from .problems import Problem
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
@@ -48,12 +49,22 @@ def decode_with(data: bytes, encoding: str) -> str:
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: The characters of _CONTROLS as UTF-8 bytes (each is one ASCII byte, and ASCII bytes
+#: stand only for themselves in UTF-8).
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f"
+
+
+def _has_controls(text: str) -> bool:
+    """``_CONTROLS.search(text) is not None``, several times faster: deleting bytes from
+    the UTF-8 form is a table look-up per byte, a regex class is tried per character."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded)
 
 
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    if text.isprintable() or not _CONTROLS.search(text):
+    if text.isprintable() or not _has_controls(text):
         return False
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
@@ -89,6 +100,8 @@ CODEPAGE_LANGUAGES: dict[str, frozenset[str]] = {
 #: Characters of a candidate decoding that are judged (enough to tell code pages apart).
 _JUDGED_CHARS = 65536
 _LANGUAGE_SAMPLE = 1500
+#: Characters of each candidate glanced at to choose the order candidates are judged in.
+_PROBE_CHARS = 1000
 #: Scripts told apart when judging a word (first word of a letter's Unicode name). East
 #: Asian scripts mix within one word, so they count as one; other letters (``ª``, ``µ``)
 #: belong to no script here.
@@ -167,10 +180,10 @@ _MEMO_WORD_CHARS = 48
 _judged_word = lru_cache(maxsize=1 << 15)(_judge_word)
 
 
-def _implausibility(text: str) -> int:
-    """How many non-ASCII words of ``text`` look like a wrong code page (0 is best)."""
-    words = [word for word in text.split() if not word.isascii()]
-    count = sum(1 for word in words if _implausible_word(word))
+def _implausibility(text: str, words: list[str], odd: int) -> int:
+    """How many non-ASCII words of ``text`` look like a wrong code page (0 is best), given
+    those ``words`` (in order) and how many of them are ``odd`` (implausible)."""
+    count = odd
     ascii_text = text.encode("ascii", "ignore")
     plain = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
     plain_upper = len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))
@@ -188,7 +201,34 @@ def _implausibility(text: str) -> int:
     return count
 
 
-def _plausible(text: str) -> bool:
+class _Judgement(NamedTuple):
+    """A candidate decoding as it is judged: its first :data:`_JUDGED_CHARS` characters as
+    normalization's fix-encoding step will leave them, and the verdicts on their words
+    (each word is judged once, for both the ranking and :func:`_plausible`)."""
+
+    text: str
+    implausibility: int
+    #: Characters of the words holding non-ASCII characters, and of the implausible ones.
+    word_chars: int
+    odd_chars: int
+    words: int
+
+
+def _assess(judged: str) -> _Judgement:
+    """The verdicts on ``judged``, a candidate's text as fix-encoding leaves it."""
+    words = [word for word in judged.split() if not word.isascii()]
+    odd = [word for word in words if _implausible_word(word)]
+    return _Judgement(judged, _implausibility(judged, words, len(odd)), sum(map(len, words)),
+                      sum(map(len, odd)), len(words))
+
+
+def _judge(text: str) -> _Judgement:
+    # Mojibake (UTF-8 read as cp1252, in a file mixing both) is repaired by normalize's
+    # fix-encoding step; judge the text it will become.
+    return _assess(fix_encoding(text[:_JUDGED_CHARS]))
+
+
+def _plausible(judgement: _Judgement) -> bool:
     """Whether a legacy decoding reads as text, judged on its words holding non-ASCII
     characters: at most half of them (and of their characters) implausible.
 
@@ -196,14 +236,17 @@ def _plausible(text: str) -> bool:
     character in KOI8-R, so any file without NUL bytes "decodes"; what
     comes out of noise is box drawing glued to letters of several scripts, refused here.
     """
-    # Mojibake (UTF-8 read as cp1252, in a file mixing both) is repaired by normalize's
-    # fix-encoding step; judge the text it will become.
-    judged = fix_encoding(text[:_JUDGED_CHARS])
-    words = [word for word in judged.split() if not word.isascii()]
-    odd = [word for word in words if _implausible_word(word)]
-    odd_chars = sum(map(len, odd))
-    return (2 * _implausibility(judged) <= len(words)
-            and 2 * odd_chars <= sum(map(len, words)))
+    return (2 * judgement.implausibility <= judgement.words
+            and 2 * judgement.odd_chars <= judgement.word_chars)
+
+
+class _Reading(NamedTuple):
+    """The chosen legacy decoding; ``judgement`` is ``None`` when it was the only candidate
+    (nothing was judged to choose it)."""
+
+    encoding: str
+    text: str
+    judgement: _Judgement | None
 
 
 def _language_fit(text: str, encoding: str) -> float:
@@ -216,16 +259,46 @@ def _language_fit(text: str, encoding: str) -> float:
     return sum(prob for lang, prob in ranked if lang in languages)
 
 
-def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
-    """The most plausible strict decoding among ``encodings`` (deterministic).
+def _more_implausible_than(text: str, bound: int) -> bool:
+    """Whether ``text`` as fix-encoding will leave it surely has more than ``bound``
+    implausible words (``False`` means: perhaps not).
 
-    Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
-    between letters, accents everywhere), then the highest probability that the text is in
-    a language its code page is made for, then the configured order. Candidates decoding
-    to the same text are one candidate (the first code page is recorded). Each candidate is
-    judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
-    cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
+    Only the words of lines fix-encoding cannot change are counted: it hands a line to ftfy
+    only if the line is not ASCII, and ftfy returns a line unchanged unless its badness
+    pattern matches there. Those words stay words of the judged text and implausibility
+    never subtracts, so their count is a lower bound. A decoding that reads as noise
+    usually shows more implausible words in its first lines than the best one so far has
+    in all, and is dropped without repairing and judging all of it.
     """
+    count = 0
+    for line in text.split("\n"):
+        if line.isascii():
+            continue
+        odd = sum(1 for word in line.split() if not word.isascii() and _implausible_word(word))
+        if odd and not looks_bad(line):
+            count += odd
+            if count > bound:
+                return True
+    return False
+
+
+def _judging_order(decodings: list[tuple[str, str]]) -> list[int]:
+    """The candidates' indices in the order to judge them: fewest implausible words among
+    the first :data:`_PROBE_CHARS` characters first, then the configured order.
+
+    The order changes no result (the ranking is a minimum); judging the likely winner
+    first lets :func:`_more_implausible_than` drop the others soonest.
+    """
+    def probe(order: int) -> tuple[int, int]:
+        words = decodings[order][1][:_PROBE_CHARS].split()
+        return sum(1 for word in words if not word.isascii() and _implausible_word(word)), order
+
+    return sorted(range(len(decodings)), key=probe)
+
+
+def _candidates(data: bytes, encodings: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The distinct strict decodings of ``data`` (codec name, text), in configured order;
+    of code pages decoding to the same text, the first is kept."""
     decodings: list[tuple[str, str]] = []
     for encoding in encodings:
         try:
@@ -235,15 +308,40 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | N
         if any(text == seen for _, seen in decodings):
             continue
         decodings.append((codecs.lookup(encoding).name, text))
+    return decodings
+
+
+def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> _Reading | None:
+    """The most plausible strict decoding among ``encodings`` (deterministic).
+
+    Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
+    between letters, accents everywhere), then the highest probability that the text is in
+    a language its code page is made for, then the configured order. Candidates decoding
+    to the same text are one candidate (the first code page is recorded). Each candidate is
+    judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
+    cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
+
+    The ranking is exactly that minimum, computed lazily: a candidate shown to be more
+    implausible than one already judged cannot win and is not judged in full, and the
+    language fit (a language identification) is asked only of candidates tied on the
+    fewest implausible words.
+    """
+    decodings = _candidates(data, encodings)
     if len(decodings) <= 1:
-        return decodings[0] if decodings else None
-
-    def score(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
-        order, (encoding, text) = item
-        judged = fix_encoding(text[:_JUDGED_CHARS])
-        return (_implausibility(judged), -round(_language_fit(judged, encoding), 6), order)
-
-    return min(enumerate(decodings), key=score)[1]
+        return _Reading(*decodings[0], None) if decodings else None
+    judged: dict[int, _Judgement] = {}
+    fewest: int | None = None
+    for order in _judging_order(decodings):
+        text = decodings[order][1]
+        if fewest is not None and _more_implausible_than(text[:_JUDGED_CHARS], fewest):
+            continue
+        judgement = judged[order] = _judge(text)
+        if fewest is None or judgement.implausibility < fewest:
+            fewest = judgement.implausibility
+    tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
+    winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
+        -round(_language_fit(judged[order].text, decodings[order][0]), 6), order))
+    return _Reading(*decodings[winner], judged[winner])
 
 
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
@@ -254,7 +352,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                                       "the file is empty or only whitespace; remove it or "
                                       "add text"))
     decoded: tuple[str, str] | None = None
-    legacy = False
+    legacy: _Reading | None = None
     for bom, name in BOMS:
         if data.startswith(bom):
             try:
@@ -269,20 +367,20 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         try:
             decoded = ("utf-8", data.decode("utf-8", errors="strict"))
         except UnicodeDecodeError:
-            decoded = _best_legacy(data, config.fallback_encodings)
-            legacy = True
-            if decoded is None:
+            legacy = _best_legacy(data, config.fallback_encodings)
+            if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     "not valid UTF-8 nor any of decode.fallback_encodings "
                     f"({', '.join(config.fallback_encodings)}); re-save it as UTF-8 or add "
                     "its code page to decode.fallback_encodings")) from None
+            decoded = (legacy.encoding, legacy.text)
     if decoded is None or _looks_binary(decoded[1]):
         raise DocumentProblem(Problem(raw.path, "binary-file",
                                       "holds binary data (NUL or control bytes), not text; "
                                       "remove it or exclude it with discover.exclude"))
     encoding, text = decoded
-    if legacy and not _plausible(text):
+    if legacy is not None and not _plausible(legacy.judgement or _judge(text)):
         raise DocumentProblem(Problem(
             raw.path, "undecodable",
             f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import ftfy
 from ftfy import fixes
@@ -38,24 +40,47 @@ def _rarity(spans: list[tuple[int, int]]) -> tuple[int, int, int]:
             len(chars))
 
 
-def _badness_triggers() -> re.Pattern[str]:
-    """Runs of the characters without which ftfy's badness pattern cannot match.
+class _Badness(NamedTuple):
+    """ftfy's badness pattern taken apart for searching a text only where it can match."""
 
-    Each alternative of the pattern has at least one position that only non-ASCII
-    characters fill (``[ÂÃÎÐ]``, the C1 range, ...); a match holds one of them. They are
-    read from the parsed pattern, so they follow ftfy's updates; should the parser's shape
-    ever differ, every non-ASCII character is a trigger (the same answers, only slower).
+    #: Runs of the characters without which the pattern cannot match.
+    triggers: re.Pattern[str]
+    #: Per trigger character, the branches of the pattern (a bit each) that a match holding
+    #: it as its trigger can be; empty when the pattern was not taken apart.
+    branches_of: dict[str, int]
+    #: Compiles the pattern cut down to the given branches.
+    compile_branches: Callable[[int], re.Pattern[str]]
+
+
+#: A mask of every branch of the badness pattern.
+_ALL_BRANCHES = -1
+
+
+def _whole_pattern(_: int) -> re.Pattern[str]:
+    return BADNESS_RE
+
+
+def _take_badness_apart() -> _Badness:
+    """Find the trigger characters of ftfy's badness pattern, and which branches each one
+    can complete.
+
+    Each alternative (branch) of the pattern has at least one position that only
+    non-ASCII characters fill (``[ÂÃÎÐ]``, the C1 range, ...); a match holds one of them.
+    They are read from the parsed pattern, so they follow ftfy's updates; should the
+    parser's shape ever differ, every non-ASCII character is a trigger and the whole
+    pattern is searched (the same answers, only slower).
     """
-    fallback = re.compile(r"[^\x00-\x7f]+")
+    fallback = _Badness(re.compile(r"[^\x00-\x7f]+"), {}, _whole_pattern)
     try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
         from re import _constants as sre  # type: ignore[attr-defined]
-        from re import _parser  # type: ignore[attr-defined]
 
-        [(branch_op, (_, branches))] = list(_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+        parsed = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        [(branch_op, (_, branches))] = list(parsed)
         if branch_op is not sre.BRANCH:
             return fallback
-        spans: set[tuple[int, int]] = set()
-        for branch in branches:
+        branches_of: dict[str, int] = {}
+        for index, branch in enumerate(branches):
             # Any one position only non-ASCII fills will do: take the one with the fewest
             # lower-case letters, then letters (they fill most of any text), then the
             # narrowest.
@@ -69,19 +94,55 @@ def _badness_triggers() -> re.Pattern[str]:
                     candidates.append(item_spans)
             if not candidates:
                 return fallback
-            rarest: list[tuple[int, int]] = min(candidates, key=_rarity)
-            spans.update(rarest)
+            for low, high in min(candidates, key=_rarity):
+                for code in range(low, high + 1):
+                    branches_of[chr(code)] = branches_of.get(chr(code), 0) | 1 << index
+
+        def compile_branches(mask: int) -> re.Pattern[str]:
+            chosen = [branch for index, branch in enumerate(branches) if mask >> index & 1]
+            cut = _parser.SubPattern(parsed.state, [(sre.BRANCH, (None, chosen))])
+            return _compiler.compile(cut, BADNESS_RE.flags)  # type: ignore[no-any-return]
+
+        compile_branches(1)  # fails now, not on some text, if it cannot work
     except Exception:  # any surprise in a private module: the safe fallback
         return fallback
-    ranges = "".join(re.escape(chr(low)) + ("" if low == high else "-" + re.escape(chr(high)))
-                     for low, high in sorted(spans))
-    return re.compile(f"[{ranges}]+")
+    ranges = "".join(re.escape(char) for char in sorted(branches_of))
+    return _Badness(re.compile(f"[{ranges}]+"), branches_of, compile_branches)
 
 
-_BADNESS_TRIGGERS = _badness_triggers()
+_BADNESS = _take_badness_apart()
+_BADNESS_TRIGGERS = _BADNESS.triggers
+
+
+@lru_cache(maxsize=4096)
+def _branches_of_run(run: str) -> int:
+    """The branches (a bit each) of the badness pattern that the trigger characters of
+    ``run`` complete, if they all complete the same ones; otherwise all branches.
+
+    Runs are mostly one or two characters and recur. There are few distinct sets of
+    branches of one character (about 30), so few cut-down patterns are ever compiled
+    (each takes ~0.4 ms); unions of them would be many.
+    """
+    if not _BADNESS.branches_of:
+        return _ALL_BRANCHES
+    masks = {_BADNESS.branches_of[char] for char in run}
+    return masks.pop() if len(masks) == 1 else _ALL_BRANCHES
+
+
+@cache
+def _badness_branches(mask: int) -> re.Pattern[str]:
+    """ftfy's badness pattern cut down to the branches of ``mask``: a window around a few
+    trigger characters is searched only for the branches they can complete, not all ~40
+    (each tried at every position of the window)."""
+    return BADNESS_RE if mask == _ALL_BRANCHES else _BADNESS.compile_branches(mask)
+
+
 #: Page and line breaks of word processors: they separate words, so they become LF.
 _BREAK_CONTROLS = {0x0B: "\n", 0x0C: "\n"}
-_ZERO_WIDTH = re.compile("[\u200b\u2060\u180e\ufeff]")
+_ZERO_WIDTH_CHARS = "\u200b\u2060\u180e\ufeff"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
+#: The characters ftfy's ``fix_line_breaks`` replaces (checked against it in the tests).
+_LINE_BREAKS = "\r\u2028\u2029\x85"
 _NBSPS = re.compile("[\u00a0\u2007\u202f]")
 _SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
 #: A line break followed by one or more blank lines (whitespace only, as ``str.isspace``).
@@ -89,7 +150,9 @@ _BLANK_RUNS = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 
 def looks_bad(text: str) -> bool:
-    """ftfy's ``is_bad(text)``, searching only the windows around its trigger characters.
+    """ftfy's ``is_bad(text)``, searching only the windows around its trigger characters,
+    each for the branches of the pattern its triggers can complete (all of them when its
+    triggers complete different sets).
 
     Same answer (tested): no match lacks a trigger, none is longer than the reach, and
     ``search(text, pos, endpos)`` keeps ``^`` at the real start of the text. Most text
@@ -97,16 +160,22 @@ def looks_bad(text: str) -> bool:
     """
     length = len(text)
     window_start = window_end = -1
+    branches = 0
     for run in _BADNESS_TRIGGERS.finditer(text):
         start = max(run.start() - _BADNESS_REACH, 0)
         end = min(run.end() + _BADNESS_REACH, length)
         if start <= window_end:
             window_end = end
+            if _branches_of_run(run.group()) != branches:
+                branches = _ALL_BRANCHES  # see _branches_of_run
             continue
-        if window_end > 0 and BADNESS_RE.search(text, window_start, window_end):
+        if window_end > 0 and _badness_branches(branches).search(text, window_start,
+                                                                 window_end):
             return True
         window_start, window_end = start, end
-    return window_end > 0 and BADNESS_RE.search(text, window_start, window_end) is not None
+        branches = _branches_of_run(run.group())
+    return (window_end > 0
+            and _badness_branches(branches).search(text, window_start, window_end) is not None)
 
 
 def fix_encoding(text: str) -> str:
@@ -125,14 +194,20 @@ def fix_encoding(text: str) -> str:
     return "\n".join(lines) if changed else text
 
 
+# Most text holds none of the few characters the next steps replace. Asking ``char in
+# text`` for each is a fast substring search, several times faster than a regex class
+# tried at every position (or than str.replace, which prepares more before searching).
+
 def remove_bom(text: str) -> str:
     """Drop byte order marks (U+FEFF) left inside the text."""
-    return text.replace("\ufeff", "")
+    return text.replace("\ufeff", "") if "\ufeff" in text else text
 
 
 def line_endings(text: str) -> str:
     """CRLF, CR, NEL, U+2028 and U+2029 become LF."""
-    return text if text.isascii() and "\r" not in text else fixes.fix_line_breaks(text)
+    if not any(char in text for char in _LINE_BREAKS):
+        return text
+    return fixes.fix_line_breaks(text)
 
 
 def remove_control_chars(text: str) -> str:
@@ -148,6 +223,8 @@ def remove_control_chars(text: str) -> str:
 
 def remove_zero_width(text: str) -> str:
     """Remove zero-width spaces and word joiners (ZWJ and ZWNJ, which carry meaning, stay)."""
+    if not any(char in text for char in _ZERO_WIDTH_CHARS):
+        return text
     return _ZERO_WIDTH.sub("", text)
 
 

@@ -247,10 +247,10 @@ def _implausibility_by_definition(text: str) -> int:
 @given(st.binary(max_size=80), st.sampled_from(["cp1252", "cp1251", "koi8_r", "latin_1",
                                                  "cp437", "mac_roman", "cp1250"]))
 def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> None:
-    from corpuskit.decode import _implausibility
+    from corpuskit.decode import _assess
 
     text = data.decode(encoding, errors="replace")
-    assert _implausibility(text) == _implausibility_by_definition(text)
+    assert _assess(text).implausibility == _implausibility_by_definition(text)
 
 
 #: Text mixing ASCII, accented Latin, Cyrillic, Greek, CJK, marks and symbols in both cases.
@@ -263,9 +263,9 @@ _MIXED_TEXT = st.text(st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(_MIXED_TEXT)
 def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
-    from corpuskit.decode import _implausibility
+    from corpuskit.decode import _assess
 
-    assert _implausibility(text) == _implausibility_by_definition(text)
+    assert _assess(text).implausibility == _implausibility_by_definition(text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -275,3 +275,122 @@ def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
 
     for word in words + words:  # the second time from the memo (for words up to 48 chars)
         assert _implausible_word(word) == _judge_word(word)
+
+
+# -- the choice among legacy code pages, computed lazily, is the plain minimum --------------
+
+def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
+    """decode._best_legacy written plainly: every candidate judged in full, language fit
+    included, and the minimum of (implausibility, -fit, configured order) taken."""
+    from corpuskit.decode import _candidates, _judge, _language_fit
+
+    decodings = _candidates(data, encodings)
+    if len(decodings) <= 1:
+        return decodings[0] if decodings else None
+
+    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
+        order, (encoding, text) = item
+        judgement = _judge(text)
+        return (judgement.implausibility, -round(_language_fit(judgement.text, encoding), 6),
+                order)
+
+    return min(enumerate(decodings), key=key)[1]
+
+
+_SNIPPETS = [text for _, _, text in LEGACY] + [
+    "Price: 5 € — “quoted” ‘x’ «y» …", "Łódź", "Ёлка", "naïve café", "ΑΒΓ δεζ", "© 2023",
+    "½ ¼ ¾ ° ± µ", "ÀÉÎÕÜ àéîõü", "The word «спасибо» means thank you.", "ascii only",
+]
+#: Pieces of a file: snippets in code pages (right or wrong ones), UTF-8 mojibake read as
+#: cp1252 once or twice, upper-cased text, raw bytes and separators.
+_PIECE = st.one_of(
+    st.builds(lambda text, codec: text.encode(codec, errors="replace"),
+              st.sampled_from(_SNIPPETS),
+              st.sampled_from(["cp1252", "cp1250", "cp1251", "koi8-r", "gb18030", "utf-8",
+                               "latin-1", "cp437", "mac_roman", "iso8859-2"])),
+    st.builds(lambda text, rounds: _mojibake(text, rounds).encode("utf-8"),
+              st.sampled_from(_SNIPPETS), st.integers(1, 2)),
+    st.builds(lambda text, codec: text.upper().encode(codec, errors="replace"),
+              st.sampled_from(_SNIPPETS), st.sampled_from(["cp1251", "koi8-r", "cp1252"])),
+    st.binary(min_size=1, max_size=6),
+    st.sampled_from([b" ", b"\n", b"\n\n", b"\r\n", b"\x0c", b"\xa0", b"\x98", b"\x81"]),
+)
+_ENCODINGS = st.permutations(["cp1252", "cp1250", "cp1251", "koi8-r", "gb18030"]).flatmap(
+    lambda codecs_: st.integers(1, 5).map(lambda n: tuple(codecs_[:n])))
+
+
+def _mojibake(text: str, rounds: int) -> str:
+    for _ in range(rounds):
+        text = text.encode("utf-8").decode("cp1252", errors="ignore")
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join), _ENCODINGS)
+def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
+                                                           encodings: tuple[str, ...]) -> None:
+    from corpuskit.decode import _best_legacy
+
+    chosen = _best_legacy(data, encodings)
+    expected = _best_legacy_by_definition(data, encodings)
+    assert (chosen.encoding, chosen.text) == expected if chosen else expected is None
+
+
+@pytest.mark.parametrize(("data", "encodings"), [
+    # cp1252 and cp1250 tie on implausibility (none); the language fit decides.
+    (LEGACY[0][2].encode("cp1252"), ("cp1250", "cp1252")),
+    (LEGACY[0][2].encode("cp1252"), ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")),
+    (LEGACY[4][2].encode("cp1250"), ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")),
+    # Noise: every reading implausible, and no bound drops the eventual winner.
+    (bytes(range(0x80, 0x100)) + b" hello world", ("cp1252", "cp1250", "cp1251", "koi8-r")),
+    # UTF-8 mixed with cp1252: the lines ftfy repairs must not count against cp1252.
+    ("L'été dernier, nous sommes allés à la plage.".encode() + b" C\x92est fini.",
+     ("gb18030", "koi8-r", "cp1251", "cp1250", "cp1252")),
+    (b"Prix\n" + "é".encode() * 30 + b"\n\x92" + "Привет".encode("cp1251") * 8,
+     ("cp1251", "koi8-r", "cp1252", "cp1250")),
+])
+def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]) -> None:
+    from corpuskit.decode import _best_legacy
+
+    chosen = _best_legacy(data, encodings)
+    assert chosen is not None
+    assert (chosen.encoding, chosen.text) == _best_legacy_by_definition(data, encodings)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join),
+       st.sampled_from(["cp1252", "cp1250", "cp1251", "koi8-r", "latin-1"]),
+       st.integers(0, 6))
+def test_dropping_a_reading_is_sound(data: bytes, encoding: str, bound: int) -> None:
+    """A reading is dropped only if, judged in full, it has more implausible words."""
+    from corpuskit.decode import _judge, _more_implausible_than
+
+    text = data.decode(encoding, errors="replace")
+    if _more_implausible_than(text, bound):
+        assert _judge(text).implausibility > bound
+
+
+def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Russian in cp1251: judged first, it leaves KOI8-R (``бВЕПЮ ЛШ``, case flips on lines
+    ftfy would not touch) no chance, and that reading is never repaired nor judged in full.
+    The cp1252 reading (``Â÷åðà``) looks like mojibake to ftfy, so it has to be judged."""
+    from corpuskit import decode as module
+
+    judged: list[str] = []
+    real = module._judge
+    monkeypatch.setattr(module, "_judge", lambda text: judged.append(text) or real(text))
+    data = LEGACY[5][2].encode("cp1251")
+    decoded = run(data)
+    assert decoded.encoding == "cp1251"
+    assert judged[0] == decoded.text, "the reading with the fewest odd words comes first"
+    assert data.decode("koi8-r") not in judged
+    assert len(judged) == len(set(judged)), "no reading is judged twice"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(st.one_of(st.characters(max_codepoint=0x9f),
+                         st.characters(blacklist_categories=())), max_size=200))
+def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
+    from corpuskit.decode import _CONTROLS, _has_controls
+
+    assert _has_controls(text) == (_CONTROLS.search(text) is not None)

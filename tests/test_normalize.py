@@ -217,6 +217,29 @@ def test_badness_triggers_come_from_the_parsed_pattern_and_reach_covers_every_ma
     assert longest <= module._BADNESS_REACH + 1
 
 
+def test_each_branch_of_the_badness_pattern_has_triggers_and_is_searched_alone() -> None:
+    from re import _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    from corpuskit import normalize as module
+
+    [(_, (_, branches))] = list(_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+    every = 0
+    for mask in module._BADNESS.branches_of.values():
+        every |= mask
+    assert every == (1 << len(branches)) - 1, "every branch can be triggered"
+    # A curly quote can complete only a few branches; its window is searched for those.
+    assert 0 < module._branches_of_run("“").bit_count() < len(branches) // 4
+    cut = module._badness_branches(module._branches_of_run("“"))
+    assert cut.search("café“x") and not cut.search("x Ã ")
+    assert module._badness_branches(every).search("x Ã ")
+    # Triggers completing different branches: the window is searched for all of them
+    # (only the ~30 sets of branches of single characters are ever compiled).
+    assert module._branches_of_run("“Ã") == module._ALL_BRANCHES
+    assert module._badness_branches(module._ALL_BRANCHES) is BADNESS_RE
+
+
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=40))
 def test_looks_bad_answers_as_ftfy_is_bad(text: str) -> None:
@@ -249,3 +272,40 @@ def test_a_text_no_step_changes_is_returned_after_one_pass(monkeypatch: pytest.M
     text = "Un été à Paris.\n"
     assert normalize(text, NormalizeConfig())[0] == text
     assert calls == [text]
+
+
+# -- steps that first ask whether the characters they replace are there at all ------------
+
+def test_line_endings_asks_for_every_character_ftfy_replaces() -> None:
+    """Any character outside _LINE_BREAKS is left alone by ftfy's fix_line_breaks, so a
+    text holding none of them is returned as it is (every code point is tried)."""
+    from ftfy import fixes
+
+    from corpuskit.normalize import _LINE_BREAKS
+
+    changed = {chr(code) for code in range(0x110000)
+               if fixes.fix_line_breaks(f"a{chr(code)}b") != f"a{chr(code)}b"}
+    assert changed == set(_LINE_BREAKS)
+
+
+_STEP_TEXT = st.text(st.one_of(st.sampled_from("\r\n\u2028\u2029\x85\ufeff\u200b\u2060\u180e"
+                                               "\u200c\u200d \t"),
+                               st.characters(max_codepoint=0x7f), st.characters()),
+                     max_size=60)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_STEP_TEXT)
+def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
+    from ftfy import fixes
+
+    from corpuskit.normalize import (
+        _ZERO_WIDTH,
+        line_endings,
+        remove_bom,
+        remove_zero_width,
+    )
+
+    assert line_endings(text) == fixes.fix_line_breaks(text)
+    assert remove_bom(text) == text.replace("\ufeff", "")
+    assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
