@@ -30,6 +30,7 @@ from .engine import (
     run_shards,
 )
 from .errors import InputError, ReleaseExistsError
+from .language import preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
@@ -91,16 +92,18 @@ def build(
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
     """
     jobs = jobs or default_jobs()
-    # Workers are forked before the corpus is discovered, so they stay small (engine.py).
-    with local_pool(jobs if engine == "local" else 1) as pool:
-        return _build(seeds, out, source_date_epoch=source_date_epoch, jobs=jobs,
+    config = load_config(seeds)
+    # Workers are forked before the corpus is discovered, so they stay small (engine.py),
+    # and load the language model while the parent lists the corpus.
+    with local_pool(jobs if engine == "local" else 1,
+                    warm_up=preload if config.process.extract.language else None) as pool:
+        return _build(seeds, out, config, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache, engine=engine, scheduler=scheduler, pool=pool)
 
 
-def _build(seeds: Path, out: Path, *, source_date_epoch: str | None, jobs: int,
-           cache: Path | None, engine: str, scheduler: str | None,
+def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
+           jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None) -> BuildResult:
-    config = load_config(seeds)
     if config.parquet:
         require_pyarrow()
     discovery = discover(seeds, config.discover)

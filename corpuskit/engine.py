@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
@@ -387,8 +387,10 @@ ENGINES = ("local", "dask")
 
 
 @contextmanager
-def local_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for the local engine, forked at once (None for one job).
+def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
+               ) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the local engine, forked at once (None for one job); each
+    runs ``warm_up`` as it starts (it must return at once: start a thread).
 
     Start it before discovering the corpus: a forked worker shares the parent's memory
     as it is at that moment, so workers forked early stay as small for a million
@@ -400,7 +402,8 @@ def local_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=warm_up) as pool:
         pool.submit(os.getpid).result()  # a fork start method forks every worker now
         yield pool
 

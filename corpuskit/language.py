@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -12,12 +13,29 @@ from typing import Any
 SAMPLE_CHARS = 512
 
 
-@cache
-def _identifier() -> Any:
-    """py3langid's identifier with its exact fast path (:mod:`corpuskit.fastlangid`)."""
-    from .fastlangid import FastIdentifier
+_LOADING = threading.Lock()
+_LOADED: list[Any] = []
 
-    return FastIdentifier.load(norm_probs=True)
+
+def _identifier() -> Any:
+    """py3langid's identifier with its exact fast path (:mod:`corpuskit.fastlangid`),
+    loaded once per process, by whichever thread asks first."""
+    if not _LOADED:
+        with _LOADING:
+            if not _LOADED:
+                from .fastlangid import FastIdentifier
+
+                _LOADED.append(FastIdentifier.load(norm_probs=True))
+    return _LOADED[0]
+
+
+def preload() -> None:
+    """Start loading the model in the background (about half a second of CPU).
+
+    A build's workers do this as they start, while the parent lists the corpus on one
+    core: the first document that needs a language then finds the model ready.
+    """
+    threading.Thread(target=_identifier, name="corpuskit-language-model", daemon=True).start()
 
 
 def identify(text: str) -> tuple[str, float]:

@@ -246,3 +246,54 @@ def _iso639_1_before(text: str, *, min_chars: int, min_confidence: float) -> str
 def test_iso639_1_is_unchanged(text: str, min_chars: int, min_confidence: float) -> None:
     assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
         _iso639_1_before(text, min_chars=min_chars, min_confidence=min_confidence))
+
+
+def test_the_model_is_loaded_once_whichever_threads_ask_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers preload the model in a thread while the first document may already ask for
+    it: one load, one identifier, for every caller."""
+    import threading
+    import time
+
+    loads: list[int] = []
+
+    def slow_load(*, norm_probs: bool) -> object:
+        loads.append(1)
+        time.sleep(0.05)  # long enough for the other callers to arrive meanwhile
+        return object()
+
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(FastIdentifier, "load", slow_load)
+    language.preload()
+    got: list[object] = []
+    callers = [threading.Thread(target=lambda: got.append(language._identifier()))
+               for _ in range(4)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert len(loads) == 1
+    assert len(got) == 4 and all(found is got[0] for found in got)
+
+
+def test_pool_workers_warmed_up_with_preload_load_the_model_before_any_task(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuskit.engine import local_pool
+
+    monkeypatch.setattr(language, "_LOADED", [])  # as forked, the workers have no model
+    with local_pool(2, warm_up=language.preload) as pool:
+        assert pool is not None
+        assert pool.submit(_model_loaded_within, 30.0).result()
+    with local_pool(2) as pool:
+        assert pool is not None
+        assert not pool.submit(_model_loaded_within, 0.2).result()
+
+
+def _model_loaded_within(seconds: float) -> bool:
+    """In a worker: whether the language model is loaded, waiting up to ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not language._LOADED and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(language._LOADED)
