@@ -738,8 +738,7 @@ class _RecordPass:
     def _submit_clean(self, part: str, block: LineBlock) -> None:
         if self.pool is None:
             assert block.data is not None
-            self._merge_clean(part, check_clean_block(part, block.first, block.data,
-                                                      self.digester))
+            self._merge_clean(part, check_clean_block(block.data, self.digester))
         else:
             self._to_workers(part, block, _clean_task, _clean_range_task)
 
@@ -1204,7 +1203,7 @@ def _records_range_task(part: str, first: int, start: int, end: int,
 
 def _clean_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
                 ) -> StreamBlock:
-    return check_clean_block(part, first, block, _worker_digester(algorithms))
+    return check_clean_block(block, _worker_digester(algorithms))
 
 
 def _clean_range_task(part: str, first: int, start: int, end: int,
@@ -1218,7 +1217,7 @@ def _clean_range_task(part: str, first: int, start: int, end: int,
         return StreamBlock(False, unreadable=read_reason(exc))
     if len(block) != end - start:
         return StreamBlock(False, unreadable="the file changed while it was read")
-    return check_clean_block(part, first, block, digester)
+    return check_clean_block(block, digester)
 
 
 def _read_range(path: str, start: int, size: int) -> bytes:
