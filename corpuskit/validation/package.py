@@ -714,7 +714,8 @@ class _RecordPass:
                 checker.too_long(part, number)
 
             for block in line_blocks(checker.chunks(part, feeds), too_long,
-                                     keep=not self.by_range, max_line=MAX_RECORD_LINE):
+                                     keep=not self.by_range, max_line=MAX_RECORD_LINE,
+                                     numbered=self.stream is None):
                 yield part, block
             if part not in checker.unreadable:
                 checker.record_digests(part, counter.bytes, names,
@@ -833,7 +834,8 @@ class _RecordPass:
         else:
             part_digest = self.checker.sha256.get(self.parts[0])
             digest = part_digest.hex() if part_digest is not None else None
-        return self.count, digest if complete else None
+        lines = self.count if self.stream is None else self.clean_lines
+        return lines, digest if complete else None
 
 
 def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
@@ -1045,7 +1047,7 @@ class _CleanChecker(_Checker):
         try:
             documents, docs_sha256 = records.finish(walk_raw)
             if records.failed or self.problems or listing or docs_sha256 is None \
-                    or records.clean_lines != documents or documents != view.raw_files \
+                    or documents != view.raw_files \
                     or records.path_hash != view.raw_hash:
                 return None
             # Files no record names (tag files, other payload files).
