@@ -109,3 +109,22 @@ def count_paragraphs(text: str) -> int:
     """Blank-line separated paragraphs (0 for a text of whitespace only)."""
     # ``not text.isspace()`` is ``bool(text.strip())`` without copying the text.
     return text.count("\n\n") + 1 if text and not text.isspace() else 0
+
+
+_BREAK = re.compile(b"\n\n")
+
+
+def count_paragraphs_utf8(encoded: bytes, words: int) -> int:
+    """:func:`count_paragraphs` of the text whose UTF-8 encoding is ``encoded`` and that
+    has ``words`` words (none: whitespace only, which ``bytes.isspace`` cannot tell, as
+    it ignores 0x1C-0x1F and the wide spaces).
+
+    The regex engine finds the breaks of a text of a few KB in half the time of
+    ``bytes.count``, which is slow on two-byte needles, but builds an object per break:
+    a long text is counted with ``bytes.count``, so memory stays bounded.
+    """
+    if not words:
+        return 0
+    if len(encoded) > SLICE:
+        return encoded.count(b"\n\n") + 1
+    return len(_BREAK.findall(encoded)) + 1

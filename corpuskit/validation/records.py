@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from ..config import ProcessConfig
-from ..counts import count_paragraphs, count_words_utf8
+from ..counts import count_paragraphs_utf8, count_words_utf8
 from ..decode import decode_with
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
@@ -281,7 +281,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     words = count_words_utf8(encoded)
     if words != data["words"]:
         wrong.append(f"words ({data['words']}, text has {words})")
-    paragraphs = count_paragraphs(text)
+    paragraphs = count_paragraphs_utf8(encoded, words)
     if paragraphs != data["paragraphs"]:
         wrong.append(f"paragraphs ({data['paragraphs']}, text has {paragraphs})")
     if wrong:
@@ -472,9 +472,10 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             encoded = text.encode("utf-8")
         except UnicodeEncodeError:
             return _UNCLEAN
+        words = count_words_utf8(encoded)
         if doc_id <= previous or sha256(encoded).hexdigest() != record["text_sha256"] \
-                or len(text) != record["chars"] or count_words_utf8(encoded) != record["words"] \
-                or count_paragraphs(text) != record["paragraphs"] \
+                or len(text) != record["chars"] or words != record["words"] \
+                or count_paragraphs_utf8(encoded, words) != record["paragraphs"] \
                 or unsafe_member_reason(source) is not None or document_id(source) != doc_id:
             return _UNCLEAN
         raw_path = RAW_PREFIX + source
