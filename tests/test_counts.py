@@ -14,6 +14,7 @@ from corpuskit.counts import (
     ASCII_SPACE,
     WIDE_SPACE,
     count_paragraphs,
+    count_paragraphs_utf8,
     count_words,
     count_words_utf8,
 )
@@ -81,3 +82,22 @@ def test_words_of_text_with_lone_surrogates() -> None:
 @given(st.text(alphabet=st.sampled_from(["\n", " ", "a", "\u3000", "\x0b"]), max_size=30))
 def test_paragraphs_equal_the_definition(text: str) -> None:
     assert count_paragraphs(text) == paragraphs_by_definition(text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(["\n", " ", "a", "\u3000", "\x1c", "\x0b", "é"]),
+               max_size=30))
+def test_paragraphs_of_the_utf8_bytes_equal_the_definition(text: str) -> None:
+    encoded = text.encode("utf-8")
+    assert count_paragraphs_utf8(encoded, count_words_utf8(encoded)) == \
+        paragraphs_by_definition(text)
+
+
+@pytest.mark.parametrize("text", ["a\n\n\nb\n\n\n\nc\n", "\n\n" * 9, "a" + "\n\n" * 9])
+def test_paragraphs_of_long_utf8_texts_are_counted_alike(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    encoded = text.encode("utf-8")
+    short = count_paragraphs_utf8(encoded, count_words_utf8(encoded))
+    monkeypatch.setattr(counts, "SLICE", 4)
+    assert count_paragraphs_utf8(encoded, count_words_utf8(encoded)) == short == \
+        paragraphs_by_definition(text)

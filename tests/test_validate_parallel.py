@@ -269,6 +269,12 @@ def test_line_blocks_cut_as_before_with_and_without_bytes(
         if not isinstance(event, int):
             assert event.data == data[event.start:event.end]
             assert event.lines == event.data.count(b"\n") + 1
+    unnumbered: list[LineBlock | int] = []
+    unnumbered.extend(line_blocks(iter(chunks), unnumbered.append, keep=True,
+                                  max_line=max_line, numbered=False))
+    assert [0 if isinstance(e, int) else (e.start, e.end, e.data, e.lines)
+            for e in unnumbered] == \
+        [0 if isinstance(e, int) else (e.start, e.end, e.data, 0) for e in kept]
 
 
 def test_line_blocks_number_every_line() -> None:

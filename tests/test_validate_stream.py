@@ -10,16 +10,28 @@ of order, a raw file that is not the one listed, ...) and compare with the preci
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _validate_support import built, copy_release, records, resign, write_records
 
+from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.validation import package as checker
 from corpuskit.validation import validate
+from corpuskit.validation.digest import FileDigester
+from corpuskit.validation.records import (
+    HASH_MASK,
+    StreamBlock,
+    check_clean_block,
+    check_line,
+    path_token,
+)
 from corpuskit.validation.report import sort_problems
 
 Damage = Callable[[Path], None]
@@ -220,8 +232,6 @@ def test_a_file_read_to_its_expected_size_is_read_whole(tmp_path: Path,
 
 
 def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> None:
-    from corpuskit.validation.records import HASH_MASK, path_token
-
     names = ["data/raw/a.txt", "data/raw/A.txt", "data/raw/é.txt", "data/raw/e\u0301.txt"]
     tokens = [path_token(name) for name in names]
     assert len(set(tokens)) == len(names)
@@ -230,3 +240,156 @@ def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> Non
     listed = (tokens[0] + tokens[2]) & HASH_MASK
     named = (tokens[1] + tokens[2]) & HASH_MASK
     assert listed != named
+
+
+# -- the clean pass's record loop against its definition ------------------------------------
+
+def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
+    """What :func:`check_clean_block` must find, written with :func:`check_line` (the
+    precise check's line check): clean only if no line has a problem, every record agrees
+    with its text and its raw file, and the ids increase."""
+    problems: list[Problem] = []
+    manifest: list[str] = []
+    previous = first_id = ""
+    raw_bytes = path_hash = 0
+    for number, line in enumerate(block.split(b"\n"), start=1):
+        facts, _ = check_line("data/documents.jsonl", number, line, problems)
+        if problems or facts is None:
+            return StreamBlock(False)
+        _, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
+        if raw_path is None or doc_id is None or not consistent or doc_id <= previous:
+            return StreamBlock(False)
+        try:
+            size, digests = digester.digest(raw_path)
+        except OSError:
+            return StreamBlock(False)
+        if size != source_bytes or digests[0].hex() != source_sha256:
+            return StreamBlock(False)
+        first_id = first_id or doc_id
+        previous = doc_id
+        raw_bytes += size
+        path_hash += path_token(raw_path)
+        manifest.append(f"{source_sha256}  {bagit_path(raw_path)}\n")
+    return StreamBlock(True, len(manifest), "".join(manifest).encode(), raw_bytes,
+                       path_hash & HASH_MASK, first_id, previous)
+
+
+Record = dict[str, Any]
+
+
+def _retext(item: Record, text: str, *, counts: bool = True) -> None:
+    """A new text with its sha256 (and, with ``counts``, its counts) made to agree."""
+    item["text"] = text
+    item["text_sha256"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if counts:
+        item.update(chars=len(text), words=len(text.split()),
+                    paragraphs=text.count("\n\n") + 1 if text.strip() else 0)
+
+
+def _split_a_word(text: str, space: str) -> str:
+    """``text`` with the middle letter of its first word of three or more made ``space``."""
+    word = next(word for word in text.split() if len(word) >= 3)
+    at = text.index(word) + 1
+    return text[:at] + space + text[at + 1:]
+
+
+def _set(**values: Any) -> Callable[[Record], None]:
+    return lambda item: item.update(values)
+
+
+#: Changes to one record (the first: its id may sort first) that the precise check refuses,
+#: or not.
+RECORD_CHANGES: dict[str, Callable[[Record], None]] = {
+    "unchanged": lambda item: None,
+    "text": lambda item: item.update(text=item["text"] + "more\n"),
+    "text, digest": lambda item: _retext(item, item["text"] + "more\n", counts=False),
+    "text, digest, counts": lambda item: _retext(item, item["text"] + "more words\n"),
+    "a word split by a space": lambda item: _retext(
+        item, _split_a_word(item["text"], " "), counts=False),
+    "a word split by a no-break space, counted": lambda item: _retext(
+        item, _split_a_word(item["text"], "\xa0")),
+    "a word split by an ideographic space, not counted": lambda item: _retext(
+        item, _split_a_word(item["text"], "\u3000"), counts=False),
+    "a new paragraph": lambda item: _retext(
+        item, item["text"].replace(" ", "\n\n", 1), counts=False),
+    "a text of spaces": lambda item: _retext(item, "   \n") or item.update(paragraphs=1),
+    "a text with a lone surrogate": lambda item: _retext(item, "a\ud800b\n"),
+    "text_sha256 in capitals": lambda item: item.update(
+        text_sha256=item["text_sha256"].upper()),
+    "chars": lambda item: item.update(chars=item["chars"] + 1),
+    "words": lambda item: item.update(words=item["words"] - 1),
+    "paragraphs": lambda item: item.update(paragraphs=item["paragraphs"] + 1),
+    "source_bytes": lambda item: item.update(source_bytes=item["source_bytes"] + 1),
+    "source_sha256": lambda item: item.update(source_sha256="0" * 64),
+    "source_path unsafe": lambda item: item.update(source_path="../" + item["source_path"]),
+    "source_path of another id": lambda item: item.update(source_path="zz-other.txt"),
+    "source_path through '.', its id too": lambda item: item.update(
+        source_path="./" + item["source_path"], id="./" + item["id"]),
+    "id": lambda item: item.update(id=item["id"] + "-x"),
+    "title on two lines": _set(title="one\ntwo"),
+    "title ending in LF": _set(title="one line\n"),
+    "title null": _set(title=None),
+    "rights empty": _set(rights=""),
+    "normalization repeated": _set(normalization=["nfc", "nfc"]),
+    "normalization other": _set(normalization=["nfc"]),
+    "source_encoding unknown": _set(source_encoding="utf-7"),
+    "a key more": _set(extra=1),
+    "a key less": lambda item: item.pop("rights"),
+}
+
+
+def _damaged_lines(target: Path, change: Callable[[Record], None]) -> bytes:
+    items = records(target)
+    change(items[0])
+    return b"\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+                      .encode("utf-8", "surrogatepass") for item in items)
+
+
+@pytest.mark.parametrize("name", sorted(RECORD_CHANGES))
+def test_the_record_loop_finds_what_the_line_check_finds(tmp_path: Path, name: str) -> None:
+    target = copy_release(tmp_path)
+    block = _damaged_lines(target, RECORD_CHANGES[name])
+    with FileDigester(str(target), checker.folder_view(target).opener,
+                      ("sha256",)) as digester:
+        expected = reference_clean_block(block, digester)
+        assert check_clean_block(block, digester) == expected
+    assert expected.clean == (name in {"unchanged", "text, digest, counts", "title ending in LF",
+                                       "a word split by a no-break space, counted",
+                                       "title null", "normalization other"})
+
+
+@pytest.mark.parametrize("damage", ["blank line", "not JSON", "ids swapped", "ids repeated",
+                                    "raw file changed", "raw file gone"])
+def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> None:
+    target = copy_release(tmp_path)
+    lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
+    raw = target / "data/raw" / json.loads(lines[1])["source_path"]
+    if damage == "blank line":
+        lines.insert(1, b"")
+    elif damage == "not JSON":
+        lines[1] = lines[1][:-1]
+    elif damage == "ids swapped":
+        lines[0], lines[1] = lines[1], lines[0]
+    elif damage == "ids repeated":
+        lines.insert(1, lines[1])
+    elif damage == "raw file changed":
+        raw.write_bytes(raw.read_bytes()[::-1])
+    else:
+        raw.unlink()
+    block = b"\n".join(lines)
+    with FileDigester(str(target), checker.folder_view(target).opener,
+                      ("sha256",)) as digester:
+        assert reference_clean_block(block, digester) == StreamBlock(False)
+        assert check_clean_block(block, digester) == StreamBlock(False)
+
+
+def test_the_record_loop_leaves_what_only_jsonschema_accepts_to_the_precise_check(
+        tmp_path: Path) -> None:
+    """A count written as 1.0 fails the compiled shape; jsonschema accepts it as an
+    integer. The clean pass refuses the block and the precise check decides."""
+    target = copy_release(tmp_path)
+    block = _damaged_lines(target, lambda item: item.update(chars=float(item["chars"])))
+    with FileDigester(str(target), checker.folder_view(target).opener,
+                      ("sha256",)) as digester:
+        assert reference_clean_block(block, digester).clean
+        assert check_clean_block(block, digester) == StreamBlock(False)

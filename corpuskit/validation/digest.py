@@ -47,6 +47,7 @@ class FileDigester:
         self.algorithms = algorithms
         self._single = algorithms == ("sha256",)
         self._buffer = bytearray(CHUNK)
+        self._buffers = [self._buffer]
         self._view = memoryview(self._buffer)
         self._root_fd: int | None = None
 
@@ -80,7 +81,8 @@ class FileDigester:
         taken as the end of the (regular) file, which saves the read that returns nothing,
         a third of the system calls of a small file. Any other size reads on to the end."""
         if self._single and self.root is not None:
-            return self._sha256(rel, expected)
+            size, sha256 = self.sha256(rel, expected)
+            return size, (sha256,)
         hashers = self._hashers()
         size = 0
         if self.root is not None:
@@ -104,21 +106,24 @@ class FileDigester:
                         hasher.update(chunk)
         return size, tuple(hasher.digest() for hasher in hashers)
 
-    def _sha256(self, rel: str, expected: int) -> tuple[int, Digests]:
-        """:meth:`digest` of a folder's file with sha256 alone (the usual case): a file
-        read in one call is hashed in one call, with no list of hashers."""
-        buffers, view = [self._buffer], self._view
-        fd = self._open(rel)
+    def sha256(self, rel: str, expected: int = -1) -> tuple[int, bytes]:
+        """The size and sha256 of a folder's file, read as :meth:`digest` does: one call
+        per raw file of a clean pass, so the open is inlined (once the folder is open) and
+        a file read in one call is hashed in one call, with no list of hashers."""
+        buffers, view = self._buffers, self._view
+        root_fd = self._root_fd
+        fd = os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
+            else self._open(rel)
         try:
             size = os.readv(fd, buffers)
             hasher = hashlib.sha256(view[:size])
-            if size == len(self._buffer) or (size != expected and size):
+            if size == len(view) or (size != expected and size):
                 while count := os.readv(fd, buffers):
                     size += count
                     hasher.update(view[:count])
         finally:
             os.close(fd)
-        return size, (hasher.digest(),)
+        return size, hasher.digest()
 
 
 #: ``(path, size, digests)`` of files read, and ``(path, reason)`` of files that were not.

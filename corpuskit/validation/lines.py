@@ -21,12 +21,15 @@ class LineBlock(NamedTuple):
 
 
 def line_blocks(chunks: Iterator[bytes], too_long: Callable[[int], None], *, keep: bool,
-                max_line: int) -> Iterator[LineBlock]:
+                max_line: int, numbered: bool = True) -> Iterator[LineBlock]:
     """The lines of a stream of chunks, a block per chunk that ends a line.
 
     A line longer than ``max_line`` bytes is reported through ``too_long(line number)``
     and skipped without being held in memory. A final line without its LF is a block too.
-    With ``keep=False`` no bytes are kept (only offsets and line numbers).
+    With ``keep=False`` no bytes are kept (only offsets and line numbers). With
+    ``numbered=False`` the lines are not counted (``lines`` is 0, ``first`` no line
+    number): for a reader that needs no line numbers and counts the lines it checks, as
+    the clean pass does, counting them here too costs about 0.1 s per 300 MB.
     """
     number = 1
     start = 0  # offset where the unfinished line begins
@@ -55,7 +58,7 @@ def line_blocks(chunks: Iterator[bytes], too_long: Callable[[int], None], *, kee
                 pending = [chunk[begin:]] if keep else []
                 continue
             start = here + begin
-        lines = chunk.count(b"\n", begin, cut) + 1
+        lines = chunk.count(b"\n", begin, cut) + 1 if numbered else 0
         data = None
         if keep:
             data = b"".join([*pending, chunk[begin:cut]]) if pending else chunk[begin:cut]
@@ -64,4 +67,5 @@ def line_blocks(chunks: Iterator[bytes], too_long: Callable[[int], None], *, kee
         start = here + cut + 1
         pending = [chunk[cut + 1:]] if keep and cut + 1 < len(chunk) else []
     if not skipping and offset > start:
-        yield LineBlock(number, start, offset, 1, b"".join(pending) if keep else None)
+        yield LineBlock(number, start, offset, int(numbered),
+                        b"".join(pending) if keep else None)

@@ -714,7 +714,8 @@ class _RecordPass:
                 checker.too_long(part, number)
 
             for block in line_blocks(checker.chunks(part, feeds), too_long,
-                                     keep=not self.by_range, max_line=MAX_RECORD_LINE):
+                                     keep=not self.by_range, max_line=MAX_RECORD_LINE,
+                                     numbered=self.stream is None):
                 yield part, block
             if part not in checker.unreadable:
                 checker.record_digests(part, counter.bytes, names,
@@ -738,8 +739,7 @@ class _RecordPass:
     def _submit_clean(self, part: str, block: LineBlock) -> None:
         if self.pool is None:
             assert block.data is not None
-            self._merge_clean(part, check_clean_block(part, block.first, block.data,
-                                                      self.digester))
+            self._merge_clean(part, check_clean_block(block.data, self.digester))
         else:
             self._to_workers(part, block, _clean_task, _clean_range_task)
 
@@ -834,7 +834,8 @@ class _RecordPass:
         else:
             part_digest = self.checker.sha256.get(self.parts[0])
             digest = part_digest.hex() if part_digest is not None else None
-        return self.count, digest if complete else None
+        lines = self.count if self.stream is None else self.clean_lines
+        return lines, digest if complete else None
 
 
 def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
@@ -1046,7 +1047,7 @@ class _CleanChecker(_Checker):
         try:
             documents, docs_sha256 = records.finish(walk_raw)
             if records.failed or self.problems or listing or docs_sha256 is None \
-                    or records.clean_lines != documents or documents != view.raw_files \
+                    or documents != view.raw_files \
                     or records.path_hash != view.raw_hash:
                 return None
             # Files no record names (tag files, other payload files).
@@ -1204,7 +1205,7 @@ def _records_range_task(part: str, first: int, start: int, end: int,
 
 def _clean_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
                 ) -> StreamBlock:
-    return check_clean_block(part, first, block, _worker_digester(algorithms))
+    return check_clean_block(block, _worker_digester(algorithms))
 
 
 def _clean_range_task(part: str, first: int, start: int, end: int,
@@ -1218,7 +1219,7 @@ def _clean_range_task(part: str, first: int, start: int, end: int,
         return StreamBlock(False, unreadable=read_reason(exc))
     if len(block) != end - start:
         return StreamBlock(False, unreadable="the file changed while it was read")
-    return check_clean_block(part, first, block, digester)
+    return check_clean_block(block, digester)
 
 
 def _read_range(path: str, start: int, size: int) -> bytes:
