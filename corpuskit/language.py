@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
+from contextlib import suppress
 from functools import cache
 from typing import Any
 
@@ -33,9 +36,19 @@ def preload() -> None:
     """Start loading the model in the background (about half a second of CPU).
 
     A build's workers do this as they start, while the parent lists the corpus on one
-    core: the first document that needs a language then finds the model ready.
+    core: the first document that needs a language then finds the model ready. On Linux
+    the loading thread runs at the lowest priority, so that it takes only the time no one
+    else wants and never slows the listing down.
     """
-    threading.Thread(target=_identifier, name="corpuskit-language-model", daemon=True).start()
+    threading.Thread(target=_load_politely, name="corpuskit-language-model",
+                     daemon=True).start()
+
+
+def _load_politely() -> None:
+    if sys.platform == "linux":  # a thread id is a process id to setpriority there only
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    _identifier()
 
 
 def identify(text: str) -> tuple[str, float]:
