@@ -634,6 +634,11 @@ def document_paths(root: Path) -> list[str]:
     return sorted(found)
 
 
+#: Byte order marks of the encodings in which ASCII is not ASCII bytes (UTF-32 first).
+UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def change_one(out: Path, seed: int) -> str:
     paths = document_paths(out)
     if not paths:
@@ -653,8 +658,9 @@ def change_one(out: Path, seed: int) -> str:
     )
     sentences = [make_sentence(rng, ascii_english) for _ in range(2 + rng.randrange(3))]
     newline = "\r\n" if b"\r\n" in data else "\n"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    codec = next((name for bom, name in UNICODE_BOMS if data.startswith(bom)), "")
+    if codec:  # UTF-32 and UTF-16 (checked in that order: FF FE 00 00 starts with FF FE)
+        newline = "\r\n" if "\r\n".encode(codec) in data else "\n"
         ends_with_newline = data.endswith("\n".encode(codec))
     else:
         codec = "ascii"  # ASCII is the same bytes in UTF-8 and every legacy code page used

@@ -34,8 +34,9 @@ def test_the_generator_makes_the_same_corpus_for_the_same_seed(tmp_path: Path) -
 
 
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
-    """No corpus.toml, a binary file, a cp1252 file, CRLF, nested folders: the kit writes a
-    configuration, removes what the build refuses, and runs every measure."""
+    """No corpus.toml, a binary file, cp1252, UTF-32, CRLF, nested folders: the kit writes
+    a configuration, removes what the build refuses, and runs every measure, the
+    incremental build after a change to a UTF-32 file included."""
     source = tmp_path / "texts"
     (source / "a" / "b").mkdir(parents=True)
     for i in range(12):
@@ -43,6 +44,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
             f"Note {i}\r\n\r\nThe committee met on Tuesday and agreed on item {i}.\r\n",
             encoding="utf-8", newline="")
     (source / "a" / "b" / "café.txt").write_bytes("Un café à Paris, déjà.\n".encode("cp1252"))
+    # The first document by path is the one the incremental step changes: in UTF-32.
+    (source / "0-first.txt").write_bytes(
+        "Erste Zeile.\r\n\r\nZweiter Absatz über Bäume.".encode("utf-32"))
     (source / "blob.bin").write_bytes(bytes(range(256)) * 4)
     results = tmp_path / "results.json"
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
@@ -54,7 +58,7 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
-    assert report["documents"] == 13
+    assert report["documents"] == 14
     assert set(report["ratios"]) >= {"build_cold / floor (target <= 4)",
                                      "build_incremental / build_cold (target < 0.10)"}
     assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
