@@ -202,6 +202,8 @@ class Segment(NamedTuple):
     offset ``base`` is copying the entries and adding ``base`` to each offset."""
 
     path: Path
+    #: The shard's number in :class:`PreparedPieces`.
+    shard: int
     root: str
     date_time: DateTime
     #: The raw files' package paths, in order.
@@ -232,9 +234,11 @@ _HEADER_OFFSET_AT = 42
 _HEADER_OFFSET = struct.Struct("<L")
 
 
-def make_segment(pieces: Path, root: str, created: str | None) -> tuple[bytes, bytes]:
-    """A shard's raw files as zip entries, made from its pieces (``engine.PiecesWriter``):
-    the bytes of the ``.zipseg`` file and of its index, to be written beside the pieces
+def make_segment(raw: list[list[Any]], blob: bytes, root: str, created: str | None
+                 ) -> tuple[bytes, bytes]:
+    """A shard's raw files as zip entries, made from its pieces (``engine.PiecesWriter``:
+    ``raw`` is the index's list of raw files, ``blob`` the pieces file's bytes): the bytes
+    of the ``.zipseg`` file and of its index, to be written beside the pieces
     (:func:`segment_path`).
 
     A worker makes them, so the archive writer only copies one block per shard instead
@@ -242,20 +246,18 @@ def make_segment(pieces: Path, root: str, created: str | None) -> tuple[bytes, b
     themselves stay root-free, since they are cached across versions; the entries name
     ``root`` and carry ``created``'s time stamp, so they are made again in every build.
     """
-    index = PreparedPieces.load_index(pieces)
-    blob = pieces.read_bytes()
     date_time = zip_date_time(created)
     entries: list[bytes] = []
     records: list[bytes] = []
     offsets: list[list[int]] = []
     at = offset = 0
-    for name, size, crc, start, length in index["raw"]:
+    for name, size, crc, start, length in raw:
         local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
                                              compress_size=length, crc=crc,
                                              header_offset=offset)
         data = blob[start:start + length]
         if len(data) != length:
-            raise OSError(f"{pieces} is shorter than its index says")
+            raise OSError("the archive pieces are shorter than their index says")
         entries += (local, data)
         records.append(record)
         offsets.append([at + _HEADER_OFFSET_AT, offset])
@@ -357,15 +359,14 @@ class PreparedPieces:
             index = orjson.loads(segment_index_path(blob).read_bytes())
         except FileNotFoundError:
             return None  # made without segments: piece by piece
-        return Segment(segment_path(blob), index["root"], tuple(index["date_time"]),
+        return Segment(segment_path(blob), shard, index["root"], tuple(index["date_time"]),
                        [entry[0] for entry in entries], entries, index["entry_bytes"],
                        index["record_bytes"], index["offsets"])
 
     def passed(self, segment: Segment) -> None:
         """``segment`` is written whole: none of its raw files is offered again."""
-        shard = self._segment - 1
-        if self._raw_shard <= shard:
-            self._raw_shard, self._raw_at = shard + 1, 0
+        if self._raw_shard <= segment.shard:
+            self._raw_shard, self._raw_at = segment.shard + 1, 0
 
     def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""

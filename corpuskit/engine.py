@@ -169,6 +169,8 @@ class PiecesWriter:
         self.doing = doing
         self.raw: list[list[Any]] = []
         self.offset = 0
+        #: What was written, kept for the shard's zip entries (see :func:`_make_segment`).
+        self.written: list[bytes] = []
         try:
             self.handle = pieces_path(jsonl_file).open("wb")
         except OSError as exc:
@@ -202,6 +204,7 @@ class PiecesWriter:
         except OSError as exc:
             raise self._error(exc) from None
         self.offset += len(data)
+        self.written.append(data)
 
 
 def config_fingerprint(config: ProcessConfig) -> str:
@@ -351,17 +354,22 @@ def process_shard(task: ShardTask) -> ShardResult:
     result = ShardResult.of(task.index, shard_file, summaries, False)
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
-    _make_segment(task, shard_file)
+    _make_segment(task, shard_file, (pieces.raw, b"".join(pieces.written)))
     return result
 
 
-def _make_segment(task: ShardTask, shard_file: Path) -> None:
-    """The shard's raw files as zip entries for this release's archive, if it asks."""
+def _make_segment(task: ShardTask, shard_file: Path,
+                  made: tuple[list[list[Any]], bytes] | None = None) -> None:
+    """The shard's raw files as zip entries for this release's archive, if it asks;
+    ``made``: the pieces' raw index and bytes, if this worker just made them (else they
+    are read from the shard's files)."""
     if task.archive_root is None:
         return
     pieces = pieces_path(shard_file)
     try:
-        segment, index = make_segment(pieces, task.archive_root, task.created)
+        raw, blob = made if made is not None else (
+            orjson.loads(pieces_index_path(shard_file).read_bytes())["raw"], pieces.read_bytes())
+        segment, index = make_segment(raw, blob, task.archive_root, task.created)
     except OSError as exc:
         raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
     write_file(shard_file.parent, segment_path(pieces).name, segment,

@@ -94,7 +94,7 @@ def test_segments_made_for_another_root_are_not_used(
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
     made = engine.make_segment
     monkeypatch.setattr(engine, "make_segment",
-                        lambda pieces, root, created: made(pieces, "elsewhere", created))
+                        lambda raw, blob, root, created: made(raw, blob, "elsewhere", created))
     placements = _Placements(monkeypatch)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert (placements.shifted, placements.remade) == (0, 0)
