@@ -137,12 +137,12 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             continue
         matched = [rel]
         if segment.root == root and segment.date_time == date_time:
-            for name in islice(files, len(segment.names) - 1):
-                if name != segment.names[len(matched)]:
+            for name in islice(files, len(segment.entries) - 1):
+                if name != segment.entries[len(matched)][0]:
                     unmatched.append(name)
                     break
                 matched.append(name)
-            if len(matched) == len(segment.names):
+            if len(matched) == len(segment.entries):
                 assert prepared is not None  # it offered the segment
                 prepared.passed(segment)
                 yield segment
@@ -206,9 +206,8 @@ class Segment(NamedTuple):
     shard: int
     root: str
     date_time: DateTime
-    #: The raw files' package paths, in order.
-    names: list[str]
-    #: Their prepared-pieces index entries: ``[name, size, crc32, offset, length]``.
+    #: The raw files' prepared-pieces index entries, in order: ``[package path, size,
+    #: crc32, offset, length]``.
     entries: list[list[Any]]
     entry_bytes: int
     record_bytes: int
@@ -360,7 +359,7 @@ class PreparedPieces:
         except FileNotFoundError:
             return None  # made without segments: piece by piece
         return Segment(segment_path(blob), shard, index["root"], tuple(index["date_time"]),
-                       [entry[0] for entry in entries], entries, index["entry_bytes"],
+                       entries, index["entry_bytes"],
                        index["record_bytes"], index["offsets"])
 
     def passed(self, segment: Segment) -> None:
@@ -483,7 +482,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     central.write(_place_records(item, data[item.entry_bytes:], offset,
                                                  date_time))
                     offset += item.entry_bytes
-                    count += len(item.names)
+                    count += len(item.entries)
                     continue
                 piece, pending = item
                 if isinstance(pending, Future):
