@@ -10,6 +10,14 @@ Measures, each as a separate process (wall time and peak RSS from ``wait4``):
 - ``frictionless``: ``frictionless validate`` of the same ``datapackage.json``;
 - ``hashlib``: a bare sha256 pass over every file of the package (the hashing ceiling).
 
+Each step also reports its CPU time, user and system, its own and its workers'. Before the
+cold build, ``file_create`` times the creation of :data:`PROBE_FILES` small files in the
+work folder (µs per file): a build creates one file per document in ``data/raw/``, and on
+this kind of filesystem that cost varies tenfold with what was deleted in the minutes
+before (ext4 without a journal skips the inodes freed in the last minutes, scanning past
+each of them for every new file). The probe's files are kept until the end of the run, as
+deleting them would slow the build it is there to explain.
+
 Usage::
 
     python benchmarks/run_benchmarks.py --documents 100000 [--work DIR] [--json out.json]
@@ -55,12 +63,19 @@ print(total, file=sys.stderr)
 """
 
 
+#: Files created by the ``file_create`` probe, of :data:`PROBE_BYTES` bytes each.
+PROBE_FILES = 2000
+PROBE_BYTES = 2500
+
+
 @dataclass
 class Measure:
     name: str
     seconds: float
     peak_rss_mb: float
     exit_code: int
+    user_seconds: float = 0.0
+    system_seconds: float = 0.0
 
 
 def run(name: str, argv: list[str], env: dict[str, str] | None = None,
@@ -81,8 +96,27 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     if proc.returncode not in (0,):
         tail = err.decode(errors="replace")[-2000:]
         sys.stderr.write(f"{name}: exit {proc.returncode}\n{tail}\n")
-    # ru_maxrss is in KiB on Linux; it covers the largest child (pool workers included).
-    return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode)
+    # ru_maxrss is in KiB on Linux; it covers the largest child (pool workers included),
+    # and the CPU times include those of the workers the child waited for.
+    return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode,
+                   usage.ru_utime, usage.ru_stime)
+
+
+def probe_file_creation(folder: Path) -> tuple[float, float]:
+    """Wall and system time, in µs per file, to create :data:`PROBE_FILES` files of
+    :data:`PROBE_BYTES` bytes in ``folder`` (new; the files are left there)."""
+    folder.mkdir(parents=True)
+    data = b"x" * PROBE_BYTES
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    before, start = os.times(), time.perf_counter()
+    for i in range(PROBE_FILES):
+        fd = os.open(folder / f"{i:05d}.txt", flags, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+    seconds, after = time.perf_counter() - start, os.times()
+    return seconds / PROBE_FILES * 1e6, (after.system - before.system) / PROBE_FILES * 1e6
 
 
 def bump_patch(config: Path) -> None:
@@ -154,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     WORK[0] = work
     seeds, dist, cache = work / "seeds", work / "dist", work / "cache"
-    for path in (seeds, dist, cache):
+    for path in (seeds, dist, cache, work / "file-create-probe"):
         shutil.rmtree(path, ignore_errors=True)
     if args.documents:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
@@ -171,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Measure] = []
     results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
                                  str(work / "floor.jsonl")]))
+    probe_wall, probe_sys = probe_file_creation(work / "file-create-probe")
     results.append(run("build_cold", [*corpuskit, "build", str(seeds), "--out", str(dist),
                                       "--cache", str(cache), *jobs], env))
     if results[-1].exit_code != 0 or not dist.is_dir():
@@ -203,9 +238,14 @@ def main(argv: list[str] | None = None) -> int:
 
     documents = sum(1 for _ in seeds.rglob("*") if _.is_file()) - 1
     print(f"corpus: {documents} documents in {seeds}")
-    print(f"{'step':<20} {'seconds':>9} {'peak RSS MB':>12} {'exit':>5}")
+    print(f"{'step':<20} {'seconds':>9} {'user s':>8} {'system s':>9} {'peak RSS MB':>12} "
+          f"{'exit':>5}")
     for m in results:
-        print(f"{m.name:<20} {m.seconds:>9.2f} {m.peak_rss_mb:>12.1f} {m.exit_code:>5}")
+        print(f"{m.name:<20} {m.seconds:>9.2f} {m.user_seconds:>8.2f} {m.system_seconds:>9.2f} "
+              f"{m.peak_rss_mb:>12.1f} {m.exit_code:>5}")
+    print(f"file_create (before build_cold): {probe_wall:.0f} µs per file, {probe_sys:.0f} µs "
+          f"system ({PROBE_FILES} files of {PROBE_BYTES} bytes; the build creates one per "
+          "document)")
     for label, value in ratios.items():
         print(f"{label:<50} {value}")
     if args.json:
@@ -213,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             "documents": documents,
             "cpus": os.cpu_count(),
             "results": [asdict(m) for m in results],
+            "file_create_us": {"wall": round(probe_wall, 1), "system": round(probe_sys, 1),
+                               "files": PROBE_FILES, "bytes": PROBE_BYTES},
             "ratios": ratios,
         }, indent=2) + "\n", encoding="utf-8")
     if not args.keep and not args.work:

@@ -59,6 +59,13 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
     assert report["documents"] == 14
+    # CPU times include the build's workers; the probe timed the files it created.
+    assert steps["build_cold"]["user_seconds"] > 0
+    assert steps["build_cold"]["user_seconds"] + steps["build_cold"]["system_seconds"] \
+        > steps["floor"]["user_seconds"]
+    probe = report["file_create_us"]
+    assert probe["wall"] > 0 and probe["files"] == 2000
+    assert len(list((tmp_path / "work" / "file-create-probe").iterdir())) == 2000
     assert set(report["ratios"]) >= {"build_cold / floor (target <= 4)",
                                      "build_incremental / build_cold (target < 0.10)"}
     assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
