@@ -27,10 +27,11 @@ import re
 import shutil
 import struct
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
@@ -425,16 +426,113 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
     """Write a sealed zip of ``folder`` (members under ``root/``) to ``target``.
 
     ``target`` is an empty binary file open for reading and writing (``w+b``): the seal is
-    computed by reading back what was written. Returns the seal's sha256.
+    computed by reading back what was written, for a file with a descriptor as it is
+    written (:class:`FollowingDigest`). Returns the seal's sha256.
     """
-    write_members(folder, target, root, created, threads=threads, prepared=prepared)
-    return seal(target)
+    try:
+        fd = target.fileno()
+    except (AttributeError, OSError):  # io.BytesIO and the like: hashed when sealed
+        write_members(folder, target, root, created, threads=threads, prepared=prepared)
+        return seal(target)
+    with FollowingDigest(fd) as follower:
+        def final(offset: int) -> None:
+            target.flush()  # the thread reads the file, not this buffer
+            follower.final_up_to(offset)
+
+        write_members(folder, target, root, created, threads=threads, prepared=prepared,
+                      final=final)
+        return seal(target, follower)
+
+
+#: Bytes a writer lets become final between two reports to its :class:`FollowingDigest`
+#: (each report flushes the writer's buffer).
+FOLLOW_BYTES = 8 << 20
+
+
+class FollowingDigest:
+    """The sha256 of a file being written, read back and hashed by a thread that follows
+    the writer: the archive's seal then costs no time after the last byte is written.
+
+    The writer reports with :meth:`final_up_to` that the bytes before an offset are in
+    the file (flushed) and will not change again; :meth:`result` waits for every byte up
+    to the end it names. hashlib releases the GIL on large updates, so hashing runs beside
+    the writer on another core. Use it as a context manager: leaving stops the thread.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._digest = hashlib.sha256()
+        self._final = 0  # every byte before this offset is final
+        self._hashed = 0  # written only by the thread
+        self._stopping = False
+        self._error: OSError | None = None
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._follow, name="corpuskit-seal",
+                                        daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> FollowingDigest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
+    def final_up_to(self, offset: int) -> None:
+        with self._changed:
+            if offset > self._final:
+                self._final = offset
+                self._changed.notify()
+
+    def result(self, end: int) -> hashlib._Hash:
+        """The sha256 (a hashlib object, to update further) of the first ``end`` bytes;
+        ``OSError`` if they could not be read back."""
+        if end < self._final:
+            raise ValueError("the end is before bytes reported final")
+        self.final_up_to(end)
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        if self._hashed != end:
+            raise OSError(f"read back {self._hashed} of the {end} bytes written")
+        return self._digest
+
+    def _stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+        self._thread.join()
+
+    def _follow(self) -> None:
+        while True:
+            with self._changed:
+                while self._hashed >= self._final and not self._stopping:
+                    self._changed.wait()
+                final = self._final
+            if self._hashed >= final:
+                return  # stopping, and every final byte is hashed
+            try:
+                while self._hashed < final:
+                    chunk = os.pread(self._fd, min(_CHUNK, final - self._hashed),
+                                     self._hashed)
+                    if not chunk:
+                        raise OSError(f"the file ends at byte {self._hashed}")
+                    self._digest.update(chunk)
+                    self._hashed += len(chunk)
+            except OSError as exc:
+                self._error = exc
+                return
 
 
 def write_members(folder: Path, target: BinaryIO, root: str, created: str | None, *,
-                  threads: int | None = None, prepared: PreparedPieces | None = None) -> None:
+                  threads: int | None = None, prepared: PreparedPieces | None = None,
+                  final: Callable[[int], None] | None = None) -> None:
     """The zip of ``folder`` (members under ``root/``), without a comment, into the seekable
-    file ``target``; ``prepared``: pieces the build's workers deflated already."""
+    file ``target``; ``prepared``: pieces the build's workers deflated already.
+
+    ``final`` is called now and then with an offset before which every byte is written
+    for good (a member's header is rewritten once its sizes are known: only the bytes
+    before the member being written are final).
+    """
     date_time = zip_date_time(created)
     threads = threads or _threads()
     # The central directory grows with the number of files: it waits in a temporary file.
@@ -470,7 +568,11 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     tasks += 1
 
             fill()
+            settled = reported = 0  # the end of the last member written whole
             while ahead:
+                if final is not None and settled - reported >= FOLLOW_BYTES:
+                    final(settled)
+                    reported = settled
                 item = ahead.popleft()
                 if isinstance(item, Segment):
                     ready -= item.size
@@ -483,6 +585,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                                                  date_time))
                     offset += item.entry_bytes
                     count += len(item.entries)
+                    settled = offset
                     continue
                 piece, pending = item
                 if isinstance(pending, Future):
@@ -504,6 +607,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     offset += len(local) + len(deflated)
                     central.write(record)
                     count += 1
+                    settled = offset
                     continue
                 info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
                                    compress_size=0, crc=0)
@@ -523,20 +627,23 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     target.seek(offset)
                     central.write(central_record(info, header_at))
                     count += 1
+                    settled = offset
         size = central.tell()
         central.seek(0)
         shutil.copyfileobj(central, target, _CHUNK)
         target.write(end_records(count, size, offset))
 
 
-def seal(handle: BinaryIO) -> str:
+def seal(handle: BinaryIO, follower: FollowingDigest | None = None) -> str:
     """Seal the finished zip in ``handle`` (readable, writable, seekable); return the sha256.
 
     The zip must end in an end-of-central-directory record without a comment, as
     :func:`write_members` (zipfile) writes it. That record's comment length becomes
     :data:`SEAL_BYTES`, every byte from the start of the file through the record is hashed
-    (read back in chunks), and ``corpuskit-sha256:<hex>`` is appended as the comment.
-    Raises ``ValueError`` for anything else (an archive sealed already, or not a zip).
+    (read back in chunks, or by ``follower`` as the zip was written: every byte but the
+    comment length, which is final only now), and ``corpuskit-sha256:<hex>`` is appended
+    as the comment. Raises ``ValueError`` for anything else (an archive sealed already, or
+    not a zip).
     """
     end = handle.seek(0, os.SEEK_END)
     handle.seek(max(0, end - END_RECORD_BYTES))
@@ -544,10 +651,17 @@ def seal(handle: BinaryIO) -> str:
     if len(record) != END_RECORD_BYTES or record[:4] != END_SIGNATURE \
             or record[-2:] != b"\0\0":
         raise ValueError("not a zip archive ending in an end record without a comment")
+    comment_length = struct.pack("<H", SEAL_BYTES)
     handle.seek(end - 2)
-    handle.write(struct.pack("<H", SEAL_BYTES))
-    handle.seek(0)
-    digest = sha256_of_prefix(handle, end).hexdigest()
+    handle.write(comment_length)
+    if follower is not None:
+        handle.flush()
+        hashed = follower.result(end - 2)
+        hashed.update(comment_length)
+        digest = hashed.hexdigest()
+    else:
+        handle.seek(0)
+        digest = sha256_of_prefix(handle, end).hexdigest()
     handle.seek(end)
     handle.write(SEAL_PREFIX + digest.encode("ascii"))
     handle.flush()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import random
 import shutil
 import subprocess
@@ -44,6 +46,51 @@ def test_the_sealed_archive_is_the_members_and_a_seal(folder: Path) -> None:
     unsealed = _ours(folder, "pkg", None, 2)
     assert sealed.getvalue()[:len(unsealed) - 2] == unsealed[:-2]
     assert sealed.getvalue().endswith(b"corpuskit-sha256:" + digest.encode())
+
+
+@pytest.mark.parametrize("follow_bytes", [1, 1 << 40])
+def test_a_file_is_sealed_as_it_is_written_into_the_same_archive(
+        folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, follow_bytes: int) -> None:
+    """A zip written to a file is hashed by a thread that follows the writer: reported
+    after every member (a threshold of one byte, the multi-piece member's rewritten header
+    included) or only at the end. Same bytes and seal as a zip hashed once written (a
+    BytesIO has no descriptor to follow)."""
+    reports: list[int] = []
+    report = archive.FollowingDigest.final_up_to
+
+    def spy(self: archive.FollowingDigest, offset: int) -> None:
+        reports.append(offset)
+        report(self, offset)
+
+    monkeypatch.setattr(archive, "FOLLOW_BYTES", follow_bytes)
+    monkeypatch.setattr(archive.FollowingDigest, "final_up_to", spy)
+    in_memory = io.BytesIO()
+    expected = write_zip(folder, in_memory, "pkg", None, threads=2)
+    assert not reports
+    with (tmp_path / "pkg.zip").open("w+b") as handle:
+        assert write_zip(folder, handle, "pkg", None, threads=2) == expected
+    data = (tmp_path / "pkg.zip").read_bytes()
+    assert data == in_memory.getvalue()
+    assert hashlib.sha256(data[:-archive.SEAL_BYTES]).hexdigest() == expected
+    assert reports[-1] == len(data) - archive.SEAL_BYTES - 2  # all but the comment length
+    assert reports == sorted(reports)
+    members = len(list(package_files(folder)))
+    assert len(reports) == (1 if follow_bytes > len(data) else members)
+
+
+def test_a_following_digest_hashes_only_what_the_file_holds(tmp_path: Path) -> None:
+    path = tmp_path / "written"
+    path.write_bytes(b"corpus" * 1000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with archive.FollowingDigest(fd) as follower:
+            follower.final_up_to(100)
+            assert follower.result(6000).digest() == hashlib.sha256(b"corpus" * 1000).digest()
+        with archive.FollowingDigest(fd) as follower, \
+                pytest.raises(OSError, match="ends at byte 6000"):
+            follower.result(7000)
+    finally:
+        os.close(fd)
 
 
 @pytest.fixture
