@@ -9,6 +9,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,11 +95,25 @@ def build(
     jobs = jobs or default_jobs()
     config = load_config(seeds)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
-    # and load the language model while the parent lists the corpus.
-    with local_pool(jobs if engine == "local" else 1,
-                    warm_up=preload if config.process.extract.language else None) as pool:
+    # and load the language model while the parent lists the corpus, unless the cache
+    # holds shards already: then most shards are hits, which need no model (a miss loads
+    # it on first use), and loading it anyway would compete with the shards' work.
+    warm_up = preload if config.process.extract.language and not _holds_entries(cache) \
+        else None
+    with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
         return _build(seeds, out, config, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache, engine=engine, scheduler=scheduler, pool=pool)
+
+
+def _holds_entries(cache: Path | None) -> bool:
+    """Whether the shard cache folder holds anything (a missing one does not)."""
+    if cache is None:
+        return False
+    try:
+        with os.scandir(cache) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
@@ -117,6 +132,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         earlier = latest_release(out, config.name)
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
+                           config.discover.max_file_bytes,
                            release=writer.final, earlier=earlier[1] if earlier else None,
                            archive_root=config.release_name, created=created)
                  for index, refs in plan_shards(discovery.sources)]

@@ -339,7 +339,9 @@ class _SeedsSide(_Side):
         problems: list[Problem] = []
         for ref in self.sources:  # discover returns them sorted by id
             try:
-                record = process_document_reported(read_source(self.path, ref), self.config.process)
+                record = process_document_reported(
+                    read_source(self.path, ref, max_bytes=self.config.discover.max_file_bytes),
+                    self.config.process)
             except DocumentProblem as bad:
                 problems.append(bad.problem)
                 continue

@@ -152,14 +152,15 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
             skipped.append((printable(relpath), "excluded by discover.exclude"))
             continue
         try:
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISDIR(info.st_mode):
+            # The entry's type comes with the listing (d_type): no stat per file. Its size
+            # is checked against max_file_bytes by the worker that opens it (read_source).
+            if entry.is_dir(follow_symlinks=False):
                 continue  # a folder's name is checked with each file in it
             reason = _check_name(relpath)
             if reason:
                 problems.append(Problem(relpath, "unsafe-path", reason))
                 continue
-            if stat.S_ISLNK(info.st_mode):
+            if entry.is_symlink():
                 target = Path(os.path.realpath(root / relpath))
                 if not target.is_relative_to(root):
                     problems.append(Problem(relpath, "unsafe-path",
@@ -171,23 +172,17 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
                                             "symbolic link to a folder; folders are not followed "
                                             "through links, move the files instead"))
                     continue
-                info = target.stat()
-            if stat.S_ISDIR(info.st_mode):
-                continue
-            if not stat.S_ISREG(info.st_mode):
+                regular = stat.S_ISREG(target.stat().st_mode)
+            else:
+                regular = entry.is_file(follow_symlinks=False)
+            if not regular:
                 problems.append(Problem(relpath, "unsafe-path",
                                         "not a regular file (device, socket or pipe)"))
                 continue
         except OSError as exc:
             problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
             continue
-        if info.st_size > config.max_file_bytes:
-            problems.append(Problem(relpath, "too-large",
-                                    f"{info.st_size} bytes is over the limit of "
-                                    f"{config.max_file_bytes}; raise discover.max_file_bytes "
-                                    "in corpus.toml or split the file"))
-            continue
-        found.append(SourceRef(path=relpath, size=info.st_size))
+        found.append(SourceRef(path=relpath))
 
     by_id = sorted(((ref.id, ref) for ref in found), key=itemgetter(0))  # stable: ties keep order
     found = [ref for _, ref in by_id]
@@ -279,21 +274,37 @@ def _entry_name(path: str, files: set[str]) -> str:
     return f"the file {path}" if path in files else f"the folder {path}/"
 
 
-def read_source(seeds: Path, ref: SourceRef) -> RawDocument:
-    """Read one input file's bytes.
+def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
+    """Read one input file's bytes; a file over ``max_bytes`` (``discover.max_file_bytes``)
+    is refused as ``too-large`` from its size alone, never read.
 
-    Read with ``os.read``, asking for the size discovery saw plus one byte: no file object,
-    no buffer, no size query (it costs a third of the time of ``Path.read_bytes`` for the
-    small files a corpus holds). A file that changed size since is still read whole.
+    Read with ``os.read``, asking for the size ``fstat`` gives plus one byte: no file
+    object, no buffer (it costs a third of the time of ``Path.read_bytes`` for the small
+    files a corpus holds). A file that grows while it is read is still read whole.
     """
     try:
         fd = os.open(f"{seeds}/{ref.path}", os.O_RDONLY)  # a relative POSIX path
         try:
-            data = os.read(fd, ref.size + 1)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # replaced since it was listed
+                raise DocumentProblem(Problem(ref.path, "unsafe-path",
+                                              "not a regular file (device, socket or pipe)"))
+            if info.st_size > max_bytes:
+                raise DocumentProblem(Problem(
+                    ref.path, "too-large",
+                    f"{info.st_size} bytes is over the limit of {max_bytes}; raise "
+                    "discover.max_file_bytes in corpus.toml or split the file"))
+            data = os.read(fd, info.st_size + 1)
             if data:
-                rest = []
+                rest, size = [], len(data)
                 while chunk := os.read(fd, _READ_CHUNK):
                     rest.append(chunk)
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise DocumentProblem(Problem(
+                            ref.path, "too-large",
+                            f"grew past the limit of {max_bytes} bytes while it was read; "
+                            "raise discover.max_file_bytes in corpus.toml or split the file"))
                 if rest:
                     data = b"".join([data, *rest])
         finally:

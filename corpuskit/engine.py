@@ -88,6 +88,8 @@ class ShardTask:
     package: Path
     config: ProcessConfig
     cache: Path | None
+    #: discover.max_file_bytes: a larger seeds file is refused unread (read_source).
+    max_file_bytes: int
     release: Path | None = None
     earlier: Path | None = None
     archive_root: str | None = None
@@ -300,7 +302,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     earlier = f"{task.earlier}/" if task.earlier is not None else None
     for ref in task.refs:
         try:
-            raw = read_source(task.seeds, ref)
+            raw = read_source(task.seeds, ref, max_bytes=task.max_file_bytes)
         except DocumentProblem as bad:
             problems.append(bad.problem)
             datas.append(None)
@@ -335,7 +337,7 @@ def process_shard(task: ShardTask) -> ShardResult:
             continue
         try:
             raw = (RawDocument(ref.id, ref.path, data) if data is not None
-                   else read_source(task.seeds, ref))
+                   else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
             record = process_document_reported(raw, task.config)
         except DocumentProblem as bad:
             if bad.problem not in problems:

@@ -146,7 +146,9 @@ def _seeds_info(seeds: Path) -> Info:
     digest = hashlib.sha256()
     for ref in discovery.sources:
         try:
-            record = process_document_reported(read_source(seeds, ref), config.process)
+            record = process_document_reported(
+                read_source(seeds, ref, max_bytes=config.discover.max_file_bytes),
+                config.process)
         except DocumentProblem as bad:
             problems.append(bad.problem)
             continue

@@ -22,11 +22,11 @@ def document_id(relpath: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A discovered input file: its path relative to the seeds folder and its size; its id
-    is derived (not stored: a corpus holds millions of these)."""
+    """A discovered input file: its path relative to the seeds folder; its id is derived
+    (not stored: a corpus holds millions of these). Its size is learnt when it is read
+    (see :func:`corpuskit.discover.read_source`), by the worker that reads it."""
 
     path: str
-    size: int
 
     @property
     def id(self) -> str:

@@ -42,9 +42,9 @@ def pause_patch(started: Path, go: Path) -> str:
     return f"""
         import corpuskit.engine as engine
         _read = engine.read_source
-        def read_source(seeds, ref):
+        def read_source(seeds, ref, **limits):
             _wait_for({str(go)!r}, {str(started)!r})
-            return _read(seeds, ref)
+            return _read(seeds, ref, **limits)
         engine.read_source = read_source
     """
 
@@ -178,11 +178,11 @@ def test_two_threads_of_one_process_do_not_share_the_lock(
     first_seeds, second_seeds, out = two_seeds
     entered, go = threading.Event(), threading.Event()
 
-    def held_read(seeds: Path, ref: SourceRef) -> RawDocument:
+    def held_read(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
         if seeds == first_seeds:
             entered.set()
             go.wait(30)
-        return read(seeds, ref)
+        return read(seeds, ref, max_bytes=max_bytes)
 
     monkeypatch.setattr(engine, "read_source", held_read)
     errors: list[BaseException] = []

@@ -42,11 +42,11 @@ KILL_POINTS: dict[str, str] = {
     "reading": """
         import corpuskit.engine as engine
         _read, _calls = engine.read_source, []
-        def read_source(seeds, ref):
+        def read_source(seeds, ref, **limits):
             _calls.append(ref)
             if len(_calls) == 3:
                 _die()
-            return _read(seeds, ref)
+            return _read(seeds, ref, **limits)
         engine.read_source = read_source
     """,
     # a shard is processed: raw copies and its JSONL shard file are written
@@ -248,10 +248,10 @@ def test_killed_build_in_a_worker_process(
         import corpuskit.engine as engine
         engine.SHARD_SIZE = 4
         _read = engine.read_source
-        def read_source(seeds, ref):
+        def read_source(seeds, ref, **limits):
             if ref.path == "doc5.txt":
                 _die()
-            return _read(seeds, ref)
+            return _read(seeds, ref, **limits)
         engine.read_source = read_source
     """
     killed = run_cli(["build", seeds, "--out", out, "--jobs", "2", "--no-cache"], patch,

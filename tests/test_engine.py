@@ -9,11 +9,12 @@ import pytest
 from conftest import make_seeds
 
 from corpuskit import build
+from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.discover import read_source
 from corpuskit.engine import SHARD_SIZE, ShardCache
 from corpuskit.errors import UsageError
-from corpuskit.models import SourceRef
+from corpuskit.models import DocumentProblem, SourceRef
 
 #: More documents than two shards hold, so that every engine really splits the work.
 DOCUMENTS = 2 * SHARD_SIZE + 37
@@ -146,13 +147,41 @@ def test_a_cache_entry_with_one_changed_byte_is_a_miss(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
-@pytest.mark.parametrize("seen", [0, 1, 4999, 5000, 5001, 10**6])
-def test_a_seeds_file_is_read_whole_whatever_size_discovery_saw(tmp_path: Path,
-                                                                 seen: int) -> None:
-    """read_source asks for the discovered size plus one byte; a file that grew or shrank
-    since is still read whole, and an empty one is empty."""
-    data = bytes(range(256)) * 19 + b"tail"
-    (tmp_path / "a.txt").write_bytes(data)
-    (tmp_path / "empty.txt").write_bytes(b"")
-    assert read_source(tmp_path, SourceRef("a.txt", seen)).data == data
-    assert read_source(tmp_path, SourceRef("empty.txt", seen)).data == b""
+@pytest.mark.parametrize("size", [0, 1, 4999, 5000, 5001, 10**6])
+def test_a_seeds_file_is_read_whole_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    """read_source learns the size with fstat and reads the file whole; a file over the
+    limit is refused from its size alone, never read."""
+    data = bytes(range(256)) * (size // 256 + 1)
+    (tmp_path / "a.txt").write_bytes(data[:size])
+    assert read_source(tmp_path, SourceRef("a.txt"), max_bytes=size).data == data[:size]
+    assert read_source(tmp_path, SourceRef("a.txt"), max_bytes=10**6).data == data[:size]
+    if size:
+        with pytest.raises(DocumentProblem) as refused:
+            read_source(tmp_path, SourceRef("a.txt"), max_bytes=size - 1)
+        assert refused.value.problem.code == "too-large"
+        assert f"{size} bytes is over the limit of {size - 1}" in refused.value.problem.message
+
+
+def test_a_file_over_the_limit_is_not_read(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "big.txt").write_bytes(b"x" * 1000)
+
+    def no_read(fd: int, size: int) -> bytes:
+        raise AssertionError("read")
+
+    monkeypatch.setattr(discover_module.os, "read", no_read)
+    with pytest.raises(DocumentProblem) as refused:
+        read_source(tmp_path, SourceRef("big.txt"), max_bytes=999)
+    assert refused.value.problem.code == "too-large"
+
+
+def test_a_file_growing_past_the_limit_while_read_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fstat said it fits; the reads find more: refused once past the limit, not held."""
+    (tmp_path / "grows.txt").write_bytes(b"x" * 10)
+    reads = iter([b"x" * 10, b"y" * 600, b"z" * 600, b""])
+    monkeypatch.setattr(discover_module.os, "read", lambda fd, size: next(reads))
+    with pytest.raises(DocumentProblem) as refused:
+        read_source(tmp_path, SourceRef("grows.txt"), max_bytes=1000)
+    assert refused.value.problem.code == "too-large"
+    assert "grew past the limit of 1000 bytes" in refused.value.problem.message

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -297,3 +299,38 @@ def _model_loaded_within(seconds: float) -> bool:
     while not language._LOADED and time.monotonic() < deadline:
         time.sleep(0.01)
     return bool(language._LOADED)
+
+
+def test_workers_preload_the_model_only_while_the_cache_is_empty(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose cache holds shards mostly hits, and a hit needs no model: its workers
+    do not load one in the background (a miss still loads it when it first asks)."""
+    from conftest import make_seeds
+
+    from corpuskit import build
+
+    module = sys.modules["corpuskit.build"]
+    asked: list[object] = []
+    pool = module.local_pool
+
+    def spy(jobs: int, *, warm_up: Any = None) -> Any:
+        asked.append(warm_up)
+        return pool(jobs, warm_up=warm_up)
+
+    monkeypatch.setattr(module, "local_pool", spy)
+    texts = {"de": "Die Kommission hat am Dienstag beschlossen, dass die neuen Regeln für "
+                   "alle Mitgliedstaaten ab dem nächsten Jahr gelten sollen.\n",
+             "en": "The committee decided on Tuesday that the new rules will apply to all "
+                   "member states from the beginning of next year.\n",
+             "fr": "La commission a décidé mardi que les nouvelles règles s'appliqueront à "
+                   "tous les États membres dès le début de l'année prochaine.\n"}
+    seeds = make_seeds(tmp_path, {"a.txt": texts["de"], "b.txt": texts["en"]})
+    cache = tmp_path / "cache"
+    build(seeds, tmp_path / "one", jobs=2, cache=cache)
+    (seeds / "c.txt").write_text(texts["fr"], encoding="utf-8")
+    warm = build(seeds, tmp_path / "two", jobs=2, cache=cache)
+    cold = build(seeds, tmp_path / "three", jobs=2)
+    assert asked == [language.preload, None, language.preload]
+    records = (warm.release / "data" / "documents.jsonl").read_bytes()
+    assert records == (cold.release / "data" / "documents.jsonl").read_bytes()
+    assert b'"language":"fr"' in records  # the miss loaded the model when it asked

@@ -380,7 +380,7 @@ def test_names_that_may_collide_include_every_collision(paths: list[str]) -> Non
     from corpuskit.models import SourceRef
 
     paths = [p for p in paths if all(p.split("/"))]
-    refs = sorted((SourceRef(p, 1) for p in paths), key=lambda ref: ref.id)
+    refs = sorted((SourceRef(p) for p in paths), key=lambda ref: ref.id)
     with patch.object(discover_module, "_may_collide", lambda refs: True):  # always search
         found = [problem for problem in discover_module._identity_problems(
             refs, [ref.id for ref in refs]) if problem.code == "name-collision"]

@@ -32,21 +32,28 @@ class SeedsResult:
     bytes: int
 
 
-def _check_chunk(task: tuple[Path, tuple[SourceRef, ...], ProcessConfig]) -> list[Problem]:
-    seeds, refs, config = task
+_Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
+
+
+def _check_chunk(task: _Task) -> tuple[list[Problem], int]:
+    """The problems of a chunk of documents, and the bytes of those read."""
+    seeds, refs, config, max_bytes = task
     problems = []
+    read = 0
     for ref in refs:
         try:
-            process_document_reported(read_source(seeds, ref), config)
+            raw = read_source(seeds, ref, max_bytes=max_bytes)
+            read += len(raw.data)
+            process_document_reported(raw, config)
         except DocumentProblem as bad:
             problems.append(bad.problem)
-    return problems
+    return problems, read
 
 
-def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig
-            ) -> Iterator[tuple[Path, tuple[SourceRef, ...], ProcessConfig]]:
+def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig, max_bytes: int
+            ) -> Iterator[_Task]:
     for start in range(0, len(refs), CHUNK):
-        yield seeds, tuple(refs[start:start + CHUNK]), config
+        yield seeds, tuple(refs[start:start + CHUNK]), config, max_bytes
 
 
 def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
@@ -63,19 +70,23 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
         problems.extend(error.problems)
     refs = discovery.sources
     jobs = jobs or default_jobs()
-    tasks = list(_chunks(seeds, refs, config.process))
+    tasks = list(_chunks(seeds, refs, config.process, config.discover.max_file_bytes))
+    total = 0
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            problems.extend(_check_chunk(task))
+            found, read = _check_chunk(task)
+            problems.extend(found)
+            total += read
     else:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with context.Pool(processes=min(jobs, len(tasks))) as pool:
-            for found in pool.imap(_check_chunk, tasks):
+            for found, read in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
+                total += read
     if not refs and not problems:
         problems.append(Problem(".", "empty-document",
                                 "the seeds folder holds no documents; add text files"))
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
-    return SeedsResult(tuple(problems), documents, len(refs), sum(ref.size for ref in refs))
+    return SeedsResult(tuple(problems), documents, len(refs), total)
