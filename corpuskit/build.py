@@ -9,7 +9,6 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from .discover import discover, read_changelog
 from .dist import latest_release
 from .engine import (
     SHARD_FOLDER,
+    ShardCache,
     ShardTask,
     default_jobs,
     local_pool,
@@ -98,22 +98,11 @@ def build(
     # and load the language model while the parent lists the corpus, unless the cache
     # holds shards already: then most shards are hits, which need no model (a miss loads
     # it on first use), and loading it anyway would compete with the shards' work.
-    warm_up = preload if config.process.extract.language and not _holds_entries(cache) \
-        else None
+    warm = cache is not None and ShardCache(cache).holds_entries()
+    warm_up = preload if config.process.extract.language and not warm else None
     with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
         return _build(seeds, out, config, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache, engine=engine, scheduler=scheduler, pool=pool)
-
-
-def _holds_entries(cache: Path | None) -> bool:
-    """Whether the shard cache folder holds anything (a missing one does not)."""
-    if cache is None:
-        return False
-    try:
-        with os.scandir(cache) as entries:
-            return any(True for _ in entries)
-    except OSError:
-        return False
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,

@@ -28,6 +28,8 @@ from .problems import Problem, printable
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
 #: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
 MAX_PATH_BYTES = 1024
+#: Why a seeds entry that is not a regular file is refused (when listed, and when read).
+NOT_REGULAR = "not a regular file (device, socket or pipe)"
 #: Bytes read at a time from a seeds file that grew after it was discovered.
 _READ_CHUNK = 1 << 20
 
@@ -176,8 +178,7 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
             else:
                 regular = entry.is_file(follow_symlinks=False)
             if not regular:
-                problems.append(Problem(relpath, "unsafe-path",
-                                        "not a regular file (device, socket or pipe)"))
+                problems.append(Problem(relpath, "unsafe-path", NOT_REGULAR))
                 continue
         except OSError as exc:
             problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
@@ -288,8 +289,7 @@ def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):  # replaced since it was listed
-                raise DocumentProblem(Problem(ref.path, "unsafe-path",
-                                              "not a regular file (device, socket or pipe)"))
+                raise DocumentProblem(Problem(ref.path, "unsafe-path", NOT_REGULAR))
             if info.st_size > max_bytes:
                 raise _too_large(ref, f"{info.st_size} bytes is over the limit of {max_bytes}")
             data = os.read(fd, info.st_size + 1)

@@ -243,6 +243,14 @@ class ShardCache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def holds_entries(self) -> bool:
+        """Whether the cache folder holds anything (a missing one does not)."""
+        try:
+            with os.scandir(self.root) as entries:
+                return next(entries, None) is not None
+        except OSError:
+            return False
+
     @staticmethod
     def key(fingerprint: str, entries: Sequence[tuple[str, str]]) -> str:
         digest = hashlib.sha256(fingerprint.encode())
