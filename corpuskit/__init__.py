@@ -1,20 +1,66 @@
-"""corpuskit: raw texts in, a reproducible, checksummed, schema-validated data package out."""
+"""corpuskit: raw texts in, a reproducible, checksummed, schema-validated data package out.
+
+The library's functions and types are imported from their modules when first asked for
+(PEP 562), so that ``corpuskit validate`` does not pay for importing the build pipeline
+(ftfy, the language identifier, ...) before it checks a single file.
+"""
 
 from __future__ import annotations
 
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .build import BuildResult, build
+__all__ = [
+    "BuildResult", "Corpus", "Diff", "License", "PackageIntegrityError", "Record",
+    "ReleaseResult", "ValidationReport", "__version__", "build", "diff", "load", "release",
+    "validate",
+]
+#: Each public name and the module that defines it.
+_EXPORTS = {
+    "BuildResult": ".build", "build": ".build",
+    "Diff": ".diff", "diff": ".diff",
+    "ReleaseResult": ".release", "release": ".release",
+    "Corpus": ".load", "License": ".load", "PackageIntegrityError": ".load", "load": ".load",
+    "Record": ".models",
+    "ValidationReport": ".validation", "validate": ".validation",
+}
 
-__all__ = ["BuildResult", "__version__", "build"]
-from .diff import Diff, diff
-from .release import ReleaseResult, release
+if TYPE_CHECKING:
+    from .build import BuildResult, build
+    from .diff import Diff, diff
+    from .load import Corpus, License, PackageIntegrityError, load
+    from .models import Record
+    from .release import ReleaseResult, release
+    from .validation import ValidationReport, validate
 
-__all__ += ["Diff", "ReleaseResult", "diff", "release"]
-from .load import Corpus, License, PackageIntegrityError, load  # noqa: E402
-from .models import Record  # noqa: E402
 
-__all__ += ["Corpus", "License", "PackageIntegrityError", "Record", "load"]
-from .validation import ValidationReport, validate  # noqa: E402
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corpuskit' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # asked once
+    return value
 
-__all__ += ["ValidationReport", "validate"]
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+class _Package(ModuleType):
+    """This package, whose functions ``build``, ``diff``, ``load`` and ``release`` share
+    their names with the modules defining them. Importing such a module makes it an
+    attribute of the package; the function takes its place, as it would after
+    ``from .build import build``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _EXPORTS.get(name) == f".{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -40,6 +40,7 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from . import zipformat
+from .cores import default_jobs
 from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
 from .zipformat import (
     DateTime,
@@ -414,13 +415,6 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
     return Deflated(deflated, data)
 
 
-def _threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
               threads: int | None = None, prepared: PreparedPieces | None = None) -> str:
     """Write a sealed zip of ``folder`` (members under ``root/``) to ``target``.
@@ -534,7 +528,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
     before the member being written are final).
     """
     date_time = zip_date_time(created)
-    threads = threads or _threads()
+    threads = threads or default_jobs()
     # The central directory grows with the number of files: it waits in a temporary file.
     with tempfile.TemporaryFile() as central:
         count = 0

@@ -17,6 +17,7 @@ from . import package
 from .archive import PreparedPieces
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
+from .cores import default_jobs
 from .croissant import CROISSANT_PATH, croissant
 from .diff import difference_summary
 from .discover import discover, read_changelog
@@ -25,7 +26,6 @@ from .engine import (
     SHARD_FOLDER,
     ShardCache,
     ShardTask,
-    default_jobs,
     local_pool,
     plan_shards,
     run_shards,

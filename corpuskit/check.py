@@ -20,17 +20,11 @@ from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences
 from .config import load_config
-from .errors import EXIT_PROBLEMS, CorpuskitError, InputError
+from .errors import InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
-
-
-class ProblemsFound(CorpuskitError):
-    """A report holds problems: exit status 1 once the report has been shown."""
-
-    exit_code = EXIT_PROBLEMS
 
 
 def _created(folder: Path) -> str | None:

@@ -16,9 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .build import build as build_package
-from .engine import default_cache_dir
-from .errors import EXIT_USAGE, CorpuskitError, InputError
+from .errors import EXIT_USAGE, CorpuskitError, InputError, ProblemsFound
 from .problems import printable
 
 
@@ -94,6 +92,9 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
       corpuskit build seeds --jobs 8 --cache /tmp/corpuskit-cache
       corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
+    from .build import build as build_package
+    from .engine import default_cache_dir
+
     result = build_package(seeds, out, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                            jobs=jobs, cache=None if no_cache else (cache or default_cache_dir()),
                            engine=engine, scheduler=scheduler)
@@ -188,13 +189,13 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
       corpuskit release major --dry-run
       corpuskit release minor --seeds seeds --out dist
     """
-    from .engine import default_cache_dir as _cache_dir
+    from .engine import default_cache_dir
     from .release import release as release_seeds
 
     result = release_seeds(seeds, out, bump,
                            source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                            dry_run=dry_run, jobs=jobs,
-                           cache=None if no_cache else (cache or _cache_dir()))
+                           cache=None if no_cache else (cache or default_cache_dir()))
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if as_json:
@@ -322,7 +323,6 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
       corpuskit validate --format github dist
     """
-    from .check import ProblemsFound
     from .validation import (
         collection_dict,
         expand_targets,
@@ -375,7 +375,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
       corpuskit check
       corpuskit check --seeds seeds --dist dist --format github
     """
-    from .check import ProblemsFound, check
+    from .check import check
     from .validation import render_github, render_text
 
     report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),

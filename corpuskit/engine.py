@@ -394,13 +394,6 @@ def default_cache_dir() -> Path:
     return Path(base) / "corpuskit"
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 ENGINES = ("local", "dask")
 
 

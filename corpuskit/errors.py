@@ -43,6 +43,12 @@ class ReleaseError(CorpuskitError):
     """A release was refused (bump too small, nothing changed, ...); nothing was written."""
 
 
+class ProblemsFound(CorpuskitError):
+    """A report holds problems (validate, check): exit status 1 once it has been shown."""
+
+    exit_code = EXIT_PROBLEMS
+
+
 class UsageError(CorpuskitError):
     """The command was called wrongly (bad argument combination, unknown target kind)."""
 

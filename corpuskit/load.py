@@ -37,7 +37,7 @@ from typing import Any
 import orjson
 
 from .errors import InputError
-from .models import Record
+from .models import Record, record_from_dict
 from .package import DOCUMENTS_PATH, content_hash_of, unbagit_path
 from .problems import Problem
 from .reader import (
@@ -49,7 +49,6 @@ from .reader import (
     read_descriptor,
     unsafe_member_reason,
 )
-from .records import record_from_dict
 from .validation.seal import check_archive_checksums
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from .problems import Problem
 
@@ -94,6 +95,13 @@ class Record:
 
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """A record from its parsed JSON line (the caller has validated it against its schema)."""
+    values = {name: data[name] for name in RECORD_FIELDS}
+    values["normalization"] = tuple(values["normalization"])
+    return Record(**values)
 
 
 class DocumentProblem(Exception):

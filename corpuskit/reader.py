@@ -24,10 +24,9 @@ import orjson
 
 from .archive import package_files
 from .errors import InputError
-from .models import Record
+from .models import Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
-from .records import record_from_dict
 
 DESCRIPTOR = "datapackage.json"
 

@@ -8,7 +8,6 @@ and what ``validate --reproduce`` replays.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import orjson
 
@@ -16,7 +15,7 @@ from .config import ProcessConfig
 from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
 from .extract import extract
-from .models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
+from .models import DocumentProblem, RawDocument, Record, record_from_dict
 from .normalize import normalize
 from .problems import Problem
 
@@ -80,10 +79,3 @@ def process_document_reported(raw: RawDocument, config: ProcessConfig) -> Record
 def record_json(record: Record) -> bytes:
     """The canonical JSON line of a record (fields in schema order, UTF-8, no newline)."""
     return orjson.dumps(record)
-
-
-def record_from_dict(data: dict[str, Any]) -> Record:
-    """A record from its parsed JSON line (the caller has validated it against its schema)."""
-    values = {name: data[name] for name in RECORD_FIELDS}
-    values["normalization"] = tuple(values["normalization"])
-    return Record(**values)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from ..engine import default_jobs
+from ..cores import default_jobs
 from ..errors import InputError
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
@@ -29,7 +29,6 @@ from .descriptor import process_config_from_settings
 from .package import archive_view, check_folder, check_package
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
 from .seal import check_archive_checksums
-from .seeds import validate_seeds
 
 __all__ = [
     "ValidationReport",
@@ -122,6 +121,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     files = size = documents = 0
     try:
         if kind == "seeds":
+            from .seeds import validate_seeds  # the build's pipeline: imported only here
+
             result = validate_seeds(target, jobs=jobs)
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents

@@ -21,13 +21,11 @@ import orjson
 
 from ..config import ProcessConfig
 from ..counts import count_paragraphs_utf8, count_words_utf8
-from ..decode import decode_with
 from ..discover import document_id
-from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record
+from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
 from ..reader import unsafe_member_reason
-from ..records import process_document, record_from_dict
 from ..schemacheck import iter_problems, load_schema
 from .digest import Digests, FileDigester, read_reason
 
@@ -532,6 +530,10 @@ def compare_records(stored: Record, fresh: Record) -> list[str]:
 
 def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str | None:
     """Why a fresh derivation of ``stored`` from its raw bytes differs, or None if equal."""
+    # The pipeline (ftfy, the language identifier) is imported only by --reproduce.
+    from ..decode import decode_with
+    from ..records import process_document
+
     try:
         decode_with(data, stored.source_encoding)
     except (UnicodeDecodeError, LookupError, StopIteration) as exc:

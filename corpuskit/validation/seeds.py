@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import ProcessConfig, load_config
+from ..cores import default_jobs
 from ..discover import discover, read_changelog, read_source
-from ..engine import default_jobs
 from ..errors import InputError
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem

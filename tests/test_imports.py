@@ -1,0 +1,77 @@
+"""The public names of ``corpuskit`` and what each command imports.
+
+The package imports its functions when first asked for, so ``corpuskit validate`` starts
+without the build pipeline (ftfy, py3langid, numpy, the engine). Each check runs in a
+fresh interpreter: what is imported depends on what was imported before.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from _validate_support import built
+
+import corpuskit
+
+#: Modules of the build pipeline that checking a package never needs.
+PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
+            "corpuskit.language", "ftfy", "py3langid", "numpy")
+
+
+def _fresh(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_every_public_name_is_what_its_module_defines() -> None:
+    expected = corpuskit._EXPORTS
+    assert set(corpuskit.__all__) == {"__version__", *expected}
+    for name, module in expected.items():
+        assert getattr(corpuskit, name) is getattr(sys.modules[f"corpuskit{module}"], name)
+    assert set(corpuskit.__all__) <= set(dir(corpuskit))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = corpuskit.no_such_name
+
+
+@pytest.mark.parametrize("name", ["build", "diff", "load", "release"])
+def test_a_function_named_like_its_module_stays_the_function(name: str) -> None:
+    """Importing the module ``corpuskit.build`` makes it an attribute of the package; the
+    function ``build`` must still be what ``corpuskit.build`` is, whichever comes first."""
+    for first in (f"import corpuskit.{name}", f"from corpuskit import {name}"):
+        out = _fresh(f"{first}\nimport sys, types, corpuskit\n"
+                     f"import corpuskit.{name}\n"
+                     f"f = corpuskit.{name}\n"
+                     f"print(callable(f) and not isinstance(f, types.ModuleType), "
+                     f"f is sys.modules['corpuskit.{name}'].{name})")
+        assert out.split() == ["True", "True"], first
+
+
+def test_validate_imports_no_part_of_the_build_pipeline() -> None:
+    release = built().release
+    out = _fresh(
+        "import json, sys\n"
+        "from corpuskit.cli import main\n"
+        f"status = main(['validate', {str(release)!r}])\n"
+        f"print(json.dumps([status, sorted(m for m in {PIPELINE!r} if m in sys.modules)]))")
+    status, pipeline = json.loads(out.splitlines()[-1])
+    assert status == 0, out
+    assert pipeline == []
+
+
+def test_validate_reproduce_imports_the_pipeline_it_replays() -> None:
+    """The opposite check, so the one above cannot pass on a broken module list (one job:
+    with more, the records are re-derived in worker processes)."""
+    release = built().release
+    out = _fresh(
+        "import json, sys\n"
+        "from corpuskit.cli import main\n"
+        f"status = main(['validate', '--reproduce', '--jobs', '1', {str(release)!r}])\n"
+        f"print(json.dumps([status, sorted(m for m in {PIPELINE!r} if m in sys.modules)]))")
+    status, pipeline = json.loads(out.splitlines()[-1])
+    assert status == 0, out
+    assert {"corpuskit.normalize", "corpuskit.decode", "ftfy"} <= set(pipeline)
