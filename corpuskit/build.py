@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import package
@@ -95,11 +96,13 @@ def build(
     jobs = jobs or default_jobs()
     config = load_config(seeds)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
-    # and load the language model while the parent lists the corpus, unless the cache
-    # holds shards already: then most shards are hits, which need no model (a miss loads
-    # it on first use), and loading it anyway would compete with the shards' work.
+    # and load the language model while the parent lists the corpus (from the cache
+    # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
+    # cache holds shards already: then most shards are hits, which need no model (a miss
+    # loads it on first use), and loading it anyway would compete with the shards' work.
     warm = cache is not None and ShardCache(cache).holds_entries()
-    warm_up = preload if config.process.extract.language and not warm else None
+    warm_up = (partial(preload, cache) if config.process.extract.language and not warm
+               else None)
     with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
         return _build(seeds, out, config, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache, engine=engine, scheduler=scheduler, pool=pool)

@@ -34,6 +34,7 @@ from .config import ProcessConfig
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_records
 from .discover import read_source
 from .errors import OutputError, UsageError
+from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
@@ -44,6 +45,7 @@ from .writer import copy_into, link_or_write_file, write_file
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
 CACHE_FORMAT = "corpuskit-shard-cache-v6"
+_HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
 
@@ -244,10 +246,11 @@ class ShardCache:
         self.root = root
 
     def holds_entries(self) -> bool:
-        """Whether the cache folder holds anything (a missing one does not)."""
+        """Whether the cache folder holds shards (in folders named by two hex digits of
+        their keys; the decoded language model beside them does not count)."""
         try:
             with os.scandir(self.root) as entries:
-                return next(entries, None) is not None
+                return any(len(entry.name) == 2 and set(entry.name) <= _HEX for entry in entries)
         except OSError:
             return False
 
@@ -303,6 +306,7 @@ def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, .
 
 def process_shard(task: ShardTask) -> ShardResult:
     """Worker body: read, copy and process one shard; write its JSONL shard file."""
+    use_model_cache(task.cache)  # a miss loads the language model from there
     problems: list[Problem] = []
     datas: list[bytes | None] = []
     keyed: list[tuple[str, str]] = []

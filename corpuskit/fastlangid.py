@@ -34,10 +34,13 @@ is switched off and every call is py3langid's, unchanged.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from .languagemodel import load_model
 
 #: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
 #: most ``k`` bytes deep are right; the model's deepest are six bytes deep, but texts of the
@@ -73,9 +76,23 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         self._local = threading.local()
 
     @classmethod
-    def load(cls, *, norm_probs: bool) -> LanguageIdentifier:
-        """py3langid's bundled model, with the fast path on when it checks out."""
-        identifier = cls.from_model_file(MODEL_FILE, norm_probs=norm_probs)
+    def load(cls, *, norm_probs: bool, cache: Path | None = None) -> LanguageIdentifier:
+        """py3langid's bundled model, with the fast path on when it checks out.
+
+        With a ``cache`` folder, the decoded model is read from it (or kept there):
+        :mod:`corpuskit.languagemodel`. The arrays then go to the constructor as
+        ``from_model_file`` hands them; should py3langid's constructor no longer take them,
+        the model is loaded by ``from_model_file`` itself."""
+        identifier = None
+        if cache is not None:
+            ptc, pc, classes, nextmove, row, output = load_model(cache)
+            try:
+                identifier = cls(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                 norm_probs=norm_probs, tk_row=row)
+            except TypeError:  # another constructor: py3langid's own loading below
+                identifier = None
+        if identifier is None:
+            identifier = cls.from_model_file(MODEL_FILE, norm_probs=norm_probs)
         identifier.fast = identifier.self_check()
         return identifier
 

@@ -8,6 +8,7 @@ import sys
 import threading
 from contextlib import suppress
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 #: Characters of text handed to the identifier. Its cost grows with the bytes (~0.1 µs a byte
@@ -18,6 +19,17 @@ SAMPLE_CHARS = 512
 
 _LOADING = threading.Lock()
 _LOADED: list[Any] = []
+#: The cache folder the model is loaded from and kept in, if any (see use_model_cache).
+_MODEL_CACHE: list[Path] = []
+
+
+def use_model_cache(cache: Path | None) -> None:
+    """Load the model from the cache folder ``cache``, keeping it there decoded
+    (:mod:`corpuskit.languagemodel`), if this process has not loaded it yet. A build's
+    workers are told their build's cache folder; without one, the model is decoded from
+    py3langid's file."""
+    with _LOADING:
+        _MODEL_CACHE[:] = [cache] if cache is not None else []
 
 
 def _identifier() -> Any:
@@ -28,18 +40,20 @@ def _identifier() -> Any:
             if not _LOADED:
                 from .fastlangid import FastIdentifier
 
-                _LOADED.append(FastIdentifier.load(norm_probs=True))
+                cache = _MODEL_CACHE[0] if _MODEL_CACHE else None
+                _LOADED.append(FastIdentifier.load(norm_probs=True, cache=cache))
     return _LOADED[0]
 
 
-def preload() -> None:
+def preload(cache: Path | None = None) -> None:
     """Start loading the model in the background (about half a second of CPU).
 
     A build's workers do this as they start, while the parent lists the corpus on one
     core: the first document that needs a language then finds the model ready. On Linux
     the loading thread runs at the lowest priority, so that it takes only the time no one
-    else wants and never slows the listing down.
+    else wants and never slows the listing down. ``cache``: see :func:`use_model_cache`.
     """
+    use_model_cache(cache)
     threading.Thread(target=_load_politely, name="corpuskit-language-model",
                      daemon=True).start()
 

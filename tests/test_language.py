@@ -259,7 +259,7 @@ def test_the_model_is_loaded_once_whichever_threads_ask_first(
 
     loads: list[int] = []
 
-    def slow_load(*, norm_probs: bool) -> object:
+    def slow_load(*, norm_probs: bool, cache: Path | None = None) -> object:
         loads.append(1)
         time.sleep(0.05)  # long enough for the other callers to arrive meanwhile
         return object()
@@ -310,7 +310,7 @@ def test_workers_preload_the_model_only_while_the_cache_is_empty(
     from corpuskit import build
 
     module = sys.modules["corpuskit.build"]
-    asked: list[object] = []
+    asked: list[Any] = []
     pool = module.local_pool
 
     def spy(jobs: int, *, warm_up: Any = None) -> Any:
@@ -330,7 +330,9 @@ def test_workers_preload_the_model_only_while_the_cache_is_empty(
     (seeds / "c.txt").write_text(texts["fr"], encoding="utf-8")
     warm = build(seeds, tmp_path / "two", jobs=2, cache=cache)
     cold = build(seeds, tmp_path / "three", jobs=2)
-    assert asked == [language.preload, None, language.preload]
+    # partial(preload, cache): the workers load the model from (and keep it in) the cache
+    assert [(w.func, w.args) if w is not None else None for w in asked] == [
+        (language.preload, (cache,)), None, (language.preload, (None,))]
     records = (warm.release / "data" / "documents.jsonl").read_bytes()
     assert records == (cold.release / "data" / "documents.jsonl").read_bytes()
     assert b'"language":"fr"' in records  # the miss loaded the model when it asked

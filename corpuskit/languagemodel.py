@@ -1,0 +1,150 @@
+"""py3langid's model, decoded once and kept in the cache folder.
+
+py3langid ships its model as an LZMA-compressed npz (4.6 MB). Decoding it takes about
+0.6 s of CPU, paid by every process that identifies a language: each worker of a build,
+and the build itself when it runs in one process (a small corpus). With a cache folder,
+the decoded arrays (about 68 MB) are kept under ``<cache>/models/`` as ``.npy`` files with
+their sha256s, and loading them takes about a tenth of that.
+
+The folder's name is a key of py3langid's version, the sha256 of its model file and this
+layout, so another model never reads these arrays. Every byte is checked against its
+sha256 when loaded (a changed label would change the output): a damaged or partial
+folder is a miss, decoded again and replaced. Folders appear whole (written aside, then
+renamed), so the cache can be deleted at any moment, like the shard cache beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from array import array
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from py3langid import langid
+
+from .errors import OutputError
+from .writer import DIR_MODE, write_file
+
+#: The folder of the cache that holds decoded models (the shard cache's folders are two
+#: hex digits: see engine.ShardCache).
+MODELS_FOLDER = "models"
+FORMAT = "corpuskit-langid-model-v1"
+#: The model's arrays as py3langid's loader returns them: ``(nb_ptc, nb_pc, classes,
+#: tk_nextmove, tk_row, tk_output)``.
+Model = tuple[Any, Any, list[str], "array[int]", "array[int]", list[int]]
+_INDEX = "model.json"
+
+
+def model_file() -> Path:
+    """py3langid's bundled model file."""
+    path = Path(langid.MODEL_FILE)
+    return path if path.is_absolute() else Path(langid.MODEL_DIR) / path
+
+
+def decode_model() -> Model:
+    """The model decoded from py3langid's file, by py3langid's own loader."""
+    return langid._load_model_file(model_file())  # type: ignore[no-any-return]
+
+
+def model_folder(cache: Path) -> Path:
+    """Where the decoded model is kept in the cache folder ``cache``."""
+    key = hashlib.sha256(orjson.dumps({
+        "format": FORMAT,
+        "py3langid": _py3langid_version(),
+        "model": hashlib.sha256(model_file().read_bytes()).hexdigest(),
+    }, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return cache / MODELS_FOLDER / f"py3langid-{key[:32]}"
+
+
+def load_model(cache: Path | None) -> Model:
+    """The model's arrays: from the cache folder ``cache`` when it holds them whole and
+    intact, else decoded (and, with a cache folder, kept there for the next process)."""
+    if cache is None:
+        return decode_model()
+    try:
+        folder = model_folder(cache)
+    except OSError:
+        return decode_model()
+    kept = read_model(folder)
+    if kept is not None:
+        return kept
+    model = decode_model()
+    store_model(folder, model)
+    return model
+
+
+def read_model(folder: Path) -> Model | None:
+    """The arrays kept in ``folder``, or None if any is missing, damaged or unreadable."""
+    try:
+        index = orjson.loads((folder / _INDEX).read_bytes())
+        if index.get("format") != FORMAT:
+            return None
+        arrays = {}
+        for name, digest in index["sha256"].items():
+            data = (folder / f"{name}.npy").read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                return None
+            arrays[name] = np.load(io.BytesIO(data), allow_pickle=False)
+        nextmove = array(index["typecodes"]["nextmove"])
+        nextmove.frombytes(arrays["nextmove"].tobytes())
+        row = array(index["typecodes"]["row"])
+        row.frombytes(arrays["row"].tobytes())
+        classes = index["classes"]
+        if not (isinstance(classes, list) and all(isinstance(c, str) for c in classes)):
+            return None
+        return (arrays["ptc"], arrays["pc"], classes, nextmove, row,
+                arrays["output"].tolist())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store_model(folder: Path, model: Model) -> None:
+    """Keep ``model`` in ``folder``: written in a folder beside it, then renamed into place
+    (replacing a damaged one). A cache that cannot be written only costs the next
+    process the decoding."""
+    ptc, pc, classes, nextmove, row, output = model
+    arrays = {
+        "ptc": np.asarray(ptc), "pc": np.asarray(pc),
+        "nextmove": np.frombuffer(nextmove, dtype=nextmove.typecode),
+        "row": np.frombuffer(row, dtype=row.typecode),
+        "output": np.asarray(output, dtype=np.int64),
+    }
+    temp: Path | None = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        temp.chmod(DIR_MODE)
+        digests = {}
+        for name, values in arrays.items():
+            buffer = io.BytesIO()
+            np.save(buffer, values, allow_pickle=False)
+            digests[name] = write_file(temp, f"{name}.npy", buffer.getvalue()).sha256
+        index = {"format": FORMAT, "classes": list(classes), "sha256": digests,
+                 "typecodes": {"nextmove": nextmove.typecode, "row": row.typecode}}
+        write_file(temp, _INDEX, orjson.dumps(index))
+        if folder.exists():
+            if read_model(folder) is not None:
+                return  # written meanwhile by another process (ours is removed below)
+            shutil.rmtree(folder, ignore_errors=True)  # damaged
+        os.rename(temp, folder)
+        temp = None
+    except (OSError, OutputError):
+        pass
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _py3langid_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("py3langid")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"

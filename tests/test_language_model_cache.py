@@ -1,0 +1,146 @@
+"""The decoded language model kept in the cache folder (corpuskit.languagemodel).
+
+Loading it must give py3langid's arrays and labels exactly; a damaged, partial or
+foreign copy must never be used; a cache that cannot be written must not fail a build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import make_seeds
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from test_language import deterministic_texts
+
+from corpuskit import build, language, languagemodel
+from corpuskit.engine import ShardCache
+from corpuskit.fastlangid import PROBES, FastIdentifier
+
+
+@pytest.fixture(scope="module")
+def decoded() -> languagemodel.Model:
+    return languagemodel.decode_model()
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the decoded model (stored by a first load)."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    languagemodel.load_model(cache)
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+    return cache
+
+
+def _same(one: languagemodel.Model, other: languagemodel.Model) -> bool:
+    ptc, pc, classes, nextmove, row, output = one
+    ptc2, pc2, classes2, nextmove2, row2, output2 = other
+    return (ptc.dtype == ptc2.dtype and np.array_equal(ptc, ptc2)
+            and pc.dtype == pc2.dtype and np.array_equal(pc, pc2)
+            and classes == classes2 and nextmove == nextmove2 and row == row2
+            and nextmove.typecode == nextmove2.typecode and row.typecode == row2.typecode
+            and output == output2)
+
+
+def test_the_kept_model_is_py3langids_model(kept: Path, decoded: languagemodel.Model) -> None:
+    again = languagemodel.read_model(languagemodel.model_folder(kept))
+    assert again is not None
+    assert _same(again, decoded)
+
+
+def test_an_identifier_from_the_cache_labels_as_py3langid_does(kept: Path) -> None:
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    cached = FastIdentifier.load(norm_probs=True, cache=kept)
+    assert cached.fast
+    texts: list[Any] = [*PROBES, *deterministic_texts(300, seed="model-cache")]
+    assert [cached.classify(t) for t in texts] == [plain.classify(t) for t in texts]
+    assert [cached.rank(t) for t in texts[:40]] == [plain.rank(t) for t in texts[:40]]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index"])
+def test_a_damaged_copy_is_not_used_and_is_replaced(
+        tmp_path: Path, kept: Path, decoded: languagemodel.Model, damage: str) -> None:
+    cache = tmp_path / "cache"
+    shutil.copytree(kept, cache)
+    folder = languagemodel.model_folder(cache)
+    target = folder / ("model.json" if damage == "index" else "ptc.npy")
+    data = bytearray(target.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0x01  # one bit of one weight: a label could change
+        target.write_bytes(bytes(data))
+    elif damage == "truncate":
+        target.write_bytes(bytes(data[:-100]))
+    elif damage == "remove":
+        target.unlink()
+    else:
+        target.write_bytes(data.replace(b"corpuskit-langid-model-v1", b"corpuskit-langid-model-v0"))
+    assert languagemodel.read_model(folder) is None
+    assert _same(languagemodel.load_model(cache), decoded)
+    repaired = languagemodel.read_model(folder)  # written again whole
+    assert repaired is not None and _same(repaired, decoded)
+
+
+def test_another_model_file_gets_another_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = languagemodel.model_folder(tmp_path)
+    other = tmp_path / "model.npz.xz"
+    other.write_bytes(languagemodel.model_file().read_bytes() + b"\0")
+    monkeypatch.setattr(languagemodel, "model_file", lambda: other)
+    assert languagemodel.model_folder(tmp_path) != first
+
+
+def test_a_cache_path_that_is_a_file_only_costs_the_decoding(
+        tmp_path: Path, decoded: languagemodel.Model) -> None:
+    """An unusable cache folder (here a file; a read-only folder is the same to anyone
+    but root, who can write into it) fails no load."""
+    cache = tmp_path / "cache"
+    cache.write_bytes(b"not a folder")
+    assert _same(languagemodel.load_model(cache), decoded)
+    assert cache.read_bytes() == b"not a folder"
+
+
+def test_no_cache_decodes_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _same(languagemodel.load_model(None), decoded)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_builds_keep_the_model_and_their_output_does_not_depend_on_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build keeps the decoded model in its cache folder; builds from that model, from a
+    damaged copy and from no cache write the same bytes. The model's folder is not a
+    shard: a cache holding only the model counts as empty (its workers preload)."""
+    texts = {"a.txt": "Die Kommission hat am Dienstag beschlossen, dass die neuen Regeln für "
+                      "alle Mitgliedstaaten ab dem nächsten Jahr gelten sollen.\n",
+             "b.txt": "La commission a décidé mardi que les nouvelles règles s'appliqueront "
+                      "à tous les États membres dès le début de l'année prochaine.\n"}
+    seeds = make_seeds(tmp_path, texts)
+    cache = tmp_path / "cache"
+
+    def fresh_build(out: str, cache: Path | None) -> Any:
+        """A build in this process, as the first to load the model (jobs=1: no workers)."""
+        monkeypatch.setattr(language, "_LOADED", [])
+        monkeypatch.setattr(language, "_MODEL_CACHE", [])
+        return build(seeds, tmp_path / out, cache=cache, jobs=1)
+
+    first = fresh_build("first", cache)
+    folder = languagemodel.model_folder(cache)
+    assert languagemodel.read_model(folder) is not None
+    for shard in [p for p in cache.iterdir() if p.name != languagemodel.MODELS_FOLDER]:
+        shutil.rmtree(shard)
+    assert not ShardCache(cache).holds_entries()
+    ptc = folder / "ptc.npy"
+    data = bytearray(ptc.read_bytes())
+    data[-1] ^= 0x40
+    ptc.write_bytes(bytes(data))
+    damaged = fresh_build("damaged", cache)
+    assert languagemodel.read_model(folder) is not None  # replaced by a good copy
+    plain = fresh_build("plain", None)
+    records = (plain.release / "data" / "documents.jsonl").read_bytes()
+    assert b'"language":"de"' in records and b'"language":"fr"' in records
+    for other in (first, damaged):
+        assert (other.release / "data" / "documents.jsonl").read_bytes() == records
