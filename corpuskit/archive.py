@@ -41,6 +41,7 @@ import orjson
 
 from . import zipformat
 from .cores import default_jobs
+from .crc32 import crc32_combine
 from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
 from .zipformat import (
     DateTime,
@@ -170,11 +171,11 @@ def _file_pieces(folder: Path, rel: str, prepared: PreparedPieces | None) -> Ite
 
 
 class Deflated(NamedTuple):
-    """A piece's deflated bytes, and its data for the CRC (or the member's CRC)."""
+    """A piece's deflated bytes and the CRC-32 of its data (the writer combines a member's
+    from its pieces': :func:`corpuskit.crc32.crc32_combine`)."""
 
     deflated: bytes
-    data: bytes
-    crc: int | None = None
+    crc: int
 
 
 def _read(path: Path, start: int, length: int) -> bytes:
@@ -187,14 +188,14 @@ def _read(path: Path, start: int, length: int) -> bytes:
 
 
 def _deflate(folder: Path, piece: Piece) -> Deflated:
-    """Read one piece (and the window before it) and deflate it."""
+    """Read one piece (and the window before it), deflate it and take its CRC."""
     if piece.records:
         data = _read(folder / piece.rel, piece.offset, piece.length)
-        return Deflated(deflate_records(data), data)
+        return Deflated(deflate_records(data), zlib.crc32(data))
     start = max(piece.offset - WINDOW, 0)
     data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
     window, chunk = data[:piece.offset - start], data[piece.offset - start:]
-    return Deflated(deflate_piece(chunk, window, last=piece.last), chunk)
+    return Deflated(deflate_piece(chunk, window, last=piece.last), zlib.crc32(chunk))
 
 
 class Segment(NamedTuple):
@@ -294,10 +295,17 @@ class PreparedPieces:
     Shard ``k`` holds the ``k``-th record group of data/documents.jsonl and, in order, the
     raw files of its documents. A piece that does not match what the index says is
     deflated from the folder instead.
+
+    ``scratch``: the segment files are the build's scratch, removed as soon as they are
+    copied into the zip. Their disk space and page-cache pages are freed while the zip is
+    still being written, so the zip's pages reuse them (on a virtual machine, a page the
+    guest has not touched lately is several times slower to fill: measured, 0.46-0.53 s
+    against 0.07 s for 200 MB copied).
     """
 
-    def __init__(self, shards: Sequence[Path]) -> None:
+    def __init__(self, shards: Sequence[Path], *, scratch: bool = False) -> None:
         self.shards = shards
+        self.scratch = scratch
         self._records = 0
         #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
         self._blob: Path | None = None
@@ -398,21 +406,21 @@ class PreparedPieces:
         deflated = self._blob_bytes[offset:offset + length]
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
-        return Deflated(deflated, b"", crc)
+        return Deflated(deflated, crc)
 
 
 def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:
-    """A piece deflated beforehand: its bytes, and its data unless it is a whole file (whose
-    CRC the worker took). A record group is read for the member's CRC anyway, so it is used
-    only if it is the very data the piece was made from (else deflated here)."""
+    """A piece deflated beforehand, with the CRC the worker took. A record group is part
+    of the package's data/documents.jsonl, so it is read and its CRC taken again: the
+    piece is used only if it was made from that very data (else it is deflated here)."""
     blob, offset, length, crc = where
     deflated = _read(blob, offset, length)
     if not piece.records:
-        return Deflated(deflated, b"", crc)
+        return Deflated(deflated, crc)
     data = _read(folder / piece.rel, piece.offset, piece.length)
     if zlib.crc32(data) != crc:
         return _deflate(folder, piece)
-    return Deflated(deflated, data)
+    return Deflated(deflated, crc)
 
 
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
@@ -574,6 +582,8 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     data = item.path.read_bytes()
                     if len(data) != item.size:
                         raise OSError(f"{item.path} is not the size its index says")
+                    if prepared is not None and prepared.scratch:
+                        item.path.unlink()
                     target.write(memoryview(data)[:item.entry_bytes])
                     central.write(_place_records(item, data[item.entry_bytes:], offset,
                                                  date_time))
@@ -587,7 +597,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     pending = pending.result()
                 else:
                     ready -= len(pending.deflated)
-                deflated, data, known_crc = pending
+                deflated, piece_crc = pending
                 fill()
                 if piece.records and piece.last:
                     deflated += END
@@ -595,7 +605,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     local, record = whole_member_headers(
                         f"{root}/{piece.rel}", date_time, size=piece.size,
                         compress_size=len(deflated), header_offset=offset,
-                        crc=known_crc if known_crc is not None else zlib.crc32(data))
+                        crc=piece_crc)
                     target.write(local)
                     target.write(deflated)
                     offset += len(local) + len(deflated)
@@ -610,7 +620,8 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     header = local_header(info)  # rewritten when the sizes are known
                     target.write(header)
                     offset += len(header)
-                crc = known_crc if known_crc is not None else zlib.crc32(data, crc)
+                crc = (piece_crc if piece.offset == 0
+                       else crc32_combine(crc, piece_crc, piece.length))
                 compressed += len(deflated)
                 target.write(deflated)
                 offset += len(deflated)

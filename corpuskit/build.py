@@ -192,7 +192,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             status = "unchanged"
         else:
             write_archive(writer.root, archive, created, root=config.release_name,
-                          prepared=PreparedPieces([pieces / name for name in shards]))
+                          prepared=PreparedPieces([pieces / name for name in shards],
+                                                  scratch=True))
             writer.commit()
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,

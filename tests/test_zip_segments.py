@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import make_seeds
 
-from corpuskit import archive, build, engine, zipformat
+from corpuskit import archive, build, engine, writer, zipformat
 from corpuskit.engine import SHARD_SIZE
 
 DOCUMENTS = 2 * SHARD_SIZE + 11
@@ -113,4 +114,47 @@ def test_a_shard_whose_files_list_in_another_order_is_written_file_by_file(
     result = build(seeds, tmp_path / "out", jobs=1)
     assert placements.remade == 0
     assert placements.shifted == 2  # the first shard holds the d files
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_a_builds_segment_files_are_removed_as_they_are_copied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's segments are scratch: each is gone once copied into the zip (its pages
+    and disk space are free for the rest of the zip), its shard's pieces are not, and the
+    zip is still the folder's."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    seen: list[tuple[bool, bool]] = []
+    original = archive._place_records
+
+    def place(segment: archive.Segment, records: bytes, base: int, date_time: Any) -> bytes:
+        pieces = segment.path.with_suffix(".deflate")
+        seen.append((segment.path.exists(), pieces.exists()))
+        return original(segment, records, base, date_time)
+
+    monkeypatch.setattr(archive, "_place_records", place)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert seen == [(False, True)] * 3
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_segments_not_marked_scratch_are_left_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``scratch`` the writer only reads the segments (copied aside here, and
+    used: their records are placed)."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    kept = tmp_path / "kept"
+    original = writer.write_zip
+
+    def from_a_copy(folder: Path, target: Any, root: str, created: str | None,
+                    **options: Any) -> str:
+        shards = options["prepared"].shards
+        shutil.copytree(shards[0].parent, kept)
+        options["prepared"] = archive.PreparedPieces([kept / shard.name for shard in shards])
+        return original(folder, target, root, created, **options)
+
+    monkeypatch.setattr(writer, "write_zip", from_a_copy)
+    placements = _Placements(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert placements.shifted == 3
+    assert len(list(kept.glob("*.zipseg"))) == 3
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
