@@ -90,11 +90,11 @@ def read_model(folder: Path) -> Model | None:
             data = (folder / f"{name}.npy").read_bytes()
             if hashlib.sha256(data).hexdigest() != digest:
                 return None
-            arrays[name] = np.load(io.BytesIO(data), allow_pickle=False)
+            arrays[name] = _npy_view(data)
         nextmove = array(index["typecodes"]["nextmove"])
-        nextmove.frombytes(arrays["nextmove"].tobytes())
+        nextmove.frombytes(arrays.pop("nextmove").data.cast("B"))
         row = array(index["typecodes"]["row"])
-        row.frombytes(arrays["row"].tobytes())
+        row.frombytes(arrays.pop("row").data.cast("B"))
         classes = index["classes"]
         if not (isinstance(classes, list) and all(isinstance(c, str) for c in classes)):
             return None
@@ -102,6 +102,21 @@ def read_model(folder: Path) -> Model | None:
                 arrays["output"].tolist())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _npy_view(data: bytes) -> Any:
+    """The array an ``.npy`` file's bytes hold, as a read-only view of those bytes (no
+    copy: a model's arrays are tens of MB)."""
+    stream = io.BytesIO(data)
+    version = np.lib.format.read_magic(stream)
+    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                   else np.lib.format.read_array_header_2_0)
+    shape, fortran_order, dtype = read_header(stream)
+    if dtype.hasobject:
+        raise ValueError("an array of Python objects")
+    count = int(np.prod(shape, dtype=np.int64))
+    flat = np.frombuffer(data, dtype=dtype, count=count, offset=stream.tell())
+    return flat.reshape(shape, order="F" if fortran_order else "C")
 
 
 def store_model(folder: Path, model: Model) -> None:
