@@ -44,7 +44,7 @@ from .writer import copy_into, link_or_write_file, write_file
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v6"
+CACHE_FORMAT = "corpuskit-shard-cache-v7"
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
@@ -271,6 +271,8 @@ class ShardCache:
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(meta.read_bytes())
+            if raw["check"] != _meta_check(raw["sha256"], raw["stats"], raw["manifest"]):
+                return None  # damaged: its statistics or manifest lines would be wrong
             stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
             files = [(jsonl, target), (pieces_path(jsonl), pieces_path(target)),
                      (pieces_index_path(jsonl), pieces_index_path(target))]
@@ -292,11 +294,20 @@ class ShardCache:
                                   (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
                 copy_into(source, entry, link=True)
                 digests.append(_file_sha256(source))
-            meta_doc = {"sha256": digests, "stats": stats.as_json(),
-                        "manifest": manifest.decode()}
+            stats_json, lines = stats.as_json(), manifest.decode()
+            meta_doc = {"sha256": digests, "stats": stats_json, "manifest": lines,
+                        "check": _meta_check(digests, stats_json, lines)}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
+
+
+def _meta_check(digests: Any, stats: Any, manifest: Any) -> str:
+    """The sha256 of a cache entry's description (the digests of its files, its statistics
+    and manifest lines, which go into the release as they are): a changed byte in the
+    entry's .json file is a miss, like one in its other files."""
+    return hashlib.sha256(orjson.dumps([digests, stats, manifest],
+                                       option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, ...]]]:

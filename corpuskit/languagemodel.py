@@ -34,11 +34,13 @@ from .writer import DIR_MODE, write_file
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
 #: hex digits: see engine.ShardCache).
 MODELS_FOLDER = "models"
-FORMAT = "corpuskit-langid-model-v1"
+FORMAT = "corpuskit-langid-model-v2"
 #: The model's arrays as py3langid's loader returns them: ``(nb_ptc, nb_pc, classes,
 #: tk_nextmove, tk_row, tk_output)``.
 Model = tuple[Any, Any, list[str], "array[int]", "array[int]", list[int]]
 _INDEX = "model.json"
+#: The arrays kept, one .npy file each.
+_ARRAYS = ("ptc", "pc", "nextmove", "row", "output")
 
 
 def model_file() -> Path:
@@ -83,12 +85,12 @@ def read_model(folder: Path) -> Model | None:
     """The arrays kept in ``folder``, or None if any is missing, damaged or unreadable."""
     try:
         index = orjson.loads((folder / _INDEX).read_bytes())
-        if index.get("format") != FORMAT:
+        if index.get("format") != FORMAT or index.get("check") != _index_check(index):
             return None
         arrays = {}
-        for name, digest in index["sha256"].items():
+        for name in _ARRAYS:
             data = (folder / f"{name}.npy").read_bytes()
-            if hashlib.sha256(data).hexdigest() != digest:
+            if hashlib.sha256(data).hexdigest() != index["sha256"][name]:
                 return None
             arrays[name] = _npy_view(data)
         nextmove = array(index["typecodes"]["nextmove"])
@@ -102,6 +104,13 @@ def read_model(folder: Path) -> Model | None:
                 arrays["output"].tolist())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _index_check(index: dict[str, Any]) -> str:
+    """The sha256 of the index's fields but ``check``: the labels and array types it
+    holds would change the output as much as the arrays' bytes."""
+    fields = {key: value for key, value in index.items() if key != "check"}
+    return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _npy_view(data: bytes) -> Any:
@@ -140,8 +149,10 @@ def store_model(folder: Path, model: Model) -> None:
             buffer = io.BytesIO()
             np.save(buffer, values, allow_pickle=False)
             digests[name] = write_file(temp, f"{name}.npy", buffer.getvalue()).sha256
-        index = {"format": FORMAT, "classes": list(classes), "sha256": digests,
-                 "typecodes": {"nextmove": nextmove.typecode, "row": row.typecode}}
+        index: dict[str, Any] = {
+            "format": FORMAT, "classes": list(classes), "sha256": digests,
+            "typecodes": {"nextmove": nextmove.typecode, "row": row.typecode}}
+        index["check"] = _index_check(index)
         write_file(temp, _INDEX, orjson.dumps(index))
         if folder.exists():
             if read_model(folder) is not None:

@@ -147,6 +147,28 @@ def test_a_cache_entry_with_one_changed_byte_is_a_miss(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
+@pytest.mark.parametrize("field", ["manifest", "stats"])
+def test_a_cache_entry_whose_description_changed_is_a_miss(
+        field: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    """An entry's .json holds its statistics and manifest lines, which go into the release
+    as they are: a changed digit there (still valid JSON) must be a miss, not a release
+    whose manifest or data card is wrong."""
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    metas = sorted(p for p in cache.rglob("*.json") if len(p.stem) == 64)
+    assert len(metas) == 3
+    meta = json.loads(metas[1].read_bytes())
+    if field == "manifest":
+        digit = meta["manifest"][0]
+        meta["manifest"] = ("0" if digit != "0" else "1") + meta["manifest"][1:]
+    else:
+        meta["stats"]["documents"] += 1
+    metas[1].write_bytes(json.dumps(meta).encode())
+    result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
+    assert result.cached_shards == 2
+    _same(one_job, tmp_path / "b", result.release.name)
+
+
 @pytest.mark.parametrize("size", [0, 1, 4999, 5000, 5001, 10**6])
 def test_a_seeds_file_is_read_whole_up_to_the_limit(tmp_path: Path, size: int) -> None:
     """read_source learns the size with fstat and reads the file whole; a file over the

@@ -60,13 +60,13 @@ def test_an_identifier_from_the_cache_labels_as_py3langid_does(kept: Path) -> No
     assert [cached.rank(t) for t in texts[:40]] == [plain.rank(t) for t in texts[:40]]
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index", "label"])
 def test_a_damaged_copy_is_not_used_and_is_replaced(
         tmp_path: Path, kept: Path, decoded: languagemodel.Model, damage: str) -> None:
     cache = tmp_path / "cache"
     shutil.copytree(kept, cache)
     folder = languagemodel.model_folder(cache)
-    target = folder / ("model.json" if damage == "index" else "ptc.npy")
+    target = folder / ("model.json" if damage in ("index", "label") else "ptc.npy")
     data = bytearray(target.read_bytes())
     if damage == "flip":
         data[len(data) // 2] ^= 0x01  # one bit of one weight: a label could change
@@ -75,8 +75,10 @@ def test_a_damaged_copy_is_not_used_and_is_replaced(
         target.write_bytes(bytes(data[:-100]))
     elif damage == "remove":
         target.unlink()
-    else:
-        target.write_bytes(data.replace(b"corpuskit-langid-model-v1", b"corpuskit-langid-model-v0"))
+    elif damage == "index":
+        target.write_bytes(data.replace(languagemodel.FORMAT.encode(), b"another-format"))
+    else:  # still valid JSON, and every array intact: only a label differs
+        target.write_bytes(data.replace(b'"fr"', b'"fx"', 1))
     assert languagemodel.read_model(folder) is None
     assert _same(languagemodel.load_model(cache), decoded)
     repaired = languagemodel.read_model(folder)  # written again whole
