@@ -27,9 +27,12 @@ def use_model_cache(cache: Path | None) -> None:
     """Load the model from the cache folder ``cache``, keeping it there decoded
     (:mod:`corpuskit.languagemodel`), if this process has not loaded it yet. A build's
     workers are told their build's cache folder; without one, the model is decoded from
-    py3langid's file."""
-    with _LOADING:
-        _MODEL_CACHE[:] = [cache] if cache is not None else []
+    py3langid's file.
+
+    Never waits: a worker calls this before each shard, while its preloading thread may
+    hold the loading lock for the whole load (the shard's reading and copying go on
+    meanwhile). A load that starts later reads whichever folder was named last."""
+    _MODEL_CACHE[:] = [cache] if cache is not None else []
 
 
 def _identifier() -> Any:

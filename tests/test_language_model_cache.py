@@ -146,3 +146,20 @@ def test_builds_keep_the_model_and_their_output_does_not_depend_on_it(
     assert b'"language":"de"' in records and b'"language":"fr"' in records
     for other in (first, damaged):
         assert (other.release / "data" / "documents.jsonl").read_bytes() == records
+
+
+def test_naming_the_model_cache_never_waits_for_a_load_in_progress(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker names its cache folder before each shard while its preloading thread may
+    hold the loading lock for the whole load; the shard's reading must not wait for it."""
+    import threading
+
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+    named = threading.Event()
+    with language._LOADING:  # as held by a load in progress
+        worker = threading.Thread(
+            target=lambda: (language.use_model_cache(tmp_path), named.set()))
+        worker.start()
+        assert named.wait(10)
+    worker.join()
+    assert [tmp_path] == language._MODEL_CACHE
