@@ -67,6 +67,33 @@ def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
     return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+
+
+def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> None:
+    """Create ``root/relpath`` holding ``data``: :func:`write_file` with ``exclusive``
+    (never into an existing file, so never through a hard link; mode 0644, parents made),
+    with system calls only. A build creates one file per document, where a file object
+    and the entry's sha256 that ``write_file`` returns cost more than the calls (14 µs of
+    27 per file on tmpfs)."""
+    path = f"{root}/{relpath}"  # strings: this runs once per raw file
+    try:
+        try:
+            fd = os.open(path, _CREATE, FILE_MODE)
+        except FileNotFoundError:  # the first file of its folder
+            os.makedirs(os.path.dirname(path), mode=DIR_MODE, exist_ok=True)
+            fd = os.open(path, _CREATE, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, FILE_MODE)  # whatever the umask
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _output_error(Path(path), exc, doing) from None
+
+
 #: Bytes compared at a time when checking an earlier release's file before linking it.
 _COMPARE_CHUNK = 1 << 20
 
@@ -106,7 +133,7 @@ def holds_exactly(path: str | Path, data: bytes) -> tuple[int, int] | None:
 
 def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Path | None, *,
                        doing: Doing) -> bool:
-    """Write ``root/relpath`` as :func:`write_file` does, or hard-link ``earlier`` there
+    """Create ``root/relpath`` as :func:`create_file` does, or hard-link ``earlier`` there
     if that file holds exactly ``data`` (see :func:`holds_exactly`); True if linked.
 
     ``earlier`` is the same raw file in an earlier release, which is immutable: sharing its
@@ -130,7 +157,7 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
             os.unlink(target)  # replaced between the check and the link: copy instead
         except OSError:
             pass
-    write_file(root, relpath, data, exclusive=True, doing=doing)
+    create_file(root, relpath, data, doing=doing)
     return False
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,18 @@ def test_a_fallback_copy_never_writes_through_an_existing_file(tmp_path: Path) -
     assert earlier.read_bytes() == b"old"
     assert link_or_write_file(root, "b/c.txt", b"old", earlier, doing="x") is True
     assert _inode(root / "b/c.txt") == _inode(earlier)
+
+
+def test_create_file_makes_a_0644_file_whatever_the_umask(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 4000  # ~1 MB: more than one write may take
+    old = os.umask(0o077)
+    try:
+        writer.create_file(tmp_path, "a/b/c.txt", data, doing="cannot copy c.txt")
+    finally:
+        os.umask(old)
+    made = tmp_path / "a" / "b" / "c.txt"
+    assert made.read_bytes() == data
+    assert stat.S_IMODE(made.stat().st_mode) == 0o644
+    with pytest.raises(writer.OutputError, match=r"cannot copy c\.txt: File exists"):
+        writer.create_file(tmp_path, "a/b/c.txt", b"other", doing="cannot copy c.txt")
+    assert made.read_bytes() == data
