@@ -45,6 +45,7 @@ from .writer import copy_into, link_or_write_file, write_file
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
 CACHE_FORMAT = "corpuskit-shard-cache-v7"
+#: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
 _MAX_SHARD_MEMORY = 64 * 1024 * 1024
