@@ -148,7 +148,7 @@ def store_model(folder: Path, model: Model) -> None:
         for name, values in arrays.items():
             buffer = io.BytesIO()
             np.save(buffer, values, allow_pickle=False)
-            digests[name] = write_file(temp, f"{name}.npy", buffer.getvalue()).sha256
+            digests[name] = write_file(temp, f"{name}.npy", buffer.getbuffer()).sha256
         index: dict[str, Any] = {
             "format": FORMAT, "classes": list(classes), "sha256": digests,
             "typecodes": {"nextmove": nextmove.typecode, "row": row.typecode}}

@@ -39,7 +39,7 @@ def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     return OutputError(f"{what or f'cannot write {path}'}: {reason}")
 
 
-def write_file(root: Path, relpath: str, data: bytes, *, atomic: bool = False,
+def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bool = False,
                exclusive: bool = False, doing: Doing = None) -> FileEntry:
     """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename;
     ``exclusive`` refuses to write into an existing file (never through a hard link).
