@@ -51,27 +51,26 @@ def test_a_function_named_like_its_module_stays_the_function(name: str) -> None:
         assert out.split() == ["True", "True"], first
 
 
-def test_validate_imports_no_part_of_the_build_pipeline() -> None:
-    release = built().release
+def _pipeline_imported_by(*options: str) -> list[str]:
+    """The modules of :data:`PIPELINE` that ``corpuskit validate OPTIONS <release>``
+    imports, run in a fresh interpreter (it must find the release valid)."""
+    argv = ["validate", *options, str(built().release)]
     out = _fresh(
         "import json, sys\n"
         "from corpuskit.cli import main\n"
-        f"status = main(['validate', {str(release)!r}])\n"
+        f"status = main({argv!r})\n"
         f"print(json.dumps([status, sorted(m for m in {PIPELINE!r} if m in sys.modules)]))")
     status, pipeline = json.loads(out.splitlines()[-1])
     assert status == 0, out
-    assert pipeline == []
+    return list(pipeline)
+
+
+def test_validate_imports_no_part_of_the_build_pipeline() -> None:
+    assert _pipeline_imported_by() == []
 
 
 def test_validate_reproduce_imports_the_pipeline_it_replays() -> None:
     """The opposite check, so the one above cannot pass on a broken module list (one job:
     with more, the records are re-derived in worker processes)."""
-    release = built().release
-    out = _fresh(
-        "import json, sys\n"
-        "from corpuskit.cli import main\n"
-        f"status = main(['validate', '--reproduce', '--jobs', '1', {str(release)!r}])\n"
-        f"print(json.dumps([status, sorted(m for m in {PIPELINE!r} if m in sys.modules)]))")
-    status, pipeline = json.loads(out.splitlines()[-1])
-    assert status == 0, out
-    assert {"corpuskit.normalize", "corpuskit.decode", "ftfy"} <= set(pipeline)
+    imported = _pipeline_imported_by("--reproduce", "--jobs", "1")
+    assert {"corpuskit.normalize", "corpuskit.decode", "ftfy"} <= set(imported)
