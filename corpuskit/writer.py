@@ -40,9 +40,9 @@ def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
 
 
 def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bool = False,
-               exclusive: bool = False, doing: Doing = None) -> FileEntry:
-    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename;
-    ``exclusive`` refuses to write into an existing file (never through a hard link).
+               doing: Doing = None) -> FileEntry:
+    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
+    (:func:`create_file` makes a new file, never writing into an existing one.)
 
     Used for files inside a package's temporary folder (by the parent and by workers) and
     for cache entries. An error says ``doing`` ("cannot copy seeds/a.txt to ...") and the
@@ -51,12 +51,11 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     path = root / relpath
     try:
         target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
-        mode = "xb" if exclusive else "wb"
         try:
-            handle = target.open(mode)
+            handle = target.open("wb")
         except FileNotFoundError:  # the first file of its folder
             path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            handle = target.open(mode)
+            handle = target.open("wb")
         with handle:
             handle.write(data)
             os.fchmod(handle.fileno(), FILE_MODE)
@@ -71,11 +70,10 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
 def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> None:
-    """Create ``root/relpath`` holding ``data``: :func:`write_file` with ``exclusive``
-    (never into an existing file, so never through a hard link; mode 0644, parents made),
-    with system calls only. A build creates one file per document, where a file object
-    and the entry's sha256 that ``write_file`` returns cost more than the calls (14 µs of
-    27 per file on tmpfs)."""
+    """Create ``root/relpath`` holding ``data`` (mode 0644, parents made), never writing
+    into an existing file (so never through a hard link), with system calls only. A build
+    creates one file per document, where a file object and the entry's sha256 that
+    :func:`write_file` returns cost more than the calls (14 µs of 27 per file on tmpfs)."""
     path = f"{root}/{relpath}"  # strings: this runs once per raw file
     try:
         try:
