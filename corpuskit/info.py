@@ -31,11 +31,11 @@ from . import __version__
 from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .discover import discover, read_changelog, read_source
 from .errors import InputError
-from .models import DocumentProblem
+from .models import DocumentProblem, record_from_dict
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
-from .records import process_document_reported, record_from_dict, record_json
+from .records import process_document_reported, record_json
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 

@@ -15,12 +15,12 @@ from .config import ProcessConfig
 from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
 from .extract import extract
-from .models import DocumentProblem, RawDocument, Record, record_from_dict
+from .models import DocumentProblem, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
 
-__all__ = ["count_paragraphs", "count_words", "process_document", "record_from_dict",
-           "record_json", "sha256_hex"]
+__all__ = ["count_paragraphs", "count_words", "process_document", "record_json",
+           "sha256_hex"]
 
 
 def sha256_hex(data: bytes) -> str:
