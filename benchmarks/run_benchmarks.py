@@ -25,9 +25,10 @@ Usage::
     python benchmarks/run_benchmarks.py --seeds ANY_FOLDER_OF_TEXTS [--work DIR]
 
 ``--seeds`` takes any folder of text files, copied first: without a ``corpus.toml`` one is
-written, and documents the build refuses (binary files, unreadable encodings, clashing
-names...; found with ``corpuskit validate --format json`` of the copy) are removed from the
-copy and counted, so that every measure runs on the same documents.
+written, and files the build refuses (binary files, unreadable encodings, clashing names,
+links to folders or to removed files...; found with ``corpuskit validate --format json`` of
+the copy, again until it finds none) are removed from the copy and counted, so that every
+measure runs on the same documents.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits. The work folder is deleted afterwards unless ``--keep`` is given.
@@ -147,15 +148,38 @@ sources = [{{ title = "{source}" }}]
 
 
 def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> int:
-    """Make a copied folder of texts buildable; how many documents were removed.
+    """Make a copied folder of texts buildable; how many files were removed.
 
     A ``corpus.toml`` is written if there is none. Files the build would refuse are
-    removed, as ``corpuskit validate`` of the copy reports them; a problem with the
-    configuration itself stops the benchmark.
+    removed, as ``corpuskit validate`` of the copy reports them, and the copy is checked
+    again until nothing is refused (removing a file breaks the links to it, which are
+    refused in turn); a problem with the configuration itself stops the benchmark.
     """
     if not (seeds / "corpus.toml").exists():
         shown = json.dumps(str(source))[1:-1]
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
+    removed = 0
+    for _ in range(MAX_PREPARE_ROUNDS):
+        refused = _refused_files(seeds, corpuskit)
+        if not refused:
+            return removed
+        for path in sorted(refused):
+            target = seeds / path
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        removed += len(refused)
+    raise SystemExit(f"{seeds}: still refused after removing files {MAX_PREPARE_ROUNDS} times; "
+                     f"run 'corpuskit validate {seeds}' to see why")
+
+
+#: Rounds of "check the copied seeds, remove what is refused" before giving up.
+MAX_PREPARE_ROUNDS = 10
+
+
+def _refused_files(seeds: Path, corpuskit: list[str]) -> set[str]:
+    """The files of ``seeds`` that ``corpuskit validate`` reports a problem with."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
                            capture_output=True, check=False, cwd=WORK[0])
     try:
@@ -168,9 +192,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
     if config:
         raise SystemExit(f"{seeds}: fix {', '.join(sorted(config))} first:\n"
                          + check.stdout.decode(errors="replace"))
-    for path in sorted(refused):
-        (seeds / path).unlink(missing_ok=True)
-    return len(refused)
+    return refused
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(args.seeds, seeds, symlinks=True)
         removed = prepare_foreign_seeds(seeds, args.seeds, corpuskit)
         if removed:
-            print(f"removed {removed} documents the build refuses (see 'corpuskit validate "
+            print(f"removed {removed} files the build refuses (see 'corpuskit validate "
                   f"{args.seeds}')", file=sys.stderr)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []

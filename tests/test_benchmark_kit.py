@@ -34,9 +34,10 @@ def test_the_generator_makes_the_same_corpus_for_the_same_seed(tmp_path: Path) -
 
 
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
-    """No corpus.toml, a binary file, cp1252, UTF-32, CRLF, nested folders: the kit writes
-    a configuration, removes what the build refuses, and runs every measure, the
-    incremental build after a change to a UTF-32 file included."""
+    """No corpus.toml, a binary file, two files with one id and a link to one of them,
+    cp1252, UTF-32, CRLF, nested folders: the kit writes a configuration, removes what the
+    build refuses (checking again, as removing a file breaks the link to it), and runs
+    every measure, the incremental build after a change to a UTF-32 file included."""
     source = tmp_path / "texts"
     (source / "a" / "b").mkdir(parents=True)
     for i in range(12):
@@ -48,12 +49,17 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     (source / "0-first.txt").write_bytes(
         "Erste Zeile.\r\n\r\nZweiter Absatz über Bäume.".encode("utf-32"))
     (source / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    # Two files with one id (both refused), and a link to one of them, refused only once
+    # its target is gone.
+    (source / "a" / "same.txt").write_text("One name.\n", encoding="utf-8")
+    (source / "a" / "same.md").write_text("The same id.\n", encoding="utf-8")
+    (source / "a" / "to-same.txt").symlink_to("same.txt")
     results = tmp_path / "results.json"
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
                           "--seeds", str(source), "--work", str(tmp_path / "work"),
                           "--json", str(results)], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    assert "removed 1 documents the build refuses" in run.stderr
+    assert "removed 4 files the build refuses" in run.stderr
     report = json.loads(results.read_text(encoding="utf-8"))
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
