@@ -42,7 +42,7 @@ import orjson
 from . import zipformat
 from .cores import default_jobs
 from .crc32 import crc32_combine
-from .deflate import END, PIECE_BYTES, WINDOW, deflate_piece, deflate_records, record_groups
+from .deflate import END, PIECE_BYTES, WINDOW, RecordsDeflater, deflate_piece, record_groups
 from .zipformat import (
     DateTime,
     central_record,
@@ -67,6 +67,8 @@ RECORDS_MEMBER = "data/documents.jsonl"
 _AHEAD_PER_THREAD = 3
 #: Bytes of pieces deflated beforehand that wait to be written, at most (about).
 _READY_BYTES = 8 * 1024 * 1024
+#: Bytes of the pieces being deflated ahead of the writer, at most (but always one).
+_PLANNED_BYTES = 32 * 1024 * 1024
 
 
 def zip_date_time(created: str | None) -> DateTime:
@@ -178,6 +180,18 @@ class Deflated(NamedTuple):
     crc: int
 
 
+def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
+    """Bytes ``[start, start + length)`` of ``path``, :data:`_CHUNK` at a time."""
+    with path.open("rb") as source:
+        source.seek(start)
+        while length > 0:
+            chunk = source.read(min(length, _CHUNK))
+            if not chunk:
+                raise OSError(f"{path} changed size while it was being archived")
+            length -= len(chunk)
+            yield chunk
+
+
 def _read(path: Path, start: int, length: int) -> bytes:
     with path.open("rb") as source:
         source.seek(start)
@@ -189,9 +203,12 @@ def _read(path: Path, start: int, length: int) -> bytes:
 
 def _deflate(folder: Path, piece: Piece) -> Deflated:
     """Read one piece (and the window before it), deflate it and take its CRC."""
-    if piece.records:
-        data = _read(folder / piece.rel, piece.offset, piece.length)
-        return Deflated(deflate_records(data), zlib.crc32(data))
+    if piece.records:  # a record group: no bigger than its deflated bytes in memory
+        records = RecordsDeflater()
+        deflated = [records.feed(chunk)
+                    for chunk in _chunks(folder / piece.rel, piece.offset, piece.length)]
+        deflated.append(records.end())
+        return Deflated(b"".join(deflated), records.crc)
     start = max(piece.offset - WINDOW, 0)
     data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
     window, chunk = data[:piece.offset - start], data[piece.offset - start:]
@@ -236,12 +253,12 @@ _HEADER_OFFSET_AT = 42
 _HEADER_OFFSET = struct.Struct("<L")
 
 
-def make_segment(raw: list[list[Any]], blob: bytes, root: str, created: str | None
-                 ) -> tuple[bytes, bytes]:
+def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root: str,
+                 created: str | None) -> bytes:
     """A shard's raw files as zip entries, made from its pieces (``engine.PiecesWriter``:
-    ``raw`` is the index's list of raw files, ``blob`` the pieces file's bytes): the bytes
-    of the ``.zipseg`` file and of its index, to be written beside the pieces
-    (:func:`segment_path`).
+    ``raw`` is the index's list of raw files, ``pieces`` the pieces file, open): writes the
+    ``.zipseg`` file's bytes to ``target`` and returns those of its index, to be written
+    beside the pieces (:func:`segment_path`). One file's data at a time is in memory.
 
     A worker makes them, so the archive writer only copies one block per shard instead
     of making two headers and three writes per file (see :class:`Segment`). The pieces
@@ -249,25 +266,47 @@ def make_segment(raw: list[list[Any]], blob: bytes, root: str, created: str | No
     ``root`` and carry ``created``'s time stamp, so they are made again in every build.
     """
     date_time = zip_date_time(created)
-    entries: list[bytes] = []
     records: list[bytes] = []
     offsets: list[list[int]] = []
-    at = offset = 0
+    at = offset = position = 0
     for name, size, crc, start, length in raw:
         local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
                                              compress_size=length, crc=crc,
                                              header_offset=offset)
-        data = blob[start:start + length]
+        if start != position:  # pieces follow one another: only an odd index seeks
+            pieces.seek(start)
+        data = pieces.read(length)
+        position = start + len(data)
         if len(data) != length:
             raise OSError("the archive pieces are shorter than their index says")
-        entries += (local, data)
+        target.write(local)
+        target.write(data)
         records.append(record)
         offsets.append([at + _HEADER_OFFSET_AT, offset])
         at += len(record)
         offset += len(local) + length
-    return b"".join(entries) + b"".join(records), orjson.dumps({
+    target.write(b"".join(records))
+    return orjson.dumps({
         "root": root, "date_time": date_time, "entry_bytes": offset, "record_bytes": at,
         "offsets": offsets})
+
+
+def _copy_segment(segment: Segment, target: BinaryIO) -> bytes:
+    """Copy the segment's entries to ``target``, a chunk at a time; its central records."""
+    with segment.path.open("rb") as source:
+        if os.fstat(source.fileno()).st_size != segment.size:
+            raise OSError(f"{segment.path} is not the size its index says")
+        left = segment.entry_bytes
+        while left > 0:
+            chunk = source.read(min(left, _CHUNK))
+            if not chunk:
+                raise OSError(f"{segment.path} is shorter than its index says")
+            target.write(chunk)
+            left -= len(chunk)
+        records = source.read()
+    if len(records) != segment.record_bytes:
+        raise OSError(f"{segment.path} is not the size its index says")
+    return records
 
 
 def _place_records(segment: Segment, records: bytes, base: int, date_time: DateTime) -> bytes:
@@ -417,8 +456,10 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
     deflated = _read(blob, offset, length)
     if not piece.records:
         return Deflated(deflated, crc)
-    data = _read(folder / piece.rel, piece.offset, piece.length)
-    if zlib.crc32(data) != crc:
+    found = 0
+    for chunk in _chunks(folder / piece.rel, piece.offset, piece.length):
+        found = zlib.crc32(chunk, found)
+    if found != crc:
         return _deflate(folder, piece)
     return Deflated(deflated, crc)
 
@@ -547,11 +588,14 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
             # the workers' segments, ready at once.
             ahead: deque[tuple[Piece, Future[Deflated] | Deflated] | Segment] = deque()
             pieces = _pieces(folder, prepared, root, date_time)
-            tasks = ready = 0  # pieces in ``ahead`` that are tasks; bytes of the ready ones
+            # Pieces in ``ahead`` that are tasks, and their bytes before deflating (a record
+            # group has no bound of its own); bytes of the ready ones.
+            tasks = planned = ready = 0
 
             def fill() -> None:
-                nonlocal tasks, ready
-                while tasks < threads * _AHEAD_PER_THREAD and ready < _READY_BYTES:
+                nonlocal tasks, planned, ready
+                while (tasks < threads * _AHEAD_PER_THREAD and ready < _READY_BYTES
+                       and (planned < _PLANNED_BYTES or not tasks)):
                     piece = next(pieces, None)
                     if piece is None:
                         return
@@ -568,6 +612,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     ahead.append((piece, pool.submit(_prepared, folder, piece, where)
                                   if where is not None else pool.submit(_deflate, folder, piece)))
                     tasks += 1
+                    planned += piece.length
 
             fill()
             settled = reported = 0  # the end of the last member written whole
@@ -579,14 +624,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 if isinstance(item, Segment):
                     ready -= item.size
                     fill()
-                    data = item.path.read_bytes()
-                    if len(data) != item.size:
-                        raise OSError(f"{item.path} is not the size its index says")
+                    records = _copy_segment(item, target)
                     if prepared is not None and prepared.scratch:
                         item.path.unlink()
-                    target.write(memoryview(data)[:item.entry_bytes])
-                    central.write(_place_records(item, data[item.entry_bytes:], offset,
-                                                 date_time))
+                    central.write(_place_records(item, records, offset, date_time))
                     offset += item.entry_bytes
                     count += len(item.entries)
                     settled = offset
@@ -594,6 +635,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 piece, pending = item
                 if isinstance(pending, Future):
                     tasks -= 1
+                    planned -= piece.length
                     pending = pending.result()
                 else:
                     ready -= len(pending.deflated)

@@ -37,9 +37,26 @@ def deflate_piece(chunk: bytes, window: bytes = b"", *, last: bool) -> bytes:
         zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def deflate_records(jsonl: bytes) -> bytes:
-    """One piece of data/documents.jsonl (whole records; not the last piece's END)."""
-    return deflate_piece(jsonl, last=False)
+class RecordsDeflater:
+    """One piece of data/documents.jsonl (whole records; not the last piece's END), fed in
+    parts, so that a group of large documents is never held whole: the same bytes as
+    ``deflate_piece(group, last=False)``, as zlib's output does not depend on how its input
+    is cut (tested), with the CRC-32 and size of what was fed."""
+
+    def __init__(self) -> None:
+        self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        self.crc = 0
+        self.size = 0
+
+    def feed(self, data: bytes) -> bytes:
+        """Deflated bytes ready so far (often none)."""
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        return self._compressor.compress(data)
+
+    def end(self) -> bytes:
+        """The last deflated bytes of the piece (sync-flushed, not final)."""
+        return self._compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
 def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[int, int]]:

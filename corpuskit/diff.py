@@ -30,7 +30,7 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .problems import Problem
 from .reader import PackageSource, ZipSource, iter_records, open_package, read_descriptor
-from .records import process_document_reported, record_json
+from .records import process_document_reported, record_line
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1
@@ -345,7 +345,7 @@ class _SeedsSide(_Side):
             except DocumentProblem as bad:
                 problems.append(bad.problem)
                 continue
-            self._digest.update(record_json(record) + b"\n")
+            self._digest.update(record_line(record))
             self.count += 1
             yield record
         if problems:

@@ -31,15 +31,15 @@ import orjson
 from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig
-from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, deflate_piece, deflate_records
+from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, RecordsDeflater, deflate_piece
 from .discover import read_source
 from .errors import OutputError, UsageError
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
-from .records import process_document_reported, record_json, sha256_hex
-from .writer import copy_into, link_or_write_file, write_file
+from .records import process_document_reported, record_line, sha256_hex
+from .writer import copy_into, link_or_write_file, stream_file, write_file
 
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
@@ -48,7 +48,9 @@ CACHE_FORMAT = "corpuskit-shard-cache-v7"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
-_MAX_SHARD_MEMORY = 64 * 1024 * 1024
+_MAX_SHARD_MEMORY = 16 * 1024 * 1024
+#: Bytes of a shard file read at a time to deflate its records.
+_RECORDS_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -167,15 +169,14 @@ class PiecesWriter:
     file of one piece (the archive writer deflates larger ones), then the shard's record
     group of data/documents.jsonl, all in one file, with an index ``{"raw": [[member,
     size, crc32, offset, length], ...], "records": [offset, length, size, crc32]}`` (see
-    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`)."""
+    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). Nothing it
+    writes is kept in memory: a shard of large documents costs no more than one of small."""
 
     def __init__(self, jsonl_file: Path, doing: str) -> None:
         self.jsonl_file = jsonl_file
         self.doing = doing
         self.raw: list[list[Any]] = []
         self.offset = 0
-        #: What was written, kept for the shard's zip entries (see :func:`_make_segment`).
-        self.written: list[bytes] = []
         try:
             self.handle = pieces_path(jsonl_file).open("wb")
         except OSError as exc:
@@ -191,11 +192,18 @@ class PiecesWriter:
         self.raw.append([member, len(data), zlib.crc32(data), self.offset, len(deflated)])
         self._write(deflated)
 
-    def finish(self, jsonl: bytes) -> None:
-        records = deflate_records(jsonl)
+    def finish(self) -> None:
+        """Deflate the shard's records, read back from its finished shard file."""
+        records, start = RecordsDeflater(), self.offset
+        try:
+            with self.jsonl_file.open("rb") as jsonl:
+                while chunk := jsonl.read(_RECORDS_CHUNK):
+                    self._write(records.feed(chunk))
+        except OSError as exc:
+            raise self._error(exc) from None
+        self._write(records.end())
         index = {"raw": self.raw,
-                 "records": [self.offset, len(records), len(jsonl), zlib.crc32(jsonl)]}
-        self._write(records)
+                 "records": [start, self.offset - start, records.size, records.crc]}
         try:
             self.handle.close()
         except OSError as exc:
@@ -209,7 +217,6 @@ class PiecesWriter:
         except OSError as exc:
             raise self._error(exc) from None
         self.offset += len(data)
-        self.written.append(data)
 
 
 def config_fingerprint(config: ProcessConfig) -> str:
@@ -351,55 +358,55 @@ def process_shard(task: ShardTask) -> ShardResult:
             _make_segment(task, shard_file)
             return ShardResult(task.index, shard_file, *hit, (), True)
 
-    lines: list[bytes] = []
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
     pieces = PiecesWriter(shard_file, task.writing_pieces())
     unreadable = {p.path for p in problems}
-    for ref, data in zip(task.refs, datas, strict=True):
-        if ref.path in unreadable:
-            continue
-        try:
-            raw = (RawDocument(ref.id, ref.path, data) if data is not None
-                   else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
-            record = process_document_reported(raw, task.config)
-        except DocumentProblem as bad:
-            if bad.problem not in problems:
-                problems.append(bad.problem)
-            continue
-        lines.append(record_json(record) + b"\n")
-        summaries.append(DocSummary.of(record))
-        if not problems:
-            pieces.add_raw(RAW_PREFIX + ref.path, raw.data)
+    # Each record is written as it is made: nothing of the shard's records is held.
+    with stream_file(shard_file, doing=task.writing_records()) as records:
+        for ref, data in zip(task.refs, datas, strict=True):
+            if ref.path in unreadable:
+                continue
+            try:
+                raw = (RawDocument(ref.id, ref.path, data) if data is not None
+                       else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
+                record = process_document_reported(raw, task.config)
+            except DocumentProblem as bad:
+                if bad.problem not in problems:
+                    problems.append(bad.problem)
+                continue
+            if not problems:
+                records.write(record_line(record))
+                summaries.append(DocSummary.of(record))
+                pieces.add_raw(RAW_PREFIX + ref.path, raw.data)
     if problems:
         pieces.handle.close()
         return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems), False)
-    jsonl = b"".join(lines)
-    write_file(shard_file.parent, shard_file.name, jsonl, doing=task.writing_records())
-    pieces.finish(jsonl)
+    pieces.finish()
     result = ShardResult.of(task.index, shard_file, summaries, False)
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
-    _make_segment(task, shard_file, (pieces.raw, b"".join(pieces.written)))
+    _make_segment(task, shard_file, pieces.raw)
     return result
 
 
-def _make_segment(task: ShardTask, shard_file: Path,
-                  made: tuple[list[list[Any]], bytes] | None = None) -> None:
-    """The shard's raw files as zip entries for this release's archive, if it asks;
-    ``made``: the pieces' raw index and bytes, if this worker just made them (else they
-    are read from the shard's files)."""
+def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
+                  ) -> None:
+    """The shard's raw files as zip entries for this release's archive, if it asks, made
+    from its pieces file; ``raw``: the pieces' raw index, if this worker just made it
+    (else it is read from the shard's index)."""
     if task.archive_root is None:
         return
     pieces = pieces_path(shard_file)
+    segment = segment_path(pieces)
     try:
-        raw, blob = made if made is not None else (
-            orjson.loads(pieces_index_path(shard_file).read_bytes())["raw"], pieces.read_bytes())
-        segment, index = make_segment(raw, blob, task.archive_root, task.created)
+        if raw is None:
+            raw = orjson.loads(pieces_index_path(shard_file).read_bytes())["raw"]
+        with pieces.open("rb") as blob, \
+                stream_file(segment, doing=task.writing_pieces()) as target:
+            index = make_segment(raw, blob, target, task.archive_root, task.created)
     except OSError as exc:
         raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
-    write_file(shard_file.parent, segment_path(pieces).name, segment,
-               doing=task.writing_pieces())
     write_file(shard_file.parent, segment_index_path(pieces).name, index,
                doing=task.writing_pieces())
 

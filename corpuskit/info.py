@@ -35,7 +35,7 @@ from .models import DocumentProblem, record_from_dict
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
-from .records import process_document_reported, record_json
+from .records import process_document_reported, record_line
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 
@@ -152,7 +152,7 @@ def _seeds_info(seeds: Path) -> Info:
         except DocumentProblem as bad:
             problems.append(bad.problem)
             continue
-        digest.update(record_json(record) + b"\n")
+        digest.update(record_line(record))
         stats.add(record)
     low, median, high = _length_summary(stats)
     files = [seeds / CONFIG_NAME] + [seeds / ref.path for ref in discovery.sources]

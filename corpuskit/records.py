@@ -20,7 +20,7 @@ from .normalize import normalize
 from .problems import Problem
 
 __all__ = ["count_paragraphs", "count_words", "process_document", "record_json",
-           "sha256_hex"]
+           "record_line", "sha256_hex"]
 
 
 def sha256_hex(data: bytes) -> str:
@@ -79,3 +79,8 @@ def process_document_reported(raw: RawDocument, config: ProcessConfig) -> Record
 def record_json(record: Record) -> bytes:
     """The canonical JSON line of a record (fields in schema order, UTF-8, no newline)."""
     return orjson.dumps(record)
+
+
+def record_line(record: Record) -> bytes:
+    """:func:`record_json` with its newline: a line of data/documents.jsonl."""
+    return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)

@@ -66,6 +66,24 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
 
+@contextmanager
+def stream_file(path: Path, *, doing: Doing = None) -> Iterator[BinaryIO]:
+    """Write ``path`` piece by piece through a buffered handle (mode 0644, parents made), for
+    files whose content is never held whole in memory (a shard's records); errors, in the
+    ``with`` block's writes too, as for :func:`write_file`."""
+    try:
+        try:
+            handle = path.open("wb")
+        except FileNotFoundError:  # the first file of its folder
+            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            handle = path.open("wb")
+        with handle:
+            yield handle
+            os.fchmod(handle.fileno(), FILE_MODE)
+    except OSError as exc:
+        raise _output_error(path, exc, doing) from None
+
+
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 

@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 from conftest import make_seeds
 
-from corpuskit import archive, build, engine, writer, zipformat
+from corpuskit import archive, build, deflate, engine, writer, zipformat
 from corpuskit.engine import SHARD_SIZE
 
 DOCUMENTS = 2 * SHARD_SIZE + 11
@@ -95,7 +96,8 @@ def test_segments_made_for_another_root_are_not_used(
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
     made = engine.make_segment
     monkeypatch.setattr(engine, "make_segment",
-                        lambda raw, blob, root, created: made(raw, blob, "elsewhere", created))
+                        lambda raw, pieces, target, root, created:
+                        made(raw, pieces, target, "elsewhere", created))
     placements = _Placements(monkeypatch)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert (placements.shifted, placements.remade) == (0, 0)
@@ -158,3 +160,22 @@ def test_segments_not_marked_scratch_are_left_in_place(
     assert placements.shifted == 3
     assert len(list(kept.glob("*.zipseg"))) == 3
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+@pytest.mark.parametrize("cuts", [(1,), (7, 4096), (65536,), (1 << 20, 3)])
+def test_a_record_group_deflated_in_parts_is_the_group_deflated_at_once(
+        cuts: tuple[int, ...]) -> None:
+    """Workers and the archive writer feed a record group to zlib a part at a time (it is
+    never held whole); the bytes are those of the whole group deflated at once, whatever
+    the cuts, as the archive's reproducibility needs."""
+    group = b"".join(b'{"id":"doc-%05d","text":"%s"}\n' % (i, b"word " * (i % 97))
+                     for i in range(3000))
+    parts = deflate.RecordsDeflater()
+    out, at, turn = [], 0, 0
+    while at < len(group):
+        size = cuts[turn % len(cuts)]
+        out.append(parts.feed(group[at:at + size]))
+        at, turn = at + size, turn + 1
+    out.append(parts.end())
+    assert b"".join(out) == deflate.deflate_piece(group, last=False)
+    assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
