@@ -39,6 +39,15 @@ def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     return OutputError(f"{what or f'cannot write {path}'}: {reason}")
 
 
+def _open_for_writing(path: Path) -> BinaryIO:
+    """``path`` open for writing, its folder made if missing."""
+    try:
+        return path.open("wb")
+    except FileNotFoundError:  # the first file of its folder
+        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        return path.open("wb")
+
+
 def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bool = False,
                doing: Doing = None) -> FileEntry:
     """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
@@ -51,12 +60,7 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     path = root / relpath
     try:
         target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
-        try:
-            handle = target.open("wb")
-        except FileNotFoundError:  # the first file of its folder
-            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            handle = target.open("wb")
-        with handle:
+        with _open_for_writing(target) as handle:
             handle.write(data)
             os.fchmod(handle.fileno(), FILE_MODE)
         if atomic:
@@ -72,12 +76,7 @@ def stream_file(path: Path, *, doing: Doing = None) -> Iterator[BinaryIO]:
     files whose content is never held whole in memory (a shard's records); errors, in the
     ``with`` block's writes too, as for :func:`write_file`."""
     try:
-        try:
-            handle = path.open("wb")
-        except FileNotFoundError:  # the first file of its folder
-            path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            handle = path.open("wb")
-        with handle:
+        with _open_for_writing(path) as handle:
             yield handle
             os.fchmod(handle.fileno(), FILE_MODE)
     except OSError as exc:
