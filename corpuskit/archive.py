@@ -193,12 +193,8 @@ def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
 
 
 def _read(path: Path, start: int, length: int) -> bytes:
-    with path.open("rb") as source:
-        source.seek(start)
-        data = source.read(length)
-    if len(data) != length:
-        raise OSError(f"{path} changed size while it was being archived")
-    return data
+    """Bytes ``[start, start + length)`` of ``path``, whole (a piece: a few MB at most)."""
+    return b"".join(_chunks(path, start, length))
 
 
 def _deflate(folder: Path, piece: Piece) -> Deflated:
