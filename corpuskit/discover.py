@@ -276,13 +276,22 @@ def _entry_name(path: str, files: set[str]) -> str:
 
 
 def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
-    """Read one input file's bytes; a file over ``max_bytes`` (``discover.max_file_bytes``)
-    is refused as ``too-large`` from its size alone, never read.
+    """Read one input file's bytes (see :func:`read_source_stat`)."""
+    return read_source_stat(seeds, ref, max_bytes=max_bytes)[0]
+
+
+def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
+                     ) -> tuple[RawDocument, os.stat_result]:
+    """Read one input file's bytes, and its status as it was opened; a file over
+    ``max_bytes`` (``discover.max_file_bytes``) is refused as ``too-large`` from its size
+    alone, never read.
 
     Read with ``os.read``, asking for the size ``fstat`` gives plus one byte: no file
     object, no buffer (it costs a third of the time of ``Path.read_bytes`` for the small
-    files a corpus holds). A file that grows while it is read is read whole, unless it
-    grows past ``max_bytes``: then it is refused too, and what was read is dropped.
+    files a corpus holds). Getting exactly that size is the end of the file; anything else
+    (a file that grew, or a short read) is read on to the end. A file that grows while it
+    is read is read whole, unless it grows past ``max_bytes``: then it is refused too, and
+    what was read is dropped.
     """
     try:
         fd = os.open(f"{seeds}/{ref.path}", os.O_RDONLY)  # a relative POSIX path
@@ -293,7 +302,7 @@ def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
             if info.st_size > max_bytes:
                 raise _too_large(ref, f"{info.st_size} bytes is over the limit of {max_bytes}")
             data = os.read(fd, info.st_size + 1)
-            if data:
+            if data and len(data) != info.st_size:
                 rest, size = [], len(data)
                 while chunk := os.read(fd, _READ_CHUNK):
                     rest.append(chunk)
@@ -309,7 +318,7 @@ def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
         raise DocumentProblem(
             Problem(ref.path, "unreadable-file", f"cannot read: {exc.strerror or exc}")
         ) from None
-    return RawDocument(id=ref.id, path=ref.path, data=data)
+    return RawDocument(id=ref.id, path=ref.path, data=data), info
 
 
 def _too_large(ref: SourceRef, why: str) -> DocumentProblem:

@@ -32,14 +32,22 @@ from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, RecordsDeflater, deflate_piece
-from .discover import read_source
+from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
 from .records import process_document_reported, record_line, sha256_hex
-from .writer import copy_into, link_or_write_file, stream_file, write_file
+from .seedstate import SeedStates, unchanged_seed
+from .writer import (
+    copy_into,
+    file_identity,
+    link_or_write_file,
+    link_unchanged,
+    stream_file,
+    write_file,
+)
 
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
@@ -331,9 +339,24 @@ def process_shard(task: ShardTask) -> ShardResult:
     keyed: list[tuple[str, str]] = []
     kept = 0
     earlier = f"{task.earlier}/" if task.earlier is not None else None
+    states = (SeedStates(task.cache, [ref.path for ref in task.refs])
+              if task.cache is not None else None)
+    remembered = states.load() if states is not None and earlier is not None else {}
     for ref in task.refs:
+        member = RAW_PREFIX + ref.path
+        known = remembered.get(ref.path)
+        if known is not None and earlier is not None and states is not None and not problems \
+                and unchanged_seed(task.seeds, ref.path, known, task.max_file_bytes):
+            # Neither the seeds file nor the earlier copy changed since a build read
+            # them: link the copy, unread (corpuskit.seedstate).
+            linked = link_unchanged(earlier + member, task.package, member, known.copy)
+            if linked is not None:
+                keyed.append((ref.path, known.sha256))
+                states.learn(ref.path, known.seed, known.sha256, file_identity(linked))
+                datas.append(None)
+                continue
         try:
-            raw = read_source(task.seeds, ref, max_bytes=task.max_file_bytes)
+            raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
         except DocumentProblem as bad:
             problems.append(bad.problem)
             datas.append(None)
@@ -341,10 +364,11 @@ def process_shard(task: ShardTask) -> ShardResult:
         sha = sha256_hex(raw.data)
         keyed.append((ref.path, sha))
         if not problems:
-            member = RAW_PREFIX + ref.path
-            link_or_write_file(task.package, member, raw.data,
-                               earlier + member if earlier else None,
-                               doing=partial(task.copying, ref))
+            placed = link_or_write_file(task.package, member, raw.data,
+                                        earlier + member if earlier else None,
+                                        doing=partial(task.copying, ref))
+            if states is not None:
+                states.learn(ref.path, file_identity(seed), sha, file_identity(placed))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
@@ -356,6 +380,8 @@ def process_shard(task: ShardTask) -> ShardResult:
         hit = cache.get(key, shard_file)
         if hit is not None:
             _make_segment(task, shard_file)
+            if states is not None:
+                states.save()
             return ShardResult(task.index, shard_file, *hit, (), True)
 
     summaries: list[DocSummary] = []
@@ -387,6 +413,8 @@ def process_shard(task: ShardTask) -> ShardResult:
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
     _make_segment(task, shard_file, pieces.raw)
+    if states is not None:
+        states.save()
     return result
 
 

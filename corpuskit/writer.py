@@ -86,11 +86,12 @@ def stream_file(path: Path, *, doing: Doing = None) -> Iterator[BinaryIO]:
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
-def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> None:
+def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> os.stat_result:
     """Create ``root/relpath`` holding ``data`` (mode 0644, parents made), never writing
-    into an existing file (so never through a hard link), with system calls only. A build
-    creates one file per document, where a file object and the entry's sha256 that
-    :func:`write_file` returns cost more than the calls (14 µs of 27 per file on tmpfs)."""
+    into an existing file (so never through a hard link), with system calls only; the
+    new file's status. A build creates one file per document, where a file object and
+    the entry's sha256 that :func:`write_file` returns cost more than the calls (14 µs of
+    27 per file on tmpfs)."""
     path = f"{root}/{relpath}"  # strings: this runs once per raw file
     try:
         try:
@@ -103,6 +104,7 @@ def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> None:
             while view:
                 view = view[os.write(fd, view):]
             os.fchmod(fd, FILE_MODE)  # whatever the umask
+            return os.fstat(fd)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -146,10 +148,41 @@ def holds_exactly(path: str | Path, data: bytes) -> tuple[int, int] | None:
         os.close(fd)
 
 
+#: What tells a file apart from any other, and from itself before a change: device,
+#: inode, size, and the times of the last change of its bytes (mtime) and of its inode
+#: (ctime: set to now by every write, chmod, link or utime; no call sets it back).
+Identity = tuple[int, int, int, int, int]
+
+
+def file_identity(info: os.stat_result) -> Identity:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _link(earlier: str | Path, target: str, checked: tuple[int, int]) -> os.stat_result | None:
+    """Hard-link ``earlier`` to ``target`` (its folder made if missing); the link's status
+    if it is the inode ``checked`` (device, inode), else None, with nothing left at
+    ``target``: the file was replaced after it was checked, or no link can be made
+    (another filesystem, no hard links, too many links)."""
+    try:
+        try:
+            os.link(earlier, target, follow_symlinks=False)
+        except FileNotFoundError:  # the first file of its folder
+            os.makedirs(os.path.dirname(target), mode=DIR_MODE, exist_ok=True)
+            os.link(earlier, target, follow_symlinks=False)
+        linked = os.lstat(target)
+        if (linked.st_dev, linked.st_ino) == checked:
+            return linked
+        os.unlink(target)  # replaced between the check and the link
+    except OSError:
+        pass
+    return None
+
+
 def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Path | None, *,
-                       doing: Doing) -> bool:
+                       doing: Doing) -> os.stat_result:
     """Create ``root/relpath`` as :func:`create_file` does, or hard-link ``earlier`` there
-    if that file holds exactly ``data`` (see :func:`holds_exactly`); True if linked.
+    if that file holds exactly ``data`` (see :func:`holds_exactly`); the status of the
+    file placed (a link shares the inode of ``earlier``).
 
     ``earlier`` is the same raw file in an earlier release, which is immutable: sharing its
     inode saves creating a file, by far the costliest step of an incremental build on
@@ -159,21 +192,30 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
     checked = holds_exactly(earlier, data) if earlier is not None else None
     if checked is not None:
         assert earlier is not None
-        target = f"{root}/{relpath}"  # strings: this runs once per raw file
-        try:
-            try:
-                os.link(earlier, target, follow_symlinks=False)
-            except FileNotFoundError:  # the first file of its folder
-                os.makedirs(os.path.dirname(target), mode=DIR_MODE, exist_ok=True)
-                os.link(earlier, target, follow_symlinks=False)
-            linked = os.lstat(target)
-            if (linked.st_dev, linked.st_ino) == checked:
-                return True
-            os.unlink(target)  # replaced between the check and the link: copy instead
-        except OSError:
-            pass
-    create_file(root, relpath, data, doing=doing)
-    return False
+        linked = _link(earlier, f"{root}/{relpath}", checked)  # strings: once per raw file
+        if linked is not None:
+            return linked
+    return create_file(root, relpath, data, doing=doing)
+
+
+def link_unchanged(earlier: str, root: Path, relpath: str, expected: Identity
+                   ) -> os.stat_result | None:
+    """Hard-link ``earlier`` to ``root/relpath`` without reading it, if it is still the
+    file a build placed: a regular file (not a symbolic link) of mode 0644 whose
+    :func:`file_identity` is ``expected``, as that build saw it right after placing it.
+    The link's status, else None (and nothing is left at ``root/relpath``).
+
+    No change to a file's bytes or mode leaves its identity as it was: the write sets
+    mtime and ctime to now, and nothing sets ctime back (see :mod:`corpuskit.seedstate`).
+    """
+    try:
+        info = os.lstat(earlier)
+    except OSError:
+        return None
+    if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
+            or file_identity(info) != expected):
+        return None
+    return _link(earlier, f"{root}/{relpath}", (info.st_dev, info.st_ino))
 
 
 def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = False,

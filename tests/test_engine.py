@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tracemalloc
 import zipfile
 import zlib
@@ -207,12 +208,33 @@ def test_a_file_growing_past_the_limit_while_read_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """fstat said it fits; the reads find more: refused once past the limit, not held."""
     (tmp_path / "grows.txt").write_bytes(b"x" * 10)
-    reads = iter([b"x" * 10, b"y" * 600, b"z" * 600, b""])
+    reads = iter([b"x" * 11, b"y" * 600, b"z" * 600, b""])
     monkeypatch.setattr(discover_module.os, "read", lambda fd, size: next(reads))
     with pytest.raises(DocumentProblem) as refused:
         read_source(tmp_path, SourceRef("grows.txt"), max_bytes=1000)
     assert refused.value.problem.code == "too-large"
     assert "grew past the limit of 1000 bytes" in refused.value.problem.message
+
+
+def test_a_file_read_to_the_size_fstat_gave_takes_one_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asking for one byte more than fstat's size and getting exactly that size is the
+    end of the file: no second read. A short read is read on to the end."""
+    (tmp_path / "a.txt").write_bytes(b"0123456789")
+    calls: list[int] = []
+    real_read = os.read
+
+    def counted(fd: int, size: int) -> bytes:
+        calls.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(discover_module.os, "read", counted)
+    assert read_source(tmp_path, SourceRef("a.txt"), max_bytes=1000).data == b"0123456789"
+    assert calls == [11]
+    calls.clear()
+    short = iter([b"0123", b"456789", b""])
+    monkeypatch.setattr(discover_module.os, "read", lambda fd, size: next(short))
+    assert read_source(tmp_path, SourceRef("a.txt"), max_bytes=1000).data == b"0123456789"
 
 
 def test_a_shard_of_large_documents_is_written_without_holding_it(

@@ -159,7 +159,8 @@ def test_a_fallback_copy_never_writes_through_an_existing_file(tmp_path: Path) -
     with pytest.raises(writer.OutputError, match="cannot copy"):
         link_or_write_file(root, "a.txt", b"new", None, doing="cannot copy a.txt")
     assert earlier.read_bytes() == b"old"
-    assert link_or_write_file(root, "b/c.txt", b"old", earlier, doing="x") is True
+    placed = link_or_write_file(root, "b/c.txt", b"old", earlier, doing="x")
+    assert (placed.st_dev, placed.st_ino) == _inode(earlier)
     assert _inode(root / "b/c.txt") == _inode(earlier)
 
 

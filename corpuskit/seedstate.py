@@ -1,0 +1,110 @@
+"""What a build remembers of each seeds file, so that the next build need not read it.
+
+An incremental build reads every seeds file to learn its sha256 (the shard cache's key),
+and reads the earlier release's copy of it to be sure a hard link would give the same
+bytes. For each file it placed, a build remembers in its cache folder:
+
+- the seeds file's identity as it was read (device, inode, size, mtime and ctime: see
+  :func:`corpuskit.writer.file_identity`) and the sha256 of its bytes;
+- the identity of the release's raw file right after the build placed it.
+
+The next build that finds both files with the same identities hard-links the copy and
+takes the sha256 without reading either: as ``git status`` trusts its index, and
+``rsync`` its quick check (which looks at size and mtime only). A file's ctime is set to
+now by any change to its bytes, mode, links or times, and no call sets it back, so a file
+edited and given its old mtime back (``touch -r``) is still seen as changed, and so is
+one replaced by another (a new inode).
+
+A file changed within :data:`SETTLE_NS` of the time it is read is not remembered (it is
+read again next time): two changes within one tick of the filesystem's clock would leave
+the same times. This looks at the clock only to decide what to read; what is written into
+the release never depends on it. ``--no-cache`` (or deleting the cache folder) reads
+everything; ``corpuskit check`` never uses a cache.
+
+The records of one shard are kept in one file keyed by the shard's paths, checked by a
+sha256 of its entries: a damaged or foreign file is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from .errors import OutputError
+from .writer import Identity, file_identity, write_file
+
+FOLDER = "seed-states"
+FORMAT = "corpuskit-seed-states-v1"
+#: A seeds file whose mtime or ctime is this recent when it is read is not remembered.
+SETTLE_NS = 2_000_000_000
+
+
+class SeedState(NamedTuple):
+    """One seeds file as a build read it, and the raw file the build placed for it."""
+
+    seed: Identity
+    sha256: str
+    copy: Identity
+
+
+def _check(entries: object) -> str:
+    return hashlib.sha256(orjson.dumps([FORMAT, entries])).hexdigest()
+
+
+class SeedStates:
+    """The remembered seeds files of one shard (its paths, in order)."""
+
+    def __init__(self, cache: Path, paths: Sequence[str]) -> None:
+        digest = hashlib.sha256(FORMAT.encode())
+        for path in paths:
+            digest.update(b"\0" + path.encode("utf-8", "surrogateescape"))
+        self.file = cache / FOLDER / f"{digest.hexdigest()}.states.json"
+        self.learned: list[tuple[str, Identity, str, Identity]] = []
+        self._settled_before = time.time_ns() - SETTLE_NS
+
+    def load(self) -> dict[str, SeedState]:
+        """What the last build of these paths remembered; empty if nothing (or damaged)."""
+        try:
+            raw = orjson.loads(self.file.read_bytes())
+            entries = raw["entries"]
+            if raw["check"] != _check(entries):
+                return {}
+            return {path: SeedState(tuple(seed), sha, tuple(copy))
+                    for path, seed, sha, copy in entries}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def learn(self, path: str, seed: Identity, sha256: str, copy: Identity) -> None:
+        """Remember ``path`` (seeds identity ``seed``, bytes ``sha256``), placed as a file
+        of identity ``copy``, unless the seeds file changed too recently to be sure."""
+        if max(seed[3], seed[4]) < self._settled_before:
+            self.learned.append((path, seed, sha256, copy))
+
+    def save(self) -> None:
+        """Write what was learned (atomically); a cache that cannot be written only costs
+        the next build its reads."""
+        if not self.learned:
+            return
+        with suppress(OutputError):
+            write_file(self.file.parent, self.file.name,
+                       orjson.dumps({"entries": self.learned,
+                                     "check": _check(self.learned)}), atomic=True)
+
+
+def unchanged_seed(seeds: Path, path: str, known: SeedState, max_bytes: int) -> bool:
+    """Whether the seeds file ``path`` is still the file ``known`` remembers (a regular
+    file within ``max_bytes``, of the same identity)."""
+    try:
+        info = os.stat(f"{seeds}/{path}")  # follows a link, as reading it does
+    except OSError:
+        return False
+    return (stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes
+            and file_identity(info) == known.seed)
