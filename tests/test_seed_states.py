@@ -1,0 +1,185 @@
+"""What a build remembers of the seeds files (corpuskit.seedstate): an incremental build
+links unchanged files unread, and any change it cannot see by their times is impossible:
+an edit with the old mtime put back, a replaced file, a changed earlier copy, a damaged
+states file all lead to reading, and the release is byte for byte a fresh build's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import corpus_config, make_seeds, toml_text
+
+from corpuskit import engine, seedstate
+from corpuskit.build import build
+from corpuskit.compare import archives_match, tree_differences
+
+DOCS = {f"part-{i % 2}/doc-{i:03d}.txt": f"Note {i}\n\nThe river rose by {i} cm in the night.\n"
+        for i in range(12)}
+NAME = "test-corpus"
+
+
+@pytest.fixture()
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by the test count as settled at once (they are seconds old at most)."""
+    monkeypatch.setattr(seedstate, "SETTLE_NS", 0)
+
+
+@pytest.fixture()
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The seeds files the build's (in-process) worker reads."""
+    read: list[str] = []
+    real = engine.read_source_stat
+
+    def counted(seeds: Path, ref: object, **kwargs: object) -> object:
+        read.append(ref.path)  # type: ignore[attr-defined]
+        return real(seeds, ref, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "read_source_stat", counted)
+    return read
+
+
+def _bump(seeds: Path, version: str) -> None:
+    (seeds / "corpus.toml").write_text(toml_text(corpus_config({"version": version})),
+                                       encoding="utf-8")
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    info = os.lstat(path)
+    return info.st_dev, info.st_ino
+
+
+def _first_and_second(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """seeds and out holding 1.0.0, built with a cache; the seeds bumped to 1.0.1."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=1, cache=cache)
+    _bump(seeds, "1.0.1")
+    return seeds, out, cache
+
+
+def _same_as_fresh(seeds: Path, out: Path, tmp_path: Path) -> None:
+    """The 1.0.1 release in ``out`` is byte for byte a build without cache or history."""
+    fresh = tmp_path / "fresh"
+    build(seeds, fresh, jobs=1)
+    name = f"{NAME}-1.0.1"
+    assert tree_differences(out / name, fresh / name) == []
+    assert archives_match(out / f"{name}.zip", fresh / f"{name}.zip")
+    assert (out / f"{name}.zip").read_bytes() == (fresh / f"{name}.zip").read_bytes()
+
+
+def test_unchanged_seeds_are_linked_unread(settled: None, reads: list[str],
+                                          tmp_path: Path) -> None:
+    seeds, out, cache = _first_and_second(tmp_path)
+    assert sorted(reads) == sorted(DOCS)  # the first build reads everything
+    reads.clear()
+    result = build(seeds, out, jobs=1, cache=cache)
+    assert result.status == "built" and result.cached_shards == 1
+    assert reads == []
+    old, new = out / f"{NAME}-1.0.0/data/raw", out / f"{NAME}-1.0.1/data/raw"
+    assert all(_inode(old / rel) == _inode(new / rel) for rel in DOCS)
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_a_seed_edited_with_its_old_mtime_put_back_is_read(settled: None, reads: list[str],
+                                                           tmp_path: Path) -> None:
+    """Same size, same mtime (``touch -r``): the ctime still moved, so it is read."""
+    seeds, out, cache = _first_and_second(tmp_path)
+    edited = seeds / "part-1/doc-003.txt"
+    before = edited.stat()
+    text = DOCS["part-1/doc-003.txt"]
+    edited.write_text(text.replace("river", "RIVER"), encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert edited.stat().st_size == before.st_size
+    assert edited.stat().st_mtime_ns == before.st_mtime_ns
+    reads.clear()
+    build(seeds, out, jobs=1, cache=cache)
+    assert reads == ["part-1/doc-003.txt"]
+    raw = out / f"{NAME}-1.0.1/data/raw/part-1/doc-003.txt"
+    assert b"RIVER" in raw.read_bytes()
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_a_seed_replaced_by_a_file_of_the_same_size_and_times_is_read(
+        settled: None, reads: list[str], tmp_path: Path) -> None:
+    """Another inode (an editor's save: write aside, rename over): read."""
+    seeds, out, cache = _first_and_second(tmp_path)
+    target = seeds / "part-0/doc-004.txt"
+    before = target.stat()
+    aside = seeds / "part-0/new.tmp"
+    aside.write_text(DOCS["part-0/doc-004.txt"].replace("night", "NIGHT"), encoding="utf-8")
+    os.utime(aside, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(aside, target)
+    reads.clear()
+    build(seeds, out, jobs=1, cache=cache)
+    assert reads == ["part-0/doc-004.txt"]
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_an_earlier_copy_changed_in_place_is_not_linked(settled: None, reads: list[str],
+                                                        tmp_path: Path) -> None:
+    """The earlier release's raw file was changed (same size, old mtime put back): its
+    seeds file is read, compared with it, and a fresh copy is written."""
+    seeds, out, cache = _first_and_second(tmp_path)
+    copy = out / f"{NAME}-1.0.0/data/raw/part-0/doc-002.txt"
+    before = copy.stat()
+    data = bytearray(copy.read_bytes())
+    data[0] ^= 0x20
+    copy.write_bytes(bytes(data))
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    build(seeds, out, jobs=1, cache=cache)
+    assert reads == ["part-0/doc-002.txt"]
+    new = out / f"{NAME}-1.0.1/data/raw/part-0/doc-002.txt"
+    assert new.read_bytes() == (seeds / "part-0/doc-002.txt").read_bytes()
+    assert _inode(new) != _inode(copy)
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["byte", "truncate", "foreign"])
+def test_a_damaged_states_file_is_ignored(damage: str, settled: None, reads: list[str],
+                                          tmp_path: Path) -> None:
+    seeds, out, cache = _first_and_second(tmp_path)
+    [states] = (cache / seedstate.FOLDER).iterdir()
+    data = bytearray(states.read_bytes())
+    if damage == "byte":
+        at = data.index(b'"entries":[[') + 14  # inside the first path
+        data[at] ^= 0x01
+    elif damage == "truncate":
+        del data[len(data) // 2:]
+    else:
+        data = bytearray(b'{"entries": [], "check": "0"}')
+    states.write_bytes(bytes(data))
+    reads.clear()
+    build(seeds, out, jobs=1, cache=cache)
+    assert sorted(reads) == sorted(DOCS)
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_recently_changed_seeds_are_not_remembered(tmp_path: Path) -> None:
+    """Files changed within SETTLE_NS of the build could change again within the same
+    clock tick unseen: nothing of them is kept."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    cache = tmp_path / "cache"
+    build(seeds, tmp_path / "dist", jobs=1, cache=cache)
+    assert not (cache / seedstate.FOLDER).exists()
+
+
+def test_no_cache_remembers_nothing(settled: None, tmp_path: Path) -> None:
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    build(seeds, tmp_path / "dist", jobs=1, cache=None)
+    assert not list(tmp_path.rglob("*.states.json"))
+
+
+def test_states_are_remembered_by_workers_too(settled: None, tmp_path: Path) -> None:
+    """Two worker processes write one states file per shard, which the next build uses."""
+    many = {f"d/{i:04d}.txt": f"Note {i}\n\nThe {i} bridges.\n" for i in range(engine.SHARD_SIZE + 9)}
+    seeds = make_seeds(tmp_path, many, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=2, cache=cache)
+    assert len(list((cache / seedstate.FOLDER).iterdir())) == 2
+    _bump(seeds, "1.0.1")
+    build(seeds, out, jobs=2, cache=cache)
+    old, new = out / f"{NAME}-1.0.0/data/raw", out / f"{NAME}-1.0.1/data/raw"
+    assert all(_inode(old / rel) == _inode(new / rel) for rel in many)
