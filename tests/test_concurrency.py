@@ -6,6 +6,7 @@ waits for a "go" flag), so the second one runs while the first holds the output 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import threading
@@ -41,11 +42,11 @@ def pause_patch(started: Path, go: Path) -> str:
     """Hold the build in its first read until ``go`` exists (after it took the lock)."""
     return f"""
         import corpuskit.engine as engine
-        _read = engine.read_source
-        def read_source(seeds, ref, **limits):
+        _read = engine.read_source_stat
+        def read_source_stat(seeds, ref, **limits):
             _wait_for({str(go)!r}, {str(started)!r})
             return _read(seeds, ref, **limits)
-        engine.read_source = read_source
+        engine.read_source_stat = read_source_stat
     """
 
 
@@ -172,19 +173,20 @@ def test_two_threads_of_one_process_do_not_share_the_lock(
     """The lock is re-entrant for the thread that holds it (release → build), not for
     another thread of the same process that builds into the same folder."""
     import corpuskit.engine as engine
-    from corpuskit.discover import read_source as read
+    from corpuskit.discover import read_source_stat as read
     from corpuskit.models import RawDocument, SourceRef
 
     first_seeds, second_seeds, out = two_seeds
     entered, go = threading.Event(), threading.Event()
 
-    def held_read(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
+    def held_read(seeds: Path, ref: SourceRef, *, max_bytes: int
+                  ) -> tuple[RawDocument, os.stat_result]:
         if seeds == first_seeds:
             entered.set()
             go.wait(30)
         return read(seeds, ref, max_bytes=max_bytes)
 
-    monkeypatch.setattr(engine, "read_source", held_read)
+    monkeypatch.setattr(engine, "read_source_stat", held_read)
     errors: list[BaseException] = []
 
     def first_build() -> None:

@@ -41,13 +41,13 @@ KILL_POINTS: dict[str, str] = {
     # the 3rd input file is being read: two raw copies are in the temporary folder
     "reading": """
         import corpuskit.engine as engine
-        _read, _calls = engine.read_source, []
-        def read_source(seeds, ref, **limits):
+        _read, _calls = engine.read_source_stat, []
+        def read_source_stat(seeds, ref, **limits):
             _calls.append(ref)
             if len(_calls) == 3:
                 _die()
             return _read(seeds, ref, **limits)
-        engine.read_source = read_source
+        engine.read_source_stat = read_source_stat
     """,
     # a shard is processed: raw copies and its JSONL shard file are written
     "shard-processed": """
@@ -247,12 +247,12 @@ def test_killed_build_in_a_worker_process(
     patch = """
         import corpuskit.engine as engine
         engine.SHARD_SIZE = 4
-        _read = engine.read_source
-        def read_source(seeds, ref, **limits):
+        _read = engine.read_source_stat
+        def read_source_stat(seeds, ref, **limits):
             if ref.path == "doc5.txt":
                 _die()
             return _read(seeds, ref, **limits)
-        engine.read_source = read_source
+        engine.read_source_stat = read_source_stat
     """
     killed = run_cli(["build", seeds, "--out", out, "--jobs", "2", "--no-cache"], patch,
                      timeout=8)
