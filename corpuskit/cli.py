@@ -67,10 +67,11 @@ def cli() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-document work [default: all cores].")
 @click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
-              help="Cache folder for incremental builds (processed shards, and the decoded "
-                   "language model) [default: $XDG_CACHE_HOME/corpuskit or "
-                   "~/.cache/corpuskit].")
-@click.option("--no-cache", is_flag=True, help="Process every document, use no cache.")
+              help="Cache folder for incremental builds (processed shards, the seeds "
+                   "files' sizes, times and sha256s, and the decoded language model) "
+                   "[default: $XDG_CACHE_HOME/corpuskit or ~/.cache/corpuskit].")
+@click.option("--no-cache", is_flag=True,
+              help="Read and process every document, use no cache.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
               show_default=True, help="Where the per-document work runs.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
