@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -35,7 +35,7 @@ from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, RecordsDeflater, deflate_pi
 from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
 from .language import use_model_cache
-from .models import DocumentProblem, RawDocument, Record, SourceRef
+from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
 from .records import process_document_reported, record_line, sha256_hex
@@ -196,8 +196,11 @@ class PiecesWriter:
     def add_raw(self, member: str, data: bytes) -> None:
         if len(data) > PIECE_BYTES:
             return  # deflated in pieces, with dictionaries, by the archive writer
-        deflated = deflate_piece(data, last=True)
-        self.raw.append([member, len(data), zlib.crc32(data), self.offset, len(deflated)])
+        self.add_deflated(member, len(data), zlib.crc32(data), deflate_piece(data, last=True))
+
+    def add_deflated(self, member: str, size: int, crc: int, deflated: bytes) -> None:
+        """A raw file of ``size`` bytes and CRC ``crc``, deflated already."""
+        self.raw.append([member, size, crc, self.offset, len(deflated)])
         self._write(deflated)
 
     def finish(self) -> None:
@@ -281,23 +284,36 @@ class ShardCache:
         folder = self.root / key[:2]
         return folder / f"{key}.jsonl", folder / f"{key}.json"
 
-    def get(self, key: str, target: Path) -> tuple[CorpusStats, bytes] | None:
-        """Copy a cached shard (records and archive pieces) to the shard file ``target``;
-        its statistics and manifest lines."""
+    def entry(self, key: str) -> tuple[Path, CorpusStats, bytes] | None:
+        """The records file of the cached shard ``key`` (its archive pieces are beside it,
+        :func:`pieces_path`), its statistics and manifest lines; None if there is no such
+        entry, or if any byte of it changed."""
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(meta.read_bytes())
             if raw["check"] != _meta_check(raw["sha256"], raw["stats"], raw["manifest"]):
                 return None  # damaged: its statistics or manifest lines would be wrong
             stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
-            files = [(jsonl, target), (pieces_path(jsonl), pieces_path(target)),
-                     (pieces_index_path(jsonl), pieces_index_path(target))]
-            for (source, _), digest in zip(files, raw["sha256"], strict=True):
+            files = (jsonl, pieces_path(jsonl), pieces_index_path(jsonl))
+            for source, digest in zip(files, raw["sha256"], strict=True):
                 if _file_sha256(source) != digest:
                     return None  # damaged: a miss, processed and written again
-            for source, copy in files:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return jsonl, stats, manifest
+
+    def get(self, key: str, target: Path) -> tuple[CorpusStats, bytes] | None:
+        """Copy a cached shard (records and archive pieces) to the shard file ``target``;
+        its statistics and manifest lines."""
+        found = self.entry(key)
+        if found is None:
+            return None
+        jsonl, stats, manifest = found
+        try:
+            for source, copy in ((jsonl, target), (pieces_path(jsonl), pieces_path(target)),
+                                 (pieces_index_path(jsonl), pieces_index_path(target))):
                 copy_into(source, copy, atomic=False, link=True)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, OutputError):
+        except (OSError, OutputError):
             return None
         return stats, manifest
 
@@ -341,7 +357,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     earlier = f"{task.earlier}/" if task.earlier is not None else None
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
-    remembered = states.load() if states is not None and earlier is not None else {}
+    remembered = states.load() if states is not None else {}
     for ref in task.refs:
         member = RAW_PREFIX + ref.path
         known = remembered.get(ref.path)
@@ -375,24 +391,40 @@ def process_shard(task: ShardTask) -> ShardResult:
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
     cache = ShardCache(task.cache) if task.cache is not None else None
     key = ""
+    shas = [sha for _, sha in keyed]
+    reused: EarlierShard | None = None
     if cache is not None and not problems:
-        key = ShardCache.key(config_fingerprint(task.config), keyed)
+        fingerprint = config_fingerprint(task.config)
+        key = ShardCache.key(fingerprint, keyed)
+        if states is not None:
+            states.made(key, shas)
         hit = cache.get(key, shard_file)
         if hit is not None:
             _make_segment(task, shard_file)
             if states is not None:
                 states.save()
             return ShardResult(task.index, shard_file, *hit, (), True)
+        if states is not None:
+            reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
     pieces = PiecesWriter(shard_file, task.writing_pieces())
     unreadable = {p.path for p in problems}
     # Each record is written as it is made: nothing of the shard's records is held.
-    with stream_file(shard_file, doing=task.writing_records()) as records:
-        for ref, data in zip(task.refs, datas, strict=True):
+    with stream_file(shard_file, doing=task.writing_records()) as records, \
+            reused if reused is not None else nullcontext():
+        for position, (ref, data) in enumerate(zip(task.refs, datas, strict=True)):
             if ref.path in unreadable:
                 continue
+            if reused is not None:
+                # The documents whose bytes the earlier build of this shard had: its
+                # records and raw pieces (made with this very configuration).
+                taken = reused.take(position, ref.path, shas[position], pieces)
+                if taken is not None:
+                    records.write(taken[0])
+                    summaries.append(DocSummary.of(taken[1]))
+                    continue
             try:
                 raw = (RawDocument(ref.id, ref.path, data) if data is not None
                        else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
@@ -416,6 +448,74 @@ def process_shard(task: ShardTask) -> ShardResult:
     if states is not None:
         states.save()
     return result
+
+
+class EarlierShard:
+    """The cache entry of the last build of a shard's paths, read along as the shard is
+    built again: the record and raw piece of each document whose bytes did not change are
+    taken from it, so that a shard in which one document changed processes that one
+    document, not the shard. Its records are read one at a time, as they are needed."""
+
+    def __init__(self, jsonl: Path, shas: list[str]) -> None:
+        index = orjson.loads(pieces_index_path(jsonl).read_bytes())
+        self.raw: dict[str, tuple[int, int, int, int]] = {
+            member: (size, crc, offset, length)
+            for member, size, crc, offset, length in index["raw"]}
+        self.shas = shas
+        self.records = jsonl.open("rb")
+        self.pieces = pieces_path(jsonl).open("rb")
+        self.position = 0
+
+    @classmethod
+    def find(cls, cache: ShardCache, states: SeedStates, fingerprint: str,
+             keyed: Sequence[tuple[str, str]]) -> EarlierShard | None:
+        """The entry the last build of these paths made, if it was made with this
+        configuration (``fingerprint``: corpuskit's version included) and is intact."""
+        if states.last_shard is None:
+            return None
+        key, shas = states.last_shard
+        if len(shas) != len(keyed) or key != ShardCache.key(
+                fingerprint, [(path, sha) for (path, _), sha in zip(keyed, shas, strict=True)]):
+            return None  # another configuration or version: every document is processed
+        found = cache.entry(key)
+        if found is None:
+            return None
+        try:
+            return cls(found[0], shas)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def __enter__(self) -> EarlierShard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.records.close()
+        self.pieces.close()
+
+    def take(self, position: int, path: str, sha: str, pieces: PiecesWriter
+             ) -> tuple[bytes, Record] | None:
+        """The record line (and record) of the shard's document at ``position``, ``path``,
+        if its bytes are still those of sha256 ``sha`` (its raw piece is added to
+        ``pieces``), else None."""
+        line = b""
+        while self.position <= position:
+            line = self.records.readline()
+            self.position += 1
+        if not line.endswith(b"\n") or self.shas[position] != sha:
+            return None
+        record = record_from_dict(orjson.loads(line))
+        if record.source_path != path:
+            return None
+        member = RAW_PREFIX + path
+        where = self.raw.get(member)
+        if where is not None:  # a larger file is deflated by the archive writer
+            size, crc, offset, length = where
+            self.pieces.seek(offset)
+            deflated = self.pieces.read(length)
+            if len(deflated) != length:
+                return None
+            pieces.add_deflated(member, size, crc, deflated)
+        return line, record
 
 
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None

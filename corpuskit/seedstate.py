@@ -21,8 +21,11 @@ the same times. This looks at the clock only to decide what to read; what is wri
 the release never depends on it. ``--no-cache`` (or deleting the cache folder) reads
 everything; ``corpuskit check`` never uses a cache.
 
-The records of one shard are kept in one file keyed by the shard's paths, checked by a
-sha256 of its entries: a damaged or foreign file is ignored.
+The records of one shard are kept in one file keyed by the shard's paths, with the key of
+the shard cache entry the build made or used and the sha256 of each of its files: when a
+few files of a shard change, the next build takes the records of the others from that
+entry (:mod:`corpuskit.engine`). The file is checked by a sha256 of its content: a damaged
+or foreign file is ignored.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from .errors import OutputError
 from .writer import Identity, file_identity, write_file
 
 FOLDER = "seed-states"
-FORMAT = "corpuskit-seed-states-v1"
+FORMAT = "corpuskit-seed-states-v2"
 #: A seeds file whose mtime or ctime is this recent when it is read is not remembered.
 SETTLE_NS = 2_000_000_000
 
@@ -55,8 +58,12 @@ class SeedState(NamedTuple):
     copy: Identity
 
 
-def _check(entries: object) -> str:
-    return hashlib.sha256(orjson.dumps([FORMAT, entries])).hexdigest()
+#: A shard cache entry's key and the sha256 of each file of the shard, in order.
+ShardEntry = tuple[str, list[str]]
+
+
+def _check(entries: object, shard: object) -> str:
+    return hashlib.sha256(orjson.dumps([FORMAT, entries, shard])).hexdigest()
 
 
 class SeedStates:
@@ -68,19 +75,32 @@ class SeedStates:
             digest.update(b"\0" + path.encode("utf-8", "surrogateescape"))
         self.file = cache / FOLDER / f"{digest.hexdigest()}.states.json"
         self.learned: list[tuple[str, Identity, str, Identity]] = []
+        #: The shard's cache entry in this build (see :meth:`made`).
+        self.shard: ShardEntry | None = None
+        #: The shard's cache entry in the last build, as :meth:`load` found it.
+        self.last_shard: ShardEntry | None = None
         self._settled_before = time.time_ns() - SETTLE_NS
 
     def load(self) -> dict[str, SeedState]:
         """What the last build of these paths remembered; empty if nothing (or damaged)."""
         try:
             raw = orjson.loads(self.file.read_bytes())
-            entries = raw["entries"]
-            if raw["check"] != _check(entries):
+            entries, shard = raw["entries"], raw["shard"]
+            if raw["check"] != _check(entries, shard):
                 return {}
-            return {path: SeedState(tuple(seed), sha, tuple(copy))
-                    for path, seed, sha, copy in entries}
+            remembered = {path: SeedState(tuple(seed), sha, tuple(copy))
+                          for path, seed, sha, copy in entries}
+            if shard is not None:
+                key, shas = shard
+                if isinstance(key, str) and all(isinstance(sha, str) for sha in shas):
+                    self.last_shard = (key, list(shas))
         except (OSError, ValueError, KeyError, TypeError):
             return {}
+        return remembered
+
+    def made(self, key: str, shas: list[str]) -> None:
+        """The shard is cache entry ``key``, made of files with these sha256s."""
+        self.shard = (key, shas)
 
     def learn(self, path: str, seed: Identity, sha256: str, copy: Identity) -> None:
         """Remember ``path`` (seeds identity ``seed``, bytes ``sha256``), placed as a file
@@ -91,12 +111,13 @@ class SeedStates:
     def save(self) -> None:
         """Write what was learned (atomically); a cache that cannot be written only costs
         the next build its reads."""
-        if not self.learned:
+        if not self.learned and self.shard is None:
             return
         with suppress(OutputError):
             write_file(self.file.parent, self.file.name,
-                       orjson.dumps({"entries": self.learned,
-                                     "check": _check(self.learned)}), atomic=True)
+                       orjson.dumps({"entries": self.learned, "shard": self.shard,
+                                     "check": _check(self.learned, self.shard)}),
+                       atomic=True)
 
 
 def unchanged_seed(seeds: Path, path: str, known: SeedState, max_bytes: int) -> bool:

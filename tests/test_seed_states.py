@@ -5,6 +5,7 @@ states file all lead to reading, and the release is byte for byte a fresh build'
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -163,7 +164,8 @@ def test_recently_changed_seeds_are_not_remembered(tmp_path: Path) -> None:
     seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
     cache = tmp_path / "cache"
     build(seeds, tmp_path / "dist", jobs=1, cache=cache)
-    assert not (cache / seedstate.FOLDER).exists()
+    [states] = (cache / seedstate.FOLDER).iterdir()
+    assert json.loads(states.read_bytes())["entries"] == []
 
 
 def test_no_cache_remembers_nothing(settled: None, tmp_path: Path) -> None:
