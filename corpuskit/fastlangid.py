@@ -94,7 +94,21 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         if identifier is None:
             identifier = cls.from_model_file(MODEL_FILE, norm_probs=norm_probs)
         identifier.fast = identifier.self_check()
+        if identifier.fast:
+            identifier.keep_one_table()
         return identifier
+
+    def keep_one_table(self) -> None:
+        """Drop the float16 table (27 MB), keeping the float32 one for py3langid's own
+        scoring too: it multiplies float32 counts by the rows, which numpy computes in
+        float32 whatever the rows' type, so its scores from the float32 rows are the same
+        bits (tested). Only if py3langid still keeps its full model where it did."""
+        table = self._float32_table()
+        full = getattr(self, "_full_model", None)
+        if not (isinstance(full, tuple) and len(full) == 3 and full[0] is self.nb_ptc):
+            return
+        self._full_model = (table, full[1], full[2])
+        self.nb_ptc = self._table_of = table
 
     def self_check(self) -> bool:
         """Whether py3langid still has what the layer uses and the fast path gives its

@@ -206,6 +206,21 @@ def test_settled_walk_is_py3langids_walk(fast: Any) -> None:
         assert walked is not None and walked.tolist() == expected
 
 
+def test_one_table_is_kept_and_py3langids_own_scoring_gives_the_same_bits(
+        fast: Any, plain: Any) -> None:
+    """The loaded identifier keeps only the float32 table (the float16 one, 27 MB, is
+    dropped), and py3langid's own scoring, which the fast path falls back to, gives from
+    it the very scores it gives from the float16 table."""
+    assert fast.nb_ptc.dtype == np.float32 and plain.nb_ptc.dtype == np.float16
+    assert fast._full_model[0] is fast.nb_ptc
+    texts: list[Text] = list(deterministic_texts(600, seed="one table"))
+    for text in texts:
+        encoded = plain._encode(text)
+        ours = LanguageIdentifier._raw_score(fast, encoded)
+        theirs = LanguageIdentifier._raw_score(plain, encoded)
+        assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes(), text
+
+
 def test_missing_py3langid_internals_turn_the_fast_path_off(
         fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast.self_check()
