@@ -105,7 +105,7 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         bits (tested). Only if py3langid still keeps its full model where it did."""
         table = self._float32_table()
         full = getattr(self, "_full_model", None)
-        if not (isinstance(full, tuple) and len(full) == 3 and full[0] is self.nb_ptc):
+        if not (isinstance(full, tuple) and len(full) == 3 and full[0] is self._table_of):
             return
         self._full_model = (table, full[1], full[2])
         self.nb_ptc = self._table_of = table

@@ -10,13 +10,13 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
+
+if TYPE_CHECKING:  # jsonschema is imported when a schema is first checked (40 ms)
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 #: The official Data Package v2 profile, vendored from the specification (public domain).
 DATAPACKAGE_V2_PROFILE = "vendor/datapackage-2.0.json"
@@ -34,6 +34,8 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Validator:
     """A compiled validator for schema ``name``, with format checking on."""
+    from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
+
     schema = load_schema(name)
     cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
     checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()

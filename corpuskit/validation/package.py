@@ -29,6 +29,7 @@ import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -515,7 +516,9 @@ class _Checker:
                     self.problems.append(Problem(rel, "unlisted-file",
                                                  f"present but not listed in {manifest.name}"))
 
-    def descriptor(self) -> dict[str, Any] | None:
+    def descriptor(self, *, schemas: bool = True) -> dict[str, Any] | None:
+        """The parsed datapackage.json, checked against its schemas unless ``schemas`` is
+        False (the caller then checks it: :func:`check_descriptor`)."""
         data = self.read_small(DESCRIPTOR)
         if data is None:
             return None
@@ -524,7 +527,8 @@ class _Checker:
         except orjson.JSONDecodeError as exc:
             self.problems.append(Problem(DESCRIPTOR, "schema-error", f"not valid JSON: {exc}"))
             return None
-        self.problems.extend(check_descriptor(value))
+        if schemas:
+            self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
 
     def too_long(self, part: str, number: int) -> None:
@@ -1025,7 +1029,7 @@ class _CleanChecker(_Checker):
         if data is None:
             return None
         bag_info, found = parse_bag_info(data)
-        descriptor = self.descriptor() if not found else None
+        descriptor = self.descriptor(schemas=False) if not found else None
         if descriptor is None or self.problems:
             return None
         resources, found = descriptor_resources(descriptor)
@@ -1038,6 +1042,11 @@ class _CleanChecker(_Checker):
                                                    for part in docs.parts}
         records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
                               descriptor, stream)
+        # The descriptor's schema checks (jsonschema, imported on first use) run in a
+        # thread while the workers, forked by now, check the records.
+        schemas = ThreadPoolExecutor(max_workers=1)
+        descriptor_problems = schemas.submit(check_descriptor, descriptor)
+        schemas.shutdown(wait=False)
         listing: list[Problem] = []
 
         def walk_raw() -> None:
@@ -1048,7 +1057,8 @@ class _CleanChecker(_Checker):
             documents, docs_sha256 = records.finish(walk_raw)
             if records.failed or self.problems or listing or docs_sha256 is None \
                     or documents != view.raw_files \
-                    or records.path_hash != view.raw_hash:
+                    or records.path_hash != view.raw_hash \
+                    or descriptor_problems.result():
                 return None
             # Files no record names (tag files, other payload files).
             skip = {*docs.parts, payload_name, tag_name}  # read by their own passes
