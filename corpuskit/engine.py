@@ -462,8 +462,12 @@ class EarlierShard:
             member: (size, crc, offset, length)
             for member, size, crc, offset, length in index["raw"]}
         self.shas = shas
-        self.records = jsonl.open("rb")
         self.pieces = pieces_path(jsonl).open("rb")
+        try:
+            self.records = jsonl.open("rb")
+        except OSError:
+            self.pieces.close()
+            raise
         self.position = 0
 
     @classmethod
@@ -503,7 +507,10 @@ class EarlierShard:
             self.position += 1
         if not line.endswith(b"\n") or self.shas[position] != sha:
             return None
-        record = record_from_dict(orjson.loads(line))
+        try:
+            record = record_from_dict(orjson.loads(line))
+        except (ValueError, KeyError, TypeError):
+            return None  # (the entry's sha256s matched: not seen) processed again
         if record.source_path != path:
             return None
         member = RAW_PREFIX + path
