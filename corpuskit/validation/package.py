@@ -998,6 +998,9 @@ class _CleanChecker(_Checker):
     number of documents: nothing per file outlives a block.
     """
 
+    #: The thread checking the descriptor against its schemas, once started.
+    schemas: ThreadPoolExecutor | None = None
+
     def check(self) -> PackageResult | None:
         """The result for a clean package, or None: run the precise check (which also
         stands in if this pass fails in a way it did not foresee)."""
@@ -1007,6 +1010,8 @@ class _CleanChecker(_Checker):
             return None
         finally:
             self.close()
+            if self.schemas is not None:  # no thread may be importing when a pool forks
+                self.schemas.shutdown(wait=True)
 
     def changed_files(self) -> list[Problem]:
         """Files that changed while this pass read them (the precise check that follows
@@ -1044,9 +1049,8 @@ class _CleanChecker(_Checker):
                               descriptor, stream)
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
-        schemas = ThreadPoolExecutor(max_workers=1)
-        descriptor_problems = schemas.submit(check_descriptor, descriptor)
-        schemas.shutdown(wait=False)
+        self.schemas = ThreadPoolExecutor(max_workers=1)
+        descriptor_problems = self.schemas.submit(check_descriptor, descriptor)
         listing: list[Problem] = []
 
         def walk_raw() -> None:
