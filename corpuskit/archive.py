@@ -347,6 +347,9 @@ class PreparedPieces:
         self._blob_bytes = b""
         #: The raw index entries of the shards being looked at (two at most).
         self._raw_entries: dict[int, list[list[Any]]] = {}
+        #: The large raw files of the shards looked at, not yet taken whole: their shard
+        #: file, size and pieces (``engine.PiecesWriter``).
+        self._large: dict[str, tuple[Path, int, list[list[int]]]] = {}
         #: The next raw file to offer: shard number and position in its entries.
         self._raw_shard = self._raw_at = 0
         #: The next shard whose segment may be offered.
@@ -363,7 +366,10 @@ class PreparedPieces:
             for passed in [k for k in self._raw_entries
                            if k < min(self._raw_shard, self._segment)]:
                 del self._raw_entries[passed]
-            entries = self._raw_entries[shard] = self.load_index(self.shards[shard])["raw"]
+            index = self.load_index(self.shards[shard])
+            entries = self._raw_entries[shard] = index["raw"]
+            for member, size, pieces in index.get("large", ()):
+                self._large[member] = (self.shards[shard], size, pieces)
         return entries
 
     def _next_raw(self, rel: str) -> tuple[Path, list[Any]] | None:
@@ -422,13 +428,29 @@ class PreparedPieces:
             offset, length, size, crc = self.load_index(blob)["records"]
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
-            return None  # workers deflate only files of one piece
+            return self._large_piece(piece)
         found = self._next_raw(piece.rel)
         if found is None or found[1][0] != piece.rel:
             return None
         blob, (_, size, crc, offset, length) = found
         self._raw_at += 1
         return (blob, offset, length, crc) if size == piece.size else None
+
+    def _large_piece(self, piece: Piece) -> tuple[Path, int, int, int] | None:
+        """Where a piece of a large raw file is, if a worker deflated that file (its shard's
+        index is read by then: :meth:`raw_size` looked for the file)."""
+        found = self._large.get(piece.rel)
+        if found is None:
+            return None
+        blob, size, pieces = found
+        number = piece.offset // PIECE_BYTES
+        if piece.last:
+            del self._large[piece.rel]
+        if size != piece.size or number >= len(pieces) \
+                or piece.offset != number * PIECE_BYTES:
+            return None
+        crc, offset, length = pieces[number]
+        return blob, offset, length, crc
 
     def raw_piece(self, where: tuple[Path, int, int, int]) -> Deflated:
         """The deflated bytes of a whole raw file :meth:`take` found (its CRC is known).

@@ -29,7 +29,8 @@ WINDOW = 32 * 1024
 END = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
 
 
-def deflate_piece(chunk: bytes, window: bytes = b"", *, last: bool) -> bytes:
+def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *,
+                  last: bool) -> bytes:
     """Deflate ``chunk`` (``window``: the bytes before it, as dictionary)."""
     compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
                   else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))

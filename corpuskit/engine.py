@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -31,7 +31,7 @@ import orjson
 from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig
-from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, RecordsDeflater, deflate_piece
+from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
 from .language import use_model_cache
@@ -52,7 +52,7 @@ from .writer import (
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v7"
+CACHE_FORMAT = "corpuskit-shard-cache-v8"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
@@ -172,18 +172,33 @@ def pieces_index_path(jsonl: Path) -> Path:
     return jsonl.with_suffix(".deflate.json")
 
 
+def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """The CRC-32 and deflated bytes of each piece of a file over :data:`PIECE_BYTES`: what
+    the archive writer makes of its pieces (``archive._deflate``: every
+    :data:`PIECE_BYTES`, with the :data:`WINDOW` bytes before as dictionary)."""
+    view = memoryview(data)
+    for start in range(0, len(data), PIECE_BYTES):
+        end = min(start + PIECE_BYTES, len(data))
+        chunk = view[start:end]
+        yield zlib.crc32(chunk), deflate_piece(chunk, view[max(start - WINDOW, 0):start],
+                                               last=end >= len(data))
+
+
 class PiecesWriter:
     """Deflates a shard for the archive as it goes, beside its JSONL shard file: each raw
-    file of one piece (the archive writer deflates larger ones), then the shard's record
-    group of data/documents.jsonl, all in one file, with an index ``{"raw": [[member,
-    size, crc32, offset, length], ...], "records": [offset, length, size, crc32]}`` (see
-    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). Nothing it
-    writes is kept in memory: a shard of large documents costs no more than one of small."""
+    file, then the shard's record group of data/documents.jsonl, all in one file, with an
+    index ``{"raw": [[member, size, crc32, offset, length], ...], "large": [[member, size,
+    [[crc32, offset, length], ...]], ...], "records": [offset, length, size, crc32]}`` (see
+    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). A raw file
+    over :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it
+    as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
+    memory: a shard of large documents costs no more than one of small."""
 
     def __init__(self, jsonl_file: Path, doing: str) -> None:
         self.jsonl_file = jsonl_file
         self.doing = doing
         self.raw: list[list[Any]] = []
+        self.large: list[list[Any]] = []
         self.offset = 0
         try:
             self.handle = pieces_path(jsonl_file).open("wb")
@@ -195,13 +210,22 @@ class PiecesWriter:
 
     def add_raw(self, member: str, data: bytes) -> None:
         if len(data) > PIECE_BYTES:
-            return  # deflated in pieces, with dictionaries, by the archive writer
+            self.add_large(member, len(data), large_pieces(data))
+            return
         self.add_deflated(member, len(data), zlib.crc32(data), deflate_piece(data, last=True))
 
     def add_deflated(self, member: str, size: int, crc: int, deflated: bytes) -> None:
         """A raw file of ``size`` bytes and CRC ``crc``, deflated already."""
         self.raw.append([member, size, crc, self.offset, len(deflated)])
         self._write(deflated)
+
+    def add_large(self, member: str, size: int, pieces: Iterable[tuple[int, bytes]]) -> None:
+        """A large raw file of ``size`` bytes: the CRC and deflated bytes of each piece."""
+        where = []
+        for crc, deflated in pieces:
+            where.append([crc, self.offset, len(deflated)])
+            self._write(deflated)
+        self.large.append([member, size, where])
 
     def finish(self) -> None:
         """Deflate the shard's records, read back from its finished shard file."""
@@ -213,7 +237,7 @@ class PiecesWriter:
         except OSError as exc:
             raise self._error(exc) from None
         self._write(records.end())
-        index = {"raw": self.raw,
+        index = {"raw": self.raw, "large": self.large,
                  "records": [start, self.offset - start, records.size, records.crc]}
         try:
             self.handle.close()
@@ -461,6 +485,8 @@ class EarlierShard:
         self.raw: dict[str, tuple[int, int, int, int]] = {
             member: (size, crc, offset, length)
             for member, size, crc, offset, length in index["raw"]}
+        self.large: dict[str, tuple[int, list[list[int]]]] = {
+            member: (size, pieces) for member, size, pieces in index["large"]}
         self.shas = shas
         self.pieces = pieces_path(jsonl).open("rb")
         try:
@@ -515,14 +541,27 @@ class EarlierShard:
             return None
         member = RAW_PREFIX + path
         where = self.raw.get(member)
-        if where is not None:  # a larger file is deflated by the archive writer
+        if where is not None:
             size, crc, offset, length = where
-            self.pieces.seek(offset)
-            deflated = self.pieces.read(length)
-            if len(deflated) != length:
+            deflated = self._read(offset, length)
+            if deflated is None:
                 return None
             pieces.add_deflated(member, size, crc, deflated)
+        elif member in self.large:
+            size, large = self.large[member]
+            found = [(crc, self._read(offset, length)) for crc, offset, length in large]
+            if any(deflated is None for _, deflated in found):
+                return None
+            pieces.add_large(member, size, [(crc, deflated) for crc, deflated in found
+                                            if deflated is not None])
+        else:
+            return None
         return line, record
+
+    def _read(self, offset: int, length: int) -> bytes | None:
+        self.pieces.seek(offset)
+        deflated = self.pieces.read(length)
+        return deflated if len(deflated) == length else None
 
 
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None

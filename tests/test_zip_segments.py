@@ -179,3 +179,73 @@ def test_a_record_group_deflated_in_parts_is_the_group_deflated_at_once(
     out.append(parts.end())
     assert b"".join(out) == deflate.deflate_piece(group, last=False)
     assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
+
+
+def _large_text(size: int, seed: int) -> str:
+    """A text of about ``size`` characters that does not compress to nothing."""
+    words = [f"w{(seed * 7919 + i * 104729) % 50021:x}" for i in range(size // 6)]
+    return "Large\n\n" + "\n\n".join(" ".join(words[i:i + 12])
+                                     for i in range(0, len(words), 12)) + "\n"
+
+
+def _deflated_in_the_archive_writer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The members whose pieces the archive writer deflates itself (not a worker)."""
+    deflated: list[str] = []
+    original = archive._deflate
+
+    def counted(folder: Path, piece: archive.Piece) -> archive.Deflated:
+        deflated.append(piece.rel)
+        return original(folder, piece)
+
+    monkeypatch.setattr(archive, "_deflate", counted)
+    return deflated
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_large_raw_files_are_deflated_by_the_workers_as_the_writer_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """A raw file over PIECE_BYTES is deflated by its shard's worker, piece by piece with
+    the bytes before each as dictionary: the zip is byte for byte the folder's alone,
+    and (in this process) the archive writer deflates none of its pieces."""
+    files: dict[str, bytes | str] = {
+        f"doc-{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n" for i in range(40)}
+    files["doc-0007.txt"] = _large_text(int(2.6 * deflate.PIECE_BYTES), 1)
+    files["doc-0030.txt"] = _large_text(deflate.PIECE_BYTES + 5000, 2)
+    seeds = make_seeds(tmp_path, files, {"extract": {"language": False}})
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=jobs)
+    # the archive writer runs in this process whatever the jobs
+    assert [rel for rel in deflated if rel.startswith("data/raw/")] == []
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_large_raw_files_come_from_the_cache_and_from_an_earlier_shard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build deflates no piece of an unchanged large file: a cached shard
+    brings them, and so does a shard in which another document changed."""
+    files: dict[str, bytes | str] = {
+        f"doc-{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n" for i in range(40)}
+    files["doc-0007.txt"] = _large_text(int(2.6 * deflate.PIECE_BYTES), 3)
+    seeds = make_seeds(tmp_path, files, {"extract": {"language": False}})
+    cache = tmp_path / "cache"
+    build(seeds, tmp_path / "a", jobs=1, cache=cache)
+    pieces_made: list[str] = []
+    original = engine.large_pieces
+
+    def counted(data: bytes) -> Any:
+        pieces_made.append(str(len(data)))
+        return original(data)
+
+    monkeypatch.setattr(engine, "large_pieces", counted)
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    warm = build(seeds, tmp_path / "b", jobs=1, cache=cache)  # every shard cached
+    assert warm.cached_shards == 1
+    (seeds / "doc-0003.txt").write_text("Changed\n\nOther words.\n", encoding="utf-8")
+    changed = build(seeds, tmp_path / "c", jobs=1, cache=cache)  # the large file reused
+    assert changed.cached_shards == 0
+    assert pieces_made == []
+    assert [rel for rel in deflated if rel.startswith("data/raw/")] == []
+    fresh = build(seeds, tmp_path / "d", jobs=1)
+    name = fresh.release.name
+    assert (tmp_path / "c" / f"{name}.zip").read_bytes() == fresh.archive.read_bytes()
+    assert fresh.archive.read_bytes() == _folder_zip(_release(tmp_path / "d"))
