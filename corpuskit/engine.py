@@ -549,11 +549,13 @@ class EarlierShard:
             pieces.add_deflated(member, size, crc, deflated)
         elif member in self.large:
             size, large = self.large[member]
-            found = [(crc, self._read(offset, length)) for crc, offset, length in large]
-            if any(deflated is None for _, deflated in found):
-                return None
-            pieces.add_large(member, size, [(crc, deflated) for crc, deflated in found
-                                            if deflated is not None])
+            read: list[tuple[int, bytes]] = []
+            for crc, offset, length in large:
+                deflated = self._read(offset, length)
+                if deflated is None:
+                    return None
+                read.append((crc, deflated))
+            pieces.add_large(member, size, read)
         else:
             return None
         return line, record
