@@ -48,10 +48,14 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
+#: No date line is longer, once stripped (of spaces, final dots, then spaces again).
+LONGEST_DATE_LINE = 40
+
+
 def parse_date_line(line: str) -> str | None:
     """``YYYY-MM-DD`` if the whole line is one unambiguous date, else ``None``."""
     line = line.strip().rstrip(".").strip()
-    if not line or len(line) > 40:
+    if not line or len(line) > LONGEST_DATE_LINE:
         return None
     match = _ISO.fullmatch(line)
     if match:

@@ -347,7 +347,7 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> _Reading | None:
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() without a copy of the data
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file is empty or only whitespace; remove it or "
                                       "add text"))
@@ -386,7 +386,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "
             f"text (the best, {encoding}, reads it as {text[:40]!r}); re-save it as UTF-8 or "
             "add its code page to decode.fallback_encodings"))
-    if not text.strip():
+    if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))
     return Decoded(text=text, encoding=encoding)

@@ -10,10 +10,11 @@ without the indentation or trailing spaces they may have had.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 
 from .config import ExtractConfig
-from .dates import parse_date_line
+from .dates import LONGEST_DATE_LINE, parse_date_line
 from .language import iso639_1
 from .models import Extracted
 
@@ -41,19 +42,114 @@ def _is_title(paragraph: str, config: ExtractConfig) -> bool:
     )
 
 
+class _Paragraphs:
+    """The paragraphs ``text.rstrip("\n").split("\n\n")`` would give, as bounds in ``text``.
+
+    A document can be many megabytes: :func:`extract` takes at most two paragraphs off its
+    start and one off its end, so the paragraphs still in the body are ``text[lo:hi]``,
+    never a list of copies. Splitting scans left to right, so a run of ``k`` LFs holds
+    ``k // 2`` separators from its start, and an odd run's last LF begins the next
+    paragraph (the tests hold this to ``str.split``).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        end = len(text)
+        while end and text[end - 1] == "\n":
+            end -= 1
+        self.lo, self.hi = 0, end
+
+    def several(self) -> bool:
+        return self.text.find("\n\n", self.lo, self.hi) != -1
+
+    def first_end(self) -> int:
+        """Where the first paragraph ends (``hi`` if it is the only one)."""
+        found = self.text.find("\n\n", self.lo, self.hi)
+        return self.hi if found == -1 else found
+
+    def drop_first(self) -> None:
+        self.lo = self.first_end() + 2
+
+    def last_start(self) -> int:
+        """Where the last paragraph begins (there are several)."""
+        text, lo = self.text, self.lo
+        found = text.rfind("\n\n", lo, self.hi)
+        start = found
+        while start > lo and text[start - 1] == "\n":
+            start -= 1
+        stop = found + 2
+        while stop < self.hi and text[stop] == "\n":
+            stop += 1
+        return start + (stop - start) // 2 * 2
+
+    def drop_last(self) -> None:
+        self.hi = self.last_start() - 2
+
+    def stripped(self, start: int, stop: int, longest: int = sys.maxsize) -> str | None:
+        """``text[start:stop].strip()``, or None when that holds a line break or is longer
+        than ``longest`` (no copy of a long paragraph is made to find out)."""
+        start, stop = _strip_bounds(self.text, start, stop)
+        if stop - start > longest or self.text.find("\n", start, stop) != -1:
+            return None
+        return self.text[start:stop]
+
+    def date_line(self, start: int, stop: int) -> str | None:
+        """``text[start:stop].strip()`` if it may be a date line: one line no longer, once
+        stripped as :func:`parse_date_line` strips it, than any date that reads."""
+        text = self.text
+        if text.find("\n", start, stop) != -1:
+            return None
+        start, stop = _strip_bounds(text, start, stop)
+        first, last = start, stop
+        while last > first and text[last - 1] == ".":
+            last -= 1
+        first, last = _strip_bounds(text, first, last)
+        return text[start:stop] if last - first <= LONGEST_DATE_LINE else None
+
+    def body(self) -> str:
+        """``"\n\n".join(paragraphs left) + "\n"``: the text itself when nothing was taken
+        and it ends in one LF."""
+        text, lo, hi = self.text, self.lo, self.hi
+        if hi < len(text):  # text[hi] is a LF: the one after the body, or a separator's
+            return text[lo:hi + 1]  # the whole text when nothing was taken
+        return text[lo:hi] + "\n"
+
+
+def _strip_bounds(text: str, start: int, stop: int) -> tuple[int, int]:
+    """The bounds of ``text[start:stop].strip()`` in ``text``."""
+    while start < stop and text[start].isspace():
+        start += 1
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    return start, stop
+
+
 def extract(text: str, config: ExtractConfig) -> Extracted:
-    """Split normalized ``text`` into title, date, rights and body; identify the language."""
-    paragraphs = text.rstrip("\n").split("\n\n")
+    """Split normalized ``text`` into title, date, rights and body; identify the language.
+
+    The paragraphs are ``text.rstrip("\n").split("\n\n")``: a short first one may be the
+    title, then a date line; a final one matching a rights pattern is the rights line. The
+    body is the paragraphs left, joined by a blank line, with one final LF.
+    """
+    paragraphs = _Paragraphs(text)
     title = date = rights = None
-    if config.title and len(paragraphs) > 1 and _is_title(paragraphs[0].strip(), config):
-        title = paragraphs.pop(0).strip()
-    if config.date and len(paragraphs) > 1 and "\n" not in paragraphs[0]:
-        date = parse_date_line(paragraphs[0])
+    if config.title and paragraphs.several():
+        first = paragraphs.stripped(paragraphs.lo, paragraphs.first_end(),
+                                    config.title_max_chars)
+        if first is not None and _is_title(first, config):
+            title = first
+            paragraphs.drop_first()
+    if config.date and paragraphs.several():
+        line = paragraphs.date_line(paragraphs.lo, paragraphs.first_end())
+        date = parse_date_line(line) if line is not None else None
         if date is not None:
-            paragraphs.pop(0)
-    if config.rights and len(paragraphs) > 1 and is_rights_line(paragraphs[-1].strip(), config):
-        rights = paragraphs.pop().strip()
-    body = "\n\n".join(paragraphs) + "\n"
+            paragraphs.drop_first()
+    if config.rights and paragraphs.several():
+        last = paragraphs.stripped(paragraphs.last_start(), paragraphs.hi)
+        if last is not None and is_rights_line(last, config):
+            rights = last
+            paragraphs.drop_last()
+    body = paragraphs.body()
     language = (
         iso639_1(body, min_chars=config.language_min_chars,
                  min_confidence=config.language_min_confidence)

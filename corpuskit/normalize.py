@@ -280,7 +280,12 @@ def paragraph_spacing(text: str) -> str:
     stop = len(text)
     while (begin := text.rfind("\n", start, stop)) != -1 and _blank(text[begin + 1:stop]):
         stop = begin
-    return _BLANK_RUNS.sub("\n\n", text[start:stop]) + "\n"
+    if stop == len(text):
+        return _BLANK_RUNS.sub("\n\n", text[start:stop]) + "\n"
+    # text[stop] is the LF that ends the last line, which is not blank: no blank run can
+    # reach it, so it is kept in the substitution rather than added after it (a text that
+    # needs no change is returned as it is, with no copy).
+    return _BLANK_RUNS.sub("\n\n", text[start:stop + 1])
 
 
 #: Every step, in the order steps run. Structural steps always run (see ``ALWAYS``).
@@ -321,7 +326,12 @@ def _one_pass(text: str, steps: tuple[str, ...], changed: list[str]) -> str:
 def normalize(text: str, config: NormalizeConfig) -> tuple[str, tuple[str, ...]]:
     """The normalized text and the names of the steps that changed it (pipeline order)."""
     changed: list[str] = []
-    result = _one_pass(text, config.steps, changed)
+    # The first pass gets the only reference to ``text`` when the caller held none (as
+    # process_document does): the input is then freed as soon as a step changes it, so a
+    # document of many MB is held twice at most, not three times.
+    handed = [text]
+    del text
+    result = _one_pass(handed.pop(), config.steps, changed)
     passes = 1
     if not changed:
         return result, ()  # fix-encoding already found nothing to do in this very text

@@ -30,8 +30,12 @@ def sha256_hex(data: bytes) -> str:
 def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
     """Build the record of one document; raises ``DocumentProblem`` for bad input."""
     decoded = decode(raw, config.decode)
-    text, steps = normalize(decoded.text, config.normalize)
-    if not text.strip():
+    encoding, handed = decoded.encoding, [decoded.text]
+    del decoded
+    # normalize gets the only reference to the decoded text, so that its first change
+    # frees it: a large document's text is not held three times (see normalize).
+    text, steps = normalize(handed.pop(), config.normalize)
+    if not text or text.isspace():  # text.strip() without a copy of a long text
         raise DocumentProblem(Problem(
             raw.path, "empty-document",
             "holds no text once normalized (only control, zero-width or space characters); "
@@ -53,7 +57,7 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
         source_path=raw.path,
         source_bytes=len(raw.data),
         source_sha256=sha256_hex(raw.data),
-        source_encoding=decoded.encoding,
+        source_encoding=encoding,
         normalization=steps,
     )
 

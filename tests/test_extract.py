@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -9,7 +10,7 @@ from conftest import corpus_config
 
 from corpuskit.config import ExtractConfig, parse_config
 from corpuskit.dates import parse_date_line
-from corpuskit.extract import extract
+from corpuskit.extract import extract, is_rights_line
 
 DEFAULT = ExtractConfig()
 
@@ -263,3 +264,59 @@ def test_language_is_judged_on_the_body_not_the_title() -> None:
     text = "Le marché de Noël\n\n" + PARAGRAPHS["en"] + "\n"
     assert extract(text, DEFAULT).language == "en"
 
+
+
+# -- paragraphs found in place -------------------------------------------------------------
+
+def _extract_by_split(text: str, config: ExtractConfig) -> tuple[str | None, ...]:
+    """Title, date, rights and body as the rules state them, with a list of paragraphs
+    (what extract computes from bounds in the text, to copy nothing of a long one)."""
+    paragraphs = text.rstrip("\n").split("\n\n")
+    title = date = rights = None
+    if config.title and len(paragraphs) > 1:
+        first = paragraphs[0].strip()
+        if "\n" not in first and 0 < len(first) <= config.title_max_chars \
+                and not first.endswith((".", ",", ";", ":")) \
+                and parse_date_line(first) is None and not is_rights_line(first, config):
+            title = paragraphs.pop(0).strip()
+    if config.date and len(paragraphs) > 1 and "\n" not in paragraphs[0]:
+        date = parse_date_line(paragraphs[0])
+        if date is not None:
+            paragraphs.pop(0)
+    if config.rights and len(paragraphs) > 1 and is_rights_line(paragraphs[-1].strip(), config):
+        rights = paragraphs.pop().strip()
+    return title, date, rights, "\n\n".join(paragraphs) + "\n"
+
+
+_PIECES = ["\n", "\n", "\n", " ", "\t", "\u00a0", "a", "A title", "2023-08-25", ".", ". ",
+           "25 August 2023", "© 2023 Someone", "SOURCE: x", "Body text.", "x" * 60]
+
+
+def test_paragraphs_in_place_are_those_of_split() -> None:
+    """Runs of 1 to 5 LFs (odd runs leave an LF at the start of a paragraph), blank and
+    indented paragraphs, dates followed by dots, rights lines of any length: 40,000
+    seeded random texts, each under two configurations."""
+    rng = random.Random(7)
+    configs = [replace(DEFAULT, language=False),
+               replace(DEFAULT, language=False, title_max_chars=12,
+                       rights_patterns=(r"SOURCE: .*", r"x+"))]
+    for _ in range(20000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 14)))
+        for config in configs:
+            parts = extract(text, config)
+            assert (parts.title, parts.date, parts.rights, parts.text) == \
+                _extract_by_split(text, config), repr(text)
+
+
+def test_a_body_nothing_was_taken_from_is_the_text_itself() -> None:
+    text = "First paragraph, long enough to be no title at all.\n\nSecond one.\n"
+    assert extract(text, replace(DEFAULT, language=False)).text is text
+
+
+@pytest.mark.parametrize("line", ["2023-08-25" + "." * 50, "   25 August 2023 .  " + " " * 60])
+def test_date_line_padded_past_its_length_limit_is_still_read(line: str) -> None:
+    """parse_date_line strips spaces and final dots before measuring a line: so must the
+    look at the paragraph that spares copying a long one."""
+    text = f"A title\n\n{line}\n\nBody text.\n"
+    config = replace(DEFAULT, language=False)
+    assert extract(text, config).date == _extract_by_split(text, config)[1] is not None

@@ -237,6 +237,35 @@ def test_processing_one_document_costs_a_few_bytes_per_byte() -> None:
     assert measured["extra"] <= (MEMORY_PER_BYTE - 2) * measured["size"], measured
 
 
+_COPIES = r"""
+import json, sys, tracemalloc
+from corpuskit.config import ExtractConfig, ProcessConfig
+from corpuskit.models import RawDocument
+from corpuskit.records import process_document
+paragraph = "Ce paragraphe est \u00e9crit en fran\u00e7ais, avec des espaces en fin.  \n" * 5
+data = ("Un titre\n\n" + "\n\n\n".join([paragraph] * 4000) + "\U0001F600\n").encode()
+tracemalloc.start()
+record = process_document(RawDocument("big", "big.txt", data),
+                          ProcessConfig(extract=ExtractConfig(language=False)))
+peak = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"peak": peak, "text": sys.getsizeof(record.text),
+                  "steps": record.normalization, "title": record.title}))
+"""
+
+
+def test_a_long_text_is_held_about_three_times_at_most_while_processed() -> None:
+    """A text beyond U+FFFF takes 4 bytes a character: its copies are what a large
+    document costs. The decoded text is freed by the first step that changes it, the
+    steps make one copy each, and extraction copies nothing it does not take (it used to
+    split the whole text into paragraphs and join them again: 4.4 copies at the peak)."""
+    done = subprocess.run([sys.executable, "-c", _COPIES], capture_output=True, text=True,
+                          env=child_env(), timeout=120, check=True)
+    measured = json.loads(done.stdout)
+    assert measured["steps"] == ["trim-trailing-whitespace", "paragraph-spacing"]
+    assert measured["title"] == "Un titre"
+    assert measured["peak"] <= 3.5 * measured["text"], measured
+
+
 @pytest.mark.slow
 def test_very_large_file_is_built_in_bounded_memory(tmp_path: Path) -> None:
     size = 200 * 1000 * 1000
