@@ -42,7 +42,15 @@ import orjson
 from . import zipformat
 from .cores import default_jobs
 from .crc32 import crc32_combine
-from .deflate import END, PIECE_BYTES, WINDOW, RecordsDeflater, deflate_piece, record_groups
+from .deflate import (
+    END,
+    PIECE_BYTES,
+    RECORDS_PER_PIECE,
+    WINDOW,
+    RecordsDeflater,
+    deflate_piece,
+    record_groups,
+)
 from .zipformat import (
     DateTime,
     central_record,
@@ -163,9 +171,13 @@ def _file_pieces(folder: Path, rel: str, prepared: PreparedPieces | None) -> Ite
     if size is None:
         size = os.stat(os.path.join(folder, rel)).st_size
     if rel == RECORDS_MEMBER and size:
-        with (folder / rel).open("rb") as handle:
-            for offset, length in record_groups(handle):
-                yield Piece(rel, size, offset, length, True, offset + length >= size)
+        groups = (prepared.written.record_groups(size)
+                  if prepared is not None and prepared.written is not None else None)
+        if groups is None:
+            with (folder / rel).open("rb") as handle:
+                groups = list(record_groups(handle))
+        for offset, length in groups:
+            yield Piece(rel, size, offset, length, True, offset + length >= size)
         return
     for offset in range(0, max(size, 1), PIECE_BYTES):
         length = min(PIECE_BYTES, size - offset)
@@ -322,6 +334,45 @@ def _place_records(segment: Segment, records: bytes, base: int, date_time: DateT
                                                              segment.offsets, strict=True))
 
 
+class WrittenRecords:
+    """Where the build wrote each shard's records in data/documents.jsonl: ``(offset,
+    length, CRC-32)``, taken as it copied them there. When every shard but the last holds
+    :data:`~corpuskit.deflate.RECORDS_PER_PIECE` records, these are the record groups of
+    the file (:func:`~corpuskit.deflate.record_groups`), and a group whose worker deflated
+    the very bytes written (same length and CRC) is taken as it is: the writer then reads
+    the file neither to cut it into groups nor to take their CRCs again."""
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[int, int, int]] = []
+        #: Every shard before the last held RECORDS_PER_PIECE records.
+        self._whole = True
+        self._last_records = RECORDS_PER_PIECE
+
+    def add(self, records: int, offset: int, length: int, crc: int) -> None:
+        """The next shard: ``records`` records, written at ``offset``."""
+        self._whole = self._whole and self._last_records == RECORDS_PER_PIECE
+        self._last_records = records
+        self.groups.append((offset, length, crc))
+
+    def record_groups(self, size: int) -> list[tuple[int, int]] | None:
+        """The record groups of the file if it is ``size`` bytes, as written; None if they
+        cannot be told from the shards (then the file is read to find them)."""
+        if not (self._whole and 0 < self._last_records <= RECORDS_PER_PIECE):
+            return None
+        groups, end = [], 0
+        for offset, length, _ in self.groups:
+            if offset != end or length <= 0:
+                return None
+            groups.append((offset, length))
+            end += length
+        return groups if groups and end == size else None
+
+    def holds(self, number: int, piece: Piece, crc: int) -> bool:
+        """Whether record group ``number`` is ``piece``'s bytes, of CRC ``crc``, as written."""
+        return (number < len(self.groups)
+                and self.groups[number] == (piece.offset, piece.length, crc))
+
+
 class PreparedPieces:
     """Pieces a build's workers deflated already, shard by shard (``engine.PiecesWriter``).
 
@@ -338,9 +389,12 @@ class PreparedPieces:
     against 0.07 s for 200 MB copied).
     """
 
-    def __init__(self, shards: Sequence[Path], *, scratch: bool = False) -> None:
+    def __init__(self, shards: Sequence[Path], *, scratch: bool = False,
+                 records: WrittenRecords | None = None) -> None:
         self.shards = shards
         self.scratch = scratch
+        #: Where the build wrote the shards' records, if it says.
+        self.written = records
         self._records = 0
         #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
         self._blob: Path | None = None
@@ -436,6 +490,12 @@ class PreparedPieces:
         self._raw_at += 1
         return (blob, offset, length, crc) if size == piece.size else None
 
+    def as_written(self, piece: Piece, where: tuple[Path, int, int, int]) -> bool:
+        """Whether the record group :meth:`take` just found for ``piece`` was deflated from
+        the bytes the build wrote there (then it needs no second reading)."""
+        return (piece.records and self.written is not None
+                and self.written.holds(self._records - 1, piece, where[3]))
+
     def _large_piece(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where a piece of a large raw file is, if a worker deflated that file (its shard's
         index is read by then: :meth:`raw_size` looked for the file)."""
@@ -480,6 +540,38 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
     if found != crc:
         return _deflate(folder, piece)
     return Deflated(deflated, crc)
+
+
+#: Bytes of the package's large top-level files deflated ahead, at most (see
+#: :func:`_deflate_ahead`).
+_AHEAD_BYTES = 64 * 1024 * 1024
+
+
+def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor) -> dict[Piece, Future[Deflated]]:
+    """Start deflating the pieces of the package's files larger than a piece that sit
+    beside data/ (the payload manifest: 10 MB at 100,000 documents), keyed by piece (a
+    piece the writer finds different, as the file changed meanwhile, is deflated anew).
+
+    They come last in the archive, after every raw file: deflated only when the writer
+    got there, they made the end of every build wait on two threads. Deflated now, on a
+    thread of their own, they are ready by then. Same pieces, same bytes: only when they
+    are made changes. At most :data:`_AHEAD_BYTES` of them (their deflated bytes wait).
+    """
+    ahead: dict[Piece, Future[Deflated]] = {}
+    planned = 0
+    try:
+        with os.scandir(folder) as entries:
+            files = sorted((entry.name, entry.stat().st_size) for entry in entries
+                           if entry.is_file(follow_symlinks=False))
+    except OSError:
+        return ahead
+    for name, size in files:
+        if size <= PIECE_BYTES or planned + size > _AHEAD_BYTES:
+            continue
+        planned += size
+        for piece in _file_pieces(folder, name, None):
+            ahead[piece] = pool.submit(_deflate, folder, piece)
+    return ahead
 
 
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
@@ -601,7 +693,9 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         count = 0
         offset = 0
         header_at = crc = compressed = 0
-        with ThreadPoolExecutor(max_workers=threads) as pool:
+        with ThreadPoolExecutor(max_workers=threads) as pool, \
+                ThreadPoolExecutor(max_workers=1) as early_pool:
+            early = _deflate_ahead(folder, early_pool)
             # Each piece with its deflated bytes (a task's future, or ready at once), and
             # the workers' segments, ready at once.
             ahead: deque[tuple[Piece, Future[Deflated] | Deflated] | Segment] = deque()
@@ -622,12 +716,15 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                         ready += piece.size
                         continue
                     where = prepared.take(piece) if prepared is not None else None
-                    if where is not None and prepared is not None and not piece.records:
+                    if where is not None and prepared is not None \
+                            and (not piece.records or prepared.as_written(piece, where)):
                         done = prepared.raw_piece(where)
                         ahead.append((piece, done))
                         ready += len(done.deflated)
                         continue
-                    ahead.append((piece, pool.submit(_prepared, folder, piece, where)
+                    started = early.pop(piece, None)
+                    ahead.append((piece, started if started is not None
+                                  else pool.submit(_prepared, folder, piece, where)
                                   if where is not None else pool.submit(_deflate, folder, piece)))
                     tasks += 1
                     planned += piece.length

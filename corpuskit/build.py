@@ -9,13 +9,14 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from . import package
-from .archive import PreparedPieces
+from .archive import PreparedPieces, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import default_jobs
@@ -120,6 +121,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
+    written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         earlier = latest_release(out, config.name)
@@ -137,9 +139,12 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                         continue  # keep checking every document, stop writing: no release
                     cached += result.cached
                     shards.append(result.pieces.name)
+                    crc, start = 0, documents.bytes
                     with result.jsonl.open("rb") as shard:
                         while chunk := shard.read(_COPY_CHUNK):
                             documents.write(chunk)
+                            crc = zlib.crc32(chunk, crc)
+                    written.add(result.stats.documents, start, documents.bytes - start, crc)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
                     manifest.write(result.manifest)
@@ -193,7 +198,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         else:
             write_archive(writer.root, archive, created, root=config.release_name,
                           prepared=PreparedPieces([pieces / name for name in shards],
-                                                  scratch=True))
+                                                  scratch=True, records=written))
             writer.commit()
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,

@@ -249,3 +249,106 @@ def test_large_raw_files_come_from_the_cache_and_from_an_earlier_shard(
     name = fresh.release.name
     assert (tmp_path / "c" / f"{name}.zip").read_bytes() == fresh.archive.read_bytes()
     assert fresh.archive.read_bytes() == _folder_zip(_release(tmp_path / "d"))
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    """Record the calls of ``module.name`` (their first argument after the folder)."""
+    calls: list[Any] = []
+    original = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1] if len(args) > 1 else args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_record_groups_as_written_are_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build tells the writer where each shard's records went and their CRC: the
+    writer neither reads data/documents.jsonl to cut it into groups nor to take the
+    groups' CRCs again, and the zip is still the folder's."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    scans = _counting(monkeypatch, archive, "record_groups")
+    rechecked = _counting(monkeypatch, archive, "_prepared")
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert (scans, rechecked) == ([], [])
+    assert archive.RECORDS_MEMBER not in deflated
+    release = _release(tmp_path / "out")
+    assert result.archive.read_bytes() == _folder_zip(release)
+    assert len(scans) == 1  # the folder's own zip did cut the file into groups
+
+
+def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the CRC the build took of a shard's records is not the one its worker's
+    piece has, the writer reads the group and checks it, as with no word from the build."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    original = archive.WrittenRecords.add
+
+    def misremembered(self: archive.WrittenRecords, records: int, offset: int,
+                      length: int, crc: int) -> None:
+        original(self, records, offset, length, crc ^ 1 if len(self.groups) == 1 else crc)
+
+    monkeypatch.setattr(archive.WrittenRecords, "add", misremembered)
+    rechecked = _counting(monkeypatch, archive, "_prepared")
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert [piece.offset for piece in rechecked] == [
+        offset for offset, _ in _groups_of(_release(tmp_path / "out"))[1:2]]
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def _groups_of(release: Path) -> list[tuple[int, int]]:
+    with (release / archive.RECORDS_MEMBER).open("rb") as handle:
+        return list(deflate.record_groups(handle))
+
+
+def test_written_records_are_the_files_record_groups_only_when_shards_are_full() -> None:
+    lines = [b'{"n":%d}\n' % i for i in range(2 * SHARD_SIZE + 5)]
+    data = b"".join(lines)
+    shards = [lines[:SHARD_SIZE], lines[SHARD_SIZE:2 * SHARD_SIZE], lines[2 * SHARD_SIZE:]]
+    written, offset = archive.WrittenRecords(), 0
+    for shard in shards:
+        chunk = b"".join(shard)
+        written.add(len(shard), offset, len(chunk), zlib.crc32(chunk))
+        offset += len(chunk)
+    assert written.record_groups(len(data)) == list(deflate.record_groups(io.BytesIO(data)))
+    assert written.record_groups(len(data) + 1) is None  # not the file written
+
+    short = archive.WrittenRecords()  # a shard before the last holds fewer records
+    short.add(SHARD_SIZE - 1, 0, 10, 0)
+    short.add(3, 10, 5, 0)
+    assert short.record_groups(15) is None
+    gap = archive.WrittenRecords()  # the shards' records are not one after the other
+    gap.add(SHARD_SIZE, 0, 10, 0)
+    gap.add(3, 11, 5, 0)
+    assert gap.record_groups(16) is None
+    assert archive.WrittenRecords().record_groups(0) is None
+
+
+def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The payload manifest of a large corpus is deflated while the raw files are written
+    (it comes last): each of its pieces once, as the writer would deflate them."""
+    folder = tmp_path / "package"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "a.txt").write_bytes(b"a" * 1000)
+    manifest = b"".join(b"%064x  data/raw/doc-%06d.txt\n" % (i * 7919, i) for i in range(40000))
+    assert len(manifest) > 2 * deflate.PIECE_BYTES
+    (folder / "manifest-sha256.txt").write_bytes(manifest)
+    (folder / "small.txt").write_bytes(b"small")
+    ahead = _counting(monkeypatch, archive, "_deflate_ahead")
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    made = io.BytesIO()
+    archive.write_zip(folder, made, "root", None, threads=2)
+    assert len(ahead) == 1
+    pieces = -(-len(manifest) // deflate.PIECE_BYTES)
+    assert sorted(deflated) == ["data/a.txt"] + ["manifest-sha256.txt"] * pieces + ["small.txt"]
+    with zipfile.ZipFile(made) as zipped:
+        assert zipped.read("root/manifest-sha256.txt") == manifest
+    one_thread = io.BytesIO()
+    monkeypatch.setattr(archive, "_AHEAD_BYTES", 0)  # nothing ahead: the same archive
+    archive.write_zip(folder, one_thread, "root", None, threads=1)
+    assert one_thread.getvalue() == made.getvalue()
