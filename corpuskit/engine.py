@@ -108,6 +108,14 @@ class ShardTask:
     archive_root: str | None = None
     created: str | None = None
 
+    def __reduce__(self) -> tuple[Callable[..., ShardTask], tuple[Any, ...]]:
+        """Pickled (to a worker) with its refs as bare paths: a tuple of 512 strings
+        pickles fifty times faster than 512 ``SourceRef`` objects (0.7 ms a shard, paid
+        by the parent's feeder thread for every shard, and about as much to unpickle)."""
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["refs"] = tuple(ref.path for ref in self.refs)
+        return _shard_task, (values,)
+
     @property
     def shown_release(self) -> Path:
         return self.release if self.release is not None else self.package
@@ -364,6 +372,11 @@ def _meta_check(digests: Any, stats: Any, manifest: Any) -> str:
     entry's .json file is a miss, like one in its other files."""
     return hashlib.sha256(orjson.dumps([digests, stats, manifest],
                                        option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _shard_task(values: dict[str, Any]) -> ShardTask:
+    """A :class:`ShardTask` from what its ``__reduce__`` gave (refs as paths)."""
+    return ShardTask(**{**values, "refs": tuple(SourceRef(path) for path in values["refs"])})
 
 
 def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, ...]]]:
