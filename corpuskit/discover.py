@@ -45,6 +45,8 @@ class Discovery:
 
 def collision_key(name: str) -> str:
     """Names equal under this key collide on case-insensitive or normalizing filesystems."""
+    if name.isascii():  # NFC leaves ASCII as it is: skip asking
+        return name.casefold()
     return unicodedata.normalize("NFC", name).casefold()
 
 
@@ -142,7 +144,7 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
     root = seeds.resolve()
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
-    found: list[SourceRef] = []
+    found: list[str] = []  # relative paths
     for relpath, entry in _walk(root, problems):
         name = entry.name
         if "/" not in relpath and name in RESERVED_NAMES:
@@ -183,13 +185,15 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
         except OSError as exc:
             problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
             continue
-        found.append(SourceRef(path=relpath))
+        found.append(relpath)
 
-    by_id = sorted(((ref.id, ref) for ref in found), key=itemgetter(0))  # stable: ties keep order
-    found = [ref for _, ref in by_id]
-    problems.extend(_identity_problems(found, [doc_id for doc_id, _ in by_id]))
+    listed = list(map(document_id, found))
+    order = sorted(range(len(found)), key=listed.__getitem__)  # stable: ties keep order
+    ids = [listed[i] for i in order]
+    refs = [SourceRef(path=found[i]) for i in order]
+    problems.extend(_identity_problems(refs, ids))
     bad = {p.path for p in problems}
-    sources = tuple(ref for ref in found if ref.path not in bad)
+    sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
     return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
 
 
@@ -201,7 +205,9 @@ def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Proble
     ``Sub/a.txt`` beside ``sub/b.txt``). Each file is reported once, for the shallowest
     collision on its path, naming both sides.
     """
-    for doc_id, group in groupby(zip(ids, refs, strict=True), key=itemgetter(0)):
+    duplicates = len(set(ids)) != len(ids)  # a set in C: the common case has none
+    for doc_id, group in groupby(zip(ids, refs, strict=True) if duplicates else (),
+                                 key=itemgetter(0)):
         paths = [ref.path for _, ref in group]
         if len(paths) > 1:
             for path in paths:
