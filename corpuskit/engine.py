@@ -52,7 +52,7 @@ from .writer import (
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v8"
+CACHE_FORMAT = "corpuskit-shard-cache-v9"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
@@ -274,12 +274,21 @@ def config_fingerprint(config: ProcessConfig) -> str:
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _file_check(path: Path) -> str:
+    """What tells a cache file damaged from sound: its CRC-32 and size, ``<crc>:<size>``.
+
+    A cache is checked against damage (a disk error, a file cut short, a byte changed by
+    hand), not against whoever can write to it: they could write any entry, whatever its
+    digest. That is what zip and gzip check their contents with; here it runs at twice the
+    speed of sha256, over every cached file that a build takes (the records and pieces of
+    every shard: about 490 MB for 100,000 documents).
+    """
+    crc = size = 0
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return f"{crc:08x}:{size}"
 
 
 class ShardCache:
@@ -288,7 +297,7 @@ class ShardCache:
     An entry is the shard's files (records, archive pieces and their index) and what the
     parent needs of the shard: its statistics and manifest lines, so that a hit costs the
     same for a shard of ten documents as for one of a thousand. Entries are written
-    atomically (temporary file + rename) with the sha256 of each file, so a cache folder
+    atomically (temporary file + rename) with each file's CRC-32 and size, so a cache folder
     can be deleted at any moment; a missing or damaged entry (a changed byte included) is
     simply a miss.
     """
@@ -323,12 +332,12 @@ class ShardCache:
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(meta.read_bytes())
-            if raw["check"] != _meta_check(raw["sha256"], raw["stats"], raw["manifest"]):
+            if raw["check"] != _meta_check(raw["files"], raw["stats"], raw["manifest"]):
                 return None  # damaged: its statistics or manifest lines would be wrong
             stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
             files = (jsonl, pieces_path(jsonl), pieces_index_path(jsonl))
-            for source, digest in zip(files, raw["sha256"], strict=True):
-                if _file_sha256(source) != digest:
+            for source, digest in zip(files, raw["files"], strict=True):
+                if _file_check(source) != digest:
                     return None  # damaged: a miss, processed and written again
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -357,9 +366,9 @@ class ShardCache:
                                   (pieces_path(jsonl_source), pieces_path(jsonl)),
                                   (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
                 copy_into(source, entry, link=True)
-                digests.append(_file_sha256(source))
+                digests.append(_file_check(source))
             stats_json, lines = stats.as_json(), manifest.decode()
-            meta_doc = {"sha256": digests, "stats": stats_json, "manifest": lines,
+            meta_doc = {"files": digests, "stats": stats_json, "manifest": lines,
                         "check": _meta_check(digests, stats_json, lines)}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
@@ -367,7 +376,7 @@ class ShardCache:
 
 
 def _meta_check(digests: Any, stats: Any, manifest: Any) -> str:
-    """The sha256 of a cache entry's description (the digests of its files, its statistics
+    """The sha256 of a cache entry's description (the checks of its files, its statistics
     and manifest lines, which go into the release as they are): a changed byte in the
     entry's .json file is a miss, like one in its other files."""
     return hashlib.sha256(orjson.dumps([digests, stats, manifest],
@@ -549,7 +558,7 @@ class EarlierShard:
         try:
             record = record_from_dict(orjson.loads(line))
         except (ValueError, KeyError, TypeError):
-            return None  # (the entry's sha256s matched: not seen) processed again
+            return None  # (the entry's checks matched: not seen) processed again
         if record.source_path != path:
             return None
         member = RAW_PREFIX + path

@@ -89,12 +89,24 @@ def test_cache_makes_rebuilds_skip_unchanged_shards_without_changing_bytes(
         first.write_bytes(original)
 
 
+@pytest.mark.parametrize(("suffix", "damage"), [
+    (".jsonl", "truncate"), (".jsonl", "flip"), (".deflate", "flip"),
+    (".deflate.json", "flip")])
 def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
-        corpus: Path, one_job: Path, tmp_path: Path) -> None:
+        corpus: Path, one_job: Path, tmp_path: Path, suffix: str, damage: str) -> None:
+    """A file of an entry cut short, or with one bit changed and its size kept: every
+    shard is processed again, and the release is what a build without cache makes."""
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "a", jobs=1, cache=cache)
-    for entry in cache.rglob("*.jsonl"):
-        entry.write_bytes(entry.read_bytes()[:-10])  # truncated: size no longer matches
+    entries = [path for path in cache.rglob(f"*{suffix}") if path.parent.name != "models"]
+    assert entries
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        if damage == "truncate":
+            del data[-10:]
+        else:
+            data[len(data) // 2] ^= 0x04
+        entry.write_bytes(bytes(data))
     result = build(corpus, tmp_path / "b", jobs=1, cache=cache)
     assert result.cached_shards == 0
     _same(one_job, tmp_path / "b", result.release.name)
