@@ -51,6 +51,8 @@ from .deflate import (
     deflate_piece,
     record_groups,
 )
+from .models import document_id
+from .package import RAW_PREFIX
 from .zipformat import (
     DateTime,
     central_record,
@@ -277,7 +279,8 @@ def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root:
     records: list[bytes] = []
     offsets: list[list[int]] = []
     at = offset = position = 0
-    for name, size, crc, start, length in raw:
+    # In the zip's order, by name (the index lists them by document id).
+    for name, size, crc, start, length in sorted(raw):
         local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
                                              compress_size=length, crc=crc,
                                              header_offset=offset)
@@ -373,14 +376,28 @@ class WrittenRecords:
                 and self.groups[number] == (piece.offset, piece.length, crc))
 
 
+def _raw_id(member: str) -> str:
+    """The document id of raw file ``member`` (a package path under data/raw/): the order
+    of the shards and of their raw files."""
+    return document_id(member[len(RAW_PREFIX):])
+
+
 class PreparedPieces:
     """Pieces a build's workers deflated already, shard by shard (``engine.PiecesWriter``).
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
     (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
-    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl and, in order, the
-    raw files of its documents. A piece that does not match what the index says is
-    deflated from the folder instead.
+    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl and the raw files
+    of its documents. A piece that does not match what the index says is deflated from the
+    folder instead.
+
+    Raw files are found by name. The zip lists them by path, the shards by document id
+    (the path without its extension), and the two orders differ where names share a
+    prefix: ``manual-core-adv.html`` comes before ``manual-core.html`` in the zip, after it
+    by id, and a folder ``a-b/`` comes before a file ``a.txt``. So the shards' indexes are
+    read in order, each only once the zip asks for a raw file whose id may be in it, and
+    an entry waits, by name, until the zip gets to it (the ones out of order only: memory
+    stays that of a shard or two).
 
     ``scratch``: the segment files are the build's scratch, removed as soon as they are
     copied into the zip. Their disk space and page-cache pages are freed while the zip is
@@ -399,13 +416,17 @@ class PreparedPieces:
         #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
         self._blob: Path | None = None
         self._blob_bytes = b""
-        #: The raw index entries of the shards being looked at (two at most).
-        self._raw_entries: dict[int, list[list[Any]]] = {}
-        #: The large raw files of the shards looked at, not yet taken whole: their shard
+        #: Raw files of the shards read so far that the zip has not taken yet: their shard
+        #: file and index entry ``[member, size, crc32, offset, length]``.
+        self._waiting: dict[str, tuple[Path, list[Any]]] = {}
+        #: The large raw files of the shards read so far, not yet taken whole: their shard
         #: file, size and pieces (``engine.PiecesWriter``).
         self._large: dict[str, tuple[Path, int, list[list[int]]]] = {}
-        #: The next raw file to offer: shard number and position in its entries.
-        self._raw_shard = self._raw_at = 0
+        #: Shards whose indexes were read (a prefix of ``shards``).
+        self._read = 0
+        #: The raw entries, sorted by name, of the shards read whose segment was not
+        #: offered or passed yet.
+        self._unoffered: dict[int, list[list[Any]]] = {}
         #: The next shard whose segment may be offered.
         self._segment = 0
 
@@ -414,43 +435,54 @@ class PreparedPieces:
         data: dict[str, Any] = orjson.loads(blob.with_name(blob.name + ".json").read_bytes())
         return data
 
-    def _raw(self, shard: int) -> list[list[Any]]:
-        entries = self._raw_entries.get(shard)
-        if entries is None:
-            for passed in [k for k in self._raw_entries
-                           if k < min(self._raw_shard, self._segment)]:
-                del self._raw_entries[passed]
-            index = self.load_index(self.shards[shard])
-            entries = self._raw_entries[shard] = index["raw"]
-            for member, size, pieces in index.get("large", ()):
-                self._large[member] = (self.shards[shard], size, pieces)
-        return entries
+    def _read_next(self) -> str | None:
+        """Read the next shard's index; the smallest document id it holds (None if it
+        holds no raw file)."""
+        shard = self._read
+        blob = self.shards[shard]
+        self._read += 1
+        index = self.load_index(blob)
+        entries: list[list[Any]] = index["raw"]
+        large: list[list[Any]] = index.get("large", [])
+        for entry in entries:
+            self._waiting[entry[0]] = (blob, entry)
+        for member, size, pieces in large:
+            self._large[member] = (blob, size, pieces)
+        if shard >= self._segment:
+            self._unoffered[shard] = sorted(entries)
+        ids = [_raw_id(group[0][0]) for group in (entries, large) if group]
+        return min(ids) if ids else None
 
-    def _next_raw(self, rel: str) -> tuple[Path, list[Any]] | None:
-        """The first prepared raw file not before ``rel`` (those before it are passed)."""
-        while self._raw_shard < len(self.shards):
-            entries = self._raw(self._raw_shard)
-            while self._raw_at < len(entries):
-                if entries[self._raw_at][0] >= rel:
-                    return self.shards[self._raw_shard], entries[self._raw_at]
-                self._raw_at += 1
-            self._raw_shard, self._raw_at = self._raw_shard + 1, 0
-        return None
+    def _find(self, rel: str) -> None:
+        """Read the indexes of the shards that may hold raw file ``rel``: up to the one
+        that holds it, or whose first document comes after it (so do all later ones)."""
+        if not rel.startswith(RAW_PREFIX):
+            return
+        wanted = _raw_id(rel)
+        while rel not in self._waiting and rel not in self._large \
+                and self._read < len(self.shards):
+            first = self._read_next()
+            if first is not None and first > wanted:
+                return
 
     def raw_size(self, rel: str) -> int | None:
-        """The size of raw file ``rel`` if the next prepared raw file is ``rel``."""
-        found = self._next_raw(rel)
-        if found is None or found[1][0] != rel:
-            return None
-        size: int = found[1][1]
-        return size
+        """The size of raw file ``rel`` if a worker deflated it."""
+        self._find(rel)
+        waiting = self._waiting.get(rel)
+        if waiting is not None:
+            size: int = waiting[1][1]
+            return size
+        large = self._large.get(rel)
+        return large[1] if large is not None else None
 
     def segment_at(self, rel: str) -> Segment | None:
-        """The next shard's zip entries if its first raw file is ``rel`` (shards whose first
-        raw file was passed are passed too)."""
-        while self._segment < len(self.shards):
-            entries = self._raw(self._segment)
+        """The next shard's zip entries if its first raw file by name is ``rel`` (shards
+        whose first raw file was passed are passed too: their files come in pieces)."""
+        self._find(rel)
+        while self._segment < self._read:
+            entries = self._unoffered.pop(self._segment, [])
             if entries and entries[0][0] > rel:
+                self._unoffered[self._segment] = entries
                 return None
             self._segment += 1
             if entries and entries[0][0] == rel:
@@ -469,8 +501,8 @@ class PreparedPieces:
 
     def passed(self, segment: Segment) -> None:
         """``segment`` is written whole: none of its raw files is offered again."""
-        if self._raw_shard <= segment.shard:
-            self._raw_shard, self._raw_at = segment.shard + 1, 0
+        for entry in segment.entries:
+            self._waiting.pop(entry[0], None)
 
     def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
@@ -483,11 +515,11 @@ class PreparedPieces:
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return self._large_piece(piece)
-        found = self._next_raw(piece.rel)
-        if found is None or found[1][0] != piece.rel:
+        self._find(piece.rel)
+        found = self._waiting.pop(piece.rel, None)
+        if found is None:
             return None
         blob, (_, size, crc, offset, length) = found
-        self._raw_at += 1
         return (blob, offset, length, crc) if size == piece.size else None
 
     def as_written(self, piece: Piece, where: tuple[Path, int, int, int]) -> bool:
@@ -515,12 +547,14 @@ class PreparedPieces:
     def raw_piece(self, where: tuple[Path, int, int, int]) -> Deflated:
         """The deflated bytes of a whole raw file :meth:`take` found (its CRC is known).
 
-        Raw files come in shard order, so each shard file is read once, whole, in the
-        writing thread: cheaper than a task and a file opening per raw file."""
+        Raw files come mostly in shard order, so the last shard file read is read whole,
+        once, in the writing thread: cheaper than a task and a file opening per raw file.
+        A file of an earlier shard, out of order, is read alone."""
         blob, offset, length, crc = where
-        if blob != self._blob:
+        if blob != self._blob and blob == self.shards[self._read - 1]:
             self._blob, self._blob_bytes = blob, blob.read_bytes()
-        deflated = self._blob_bytes[offset:offset + length]
+        deflated = (self._blob_bytes[offset:offset + length] if blob == self._blob
+                    else _read(blob, offset, length))
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
         return Deflated(deflated, crc)

@@ -104,18 +104,65 @@ def test_segments_made_for_another_root_are_not_used(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
-def test_a_shard_whose_files_list_in_another_order_is_written_file_by_file(
+def test_a_shard_whose_files_list_in_another_order_by_id_is_still_one_segment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Shards follow document ids, the zip follows paths: ``d-1.txt`` lists before
-    ``d.txt`` though its id ``d-1`` sorts after ``d``. Such a shard's segment does not match
-    the listing and is not used; the others are."""
+    ``d.txt`` though its id ``d-1`` sorts after ``d``. A segment's entries are made in
+    the zip's order, so such a shard's segment is used like the others."""
     seeds = _corpus(tmp_path,
                     lambda i: f"d{i // 2:04d}" + ("-1.txt" if i % 2 else ".txt") if i < 40
                     else f"e{i:04d}.txt")
     placements = _Placements(monkeypatch)
     result = build(seeds, tmp_path / "out", jobs=1)
-    assert placements.remade == 0
-    assert placements.shifted == 2  # the first shard holds the d files
+    assert (placements.shifted, placements.remade) == (3, 0)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def _raw_pieces_deflated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The raw files the archive writer deflates itself (not taken from the workers)."""
+    deflated: list[str] = []
+    original = archive._deflate
+
+    def counting(folder: Path, piece: archive.Piece) -> archive.Deflated:
+        if piece.rel.startswith("data/raw/"):
+            deflated.append(piece.rel)
+        return original(folder, piece)
+
+    monkeypatch.setattr(archive, "_deflate", counting)
+    return deflated
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_raw_files_far_out_of_shard_order_are_taken_by_name_not_deflated_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """``a.txt`` (id ``a``) is the first document of the first shard, but the zip lists it
+    after the whole folder ``a-b/`` (``-`` sorts before ``.``), whose files fill more than
+    two shards; ``a-b/c.txt`` and ``a-b/c-d.txt`` swap places too. Every raw file still
+    comes from the workers' pieces, and the zip is the folder's."""
+    seeds = _corpus(tmp_path, lambda i: "a.txt" if i == 0
+                    else "a-b/c.txt" if i == 1 else "a-b/c-d.txt" if i == 2
+                    else f"a-b/f{i:04d}.txt")
+    deflated = _raw_pieces_deflated(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=jobs)
+    assert deflated == []
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A raw file over one piece, listed by the zip far from its shard's place, is taken
+    piece by piece from the worker's pieces as well."""
+    monkeypatch.setattr(deflate, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(archive, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(engine, "PIECE_BYTES", 4096)
+    long_text = "".join(f"Line {i} of the long harbour report.\n" for i in range(600))
+    files = {f"a-b/f{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n"
+             for i in range(SHARD_SIZE + 5)}
+    files["a.txt"] = "Long report\n\n" + long_text
+    seeds = make_seeds(tmp_path, files)
+    deflated = _raw_pieces_deflated(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert deflated == []
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
