@@ -22,7 +22,8 @@ Here both give the same numbers, bit for bit, in a few numpy calls:
 2. Features are counted in order of first visit (as ``Counter`` keeps them; that order is
    the summation order of the product) with numpy, and the product is py3langid's own
    formula on a float32 copy of the table: every float16 is exactly a float32, so the rows
-   are the ones numpy would have converted. The copy costs 57 MB, converted once.
+   are the ones numpy would have converted. The copy costs 57 MB, converted once (or
+   read as such from the cache folder: :mod:`corpuskit.languagemodel`).
 
 Only ``_raw_score`` is overridden; encoding, normalization, aliases, ``classify`` and
 ``rank`` stay py3langid's. The layer leans on py3langid internals (``_raw_score``, the DFA
@@ -149,8 +150,9 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
     def _arrays(self) -> tuple[Any, Any, Any]:
         """The DFA as numpy arrays (views of py3langid's, but for the small ones)."""
         if self._dfa is None:
-            moves = self.tk_nextmove
-            nextmove = np.frombuffer(moves, dtype=moves.typecode)
+            moves = self.tk_nextmove  # an ``array`` from py3langid, numpy from the cache
+            nextmove = (np.asarray(moves) if isinstance(moves, np.ndarray)
+                        else np.frombuffer(moves, dtype=moves.typecode))
             self._dfa = (nextmove, np.asarray(self._rowbase, dtype=np.intp),
                          np.asarray(self.tk_output, dtype=np.intp))
         return self._dfa

@@ -36,13 +36,22 @@ def kept(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _same(one: languagemodel.Model, other: languagemodel.Model) -> bool:
+    """The same model: the same values in each array (a float16 weight is exactly the
+    float32 one), the same labels."""
     ptc, pc, classes, nextmove, row, output = one
     ptc2, pc2, classes2, nextmove2, row2, output2 = other
-    return (ptc.dtype == ptc2.dtype and np.array_equal(ptc, ptc2)
-            and pc.dtype == pc2.dtype and np.array_equal(pc, pc2)
-            and classes == classes2 and nextmove == nextmove2 and row == row2
-            and nextmove.typecode == nextmove2.typecode and row.typecode == row2.typecode
-            and output == output2)
+    return (np.array_equal(ptc, ptc2) and pc.dtype == pc2.dtype and np.array_equal(pc, pc2)
+            and classes == classes2 and np.array_equal(nextmove, nextmove2)
+            and list(row) == list(row2) and output == output2)
+
+
+def test_the_model_is_kept_ready_to_use(kept: Path, decoded: languagemodel.Model) -> None:
+    """The weights as float32 (nothing to convert when loaded), the moves as uint32."""
+    again = languagemodel.read_model(languagemodel.model_folder(kept))
+    assert again is not None
+    ptc, _, _, nextmove, _, _ = again
+    assert ptc.dtype == np.float32 and decoded[0].dtype == np.float16
+    assert nextmove.dtype == np.uint32 and len(nextmove) == len(decoded[3])
 
 
 def test_the_kept_model_is_py3langids_model(kept: Path, decoded: languagemodel.Model) -> None:
