@@ -9,6 +9,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from .engine import (
     run_shards,
 )
 from .errors import InputError, ReleaseExistsError
-from .language import preload
+from .language import load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
@@ -101,12 +102,26 @@ def build(
     # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
     # cache holds shards already: then most shards are hits, which need no model (a miss
     # loads it on first use), and loading it anyway would compete with the shards' work.
+    # A model that must be decoded (none kept yet) is decoded here, once, before forking.
     warm = cache is not None and ShardCache(cache).holds_entries()
     warm_up = (partial(preload, cache) if config.process.extract.language and not warm
                else None)
+    keep_model = (load_before_forking(cache)
+                  if warm_up is not None and engine == "local" and jobs > 1 else None)
+    if keep_model is not None:
+        warm_up = None  # decoded here, once: the workers share it
     with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
-        return _build(seeds, out, config, source_date_epoch=source_date_epoch, jobs=jobs,
-                      cache=cache, engine=engine, scheduler=scheduler, pool=pool)
+        keeping = threading.Thread(target=keep_model, name="corpuskit-keep-model") \
+            if keep_model is not None else None
+        if keeping is not None:
+            keeping.start()
+        try:
+            return _build(seeds, out, config, source_date_epoch=source_date_epoch,
+                          jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
+                          pool=pool)
+        finally:
+            if keeping is not None:
+                keeping.join()
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,

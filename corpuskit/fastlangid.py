@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from .languagemodel import load_model
+from .languagemodel import Model, load_model
 
 #: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
 #: most ``k`` bytes deep are right; the model's deepest are six bytes deep, but texts of the
@@ -77,16 +77,20 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         self._local = threading.local()
 
     @classmethod
-    def load(cls, *, norm_probs: bool, cache: Path | None = None) -> LanguageIdentifier:
+    def load(cls, *, norm_probs: bool, cache: Path | None = None,
+             model: Model | None = None) -> LanguageIdentifier:
         """py3langid's bundled model, with the fast path on when it checks out.
 
         With a ``cache`` folder, the decoded model is read from it (or kept there):
-        :mod:`corpuskit.languagemodel`. The arrays then go to the constructor as
-        ``from_model_file`` hands them; should py3langid's constructor no longer take them,
-        the model is loaded by ``from_model_file`` itself."""
+        :mod:`corpuskit.languagemodel`; ``model`` is one decoded already. The arrays then
+        go to the constructor as ``from_model_file`` hands them; should py3langid's
+        constructor no longer take them, the model is loaded by ``from_model_file``
+        itself."""
         identifier = None
-        if cache is not None:
-            ptc, pc, classes, nextmove, row, output = load_model(cache)
+        if model is None and cache is not None:
+            model = load_model(cache)
+        if model is not None:
+            ptc, pc, classes, nextmove, row, output = model
             try:
                 identifier = cls(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
                                  norm_probs=norm_probs, tk_row=row)

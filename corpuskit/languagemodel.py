@@ -71,6 +71,15 @@ def model_folder(cache: Path) -> Path:
     return cache / MODELS_FOLDER / f"py3langid-{key[:32]}"
 
 
+def model_is_kept(cache: Path) -> bool:
+    """Whether the cache folder ``cache`` seems to hold the decoded model (its index is
+    there; :func:`read_model` checks the rest)."""
+    try:
+        return (model_folder(cache) / _INDEX).is_file()
+    except OSError:
+        return False
+
+
 def load_model(cache: Path | None) -> Model:
     """The model's arrays: from the cache folder ``cache`` when it holds them whole and
     intact (in the kept form), else decoded (and, with a cache folder, kept there for the

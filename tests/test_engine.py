@@ -317,3 +317,58 @@ def test_a_shard_task_goes_to_a_worker_with_its_refs_as_bare_paths(tmp_path: Pat
     received = pickle.loads(sent)
     assert received == task
     assert all(type(ref) is SourceRef for ref in received.refs)
+
+
+def _sized_tasks(tmp_path: Path, sizes: list[list[int]]) -> list[engine.ShardTask]:
+    """Shard tasks whose files have the given sizes (a size of -1: a missing file)."""
+    from corpuskit.config import ProcessConfig
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    tasks = []
+    for index, shard in enumerate(sizes):
+        refs = []
+        for number, size in enumerate(shard):
+            path = f"s{index}/f{number}.txt"
+            if size >= 0:
+                (seeds / f"s{index}").mkdir(exist_ok=True)
+                (seeds / path).write_bytes(b"x" * size)
+            refs.append(SourceRef(path))
+        tasks.append(engine.ShardTask(index, tuple(refs), seeds, tmp_path / "package",
+                                      ProcessConfig(), None, 1 << 20))
+    return tasks
+
+
+def test_few_shards_start_largest_first(tmp_path: Path) -> None:
+    """A shard holding the large files would keep one core busy alone at the end if it
+    started last: with few shards per worker they start by size, largest first (ties in
+    shard order; a file that cannot be measured counts as empty)."""
+    tasks = _sized_tasks(tmp_path, [[10, 10], [300, 5], [20], [9000, 1, 1], [20], [-1, 30]])
+    assert engine.start_order(tasks, 2) == [3, 1, 5, 0, 2, 4]
+
+
+def test_many_shards_start_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With many shards per worker the last one is a small part of the build: no file is
+    measured, shards start in their order."""
+    monkeypatch.setattr(engine, "FEW_SHARDS_PER_WORKER", 2)
+    tasks = _sized_tasks(tmp_path, [[1], [50], [2], [70], [3]])
+    assert engine.start_order(tasks, 2) == [0, 1, 2, 3, 4]
+    assert engine.start_order(tasks, 3) == [3, 1, 4, 2, 0]
+
+
+def test_shards_started_out_of_order_are_yielded_in_order(tmp_path: Path) -> None:
+    """The results come in shard order whatever order the shards were started in."""
+    from concurrent.futures import Future
+
+    started: list[int] = []
+
+    class Pool:
+        def submit(self, function: Any, task: engine.ShardTask) -> Future[Any]:
+            started.append(task.index)
+            future: Future[Any] = Future()
+            future.set_result(task.index)
+            return future
+
+    tasks = _sized_tasks(tmp_path, [[5], [500], [50]])
+    assert list(engine._in_order(Pool(), tasks, 2)) == [0, 1, 2]  # type: ignore[arg-type]
+    assert started == [1, 2, 0]

@@ -316,13 +316,23 @@ def _model_loaded_within(seconds: float) -> bool:
     return bool(language._LOADED)
 
 
-def test_workers_preload_the_model_only_while_the_cache_is_empty(
+def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by_the_workers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build whose cache holds shards mostly hits, and a hit needs no model: its workers
-    do not load one in the background (a miss still loads it when it first asks)."""
+    """Each build here starts as a fresh process would, with no model loaded.
+
+    - An empty cache: the parent decodes the model once, before forking (the workers share
+      it: none preloads), and keeps it in the cache.
+    - A cache holding shards mostly hits, and a hit needs no model: no one loads it in
+      advance (a miss loads it when it first asks).
+    - No cache: the parent decodes it, once.
+    - A cache holding only the kept model: the workers read it while the parent lists the
+      corpus.
+    The records are the same whoever loaded the model."""
+    import shutil
+
     from conftest import make_seeds
 
-    from corpuskit import build
+    from corpuskit import build, languagemodel
 
     module = sys.modules["corpuskit.build"]
     asked: list[Any] = []
@@ -332,7 +342,16 @@ def test_workers_preload_the_model_only_while_the_cache_is_empty(
         asked.append(warm_up)
         return pool(jobs, warm_up=warm_up)
 
+    decodes = tmp_path / "decodes"  # appended to by whichever process decodes
+    decode = languagemodel.decode_model
+
+    def counted() -> Any:
+        with decodes.open("a") as counter:
+            counter.write(".")
+        return decode()
+
     monkeypatch.setattr(module, "local_pool", spy)
+    monkeypatch.setattr(languagemodel, "decode_model", counted)
     texts = {"de": "Die Kommission hat am Dienstag beschlossen, dass die neuen Regeln für "
                    "alle Mitgliedstaaten ab dem nächsten Jahr gelten sollen.\n",
              "en": "The committee decided on Tuesday that the new rules will apply to all "
@@ -340,14 +359,27 @@ def test_workers_preload_the_model_only_while_the_cache_is_empty(
              "fr": "La commission a décidé mardi que les nouvelles règles s'appliqueront à "
                    "tous les États membres dès le début de l'année prochaine.\n"}
     seeds = make_seeds(tmp_path, {"a.txt": texts["de"], "b.txt": texts["en"]})
-    cache = tmp_path / "cache"
-    build(seeds, tmp_path / "one", jobs=2, cache=cache)
+    cache, kept_only = tmp_path / "cache", tmp_path / "kept-only"
+
+    def fresh_build(out: str, cache: Path | None) -> Any:
+        monkeypatch.setattr(language, "_LOADED", [])
+        monkeypatch.setattr(language, "_MODEL_CACHE", [])
+        decodes.write_text("")
+        result = build(seeds, tmp_path / out, jobs=2, cache=cache)
+        return result, len(decodes.read_text())
+
+    first, first_decodes = fresh_build("one", cache)
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+    shutil.copytree(cache / languagemodel.MODELS_FOLDER, kept_only / languagemodel.MODELS_FOLDER)
     (seeds / "c.txt").write_text(texts["fr"], encoding="utf-8")
-    warm = build(seeds, tmp_path / "two", jobs=2, cache=cache)
-    cold = build(seeds, tmp_path / "three", jobs=2)
-    # partial(preload, cache): the workers load the model from (and keep it in) the cache
+    warm, warm_decodes = fresh_build("two", cache)
+    cold, cold_decodes = fresh_build("three", None)
+    read, read_decodes = fresh_build("four", kept_only)
+    assert (first_decodes, warm_decodes, cold_decodes, read_decodes) == (1, 0, 1, 0)
     assert [(w.func, w.args) if w is not None else None for w in asked] == [
-        (language.preload, (cache,)), None, (language.preload, (None,))]
+        None, None, None, (language.preload, (kept_only,))]
     records = (warm.release / "data" / "documents.jsonl").read_bytes()
-    assert records == (cold.release / "data" / "documents.jsonl").read_bytes()
     assert b'"language":"fr"' in records  # the miss loaded the model when it asked
+    for other in (cold, read):
+        assert (other.release / "data" / "documents.jsonl").read_bytes() == records
+    assert b'"language":"de"' in (first.release / "data" / "documents.jsonl").read_bytes()
