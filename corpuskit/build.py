@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -34,7 +35,7 @@ from .engine import (
     run_shards,
 )
 from .errors import InputError, ReleaseExistsError
-from .language import load_before_forking, preload
+from .language import forget_model, load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
@@ -111,9 +112,11 @@ def build(
     if keep_model is not None:
         warm_up = None  # decoded here, once: the workers share it
     with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
-        keeping = threading.Thread(target=keep_model, name="corpuskit-keep-model") \
-            if keep_model is not None else None
-        if keeping is not None:
+        keeping = None
+        if keep_model is not None and pool is not None:
+            keeping = threading.Thread(target=_keep_and_forget, args=(keep_model,),
+                                       name="corpuskit-keep-model")
+            keep_model = None  # the thread holds the model until it is kept, then lets go
             keeping.start()
         try:
             return _build(seeds, out, config, source_date_epoch=source_date_epoch,
@@ -122,6 +125,15 @@ def build(
         finally:
             if keeping is not None:
                 keeping.join()
+
+
+def _keep_and_forget(keep_model: Callable[[], None]) -> None:
+    """In the parent, once its workers are forked with the model: keep the model in the
+    cache folder, then let it go (the parent lists the corpus, whose file list grows
+    with it: the model and that list are not held at once). Should the parent process a
+    shard itself, it loads the model again, from the cache."""
+    keep_model()
+    forget_model()
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,

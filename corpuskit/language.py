@@ -39,14 +39,25 @@ def use_model_cache(cache: Path | None) -> None:
 def _identifier() -> Any:
     """py3langid's identifier with its exact fast path (:mod:`corpuskit.fastlangid`),
     loaded once per process, by whichever thread asks first."""
-    if not _LOADED:
-        with _LOADING:
-            if not _LOADED:
-                from .fastlangid import FastIdentifier
+    loaded = _LOADED[:1]  # one read: another thread may forget the model (forget_model)
+    if loaded:
+        return loaded[0]
+    with _LOADING:
+        if not _LOADED:
+            from .fastlangid import FastIdentifier
 
-                cache = _MODEL_CACHE[0] if _MODEL_CACHE else None
-                _LOADED.append(FastIdentifier.load(norm_probs=True, cache=cache))
-    return _LOADED[0]
+            cache = _MODEL_CACHE[0] if _MODEL_CACHE else None
+            _LOADED.append(FastIdentifier.load(norm_probs=True, cache=cache))
+        return _LOADED[0]
+
+
+def forget_model() -> None:
+    """Let this process's model go (it is loaded again when next asked for). A build's
+    parent does this once its workers, forked with the model, have it, and its copy is
+    kept in the cache: the parent's memory then does not hold the model while it lists
+    the corpus, whose file list grows with the corpus."""
+    with _LOADING:
+        _LOADED.clear()
 
 
 def preload(cache: Path | None = None) -> None:

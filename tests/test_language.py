@@ -8,6 +8,7 @@ label and probability from ``classify`` and the same list of (label, probability
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sys
@@ -383,3 +384,37 @@ def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by
     for other in (cold, read):
         assert (other.release / "data" / "documents.jsonl").read_bytes() == records
     assert b'"language":"de"' in (first.release / "data" / "documents.jsonl").read_bytes()
+
+
+def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two shards on two workers, an empty cache: the parent decodes the model once, the
+    workers use it, and the parent holds no model when the build returns (it would hold
+    it beside the corpus's file list, which grows with the corpus); its copy is kept."""
+    from conftest import make_seeds
+
+    from corpuskit import build, languagemodel
+    from corpuskit.engine import SHARD_SIZE
+
+    decodes: list[int] = []
+    decode = languagemodel.decode_model
+
+    def counted() -> Any:
+        decodes.append(os.getpid())
+        return decode()
+
+    monkeypatch.setattr(languagemodel, "decode_model", counted)
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
+                 "The committee decided on Tuesday that the new rules apply to everyone.",
+                 "La commission a décidé mardi que les nouvelles règles s'appliquent."]
+    seeds = make_seeds(tmp_path, {f"doc-{i:04d}.txt": f"{sentences[i % 3]} ({i})\n"
+                                  for i in range(SHARD_SIZE + 40)})
+    cache = tmp_path / "cache"
+    result = build(seeds, tmp_path / "out", jobs=2, cache=cache)
+    assert decodes == [os.getpid()]  # in this process (the workers' would not show here)
+    assert language._LOADED == []
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+    records = (result.release / "data" / "documents.jsonl").read_bytes()
+    assert all(f'"language":"{code}"'.encode() in records for code in ("de", "en", "fr"))
