@@ -28,14 +28,14 @@ import tempfile
 import zlib
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
 from py3langid import langid
 
 from .errors import OutputError
-from .writer import DIR_MODE, write_file
+from .writer import DIR_MODE, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
 #: hex digits: see engine.ShardCache).
@@ -171,11 +171,12 @@ def store_model(folder: Path, model: Model) -> None:
         temp.chmod(DIR_MODE)
         crcs, sizes = {}, {}
         for name, values in arrays.items():
-            buffer = io.BytesIO()
-            np.save(buffer, values, allow_pickle=False)
-            data = buffer.getbuffer()
-            crcs[name], sizes[name] = zlib.crc32(data), len(data)
-            write_file(temp, f"{name}.npy", data)
+            # Streamed (numpy writes a file object it does not know in 16 MB parts), so
+            # storing holds no copy of the 57 MB weight table.
+            with stream_file(temp / f"{name}.npy") as handle:
+                checked = _Checked(handle)
+                np.save(checked, values, allow_pickle=False)
+            crcs[name], sizes[name] = checked.crc, checked.size
         index: dict[str, Any] = {
             "format": FORMAT, "classes": list(classes), "crc32": crcs, "bytes": sizes}
         index["check"] = _index_check(index)
@@ -191,6 +192,21 @@ def store_model(folder: Path, model: Model) -> None:
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+class _Checked:
+    """A file object that takes the CRC-32 and size of what is written through it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self.crc = zlib.crc32(view, self.crc)
+        self.size += len(view)
+        return self.handle.write(view)
 
 
 def _py3langid_version() -> str:
