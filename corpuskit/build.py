@@ -132,8 +132,10 @@ def _keep_and_forget(keep_model: Callable[[], None]) -> None:
     cache folder, then let it go (the parent lists the corpus, whose file list grows
     with it: the model and that list are not held at once). Should the parent process a
     shard itself, it loads the model again, from the cache."""
-    keep_model()
-    forget_model()
+    try:
+        keep_model()  # a cache that cannot be written only costs the next build a decoding
+    finally:
+        forget_model()
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
