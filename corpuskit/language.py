@@ -97,20 +97,18 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
 
     if _LOADED:  # loaded already (a process that builds again): the workers share it
         return lambda: None
-    if cache is not None and model_is_kept(cache):
+    try:  # its key hashes py3langid's model file: worked out once
+        folder = model_folder(cache) if cache is not None else None
+    except OSError:
+        folder = None
+    if folder is not None and model_is_kept(folder):
         return None
     model = kept_form(decode_model())
     use_model_cache(cache)
     with _LOADING:
         if not _LOADED:
             _LOADED.append(FastIdentifier.load(norm_probs=True, model=model))
-    if cache is None:
-        return lambda: None
-    try:
-        folder = model_folder(cache)
-    except OSError:
-        return lambda: None
-    return partial(store_model, folder, model)
+    return partial(store_model, folder, model) if folder is not None else lambda: None
 
 
 def _load_politely() -> None:

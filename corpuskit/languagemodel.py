@@ -71,12 +71,12 @@ def model_folder(cache: Path) -> Path:
     return cache / MODELS_FOLDER / f"py3langid-{key[:32]}"
 
 
-def model_is_kept(cache: Path) -> bool:
-    """Whether the cache folder ``cache`` seems to hold the decoded model (its index is
-    there; :func:`read_model` checks the rest)."""
+def model_is_kept(folder: Path) -> bool:
+    """Whether ``folder`` (a :func:`model_folder`) seems to hold the decoded model (its
+    index is there; :func:`read_model` checks the rest)."""
     try:
-        return (model_folder(cache) / _INDEX).is_file()
-    except OSError:
+        return (folder / _INDEX).is_file()
+    except OSError:  # a folder that cannot be looked into holds nothing usable
         return False
 
 
