@@ -385,3 +385,13 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     monkeypatch.setattr(archive, "_AHEAD_BYTES", 0)  # nothing ahead: the same archive
     archive.write_zip(folder, one_thread, "root", None, threads=1)
     assert one_thread.getvalue() == made.getvalue()
+
+
+@pytest.mark.parametrize("size", [0, 1, 2400, 70_000])
+def test_a_whole_small_file_deflates_as_zipfile_does(size: int) -> None:
+    """The one-shot path of deflate_piece (a whole file, no dictionary) gives the bytes of
+    the streaming one, which is how zipfile deflates a member at level 6."""
+    data = bytes((i * 7919 + i // 13) % 251 for i in range(size)) + b"text " * (size // 5)
+    streaming = zlib.compressobj(deflate.LEVEL, zlib.DEFLATED, -15)
+    assert deflate.deflate_piece(data, last=True) == \
+        streaming.compress(data) + streaming.flush()
