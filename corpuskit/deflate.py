@@ -36,7 +36,7 @@ def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *
         # A whole small file, the usual case: the one-shot call gives the same bytes (the
         # same defaults) with one call into zlib instead of two, 10-15% faster on files of
         # a few KB.
-        return zlib.compress(chunk, LEVEL, wbits=-15)
+        return zlib.compress(chunk, LEVEL, -15)  # wbits -15: raw deflate
     compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
                   else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
     return compressor.compress(chunk) + compressor.flush(
