@@ -15,6 +15,7 @@ process, at any time, join into the same stream:
 
 from __future__ import annotations
 
+import sys
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -32,11 +33,11 @@ END = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
 def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *,
                   last: bool) -> bytes:
     """Deflate ``chunk`` (``window``: the bytes before it, as dictionary)."""
-    if last and not window:
+    if last and not window and sys.version_info >= (3, 11):  # wbits: Python 3.11 on
         # A whole small file, the usual case: the one-shot call gives the same bytes (the
         # same defaults) with one call into zlib instead of two, 10-15% faster on files of
         # a few KB.
-        return zlib.compress(chunk, LEVEL, -15)  # wbits -15: raw deflate
+        return zlib.compress(chunk, LEVEL, wbits=-15)
     compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
                   else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
     return compressor.compress(chunk) + compressor.flush(
