@@ -116,14 +116,18 @@ class ArchiveLimits:
     Sizes are the members' declared uncompressed sizes, enforced again while reading: a
     member never yields more (or fewer) bytes than its central directory entry declares.
     A member's compression ratio is only judged when it declares more than
-    ``ratio_floor_bytes`` (small files of repeated characters compress very well); the
-    archive as a whole is judged whenever it declares more than that.
+    ``ratio_floor_bytes``; the archive as a whole is judged whenever it declares more than
+    that. Repetitive text compresses very well (a log file of a few MB reaches 226:1), and
+    every member is read as a stream with its size enforced, so memory stays bounded
+    whatever the ratio: the ratio guard is for the time a bomb would cost, and a corpuskit
+    release of any size must pass it. ``max_total_bytes`` bounds that time too, far above
+    any corpus of tens of GB.
     """
 
     max_members: int = 1_000_000
-    max_total_bytes: int = 4 * 1024**3
+    max_total_bytes: int = 1 << 40
     max_ratio: float = 200.0
-    ratio_floor_bytes: int = 1 << 20
+    ratio_floor_bytes: int = 256 << 20
     max_central_directory_bytes: int = 256 * 1024**2
 
 
