@@ -63,6 +63,8 @@ def parse_source_date_epoch(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
     try:
+        if not (value.isascii() and value.isdigit()):  # no sign, no "1_000": as date +%s
+            raise ValueError(value)
         stamp = dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
         raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_NAME = "corpus.toml"
+#: The form of a release time stamp (``created``): RFC 3339 in UTC, whole seconds.
+CREATED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 CHANGELOG_NAME = "CHANGELOG.md"
 
 FAITHFUL_STEPS = (
@@ -113,6 +116,14 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                 Problem(path, "config-error", f"not a valid regular expression: {exc}",
                         f"extract.rights_patterns[{index}]")
             )
+    created = data.get("created")
+    if isinstance(created, str) and not problems:  # the schema checked its shape
+        try:
+            dt.datetime.strptime(created, CREATED_FORMAT)
+        except ValueError:
+            problems.append(Problem(path, "config-error",
+                                    f"{created!r} is not a real date and time; write the "
+                                    "release time in UTC as YYYY-MM-DDTHH:MM:SSZ", "created"))
     if problems:
         raise InputError(problems, f"{path} is not a valid corpus configuration")
 

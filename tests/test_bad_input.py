@@ -291,3 +291,34 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
     assert "skipped: notes/README.draft (excluded by discover.exclude)" in err
     raw = tmp_path / "out" / "test-corpus-1.0.0" / "data" / "raw"
     assert sorted(p.name for p in raw.rglob("*") if p.is_file()) == ["good.txt"]
+
+
+@pytest.mark.parametrize(("overrides", "key", "says"), [
+    ({"created": "2026-02-30T00:00:00Z"}, "created", "not a real date and time"),
+    ({"created": "2026-13-01T25:00:00Z"}, "created", "not a real date and time"),
+    ({"keywords": []}, "keywords", "should be non-empty"),
+    ({"contributors": []}, "contributors", "should be non-empty"),
+    ({"contributors": [{"title": "A. Writer", "roles": []}]}, "contributors", "non-empty"),
+])
+def test_config_values_no_data_package_may_hold(
+        overrides: dict[str, object], key: str, says: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """What the Data Package profile or the zip format would refuse is refused in
+    corpus.toml, naming the key, not built into a package validate then fails."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(overrides)))
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: corpus.toml:{key}"), lines[0]
+    assert says in lines[0]
+
+
+@pytest.mark.parametrize("value", ["-5", "+5", "1_000", "12.5", " 7", "１２"])
+def test_source_date_epoch_is_whole_seconds_since_1970(
+        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, err = run_build(seeds, tmp_path / "dist", capsys)
+    assert code == 1
+    assert error_lines(err) == [f"error: SOURCE_DATE_EPOCH: must be whole seconds since "
+                                f"1970, got {value!r} [config-error]"]
+    assert not (tmp_path / "dist").exists()

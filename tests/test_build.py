@@ -354,6 +354,28 @@ def test_zip_members_carry_fixed_metadata(built: dict[str, Path]) -> None:
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
+@pytest.mark.parametrize(("created", "stamp"), [
+    ("1975-06-01T12:00:00Z", (1980, 1, 1, 0, 0, 0)),
+    ("2107-12-31T23:59:59Z", (2107, 12, 31, 23, 59, 58)),
+    ("2108-01-01T00:00:00Z", (2107, 12, 31, 23, 59, 58)),
+    ("9999-12-31T23:59:59Z", (2107, 12, 31, 23, 59, 58)),
+])
+def test_a_release_time_outside_zip_dates_is_held_at_the_nearer_end(
+        created: str, stamp: tuple[int, ...], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Zip (DOS) dates run from 1980 to 2107; the descriptor keeps the real time, and the
+    release validates (a time after 2107 was a traceback once)."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nSome text.\n"}, {"created": created})
+    out = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(out)]) == 0, capsys.readouterr().err
+    [archive] = out.glob("*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        assert {info.date_time for info in opened.infolist()} == {stamp}
+    [folder] = (path for path in out.iterdir() if path.is_dir())
+    assert json.loads((folder / "datapackage.json").read_text())["created"] == created
+    assert main(["validate", str(archive), str(folder)]) == 0, capsys.readouterr().out
+
+
 # -- rebuilding --------------------------------------------------------------------------
 
 def test_rebuilding_identical_content_changes_nothing(built: dict[str, Path]) -> None:

@@ -16,9 +16,8 @@ import pytest
 from _validate_support import built, codes, run, sealed
 from conftest import make_seeds
 
-from corpuskit.build import build
-
 from corpuskit.archive import SEAL_BYTES
+from corpuskit.build import build
 from corpuskit.errors import InputError
 from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package
 from corpuskit.validation import ValidationReport, render_text, validate
