@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "BuildResult", "Corpus", "Diff", "License", "PackageIntegrityError", "Record",
+    "BuildResult", "Corpus", "CorpuskitError", "Diff", "InputError", "License",
+    "PackageIntegrityError", "Record",
     "ReleaseResult", "ValidationReport", "__version__", "build", "diff", "load", "release",
     "validate",
 ]
 #: Each public name and the module that defines it.
 _EXPORTS = {
     "BuildResult": ".build", "build": ".build",
+    "CorpuskitError": ".errors", "InputError": ".errors",
     "Diff": ".diff", "diff": ".diff",
     "ReleaseResult": ".release", "release": ".release",
     "Corpus": ".load", "License": ".load", "PackageIntegrityError": ".load", "load": ".load",
@@ -32,6 +34,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from .build import BuildResult, build
     from .diff import Diff, diff
+    from .errors import CorpuskitError, InputError
     from .load import Corpus, License, PackageIntegrityError, load
     from .models import Record
     from .release import ReleaseResult, release

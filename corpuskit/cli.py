@@ -277,6 +277,9 @@ def info_command(path: Path, as_json: bool) -> None:
         _emit_json(summary.as_dict())
     else:
         _echo(render(summary))
+    if summary.problems:  # shown above (or in the JSON): exit 1, as every command does
+        count = len(summary.problems)
+        raise ProblemsFound(f"{count} problem{'s' if count != 1 else ''} found in {path}")
 
 
 @cli.command("validate")

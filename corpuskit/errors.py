@@ -30,6 +30,19 @@ class InputError(CorpuskitError):
         self.summary = summary or f"{count} problem{'s' if count != 1 else ''} found"
         super().__init__(self.summary)
 
+    def __str__(self) -> str:
+        """The summary and the first problems, each naming its file: what a caller of the
+        library sees (the CLI prints the summary after one line per problem)."""
+        if not self.problems:
+            return self.summary
+        shown = "; ".join(problem.render() for problem in self.problems[:_SHOWN])
+        more = len(self.problems) - _SHOWN
+        return f"{self.summary}: {shown}" + (f"; and {more} more" if more > 0 else "")
+
+
+#: Problems named in the message of an :class:`InputError`.
+_SHOWN = 3
+
 
 class OutputError(CorpuskitError):
     """The output could not be written (read-only, disk full, ...); nothing half-written."""

@@ -60,6 +60,16 @@ def printable(text: str) -> str:
     return text
 
 
+def one_line(text: str) -> str:
+    """``text`` with the characters that would break or disguise a line of output (LF,
+    ESC and other controls, line separators, ...) as Python escapes: a file named
+    ``new<LF>line.txt`` is shown as ``new\\nline.txt``, one problem on one line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable()
+                   else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one file.
@@ -86,8 +96,10 @@ class Problem:
                 object.__setattr__(self, name, shown)
 
     def render(self) -> str:
-        where = f"{self.path}:{self.location}" if self.location else self.path
-        return f"{where}: {self.message} [{self.code}]"
+        """One line: ``path:location: message [code]``."""
+        path, location = one_line(self.path), one_line(self.location)
+        where = f"{path}:{location}" if location else path
+        return f"{where}: {one_line(self.message)} [{self.code}]"
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -84,6 +84,37 @@ class PackageSource:
         self.close()
 
 
+#: How a package's files are opened: never through a symbolic link, and without waiting
+#: (a FIFO in place of a file would block ``open`` until something writes to it).
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class NotRegularFile(OSError):
+    """A package path that is a pipe, device or socket: it is never read."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is not a regular file (device, socket or pipe)")
+        self.strerror = "not a regular file (device, socket or pipe)"
+
+
+def check_regular(fd: int, path: str) -> None:
+    """Raise :class:`NotRegularFile` unless ``fd`` is a regular file (the caller closes it)."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise NotRegularFile(path)
+
+
+def open_regular(path: str, *, dir_fd: int | None = None) -> int:
+    """A descriptor of the regular file ``path`` (see :data:`OPEN_FLAGS`); a pipe, device or
+    socket raises :class:`NotRegularFile` at once instead of blocking or reading forever."""
+    fd = os.open(path, OPEN_FLAGS, dir_fd=dir_fd)
+    try:
+        check_regular(fd, path)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
 class FolderSource(PackageSource):
     def __init__(self, folder: Path) -> None:
         self.location = folder
@@ -99,7 +130,7 @@ class FolderSource(PackageSource):
         return (self.location / rel).stat().st_size
 
     def open(self, rel: str) -> IO[bytes]:
-        return (self.location / rel).open("rb")
+        return os.fdopen(open_regular(str(self.location / rel)), "rb")
 
     def exists(self, rel: str) -> bool:
         return (self.location / rel).is_file()
@@ -647,9 +678,19 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
 
 
 def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
-    """``(line number, raw line)`` of data/documents.jsonl, streamed."""
-    with source.open(DOCUMENTS_PATH) as handle:
-        yield from enumerate(handle, start=1)
+    """``(line number, raw line)`` of data/documents.jsonl, streamed; a file that cannot be
+    opened or read is an :class:`InputError` naming it."""
+    try:
+        with source.open(DOCUMENTS_PATH) as handle:
+            yield from enumerate(handle, start=1)
+    except NotRegularFile as exc:
+        raise InputError([Problem(DOCUMENTS_PATH, "unsafe-path",
+                                  exc.strerror or str(exc))]) from None
+    except ArchiveReadError as exc:
+        raise InputError([Problem(DOCUMENTS_PATH, "archive-error", str(exc))]) from None
+    except OSError as exc:
+        raise InputError([Problem(DOCUMENTS_PATH, "unreadable-file",
+                                  f"cannot read: {exc.strerror or exc}")]) from None
 
 
 def iter_records(source: PackageSource) -> Iterator[Record]:

@@ -62,6 +62,18 @@ def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
     assert "problem: bad.txt" in render(summary)
 
 
+@pytest.mark.parametrize("as_json", [[], ["--json"]])
+def test_info_exits_1_when_it_lists_problems(as_json: list[str], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = write_seeds(tmp_path / "seeds")
+    (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    capsys.readouterr()
+    assert main(["info", str(seeds), *as_json]) == 1
+    out, err = capsys.readouterr()
+    assert "bad.txt" in out
+    assert err.strip() == f"corpuskit: error: 1 problem found in {seeds}"
+
+
 def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
     package = copy_package(sample(), tmp_path)
     descriptor = package / "datapackage.json"

@@ -14,11 +14,9 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..reader import ArchiveReadError
+from ..reader import OPEN_FLAGS, ArchiveReadError, NotRegularFile, check_regular, open_regular
 
 CHUNK = 1 << 20
-#: How a package file is opened for reading: never through a symbolic link.
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
 
 Digests = tuple[bytes, ...]
 _RELATIVE_OPEN = os.open in os.supports_dir_fd
@@ -65,10 +63,10 @@ class FileDigester:
     def _open(self, rel: str) -> int:
         assert self.root is not None
         if not _RELATIVE_OPEN:
-            return os.open(os.path.join(self.root, rel), OPEN_FLAGS)
+            return open_regular(os.path.join(self.root, rel))
         if self._root_fd is None:
             self._root_fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        return os.open(rel, OPEN_FLAGS, dir_fd=self._root_fd)
+        return open_regular(rel, dir_fd=self._root_fd)
 
     def _hashers(self) -> list[Any]:
         if self._single:
@@ -109,14 +107,24 @@ class FileDigester:
     def sha256(self, rel: str, expected: int = -1) -> tuple[int, bytes]:
         """The size and sha256 of a folder's file, read as :meth:`digest` does: one call
         per raw file of a clean pass, so the open is inlined (once the folder is open) and
-        a file read in one call is hashed in one call, with no list of hashers."""
+        a file read in one call is hashed in one call, with no list of hashers.
+
+        Only a read that is not the expected whole file asks whether the file is regular
+        (one ``fstat``): a pipe or device, opened without blocking, gives nothing or no
+        end, and is refused there; the listing reports it too.
+        """
         buffers, view = self._buffers, self._view
         root_fd = self._root_fd
         fd = os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
             else self._open(rel)
         try:
-            size = os.readv(fd, buffers)
+            try:
+                size = os.readv(fd, buffers)
+            except BlockingIOError:  # only a pipe or socket says "not now"
+                raise NotRegularFile(rel) from None
             hasher = hashlib.sha256(view[:size])
+            if size == len(view) or size != expected:
+                check_regular(fd, rel)
             if size == len(view) or (size != expected and size):
                 while count := os.readv(fd, buffers):
                     size += count

@@ -41,7 +41,7 @@ from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..problems import Problem, printable
-from ..reader import DESCRIPTOR, ZipSource, unsafe_member_reason
+from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
 from .archive import check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -69,7 +69,6 @@ from .descriptor import (
 )
 from .digest import (
     CHUNK,
-    OPEN_FLAGS,
     DigestResult,
     FileDigester,
     digest_files,
@@ -197,7 +196,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     walk("")
 
     def opener(rel: str) -> IO[bytes]:
-        return os.fdopen(os.open(os.path.join(base, rel), OPEN_FLAGS), "rb", buffering=0)
+        return os.fdopen(open_regular(os.path.join(base, rel)), "rb", buffering=0)
 
     def sizer(rel: str) -> int:
         return os.lstat(os.path.join(base, rel)).st_size
@@ -1237,7 +1236,7 @@ def _clean_range_task(part: str, first: int, start: int, end: int,
 
 
 def _read_range(path: str, start: int, size: int) -> bytes:
-    fd = os.open(path, OPEN_FLAGS)
+    fd = open_regular(path)
     try:
         parts = []
         while size > 0 and (data := os.pread(fd, size, start)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..problems import Problem
+from ..problems import Problem, one_line
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added).
 REPORT_VERSION = 1
@@ -118,11 +118,11 @@ def render_text(report: ValidationReport) -> list[str]:
     """One ``path:location: message [code]`` line per problem, then the summary line."""
     lines = []
     for problem in report.problems:
-        where = report.display_path(problem)
+        where = one_line(report.display_path(problem))
         if problem.location:
-            where += f":{problem.location}"
-        lines.append(f"{where}: {problem.message} [{problem.code}]")
-    lines.append(report.summary())
+            where += f":{one_line(problem.location)}"
+        lines.append(f"{where}: {one_line(problem.message)} [{problem.code}]")
+    lines.append(one_line(report.summary()))
     return lines
 
 

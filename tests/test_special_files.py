@@ -1,0 +1,67 @@
+"""A package folder holding a pipe where a file should be: every command that reads the
+folder reports it at once. ``open`` on a FIFO blocks until something writes to it, and a
+device can be read forever; corpuskit opens package files without blocking and reads
+only regular files (validate and info used to hang)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from _validate_support import built
+
+import corpuskit
+from corpuskit.errors import CorpuskitError
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+
+
+def _with_fifo(tmp_path: Path, member: str) -> Path:
+    """A copy of the sample package with ``member`` replaced by a FIFO nobody writes to."""
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    (package / member).unlink()
+    os.mkfifo(package / member)
+    return package
+
+
+def _corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, killed (failing the test) if it blocks."""
+    return subprocess.run([sys.executable, "-m", "corpuskit", *args], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def _raw_member() -> str:
+    return next(str(path.relative_to(built().release))
+                for path in sorted((built().release / "data/raw").rglob("*.txt")))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_validate_reports_a_fifo_among_the_raw_files(jobs: str, tmp_path: Path) -> None:
+    member = _raw_member()
+    package = _with_fifo(tmp_path, member)
+    done = _corpuskit("validate", "--jobs", jobs, "--format", "text", str(package))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{member}: not a regular file (device, socket or pipe) [unsafe-path]" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_validate_and_info_report_a_fifo_in_place_of_the_records(tmp_path: Path) -> None:
+    package = _with_fifo(tmp_path, "data/documents.jsonl")
+    done = _corpuskit("validate", str(package))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "data/documents.jsonl: not a regular file" in done.stdout
+    info = _corpuskit("info", str(package))
+    assert info.returncode == 1, info.stdout + info.stderr
+    assert "data/documents.jsonl: not a regular file" in info.stderr
+    assert "Traceback" not in done.stderr + info.stderr
+
+
+def test_load_refuses_a_fifo_in_place_of_the_records(tmp_path: Path) -> None:
+    package = _with_fifo(tmp_path, "data/documents.jsonl")
+    with pytest.raises(CorpuskitError, match=r"data/documents\.jsonl: not a regular file"):
+        list(corpuskit.load(package, verify=False))
