@@ -27,6 +27,7 @@ import csv
 import gzip
 import io
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,11 +58,32 @@ class ExportResult:
     sha256: str
 
 
+def _check_target(target: Path, package: Path) -> None:
+    """Refuse an ``--out`` that is not a plain file to replace, or that lies in the package:
+    the export would replace a link, pipe or device with a file (as root, ``/dev/full``
+    too), or change a release, and releases are never modified."""
+    if target.is_dir():
+        raise UsageError(f"--out {target} is a folder; give a file name")
+    try:
+        kind = os.lstat(target).st_mode
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    else:
+        if not stat.S_ISREG(kind):
+            raise UsageError(f"--out {target} exists and is not a regular file (a link, pipe "
+                             "or device); give the path of a file to write")
+    inside = target.parent.resolve() / target.name
+    source = package.resolve()
+    if inside == source or source in inside.parents:
+        raise UsageError(f"--out {target} is inside the package {package}; releases are "
+                         "never modified, write the export elsewhere")
+
+
 @contextmanager
 def _output_file(target: Path) -> Iterator[HashingWriter]:
     """A stream to ``target`` that appears only complete (temporary file, then a move)."""
-    if target.is_dir():
-        raise UsageError(f"--out {target} is a folder; give a file name")
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: folder {folder} does not exist")
@@ -141,6 +163,7 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
         raise UsageError(f"unknown export format {format!r}; choose one of "
                          f"{', '.join(FORMATS)}")
     target = Path(os.fspath(out))
+    _check_target(target, Path(os.fspath(package)))
     with load(package, verify=verify) as corpus, _output_file(target) as sink:
         count = _WRITERS[format](corpus, sink)
     return ExportResult(format, target, count, sink.bytes, sink.sha256)

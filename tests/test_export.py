@@ -6,6 +6,8 @@ import csv
 import gzip
 import io
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,50 @@ def test_cli_export_usage_errors(tmp_path: Path) -> None:
     assert main(["export", package, "--format", "csv", "--out", str(tmp_path)]) == 2
     assert main(["export", package, "--format", "csv",
                  "--out", str(tmp_path / "no" / "such" / "x.csv")]) == 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "link to a folder"])
+def test_export_never_replaces_what_is_not_a_file(kind: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """An --out that is a pipe or a link is refused (exit 2) and left as it was: the
+    export used to replace it with a file (as root, /dev/full too)."""
+    out = tmp_path / "out.csv"
+    if kind == "fifo":
+        os.mkfifo(out)
+    else:
+        aim = tmp_path / ("aim.csv" if kind == "symlink" else "aim")
+        if kind == "symlink":
+            aim.write_text("kept")
+        else:
+            aim.mkdir()
+        out.symlink_to(aim)
+    before = os.lstat(out)
+    capsys.readouterr()
+    code = main(["export", str(sample().release), "--format", "csv", "--out", str(out)])
+    assert code == 2
+    assert "--out" in capsys.readouterr().err
+    after = os.lstat(out)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    if kind == "symlink":
+        assert (tmp_path / "aim.csv").read_text() == "kept"
+
+
+@pytest.mark.parametrize("where", ["data/documents.jsonl", "new.csv", "the archive"])
+def test_export_never_writes_into_the_package(where: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Releases are never modified: an --out inside the package (or the archive itself)
+    is refused, and the package stays valid."""
+    if where == "the archive":
+        source = out = tmp_path / sample().archive.name
+        shutil.copyfile(sample().archive, source)
+    else:
+        source = tmp_path / sample().release.name
+        shutil.copytree(sample().release, source)
+        out = source / where
+    capsys.readouterr()
+    assert main(["export", str(source), "--format", "csv", "--out", str(out)]) == 2
+    assert "inside the package" in capsys.readouterr().err
+    assert main(["validate", str(source)]) == 0
 
 
 def test_export_replaces_an_existing_file_only_when_done(tmp_path: Path) -> None:
