@@ -34,7 +34,7 @@ from .engine import (
     plan_shards,
     run_shards,
 )
-from .errors import InputError, ReleaseExistsError
+from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
@@ -100,6 +100,7 @@ def build(
     """
     jobs = jobs or default_jobs()
     config = load_config(seeds)
+    _outside_the_seeds(seeds, out=out, cache=cache)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
     # and load the language model while the parent lists the corpus (from the cache
     # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
@@ -127,6 +128,20 @@ def build(
         finally:
             if keeping is not None:
                 keeping.join()
+
+
+def _outside_the_seeds(seeds: Path, **folders: Path | None) -> None:
+    """Refuse an output or cache folder inside the seeds folder, which a build only reads:
+    the next build would take the release's files for documents."""
+    root = seeds.resolve()
+    for option, folder in folders.items():
+        if folder is None:
+            continue
+        where = folder.resolve()
+        if where == root or root in where.parents:
+            raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
+                             f"a build only reads; put the {option} folder elsewhere (for "
+                             "example dist/ beside seeds/)")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

@@ -340,3 +340,21 @@ def test_a_name_with_a_line_break_or_escape_is_shown_on_one_line(
     assert main(["validate", str(seeds)]) == 1
     shown = capsys.readouterr().out.splitlines()
     assert len(shown) == 3 and shown[1].startswith(f"{seeds}/new\\nline.txt: ")
+
+
+@pytest.mark.parametrize("option", ["--out", "--cache"])
+@pytest.mark.parametrize("inside", [".", "dist", "a/b"])
+def test_an_output_or_cache_folder_inside_the_seeds_is_refused(
+        option: str, inside: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The seeds folder is only ever read: a release written into it would be taken for
+    documents by the next build (which then failed on the zip as a binary file)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    before = tree_bytes(seeds)
+    folder = seeds / inside
+    args = ["--out", str(tmp_path / "dist")] if option == "--cache" else []
+    capsys.readouterr()
+    code = main(["build", str(seeds), option, str(folder), *args])
+    assert code == 2
+    assert f"{option} {folder} is inside the seeds folder" in capsys.readouterr().err
+    assert tree_bytes(seeds) == before
+    assert not (tmp_path / "dist").exists()
