@@ -428,7 +428,8 @@ def process_shard(task: ShardTask) -> ShardResult:
         if not problems:
             placed = link_or_write_file(task.package, member, raw.data,
                                         earlier + member if earlier else None,
-                                        doing=partial(task.copying, ref))
+                                        doing=partial(task.copying, ref),
+                                        seed=(seed.st_dev, seed.st_ino))
             if states is not None:
                 states.learn(ref.path, file_identity(seed), sha, file_identity(placed))
         kept += len(raw.data)

@@ -179,7 +179,7 @@ def _link(earlier: str | Path, target: str, checked: tuple[int, int]) -> os.stat
 
 
 def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Path | None, *,
-                       doing: Doing) -> os.stat_result:
+                       doing: Doing, seed: tuple[int, int] | None = None) -> os.stat_result:
     """Create ``root/relpath`` as :func:`create_file` does, or hard-link ``earlier`` there
     if that file holds exactly ``data`` (see :func:`holds_exactly`); the status of the
     file placed (a link shares the inode of ``earlier``).
@@ -188,9 +188,12 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
     inode saves creating a file, by far the costliest step of an incremental build on
     filesystems where that is slow (as ``rsync --link-dest`` does for backups). Where no
     link can be made (another filesystem, no hard links, too many links), it writes a copy.
+    ``seed`` is the (device, inode) of the seeds file the bytes were read from: an earlier
+    file that is that very inode (hard-linked to the seeds by hand) is never linked, so
+    that no release shares its bytes with a file someone may edit.
     """
     checked = holds_exactly(earlier, data) if earlier is not None else None
-    if checked is not None:
+    if checked is not None and checked != seed:
         assert earlier is not None
         linked = _link(earlier, f"{root}/{relpath}", checked)  # strings: once per raw file
         if linked is not None:

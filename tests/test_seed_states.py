@@ -186,3 +186,27 @@ def test_states_are_remembered_by_workers_too(settled: None, tmp_path: Path) -> 
     build(seeds, out, jobs=2, cache=cache)
     old, new = out / f"{NAME}-1.0.0/data/raw", out / f"{NAME}-1.0.1/data/raw"
     assert all(_inode(old / rel) == _inode(new / rel) for rel in many)
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_release_file_hard_linked_to_its_seed_is_copied_not_linked(
+        cache: bool, settled: None, tmp_path: Path) -> None:
+    """Someone hard-links a release's raw file to the seeds file (same bytes, mode 0644):
+    the next release gets a fresh copy, never the seeds file's inode, so editing the seed
+    cannot change a release ("nothing is ever linked to the seeds")."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    out, folder = tmp_path / "dist", (tmp_path / "cache" if cache else None)
+    build(seeds, out, jobs=1, cache=folder)
+    rel = "part-0/doc-000.txt"
+    seed, old = seeds / rel, out / f"{NAME}-1.0.0/data/raw/{rel}"
+    seed.chmod(0o644)
+    old.unlink()
+    os.link(seed, old)
+    _bump(seeds, "1.0.1")
+    build(seeds, out, jobs=1, cache=folder)
+    new = out / f"{NAME}-1.0.1/data/raw/{rel}"
+    assert new.read_bytes() == seed.read_bytes()
+    assert _inode(new) != _inode(seed)
+    with seed.open("a") as edit:
+        edit.write("edited\n")
+    assert new.read_bytes() == DOCS[rel].encode()
