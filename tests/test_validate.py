@@ -417,6 +417,24 @@ def test_content_hash_and_document_count(tmp_path: Path) -> None:
     assert ("checksum-mismatch", "/corpuskit/content_hash") in found
 
 
+@pytest.mark.parametrize("count", [2**31, 2**63, 2**64, 10**20])
+@pytest.mark.parametrize("reproduce", [False, True])
+def test_a_document_count_beyond_64_bits_is_a_mismatch(count: int, reproduce: bool,
+                                                       tmp_path: Path) -> None:
+    """orjson reads integers beyond 64 bits as floats (or inf); the count was then skipped
+    and the package called valid."""
+    target = copy_release(tmp_path)
+    data = (target / "datapackage.json").read_text()
+    descriptor = json.loads(data)
+    stated = f'"documents": {descriptor["corpuskit"]["documents"]}'
+    assert data.count(stated) == 1
+    (target / "datapackage.json").write_text(data.replace(stated, f'"documents": {count}'))
+    resign_tags_only(target)
+    report = validate(target, jobs=1, reproduce=reproduce)
+    assert ("metadata-mismatch", "/corpuskit/documents") in \
+        {(p.code, p.location) for p in report.problems}, render_text(report)
+
+
 def test_croissant_checked_when_present(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     croissant = target / "croissant.json"

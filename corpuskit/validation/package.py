@@ -601,7 +601,9 @@ class _Checker:
         settings = descriptor.get("corpuskit")
         settings = settings if isinstance(settings, dict) else {}
         recorded = settings.get("documents")
-        if isinstance(recorded, int) and documents is not None and recorded != documents:
+        # orjson reads an integer beyond 64 bits as a float (1e+20): compared all the same.
+        if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) \
+                and documents is not None and recorded != documents:
             counted = "records in data/documents.jsonl" if not self.fast else \
                 "raw files in data/raw/"
             self.problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
