@@ -42,6 +42,7 @@ from .package import DOCUMENTS_PATH, content_hash_of, unbagit_path
 from .problems import Problem
 from .reader import (
     DESCRIPTOR,
+    NotRegularFile,
     PackageSource,
     ZipSource,
     iter_record_lines,
@@ -113,6 +114,12 @@ def _parse_manifest(source: PackageSource, name: str,
     except UnicodeDecodeError:
         problems.append(Problem(name, "bagit-error", "not UTF-8"))
         return entries
+    except NotRegularFile as exc:
+        problems.append(Problem(name, "unsafe-path", exc.strerror or str(exc)))
+        return entries
+    except OSError as exc:
+        problems.append(Problem(name, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        return entries
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -159,6 +166,9 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
             continue
         try:
             actual, _ = _hash_member(source, rel)
+        except NotRegularFile as exc:
+            problems.append(Problem(rel, "unsafe-path", exc.strerror or str(exc)))
+            continue
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))
             continue

@@ -65,3 +65,14 @@ def test_load_refuses_a_fifo_in_place_of_the_records(tmp_path: Path) -> None:
     package = _with_fifo(tmp_path, "data/documents.jsonl")
     with pytest.raises(CorpuskitError, match=r"data/documents\.jsonl: not a regular file"):
         list(corpuskit.load(package, verify=False))
+
+
+@pytest.mark.parametrize("member", ["manifest-sha256.txt", "tagmanifest-sha256.txt", "raw"])
+def test_load_verifying_names_a_fifo_as_a_failed_file(member: str, tmp_path: Path) -> None:
+    """load() verifies the checksums first: a pipe among the package's files is a
+    PackageIntegrityError naming it (a manifest that was a pipe escaped as an OSError)."""
+    member = _raw_member() if member == "raw" else member
+    package = _with_fifo(tmp_path, member)
+    with pytest.raises(corpuskit.PackageIntegrityError) as failed:
+        corpuskit.load(package)
+    assert member in failed.value.paths
