@@ -18,11 +18,13 @@ import orjson
 
 from .archive import package_files
 from .build import build
-from .compare import archives_match, tree_differences
+from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
+from .dist import latest_release
 from .errors import InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
+from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
 
@@ -51,6 +53,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         return _report(target, [_seeds_problem(seeds, p) for p in error.problems])
     name = config.release_name
     release, archive = dist / name, dist / f"{name}.zip"
+    newest = latest_release(dist, config.name)
+    if newest is not None and newest[0] > Version.parse(config.version):
+        problems.append(Problem(str(newest[1]), "stale-release",
+                                f"{dist} holds version {newest[0]}, newer than the seeds' "
+                                f"version {config.version}: the seeds are behind the latest "
+                                "release (restore them, or release again)"))
     if not release.is_dir():
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
@@ -89,6 +97,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
                                     "contents, time stamps or permissions)"))
+        elif archive.is_file() and (reason := unreadable_member(archive)) is not None:
+            problems.append(Problem(str(archive), "archive-error", reason))
         if archive.is_file():
             problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
                                     "archive is sealed: if this one was never published, "

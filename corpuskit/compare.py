@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import zipfile
+import zlib
 from pathlib import Path
 
 from .archive import package_files, zip_signature
@@ -25,3 +27,21 @@ def archives_match(expected: Path, actual: Path) -> bool:
         return zip_signature(expected) == zip_signature(actual)
     except (OSError, ValueError):
         return False
+
+
+def unreadable_member(archive: Path) -> str | None:
+    """Why a member of ``archive`` cannot be read whole, naming it, or None: every member
+    is inflated (streaming) and checked against its CRC-32 and size, which zip_signature
+    only reads from the central directory."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            for info in opened.infolist():
+                try:
+                    with opened.open(info) as member:
+                        while member.read(1 << 20):
+                            pass
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+                    return f"its member {info.filename} cannot be read whole: {exc}"
+    except (zipfile.BadZipFile, OSError) as exc:
+        return f"it is not a readable zip archive: {exc}"
+    return None

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import jsonschema
 import pytest
-from _validate_support import EPOCH, built, codes, run, write_seeds
+from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
 from corpuskit.check import check
@@ -126,6 +127,33 @@ def test_different_archive_is_stale(repo: Path, tmp_path: Path) -> None:
     shutil.copyfile(result.archive, repo / "dist" / result.archive.name)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [p.path for p in report.problems] == [str(repo / "dist" / result.archive.name)]
+
+
+def test_an_archive_whose_data_is_damaged_under_a_new_seal_is_reported(repo: Path) -> None:
+    """One byte of deflate data changed, the seal written again to match: the central
+    directory still declares the fresh build's CRCs, so only inflating finds it."""
+    [archive] = (repo / "dist").glob("*.zip")
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as opened:
+        info = max(opened.infolist(), key=lambda i: i.compress_size)
+    at = info.header_offset + 30 + len(info.filename.encode()) + info.compress_size // 2
+    data[at] ^= 0xFF
+    archive.write_bytes(sealed(bytes(data)))
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert not report.valid
+    [problem] = report.problems
+    assert (problem.path, problem.code) == (str(archive), "archive-error")
+    assert info.filename in problem.message
+
+
+def test_a_release_newer_than_the_seeds_is_reported(repo: Path) -> None:
+    """dist/ holds a release newer than the seeds' version: the seeds are behind."""
+    [release] = (path for path in (repo / "dist").iterdir() if path.is_dir())
+    newer = release.with_name(release.name.replace("-1.0.0", "-1.2.0"))
+    shutil.copytree(release, newer)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(newer), "stale-release")]
+    assert "newer than the seeds' version 1.0.0" in report.problems[0].message
 
 
 def test_unreproducible_build_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
