@@ -9,6 +9,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import zlib
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from . import package
 from .archive import PreparedPieces, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
-from .cores import default_jobs
+from .cores import checked_jobs
 from .croissant import CROISSANT_PATH, croissant
 from .diff import difference_summary
 from .discover import discover, read_changelog
@@ -30,6 +31,7 @@ from .engine import (
     SHARD_FOLDER,
     ShardCache,
     ShardTask,
+    check_scheduler,
     local_pool,
     plan_shards,
     run_shards,
@@ -98,7 +100,16 @@ def build(
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
     """
-    jobs = jobs or default_jobs()
+    seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
+    cache = Path(os.fspath(cache)) if cache is not None else None
+    jobs = checked_jobs(jobs)
+    if engine == "dask":
+        check_scheduler(scheduler)
+        # Dask workers run in their own working folders: they get absolute paths.
+        seeds, out = seeds.resolve(), out.resolve()
+        cache = cache.resolve() if cache is not None else None
+    elif engine != "local":
+        raise UsageError(f"unknown engine {engine!r}; choose local or dask")
     config = load_config(seeds)
     _outside_the_seeds(seeds, out=out, cache=cache)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .cores import MAX_JOBS
 from .errors import EXIT_USAGE, CorpuskitError, InputError, ProblemsFound
 from .problems import printable
 
@@ -64,7 +65,7 @@ def cli() -> None:
 @click.argument("seeds", default="seeds", type=click.Path(path_type=Path))
 @click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the per-document work [default: all cores].")
 @click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
               help="Cache folder for incremental builds (processed shards, the seeds "
@@ -165,7 +166,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
               help="Folder holding the earlier releases; the new one is built beside them.")
 @click.option("--dry-run", is_flag=True,
               help="Show the version, diff and changelog entry; write nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the build [default: all cores].")
 @click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
@@ -294,7 +295,7 @@ def info_command(path: Path, as_json: bool) -> None:
               help="Sizes, presence and counts only (Payload-Oxum, resource bytes); no hashing.")
 @click.option("--reproduce", is_flag=True,
               help="Also re-derive every record from data/raw/ with the recorded settings.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for large packages, seeds folders and --reproduce "
                    "(default: all cores).")
 def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: bool,
@@ -364,7 +365,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format, as for validate.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the rebuild (default: all cores).")
 def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | None) -> None:
     """Check that dist/ holds the current, reproducible release of seeds/.

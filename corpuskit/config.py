@@ -174,6 +174,13 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
     path = seeds / CONFIG_NAME
+    if seeds.exists() and not seeds.is_dir():
+        raise InputError(
+            [Problem(CONFIG_NAME, "config-error",
+                     f"{seeds} is a file, not a seeds folder; pass the folder that holds "
+                     f"{CONFIG_NAME} and the texts")],
+            f"{seeds} is not a seeds folder",
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

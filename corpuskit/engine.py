@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -722,6 +723,21 @@ def _seeds_size(seeds: Path, ref: SourceRef) -> int:
         return 0
 
 
+#: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
+_SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+
+def check_scheduler(scheduler: str | None) -> str:
+    """The ``--scheduler`` address, refused at once (before any work) when missing or not
+    of the form ``tcp://HOST:PORT`` (Dask itself would fail late, or wait for a minute)."""
+    if not scheduler:
+        raise UsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+    if not _SCHEDULER.fullmatch(scheduler):
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; give "
+                         "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
+    return scheduler
+
+
 def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[ShardResult]:
     """Run shards on a Dask cluster; workers must see the seeds and output folders.
 
@@ -729,8 +745,7 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
     package's temporary folder, so the folders must be on a filesystem every worker mounts
     at the same path, and every worker must run the same corpuskit version (checked).
     """
-    if not scheduler:
-        raise UsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+    scheduler = check_scheduler(scheduler)
     try:
         from distributed import Client
     except ImportError:
@@ -738,7 +753,7 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
                          ) from None
     try:
         client = Client(scheduler, timeout="30s", set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         versions = set(client.run(_corpuskit_version).values())

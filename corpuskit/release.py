@@ -16,6 +16,7 @@ when set, wins over the clock.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any
 
 from .build import BuildResult, build, parse_source_date_epoch
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
+from .cores import checked_jobs
 from .diff import (
     DOCUMENT_METADATA_FIELDS,
     SOURCE_FIELDS,
@@ -305,6 +307,9 @@ def release(
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
+    seeds, dist = Path(os.fspath(seeds)), Path(os.fspath(dist))
+    cache = Path(os.fspath(cache)) if cache is not None else None
+    jobs = checked_jobs(jobs)
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)
     # One lock for the diff, the edits and the build: a concurrent build or release of

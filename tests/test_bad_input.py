@@ -358,3 +358,43 @@ def test_an_output_or_cache_folder_inside_the_seeds_is_refused(
     assert f"{option} {folder} is inside the seeds folder" in capsys.readouterr().err
     assert tree_bytes(seeds) == before
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_seeds_path_that_is_a_file_is_named(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    code, err = run_build(seeds / "good.txt", tmp_path / "out", capsys)
+    assert code == 1
+    assert error_lines(err) == [f"error: corpus.toml: {seeds / 'good.txt'} is a file, not a "
+                                "seeds folder; pass the folder that holds corpus.toml and the "
+                                "texts [config-error]"]
+    assert err.splitlines()[-1] == f"corpuskit: {seeds / 'good.txt'} is not a seeds folder"
+
+
+@pytest.mark.parametrize("command", ["build", "check", "validate"])
+@pytest.mark.parametrize("jobs", ["99999999999999999999", "1025", "0", "two"])
+def test_jobs_out_of_range_is_a_usage_error(command: str, jobs: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A huge --jobs was an OverflowError traceback (or thousands of forked workers)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    args = {"build": [str(seeds), "--out", str(tmp_path / "out")],
+            "check": ["--seeds", str(seeds), "--dist", str(tmp_path / "out")],
+            "validate": [str(seeds)]}[command]
+    capsys.readouterr()
+    assert main([command, *args, "--jobs", jobs]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_library_takes_str_paths(tmp_path: Path) -> None:
+    """build and release take str as load, diff and validate do (they raised TypeError
+    from inside)."""
+    import corpuskit
+
+    seeds = make_seeds(tmp_path, GOOD)
+    result = corpuskit.build(str(seeds), str(tmp_path / "out"), jobs=1,
+                             cache=str(tmp_path / "cache"))
+    assert result.release.is_dir() and (tmp_path / "cache").is_dir()
+    planned = corpuskit.release(str(seeds), str(tmp_path / "first"), dry_run=True, jobs=1)
+    assert planned.version == "1.0.0" and planned.previous is None

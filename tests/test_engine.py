@@ -119,22 +119,43 @@ def test_cache_key_covers_config_and_inputs() -> None:
     assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("b.txt", "0" * 64)])
 
 
-def test_unknown_engine_and_missing_scheduler_are_usage_errors(corpus: Path,
-                                                               tmp_path: Path) -> None:
+@pytest.mark.parametrize("scheduler", [None, "", "garbage", "tcp://127.0.0.1",
+                                       "127.0.0.1:8786", "tcp://host:port"])
+def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(
+        scheduler: str | None, corpus: Path, tmp_path: Path) -> None:
+    """Refused at once, before a worker starts or Dask is imported (an address without a
+    port was a traceback from Dask, then a minute's wait)."""
     with pytest.raises(UsageError, match="unknown engine"):
         build(corpus, tmp_path, engine="spark")
     with pytest.raises(UsageError, match="--scheduler"):
-        build(corpus, tmp_path, engine="dask")
+        build(corpus, tmp_path, engine="dask", scheduler=scheduler)
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_dask_engine_writes_the_bytes_of_the_local_engine(corpus: Path, one_job: Path,
-                                                         tmp_path: Path) -> None:
+@pytest.mark.parametrize(("jobs", "error"), [(0, UsageError), (-1, UsageError),
+                                             (10**20, UsageError), ("2", TypeError),
+                                             (2.0, TypeError), (True, TypeError)])
+def test_jobs_must_be_a_sane_whole_number(jobs: Any, error: type[Exception], corpus: Path,
+                                          tmp_path: Path) -> None:
+    with pytest.raises(error, match="jobs"):
+        build(corpus, tmp_path, jobs=jobs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dask_engine_writes_the_bytes_of_the_local_engine(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths too: the workers run in their own working folder (the cluster's),
+    so the build hands them absolute paths."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, host="127.0.0.1") as cluster:
-        result = build(corpus, tmp_path, engine="dask", scheduler=cluster.scheduler_address)
+        monkeypatch.chdir(tmp_path)
+        seeds = Path(os.path.relpath(corpus, tmp_path))
+        result = build(seeds, Path("out"), engine="dask", scheduler=cluster.scheduler_address,
+                       cache=Path("cache"))
     assert result.documents == DOCUMENTS
-    _same(one_job, tmp_path, result.release.name)
+    assert (tmp_path / "cache").is_dir()
+    _same(one_job, tmp_path / "out", result.release.name)
 
 
 def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from ..cores import default_jobs
+from ..cores import checked_jobs
 from ..errors import InputError
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
@@ -108,7 +108,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     target = Path(path)
     shown = str(path)
     mode = "fast" if fast else "full"
-    jobs = jobs or default_jobs()
+    jobs = checked_jobs(jobs)
     kind = detect_kind(target)
     if kind is None:
         reason = ("no such file or folder" if not target.exists() else
