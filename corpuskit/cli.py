@@ -122,8 +122,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people; json is the versioned diff "
                                       "(schemas/diff.schema.json).")

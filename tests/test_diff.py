@@ -244,9 +244,20 @@ def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         assert "Example:" in capsys.readouterr().out
 
 
-def test_missing_side_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", str(tmp_path / "nope"), str(SEEDS)]) == 1
-    assert "not-a-package" in capsys.readouterr().err
+def test_missing_side_is_a_usage_error(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """As for validate: a path that does not exist is a usage error (exit 2)."""
+    assert main(["diff", str(tmp_path / "nope"), str(SEEDS)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["diff", str(SEEDS), str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_side_that_is_no_package_is_an_error(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "plain.txt").write_text("not a package\n")
+    assert main(["diff", str(tmp_path / "plain.txt"), str(SEEDS)]) == 1
+    assert "archive-error" in capsys.readouterr().err
 
 
 # -- input checks and streaming --------------------------------------------------------------
