@@ -272,7 +272,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: bump the version "
-            "with 'corpuskit release'")
+            "with 'corpuskit release' ('corpuskit release patch' when only settings or "
+            "outputs changed, not documents or metadata)")
     if not archive.exists():
         write_archive(existing, archive, created, root=config.release_name)
         return

@@ -210,8 +210,12 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
         counts.append(f"{_plural(len(result.metadata), 'package metadata field')} changed")
     applied = bump or result.bump
     why = f"{applied} release" + (f" ({result.bump} required)" if applied != result.bump else "")
-    lines.append(f"Changes since {previous}: {', '.join(counts) or 'none'}. "
-                 f"{why[0].upper()}{why[1:]}.")
+    if counts:
+        lines.append(f"Changes since {previous}: {', '.join(counts)}. "
+                     f"{why[0].upper()}{why[1:]}.")
+    else:
+        lines.append(f"No document or package metadata changed since {previous}; the "
+                     f"package's settings or outputs did. {applied.capitalize()} release.")
     if result.added:
         lines += ["", "### Added", ""]
         lines += [f"- {_doc(d.id, d.title)}" for d in result.added]
@@ -341,10 +345,14 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous = str(previous_version)
         result = diff(previous_path, seeds)
         required = result.bump
-        if required == "none":
+        if required == "none" and bump is None:
+            # Settings and outputs ([output] parquet, a normalization step that changes no
+            # text) change the package's files, not its content: released when asked for.
             raise ReleaseError(
-                f"nothing to release: {seeds} has the same content as {config.name} "
-                f"{previous} ({previous_path}); change documents or metadata first")
+                f"nothing to release: {seeds} has the same documents and metadata as "
+                f"{config.name} {previous} ({previous_path}); change documents or metadata "
+                "first, or, if only settings or outputs changed (such as [output] parquet), "
+                "release them with 'corpuskit release patch'")
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous)
         bump = bump or required

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit import release
+from corpuskit import release, validate
 from corpuskit.build import build
 from corpuskit.cli import main
 from corpuskit.diff import diff
@@ -240,6 +240,25 @@ def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:
     with pytest.raises(ReleaseError, match="nothing to release"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert snapshot(seeds) == before
+
+
+def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
+        seeds: Path, dist: Path) -> None:
+    """Turning off [output] parquet changes the package's files, not its documents or
+    metadata: the diff requires no bump, build refuses the existing version, and release
+    refused too, so it could never be released. An explicit patch releases it."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    assert text.count("parquet = true") == 1
+    toml.write_text(text.replace("parquet = true", "parquet = false"), "utf-8")
+    with pytest.raises(ReleaseError, match="corpuskit release patch"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    result = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert (result.version, result.required, result.bump) == ("1.0.1", "none", "patch")
+    assert (dist / "corpuskit-seeds-1.0.0/data/documents.parquet").is_file()
+    assert not (dist / "corpuskit-seeds-1.0.1/data/documents.parquet").exists()
+    assert "No document or package metadata changed since 1.0.0" in result.changelog_entry
+    assert validate(dist / "corpuskit-seeds-1.0.1", jobs=1).valid
 
 
 def test_too_small_bump_is_refused_and_names_the_required_one(
