@@ -27,6 +27,17 @@ def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
     return found
 
 
+def damaged_releases(dist: Path, name: str) -> list[Path]:
+    """Folders named as releases of ``name`` (``<name>-X.Y.Z/``) without a descriptor: a
+    damaged or incomplete release, which :func:`find_releases` does not count."""
+    pattern = re.compile(rf"^{re.escape(name)}-{VERSION_PATTERN}$")
+    if not dist.is_dir():
+        return []
+    return sorted(entry for entry in dist.iterdir()
+                  if pattern.match(entry.name) and entry.is_dir()
+                  and not (entry / DESCRIPTOR).is_file())
+
+
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
     """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
     releases = find_releases(dist, name)

@@ -36,7 +36,7 @@ from .diff import (
     display_title,
     summarize,
 )
-from .dist import latest_release
+from .dist import damaged_releases, latest_release
 from .errors import InputError, ReleaseError
 from .problems import Problem
 from .semver import RELEASE_BUMPS, Version, bump_rank
@@ -328,6 +328,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()
     old_changelog = _read_text(changelog_path)
+    damaged = damaged_releases(dist, config.name)
+    if damaged:
+        raise ReleaseError(
+            f"{', '.join(map(str, damaged))} {'is' if len(damaged) == 1 else 'are'} named as a "
+            f"release of {config.name} but hold{'s' if len(damaged) == 1 else ''} no "
+            "datapackage.json: damaged or incomplete; restore it from a copy ('corpuskit "
+            "validate' names what is wrong) or move it out of the way, then release again")
     latest = latest_release(dist, config.name)
     notes: list[str] = []
 

@@ -261,6 +261,20 @@ def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
     assert validate(dist / "corpuskit-seeds-1.0.1", jobs=1).valid
 
 
+def test_a_damaged_release_in_dist_is_named(seeds: Path, dist: Path) -> None:
+    """A release folder without its descriptor is not counted as a release; the next
+    release used to blame CHANGELOG.md or call it 'not the latest release'."""
+    (seeds / "new-note.txt").write_text("A new note\n\nWith a few new words.\n", "utf-8")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)  # 1.1.0
+    (dist / "corpuskit-seeds-1.1.0/datapackage.json").unlink()
+    (seeds / "another.txt").write_text("Another\n\nMore new words here.\n", "utf-8")
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseError, match=r"corpuskit-seeds-1\.1\.0 is named as a release "
+                                           r".* no datapackage\.json"):
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert snapshot(seeds) == before
+
+
 def test_too_small_bump_is_refused_and_names_the_required_one(
         seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (seeds / f"{SEED_ID}.txt").write_text("Replaced\n\nAll new words in this body.\n", "utf-8")
@@ -356,7 +370,7 @@ def test_an_existing_folder_of_the_next_version_is_refused(seeds: Path, dist: Pa
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     (dist / "corpuskit-seeds-1.1.0").mkdir()
     (dist / "corpuskit-seeds-1.1.0" / "note.txt").write_bytes(b"someone's folder")
-    with pytest.raises(ReleaseError, match="already exists"):
+    with pytest.raises(ReleaseError, match=r"corpuskit-seeds-1\.1\.0 is named as a release"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (dist / "corpuskit-seeds-1.1.0" / "note.txt").read_bytes() == b"someone's folder"
 
