@@ -452,7 +452,7 @@ class ZipSource(PackageSource):
                                        "it was not read")
 
     def _fatal(self, message: str) -> InputError:
-        return InputError([Problem(self.location.name, "archive-error", message)])
+        return InputError([Problem(str(self.location), "archive-error", message)])
 
     def _open(self, path: Path) -> CentralDirectory:
         limits = self.limits

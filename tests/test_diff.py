@@ -257,7 +257,8 @@ def test_a_side_that_is_no_package_is_an_error(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "plain.txt").write_text("not a package\n")
     assert main(["diff", str(tmp_path / "plain.txt"), str(SEEDS)]) == 1
-    assert "archive-error" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"error: {tmp_path / 'plain.txt'}: " in err and "[archive-error]" in err
 
 
 # -- input checks and streaming --------------------------------------------------------------
