@@ -31,7 +31,7 @@ from .engine import (
     SHARD_FOLDER,
     ShardCache,
     ShardTask,
-    check_scheduler,
+    check_engine,
     local_pool,
     plan_shards,
     run_shards,
@@ -103,13 +103,10 @@ def build(
     seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
     cache = Path(os.fspath(cache)) if cache is not None else None
     jobs = checked_jobs(jobs)
-    if engine == "dask":
-        check_scheduler(scheduler)
-        # Dask workers run in their own working folders: they get absolute paths.
+    check_engine(engine, scheduler)
+    if engine == "dask":  # its workers run in their own working folders: absolute paths
         seeds, out = seeds.resolve(), out.resolve()
         cache = cache.resolve() if cache is not None else None
-    elif engine != "local":
-        raise UsageError(f"unknown engine {engine!r}; choose local or dask")
     config = load_config(seeds)
     _outside_the_seeds(seeds, out=out, cache=cache)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),

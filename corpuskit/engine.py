@@ -651,11 +651,10 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
     ``jobs`` made here). ``dask``: the shards run on the Dask cluster at ``scheduler``
     (``tcp://host:port``).
     """
+    check_engine(engine, scheduler)
     if engine == "dask":
         yield from _run_on_dask(tasks, scheduler)
         return
-    if engine != "local":
-        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield process_shard(task)
@@ -725,6 +724,14 @@ def _seeds_size(seeds: Path, ref: SourceRef) -> int:
 
 #: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
 _SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Refuse an unknown engine, or the Dask engine without a usable scheduler address."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "dask":
+        check_scheduler(scheduler)
 
 
 def check_scheduler(scheduler: str | None) -> str:
