@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .build import BuildResult, build, parse_source_date_epoch
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
@@ -38,7 +40,10 @@ from .diff import (
 )
 from .dist import damaged_releases, latest_release
 from .errors import InputError, ReleaseError
+from .package import process_settings
+from .parquet import PARQUET_PATH
 from .problems import Problem
+from .reader import DESCRIPTOR
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .writer import output_lock, remove_file, replace_file_atomically
 
@@ -352,14 +357,17 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous = str(previous_version)
         result = diff(previous_path, seeds)
         required = result.bump
-        if required == "none" and bump is None:
+        if required == "none" and (bump is None or not _packaging_changed(config,
+                                                                        previous_path)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
-                f"{config.name} {previous} ({previous_path}); change documents or metadata "
-                "first, or, if only settings or outputs changed (such as [output] parquet), "
-                "release them with 'corpuskit release patch'")
+                f"{config.name} {previous} ({previous_path})"
+                + ("; change documents or metadata first, or, if only settings or outputs "
+                   "changed (such as [output] parquet), release them with 'corpuskit "
+                   "release patch'" if bump is None else
+                   ", and the same processing settings and outputs; change something first"))
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous)
         bump = bump or required
@@ -417,6 +425,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, tuple(notes))
+
+
+def _packaging_changed(config: CorpusConfig, previous: Path) -> bool:
+    """Whether a release of ``config`` would differ from the release at ``previous`` in
+    its processing settings or its outputs (the Parquet file), which the diff does not
+    count: documents and metadata are the same. Unreadable: assume it changed."""
+    try:
+        descriptor = orjson.loads((previous / DESCRIPTOR).read_bytes())
+        recorded = descriptor["corpuskit"]["process"]
+        resources = {resource.get("path") for resource in descriptor["resources"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+    return (recorded != process_settings(config)
+            or (PARQUET_PATH in resources) != config.parquet)
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,

@@ -261,6 +261,27 @@ def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
     assert validate(dist / "corpuskit-seeds-1.0.1", jobs=1).valid
 
 
+@pytest.mark.parametrize("bump", ["patch", "minor", "major"])
+def test_an_asked_for_bump_with_nothing_changed_at_all_is_refused(
+        bump: str, seeds: Path, dist: Path) -> None:
+    """Same documents, metadata, settings and outputs: no release, whatever bump is asked
+    for (a release patch wrote a changelog entry claiming settings had changed)."""
+    before, released = snapshot(seeds), snapshot(dist)
+    with pytest.raises(ReleaseError, match="same processing settings and outputs"):
+        release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before and snapshot(dist) == released
+
+
+def test_a_changed_setting_that_changes_no_text_is_released_when_asked_for(
+        seeds: Path, dist: Path) -> None:
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    assert "[decode]" not in text  # the seed is UTF-8: no code page is ever tried
+    toml.write_text(text + '\n[decode]\nfallback_encodings = ["koi8-r"]\n', "utf-8")
+    planned = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    assert (planned.version, planned.required) == ("1.0.1", "none")
+
+
 def test_a_damaged_release_in_dist_is_named(seeds: Path, dist: Path) -> None:
     """A release folder without its descriptor is not counted as a release; the next
     release used to blame CHANGELOG.md or call it 'not the latest release'."""
