@@ -34,7 +34,13 @@ from .errors import InputError
 from .models import DocumentProblem, record_from_dict
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
-from .reader import FolderSource, iter_record_lines, open_package, read_descriptor
+from .reader import (
+    FolderSource,
+    folder_kind,
+    iter_record_lines,
+    open_package,
+    read_descriptor,
+)
 from .records import process_document_reported, record_line
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
@@ -185,8 +191,7 @@ def info(path: str | os.PathLike[str]) -> Info:
         'sha256:6fc6586a...'
     """
     location = Path(os.fspath(path))
-    if location.is_dir() and (location / CONFIG_NAME).is_file() \
-            and not (location / "datapackage.json").is_file():
+    if location.is_dir() and folder_kind(location) == "seeds":
         return _seeds_info(location)
     return _package_info(location)
 

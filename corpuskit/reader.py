@@ -651,6 +651,27 @@ class ZipSource(PackageSource):
             self._handle = None
 
 
+#: Files every package holds; seeds may hold a document of one of these names, not more.
+PACKAGE_MARKERS = (DESCRIPTOR, "bagit.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
+                   DOCUMENTS_PATH)
+
+
+def folder_kind(path: Path) -> str | None:
+    """``seeds`` or ``package`` for a folder, or None.
+
+    Seeds hold a corpus.toml, and may hold a document named like a package file
+    (``datapackage.json``, ``bagit.txt``): a folder with a corpus.toml and at most one of
+    :data:`PACKAGE_MARKERS` is seeds. One with two or more is a package, so that a
+    corpus.toml added to a package (with a file or two taken away) is reported as an
+    unlisted file, never a reason to check the package as seeds."""
+    markers = sum((path / marker).is_file() for marker in PACKAGE_MARKERS)
+    if (path / "corpus.toml").is_file() and markers <= 1:
+        return "seeds"
+    if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file() or markers > 1:
+        return "package"
+    return None
+
+
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
     if path.is_dir():

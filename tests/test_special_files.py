@@ -76,3 +76,29 @@ def test_load_verifying_names_a_fifo_as_a_failed_file(member: str, tmp_path: Pat
     with pytest.raises(corpuskit.PackageIntegrityError) as failed:
         corpuskit.load(package)
     assert member in failed.value.paths
+
+
+@pytest.mark.parametrize("document", ["datapackage.json", "bagit.txt"])
+def test_seeds_holding_a_document_named_like_a_package_file_are_seeds(
+        document: str, tmp_path: Path) -> None:
+    """A folder with a corpus.toml is seeds even when one document is named like a
+    package file: validate and info agree with build (they took it for a package)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(built().seeds, seeds)
+    (seeds / document).write_text('{"note": "a document of the corpus"}\n')
+    report = corpuskit.validate(seeds, jobs=1)
+    assert report.valid and report.kind == "seeds", report.problems
+    assert corpuskit.build(seeds, tmp_path / "dist", jobs=1).documents == report.documents
+    assert _corpuskit("info", str(seeds)).returncode == 0
+
+
+def test_a_corpus_toml_added_to_a_package_is_reported_not_taken_for_seeds(
+        tmp_path: Path) -> None:
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    shutil.copyfile(built().seeds / "corpus.toml", package / "corpus.toml")
+    (package / "bagit.txt").unlink()
+    report = corpuskit.validate(package, jobs=1)
+    assert report.kind == "package"
+    assert {("corpus.toml", "unlisted-file"), ("bagit.txt", "missing-file")} <= \
+        {(p.path, p.code) for p in report.problems}

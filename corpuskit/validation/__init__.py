@@ -24,7 +24,7 @@ from pathlib import Path
 from ..cores import checked_jobs
 from ..errors import InputError
 from ..problems import Problem
-from ..reader import DEFAULT_LIMITS, DESCRIPTOR, ArchiveLimits, ZipSource
+from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
 from .descriptor import process_config_from_settings
 from .package import archive_view, check_folder, check_package
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
@@ -47,11 +47,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 def detect_kind(path: Path) -> str | None:
     """``seeds``, ``package`` or ``archive`` from what is at ``path``; None if neither."""
     if path.is_dir():
-        if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file():
-            return "package"
-        if (path / "corpus.toml").is_file():
-            return "seeds"
-        return None
+        return folder_kind(path)
     if path.is_file():
         if path.suffix.lower() == ".zip":
             return "archive"
