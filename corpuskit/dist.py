@@ -13,29 +13,26 @@ from .reader import DESCRIPTOR
 from .semver import VERSION_PATTERN, Version
 
 
+def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
+    """Folders named as releases of ``name``: ``<name>-X.Y.Z/``, descriptor or not."""
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    if not dist.is_dir():
+        return []
+    return [(Version.parse(match.group("version")), entry) for entry in dist.iterdir()
+            if (match := pattern.match(entry.name)) and entry.is_dir()]
+
+
 def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
     """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` with a descriptor."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
-    found: list[tuple[Version, Path]] = []
-    if not dist.is_dir():
-        return found
-    for entry in dist.iterdir():
-        match = pattern.match(entry.name)
-        if match and entry.is_dir() and (entry / DESCRIPTOR).is_file():
-            found.append((Version.parse(match.group("version")), entry))
-    found.sort(key=lambda item: item[0])
-    return found
+    return sorted(((version, entry) for version, entry in _release_folders(dist, name)
+                   if (entry / DESCRIPTOR).is_file()), key=lambda item: item[0])
 
 
 def damaged_releases(dist: Path, name: str) -> list[Path]:
-    """Folders named as releases of ``name`` (``<name>-X.Y.Z/``) without a descriptor: a
-    damaged or incomplete release, which :func:`find_releases` does not count."""
-    pattern = re.compile(rf"^{re.escape(name)}-{VERSION_PATTERN}$")
-    if not dist.is_dir():
-        return []
-    return sorted(entry for entry in dist.iterdir()
-                  if pattern.match(entry.name) and entry.is_dir()
-                  and not (entry / DESCRIPTOR).is_file())
+    """Folders named as releases of ``name`` without a descriptor: a damaged or incomplete
+    release, which :func:`find_releases` does not count."""
+    return sorted(entry for _, entry in _release_folders(dist, name)
+                  if not (entry / DESCRIPTOR).is_file())
 
 
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:

@@ -48,6 +48,7 @@ from .reader import (
     iter_record_lines,
     open_package,
     read_descriptor,
+    read_problem,
     unsafe_member_reason,
 )
 from .validation.seal import check_archive_checksums
@@ -114,11 +115,8 @@ def _parse_manifest(source: PackageSource, name: str,
     except UnicodeDecodeError:
         problems.append(Problem(name, "bagit-error", "not UTF-8"))
         return entries
-    except NotRegularFile as exc:
-        problems.append(Problem(name, "unsafe-path", exc.strerror or str(exc)))
-        return entries
     except OSError as exc:
-        problems.append(Problem(name, "unreadable-file", f"cannot read: {exc.strerror or exc}"))
+        problems.append(read_problem(name, exc))
         return entries
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -167,7 +165,7 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
         try:
             actual, _ = _hash_member(source, rel)
         except NotRegularFile as exc:
-            problems.append(Problem(rel, "unsafe-path", exc.strerror or str(exc)))
+            problems.append(read_problem(rel, exc))
             continue
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))

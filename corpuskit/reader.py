@@ -103,6 +103,14 @@ def check_regular(fd: int, path: str) -> None:
         raise NotRegularFile(path)
 
 
+def read_problem(rel: str, exc: OSError) -> Problem:
+    """The problem of a package file that could not be read: ``unsafe-path`` for a pipe or
+    device (:class:`NotRegularFile`), else ``unreadable-file``."""
+    if isinstance(exc, NotRegularFile):
+        return Problem(rel, "unsafe-path", exc.strerror or str(exc))
+    return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}")
+
+
 def open_regular(path: str, *, dir_fd: int | None = None) -> int:
     """A descriptor of the regular file ``path`` (see :data:`OPEN_FLAGS`); a pipe, device or
     socket raises :class:`NotRegularFile` at once instead of blocking or reading forever."""
@@ -704,14 +712,10 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
     try:
         with source.open(DOCUMENTS_PATH) as handle:
             yield from enumerate(handle, start=1)
-    except NotRegularFile as exc:
-        raise InputError([Problem(DOCUMENTS_PATH, "unsafe-path",
-                                  exc.strerror or str(exc))]) from None
     except ArchiveReadError as exc:
         raise InputError([Problem(DOCUMENTS_PATH, "archive-error", str(exc))]) from None
     except OSError as exc:
-        raise InputError([Problem(DOCUMENTS_PATH, "unreadable-file",
-                                  f"cannot read: {exc.strerror or exc}")]) from None
+        raise InputError([read_problem(DOCUMENTS_PATH, exc)]) from None
 
 
 def iter_records(source: PackageSource) -> Iterator[Record]:
