@@ -32,6 +32,7 @@ import orjson
 from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig
+from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
@@ -269,7 +270,8 @@ def config_fingerprint(config: ProcessConfig) -> str:
         "format": CACHE_FORMAT,
         "corpuskit": __version__,
         "unicode": unicodedata.unidata_version,
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,  # the archive pieces are cached too
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,  # the archive pieces are cached too,
+        "deflate_level": DEFLATE_LEVEL,  # and deflated at this level
         "config": asdict(config),
     }
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()

@@ -15,16 +15,20 @@ import pytest
 
 from corpuskit import archive
 from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip, zip_date_time
+from corpuskit.deflate import LEVEL
 
 
 def _zipfile_zip(folder: Path, root: str, created: str | None) -> bytes:
     """The same archive written by Python's zipfile, one deflate stream per member."""
     target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6,
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL,
                          allowZip64=True) as out:
         for rel in package_files(folder):
             info = zipfile.ZipInfo(f"{root}/{rel}", date_time=zip_date_time(created))
             info.compress_type = zipfile.ZIP_DEFLATED
+            # open(info, "w") takes the level from the ZipInfo, not from the ZipFile
+            # (``_compresslevel``; from Python 3.13 an alias of ``compress_level``).
+            info._compresslevel = LEVEL  # type: ignore[attr-defined]
             info.create_system = 3
             info.external_attr = 0o100644 << 16
             info.file_size = (folder / rel).stat().st_size

@@ -119,6 +119,15 @@ def test_cache_key_covers_config_and_inputs() -> None:
     assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("b.txt", "0" * 64)])
 
 
+def test_the_fingerprint_covers_the_deflate_level(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached shards hold deflated pieces: a build at another level must not take them."""
+    config = load_config(make_seeds(tmp_path, {"a.txt": "Hello.\n"})).process
+    before = engine.config_fingerprint(config)
+    monkeypatch.setattr(engine, "DEFLATE_LEVEL", engine.DEFLATE_LEVEL + 1)
+    assert engine.config_fingerprint(config) != before
+
+
 @pytest.mark.parametrize("scheduler", [None, "", "garbage", "tcp://127.0.0.1",
                                        "127.0.0.1:8786", "tcp://host:port"])
 def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(

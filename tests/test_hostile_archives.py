@@ -124,9 +124,9 @@ def test_zip_bomb_by_ratio(tmp_path: Path) -> None:
 
 
 def test_a_release_of_very_repetitive_text_is_no_bomb(tmp_path: Path) -> None:
-    """A log of a few MB deflates at over 200:1; corpuskit's own archive of it must pass
+    """A log of a few MB can deflate at over 200:1; corpuskit's own archive of it must pass
     validate (it was refused as a zip bomb once), the folder and the zip alike."""
-    log = "All systems nominal. Temperature within range.\n" * 60_000
+    log = "OK\n" * 1_000_000
     seeds = make_seeds(tmp_path, {"log.txt": log, "a.txt": "Hello world, a test.\n"})
     result = build(seeds, tmp_path / "dist", jobs=1, cache=None)
     assert result.archive is not None
