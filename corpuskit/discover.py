@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -119,6 +120,23 @@ _PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
 _PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
 
 
+def _not_utf8(relpath: str) -> str:
+    """Why a name Python could not decode as UTF-8 is refused, and what to do."""
+    encoding = sys.getfilesystemencoding()
+    if encoding.lower().replace("-", "") != "utf8":
+        try:
+            os.fsencode(relpath).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # the bytes are UTF-8: Python was told the file system is not
+            return (f"the name is UTF-8, but Python reads file names as {encoding} here "
+                    "(a C or POSIX locale with PYTHONUTF8=0); run corpuskit with "
+                    "PYTHONUTF8=1 or a UTF-8 locale (LC_ALL=C.UTF-8)")
+    return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
+            "escapes), so it cannot be written in the UTF-8 manifests of a package; "
+            "rename the file")
+
+
 def _check_name(relpath: str) -> str | None:
     """Why a file's path cannot be packaged, or None; every folder on the path counts."""
     if len(relpath) <= MAX_PATH_BYTES and _PLAIN_PATH.fullmatch(relpath):
@@ -126,9 +144,7 @@ def _check_name(relpath: str) -> str | None:
     try:
         encoded = relpath.encode("utf-8")
     except UnicodeEncodeError:
-        return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
-                "escapes), so it cannot be written in the UTF-8 manifests of a package; "
-                "rename the file")
+        return _not_utf8(relpath)
     if len(encoded) > MAX_PATH_BYTES:
         return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
     *folders, name = relpath.split("/")

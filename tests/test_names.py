@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -386,3 +387,20 @@ def test_names_that_may_collide_include_every_collision(paths: list[str]) -> Non
         found = [problem for problem in discover_module._identity_problems(
             refs, [ref.id for ref in refs]) if problem.code == "name-collision"]
     assert discover_module._may_collide(refs) == bool(found), paths
+
+
+def test_a_utf8_name_read_as_ascii_says_to_use_a_utf8_locale(tmp_path: Path) -> None:
+    """Under LC_ALL=C with UTF-8 mode turned off, Python decodes file names as ASCII: a
+    valid UTF-8 name must not be called invalid, and the error says what to run instead."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             "café.txt": text_for("café")})
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run([sys.executable, "-m", "corpuskit", "build", str(seeds), "--out",
+                           str(tmp_path / "out"), "--jobs", "1", "--no-cache"],
+                          capture_output=True, env=env, check=False)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert "the name is UTF-8, but Python reads file names as" in stderr
+    assert "PYTHONUTF8=1" in stderr and "not valid UTF-8" not in stderr
+    assert visible_entries(tmp_path / "out") == set()
