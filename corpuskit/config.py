@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +174,19 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     )
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path`` (through links); a pipe, device or socket
+    raises at once (``O_NONBLOCK``: opening a pipe no one writes to would wait forever)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, device, socket or pipe)")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
     path = seeds / CONFIG_NAME
@@ -182,8 +198,13 @@ def load_config(seeds: Path) -> CorpusConfig:
             f"{seeds} is not a seeds folder",
         )
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError([Problem(CONFIG_NAME, "unreadable-file",
+                                      f"a symbolic link to {os.readlink(path)!r}, which does "
+                                      "not exist; point it at the file or copy the file in")]
+                             ) from None
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
                      f"no {CONFIG_NAME} in {seeds}; create one with name, title, version, "

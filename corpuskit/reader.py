@@ -671,9 +671,11 @@ def folder_kind(path: Path) -> str | None:
     (``datapackage.json``, ``bagit.txt``): a folder with a corpus.toml and at most one of
     :data:`PACKAGE_MARKERS` is seeds. One with two or more is a package, so that a
     corpus.toml added to a package (with a file or two taken away) is reported as an
-    unlisted file, never a reason to check the package as seeds."""
+    unlisted file, never a reason to check the package as seeds. Any entry named
+    corpus.toml counts (a folder, a broken link...): loading it then says what is wrong
+    with it, rather than that there is none."""
     markers = sum((path / marker).is_file() for marker in PACKAGE_MARKERS)
-    if (path / "corpus.toml").is_file() and markers <= 1:
+    if os.path.lexists(path / "corpus.toml") and markers <= 1:
         return "seeds"
     if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file() or markers > 1:
         return "package"

@@ -102,3 +102,34 @@ def test_a_corpus_toml_added_to_a_package_is_reported_not_taken_for_seeds(
     assert report.kind == "package"
     assert {("corpus.toml", "unlisted-file"), ("bagit.txt", "missing-file")} <= \
         {(p.path, p.code) for p in report.problems}
+
+
+@pytest.mark.parametrize("command", ["validate", "info", "build"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "broken link"])
+def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: str,
+                                                            tmp_path: Path) -> None:
+    """Seeds whose corpus.toml is a pipe, a folder or a dangling link: every command says
+    what corpus.toml is, at once (a pipe used to block build forever), and never that the
+    folder is no seeds folder at all."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title\n\nSome text.\n", encoding="utf-8")
+    config = seeds / "corpus.toml"
+    if kind == "fifo":
+        os.mkfifo(config)
+    elif kind == "folder":
+        config.mkdir()
+    else:
+        config.symlink_to("missing.toml")
+    args = [command, str(seeds)] + (["--out", str(tmp_path / "out")] if command == "build"
+                                    else [])
+    done = _corpuskit(*args)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    output = done.stdout + done.stderr
+    assert "corpus.toml" in output and "not-a-package" not in output
+    if kind == "broken link":
+        assert "symbolic link to 'missing.toml'" in output
+    else:
+        assert "not a regular file" in output
+    assert not (tmp_path / "out").exists()
