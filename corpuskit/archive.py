@@ -1,7 +1,7 @@
 """Byte-reproducible zip archives of a package folder, compressed on all cores.
 
 Entries are sorted, carry a fixed time stamp (the release's, or 1980-01-01), fixed
-permissions and a fixed creator system, and are deflated with zlib level 2 in the pieces
+permissions and a fixed creator system, and are deflated with zlib level 6 in the pieces
 :mod:`corpuskit.deflate` defines; every header is what :mod:`zipfile` writes
 (:mod:`corpuskit.zipformat`). The members are identical everywhere; the compressed bytes
 are identical wherever the same zlib is used, whatever the number of threads, and whether
