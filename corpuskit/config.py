@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import math
 import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,9 +107,34 @@ class CorpusConfig:
         return f"{self.name}-{self.version}"
 
 
+#: The largest magnitude of an integer the package's JSON files hold (a signed 64-bit one:
+#: what orjson writes and most JSON readers take exactly).
+MAX_JSON_INTEGER = 2**63 - 1
+
+
+def _beyond_json(value: Any, key: str) -> Iterator[tuple[str, str]]:
+    """``(TOML key, reason)`` for each value JSON cannot carry into the package's
+    descriptor: ``nan`` and ``inf`` (TOML has them; every comparison with nan is false, so
+    no schema bound refuses it), and integers beyond 64 bits."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _beyond_json(item, f"{key}.{name}" if key else str(name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _beyond_json(item, f"{key}[{index}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield key, f"{value} is not a finite number; write a number such as 0.8"
+    elif isinstance(value, int) and not isinstance(value, bool) \
+            and abs(value) > MAX_JSON_INTEGER:
+        yield key, (f"{value} is too large (at most {MAX_JSON_INTEGER:,}, which JSON "
+                    "readers keep exactly); write a smaller number")
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     """Validate parsed TOML and build the config; every problem is reported at once."""
     problems = list(iter_problems("corpus.schema.json", data, path, code="config-error", toml=True))
+    problems.extend(Problem(path, "config-error", message, key)
+                    for key, message in _beyond_json(data, ""))
     extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
     for index, pattern in enumerate(extract.get("rights_patterns", []) or []):
         if not isinstance(pattern, str):

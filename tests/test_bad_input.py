@@ -398,3 +398,22 @@ def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     assert result.release.is_dir() and (tmp_path / "cache").is_dir()
     planned = corpuskit.release(str(seeds), str(tmp_path / "first"), dry_run=True, jobs=1)
     assert planned.version == "1.0.0" and planned.previous is None
+
+
+@pytest.mark.parametrize(("extract", "key", "says"), [
+    ("language_min_confidence = nan", "extract.language_min_confidence",
+     "nan is not a finite number"),
+    ("language_min_confidence = -inf", "extract.language_min_confidence",
+     "-inf is not a finite number"),
+    ("title_max_chars = 100000000000000000000", "extract.title_max_chars", "too large"),
+    ("language_min_chars = 100000000000000000000", "extract.language_min_chars", "too large"),
+])
+def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """nan passes every schema bound (no comparison with it is true) and was written into
+    datapackage.json as NaN, which no JSON reader takes; an integer beyond 64 bits made
+    the build fail with a traceback. Both are refused, naming the key."""
+    toml = toml_text(corpus_config({})) + f"\n[extract]\n{extract}\n"
+    lines = config_problems(tmp_path, capsys, toml)
+    assert any(line.startswith(f"error: corpus.toml:{key}: ") and says in line
+               for line in lines), lines
