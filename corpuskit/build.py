@@ -108,7 +108,7 @@ def build(
         seeds, out = seeds.resolve(), out.resolve()
         cache = cache.resolve() if cache is not None else None
     config = load_config(seeds)
-    _outside_the_seeds(seeds, out=out, cache=cache)
+    refuse_inside_seeds(seeds, out=out, cache=cache)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
     # and load the language model while the parent lists the corpus (from the cache
     # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
@@ -138,7 +138,7 @@ def build(
                 keeping.join()
 
 
-def _outside_the_seeds(seeds: Path, **folders: Path | None) -> None:
+def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:
     """Refuse an output or cache folder inside the seeds folder, which a build only reads:
     the next build would take the release's files for documents."""
     root = seeds.resolve()

@@ -16,6 +16,8 @@ import hashlib
 import multiprocessing
 import os
 import re
+import threading
+import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -639,9 +641,34 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=warm_up) as pool:
+                             initializer=_start_worker, initargs=(os.getpid(), warm_up)
+                             ) as pool:
         pool.submit(os.getpid).result()  # a fork start method forks every worker now
         yield pool
+
+
+#: Seconds between a worker's looks at whether its parent is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
+    """A pool worker's start: watch the parent, then ``warm_up``.
+
+    A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers, and they
+    wait for work forever: each holding its share of memory and the descriptors it
+    inherited, among them the lock on the output folder (a release takes it before its
+    build forks), so every later build of that folder would wait for them. A worker whose
+    parent is gone exits."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="corpuskit-parent-watch").start()
+    if warm_up is not None:
+        warm_up()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",

@@ -252,3 +252,64 @@ def test_lock_file_removal_never_lets_two_builds_hold_the_lock(
             assert code == 0, err
     assert_valid_release(out / NAME, out / f"{NAME}.zip")
     assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_V1}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_of_a_killed_release_exit_and_free_its_lock(
+        two_seeds: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """A release takes the lock before its build forks workers, which inherit it: killed
+    outright (SIGKILL), the release left them waiting for work forever, holding the lock,
+    and every later build of that folder was refused. Its workers now exit with it."""
+    first_seeds, second_seeds, out = two_seeds
+    started, go = tmp_path / "started", tmp_path / "go"
+    first = start_cli(["release", "--seeds", first_seeds, "--out", out, "--jobs", "2",
+                       "--no-cache"], pause_patch(started, go))
+    wait_for_file(started, first)
+    workers = _children(first.pid)
+    assert len(workers) >= 2, "release --jobs 2 forks its workers before it reads"
+    first.kill()
+    first.communicate(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, workers)), "the workers outlived their killed parent"
+
+    second = run_cli(build_args(second_seeds, out), timeout=30)
+    assert second.code == 0, second.stderr
+    assert document_ids(out / NAME) == {p.removesuffix(".txt") for p in DOCS_OTHER}
+
+
+@pytest.mark.parametrize("inside", [".", "sub"])
+def test_release_into_the_seeds_is_refused_before_it_locks_anything(
+        inside: str, two_seeds: tuple[Path, Path, Path]) -> None:
+    """The seeds folder is only ever read: a refused --out inside it used to leave the
+    release's lock file there."""
+    seeds = two_seeds[0]
+    before = snapshot(seeds)
+    done = run_cli(["release", "--seeds", seeds, "--out", seeds / inside, "--jobs", "1",
+                    "--no-cache"], timeout=30)
+    assert done.code == 2, done.stderr
+    assert "is inside the seeds folder" in done.stderr
+    assert snapshot(seeds) == before
+    assert not list(seeds.rglob(LOCK_NAME))
