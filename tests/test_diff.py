@@ -85,6 +85,31 @@ def test_folder_and_zip_of_one_release_are_the_same_content_by_hash(released: Pa
     assert "same content (content hashes are equal): 3 documents" in render_text(result)
 
 
+def test_a_stated_content_hash_the_records_do_not_give_is_not_trusted(
+        released: Path, tmp_path: Path) -> None:
+    """Equal stated hashes are a shortcut only when the records give them: a record edited
+    by hand (its stated hash left as it was) used to be "same content", and so did a
+    records file that cannot be read."""
+    folder = release_of(released, "1.0.0")
+    edited = tmp_path / "edited"
+    shutil.copytree(folder, edited)
+    records = edited / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    first = json.loads(lines[0])
+    first["text"] = first["text"].upper()
+    lines[0] = json.dumps(first, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")).encode() + b"\n"
+    records.write_bytes(b"".join(lines))
+    result = diff(folder, edited)
+    assert not result.same_content and not result.by_hash
+    assert [change.id for change in result.changed] == [first["id"]]
+    assert result.bump == "major"
+
+    records.write_bytes(b'{"id": broken\n' + b"".join(lines[1:]))
+    with pytest.raises(InputError):
+        diff(folder, edited)
+
+
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
     folder = release_of(released, "1.0.0")
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
