@@ -250,12 +250,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             _check_identical(writer.final, writer.root, archive, created, config, out)
             status = "unchanged"
         else:
-            if archive.exists():  # a release kept as its zip alone: it must be this build
-                _check_archive(writer.root, archive, created, config, out)
-            else:
-                write_archive(writer.root, archive, created, root=config.release_name,
-                              prepared=PreparedPieces([pieces / name for name in shards],
-                                                      scratch=True, records=written))
+            write_archive(writer.root, archive, created, root=config.release_name,
+                          prepared=PreparedPieces([pieces / name for name in shards],
+                                                  scratch=True, records=written))
             writer.commit()
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,
@@ -277,14 +274,6 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     if not archive.exists():
         write_archive(existing, archive, created, root=config.release_name)
         return
-    _check_archive(built, archive, created, config, out)
-
-
-def _check_archive(built: Path, archive: Path, created: str | None, config: CorpusConfig,
-                   out: Path) -> None:
-    """An existing archive of the release must hold what the new build ``built`` holds
-    (the members; the compressed bytes may come from another zlib); it is left as it is."""
-    existing = out / config.release_name
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
         write_archive(built, probe, created, root=config.release_name,
@@ -293,10 +282,6 @@ def _check_archive(built: Path, archive: Path, created: str | None, config: Corp
         if not archives_match(probe, archive):
             raise ReleaseExistsError(
                 f"{archive} does not match the release folder {existing}; released archives "
-                "are immutable: remove it only if it was never published, then build again"
-                if existing.exists() else
-                f"release {config.release_name} already exists in {out} as {archive.name}, "
-                "with other content; released versions are immutable: bump the version with "
-                "'corpuskit release' (or remove the archive only if it was never published)")
+                "are immutable: remove it only if it was never published, then build again")
     finally:
         probe.unlink(missing_ok=True)

@@ -409,31 +409,6 @@ def test_same_version_with_changed_seeds_is_refused(tmp_path: Path,
     assert tree_bytes(out) == before, "the existing release is left byte for byte"
 
 
-def test_a_release_kept_as_its_zip_alone_is_not_rebuilt_with_other_content(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """dist/ holding only the zip of a version (the folder removed, or never committed):
-    a build of that version with other documents used to replace the published zip."""
-    seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
-    out = tmp_path / "out"
-    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1"]) == 0
-    shutil.rmtree(out / "test-corpus-1.0.0")
-    published = (out / "test-corpus-1.0.0.zip").read_bytes()
-
-    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1"]) == 0  # same content
-    assert (out / "test-corpus-1.0.0.zip").read_bytes() == published
-    assert (out / "test-corpus-1.0.0").is_dir(), "the folder is restored beside its zip"
-
-    shutil.rmtree(out / "test-corpus-1.0.0")
-    (seeds / "b.txt").write_text("A second text, added later.\n", encoding="utf-8")
-    capsys.readouterr()
-    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1"]) == 1
-    err = capsys.readouterr().err
-    assert "test-corpus-1.0.0.zip" in err and "immutable" in err
-    assert (out / "test-corpus-1.0.0.zip").read_bytes() == published
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "test-corpus-1.0.0.zip"]
-
-
 def test_a_new_document_also_needs_a_new_version(tmp_path: Path) -> None:
     seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
     out = tmp_path / "out"
