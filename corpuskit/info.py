@@ -25,13 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from . import __version__
 from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .discover import discover, read_changelog, read_source
 from .errors import InputError
-from .models import DocumentProblem, record_from_dict
+from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import (
@@ -40,6 +38,7 @@ from .reader import (
     iter_record_lines,
     open_package,
     read_descriptor,
+    record_of_line,
 )
 from .records import process_document_reported, record_line
 
@@ -107,12 +106,7 @@ def _package_info(path: Path) -> Info:
         try:
             for number, line in iter_record_lines(source):
                 digest.update(line)
-                try:
-                    stats.add(record_from_dict(orjson.loads(line)))
-                except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
-                                              f"not a valid record: {exc}",
-                                              f"line {number}")]) from None
+                stats.add(record_of_line(line, number))
         except (FileNotFoundError, KeyError):
             raise InputError([Problem(DOCUMENTS_PATH, "missing-file",
                                       "the package has no records file")]) from None

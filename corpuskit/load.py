@@ -34,10 +34,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import orjson
-
 from .errors import InputError
-from .models import Record, record_from_dict
+from .models import Record
 from .package import DOCUMENTS_PATH, content_hash_of, unbagit_path
 from .problems import Problem
 from .reader import (
@@ -49,6 +47,7 @@ from .reader import (
     open_package,
     read_descriptor,
     read_problem,
+    record_of_line,
     unsafe_member_reason,
 )
 from .validation.seal import check_archive_checksums
@@ -305,13 +304,7 @@ class Corpus:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
-            try:
-                record = record_from_dict(orjson.loads(line))
-            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
-                                          f"not a valid record: {exc}",
-                                          f"line {number}")]) from None
-            yield record
+            yield record_of_line(line, number)
         if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
             raise PackageIntegrityError(str(self.path), [Problem(
                 DOCUMENTS_PATH, "checksum-mismatch",

@@ -27,6 +27,8 @@ from .errors import InputError
 from .models import Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
+from .recordshape import RECORD_SCHEMA, record_shape
+from .schemacheck import iter_problems
 
 DESCRIPTOR = "datapackage.json"
 
@@ -694,6 +696,12 @@ def open_package(path: Path) -> PackageSource:
     raise InputError([Problem(str(path), "not-a-package", "no such file or folder")])
 
 
+#: corpuskit's profile of datapackage.json (the Data Package v2 profile and more).
+DESCRIPTOR_SCHEMA = "datapackage.schema.json"
+#: Schema problems of one file or record shown at most (a wrong shape has many).
+SHOWN_PROBLEMS = 5
+
+
 def read_descriptor(source: PackageSource) -> dict[str, Any]:
     try:
         data = orjson.loads(source.read_bytes(DESCRIPTOR))
@@ -705,6 +713,12 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
                          ) from None
     if not isinstance(data, dict):
         raise InputError([Problem(DESCRIPTOR, "schema-error", "not a JSON object")])
+    # Readers of a package (load, info, diff, export) take fields from it: checked first
+    # against corpuskit's profile, so that a hand-edited one is an error naming the key.
+    problems = list(iter_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
+    if problems:
+        raise InputError(problems[:SHOWN_PROBLEMS],
+                         f"{DESCRIPTOR} is not a valid corpuskit package descriptor")
     return data
 
 
@@ -723,8 +737,25 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
 def iter_records(source: PackageSource) -> Iterator[Record]:
     """Every record of the package, in file order (sorted by id), one at a time."""
     for number, line in iter_record_lines(source):
-        try:
-            yield record_from_dict(orjson.loads(line))
-        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
-                                      f"not a valid record: {exc}", f"line {number}")]) from None
+        yield record_of_line(line, number)
+
+
+def record_of_line(line: bytes, number: int) -> Record:
+    """The record on line ``number`` of data/documents.jsonl, checked against the record
+    schema (:mod:`corpuskit.recordshape`); else an :class:`InputError` naming the line and
+    each field that is wrong. Every reader of records that is not ``validate`` takes them
+    from here: a record edited by hand never reaches code that trusts its fields."""
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise InputError([Problem(DOCUMENTS_PATH, "schema-error", f"not valid JSON: {exc}",
+                                  f"line {number}")]) from None
+    shape = record_shape()
+    if shape is None or not shape(data):
+        problems = [Problem(p.path, p.code, f"not a valid record: {p.message}",
+                            p.location.rstrip())
+                    for p in iter_problems(RECORD_SCHEMA, data, DOCUMENTS_PATH,
+                                           location_prefix=f"line {number} ")]
+        if problems:
+            raise InputError(problems[:SHOWN_PROBLEMS])
+    return record_from_dict(data)

@@ -27,6 +27,7 @@ import corpuskit
 from corpuskit.config import ProcessConfig
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
+from corpuskit.recordshape import compile_shape
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import (
     ValidationReport,
@@ -35,7 +36,6 @@ from corpuskit.validation import (
     render_text,
     validate,
 )
-from corpuskit.validation.records import compile_shape
 
 REPORT_SCHEMA = jsonschema.Draft202012Validator(load_schema("report.schema.json"))
 
@@ -681,7 +681,7 @@ def test_text_shape_equals_the_schema_pattern() -> None:
     import itertools
     import re
 
-    from corpuskit.validation.records import KNOWN_PATTERNS
+    from corpuskit.recordshape import KNOWN_PATTERNS
 
     for pattern, predicate in KNOWN_PATTERNS.items():
         search = re.compile(pattern).search

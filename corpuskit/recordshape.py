@@ -1,0 +1,214 @@
+"""The record schema compiled into a plain-Python predicate, for every reader of records.
+
+``document.schema.json`` is compiled once into the source of one function (a subset of JSON
+Schema that covers it, as fastjsonschema does): a few µs a record, where jsonschema takes
+over a hundred. Only the accepting direction must be exact: a record the predicate refuses
+goes through jsonschema, which then names every error. A schema keyword the compiler does
+not know gives no predicate, and every record goes through jsonschema (correct, slower).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from .schemacheck import load_schema
+
+RECORD_SCHEMA = "document.schema.json"
+Predicate = Callable[[Any], bool]
+_IGNORED = frozenset({"$schema", "$id", "title", "description", "$comment", "examples"})
+_TYPES = {
+    "string": "type({x}) is str",
+    "integer": "type({x}) is int",  # floats with integral values are left to jsonschema
+    "number": "type({x}) in _NUMBER",
+    "null": "{x} is None",
+    "boolean": "type({x}) is bool",
+    "array": "type({x}) is list",
+    "object": "type({x}) is dict",
+}
+
+
+def _text_shape(value: str) -> bool:
+    """``re.search(r"^(?!\\n)[\\s\\S]*[^\\n]\\n$", value)`` without scanning the text.
+
+    Python's ``$`` also matches before a final LF, so the value must end in ``c\\n`` or
+    ``c\\n\\n`` (c not LF) and must not start with LF. Proven equal in the tests.
+    """
+    if not value or value[0] == "\n" or value[-1] != "\n":
+        return False
+    if len(value) >= 2 and value[-2] != "\n":
+        return True
+    return len(value) >= 3 and value[-2] == "\n" and value[-3] != "\n"
+
+
+def _one_line(value: str) -> bool:
+    """``re.search(r"^[^\\n]+$", value)`` with one scan for LF and no regex engine (a
+    title's pattern: run on most records). ``$`` also matches before a final LF."""
+    end = value.find("\n")
+    if end < 0:
+        return value != ""
+    return 0 < end == len(value) - 1
+
+
+#: Patterns with an equivalent predicate, cheaper than the regex (the tests prove them
+#: equal).
+KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
+                                        r"^[^\n]+$": _one_line}
+
+
+class _Emitter:
+    """Writes the Python source of a predicate for a (subset of) JSON Schema."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"_NUMBER": (int, float), "_MISSING": object()}
+        self.count = 0
+
+    def name(self, value: Any) -> str:
+        self.count += 1
+        key = f"_c{self.count}"
+        self.names[key] = value
+        return key
+
+    def variable(self) -> str:
+        self.count += 1
+        return f"_v{self.count}"
+
+    def out(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
+        """Statements that ``return False`` when ``x`` fails ``schema``; False if unsupported."""
+        keys = set(schema) - _IGNORED
+        kinds: list[str] = []
+        if "type" in schema:
+            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if any(kind not in _TYPES for kind in kinds):
+                return False
+            self.out(indent, f"if not ({' or '.join(_TYPES[k].format(x=x) for k in kinds)}):")
+            self.out(indent + 1, "return False")
+            keys.discard("type")
+
+        def guard(kind: str) -> str:
+            """The condition under which a keyword for ``kind`` applies ('' if always)."""
+            if kinds == [kind] or (kind == "number" and set(kinds) <= {"integer", "number"}):
+                return ""
+            return _TYPES[kind].format(x=x) + " and "
+
+        if "enum" in schema:
+            values = schema["enum"]
+            if not all(isinstance(v, str) for v in values):
+                return False
+            allowed = self.name(frozenset(values))
+            self.out(indent, f"if not (type({x}) is str and {x} in {allowed}):")
+            self.out(indent + 1, "return False")
+            keys.discard("enum")
+        if "minLength" in schema:
+            self.out(indent, f"if {guard('string')}len({x}) < {int(schema['minLength'])}:")
+            self.out(indent + 1, "return False")
+            keys.discard("minLength")
+        if "maxLength" in schema:
+            self.out(indent, f"if {guard('string')}len({x}) > {int(schema['maxLength'])}:")
+            self.out(indent + 1, "return False")
+            keys.discard("maxLength")
+        if "pattern" in schema:
+            pattern = schema["pattern"]
+            if pattern in KNOWN_PATTERNS:
+                test = f"not {self.name(KNOWN_PATTERNS[pattern])}({x})"
+            else:
+                test = f"{self.name(re.compile(pattern).search)}({x}) is None"
+            self.out(indent, f"if {guard('string')}{test}:")
+            self.out(indent + 1, "return False")
+            keys.discard("pattern")
+        for keyword, op in (("minimum", "<"), ("maximum", ">")):
+            if keyword in schema:
+                bound = schema[keyword]
+                if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+                    return False
+                self.out(indent, f"if {guard('number')}{x} {op} {bound!r}:")
+                self.out(indent + 1, "return False")
+                keys.discard(keyword)
+        if "items" in schema:
+            if not isinstance(schema["items"], Mapping):
+                return False
+            item = self.variable()
+            self.out(indent, f"if {guard('array')}True:")
+            self.out(indent + 1, f"for {item} in {x}:")
+            if not self.emit(schema["items"], item, indent + 2):
+                return False
+            self.lines.append("    " * (indent + 2) + "pass")
+            keys.discard("items")
+        if "uniqueItems" in schema:
+            if schema["uniqueItems"]:  # lists of strings only (anything else: jsonschema)
+                self.out(indent, f"if {guard('array')}len({x}) > 1 and not "
+                                 f"(all(type(i) is str for i in {x}) "
+                                 f"and len(set({x})) == len({x})):")
+                self.out(indent + 1, "return False")
+            keys.discard("uniqueItems")
+        if keys & {"properties", "required", "additionalProperties"}:
+            if not self.emit_object(schema, x, indent, guard("object")):
+                return False
+            keys -= {"properties", "required", "additionalProperties"}
+        return not keys
+
+    def emit_object(self, schema: Mapping[str, Any], x: str, indent: int, guard: str) -> bool:
+        properties = schema.get("properties", {})
+        required = frozenset(schema.get("required", ()))
+        additional = schema.get("additionalProperties", True)
+        if additional not in (True, False) or not isinstance(properties, Mapping):
+            return False
+        self.out(indent, f"if {guard}True:")
+        indent += 1
+        exact = additional is False and required == frozenset(properties)
+        if exact:
+            self.out(indent, f"if {x}.keys() != {self.name(frozenset(properties))}:")
+            self.out(indent + 1, "return False")
+        else:
+            if required:
+                self.out(indent, f"if not {self.name(required)} <= {x}.keys():")
+                self.out(indent + 1, "return False")
+            if additional is False:
+                self.out(indent, f"if not {x}.keys() <= {self.name(frozenset(properties))}:")
+                self.out(indent + 1, "return False")
+        for key, sub in properties.items():
+            if not isinstance(sub, Mapping):
+                return False
+            value = self.variable()
+            if exact:
+                self.out(indent, f"{value} = {x}[{key!r}]")
+                if not self.emit(sub, value, indent):
+                    return False
+            else:
+                self.out(indent, f"{value} = {x}.get({key!r}, _MISSING)")
+                self.out(indent, f"if {value} is not _MISSING:")
+                if not self.emit(sub, value, indent + 1):
+                    return False
+                self.out(indent + 1, "pass")
+        return True
+
+
+def compile_shape(schema: Mapping[str, Any]) -> Predicate | None:
+    """A predicate that is True only for instances ``schema`` accepts, or None if unsupported.
+
+    The schema is turned into the source of one plain Python function (no recursion, no
+    closures per keyword), as fastjsonschema does. It may reject some valid instances
+    (e.g. ``1.0`` for an integer); callers then ask jsonschema, so only the *accepting*
+    direction must be exact.
+    """
+    emitter = _Emitter()
+    emitter.out(0, "def check(value):")
+    if not emitter.emit(schema, "value", 1):
+        return None
+    emitter.out(1, "return True")
+    namespace = dict(emitter.names)
+    exec("\n".join(emitter.lines), namespace)  # the source is generated above
+    check: Predicate = namespace["check"]
+    check.__doc__ = "\n".join(emitter.lines)
+    return check
+
+
+@cache
+def record_shape() -> Predicate | None:
+    return compile_shape(load_schema(RECORD_SCHEMA))

@@ -1,0 +1,97 @@
+"""Packages edited by hand, their checksums left stale or not: every reader that is not
+``validate`` (info, diff, export --no-verify, load(verify=False)) refuses a field of the
+wrong type with a schema error naming the file, line and field, exit 1, never a
+traceback; a field read from an unchecked record or descriptor used to crash them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from _validate_support import built
+
+import corpuskit
+from corpuskit.errors import InputError
+
+
+def _edit_first_record(package: Path, field: str, value: object) -> None:
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    first = json.loads(lines[0])
+    first[field] = value
+    lines[0] = json.dumps(first, ensure_ascii=False).encode() + b"\n"
+    records.write_bytes(b"".join(lines))
+
+
+def _edit_descriptor(package: Path, edit: Callable[[dict[str, object]], None]) -> None:
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    edit(descriptor)
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def _documents_as_text(descriptor: dict[str, object]) -> None:
+    extension = descriptor["corpuskit"]
+    assert isinstance(extension, dict)
+    extension["documents"] = "3 documents"
+
+
+EDITS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "language null": (lambda p: _edit_first_record(p, "language", None),
+                      "data/documents.jsonl:line 1 /language: "),
+    "id null": (lambda p: _edit_first_record(p, "id", None),
+                "data/documents.jsonl:line 1 /id: "),
+    "text a number": (lambda p: _edit_first_record(p, "text", 7),
+                      "data/documents.jsonl:line 1 /text: "),
+    "words a string": (lambda p: _edit_first_record(p, "words", "many"),
+                       "data/documents.jsonl:line 1 /words: "),
+    "licenses a string": (lambda p: _edit_descriptor(p, lambda d: d.update(licenses="CC0")),
+                          "datapackage.json:/licenses: "),
+    "documents a string": (lambda p: _edit_descriptor(p, _documents_as_text),
+                           "datapackage.json:/corpuskit/documents: "),
+}
+
+
+@pytest.fixture(params=sorted(EDITS))
+def edited(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
+    edit, says = EDITS[request.param]
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    edit(package)
+    return package, says
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("command", ["info", "diff", "export"])
+def test_readers_refuse_a_hand_edited_field_without_a_traceback(
+        command: str, edited: tuple[Path, str], tmp_path: Path) -> None:
+    package, says = edited
+    args: list[str | Path] = {
+        "info": ["info", package],
+        "diff": ["diff", built().release, package],
+        "export": ["export", package, "--no-verify", "--format", "parquet", "--out",
+                   tmp_path / "out.parquet"],
+    }[command]
+    done = _cli(*args)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert says in done.stderr and "[schema-error]" in done.stderr
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_load_without_verifying_refuses_a_hand_edited_record(edited: tuple[Path, str]) -> None:
+    package, says = edited
+    with pytest.raises(InputError) as caught, corpuskit.load(package, verify=False) as corpus:
+        for _ in corpus:
+            pass
+    assert any(problem.render().startswith(says.split(":")[0])
+               for problem in caught.value.problems)
