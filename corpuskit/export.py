@@ -36,10 +36,12 @@ from typing import Any
 
 import orjson
 
+from .archive import SEAL_BYTES, SEAL_FORM
 from .errors import OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
+from .reader import folder_kind
 from .writer import HashingWriter, PackageWriter, copy_into
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -79,6 +81,28 @@ def _check_target(target: Path, package: Path) -> None:
     if inside == source or source in inside.parents:
         raise UsageError(f"--out {target} is inside the package {package}; releases are "
                          "never modified, write the export elsewhere")
+    release = _release_at(inside)
+    if release is not None:
+        raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
+                         "releases are never modified, write the export elsewhere")
+
+
+def _release_at(path: Path) -> str | None:
+    """The release ``path`` would change, if any: a package folder that holds it (any
+    release, the package's own zip or folder beside it, or another version), or the
+    sealed corpuskit archive it is."""
+    for folder in path.parents:
+        if folder_kind(folder) == "package":
+            return f"the package folder {folder}"
+    try:
+        with path.open("rb") as handle:
+            if handle.seek(0, os.SEEK_END) >= SEAL_BYTES:
+                handle.seek(-SEAL_BYTES, os.SEEK_END)
+                if SEAL_FORM.fullmatch(handle.read()):
+                    return f"the sealed archive {path}"
+    except OSError:  # nothing there (or unreadable: writing it fails with its own error)
+        pass
+    return None
 
 
 @contextmanager

@@ -153,6 +153,31 @@ def test_export_never_writes_into_the_package(where: str, tmp_path: Path,
     assert main(["validate", str(source)]) == 0
 
 
+@pytest.mark.parametrize(("source_kind", "target"), [
+    ("folder", "its zip"), ("zip", "its folder's records"), ("folder", "another release"),
+])
+def test_export_never_writes_over_another_release(source_kind: str, target: str,
+                                                  tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Not the package's own zip beside its folder, nor a file in its folder when
+    exporting from the zip, nor another version's release: each used to be overwritten."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    folder = dist / sample().release.name
+    archive = dist / sample().archive.name
+    shutil.copytree(sample().release, folder)
+    shutil.copyfile(sample().archive, archive)
+    other = dist / "other-0.9.0"
+    shutil.copytree(sample().release, other)
+    source = folder if source_kind == "folder" else archive
+    out = {"its zip": archive, "its folder's records": folder / "data" / "documents.jsonl",
+           "another release": other / "data" / "export.csv"}[target]
+    capsys.readouterr()
+    assert main(["export", str(source), "--format", "csv", "--out", str(out)]) == 2
+    assert "a corpuskit release; releases are never modified" in capsys.readouterr().err
+    assert main(["validate", str(folder), str(archive), str(other)]) == 0
+
+
 def test_export_replaces_an_existing_file_only_when_done(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     out.write_text("old")
