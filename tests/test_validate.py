@@ -608,6 +608,28 @@ def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> No
     assert report.reproduce and report.as_dict()["reproduce"] is True
 
 
+@pytest.mark.parametrize(("section", "key", "value", "says"), [
+    ("extract", "rights_patterns", ["(unclosed"], "not a valid regular expression"),
+    ("decode", "fallback_encodings", ["nope-enc"], "not a code page corpuskit decodes"),
+    ("normalize", "steps", ["shout"], "not a normalization step"),
+])
+def test_reproduce_with_settings_it_cannot_use_reports_them_and_keeps_the_rest(
+        section: str, key: str, value: list[str], says: str, tmp_path: Path) -> None:
+    """Recorded settings that cannot be used (edited by hand) are a schema error at
+    /corpuskit/process, and every other problem is still reported: they used to end the
+    check with an internal error that dropped all the others."""
+    target = copy_release(tmp_path)
+    path = target / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["corpuskit"]["process"][section][key] = value
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    report = validate(target, reproduce=True, jobs=1)
+    assert "internal-error" not in codes(report)
+    assert "checksum-mismatch" in codes(report)  # datapackage.json no longer matches
+    assert any(p.location == "/corpuskit/process" and says in p.message
+               for p in report.problems), render_text(report)
+
+
 def test_reproduce_archive(tmp_path: Path) -> None:
     report = validate(built().archive, reproduce=True, jobs=2)
     assert report.valid, render_text(report)

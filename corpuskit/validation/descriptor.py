@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from ..config import DecodeConfig, ExtractConfig, NormalizeConfig, ProcessConfig
+from ..config import (
+    FAITHFUL_STEPS,
+    LOSSY_STEPS,
+    DecodeConfig,
+    ExtractConfig,
+    NormalizeConfig,
+    ProcessConfig,
+)
 from ..problems import Problem
 from ..reader import DESCRIPTOR, unsafe_member_reason
-from ..schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems
+from ..schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"
 CROISSANT = "croissant.json"
@@ -114,16 +121,34 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
     missing = sorted(known - set(extract))
     if missing:
         raise ValueError(f"corpuskit.process.extract lacks: {', '.join(missing)}")
+    encodings = strings("decode.fallback_encodings", decode.get("fallback_encodings"))
+    allowed = set(load_schema("corpus.schema.json")["properties"]["decode"]["properties"]
+                  ["fallback_encodings"]["items"]["enum"])
+    for name in encodings:
+        if name not in allowed:
+            raise ValueError(f"corpuskit.process.decode.fallback_encodings: {name!r} is not "
+                             "a code page corpuskit decodes")
+    steps = strings("normalize.steps", normalize.get("steps"))
+    for name in steps:
+        if name not in FAITHFUL_STEPS and name not in LOSSY_STEPS:
+            raise ValueError(f"corpuskit.process.normalize.steps: {name!r} is not a "
+                             "normalization step")
+    patterns = strings("extract.rights_patterns", extract["rights_patterns"])
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}] is not a "
+                             f"valid regular expression: {exc}") from None
     return ProcessConfig(
-        decode=DecodeConfig(strings("decode.fallback_encodings",
-                                    decode.get("fallback_encodings"))),
-        normalize=NormalizeConfig(strings("normalize.steps", normalize.get("steps"))),
+        decode=DecodeConfig(encodings),
+        normalize=NormalizeConfig(steps),
         extract=ExtractConfig(
             title=typed("extract.title", extract["title"], bool),
             title_max_chars=typed("extract.title_max_chars", extract["title_max_chars"], int),
             date=typed("extract.date", extract["date"], bool),
             rights=typed("extract.rights", extract["rights"], bool),
-            rights_patterns=strings("extract.rights_patterns", extract["rights_patterns"]),
+            rights_patterns=patterns,
             language=typed("extract.language", extract["language"], bool),
             language_min_chars=typed("extract.language_min_chars",
                                      extract["language_min_chars"], int),
