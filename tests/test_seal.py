@@ -158,6 +158,30 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
     assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
 
 
+@pytest.mark.parametrize("form", ["name with spaces", "folder before the name",
+                                  "upper-case hex", "binary mode", "bsd tag", "bare digest"])
+def test_every_line_sha256sum_checks_is_taken(form: str, tmp_path: Path) -> None:
+    """What ``sha256sum -c`` accepts: a name holding spaces (a browser's "name (1).zip"),
+    the path it was made with, upper-case hex, binary mode, the --tag form. They were all
+    refused, and load called the intact archive damaged."""
+    name = "release (1).zip" if form == "name with spaces" else built().archive.name
+    target = tmp_path / name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    line = {"name with spaces": f"{digest}  {name}",
+            "folder before the name": f"{digest}  published/{name}",
+            "upper-case hex": f"{digest.upper()}  {name}",
+            "binary mode": f"{digest} *{name}",
+            "bsd tag": f"SHA256 ({name}) = {digest}",
+            "bare digest": digest}[form]
+    (tmp_path / f"{name}.sha256").write_text(line + "\n")
+    assert validate(target, jobs=1).valid
+    assert len(list(corpuskit.load(target))) > 0
+    (tmp_path / f"{name}.sha256").write_text(line.replace(digest, "0" * 64)
+                                             .replace(digest.upper(), "0" * 64) + "\n")
+    assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
+
+
 def test_sealed_archives_read_everywhere(tmp_path: Path) -> None:
     """Python's zipfile, unzip -t (if installed), bagit on the extracted folder and
     corpuskit.load all read a sealed archive."""

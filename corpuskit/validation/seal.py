@@ -13,6 +13,7 @@ present. Both digests come from one streaming read of the file (bounded memory).
 from __future__ import annotations
 
 import os
+import re
 import struct
 from pathlib import Path
 from typing import BinaryIO
@@ -58,21 +59,32 @@ def _seal_form_problem(tail: bytes) -> Problem | None:
     return Problem(".", _SEAL_CODE, f"{reason}; corpuskit writes {_FORM}", SEAL_LOCATION)
 
 
+#: A line of ``sha256sum`` (``<hex>  <name>``, `` *<name>`` in binary mode; the name may
+#: hold spaces and a folder) or of ``sha256sum --tag`` (``SHA256 (<name>) = <hex>``); the
+#: hex digits in either case, as ``sha256sum -c`` takes them. A bare digest names no file.
+_SIDECAR_LINE = re.compile(
+    r"(?P<hex>[0-9A-Fa-f]{64})(?:(?: [ *])(?P<name>.+))?"
+    r"|SHA256 \((?P<tagged>.+)\) = (?P<taghex>[0-9A-Fa-f]{64})")
+
+
 def _read_sidecar(archive: Path, sidecar: Path) -> tuple[str | None, list[Problem]]:
     """The published sha256 of ``archive``, or the problems with ``sidecar``."""
     try:
         text = sidecar.read_bytes()[:4096].decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
-    fields = text.split()
-    if len(fields) < 1 or len(fields[0]) != 64 or fields[0].strip("0123456789abcdef"):
+    found = _SIDECAR_LINE.fullmatch(text.split("\n", 1)[0].rstrip("\r"))
+    if found is None:
         return None, [Problem(".", "archive-error",
                               f"{sidecar.name} is not a '<sha256>  <file name>' line")]
-    if len(fields) > 1 and fields[1].lstrip("*") != archive.name:
+    digest = (found.group("hex") or found.group("taghex")).lower()
+    name = found.group("name") or found.group("tagged")
+    # sha256sum -c opens the name from where it runs: a folder before it is fine.
+    if name and name.replace("\\", "/").rsplit("/", 1)[-1] != archive.name:
         return None, [Problem(".", "archive-error",
-                              f"{sidecar.name} is the checksum of {fields[1]!r}, not "
+                              f"{sidecar.name} is the checksum of {name!r}, not "
                               f"{archive.name}")]
-    return fields[0], []
+    return digest, []
 
 
 def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
