@@ -586,6 +586,42 @@ def test_fast_checks_sizes_and_counts_only(tmp_path: Path) -> None:
     assert {"missing-file", "metadata-mismatch"} <= codes(report)
 
 
+def _title_twice(line: bytes) -> bytes:
+    """The line with a second, forged "title" key at its end (orjson keeps the last)."""
+    return line[:-1] + b',"title":"Forged"}'
+
+
+NON_CANONICAL: dict[str, Callable[[bytes], bytes]] = {
+    "CRLF line end": lambda line: line + b"\r",
+    "spaces after separators": lambda line: line.replace(b'","', b'", "', 1),
+    "keys in another order": lambda line: json.dumps(
+        dict(reversed(list(json.loads(line).items()))), ensure_ascii=False,
+        separators=(",", ":")).encode(),
+    "ASCII escapes": lambda line: json.dumps(json.loads(line), ensure_ascii=True,
+                                             separators=(",", ":")).encode(),
+    "a key given twice": _title_twice,
+}
+
+
+@pytest.mark.parametrize("form", sorted(NON_CANONICAL))
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_record_line_not_in_canonical_form_is_refused(form: str, jobs: int,
+                                                        tmp_path: Path) -> None:
+    """Re-serialized records, re-signed everywhere, parse to valid records but are not
+    the bytes corpuskit writes: the records file is canonical, and a key given twice is
+    read one way by one JSON reader and another way by the next."""
+    target = copy_release(tmp_path)
+    path = target / "data/documents.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = NON_CANONICAL[form](lines[2])
+    path.write_bytes(b"\n".join(lines))
+    resign(target)
+    report = validate(target, jobs=jobs)
+    assert [(p.code, p.location) for p in report.problems
+            if "form corpuskit writes" in p.message] == [("schema-error", "line 3")], \
+        render_text(report)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> None:
     """A record whose text was edited and re-hashed everywhere passes every other check."""

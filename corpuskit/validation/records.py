@@ -37,6 +37,13 @@ from .digest import Digests, FileDigester, read_reason
 Facts = tuple[int, "str | None", "str | None", int, str, bool]
 
 
+#: Why a line that parses to a valid record is refused when it is not the bytes corpuskit
+#: writes for it: the records file is canonical (its sha256 is the content hash's), and
+#: two JSON readers may read one line two ways (a key given twice: the first or the last).
+NOT_CANONICAL = ("is not in the form corpuskit writes records: one compact JSON object, "
+                 "fields in the schema's order, each once, UTF-8 unescaped, LF line ends")
+
+
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                ) -> tuple[Facts | None, dict[str, Any] | None]:
     """The checks of one line that need nothing but the line; appends to ``problems``.
@@ -65,6 +72,10 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             return (number, doc_id if isinstance(doc_id, str) else None, None, 0, "",
                     False), None
     doc_id = data["id"]
+    if tuple(data) != RECORD_FIELDS \
+            or orjson.dumps(data) != (line[:-1] if line.endswith(b"\n") else line):
+        problems.append(Problem(path, "schema-error", f"record {doc_id!r} {NOT_CANONICAL}",
+                                f"line {number}"))
     text: str = data["text"]
     wrong: list[str] = []
     try:
@@ -254,7 +265,8 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     shape = clean_record_shape()
     if shape is None or digester.algorithms != ("sha256",) or digester.root is None:
         return _UNCLEAN
-    loads, sha256, raw_sha256 = orjson.loads, hashlib.sha256, digester.sha256
+    loads, dumps, sha256, raw_sha256 = orjson.loads, orjson.dumps, hashlib.sha256, \
+        digester.sha256
     manifest: list[str] = []
     previous = first_id = ""
     raw_bytes = path_hash = 0
@@ -263,7 +275,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             record = loads(line)  # an empty or blank line is not JSON either
         except orjson.JSONDecodeError:
             return _UNCLEAN
-        if not shape(record):
+        if not shape(record) or tuple(record) != RECORD_FIELDS or dumps(record) != line:
             return _UNCLEAN
         doc_id: str = record["id"]
         text: str = record["text"]
