@@ -24,10 +24,10 @@ import orjson
 
 from .archive import package_files
 from .errors import InputError
-from .models import Record, record_from_dict
+from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
-from .recordshape import RECORD_SCHEMA, record_shape
+from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, record_shape
 from .schemacheck import iter_problems
 
 DESCRIPTOR = "datapackage.json"
@@ -758,4 +758,7 @@ def record_of_line(line: bytes, number: int) -> Record:
                                            location_prefix=f"line {number} ")]
         if problems:
             raise InputError(problems[:SHOWN_PROBLEMS])
+    if tuple(data) != RECORD_FIELDS or orjson.dumps(data) + b"\n" != line:
+        raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
+                                  f"record {data['id']!r} {NOT_CANONICAL}", f"line {number}")])
     return record_from_dict(data)

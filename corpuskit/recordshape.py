@@ -212,3 +212,10 @@ def compile_shape(schema: Mapping[str, Any]) -> Predicate | None:
 @cache
 def record_shape() -> Predicate | None:
     return compile_shape(load_schema(RECORD_SCHEMA))
+
+
+#: Why a line that parses to a valid record is refused when it is not the bytes corpuskit
+#: writes for it: the records file is canonical (its sha256 is the content hash's), and
+#: two JSON readers may read one line two ways (a key given twice: the first or the last).
+NOT_CANONICAL = ("is not in the form corpuskit writes records: one compact JSON object, "
+                 "fields in the schema's order, each once, UTF-8 unescaped, LF line ends")

@@ -95,3 +95,20 @@ def test_load_without_verifying_refuses_a_hand_edited_record(edited: tuple[Path,
             pass
     assert any(problem.render().startswith(says.split(":")[0])
                for problem in caught.value.problems)
+
+
+def test_readers_refuse_a_record_line_corpuskit_did_not_write(tmp_path: Path) -> None:
+    """A record whose key is given twice parses, in orjson, to its last value; another
+    JSON reader takes the first. Readers take only the bytes corpuskit writes."""
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0][:-2] + b',"title":"Forged"}\n'
+    records.write_bytes(b"".join(lines))
+    with pytest.raises(InputError) as caught, corpuskit.load(package, verify=False) as corpus:
+        for _ in corpus:
+            pass
+    assert "form corpuskit writes" in str(caught.value)
+    done = _cli("info", package)
+    assert done.returncode == 1 and "form corpuskit writes" in done.stderr, done.stderr

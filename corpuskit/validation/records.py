@@ -25,7 +25,13 @@ from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record
 from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
 from ..reader import unsafe_member_reason
-from ..recordshape import RECORD_SCHEMA, Predicate, compile_shape, record_shape
+from ..recordshape import (
+    NOT_CANONICAL,
+    RECORD_SCHEMA,
+    Predicate,
+    compile_shape,
+    record_shape,
+)
 from ..schemacheck import iter_problems, load_schema
 from .digest import Digests, FileDigester, read_reason
 
@@ -35,13 +41,6 @@ from .digest import Digests, FileDigester, read_reason
 #: is safe; ``consistent`` means the record agrees with its own text (only those are
 #: re-derived by ``--reproduce``). A plain tuple: cheap to send back from a worker.
 Facts = tuple[int, "str | None", "str | None", int, str, bool]
-
-
-#: Why a line that parses to a valid record is refused when it is not the bytes corpuskit
-#: writes for it: the records file is canonical (its sha256 is the content hash's), and
-#: two JSON readers may read one line two ways (a key given twice: the first or the last).
-NOT_CANONICAL = ("is not in the form corpuskit writes records: one compact JSON object, "
-                 "fields in the schema's order, each once, UTF-8 unescaped, LF line ends")
 
 
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
