@@ -268,3 +268,29 @@ def test_cli_refuses_a_tampered_package(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["export", str(package), "--format", "csv", "--out", str(out)]) == 1
     assert "data/documents.jsonl" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("damage", ["central directory byte", "bytes before it"])
+def test_a_sealed_archive_too_damaged_to_open_is_an_integrity_error(
+        damage: str, tmp_path: Path) -> None:
+    """Code that catches PackageIntegrityError, as the README shows, must catch accidental
+    damage too: a flipped byte in the central directory, or bytes put before the archive,
+    used to raise a plain InputError from opening it, before its seal was looked at."""
+    data = bytearray(sample().archive.read_bytes())
+    if damage == "central directory byte":
+        data[data.rfind(b"PK\x01\x02") + 46] ^= 1  # a letter of the last entry's name
+    else:
+        data[:0] = b"MZ"
+    target = tmp_path / sample().archive.name
+    target.write_bytes(bytes(data))
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(target)
+    assert any(p.code == "archive-seal-mismatch" for p in caught.value.problems)
+
+
+def test_a_file_that_is_no_archive_is_still_an_input_error(tmp_path: Path) -> None:
+    target = tmp_path / "notes.zip"
+    target.write_bytes(b"not a zip at all")
+    with pytest.raises(InputError) as caught:
+        corpuskit.load(target)
+    assert not isinstance(caught.value, corpuskit.PackageIntegrityError)
