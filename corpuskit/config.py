@@ -130,6 +130,12 @@ def _beyond_json(value: Any, key: str) -> Iterator[tuple[str, str]]:
                     "readers keep exactly); write a smaller number")
 
 
+#: An absolute URL: a scheme, then for the web a host, and no spaces or controls
+#: (RFC 3986's shape, as the Data Package profile's "uri" format requires).
+_ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:)"
+                           r"[^\s\x00-\x1f\x7f]*")
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     """Validate parsed TOML and build the config; every problem is reported at once."""
     problems = list(iter_problems("corpus.schema.json", data, path, code="config-error", toml=True))
@@ -146,6 +152,12 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                 Problem(path, "config-error", f"not a valid regular expression: {exc}",
                         f"extract.rights_patterns[{index}]")
             )
+    homepage = data.get("homepage")
+    if isinstance(homepage, str) and not _ABSOLUTE_URL.fullmatch(homepage):
+        # jsonschema checks "format": "uri" only with an optional package installed
+        problems.append(Problem(path, "config-error",
+                                f"{homepage!r} is not an absolute URL; write it in full, "
+                                "such as https://example.org/corpus", "homepage"))
     created = data.get("created")
     if isinstance(created, str) and not problems:  # the schema checked its shape
         try:

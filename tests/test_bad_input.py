@@ -299,6 +299,8 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
     ({"keywords": []}, "keywords", "should be non-empty"),
     ({"contributors": []}, "contributors", "should be non-empty"),
     ({"contributors": [{"title": "A. Writer", "roles": []}]}, "contributors", "non-empty"),
+    ({"homepage": "not a uri"}, "homepage", "not an absolute URL"),
+    ({"homepage": "https://"}, "homepage", "not an absolute URL"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,
