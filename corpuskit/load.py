@@ -37,7 +37,7 @@ from typing import Any
 from .archive import SEAL_BYTES, SEAL_FORM
 from .errors import InputError
 from .models import Record
-from .package import DOCUMENTS_PATH, content_hash_of, unbagit_path
+from .package import DOCUMENTS_PATH, content_hash_of
 from .problems import Problem
 from .reader import (
     DESCRIPTOR,
@@ -49,8 +49,8 @@ from .reader import (
     read_descriptor,
     read_problem,
     record_of_line,
-    unsafe_member_reason,
 )
+from .validation.bagit import parse_manifest, split_lines
 from .validation.seal import check_archive_checksums
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]
@@ -58,7 +58,6 @@ __all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package
 MANIFEST = "manifest-sha256.txt"
 TAGMANIFEST = "tagmanifest-sha256.txt"
 _CHUNK = 1 << 20
-_MANIFEST_LINE = re.compile(r"^([0-9a-fA-F]{64})[ \t]+\*?(.+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -103,36 +102,27 @@ def _hash_member(source: PackageSource, rel: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _parse_manifest(source: PackageSource, name: str,
-                    problems: list[Problem]) -> dict[str, str]:
-    """``{path: sha256}`` of a BagIt manifest; malformed lines become problems."""
+def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
+                    max_entries: int) -> dict[str, str]:
+    """``{path: sha256}`` of a BagIt manifest, parsed as ``validate`` parses it (the form
+    corpuskit writes: LF line ends, two spaces, lower-case hex, sorted, each path once);
+    every deviation is a problem."""
     entries: dict[str, str] = {}
     try:
-        text = source.read_bytes(name).decode("utf-8")
+        data = source.read_bytes(name)
     except (FileNotFoundError, KeyError):
         problems.append(Problem(name, "missing-file", "the package has no such manifest"))
-        return entries
-    except UnicodeDecodeError:
-        problems.append(Problem(name, "bagit-error", "not UTF-8"))
         return entries
     except OSError as exc:
         problems.append(read_problem(name, exc))
         return entries
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = _MANIFEST_LINE.match(line)
-        if match is None:
-            problems.append(Problem(name, "bagit-error", "not '<sha256>  <path>'",
-                                    f"line {number}"))
-            continue
-        path = unbagit_path(match.group(2))
-        reason = unsafe_member_reason(path)
-        if reason:
-            problems.append(Problem(name, "bagit-error", f"unsafe path {path!r}: {reason}",
-                                    f"line {number}"))
-            continue
-        entries[path] = match.group(1).lower()
+
+    def keep(path: str, digest: str, _number: int) -> None:
+        entries[path] = digest
+
+    _, found = parse_manifest(split_lines([data], name, problems), name,
+                              max_entries=max_entries, check=keep, strict=True)
+    problems.extend(found)
     return entries
 
 
@@ -149,8 +139,9 @@ def verify_package(source: PackageSource) -> list[Problem]:
 
 def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
     problems: list[Problem] = []
-    payload = _parse_manifest(source, MANIFEST, problems)
-    tags = _parse_manifest(source, TAGMANIFEST, problems)
+    files = source.files()
+    payload = _parse_manifest(source, MANIFEST, problems, len(files) + 1_000)
+    tags = _parse_manifest(source, TAGMANIFEST, problems, len(files) + 1_000)
     for required, listing, listed_in in ((DOCUMENTS_PATH, payload, MANIFEST),
                                          (DESCRIPTOR, tags, TAGMANIFEST),
                                          (MANIFEST, tags, TAGMANIFEST)):
@@ -174,10 +165,13 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
             problems.append(Problem(
                 rel, "checksum-mismatch",
                 f"sha256 is {actual}, the manifest says {listed[rel]}"))
-    for rel in source.files():
+    for rel in files:
         if rel.startswith("data/") and rel not in payload:
             problems.append(Problem(rel, "unlisted-file",
                                     f"payload file not listed in {MANIFEST}"))
+        elif not rel.startswith("data/") and rel != TAGMANIFEST and rel not in tags:
+            problems.append(Problem(rel, "unlisted-file",
+                                    f"present but not listed in {TAGMANIFEST}"))
     return problems, payload
 
 

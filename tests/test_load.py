@@ -18,6 +18,7 @@ import corpuskit
 from corpuskit.cli import main
 from corpuskit.errors import CorpuskitError, InputError
 from corpuskit.models import RECORD_FIELDS, Record
+from corpuskit.package import manifest_order
 
 
 def jsonl_records(package: Path) -> list[dict[str, object]]:
@@ -241,8 +242,11 @@ def test_verification_memory_is_bounded(tmp_path: Path) -> None:
     with big.open("wb") as handle:
         for _ in range(48):
             handle.write(b"x" * (1 << 20))
-    with (package / "manifest-sha256.txt").open("a") as manifest:
-        manifest.write(f"{sha256_file(big)}  data/raw/big.bin\n")
+    manifest = package / "manifest-sha256.txt"
+    lines = manifest.read_text("utf-8").splitlines(keepends=True)
+    lines.append(f"{sha256_file(big)}  data/raw/big.bin\n")
+    manifest.write_text("".join(sorted(lines, key=lambda line: manifest_order(
+        line.split("  ", 1)[1].rstrip("\n")))), "utf-8")  # in the order corpuskit writes
     rewrite_tagmanifest(package)
     tracemalloc.start()
     try:
@@ -294,3 +298,24 @@ def test_a_file_that_is_no_archive_is_still_an_input_error(tmp_path: Path) -> No
     with pytest.raises(InputError) as caught:
         corpuskit.load(target)
     assert not isinstance(caught.value, corpuskit.PackageIntegrityError)
+
+
+@pytest.mark.parametrize("change", ["an extra file", "a tag file taken off the list",
+                                    "a vertical tab for the last line feed"])
+def test_load_verifies_what_validate_verifies(change: str, tmp_path: Path) -> None:
+    """Files outside data/ must be listed in the tag manifest, and the manifests must be
+    in the form corpuskit writes: load called such packages verified while validate
+    refused them (a README rewritten and taken off the list went unnoticed)."""
+    package = copy_package(sample(), tmp_path)
+    tags = package / "tagmanifest-sha256.txt"
+    if change == "an extra file":
+        (package / "EXTRA.txt").write_text("hi\n")
+    elif change == "a tag file taken off the list":
+        (package / "README.md").write_text("Anyone may redistribute this.\n")
+        tags.write_text("".join(line for line in tags.read_text().splitlines(keepends=True)
+                                if not line.endswith("  README.md\n")))
+    else:
+        tags.write_bytes(tags.read_bytes()[:-1] + b"\x0b")
+    with pytest.raises(corpuskit.PackageIntegrityError):
+        corpuskit.load(package)
+    assert main(["validate", str(package)]) == 1
