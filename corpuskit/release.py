@@ -358,16 +358,16 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous = str(previous_version)
         result = diff(previous_path, seeds)
         required = result.bump
-        if required == "none" and (bump is None or not _packaging_changed(config,
-                                                                        previous_path)):
+        if required == "none" and (bump is None or not _packaging_changed(
+                config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path})"
-                + ("; change documents or metadata first, or, if only settings or outputs "
-                   "changed (such as [output] parquet), release them with 'corpuskit "
-                   "release patch'" if bump is None else
+                + ("; change documents or metadata first, or, if only settings, outputs or "
+                   f"{CHANGELOG_NAME} changed (such as [output] parquet), release them with "
+                   "'corpuskit release patch'" if bump is None else
                    ", and the same processing settings and outputs; change something first"))
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous)
@@ -428,18 +428,22 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          created, entry, result, built, tuple(notes))
 
 
-def _packaging_changed(config: CorpusConfig, previous: Path) -> bool:
+def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None
+                       ) -> bool:
     """Whether a release of ``config`` would differ from the release at ``previous`` in
-    its processing settings or its outputs (the Parquet file), which the diff does not
-    count: documents and metadata are the same. Unreadable: assume it changed."""
+    its processing settings, its outputs (the Parquet file) or its CHANGELOG.md (the
+    seeds' ``changelog``, edited since: a typo fixed), which the diff does not count:
+    documents and metadata are the same. Unreadable: assume it changed."""
     try:
         descriptor = orjson.loads((previous / DESCRIPTOR).read_bytes())
         recorded = descriptor["corpuskit"]["process"]
         resources = {resource.get("path") for resource in descriptor["resources"]}
+        shipped = (previous / CHANGELOG_NAME).read_bytes() if changelog is not None else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return True
     return (recorded != process_settings(config)
-            or (PARQUET_PATH in resources) != config.parquet)
+            or (PARQUET_PATH in resources) != config.parquet
+            or shipped != changelog)
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,

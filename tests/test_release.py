@@ -13,6 +13,7 @@ import pytest
 
 from corpuskit import release, validate
 from corpuskit.build import build
+from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
 from corpuskit.dist import find_releases, latest_release
@@ -259,6 +260,24 @@ def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
     assert not (dist / "corpuskit-seeds-1.0.1/data/documents.parquet").exists()
     assert "No document or package metadata changed since 1.0.0" in result.changelog_entry
     assert validate(dist / "corpuskit-seeds-1.0.1", jobs=1).valid
+
+
+def test_an_edited_changelog_is_released_when_a_bump_is_asked_for(
+        seeds: Path, dist: Path) -> None:
+    """A typo fixed in seeds/CHANGELOG.md after a release: check calls dist stale, build
+    refuses the released version, and release and release patch both said nothing had
+    changed, so no command could make dist current again. release patch releases it."""
+    changelog = seeds / "CHANGELOG.md"
+    if not changelog.exists():
+        shutil.copyfile(dist / "corpuskit-seeds-1.0.0" / "CHANGELOG.md", changelog)
+    changelog.write_text(changelog.read_text("utf-8") + "\nA note added by hand.\n", "utf-8")
+    with pytest.raises(ReleaseError, match=r"CHANGELOG\.md changed .*corpuskit release patch"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    result = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert (result.version, result.required, result.bump) == ("1.0.1", "none", "patch")
+    shipped = (dist / "corpuskit-seeds-1.0.1" / "CHANGELOG.md").read_text("utf-8")
+    assert "A note added by hand." in shipped
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
 
 
 @pytest.mark.parametrize("bump", ["patch", "minor", "major"])
