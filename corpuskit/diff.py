@@ -14,6 +14,7 @@ time stamp are labels, not content, and never count as a change.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -25,13 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from . import package
-from .config import CONFIG_NAME, CorpusConfig, load_config
+from .config import CorpusConfig, load_config
 from .discover import discover, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .problems import Problem
-from .reader import PackageSource, ZipSource, iter_records, open_package, read_descriptor
+from .reader import (
+    PackageSource,
+    ZipSource,
+    folder_kind,
+    iter_records,
+    open_package,
+    read_descriptor,
+)
 from .records import process_document_reported, record_line
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
@@ -407,9 +415,31 @@ class _EmptySide(_Side):
 
 def _open_side(path: Path) -> _Side:
     """A seeds folder (holds corpus.toml), a package folder, or a package archive."""
-    if path.is_dir() and (path / CONFIG_NAME).is_file():
-        return _SeedsSide(path)
-    return _PackageSide(path)
+    try:
+        if path.is_dir() and folder_kind(path) == "seeds":
+            return _SeedsSide(path)
+        return _PackageSide(path)
+    except InputError as error:
+        raise _side_error(path, error) from None
+
+
+def _side_error(side: Path, error: InputError) -> InputError:
+    """``error`` from one side of a diff, each problem's path put under that side: both
+    sides hold files of the same names (corpus.toml, data/documents.jsonl)."""
+    root = str(side)
+    problems = [p if p.path == root or p.path.startswith(root + "/")
+                else dataclasses.replace(p, path=root if p.path in ("", ".")
+                                         else f"{root}/{p.path}")
+                for p in error.problems]
+    return InputError(problems, f"{root} cannot be compared: {error.summary}")
+
+
+def _records_of(side: _Side) -> Iterator[Record]:
+    """``side.records()``, its errors naming the side."""
+    try:
+        yield from side.records()
+    except InputError as error:
+        raise _side_error(side.path, error) from None
 
 
 # -- the diff -------------------------------------------------------------------------------
@@ -483,7 +513,7 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
         MetadataChange(key, old_meta.get(key), new_meta.get(key))
         for key in CONTENT_METADATA_KEYS if old_meta.get(key) != new_meta.get(key)
     )
-    found = _merge(old.records(), new.records(), text, _labels(old, new))
+    found = _merge(_records_of(old), _records_of(new), text, _labels(old, new))
     bump = required_bump(len(found.added), len(found.removed), len(found.changed),
                          len(metadata))
     return Diff(old.info(), new.info(), same_content=bump == "none", bump=bump,

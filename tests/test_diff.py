@@ -292,7 +292,7 @@ def test_bad_seed_document_is_reported(seeds: Path, released: Path) -> None:
     (seeds / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
     with pytest.raises(InputError) as caught:
         diff(release_of(released, "1.0.0"), seeds)
-    assert [p.path for p in caught.value.problems] == ["broken.txt"]
+    assert [p.path for p in caught.value.problems] == [f"{seeds}/broken.txt"]
 
 
 def test_records_out_of_order_are_refused(released: Path, tmp_path: Path) -> None:
@@ -357,3 +357,29 @@ def test_summaries_name_the_first_changes(seeds: Path, released: Path) -> None:
         "package metadata: title")
     assert difference_summary(old, old.with_name(old.name + ".zip")) == ""
     assert difference_summary(old, seeds / "missing") == ""
+
+
+@pytest.mark.parametrize("bad_side", ["old", "new"])
+def test_an_error_names_the_side_it_comes_from(bad_side: str, seeds: Path, released: Path,
+                                              tmp_path: Path) -> None:
+    """Both sides hold files of the same names: an error said corpus.toml or
+    data/documents.jsonl, and not which of the two."""
+    broken = tmp_path / "broken-seeds"
+    shutil.copytree(seeds, broken)
+    with (broken / "corpus.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[bogus]\nx = 1\n")
+    folder = release_of(released, "1.0.0")
+    old, new = (broken, folder) if bad_side == "old" else (folder, broken)
+    with pytest.raises(InputError) as caught:
+        diff(old, new)
+    assert [p.path for p in caught.value.problems] == [f"{broken}/corpus.toml"]
+    assert str(broken) in caught.value.summary
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(folder, damaged)
+    records = damaged / "data" / "documents.jsonl"
+    records.write_bytes(b'{"id": broken\n' + records.read_bytes().split(b"\n", 1)[1])
+    old, new = (damaged, seeds) if bad_side == "old" else (seeds, damaged)
+    with pytest.raises(InputError) as caught:
+        diff(old, new)
+    assert {p.path for p in caught.value.problems} == {f"{damaged}/data/documents.jsonl"}
