@@ -219,7 +219,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 
 
 @cli.command("export")
-@click.argument("package", type=click.Path(path_type=Path))
+@click.argument("package", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
               help="parquet: explicit column types; csv: header row, null as empty cell; "
                    "dolma: gzipped JSON lines (id, text, source, created, added, metadata).")
@@ -255,7 +255,7 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
 
 
 @cli.command("info")
-@click.argument("path", default="seeds", type=click.Path(path_type=Path))
+@click.argument("path", default="seeds", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the summary as JSON on stdout (schemas/info.schema.json).")
 def info_command(path: Path, as_json: bool) -> None:
