@@ -624,10 +624,17 @@ class ZipSource(PackageSource):
     def size(self, rel: str) -> int:
         return self._members[rel].file_size
 
+    def _fileno(self) -> int:
+        """The open archive's descriptor; a closed one is refused as Python refuses I/O
+        on a closed file (an ``assert`` vanished under ``python -O``)."""
+        if self._handle is None:
+            raise ValueError(f"I/O operation on {self.location}, which is closed; open it "
+                             "again (corpuskit.load) to read it")
+        return self._handle.fileno()
+
     def read_at(self, offset: int, size: int) -> bytes:
         """Raw bytes of the archive file (for checks of its structure)."""
-        assert self._handle is not None, "archive is closed"
-        return os.pread(self._handle.fileno(), size, offset)
+        return os.pread(self._fileno(), size, offset)
 
     def open(self, rel: str) -> IO[bytes]:
         """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
@@ -648,8 +655,7 @@ class ZipSource(PackageSource):
         if data_offset + info.compress_size > self.directory.offset:
             raise ArchiveReadError(f"{info.filename}: its data runs into the central directory "
                                    "(corrupt)")
-        assert self._handle is not None
-        stream = _MemberStream(self._handle.fileno(), info, data_offset)
+        stream = _MemberStream(self._fileno(), info, data_offset)
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:

@@ -319,3 +319,12 @@ def test_load_verifies_what_validate_verifies(change: str, tmp_path: Path) -> No
     with pytest.raises(corpuskit.PackageIntegrityError):
         corpuskit.load(package)
     assert main(["validate", str(package)]) == 1
+
+
+def test_a_closed_archive_corpus_says_so(tmp_path: Path) -> None:
+    """Reading after close: a clear ValueError, as a closed file gives (an assert said
+    'archive is closed', and became an AttributeError under python -O)."""
+    corpus = corpuskit.load(sample().archive)
+    corpus.close()
+    with pytest.raises(ValueError, match="which is closed"):
+        next(iter(corpus))
