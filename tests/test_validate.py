@@ -623,6 +623,19 @@ def test_a_record_line_not_in_canonical_form_is_refused(form: str, jobs: int,
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+def test_a_date_that_is_no_day_of_the_calendar_is_refused(jobs: int, tmp_path: Path) -> None:
+    """The record schema's pattern lets 2023-02-30 through; re-signed, it passed."""
+    target = copy_release(tmp_path)
+    items = records(target)
+    items[3]["date"] = "2023-02-30"
+    write_records(target, items)
+    resign(target)
+    report = validate(target, jobs=jobs)
+    assert [(p.code, p.location) for p in report.problems] == [("schema-error", "line 4")]
+    assert "not a real calendar date" in report.problems[0].message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> None:
     """A record whose text was edited and re-hashed everywhere passes every other check."""
     from corpuskit.records import count_paragraphs, count_words, sha256_hex

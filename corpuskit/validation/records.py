@@ -9,6 +9,7 @@ does not know, every line goes through jsonschema (correct, only slower).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -43,6 +44,16 @@ from .digest import Digests, FileDigester, read_reason
 Facts = tuple[int, "str | None", "str | None", int, str, bool]
 
 
+def real_date(value: str) -> bool:
+    """Whether ``value`` (of the schema's ``YYYY-MM-DD`` shape) is a day of the calendar:
+    the pattern lets 2023-02-30 through."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                ) -> tuple[Facts | None, dict[str, Any] | None]:
     """The checks of one line that need nothing but the line; appends to ``problems``.
@@ -75,6 +86,9 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             or orjson.dumps(data) != (line[:-1] if line.endswith(b"\n") else line):
         problems.append(Problem(path, "schema-error", f"record {doc_id!r} {NOT_CANONICAL}",
                                 f"line {number}"))
+    if data["date"] is not None and not real_date(data["date"]):
+        problems.append(Problem(path, "schema-error", f"record {doc_id!r}: date "
+                                f"{data['date']!r} is not a real calendar date", f"line {number}"))
     text: str = data["text"]
     wrong: list[str] = []
     try:
@@ -279,6 +293,8 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         doc_id: str = record["id"]
         text: str = record["text"]
         source: str = record["source_path"]
+        if record["date"] is not None and not real_date(record["date"]):
+            return _UNCLEAN
         try:
             encoded = text.encode("utf-8")
         except UnicodeEncodeError:
