@@ -136,9 +136,38 @@ _ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-
                            r"[^\s\x00-\x1f\x7f]*")
 
 
+#: What to write instead, for the keys whose schema errors are a regular expression or a
+#: Python type (``[]``: any item of a list).
+_HINTS = {
+    "name": "use 1 to 100 lower-case letters, digits, '.', '_' and '-', beginning and ending "
+            "with a letter or digit (the release folder is <name>-<version>)",
+    "version": "write a semantic version such as 1.0.0 (https://semver.org)",
+    "created": "write the release time in UTC as a quoted string, such as "
+               'created = "2026-11-28T00:00:00Z"',
+    "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
+    "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
+}
+_JSONSCHEMA_REASON = re.compile(r" (?:does not match|is not of type|is not valid under) ")
+
+
+def _explained(problem: Problem) -> Problem:
+    """``problem`` with what to write, for a key of :data:`_HINTS` (jsonschema's own text
+    shows the whole regular expression, or a TOML date as ``datetime.datetime(...)``)."""
+    hint = _HINTS.get(re.sub(r"\[\d+\]", "[]", problem.location))
+    found = _JSONSCHEMA_REASON.search(problem.message)
+    if hint is None or found is None:
+        return problem
+    value = problem.message[:found.start()]
+    if value.startswith("datetime."):
+        value = "an unquoted date and time"
+    return Problem(problem.path, problem.code, f"{value} is not valid here: {hint}",
+                   problem.location)
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     """Validate parsed TOML and build the config; every problem is reported at once."""
-    problems = list(iter_problems("corpus.schema.json", data, path, code="config-error", toml=True))
+    problems = [_explained(problem) for problem in
+                iter_problems("corpus.schema.json", data, path, code="config-error", toml=True)]
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _beyond_json(data, ""))
     extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
@@ -255,7 +284,8 @@ def load_config(seeds: Path) -> CorpusConfig:
             [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror}")]
         ) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # A byte order mark (Windows editors write one) is no part of TOML: skipped.
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",

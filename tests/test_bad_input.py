@@ -419,3 +419,28 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
     lines = config_problems(tmp_path, capsys, toml)
     assert any(line.startswith(f"error: corpus.toml:{key}: ") and says in line
                for line in lines), lines
+
+
+@pytest.mark.parametrize(("line", "key", "says"), [
+    ('version = "1.0"', "version", "write a semantic version such as 1.0.0"),
+    ('name = "My Corpus"', "name", "use 1 to 100 lower-case letters"),
+    ("created = 2026-11-28T00:00:00Z", "created", "as a quoted string"),
+])
+def test_config_errors_say_what_to_write(line: str, key: str, says: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Not jsonschema's regular expression, or datetime.datetime(...): what to write."""
+    text = toml_text(corpus_config({key: None}))  # the key left out, then written as given
+    lines = config_problems(tmp_path, capsys, line + "\n" + text)
+    assert len(lines) == 1 and lines[0].startswith(f"error: corpus.toml:{key}: "), lines
+    assert says in lines[0] and "^" not in lines[0] and "datetime." not in lines[0]
+
+
+def test_a_byte_order_mark_before_corpus_toml_is_skipped(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """Windows editors write one; tomllib called it an invalid statement at line 1."""
+    seeds = make_seeds(tmp_path, GOOD)
+    toml = seeds / "corpus.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
