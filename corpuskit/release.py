@@ -115,6 +115,8 @@ def update_corpus_toml(text: str, version: str, created: str) -> str:
     none); comments, blank lines and key order stay. The result is parsed back and must
     equal the original with just these two keys changed, or :class:`ReleaseError` is raised.
     """
+    bom = "\ufeff" if text.startswith("\ufeff") else ""  # kept, as load_config skips it
+    text = text[len(bom):]
     lines = text.splitlines(keepends=True)
     found: dict[str, int] = {}
     multiline: str | None = None
@@ -155,7 +157,7 @@ def update_corpus_toml(text: str, version: str, created: str) -> str:
     if not ok:
         raise ReleaseError(f"cannot update {CONFIG_NAME} safely by editing its lines; set "
                            f"version = \"{version}\" and created = \"{created}\" by hand")
-    return updated
+    return bom + updated
 
 
 # -- CHANGELOG.md -----------------------------------------------------------------------

@@ -473,3 +473,11 @@ def test_without_a_seeds_changelog_the_history_carries_on(seeds: Path, dist: Pat
     changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
     assert changelog.startswith("# Changelog of corpuskit-seeds\n\n## 1.1.0 (2027-01-16)\n")
     assert "\n## 1.0.0 (2026-11-28)\n" in changelog  # taken from the 1.0.0 release
+
+
+def test_update_corpus_toml_keeps_a_byte_order_mark() -> None:
+    """corpus.toml written by a Windows editor starts with a BOM, which load_config skips:
+    release refused to edit it ('cannot update corpus.toml safely')."""
+    text = '\ufeffname = "x"\nversion = "1.0.0"\n'
+    assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z") == (
+        '\ufeffname = "x"\nversion = "1.1.0"\ncreated = "2027-01-15T08:00:00Z"\n')
