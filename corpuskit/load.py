@@ -38,7 +38,7 @@ from .archive import SEAL_BYTES, SEAL_FORM
 from .errors import InputError
 from .models import Record
 from .package import DOCUMENTS_PATH, content_hash_of
-from .problems import Problem
+from .problems import Problem, one_line
 from .reader import (
     DESCRIPTOR,
     NotRegularFile,
@@ -75,7 +75,8 @@ class PackageIntegrityError(InputError):
         found = sorted(set(problems))
         self.location = location
         self.paths = tuple(dict.fromkeys(p.path for p in found))
-        shown = ", ".join(self.paths[:5]) + (", ..." if len(self.paths) > 5 else "")
+        shown = ", ".join(map(one_line, self.paths[:5])) + (", ..." if len(self.paths) > 5
+                                                           else "")
         super().__init__(found, f"{location} failed verification: {shown} does not match "
                                 "the package checksums; the package was modified or damaged, "
                                 "do not use it")

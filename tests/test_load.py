@@ -328,3 +328,13 @@ def test_a_closed_archive_corpus_says_so(tmp_path: Path) -> None:
     corpus.close()
     with pytest.raises(ValueError, match="which is closed"):
         next(iter(corpus))
+
+
+def test_an_integrity_error_is_one_line_whatever_the_file_names(tmp_path: Path) -> None:
+    """A file named with a line break: the summary shows it escaped, one line in all."""
+    package = copy_package(sample(), tmp_path)
+    (package / "data" / "raw" / "new\nline.txt").write_text("x")
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    assert "new\\nline.txt" in caught.value.summary
+    assert "\n" not in caught.value.summary
