@@ -8,6 +8,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,21 @@ def test_export_replaces_an_existing_file_only_when_done(tmp_path: Path) -> None
     out.write_text("old")
     export(sample().release, "csv", out)
     assert out.read_text("utf-8").startswith("id,title,date")
+
+
+def test_an_export_removes_what_killed_exports_to_its_file_left(tmp_path: Path) -> None:
+    """A killed export leaves its scratch folder (a partial file in it) beside the target;
+    the next export to that file removes it, never one of a running export or of
+    another file."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".corpuskit-tmp-out.csv-{dead.pid}-abcd_123"
+    running = tmp_path / f".corpuskit-tmp-out.csv-{os.getpid()}-efgh_456"
+    other = tmp_path / f".corpuskit-tmp-out.csv-2-{dead.pid}-ijkl_789"
+    for scratch in (orphan, running, other):
+        scratch.mkdir()
+        (scratch / "out.csv").write_text("partial")
+    export(sample().release, "csv", tmp_path / "out.csv")
+    assert not orphan.exists()
+    assert running.exists() and other.exists()
+    assert (tmp_path / "out.csv").read_text("utf-8").startswith("id,title,date")
