@@ -398,6 +398,11 @@ def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, .
             for i in range(0, len(refs), SHARD_SIZE)]
 
 
+#: Why a seeds file whose bytes differ between the two reads of one build is refused.
+CHANGED_WHILE_READ = ("the file changed while the build read it; run the build again once "
+                      "the seeds stop changing")
+
+
 def process_shard(task: ShardTask) -> ShardResult:
     """Worker body: read, copy and process one shard; write its JSONL shard file."""
     use_model_cache(task.cache)  # a miss loads the language model from there
@@ -480,6 +485,10 @@ def process_shard(task: ShardTask) -> ShardResult:
             try:
                 raw = (RawDocument(ref.id, ref.path, data) if data is not None
                        else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
+                if data is None and not problems and sha256_hex(raw.data) != shas[position]:
+                    # Read again (its bytes were not kept): they must be the ones placed in
+                    # data/raw/ and keyed in the cache, or record and raw file disagree.
+                    raise DocumentProblem(Problem(ref.path, "unreadable-file", CHANGED_WHILE_READ))
                 record = process_document_reported(raw, task.config)
             except DocumentProblem as bad:
                 if bad.problem not in problems:

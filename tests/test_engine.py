@@ -402,3 +402,37 @@ def test_shards_started_out_of_order_are_yielded_in_order(tmp_path: Path) -> Non
     tasks = _sized_tasks(tmp_path, [[5], [500], [50]])
     assert list(engine._in_order(Pool(), tasks, 2)) == [0, 1, 2]  # type: ignore[arg-type]
     assert started == [1, 2, 0]
+
+
+def test_a_seeds_file_that_changes_between_two_reads_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose bytes were not kept is read twice, once for data/raw/ and the cache
+    key, once for its record. Changed in between, the build wrote a release whose record
+    disagreed with its raw file (exit 0) and cached that record under the first bytes'
+    key, for every later build to reuse."""
+    from corpuskit.errors import InputError
+    from corpuskit.validation import validate
+
+    seeds = make_seeds(tmp_path, {"a.txt": "Title A\n\nSome text of the first file.\n",
+                                  "b.txt": "Title B\n\nSome text of the second file.\n"})
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    monkeypatch.setattr(engine, "_MAX_SHARD_MEMORY", 0)  # keep no bytes: read each twice
+    real = engine.read_source
+
+    def edited_on_the_second_read(folder: Path, ref: SourceRef, **limits: Any) -> Any:
+        raw = real(folder, ref, **limits)
+        if ref.path == "a.txt":
+            return type(raw)(raw.id, raw.path, raw.data + b"Injected.\n")
+        return raw
+
+    monkeypatch.setattr(engine, "read_source", edited_on_the_second_read)
+    with pytest.raises(InputError) as caught:
+        build(seeds, out, jobs=1, cache=cache)
+    assert [(p.path, p.code, p.message) for p in caught.value.problems] == [
+        ("a.txt", "unreadable-file", engine.CHANGED_WHILE_READ)]
+    assert not any(p for p in out.iterdir() if not p.name.startswith(".")) \
+        if out.exists() else True
+
+    monkeypatch.setattr(engine, "read_source", real)
+    result = build(seeds, out, jobs=1, cache=cache)  # nothing of the bad read was cached
+    assert validate(result.release, jobs=1).valid
