@@ -24,11 +24,9 @@ Example::
 from __future__ import annotations
 
 import csv
-import glob
 import gzip
 import io
 import os
-import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +42,7 @@ from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
-from .writer import TEMP_PREFIX, HashingWriter, PackageWriter, copy_into, remove_tree
+from .writer import TEMP_PREFIX, HashingWriter, PackageWriter, copy_into, remove_orphans
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6
@@ -107,39 +105,13 @@ def _release_at(path: Path) -> str | None:
     return None
 
 
-#: What follows ``<name>-`` in an export's scratch folder: its process id and the random
-#: part :func:`tempfile.mkdtemp` adds.
-_SCRATCH_TAIL = re.compile(r"([0-9]+)-[a-z0-9_]{8}")
-
-
-def _remove_orphans(folder: Path, name: str) -> None:
-    """Remove the scratch folders that exports to ``name`` left when they were killed:
-    each is named after its process (see :func:`_output_file`), and one whose process is
-    gone is an orphan. A live one (another export, running) is left alone."""
-    for scratch in folder.glob(f"{TEMP_PREFIX}{glob.escape(name)}-*-*"):
-        found = _SCRATCH_TAIL.fullmatch(scratch.name[len(TEMP_PREFIX) + len(name) + 1:])
-        if found is None or not scratch.is_dir() or _running(int(found.group(1))):
-            continue  # another name's, or an export's that runs
-        remove_tree(scratch)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's: running
-        return True
-    return True
-
-
 @contextmanager
 def _output_file(target: Path) -> Iterator[HashingWriter]:
     """A stream to ``target`` that appears only complete (temporary file, then a move)."""
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: folder {folder} does not exist")
-    _remove_orphans(folder, target.name)
+    remove_orphans(folder, f"{TEMP_PREFIX}{target.name}-")  # what killed exports left
     with PackageWriter(folder, f"{target.name}-{os.getpid()}") as scratch:
         with scratch.stream(target.name) as sink:
             yield sink

@@ -35,7 +35,7 @@ import orjson
 from py3langid import langid
 
 from .errors import OutputError
-from .writer import DIR_MODE, stream_file, write_file
+from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
 #: hex digits: see engine.ShardCache).
@@ -167,7 +167,9 @@ def store_model(folder: Path, model: Model) -> None:
     temp: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        remove_orphans(folder.parent, f".{folder.name}-")  # what killed builds left
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-{os.getpid()}-",
+                                     dir=folder.parent))
         temp.chmod(DIR_MODE)
         crcs, sizes = {}, {}
         for name, values in arrays.items():

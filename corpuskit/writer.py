@@ -8,8 +8,10 @@ never touches an existing one. Disk errors become :class:`OutputError` naming th
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -454,6 +456,36 @@ def output_lock(out: Path) -> Iterator[None]:
                     (out / LOCK_NAME).unlink()
                     out.rmdir()
         handle.close()
+
+
+#: What follows the prefix in the name of a scratch folder of :func:`remove_orphans`: the
+#: id of the process that made it and the random part :func:`tempfile.mkdtemp` adds.
+_ORPHAN_TAIL = re.compile(r"([0-9]+)-[a-z0-9_]{8}")
+
+
+def remove_orphans(folder: Path, prefix: str) -> None:
+    """Remove the scratch folders ``<prefix><pid>-<random>`` in ``folder`` whose process is
+    gone: what a process killed outright left (it could not remove them). The folder of
+    a process that runs is left alone, and so is any other name."""
+    try:
+        found = list(folder.glob(f"{glob.escape(prefix)}*-*"))
+    except OSError:
+        return
+    for scratch in found:
+        tail = _ORPHAN_TAIL.fullmatch(scratch.name[len(prefix):])
+        if tail is not None and scratch.is_dir() and not _running(int(tail.group(1))):
+            remove_tree(scratch)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user's too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def remove_tree(path: Path) -> None:

@@ -172,3 +172,27 @@ def test_naming_the_model_cache_never_waits_for_a_load_in_progress(
         assert named.wait(10)
     worker.join()
     assert [tmp_path] == language._MODEL_CACHE
+
+
+def test_what_a_killed_store_left_is_removed_by_the_next(tmp_path: Path,
+                                                         decoded: languagemodel.Model) -> None:
+    """A build killed while it kept the model (97 MB) left its half-written folder, and
+    every such kill added another; the next store removes those of processes that are
+    gone, never one that a running process writes."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    folder = languagemodel.model_folder(cache)
+    folder.parent.mkdir(parents=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    orphan = folder.parent / f".{folder.name}-{gone.pid}-abcd_123"
+    writing = folder.parent / f".{folder.name}-{os.getpid()}-efgh_456"
+    for scratch in (orphan, writing):
+        scratch.mkdir()
+        (scratch / "ptc.npy").write_bytes(b"\0" * 1000)
+    languagemodel.store_model(folder, languagemodel.kept_form(decoded))
+    assert not orphan.exists() and writing.exists()
+    assert languagemodel.read_model(folder) is not None
