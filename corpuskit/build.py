@@ -130,12 +130,15 @@ def build(
             keep_model = None  # the thread holds the model until it is kept, then lets go
             keeping.start()
         try:
-            return _build(seeds, out, config, source_date_epoch=source_date_epoch,
-                          jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
-                          pool=pool)
+            result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
+                            jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
+                            pool=pool)
         finally:
             if keeping is not None:
                 keeping.join()
+    if cache is not None:
+        ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
+    return result
 
 
 def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -43,6 +43,7 @@ from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
 from .records import process_document_reported, record_line, sha256_hex
+from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
 from .writer import (
     copy_into,
@@ -296,6 +297,10 @@ def _file_check(path: Path) -> str:
     return f"{crc:08x}:{size}"
 
 
+#: Seconds after which a cache entry no build used is removed (:meth:`ShardCache.prune`).
+CACHE_MAX_AGE = 30 * 24 * 3600
+
+
 class ShardCache:
     """Processed shards, keyed by the shard's paths, raw sha256s and the config fingerprint.
 
@@ -346,7 +351,50 @@ class ShardCache:
                     return None  # damaged: a miss, processed and written again
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+        with suppress(OSError):  # used now: kept by prune for another MAX_AGE
+            os.utime(meta)
         return jsonl, stats, manifest
+
+    def prune(self, max_age: float = CACHE_MAX_AGE) -> int:
+        """Remove the entries no build has used for ``max_age`` seconds (a build uses an
+        entry it writes or takes: its description's mtime), and the seeds states no build
+        has saved for as long; the number of files removed. Without it the cache grew by a
+        shard for every shard that changed, for ever. Entries in use are never that old."""
+        horizon = time.time() - max_age
+        removed = 0
+        for folder in [*self._shard_folders(), self.root / SEED_STATES_FOLDER]:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                path = folder / name
+                try:
+                    old = path.stat().st_mtime < horizon
+                except OSError:
+                    continue
+                if not old:
+                    continue
+                if folder.name == SEED_STATES_FOLDER:
+                    doomed = [path]
+                elif name.endswith(".json") and not name.endswith(".deflate.json"):
+                    jsonl = path.with_suffix(".jsonl")
+                    doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)]
+                else:
+                    continue
+                for file in doomed:
+                    with suppress(OSError):
+                        file.unlink()
+                        removed += 1
+        return removed
+
+    def _shard_folders(self) -> list[Path]:
+        try:
+            with os.scandir(self.root) as entries:
+                return [Path(entry.path) for entry in entries
+                        if len(entry.name) == 2 and set(entry.name) <= _HEX]
+        except OSError:
+            return []
 
     def get(self, key: str, target: Path) -> tuple[CorpusStats, bytes] | None:
         """Copy a cached shard (records and archive pieces) to the shard file ``target``;
