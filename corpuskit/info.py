@@ -33,11 +33,13 @@ from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import (
+    ArchiveReadError,
     FolderSource,
     folder_kind,
     iter_record_lines,
     open_package,
     read_descriptor,
+    read_problem,
     record_of_line,
 )
 from .records import process_document_reported, record_line
@@ -112,7 +114,13 @@ def _package_info(path: Path) -> Info:
                                       "the package has no records file")]) from None
         files = source.files()
         total = sum(source.size(rel) for rel in files)
-        changelog = source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME) else None
+        try:
+            changelog = (source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME)
+                         else None)
+        except ArchiveReadError as exc:
+            raise InputError([Problem(CHANGELOG_NAME, "archive-error", str(exc))]) from None
+        except OSError as exc:
+            raise InputError([read_problem(CHANGELOG_NAME, exc)]) from None
         is_folder = isinstance(source, FolderSource)
     measured = content_hash_of(descriptor, digest.hexdigest())
     stated = (descriptor.get("corpuskit") or {}).get("content_hash")

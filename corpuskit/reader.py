@@ -27,8 +27,8 @@ from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
-from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, record_shape
-from .schemacheck import iter_problems
+from .recordshape import NOT_CANONICAL, NOT_WRITTEN, RECORD_SCHEMA, real_date, record_shape
+from .schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems
 
 DESCRIPTOR = "datapackage.json"
 
@@ -717,11 +717,17 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
     except orjson.JSONDecodeError as exc:
         raise InputError([Problem(DESCRIPTOR, "schema-error", f"not valid JSON: {exc}")]
                          ) from None
+    except ArchiveReadError as exc:
+        raise InputError([Problem(DESCRIPTOR, "archive-error", str(exc))]) from None
+    except OSError as exc:
+        raise InputError([read_problem(DESCRIPTOR, exc)]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(DESCRIPTOR, "schema-error", "not a JSON object")])
     # Readers of a package (load, info, diff, export) take fields from it: checked first
     # against corpuskit's profile, so that a hand-edited one is an error naming the key.
     problems = list(iter_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
+    if not problems:  # the Data Package v2 profile types what corpuskit's leaves open
+        problems = list(iter_problems(DATAPACKAGE_V2_PROFILE, data, DESCRIPTOR))
     if problems:
         raise InputError(problems[:SHOWN_PROBLEMS],
                          f"{DESCRIPTOR} is not a valid corpuskit package descriptor")
@@ -762,8 +768,15 @@ def record_of_line(line: bytes, number: int) -> Record:
                             p.location.rstrip())
                     for p in iter_problems(RECORD_SCHEMA, data, DOCUMENTS_PATH,
                                            location_prefix=f"line {number} ")]
+        if not problems and shape is not None:
+            problems = [Problem(DOCUMENTS_PATH, "schema-error", f"the record {NOT_WRITTEN}",
+                                f"line {number}")]
         if problems:
             raise InputError(problems[:SHOWN_PROBLEMS])
+    if data["date"] is not None and not real_date(data["date"]):
+        raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
+                                  f"record {data['id']!r}: date {data['date']!r} is not a "
+                                  "real calendar date", f"line {number}")])
     if tuple(data) != RECORD_FIELDS or orjson.dumps(data) + b"\n" != line:
         raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
                                   f"record {data['id']!r} {NOT_CANONICAL}", f"line {number}")])

@@ -9,6 +9,7 @@ not know gives no predicate, and every record goes through jsonschema (correct, 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -219,3 +220,20 @@ def record_shape() -> Predicate | None:
 #: two JSON readers may read one line two ways (a key given twice: the first or the last).
 NOT_CANONICAL = ("is not in the form corpuskit writes records: one compact JSON object, "
                  "fields in the schema's order, each once, UTF-8 unescaped, LF line ends")
+
+
+#: Why a record the compiled predicate refuses and jsonschema accepts is refused all the
+#: same: only values corpuskit never writes fall between the two (``74.0`` for the integer
+#: 74: JSON Schema counts it an integer, Python does not).
+NOT_WRITTEN = ("holds a value corpuskit never writes (such as 74.0 for an integer); "
+               "every field must have the type the record schema gives it")
+
+
+def real_date(value: str) -> bool:
+    """Whether ``value`` (of the schema's ``YYYY-MM-DD`` shape) is a day of the calendar:
+    the pattern lets 2023-02-30 through."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

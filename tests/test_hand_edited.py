@@ -112,3 +112,71 @@ def test_readers_refuse_a_record_line_corpuskit_did_not_write(tmp_path: Path) ->
     assert "form corpuskit writes" in str(caught.value)
     done = _cli("info", package)
     assert done.returncode == 1 and "form corpuskit writes" in done.stderr, done.stderr
+
+
+def _resigned_copy(tmp_path: Path, edit: Callable[[Path], None]) -> Path:
+    from _validate_support import resign
+
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    edit(package)
+    resign(package)
+    return package
+
+
+def _first_record(package: Path, old: bytes, new: bytes) -> None:
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().split(b"\n")
+    assert old in lines[0]
+    lines[0] = lines[0].replace(old, new, 1)
+    records.write_bytes(b"\n".join(lines))
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ("a whole number as a float", "holds a value corpuskit never writes"),
+    ("a day February lacks", "is not a real calendar date"),
+    ("a license that is no object", "/licenses/0: None is not of type 'object'"),
+])
+def test_readers_refuse_what_only_a_stricter_look_finds(change: str, says: str,
+                                                        tmp_path: Path) -> None:
+    """Re-signed, so that load verifies it: info crashed on chars 74.0 and on a license
+    of null, and every reader took 2023-02-30, which validate refuses."""
+    def edit(package: Path) -> None:
+        if change == "a whole number as a float":
+            chars = json.loads((package / "data/documents.jsonl").read_bytes()
+                               .split(b"\n")[0])["chars"]
+            _first_record(package, f'"chars":{chars},'.encode(), f'"chars":{chars}.0,'.encode())
+        elif change == "a day February lacks":
+            date = json.loads((package / "data/documents.jsonl").read_bytes()
+                              .split(b"\n")[0])["date"]
+            old = f'"date":"{date}"' if date else '"date":null'
+            _first_record(package, old.encode(), b'"date":"2023-02-30"')
+        else:
+            _edit_descriptor(package, lambda d: d.update(licenses=[None]))
+    package = _resigned_copy(tmp_path, edit)
+    done = _cli("info", package)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert says in done.stderr
+    with pytest.raises(InputError), corpuskit.load(package) as corpus:
+        for _ in corpus:
+            pass
+
+
+def test_readers_name_a_damaged_archive_member_without_a_traceback(tmp_path: Path) -> None:
+    """A central directory offset moved by a few bytes: info, diff and export --no-verify
+    ended in ArchiveReadError tracebacks."""
+    import struct
+    data = bytearray(built().archive.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    offset = struct.unpack_from("<I", data, end + 16)[0]
+    struct.pack_into("<I", data, end + 16, offset + 7)
+    damaged = tmp_path / built().archive.name
+    damaged.write_bytes(bytes(data))
+    for args in (["info", damaged], ["diff", built().release, damaged],
+                 ["export", damaged, "--no-verify", "--format", "csv", "--out",
+                  tmp_path / "out.csv"]):
+        done = _cli(*args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "[archive-error]" in done.stderr
+    with pytest.raises(InputError):
+        corpuskit.load(damaged, verify=False)

@@ -635,6 +635,31 @@ def test_a_date_that_is_no_day_of_the_calendar_is_refused(jobs: int, tmp_path: P
     assert "not a real calendar date" in report.problems[0].message
 
 
+@pytest.mark.parametrize("change", ["a whole number as a float", "no final line break"])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_records_jsonschema_lets_through_are_refused(change: str, jobs: int,
+                                                      tmp_path: Path) -> None:
+    """"chars":74.0 is an integer to JSON Schema and orjson writes it back as 74.0, and a
+    last line without LF parses: both passed, re-signed, while every reader refused the
+    second and crashed on the first."""
+    target = copy_release(tmp_path)
+    path = target / "data/documents.jsonl"
+    data = path.read_bytes()
+    if change == "no final line break":
+        path.write_bytes(data[:-1])
+        line = str(len(data.splitlines()))
+    else:
+        lines = data.split(b"\n")
+        chars = json.loads(lines[1])["chars"]
+        lines[1] = lines[1].replace(f'"chars":{chars},'.encode(), f'"chars":{chars}.0,'.encode())
+        path.write_bytes(b"\n".join(lines))
+        line = "2"
+    resign(target)
+    report = validate(target, jobs=jobs)
+    assert ("schema-error", f"line {line}") in {(p.code, p.location) for p in report.problems}, \
+        render_text(report)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> None:
     """A record whose text was edited and re-hashed everywhere passes every other check."""

@@ -21,11 +21,13 @@ class LineBlock(NamedTuple):
 
 
 def line_blocks(chunks: Iterator[bytes], too_long: Callable[[int], None], *, keep: bool,
-                max_line: int, numbered: bool = True) -> Iterator[LineBlock]:
+                max_line: int, numbered: bool = True,
+                unterminated: Callable[[int], None] | None = None) -> Iterator[LineBlock]:
     """The lines of a stream of chunks, a block per chunk that ends a line.
 
     A line longer than ``max_line`` bytes is reported through ``too_long(line number)``
     and skipped without being held in memory. A final line without its LF is a block too.
+    ``unterminated(line number)`` is told of that final line (0 when not numbered).
     With ``keep=False`` no bytes are kept (only offsets and line numbers). With
     ``numbered=False`` the lines are not counted (``lines`` is 0, ``first`` no line
     number): for a reader that needs no line numbers and counts the lines it checks, as
@@ -67,5 +69,7 @@ def line_blocks(chunks: Iterator[bytes], too_long: Callable[[int], None], *, kee
         start = here + cut + 1
         pending = [chunk[cut + 1:]] if keep and cut + 1 < len(chunk) else []
     if not skipping and offset > start:
+        if unterminated is not None:
+            unterminated(number if numbered else 0)
         yield LineBlock(number, start, offset, int(numbered),
                         b"".join(pending) if keep else None)

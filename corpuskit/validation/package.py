@@ -718,9 +718,14 @@ class _RecordPass:
                 self.count += 1
                 checker.too_long(part, number)
 
+            def unterminated(number: int, part: str = part) -> None:
+                checker.problems.append(Problem(part, "schema-error", "the last line has no "
+                                                "line break; corpuskit ends every record "
+                                                "with LF", f"line {number}" if number else ""))
+
             for block in line_blocks(checker.chunks(part, feeds), too_long,
                                      keep=not self.by_range, max_line=MAX_RECORD_LINE,
-                                     numbered=self.stream is None):
+                                     numbered=self.stream is None, unterminated=unterminated):
                 yield part, block
             if part not in checker.unreadable:
                 checker.record_digests(part, counter.bytes, names,

@@ -9,7 +9,6 @@ does not know, every line goes through jsonschema (correct, only slower).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping
@@ -28,9 +27,11 @@ from ..problems import Problem
 from ..reader import unsafe_member_reason
 from ..recordshape import (
     NOT_CANONICAL,
+    NOT_WRITTEN,
     RECORD_SCHEMA,
     Predicate,
     compile_shape,
+    real_date,
     record_shape,
 )
 from ..schemacheck import iter_problems, load_schema
@@ -42,16 +43,6 @@ from .digest import Digests, FileDigester, read_reason
 #: is safe; ``consistent`` means the record agrees with its own text (only those are
 #: re-derived by ``--reproduce``). A plain tuple: cheap to send back from a worker.
 Facts = tuple[int, "str | None", "str | None", int, str, bool]
-
-
-def real_date(value: str) -> bool:
-    """Whether ``value`` (of the schema's ``YYYY-MM-DD`` shape) is a day of the calendar:
-    the pattern lets 2023-02-30 through."""
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
@@ -75,6 +66,9 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     if shape is None or not shape(data):
         errors = list(iter_problems(RECORD_SCHEMA, data, path,
                                     location_prefix=f"line {number} "))
+        if not errors and shape is not None:
+            errors = [Problem(path, "schema-error", f"the record {NOT_WRITTEN}",
+                              f"line {number}")]
         if errors:
             problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
                             for p in errors)
