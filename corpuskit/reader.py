@@ -28,7 +28,7 @@ from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, NOT_WRITTEN, RECORD_SCHEMA, real_date, record_shape
-from .schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems
+from .schemacheck import DATAPACKAGE_V2_PROFILE, duplicate_key_problems, iter_problems
 
 DESCRIPTOR = "datapackage.json"
 
@@ -710,7 +710,8 @@ SHOWN_PROBLEMS = 5
 
 def read_descriptor(source: PackageSource) -> dict[str, Any]:
     try:
-        data = orjson.loads(source.read_bytes(DESCRIPTOR))
+        raw = source.read_bytes(DESCRIPTOR)
+        data = orjson.loads(raw)
     except (FileNotFoundError, KeyError):
         raise InputError([Problem(DESCRIPTOR, "missing-file", "the package has no descriptor")]
                          ) from None
@@ -725,7 +726,8 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
         raise InputError([Problem(DESCRIPTOR, "schema-error", "not a JSON object")])
     # Readers of a package (load, info, diff, export) take fields from it: checked first
     # against corpuskit's profile, so that a hand-edited one is an error naming the key.
-    problems = list(iter_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
+    problems = duplicate_key_problems(raw, DESCRIPTOR) or list(
+        iter_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
     if not problems:  # the Data Package v2 profile types what corpuskit's leaves open
         problems = list(iter_problems(DATAPACKAGE_V2_PROFILE, data, DESCRIPTOR))
     if problems:

@@ -83,3 +83,30 @@ def iter_problems(
     for error in errors:
         where = toml_key(error) if toml else location_prefix + pointer(error)
         yield Problem(path=path, code=code, message=describe(error), location=where)
+
+
+def duplicate_keys(data: bytes | str) -> list[str]:
+    """The keys given twice in one object of the JSON document ``data``: orjson keeps the
+    last value, other readers the first, so two tools would read two documents."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(data, object_pairs_hook=pairs)
+    except ValueError:  # not JSON: reported by whoever parses it
+        return []
+    return found
+
+
+def duplicate_key_problems(data: bytes | str, path: str) -> list[Problem]:
+    """A schema error for each key of :func:`duplicate_keys`."""
+    return [Problem(path, "schema-error", f"the key {key!r} is given twice in one object; "
+                                          "JSON readers differ on which value counts")
+            for key in duplicate_keys(data)]

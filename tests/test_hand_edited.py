@@ -180,3 +180,27 @@ def test_readers_name_a_damaged_archive_member_without_a_traceback(tmp_path: Pat
         assert "[archive-error]" in done.stderr
     with pytest.raises(InputError):
         corpuskit.load(damaged, verify=False)
+
+
+def test_a_descriptor_key_given_twice_is_refused_everywhere(tmp_path: Path) -> None:
+    """orjson keeps the last "name", other JSON readers the first: two tools would read
+    two packages. validate and every reader passed it, re-signed."""
+    from corpuskit.validation import validate
+
+    def edit(package: Path) -> None:
+        path = package / "datapackage.json"
+        text = path.read_text(encoding="utf-8")
+        name = json.loads(text)["name"]
+        path.write_text(text.replace(f'"name": "{name}",', f'"name": "evil",\n  "name": "{name}",',
+                                     1), encoding="utf-8")
+
+    from _consumers import rewrite_tagmanifest
+
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    edit(package)
+    rewrite_tagmanifest(package)  # the only checksum over datapackage.json
+    report = validate(package, jobs=1)
+    assert any("is given twice" in p.message for p in report.problems)
+    done = _cli("info", package)
+    assert done.returncode == 1 and "is given twice" in done.stderr, done.stderr

@@ -42,6 +42,7 @@ from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
+from ..schemacheck import duplicate_key_problems
 from .archive import check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -526,6 +527,7 @@ class _Checker:
         except orjson.JSONDecodeError as exc:
             self.problems.append(Problem(DESCRIPTOR, "schema-error", f"not valid JSON: {exc}"))
             return None
+        self.problems.extend(duplicate_key_problems(data, DESCRIPTOR))
         if schemas:
             self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
