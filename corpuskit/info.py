@@ -33,6 +33,7 @@ from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .problems import Problem
 from .reader import (
+    DESCRIPTOR,
     ArchiveReadError,
     FolderSource,
     folder_kind,
@@ -106,9 +107,17 @@ def _package_info(path: Path) -> Info:
         stats = CorpusStats()
         digest = hashlib.sha256()
         try:
+            previous = ""
             for number, line in iter_record_lines(source):
                 digest.update(line)
-                stats.add(record_of_line(line, number))
+                record = record_of_line(line, number)
+                if record.id <= previous:
+                    raise InputError([Problem(DOCUMENTS_PATH, "order-error",
+                                              f"record {record.id!r} comes after {previous!r}; "
+                                              "records are sorted by id, each once",
+                                              f"line {number}")])
+                previous = record.id
+                stats.add(record)
         except (FileNotFoundError, KeyError):
             raise InputError([Problem(DOCUMENTS_PATH, "missing-file",
                                       "the package has no records file")]) from None
@@ -125,6 +134,12 @@ def _package_info(path: Path) -> Info:
     measured = content_hash_of(descriptor, digest.hexdigest())
     stated = (descriptor.get("corpuskit") or {}).get("content_hash")
     problems = []
+    declared = (descriptor.get("corpuskit") or {}).get("documents")
+    if declared != stats.documents:
+        problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                f"corpuskit.documents says {declared}, {DOCUMENTS_PATH} "
+                                f"holds {stats.documents} records",
+                                "/corpuskit/documents").as_dict())
     if stated is not None and stated != measured:
         problems.append(Problem("datapackage.json", "checksum-mismatch",
                                 f"states content hash {stated}, the records give {measured}",

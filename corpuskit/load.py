@@ -288,6 +288,7 @@ class Corpus:
         """Every document, in id order, streamed (one line in memory at a time)."""
         digest = hashlib.sha256()
         lines = iter_record_lines(self._source)
+        previous, count = "", 0
         while True:
             try:
                 number, line = next(lines)
@@ -300,7 +301,19 @@ class Corpus:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
-            yield record_of_line(line, number)
+            record = record_of_line(line, number)
+            if record.id <= previous:
+                raise InputError([Problem(DOCUMENTS_PATH, "order-error",
+                                          f"record {record.id!r} comes after {previous!r}; "
+                                          "records are sorted by id, each once",
+                                          f"line {number}")])
+            previous, count = record.id, count + 1
+            yield record
+        if count != self.documents:
+            raise InputError([Problem(DESCRIPTOR, "metadata-mismatch",
+                                      f"corpuskit.documents says {self.documents}, "
+                                      f"{DOCUMENTS_PATH} holds {count} records",
+                                      "/corpuskit/documents")])
         if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
             raise PackageIntegrityError(str(self.path), [Problem(
                 DOCUMENTS_PATH, "checksum-mismatch",

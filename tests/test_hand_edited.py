@@ -204,3 +204,31 @@ def test_a_descriptor_key_given_twice_is_refused_everywhere(tmp_path: Path) -> N
     assert any("is given twice" in p.message for p in report.problems)
     done = _cli("info", package)
     assert done.returncode == 1 and "is given twice" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ("no records", "/corpuskit/documents"),
+    ("the last record twice", "comes after"),
+    ("two records swapped", "comes after"),
+])
+def test_readers_hold_the_records_to_their_count_and_order(change: str, says: str,
+                                                           tmp_path: Path) -> None:
+    """Re-signed: load yielded [] for a package that says it holds records (len() said
+    otherwise), or a record twice, or records out of order; info exited 0."""
+    def edit(package: Path) -> None:
+        path = package / "data" / "documents.jsonl"
+        lines = path.read_bytes().splitlines(keepends=True)
+        if change == "no records":
+            lines = []
+        elif change == "the last record twice":
+            lines.append(lines[-1])
+        else:
+            lines[0], lines[1] = lines[1], lines[0]
+        path.write_bytes(b"".join(lines))
+
+    package = _resigned_copy(tmp_path, edit)
+    done = _cli("info", package)
+    assert done.returncode == 1 and says in done.stderr + done.stdout, done.stderr
+    with pytest.raises(InputError, match=says), corpuskit.load(package) as corpus:
+        for _ in corpus:
+            pass
