@@ -159,7 +159,8 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("form", ["name with spaces", "folder before the name",
-                                  "upper-case hex", "binary mode", "bsd tag", "bare digest"])
+                                  "upper-case hex", "binary mode", "bsd tag", "one space",
+                                  "a comment and a blank line first", "tag without space"])
 def test_every_line_sha256sum_checks_is_taken(form: str, tmp_path: Path) -> None:
     """What ``sha256sum -c`` accepts: a name holding spaces (a browser's "name (1).zip"),
     the path it was made with, upper-case hex, binary mode, the --tag form. They were all
@@ -173,13 +174,29 @@ def test_every_line_sha256sum_checks_is_taken(form: str, tmp_path: Path) -> None
             "upper-case hex": f"{digest.upper()}  {name}",
             "binary mode": f"{digest} *{name}",
             "bsd tag": f"SHA256 ({name}) = {digest}",
-            "bare digest": digest}[form]
+            "one space": f"{digest} {name}",
+            "a comment and a blank line first": f"# published today\n\n{digest}  {name}",
+            "tag without space": f"SHA256 ({name})= {digest}"}[form]
     (tmp_path / f"{name}.sha256").write_text(line + "\n")
     assert validate(target, jobs=1).valid
     assert len(list(corpuskit.load(target))) > 0
     (tmp_path / f"{name}.sha256").write_text(line.replace(digest, "0" * 64)
                                              .replace(digest.upper(), "0" * 64) + "\n")
     assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
+
+
+def test_every_line_naming_the_archive_must_match_and_a_bare_digest_is_refused(
+        tmp_path: Path) -> None:
+    """sha256sum -c checks every line: a second, wrong line for the archive failed there
+    and passed here. A digest without a name is no line sha256sum -c takes."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sidecar = tmp_path / f"{target.name}.sha256"
+    sidecar.write_text(f"{digest}  {target.name}\n{'0' * 64}  {target.name}\n")
+    assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
+    sidecar.write_text(f"{digest}\n")
+    assert codes(validate(target, jobs=1)) == {"archive-error"}
 
 
 def test_sealed_archives_read_everywhere(tmp_path: Path) -> None:

@@ -59,32 +59,45 @@ def _seal_form_problem(tail: bytes) -> Problem | None:
     return Problem(".", _SEAL_CODE, f"{reason}; corpuskit writes {_FORM}", SEAL_LOCATION)
 
 
-#: A line of ``sha256sum`` (``<hex>  <name>``, `` *<name>`` in binary mode; the name may
-#: hold spaces and a folder) or of ``sha256sum --tag`` (``SHA256 (<name>) = <hex>``); the
-#: hex digits in either case, as ``sha256sum -c`` takes them. A bare digest names no file.
+#: A line ``sha256sum -c`` checks: ``<hex> <name>``, ``<hex>  <name>`` or ``<hex> *<name>``
+#: (the name may hold spaces and a folder), or the ``--tag`` form ``SHA256 (<name>) =
+#: <hex>``; the hex digits in either case. A bare digest names no file: refused, as there.
 _SIDECAR_LINE = re.compile(
-    r"(?P<hex>[0-9A-Fa-f]{64})(?:(?: [ *])(?P<name>.+))?"
-    r"|SHA256 \((?P<tagged>.+)\) = (?P<taghex>[0-9A-Fa-f]{64})")
+    r"(?P<hex>[0-9A-Fa-f]{64}) [ *]?(?P<name>.+)"
+    r"|SHA256 \((?P<tagged>.+)\) ?= (?P<taghex>[0-9A-Fa-f]{64})")
 
 
-def _read_sidecar(archive: Path, sidecar: Path) -> tuple[str | None, list[Problem]]:
-    """The published sha256 of ``archive``, or the problems with ``sidecar``."""
+def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem]]:
+    """The sha256s that ``sidecar`` publishes for ``archive`` (every line naming it, as
+    ``sha256sum -c`` checks every line; comments and blank lines skipped), or the
+    problems with it."""
     try:
-        text = sidecar.read_bytes()[:4096].decode("utf-8")
+        text = sidecar.read_bytes()[:65536].decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
-    found = _SIDECAR_LINE.fullmatch(text.split("\n", 1)[0].rstrip("\r"))
-    if found is None:
-        return None, [Problem(".", "archive-error",
-                              f"{sidecar.name} is not a '<sha256>  <file name>' line")]
-    digest = (found.group("hex") or found.group("taghex")).lower()
-    name = found.group("name") or found.group("tagged")
-    # sha256sum -c opens the name from where it runs: a folder before it is fine.
-    if name and name.replace("\\", "/").rsplit("/", 1)[-1] != archive.name:
-        return None, [Problem(".", "archive-error",
-                              f"{sidecar.name} is the checksum of {name!r}, not "
-                              f"{archive.name}")]
-    return digest, []
+        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
+    digests: list[str] = []
+    others: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
+        found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
+        if found is None:
+            return [], [Problem(".", "archive-error", f"{sidecar.name} line {number} is not a "
+                                                      "'<sha256>  <file name>' line")]
+        name = found.group("name") or found.group("tagged")
+        if escaped:
+            name = name.replace("\\n", "\n").replace("\\\\", "\\")
+        # sha256sum -c opens the name from where it runs: a folder before it is fine.
+        if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
+            digests.append((found.group("hex") or found.group("taghex")).lower())
+        else:
+            others.append(name)
+    if not digests:
+        named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
+            else "empty"
+        return [], [Problem(".", "archive-error", f"{sidecar.name} is {named}")]
+    return digests, []
 
 
 def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
@@ -116,9 +129,9 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
             if fast:
                 return problems
             published, found = (_read_sidecar(archive, sidecar) if sidecar.is_file()
-                                else (None, []))
+                                else ([], []))
             problems.extend(found)
-            if form is not None and published is None:
+            if form is not None and not published:
                 return problems
             cut = size - SEAL_BYTES if form is None else size
             handle.seek(0)
@@ -132,8 +145,9 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                                     f"sha256 of the {cut} bytes before the seal is {sealed}, "
                                     f"the seal says {recorded}: the archive changed after it "
                                     "was written", SEAL_LOCATION))
-    if published is not None and whole != published:
-        problems.append(Problem(".", "checksum-mismatch",
-                                f"sha256 of the archive is {whole}, {sidecar.name} says "
-                                f"{published}"))
+    for digest in dict.fromkeys(published):
+        if whole != digest:
+            problems.append(Problem(".", "checksum-mismatch",
+                                    f"sha256 of the archive is {whole}, {sidecar.name} says "
+                                    f"{digest}"))
     return problems
