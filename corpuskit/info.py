@@ -41,7 +41,7 @@ from .reader import (
     open_package,
     read_descriptor,
     read_problem,
-    record_of_line,
+    record_after,
 )
 from .records import process_document_reported, record_line
 
@@ -110,12 +110,7 @@ def _package_info(path: Path) -> Info:
             previous = ""
             for number, line in iter_record_lines(source):
                 digest.update(line)
-                record = record_of_line(line, number)
-                if record.id <= previous:
-                    raise InputError([Problem(DOCUMENTS_PATH, "order-error",
-                                              f"record {record.id!r} comes after {previous!r}; "
-                                              "records are sorted by id, each once",
-                                              f"line {number}")])
+                record = record_after(line, number, previous)
                 previous = record.id
                 stats.add(record)
         except (FileNotFoundError, KeyError):

@@ -48,7 +48,7 @@ from .reader import (
     open_package,
     read_descriptor,
     read_problem,
-    record_of_line,
+    record_after,
 )
 from .validation.bagit import parse_manifest, split_lines
 from .validation.seal import check_archive_checksums
@@ -301,12 +301,7 @@ class Corpus:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
-            record = record_of_line(line, number)
-            if record.id <= previous:
-                raise InputError([Problem(DOCUMENTS_PATH, "order-error",
-                                          f"record {record.id!r} comes after {previous!r}; "
-                                          "records are sorted by id, each once",
-                                          f"line {number}")])
+            record = record_after(line, number, previous)
             previous, count = record.id, count + 1
             yield record
         if count != self.documents:

@@ -754,6 +754,17 @@ def iter_records(source: PackageSource) -> Iterator[Record]:
         yield record_of_line(line, number)
 
 
+def record_after(line: bytes, number: int, previous: str) -> Record:
+    """:func:`record_of_line`, refusing a record whose id does not come after the id
+    ``previous`` of the line before it: records are sorted by id, each once."""
+    record = record_of_line(line, number)
+    if record.id <= previous:
+        raise InputError([Problem(DOCUMENTS_PATH, "order-error",
+                                  f"record {record.id!r} comes after {previous!r}; records "
+                                  "are sorted by id, each once", f"line {number}")])
+    return record
+
+
 def record_of_line(line: bytes, number: int) -> Record:
     """The record on line ``number`` of data/documents.jsonl, checked against the record
     schema (:mod:`corpuskit.recordshape`); else an :class:`InputError` naming the line and

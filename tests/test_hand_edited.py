@@ -66,6 +66,13 @@ def edited(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
     return package, says
 
 
+def _read_all(package: Path, *, verify: bool = True) -> None:
+    """Load ``package`` and read every record (the checks of each run as it is read)."""
+    with corpuskit.load(package, verify=verify) as corpus:
+        for _ in corpus:
+            pass
+
+
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
                           capture_output=True, text=True, timeout=120, check=False)
@@ -90,9 +97,8 @@ def test_readers_refuse_a_hand_edited_field_without_a_traceback(
 
 def test_load_without_verifying_refuses_a_hand_edited_record(edited: tuple[Path, str]) -> None:
     package, says = edited
-    with pytest.raises(InputError) as caught, corpuskit.load(package, verify=False) as corpus:
-        for _ in corpus:
-            pass
+    with pytest.raises(InputError) as caught:
+        _read_all(package, verify=False)
     assert any(problem.render().startswith(says.split(":")[0])
                for problem in caught.value.problems)
 
@@ -106,9 +112,8 @@ def test_readers_refuse_a_record_line_corpuskit_did_not_write(tmp_path: Path) ->
     lines = records.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0][:-2] + b',"title":"Forged"}\n'
     records.write_bytes(b"".join(lines))
-    with pytest.raises(InputError) as caught, corpuskit.load(package, verify=False) as corpus:
-        for _ in corpus:
-            pass
+    with pytest.raises(InputError) as caught:
+        _read_all(package, verify=False)
     assert "form corpuskit writes" in str(caught.value)
     done = _cli("info", package)
     assert done.returncode == 1 and "form corpuskit writes" in done.stderr, done.stderr
@@ -157,9 +162,8 @@ def test_readers_refuse_what_only_a_stricter_look_finds(change: str, says: str,
     done = _cli("info", package)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert says in done.stderr
-    with pytest.raises(InputError), corpuskit.load(package) as corpus:
-        for _ in corpus:
-            pass
+    with pytest.raises(InputError):
+        _read_all(package)
 
 
 def test_readers_name_a_damaged_archive_member_without_a_traceback(tmp_path: Path) -> None:
@@ -229,6 +233,5 @@ def test_readers_hold_the_records_to_their_count_and_order(change: str, says: st
     package = _resigned_copy(tmp_path, edit)
     done = _cli("info", package)
     assert done.returncode == 1 and says in done.stderr + done.stdout, done.stderr
-    with pytest.raises(InputError, match=says), corpuskit.load(package) as corpus:
-        for _ in corpus:
-            pass
+    with pytest.raises(InputError, match=says):
+        _read_all(package)
