@@ -318,11 +318,7 @@ class ShardCache:
     def holds_entries(self) -> bool:
         """Whether the cache folder holds shards (in folders named by two hex digits of
         their keys; the decoded language model beside them does not count)."""
-        try:
-            with os.scandir(self.root) as entries:
-                return any(len(entry.name) == 2 and set(entry.name) <= _HEX for entry in entries)
-        except OSError:
-            return False
+        return bool(self._shard_folders())
 
     @staticmethod
     def key(fingerprint: str, entries: Sequence[tuple[str, str]]) -> str:
@@ -389,6 +385,7 @@ class ShardCache:
         return removed
 
     def _shard_folders(self) -> list[Path]:
+        """The folders of shard entries (two hex digits of their keys)."""
         try:
             with os.scandir(self.root) as entries:
                 return [Path(entry.path) for entry in entries
