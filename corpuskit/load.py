@@ -41,7 +41,7 @@ from .package import DOCUMENTS_PATH, content_hash_of
 from .problems import Problem, one_line
 from .reader import (
     DESCRIPTOR,
-    NotRegularFile,
+    ArchiveReadError,
     PackageSource,
     ZipSource,
     iter_record_lines,
@@ -156,11 +156,11 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
             continue
         try:
             actual, _ = _hash_member(source, rel)
-        except NotRegularFile as exc:
-            problems.append(read_problem(rel, exc))
-            continue
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, ArchiveReadError) as exc:
             problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))
+            continue
+        except OSError as exc:  # a pipe, a link, a file that cannot be opened
+            problems.append(read_problem(rel, exc))
             continue
         if actual != listed[rel]:
             problems.append(Problem(

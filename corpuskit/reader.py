@@ -6,6 +6,7 @@ time; member names are checked before use and nothing from an archive is ever wr
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -110,6 +111,9 @@ def read_problem(rel: str, exc: OSError) -> Problem:
     device (:class:`NotRegularFile`), else ``unreadable-file``."""
     if isinstance(exc, NotRegularFile):
         return Problem(rel, "unsafe-path", exc.strerror or str(exc))
+    if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
+        return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
+                                           "only, copy the file in")
     return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}")
 
 

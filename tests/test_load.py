@@ -338,3 +338,19 @@ def test_an_integrity_error_is_one_line_whatever_the_file_names(tmp_path: Path) 
         corpuskit.load(package)
     assert "new\\nline.txt" in caught.value.summary
     assert "\n" not in caught.value.summary
+
+
+def test_a_raw_file_that_is_a_symbolic_link_is_named_as_one(tmp_path: Path) -> None:
+    """It was 'cannot be read: [Errno 40] Too many levels of symbolic links [archive-error]'
+    (O_NOFOLLOW refusing the link), for a folder that holds no archive at all."""
+    package = copy_package(sample(), tmp_path)
+    raw = next(p for p in sorted((package / "data" / "raw").rglob("*")) if p.is_file())
+    copy = tmp_path / "elsewhere.txt"
+    copy.write_bytes(raw.read_bytes())
+    raw.unlink()
+    raw.symlink_to(copy)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    found = [p for p in caught.value.problems if p.path == str(raw.relative_to(package))]
+    assert [(p.code, p.message.split(";")[0]) for p in found] == [
+        ("unsafe-path", "a symbolic link")]
