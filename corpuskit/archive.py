@@ -877,6 +877,19 @@ def sha256_of_prefix(handle: BinaryIO, size: int) -> hashlib._Hash:
     return digest
 
 
+def ends_in_a_seal(archive: Path) -> bool:
+    """Whether ``archive`` ends in a corpuskit seal (whatever it says); False for a file
+    that cannot be read."""
+    try:
+        with archive.open("rb") as handle:
+            if handle.seek(0, os.SEEK_END) < SEAL_BYTES:
+                return False
+            handle.seek(-SEAL_BYTES, os.SEEK_END)
+            return SEAL_FORM.fullmatch(handle.read()) is not None
+    except OSError:
+        return False
+
+
 def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]]:
     """What makes two reproducible zips the same, whatever zlib compressed them.
 

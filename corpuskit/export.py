@@ -36,7 +36,7 @@ from typing import Any
 
 import orjson
 
-from .archive import SEAL_BYTES, SEAL_FORM
+from .archive import ends_in_a_seal
 from .errors import OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
@@ -94,14 +94,8 @@ def _release_at(path: Path) -> str | None:
     for folder in path.parents:
         if folder_kind(folder) == "package":
             return f"the package folder {folder}"
-    try:
-        with path.open("rb") as handle:
-            if handle.seek(0, os.SEEK_END) >= SEAL_BYTES:
-                handle.seek(-SEAL_BYTES, os.SEEK_END)
-                if SEAL_FORM.fullmatch(handle.read()):
-                    return f"the sealed archive {path}"
-    except OSError:  # nothing there (or unreadable: writing it fails with its own error)
-        pass
+    if ends_in_a_seal(path):  # nothing there, or unreadable: not one
+        return f"the sealed archive {path}"
     return None
 
 

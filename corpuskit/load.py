@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .archive import SEAL_BYTES, SEAL_FORM
+from .archive import ends_in_a_seal
 from .errors import InputError
 from .models import Record
 from .package import DOCUMENTS_PATH, content_hash_of
@@ -359,18 +359,6 @@ class Corpus:
         self.close()
 
 
-def _ends_in_a_seal(archive: Path) -> bool:
-    """Whether ``archive`` ends in a corpuskit seal (whatever it says)."""
-    try:
-        with archive.open("rb") as handle:
-            if handle.seek(0, os.SEEK_END) < SEAL_BYTES:
-                return False
-            handle.seek(-SEAL_BYTES, os.SEEK_END)
-            return SEAL_FORM.fullmatch(handle.read()) is not None
-    except OSError:
-        return False
-
-
 def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
 
@@ -396,7 +384,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
         # A sealed archive that cannot even be opened is a damaged package, as one whose
         # checksums do not match: its seal says so (a flipped byte in its central
         # directory, bytes put before it). Anything else is not a package.
-        if verify and location.is_file() and _ends_in_a_seal(location):
+        if verify and location.is_file() and ends_in_a_seal(location):
             raise PackageIntegrityError(
                 str(location), check_archive_checksums(location) + list(error.problems)
             ) from None

@@ -753,9 +753,13 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
 
 
 def iter_records(source: PackageSource) -> Iterator[Record]:
-    """Every record of the package, in file order (sorted by id), one at a time."""
+    """Every record of the package, one at a time, in id order (checked: see
+    :func:`record_after`)."""
+    previous = ""
     for number, line in iter_record_lines(source):
-        yield record_of_line(line, number)
+        record = record_after(line, number, previous)
+        previous = record.id
+        yield record
 
 
 def record_after(line: bytes, number: int, previous: str) -> Record:
