@@ -271,9 +271,14 @@ def info_command(path: Path, as_json: bool) -> None:
       corpuskit info dist/corpuskit-seeds-1.0.0.zip
       corpuskit info seeds --json
     """
-    from .info import info, render
+    from .info import failure_document, info, render
 
-    summary = info(path)
+    try:
+        summary = info(path)
+    except InputError as unreadable:
+        if as_json:  # a consumer parsing stdout gets a document, not nothing
+            _emit_json(failure_document(path, unreadable))
+        raise
     if as_json:
         _emit_json(summary.as_dict())
     else:

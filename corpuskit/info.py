@@ -84,6 +84,13 @@ class Info:
         return asdict(self)
 
 
+def failure_document(path: Path, error: InputError) -> dict[str, Any]:
+    """What ``corpuskit info --json`` prints for a path whose records cannot be read (the
+    ``failure`` form of ``info.schema.json``): the problems that stopped it."""
+    return {"path": str(path), "problems": [problem.as_dict() for problem in error.problems],
+            "corpuskit_version": __version__}
+
+
 def _changelog_versions(text: bytes | None) -> list[str]:
     if not text:
         return []

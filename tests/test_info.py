@@ -112,3 +112,24 @@ def test_a_path_that_does_not_exist_is_a_usage_error(args: list[str], tmp_path: 
     assert main(argv) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_json_of_an_unreadable_package_is_the_failure_document(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A package whose records cannot be read: stdout still holds one JSON document (the
+    schema's failure form) naming the problem, so a consumer parsing it is not left with
+    nothing; the problem is on stderr too, and the exit status is 1."""
+    folder = copy_package(sample(), tmp_path)
+    with (folder / "data" / "documents.jsonl").open("ab") as records:
+        records.write(b"not json\n")
+    assert main(["info", str(folder), "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert validator("info.schema.json").is_valid(data), list(
+        validator("info.schema.json").iter_errors(data))
+    assert data["path"] == str(folder)
+    assert [(p["path"], p["code"], p["location"]) for p in data["problems"]] == [
+        ("data/documents.jsonl", "schema-error", "line 7")]
+    assert "not valid JSON" in captured.err
+    # The summary form is not what it matches: a failure has no summary fields.
+    assert "documents" not in data
