@@ -49,7 +49,9 @@ _COPY_CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build did: ``status`` is ``built`` or ``unchanged`` (identical release existed)."""
+    """What a build did: ``status`` is ``built``, ``unchanged`` (an identical release
+    existed) or ``restored`` (an identical release's zip was there without its folder, which
+    the build put back)."""
 
     status: str
     release: Path
@@ -249,21 +251,49 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         writer.write("tagmanifest-sha256.txt", b"".join(map(package.manifest_line, tags)))
 
         archive = out / f"{config.release_name}.zip"
+        prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
+                                  records=written)
         if writer.final.exists():
-            _check_identical(writer.final, writer.root, archive, created, config, out)
+            _check_identical(writer.final, writer.root, archive, created, config, out,
+                             prepared)
             status = "unchanged"
-        else:
-            write_archive(writer.root, archive, created, root=config.release_name,
-                          prepared=PreparedPieces([pieces / name for name in shards],
-                                                  scratch=True, records=written))
+        elif archive.exists():
+            # The folder goes into place before its zip, so a zip without its folder is
+            # no build's leftover: a release whose folder was removed by hand.
+            _check_archive_identical(writer.root, archive, created, config, out, prepared)
             writer.commit()
+            status = "restored"
+        else:
+            # The folder first: a build killed before its zip is in place leaves a whole
+            # folder, whose zip the next build writes (_check_identical).
+            writer.commit()
+            write_archive(writer.final, archive, created, root=config.release_name,
+                          prepared=prepared)
             status = "built"
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached)
 
 
+def _check_archive_identical(built: Path, archive: Path, created: str | None,
+                             config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
+    """A release's zip whose folder is gone must hold what this build made."""
+    probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
+    try:
+        write_archive(built, probe, created, root=config.release_name, prepared=prepared,
+                      doing=f"cannot write a copy of {archive} (to compare it with this build) "
+                            f"in {out}")
+        if not archives_match(probe, archive):
+            raise ReleaseExistsError(
+                f"release {config.release_name} already exists in {out} as {archive.name} "
+                "(its folder was removed) with other content; released versions are "
+                "immutable: bump the version with 'corpuskit release', or, if that zip was "
+                "never published, remove it and build again")
+    finally:
+        probe.unlink(missing_ok=True)
+
+
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
-                     config: CorpusConfig, out: Path) -> None:
+                     config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
     """An existing release must equal the new build; its zip is restored if missing."""
     differing = tree_differences(existing, built)
     if differing:
@@ -275,11 +305,11 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             "with 'corpuskit release' ('corpuskit release patch' when only settings or "
             "outputs changed, not documents or metadata)")
     if not archive.exists():
-        write_archive(existing, archive, created, root=config.release_name)
+        write_archive(existing, archive, created, root=config.release_name, prepared=prepared)
         return
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
-        write_archive(built, probe, created, root=config.release_name,
+        write_archive(built, probe, created, root=config.release_name, prepared=prepared,
                       doing=f"cannot write a copy of {archive} (to compare it with this build) "
                             f"in {out}")
         if not archives_match(probe, archive):

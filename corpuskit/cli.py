@@ -116,6 +116,9 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     elif result.status == "unchanged":
         _echo(f"{result.release} already built with identical content; nothing to do",
                    err=True)
+    elif result.status == "restored":
+        _echo(f"{result.archive} was there without its folder, with identical content; "
+              f"restored {result.release}", err=True)
     else:
         _echo(f"built {result.release} and {result.archive.name} "
                    f"({result.documents} documents, {result.content_hash})", err=True)

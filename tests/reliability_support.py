@@ -261,8 +261,9 @@ def visible_entries(out: Path) -> set[str]:
             if p.name != LOCK_NAME and not p.name.startswith(TEMP_PREFIX)}
 
 
-def assert_valid_release(folder: Path, archive: Path) -> None:
-    for target in (folder, archive):
+def assert_valid_release(folder: Path, archive: Path | None) -> None:
+    """The folder (and the zip, if given) pass validate."""
+    for target in (folder, archive) if archive is not None else (folder,):
         report = corpuskit.validate(target, jobs=1)
         assert report.valid, [p.render() for p in report.problems]
 

@@ -3,9 +3,10 @@
 Each test builds release 1.0.0, then runs the CLI for 1.1.0 in a child process with one
 function patched to SIGKILL the process at a chosen moment (``--jobs 1``, so the kill hits
 the process that holds the lock and writes the package). After the kill the output folder
-holds either no new release or a complete, valid one; release 1.0.0 keeps every byte; a
-finished zip without its folder is not a release; and the next build, with no manual
-clean-up, succeeds and writes exactly what an undisturbed build writes.
+holds either no new release or a complete, valid folder (its zip is written after it, so a
+kill in between leaves the folder without its zip); release 1.0.0 keeps every byte; and the
+next build, with no manual clean-up, succeeds and writes exactly what an undisturbed build
+writes. A zip whose folder was removed by hand is a release all the same.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ KILL_POINTS: dict[str, str] = {
                 _die()
         HashingWriter.write = write
     """,
-    # four members of the zip are written into its temporary file
+    # the folder is in place; four members of the zip are written into its temporary file
     "archiving": """
         import corpuskit.archive as archive
         _files = archive.package_files
@@ -81,7 +82,8 @@ KILL_POINTS: dict[str, str] = {
                 yield rel
         archive.package_files = package_files
     """,
-    # the zip is complete in its temporary file, about to be renamed into place
+    # the folder is in place; the zip is complete in its temporary file, about to be
+    # renamed into place
     "zip-rename": """
         _replace = os.replace
         def replace(src, dst, **kwargs):
@@ -90,7 +92,7 @@ KILL_POINTS: dict[str, str] = {
             return _replace(src, dst, **kwargs)
         os.replace = replace
     """,
-    # the zip is in place; the folder is complete but not committed
+    # the folder is complete but not committed (nor the zip written)
     "before-commit": """
         from corpuskit.writer import PackageWriter
         def commit(self):
@@ -106,7 +108,7 @@ KILL_POINTS: dict[str, str] = {
             return _rename(src, dst, **kwargs)
         os.rename = rename
     """,
-    # the folder is renamed into place; the lock is still held
+    # the folder is renamed into place, its zip not written yet; the lock is still held
     "after-commit": """
         _rename = os.rename
         def rename(src, dst, **kwargs):
@@ -154,12 +156,15 @@ def old_release(out: Path) -> dict[str, tuple[int, str]]:
 
 
 def assert_no_partial_release(out: Path) -> None:
-    """The new release is absent or complete; a zip without its folder is no release."""
+    """The new release is absent or a complete folder; its zip, if there, is complete: the
+    zip is written after the folder, never without it."""
     entries = visible_entries(out)
     assert entries <= {OLD, f"{OLD}.zip", NEW, f"{NEW}.zip"}, entries
+    if f"{NEW}.zip" in entries:
+        assert NEW in entries, "a build wrote a zip without its folder"
     if NEW in entries:
-        assert f"{NEW}.zip" in entries, "a committed folder always has its zip"
-        assert_valid_release(out / NEW, out / f"{NEW}.zip")
+        assert_valid_release(out / NEW, out / f"{NEW}.zip" if f"{NEW}.zip" in entries
+                             else None)
     releases = [path.name for _, path in find_releases(out, NAME)]
     assert releases == sorted(entries & {OLD, NEW})
 
@@ -194,41 +199,55 @@ def test_killed_build_leaves_no_partial_release_and_next_build_succeeds(
     assert_recovered(out, reference, old)
 
 
-def test_kill_after_commit_leaves_the_complete_release(
+def test_kill_after_commit_leaves_the_complete_folder_and_the_next_build_writes_its_zip(
         released: tuple[Path, Path, dict[str, tuple[int, str]]],
         reference: dict[str, bytes]) -> None:
     seeds, out, _ = released
+    old = old_release(out)
     assert run_cli(build_args(seeds, out), KILL_POINTS["after-commit"]).code == -9
-    assert_valid_release(out / NEW, out / f"{NEW}.zip")
+    assert not (out / f"{NEW}.zip").exists()
+    assert_valid_release(out / NEW, None)
     again = run_here(build_args(seeds, out))
     assert again.code == 0, again.stderr
     assert "identical content" in again.stderr
+    assert_recovered(out, reference, old)
 
 
-def test_a_zip_without_its_folder_is_no_release(
-        released: tuple[Path, Path, dict[str, tuple[int, str]]]) -> None:
-    """Killed between the zip's rename and the folder's: the zip is an orphan, not a
-    release. A build of other content under the same version replaces it."""
+def test_a_zip_without_its_folder_is_a_release(
+        released: tuple[Path, Path, dict[str, tuple[int, str]]],
+        reference: dict[str, bytes]) -> None:
+    """A build never leaves a zip without its folder; a zip whose folder was removed by hand
+    is a release, published perhaps: other content under its version is refused and the
+    zip kept as it was; the same content puts the folder back."""
     seeds, out, _ = released
-    assert run_cli(build_args(seeds, out), KILL_POINTS["before-commit"]).code == -9
-    assert (out / f"{NEW}.zip").is_file() and not (out / NEW).exists()
-    assert [p.name for _, p in find_releases(out, NAME)] == [OLD]
+    old = old_release(out)
+    assert run_here(build_args(seeds, out)).code == 0
+    shutil.rmtree(out / NEW)
+    published = (out / f"{NEW}.zip").read_bytes()
 
     (seeds / "doc9.txt").write_text("Fixed before release\n\nThis text came in late.\n")
+    refused = run_here(build_args(seeds, out))
+    assert refused.code == 1, refused.stderr
+    assert f"{NEW}.zip" in refused.stderr and "other content" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert (out / f"{NEW}.zip").read_bytes() == published
+    assert not (out / NEW).exists() and stale_entries(out) == []
+
+    (seeds / "doc9.txt").unlink()
     again = run_here(build_args(seeds, out))
     assert again.code == 0, again.stderr
-    assert_valid_release(out / NEW, out / f"{NEW}.zip")
-    ids = {doc.id for doc in corpuskit.load(out / f"{NEW}.zip")}
-    assert "doc9" in ids
-    assert stale_entries(out) == []
+    assert "restored" in again.stderr
+    assert_recovered(out, reference, old)
 
 
 def test_killed_build_into_a_new_output_folder(tmp_path: Path) -> None:
     """The first build into a folder that did not exist: killed, then built again."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     out = tmp_path / "new" / "dist"
-    assert run_cli(build_args(seeds, out), KILL_POINTS["archiving"]).code == -9
+    assert run_cli(build_args(seeds, out), KILL_POINTS["reading"]).code == -9
     assert visible_entries(out) == set()
+    assert run_cli(build_args(seeds, out), KILL_POINTS["archiving"]).code == -9
+    assert visible_entries(out) == {OLD}  # the folder is in place, its zip is not yet
     again = run_here(build_args(seeds, out))
     assert again.code == 0, again.stderr
     assert visible_entries(out) == {OLD, f"{OLD}.zip"}
@@ -314,6 +333,18 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
     assert changelog_versions((seeds / "CHANGELOG.md").read_text("utf-8")).count("1.1.0") == 1
 
     again = run_here(release)
+    if moment == "archiving":
+        # The folder of 1.1.0 was in place: that is the release; release says how to
+        # finish it, and build writes its zip.
+        assert again.code == 1 and "has no zip beside it" in again.stderr, again.stderr
+        assert (out / NEW).is_dir() and not (out / f"{NEW}.zip").exists()
+        finished = run_cli(build_args(seeds, out), env=earlier)  # the release's time
+        assert finished.code == 0, finished.stderr
+        assert_valid_release(out / NEW, out / f"{NEW}.zip")
+        assert stale_entries(out) == [] and old_release(out) == old
+        changelog = (out / NEW / "CHANGELOG.md").read_text("utf-8")
+        assert changelog_versions(changelog).count("1.1.0") == 1, changelog
+        return
     assert again.code == 0, again.stderr
     assert "interrupted release of 1.1.0" in again.stderr
     assert old_release(out) == old
