@@ -242,7 +242,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     )
 
 
-def _read_regular(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
     """The bytes of the regular file at ``path`` (through links); a pipe, device or socket
     raises at once (``O_NONBLOCK``: opening a pipe no one writes to would wait forever)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -266,7 +266,7 @@ def load_config(seeds: Path) -> CorpusConfig:
             f"{seeds} is not a seeds folder",
         )
     try:
-        raw = _read_regular(path)
+        raw = read_regular(path)
     except FileNotFoundError:
         if path.is_symlink():
             raise InputError([Problem(CONFIG_NAME, "unreadable-file",

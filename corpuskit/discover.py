@@ -19,7 +19,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig
+from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, read_regular
 from .errors import InputError
 from .models import DocumentProblem, RawDocument, SourceRef
 from .models import document_id as document_id  # part of this stage's interface
@@ -349,11 +349,28 @@ def _too_large(ref: SourceRef, why: str) -> DocumentProblem:
 
 
 def read_changelog(seeds: Path) -> bytes | None:
-    """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none."""
+    """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none.
+
+    It ships in every release, so it must be a regular file of the seeds folder: a
+    symbolic link that leaves the folder or leads nowhere is refused like a document's,
+    and a pipe or device is refused at once (never waited on)."""
+    path = seeds / CHANGELOG_NAME
     try:
-        return (seeds / CHANGELOG_NAME).read_bytes()
+        if path.is_symlink():
+            link = os.readlink(path)
+            target = path.resolve()
+            if not target.exists():
+                raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
+                                          f"a symbolic link to {link!r}, which does not "
+                                          "exist; point it at the file or copy the file in")])
+            if seeds.resolve() not in target.parents:
+                raise InputError([Problem(CHANGELOG_NAME, "unsafe-path",
+                                          f"a symbolic link to {link!r}, outside the seeds "
+                                          "folder; copy the file into the seeds folder")])
+        return read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                  f"cannot read: {exc.strerror}")]) from None
+                                  f"cannot read: {exc.strerror or exc}; CHANGELOG.md must be "
+                                  "a readable text file")]) from None

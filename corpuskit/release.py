@@ -38,6 +38,7 @@ from .diff import (
     display_title,
     summarize,
 )
+from .discover import read_changelog
 from .dist import damaged_releases, latest_release
 from .errors import InputError, ReleaseError
 from .package import process_settings
@@ -335,7 +336,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     config = load_config(seeds)
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()
-    old_changelog = _read_text(changelog_path)
+    old_changelog = read_changelog(seeds)
     damaged = damaged_releases(dist, config.name)
     if damaged:
         raise ReleaseError(
@@ -360,6 +361,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous = str(previous_version)
         result = diff(previous_path, seeds)
         required = result.bump
+        if required == "none" and not previous_path.with_name(
+                f"{previous_path.name}.zip").exists():
+            raise ReleaseError(
+                f"{config.name} {previous} ({previous_path}) has no zip beside it: a build "
+                "or release was interrupted after the folder was in place; run 'corpuskit "
+                f"build' (seeds {seeds}, out {dist}) to write its zip, which finishes it")
         if required == "none" and (bump is None or not _packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
@@ -399,8 +406,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 "corpuskit writes it, and run the release again")
 
     release_name = f"{config.name}-{version}"
-    # The folder is what makes a release: build renames it into place last, so a zip
-    # without its folder is what a killed build left, and the build replaces it.
+    # A folder in place is a release (build renames it into place before its zip). A zip
+    # without its folder is a release whose folder was removed: the build below refuses
+    # to write other content under its name.
     if (dist / release_name).exists():
         raise ReleaseError(f"{dist / release_name} already exists but is not the latest "
                            "release; released versions are immutable: move it away first")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import zipfile
@@ -481,3 +482,36 @@ def test_update_corpus_toml_keeps_a_byte_order_mark() -> None:
     text = '\ufeffname = "x"\nversion = "1.0.0"\n'
     assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z") == (
         '\ufeffname = "x"\nversion = "1.1.0"\ncreated = "2027-01-15T08:00:00Z"\n')
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "link-outside", "dangling-link"])
+def test_a_changelog_that_is_no_file_of_the_seeds_is_refused_by_every_command(
+        kind: str, seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """CHANGELOG.md ships in the release: a folder or a pipe (which must not hang
+    anything), a link out of the seeds folder (which would ship another file) or a link
+    to nothing is one problem naming it, for release, build and validate alike, with no
+    traceback and nothing written."""
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    changelog = seeds / "CHANGELOG.md"
+    changelog.unlink()
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("# Somebody else's file\n")
+    if kind == "folder":
+        changelog.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(changelog)
+    elif kind == "link-outside":
+        changelog.symlink_to(outside)
+    else:
+        changelog.symlink_to(tmp_path / "nothing-here.md")
+    code = "unsafe-path" if kind == "link-outside" else "unreadable-file"
+    before = snapshot(dist)
+    with pytest.raises(InputError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert [(p.path, p.code) for p in caught.value.problems] == [("CHANGELOG.md", code)]
+    with pytest.raises(InputError) as caught:
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert [(p.path, p.code) for p in caught.value.problems] == [("CHANGELOG.md", code)]
+    report = validate(seeds)
+    assert [(p.path, p.code) for p in report.problems] == [("CHANGELOG.md", code)]
+    assert snapshot(dist) == before
