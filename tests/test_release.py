@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
 from corpuskit.dist import find_releases, latest_release
-from corpuskit.errors import InputError, OutputError
+from corpuskit.errors import InputError, OutputError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
     changelog_entry,
@@ -396,15 +395,19 @@ def test_release_is_reproducible_from_the_recorded_time(seeds: Path, dist: Path)
     assert elsewhere.archive.read_bytes() == zip_bytes
 
 
-def test_a_zip_left_without_its_folder_is_replaced_by_the_release(seeds: Path,
-                                                                   dist: Path) -> None:
-    # build renames the release folder into place last: a zip without its folder is what
-    # a killed build left behind, not a release, and the next release replaces it.
+def test_a_zip_without_its_folder_is_a_release_the_next_one_never_replaces(
+        seeds: Path, dist: Path) -> None:
+    # build puts the folder into place before its zip: a zip without its folder is a
+    # release whose folder was removed (or a file in its name), never a killed build's
+    # leftover; a release of other content under its version is refused and leaves it.
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"left by a killed build")
-    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
-    assert result.build is not None and result.build.status == "built"
-    assert zipfile.is_zipfile(dist / "corpuskit-seeds-1.1.0.zip")
+    (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"not a zip at all")
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseExistsError, match=r"corpuskit-seeds-1\.1\.0\.zip"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert (dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == b"not a zip at all"
+    assert not (dist / "corpuskit-seeds-1.1.0").exists()
+    assert snapshot(seeds) == before  # corpus.toml and CHANGELOG.md put back
 
 
 def test_an_existing_folder_of_the_next_version_is_refused(seeds: Path, dist: Path) -> None:
