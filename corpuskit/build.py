@@ -277,17 +277,24 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 def _check_archive_identical(built: Path, archive: Path, created: str | None,
                              config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
     """A release's zip whose folder is gone must hold what this build made."""
+    if not _archive_matches(built, archive, created, config, out, prepared):
+        raise ReleaseExistsError(
+            f"release {config.release_name} already exists in {out} as {archive.name} "
+            "(its folder was removed) with other content; released versions are "
+            "immutable: bump the version with 'corpuskit release', or, if that zip was "
+            "never published, remove it and build again")
+
+
+def _archive_matches(built: Path, archive: Path, created: str | None, config: CorpusConfig,
+                     out: Path, prepared: PreparedPieces) -> bool:
+    """Whether ``archive`` holds what the zip of the folder ``built`` would (a probe zip
+    is written beside it, compared and removed)."""
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
         write_archive(built, probe, created, root=config.release_name, prepared=prepared,
                       doing=f"cannot write a copy of {archive} (to compare it with this build) "
                             f"in {out}")
-        if not archives_match(probe, archive):
-            raise ReleaseExistsError(
-                f"release {config.release_name} already exists in {out} as {archive.name} "
-                "(its folder was removed) with other content; released versions are "
-                "immutable: bump the version with 'corpuskit release', or, if that zip was "
-                "never published, remove it and build again")
+        return archives_match(probe, archive)
     finally:
         probe.unlink(missing_ok=True)
 
@@ -307,14 +314,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     if not archive.exists():
         write_archive(existing, archive, created, root=config.release_name, prepared=prepared)
         return
-    probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
-    try:
-        write_archive(built, probe, created, root=config.release_name, prepared=prepared,
-                      doing=f"cannot write a copy of {archive} (to compare it with this build) "
-                            f"in {out}")
-        if not archives_match(probe, archive):
-            raise ReleaseExistsError(
-                f"{archive} does not match the release folder {existing}; released archives "
-                "are immutable: remove it only if it was never published, then build again")
-    finally:
-        probe.unlink(missing_ok=True)
+    if not _archive_matches(built, archive, created, config, out, prepared):
+        raise ReleaseExistsError(
+            f"{archive} does not match the release folder {existing}; released archives "
+            "are immutable: remove it only if it was never published, then build again")
