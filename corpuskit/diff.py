@@ -289,7 +289,9 @@ class _PackageSide(_Side):
         return stated if stated == self.content_hash() else None
 
     def content_hash(self) -> str | None:
-        """The content hash the records and metadata give (None if unreadable)."""
+        """The content hash the records and metadata give (None if unreadable). The
+        records file must have the sha256 that datapackage.json states for it: a package
+        changed after it was built is not compared as if it were a release."""
         if self._measured is None:
             digest = hashlib.sha256()
             try:
@@ -300,8 +302,19 @@ class _PackageSide(_Side):
                     CorpuskitError):
                 self._measured = ""  # reading the records reports what is wrong
             else:
+                self._check_stated_hash(digest.hexdigest())
                 self._measured = package.content_hash_of(self.descriptor, digest.hexdigest())
         return self._measured or None
+
+    def _check_stated_hash(self, measured: str) -> None:
+        stated = [resource.get("hash") for resource in self.descriptor.get("resources", [])
+                  if isinstance(resource, dict) and resource.get("path") == DOCUMENTS_PATH]
+        if stated != [f"sha256:{measured}"]:
+            raise InputError([Problem(
+                DOCUMENTS_PATH, "checksum-mismatch",
+                "does not have the sha256 datapackage.json states for it: the package was "
+                "changed after it was built; run 'corpuskit validate' on it, and compare "
+                "a release that passes")])
 
     def declared_documents(self) -> int | None:
         value = self._extension().get("documents")
@@ -410,7 +423,13 @@ def _open_side(path: Path) -> _Side:
     try:
         if path.is_dir() and folder_kind(path) == "seeds":
             return _SeedsSide(path)
-        return _PackageSide(path)
+        side = _PackageSide(path)
+        try:
+            side.content_hash()  # its records file is the one the package states
+        except BaseException:
+            side.close()
+            raise
+        return side
     except InputError as error:
         raise _side_error(path, error) from None
 

@@ -359,6 +359,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     else:
         previous_version, previous_path = latest
         previous = str(previous_version)
+        _require_intact(previous_path, jobs)
         result = diff(previous_path, seeds)
         required = result.bump
         if required == "none" and not previous_path.with_name(
@@ -436,6 +437,21 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, tuple(notes))
+
+
+def _require_intact(previous: Path, jobs: int | None) -> None:
+    """The release a new one is diffed against, and whose changelog it may carry on,
+    must pass validate: a changed byte in it would make a wrong bump and changelog."""
+    from .validation import validate  # the checks, imported only by a release
+
+    report = validate(previous, jobs=jobs)
+    if not report.valid:
+        count = len(report.problems)
+        raise ReleaseError(
+            f"the latest release {previous} does not pass validation ({count} problem"
+            f"{'s' if count != 1 else ''}; the first: {report.problems[0].render()}); a "
+            "release is diffed against it, so restore it from a published copy ('corpuskit "
+            "validate' lists every problem), then release again")
 
 
 def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None

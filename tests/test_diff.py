@@ -86,11 +86,12 @@ def test_folder_and_zip_of_one_release_are_the_same_content_by_hash(released: Pa
     assert "same content (content hashes are equal): 3 documents" in render_text(result)
 
 
-def test_a_stated_content_hash_the_records_do_not_give_is_not_trusted(
+def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
         released: Path, tmp_path: Path) -> None:
-    """Equal stated hashes are a shortcut only when the records give them: a record edited
-    by hand (its stated hash left as it was) used to be "same content", and so did a
-    records file that cannot be read."""
+    """Equal stated hashes were a shortcut whatever the records held, and later a record
+    edited by hand was compared as if it were released: a release diffed against such a
+    package got a wrong bump and changelog. A records file whose sha256 is not the one
+    datapackage.json states (edited, or unreadable) is refused, naming the side."""
     folder = release_of(released, "1.0.0")
     edited = tmp_path / "edited"
     shutil.copytree(folder, edited)
@@ -99,15 +100,15 @@ def test_a_stated_content_hash_the_records_do_not_give_is_not_trusted(
     first = json.loads(lines[0])
     first["text"] = first["text"].upper()
     lines[0] = orjson.dumps(first) + b"\n"  # as corpuskit writes it
-    records.write_bytes(b"".join(lines))
-    result = diff(folder, edited)
-    assert not result.same_content and not result.by_hash
-    assert [change.id for change in result.changed] == [first["id"]]
-    assert result.bump == "major"
-
-    records.write_bytes(b'{"id": broken\n' + b"".join(lines[1:]))
-    with pytest.raises(InputError):
-        diff(folder, edited)
+    for content in (b"".join(lines), b'{"id": broken\n' + b"".join(lines[1:])):
+        records.write_bytes(content)
+        for old, new in ((folder, edited), (edited, folder)):
+            with pytest.raises(InputError) as caught:
+                diff(old, new)
+            assert [(p.path, p.code) for p in caught.value.problems] == [
+                (f"{edited}/data/documents.jsonl", "checksum-mismatch")]
+            assert str(edited) in caught.value.summary
+    assert main(["diff", str(folder), str(edited)]) == 1
 
 
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
@@ -303,6 +304,9 @@ def test_records_out_of_order_are_refused(released: Path, tmp_path: Path) -> Non
     documents.write_bytes(b"".join(reversed(lines)))
     descriptor = json.loads((copy / "datapackage.json").read_text("utf-8"))
     descriptor["corpuskit"]["content_hash"] = "sha256:" + "0" * 64  # no shortcut
+    for resource in descriptor["resources"]:  # re-signed: the file is the one stated
+        if resource["path"] == "data/documents.jsonl":
+            resource["hash"] = "sha256:" + sha256_hex(documents.read_bytes())
     (copy / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     with pytest.raises(InputError) as caught:
         diff(release_of(released, "1.0.0"), copy)

@@ -518,3 +518,27 @@ def test_a_changelog_that_is_no_file_of_the_seeds_is_refused_by_every_command(
     report = validate(seeds)
     assert [(p.path, p.code) for p in report.problems] == [("CHANGELOG.md", code)]
     assert snapshot(dist) == before
+
+
+@pytest.mark.parametrize("damage", ["records", "changelog"])
+def test_a_damaged_latest_release_is_not_released_against(
+        damage: str, seeds: Path, dist: Path) -> None:
+    """A hand-edited title in the latest release made the next release a major one, with
+    a changelog line about the edit; an edited CHANGELOG.md in it would be carried on.
+    The latest release must pass validate first: refused, and nothing is written."""
+    latest = dist / "corpuskit-seeds-1.0.0"
+    if damage == "records":
+        records = latest / "data" / "documents.jsonl"
+        first = json.loads(records.read_bytes().splitlines()[0])
+        records.write_bytes(records.read_bytes().replace(
+            json.dumps(first["title"]).encode(), b'"Tampered"', 1))
+    else:
+        (seeds / "CHANGELOG.md").unlink()  # the history is carried on from the release
+        with (latest / "CHANGELOG.md").open("a", encoding="utf-8") as changelog:
+            changelog.write("\n## 9.9.9\n\nNever released.\n")
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before_seeds, before_dist = snapshot(seeds), snapshot(dist)
+    with pytest.raises(ReleaseError, match="does not pass validation") as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert str(latest) in str(caught.value)
+    assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
