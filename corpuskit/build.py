@@ -288,7 +288,17 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
 def _archive_matches(built: Path, archive: Path, created: str | None, config: CorpusConfig,
                      out: Path, prepared: PreparedPieces) -> bool:
     """Whether ``archive`` holds what the zip of the folder ``built`` would (a probe zip
-    is written beside it, compared and removed)."""
+    is written beside it, compared and removed). A damaged ``archive`` (its seal or its
+    published ``.sha256`` does not match its bytes) is an error: the comparison reads
+    only its central directory, which a changed member's bytes leave as it was."""
+    from .validation.seal import check_archive_checksums  # only when a release exists
+
+    damage = check_archive_checksums(archive)
+    if damage:
+        raise ReleaseExistsError(
+            f"{archive} is damaged ({damage[0].message}); released archives are immutable: "
+            "restore it from a published copy, or, if it was never published, remove it "
+            "and build again")
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
         write_archive(built, probe, created, root=config.release_name, prepared=prepared,

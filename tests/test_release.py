@@ -542,3 +542,23 @@ def test_a_damaged_latest_release_is_not_released_against(
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert str(latest) in str(caught.value)
     assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
+
+
+@pytest.mark.parametrize("folder", ["kept", "removed"])
+def test_a_damaged_zip_of_a_release_is_named_not_called_identical(
+        folder: str, seeds: Path, dist: Path) -> None:
+    """Two bytes changed inside a member of a release's zip: its central directory still
+    matched a fresh build's, so build said "identical content; nothing to do" (and with
+    the folder removed it would have put it back). The zip's seal tells: refused, naming
+    the zip, and nothing is changed."""
+    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    data = bytearray(archive.read_bytes())
+    data[200:202] = bytes(255 - b for b in data[200:202])
+    archive.write_bytes(bytes(data))
+    if folder == "removed":
+        shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    before = snapshot(dist)
+    with pytest.raises(ReleaseExistsError, match="is damaged") as caught:
+        build(seeds, dist, jobs=1)
+    assert str(archive) in str(caught.value)
+    assert snapshot(dist) == before
