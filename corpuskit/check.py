@@ -20,7 +20,7 @@ from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
-from .dist import latest_release
+from .dist import damaged_releases, latest_release
 from .errors import InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
@@ -54,6 +54,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     name = config.release_name
     release, archive = dist / name, dist / f"{name}.zip"
     newest = latest_release(dist, config.name)
+    for damaged in damaged_releases(dist, config.name):
+        problems.append(Problem(str(damaged), "not-a-package",
+                                f"named as a release of {config.name}, but it holds no "
+                                "datapackage.json of that name and version (damaged, "
+                                "incomplete or renamed): restore it from a published copy, "
+                                f"or move it out of {dist}"))
     if newest is not None and newest[0] > Version.parse(config.version):
         problems.append(Problem(str(newest[1]), "stale-release",
                                 f"{dist} holds version {newest[0]}, newer than the seeds' "

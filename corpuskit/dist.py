@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
+
 from .reader import DESCRIPTOR
 from .semver import VERSION_PATTERN, Version
 
@@ -22,17 +24,30 @@ def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
             if (match := pattern.match(entry.name)) and entry.is_dir()]
 
 
+def _names_itself(folder: Path, name: str, version: Version) -> bool:
+    """Whether the folder's datapackage.json names it: ``name`` at ``version``."""
+    try:
+        descriptor = orjson.loads((folder / DESCRIPTOR).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (isinstance(descriptor, dict) and descriptor.get("name") == name
+            and descriptor.get("version") == str(version))
+
+
 def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
-    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` with a descriptor."""
+    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` folders whose
+    datapackage.json is that name and version (a copy renamed to another version is not
+    one: it would pass for the latest release)."""
     return sorted(((version, entry) for version, entry in _release_folders(dist, name)
-                   if (entry / DESCRIPTOR).is_file()), key=lambda item: item[0])
+                   if _names_itself(entry, name, version)), key=lambda item: item[0])
 
 
 def damaged_releases(dist: Path, name: str) -> list[Path]:
-    """Folders named as releases of ``name`` without a descriptor: a damaged or incomplete
-    release, which :func:`find_releases` does not count."""
-    return sorted(entry for _, entry in _release_folders(dist, name)
-                  if not (entry / DESCRIPTOR).is_file())
+    """Folders named as releases of ``name`` that :func:`find_releases` does not count:
+    without a readable datapackage.json (damaged or incomplete), or with one that names
+    another name or version (renamed)."""
+    return sorted(entry for version, entry in _release_folders(dist, name)
+                  if not _names_itself(entry, name, version))
 
 
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:

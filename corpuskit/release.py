@@ -342,8 +342,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise ReleaseError(
             f"{', '.join(map(str, damaged))} {'is' if len(damaged) == 1 else 'are'} named as a "
             f"release of {config.name} but hold{'s' if len(damaged) == 1 else ''} no "
-            "datapackage.json: damaged or incomplete; restore it from a copy ('corpuskit "
-            "validate' names what is wrong) or move it out of the way, then release again")
+            "datapackage.json of that name and version: damaged, incomplete or renamed; "
+            "restore it from a copy ('corpuskit validate' names what is wrong) or move it "
+            "out of the way, then release again")
     latest = latest_release(dist, config.name)
     notes: list[str] = []
 

@@ -151,6 +151,9 @@ def test_a_release_newer_than_the_seeds_is_reported(repo: Path) -> None:
     [release] = (path for path in (repo / "dist").iterdir() if path.is_dir())
     newer = release.with_name(release.name.replace("-1.0.0", "-1.2.0"))
     shutil.copytree(release, newer)
+    descriptor = json.loads((newer / "datapackage.json").read_text("utf-8"))
+    descriptor["version"] = "1.2.0"  # its descriptor names it (else: a renamed copy)
+    (newer / "datapackage.json").write_text(json.dumps(descriptor), "utf-8")
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [(p.path, p.code) for p in report.problems] == [(str(newer), "stale-release")]
     assert "newer than the seeds' version 1.0.0" in report.problems[0].message
@@ -185,3 +188,34 @@ def test_bad_seeds_are_reported_with_their_paths(repo: Path,
     data = json.loads(out)
     assert code == 1 and data["command"] == "check" and data["valid"] is False
     assert data == check(Path("seeds"), Path("dist")).as_dict()
+
+
+@pytest.mark.parametrize("kind", ["empty", "no-descriptor", "renamed"])
+def test_a_damaged_or_renamed_release_folder_fails_check_and_validate(
+        kind: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder named as a newer release of the corpus that is none (empty, its
+    datapackage.json lost, or a copy of 1.0.0 renamed): check said "current" and validate
+    dist passed over it or called it valid, while release refused it (or, for the renamed
+    copy, took it for the latest release and proposed 9.10.0). Now check names it, as
+    release does, and validate dist checks it."""
+    dist = repo / "dist"
+    config = corpuskit.config.load_config(repo / "seeds")
+    stray = dist / f"{config.name}-9.9.9"
+    if kind == "empty":
+        stray.mkdir()
+    else:
+        shutil.copytree(dist / config.release_name, stray)
+        if kind == "no-descriptor":
+            (stray / "datapackage.json").unlink()
+    report = check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(stray), "not-a-package")]
+    from corpuskit.dist import damaged_releases, latest_release
+
+    assert damaged_releases(dist, config.name) == [stray]
+    assert latest_release(dist, config.name) == (
+        corpuskit.semver.Version.parse(config.version), dist / config.release_name)
+    if kind != "renamed":  # a renamed copy is a valid package under any folder name
+        code, out, _ = run(capsys, "validate", str(dist))
+        assert code == 1 and f"{stray}: " in out and "valid" not in out.split(f"{stray}: ")[1]
+        if kind == "empty":
+            assert "[not-a-package]" in out

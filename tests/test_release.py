@@ -16,7 +16,7 @@ from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
-from corpuskit.dist import find_releases, latest_release
+from corpuskit.dist import damaged_releases, find_releases, latest_release
 from corpuskit.errors import InputError, OutputError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
@@ -95,10 +95,15 @@ def test_find_releases_picks_the_highest_semver(tmp_path: Path) -> None:
     for name in ("c-1.9.0", "c-1.10.0", "c-2.0.0-rc.1", "other-9.0.0", "c-3.0.0", "c-x.y.z"):
         folder = tmp_path / name
         folder.mkdir()
+        package, _, version = name.partition("-")
         if name != "c-3.0.0":  # no descriptor: not a release
-            (folder / "datapackage.json").write_text("{}")
+            (folder / "datapackage.json").write_text(
+                json.dumps({"name": package, "version": version}))
+    (tmp_path / "c-5.0.0").mkdir()  # a copy renamed: its descriptor says another version
+    (tmp_path / "c-5.0.0" / "datapackage.json").write_text('{"name": "c", "version": "1.9.0"}')
     (tmp_path / "c-4.0.0.zip").write_bytes(b"")
     assert [str(v) for v, _ in find_releases(tmp_path, "c")] == ["1.9.0", "1.10.0", "2.0.0-rc.1"]
+    assert [p.name for p in damaged_releases(tmp_path, "c")] == ["c-3.0.0", "c-5.0.0"]
     latest = latest_release(tmp_path, "c")
     assert latest is not None and latest[1].name == "c-2.0.0-rc.1"
     assert latest_release(tmp_path / "missing", "c") is None

@@ -18,6 +18,7 @@ Archive safety (hostile names, links, bombs, truncation) is in
 
 from __future__ import annotations
 
+import re
 from os import PathLike
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ..cores import checked_jobs
 from ..errors import InputError
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
+from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
 from .package import archive_view, check_folder, check_package
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
@@ -60,9 +62,15 @@ def detect_kind(path: Path) -> str | None:
     return None
 
 
+#: A release's folder name: ``<name>-<version>``.
+_RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})$")
+
+
 def expand_targets(paths: list[Path]) -> list[Path]:
     """Each path, except that a folder of releases (like ``dist/``) stands for every release
-    in it: its ``<name>-<version>/`` package folders and ``.zip`` archives, sorted.
+    in it: its ``<name>-<version>/`` package folders and ``.zip`` archives, sorted. A
+    folder named as a release that is no package (its datapackage.json lost) is one of
+    them too, so that validate reports it (``not-a-package``) rather than passing over it.
 
     A folder that is neither a package, a seeds folder nor a folder of releases is kept
     (validate then reports it as ``not-a-package``).
@@ -73,7 +81,8 @@ def expand_targets(paths: list[Path]) -> list[Path]:
             releases = sorted(
                 child for child in path.iterdir()
                 if not child.name.startswith(".")
-                and ((child.is_dir() and detect_kind(child) == "package")
+                and ((child.is_dir() and (detect_kind(child) == "package"
+                                          or _RELEASE_NAME.match(child.name) is not None))
                      or (child.is_file() and child.suffix.lower() == ".zip")))
             if releases:
                 expanded.extend(releases)
