@@ -201,6 +201,10 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
         except OSError as exc:
             problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
             continue
+        reserved = _reserved_lookalike(relpath)
+        if reserved is not None:
+            problems.append(Problem(relpath, "name-collision", reserved))
+            continue
         found.append(relpath)
 
     listed = list(map(document_id, found))
@@ -211,6 +215,23 @@ def discover(seeds: Path, config: DiscoverConfig) -> Discovery:
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
     return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
+
+
+_RESERVED_KEYS = {collision_key(name): name for name in sorted(RESERVED_NAMES)}
+
+
+def _reserved_lookalike(relpath: str) -> str | None:
+    """Why a document (or the top folder it is in) is refused for differing from
+    corpus.toml or CHANGELOG.md only in case or Unicode normalization, or None. On
+    macOS or Windows the two are one name: the file would be read as the configuration
+    or the changelog there, and as a document here."""
+    top = relpath.partition("/")[0]
+    reserved = _RESERVED_KEYS.get(collision_key(top))
+    if reserved is None or top == reserved:
+        return None
+    what = "the file" if top == relpath else "the folder"
+    return (f"{what} {top} differs from {reserved} only in case or Unicode normalization; on "
+            f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
 
 
 def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Problem]:

@@ -207,6 +207,11 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                             "name-collision"),
     "two folders by normalization": ([f"{unicodedata.normalize('NFD', 'café')}/a.txt",
                                       "café/b.txt"], "name-collision"),
+    # the configuration and changelog are read by these names: a look-alike is one name
+    # with them where case or normalization do not count
+    "like corpus.toml": (["Corpus.toml"], "name-collision"),
+    "a folder like corpus.toml": (["CORPUS.TOML/x.txt"], "name-collision"),
+    "like CHANGELOG.md": (["changelog.md"], "name-collision"),
 }
 
 
