@@ -62,7 +62,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("seeds", default="seeds", type=click.Path(path_type=Path))
+@click.argument("seeds", default="seeds", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
@@ -164,7 +164,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @cli.command("release")
 @click.argument("bump", required=False, type=click.Choice(["major", "minor", "patch"]))
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
-              type=click.Path(path_type=Path), help="The seeds folder to release.")
+              type=click.Path(exists=True, path_type=Path), help="The seeds folder to release.")
 @click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder holding the earlier releases; the new one is built beside them.")
 @click.option("--dry-run", is_flag=True,
@@ -367,7 +367,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
 
 @cli.command("check")
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
-              type=click.Path(path_type=Path), help="The seeds folder to rebuild.")
+              type=click.Path(exists=True, path_type=Path), help="The seeds folder to rebuild.")
 @click.option("--dist", "dist", default="dist", show_default=True,
               type=click.Path(path_type=Path), help="The folder holding the releases.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",

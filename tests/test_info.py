@@ -103,11 +103,15 @@ def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.parametrize("args", [["info", "{missing}"],
-                                  ["export", "{missing}", "--format", "csv", "--out", "{out}"]])
+                                  ["export", "{missing}", "--format", "csv", "--out", "{out}"],
+                                  ["build", "{missing}", "--out", "{out}"],
+                                  ["release", "--seeds", "{missing}", "--out", "{out}"],
+                                  ["check", "--seeds", "{missing}", "--dist", "{out}"]])
 def test_a_path_that_does_not_exist_is_a_usage_error(args: list[str], tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]
                                                      ) -> None:
-    """As for validate and diff (exit 2); info and export said exit 1."""
+    """As for validate and diff (exit 2); info and export said exit 1, and build, release
+    and check a mistyped seeds folder "has no corpus.toml" (exit 1)."""
     argv = [a.format(missing=tmp_path / "nope", out=tmp_path / "out.csv") for a in args]
     assert main(argv) == 2
     assert "does not exist" in capsys.readouterr().err
