@@ -314,6 +314,16 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     """An existing release must equal the new build; its zip is restored if missing."""
     differing = tree_differences(existing, built)
     if differing:
+        from .validation import validate  # only on this error path
+
+        damage = validate(existing).problems
+        if damage:  # the release changed since it was built, not (only) the seeds
+            raise ReleaseExistsError(
+                f"release {config.release_name} in {out} was changed after it was built "
+                f"({len(damage)} problem{'s' if len(damage) != 1 else ''} found by "
+                f"'corpuskit validate {existing}'; the first: {damage[0].render()}); "
+                "released versions are immutable: restore it from a published copy (or "
+                "remove the files added to it), then build again")
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
         detail = difference_summary(existing, built) or f"differs in: {shown}"
         raise ReleaseExistsError(

@@ -567,3 +567,17 @@ def test_a_damaged_zip_of_a_release_is_named_not_called_identical(
         build(seeds, dist, jobs=1)
     assert str(archive) in str(caught.value)
     assert snapshot(dist) == before
+
+
+def test_a_release_changed_by_hand_is_named_as_changed_not_as_needing_a_bump(
+        seeds: Path, dist: Path) -> None:
+    """A stray file in a release folder (.DS_Store) made build say the version exists
+    with other content and advise a bump, though the seeds had not changed: the release
+    had. It says so now, with what validate finds in it; nothing is written."""
+    (dist / "corpuskit-seeds-1.0.0" / ".DS_Store").write_bytes(b"Finder was here")
+    before = snapshot(dist)
+    with pytest.raises(ReleaseExistsError, match="was changed after it was built") as caught:
+        build(seeds, dist, jobs=1)
+    assert ".DS_Store" in str(caught.value) and "unlisted-file" in str(caught.value)
+    assert "bump" not in str(caught.value)
+    assert snapshot(dist) == before
