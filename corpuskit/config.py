@@ -146,8 +146,11 @@ _HINTS = {
                'created = "2026-11-28T00:00:00Z"',
     "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
     "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
+    "title": "write the title on one line (it heads the data card); the description can be "
+             "longer",
 }
-_JSONSCHEMA_REASON = re.compile(r" (?:does not match|is not of type|is not valid under) ")
+_JSONSCHEMA_REASON = re.compile(
+    r" (?:does not match|is not of type|is not valid under|should not be valid under) ")
 
 
 def _explained(problem: Problem) -> Problem:

@@ -425,6 +425,9 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
     ('version = "1.0"', "version", "write a semantic version such as 1.0.0"),
     ('name = "My Corpus"', "name", "use 1 to 100 lower-case letters"),
     ("created = 2026-11-28T00:00:00Z", "created", "as a quoted string"),
+    # a line break in the title broke the data card's heading
+    ('title = "First line\\nsecond line"', "title", "write the title on one line"),
+    ('title = "Trailing line break\\n"', "title", "write the title on one line"),
 ])
 def test_config_errors_say_what_to_write(line: str, key: str, says: str, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
