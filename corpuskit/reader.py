@@ -16,7 +16,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -745,7 +745,10 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
     opened or read is an :class:`InputError` naming it."""
     try:
         with source.open(DOCUMENTS_PATH) as handle:
-            yield from enumerate(handle, start=1)
+            # An archive member is a raw stream, whose lines would be read a byte per call.
+            lines: Iterable[bytes] = handle if not isinstance(handle, io.RawIOBase) \
+                else io.BufferedReader(handle, _CHUNK)
+            yield from enumerate(lines, start=1)
     except ArchiveReadError as exc:
         raise InputError([Problem(DOCUMENTS_PATH, "archive-error", str(exc))]) from None
     except OSError as exc:

@@ -354,3 +354,28 @@ def test_a_raw_file_that_is_a_symbolic_link_is_named_as_one(tmp_path: Path) -> N
     found = [p for p in caught.value.problems if p.path == str(raw.relative_to(package))]
     assert [(p.code, p.message.split(";")[0]) for p in found] == [
         ("unsafe-path", "a symbolic link")]
+
+
+def test_records_of_an_archive_are_read_in_blocks_not_a_byte_per_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive member is a raw stream; iterating its lines called read(1) once per
+    byte (5.2 MB of records: 5.2 million calls, info took 12.8 s on the zip against 0.75 s
+    on the folder). Readers now read it through a buffer."""
+    from corpuskit import reader
+
+    calls = {"read": 0}
+    original = reader._MemberStream.read
+
+    def counting(self: reader._MemberStream, size: int | None = -1) -> bytes:
+        calls["read"] += 1
+        return original(self, size)
+
+    monkeypatch.setattr(reader._MemberStream, "read", counting)
+    archive = sample().archive
+    with reader.ZipSource(archive) as source:
+        records = list(reader.iter_records(source))
+    assert len(records) == 6
+    with zipfile.ZipFile(archive) as opened:
+        [member] = [i for i in opened.infolist() if i.filename.endswith(reader.DOCUMENTS_PATH)]
+    assert member.file_size > 1000
+    assert calls["read"] <= 4, calls  # one buffer fill (and the end), not one per byte
