@@ -134,6 +134,7 @@ class FolderSource(PackageSource):
         self.location = folder
         self.name = folder.name
         self._files: list[str] | None = None
+        self._real_folders: set[str] = set()  # checked: not a symbolic link
 
     def files(self) -> list[str]:
         if self._files is None:
@@ -144,10 +145,24 @@ class FolderSource(PackageSource):
         return (self.location / rel).stat().st_size
 
     def open(self, rel: str) -> IO[bytes]:
+        self._refuse_linked_folders(rel)
         return os.fdopen(open_regular(str(self.location / rel)), "rb")
 
     def exists(self, rel: str) -> bool:
         return (self.location / rel).is_file()
+
+    def _refuse_linked_folders(self, rel: str) -> None:
+        """An ``OSError`` (ELOOP) if a folder on ``rel`` is a symbolic link: the file would
+        be read from outside the package (``data/raw`` linked elsewhere). The file itself
+        is opened without following a link (:data:`OPEN_FLAGS`); each folder is looked at
+        once."""
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in self._real_folders:
+            if os.path.islink(self.location / folder):
+                raise OSError(errno.ELOOP, f"{folder} is a symbolic link",
+                              str(self.location / folder))
+            self._real_folders.add(folder)
+            folder = folder.rpartition("/")[0]
 
 
 class ArchiveReadError(OSError):

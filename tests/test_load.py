@@ -379,3 +379,21 @@ def test_records_of_an_archive_are_read_in_blocks_not_a_byte_per_call(
         [member] = [i for i in opened.infolist() if i.filename.endswith(reader.DOCUMENTS_PATH)]
     assert member.file_size > 1000
     assert calls["read"] <= 4, calls  # one buffer fill (and the end), not one per byte
+
+
+def test_a_package_folder_linked_out_of_the_package_is_refused(tmp_path: Path) -> None:
+    """data/raw replaced by a symbolic link to a folder elsewhere: the files were opened
+    through it (only the last component was opened without following links), and load
+    called the package verified. A package is read only from its own folder."""
+    package = copy_package(sample(), tmp_path)
+    outside = tmp_path / "outside"
+    (package / "data" / "raw").rename(outside)
+    (package / "data" / "raw").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    assert caught.value.problems and all(
+        p.code == "unsafe-path" and p.path.startswith("data/raw/")
+        for p in caught.value.problems)
+    assert main(["export", str(package), "--format", "csv", "--out",
+                 str(tmp_path / "out.csv")]) == 1
+    assert not (tmp_path / "out.csv").exists()
