@@ -199,6 +199,29 @@ def test_every_line_naming_the_archive_must_match_and_a_bare_digest_is_refused(
     assert codes(validate(target, jobs=1)) == {"archive-error"}
 
 
+@pytest.mark.parametrize("case", ["wrong line after 64 KiB", "right line after 64 KiB",
+                                  "character across 64 KiB", "long line"])
+def test_a_published_checksum_file_is_read_whole(case: str, tmp_path: Path) -> None:
+    """Only its first 64 KiB were read (the whole file was read into memory first): a
+    wrong line for the archive past them passed, where sha256sum -c fails; the right line
+    past them, in a SHA256SUMS file of many archives, was cut in two and refused; and a
+    character cut at 64 KiB was not UTF-8. Now it is streamed whole, a line at a time."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    right, wrong = f"{digest}  {target.name}\n", f"{'0' * 64}  {target.name}\n"
+    others = "".join(f"{index:064x}  other-{index}.zip\n" for index in range(1000))
+    text, expected = {
+        "wrong line after 64 KiB": (right + "# " + "x" * 70_000 + "\n" + wrong,
+                                    {"checksum-mismatch"}),
+        "right line after 64 KiB": (others + right, set()),
+        "character across 64 KiB": (right + "# " + "é" * 40_000 + "\n", set()),
+        "long line": (right + "f" * 70_000 + "\n", {"archive-error"}),
+    }[case]
+    (tmp_path / f"{target.name}.sha256").write_text(text, "utf-8")
+    assert codes(validate(target, jobs=1)) == expected
+
+
 def test_sealed_archives_read_everywhere(tmp_path: Path) -> None:
     """Python's zipfile, unzip -t (if installed), bagit on the extracted folder and
     corpuskit.load all read a sealed archive."""

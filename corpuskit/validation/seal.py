@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -67,32 +68,61 @@ _SIDECAR_LINE = re.compile(
     r"|SHA256 \((?P<tagged>.+)\) ?= (?P<taghex>[0-9A-Fa-f]{64})")
 
 
+#: The longest line of a ``.sha256`` file read whole (a comment may be longer: skipped).
+SIDECAR_LINE_MAX = 1 << 16
+
+
+def _sidecar_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """``(line number, line, whole)`` of a ``.sha256`` file, streamed (memory stays
+    bounded however long it is). A line longer than :data:`SIDECAR_LINE_MAX` comes with
+    its start only and ``whole`` False; the rest of it is read past."""
+    number = 0
+    while raw := handle.readline(SIDECAR_LINE_MAX + 1):
+        number += 1
+        if len(raw) <= SIDECAR_LINE_MAX or raw.endswith(b"\n"):
+            yield number, raw, True
+            continue
+        rest = raw
+        while rest and not rest.endswith(b"\n"):
+            rest = handle.readline(SIDECAR_LINE_MAX)
+        yield number, raw, False
+
+
 def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem]]:
     """The sha256s that ``sidecar`` publishes for ``archive`` (every line naming it, as
-    ``sha256sum -c`` checks every line; comments and blank lines skipped), or the
-    problems with it."""
-    try:
-        text = sidecar.read_bytes()[:65536].decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
+    ``sha256sum -c`` checks every line, however many; comments and blank lines skipped),
+    or the problems with it."""
     digests: list[str] = []
     others: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
-        found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
-        if found is None:
-            return [], [Problem(".", "archive-error", f"{sidecar.name} line {number} is not a "
-                                                      "'<sha256>  <file name>' line")]
-        name = found.group("name") or found.group("tagged")
-        if escaped:
-            name = name.replace("\\n", "\n").replace("\\\\", "\\")
-        # sha256sum -c opens the name from where it runs: a folder before it is fine.
-        if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
-            digests.append((found.group("hex") or found.group("taghex")).lower())
-        else:
-            others.append(name)
+    try:
+        with sidecar.open("rb") as handle:
+            for number, raw, whole in _sidecar_lines(handle):
+                if raw.startswith(b"#"):
+                    continue
+                if not whole:
+                    return [], [Problem(".", "archive-error",
+                                        f"{sidecar.name} line {number} is longer than "
+                                        f"{SIDECAR_LINE_MAX} bytes: not a '<sha256>  <file "
+                                        "name>' line")]
+                line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+                if not line.strip():
+                    continue
+                escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
+                found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
+                if found is None:
+                    return [], [Problem(".", "archive-error",
+                                        f"{sidecar.name} line {number} is not a '<sha256>  "
+                                        "<file name>' line")]
+                name = found.group("name") or found.group("tagged")
+                if escaped:
+                    name = name.replace("\\n", "\n").replace("\\\\", "\\")
+                # sha256sum -c opens the name from where it runs: a folder before it is fine.
+                if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
+                    digests.append((found.group("hex") or found.group("taghex")).lower())
+                else:
+                    others.append(name)
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
