@@ -94,13 +94,14 @@ class License:
 # -- verification -------------------------------------------------------------------------
 
 def _hash_member(source: PackageSource, rel: str) -> tuple[str, int]:
+    """The sha256 of a package file and the line breaks in it."""
     digest = hashlib.sha256()
-    size = 0
+    breaks = 0
     with source.open(rel) as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+            breaks += chunk.count(b"\n")
+    return digest.hexdigest(), breaks
 
 
 def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
@@ -138,8 +139,11 @@ def verify_package(source: PackageSource) -> list[Problem]:
     return _verify(source)[0]
 
 
-def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
+def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str], int | None]:
+    """The problems of :func:`verify_package`, the payload manifest, and the lines of the
+    records file (None unless it matched its manifest): one per record."""
     problems: list[Problem] = []
+    records: int | None = None
     files = source.files()
     payload = _parse_manifest(source, MANIFEST, problems, len(files) + 1_000)
     tags = _parse_manifest(source, TAGMANIFEST, problems, len(files) + 1_000)
@@ -155,7 +159,7 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
             problems.append(Problem(rel, "missing-file", "listed in the manifest, absent"))
             continue
         try:
-            actual, _ = _hash_member(source, rel)
+            actual, breaks = _hash_member(source, rel)
         except (zipfile.BadZipFile, zlib.error, EOFError, ArchiveReadError) as exc:
             problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))
             continue
@@ -166,6 +170,8 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
             problems.append(Problem(
                 rel, "checksum-mismatch",
                 f"sha256 is {actual}, the manifest says {listed[rel]}"))
+        elif rel == DOCUMENTS_PATH:
+            records = breaks
     for rel in files:
         if rel.startswith("data/") and rel not in payload:
             problems.append(Problem(rel, "unlisted-file",
@@ -173,13 +179,21 @@ def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str]]:
         elif not rel.startswith("data/") and rel != TAGMANIFEST and rel not in tags:
             problems.append(Problem(rel, "unlisted-file",
                                     f"present but not listed in {TAGMANIFEST}"))
-    return problems, payload
+    return problems, payload, records
 
 
-def _descriptor_problems(descriptor: Mapping[str, Any],
-                         payload: Mapping[str, str]) -> list[Problem]:
-    """The descriptor's own hashes (resources, content hash) against the verified files."""
+def _descriptor_problems(descriptor: Mapping[str, Any], payload: Mapping[str, str],
+                         records: int | None) -> list[Problem]:
+    """The descriptor's own hashes (resources, content hash) against the verified files,
+    and its count of documents against the ``records`` lines of the records file: checked
+    before anything is yielded, so that ``len()`` of a loaded corpus is never a claim."""
     problems: list[Problem] = []
+    stated_documents = (descriptor.get("corpuskit") or {}).get("documents")
+    if records is not None and stated_documents != records:
+        problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                f"corpuskit.documents says {stated_documents}, "
+                                f"{DOCUMENTS_PATH} holds {records} records",
+                                "/corpuskit/documents"))
     for index, resource in enumerate(descriptor.get("resources") or []):
         if not isinstance(resource, dict) or resource.get("path") not in payload:
             continue
@@ -395,11 +409,11 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
             # An archive's seal first: it covers every byte, headers and deflate data too.
             problems = (check_archive_checksums(location) if isinstance(source, ZipSource)
                         else [])
-            found, payload = _verify(source)
+            found, payload, records = _verify(source)
             problems += found
             if not problems:
                 descriptor = read_descriptor(source)
-                problems += _descriptor_problems(descriptor, payload)
+                problems += _descriptor_problems(descriptor, payload, records)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
         else:

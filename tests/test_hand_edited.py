@@ -240,3 +240,26 @@ def test_readers_hold_the_records_to_their_count_and_order(change: str, says: st
     assert done.returncode == 1 and says in done.stderr + done.stdout, done.stderr
     with pytest.raises(InputError, match=says):
         _read_all(package)
+
+
+def test_load_checks_the_count_of_records_before_it_yields_one(tmp_path: Path) -> None:
+    """A record removed and the package re-signed, corpuskit.documents left as it was:
+    load called it verified, len() gave the stated count, and iterating yielded every
+    remaining record before it raised. The count is checked when it loads now."""
+    def drop_last(package: Path) -> None:
+        records = package / "data" / "documents.jsonl"
+        lines = records.read_bytes().splitlines(keepends=True)
+        records.write_bytes(b"".join(lines[:-1]))
+    package = _resigned_copy(tmp_path, drop_last)  # which counts what is left
+    from _consumers import rewrite_tagmanifest
+
+    stated = json.loads((built().release / "datapackage.json").read_bytes())["corpuskit"][
+        "documents"]
+    _edit_descriptor(package, lambda d: d["corpuskit"].update(documents=stated))
+    rewrite_tagmanifest(package)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(package)
+    assert [(p.path, p.code, p.location) for p in caught.value.problems] == [
+        ("datapackage.json", "metadata-mismatch", "/corpuskit/documents")]
+    assert f"says {stated}, data/documents.jsonl holds {stated - 1} records" in \
+        caught.value.problems[0].message
