@@ -827,3 +827,18 @@ def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "validate", "--json", str(dist))
     data = json.loads(out)
     assert code == 0 and [r["kind"] for r in data["reports"]] == ["package", "archive"]
+
+
+@pytest.mark.parametrize("created", ["2026-02-30T00:00:00Z", "9999-99-99T99:99:99Z",
+                                     "2026-11-28T24:00:00Z"])
+def test_a_release_time_the_calendar_lacks_is_refused(created: str, tmp_path: Path) -> None:
+    """The profile's pattern lets 2026-02-30 and hour 99 through: a re-signed package
+    stating such a release time passed, and info showed it."""
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["created"] = created
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    problems = [(p.path, p.code, p.location) for p in validate(target, jobs=1).problems
+                if p.location == "/created"]
+    assert problems == [("datapackage.json", "schema-error", "/created")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,7 +46,23 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
     for problem in iter_problems(CORPUSKIT_PROFILE, descriptor, DESCRIPTOR):
         if (problem.location, problem.message) not in seen:
             problems.append(problem)
+    created = descriptor.get("created") if isinstance(descriptor, dict) else None
+    if isinstance(created, str) and not any(p.location == "/created" for p in problems) \
+            and not _real_time(created):
+        problems.append(Problem(DESCRIPTOR, "schema-error",
+                                f"created {created!r} is not a real date and time (the "
+                                "pattern lets 2026-02-30 and 25:00 through)", "/created"))
     return problems
+
+
+def _real_time(value: str) -> bool:
+    """Whether ``value``, of the profile's ``YYYY-MM-DDTHH:MM:SSZ`` shape, is a time the
+    calendar and the clock have."""
+    try:
+        dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    return True
 
 
 def descriptor_resources(descriptor: Mapping[str, Any]) -> tuple[list[Resource], list[Problem]]:
