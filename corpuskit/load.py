@@ -414,6 +414,15 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
             if not problems:
                 descriptor = read_descriptor(source)
                 problems += _descriptor_problems(descriptor, payload, records)
+            if not problems and isinstance(source, ZipSource):
+                # Every header byte as corpuskit writes it, as validate checks: a re-sealed
+                # archive with a script before it, or local headers that say other than
+                # the central directory, is read differently by other unzip tools.
+                from .validation.archive import check_archive_structure
+
+                created = descriptor.get("created")
+                problems += check_archive_structure(
+                    source, created if isinstance(created, str) else None)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
         else:

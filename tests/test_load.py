@@ -397,3 +397,21 @@ def test_a_package_folder_linked_out_of_the_package_is_refused(tmp_path: Path) -
     assert main(["export", str(package), "--format", "csv", "--out",
                  str(tmp_path / "out.csv")]) == 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_archive_resealed_around_a_changed_header_is_refused(tmp_path: Path) -> None:
+    """A local header that says other than the central directory (another time stamp
+    here; a forger can make it another method or CRC, which other unzip tools read), the
+    archive then re-sealed: every member still hashed right, so load called it verified
+    while validate refused it. load checks the headers as validate does now."""
+    from _validate_support import sealed
+
+    data = bytearray(sample().archive.read_bytes())
+    assert data[:4] == b"PK\x03\x04"
+    data[10:12] = bytes(b ^ 0xFF for b in data[10:12])  # the first entry's time
+    forged = tmp_path / sample().archive.name
+    forged.write_bytes(sealed(bytes(data)))
+    assert not corpuskit.validate(forged, jobs=1).valid
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(forged)
+    assert any(p.code == "archive-metadata" for p in caught.value.problems)
