@@ -35,9 +35,10 @@ from types import TracebackType
 from typing import Any
 
 from .archive import ends_in_a_seal
+from .counts import count_paragraphs_utf8, count_words_utf8
 from .errors import InputError
 from .models import Record
-from .package import DOCUMENTS_PATH, content_hash_of
+from .package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from .problems import Problem, one_line
 from .reader import (
     DESCRIPTOR,
@@ -316,6 +317,8 @@ class Corpus:
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
             record = record_after(line, number, previous)
+            if self._payload is not None:
+                self._cross_check(record, number)
             previous, count = record.id, count + 1
             yield record
         if count != self.documents:
@@ -327,6 +330,34 @@ class Corpus:
             raise PackageIntegrityError(str(self.path), [Problem(
                 DOCUMENTS_PATH, "checksum-mismatch",
                 "changed while it was read (it matched its manifest when loaded)")])
+
+    def _cross_check(self, record: Record, number: int) -> None:
+        """The checks of a verified package's record that no checksum makes (validate's
+        cross-checks): its counts and text_sha256 against its text, its source_sha256
+        against the raw file's, verified at load. A package re-signed after an edit
+        passes every checksum; a record that disagrees with itself or its raw file is
+        never yielded from a package called verified."""
+        assert self._payload is not None
+        encoded = record.text.encode("utf-8")
+        wrong = []
+        if hashlib.sha256(encoded).hexdigest() != record.text_sha256:
+            wrong.append("text_sha256")
+        if len(record.text) != record.chars:
+            wrong.append("chars")
+        words = count_words_utf8(encoded)
+        if words != record.words:
+            wrong.append("words")
+        if count_paragraphs_utf8(encoded, words) != record.paragraphs:
+            wrong.append("paragraphs")
+        raw = self._payload.get(RAW_PREFIX + record.source_path)
+        if raw != record.source_sha256:
+            wrong.append("source_sha256")
+        if wrong:
+            raise PackageIntegrityError(str(self.path), [Problem(
+                DOCUMENTS_PATH, "record-mismatch",
+                f"record {record.id!r}: {', '.join(wrong)} "
+                f"{'does' if len(wrong) == 1 else 'do'} not match its text and raw file",
+                f"line {number}")])
 
     def filter(
         self,

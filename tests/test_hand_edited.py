@@ -263,3 +263,30 @@ def test_load_checks_the_count_of_records_before_it_yields_one(tmp_path: Path) -
         ("datapackage.json", "metadata-mismatch", "/corpuskit/documents")]
     assert f"says {stated}, data/documents.jsonl holds {stated - 1} records" in \
         caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("edit", ["text", "raw file"])
+def test_load_refuses_a_re_signed_record_that_disagrees_with_itself_or_its_raw_file(
+        edit: str, tmp_path: Path) -> None:
+    """Every checksum redone after an edit (a record's text, or a raw file): validate's
+    cross-checks catch it, and load called the package verified and yielded the record.
+    load and export now make the same cross-checks as the records are read."""
+    def change(package: Path) -> None:
+        first = json.loads((package / "data/documents.jsonl").read_bytes().split(b"\n")[0])
+        if edit == "text":
+            word = first["text"].split()[0].encode()
+            _first_record(package, b'"text":"' + word, b'"text":"' + word + b"X")
+        else:
+            raw = package / "data" / "raw" / first["source_path"]
+            raw.write_bytes(raw.read_bytes() + b" ")
+    package = _resigned_copy(tmp_path, change)
+    assert not corpuskit.validate(package, jobs=1).valid
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        _read_all(package)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.code, problem.location) == (
+        "data/documents.jsonl", "record-mismatch", "line 1")
+    assert ("source_sha256" in problem.message) == (edit == "raw file")
+    done = _cli("export", package, "--format", "csv", "--out", tmp_path / "out.csv")
+    assert done.returncode == 1 and "[record-mismatch]" in done.stderr, done.stderr
+    assert not (tmp_path / "out.csv").exists()
