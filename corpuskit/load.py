@@ -42,6 +42,7 @@ from .package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from .problems import Problem, one_line
 from .reader import (
     DESCRIPTOR,
+    MAX_MANIFEST_BYTES,
     ArchiveReadError,
     PackageSource,
     ZipSource,
@@ -112,7 +113,7 @@ def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
     every deviation is a problem."""
     entries: dict[str, str] = {}
     try:
-        data = source.read_bytes(name)
+        data = source.read_bytes(name, MAX_MANIFEST_BYTES)
     except (FileNotFoundError, KeyError):
         problems.append(Problem(name, "missing-file", "the package has no such manifest"))
         return entries

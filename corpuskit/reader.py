@@ -16,7 +16,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -70,9 +70,21 @@ class PackageSource:
     def open(self, rel: str) -> IO[bytes]:
         raise NotImplementedError
 
-    def read_bytes(self, rel: str) -> bytes:
-        with self.open(rel) as handle:
-            return handle.read()
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
+        """The whole of a metadata file (the descriptor, a manifest, the changelog), at
+        most ``limit`` bytes (default :data:`MAX_METADATA_BYTES`): a larger one raises
+        ``OSError`` (EFBIG) rather than filling memory."""
+        limit = MAX_METADATA_BYTES if limit is None else limit
+        parts: list[bytes] = []
+        total = 0
+        with self.open(rel) as handle:  # in chunks: a read of ``limit`` would take it all
+            while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
+                parts.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    raise OSError(errno.EFBIG, f"larger than {limit} bytes, more than "
+                                               "corpuskit ever writes there", rel)
+        return b"".join(parts)
 
     def exists(self, rel: str) -> bool:
         raise NotImplementedError
@@ -106,11 +118,23 @@ def check_regular(fd: int, path: str) -> None:
         raise NotRegularFile(path)
 
 
+#: The most bytes a reader takes of a package's metadata file, as ``validate`` does.
+MAX_METADATA_BYTES = 64 * 1024 * 1024
+#: The most bytes of a payload manifest a reader takes (one line per file of a corpus of
+#: millions of documents).
+MAX_MANIFEST_BYTES = 1024 * 1024 * 1024
+#: The longest record line a reader takes, as ``validate`` does (three times the largest
+#: raw file a build accepts: JSON escapes can triple a text's size).
+MAX_RECORD_LINE_BYTES = 3 * 256 * 1024 * 1024
+
+
 def read_problem(rel: str, exc: OSError) -> Problem:
     """The problem of a package file that could not be read: ``unsafe-path`` for a pipe or
     device (:class:`NotRegularFile`), else ``unreadable-file``."""
     if isinstance(exc, NotRegularFile):
         return Problem(rel, "unsafe-path", exc.strerror or str(exc))
+    if exc.errno == errno.EFBIG:
+        return Problem(rel, "too-large", exc.strerror or str(exc))
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
         return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
                                            "only, copy the file in")
@@ -761,9 +785,17 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
     try:
         with source.open(DOCUMENTS_PATH) as handle:
             # An archive member is a raw stream, whose lines would be read a byte per call.
-            lines: Iterable[bytes] = handle if not isinstance(handle, io.RawIOBase) \
+            lines: IO[bytes] = handle if not isinstance(handle, io.RawIOBase) \
                 else io.BufferedReader(handle, _CHUNK)
-            yield from enumerate(lines, start=1)
+            number = 0
+            while line := lines.readline(MAX_RECORD_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_RECORD_LINE_BYTES:
+                    raise InputError([Problem(
+                        DOCUMENTS_PATH, "too-large",
+                        f"longer than {MAX_RECORD_LINE_BYTES} bytes, more "
+                        "than any record corpuskit writes", f"line {number}")])
+                yield number, line
     except ArchiveReadError as exc:
         raise InputError([Problem(DOCUMENTS_PATH, "archive-error", str(exc))]) from None
     except OSError as exc:

@@ -137,3 +137,33 @@ def test_json_of_an_unreadable_package_is_the_failure_document(
     assert "not valid JSON" in captured.err
     # The summary form is not what it matches: a failure has no summary fields.
     assert "documents" not in data
+
+
+@pytest.mark.parametrize("oversized", ["datapackage.json", "a record line"])
+def test_readers_bound_what_they_read_of_a_file(
+        oversized: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A descriptor of gigabytes or a records file of one huge line was read whole: info
+    and diff ended in a MemoryError traceback. Readers take what validate takes (64 MiB of
+    a metadata file, a record line of three times the largest raw file) and name the
+    file as too-large; the bounds are lowered here to keep the test small."""
+    from corpuskit import reader
+
+    folder = copy_package(sample(), tmp_path)
+    if oversized == "datapackage.json":
+        path = folder / "datapackage.json"
+        monkeypatch.setattr(reader, "MAX_METADATA_BYTES", path.stat().st_size + 100)
+        path.write_text(path.read_text("utf-8") + " " * 8192, "utf-8")
+        where = "datapackage.json"
+    else:
+        path = folder / "data" / "documents.jsonl"
+        longest = max(map(len, path.read_bytes().splitlines(keepends=True)))
+        monkeypatch.setattr(reader, "MAX_RECORD_LINE_BYTES", longest + 100)
+        path.write_bytes(b"x" * (longest + 8192) + b"\n" + path.read_bytes())
+        where = "data/documents.jsonl"
+    assert main(["info", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert f"{where}:" in err and "[too-large]" in err and "Traceback" not in err, err
+    assert main(["diff", str(folder), str(folder)]) == 1  # too large, or not as stated
+    err = capsys.readouterr().err
+    assert f"{where}:" in err and "Traceback" not in err, err
