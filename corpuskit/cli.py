@@ -350,6 +350,9 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
     fmt = "json" if as_json else fmt
     reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
                for path in expand_targets(list(paths))]
+    for report in reports:  # as build names them
+        for path, reason in report.skipped:
+            _echo(f"skipped: {report.target}/{path} ({reason})", err=True)
     if fmt == "json":
         _emit_json(reports[0].as_dict() if len(reports) == 1 else collection_dict(reports))
     else:

@@ -842,3 +842,16 @@ def test_a_release_time_the_calendar_lacks_is_refused(created: str, tmp_path: Pa
     problems = [(p.path, p.code, p.location) for p in validate(target, jobs=1).problems
                 if p.location == "/created"]
     assert problems == [("datapackage.json", "schema-error", "/created")]
+
+
+def test_validate_of_seeds_names_the_files_a_build_skips(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README says hidden files are skipped and named on stderr: build named them,
+    validate of the same seeds did not. Named on stderr, out of the report and its JSON."""
+    seeds = write_seeds(tmp_path / "seeds", {"good.txt": b"A title\n\nSome text here.\n",
+                                             ".notes.txt": b"a hidden file\n"})
+    code, out, err = run(capsys, "validate", str(seeds))
+    assert code == 0 and "valid seeds" in out
+    assert f"skipped: {seeds}/.notes.txt (hidden)" in err
+    code, out, err = run(capsys, "validate", "--format", "json", str(seeds))
+    assert code == 0 and "skipped" not in out and ".notes.txt" in err

@@ -124,6 +124,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 reproduce=reproduce)
     problems: list[Problem] = []
     files = size = documents = 0
+    skipped: tuple[tuple[str, str], ...] = ()
     try:
         if kind == "seeds":
             from .seeds import validate_seeds  # the build's pipeline: imported only here
@@ -131,6 +132,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             result = validate_seeds(target, jobs=jobs)
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents
+            skipped = result.skipped
         elif kind == "package":
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             problems.extend(outcome.problems)
@@ -154,4 +156,5 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
     return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
-                            documents=documents, mode=mode, reproduce=reproduce)
+                            documents=documents, mode=mode, reproduce=reproduce,
+                            skipped=skipped)

@@ -51,6 +51,9 @@ class ValidationReport:
     mode: str = "full"
     reproduce: bool = False
     command: str = "validate"
+    #: Files of a seeds folder a build passes over, ``(path, reason)``: named on stderr,
+    #: as build names them (not part of the JSON report).
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def valid(self) -> bool:

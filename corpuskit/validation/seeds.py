@@ -30,6 +30,8 @@ class SeedsResult:
     documents: int
     files: int
     bytes: int
+    #: ``(path, reason)`` of files a build would pass over (hidden, excluded).
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 _Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
@@ -89,4 +91,4 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
                                 "the seeds folder holds no documents; add text files"))
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
-    return SeedsResult(tuple(problems), documents, len(refs), total)
+    return SeedsResult(tuple(problems), documents, len(refs), total, discovery.skipped)
