@@ -42,6 +42,7 @@ from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
 from .problems import Problem
 from .reader import FolderSource, iter_records
+from .semver import Version
 from .writer import PackageWriter, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20
@@ -60,6 +61,8 @@ class BuildResult:
     content_hash: str
     skipped: tuple[tuple[str, str], ...]
     cached_shards: int = 0
+    #: What the maintainer should know (a newer release already in the output folder).
+    notes: tuple[str, ...] = ()
 
 
 def parse_source_date_epoch(value: str | None) -> str | None:
@@ -270,8 +273,13 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             write_archive(writer.final, archive, created, root=config.release_name,
                           prepared=prepared)
             status = "built"
+    notes: tuple[str, ...] = ()
+    if earlier is not None and earlier[0] > Version.parse(config.version):
+        notes = (f"{out} holds {config.name} {earlier[0]}, newer than {config.version}: "
+                 f"'corpuskit check' will call the seeds behind it; if {config.version} is "
+                 "not a fix of an older line, bump the version with 'corpuskit release'",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
-                       discovery.skipped, cached)
+                       discovery.skipped, cached, notes)
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,

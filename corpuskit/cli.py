@@ -103,6 +103,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                            engine=engine, scheduler=scheduler)
     for path, reason in result.skipped:
         _echo(f"skipped: {path} ({reason})", err=True)
+    for note in result.notes:
+        _echo(f"note: {note}", err=True)
     if as_json:
         _emit_json({
             "status": result.status,
@@ -112,6 +114,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             "content_hash": result.content_hash,
             "cached_shards": result.cached_shards,
             "skipped": [{"path": p, "reason": r} for p, r in result.skipped],
+            "notes": list(result.notes),
         })
     elif result.status == "unchanged":
         _echo(f"{result.release} already built with identical content; nothing to do",
