@@ -15,6 +15,7 @@ space, which leaves the word count unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 #: ASCII characters for which ``str.isspace()`` is true (0x1C-0x1F are separators).
@@ -128,3 +129,22 @@ def count_paragraphs_utf8(encoded: bytes, words: int) -> int:
     if len(encoded) > SLICE:
         return encoded.count(b"\n\n") + 1
     return len(_BREAK.findall(encoded)) + 1
+
+
+def derived_mismatches(text: str, encoded: bytes, *, text_sha256: str, chars: int,
+                       words: int, paragraphs: int) -> list[str]:
+    """The fields a record derives from its text (``encoded`` is its UTF-8) that do not
+    match it, each as validate names it (``chars (74, text has 73)``): the cross-checks
+    ``validate`` and ``load`` make of every record."""
+    wrong: list[str] = []
+    if hashlib.sha256(encoded).hexdigest() != text_sha256:
+        wrong.append("text_sha256")
+    if len(text) != chars:
+        wrong.append(f"chars ({chars}, text has {len(text)})")
+    counted = count_words_utf8(encoded)
+    if counted != words:
+        wrong.append(f"words ({words}, text has {counted})")
+    blocks = count_paragraphs_utf8(encoded, counted)
+    if blocks != paragraphs:
+        wrong.append(f"paragraphs ({paragraphs}, text has {blocks})")
+    return wrong

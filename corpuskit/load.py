@@ -35,7 +35,7 @@ from types import TracebackType
 from typing import Any
 
 from .archive import ends_in_a_seal
-from .counts import count_paragraphs_utf8, count_words_utf8
+from .counts import derived_mismatches
 from .errors import InputError
 from .models import Record
 from .package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
@@ -339,17 +339,9 @@ class Corpus:
         passes every checksum; a record that disagrees with itself or its raw file is
         never yielded from a package called verified."""
         assert self._payload is not None
-        encoded = record.text.encode("utf-8")
-        wrong = []
-        if hashlib.sha256(encoded).hexdigest() != record.text_sha256:
-            wrong.append("text_sha256")
-        if len(record.text) != record.chars:
-            wrong.append("chars")
-        words = count_words_utf8(encoded)
-        if words != record.words:
-            wrong.append("words")
-        if count_paragraphs_utf8(encoded, words) != record.paragraphs:
-            wrong.append("paragraphs")
+        wrong = derived_mismatches(record.text, record.text.encode("utf-8"),
+                                   text_sha256=record.text_sha256, chars=record.chars,
+                                   words=record.words, paragraphs=record.paragraphs)
         raw = self._payload.get(RAW_PREFIX + record.source_path)
         if raw != record.source_sha256:
             wrong.append("source_sha256")

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from ..config import ProcessConfig
-from ..counts import count_paragraphs_utf8, count_words_utf8
+from ..counts import count_paragraphs_utf8, count_words_utf8, derived_mismatches
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..package import RAW_PREFIX, bagit_path
@@ -84,7 +84,6 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
         problems.append(Problem(path, "schema-error", f"record {doc_id!r}: date "
                                 f"{data['date']!r} is not a real calendar date", f"line {number}"))
     text: str = data["text"]
-    wrong: list[str] = []
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError:
@@ -92,16 +91,9 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                 f"record {doc_id!r}: text holds unpaired surrogates",
                                 f"line {number}"))
         return (number, doc_id, None, 0, "", False), None
-    if hashlib.sha256(encoded).hexdigest() != data["text_sha256"]:
-        wrong.append("text_sha256")
-    if len(text) != data["chars"]:
-        wrong.append(f"chars ({data['chars']}, text has {len(text)})")
-    words = count_words_utf8(encoded)
-    if words != data["words"]:
-        wrong.append(f"words ({data['words']}, text has {words})")
-    paragraphs = count_paragraphs_utf8(encoded, words)
-    if paragraphs != data["paragraphs"]:
-        wrong.append(f"paragraphs ({data['paragraphs']}, text has {paragraphs})")
+    wrong = derived_mismatches(text, encoded, text_sha256=data["text_sha256"],
+                               chars=data["chars"], words=data["words"],
+                               paragraphs=data["paragraphs"])
     if wrong:
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: {', '.join(wrong)} do not match its text",
