@@ -49,6 +49,17 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
+class NonEmptyPath(click.Path):
+    """A path that need not exist yet. An empty value is refused, not taken as the current
+    folder: ``--out "$DIST"`` with the variable unset would otherwise write there."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if value == "":
+            self.fail("is empty; give a path ('.' for the current folder)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="corpuskit")
 def cli() -> None:
@@ -63,11 +74,11 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("seeds", default="seeds", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
+@click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the per-document work [default: all cores].")
-@click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path), default=None,
               help="Cache folder for incremental builds (processed shards, the seeds "
                    "files' sizes, times and sha256s, and the decoded language model) "
                    "[default: $XDG_CACHE_HOME/corpuskit or ~/.cache/corpuskit].")
@@ -168,13 +179,13 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @click.argument("bump", required=False, type=click.Choice(["major", "minor", "patch"]))
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
               type=click.Path(exists=True, path_type=Path), help="The seeds folder to release.")
-@click.option("--out", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
+@click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder holding the earlier releases; the new one is built beside them.")
 @click.option("--dry-run", is_flag=True,
               help="Show the version, diff and changelog entry; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the build [default: all cores].")
-@click.option("--cache", "cache", type=click.Path(path_type=Path), default=None,
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path), default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
 @click.option("--no-cache", is_flag=True, help="Build without a cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
@@ -229,7 +240,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 @click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
               help="parquet: explicit column types; csv: header row, null as empty cell; "
                    "dolma: gzipped JSON lines (id, text, source, created, added, metadata).")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out", required=True, type=NonEmptyPath(path_type=Path),
               help="The file to write (replaced only once the new one is complete).")
 @click.option("--no-verify", is_flag=True,
               help="Skip checking the package's checksums first.")
@@ -375,7 +386,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
               type=click.Path(exists=True, path_type=Path), help="The seeds folder to rebuild.")
 @click.option("--dist", "dist", default="dist", show_default=True,
-              type=click.Path(path_type=Path), help="The folder holding the releases.")
+              type=NonEmptyPath(path_type=Path), help="The folder holding the releases.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format, as for validate.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")

@@ -389,6 +389,27 @@ def test_jobs_out_of_range_is_a_usage_error(command: str, jobs: str, tmp_path: P
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("command", "option"), [
+    ("build", "--out"), ("build", "--cache"), ("release", "--out"), ("release", "--cache"),
+    ("check", "--dist"), ("export", "--out")])
+def test_an_empty_path_option_is_a_usage_error(command: str, option: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """``--out ""`` (an unset shell variable) built into the current folder."""
+    seeds = make_seeds(tmp_path / "in", GOOD)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    args = {"build": [str(seeds)], "release": ["--seeds", str(seeds)],
+            "check": ["--seeds", str(seeds)],
+            "export": [str(seeds), "--format", "csv"]}[command]
+    capsys.readouterr()
+    assert main([command, *args, option, ""]) == 2
+    err = capsys.readouterr().err
+    assert f"Invalid value for '{option}': is empty" in err, err
+    assert list(work.iterdir()) == []
+
+
 def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     """build and release take str as load, diff and validate do (they raised TypeError
     from inside)."""
