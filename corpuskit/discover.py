@@ -372,7 +372,7 @@ def _too_large(ref: SourceRef, why: str) -> DocumentProblem:
 def read_changelog(seeds: Path) -> bytes | None:
     """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none.
 
-    It ships in every release, so it must be a regular file of the seeds folder: a
+    It ships in every release, so it must be a UTF-8 regular file of the seeds folder: a
     symbolic link that leaves the folder or leads nowhere is refused like a document's,
     and a pipe or device is refused at once (never waited on)."""
     path = seeds / CHANGELOG_NAME
@@ -388,10 +388,16 @@ def read_changelog(seeds: Path) -> bytes | None:
                 raise InputError([Problem(CHANGELOG_NAME, "unsafe-path",
                                           f"a symbolic link to {link!r}, outside the seeds "
                                           "folder; copy the file into the seeds folder")])
-        return read_regular(path)
+        data = read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
                                   f"cannot read: {exc.strerror or exc}; CHANGELOG.md must be "
                                   "a readable text file")]) from None
+    try:  # it ships as Markdown text: build, release and validate refuse it alike
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
+                                  f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+    return data

@@ -410,6 +410,21 @@ def test_an_empty_path_option_is_a_usage_error(command: str, option: str, tmp_pa
     assert list(work.iterdir()) == []
 
 
+def test_a_changelog_that_is_not_utf8_is_refused_by_build_and_validate(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """build shipped a UTF-16 CHANGELOG.md as it was, which release then refused."""
+    seeds = make_seeds(tmp_path, GOOD)
+    (seeds / "CHANGELOG.md").write_bytes("# Changelog\n".encode("utf-16"))
+    out = tmp_path / "out"
+    code, err = run_build(seeds, out, capsys)
+    assert code == 1
+    assert error_lines(err) == ["error: CHANGELOG.md: not UTF-8 (byte 0); save it as UTF-8 "
+                                "[unreadable-file]"]
+    assert not out.exists()
+    assert main(["validate", str(seeds)]) == 1
+    assert "CHANGELOG.md: not UTF-8 (byte 0)" in capsys.readouterr().out
+
+
 def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     """build and release take str as load, diff and validate do (they raised TypeError
     from inside)."""
