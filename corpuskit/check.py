@@ -50,7 +50,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     try:
         config = load_config(seeds)
     except InputError as error:
-        return _report(target, [_seeds_problem(seeds, p) for p in error.problems])
+        return _report(target, [_seeds_problem(seeds, p) for p in error.problems],
+                       compared=False)
     name = config.release_name
     release, archive = dist / name, dist / f"{name}.zip"
     newest = latest_release(dist, config.name)
@@ -78,8 +79,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
-            return _report(target, problems)
-        files = len(list(package_files(result.release)))
+            return _report(target, problems, compared=False)
+        sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         if release.is_dir():
             built = set(package_files(result.release))
             present = set(package_files(release))
@@ -111,7 +112,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                     "delete it and run 'corpuskit build' to write it again",
                                     p.location)
                             for p in check_archive_checksums(archive))
-        return _report(target, problems, files=files, documents=result.documents)
+        return _report(target, problems, files=len(sizes), size=sum(sizes),
+                       documents=result.documents)
 
 
 def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
@@ -119,7 +121,10 @@ def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
     return Problem(path, problem.code, problem.message, problem.location)
 
 
-def _report(target: str, problems: list[Problem], *, files: int = 0,
-            documents: int = 0) -> ValidationReport:
+def _report(target: str, problems: list[Problem], *, files: int = 0, size: int = 0,
+            documents: int = 0, compared: bool = True) -> ValidationReport:
+    """The report; ``files``, ``size`` and ``documents`` are those of the fresh build's
+    release folder, ``compared`` False when the seeds could not be built."""
     return ValidationReport(target, "release", sort_problems(problems), files=files,
-                            documents=documents, command="check")
+                            bytes=size, documents=documents, command="check",
+                            compared=compared)

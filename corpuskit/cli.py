@@ -419,6 +419,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
             _echo(line)
     if not report.valid:
         count = len(report.problems)
+        if not report.compared:
+            raise ProblemsFound(f"{seeds} cannot be built ({count} problem"
+                                f"{'s' if count != 1 else ''}); {dist} was not compared")
         raise ProblemsFound(f"{dist} is not current: {count} difference"
                             f"{'s' if count != 1 else ''}")
 

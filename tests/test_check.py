@@ -188,6 +188,25 @@ def test_bad_seeds_are_reported_with_their_paths(repo: Path,
     data = json.loads(out)
     assert code == 1 and data["command"] == "check" and data["valid"] is False
     assert data == check(Path("seeds"), Path("dist")).as_dict()
+    # The seeds are at fault, not dist/: said so (it was "dist is not current").
+    count = len(data["problems"])
+    code, out, err = run(capsys, "check")
+    assert code == 1 and count > 1
+    assert out.splitlines()[-1] == (f"dist: not compared, the seeds cannot be built "
+                                    f"({count} problems)")
+    assert err.splitlines()[-1] == (f"corpuskit: error: seeds cannot be built ({count} "
+                                    "problems); dist was not compared")
+    assert "not current" not in out + err
+
+
+def test_check_counts_the_files_and_bytes_of_the_release(repo: Path) -> None:
+    """check --json said "bytes": 0 for every release."""
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    release = next(p for p in (repo / "dist").iterdir() if p.is_dir())
+    files = [p for p in release.rglob("*") if p.is_file()]
+    assert report.valid and report.compared
+    assert (report.files, report.bytes) == (len(files), sum(p.stat().st_size for p in files))
+    assert report.counts == corpuskit.validate(release).counts
 
 
 @pytest.mark.parametrize("kind", ["empty", "no-descriptor", "renamed"])

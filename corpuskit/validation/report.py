@@ -54,6 +54,8 @@ class ValidationReport:
     #: Files of a seeds folder a build passes over, ``(path, reason)``: named on stderr,
     #: as build names them (not part of the JSON report).
     skipped: tuple[tuple[str, str], ...] = ()
+    #: ``check`` only: False when the seeds could not be built, so dist/ was not compared.
+    compared: bool = True
 
     @property
     def valid(self) -> bool:
@@ -100,6 +102,8 @@ class ValidationReport:
         if self.command == "check":
             if count == 0:
                 return f"{self.target}: current, equal to a fresh build ({what})"
+            if not self.compared:
+                return f"{self.target}: not compared, the seeds cannot be built ({problems})"
             return f"{self.target}: not current, {problems}"
         checks = self.mode + (" + reproduce" if self.reproduce else "")
         if count == 0:
