@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +158,30 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
         assert codes(report) == {"not-a-package"}
         code, out, _ = run(capsys, "validate", str(path))
         assert code == 1 and "[not-a-package]" in out
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_copy_named_as_another_release_is_reported(tmp_path: Path, fast: bool) -> None:
+    """A 1.0.0 package or archive renamed to 2.0.0 validated as valid; other names are the
+    user's own (a download folder, a browser's "(1)")."""
+    release, archive = built().release, built().archive
+    own = release.name
+    name = own.rpartition("-")[0]
+    other = f"{name}-9.0.0"
+    for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
+        if suffix:
+            shutil.copyfile(archive, target)
+        else:
+            shutil.copytree(release, target)
+        report = validate(target, fast=fast, jobs=1)
+        assert [(p.path, p.code, p.message) for p in report.problems] == [
+            (".", "metadata-mismatch",
+             f"named as the release {other}, but it holds {own}; rename it to {own}{suffix}")]
+    shutil.copytree(release, tmp_path / "my copy")
+    for kept in (f"{own} (1).zip", "latest.zip"):
+        shutil.copyfile(archive, tmp_path / kept)
+    for kept in ("my copy", f"{own} (1).zip", "latest.zip"):
+        assert validate(tmp_path / kept, fast=fast, jobs=1).valid, kept
 
 
 def test_fast_and_reproduce_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,10 +22,19 @@ import re
 from os import PathLike
 from pathlib import Path
 
+import orjson
+
 from ..cores import checked_jobs
 from ..errors import InputError
 from ..problems import Problem
-from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
+from ..reader import (
+    DEFAULT_LIMITS,
+    DESCRIPTOR,
+    MAX_METADATA_BYTES,
+    ArchiveLimits,
+    ZipSource,
+    folder_kind,
+)
 from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
 from .package import archive_view, check_folder, check_package
@@ -64,6 +73,31 @@ def detect_kind(path: Path) -> str | None:
 
 #: A release's folder name: ``<name>-<version>``.
 _RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})$")
+
+
+def misnamed(name: str, release: str | None, suffix: str) -> list[Problem]:
+    """A problem when ``name`` (a package folder's, or an archive's without ``suffix``)
+    is that of a release (``<name>-<version>``) other than the ``release`` it holds: a copy
+    of 1.0.0 named 2.0.0 passes for what it is not. Any other name is the user's."""
+    if release is None or name == release or _RELEASE_NAME.match(name) is None:
+        return []
+    return [Problem(".", "metadata-mismatch",
+                    f"named as the release {name}, but it holds {release}; rename it to "
+                    f"{release}{suffix}")]
+
+
+def _folder_release(folder: Path) -> str | None:
+    """``<name>-<version>`` from a package folder's datapackage.json, or None (a descriptor
+    that cannot say is reported by the checks)."""
+    try:
+        with (folder / DESCRIPTOR).open("rb") as handle:
+            descriptor = orjson.loads(handle.read(MAX_METADATA_BYTES))
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(descriptor, dict):
+        return None
+    name, version = descriptor.get("name"), descriptor.get("version")
+    return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
 
 
 def expand_targets(paths: list[Path]) -> list[Path]:
@@ -137,6 +171,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
+            problems.extend(misnamed(target.resolve().name, _folder_release(target), ""))
         else:
             problems.extend(check_archive_checksums(target, fast=fast))
             try:
@@ -151,6 +186,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     problems.extend(outcome.problems)
                     files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents
+                problems.extend(misnamed(target.name[:-len(target.suffix) or None],
+                                         source.name, target.suffix))
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
