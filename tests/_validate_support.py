@@ -146,6 +146,8 @@ def resign(package: Path) -> None:
     croissant = package / "croissant.json"
     if croissant.exists():
         document = json.loads(croissant.read_text())
+        if "identifier" in document:  # the content hash
+            document["identifier"] = descriptor["corpuskit"]["content_hash"]
         for item in document.get("distribution", []):
             url = item.get("contentUrl")
             if isinstance(url, str) and (package / url).is_file():

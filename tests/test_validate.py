@@ -37,6 +37,7 @@ from corpuskit.validation import (
     render_text,
     validate,
 )
+from corpuskit.validation.descriptor import croissant_mismatches
 
 REPORT_SCHEMA = jsonschema.Draft202012Validator(load_schema("report.schema.json"))
 
@@ -492,6 +493,38 @@ def process_settings_of(process: ProcessConfig) -> dict[str, Any]:
     config = CorpusConfig("x", "1.0.0", {}, DiscoverConfig(), process)
     data: dict[str, Any] = json.loads(json.dumps(process_settings(config)))
     return data
+
+
+@pytest.mark.parametrize(("file", "edit", "found"), [
+    ("datapackage.json", lambda d: d.update(created="2020-01-02T03:04:05Z"),
+     [("bag-info.txt", "Bagging-Date"), ("croissant.json", "/datePublished")]),
+    ("croissant.json", lambda d: d.update(version="9.9.9"), [("croissant.json", "/version")]),
+    ("croissant.json", lambda d: d.update(name="other"), [("croissant.json", "/name")]),
+    ("croissant.json", lambda d: d.pop("datePublished"),
+     [("croissant.json", "/datePublished")]),
+])
+def test_metadata_files_must_agree_with_the_descriptor(
+        tmp_path: Path, file: str, edit: Callable[[dict[str, Any]], None],
+        found: list[tuple[str, str]]) -> None:
+    """A re-signed package whose datapackage.json created, or croissant.json name, version,
+    datePublished or identifier, was changed in one file only validated as valid."""
+    target = copy_release(tmp_path)
+    data = json.loads((target / file).read_text("utf-8"))
+    edit(data)
+    (target / file).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    resign(target)
+    report = validate(target, jobs=1)
+    assert [(p.path, p.location) for p in report.problems
+            if p.code == "metadata-mismatch"] == found, render_text(report)
+
+
+def test_croissant_identifier_is_the_content_hash() -> None:
+    descriptor = {"name": "x", "version": "1.0.0", "corpuskit": {"content_hash": "sha256:a"}}
+    same = {"name": "x", "version": "1.0.0", "identifier": "sha256:a"}
+    assert croissant_mismatches(same, descriptor) == []
+    assert croissant_mismatches({**same, "identifier": "sha256:b"}, descriptor) == [
+        Problem("croissant.json", "metadata-mismatch", "identifier is 'sha256:b', "
+                "datapackage.json says 'sha256:a' at /corpuskit/content_hash", "/identifier")]
 
 
 # -- records -------------------------------------------------------------------------------

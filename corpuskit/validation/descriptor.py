@@ -214,3 +214,26 @@ def check_croissant(document: Any, sizes: Mapping[str, int],
                                     f"sha256 of {url} is {digests[url]}, croissant.json says "
                                     f"{sha}", f"/distribution/{index}/sha256"))
     return problems
+
+
+#: croissant.json's properties that restate datapackage.json's: ``(croissant, descriptor)``.
+_RESTATED = (("name", "name"), ("version", "version"), ("datePublished", "created"))
+
+
+def croissant_mismatches(document: Any, descriptor: Mapping[str, Any]) -> list[Problem]:
+    """croissant.json's name, version, publication time and identifier (the content hash)
+    against datapackage.json's: a hand-edited copy that restated one of them differently
+    is two answers to one question. A property the descriptor lacks is not compared."""
+    if not isinstance(document, dict):
+        return []
+    settings = descriptor.get("corpuskit")
+    pairs = [(ours, document.get(ours), f"/{theirs}", descriptor.get(theirs))
+             for ours, theirs in _RESTATED]
+    if isinstance(settings, dict):
+        pairs.append(("identifier", document.get("identifier"), "/corpuskit/content_hash",
+                      settings.get("content_hash")))
+    return [Problem(CROISSANT, "metadata-mismatch",
+                    f"{ours} is {found!r}, {DESCRIPTOR} says {wanted!r} at {pointer}",
+                    f"/{ours}")
+            for ours, found, pointer, wanted in pairs
+            if isinstance(wanted, str) and found != wanted]

@@ -64,6 +64,7 @@ from .descriptor import (
     Resource,
     check_croissant,
     check_descriptor,
+    croissant_mismatches,
     descriptor_resources,
     documents_resource,
     process_config_from_settings,
@@ -415,7 +416,7 @@ class _Checker:
         if descriptor is not None:
             self.cross_check(descriptor, bag_info, documents, docs_sha256)
         if CROISSANT in files:
-            self.croissant()
+            self.croissant(descriptor)
         self.problems.extend(structure())
         return PackageResult(self.problems, documents or 0)
 
@@ -620,9 +621,12 @@ class _Checker:
                                              f"content hash of the records and metadata is "
                                              f"{actual}, corpuskit.content_hash says "
                                              f"{recorded_hash}", "/corpuskit/content_hash"))
+        created = descriptor.get("created")
         expected: dict[str, Any] = {"Content-Hash": recorded_hash, "Version": version,
                                     "Bag-Group-Identifier": name,
-                                    "External-Identifier": f"{name}-{version}"}
+                                    "External-Identifier": f"{name}-{version}",
+                                    "Bagging-Date": created[:10]
+                                    if isinstance(created, str) else None}
         if BAG_INFO in self.files and BAG_INFO not in self.unreadable:
             for label, value in expected.items():
                 values = bag_info.get(label)
@@ -643,7 +647,7 @@ class _Checker:
                                          f"the archive's top folder is {archive.name}/, the "
                                          f"descriptor names the release {name}-{version}"))
 
-    def croissant(self) -> None:
+    def croissant(self, descriptor: dict[str, Any] | None) -> None:
         data = self.read_small(CROISSANT)
         if data is None:
             return
@@ -653,6 +657,8 @@ class _Checker:
             self.problems.append(Problem(CROISSANT, "schema-error", f"not valid JSON: {exc}"))
             return
         self.problems.extend(check_croissant(document, self.files, _HexView(self.sha256)))
+        if descriptor is not None:
+            self.problems.extend(croissant_mismatches(document, descriptor))
 
 
 class _RecordPass:
@@ -1101,7 +1107,7 @@ class _CleanChecker(_Checker):
         self.compare_resources(resources, docs_sha256)
         self.cross_check(descriptor, bag_info, documents, docs_sha256)
         if CROISSANT in files:
-            self.croissant()
+            self.croissant(descriptor)
         if self.problems:
             return None
         return PackageResult([], documents, len(files) + view.raw_files,
