@@ -66,19 +66,22 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class PackageIntegrityError(InputError):
     """The package does not match its own checksums: it was modified or damaged.
 
-    ``paths`` names every file that failed (relative to the package root; ``.`` is the
-    archive itself, whose seal did not match); ``problems`` holds one
+    ``paths`` names every file that failed (relative to the package root; the archive
+    itself, whose seal or published checksum did not match, by its path as given:
+    ``location``); ``problems`` holds one
     :class:`~corpuskit.problems.Problem` per failure, with its stable code
     (``checksum-mismatch``, ``missing-file``, ``unlisted-file``, ``bagit-error``,
     ``archive-error``, ``archive-seal-mismatch``).
     """
 
     def __init__(self, location: str, problems: Iterable[Problem]) -> None:
-        found = sorted(set(problems))
+        found = sorted({Problem(location, p.code, p.message, p.location) if p.path == "."
+                        else p for p in problems})
         self.location = location
         self.paths = tuple(dict.fromkeys(p.path for p in found))
-        shown = ", ".join(map(one_line, self.paths[:5])) + (", ..." if len(self.paths) > 5
-                                                           else "")
+        shown = ", ".join("the archive itself" if path == location else one_line(path)
+                          for path in self.paths[:5]) + (", ..." if len(self.paths) > 5
+                                                         else "")
         super().__init__(found, f"{location} failed verification: {shown} does not match "
                                 "the package checksums; the package was modified or damaged, "
                                 "do not use it")

@@ -156,24 +156,27 @@ def open_regular(path: str, *, dir_fd: int | None = None) -> int:
 class FolderSource(PackageSource):
     def __init__(self, folder: Path) -> None:
         self.location = folder
-        self.name = folder.name
+        #: Files are read from here: the folder made absolute when opened, so that a
+        #: change of the working directory afterwards does not lose it.
+        self.root = folder.absolute()
+        self.name = self.root.name
         self._files: list[str] | None = None
         self._real_folders: set[str] = set()  # checked: not a symbolic link
 
     def files(self) -> list[str]:
         if self._files is None:
-            self._files = list(package_files(self.location))
+            self._files = list(package_files(self.root))
         return self._files
 
     def size(self, rel: str) -> int:
-        return (self.location / rel).stat().st_size
+        return (self.root / rel).stat().st_size
 
     def open(self, rel: str) -> IO[bytes]:
         self._refuse_linked_folders(rel)
-        return os.fdopen(open_regular(str(self.location / rel)), "rb")
+        return os.fdopen(open_regular(str(self.root / rel)), "rb")
 
     def exists(self, rel: str) -> bool:
-        return (self.location / rel).is_file()
+        return (self.root / rel).is_file()
 
     def _refuse_linked_folders(self, rel: str) -> None:
         """An ``OSError`` (ELOOP) if a folder on ``rel`` is a symbolic link: the file would
@@ -182,9 +185,9 @@ class FolderSource(PackageSource):
         once."""
         folder = rel.rpartition("/")[0]
         while folder and folder not in self._real_folders:
-            if os.path.islink(self.location / folder):
+            if os.path.islink(self.root / folder):
                 raise OSError(errno.ELOOP, f"{folder} is a symbolic link",
-                              str(self.location / folder))
+                              str(self.root / folder))
             self._real_folders.add(folder)
             folder = folder.rpartition("/")[0]
 

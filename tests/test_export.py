@@ -162,14 +162,14 @@ def test_export_never_writes_over_another_release(source_kind: str, target: str,
                                                   tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Not the package's own zip beside its folder, nor a file in its folder when
-    exporting from the zip, nor another version's release: each used to be overwritten."""
+    exporting from the zip, nor another release folder: each used to be overwritten."""
     dist = tmp_path / "dist"
     dist.mkdir()
     folder = dist / sample().release.name
     archive = dist / sample().archive.name
     shutil.copytree(sample().release, folder)
     shutil.copyfile(sample().archive, archive)
-    other = dist / "other-0.9.0"
+    other = tmp_path / "mirror" / sample().release.name  # a release folder elsewhere
     shutil.copytree(sample().release, other)
     source = folder if source_kind == "folder" else archive
     out = {"its zip": archive, "its folder's records": folder / "data" / "documents.jsonl",

@@ -189,7 +189,21 @@ def test_tampered_archive_member_is_refused(tmp_path: Path) -> None:
     _rezip(sample().archive, target, "data/documents.jsonl")
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(target)
-    assert caught.value.paths == (".", "data/documents.jsonl")  # zipfile wrote no seal
+    # zipfile wrote no seal: the archive itself is named by its path, not "."
+    assert caught.value.paths == (str(target), "data/documents.jsonl")
+    assert str(caught.value).startswith(f"{target} failed verification: the archive itself, "
+                                        "data/documents.jsonl does not match")
+
+
+def test_a_folder_loaded_by_a_relative_path_survives_a_change_of_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its records were read from the folder relative to the working directory of the
+    moment: after a chdir, "data/documents.jsonl: cannot read"."""
+    monkeypatch.chdir(sample().release.parent)
+    corpus = corpuskit.load(sample().release.name)
+    monkeypatch.chdir(tmp_path)
+    assert [r.id for r in corpus] == [r.id for r in corpuskit.load(sample().release)]
+    assert len(list(corpus)) == corpus.documents
 
 
 def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
@@ -201,7 +215,7 @@ def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
     _flip_byte(target, offset)
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(target)
-    assert caught.value.paths == (".", "data/documents.jsonl")
+    assert caught.value.paths == (str(target), "data/documents.jsonl")
 
 
 def test_an_archive_whose_seal_does_not_match_is_refused(tmp_path: Path) -> None:
@@ -214,7 +228,7 @@ def test_an_archive_whose_seal_does_not_match_is_refused(tmp_path: Path) -> None
     target.write_bytes(bytes(data))
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(target)
-    assert caught.value.paths == (".",)
+    assert caught.value.paths == (str(target),)
     assert [p.code for p in caught.value.problems] == ["archive-seal-mismatch"]
     assert len(list(corpuskit.load(target, verify=False))) == 6
 
