@@ -1,8 +1,9 @@
 """Stage 4, extract: title, date, rights line and language taken from normalized text.
 
-Rules are anchored to the shape of the document: the title is a short first line, the
-date an unambiguous date line right after it, the rights line a final line matching one
-of the configured patterns in full. Extraction never leaves an empty body: when taking a
+Rules are anchored to the shape of the document's paragraphs (blocks separated by a blank
+line): the title is a first paragraph of one short line, the date a one-line paragraph
+right after it holding an unambiguous date, the rights line a final one-line paragraph
+matching one of the configured patterns in full. Extraction never leaves an empty body: when taking a
 line would empty it, the line stays in the text. Title and rights lines are recorded
 without the indentation or trailing spaces they may have had.
 """
