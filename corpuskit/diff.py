@@ -341,11 +341,11 @@ class _SeedsSide(_Side):
         super().__init__(path)
         self.config: CorpusConfig = load_config(path)
         discovery = discover(path, self.config.discover)
-        if discovery.problems:
-            raise InputError(discovery.problems,
-                             f"{len(discovery.problems)} problem"
-                             f"{'s' if len(discovery.problems) != 1 else ''} in {path}")
         self.sources = discovery.sources
+        if discovery.problems:  # with every document's own, as build reports them
+            problems = [*discovery.problems, *self._document_problems()]
+            raise InputError(problems, f"{len(problems)} problem"
+                                       f"{'s' if len(problems) != 1 else ''} in {path}")
         self._digest = hashlib.sha256()
         self._done = False
 
@@ -370,6 +370,17 @@ class _SeedsSide(_Side):
     def metadata(self) -> dict[str, Any]:
         meta = self.config.metadata
         return {k: meta[k] for k in CONTENT_METADATA_KEYS if k in meta}
+
+    def _document_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for ref in self.sources:
+            try:
+                process_document_reported(
+                    read_source(self.path, ref, max_bytes=self.config.discover.max_file_bytes),
+                    self.config.process)
+            except DocumentProblem as bad:
+                problems.append(bad.problem)
+        return problems
 
     def records(self) -> Iterator[Record]:
         problems: list[Problem] = []

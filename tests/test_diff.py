@@ -12,7 +12,7 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
-from corpuskit import diff
+from corpuskit import diff, validate
 from corpuskit.build import build
 from corpuskit.cli import main
 from corpuskit.diff import (
@@ -294,6 +294,20 @@ def test_bad_seed_document_is_reported(seeds: Path, released: Path) -> None:
     with pytest.raises(InputError) as caught:
         diff(release_of(released, "1.0.0"), seeds)
     assert [p.path for p in caught.value.problems] == [f"{seeds}/broken.txt"]
+
+
+def test_seeds_problems_are_all_reported_at_once(seeds: Path, released: Path) -> None:
+    """With a name collision, diff named it and not the other bad documents (build and
+    validate name all of them in one run)."""
+    (seeds / "Twin.txt").write_text("Twin\n\nOne text about rivers.\n", "utf-8")
+    (seeds / "twin.txt").write_text("Twin\n\nAnother text about bridges.\n", "utf-8")
+    (seeds / "empty.txt").write_bytes(b"")
+    with pytest.raises(InputError) as caught:
+        diff(release_of(released, "1.0.0"), seeds)
+    found = sorted((p.path, p.code) for p in caught.value.problems)
+    assert found == sorted((f"{seeds}/{p.path}", p.code)
+                           for p in validate(seeds, jobs=1).problems)
+    assert {code for _, code in found} == {"name-collision", "empty-document"}
 
 
 def test_records_out_of_order_are_refused(released: Path, tmp_path: Path) -> None:
