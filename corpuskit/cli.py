@@ -40,6 +40,15 @@ def _emit_json(data: Any) -> None:
     _echo(json.dumps(_printable_data(data), ensure_ascii=False, indent=2))
 
 
+def _emit_failure(fields: dict[str, Any], error: CorpuskitError) -> None:
+    """The JSON a ``--json`` command prints when it fails (the ``failure`` form of its
+    schema): a consumer parsing stdout gets a document saying why, not nothing."""
+    problems = error.problems if isinstance(error, InputError) else ()
+    summary = error.summary if isinstance(error, InputError) else str(error)
+    _emit_json({**fields, "error": summary, "problems": [p.as_dict() for p in problems],
+                "corpuskit_version": __version__})
+
+
 def _report_error(error: CorpuskitError) -> None:
     if isinstance(error, InputError):
         for problem in error.problems:
@@ -168,7 +177,12 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
     from .diff import diff as diff_packages
     from .diff import render_text
 
-    result = diff_packages(old, new, text=show_text)
+    try:
+        result = diff_packages(old, new, text=show_text)
+    except CorpuskitError as error:
+        if as_json or fmt == "json":
+            _emit_failure({"old": str(old), "new": str(new)}, error)
+        raise
     if as_json or fmt == "json":
         _emit_json(result.as_dict())
     else:
@@ -244,7 +258,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
               help="The file to write (replaced only once the new one is complete).")
 @click.option("--no-verify", is_flag=True,
               help="Skip checking the package's checksums first.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON on stdout (schemas/export.schema.json).")
 def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json: bool) -> None:
     """Write the documents of PACKAGE (a package folder or .zip) to --out as --format.
 
@@ -260,7 +275,12 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
     """
     from .export import export as export_package
 
-    result = export_package(package, fmt, out, verify=not no_verify)
+    try:
+        result = export_package(package, fmt, out, verify=not no_verify)
+    except CorpuskitError as error:
+        if as_json:
+            _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error)
+        raise
     if as_json:
         _emit_json({"format": result.format, "path": str(result.path),
                     "documents": result.documents, "bytes": result.bytes,

@@ -3,8 +3,8 @@
 Rules are anchored to the shape of the document's paragraphs (blocks separated by a blank
 line): the title is a first paragraph of one short line, the date a one-line paragraph
 right after it holding an unambiguous date, the rights line a final one-line paragraph
-matching one of the configured patterns in full. Extraction never leaves an empty body: when taking a
-line would empty it, the line stays in the text. Title and rights lines are recorded
+matching one of the configured patterns in full. Extraction never leaves an empty body:
+when taking a line would empty it, the line stays in the text. Title and rights lines are recorded
 without the indentation or trailing spaces they may have had.
 """
 

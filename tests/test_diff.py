@@ -287,6 +287,20 @@ def test_a_side_that_is_no_package_is_an_error(tmp_path: Path,
     assert f"error: {tmp_path / 'plain.txt'}: " in err and "[archive-error]" in err
 
 
+def test_a_failed_diff_prints_its_failure_as_json(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """diff --json printed nothing on stdout when a side could not be read."""
+    (tmp_path / "plain.txt").write_text("not a package\n")
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "plain.txt"), str(SEEDS), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    Draft202012Validator(json.loads(SCHEMA.read_text("utf-8"))).validate(data)
+    assert (data["old"], data["new"]) == (str(tmp_path / "plain.txt"), str(SEEDS))
+    assert [p["code"] for p in data["problems"]] == ["archive-error"]
+    assert data["problems"][0]["path"] == str(tmp_path / "plain.txt")
+    assert "cannot be compared" in data["error"]
+
+
 # -- input checks and streaming --------------------------------------------------------------
 
 def test_bad_seed_document_is_reported(seeds: Path, released: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from _consumers import sample
+from jsonschema import Draft202012Validator
 
 import corpuskit
 from corpuskit.cli import main
@@ -100,6 +101,33 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                  "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["documents"] == 6 and result["path"] == str(out) and out.exists()
+
+
+def _export_schema() -> Draft202012Validator:
+    schema = Path(__file__).resolve().parents[1] / "schemas" / "export.schema.json"
+    return Draft202012Validator(json.loads(schema.read_text("utf-8")))
+
+
+def test_cli_export_json_matches_its_schema(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The result, and a failure: --json printed nothing on stdout when export failed."""
+    out = tmp_path / "seeds.csv"
+    assert main(["export", str(sample().release), "--format", "csv", "--out", str(out),
+                 "--json"]) == 0
+    _export_schema().validate(json.loads(capsys.readouterr().out))
+    damaged = Path(shutil.copytree(sample().release, tmp_path / "damaged"))
+    with (damaged / "README.md").open("a", encoding="utf-8") as handle:
+        handle.write("edited\n")
+    assert main(["export", str(damaged), "--format", "csv", "--out", str(tmp_path / "d.csv"),
+                 "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    _export_schema().validate(data)
+    assert (data["package"], data["out"], data["format"]) == (str(damaged),
+                                                              str(tmp_path / "d.csv"), "csv")
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [("README.md",
+                                                                   "checksum-mismatch")]
+    assert "failed verification" in data["error"]
+    assert not (tmp_path / "d.csv").exists()
 
 
 def test_cli_export_usage_errors(tmp_path: Path) -> None:
