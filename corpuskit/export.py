@@ -107,7 +107,7 @@ def _output_file(target: Path) -> Iterator[HashingWriter]:
         raise OutputError(f"cannot write {target}: folder {folder} does not exist")
     remove_orphans(folder, f"{TEMP_PREFIX}{target.name}-")  # what killed exports left
     with PackageWriter(folder, f"{target.name}-{os.getpid()}") as scratch:
-        with scratch.stream(target.name) as sink:
+        with scratch.stream(target.name, shown=target) as sink:
             yield sink
         copy_into(scratch.root / target.name, target)
 

@@ -317,8 +317,9 @@ class PackageWriter:
         return write_file(self.root, relpath, data, doing=f"cannot write {self.final / relpath}")
 
     @contextmanager
-    def stream(self, relpath: str) -> Iterator[HashingWriter]:
-        """Write a file piece by piece; its entry is ``writer.bytes``/``writer.sha256``."""
+    def stream(self, relpath: str, shown: Path | None = None) -> Iterator[HashingWriter]:
+        """Write a file piece by piece; its entry is ``writer.bytes``/``writer.sha256``.
+        An error names ``shown`` (default: the file's path in the release)."""
         path = self.root / relpath
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -326,7 +327,7 @@ class PackageWriter:
                 yield HashingWriter(handle)
             path.chmod(FILE_MODE)
         except OSError as exc:
-            raise _output_error(self.final / relpath, exc) from None
+            raise _output_error(shown or self.final / relpath, exc) from None
 
     def set_aside(self, relpath: str) -> Path:
         """Move the folder ``relpath`` out of the package, into a temporary folder beside it

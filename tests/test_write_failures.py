@@ -177,6 +177,23 @@ def test_full_disk_as_a_file_size_limit(stage: str, sizes: dict[str, int],
     assert stale_entries(out) == []
 
 
+def test_export_to_a_full_disk_names_the_file_asked_for(tmp_path: Path) -> None:
+    """The message named the scratch file (``out.csv-PID/out.csv``), gone by then."""
+    out = tmp_path / "out"
+    seeds = write_seeds(tmp_path / "seeds", big_docs(200_000))
+    assert run_here(build_args(seeds, out)).code == 0
+    target = tmp_path / "export" / "all.csv"
+    target.parent.mkdir()
+    target.write_text("earlier\n")
+    failed = run_cli(["export", out / OLD, "--format", "csv", "--out", target],
+                     preexec_fn=file_size_limit(50_000))
+    assert_clean_failure(failed.code, failed.stderr, naming=f"cannot write {target}: ")
+    assert "File too large" in failed.stderr
+    assert f"{target.name}-" not in failed.stderr, "the message names a temporary path"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["all.csv"]
+    assert target.read_text() == "earlier\n"
+
+
 #: Two shards (of four documents), so that ``--jobs 2`` runs them in two worker processes.
 TWO_SHARDS = """
     import corpuskit.engine as engine
