@@ -253,7 +253,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 @click.argument("package", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
               help="parquet: explicit column types; csv: header row, null as empty cell; "
-                   "dolma: gzipped JSON lines (id, text, source, created, added, metadata).")
+                   "dolma: gzipped JSON lines (id, text, source, metadata; created and "
+                   "added when known).")
 @click.option("--out", "out", required=True, type=NonEmptyPath(path_type=Path),
               help="The file to write (replaced only once the new one is complete).")
 @click.option("--no-verify", is_flag=True,

@@ -238,12 +238,20 @@ def _iso_date(value: DateLike | None, name: str) -> str | None:
                      f"got {value!r}")
 
 
+_LANGUAGE = re.compile(r"[a-z]{2}|und")
+
+
 def _languages(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    """The codes asked for; a code no record can hold (``EN``, ``eng``) is a ValueError,
+    not a filter that silently matches nothing."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return frozenset({value})
-    return frozenset(value)
+    codes = frozenset({value} if isinstance(value, str) else value)
+    for code in sorted(codes, key=repr):
+        if not isinstance(code, str) or not _LANGUAGE.fullmatch(code):
+            raise ValueError(f"language {code!r} is not a code records hold: ISO 639-1 in "
+                             "lowercase, such as 'en', or 'und' for undetermined")
+    return codes
 
 
 # -- the corpus ---------------------------------------------------------------------------
@@ -365,7 +373,8 @@ class Corpus:
         """Documents in ``language`` (a code or several) dated ``since``..``until`` inclusive.
 
         Streams like iteration does. With ``since`` or ``until``, undated documents are
-        left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings.
+        left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings. A
+        language code or date that no record can match raises ``ValueError`` at once.
 
         Example::
 
@@ -374,9 +383,11 @@ class Corpus:
             >>> [d.id for d in docs]                             # doctest: +SKIP
             ['000_5126d78043eeafc4']
         """
-        wanted = _languages(language)
-        low = _iso_date(since, "since")
-        high = _iso_date(until, "until")
+        return self._filtered(_languages(language), _iso_date(since, "since"),
+                              _iso_date(until, "until"))
+
+    def _filtered(self, wanted: frozenset[str] | None, low: str | None, high: str | None
+                  ) -> Iterator[Record]:
         for record in self.records():
             if wanted is not None and record.language not in wanted:
                 continue

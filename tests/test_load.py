@@ -96,6 +96,14 @@ def test_filter_refuses_bad_dates(bad: object) -> None:
         list(corpus.filter(since=bad))  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", ["EN", "eng", "en\n", "", ["en", "Fr"], [None]])
+def test_filter_refuses_language_codes_no_record_holds(bad: object) -> None:
+    """filter(language="EN") matched nothing, silently; the error comes at the call."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(ValueError, match="is not a code records hold"):
+        corpus.filter(language=bad)  # type: ignore[arg-type]
+
+
 def test_readme_example_loads_the_seeds_release(tmp_path: Path) -> None:
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     built = corpuskit.build(seeds, tmp_path, source_date_epoch=None, jobs=1, cache=None)
