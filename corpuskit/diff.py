@@ -14,7 +14,6 @@ time stamp are labels, not content, and never count as a change.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import hashlib
 import json
@@ -31,7 +30,7 @@ from .discover import discover, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
-from .problems import Problem
+from .problems import Problem, under
 from .reader import (
     PackageSource,
     ZipSource,
@@ -448,12 +447,8 @@ def _open_side(path: Path) -> _Side:
 def _side_error(side: Path, error: InputError) -> InputError:
     """``error`` from one side of a diff, each problem's path put under that side: both
     sides hold files of the same names (corpus.toml, data/documents.jsonl)."""
-    root = str(side)
-    problems = [p if p.path == root or p.path.startswith(root + "/")
-                else dataclasses.replace(p, path=root if p.path in ("", ".")
-                                         else f"{root}/{p.path}")
-                for p in error.problems]
-    return InputError(problems, f"{root} cannot be compared: {error.summary}")
+    return InputError(under(str(side), error.problems),
+                      f"{side} cannot be compared: {error.summary}")
 
 
 def _records_of(side: _Side) -> Iterator[Record]:

@@ -31,7 +31,7 @@ from .discover import discover, read_changelog, read_source
 from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
-from .problems import Problem
+from .problems import Problem, under
 from .reader import (
     DESCRIPTOR,
     ArchiveReadError,
@@ -212,7 +212,10 @@ def info(path: str | os.PathLike[str]) -> Info:
     location = Path(os.fspath(path))
     if location.is_dir() and folder_kind(location) == "seeds":
         return _seeds_info(location)
-    return _package_info(location)
+    try:
+        return _package_info(location)
+    except InputError as error:  # named as validate and diff name them: under the package
+        raise InputError(under(str(location), error.problems), error.summary) from None
 
 
 def _number(value: float | None) -> str:

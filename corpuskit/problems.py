@@ -7,7 +7,8 @@ stable slugs that scripts may match on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 # The catalogue of stable codes. Adding a code is fine; renaming one breaks users.
 CODES: dict[str, str] = {
@@ -108,3 +109,12 @@ class Problem:
             "location": self.location,
             "message": self.message,
         }
+
+
+def under(root: str, problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` of the package or folder at ``root``, each path put under it (``.`` is
+    ``root`` itself); a path naming ``root`` or a file in it already is kept."""
+    return [problem if problem.path == root or problem.path.startswith(root + "/")
+            else replace(problem, path=root if problem.path in ("", ".")
+                         else f"{root}/{problem.path}")
+            for problem in problems]
