@@ -97,7 +97,8 @@ def cli() -> None:
               show_default=True, help="Where the per-document work runs.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Dask scheduler address (with --engine dask).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON on stdout (schemas/build.schema.json).")
 def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache: bool,
           engine: str, scheduler: str | None, as_json: bool) -> None:
     """Build the release of SEEDS (default: seeds) into --out (default: dist).
@@ -118,9 +119,15 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     from .build import build as build_package
     from .engine import default_cache_dir
 
-    result = build_package(seeds, out, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                           jobs=jobs, cache=None if no_cache else (cache or default_cache_dir()),
-                           engine=engine, scheduler=scheduler)
+    try:
+        result = build_package(seeds, out,
+                               source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"), jobs=jobs,
+                               cache=None if no_cache else (cache or default_cache_dir()),
+                               engine=engine, scheduler=scheduler)
+    except CorpuskitError as error:
+        if as_json:
+            _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
+        raise
     for path, reason in result.skipped:
         _echo(f"skipped: {path} ({reason})", err=True)
     for note in result.notes:
@@ -202,7 +209,8 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @click.option("--cache", "cache", type=NonEmptyPath(path_type=Path), default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
 @click.option("--no-cache", is_flag=True, help="Build without a cache.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as JSON on stdout (schemas/release.schema.json).")
 def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, jobs: int | None,
                     cache: Path | None, no_cache: bool, as_json: bool) -> None:
     """Release SEEDS as the next version: diff, bump, changelog, build.
@@ -226,10 +234,15 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     from .engine import default_cache_dir
     from .release import release as release_seeds
 
-    result = release_seeds(seeds, out, bump,
-                           source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                           dry_run=dry_run, jobs=jobs,
-                           cache=None if no_cache else (cache or default_cache_dir()))
+    try:
+        result = release_seeds(seeds, out, bump,
+                               source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                               dry_run=dry_run, jobs=jobs,
+                               cache=None if no_cache else (cache or default_cache_dir()))
+    except CorpuskitError as error:
+        if as_json:
+            _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
+        raise
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if as_json:

@@ -1,0 +1,78 @@
+"""Every ``--json`` output has a schema in ``schemas/``, in success and in failure.
+
+A command that fails with ``--json`` prints the failure form of its schema on stdout (what
+stopped it and its problems), never nothing: a consumer parsing stdout always gets one
+document.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_seeds
+from jsonschema import Draft202012Validator
+
+from corpuskit.cli import main
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
+EPOCH = "1800000000"
+
+
+def schema(name: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads((SCHEMAS / name).read_text("utf-8")))
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCHEMAS.glob("*.schema.json")))
+def test_every_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    document = json.loads((SCHEMAS / name).read_text("utf-8"))
+    Draft202012Validator.check_schema(document)
+
+
+def test_build_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "out"
+    code, data = run_json(capsys, "build", str(seeds), "--out", str(out), "--jobs", "1",
+                          "--no-cache", "--json")
+    assert code == 0 and data["status"] == "built" and data["documents"] == 1
+    schema("build.schema.json").validate(data)
+    (seeds / "empty.txt").write_bytes(b"")
+    code, data = run_json(capsys, "build", str(seeds), "--out", str(tmp_path / "o2"),
+                          "--jobs", "1", "--no-cache", "--json")
+    assert code == 1
+    schema("build.schema.json").validate(data)
+    assert (data["seeds"], data["out"]) == (str(seeds), str(tmp_path / "o2"))
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [("empty.txt",
+                                                                   "empty-document")]
+
+
+def test_release_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    common = ["--seeds", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache", "--json"]
+    code, data = run_json(capsys, "release", *common)
+    assert code == 0 and data["previous"] is None and data["dry_run"] is False
+    schema("release.schema.json").validate(data)
+    schema("diff.schema.json").validate(data["diff"])
+    (seeds / "more.txt").write_text("More\n\nAnother ordinary paragraph of English text.\n")
+    code, data = run_json(capsys, "release", "--dry-run", *common)
+    assert code == 0 and data["dry_run"] is True and data["bump"] == "minor"
+    schema("release.schema.json").validate(data)
+    code, data = run_json(capsys, "release", "patch", *common)  # too small for an addition
+    assert code == 1
+    schema("release.schema.json").validate(data)
+    assert data["problems"] == [] and "minor release" in data["error"]
