@@ -317,6 +317,19 @@ HF_LICENSES = {
 }
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def code_span(text: str) -> str:
+    """``text`` as one Markdown code span, whatever it holds: fenced by one backtick more
+    than its longest run of them (an id with a backtick broke the span and the rest of the
+    line), padded with a space where CommonMark would otherwise join or strip."""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or (
+        text[:1] == " " and text[-1:] == " " and text.strip(" ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -475,7 +488,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
                   else "no document carries a date")
     licenses = "\n".join(
         f"- {lic.get('title') or lic.get('name')}"
-        + (f" (`{lic['name']}`)" if lic.get("name") else "")
+        + (f" ({code_span(lic['name'])})" if lic.get("name") else "")
         + (f" <{lic['path']}>" if lic.get("path") else "")
         for lic in meta["licenses"]
     )

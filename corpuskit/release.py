@@ -41,7 +41,7 @@ from .diff import (
 from .discover import read_changelog
 from .dist import damaged_releases, latest_release
 from .errors import InputError, ReleaseError
-from .package import process_settings
+from .package import code_span, process_settings
 from .parquet import PARQUET_PATH
 from .problems import Problem
 from .reader import DESCRIPTOR
@@ -168,7 +168,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _doc(doc_id: str, title: str | None) -> str:
-    return f"`{doc_id}` ({display_title(title)})"
+    return f"{code_span(doc_id)} ({display_title(title)})"
 
 
 def _describe_change(change: DocumentChange) -> str:
@@ -186,7 +186,7 @@ def _describe_change(change: DocumentChange) -> str:
             f for f in change.fields if f in SOURCE_FIELDS)
     else:
         what = f"derived fields changed: {', '.join(change.fields)}"
-    return f"- `{change.id}` ({title}): {what}"
+    return f"- {code_span(change.id)} ({title}): {what}"
 
 
 #: A first release lists its documents only up to this many (later releases list every change).

@@ -8,16 +8,18 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import asdict
+from html import escape
 from itertools import pairwise
 from pathlib import Path
 
 import orjson
+import pytest
 from _consumers import build_sample, sample
 
 import corpuskit
 from corpuskit.config import FAITHFUL_STEPS
 from corpuskit.engine import DocSummary
-from corpuskit.package import MISSING, CorpusStats
+from corpuskit.package import MISSING, CorpusStats, code_span
 
 HEADINGS = [
     "# Dataset Card for Consumer sample corpus",
@@ -164,3 +166,13 @@ def test_statistics_merged_shard_by_shard_equal_those_added_one_by_one() -> None
         assert asdict(merged) == asdict(whole), cuts
         assert asdict(cached) == asdict(whole), cuts
     assert whole.first_date is not None and whole.last_date is not None
+
+
+@pytest.mark.parametrize("text", ["plain", "a`b", "`tick", "tick`", "x``y` z", " a ", "a b"])
+def test_code_span_renders_as_exactly_its_text(text: str) -> None:
+    """A document id or license name holding a backtick closed its code span early in the
+    changelog and the card, and the rest of the line became Markdown."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").renderInline(code_span(text))
+    assert html == f"<code>{escape(text, quote=False)}</code>"
