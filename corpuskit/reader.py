@@ -745,6 +745,11 @@ def open_package(path: Path) -> PackageSource:
         return FolderSource(path)
     if path.is_file():
         return ZipSource(path)
+    if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
+        kind = ("a symbolic link to nothing" if path.is_symlink() and not path.exists()
+                else "not a regular file or folder (a pipe, socket or device)")
+        raise InputError([Problem(str(path), "not-a-package",
+                                  f"{kind}; pass a package folder or .zip archive")])
     raise InputError([Problem(str(path), "not-a-package", "no such file or folder")])
 
 

@@ -133,3 +133,17 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
     else:
         assert "not a regular file" in output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["info", "diff", "export"])
+def test_a_package_path_that_is_a_pipe_is_named_as_one(command: str, tmp_path: Path) -> None:
+    """info, diff and export of a named pipe said "no such file or folder"."""
+    pipe = tmp_path / "pipe.zip"
+    os.mkfifo(pipe)
+    args = {"info": [str(pipe)], "diff": [str(pipe), str(built().release)],
+            "export": [str(pipe), "--format", "csv", "--out", str(tmp_path / "x.csv")]}
+    done = _corpuskit(command, *args[command])
+    assert done.returncode == 1, done.stderr
+    assert (f"error: {pipe}: not a regular file or folder (a pipe, socket or device); pass "
+            "a package folder or .zip archive [not-a-package]") in done.stderr
+    assert "no such file" not in done.stderr
