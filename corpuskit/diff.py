@@ -370,26 +370,25 @@ class _SeedsSide(_Side):
         meta = self.config.metadata
         return {k: meta[k] for k in CONTENT_METADATA_KEYS if k in meta}
 
-    def _document_problems(self) -> list[Problem]:
-        problems: list[Problem] = []
+    def _processed(self) -> Iterator[Record | Problem]:
+        """Each document as a build makes it, in id order (discover sorts them): its record,
+        or the problem that refuses it."""
         for ref in self.sources:
             try:
-                process_document_reported(
+                yield process_document_reported(
                     read_source(self.path, ref, max_bytes=self.config.discover.max_file_bytes),
                     self.config.process)
             except DocumentProblem as bad:
-                problems.append(bad.problem)
-        return problems
+                yield bad.problem
+
+    def _document_problems(self) -> list[Problem]:
+        return [found for found in self._processed() if isinstance(found, Problem)]
 
     def records(self) -> Iterator[Record]:
         problems: list[Problem] = []
-        for ref in self.sources:  # discover returns them sorted by id
-            try:
-                record = process_document_reported(
-                    read_source(self.path, ref, max_bytes=self.config.discover.max_file_bytes),
-                    self.config.process)
-            except DocumentProblem as bad:
-                problems.append(bad.problem)
+        for record in self._processed():
+            if isinstance(record, Problem):
+                problems.append(record)
                 continue
             self._digest.update(record_line(record))
             self.count += 1
