@@ -147,3 +147,13 @@ def test_a_package_path_that_is_a_pipe_is_named_as_one(command: str, tmp_path: P
     assert (f"error: {pipe}: not a regular file or folder (a pipe, socket or device); pass "
             "a package folder or .zip archive [not-a-package]") in done.stderr
     assert "no such file" not in done.stderr
+
+
+def test_validate_reports_a_fifo_in_place_of_the_descriptor(tmp_path: Path) -> None:
+    """Every reader of datapackage.json refuses a pipe at once (the check of the folder's
+    name against its release, too): a read of one would block forever."""
+    package = _with_fifo(tmp_path, "datapackage.json")
+    done = _corpuskit("validate", str(package))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "datapackage.json: not a regular file" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -18,6 +18,7 @@ Archive safety (hostile names, links, bombs, truncation) is in
 
 from __future__ import annotations
 
+import os
 import re
 from os import PathLike
 from pathlib import Path
@@ -34,6 +35,7 @@ from ..reader import (
     ArchiveLimits,
     ZipSource,
     folder_kind,
+    open_regular,
 )
 from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
@@ -89,8 +91,8 @@ def misnamed(name: str, release: str | None, suffix: str) -> list[Problem]:
 def _folder_release(folder: Path) -> str | None:
     """``<name>-<version>`` from a package folder's datapackage.json, or None (a descriptor
     that cannot say is reported by the checks)."""
-    try:
-        with (folder / DESCRIPTOR).open("rb") as handle:
+    try:  # never blocks: a pipe in its place is refused, not read (the checks report it)
+        with os.fdopen(open_regular(str(folder / DESCRIPTOR)), "rb") as handle:
             descriptor = orjson.loads(handle.read(MAX_METADATA_BYTES))
     except (OSError, orjson.JSONDecodeError):
         return None
