@@ -19,11 +19,11 @@ import orjson
 from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
-from .config import load_config
+from .config import load_config, read_regular
 from .dist import damaged_releases, latest_release
 from .errors import InputError
 from .problems import Problem
-from .reader import DESCRIPTOR
+from .reader import DESCRIPTOR, MAX_METADATA_BYTES
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
@@ -31,7 +31,8 @@ from .validation.seal import check_archive_checksums
 
 def _created(folder: Path) -> str | None:
     try:
-        value = orjson.loads((folder / DESCRIPTOR).read_bytes()).get("created")
+        value = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES)
+                             ).get("created")
     except (OSError, orjson.JSONDecodeError, AttributeError):
         return None
     return value if isinstance(value, str) else None
@@ -94,7 +95,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                     message = "differs from what a fresh build of seeds/ makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
             fresh, kept = _created(result.release), _created(release)
-            if DESCRIPTOR in differing and fresh != kept:
+            if DESCRIPTOR in differing and kept is not None and fresh != kept:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept!r} in dist/, {fresh!r} in a fresh "
                                         "build: set SOURCE_DATE_EPOCH (or corpus.toml's "

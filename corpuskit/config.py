@@ -245,15 +245,22 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     )
 
 
-def read_regular(path: Path) -> bytes:
+def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file at ``path`` (through links); a pipe, device or socket
-    raises at once (``O_NONBLOCK``: opening a pipe no one writes to would wait forever)."""
+    raises at once (``O_NONBLOCK``: opening a pipe no one writes to would wait forever),
+    and so does a file of more than ``limit`` bytes (``EFBIG``), unread."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file (a folder, device, socket or pipe)")
+        if limit is not None and info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        if limit is not None and len(data) > limit:  # grew while read
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes")
+        return data
     finally:
         os.close(fd)
 

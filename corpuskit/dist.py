@@ -11,7 +11,8 @@ from pathlib import Path
 
 import orjson
 
-from .reader import DESCRIPTOR
+from .config import read_regular
+from .reader import DESCRIPTOR, MAX_METADATA_BYTES
 from .semver import VERSION_PATTERN, Version
 
 
@@ -27,7 +28,7 @@ def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
 def _names_itself(folder: Path, name: str, version: Version) -> bool:
     """Whether the folder's datapackage.json names it: ``name`` at ``version``."""
     try:
-        descriptor = orjson.loads((folder / DESCRIPTOR).read_bytes())
+        descriptor = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES))
     except (OSError, ValueError):
         return False
     return (isinstance(descriptor, dict) and descriptor.get("name") == name

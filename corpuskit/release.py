@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from .build import BuildResult, build, parse_source_date_epoch, refuse_inside_seeds
-from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
+from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
     DOCUMENT_METADATA_FIELDS,
@@ -44,7 +44,7 @@ from .errors import InputError, ReleaseError
 from .package import code_span, process_settings
 from .parquet import PARQUET_PATH
 from .problems import Problem
-from .reader import DESCRIPTOR
+from .reader import DESCRIPTOR, MAX_METADATA_BYTES
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .writer import output_lock, remove_file, replace_file_atomically
 
@@ -278,8 +278,9 @@ def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
 # -- the release ----------------------------------------------------------------------------
 
 def _read_text(path: Path) -> bytes | None:
+    """A small file's bytes (never blocking on a pipe), None if there is none."""
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_METADATA_BYTES)
     except FileNotFoundError:
         return None
 
@@ -462,10 +463,11 @@ def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | 
     seeds' ``changelog``, edited since: a typo fixed), which the diff does not count:
     documents and metadata are the same. Unreadable: assume it changed."""
     try:
-        descriptor = orjson.loads((previous / DESCRIPTOR).read_bytes())
+        descriptor = orjson.loads(read_regular(previous / DESCRIPTOR, MAX_METADATA_BYTES))
         recorded = descriptor["corpuskit"]["process"]
         resources = {resource.get("path") for resource in descriptor["resources"]}
-        shipped = (previous / CHANGELOG_NAME).read_bytes() if changelog is not None else None
+        shipped = (read_regular(previous / CHANGELOG_NAME, MAX_METADATA_BYTES)
+                   if changelog is not None else None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return True
     return (recorded != process_settings(config)

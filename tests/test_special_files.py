@@ -157,3 +157,23 @@ def test_validate_reports_a_fifo_in_place_of_the_descriptor(tmp_path: Path) -> N
     assert done.returncode == 1, done.stdout + done.stderr
     assert "datapackage.json: not a regular file" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "release"])
+def test_a_pipe_for_a_releases_descriptor_in_dist_never_blocks(command: str,
+                                                               tmp_path: Path) -> None:
+    """build, check and release read the descriptor of each release in the output folder
+    (which is the latest, which lends its raw files): a pipe there hung all three."""
+    repo = Path(__file__).resolve().parents[1]
+    seeds = Path(shutil.copytree(repo / "seeds", tmp_path / "seeds"))
+    dist = Path(shutil.copytree(repo / "dist", tmp_path / "dist"))
+    release = next(p for p in sorted(dist.iterdir()) if p.is_dir())
+    (release / "datapackage.json").unlink()
+    os.mkfifo(release / "datapackage.json")
+    args = {"build": [str(seeds), "--out", str(dist), "--no-cache"],
+            "check": ["--seeds", str(seeds), "--dist", str(dist)],
+            "release": ["--seeds", str(seeds), "--out", str(dist), "--no-cache"]}[command]
+    done = _corpuskit(command, *args)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert release.name in done.stdout + done.stderr
