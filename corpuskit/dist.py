@@ -51,6 +51,26 @@ def damaged_releases(dist: Path, name: str) -> list[Path]:
                   if not _names_itself(entry, name, version))
 
 
+def other_corpora(dist: Path, name: str) -> list[str]:
+    """Names of the other corpora released in ``dist``: ``<other>-X.Y.Z/`` folders whose
+    datapackage.json names them so (what a rename of the corpus leaves behind)."""
+    if not dist.is_dir():
+        return []
+    found: set[str] = set()
+    for entry in dist.iterdir():
+        if not entry.is_dir():
+            continue
+        try:
+            descriptor = orjson.loads(read_regular(entry / DESCRIPTOR, MAX_METADATA_BYTES))
+        except (OSError, ValueError):
+            continue
+        other = descriptor.get("name") if isinstance(descriptor, dict) else None
+        version = descriptor.get("version") if isinstance(descriptor, dict) else None
+        if isinstance(other, str) and other != name and entry.name == f"{other}-{version}":
+            found.add(other)
+    return sorted(found)
+
+
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
     """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
     releases = find_releases(dist, name)

@@ -39,7 +39,7 @@ from .diff import (
     summarize,
 )
 from .discover import read_changelog
-from .dist import damaged_releases, latest_release
+from .dist import damaged_releases, latest_release, other_corpora
 from .errors import InputError, ReleaseError
 from .package import code_span, process_settings
 from .parquet import PARQUET_PATH
@@ -351,6 +351,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
 
     if latest is None:
         version, previous, required = config.version, None, None
+        others = other_corpora(dist, config.name)
+        if others:
+            notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
+                         f"{config.name}: this is the first release of {config.name}, its "
+                         "own history; if the corpus was renamed, set its old name back in "
+                         f"{CONFIG_NAME} to carry on that history")
         if bump is not None:
             notes.append(f"no earlier release of {config.name} in {dist}: the version in "
                          f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "

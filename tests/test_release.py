@@ -476,6 +476,21 @@ def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> Non
     assert snapshot(seeds) == before
 
 
+def test_a_renamed_corpus_is_a_first_release_and_says_so(seeds: Path, dist: Path) -> None:
+    """A new name in corpus.toml found no release of that name: a first release, with the
+    old name's changelog, without a word about the releases of the old name beside it."""
+    toml = seeds / "corpus.toml"
+    old = next(line for line in toml.read_text("utf-8").splitlines()
+               if line.startswith("name = "))
+    toml.write_text(toml.read_text("utf-8").replace(old, 'name = "renamed-seeds"'), "utf-8")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    assert result.previous is None
+    assert list(result.notes) == [
+        f"{dist} holds releases of corpuskit-seeds, none of renamed-seeds: this is the first "
+        "release of renamed-seeds, its own history; if the corpus was renamed, set its old "
+        "name back in corpus.toml to carry on that history"]
+
+
 def test_without_a_seeds_changelog_the_history_carries_on(seeds: Path, dist: Path) -> None:
     (seeds / "CHANGELOG.md").unlink()
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
