@@ -33,7 +33,7 @@ import orjson
 
 from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
-from .config import ProcessConfig
+from .config import ProcessConfig, read_regular
 from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
@@ -42,6 +42,7 @@ from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
 from .problems import Problem
+from .reader import open_regular
 from .records import process_document_reported, record_line, sha256_hex
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
@@ -290,7 +291,7 @@ def _file_check(path: Path) -> str:
     every shard: about 490 MB for 100,000 documents).
     """
     crc = size = 0
-    with path.open("rb") as handle:
+    with os.fdopen(open_regular(str(path)), "rb") as handle:  # a pipe there: refused, a miss
         while chunk := handle.read(1 << 20):
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
@@ -337,9 +338,9 @@ class ShardCache:
         entry, or if any byte of it changed."""
         jsonl, meta = self._paths(key)
         try:
-            raw = orjson.loads(meta.read_bytes())
-            if raw["check"] != _meta_check(raw["files"], raw["stats"], raw["manifest"]):
-                return None  # damaged: its statistics or manifest lines would be wrong
+            raw = orjson.loads(read_regular(meta, _MAX_META_BYTES))
+            if raw["check"] != _meta_check(key, raw["files"], raw["stats"], raw["manifest"]):
+                return None  # damaged, or filed under another key: a miss
             stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
             files = (jsonl, pieces_path(jsonl), pieces_index_path(jsonl))
             for source, digest in zip(files, raw["files"], strict=True):
@@ -419,18 +420,23 @@ class ShardCache:
                 digests.append(_file_check(source))
             stats_json, lines = stats.as_json(), manifest.decode()
             meta_doc = {"files": digests, "stats": stats_json, "manifest": lines,
-                        "check": _meta_check(digests, stats_json, lines)}
+                        "check": _meta_check(key, digests, stats_json, lines)}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
 
 
-def _meta_check(digests: Any, stats: Any, manifest: Any) -> str:
+def _meta_check(key: str, digests: Any, stats: Any, manifest: Any) -> str:
     """The sha256 of a cache entry's description (the checks of its files, its statistics
-    and manifest lines, which go into the release as they are): a changed byte in the
-    entry's .json file is a miss, like one in its other files."""
-    return hashlib.sha256(orjson.dumps([digests, stats, manifest],
+    and manifest lines, which go into the release as they are) and of its key: a changed
+    byte in the entry's .json file is a miss, like one in its other files, and so is an
+    entry copied or linked to another key's place."""
+    return hashlib.sha256(orjson.dumps([key, digests, stats, manifest],
                                        option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+#: A cache entry's description is a few KB a shard; anything far larger is no description.
+_MAX_META_BYTES = 64 * 1024 * 1024
 
 
 def _shard_task(values: dict[str, Any]) -> ShardTask:
@@ -501,6 +507,9 @@ def process_shard(task: ShardTask) -> ShardResult:
         if states is not None:
             states.made(key, shas)
         hit = cache.get(key, shard_file)
+        if hit is not None and hit[1] != b"".join(
+                manifest_line(FileEntry(RAW_PREFIX + path, 0, sha)) for path, sha in keyed):
+            hit = None  # not the records of these files: processed again, never published
         if hit is not None:
             _make_segment(task, shard_file)
             if states is not None:

@@ -22,11 +22,13 @@ cache beside it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import mmap
 import os
 import shutil
+import stat
 import tempfile
 import zlib
 from array import array
@@ -38,6 +40,7 @@ import numpy as np
 import orjson
 from py3langid import langid
 
+from .config import read_regular
 from .errors import OutputError
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
@@ -125,7 +128,7 @@ def kept_form(model: Model) -> Model:
 def read_model(folder: Path) -> Model | None:
     """The arrays kept in ``folder``, or None if any is missing, damaged or unreadable."""
     try:
-        index = orjson.loads((folder / _INDEX).read_bytes())
+        index = orjson.loads(read_regular(folder / _INDEX, 1 << 20))  # a pipe: refused
         if index.get("format") != FORMAT or index.get("check") != _index_check(index):
             return None
         arrays = {}
@@ -158,10 +161,16 @@ def _mapped(path: Path) -> bytes | mmap.mmap:
     Kept files are never changed in place (a damaged folder is replaced by a new one,
     renamed over it), so a mapping reads the bytes that were checked for as long as the
     process uses it."""
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe: never waited on
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size == 0:
             return b""
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
 
 
 def _header_bytes(data: bytes | mmap.mmap) -> int:

@@ -41,8 +41,12 @@ from typing import NamedTuple
 
 import orjson
 
+from .config import read_regular
 from .errors import OutputError
 from .writer import Identity, file_identity, write_file
+
+#: A shard's seeds states are a few hundred KB; anything far larger is no such file.
+_MAX_STATE_BYTES = 256 * 1024 * 1024
 
 FOLDER = "seed-states"
 FORMAT = "corpuskit-seed-states-v2"
@@ -84,7 +88,7 @@ class SeedStates:
     def load(self) -> dict[str, SeedState]:
         """What the last build of these paths remembered; empty if nothing (or damaged)."""
         try:
-            raw = orjson.loads(self.file.read_bytes())
+            raw = orjson.loads(read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
             entries, shard = raw["entries"], raw["shard"]
             if raw["check"] != _check(entries, shard):
                 return {}

@@ -219,6 +219,55 @@ def test_a_cache_entry_whose_description_changed_is_a_miss(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
+def _entry_files(jsonl: Path) -> list[Path]:
+    return [jsonl, jsonl.with_suffix(".json"), engine.pieces_path(jsonl),
+            engine.pieces_index_path(jsonl)]
+
+
+@pytest.mark.parametrize("how", ["copied", "linked", "re-keyed"])
+def test_a_cache_entry_under_another_shards_key_is_a_miss(
+        how: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
+    """Another shard's entry in a shard's place passed every check of its own files and
+    was published (exit 0): a release with duplicate ids and wrong manifests. "re-keyed"
+    also rewrites its description's check for the key it now sits under."""
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    entries = sorted(p for p in cache.rglob("*.jsonl") if len(p.stem) == 64)
+    assert len(entries) == 3
+    victim, other = entries[0], entries[1]
+    for target, source in zip(_entry_files(victim), _entry_files(other), strict=True):
+        target.unlink()
+        if how == "linked":
+            target.symlink_to(source)
+        else:
+            target.write_bytes(source.read_bytes())
+    if how == "re-keyed":
+        meta_path = victim.with_suffix(".json")
+        meta = json.loads(meta_path.read_bytes())
+        meta["check"] = engine._meta_check(victim.stem, meta["files"], meta["stats"],
+                                           meta["manifest"])
+        meta_path.write_bytes(json.dumps(meta).encode())
+    result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
+    assert result.cached_shards == 2
+    _same(one_job, tmp_path / "b", result.release.name)
+
+
+@pytest.mark.parametrize("what", ["entry description", "entry records", "seeds states"])
+def test_a_pipe_in_the_cache_is_a_miss_not_a_hang(what: str, corpus: Path, one_job: Path,
+                                                  tmp_path: Path) -> None:
+    """A pipe in place of a cache file hung the build (a read of it waits for a writer);
+    the language model's files: test_language_model_cache."""
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    entry = sorted(p for p in cache.rglob("*.jsonl") if len(p.stem) == 64)[0]
+    target = {"entry description": entry.with_suffix(".json"), "entry records": entry,
+              "seeds states": sorted((cache / "seed-states").iterdir())[0]}[what]
+    target.unlink()
+    os.mkfifo(target)
+    result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
+    _same(one_job, tmp_path / "b", result.release.name)
+
+
 @pytest.mark.parametrize("size", [0, 1, 4999, 5000, 5001, 10**6])
 def test_a_seeds_file_is_read_whole_up_to_the_limit(tmp_path: Path, size: int) -> None:
     """read_source learns the size with fstat and reads the file whole; a file over the

@@ -7,6 +7,7 @@ foreign copy must never be used; a cache that cannot be written must not fail a 
 from __future__ import annotations
 
 import mmap
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -70,13 +71,15 @@ def test_an_identifier_from_the_cache_labels_as_py3langid_does(kept: Path) -> No
     assert [cached.rank(t) for t in texts[:40]] == [plain.rank(t) for t in texts[:40]]
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index", "label"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index", "label",
+                                    "pipe-index", "pipe-array"])
 def test_a_damaged_copy_is_not_used_and_is_replaced(
         tmp_path: Path, kept: Path, decoded: languagemodel.Model, damage: str) -> None:
     cache = tmp_path / "cache"
     shutil.copytree(kept, cache)
     folder = languagemodel.model_folder(cache)
-    target = folder / ("model.json" if damage in ("index", "label") else "ptc.npy")
+    target = folder / ("model.json" if damage in ("index", "label", "pipe-index")
+                       else "ptc.npy")
     data = bytearray(target.read_bytes())
     if damage == "flip":
         data[len(data) // 2] ^= 0x01  # one bit of one weight: a label could change
@@ -85,6 +88,9 @@ def test_a_damaged_copy_is_not_used_and_is_replaced(
         target.write_bytes(bytes(data[:-100]))
     elif damage == "remove":
         target.unlink()
+    elif damage.startswith("pipe"):  # read, it would wait for a writer for ever
+        target.unlink()
+        os.mkfifo(target)
     elif damage == "index":
         target.write_bytes(data.replace(languagemodel.FORMAT.encode(), b"another-format"))
     else:  # still valid JSON, and every array intact: only a label differs
