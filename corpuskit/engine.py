@@ -12,6 +12,7 @@ change; its entries are hard-linked in and out where the filesystem allows.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from .config import ProcessConfig, read_regular
 from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
-from .errors import OutputError, UsageError
+from .errors import CorpuskitError, OutputError, UsageError
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
@@ -846,22 +847,97 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
     """
     scheduler = check_scheduler(scheduler)
     try:
+        import dask
         from distributed import Client
+        from distributed import wait as wait_for_futures
     except ImportError:
         raise UsageError("--engine dask needs the 'dask' extra: pip install 'corpuskit[dask]'"
                          ) from None
     try:
-        client = Client(scheduler, timeout="30s", set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        identity = asyncio.run(_identify(scheduler))
+    except Exception as exc:  # anything a peer that is no Dask scheduler may cause
+        reason = ("it answered with bytes that are no Dask message"
+                  if isinstance(exc, MemoryError)  # a greeting read as a message's length
+                  else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {reason}; is a "
+                          "Dask scheduler running there?") from None
+    if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+        raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
+                          "scheduler's address (dask scheduler prints it)")
+    with dask.config.set({"distributed.comm.timeouts.connect": "30s"}):
+        try:
+            client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
+                            set_as_default=False)
+        except Exception as exc:  # gone since it answered
+            raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
+                              f"({type(exc).__name__}: {exc})") from None
     with client:
-        versions = set(client.run(_corpuskit_version).values())
-        if versions != {__version__}:
-            raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
-                              f"{__version__}; install the same version on every worker")
-        futures = client.map(process_shard, list(tasks), pure=False)
-        for future in futures:
-            yield future.result()
+        futures: list[Any] = []
+        try:
+            versions = set(client.run(_corpuskit_version).values())
+            if not versions:
+                raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
+                                  "some (dask worker " f"{scheduler}), then build again")
+            if versions != {__version__}:
+                raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
+                                  f"{__version__}; install the same version on every worker")
+            futures = client.map(_rerunnable_shard, list(tasks), pure=False)
+            for future in futures:
+                yield future.result()
+        except CorpuskitError:
+            raise
+        except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
+            raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
+                              f"({type(exc).__name__}: {exc}); nothing was written") from None
+        finally:
+            # Given up: no task may go on writing into the build's folder after the build
+            # removed it. Tasks not started are cancelled; those a worker holds (a task
+            # running cannot be stopped) are waited for.
+            pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
+            if pending:
+                with suppress(Exception):
+                    busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
+                            for key in keys}
+                    client.cancel(  # type: ignore[no-untyped-call]
+                        [f for f in pending if f.key not in busy])
+                    wait_for_futures(  # type: ignore[no-untyped-call]
+                        [f for f in pending if f.key in busy], timeout=120)
+
+
+#: Seconds a peer has to connect and to answer who it is (see :func:`_identify`).
+IDENTIFY_SECONDS = 30
+
+
+async def _identify(address: str) -> Any:
+    """What the peer at ``address`` says it is (a scheduler: ``{"type": "Scheduler",
+    ...}``), within :data:`IDENTIFY_SECONDS` in all: a Client made for a peer that is no
+    Dask scheduler (an SSH or HTTP server) failed with a MemoryError from reading its
+    greeting as a message length, or waited for a reply for ever."""
+    from distributed.comm.core import connect
+
+    comm = await asyncio.wait_for(
+        connect(address, timeout=IDENTIFY_SECONDS),  # type: ignore[no-untyped-call]
+        IDENTIFY_SECONDS)
+    try:
+        await asyncio.wait_for(comm.write({"op": "identity"}), IDENTIFY_SECONDS)
+        return await asyncio.wait_for(comm.read(), IDENTIFY_SECONDS)
+    finally:
+        comm.abort()
+
+
+def _rerunnable_shard(task: ShardTask) -> ShardResult:
+    """:func:`process_shard` on a Dask worker. Dask runs a task again when the worker that
+    ran it is lost; what that attempt placed is removed first (raw files are created, never
+    overwritten, and a shard file may be a hard link into the cache), so the rerun writes
+    what a first run does."""
+    shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
+    pieces = pieces_path(shard_file)
+    for path in (shard_file, pieces, pieces_index_path(shard_file), segment_path(pieces),
+                 segment_index_path(pieces),
+                 *(task.package / (RAW_PREFIX + ref.path) for ref in task.refs)):
+        with suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
+    return process_shard(task)
 
 
 def _corpuskit_version() -> str:

@@ -9,6 +9,7 @@ import pickle
 import tracemalloc
 import zipfile
 import zlib
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import load_config
 from corpuskit.discover import read_source
 from corpuskit.engine import SHARD_SIZE, ShardCache
-from corpuskit.errors import UsageError
+from corpuskit.errors import OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
 
 #: More documents than two shards hold, so that every engine really splits the work.
@@ -165,6 +166,51 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(
     assert result.documents == DOCUMENTS
     assert (tmp_path / "cache").is_dir()
     _same(one_job, tmp_path / "out", result.release.name)
+
+
+@pytest.mark.parametrize("greeting", [b"SSH-2.0-OpenSSH_9.6\r\n", None])
+def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
+        greeting: bytes | None, corpus: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SSH server's greeting was read as a message length (a MemoryError traceback, then
+    a minute's wait); a peer that says nothing was waited on for ever."""
+    pytest.importorskip("distributed")
+    import socket
+    import threading
+
+    monkeypatch.setattr(engine, "IDENTIFY_SECONDS", 2)
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        with suppress(OSError):
+            while True:
+                peer, _ = server.accept()
+                held.append(peer)
+                if greeting is not None:
+                    peer.sendall(greeting)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        with pytest.raises(OutputError, match="cannot reach the Dask scheduler at tcp://"
+                                              r"127\.0\.0\.1:\d+: .*is a Dask scheduler"):
+            build(corpus, tmp_path / "out", engine="dask",
+                  scheduler=f"tcp://127.0.0.1:{server.getsockname()[1]}")
+    finally:
+        server.close()
+        for peer in held:
+            peer.close()
+    out = tmp_path / "out"
+    assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
+
+
+def test_a_dask_scheduler_without_workers_is_named_so(corpus: Path, tmp_path: Path) -> None:
+    """It was "Dask workers run corpuskit [], this is 0.1.0"."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None,
+                                  host="127.0.0.1") as cluster, \
+            pytest.raises(OutputError, match="has no workers; start some"):
+        build(corpus, tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
 
 
 def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
@@ -509,3 +555,35 @@ def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path)
     # A hit keeps an entry: the corpus builds again from the entries it still has.
     again = build(corpus, tmp_path / "again", jobs=1, cache=cache)
     assert again.cached_shards == len(metas) - 1
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
+                                                              tmp_path: Path) -> None:
+    """Dask runs a task again when its worker is lost: the rerun failed on the raw files the
+    lost attempt had placed ("File exists"), and a rerun writing through a shard file
+    hard-linked to a cache entry would have changed the entry."""
+    from corpuskit.config import ProcessConfig
+
+    seeds = make_seeds(tmp_path, {f"d{i}.txt": f"Title {i}\n\nSome text about rivers {i}.\n"
+                                  for i in range(5)})
+    refs = tuple(SourceRef(f"d{i}.txt") for i in range(5))
+    cache = tmp_path / "cache" if cached else None
+
+    def task(package: Path) -> engine.ShardTask:
+        return engine.ShardTask(0, refs, seeds, package, ProcessConfig(), cache, 10**6,
+                                archive_root="c-1.0.0", created="2024-01-01T00:00:00Z")
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    once = engine.process_shard(task(tmp_path / "once"))
+    cache_before = tree(cache) if cache is not None else {}
+    engine.process_shard(task(tmp_path / "twice"))  # the lost attempt (a hit if cached)
+    again = engine._rerunnable_shard(task(tmp_path / "twice"))
+    assert (again.stats, again.manifest, again.problems) == (once.stats, once.manifest, ())
+    assert tree(tmp_path / "twice") == tree(tmp_path / "once")
+    if cache is not None:
+        assert {k: v for k, v in tree(cache).items() if "seed-states" not in k} == {
+            k: v for k, v in cache_before.items() if "seed-states" not in k}
