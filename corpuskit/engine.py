@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import multiprocessing
 import os
 import re
@@ -871,7 +872,7 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
         except Exception as exc:  # gone since it answered
             raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
                               f"({type(exc).__name__}: {exc})") from None
-    with client:
+    with _quiet_dask_logs(), client:
         futures: list[Any] = []
         try:
             versions = set(client.run(_corpuskit_version).values())
@@ -887,8 +888,9 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
         except CorpuskitError:
             raise
         except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
+            said = " ".join(str(exc).split())  # Dask's messages run over several lines
             raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
-                              f"({type(exc).__name__}: {exc}); nothing was written") from None
+                              f"({type(exc).__name__}: {said}); nothing was written") from None
         finally:
             # Given up: no task may go on writing into the build's folder after the build
             # removed it. Tasks not started are cancelled; those a worker holds (a task
@@ -902,6 +904,22 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
                         [f for f in pending if f.key not in busy])
                     wait_for_futures(  # type: ignore[no-untyped-call]
                         [f for f in pending if f.key in busy], timeout=120)
+
+
+@contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Dask's own logs of a cluster failure (tracebacks on stderr) silenced while a build
+    uses the cluster: the build reports the failure itself, in one line."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 #: Seconds a peer has to connect and to answer who it is (see :func:`_identify`).
