@@ -155,9 +155,11 @@ def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:
             continue
         where = folder.resolve()
         if where == root or root in where.parents:
+            example = ("dist/ beside seeds/" if option == "out" else
+                       "the default, ~/.cache/corpuskit, or a folder beside seeds/ and dist/")
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
-                             "example dist/ beside seeds/)")
+                             f"example {example})")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

@@ -88,11 +88,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             differing = tree_differences(result.release, release)
             for rel in differing:
                 if rel not in present:
-                    message = "missing: a fresh build of seeds/ makes this file"
+                    message = f"missing: a fresh build of {seeds} makes this file"
                 elif rel not in built:
-                    message = "extra: a fresh build of seeds/ does not make this file"
+                    message = f"extra: a fresh build of {seeds} does not make this file"
                 else:
-                    message = "differs from what a fresh build of seeds/ makes"
+                    message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
             fresh, kept = _created(result.release), _created(release)
             if DESCRIPTOR in differing and kept is not None and fresh != kept:

@@ -58,6 +58,12 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
+def _refuse_both(given: bool, one: str, other: str) -> None:
+    """Options that contradict each other: a usage error, not one of them ignored."""
+    if given:
+        raise click.UsageError(f"{one} and {other} exclude each other; give one")
+
+
 class NonEmptyPath(click.Path):
     """A path that need not exist yet. An empty value is refused, not taken as the current
     folder: ``--out "$DIST"`` with the variable unset would otherwise write there."""
@@ -118,6 +124,11 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     """
     from .build import build as build_package
     from .engine import default_cache_dir
+
+    _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler is for --engine dask; add --engine dask, or drop "
+                               "--scheduler to build here")
 
     try:
         result = build_package(seeds, out,
@@ -233,6 +244,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     """
     from .engine import default_cache_dir
     from .release import release as release_seeds
+
+    _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
 
     try:
         result = release_seeds(seeds, out, bump,

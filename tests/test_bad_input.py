@@ -357,7 +357,10 @@ def test_an_output_or_cache_folder_inside_the_seeds_is_refused(
     capsys.readouterr()
     code = main(["build", str(seeds), option, str(folder), *args])
     assert code == 2
-    assert f"{option} {folder} is inside the seeds folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{option} {folder} is inside the seeds folder" in err
+    # A cache never goes into dist/ (the README says so): not what the message suggests.
+    assert ("for example dist/ beside seeds/" in err) == (option == "--out")
     assert tree_bytes(seeds) == before
     assert not (tmp_path / "dist").exists()
 
@@ -423,6 +426,23 @@ def test_a_changelog_that_is_not_utf8_is_refused_by_build_and_validate(
     assert not out.exists()
     assert main(["validate", str(seeds)]) == 1
     assert "CHANGELOG.md: not UTF-8 (byte 0)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("command", "extra", "says"), [
+    ("build", ["--cache", "c", "--no-cache"], "--cache and --no-cache exclude each other"),
+    ("release", ["--cache", "c", "--no-cache"], "--cache and --no-cache exclude each other"),
+    ("build", ["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is for --engine dask"),
+])
+def test_contradictory_options_are_a_usage_error(command: str, extra: list[str], says: str,
+                                                 tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """One of the two was silently ignored (a build with no cache, or on no cluster)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    args = [str(seeds)] if command == "build" else ["--seeds", str(seeds)]
+    capsys.readouterr()
+    assert main([command, *args, "--out", str(tmp_path / "out"), *extra]) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_library_takes_str_paths(tmp_path: Path) -> None:

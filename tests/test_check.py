@@ -92,6 +92,9 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [p.path for p in report.problems] == [
         str(repo / "dist/validate-sample-1.0.0/README.md")]
+    # The seeds folder given, not a hard-coded "seeds/".
+    assert report.problems[0].message == (f"differs from what a fresh build of "
+                                          f"{repo / 'seeds'} makes")
 
 
 def test_other_time_stamp_is_explained(repo: Path) -> None:
