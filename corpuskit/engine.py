@@ -49,6 +49,7 @@ from .records import process_document_reported, record_line, sha256_hex
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
 from .writer import (
+    TEMP_PREFIX,
     copy_into,
     file_identity,
     link_or_write_file,
@@ -374,11 +375,14 @@ class ShardCache:
                     continue
                 if not old:
                     continue
-                if folder.name == SEED_STATES_FOLDER:
-                    doomed = [path]
+                if folder.name == SEED_STATES_FOLDER or name.startswith(TEMP_PREFIX):
+                    doomed = [path]  # a state, or what a killed build left half-written
                 elif name.endswith(".json") and not name.endswith(".deflate.json"):
                     jsonl = path.with_suffix(".jsonl")
                     doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)]
+                elif name.endswith(".jsonl") and not path.with_suffix(".json").exists():
+                    # an entry whose description was never written (a killed build)
+                    doomed = [path, pieces_path(path), pieces_index_path(path)]
                 else:
                     continue
                 for file in doomed:

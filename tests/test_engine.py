@@ -557,6 +557,28 @@ def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path)
     assert again.cached_shards == len(metas) - 1
 
 
+def test_what_killed_builds_left_in_the_cache_is_pruned(corpus: Path, tmp_path: Path) -> None:
+    """A half-written file, or an entry whose description was never written, stayed in a
+    shard folder for ever (only described entries were pruned)."""
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    folder = sorted(cache.glob("??"))[0]
+    half = folder / ".corpuskit-tmp-deadbeef.jsonl-99999"
+    orphan = folder / f"ab{'0' * 62}.jsonl"
+    young = folder / f"cd{'0' * 62}.jsonl"
+    for path in (half, orphan, young, engine.pieces_path(orphan)):
+        path.write_bytes(b"x" * 1000)
+    stale = __import__("time").time() - engine.CACHE_MAX_AGE - 3600
+    for path in (half, orphan, engine.pieces_path(orphan)):
+        os.utime(path, (stale, stale))
+    entries = sorted(p for p in cache.rglob("*") if p.is_file() and p.stat().st_mtime > stale)
+    build(corpus, tmp_path / "again", jobs=1, cache=cache)
+    assert not half.exists() and not orphan.exists()
+    assert not engine.pieces_path(orphan).exists()
+    assert young.exists()  # perhaps a build writing it now
+    assert all(p.exists() for p in entries)
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
                                                               tmp_path: Path) -> None:
