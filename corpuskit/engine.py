@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import time
 import unicodedata
@@ -730,8 +731,16 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     parent is gone exits."""
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="corpuskit-parent-watch").start()
+    signal.signal(signal.SIGINT, _quit_on_interrupt)
     if warm_up is not None:
         warm_up()
+
+
+def _quit_on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C in a worker (the terminal signals the whole process group): the parent
+    reports the abort; an idle worker printed a KeyboardInterrupt traceback of its own.
+    SystemExit ends a worker silently, and releases the locks it holds on the way."""
+    raise SystemExit(128 + signum)
 
 
 def _exit_with_parent(parent: int) -> None:

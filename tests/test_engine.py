@@ -609,3 +609,29 @@ def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
     if cache is not None:
         assert {k: v for k, v in tree(cache).items() if "seed-states" not in k} == {
             k: v for k, v in cache_before.items() if "seed-states" not in k}
+
+
+def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
+    """The terminal sends SIGINT to every process of the build: a worker waiting for work
+    printed a KeyboardInterrupt traceback (the parent reports the abort itself)."""
+    import subprocess
+    import sys
+
+    script = ("import os, signal, sys, time\n"
+              "from corpuskit.engine import local_pool\n"
+              "def pid_later(_):\n"
+              "    time.sleep(0.05)\n"
+              "    return os.getpid()\n"
+              "with local_pool(2) as pool:\n"
+              "    seen = set()\n"
+              "    while len(seen) < 2:  # both workers started: their initializer ran\n"
+              "        seen.update(pool.map(pid_later, range(8)))\n"
+              "    worker = next(iter(pool._processes.values()))\n"
+              "    os.kill(worker.pid, signal.SIGINT)\n"
+              "    worker.join(10)\n"
+              "    print(worker.exitcode)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "130"
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
