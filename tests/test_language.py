@@ -166,7 +166,7 @@ any_text = st.one_of(
 )
 
 
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text)
 def test_any_text_gives_py3langids_results(text: Text) -> None:
     fast, plain = language._identifier(), _plain()
