@@ -14,27 +14,22 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import orjson
-
 from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
-from .config import load_config, read_regular
-from .dist import damaged_releases, latest_release
+from .config import load_config
+from .dist import damaged_releases, descriptor_of, latest_release
 from .errors import InputError
 from .problems import Problem
-from .reader import DESCRIPTOR, MAX_METADATA_BYTES
+from .reader import DESCRIPTOR
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
 
 
 def _created(folder: Path) -> str | None:
-    try:
-        value = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES)
-                             ).get("created")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
-        return None
+    descriptor = descriptor_of(folder)
+    value = descriptor.get("created") if descriptor is not None else None
     return value if isinstance(value, str) else None
 
 

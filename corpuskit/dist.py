@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -25,13 +26,20 @@ def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
             if (match := pattern.match(entry.name)) and entry.is_dir()]
 
 
-def _names_itself(folder: Path, name: str, version: Version) -> bool:
-    """Whether the folder's datapackage.json names it: ``name`` at ``version``."""
+def descriptor_of(folder: Path) -> dict[str, Any] | None:
+    """The folder's datapackage.json as an object, or None when there is none, it cannot
+    be read (a pipe there is refused, never waited on) or it is not a JSON object."""
     try:
         descriptor = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES))
     except (OSError, ValueError):
-        return False
-    return (isinstance(descriptor, dict) and descriptor.get("name") == name
+        return None
+    return descriptor if isinstance(descriptor, dict) else None
+
+
+def _names_itself(folder: Path, name: str, version: Version) -> bool:
+    """Whether the folder's datapackage.json names it: ``name`` at ``version``."""
+    descriptor = descriptor_of(folder)
+    return (descriptor is not None and descriptor.get("name") == name
             and descriptor.get("version") == str(version))
 
 
@@ -58,14 +66,10 @@ def other_corpora(dist: Path, name: str) -> list[str]:
         return []
     found: set[str] = set()
     for entry in dist.iterdir():
-        if not entry.is_dir():
+        descriptor = descriptor_of(entry) if entry.is_dir() else None
+        if descriptor is None:
             continue
-        try:
-            descriptor = orjson.loads(read_regular(entry / DESCRIPTOR, MAX_METADATA_BYTES))
-        except (OSError, ValueError):
-            continue
-        other = descriptor.get("name") if isinstance(descriptor, dict) else None
-        version = descriptor.get("version") if isinstance(descriptor, dict) else None
+        other, version = descriptor.get("name"), descriptor.get("version")
         if isinstance(other, str) and other != name and entry.name == f"{other}-{version}":
             found.add(other)
     return sorted(found)

@@ -861,7 +861,6 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
     """
     scheduler = check_scheduler(scheduler)
     try:
-        import dask
         from distributed import Client
         from distributed import wait as wait_for_futures
     except ImportError:
@@ -878,13 +877,12 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
         raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
                           "scheduler's address (dask scheduler prints it)")
-    with dask.config.set({"distributed.comm.timeouts.connect": "30s"}):
-        try:
-            client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
-                            set_as_default=False)
-        except Exception as exc:  # gone since it answered
-            raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
-                              f"({type(exc).__name__}: {exc})") from None
+    try:
+        client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
+                        set_as_default=False)
+    except Exception as exc:  # gone since it answered
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
+                          f"({type(exc).__name__}: {exc})") from None
     with _quiet_dask_logs(), client:
         futures: list[Any] = []
         try:

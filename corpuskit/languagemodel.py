@@ -22,13 +22,11 @@ cache beside it.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import mmap
 import os
 import shutil
-import stat
 import tempfile
 import zlib
 from array import array
@@ -42,6 +40,7 @@ from py3langid import langid
 
 from .config import read_regular
 from .errors import OutputError
+from .reader import open_regular
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
@@ -161,12 +160,9 @@ def _mapped(path: Path) -> bytes | mmap.mmap:
     Kept files are never changed in place (a damaged folder is replaced by a new one,
     renamed over it), so a mapping reads the bytes that were checked for as long as the
     process uses it."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe: never waited on
+    fd = open_regular(str(path))  # a pipe there is refused, never waited on
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if info.st_size == 0:
+        if os.fstat(fd).st_size == 0:
             return b""
         return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     finally:

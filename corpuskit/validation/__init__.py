@@ -18,25 +18,15 @@ Archive safety (hostile names, links, bombs, truncation) is in
 
 from __future__ import annotations
 
-import os
 import re
 from os import PathLike
 from pathlib import Path
 
-import orjson
-
 from ..cores import checked_jobs
+from ..dist import descriptor_of
 from ..errors import InputError
 from ..problems import Problem
-from ..reader import (
-    DEFAULT_LIMITS,
-    DESCRIPTOR,
-    MAX_METADATA_BYTES,
-    ArchiveLimits,
-    ZipSource,
-    folder_kind,
-    open_regular,
-)
+from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
 from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
 from .package import archive_view, check_folder, check_package
@@ -91,12 +81,8 @@ def misnamed(name: str, release: str | None, suffix: str) -> list[Problem]:
 def _folder_release(folder: Path) -> str | None:
     """``<name>-<version>`` from a package folder's datapackage.json, or None (a descriptor
     that cannot say is reported by the checks)."""
-    try:  # never blocks: a pipe in its place is refused, not read (the checks report it)
-        with os.fdopen(open_regular(str(folder / DESCRIPTOR)), "rb") as handle:
-            descriptor = orjson.loads(handle.read(MAX_METADATA_BYTES))
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(descriptor, dict):
+    descriptor = descriptor_of(folder)  # a pipe in its place is refused, never waited on
+    if descriptor is None:
         return None
     name, version = descriptor.get("name"), descriptor.get("version")
     return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
