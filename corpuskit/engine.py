@@ -43,7 +43,7 @@ from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
-from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, FileEntry, manifest_line
+from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .problems import Problem
 from .reader import open_regular
 from .records import process_document_reported, record_line, sha256_hex
@@ -169,12 +169,11 @@ class ShardResult:
     def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary],
            cached: bool) -> ShardResult:
         stats = CorpusStats()
-        lines = []
         for summary in summaries:
             stats.add(summary)
-            lines.append(manifest_line(FileEntry(RAW_PREFIX + summary.source_path,
-                                                 summary.source_bytes, summary.source_sha256)))
-        return cls(index, jsonl, stats, b"".join(lines), (), cached)
+        manifest = manifest_lines((RAW_PREFIX + summary.source_path, summary.source_sha256)
+                                  for summary in summaries)
+        return cls(index, jsonl, stats, manifest, (), cached)
 
     @property
     def pieces(self) -> Path:
@@ -514,8 +513,8 @@ def process_shard(task: ShardTask) -> ShardResult:
         if states is not None:
             states.made(key, shas)
         hit = cache.get(key, shard_file)
-        if hit is not None and hit[1] != b"".join(
-                manifest_line(FileEntry(RAW_PREFIX + path, 0, sha)) for path, sha in keyed):
+        if hit is not None and hit[1] != manifest_lines(
+                (RAW_PREFIX + path, sha) for path, sha in keyed):
             hit = None  # not the records of these files: processed again, never published
         if hit is not None:
             _make_segment(task, shard_file)

@@ -12,7 +12,7 @@ import re
 import statistics
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -268,9 +268,15 @@ def unbagit_path(path: str) -> str:
         "%0d", "\r").replace("%25", "%")
 
 
+def manifest_lines(files: Iterable[tuple[str, str]]) -> bytes:
+    """``<sha256>  <path>`` and LF for each ``(path, sha256)``: the one form of every (tag)
+    manifest line corpuskit writes, joined (one encode for a shard's 512 lines)."""
+    return "".join([f"{sha256}  {bagit_path(path)}\n" for path, sha256 in files]).encode()
+
+
 def manifest_line(entry: FileEntry) -> bytes:
-    """``<sha256>  <path>`` and LF: the one form of every (tag) manifest line corpuskit writes."""
-    return f"{entry.sha256}  {bagit_path(entry.path)}\n".encode()
+    """The manifest line of one file (see :func:`manifest_lines`)."""
+    return manifest_lines(((entry.path, entry.sha256),))
 
 
 def manifest_order(path: str) -> tuple[int, str, str]:
