@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from functools import cache
 
 from .config import ExtractConfig
 from .dates import LONGEST_DATE_LINE, parse_date_line
-from .language import iso639_1
-from .models import Extracted
+from .language import iso639_1_many
+from .models import Extracted, Parts
 
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
@@ -132,6 +133,15 @@ def extract(text: str, config: ExtractConfig) -> Extracted:
     title, then a date line; a final one matching a rights pattern is the rights line. The
     body is the paragraphs left, joined by a blank line, with one final LF.
     """
+    parts = extract_parts(text, config)
+    [language] = languages([parts.text], config)
+    return Extracted(title=parts.title, date=parts.date, rights=parts.rights,
+                     language=language, text=parts.text)
+
+
+def extract_parts(text: str, config: ExtractConfig) -> Parts:
+    """:func:`extract` but for the language: many documents' languages are identified
+    together (:func:`languages`), twice as fast a document as one by one."""
     paragraphs = _Paragraphs(text)
     title = date = rights = None
     if config.title and paragraphs.several():
@@ -150,10 +160,12 @@ def extract(text: str, config: ExtractConfig) -> Extracted:
         if last is not None and is_rights_line(last, config):
             rights = last
             paragraphs.drop_last()
-    body = paragraphs.body()
-    language = (
-        iso639_1(body, min_chars=config.language_min_chars,
-                 min_confidence=config.language_min_confidence)
-        if config.language else "und"
-    )
-    return Extracted(title=title, date=date, rights=rights, language=language, text=body)
+    return Parts(title=title, date=date, rights=rights, text=paragraphs.body())
+
+
+def languages(bodies: Sequence[str], config: ExtractConfig) -> list[str]:
+    """The language code of each body (``und`` for all when identification is off)."""
+    if not config.language:
+        return ["und"] * len(bodies)
+    return iso639_1_many(bodies, min_chars=config.language_min_chars,
+                         min_confidence=config.language_min_confidence)

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import cache, partial
 from pathlib import Path
@@ -127,9 +127,33 @@ def identify(text: str) -> tuple[str, float]:
 def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
     """An ISO 639-1 code for ``text``, or ``und`` when it is too short or the model unsure."""
     sample = text[:SAMPLE_CHARS]
-    if min_chars > len(sample) or (min_chars > 0 and not _letters(min_chars).match(sample)):
-        return "und"  # fewer than min_chars letters (a character holds at most one)
+    if _too_few_letters(sample, min_chars):
+        return "und"
     lang, prob = identify(sample)
+    return _code(str(lang), float(prob), min_confidence)
+
+
+def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float) -> list[str]:
+    """``[iso639_1(text, ...) for text in texts]``, the texts identified together (about
+    twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
+    samples = [text[:SAMPLE_CHARS] for text in texts]
+    asked = [i for i, sample in enumerate(samples) if not _too_few_letters(sample, min_chars)]
+    codes = ["und"] * len(samples)
+    found = _identifier().classify_many([samples[i] for i in asked])
+    for i, (lang, prob) in zip(asked, found, strict=True):
+        codes[i] = _code(str(lang), float(prob), min_confidence)
+    return codes
+
+
+def _too_few_letters(sample: str, min_chars: int) -> bool:
+    """Whether ``sample`` holds fewer than ``min_chars`` letters (a character holds at most
+    one)."""
+    return min_chars > len(sample) or (min_chars > 0 and not _letters(min_chars).match(sample))
+
+
+def _code(lang: str, prob: float, min_confidence: float) -> str:
+    """py3langid's label as an ISO 639-1 code, or ``und`` when the model is unsure or the
+    label is not a two-letter code."""
     if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
         return "und"
     return lang

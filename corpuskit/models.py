@@ -60,6 +60,17 @@ class Normalized:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """What extraction takes out of the normalized text and the body that remains, before
+    the body's language is known."""
+
+    title: str | None
+    date: str | None
+    rights: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Extracted:
     """What extraction takes out of the normalized text, and the body that remains."""
 

@@ -33,13 +33,13 @@ def seeds(tmp_path: Path) -> Path:
 def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents the build's (in-process) worker runs the pipeline on."""
     done: list[str] = []
-    real = engine.process_document_reported
+    real = engine.process_documents_reported
 
-    def counted(raw: RawDocument, config: object) -> object:
-        done.append(raw.path)
-        return real(raw, config)  # type: ignore[arg-type]
+    def counted(raws: list[RawDocument], config: object) -> object:
+        done.extend(raw.path for raw in raws)
+        return real(raws, config)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "process_document_reported", counted)
+    monkeypatch.setattr(engine, "process_documents_reported", counted)
     return done
 
 

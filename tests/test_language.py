@@ -239,6 +239,104 @@ def test_a_fast_path_that_differs_is_turned_off(monkeypatch: pytest.MonkeyPatch)
     assert identifier.classify(text) == _plain().classify(text)
 
 
+# -- many texts at once ----------------------------------------------------------------
+
+def _batches(texts: list[str], size: int) -> Iterator[list[str]]:
+    return (texts[i:i + size] for i in range(0, len(texts), size))
+
+
+def test_many_texts_at_once_give_py3langids_results(fast: Any, plain: Any) -> None:
+    """Batches of every size, with texts repeated within a batch (each gets its own
+    score), empty ones and ones with no feature (py3langid's fill)."""
+    texts = list(deterministic_texts(1200, seed="many"))
+    texts += [*texts[:40], "", " ", "a", "1234", "", "\u200b"]
+    expected = [plain.classify(text) for text in texts]
+    for size in (1, 2, 15, 16, 17, 128, len(texts)):
+        got = [found for batch in _batches(texts, size) for found in fast.classify_many(batch)]
+        assert got == expected, size
+
+
+def test_many_texts_are_walked_together(fast: Any, plain: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the one-text path called for each: that path's walk is not called at all."""
+    texts = [text for text in deterministic_texts(200, seed="together") if len(text) > 20]
+    expected = [plain.classify(text) for text in texts]
+
+    def not_here(*args: Any) -> None:
+        raise AssertionError("walked one text at a time")
+
+    monkeypatch.setattr(fastlangid, "settled_walk", not_here)
+    assert fast.classify_many(texts) == expected
+    with pytest.raises(AssertionError, match="one text at a time"):
+        fast.classify(texts[0])
+
+
+def test_walks_of_many_texts_are_each_texts_walk(fast: Any) -> None:
+    nextmove, rowbase, _ = fast._arrays()
+    texts = [fast._encode(text) for text in deterministic_texts(300, seed="walks")]
+    walked = fastlangid.settled_walks(nextmove, rowbase, texts)
+    assert walked is not None
+    states, starts, settled = walked
+    assert settled.all() and starts[0] == 0 and len(states) == sum(map(len, texts)) + len(texts)
+    for text, start in zip(texts, starts, strict=True):
+        alone = fastlangid.settled_walk(nextmove, rowbase, np.frombuffer(text, np.uint8))
+        assert alone is not None
+        assert states[start] == 0
+        assert states[start + 1:start + 1 + len(text)].tolist() == alone.tolist()
+
+
+def test_many_texts_whose_walks_do_not_settle_go_to_py3langid(
+        fast: Any, plain: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two rounds settle only texts without two-byte features: the others are scored
+    alone, by py3langid's own loop."""
+    monkeypatch.setattr(fastlangid, "MAX_ROUNDS", 2)
+    nextmove, rowbase, _ = fast._arrays()
+    texts = [*deterministic_texts(150, seed="unsettled many"), "a", "", "b"]
+    walked = fastlangid.settled_walks(nextmove, rowbase, [fast._encode(t) for t in texts])
+    assert walked is not None and 0 < walked[2].sum() < len(texts)
+    assert fast.classify_many(texts) == [plain.classify(text) for text in texts]
+
+
+class _ForwardWrites(np.ndarray):
+    """An array whose fancy assignment keeps the first of repeated writes, not the last."""
+
+    def __setitem__(self, index: Any, values: Any) -> None:
+        if isinstance(index, np.ndarray) and np.ndim(values):
+            index, values = index[::-1], np.asarray(values)[::-1]
+        super().__setitem__(index, values)
+
+
+def test_first_positions_do_not_rely_on_which_repeated_write_stays() -> None:
+    slots = np.array([5, 3, 5, 7, 3, 3, 9, 5])
+    positions = np.arange(len(slots), dtype=np.int32)
+    expected = [0, 1, 0, 3, 1, 1, 6, 0]
+    plain_scratch = np.zeros(10, dtype=np.int32)
+    assert fastlangid.first_positions(slots, positions, plain_scratch).tolist() == expected
+    forward = np.zeros(10, dtype=np.int32).view(_ForwardWrites)
+    assert fastlangid.first_positions(slots, positions, forward).tolist() == expected
+
+
+def test_grouped_first_visits_are_each_texts_first_visits(fast: Any) -> None:
+    """Texts of a group share one scratch array: each text's keys and counts, in order of
+    first visit, are those of the text alone."""
+    nextmove, rowbase, output = fast._arrays()
+    texts = [fast._encode(t) for t in deterministic_texts(16, seed="grouped") if t]
+    alone = []
+    features_of = []
+    for text in texts:
+        states = fastlangid.settled_walk(nextmove, rowbase, np.frombuffer(text, np.uint8))
+        features = output.take(states)
+        features_of.append(features[features >= 0])
+        alone.append(fast._first_visit_counts(features_of[-1]))
+    owner = np.repeat(np.arange(len(texts)), [len(f) for f in features_of])
+    keys, counts, of = fast._grouped_first_visit_counts(np.concatenate(features_of), owner,
+                                                       owner + 100)
+    for index, (alone_keys, alone_counts) in enumerate(alone):
+        mine = of == index + 100
+        assert keys[mine].tolist() == alone_keys.tolist()
+        assert counts[mine].tolist() == alone_counts.tolist()
+
+
 # -- iso639_1 ------------------------------------------------------------------------
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -264,6 +362,16 @@ def _iso639_1_before(text: str, *, min_chars: int, min_confidence: float) -> str
 def test_iso639_1_is_unchanged(text: str, min_chars: int, min_confidence: float) -> None:
     assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
         _iso639_1_before(text, min_chars=min_chars, min_confidence=min_confidence))
+
+
+def test_iso639_1_of_many_texts_is_iso639_1_of_each() -> None:
+    texts = [*deterministic_texts(400, seed="iso many"), "", "Hi", "12345 67890"]
+    for min_chars, min_confidence in ((0, 0.0), (20, 0.5), (200, 0.99)):
+        assert language.iso639_1_many(texts, min_chars=min_chars,
+                                      min_confidence=min_confidence) == [
+            language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence)
+            for text in texts]
+    assert language.iso639_1_many([], min_chars=0, min_confidence=0.0) == []
 
 
 def test_the_model_is_loaded_once_whichever_threads_ask_first(

@@ -248,12 +248,12 @@ def test_a_bug_on_one_document_is_a_problem_naming_that_file(jobs: int,
     out = tmp_path / "out"
     patch = TWO_SHARDS + """
     import corpuskit.records as records
-    _process = records.process_document
-    def process_document(raw, config):
+    _decode = records.decode
+    def decode(raw, config):
         if raw.path == "doc5.txt":
             raise RuntimeError("an unforeseen failure")
-        return _process(raw, config)
-    records.process_document = process_document
+        return _decode(raw, config)
+    records.decode = decode
     """
     failed = run_cli(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"], patch)
     assert_clean_failure(failed.code, failed.stderr, naming="doc5.txt")

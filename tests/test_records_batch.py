@@ -1,0 +1,120 @@
+"""Documents processed a batch at a time (records.process_documents_reported, what build
+workers run) give each document's own record or problem, in order, whatever happens to
+the batch's language identification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_seeds
+from test_language import deterministic_texts
+
+from corpuskit import build, records
+from corpuskit.config import ProcessConfig
+from corpuskit.extract import languages
+from corpuskit.models import DocumentProblem, RawDocument, Record
+from corpuskit.problems import Problem
+
+
+def _raws() -> list[RawDocument]:
+    texts = [t for t in deterministic_texts(60, seed="batch records") if t.strip()]
+    raws = [RawDocument(f"d{i:03d}", f"d/{i:03d}.txt", f"Title {i}\n\n{text}\n".encode())
+            for i, text in enumerate(texts)]
+    raws.insert(3, RawDocument("empty", "empty.txt", b" \n\t\n"))  # no text once normalized
+    raws.insert(9, RawDocument("nul", "nul.txt", b"\x00\x00\x00"))
+    raws.append(RawDocument("latin1", "latin1.txt", "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, "
+                                                    "d\u00e9j\u00e0 vu.\n".encode("cp1252")))
+    return raws
+
+
+def _one_by_one(raws: list[RawDocument], config: ProcessConfig) -> list[Record | Problem]:
+    outcomes: list[Record | Problem] = []
+    for raw in raws:
+        try:
+            outcomes.append(records.process_document_reported(raw, config))
+        except DocumentProblem as bad:
+            outcomes.append(bad.problem)
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def config() -> ProcessConfig:
+    return ProcessConfig()
+
+
+def test_a_batch_gives_each_documents_record_or_problem_in_order(config: ProcessConfig
+                                                                 ) -> None:
+    raws = _raws()
+    expected = _one_by_one(raws, config)
+    assert {type(outcome) for outcome in expected} == {Record, Problem}
+    assert len({o.language for o in expected if isinstance(o, Record)}) > 3
+    assert records.process_documents_reported(raws, config) == expected
+    assert records.process_documents_reported([], config) == []
+
+
+def test_a_failing_batch_identification_is_done_again_document_by_document(
+        config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    raws = _raws()
+    expected = _one_by_one(raws, config)
+    real = languages
+
+    def only_alone(bodies: Any, extract: Any) -> list[str]:
+        if len(bodies) > 1:
+            raise ValueError("a bug in the batch")
+        return real(bodies, extract)
+
+    monkeypatch.setattr(records, "languages", only_alone)
+    assert records.process_documents_reported(raws, config) == expected
+
+
+def test_a_bug_in_identification_is_each_documents_internal_error(
+        config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    raws = _raws()[:5]
+
+    def broken(bodies: Any, extract: Any) -> list[str]:
+        raise ValueError("broken model")
+
+    monkeypatch.setattr(records, "languages", broken)
+    outcomes = records.process_documents_reported(raws, config)
+    assert [(o.path, o.code) for o in outcomes if isinstance(o, Problem)] == [
+        ("d/000.txt", "internal-error"), ("d/001.txt", "internal-error"),
+        ("d/002.txt", "internal-error"), ("empty.txt", "empty-document"),
+        ("d/003.txt", "internal-error")]
+    assert all("broken model" in o.message for o in outcomes
+               if isinstance(o, Problem) and o.code == "internal-error")
+
+
+def test_a_build_identifies_languages_in_batches_of_bounded_size(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of at most BATCH_DOCUMENTS documents, or fewer once their raw bytes reach
+    BATCH_BYTES; every document once, in order; the package as with batches of one."""
+    from corpuskit import engine
+
+    texts = {f"d/{i:03d}.txt": f"Title {i}\n\n{t}\n" for i, t in
+             enumerate(deterministic_texts(300, seed="build batches")) if t.strip()}
+    texts["big/a.txt"] = "Big\n\n" + "word " * 220_000  # over BATCH_BYTES each
+    texts["big/b.txt"] = "Big\n\n" + "mot " * 270_000
+    seeds = make_seeds(tmp_path, texts)
+    sizes: list[list[int]] = []
+    real = records.process_documents_reported
+
+    def recorded(raws: list[RawDocument], config: ProcessConfig) -> list[Record | Problem]:
+        sizes.append([len(raw.data) for raw in raws])
+        return real(raws, config)
+
+    monkeypatch.setattr(engine, "process_documents_reported", recorded)
+    batched = build(seeds, tmp_path / "batched", jobs=1)
+    assert sum(map(len, sizes)) == len(texts) == batched.documents
+    assert max(map(len, sizes)) == engine.BATCH_DOCUMENTS
+    assert all(sum(batch[:-1]) < engine.BATCH_BYTES for batch in sizes)
+    assert [len(batch) for batch in sizes if max(batch) > engine.BATCH_BYTES] == [1, 1]
+
+    monkeypatch.setattr(engine, "BATCH_DOCUMENTS", 1)
+    sizes.clear()
+    build(seeds, tmp_path / "alone", jobs=1)
+    assert {len(batch) for batch in sizes} == {1}
+    name = batched.release.name
+    assert (tmp_path / "batched" / f"{name}.zip").read_bytes() == \
+        (tmp_path / "alone" / f"{name}.zip").read_bytes()
