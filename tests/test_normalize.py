@@ -187,7 +187,7 @@ def test_combining_mark_that_completes_mojibake() -> None:
     assert normalize(text, DEFAULT) == (text, ())
 
 
-# ftfy's mojibake detector, searched only around its trigger characters (normalize.looks_bad)
+# ftfy's mojibake detector, searched only at its trigger characters (normalize.looks_bad)
 
 def _badness_alphabet() -> str:
     """Every character ftfy's badness pattern names, plus some letters and whitespace."""
@@ -202,42 +202,125 @@ def _badness_alphabet() -> str:
     return "".join(sorted(chars))
 
 
-def test_badness_triggers_come_from_the_parsed_pattern_and_reach_covers_every_match() -> None:
+def _badness_branches() -> list[Any]:
     from re import _parser  # type: ignore[attr-defined]
 
     from ftfy.badness import BADNESS_RE
-
-    from corpuskit import normalize as module
-
-    # Not the all-non-ASCII fallback: the pattern's shape was understood.
-    assert module._BADNESS_TRIGGERS.pattern != r"[^\x00-\x7f]+"
-    assert not module._BADNESS_TRIGGERS.search("naïve café, 中文, русский текст")
-    assert module._BADNESS_TRIGGERS.search("cafÃ©")
-    longest = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1]
-    assert longest <= module._BADNESS_REACH + 1
-
-
-def test_each_branch_of_the_badness_pattern_has_triggers_and_is_searched_alone() -> None:
-    from re import _parser  # type: ignore[attr-defined]
-
-    from ftfy.badness import BADNESS_RE
-
-    from corpuskit import normalize as module
 
     [(_, (_, branches))] = list(_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags))
+    return list(branches)
+
+
+def _a_match_of(branch: Any, optional: int) -> list[str]:
+    """One string per item of ``branch`` that together match it: the first character an
+    item names (or a space, a letter, ``x`` for ``\\s``, ``\\w``, ``.``), an optional
+    item ``optional`` times."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    parts: list[str] = []
+    for op, arg in branch:
+        if op is sre.LITERAL:
+            parts.append(chr(arg))
+        elif op is sre.ANY:
+            parts.append("x")
+        elif op is sre.AT:
+            parts.append("")
+        elif op is sre.MAX_REPEAT:
+            parts.append("".join(_a_match_of(arg[2], 1)) * optional)
+        elif op is sre.IN and arg[0][0] is sre.NEGATE:
+            parts.append("1")
+        else:
+            kind, value = arg[0]
+            parts.append(chr(value) if kind is sre.LITERAL else chr(value[0])
+                         if kind is sre.RANGE else " " if "SPACE" in str(value) else "a")
+    return parts
+
+
+def _chars_of(item: Any) -> set[str]:
+    """The characters one item of a branch names (none for ``\\s``, ``[^...]``, ...)."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    op, arg = item
+    named = [(op, arg)] if op is sre.LITERAL else arg if op is sre.IN else []
+    if not named or any(kind not in (sre.LITERAL, sre.RANGE) for kind, _ in named):
+        return set()
+    return {chr(code) for kind, value in named
+            for code in ((value,) if kind is sre.LITERAL else range(value[0], value[1] + 1))}
+
+
+def test_badness_triggers_come_from_the_parsed_pattern_and_are_rare_in_clean_text() -> None:
+    from ftfy.badness import BADNESS_RE
+
+    from corpuskit import normalize as module
+
+    # Not the fallback: the pattern's shape was understood.
+    badness = module._badness()
+    assert badness.pattern is not BADNESS_RE
+    assert badness.pattern.pattern is not BADNESS_RE.pattern
+    triggers = badness.branches_of
+    assert "Ã" in triggers and "Â" in triggers and "\x85" in triggers
+    # Common characters of clean text that a rarer position of each branch spares:
+    # letters (the à of ``à[²µ¹¼½¾]``), the NBSP (Ã instead of it in ``Ã[\xa0¡]``).
+    assert not set("naïve café, là, 中文, русский текст\xa0") & set(triggers)
+
+
+def test_each_branch_of_the_badness_pattern_has_one_trigger_position() -> None:
+    """Exactly one position of each branch fills its triggers: every match of the branch
+    holds one, whichever of them it is, and the rewritten pattern finds it there."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    from ftfy.badness import is_bad
+
+    from corpuskit.normalize import _badness, looks_bad
+
+    branches = _badness_branches()
+    triggers = _badness().branches_of
     every = 0
-    for mask in module._BADNESS.branches_of.values():
+    for mask in triggers.values():
         every |= mask
     assert every == (1 << len(branches)) - 1, "every branch can be triggered"
-    # A curly quote can complete only a few branches; its window is searched for those.
-    assert 0 < module._branches_of_run("“").bit_count() < len(branches) // 4
-    cut = module._badness_branches(module._branches_of_run("“"))
-    assert cut.search("café“x") and not cut.search("x Ã ")
-    assert module._badness_branches(every).search("x Ã ")
-    # Triggers completing different branches: the window is searched for all of them
-    # (only the ~30 sets of branches of single characters are ever compiled).
-    assert module._branches_of_run("“Ã") == module._ALL_BRANCHES
-    assert module._badness_branches(module._ALL_BRANCHES) is BADNESS_RE
+    for index, branch in enumerate(branches):
+        chars = {char for char, mask in triggers.items() if mask >> index & 1}
+        anchored = any(op is sre.AT for op, _ in branch)  # ^: only at the start
+        # The first (chosen) position whose characters are exactly the branch's triggers.
+        at = [_chars_of(item) for item in branch].index(chars)
+        for optional in (0, 1):
+            parts = _a_match_of(branch, optional)
+            for char in sorted(chars):
+                match = "".join([*parts[:at], char, *parts[at + 1:]])
+                for text in (match, match + " q", "q " + match, "q " + match + " q"):
+                    if text.startswith(match) or not anchored:
+                        assert is_bad(text), (index, text)
+                    assert looks_bad(text) == is_bad(text), (index, text)
+            # Near misses: a character before or after the trigger changed.
+            for near in range(len(parts)):
+                for other in ("q", " ", "Ã", "“", "\n"):
+                    text = "".join([*parts[:near], other, *parts[near + 1:]])
+                    assert looks_bad(text) == is_bad(text), (index, text)
+
+
+@pytest.mark.parametrize(("text", "bad"), [
+    # A match whose only trigger is at the position now chosen: not à, not the NBSP, not
+    # the curly quote of [accented][start punctuation][numeric].
+    ("voilà½", True), ("voilà", False), ("Ã\xa0", True), ("é“²", True), ("é“", False),
+    ("│”", True), ("É§", True), ("‚Äì", True), ("β€™", True), ("ā€", True),
+    # Adjacent triggers of different sets of branches.
+    ("â€™s", True), ("“Ã©”", True), ("©Ã", False), ("Ã“", True), ("«»", False),
+    ("ГўВЂВќ a", True), ("РїСЂРёРІРµС‚", True), ("В€В", True), ("ВЂВ", False),
+    # ^ is the start of the text only, inside a look-behind too.
+    ("Ã x", True), ("1Ã x", False), ("\nÃ x", False), ("x\nÃ x", True),
+    # Matches at the very start and end, and a \s? before the trigger.
+    ("Ã", False), ("aÃ ", True), ("a Ã ", True), ("a\u3000Ã ", True), ("a  Ã ", False),
+    (" Ã ", False), ("x Ã", False),
+])
+def test_looks_bad_where_the_trigger_is_chosen(text: str, bad: bool) -> None:
+    from ftfy.badness import is_bad
+
+    from corpuskit.normalize import looks_bad
+
+    assert is_bad(text) is bad
+    assert looks_bad(text) is bad
+    assert looks_bad("plain words " + text) is is_bad("plain words " + text)
 
 
 @settings(max_examples=3000, deadline=None)
