@@ -156,16 +156,19 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             continue
         matched = [rel]
         if segment.root == root and segment.date_time == date_time:
-            for name in islice(files, len(segment.entries) - 1):
-                if name != segment.entries[len(matched)][0]:
-                    unmatched.append(name)
-                    break
-                matched.append(name)
-            if len(matched) == len(segment.entries):
+            # The names listed next, taken at once and compared with the segment's in one
+            # call; those after a difference go back, in order, to be taken again.
+            rest = [entry[0] for entry in segment.entries[1:]]
+            listed = list(islice(files, len(rest)))
+            if listed == rest:
                 assert prepared is not None  # it offered the segment
                 prepared.passed(segment)
                 yield segment
                 continue
+            same = next((i for i, (a, b) in enumerate(zip(listed, rest, strict=False)) if a != b),
+                        len(listed))
+            matched += listed[:same]
+            unmatched.extend(reversed(listed[same:]))
         for name in matched:
             yield from _file_pieces(folder, name, prepared)
 
@@ -267,12 +270,19 @@ _HEADER_OFFSET_AT = 42
 _HEADER_OFFSET = struct.Struct("<L")
 
 
+#: Bytes of a shard's pieces read at a time by :func:`make_segment`: its files' entries are
+#: made from a block in memory and written with one call (a block holds one large file
+#: whole, at most :data:`corpuskit.deflate.PIECE_BYTES` deflated, or many small ones).
+_SEGMENT_BLOCK = 4 << 20
+
+
 def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root: str,
                  created: str | None) -> bytes:
     """A shard's raw files as zip entries, made from its pieces (``engine.PiecesWriter``:
     ``raw`` is the index's list of raw files, ``pieces`` the pieces file, open): writes the
     ``.zipseg`` file's bytes to ``target`` and returns those of its index, to be written
-    beside the pieces (:func:`segment_path`). One file's data at a time is in memory.
+    beside the pieces (:func:`segment_path`). Memory holds one block of pieces and its
+    entries (:data:`_SEGMENT_BLOCK`, or one file's data if larger).
 
     A worker makes them, so the archive writer only copies one block per shard instead
     of making two headers and three writes per file (see :class:`Segment`). The pieces
@@ -282,24 +292,32 @@ def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root:
     date_time = zip_date_time(created)
     records: list[bytes] = []
     offsets: list[list[int]] = []
-    at = offset = position = 0
+    at = offset = 0
+    block = memoryview(b"")
+    block_start = 0  # the offset in ``pieces`` of block[0]
+    out: list[bytes | memoryview] = []
     # In the zip's order, by name (the index lists them by document id).
     for name, size, crc, start, length in sorted(raw):
         local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
                                              compress_size=length, crc=crc,
                                              header_offset=offset)
-        if start != position:  # pieces follow one another: only an odd index seeks
-            pieces.seek(start)
-        data = pieces.read(length)
-        position = start + len(data)
-        if len(data) != length:
-            raise OSError("the archive pieces are shorter than their index says")
-        target.write(local)
-        target.write(data)
+        if not block_start <= start or start + length > block_start + len(block):
+            # pieces follow one another: only an odd index seeks
+            if start != block_start + len(block):
+                pieces.seek(start)
+            target.write(b"".join(out))
+            out.clear()
+            block = memoryview(pieces.read(max(length, _SEGMENT_BLOCK)))
+            block_start = start
+            if len(block) < length:
+                raise OSError("the archive pieces are shorter than their index says")
+        data = block[start - block_start:start - block_start + length]
+        out += (local, data)
         records.append(record)
         offsets.append([at + _HEADER_OFFSET_AT, offset])
         at += len(record)
         offset += len(local) + length
+    target.write(b"".join(out))
     target.write(b"".join(records))
     return orjson.dumps({
         "root": root, "date_time": date_time, "entry_bytes": offset, "record_bytes": at,

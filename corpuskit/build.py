@@ -24,7 +24,6 @@ from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
 from .croissant import CROISSANT_PATH, croissant
-from .diff import difference_summary
 from .discover import discover, read_changelog
 from .dist import latest_release
 from .engine import (
@@ -178,7 +177,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
            pool: ProcessPoolExecutor | None) -> BuildResult:
     if config.parquet:
         require_pyarrow()
-    discovery = discover(seeds, config.discover)
+    discovery = discover(seeds, config.discover, pool=pool)
     created = resolve_created(config, source_date_epoch)
     changelog = read_changelog(seeds)
     problems = list(discovery.problems)
@@ -335,6 +334,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 "released versions are immutable: restore it from a published copy (or "
                 "remove the files added to it), then build again")
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
+        from .diff import difference_summary  # only on this error path
+
         detail = difference_summary(existing, built) or f"differs in: {shown}"
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "

@@ -12,7 +12,6 @@ change; its entries are hard-linked in and out where the filesystem allows.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import multiprocessing
@@ -46,7 +45,6 @@ from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .problems import Problem
 from .reader import open_regular
-from .records import process_documents_reported, record_line, sha256_hex
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
 from .writer import (
@@ -466,6 +464,15 @@ CHANGED_WHILE_READ = ("the file changed while the build read it; run the build a
                       "the seeds stop changing")
 
 
+def _records() -> Any:
+    """:mod:`corpuskit.records`, imported when a shard has documents to process: it brings
+    ftfy and the rest of the pipeline (about 70 ms), which a build's parent and a worker
+    whose shards are all cache hits never need."""
+    from . import records
+
+    return records
+
+
 def process_shard(task: ShardTask) -> ShardResult:
     """Worker body: read, copy and process one shard; write its JSONL shard file."""
     use_model_cache(task.cache)  # a miss loads the language model from there
@@ -496,7 +503,7 @@ def process_shard(task: ShardTask) -> ShardResult:
             problems.append(bad.problem)
             datas.append(None)
             continue
-        sha = sha256_hex(raw.data)
+        sha = hashlib.sha256(raw.data).hexdigest()
         keyed.append((ref.path, sha))
         if not problems:
             placed = link_or_write_file(task.package, member, raw.data,
@@ -543,13 +550,14 @@ def process_shard(task: ShardTask) -> ShardResult:
         nonlocal held
         if not batch:
             return
-        for raw, made in zip(batch, process_documents_reported(batch, task.config),
-                             strict=True):
+        records_module = _records()
+        for raw, made in zip(batch, records_module.process_documents_reported(
+                batch, task.config), strict=True):
             if isinstance(made, Problem):
                 if made not in problems:
                     problems.append(made)
             elif not problems:
-                records.write(record_line(made))
+                records.write(records_module.record_line(made))
                 summaries.append(DocSummary.of(made))
                 pieces.add_raw(RAW_PREFIX + raw.path, raw.data)
         batch.clear()
@@ -572,7 +580,8 @@ def process_shard(task: ShardTask) -> ShardResult:
             try:
                 raw = (RawDocument(ref.id, ref.path, data) if data is not None
                        else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
-                if data is None and not problems and sha256_hex(raw.data) != shas[position]:
+                if data is None and not problems and \
+                        hashlib.sha256(raw.data).hexdigest() != shas[position]:
                     # Read again (its bytes were not kept): they must be the ones placed in
                     # data/raw/ and keyed in the cache, or record and raw file disagree.
                     raise DocumentProblem(Problem(ref.path, "unreadable-file", CHANGED_WHILE_READ))
@@ -887,6 +896,8 @@ def _run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[
     at the same path, and every worker must run the same corpuskit version (checked).
     """
     scheduler = check_scheduler(scheduler)
+    import asyncio  # only for Dask (22 ms to import)
+
     try:
         from distributed import Client
         from distributed import wait as wait_for_futures
@@ -969,6 +980,8 @@ async def _identify(address: str) -> Any:
     ...}``), within :data:`IDENTIFY_SECONDS` in all: a Client made for a peer that is no
     Dask scheduler (an SSH or HTTP server) failed with a MemoryError from reading its
     greeting as a message length, or waited for a reply for ever."""
+    import asyncio
+
     from distributed.comm.core import connect
 
     comm = await asyncio.wait_for(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import corpus_config, make_seeds, toml_text
 
-from corpuskit import engine
+from corpuskit import engine, records
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.models import RawDocument
@@ -33,13 +33,13 @@ def seeds(tmp_path: Path) -> Path:
 def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents the build's (in-process) worker runs the pipeline on."""
     done: list[str] = []
-    real = engine.process_documents_reported
+    real = records.process_documents_reported
 
     def counted(raws: list[RawDocument], config: object) -> object:
         done.extend(raw.path for raw in raws)
         return real(raws, config)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "process_documents_reported", counted)
+    monkeypatch.setattr(records, "process_documents_reported", counted)
     return done
 
 

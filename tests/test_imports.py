@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from _validate_support import built
+from conftest import make_seeds
 
 import corpuskit
 
@@ -74,3 +76,23 @@ def test_validate_reproduce_imports_the_pipeline_it_replays() -> None:
     with more, the records are re-derived in worker processes)."""
     imported = _pipeline_imported_by("--reproduce", "--jobs", "1")
     assert {"corpuskit.normalize", "corpuskit.decode", "ftfy"} <= set(imported)
+
+
+def test_a_build_from_the_cache_imports_no_document_pipeline(tmp_path: Path) -> None:
+    """The pipeline (ftfy and the stages after it, about 70 ms) is imported where a shard
+    has documents to process: a build whose shards are all in the cache never needs it.
+    The first build, which processes every document, is the opposite check."""
+    root = tmp_path
+    seeds = make_seeds(root, {f"d/{i}.txt": f"Note {i}\n\nA short text number {i}.\n"
+                              for i in range(30)})
+    pipeline = ("ftfy", "corpuskit.records", "corpuskit.normalize")
+
+    def imported(out: str) -> list[str]:
+        code = ("import json, sys\nfrom corpuskit import build\n"
+                f"build({str(seeds)!r}, {str(root / out)!r}, jobs=1, "
+                f"cache={str(root / 'cache')!r})\n"
+                f"print(json.dumps(sorted(m for m in {pipeline!r} if m in sys.modules)))")
+        return list(json.loads(_fresh(code).splitlines()[-1]))
+
+    assert imported("first") == sorted(pipeline)
+    assert imported("second") == []

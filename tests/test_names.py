@@ -409,3 +409,42 @@ def test_a_utf8_name_read_as_ascii_says_to_use_a_utf8_locale(tmp_path: Path) -> 
     assert "the name is UTF-8, but Python reads file names as" in stderr
     assert "PYTHONUTF8=1" in stderr and "not valid UTF-8" not in stderr
     assert visible_entries(tmp_path / "out") == set()
+
+
+def test_discovery_by_a_pool_is_the_discovery_of_one_process(tmp_path: Path) -> None:
+    """A build lists each folder at the top of the seeds by its workers: the same sources,
+    problems and skipped files, in the same order, as one walk; here with files at the
+    top, hidden, excluded and nested folders, a link to a folder, a folder that cannot be
+    listed, duplicate ids across folders, a reserved look-alike and a case collision."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from corpuskit.config import DiscoverConfig
+    from corpuskit.discover import discover
+
+    seeds = tmp_path / "seeds"
+    files = ["a.txt", "b/1.txt", "b/1.md", "b/c/2.txt", "b/c/.hid.txt", ".git/x.txt",
+             "d/skip.tmp", "d/keep.txt", "e/deep/er/3.txt", "Corpus.toml/n.txt", "F/x.txt",
+             "f/x.txt", "z.txt", "corpus.toml"]
+    for name in files:
+        (seeds / name).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / name).write_text("text\n")
+    (seeds / "link").symlink_to(seeds / "b", target_is_directory=True)
+    (seeds / "locked").mkdir()
+    (seeds / "locked" / "in.txt").write_text("text\n")
+    config = DiscoverConfig(exclude=("d/*.tmp",))
+    os.chmod(seeds / "locked", 0)
+    try:
+        alone = discover(seeds, config)
+        with ThreadPoolExecutor(3) as threads:
+            assert discover(seeds, config, pool=threads) == alone
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            assert discover(seeds, config, pool=pool) == alone
+    finally:
+        os.chmod(seeds / "locked", 0o755)
+    assert "b/c/2.txt" in {ref.path for ref in alone.sources}
+    assert {p.code for p in alone.problems} >= {"duplicate-id", "unsafe-path",
+                                                 "name-collision"}
+    assert ("d/skip.tmp", "excluded by discover.exclude") in alone.skipped
+    if os.geteuid() != 0:  # root lists any folder
+        assert "unreadable-file" in {p.code for p in alone.problems}

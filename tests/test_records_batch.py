@@ -104,7 +104,7 @@ def test_a_build_identifies_languages_in_batches_of_bounded_size(
         sizes.append([len(raw.data) for raw in raws])
         return real(raws, config)
 
-    monkeypatch.setattr(engine, "process_documents_reported", recorded)
+    monkeypatch.setattr(records, "process_documents_reported", recorded)
     batched = build(seeds, tmp_path / "batched", jobs=1)
     assert sum(map(len, sizes)) == len(texts) == batched.documents
     assert max(map(len, sizes)) == engine.BATCH_DOCUMENTS

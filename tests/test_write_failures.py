@@ -344,8 +344,8 @@ def test_file_vanishing_after_discovery(tmp_path: Path) -> None:
         import importlib
         build = importlib.import_module("corpuskit.build")
         _discover = build.discover
-        def discover(seeds, config):
-            found = _discover(seeds, config)
+        def discover(seeds, config, **options):
+            found = _discover(seeds, config, **options)
             Path({str(seeds / "doc3.txt")!r}).unlink()
             return found
         build.discover = discover

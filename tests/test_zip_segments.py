@@ -395,3 +395,37 @@ def test_a_whole_small_file_deflates_as_zipfile_does(size: int) -> None:
     streaming = zlib.compressobj(deflate.LEVEL, zlib.DEFLATED, -15)
     assert deflate.deflate_piece(data, last=True) == \
         streaming.compress(data) + streaming.flush()
+
+
+@pytest.mark.parametrize("block", [1, 700, 4 << 20])
+def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
+        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """make_segment reads the pieces a block at a time and writes a block's entries at
+    once: the same bytes as each file's header then data, in name order, whether the
+    index lists them in that order or not (a piece before the block read is read again),
+    and whatever the block size (one file at a time, a few, all)."""
+    monkeypatch.setattr(archive, "_SEGMENT_BLOCK", block)
+    files = {f"data/raw/{name}": bytes((j * 31 + i) % 256 for j in range(200 + 37 * i % 300))
+             for i, name in enumerate(["b.txt", "a.txt", "c/d.txt", "c-e.txt", "z.txt"])}
+    blob = bytearray(b"records piece first ")
+    raw: list[list[Any]] = []
+    for member, data in files.items():  # in the order of the index: not by name
+        deflated = deflate.deflate_piece(data, last=True)
+        raw.append([member, len(data), zlib.crc32(data), len(blob), len(deflated)])
+        blob += deflated
+    target = io.BytesIO()
+    index = json.loads(archive.make_segment(raw, io.BytesIO(bytes(blob)), target, "root",
+                                            "2024-05-06T07:08:09Z"))
+    date_time = archive.zip_date_time("2024-05-06T07:08:09Z")
+    expected, records, offset = b"", b"", 0
+    for member, size, crc, start, length in sorted(raw):
+        local, record = zipformat.whole_member_headers(
+            f"root/{member}", date_time, size=size, compress_size=length, crc=crc,
+            header_offset=offset)
+        expected += local + blob[start:start + length]
+        records += record
+        offset += len(local) + length
+    assert target.getvalue() == expected + records
+    assert (index["entry_bytes"], index["record_bytes"]) == (len(expected), len(records))
+    with pytest.raises(OSError, match="shorter than their index"):
+        archive.make_segment(raw, io.BytesIO(bytes(blob[:-3])), io.BytesIO(), "root", None)
