@@ -43,9 +43,10 @@ def process_document(raw: RawDocument, config: ProcessConfig) -> Record:
 def process_document_reported(raw: RawDocument, config: ProcessConfig) -> Record:
     """:func:`process_document`, where a bug in corpuskit is also a ``DocumentProblem``.
 
-    Workers run this: an unexpected exception on one document is reported on that file
-    (``internal-error``, naming its seeds path) with the other problems, never as a
-    traceback from a worker process. Memory exhaustion is not a bug and is not caught.
+    What diff, info and validate run on a seeds folder, one document at a time (a build's
+    workers run :func:`process_documents_reported`): an unexpected exception on one
+    document is reported on that file (``internal-error``, naming its seeds path) with the
+    other problems, never as a traceback. Memory exhaustion is not a bug and is not caught.
     """
     return _reported(raw.path, process_document, raw, config)
 
