@@ -208,7 +208,10 @@ class _Listing:
         for relpath, entry, under in top:
             self.take(root, relpath, entry, config)
             if under is not None:
-                below = under.result()
+                try:
+                    below = under.result()
+                except Exception:  # the pool failed (a worker lost): walked here instead
+                    below = _listed(root, relpath, config)
                 self.found += below.found
                 self.problems += below.problems
                 self.skipped += below.skipped

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -440,6 +442,9 @@ def test_discovery_by_a_pool_is_the_discovery_of_one_process(tmp_path: Path) -> 
             assert discover(seeds, config, pool=threads) == alone
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
             assert discover(seeds, config, pool=pool) == alone
+        with _FailingPool() as failing:  # every task lost: the parent walks each folder
+            assert discover(seeds, config, pool=failing) == alone
+            assert failing.submitted > 3
     finally:
         os.chmod(seeds / "locked", 0o755)
     assert "b/c/2.txt" in {ref.path for ref in alone.sources}
@@ -448,3 +453,16 @@ def test_discovery_by_a_pool_is_the_discovery_of_one_process(tmp_path: Path) -> 
     assert ("d/skip.tmp", "excluded by discover.exclude") in alone.skipped
     if os.geteuid() != 0:  # root lists any folder
         assert "unreadable-file" in {p.code for p in alone.problems}
+
+
+class _FailingPool(Executor):
+    """A pool whose every task fails, as when its worker process is killed."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        failed: Future[Any] = Future()
+        failed.set_exception(BrokenProcessPool("a worker was killed"))
+        return failed
