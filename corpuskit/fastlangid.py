@@ -246,9 +246,7 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         if scratch is None or len(scratch) < len(self.nb_ptc):
             scratch = self._local.scratch = np.zeros(len(self.nb_ptc), dtype=np.intp)
         positions = np.arange(len(features))
-        scratch[features] = len(features)
-        np.minimum.at(scratch, features, positions)  # first position of each feature
-        first = scratch.take(features)
+        first = first_positions(features, positions, scratch)
         firsts = np.flatnonzero(first == positions)
         return features.take(firsts), np.bincount(first, minlength=len(features))[firsts]
 
