@@ -148,3 +148,71 @@ def derived_mismatches(text: str, encoded: bytes, *, text_sha256: str, chars: in
     if blocks != paragraphs:
         wrong.append(f"paragraphs ({paragraphs}, text has {blocks})")
     return wrong
+
+
+#: Below this many texts :func:`count_many_utf8` counts each text alone: numpy's fixed
+#: costs (and, in a process that has not loaded it, its import) outweigh what it saves.
+MANY = 64
+
+
+#: Whitespace bytes to 0, the first byte of a wide space to 2, every other byte to 1.
+_CLASSES = bytes(2 if any(char.encode("utf-8")[0] == b for char in WIDE_SPACE) else value
+                 for b, value in enumerate(_ZERO_ONE))
+#: The wide spaces as ``byte 1 << 16 | byte 2 << 8 | byte 3`` (byte 3 is 0 for two bytes).
+_WIDE_CODES = sorted(int.from_bytes(char.encode("utf-8").ljust(3, b"\0"), "big")
+                     for char in WIDE_SPACE)
+
+
+def prepare_count_many() -> None:
+    """Import what :func:`count_many_utf8` needs for many texts (numpy): once, before
+    forking the workers that will count, rather than once in each of them."""
+    import numpy  # noqa: F401
+
+
+def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
+    """``([count_words_utf8(e) ...], [count_paragraphs_utf8(e, words) ...])`` for many
+    texts at once, exactly (the tests hold it to those two).
+
+    The texts are joined with one space before each and after the last (a space starts
+    and ends no word and makes no blank line), and the whole block is classified with a
+    few numpy passes over one ``bytes.translate``: whitespace 0, other bytes 1, the first
+    byte of a wide space 2, which is then settled by the bytes after it (the bytes of a
+    wide space become 0, any other character's first byte 1). A word starts where a 0 is
+    followed by a 1; an ``\n\n`` pair is two LF bytes. Each text's counts are the starts
+    and pairs that fall in its span, found by binary search in their sorted positions. A
+    block whose texts hold a run of three LFs or more (where ``bytes.count`` takes pairs
+    without overlap) has its paragraphs counted text by text.
+    """
+    if len(encoded) < MANY:
+        words = [count_words_utf8(text) for text in encoded]
+        return words, list(map(count_paragraphs_utf8, encoded, words))
+    import numpy as np
+
+    block = b" ".join([b"", *encoded, b"  "])  # two more: the tails of a wide space
+    data = np.frombuffer(block, np.uint8)
+    classes = np.frombuffer(bytearray(block).translate(_CLASSES), np.uint8)
+    leads = np.flatnonzero(classes == 2)
+    if len(leads):
+        first = data[leads].astype(np.int32)
+        three = first >= 0xE0  # a lead of three bytes (the others: of two)
+        codes = first << 16 | data[leads + 1].astype(np.int32) << 8 \
+            | np.where(three, data[leads + 2], 0)
+        wide = np.isin(codes, _WIDE_CODES)
+        classes[leads] = 1  # the first byte of any other character
+        classes[leads[wide]] = 0
+        classes[leads[wide] + 1] = 0
+        classes[leads[wide & three] + 2] = 0
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    bounds = np.zeros(len(encoded) + 1, np.int64)
+    np.cumsum(lengths + 1, out=bounds[1:])  # text i and the space before it: [b[i], b[i+1])
+    # A word starts at p + 1 when p is a space and p + 1 is not: found at p.
+    word_at = np.flatnonzero(classes[:-1] < classes[1:])
+    words = np.diff(np.searchsorted(word_at, bounds)).tolist()
+    newline = data == 10
+    pair_at = np.flatnonzero(newline[:-1] & newline[1:])
+    if np.any(newline[pair_at + 2]):
+        paragraphs = list(map(count_paragraphs_utf8, encoded, words))
+    else:
+        pairs = np.diff(np.searchsorted(pair_at, bounds)).tolist()
+        paragraphs = [count and pair + 1 for count, pair in zip(words, pairs, strict=True)]
+    return words, paragraphs

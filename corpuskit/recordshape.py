@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from .schemacheck import load_schema
@@ -206,6 +208,170 @@ def compile_shape(schema: Mapping[str, Any]) -> Predicate | None:
     namespace = dict(emitter.names)
     exec("\n".join(emitter.lines), namespace)  # the source is generated above
     check: Predicate = namespace["check"]
+    check.__doc__ = "\n".join(emitter.lines)
+    return check
+
+
+#: The Python types of each JSON Schema type, as :data:`_TYPES` tests them.
+_PYTHON_TYPES: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "integer": frozenset({int}),
+    "number": frozenset({int, float}),
+    "null": frozenset({type(None)}),
+    "boolean": frozenset({bool}),
+    "array": frozenset({list}),
+    "object": frozenset({dict}),
+}
+
+
+def _unique(items: list[Any]) -> bool:
+    return len(set(items)) == len(items)
+
+
+class _ColumnEmitter(_Emitter):
+    """Writes the source of checks over a *list* of instances (a column) that ``return
+    None`` unless the :class:`_Emitter` predicate is True for every instance: each keyword
+    is one check of the whole column, looping in C (``map``, ``set``, ``min``) instead of
+    once per instance in Python. Objects are supported at the top only, with exactly
+    their properties required and no others (as the record schema has them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names.update(_chain=chain.from_iterable, _unique=_unique, _STR=frozenset({str}))
+        self.kinds: dict[tuple[str, str], str] = {}
+
+    def of_kind(self, kinds: list[str], kind: str, x: str, indent: int) -> str:
+        """The variable holding the values of ``x`` a keyword for ``kind`` applies to."""
+        if kinds == [kind] or (kind == "number" and set(kinds) <= {"integer", "number"}):
+            return x
+        if (x, kind) not in self.kinds:
+            values = self.kinds[x, kind] = self.variable()
+            self.out(indent, f"{values} = [i for i in {x} if {_TYPES[kind].format(x='i')}]")
+        return self.kinds[x, kind]
+
+    def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
+        keys = set(schema) - _IGNORED
+        kinds: list[str] = []
+        if "type" in schema:
+            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if any(kind not in _TYPES for kind in kinds):
+                return False
+            allowed = self.name(frozenset().union(*(_PYTHON_TYPES[kind] for kind in kinds)))
+            self.out(indent, f"if not set(map(type, {x})) <= {allowed}:")
+            self.out(indent + 1, "return None")
+            keys.discard("type")
+        if "enum" in schema:
+            values = schema["enum"]
+            if not all(isinstance(v, str) for v in values):
+                return False
+            self.out(indent, f"if not (set(map(type, {x})) <= _STR and set({x}) <= "
+                             f"{self.name(frozenset(values))}):")
+            self.out(indent + 1, "return None")
+            keys.discard("enum")
+        for keyword, extreme, op in (("minLength", "min", "<"), ("maxLength", "max", ">")):
+            if keyword in schema:
+                bound = int(schema[keyword])
+                strings = self.of_kind(kinds, "string", x, indent)
+                self.out(indent, f"if {extreme}(map(len, {strings}), default={bound}) "
+                                 f"{op} {bound}:")
+                self.out(indent + 1, "return None")
+                keys.discard(keyword)
+        if "pattern" in schema:
+            pattern = schema["pattern"]
+            test = self.name(KNOWN_PATTERNS[pattern] if pattern in KNOWN_PATTERNS
+                             else re.compile(pattern).search)
+            strings = self.of_kind(kinds, "string", x, indent)
+            self.out(indent, f"if not all(map({test}, {strings})):")
+            self.out(indent + 1, "return None")
+            keys.discard("pattern")
+        for keyword, extreme, op in (("minimum", "min", "<"), ("maximum", "max", ">")):
+            if keyword in schema:
+                bound = schema[keyword]
+                if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+                    return False
+                numbers = self.of_kind(kinds, "number", x, indent)
+                self.out(indent, f"if {extreme}({numbers}, default={bound!r}) {op} {bound!r}:")
+                self.out(indent + 1, "return None")
+                keys.discard(keyword)
+        if "items" in schema:
+            if not isinstance(schema["items"], Mapping):
+                return False
+            items = self.variable()
+            self.out(indent, f"{items} = list(_chain({self.of_kind(kinds, 'array', x, indent)}))")
+            if not self.emit(schema["items"], items, indent):
+                return False
+            keys.discard("items")
+        if "uniqueItems" in schema:
+            if schema["uniqueItems"]:  # lists of strings only (anything else: jsonschema)
+                long = self.variable()
+                self.out(indent, f"{long} = [i for i in {self.of_kind(kinds, 'array', x, indent)}"
+                                 " if len(i) > 1]")
+                self.out(indent, f"if not (set(map(type, _chain({long}))) <= _STR "
+                                 f"and all(map(_unique, {long}))):")
+                self.out(indent + 1, "return None")
+            keys.discard("uniqueItems")
+        if keys & {"properties", "required", "additionalProperties"}:
+            return False  # objects: only at the top (emit_table)
+        return not keys
+
+    def emit_table(self, schema: Mapping[str, Any], x: str) -> str | None:
+        """The checks of a list of objects that must have exactly their ``properties``,
+        one column of values per property; the variable holding the columns, or None if
+        unsupported."""
+        if schema.get("type") != "object" \
+                or set(schema) - _IGNORED - {"type", "properties", "required",
+                                             "additionalProperties"}:
+            return None
+        self.out(1, f"if not set(map(type, {x})) <= _DICT:")
+        self.out(2, "return None")
+        properties = schema.get("properties", {})
+        if schema.get("additionalProperties", True) is not False \
+                or not isinstance(properties, Mapping) or len(properties) < 2 \
+                or frozenset(schema.get("required", ())) != frozenset(properties) \
+                or not all(isinstance(sub, Mapping) for sub in properties.values()):
+            return None
+        # Objects of as many keys as there are properties, each of which they have
+        # (or the getter raises KeyError), have exactly the properties.
+        self.out(1, f"if set(map(len, {x})) != {{{len(properties)}}}:")
+        self.out(2, "return None")
+        columns = self.variable()
+        self.out(1, "try:")
+        self.out(2, f"{columns} = tuple(zip(*map({self.name(itemgetter(*properties))}, {x})))")
+        self.out(1, "except KeyError:")
+        self.out(2, "return None")
+        for at, (key, sub) in enumerate(properties.items()):
+            column = self.variable()
+            self.out(1, f"{column} = {columns}[{at}]  # {key}")
+            if not self.emit(sub, column, 1):
+                return None
+        return columns
+
+
+#: The columns of a list of records, by property, or None (see :func:`compile_table`).
+TableCheck = Callable[[list[Any]], "dict[str, tuple[Any, ...]] | None"]
+
+
+def compile_table(schema: Mapping[str, Any]) -> TableCheck | None:
+    """A function of a list of instances of ``schema`` (objects with exactly their
+    properties, as records are) that returns their values as one column per property, or
+    None if any instance fails :func:`compile_shape`'s predicate: the same answer for
+    each instance (the tests hold the two together), found a column at a time. None
+    instead of a function if the schema uses what the column compiler does not support.
+    """
+    emitter = _ColumnEmitter()
+    emitter.names["_DICT"] = frozenset({dict})
+    properties = tuple(schema.get("properties", ()))
+    emitter.names["_NAMES"] = properties
+    emitter.out(0, "def check(values):")
+    emitter.out(1, "if not values:")
+    emitter.out(2, "return {name: () for name in _NAMES}")
+    columns = emitter.emit_table(schema, "values")
+    if columns is None or len(properties) < 2:
+        return None
+    emitter.out(1, f"return dict(zip(_NAMES, {columns}))")
+    namespace = dict(emitter.names)
+    exec("\n".join(emitter.lines), namespace)  # the source is generated above
+    check: TableCheck = namespace["check"]
     check.__doc__ = "\n".join(emitter.lines)
     return check
 

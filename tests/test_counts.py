@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from corpuskit import counts
 from corpuskit.counts import (
     ASCII_SPACE,
+    MANY,
     WIDE_SPACE,
+    count_many_utf8,
     count_paragraphs,
     count_paragraphs_utf8,
     count_words,
@@ -101,3 +103,53 @@ def test_paragraphs_of_long_utf8_texts_are_counted_alike(
     monkeypatch.setattr(counts, "SLICE", 4)
     assert count_paragraphs_utf8(encoded, count_words_utf8(encoded)) == short == \
         paragraphs_by_definition(text)
+
+
+def counts_one_by_one(encoded: list[bytes]) -> tuple[list[int], list[int]]:
+    words = [count_words_utf8(text) for text in encoded]
+    return words, list(map(count_paragraphs_utf8, encoded, words))
+
+
+#: Texts made of every whitespace character and its UTF-8 neighbours, of LFs in runs of one
+#: to four (a run of three or more is counted text by text), of texts of one character.
+MANY_TEXTS = st.lists(st.lists(st.sampled_from([*ALPHABET, "\n\n", "\n\n\n"]), max_size=30)
+                      .map("".join), min_size=MANY, max_size=MANY + 40)
+
+
+@settings(max_examples=300)
+@given(MANY_TEXTS)
+def test_many_texts_are_counted_as_one_by_one(texts: list[str]) -> None:
+    encoded = [text.encode("utf-8") for text in texts]
+    words, paragraphs = count_many_utf8(encoded)
+    assert (words, paragraphs) == counts_one_by_one(encoded)
+    assert words == [words_by_definition(text) for text in texts]
+    assert paragraphs == [paragraphs_by_definition(text) for text in texts]
+
+
+@settings(max_examples=200)
+@given(MANY_TEXTS.map(lambda texts: [re.sub("\n{3,}", "\n\n", text) for text in texts]))
+def test_many_texts_without_three_lfs_in_a_row_are_counted_as_one_by_one(
+        texts: list[str]) -> None:
+    """Pairs of LFs are counted in one pass over the block when no text has three."""
+    encoded = [text.encode("utf-8") for text in texts]
+    assert count_many_utf8(encoded) == counts_one_by_one(encoded)
+
+
+@pytest.mark.parametrize("space", [*ASCII_SPACE, *WIDE_SPACE])
+@pytest.mark.parametrize("where", ["start", "middle", "end", "alone", "twice"])
+def test_many_texts_find_each_space_wherever_it_is(space: str, where: str) -> None:
+    """Each whitespace character splits words (and each wide space is told apart from
+    the characters that share its first bytes) at a text's start, middle and end, and
+    between texts: the neighbours of a text never join its words."""
+    body = {"start": space + "ab cd", "middle": "ab" + space + "cd", "end": "ab cd" + space,
+            "alone": space, "twice": "é" + space + space + "\u2019"}[where]
+    texts = [body, "\u2030x", body + "\n\n" + body, "", "\u200bq\u3001"] * (MANY // 4)
+    encoded = [text.encode("utf-8") for text in texts]
+    assert count_many_utf8(encoded) == counts_one_by_one(encoded)
+    assert count_many_utf8(encoded)[0][:3] == [words_by_definition(text) for text in texts[:3]]
+
+
+def test_few_texts_are_counted_one_by_one_without_numpy() -> None:
+    encoded = [b"a b", b"\xc2\xa0c", b"d\n\ne\n"]
+    assert count_many_utf8(encoded) == ([2, 1, 2], [1, 1, 2]) == counts_one_by_one(encoded)
+    assert count_many_utf8([]) == ([], [])

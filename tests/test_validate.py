@@ -28,7 +28,7 @@ import corpuskit
 from corpuskit.config import ProcessConfig
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
-from corpuskit.recordshape import compile_shape
+from corpuskit.recordshape import compile_shape, compile_table
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import (
     ValidationReport,
@@ -624,6 +624,35 @@ def test_compiled_record_shape_never_accepts_what_the_schema_refuses() -> None:
         trimmed = {k: v for k, v in base.items() if k != field_name}
         assert not shape(trimmed) and not validator.is_valid(trimmed)
     assert shape(base) and validator.is_valid(base) and checked > 300
+
+
+def test_compiled_record_table_refuses_exactly_what_the_shape_refuses() -> None:
+    """The clean pass checks records a column at a time (compile_table); a block is
+    refused exactly when the per-record predicate refuses one of its records, wherever it
+    is in the block, and the columns are the records' values."""
+    schema = load_schema("document.schema.json")
+    shape, table = compile_shape(schema), compile_table(schema)
+    assert shape is not None and table is not None
+    base = records(built().release)
+    values: list[object] = [None, "", "x", "\n", "abc\n", "a/", "/a", "en", "und", "EN",
+                            0, -1, 1, 1.0, 2.5, True, False, [], ["nfc", "nfc"], ["nfc"],
+                            ["bogus"], [1, 1], [["nfc"]], {}, "2023-02-30", "2023-13-01",
+                            "0" * 64, "0" * 63 + "\n", "cp1252", "latin-1", "a\nb\n", "\na\n"]
+    instances: list[object] = [{**base[0], name: value} for name in base[0] for value in values]
+    instances += [{k: v for k, v in base[0].items() if k != name} for name in base[0]]
+    instances += [{**base[0], "extra": 1}, {**{k: v for k, v in base[0].items() if k != "id"},
+                                            "extra": 1}, [], "record", None, list(base[0])]
+    refused = 0
+    for instance in instances:
+        for at in (0, len(base) // 2, len(base)):
+            block = [*base[:at], instance, *base[at:]]
+            columns = table(block)
+            assert (columns is not None) == shape(instance), (instance, at)
+            if columns is not None:
+                assert columns == {name: tuple(item[name] for item in block)
+                                   for name in schema["properties"]}
+        refused += not shape(instance)
+    assert refused > 250 and table(base) is not None and table([]) is not None
 
 
 # -- fast and reproduce ----------------------------------------------------------------------

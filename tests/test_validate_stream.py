@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from _validate_support import built, copy_release, records, resign, write_records
 
+from corpuskit import counts
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.validation import package as checker
@@ -312,6 +313,10 @@ RECORD_CHANGES: dict[str, Callable[[Record], None]] = {
         item, _split_a_word(item["text"], "\u3000"), counts=False),
     "a new paragraph": lambda item: _retext(
         item, item["text"].replace(" ", "\n\n", 1), counts=False),
+    "three LFs in a row, counted": lambda item: _retext(
+        item, item["text"].replace(" ", "\n\n\n", 1)),
+    "three LFs in a row, not counted": lambda item: _retext(
+        item, item["text"].replace(" ", "\n\n\n", 1), counts=False),
     "a text of spaces": lambda item: _retext(item, "   \n") or item.update(paragraphs=1),
     "a text with a lone surrogate": lambda item: _retext(item, "a\ud800b\n"),
     "text_sha256 in capitals": lambda item: item.update(
@@ -345,8 +350,13 @@ def _damaged_lines(target: Path, change: Callable[[Record], None]) -> bytes:
                       .encode("utf-8", "surrogatepass") for item in items)
 
 
+@pytest.mark.parametrize("many", [1, counts.MANY], ids=["counted together", "one by one"])
 @pytest.mark.parametrize("name", sorted(RECORD_CHANGES))
-def test_the_record_loop_finds_what_the_line_check_finds(tmp_path: Path, name: str) -> None:
+def test_the_record_loop_finds_what_the_line_check_finds(
+        tmp_path: Path, name: str, many: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each change to a record, seen by the clean pass as the precise check sees it; the
+    seeds' few records are counted one by one, or together as a large block's are."""
+    monkeypatch.setattr(counts, "MANY", many)
     target = copy_release(tmp_path)
     block = _damaged_lines(target, RECORD_CHANGES[name])
     with FileDigester(str(target), checker.folder_view(target).opener,
@@ -355,11 +365,14 @@ def test_the_record_loop_finds_what_the_line_check_finds(tmp_path: Path, name: s
         assert check_clean_block(block, digester) == expected
     assert expected.clean == (name in {"unchanged", "text, digest, counts", "title ending in LF",
                                        "a word split by a no-break space, counted",
-                                       "title null", "normalization other"})
+                                       "title null", "normalization other",
+                                       "three LFs in a row, counted"})
 
 
 @pytest.mark.parametrize("damage", ["blank line", "not JSON", "ids swapped", "ids repeated",
-                                    "raw file changed", "raw file gone"])
+                                    "raw file changed", "raw file gone", "space before",
+                                    "space after", "an array", "two records on a line",
+                                    "a record on two lines", "a key given twice"])
 def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> None:
     target = copy_release(tmp_path)
     lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
@@ -372,6 +385,18 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> 
         lines[0], lines[1] = lines[1], lines[0]
     elif damage == "ids repeated":
         lines.insert(1, lines[1])
+    elif damage in ("space before", "space after"):
+        lines[1] = b" " + lines[1] if damage == "space before" else lines[1] + b" "
+    elif damage == "an array":
+        lines[1] = json.dumps(list(json.loads(lines[1]).values()),
+                              ensure_ascii=False, separators=(",", ":")).encode()
+    elif damage == "two records on a line":  # and the line it came from removed
+        lines[1:3] = [lines[1] + b"," + lines[2]]
+    elif damage == "a record on two lines":  # between two values of an array
+        lines[1:2] = lines[1].replace(b'"normalization":[', b'"normalization":[\n', 1) \
+            .split(b"\n")
+    elif damage == "a key given twice":
+        lines[1] = lines[1][:-1] + b',"title":"Forged"}'
     elif damage == "raw file changed":
         raw.write_bytes(raw.read_bytes()[::-1])
     else:

@@ -134,6 +134,27 @@ class FileDigester:
         return size, hasher.digest()
 
 
+    def sha256_hex(self, rel: str, expected: int) -> str:
+        """The sha256 of a folder's file as hex if it has ``expected`` bytes, else ``""``
+        (the clean pass's question: is this file the one its record describes?).
+
+        A file expected to fit in a buffer is read with one ``read`` of one byte more than
+        expected: getting exactly ``expected`` bytes is the end of the (regular) file, as
+        in :meth:`sha256`, and the bytes are hashed as they come, with no buffer to slice.
+        """
+        if not 0 <= expected < CHUNK:
+            size, digest = self.sha256(rel, expected)
+            return digest.hex() if size == expected else ""
+        root_fd = self._root_fd
+        fd = os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
+            else self._open(rel)
+        try:
+            data = os.read(fd, expected + 1)
+        finally:
+            os.close(fd)
+        return hashlib.sha256(data).hexdigest() if len(data) == expected else ""
+
+
 #: ``(path, size, digests)`` of files read, and ``(path, reason)`` of files that were not.
 DigestResult = tuple[list[tuple[str, int, Digests]], list[tuple[str, str]]]
 
