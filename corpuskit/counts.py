@@ -158,9 +158,26 @@ MANY = 64
 #: Whitespace bytes to 0, the first byte of a wide space to 2, every other byte to 1.
 _CLASSES = bytes(2 if any(char.encode("utf-8")[0] == b for char in WIDE_SPACE) else value
                  for b, value in enumerate(_ZERO_ONE))
-#: The wide spaces as ``byte 1 << 16 | byte 2 << 8 | byte 3`` (byte 3 is 0 for two bytes).
-_WIDE_CODES = sorted(int.from_bytes(char.encode("utf-8").ljust(3, b"\0"), "big")
-                     for char in WIDE_SPACE)
+
+
+def _wide_tables() -> tuple[bytes, bytes]:
+    """Two tables that tell a wide space by its bytes: one bit per lead byte (a table of
+    256), and for each pair of the two bytes after a lead, the bits of the leads whose
+    wide space they end (a table of 65,536: for a two-byte wide space, every byte may
+    follow, since only its second byte counts)."""
+    leads = sorted({char.encode("utf-8")[0] for char in WIDE_SPACE})
+    bit = {lead: 1 << at for at, lead in enumerate(leads)}
+    lead_bits = bytes(bit.get(b, 0) for b in range(256))
+    tails = bytearray(1 << 16)
+    for char in WIDE_SPACE:
+        encoded = char.encode("utf-8")
+        following = [encoded[2]] if len(encoded) == 3 else range(256)
+        for third in following:
+            tails[encoded[1] << 8 | third] |= bit[encoded[0]]
+    return lead_bits, bytes(tails)
+
+
+_LEAD_BITS, _TAIL_BITS = _wide_tables()
 
 
 def prepare_count_many() -> None:
@@ -176,12 +193,12 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     The texts are joined with one space before each and after the last (a space starts
     and ends no word and makes no blank line), and the whole block is classified with a
     few numpy passes over one ``bytes.translate``: whitespace 0, other bytes 1, the first
-    byte of a wide space 2, which is then settled by the bytes after it (the bytes of a
-    wide space become 0, any other character's first byte 1). A word starts where a 0 is
-    followed by a 1; an ``\n\n`` pair is two LF bytes. Each text's counts are the starts
-    and pairs that fall in its span, found by binary search in their sorted positions. A
-    block whose texts hold a run of three LFs or more (where ``bytes.count`` takes pairs
-    without overlap) has its paragraphs counted text by text.
+    byte of a wide space 2, which is then settled by the two bytes after it (looked up in
+    a table): the bytes of a wide space become 0, any other character's first byte 1. A
+    word starts where a 0 is followed by a 1, and each text's words are summed over its
+    span; an ``\\n\\n`` pair is two LF bytes, found by position (they are few). A block
+    whose texts hold a run of three LFs or more (where ``bytes.count`` takes pairs without
+    overlap) has its paragraphs counted text by text.
     """
     if len(encoded) < MANY:
         words = [count_words_utf8(text) for text in encoded]
@@ -193,21 +210,22 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     classes = np.frombuffer(bytearray(block).translate(_CLASSES), np.uint8)
     leads = np.flatnonzero(classes == 2)
     if len(leads):
-        first = data[leads].astype(np.int32)
-        three = first >= 0xE0  # a lead of three bytes (the others: of two)
-        codes = first << 16 | data[leads + 1].astype(np.int32) << 8 \
-            | np.where(three, data[leads + 2], 0)
-        wide = np.isin(codes, _WIDE_CODES)
+        tails = data[leads + 1].astype(np.uint16) << 8 | data[leads + 2]
+        bits = np.frombuffer(_TAIL_BITS, np.uint8)[tails] \
+            & np.frombuffer(_LEAD_BITS, np.uint8)[data[leads]]
         classes[leads] = 1  # the first byte of any other character
-        classes[leads[wide]] = 0
-        classes[leads[wide] + 1] = 0
-        classes[leads[wide & three] + 2] = 0
+        wide = leads[bits != 0]
+        classes[wide] = 0
+        classes[wide + 1] = 0
+        three = wide[data[wide] >= 0xE0]  # a lead of three bytes (the others: of two)
+        classes[three + 2] = 0
     lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
     bounds = np.zeros(len(encoded) + 1, np.int64)
     np.cumsum(lengths + 1, out=bounds[1:])  # text i and the space before it: [b[i], b[i+1])
-    # A word starts at p + 1 when p is a space and p + 1 is not: found at p.
-    word_at = np.flatnonzero(classes[:-1] < classes[1:])
-    words = np.diff(np.searchsorted(word_at, bounds)).tolist()
+    # A word starts at p + 1 when p is a space and p + 1 is not: counted at p.
+    starts = (classes[:-1] < classes[1:]).view(np.uint8)
+    total = np.int32 if len(block) < 1 << 31 else np.int64
+    words = np.add.reduceat(starts, bounds[:-1], dtype=total).tolist()
     newline = data == 10
     pair_at = np.flatnonzero(newline[:-1] & newline[1:])
     if np.any(newline[pair_at + 2]):

@@ -16,7 +16,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -53,6 +53,25 @@ def unsafe_member_reason(name: str) -> str | None:
         if any(part in ("", ".") for part in parts):
             return "empty or '.' path component"
     return None
+
+
+def any_unsafe_member(names: Sequence[str]) -> bool:
+    """Whether :func:`unsafe_member_reason` finds any of ``names`` unsafe.
+
+    The names are first looked at joined by ``/``: each thing that makes a name unsafe
+    leaves a trace in the joined string (an empty name or a leading or trailing ``/``
+    makes ``//`` or starts or ends it with ``/``, a ``.`` component makes ``/./`` or starts
+    or ends it so, ...), so a joined string with none of them clears every name with a
+    few scans of one string. Anything suspicious is looked at name by name.
+    """
+    joined = "/".join(names)
+    if not joined:
+        return bool(names)  # one empty name
+    if ":" in joined or "\\" in joined or ".." in joined or "//" in joined \
+            or "/./" in joined or joined.startswith(("/", "./")) \
+            or joined.endswith(("/", "/.")) or joined == "." or _CONTROL.search(joined):
+        return any(map(unsafe_member_reason, names))
+    return False
 
 
 class PackageSource:

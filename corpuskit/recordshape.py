@@ -278,10 +278,12 @@ class _ColumnEmitter(_Emitter):
                 keys.discard(keyword)
         if "pattern" in schema:
             pattern = schema["pattern"]
-            test = self.name(KNOWN_PATTERNS[pattern] if pattern in KNOWN_PATTERNS
-                             else re.compile(pattern).search)
             strings = self.of_kind(kinds, "string", x, indent)
-            self.out(indent, f"if not all(map({test}, {strings})):")
+            if pattern in KNOWN_PATTERNS:
+                test = f"map({self.name(KNOWN_PATTERNS[pattern])}, {strings})"
+            else:  # each distinct value once (a column of dates or languages has few)
+                test = f"map({self.name(re.compile(pattern).search)}, set({strings}))"
+            self.out(indent, f"if not all({test}):")
             self.out(indent + 1, "return None")
             keys.discard("pattern")
         for keyword, extreme, op in (("minimum", "min", "<"), ("maximum", "max", ">")):

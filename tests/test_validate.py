@@ -942,3 +942,24 @@ def test_validate_of_seeds_names_the_files_a_build_skips(
     assert f"skipped: {seeds}/.notes.txt (hidden)" in err
     code, out, err = run(capsys, "validate", "--format", "json", str(seeds))
     assert code == 0 and "skipped" not in out and ".notes.txt" in err
+
+
+def test_names_looked_at_together_are_unsafe_exactly_when_one_of_them_is() -> None:
+    """The clean pass asks whether any of a block's raw paths is unsafe by looking at
+    them joined; every list of up to three names of up to three characters (of those
+    that make names unsafe, and one that does not) gets unsafe_member_reason's answer."""
+    import itertools
+
+    from corpuskit.reader import any_unsafe_member, unsafe_member_reason
+
+    names = ["".join(chars) for size in range(4)
+             for chars in itertools.product("a./\\:\x00", repeat=size)]
+    short = [name for name in names if len(name) <= 2]
+    checked = unsafe = 0
+    for count in range(4):
+        for group in itertools.product(short if count > 1 else names, repeat=count):
+            expected = any(unsafe_member_reason(name) is not None for name in group)
+            assert any_unsafe_member(list(group)) == expected, group
+            checked += 1
+            unsafe += expected
+    assert checked > 50_000 and 0 < unsafe < checked

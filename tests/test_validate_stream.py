@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ from corpuskit.validation.records import (
     check_clean_block,
     check_line,
     path_token,
+    sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
 
@@ -237,10 +241,32 @@ def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> Non
     tokens = [path_token(name) for name in names]
     assert len(set(tokens)) == len(names)
     assert tokens == [path_token(name) for name in names]  # stable within a run
-    assert all(0 <= token <= HASH_MASK for token in tokens)
-    listed = (tokens[0] + tokens[2]) & HASH_MASK
-    named = (tokens[1] + tokens[2]) & HASH_MASK
-    assert listed != named
+    listed = sum_of_path_tokens([names[0], names[2]])
+    named = sum_of_path_tokens([names[1], names[2]])
+    assert listed != named and 0 <= listed <= HASH_MASK and 0 <= named <= HASH_MASK
+    assert listed == (tokens[0] + tokens[2]) & HASH_MASK
+    assert sum_of_path_tokens([]) == 0
+
+
+KEYED = """
+from corpuskit.validation.records import KEYED_STR_HASH, path_token
+print(KEYED_STR_HASH, path_token("data/raw/a.txt"))
+"""
+
+
+@pytest.mark.parametrize("seed", [None, "random", "0", "1234"])
+def test_path_tokens_are_keyed_with_a_secret_whatever_pythonhashseed_says(
+        seed: str | None) -> None:
+    """Python's str hash stands in for the keyed hash only when its key is secret: with
+    PYTHONHASHSEED fixed, anyone could make two sets of names whose sums are equal, so
+    BLAKE2b with a key of corpuskit's own is used instead; either way no two runs agree."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    if seed is not None:
+        env["PYTHONHASHSEED"] = seed
+    runs = [subprocess.run([sys.executable, "-c", KEYED], env=env, capture_output=True,
+                           text=True, check=True).stdout.split() for _ in range(2)]
+    assert runs[0][0] == runs[1][0] == str(seed in (None, "random"))
+    assert runs[0][1] != runs[1][1]
 
 
 # -- the clean pass's record loop against its definition ------------------------------------

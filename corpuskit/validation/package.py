@@ -86,8 +86,8 @@ from .records import (
     StreamBlock,
     check_clean_block,
     check_records,
-    path_token,
     reproduce_record,
+    sum_of_path_tokens,
 )
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
@@ -155,17 +155,35 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
     deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
 
+    def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
+        """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
+        other entries, and files whose names cannot be listed, for :func:`walk` to look at
+        (the many raw files need no sorting and no look each)."""
+        regular: list[os.DirEntry[str]] = []
+        others: list[os.DirEntry[str]] = []
+        for entry in entries:
+            (regular if entry.is_file(follow_symlinks=False) else others).append(entry)
+        paths = [f"{rel}/{entry.name}" for entry in regular]
+        if not all(map(str.isascii, paths)):
+            others += [entry for entry, path in zip(regular, paths, strict=True)
+                       if printable(path) != path]
+            paths = [path for path in paths if printable(path) == path]
+        raw[0] += len(paths)
+        raw[1] += sum_of_path_tokens(paths)
+        return others
+
     def walk(rel: str) -> None:
+        in_raw = (rel + "/").startswith(RAW_PREFIX)
+        skip_stat = not measure_raw and in_raw
+        count_only = stream_raw and in_raw
         try:
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = count_regular(rel, it) if count_only else list(it)
         except OSError as exc:
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}"))
             return
-        in_raw = (rel + "/").startswith(RAW_PREFIX)
-        skip_stat = not measure_raw and in_raw
-        count_only = stream_raw and in_raw
+        entries.sort(key=lambda e: e.name)
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
             if not relpath.isascii() and printable(relpath) != relpath:
@@ -184,9 +202,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                     else:
                         walk(relpath)
                 elif entry.is_file(follow_symlinks=False):
-                    if count_only:
-                        raw[0] += 1
-                        raw[1] += path_token(relpath)
+                    if count_only:  # a name count_regular could not list: reported above
                         continue
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain, repeat
 from typing import Any
 
 import orjson
@@ -24,7 +26,7 @@ from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
-from ..reader import unsafe_member_reason
+from ..reader import any_unsafe_member, unsafe_member_reason
 from ..recordshape import (
     NOT_CANONICAL,
     NOT_WRITTEN,
@@ -189,8 +191,8 @@ class StreamBlock:
     ``clean`` is False as soon as anything at all is off; the rest is then meaningless
     (the caller runs the precise check, which reports it). ``manifest`` holds the lines the
     payload manifest must have for these records' raw files, in record order and in the
-    exact form corpuskit writes; ``path_hash`` is the sum of :func:`path_token` of their
-    paths (modulo 2**128), ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
+    exact form corpuskit writes; ``path_hash`` is :func:`sum_of_path_tokens` of their paths,
+    ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
     strictly increasing within the block.
     """
 
@@ -213,15 +215,42 @@ HASH_MASK = (1 << 128) - 1
 _PATH_HASHER = hashlib.blake2b(digest_size=16, key=os.urandom(16))
 
 
-def path_token(path: str) -> int:
-    """A 128-bit keyed hash (BLAKE2b) of ``path``: sums of these over the raw files the
-    listing found and over those the records name stand in for the two sets. The key is
-    secret and new in every run, so no set of names can be made to collide on purpose
-    (Python's ``hash()`` would be predictable with ``PYTHONHASHSEED`` fixed); two
-    different sets of equal size have equal sums with a chance of about 2**-128."""
+def _keyed_str_hash() -> bool:
+    """Whether ``hash()`` of a str is keyed with a secret drawn when Python started:
+    hash randomization on, and no seed fixed by ``PYTHONHASHSEED`` (read by Python
+    unless ``-E`` or ``-I`` told it to ignore the environment)."""
+    if not sys.flags.hash_randomization:
+        return False
+    return bool(sys.flags.ignore_environment) \
+        or os.environ.get("PYTHONHASHSEED", "random") in ("", "random")
+
+
+#: Python's own hash of str is SipHash keyed with a secret of this run (shared by forked
+#: workers, which is where tokens are summed): about 20 times cheaper than BLAKE2b.
+KEYED_STR_HASH = _keyed_str_hash()
+
+
+def _blake2b_token(path: str) -> int:
     hasher = _PATH_HASHER.copy()
     hasher.update(path.encode("utf-8", "surrogateescape"))
     return int.from_bytes(hasher.digest(), "little")
+
+
+def path_token(path: str) -> int:
+    """A keyed hash of ``path``: sums of these over the raw files the listing found and
+    over those the records name stand in for the two sets (see :func:`sum_of_path_tokens`).
+
+    The key is secret and new in every run, so no set of names can be made to collide on
+    purpose: Python's ``hash()`` (SipHash, 64 bits) when its key is secret
+    (:data:`KEYED_STR_HASH`), else a 128-bit BLAKE2b with a key of our own (with
+    ``PYTHONHASHSEED`` fixed, ``hash()`` is predictable). Two different sets of equal size
+    have equal sums with a chance of about 2**-64."""
+    return hash(path) if KEYED_STR_HASH else _blake2b_token(path)
+
+
+def sum_of_path_tokens(paths: Iterable[str]) -> int:
+    """The sum of :func:`path_token` of ``paths``, modulo 2**128."""
+    return sum(map(hash if KEYED_STR_HASH else _blake2b_token, paths)) & HASH_MASK
 
 
 #: The pattern of the record schema's sha256 fields; every sha256 hex digest matches it.
@@ -291,7 +320,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     sources: tuple[str, ...] = column["source_path"]
     if not all(map(real_date, filter(None, column["date"]))) \
             or not all(map(str.__lt__, ids, ids[1:])) \
-            or any(map(unsafe_member_reason, sources)) \
+            or any_unsafe_member(sources) \
             or tuple(map(document_id, sources)) != ids \
             or tuple(map(len, texts)) != column["chars"]:
         return _UNCLEAN
@@ -314,11 +343,10 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             return _UNCLEAN
     except (OSError, ValueError):
         return _UNCLEAN
-    # Only '%' needs escaping: a CR or LF would have made source_path unsafe.
-    manifest = "".join([f"{digest}  {bagit_path(path) if '%' in path else path}\n"
-                        for digest, path in zip(digests, raw_paths, strict=True)])
+    manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
+                                               repeat("\n"))))
     return StreamBlock(True, len(records), manifest.encode("utf-8"), sum(sizes),
-                       sum(map(path_token, raw_paths)) & HASH_MASK, ids[0], ids[-1])
+                       sum_of_path_tokens(raw_paths), ids[0], ids[-1])
 
 
 @dataclass
