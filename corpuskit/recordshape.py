@@ -316,10 +316,10 @@ class _ColumnEmitter(_Emitter):
             return False  # objects: only at the top (emit_table)
         return not keys
 
-    def emit_table(self, schema: Mapping[str, Any], x: str) -> str | None:
-        """The checks of a list of objects that must have exactly their ``properties``,
-        one column of values per property; the variable holding the columns, or None if
-        unsupported."""
+    def emit_table(self, schema: Mapping[str, Any], x: str, in_order: bool) -> str | None:
+        """The checks of a list of objects that must have exactly their ``properties``
+        (``in_order``: in the order the schema lists them), one column of values per
+        property; the variable holding the columns, or None if unsupported."""
         if schema.get("type") != "object" \
                 or set(schema) - _IGNORED - {"type", "properties", "required",
                                              "additionalProperties"}:
@@ -332,15 +332,21 @@ class _ColumnEmitter(_Emitter):
                 or frozenset(schema.get("required", ())) != frozenset(properties) \
                 or not all(isinstance(sub, Mapping) for sub in properties.values()):
             return None
-        # Objects of as many keys as there are properties, each of which they have
-        # (or the getter raises KeyError), have exactly the properties.
-        self.out(1, f"if set(map(len, {x})) != {{{len(properties)}}}:")
-        self.out(2, "return None")
         columns = self.variable()
-        self.out(1, "try:")
-        self.out(2, f"{columns} = tuple(zip(*map({self.name(itemgetter(*properties))}, {x})))")
-        self.out(1, "except KeyError:")
-        self.out(2, "return None")
+        if in_order:  # the keys of every object are the properties, in order
+            self.out(1, f"if set(map(tuple, {x})) != {{_NAMES}}:")
+            self.out(2, "return None")
+            self.out(1, f"{columns} = tuple(zip(*map(dict.values, {x})))")
+        else:
+            # Objects of as many keys as there are properties, each of which they have
+            # (or the getter raises KeyError), have exactly the properties.
+            self.out(1, f"if set(map(len, {x})) != {{{len(properties)}}}:")
+            self.out(2, "return None")
+            self.out(1, "try:")
+            self.out(2, f"{columns} = tuple(zip(*map({self.name(itemgetter(*properties))}, "
+                        f"{x})))")
+            self.out(1, "except KeyError:")
+            self.out(2, "return None")
         for at, (key, sub) in enumerate(properties.items()):
             column = self.variable()
             self.out(1, f"{column} = {columns}[{at}]  # {key}")
@@ -353,12 +359,15 @@ class _ColumnEmitter(_Emitter):
 TableCheck = Callable[[list[Any]], "dict[str, tuple[Any, ...]] | None"]
 
 
-def compile_table(schema: Mapping[str, Any]) -> TableCheck | None:
+def compile_table(schema: Mapping[str, Any], *, in_order: bool = False
+                  ) -> TableCheck | None:
     """A function of a list of instances of ``schema`` (objects with exactly their
     properties, as records are) that returns their values as one column per property, or
     None if any instance fails :func:`compile_shape`'s predicate: the same answer for
-    each instance (the tests hold the two together), found a column at a time. None
-    instead of a function if the schema uses what the column compiler does not support.
+    each instance (the tests hold the two together), found a column at a time. With
+    ``in_order``, an instance whose keys are not in the order of the schema's properties
+    is refused too (corpuskit writes records so). None instead of a function if the
+    schema uses what the column compiler does not support.
     """
     emitter = _ColumnEmitter()
     emitter.names["_DICT"] = frozenset({dict})
@@ -367,7 +376,7 @@ def compile_table(schema: Mapping[str, Any]) -> TableCheck | None:
     emitter.out(0, "def check(values):")
     emitter.out(1, "if not values:")
     emitter.out(2, "return {name: () for name in _NAMES}")
-    columns = emitter.emit_table(schema, "values")
+    columns = emitter.emit_table(schema, "values", in_order)
     if columns is None or len(properties) < 2:
         return None
     emitter.out(1, f"return dict(zip(_NAMES, {columns}))")

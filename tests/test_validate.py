@@ -642,15 +642,22 @@ def test_compiled_record_table_refuses_exactly_what_the_shape_refuses() -> None:
     instances += [{k: v for k, v in base[0].items() if k != name} for name in base[0]]
     instances += [{**base[0], "extra": 1}, {**{k: v for k, v in base[0].items() if k != "id"},
                                             "extra": 1}, [], "record", None, list(base[0])]
+    instances += [dict(reversed(base[0].items())), {"text": base[0]["text"], **base[0]}]
+    in_order = compile_table(schema, in_order=True)
+    assert in_order is not None
+    names = tuple(schema["properties"])
     refused = 0
     for instance in instances:
         for at in (0, len(base) // 2, len(base)):
             block = [*base[:at], instance, *base[at:]]
             columns = table(block)
             assert (columns is not None) == shape(instance), (instance, at)
+            ordered = isinstance(instance, dict) and tuple(instance) == names
+            assert (in_order(block) is not None) == (shape(instance) and ordered)
             if columns is not None:
                 assert columns == {name: tuple(item[name] for item in block)
-                                   for name in schema["properties"]}
+                                   for name in names}
+                assert not ordered or in_order(block) == columns
         refused += not shape(instance)
     assert refused > 250 and table(base) is not None and table([]) is not None
 
