@@ -40,6 +40,7 @@ from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
+from .heap import keep_freed_memory
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
@@ -768,6 +769,7 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="corpuskit-parent-watch").start()
     signal.signal(signal.SIGINT, _quit_on_interrupt)
+    keep_freed_memory()
     if warm_up is not None:
         warm_up()
 
