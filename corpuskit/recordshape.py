@@ -61,6 +61,31 @@ KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
                                         r"^[^\n]+$": _one_line}
 
 
+def _kinds(schema: Mapping[str, Any]) -> list[str] | None:
+    """The JSON types ``schema`` allows ([] if it says nothing), or None if one of them is
+    not a type the compilers know."""
+    kinds = schema.get("type", [])
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return kinds if all(kind in _TYPES for kind in kinds) else None
+
+
+#: The numeric bounds: keyword, the extreme a column is checked by, the failing comparison.
+_BOUNDS = (("minimum", "min", "<"), ("maximum", "max", ">"))
+
+
+def _bounds(schema: Mapping[str, Any]) -> list[tuple[str, str, str, int | float]] | None:
+    """``(keyword, extreme, op, bound)`` of the numeric bounds ``schema`` sets, or None if
+    one of them is not a number."""
+    found = []
+    for keyword, extreme, op in _BOUNDS:
+        if keyword in schema:
+            bound = schema[keyword]
+            if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+                return None
+            found.append((keyword, extreme, op, bound))
+    return found
+
+
 class _Emitter:
     """Writes the Python source of a predicate for a (subset of) JSON Schema."""
 
@@ -85,11 +110,11 @@ class _Emitter:
     def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
         """Statements that ``return False`` when ``x`` fails ``schema``; False if unsupported."""
         keys = set(schema) - _IGNORED
-        kinds: list[str] = []
-        if "type" in schema:
-            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            if any(kind not in _TYPES for kind in kinds):
-                return False
+        found = _kinds(schema)
+        if found is None:
+            return False
+        kinds = found
+        if kinds:
             self.out(indent, f"if not ({' or '.join(_TYPES[k].format(x=x) for k in kinds)}):")
             self.out(indent + 1, "return False")
             keys.discard("type")
@@ -125,14 +150,13 @@ class _Emitter:
             self.out(indent, f"if {guard('string')}{test}:")
             self.out(indent + 1, "return False")
             keys.discard("pattern")
-        for keyword, op in (("minimum", "<"), ("maximum", ">")):
-            if keyword in schema:
-                bound = schema[keyword]
-                if not isinstance(bound, (int, float)) or isinstance(bound, bool):
-                    return False
-                self.out(indent, f"if {guard('number')}{x} {op} {bound!r}:")
-                self.out(indent + 1, "return False")
-                keys.discard(keyword)
+        bounds = _bounds(schema)
+        if bounds is None:
+            return False
+        for keyword, _, op, bound in bounds:
+            self.out(indent, f"if {guard('number')}{x} {op} {bound!r}:")
+            self.out(indent + 1, "return False")
+            keys.discard(keyword)
         if "items" in schema:
             if not isinstance(schema["items"], Mapping):
                 return False
@@ -251,11 +275,11 @@ class _ColumnEmitter(_Emitter):
 
     def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
         keys = set(schema) - _IGNORED
-        kinds: list[str] = []
-        if "type" in schema:
-            kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            if any(kind not in _TYPES for kind in kinds):
-                return False
+        found = _kinds(schema)
+        if found is None:
+            return False
+        kinds = found
+        if kinds:
             allowed = self.name(frozenset().union(*(_PYTHON_TYPES[kind] for kind in kinds)))
             self.out(indent, f"if not set(map(type, {x})) <= {allowed}:")
             self.out(indent + 1, "return None")
@@ -270,10 +294,10 @@ class _ColumnEmitter(_Emitter):
             keys.discard("enum")
         for keyword, extreme, op in (("minLength", "min", "<"), ("maxLength", "max", ">")):
             if keyword in schema:
-                bound = int(schema[keyword])
+                length = int(schema[keyword])
                 strings = self.of_kind(kinds, "string", x, indent)
-                self.out(indent, f"if {extreme}(map(len, {strings}), default={bound}) "
-                                 f"{op} {bound}:")
+                self.out(indent, f"if {extreme}(map(len, {strings}), default={length}) "
+                                 f"{op} {length}:")
                 self.out(indent + 1, "return None")
                 keys.discard(keyword)
         if "pattern" in schema:
@@ -286,15 +310,14 @@ class _ColumnEmitter(_Emitter):
             self.out(indent, f"if not all({test}):")
             self.out(indent + 1, "return None")
             keys.discard("pattern")
-        for keyword, extreme, op in (("minimum", "min", "<"), ("maximum", "max", ">")):
-            if keyword in schema:
-                bound = schema[keyword]
-                if not isinstance(bound, (int, float)) or isinstance(bound, bool):
-                    return False
-                numbers = self.of_kind(kinds, "number", x, indent)
-                self.out(indent, f"if {extreme}({numbers}, default={bound!r}) {op} {bound!r}:")
-                self.out(indent + 1, "return None")
-                keys.discard(keyword)
+        bounds = _bounds(schema)
+        if bounds is None:
+            return False
+        for keyword, extreme, op, bound in bounds:
+            numbers = self.of_kind(kinds, "number", x, indent)
+            self.out(indent, f"if {extreme}({numbers}, default={bound!r}) {op} {bound!r}:")
+            self.out(indent + 1, "return None")
+            keys.discard(keyword)
         if "items" in schema:
             if not isinstance(schema["items"], Mapping):
                 return False
