@@ -180,12 +180,6 @@ def _wide_tables() -> tuple[bytes, bytes]:
 _LEAD_BITS, _TAIL_BITS = _wide_tables()
 
 
-def prepare_count_many() -> None:
-    """Import what :func:`count_many_utf8` needs for many texts (numpy): once, before
-    forking the workers that will count, rather than once in each of them."""
-    import numpy  # noqa: F401
-
-
 def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     """``([count_words_utf8(e) ...], [count_paragraphs_utf8(e, words) ...])`` for many
     texts at once, exactly (the tests hold it to those two).

@@ -38,7 +38,6 @@ from typing import IO, Any
 import orjson
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
-from ..counts import prepare_count_many
 from ..heap import keep_freed_memory
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
@@ -350,7 +349,6 @@ class _Checker:
         if self._pool is None and self.jobs > 1 and "fork" in \
                 multiprocessing.get_all_start_methods():
             _WORKER_VIEW = self.view
-            prepare_count_many()  # imported once, shared by the forked workers
             self._pool = multiprocessing.get_context("fork").Pool(
                 processes=self.jobs, initializer=keep_freed_memory)
         return self._pool
