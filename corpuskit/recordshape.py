@@ -104,19 +104,32 @@ class _Emitter:
         self.count += 1
         return f"_v{self.count}"
 
+    #: What the generated function returns for an instance it refuses.
+    refusal = "False"
+
     def out(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
 
+    def refuse_if(self, indent: int, condition: str) -> None:
+        """``if <condition>: return <refusal>``."""
+        self.out(indent, f"if {condition}:")
+        self.out(indent + 1, f"return {self.refusal}")
+
+    @staticmethod
+    def keywords(schema: Mapping[str, Any]) -> tuple[set[str], list[str]] | None:
+        """The keywords of ``schema`` to compile and the types it allows, or None if one of
+        those types is not one the compilers know."""
+        kinds = _kinds(schema)
+        return None if kinds is None else (set(schema) - _IGNORED, kinds)
+
     def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
         """Statements that ``return False`` when ``x`` fails ``schema``; False if unsupported."""
-        keys = set(schema) - _IGNORED
-        found = _kinds(schema)
+        found = self.keywords(schema)
         if found is None:
             return False
-        kinds = found
+        keys, kinds = found
         if kinds:
-            self.out(indent, f"if not ({' or '.join(_TYPES[k].format(x=x) for k in kinds)}):")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"not ({' or '.join(_TYPES[k].format(x=x) for k in kinds)})")
             keys.discard("type")
 
         def guard(kind: str) -> str:
@@ -130,16 +143,13 @@ class _Emitter:
             if not all(isinstance(v, str) for v in values):
                 return False
             allowed = self.name(frozenset(values))
-            self.out(indent, f"if not (type({x}) is str and {x} in {allowed}):")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"not (type({x}) is str and {x} in {allowed})")
             keys.discard("enum")
         if "minLength" in schema:
-            self.out(indent, f"if {guard('string')}len({x}) < {int(schema['minLength'])}:")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"{guard('string')}len({x}) < {int(schema['minLength'])}")
             keys.discard("minLength")
         if "maxLength" in schema:
-            self.out(indent, f"if {guard('string')}len({x}) > {int(schema['maxLength'])}:")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"{guard('string')}len({x}) > {int(schema['maxLength'])}")
             keys.discard("maxLength")
         if "pattern" in schema:
             pattern = schema["pattern"]
@@ -147,15 +157,13 @@ class _Emitter:
                 test = f"not {self.name(KNOWN_PATTERNS[pattern])}({x})"
             else:
                 test = f"{self.name(re.compile(pattern).search)}({x}) is None"
-            self.out(indent, f"if {guard('string')}{test}:")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"{guard('string')}{test}")
             keys.discard("pattern")
         bounds = _bounds(schema)
         if bounds is None:
             return False
         for keyword, _, op, bound in bounds:
-            self.out(indent, f"if {guard('number')}{x} {op} {bound!r}:")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"{guard('number')}{x} {op} {bound!r}")
             keys.discard(keyword)
         if "items" in schema:
             if not isinstance(schema["items"], Mapping):
@@ -169,10 +177,9 @@ class _Emitter:
             keys.discard("items")
         if "uniqueItems" in schema:
             if schema["uniqueItems"]:  # lists of strings only (anything else: jsonschema)
-                self.out(indent, f"if {guard('array')}len({x}) > 1 and not "
-                                 f"(all(type(i) is str for i in {x}) "
-                                 f"and len(set({x})) == len({x})):")
-                self.out(indent + 1, "return False")
+                self.refuse_if(indent, f"{guard('array')}len({x}) > 1 and not "
+                                       f"(all(type(i) is str for i in {x}) "
+                                       f"and len(set({x})) == len({x}))")
             keys.discard("uniqueItems")
         if keys & {"properties", "required", "additionalProperties"}:
             if not self.emit_object(schema, x, indent, guard("object")):
@@ -190,15 +197,12 @@ class _Emitter:
         indent += 1
         exact = additional is False and required == frozenset(properties)
         if exact:
-            self.out(indent, f"if {x}.keys() != {self.name(frozenset(properties))}:")
-            self.out(indent + 1, "return False")
+            self.refuse_if(indent, f"{x}.keys() != {self.name(frozenset(properties))}")
         else:
             if required:
-                self.out(indent, f"if not {self.name(required)} <= {x}.keys():")
-                self.out(indent + 1, "return False")
+                self.refuse_if(indent, f"not {self.name(required)} <= {x}.keys()")
             if additional is False:
-                self.out(indent, f"if not {x}.keys() <= {self.name(frozenset(properties))}:")
-                self.out(indent + 1, "return False")
+                self.refuse_if(indent, f"not {x}.keys() <= {self.name(frozenset(properties))}")
         for key, sub in properties.items():
             if not isinstance(sub, Mapping):
                 return False
@@ -259,6 +263,8 @@ class _ColumnEmitter(_Emitter):
     once per instance in Python. Objects are supported at the top only, with exactly
     their properties required and no others (as the record schema has them)."""
 
+    refusal = "None"
+
     def __init__(self) -> None:
         super().__init__()
         self.names.update(_chain=chain.from_iterable, _unique=_unique, _STR=frozenset({str}))
@@ -274,31 +280,27 @@ class _ColumnEmitter(_Emitter):
         return self.kinds[x, kind]
 
     def emit(self, schema: Mapping[str, Any], x: str, indent: int) -> bool:
-        keys = set(schema) - _IGNORED
-        found = _kinds(schema)
+        found = self.keywords(schema)
         if found is None:
             return False
-        kinds = found
+        keys, kinds = found
         if kinds:
             allowed = self.name(frozenset().union(*(_PYTHON_TYPES[kind] for kind in kinds)))
-            self.out(indent, f"if not set(map(type, {x})) <= {allowed}:")
-            self.out(indent + 1, "return None")
+            self.refuse_if(indent, f"not set(map(type, {x})) <= {allowed}")
             keys.discard("type")
         if "enum" in schema:
             values = schema["enum"]
             if not all(isinstance(v, str) for v in values):
                 return False
-            self.out(indent, f"if not (set(map(type, {x})) <= _STR and set({x}) <= "
-                             f"{self.name(frozenset(values))}):")
-            self.out(indent + 1, "return None")
+            self.refuse_if(indent, f"not (set(map(type, {x})) <= _STR and set({x}) <= "
+                                   f"{self.name(frozenset(values))})")
             keys.discard("enum")
         for keyword, extreme, op in (("minLength", "min", "<"), ("maxLength", "max", ">")):
             if keyword in schema:
                 length = int(schema[keyword])
                 strings = self.of_kind(kinds, "string", x, indent)
-                self.out(indent, f"if {extreme}(map(len, {strings}), default={length}) "
-                                 f"{op} {length}:")
-                self.out(indent + 1, "return None")
+                self.refuse_if(indent, f"{extreme}(map(len, {strings}), default={length}) "
+                                       f"{op} {length}")
                 keys.discard(keyword)
         if "pattern" in schema:
             pattern = schema["pattern"]
@@ -307,16 +309,14 @@ class _ColumnEmitter(_Emitter):
                 test = f"map({self.name(KNOWN_PATTERNS[pattern])}, {strings})"
             else:  # each distinct value once (a column of dates or languages has few)
                 test = f"map({self.name(re.compile(pattern).search)}, set({strings}))"
-            self.out(indent, f"if not all({test}):")
-            self.out(indent + 1, "return None")
+            self.refuse_if(indent, f"not all({test})")
             keys.discard("pattern")
         bounds = _bounds(schema)
         if bounds is None:
             return False
         for keyword, extreme, op, bound in bounds:
             numbers = self.of_kind(kinds, "number", x, indent)
-            self.out(indent, f"if {extreme}({numbers}, default={bound!r}) {op} {bound!r}:")
-            self.out(indent + 1, "return None")
+            self.refuse_if(indent, f"{extreme}({numbers}, default={bound!r}) {op} {bound!r}")
             keys.discard(keyword)
         if "items" in schema:
             if not isinstance(schema["items"], Mapping):
@@ -331,9 +331,8 @@ class _ColumnEmitter(_Emitter):
                 long = self.variable()
                 self.out(indent, f"{long} = [i for i in {self.of_kind(kinds, 'array', x, indent)}"
                                  " if len(i) > 1]")
-                self.out(indent, f"if not (set(map(type, _chain({long}))) <= _STR "
-                                 f"and all(map(_unique, {long}))):")
-                self.out(indent + 1, "return None")
+                self.refuse_if(indent, f"not (set(map(type, _chain({long}))) <= _STR "
+                                       f"and all(map(_unique, {long})))")
             keys.discard("uniqueItems")
         if keys & {"properties", "required", "additionalProperties"}:
             return False  # objects: only at the top (emit_table)
@@ -347,8 +346,7 @@ class _ColumnEmitter(_Emitter):
                 or set(schema) - _IGNORED - {"type", "properties", "required",
                                              "additionalProperties"}:
             return None
-        self.out(1, f"if not set(map(type, {x})) <= _DICT:")
-        self.out(2, "return None")
+        self.refuse_if(1, f"not set(map(type, {x})) <= _DICT")
         properties = schema.get("properties", {})
         if schema.get("additionalProperties", True) is not False \
                 or not isinstance(properties, Mapping) or len(properties) < 2 \
@@ -357,14 +355,12 @@ class _ColumnEmitter(_Emitter):
             return None
         columns = self.variable()
         if in_order:  # the keys of every object are the properties, in order
-            self.out(1, f"if set(map(tuple, {x})) != {{_NAMES}}:")
-            self.out(2, "return None")
+            self.refuse_if(1, f"set(map(tuple, {x})) != {{_NAMES}}")
             self.out(1, f"{columns} = tuple(zip(*map(dict.values, {x})))")
         else:
             # Objects of as many keys as there are properties, each of which they have
             # (or the getter raises KeyError), have exactly the properties.
-            self.out(1, f"if set(map(len, {x})) != {{{len(properties)}}}:")
-            self.out(2, "return None")
+            self.refuse_if(1, f"set(map(len, {x})) != {{{len(properties)}}}")
             self.out(1, "try:")
             self.out(2, f"{columns} = tuple(zip(*map({self.name(itemgetter(*properties))}, "
                         f"{x})))")
