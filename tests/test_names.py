@@ -299,6 +299,24 @@ def test_name_that_is_not_utf8_is_refused_by_validate_and_info(tmp_path: Path) -
     assert [(p.path, p.code) for p in report.problems] == [(NOT_UTF8_SHOWN, "unsafe-path")]
 
 
+def test_a_raw_file_whose_name_is_not_utf8_is_reported_in_a_package(tmp_path: Path) -> None:
+    """The raw files of a package folder are counted, not listed one by one: a file among
+    them whose name is not UTF-8 (and one of a UTF-8 name no record names) is still
+    reported by its name, never counted as a raw file."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             "é/more.txt": text_for("more")})
+    out = tmp_path / "out"
+    done = run_cli(build_args(seeds, out))
+    assert done.code == 0, done.stderr
+    package = next(path for path in out.iterdir() if path.is_dir())
+    assert corpuskit.validate(package, jobs=1).valid
+    write_latin1_name(package / "data/raw")
+    (package / "data/raw/é/extra.txt").write_text(text_for("extra"), encoding="utf-8")
+    found = {(p.path, p.code) for p in corpuskit.validate(package, jobs=2).problems}
+    assert (f"data/raw/{NOT_UTF8_SHOWN}", "unsafe-path") in found, found
+    assert ("data/raw/é/extra.txt", "unlisted-file") in found, found
+
+
 def test_names_that_are_not_utf8_in_folders_and_skipped_files_print_escaped(
         tmp_path: Path) -> None:
     """A folder whose name is not UTF-8 is refused with each file in it; a hidden file with

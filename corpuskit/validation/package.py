@@ -164,9 +164,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             (regular if entry.is_file(follow_symlinks=False) else others).append(entry)
         paths = [f"{rel}/{entry.name}" for entry in regular]
         if not all(map(str.isascii, paths)):
-            others += [entry for entry, path in zip(regular, paths, strict=True)
-                       if printable(path) != path]
-            paths = [path for path in paths if printable(path) == path]
+            listable = [printable(path) == path for path in paths]
+            others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
+            paths = [path for path, ok in zip(paths, listable, strict=True) if ok]
         raw[0] += len(paths)
         raw[1] += sum_of_path_tokens(paths)
         return others
