@@ -106,17 +106,16 @@ class FileDigester:
 
     def sha256(self, rel: str, expected: int = -1) -> tuple[int, bytes]:
         """The size and sha256 of a folder's file, read as :meth:`digest` does: one call
-        per raw file of a clean pass, so the open is inlined (once the folder is open) and
-        a file read in one call is hashed in one call, with no list of hashers.
+        per raw file of a clean pass, so the file is opened with one call (once the folder
+        is open, :meth:`_open_read`) and a file read in one call is hashed in one call,
+        with no list of hashers.
 
         Only a read that is not the expected whole file asks whether the file is regular
         (one ``fstat``): a pipe or device, opened without blocking, gives nothing or no
         end, and is refused there; the listing reports it too.
         """
         buffers, view = self._buffers, self._view
-        root_fd = self._root_fd
-        fd = os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
-            else self._open(rel)
+        fd = self._open_read(rel)
         try:
             try:
                 size = os.readv(fd, buffers)
@@ -133,6 +132,13 @@ class FileDigester:
             os.close(fd)
         return size, hasher.digest()
 
+    def _open_read(self, rel: str) -> int:
+        """A descriptor of the folder's file ``rel`` for the one-call reads of
+        :meth:`sha256` and :meth:`sha256_hex`: opened at once once the folder is open
+        (a pipe or device is told apart by what reading it gives)."""
+        root_fd = self._root_fd
+        return os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
+            else self._open(rel)
 
     def sha256_hex(self, rel: str, expected: int) -> str:
         """The sha256 of a folder's file as hex if it has ``expected`` bytes, else ``""``
@@ -145,9 +151,7 @@ class FileDigester:
         if not 0 <= expected < CHUNK:
             size, digest = self.sha256(rel, expected)
             return digest.hex() if size == expected else ""
-        root_fd = self._root_fd
-        fd = os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
-            else self._open(rel)
+        fd = self._open_read(rel)
         try:
             data = os.read(fd, expected + 1)
         finally:

@@ -201,8 +201,6 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                     else:
                         walk(relpath)
                 elif entry.is_file(follow_symlinks=False):
-                    if count_only:  # a name count_regular could not list: reported above
-                        continue
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)
                 else:
