@@ -49,7 +49,11 @@ from .writer import Identity, file_identity, write_file
 _MAX_STATE_BYTES = 256 * 1024 * 1024
 
 FOLDER = "seed-states"
-FORMAT = "corpuskit-seed-states-v2"
+FORMAT = "corpuskit-seed-states-v3"
+#: A states file ends with its check: the sha256 of :data:`FORMAT` and of the file's bytes
+#: before it (with ``}`` for ``,``), so it is checked without being written out again.
+_CHECK_HEAD = b',"check":"'
+_CHECK_BYTES = len(_CHECK_HEAD) + 64 + 2
 #: A seeds file whose mtime or ctime is this recent when it is read is not remembered.
 SETTLE_NS = 2_000_000_000
 
@@ -66,8 +70,23 @@ class SeedState(NamedTuple):
 ShardEntry = tuple[str, list[str]]
 
 
-def _check(entries: object, shard: object) -> str:
-    return hashlib.sha256(orjson.dumps([FORMAT, entries, shard])).hexdigest()
+def _check(document: bytes) -> bytes:
+    """The check of a states file whose content, without its check, is ``document``."""
+    return hashlib.sha256(FORMAT.encode() + b"\0" + document).hexdigest().encode()
+
+
+def _with_check(document: bytes) -> bytes:
+    """``document`` (a JSON object) with its check as its last member."""
+    return document[:-1] + _CHECK_HEAD + _check(document) + b'"}'
+
+
+def _checked(data: bytes) -> bytes | None:
+    """The content of a states file without its check, if the check matches."""
+    cut = len(data) - _CHECK_BYTES
+    if cut < 1 or data[cut:cut + len(_CHECK_HEAD)] != _CHECK_HEAD or data[-2:] != b'"}':
+        return None
+    document = data[:cut] + b"}"
+    return document if data[cut + len(_CHECK_HEAD):-2] == _check(document) else None
 
 
 class SeedStates:
@@ -88,10 +107,11 @@ class SeedStates:
     def load(self) -> dict[str, SeedState]:
         """What the last build of these paths remembered; empty if nothing (or damaged)."""
         try:
-            raw = orjson.loads(read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
-            entries, shard = raw["entries"], raw["shard"]
-            if raw["check"] != _check(entries, shard):
+            document = _checked(read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
+            if document is None:
                 return {}
+            raw = orjson.loads(document)
+            entries, shard = raw["entries"], raw["shard"]
             remembered = {path: SeedState(tuple(seed), sha, tuple(copy))
                           for path, seed, sha, copy in entries}
             if shard is not None:
@@ -119,8 +139,8 @@ class SeedStates:
             return
         with suppress(OutputError):
             write_file(self.file.parent, self.file.name,
-                       orjson.dumps({"entries": self.learned, "shard": self.shard,
-                                     "check": _check(self.learned, self.shard)}),
+                       _with_check(orjson.dumps({"entries": self.learned,
+                                                 "shard": self.shard})),
                        atomic=True)
 
 
