@@ -21,6 +21,7 @@ signature: whoever changes an archive on purpose can compute a new seal.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -29,7 +30,6 @@ import struct
 import tempfile
 import threading
 import zipfile
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,7 +41,7 @@ import orjson
 
 from . import zipformat
 from .cores import default_jobs
-from .crc32 import crc32_combine
+from .crc32 import crc32, crc32_combine
 from .deflate import (
     END,
     PIECE_BYTES,
@@ -55,11 +55,11 @@ from .models import document_id
 from .package import RAW_PREFIX
 from .zipformat import (
     DateTime,
+    EntryHeaders,
     central_record,
     end_records,
     local_header,
     member_info,
-    whole_member_headers,
 )
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -229,7 +229,7 @@ def _deflate(folder: Path, piece: Piece) -> Deflated:
     start = max(piece.offset - WINDOW, 0)
     data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
     window, chunk = data[:piece.offset - start], data[piece.offset - start:]
-    return Deflated(deflate_piece(chunk, window, last=piece.last), zlib.crc32(chunk))
+    return Deflated(deflate_piece(chunk, window, last=piece.last), crc32(chunk))
 
 
 class Segment(NamedTuple):
@@ -290,6 +290,8 @@ def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root:
     ``root`` and carry ``created``'s time stamp, so they are made again in every build.
     """
     date_time = zip_date_time(created)
+    headers = EntryHeaders(date_time)
+    prefix = f"{root}/"
     records: list[bytes] = []
     offsets: list[list[int]] = []
     at = offset = 0
@@ -298,9 +300,8 @@ def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root:
     out: list[bytes | memoryview] = []
     # In the zip's order, by name (the index lists them by document id).
     for name, size, crc, start, length in sorted(raw):
-        local, record = whole_member_headers(f"{root}/{name}", date_time, size=size,
-                                             compress_size=length, crc=crc,
-                                             header_offset=offset)
+        local, record = headers(prefix + name, size=size, compress_size=length, crc=crc,
+                                header_offset=offset)
         if not block_start <= start or start + length > block_start + len(block):
             # pieces follow one another: only an odd index seeks
             if start != block_start + len(block):
@@ -324,22 +325,94 @@ def make_segment(raw: list[list[Any]], pieces: BinaryIO, target: BinaryIO, root:
         "offsets": offsets})
 
 
-def _copy_segment(segment: Segment, target: BinaryIO) -> bytes:
-    """Copy the segment's entries to ``target``, a chunk at a time; its central records."""
+def _segment_records(segment: Segment) -> bytes:
+    """The segment's central records (after its entries), once its size is checked."""
     with segment.path.open("rb") as source:
         if os.fstat(source.fileno()).st_size != segment.size:
             raise OSError(f"{segment.path} is not the size its index says")
-        left = segment.entry_bytes
-        while left > 0:
-            chunk = source.read(min(left, _CHUNK))
-            if not chunk:
-                raise OSError(f"{segment.path} is shorter than its index says")
-            target.write(chunk)
-            left -= len(chunk)
+        source.seek(segment.entry_bytes)
         records = source.read()
     if len(records) != segment.record_bytes:
         raise OSError(f"{segment.path} is not the size its index says")
     return records
+
+
+def _copy_range(source: Path, start: int, length: int, fd: int, at: int) -> None:
+    """Copy bytes ``[start, start + length)`` of ``source`` to offset ``at`` of the open file
+    ``fd`` (the file's position is left as it is): in the kernel where it can
+    (``copy_file_range``), else read and written a chunk at a time."""
+    with source.open("rb") as handle:
+        src = handle.fileno()
+        copy_file_range = getattr(os, "copy_file_range", None)
+        while length > 0:
+            if copy_file_range is not None:
+                try:
+                    count = copy_file_range(src, fd, length, start, at)
+                except OSError as exc:
+                    if exc.errno not in _NO_COPY_FILE_RANGE:
+                        raise
+                    copy_file_range = None
+                    continue
+            else:
+                chunk = os.pread(src, min(length, _CHUNK), start)
+                count = os.pwrite(fd, chunk, at) if chunk else 0
+                if count != len(chunk):
+                    raise OSError(f"could not write {len(chunk)} bytes at offset {at}")
+            if count <= 0:
+                raise OSError(f"{source} is shorter than its index says")
+            start += count
+            at += count
+            length -= count
+
+
+#: Why ``copy_file_range`` may refuse files it cannot copy between (another filesystem on
+#: an older kernel, a filesystem without it): they are then copied through memory.
+_NO_COPY_FILE_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP,
+                       errno.ENOTSUP, errno.EPERM, errno.EBADF}
+
+
+class _Copy(NamedTuple):
+    """Deflated bytes in a file, placed in the archive by a copying thread, unread."""
+
+    path: Path
+    offset: int
+    length: int
+
+
+class _ToCopy(NamedTuple):
+    """A piece deflated beforehand that the writer has copied (:class:`_Copies`), and the
+    CRC-32 of its data."""
+
+    copy: _Copy
+    crc: int
+
+
+class _Copies:
+    """Byte ranges copied into the archive by threads (:func:`_copy_range`) while the
+    writer goes on past them: the workers' segments and record groups, which are most of
+    an archive's bytes, are copied on all cores, and the writer's own work (headers, the
+    next files' pieces) runs meanwhile. ``settled(offset)`` is how far the file is final:
+    the start of the first range still being copied. A finished segment that is the
+    build's scratch is removed at once, so that its pages serve the writes that follow."""
+
+    def __init__(self, pool: ThreadPoolExecutor, fd: int) -> None:
+        self.pool = pool
+        self.fd = fd
+        self.pending: deque[tuple[int, Future[None], Path | None]] = deque()
+
+    def start(self, copy: _Copy, at: int, *, remove: bool = False) -> None:
+        future = self.pool.submit(_copy_range, copy.path, copy.offset, copy.length, self.fd, at)
+        self.pending.append((at, future, copy.path if remove else None))
+
+    def settled(self, offset: int, *, wait: bool = False) -> int:
+        """``offset``, or the start of the first range not copied yet (raising what a
+        copy raised); with ``wait``, once every range is copied."""
+        while self.pending and (wait or self.pending[0][1].done()):
+            _, future, scratch = self.pending.popleft()
+            future.result()
+            if scratch is not None:
+                scratch.unlink()
+        return self.pending[0][0] if self.pending else offset
 
 
 def _place_records(segment: Segment, records: bytes, base: int, date_time: DateTime) -> bytes:
@@ -352,9 +425,10 @@ def _place_records(segment: Segment, records: bytes, base: int, date_time: DateT
         for at, offset in segment.offsets:
             _HEADER_OFFSET.pack_into(placed, at, base + offset)
         return bytes(placed)
+    headers = EntryHeaders(date_time)
     return b"".join(
-        whole_member_headers(f"{segment.root}/{name}", date_time, size=size,
-                             compress_size=length, crc=crc, header_offset=base + offset)[1]
+        headers(f"{segment.root}/{name}", size=size, compress_size=length, crc=crc,
+                header_offset=base + offset)[1]
         for (name, size, crc, _, length), (_, offset) in zip(segment.entries,
                                                              segment.offsets, strict=True))
 
@@ -429,9 +503,13 @@ class PreparedPieces:
     """
 
     def __init__(self, shards: Sequence[Path], *, scratch: bool = False,
-                 records: WrittenRecords | None = None) -> None:
+                 records: WrittenRecords | None = None,
+                 groups: Sequence[tuple[int, int, int, int] | None] | None = None) -> None:
         self.shards = shards
         self.scratch = scratch
+        #: Each shard's record group as its worker said it placed it in the pieces (the
+        #: index's ``records``), or None where it did not say: then the index is read.
+        self.groups = groups
         #: Where the build wrote the shards' records, if it says.
         self.written = records
         self._records = 0
@@ -532,8 +610,10 @@ class PreparedPieces:
             if self._records >= len(self.shards):
                 return None
             blob = self.shards[self._records]
+            known = self.groups[self._records] if self.groups is not None else None
             self._records += 1
-            offset, length, size, crc = self.load_index(blob)["records"]
+            offset, length, size, crc = (known if known is not None
+                                         else self.load_index(blob)["records"])
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return self._large_piece(piece)
@@ -592,7 +672,7 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
         return Deflated(deflated, crc)
     found = 0
     for chunk in _chunks(folder / piece.rel, piece.offset, piece.length):
-        found = zlib.crc32(chunk, found)
+        found = crc32(chunk, found)
     if found != crc:
         return _deflate(folder, piece)
     return Deflated(deflated, crc)
@@ -743,7 +823,12 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
     before the member being written are final).
     """
     date_time = zip_date_time(created)
+    headers = EntryHeaders(date_time)
     threads = threads or default_jobs()
+    try:
+        fd: int | None = target.fileno()
+    except (AttributeError, OSError):  # io.BytesIO and the like: no copying threads
+        fd = None
     # The central directory grows with the number of files: it waits in a temporary file.
     with tempfile.TemporaryFile() as central:
         count = 0
@@ -752,9 +837,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         with ThreadPoolExecutor(max_workers=threads) as pool, \
                 ThreadPoolExecutor(max_workers=1) as early_pool:
             early = _deflate_ahead(folder, early_pool)
-            # Each piece with its deflated bytes (a task's future, or ready at once), and
-            # the workers' segments, ready at once.
-            ahead: deque[tuple[Piece, Future[Deflated] | Deflated] | Segment] = deque()
+            copies = _Copies(pool, fd) if fd is not None else None
+            # Each piece with its deflated bytes (a task's future, ready at once, or to be
+            # copied from the workers' pieces), and the workers' segments.
+            ahead: deque[tuple[Piece, Future[Deflated] | Deflated | _ToCopy] | Segment] = deque()
             pieces = _pieces(folder, prepared, root, date_time)
             # Pieces in ``ahead`` that are tasks, and their bytes before deflating (a record
             # group has no bound of its own); bytes of the ready ones.
@@ -774,6 +860,11 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     where = prepared.take(piece) if prepared is not None else None
                     if where is not None and prepared is not None \
                             and (not piece.records or prepared.as_written(piece, where)):
+                        if piece.records and copies is not None:
+                            blob, start, length, piece_crc = where
+                            ahead.append((piece, _ToCopy(_Copy(blob, start, length), piece_crc)))
+                            ready += length
+                            continue
                         done = prepared.raw_piece(where)
                         ahead.append((piece, done))
                         ready += len(done.deflated)
@@ -786,18 +877,41 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     planned += piece.length
 
             fill()
+            scratch = prepared is not None and prepared.scratch
+
+            def put(data: bytes | _Copy) -> None:
+                """The next bytes of the archive, written, or copied by a thread."""
+                nonlocal offset
+                if isinstance(data, bytes):
+                    target.write(data)
+                    offset += len(data)
+                    return
+                assert copies is not None
+                copies.start(data, offset)
+                offset += data.length
+                target.seek(offset)  # on, past the bytes the thread copies
+
             settled = reported = 0  # the end of the last member written whole
             while ahead:
-                if final is not None and settled - reported >= FOLLOW_BYTES:
-                    final(settled)
-                    reported = settled
+                # (settled() also removes the scratch copied meanwhile)
+                final_up_to = copies.settled(settled) if copies is not None else settled
+                if final is not None and final_up_to - reported >= FOLLOW_BYTES:
+                    final(final_up_to)
+                    reported = final_up_to
                 item = ahead.popleft()
                 if isinstance(item, Segment):
                     ready -= item.size
                     fill()
-                    records = _copy_segment(item, target)
-                    if prepared is not None and prepared.scratch:
-                        item.path.unlink()
+                    records = _segment_records(item)
+                    entries = _Copy(item.path, 0, item.entry_bytes)
+                    if copies is not None:
+                        copies.start(entries, offset, remove=scratch)
+                        target.seek(offset + item.entry_bytes)
+                    else:
+                        for chunk in _chunks(item.path, 0, item.entry_bytes):
+                            target.write(chunk)
+                        if scratch:
+                            item.path.unlink()
                     central.write(_place_records(item, records, offset, date_time))
                     offset += item.entry_bytes
                     count += len(item.entries)
@@ -808,20 +922,25 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     tasks -= 1
                     planned -= piece.length
                     pending = pending.result()
+                deflated: bytes | _Copy
+                if isinstance(pending, _ToCopy):
+                    ready -= pending.copy.length
+                    deflated, piece_crc = pending
+                    length = deflated.length
                 else:
                     ready -= len(pending.deflated)
-                deflated, piece_crc = pending
+                    deflated, piece_crc = pending
+                    length = len(deflated)
                 fill()
-                if piece.records and piece.last:
-                    deflated += END
+                # A record group's member ends with the empty final block.
+                tail = END if piece.records and piece.last else b""
                 if piece.offset == 0 and piece.last:  # the common case: a member of one piece
-                    local, record = whole_member_headers(
-                        f"{root}/{piece.rel}", date_time, size=piece.size,
-                        compress_size=len(deflated), header_offset=offset,
-                        crc=piece_crc)
-                    target.write(local)
-                    target.write(deflated)
-                    offset += len(local) + len(deflated)
+                    local, record = headers(
+                        f"{root}/{piece.rel}", size=piece.size,
+                        compress_size=length + len(tail), header_offset=offset, crc=piece_crc)
+                    put(local)
+                    put(deflated)
+                    put(tail)
                     central.write(record)
                     count += 1
                     settled = offset
@@ -835,9 +954,9 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     offset += len(header)
                 crc = (piece_crc if piece.offset == 0
                        else crc32_combine(crc, piece_crc, piece.length))
-                compressed += len(deflated)
-                target.write(deflated)
-                offset += len(deflated)
+                compressed += length + len(tail)
+                put(deflated)
+                put(tail)
                 if piece.last:
                     info.CRC, info.compress_size = crc, compressed
                     target.seek(header_at)
@@ -846,6 +965,8 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     central.write(central_record(info, header_at))
                     count += 1
                     settled = offset
+            if copies is not None:
+                copies.settled(offset, wait=True)  # every byte before the directory copied
         size = central.tell()
         central.seek(0)
         shutil.copyfileobj(central, target, _CHUNK)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from .archive import PreparedPieces, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
+from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .discover import discover, read_changelog
 from .dist import latest_release
@@ -184,6 +184,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
+    groups: list[tuple[int, int, int, int] | None] = []  # their record groups' pieces
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
@@ -202,11 +203,12 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                         continue  # keep checking every document, stop writing: no release
                     cached += result.cached
                     shards.append(result.pieces.name)
+                    groups.append(result.records)
                     crc, start = 0, documents.bytes
                     with result.jsonl.open("rb") as shard:
                         while chunk := shard.read(_COPY_CHUNK):
                             documents.write(chunk)
-                            crc = zlib.crc32(chunk, crc)
+                            crc = crc32(chunk, crc)
                     written.add(result.stats.documents, start, documents.bytes - start, crc)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
@@ -256,7 +258,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
         archive = out / f"{config.release_name}.zip"
         prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
-                                  records=written)
+                                  records=written, groups=groups)
         if writer.final.exists():
             _check_identical(writer.final, writer.root, archive, created, config, out,
                              prepared)

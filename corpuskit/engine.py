@@ -36,6 +36,7 @@ import orjson
 from . import __version__
 from .archive import make_segment, segment_index_path, segment_path
 from .config import ProcessConfig, read_regular
+from .crc32 import crc32
 from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
@@ -169,16 +170,20 @@ class ShardResult:
     manifest: bytes
     problems: tuple[Problem, ...]
     cached: bool
+    #: Where the shard's record group is in its archive pieces: ``[offset, length, size,
+    #: crc32]`` (``PiecesWriter``), if the worker knows it (the archive writer then need
+    #: not read the pieces' index for it).
+    records: tuple[int, int, int, int] | None = None
 
     @classmethod
-    def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary],
-           cached: bool) -> ShardResult:
+    def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool,
+           records: tuple[int, int, int, int] | None = None) -> ShardResult:
         stats = CorpusStats()
         for summary in summaries:
             stats.add(summary)
         manifest = manifest_lines((RAW_PREFIX + summary.source_path, summary.source_sha256)
                                   for summary in summaries)
-        return cls(index, jsonl, stats, manifest, (), cached)
+        return cls(index, jsonl, stats, manifest, (), cached, records)
 
     @property
     def pieces(self) -> Path:
@@ -202,7 +207,7 @@ def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
     for start in range(0, len(data), PIECE_BYTES):
         end = min(start + PIECE_BYTES, len(data))
         chunk = view[start:end]
-        yield zlib.crc32(chunk), deflate_piece(chunk, view[max(start - WINDOW, 0):start],
+        yield crc32(chunk), deflate_piece(chunk, view[max(start - WINDOW, 0):start],
                                                last=end >= len(data))
 
 
@@ -234,7 +239,7 @@ class PiecesWriter:
         if len(data) > PIECE_BYTES:
             self.add_large(member, len(data), large_pieces(data))
             return
-        self.add_deflated(member, len(data), zlib.crc32(data), deflate_piece(data, last=True))
+        self.add_deflated(member, len(data), crc32(data), deflate_piece(data, last=True))
 
     def add_deflated(self, member: str, size: int, crc: int, deflated: bytes) -> None:
         """A raw file of ``size`` bytes and CRC ``crc``, deflated already."""
@@ -249,8 +254,9 @@ class PiecesWriter:
             self._write(deflated)
         self.large.append([member, size, where])
 
-    def finish(self) -> None:
-        """Deflate the shard's records, read back from its finished shard file."""
+    def finish(self) -> tuple[int, int, int, int]:
+        """Deflate the shard's records, read back from its finished shard file; where they
+        are in the pieces (the index's ``records``)."""
         records, start = RecordsDeflater(), self.offset
         try:
             with self.jsonl_file.open("rb") as jsonl:
@@ -259,14 +265,15 @@ class PiecesWriter:
         except OSError as exc:
             raise self._error(exc) from None
         self._write(records.end())
-        index = {"raw": self.raw, "large": self.large,
-                 "records": [start, self.offset - start, records.size, records.crc]}
+        placed = (start, self.offset - start, records.size, records.crc)
+        index = {"raw": self.raw, "large": self.large, "records": list(placed)}
         try:
             self.handle.close()
         except OSError as exc:
             raise self._error(exc) from None
         write_file(self.jsonl_file.parent, pieces_index_path(self.jsonl_file).name,
                    orjson.dumps(index), doing=self.doing)
+        return placed
 
     def _write(self, data: bytes) -> None:
         try:
@@ -301,7 +308,7 @@ def _file_check(path: Path) -> str:
     crc = size = 0
     with os.fdopen(open_regular(str(path)), "rb") as handle:  # a pipe there: refused, a miss
         while chunk := handle.read(1 << 20):
-            crc = zlib.crc32(chunk, crc)
+            crc = crc32(chunk, crc)
             size += len(chunk)
     return f"{crc:08x}:{size}"
 
@@ -331,10 +338,9 @@ class ShardCache:
 
     @staticmethod
     def key(fingerprint: str, entries: Sequence[tuple[str, str]]) -> str:
-        digest = hashlib.sha256(fingerprint.encode())
-        for path, sha in entries:
-            digest.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0" + sha.encode())
-        return digest.hexdigest()
+        hashed = "".join([f"\0{path}\0{sha}" for path, sha in entries])
+        return hashlib.sha256(fingerprint.encode() + hashed.encode("utf-8", "surrogateescape")
+                              ).hexdigest()
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         folder = self.root / key[:2]
@@ -531,10 +537,10 @@ def process_shard(task: ShardTask) -> ShardResult:
                 (RAW_PREFIX + path, sha) for path, sha in keyed):
             hit = None  # not the records of these files: processed again, never published
         if hit is not None:
-            _make_segment(task, shard_file)
+            group = _make_segment(task, shard_file)
             if states is not None:
                 states.save()
-            return ShardResult(task.index, shard_file, *hit, (), True)
+            return ShardResult(task.index, shard_file, *hit, (), True, group)
         if states is not None:
             reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
@@ -599,8 +605,8 @@ def process_shard(task: ShardTask) -> ShardResult:
     if problems:
         pieces.handle.close()
         return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems), False)
-    pieces.finish()
-    result = ShardResult.of(task.index, shard_file, summaries, False)
+    group = pieces.finish()
+    result = ShardResult.of(task.index, shard_file, summaries, False, group)
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
     _make_segment(task, shard_file, pieces.raw)
@@ -701,25 +707,39 @@ class EarlierShard:
         return deflated if len(deflated) == length else None
 
 
+def _records_entry(index: dict[str, Any]) -> tuple[int, int, int, int] | None:
+    """A pieces index's ``records``, or None if it is not four integers (the archive
+    writer then reads the index itself, and checks what it finds)."""
+    entry = index.get("records")
+    if isinstance(entry, list) and len(entry) == 4 \
+            and all(type(value) is int for value in entry):
+        return entry[0], entry[1], entry[2], entry[3]
+    return None
+
+
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
-                  ) -> None:
+                  ) -> tuple[int, int, int, int] | None:
     """The shard's raw files as zip entries for this release's archive, if it asks, made
     from its pieces file; ``raw``: the pieces' raw index, if this worker just made it
-    (else it is read from the shard's index)."""
+    (else it is read from the shard's index, and its ``records`` entry returned)."""
     if task.archive_root is None:
-        return
+        return None
     pieces = pieces_path(shard_file)
     segment = segment_path(pieces)
+    placed = None
     try:
         if raw is None:
-            raw = orjson.loads(pieces_index_path(shard_file).read_bytes())["raw"]
+            index = orjson.loads(pieces_index_path(shard_file).read_bytes())
+            raw = index["raw"]
+            placed = _records_entry(index)
         with pieces.open("rb") as blob, \
                 stream_file(segment, doing=task.writing_pieces()) as target:
-            index = make_segment(raw, blob, target, task.archive_root, task.created)
+            made = make_segment(raw, blob, target, task.archive_root, task.created)
     except OSError as exc:
         raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
-    write_file(shard_file.parent, segment_index_path(pieces).name, index,
+    write_file(shard_file.parent, segment_index_path(pieces).name, made,
                doing=task.writing_pieces())
+    return placed
 
 
 def default_cache_dir() -> Path:

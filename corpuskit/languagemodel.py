@@ -28,7 +28,6 @@ import mmap
 import os
 import shutil
 import tempfile
-import zlib
 from array import array
 from functools import cache
 from pathlib import Path
@@ -39,6 +38,7 @@ import orjson
 from py3langid import langid
 
 from .config import read_regular
+from .crc32 import crc32
 from .errors import OutputError
 from .reader import open_regular
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
@@ -133,7 +133,7 @@ def read_model(folder: Path) -> Model | None:
         arrays = {}
         for name in _ARRAYS:
             data = _mapped(folder / f"{name}.npy")
-            if len(data) != index["bytes"][name] or zlib.crc32(data) != index["crc32"][name]:
+            if len(data) != index["bytes"][name] or crc32(data) != index["crc32"][name]:
                 return None
             arrays[name] = _npy_view(data)
         classes = index["classes"]
@@ -245,7 +245,7 @@ class _Checked:
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
-        self.crc = zlib.crc32(view, self.crc)
+        self.crc = crc32(view, self.crc)
         self.size += len(view)
         return self.handle.write(view)
 

@@ -24,6 +24,7 @@ from typing import IO, Any, NamedTuple
 import orjson
 
 from .archive import package_files
+from .crc32 import crc32
 from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
@@ -425,7 +426,7 @@ class _MemberStream(io.RawIOBase):
         if self._count > self._declared:
             raise self._error(f"yields more bytes than the {self._declared} its entry declares "
                               "(corrupt, or a zip bomb)")
-        self._crc = zlib.crc32(data, self._crc)
+        self._crc = crc32(data, self._crc)
         self._buffer += data
 
     def _finish(self) -> None:

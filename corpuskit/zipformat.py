@@ -91,6 +91,41 @@ def whole_member_headers(name: str, date_time: DateTime, *, size: int, compress_
     return local + encoded, central + encoded
 
 
+#: The parts of :data:`LOCAL` and :data:`CENTRAL` before the CRC, and those from it on.
+_LOCAL_HEAD, _LOCAL_TAIL = struct.Struct("<4s2B4H"), struct.Struct("<3L2H")
+_CENTRAL_HEAD, _CENTRAL_TAIL = struct.Struct("<4s4B4H"), struct.Struct("<3L5H2L")
+
+
+class EntryHeaders:
+    """:func:`whole_member_headers` for many entries of one time stamp: the bytes before
+    the CRC, the same for every entry with an ASCII name, are packed once (a raw file's
+    headers in a third less time). Entries that need ZIP64 or a UTF-8 name take
+    :func:`whole_member_headers` itself."""
+
+    def __init__(self, date_time: DateTime) -> None:
+        self.date_time = date_time
+        dostime = date_time[3] << 11 | date_time[4] << 5 | (date_time[5] // 2)
+        dosdate = (date_time[0] - 1980) << 9 | date_time[1] << 5 | date_time[2]
+        self._local = _LOCAL_HEAD.pack(b"PK\x03\x04", VERSION, 0, 0, zipfile.ZIP_DEFLATED,
+                                       dostime, dosdate)
+        self._central = _CENTRAL_HEAD.pack(b"PK\x01\x02", VERSION, UNIX, VERSION, 0, 0,
+                                           zipfile.ZIP_DEFLATED, dostime, dosdate)
+
+    def __call__(self, name: str, *, size: int, compress_size: int, crc: int,
+                 header_offset: int) -> tuple[bytes, bytes]:
+        if size * 1.05 > LIMIT or compress_size > LIMIT or header_offset > LIMIT \
+                or not name.isascii():
+            return whole_member_headers(name, self.date_time, size=size,
+                                        compress_size=compress_size, crc=crc,
+                                        header_offset=header_offset)
+        encoded = name.encode("ascii")
+        length = len(encoded)
+        return (self._local + _LOCAL_TAIL.pack(crc, compress_size, size, length, 0) + encoded,
+                self._central + _CENTRAL_TAIL.pack(crc, compress_size, size, length, 0, 0, 0,
+                                                   0, FILE_MODE << 16, header_offset)
+                + encoded)
+
+
 def end_records(count: int, size: int, offset: int, comment_length: int = 0) -> bytes:
     """The end of the central directory (``size`` bytes of records from ``offset``), with
     the ZIP64 records when ``count``, ``size`` or ``offset`` need them; the archive

@@ -193,16 +193,21 @@ def test_package_files_streams_the_order_of_sorted_paths(tmp_path: Path) -> None
 ])
 def test_whole_member_headers_are_the_zipinfo_headers(name: str, size: int,
                                                       compress_size: int, offset: int) -> None:
-    """The packed-directly headers equal those built from a ZipInfo, on both sides of every
-    ZIP64 threshold (the local header's 1.05 rule included) and for non-ASCII names."""
+    """The packed-directly headers (alone, and with their shared part packed once: the
+    EntryHeaders of the segments and the writer) equal those built from a ZipInfo, on both
+    sides of every ZIP64 threshold (the local header's 1.05 rule included) and for
+    non-ASCII names, whatever the time stamp."""
     from corpuskit.zipformat import (
+        EntryHeaders,
         central_record,
         local_header,
         member_info,
         whole_member_headers,
     )
-    stamp = (2024, 2, 29, 13, 37, 59)
-    info = member_info(name, stamp, size=size, compress_size=compress_size, crc=0xDEADBEEF)
-    expected = (local_header(info), central_record(info, offset))
-    assert whole_member_headers(name, stamp, size=size, compress_size=compress_size,
-                                crc=0xDEADBEEF, header_offset=offset) == expected
+    for stamp in [(2024, 2, 29, 13, 37, 59), (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)]:
+        info = member_info(name, stamp, size=size, compress_size=compress_size, crc=0xDEADBEEF)
+        expected = (local_header(info), central_record(info, offset))
+        assert whole_member_headers(name, stamp, size=size, compress_size=compress_size,
+                                    crc=0xDEADBEEF, header_offset=offset) == expected
+        assert EntryHeaders(stamp)(name, size=size, compress_size=compress_size,
+                                   crc=0xDEADBEEF, header_offset=offset) == expected

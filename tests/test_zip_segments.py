@@ -152,23 +152,37 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
-def test_a_builds_segment_files_are_removed_as_they_are_copied(
+def test_a_builds_segment_files_are_removed_once_copied(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's segments are scratch: each is gone once copied into the zip (its pages
-    and disk space are free for the rest of the zip), its shard's pieces are not, and the
-    zip is still the folder's."""
+    """The build's segments are scratch: each is gone once a thread copied it into the zip
+    (its pages and disk space are free for the rest of the zip), before the zip is sealed;
+    its shard's pieces are not, and the zip is still the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    seen: list[tuple[bool, bool]] = []
-    original = archive._place_records
+    copied: list[Path] = []
+    pieces_there: list[bool] = []
+    gone_when_sealed: list[bool] = []
+    copy_range, place_records, seal = (archive._copy_range, archive._place_records,
+                                       archive.seal)
+
+    def copy(source: Path, *where: Any) -> None:
+        copy_range(source, *where)
+        copied.append(source)
 
     def place(segment: archive.Segment, records: bytes, base: int, date_time: Any) -> bytes:
-        pieces = segment.path.with_suffix(".deflate")
-        seen.append((segment.path.exists(), pieces.exists()))
-        return original(segment, records, base, date_time)
+        pieces_there.append(segment.path.with_suffix(".deflate").exists())
+        return place_records(segment, records, base, date_time)
 
+    def sealed(handle: Any, follower: Any = None) -> str:
+        gone_when_sealed.extend(not path.exists() for path in copied
+                                if path.suffix == ".zipseg")
+        return seal(handle, follower)
+
+    monkeypatch.setattr(archive, "_copy_range", copy)
     monkeypatch.setattr(archive, "_place_records", place)
+    monkeypatch.setattr(archive, "seal", sealed)
     result = build(seeds, tmp_path / "out", jobs=1)
-    assert seen == [(False, True)] * 3
+    assert pieces_there == [True] * 3
+    assert gone_when_sealed == [True] * 3
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
@@ -429,3 +443,52 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
     assert (index["entry_bytes"], index["record_bytes"]) == (len(expected), len(records))
     with pytest.raises(OSError, match="shorter than their index"):
         archive.make_segment(raw, io.BytesIO(bytes(blob[:-3])), io.BytesIO(), "root", None)
+
+
+@pytest.mark.parametrize("refusal", ["absent", "exdev"])
+def test_ranges_are_copied_through_memory_where_the_kernel_cannot(
+        refusal: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's threads copy segments and record groups with copy_file_range; without
+    it (another system), or where it refuses the two files (another filesystem on an older
+    kernel), they are read and written: the same zip."""
+    import errno
+    import os
+
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    tried: list[int] = []
+    if refusal == "absent":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    else:
+        def refuse(*args: Any) -> int:
+            tried.append(1)
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+    assert (len(tried) > 0) == (refusal == "exdev")
+
+
+@pytest.mark.parametrize("damage", ["segment", "record group"])
+def test_scratch_shorter_than_its_index_fails_the_build_cleanly(
+        damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A segment, or a shard's pieces (which the writer's threads copy record groups
+    from), cut short after the worker made it: the build ends with an error naming the
+    archive, from the writer or from the copying thread, and no zip is left."""
+    from corpuskit.errors import OutputError
+
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    original = writer.write_zip
+
+    def cut_first(folder: Path, target: Any, root: str, created: str | None,
+                  **options: Any) -> str:
+        first = options["prepared"].shards[0]
+        victim = archive.segment_path(first) if damage == "segment" else first
+        with victim.open("r+b") as handle:
+            handle.truncate(10)
+        return original(folder, target, root, created, **options)
+
+    monkeypatch.setattr(writer, "write_zip", cut_first)
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match=r"cannot write .*test-corpus-1\.0\.0\.zip: .*index says"):
+        build(seeds, out, jobs=1)
+    assert not list(out.glob("*.zip")) and not list(out.glob(".*zip*"))
