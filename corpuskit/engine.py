@@ -490,10 +490,10 @@ def process_shard(task: ShardTask) -> ShardResult:
     earlier = f"{task.earlier}/" if task.earlier is not None else None
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
-    remembered = states.load() if states is not None else {}
-    for ref in task.refs:
+    remembered = states.load() if states is not None else []
+    for position, ref in enumerate(task.refs):
         member = RAW_PREFIX + ref.path
-        known = remembered.get(ref.path)
+        known = remembered[position] if remembered else None
         if known is not None and earlier is not None and states is not None and not problems \
                 and unchanged_seed(task.seeds, ref.path, known, task.max_file_bytes):
             # Neither the seeds file nor the earlier copy changed since a build read
@@ -501,7 +501,7 @@ def process_shard(task: ShardTask) -> ShardResult:
             linked = link_unchanged(earlier + member, task.package, member, known.copy)
             if linked is not None:
                 keyed.append((ref.path, known.sha256))
-                states.learn(ref.path, known.seed, known.sha256, file_identity(linked))
+                states.keep(position, known, file_identity(linked))
                 datas.append(None)
                 continue
         try:
@@ -518,7 +518,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                                         doing=partial(task.copying, ref),
                                         seed=(seed.st_dev, seed.st_ino))
             if states is not None:
-                states.learn(ref.path, file_identity(seed), sha, file_identity(placed))
+                states.learn(position, file_identity(seed), sha, file_identity(placed))
         kept += len(raw.data)
         datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 

@@ -21,11 +21,12 @@ the same times. This looks at the clock only to decide what to read; what is wri
 the release never depends on it. ``--no-cache`` (or deleting the cache folder) reads
 everything; ``corpuskit check`` never uses a cache.
 
-The records of one shard are kept in one file keyed by the shard's paths, with the key of
-the shard cache entry the build made or used and the sha256 of each of its files: when a
-few files of a shard change, the next build takes the records of the others from that
-entry (:mod:`corpuskit.engine`). The file is checked by a sha256 of its content: a damaged
-or foreign file is ignored.
+The states of one shard are kept in one file keyed by the shard's paths, in their order
+(an entry per path, null for a file not remembered: the paths themselves are not written
+again), with the key of the shard cache entry the build made or used and the sha256 of each
+of its files: when a few files of a shard change, the next build takes the records of the
+others from that entry (:mod:`corpuskit.engine`). The file is checked by a sha256 of its
+content: a damaged or foreign file is ignored.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import time
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -49,7 +50,7 @@ from .writer import Identity, file_identity, write_file
 _MAX_STATE_BYTES = 256 * 1024 * 1024
 
 FOLDER = "seed-states"
-FORMAT = "corpuskit-seed-states-v3"
+FORMAT = "corpuskit-seed-states-v4"
 #: A states file ends with its check: the sha256 of :data:`FORMAT` and of the file's bytes
 #: before it (with ``}`` for ``,``), so it is checked without being written out again.
 _CHECK_HEAD = b',"check":"'
@@ -97,45 +98,56 @@ class SeedStates:
         for path in paths:
             digest.update(b"\0" + path.encode("utf-8", "surrogateescape"))
         self.file = cache / FOLDER / f"{digest.hexdigest()}.states.json"
-        self.learned: list[tuple[str, Identity, str, Identity]] = []
+        #: Per path, in order: ``[*seed identity, sha256, *copy identity]`` (11 values), or
+        #: None where nothing is learned.
+        self.learned: list[list[Any] | None] = [None] * len(paths)
         #: The shard's cache entry in this build (see :meth:`made`).
         self.shard: ShardEntry | None = None
         #: The shard's cache entry in the last build, as :meth:`load` found it.
         self.last_shard: ShardEntry | None = None
         self._settled_before = time.time_ns() - SETTLE_NS
 
-    def load(self) -> dict[str, SeedState]:
-        """What the last build of these paths remembered; empty if nothing (or damaged)."""
+    def load(self) -> list[SeedState | None]:
+        """What the last build of these paths remembered, per path in order (None where
+        nothing); empty if nothing at all (or the file is damaged)."""
         try:
             document = _checked(read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
             if document is None:
-                return {}
+                return []
             raw = orjson.loads(document)
             entries, shard = raw["entries"], raw["shard"]
-            remembered = {path: SeedState(tuple(seed), sha, tuple(copy))
-                          for path, seed, sha, copy in entries}
+            if not isinstance(entries, list) or len(entries) != len(self.learned):
+                return []
+            remembered = [SeedState(tuple(entry[:5]), entry[5], tuple(entry[6:]))
+                          if entry is not None else None for entry in entries]
             if shard is not None:
                 key, shas = shard
                 if isinstance(key, str) and all(isinstance(sha, str) for sha in shas):
                     self.last_shard = (key, list(shas))
         except (OSError, ValueError, KeyError, TypeError):
-            return {}
+            return []
         return remembered
 
     def made(self, key: str, shas: list[str]) -> None:
         """The shard is cache entry ``key``, made of files with these sha256s."""
         self.shard = (key, shas)
 
-    def learn(self, path: str, seed: Identity, sha256: str, copy: Identity) -> None:
-        """Remember ``path`` (seeds identity ``seed``, bytes ``sha256``), placed as a file
-        of identity ``copy``, unless the seeds file changed too recently to be sure."""
+    def learn(self, position: int, seed: Identity, sha256: str, copy: Identity) -> None:
+        """Remember the shard's file at ``position`` (seeds identity ``seed``, bytes
+        ``sha256``), placed as a file of identity ``copy``, unless the seeds file changed
+        too recently to be sure."""
         if max(seed[3], seed[4]) < self._settled_before:
-            self.learned.append((path, seed, sha256, copy))
+            self.learned[position] = [*seed, sha256, *copy]
+
+    def keep(self, position: int, known: SeedState, copy: Identity) -> None:
+        """Remember the file at ``position`` again, as ``known`` (remembered settled, and
+        found unchanged), placed anew as a file of identity ``copy``."""
+        self.learned[position] = [*known.seed, known.sha256, *copy]
 
     def save(self) -> None:
         """Write what was learned (atomically); a cache that cannot be written only costs
         the next build its reads."""
-        if not self.learned and self.shard is None:
+        if self.shard is None and not any(self.learned):
             return
         with suppress(OutputError):
             write_file(self.file.parent, self.file.name,
