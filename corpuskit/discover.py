@@ -173,7 +173,7 @@ def discover(seeds: Path, config: DiscoverConfig, *,
     else:
         listing.walk_top(root, config, pool)
     found, problems, skipped = listing.found, listing.problems, listing.skipped
-    listed = list(map(document_id, found))
+    listed = listing.ids()
     order = sorted(range(len(found)), key=listed.__getitem__)  # stable: ties keep order
     ids = [listed[i] for i in order]
     refs = [SourceRef(path=found[i]) for i in order]
@@ -191,6 +191,14 @@ class _Listing:
         self.found: list[str] = []  # relative paths
         self.problems: list[Problem] = []
         self.skipped: list[tuple[str, str]] = []
+        #: The ids of the first ``len(self._ids)`` paths found (a pool's worker makes them
+        #: for its folder: :func:`_listed`).
+        self._ids: list[str] = []
+
+    def ids(self) -> list[str]:
+        """The document id of every path found, in order."""
+        self._ids += map(document_id, self.found[len(self._ids):])
+        return self._ids
 
     def walk(self, root: Path, rel: str, config: DiscoverConfig) -> None:
         """Everything under folder ``rel`` of ``root`` (``""``: the seeds folder)."""
@@ -212,6 +220,8 @@ class _Listing:
                     below = under.result()
                 except Exception:  # the pool failed (a worker lost): walked here instead
                     below = _listed(root, relpath, config)
+                self.ids()  # those of the files before (at the top, taken here)
+                self._ids += below.ids()
                 self.found += below.found
                 self.problems += below.problems
                 self.skipped += below.skipped
@@ -271,6 +281,7 @@ def _listed(root: Path, rel: str, config: DiscoverConfig) -> _Listing:
     """A pool's task: the walk of folder ``rel``."""
     listing = _Listing()
     listing.walk(root, rel, config)
+    listing.ids()  # made here, in parallel with the other folders' workers
     return listing
 
 
@@ -355,6 +366,8 @@ def _may_collide(refs: list[SourceRef]) -> bool:
         while (folder := folder.rpartition("/")[0]) and folder not in folders:
             folders.add(folder)
     names |= folders
+    if all(map(str.isascii, names)):  # the usual case: the keys in one pass in C
+        return len(set(map(str.casefold, names))) != len(names)
     return len({collision_key(name) for name in names}) != len(names)
 
 
