@@ -251,9 +251,17 @@ class _Checked:
 
 
 def _py3langid_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """py3langid's version: its ``__version__`` (importlib.metadata took 20 ms to find it,
+    in every process that loads the model), else the installed distribution's."""
+    import py3langid
+
+    version = getattr(py3langid, "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
 
     try:
-        return version("py3langid")
+        return installed("py3langid")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree
         return "unknown"

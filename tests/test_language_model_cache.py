@@ -216,3 +216,13 @@ def test_kept_arrays_are_views_of_the_mapped_files(kept: Path) -> None:
         while isinstance(base, np.ndarray):
             base = base.base
         assert isinstance(base, memoryview) and isinstance(base.obj, mmap.mmap)
+
+
+def test_the_model_key_names_the_installed_py3langid() -> None:
+    """The kept model's key holds py3langid's version, read from the module (no
+    importlib.metadata look-up in every process): the installed distribution's."""
+    from importlib.metadata import version
+
+    from corpuskit.languagemodel import _py3langid_version
+
+    assert _py3langid_version() == version("py3langid")
