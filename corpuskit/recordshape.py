@@ -175,6 +175,33 @@ class _Emitter:
                 return False
             self.lines.append("    " * (indent + 2) + "pass")
             keys.discard("items")
+        for keyword, op in (("minItems", "<"), ("maxItems", ">")):
+            if keyword in schema:
+                self.refuse_if(indent, f"{guard('array')}len({x}) {op} {int(schema[keyword])}")
+                keys.discard(keyword)
+        if "anyOf" in schema:  # each branch a predicate of its own, as exact as this one
+            branches = [compile_shape(branch) if isinstance(branch, Mapping) else None
+                        for branch in schema["anyOf"]]
+            if not branches or None in branches:
+                return False
+            calls = " or ".join(f"{self.name(branch)}({x})" for branch in branches)
+            self.refuse_if(indent, f"not ({calls})")
+            keys.discard("anyOf")
+        if "not" in schema:
+            # Only a pattern: its test is exact both ways, as a negation needs (any value
+            # that is not a string passes a pattern, so fails its negation).
+            negated = schema["not"]
+            if not isinstance(negated, Mapping) or set(negated) - _IGNORED != {"pattern"} \
+                    or not isinstance(negated["pattern"], str):
+                return False
+            search = self.name(re.compile(negated["pattern"]).search)
+            self.refuse_if(indent, f"not (type({x}) is str and {search}({x}) is None)")
+            keys.discard("not")
+        if "format" in schema:
+            # What a format accepts depends on jsonschema's version and the packages
+            # installed: a string with a format is left to jsonschema.
+            self.refuse_if(indent, f"type({x}) is str")
+            keys.discard("format")
         if "uniqueItems" in schema:
             if schema["uniqueItems"]:  # lists of strings only (anything else: jsonschema)
                 self.refuse_if(indent, f"{guard('array')}len({x}) > 1 and not "
@@ -409,6 +436,12 @@ def compile_table(schema: Mapping[str, Any], *, in_order: bool = False
 @cache
 def record_shape() -> Predicate | None:
     return compile_shape(load_schema(RECORD_SCHEMA))
+
+
+@cache
+def schema_shape(name: str) -> Predicate | None:
+    """:func:`compile_shape` of the schema ``name`` (in ``schemas/``), compiled once."""
+    return compile_shape(load_schema(name))
 
 
 #: Why a line that parses to a valid record is refused when it is not the bytes corpuskit

@@ -503,3 +503,112 @@ def test_a_byte_order_mark_before_corpus_toml_is_skipped(tmp_path: Path,
     toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 0, err
+
+
+
+#: A configuration using every key of corpus.schema.json.
+FULL_CONFIG: dict[str, object] = {
+    "name": "corpus-1", "title": "A corpus", "version": "1.2.3-rc.1",
+    "description": "Texts.", "created": "2024-01-02T03:04:05Z",
+    "homepage": "https://example.org/corpus", "keywords": ["news"],
+    "licenses": [{"name": "CC0-1.0", "path": "https://example.org/cc0", "title": "CC0"}],
+    "sources": [{"title": "Archive", "path": "https://example.org/a", "email": "a@b.org",
+                 "version": "2"}],
+    "contributors": [{"title": "Ann", "givenName": "Ann", "familyName": "Lee", "path": "x",
+                      "email": "ann@example.org", "organization": "Org", "roles": ["editor"]}],
+    "discover": {"exclude": ["*.tmp"], "max_file_bytes": 1000},
+    "decode": {"fallback_encodings": ["cp1252", "koi8-r"]},
+    "normalize": {"skip": ["nfc"], "lossy": ["nfkc"]},
+    "extract": {"title": True, "title_max_chars": 200, "date": True, "rights": True,
+                "rights_patterns": ["^©"], "language": True, "language_min_chars": 0,
+                "language_min_confidence": 0.5},
+    "output": {"parquet": False},
+}
+
+
+def _config_variants(base: dict[str, object]) -> list[object]:
+    """Configurations one change away from ``base``: a value (at the top, in a section, or
+    in a list's first item) set to each of many values, a key left out, a key added."""
+    import datetime as dt
+
+    values: list[object] = [
+        None, "", "x", "a\nb", "a\rb", "corpus-1", "Bad Name", "1.0.0", "01.0.0", "CC0-1.0",
+        "not a url", "https://example.org", "no-at-sign", "a@b", "2024-01-02T03:04:05Z",
+        "2024-13-02T03:04:05Z", dt.datetime(2024, 1, 2), "nfc", "bogus", "cp1252", "utf-8",
+        "*.tmp", "^©", 0, -1, 1, 200, 1.0, 0.5, 1.5, -0.5, True, False, [], [""], ["x"],
+        ["x", "x"], ["nfc", "nfc"], ["nfc", "nfkc"], ["cp1252", "cp1252"], [1], [None],
+        [{"name": "CC0-1.0"}], [{"path": "p"}], [{"title": "t"}], [{}], {},
+        {"name": "CC0-1.0"}, {"path": "p"}, {"title": "t", "extra": 1}]
+
+    def changed(container: dict[str, object]) -> list[dict[str, object]]:
+        made = [{**container, key: value} for key in container for value in values]
+        made += [{k: v for k, v in container.items() if k != key} for key in container]
+        return [*made, {**container, "unknown": 1}]
+
+    instances: list[object] = [*changed(base), [], "corpus", None]
+    for key, value in base.items():
+        if isinstance(value, dict):
+            instances += [{**base, key: section} for section in changed(value)]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            instances += [{**base, key: [item]} for item in changed(value[0])]
+    return instances
+
+
+def test_compiled_config_schema_never_accepts_what_jsonschema_refuses() -> None:
+    """corpus.toml is checked by the compiled corpus schema first (a build then never
+    imports jsonschema, 0.12 s); jsonschema names the problems of anything it refuses.
+    So it must never accept what jsonschema refuses: thousands of configurations, each
+    one change away from a full one (with and without the keys that have a format, which
+    it leaves to jsonschema), are put to both."""
+    import jsonschema
+
+    from corpuskit.recordshape import compile_shape
+    from corpuskit.schemacheck import load_schema
+
+    schema = load_schema("corpus.schema.json")
+    shape = compile_shape(schema)
+    assert shape is not None, "the corpus schema should compile to the fast check"
+    checker = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    plain = {key: value for key, value in FULL_CONFIG.items() if key != "homepage"}
+    for key in ("sources", "contributors"):
+        plain[key] = [{k: v for k, v in FULL_CONFIG[key][0].items()  # type: ignore[index]
+                       if k != "email"}]
+    assert checker.is_valid(FULL_CONFIG) and not shape(FULL_CONFIG)
+    assert checker.is_valid(plain) and shape(plain)
+    accepted = refused = 0
+    for instance in [*_config_variants(FULL_CONFIG), *_config_variants(plain)]:
+        if shape(instance):
+            accepted += 1
+            assert checker.is_valid(instance), instance
+        else:
+            refused += 1
+    assert accepted > 300 and refused > 1000, (accepted, refused)
+
+
+def test_the_shipped_and_benchmark_configurations_take_the_compiled_check() -> None:
+    """The seeds' corpus.toml and the benchmark kit's pass the compiled check: their
+    builds never import jsonschema."""
+    import subprocess
+    import sys
+
+    import tomllib
+
+    from corpuskit.recordshape import schema_shape
+
+    repo = Path(__file__).resolve().parent.parent
+    shape = schema_shape("corpus.schema.json")
+    assert shape is not None
+    assert shape(tomllib.loads((repo / "seeds" / "corpus.toml").read_text(encoding="utf-8")))
+    sys.path.insert(0, str(repo / "benchmarks"))
+    try:
+        import generate_corpus
+    finally:
+        sys.path.remove(str(repo / "benchmarks"))
+    assert shape(tomllib.loads(generate_corpus.corpus_toml("seeds", 0, 10)))
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from corpuskit.config import load_config; load_config(Path(sys.argv[1])); "
+         "print('jsonschema' in sys.modules)", str(repo / "seeds")],
+        capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
