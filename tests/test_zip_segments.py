@@ -492,3 +492,36 @@ def test_scratch_shorter_than_its_index_fails_the_build_cleanly(
     with pytest.raises(OutputError, match=r"cannot write .*test-corpus-1\.0\.0\.zip: .*index says"):
         build(seeds, out, jobs=1)
     assert not list(out.glob("*.zip")) and not list(out.glob(".*zip*"))
+
+
+def test_prepared_pieces_into_a_target_without_a_descriptor(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A target with no file descriptor (io.BytesIO) gets the segments and record groups
+    through memory, not through the copying threads: the same zip as the build's."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    kept = tmp_path / "kept"
+    original = writer.write_zip
+    in_memory = io.BytesIO()
+    copied: list[Path] = []
+    copy_range = archive._copy_range
+
+    def copy(source: Path, *where: Any) -> None:
+        copied.append(source)
+        copy_range(source, *where)
+
+    def also_in_memory(folder: Path, target: Any, root: str, created: str | None,
+                       **options: Any) -> str:
+        shards = options["prepared"].shards
+        shutil.copytree(shards[0].parent, kept)
+        aside = archive.PreparedPieces([kept / shard.name for shard in shards],
+                                       groups=options["prepared"].groups)
+        placements = _Placements(monkeypatch)
+        archive.write_zip(folder, in_memory, root, created, prepared=aside)
+        assert placements.shifted == 3 and not copied  # segments used, no thread copied
+        return original(folder, target, root, created, **options)
+
+    monkeypatch.setattr(archive, "_copy_range", copy)
+    monkeypatch.setattr(writer, "write_zip", also_in_memory)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert copied  # the build's own zip, into a file, was copied by the threads
+    assert in_memory.getvalue() == result.archive.read_bytes()
