@@ -49,6 +49,7 @@ from .deflate import (
     WINDOW,
     RecordsDeflater,
     deflate_piece,
+    manifest_groups,
     record_groups,
 )
 from .models import document_id
@@ -73,8 +74,12 @@ SEAL_FORM = re.compile(rb"corpuskit-sha256:[0-9a-f]{64}")
 #: Signature and size of the end-of-central-directory record (without its comment).
 END_SIGNATURE = b"PK\x05\x06"
 END_RECORD_BYTES = 22
-#: The one member deflated in record groups (see :mod:`corpuskit.deflate`).
+#: The member deflated in record groups (see :mod:`corpuskit.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
+#: The payload manifest, deflated in groups too when larger than
+#: :data:`GROUPED_MANIFEST_BYTES`: a shard's lines are one.
+MANIFEST_MEMBER = "manifest-sha256.txt"
+GROUPED_MANIFEST_BYTES = PIECE_BYTES
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
 _AHEAD_PER_THREAD = 3
 #: Bytes of pieces deflated beforehand that wait to be written, at most (about).
@@ -133,7 +138,8 @@ class Piece(NamedTuple):
     size: int
     offset: int
     length: int
-    #: The piece is a group of records (no dictionary; the member ends with ``END``).
+    #: The piece is a group of lines: records, or lines of the payload manifest (no
+    #: dictionary; the member ends with ``END``).
     records: bool
     #: The member's last piece.
     last: bool
@@ -179,12 +185,13 @@ def _file_pieces(folder: Path, rel: str, prepared: PreparedPieces | None) -> Ite
     size = prepared.raw_size(rel) if prepared is not None else None
     if size is None:
         size = os.stat(os.path.join(folder, rel)).st_size
-    if rel == RECORDS_MEMBER and size:
-        groups = (prepared.written.record_groups(size)
-                  if prepared is not None and prepared.written is not None else None)
+    if (rel == RECORDS_MEMBER and size) or (rel == MANIFEST_MEMBER
+                                             and size > GROUPED_MANIFEST_BYTES):
+        groups = prepared.written_groups(rel, size) if prepared is not None else None
         if groups is None:
+            cut = record_groups if rel == RECORDS_MEMBER else manifest_groups
             with (folder / rel).open("rb") as handle:
-                groups = list(record_groups(handle))
+                groups = list(cut(handle))
         for offset, length in groups:
             yield Piece(rel, size, offset, length, True, offset + length >= size)
         return
@@ -472,6 +479,20 @@ class WrittenRecords:
                 and self.groups[number] == (piece.offset, piece.length, crc))
 
 
+class WrittenManifest(WrittenRecords):
+    """Where the build wrote each shard's lines in the payload manifest, as
+    :class:`WrittenRecords` does for the records. After the shards' lines come those of the
+    data files (never a raw file's): the manifest's last group
+    (:func:`corpuskit.deflate.manifest_groups`)."""
+
+    def record_groups(self, size: int) -> list[tuple[int, int]] | None:
+        end = self.groups[-1][0] + self.groups[-1][1] if self.groups else 0
+        if not 0 < end < size:
+            return None
+        groups = super().record_groups(end)
+        return [*groups, (end, size - end)] if groups is not None else None
+
+
 def _raw_id(member: str) -> str:
     """The document id of raw file ``member`` (a package path under data/raw/): the order
     of the shards and of their raw files."""
@@ -483,9 +504,9 @@ class PreparedPieces:
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
     (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
-    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl and the raw files
-    of its documents. A piece that does not match what the index says is deflated from the
-    folder instead.
+    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl, the raw files of
+    its documents and (if its index says where) the ``k``-th group of the payload manifest.
+    A piece that does not match what the index says is deflated from the folder instead.
 
     Raw files are found by name. The zip lists them by path, the shards by document id
     (the path without its extension), and the two orders differ where names share a
@@ -504,15 +525,22 @@ class PreparedPieces:
 
     def __init__(self, shards: Sequence[Path], *, scratch: bool = False,
                  records: WrittenRecords | None = None,
-                 groups: Sequence[tuple[int, int, int, int] | None] | None = None) -> None:
+                 groups: Sequence[tuple[int, int, int, int] | None] | None = None,
+                 manifest: WrittenManifest | None = None,
+                 manifest_groups: Sequence[tuple[int, int, int, int] | None] | None = None
+                 ) -> None:
         self.shards = shards
         self.scratch = scratch
-        #: Each shard's record group as its worker said it placed it in the pieces (the
-        #: index's ``records``), or None where it did not say: then the index is read.
-        self.groups = groups
-        #: Where the build wrote the shards' records, if it says.
-        self.written = records
-        self._records = 0
+        #: Each shard's group of a member deflated in groups, as its worker said it placed
+        #: it in the pieces (the index's ``records`` or ``manifest``), or None where it
+        #: did not say: then the index is read.
+        self.groups: dict[str, Sequence[tuple[int, int, int, int] | None] | None] = {
+            RECORDS_MEMBER: groups, MANIFEST_MEMBER: manifest_groups}
+        #: Where the build wrote the shards' records and manifest lines, if it says.
+        self.written: dict[str, WrittenRecords | None] = {
+            RECORDS_MEMBER: records, MANIFEST_MEMBER: manifest}
+        #: The groups of each member taken so far.
+        self._taken = dict.fromkeys((RECORDS_MEMBER, MANIFEST_MEMBER), 0)
         #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
         self._blob: Path | None = None
         self._blob_bytes = b""
@@ -604,16 +632,27 @@ class PreparedPieces:
         for entry in segment.entries:
             self._waiting.pop(entry[0], None)
 
+    def written_groups(self, rel: str, size: int) -> list[tuple[int, int]] | None:
+        """The groups of ``rel`` (a member deflated in groups, of ``size`` bytes) as the
+        build wrote them, if it says where."""
+        written = self.written[rel]
+        return written.record_groups(size) if written is not None else None
+
     def take(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
         if piece.records:
-            if self._records >= len(self.shards):
+            number = self._taken[piece.rel]
+            if number >= len(self.shards):
                 return None
-            blob = self.shards[self._records]
-            known = self.groups[self._records] if self.groups is not None else None
-            self._records += 1
-            offset, length, size, crc = (known if known is not None
-                                         else self.load_index(blob)["records"])
+            self._taken[piece.rel] += 1
+            blob = self.shards[number]
+            known = self.groups[piece.rel]
+            entry = known[number] if known is not None else None
+            if entry is None:
+                entry = group_entry(self.load_index(blob), piece.rel)
+                if entry is None:  # a shard made before its worker deflated this member
+                    return None
+            offset, length, size, crc = entry
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return self._large_piece(piece)
@@ -627,8 +666,8 @@ class PreparedPieces:
     def as_written(self, piece: Piece, where: tuple[Path, int, int, int]) -> bool:
         """Whether the record group :meth:`take` just found for ``piece`` was deflated from
         the bytes the build wrote there (then it needs no second reading)."""
-        return (piece.records and self.written is not None
-                and self.written.holds(self._records - 1, piece, where[3]))
+        written = self.written[piece.rel] if piece.records else None
+        return written is not None and written.holds(self._taken[piece.rel] - 1, piece, where[3])
 
     def _large_piece(self, piece: Piece) -> tuple[Path, int, int, int] | None:
         """Where a piece of a large raw file is, if a worker deflated that file (its shard's
@@ -662,10 +701,26 @@ class PreparedPieces:
         return Deflated(deflated, crc)
 
 
+#: The key of a pieces index (``engine.PiecesWriter``) that says where a member's group is.
+GROUP_KEYS = {RECORDS_MEMBER: "records", MANIFEST_MEMBER: "manifest"}
+
+
+def group_entry(index: dict[str, Any], rel: str) -> tuple[int, int, int, int] | None:
+    """Where a pieces index says the group of ``rel`` is, ``(offset, length, size, crc32)``;
+    None if it does not say (a shard deflated before that member was) or not as four
+    integers (a piece that does not match then is deflated anew)."""
+    entry = index.get(GROUP_KEYS[rel])
+    if isinstance(entry, list) and len(entry) == 4 \
+            and all(type(value) is int for value in entry):
+        return entry[0], entry[1], entry[2], entry[3]
+    return None
+
+
 def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:
-    """A piece deflated beforehand, with the CRC the worker took. A record group is part
-    of the package's data/documents.jsonl, so it is read and its CRC taken again: the
-    piece is used only if it was made from that very data (else it is deflated here)."""
+    """A piece deflated beforehand, with the CRC the worker took. A group of lines is part
+    of a file of the package (data/documents.jsonl, the payload manifest), so it is read
+    and its CRC taken again: the piece is used only if it was made from that very data
+    (else it is deflated here)."""
     blob, offset, length, crc = where
     deflated = _read(blob, offset, length)
     if not piece.records:
@@ -683,10 +738,13 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
 _AHEAD_BYTES = 64 * 1024 * 1024
 
 
-def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor) -> dict[Piece, Future[Deflated]]:
+def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor, prepared: PreparedPieces | None
+                   ) -> dict[Piece, Future[Deflated]]:
     """Start deflating the pieces of the package's files larger than a piece that sit
     beside data/ (the payload manifest: 10 MB at 100,000 documents), keyed by piece (a
     piece the writer finds different, as the file changed meanwhile, is deflated anew).
+    With ``prepared`` pieces, not the payload manifest: the build's workers deflated its
+    groups.
 
     They come last in the archive, after every raw file: deflated only when the writer
     got there, they made the end of every build wait on two threads. Deflated now, on a
@@ -702,7 +760,8 @@ def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor) -> dict[Piece, Future
     except OSError:
         return ahead
     for name, size in files:
-        if size <= PIECE_BYTES or planned + size > _AHEAD_BYTES:
+        if size <= PIECE_BYTES or planned + size > _AHEAD_BYTES \
+                or (name == MANIFEST_MEMBER and prepared is not None):
             continue
         planned += size
         for piece in _file_pieces(folder, name, None):
@@ -836,7 +895,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         header_at = crc = compressed = 0
         with ThreadPoolExecutor(max_workers=threads) as pool, \
                 ThreadPoolExecutor(max_workers=1) as early_pool:
-            early = _deflate_ahead(folder, early_pool)
+            early = _deflate_ahead(folder, early_pool, prepared)
             copies = _Copies(pool, fd) if fd is not None else None
             # Each piece with its deflated bytes (a task's future, ready at once, or to be
             # copied from the workers' pieces), and the workers' segments.

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from . import package
-from .archive import PreparedPieces, WrittenRecords
+from .archive import PreparedPieces, WrittenManifest, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
@@ -185,7 +185,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
     groups: list[tuple[int, int, int, int] | None] = []  # their record groups' pieces
+    manifest_groups: list[tuple[int, int, int, int] | None] = []  # and their manifest lines'
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
+    written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         earlier = latest_release(out, config.name)
@@ -212,6 +214,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     written.add(result.stats.documents, start, documents.bytes - start, crc)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
+                    manifest_groups.append(result.manifest_group)
+                    written_lines.add(result.stats.documents, manifest.bytes,
+                                      len(result.manifest), crc32(result.manifest))
                     manifest.write(result.manifest)
                     payload_bytes += result.stats.raw_bytes
                     payload_files += result.stats.documents
@@ -258,7 +263,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
         archive = out / f"{config.release_name}.zip"
         prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
-                                  records=written, groups=groups)
+                                  records=written, groups=groups, manifest=written_lines,
+                                  manifest_groups=manifest_groups)
         if writer.final.exists():
             _check_identical(writer.final, writer.root, archive, created, config, out,
                              prepared)

@@ -10,7 +10,15 @@ process, at any time, join into the same stream:
   before it as dictionary (pigz's method: the joined stream compresses as well as one);
 - ``data/documents.jsonl`` is cut every :data:`RECORDS_PER_PIECE` records, each piece
   deflated alone, and ended with :data:`END`; so a build's workers deflate their own shard
-  of records, and an incremental build reuses the pieces of the shards that did not change.
+  of records, and an incremental build reuses the pieces of the shards that did not change;
+- the payload manifest, ``manifest-sha256.txt``, if larger than :data:`PIECE_BYTES`,
+  likewise: cut every :data:`RECORDS_PER_PIECE` lines that name a raw file, and the lines
+  from the first that does not (those of data/documents.jsonl and the other data files)
+  are the last piece (:func:`manifest_groups`). A shard's raw files are one piece: its
+  worker deflates their lines, and an incremental build reuses them (deflating the 10 MB
+  of a corpus of 100,000 documents took a third of a second on the path every build waits
+  for). A smaller manifest is one piece, as any small file (the zips of small corpora,
+  released before, keep their bytes).
 """
 
 from __future__ import annotations
@@ -82,5 +90,34 @@ def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[i
                 yield start, position + found - start
                 start, lines = position + found, 0
         position += len(data)
+    if position > start:
+        yield start, position - start
+
+
+#: Where the path of a line of a sha256 manifest starts (64 hex digits, two spaces).
+MANIFEST_PATH_AT = 66
+#: How the path of a manifest line naming a raw file starts.
+RAW_PATH = b"data/raw/"
+
+
+def manifest_groups(handle: BinaryIO) -> Iterator[tuple[int, int]]:
+    """``(offset, length)`` of each piece of a payload manifest: every
+    :data:`RECORDS_PER_PIECE` lines naming a raw file, then every line from the first that
+    does not, as one piece."""
+    start = position = lines = 0
+    raw = True
+    end = MANIFEST_PATH_AT + len(RAW_PATH)
+    for line in handle:
+        if raw and line[MANIFEST_PATH_AT:end] != RAW_PATH:
+            raw = False
+            if position > start:
+                yield start, position - start
+                start = position
+        position += len(line)
+        if raw:
+            lines += 1
+            if lines == RECORDS_PER_PIECE:
+                yield start, position - start
+                start, lines = position, 0
     if position > start:
         yield start, position - start

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,14 @@ from typing import Any
 import orjson
 
 from . import __version__
-from .archive import make_segment, segment_index_path, segment_path
+from .archive import (
+    MANIFEST_MEMBER,
+    RECORDS_MEMBER,
+    group_entry,
+    make_segment,
+    segment_index_path,
+    segment_path,
+)
 from .config import ProcessConfig, read_regular
 from .crc32 import crc32
 from .deflate import LEVEL as DEFLATE_LEVEL
@@ -174,16 +181,18 @@ class ShardResult:
     #: crc32]`` (``PiecesWriter``), if the worker knows it (the archive writer then need
     #: not read the pieces' index for it).
     records: tuple[int, int, int, int] | None = None
+    #: Where the group of its manifest lines is in its archive pieces, likewise.
+    manifest_group: tuple[int, int, int, int] | None = None
 
     @classmethod
-    def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool,
-           records: tuple[int, int, int, int] | None = None) -> ShardResult:
+    def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool
+           ) -> ShardResult:
         stats = CorpusStats()
         for summary in summaries:
             stats.add(summary)
         manifest = manifest_lines((RAW_PREFIX + summary.source_path, summary.source_sha256)
                                   for summary in summaries)
-        return cls(index, jsonl, stats, manifest, (), cached, records)
+        return cls(index, jsonl, stats, manifest, (), cached)
 
     @property
     def pieces(self) -> Path:
@@ -213,9 +222,11 @@ def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 class PiecesWriter:
     """Deflates a shard for the archive as it goes, beside its JSONL shard file: each raw
-    file, then the shard's record group of data/documents.jsonl, all in one file, with an
-    index ``{"raw": [[member, size, crc32, offset, length], ...], "large": [[member, size,
-    [[crc32, offset, length], ...]], ...], "records": [offset, length, size, crc32]}`` (see
+    file, then the shard's record group of data/documents.jsonl and the group of its lines
+    in the payload manifest, all in one file, with an index ``{"raw": [[member, size,
+    crc32, offset, length], ...], "large": [[member, size, [[crc32, offset, length], ...]],
+    ...], "records": [offset, length, size, crc32], "manifest": [offset, length, size,
+    crc32]}`` (see
     :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). A raw file
     over :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it
     as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
@@ -254,9 +265,11 @@ class PiecesWriter:
             self._write(deflated)
         self.large.append([member, size, where])
 
-    def finish(self) -> tuple[int, int, int, int]:
-        """Deflate the shard's records, read back from its finished shard file; where they
-        are in the pieces (the index's ``records``)."""
+    def finish(self, manifest: bytes) -> tuple[tuple[int, int, int, int],
+                                               tuple[int, int, int, int]]:
+        """Deflate the shard's records, read back from its finished shard file, and its
+        ``manifest`` lines; where each is in the pieces (the index's ``records`` and
+        ``manifest``)."""
         records, start = RecordsDeflater(), self.offset
         try:
             with self.jsonl_file.open("rb") as jsonl:
@@ -266,14 +279,18 @@ class PiecesWriter:
             raise self._error(exc) from None
         self._write(records.end())
         placed = (start, self.offset - start, records.size, records.crc)
-        index = {"raw": self.raw, "large": self.large, "records": list(placed)}
+        start = self.offset
+        self._write(deflate_piece(manifest, last=False))
+        lines = (start, self.offset - start, len(manifest), crc32(manifest))
+        index = {"raw": self.raw, "large": self.large, "records": list(placed),
+                 "manifest": list(lines)}
         try:
             self.handle.close()
         except OSError as exc:
             raise self._error(exc) from None
         write_file(self.jsonl_file.parent, pieces_index_path(self.jsonl_file).name,
                    orjson.dumps(index), doing=self.doing)
-        return placed
+        return placed, lines
 
     def _write(self, data: bytes) -> None:
         try:
@@ -537,10 +554,10 @@ def process_shard(task: ShardTask) -> ShardResult:
                 (RAW_PREFIX + path, sha) for path, sha in keyed):
             hit = None  # not the records of these files: processed again, never published
         if hit is not None:
-            group = _make_segment(task, shard_file)
+            groups = _make_segment(task, shard_file)
             if states is not None:
                 states.save()
-            return ShardResult(task.index, shard_file, *hit, (), True, group)
+            return ShardResult(task.index, shard_file, *hit, (), True, *groups)
         if states is not None:
             reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
@@ -605,8 +622,9 @@ def process_shard(task: ShardTask) -> ShardResult:
     if problems:
         pieces.handle.close()
         return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems), False)
-    group = pieces.finish()
-    result = ShardResult.of(task.index, shard_file, summaries, False, group)
+    result = ShardResult.of(task.index, shard_file, summaries, False)
+    records_group, manifest_group = pieces.finish(result.manifest)
+    result = replace(result, records=records_group, manifest_group=manifest_group)
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
     _make_segment(task, shard_file, pieces.raw)
@@ -707,31 +725,25 @@ class EarlierShard:
         return deflated if len(deflated) == length else None
 
 
-def _records_entry(index: dict[str, Any]) -> tuple[int, int, int, int] | None:
-    """A pieces index's ``records``, or None if it is not four integers (the archive
-    writer then reads the index itself, and checks what it finds)."""
-    entry = index.get("records")
-    if isinstance(entry, list) and len(entry) == 4 \
-            and all(type(value) is int for value in entry):
-        return entry[0], entry[1], entry[2], entry[3]
-    return None
+#: The groups of a shard's pieces (records, manifest lines), where known.
+Groups = tuple[tuple[int, int, int, int] | None, tuple[int, int, int, int] | None]
 
 
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
-                  ) -> tuple[int, int, int, int] | None:
+                  ) -> Groups:
     """The shard's raw files as zip entries for this release's archive, if it asks, made
     from its pieces file; ``raw``: the pieces' raw index, if this worker just made it
-    (else it is read from the shard's index, and its ``records`` entry returned)."""
+    (else it is read from the shard's index, and its groups' entries returned)."""
+    placed: Groups = (None, None)
     if task.archive_root is None:
-        return None
+        return placed
     pieces = pieces_path(shard_file)
     segment = segment_path(pieces)
-    placed = None
     try:
         if raw is None:
             index = orjson.loads(pieces_index_path(shard_file).read_bytes())
             raw = index["raw"]
-            placed = _records_entry(index)
+            placed = (group_entry(index, RECORDS_MEMBER), group_entry(index, MANIFEST_MEMBER))
         with pieces.open("rb") as blob, \
                 stream_file(segment, doing=task.writing_pieces()) as target:
             made = make_segment(raw, blob, target, task.archive_root, task.created)

@@ -21,6 +21,7 @@ from conftest import make_seeds
 
 from corpuskit import archive, build, deflate, engine, writer, zipformat
 from corpuskit.engine import SHARD_SIZE
+from corpuskit.package import RAW_PREFIX
 
 DOCUMENTS = 2 * SHARD_SIZE + 11
 
@@ -317,39 +318,165 @@ def test_record_groups_as_written_are_not_read_again(
     writer neither reads data/documents.jsonl to cut it into groups nor to take the
     groups' CRCs again, and the zip is still the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)  # this small one in groups too
     scans = _counting(monkeypatch, archive, "record_groups")
     rechecked = _counting(monkeypatch, archive, "_prepared")
     deflated = _deflated_in_the_archive_writer(monkeypatch)
+    manifest_scans = _counting(monkeypatch, archive, "manifest_groups")
     result = build(seeds, tmp_path / "out", jobs=1)
-    assert (scans, rechecked) == ([], [])
+    assert (scans, manifest_scans, rechecked) == ([], [], [])
     assert archive.RECORDS_MEMBER not in deflated
+    # of the payload manifest, only the last group (the data files' lines): no worker has it
+    assert deflated.count(archive.MANIFEST_MEMBER) == 1
     release = _release(tmp_path / "out")
     assert result.archive.read_bytes() == _folder_zip(release)
-    assert len(scans) == 1  # the folder's own zip did cut the file into groups
+    assert len(scans) == len(manifest_scans) == 1  # the folder's own zip cut both files
 
 
-def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
+def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the CRC the build took of a shard's records is not the one its worker's
-    piece has, the writer reads the group and checks it, as with no word from the build."""
+    """The groups of the payload manifest come from the workers, cached with their shard:
+    after one document changed, the archive writer deflates none of the shards' groups,
+    and the zip is byte for byte a fresh build's and the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
+    cache = tmp_path / "cache"
+    build(seeds, tmp_path / "a", jobs=1, cache=cache)
+    (seeds / "doc-0600.txt").write_text("Changed\n\nOther words.\n", encoding="utf-8")
+    lines_deflated: list[int] = []
+    original = engine.deflate_piece
+
+    def counted(chunk: Any, *args: Any, last: bool) -> bytes:
+        if not last:
+            lines_deflated.append(bytes(chunk).count(b"  data/raw/"))
+        return original(chunk, *args, last=last)
+
+    monkeypatch.setattr(engine, "deflate_piece", counted)
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    changed = build(seeds, tmp_path / "b", jobs=1, cache=cache)
+    assert changed.cached_shards == 2
+    assert lines_deflated == [SHARD_SIZE]  # the lines of the changed document's shard
+    assert deflated.count(archive.MANIFEST_MEMBER) == 1  # the data files' lines
+    fresh = build(seeds, tmp_path / "c", jobs=1)
+    assert changed.archive.read_bytes() == fresh.archive.read_bytes()
+    assert fresh.archive.read_bytes() == _folder_zip(_release(tmp_path / "c"))
+
+
+def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_zip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache entry whose pieces index does not say where its manifest lines are (made
+    before workers deflated them) is still used: the writer deflates those groups."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
+    cache = tmp_path / "cache"
+    finish = engine.PiecesWriter.finish
+
+    def as_before(self: engine.PiecesWriter, manifest: bytes) -> Any:
+        placed = finish(self, manifest)
+        index = engine.pieces_index_path(self.jsonl_file)
+        data = json.loads(index.read_bytes())
+        del data["manifest"]
+        index.write_bytes(json.dumps(data).encode())
+        return placed[0], None
+
+    with monkeypatch.context() as old:
+        old.setattr(engine.PiecesWriter, "finish", as_before)
+        build(seeds, tmp_path / "a", jobs=1, cache=cache)
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    warm = build(seeds, tmp_path / "b", jobs=1, cache=cache)
+    assert warm.cached_shards == 3
+    assert deflated.count(archive.MANIFEST_MEMBER) == 4  # three shards', the data files'
+    assert archive.RECORDS_MEMBER not in deflated
+    assert warm.archive.read_bytes() == (tmp_path / "a" / warm.archive.name).read_bytes()
+
+
+def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
+    """manifest_groups: every RECORDS_PER_PIECE lines naming a raw file, then the rest in
+    one group; WrittenManifest says the same from the shards' lines and the tail."""
+    per = deflate.RECORDS_PER_PIECE
+    raw = [b"%064x  data/raw/d%06d.txt\n" % (i, i) for i in range(2 * per + 7)]
+    tail = [b"%064x  data/documents.jsonl\n" % 1, b"%064x  data/documents.parquet\n" % 2]
+    data = b"".join(raw + tail)
+    groups = list(deflate.manifest_groups(io.BytesIO(data)))
+    sizes = [len(b"".join(raw[:per])), len(b"".join(raw[per:2 * per])),
+             len(b"".join(raw[2 * per:])), len(b"".join(tail))]
+    assert [length for _, length in groups] == sizes
+    assert [offset for offset, _ in groups] == [sum(sizes[:i]) for i in range(4)]
+    written, offset = archive.WrittenManifest(), 0
+    for shard in (raw[:per], raw[per:2 * per], raw[2 * per:]):
+        chunk = b"".join(shard)
+        written.add(len(shard), offset, len(chunk), zlib.crc32(chunk))
+        offset += len(chunk)
+    assert written.record_groups(len(data)) == groups
+    assert written.record_groups(offset) is None  # no data files' lines: not a build's
+    # exactly full shards: the data files' lines are a group of their own
+    full = b"".join(raw[:per] + tail)
+    assert list(deflate.manifest_groups(io.BytesIO(full))) == [
+        (0, len(b"".join(raw[:per]))), (len(b"".join(raw[:per])), len(b"".join(tail)))]
+    # a raw file's line after the data files' stays in the last group; no raw line at all
+    mixed = b"".join(raw[:3] + tail + raw[3:5])
+    assert list(deflate.manifest_groups(io.BytesIO(mixed))) == [
+        (0, len(b"".join(raw[:3]))), (len(b"".join(raw[:3])), len(mixed) - len(b"".join(raw[:3])))]
+    assert list(deflate.manifest_groups(io.BytesIO(b"".join(tail)))) == [(0, len(b"".join(tail)))]
+    assert list(deflate.manifest_groups(io.BytesIO(b""))) == []
+    assert deflate.RAW_PATH.decode() == RAW_PREFIX
+
+
+def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
+        tmp_path: Path) -> None:
+    """Only a manifest larger than GROUPED_MANIFEST_BYTES is cut into groups: a small one
+    (every release of a small corpus made before groups) keeps zipfile's bytes."""
+    line = b"%064x  data/raw/doc-%06d.txt\n"
+    for count, grouped in ((100, False), (archive.GROUPED_MANIFEST_BYTES // 80, True)):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        manifest = b"".join(line % (i * 7919, i) for i in range(count))
+        assert (len(manifest) > archive.GROUPED_MANIFEST_BYTES) is grouped
+        (folder / archive.MANIFEST_MEMBER).write_bytes(manifest)
+        pieces = list(archive._file_pieces(folder, archive.MANIFEST_MEMBER, None))
+        assert all(piece.records is grouped for piece in pieces)
+        assert len(pieces) == (-(-count // deflate.RECORDS_PER_PIECE) if grouped else 1)
+        made = io.BytesIO()
+        archive.write_zip(folder, made, "root", None, threads=2)
+        with zipfile.ZipFile(made) as zipped:
+            info = zipped.getinfo(f"root/{archive.MANIFEST_MEMBER}")
+            assert zipped.read(info) == manifest
+        ours = made.getvalue()[info.header_offset:info.header_offset + 30 + len(info.filename)
+                               + info.compress_size]
+        by_zipfile = io.BytesIO()
+        with zipfile.ZipFile(by_zipfile, "w", zipfile.ZIP_DEFLATED) as other:
+            other.writestr(info, manifest)  # the same header fields, zipfile's deflate
+        assert (by_zipfile.getvalue()[:len(ours)] == ours) is not grouped
+
+
+@pytest.mark.parametrize("member", [archive.RECORDS_MEMBER, archive.MANIFEST_MEMBER])
+def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: str) -> None:
+    """Where the CRC the build took of a shard's records (or manifest lines) is not the
+    one its worker's piece has, the writer reads the group and checks it, as with no word
+    from the build."""
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
     original = archive.WrittenRecords.add
+    kind = archive.WrittenRecords if member == archive.RECORDS_MEMBER else archive.WrittenManifest
 
     def misremembered(self: archive.WrittenRecords, records: int, offset: int,
                       length: int, crc: int) -> None:
-        original(self, records, offset, length, crc ^ 1 if len(self.groups) == 1 else crc)
+        wrong = type(self) is kind and len(self.groups) == 1
+        original(self, records, offset, length, crc ^ 1 if wrong else crc)
 
     monkeypatch.setattr(archive.WrittenRecords, "add", misremembered)
     rechecked = _counting(monkeypatch, archive, "_prepared")
     result = build(seeds, tmp_path / "out", jobs=1)
-    assert [piece.offset for piece in rechecked] == [
-        offset for offset, _ in _groups_of(_release(tmp_path / "out"))[1:2]]
+    assert [(piece.rel, piece.offset) for piece in rechecked] == [
+        (member, offset) for offset, _ in _groups_of(_release(tmp_path / "out"), member)[1:2]]
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
-def _groups_of(release: Path) -> list[tuple[int, int]]:
-    with (release / archive.RECORDS_MEMBER).open("rb") as handle:
-        return list(deflate.record_groups(handle))
+def _groups_of(release: Path, member: str = archive.RECORDS_MEMBER) -> list[tuple[int, int]]:
+    cut = deflate.record_groups if member == archive.RECORDS_MEMBER else deflate.manifest_groups
+    with (release / member).open("rb") as handle:
+        return list(cut(handle))
 
 
 def test_written_records_are_the_files_record_groups_only_when_shards_are_full() -> None:
@@ -391,7 +518,8 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     made = io.BytesIO()
     archive.write_zip(folder, made, "root", None, threads=2)
     assert len(ahead) == 1
-    pieces = -(-len(manifest) // deflate.PIECE_BYTES)
+    pieces = len(list(deflate.manifest_groups(io.BytesIO(manifest))))
+    assert pieces == -(-40000 // deflate.RECORDS_PER_PIECE)
     assert sorted(deflated) == ["data/a.txt"] + ["manifest-sha256.txt"] * pieces + ["small.txt"]
     with zipfile.ZipFile(made) as zipped:
         assert zipped.read("root/manifest-sha256.txt") == manifest
@@ -513,8 +641,10 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
                        **options: Any) -> str:
         shards = options["prepared"].shards
         shutil.copytree(shards[0].parent, kept)
+        groups = options["prepared"].groups
         aside = archive.PreparedPieces([kept / shard.name for shard in shards],
-                                       groups=options["prepared"].groups)
+                                       groups=groups[archive.RECORDS_MEMBER],
+                                       manifest_groups=groups[archive.MANIFEST_MEMBER])
         placements = _Placements(monkeypatch)
         archive.write_zip(folder, in_memory, root, created, prepared=aside)
         assert placements.shifted == 3 and not copied  # segments used, no thread copied
