@@ -177,7 +177,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
            pool: ProcessPoolExecutor | None) -> BuildResult:
     if config.parquet:
         require_pyarrow()
-    discovery = discover(seeds, config.discover, pool=pool)
+    discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     created = resolve_created(config, source_date_epoch)
     changelog = read_changelog(seeds)
     problems = list(discovery.problems)

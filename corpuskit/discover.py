@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import sys
+import time
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
@@ -22,9 +23,11 @@ from pathlib import Path
 
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, read_regular
 from .errors import InputError
+from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
 from .models import document_id as document_id  # part of this stage's interface
 from .problems import Problem, printable
+from .seedstate import SETTLE_NS
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
@@ -52,10 +55,14 @@ def collision_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def _walk(root: Path, problems: list[Problem], rel: str = "", *,
-          deep: bool = True) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
+          folders: list[FolderIdentity | None] | None = None
+          ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every entry under folder ``rel`` of ``root``, sorted (only its own if not ``deep``);
-    a folder that cannot be listed is a problem."""
+    a folder that cannot be listed is a problem. ``folders``: where to put the identity of
+    each folder as it was before it was listed (see :mod:`corpuskit.listings`)."""
+    if folders is not None:
+        folders.append(folder_identity(root, rel))
     try:
         with os.scandir(root / rel if rel else root) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -68,7 +75,7 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *,
         relpath = f"{rel}/{entry.name}" if rel else entry.name
         yield relpath, entry
         if deep and entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-            yield from _walk(root, problems, relpath)
+            yield from _walk(root, problems, relpath, folders=folders)
 
 
 #: Names Windows keeps for devices, with or without an extension and in any case
@@ -158,26 +165,35 @@ def _check_name(relpath: str) -> str | None:
 
 
 def discover(seeds: Path, config: DiscoverConfig, *,
-             pool: Executor | None = None) -> Discovery:
+             pool: Executor | None = None, cache: Path | None = None) -> Discovery:
     """Find the documents under ``seeds``: sorted, relative POSIX paths, checked names.
 
     With a ``pool`` (a build's idle workers), each folder at the top of ``seeds`` is
     listed by the pool, all at once: the same discovery, in a fraction of the time when
     the corpus is spread over several folders (100,000 files in 100 folders: 0.5 s on
-    one core).
+    one core). With a ``cache`` folder, a top folder in which no folder changed since a
+    build listed it is not listed again (:mod:`corpuskit.listings`).
     """
     root = seeds.resolve()
     listing = _Listing()
-    if pool is None:
+    listings = Listings(cache, root, config) if cache is not None else None
+    if pool is None and listings is None:
         listing.walk(root, "", config)
     else:
-        listing.walk_top(root, config, pool)
+        listing.walk_top(root, config, pool, listings)
     found, problems, skipped = listing.found, listing.problems, listing.skipped
     listed = listing.ids()
     order = sorted(range(len(found)), key=listed.__getitem__)  # stable: ties keep order
     ids = [listed[i] for i in order]
     refs = [SourceRef(path=found[i]) for i in order]
-    problems.extend(_identity_problems(refs, ids))
+    if listings is None:
+        problems.extend(_identity_problems(refs, ids))
+    else:
+        digest = paths_digest([ref.path for ref in refs])
+        clashes = [] if digest == listings.clean else list(_identity_problems(refs, ids))
+        problems.extend(clashes)
+        listings.found_clean = None if clashes else digest
+        listings.save()
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
     return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
@@ -194,6 +210,12 @@ class _Listing:
         #: The ids of the first ``len(self._ids)`` paths found (a pool's worker makes them
         #: for its folder: :func:`_listed`).
         self._ids: list[str] = []
+        #: The identity of each folder listed, if asked (None: one could not be taken).
+        self.folders: list[FolderIdentity | None] | None = None
+        #: A symbolic link was found (its target may change without its folder).
+        self.linked = False
+        #: Folders changed since this time (ns) are not remembered (with ``folders``).
+        self.settled_before = 0
 
     def ids(self) -> list[str]:
         """The document id of every path found, in order."""
@@ -202,29 +224,59 @@ class _Listing:
 
     def walk(self, root: Path, rel: str, config: DiscoverConfig) -> None:
         """Everything under folder ``rel`` of ``root`` (``""``: the seeds folder)."""
-        for relpath, entry in _walk(root, self.problems, rel):
+        for relpath, entry in _walk(root, self.problems, rel, folders=self.folders):
             self.take(root, relpath, entry, config)
 
-    def walk_top(self, root: Path, config: DiscoverConfig, pool: Executor) -> None:
-        """:meth:`walk` of the whole folder, each folder at its top walked by ``pool``."""
-        top: list[tuple[str, os.DirEntry[str], Future[_Listing] | None]] = []
+    def walk_top(self, root: Path, config: DiscoverConfig, pool: Executor | None,
+                 listings: Listings | None = None) -> None:
+        """:meth:`walk` of the whole folder, each folder at its top walked by ``pool`` (or
+        here), or taken from ``listings`` if none of its folders changed."""
+        remember = listings is not None
+        # Each entry, and for a folder to walk: its remembered listing, or the pool's task
+        # walking it, or None (walked here).
+        top: list[tuple[str, os.DirEntry[str], bool,
+                        Future[_Listing] | TopListing | None]] = []
         for relpath, entry in _walk(root, self.problems, "", deep=False):
-            under = (pool.submit(_listed, root, relpath, config)
-                     if entry.is_dir(follow_symlinks=False) and not relpath.startswith(".")
-                     else None)
-            top.append((relpath, entry, under))
-        for relpath, entry, under in top:
+            folder = entry.is_dir(follow_symlinks=False) and not relpath.startswith(".")
+            under: Future[_Listing] | TopListing | None = None
+            if folder:
+                under = listings.get(relpath) if listings is not None else None
+                if under is None and pool is not None:
+                    under = pool.submit(_listed, root, relpath, config, remember)
+            top.append((relpath, entry, folder, under))
+        for relpath, entry, folder, under in top:
             self.take(root, relpath, entry, config)
-            if under is not None:
+            if not folder:
+                continue
+            if isinstance(under, TopListing):
+                below = _Listing()
+                below.found, below._ids, below.skipped = under.found, under.ids, under.skipped
+            else:
                 try:
-                    below = under.result()
+                    below = (under.result() if under is not None
+                             else _listed(root, relpath, config, remember))
                 except Exception:  # the pool failed (a worker lost): walked here instead
-                    below = _listed(root, relpath, config)
-                self.ids()  # those of the files before (at the top, taken here)
-                self._ids += below.ids()
-                self.found += below.found
-                self.problems += below.problems
-                self.skipped += below.skipped
+                    below = _listed(root, relpath, config, remember)
+                kept = below.remembered() if listings is not None else None
+                if listings is not None and kept is not None:
+                    listings.keep(relpath, kept)
+            self.ids()  # those of the files before (at the top, taken here)
+            self._ids += below.ids()
+            self.found += below.found
+            self.problems += below.problems
+            self.skipped += below.skipped
+
+    def remembered(self) -> TopListing | None:
+        """This listing of a top folder, to remember, if it may be (see
+        :mod:`corpuskit.listings`): every folder's identity taken and settled, no
+        symbolic link, no problem."""
+        if self.folders is None or self.linked or self.problems:
+            return None
+        folders = [identity for identity in self.folders if identity is not None]
+        if len(folders) != len(self.folders) or any(
+                max(identity[3], identity[4]) >= self.settled_before for identity in folders):
+            return None
+        return TopListing(self.found, self.ids(), self.skipped, folders)
 
     def take(self, root: Path, relpath: str, entry: os.DirEntry[str],
              config: DiscoverConfig) -> None:
@@ -250,6 +302,7 @@ class _Listing:
                 problems.append(Problem(relpath, "unsafe-path", reason))
                 return
             if entry.is_symlink():
+                self.linked = True
                 target = Path(os.path.realpath(root / relpath))
                 if not target.is_relative_to(root):
                     problems.append(Problem(relpath, "unsafe-path",
@@ -277,9 +330,13 @@ class _Listing:
         self.found.append(relpath)
 
 
-def _listed(root: Path, rel: str, config: DiscoverConfig) -> _Listing:
-    """A pool's task: the walk of folder ``rel``."""
+def _listed(root: Path, rel: str, config: DiscoverConfig, remember: bool = False) -> _Listing:
+    """A pool's task: the walk of folder ``rel``; ``remember``: with the identities of its
+    folders, for :mod:`corpuskit.listings`."""
     listing = _Listing()
+    if remember:
+        listing.folders = []
+        listing.settled_before = time.time_ns() - SETTLE_NS
     listing.walk(root, rel, config)
     listing.ids()  # made here, in parallel with the other folders' workers
     return listing

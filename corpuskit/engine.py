@@ -50,6 +50,7 @@ from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
 from .heap import keep_freed_memory
 from .language import use_model_cache
+from .listings import FOLDER as LISTINGS_FOLDER
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .problems import Problem
@@ -385,12 +386,14 @@ class ShardCache:
 
     def prune(self, max_age: float = CACHE_MAX_AGE) -> int:
         """Remove the entries no build has used for ``max_age`` seconds (a build uses an
-        entry it writes or takes: its description's mtime), and the seeds states no build
-        has saved for as long; the number of files removed. Without it the cache grew by a
-        shard for every shard that changed, for ever. Entries in use are never that old."""
+        entry it writes or takes: its description's mtime), and the seeds states and
+        listings no build has saved for as long; the number of files removed. Without it
+        the cache grew by a shard for every shard that changed, for ever. Entries in use
+        are never that old."""
         horizon = time.time() - max_age
         removed = 0
-        for folder in [*self._shard_folders(), self.root / SEED_STATES_FOLDER]:
+        single = (SEED_STATES_FOLDER, LISTINGS_FOLDER)  # folders of files standing alone
+        for folder in [*self._shard_folders(), *(self.root / name for name in single)]:
             try:
                 names = os.listdir(folder)
             except OSError:
@@ -403,8 +406,8 @@ class ShardCache:
                     continue
                 if not old:
                     continue
-                if folder.name == SEED_STATES_FOLDER or name.startswith(TEMP_PREFIX):
-                    doomed = [path]  # a state, or what a killed build left half-written
+                if folder.name in single or name.startswith(TEMP_PREFIX):
+                    doomed = [path]  # a state, a listing, or what a killed build left half-written
                 elif name.endswith(".json") and not name.endswith(".deflate.json"):
                     jsonl = path.with_suffix(".jsonl")
                     doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)]

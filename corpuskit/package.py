@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from .config import CorpusConfig
-from .discover import document_id
+from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
 
 DOCUMENTS_PATH = "data/documents.jsonl"

@@ -52,7 +52,8 @@ _MAX_STATE_BYTES = 256 * 1024 * 1024
 FOLDER = "seed-states"
 FORMAT = "corpuskit-seed-states-v4"
 #: A states file ends with its check: the sha256 of :data:`FORMAT` and of the file's bytes
-#: before it (with ``}`` for ``,``), so it is checked without being written out again.
+#: before it (with ``}`` for ``,``), so it is checked without being written out again
+#: (:func:`with_check`).
 _CHECK_HEAD = b',"check":"'
 _CHECK_BYTES = len(_CHECK_HEAD) + 64 + 2
 #: A seeds file whose mtime or ctime is this recent when it is read is not remembered.
@@ -71,23 +72,26 @@ class SeedState(NamedTuple):
 ShardEntry = tuple[str, list[str]]
 
 
-def _check(document: bytes) -> bytes:
-    """The check of a states file whose content, without its check, is ``document``."""
-    return hashlib.sha256(FORMAT.encode() + b"\0" + document).hexdigest().encode()
+def _check(form: str, document: bytes) -> bytes:
+    """The check of a file of format ``form`` whose content, without its check, is
+    ``document``."""
+    return hashlib.sha256(form.encode() + b"\0" + document).hexdigest().encode()
 
 
-def _with_check(document: bytes) -> bytes:
-    """``document`` (a JSON object) with its check as its last member."""
-    return document[:-1] + _CHECK_HEAD + _check(document) + b'"}'
+def with_check(form: str, document: bytes) -> bytes:
+    """``document`` (a JSON object, of format ``form``) with its check as its last member:
+    the cache's small files (these states, :mod:`corpuskit.listings`) are checked without
+    being parsed and written out again."""
+    return document[:-1] + _CHECK_HEAD + _check(form, document) + b'"}'
 
 
-def _checked(data: bytes) -> bytes | None:
-    """The content of a states file without its check, if the check matches."""
+def checked(form: str, data: bytes) -> bytes | None:
+    """The content of a file of format ``form`` without its check, if the check matches."""
     cut = len(data) - _CHECK_BYTES
     if cut < 1 or data[cut:cut + len(_CHECK_HEAD)] != _CHECK_HEAD or data[-2:] != b'"}':
         return None
     document = data[:cut] + b"}"
-    return document if data[cut + len(_CHECK_HEAD):-2] == _check(document) else None
+    return document if data[cut + len(_CHECK_HEAD):-2] == _check(form, document) else None
 
 
 class SeedStates:
@@ -111,7 +115,7 @@ class SeedStates:
         """What the last build of these paths remembered, per path in order (None where
         nothing); empty if nothing at all (or the file is damaged)."""
         try:
-            document = _checked(read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
+            document = checked(FORMAT, read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
             if document is None:
                 return []
             raw = orjson.loads(document)
@@ -151,8 +155,8 @@ class SeedStates:
             return
         with suppress(OutputError):
             write_file(self.file.parent, self.file.name,
-                       _with_check(orjson.dumps({"entries": self.learned,
-                                                 "shard": self.shard})),
+                       with_check(FORMAT, orjson.dumps({"entries": self.learned,
+                                                        "shard": self.shard})),
                        atomic=True)
 
 

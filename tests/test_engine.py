@@ -251,7 +251,8 @@ def test_a_cache_entry_whose_description_changed_is_a_miss(
     whose manifest or data card is wrong."""
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "a", jobs=1, cache=cache)
-    metas = sorted(p for p in cache.rglob("*.json") if len(p.stem) == 64)
+    metas = sorted(p for p in cache.rglob("*.json")  # shard entries: folders of two hex digits
+                   if len(p.stem) == 64 and len(p.parent.name) == 2)
     assert len(metas) == 3
     meta = json.loads(metas[1].read_bytes())
     if field == "manifest":
