@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .cores import MAX_JOBS
 from .errors import EXIT_USAGE, CorpuskitError, InputError, ProblemsFound
+from .heap import fewer_collections
 from .problems import printable
 
 
@@ -476,8 +477,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
-                 standalone_mode=False)
+        with fewer_collections():  # (corpuskit.heap)
+            cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
+                     standalone_mode=False)
     except CorpuskitError as error:
         _report_error(error)
         return error.exit_code

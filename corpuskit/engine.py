@@ -48,7 +48,7 @@ from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
-from .heap import keep_freed_memory
+from .heap import start_worker_heap
 from .language import use_model_cache
 from .listings import FOLDER as LISTINGS_FOLDER
 from .models import DocumentProblem, RawDocument, Record, SourceRef, record_from_dict
@@ -804,7 +804,7 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="corpuskit-parent-watch").start()
     signal.signal(signal.SIGINT, _quit_on_interrupt)
-    keep_freed_memory()
+    start_worker_heap()
     if warm_up is not None:
         warm_up()
 

@@ -10,12 +10,24 @@ thresholds keeps that memory for the next block; peak memory is unchanged (the s
 blocks are live at once), it is only returned when the process ends.
 
 Elsewhere (another C library, another system) this does nothing.
+
+Python's cyclic garbage collector, likewise, is run less often in corpuskit's own
+processes (:func:`collect_less_often`): by default it looks at the young objects every 700
+allocations, and a build or validate makes its objects in batches of a few thousand (a
+shard's 512 seeds states, a block's records) that live until the batch is done, so most
+were looked at several times and moved to older generations before being freed. Measured
+on an incremental build of 100,000 documents: 0.36 s of CPU in 1,300 collections (parent
+and workers), 0.05 s in 11 with the young generation collected every 20,000 allocations
+(mypy runs with 200,000). Memory is what a batch holds either way: collections only find
+reference cycles, which corpuskit's batches do not make.
 """
 
 from __future__ import annotations
 
-import ctypes
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: glibc's ``mallopt`` parameters (malloc.h).
 _M_TRIM_THRESHOLD = -1
@@ -31,6 +43,8 @@ def keep_freed_memory() -> bool:
     """Tell glibc's malloc to keep freed blocks for reuse; True if it was told."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here: the CLI imports this module for fewer_collections
+
     try:
         # The process's own symbols, the C library's among them: no search for the
         # library (ctypes.util.find_library runs ldconfig, about 6 ms).
@@ -41,3 +55,33 @@ def keep_freed_memory() -> bool:
     mallopt.restype = ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
                 and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+#: Allocations (less deallocations) between two collections of the young generation in
+#: corpuskit's processes (Python's default: 700).
+YOUNG_COLLECTION = 20_000
+
+
+def collect_less_often() -> None:
+    """Collect the young generation every :data:`YOUNG_COLLECTION` allocations (the older
+    generations' thresholds stay)."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION, middle, old)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """:func:`collect_less_often` while the block runs (a command of the CLI), then the
+    thresholds as they were (the CLI may run inside another program, its tests)."""
+    before = gc.get_threshold()
+    collect_less_often()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def start_worker_heap() -> None:
+    """A worker process's heap: freed memory kept, fewer collections."""
+    keep_freed_memory()
+    collect_less_often()

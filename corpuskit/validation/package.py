@@ -38,7 +38,7 @@ from typing import IO, Any
 import orjson
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
-from ..heap import keep_freed_memory
+from ..heap import start_worker_heap
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..problems import Problem, printable
@@ -348,7 +348,7 @@ class _Checker:
                 multiprocessing.get_all_start_methods():
             _WORKER_VIEW = self.view
             self._pool = multiprocessing.get_context("fork").Pool(
-                processes=self.jobs, initializer=keep_freed_memory)
+                processes=self.jobs, initializer=start_worker_heap)
         return self._pool
 
     def close(self) -> None:
