@@ -60,12 +60,17 @@ def _same(found: discover.Discovery, fresh: discover.Discovery) -> None:
         (fresh.sources, fresh.problems, fresh.skipped)
 
 
+def _listed_once(tmp_path: Path) -> tuple[Path, Path, discover.Discovery]:
+    """Seeds of FILES, a cache folder, and the seeds' first discovery with it."""
+    seeds = make_seeds(tmp_path, FILES)
+    cache = tmp_path / "cache"
+    return seeds, cache, _discover(seeds, cache)
+
+
 @pytest.mark.usefixtures("settled")
 def test_a_listing_is_taken_while_no_folder_of_it_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seeds = make_seeds(tmp_path, FILES)
-    cache = tmp_path / "cache"
-    first = _discover(seeds, cache)
+    seeds, cache, first = _listed_once(tmp_path)
     _same(first, _discover(seeds, None))
     assert [ref.path for ref in first.sources] == [
         "a/deep/deeper/three.txt", "a/deep/two.txt", "a/one.txt", "b/four.txt", "top.txt"]
@@ -127,9 +132,7 @@ def test_a_top_folder_in_which_anything_changed_is_listed_again(
     """A file added, removed or renamed, a folder added or removed at any depth, a file
     replaced by a pipe or a link: that top folder is listed again, and the discovery is
     the fresh one (a pipe, a bad name: problems; a hidden file: skipped)."""
-    seeds = make_seeds(tmp_path, FILES)
-    cache = tmp_path / "cache"
-    _discover(seeds, cache)
+    seeds, cache, _ = _listed_once(tmp_path)
     _later()
     change(seeds)
     listed = _listed_tops(monkeypatch)
@@ -182,9 +185,7 @@ def test_the_same_list_of_paths_is_not_checked_for_clashes_again(
 @pytest.mark.usefixtures("settled")
 def test_a_damaged_or_foreign_listing_file_is_ignored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seeds = make_seeds(tmp_path, FILES)
-    cache = tmp_path / "cache"
-    first = _discover(seeds, cache)
+    seeds, cache, first = _listed_once(tmp_path)
     [remembered] = (cache / listings.FOLDER).iterdir()
     data = remembered.read_bytes()
     for damaged in (data.replace(b"b/four.txt", b"b/fout.txt"), data[:-10], b"", b"[]"):
