@@ -536,15 +536,17 @@ def test_a_seeds_file_that_changes_between_two_reads_is_refused(
 
 def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path) -> None:
     """The cache grew by a shard for every shard that changed, for ever: a build removes
-    the entries (and seeds states) no build used for CACHE_MAX_AGE, and keeps the rest."""
+    the entries (and seeds states, listings) no build used for CACHE_MAX_AGE, and keeps
+    the rest."""
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "out", jobs=1, cache=cache)
     metas = sorted(p for p in cache.glob("??/*.json") if not p.name.endswith(".deflate.json"))
     states = sorted((cache / "seed-states").iterdir())
-    assert len(metas) >= 2 and states
+    kept_listings = sorted((cache / "listings").iterdir())
+    assert len(metas) >= 2 and states and kept_listings
     old = metas[0]
     stale = __import__("time").time() - engine.CACHE_MAX_AGE - 3600
-    for path in (old, old.with_suffix(".jsonl"), *states):
+    for path in (old, old.with_suffix(".jsonl"), *states, *kept_listings):
         os.utime(path, (stale, stale))
     # A build of other seeds, sharing the cache, uses none of this corpus's entries.
     other = make_seeds(tmp_path / "other", {"x.txt": "Title\n\nSome other text.\n"})
@@ -553,6 +555,8 @@ def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path)
     assert not engine.pieces_path(old.with_suffix(".jsonl")).exists()
     assert all(p.exists() for p in metas[1:])
     assert not any(p.exists() for p in states)
+    assert not any(p.exists() for p in kept_listings)
+    assert len(list((cache / "listings").iterdir())) == 1  # the other seeds'
     # A hit keeps an entry: the corpus builds again from the entries it still has.
     again = build(corpus, tmp_path / "again", jobs=1, cache=cache)
     assert again.cached_shards == len(metas) - 1
