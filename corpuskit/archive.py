@@ -105,12 +105,26 @@ def package_files(folder: Path) -> Iterator[str]:
     Streamed one folder at a time (a folder's entries sort as ``name`` for a file and
     ``name/`` for a folder, which orders whole paths by code point), so memory does not grow
     with the number of files. Like :func:`os.walk`: links to folders are not followed and
-    folders that cannot be listed are passed over.
+    folders that cannot be listed are passed over. One generator walks every folder (a
+    stack of the folders being listed): a generator per folder passed each of 100,000 names
+    up through every folder above it.
     """
-    yield from _files_under(folder, "")
+    stack = [(folder, "", iter(_entries(folder)))]
+    while stack:
+        path, prefix, entries = stack[-1]
+        for key, is_dir in entries:
+            if is_dir:
+                below = path / key[:-1]
+                stack.append((below, prefix + key, iter(_entries(below))))
+                break
+            yield prefix + key
+        else:
+            stack.pop()
 
 
-def _files_under(folder: Path, prefix: str) -> Iterator[str]:
+def _entries(folder: Path) -> list[tuple[str, bool]]:
+    """The entries of ``folder``, sorted: ``(name, False)`` for a file, ``(name + "/", True)``
+    for a folder (not a link to one); none if it cannot be listed."""
     try:
         with os.scandir(folder) as entries:
             listed = []
@@ -123,12 +137,9 @@ def _files_under(folder: Path, prefix: str) -> Iterator[str]:
                 if not linked_dir:
                     listed.append((entry.name + "/" if is_dir else entry.name, is_dir))
     except OSError:
-        return
-    for key, is_dir in sorted(listed):
-        if is_dir:
-            yield from _files_under(folder / key[:-1], prefix + key)
-        else:
-            yield prefix + key
+        return []
+    listed.sort()
+    return listed
 
 
 class Piece(NamedTuple):

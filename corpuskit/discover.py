@@ -185,11 +185,12 @@ def discover(seeds: Path, config: DiscoverConfig, *,
     listed = listing.ids()
     order = sorted(range(len(found)), key=listed.__getitem__)  # stable: ties keep order
     ids = [listed[i] for i in order]
-    refs = [SourceRef(path=found[i]) for i in order]
+    paths = [found[i] for i in order]
+    refs = list(map(SourceRef, paths))
     if listings is None:
         problems.extend(_identity_problems(refs, ids))
     else:
-        digest = paths_digest([ref.path for ref in refs])
+        digest = paths_digest(paths)
         clashes = [] if digest == listings.clean else list(_identity_problems(refs, ids))
         problems.extend(clashes)
         listings.found_clean = None if clashes else digest
