@@ -258,8 +258,7 @@ class _Listing:
                              else _listed(root, relpath, config, remember))
                 except Exception:  # the pool failed (a worker lost): walked here instead
                     below = _listed(root, relpath, config, remember)
-                kept = below.remembered() if listings is not None else None
-                if listings is not None and kept is not None:
+                if listings is not None and (kept := below.remembered()) is not None:
                     listings.keep(relpath, kept)
             self.ids()  # those of the files before (at the top, taken here)
             self._ids += below.ids()

@@ -106,15 +106,15 @@ class Listings:
                     for name, top in loaded["tops"].items()}
             clean = loaded["clean"]
             self.clean = clean if isinstance(clean, str) else None
-            return tops
+            return {name: top for name, top in tops.items()
+                    if isinstance(top.found, list) and len(top.found) == len(top.ids)}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
     def get(self, top: str) -> TopListing | None:
         """The listing of top folder ``top`` as remembered, if no folder in it changed."""
         listing = self.remembered.get(top)
-        if listing is None or not isinstance(listing.found, list) \
-                or len(listing.found) != len(listing.ids) or not listing.unchanged(self.root):
+        if listing is None or not listing.unchanged(self.root):
             return None
         self.found[top] = listing
         return listing
