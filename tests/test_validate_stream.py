@@ -26,7 +26,10 @@ from _validate_support import built, copy_release, records, resign, write_record
 from corpuskit import counts
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
+from corpuskit.recordshape import RECORD_SCHEMA
+from corpuskit.schemacheck import load_schema
 from corpuskit.validation import package as checker
+from corpuskit.validation import records as records_module
 from corpuskit.validation import validate
 from corpuskit.validation.digest import FileDigester
 from corpuskit.validation.records import (
@@ -398,7 +401,8 @@ def test_the_record_loop_finds_what_the_line_check_finds(
 @pytest.mark.parametrize("damage", ["blank line", "not JSON", "ids swapped", "ids repeated",
                                     "raw file changed", "raw file gone", "space before",
                                     "space after", "an array", "two records on a line",
-                                    "a record on two lines", "a key given twice"])
+                                    "a record on two lines", "a key given twice",
+                                    "a record on two lines and two on one"])
 def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> None:
     target = copy_release(tmp_path)
     lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
@@ -421,6 +425,11 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> 
     elif damage == "a record on two lines":  # between two values of an array
         lines[1:2] = lines[1].replace(b'"normalization":[', b'"normalization":[\n', 1) \
             .split(b"\n")
+    elif damage == "a record on two lines and two on one":
+        # As many lines as records, and the lines joined by commas are the records
+        # dumped as one array: only where the line breaks fall tells it apart.
+        head, tail = lines[1].split(b',"title":', 1)
+        lines[1:4] = [head, b'"title":' + tail, lines[2] + b"," + lines[3]]
     elif damage == "a key given twice":
         lines[1] = lines[1][:-1] + b',"title":"Forged"}'
     elif damage == "raw file changed":
@@ -445,3 +454,32 @@ def test_the_record_loop_leaves_what_only_jsonschema_accepts_to_the_precise_chec
                       ("sha256",)) as digester:
         assert not reference_clean_block(block, digester).clean
         assert check_clean_block(block, digester) == StreamBlock(False)
+
+
+@pytest.mark.parametrize(("schema", "may"), [
+    ({"type": "string"}, False),
+    ({"type": ["string", "null"]}, False),
+    ({"type": "integer", "minimum": 0}, False),
+    ({"enum": ["a", "b"]}, False),
+    ({"type": "array", "items": {"enum": ["x"]}}, False),
+    ({"type": "object"}, True),
+    ({"type": ["string", "object"]}, True),
+    ({}, True),
+    ({"minLength": 1}, True),
+    ({"enum": ["a", {"b": 1}]}, True),
+    ({"type": "array"}, True),
+    ({"type": "array", "items": {"type": "object"}}, True),
+    ({"type": "array", "items": {"type": "array", "items": {"type": "string"}}}, False),
+])
+def test_the_clean_pass_knows_which_schemas_may_put_an_object_in_a_record(
+        schema: dict[str, object], may: bool) -> None:
+    """A record holding an object could hide a line break between two of its values
+    (see check_clean_block): the clean pass runs only for a record schema that rules
+    objects out, as corpuskit's does."""
+    assert records_module._may_hold_object(schema) is may
+
+
+def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
+    schema = load_schema(RECORD_SCHEMA)
+    assert not any(map(records_module._may_hold_object, schema["properties"].values()))
+    assert records_module.clean_record_table() is not None

@@ -259,13 +259,31 @@ HEX_DIGEST = "^[0-9a-f]{64}$"
 DIGEST_FIELDS = ("text_sha256", "source_sha256")
 
 
+def _may_hold_object(schema: Any) -> bool:
+    """Whether a value that ``schema`` accepts may be or hold a JSON object: True unless
+    its ``type`` or ``enum`` rules that out (an array: its ``items`` too)."""
+    if not isinstance(schema, Mapping):
+        return True
+    if "enum" in schema and isinstance(schema["enum"], list) \
+            and not any(isinstance(value, (dict, list)) for value in schema["enum"]):
+        return False
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if not isinstance(kinds, list) or "object" in kinds:
+        return True
+    return "array" in kinds and _may_hold_object(schema.get("items"))
+
+
 @cache
 def clean_record_table() -> TableCheck | None:
     """The record schema compiled by :func:`compile_table` for :func:`check_clean_block`:
     without the pattern of the digest fields when it is :data:`HEX_DIGEST`. That pass
     requires them to equal hex digests it computes, which match the pattern, so running
-    it proves nothing more."""
+    it proves nothing more. None (no clean pass) for a schema whose records may hold an
+    object, or that the column compiler does not support."""
     schema = load_schema(RECORD_SCHEMA)
+    if any(map(_may_hold_object, schema.get("properties", {}).values())):
+        return None  # a record could span lines (see check_clean_block)
     properties = {
         name: ({key: value for key, value in sub.items() if key != "pattern"}
                if name in DIGEST_FIELDS and sub.get("pattern") == HEX_DIGEST else sub)
@@ -292,9 +310,16 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     no tuple of facts and no look-up built per record. The tests hold it to
     :func:`check_line`.
 
-    The lines are canonical if the records, dumped as one JSON array, are the lines
-    joined by commas: the first value in a JSON text decides where it ends, so each dumped
-    record then spans exactly its line (and no line has whitespace around its value).
+    The block is parsed as one JSON array, its LFs read as commas (one call, with no
+    bytes object per line), and its lines are canonical if the records, dumped as one
+    array, give back that array byte for byte. That alone would let a record span two
+    lines (``{"a":1`` LF ``"b":2}``) while another line holds two: so every LF must also
+    stand between ``}`` and ``{``, and there must be as many records as lines. An LF is
+    never inside a string (JSON strings hold no raw control characters), so its comma
+    follows a ``}`` that closes an object; no record holds an object
+    (:func:`clean_record_table` is None for a schema that lets one), so that ``}`` ends a
+    record: every line break is a record break, and with as many records as lines, every
+    record is one line (the tests feed it that forgery).
 
     Each raw file is read once, and the payload manifest's line for it is derived from
     the record, so nothing per file outlives the block.
@@ -302,16 +327,16 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     table = clean_record_table()
     if table is None or digester.algorithms != ("sha256",) or digester.root is None:
         return _UNCLEAN
-    lines = block.split(b"\n")
+    array = b"[" + block.replace(b"\n", b",") + b"]"
     try:
-        records = list(map(orjson.loads, lines))  # an empty or blank line is not JSON either
+        records = orjson.loads(array)  # an empty or blank line is not JSON either
     except orjson.JSONDecodeError:
         return _UNCLEAN
-    lines[0] = b"[" + lines[0]
-    lines[-1] += b"]"
-    if orjson.dumps(records) != b",".join(lines):
+    breaks = block.count(b"\n")
+    if len(records) != breaks + 1 or block.count(b"}\n{") != breaks \
+            or orjson.dumps(records) != array:
         return _UNCLEAN
-    del lines
+    del array
     column = table(records)  # keys in RECORD_FIELDS order too
     if column is None:
         return _UNCLEAN
