@@ -48,6 +48,7 @@ from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
+from .folders import OpenFolder
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .listings import FOLDER as LISTINGS_FOLDER
@@ -58,6 +59,7 @@ from .reader import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
 from .writer import (
+    DIR_MODE,
     TEMP_PREFIX,
     copy_into,
     file_identity,
@@ -511,36 +513,41 @@ def process_shard(task: ShardTask) -> ShardResult:
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
-    for position, ref in enumerate(task.refs):
-        member = RAW_PREFIX + ref.path
-        known = remembered[position] if remembered else None
-        if known is not None and earlier is not None and states is not None and not problems \
-                and unchanged_seed(task.seeds, ref.path, known, task.max_file_bytes):
-            # Neither the seeds file nor the earlier copy changed since a build read
-            # them: link the copy, unread (corpuskit.seedstate).
-            linked = link_unchanged(earlier + member, task.package, member, known.copy)
-            if linked is not None:
-                keyed.append((ref.path, known.sha256))
-                states.keep(position, known, file_identity(linked))
+    # The folders of the files linked unread, each open while its files are linked.
+    with OpenFolder(str(task.seeds)) as seeds_at, \
+            OpenFolder(str(task.earlier)) as earlier_at, \
+            OpenFolder(str(task.package), make=True, mode=DIR_MODE) as package_at:
+        for position, ref in enumerate(task.refs):
+            member = RAW_PREFIX + ref.path
+            known = remembered[position] if remembered else None
+            if known is not None and earlier is not None and states is not None \
+                    and not problems \
+                    and unchanged_seed(seeds_at, ref.path, known, task.max_file_bytes):
+                # Neither the seeds file nor the earlier copy changed since a build read
+                # them: link the copy, unread (corpuskit.seedstate).
+                linked = link_unchanged(earlier_at, package_at, member, known.copy)
+                if linked is not None:
+                    keyed.append((ref.path, known.sha256))
+                    states.keep(position, known, file_identity(linked))
+                    datas.append(None)
+                    continue
+            try:
+                raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
+            except DocumentProblem as bad:
+                problems.append(bad.problem)
                 datas.append(None)
                 continue
-        try:
-            raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
-        except DocumentProblem as bad:
-            problems.append(bad.problem)
-            datas.append(None)
-            continue
-        sha = hashlib.sha256(raw.data).hexdigest()
-        keyed.append((ref.path, sha))
-        if not problems:
-            placed = link_or_write_file(task.package, member, raw.data,
-                                        earlier + member if earlier else None,
-                                        doing=partial(task.copying, ref),
-                                        seed=(seed.st_dev, seed.st_ino))
-            if states is not None:
-                states.learn(position, file_identity(seed), sha, file_identity(placed))
-        kept += len(raw.data)
-        datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
+            sha = hashlib.sha256(raw.data).hexdigest()
+            keyed.append((ref.path, sha))
+            if not problems:
+                placed = link_or_write_file(task.package, member, raw.data,
+                                            earlier + member if earlier else None,
+                                            doing=partial(task.copying, ref),
+                                            seed=(seed.st_dev, seed.st_ino))
+                if states is not None:
+                    states.learn(position, file_identity(seed), sha, file_identity(placed))
+            kept += len(raw.data)
+            datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
     cache = ShardCache(task.cache) if task.cache is not None else None

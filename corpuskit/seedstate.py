@@ -44,6 +44,7 @@ import orjson
 
 from .config import read_regular
 from .errors import OutputError
+from .folders import OpenFolder
 from .writer import Identity, file_identity, write_file
 
 #: A shard's seeds states are a few hundred KB; anything far larger is no such file.
@@ -160,11 +161,14 @@ class SeedStates:
                        atomic=True)
 
 
-def unchanged_seed(seeds: Path, path: str, known: SeedState, max_bytes: int) -> bool:
+def unchanged_seed(seeds: OpenFolder, path: str, known: SeedState, max_bytes: int) -> bool:
     """Whether the seeds file ``path`` is still the file ``known`` remembers (a regular
-    file within ``max_bytes``, of the same identity)."""
+    file within ``max_bytes``, of the same identity). ``seeds`` holds its folder open."""
+    where = seeds.at(path)
+    if where is None:
+        return False
     try:
-        info = os.stat(f"{seeds}/{path}")  # follows a link, as reading it does
+        info = os.stat(where[1], dir_fd=where[0])  # follows a link, as reading it does
     except OSError:
         return False
     return (stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes

@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from .archive import PreparedPieces, write_zip
 from .errors import OutputError
+from .folders import OpenFolder
 from .package import FileEntry
 
 TEMP_PREFIX = ".corpuskit-tmp-"
@@ -203,24 +204,34 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
     return create_file(root, relpath, data, doing=doing)
 
 
-def link_unchanged(earlier: str, root: Path, relpath: str, expected: Identity
-                   ) -> os.stat_result | None:
-    """Hard-link ``earlier`` to ``root/relpath`` without reading it, if it is still the
-    file a build placed: a regular file (not a symbolic link) of mode 0644 whose
-    :func:`file_identity` is ``expected``, as that build saw it right after placing it.
-    The link's status, else None (and nothing is left at ``root/relpath``).
+def link_unchanged(earlier: OpenFolder, package: OpenFolder, relpath: str,
+                   expected: Identity) -> os.stat_result | None:
+    """Hard-link ``relpath`` of an earlier release to ``relpath`` of the package being
+    written (each folder held open by an :class:`OpenFolder`), without reading it, if it
+    is still the file a build placed: a regular file (not a symbolic link) of mode 0644
+    whose :func:`file_identity` is ``expected``, as that build saw it right after placing
+    it. The link's status, else None (and nothing is left in the package).
 
     No change to a file's bytes or mode leaves its identity as it was: the write sets
     mtime and ctime to now, and nothing sets ctime back (see :mod:`corpuskit.seedstate`).
     """
+    source, target = earlier.at(relpath), package.at(relpath)
+    if source is None or target is None:
+        return None
     try:
-        info = os.lstat(earlier)
+        info = os.stat(source[1], dir_fd=source[0], follow_symlinks=False)
+        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
+                or file_identity(info) != expected):
+            return None
+        os.link(source[1], target[1], src_dir_fd=source[0], dst_dir_fd=target[0],
+                follow_symlinks=False)
+        linked = os.stat(target[1], dir_fd=target[0], follow_symlinks=False)
+        if (linked.st_dev, linked.st_ino) == (info.st_dev, info.st_ino):
+            return linked
+        os.unlink(target[1], dir_fd=target[0])  # replaced between the check and the link
     except OSError:
-        return None
-    if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
-            or file_identity(info) != expected):
-        return None
-    return _link(earlier, f"{root}/{relpath}", (info.st_dev, info.st_ino))
+        pass
+    return None
 
 
 def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = False,
