@@ -286,3 +286,27 @@ def test_line_blocks_number_every_line() -> None:
         lines.extend(enumerate(block.data.split(b"\n"), start=block.first))
     assert lines == list(enumerate(data.split(b"\n"), start=1))
 
+
+
+def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
+        tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy's import and the compiled record table are made in the parent, before the
+    pool is forked: each worker would otherwise make its own on its first block."""
+    target = copy_release(tmp_path)
+    events: list[str] = []
+    prepare, pool = checker.prepare_clean_workers, checker._Checker.pool
+
+    def spied_prepare() -> None:
+        events.append("prepare")
+        prepare()
+
+    def spied_pool(self: checker._Checker) -> Any:
+        if self._pool is None:
+            events.append("fork")
+        return pool(self)
+
+    monkeypatch.setattr(checker, "prepare_clean_workers", spied_prepare)
+    monkeypatch.setattr(checker._Checker, "pool", spied_pool)
+    assert validate(target, jobs=2).valid
+    assert forced[-1] == (True, True)  # the records were checked on workers
+    assert events == ["prepare", "fork"]

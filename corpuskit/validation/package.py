@@ -85,6 +85,7 @@ from .records import (
     StreamBlock,
     check_clean_block,
     check_records,
+    prepare_clean_workers,
     reproduce_record,
     sum_of_path_tokens,
 )
@@ -716,8 +717,10 @@ class _RecordPass:
         self.resource_hash = hashlib.sha256() if len(parts) > 1 else None
         view = checker.view
         size = sum(max(checker.files.get(part, 0), 0) for part in parts)
-        self.pool = (checker.pool() if self.reproducer is None and size >= PARALLEL_MIN_BYTES
-                     else None)
+        parallel = self.reproducer is None and size >= PARALLEL_MIN_BYTES
+        if parallel and stream is not None:
+            prepare_clean_workers()  # before the workers are forked: made once, shared
+        self.pool = checker.pool() if parallel else None
         #: Workers read a folder's blocks themselves; an archive's are sent to them.
         self.by_range = self.pool is not None and view.root is not None
         self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else _IN_FLIGHT)

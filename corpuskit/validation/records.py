@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from ..config import ProcessConfig
-from ..counts import count_many_utf8, derived_mismatches
+from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..package import RAW_PREFIX, bagit_path
@@ -372,6 +372,14 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
                                                repeat("\n"))))
     return StreamBlock(True, len(records), manifest.encode("utf-8"), sum(sizes),
                        sum_of_path_tokens(raw_paths), ids[0], ids[-1])
+
+
+def prepare_clean_workers() -> None:
+    """Make, in a process about to fork workers for :func:`check_clean_block`, what each
+    of them would otherwise make for itself on its first block: the compiled record table
+    and numpy's import."""
+    clean_record_table()
+    load_many()
 
 
 @dataclass
