@@ -55,10 +55,24 @@ def _one_line(value: str) -> bool:
     return 0 < end == len(value) - 1
 
 
+def _no_slash_at_ends(value: str) -> bool:
+    """``re.search(r"^[^/].*[^/]$|^[^/]$", value)`` without the regex engine (an id's
+    pattern: run on every record). ``.`` does not match LF, and ``$`` also matches before
+    a final LF, so the match may end there (second test) or at the end (first)."""
+    if not value or value[0] == "/":
+        return False
+    size = len(value)
+    if size == 1 or (value[-1] != "/" and value.find("\n", 1, size - 1) < 0):
+        return True
+    return (size >= 3 and value[-1] == "\n" and value[-2] != "/"
+            and value.find("\n", 1, size - 2) < 0)
+
+
 #: Patterns with an equivalent predicate, cheaper than the regex (the tests prove them
 #: equal).
 KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
-                                        r"^[^\n]+$": _one_line}
+                                        r"^[^\n]+$": _one_line,
+                                        r"^[^/].*[^/]$|^[^/]$": _no_slash_at_ends}
 
 
 def _kinds(schema: Mapping[str, Any]) -> list[str] | None:

@@ -343,7 +343,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     ids: tuple[str, ...] = column["id"]
     texts: tuple[str, ...] = column["text"]
     sources: tuple[str, ...] = column["source_path"]
-    if not all(map(real_date, filter(None, column["date"]))) \
+    if not all(map(real_date, set(filter(None, column["date"])))) \
             or not all(map(str.__lt__, ids, ids[1:])) \
             or any_unsafe_member(sources) \
             or tuple(map(document_id, sources)) != ids \
