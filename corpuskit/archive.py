@@ -423,14 +423,17 @@ class _Copies:
         self.pending.append((at, future, copy.path if remove else None))
 
     def settled(self, offset: int, *, wait: bool = False) -> int:
-        """``offset``, or the start of the first range not copied yet (raising what a
-        copy raised); with ``wait``, once every range is copied."""
+        """``offset`` (the end of the last member written whole), or the start of the
+        first range not copied yet if that comes first (raising what a copy raised); with
+        ``wait``, once every range is copied. A range still being copied may belong to the
+        member being written, past its local header, which is rewritten once its sizes
+        are known: nothing from ``offset`` on is final."""
         while self.pending and (wait or self.pending[0][1].done()):
             _, future, scratch = self.pending.popleft()
             future.result()
             if scratch is not None:
                 scratch.unlink()
-        return self.pending[0][0] if self.pending else offset
+        return min(self.pending[0][0], offset) if self.pending else offset
 
 
 def _place_records(segment: Segment, records: bytes, base: int, date_time: DateTime) -> bytes:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -655,3 +658,48 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
     result = build(seeds, tmp_path / "out", jobs=1)
     assert copied  # the build's own zip, into a file, was copied by the threads
     assert in_memory.getvalue() == result.archive.read_bytes()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_seal_followed_member_by_member_is_the_folders_seal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The seal's thread is told what is final after every member (a threshold of one
+    byte), while threads still copy record groups of data/documents.jsonl, whose local
+    header is rewritten once its last group is placed: nothing from that header on may be
+    reported final before then. (A copy finished ahead of it let the thread hash the header
+    before its rewrite: every zip of over 8 MB of records had a seal that did not match.)"""
+    monkeypatch.setattr(archive, "FOLLOW_BYTES", 1)
+    copy_range = archive._copy_range
+
+    def slow_copy(*args: Any) -> None:  # still copying when the writer goes on
+        time.sleep(0.05)
+        copy_range(*args)
+
+    monkeypatch.setattr(archive, "_copy_range", slow_copy)
+    report = archive.FollowingDigest.final_up_to
+
+    def hashed_at_once(self: archive.FollowingDigest, offset: int) -> None:
+        report(self, offset)  # and wait until the thread has hashed it (not later, by luck)
+        deadline = time.monotonic() + 10
+        while self._hashed < offset and self._error is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(archive.FollowingDigest, "final_up_to", hashed_at_once)
+    seeds = _corpus(tmp_path, lambda i: f"part-{i % 2}/doc-{i:04d}.txt")
+    result = build(seeds, tmp_path / "out", jobs=jobs)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+
+
+def test_what_is_final_stops_before_the_member_being_written() -> None:
+    """``settled`` is the end of the last member written whole, or the start of the first
+    range still being copied, whichever comes first."""
+    release = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            copies = archive._Copies(pool, -1)
+            copies.pending.append((500, pool.submit(release.wait), None))
+            assert copies.settled(100) == 100  # a copy past the member's header runs
+            assert copies.settled(800) == 500
+        finally:
+            release.set()
+        assert copies.settled(800, wait=True) == 800
