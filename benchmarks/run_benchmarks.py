@@ -268,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(m.exit_code != 0 for m in results):
             break
 
+    outputs_valid, outputs = check_outputs(corpuskit, dist, env)
+
     by_step: dict[str, list[Measure]] = {}
     for results in rounds:
         for m in results:
@@ -305,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'ratio':<50} {'fastest':>8} {'median':>7}")
     for label, value in ratios.items():
         print(f"{label:<50} {value:>8} {median_ratios[label]:>7}")
+    print(outputs, file=sys.stdout if outputs_valid else sys.stderr)
     if args.json:
         args.json.write_text(json.dumps({
             "documents": documents,
@@ -318,10 +321,31 @@ def main(argv: list[str] | None = None) -> int:
                                "rounds": [[round(w, 1), round(s, 1)] for w, s in probes]},
             "ratios": ratios,
             "median_ratios": median_ratios,
+            "outputs_valid": outputs_valid,
         }, indent=2) + "\n", encoding="utf-8")
     if not args.keep and not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    return 0 if all(m.exit_code == 0 for results in rounds for m in results) else 1
+    succeeded = all(m.exit_code == 0 for results in rounds for m in results)
+    return 0 if succeeded and outputs_valid else 1
+
+
+def check_outputs(corpuskit: list[str], dist: Path, env: dict[str, str]
+                  ) -> tuple[bool, str]:
+    """Whether every release of the last round, folders and zips, passes a full
+    ``corpuskit validate``, and what to print of it (not timed: a fast build of a wrong
+    archive is no result, and the timed validate reads the cold build's folder only)."""
+    if not dist.is_dir():
+        return False, f"outputs: no releases in {dist} to check"
+    started = time.perf_counter()
+    checked = subprocess.run([*corpuskit, "validate", str(dist)], env=env,
+                             capture_output=True, text=True, check=False)
+    if checked.returncode != 0:
+        return False, (f"outputs: corpuskit validate {dist} found problems:\n"
+                       f"{checked.stdout}{checked.stderr}")
+    targets = sum(1 for path in dist.iterdir() if not path.name.startswith("."))
+    return True, (f"outputs: the {targets} releases of the last round (folders and zips) "
+                  f"are valid (corpuskit validate, {time.perf_counter() - started:.1f} s, "
+                  "not timed)")
 
 
 #: The ratios printed: label, numerator step, denominator step.

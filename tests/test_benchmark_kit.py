@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from conftest import make_seeds
+
+from corpuskit import build
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -61,6 +66,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "removed 4 files the build refuses" in run.stderr
+    # The last round's cold and incremental releases, folders and zips, were validated.
+    assert "outputs: the 4 releases of the last round (folders and zips) are valid" \
+        in run.stdout
     report = json.loads(results.read_text(encoding="utf-8"))
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
@@ -78,6 +86,7 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     # Two rounds of every step: each step's result is its fastest round, and the ratios
     # are those of the fastest rounds (the medians' beside them).
     assert report["rounds"] == 2 and len(report["runs"]) == 2
+    assert report["outputs_valid"] is True
     for name, result in steps.items():
         rounds = [m for one in report["runs"] for m in one if m["name"] == name]
         assert len(rounds) == 2 and result["seconds"] == min(m["seconds"] for m in rounds)
@@ -92,3 +101,24 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
         "bench-corpus-1.0.1", "bench-corpus-1.0.2"]
     assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
     assert (source / "blob.bin").exists()
+
+
+def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
+    """A damaged archive among the releases makes the output check fail, naming it."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run_benchmarks
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    seeds = make_seeds(tmp_path, {"a.txt": "One.\n", "b.txt": "Two.\n"})
+    dist = tmp_path / "dist"
+    zipped = build(seeds, dist).archive
+    command = [sys.executable, "-m", "corpuskit"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    valid, said = run_benchmarks.check_outputs(command, dist, env)
+    assert valid and said.startswith("outputs: the 2 releases")
+    data = bytearray(zipped.read_bytes())
+    data[100] ^= 1
+    zipped.write_bytes(bytes(data))
+    valid, said = run_benchmarks.check_outputs(command, dist, env)
+    assert not valid and zipped.name in said
