@@ -402,7 +402,8 @@ def test_the_record_loop_finds_what_the_line_check_finds(
                                     "raw file changed", "raw file gone", "space before",
                                     "space after", "an array", "two records on a line",
                                     "a record on two lines", "a key given twice",
-                                    "a record on two lines and two on one"])
+                                    "a record on two lines and two on one",
+                                    "a line cut inside a text and two records on one"])
 def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> None:
     target = copy_release(tmp_path)
     lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
@@ -430,6 +431,14 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> 
         # dumped as one array: only where the line breaks fall tells it apart.
         head, tail = lines[1].split(b',"title":', 1)
         lines[1:4] = [head, b'"title":' + tail, lines[2] + b"," + lines[3]]
+    elif damage == "a line cut inside a text and two records on one":
+        # A text holding "},{", its comma made an LF: read with the LFs as commas, the
+        # lines are the records, each sound, and as many as before.
+        forged = json.loads(lines[1])
+        _retext(forged, forged["text"].replace(" ", " },{ ", 1))
+        head, tail = json.dumps(forged, ensure_ascii=False, separators=(",", ":")) \
+            .encode().split(b"},{", 1)
+        lines[1:4] = [head + b"}", b"{" + tail, lines[2] + b"," + lines[3]]
     elif damage == "a key given twice":
         lines[1] = lines[1][:-1] + b',"title":"Forged"}'
     elif damage == "raw file changed":

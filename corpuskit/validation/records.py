@@ -310,16 +310,17 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     no tuple of facts and no look-up built per record. The tests hold it to
     :func:`check_line`.
 
-    The block is parsed as one JSON array, its LFs read as commas (one call, with no
-    bytes object per line), and its lines are canonical if the records, dumped as one
-    array, give back that array byte for byte. That alone would let a record span two
+    The block is parsed as one JSON array, a comma put before each LF (one call, with no
+    bytes object per line). The LFs stay: JSON takes an LF between two values as
+    whitespace, and refuses one inside a string, so a line cut inside a string is not
+    read as a comma there. Its lines are canonical if the records, dumped as one array,
+    are the lines joined by commas, byte for byte. That alone would let a record span two
     lines (``{"a":1`` LF ``"b":2}``) while another line holds two: so every LF must also
-    stand between ``}`` and ``{``, and there must be as many records as lines. An LF is
-    never inside a string (JSON strings hold no raw control characters), so its comma
-    follows a ``}`` that closes an object; no record holds an object
+    stand between ``}`` and ``{``, and there must be as many records as lines. The LF is
+    outside any string, so the ``}`` before it closes an object; no record holds an object
     (:func:`clean_record_table` is None for a schema that lets one), so that ``}`` ends a
     record: every line break is a record break, and with as many records as lines, every
-    record is one line (the tests feed it that forgery).
+    record is one line (the tests feed it both forgeries).
 
     Each raw file is read once, and the payload manifest's line for it is derived from
     the record, so nothing per file outlives the block.
@@ -327,16 +328,14 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     table = clean_record_table()
     if table is None or digester.algorithms != ("sha256",) or digester.root is None:
         return _UNCLEAN
-    array = b"[" + block.replace(b"\n", b",") + b"]"
-    try:
-        records = orjson.loads(array)  # an empty or blank line is not JSON either
+    try:  # an empty or blank line is not JSON either
+        records = orjson.loads(b"[" + block.replace(b"\n", b",\n") + b"]")
     except orjson.JSONDecodeError:
         return _UNCLEAN
     breaks = block.count(b"\n")
     if len(records) != breaks + 1 or block.count(b"}\n{") != breaks \
-            or orjson.dumps(records) != array:
+            or orjson.dumps(records) != b"[" + block.replace(b"\n", b",") + b"]":
         return _UNCLEAN
-    del array
     column = table(records)  # keys in RECORD_FIELDS order too
     if column is None:
         return _UNCLEAN
