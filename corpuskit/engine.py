@@ -514,9 +514,8 @@ def process_shard(task: ShardTask) -> ShardResult:
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
     # The folders of the files linked unread, each open while its files are linked.
-    with OpenFolder(str(task.seeds)) as seeds_at, \
-            OpenFolder(str(task.earlier)) as earlier_at, \
-            OpenFolder(str(task.package), make=True, mode=DIR_MODE) as package_at:
+    with OpenFolder(task.seeds) as seeds_at, OpenFolder(task.earlier) as earlier_at, \
+            OpenFolder(task.package, make=True, mode=DIR_MODE) as package_at:
         for position, ref in enumerate(task.refs):
             member = RAW_PREFIX + ref.path
             known = remembered[position] if remembered else None

@@ -24,10 +24,12 @@ _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLO
 class OpenFolder:
     """The folder under ``root`` of the file being worked on, held open until a file of
     another folder is asked for (or :meth:`close`). ``make``: make a folder that is
-    missing (mode ``mode``), as writing its first file would."""
+    missing (mode ``mode``), as writing its first file would. A ``root`` of None has no
+    folders (there is no earlier release, say): :meth:`at` gives None."""
 
-    def __init__(self, root: str, *, make: bool = False, mode: int = 0o755) -> None:
-        self.root = root
+    def __init__(self, root: str | os.PathLike[str] | None, *, make: bool = False,
+                 mode: int = 0o755) -> None:
+        self.root = os.fspath(root) if root is not None else None
         self.make = make
         self.mode = mode
         self._folder: str | None = None
@@ -37,6 +39,8 @@ class OpenFolder:
         """``(descriptor of the folder, name)`` of ``root/relpath``, or None if its folder
         cannot be opened (missing, not a folder, no permission): the caller then takes
         the way that names the path in full, and reports what is wrong there."""
+        if self.root is None:
+            return None
         folder, _, name = relpath.rpartition("/")
         if folder != self._folder:
             self.close()

@@ -68,3 +68,8 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_no_root_has_no_folders() -> None:
+    with OpenFolder(None) as folders:
+        assert folders.at("data/raw/doc.txt") is None
