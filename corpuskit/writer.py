@@ -161,21 +161,28 @@ def file_identity(info: os.stat_result) -> Identity:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _link(earlier: str | Path, target: str, checked: tuple[int, int]) -> os.stat_result | None:
+def _link(earlier: str | Path, target: str, checked: tuple[int, int], *,
+          within: tuple[int, int] | None = None) -> os.stat_result | None:
     """Hard-link ``earlier`` to ``target`` (its folder made if missing); the link's status
     if it is the inode ``checked`` (device, inode), else None, with nothing left at
     ``target``: the file was replaced after it was checked, or no link can be made
-    (another filesystem, no hard links, too many links)."""
+    (another filesystem, no hard links, too many links). ``within``: the descriptors of
+    the open folders the two names are in (:class:`~corpuskit.folders.OpenFolder`, which
+    made the target's folder)."""
+    source_fd, target_fd = within if within is not None else (None, None)
     try:
         try:
-            os.link(earlier, target, follow_symlinks=False)
+            os.link(earlier, target, src_dir_fd=source_fd, dst_dir_fd=target_fd,
+                    follow_symlinks=False)
         except FileNotFoundError:  # the first file of its folder
+            if within is not None:
+                return None
             os.makedirs(os.path.dirname(target), mode=DIR_MODE, exist_ok=True)
             os.link(earlier, target, follow_symlinks=False)
-        linked = os.lstat(target)
+        linked = os.stat(target, dir_fd=target_fd, follow_symlinks=False)
         if (linked.st_dev, linked.st_ino) == checked:
             return linked
-        os.unlink(target)  # replaced between the check and the link
+        os.unlink(target, dir_fd=target_fd)  # replaced between the check and the link
     except OSError:
         pass
     return None
@@ -220,18 +227,13 @@ def link_unchanged(earlier: OpenFolder, package: OpenFolder, relpath: str,
         return None
     try:
         info = os.stat(source[1], dir_fd=source[0], follow_symlinks=False)
-        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
-                or file_identity(info) != expected):
-            return None
-        os.link(source[1], target[1], src_dir_fd=source[0], dst_dir_fd=target[0],
-                follow_symlinks=False)
-        linked = os.stat(target[1], dir_fd=target[0], follow_symlinks=False)
-        if (linked.st_dev, linked.st_ino) == (info.st_dev, info.st_ino):
-            return linked
-        os.unlink(target[1], dir_fd=target[0])  # replaced between the check and the link
     except OSError:
-        pass
-    return None
+        return None
+    if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
+            or file_identity(info) != expected):
+        return None
+    return _link(source[1], target[1], (info.st_dev, info.st_ino),
+                 within=(source[0], target[0]))
 
 
 def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = False,
