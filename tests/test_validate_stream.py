@@ -38,6 +38,7 @@ from corpuskit.validation.records import (
     check_clean_block,
     check_line,
     path_token,
+    record_breaks,
     sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
@@ -404,7 +405,12 @@ def test_the_record_loop_finds_what_the_line_check_finds(
                                     "a record on two lines", "a key given twice",
                                     "a record on two lines and two on one",
                                     "a line cut inside a text and two records on one"])
-def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize("many_bytes", [1 << 30, 1], ids=["bytes.count", "numpy"])
+def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str, many_bytes: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each damage refused, with the line breaks looked at either way (a block of the
+    seeds is small: numpy is made to look at it too)."""
+    monkeypatch.setattr(records_module, "MANY_BYTES", many_bytes)
     target = copy_release(tmp_path)
     lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
     raw = target / "data/raw" / json.loads(lines[1])["source_path"]
@@ -450,6 +456,26 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str) -> 
                       ("sha256",)) as digester:
         assert reference_clean_block(block, digester) == StreamBlock(False)
         assert check_clean_block(block, digester) == StreamBlock(False)
+
+
+@pytest.mark.parametrize("many_bytes", [1 << 30, 1], ids=["bytes.count", "numpy"])
+@pytest.mark.parametrize(("block", "breaks"), [
+    (b'{"a":1}', 0),
+    (b'{"a":1}\n{"b":2}\n{"c":3}', 2),
+    (b"", 0),
+    (b"\n", -1),
+    (b'\n{"a":1}', -1),
+    (b'{"a":1}\n', -1),
+    (b'{"a":1}\n\n{"b":2}', -1),
+    (b'{"a":[1,\n2]}', -1),
+    (b'{"a":1}\n{"b":2} \n{"c":3}', -1),
+    (b'{"a":1}\n {"b":2}', -1),
+    (b'{"a":"}\n{"}', 1),  # where the LF falls is all it looks at: JSON refuses this one
+])
+def test_record_breaks_counts_lfs_between_records_only(
+        block: bytes, breaks: int, many_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(records_module, "MANY_BYTES", many_bytes)
+    assert record_breaks(block) == breaks
 
 
 def test_the_record_loop_leaves_what_only_jsonschema_accepts_to_the_precise_check(
