@@ -383,17 +383,10 @@ class _ColumnEmitter(_Emitter):
         """The checks of a list of objects that must have exactly their ``properties``
         (``in_order``: in the order the schema lists them), one column of values per
         property; the variable holding the columns, or None if unsupported."""
-        if schema.get("type") != "object" \
-                or set(schema) - _IGNORED - {"type", "properties", "required",
-                                             "additionalProperties"}:
+        properties = _table_properties(schema)
+        if properties is None:
             return None
         self.refuse_if(1, f"not set(map(type, {x})) <= _DICT")
-        properties = schema.get("properties", {})
-        if schema.get("additionalProperties", True) is not False \
-                or not isinstance(properties, Mapping) or len(properties) < 2 \
-                or frozenset(schema.get("required", ())) != frozenset(properties) \
-                or not all(isinstance(sub, Mapping) for sub in properties.values()):
-            return None
         columns = self.variable()
         if in_order:  # the keys of every object are the properties, in order
             self.refuse_if(1, f"set(map(tuple, {x})) != {{_NAMES}}")
@@ -407,12 +400,33 @@ class _ColumnEmitter(_Emitter):
                         f"{x})))")
             self.out(1, "except KeyError:")
             self.out(2, "return None")
+        return columns if self.emit_columns(properties, columns) else None
+
+    def emit_columns(self, properties: Mapping[str, Any], columns: str) -> bool:
+        """The checks of each column of ``columns`` (one per property, in order) against
+        its property's schema; False if unsupported."""
         for at, (key, sub) in enumerate(properties.items()):
             column = self.variable()
             self.out(1, f"{column} = {columns}[{at}]  # {key}")
             if not self.emit(sub, column, 1):
-                return None
-        return columns
+                return False
+        return True
+
+
+def _table_properties(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The properties of an object schema the column compiler supports: at least two,
+    each required, no others allowed, nothing else said of the object; else None."""
+    if schema.get("type") != "object" \
+            or set(schema) - _IGNORED - {"type", "properties", "required",
+                                         "additionalProperties"}:
+        return None
+    properties = schema.get("properties", {})
+    if schema.get("additionalProperties", True) is not False \
+            or not isinstance(properties, Mapping) or len(properties) < 2 \
+            or frozenset(schema.get("required", ())) != frozenset(properties) \
+            or not all(isinstance(sub, Mapping) for sub in properties.values()):
+        return None
+    return properties
 
 
 #: The columns of a list of records, by property, or None (see :func:`compile_table`).
@@ -443,6 +457,32 @@ def compile_table(schema: Mapping[str, Any], *, in_order: bool = False
     namespace = dict(emitter.names)
     exec("\n".join(emitter.lines), namespace)  # the source is generated above
     check: TableCheck = namespace["check"]
+    check.__doc__ = "\n".join(emitter.lines)
+    return check
+
+
+#: The columns of a table, one per property in order, checked (see :func:`compile_columns`).
+ColumnsCheck = Callable[[list[Any]], "dict[str, Any] | None"]
+
+
+def compile_columns(schema: Mapping[str, Any]) -> ColumnsCheck | None:
+    """:func:`compile_table` for a table already split into columns: a function of the
+    list of its columns (one sequence per property, in the schema's order) that returns
+    them by property, or None if any value fails its property's checks. For a reader that
+    parsed the objects itself and knows each has exactly the properties; the checks of the
+    values are the same code as :func:`compile_table`'s. None if unsupported."""
+    properties = _table_properties(schema)
+    if properties is None:
+        return None
+    emitter = _ColumnEmitter()
+    emitter.names["_NAMES"] = tuple(properties)
+    emitter.out(0, "def check(columns):")
+    if not emitter.emit_columns(properties, "columns"):
+        return None
+    emitter.out(1, "return dict(zip(_NAMES, columns))")
+    namespace = dict(emitter.names)
+    exec("\n".join(emitter.lines), namespace)  # the source is generated above
+    check: ColumnsCheck = namespace["check"]
     check.__doc__ = "\n".join(emitter.lines)
     return check
 

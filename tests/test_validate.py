@@ -28,7 +28,7 @@ import corpuskit
 from corpuskit.config import ProcessConfig
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
-from corpuskit.recordshape import compile_shape, compile_table
+from corpuskit.recordshape import compile_columns, compile_shape, compile_table
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import (
     ValidationReport,
@@ -644,7 +644,8 @@ def test_compiled_record_table_refuses_exactly_what_the_shape_refuses() -> None:
                                             "extra": 1}, [], "record", None, list(base[0])]
     instances += [dict(reversed(base[0].items())), {"text": base[0]["text"], **base[0]}]
     in_order = compile_table(schema, in_order=True)
-    assert in_order is not None
+    by_columns = compile_columns(schema)  # what msgspec's reader runs on its columns
+    assert in_order is not None and by_columns is not None
     names = tuple(schema["properties"])
     refused = 0
     for instance in instances:
@@ -658,6 +659,11 @@ def test_compiled_record_table_refuses_exactly_what_the_shape_refuses() -> None:
                 assert columns == {name: tuple(item[name] for item in block)
                                    for name in names}
                 assert not ordered or in_order(block) == columns
+            if ordered:
+                assert isinstance(instance, dict)
+                split = [tuple(item[name] for item in block) for name in names]
+                assert (by_columns(split) is not None) == shape(instance), (instance, at)
+                assert by_columns(split) is None or by_columns(split) == in_order(block)
         refused += not shape(instance)
     assert refused > 250 and table(base) is not None and table([]) is not None
 

@@ -28,9 +28,9 @@ from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.recordshape import RECORD_SCHEMA
 from corpuskit.schemacheck import load_schema
+from corpuskit.validation import cleanblock, validate
 from corpuskit.validation import package as checker
-from corpuskit.validation import records as records_module
-from corpuskit.validation import validate
+from corpuskit.validation.cleanblock import record_breaks
 from corpuskit.validation.digest import FileDigester
 from corpuskit.validation.records import (
     HASH_MASK,
@@ -38,7 +38,6 @@ from corpuskit.validation.records import (
     check_clean_block,
     check_line,
     path_token,
-    record_breaks,
     sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
@@ -380,13 +379,32 @@ def _damaged_lines(target: Path, change: Callable[[Record], None]) -> bytes:
                       .encode("utf-8", "surrogatepass") for item in items)
 
 
+#: The readers of a block (see corpuskit.validation.cleanblock): orjson's, with the line
+#: breaks counted by bytes.count (a small block) or numpy (a large one), and msgspec's.
+READERS = ["orjson", "orjson, numpy", "msgspec"]
+
+
+def use_reader(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``read_clean_block`` read with the reader ``name`` alone (the test package's
+    blocks are small: the large-block paths are made to read them)."""
+    monkeypatch.setattr(cleanblock, "MANY_BYTES", 1 << 30 if name == "orjson" else 1)
+    if name == "orjson, numpy":
+        monkeypatch.setattr(cleanblock, "msgspec_reader", lambda: None)
+    elif name == "msgspec":
+        monkeypatch.setattr(cleanblock, "_orjson_block", lambda block, table: None)
+
+
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("many", [1, counts.MANY], ids=["counted together", "one by one"])
 @pytest.mark.parametrize("name", sorted(RECORD_CHANGES))
 def test_the_record_loop_finds_what_the_line_check_finds(
-        tmp_path: Path, name: str, many: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, name: str, many: int, reader: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each change to a record, seen by the clean pass as the precise check sees it; the
-    seeds' few records are counted one by one, or together as a large block's are."""
+    seeds' few records are counted one by one, or together as a large block's are, and
+    read by each reader."""
     monkeypatch.setattr(counts, "MANY", many)
+    use_reader(reader, monkeypatch)
     target = copy_release(tmp_path)
     block = _damaged_lines(target, RECORD_CHANGES[name])
     with FileDigester(str(target), checker.folder_view(target).opener,
@@ -405,12 +423,11 @@ def test_the_record_loop_finds_what_the_line_check_finds(
                                     "a record on two lines", "a key given twice",
                                     "a record on two lines and two on one",
                                     "a line cut inside a text and two records on one"])
-@pytest.mark.parametrize("many_bytes", [1 << 30, 1], ids=["bytes.count", "numpy"])
-def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str, many_bytes: int,
+@pytest.mark.parametrize("reader", READERS)
+def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str, reader: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each damage refused, with the line breaks looked at either way (a block of the
-    seeds is small: numpy is made to look at it too)."""
-    monkeypatch.setattr(records_module, "MANY_BYTES", many_bytes)
+    """Each damage refused by each reader."""
+    use_reader(reader, monkeypatch)
     target = copy_release(tmp_path)
     lines = (target / "data/documents.jsonl").read_bytes().rstrip(b"\n").split(b"\n")
     raw = target / "data/raw" / json.loads(lines[1])["source_path"]
@@ -474,7 +491,7 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str, man
 ])
 def test_record_breaks_counts_lfs_between_records_only(
         block: bytes, breaks: int, many_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(records_module, "MANY_BYTES", many_bytes)
+    monkeypatch.setattr(cleanblock, "MANY_BYTES", many_bytes)
     assert record_breaks(block) == breaks
 
 
@@ -511,10 +528,10 @@ def test_the_clean_pass_knows_which_schemas_may_put_an_object_in_a_record(
     """A record holding an object could hide a line break between two of its values
     (see check_clean_block): the clean pass runs only for a record schema that rules
     objects out, as corpuskit's does."""
-    assert records_module._may_hold_object(schema) is may
+    assert cleanblock._may_hold_object(schema) is may
 
 
 def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
     schema = load_schema(RECORD_SCHEMA)
-    assert not any(map(records_module._may_hold_object, schema["properties"].values()))
-    assert records_module.clean_record_table() is not None
+    assert not any(map(cleanblock._may_hold_object, schema["properties"].values()))
+    assert cleanblock.clean_record_table() is not None

@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import chain, repeat
 from typing import Any
 
@@ -31,12 +30,12 @@ from ..recordshape import (
     NOT_CANONICAL,
     NOT_WRITTEN,
     RECORD_SCHEMA,
-    TableCheck,
-    compile_table,
     real_date,
     record_shape,
 )
-from ..schemacheck import iter_problems, load_schema
+from ..schemacheck import iter_problems
+from .cleanblock import prepare as prepare_reading
+from .cleanblock import read_clean_block
 from .digest import Digests, FileDigester, read_reason
 
 #: What the package-wide checks need of one line: ``(line number, id, raw file path,
@@ -253,67 +252,7 @@ def sum_of_path_tokens(paths: Iterable[str]) -> int:
     return sum(map(hash if KEYED_STR_HASH else _blake2b_token, paths)) & HASH_MASK
 
 
-#: The pattern of the record schema's sha256 fields; every sha256 hex digest matches it.
-HEX_DIGEST = "^[0-9a-f]{64}$"
-#: The fields the clean pass compares with a sha256 hex digest it computes.
-DIGEST_FIELDS = ("text_sha256", "source_sha256")
-
-
-def _may_hold_object(schema: Any) -> bool:
-    """Whether a value that ``schema`` accepts may be or hold a JSON object: True unless
-    its ``type`` or ``enum`` rules that out (an array: its ``items`` too)."""
-    if not isinstance(schema, Mapping):
-        return True
-    if "enum" in schema and isinstance(schema["enum"], list) \
-            and not any(isinstance(value, (dict, list)) for value in schema["enum"]):
-        return False
-    kinds = schema.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else kinds
-    if not isinstance(kinds, list) or "object" in kinds:
-        return True
-    return "array" in kinds and _may_hold_object(schema.get("items"))
-
-
-@cache
-def clean_record_table() -> TableCheck | None:
-    """The record schema compiled by :func:`compile_table` for :func:`check_clean_block`:
-    without the pattern of the digest fields when it is :data:`HEX_DIGEST`. That pass
-    requires them to equal hex digests it computes, which match the pattern, so running
-    it proves nothing more. None (no clean pass) for a schema whose records may hold an
-    object, or that the column compiler does not support."""
-    schema = load_schema(RECORD_SCHEMA)
-    if any(map(_may_hold_object, schema.get("properties", {}).values())):
-        return None  # a record could span lines (see check_clean_block)
-    properties = {
-        name: ({key: value for key, value in sub.items() if key != "pattern"}
-               if name in DIGEST_FIELDS and sub.get("pattern") == HEX_DIGEST else sub)
-        for name, sub in schema["properties"].items()}
-    if tuple(properties) != RECORD_FIELDS:
-        return None
-    return compile_table({**schema, "properties": properties}, in_order=True)
-
-
 _UNCLEAN = StreamBlock(False)
-#: From this many bytes on, :func:`record_breaks` looks at a block with numpy (imported
-#: before the workers fork, see :func:`prepare_clean_workers`): ``bytes.count`` of a
-#: three-byte needle takes about 1 ns a byte, numpy's passes a fifth of that.
-MANY_BYTES = 1 << 16
-
-
-def record_breaks(block: bytes) -> int:
-    """The LFs of ``block`` if every one of them stands between ``}`` and ``{``, else -1."""
-    if len(block) < MANY_BYTES:
-        breaks = block.count(b"\n")
-        return breaks if block.count(b"}\n{") == breaks else -1
-    import numpy as np
-
-    data = np.frombuffer(block, np.uint8)
-    at = np.flatnonzero(data == 0x0A)
-    if len(at) and (at[0] == 0 or at[-1] == len(data) - 1):
-        return -1
-    if not (np.all(data[at - 1] == 0x7D) and np.all(data[at + 1] == 0x7B)):
-        return -1
-    return len(at)
 
 
 def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
@@ -330,35 +269,18 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     no tuple of facts and no look-up built per record. The tests hold it to
     :func:`check_line`.
 
-    The block is parsed as one JSON array, a comma put before each LF (one call, with no
-    bytes object per line). The LFs stay: JSON takes an LF between two values as
-    whitespace, and refuses one inside a string, so a line cut inside a string is not
-    read as a comma there. Its lines are canonical if the records, dumped as one array,
-    are the lines joined by commas, byte for byte. That alone would let a record span two
-    lines (``{"a":1`` LF ``"b":2}``) while another line holds two: so every LF must also
-    stand between ``}`` and ``{`` (:func:`record_breaks`), and there must be as many
-    records as lines. The LF is
-    outside any string, so the ``}`` before it closes an object; no record holds an object
-    (:func:`clean_record_table` is None for a schema that lets one), so that ``}`` ends a
-    record: every line break is a record break, and with as many records as lines, every
-    record is one line (the tests feed it both forgeries).
+    The block's records, and the proof that each line is exactly what corpuskit writes
+    for its record, come from :func:`read_clean_block` (two readers, one answer).
 
     Each raw file is read once, and the payload manifest's line for it is derived from
     the record, so nothing per file outlives the block.
     """
-    table = clean_record_table()
-    if table is None or digester.algorithms != ("sha256",) or digester.root is None:
+    if digester.algorithms != ("sha256",) or digester.root is None:
         return _UNCLEAN
-    try:  # an empty or blank line is not JSON either
-        records = orjson.loads(b"[" + block.replace(b"\n", b",\n") + b"]")
-    except orjson.JSONDecodeError:
+    read = read_clean_block(block)
+    if read is None:
         return _UNCLEAN
-    if len(records) != record_breaks(block) + 1 \
-            or orjson.dumps(records) != b"[" + block.replace(b"\n", b",") + b"]":
-        return _UNCLEAN
-    column = table(records)  # keys in RECORD_FIELDS order too
-    if column is None:
-        return _UNCLEAN
+    column, encoded = read.columns, read.encoded
     ids: tuple[str, ...] = column["id"]
     texts: tuple[str, ...] = column["text"]
     sources: tuple[str, ...] = column["source_path"]
@@ -367,10 +289,6 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             or any_unsafe_member(sources) \
             or tuple(map(document_id, sources)) != ids \
             or tuple(map(len, texts)) != column["chars"]:
-        return _UNCLEAN
-    try:
-        encoded = list(map(str.encode, texts))
-    except UnicodeEncodeError:  # unpaired surrogates
         return _UNCLEAN
     sha256 = hashlib.sha256
     if tuple([sha256(text).hexdigest() for text in encoded]) != column["text_sha256"]:
@@ -389,16 +307,16 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         return _UNCLEAN
     manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
                                                repeat("\n"))))
-    return StreamBlock(True, len(records), manifest.encode("utf-8"), sum(sizes),
+    return StreamBlock(True, len(ids), manifest.encode("utf-8"), sum(sizes),
                        sum_of_path_tokens(raw_paths), ids[0], ids[-1])
 
 
 def prepare_clean_workers() -> None:
     """Make, in a process about to fork workers for :func:`check_clean_block`, what each
-    of them would otherwise make for itself on its first block: the compiled record table
-    and numpy's import."""
-    clean_record_table()
+    of them would otherwise make for itself on its first block: the compiled checks, the
+    readers and numpy's import."""
     load_many()
+    prepare_reading()
 
 
 @dataclass
