@@ -21,10 +21,12 @@ Two readers give the same answer:
 
 Why msgspec's reader accepts only what orjson's accepts:
 
-- every value but the texts is encoded again by msgspec and compared, byte for byte, with
-  the line: msgspec and orjson write every value the schema lets through alike (strings
-  without ``\\u`` escapes, integers in orjson's range, null, booleans, lists of strings:
-  the tests compare the two on every character), so the line is orjson's form;
+- each record msgspec reads is encoded again, and the block must be those lines joined
+  by LFs, byte for byte: each line is then one record (an encoded record holds no LF);
+- every value but the texts is thereby in msgspec's form, and msgspec and orjson write
+  every value the schema lets through alike (strings without ``\\u`` escapes, integers in
+  orjson's range, null, booleans, lists of strings: the tests compare the two on every
+  character), so the line is orjson's form;
 - a text is a JSON string (msgspec checked its syntax: no raw control character, no
   escape JSON does not know) whose escapes are the six orjson writes for those
   characters, and orjson writes every other character as it is (tested on every
@@ -196,7 +198,8 @@ def _kinds(schema: Any) -> list[str] | None:
 class _MsgspecReader:
     """msgspec's reader for the records of one schema (see the module doc)."""
 
-    decode: Callable[[bytes], Any]
+    #: The records of the lines of a buffer (``Decoder.decode_lines``).
+    decode_lines: Callable[[bytes], list[Any]]
     encode: Callable[[Any], bytes]
     check: ColumnsCheck
     #: The column of the texts.
@@ -218,12 +221,12 @@ class _MsgspecReader:
         if len(backslashes) and (backslashes[-1] == len(data) - 1
                                  or not self.escapes[data[backslashes + 1]].all()):
             return None
-        breaks = record_breaks(block)
         try:
-            records = self.decode(_as_array(block))
-            if len(records) != breaks + 1 or self.encode(records) != _joined(block):
-                return None
+            records = self.decode_lines(block)
         except msgspec.MsgspecError:
+            return None
+        # Each line is its record encoded again: the lines are the records, one each.
+        if not records or b"\n".join(map(self.encode, records)) != block:
             return None
         columns = list(zip(*map(msgspec.structs.astuple, records), strict=True))
         views: list[memoryview] = list(map(memoryview, columns[self.text_at]))  # type: ignore[arg-type]
@@ -282,7 +285,7 @@ def msgspec_reader() -> _MsgspecReader | None:
         return None
     escapes = np.zeros(256, bool)
     escapes[list(SHORT_ESCAPES)] = True
-    return _MsgspecReader(msgspec.json.Decoder(list[struct]).decode,  # type: ignore[valid-type]
+    return _MsgspecReader(msgspec.json.Decoder(struct).decode_lines,
                           msgspec.json.Encoder().encode, check,
                           tuple(properties).index(TEXT), tuple(int_columns), escapes,
                           escape_decode)
