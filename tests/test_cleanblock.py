@@ -188,6 +188,19 @@ def test_a_text_that_is_not_a_json_string_is_refused(forge: str) -> None:
     assert by_orjson(block) is None
 
 
+@pytest.mark.parametrize("field", ["title", "text"])
+def test_values_nested_deep_are_refused(field: str) -> None:
+    """msgspec raises RecursionError (not one of its own errors) past its depth limit."""
+    items = sample()
+    line = orjson.dumps(items[0])
+    start = line.index(f'"{field}":'.encode()) + len(field) + 3
+    end = line.index(b',"', start)
+    forged = line[:start] + b"[" * 100_000 + b"]" * 100_000 + line[end:]
+    block = b"\n".join([forged, *map(orjson.dumps, items[1:])])
+    assert by_msgspec(block) is None
+    assert by_orjson(block) is None
+
+
 @pytest.mark.parametrize("offset", [0, 1], ids=["at the limit", "beyond"])
 @pytest.mark.parametrize("end", ["high", "low"])
 def test_integers_beyond_orjsons_range_are_refused(offset: int, end: str) -> None:

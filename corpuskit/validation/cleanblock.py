@@ -223,7 +223,7 @@ class _MsgspecReader:
             return None
         try:
             records = self.decode_lines(block)
-        except msgspec.MsgspecError:
+        except (msgspec.MsgspecError, RecursionError):  # RecursionError: arrays nested deep
             return None
         # Each line is its record encoded again: the lines are the records, one each.
         if not records or b"\n".join(map(self.encode, records)) != block:
