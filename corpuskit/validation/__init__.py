@@ -9,6 +9,7 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.bagit`: bagit.txt, bag-info.txt and manifest lines;
 - :mod:`.descriptor`: datapackage.json / croissant.json and the recorded settings;
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
+- :mod:`.cleanblock`: a block of those records read for the clean pass (msgspec or orjson);
 - :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes;
 - :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 
