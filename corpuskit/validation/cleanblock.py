@@ -177,7 +177,7 @@ def _orjson_block(block: bytes, table: TableCheck) -> ReadBlock | None:
     return ReadBlock(columns, encoded)
 
 
-def _kinds(schema: Any) -> list[str] | None:
+def _declared_types(schema: Any) -> list[str] | None:
     """The JSON types ``schema`` lets through, if it says (``type``, or an ``enum`` of
     strings); None if it does not."""
     if not isinstance(schema, Mapping):
@@ -260,14 +260,14 @@ def msgspec_reader() -> _MsgspecReader | None:
     if schema is None or escape_decode is None:
         return None
     properties: Mapping[str, Any] = schema["properties"]
-    if _kinds(properties.get(TEXT)) != ["string"]:
+    if _declared_types(properties.get(TEXT)) != ["string"]:
         return None
     int_columns = []
     for at, sub in enumerate(properties.values()):
-        kinds = _kinds(sub)
+        kinds = _declared_types(sub)
         if kinds is None or not set(kinds) <= {"string", "integer", "null", "boolean", "array"}:
             return None
-        if "array" in kinds and _kinds(sub.get("items")) != ["string"]:
+        if "array" in kinds and _declared_types(sub.get("items")) != ["string"]:
             return None
         if "integer" in kinds:
             int_columns.append((at, kinds == ["integer"]))
