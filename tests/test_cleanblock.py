@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import sys
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -242,8 +241,7 @@ def test_msgspec_stands_in_only_for_schemas_it_reads_as_orjson_does(
     assert cleanblock.msgspec_reader() is not None
 
 
-def test_a_large_block_is_read_by_msgspec(monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_a_large_block_is_read_by_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
     """read_clean_block gives a block of MANY_BYTES or more to msgspec's reader (the one
     that makes validate faster), a smaller one to orjson's."""
     calls: list[str] = []
