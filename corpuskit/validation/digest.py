@@ -20,6 +20,7 @@ CHUNK = 1 << 20
 
 Digests = tuple[bytes, ...]
 _RELATIVE_OPEN = os.open in os.supports_dir_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def read_reason(exc: BaseException) -> str:
@@ -48,8 +49,15 @@ class FileDigester:
         self._buffers = [self._buffer]
         self._view = memoryview(self._buffer)
         self._root_fd: int | None = None
+        #: The folder of the last file :meth:`sha256_hex` read, and a descriptor of it.
+        self._folder = ""
+        self._folder_fd: int | None = None
 
     def close(self) -> None:
+        if self._folder_fd is not None:
+            os.close(self._folder_fd)
+            self._folder_fd = None
+            self._folder = ""
         if self._root_fd is not None:
             os.close(self._root_fd)
             self._root_fd = None
@@ -144,19 +152,40 @@ class FileDigester:
         """The sha256 of a folder's file as hex if it has ``expected`` bytes, else ``""``
         (the clean pass's question: is this file the one its record describes?).
 
-        A file expected to fit in a buffer is read with one ``read`` of one byte more than
-        expected: getting exactly ``expected`` bytes is the end of the (regular) file, as
-        in :meth:`sha256`, and the bytes are hashed as they come, with no buffer to slice.
+        A file expected to fit in the buffer is read with one ``readv`` into it: a read
+        that stops short of the buffer is the end of the (regular) file, as in
+        :meth:`sha256`, so it has ``expected`` bytes if the read gave that many. The file
+        is opened by its name within its folder (:meth:`_open_in_folder`).
         """
-        if not 0 <= expected < CHUNK:
+        if not 0 <= expected < CHUNK or not _RELATIVE_OPEN:
             size, digest = self.sha256(rel, expected)
             return digest.hex() if size == expected else ""
-        fd = self._open_read(rel)
+        fd = self._open_in_folder(rel)
         try:
-            data = os.read(fd, expected + 1)
+            size = os.readv(fd, self._buffers)
         finally:
             os.close(fd)
-        return hashlib.sha256(data).hexdigest() if len(data) == expected else ""
+        return hashlib.sha256(self._view[:size]).hexdigest() if size == expected else ""
+
+    def _open_in_folder(self, rel: str) -> int:
+        """A descriptor of the folder's file ``rel``, as :meth:`_open_read` opens it, but
+        by its name within its folder, held open while the files asked for are in it: a
+        clean pass reads a block's raw files in order, which come by folder, and the
+        kernel then looks up one name per file instead of walking the whole path (about
+        0.5 µs of the 8 µs a small file costs). The folder is opened without following a
+        symbolic link (the listing reports one anyway)."""
+        folder, _, name = rel.rpartition("/")
+        if folder != self._folder or self._folder_fd is None:
+            if self._root_fd is None:
+                assert self.root is not None
+                self._root_fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            if self._folder_fd is not None:
+                os.close(self._folder_fd)
+                self._folder_fd = None
+            self._folder_fd = os.open(folder, _FOLDER_FLAGS, dir_fd=self._root_fd) \
+                if folder else os.dup(self._root_fd)
+            self._folder = folder
+        return os.open(name, OPEN_FLAGS, dir_fd=self._folder_fd)
 
 
 #: ``(path, size, digests)`` of files read, and ``(path, reason)`` of files that were not.
