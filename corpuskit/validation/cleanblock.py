@@ -200,7 +200,8 @@ class _MsgspecReader:
 
     #: The records of the lines of a buffer (``Decoder.decode_lines``).
     decode_lines: Callable[[bytes], list[Any]]
-    encode: Callable[[Any], bytes]
+    #: The records encoded, each line ended by an LF (``Encoder.encode_lines``).
+    encode_lines: Callable[[list[Any]], bytes]
     check: ColumnsCheck
     #: The column of the texts.
     text_at: int
@@ -226,7 +227,8 @@ class _MsgspecReader:
         except (msgspec.MsgspecError, RecursionError):  # RecursionError: arrays nested deep
             return None
         # Each line is its record encoded again: the lines are the records, one each.
-        if not records or b"\n".join(map(self.encode, records)) != block:
+        encoded_lines = self.encode_lines(records) if records else b""
+        if len(encoded_lines) != len(block) + 1 or not encoded_lines.startswith(block):
             return None
         columns = list(zip(*map(msgspec.structs.astuple, records), strict=True))
         views: list[memoryview] = list(map(memoryview, columns[self.text_at]))  # type: ignore[arg-type]
@@ -286,7 +288,7 @@ def msgspec_reader() -> _MsgspecReader | None:
     escapes = np.zeros(256, bool)
     escapes[list(SHORT_ESCAPES)] = True
     return _MsgspecReader(msgspec.json.Decoder(struct).decode_lines,
-                          msgspec.json.Encoder().encode, check,
+                          msgspec.json.Encoder().encode_lines, check,
                           tuple(properties).index(TEXT), tuple(int_columns), escapes,
                           escape_decode)
 
