@@ -49,6 +49,7 @@ from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, de
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
 from .folders import OpenFolder
+from .forkpool import quit_on_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .listings import FOLDER as LISTINGS_FOLDER
@@ -809,17 +810,10 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     parent is gone exits."""
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="corpuskit-parent-watch").start()
-    signal.signal(signal.SIGINT, _quit_on_interrupt)
+    signal.signal(signal.SIGINT, quit_on_interrupt)
     start_worker_heap()
     if warm_up is not None:
         warm_up()
-
-
-def _quit_on_interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C in a worker (the terminal signals the whole process group): the parent
-    reports the abort; an idle worker printed a KeyboardInterrupt traceback of its own.
-    SystemExit ends a worker silently, and releases the locks it holds on the way."""
-    raise SystemExit(128 + signum)
 
 
 def _exit_with_parent(parent: int) -> None:

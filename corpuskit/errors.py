@@ -56,6 +56,11 @@ class ReleaseError(CorpuskitError):
     """A release was refused (bump too small, nothing changed, ...); nothing was written."""
 
 
+class WorkerDied(CorpuskitError):
+    """A worker process died (killed by a signal, out of memory) before finishing its work:
+    what it was doing is lost, so the command stops instead of waiting for it."""
+
+
 class ProblemsFound(CorpuskitError):
     """A report holds problems (validate, check): exit status 1 once it has been shown."""
 

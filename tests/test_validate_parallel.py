@@ -8,6 +8,9 @@ per worker. Each kind of damage must give the very same report either way.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +21,8 @@ from _validate_support import copy_archive, copy_release, records, resign, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpuskit.cli import main
+from corpuskit.errors import WorkerDied
 from corpuskit.validation import ValidationReport, validate
 from corpuskit.validation import package as checker
 from corpuskit.validation.lines import LineBlock, line_blocks
@@ -189,6 +194,36 @@ def test_records_file_changed_while_read(tmp_path: Path, forced: Passes,
     assert any(p.path == "data/documents.jsonl" and p.code == "unreadable-file"
                and "changed while it was read" in p.message for p in report.problems)
     assert "internal-error" not in {p.code for p in report.problems}
+
+
+def _die(*args: object) -> None:
+    """A worker's task that kills its worker (SIGKILL, as the OOM killer does)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_in_the_clean_pass_leaves_the_check_to_the_precise_pass(
+        tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = copy_release(tmp_path)
+    monkeypatch.setattr(checker, "_clean_range_task", _die)
+    report = validate(target, jobs=2)
+    assert report.valid, report.problems
+    assert forced == [(True, True), (True, True)]  # the clean pass, then the precise one
+
+
+def test_a_worker_killed_in_every_pass_stops_validate_instead_of_hanging(
+        tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A killed worker's task is lost: validate says so (exit 1) and leaves no worker
+    behind, where a multiprocessing.Pool waited for the result forever."""
+    target = copy_release(tmp_path)
+    monkeypatch.setattr(checker, "_clean_range_task", _die)
+    monkeypatch.setattr(checker, "_records_range_task", _die)
+    with pytest.raises(WorkerDied, match="killed by signal 9"):
+        validate(target, jobs=2)
+    assert main(["validate", "--jobs", "2", str(target)]) == 1
+    assert "corpuskit: error: a worker process died (killed by signal 9" \
+        in capsys.readouterr().err
+    assert not multiprocessing.active_children()
 
 
 def test_many_raw_files_hashed_on_workers_when_no_record_names_them(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..cores import checked_jobs
 from ..dist import descriptor_of
-from ..errors import InputError
+from ..errors import InputError, WorkerDied
 from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
 from ..semver import VERSION_PATTERN
@@ -129,7 +129,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     checksum, ``<archive>.sha256`` beside it (``sha256sum`` format), is verified when
     present. ``fast`` checks only the seal's form, not its digest. A path that is not a
     seeds folder, package or archive gives a ``not-a-package`` problem. Raises
-    ``ValueError`` only for ``fast`` together with ``reproduce``.
+    ``ValueError`` for ``fast`` together with ``reproduce``, and
+    :class:`~corpuskit.errors.WorkerDied` if a worker process dies (killed, out of memory)
+    and the check cannot finish.
     """
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other")
@@ -177,6 +179,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                         outcome.documents
                 problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                          source.name, target.suffix))
+    except WorkerDied:  # the run failed, not the package: no report can be given
+        raise
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "

@@ -24,20 +24,19 @@ start and names every problem. A damaged package is read twice; the report is th
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
+from ..forkpool import ForkPool, Pending, fork_available
 from ..heap import start_worker_heap
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
@@ -264,7 +263,7 @@ class _Checker:
         self.sha256: dict[str, bytes] = {}
         self.other: dict[str, dict[str, bytes]] = {}
         self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
-        self._pool: Pool | None = None
+        self._pool: ForkPool | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -342,21 +341,18 @@ class _Checker:
                 except OSError:
                     self.files[rel] = 0
 
-    def pool(self) -> Pool | None:
+    def pool(self) -> ForkPool | None:
         """Worker processes (forked, so they read the package as the parent does), or None."""
         global _WORKER_VIEW
-        if self._pool is None and self.jobs > 1 and "fork" in \
-                multiprocessing.get_all_start_methods():
+        if self._pool is None and self.jobs > 1 and fork_available():
             _WORKER_VIEW = self.view
-            self._pool = multiprocessing.get_context("fork").Pool(
-                processes=self.jobs, initializer=start_worker_heap)
+            self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
         return self._pool
 
     def close(self) -> None:
         global _WORKER_VIEW
         if self._pool is not None:
             self._pool.close()
-            self._pool.join()
             self._pool = None
         _WORKER_VIEW = None
 
@@ -724,7 +720,7 @@ class _RecordPass:
         #: Workers read a folder's blocks themselves; an archive's are sent to them.
         self.by_range = self.pool is not None and view.root is not None
         self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else _IN_FLIGHT)
-        self.pending: deque[tuple[str, AsyncResult[BlockResult | StreamBlock]]] = deque()
+        self.pending: deque[tuple[str, Pending[BlockResult | StreamBlock]]] = deque()
         self.digester = FileDigester(view.root, view.opener, payload_algorithms)
         self.blocks = self._blocks()
         self.done = False
@@ -894,13 +890,13 @@ class _Reproducer:
     bounded. With one job everything runs in-process.
     """
 
-    def __init__(self, checker: _Checker, config: ProcessConfig, pool: Pool | None,
+    def __init__(self, checker: _Checker, config: ProcessConfig, pool: ForkPool | None,
                  jobs: int) -> None:
         self.checker = checker
         self.config = config
         self.batch: list[tuple[str, int, Record, bytes]] = []
         self.results: list[Problem] = []
-        self.pending: deque[AsyncResult[list[Problem]]] = deque()
+        self.pending: deque[Pending[list[Problem]]] = deque()
         self.pool = pool
         self.limit = jobs * _IN_FLIGHT
         self.part = DOCUMENTS_PATH

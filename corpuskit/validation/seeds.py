@@ -7,7 +7,6 @@ Large folders are processed on all cores in chunks (only problems come back).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from ..config import ProcessConfig, load_config
 from ..cores import default_jobs
 from ..discover import discover, read_changelog, read_source
 from ..errors import InputError
+from ..forkpool import ForkPool, fork_available
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
 from ..records import process_document_reported
@@ -74,15 +74,13 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
     jobs = jobs or default_jobs()
     tasks = list(_chunks(seeds, refs, config.process, config.discover.max_file_bytes))
     total = 0
-    if jobs <= 1 or len(tasks) <= 1:
+    if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
             found, read = _check_chunk(task)
             problems.extend(found)
             total += read
     else:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with context.Pool(processes=min(jobs, len(tasks))) as pool:
+        with ForkPool(min(jobs, len(tasks))) as pool:
             for found, read in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
                 total += read

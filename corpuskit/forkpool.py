@@ -1,0 +1,279 @@
+"""Worker processes forked from this one, each fed through pipes of its own.
+
+``validate`` hands a few hundred blocks of records to two or more workers. A
+``multiprocessing.Pool`` runs three threads in the parent for that, and one of them wakes
+on every result to look after the workers: about a fifth of a second of CPU for 100,000
+records, taken from the cores that check them. Worse, a worker killed by a signal or the
+OOM killer leaves its task's result waiting forever, and ``validate`` with it.
+
+:class:`ForkPool` keeps the parent lean and the failure loud:
+
+- Each worker has a pipe for its tasks and one for its results. Results are read by the
+  thread that asks for them (:meth:`Pending.get`, :meth:`Pending.ready`); only the
+  sending of tasks runs in a thread of its own, so that the parent never waits to send a
+  large task (an archive's block of records) while the worker waits to send its result.
+- Whoever waits for a result also takes in every other result that is ready, so no worker
+  ever waits long on a full result pipe.
+- A worker that dies (its result pipe ends) raises :class:`~corpuskit.errors.WorkerDied`
+  in whoever waits for one of its results; a parent that dies ends its workers' task
+  pipes, and they exit.
+
+Tasks are module-level functions and their arguments (pickled by reference, as for any
+pool); a task's exception is raised again in the parent, with the worker's traceback as
+its cause. Fork only: the workers share the parent's memory as it was when they started.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from queue import SimpleQueue
+from typing import Any, Generic, TypeVar
+
+from .errors import WorkerDied
+
+T = TypeVar("T")
+
+#: A task's outcome as a worker sends it: ``(True, result, "")`` or
+#: ``(False, exception, the worker's traceback)``.
+Outcome = tuple[bool, Any, str]
+
+
+def quit_on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C in a worker (the terminal signals the whole process group): the parent
+    reports the abort; an idle worker printed a KeyboardInterrupt traceback of its own.
+    SystemExit ends a worker silently, and releases the locks it holds on the way."""
+    raise SystemExit(128 + signum)
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker (the cause of its copy)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
+           initializer: Callable[[], None] | None) -> None:
+    """A worker: run the tasks that come, in order, and send each outcome back, until the
+    parent says stop (None) or is gone (its end of the task pipe closed)."""
+    # The parent's ends of the pipes (this worker's and those of the workers before it):
+    # held here too, they would keep this worker from seeing the parent go (no end of its
+    # tasks, no broken result pipe).
+    for connection in inherited:
+        connection.close()
+    signal.signal(signal.SIGINT, quit_on_interrupt)
+    if initializer is not None:
+        initializer()
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        function, args = task
+        try:
+            outcome: Outcome = (True, function(*args), "")
+        except Exception as error:
+            outcome = (False, error, traceback.format_exc())
+        try:
+            results.send(outcome)
+        except Exception as error:  # a result or an exception that cannot be pickled
+            results.send((False, RuntimeError(f"{getattr(function, '__name__', function)}: "
+                                              f"cannot send its outcome: {error}"), ""))
+
+
+class Pending(Generic[T]):
+    """The result of a task given to a :class:`ForkPool`, once its worker sends it."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self._worker = worker
+        self._done = False
+        self._outcome: Outcome = (False, None, "")
+
+    def _settle(self, outcome: Outcome) -> None:
+        self._outcome = outcome
+        self._done = True
+
+    def ready(self) -> bool:
+        """Whether the result is in (takes in what the workers sent; never waits)."""
+        if not self._done:
+            self._worker.pool.take_ready()
+        return self._done
+
+    def get(self) -> T:
+        """The result: waits for it, and raises the task's exception if it raised one."""
+        while not self._done:
+            self._worker.pool.take_next(self._worker)
+        ok, value, remote = self._outcome
+        if ok:
+            result: T = value
+            return result
+        if remote:
+            raise value from RemoteTraceback(remote)
+        raise value
+
+
+class _Worker:
+    """One worker process, its two pipes, and its tasks in the order it got them."""
+
+    def __init__(self, pool: ForkPool, process: Any, tasks: Connection,
+                 results: Connection) -> None:
+        self.pool = pool
+        self.process = process
+        self.tasks = tasks
+        self.results = results
+        self.waiting: deque[Pending[Any]] = deque()
+
+    def take(self) -> None:
+        """Read one outcome (waits for it) and settle the oldest task waiting for it."""
+        try:
+            outcome: Outcome = self.results.recv()
+        except (EOFError, ConnectionError):  # the worker's end of the pipe is closed
+            self.process.join(timeout=1)
+            code = self.process.exitcode
+            how = (f"killed by signal {-code}" if code is not None and code < 0
+                   else f"exit status {code}" if code is not None else "no longer answering")
+            raise WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
+                             "before finishing its work; run the command again (with "
+                             "fewer --jobs if memory is short)") from None
+        self.waiting.popleft()._settle(outcome)
+
+
+class ForkPool:
+    """``processes`` workers forked now, each running ``initializer`` first.
+
+    :meth:`apply_async` hands a task to the worker with the fewest waiting; :meth:`imap`
+    runs a function over many inputs, in order. :meth:`close` (or leaving a ``with``
+    block) lets the workers finish and exit; :meth:`terminate` stops them at once.
+    """
+
+    def __init__(self, processes: int,
+                 initializer: Callable[[], None] | None = None) -> None:
+        context = multiprocessing.get_context("fork")
+        self._workers: list[_Worker] = []
+        self._outbox: SimpleQueue[tuple[Connection, Any] | None] = SimpleQueue()
+        self._failure: BaseException | None = None
+        opened: list[Connection] = []
+        try:
+            for _ in range(processes):
+                task_reader, task_writer = context.Pipe(duplex=False)
+                result_reader, result_writer = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_serve, daemon=True,
+                    args=(task_reader, result_writer,
+                          [*opened, task_writer, result_reader], initializer))
+                process.start()
+                task_reader.close()
+                result_writer.close()
+                opened += (task_writer, result_reader)
+                self._workers.append(_Worker(self, process, task_writer, result_reader))
+        except BaseException:
+            self.terminate()
+            raise
+        self._sender = threading.Thread(target=self._send_all, daemon=True,
+                                        name="corpuskit-task-sender")
+        self._sender.start()
+
+    def __enter__(self) -> ForkPool:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()
+
+    def _send_all(self) -> None:
+        """The sending thread: tasks in the order they were given, each to its worker."""
+        while (item := self._outbox.get()) is not None:
+            connection, task = item
+            try:
+                connection.send(task)
+            except OSError as error:  # the worker is gone: its reader reports it
+                self._failure = error
+
+    def apply_async(self, function: Callable[..., T], args: tuple[Any, ...] = ()
+                    ) -> Pending[T]:
+        """Run ``function(*args)`` on the worker with the fewest tasks waiting."""
+        worker = min(self._workers, key=lambda candidate: len(candidate.waiting))
+        pending: Pending[T] = Pending(worker)
+        worker.waiting.append(pending)
+        self._outbox.put((worker.tasks, (function, args)))
+        return pending
+
+    def imap(self, function: Callable[[Any], T], inputs: Iterable[Any],
+             ahead: int = 2) -> Iterator[T]:
+        """``function(x)`` for each of ``inputs``, in order, with up to ``ahead`` tasks
+        per worker given out at a time."""
+        pending: deque[Pending[T]] = deque()
+        limit = ahead * len(self._workers)
+        for item in inputs:
+            pending.append(self.apply_async(function, (item,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def take_ready(self) -> None:
+        """Settle every task whose outcome has come in (never waits)."""
+        for worker in self._workers:
+            while worker.waiting and worker.results.poll(0):
+                worker.take()
+
+    def take_next(self, worker: _Worker) -> None:
+        """Wait until ``worker`` sends an outcome, and take in the others' on the way."""
+        if not worker.waiting:
+            raise RuntimeError("a result was awaited from a worker with no task")
+        busy = {w.results: w for w in self._workers if w.waiting}
+        for ready in wait(list(busy)):
+            busy[ready].take()  # type: ignore[index]
+
+    def close(self) -> None:
+        """Let the workers finish what they were given (their outcomes are taken in,
+        unless a worker died), then end them."""
+        if not self._workers:
+            return
+        for worker in self._workers:
+            self._outbox.put((worker.tasks, None))
+        self._outbox.put(None)
+        try:
+            while busy := [worker for worker in self._workers if worker.waiting]:
+                self.take_next(busy[0])
+        except WorkerDied:
+            self.terminate()
+            return
+        self._sender.join()
+        for worker in self._workers:
+            worker.process.join()
+            self._end(worker)
+        self._workers = []
+
+    def terminate(self) -> None:
+        """Stop the workers now (what they were doing is lost)."""
+        self._outbox.put(None)
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in self._workers:
+            worker.process.join()
+            self._end(worker)
+        self._workers = []
+
+    @staticmethod
+    def _end(worker: _Worker) -> None:
+        worker.tasks.close()
+        worker.results.close()
+        worker.process.close()
+
+
+def fork_available() -> bool:
+    """Whether this platform can fork workers (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods() and hasattr(os, "fork")

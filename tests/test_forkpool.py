@@ -1,0 +1,200 @@
+"""corpuskit.forkpool: the worker processes validate hands its blocks to.
+
+Tasks are module-level functions (sent by reference). A pool that deadlocks or waits for a
+dead worker would hang the test run: each test runs under an alarm that fails it instead.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from types import FrameType
+
+import pytest
+
+from corpuskit.errors import CorpuskitError, WorkerDied
+from corpuskit.forkpool import ForkPool, RemoteTraceback, fork_available
+
+pytestmark = pytest.mark.skipif(not fork_available(), reason="fork is not available here")
+
+_STARTED = ""
+
+
+def _mark_started() -> None:
+    global _STARTED
+    _STARTED = f"started in {os.getpid()}"
+
+
+def started() -> str:
+    return _STARTED
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def die(_: object = None) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def echo(data: bytes) -> bytes:
+    return data[::-1]
+
+
+def unpicklable() -> object:
+    return lambda: None
+
+
+def _timeout(signum: int, frame: FrameType | None) -> None:
+    raise TimeoutError("the pool did not answer in time")
+
+
+@pytest.fixture(autouse=True)
+def alarm() -> Iterator[None]:
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_imap_gives_every_result_in_order() -> None:
+    with ForkPool(3) as pool:
+        assert list(pool.imap(square, range(500))) == [x * x for x in range(500)]
+
+
+def test_results_come_from_the_workers_and_can_be_taken_out_of_order() -> None:
+    with ForkPool(2) as pool:
+        slow = pool.apply_async(pid_after, (0.3,))
+        quick = pool.apply_async(pid_after, (0.0,))
+        assert quick.get() != slow.get()  # two tasks, two workers
+        assert {quick.get(), slow.get()}.isdisjoint({os.getpid()})
+
+
+def test_ready_turns_true_without_get() -> None:
+    with ForkPool(2) as pool:
+        pending = pool.apply_async(square, (7,))
+        deadline = time.monotonic() + 30
+        while not pending.ready():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert pending.get() == 49
+
+
+def test_each_worker_runs_the_initializer_first() -> None:
+    with ForkPool(2, initializer=_mark_started) as pool:
+        found = {pool.apply_async(started).get() for _ in range(6)}
+    assert _STARTED == ""  # not in this process
+    assert all(text.startswith("started in ") for text in found)
+
+
+def test_a_task_s_exception_is_raised_again_with_the_worker_s_traceback() -> None:
+    with ForkPool(2) as pool:
+        with pytest.raises(ValueError, match="bad input") as caught:
+            pool.apply_async(fail, ("bad input",)).get()
+        cause = caught.value.__cause__
+        assert isinstance(cause, RemoteTraceback)
+        assert "in fail" in str(cause) and "ValueError: bad input" in str(cause)
+        assert pool.apply_async(square, (3,)).get() == 9  # the pool goes on
+
+
+def test_a_result_that_cannot_be_sent_is_an_error_not_a_hang() -> None:
+    with ForkPool(1) as pool:
+        with pytest.raises(RuntimeError, match="unpicklable: cannot send its outcome"):
+            pool.apply_async(unpicklable).get()
+        assert pool.apply_async(square, (4,)).get() == 16
+
+
+def test_a_killed_worker_is_reported_not_waited_for() -> None:
+    pool = ForkPool(2)
+    try:
+        before = pool.apply_async(square, (2,))
+        dead = pool.apply_async(die)
+        with pytest.raises(WorkerDied, match="killed by signal 9") as caught:
+            dead.get()
+        assert isinstance(caught.value, CorpuskitError)  # the CLI maps it to exit 1
+        assert before.get() == 4
+    finally:
+        pool.terminate()
+
+
+def test_close_after_a_worker_died_ends_the_others() -> None:
+    pool = ForkPool(2)
+    pids = [worker.process.pid for worker in pool._workers]
+    pool.apply_async(die)
+    pool.apply_async(pid_after, (0.1,))
+    pool.close()  # takes in what is left, finds the dead worker, stops the other
+    assert not any(map(_alive, pids))  # ended and reaped
+
+
+def test_large_tasks_and_results_do_not_deadlock() -> None:
+    # Tasks and results far beyond a pipe's buffer, many in flight both ways.
+    blocks = [bytes([n]) * (4 << 20) + bytes(range(256)) for n in range(12)]
+    with ForkPool(2) as pool:
+        pending = [pool.apply_async(echo, (block,)) for block in blocks]
+        assert [p.get() for p in reversed(pending)] == [b[::-1] for b in reversed(blocks)]
+
+
+def test_close_takes_in_the_results_nobody_asked_for() -> None:
+    pool = ForkPool(2)
+    pids = [worker.process.pid for worker in pool._workers]
+    for block in range(6):
+        pool.apply_async(echo, (bytes([block]) * (1 << 20),))  # results fill the pipes
+    pool.close()
+    assert not any(map(_alive, pids))
+
+
+def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> None:
+    """A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers: they
+    must see it go (the end of their task pipes) and exit, not wait forever."""
+    script = textwrap.dedent("""
+        import os, signal, sys, time
+        sys.path[:0] = sys.argv[1:2]
+        from corpuskit.forkpool import ForkPool
+        import test_forkpool
+        pool = ForkPool(2)
+        pool.apply_async(test_forkpool.pid_after, (0.0,)).get()
+        print(" ".join(str(w.process.pid) for w in pool._workers), flush=True)
+        pool.apply_async(test_forkpool.pid_after, (1.0,))  # one busy, one idle
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    here = os.path.dirname(__file__)
+    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
+                         text=True, timeout=50)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    pids = [int(pid) for pid in run.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "a worker outlived its parent"
+        time.sleep(0.05)
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    assert pid is not None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return os.path.isdir("/proc/self")  # no /proc: it exists, so it runs
