@@ -84,10 +84,16 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
         except Exception as error:
             outcome = (False, error, traceback.format_exc())
         try:
-            results.send(outcome)
-        except Exception as error:  # a result or an exception that cannot be pickled
-            results.send((False, RuntimeError(f"{getattr(function, '__name__', function)}: "
-                                              f"cannot send its outcome: {error}"), ""))
+            try:
+                results.send(outcome)  # pickled whole before a byte is written
+            except OSError:
+                raise
+            except Exception as error:  # a result or an exception that cannot be pickled
+                name = getattr(function, "__name__", function)
+                results.send((False, RuntimeError(f"{name}: cannot send its outcome: "
+                                                  f"{error}"), ""))
+        except OSError:  # the parent is gone (a broken pipe): nobody to tell
+            return
 
 
 class Pending(Generic[T]):

@@ -172,12 +172,14 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> N
         pool.apply_async(test_forkpool.pid_after, (0.0,)).get()
         print(" ".join(str(w.process.pid) for w in pool._workers), flush=True)
         pool.apply_async(test_forkpool.pid_after, (1.0,))  # one busy, one idle
+        time.sleep(0.2)  # the task is sent
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     here = os.path.dirname(__file__)
     run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
                          text=True, timeout=50)
     assert run.returncode == -signal.SIGKILL, run.stderr
+    assert "Traceback" not in run.stderr  # the busy worker's result: nobody to send it to
     pids = [int(pid) for pid in run.stdout.split()]
     assert len(pids) == 2
     deadline = time.monotonic() + 30
