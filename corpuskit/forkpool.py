@@ -52,6 +52,16 @@ def quit_on_interrupt(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _block_interrupt() -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _unblock_interrupt() -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class RemoteTraceback(Exception):
     """The traceback of an exception raised in a worker (the cause of its copy)."""
 
@@ -69,6 +79,7 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
     for connection in inherited:
         connection.close()
     signal.signal(signal.SIGINT, quit_on_interrupt)
+    _unblock_interrupt()
     if initializer is not None:
         initializer()
     while True:
@@ -142,7 +153,7 @@ class _Worker:
         """Read one outcome (waits for it) and settle the oldest task waiting for it."""
         try:
             outcome: Outcome = self.results.recv()
-        except (EOFError, ConnectionError):  # the worker's end of the pipe is closed
+        except (EOFError, OSError):  # the pipe ended, or in the middle of an outcome
             self.process.join(timeout=1)
             code = self.process.exitcode
             how = (f"killed by signal {-code}" if code is not None and code < 0
@@ -168,6 +179,10 @@ class ForkPool:
         self._outbox: SimpleQueue[tuple[Connection, Any] | None] = SimpleQueue()
         self._failure: BaseException | None = None
         opened: list[Connection] = []
+        # Ctrl-C while a worker is being forked would interrupt what runs in it before
+        # its own handler is set (at-fork hooks print "Exception ignored"): the signal
+        # waits, in the parent and the worker, until each is ready for it.
+        _block_interrupt()
         try:
             for _ in range(processes):
                 task_reader, task_writer = context.Pipe(duplex=False)
@@ -184,6 +199,8 @@ class ForkPool:
         except BaseException:
             self.terminate()
             raise
+        finally:
+            _unblock_interrupt()
         self._sender = threading.Thread(target=self._send_all, daemon=True,
                                         name="corpuskit-task-sender")
         self._sender.start()

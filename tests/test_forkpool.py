@@ -59,8 +59,12 @@ def unpicklable() -> object:
     return lambda: None
 
 
+class Hung(Exception):
+    """Raised by the alarm: not an OSError, which the pool takes for a dead worker."""
+
+
 def _timeout(signum: int, frame: FrameType | None) -> None:
-    raise TimeoutError("the pool did not answer in time")
+    raise Hung("the pool did not answer in time")
 
 
 @pytest.fixture(autouse=True)
@@ -200,3 +204,54 @@ def _alive(pid: int | None) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return os.path.isdir("/proc/self")  # no /proc: it exists, so it runs
+
+
+def test_an_outcome_cut_off_midway_is_a_dead_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies while it sends (Ctrl-C, a kill) leaves half a message: that is
+    WorkerDied too, which close() handles, not an OSError escaping the cleanup (it would
+    take the place of the KeyboardInterrupt being raised)."""
+    pool = ForkPool(1)
+    try:
+        pending = pool.apply_async(pid_after, (0.0,))
+        worker = pool._workers[0]
+
+        def cut_off() -> object:
+            raise OSError("got end of file during message")
+
+        monkeypatch.setattr(worker.results, "recv", cut_off)
+        with pytest.raises(WorkerDied):
+            pending.get()
+    finally:
+        pool.terminate()
+
+
+def test_ctrl_c_stops_the_parent_and_its_workers_quietly() -> None:
+    """The terminal sends SIGINT to the whole process group: the parent gets its
+    KeyboardInterrupt, the workers end without a word."""
+    script = textwrap.dedent("""
+        import os, signal, sys
+        sys.path[:0] = sys.argv[1:2]
+        from corpuskit.forkpool import ForkPool
+        import test_forkpool
+        pool = ForkPool(2)
+        print(" ".join(str(w.process.pid) for w in pool._workers), flush=True)
+        try:
+            with pool:
+                pending = pool.apply_async(test_forkpool.pid_after, (20.0,))
+                pool.apply_async(test_forkpool.pid_after, (0.0,)).get()
+                os.killpg(0, signal.SIGINT)
+                pending.get()
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+    """)
+    here = os.path.dirname(__file__)
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
+                         text=True, timeout=50, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert run.returncode == 0, run.stderr
+    pids, said = run.stdout.splitlines()
+    assert said == "interrupted"
+    assert run.stderr == ""
+    assert time.monotonic() - started < 15  # not after the 20 s task
+    assert not any(_alive(int(pid)) for pid in pids.split())
