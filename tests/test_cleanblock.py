@@ -31,7 +31,7 @@ from corpuskit.validation.cleanblock import (
 )
 
 #: The characters the short escapes stand for, in the order of SHORT_ESCAPES.
-ESCAPED = '\n"\t\r\b\f'
+ESCAPED = '\n"\t\r\b\f\\'
 
 
 def every_character() -> str:
@@ -43,12 +43,15 @@ def every_character() -> str:
 def test_orjson_writes_every_character_as_it_is_but_the_short_escapes() -> None:
     """The form of a text msgspec's reader takes without encoding it again: each
     character from U+0020 on as its UTF-8, but ``"`` and ``\\``; LF, ``"``, TAB, CR,
-    BS and FF as the six short escapes."""
+    BS, FF and ``\\`` as the seven short escapes; any other control character as a
+    ``\\u`` escape (a block holding one is left to orjson's reader)."""
     plain = every_character().replace('"', "").replace("\\", "")
     assert orjson.dumps(plain) == b'"' + plain.encode() + b'"'
     for char, letter in zip(ESCAPED, SHORT_ESCAPES, strict=True):
         assert orjson.dumps(char) == b'"\\' + bytes([letter]) + b'"'
-    assert orjson.dumps("\\") == b'"\\\\"'  # a block holding one is left to orjson
+    for code in range(0x20):
+        if chr(code) not in ESCAPED:
+            assert orjson.dumps(chr(code)) == b'"\\u%04x"' % code
 
 
 def test_escape_decode_reads_the_short_escapes_as_json_does() -> None:
@@ -124,8 +127,11 @@ def test_both_readers_read_the_sample_alike() -> None:
     assert read.columns["source_bytes"] == tuple(item["source_bytes"] for item in sample())
 
 
-@pytest.mark.parametrize("text", ['say "hi"\tthen\rgo\b\fon\n\nend\n', "naïve 日本語 😀\n"],
-                         ids=["the six escapes", "beyond ASCII"])
+@pytest.mark.parametrize("text", [
+    'say "hi"\tthen\rgo\b\fon\n\nend\n',
+    "naïve 日本語 😀\n",
+    'C:\\Users\\x \\\\server \\alpha \\u0041 \\/ \\n \\"q\\" end\\\n',
+], ids=["the six escapes", "beyond ASCII", "backslashes"])
 def test_msgspec_reads_texts_with_the_short_escapes_as_orjson_does(text: str) -> None:
     block = block_of(with_text(text))
     read = by_msgspec(block)
@@ -134,11 +140,11 @@ def test_msgspec_reads_texts_with_the_short_escapes_as_orjson_does(text: str) ->
     assert read.encoded[0] == text.encode()
 
 
-@pytest.mark.parametrize("text", ["back\\slash\n", "a\x01control\n", "\x7f\x1f\n"],
-                         ids=["a backslash", "a control character", "U+001F"])
+@pytest.mark.parametrize("text", ["a\x01control\n", "\x7f\x1f\n", "\\\x00\n"],
+                         ids=["a control character", "U+001F", "a backslash, then NUL"])
 def test_a_block_with_another_escape_is_left_to_orjson(text: str) -> None:
-    """orjson's form of these texts holds ``\\\\`` or ``\\u00XX``: msgspec's reader
-    declines the block, orjson's reads it, and the clean pass goes on."""
+    """orjson's form of these texts holds ``\\u00XX``: msgspec's reader declines the
+    block, orjson's reads it, and the clean pass goes on."""
     block = block_of(with_text(text))
     assert by_msgspec(block) is None
     read = by_orjson(block)
@@ -298,11 +304,19 @@ def test_msgspec_accepts_only_what_orjson_accepts_alike(block: bytes) -> None:
 @given(st.text(min_size=1, max_size=80))
 def test_msgspec_reads_every_text_with_only_short_escapes(text: str) -> None:
     """On an unchanged block the two readers agree, and msgspec's declines exactly the
-    blocks with another escape (so it is the one that reads most blocks)."""
+    blocks whose text holds a control character orjson writes as a ``\\u`` escape (so it
+    is the one that reads most blocks)."""
     text += "\n"
     block = block_of(with_text(text))
     read = by_orjson(block)
-    escapes = {block[at + 1] for at in range(len(block)) if block[at] == 0x5C
-               and (at == 0 or block[at - 1] != 0x5C)}
-    short = escapes <= set(SHORT_ESCAPES) and b"\\\\" not in block
+    short = all(char in ESCAPED or char >= " " for char in text)
     assert by_msgspec(block) == (read if short else None)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(alphabet=st.sampled_from('\\nu/"ab\n\x01'), min_size=1, max_size=40))
+def test_msgspec_reads_texts_full_of_backslashes_as_orjson_does(text: str) -> None:
+    """Runs of backslashes, escaped and not, before the letters of escapes and others."""
+    text += "\n"
+    block = block_of(with_text(text))
+    assert by_msgspec(block) == (by_orjson(block) if "\x01" not in text else None)

@@ -12,12 +12,13 @@ Two readers give the same answer:
 - orjson's, for any block: the block parsed as one array and dumped again (see
   :func:`_orjson_block`). Each text is decoded from UTF-8 into a ``str`` and encoded back,
   and the texts are 97% of a record's bytes.
-- msgspec's, for a large block whose escapes are all among the six that orjson writes
-  for LF, ``"``, TAB, CR, BS and FF (no ``\\\\`` and no ``\\u``, which send the block to
-  orjson's reader). The text stays bytes: msgspec keeps it as the raw JSON string
-  (``msgspec.Raw``), ``codecs.escape_decode`` undoes the six escapes exactly as JSON
-  does, and a strict UTF-8 decode proves it valid and gives the text for the schema's
-  checks. About a sixth less work for a worker of ``validate``.
+- msgspec's, for a large block whose escapes are all among the seven that orjson writes
+  for LF, ``"``, TAB, CR, BS, FF and ``\\`` (no ``\\u``, which orjson writes for the other
+  control characters, and which sends the block to orjson's reader). The text stays
+  bytes: msgspec keeps it as the raw JSON string (``msgspec.Raw``),
+  ``codecs.escape_decode`` undoes the seven escapes exactly as JSON does, and a strict
+  UTF-8 decode proves it valid and gives the text for the schema's checks. About a sixth
+  less work for a worker of ``validate``.
 
 Why msgspec's reader accepts only what orjson's accepts:
 
@@ -28,7 +29,7 @@ Why msgspec's reader accepts only what orjson's accepts:
   orjson's range, null, booleans, lists of strings: the tests compare the two on every
   character), so the line is orjson's form;
 - a text is a JSON string (msgspec checked its syntax: no raw control character, no
-  escape JSON does not know) whose escapes are the six orjson writes for those
+  escape JSON does not know) whose escapes are the seven orjson writes for those
   characters, and orjson writes every other character as it is (tested on every
   character): it is orjson's form of the text;
 - the columns then go through the same compiled checks as orjson's reader's records.
@@ -65,10 +66,10 @@ TEXT = "text"
 #: fork, see :func:`prepare`) and read by msgspec's reader if it can: ``bytes.count`` of a
 #: three-byte needle takes about 1 ns a byte, numpy's passes a fifth of that.
 MANY_BYTES = 1 << 16
-#: The letters after a backslash in a block msgspec's reader takes: the escapes orjson
-#: writes for LF, ``"``, TAB, CR, BS and FF, which ``codecs.escape_decode`` reads as JSON
-#: does.
-SHORT_ESCAPES = b'n"trbf'
+#: The letters of the escapes in a block msgspec's reader takes: those orjson writes for
+#: LF, ``"``, TAB, CR, BS, FF and ``\\``, which ``codecs.escape_decode`` reads as JSON
+#: does (both read an escape's backslash and letter as a pair, left to right).
+SHORT_ESCAPES = b'n"trbf\\'
 #: The integers orjson reads as ``int`` (beyond them, a float; msgspec: an ``int``).
 ORJSON_INTS = (-(1 << 63), (1 << 64) - 1)
 
@@ -207,9 +208,26 @@ class _MsgspecReader:
     text_at: int
     #: The columns that may hold integers, and whether they hold nothing else once checked.
     int_columns: tuple[tuple[int, bool], ...]
-    #: For each byte, whether it may follow a backslash (:data:`SHORT_ESCAPES`).
+    #: For each byte, whether it may be an escape's letter (:data:`SHORT_ESCAPES`).
     escapes: Any
     escape_decode: Callable[[Any], tuple[bytes, int]]
+
+    def _short_escapes_only(self, np: Any, data: Any) -> bool:
+        """Whether every escape in the bytes ``data`` is a backslash and one of
+        :data:`SHORT_ESCAPES`. A backslash starts an escape unless the one before it
+        does: in a run of backslashes, those at even places from the run's start (an
+        escaped backslash is two of them)."""
+        at = np.flatnonzero(data == 0x5C)
+        if not len(at):
+            return True
+        starts = at
+        runs = np.flatnonzero(np.diff(at) != 1) + 1  # where a new run starts, in ``at``
+        if len(runs) + 1 < len(at):  # some run holds two backslashes or more
+            first = np.zeros(len(at), np.intp)
+            first[runs] = runs
+            np.maximum.accumulate(first, out=first)  # each one's run's first, in ``at``
+            starts = at[(np.arange(len(at)) - first) % 2 == 0]
+        return bool(starts[-1] + 1 < len(data) and self.escapes[data[starts + 1]].all())
 
     def read(self, block: bytes) -> ReadBlock | None:
         """The block read, or None if it is off or holds what this reader leaves to
@@ -218,9 +236,7 @@ class _MsgspecReader:
         import numpy as np
 
         data = np.frombuffer(block, np.uint8)
-        backslashes = np.flatnonzero(data == 0x5C)
-        if len(backslashes) and (backslashes[-1] == len(data) - 1
-                                 or not self.escapes[data[backslashes + 1]].all()):
+        if not self._short_escapes_only(np, data):
             return None
         try:
             records = self.decode_lines(block)
