@@ -29,10 +29,11 @@ def test_pieces_of_a_large_member_combine_to_its_crc() -> None:
 
 
 @given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
-       st.integers(0, 2**62), st.integers(0, 2**62))
+       st.integers(0, 2**62 - 1), st.integers(0, 2**62 - 1))
 def test_lengths_beyond_32_bits_combine_consistently(a: int, b: int, c: int,
                                                      length_b: int, length_c: int) -> None:
-    """Joining is associative; lengths no test can allocate are checked that way."""
+    """Joining is associative; lengths no test can allocate are checked that way (up to
+    ISA-L's limit, a signed 64-bit length: the two lengths' sum stays below 2**63)."""
     assert crc32_combine(crc32_combine(a, b, length_b), c, length_c) == \
         crc32_combine(a, crc32_combine(b, c, length_c), length_b + length_c)
 
