@@ -212,11 +212,13 @@ class _MsgspecReader:
     escapes: Any
     escape_decode: Callable[[Any], tuple[bytes, int]]
 
-    def _short_escapes_only(self, np: Any, data: Any) -> bool:
-        """Whether every escape in the bytes ``data`` is a backslash and one of
-        :data:`SHORT_ESCAPES`. A backslash starts an escape unless the one before it
-        does: in a run of backslashes, those at even places from the run's start (an
-        escaped backslash is two of them)."""
+    def _short_escapes_only(self, data: Any) -> bool:
+        """Whether every escape in ``data`` (a numpy array of bytes) is a backslash and
+        one of :data:`SHORT_ESCAPES`. A backslash starts an escape unless it is the
+        letter of the escape before it: in a run of backslashes, those at even places
+        from the run's start begin one (an escaped backslash is two of them)."""
+        import numpy as np
+
         at = np.flatnonzero(data == 0x5C)
         if not len(at):
             return True
@@ -236,7 +238,7 @@ class _MsgspecReader:
         import numpy as np
 
         data = np.frombuffer(block, np.uint8)
-        if not self._short_escapes_only(np, data):
+        if not self._short_escapes_only(data):
             return None
         try:
             records = self.decode_lines(block)
