@@ -32,6 +32,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from multiprocessing.connection import Connection, wait
 from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
@@ -177,7 +178,6 @@ class ForkPool:
         context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
         self._outbox: SimpleQueue[tuple[Connection, Any] | None] = SimpleQueue()
-        self._failure: BaseException | None = None
         opened: list[Connection] = []
         # Ctrl-C while a worker is being forked would interrupt what runs in it before
         # its own handler is set (at-fork hooks print "Exception ignored"): the signal
@@ -218,10 +218,8 @@ class ForkPool:
         """The sending thread: tasks in the order they were given, each to its worker."""
         while (item := self._outbox.get()) is not None:
             connection, task = item
-            try:
+            with suppress(OSError):  # the worker is gone: reading its outcome reports it
                 connection.send(task)
-            except OSError as error:  # the worker is gone: its reader reports it
-                self._failure = error
 
     def apply_async(self, function: Callable[..., T], args: tuple[Any, ...] = ()
                     ) -> Pending[T]:
