@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -195,10 +195,9 @@ def test_the_raw_files_listed_must_be_those_the_records_name(tmp_path: Path) -> 
     walk = view.walk_raw
     assert walk is not None
 
-    def another_path() -> list[Problem]:
-        found = walk()
+    def another_path() -> Iterator[list[Problem]]:
+        yield from walk()
         view.raw_hash ^= 1
-        return found
 
     view.walk_raw = another_path
     assert checker._CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is None

@@ -131,11 +131,12 @@ class PackageView:
     root: str | None = None
     #: Listed with ``stream_raw``: the files under data/raw/ are not in ``files``, only
     #: counted, with the sum of ``path_token`` of their paths (modulo 2**128), by ``walk_raw``
-    #: (which returns the listing problems found there).
+    #: (which yields the listing problems found there, folder by folder, so that the caller
+    #: can keep workers busy between two folders; they are counted once it is exhausted).
     streamed: bool = False
     raw_files: int = 0
     raw_hash: int = 0
-    walk_raw: Callable[[], list[Problem]] | None = None
+    walk_raw: Callable[[], Iterator[list[Problem]]] | None = None
 
 
 def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
@@ -171,7 +172,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         raw[1] += sum_of_path_tokens(paths)
         return others
 
-    def walk(rel: str) -> None:
+    def walk(rel: str) -> Iterator[None]:
+        """Lists ``rel`` and the folders below it, pausing after each folder's listing."""
         in_raw = (rel + "/").startswith(RAW_PREFIX)
         skip_stat = not measure_raw and in_raw
         count_only = stream_raw and in_raw
@@ -182,6 +184,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}"))
             return
+        yield
         entries.sort(key=lambda e: e.name)
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
@@ -199,7 +202,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                     if stream_raw and relpath + "/" == RAW_PREFIX:
                         deferred.append(relpath)
                     else:
-                        walk(relpath)
+                        yield from walk(relpath)
                 elif entry.is_file(follow_symlinks=False):
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)
@@ -210,7 +213,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 problems.append(Problem(relpath, "unreadable-file",
                                         f"cannot stat: {exc.strerror or exc}"))
 
-    walk("")
+    deque(walk(""), maxlen=0)
 
     def opener(rel: str) -> IO[bytes]:
         return os.fdopen(open_regular(os.path.join(base, rel)), "rb", buffering=0)
@@ -221,12 +224,13 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
                        root=base, streamed=stream_raw)
 
-    def walk_raw() -> list[Problem]:
-        start = len(problems)
+    def walk_raw() -> Iterator[list[Problem]]:
         while deferred:
-            walk(deferred.pop())
+            start = len(problems)
+            for _ in walk(deferred.pop()):
+                yield problems[start:]
+                start = len(problems)
         view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
-        return problems[start:]
 
     if stream_raw:
         view.walk_raw = walk_raw
@@ -836,21 +840,21 @@ class _RecordPass:
             self._merge(part, result.get())
         self._fill()
 
-    def finish(self, meanwhile: Callable[[], None] | None = None) -> tuple[int, str | None]:
+    def finish(self, meanwhile: Iterable[object] = ()) -> tuple[int, str | None]:
         """The line count and the resource's sha256 (None if a part is missing or
-        unreadable). ``meanwhile()`` is called once the workers have blocks to check."""
+        unreadable). ``meanwhile`` is stepped through once the workers have blocks to
+        check, with the blocks done merged and more handed out between two steps."""
         try:
-            if meanwhile is not None and self.pool is None:
-                meanwhile()
             if self.pool is None:
+                deque(meanwhile, maxlen=0)
                 for item in self.blocks:
                     self._submit(*item)
                     if self.failed:
                         break
             else:
                 self._fill()
-                if meanwhile is not None:
-                    meanwhile()
+                for _ in meanwhile:
+                    self.pump()
                 while self.pending:
                     part, result = self.pending.popleft()
                     self._merge(part, result.get())
@@ -1082,12 +1086,14 @@ class _CleanChecker(_Checker):
         descriptor_problems = self.schemas.submit(check_descriptor, descriptor)
         listing: list[Problem] = []
 
-        def walk_raw() -> None:
+        def walk_raw() -> Iterator[None]:
             assert view.walk_raw is not None
-            listing.extend(view.walk_raw())
+            for found in view.walk_raw():
+                listing.extend(found)
+                yield
 
         try:
-            documents, docs_sha256 = records.finish(walk_raw)
+            documents, docs_sha256 = records.finish(walk_raw())
             if records.failed or self.problems or listing or docs_sha256 is None \
                     or documents != view.raw_files \
                     or records.path_hash != view.raw_hash \
