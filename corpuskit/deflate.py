@@ -33,6 +33,11 @@ from .crc32 import crc32
 #: zipfile's default. Level 2 deflated the benchmark's records 3x faster and its raw files
 #: 1.4x (a cold build of 100,000 documents 12-20% shorter) for an archive 7% larger: not
 #: taken, as a corpus is built once and downloaded many times. Part of the shard cache's key.
+#:
+#: zlib-ng (the ``zlib-ng`` package) at this level made the same cold build 18% shorter for
+#: an archive 0.5% larger, but not taken either: its output depends on how the input is
+#: cut into ``compress()`` calls (a piece made in parts would differ from the same piece
+#: made at once, see :class:`RecordsDeflater`) and, as reported, on the CPU architecture.
 LEVEL = 6
 #: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
 PIECE_BYTES = 1 << 20
