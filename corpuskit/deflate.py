@@ -62,14 +62,25 @@ def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *
         zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
+#: A record group goes to the compressor in slices of this many bytes, and then the rest.
+FEED_BYTES = 1 << 20
+
+
 class RecordsDeflater:
     """One piece of data/documents.jsonl (whole records; not the last piece's END), fed in
-    parts, so that a group of large documents is never held whole: the same bytes as
-    ``deflate_piece(group, last=False)``, as zlib's output does not depend on how its input
-    is cut (tested), with the CRC-32 and size of what was fed."""
+    parts, so that a group of large documents is never held whole, with the CRC-32 and size
+    of what was fed.
+
+    Whatever the parts, the compressor is handed the group's :data:`FEED_BYTES` slices and
+    then the rest, one call each: the output then depends on the group's bytes only, with
+    any deflate library. Python's usual zlib gives the same bytes however its input is cut
+    (so these are those of ``deflate_piece(group, last=False)``, tested); zlib-ng, which
+    some platforms link Python's zlib against, does not. Callers feed slices of that size
+    anyway (the rest waits here, copied, until the next part or :meth:`end`)."""
 
     def __init__(self) -> None:
         self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        self._rest = bytearray()  # fed but not yet handed to the compressor
         self.crc = 0
         self.size = 0
 
@@ -77,11 +88,27 @@ class RecordsDeflater:
         """Deflated bytes ready so far (often none)."""
         self.crc = crc32(data, self.crc)
         self.size += len(data)
-        return self._compressor.compress(data)
+        view = memoryview(data)
+        out: list[bytes] = []
+        if self._rest:
+            taken = FEED_BYTES - len(self._rest)
+            self._rest += view[:taken]
+            view = view[taken:]
+            if len(self._rest) < FEED_BYTES:
+                return b""
+            out.append(self._compressor.compress(self._rest))
+            self._rest.clear()
+        whole = len(view) - len(view) % FEED_BYTES
+        out += [self._compressor.compress(view[at:at + FEED_BYTES])
+                for at in range(0, whole, FEED_BYTES)]
+        self._rest += view[whole:]
+        return b"".join(out)
 
     def end(self) -> bytes:
         """The last deflated bytes of the piece (sync-flushed, not final)."""
-        return self._compressor.flush(zlib.Z_SYNC_FLUSH)
+        rest = self._compressor.compress(self._rest) if self._rest else b""
+        self._rest.clear()
+        return rest + self._compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
 def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[int, int]]:

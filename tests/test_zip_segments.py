@@ -232,6 +232,45 @@ def test_a_record_group_deflated_in_parts_is_the_group_deflated_at_once(
     assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
 
 
+@pytest.mark.parametrize("cuts", [(1,), (7, 4096), (4096,), (5000, 3), (1 << 16,)])
+def test_a_record_group_reaches_the_compressor_in_the_same_slices_whatever_the_cuts(
+        monkeypatch: pytest.MonkeyPatch, cuts: tuple[int, ...]) -> None:
+    """zlib-ng, which some platforms link Python's zlib against, deflates the same input to
+    other bytes when it comes in other cuts: the compressor is handed the group's slices of
+    FEED_BYTES and the rest, whatever parts the group was fed in."""
+    handed: list[list[object]] = []
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.calls: list[object] = []
+            handed.append(self.calls)
+
+        def compress(self, data: bytes) -> bytes:
+            self.calls.append(bytes(data))
+            return b""
+
+        def flush(self, mode: int) -> bytes:
+            self.calls.append(("flush", mode))
+            return b""
+
+    monkeypatch.setattr(deflate, "FEED_BYTES", 4096)
+    monkeypatch.setattr(deflate.zlib, "compressobj", lambda *args, **kwargs: Recorder())
+    group = bytes(range(256)) * 41 + b"tail"  # 2.5 slices and more
+    parts = deflate.RecordsDeflater()
+    at, turn = 0, 0
+    while at < len(group):
+        size = cuts[turn % len(cuts)]
+        parts.feed(group[at:at + size])
+        at, turn = at + size, turn + 1
+    parts.end()
+    at_once = deflate.RecordsDeflater()
+    at_once.feed(group)
+    at_once.end()
+    expected: list[object] = [group[at:at + 4096] for at in range(0, len(group), 4096)]
+    assert handed == [[*expected, ("flush", zlib.Z_SYNC_FLUSH)]] * 2
+    assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
+
+
 def _large_text(size: int, seed: int) -> str:
     """A text of about ``size`` characters that does not compress to nothing."""
     words = [f"w{(seed * 7919 + i * 104729) % 50021:x}" for i in range(size // 6)]
