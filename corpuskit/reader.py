@@ -247,6 +247,8 @@ _LOCAL_HEADER = b"PK\x03\x04"
 _LOCAL_HEADER_BYTES = 30
 _SUPPORTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _CHUNK = 1 << 20
+#: A member compressed to at most this many bytes is read with its local header, in one call.
+_READ_WITH_HEADER = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -371,9 +373,11 @@ class _MemberStream(io.RawIOBase):
     member's data is an error here, never silently equal output.
     """
 
-    def __init__(self, fd: int, info: Member, data_offset: int) -> None:
+    def __init__(self, fd: int, info: Member, data_offset: int, read: bytes = b"") -> None:
+        """``read``: the member's compressed bytes, if read already (all of them)."""
         super().__init__()
         self._fd = fd
+        self._read = read
         self._name = info.filename
         self._position = data_offset
         self._compressed_left = info.compress_size
@@ -414,7 +418,10 @@ class _MemberStream(io.RawIOBase):
         return ArchiveReadError(f"{self._name}: {message}")
 
     def _pread(self, size: int) -> bytes:
-        data = os.pread(self._fd, size, self._position)
+        if self._read:
+            data, self._read = self._read[:size], self._read[size:]
+        else:
+            data = os.pread(self._fd, size, self._position)
         if len(data) != size:
             raise self._error("the archive ends inside this entry's data (truncated)")
         self._position += size
@@ -708,20 +715,31 @@ class ZipSource(PackageSource):
             info = self._members[rel]
         except KeyError:
             raise FileNotFoundError(rel) from None
-        header = self.read_at(info.header_offset, _LOCAL_HEADER_BYTES)
+        expected_name = member_name_bytes(info)
+        # A small member is read with its header in one call (corpuskit writes no extra
+        # field); the data read is used only if it is where the header says it starts.
+        small = info.compress_size <= _READ_WITH_HEADER
+        start = _LOCAL_HEADER_BYTES + len(expected_name)
+        block = self.read_at(info.header_offset,
+                             start + (info.compress_size if small else 0))
+        header = block[:_LOCAL_HEADER_BYTES]
         if len(header) != _LOCAL_HEADER_BYTES or header[:4] != _LOCAL_HEADER:
             raise ArchiveReadError(f"{info.filename}: no local header where the central "
                                    "directory says (corrupt)")
         name_len, extra_len = struct.unpack_from("<2H", header, 26)
-        name = self.read_at(info.header_offset + _LOCAL_HEADER_BYTES, name_len)
-        if name != member_name_bytes(info):
+        name = block[_LOCAL_HEADER_BYTES:_LOCAL_HEADER_BYTES + name_len] \
+            if name_len == len(expected_name) and len(block) >= start \
+            else self.read_at(info.header_offset + _LOCAL_HEADER_BYTES, name_len)
+        if name != expected_name:
             raise ArchiveReadError(f"{info.filename}: its local header names another file "
                                    "(corrupt or forged)")
         data_offset = info.header_offset + _LOCAL_HEADER_BYTES + name_len + extra_len
         if data_offset + info.compress_size > self.directory.offset:
             raise ArchiveReadError(f"{info.filename}: its data runs into the central directory "
                                    "(corrupt)")
-        stream = _MemberStream(self._fileno(), info, data_offset)
+        read = block[start:] if small and not extra_len and info.compress_size \
+            and len(block) == start + info.compress_size else b""
+        stream = _MemberStream(self._fileno(), info, data_offset, read)
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:

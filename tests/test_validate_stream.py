@@ -11,21 +11,32 @@ of order, a raw file that is not the one listed, ...) and compare with the preci
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _validate_support import built, copy_release, records, resign, write_records
+from _validate_support import (
+    built,
+    copy_archive,
+    copy_release,
+    records,
+    resign,
+    sealed,
+    write_records,
+)
 
 from corpuskit import counts
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
+from corpuskit.reader import ZipSource
 from corpuskit.recordshape import RECORD_SCHEMA
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import cleanblock, validate
@@ -41,6 +52,7 @@ from corpuskit.validation.records import (
     sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
+from corpuskit.writer import write_archive
 
 Damage = Callable[[Path], None]
 
@@ -534,3 +546,109 @@ def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
     schema = load_schema(RECORD_SCHEMA)
     assert not any(map(cleanblock._may_hold_object, schema["properties"].values()))
     assert cleanblock.clean_record_table() is not None
+
+
+# -- the clean pass over an archive ---------------------------------------------------------
+
+def _zip_of(folder: Path, dest: Path) -> Path:
+    """``folder`` as corpuskit archives a release (sealed), whatever was done to it."""
+    created = json.loads((folder / "datapackage.json").read_bytes())["created"]
+    archive = dest / f"{folder.name}.zip"
+    write_archive(folder, archive, created, root=folder.name)
+    return archive
+
+
+def clean_archive(path: Path, jobs: int = 1) -> checker.PackageResult | None:
+    with ZipSource(path, strict=False) as source:
+        view = checker.archive_view(source, stream_raw=True)
+        return checker._CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
+
+
+def precise_archive(path: Path) -> checker.PackageResult:
+    with ZipSource(path, strict=False) as source:
+        return checker.check_package(checker.archive_view(source), jobs=1)
+
+
+@pytest.mark.parametrize("kind", ["default", "percent"])
+def test_a_sound_archive_is_accepted_with_the_precise_counts(tmp_path: Path, kind: str
+                                                             ) -> None:
+    archive = _zip_of(copy_release(tmp_path / "folder", kind), tmp_path)
+    slow = precise_archive(archive)
+    assert slow.problems == []
+    for jobs in (1, 2):
+        fast = clean_archive(archive, jobs)
+        assert fast is not None, "the clean pass refused a sound archive"
+        assert (fast.documents, fast.files, fast.bytes) == \
+            (slow.documents, slow.files, slow.bytes)
+
+
+def test_validate_reads_a_sound_archive_in_the_clean_pass_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = copy_archive(tmp_path)
+    monkeypatch.setattr(checker, "check_package", None)  # any call fails
+    report = validate(archive, jobs=1)
+    assert report.valid and report.documents == len(records(built().release))
+
+
+@pytest.mark.parametrize("name", sorted(set(DAMAGES) - {"symlinked_raw_file"}))
+def test_damage_in_an_archive_is_refused_and_reported_as_the_precise_check_does(
+        tmp_path: Path, name: str) -> None:
+    """The folder damages, archived as corpuskit would archive the damaged folder."""
+    target = copy_release(tmp_path / "folder")
+    DAMAGES[name](target)
+    archive = _zip_of(target, tmp_path)
+    expected = precise_archive(archive)
+    if name != "payload_file_added_resigned":  # a sound package still
+        assert expected.problems, "the damage should be a problem"
+        assert clean_archive(archive) is None, "the clean pass accepted a damaged archive"
+        assert clean_archive(archive, jobs=2) is None
+    report = validate(archive, jobs=1)
+    assert report.problems == sort_problems(expected.problems)
+    assert (report.files, report.bytes, report.documents) == \
+        (expected.files, expected.bytes, expected.documents)
+    assert validate(archive, jobs=2).as_dict() == report.as_dict()
+
+
+def _member(data: bytes, rel: str) -> zipfile.ZipInfo:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return next(info for info in archive.infolist() if info.filename.endswith(rel))
+
+
+def _raw_member_time_changed(data: bytearray) -> None:
+    """Only the local header's time of a raw file: the headers no longer match."""
+    info = _member(bytes(data), "data/raw/en/harbour.txt")
+    data[info.header_offset + 10] ^= 0x02
+
+
+def _raw_member_crc_changed(data: bytearray) -> None:
+    """The CRC-32 of a raw file, in its local header and its central record alike."""
+    info = _member(bytes(data), "data/raw/en/harbour.txt")
+    central = bytes(data).rindex(info.filename.encode()) - 46  # the name ends its record
+    assert data[central:central + 4] == b"PK\x01\x02"
+    for at in (info.header_offset + 14, central + 16):
+        data[at] ^= 0x01
+
+
+def _raw_member_data_flipped(data: bytearray) -> None:
+    """A bit of a raw file's compressed bytes."""
+    info = _member(bytes(data), "data/raw/en/harbour.txt")
+    start = info.header_offset + 30 + len(info.filename.encode())
+    data[start + info.compress_size // 2] ^= 0x10
+
+
+@pytest.mark.parametrize("damage", [_raw_member_time_changed, _raw_member_crc_changed,
+                                    _raw_member_data_flipped])
+def test_resealed_header_and_data_damage_is_refused_by_the_clean_pass(
+        tmp_path: Path, damage: Callable[[bytearray], None]) -> None:
+    """Damage only the zip's own checks can find, resealed as a forger would: the clean
+    pass gives up, and validate reports what the precise check finds."""
+    data = bytearray(built().archive.read_bytes())
+    damage(data)
+    archive = tmp_path / built().archive.name
+    archive.write_bytes(sealed(bytes(data)))
+    expected = precise_archive(archive)
+    assert expected.problems
+    for jobs in (1, 2):
+        assert clean_archive(archive, jobs) is None
+    report = validate(archive, jobs=1)
+    assert report.problems == sort_problems(expected.problems)

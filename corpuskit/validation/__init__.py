@@ -30,7 +30,7 @@ from ..problems import Problem
 from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
 from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
-from .package import archive_view, check_folder, check_package
+from .package import check_archive, check_folder
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
 from .seal import check_archive_checksums
 
@@ -172,8 +172,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 for p in error.problems)
             else:
                 with source:
-                    view = archive_view(source)
-                    outcome = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+                    outcome = check_archive(source, fast=fast, reproduce=reproduce, jobs=jobs)
                     problems.extend(outcome.problems)
                     files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents

@@ -149,7 +149,7 @@ class FileDigester:
             else self._open(rel)
 
     def sha256_hex(self, rel: str, expected: int) -> str:
-        """The sha256 of a folder's file as hex if it has ``expected`` bytes, else ``""``
+        """The sha256 of a file as hex if it has ``expected`` bytes, else ``""``
         (the clean pass's question: is this file the one its record describes?).
 
         A file expected to fit in the buffer is read with one ``readv`` into it: a read
@@ -157,6 +157,9 @@ class FileDigester:
         :meth:`sha256`, so it has ``expected`` bytes if the read gave that many. The file
         is opened by its name within its folder (:meth:`_open_in_folder`).
         """
+        if self.root is None:  # an archive's member, inflated and checked as it is read
+            size, digests = self.digest(rel, expected)
+            return digests[0].hex() if size == expected else ""
         if not 0 <= expected < CHUNK or not _RELATIVE_OPEN:
             size, digest = self.sha256(rel, expected)
             return digest.hex() if size == expected else ""

@@ -12,8 +12,9 @@ reading: sizes, presence and counts only.
 Large packages have their records (and raw files) checked by forked worker processes while
 the parent parses the manifests; the result is the same with any number of them.
 
-A package folder is first checked as a stream (:func:`check_folder`, :class:`_CleanChecker`):
-the raw files are counted, not listed; each is read with its record, and the payload
+A package, folder or archive, is first checked as a stream (:func:`check_folder`,
+:func:`check_archive`, :class:`_CleanChecker`): the raw files are counted, not listed (an
+archive's central directory is in memory anyway); each is read with its record, and the payload
 manifest is compared byte for byte with the lines its records imply, in record order (which
 is manifest order): a merge-join with no table per file, so memory is flat in the number of
 documents and the manifest costs a comparison, not a parse. That pass only ever proves a
@@ -237,9 +238,21 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     return view
 
 
-def archive_view(source: ZipSource) -> PackageView:
-    files = {rel: source.size(rel) for rel in source.files()}
-    return PackageView("archive", files, source.open, list(source.problems), source)
+def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
+    """The members of an archive. With ``stream_raw``, those under data/raw/ are left out
+    of ``files`` and only counted, as :func:`folder_view` does (``walk_raw`` then has
+    nothing left to do): the clean pass reads each with its record."""
+    names = source.files()
+    if not stream_raw:
+        return PackageView("archive", {rel: source.size(rel) for rel in names}, source.open,
+                           list(source.problems), source)
+    raw = [rel for rel in names if rel.startswith(RAW_PREFIX)]
+    view = PackageView("archive", {rel: source.size(rel) for rel in names
+                                   if not rel.startswith(RAW_PREFIX)},
+                       source.open, list(source.problems), source, streamed=True,
+                       raw_files=len(raw), raw_hash=sum_of_path_tokens(raw))
+    view.walk_raw = lambda: iter(())
+    return view
 
 
 @dataclass
@@ -1015,7 +1028,9 @@ class _ManifestStream:
 
 
 class _CleanChecker(_Checker):
-    """:class:`_Checker` for a folder listed with ``stream_raw`` and expected to be clean.
+    """:class:`_Checker` for a folder or archive listed with ``stream_raw`` and expected to
+    be clean (an archive's raw members are read and checked as :meth:`ZipSource.open` reads
+    any member, and its headers as the precise check does, on a worker meanwhile).
 
     The raw files are not listed: each is read with its record, and the payload manifest
     is compared, byte for byte, with the lines corpuskit writes for the records in order
@@ -1080,6 +1095,7 @@ class _CleanChecker(_Checker):
                                                    for part in docs.parts}
         records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
                               descriptor, stream)
+        structure = self.start_structure_check(descriptor)  # an archive's headers
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
         self.schemas = ThreadPoolExecutor(max_workers=1)
@@ -1129,7 +1145,7 @@ class _CleanChecker(_Checker):
         self.cross_check(descriptor, bag_info, documents, docs_sha256)
         if CROISSANT in files:
             self.croissant(descriptor)
-        if self.problems:
+        if self.problems or structure():
             return None
         return PackageResult([], documents, len(files) + view.raw_files,
                              sum(files.values()) + records.raw_bytes)
@@ -1154,6 +1170,24 @@ def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
         changed = clean.changed_files()
     view = folder_view(root, measure_raw=fast)
     result = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
+    result.problems.extend(problem for problem in changed if problem not in result.problems)
+    return result
+
+
+def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = False,
+                  jobs: int = 1) -> PackageResult:
+    """Every check of a package archive, as :func:`check_folder` makes them of a folder:
+    a full check first tries :class:`_CleanChecker`, then, if the archive is not clean,
+    runs :func:`check_package`, which names every problem."""
+    changed: list[Problem] = []
+    if not fast and not reproduce:
+        clean = _CleanChecker(archive_view(source, stream_raw=True), fast=False,
+                              reproduce=False, jobs=jobs)
+        result = clean.check()
+        if result is not None:
+            return result
+        changed = clean.changed_files()
+    result = check_package(archive_view(source), fast=fast, reproduce=reproduce, jobs=jobs)
     result.problems.extend(problem for problem in changed if problem not in result.problems)
     return result
 

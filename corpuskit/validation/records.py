@@ -275,7 +275,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     Each raw file is read once, and the payload manifest's line for it is derived from
     the record, so nothing per file outlives the block.
     """
-    if digester.algorithms != ("sha256",) or digester.root is None:
+    if digester.algorithms != ("sha256",):
         return _UNCLEAN
     read = read_clean_block(block)
     if read is None:
