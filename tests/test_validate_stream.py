@@ -39,6 +39,7 @@ from corpuskit.problems import Problem
 from corpuskit.reader import ZipSource
 from corpuskit.recordshape import RECORD_SCHEMA
 from corpuskit.schemacheck import load_schema
+from corpuskit.validation import archive as structure_module
 from corpuskit.validation import cleanblock, validate
 from corpuskit.validation import package as checker
 from corpuskit.validation.cleanblock import record_breaks
@@ -652,3 +653,22 @@ def test_resealed_header_and_data_damage_is_refused_by_the_clean_pass(
         assert clean_archive(archive, jobs) is None
     report = validate(archive, jobs=1)
     assert report.problems == sort_problems(expected.problems)
+
+
+def test_the_archive_structure_check_in_steps_finds_what_it_finds_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clean pass checks an archive's headers a few entries at a time, between handing
+    blocks to the workers: the same problems as the check at once."""
+    data = bytearray(built().archive.read_bytes())
+    _raw_member_time_changed(data)
+    archive = tmp_path / built().archive.name
+    archive.write_bytes(sealed(bytes(data)))
+    monkeypatch.setattr(structure_module, "STEP_ENTRIES", 2)
+    with ZipSource(archive, strict=False) as source:
+        created = json.loads((built().release / "datapackage.json").read_bytes())["created"]
+        at_once = structure_module.check_archive_structure(source, created)
+        found: list[Problem] = []
+        steps = sum(1 for _ in structure_module.archive_structure_steps(source, created,
+                                                                        found))
+        assert steps == len(source.entries) // 2
+    assert found == at_once and [p.code for p in found] == ["archive-metadata"]

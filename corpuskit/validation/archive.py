@@ -17,6 +17,7 @@ same contents.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 
 from ..archive import SEAL_BYTES, zip_date_time
 from ..problems import Problem
@@ -46,16 +47,30 @@ def _fields(layout: struct.Struct, names: tuple[str, ...], actual: bytes,
     return differing
 
 
+#: Entries checked between two pauses of :func:`archive_structure_steps`.
+STEP_ENTRIES = 2048
+
+
 def check_archive_structure(source: ZipSource, created: str | None) -> list[Problem]:
     """Every header byte of ``source`` against the reproducible form corpuskit writes.
 
     ``created`` is the package's release time stamp (from datapackage.json), which decides
     every entry's time stamp; when unknown, the first entry's time stamp is the reference.
     """
+    problems: list[Problem] = []
+    for _ in archive_structure_steps(source, created, problems):
+        pass
+    return problems
+
+
+def archive_structure_steps(source: ZipSource, created: str | None,
+                            problems: list[Problem]) -> Iterator[None]:
+    """:func:`check_archive_structure`, adding its problems to ``problems``, pausing after
+    every :data:`STEP_ENTRIES` entries (a caller has other work to hand out meanwhile)."""
     infos = source.entries
     if not infos:
-        return [Problem(".", "archive-error", "the archive holds no entries")]
-    problems: list[Problem] = []
+        problems.append(Problem(".", "archive-error", "the archive holds no entries"))
+        return
     try:
         date_time = zip_date_time(created) if created else infos[0].date_time
     except ValueError:
@@ -68,7 +83,9 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
     actual_tail = source.read_at(directory.offset, directory.file_size - directory.offset)
     offset = position = 0
     tail_problem: Problem | None = None
-    for info in infos:
+    for number, info in enumerate(infos, 1):
+        if not number % STEP_ENTRIES:
+            yield
         if info.is_dir():
             problems.append(Problem(info.filename, "archive-metadata",
                                     "a folder entry; corpuskit archives hold files only"))
@@ -112,4 +129,3 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
         problems.append(Problem(".", "archive-metadata",
                                 "the end-of-central-directory record differs from the "
                                 "reproducible form"))
-    return problems

@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,7 +45,7 @@ from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, m
 from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
 from ..schemacheck import duplicate_key_problems
-from .archive import check_archive_structure
+from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
     ALGORITHMS,
     BAG_INFO,
@@ -255,6 +256,12 @@ def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
     return view
 
 
+def _created(descriptor: dict[str, Any] | None) -> str | None:
+    """The release time stamp a descriptor gives, if any (it decides an archive's times)."""
+    created = descriptor.get("created") if descriptor else None
+    return created if isinstance(created, str) else None
+
+
 @dataclass
 class PackageResult:
     problems: list[Problem]
@@ -457,13 +464,21 @@ class _Checker:
         archive = self.view.archive
         if archive is None or archive.problems:
             return list
-        created = descriptor.get("created") if descriptor else None
-        created = created if isinstance(created, str) else None
+        created = _created(descriptor)
         pool = self._pool
         if pool is None:
             return lambda: check_archive_structure(archive, created)
         pending = pool.apply_async(_structure_task, (created,))
         return pending.get
+
+    def structure_steps(self, descriptor: dict[str, Any] | None,
+                        problems: list[Problem]) -> Iterator[None]:
+        """The check of :meth:`start_structure_check` in steps, here, adding to
+        ``problems`` (nothing to do for a folder)."""
+        archive = self.view.archive
+        if archive is None or archive.problems:
+            return iter(())
+        return archive_structure_steps(archive, _created(descriptor), problems)
 
     def manifest_names(self) -> list[str]:
         names = []
@@ -1095,7 +1110,6 @@ class _CleanChecker(_Checker):
                                                    for part in docs.parts}
         records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
                               descriptor, stream)
-        structure = self.start_structure_check(descriptor)  # an archive's headers
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
         self.schemas = ThreadPoolExecutor(max_workers=1)
@@ -1108,8 +1122,11 @@ class _CleanChecker(_Checker):
                 listing.extend(found)
                 yield
 
+        # An archive's headers are checked here, between handing blocks to the workers.
+        structure: list[Problem] = []
         try:
-            documents, docs_sha256 = records.finish(walk_raw())
+            documents, docs_sha256 = records.finish(
+                chain(walk_raw(), self.structure_steps(descriptor, structure)))
             if records.failed or self.problems or listing or docs_sha256 is None \
                     or documents != view.raw_files \
                     or records.path_hash != view.raw_hash \
@@ -1145,7 +1162,7 @@ class _CleanChecker(_Checker):
         self.cross_check(descriptor, bag_info, documents, docs_sha256)
         if CROISSANT in files:
             self.croissant(descriptor)
-        if self.problems or structure():
+        if self.problems or structure:
             return None
         return PackageResult([], documents, len(files) + view.raw_files,
                              sum(files.values()) + records.raw_bytes)
