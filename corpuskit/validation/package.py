@@ -1045,7 +1045,7 @@ class _ManifestStream:
 class _CleanChecker(_Checker):
     """:class:`_Checker` for a folder or archive listed with ``stream_raw`` and expected to
     be clean (an archive's raw members are read and checked as :meth:`ZipSource.open` reads
-    any member, and its headers as the precise check does, on a worker meanwhile).
+    any member, and its headers as the precise check does, in steps between the blocks).
 
     The raw files are not listed: each is read with its record, and the payload manifest
     is compared, byte for byte, with the lines corpuskit writes for the records in order
@@ -1177,18 +1177,9 @@ def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
     is not clean, the precise check runs from the start and reports every problem (the
     report is the same either way; only a damaged package pays for both).
     """
-    changed: list[Problem] = []
-    if not fast and not reproduce:
-        view = folder_view(root, measure_raw=False, stream_raw=True)
-        clean = _CleanChecker(view, fast=False, reproduce=False, jobs=jobs)
-        result = clean.check()
-        if result is not None:
-            return result
-        changed = clean.changed_files()
-    view = folder_view(root, measure_raw=fast)
-    result = check_package(view, fast=fast, reproduce=reproduce, jobs=jobs)
-    result.problems.extend(problem for problem in changed if problem not in result.problems)
-    return result
+    return _clean_or_precise(lambda: folder_view(root, measure_raw=False, stream_raw=True),
+                             lambda: folder_view(root, measure_raw=fast),
+                             fast=fast, reproduce=reproduce, jobs=jobs)
 
 
 def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = False,
@@ -1196,15 +1187,23 @@ def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = Fa
     """Every check of a package archive, as :func:`check_folder` makes them of a folder:
     a full check first tries :class:`_CleanChecker`, then, if the archive is not clean,
     runs :func:`check_package`, which names every problem."""
+    return _clean_or_precise(lambda: archive_view(source, stream_raw=True),
+                             lambda: archive_view(source),
+                             fast=fast, reproduce=reproduce, jobs=jobs)
+
+
+def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], PackageView],
+                      *, fast: bool, reproduce: bool, jobs: int) -> PackageResult:
+    """The clean pass over the ``streamed`` view (a full check only), else the precise
+    check of the ``listed`` one, with the files the clean pass saw change."""
     changed: list[Problem] = []
     if not fast and not reproduce:
-        clean = _CleanChecker(archive_view(source, stream_raw=True), fast=False,
-                              reproduce=False, jobs=jobs)
+        clean = _CleanChecker(streamed(), fast=False, reproduce=False, jobs=jobs)
         result = clean.check()
         if result is not None:
             return result
         changed = clean.changed_files()
-    result = check_package(archive_view(source), fast=fast, reproduce=reproduce, jobs=jobs)
+    result = check_package(listed(), fast=fast, reproduce=reproduce, jobs=jobs)
     result.problems.extend(problem for problem in changed if problem not in result.problems)
     return result
 
