@@ -672,3 +672,21 @@ def test_the_archive_structure_check_in_steps_finds_what_it_finds_at_once(
                                                                         found))
         assert steps == len(source.entries) // 2
     assert found == at_once and [p.code for p in found] == ["archive-metadata"]
+
+
+def test_an_archive_whose_seal_is_broken_goes_to_the_precise_check_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken seal says the archive is not what corpuskit wrote: the clean pass, which
+    only proves sound archives sound, is not tried (a damaged archive is read once)."""
+    archive = copy_archive(tmp_path)
+    data = bytearray(archive.read_bytes())
+    data[-1] ^= 0x01  # the seal's last hex digit
+    archive.write_bytes(bytes(data))
+
+    def refuse(self: object) -> None:
+        raise AssertionError("the clean pass was tried")
+
+    monkeypatch.setattr(checker._CleanChecker, "check", refuse)
+    report = validate(archive, jobs=1)
+    assert [p.code for p in report.problems] == ["archive-seal-mismatch"]
+    assert report.documents == len(records(built().release))

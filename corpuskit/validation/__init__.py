@@ -164,7 +164,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
             problems.extend(misnamed(target.resolve().name, _folder_release(target), ""))
         else:
-            problems.extend(check_archive_checksums(target, fast=fast))
+            sealed = check_archive_checksums(target, fast=fast)
+            problems.extend(sealed)
             try:
                 source = ZipSource(target, strict=False, limits=limits)
             except InputError as error:
@@ -172,7 +173,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 for p in error.problems)
             else:
                 with source:
-                    outcome = check_archive(source, fast=fast, reproduce=reproduce, jobs=jobs)
+                    outcome = check_archive(source, fast=fast, reproduce=reproduce, jobs=jobs,
+                                            clean=not sealed)
                     problems.extend(outcome.problems)
                     files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents

@@ -1183,21 +1183,23 @@ def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
 
 
 def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = False,
-                  jobs: int = 1) -> PackageResult:
+                  jobs: int = 1, clean: bool = True) -> PackageResult:
     """Every check of a package archive, as :func:`check_folder` makes them of a folder:
     a full check first tries :class:`_CleanChecker`, then, if the archive is not clean,
-    runs :func:`check_package`, which names every problem."""
+    runs :func:`check_package`, which names every problem. Without ``clean`` (the caller
+    knows the archive damaged: its seal is broken) the precise check runs at once."""
     return _clean_or_precise(lambda: archive_view(source, stream_raw=True),
                              lambda: archive_view(source),
-                             fast=fast, reproduce=reproduce, jobs=jobs)
+                             fast=fast, reproduce=reproduce, jobs=jobs, expect_clean=clean)
 
 
 def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], PackageView],
-                      *, fast: bool, reproduce: bool, jobs: int) -> PackageResult:
-    """The clean pass over the ``streamed`` view (a full check only), else the precise
-    check of the ``listed`` one, with the files the clean pass saw change."""
+                      *, fast: bool, reproduce: bool, jobs: int, expect_clean: bool = True
+                      ) -> PackageResult:
+    """The clean pass over the ``streamed`` view (a full check, if ``expect_clean``),
+    else the precise check of the ``listed`` one, with the files the clean pass saw change."""
     changed: list[Problem] = []
-    if not fast and not reproduce:
+    if expect_clean and not fast and not reproduce:
         clean = _CleanChecker(streamed(), fast=False, reproduce=False, jobs=jobs)
         result = clean.check()
         if result is not None:
