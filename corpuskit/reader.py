@@ -727,10 +727,8 @@ class ZipSource(PackageSource):
             raise ArchiveReadError(f"{info.filename}: no local header where the central "
                                    "directory says (corrupt)")
         name_len, extra_len = struct.unpack_from("<2H", header, 26)
-        name = block[_LOCAL_HEADER_BYTES:_LOCAL_HEADER_BYTES + name_len] \
-            if name_len == len(expected_name) and len(block) >= start \
-            else self.read_at(info.header_offset + _LOCAL_HEADER_BYTES, name_len)
-        if name != expected_name:
+        # A name of another length, or cut short by the end of the file, differs too.
+        if block[_LOCAL_HEADER_BYTES:_LOCAL_HEADER_BYTES + name_len] != expected_name:
             raise ArchiveReadError(f"{info.filename}: its local header names another file "
                                    "(corrupt or forged)")
         data_offset = info.header_offset + _LOCAL_HEADER_BYTES + name_len + extra_len
