@@ -67,15 +67,20 @@ def precise(target: Path) -> checker.PackageResult:
     return checker.check_package(checker.folder_view(target, measure_raw=False), jobs=1)
 
 
+@pytest.mark.parametrize("form", ["folder", "archive"])
 @pytest.mark.parametrize("kind", ["default", "percent"])
-def test_a_sound_package_is_accepted_with_the_precise_counts(tmp_path: Path, kind: str
-                                                             ) -> None:
-    target = copy_release(tmp_path, kind)
-    slow = precise(target)
+def test_a_sound_package_is_accepted_with_the_precise_counts(tmp_path: Path, kind: str,
+                                                             form: str) -> None:
+    target = copy_release(tmp_path / "folder", kind)
+    precise_check, clean_pass = precise, clean
+    if form == "archive":
+        target = _zip_of(target, tmp_path)
+        precise_check, clean_pass = precise_archive, clean_archive
+    slow = precise_check(target)
     assert slow.problems == []
     for jobs in (1, 2):
-        fast = clean(target, jobs)
-        assert fast is not None, "the clean pass refused a sound package"
+        fast = clean_pass(target, jobs)
+        assert fast is not None, f"the clean pass refused a sound {form}"
         assert (fast.documents, fast.files, fast.bytes) == \
             (slow.documents, slow.files, slow.bytes)
 
@@ -575,19 +580,6 @@ def clean_archive(path: Path, jobs: int = 1) -> checker.PackageResult | None:
 def precise_archive(path: Path) -> checker.PackageResult:
     with ZipSource(path, strict=False) as source:
         return checker.check_package(checker.archive_view(source), jobs=1)
-
-
-@pytest.mark.parametrize("kind", ["default", "percent"])
-def test_a_sound_archive_is_accepted_with_the_precise_counts(tmp_path: Path, kind: str
-                                                             ) -> None:
-    archive = _zip_of(copy_release(tmp_path / "folder", kind), tmp_path)
-    slow = precise_archive(archive)
-    assert slow.problems == []
-    for jobs in (1, 2):
-        fast = clean_archive(archive, jobs)
-        assert fast is not None, "the clean pass refused a sound archive"
-        assert (fast.documents, fast.files, fast.bytes) == \
-            (slow.documents, slow.files, slow.bytes)
 
 
 def test_validate_reads_a_sound_archive_in_the_clean_pass_only(
