@@ -164,8 +164,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
             problems.extend(misnamed(target.resolve().name, _folder_release(target), ""))
         else:
-            sealed = check_archive_checksums(target, fast=fast)
-            problems.extend(sealed)
+            seal_problems = check_archive_checksums(target, fast=fast)
+            problems.extend(seal_problems)
             try:
                 source = ZipSource(target, strict=False, limits=limits)
             except InputError as error:
@@ -174,7 +174,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             else:
                 with source:
                     outcome = check_archive(source, fast=fast, reproduce=reproduce, jobs=jobs,
-                                            clean=not sealed)
+                                            clean=not seal_problems)
                     problems.extend(outcome.problems)
                     files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents
