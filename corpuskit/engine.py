@@ -741,9 +741,10 @@ Groups = tuple[tuple[int, int, int, int] | None, tuple[int, int, int, int] | Non
 
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
                   ) -> Groups:
-    """The shard's raw files as zip entries for this release's archive, if it asks, made
-    from its pieces file; ``raw``: the pieces' raw index, if this worker just made it
-    (else it is read from the shard's index, and its groups' entries returned)."""
+    """The headers of the shard's raw files as zip entries for this release's archive, if
+    it asks (their bytes stay in the pieces file); ``raw``: the pieces' raw index, if this
+    worker just made it (else it is read from the shard's index, and its groups' entries
+    returned)."""
     placed: Groups = (None, None)
     if task.archive_root is None:
         return placed
@@ -754,9 +755,8 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
             index = orjson.loads(pieces_index_path(shard_file).read_bytes())
             raw = index["raw"]
             placed = (group_entry(index, RECORDS_MEMBER), group_entry(index, MANIFEST_MEMBER))
-        with pieces.open("rb") as blob, \
-                stream_file(segment, doing=task.writing_pieces()) as target:
-            made = make_segment(raw, blob, target, task.archive_root, task.created)
+        with stream_file(segment, doing=task.writing_pieces()) as target:
+            made = make_segment(raw, target, task.archive_root, task.created)
     except OSError as exc:
         raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
     write_file(shard_file.parent, segment_index_path(pieces).name, made,

@@ -414,18 +414,25 @@ def test_a_shard_of_large_documents_is_written_without_holding_it(
     assert (size, crc) == (len(records), zlib.crc32(records))
     assert zlib.decompress(blob[start:start + length] + deflate.END, -15) == records
     segment = archive.segment_path(engine.pieces_path(result.jsonl)).read_bytes()
-    with zipfile.ZipFile(io.BytesIO(_as_zip(segment, index["raw"]))) as opened:
+    with zipfile.ZipFile(io.BytesIO(_as_zip(segment, index["raw"], blob))) as opened:
         assert [info.filename for info in opened.infolist()] == \
             [f"books-1.0.0/data/raw/{ref.path}" for ref in refs]
         assert opened.read(f"books-1.0.0/data/raw/{refs[3].path}") == \
             (seeds / refs[3].path).read_bytes()
 
 
-def _as_zip(segment: bytes, raw: list[list[Any]]) -> bytes:
-    """A segment made a zip of its own: its entries, central records and an end record."""
-    entry_bytes = len(segment) - sum(
-        46 + len(f"books-1.0.0/{name}".encode()) for name, *_ in raw)
-    return segment + zipformat.end_records(len(raw), len(segment) - entry_bytes, entry_bytes)
+def _as_zip(segment: bytes, raw: list[list[Any]], pieces: bytes) -> bytes:
+    """A segment made a zip of its own: each local header followed by its entry's bytes
+    from the pieces, in name order, then the central records and an end record."""
+    records = sum(46 + len(f"books-1.0.0/{name}".encode()) for name, *_ in raw)
+    headers, entries = segment[:len(segment) - records], b""
+    for name, _, _, start, length in sorted(raw):
+        header = 30 + len(f"books-1.0.0/{name}".encode())
+        entries += headers[:header] + pieces[start:start + length]
+        headers = headers[header:]
+    assert headers == b""
+    return (entries + segment[len(segment) - records:]
+            + zipformat.end_records(len(raw), records, len(entries)))
 
 
 def test_a_shard_task_goes_to_a_worker_with_its_refs_as_bare_paths(tmp_path: Path) -> None:

@@ -100,8 +100,8 @@ def test_segments_made_for_another_root_are_not_used(
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
     made = engine.make_segment
     monkeypatch.setattr(engine, "make_segment",
-                        lambda raw, pieces, target, root, created:
-                        made(raw, pieces, target, "elsewhere", created))
+                        lambda raw, target, root, created:
+                        made(raw, target, "elsewhere", created))
     placements = _Placements(monkeypatch)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert (placements.shifted, placements.remade) == (0, 0)
@@ -156,36 +156,36 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
-def test_a_builds_segment_files_are_removed_once_copied(
+def test_a_builds_segment_files_are_removed_once_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The build's segments are scratch: each is gone once a thread copied it into the zip
-    (its pages and disk space are free for the rest of the zip), before the zip is sealed;
-    its shard's pieces are not, and the zip is still the folder's."""
+    """The build's segments are scratch: each is gone once the writer read its headers,
+    before a thread writes its entries from its shard's pieces (which are still there);
+    none is left when the zip is sealed, and the zip is still the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    copied: list[Path] = []
-    pieces_there: list[bool] = []
+    read: list[Path] = []
+    when_written: list[tuple[bool, bool]] = []
     gone_when_sealed: list[bool] = []
-    copy_range, place_records, seal = (archive._copy_range, archive._place_records,
-                                       archive.seal)
+    segment_parts, write_entries, seal = (archive._segment_parts, archive._write_entries,
+                                          archive.seal)
 
-    def copy(source: Path, *where: Any) -> None:
-        copy_range(source, *where)
-        copied.append(source)
+    def parts(segment: archive.Segment) -> tuple[bytes, bytes]:
+        read.append(segment.path)
+        return segment_parts(segment)
 
-    def place(segment: archive.Segment, records: bytes, base: int, date_time: Any) -> bytes:
-        pieces_there.append(segment.path.with_suffix(".deflate").exists())
-        return place_records(segment, records, base, date_time)
+    def write(segment: archive.Segment, *where: Any) -> None:
+        when_written.append((segment.path.exists(), segment.pieces.exists()))
+        write_entries(segment, *where)
 
     def sealed(handle: Any, follower: Any = None) -> str:
-        gone_when_sealed.extend(not path.exists() for path in copied
-                                if path.suffix == ".zipseg")
+        gone_when_sealed.extend(not path.exists() for path in read)
         return seal(handle, follower)
 
-    monkeypatch.setattr(archive, "_copy_range", copy)
-    monkeypatch.setattr(archive, "_place_records", place)
+    monkeypatch.setattr(archive, "_segment_parts", parts)
+    monkeypatch.setattr(archive, "_write_entries", write)
     monkeypatch.setattr(archive, "seal", sealed)
     result = build(seeds, tmp_path / "out", jobs=1)
-    assert pieces_there == [True] * 3
+    assert [path.suffix for path in read] == [".zipseg"] * 3
+    assert when_written == [(False, True)] * 3
     assert gone_when_sealed == [True] * 3
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
@@ -581,14 +581,24 @@ def test_a_whole_small_file_deflates_as_zipfile_does(size: int) -> None:
         streaming.compress(data) + streaming.flush()
 
 
-@pytest.mark.parametrize("block", [1, 700, 4 << 20])
+@pytest.mark.parametrize(("block", "entries", "pwritev"),
+                         [(1, 512, True), (700, 512, True), (4 << 20, 2, True),
+                          (4 << 20, 512, True), (700, 512, False)])
 def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
-        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """make_segment reads the pieces a block at a time and writes a block's entries at
-    once: the same bytes as each file's header then data, in name order, whether the
-    index lists them in that order or not (a piece before the block read is read again),
-    and whatever the block size (one file at a time, a few, all)."""
+        block: int, entries: int, pwritev: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """make_segment writes each file's local header, in name order, then the central
+    records; the writer places each header followed by the file's deflated bytes from the
+    pieces, a batch of files per call: the same bytes as each file's header then data,
+    whether the index lists them in that order or not (a file before the batch read is
+    read alone), whatever the bytes and entries a batch may hold, with ``pwritev`` or
+    without it."""
+    import os
+
     monkeypatch.setattr(archive, "_SEGMENT_BLOCK", block)
+    monkeypatch.setattr(archive, "_BATCH_ENTRIES", entries)
+    if not pwritev:
+        monkeypatch.delattr(os, "pwritev", raising=False)
     files = {f"data/raw/{name}": bytes((j * 31 + i) % 256 for j in range(200 + 37 * i % 300))
              for i, name in enumerate(["b.txt", "a.txt", "c/d.txt", "c-e.txt", "z.txt"])}
     blob = bytearray(b"records piece first ")
@@ -598,27 +608,44 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
         raw.append([member, len(data), zlib.crc32(data), len(blob), len(deflated)])
         blob += deflated
     target = io.BytesIO()
-    index = json.loads(archive.make_segment(raw, io.BytesIO(bytes(blob)), target, "root",
-                                            "2024-05-06T07:08:09Z"))
+    index = json.loads(archive.make_segment(raw, target, "root", "2024-05-06T07:08:09Z"))
     date_time = archive.zip_date_time("2024-05-06T07:08:09Z")
-    expected, records, offset = b"", b"", 0
+    expected, headers, records, offset = b"", b"", b"", 0
     for member, size, crc, start, length in sorted(raw):
         local, record = zipformat.whole_member_headers(
             f"root/{member}", date_time, size=size, compress_size=length, crc=crc,
             header_offset=offset)
         expected += local + blob[start:start + length]
+        headers += local
         records += record
         offset += len(local) + length
-    assert target.getvalue() == expected + records
-    assert (index["entry_bytes"], index["record_bytes"]) == (len(expected), len(records))
-    with pytest.raises(OSError, match="shorter than their index"):
-        archive.make_segment(raw, io.BytesIO(bytes(blob[:-3])), io.BytesIO(), "root", None)
+    assert target.getvalue() == headers + records
+    assert (index["entry_bytes"], index["header_bytes"], index["record_bytes"]) == \
+        (len(expected), len(headers), len(records))
+    (tmp_path / "pieces").write_bytes(blob)
+    (tmp_path / "segment").write_bytes(target.getvalue())
+    segment = archive.Segment(tmp_path / "segment", tmp_path / "pieces", 0, "root", date_time,
+                              sorted(raw), index["entry_bytes"], index["header_bytes"],
+                              index["record_bytes"], index["offsets"])
+    assert archive._segment_parts(segment) == (headers, records)
+    with (tmp_path / "zip").open("w+b") as out:
+        out.write(b"before")
+        archive._write_entries(segment, headers, out.fileno(), 6)
+        assert out.tell() == 6  # the thread leaves the writer's position as it is
+    assert (tmp_path / "zip").read_bytes() == b"before" + expected
+    (tmp_path / "pieces").write_bytes(blob[:-3])
+    with (tmp_path / "zip").open("r+b") as out, \
+            pytest.raises(OSError, match="shorter than its index"):
+        archive._write_entries(segment, headers, out.fileno(), 0)
+    (tmp_path / "segment").write_bytes(target.getvalue()[:-1])
+    with pytest.raises(OSError, match="not the size its index says"):
+        archive._segment_parts(segment)
 
 
 @pytest.mark.parametrize("refusal", ["absent", "exdev"])
 def test_ranges_are_copied_through_memory_where_the_kernel_cannot(
         refusal: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The writer's threads copy segments and record groups with copy_file_range; without
+    """The writer's threads copy record groups with copy_file_range; without
     it (another system), or where it refuses the two files (another filesystem on an older
     kernel), they are read and written: the same zip."""
     import errno
