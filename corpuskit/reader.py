@@ -30,7 +30,12 @@ from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, NOT_WRITTEN, RECORD_SCHEMA, real_date, record_shape
-from .schemacheck import DATAPACKAGE_V2_PROFILE, duplicate_key_problems, iter_problems
+from .schemacheck import (
+    DATAPACKAGE_V2_PROFILE,
+    duplicate_key_problems,
+    iter_problems,
+    json_problems,
+)
 
 DESCRIPTOR = "datapackage.json"
 
@@ -814,9 +819,9 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
     # Readers of a package (load, info, diff, export) take fields from it: checked first
     # against corpuskit's profile, so that a hand-edited one is an error naming the key.
     problems = duplicate_key_problems(raw, DESCRIPTOR) or list(
-        iter_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
+        json_problems(DESCRIPTOR_SCHEMA, data, DESCRIPTOR))
     if not problems:  # the Data Package v2 profile types what corpuskit's leaves open
-        problems = list(iter_problems(DATAPACKAGE_V2_PROFILE, data, DESCRIPTOR))
+        problems = json_problems(DATAPACKAGE_V2_PROFILE, data, DESCRIPTOR)
     if problems:
         raise InputError(problems[:SHOWN_PROBLEMS],
                          f"{DESCRIPTOR} is not a valid corpuskit package descriptor")

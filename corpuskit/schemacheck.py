@@ -7,7 +7,10 @@ The schemas live in the repository's ``schemas/`` folder, which is installed as 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -83,6 +86,64 @@ def iter_problems(
     for error in errors:
         where = toml_key(error) if toml else location_prefix + pointer(error)
         yield Problem(path=path, code=code, message=describe(error), location=where)
+
+
+#: How many JSON documents' problems :func:`json_problems` remembers, and the longest
+#: document it remembers them for (as :func:`_content_key` writes it).
+REMEMBERED_DOCUMENTS = 32
+REMEMBERED_BYTES = 1 << 20
+_remembered: OrderedDict[tuple[str, str], tuple[Problem, ...]] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def json_problems(schema_name: str, document: Any, path: str) -> list[Problem]:
+    """:func:`iter_problems` for a document read from a JSON file (so holding only JSON's
+    types), remembered by its content for the next check of the same document against the
+    same schema: a descriptor is checked by validate's clean pass and again by its precise
+    check, and a process that validates, loads or builds several releases meets the same
+    descriptors again. The pure-Python validator takes 10-40 ms for a descriptor; the
+    content's key, a fraction of a millisecond."""
+    key = _content_key(document)
+    if key is None:
+        return list(iter_problems(schema_name, document, path))
+    with _remembered_lock:
+        known = _remembered.get((schema_name, key))
+        if known is not None:
+            _remembered.move_to_end((schema_name, key))
+    if known is None:
+        known = tuple(iter_problems(schema_name, document, ""))
+        with _remembered_lock:
+            _remembered[(schema_name, key)] = known
+            while len(_remembered) > REMEMBERED_DOCUMENTS:
+                _remembered.popitem(last=False)
+    return [replace(problem, path=path) for problem in known]
+
+
+def _content_key(document: Any) -> str | None:
+    """``document`` written as JSON, keys in their order (the order of an error's words
+    may follow it), or None if it holds anything but JSON's types (a tuple, a date: a
+    value of another type may be checked otherwise and write the same) or is longer than
+    :data:`REMEMBERED_BYTES`. NaN and the infinities, which the standard library reads,
+    are written as themselves, never as another value."""
+
+    def exact(value: Any) -> None:
+        if type(value) is dict:
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise TypeError(key)
+                exact(item)
+        elif type(value) is list:
+            for item in value:
+                exact(item)
+        elif type(value) not in (str, int, float, bool) and value is not None:
+            raise TypeError(value)
+
+    try:
+        exact(document)
+        key = json.dumps(document, ensure_ascii=True, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return key if len(key) <= REMEMBERED_BYTES else None
 
 
 def duplicate_keys(data: bytes | str) -> list[str]:

@@ -19,7 +19,7 @@ from ..config import (
 )
 from ..problems import Problem
 from ..reader import DESCRIPTOR, unsafe_member_reason
-from ..schemacheck import DATAPACKAGE_V2_PROFILE, iter_problems, load_schema
+from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"
 CROISSANT = "croissant.json"
@@ -41,9 +41,9 @@ class Resource:
 
 def check_descriptor(descriptor: Any) -> list[Problem]:
     """The descriptor against the official Data Package v2 profile and corpuskit's own."""
-    problems = list(iter_problems(DATAPACKAGE_V2_PROFILE, descriptor, DESCRIPTOR))
+    problems = json_problems(DATAPACKAGE_V2_PROFILE, descriptor, DESCRIPTOR)
     seen = {(p.location, p.message) for p in problems}
-    for problem in iter_problems(CORPUSKIT_PROFILE, descriptor, DESCRIPTOR):
+    for problem in json_problems(CORPUSKIT_PROFILE, descriptor, DESCRIPTOR):
         if (problem.location, problem.message) not in seen:
             problems.append(problem)
     created = descriptor.get("created") if isinstance(descriptor, dict) else None
@@ -189,7 +189,7 @@ def check_croissant(document: Any, sizes: Mapping[str, int],
     """
     problems: list[Problem] = []
     if croissant_schema_available():
-        problems.extend(iter_problems(CROISSANT_SCHEMA, document, CROISSANT))
+        problems.extend(json_problems(CROISSANT_SCHEMA, document, CROISSANT))
     distribution = document.get("distribution") if isinstance(document, dict) else None
     if not isinstance(distribution, list):
         return problems
