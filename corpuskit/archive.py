@@ -300,6 +300,10 @@ _HEADER_OFFSET = struct.Struct("<L")
 #: one ``pwritev`` call's buffers (of which Linux takes 1,024).
 _SEGMENT_BLOCK = 4 << 20
 _BATCH_ENTRIES = 512
+#: Bytes that the ranges handed to the writer's threads may have left to write before it
+#: waits for them (:class:`_Copies`): with segments of about 1 MB, a few dozen segments'
+#: headers (about 40 KB each) in memory.
+_PENDING_BYTES = 32 << 20
 
 
 def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str | None
@@ -479,19 +483,35 @@ class _Copies:
     groups and raw files' entries, which are most of an archive's bytes, are placed on all
     cores, and the writer's own work (headers, the next files' pieces) runs meanwhile.
     ``settled(offset)`` is how far the file is final: the start of the first range still
-    being copied."""
+    being copied.
+
+    A segment's headers wait in memory until a thread writes them: ``start`` first waits
+    for the oldest ranges while those pending would pass :data:`_PENDING_BYTES` to write,
+    so that the writer, which may go on faster than they are written, holds a bounded
+    number of them whatever the size of the corpus."""
 
     def __init__(self, pool: ThreadPoolExecutor, fd: int) -> None:
         self.pool = pool
         self.fd = fd
-        self.pending: deque[tuple[int, Future[None]]] = deque()
+        self.pending: deque[tuple[int, Future[None], int]] = deque()
+        #: The bytes the pending ranges write.
+        self.pending_bytes = 0
 
     def start(self, copy: _Copy | _Entries, at: int) -> None:
+        while self.pending and self.pending_bytes + copy.length > _PENDING_BYTES:
+            self._done(self.pending.popleft())
         future = (self.pool.submit(_write_entries, copy.segment, copy.headers, self.fd, at)
                   if isinstance(copy, _Entries)
                   else self.pool.submit(_copy_range, copy.path, copy.offset, copy.length,
                                         self.fd, at))
-        self.pending.append((at, future))
+        self.pending.append((at, future, copy.length))
+        self.pending_bytes += copy.length
+
+    def _done(self, pending: tuple[int, Future[None], int]) -> None:
+        """Wait for a range to be written (raising what its thread raised)."""
+        _, future, length = pending
+        self.pending_bytes -= length
+        future.result()
 
     def settled(self, offset: int, *, wait: bool = False) -> int:
         """``offset`` (the end of the last member written whole), or the start of the
@@ -500,7 +520,7 @@ class _Copies:
         member being written, past its local header, which is rewritten once its sizes
         are known: nothing from ``offset`` on is final."""
         while self.pending and (wait or self.pending[0][1].done()):
-            self.pending.popleft()[1].result()
+            self._done(self.pending.popleft())
         return min(self.pending[0][0], offset) if self.pending else offset
 
 

@@ -190,6 +190,41 @@ def test_a_builds_segment_files_are_removed_once_read(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
+@pytest.mark.parametrize("bound", [1, 1 << 30])
+def test_the_writer_waits_for_its_threads_beyond_a_bound_of_bytes_to_write(
+        bound: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A segment handed to a thread holds its headers in memory until it is written: the
+    writer waits for the oldest ranges once those pending would pass a bound of bytes to
+    write, so that memory does not grow with the corpus however far ahead it is. The zip
+    is the folder's whatever the bound (1: one range at a time). The threads are slowed
+    down here, so that the writer is ahead."""
+    import time
+
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    monkeypatch.setattr(archive, "_PENDING_BYTES", bound)
+    pending: list[tuple[int, int]] = []  # ranges and their bytes, once each is handed out
+    start, write_entries = archive._Copies.start, archive._write_entries
+
+    def started(self: Any, copy: Any, at: int) -> None:
+        start(self, copy, at)
+        pending.append((len(self.pending), self.pending_bytes))
+
+    def slowly(*args: Any) -> None:
+        time.sleep(0.05)
+        write_entries(*args)
+
+    monkeypatch.setattr(archive._Copies, "start", started)
+    monkeypatch.setattr(archive, "_write_entries", slowly)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+    assert len(pending) >= 4  # the record group and the three segments at least
+    if bound == 1:  # each range waited for the one before
+        assert {ranges for ranges, _ in pending} == {1}
+    else:
+        assert max(ranges for ranges, _ in pending) > 1
+        assert all(waiting <= bound for _, waiting in pending)
+
+
 def test_segments_not_marked_scratch_are_left_in_place(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without ``scratch`` the writer only reads the segments (copied aside here, and
@@ -763,9 +798,11 @@ def test_what_is_final_stops_before_the_member_being_written() -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
             copies = archive._Copies(pool, -1)
-            copies.pending.append((500, pool.submit(release.wait), None))
+            copies.pending.append((500, pool.submit(release.wait), 300))
+            copies.pending_bytes = 300
             assert copies.settled(100) == 100  # a copy past the member's header runs
             assert copies.settled(800) == 500
         finally:
             release.set()
         assert copies.settled(800, wait=True) == 800
+        assert copies.pending_bytes == 0
