@@ -100,9 +100,11 @@ def json_problems(schema_name: str, document: Any, path: str) -> list[Problem]:
     """:func:`iter_problems` for a document read from a JSON file (so holding only JSON's
     types), remembered by its content for the next check of the same document against the
     same schema: a descriptor is checked by validate's clean pass and again by its precise
-    check, and a process that validates, loads or builds several releases meets the same
-    descriptors again. The pure-Python validator takes 10-40 ms for a descriptor; the
-    content's key, a fraction of a millisecond."""
+    check, and a process that validates or loads several releases meets the same
+    descriptors again (a build checks the Croissant document it makes with
+    :func:`iter_problems`: made in memory, it is not remembered). The pure-Python
+    validator takes 10-40 ms for a descriptor; the content's key, a fraction of a
+    millisecond."""
     key = _content_key(document)
     if key is None:
         return list(iter_problems(schema_name, document, path))
