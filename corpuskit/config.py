@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .accesstimes import open_for_check
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
@@ -252,11 +253,13 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     )
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
+def read_regular(path: Path, limit: int | None = None, *, checking: bool = False) -> bytes:
     """The bytes of the regular file at ``path`` (through links); a pipe, device or socket
     raises at once (``O_NONBLOCK``: opening a pipe no one writes to would wait forever),
-    and so does a file of more than ``limit`` bytes (``EFBIG``), unread."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    and so does a file of more than ``limit`` bytes (``EFBIG``), unread. ``checking``: its
+    access time left as it was (:mod:`corpuskit.accesstimes`)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    fd = open_for_check(path, flags) if checking else os.open(path, flags)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -30,7 +30,8 @@ def descriptor_of(folder: Path) -> dict[str, Any] | None:
     """The folder's datapackage.json as an object, or None when there is none, it cannot
     be read (a pipe there is refused, never waited on) or it is not a JSON object."""
     try:
-        descriptor = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES))
+        descriptor = orjson.loads(read_regular(folder / DESCRIPTOR, MAX_METADATA_BYTES,
+                                                checking=True))
     except (OSError, ValueError):
         return None
     return descriptor if isinstance(descriptor, dict) else None

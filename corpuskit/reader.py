@@ -23,6 +23,7 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 
+from .accesstimes import open_for_check
 from .archive import package_files
 from .crc32 import crc32
 from .errors import InputError
@@ -166,10 +167,18 @@ def read_problem(rel: str, exc: OSError) -> Problem:
     return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}")
 
 
-def open_regular(path: str, *, dir_fd: int | None = None) -> int:
+def open_checked(path: str, *, dir_fd: int | None = None) -> int:
+    """``os.open`` of a file that ``validate`` checks, with :data:`OPEN_FLAGS`, leaving its
+    access time as it was where the system allows (:mod:`corpuskit.accesstimes`)."""
+    return open_for_check(path, OPEN_FLAGS, dir_fd=dir_fd)
+
+
+def open_regular(path: str, *, dir_fd: int | None = None, checking: bool = False) -> int:
     """A descriptor of the regular file ``path`` (see :data:`OPEN_FLAGS`); a pipe, device or
-    socket raises :class:`NotRegularFile` at once instead of blocking or reading forever."""
-    fd = os.open(path, OPEN_FLAGS, dir_fd=dir_fd)
+    socket raises :class:`NotRegularFile` at once instead of blocking or reading forever.
+    ``checking``: opened as :func:`open_checked` opens it."""
+    fd = (open_checked(path, dir_fd=dir_fd) if checking
+          else os.open(path, OPEN_FLAGS, dir_fd=dir_fd))
     try:
         check_regular(fd, path)
     except OSError:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..reader import OPEN_FLAGS, ArchiveReadError, NotRegularFile, check_regular, open_regular
+from ..reader import ArchiveReadError, NotRegularFile, check_regular, open_checked, open_regular
 
 CHUNK = 1 << 20
 
@@ -71,10 +71,10 @@ class FileDigester:
     def _open(self, rel: str) -> int:
         assert self.root is not None
         if not _RELATIVE_OPEN:
-            return open_regular(os.path.join(self.root, rel))
+            return open_regular(os.path.join(self.root, rel), checking=True)
         if self._root_fd is None:
             self._root_fd = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        return open_regular(rel, dir_fd=self._root_fd)
+        return open_regular(rel, dir_fd=self._root_fd, checking=True)
 
     def _hashers(self) -> list[Any]:
         if self._single:
@@ -145,7 +145,7 @@ class FileDigester:
         :meth:`sha256` and :meth:`sha256_hex`: opened at once once the folder is open
         (a pipe or device is told apart by what reading it gives)."""
         root_fd = self._root_fd
-        return os.open(rel, OPEN_FLAGS, dir_fd=root_fd) if root_fd is not None \
+        return open_checked(rel, dir_fd=root_fd) if root_fd is not None \
             else self._open(rel)
 
     def sha256_hex(self, rel: str, expected: int) -> str:
@@ -188,7 +188,7 @@ class FileDigester:
             self._folder_fd = os.open(folder, _FOLDER_FLAGS, dir_fd=self._root_fd) \
                 if folder else os.dup(self._root_fd)
             self._folder = folder
-        return os.open(name, OPEN_FLAGS, dir_fd=self._folder_fd)
+        return open_checked(name, dir_fd=self._folder_fd)
 
 
 #: ``(path, size, digests)`` of files read, and ``(path, reason)`` of files that were not.

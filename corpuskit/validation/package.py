@@ -218,7 +218,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     deque(walk(""), maxlen=0)
 
     def opener(rel: str) -> IO[bytes]:
-        return os.fdopen(open_regular(os.path.join(base, rel)), "rb", buffering=0)
+        return os.fdopen(open_regular(os.path.join(base, rel), checking=True), "rb", buffering=0)
 
     def sizer(rel: str) -> int:
         return os.lstat(os.path.join(base, rel)).st_size
@@ -1324,7 +1324,7 @@ def _clean_range_task(part: str, first: int, start: int, end: int,
 
 
 def _read_range(path: str, start: int, size: int) -> bytes:
-    fd = open_regular(path)
+    fd = open_regular(path, checking=True)
     try:
         parts = []
         while size > 0 and (data := os.pread(fd, size, start)):
