@@ -38,14 +38,18 @@ the copy, again until it finds none) are removed from the copy and counted, so t
 measure runs on the same documents.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
-commits. The work folder is deleted afterwards unless ``--keep`` is given.
+commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
+the work folder's filesystem), as the ratios move from one machine to another. The work
+folder is deleted afterwards unless ``--keep`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
+import platform
 import re
 import shutil
 import statistics
@@ -116,6 +120,49 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     # and the CPU times include those of the workers the child waited for.
     return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode,
                    usage.ru_utime, usage.ru_stime)
+
+
+def _mount_of(path: Path) -> tuple[str, str]:
+    """The type and options of the filesystem ``path`` is on (Linux's mount table; the
+    mount point nearest to it), or ``("unknown", "")``."""
+    target, found, best = str(path.resolve()), ("unknown", ""), -1
+    try:
+        lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 4:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= best:
+            found, best = (fields[2], fields[3]), len(point)
+    return found
+
+
+def describe_machine(work: Path) -> dict[str, object]:
+    """What the figures were measured on. Ratios are comparable across commits on one
+    machine only: on two machines of one kind (2 cores, the same code), frictionless
+    took 10.5-14 s on one and 5.1-6.5 s on the other for the same package, while corpuskit
+    validate went from 2.4-2.8 s to 1.6-2.0 s, so their ratio moved from about 4.5 to 3.2."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        frictionless: str | None = importlib.metadata.version("frictionless")
+    except importlib.metadata.PackageNotFoundError:
+        frictionless = None
+    kind, options = _mount_of(work)
+    return {"cpu": cpu, "cpus": os.cpu_count(),
+            "system": f"{platform.system()} {platform.release()}",
+            "python": platform.python_version(), "frictionless": frictionless,
+            "work_filesystem": kind, "work_mount_options": options}
 
 
 def probe_file_creation(folder: Path) -> tuple[float, float]:
@@ -258,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     compile_corpuskit(py)
 
+    machine = describe_machine(work)
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
     for number in range(args.repeat):
@@ -284,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             median_ratios[label] = round(median[a] / median[b], 3)
 
     documents = sum(1 for _ in seeds.rglob("*") if _.is_file()) - 1
+    print(f"machine: {machine['cpu']}, {machine['cpus']} CPUs, {machine['system']}, Python "
+          f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
+          f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
     print(f"corpus: {documents} documents in {seeds}; {len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "
           "and peak RSS)")
@@ -312,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({
             "documents": documents,
             "cpus": os.cpu_count(),
+            "machine": machine,
             "rounds": len(rounds),
             "results": [asdict(m) for m in best.values()],
             "runs": [[asdict(m) for m in results] for results in rounds],

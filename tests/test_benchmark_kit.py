@@ -8,8 +8,11 @@ any folder of texts.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
+import platform
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +104,20 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
         "bench-corpus-1.0.1", "bench-corpus-1.0.2"]
     assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
     assert (source / "blob.bin").exists()
+    # What it ran on, so that figures from two machines are not compared as one.
+    machine = report["machine"]
+    assert machine["cpus"] == os.cpu_count()
+    assert machine["python"] == platform.python_version()
+    assert machine["frictionless"] == importlib.metadata.version("frictionless")
+    assert machine["cpu"]
+    if shutil.which("findmnt"):
+        found = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,OPTIONS", "--target",
+                                str(tmp_path / "work")], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[-1].split()
+        assert [machine["work_filesystem"], machine["work_mount_options"]] == found
+    else:
+        assert machine["work_filesystem"] != "unknown"
+    assert f"work folder on {machine['work_filesystem']} " in run.stdout
 
 
 def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
@@ -122,3 +139,25 @@ def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> No
     zipped.write_bytes(bytes(data))
     valid, said = run_benchmarks.check_outputs(command, dist, env)
     assert not valid and zipped.name in said
+
+
+def test_the_kit_names_the_filesystem_of_the_nearest_mount_point(tmp_path: Path) -> None:
+    """The work folder's filesystem is that of the mount point nearest to it, as findmnt
+    finds it (a folder in /dev/shm is on tmpfs, though / is another filesystem)."""
+    if not shutil.which("findmnt"):
+        raise AssertionError("findmnt (util-linux) is needed to check the kit's answer")
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run_benchmarks
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    paths = [tmp_path, Path("/"), *(Path(p) for p in ("/dev/shm", "/proc/self", "/sys")
+                                    if Path(p).exists())]
+    kinds = set()
+    for path in paths:
+        found = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,OPTIONS", "--target",
+                                str(path)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[-1].split()  # the top mount
+        assert list(run_benchmarks._mount_of(path)) == found, path
+        kinds.add(found[0])
+    assert len(kinds) > 1  # more than one mount point was told apart
