@@ -123,8 +123,9 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
 
 
 def _mount_of(path: Path) -> tuple[str, str]:
-    """The type and options of the filesystem ``path`` is on (Linux's mount table; the
-    mount point nearest to it), or ``("unknown", "")``."""
+    """The type and options of the filesystem ``path`` is on (Linux's mount table, whose
+    names escape spaces and the like in octal; the mount point nearest to it, the last
+    mounted there), or ``("unknown", "")``."""
     target, found, best = str(path.resolve()), ("unknown", ""), -1
     try:
         lines = Path("/proc/self/mounts").read_text(encoding="utf-8").splitlines()
@@ -134,7 +135,7 @@ def _mount_of(path: Path) -> tuple[str, str]:
         fields = line.split()
         if len(fields) < 4:
             continue
-        point = fields[1].replace("\\040", " ")
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= best:
             found, best = (fields[2], fields[3]), len(point)
@@ -159,8 +160,7 @@ def describe_machine(work: Path) -> dict[str, object]:
     except importlib.metadata.PackageNotFoundError:
         frictionless = None
     kind, options = _mount_of(work)
-    return {"cpu": cpu, "cpus": os.cpu_count(),
-            "system": f"{platform.system()} {platform.release()}",
+    return {"cpu": cpu, "system": f"{platform.system()} {platform.release()}",
             "python": platform.python_version(), "frictionless": frictionless,
             "work_filesystem": kind, "work_mount_options": options}
 
@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             median_ratios[label] = round(median[a] / median[b], 3)
 
     documents = sum(1 for _ in seeds.rglob("*") if _.is_file()) - 1
-    print(f"machine: {machine['cpu']}, {machine['cpus']} CPUs, {machine['system']}, Python "
+    print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
     print(f"corpus: {documents} documents in {seeds}; {len(rounds)} round"
