@@ -143,10 +143,9 @@ def _mount_of(path: Path) -> tuple[str, str]:
 
 
 def describe_machine(work: Path) -> dict[str, object]:
-    """What the figures were measured on. Ratios are comparable across commits on one
-    machine only: on two machines of one kind (2 cores, the same code), frictionless
-    took 10.5-14 s on one and 5.1-6.5 s on the other for the same package, while corpuskit
-    validate went from 2.4-2.8 s to 1.6-2.0 s, so their ratio moved from about 4.5 to 3.2."""
+    """What the figures were measured on: ratios are comparable across commits on one
+    machine only (the README gives two machines of one kind on which frictionless /
+    validate was about 4.5 and 3.2 with the same code)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
