@@ -19,11 +19,12 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .config import DecodeConfig
+from .config import CONFIG_SCHEMA, DecodeConfig
 from .language import rank
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad
 from .problems import Problem
+from .schemacheck import load_schema
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
 BOMS = (
@@ -344,6 +345,67 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> _Reading | None:
     return _Reading(*decodings[winner], judged[winner])
 
 
+@cache
+def addable_code_pages() -> dict[str, str]:
+    """The code pages ``decode.fallback_encodings`` accepts (corpus.toml's schema), each by
+    its codec name (as ``codecs.lookup`` and the records spell it) → as corpus.toml spells it."""
+    schema = load_schema(CONFIG_SCHEMA)
+    names = schema["properties"]["decode"]["properties"]["fallback_encodings"]["items"]["enum"]
+    return {codecs.lookup(name).name: name for name in names}
+
+
+#: Bytes of a refused file judged to suggest a code page (cut after its last LF there, a
+#: byte that is no part of a longer character in any of them).
+_SUGGESTION_BYTES = 1 << 16
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes strictly in ``encoding``, read a slice at a time (a file
+    of many MB is never held decoded)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        for start in range(0, len(data), _SUGGESTION_BYTES):
+            decoder.decode(data[start:start + _SUGGESTION_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _suggested_code_page(data: bytes, configured: tuple[str, ...]) -> _Reading | None:
+    """For a file that no configured code page reads as text: the most plausible reading
+    in a code page the configuration could add, if one reads as text. The code pages that
+    decode the whole file are ranked as :func:`_best_legacy` ranks, on its first
+    :data:`_SUGGESTION_BYTES`. Asked only of a file that is refused, so it costs a build
+    nothing else.
+
+    Windows code pages come first: where one and an ISO 8859 page read a file alike
+    (Greek in cp1253 and iso8859-7), it was most likely written by Windows software."""
+    tried = {codecs.lookup(name).name for name in configured}
+    others = sorted((name for name in addable_code_pages() if name not in tried),
+                    key=lambda name: not name.startswith("cp"))
+    head = data
+    if len(data) > _SUGGESTION_BYTES:
+        cut = data.rfind(b"\n", 0, _SUGGESTION_BYTES) + 1
+        head = data[:cut or _SUGGESTION_BYTES]
+        others = [name for name in others if _decodes(data, name)]
+    reading = _best_legacy(head, tuple(others)) if others else None
+    if reading is None or not _plausible(reading.judgement or _judge(reading.text)):
+        return None
+    return reading
+
+
+def _what_to_do(data: bytes, config: DecodeConfig) -> str:
+    """The end of an undecodable file's message: the code page to add, if one reads the
+    file as text, else the two ways out."""
+    suggestion = _suggested_code_page(data, config.fallback_encodings)
+    if suggestion is None:
+        return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
+    name = addable_code_pages()[suggestion.encoding]
+    return (f"in {name} it reads as {suggestion.text[:40]!r}: if that is its code page, add "
+            f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -372,8 +434,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     "not valid UTF-8 nor any of decode.fallback_encodings "
-                    f"({', '.join(config.fallback_encodings)}); re-save it as UTF-8 or add "
-                    "its code page to decode.fallback_encodings")) from None
+                    f"({', '.join(config.fallback_encodings)}); "
+                    f"{_what_to_do(data, config)}")) from None
             decoded = (legacy.encoding, legacy.text)
     if decoded is None or _looks_binary(decoded[1]):
         raise DocumentProblem(Problem(raw.path, "binary-file",
@@ -384,8 +446,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         raise DocumentProblem(Problem(
             raw.path, "undecodable",
             f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "
-            f"text (the best, {encoding}, reads it as {text[:40]!r}); re-save it as UTF-8 or "
-            "add its code page to decode.fallback_encodings"))
+            f"text (the best, {encoding}, reads it as {text[:40]!r}); "
+            f"{_what_to_do(data, config)}"))
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

@@ -65,6 +65,15 @@ def test_undecodable_in_the_configured_code_pages(tmp_path: Path,
     assert "decode.fallback_encodings" in lines[0]
 
 
+def test_undecodable_file_is_told_which_code_page_to_add(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    greek = "Καλημέρα σας, πώς είστε σήμερα; Η γρήγορη καφέ αλεπού πηδάει.\n"
+    seeds = make_seeds(tmp_path, {**GOOD, "greek.txt": greek.encode("cp1253")})
+    lines = assert_refused(seeds, tmp_path / "out", capsys, {"greek.txt": "undecodable"})
+    assert 'add "cp1253" to decode.fallback_encodings in corpus.toml' in lines[0]
+    assert "Καλημέρα σας" in lines[0]
+
+
 def test_symlink_leaving_the_seeds_folder(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "outside.txt"

@@ -203,6 +203,60 @@ def test_undecodable_message_says_what_to_do() -> None:
     assert "UTF-8" in caught.value.problem.message
 
 
+GREEK = ("Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο. "
+         "Καλημέρα σας, πώς είστε σήμερα;\n")
+ARABIC = "مرحبا بكم في هذا الموقع. نحن نقدم لكم أفضل الخدمات والمنتجات في المنطقة العربية.\n"
+DEFAULT_ADVICE = "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
+
+
+def refusal_message(data: bytes, config: DecodeConfig = DEFAULT) -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, config)
+    assert caught.value.problem.code == "undecodable"
+    return caught.value.problem.message
+
+
+@pytest.mark.parametrize(("text", "code_page"), [(GREEK, "cp1253"), (ARABIC, "cp1256")])
+def test_a_refused_file_is_told_the_code_page_that_reads_it(text: str, code_page: str) -> None:
+    """A file in a code page corpuskit knows but the configuration does not try: the
+    message names that code page and shows the text as it reads, and adding it as told
+    makes the same bytes decode to exactly that text."""
+    data = text.encode(code_page)
+    message = refusal_message(data)
+    assert f'add "{code_page}" to decode.fallback_encodings in corpus.toml' in message
+    assert repr(text[:40]) in message
+    assert DEFAULT_ADVICE not in message
+    told = DecodeConfig((*DEFAULT.fallback_encodings, code_page))
+    assert (run(data, told).encoding, run(data, told).text) == (code_page, text)
+
+
+def test_no_code_page_is_suggested_for_noise() -> None:
+    message = refusal_message(bytes(range(0x80, 0x100)))
+    assert message.endswith(DEFAULT_ADVICE)
+    assert 'add "' not in message
+
+
+def test_a_code_page_that_reads_the_file_is_suggested_when_the_configured_one_fails() -> None:
+    # cp1253 is configured but leaves 0xAA undefined; iso8859-7 reads the file (0xAA is a
+    # Greek sign there): it is the one suggested.
+    data = GREEK.encode("cp1253") + b"\xaa\n"
+    message = refusal_message(data, DecodeConfig(("cp1252", "cp1253")))
+    assert 'add "iso8859-7"' in message and 'add "cp1253"' not in message
+
+
+def test_a_large_file_is_suggested_a_code_page_that_decodes_all_of_it() -> None:
+    """The suggestion judges the first 64 KB, but only among code pages that decode the
+    whole file: a byte cp1253 leaves undefined far past them rules it out."""
+    data = (GREEK * 4000).encode("cp1253")
+    assert len(data) > 3 * (1 << 16)
+    assert 'add "cp1253"' in refusal_message(data)
+    spoiled = data + b"\xaa\n"  # 0xAA: undefined in cp1253, a Greek sign in iso8859-7
+    message = refusal_message(spoiled)
+    assert 'add "cp1253"' not in message and 'add "iso8859-7"' in message
+    told = DecodeConfig((*DEFAULT.fallback_encodings, "iso8859-7"))
+    assert run(spoiled, told).text == spoiled.decode("iso8859-7")
+
+
 @pytest.mark.parametrize("data", [b"", b" ", b"\n\n\n", b" \t\r\n \n", b"\xef\xbb\xbf",
                                   b"\xef\xbb\xbf  \n", "\u3000\u00a0\n".encode(),
                                   codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
