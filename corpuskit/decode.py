@@ -346,7 +346,7 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> _Reading | None:
 
 
 @cache
-def addable_code_pages() -> dict[str, str]:
+def _addable_code_pages() -> dict[str, str]:
     """The code pages ``decode.fallback_encodings`` accepts (corpus.toml's schema), each by
     its codec name (as ``codecs.lookup`` and the records spell it) → as corpus.toml spells it."""
     schema = load_schema(CONFIG_SCHEMA)
@@ -382,7 +382,7 @@ def _suggested_code_page(data: bytes, configured: tuple[str, ...]) -> _Reading |
     Windows code pages come first: where one and an ISO 8859 page read a file alike
     (Greek in cp1253 and iso8859-7), it was most likely written by Windows software."""
     tried = {codecs.lookup(name).name for name in configured}
-    others = sorted((name for name in addable_code_pages() if name not in tried),
+    others = sorted((name for name in _addable_code_pages() if name not in tried),
                     key=lambda name: not name.startswith("cp"))
     head = data
     if len(data) > _SUGGESTION_BYTES:
@@ -401,7 +401,7 @@ def _what_to_do(data: bytes, config: DecodeConfig) -> str:
     suggestion = _suggested_code_page(data, config.fallback_encodings)
     if suggestion is None:
         return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
-    name = addable_code_pages()[suggestion.encoding]
+    name = _addable_code_pages()[suggestion.encoding]
     return (f"in {name} it reads as {suggestion.text[:40]!r}: if that is its code page, add "
             f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
