@@ -8,14 +8,17 @@ default never lowercases, strips accents or drops punctuation; lossy steps run o
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple
 
 import ftfy
 from ftfy import fixes
 from ftfy.badness import BADNESS_RE
+from ftfy.badness import is_bad as _ftfy_is_bad
 from ftfy.chardata import CONTROL_CHARS
 
 from .config import NormalizeConfig
@@ -191,19 +194,59 @@ def looks_bad(text: str) -> bool:
     return _badness().pattern.search(text) is not None
 
 
+#: The modules of ftfy that ask ``is_bad``, and how many :func:`_ftfy_asking_looks_bad`
+#: blocks are running (in any thread), under the lock.
+_FTFY_ASKERS = (ftfy, fixes)
+_ASKING = threading.Lock()
+_asking = 0
+
+
+@contextmanager
+def _ftfy_asking_looks_bad() -> Iterator[None]:
+    """While in this block, ftfy asks :func:`looks_bad` where it asks its ``is_bad``.
+
+    Repairing a line, ftfy asks ``is_bad`` of it and again of its repair (and of pieces of
+    it): those searches of its badness pattern were most of the time normalization spends
+    on a document with mojibake. :func:`looks_bad` answers exactly as ``is_bad`` does (the
+    tests hold it to that on every branch of the pattern), several times faster, so ftfy
+    repairs the same way, only sooner. ftfy is handed it only while corpuskit repairs text
+    (a module name rebound, then put back when the last block in any thread ends): another
+    thread's call to ftfy meanwhile gets the same answers too.
+    """
+    global _asking
+    if any(getattr(module, "is_bad", None) not in (_ftfy_is_bad, looks_bad)
+           for module in _FTFY_ASKERS):
+        yield  # an ftfy that no longer asks is_bad by that name: leave it as it is
+        return
+    with _ASKING:
+        if not _asking:
+            for module in _FTFY_ASKERS:
+                module.is_bad = looks_bad  # type: ignore[attr-defined]
+        _asking += 1
+    try:
+        yield
+    finally:
+        with _ASKING:
+            _asking -= 1
+            if not _asking:
+                for module in _FTFY_ASKERS:
+                    module.is_bad = _ftfy_is_bad  # type: ignore[attr-defined]
+
+
 def fix_encoding(text: str) -> str:
     """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy."""
     if text.isascii() or not looks_bad(text):
         return text
     lines = text.split("\n")
     changed = False
-    for i, line in enumerate(lines):
-        if line.isascii():
-            continue
-        fixed = ftfy.fix_encoding(line, _FTFY_CONFIG)
-        if fixed != line:
-            lines[i] = fixed
-            changed = True
+    with _ftfy_asking_looks_bad():
+        for i, line in enumerate(lines):
+            if line.isascii():
+                continue
+            fixed = ftfy.fix_encoding(line, _FTFY_CONFIG)
+            if fixed != line:
+                lines[i] = fixed
+                changed = True
     return "\n".join(lines) if changed else text
 
 

@@ -392,3 +392,98 @@ def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
     assert line_endings(text) == fixes.fix_line_breaks(text)
     assert remove_bom(text) == text.replace("\ufeff", "")
     assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
+
+
+# ftfy asks normalize.looks_bad, not its own is_bad, while corpuskit repairs text
+
+MOJIBAKE_LINES = ["Ã©tÃ© Ã  Paris, cafÃ© au lait", "Itâ€™s â€œquotedâ€\x9d here",
+                  "plain line, nothing to fix", "ÐŸÑ€Ð¸Ð²ÐµÑ‚, Ð¼Ð¸Ñ€", "naïve café, clean"]
+
+
+def _ftfy_alone(text: str) -> str:
+    """fix_encoding's answer computed by ftfy alone, with its own is_bad, line by line."""
+    import ftfy
+
+    from corpuskit.normalize import _FTFY_CONFIG
+
+    return "\n".join(line if line.isascii() else ftfy.fix_encoding(line, _FTFY_CONFIG)
+                     for line in text.split("\n"))
+
+
+def _ftfy_asks_its_own() -> bool:
+    import ftfy
+    from ftfy import fixes
+    from ftfy.badness import is_bad
+
+    return ftfy.is_bad is is_bad and fixes.is_bad is is_bad
+
+
+def test_ftfy_asks_looks_bad_while_repairing_and_gets_its_own_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpuskit.normalize as module
+
+    asked: list[str] = []
+    real = module.looks_bad
+
+    def counting(text: str) -> bool:
+        asked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(module, "looks_bad", counting)
+    text = "\n".join(MOJIBAKE_LINES) + "\n"
+    expected = _ftfy_alone(text)
+    assert _ftfy_asks_its_own()
+    assert module.fix_encoding(text) == expected
+    assert expected != text and "été à Paris, café au lait" in expected
+    # Our own question of the whole text, then ftfy's of the lines it looked at.
+    assert asked[0] == text
+    assert {"Ã©tÃ© Ã  Paris, cafÃ© au lait", "été à Paris, café au lait",
+            "naïve café, clean"} <= set(asked[1:])
+    assert _ftfy_asks_its_own(), "ftfy gets its own is_bad back after the repair"
+
+
+def test_ftfy_gets_its_own_is_bad_back_when_a_repair_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import ftfy
+
+    import corpuskit.normalize as module
+
+    def failing(line: str, config: object) -> str:
+        assert not _ftfy_asks_its_own()
+        raise RuntimeError("ftfy failed")
+
+    monkeypatch.setattr(ftfy, "fix_encoding", failing)
+    with pytest.raises(RuntimeError):
+        module.fix_encoding(MOJIBAKE_LINES[0])
+    assert _ftfy_asks_its_own()
+
+
+def test_repairs_in_several_threads_at_once_give_ftfy_its_own_back() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from corpuskit.normalize import fix_encoding
+
+    texts = [f"{line} {n}\n{MOJIBAKE_LINES[n % 2]}" for n in range(200)
+             for line in MOJIBAKE_LINES]
+    with ThreadPoolExecutor(4) as pool:
+        fixed = list(pool.map(fix_encoding, texts))
+    assert fixed == [_ftfy_alone(text) for text in texts]
+    assert _ftfy_asks_its_own()
+
+
+def test_an_ftfy_that_asks_something_else_is_left_as_it_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import ftfy
+
+    from corpuskit.normalize import fix_encoding
+
+    asked: list[str] = []
+
+    def other(text: str) -> bool:
+        asked.append(text)
+        return bool(ftfy.badness.BADNESS_RE.search(text))
+
+    monkeypatch.setattr(ftfy, "is_bad", other)
+    text = MOJIBAKE_LINES[0]
+    assert fix_encoding(text) == "été à Paris, café au lait"
+    assert ftfy.is_bad is other and asked, "its own choice is kept, and asked"
