@@ -7,6 +7,7 @@ default never lowercases, strips accents or drops punctuation; lossy steps run o
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -231,6 +232,21 @@ def _ftfy_asking_looks_bad() -> Iterator[None]:
             if not _asking:
                 for module in _FTFY_ASKERS:
                     module.is_bad = _ftfy_is_bad  # type: ignore[attr-defined]
+
+
+def _after_fork_in_child() -> None:
+    """A process forked while a thread was in :func:`_ftfy_asking_looks_bad` holds no such
+    thread: it starts with ftfy's own ``is_bad`` and a lock no one holds."""
+    global _ASKING, _asking
+    _ASKING = threading.Lock()
+    _asking = 0
+    for module in _FTFY_ASKERS:
+        if getattr(module, "is_bad", None) is looks_bad:
+            module.is_bad = _ftfy_is_bad  # type: ignore[attr-defined]
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def fix_encoding(text: str) -> str:

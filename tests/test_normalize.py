@@ -487,3 +487,27 @@ def test_an_ftfy_that_asks_something_else_is_left_as_it_is(
     text = MOJIBAKE_LINES[0]
     assert fix_encoding(text) == "été à Paris, café au lait"
     assert ftfy.is_bad is other and asked, "its own choice is kept, and asked"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_process_forked_during_a_repair_starts_with_ftfy_s_own_is_bad() -> None:
+    import os
+
+    import corpuskit.normalize as module
+
+    with module._ftfy_asking_looks_bad():
+        assert not _ftfy_asks_its_own()
+        with module._ASKING:  # as if another thread were entering a block right now
+            pid = os.fork()
+        if pid == 0:  # the child: ftfy's own is_bad, a free lock, repairs that work
+            ok = (_ftfy_asks_its_own() and module._ASKING.acquire(timeout=5)
+                  and module._asking == 0)
+            if ok:
+                module._ASKING.release()
+                ok = module.fix_encoding(MOJIBAKE_LINES[0]) == "été à Paris, café au lait"
+                ok = ok and _ftfy_asks_its_own()
+            os._exit(0 if ok else 1)
+        assert not _ftfy_asks_its_own(), "the parent's block goes on"
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _ftfy_asks_its_own()
