@@ -542,25 +542,60 @@ def _place_records(segment: Segment, records: bytes, base: int, date_time: DateT
                                                              segment.offsets, strict=True))
 
 
+#: Where a piece is in a shard's archive pieces: ``(offset, length, size, crc32)``.
+PieceEntry = tuple[int, int, int, int]
+#: Where each piece of a shard's records is (``engine.PiecesWriter``).
+RecordPieces = tuple[PieceEntry, ...]
+
+
+def _piece_entry(entry: Any) -> PieceEntry | None:
+    if isinstance(entry, list) and len(entry) == 4 \
+            and all(type(value) is int for value in entry):
+        return entry[0], entry[1], entry[2], entry[3]
+    return None
+
+
+def manifest_entry(index: dict[str, Any]) -> PieceEntry | None:
+    """Where a pieces index says the group of its manifest lines is; None if it does not
+    say (a shard deflated before that member was) or not as four integers (a piece that
+    does not match then is deflated anew)."""
+    return _piece_entry(index.get("manifest"))
+
+
+def records_entry(index: dict[str, Any]) -> RecordPieces | None:
+    """Where a pieces index says each piece of its records is; None if it does not say
+    it, piece by piece, as four integers each."""
+    entries = index.get("records")
+    if not isinstance(entries, list) or not entries:
+        return None
+    pieces = tuple(map(_piece_entry, entries))
+    return None if None in pieces else pieces  # type: ignore[return-value]
+
+
 class WrittenRecords:
-    """Where the build wrote each shard's records in data/documents.jsonl: ``(offset,
-    length, CRC-32)``, taken as it copied them there. When every shard but the last holds
-    :data:`~corpuskit.deflate.RECORDS_PER_PIECE` records, these are the record groups of
-    the file (:func:`~corpuskit.deflate.record_groups`), and a group whose worker deflated
-    the very bytes written (same length and CRC) is taken as it is: the writer then reads
-    the file neither to cut it into groups nor to take their CRCs again."""
+    """Where the build wrote the pieces of each shard's records in data/documents.jsonl:
+    ``(offset, length, CRC-32)``, taken as it copied them there. When every shard but the
+    last holds :data:`~corpuskit.deflate.RECORDS_PER_PIECE` records, and each was cut as
+    its worker cut it, these are the record groups of the file
+    (:func:`~corpuskit.deflate.record_groups`), and a group whose worker deflated the very
+    bytes written (same length and CRC) is taken as it is: the writer then reads the file
+    neither to cut it into groups nor to take their CRCs again."""
 
     def __init__(self) -> None:
         self.groups: list[tuple[int, int, int]] = []
-        #: Every shard before the last held RECORDS_PER_PIECE records.
+        #: Every shard before the last held RECORDS_PER_PIECE records, and each shard's
+        #: pieces are known.
         self._whole = True
         self._last_records = RECORDS_PER_PIECE
 
-    def add(self, records: int, offset: int, length: int, crc: int) -> None:
-        """The next shard: ``records`` records, written at ``offset``."""
-        self._whole = self._whole and self._last_records == RECORDS_PER_PIECE
+    def add(self, records: int, pieces: Sequence[tuple[int, int, int]], *,
+            known: bool = True) -> None:
+        """The next shard: ``records`` records, written as ``pieces``, each ``(offset,
+        length, crc)``; not ``known``: one piece of the whole shard, not cut as the file's
+        groups are (then the file is read to find them)."""
+        self._whole = self._whole and known and self._last_records == RECORDS_PER_PIECE
         self._last_records = records
-        self.groups.append((offset, length, crc))
+        self.groups.extend(pieces)
 
     def record_groups(self, size: int) -> list[tuple[int, int]] | None:
         """The record groups of the file if it is ``size`` bytes, as written; None if they
@@ -606,8 +641,9 @@ class PreparedPieces:
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
     (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
-    Shard ``k`` holds the ``k``-th record group of data/documents.jsonl, the raw files of
-    its documents and (if its index says where) the ``k``-th group of the payload manifest.
+    Shard ``k`` holds the ``k``-th block of data/documents.jsonl (its record groups, in
+    order), the raw files of its documents and (if its index says where) the ``k``-th group
+    of the payload manifest.
     A piece that does not match what the index says is deflated from the folder instead.
 
     Raw files are found by name. The zip lists them by path, the shards by document id
@@ -624,17 +660,21 @@ class PreparedPieces:
 
     def __init__(self, shards: Sequence[Path], *, scratch: bool = False,
                  records: WrittenRecords | None = None,
-                 groups: Sequence[tuple[int, int, int, int] | None] | None = None,
+                 groups: Sequence[RecordPieces | None] | None = None,
                  manifest: WrittenManifest | None = None,
-                 manifest_groups: Sequence[tuple[int, int, int, int] | None] | None = None
+                 manifest_groups: Sequence[PieceEntry | None] | None = None
                  ) -> None:
         self.shards = shards
         self.scratch = scratch
-        #: Each shard's group of a member deflated in groups, as its worker said it placed
-        #: it in the pieces (the index's ``records`` or ``manifest``), or None where it
-        #: did not say: then the index is read.
-        self.groups: dict[str, Sequence[tuple[int, int, int, int] | None] | None] = {
-            RECORDS_MEMBER: groups, MANIFEST_MEMBER: manifest_groups}
+        #: Each shard's record groups and group of manifest lines, as its worker said it
+        #: placed them in the pieces (the index's ``records`` and ``manifest``), or None
+        #: where it did not say: then the index is read.
+        self.groups = groups
+        self.manifest_groups = manifest_groups
+        #: The record groups of the shards looked at so far, in order, with their shard
+        #: files; None once a shard's are not known (the rest are deflated anew).
+        self._record_groups: list[tuple[Path, PieceEntry]] | None = []
+        self._record_shards = 0
         #: Where the build wrote the shards' records and manifest lines, if it says.
         self.written: dict[str, WrittenRecords | None] = {
             RECORDS_MEMBER: records, MANIFEST_MEMBER: manifest}
@@ -741,17 +781,12 @@ class PreparedPieces:
         """Where the piece's deflated bytes are: ``(file, offset, length, CRC of its data)``."""
         if piece.records:
             number = self._taken[piece.rel]
-            if number >= len(self.shards):
-                return None
             self._taken[piece.rel] += 1
-            blob = self.shards[number]
-            known = self.groups[piece.rel]
-            entry = known[number] if known is not None else None
-            if entry is None:
-                entry = group_entry(self.load_index(blob), piece.rel)
-                if entry is None:  # a shard made before its worker deflated this member
-                    return None
-            offset, length, size, crc = entry
+            group = (self._record_group(number) if piece.rel == RECORDS_MEMBER
+                     else self._manifest_group(number))
+            if group is None:
+                return None
+            blob, (offset, length, size, crc) = group
             return (blob, offset, length, crc) if size == piece.length else None
         if not (piece.offset == 0 and piece.last):
             return self._large_piece(piece)
@@ -761,6 +796,33 @@ class PreparedPieces:
             return None
         blob, (_, size, crc, offset, length) = found
         return (blob, offset, length, crc) if size == piece.size else None
+
+    def _record_group(self, number: int) -> tuple[Path, PieceEntry] | None:
+        """Record group ``number`` of data/documents.jsonl: the shards' groups in order."""
+        known = self._record_groups
+        while known is not None and len(known) <= number \
+                and self._record_shards < len(self.shards):
+            shard = self._record_shards
+            self._record_shards += 1
+            blob = self.shards[shard]
+            entries = self.groups[shard] if self.groups is not None else None
+            if entries is None:
+                entries = records_entry(self.load_index(blob))
+            if entries is None:  # a shard made before its worker deflated its records
+                self._record_groups = known = None
+            else:
+                known.extend((blob, entry) for entry in entries)
+        return known[number] if known is not None and number < len(known) else None
+
+    def _manifest_group(self, number: int) -> tuple[Path, PieceEntry] | None:
+        """Group ``number`` of the payload manifest: shard ``number``'s lines."""
+        if number >= len(self.shards):
+            return None
+        blob = self.shards[number]
+        entry = self.manifest_groups[number] if self.manifest_groups is not None else None
+        if entry is None:
+            entry = manifest_entry(self.load_index(blob))
+        return (blob, entry) if entry is not None else None
 
     def as_written(self, piece: Piece, where: tuple[Path, int, int, int]) -> bool:
         """Whether the record group :meth:`take` just found for ``piece`` was deflated from
@@ -798,21 +860,6 @@ class PreparedPieces:
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
         return Deflated(deflated, crc)
-
-
-#: The key of a pieces index (``engine.PiecesWriter``) that says where a member's group is.
-GROUP_KEYS = {RECORDS_MEMBER: "records", MANIFEST_MEMBER: "manifest"}
-
-
-def group_entry(index: dict[str, Any], rel: str) -> tuple[int, int, int, int] | None:
-    """Where a pieces index says the group of ``rel`` is, ``(offset, length, size, crc32)``;
-    None if it does not say (a shard deflated before that member was) or not as four
-    integers (a piece that does not match then is deflated anew)."""
-    entry = index.get(GROUP_KEYS[rel])
-    if isinstance(entry, list) and len(entry) == 4 \
-            and all(type(value) is int for value in entry):
-        return entry[0], entry[1], entry[2], entry[3]
-    return None
 
 
 def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:

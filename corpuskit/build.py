@@ -16,9 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from . import package
-from .archive import PreparedPieces, WrittenManifest, WrittenRecords
+from .archive import PieceEntry, PreparedPieces, RecordPieces, WrittenManifest, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
@@ -42,7 +43,7 @@ from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_reco
 from .problems import Problem
 from .reader import FolderSource, iter_records
 from .semver import Version
-from .writer import PackageWriter, output_lock, write_archive
+from .writer import HashingWriter, PackageWriter, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20
 
@@ -145,6 +146,30 @@ def build(
     return result
 
 
+def _copy_records(shard: BinaryIO, documents: HashingWriter, pieces: RecordPieces | None
+                  ) -> tuple[list[tuple[int, int, int]], bool]:
+    """Copy a shard's records to the end of data/documents.jsonl, a piece at a time, as
+    its worker cut them: where each piece went, ``(offset, length, CRC-32)``, and whether
+    the shard was those pieces (if not, none is given: the file is cut again to find its
+    groups, see :class:`~corpuskit.archive.WrittenRecords`)."""
+    placed: list[tuple[int, int, int]] = []
+    known = bool(pieces)
+    for *_, size, _ in pieces or ():
+        start, crc, left = documents.bytes, 0, size
+        while left > 0 and (chunk := shard.read(min(left, _COPY_CHUNK))):
+            documents.write(chunk)
+            crc = crc32(chunk, crc)
+            left -= len(chunk)
+        placed.append((start, documents.bytes - start, crc))
+        if left:  # the file is shorter than its pieces
+            known = False
+            break
+    while chunk := shard.read(_COPY_CHUNK):  # bytes past the pieces
+        documents.write(chunk)
+        known = False
+    return (placed, True) if known else ([], False)
+
+
 def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:
     """Refuse an output or cache folder inside the seeds folder, which a build only reads:
     the next build would take the release's files for documents."""
@@ -184,8 +209,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
-    groups: list[tuple[int, int, int, int] | None] = []  # their record groups' pieces
-    manifest_groups: list[tuple[int, int, int, int] | None] = []  # and their manifest lines'
+    groups: list[RecordPieces | None] = []  # their record groups
+    manifest_groups: list[PieceEntry | None] = []  # and of their manifest lines
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
     written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
 
@@ -206,17 +231,14 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     cached += result.cached
                     shards.append(result.pieces.name)
                     groups.append(result.records)
-                    crc, start = 0, documents.bytes
                     with result.jsonl.open("rb") as shard:
-                        while chunk := shard.read(_COPY_CHUNK):
-                            documents.write(chunk)
-                            crc = crc32(chunk, crc)
-                    written.add(result.stats.documents, start, documents.bytes - start, crc)
+                        copied, known = _copy_records(shard, documents, result.records)
+                    written.add(result.stats.documents, copied, known=known)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
                     manifest_groups.append(result.manifest_group)
-                    written_lines.add(result.stats.documents, manifest.bytes,
-                                      len(result.manifest), crc32(result.manifest))
+                    written_lines.add(result.stats.documents, [(
+                        manifest.bytes, len(result.manifest), crc32(result.manifest))])
                     manifest.write(result.manifest)
                     payload_bytes += result.stats.raw_bytes
                     payload_files += result.stats.documents

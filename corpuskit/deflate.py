@@ -8,9 +8,14 @@ process, at any time, join into the same stream:
   writes;
 - a larger file is cut every :data:`PIECE_BYTES`, each piece deflated with the 32 KiB
   before it as dictionary (pigz's method: the joined stream compresses as well as one);
-- ``data/documents.jsonl`` is cut every :data:`RECORDS_PER_PIECE` records, each piece
-  deflated alone, and ended with :data:`END`; so a build's workers deflate their own shard
-  of records, and an incremental build reuses the pieces of the shards that did not change;
+- ``data/documents.jsonl`` is cut into blocks of :data:`RECORDS_PER_PIECE` records (a
+  build's shard each), and a block into pieces of whole records: a piece ends after the
+  record that brings it to :data:`RECORDS_PIECE_BYTES` or more (:func:`record_groups`).
+  Each piece is deflated alone, and the file ended with :data:`END`; so a build's workers
+  deflate their own shard of records, and an incremental build reuses the pieces that did
+  not change: those of the shards that did not, and in a shard of large documents that
+  did, the pieces before and after the changed one (deflating a whole shard of 512
+  documents of 100 KB took longer than the rest of the build);
 - the payload manifest, ``manifest-sha256.txt``, if larger than :data:`PIECE_BYTES`,
   likewise: cut every :data:`RECORDS_PER_PIECE` lines that name a raw file, and the lines
   from the first that does not (those of data/documents.jsonl and the other data files)
@@ -41,8 +46,13 @@ from .crc32 import crc32
 LEVEL = 6
 #: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
 PIECE_BYTES = 1 << 20
-#: Records of data/documents.jsonl per piece; equal to the build's shard size.
+#: Records of data/documents.jsonl per block, which is cut into pieces (at most this many
+#: records each); equal to the build's shard size.
 RECORDS_PER_PIECE = 512
+#: A piece of data/documents.jsonl ends after the record that brings it to this many bytes
+#: (a block of 512 records of documents of about 2 KB is two). Fixed: part of the archive's
+#: bytes.
+RECORDS_PIECE_BYTES = 1 << 20
 WINDOW = 32 * 1024
 #: An empty final block: ends a stream of sync-flushed pieces.
 END = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
@@ -112,15 +122,19 @@ class RecordsDeflater:
 
 
 def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[int, int]]:
-    """``(offset, length)`` of each group of :data:`RECORDS_PER_PIECE` lines of a JSONL file."""
+    """``(offset, length)`` of each piece of a JSONL file: blocks of
+    :data:`RECORDS_PER_PIECE` lines, each cut after the line that brings a piece to
+    :data:`RECORDS_PIECE_BYTES` or more (a shard file is one block)."""
     start = position = lines = 0
     while data := handle.read(block):
         found = 0
         while (found := data.find(b"\n", found) + 1) > 0:
             lines += 1
-            if lines == RECORDS_PER_PIECE:
+            if lines == RECORDS_PER_PIECE or position + found - start >= RECORDS_PIECE_BYTES:
                 yield start, position + found - start
-                start, lines = position + found, 0
+                start = position + found
+                if lines == RECORDS_PER_PIECE:
+                    lines = 0
         position += len(data)
     if position > start:
         yield start, position - start

@@ -29,23 +29,31 @@ from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from . import __version__
 from .archive import (
-    MANIFEST_MEMBER,
-    RECORDS_MEMBER,
-    group_entry,
+    PieceEntry,
+    RecordPieces,
     make_segment,
+    manifest_entry,
+    records_entry,
     segment_index_path,
     segment_path,
 )
 from .config import ProcessConfig, read_regular
 from .crc32 import crc32
 from .deflate import LEVEL as DEFLATE_LEVEL
-from .deflate import PIECE_BYTES, RECORDS_PER_PIECE, WINDOW, RecordsDeflater, deflate_piece
+from .deflate import (
+    PIECE_BYTES,
+    RECORDS_PER_PIECE,
+    WINDOW,
+    RecordsDeflater,
+    deflate_piece,
+    record_groups,
+)
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
 from .folders import OpenFolder
@@ -73,7 +81,7 @@ from .writer import (
 #: Documents per shard: one record group of the archive's data/documents.jsonl each.
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v9"
+CACHE_FORMAT = "corpuskit-shard-cache-v10"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
@@ -181,12 +189,12 @@ class ShardResult:
     manifest: bytes
     problems: tuple[Problem, ...]
     cached: bool
-    #: Where the shard's record group is in its archive pieces: ``[offset, length, size,
-    #: crc32]`` (``PiecesWriter``), if the worker knows it (the archive writer then need
-    #: not read the pieces' index for it).
-    records: tuple[int, int, int, int] | None = None
+    #: Where each piece of the shard's records is in its archive pieces: ``(offset,
+    #: length, size, crc32)`` (``PiecesWriter``), if the worker knows it (the archive
+    #: writer then need not read the pieces' index for it).
+    records: RecordPieces | None = None
     #: Where the group of its manifest lines is in its archive pieces, likewise.
-    manifest_group: tuple[int, int, int, int] | None = None
+    manifest_group: PieceEntry | None = None
 
     @classmethod
     def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool
@@ -202,6 +210,18 @@ class ShardResult:
     def pieces(self) -> Path:
         """The shard's archive pieces (see :func:`write_pieces`)."""
         return pieces_path(self.jsonl)
+
+
+def _read_range(handle: BinaryIO, offset: int, length: int) -> Iterator[bytes]:
+    """``length`` bytes of ``handle`` from ``offset``, a chunk at a time (an error if the
+    file ends before)."""
+    handle.seek(offset)
+    while length > 0:
+        chunk = handle.read(min(length, _RECORDS_CHUNK))
+        if not chunk:
+            raise OSError(f"{getattr(handle, 'name', 'a file')} ended {length} bytes early")
+        length -= len(chunk)
+        yield chunk
 
 
 def pieces_path(jsonl: Path) -> Path:
@@ -226,11 +246,11 @@ def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 class PiecesWriter:
     """Deflates a shard for the archive as it goes, beside its JSONL shard file: each raw
-    file, then the shard's record group of data/documents.jsonl and the group of its lines
-    in the payload manifest, all in one file, with an index ``{"raw": [[member, size,
-    crc32, offset, length], ...], "large": [[member, size, [[crc32, offset, length], ...]],
-    ...], "records": [offset, length, size, crc32], "manifest": [offset, length, size,
-    crc32]}`` (see
+    file, then the pieces of the shard's records in data/documents.jsonl and the group of
+    its lines in the payload manifest, all in one file, with an index ``{"raw": [[member,
+    size, crc32, offset, length], ...], "large": [[member, size, [[crc32, offset, length],
+    ...]], ...], "records": [[offset, length, size, crc32], ...], "manifest": [offset,
+    length, size, crc32]}`` (see
     :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). A raw file
     over :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it
     as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
@@ -269,24 +289,35 @@ class PiecesWriter:
             self._write(deflated)
         self.large.append([member, size, where])
 
-    def finish(self, manifest: bytes) -> tuple[tuple[int, int, int, int],
-                                               tuple[int, int, int, int]]:
-        """Deflate the shard's records, read back from its finished shard file, and its
-        ``manifest`` lines; where each is in the pieces (the index's ``records`` and
-        ``manifest``)."""
-        records, start = RecordsDeflater(), self.offset
+    def finish(self, manifest: bytes, earlier: EarlierShard | None = None
+               ) -> tuple[RecordPieces, PieceEntry]:
+        """Deflate the pieces of the shard's records (:func:`~corpuskit.deflate.record_groups`),
+        read back from its finished shard file, and its ``manifest`` lines; where each is
+        in the pieces (the index's ``records`` and ``manifest``). A piece whose bytes the
+        ``earlier`` build of the shard deflated is taken from it, not deflated again."""
+        placed: list[tuple[int, int, int, int]] = []
         try:
             with self.jsonl_file.open("rb") as jsonl:
-                while chunk := jsonl.read(_RECORDS_CHUNK):
-                    self._write(records.feed(chunk))
+                for offset, length in list(record_groups(jsonl)):
+                    start = self.offset
+                    taken = earlier.records_piece(jsonl, offset, length) \
+                        if earlier is not None else None
+                    if taken is not None:
+                        crc, deflated = taken
+                        self._write(deflated)
+                    else:
+                        records = RecordsDeflater()
+                        for chunk in _read_range(jsonl, offset, length):
+                            self._write(records.feed(chunk))
+                        self._write(records.end())
+                        crc = records.crc
+                    placed.append((start, self.offset - start, length, crc))
         except OSError as exc:
             raise self._error(exc) from None
-        self._write(records.end())
-        placed = (start, self.offset - start, records.size, records.crc)
         start = self.offset
         self._write(deflate_piece(manifest, last=False))
         lines = (start, self.offset - start, len(manifest), crc32(manifest))
-        index = {"raw": self.raw, "large": self.large, "records": list(placed),
+        index = {"raw": self.raw, "large": self.large, "records": [list(p) for p in placed],
                  "manifest": list(lines)}
         try:
             self.handle.close()
@@ -294,7 +325,7 @@ class PiecesWriter:
             raise self._error(exc) from None
         write_file(self.jsonl_file.parent, pieces_index_path(self.jsonl_file).name,
                    orjson.dumps(index), doing=self.doing)
-        return placed, lines
+        return tuple(placed), lines
 
     def _write(self, data: bytes) -> None:
         try:
@@ -597,44 +628,48 @@ def process_shard(task: ShardTask) -> ShardResult:
         batch.clear()
         held = 0
 
-    with stream_file(shard_file, doing=task.writing_records()) as records, \
-            reused if reused is not None else nullcontext():
-        for position, (ref, data) in enumerate(zip(task.refs, datas, strict=True)):
-            if ref.path in unreadable:
-                continue
-            if reused is not None:
-                # The documents whose bytes the earlier build of this shard had: its
-                # records and raw pieces (made with this very configuration).
-                write_batch()  # the documents before it go first
-                taken = reused.take(position, ref.path, shas[position], pieces)
-                if taken is not None:
-                    records.write(taken[0])
-                    summaries.append(DocSummary.of(taken[1]))
+    with reused if reused is not None else nullcontext():
+        with stream_file(shard_file, doing=task.writing_records()) as records:
+            for position, (ref, data) in enumerate(zip(task.refs, datas, strict=True)):
+                if ref.path in unreadable:
                     continue
-            try:
-                raw = (RawDocument(ref.id, ref.path, data) if data is not None
-                       else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
-                if data is None and not problems and \
-                        hashlib.sha256(raw.data).hexdigest() != shas[position]:
-                    # Read again (its bytes were not kept): they must be the ones placed in
-                    # data/raw/ and keyed in the cache, or record and raw file disagree.
-                    raise DocumentProblem(Problem(ref.path, "unreadable-file", CHANGED_WHILE_READ))
-            except DocumentProblem as bad:
-                write_batch()  # problems are reported in the documents' order
-                if bad.problem not in problems:
-                    problems.append(bad.problem)
-                continue
-            batch.append(raw)
-            held += len(raw.data)
-            if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
-                write_batch()
-        write_batch()
-    if problems:
-        pieces.handle.close()
-        return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems), False)
-    result = ShardResult.of(task.index, shard_file, summaries, False)
-    records_group, manifest_group = pieces.finish(result.manifest)
-    result = replace(result, records=records_group, manifest_group=manifest_group)
+                if reused is not None:
+                    # The documents whose bytes the earlier build of this shard had: its
+                    # records and raw pieces (made with this very configuration).
+                    write_batch()  # the documents before it go first
+                    taken = reused.take(position, ref.path, shas[position], pieces)
+                    if taken is not None:
+                        records.write(taken[0])
+                        summaries.append(DocSummary.of(taken[1]))
+                        continue
+                try:
+                    raw = (RawDocument(ref.id, ref.path, data) if data is not None
+                           else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
+                    if data is None and not problems and \
+                            hashlib.sha256(raw.data).hexdigest() != shas[position]:
+                        # Read again (its bytes were not kept): they must be the ones
+                        # placed in data/raw/ and keyed in the cache, or record and raw
+                        # file disagree.
+                        raise DocumentProblem(Problem(ref.path, "unreadable-file",
+                                                      CHANGED_WHILE_READ))
+                except DocumentProblem as bad:
+                    write_batch()  # problems are reported in the documents' order
+                    if bad.problem not in problems:
+                        problems.append(bad.problem)
+                    continue
+                batch.append(raw)
+                held += len(raw.data)
+                if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
+                    write_batch()
+            write_batch()
+        if problems:
+            pieces.handle.close()
+            return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems),
+                               False)
+        result = ShardResult.of(task.index, shard_file, summaries, False)
+        # The pieces of records the earlier build deflated are taken from its entry.
+        records_pieces, manifest_group = pieces.finish(result.manifest, reused)
+    result = replace(result, records=records_pieces, manifest_group=manifest_group)
     if cache is not None:
         cache.put(key, shard_file, result.stats, result.manifest)
     _make_segment(task, shard_file, pieces.raw)
@@ -656,6 +691,13 @@ class EarlierShard:
             for member, size, crc, offset, length in index["raw"]}
         self.large: dict[str, tuple[int, list[list[int]]]] = {
             member: (size, pieces) for member, size, pieces in index["large"]}
+        #: Each piece of its records by size and CRC: where it starts in its shard file,
+        #: and where its deflated bytes are in the pieces.
+        self.records_pieces: dict[tuple[int, int], tuple[int, int, int]] = {}
+        start = 0
+        for offset, length, size, crc in index["records"]:
+            self.records_pieces.setdefault((size, crc), (start, offset, length))
+            start += size
         self.shas = shas
         self.pieces = pieces_path(jsonl).open("rb")
         try:
@@ -729,6 +771,27 @@ class EarlierShard:
             return None
         return line, record
 
+    def records_piece(self, jsonl: BinaryIO, offset: int, length: int
+                      ) -> tuple[int, bytes] | None:
+        """The CRC-32 and deflated bytes of the piece of records at ``offset`` in the shard
+        file ``jsonl`` (``length`` bytes), if the earlier build deflated the same bytes:
+        found by size and CRC, then compared byte for byte with its own shard file (read
+        with ``pread``: :meth:`take` reads it in order)."""
+        crc = 0
+        for chunk in _read_range(jsonl, offset, length):
+            crc = crc32(chunk, crc)
+        found = self.records_pieces.get((length, crc))
+        if found is None:
+            return None
+        start, deflated_at, deflated_length = found
+        earlier = self.records.fileno()
+        for chunk in _read_range(jsonl, offset, length):
+            if os.pread(earlier, len(chunk), start) != chunk:
+                return None
+            start += len(chunk)
+        deflated = self._read(deflated_at, deflated_length)
+        return (crc, deflated) if deflated is not None else None
+
     def _read(self, offset: int, length: int) -> bytes | None:
         self.pieces.seek(offset)
         deflated = self.pieces.read(length)
@@ -736,7 +799,7 @@ class EarlierShard:
 
 
 #: The groups of a shard's pieces (records, manifest lines), where known.
-Groups = tuple[tuple[int, int, int, int] | None, tuple[int, int, int, int] | None]
+Groups = tuple[RecordPieces | None, PieceEntry | None]
 
 
 def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
@@ -754,7 +817,7 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
         if raw is None:
             index = orjson.loads(pieces_index_path(shard_file).read_bytes())
             raw = index["raw"]
-            placed = (group_entry(index, RECORDS_MEMBER), group_entry(index, MANIFEST_MEMBER))
+            placed = (records_entry(index), manifest_entry(index))
         with stream_file(segment, doing=task.writing_pieces()) as target:
             made = make_segment(raw, target, task.archive_root, task.created)
     except OSError as exc:

@@ -4,15 +4,19 @@ and raw pieces of the others come from the cache entry of the last build of the 
 
 from __future__ import annotations
 
+import io
+import json
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import corpus_config, make_seeds, toml_text
 
-from corpuskit import engine, records
+from corpuskit import archive, deflate, engine, records
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.models import RawDocument
+from corpuskit.package import DOCUMENTS_PATH
 
 WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station")
 #: Two shards: 512 documents and 20.
@@ -102,3 +106,83 @@ def test_a_damaged_earlier_entry_is_not_reused(
     build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert len(processed) == engine.SHARD_SIZE  # the whole first shard, nothing reused
     _same_as_fresh(seeds, tmp_path / "b", tmp_path)
+
+
+def _pieces(records: bytes) -> list[bytes]:
+    """The pieces of a data/documents.jsonl, as the archive cuts it."""
+    return [records[at:at + length]
+            for at, length in deflate.record_groups(io.BytesIO(records))]
+
+
+def test_record_pieces_are_cut_in_blocks_of_a_shard_and_by_size(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece ends after the record that brings it to RECORDS_PIECE_BYTES, and at the end
+    of every block of RECORDS_PER_PIECE records (the count is the block's, not the
+    piece's: a build's shard is one block, cut alone as it is in the whole file)."""
+    monkeypatch.setattr(deflate, "RECORDS_PIECE_BYTES", 100)
+    lines = [b'{"n":%d,"pad":"%s"}\n' % (i, b"x" * (i % 7 * 10)) for i in range(1100)]
+    per = deflate.RECORDS_PER_PIECE
+    blocks: list[list[bytes]] = []
+    for first in range(0, len(lines), per):
+        cut, piece = [], b""
+        for line in lines[first:first + per]:
+            piece += line
+            if len(piece) >= 100:
+                cut.append(piece)
+                piece = b""
+        blocks.append([*cut, piece] if piece else cut)
+    assert [len(block) for block in blocks] == [len(block) for block in blocks if block]
+    assert any(len(piece) < 100 for block in blocks for piece in block)  # a block's end
+    assert _pieces(b"".join(lines)) == [piece for block in blocks for piece in block]
+    assert _pieces(b"".join(lines[per:2 * per])) == blocks[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_only_the_pieces_of_records_that_changed_are_deflated_again(
+        jobs: int, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a shard where a document changed, the pieces of its records that are the same
+    bytes as the last build's are taken from its cache entry, not deflated again; the
+    release is a fresh build's, and its zip the one the archive writer makes alone."""
+    monkeypatch.setattr(deflate, "RECORDS_PIECE_BYTES", 8 * 1024)
+    cache = tmp_path / "cache"
+    first = build(seeds, tmp_path / "a", jobs=jobs, cache=cache)
+    before = _pieces((first.release / DOCUMENTS_PATH).read_bytes())
+    (seeds / "d/0300.txt").write_text("Rewritten\n\nAll new text, in other words.\n",
+                                      encoding="utf-8")
+    deflated: list[int] = []
+
+    class Counted(deflate.RecordsDeflater):
+        def end(self) -> bytes:
+            deflated.append(self.size)
+            return super().end()
+
+    monkeypatch.setattr(engine, "RecordsDeflater", Counted)
+    result = build(seeds, tmp_path / "b", jobs=1, cache=cache)
+    after = _pieces((result.release / DOCUMENTS_PATH).read_bytes())
+    assert result.cached_shards == 1  # the second shard
+    new = [piece for piece in after if piece not in before]
+    assert len(after) > 10 and 1 <= len(new) <= 2
+    assert sorted(deflated) == sorted(map(len, new))
+    _same_as_fresh(seeds, tmp_path / "b", tmp_path)
+    created = json.loads((result.release / "datapackage.json").read_bytes()).get("created")
+    alone = io.BytesIO()
+    archive.write_zip(result.release, alone, result.release.name, created, threads=2)
+    assert alone.getvalue() == result.archive.read_bytes()
+
+
+def test_an_earlier_piece_with_the_same_size_and_crc_but_other_bytes_is_not_taken(
+        tmp_path: Path) -> None:
+    """EarlierShard finds a piece of records by size and CRC-32, then compares its bytes."""
+    old, new = b'{"a":"x"}\n' * 50, b'{"a":"y"}\n' * 50
+    jsonl = tmp_path / "earlier.jsonl"
+    jsonl.write_bytes(old)
+    deflated = deflate.deflate_piece(new, last=False)
+    engine.pieces_path(jsonl).write_bytes(deflated)
+    for earlier_bytes, taken in ((old, False), (new, True)):
+        jsonl.write_bytes(earlier_bytes)
+        index = {"raw": [], "large": [], "manifest": [0, 0, 0, 0],
+                 "records": [[0, len(deflated), len(new), zlib.crc32(new)]]}  # as if of new
+        engine.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
+        with engine.EarlierShard(jsonl, []) as earlier, io.BytesIO(new) as shard:
+            found = earlier.records_piece(shard, 0, len(new))
+        assert found == ((zlib.crc32(new), deflated) if taken else None)

@@ -448,8 +448,8 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
     cache = tmp_path / "cache"
     finish = engine.PiecesWriter.finish
 
-    def as_before(self: engine.PiecesWriter, manifest: bytes) -> Any:
-        placed = finish(self, manifest)
+    def as_before(self: engine.PiecesWriter, manifest: bytes, earlier: Any = None) -> Any:
+        placed = finish(self, manifest, earlier)
         index = engine.pieces_index_path(self.jsonl_file)
         data = json.loads(index.read_bytes())
         del data["manifest"]
@@ -482,7 +482,7 @@ def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
     written, offset = archive.WrittenManifest(), 0
     for shard in (raw[:per], raw[per:2 * per], raw[2 * per:]):
         chunk = b"".join(shard)
-        written.add(len(shard), offset, len(chunk), zlib.crc32(chunk))
+        written.add(len(shard), [(offset, len(chunk), zlib.crc32(chunk))])
         offset += len(chunk)
     assert written.record_groups(len(data)) == groups
     assert written.record_groups(offset) is None  # no data files' lines: not a build's
@@ -537,10 +537,12 @@ def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
     original = archive.WrittenRecords.add
     kind = archive.WrittenRecords if member == archive.RECORDS_MEMBER else archive.WrittenManifest
 
-    def misremembered(self: archive.WrittenRecords, records: int, offset: int,
-                      length: int, crc: int) -> None:
-        wrong = type(self) is kind and len(self.groups) == 1
-        original(self, records, offset, length, crc ^ 1 if wrong else crc)
+    def misremembered(self: archive.WrittenRecords, records: int,
+                      pieces: list[tuple[int, int, int]], *, known: bool = True) -> None:
+        if type(self) is kind and len(self.groups) == 1:
+            (offset, length, crc), *rest = pieces
+            pieces = [(offset, length, crc ^ 1), *rest]
+        original(self, records, pieces, known=known)
 
     monkeypatch.setattr(archive.WrittenRecords, "add", misremembered)
     rechecked = _counting(monkeypatch, archive, "_prepared")
@@ -563,19 +565,27 @@ def test_written_records_are_the_files_record_groups_only_when_shards_are_full()
     written, offset = archive.WrittenRecords(), 0
     for shard in shards:
         chunk = b"".join(shard)
-        written.add(len(shard), offset, len(chunk), zlib.crc32(chunk))
+        written.add(len(shard), [(offset, len(chunk), zlib.crc32(chunk))])
         offset += len(chunk)
     assert written.record_groups(len(data)) == list(deflate.record_groups(io.BytesIO(data)))
     assert written.record_groups(len(data) + 1) is None  # not the file written
 
     short = archive.WrittenRecords()  # a shard before the last holds fewer records
-    short.add(SHARD_SIZE - 1, 0, 10, 0)
-    short.add(3, 10, 5, 0)
+    short.add(SHARD_SIZE - 1, [(0, 10, 0)])
+    short.add(3, [(10, 5, 0)])
     assert short.record_groups(15) is None
     gap = archive.WrittenRecords()  # the shards' records are not one after the other
-    gap.add(SHARD_SIZE, 0, 10, 0)
-    gap.add(3, 11, 5, 0)
+    gap.add(SHARD_SIZE, [(0, 10, 0)])
+    gap.add(3, [(11, 5, 0)])
     assert gap.record_groups(16) is None
+    unknown = archive.WrittenRecords()  # a shard not copied as the pieces its worker made
+    unknown.add(SHARD_SIZE, [(0, 10, 0)])
+    unknown.add(3, [], known=False)
+    assert unknown.record_groups(15) is None
+    pieces = archive.WrittenRecords()  # a shard in several pieces
+    pieces.add(SHARD_SIZE, [(0, 10, 0), (10, 6, 0)])
+    pieces.add(3, [(16, 5, 0)])
+    assert pieces.record_groups(21) == [(0, 10), (10, 6), (16, 5)]
     assert archive.WrittenRecords().record_groups(0) is None
 
 
@@ -745,10 +755,10 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
                        **options: Any) -> str:
         shards = options["prepared"].shards
         shutil.copytree(shards[0].parent, kept)
-        groups = options["prepared"].groups
+        prepared = options["prepared"]
         aside = archive.PreparedPieces([kept / shard.name for shard in shards],
-                                       groups=groups[archive.RECORDS_MEMBER],
-                                       manifest_groups=groups[archive.MANIFEST_MEMBER])
+                                       groups=prepared.groups,
+                                       manifest_groups=prepared.manifest_groups)
         placements = _Placements(monkeypatch)
         archive.write_zip(folder, in_memory, root, created, prepared=aside)
         assert placements.shifted == 3 and not copied  # segments used, no thread copied
