@@ -78,7 +78,8 @@ from .writer import (
     write_file,
 )
 
-#: Documents per shard: one record group of the archive's data/documents.jsonl each.
+#: Documents per shard: one block of the archive's data/documents.jsonl each (cut into
+#: pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`).
 SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
 CACHE_FORMAT = "corpuskit-shard-cache-v10"
