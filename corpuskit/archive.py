@@ -45,7 +45,6 @@ from .crc32 import crc32, crc32_combine
 from .deflate import (
     END,
     PIECE_BYTES,
-    RECORDS_PER_PIECE,
     WINDOW,
     RecordsDeflater,
     deflate_piece,
@@ -574,33 +573,29 @@ def records_entry(index: dict[str, Any]) -> RecordPieces | None:
 
 class WrittenRecords:
     """Where the build wrote the pieces of each shard's records in data/documents.jsonl:
-    ``(offset, length, CRC-32)``, taken as it copied them there. When every shard but the
-    last holds :data:`~corpuskit.deflate.RECORDS_PER_PIECE` records, and each was cut as
-    its worker cut it, these are the record groups of the file
-    (:func:`~corpuskit.deflate.record_groups`), and a group whose worker deflated the very
-    bytes written (same length and CRC) is taken as it is: the writer then reads the file
-    neither to cut it into groups nor to take their CRCs again."""
+    ``(offset, length, CRC-32)``, taken as it copied them there. When each shard was cut
+    as its worker cut it, these are the record groups of the file
+    (:func:`~corpuskit.deflate.record_groups`: its blocks are the shards), and a group
+    whose worker deflated the very bytes written (same length and CRC) is taken as it is:
+    the writer then reads the file neither to cut it into groups nor to take their CRCs
+    again."""
 
     def __init__(self) -> None:
         self.groups: list[tuple[int, int, int]] = []
-        #: Every shard before the last held RECORDS_PER_PIECE records, and each shard's
-        #: pieces are known.
+        #: Each shard's pieces are known.
         self._whole = True
-        self._last_records = RECORDS_PER_PIECE
 
-    def add(self, records: int, pieces: Sequence[tuple[int, int, int]], *,
-            known: bool = True) -> None:
-        """The next shard: ``records`` records, written as ``pieces``, each ``(offset,
-        length, crc)``; not ``known``: one piece of the whole shard, not cut as the file's
-        groups are (then the file is read to find them)."""
-        self._whole = self._whole and known and self._last_records == RECORDS_PER_PIECE
-        self._last_records = records
+    def add(self, pieces: Sequence[tuple[int, int, int]], *, known: bool = True) -> None:
+        """The next shard, written as ``pieces``, each ``(offset, length, crc)``; not
+        ``known``: not cut as its worker cut it (then the file is read to find its
+        groups)."""
+        self._whole = self._whole and known
         self.groups.extend(pieces)
 
     def record_groups(self, size: int) -> list[tuple[int, int]] | None:
         """The record groups of the file if it is ``size`` bytes, as written; None if they
         cannot be told from the shards (then the file is read to find them)."""
-        if not (self._whole and 0 < self._last_records <= RECORDS_PER_PIECE):
+        if not self._whole:
             return None
         groups, end = [], 0
         for offset, length, _ in self.groups:

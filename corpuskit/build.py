@@ -233,12 +233,12 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
                         copied, known = _copy_records(shard, documents, result.records)
-                    written.add(result.stats.documents, copied, known=known)
+                    written.add(copied, known=known)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
                     manifest_groups.append(result.manifest_group)
-                    written_lines.add(result.stats.documents, [(
-                        manifest.bytes, len(result.manifest), crc32(result.manifest))])
+                    written_lines.add([(manifest.bytes, len(result.manifest),
+                                        crc32(result.manifest))])
                     manifest.write(result.manifest)
                     payload_bytes += result.stats.raw_bytes
                     payload_files += result.stats.documents

@@ -8,16 +8,17 @@ process, at any time, join into the same stream:
   writes;
 - a larger file is cut every :data:`PIECE_BYTES`, each piece deflated with the 32 KiB
   before it as dictionary (pigz's method: the joined stream compresses as well as one);
-- ``data/documents.jsonl`` is cut into blocks of :data:`RECORDS_PER_PIECE` records (a
-  build's shard each), and a block into pieces of whole records: a piece ends after the
-  record that brings it to :data:`RECORDS_PIECE_BYTES` or more (:func:`record_groups`).
-  Each piece is deflated alone, and the file ended with :data:`END`; so a build's workers
-  deflate their own shard of records, and an incremental build reuses the pieces that did
-  not change: those of the shards that did not, and in a shard of large documents that
-  did, the pieces before and after the changed one (deflating a whole shard of 512
-  documents of 100 KB took longer than the rest of the build);
+- ``data/documents.jsonl`` is cut into blocks that are a build's shards (cut by the
+  records' ids, :mod:`corpuskit.shards`), and a block into pieces of whole records: a piece
+  ends after the record that brings it to :data:`RECORDS_PIECE_BYTES` or more
+  (:func:`record_groups`). Each piece is deflated alone, and the file ended with
+  :data:`END`; so a build's workers deflate their own shard of records, and an
+  incremental build reuses the pieces that did not change: those of the shards that did
+  not, and in a shard of large documents that did, the pieces before and after the
+  changed one (deflating a whole shard of 512 documents of 100 KB took longer than the
+  rest of the build);
 - the payload manifest, ``manifest-sha256.txt``, if larger than :data:`PIECE_BYTES`,
-  likewise: cut every :data:`RECORDS_PER_PIECE` lines that name a raw file, and the lines
+  likewise: cut after the lines that name the raw files of each shard, and the lines
   from the first that does not (those of data/documents.jsonl and the other data files)
   are the last piece (:func:`manifest_groups`). A shard's raw files are one piece: its
   worker deflates their lines, and an incremental build reuses them (deflating the 10 MB
@@ -28,12 +29,16 @@ process, at any time, join into the same stream:
 
 from __future__ import annotations
 
+import json
 import sys
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from .crc32 import crc32
+from .models import document_id
+from .package import unbagit_path
+from .shards import ShardCutter
 
 #: zipfile's default. Level 2 deflated the benchmark's records 3x faster and its raw files
 #: 1.4x (a cold build of 100,000 documents 12-20% shorter) for an archive 7% larger: not
@@ -46,11 +51,8 @@ from .crc32 import crc32
 LEVEL = 6
 #: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
 PIECE_BYTES = 1 << 20
-#: Records of data/documents.jsonl per block, which is cut into pieces (at most this many
-#: records each); equal to the build's shard size.
-RECORDS_PER_PIECE = 512
 #: A piece of data/documents.jsonl ends after the record that brings it to this many bytes
-#: (a block of 512 records of documents of about 2 KB is two). Fixed: part of the archive's
+#: (a shard of 512 documents of about 2 KB is two pieces). Fixed: part of the archive's
 #: bytes.
 RECORDS_PIECE_BYTES = 1 << 20
 WINDOW = 32 * 1024
@@ -121,20 +123,50 @@ class RecordsDeflater:
         return rest + self._compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
-def record_groups(handle: BinaryIO, *, block: int = 1 << 20) -> Iterator[tuple[int, int]]:
-    """``(offset, length)`` of each piece of a JSONL file: blocks of
-    :data:`RECORDS_PER_PIECE` lines, each cut after the line that brings a piece to
-    :data:`RECORDS_PIECE_BYTES` or more (a shard file is one block)."""
-    start = position = lines = 0
+#: Bytes of a record line looked at for its id (a corpuskit record starts with it).
+ID_HEAD = 32 * 1024
+_ID_START = b'{"id":'
+_JSON = json.JSONDecoder()
+
+
+def record_id(head: bytes | bytearray) -> str:
+    """The id of the record whose line starts with ``head``, or ``""`` if it does not start
+    with one (then no shard ends after it: a file corpuskit did not write is cut
+    differently, and its pieces are deflated anew)."""
+    if not head.startswith(_ID_START):
+        return ""
+    try:
+        value, _ = _JSON.raw_decode(head[len(_ID_START):].decode("utf-8", "surrogateescape"))
+    except ValueError:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def record_groups(handle: BinaryIO, *, blocks: bool = True, block: int = 1 << 20
+                  ) -> Iterator[tuple[int, int]]:
+    """``(offset, length)`` of each piece of a JSONL file of records: blocks that are the
+    build's shards (:mod:`corpuskit.shards`, by the records' ids), each cut after the line
+    that brings a piece to :data:`RECORDS_PIECE_BYTES` or more. ``blocks=False``: the file
+    is one block (a shard file)."""
+    cutter = ShardCutter() if blocks else None
+    start = position = 0
+    head = bytearray()  # the first bytes of the current line
     while data := handle.read(block):
-        found = 0
-        while (found := data.find(b"\n", found) + 1) > 0:
-            lines += 1
-            if lines == RECORDS_PER_PIECE or position + found - start >= RECORDS_PIECE_BYTES:
-                yield start, position + found - start
-                start = position + found
-                if lines == RECORDS_PER_PIECE:
-                    lines = 0
+        at = 0
+        while True:
+            end = data.find(b"\n", at)
+            if cutter is not None and len(head) < ID_HEAD:
+                stop = end if end >= 0 else len(data)
+                head += data[at:min(stop, at + ID_HEAD - len(head))]
+            if end < 0:
+                break
+            line_end = position + end + 1
+            if (cutter is not None and cutter.ends_after(record_id(head))) \
+                    or line_end - start >= RECORDS_PIECE_BYTES:
+                yield start, line_end - start
+                start = line_end
+            head.clear()
+            at = end + 1
         position += len(data)
     if position > start:
         yield start, position - start
@@ -147,10 +179,11 @@ RAW_PATH = b"data/raw/"
 
 
 def manifest_groups(handle: BinaryIO) -> Iterator[tuple[int, int]]:
-    """``(offset, length)`` of each piece of a payload manifest: every
-    :data:`RECORDS_PER_PIECE` lines naming a raw file, then every line from the first that
-    does not, as one piece."""
-    start = position = lines = 0
+    """``(offset, length)`` of each piece of a payload manifest: the lines naming the raw
+    files of each shard (:mod:`corpuskit.shards`, by the documents' ids), then every line
+    from the first that does not name a raw file, as one piece."""
+    cutter = ShardCutter()
+    start = position = 0
     raw = True
     end = MANIFEST_PATH_AT + len(RAW_PATH)
     for line in handle:
@@ -161,9 +194,9 @@ def manifest_groups(handle: BinaryIO) -> Iterator[tuple[int, int]]:
                 start = position
         position += len(line)
         if raw:
-            lines += 1
-            if lines == RECORDS_PER_PIECE:
+            path = unbagit_path(line[end:].rstrip(b"\n").decode("utf-8", "surrogateescape"))
+            if cutter.ends_after(document_id(path)):
                 yield start, position - start
-                start, lines = position, 0
+                start = position
     if position > start:
         yield start, position - start

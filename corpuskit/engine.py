@@ -1,12 +1,13 @@
 """Run the per-document pipeline over a corpus: in shards, on all cores, with a cache.
 
-The sorted documents are cut into shards of :data:`SHARD_SIZE`; shard boundaries depend
-only on the sorted input, never on the number of workers, so one worker and many write
-the same bytes. Each shard's worker reads its raw files, copies them into the package
-folder (or hard-links the same bytes from the latest earlier release), writes its records
-as a JSONL shard file and its archive pieces, and returns only the shard's statistics and
-manifest lines; the parent concatenates shard files in order. A content-addressed cache
-(see :class:`ShardCache`) lets an incremental build skip shards whose inputs did not
+The sorted documents are cut into shards of about 512 by their ids
+(:mod:`corpuskit.shards`); shard boundaries depend only on the sorted input, never on
+the number of workers, so one worker and many write the same bytes. Each shard's worker
+reads its raw files, copies them into the package folder (or hard-links the same bytes
+from the latest earlier release), writes its records as a JSONL shard file and its
+archive pieces, and returns only the shard's statistics and manifest lines; the parent
+concatenates shard files in order. A content-addressed cache (see :class:`ShardCache`)
+lets an incremental build skip shards whose inputs did not
 change; its entries are hard-linked in and out where the filesystem allows.
 """
 
@@ -48,7 +49,6 @@ from .crc32 import crc32
 from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import (
     PIECE_BYTES,
-    RECORDS_PER_PIECE,
     WINDOW,
     RecordsDeflater,
     deflate_piece,
@@ -67,6 +67,7 @@ from .problems import Problem
 from .reader import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates, unchanged_seed
+from .shards import cut
 from .writer import (
     DIR_MODE,
     TEMP_PREFIX,
@@ -78,9 +79,6 @@ from .writer import (
     write_file,
 )
 
-#: Documents per shard: one block of the archive's data/documents.jsonl each (cut into
-#: pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`).
-SHARD_SIZE = RECORDS_PER_PIECE
 SHARD_FOLDER = ".shards"
 CACHE_FORMAT = "corpuskit-shard-cache-v10"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
@@ -299,7 +297,7 @@ class PiecesWriter:
         placed: list[tuple[int, int, int, int]] = []
         try:
             with self.jsonl_file.open("rb") as jsonl:
-                for offset, length in list(record_groups(jsonl)):
+                for offset, length in list(record_groups(jsonl, blocks=False)):
                     start = self.offset
                     taken = earlier.records_piece(jsonl, offset, length) \
                         if earlier is not None else None
@@ -517,8 +515,15 @@ def _shard_task(values: dict[str, Any]) -> ShardTask:
 
 
 def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, ...]]]:
-    return [(i // SHARD_SIZE, tuple(refs[i:i + SHARD_SIZE]))
-            for i in range(0, len(refs), SHARD_SIZE)]
+    """The shards of the sorted ``refs``, numbered: cut by their ids
+    (:mod:`corpuskit.shards`); each is one block of the archive's data/documents.jsonl
+    (cut into pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`)."""
+    shards: list[tuple[int, tuple[SourceRef, ...]]] = []
+    first = 0
+    for size in cut(len(refs), lambda i: refs[i].id):
+        shards.append((len(shards), tuple(refs[first:first + size])))
+        first += size
+    return shards
 
 
 #: Why a seeds file whose bytes differ between the two reads of one build is refused.

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from corpuskit import BuildResult, build
+from corpuskit.engine import plan_shards
+from corpuskit.models import SourceRef
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -74,6 +76,13 @@ def corpus_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         else:
             config[key] = value
     return config
+
+
+def shard_sizes_of(paths: Iterable[str]) -> list[int]:
+    """The documents of each shard a build cuts the seeds files ``paths`` into (sorted
+    by id, as discovery sorts them)."""
+    refs = sorted(map(SourceRef, paths), key=lambda ref: ref.id)
+    return [len(shard) for _, shard in plan_shards(refs)]
 
 
 def make_seeds(tmp_path: Path, files: Mapping[str, bytes | str],

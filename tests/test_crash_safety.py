@@ -265,7 +265,8 @@ def test_killed_build_in_a_worker_process(
     old = old_release(out)
     patch = """
         import corpuskit.engine as engine
-        engine.SHARD_SIZE = 4
+        import corpuskit.shards as shards
+        shards.SHARD_MIN = shards.SHARD_MAX = 4
         _read = engine.read_source_stat
         def read_source_stat(seeds, ref, **limits):
             if ref.path == "doc5.txt":

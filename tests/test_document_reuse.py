@@ -10,17 +10,19 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import corpus_config, make_seeds, toml_text
+from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 
-from corpuskit import archive, deflate, engine, records
+from corpuskit import archive, deflate, engine, records, shards
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.models import RawDocument
 from corpuskit.package import DOCUMENTS_PATH
 
 WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station")
-#: Two shards: 512 documents and 20.
-COUNT = engine.SHARD_SIZE + 20
+COUNT = 532
+#: Two shards (405 documents and 127): d/0007.txt and d/0300.txt are in the first.
+SHARDS = shard_sizes_of(f"d/{i:04d}.txt" for i in range(COUNT))
+assert len(SHARDS) == 2 and SHARDS[0] > 300, SHARDS
 
 
 def _text(i: int) -> str:
@@ -104,7 +106,7 @@ def test_a_damaged_earlier_entry_is_not_reused(
     (seeds / "d/0007.txt").write_text("Changed\n\nOther words now.\n", encoding="utf-8")
     processed.clear()
     build(seeds, tmp_path / "b", jobs=1, cache=cache)
-    assert len(processed) == engine.SHARD_SIZE  # the whole first shard, nothing reused
+    assert len(processed) == SHARDS[0]  # the whole first shard, nothing reused
     _same_as_fresh(seeds, tmp_path / "b", tmp_path)
 
 
@@ -117,24 +119,59 @@ def _pieces(records: bytes) -> list[bytes]:
 def test_record_pieces_are_cut_in_blocks_of_a_shard_and_by_size(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A piece ends after the record that brings it to RECORDS_PIECE_BYTES, and at the end
-    of every block of RECORDS_PER_PIECE records (the count is the block's, not the
-    piece's: a build's shard is one block, cut alone as it is in the whole file)."""
+    of every block, which is a build's shard (cut by the records' ids); a shard file alone
+    is cut as its block is in the whole file."""
     monkeypatch.setattr(deflate, "RECORDS_PIECE_BYTES", 100)
-    lines = [b'{"n":%d,"pad":"%s"}\n' % (i, b"x" * (i % 7 * 10)) for i in range(1100)]
-    per = deflate.RECORDS_PER_PIECE
+    ids = [f"d/{i:04d}" for i in range(1100)]
+    lines = [b'{"id":"%s","pad":"%s"}\n' % (doc.encode(), b"x" * (i % 7 * 10))
+             for i, doc in enumerate(ids)]
+    sizes = list(shards.shard_sizes(ids))
+    assert len(sizes) >= 2 and sum(sizes) == len(lines)
     blocks: list[list[bytes]] = []
-    for first in range(0, len(lines), per):
+    first = 0
+    for size in sizes:
         cut, piece = [], b""
-        for line in lines[first:first + per]:
+        for line in lines[first:first + size]:
             piece += line
             if len(piece) >= 100:
                 cut.append(piece)
                 piece = b""
         blocks.append([*cut, piece] if piece else cut)
-    assert [len(block) for block in blocks] == [len(block) for block in blocks if block]
+        first += size
     assert any(len(piece) < 100 for block in blocks for piece in block)  # a block's end
     assert _pieces(b"".join(lines)) == [piece for block in blocks for piece in block]
-    assert _pieces(b"".join(lines[per:2 * per])) == blocks[1]
+    second = b"".join(lines[sizes[0]:sizes[0] + sizes[1]])
+    assert [second[at:at + length] for at, length in
+            deflate.record_groups(io.BytesIO(second), blocks=False)] == blocks[1]
+
+
+def test_a_record_id_is_read_from_its_line_or_is_none() -> None:
+    assert deflate.record_id(b'{"id":"a/b c","title":"x"}') == "a/b c"
+    assert deflate.record_id(b'{"id":"q\\"uote\\u00e9","t":1}') == 'q"uote\u00e9'
+    assert deflate.record_id('{"id":"été/ü","t":1}'.encode()) == "été/ü"
+    assert deflate.record_id(b'{"n":1,"id":"a"}') == ""  # not a corpuskit record
+    assert deflate.record_id(b'{"id":"cut off') == ""
+    assert deflate.record_id(b'{"id":7}') == ""
+
+
+@pytest.mark.parametrize("change", ["added", "removed"])
+def test_adding_or_removing_a_document_processes_its_shard_only(
+        change: str, seeds: Path, processed: list[str], tmp_path: Path) -> None:
+    """Shard boundaries come from the ids: the shards after an added or removed document
+    keep their documents, and their cache entries are hits."""
+    cache = tmp_path / "cache"
+    build(seeds, tmp_path / "a", jobs=1, cache=cache)
+    if change == "added":
+        (seeds / "d/0100a.txt").write_text("Added\n\nA new report.\n", encoding="utf-8")
+    else:
+        (seeds / "d/0200.txt").unlink()
+    processed.clear()
+    result = build(seeds, tmp_path / "b", jobs=1, cache=cache)
+    assert result.cached_shards == 1  # the second shard
+    first = sorted(path.relative_to(seeds).as_posix() for path in seeds.rglob("d/*.txt")
+                   )[:SHARDS[0] + (1 if change == "added" else -1)]
+    assert sorted(processed) == first  # the first shard only, whose paths changed
+    _same_as_fresh(seeds, tmp_path / "b", tmp_path)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

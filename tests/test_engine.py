@@ -14,19 +14,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_seeds
+from conftest import make_seeds, shard_sizes_of
 
 from corpuskit import archive, build, deflate, engine, zipformat
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import load_config
 from corpuskit.discover import read_source
-from corpuskit.engine import SHARD_SIZE, ShardCache
+from corpuskit.engine import ShardCache
 from corpuskit.errors import OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
 
-#: More documents than two shards hold, so that every engine really splits the work.
-DOCUMENTS = 2 * SHARD_SIZE + 37
+#: Documents in three shards, so that every engine really splits the work.
+DOCUMENTS = 1061
+
+
+def _path(i: int) -> str:
+    return f"part-{i % 3}/doc-{i:05d}.txt"
+
+
+SHARDS = shard_sizes_of(map(_path, range(DOCUMENTS)))
+assert len(SHARDS) == 3, SHARDS
 
 WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station",
          "garden", "museum", "festival", "library", "village", "factory", "election")
@@ -38,7 +46,7 @@ def _corpus(tmp_path: Path) -> Path:
         words = [WORDS[(i * 7 + j * 3) % len(WORDS)] for j in range(40)]
         body = " ".join(words).capitalize() + "."
         text = f"Report {i}\n\n2024-0{1 + i % 9}-1{i % 10}\n\n{body}\n\n{body[::-1]}\n"
-        files[f"part-{i % 3}/doc-{i:05d}.txt"] = text.encode("utf-8") if i % 5 else \
+        files[_path(i)] = text.encode("utf-8") if i % 5 else \
             text.replace("\n", "\r\n").encode("cp1252")
     return make_seeds(tmp_path, files)
 
@@ -445,7 +453,7 @@ def test_a_shard_task_goes_to_a_worker_with_its_refs_as_bare_paths(tmp_path: Pat
     times cheaper than SourceRef objects) and come back as the same task."""
     from corpuskit.config import ProcessConfig
 
-    refs = tuple(SourceRef(f"part-{i // 100}/doc-{i:04d}.txt") for i in range(SHARD_SIZE))
+    refs = tuple(SourceRef(f"part-{i // 100}/doc-{i:04d}.txt") for i in range(512))
     task = engine.ShardTask(7, refs, tmp_path / "seeds", tmp_path / "package",
                             ProcessConfig(), tmp_path / "cache", 1000, release=tmp_path / "r",
                             earlier=tmp_path / "e", archive_root="c-1.0.0",

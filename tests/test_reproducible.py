@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from conftest import MESSY_FILES, make_seeds, tree_bytes
+from conftest import MESSY_FILES, make_seeds, shard_sizes_of, tree_bytes
 
 RELEASE = "test-corpus-1.0.0"
 
@@ -143,11 +143,12 @@ def test_library_build_equals_cli_build(two_builds: tuple[Path, Path], tmp_path:
 def test_workers_and_cache_do_not_change_a_byte(tmp_path: Path) -> None:
     """More documents than one shard: 1 worker, 2 workers, and a cached rebuild agree."""
     from corpuskit import build
-    from corpuskit.engine import SHARD_SIZE
 
     files = {f"part{i % 3}/doc{i:04d}.txt":
              f"Report {i}\n\nThis is document number {i} of a larger corpus.\n"
-             for i in range(2 * SHARD_SIZE + 10)}
+             for i in range(1034)}
+    shards = len(shard_sizes_of(files))
+    assert shards == 2
     seeds = make_seeds(tmp_path, files)
     cache = tmp_path / "cache"
     results = [
@@ -156,7 +157,7 @@ def test_workers_and_cache_do_not_change_a_byte(tmp_path: Path) -> None:
         build(seeds, tmp_path / "cold", jobs=2, cache=cache),
         build(seeds, tmp_path / "warm", jobs=2, cache=cache),
     ]
-    assert results[3].cached_shards == 3
+    assert results[3].cached_shards == shards
     reference = tree_bytes(results[0].release)
     assert len(reference) == len(files) + 9
     for result in results[1:]:

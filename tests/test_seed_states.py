@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import corpus_config, make_seeds, toml_text
+from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 
 from corpuskit import engine, seedstate
 from corpuskit.build import build
@@ -178,7 +178,8 @@ def test_no_cache_remembers_nothing(settled: None, tmp_path: Path) -> None:
 def test_states_are_remembered_by_workers_too(settled: None, tmp_path: Path) -> None:
     """Two worker processes write one states file per shard, which the next build uses."""
     many = {f"d/{i:04d}.txt": f"Note {i}\n\nThe {i} bridges.\n"
-            for i in range(engine.SHARD_SIZE + 9)}
+            for i in range(521)}
+    assert len(shard_sizes_of(many)) == 2
     seeds = make_seeds(tmp_path, many, {"version": "1.0.0"})
     out, cache = tmp_path / "dist", tmp_path / "cache"
     build(seeds, out, jobs=2, cache=cache)

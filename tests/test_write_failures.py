@@ -196,9 +196,9 @@ def test_export_to_a_full_disk_names_the_file_asked_for(tmp_path: Path) -> None:
 
 #: Two shards (of four documents), so that ``--jobs 2`` runs them in two worker processes.
 TWO_SHARDS = """
-    import corpuskit.engine as engine
+    import corpuskit.shards as shards
     import corpuskit.validation.seeds as seeds_check
-    engine.SHARD_SIZE = seeds_check.CHUNK = 4
+    shards.SHARD_MIN = shards.SHARD_MAX = seeds_check.CHUNK = 4
 """
 
 

@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_seeds
+from conftest import make_seeds, shard_sizes_of
 
-from corpuskit import archive, build, deflate, engine, writer, zipformat
-from corpuskit.engine import SHARD_SIZE
+from corpuskit import archive, build, deflate, engine, shards, writer, zipformat
 from corpuskit.package import RAW_PREFIX
 
-DOCUMENTS = 2 * SHARD_SIZE + 11
+#: Three shards with names doc-0000.txt... (498, 609 and 93 documents).
+DOCUMENTS = 1200
+SHARDS = shard_sizes_of(f"doc-{i:04d}.txt" for i in range(DOCUMENTS))
+assert len(SHARDS) == 3, SHARDS
 
 
 def _corpus(tmp_path: Path, names: Callable[[int], str]) -> Path:
@@ -69,10 +71,12 @@ class _Placements:
 def test_the_workers_segments_make_the_zip_the_folder_makes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     seeds = _corpus(tmp_path, lambda i: f"part-{i % 2}/doc-{i:04d}.txt")
+    count = len(shard_sizes_of(f"part-{i % 2}/doc-{i:04d}.txt" for i in range(DOCUMENTS)))
+    assert count > 1
     placements = _Placements(monkeypatch)
     result = build(seeds, tmp_path / "out", jobs=jobs)
     if jobs == 1:  # the count is seen in this process only
-        assert (placements.shifted, placements.remade) == (3, 0)
+        assert (placements.shifted, placements.remade) == (count, 0)
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
@@ -147,7 +151,8 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
     monkeypatch.setattr(engine, "PIECE_BYTES", 4096)
     long_text = "".join(f"Line {i} of the long harbour report.\n" for i in range(600))
     files = {f"a-b/f{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n"
-             for i in range(SHARD_SIZE + 5)}
+             for i in range(517)}
+    assert len(shard_sizes_of([*files, "a.txt"])) == 2
     files["a.txt"] = "Long report\n\n" + long_text
     seeds = make_seeds(tmp_path, files)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
@@ -432,7 +437,7 @@ def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     changed = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert changed.cached_shards == 2
-    assert lines_deflated == [SHARD_SIZE]  # the lines of the changed document's shard
+    assert lines_deflated == [SHARDS[1]]  # the lines of the changed document's shard
     assert deflated.count(archive.MANIFEST_MEMBER) == 1  # the data files' lines
     fresh = build(seeds, tmp_path / "c", jobs=1)
     assert changed.archive.read_bytes() == fresh.archive.read_bytes()
@@ -468,28 +473,42 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
 
 
 def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
-    """manifest_groups: every RECORDS_PER_PIECE lines naming a raw file, then the rest in
-    one group; WrittenManifest says the same from the shards' lines and the tail."""
-    per = deflate.RECORDS_PER_PIECE
-    raw = [b"%064x  data/raw/d%06d.txt\n" % (i, i) for i in range(2 * per + 7)]
+    """manifest_groups: the lines naming each shard's raw files (shards cut by the ids of
+    their paths, as a build cuts them), then the rest in one group; WrittenManifest says
+    the same from the shards' lines and the tail."""
+    paths = [f"d{i:06d}.txt" for i in range(1100)]
+    sizes = list(shards.shard_sizes(path[:-4] for path in paths))
+    assert len(sizes) >= 2
+    raw = [b"%064x  data/raw/%s\n" % (i, path.encode()) for i, path in enumerate(paths)]
     tail = [b"%064x  data/documents.jsonl\n" % 1, b"%064x  data/documents.parquet\n" % 2]
     data = b"".join(raw + tail)
     groups = list(deflate.manifest_groups(io.BytesIO(data)))
-    sizes = [len(b"".join(raw[:per])), len(b"".join(raw[per:2 * per])),
-             len(b"".join(raw[2 * per:])), len(b"".join(tail))]
-    assert [length for _, length in groups] == sizes
-    assert [offset for offset, _ in groups] == [sum(sizes[:i]) for i in range(4)]
+    blocks, first = [], 0
+    for size in sizes:
+        blocks.append(raw[first:first + size])
+        first += size
+    lengths = [len(b"".join(block)) for block in [*blocks, tail]]
+    assert [length for _, length in groups] == lengths
+    assert [offset for offset, _ in groups] == [sum(lengths[:i]) for i in range(len(lengths))]
     written, offset = archive.WrittenManifest(), 0
-    for shard in (raw[:per], raw[per:2 * per], raw[2 * per:]):
-        chunk = b"".join(shard)
-        written.add(len(shard), [(offset, len(chunk), zlib.crc32(chunk))])
+    for block in blocks:
+        chunk = b"".join(block)
+        written.add([(offset, len(chunk), zlib.crc32(chunk))])
         offset += len(chunk)
     assert written.record_groups(len(data)) == groups
     assert written.record_groups(offset) is None  # no data files' lines: not a build's
-    # exactly full shards: the data files' lines are a group of their own
-    full = b"".join(raw[:per] + tail)
+    # a shard's lines then the data files': the data files' lines are a group of their own
+    full = b"".join(blocks[0] + tail)
     assert list(deflate.manifest_groups(io.BytesIO(full))) == [
-        (0, len(b"".join(raw[:per]))), (len(b"".join(raw[:per])), len(b"".join(tail)))]
+        (0, lengths[0]), (lengths[0], len(b"".join(tail)))]
+    # a path with an encoded LF is cut by its id as it is
+    odd = [b"%064x  data/raw/%s\n" % (i, path.replace("d", "d%0A").encode())
+           for i, path in enumerate(paths)]
+    odd_sizes = list(shards.shard_sizes(path[:-4].replace("d", "d\n") for path in paths))
+    assert odd_sizes != sizes
+    assert [length for _, length in deflate.manifest_groups(io.BytesIO(b"".join(odd)))] == \
+        [len(b"".join(odd[sum(odd_sizes[:i]):sum(odd_sizes[:i + 1])]))
+         for i in range(len(odd_sizes))]
     # a raw file's line after the data files' stays in the last group; no raw line at all
     mixed = b"".join(raw[:3] + tail + raw[3:5])
     assert list(deflate.manifest_groups(io.BytesIO(mixed))) == [
@@ -512,7 +531,8 @@ def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
         (folder / archive.MANIFEST_MEMBER).write_bytes(manifest)
         pieces = list(archive._file_pieces(folder, archive.MANIFEST_MEMBER, None))
         assert all(piece.records is grouped for piece in pieces)
-        assert len(pieces) == (-(-count // deflate.RECORDS_PER_PIECE) if grouped else 1)
+        assert len(pieces) == (len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(count))))
+                               if grouped else 1)
         made = io.BytesIO()
         archive.write_zip(folder, made, "root", None, threads=2)
         with zipfile.ZipFile(made) as zipped:
@@ -537,12 +557,12 @@ def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
     original = archive.WrittenRecords.add
     kind = archive.WrittenRecords if member == archive.RECORDS_MEMBER else archive.WrittenManifest
 
-    def misremembered(self: archive.WrittenRecords, records: int,
-                      pieces: list[tuple[int, int, int]], *, known: bool = True) -> None:
+    def misremembered(self: archive.WrittenRecords, pieces: list[tuple[int, int, int]], *,
+                      known: bool = True) -> None:
         if type(self) is kind and len(self.groups) == 1:
             (offset, length, crc), *rest = pieces
             pieces = [(offset, length, crc ^ 1), *rest]
-        original(self, records, pieces, known=known)
+        original(self, pieces, known=known)
 
     monkeypatch.setattr(archive.WrittenRecords, "add", misremembered)
     rechecked = _counting(monkeypatch, archive, "_prepared")
@@ -558,33 +578,30 @@ def _groups_of(release: Path, member: str = archive.RECORDS_MEMBER) -> list[tupl
         return list(cut(handle))
 
 
-def test_written_records_are_the_files_record_groups_only_when_shards_are_full() -> None:
-    lines = [b'{"n":%d}\n' % i for i in range(2 * SHARD_SIZE + 5)]
+def test_written_records_are_the_files_record_groups_only_when_all_are_known() -> None:
+    ids = [f"d{i:05d}" for i in range(1100)]
+    lines = [b'{"id":"%s"}\n' % doc.encode() for doc in ids]
     data = b"".join(lines)
-    shards = [lines[:SHARD_SIZE], lines[SHARD_SIZE:2 * SHARD_SIZE], lines[2 * SHARD_SIZE:]]
-    written, offset = archive.WrittenRecords(), 0
-    for shard in shards:
-        chunk = b"".join(shard)
-        written.add(len(shard), [(offset, len(chunk), zlib.crc32(chunk))])
+    written, offset, first = archive.WrittenRecords(), 0, 0
+    for size in shards.shard_sizes(ids):
+        chunk = b"".join(lines[first:first + size])
+        written.add([(offset, len(chunk), zlib.crc32(chunk))])
         offset += len(chunk)
+        first += size
     assert written.record_groups(len(data)) == list(deflate.record_groups(io.BytesIO(data)))
     assert written.record_groups(len(data) + 1) is None  # not the file written
 
-    short = archive.WrittenRecords()  # a shard before the last holds fewer records
-    short.add(SHARD_SIZE - 1, [(0, 10, 0)])
-    short.add(3, [(10, 5, 0)])
-    assert short.record_groups(15) is None
     gap = archive.WrittenRecords()  # the shards' records are not one after the other
-    gap.add(SHARD_SIZE, [(0, 10, 0)])
-    gap.add(3, [(11, 5, 0)])
+    gap.add([(0, 10, 0)])
+    gap.add([(11, 5, 0)])
     assert gap.record_groups(16) is None
     unknown = archive.WrittenRecords()  # a shard not copied as the pieces its worker made
-    unknown.add(SHARD_SIZE, [(0, 10, 0)])
-    unknown.add(3, [], known=False)
+    unknown.add([(0, 10, 0)])
+    unknown.add([], known=False)
     assert unknown.record_groups(15) is None
     pieces = archive.WrittenRecords()  # a shard in several pieces
-    pieces.add(SHARD_SIZE, [(0, 10, 0), (10, 6, 0)])
-    pieces.add(3, [(16, 5, 0)])
+    pieces.add([(0, 10, 0), (10, 6, 0)])
+    pieces.add([(16, 5, 0)])
     assert pieces.record_groups(21) == [(0, 10), (10, 6), (16, 5)]
     assert archive.WrittenRecords().record_groups(0) is None
 
@@ -606,7 +623,7 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     archive.write_zip(folder, made, "root", None, threads=2)
     assert len(ahead) == 1
     pieces = len(list(deflate.manifest_groups(io.BytesIO(manifest))))
-    assert pieces == -(-40000 // deflate.RECORDS_PER_PIECE)
+    assert pieces == len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(40000))))
     assert sorted(deflated) == ["data/a.txt"] + ["manifest-sha256.txt"] * pieces + ["small.txt"]
     with zipfile.ZipFile(made) as zipped:
         assert zipped.read("root/manifest-sha256.txt") == manifest
