@@ -5,8 +5,8 @@ The build takes the CRC-32 of every byte it archives and of every cache file it 
 archive member it inflates. ISA-L computes the same CRC-32 with carry-less
 multiplication: 11.9 GB/s against zlib's 3.5 GB/s on this machine. It also has
 ``crc32_combine``, which Python's zlib module does not expose: the archive writer needs it
-for a member made of pieces deflated on other threads (data/documents.jsonl is one piece
-per 512 records), whose CRC it combines from the pieces' instead of running a second CRC
+for a member made of pieces deflated on other threads (data/documents.jsonl is cut into
+pieces of about a MiB), whose CRC it combines from the pieces' instead of running a second CRC
 over every byte on the one thread that writes the zip.
 """
 

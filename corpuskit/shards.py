@@ -30,8 +30,8 @@ BOUNDARY_ONE_IN = 256
 
 def is_boundary(doc_id: str) -> bool:
     """Whether a shard that holds :data:`SHARD_MIN` documents or more ends after the
-    document ``doc_id``: the first byte of BLAKE2b of its UTF-8, modulo
-    :data:`BOUNDARY_ONE_IN`, is 0."""
+    document ``doc_id``: its UTF-8's BLAKE2b digest of one byte, modulo
+    :data:`BOUNDARY_ONE_IN` (which divides 256), is 0."""
     digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=1).digest()
     return digest[0] % BOUNDARY_ONE_IN == 0
 
