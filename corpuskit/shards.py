@@ -21,11 +21,14 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
 #: A shard holds at least this many documents (the corpus's last shard may hold fewer).
-SHARD_MIN = 256
+SHARD_MIN = 384
 #: A shard ends at this many documents, whatever their ids.
 SHARD_MAX = 1024
-#: About one id in this many is a boundary (beyond SHARD_MIN: shards of about 512).
-BOUNDARY_ONE_IN = 256
+#: About one id in this many is a boundary: shards of 512 documents on average, nine in
+#: ten under 640 (with a minimum of 256 and one id in 256, one in ten was over 800: a
+#: shard that a changed document sends back to work costs more, and so does the last
+#: shard of a cold build).
+BOUNDARY_ONE_IN = 128
 
 
 def is_boundary(doc_id: str) -> bool:

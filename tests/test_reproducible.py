@@ -148,7 +148,7 @@ def test_workers_and_cache_do_not_change_a_byte(tmp_path: Path) -> None:
              f"Report {i}\n\nThis is document number {i} of a larger corpus.\n"
              for i in range(1034)}
     shards = len(shard_sizes_of(files))
-    assert shards == 2
+    assert shards >= 2
     seeds = make_seeds(tmp_path, files)
     cache = tmp_path / "cache"
     results = [

@@ -50,8 +50,9 @@ def test_the_plan_cuts_as_a_stream_of_ids_does(numbers: set[int], prefix: str) -
     assert shards.shard_sizes(ids) == _stream(ids)
 
 
-def test_about_one_id_in_256_is_a_boundary() -> None:
+def test_about_one_id_in_boundary_one_in_is_a_boundary() -> None:
     ids = [f"corpus/{i:07d}" for i in range(200_000)]
     found = sum(map(shards.is_boundary, ids))
-    assert 650 < found < 920  # 781 expected
+    expected = len(ids) / shards.BOUNDARY_ONE_IN
+    assert 0.88 * expected < found < 1.12 * expected
     assert shards.is_boundary("\udcff") in (True, False)  # a name that is not UTF-8

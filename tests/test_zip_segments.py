@@ -25,7 +25,7 @@ from conftest import make_seeds, shard_sizes_of
 from corpuskit import archive, build, deflate, engine, shards, writer, zipformat
 from corpuskit.package import RAW_PREFIX
 
-#: Three shards with names doc-0000.txt... (498, 609 and 93 documents).
+#: Three shards with names doc-0000.txt...
 DOCUMENTS = 1200
 SHARDS = shard_sizes_of(f"doc-{i:04d}.txt" for i in range(DOCUMENTS))
 assert len(SHARDS) == 3, SHARDS
