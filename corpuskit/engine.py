@@ -57,7 +57,7 @@ from .deflate import (
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
 from .folders import OpenFolder
-from .forkpool import quit_on_interrupt
+from .forkpool import quit_on_interrupt, threads_without_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .listings import FOLDER as LISTINGS_FOLDER
@@ -876,13 +876,18 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     wait for work forever: each holding its share of memory and the descriptors it
     inherited, among them the lock on the output folder (a release takes it before its
     build forks), so every later build of that folder would wait for them. A worker whose
-    parent is gone exits."""
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                     name="corpuskit-parent-watch").start()
+    parent is gone exits.
+
+    The threads it starts (the watch, and the model's loading that ``warm_up`` may
+    start) block SIGINT, so that Ctrl-C reaches the worker's main thread
+    (:func:`~corpuskit.forkpool.threads_without_interrupt`)."""
     signal.signal(signal.SIGINT, quit_on_interrupt)
-    start_worker_heap()
-    if warm_up is not None:
-        warm_up()
+    with threads_without_interrupt():
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                         name="corpuskit-parent-watch").start()
+        start_worker_heap()
+        if warm_up is not None:
+            warm_up()
 
 
 def _exit_with_parent(parent: int) -> None:

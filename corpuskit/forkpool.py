@@ -32,7 +32,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection, wait
 from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
@@ -61,6 +61,25 @@ def _block_interrupt() -> None:
 def _unblock_interrupt() -> None:
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def threads_without_interrupt() -> Iterator[None]:
+    """Threads started in the block never take SIGINT: the kernel hands a signal sent to
+    the process to any thread that does not block it, and Python runs its handler in the
+    main thread only once that thread next runs Python code. A worker's main thread
+    waiting for work in a ``read`` is woken (EINTR) only if the signal is its own: taken
+    by a helper thread, it stayed pending while the worker waited on, and Ctrl-C left
+    workers behind (seen in CI: an idle worker still alive 10 s after SIGINT). Threads
+    inherit the mask of the thread that starts them; the caller's is restored after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class RemoteTraceback(Exception):

@@ -636,6 +636,36 @@ def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
             k: v for k, v in cache_before.items() if "seed-states" not in k}
 
 
+def _helper_threads_blocking_sigint(_: object) -> list[tuple[str, bool]]:
+    """In a worker: each thread but the main one, and whether its signal mask blocks
+    SIGINT (Linux: /proc/self/task/<tid>/status)."""
+    import signal
+    import threading
+
+    found = []
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.native_id is None:
+            continue
+        status = Path(f"/proc/self/task/{thread.native_id}/status").read_text()
+        blocked = int(next(line.split()[1] for line in status.splitlines()
+                           if line.startswith("SigBlk:")), 16)
+        found.append((thread.name, bool(blocked >> (signal.SIGINT - 1) & 1)))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="no /proc task status")
+def test_a_workers_helper_threads_leave_sigint_to_its_main_thread() -> None:
+    """A signal sent to a process goes to any thread not blocking it; Python runs the
+    handler in the main thread only when that thread runs, and a worker's main thread
+    waiting for work is woken only by a signal of its own. A helper thread that took
+    SIGINT left the worker waiting (CI: still alive 10 s after Ctrl-C)."""
+    with engine.local_pool(2, warm_up=lambda: None) as pool:
+        assert pool is not None
+        threads = pool.submit(_helper_threads_blocking_sigint, None).result()
+    assert ("corpuskit-parent-watch", True) in threads
+    assert all(blocked for _, blocked in threads), threads
+
+
 def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
     """The terminal sends SIGINT to every process of the build: a worker waiting for work
     printed a KeyboardInterrupt traceback (the parent reports the abort itself)."""
