@@ -218,16 +218,25 @@ class Deflated(NamedTuple):
     crc: int
 
 
+def read_range(handle: BinaryIO, start: int, length: int, *, chunk: int = _CHUNK,
+               short: str = "") -> Iterator[bytes]:
+    """Bytes ``[start, start + length)`` of the open file ``handle``, ``chunk`` at a time;
+    an OSError (``short``, if given) if the file ends before."""
+    handle.seek(start)
+    while length > 0:
+        data = handle.read(min(length, chunk))
+        if not data:
+            raise OSError(short or f"{getattr(handle, 'name', 'a file')} ended {length} "
+                                   "bytes early")
+        length -= len(data)
+        yield data
+
+
 def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
     """Bytes ``[start, start + length)`` of ``path``, :data:`_CHUNK` at a time."""
     with path.open("rb") as source:
-        source.seek(start)
-        while length > 0:
-            chunk = source.read(min(length, _CHUNK))
-            if not chunk:
-                raise OSError(f"{path} changed size while it was being archived")
-            length -= len(chunk)
-            yield chunk
+        yield from read_range(source, start, length,
+                              short=f"{path} changed size while it was being archived")
 
 
 def _read(path: Path, start: int, length: int) -> bytes:

@@ -40,6 +40,7 @@ from .archive import (
     RecordPieces,
     make_segment,
     manifest_entry,
+    read_range,
     records_entry,
     segment_index_path,
     segment_path,
@@ -211,18 +212,6 @@ class ShardResult:
         return pieces_path(self.jsonl)
 
 
-def _read_range(handle: BinaryIO, offset: int, length: int) -> Iterator[bytes]:
-    """``length`` bytes of ``handle`` from ``offset``, a chunk at a time (an error if the
-    file ends before)."""
-    handle.seek(offset)
-    while length > 0:
-        chunk = handle.read(min(length, _RECORDS_CHUNK))
-        if not chunk:
-            raise OSError(f"{getattr(handle, 'name', 'a file')} ended {length} bytes early")
-        length -= len(chunk)
-        yield chunk
-
-
 def pieces_path(jsonl: Path) -> Path:
     return jsonl.with_suffix(".deflate")
 
@@ -306,7 +295,7 @@ class PiecesWriter:
                         self._write(deflated)
                     else:
                         records = RecordsDeflater()
-                        for chunk in _read_range(jsonl, offset, length):
+                        for chunk in read_range(jsonl, offset, length, chunk=_RECORDS_CHUNK):
                             self._write(records.feed(chunk))
                         self._write(records.end())
                         crc = records.crc
@@ -784,14 +773,14 @@ class EarlierShard:
         found by size and CRC, then compared byte for byte with its own shard file (read
         with ``pread``: :meth:`take` reads it in order)."""
         crc = 0
-        for chunk in _read_range(jsonl, offset, length):
+        for chunk in read_range(jsonl, offset, length, chunk=_RECORDS_CHUNK):
             crc = crc32(chunk, crc)
         found = self.records_pieces.get((length, crc))
         if found is None:
             return None
         start, deflated_at, deflated_length = found
         earlier = self.records.fileno()
-        for chunk in _read_range(jsonl, offset, length):
+        for chunk in read_range(jsonl, offset, length, chunk=_RECORDS_CHUNK):
             if os.pread(earlier, len(chunk), start) != chunk:
                 return None
             start += len(chunk)
