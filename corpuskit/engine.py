@@ -781,15 +781,24 @@ class EarlierShard:
         start, deflated_at, deflated_length = found
         earlier = self.records.fileno()
         for chunk in read_range(jsonl, offset, length, chunk=_RECORDS_CHUNK):
-            if os.pread(earlier, len(chunk), start) != chunk:
+            try:
+                same = os.pread(earlier, len(chunk), start) == chunk
+            except OSError:  # the earlier entry cannot be read: a miss, deflated anew
+                return None
+            if not same:
                 return None
             start += len(chunk)
         deflated = self._read(deflated_at, deflated_length)
         return (crc, deflated) if deflated is not None else None
 
     def _read(self, offset: int, length: int) -> bytes | None:
-        self.pieces.seek(offset)
-        deflated = self.pieces.read(length)
+        """Deflated bytes of the earlier entry's pieces; None if they cannot be read whole
+        (a cache is safe to damage or delete: a miss, never a failed build)."""
+        try:
+            self.pieces.seek(offset)
+            deflated = self.pieces.read(length)
+        except OSError:
+            return None
         return deflated if len(deflated) == length else None
 
 

@@ -223,3 +223,29 @@ def test_an_earlier_piece_with_the_same_size_and_crc_but_other_bytes_is_not_take
         with engine.EarlierShard(jsonl, []) as earlier, io.BytesIO(new) as shard:
             found = earlier.records_piece(shard, 0, len(new))
         assert found == ((zlib.crc32(new), deflated) if taken else None)
+
+
+def test_an_earlier_entry_that_cannot_be_read_is_a_miss_not_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An I/O error reading the earlier entry (its records or its deflated pieces) leaves
+    the piece to be deflated anew."""
+    records = b'{"a":"x"}\n' * 50
+    jsonl = tmp_path / "earlier.jsonl"
+    jsonl.write_bytes(records)
+    deflated = deflate.deflate_piece(records, last=False)
+    engine.pieces_path(jsonl).write_bytes(deflated)
+    index = {"raw": [], "large": [], "manifest": [0, 0, 0, 0],
+             "records": [[0, len(deflated), len(records), zlib.crc32(records)]]}
+    engine.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
+
+    def failing(*_: object) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    with engine.EarlierShard(jsonl, []) as earlier, io.BytesIO(records) as shard:
+        assert earlier.records_piece(shard, 0, len(records)) == (zlib.crc32(records), deflated)
+        with monkeypatch.context() as broken:
+            broken.setattr(engine.os, "pread", failing)
+            assert earlier.records_piece(shard, 0, len(records)) is None
+        with monkeypatch.context() as broken:
+            broken.setattr(earlier.pieces, "read", failing)
+            assert earlier.records_piece(shard, 0, len(records)) is None
