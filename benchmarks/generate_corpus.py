@@ -1,6 +1,7 @@
 """Deterministic generator of synthetic seeds corpora for benchmarking corpuskit.
 
-Writes ``N`` news-article-like text files under ``OUT_DIR/part-XXXX/doc-XXXXXXX.txt`` plus an
+Writes ``N`` news-article-like text files under ``OUT_DIR/part-XXXX/doc-XXXXXXX.txt`` (or,
+with ``--layout dated``, under ``OUT_DIR/YYYY/MM/DD/``, as a news archive is kept) plus an
 ``OUT_DIR/corpus.toml``. Documents are made from word lists embedded below for English (the
 majority), French, German, Spanish, Russian, Chinese, Czech and Polish. A share of them are
 "messy", cycling through: CRLF line endings, UTF-8 with BOM, a legacy code page, cp1252
@@ -15,10 +16,16 @@ environment, no global random state, explicit byte encodings (UTF-16 with an exp
 order) and explicit file modes: the same arguments give a byte-identical tree on any machine.
 Each document depends only on ``(seed, index)`` and whether and how it is messy.
 
+Document sizes are lognormal around ``--median-bytes`` (default 2,000) with spread
+``--spread`` (the sigma, default 0.65), clipped to ``--min-bytes``..``--max-bytes``; the
+README's benchmark section gives the options of the other corpus shapes it reports (a few
+large documents, many tiny ones, sizes spread from 200 bytes to 1 MB).
+
 Usage::
 
     python benchmarks/generate_corpus.py OUT_DIR --documents N [--seed S]
-        [--messy-share 0.2] [--folders K]
+        [--messy-share 0.2] [--folders K | --layout dated]
+        [--median-bytes 2000] [--spread 0.65] [--min-bytes 200] [--max-bytes 20000]
     python benchmarks/generate_corpus.py OUT_DIR --change-one [--seed S]
 
 ``--change-one`` appends one ASCII sentence paragraph to the first document (sorted by
@@ -51,6 +58,29 @@ MAX_BYTES = 20_000
 MARKER_ROOM = 300
 MEDIAN_BYTES = 2000
 SIGMA = decimal.Decimal("0.65")
+#: The smallest --max-bytes: room for a title, a date, a sentence and the marker.
+LEAST_MAX_BYTES = 1000
+#: ``--layout dated``: documents in ``YYYY/MM/DD`` folders of these years.
+FIRST_YEAR, YEARS = 2000, 20
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The distribution of document sizes in bytes: lognormal, ``median`` and ``spread``
+    (its sigma), clipped to ``minimum``..``maximum``."""
+
+    median: int = MEDIAN_BYTES
+    spread: decimal.Decimal = SIGMA
+    minimum: int = MIN_BYTES
+    maximum: int = MAX_BYTES
+
+    def problem(self) -> str | None:
+        """What is wrong with these sizes, if anything."""
+        if self.maximum < LEAST_MAX_BYTES:
+            return f"--max-bytes must be at least {LEAST_MAX_BYTES}"
+        if not 0 < self.minimum <= self.median <= self.maximum:
+            return "the sizes must be 0 < --min-bytes <= --median-bytes <= --max-bytes"
+        return None
 
 MESSY_KINDS = ("crlf", "utf8-bom", "legacy", "mojibake", "nfd", "whitespace", "utf16")
 
@@ -324,8 +354,8 @@ def pick_language(rng: random.Random) -> Language:
     raise AssertionError("unreachable")
 
 
-def target_size(rng: random.Random) -> int:
-    """A lognormal-ish size in bytes: median MEDIAN_BYTES, clipped to MIN..MAX_BYTES.
+def target_size(rng: random.Random, sizes: Sizes = Sizes()) -> int:
+    """A lognormal-ish size in bytes: median ``sizes.median``, clipped to its bounds.
 
     The normal deviate is the Irwin-Hall sum of 12 uniforms (plain IEEE additions) and the
     exponential is taken in ``decimal``, so no platform libm is involved.
@@ -333,8 +363,8 @@ def target_size(rng: random.Random) -> int:
     z = sum(rng.random() for _ in range(12)) - 6.0
     with decimal.localcontext() as ctx:
         ctx.prec = 28
-        size = int(decimal.Decimal(MEDIAN_BYTES) * (SIGMA * decimal.Decimal(z)).exp())
-    return max(MIN_BYTES, min(MAX_BYTES, size))
+        size = int(decimal.Decimal(sizes.median) * (sizes.spread * decimal.Decimal(z)).exp())
+    return max(sizes.minimum, min(sizes.maximum, size))
 
 
 #: Entries in a language's word table: a power of two, so ``int(random() * size)`` is exact.
@@ -407,9 +437,9 @@ def make_date(rng: random.Random) -> str:
     return f"{day} {MONTH_NAMES[month - 1]} {year}"
 
 
-def make_document(rng: random.Random) -> Document:
+def make_document(rng: random.Random, sizes: Sizes = Sizes()) -> Document:
     language = pick_language(rng)
-    target = target_size(rng)
+    target = target_size(rng, sizes)
     title = make_title(rng, language)
     date = make_date(rng)
     footer = None
@@ -417,7 +447,7 @@ def make_document(rng: random.Random) -> Document:
         footer = pick(rng, language.footers).format(year=1995 + rng.randrange(30))
     size = utf8_len(title) + utf8_len(date) + 5 + (utf8_len(footer) + 2 if footer else 0)
     joiner = " " if language.spaced else ""
-    cap = MAX_BYTES - MARKER_ROOM
+    cap = sizes.maximum - MARKER_ROOM
     paragraphs: list[str] = []
     while size < target:
         sentences: list[str] = []
@@ -575,13 +605,24 @@ def doc_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"corpuskit-bench:{seed}:doc:{index}")
 
 
-def generate(out: Path, documents: int, seed: int, messy_share: float, folders: int) -> str:
+def dated_folder(seed: int, index: int) -> str:
+    """``--layout dated``: the ``YYYY/MM/DD`` folder of document ``index``, from a generator
+    of its own, so that its text is that of the default layout."""
+    place = random.Random(f"corpuskit-bench:{seed}:place:{index}")
+    year = FIRST_YEAR + place.randrange(YEARS)
+    return f"{year:04d}/{1 + place.randrange(12):02d}/{1 + place.randrange(28):02d}"
+
+
+def generate(out: Path, documents: int, seed: int, messy_share: float, folders: int | None,
+             sizes: Sizes = Sizes()) -> str:
+    """Write the corpus; ``folders``: that many ``part-XXXX`` folders, or None for the dated
+    layout."""
     layout = random.Random(f"corpuskit-bench:{seed}:layout")
     messy_count = round(documents * messy_share)
     messy = sorted(layout.sample(range(documents), messy_count))
     kind_of = {index: j for j, index in enumerate(messy)}
     doc_width = max(7, len(str(documents - 1)))
-    part_width = max(4, len(str(folders - 1)))
+    part_width = max(4, len(str(folders - 1))) if folders is not None else 0
 
     out.mkdir(parents=True, exist_ok=True)
     total = 0
@@ -589,16 +630,16 @@ def generate(out: Path, documents: int, seed: int, messy_share: float, folders: 
     config = corpus_toml(out.resolve().name, seed, documents).encode("utf-8")
     write_file(out / CONFIG_NAME, config)
     total += len(config)
-    current_part = -1
-    folder = out
+    made: set[str] = set()  # folders made so far, by relative path
     for index in range(documents):
-        part = index * folders // documents
-        if part != current_part:
-            current_part = part
-            folder = out / f"part-{part:0{part_width}d}"
-            make_dir(folder)
+        if folders is not None:
+            where = f"part-{index * folders // documents:0{part_width}d}"
+        else:
+            where = dated_folder(seed, index)
+        if where not in made:
+            make_dirs(out, where, made)
         rng = doc_rng(seed, index)
-        doc = make_document(rng)
+        doc = make_document(rng, sizes)
         if index in kind_of:
             j = kind_of[index]
             kind = MESSY_KINDS[j % len(MESSY_KINDS)]
@@ -606,13 +647,24 @@ def generate(out: Path, documents: int, seed: int, messy_share: float, folders: 
             kinds[kind] += 1
         else:
             data = render(doc).encode("utf-8")
-        write_file(folder / f"doc-{index:0{doc_width}d}.txt", data)
+        write_file(out / where / f"doc-{index:0{doc_width}d}.txt", data)
         total += len(data)
     detail = ", ".join(f"{k} {n}" for k, n in kinds.items())
+    leaves = sum(1 for folder in made if folders is not None or folder.count("/") == 2)
     return (
-        f"generate_corpus: {documents} documents in {folders} folders, {total} bytes, "
+        f"generate_corpus: {documents} documents in {leaves} folders, {total} bytes, "
         f"{messy_count} messy ({detail}) -> {out}"
     )
+
+
+def make_dirs(out: Path, relpath: str, made: set[str]) -> None:
+    """Make ``out/relpath`` and the folders above it that are not made yet."""
+    parts = relpath.split("/")
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder not in made:
+            make_dir(out / folder)
+            made.add(folder)
 
 
 def document_paths(root: Path) -> list[str]:
@@ -677,6 +729,22 @@ def change_one(out: Path, seed: int) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def _spread(text: str) -> decimal.Decimal:
+    """``--spread``: a finite number, not negative."""
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        value = decimal.Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of 0 or more")
+    return value
+
+
+#: The options that shape a new corpus (none of them goes with --change-one).
+SHAPE_OPTIONS = ("documents", "folders", "layout", "median_bytes", "spread", "min_bytes",
+                 "max_bytes")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="generate_corpus.py",
@@ -708,6 +776,36 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"number of part-XXXX subfolders (default: one per {DOCS_PER_FOLDER} documents)",
     )
     parser.add_argument(
+        "--layout",
+        choices=("parts", "dated"),
+        help="parts: part-XXXX folders (default); dated: YYYY/MM/DD folders, a few "
+        "documents each, as a news archive",
+    )
+    parser.add_argument(
+        "--median-bytes",
+        type=int,
+        metavar="N",
+        help=f"median document size (default {MEDIAN_BYTES})",
+    )
+    parser.add_argument(
+        "--spread",
+        type=_spread,
+        metavar="S",
+        help=f"sigma of the lognormal sizes (default {SIGMA}; 0: all near the median)",
+    )
+    parser.add_argument(
+        "--min-bytes",
+        type=int,
+        metavar="N",
+        help=f"smallest document size (default {MIN_BYTES})",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        metavar="N",
+        help=f"largest document size (default {MAX_BYTES}; at least {LEAST_MAX_BYTES})",
+    )
+    parser.add_argument(
         "--change-one",
         action="store_true",
         help="append one sentence paragraph to the first document of an "
@@ -720,8 +818,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out: Path = args.out_dir
     if args.change_one:
-        if args.documents is not None or args.folders is not None:
-            print("error: --change-one takes no --documents or --folders", file=sys.stderr)
+        given = [name for name in SHAPE_OPTIONS if getattr(args, name) is not None]
+        if given:
+            print(f"error: --change-one takes no --{given[0].replace('_', '-')}",
+                  file=sys.stderr)
             return 2
         if not out.is_dir():
             print(f"error: {out} is not a folder", file=sys.stderr)
@@ -739,10 +839,25 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 <= args.messy_share <= 1.0:
         print("error: --messy-share must be between 0 and 1", file=sys.stderr)
         return 2
+    defaults = Sizes()
+    sizes = Sizes(
+        defaults.median if args.median_bytes is None else args.median_bytes,
+        defaults.spread if args.spread is None else args.spread,
+        defaults.minimum if args.min_bytes is None else args.min_bytes,
+        defaults.maximum if args.max_bytes is None else args.max_bytes,
+    )
+    problem = sizes.problem()
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     folders = args.folders
-    if folders is None:
+    if args.layout == "dated":
+        if folders is not None:
+            print("error: --layout dated takes no --folders", file=sys.stderr)
+            return 2
+    elif folders is None:
         folders = max(1, -(-args.documents // DOCS_PER_FOLDER))
-    if not 1 <= folders <= args.documents:
+    if folders is not None and not 1 <= folders <= args.documents:
         print("error: --folders must be between 1 and --documents", file=sys.stderr)
         return 2
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -751,7 +866,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print(generate(out, args.documents, args.seed, args.messy_share, folders), file=sys.stderr)
+    print(generate(out, args.documents, args.seed, args.messy_share, folders, sizes),
+          file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,79 @@ def test_the_generator_makes_the_same_corpus_for_the_same_seed(tmp_path: Path) -
     assert len(first) == 61  # 60 documents and corpus.toml
     assert generate(tmp_path / "2" / "corpus", "3") == first
     assert generate(tmp_path / "3" / "corpus", "4") != first
+
+
+def _generate(out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCHMARKS / "generate_corpus.py"), str(out),
+                           *options], capture_output=True, text=True, check=False)
+
+
+def _median_size(root: Path) -> int:
+    sizes = sorted(p.stat().st_size for p in root.rglob("doc-*.txt"))
+    return sizes[len(sizes) // 2]
+
+
+def test_the_generators_size_options_shape_the_documents(tmp_path: Path) -> None:
+    """Sizes lognormal around --median-bytes, within --min-bytes..--max-bytes; --spread 0
+    puts every document near the median."""
+    clean = ("--messy-share", "0", "--seed", "5")  # UTF-16 would double some sizes
+    assert _generate(tmp_path / "default", "-n", "150", *clean).returncode == 0
+    assert _generate(tmp_path / "large", "-n", "150", *clean, "--median-bytes", "12000",
+                     "--max-bytes", "15000").returncode == 0
+    assert _generate(tmp_path / "narrow", "-n", "60", *clean, "--median-bytes", "5000",
+                     "--spread", "0").returncode == 0
+    default, large = _median_size(tmp_path / "default"), _median_size(tmp_path / "large")
+    assert 1500 <= default <= 2700 and 10_000 <= large <= 13_500
+    assert max(p.stat().st_size for p in (tmp_path / "large").rglob("doc-*.txt")) <= 15_000
+    narrow = [p.stat().st_size for p in (tmp_path / "narrow").rglob("doc-*.txt")]
+    assert len(narrow) == 60 and all(4900 <= size <= 5400 for size in narrow)
+
+
+def test_the_dated_layout_holds_the_same_documents_in_date_folders(tmp_path: Path) -> None:
+    """--layout dated changes where documents are, never what they hold."""
+    assert _generate(tmp_path / "parts", "-n", "80", "--seed", "2").returncode == 0
+    run = _generate(tmp_path / "dated", "-n", "80", "--seed", "2", "--layout", "dated")
+    assert run.returncode == 0, run.stderr
+    parts, dated = _tree_digest(tmp_path / "parts"), _tree_digest(tmp_path / "dated")
+    del parts["corpus.toml"], dated["corpus.toml"]  # it names the folder
+    assert sorted(dated.values()) == sorted(parts.values())
+    documents = list(dated)
+    assert len(documents) == 80
+    assert all(re.fullmatch(r"20[01]\d/(0[1-9]|1[0-2])/(0[1-9]|1\d|2[0-8])/doc-\d{7}\.txt",
+                            path) for path in documents)
+    folders = {path.rsplit("/", 1)[0] for path in documents}
+    assert len(folders) > 40  # a few documents a folder
+    assert f"80 documents in {len(folders)} folders" in run.stderr
+    # Each document stays in its folder whatever the corpus' size.
+    assert _generate(tmp_path / "more", "-n", "120", "--seed", "2", "--layout",
+                     "dated").returncode == 0
+    assert set(dated) < set(_tree_digest(tmp_path / "more"))
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--spread", "abc"], "--spread: 'abc' is not a number"),
+    (["--spread", "-0.5"], "--spread: '-0.5' is not a number"),
+    (["--spread", "nan"], "--spread: 'nan' is not a number"),
+    (["--max-bytes", "999"], "--max-bytes must be at least 1000"),
+    (["--min-bytes", "3000"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
+    (["--median-bytes", "30000"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
+    (["--min-bytes", "0"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
+    (["--layout", "dated", "--folders", "2"], "--layout dated takes no --folders"),
+])
+def test_the_generator_refuses_sizes_and_layouts_it_cannot_make(
+        tmp_path: Path, options: list[str], message: str) -> None:
+    run = _generate(tmp_path / "corpus", "-n", "10", *options)
+    assert run.returncode == 2 and message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_changing_one_document_takes_no_shape_option(tmp_path: Path) -> None:
+    assert _generate(tmp_path / "corpus", "-n", "5").returncode == 0
+    before = _tree_digest(tmp_path / "corpus")
+    run = _generate(tmp_path / "corpus", "--change-one", "--median-bytes", "100")
+    assert run.returncode == 2 and "--change-one takes no --median-bytes" in run.stderr
+    assert _tree_digest(tmp_path / "corpus") == before
 
 
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
