@@ -118,6 +118,8 @@ _BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
 #: Non-letters that may touch a letter on one side: quotes, marks and common symbols.
 _BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: A non-ASCII character right after a letter: inside a word, not at its start.
+_INNER_NON_ASCII = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]")
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_UPPER = string.ascii_uppercase.encode()
 #: Categories that no typed text holds: private use, unassigned and control characters.
@@ -194,10 +196,14 @@ def _implausibility(text: str, words: list[str], odd: int) -> int:
         # Latin-script languages write most letters in ASCII; text where three in four
         # letters are accented is another script read in a Latin code page.
         count += len(words)
-    cased = sum(n for c, n in non_ascii if c.isupper() or c.islower())
-    upper = sum(n for c, n in non_ascii if c.isupper())
+    # Letters inside words only: a capital that starts a word is no sign (the titles of
+    # French text in a Latin code page: "État de l'Économie" was refused).
+    inner = Counter(_INNER_NON_ASCII.findall(text)).items()
+    cased = sum(n for c, n in inner if c.isupper() or c.islower())
+    upper = sum(n for c, n in inner if c.isupper())
     if cased >= 4 and 2 * upper > cased and plain >= 4 and 2 * plain_upper < plain:
-        # Mostly capital non-ASCII letters in lower-case text: KOI8-R read as cp1251 or back.
+        # Mostly capital non-ASCII letters inside the words of lower-case text: KOI8-R read
+        # as cp1251 or back (each swaps the other's capitals and small letters).
         count += len(words)
     return count
 

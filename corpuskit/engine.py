@@ -81,7 +81,11 @@ from .writer import (
 )
 
 SHARD_FOLDER = ".shards"
-CACHE_FORMAT = "corpuskit-shard-cache-v10"
+#: Part of every cache key: changed with the entries' format, and with anything that gives
+#: other records for the same bytes within one corpuskit version (v11: decoding no longer
+#: refuses Latin text whose accented letters are mostly capitals that start words), so
+#: that no entry made before serves records a fresh build would not make.
+CACHE_FORMAT = "corpuskit-shard-cache-v11"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.

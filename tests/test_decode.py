@@ -140,6 +140,10 @@ def test_legacy_code_page_is_found_in_a_whole_document(codec: str, lang: str, te
     ("cp1251", "The word «спасибо» means thank you."),
     ("koi8-r", "The word спасибо means thank you."),
     ("cp1252", "Price: 5 €"),              # read as cp1251 this is "Price: 5 Ђ"
+    # Capitals that start words are no sign of KOI8-R read as cp1251 (these were refused).
+    ("cp1252", "État de l'Économie\n\nLe musée a annoncé une Étude.\n"),
+    ("cp1252", "Agriculteurs École Pour Économie Au Économie Ses Eau Élection\n\n"
+               "Et au plus, mais au musée accord responsables projet son musée annoncé.\n"),
 ])
 def test_short_texts_pick_the_plausible_code_page(codec: str, text: str) -> None:
     decoded = run(text.encode(codec))
@@ -289,7 +293,11 @@ def _implausibility_by_definition(text: str) -> int:
     accented = sum(1 for c in latin if not c.isascii())
     if accented >= 4 and accented * 4 > len(latin) * 3:
         count += len(words)
-    cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
+    # Non-ASCII capitals and small letters inside words: right after a letter (as the
+    # regex class [^\W\d_] has it: alphanumeric and no decimal digit, so also "²").
+    cased = [c for i, c in enumerate(text)
+             if not c.isascii() and (c.isupper() or c.islower()) and i > 0
+             and text[i - 1].isalnum() and not text[i - 1].isdecimal()]
     plain = [c for c in text if c.isascii() and c.isalpha()]
     if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
             and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
