@@ -149,6 +149,29 @@ def test_many_texts_find_each_space_wherever_it_is(space: str, where: str) -> No
     assert count_many_utf8(encoded)[0][:3] == [words_by_definition(text) for text in texts[:3]]
 
 
+@settings(max_examples=60)
+@given(st.lists(st.lists(st.sampled_from([*ALPHABET, "\n\n", "\n\n\n"]), min_size=1,
+                         max_size=200).map("".join), min_size=1, max_size=4))
+def test_a_few_large_texts_are_counted_with_numpy_as_one_by_one(texts: list[str]) -> None:
+    """Few texts holding MANY_BYTES or more take numpy's way once numpy is loaded (as in
+    validate's workers), and count as one by one."""
+    import numpy  # noqa: F401  (loaded, as load_many loads it before workers fork)
+
+    encoded = [(text * (1 + counts.MANY_BYTES // len(text))).encode("utf-8") for text in texts]
+    assert len(encoded) < counts.MANY and sum(map(len, encoded)) >= counts.MANY_BYTES
+    expected = counts_one_by_one(encoded)
+    one_by_one = counts.count_words_utf8
+
+    def not_one_by_one(text: bytes) -> int:
+        raise AssertionError("counted text by text")
+
+    counts.count_words_utf8 = not_one_by_one  # type: ignore[assignment]
+    try:
+        assert count_many_utf8(encoded) == expected
+    finally:
+        counts.count_words_utf8 = one_by_one
+
+
 def test_few_texts_are_counted_one_by_one_without_numpy() -> None:
     encoded = [b"a b", b"\xc2\xa0c", b"d\n\ne\n"]
     assert count_many_utf8(encoded) == ([2, 1, 2], [1, 1, 2]) == counts_one_by_one(encoded)
