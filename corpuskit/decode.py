@@ -183,6 +183,13 @@ _MEMO_WORD_CHARS = 48
 _judged_word = lru_cache(maxsize=1 << 15)(_judge_word)
 
 
+def _mostly_capitals(letters: Counter[str]) -> bool:
+    """Whether at least four of ``letters`` (characters, counted) are capitals or small
+    letters, and more than half of those capitals."""
+    cased = sum(n for c, n in letters.items() if c.isupper() or c.islower())
+    return cased >= 4 and 2 * sum(n for c, n in letters.items() if c.isupper()) > cased
+
+
 def _implausibility(text: str, words: list[str], odd: int) -> int:
     """How many non-ASCII words of ``text`` look like a wrong code page (0 is best), given
     those ``words`` (in order) and how many of them are ``odd`` (implausible)."""
@@ -190,20 +197,19 @@ def _implausibility(text: str, words: list[str], odd: int) -> int:
     ascii_text = text.encode("ascii", "ignore")
     plain = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
     plain_upper = len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))
-    non_ascii = Counter(_NON_ASCII.findall(text)).items()  # each distinct character once
+    counted = Counter(_NON_ASCII.findall(text))
+    non_ascii = counted.items()  # each distinct character once
     accented = sum(n for c, n in non_ascii if c.isalpha() and _script(c) == "LATIN")
     if accented >= 4 and accented * 4 > (plain + accented) * 3:
         # Latin-script languages write most letters in ASCII; text where three in four
         # letters are accented is another script read in a Latin code page.
         count += len(words)
-    # Letters inside words only: a capital that starts a word is no sign (the titles of
-    # French text in a Latin code page: "État de l'Économie" was refused).
-    inner = Counter(_INNER_NON_ASCII.findall(text)).items()
-    cased = sum(n for c, n in inner if c.isupper() or c.islower())
-    upper = sum(n for c, n in inner if c.isupper())
-    if cased >= 4 and 2 * upper > cased and plain >= 4 and 2 * plain_upper < plain:
-        # Mostly capital non-ASCII letters inside the words of lower-case text: KOI8-R read
-        # as cp1251 or back (each swaps the other's capitals and small letters).
+    if plain >= 4 and 2 * plain_upper < plain and _mostly_capitals(counted) \
+            and _mostly_capitals(Counter(_INNER_NON_ASCII.findall(text))):
+        # Mostly capital non-ASCII letters in lower-case text, inside words too: KOI8-R
+        # read as cp1251 or back (each swaps the other's capitals and small letters). The
+        # capitals that start words are no sign: the titles of French text in a Latin
+        # code page ("État de l'Économie") had it refused.
         count += len(words)
     return count
 

@@ -293,13 +293,15 @@ def _implausibility_by_definition(text: str) -> int:
     accented = sum(1 for c in latin if not c.isascii())
     if accented >= 4 and accented * 4 > len(latin) * 3:
         count += len(words)
-    # Non-ASCII capitals and small letters inside words: right after a letter (as the
-    # regex class [^\W\d_] has it: alphanumeric and no decimal digit, so also "²").
-    cased = [c for i, c in enumerate(text)
+    cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
+    # The same, inside words: right after a letter (as the regex class [^\W\d_] has it:
+    # alphanumeric and no decimal digit, so also after "²").
+    inner = [c for i, c in enumerate(text)
              if not c.isascii() and (c.isupper() or c.islower()) and i > 0
              and text[i - 1].isalnum() and not text[i - 1].isdecimal()]
     plain = [c for c in text if c.isascii() and c.isalpha()]
     if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
+            and len(inner) >= 4 and 2 * sum(map(str.isupper, inner)) > len(inner)
             and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
         count += len(words)
     return count
