@@ -80,6 +80,10 @@ class Sizes:
             return f"--max-bytes must be at least {LEAST_MAX_BYTES}"
         if not 0 < self.minimum <= self.median <= self.maximum:
             return "the sizes must be 0 < --min-bytes <= --median-bytes <= --max-bytes"
+        if self.median > self.maximum - MARKER_ROOM:
+            # A document's text stops MARKER_ROOM below the largest size: a median above
+            # that would not be the median.
+            return f"--median-bytes must be at most --max-bytes - {MARKER_ROOM}"
         return None
 
 MESSY_KINDS = ("crlf", "utf8-bom", "legacy", "mojibake", "nfd", "whitespace", "utf16")

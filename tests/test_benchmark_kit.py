@@ -98,6 +98,7 @@ def test_the_dated_layout_holds_the_same_documents_in_date_folders(tmp_path: Pat
     (["--min-bytes", "3000"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
     (["--median-bytes", "30000"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
     (["--min-bytes", "0"], "0 < --min-bytes <= --median-bytes <= --max-bytes"),
+    (["--median-bytes", "1000", "--max-bytes", "1000"], "--median-bytes must be at most"),
     (["--layout", "dated", "--folders", "2"], "--layout dated takes no --folders"),
 ])
 def test_the_generator_refuses_sizes_and_layouts_it_cannot_make(
