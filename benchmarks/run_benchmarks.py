@@ -14,7 +14,9 @@ Every step runs ``--repeat`` times (default 3), in rounds of all the steps in th
 above, so that each baseline is timed beside what it is compared with; the ratios use the
 fastest round of each step (as ``timeit`` does: on a shared or virtual machine, the fastest
 run is the one least slowed by anything else), and the ratios of the medians are printed
-beside them. A round's cold build starts from an empty output folder and cache.
+beside them. A round's cold build starts from an empty output folder and cache, new ones:
+the earlier rounds' stay until every round is timed (deleting them first slowed the next
+cold build two- or threefold on ext4), unless the disk lacks room for them.
 
 Each step also reports its CPU time, user and system, its own and its workers'. Before the
 cold build, ``file_create`` times the creation of :data:`PROBE_FILES` small files in the
@@ -288,8 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     WORK[0] = work
-    seeds, dist, cache = work / "seeds", work / "dist", work / "cache"
-    for path in (seeds, dist, cache, *work.glob("file-create-probe*")):
+    seeds = work / "seeds"
+    for path in (seeds, *(path for path in work.glob("*") if ROUND_OUTPUT.fullmatch(path.name)),
+                 *work.glob("file-create-probe*")):
         shutil.rmtree(path, ignore_errors=True)
     if args.documents:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
@@ -307,15 +310,25 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe_machine(work)
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
+    outputs_of: list[tuple[Path, Path]] = []  # each round's output folder and cache
     for number in range(args.repeat):
-        results, probe = _round(number, py, corpuskit, frictionless, seeds, dist, cache, env,
-                                jobs, args.skip_frictionless, args.seed)
+        outputs_of.append(round_outputs(work, number))
+        if number and not room_for_round(work, outputs_of[-2]):
+            print(f"removed round {number}'s outputs before round {number + 1}, for room: on "
+                  "ext4 without a journal, creating files after such a deletion is slower "
+                  "for some minutes", file=sys.stderr)
+        results, probe = _round(number, py, corpuskit, frictionless, seeds, *outputs_of[-1],
+                                env, jobs, args.skip_frictionless, args.seed)
         rounds.append(results)
         probes.append(probe)
         if any(m.exit_code != 0 for m in results):
             break
 
+    dist = outputs_of[-1][0]
     outputs_valid, outputs = check_outputs(corpuskit, dist, env)
+    for earlier in outputs_of[:-1]:  # every step is timed: the last round's are kept
+        for path in earlier:
+            shutil.rmtree(path, ignore_errors=True)
 
     by_step: dict[str, list[Measure]] = {}
     for results in rounds:
@@ -380,6 +393,47 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if succeeded and outputs_valid else 1
 
 
+def round_outputs(work: Path, number: int) -> tuple[Path, Path]:
+    """The output folder and the cache of round ``number`` (from 0): ``dist`` and ``cache``,
+    then ``dist-2`` and ``cache-2``, ... Each round builds into new folders, and those of the
+    rounds before stay until every round is timed (:func:`room_for_round`): on ext4
+    without a journal, creating files right after deleting many takes over 300 µs a file
+    instead of about 20 for some minutes, which made the cold builds of rounds 2 and 3 two
+    and three times as long as round 1's (23.5, 47.1 and 68.9 s for 100,000 documents)."""
+    suffix = f"-{number + 1}" if number else ""
+    return work / f"dist{suffix}", work / f"cache{suffix}"
+
+
+#: The names of the rounds' output folders and caches (:func:`round_outputs`).
+ROUND_OUTPUT = re.compile(r"(?:dist|cache)(?:-[0-9]+)?")
+#: Free space kept beside a round's outputs, as a multiple of the previous round's.
+ROOM_FACTOR = 2
+
+
+def room_for_round(work: Path, previous: tuple[Path, Path]) -> bool:
+    """Whether the work folder's filesystem has room for another round beside the
+    ``previous`` round's outputs (:data:`ROOM_FACTOR` times their size); if not, they are
+    removed, and False returned."""
+    if shutil.disk_usage(work).free >= ROOM_FACTOR * disk_bytes(*previous):
+        return True
+    for path in previous:
+        shutil.rmtree(path, ignore_errors=True)
+    return False
+
+
+def disk_bytes(*folders: Path) -> int:
+    """The bytes the files under ``folders`` take on disk, a file linked many times once."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for folder in folders:
+        for path in folder.rglob("*"):
+            info = path.lstat()
+            if (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                total += info.st_blocks * 512
+    return total
+
+
 def check_outputs(corpuskit: list[str], dist: Path, env: dict[str, str]
                   ) -> tuple[bool, str]:
     """Whether every release of the last round, folders and zips, passes a full
@@ -413,15 +467,13 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
            skip_frictionless: bool, seed: str) -> tuple[list[Measure], tuple[float, float]]:
     """One round of every step, in order; the file-creation probe before its cold build.
 
-    A round's cold build starts from an empty output folder and cache (those of the round
-    before are removed first); its incremental build changes one more document and builds
-    the next patch version, so each round times the same steps on a corpus of the same
-    size."""
+    A round's cold build starts from an empty output folder and cache (``dist`` and
+    ``cache``, new: :func:`round_outputs`); its incremental build changes one more document
+    and builds the next patch version, so each round times the same steps on a corpus of
+    the same size."""
     results: list[Measure] = []
     results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
                                  str(WORK[0] / "floor.jsonl")]))
-    for path in (dist, cache):
-        shutil.rmtree(path, ignore_errors=True)
     probe = probe_file_creation(WORK[0] / ("file-create-probe" if number == 0
                                            else f"file-create-probe-{number + 1}"))
     results.append(run("build_cold", [*corpuskit, "build", str(seeds), "--out", str(dist),

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_seeds
@@ -174,10 +175,14 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert set(report["median_ratios"]) == set(report["ratios"])
     assert len(report["file_create_us"]["rounds"]) == 2
     assert len(list((tmp_path / "work" / "file-create-probe-2").iterdir())) == 2000
-    # The second round built the corpus cold again, then its next version.
-    assert sorted(p.name for p in (tmp_path / "work" / "dist").iterdir()
+    # The second round built the corpus cold again, into a new output folder and cache,
+    # then its next version; once both rounds were timed, only its outputs were kept.
+    assert sorted(p.name for p in (tmp_path / "work" / "dist-2").iterdir()
                   if p.is_dir() and not p.name.startswith(".")) == [
         "bench-corpus-1.0.1", "bench-corpus-1.0.2"]
+    assert (tmp_path / "work" / "cache-2").is_dir()
+    assert not (tmp_path / "work" / "dist").exists()
+    assert not (tmp_path / "work" / "cache").exists()
     assert not (source / "corpus.toml").exists()  # the copy was changed, never the source
     assert (source / "blob.bin").exists()
     # What it ran on, so that figures from two machines are not compared as one.
@@ -194,6 +199,46 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     else:
         assert machine["work_filesystem"] != "unknown"
     assert f"work folder on {machine['work_filesystem']} " in run.stdout
+
+
+def _kit() -> object:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run_benchmarks
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return run_benchmarks
+
+
+def test_each_round_builds_into_new_folders_kept_while_there_is_room(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds build into folders of their own (deleting the round before's slowed the next
+    cold build on ext4); the round before's are removed only when the disk lacks room for
+    twice their size, counted on disk with a file linked twice counted once."""
+    kit: Any = _kit()
+    assert [kit.round_outputs(tmp_path, n) for n in range(3)] == [
+        (tmp_path / "dist", tmp_path / "cache"),
+        (tmp_path / "dist-2", tmp_path / "cache-2"),
+        (tmp_path / "dist-3", tmp_path / "cache-3")]
+    assert all(kit.ROUND_OUTPUT.fullmatch(name) for name in ("dist", "cache-2", "dist-10"))
+    assert not any(kit.ROUND_OUTPUT.fullmatch(name) for name in ("distx", "dist-", "seeds"))
+    dist, cache = kit.round_outputs(tmp_path, 0)
+    (dist / "a").mkdir(parents=True)
+    (dist / "a" / "one.txt").write_bytes(b"x" * 100_000)
+    os.link(dist / "a" / "one.txt", dist / "a" / "same.txt")
+    cache.mkdir()
+    (cache / "entry").write_bytes(b"y" * 50_000)
+    size = kit.disk_bytes(dist, cache)
+    blocks = sum(p.stat().st_blocks * 512 for p in (dist / "a" / "one.txt", cache / "entry"))
+    assert size == blocks + (dist / "a").stat().st_blocks * 512  # the folders below too
+    free = [size * 2]
+    monkeypatch.setattr(kit.shutil, "disk_usage",
+                        lambda _: shutil._ntuple_diskusage(0, 0, free[0]))  # type: ignore[attr-defined]
+    assert kit.room_for_round(tmp_path, (dist, cache)) is True
+    assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()
+    free[0] = size * 2 - 1
+    assert kit.room_for_round(tmp_path, (dist, cache)) is False
+    assert not dist.exists() and not cache.exists()
 
 
 def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
