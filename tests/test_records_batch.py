@@ -92,10 +92,12 @@ def test_a_build_identifies_languages_in_batches_of_bounded_size(
     BATCH_BYTES; every document once, in order; the package as with batches of one."""
     from corpuskit import engine
 
+    monkeypatch.setattr(engine, "BATCH_DOCUMENTS", 100)  # fewer than a shard holds
     texts = {f"d/{i:03d}.txt": f"Title {i}\n\n{t}\n" for i, t in
              enumerate(deterministic_texts(300, seed="build batches")) if t.strip()}
-    texts["big/a.txt"] = "Big\n\n" + "word " * 220_000  # over BATCH_BYTES each
-    texts["big/b.txt"] = "Big\n\n" + "mot " * 270_000
+    over = engine.BATCH_BYTES // 4 + 1_000  # words of 4 and 5 bytes: over BATCH_BYTES each
+    texts["big/a.txt"] = "Big\n\n" + "word " * over
+    texts["big/b.txt"] = "Big\n\n" + "mot " * over
     seeds = make_seeds(tmp_path, texts)
     sizes: list[list[int]] = []
     real = records.process_documents_reported
