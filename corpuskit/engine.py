@@ -98,9 +98,10 @@ _RECORDS_CHUNK = 1 << 20
 #: (their identification is a small part of their processing anyway). As many as a shard
 #: holds: the walk's rounds and the features' passes are numpy calls per batch, and
 #: identifying the benchmark's texts took 56 µs a document in batches of 512 against 68
-#: in batches of 128 (six alternating runs of 16,384 texts, medians; 400 and 1,024 as 512).
+#: in batches of 128 (six alternating runs of 16,384 texts, medians; 400 and 1,024 as 512:
+#: the benchmark's batches, of about 2.5 KB documents, stop at the bytes, near 400).
 BATCH_DOCUMENTS = 512
-BATCH_BYTES = 2 << 20
+BATCH_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
