@@ -40,6 +40,7 @@ is switched off and every call is py3langid's, unchanged.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,7 +64,8 @@ MAX_ROUNDS = 16
 COUNT_GROUP = 16
 #: What the layer uses of py3langid: methods of the class, then attributes of an instance.
 _CLASS_API = ("_encode", "_raw_score", "_sparse_score", "_decide", "classify", "rank")
-_INSTANCE_API = ("tk_nextmove", "_rowbase", "tk_output", "nb_ptc", "nb_pc")
+_INSTANCE_API = ("tk_nextmove", "_rowbase", "tk_output", "nb_ptc", "nb_pc", "nb_classes",
+                 "_alias_pairs", "min_confidence")
 #: Texts the fast path must score exactly as py3langid before it is used.
 PROBES: tuple[str | bytes, ...] = (
     "", " ", "a", "Hello world, this is a test of the language identifier.",
@@ -148,16 +150,23 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
 
     def classify_many(self, texts: Sequence[str]) -> list[tuple[Any, float]]:
         """``[self.classify(text) for text in texts]``, the texts' raw scores computed
-        together (:meth:`raw_scores`).
+        together (:meth:`raw_scores`), and decided together (:meth:`decide_many`) when
+        the identifier gives probabilities.
 
-        Each text still goes through py3langid's own ``classify``: its ``_raw_score`` (this
-        class's) hands over the score computed for the text's encoded bytes, once.
+        Otherwise each text still goes through py3langid's own ``classify``: its
+        ``_raw_score`` (this class's) hands over the score computed for the text's encoded
+        bytes, once. A text without a computed score always does.
         """
         if not self.fast or len(texts) < 2:
             return [self.classify(text) for text in texts]
         encoded = [self._encode(text) for text in texts]
+        scores = self.raw_scores(encoded)
+        if getattr(self, "_norm_probs", None) is True:
+            decided = self.decide_many(encoded, scores)
+            return [found if found is not None else self.classify(text)
+                    for text, found in zip(texts, decided, strict=True)]
         ready: dict[bytes, list[Any]] = {}
-        for data, score in zip(encoded, self.raw_scores(encoded), strict=True):
+        for data, score in zip(encoded, scores, strict=True):
             if score is not None:
                 ready.setdefault(data, []).append(score)
         del encoded
@@ -166,6 +175,42 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
             return [self.classify(text) for text in texts]
         finally:
             self._local.ready = None
+
+    def decide_many(self, encoded: Sequence[bytes], scores: Sequence[Any]
+                    ) -> list[tuple[Any, float] | None]:
+        """What ``classify`` gives each of the ``encoded`` texts from its raw score
+        (``scores``, from :meth:`raw_scores`; None where there is none, and for it), for
+        an identifier with ``norm_probs``: py3langid's ``_decide`` and ``classify`` on all
+        the rows at once.
+
+        Every step is elementwise or taken row by row, in the one-text order: the
+        temperature (a float32 per row, as numpy casts the Python float), the row's
+        maximum subtracted and ``exp``, the division by the row's own sum (taken as a 1-D
+        sum, as ``scores.sum()`` is), the aliased columns folded, the first maximum. So
+        each row's floats are the one-text computation's, bit for bit (tested against
+        py3langid, and checked on probe texts when the model loads). A batch of 512
+        texts took 5 µs a text less than ``classify`` on each.
+        """
+        rows = [index for index, score in enumerate(scores) if score is not None]
+        decided: list[tuple[Any, float] | None] = [None] * len(scores)
+        if not rows:
+            return decided
+        table = np.stack([scores[index] for index in rows])
+        table *= np.array([1.0 / math.sqrt(len(encoded[index]) or 1) for index in rows],
+                          dtype=table.dtype)[:, None]
+        table -= table.max(axis=1, keepdims=True)
+        np.exp(table, out=table)
+        table /= np.array([row.sum() for row in table], dtype=table.dtype)[:, None]
+        for first, dupe in self._alias_pairs:
+            table[:, first] += table[:, dupe]
+            table[:, dupe] = 0.0
+        best = table.argmax(axis=1)
+        confidences = table[np.arange(len(rows)), best].tolist()
+        floor = self.min_confidence
+        for index, label, confidence in zip(rows, best.tolist(), confidences, strict=True):
+            decided[index] = (("und", confidence) if floor is not None and confidence < floor
+                              else (self.nb_classes[label], confidence))
+        return decided
 
     def raw_scores(self, encoded: Sequence[bytes]) -> list[Any]:
         """The raw scores ``_raw_score`` gives each of the ``encoded`` texts, or None for

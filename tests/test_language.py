@@ -271,6 +271,32 @@ def test_many_texts_are_walked_together(fast: Any, plain: Any,
         fast.classify(texts[0])
 
 
+def test_many_texts_are_decided_together(fast: Any, plain: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Probabilities, aliases folded and labels of all the texts with a score at once, as
+    py3langid's _decide and classify give them one by one: neither is called for them."""
+    texts = [text for text in deterministic_texts(300, seed="decided") if len(text) > 20]
+    texts += ["Ово је реченица на српском језику, написана ћирилицом.",
+              "Ovo je rečenica na srpskom jeziku, napisana latinicom."]  # aliased labels
+    expected = [plain.classify(text) for text in texts]
+
+    def not_here(*args: Any) -> None:
+        raise AssertionError("decided one text at a time")
+
+    monkeypatch.setattr(fast, "_decide", not_here)
+    monkeypatch.setattr(fast, "classify", not_here)
+    assert fast.classify_many(texts) == expected
+
+
+def test_many_texts_without_probabilities_are_decided_by_py3langid(plain: Any) -> None:
+    """An identifier of raw scores (norm_probs off) takes py3langid's classify for each."""
+    raw = FastIdentifier.load(norm_probs=False)
+    assert raw.fast
+    texts = [text for text in deterministic_texts(100, seed="raw scores") if text]
+    unnormalized = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    assert raw.classify_many(texts) == [unnormalized.classify(text) for text in texts]
+
+
 def test_walks_of_many_texts_are_each_texts_walk(fast: Any) -> None:
     nextmove, rowbase, _ = fast._arrays()
     texts = [fast._encode(text) for text in deterministic_texts(300, seed="walks")]
