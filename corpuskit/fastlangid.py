@@ -32,10 +32,12 @@ of a text). Each text's product is still its own call, on arrays of the shapes a
 contents the one-text path makes, so the bits are the same.
 
 Only ``_raw_score`` is overridden; encoding, normalization, aliases, ``classify`` and
-``rank`` stay py3langid's. The layer leans on py3langid internals (``_raw_score``, the DFA
-arrays, the formula of ``_sparse_score``), so :meth:`FastIdentifier.load` checks them and
-compares the fast path with the plain one on probe texts; on any difference the fast path
-is switched off and every call is py3langid's, unchanged.
+``rank`` stay py3langid's. Many texts' probabilities are decided together
+(:meth:`FastIdentifier.decide_many`: ``_decide`` and ``classify``, row by row, in one set
+of numpy calls). The layer leans on py3langid internals (``_raw_score``, the DFA arrays,
+the formulas of ``_sparse_score`` and ``_decide``), so :meth:`FastIdentifier.load` checks
+them and compares the fast path with the plain one on probe texts; on any difference the
+fast path is switched off and every call is py3langid's, unchanged.
 """
 
 from __future__ import annotations
