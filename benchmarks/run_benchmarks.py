@@ -16,7 +16,9 @@ fastest round of each step (as ``timeit`` does: on a shared or virtual machine, 
 run is the one least slowed by anything else), and the ratios of the medians are printed
 beside them. A round's cold build starts from an empty output folder and cache, new ones:
 the earlier rounds' stay until every round is timed (deleting them first slowed the next
-cold build two- or threefold on ext4), unless the disk lacks room for them.
+cold build two- or threefold on ext4), unless the disk lacks room for them or the work
+folder is in memory (tmpfs: there they take memory, and their freed pages are the cheapest
+to write into).
 
 Each step also reports its CPU time, user and system, its own and its workers'. Before the
 cold build, ``file_create`` times the creation of :data:`PROBE_FILES` small files in the
@@ -313,12 +315,16 @@ def main(argv: list[str] | None = None) -> int:
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
     outputs_of: list[tuple[Path, Path]] = []  # each round's output folder and cache
+    filesystem = str(machine["work_filesystem"])
     for number in range(args.repeat):
         outputs_of.append(round_outputs(work, number))
-        if number and not room_for_round(work, outputs_of[-2]):
-            print(f"removed round {number}'s outputs before round {number + 1}, for room: on "
-                  "ext4 without a journal, creating files after such a deletion is slower "
-                  "for some minutes", file=sys.stderr)
+        if number and not keeps_earlier_round(work, filesystem, outputs_of[-2]):
+            for path in outputs_of[-2]:
+                shutil.rmtree(path, ignore_errors=True)
+            if filesystem not in MEMORY_FILESYSTEMS:
+                print(f"removed round {number}'s outputs before round {number + 1}, for "
+                      "room: on ext4 without a journal, creating files after such a deletion "
+                      "is slower for some minutes", file=sys.stderr)
         results, probe = _round(number, py, corpuskit, frictionless, seeds, *outputs_of[-1],
                                 env, jobs, args.skip_frictionless, args.seed)
         rounds.append(results)
@@ -398,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
 def round_outputs(work: Path, number: int) -> tuple[Path, Path]:
     """The output folder and the cache of round ``number`` (from 0): ``dist`` and ``cache``,
     then ``dist-2`` and ``cache-2``, ... Each round builds into new folders, and those of the
-    rounds before stay until every round is timed (:func:`room_for_round`): on ext4
+    rounds before stay until every round is timed, if there is room for them
+    (:func:`room_for_round`) and they are not in memory (:data:`MEMORY_FILESYSTEMS`): on ext4
     without a journal, creating files right after deleting many takes over 300 µs a file
     instead of about 20 for some minutes, which made the cold builds of rounds 2 and 3 two
     and three times as long as round 1's (23.5, 47.1 and 68.9 s for 100,000 documents)."""
@@ -408,19 +415,25 @@ def round_outputs(work: Path, number: int) -> tuple[Path, Path]:
 
 #: The names of the rounds' output folders and caches (:func:`round_outputs`).
 ROUND_OUTPUT = re.compile(r"(?:dist|cache)(?:-[0-9]+)?")
+#: Filesystems held in memory: there a round's outputs (about 1.8 GB for 100,000 documents)
+#: are removed before the next round, as they take memory, and the pages freed are the
+#: cheapest the next round can write into (on a virtual machine, pages the guest has not
+#: used lately cost far more: keeping them made a cold build's system time 5.3 s, not 3.3).
+MEMORY_FILESYSTEMS = frozenset({"tmpfs", "ramfs"})
 #: Free space kept beside a round's outputs, as a multiple of the previous round's.
 ROOM_FACTOR = 2
 
 
+def keeps_earlier_round(work: Path, filesystem: str, previous: tuple[Path, Path]) -> bool:
+    """Whether the ``previous`` round's outputs stay while the next round runs: not on a
+    filesystem in memory, nor where there is no room for them (:func:`room_for_round`)."""
+    return filesystem not in MEMORY_FILESYSTEMS and room_for_round(work, previous)
+
+
 def room_for_round(work: Path, previous: tuple[Path, Path]) -> bool:
     """Whether the work folder's filesystem has room for another round beside the
-    ``previous`` round's outputs (:data:`ROOM_FACTOR` times their size); if not, they are
-    removed, and False returned."""
-    if shutil.disk_usage(work).free >= ROOM_FACTOR * disk_bytes(*previous):
-        return True
-    for path in previous:
-        shutil.rmtree(path, ignore_errors=True)
-    return False
+    ``previous`` round's outputs (:data:`ROOM_FACTOR` times their size)."""
+    return shutil.disk_usage(work).free >= ROOM_FACTOR * disk_bytes(*previous)
 
 
 #: Prints the bytes the files and folders under its arguments take on disk, each inode once.

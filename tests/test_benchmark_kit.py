@@ -213,8 +213,9 @@ def _kit() -> object:
 def test_each_round_builds_into_new_folders_kept_while_there_is_room(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rounds build into folders of their own (deleting the round before's slowed the next
-    cold build on ext4); the round before's are removed only when the disk lacks room for
-    twice their size, counted on disk with a file linked twice counted once."""
+    cold build on ext4); the round before's are kept unless the disk lacks room for twice
+    their size (counted on disk, a file linked twice once) or the work folder is in
+    memory."""
     kit: Any = _kit()
     assert [kit.round_outputs(tmp_path, n) for n in range(3)] == [
         (tmp_path / "dist", tmp_path / "cache"),
@@ -235,10 +236,13 @@ def test_each_round_builds_into_new_folders_kept_while_there_is_room(
     monkeypatch.setattr(kit.shutil, "disk_usage",
                         lambda _: shutil._ntuple_diskusage(0, 0, free[0]))  # type: ignore[attr-defined]
     assert kit.room_for_round(tmp_path, (dist, cache)) is True
-    assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()
+    assert kit.keeps_earlier_round(tmp_path, "ext4", (dist, cache)) is True
+    # In memory, they go whatever the room (they take memory).
+    assert kit.keeps_earlier_round(tmp_path, "tmpfs", (dist, cache)) is False
     free[0] = size * 2 - 1
     assert kit.room_for_round(tmp_path, (dist, cache)) is False
-    assert not dist.exists() and not cache.exists()
+    assert kit.keeps_earlier_round(tmp_path, "ext4", (dist, cache)) is False
+    assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()  # only asked
 
 
 def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
