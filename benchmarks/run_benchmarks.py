@@ -441,16 +441,23 @@ DISK_BYTES = """
 import os, sys
 seen, total, stack = set(), 0, list(sys.argv[1:])
 while stack:
-    with os.scandir(stack.pop()) as entries:
-        for entry in entries:
+    try:
+        entries = list(os.scandir(stack.pop()))
+    except OSError:  # removed meanwhile, or unreadable: nothing of it to count
+        continue
+    for entry in entries:
+        try:
             info = entry.stat(follow_symlinks=False)
-            if info.st_nlink > 1 and not entry.is_dir(follow_symlinks=False):
-                if (info.st_dev, info.st_ino) in seen:
-                    continue
-                seen.add((info.st_dev, info.st_ino))
-            total += info.st_blocks * 512
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
+        except OSError:
+            continue
+        folder = entry.is_dir(follow_symlinks=False)
+        if info.st_nlink > 1 and not folder:
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+        total += info.st_blocks * 512
+        if folder:
+            stack.append(entry.path)
 print(total)
 """
 
