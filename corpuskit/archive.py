@@ -312,6 +312,13 @@ _BATCH_ENTRIES = 512
 #: waits for them (:class:`_Copies`): with segments of about 1 MB, a few dozen segments'
 #: headers (about 40 KB each) in memory.
 _PENDING_BYTES = 32 << 20
+#: Threads that copy ranges into the archive (:class:`_Copies`). One: the kernel writes a
+#: file's pages under the file's lock (tmpfs and ext4 both take it for every write), so a
+#: second thread copying into the same archive only waits, spinning on that lock. Measured
+#: on an incremental build of 100,000 documents (tmpfs, 2 cores, four alternating runs
+#: each): 2.55 s with two copying threads, 2.37 s with one, and 5% of the samples spent
+#: spinning on the lock (``rwsem_spin_on_owner``) down to 0.04%.
+COPY_THREADS = 1
 
 
 def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str | None
@@ -486,10 +493,10 @@ class _Entries(NamedTuple):
 
 
 class _Copies:
-    """Byte ranges copied into the archive by threads (:func:`_copy_range`,
-    :func:`_write_entries`) while the writer goes on past them: the workers' record
-    groups and raw files' entries, which are most of an archive's bytes, are placed on all
-    cores, and the writer's own work (headers, the next files' pieces) runs meanwhile.
+    """Byte ranges copied into the archive by a thread (:func:`_copy_range`,
+    :func:`_write_entries`; :data:`COPY_THREADS`) while the writer goes on past them: the
+    workers' record groups and raw files' entries, which are most of an archive's bytes,
+    are placed while the writer's own work (headers, the next files' pieces) runs.
     ``settled(offset)`` is how far the file is final: the start of the first range still
     being copied.
 
@@ -1044,9 +1051,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         offset = 0
         header_at = crc = compressed = 0
         with ThreadPoolExecutor(max_workers=threads) as pool, \
-                ThreadPoolExecutor(max_workers=1) as early_pool:
+                ThreadPoolExecutor(max_workers=1) as early_pool, \
+                ThreadPoolExecutor(max_workers=COPY_THREADS) as copy_pool:
             early = _deflate_ahead(folder, early_pool, prepared)
-            copies = _Copies(pool, fd) if fd is not None else None
+            copies = _Copies(copy_pool, fd) if fd is not None else None
             # Each piece with its deflated bytes (a task's future, ready at once, or to be
             # copied from the workers' pieces), and the workers' segments.
             ahead: deque[tuple[Piece, Future[Deflated] | Deflated | _ToCopy] | Segment] = deque()
