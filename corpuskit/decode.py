@@ -15,7 +15,8 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from functools import cache, lru_cache
+from collections.abc import Iterable
+from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -142,11 +143,34 @@ def _implausible_word(word: str) -> bool:
 
     The verdict depends on the word alone, and the words of a text recur (each candidate
     decoding of a file is judged, then the winner once more), so short words are judged
-    once per process.
+    once per process (:data:`_VERDICTS`).
     """
-    if len(word) > _MEMO_WORD_CHARS:
-        return _judge_word(word)
-    return _judged_word(word)
+    verdict = _VERDICTS.get(word)
+    if verdict is None:
+        verdict = _judge_word(word)
+        if len(word) <= _MEMO_WORD_CHARS:
+            if len(_VERDICTS) >= _MEMO_WORDS:
+                _VERDICTS.clear()  # a bound of a few MB; a verdict judged again is the same
+            _VERDICTS[word] = verdict
+    return verdict
+
+
+def _odd_words(words: Iterable[str]) -> list[str]:
+    """The implausible words among ``words`` that are not ASCII (an ASCII word never is):
+    ``[w for w in words if not w.isascii() and _implausible_word(w)]``, the remembered
+    verdicts looked up in the loop (a text's words are most of the time spent judging a
+    code page, and nearly all of them are remembered)."""
+    known = _VERDICTS.get
+    odd = []
+    for word in words:
+        if word.isascii():
+            continue
+        verdict = known(word)
+        if verdict is None:
+            verdict = _implausible_word(word)
+        if verdict:
+            odd.append(word)
+    return odd
 
 
 def _judge_word(word: str) -> bool:
@@ -177,10 +201,11 @@ def _judge_word(word: str) -> bool:
     return False
 
 
-#: Words up to _MEMO_WORD_CHARS characters long whose verdicts are remembered (a bound of
-#: a few MB: longer words are rare and judged each time).
+#: Words up to _MEMO_WORD_CHARS characters long whose verdicts are remembered, up to
+#: _MEMO_WORDS of them (a bound of a few MB: longer words are rare and judged each time).
 _MEMO_WORD_CHARS = 48
-_judged_word = lru_cache(maxsize=1 << 15)(_judge_word)
+_MEMO_WORDS = 1 << 15
+_VERDICTS: dict[str, bool] = {}
 
 
 def _mostly_capitals(letters: Counter[str]) -> bool:
@@ -230,7 +255,7 @@ class _Judgement(NamedTuple):
 def _assess(judged: str) -> _Judgement:
     """The verdicts on ``judged``, a candidate's text as fix-encoding leaves it."""
     words = [word for word in judged.split() if not word.isascii()]
-    odd = [word for word in words if _implausible_word(word)]
+    odd = _odd_words(words)
     return _Judgement(judged, _implausibility(judged, words, len(odd)), sum(map(len, words)),
                       sum(map(len, odd)), len(words))
 
@@ -287,7 +312,7 @@ def _more_implausible_than(text: str, bound: int) -> bool:
     for line in text.split("\n"):
         if line.isascii():
             continue
-        odd = sum(1 for word in line.split() if not word.isascii() and _implausible_word(word))
+        odd = len(_odd_words(line.split()))
         if odd and not looks_bad(line):
             count += odd
             if count > bound:
@@ -304,7 +329,7 @@ def _judging_order(decodings: list[tuple[str, str]]) -> list[int]:
     """
     def probe(order: int) -> tuple[int, int]:
         words = decodings[order][1][:_PROBE_CHARS].split()
-        return sum(1 for word in words if not word.isascii() and _implausible_word(word)), order
+        return len(_odd_words(words)), order
 
     return sorted(range(len(decodings)), key=probe)
 

@@ -341,6 +341,25 @@ def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
         assert _implausible_word(word) == _judge_word(word)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=8))
+def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
+        words: list[str]) -> None:
+    from unittest import mock
+
+    from corpuskit import decode
+    from corpuskit.decode import _judge_word, _odd_words
+
+    expected = [word for word in words if not word.isascii() and _judge_word(word)]
+    with mock.patch.object(decode, "_MEMO_WORDS", 3):
+        decode._VERDICTS.clear()
+        for _ in range(2):  # the second time partly from the memo, which was cleared when full
+            assert _odd_words(words) == expected
+            assert len(decode._VERDICTS) <= 3
+    assert all(len(word) <= decode._MEMO_WORD_CHARS for word in decode._VERDICTS)
+    decode._VERDICTS.clear()
+
+
 # -- the choice among legacy code pages, computed lazily, is the plain minimum --------------
 
 def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
