@@ -23,7 +23,7 @@ from typing import NamedTuple
 from .config import CONFIG_SCHEMA, DecodeConfig
 from .language import rank
 from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import fix_encoding, looks_bad
+from .normalize import fix_encoding, fix_encoding_line, looks_bad
 from .problems import Problem
 from .schemacheck import load_schema
 
@@ -301,22 +301,39 @@ def _more_implausible_than(text: str, bound: int) -> bool:
     """Whether ``text`` as fix-encoding will leave it surely has more than ``bound``
     implausible words (``False`` means: perhaps not).
 
-    Only the words of lines fix-encoding cannot change are counted: it hands a line to ftfy
-    only if the line is not ASCII, and ftfy returns a line unchanged unless its badness
-    pattern matches there. Those words stay words of the judged text and implausibility
-    never subtracts, so their count is a lower bound. A decoding that reads as noise
-    usually shows more implausible words in its first lines than the best one so far has
-    in all, and is dropped without repairing and judging all of it.
+    The words of a line count as fix-encoding will leave the line. Fix-encoding works line
+    by line: it hands a line to ftfy only if the line is not ASCII and the whole text
+    looks bad, and ftfy returns a line unchanged unless its badness pattern matches there.
+    Implausibility never subtracts, so the implausible words of some lines, as they will
+    be, are a lower bound. First the lines no repair can change are counted; then, if
+    that is not enough, the lines that hold implausible words and may be repaired, each
+    repaired as fix-encoding will repair it (:func:`~corpuskit.normalize.fix_encoding_line`).
+    A decoding that reads as noise usually shows more implausible words in its first
+    lines than the best one so far has in all, and is dropped without repairing and
+    judging all of it: Chinese read as cp1252 looks bad on every line, and its first
+    repaired line is enough.
     """
     count = 0
+    repairable: list[tuple[str, int]] = []  # lines ftfy may change, and their odd words now
     for line in text.split("\n"):
         if line.isascii():
             continue
         odd = len(_odd_words(line.split()))
-        if odd and not looks_bad(line):
-            count += odd
-            if count > bound:
-                return True
+        if not odd:
+            continue
+        if looks_bad(line):
+            repairable.append((line, odd))
+            continue
+        count += odd
+        if count > bound:
+            return True
+    if not repairable:
+        return False
+    repaired = looks_bad(text)  # fix-encoding's own test: else it changes no line
+    for line, odd in repairable:
+        count += len(_odd_words(fix_encoding_line(line).split())) if repaired else odd
+        if count > bound:
+            return True
     return False
 
 

@@ -266,6 +266,15 @@ def fix_encoding(text: str) -> str:
     return "\n".join(lines) if changed else text
 
 
+def fix_encoding_line(line: str) -> str:
+    """What :func:`fix_encoding` makes of ``line``, a line of a text that looks bad (one
+    LF-separated piece of it): each line is repaired on its own, the same way."""
+    if line.isascii():
+        return line
+    with _ftfy_asking_looks_bad():
+        return ftfy.fix_encoding(line, _FTFY_CONFIG)
+
+
 # Most text holds none of the few characters the next steps replace. Asking ``char in
 # text`` for each is a fast substring search, several times faster than a regex class
 # tried at every position (or than str.replace, which prepares more before searching).

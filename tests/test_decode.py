@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from corpuskit.config import DecodeConfig, NormalizeConfig
 from corpuskit.decode import decode, decode_with
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
-from corpuskit.normalize import normalize
+from corpuskit.normalize import looks_bad, normalize
 
 DEFAULT = DecodeConfig()
 
@@ -456,7 +456,8 @@ def test_dropping_a_reading_is_sound(data: bytes, encoding: str, bound: int) -> 
 def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPatch) -> None:
     """Russian in cp1251: judged first, it leaves KOI8-R (``бВЕПЮ ЛШ``, case flips on lines
     ftfy would not touch) no chance, and that reading is never repaired nor judged in full.
-    The cp1252 reading (``Â÷åðà``) looks like mojibake to ftfy, so it has to be judged."""
+    The cp1252 reading (``Â÷åðà``) looks like mojibake to ftfy: its lines are repaired one
+    at a time, and the first shows enough implausible words to drop it unjudged too."""
     from corpuskit import decode as module
 
     judged: list[str] = []
@@ -465,9 +466,48 @@ def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPat
     data = LEGACY[5][2].encode("cp1251")
     decoded = run(data)
     assert decoded.encoding == "cp1251"
-    assert judged[0] == decoded.text, "the reading with the fewest odd words comes first"
-    assert data.decode("koi8-r") not in judged
-    assert len(judged) == len(set(judged)), "no reading is judged twice"
+    assert judged == [decoded.text], "the reading with the fewest odd words, judged alone"
+    assert looks_bad(data.decode("cp1252"))
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "cp1250"])
+def test_noise_that_looks_like_mojibake_is_dropped_after_one_repaired_line(
+        monkeypatch: pytest.MonkeyPatch, codec: str) -> None:
+    """Chinese in gb18030 read as a Latin code page is mojibake to ftfy on every line, so
+    no line is beyond repair; the first line, repaired as fix-encoding would, already
+    holds an implausible word (the gb18030 reading has none): the reading is dropped
+    without repairing the others nor judging it."""
+    from corpuskit import decode as module
+    from corpuskit import normalize
+
+    text = "\n\n".join([LEGACY[7][2]] * 6)
+    data = text.encode("gb18030")
+    reading = data.decode(codec)
+    assert looks_bad(reading) and normalize.fix_encoding(reading) != reading
+    judged: list[str] = []
+    repaired: list[str] = []
+    real_judge, real_repair = module._judge, module.fix_encoding_line
+    monkeypatch.setattr(module, "_judge", lambda text: judged.append(text) or real_judge(text))
+    monkeypatch.setattr(module, "fix_encoding_line",
+                        lambda line: repaired.append(line) or real_repair(line))
+    chosen = module._best_legacy(data, ("gb18030", codec))
+    assert chosen is not None and (chosen.encoding, chosen.text) == ("gb18030", text)
+    assert judged == [text]
+    assert repaired == [reading.split("\n")[0]]
+    assert real_judge(reading).implausibility > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=12).map(b"\n".join),
+       st.sampled_from(["cp1252", "cp1250", "cp1251", "koi8-r", "latin-1"]))
+def test_a_text_repaired_line_by_line_is_the_text_repaired(data: bytes, encoding: str) -> None:
+    """fix_encoding_line is fix-encoding's repair of each line of a text that looks bad."""
+    from corpuskit import normalize
+
+    text = data.decode(encoding, errors="replace")
+    lines = [normalize.fix_encoding_line(line) for line in text.split("\n")]
+    expected = normalize.fix_encoding(text)
+    assert ("\n".join(lines) if looks_bad(text) and not text.isascii() else text) == expected
 
 
 @settings(max_examples=1500, deadline=None)
