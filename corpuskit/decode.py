@@ -56,17 +56,20 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f"
 
 
-def _has_controls(text: str) -> bool:
+def _has_controls(text: str, utf8: bytes | None = None) -> bool:
     """``_CONTROLS.search(text) is not None``, several times faster: deleting bytes from
-    the UTF-8 form is a table look-up per byte, a regex class is tried per character."""
-    encoded = text.encode("utf-8", "surrogatepass")
+    the UTF-8 form is a table look-up per byte, a regex class is tried per character.
+    ``utf8``: that form already, when the text was decoded from it (no encoding again)."""
+    encoded = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     return len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded)
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
+    """Whether ``text`` holds a NUL or more than :data:`MAX_CONTROL_SHARE` control
+    characters; ``utf8``: its UTF-8 form, when it was decoded from that."""
     if "\x00" in text:
         return True
-    if text.isprintable() or not _has_controls(text):
+    if text.isprintable() or not _has_controls(text, utf8):
         return False
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
@@ -491,7 +494,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     f"({', '.join(config.fallback_encodings)}); "
                     f"{_what_to_do(data, config)}")) from None
             decoded = (legacy.encoding, legacy.text)
-    if decoded is None or _looks_binary(decoded[1]):
+    # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
+    if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
         raise DocumentProblem(Problem(raw.path, "binary-file",
                                       "holds binary data (NUL or control bytes), not text; "
                                       "remove it or exclude it with discover.exclude"))

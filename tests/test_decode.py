@@ -517,3 +517,6 @@ def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
     from corpuskit.decode import _CONTROLS, _has_controls
 
     assert _has_controls(text) == (_CONTROLS.search(text) is not None)
+    if not any("\ud800" <= c <= "\udfff" for c in text):  # a lone surrogate has no UTF-8
+        # the UTF-8 form handed over, as decode hands over a file that is UTF-8 as it is
+        assert _has_controls(text, text.encode("utf-8")) == (_CONTROLS.search(text) is not None)
