@@ -23,7 +23,7 @@ from typing import NamedTuple
 from .config import CONFIG_SCHEMA, DecodeConfig
 from .language import rank
 from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import fix_encoding, fix_encoding_line, looks_bad
+from .normalize import Repairs, fix_encoding, fix_encoding_line, looks_bad
 from .problems import Problem
 from .schemacheck import load_schema
 
@@ -263,10 +263,11 @@ def _assess(judged: str) -> _Judgement:
                       sum(map(len, odd)), len(words))
 
 
-def _judge(text: str) -> _Judgement:
+def _judge(text: str, repairs: Repairs | None = None) -> _Judgement:
     # Mojibake (UTF-8 read as cp1252, in a file mixing both) is repaired by normalize's
-    # fix-encoding step; judge the text it will become.
-    return _assess(fix_encoding(text[:_JUDGED_CHARS]))
+    # fix-encoding step; judge the text it will become. ``repairs``: lines repaired
+    # already (by :func:`_more_implausible_than`, for the same file).
+    return _assess(fix_encoding(text[:_JUDGED_CHARS], repairs))
 
 
 def _plausible(judgement: _Judgement) -> bool:
@@ -300,7 +301,7 @@ def _language_fit(text: str, encoding: str) -> float:
     return sum(prob for lang, prob in ranked if lang in languages)
 
 
-def _more_implausible_than(text: str, bound: int) -> bool:
+def _more_implausible_than(text: str, bound: int, repairs: Repairs | None = None) -> bool:
     """Whether ``text`` as fix-encoding will leave it surely has more than ``bound``
     implausible words (``False`` means: perhaps not).
 
@@ -314,7 +315,8 @@ def _more_implausible_than(text: str, bound: int) -> bool:
     A decoding that reads as noise usually shows more implausible words in its first
     lines than the best one so far has in all, and is dropped without repairing and
     judging all of it: Chinese read as cp1252 looks bad on every line, and its first
-    repaired line is enough.
+    repaired line is enough. ``repairs``: lines repaired already, looked up and added to,
+    so that a reading judged after all is not repaired twice.
     """
     count = 0
     repairable: list[tuple[str, int]] = []  # lines ftfy may change, and their odd words now
@@ -334,7 +336,8 @@ def _more_implausible_than(text: str, bound: int) -> bool:
         return False
     repaired = looks_bad(text)  # fix-encoding's own test: else it changes no line
     for line, odd in repairable:
-        count += len(_odd_words(fix_encoding_line(line).split())) if repaired else odd
+        count += (len(_odd_words(fix_encoding_line(line, repairs).split())) if repaired
+                  else odd)
         if count > bound:
             return True
     return False
@@ -389,11 +392,13 @@ def _best_legacy(data: bytes, encodings: tuple[str, ...]) -> _Reading | None:
         return _Reading(*decodings[0], None) if decodings else None
     judged: dict[int, _Judgement] = {}
     fewest: int | None = None
+    repairs: Repairs = {}  # the lines of this file's readings that ftfy repaired
     for order in _judging_order(decodings):
         text = decodings[order][1]
-        if fewest is not None and _more_implausible_than(text[:_JUDGED_CHARS], fewest):
+        if fewest is not None and _more_implausible_than(text[:_JUDGED_CHARS], fewest,
+                                                         repairs):
             continue
-        judgement = judged[order] = _judge(text)
+        judgement = judged[order] = _judge(text, repairs)
         if fewest is None or judgement.implausibility < fewest:
             fewest = judgement.implausibility
     tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]

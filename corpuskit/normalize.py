@@ -249,8 +249,15 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def fix_encoding(text: str) -> str:
-    """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy."""
+#: Lines repaired already: a line → what ftfy makes of it. Each line is repaired on its
+#: own, so a line's repair is the same in any text; a caller that repairs the same lines
+#: more than once (decode, choosing among code pages) keeps one.
+Repairs = dict[str, str]
+
+
+def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
+    """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy;
+    ``repairs``: lines repaired already, looked up and added to."""
     if text.isascii() or not looks_bad(text):
         return text
     lines = text.split("\n")
@@ -259,20 +266,31 @@ def fix_encoding(text: str) -> str:
         for i, line in enumerate(lines):
             if line.isascii():
                 continue
-            fixed = ftfy.fix_encoding(line, _FTFY_CONFIG)
+            fixed = _repair(line, repairs)
             if fixed != line:
                 lines[i] = fixed
                 changed = True
     return "\n".join(lines) if changed else text
 
 
-def fix_encoding_line(line: str) -> str:
+def fix_encoding_line(line: str, repairs: Repairs | None = None) -> str:
     """What :func:`fix_encoding` makes of ``line``, a line of a text that looks bad (one
     LF-separated piece of it): each line is repaired on its own, the same way."""
     if line.isascii():
         return line
     with _ftfy_asking_looks_bad():
+        return _repair(line, repairs)
+
+
+def _repair(line: str, repairs: Repairs | None) -> str:
+    """ftfy's repair of ``line`` (in a :func:`_ftfy_asking_looks_bad` block), from
+    ``repairs`` if it holds it, else added to it."""
+    if repairs is None:
         return ftfy.fix_encoding(line, _FTFY_CONFIG)
+    fixed = repairs.get(line)
+    if fixed is None:
+        fixed = repairs[line] = ftfy.fix_encoding(line, _FTFY_CONFIG)
+    return fixed
 
 
 # Most text holds none of the few characters the next steps replace. Asking ``char in

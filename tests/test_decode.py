@@ -462,7 +462,8 @@ def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPat
 
     judged: list[str] = []
     real = module._judge
-    monkeypatch.setattr(module, "_judge", lambda text: judged.append(text) or real(text))
+    monkeypatch.setattr(module, "_judge",
+                        lambda text, *rest: judged.append(text) or real(text, *rest))
     data = LEGACY[5][2].encode("cp1251")
     decoded = run(data)
     assert decoded.encoding == "cp1251"
@@ -487,14 +488,43 @@ def test_noise_that_looks_like_mojibake_is_dropped_after_one_repaired_line(
     judged: list[str] = []
     repaired: list[str] = []
     real_judge, real_repair = module._judge, module.fix_encoding_line
-    monkeypatch.setattr(module, "_judge", lambda text: judged.append(text) or real_judge(text))
+    monkeypatch.setattr(module, "_judge",
+                        lambda text, *rest: judged.append(text) or real_judge(text, *rest))
     monkeypatch.setattr(module, "fix_encoding_line",
-                        lambda line: repaired.append(line) or real_repair(line))
+                        lambda line, *rest: repaired.append(line) or real_repair(line, *rest))
     chosen = module._best_legacy(data, ("gb18030", codec))
     assert chosen is not None and (chosen.encoding, chosen.text) == ("gb18030", text)
     assert judged == [text]
     assert repaired == [reading.split("\n")[0]]
     assert real_judge(reading).implausibility > 0
+
+
+def test_a_reading_repaired_to_be_bounded_is_not_repaired_again_when_judged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """UTF-8 French with cp1252 apostrophes: read as cp1250 (configured first, judged
+    first), then as cp1252, whose lines all look like mojibake to ftfy. Its lines are
+    repaired to bound it, it is not dropped (it wins), and judging it takes the repairs
+    made: ftfy sees each line of each reading once."""
+    from types import SimpleNamespace
+
+    import ftfy
+
+    from corpuskit import decode as module
+    from corpuskit import normalize
+
+    data = b"".join(f"L'été {i} dernier, nous sommes allés à la plage.".encode()
+                    + b" C\x92est fini, \xe0 demain %d.\n" % i for i in range(12))
+    seen: list[str] = []  # the lines normalize hands to ftfy (not ftfy's own calls)
+    monkeypatch.setattr(normalize, "ftfy", SimpleNamespace(
+        fix_encoding=lambda line, *rest: seen.append(line) or ftfy.fix_encoding(line, *rest)))
+    chosen = module._best_legacy(data, ("cp1250", "cp1252"))
+    assert chosen is not None and chosen.encoding == "cp1252"
+    assert seen, "the lines were repaired"
+    assert any(line in data.decode("cp1252") for line in seen)
+    assert len(seen) == len(set(seen)), "a line repaired twice"
+    monkeypatch.setattr(normalize, "ftfy", ftfy)
+    expected = _best_legacy_by_definition(data, ("cp1250", "cp1252"))
+    assert (chosen.encoding, chosen.text) == expected
 
 
 @settings(max_examples=300, deadline=None)
