@@ -15,6 +15,7 @@ folder come together.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from types import TracebackType
 
 #: Opening a folder: never a file, and not inherited by programs started meanwhile.
@@ -66,3 +67,46 @@ class OpenFolder:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def _subfolders(path: str) -> list[str] | None:
+    """The folders in ``path`` (not links to folders), or None if it cannot be listed."""
+    try:
+        with os.scandir(path) as entries:
+            return [entry.path for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return None
+
+
+def _link_count(path: str) -> int:
+    try:
+        return os.stat(path, follow_symlinks=False).st_nlink
+    except OSError:
+        return 0
+
+
+def folders_within(top: str | os.PathLike[str]) -> Iterator[str]:
+    """``top`` and every folder below it (links to folders are not followed; a folder
+    that cannot be listed is given, but not looked into), without listing the folders
+    that hold no folder.
+
+    Where a filesystem keeps the Unix convention (ext4, xfs, tmpfs; btrfs does not), a
+    folder's link count is 2 plus the folders in it, so a count of 2 means files only:
+    a package's folders of raw files (a thousand names each) need no listing. The
+    convention is trusted only once ``top`` is seen to keep it with a folder in it; on any
+    other filesystem every folder is listed. Listing every file of a package of 100,000
+    documents to find its 103 folders took 50 ms of the end of each build.
+    """
+    root = os.fspath(top)
+    yield root
+    below = _subfolders(root)
+    if not below:
+        return
+    convention = _link_count(root) == 2 + len(below)
+    stack = below[::-1]
+    while stack:
+        path = stack.pop()
+        yield path
+        if convention and _link_count(path) == 2:
+            continue
+        stack.extend(reversed(_subfolders(path) or []))

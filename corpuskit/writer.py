@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from .archive import PreparedPieces, write_zip
 from .errors import OutputError
-from .folders import OpenFolder
+from .folders import OpenFolder, folders_within
 from .package import FileEntry
 
 TEMP_PREFIX = ".corpuskit-tmp-"
@@ -362,7 +362,7 @@ class PackageWriter:
         """Rename the finished folder into place; refuses to replace an existing release."""
         assert self.temp is not None
         try:
-            for folder, _, _ in os.walk(self.temp):
+            for folder in folders_within(self.temp):
                 os.chmod(folder, DIR_MODE)  # the same modes whatever the umask
             os.rename(self.temp, self.final)
         except OSError as exc:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit.folders import OpenFolder
+from corpuskit import folders
+from corpuskit.folders import OpenFolder, folders_within
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"),
                                 reason="counts open descriptors in /proc/self/fd")
@@ -73,3 +74,82 @@ def current_umask() -> int:
 def test_no_root_has_no_folders() -> None:
     with OpenFolder(None) as folders:
         assert folders.at("data/raw/doc.txt") is None
+
+
+def make_tree(root: Path) -> set[str]:
+    """Folders of files, nested folders, an empty folder and a link to a folder; the
+    folders :func:`os.walk` gives for ``root``."""
+    for rel in ("data/raw/a/1.txt", "data/raw/a/2.txt", "data/raw/b/c/3.txt",
+                "data/raw/b/4.txt", "data/top.jsonl", "README.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "data" / "empty").mkdir()
+    (root / "data" / "raw" / "link").symlink_to(root / "data" / "raw" / "b")
+    return {folder for folder, _, _ in os.walk(root)}
+
+
+def kept_convention(path: str) -> int:
+    """The link count of a folder on a filesystem that keeps the Unix convention."""
+    with os.scandir(path) as entries:
+        return 2 + sum(entry.is_dir(follow_symlinks=False) for entry in entries)
+
+
+@pytest.mark.parametrize("link_count", [kept_convention, lambda path: 1, lambda path: 2],
+                         ids=["convention", "btrfs-like", "always-2"])
+def test_folders_within_are_the_folders_os_walk_finds(tmp_path: Path, monkeypatch:
+                                                      pytest.MonkeyPatch, link_count) -> None:
+    walked = make_tree(tmp_path)
+    monkeypatch.setattr(folders, "_link_count", link_count)
+    found = list(folders_within(tmp_path))
+    assert sorted(found) == sorted(walked)
+    assert found[0] == str(tmp_path)
+
+
+def test_folders_of_files_only_are_not_listed_where_the_convention_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    walked = make_tree(tmp_path)
+    listed: list[str] = []
+    real = folders._subfolders
+
+    def recording(path: str) -> list[str] | None:
+        listed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(folders, "_link_count", kept_convention)
+    monkeypatch.setattr(folders, "_subfolders", recording)
+    assert set(folders_within(tmp_path)) == walked
+    # The folders that hold a folder are listed; those of files only (or none) are not.
+    assert sorted(listed) == sorted(str(tmp_path / rel) for rel in ("", "data", "data/raw",
+                                                                    "data/raw/b"))
+
+
+def test_a_filesystem_without_the_convention_has_every_folder_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    walked = make_tree(tmp_path)
+    listed: list[str] = []
+    real = folders._subfolders
+
+    def recording(path: str) -> list[str] | None:
+        listed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(folders, "_link_count", lambda path: 2)  # says 2 for any folder
+    monkeypatch.setattr(folders, "_subfolders", recording)
+    assert set(folders_within(tmp_path)) == walked
+    assert sorted(listed) == sorted(walked)
+
+
+def test_a_folder_that_cannot_be_listed_is_given_but_not_looked_into(tmp_path: Path) -> None:
+    (tmp_path / "shut" / "inner").mkdir(parents=True)
+    (tmp_path / "open").mkdir()
+    (tmp_path / "shut").chmod(0o300)  # no listing
+    try:
+        if os.access(tmp_path / "shut", os.R_OK):
+            found = set(folders_within(tmp_path))  # root reads anything: it is listed
+            assert str(tmp_path / "shut" / "inner") in found
+        else:
+            found = set(folders_within(tmp_path))
+            assert str(tmp_path / "shut" / "inner") not in found
+        assert {str(tmp_path), str(tmp_path / "shut"), str(tmp_path / "open")} <= found
+    finally:
+        (tmp_path / "shut").chmod(0o755)
