@@ -15,8 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 
 from . import package
 from .archive import PieceEntry, PreparedPieces, RecordPieces, WrittenManifest, WrittenRecords
@@ -146,26 +146,32 @@ def build(
     return result
 
 
-def _copy_records(shard: BinaryIO, documents: HashingWriter, pieces: RecordPieces | None
-                  ) -> tuple[list[tuple[int, int, int]], bool]:
+def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: RecordPieces | None,
+                  buffer: bytearray) -> tuple[list[tuple[int, int, int]], bool]:
     """Copy a shard's records to the end of data/documents.jsonl, a piece at a time, as
     its worker cut them: where each piece went, ``(offset, length, CRC-32)``, and whether
     the shard was those pieces (if not, none is given: the file is cut again to find its
-    groups, see :class:`~corpuskit.archive.WrittenRecords`)."""
+    groups, see :class:`~corpuskit.archive.WrittenRecords`).
+
+    The shard is read into ``buffer``, the same for every shard: a fresh megabyte for
+    every read cost the kernel a new zeroed page for every 4 KB (copying the 200 shards of
+    100,000 documents took 0.51 s that way, 0.39 s so, tmpfs)."""
+    view = memoryview(buffer)
     placed: list[tuple[int, int, int]] = []
     known = bool(pieces)
     for *_, size, _ in pieces or ():
         start, crc, left = documents.bytes, 0, size
-        while left > 0 and (chunk := shard.read(min(left, _COPY_CHUNK))):
+        while left > 0 and (count := shard.readinto(view[:min(left, len(view))])):
+            chunk = view[:count]
             documents.write(chunk)
             crc = crc32(chunk, crc)
-            left -= len(chunk)
+            left -= count
         placed.append((start, documents.bytes - start, crc))
         if left:  # the file is shorter than its pieces
             known = False
             break
-    while chunk := shard.read(_COPY_CHUNK):  # bytes past the pieces
-        documents.write(chunk)
+    while count := shard.readinto(view):  # bytes past the pieces
+        documents.write(view[:count])
         known = False
     return (placed, True) if known else ([], False)
 
@@ -213,6 +219,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     manifest_groups: list[PieceEntry | None] = []  # and of their manifest lines
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
     written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
+    copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
         earlier = latest_release(out, config.name)
@@ -232,7 +239,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     shards.append(result.pieces.name)
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
-                        copied, known = _copy_records(shard, documents, result.records)
+                        copied, known = _copy_records(shard, documents, result.records,
+                                                      copy_buffer)
                     written.add(copied, known=known)
                     result.jsonl.unlink()
                     stats.merge(result.stats)

@@ -353,12 +353,35 @@ def _file_check(path: Path) -> str:
     speed of sha256, over every cached file that a build takes (the records and pieces of
     every shard: about 490 MB for 100,000 documents).
     """
+    buffer, view = _check_buffer()
     crc = size = 0
-    with os.fdopen(open_regular(str(path)), "rb") as handle:  # a pipe there: refused, a miss
-        while chunk := handle.read(1 << 20):
-            crc = crc32(chunk, crc)
-            size += len(chunk)
+    fd = open_regular(str(path))  # a pipe there: refused, a miss
+    try:
+        while count := os.readv(fd, [buffer]):
+            crc = crc32(view[:count], crc)
+            size += count
+    finally:
+        os.close(fd)
     return f"{crc:08x}:{size}"
+
+
+#: Each thread's buffer for :func:`_file_check` (a Dask worker runs tasks in threads).
+_CHECK_BUFFERS = threading.local()
+
+
+def _check_buffer() -> tuple[bytearray, memoryview]:
+    """The calling thread's buffer for :func:`_file_check`, and a view of it. Read into
+    again and again: a fresh megabyte for every read (``handle.read``) cost the kernel a
+    new zeroed page for every 4 KB, and the checks of a cached build's 600 files took
+    2.5 times as long (0.26 s against 0.11 s for 490 MB, tmpfs)."""
+    held: tuple[bytearray, memoryview] | None = getattr(_CHECK_BUFFERS, "buffer", None)
+    if held is None:
+        buffer = bytearray(_CHECK_BYTES)
+        held = _CHECK_BUFFERS.buffer = (buffer, memoryview(buffer))
+    return held
+
+
+_CHECK_BYTES = 1 << 20
 
 
 #: Seconds after which a cache entry no build used is removed (:meth:`ShardCache.prune`).

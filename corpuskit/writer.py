@@ -277,7 +277,7 @@ class HashingWriter:
         self._hash = hashlib.sha256()
         self.bytes = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         self._handle.write(data)
         self._hash.update(data)
         self.bytes += len(data)

@@ -423,3 +423,36 @@ def test_a_new_document_also_needs_a_new_version(tmp_path: Path) -> None:
     assert main(["build", str(seeds), "--out", str(out)]) == 0
     assert {k: v for k, v in tree_bytes(out).items() if k in before} == before
     assert (out / "test-corpus-1.1.0" / "data" / "raw" / "b.txt").exists()
+
+
+@pytest.mark.parametrize("buffer_bytes", [7, 1 << 20])
+def test_records_are_copied_piece_by_piece_whatever_the_reads_take(buffer_bytes: int) -> None:
+    import io
+    import zlib
+
+    from corpuskit.build import _copy_records
+    from corpuskit.writer import HashingWriter
+
+    data = b"".join(b'{"id":"doc-%07d","text":"%s"}\n' % (i, b"x" * (i % 97))
+                    for i in range(30000))
+    cut = len(data) // 3
+
+    def copy(sizes: list[int]) -> tuple[list[tuple[int, int, int]], bool, bytes, str]:
+        out = io.BytesIO()
+        writer = HashingWriter(out)
+        writer.write(b"before\n")  # the shards before it: offsets count from the file's start
+        pieces = tuple((0, 0, size, 0) for size in sizes)
+        placed, known = _copy_records(io.BufferedReader(io.BytesIO(data)), writer, pieces,
+                                      bytearray(buffer_bytes))
+        return placed, known, out.getvalue(), writer.sha256
+
+    placed, known, written, sha = copy([cut, len(data) - cut])
+    assert known and written == b"before\n" + data
+    assert sha == hashlib.sha256(written).hexdigest()
+    assert placed == [(7, cut, zlib.crc32(data[:cut])),
+                      (7 + cut, len(data) - cut, zlib.crc32(data[cut:]))]
+    for sizes in ([cut], [cut, len(data)]):  # pieces short of the file, or past its end
+        placed, known, written, sha = copy(sizes)
+        assert (placed, known) == ([], False)
+        assert written == b"before\n" + data
+        assert sha == hashlib.sha256(written).hexdigest()

@@ -690,3 +690,33 @@ def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "130"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+@pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5])
+def test_a_cache_files_check_is_its_crc32_and_size_however_many_reads_it_takes(
+        size: int, tmp_path: Path) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path = tmp_path / "entry.jsonl"
+    path.write_bytes(data)
+    assert engine._file_check(path) == f"{zlib.crc32(data):08x}:{size}"
+    if size:
+        changed = bytearray(data)
+        changed[-1] ^= 0x01  # in the last read
+        path.write_bytes(bytes(changed))
+        assert engine._file_check(path) == f"{zlib.crc32(changed):08x}:{size}"
+        path.write_bytes(data[:-1])  # cut short by one byte
+        assert engine._file_check(path) == f"{zlib.crc32(data[:-1]):08x}:{size - 1}"
+
+
+def test_cache_files_checked_by_threads_at_once_are_each_checked_whole(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = []
+    for index in range(8):
+        path = tmp_path / f"{index}.jsonl"
+        path.write_bytes(bytes([index]) * (5 << 19) + bytes(range(index)))
+        paths.append(path)
+    expected = [f"{zlib.crc32(p.read_bytes()):08x}:{p.stat().st_size}" for p in paths]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # as a Dask worker's threads run tasks
+        for _ in range(5):
+            assert list(pool.map(engine._file_check, paths)) == expected
