@@ -105,9 +105,8 @@ def test_folders_within_are_the_folders_os_walk_finds(tmp_path: Path, monkeypatc
     assert found[0] == str(tmp_path)
 
 
-def test_folders_of_files_only_are_not_listed_where_the_convention_holds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    walked = make_tree(tmp_path)
+def recorded_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders :func:`folders_within` lists from now on, in order."""
     listed: list[str] = []
     real = folders._subfolders
 
@@ -115,8 +114,15 @@ def test_folders_of_files_only_are_not_listed_where_the_convention_holds(
         listed.append(path)
         return real(path)
 
-    monkeypatch.setattr(folders, "_link_count", kept_convention)
     monkeypatch.setattr(folders, "_subfolders", recording)
+    return listed
+
+
+def test_folders_of_files_only_are_not_listed_where_the_convention_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    walked = make_tree(tmp_path)
+    listed = recorded_listings(monkeypatch)
+    monkeypatch.setattr(folders, "_link_count", kept_convention)
     assert set(folders_within(tmp_path)) == walked
     # The folders that hold a folder are listed; those of files only (or none) are not.
     assert sorted(listed) == sorted(str(tmp_path / rel) for rel in ("", "data", "data/raw",
@@ -126,15 +132,8 @@ def test_folders_of_files_only_are_not_listed_where_the_convention_holds(
 def test_a_filesystem_without_the_convention_has_every_folder_listed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     walked = make_tree(tmp_path)
-    listed: list[str] = []
-    real = folders._subfolders
-
-    def recording(path: str) -> list[str] | None:
-        listed.append(path)
-        return real(path)
-
+    listed = recorded_listings(monkeypatch)
     monkeypatch.setattr(folders, "_link_count", lambda path: 2)  # says 2 for any folder
-    monkeypatch.setattr(folders, "_subfolders", recording)
     assert set(folders_within(tmp_path)) == walked
     assert sorted(listed) == sorted(walked)
 
