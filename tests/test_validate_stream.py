@@ -49,6 +49,7 @@ from corpuskit.validation.records import (
     StreamBlock,
     check_clean_block,
     check_line,
+    manifest_digest,
     path_token,
     sum_of_path_tokens,
 )
@@ -324,7 +325,7 @@ def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         raw_bytes += size
         path_hash += path_token(raw_path)
         manifest.append(f"{source_sha256}  {bagit_path(raw_path)}\n")
-    return StreamBlock(True, len(manifest), "".join(manifest).encode(), raw_bytes,
+    return StreamBlock(True, len(manifest), manifest_digest("".join(manifest).encode()), raw_bytes,
                        path_hash & HASH_MASK, first_id, previous)
 
 

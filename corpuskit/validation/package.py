@@ -86,6 +86,7 @@ from .records import (
     StreamBlock,
     check_clean_block,
     check_records,
+    manifest_digest,
     prepare_clean_workers,
     reproduce_record,
     sum_of_path_tokens,
@@ -995,8 +996,9 @@ class _HexView(Mapping[str, str]):
 
 class _ManifestStream:
     """The payload manifest read alongside the records of a clean pass: the lines each
-    block of records implies must be its next bytes, exactly. It is hashed as it is read
-    (it is a tag file). ``ok`` turns False at the first difference or read error."""
+    block of records implies must be its next bytes, exactly (compared by their size and
+    sha256, :func:`~corpuskit.validation.records.manifest_digest`). It is hashed as it is
+    read (it is a tag file). ``ok`` turns False at the first difference or read error."""
 
     def __init__(self, view: PackageView, rel: str) -> None:
         self.hasher = hashlib.sha256()
@@ -1019,10 +1021,11 @@ class _ManifestStream:
         self.size += len(data)
         return data
 
-    def expect(self, lines: bytes) -> bool:
-        if self.ok and lines:
+    def expect(self, lines: tuple[int, bytes]) -> bool:
+        """Whether the next bytes are the lines of size and sha256 ``lines``."""
+        if self.ok and lines[0]:
             try:
-                self.ok = self._read(len(lines)) == lines
+                self.ok = manifest_digest(self._read(lines[0])) == lines
             except OSError:
                 self.ok = False
         return self.ok
@@ -1145,7 +1148,7 @@ class _CleanChecker(_Checker):
             tail = "".join(f"{self.sha256[rel].hex()}  {bagit_path(rel)}\n"
                            for rel in sorted(payload, key=manifest_order)).encode("utf-8")
             if any(len(line) > MAX_LINE_BYTES for line in tail.split(b"\n")) \
-                    or not (stream.expect(tail) and stream.end()):
+                    or not (stream.expect(manifest_digest(tail)) and stream.end()):
                 return None
             self.record_digests(payload_name, stream.size, (REQUIRED_ALGORITHM,),
                                 (stream.hasher.digest(),))

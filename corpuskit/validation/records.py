@@ -188,16 +188,19 @@ class StreamBlock:
     as a stream (see :mod:`corpuskit.validation.package`): never a table per file.
 
     ``clean`` is False as soon as anything at all is off; the rest is then meaningless
-    (the caller runs the precise check, which reports it). ``manifest`` holds the lines the
-    payload manifest must have for these records' raw files, in record order and in the
-    exact form corpuskit writes; ``path_hash`` is :func:`sum_of_path_tokens` of their paths,
-    ``raw_bytes`` their sizes. ``first_id`` and ``last_id`` bound the ids,
-    strictly increasing within the block.
+    (the caller runs the precise check, which reports it). ``manifest`` stands for the
+    lines the payload manifest must have for these records' raw files, in record order and
+    in the exact form corpuskit writes: their size in bytes and sha256
+    (:func:`manifest_digest`), which the caller compares with those of the manifest's next
+    bytes. The lines themselves (about 100 bytes a record) cost a worker more to send, and
+    the parent to receive, than to hash on both sides. ``path_hash`` is
+    :func:`sum_of_path_tokens` of their paths, ``raw_bytes`` their sizes. ``first_id``
+    and ``last_id`` bound the ids, strictly increasing within the block.
     """
 
     clean: bool
     lines: int = 0
-    manifest: bytes = b""
+    manifest: tuple[int, bytes] = (0, b"")
     raw_bytes: int = 0
     path_hash: int = 0
     first_id: str = ""
@@ -205,6 +208,11 @@ class StreamBlock:
     #: Why the block itself could not be read whole (a file that changed while read is
     #: reported even if the precise check then finds it stable).
     unreadable: str = ""
+
+
+def manifest_digest(lines: bytes) -> tuple[int, bytes]:
+    """What stands for manifest lines in a :class:`StreamBlock`: their size and sha256."""
+    return len(lines), hashlib.sha256(lines).digest()
 
 
 #: The sums of path tokens are kept modulo 2**128.
@@ -307,7 +315,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         return _UNCLEAN
     manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
                                                repeat("\n"))))
-    return StreamBlock(True, len(ids), manifest.encode("utf-8"), sum(sizes),
+    return StreamBlock(True, len(ids), manifest_digest(manifest.encode("utf-8")), sum(sizes),
                        sum_of_path_tokens(raw_paths), ids[0], ids[-1])
 
 
