@@ -57,7 +57,6 @@ from .deflate import (
 )
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
-from .folders import OpenFolder
 from .forkpool import quit_on_interrupt, threads_without_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
@@ -67,15 +66,13 @@ from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .problems import Problem
 from .reader import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
-from .seedstate import SeedStates, unchanged_seed
+from .seedstate import SeedStates, UnchangedCopies
 from .shards import cut
 from .writer import (
-    DIR_MODE,
     TEMP_PREFIX,
     copy_into,
     file_identity,
     link_or_write_file,
-    link_unchanged,
     stream_file,
     write_file,
 )
@@ -572,21 +569,19 @@ def process_shard(task: ShardTask) -> ShardResult:
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
-    # The folders of the files linked unread, each open while its files are linked.
-    with OpenFolder(task.seeds) as seeds_at, OpenFolder(task.earlier) as earlier_at, \
-            OpenFolder(task.package, make=True, mode=DIR_MODE) as package_at:
+    with UnchangedCopies(task.seeds, earlier and earlier + RAW_PREFIX,
+                         task.package / RAW_PREFIX, task.max_file_bytes) as unchanged:
         for position, ref in enumerate(task.refs):
             member = RAW_PREFIX + ref.path
             known = remembered[position] if remembered else None
             if known is not None and earlier is not None and states is not None \
-                    and not problems \
-                    and unchanged_seed(seeds_at, ref.path, known, task.max_file_bytes):
-                # Neither the seeds file nor the earlier copy changed since a build read
-                # them: link the copy, unread (corpuskit.seedstate).
-                linked = link_unchanged(earlier_at, package_at, member, known.copy)
+                    and not problems:
+                # If neither the seeds file nor the earlier copy changed since a build
+                # read them, the copy is linked, unread (corpuskit.seedstate).
+                linked = unchanged.link(ref.path, known)
                 if linked is not None:
                     keyed.append((ref.path, known.sha256))
-                    states.keep(position, known, file_identity(linked))
+                    states.keep(position, known, linked)
                     datas.append(None)
                     continue
             try:

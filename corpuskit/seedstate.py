@@ -45,7 +45,7 @@ import orjson
 from .config import read_regular
 from .errors import OutputError
 from .folders import OpenFolder
-from .writer import Identity, file_identity, write_file
+from .writer import DIR_MODE, FILE_MODE, Identity, file_identity, write_file
 
 #: A shard's seeds states are a few hundred KB; anything far larger is no such file.
 _MAX_STATE_BYTES = 256 * 1024 * 1024
@@ -161,15 +161,77 @@ class SeedStates:
                        atomic=True)
 
 
-def unchanged_seed(seeds: OpenFolder, path: str, known: SeedState, max_bytes: int) -> bool:
-    """Whether the seeds file ``path`` is still the file ``known`` remembers (a regular
-    file within ``max_bytes``, of the same identity). ``seeds`` holds its folder open."""
-    where = seeds.at(path)
-    if where is None:
-        return False
-    try:
-        info = os.stat(where[1], dir_fd=where[0])  # follows a link, as reading it does
-    except OSError:
-        return False
-    return (stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes
-            and file_identity(info) == known.seed)
+class UnchangedCopies:
+    """Links into a package the earlier copies of the seeds files that did not change,
+    unread.
+
+    A file is linked if the seeds file is still the file a build remembers (a regular
+    file within ``max_bytes``, of the same identity) and so is the earlier release's copy
+    (a regular file, not a symbolic link, of mode 0644) as that build saw it right after
+    placing it. No change to a file's bytes or mode leaves its identity as it was: the
+    write sets mtime and ctime to now, and nothing sets ctime back.
+
+    The seeds file, the copy and the link are named by the file's name within its folder:
+    the three folders (of the seeds, of the earlier release's ``data/raw/``, if there is
+    one, and of the package's) are held open while their files are linked, one file's
+    folder at a time (a shard's files are sorted by path), and looked up once for the
+    three. That is four system calls a file (the seeds file's status, the copy's, the
+    link and its status), and about a microsecond of Python less than a look-up per call
+    and per name (12.0 µs a file down to 10.9, on tmpfs).
+    """
+
+    def __init__(self, seeds: str | Path, earlier_raw: str | Path | None,
+                 package_raw: str | Path, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._roots = (OpenFolder(seeds), OpenFolder(earlier_raw),
+                       OpenFolder(package_raw, make=True, mode=DIR_MODE))
+        self._folder: str | None = None
+        #: The descriptors of the current folder in the three, or None if one is missing.
+        self._descriptors: tuple[int, int, int] | None = None
+
+    def _enter(self, path: str, folder: str) -> None:
+        self._folder = folder
+        found = [root.at(path) for root in self._roots]
+        self._descriptors = None
+        if found[0] is not None and found[1] is not None and found[2] is not None:
+            self._descriptors = (found[0][0], found[1][0], found[2][0])
+
+    def link(self, path: str, known: SeedState) -> Identity | None:
+        """The identity of a new link in the package to the earlier copy of seeds file
+        ``path`` (a relative POSIX path), if neither changed since ``known`` was
+        remembered; else None, with nothing left in the package (the caller then reads
+        the file, and reports what is wrong with it)."""
+        folder, _, name = path.rpartition("/")
+        if folder != self._folder:
+            self._enter(path, folder)
+        if self._descriptors is None:
+            return None
+        seeds, earlier, package = self._descriptors
+        try:
+            seed = os.stat(name, dir_fd=seeds)  # follows a link, as reading it does
+            if not (stat.S_ISREG(seed.st_mode) and seed.st_size <= self.max_bytes
+                    and file_identity(seed) == known.seed):
+                return None
+            copy = os.stat(name, dir_fd=earlier, follow_symlinks=False)
+            if not (stat.S_ISREG(copy.st_mode) and stat.S_IMODE(copy.st_mode) == FILE_MODE
+                    and file_identity(copy) == known.copy):
+                return None
+            os.link(name, name, src_dir_fd=earlier, dst_dir_fd=package, follow_symlinks=False)
+            linked = os.stat(name, dir_fd=package, follow_symlinks=False)
+            if (linked.st_dev, linked.st_ino) == (copy.st_dev, copy.st_ino):
+                return file_identity(linked)
+            os.unlink(name, dir_fd=package)  # replaced between the check and the link
+        except OSError:
+            pass
+        return None
+
+    def close(self) -> None:
+        for root in self._roots:
+            root.close()
+        self._folder = self._descriptors = None
+
+    def __enter__(self) -> UnchangedCopies:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

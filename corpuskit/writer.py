@@ -24,7 +24,7 @@ from typing import BinaryIO
 
 from .archive import PreparedPieces, write_zip
 from .errors import OutputError
-from .folders import OpenFolder, folders_within
+from .folders import folders_within
 from .package import FileEntry
 
 TEMP_PREFIX = ".corpuskit-tmp-"
@@ -161,28 +161,21 @@ def file_identity(info: os.stat_result) -> Identity:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _link(earlier: str | Path, target: str, checked: tuple[int, int], *,
-          within: tuple[int, int] | None = None) -> os.stat_result | None:
+def _link(earlier: str | Path, target: str, checked: tuple[int, int]) -> os.stat_result | None:
     """Hard-link ``earlier`` to ``target`` (its folder made if missing); the link's status
     if it is the inode ``checked`` (device, inode), else None, with nothing left at
     ``target``: the file was replaced after it was checked, or no link can be made
-    (another filesystem, no hard links, too many links). ``within``: the descriptors of
-    the open folders the two names are in (:class:`~corpuskit.folders.OpenFolder`, which
-    made the target's folder)."""
-    source_fd, target_fd = within if within is not None else (None, None)
+    (another filesystem, no hard links, too many links)."""
     try:
         try:
-            os.link(earlier, target, src_dir_fd=source_fd, dst_dir_fd=target_fd,
-                    follow_symlinks=False)
+            os.link(earlier, target, follow_symlinks=False)
         except FileNotFoundError:  # the first file of its folder
-            if within is not None:
-                return None
             os.makedirs(os.path.dirname(target), mode=DIR_MODE, exist_ok=True)
             os.link(earlier, target, follow_symlinks=False)
-        linked = os.stat(target, dir_fd=target_fd, follow_symlinks=False)
+        linked = os.stat(target, follow_symlinks=False)
         if (linked.st_dev, linked.st_ino) == checked:
             return linked
-        os.unlink(target, dir_fd=target_fd)  # replaced between the check and the link
+        os.unlink(target)  # replaced between the check and the link
     except OSError:
         pass
     return None
@@ -209,31 +202,6 @@ def link_or_write_file(root: Path, relpath: str, data: bytes, earlier: str | Pat
         if linked is not None:
             return linked
     return create_file(root, relpath, data, doing=doing)
-
-
-def link_unchanged(earlier: OpenFolder, package: OpenFolder, relpath: str,
-                   expected: Identity) -> os.stat_result | None:
-    """Hard-link ``relpath`` of an earlier release to ``relpath`` of the package being
-    written (each folder held open by an :class:`OpenFolder`), without reading it, if it
-    is still the file a build placed: a regular file (not a symbolic link) of mode 0644
-    whose :func:`file_identity` is ``expected``, as that build saw it right after placing
-    it. The link's status, else None (and nothing is left in the package).
-
-    No change to a file's bytes or mode leaves its identity as it was: the write sets
-    mtime and ctime to now, and nothing sets ctime back (see :mod:`corpuskit.seedstate`).
-    """
-    source, target = earlier.at(relpath), package.at(relpath)
-    if source is None or target is None:
-        return None
-    try:
-        info = os.stat(source[1], dir_fd=source[0], follow_symlinks=False)
-    except OSError:
-        return None
-    if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE
-            or file_identity(info) != expected):
-        return None
-    return _link(source[1], target[1], (info.st_dev, info.st_ino),
-                 within=(source[0], target[0]))
 
 
 def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = False,
