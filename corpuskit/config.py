@@ -267,7 +267,15 @@ def read_regular(path: Path, limit: int | None = None, *, checking: bool = False
         if limit is not None and info.st_size > limit:
             raise OSError(errno.EFBIG, f"larger than {limit} bytes")
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read() if limit is None else handle.read(limit + 1)
+            if limit is None:
+                data = handle.read()
+            else:
+                # As many bytes as the file has and one more (a read of ``limit + 1``
+                # bytes allocates them first: four times as long for a file of 100 KB
+                # and a limit of 256 MB), then, if it grew meanwhile, the rest.
+                data = handle.read(min(info.st_size, limit) + 1)
+                if len(data) > info.st_size:
+                    data += handle.read(limit + 1 - len(data))
         if limit is not None and len(data) > limit:  # grew while read
             raise OSError(errno.EFBIG, f"larger than {limit} bytes")
         return data

@@ -14,11 +14,13 @@ grows with its largest file (see :data:`MEMORY_PER_BYTE`), which the limit bound
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
 import os
 import random
+import stat
 import struct
 import subprocess
 import sys
@@ -43,7 +45,7 @@ from reliability_support import (
 )
 
 import corpuskit
-from corpuskit.config import DEFAULT_MAX_FILE_BYTES
+from corpuskit.config import DEFAULT_MAX_FILE_BYTES, read_regular
 from corpuskit.errors import InputError
 
 #: The bound this file documents and tests: a build's peak resident memory is at most
@@ -287,3 +289,48 @@ def test_very_large_file_is_built_in_bounded_memory(tmp_path: Path) -> None:
     assert peak <= bound, f"peak {peak / 2**20:.0f} MiB > bound {bound / 2**20:.0f} MiB"
     release = tmp_path / "out" / "test-corpus-1.0.0"
     assert corpuskit.validate(release, jobs=1, fast=True).valid
+
+
+# -- read_regular: a whole small file, within a limit ------------------------------------------
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 100_000])
+def test_read_regular_gives_every_byte_up_to_the_limit(size: int, tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    assert read_regular(path) == data
+    assert read_regular(path, size) == data  # exactly at the limit
+    if size:
+        with pytest.raises(OSError) as raised:
+            read_regular(path, size - 1)
+        assert raised.value.errno == errno.EFBIG
+
+
+def _status_shrunk_by(monkeypatch: pytest.MonkeyPatch, shrink: int) -> None:
+    """os.fstat reports files ``shrink`` bytes smaller than they are, as for a file that
+    grows by that much between its status and its read."""
+    real = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        info = real(fd)
+        fields = list(info)
+        fields[stat.ST_SIZE] = max(0, info.st_size - shrink)
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", fstat)
+
+
+@pytest.mark.parametrize("grown", [1, 10, 70_000])
+def test_read_regular_reads_on_past_the_status_of_a_file_that_grew(
+        grown: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The read is sized by the file's status: bytes appended since are read too, up to
+    the limit, and past it the file is refused."""
+    path = tmp_path / "f"
+    data = os.urandom(100_000)
+    path.write_bytes(data)
+    _status_shrunk_by(monkeypatch, grown)
+    assert read_regular(path, 1 << 20) == data
+    assert read_regular(path, len(data)) == data
+    with pytest.raises(OSError) as raised:
+        read_regular(path, len(data) - 1)
+    assert raised.value.errno == errno.EFBIG
