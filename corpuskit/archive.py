@@ -336,21 +336,17 @@ def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str
     made again in every build.
     """
     date_time = zip_date_time(created)
-    headers = EntryHeaders(date_time)
     prefix = f"{root}/"
-    locals_: list[bytes] = []
-    records: list[bytes] = []
-    offsets: list[list[int]] = []
-    at = offset = 0
     # In the zip's order, by name (the index lists them by document id).
-    for name, size, crc, _, length in sorted(raw):
-        local, record = headers(prefix + name, size=size, compress_size=length, crc=crc,
-                                header_offset=offset)
-        locals_.append(local)
-        records.append(record)
-        offsets.append([at + _HEADER_OFFSET_AT, offset])
+    entries = sorted(raw)
+    locals_, records, header_offsets = EntryHeaders(date_time).consecutive(
+        [(prefix + name, size, length, crc) for name, size, crc, _, length in entries])
+    offsets: list[list[int]] = []
+    at = 0
+    for record, header_offset in zip(records, header_offsets, strict=True):
+        offsets.append([at + _HEADER_OFFSET_AT, header_offset])
         at += len(record)
-        offset += len(local) + length
+    offset = header_offsets[-1] + len(locals_[-1]) + entries[-1][4] if entries else 0
     header_bytes = b"".join(locals_)
     target.write(header_bytes)
     target.write(b"".join(records))

@@ -28,7 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -330,12 +330,20 @@ class PiecesWriter:
 
 def config_fingerprint(config: ProcessConfig) -> str:
     """What, besides the raw bytes, decides a record: config, corpuskit and Unicode versions."""
+    return _fingerprint(config, CACHE_FORMAT, __version__, unicodedata.unidata_version,
+                        zlib.ZLIB_RUNTIME_VERSION, DEFLATE_LEVEL)
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
+                 zlib_version: str, deflate_level: int) -> str:
+    """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each)."""
     data = {
-        "format": CACHE_FORMAT,
-        "corpuskit": __version__,
-        "unicode": unicodedata.unidata_version,
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,  # the archive pieces are cached too,
-        "deflate_level": DEFLATE_LEVEL,  # and deflated at this level
+        "format": form,
+        "corpuskit": version,
+        "unicode": unicode,
+        "zlib": zlib_version,  # the archive pieces are cached too,
+        "deflate_level": deflate_level,  # and deflated at this level
         "config": asdict(config),
     }
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()

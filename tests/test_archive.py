@@ -211,3 +211,27 @@ def test_whole_member_headers_are_the_zipinfo_headers(name: str, size: int,
                                     crc=0xDEADBEEF, header_offset=offset) == expected
         assert EntryHeaders(stamp)(name, size=size, compress_size=compress_size,
                                    crc=0xDEADBEEF, header_offset=offset) == expected
+
+
+def test_consecutive_entry_headers_are_each_entrys_headers() -> None:
+    """EntryHeaders.consecutive (a segment's raw files, packed in one loop) gives each
+    entry the headers whole_member_headers gives it at its offset: the offsets add up
+    each local header and its data, and an entry takes the ZIP64 or UTF-8 form where its
+    size, its offset (past an entry of more than 4 GB) or its name asks for it."""
+    from corpuskit.zipformat import EntryHeaders, whole_member_headers
+    big = zipfile.ZIP64_LIMIT + 9
+    entries = [("pkg/data/raw/a.txt", 2000, 900, 1), ("pkg/data/raw/é.txt", 10, 5, 2),
+               ("pkg/data/raw/b.txt", int(zipfile.ZIP64_LIMIT / 1.05) + 1, 100, 3),
+               ("pkg/data/raw/c.txt", big + 1, big, 4), ("pkg/data/raw/d.txt", 10, 5, 5),
+               ("pkg/data/raw/e.txt", 0, 2, 6)]
+    stamp = (2024, 2, 29, 13, 37, 59)
+    locals_, records, offsets = EntryHeaders(stamp).consecutive(entries)
+    offset = 0
+    for (name, size, compress_size, crc), local, record, at in zip(
+            entries, locals_, records, offsets, strict=True):
+        assert at == offset
+        assert (local, record) == whole_member_headers(
+            name, stamp, size=size, compress_size=compress_size, crc=crc, header_offset=at)
+        offset += len(local) + compress_size
+    assert offsets[-1] > zipfile.ZIP64_LIMIT  # the last two entries' offsets need ZIP64
+    assert EntryHeaders(stamp).consecutive([]) == ([], [], [])
