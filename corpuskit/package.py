@@ -270,8 +270,14 @@ def unbagit_path(path: str) -> str:
 
 def manifest_lines(files: Iterable[tuple[str, str]]) -> bytes:
     """``<sha256>  <path>`` and LF for each ``(path, sha256)``: the one form of every (tag)
-    manifest line corpuskit writes, joined (one encode for a shard's 512 lines)."""
-    return "".join([f"{sha256}  {bagit_path(path)}\n" for path, sha256 in files]).encode()
+    manifest line corpuskit writes, joined (one encode for a shard's 512 lines). Paths are
+    escaped (:func:`bagit_path`) only if one of them holds a character to escape: a
+    shard's lines then take half the time."""
+    files = files if isinstance(files, list) else list(files)
+    paths = "".join([path for path, _ in files])
+    if "%" in paths or "\r" in paths or "\n" in paths:
+        return "".join([f"{sha256}  {bagit_path(path)}\n" for path, sha256 in files]).encode()
+    return "".join([f"{sha256}  {path}\n" for path, sha256 in files]).encode()
 
 
 def manifest_line(entry: FileEntry) -> bytes:

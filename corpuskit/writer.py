@@ -52,7 +52,7 @@ def _open_for_writing(path: Path) -> BinaryIO:
 
 
 def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bool = False,
-               doing: Doing = None) -> FileEntry:
+               doing: Doing = None) -> None:
     """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
     (:func:`create_file` makes a new file, never writing into an existing one.)
 
@@ -70,7 +70,6 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
             os.replace(target, path)
     except OSError as exc:
         raise _output_error(path, exc, doing) from None
-    return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
 
 @contextmanager
@@ -295,7 +294,8 @@ class PackageWriter:
 
     def write(self, relpath: str, data: bytes) -> FileEntry:
         """Write a whole file and return its manifest entry (errors name the release path)."""
-        return write_file(self.root, relpath, data, doing=f"cannot write {self.final / relpath}")
+        write_file(self.root, relpath, data, doing=f"cannot write {self.final / relpath}")
+        return FileEntry(relpath, len(data), hashlib.sha256(data).hexdigest())
 
     @contextmanager
     def stream(self, relpath: str, shown: Path | None = None) -> Iterator[HashingWriter]:

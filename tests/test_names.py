@@ -167,6 +167,21 @@ def test_percent_in_a_name_is_refused(tmp_path: Path) -> None:
     assert {(p.path, p.code) for p in report.problems} == {(n, "unsafe-path") for n in names}
 
 
+@pytest.mark.parametrize("escaped", [[], ["data/raw/100%.txt"], ["data/raw/a\rb.txt"],
+                                     ["data/raw/a\nb.txt"], ["data/raw/a\nb.txt", "%0A.txt"]])
+def test_manifest_lines_escape_exactly_the_paths_that_need_it(escaped: list[str]) -> None:
+    """Each line is ``<sha256>  <path>`` with %, CR and LF of the path escaped, whether
+    any path of the lines needs it or none does (the lines then skip the escaping)."""
+    from corpuskit.package import manifest_lines
+    plain = [f"data/raw/part-{i}/doc-{i}.txt" for i in range(3)] + ["data/raw/é/ü.txt"]
+    files = [(path, f"{i:064x}") for i, path in enumerate(plain + escaped)]
+    by_hand = "".join(f"{sha}  " + path.replace("%", "%25").replace("\r", "%0D")
+                      .replace("\n", "%0A") + "\n" for path, sha in files)
+    assert manifest_lines(files) == by_hand.encode("utf-8")
+    assert manifest_lines(iter(files)) == by_hand.encode("utf-8")
+    assert manifest_lines([]) == b""
+
+
 # -- refused names -------------------------------------------------------------------------
 
 def long_path(length: int) -> str:
