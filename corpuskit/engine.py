@@ -577,10 +577,10 @@ def process_shard(task: ShardTask) -> ShardResult:
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
-    with UnchangedCopies(task.seeds, earlier and earlier + RAW_PREFIX,
-                         task.package / RAW_PREFIX, task.max_file_bytes) as unchanged:
+    earlier_raw = f"{earlier}{RAW_PREFIX}" if earlier is not None else None
+    with UnchangedCopies(task.seeds, earlier_raw, task.package / RAW_PREFIX,
+                         task.max_file_bytes) as unchanged:
         for position, ref in enumerate(task.refs):
-            member = RAW_PREFIX + ref.path
             known = remembered[position] if remembered else None
             if known is not None and earlier is not None and states is not None \
                     and not problems:
@@ -601,6 +601,7 @@ def process_shard(task: ShardTask) -> ShardResult:
             sha = hashlib.sha256(raw.data).hexdigest()
             keyed.append((ref.path, sha))
             if not problems:
+                member = RAW_PREFIX + ref.path
                 placed = link_or_write_file(task.package, member, raw.data,
                                             earlier + member if earlier else None,
                                             doing=partial(task.copying, ref),
