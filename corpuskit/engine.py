@@ -18,7 +18,6 @@ import logging
 import multiprocessing
 import os
 import re
-import signal
 import threading
 import time
 import unicodedata
@@ -57,7 +56,7 @@ from .deflate import (
 )
 from .discover import read_source, read_source_stat
 from .errors import CorpuskitError, OutputError, UsageError
-from .forkpool import quit_on_interrupt, threads_without_interrupt
+from .forkpool import end_on_interrupt, threads_without_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .listings import FOLDER as LISTINGS_FOLDER
@@ -914,8 +913,9 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
 
     The threads it starts (the watch, and the model's loading that ``warm_up`` may
     start) block SIGINT, so that Ctrl-C reaches the worker's main thread
-    (:func:`~corpuskit.forkpool.threads_without_interrupt`)."""
-    signal.signal(signal.SIGINT, quit_on_interrupt)
+    (:func:`~corpuskit.forkpool.threads_without_interrupt`), and Ctrl-C ends it whenever
+    it comes (:func:`~corpuskit.forkpool.end_on_interrupt`)."""
+    end_on_interrupt()
     with threads_without_interrupt():
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                          name="corpuskit-parent-watch").start()

@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -49,8 +50,73 @@ Outcome = tuple[bool, Any, str]
 def quit_on_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C in a worker (the terminal signals the whole process group): the parent
     reports the abort; an idle worker printed a KeyboardInterrupt traceback of its own.
-    SystemExit ends a worker silently, and releases the locks it holds on the way."""
+    SystemExit ends a worker silently, and releases the locks it holds on the way. A
+    signal after the first (:func:`end_on_interrupt` sends more) is let pass: the worker
+    is ending already."""
+    if _INTERRUPTED[0]:
+        return
+    _INTERRUPTED[0] = True
     raise SystemExit(128 + signum)
+
+
+#: Whether :func:`quit_on_interrupt` ran in this process.
+_INTERRUPTED = [False]
+#: Seconds between the signals :func:`end_on_interrupt`'s thread sends the main thread,
+#: how many it sends at most, and the seconds it then gives the worker to end.
+_NUDGE_SECONDS = 0.05
+_NUDGES = 20
+_GRACE_SECONDS = 1.0
+
+
+def end_on_interrupt() -> None:
+    """Make Ctrl-C end this worker (:func:`quit_on_interrupt`) whenever it comes, within
+    about a second at most. Call it in the worker's main thread.
+
+    Python runs a signal's handler in the main thread when that thread next runs Python
+    code, which goes wrong two ways in a pool's worker (each seen under load, once in 10
+    to 40 tries: a worker still alive 10 s after Ctrl-C):
+
+    - the signal comes after the thread last looked and before it blocks (in
+      ``sem_wait`` for a queue's lock, in a ``read`` for its next task): it is only
+      noted, and the wait goes on, the handler not run;
+    - the handler runs while the worker sends back a result, and the pool's code catches
+      its SystemExit (``except BaseException``) as the task's error: the worker goes on.
+
+    So Python also writes each signal's number to a pipe (``signal.set_wakeup_fd``), which
+    a thread of the worker reads. After SIGINT it sends SIGINT to the main thread, every
+    50 ms until the handler has run (each one ends the thread's wait: EINTR), gives the
+    worker a second to end, and ends it with :func:`os._exit` if it has not (with the exit
+    status the handler gives). The thread blocks SIGINT itself, as the worker's other
+    threads do (:func:`threads_without_interrupt`)."""
+    _INTERRUPTED[0] = False
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    signal.signal(signal.SIGINT, quit_on_interrupt)
+    signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
+    main = threading.main_thread().ident
+    assert main is not None
+    with threads_without_interrupt():
+        threading.Thread(target=_end_after_interrupt, args=(reader, main), daemon=True,
+                         name="corpuskit-interrupt").start()
+
+
+def _end_after_interrupt(reader: int, main: int) -> None:
+    while True:
+        try:
+            noted = os.read(reader, 64)
+        except OSError:
+            return
+        if not noted:
+            return
+        if signal.SIGINT in noted:
+            break
+    for _ in range(_NUDGES):
+        if _INTERRUPTED[0]:
+            break
+        signal.pthread_kill(main, signal.SIGINT)
+        time.sleep(_NUDGE_SECONDS)
+    time.sleep(_GRACE_SECONDS)
+    os._exit(128 + signal.SIGINT)
 
 
 def _block_interrupt() -> None:
@@ -98,7 +164,7 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
     # tasks, no broken result pipe).
     for connection in inherited:
         connection.close()
-    signal.signal(signal.SIGINT, quit_on_interrupt)
+    end_on_interrupt()
     _unblock_interrupt()
     if initializer is not None:
         initializer()

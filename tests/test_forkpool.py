@@ -255,3 +255,47 @@ def test_ctrl_c_stops_the_parent_and_its_workers_quietly() -> None:
     assert run.stderr == ""
     assert time.monotonic() - started < 15  # not after the 20 s task
     assert not any(_alive(int(pid)) for pid in pids.split())
+
+
+@pytest.mark.parametrize("way", ["noted-while-waiting", "caught-as-an-error"])
+def test_a_worker_ends_on_ctrl_c_that_its_main_thread_misses(way: str) -> None:
+    """end_on_interrupt: Ctrl-C ends a worker even when its main thread does not act on
+    it. ``noted-while-waiting``: the signal lands while the main thread waits in a
+    ``read`` (here it lands in another thread of the process, which leaves the main thread
+    waiting as a signal just before its wait does): the worker's thread sends SIGINT to
+    the main thread, whose handler then runs. ``caught-as-an-error``: the handler runs but
+    the code around catches its SystemExit (as a pool does a task's error, when Ctrl-C
+    comes as a worker sends back a result): the worker is ended a second later."""
+    script = textwrap.dedent("""
+        import os, signal, sys, threading, time
+        from corpuskit.forkpool import end_on_interrupt, threads_without_interrupt
+        end_on_interrupt()
+        way = sys.argv[1]
+        if way == "noted-while-waiting":
+            other = threading.Thread(target=time.sleep, args=(60,), daemon=True)
+            other.start()  # SIGINT not blocked: it can take the signal
+            def send():
+                time.sleep(0.3)
+                signal.pthread_kill(other.ident, signal.SIGINT)
+            with threads_without_interrupt():
+                threading.Thread(target=send, daemon=True).start()
+            reader, _ = os.pipe()
+            os.read(reader, 1)  # nothing ever comes
+        else:
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except BaseException as swallowed:
+                print("caught", type(swallowed).__name__, flush=True)
+            time.sleep(60)
+        print("still here", flush=True)
+    """)
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", script, way], capture_output=True,
+                         text=True, timeout=30)
+    took = time.monotonic() - started
+    assert run.returncode == 128 + signal.SIGINT, (run.returncode, run.stdout, run.stderr)
+    assert "still here" not in run.stdout and run.stderr == ""
+    if way == "caught-as-an-error":
+        assert run.stdout == "caught SystemExit\n"
+    assert took < 10

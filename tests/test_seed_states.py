@@ -15,6 +15,7 @@ from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 from corpuskit import engine, seedstate
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
+from corpuskit.writer import file_identity
 
 DOCS = {f"part-{i % 2}/doc-{i:03d}.txt": f"Note {i}\n\nThe river rose by {i} cm in the night.\n"
         for i in range(12)}
@@ -212,3 +213,98 @@ def test_a_release_file_hard_linked_to_its_seed_is_copied_not_linked(
     with seed.open("a") as edit:
         edit.write("edited\n")
     assert new.read_bytes() == DOCS[rel].encode()
+
+
+# -- UnchangedCopies: one file at a time ------------------------------------------------------
+
+def _remembered(seeds: Path, earlier: Path, rel: str) -> seedstate.SeedState:
+    """What a build remembers of ``rel``: its seeds file and earlier copy as they are now."""
+    return seedstate.SeedState(file_identity(os.stat(seeds / rel)), "0" * 64,
+                               file_identity(os.lstat(earlier / rel)))
+
+
+def _copies_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
+    seeds, earlier, package = tmp_path / "seeds", tmp_path / "earlier", tmp_path / "package"
+    for root in (seeds, earlier):
+        (root / "sub").mkdir(parents=True)
+        for name, text in (("a.txt", b"text of a.txt"), ("b.txt", b"b")):
+            (root / "sub" / name).write_bytes(text)
+            (root / "sub" / name).chmod(0o644)
+    (seeds / "top.txt").write_bytes(b"top")
+    (earlier / "top.txt").write_bytes(b"top")
+    (earlier / "top.txt").chmod(0o644)
+    return seeds, earlier, package
+
+
+def test_unchanged_copies_link_the_earlier_copy(tmp_path: Path) -> None:
+    seeds, earlier, package = _copies_setup(tmp_path)
+    known = {rel: _remembered(seeds, earlier, rel) for rel in ("sub/a.txt", "sub/b.txt", "top.txt")}
+    with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
+        linked = {rel: copies.link(rel, state) for rel, state in known.items()}
+    for rel, identity in linked.items():
+        assert identity == file_identity(os.lstat(package / rel))  # the link's status, now
+        assert _inode(package / rel) == _inode(earlier / rel)
+        assert os.lstat(package / rel).st_nlink == 2
+    assert oct((package / "sub").stat().st_mode & 0o777) == oct(0o755)
+
+
+@pytest.mark.parametrize("change", ["seed-touched", "seed-too-large", "copy-mode",
+                                    "copy-symlink", "copy-fifo", "copy-missing",
+                                    "no-earlier"])
+def test_unchanged_copies_refuse_what_changed(change: str, tmp_path: Path) -> None:
+    """Anything off leaves nothing in the package: the caller then reads the file."""
+    seeds, earlier, package = _copies_setup(tmp_path)
+    rel = "sub/a.txt"
+    known = _remembered(seeds, earlier, rel)
+    limit = 1 << 20
+    if change == "seed-touched":
+        os.utime(seeds / rel, ns=(0, os.stat(seeds / rel).st_mtime_ns + 1))
+    elif change == "seed-too-large":
+        limit = os.stat(seeds / rel).st_size - 1
+    elif change == "copy-mode":
+        (earlier / rel).chmod(0o600)
+        known = _remembered(seeds, earlier, rel)  # even remembered so: not 0644
+    elif change == "copy-symlink":
+        (earlier / "sub" / "target.txt").write_bytes((earlier / rel).read_bytes())
+        (earlier / rel).unlink()
+        (earlier / rel).symlink_to("target.txt")
+        known = _remembered(seeds, earlier, rel)  # even remembered so: a link
+    elif change == "copy-fifo":
+        (earlier / rel).unlink()
+        os.mkfifo(earlier / rel)
+        (earlier / rel).chmod(0o644)
+        known = _remembered(seeds, earlier, rel)  # even remembered so: no file
+    elif change == "copy-missing":
+        (earlier / rel).unlink()
+    other = _remembered(seeds, earlier, "sub/b.txt")
+    with seedstate.UnchangedCopies(seeds, None if change == "no-earlier" else earlier,
+                                   package, limit) as copies:
+        assert copies.link(rel, known) is None
+        beside = copies.link("sub/b.txt", other)  # the next file of the folder
+    assert not (package / rel).exists() and not (package / rel).is_symlink()
+    if change == "no-earlier":
+        assert beside is None and not (package / "sub/b.txt").exists()
+    else:  # unchanged: linked as ever
+        assert beside == file_identity(os.lstat(package / "sub/b.txt"))
+
+
+def test_unchanged_copies_unlink_a_copy_replaced_before_the_link(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The earlier copy replaced by another file between its status and the link: the
+    link, to the other inode, is removed again."""
+    seeds, earlier, package = _copies_setup(tmp_path)
+    rel = "sub/a.txt"
+    known = _remembered(seeds, earlier, rel)
+    real_link = os.link
+
+    def replaced_first(src: str, dst: str, **kwargs: object) -> None:
+        other = earlier / "sub" / "other"
+        other.write_bytes(b"another file")
+        os.replace(other, earlier / rel)
+        real_link(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", replaced_first)
+    with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
+        assert copies.link(rel, known) is None
+    assert not (package / rel).exists()
+    assert (earlier / rel).read_bytes() == b"another file"
