@@ -576,7 +576,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
-    earlier_raw = f"{earlier}{RAW_PREFIX}" if earlier is not None else None
+    earlier_raw = task.earlier / RAW_PREFIX if task.earlier is not None else None
     with UnchangedCopies(task.seeds, earlier_raw, task.package / RAW_PREFIX,
                          task.max_file_bytes) as unchanged:
         for position, ref in enumerate(task.refs):
