@@ -1,12 +1,14 @@
 """Byte-reproducible zip archives of a package folder, compressed on all cores.
 
 Entries are sorted, carry a fixed time stamp (the release's, or 1980-01-01), fixed
-permissions and a fixed creator system, and are deflated with zlib level 6 in the pieces
+permissions and a fixed creator system, and are deflated by the corpus's compression
+(:class:`corpuskit.deflate.Compression`: ISA-L's level 2, or zlib's level 6) in the pieces
 :mod:`corpuskit.deflate` defines; every header is what :mod:`zipfile` writes
 (:mod:`corpuskit.zipformat`). The members are identical everywhere; the compressed bytes
-are identical wherever the same zlib is used, whatever the number of threads, and whether
-the build's workers deflated the pieces beforehand (:class:`PreparedPieces`) or this
-module deflates them from the folder (in threads: zlib releases the GIL).
+are identical wherever the same library deflates them (see
+:data:`corpuskit.deflate.COMPRESSIONS`), whatever the number of threads, and whether the
+build's workers deflated the pieces beforehand (:class:`PreparedPieces`) or this module
+deflates them from the folder (in threads: both libraries release the GIL).
 
 Writing is two independent steps: :func:`write_members` writes the entries, the central
 directory and the end record; :func:`seal` then makes the archive's zip comment its
@@ -46,6 +48,7 @@ from .deflate import (
     END,
     PIECE_BYTES,
     WINDOW,
+    Compression,
     RecordsDeflater,
     deflate_piece,
     manifest_groups,
@@ -244,10 +247,10 @@ def _read(path: Path, start: int, length: int) -> bytes:
     return b"".join(_chunks(path, start, length))
 
 
-def _deflate(folder: Path, piece: Piece) -> Deflated:
+def _deflate(folder: Path, piece: Piece, compression: Compression) -> Deflated:
     """Read one piece (and the window before it), deflate it and take its CRC."""
     if piece.records:  # a record group: no bigger than its deflated bytes in memory
-        records = RecordsDeflater()
+        records = RecordsDeflater(compression)
         deflated = [records.feed(chunk)
                     for chunk in _chunks(folder / piece.rel, piece.offset, piece.length)]
         deflated.append(records.end())
@@ -255,7 +258,8 @@ def _deflate(folder: Path, piece: Piece) -> Deflated:
     start = max(piece.offset - WINDOW, 0)
     data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
     window, chunk = data[:piece.offset - start], data[piece.offset - start:]
-    return Deflated(deflate_piece(chunk, window, last=piece.last), crc32(chunk))
+    return Deflated(deflate_piece(chunk, window, last=piece.last, compression=compression),
+                    crc32(chunk))
 
 
 class Segment(NamedTuple):
@@ -869,7 +873,8 @@ class PreparedPieces:
         return Deflated(deflated, crc)
 
 
-def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> Deflated:
+def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int],
+              compression: Compression) -> Deflated:
     """A piece deflated beforehand, with the CRC the worker took. A group of lines is part
     of a file of the package (data/documents.jsonl, the payload manifest), so it is read
     and its CRC taken again: the piece is used only if it was made from that very data
@@ -882,7 +887,7 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
     for chunk in _chunks(folder / piece.rel, piece.offset, piece.length):
         found = crc32(chunk, found)
     if found != crc:
-        return _deflate(folder, piece)
+        return _deflate(folder, piece, compression)
     return Deflated(deflated, crc)
 
 
@@ -891,8 +896,8 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int]) -> 
 _AHEAD_BYTES = 64 * 1024 * 1024
 
 
-def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor, prepared: PreparedPieces | None
-                   ) -> dict[Piece, Future[Deflated]]:
+def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor, prepared: PreparedPieces | None,
+                   compression: Compression) -> dict[Piece, Future[Deflated]]:
     """Start deflating the pieces of the package's files larger than a piece that sit
     beside data/ (the payload manifest: 10 MB at 100,000 documents), keyed by piece (a
     piece the writer finds different, as the file changed meanwhile, is deflated anew).
@@ -918,13 +923,15 @@ def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor, prepared: PreparedPie
             continue
         planned += size
         for piece in _file_pieces(folder, name, None):
-            ahead[piece] = pool.submit(_deflate, folder, piece)
+            ahead[piece] = pool.submit(_deflate, folder, piece, compression)
     return ahead
 
 
 def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
-              threads: int | None = None, prepared: PreparedPieces | None = None) -> str:
-    """Write a sealed zip of ``folder`` (members under ``root/``) to ``target``.
+              compression: Compression, threads: int | None = None,
+              prepared: PreparedPieces | None = None) -> str:
+    """Write a sealed zip of ``folder`` (members under ``root/``) to ``target``, its
+    members deflated by ``compression``.
 
     ``target`` is an empty binary file open for reading and writing (``w+b``): the seal is
     computed by reading back what was written, for a file with a descriptor as it is
@@ -933,15 +940,16 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
     try:
         fd = target.fileno()
     except (AttributeError, OSError):  # io.BytesIO and the like: hashed when sealed
-        write_members(folder, target, root, created, threads=threads, prepared=prepared)
+        write_members(folder, target, root, created, compression=compression,
+                      threads=threads, prepared=prepared)
         return seal(target)
     with FollowingDigest(fd) as follower:
         def final(offset: int) -> None:
             target.flush()  # the thread reads the file, not this buffer
             follower.final_up_to(offset)
 
-        write_members(folder, target, root, created, threads=threads, prepared=prepared,
-                      final=final)
+        write_members(folder, target, root, created, compression=compression,
+                      threads=threads, prepared=prepared, final=final)
         return seal(target, follower)
 
 
@@ -1025,10 +1033,12 @@ class FollowingDigest:
 
 
 def write_members(folder: Path, target: BinaryIO, root: str, created: str | None, *,
-                  threads: int | None = None, prepared: PreparedPieces | None = None,
+                  compression: Compression, threads: int | None = None,
+                  prepared: PreparedPieces | None = None,
                   final: Callable[[int], None] | None = None) -> None:
     """The zip of ``folder`` (members under ``root/``), without a comment, into the seekable
-    file ``target``; ``prepared``: pieces the build's workers deflated already.
+    file ``target``, deflated by ``compression``; ``prepared``: pieces the build's workers
+    deflated already (by the same compression: they are cached under it).
 
     ``final`` is called now and then with an offset before which every byte is written
     for good (a member's header is rewritten once its sizes are known: only the bytes
@@ -1049,7 +1059,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         with ThreadPoolExecutor(max_workers=threads) as pool, \
                 ThreadPoolExecutor(max_workers=1) as early_pool, \
                 ThreadPoolExecutor(max_workers=COPY_THREADS) as copy_pool:
-            early = _deflate_ahead(folder, early_pool, prepared)
+            early = _deflate_ahead(folder, early_pool, prepared, compression)
             copies = _Copies(copy_pool, fd) if fd is not None else None
             # Each piece with its deflated bytes (a task's future, ready at once, or to be
             # copied from the workers' pieces), and the workers' segments.
@@ -1084,8 +1094,9 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                         continue
                     started = early.pop(piece, None)
                     ahead.append((piece, started if started is not None
-                                  else pool.submit(_prepared, folder, piece, where)
-                                  if where is not None else pool.submit(_deflate, folder, piece)))
+                                  else pool.submit(_prepared, folder, piece, where, compression)
+                                  if where is not None
+                                  else pool.submit(_deflate, folder, piece, compression)))
                     tasks += 1
                     planned += piece.length
 

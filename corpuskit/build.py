@@ -25,6 +25,7 @@ from .config import CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
+from .deflate import COMPRESSIONS
 from .discover import discover, read_changelog
 from .dist import latest_release
 from .engine import (
@@ -227,7 +228,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
                            config.discover.max_file_bytes,
                            release=writer.final, earlier=earlier[1] if earlier else None,
-                           archive_root=config.release_name, created=created)
+                           archive_root=config.release_name, created=created,
+                           compression=config.compression)
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
             with writer.stream(DOCUMENTS_PATH) as documents:
@@ -311,7 +313,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()
             write_archive(writer.final, archive, created, root=config.release_name,
-                          prepared=prepared)
+                          compression=COMPRESSIONS[config.compression], prepared=prepared)
             status = "built"
     notes: tuple[str, ...] = ()
     if earlier is not None and earlier[0] > Version.parse(config.version):
@@ -349,7 +351,8 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
             "and build again")
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
-        write_archive(built, probe, created, root=config.release_name, prepared=prepared,
+        write_archive(built, probe, created, root=config.release_name,
+                      compression=COMPRESSIONS[config.compression], prepared=prepared,
                       doing=f"cannot write a copy of {archive} (to compare it with this build) "
                             f"in {out}")
         return archives_match(probe, archive)
@@ -382,7 +385,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             "with 'corpuskit release' ('corpuskit release patch' when only settings or "
             "outputs changed, not documents or metadata)")
     if not archive.exists():
-        write_archive(existing, archive, created, root=config.release_name, prepared=prepared)
+        write_archive(existing, archive, created, root=config.release_name,
+                      compression=COMPRESSIONS[config.compression], prepared=prepared)
         return
     if not _archive_matches(built, archive, created, config, out, prepared):
         raise ReleaseExistsError(

@@ -95,6 +95,11 @@ class ProcessConfig:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
 
 
+#: How the release archive is deflated when corpus.toml does not say (``[output]
+#: compression``; the names are those of :data:`corpuskit.deflate.COMPRESSIONS`).
+DEFAULT_COMPRESSION = "fast"
+
+
 @dataclass(frozen=True)
 class CorpusConfig:
     """A validated corpus.toml. ``metadata`` holds the package-level fields as given."""
@@ -105,6 +110,9 @@ class CorpusConfig:
     discover: DiscoverConfig
     process: ProcessConfig
     parquet: bool = False
+    #: How the release archive is deflated: a name in
+    #: :data:`corpuskit.deflate.COMPRESSIONS` (the schema lists them).
+    compression: str = DEFAULT_COMPRESSION
 
     @property
     def release_name(self) -> str:
@@ -250,6 +258,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
             ),
         ),
         parquet=bool(data.get("output", {}).get("parquet", False)),
+        compression=data.get("output", {}).get("compression", DEFAULT_COMPRESSION),
     )
 
 

@@ -1,11 +1,12 @@
 """Deflate as corpuskit's archives hold it, in pieces that can be made apart and joined.
 
-An archive member is one raw deflate stream (zlib level :data:`LEVEL`). It is made of pieces, each
-ended with a sync flush (byte-aligned, not final) except the last, so pieces made in any
-process, at any time, join into the same stream:
+An archive member is one raw deflate stream, made by the corpus's :class:`Compression`
+(``[output] compression`` in corpus.toml: ISA-L's level 2 by default, or zlib's level 6).
+It is made of pieces, each ended with a sync flush (byte-aligned, not final) except the
+last, so pieces made in any process, at any time, join into the same stream:
 
-- a file of up to :data:`PIECE_BYTES` is one piece, byte for byte what :mod:`zipfile`
-  writes;
+- a file of up to :data:`PIECE_BYTES` is one piece (with zlib, byte for byte what
+  :mod:`zipfile` writes);
 - a larger file is cut every :data:`PIECE_BYTES`, each piece deflated with the 32 KiB
   before it as dictionary (pigz's method: the joined stream compresses as well as one);
 - ``data/documents.jsonl`` is cut into blocks that are a build's shards (cut by the
@@ -33,22 +34,80 @@ import json
 import sys
 import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Protocol
+
+import isal
+from isal import isal_zlib
 
 from .crc32 import crc32
 from .models import document_id
 from .package import unbagit_path
 from .shards import ShardCutter
 
-#: zipfile's default. Level 2 deflated the benchmark's records 3x faster and its raw files
-#: 1.4x (a cold build of 100,000 documents 12-20% shorter) for an archive 7% larger: not
-#: taken, as a corpus is built once and downloaded many times. Part of the shard cache's key.
+
+class Compressor(Protocol):
+    """A deflate compressor object (zlib's ``compressobj``, or ISA-L's)."""
+
+    def compress(self, data: bytes | bytearray | memoryview, /) -> bytes: ...
+
+    def flush(self, mode: int = ..., /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Compression:
+    """How a corpus's archive members are deflated: a library (a module with zlib's
+    ``compress`` and ``compressobj``) at one level. Each kind of piece is always made
+    with the same call (one-shot or a compressor object; with ISA-L the two give
+    different bytes), so a piece's bytes depend only on its input."""
+
+    #: As ``[output] compression`` names it.
+    name: str
+    level: int
+    #: The library and its version: part of the shard cache's key (cached pieces are
+    #: deflated bytes).
+    library: str
+    module: Any
+
+    def compress(self, chunk: bytes | memoryview) -> bytes:
+        """A whole raw deflate stream of ``chunk``, in one call."""
+        if self.module is zlib and sys.version_info < (3, 11):  # zlib's wbits: 3.11 on
+            compressor = self.compressor()
+            return bytes(compressor.compress(chunk) + compressor.flush())
+        result: bytes = self.module.compress(chunk, self.level, wbits=-15)
+        return result
+
+    def compressor(self, window: bytes | memoryview = b"") -> Compressor:
+        """A raw deflate compressor, with ``window`` (the bytes before) as dictionary."""
+        made: Compressor = (
+            self.module.compressobj(self.level, zlib.DEFLATED, -15, zdict=window) if window
+            else self.module.compressobj(self.level, zlib.DEFLATED, -15))
+        return made
+
+
+#: The compressions a corpus may choose, by name (``fast`` unless corpus.toml says, see
+#: :data:`corpuskit.config.DEFAULT_COMPRESSION`).
 #:
-#: zlib-ng (the ``zlib-ng`` package) at this level made the same cold build 18% shorter for
-#: an archive 0.5% larger, but not taken either: its output depends on how the input is
-#: cut into ``compress()`` calls (a piece made in parts would differ from the same piece
-#: made at once, see :class:`RecordsDeflater`) and, as reported, on the CPU architecture.
-LEVEL = 6
+#: ``fast``: ISA-L (the ``isal`` package, which corpuskit has for its CRC-32)
+#: at level 2. On this machine it deflates text 10-30 times faster than zlib's level 6
+#: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
+#: members 10-16% larger on prose (6% for the benchmark corpus); a cold build of the
+#: benchmark corpus took 18.1 s against 22.9, one of 60,000 larger documents 12.4 against
+#: 28.0. Its bytes are the same wherever the same ``isal`` release runs on the same kind
+#: of CPU; ISA-L picks its code by the CPU's features, and its plain-C fallback hashes
+#: differently (it is used where x86-64 lacks SSE4.2), so another kind of machine may
+#: deflate the same members to other bytes (the members themselves, and the package
+#: folder, are identical everywhere; ``corpuskit check`` compares members).
+#:
+#: ``zlib``: zlib at level 6, zipfile's default: the archive is byte for byte what Python's
+#: :mod:`zipfile` writes for its small files, wherever the same zlib runs, and about 10%
+#: smaller; a build spends most of its time deflating. zlib-ng (the ``zlib-ng`` package)
+#: at this level was not taken: its output depends on how the input is cut into
+#: ``compress()`` calls and, as reported, on the CPU architecture.
+COMPRESSIONS = {
+    "fast": Compression("fast", 2, f"isal {isal.__version__}", isal_zlib),
+    "zlib": Compression("zlib", 6, f"zlib {zlib.ZLIB_RUNTIME_VERSION}", zlib),
+}
 #: Bytes of a file deflated as one piece. Fixed: the output must not depend on the machine.
 PIECE_BYTES = 1 << 20
 #: A piece of data/documents.jsonl ends after the record that brings it to this many bytes
@@ -56,20 +115,20 @@ PIECE_BYTES = 1 << 20
 #: bytes.
 RECORDS_PIECE_BYTES = 1 << 20
 WINDOW = 32 * 1024
-#: An empty final block: ends a stream of sync-flushed pieces.
-END = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
+#: An empty final block (fixed Huffman codes, end of block): ends a stream of sync-flushed
+#: pieces, whichever library deflated them.
+END = b"\x03\x00"
 
 
 def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *,
-                  last: bool) -> bytes:
+                  last: bool, compression: Compression) -> bytes:
     """Deflate ``chunk`` (``window``: the bytes before it, as dictionary)."""
-    if last and not window and sys.version_info >= (3, 11):  # wbits: Python 3.11 on
-        # A whole small file, the usual case: the one-shot call gives the same bytes (the
-        # same defaults) with one call into zlib instead of two, 10-15% faster on files of
-        # a few KB.
-        return zlib.compress(chunk, LEVEL, wbits=-15)
-    compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
-                  else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
+    if last and not window:
+        # A whole small file, the usual case: one call into the library instead of two
+        # (with zlib the same bytes as a compressor object's, 10-15% faster on files of a
+        # few KB; ISA-L's one-shot deflate is its stateless one, faster again).
+        return compression.compress(chunk)
+    compressor = compression.compressor(window)
     return compressor.compress(chunk) + compressor.flush(
         zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
@@ -87,11 +146,14 @@ class RecordsDeflater:
     then the rest, one call each: the output then depends on the group's bytes only, with
     any deflate library. Python's usual zlib gives the same bytes however its input is cut
     (so these are those of ``deflate_piece(group, last=False)``, tested); zlib-ng, which
-    some platforms link Python's zlib against, does not. Callers feed slices of that size
-    anyway (the rest waits here, copied, until the next part or :meth:`end`)."""
+    some platforms link Python's zlib against, does not, nor does ISA-L (cut into a few KB
+    at a time, seen here). Every group of lines, records or the payload manifest's, is
+    deflated through this class, by the build's workers and by the archive writer alike.
+    Callers feed slices of that size anyway (the rest waits here, copied, until the next
+    part or :meth:`end`)."""
 
-    def __init__(self) -> None:
-        self._compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    def __init__(self, compression: Compression) -> None:
+        self._compressor = compression.compressor()
         self._rest = bytearray()  # fed but not yet handed to the compressor
         self.crc = 0
         self.size = 0

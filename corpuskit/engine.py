@@ -21,7 +21,6 @@ import re
 import threading
 import time
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -44,12 +43,13 @@ from .archive import (
     segment_index_path,
     segment_path,
 )
-from .config import ProcessConfig, read_regular
+from .config import DEFAULT_COMPRESSION, ProcessConfig, read_regular
 from .crc32 import crc32
-from .deflate import LEVEL as DEFLATE_LEVEL
 from .deflate import (
+    COMPRESSIONS,
     PIECE_BYTES,
     WINDOW,
+    Compression,
     RecordsDeflater,
     deflate_piece,
     record_groups,
@@ -146,6 +146,8 @@ class ShardTask:
     earlier: Path | None = None
     archive_root: str | None = None
     created: str | None = None
+    #: How the archive pieces are deflated (a name in :data:`~corpuskit.deflate.COMPRESSIONS`).
+    compression: str = DEFAULT_COMPRESSION
 
     def __reduce__(self) -> tuple[Callable[..., ShardTask], tuple[Any, ...]]:
         """Pickled (to a worker) with its refs as bare paths: a tuple of 512 strings
@@ -224,7 +226,7 @@ def pieces_index_path(jsonl: Path) -> Path:
     return jsonl.with_suffix(".deflate.json")
 
 
-def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
+def large_pieces(data: bytes, compression: Compression) -> Iterator[tuple[int, bytes]]:
     """The CRC-32 and deflated bytes of each piece of a file over :data:`PIECE_BYTES`: what
     the archive writer makes of its pieces (``archive._deflate``: every
     :data:`PIECE_BYTES`, with the :data:`WINDOW` bytes before as dictionary)."""
@@ -233,7 +235,7 @@ def large_pieces(data: bytes) -> Iterator[tuple[int, bytes]]:
         end = min(start + PIECE_BYTES, len(data))
         chunk = view[start:end]
         yield crc32(chunk), deflate_piece(chunk, view[max(start - WINDOW, 0):start],
-                                               last=end >= len(data))
+                                          last=end >= len(data), compression=compression)
 
 
 class PiecesWriter:
@@ -248,9 +250,10 @@ class PiecesWriter:
     as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
     memory: a shard of large documents costs no more than one of small."""
 
-    def __init__(self, jsonl_file: Path, doing: str) -> None:
+    def __init__(self, jsonl_file: Path, doing: str, compression: Compression) -> None:
         self.jsonl_file = jsonl_file
         self.doing = doing
+        self.compression = compression
         self.raw: list[list[Any]] = []
         self.large: list[list[Any]] = []
         self.offset = 0
@@ -264,9 +267,10 @@ class PiecesWriter:
 
     def add_raw(self, member: str, data: bytes) -> None:
         if len(data) > PIECE_BYTES:
-            self.add_large(member, len(data), large_pieces(data))
+            self.add_large(member, len(data), large_pieces(data, self.compression))
             return
-        self.add_deflated(member, len(data), crc32(data), deflate_piece(data, last=True))
+        self.add_deflated(member, len(data), crc32(data),
+                          deflate_piece(data, last=True, compression=self.compression))
 
     def add_deflated(self, member: str, size: int, crc: int, deflated: bytes) -> None:
         """A raw file of ``size`` bytes and CRC ``crc``, deflated already."""
@@ -298,7 +302,7 @@ class PiecesWriter:
                         crc, deflated = taken
                         self._write(deflated)
                     else:
-                        records = RecordsDeflater()
+                        records = RecordsDeflater(self.compression)
                         for chunk in read_range(jsonl, offset, length, chunk=_RECORDS_CHUNK):
                             self._write(records.feed(chunk))
                         self._write(records.end())
@@ -307,8 +311,12 @@ class PiecesWriter:
         except OSError as exc:
             raise self._error(exc) from None
         start = self.offset
-        self._write(deflate_piece(manifest, last=False))
-        lines = (start, self.offset - start, len(manifest), crc32(manifest))
+        # As the archive writer deflates a group of lines (handed over in the same slices,
+        # which ISA-L's output may depend on).
+        manifest_deflater = RecordsDeflater(self.compression)
+        self._write(manifest_deflater.feed(manifest))
+        self._write(manifest_deflater.end())
+        lines = (start, self.offset - start, len(manifest), manifest_deflater.crc)
         index = {"raw": self.raw, "large": self.large, "records": [list(p) for p in placed],
                  "manifest": list(lines)}
         try:
@@ -327,21 +335,22 @@ class PiecesWriter:
         self.offset += len(data)
 
 
-def config_fingerprint(config: ProcessConfig) -> str:
-    """What, besides the raw bytes, decides a record: config, corpuskit and Unicode versions."""
+def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
+    """What, besides the raw bytes, decides a shard's cached records and archive pieces:
+    config, corpuskit and Unicode versions, and the compression (library, version, level)."""
     return _fingerprint(config, CACHE_FORMAT, __version__, unicodedata.unidata_version,
-                        zlib.ZLIB_RUNTIME_VERSION, DEFLATE_LEVEL)
+                        compression.library, compression.level)
 
 
 @lru_cache(maxsize=16)
 def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
-                 zlib_version: str, deflate_level: int) -> str:
+                 deflate_library: str, deflate_level: int) -> str:
     """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each)."""
     data = {
         "format": form,
         "corpuskit": version,
         "unicode": unicode,
-        "zlib": zlib_version,  # the archive pieces are cached too,
+        "deflate": deflate_library,  # the archive pieces are cached too,
         "deflate_level": deflate_level,  # and deflated at this level
         "config": asdict(config),
     }
@@ -616,7 +625,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     shas = [sha for _, sha in keyed]
     reused: EarlierShard | None = None
     if cache is not None and not problems:
-        fingerprint = config_fingerprint(task.config)
+        fingerprint = config_fingerprint(task.config, COMPRESSIONS[task.compression])
         key = ShardCache.key(fingerprint, keyed)
         if states is not None:
             states.made(key, shas)
@@ -634,7 +643,7 @@ def process_shard(task: ShardTask) -> ShardResult:
 
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
-    pieces = PiecesWriter(shard_file, task.writing_pieces())
+    pieces = PiecesWriter(shard_file, task.writing_pieces(), COMPRESSIONS[task.compression])
     unreadable = {p.path for p in problems}
     # Records are made a batch of documents at a time (their languages are identified
     # together) and written as each batch is done: at most a batch of them is held.

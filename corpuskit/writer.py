@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from .archive import PreparedPieces, write_zip
+from .deflate import Compression
 from .errors import OutputError
 from .folders import folders_within
 from .package import FileEntry
@@ -342,10 +343,11 @@ class PackageWriter:
 
 
 def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
-                  prepared: PreparedPieces | None = None, doing: str | None = None) -> Path:
-    """Write ``target``, a sealed zip of ``folder`` with members under ``root/``, atomically
-    (``prepared``: pieces the build's workers deflated already); errors as for
-    :func:`write_file`.
+                  compression: Compression, prepared: PreparedPieces | None = None,
+                  doing: str | None = None) -> Path:
+    """Write ``target``, a sealed zip of ``folder`` with members under ``root/`` deflated by
+    ``compression``, atomically (``prepared``: pieces the build's workers deflated
+    already); errors as for :func:`write_file`.
 
     The temporary file is opened for reading too: :func:`corpuskit.archive.seal` reads the
     written archive back to compute its seal.
@@ -356,7 +358,8 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
                                          dir=target.parent)
         handle = os.fdopen(fd, "w+b")
         with handle:
-            write_zip(folder, handle, root, created, prepared=prepared)
+            write_zip(folder, handle, root, created, compression=compression,
+                      prepared=prepared)
         os.chmod(temp_name, FILE_MODE)
         os.replace(temp_name, target)
     except OSError as exc:

@@ -210,6 +210,15 @@ def test_config_with_an_unknown_nested_key(tmp_path: Path,
     assert "normalize.lossy[0]" in lines[0] and "'lowercase'" in lines[0]
 
 
+def test_config_with_an_unknown_compression(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    lines = config_problems(tmp_path, capsys,
+                            toml_text(corpus_config({"output": {"compression": "gzip-9"}})))
+    assert len(lines) == 1
+    assert lines[0].startswith("error: corpus.toml:output.compression: ")
+    assert "'gzip-9'" in lines[0] and "'fast'" in lines[0] and "'zlib'" in lines[0]
+
+
 def test_config_problems_are_all_reported_at_once(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     toml = toml_text(corpus_config({"version": "one", "name": "Bad Name!", "sources": None}))

@@ -10,6 +10,7 @@ import tracemalloc
 import zipfile
 import zlib
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from conftest import make_seeds, shard_sizes_of
 from corpuskit import archive, build, deflate, engine, zipformat
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
-from corpuskit.config import load_config
+from corpuskit.config import DEFAULT_COMPRESSION, load_config
 from corpuskit.discover import read_source
 from corpuskit.engine import ShardCache
 from corpuskit.errors import OutputError, UsageError
@@ -128,13 +129,17 @@ def test_cache_key_covers_config_and_inputs() -> None:
     assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("b.txt", "0" * 64)])
 
 
-def test_the_fingerprint_covers_the_deflate_level(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cached shards hold deflated pieces: a build at another level must not take them."""
+def test_the_fingerprint_covers_the_compression(tmp_path: Path) -> None:
+    """Cached shards hold deflated pieces: a build with another library, version or level
+    must not take them."""
     config = load_config(make_seeds(tmp_path, {"a.txt": "Hello.\n"})).process
-    before = engine.config_fingerprint(config)
-    monkeypatch.setattr(engine, "DEFLATE_LEVEL", engine.DEFLATE_LEVEL + 1)
-    assert engine.config_fingerprint(config) != before
+    fast, zlib_made = deflate.COMPRESSIONS["fast"], deflate.COMPRESSIONS["zlib"]
+    prints = {engine.config_fingerprint(config, compression) for compression in (
+        fast, zlib_made, replace(fast, level=fast.level + 1),
+        replace(fast, library=fast.library + ".post1"))}
+    assert len(prints) == 4
+    assert engine.config_fingerprint(config, fast) == engine.config_fingerprint(
+        config, deflate.Compression("fast", fast.level, fast.library, fast.module))
 
 
 @pytest.mark.parametrize("scheduler", [None, "", "garbage", "tcp://127.0.0.1",
@@ -232,7 +237,8 @@ def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
     release = next(p for p in one_job.iterdir() if p.is_dir() and not p.name.startswith("."))
     created = json.loads((release / "datapackage.json").read_bytes()).get("created")
     alone = io.BytesIO()
-    write_zip(release, alone, release.name, created, threads=3)
+    write_zip(release, alone, release.name, created,
+              compression=deflate.COMPRESSIONS[DEFAULT_COMPRESSION], threads=3)
     assert (one_job / f"{release.name}.zip").read_bytes() == alone.getvalue()
 
 

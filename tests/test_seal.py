@@ -25,6 +25,8 @@ from _validate_support import EPOCH, built, codes, run, sealed
 import corpuskit
 from corpuskit.archive import SEAL_BYTES, seal, write_members
 from corpuskit.check import check
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.deflate import COMPRESSIONS
 from corpuskit.validation import render_text, validate
 
 SEAL = re.compile(rb"corpuskit-sha256:([0-9a-f]{64})")
@@ -68,7 +70,8 @@ def test_members_are_written_apart_from_the_seal(tmp_path: Path) -> None:
     """write_members (the part that compresses) writes no comment; the seal is added after."""
     release = built().release
     with (tmp_path / "members.zip").open("w+b") as handle:
-        write_members(release, handle, release.name, "2023-11-14T22:13:20Z")
+        write_members(release, handle, release.name, "2023-11-14T22:13:20Z",
+                      compression=COMPRESSIONS[DEFAULT_COMPRESSION])
     members = (tmp_path / "members.zip").read_bytes()
     assert members.endswith(b"\x00\x00") and _end_record(members) == len(members) - 22
     assert sealed(members) == built().archive.read_bytes()

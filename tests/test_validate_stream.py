@@ -34,6 +34,8 @@ from _validate_support import (
 )
 
 from corpuskit import counts
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.reader import ZipSource
@@ -568,7 +570,8 @@ def _zip_of(folder: Path, dest: Path) -> Path:
     """``folder`` as corpuskit archives a release (sealed), whatever was done to it."""
     created = json.loads((folder / "datapackage.json").read_bytes())["created"]
     archive = dest / f"{folder.name}.zip"
-    write_archive(folder, archive, created, root=folder.name)
+    write_archive(folder, archive, created, root=folder.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
     return archive
 
 

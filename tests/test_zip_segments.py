@@ -23,6 +23,8 @@ import pytest
 from conftest import make_seeds, shard_sizes_of
 
 from corpuskit import archive, build, deflate, engine, shards, writer, zipformat
+from corpuskit.compare import tree_differences
+from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.package import RAW_PREFIX
 
 #: Three shards with names doc-0000.txt...
@@ -37,15 +39,49 @@ def _corpus(tmp_path: Path, names: Callable[[int], str]) -> Path:
         for i in range(DOCUMENTS)})
 
 
+#: The compression a build uses when corpus.toml names none, and zipfile's.
+BUILT = deflate.COMPRESSIONS[DEFAULT_COMPRESSION]
+ZLIB = deflate.COMPRESSIONS["zlib"]
+BOTH = pytest.mark.parametrize("compression", list(deflate.COMPRESSIONS.values()),
+                               ids=list(deflate.COMPRESSIONS))
+
+
 def _release(out: Path) -> Path:
     return next(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def _folder_zip(release: Path) -> bytes:
+def _folder_zip(release: Path, compression: deflate.Compression = BUILT) -> bytes:
     created = json.loads((release / "datapackage.json").read_bytes()).get("created")
     alone = io.BytesIO()
-    archive.write_zip(release, alone, release.name, created, threads=2)
+    archive.write_zip(release, alone, release.name, created, compression=compression,
+                      threads=2)
     return alone.getvalue()
+
+
+def test_the_corpus_chooses_the_compression_and_the_cache_keeps_them_apart(
+        tmp_path: Path) -> None:
+    """``[output] compression``: the same package folder and members, each zip made
+    throughout by its own compression (the workers' pieces, the cached ones, the writer's),
+    also when one cache serves builds of both: a piece deflated by one is never taken by
+    the other."""
+    seeds = _corpus(tmp_path, lambda i: f"d{i:04d}.txt")
+    cache = tmp_path / "cache"
+    toml = (seeds / "corpus.toml").read_text(encoding="utf-8")
+    made: dict[str, Path] = {}
+    for run, name in enumerate(["zlib", "fast", "zlib"]):
+        (seeds / "corpus.toml").write_text(toml + f'\n[output]\ncompression = "{name}"\n',
+                                           encoding="utf-8")
+        out = tmp_path / f"out-{run}"
+        result = build(seeds, out, jobs=2, cache=cache)
+        assert result.archive.read_bytes() == _folder_zip(_release(out),
+                                                          deflate.COMPRESSIONS[name])
+        made[f"{name}-{run}"] = result.archive
+    assert made["zlib-0"].read_bytes() == made["zlib-2"].read_bytes()
+    assert made["zlib-0"].read_bytes() != made["fast-1"].read_bytes()
+    with zipfile.ZipFile(made["zlib-0"]) as slow, zipfile.ZipFile(made["fast-1"]) as fast:
+        assert slow.namelist() == fast.namelist()
+        assert all(slow.read(name) == fast.read(name) for name in slow.namelist())
+    assert not tree_differences(_release(tmp_path / "out-0"), _release(tmp_path / "out-1"))
 
 
 class _Placements:
@@ -253,28 +289,32 @@ def test_segments_not_marked_scratch_are_left_in_place(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
+@BOTH
 @pytest.mark.parametrize("cuts", [(1,), (7, 4096), (65536,), (1 << 20, 3)])
 def test_a_record_group_deflated_in_parts_is_the_group_deflated_at_once(
-        cuts: tuple[int, ...]) -> None:
+        cuts: tuple[int, ...], compression: deflate.Compression) -> None:
     """Workers and the archive writer feed a record group to zlib a part at a time (it is
     never held whole); the bytes are those of the whole group deflated at once, whatever
     the cuts, as the archive's reproducibility needs."""
     group = b"".join(b'{"id":"doc-%05d","text":"%s"}\n' % (i, b"word " * (i % 97))
                      for i in range(3000))
-    parts = deflate.RecordsDeflater()
+    parts = deflate.RecordsDeflater(compression)
     out, at, turn = [], 0, 0
     while at < len(group):
         size = cuts[turn % len(cuts)]
         out.append(parts.feed(group[at:at + size]))
         at, turn = at + size, turn + 1
     out.append(parts.end())
-    assert b"".join(out) == deflate.deflate_piece(group, last=False)
+    assert b"".join(out) == deflate.deflate_piece(group, last=False, compression=compression)
+    assert zlib.decompress(b"".join(out) + deflate.END, -15) == group
     assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
 
 
+@BOTH
 @pytest.mark.parametrize("cuts", [(1,), (7, 4096), (4096,), (5000, 3), (1 << 16,)])
 def test_a_record_group_reaches_the_compressor_in_the_same_slices_whatever_the_cuts(
-        monkeypatch: pytest.MonkeyPatch, cuts: tuple[int, ...]) -> None:
+        monkeypatch: pytest.MonkeyPatch, cuts: tuple[int, ...],
+        compression: deflate.Compression) -> None:
     """zlib-ng, which some platforms link Python's zlib against, deflates the same input to
     other bytes when it comes in other cuts: the compressor is handed the group's slices of
     FEED_BYTES and the rest, whatever parts the group was fed in."""
@@ -294,16 +334,16 @@ def test_a_record_group_reaches_the_compressor_in_the_same_slices_whatever_the_c
             return b""
 
     monkeypatch.setattr(deflate, "FEED_BYTES", 4096)
-    monkeypatch.setattr(deflate.zlib, "compressobj", lambda *args, **kwargs: Recorder())
+    monkeypatch.setattr(compression.module, "compressobj", lambda *args, **kwargs: Recorder())
     group = bytes(range(256)) * 41 + b"tail"  # 2.5 slices and more
-    parts = deflate.RecordsDeflater()
+    parts = deflate.RecordsDeflater(compression)
     at, turn = 0, 0
     while at < len(group):
         size = cuts[turn % len(cuts)]
         parts.feed(group[at:at + size])
         at, turn = at + size, turn + 1
     parts.end()
-    at_once = deflate.RecordsDeflater()
+    at_once = deflate.RecordsDeflater(compression)
     at_once.feed(group)
     at_once.end()
     expected: list[object] = [group[at:at + 4096] for at in range(0, len(group), 4096)]
@@ -323,9 +363,10 @@ def _deflated_in_the_archive_writer(monkeypatch: pytest.MonkeyPatch) -> list[str
     deflated: list[str] = []
     original = archive._deflate
 
-    def counted(folder: Path, piece: archive.Piece) -> archive.Deflated:
+    def counted(folder: Path, piece: archive.Piece,
+                compression: deflate.Compression) -> archive.Deflated:
         deflated.append(piece.rel)
-        return original(folder, piece)
+        return original(folder, piece, compression)
 
     monkeypatch.setattr(archive, "_deflate", counted)
     return deflated
@@ -362,9 +403,9 @@ def test_large_raw_files_come_from_the_cache_and_from_an_earlier_shard(
     pieces_made: list[str] = []
     original = engine.large_pieces
 
-    def counted(data: bytes) -> Any:
+    def counted(data: bytes, compression: deflate.Compression) -> Any:
         pieces_made.append(str(len(data)))
-        return original(data)
+        return original(data, compression)
 
     monkeypatch.setattr(engine, "large_pieces", counted)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
@@ -426,14 +467,22 @@ def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
     build(seeds, tmp_path / "a", jobs=1, cache=cache)
     (seeds / "doc-0600.txt").write_text("Changed\n\nOther words.\n", encoding="utf-8")
     lines_deflated: list[int] = []
-    original = engine.deflate_piece
 
-    def counted(chunk: Any, *args: Any, last: bool) -> bytes:
-        if not last:
-            lines_deflated.append(bytes(chunk).count(b"  data/raw/"))
-        return original(chunk, *args, last=last)
+    class Counted(deflate.RecordsDeflater):
+        """Counts the manifest lines of each group deflated (records hold none)."""
 
-    monkeypatch.setattr(engine, "deflate_piece", counted)
+        lines = 0
+
+        def feed(self, data: bytes) -> bytes:
+            self.lines += bytes(data).count(b"  data/raw/")
+            return super().feed(data)
+
+        def end(self) -> bytes:
+            if self.lines:
+                lines_deflated.append(self.lines)
+            return super().end()
+
+    monkeypatch.setattr(engine, "RecordsDeflater", Counted)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     changed = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert changed.cached_shards == 2
@@ -534,7 +583,7 @@ def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
         assert len(pieces) == (len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(count))))
                                if grouped else 1)
         made = io.BytesIO()
-        archive.write_zip(folder, made, "root", None, threads=2)
+        archive.write_zip(folder, made, "root", None, compression=ZLIB, threads=2)
         with zipfile.ZipFile(made) as zipped:
             info = zipped.getinfo(f"root/{archive.MANIFEST_MEMBER}")
             assert zipped.read(info) == manifest
@@ -620,7 +669,7 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     ahead = _counting(monkeypatch, archive, "_deflate_ahead")
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     made = io.BytesIO()
-    archive.write_zip(folder, made, "root", None, threads=2)
+    archive.write_zip(folder, made, "root", None, compression=BUILT, threads=2)
     assert len(ahead) == 1
     pieces = len(list(deflate.manifest_groups(io.BytesIO(manifest))))
     assert pieces == len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(40000))))
@@ -629,7 +678,7 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
         assert zipped.read("root/manifest-sha256.txt") == manifest
     one_thread = io.BytesIO()
     monkeypatch.setattr(archive, "_AHEAD_BYTES", 0)  # nothing ahead: the same archive
-    archive.write_zip(folder, one_thread, "root", None, threads=1)
+    archive.write_zip(folder, one_thread, "root", None, compression=BUILT, threads=1)
     assert one_thread.getvalue() == made.getvalue()
 
 
@@ -638,8 +687,8 @@ def test_a_whole_small_file_deflates_as_zipfile_does(size: int) -> None:
     """The one-shot path of deflate_piece (a whole file, no dictionary) gives the bytes of
     the streaming one, which is how zipfile deflates a member at that level."""
     data = bytes((i * 7919 + i // 13) % 251 for i in range(size)) + b"text " * (size // 5)
-    streaming = zlib.compressobj(deflate.LEVEL, zlib.DEFLATED, -15)
-    assert deflate.deflate_piece(data, last=True) == \
+    streaming = zlib.compressobj(ZLIB.level, zlib.DEFLATED, -15)
+    assert deflate.deflate_piece(data, last=True, compression=ZLIB) == \
         streaming.compress(data) + streaming.flush()
 
 
@@ -666,7 +715,7 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
     blob = bytearray(b"records piece first ")
     raw: list[list[Any]] = []
     for member, data in files.items():  # in the order of the index: not by name
-        deflated = deflate.deflate_piece(data, last=True)
+        deflated = deflate.deflate_piece(data, last=True, compression=BUILT)
         raw.append([member, len(data), zlib.crc32(data), len(blob), len(deflated)])
         blob += deflated
     target = io.BytesIO()
@@ -777,7 +826,7 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
                                        groups=prepared.groups,
                                        manifest_groups=prepared.manifest_groups)
         placements = _Placements(monkeypatch)
-        archive.write_zip(folder, in_memory, root, created, prepared=aside)
+        archive.write_zip(folder, in_memory, root, created, compression=BUILT, prepared=aside)
         assert placements.shifted == 3 and not copied  # segments used, no thread copied
         return original(folder, target, root, created, **options)
 
