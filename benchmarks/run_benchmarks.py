@@ -197,6 +197,42 @@ def bump_patch(config: Path) -> None:
     config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
 
 
+#: What ``--compression`` may set (corpuskit.deflate.COMPRESSIONS; the tests hold them equal).
+COMPRESSIONS = ("fast", "zlib")
+_OUTPUT_TABLE = re.compile(r"^\[output\][ \t]*(?:#.*)?$", re.MULTILINE)
+_TABLE = re.compile(r"^\[", re.MULTILINE)
+_COMPRESSION_LINE = re.compile(r"^compression[ \t]*=.*$", re.MULTILINE)
+
+
+def set_compression(config: Path, name: str) -> None:
+    """Make corpus.toml's ``[output] compression`` ``name``: the line replaced where the
+    table has one, added to the table where it has none, the table added where there is
+    none."""
+    text = config.read_text(encoding="utf-8")
+    line = f'compression = "{name}"'
+    table = _OUTPUT_TABLE.search(text)
+    if table is None:
+        text = text.rstrip("\n") + f"\n\n[output]\n{line}\n"
+    else:
+        following = _TABLE.search(text, table.end())
+        end = following.start() if following else len(text)
+        found = _COMPRESSION_LINE.search(text, table.end(), end)
+        text = (text[:found.start()] + line + text[found.end():] if found
+                else text[:table.end()] + "\n" + line + text[table.end():])
+    config.write_text(text, encoding="utf-8")
+
+
+def corpus_compression(config: Path) -> str:
+    """The compression corpus.toml names, or ``"fast"`` (corpuskit's default)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    with config.open("rb") as handle:
+        output = tomllib.load(handle).get("output", {})
+    return str(output.get("compression", "fast"))
+
+
 BENCH_CONFIG = """\
 name = "bench-corpus"
 title = "Benchmark corpus"
@@ -283,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--skip-frictionless", action="store_true",
                         help="do not time frictionless (it is slow on big packages)")
+    parser.add_argument("--compression", choices=COMPRESSIONS,
+                        help="set the corpus's [output] compression (default: as its "
+                             "corpus.toml says, else corpuskit's default, fast)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -307,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
         if removed:
             print(f"removed {removed} files the build refuses (see 'corpuskit validate "
                   f"{args.seeds}')", file=sys.stderr)
+    if args.compression:
+        set_compression(seeds / "corpus.toml", args.compression)
+    compression = corpus_compression(seeds / "corpus.toml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     compile_corpuskit(py)
@@ -355,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
-    print(f"corpus: {documents} documents in {seeds}; {len(rounds)} round"
+    print(f"corpus: {documents} documents in {seeds}, archive compression {compression}; "
+          f"{len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "
           "and peak RSS)")
     print(f"{'step':<20} {'rounds s':>22} {'fastest':>8} {'median':>7} {'user s':>7} "
@@ -382,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "documents": documents,
+            "compression": compression,
             "cpus": os.cpu_count(),
             "machine": machine,
             "rounds": len(rounds),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import platform
@@ -23,6 +24,8 @@ import pytest
 from conftest import make_seeds
 
 from corpuskit import build
+from corpuskit.archive import write_zip
+from corpuskit.deflate import COMPRESSIONS
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -142,7 +145,7 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     results = tmp_path / "results.json"
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
                           "--seeds", str(source), "--work", str(tmp_path / "work"),
-                          "--json", str(results), "--repeat", "2"],
+                          "--json", str(results), "--repeat", "2", "--compression", "zlib"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "removed 4 files the build refuses" in run.stderr
@@ -154,6 +157,14 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
     assert report["documents"] == 14
+    # The copy's corpus.toml asked for zlib: each zip is the one zlib makes of its folder.
+    assert report["compression"] == "zlib" and "archive compression zlib" in run.stdout
+    for release in (tmp_path / "work" / "dist-2").glob("bench-corpus-*.zip"):
+        folder = release.with_suffix("")
+        made = io.BytesIO()
+        created = json.loads((folder / "datapackage.json").read_bytes()).get("created")
+        write_zip(folder, made, folder.name, created, compression=COMPRESSIONS["zlib"])
+        assert release.read_bytes() == made.getvalue()
     # CPU times include the build's workers; the probe timed the files it created.
     assert steps["build_cold"]["user_seconds"] > 0
     assert steps["build_cold"]["user_seconds"] + steps["build_cold"]["system_seconds"] \
@@ -304,3 +315,31 @@ def test_the_kit_reads_mount_points_with_escaped_names(monkeypatch: pytest.Monke
     assert run_benchmarks._mount_of(Path("/mnt/my disk/work")) == ("tmpfs", "rw,size=8k")
     assert run_benchmarks._mount_of(Path("/mnt/my disk")) == ("tmpfs", "rw,size=8k")
     assert run_benchmarks._mount_of(Path("/mnt/my disks")) == ("ext4", "rw,relatime")
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ('name = "c"\n', 'name = "c"\n\n[output]\ncompression = "zlib"\n'),
+    ('name = "c"\n\n[output]\nparquet = true\n',
+     'name = "c"\n\n[output]\ncompression = "zlib"\nparquet = true\n'),
+    ('[output]  # the zip\ncompression = "fast"\n\n[extract]\ncompression = 1\n',
+     '[output]  # the zip\ncompression = "zlib"\n\n[extract]\ncompression = 1\n'),
+    ('[extract]\ncompression = 1\n\n[output]\nparquet = false\n',
+     '[extract]\ncompression = 1\n\n[output]\ncompression = "zlib"\nparquet = false\n'),
+], ids=["no output table", "a table without it", "replaced, not another table's",
+        "added after another table's"])
+def test_the_kit_sets_the_compression_of_the_corpus_it_builds(
+        tmp_path: Path, toml: str, expected: str) -> None:
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    config.write_text(toml, encoding="utf-8")
+    kit.set_compression(config, "zlib")
+    assert config.read_text(encoding="utf-8") == expected
+    assert kit.corpus_compression(config) == "zlib"
+
+
+def test_the_kit_offers_corpuskits_compressions() -> None:
+    kit: Any = _kit()
+    assert set(kit.COMPRESSIONS) == set(COMPRESSIONS)
+    config_schema = json.loads((BENCHMARKS.parent / "schemas" / "corpus.schema.json").read_text())
+    assert set(config_schema["properties"]["output"]["properties"]["compression"]["enum"]) \
+        == set(COMPRESSIONS)
