@@ -3,7 +3,8 @@
 The release of ``seeds/`` (``<name>-<version>/`` and its ``.zip``) must be in ``dist/`` and
 equal, byte for byte, what a fresh build makes now: a difference means seeds, config or
 corpuskit changed without a new release, or the build is not reproducible. The zip is
-compared by its members (compressed bytes, and so the seal, differ between zlib builds)
+compared by its members (compressed bytes, and so the seal, differ between deflate
+libraries, their builds, and the compressions a corpus may choose)
 and must carry a valid seal of its own. Time stamps
 come from ``SOURCE_DATE_EPOCH`` exactly as in ``build``. Nothing is written outside a
 temporary folder, which is removed afterwards.
