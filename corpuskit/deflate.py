@@ -93,11 +93,12 @@ class Compression:
 #: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
 #: members 10-16% larger on prose (6% for the benchmark corpus); with the benchmark kit, a
 #: cold build of its 100,000 documents took 14.9 s against 22.1, one of 60,000 documents of
-#: another mix 9.8 against 26.4 (README, Large corpora). Its bytes are the same wherever the same ``isal`` release runs on the same kind
-#: of CPU; ISA-L picks its code by the CPU's features, and its plain-C fallback hashes
-#: differently (it is used where x86-64 lacks SSE4.2), so another kind of machine may
-#: deflate the same members to other bytes (the members themselves, and the package
-#: folder, are identical everywhere; ``corpuskit check`` compares members).
+#: another mix 9.8 against 26.4 (README, Large corpora). Its bytes are the same wherever
+#: the same ``isal`` release runs on the same kind of CPU; ISA-L picks its code by the
+#: CPU's features, and its plain-C fallback hashes differently (it is used where x86-64
+#: lacks SSE4.2), so another kind of machine may deflate the same members to other bytes
+#: (the members themselves, and the package folder, are identical everywhere;
+#: ``corpuskit check`` compares members).
 #:
 #: ``zlib``: zlib at level 6, zipfile's default: the archive is byte for byte what Python's
 #: :mod:`zipfile` writes for its small files, wherever the same zlib runs, and about 10%
