@@ -64,6 +64,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.deflate import COMPRESSIONS
+
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]
 HASH_PASS = """
@@ -197,8 +200,6 @@ def bump_patch(config: Path) -> None:
     config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
 
 
-#: What ``--compression`` may set (corpuskit.deflate.COMPRESSIONS; the tests hold them equal).
-COMPRESSIONS = ("fast", "zlib")
 _OUTPUT_TABLE = re.compile(r"^\[output\][ \t]*(?:#.*)?$", re.MULTILINE)
 _TABLE = re.compile(r"^\[", re.MULTILINE)
 _COMPRESSION_LINE = re.compile(r"^compression[ \t]*=.*$", re.MULTILINE)
@@ -223,14 +224,14 @@ def set_compression(config: Path, name: str) -> None:
 
 
 def corpus_compression(config: Path) -> str:
-    """The compression corpus.toml names, or ``"fast"`` (corpuskit's default)."""
+    """The compression corpus.toml names, or corpuskit's default."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     with config.open("rb") as handle:
         output = tomllib.load(handle).get("output", {})
-    return str(output.get("compression", "fast"))
+    return str(output.get("compression", DEFAULT_COMPRESSION))
 
 
 BENCH_CONFIG = """\
@@ -319,9 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--skip-frictionless", action="store_true",
                         help="do not time frictionless (it is slow on big packages)")
-    parser.add_argument("--compression", choices=COMPRESSIONS,
+    parser.add_argument("--compression", choices=sorted(COMPRESSIONS),
                         help="set the corpus's [output] compression (default: as its "
-                             "corpus.toml says, else corpuskit's default, fast)")
+                             f"corpus.toml says, else corpuskit's default, {DEFAULT_COMPRESSION})")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")

@@ -312,8 +312,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # The folder first: a build killed before its zip is in place leaves a whole
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()
-            write_archive(writer.final, archive, created, root=config.release_name,
-                          compression=COMPRESSIONS[config.compression], prepared=prepared)
+            _write_release_archive(writer.final, archive, created, config, prepared)
             status = "built"
     notes: tuple[str, ...] = ()
     if earlier is not None and earlier[0] > Version.parse(config.version):
@@ -335,6 +334,16 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
             "never published, remove it and build again")
 
 
+def _write_release_archive(folder: Path, target: Path, created: str | None,
+                           config: CorpusConfig, prepared: PreparedPieces,
+                           doing: str | None = None) -> None:
+    """The release's zip of ``folder``, as ``config`` says: members under the release's
+    name, deflated by its compression."""
+    write_archive(folder, target, created, root=config.release_name,
+                  compression=COMPRESSIONS[config.compression], prepared=prepared,
+                  doing=doing)
+
+
 def _archive_matches(built: Path, archive: Path, created: str | None, config: CorpusConfig,
                      out: Path, prepared: PreparedPieces) -> bool:
     """Whether ``archive`` holds what the zip of the folder ``built`` would (a probe zip
@@ -351,10 +360,9 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
             "and build again")
     probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
     try:
-        write_archive(built, probe, created, root=config.release_name,
-                      compression=COMPRESSIONS[config.compression], prepared=prepared,
-                      doing=f"cannot write a copy of {archive} (to compare it with this build) "
-                            f"in {out}")
+        _write_release_archive(built, probe, created, config, prepared,
+                               doing=f"cannot write a copy of {archive} (to compare it "
+                                     f"with this build) in {out}")
         return archives_match(probe, archive)
     finally:
         probe.unlink(missing_ok=True)
@@ -385,8 +393,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             "with 'corpuskit release' ('corpuskit release patch' when only settings or "
             "outputs changed, not documents or metadata)")
     if not archive.exists():
-        write_archive(existing, archive, created, root=config.release_name,
-                      compression=COMPRESSIONS[config.compression], prepared=prepared)
+        _write_release_archive(existing, archive, created, config, prepared)
         return
     if not _archive_matches(built, archive, created, config, out, prepared):
         raise ReleaseExistsError(

@@ -620,12 +620,13 @@ def process_shard(task: ShardTask) -> ShardResult:
             datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
 
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
+    compression = COMPRESSIONS[task.compression]
     cache = ShardCache(task.cache) if task.cache is not None else None
     key = ""
     shas = [sha for _, sha in keyed]
     reused: EarlierShard | None = None
     if cache is not None and not problems:
-        fingerprint = config_fingerprint(task.config, COMPRESSIONS[task.compression])
+        fingerprint = config_fingerprint(task.config, compression)
         key = ShardCache.key(fingerprint, keyed)
         if states is not None:
             states.made(key, shas)
@@ -643,7 +644,7 @@ def process_shard(task: ShardTask) -> ShardResult:
 
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
-    pieces = PiecesWriter(shard_file, task.writing_pieces(), COMPRESSIONS[task.compression])
+    pieces = PiecesWriter(shard_file, task.writing_pieces(), compression)
     unreadable = {p.path for p in problems}
     # Records are made a batch of documents at a time (their languages are identified
     # together) and written as each batch is done: at most a batch of them is held.
