@@ -327,7 +327,7 @@ COPY_THREADS = 1
 
 def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str | None
                  ) -> bytes:
-    """A shard's raw files as zip entries, for its pieces (``engine.PiecesWriter``: ``raw``
+    """A shard's raw files as zip entries, for its pieces (``shardpieces.PiecesWriter``: ``raw``
     is the index's list of raw files): writes the ``.zipseg`` file's bytes to ``target``,
     each entry's local header then every central record, and returns those of its index,
     to be written beside the pieces (:func:`segment_path`).
@@ -559,7 +559,7 @@ def _place_records(segment: Segment, records: bytes, base: int, date_time: DateT
 
 #: Where a piece is in a shard's archive pieces: ``(offset, length, size, crc32)``.
 PieceEntry = tuple[int, int, int, int]
-#: Where each piece of a shard's records is (``engine.PiecesWriter``).
+#: Where each piece of a shard's records is (``shardpieces.PiecesWriter``).
 RecordPieces = tuple[PieceEntry, ...]
 
 
@@ -648,7 +648,7 @@ def _raw_id(member: str) -> str:
 
 
 class PreparedPieces:
-    """Pieces a build's workers deflated already, shard by shard (``engine.PiecesWriter``).
+    """Pieces a build's workers deflated already, shard by shard (``shardpieces.PiecesWriter``).
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
     (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
@@ -698,7 +698,7 @@ class PreparedPieces:
         #: file and index entry ``[member, size, crc32, offset, length]``.
         self._waiting: dict[str, tuple[Path, list[Any]]] = {}
         #: The large raw files of the shards read so far, not yet taken whole: their shard
-        #: file, size and pieces (``engine.PiecesWriter``).
+        #: file, size and pieces (``shardpieces.PiecesWriter``).
         self._large: dict[str, tuple[Path, int, list[list[int]]]] = {}
         #: Shards whose indexes were read (a prefix of ``shards``).
         self._read = 0

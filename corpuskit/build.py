@@ -28,15 +28,7 @@ from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import discover, read_changelog
 from .dist import latest_release
-from .engine import (
-    SHARD_FOLDER,
-    ShardCache,
-    ShardTask,
-    check_engine,
-    local_pool,
-    plan_shards,
-    run_shards,
-)
+from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
@@ -44,6 +36,7 @@ from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_reco
 from .problems import Problem
 from .reader import FolderSource, iter_records
 from .semver import Version
+from .shardcache import ShardCache
 from .writer import HashingWriter, PackageWriter, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20

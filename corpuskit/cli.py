@@ -124,7 +124,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
       corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
     from .build import build as build_package
-    from .engine import default_cache_dir
+    from .shardcache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
     if scheduler is not None and engine != "dask":
@@ -243,8 +243,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
       corpuskit release major --dry-run
       corpuskit release minor --seeds seeds --out dist
     """
-    from .engine import default_cache_dir
     from .release import release as release_seeds
+    from .shardcache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
 

@@ -44,7 +44,7 @@ from .reader import open_regular
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
-#: hex digits: see engine.ShardCache).
+#: hex digits: see shardcache.ShardCache).
 MODELS_FOLDER = "models"
 FORMAT = "corpuskit-langid-model-v3"
 #: The model's arrays: ``(nb_ptc, nb_pc, classes, tk_nextmove, tk_row, tk_output)``, as

@@ -1,6 +1,6 @@
 """A shard in which a few documents changed processes those documents only: the records
 and raw pieces of the others come from the cache entry of the last build of the shard
-(engine.EarlierShard), and the release is byte for byte a fresh build's."""
+(shardcache.EarlierShard), and the release is byte for byte a fresh build's."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 
-from corpuskit import archive, deflate, engine, records, shards
+from corpuskit import archive, deflate, engine, records, shardcache, shardpieces, shards
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -207,7 +207,7 @@ def test_only_the_pieces_of_records_that_changed_are_deflated_again(
                 deflated.append(self.size)
             return super().end()
 
-    monkeypatch.setattr(engine, "RecordsDeflater", Counted)
+    monkeypatch.setattr(shardpieces, "RecordsDeflater", Counted)
     result = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     after = _pieces((result.release / DOCUMENTS_PATH).read_bytes())
     assert result.cached_shards == 1  # the second shard
@@ -229,13 +229,13 @@ def test_an_earlier_piece_with_the_same_size_and_crc_but_other_bytes_is_not_take
     jsonl = tmp_path / "earlier.jsonl"
     jsonl.write_bytes(old)
     deflated = deflate.deflate_piece(new, last=False, compression=BUILT)
-    engine.pieces_path(jsonl).write_bytes(deflated)
+    shardpieces.pieces_path(jsonl).write_bytes(deflated)
     for earlier_bytes, taken in ((old, False), (new, True)):
         jsonl.write_bytes(earlier_bytes)
         index = {"raw": [], "large": [], "manifest": [0, 0, 0, 0],
                  "records": [[0, len(deflated), len(new), zlib.crc32(new)]]}  # as if of new
-        engine.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
-        with engine.EarlierShard(jsonl, []) as earlier, io.BytesIO(new) as shard:
+        shardpieces.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
+        with shardcache.EarlierShard(jsonl, []) as earlier, io.BytesIO(new) as shard:
             found = earlier.records_piece(shard, 0, len(new))
         assert found == ((zlib.crc32(new), deflated) if taken else None)
 
@@ -248,15 +248,15 @@ def test_an_earlier_entry_that_cannot_be_read_is_a_miss_not_a_failure(
     jsonl = tmp_path / "earlier.jsonl"
     jsonl.write_bytes(records)
     deflated = deflate.deflate_piece(records, last=False, compression=BUILT)
-    engine.pieces_path(jsonl).write_bytes(deflated)
+    shardpieces.pieces_path(jsonl).write_bytes(deflated)
     index = {"raw": [], "large": [], "manifest": [0, 0, 0, 0],
              "records": [[0, len(deflated), len(records), zlib.crc32(records)]]}
-    engine.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
+    shardpieces.pieces_index_path(jsonl).write_bytes(json.dumps(index).encode())
 
     def failing(*_: object) -> bytes:
         raise OSError(5, "Input/output error")
 
-    with engine.EarlierShard(jsonl, []) as earlier, io.BytesIO(records) as shard:
+    with shardcache.EarlierShard(jsonl, []) as earlier, io.BytesIO(records) as shard:
         assert earlier.records_piece(shard, 0, len(records)) == (zlib.crc32(records), deflated)
         with monkeypatch.context() as broken:
             broken.setattr(engine.os, "pread", failing)

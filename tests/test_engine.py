@@ -17,14 +17,23 @@ from typing import Any
 import pytest
 from conftest import make_seeds, shard_sizes_of
 
-from corpuskit import archive, build, deflate, engine, zipformat
+from corpuskit import (
+    archive,
+    build,
+    daskengine,
+    deflate,
+    engine,
+    shardcache,
+    shardpieces,
+    zipformat,
+)
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION, load_config
 from corpuskit.discover import read_source
-from corpuskit.engine import ShardCache
 from corpuskit.errors import OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
+from corpuskit.shardcache import ShardCache
 
 #: Documents in three shards, so that every engine really splits the work.
 DOCUMENTS = 1061
@@ -134,11 +143,11 @@ def test_the_fingerprint_covers_the_compression(tmp_path: Path) -> None:
     must not take them."""
     config = load_config(make_seeds(tmp_path, {"a.txt": "Hello.\n"})).process
     fast, zlib_made = deflate.COMPRESSIONS["fast"], deflate.COMPRESSIONS["zlib"]
-    prints = {engine.config_fingerprint(config, compression) for compression in (
+    prints = {shardcache.config_fingerprint(config, compression) for compression in (
         fast, zlib_made, replace(fast, level=fast.level + 1),
         replace(fast, library=fast.library + ".post1"))}
     assert len(prints) == 4
-    assert engine.config_fingerprint(config, fast) == engine.config_fingerprint(
+    assert shardcache.config_fingerprint(config, fast) == shardcache.config_fingerprint(
         config, deflate.Compression("fast", fast.level, fast.library, fast.module))
 
 
@@ -191,7 +200,7 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
     import socket
     import threading
 
-    monkeypatch.setattr(engine, "IDENTIFY_SECONDS", 2)
+    monkeypatch.setattr(daskengine, "IDENTIFY_SECONDS", 2)
     server = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []
 
@@ -281,8 +290,8 @@ def test_a_cache_entry_whose_description_changed_is_a_miss(
 
 
 def _entry_files(jsonl: Path) -> list[Path]:
-    return [jsonl, jsonl.with_suffix(".json"), engine.pieces_path(jsonl),
-            engine.pieces_index_path(jsonl)]
+    return [jsonl, jsonl.with_suffix(".json"), shardpieces.pieces_path(jsonl),
+            shardpieces.pieces_index_path(jsonl)]
 
 
 @pytest.mark.parametrize("how", ["copied", "linked", "re-keyed"])
@@ -305,7 +314,7 @@ def test_a_cache_entry_under_another_shards_key_is_a_miss(
     if how == "re-keyed":
         meta_path = victim.with_suffix(".json")
         meta = json.loads(meta_path.read_bytes())
-        meta["check"] = engine._meta_check(victim.stem, meta["files"], meta["stats"],
+        meta["check"] = shardcache._meta_check(victim.stem, meta["files"], meta["stats"],
                                            meta["manifest"])
         meta_path.write_bytes(json.dumps(meta).encode())
     result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
@@ -422,8 +431,8 @@ def test_a_shard_of_large_documents_is_written_without_holding_it(
     # their deflated group and zip entries were held until the end of the shard.
     assert peak < shard_bytes, (peak, shard_bytes)
     # What was written is what the pieces' index says: the records, then the zip entries.
-    index = json.loads(engine.pieces_index_path(result.jsonl).read_bytes())
-    blob = engine.pieces_path(result.jsonl).read_bytes()
+    index = json.loads(shardpieces.pieces_index_path(result.jsonl).read_bytes())
+    blob = shardpieces.pieces_path(result.jsonl).read_bytes()
     # The records in pieces of about a MiB (whole records), as the file's groups are cut.
     cut = list(deflate.record_groups(io.BytesIO(records)))
     assert len(cut) > 1 and result.records is not None
@@ -432,7 +441,7 @@ def test_a_shard_of_large_documents_is_written_without_holding_it(
     assert [tuple(entry) for entry in index["records"]] == list(result.records)
     deflated = b"".join(blob[start:start + length] for start, length, _, _ in index["records"])
     assert zlib.decompress(deflated + deflate.END, -15) == records
-    segment = archive.segment_path(engine.pieces_path(result.jsonl)).read_bytes()
+    segment = archive.segment_path(shardpieces.pieces_path(result.jsonl)).read_bytes()
     with zipfile.ZipFile(io.BytesIO(_as_zip(segment, index["raw"], blob))) as opened:
         assert [info.filename for info in opened.infolist()] == \
             [f"books-1.0.0/data/raw/{ref.path}" for ref in refs]
@@ -571,14 +580,14 @@ def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path)
     kept_listings = sorted((cache / "listings").iterdir())
     assert len(metas) >= 2 and states and kept_listings
     old = metas[0]
-    stale = __import__("time").time() - engine.CACHE_MAX_AGE - 3600
+    stale = __import__("time").time() - shardcache.CACHE_MAX_AGE - 3600
     for path in (old, old.with_suffix(".jsonl"), *states, *kept_listings):
         os.utime(path, (stale, stale))
     # A build of other seeds, sharing the cache, uses none of this corpus's entries.
     other = make_seeds(tmp_path / "other", {"x.txt": "Title\n\nSome other text.\n"})
     build(other, tmp_path / "other-out", jobs=1, cache=cache)
     assert not old.exists() and not old.with_suffix(".jsonl").exists()
-    assert not engine.pieces_path(old.with_suffix(".jsonl")).exists()
+    assert not shardpieces.pieces_path(old.with_suffix(".jsonl")).exists()
     assert all(p.exists() for p in metas[1:])
     assert not any(p.exists() for p in states)
     assert not any(p.exists() for p in kept_listings)
@@ -597,15 +606,15 @@ def test_what_killed_builds_left_in_the_cache_is_pruned(corpus: Path, tmp_path: 
     half = folder / ".corpuskit-tmp-deadbeef.jsonl-99999"
     orphan = folder / f"ab{'0' * 62}.jsonl"
     young = folder / f"cd{'0' * 62}.jsonl"
-    for path in (half, orphan, young, engine.pieces_path(orphan)):
+    for path in (half, orphan, young, shardpieces.pieces_path(orphan)):
         path.write_bytes(b"x" * 1000)
-    stale = __import__("time").time() - engine.CACHE_MAX_AGE - 3600
-    for path in (half, orphan, engine.pieces_path(orphan)):
+    stale = __import__("time").time() - shardcache.CACHE_MAX_AGE - 3600
+    for path in (half, orphan, shardpieces.pieces_path(orphan)):
         os.utime(path, (stale, stale))
     entries = sorted(p for p in cache.rglob("*") if p.is_file() and p.stat().st_mtime > stale)
     build(corpus, tmp_path / "again", jobs=1, cache=cache)
     assert not half.exists() and not orphan.exists()
-    assert not engine.pieces_path(orphan).exists()
+    assert not shardpieces.pieces_path(orphan).exists()
     assert young.exists()  # perhaps a build writing it now
     assert all(p.exists() for p in entries)
 
@@ -634,7 +643,7 @@ def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
     once = engine.process_shard(task(tmp_path / "once"))
     cache_before = tree(cache) if cache is not None else {}
     engine.process_shard(task(tmp_path / "twice"))  # the lost attempt (a hit if cached)
-    again = engine._rerunnable_shard(task(tmp_path / "twice"))
+    again = daskengine._rerunnable_shard(task(tmp_path / "twice"))
     assert (again.stats, again.manifest, again.problems) == (once.stats, once.manifest, ())
     assert tree(tmp_path / "twice") == tree(tmp_path / "once")
     if cache is not None:
@@ -708,14 +717,14 @@ def test_a_cache_files_check_is_its_crc32_and_size_however_many_reads_it_takes(
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
     path = tmp_path / "entry.jsonl"
     path.write_bytes(data)
-    assert engine._file_check(path) == f"{zlib.crc32(data):08x}:{size}"
+    assert shardcache._file_check(path) == f"{zlib.crc32(data):08x}:{size}"
     if size:
         changed = bytearray(data)
         changed[-1] ^= 0x01  # in the last read
         path.write_bytes(bytes(changed))
-        assert engine._file_check(path) == f"{zlib.crc32(changed):08x}:{size}"
+        assert shardcache._file_check(path) == f"{zlib.crc32(changed):08x}:{size}"
         path.write_bytes(data[:-1])  # cut short by one byte
-        assert engine._file_check(path) == f"{zlib.crc32(data[:-1]):08x}:{size - 1}"
+        assert shardcache._file_check(path) == f"{zlib.crc32(data[:-1]):08x}:{size - 1}"
 
 
 def test_cache_files_checked_by_threads_at_once_are_each_checked_whole(tmp_path: Path) -> None:
@@ -729,4 +738,4 @@ def test_cache_files_checked_by_threads_at_once_are_each_checked_whole(tmp_path:
     expected = [f"{zlib.crc32(p.read_bytes()):08x}:{p.stat().st_size}" for p in paths]
     with ThreadPoolExecutor(max_workers=4) as pool:  # as a Dask worker's threads run tasks
         for _ in range(5):
-            assert list(pool.map(engine._file_check, paths)) == expected
+            assert list(pool.map(shardcache._file_check, paths)) == expected

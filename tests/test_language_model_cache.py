@@ -19,8 +19,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from test_language import deterministic_texts
 
 from corpuskit import build, language, languagemodel
-from corpuskit.engine import ShardCache
 from corpuskit.fastlangid import PROBES, FastIdentifier
+from corpuskit.shardcache import ShardCache
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import make_seeds, shard_sizes_of
 
-from corpuskit import archive, build, deflate, engine, shards, writer, zipformat
+from corpuskit import archive, build, deflate, engine, shardpieces, shards, writer, zipformat
 from corpuskit.compare import tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.package import RAW_PREFIX
@@ -184,7 +184,7 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
     piece by piece from the worker's pieces as well."""
     monkeypatch.setattr(deflate, "PIECE_BYTES", 4096)
     monkeypatch.setattr(archive, "PIECE_BYTES", 4096)
-    monkeypatch.setattr(engine, "PIECE_BYTES", 4096)
+    monkeypatch.setattr(shardpieces, "PIECE_BYTES", 4096)
     long_text = "".join(f"Line {i} of the long harbour report.\n" for i in range(600))
     files = {f"a-b/f{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n"
              for i in range(517)}
@@ -401,13 +401,13 @@ def test_large_raw_files_come_from_the_cache_and_from_an_earlier_shard(
     cache = tmp_path / "cache"
     build(seeds, tmp_path / "a", jobs=1, cache=cache)
     pieces_made: list[str] = []
-    original = engine.large_pieces
+    original = shardpieces.large_pieces
 
     def counted(data: bytes, compression: deflate.Compression) -> Any:
         pieces_made.append(str(len(data)))
         return original(data, compression)
 
-    monkeypatch.setattr(engine, "large_pieces", counted)
+    monkeypatch.setattr(shardpieces, "large_pieces", counted)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     warm = build(seeds, tmp_path / "b", jobs=1, cache=cache)  # every shard cached
     assert warm.cached_shards == 1
@@ -482,7 +482,7 @@ def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
                 lines_deflated.append(self.lines)
             return super().end()
 
-    monkeypatch.setattr(engine, "RecordsDeflater", Counted)
+    monkeypatch.setattr(shardpieces, "RecordsDeflater", Counted)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     changed = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert changed.cached_shards == 2
@@ -500,18 +500,18 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
     monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
     cache = tmp_path / "cache"
-    finish = engine.PiecesWriter.finish
+    finish = shardpieces.PiecesWriter.finish
 
-    def as_before(self: engine.PiecesWriter, manifest: bytes, earlier: Any = None) -> Any:
+    def as_before(self: shardpieces.PiecesWriter, manifest: bytes, earlier: Any = None) -> Any:
         placed = finish(self, manifest, earlier)
-        index = engine.pieces_index_path(self.jsonl_file)
+        index = shardpieces.pieces_index_path(self.jsonl_file)
         data = json.loads(index.read_bytes())
         del data["manifest"]
         index.write_bytes(json.dumps(data).encode())
         return placed[0], None
 
     with monkeypatch.context() as old:
-        old.setattr(engine.PiecesWriter, "finish", as_before)
+        old.setattr(shardpieces.PiecesWriter, "finish", as_before)
         build(seeds, tmp_path / "a", jobs=1, cache=cache)
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     warm = build(seeds, tmp_path / "b", jobs=1, cache=cache)

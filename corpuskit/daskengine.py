@@ -1,0 +1,162 @@
+"""The Dask engine: a build's shards run on a dask.distributed cluster.
+
+Imported only when a build asks for it (``--engine dask``), and :mod:`distributed` only
+when it runs: Dask is an optional extra. Every worker runs
+:func:`corpuskit.engine.process_shard` exactly as a local worker does, so the output is
+byte-identical to the local engine's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from . import __version__
+from .archive import segment_index_path, segment_path
+from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
+from .errors import CorpuskitError, OutputError, UsageError
+from .package import RAW_PREFIX
+from .shardpieces import pieces_index_path, pieces_path
+
+#: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
+_SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
+
+def check_scheduler(scheduler: str | None) -> str:
+    """The ``--scheduler`` address, refused at once (before any work) when missing or not
+    of the form ``tcp://HOST:PORT`` (Dask itself would fail late, or wait for a minute)."""
+    if not scheduler:
+        raise UsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+    if not _SCHEDULER.fullmatch(scheduler):
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; give "
+                         "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
+    return scheduler
+
+
+def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[ShardResult]:
+    """Run shards on a Dask cluster; workers must see the seeds and output folders.
+
+    Each worker runs :func:`process_shard` exactly as a local worker does, writing into the
+    package's temporary folder, so the folders must be on a filesystem every worker mounts
+    at the same path, and every worker must run the same corpuskit version (checked).
+    """
+    scheduler = check_scheduler(scheduler)
+    import asyncio  # only for Dask (22 ms to import)
+
+    try:
+        from distributed import Client
+        from distributed import wait as wait_for_futures
+    except ImportError:
+        raise UsageError("--engine dask needs the 'dask' extra: pip install 'corpuskit[dask]'"
+                         ) from None
+    try:
+        identity = asyncio.run(_identify(scheduler))
+    except Exception as exc:  # anything a peer that is no Dask scheduler may cause
+        reason = ("it answered with bytes that are no Dask message"
+                  if isinstance(exc, MemoryError)  # a greeting read as a message's length
+                  else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {reason}; is a "
+                          "Dask scheduler running there?") from None
+    if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+        raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
+                          "scheduler's address (dask scheduler prints it)")
+    try:
+        client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
+                        set_as_default=False)
+    except Exception as exc:  # gone since it answered
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
+                          f"({type(exc).__name__}: {exc})") from None
+    with _quiet_dask_logs(), client:
+        futures: list[Any] = []
+        try:
+            versions = set(client.run(_corpuskit_version).values())
+            if not versions:
+                raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
+                                  "some (dask worker " f"{scheduler}), then build again")
+            if versions != {__version__}:
+                raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
+                                  f"{__version__}; install the same version on every worker")
+            futures = client.map(_rerunnable_shard, list(tasks), pure=False)
+            for future in futures:
+                yield future.result()
+        except CorpuskitError:
+            raise
+        except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
+            said = " ".join(str(exc).split())  # Dask's messages run over several lines
+            raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
+                              f"({type(exc).__name__}: {said}); nothing was written") from None
+        finally:
+            # Given up: no task may go on writing into the build's folder after the build
+            # removed it. Tasks not started are cancelled; those a worker holds (a task
+            # running cannot be stopped) are waited for.
+            pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
+            if pending:
+                with suppress(Exception):
+                    busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
+                            for key in keys}
+                    client.cancel(  # type: ignore[no-untyped-call]
+                        [f for f in pending if f.key not in busy])
+                    wait_for_futures(  # type: ignore[no-untyped-call]
+                        [f for f in pending if f.key in busy], timeout=120)
+
+
+@contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Dask's own logs of a cluster failure (tracebacks on stderr) silenced while a build
+    uses the cluster: the build reports the failure itself, in one line."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+#: Seconds a peer has to connect and to answer who it is (see :func:`_identify`).
+IDENTIFY_SECONDS = 30
+
+
+async def _identify(address: str) -> Any:
+    """What the peer at ``address`` says it is (a scheduler: ``{"type": "Scheduler",
+    ...}``), within :data:`IDENTIFY_SECONDS` in all: a Client made for a peer that is no
+    Dask scheduler (an SSH or HTTP server) failed with a MemoryError from reading its
+    greeting as a message length, or waited for a reply for ever."""
+    import asyncio
+
+    from distributed.comm.core import connect
+
+    comm = await asyncio.wait_for(
+        connect(address, timeout=IDENTIFY_SECONDS),  # type: ignore[no-untyped-call]
+        IDENTIFY_SECONDS)
+    try:
+        await asyncio.wait_for(comm.write({"op": "identity"}), IDENTIFY_SECONDS)
+        return await asyncio.wait_for(comm.read(), IDENTIFY_SECONDS)
+    finally:
+        comm.abort()
+
+
+def _rerunnable_shard(task: ShardTask) -> ShardResult:
+    """:func:`process_shard` on a Dask worker. Dask runs a task again when the worker that
+    ran it is lost; what that attempt placed is removed first (raw files are created, never
+    overwritten, and a shard file may be a hard link into the cache), so the rerun writes
+    what a first run does."""
+    shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
+    pieces = pieces_path(shard_file)
+    for path in (shard_file, pieces, pieces_index_path(shard_file), segment_path(pieces),
+                 segment_index_path(pieces),
+                 *(task.package / (RAW_PREFIX + ref.path) for ref in task.refs)):
+        with suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
+    return process_shard(task)
+
+
+def _corpuskit_version() -> str:
+    from corpuskit import __version__ as version
+
+    return version

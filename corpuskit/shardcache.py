@@ -1,0 +1,390 @@
+"""The content-addressed cache of processed shards, and the reuse of a shard's last build.
+
+A shard's entry is keyed by its paths, its raw files' sha256s and the configuration's
+fingerprint (corpuskit's version, the Unicode version and the compression included); an
+incremental build copies a hit's records and archive pieces instead of processing its
+documents, and in a shard where some documents changed takes the others' records from the
+entry the last build of those paths made (:class:`EarlierShard`). The cache lives outside
+``dist/``, can be deleted at any moment, and never changes the output bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from . import __version__
+from .archive import read_range
+from .config import ProcessConfig, read_regular
+from .crc32 import crc32
+from .deflate import Compression
+from .errors import OutputError
+from .listings import FOLDER as LISTINGS_FOLDER
+from .models import Record, record_from_dict
+from .package import RAW_PREFIX, CorpusStats
+from .reader import open_regular
+from .seedstate import FOLDER as SEED_STATES_FOLDER
+from .seedstate import SeedStates
+from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_path
+from .writer import TEMP_PREFIX, copy_into, write_file
+
+#: Part of every cache key: changed with the entries' format, and with anything that gives
+#: other records for the same bytes within one corpuskit version (v11: decoding no longer
+#: refuses Latin text whose accented letters are mostly capitals that start words), so
+#: that no entry made before serves records a fresh build would not make.
+CACHE_FORMAT = "corpuskit-shard-cache-v11"
+#: The characters of a shard folder's name (the first two hex digits of its keys).
+_HEX = frozenset("0123456789abcdef")
+
+def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
+    """What, besides the raw bytes, decides a shard's cached records and archive pieces:
+    config, corpuskit and Unicode versions, and the compression (library, version, level)."""
+    return _fingerprint(config, CACHE_FORMAT, __version__, unicodedata.unidata_version,
+                        compression.library, compression.level)
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
+                 deflate_library: str, deflate_level: int) -> str:
+    """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each)."""
+    data = {
+        "format": form,
+        "corpuskit": version,
+        "unicode": unicode,
+        "deflate": deflate_library,  # the archive pieces are cached too,
+        "deflate_level": deflate_level,  # and deflated at this level
+        "config": asdict(config),
+    }
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _file_check(path: Path) -> str:
+    """What tells a cache file damaged from sound: its CRC-32 and size, ``<crc>:<size>``.
+
+    A cache is checked against damage (a disk error, a file cut short, a byte changed by
+    hand), not against whoever can write to it: they could write any entry, whatever its
+    digest. That is what zip and gzip check their contents with; here it runs at twice the
+    speed of sha256, over every cached file that a build takes (the records and pieces of
+    every shard: about 490 MB for 100,000 documents).
+    """
+    buffer, view = _check_buffer()
+    crc = size = 0
+    fd = open_regular(str(path))  # a pipe there: refused, a miss
+    try:
+        while count := os.readv(fd, [buffer]):
+            crc = crc32(view[:count], crc)
+            size += count
+    finally:
+        os.close(fd)
+    return f"{crc:08x}:{size}"
+
+
+#: Bytes :func:`_file_check` reads at a time.
+_CHECK_BYTES = 1 << 20
+#: Each thread's buffer for :func:`_file_check` (a Dask worker runs tasks in threads).
+_CHECK_BUFFERS = threading.local()
+
+
+def _check_buffer() -> tuple[bytearray, memoryview]:
+    """The calling thread's buffer for :func:`_file_check`, and a view of it, read into
+    again and again. A fresh megabyte for every read (``handle.read``) cost the kernel a
+    new zeroed page for every 4 KB in a process whose malloc hands freed memory back (a
+    build with ``--jobs 1``, a Dask worker): the checks of the 490 MB of a cached build of
+    100,000 documents took 0.26 s that way, 0.11 s so (tmpfs). The local engine's workers
+    keep freed memory (:func:`corpuskit.heap.keep_freed_memory`): 0.112 s and 0.104 s."""
+    held: tuple[bytearray, memoryview] | None = getattr(_CHECK_BUFFERS, "buffer", None)
+    if held is None:
+        buffer = bytearray(_CHECK_BYTES)
+        held = _CHECK_BUFFERS.buffer = (buffer, memoryview(buffer))
+    return held
+
+
+#: Seconds after which a cache entry no build used is removed (:meth:`ShardCache.prune`).
+CACHE_MAX_AGE = 30 * 24 * 3600
+
+
+class ShardCache:
+    """Processed shards, keyed by the shard's paths, raw sha256s and the config fingerprint.
+
+    An entry is the shard's files (records, archive pieces and their index) and what the
+    parent needs of the shard: its statistics and manifest lines, so that a hit costs the
+    same for a shard of ten documents as for one of a thousand. Entries are written
+    atomically (temporary file + rename) with each file's CRC-32 and size, so a cache folder
+    can be deleted at any moment; a missing or damaged entry (a changed byte included) is
+    simply a miss.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def holds_entries(self) -> bool:
+        """Whether the cache folder holds shards (in folders named by two hex digits of
+        their keys; the decoded language model beside them does not count)."""
+        return bool(self._shard_folders())
+
+    @staticmethod
+    def key(fingerprint: str, entries: Sequence[tuple[str, str]]) -> str:
+        hashed = "".join([f"\0{path}\0{sha}" for path, sha in entries])
+        return hashlib.sha256(fingerprint.encode() + hashed.encode("utf-8", "surrogateescape")
+                              ).hexdigest()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        folder = self.root / key[:2]
+        return folder / f"{key}.jsonl", folder / f"{key}.json"
+
+    def entry(self, key: str) -> tuple[Path, CorpusStats, bytes] | None:
+        """The records file of the cached shard ``key`` (its archive pieces are beside it,
+        :func:`pieces_path`), its statistics and manifest lines; None if there is no such
+        entry, or if any byte of it changed."""
+        jsonl, meta = self._paths(key)
+        try:
+            raw = orjson.loads(read_regular(meta, _MAX_META_BYTES))
+            if raw["check"] != _meta_check(key, raw["files"], raw["stats"], raw["manifest"]):
+                return None  # damaged, or filed under another key: a miss
+            stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
+            files = (jsonl, pieces_path(jsonl), pieces_index_path(jsonl))
+            for source, digest in zip(files, raw["files"], strict=True):
+                if _file_check(source) != digest:
+                    return None  # damaged: a miss, processed and written again
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        with suppress(OSError):  # used now: kept by prune for another MAX_AGE
+            os.utime(meta)
+        return jsonl, stats, manifest
+
+    def prune(self, max_age: float = CACHE_MAX_AGE) -> int:
+        """Remove the entries no build has used for ``max_age`` seconds (a build uses an
+        entry it writes or takes: its description's mtime), and the seeds states and
+        listings no build has saved for as long; the number of files removed. Without it
+        the cache grew by a shard for every shard that changed, for ever. Entries in use
+        are never that old."""
+        horizon = time.time() - max_age
+        removed = 0
+        single = (SEED_STATES_FOLDER, LISTINGS_FOLDER)  # folders of files standing alone
+        for folder in [*self._shard_folders(), *(self.root / name for name in single)]:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                path = folder / name
+                try:
+                    old = path.stat().st_mtime < horizon
+                except OSError:
+                    continue
+                if not old:
+                    continue
+                if folder.name in single or name.startswith(TEMP_PREFIX):
+                    doomed = [path]  # a state, a listing, or what a killed build left half-written
+                elif name.endswith(".json") and not name.endswith(".deflate.json"):
+                    jsonl = path.with_suffix(".jsonl")
+                    doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)]
+                elif name.endswith(".jsonl") and not path.with_suffix(".json").exists():
+                    # an entry whose description was never written (a killed build)
+                    doomed = [path, pieces_path(path), pieces_index_path(path)]
+                else:
+                    continue
+                for file in doomed:
+                    with suppress(OSError):
+                        file.unlink()
+                        removed += 1
+        return removed
+
+    def _shard_folders(self) -> list[Path]:
+        """The folders of shard entries (two hex digits of their keys)."""
+        try:
+            with os.scandir(self.root) as entries:
+                return [Path(entry.path) for entry in entries
+                        if len(entry.name) == 2 and set(entry.name) <= _HEX]
+        except OSError:
+            return []
+
+    def get(self, key: str, target: Path) -> tuple[CorpusStats, bytes] | None:
+        """Copy a cached shard (records and archive pieces) to the shard file ``target``;
+        its statistics and manifest lines."""
+        found = self.entry(key)
+        if found is None:
+            return None
+        jsonl, stats, manifest = found
+        try:
+            for source, copy in ((jsonl, target), (pieces_path(jsonl), pieces_path(target)),
+                                 (pieces_index_path(jsonl), pieces_index_path(target))):
+                copy_into(source, copy, atomic=False, link=True)
+        except (OSError, OutputError):
+            return None
+        return stats, manifest
+
+    def put(self, key: str, jsonl_source: Path, stats: CorpusStats, manifest: bytes) -> None:
+        jsonl, meta = self._paths(key)
+        try:
+            digests = []
+            for source, entry in ((jsonl_source, jsonl),
+                                  (pieces_path(jsonl_source), pieces_path(jsonl)),
+                                  (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
+                copy_into(source, entry, link=True)
+                digests.append(_file_check(source))
+            stats_json, lines = stats.as_json(), manifest.decode()
+            meta_doc = {"files": digests, "stats": stats_json, "manifest": lines,
+                        "check": _meta_check(key, digests, stats_json, lines)}
+            write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
+        except (OSError, OutputError):
+            pass  # a cache that cannot be written is only a slower next build
+
+
+def _meta_check(key: str, digests: Any, stats: Any, manifest: Any) -> str:
+    """The sha256 of a cache entry's description (the checks of its files, its statistics
+    and manifest lines, which go into the release as they are) and of its key: a changed
+    byte in the entry's .json file is a miss, like one in its other files, and so is an
+    entry copied or linked to another key's place."""
+    return hashlib.sha256(orjson.dumps([key, digests, stats, manifest],
+                                       option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+#: A cache entry's description is a few KB a shard; anything far larger is no description.
+_MAX_META_BYTES = 64 * 1024 * 1024
+
+
+class EarlierShard:
+    """The cache entry of the last build of a shard's paths, read along as the shard is
+    built again: the record and raw piece of each document whose bytes did not change are
+    taken from it, so that a shard in which one document changed processes that one
+    document, not the shard. Its records are read one at a time, as they are needed."""
+
+    def __init__(self, jsonl: Path, shas: list[str]) -> None:
+        index = orjson.loads(pieces_index_path(jsonl).read_bytes())
+        self.raw: dict[str, tuple[int, int, int, int]] = {
+            member: (size, crc, offset, length)
+            for member, size, crc, offset, length in index["raw"]}
+        self.large: dict[str, tuple[int, list[list[int]]]] = {
+            member: (size, pieces) for member, size, pieces in index["large"]}
+        #: Each piece of its records by size and CRC: where it starts in its shard file,
+        #: and where its deflated bytes are in the pieces.
+        self.records_pieces: dict[tuple[int, int], tuple[int, int, int]] = {}
+        start = 0
+        for offset, length, size, crc in index["records"]:
+            self.records_pieces.setdefault((size, crc), (start, offset, length))
+            start += size
+        self.shas = shas
+        self.pieces = pieces_path(jsonl).open("rb")
+        try:
+            self.records = jsonl.open("rb")
+        except OSError:
+            self.pieces.close()
+            raise
+        self.position = 0
+
+    @classmethod
+    def find(cls, cache: ShardCache, states: SeedStates, fingerprint: str,
+             keyed: Sequence[tuple[str, str]]) -> EarlierShard | None:
+        """The entry the last build of these paths made, if it was made with this
+        configuration (``fingerprint``: corpuskit's version included) and is intact."""
+        if states.last_shard is None:
+            return None
+        key, shas = states.last_shard
+        if len(shas) != len(keyed) or key != ShardCache.key(
+                fingerprint, [(path, sha) for (path, _), sha in zip(keyed, shas, strict=True)]):
+            return None  # another configuration or version: every document is processed
+        found = cache.entry(key)
+        if found is None:
+            return None
+        try:
+            return cls(found[0], shas)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def __enter__(self) -> EarlierShard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.records.close()
+        self.pieces.close()
+
+    def take(self, position: int, path: str, sha: str, pieces: PiecesWriter
+             ) -> tuple[bytes, Record] | None:
+        """The record line (and record) of the shard's document at ``position``, ``path``,
+        if its bytes are still those of sha256 ``sha`` (its raw piece is added to
+        ``pieces``), else None."""
+        line = b""
+        while self.position <= position:
+            line = self.records.readline()
+            self.position += 1
+        if not line.endswith(b"\n") or self.shas[position] != sha:
+            return None
+        try:
+            record = record_from_dict(orjson.loads(line))
+        except (ValueError, KeyError, TypeError):
+            return None  # (the entry's checks matched: not seen) processed again
+        if record.source_path != path:
+            return None
+        member = RAW_PREFIX + path
+        where = self.raw.get(member)
+        if where is not None:
+            size, crc, offset, length = where
+            deflated = self._read(offset, length)
+            if deflated is None:
+                return None
+            pieces.add_deflated(member, size, crc, deflated)
+        elif member in self.large:
+            size, large = self.large[member]
+            read: list[tuple[int, bytes]] = []
+            for crc, offset, length in large:
+                deflated = self._read(offset, length)
+                if deflated is None:
+                    return None
+                read.append((crc, deflated))
+            pieces.add_large(member, size, read)
+        else:
+            return None
+        return line, record
+
+    def records_piece(self, jsonl: BinaryIO, offset: int, length: int
+                      ) -> tuple[int, bytes] | None:
+        """The CRC-32 and deflated bytes of the piece of records at ``offset`` in the shard
+        file ``jsonl`` (``length`` bytes), if the earlier build deflated the same bytes:
+        found by size and CRC, then compared byte for byte with its own shard file (read
+        with ``pread``: :meth:`take` reads it in order)."""
+        crc = 0
+        for chunk in read_range(jsonl, offset, length, chunk=RECORDS_CHUNK):
+            crc = crc32(chunk, crc)
+        found = self.records_pieces.get((length, crc))
+        if found is None:
+            return None
+        start, deflated_at, deflated_length = found
+        earlier = self.records.fileno()
+        for chunk in read_range(jsonl, offset, length, chunk=RECORDS_CHUNK):
+            try:
+                same = os.pread(earlier, len(chunk), start) == chunk
+            except OSError:  # the earlier entry cannot be read: a miss, deflated anew
+                return None
+            if not same:
+                return None
+            start += len(chunk)
+        deflated = self._read(deflated_at, deflated_length)
+        return (crc, deflated) if deflated is not None else None
+
+    def _read(self, offset: int, length: int) -> bytes | None:
+        """Deflated bytes of the earlier entry's pieces; None if they cannot be read whole
+        (a cache is safe to damage or delete: a miss, never a failed build)."""
+        try:
+            self.pieces.seek(offset)
+            deflated = self.pieces.read(length)
+        except OSError:
+            return None
+        return deflated if len(deflated) == length else None
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit`` (never inside dist/)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "corpuskit"
