@@ -11,26 +11,17 @@ build's workers deflated the pieces beforehand (:class:`PreparedPieces`) or this
 deflates them from the folder (in threads: both libraries release the GIL).
 
 Writing is two independent steps: :func:`write_members` writes the entries, the central
-directory and the end record; :func:`seal` then makes the archive's zip comment its
-**seal**, the ASCII text ``corpuskit-sha256:`` and the 64 lowercase hex digits of the sha256
-of every archive byte before the comment (everything up to and including the
-end-of-central-directory record, whose comment-length field already says
-:data:`SEAL_BYTES`). A zip's CRC-32s cover uncompressed data only; the seal covers every
-byte, so any change to the file (a compressed stream that still inflates to the same bytes
-included) breaks it. It is self-contained evidence against accidental damage, not a
-signature: whoever changes an archive on purpose can compute a new seal.
+directory and the end record; :func:`corpuskit.archiveseal.seal` then makes the archive's
+zip comment its seal (the sha256 of every byte before it). :func:`write_zip` does both.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import re
 import shutil
 import struct
 import tempfile
-import threading
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +33,7 @@ from typing import Any, BinaryIO, NamedTuple
 import orjson
 
 from . import zipformat
+from .archiveseal import FOLLOW_BYTES, FollowingDigest, seal
 from .cores import default_jobs
 from .crc32 import crc32, crc32_combine
 from .deflate import (
@@ -69,13 +61,6 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 #: The last time stamp a zip (DOS) date can hold.
 ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 _CHUNK = 1 << 20
-#: The seal: this prefix and a sha256 in lowercase hex, as the archive comment.
-SEAL_PREFIX = b"corpuskit-sha256:"
-SEAL_BYTES = len(SEAL_PREFIX) + 64
-SEAL_FORM = re.compile(rb"corpuskit-sha256:[0-9a-f]{64}")
-#: Signature and size of the end-of-central-directory record (without its comment).
-END_SIGNATURE = b"PK\x05\x06"
-END_RECORD_BYTES = 22
 #: The member deflated in record groups (see :mod:`corpuskit.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
 #: The payload manifest, deflated in groups too when larger than
@@ -935,7 +920,7 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
 
     ``target`` is an empty binary file open for reading and writing (``w+b``): the seal is
     computed by reading back what was written, for a file with a descriptor as it is
-    written (:class:`FollowingDigest`). Returns the seal's sha256.
+    written (:class:`~corpuskit.archiveseal.FollowingDigest`). Returns the seal's sha256.
     """
     try:
         fd = target.fileno()
@@ -951,85 +936,6 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
         write_members(folder, target, root, created, compression=compression,
                       threads=threads, prepared=prepared, final=final)
         return seal(target, follower)
-
-
-#: Bytes a writer lets become final between two reports to its :class:`FollowingDigest`
-#: (each report flushes the writer's buffer).
-FOLLOW_BYTES = 8 << 20
-
-
-class FollowingDigest:
-    """The sha256 of a file being written, read back and hashed by a thread that follows
-    the writer: the archive's seal then costs no time after the last byte is written.
-
-    The writer reports with :meth:`final_up_to` that the bytes before an offset are in
-    the file (flushed) and will not change again; :meth:`result` waits for every byte up
-    to the end it names. hashlib releases the GIL on large updates, so hashing runs beside
-    the writer on another core. Use it as a context manager: leaving stops the thread.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._digest = hashlib.sha256()
-        self._final = 0  # every byte before this offset is final
-        self._hashed = 0  # written only by the thread
-        self._stopping = False
-        self._error: OSError | None = None
-        self._changed = threading.Condition()
-        self._thread = threading.Thread(target=self._follow, name="corpuskit-seal",
-                                        daemon=True)
-        self._thread.start()
-
-    def __enter__(self) -> FollowingDigest:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop()
-
-    def final_up_to(self, offset: int) -> None:
-        with self._changed:
-            if offset > self._final:
-                self._final = offset
-                self._changed.notify()
-
-    def result(self, end: int) -> hashlib._Hash:
-        """The sha256 (a hashlib object, to update further) of the first ``end`` bytes;
-        ``OSError`` if they could not be read back."""
-        if end < self._final:
-            raise ValueError("the end is before bytes reported final")
-        self.final_up_to(end)
-        self._stop()
-        if self._error is not None:
-            raise self._error
-        if self._hashed != end:
-            raise OSError(f"read back {self._hashed} of the {end} bytes written")
-        return self._digest
-
-    def _stop(self) -> None:
-        with self._changed:
-            self._stopping = True
-            self._changed.notify()
-        self._thread.join()
-
-    def _follow(self) -> None:
-        while True:
-            with self._changed:
-                while self._hashed >= self._final and not self._stopping:
-                    self._changed.wait()
-                final = self._final
-            if self._hashed >= final:
-                return  # stopping, and every final byte is hashed
-            try:
-                while self._hashed < final:
-                    chunk = os.pread(self._fd, min(_CHUNK, final - self._hashed),
-                                     self._hashed)
-                    if not chunk:
-                        raise OSError(f"the file ends at byte {self._hashed}")
-                    self._digest.update(chunk)
-                    self._hashed += len(chunk)
-            except OSError as exc:
-                self._error = exc
-                return
 
 
 def write_members(folder: Path, target: BinaryIO, root: str, created: str | None, *,
@@ -1194,62 +1100,6 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
         central.seek(0)
         shutil.copyfileobj(central, target, _CHUNK)
         target.write(end_records(count, size, offset))
-
-
-def seal(handle: BinaryIO, follower: FollowingDigest | None = None) -> str:
-    """Seal the finished zip in ``handle`` (readable, writable, seekable); return the sha256.
-
-    The zip must end in an end-of-central-directory record without a comment, as
-    :func:`write_members` (zipfile) writes it. That record's comment length becomes
-    :data:`SEAL_BYTES`, every byte from the start of the file through the record is hashed
-    (read back in chunks, or by ``follower`` as the zip was written: every byte but the
-    comment length, which is final only now), and ``corpuskit-sha256:<hex>`` is appended
-    as the comment. Raises ``ValueError`` for anything else (an archive sealed already, or
-    not a zip).
-    """
-    end = handle.seek(0, os.SEEK_END)
-    handle.seek(max(0, end - END_RECORD_BYTES))
-    record = handle.read(END_RECORD_BYTES)
-    if len(record) != END_RECORD_BYTES or record[:4] != END_SIGNATURE \
-            or record[-2:] != b"\0\0":
-        raise ValueError("not a zip archive ending in an end record without a comment")
-    comment_length = struct.pack("<H", SEAL_BYTES)
-    handle.seek(end - 2)
-    handle.write(comment_length)
-    if follower is not None:
-        handle.flush()
-        hashed = follower.result(end - 2)
-        hashed.update(comment_length)
-        digest = hashed.hexdigest()
-    else:
-        handle.seek(0)
-        digest = sha256_of_prefix(handle, end).hexdigest()
-    handle.seek(end)
-    handle.write(SEAL_PREFIX + digest.encode("ascii"))
-    handle.flush()
-    return digest
-
-
-def sha256_of_prefix(handle: BinaryIO, size: int) -> hashlib._Hash:
-    """sha256 of the next ``size`` bytes of ``handle``, read in chunks (fewer if it ends)."""
-    digest = hashlib.sha256()
-    while size > 0 and (chunk := handle.read(min(_CHUNK, size))):
-        digest.update(chunk)
-        size -= len(chunk)
-    return digest
-
-
-def ends_in_a_seal(archive: Path) -> bool:
-    """Whether ``archive`` ends in a corpuskit seal (whatever it says); False for a file
-    that cannot be read."""
-    try:
-        with archive.open("rb") as handle:
-            if handle.seek(0, os.SEEK_END) < SEAL_BYTES:
-                return False
-            handle.seek(-SEAL_BYTES, os.SEEK_END)
-            return SEAL_FORM.fullmatch(handle.read()) is not None
-    except OSError:
-        return False
 
 
 def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]]:

@@ -36,7 +36,7 @@ from typing import Any
 
 import orjson
 
-from .archive import ends_in_a_seal
+from .archiveseal import ends_in_a_seal
 from .errors import OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record

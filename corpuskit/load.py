@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .archive import ends_in_a_seal
+from .archiveseal import ends_in_a_seal
 from .counts import derived_mismatches
 from .errors import InputError
 from .models import Record

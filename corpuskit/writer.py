@@ -349,7 +349,7 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     ``compression``, atomically (``prepared``: pieces the build's workers deflated
     already); errors as for :func:`write_file`.
 
-    The temporary file is opened for reading too: :func:`corpuskit.archive.seal` reads the
+    The temporary file is opened for reading too: :func:`corpuskit.archiveseal.seal` reads the
     written archive back to compute its seal.
     """
     handle = None

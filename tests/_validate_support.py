@@ -23,7 +23,7 @@ from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
 import corpuskit.discover as discover_module
-from corpuskit.archive import SEAL_BYTES, SEAL_FORM, seal
+from corpuskit.archiveseal import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
 from corpuskit.package import content_hash_of, manifest_order
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit import archive
+from corpuskit import archive, archiveseal
 from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip, zip_date_time
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS, Compression
@@ -71,14 +71,14 @@ def test_a_file_is_sealed_as_it_is_written_into_the_same_archive(
     included) or only at the end. Same bytes and seal as a zip hashed once written (a
     BytesIO has no descriptor to follow)."""
     reports: list[int] = []
-    report = archive.FollowingDigest.final_up_to
+    report = archiveseal.FollowingDigest.final_up_to
 
-    def spy(self: archive.FollowingDigest, offset: int) -> None:
+    def spy(self: archiveseal.FollowingDigest, offset: int) -> None:
         reports.append(offset)
         report(self, offset)
 
     monkeypatch.setattr(archive, "FOLLOW_BYTES", follow_bytes)
-    monkeypatch.setattr(archive.FollowingDigest, "final_up_to", spy)
+    monkeypatch.setattr(archiveseal.FollowingDigest, "final_up_to", spy)
     in_memory = io.BytesIO()
     expected = write_zip(folder, in_memory, "pkg", None, compression=FAST, threads=2)
     assert not reports
@@ -86,8 +86,8 @@ def test_a_file_is_sealed_as_it_is_written_into_the_same_archive(
         assert write_zip(folder, handle, "pkg", None, compression=FAST, threads=2) == expected
     data = (tmp_path / "pkg.zip").read_bytes()
     assert data == in_memory.getvalue()
-    assert hashlib.sha256(data[:-archive.SEAL_BYTES]).hexdigest() == expected
-    assert reports[-1] == len(data) - archive.SEAL_BYTES - 2  # all but the comment length
+    assert hashlib.sha256(data[:-archiveseal.SEAL_BYTES]).hexdigest() == expected
+    assert reports[-1] == len(data) - archiveseal.SEAL_BYTES - 2  # all but the comment length
     assert reports == sorted(reports)
     members = len(list(package_files(folder)))
     assert len(reports) == (1 if follow_bytes > len(data) else members)
@@ -98,10 +98,10 @@ def test_a_following_digest_hashes_only_what_the_file_holds(tmp_path: Path) -> N
     path.write_bytes(b"corpus" * 1000)
     fd = os.open(path, os.O_RDONLY)
     try:
-        with archive.FollowingDigest(fd) as follower:
+        with archiveseal.FollowingDigest(fd) as follower:
             follower.final_up_to(100)
             assert follower.result(6000).digest() == hashlib.sha256(b"corpus" * 1000).digest()
-        with archive.FollowingDigest(fd) as follower, \
+        with archiveseal.FollowingDigest(fd) as follower, \
                 pytest.raises(OSError, match="ends at byte 6000"):
             follower.result(7000)
     finally:

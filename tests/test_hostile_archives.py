@@ -16,7 +16,7 @@ import pytest
 from _validate_support import built, codes, run, sealed
 from conftest import make_seeds
 
-from corpuskit.archive import SEAL_BYTES
+from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.build import build
 from corpuskit.errors import InputError
 from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package

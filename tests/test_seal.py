@@ -23,7 +23,8 @@ import pytest
 from _validate_support import EPOCH, built, codes, run, sealed
 
 import corpuskit
-from corpuskit.archive import SEAL_BYTES, seal, write_members
+from corpuskit.archive import write_members
+from corpuskit.archiveseal import SEAL_BYTES, seal
 from corpuskit.check import check
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS

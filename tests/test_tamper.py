@@ -21,7 +21,8 @@ import pytest
 from _validate_support import built, run, sealed
 from conftest import DIST, SEEDS
 
-from corpuskit.archive import SEAL_BYTES, zip_signature
+from corpuskit.archive import zip_signature
+from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.compare import archives_match
 from corpuskit.config import load_config
 from corpuskit.validation import render_text, validate

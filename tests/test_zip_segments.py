@@ -22,7 +22,17 @@ from typing import Any
 import pytest
 from conftest import make_seeds, shard_sizes_of
 
-from corpuskit import archive, build, deflate, engine, shardpieces, shards, writer, zipformat
+from corpuskit import (
+    archive,
+    archiveseal,
+    build,
+    deflate,
+    engine,
+    shardpieces,
+    shards,
+    writer,
+    zipformat,
+)
 from corpuskit.compare import tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.package import RAW_PREFIX
@@ -207,7 +217,7 @@ def test_a_builds_segment_files_are_removed_once_read(
     when_written: list[tuple[bool, bool]] = []
     gone_when_sealed: list[bool] = []
     segment_parts, write_entries, seal = (archive._segment_parts, archive._write_entries,
-                                          archive.seal)
+                                          archiveseal.seal)
 
     def parts(segment: archive.Segment) -> tuple[bytes, bytes]:
         read.append(segment.path)
@@ -853,15 +863,15 @@ def test_a_seal_followed_member_by_member_is_the_folders_seal(
         copy_range(*args)
 
     monkeypatch.setattr(archive, "_copy_range", slow_copy)
-    report = archive.FollowingDigest.final_up_to
+    report = archiveseal.FollowingDigest.final_up_to
 
-    def hashed_at_once(self: archive.FollowingDigest, offset: int) -> None:
+    def hashed_at_once(self: archiveseal.FollowingDigest, offset: int) -> None:
         report(self, offset)  # and wait until the thread has hashed it (not later, by luck)
         deadline = time.monotonic() + 10
         while self._hashed < offset and self._error is None and time.monotonic() < deadline:
             time.sleep(0.001)
 
-    monkeypatch.setattr(archive.FollowingDigest, "final_up_to", hashed_at_once)
+    monkeypatch.setattr(archiveseal.FollowingDigest, "final_up_to", hashed_at_once)
     seeds = _corpus(tmp_path, lambda i: f"part-{i % 2}/doc-{i:04d}.txt")
     result = build(seeds, tmp_path / "out", jobs=jobs)
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))

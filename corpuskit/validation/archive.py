@@ -19,7 +19,8 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from ..archive import SEAL_BYTES, zip_date_time
+from ..archive import zip_date_time
+from ..archiveseal import SEAL_BYTES
 from ..problems import Problem
 from ..reader import ZipSource
 from ..zipformat import CENTRAL, LOCAL, central_record, end_records, local_header, member_info

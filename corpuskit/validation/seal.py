@@ -4,7 +4,7 @@ Every entry of an archive is verified by content, and every header byte against 
 reproducible form (:mod:`.archive`); neither covers a compressed stream changed so that
 it still inflates to the same bytes. The **seal** does: corpuskit writes, as the zip
 comment, ``corpuskit-sha256:`` and the sha256 of every byte before the comment
-(:func:`corpuskit.archive.seal`). It is checked first, from the raw file, so that it is
+(:func:`corpuskit.archiveseal.seal`). It is checked first, from the raw file, so that it is
 reported even when the archive cannot be parsed at all. A published checksum,
 ``<archive>.sha256`` beside the archive (``sha256sum`` format), is verified too when
 present. Both digests come from one streaming read of the file (bounded memory).
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..archive import (
+from ..archiveseal import (
     END_RECORD_BYTES,
     END_SIGNATURE,
     SEAL_BYTES,
