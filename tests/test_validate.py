@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -388,6 +389,31 @@ def test_symlinks_and_special_files_in_a_package_folder(tmp_path: Path) -> None:
     (target / "data/raw/link.txt").symlink_to("/etc/passwd")
     report = validate(target, jobs=1)
     assert ("data/raw/link.txt", "unsafe-path") in {(p.path, p.code) for p in report.problems}
+
+
+@pytest.mark.parametrize("folder", ["data/raw", "data/raw/unicode"])
+@pytest.mark.parametrize("kind", ["link", "dangling-link", "pipe", "undecodable-name"])
+def test_an_entry_listed_last_in_a_raw_folder_fails_the_full_check(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], folder: str, kind: str) -> None:
+    """The full check streams data/raw/ folder by folder; what the last folder listed holds
+    after its subfolders (data/raw/zzz, after data/raw/unicode/), or anything in a folder
+    without subfolders, is reported like the rest (it once passed unseen)."""
+    target = copy_release(tmp_path)
+    place = target / folder
+    if kind == "link":
+        (place / "zzz").symlink_to(target / "bagit.txt")
+    elif kind == "dangling-link":
+        (place / "zzz").symlink_to("/nonexistent")
+    elif kind == "pipe":
+        os.mkfifo(place / "zzz")
+    else:
+        os.close(os.open(os.fsencode(place) + b"/zz\xff", os.O_CREAT | os.O_WRONLY, 0o644))
+    report = validate(target, jobs=1)
+    assert not report.valid
+    unsafe = [p for p in report.problems if p.code == "unsafe-path"]
+    assert [p.path.startswith(f"{folder}/zz") for p in unsafe] == [True]
+    code, out, _ = run(capsys, "validate", str(target))  # the CLI, on all cores
+    assert code == 1 and "[unsafe-path]" in out
 
 
 # -- descriptor ----------------------------------------------------------------------------

@@ -228,11 +228,16 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                        root=base, streamed=stream_raw)
 
     def walk_raw() -> Iterator[list[Problem]]:
+        """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
+        after listing a folder, before looking at its entries: what the entries of the
+        last folder give (all of them, in a folder without subfolders) comes after its
+        last pause, and is handed over once the walk ends."""
         while deferred:
             start = len(problems)
             for _ in walk(deferred.pop()):
                 yield problems[start:]
                 start = len(problems)
+            yield problems[start:]
         view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
 
     if stream_raw:
