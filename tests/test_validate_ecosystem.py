@@ -97,7 +97,33 @@ FRICTIONLESS_DAMAGE: dict[str, tuple[str, Callable[[Path], object]]] = {
     "bad date": ("records", lambda p: edit_records(p, _set(2, "date", "2023-02-30x"))),
     "duplicate primary key": ("records", lambda p: edit_records(
         p, lambda items: items.insert(1, dict(items[0])))),
+    # The descriptor says the records are other than they are (tag manifest re-signed).
+    "field renamed": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: _field(d, 1).update(name="heading"))),
+    "field removed": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0]["schema"]["fields"].pop(5))),
+    "fields swapped": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: _swap(d["resources"][0]["schema"]["fields"], 0, 1))),
+    "field constraint added": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: _field(d, 3)["constraints"].update(enum=["xx"]))),
+    "primary key changed": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0]["schema"].update(primaryKey=["language"]))),
+    "missing values": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0]["schema"].update(missingValues=["en"]))),
+    "format csv": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0].update(format="csv", mediatype="text/csv"))),
+    "dialect": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0].update(dialect={"header": False}))),
 }
+
+
+def _field(descriptor: dict, number: int) -> dict:  # type: ignore[type-arg]
+    field: dict = descriptor["resources"][0]["schema"]["fields"][number]  # type: ignore[type-arg]
+    return field
+
+
+def _swap(items: list, first: int, second: int) -> None:  # type: ignore[type-arg]
+    items[first], items[second] = items[second], items[first]
 
 
 @pytest.mark.parametrize("case", sorted(FRICTIONLESS_DAMAGE))
@@ -108,6 +134,28 @@ def test_frictionless_and_corpuskit_both_fail(tmp_path: Path, case: str) -> None
     report = validate(package, jobs=1)
     assert not report.valid, case
     assert "internal-error" not in {p.code for p in report.problems}, render_text(report)
+    if FRICTIONLESS_DAMAGE[case][0] == "descriptor" and "resource" not in case \
+            and case != "descriptor not JSON":
+        assert {(p.path, p.code) for p in report.problems} == {
+            ("datapackage.json", "metadata-mismatch")}, render_text(report)
+
+
+def test_prose_in_the_table_schema_is_free_for_both(tmp_path: Path) -> None:
+    """Titles, descriptions and examples of the table and its fields are words for people:
+    edited, frictionless and corpuskit both still find the package valid."""
+    package = copy_release(tmp_path, PLAIN)
+
+    def reword(descriptor: dict) -> None:  # type: ignore[type-arg]
+        schema = descriptor["resources"][0]["schema"]
+        schema["description"] = "The records, one per line."
+        for field in schema["fields"]:
+            field.update(title=field["name"].upper(), description="Reworded.")
+        _field(descriptor, 0)["example"] = "docs/readme"
+
+    edit_descriptor(package, reword)
+    assert frictionless_valid(package)
+    report = validate(package, jobs=1)
+    assert report.valid, render_text(report)
 
 
 # -- damage bagit sees -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from ..config import (
     NormalizeConfig,
     ProcessConfig,
 )
+from ..package import documents_resource as documents_template
+from ..parquet import parquet_resource
 from ..problems import Problem
 from ..reader import DESCRIPTOR, unsafe_member_reason
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
@@ -52,7 +55,105 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, "schema-error",
                                 f"created {created!r} is not a real date and time (the "
                                 "pattern lets 2026-02-30 and 25:00 through)", "/created"))
+    problems.extend(table_mismatches(descriptor))
     return problems
+
+
+#: What a resource says of how its data is read (type, format, encoding, CSV dialect).
+_READING = ("type", "format", "mediatype", "encoding", "dialect")
+#: A field's or table schema's words for people, free to differ from corpuskit's.
+_PROSE = frozenset({"title", "description", "example"})
+
+
+def _tables() -> dict[str, dict[str, Any]]:
+    """The table resources corpuskit writes, by name, as their descriptor entries read."""
+    return {item["name"]: {"type": "table", **item}
+            for item in (documents_template(), parquet_resource())}
+
+
+def table_mismatches(descriptor: Any) -> list[Problem]:
+    """Where the descriptor describes corpuskit's records otherwise than they are written.
+
+    The records of data/documents.jsonl (and data/documents.parquet) have one shape: the
+    ``documents`` resource's table schema (its fields in order, their types, formats and
+    constraints, the primary key), format and encoding are those corpuskit writes, and it
+    has no dialect. A descriptor edited to say otherwise (a field renamed, dropped, added
+    or moved, a constraint, ``missingValues``, ``format: csv``) makes ``frictionless
+    validate`` read the records another way and fail, so it is a problem here too. Titles,
+    descriptions and examples are prose and may differ."""
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return []
+    tables = _tables()
+    problems: list[Problem] = []
+
+    def differs(where: str, what: str, found: Any, expected: Any) -> None:
+        said = f"{what} is {_shown(found)}" if found is not None else f"no {what}"
+        wanted = _shown(expected) if expected is not None else "none"
+        problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                f"{said}, but corpuskit writes its records with {wanted} "
+                                "(a descriptor edited by hand?); restore what corpuskit "
+                                "wrote", where))
+
+    for index, item in enumerate(descriptor["resources"]):
+        if not isinstance(item, dict) or item.get("name") not in tables:
+            continue
+        expected = tables[item["name"]]
+        where = f"/resources/{index}"
+        for key in _READING:
+            if item.get(key) != expected.get(key):
+                differs(f"{where}/{key}", key, item.get(key), expected.get(key))
+        schema, wanted = item.get("schema"), expected["schema"]
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            differs(f"{where}/schema", "the table schema", schema, "its fields")
+            continue
+        for key in sorted((set(schema) | set(wanted)) - _PROSE - {"fields"}):
+            if schema.get(key) != wanted.get(key):
+                differs(f"{where}/schema/{key}", key, schema.get(key), wanted.get(key))
+        fields, expected_fields = schema["fields"], wanted["fields"]
+        names = [field.get("name") if isinstance(field, dict) else None for field in fields]
+        expected_names = [field["name"] for field in expected_fields]
+        if names != expected_names:  # one problem, not one for each field moved along
+            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                    f"the table schema {_renamed(names, expected_names)}, but "
+                                    "corpuskit writes its records with the fields of "
+                                    "document.schema.json, in its order (a descriptor edited "
+                                    "by hand?); restore what corpuskit wrote",
+                                    f"{where}/schema/fields"))
+            continue
+        for number, (field, expected_field) in enumerate(zip(fields, expected_fields,
+                                                             strict=True)):
+            if _plain(field) != _plain(expected_field):
+                differs(f"{where}/schema/fields/{number}", f"field {expected_names[number]!r}",
+                        _plain(field), _plain(expected_field))
+    return problems
+
+
+def _renamed(names: list[Any], expected: list[str]) -> str:
+    """How a table schema's field names differ from corpuskit's, in words."""
+    missing = [name for name in expected if name not in names]
+    extra = [name for name in names if name not in expected]
+    said = []
+    if missing:
+        said.append("lacks " + ", ".join(_shown(name) for name in missing))
+    if extra:
+        said.append("has " + ", ".join(_shown(name) for name in extra))
+    if not said:
+        first = next(n for n, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
+        said.append(f"has {_shown(names[first])} as field {first + 1}, where corpuskit "
+                    f"writes {_shown(expected[first])}")
+    return " and ".join(said)
+
+
+def _plain(field: Any) -> Any:
+    """A field without its prose (what decides how its values are read and checked)."""
+    return {k: v for k, v in field.items() if k not in _PROSE} if isinstance(field, dict) \
+        else field
+
+
+def _shown(value: Any) -> str:
+    """A descriptor value in a message, cut to a readable length."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def _real_time(value: str) -> bool:
