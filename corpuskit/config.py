@@ -96,8 +96,9 @@ class ProcessConfig:
 
 
 #: How the release archive is deflated when corpus.toml does not say (``[output]
-#: compression``; the names are those of :data:`corpuskit.deflate.COMPRESSIONS`).
-DEFAULT_COMPRESSION = "fast"
+#: compression``; the names are those of :data:`corpuskit.deflate.COMPRESSIONS`): zlib, the
+#: one whose bytes a rebuild reproduces (``fast``'s may differ from build to build).
+DEFAULT_COMPRESSION = "zlib"
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class Compression:
         return made
 
 
-#: The compressions a corpus may choose, by name (``fast`` unless corpus.toml says, see
+#: The compressions a corpus may choose, by name (``zlib`` unless corpus.toml says, see
 #: :data:`corpuskit.config.DEFAULT_COMPRESSION`).
 #:
 #: ``fast``: ISA-L (the ``isal`` package, which corpuskit has for its CRC-32)
@@ -93,18 +93,19 @@ class Compression:
 #: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
 #: members 10-16% larger on prose (6% for the benchmark corpus); with the benchmark kit, a
 #: cold build of its 100,000 documents took 14.9 s against 22.1, one of 60,000 documents of
-#: another mix 9.8 against 26.4 (README, Large corpora). Its bytes are the same wherever
-#: the same ``isal`` release runs on the same kind of CPU; ISA-L picks its code by the
-#: CPU's features, and its plain-C fallback hashes differently (it is used where x86-64
-#: lacks SSE4.2), so another kind of machine may deflate the same members to other bytes
-#: (the members themselves, and the package folder, are identical everywhere;
-#: ``corpuskit check`` compares members).
+#: another mix 9.8 against 26.4 (README, Large corpora). Its bytes are **not reproducible**:
+#: ISA-L (isal 1.9.1) deflated one 37-byte French line two ways in fresh processes on
+#: this machine (6 of 300 the other way; 300 of 300 the same with address-space
+#: randomization off, ``setarch -R``), so its output depends on the process's memory
+#: layout, and two cold builds of 3,000 documents differed in 1 to 10 members' compressed
+#: bytes. ISA-L also picks its code by the CPU's features. The members themselves, and the
+#: package folder, are identical everywhere (``corpuskit check`` compares members).
 #:
-#: ``zlib``: zlib at level 6, zipfile's default: the archive is byte for byte what Python's
-#: :mod:`zipfile` writes for its small files, wherever the same zlib runs, and about 10%
-#: smaller; a build spends most of its time deflating. zlib-ng (the ``zlib-ng`` package)
-#: at this level was not taken: its output depends on how the input is cut into
-#: ``compress()`` calls and, as reported, on the CPU architecture.
+#: ``zlib`` (the default): zlib at level 6, zipfile's default: the archive is byte for byte
+#: what Python's :mod:`zipfile` writes for its small files, wherever the same zlib runs,
+#: and about 10% smaller; a cold build spends most of its time deflating. zlib-ng (the
+#: ``zlib-ng`` package) was not taken: its output depends on how the input is cut into
+#: ``compress()`` calls and, as its maintainers say, on the CPU architecture.
 COMPRESSIONS = {
     "fast": Compression("fast", 2, f"isal {isal.__version__}", isal_zlib),
     "zlib": Compression("zlib", 6, f"zlib {zlib.ZLIB_RUNTIME_VERSION}", zlib),
