@@ -45,8 +45,8 @@ _COPY_CHUNK = 1 << 20
 @dataclass(frozen=True)
 class BuildResult:
     """What a build did: ``status`` is ``built``, ``unchanged`` (an identical release
-    existed) or ``restored`` (an identical release's zip was there without its folder, which
-    the build put back)."""
+    existed) or ``restored`` (one half of an identical release was there, its zip or its
+    folder, and the build put the other back: ``restored`` names which)."""
 
     status: str
     release: Path
@@ -57,6 +57,8 @@ class BuildResult:
     cached_shards: int = 0
     #: What the maintainer should know (a newer release already in the output folder).
     notes: tuple[str, ...] = ()
+    #: For ``restored``: what the build put back, ``"folder"`` or ``"archive"``.
+    restored: str = ""
 
 
 def parse_source_date_epoch(value: str | None) -> str | None:
@@ -291,16 +293,19 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
                                   records=written, groups=groups, manifest=written_lines,
                                   manifest_groups=manifest_groups)
+        restored = ""
         if writer.final.exists():
-            _check_identical(writer.final, writer.root, archive, created, config, out,
-                             prepared)
-            status = "unchanged"
+            if _check_identical(writer.final, writer.root, archive, created, config, out,
+                                prepared):
+                status, restored = "restored", "archive"
+            else:
+                status = "unchanged"
         elif archive.exists():
             # The folder goes into place before its zip, so a zip without its folder is
             # no build's leftover: a release whose folder was removed by hand.
             _check_archive_identical(writer.root, archive, created, config, out, prepared)
             writer.commit()
-            status = "restored"
+            status, restored = "restored", "folder"
         else:
             # The folder first: a build killed before its zip is in place leaves a whole
             # folder, whose zip the next build writes (_check_identical).
@@ -313,7 +318,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                  f"'corpuskit check' will call the seeds behind it; if {config.version} is "
                  "not a fix of an older line, bump the version with 'corpuskit release'",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
-                       discovery.skipped, cached, notes)
+                       discovery.skipped, cached, notes, restored)
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,
@@ -362,8 +367,9 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
-                     config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
-    """An existing release must equal the new build; its zip is restored if missing."""
+                     config: CorpusConfig, out: Path, prepared: PreparedPieces) -> bool:
+    """An existing release must equal the new build; its zip is restored if missing (then
+    True)."""
     differing = tree_differences(existing, built)
     if differing:
         from .validation import validate  # only on this error path
@@ -387,8 +393,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             "outputs changed, not documents or metadata)")
     if not archive.exists():
         _write_release_archive(existing, archive, created, config, prepared)
-        return
+        return True
     if not _archive_matches(built, archive, created, config, out, prepared):
         raise ReleaseExistsError(
             f"{archive} does not match the release folder {existing}; released archives "
             "are immutable: remove it only if it was never published, then build again")
+    return False

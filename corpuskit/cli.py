@@ -158,6 +158,9 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     elif result.status == "unchanged":
         _echo(f"{result.release} already built with identical content; nothing to do",
                    err=True)
+    elif result.status == "restored" and result.restored == "archive":
+        _echo(f"{result.release} was there without its zip, with identical content; "
+              f"wrote {result.archive}", err=True)
     elif result.status == "restored":
         _echo(f"{result.archive} was there without its folder, with identical content; "
               f"restored {result.release}", err=True)

@@ -395,6 +395,23 @@ def test_rebuilding_through_the_cli_reports_unchanged(built: dict[str, Path],
     assert tree_bytes(built["out"]) == before
 
 
+def test_a_release_without_its_zip_gets_it_back_and_says_so(
+        built: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """A release folder whose zip was removed: the rebuild writes the same zip again and
+    says so (it said "nothing to do" while it wrote the zip)."""
+    before = tree_bytes(built["out"])
+    [archive] = built["out"].glob("*.zip")
+    archive.unlink()
+    assert main(["build", str(built["seeds"]), "--out", str(built["out"])]) == 0
+    err = capsys.readouterr().err
+    assert "without its zip" in err and f"wrote {archive}" in err and "nothing to do" not in err
+    assert tree_bytes(built["out"]) == before
+    archive.unlink()
+    assert main(["build", str(built["seeds"]), "--out", str(built["out"]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "restored"
+    assert tree_bytes(built["out"]) == before
+
+
 def test_same_version_with_changed_seeds_is_refused(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
