@@ -74,6 +74,40 @@ def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
+def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> str:
+    """What made a file binary, for its message: where its first NUL is, or how many
+    control characters it holds and where the first is (a line number, as decoded)."""
+    if decoded is None:  # a NUL byte, and no byte order mark
+        said = f"a NUL byte at byte {data.find(0)}"
+        if _looks_utf16(data):
+            said += ("; every other byte is NUL, as in UTF-16 text without a byte order "
+                     "mark: re-save it as UTF-8, or as UTF-16 with one")
+        return said
+    encoding, text = decoded
+    found = text.find("\x00")
+    if found < 0:
+        first = _CONTROLS.search(text)
+        found = first.start() if first is not None else 0
+        count = len(_CONTROLS.findall(text))
+        what = (f"{count} control characters in {len(text)}, over "
+                f"{MAX_CONTROL_SHARE:.0%}; the first, U+{ord(text[found]):04X},")
+    else:
+        what = "a NUL character"
+    line = text.count("\n", 0, found) + 1
+    return f"{what} on line {line} as {encoding} reads it"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether NULs fill (nearly) every other byte of ``data`` and no other: ASCII-range
+    text in UTF-16, little- or big-endian."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    halves = (sample[0::2], sample[1::2])
+    zeros = [half.count(0) / len(half) for half in halves]
+    return max(zeros) >= 0.9 and min(zeros) <= 0.1
+
+
 #: Languages (py3langid labels) each legacy code page is made for. A decoding is judged
 #: by how probable it is that its text is in one of its code page's languages, so that
 #: Russian read as cp1252 (``Ïðèâåò``) loses to the same bytes read as cp1251.
@@ -502,8 +536,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
         raise DocumentProblem(Problem(raw.path, "binary-file",
-                                      "holds binary data (NUL or control bytes), not text; "
-                                      "remove it or exclude it with discover.exclude"))
+                                      f"holds binary data ({_binary_evidence(data, decoded)}), not "
+                                      "text; remove it or exclude it with discover.exclude"))
     encoding, text = decoded
     if legacy is not None and not _plausible(legacy.judgement or _judge(text)):
         raise DocumentProblem(Problem(

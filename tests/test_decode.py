@@ -188,6 +188,24 @@ def test_many_control_characters_mean_binary() -> None:
     assert refusal(b"\x01\x02\x03\x04\x05\x06 text \x07\x08\x0e\x0f" * 50) == "binary-file"
 
 
+def _message(data: bytes) -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert caught.value.problem.code == "binary-file"
+    return caught.value.problem.message
+
+
+def test_a_binary_refusal_says_where_it_saw_binary_data() -> None:
+    assert "a NUL byte at byte 15" in _message(b"looks like text\x00but is not\n" * 20)
+    controls = _message(b"Plain line one.\nSecond: \x1b[31mred\x1b[0m and \x07.\n")
+    assert "3 control characters in 44, over 1%; the first, U+001B, on line 2 as utf-8" \
+        in controls
+    utf16 = "A text saved as UTF-16 without its byte order mark.\n".encode("utf-16-le")
+    assert "every other byte is NUL, as in UTF-16 text without a byte order mark" \
+        in _message(utf16)
+    assert "UTF-16" not in _message(PNG_HEADER + bytes(range(256)) * 4)
+
+
 def test_one_stray_control_character_is_still_text() -> None:
     decoded = run(b"A page break\x0c and a bell\x07 in a long enough line of plain text. " * 2
                   + b"More plain text without any control character at all. " * 2)
