@@ -38,11 +38,22 @@ def load_schema(name: str) -> dict[str, Any]:
 def validator(name: str) -> Validator:
     """A compiled validator for schema ``name``, with format checking on."""
     from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
+    from jsonschema.validators import extend
 
     schema = load_schema(name)
     cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
     checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
+    if name in _STRICT_INTEGERS:
+        checks = cls.TYPE_CHECKER.redefine(
+            "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+        cls = extend(cls, type_checker=checks)  # type: ignore[no-untyped-call]
     return cls(schema, format_checker=checker)
+
+
+#: Schemas of TOML files: TOML writes integers and floats apart (``2`` and ``2.0``), so a
+#: float where an integer belongs is a mistake there, not the same number (JSON Schema
+#: counts 2.0 as an integer; it would then reach the descriptor as 2.0).
+_STRICT_INTEGERS = frozenset({"corpus.schema.json"})
 
 
 def pointer(error: ValidationError) -> str:

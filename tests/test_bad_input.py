@@ -219,6 +219,19 @@ def test_config_with_an_unknown_compression(tmp_path: Path,
     assert "'gzip-9'" in lines[0] and "'fast'" in lines[0] and "'zlib'" in lines[0]
 
 
+@pytest.mark.parametrize(("section", "key"), [("discover", "max_file_bytes"),
+                                            ("extract", "language_min_chars")])
+def test_config_with_a_float_for_an_integer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            section: str, key: str) -> None:
+    """TOML writes 1e9 and 20.0 as floats: where an integer belongs they are refused (JSON
+    Schema would count 20.0 an integer, and the descriptor would record 20.0)."""
+    toml = toml_text(corpus_config({})) + f"\n[{section}]\n{key} = 20.0\n"
+    lines = config_problems(tmp_path, capsys, toml)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: corpus.toml:{section}.{key}: ")
+    assert "20.0 is not of type 'integer'" in lines[0]
+
+
 def test_config_problems_are_all_reported_at_once(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     toml = toml_text(corpus_config({"version": "one", "name": "Bad Name!", "sources": None}))
