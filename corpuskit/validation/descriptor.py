@@ -104,7 +104,7 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
                 differs(f"{where}/{key}", key, item.get(key), expected.get(key))
         schema, wanted = item.get("schema"), expected["schema"]
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            differs(f"{where}/schema", "the table schema", schema, "its fields")
+            differs(f"{where}/schema", "the table schema", schema, wanted)
             continue
         for key in sorted((set(schema) | set(wanted)) - _PROSE - {"fields"}):
             if schema.get(key) != wanted.get(key):
