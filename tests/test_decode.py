@@ -189,10 +189,7 @@ def test_many_control_characters_mean_binary() -> None:
 
 
 def _message(data: bytes) -> str:
-    with pytest.raises(DocumentProblem) as caught:
-        run(data)
-    assert caught.value.problem.code == "binary-file"
-    return caught.value.problem.message
+    return refusal_message(data, code="binary-file")
 
 
 def test_a_binary_refusal_says_where_it_saw_binary_data() -> None:
@@ -231,10 +228,11 @@ ARABIC = "مرحبا بكم في هذا الموقع. نحن نقدم لكم أ�
 DEFAULT_ADVICE = "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
 
 
-def refusal_message(data: bytes, config: DecodeConfig = DEFAULT) -> str:
+def refusal_message(data: bytes, config: DecodeConfig = DEFAULT, *,
+                    code: str = "undecodable") -> str:
     with pytest.raises(DocumentProblem) as caught:
         run(data, config)
-    assert caught.value.problem.code == "undecodable"
+    assert caught.value.problem.code == code
     return caught.value.problem.message
 
 
