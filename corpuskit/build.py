@@ -37,6 +37,7 @@ from .problems import Problem
 from .reader import FolderSource, iter_records
 from .semver import Version
 from .shardcache import ShardCache
+from .wording import counted
 from .writer import HashingWriter, PackageWriter, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20
@@ -249,8 +250,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     payload_bytes += result.stats.raw_bytes
                     payload_files += result.stats.documents
             if problems:
-                raise InputError(problems, f"{len(problems)} problem"
-                                           f"{'s' if len(problems) != 1 else ''} in {seeds}; "
+                raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
                                            "nothing was written")
             if stats.documents == 0:
                 raise InputError([Problem(".", "empty-document",
@@ -378,7 +378,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         if damage:  # the release changed since it was built, not (only) the seeds
             raise ReleaseExistsError(
                 f"release {config.release_name} in {out} was changed after it was built "
-                f"({len(damage)} problem{'s' if len(damage) != 1 else ''} found by "
+                f"({counted(len(damage), 'problem')} found by "
                 f"'corpuskit validate {existing}'; the first: {damage[0].render()}); "
                 "released versions are immutable: restore it from a published copy (or "
                 "remove the files added to it), then build again")

@@ -20,6 +20,7 @@ from .cores import MAX_JOBS
 from .errors import EXIT_USAGE, CorpuskitError, InputError, ProblemsFound
 from .heap import fewer_collections
 from .problems import printable
+from .wording import counted
 
 
 def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
@@ -166,7 +167,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
               f"restored {result.release}", err=True)
     else:
         _echo(f"built {result.release} and {result.archive.name} "
-                   f"({result.documents} documents, {result.content_hash})", err=True)
+                   f"({counted(result.documents, 'document')}, {result.content_hash})", err=True)
 
 
 @cli.command("diff")
@@ -275,7 +276,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     else:
         built = result.build
         _echo(f"released {result.name} {result.version} ({how}): {built.release} and "
-                   f"{built.archive.name} ({built.documents} documents, "
+                   f"{built.archive.name} ({counted(built.documents, 'document')}, "
                    f"{built.content_hash})", err=True)
 
 
@@ -353,7 +354,7 @@ def info_command(path: Path, as_json: bool) -> None:
         _echo(render(summary))
     if summary.problems:  # shown above (or in the JSON): exit 1, as every command does
         count = len(summary.problems)
-        raise ProblemsFound(f"{count} problem{'s' if count != 1 else ''} found in {path}")
+        raise ProblemsFound(f"{counted(count, 'problem')} found in {path}")
 
 
 @cli.command("validate")
@@ -428,9 +429,8 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
     failed = [report for report in reports if not report.valid]
     if failed:
         count = sum(len(report.problems) for report in failed)
-        raise ProblemsFound(f"{count} problem{'s' if count != 1 else ''} found in "
-                            f"{len(failed)} of {len(reports)} target"
-                            f"{'s' if len(reports) != 1 else ''}")
+        raise ProblemsFound(f"{counted(count, 'problem')} found in "
+                            f"{len(failed)} of {counted(len(reports), 'target')}")
 
 
 @cli.command("check")
@@ -471,10 +471,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
     if not report.valid:
         count = len(report.problems)
         if not report.compared:
-            raise ProblemsFound(f"{seeds} cannot be built ({count} problem"
-                                f"{'s' if count != 1 else ''}); {dist} was not compared")
-        raise ProblemsFound(f"{dist} is not current: {count} difference"
-                            f"{'s' if count != 1 else ''}")
+            raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
+                                f"{dist} was not compared")
+        raise ProblemsFound(f"{dist} is not current: {counted(count, 'difference')}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

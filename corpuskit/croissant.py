@@ -33,6 +33,7 @@ from .package import (
 )
 from .problems import Problem
 from .schemacheck import iter_problems
+from .wording import counted
 
 CROISSANT_PATH = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -101,9 +102,6 @@ _DESCRIPTIONS = {
                 "(date as string, normalization as list<string>).",
 }
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _suffix(path: str) -> str:
@@ -213,7 +211,7 @@ def croissant(
         src["title"] + (f" <{src['path']}>" if src.get("path") else "")
         for src in meta["sources"])
     doc["rai:dataPreprocessingProtocol"] = [
-        f"{step}: changed {stats.steps.get(step, 0)} of {_plural(stats.documents, 'document')}"
+        f"{step}: changed {stats.steps.get(step, 0)} of {counted(stats.documents, 'document')}"
         for step in config.process.normalize.steps
     ]
     distribution = [_file_object(entry) for entry in files]

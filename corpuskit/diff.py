@@ -40,6 +40,7 @@ from .reader import (
     read_descriptor,
 )
 from .records import process_document_reported, record_line
+from .wording import counted
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1
@@ -343,8 +344,7 @@ class _SeedsSide(_Side):
         self.sources = discovery.sources
         if discovery.problems:  # with every document's own, as build reports them
             problems = [*discovery.problems, *self._document_problems()]
-            raise InputError(problems, f"{len(problems)} problem"
-                                       f"{'s' if len(problems) != 1 else ''} in {path}")
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}")
         self._digest = hashlib.sha256()
         self._done = False
 
@@ -394,8 +394,7 @@ class _SeedsSide(_Side):
             self.count += 1
             yield record
         if problems:
-            raise InputError(problems, f"{len(problems)} problem"
-                                       f"{'s' if len(problems) != 1 else ''} in {self.path}")
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in {self.path}")
         self._done = True
 
 
@@ -623,8 +622,7 @@ def render_text(result: Diff) -> str:
         return "\n".join(out) + "\n"
     out.append(f"{len(result.added)} added, {len(result.removed)} removed, "
                f"{len(result.changed)} changed, {result.unchanged} unchanged; "
-               f"{len(result.metadata)} package metadata field"
-               f"{'s' if len(result.metadata) != 1 else ''} changed")
+               f"{counted(len(result.metadata), 'package metadata field')} changed")
     out.append(f"required bump: {result.bump}")
     if result.added:
         out.append("added:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .problems import Problem
+from .wording import counted
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -27,7 +28,7 @@ class InputError(CorpuskitError):
     def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
         self.problems = tuple(sorted(problems))
         count = len(self.problems)
-        self.summary = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        self.summary = summary or f"{counted(count, 'problem')} found"
         super().__init__(self.summary)
 
     def __str__(self) -> str:

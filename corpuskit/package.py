@@ -14,11 +14,13 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from .config import CorpusConfig
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
+from .wording import counted
 
 DOCUMENTS_PATH = "data/documents.jsonl"
 RAW_PREFIX = "data/raw/"
@@ -342,9 +344,6 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
 
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
@@ -494,6 +493,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     meta = config.metadata
     total = stats.documents
     chars = sorted(stats.chars)
+    grouped = partial(counted, grouped=True)  # 12,500 documents
     languages = sorted(lang for lang in stats.languages if lang != "und")
     parquet = data_files.endswith(".parquet")
     date_range = (f"{stats.first_date} to {stats.last_date}" if stats.first_date
@@ -599,9 +599,9 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 
 ### Composition
 
-{_plural(total, "document")}, {_plural(stats.words, "word")} and
-{_plural(sum(chars), "character")} of normalized text, made from
-{_plural(stats.raw_bytes, "byte")} of raw input. One split, `train`, holds every document.
+{grouped(total, "document")}, {grouped(stats.words, "word")} and
+{grouped(sum(chars), "character")} of normalized text, made from
+{grouped(stats.raw_bytes, "byte")} of raw input. One split, `train`, holds every document.
 
 Documents by language (`und`: undetermined):
 

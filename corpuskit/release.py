@@ -46,6 +46,7 @@ from .parquet import PARQUET_PATH
 from .problems import Problem
 from .reader import DESCRIPTOR, MAX_METADATA_BYTES
 from .semver import RELEASE_BUMPS, Version, bump_rank
+from .wording import counted
 from .writer import output_lock, remove_file, replace_file_atomically
 
 if sys.version_info >= (3, 11):
@@ -163,9 +164,6 @@ def update_corpus_toml(text: str, version: str, created: str) -> str:
 
 # -- CHANGELOG.md -----------------------------------------------------------------------
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
 
 def _doc(doc_id: str, title: str | None) -> str:
     return f"{code_span(doc_id)} ({display_title(title)})"
@@ -198,7 +196,7 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
     """The Markdown entry of a release: heading, summary, then every change by id and title."""
     lines = [f"## {version} ({created[:10]})", ""]
     if previous is None:
-        lines.append(f"Initial release: {_plural(len(result.added), 'document')}.")
+        lines.append(f"Initial release: {counted(len(result.added), 'document')}.")
         if result.added:
             lines += ["", "### Added", ""]
             shown = result.added[:INITIAL_LISTING_LIMIT]
@@ -209,13 +207,13 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
         return "\n".join(lines) + "\n"
     counts = []
     if result.added:
-        counts.append(f"{_plural(len(result.added), 'document')} added")
+        counts.append(f"{counted(len(result.added), 'document')} added")
     if result.removed:
-        counts.append(f"{_plural(len(result.removed), 'document')} removed")
+        counts.append(f"{counted(len(result.removed), 'document')} removed")
     if result.changed:
-        counts.append(f"{_plural(len(result.changed), 'document')} changed")
+        counts.append(f"{counted(len(result.changed), 'document')} changed")
     if result.metadata:
-        counts.append(f"{_plural(len(result.metadata), 'package metadata field')} changed")
+        counts.append(f"{counted(len(result.metadata), 'package metadata field')} changed")
     applied = bump or result.bump
     why = f"{applied} release" + (f" ({result.bump} required)" if applied != result.bump else "")
     if counts:
@@ -456,8 +454,8 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
     if not report.valid:
         count = len(report.problems)
         raise ReleaseError(
-            f"the latest release {previous} does not pass validation ({count} problem"
-            f"{'s' if count != 1 else ''}; the first: {report.problems[0].render()}); a "
+            f"the latest release {previous} does not pass validation "
+            f"({counted(count, 'problem')}; the first: {report.problems[0].render()}); a "
             "release is diffed against it, so restore it from a published copy ('corpuskit "
             "validate' lists every problem), then release again")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..package import manifest_order
 from ..problems import Problem
 from ..reader import unsafe_member_reason
+from ..wording import counted
 
 BAGIT_TXT = "bagit.txt"
 BAG_INFO = "bag-info.txt"
@@ -110,7 +111,8 @@ class _Form:
         more = self.count - MAX_FORM_PROBLEMS
         if more > 0:
             self.problems.append(Problem(self.name, "bagit-error",
-                                         f"{more} more line{'s' if more > 1 else ''} deviate "
+                                         f"{counted(more, 'more line')} "
+                                         f"deviate{'s' if more == 1 else ''} "
                                          "from the form corpuskit writes (not listed one by "
                                          "one)", f"line {self.first}"))
 

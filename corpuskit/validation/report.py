@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..problems import Problem, one_line
+from ..wording import counted
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added).
 REPORT_VERSION = 1
@@ -96,9 +97,8 @@ class ValidationReport:
 
     def summary(self) -> str:
         count = len(self.problems)
-        problems = f"{count} problem{'s' if count != 1 else ''}"
-        what = f"{self.documents} document{'s' if self.documents != 1 else ''}, " \
-               f"{self.files} file{'s' if self.files != 1 else ''}"
+        problems = counted(count, "problem")
+        what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
         if self.command == "check":
             if count == 0:
                 return f"{self.target}: current, equal to a fresh build ({what})"

@@ -1,0 +1,35 @@
+"""Counts in messages: one document, two documents (a build of one said "1 documents")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds
+
+from corpuskit.cli import main
+from corpuskit.wording import counted
+
+
+@pytest.mark.parametrize(("count", "noun", "grouped", "expected"), [
+    (0, "document", False, "0 documents"),
+    (1, "document", False, "1 document"),
+    (2, "problem", False, "2 problems"),
+    (12500, "document", False, "12500 documents"),
+    (12500, "document", True, "12,500 documents"),
+    (1, "package metadata field", True, "1 package metadata field"),
+])
+def test_counted(count: int, noun: str, grouped: bool, expected: str) -> None:
+    assert counted(count, noun, grouped=grouped) == expected
+
+
+@pytest.mark.parametrize(("files", "shown"), [
+    ({"a.txt": "One document.\n"}, "(1 document, sha256:"),
+    ({"a.txt": "One document.\n", "b.txt": "Another one.\n"}, "(2 documents, sha256:"),
+])
+def test_the_build_message_counts_its_documents(tmp_path: Path, files: dict[str, str],
+                                                shown: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, files)
+    assert main(["build", str(seeds), "--out", str(tmp_path / "dist")]) == 0
+    assert shown in capsys.readouterr().err
