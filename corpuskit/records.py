@@ -22,6 +22,7 @@ from .extract import extract_parts, languages
 from .models import DocumentProblem, Parts, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
+from .visible import shows_text
 
 __all__ = ["count_paragraphs", "count_words", "process_document", "process_documents_reported",
            "record_json", "record_line", "sha256_hex"]
@@ -101,11 +102,11 @@ def _prepare(raw: RawDocument, config: ProcessConfig) -> _Prepared:
     # normalize gets the only reference to the decoded text, so that its first change
     # frees it: a large document's text is not held three times (see normalize).
     text, steps = normalize(handed.pop(), config.normalize)
-    if not text or text.isspace():  # text.strip() without a copy of a long text
+    if not shows_text(text):
         raise DocumentProblem(Problem(
             raw.path, "empty-document",
-            "holds no text once normalized (only control, zero-width or space characters); "
-            "remove it or add text"))
+            "holds no text once normalized (only space, control, format or other invisible "
+            "characters, such as zero-width spaces or soft hyphens); remove it or add text"))
     return _Prepared(raw, encoding, steps, extract_parts(text, config.extract))
 
 

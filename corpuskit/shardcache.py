@@ -40,10 +40,10 @@ from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_
 from .writer import TEMP_PREFIX, copy_into, write_file
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v11: decoding no longer
-#: refuses Latin text whose accented letters are mostly capitals that start words), so
-#: that no entry made before serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v11"
+#: other records for the same bytes within one corpuskit version (v12: a text of only
+#: invisible characters, such as a soft hyphen, is refused), so that no entry made before
+#: serves records a fresh build would not make.
+CACHE_FORMAT = "corpuskit-shard-cache-v12"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 

@@ -1,0 +1,41 @@
+"""Whether a normalized text shows anything: a document that does not is refused.
+
+A text shows something if it holds a character other than whitespace, control, format
+and surrogate characters (categories Z*, Cc, Cf, Cs) and the characters Unicode marks
+``Default_Ignorable_Code_Point`` (soft hyphen, variation selectors, Hangul fillers, ...),
+which are drawn as nothing. Private-use and unassigned characters count as text: a font
+or a later Unicode version may give them a form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Default_Ignorable_Code_Point, from Unicode's DerivedCoreProperties.txt (15.1; the
+#: property is stable: code points are not removed from it), as inclusive ranges.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+#: The categories of characters that show nothing.
+BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"})
+_PRINTABLE_ASCII = re.compile("[!-~]")
+_IGNORABLE = re.compile("[" + "".join(
+    f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in DEFAULT_IGNORABLE
+) + "]+")
+
+
+def shows_text(text: str) -> bool:
+    """Whether ``text`` holds a character that is drawn (see the module doc).
+
+    A printable ASCII character, which nearly every text has near its start, settles it
+    at once; otherwise the characters left once the default-ignorable ones are taken out
+    are looked at one by one, up to the first that shows."""
+    if _PRINTABLE_ASCII.search(text):
+        return True
+    category = unicodedata.category
+    return any(category(char) not in BLANK_CATEGORIES for char in _IGNORABLE.sub("", text))
