@@ -62,18 +62,30 @@ class BuildResult:
     restored: str = ""
 
 
+#: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
+#: (RFC 3339, four-digit years) can name.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+LATEST_EPOCH = 253402300799
+
+
 def parse_source_date_epoch(value: str | None) -> str | None:
     """``SOURCE_DATE_EPOCH`` (whole seconds since 1970) as RFC 3339 UTC, or None if unset."""
     if value is None or value.strip() == "":
         return None
-    try:
-        if not (value.isascii() and value.isdigit()):  # no sign, no "1_000": as date +%s
-            raise ValueError(value)
-        stamp = dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise InputError([Problem("SOURCE_DATE_EPOCH", "config-error",
-                                  f"must be whole seconds since 1970, got {value!r}")]
-                         ) from None
+    what_to_do = ("set it to the time of the sources' last change, as `git log -1 "
+                  "--format=%ct` gives it, or unset it to use corpus.toml's created")
+    if not (value.isascii() and value.isdigit()):  # no sign, no "1_000": as date +%s
+        raise InputError([Problem(
+            "SOURCE_DATE_EPOCH", "config-error",
+            f"must be whole seconds since 1970 (digits only), got {value!r}; {what_to_do}")])
+    # The length first: int() refuses strings of over 4,300 digits.
+    if len(value.lstrip("0")) > len(str(LATEST_EPOCH)) or int(value) > LATEST_EPOCH:
+        raise InputError([Problem(
+            "SOURCE_DATE_EPOCH", "config-error",
+            f"{value if len(value) <= 20 else value[:20] + '...'} seconds since 1970 is "
+            f"after 9999-12-31T23:59:59Z ({LATEST_EPOCH}), "
+            f"the last time a release can carry; {what_to_do}")])
+    stamp = EPOCH + dt.timedelta(seconds=int(value))
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

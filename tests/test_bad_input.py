@@ -3,6 +3,7 @@ and the reason, every problem in one run, and nothing written to the output fold
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -352,8 +353,43 @@ def test_source_date_epoch_is_whole_seconds_since_1970(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     code, err = run_build(seeds, tmp_path / "dist", capsys)
     assert code == 1
-    assert error_lines(err) == [f"error: SOURCE_DATE_EPOCH: must be whole seconds since "
-                                f"1970, got {value!r} [config-error]"]
+    [line] = error_lines(err)
+    assert line.startswith(f"error: SOURCE_DATE_EPOCH: must be whole seconds since 1970 "
+                           f"(digits only), got {value!r}; set it to ")
+    assert "git log -1 --format=%ct" in line and line.endswith("[config-error]")
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(("value", "created"), [
+    ("0", "1970-01-01T00:00:00Z"),
+    ("253402300799", "9999-12-31T23:59:59Z"),
+    (None, None),
+])
+def test_source_date_epoch_up_to_the_last_second_of_9999(
+        value: str | None, created: str | None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = make_seeds(tmp_path, GOOD, {"created": None} if value is None else None)
+    if value is not None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, _ = run_build(seeds, tmp_path / "dist", capsys)
+    assert code == 0
+    [release] = (tmp_path / "dist").glob("*/datapackage.json")
+    assert json.loads(release.read_text(encoding="utf-8")).get("created") == created
+
+
+@pytest.mark.parametrize("value", ["253402300800", "99999999999999", "9" * 5000])
+def test_source_date_epoch_after_9999_is_refused_as_such(
+        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of range was told "must be whole seconds since 1970", which it was."""
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, err = run_build(seeds, tmp_path / "dist", capsys)
+    assert code == 1
+    [line] = error_lines(err)
+    assert line.startswith(f"error: SOURCE_DATE_EPOCH: {value[:12]}")
+    assert " seconds since 1970 is after 9999-12-31T23:59:59Z (253402300799)" in line
+    assert len(line) < 400, "a long value is shortened"
     assert not (tmp_path / "dist").exists()
 
 
