@@ -78,14 +78,14 @@ def parse_source_date_epoch(value: str | None) -> str | None:
         raise InputError([Problem(
             "SOURCE_DATE_EPOCH", "config-error",
             f"must be whole seconds since 1970 (digits only), got {value!r}; {what_to_do}")])
-    # The length first: int() refuses strings of over 4,300 digits.
-    if len(value.lstrip("0")) > len(str(LATEST_EPOCH)) or int(value) > LATEST_EPOCH:
+    digits = value.lstrip("0") or "0"  # the length first: int() refuses 4,301 digits
+    if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
         raise InputError([Problem(
             "SOURCE_DATE_EPOCH", "config-error",
             f"{value if len(value) <= 20 else value[:20] + '...'} seconds since 1970 is "
             f"after 9999-12-31T23:59:59Z ({LATEST_EPOCH}), "
             f"the last time a release can carry; {what_to_do}")])
-    stamp = EPOCH + dt.timedelta(seconds=int(value))
+    stamp = EPOCH + dt.timedelta(seconds=int(digits))
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -363,6 +363,7 @@ def test_source_date_epoch_is_whole_seconds_since_1970(
 @pytest.mark.parametrize(("value", "created"), [
     ("0", "1970-01-01T00:00:00Z"),
     ("253402300799", "9999-12-31T23:59:59Z"),
+    ("0" * 5000 + "86400", "1970-01-02T00:00:00Z"),
     (None, None),
 ])
 def test_source_date_epoch_up_to_the_last_second_of_9999(
