@@ -429,16 +429,41 @@ def _may_collide(refs: list[SourceRef]) -> bool:
 
 
 def _collision_message(path: str, colliding: list[str], files: set[str]) -> str:
+    how = _difference(path, colliding)
+    # Names that differ in normalization look the same printed: their escapes tell them apart.
+    spelled = ""
+    if "normalization" in how:
+        others = "the other" if len(colliding) == 1 else "the others"
+        spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
+                   f"{', '.join(map(_escaped, colliding))}")
     if path in files and all(other in files for other in colliding):
-        return (f"differs from {', '.join(colliding)} only in case or Unicode normalization; "
-                "such names merge on many filesystems, rename one of them")
+        return (f"differs from {', '.join(colliding)} only in {how}{spelled}; such names "
+                "merge on many filesystems, rename one of them")
     shown = ", ".join(_entry_name(other, files) for other in colliding)
     if path in files or any(other in files for other in colliding):
         merged = "a file and a folder with these names cannot both exist there"
     else:
         merged = "the folders become one"
-    return (f"{_entry_name(path, files)} and {shown} differ only in case or Unicode "
-            f"normalization; on many filesystems (macOS, Windows) {merged}: rename one of them")
+    return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; on many "
+            f"filesystems (macOS, Windows) {merged}: rename one of them")
+
+
+def _difference(path: str, colliding: list[str]) -> str:
+    """How names that share a collision key differ: in case, in Unicode normalization
+    (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
+    one character, U+00E9), or in both."""
+    if len({unicodedata.normalize("NFC", name) for name in (path, *colliding)}) == 1:
+        return "Unicode normalization (an accent composed or decomposed)"
+    if len({name.casefold() for name in (path, *colliding)}) == 1:
+        return "case"
+    return "case and Unicode normalization"
+
+
+def _escaped(name: str) -> str:
+    """``name`` with every character outside ASCII as its code point (``caf\\u00e9``)."""
+    return "".join(char if char.isascii() else
+                   f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+                   for char in name)
 
 
 def _entry_name(path: str, files: set[str]) -> str:

@@ -304,8 +304,30 @@ def test_names_differing_only_in_unicode_normalization(
     (seeds / "cafe\u0301.txt").write_text("Decomposed name.\n", encoding="utf-8")
     if len(list(seeds.iterdir())) < 4:
         pytest.skip("normalizing file system")
-    assert_refused(seeds, tmp_path / "out", capsys,
-                   {"caf\u00e9.txt": "name-collision", "cafe\u0301.txt": "name-collision"})
+    lines = assert_refused(seeds, tmp_path / "out", capsys,
+                           {"caf\u00e9.txt": "name-collision", "cafe\u0301.txt": "name-collision"})
+    # The two names print alike: the message spells each with escapes, this one first.
+    by_name = {line.split(": ", 2)[1]: line for line in lines}
+    assert "only in Unicode normalization" in by_name["caf\u00e9.txt"]
+    assert "this name is caf\\u00e9.txt, the other cafe\\u0301.txt;" in by_name["caf\u00e9.txt"]
+    assert "this name is cafe\\u0301.txt, the other caf\\u00e9.txt;" in by_name["cafe\u0301.txt"]
+
+
+@pytest.mark.parametrize(("names", "how"), [
+    (["Report.txt", "report.txt"], "only in case;"),
+    (["Sub/a.txt", "sub/b.txt"], "only in case;"),
+    (["Caf\u00e9.txt", "cafe\u0301.txt"], "only in case and Unicode normalization: as escapes"),
+    (["caf\u00e9/a.txt", "cafe\u0301/b.txt"], "only in Unicode normalization ("),
+])
+def test_a_name_collision_says_how_the_names_differ(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], names: list[str], how: str) -> None:
+    seeds = make_seeds(tmp_path, {**GOOD, **{name: "Some text.\n" for name in names}})
+    if len(list(seeds.rglob("*.txt"))) < len(GOOD) + 2:
+        pytest.skip("case-insensitive or normalizing file system")
+    lines = assert_refused(seeds, tmp_path / "out", capsys,
+                           dict.fromkeys(names, "name-collision"))
+    assert all(how in line for line in lines), lines
+    assert all(("as escapes" in line) == ("normalization" in how) for line in lines)
 
 
 def test_hidden_and_excluded_files_are_skipped_and_named(
