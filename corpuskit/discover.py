@@ -46,6 +46,8 @@ class Discovery:
     sources: tuple[SourceRef, ...]
     problems: tuple[Problem, ...]
     skipped: tuple[tuple[str, str], ...]
+    #: The document files listed: the sources and those refused for their names or ids.
+    listed: int = 0
 
 
 def collision_key(name: str) -> str:
@@ -197,7 +199,7 @@ def discover(seeds: Path, config: DiscoverConfig, *,
         listings.save()
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
-    return Discovery(sources, tuple(sorted(problems)), tuple(skipped))
+    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), len(refs))
 
 
 class _Listing:

@@ -89,4 +89,4 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
                                 "the seeds folder holds no documents; add text files"))
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
-    return SeedsResult(tuple(problems), documents, len(refs), total, discovery.skipped)
+    return SeedsResult(tuple(problems), documents, discovery.listed, total, discovery.skipped)
