@@ -34,7 +34,8 @@ RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
 #: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
 MAX_PATH_BYTES = 1024
 #: Why a seeds entry that is not a regular file is refused (when listed, and when read).
-NOT_REGULAR = "not a regular file (device, socket or pipe)"
+NOT_REGULAR = ("not a regular file (device, socket or pipe); move it out of the seeds "
+               "folder, or exclude it with discover.exclude in corpus.toml")
 #: Bytes read at a time from a seeds file that grew after it was discovered.
 _READ_CHUNK = 1 << 20
 
@@ -316,7 +317,11 @@ class _Listing:
                                             "symbolic link to a folder; folders are not followed "
                                             "through links, move the files instead"))
                     return
-                regular = stat.S_ISREG(target.stat().st_mode)
+                try:
+                    regular = stat.S_ISREG(target.stat().st_mode)
+                except FileNotFoundError:
+                    problems.append(Problem(relpath, "unreadable-file", _dangling(root, relpath)))
+                    return
             else:
                 regular = entry.is_file(follow_symlinks=False)
             if not regular:
@@ -330,6 +335,16 @@ class _Listing:
             problems.append(Problem(relpath, "name-collision", reserved))
             return
         self.found.append(relpath)
+
+
+def _dangling(root: Path, relpath: str) -> str:
+    """What to tell of a symbolic link whose target does not exist."""
+    try:
+        shown = f" to {printable(os.readlink(root / relpath))}"
+    except OSError:
+        shown = ""
+    return (f"symbolic link{shown}, which does not exist; remove the link or put the "
+            "file it names in place")
 
 
 def _listed(root: Path, rel: str, config: DiscoverConfig, remember: bool = False) -> _Listing:

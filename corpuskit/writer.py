@@ -7,6 +7,7 @@ never touches an existing one. Disk errors become :class:`OutputError` naming th
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import glob
 import hashlib
@@ -41,6 +42,18 @@ def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     reason = exc.strerror or str(exc)
     what = doing() if callable(doing) else doing
     return OutputError(f"{what or f'cannot write {path}'}: {reason}")
+
+
+def _not_a_folder(out: Path, exc: OSError) -> str | None:
+    """What to say of an output folder that cannot be made because it, or a folder on its
+    path, is a file; None for any other error."""
+    if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
+        return None
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            return (f"cannot write into {out}: {path} is a file, not a folder; give --out "
+                    "a folder (it is made if missing)")
+    return None
 
 
 def _open_for_writing(path: Path) -> BinaryIO:
@@ -412,7 +425,8 @@ def output_lock(out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
-        raise _output_error(out, exc) from None
+        told = _not_a_folder(out, exc)
+        raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False
     try:
         try:

@@ -295,6 +295,29 @@ def test_special_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     os.mkfifo(seeds / "pipe.txt")
     lines = assert_refused(seeds, tmp_path / "out", capsys, {"pipe.txt": "unsafe-path"})
     assert "not a regular file" in lines[0]
+    assert "move it out of the seeds folder, or exclude it with discover.exclude" in lines[0]
+
+
+def test_a_dangling_link_is_named_as_one(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """It was told "cannot stat: No such file or directory"."""
+    seeds = make_seeds(tmp_path, GOOD)
+    (seeds / "gone.txt").symlink_to("moved/away.txt")
+    lines = assert_refused(seeds, tmp_path / "out", capsys, {"gone.txt": "unreadable-file"})
+    assert ("symbolic link to moved/away.txt, which does not exist; remove the link or put "
+            "the file it names in place") in lines[0]
+
+
+@pytest.mark.parametrize("out", ["taken", "taken/releases"])
+def test_an_out_that_is_a_file_is_named_as_one(tmp_path: Path, out: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    (tmp_path / "taken").write_text("not a folder\n", encoding="utf-8")
+    code, err = run_build(seeds, tmp_path / out, capsys)
+    assert code == 1
+    assert (f"cannot write into {tmp_path / out}: {tmp_path / 'taken'} is a file, not a "
+            "folder; give --out a folder (it is made if missing)") in err
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "not a folder\n"
 
 
 def test_names_differing_only_in_unicode_normalization(
