@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import struct
@@ -159,6 +160,30 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
     assert [(p.path, p.code) for p in report.problems] == [(".", "checksum-mismatch")]
     sidecar.write_text(f"{hashlib.sha256(source.read_bytes()).hexdigest()}  other.zip\n")
     assert codes(validate(target, jobs=1)) == {"archive-error"}
+    assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
+
+
+@pytest.mark.parametrize(("kind", "told"), [
+    ("folder", "is a folder"),
+    ("dangling link", "is a symbolic link to nothing"),
+    ("pipe", "is not a regular file (a pipe, socket or device)"),
+])
+def test_a_published_checksum_that_is_no_file_is_reported(tmp_path: Path, kind: str,
+                                                           told: str) -> None:
+    """A ``.sha256`` folder (or pipe, or link to nothing) was passed over in silence."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    sidecar = tmp_path / f"{target.name}.sha256"
+    if kind == "folder":
+        sidecar.mkdir()
+    elif kind == "dangling link":
+        sidecar.symlink_to("nothing.sha256")
+    else:
+        os.mkfifo(sidecar)
+    [problem] = validate(target, jobs=1).problems
+    assert (problem.path, problem.code) == (".", "archive-error")
+    assert problem.message.startswith(f"{sidecar.name} {told}, so the checksum it publishes "
+                                      "cannot be read; replace it")
     assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
 
 

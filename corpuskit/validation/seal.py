@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,24 @@ def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
     return prefix.hexdigest(), whole.hexdigest()
 
 
+def _unreadable_sidecar(sidecar: Path) -> list[Problem]:
+    """The problem with a ``<archive>.sha256`` that is there but is no regular file (a
+    folder, a pipe, a link to nothing): it publishes a checksum that cannot be read."""
+    try:
+        mode = os.stat(sidecar).st_mode
+    except FileNotFoundError:
+        if not os.path.lexists(sidecar):
+            return []  # no sidecar: nothing published
+        kind = "a symbolic link to nothing"
+    except OSError as exc:
+        kind = f"unreadable: {exc.strerror or exc}"
+    else:
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, socket or device)"
+    return [Problem(".", "archive-error",
+                    f"{sidecar.name} is {kind}, so the checksum it publishes cannot be read; "
+                    "replace it with the release's '<sha256>  <name>' file, or remove it")]
+
+
 def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Problem]:
     """The seal of ``archive`` and its published ``<archive>.sha256``, if there is one.
 
@@ -159,7 +178,7 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
             if fast:
                 return problems
             published, found = (_read_sidecar(archive, sidecar) if sidecar.is_file()
-                                else ([], []))
+                                else ([], _unreadable_sidecar(sidecar)))
             problems.extend(found)
             if form is not None and not published:
                 return problems
