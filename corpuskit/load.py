@@ -53,6 +53,7 @@ from .reader import (
     record_after,
 )
 from .validation.bagit import parse_manifest, split_lines
+from .validation.descriptor import table_mismatches
 from .validation.seal import check_archive_checksums
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]
@@ -199,8 +200,10 @@ def _descriptor_problems(descriptor: Mapping[str, Any], payload: Mapping[str, st
                                 f"corpuskit.documents says {stated_documents}, "
                                 f"{DOCUMENTS_PATH} holds {records} records",
                                 "/corpuskit/documents"))
+    problems.extend(table_mismatches(descriptor))  # the records' resource is as written
     for index, resource in enumerate(descriptor.get("resources") or []):
-        if not isinstance(resource, dict) or resource.get("path") not in payload:
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str) \
+                or resource["path"] not in payload:
             continue
         expected = f"sha256:{payload[resource['path']]}"
         if resource.get("hash") != expected:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow  # type: ignore[import-untyped,unused-ignore]
 
 PARQUET_PATH = "data/documents.parquet"
+#: The name of its resource in datapackage.json.
+PARQUET_RESOURCE = "documents-parquet"
 MEDIATYPE = "application/vnd.apache.parquet"
 #: At most this many records per row group ...
 ROW_GROUP_RECORDS = 4_096
@@ -180,7 +182,7 @@ def parquet_resource() -> dict[str, Any]:
             field["type"] = "any"
             field["description"] += " Parquet type list<string>."
     return {
-        "name": "documents-parquet",
+        "name": PARQUET_RESOURCE,
         "format": "parquet",
         "mediatype": MEDIATYPE,
         "description": "The records of data/documents.jsonl as Parquet, with explicit column "

@@ -134,7 +134,8 @@ def resign(package: Path) -> None:
         f"{sha256((package / rel).read_bytes())}  {escape(rel)}\n" for rel in payload))
     descriptor = json.loads((package / "datapackage.json").read_text())
     for resource in descriptor["resources"]:
-        data = (package / resource["path"]).read_bytes()
+        parts = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+        data = b"".join((package / part).read_bytes() for part in parts)
         resource["bytes"] = len(data)
         resource["hash"] = f"sha256:{sha256(data)}"
     docs = sha256((package / "data/documents.jsonl").read_bytes())

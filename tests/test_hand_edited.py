@@ -290,3 +290,43 @@ def test_load_refuses_a_re_signed_record_that_disagrees_with_itself_or_its_raw_f
     done = _cli("export", package, "--format", "csv", "--out", tmp_path / "out.csv")
     assert done.returncode == 1 and "[record-mismatch]" in done.stderr, done.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def _forged_copy_of_the_records(package: Path) -> str:
+    """A copy of data/documents.jsonl with its first title changed, as data/other.jsonl."""
+    records = (package / "data/documents.jsonl").read_bytes()
+    first = json.loads(records.split(b"\n")[0])
+    old = json.dumps(first["title"], ensure_ascii=False).encode()
+    (package / "data/other.jsonl").write_bytes(records.replace(old, b'"Forged"', 1))
+    return "data/other.jsonl"
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    ("records read from a forged copy", "/resources/0/path"),
+    ("records split over two files", "/resources/0/path"),
+    ("a resource corpuskit does not write", "/resources/1"),
+])
+def test_the_records_resource_is_the_one_corpuskit_wrote(change: str, where: str,
+                                                         tmp_path: Path) -> None:
+    """A re-signed descriptor pointing the documents resource at a forged copy passed
+    validate (frictionless reads the copy), and one splitting it into two paths passed
+    validate and crashed export and load with a TypeError."""
+    def edit(package: Path) -> None:
+        other = _forged_copy_of_the_records(package)
+        resources = json.loads((package / "datapackage.json").read_text())["resources"]
+        if change == "records read from a forged copy":
+            resources[0]["path"] = other
+        elif change == "records split over two files":
+            resources[0]["path"] = ["data/documents.jsonl", other]
+        else:
+            resources.append({**resources[0], "name": "notes", "path": other})
+        _edit_descriptor(package, lambda d: d.update(resources=resources))
+    package = _resigned_copy(tmp_path, edit)
+    report = corpuskit.validate(package, jobs=1)
+    found = {(p.code, p.location) for p in report.problems if p.path == "datapackage.json"}
+    assert ("metadata-mismatch", where) in found, report.problems
+    with pytest.raises(InputError):
+        _read_all(package)
+    done = _cli("export", package, "--format", "csv", "--out", tmp_path / "out.csv")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "metadata-mismatch" in done.stderr and not (tmp_path / "out.csv").exists()

@@ -18,8 +18,9 @@ from ..config import (
     NormalizeConfig,
     ProcessConfig,
 )
+from ..package import DOCUMENTS_PATH
 from ..package import documents_resource as documents_template
-from ..parquet import parquet_resource
+from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
 from ..reader import DESCRIPTOR, unsafe_member_reason
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
@@ -59,15 +60,18 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
     return problems
 
 
-#: What a resource says of how its data is read (type, format, encoding, CSV dialect).
-_READING = ("type", "format", "mediatype", "encoding", "dialect")
+#: What a resource says of where and how its data is read (path, type, format, encoding,
+#: CSV dialect).
+_READING_FROM = ("path", "type", "format", "mediatype", "encoding", "dialect")
 #: A field's or table schema's words for people, free to differ from corpuskit's.
 _PROSE = frozenset({"title", "description", "example"})
 
 
 def _tables() -> dict[str, dict[str, Any]]:
-    """The table resources corpuskit writes, by name, as their descriptor entries read."""
-    return {item["name"]: {"type": "table", **item}
+    """The table resources corpuskit writes, by name, as their descriptor entries read
+    (their path included: the records are in no other file)."""
+    paths = {DOCUMENTS_RESOURCE: DOCUMENTS_PATH, PARQUET_RESOURCE: PARQUET_PATH}
+    return {item["name"]: {"type": "table", **item, "path": paths[item["name"]]}
             for item in (documents_template(), parquet_resource())}
 
 
@@ -89,17 +93,26 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
     def differs(where: str, what: str, found: Any, expected: Any) -> None:
         said = f"{what} is {_shown(found)}" if found is not None else f"no {what}"
         wanted = _shown(expected) if expected is not None else "none"
+        within = "in" if what == "path" else "with"
         problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                f"{said}, but corpuskit writes its records with {wanted} "
+                                f"{said}, but corpuskit writes its records {within} {wanted} "
                                 "(a descriptor edited by hand?); restore what corpuskit "
                                 "wrote", where))
 
     for index, item in enumerate(descriptor["resources"]):
-        if not isinstance(item, dict) or item.get("name") not in tables:
+        where = f"/resources/{index}"
+        if not isinstance(item, dict):
+            continue
+        if item.get("name") not in tables:
+            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                    f"resource {_shown(item.get('name'))} is not one corpuskit "
+                                    "writes (it writes only "
+                                    f"{' and '.join(map(_shown, sorted(tables)))}): a "
+                                    "descriptor edited by hand? Restore what corpuskit wrote",
+                                    where))
             continue
         expected = tables[item["name"]]
-        where = f"/resources/{index}"
-        for key in _READING:
+        for key in _READING_FROM:
             if item.get(key) != expected.get(key):
                 differs(f"{where}/{key}", key, item.get(key), expected.get(key))
         schema, wanted = item.get("schema"), expected["schema"]
