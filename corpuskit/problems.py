@@ -33,6 +33,8 @@ CODES: dict[str, str] = {
     "not-a-package": "the path is neither a seeds folder, a package folder nor an archive",
     "metadata-mismatch": "two metadata files, or metadata and data, disagree (counts, "
                          "names, versions)",
+    "unexpected-file": "a file lies outside the layout corpuskit writes (an extra tag file, "
+                       "or a file in data/ no resource declares)",
     "unreferenced-file": "a raw file in data/raw/ is not the source of any record",
     "archive-metadata": "an archive's headers differ from the reproducible form corpuskit "
                         "writes (order, time stamps, permissions, header fields)",

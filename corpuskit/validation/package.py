@@ -78,6 +78,7 @@ from .digest import (
     digest_files,
     read_reason,
 )
+from .layout import layout_problems
 from .lines import LineBlock, line_blocks
 from .records import (
     HASH_MASK,
@@ -407,6 +408,7 @@ class _Checker:
         descriptor = self.descriptor()
         resources, found = descriptor_resources(descriptor or {})
         self.problems.extend(found)
+        self.problems.extend(layout_problems(files, resources))
         docs = documents_resource(resources)
         doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
 
@@ -1110,7 +1112,7 @@ class _CleanChecker(_Checker):
             return None
         resources, found = descriptor_resources(descriptor)
         docs = documents_resource(resources)
-        if found or docs is None:
+        if found or docs is None or layout_problems(files, resources):
             return None
 
         stream = _ManifestStream(view, payload_name)

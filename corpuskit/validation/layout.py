@@ -1,0 +1,50 @@
+"""The files a corpuskit package holds outside ``data/raw/``: any other is a problem.
+
+corpuskit writes a fixed layout: the BagIt declaration, bag-info, manifests and tag
+manifests (of any algorithm BagIt tools add), datapackage.json, croissant.json, the data
+card (README.md) and CHANGELOG.md at the top; in ``data/``, the records' files, each
+declared by a resource of datapackage.json, and the raw files under ``data/raw/`` (which
+the records check: each must be a record's source). A file anywhere else, even listed in
+the manifests, is not part of what was released: a consumer could take an
+``install.sh`` or a ``data/notes.txt`` for part of the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..croissant import CROISSANT_PATH
+from ..package import RAW_PREFIX
+from ..problems import Problem
+from ..reader import DESCRIPTOR
+from .bagit import BAG_INFO, BAGIT_TXT, PAYLOAD_PREFIX
+from .descriptor import Resource
+
+#: The files at the top of a package, besides its manifests.
+TAG_FILES = frozenset({BAGIT_TXT, BAG_INFO, DESCRIPTOR, CROISSANT_PATH, "README.md",
+                       "CHANGELOG.md"})
+_MANIFEST = re.compile(r"(?:tag)?manifest-[a-z0-9]+\.txt")
+_WHAT_TO_DO = "remove it, or restore the package from its release"
+
+
+def layout_problems(files: Iterable[str], resources: Iterable[Resource]) -> list[Problem]:
+    """The files of ``files`` (paths in the package) that are not where corpuskit puts
+    its files; ``resources`` are the descriptor's (their paths are the records' files)."""
+    declared = {part for resource in resources for part in resource.parts}
+    problems: list[Problem] = []
+    for rel in files:
+        if rel.startswith(RAW_PREFIX) or rel in declared:
+            continue
+        if rel.startswith(PAYLOAD_PREFIX):
+            problems.append(Problem(rel, "unexpected-file",
+                                    f"no resource of {DESCRIPTOR} declares this file, and "
+                                    "corpuskit writes no other file in data/ than the "
+                                    f"records' and the raw files in {RAW_PREFIX}; "
+                                    f"{_WHAT_TO_DO}"))
+        elif rel not in TAG_FILES and not _MANIFEST.fullmatch(rel):
+            problems.append(Problem(rel, "unexpected-file",
+                                    "corpuskit writes no such file in a package (its files "
+                                    f"outside data/ are {', '.join(sorted(TAG_FILES))} and "
+                                    f"the manifests); {_WHAT_TO_DO}"))
+    return problems
