@@ -403,19 +403,12 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
       corpuskit validate --format github dist
     """
-    from .validation import (
-        collection_dict,
-        expand_targets,
-        render_github,
-        render_text,
-        validate,
-    )
+    from .validation import collection_dict, render_github, render_text, validate_targets
 
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
     fmt = "json" if as_json else fmt
-    reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
-               for path in expand_targets(list(paths))]
+    reports = validate_targets(list(paths), fast=fast, reproduce=reproduce, jobs=jobs)
     for report in reports:  # as build names them
         for path, reason in report.skipped:
             _echo(f"skipped: {report.target}/{path} ({reason})", err=True)

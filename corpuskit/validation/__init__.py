@@ -20,6 +20,7 @@ Archive safety (hostile names, links, bombs, truncation) is in
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
 from ..semver import VERSION_PATTERN
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
+from .pairs import release_pair_problems
 from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
 from .seal import check_archive_checksums
 
@@ -43,6 +45,7 @@ __all__ = [
     "render_github",
     "render_text",
     "validate",
+    "validate_targets",
 ]
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -189,3 +192,26 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
                             skipped=skipped)
+
+
+def validate_targets(paths: list[Path], *, reproduce: bool = False, fast: bool = False,
+                     jobs: int | None = None) -> list[ValidationReport]:
+    """:func:`validate` of each of ``paths`` (a folder of releases standing for every
+    release in it, see :func:`expand_targets`), and then, for a release folder and its zip
+    that are both among them and both valid, a check that they hold the same package (their
+    tag manifests, small enough for ``fast`` too): a difference is a problem of the zip's
+    report."""
+    targets = expand_targets(paths)
+    reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs) for path in targets]
+    valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
+                                                                  strict=True)
+                     if report.kind == "package" and report.valid}
+    for index, (path, report) in enumerate(zip(targets, reports, strict=True)):
+        folder = valid_folders.get(path.resolve().with_suffix("")) \
+            if report.kind == "archive" and report.valid else None
+        if folder is not None:
+            found = release_pair_problems(folder, path)
+            if found:
+                reports[index] = replace(report, problems=sort_problems(
+                    [*report.problems, *found]))
+    return reports
