@@ -71,13 +71,31 @@ def toml_key(error: ValidationError) -> str:
     return key or "(top level)"
 
 
+#: The longest value a schema error quotes whole; a longer one is quoted by its ends.
+SHOWN_VALUE = 80
+
+
+def shown_value(value: Any) -> str:
+    """``repr(value)``, or for a long one its start and end and its length in characters:
+    a record whose 1 MB text broke a pattern was quoted whole in one line of output."""
+    shown = repr(value)
+    if len(shown) <= SHOWN_VALUE:
+        return shown
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return f"{shown[:SHOWN_VALUE - 20]}...{shown[-12:]}{size}"
+
+
 def describe(error: ValidationError) -> str:
-    """A one-line reason for a schema error, without the instance dump jsonschema adds."""
-    if error.validator == "additionalProperties":
-        return error.message
-    if error.validator in ("required", "pattern", "format", "enum", "const", "type"):
-        return error.message
-    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    """A one-line reason for a schema error, the value it is about quoted short (see
+    :func:`shown_value`)."""
+    message = error.message
+    whole = repr(error.instance)
+    if len(whole) > SHOWN_VALUE and message.startswith(whole):
+        message = shown_value(error.instance) + message[len(whole):]
+    if error.validator in ("additionalProperties", "required", "pattern", "format", "enum",
+                           "const", "type"):
+        return message
+    return message if len(message) <= 200 else message[:197] + "..."
 
 
 def iter_problems(

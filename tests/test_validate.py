@@ -1006,3 +1006,18 @@ def test_names_looked_at_together_are_unsafe_exactly_when_one_of_them_is() -> No
             checked += 1
             unsafe += expected
     assert checked > 50_000 and 0 < unsafe < checked
+
+
+def test_a_long_value_is_quoted_short(tmp_path: Path) -> None:
+    """A record whose text of a megabyte lacked its final LF gave one problem line of a
+    megabyte (jsonschema quotes the whole value), in every output format."""
+    package = copy_release(tmp_path)
+    items = records(package)
+    items[0]["text"] = "word " * 200_000  # no final LF: the record schema's pattern fails
+    write_records(package, items)
+    resign(package)
+    [problem] = [p for p in corpuskit.validate(package, jobs=1).problems
+                 if p.location.endswith("/text")]
+    assert problem.code == "schema-error" and len(problem.render()) < 300, problem.render()
+    assert problem.message.startswith("'word word ")
+    assert "... word word ' (1,000,000 characters) does not match" in problem.message
