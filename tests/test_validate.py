@@ -1021,3 +1021,22 @@ def test_a_long_value_is_quoted_short(tmp_path: Path) -> None:
     assert problem.code == "schema-error" and len(problem.render()) < 300, problem.render()
     assert problem.message.startswith("'word word ")
     assert "... word word ' (1,000,000 characters) does not match" in problem.message
+
+
+@pytest.mark.parametrize("change", ["chars as a float", "a field of the wrong type",
+                                    "an unknown field"])
+def test_a_record_that_fails_its_schema_still_names_its_raw_file(tmp_path: Path,
+                                                                 change: str) -> None:
+    """Its raw file was reported as the source of no record (unreferenced-file)."""
+    package = copy_release(tmp_path)
+    items = records(package)
+    if change == "chars as a float":
+        items[0]["chars"] = float(items[0]["chars"])
+    elif change == "a field of the wrong type":
+        items[0]["words"] = str(items[0]["words"])
+    else:
+        items[0]["extra"] = 1
+    write_records(package, items)
+    resign(package)
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert problems and {p.code for p in problems} == {"schema-error"}, problems

@@ -40,10 +40,24 @@ from .digest import Digests, FileDigester, read_reason
 
 #: What the package-wide checks need of one line: ``(line number, id, raw file path,
 #: source_bytes, source_sha256, consistent)``. The id is None for a line whose id is not a
-#: string; the raw path is None unless the record matched its schema and its source_path
-#: is safe; ``consistent`` means the record agrees with its own text (only those are
-#: re-derived by ``--reproduce``). A plain tuple: cheap to send back from a worker.
+#: string; the raw path is None unless the source_path is safe (of a record that failed
+#: its checks, with source_bytes :data:`NOT_COMPARED`); ``consistent`` means the record
+#: agrees with its own text (only those are re-derived by ``--reproduce``). A plain
+#: tuple: cheap to send back from a worker.
 Facts = tuple[int, "str | None", "str | None", int, str, bool]
+
+
+#: The source_bytes of the facts of a record that failed its checks: the raw file it names
+#: is its (no ``unreferenced-file`` for it), but is not compared with the record.
+NOT_COMPARED = -1
+
+
+def _named_raw(data: Any) -> str | None:
+    """The raw file a record that failed its checks names, if it names one safely."""
+    source = data.get("source_path") if isinstance(data, dict) else None
+    if not isinstance(source, str) or unsafe_member_reason(source):
+        return None
+    return RAW_PREFIX + source
 
 
 def check_line(path: str, number: int, line: bytes, problems: list[Problem]
@@ -74,8 +88,8 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
                             for p in errors)
             doc_id = data.get("id") if isinstance(data, dict) else None
-            return (number, doc_id if isinstance(doc_id, str) else None, None, 0, "",
-                    False), None
+            return (number, doc_id if isinstance(doc_id, str) else None, _named_raw(data),
+                    NOT_COMPARED, "", False), None
     doc_id = data["id"]
     if tuple(data) != RECORD_FIELDS \
             or orjson.dumps(data) != (line[:-1] if line.endswith(b"\n") else line):
@@ -91,7 +105,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: text holds unpaired surrogates",
                                 f"line {number}"))
-        return (number, doc_id, None, 0, "", False), None
+        return (number, doc_id, _named_raw(data), NOT_COMPARED, "", False), None
     wrong = derived_mismatches(text, encoded, text_sha256=data["text_sha256"],
                                chars=data["chars"], words=data["words"],
                                paragraphs=data["paragraphs"])
@@ -149,7 +163,7 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
             continue
         number, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
         result.lines.append((number, doc_id, raw_path))
-        if raw_path is None:
+        if raw_path is None or source_bytes == NOT_COMPARED:
             continue
         listed = files.get(raw_path)
         if listed is None:
