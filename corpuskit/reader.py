@@ -30,7 +30,7 @@ from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
 from .problems import Problem
-from .recordshape import NOT_CANONICAL, NOT_WRITTEN, RECORD_SCHEMA, real_date, record_shape
+from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
 from .schemacheck import (
     DATAPACKAGE_V2_PROFILE,
     duplicate_key_problems,
@@ -898,7 +898,7 @@ def record_of_line(line: bytes, number: int) -> Record:
                     for p in iter_problems(RECORD_SCHEMA, data, DOCUMENTS_PATH,
                                            location_prefix=f"line {number} ")]
         if not problems and shape is not None:
-            problems = [Problem(DOCUMENTS_PATH, "schema-error", f"the record {NOT_WRITTEN}",
+            problems = [Problem(DOCUMENTS_PATH, "schema-error", f"the record {not_written(data)}",
                                 f"line {number}")]
         if problems:
             raise InputError(problems[:SHOWN_PROBLEMS])

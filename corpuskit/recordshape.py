@@ -508,6 +508,21 @@ NOT_WRITTEN = ("holds a value corpuskit never writes (such as 74.0 for an intege
                "every field must have the type the record schema gives it")
 
 
+def not_written(data: Any) -> str:
+    """Why the record ``data``, which jsonschema accepts and the compiled predicate does
+    not, is refused: its fields that hold a whole number written as a float named, with
+    the value corpuskit writes (:data:`NOT_WRITTEN` if there is none such)."""
+    floats = [(key, value) for key, value in data.items()
+              if isinstance(value, float) and value.is_integer()] \
+        if isinstance(data, dict) else []
+    if not floats:
+        return NOT_WRITTEN
+    said = ", ".join(f"{key} {value!r}" for key, value in floats)
+    written = ", ".join(f"{key} {int(value)}" for key, value in floats)
+    return (f"holds {said}: a whole number with a decimal point, which corpuskit never "
+            f"writes ({written}); every field must have the type the record schema gives it")
+
+
 def real_date(value: str) -> bool:
     """Whether ``value`` (of the schema's ``YYYY-MM-DD`` shape) is a day of the calendar:
     the pattern lets 2023-02-30 through."""

@@ -143,7 +143,8 @@ def _first_record(package: Path, old: bytes, new: bytes) -> None:
 
 
 @pytest.mark.parametrize(("change", "says"), [
-    ("a whole number as a float", "holds a value corpuskit never writes"),
+    ("a whole number as a float", ".0: a whole number with a decimal point, which "
+                                  "corpuskit never writes (chars "),
     ("a day February lacks", "is not a real calendar date"),
     ("a license that is no object", "/licenses/0: None is not of type 'object'"),
 ])

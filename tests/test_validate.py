@@ -1040,3 +1040,19 @@ def test_a_record_that_fails_its_schema_still_names_its_raw_file(tmp_path: Path,
     resign(package)
     problems = corpuskit.validate(package, jobs=1).problems
     assert problems and {p.code for p in problems} == {"schema-error"}, problems
+
+
+def test_a_count_written_as_a_float_is_named(tmp_path: Path) -> None:
+    """It was told "holds a value corpuskit never writes (such as 74.0 for an integer)",
+    naming neither the field nor its value."""
+    package = copy_release(tmp_path)
+    items = records(package)
+    paragraphs = items[0]["paragraphs"]
+    items[0]["paragraphs"] = float(paragraphs)
+    write_records(package, items)
+    resign(package)
+    [problem] = corpuskit.validate(package, jobs=1).problems
+    assert problem.message == (
+        f"the record holds paragraphs {float(paragraphs)!r}: a whole number with a decimal "
+        f"point, which corpuskit never writes (paragraphs {paragraphs}); every field must "
+        "have the type the record schema gives it")

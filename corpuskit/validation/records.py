@@ -28,8 +28,8 @@ from ..problems import Problem
 from ..reader import any_unsafe_member, unsafe_member_reason
 from ..recordshape import (
     NOT_CANONICAL,
-    NOT_WRITTEN,
     RECORD_SCHEMA,
+    not_written,
     real_date,
     record_shape,
 )
@@ -82,7 +82,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
         errors = list(iter_problems(RECORD_SCHEMA, data, path,
                                     location_prefix=f"line {number} "))
         if not errors and shape is not None:
-            errors = [Problem(path, "schema-error", f"the record {NOT_WRITTEN}",
+            errors = [Problem(path, "schema-error", f"the record {not_written(data)}",
                               f"line {number}")]
         if errors:
             problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
