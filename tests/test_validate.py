@@ -1056,3 +1056,31 @@ def test_a_count_written_as_a_float_is_named(tmp_path: Path) -> None:
         f"the record holds paragraphs {float(paragraphs)!r}: a whole number with a decimal "
         f"point, which corpuskit never writes (paragraphs {paragraphs}); every field must "
         "have the type the record schema gives it")
+
+
+def test_a_bag_info_label_given_twice_is_told_so(tmp_path: Path) -> None:
+    """Content-Hash given twice, both equal to the descriptor's, was reported as a
+    mismatch of the descriptor's value."""
+    package = copy_release(tmp_path)
+    info = package / "bag-info.txt"
+    [line] = [line for line in info.read_text().splitlines() if line.startswith("Content-Hash:")]
+    info.write_text(info.read_text() + line + "\n")
+    resign(package)
+    [problem] = corpuskit.validate(package, jobs=1).problems
+    assert (problem.path, problem.code, problem.location) == ("bag-info.txt", "bagit-error",
+                                                              "Content-Hash")
+    assert problem.message.startswith("Content-Hash is given 2 times (")
+    assert problem.message.endswith("corpuskit writes it once: remove the others")
+
+
+def test_bagit_txt_with_crlf_line_ends_is_told_so(tmp_path: Path) -> None:
+    """It was told "BagIt-Version '1.0\\r' is not 1.0"."""
+    package = copy_release(tmp_path)
+    declaration = package / "bagit.txt"
+    declaration.write_bytes(declaration.read_bytes().replace(b"\n", b"\r\n"))
+    resign(package)
+    [problem] = corpuskit.validate(package, jobs=1).problems
+    assert (problem.path, problem.code, problem.location) == ("bagit.txt", "bagit-error",
+                                                              "line 1")
+    assert problem.message == ("2 lines end in CR LF; corpuskit writes bagit.txt with LF "
+                               "line ends: restore the file it wrote")

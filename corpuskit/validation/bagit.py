@@ -259,6 +259,13 @@ def check_bagit_txt(data: bytes) -> list[Problem]:
     else:
         problems.append(Problem(BAGIT_TXT, "bagit-error", "the last line has no line break",
                                 f"line {len(lines)}"))
+    crlf = [number for number, line in enumerate(lines, start=1) if line.endswith("\r")]
+    if crlf:  # RFC 8493 allows CR LF; corpuskit writes LF, and says so rather than '1.0\r'
+        problems.append(Problem(BAGIT_TXT, "bagit-error",
+                                f"{counted(len(crlf), 'line')} end{'s' if len(crlf) == 1 else ''} "
+                                "in CR LF; corpuskit writes bagit.txt with LF line ends: "
+                                "restore the file it wrote", f"line {crlf[0]}"))
+        lines = [line.removesuffix("\r") for line in lines]
     expected = ("BagIt-Version", "Tag-File-Character-Encoding")
     for number, line in enumerate(lines, start=1):
         label, sep, value = line.partition(": ")

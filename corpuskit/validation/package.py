@@ -689,9 +689,14 @@ class _Checker:
                     self.problems.append(Problem(BAG_INFO, "bagit-error",
                                                  f"no {label} (corpuskit always writes it)",
                                                  label))
+                elif len(values) > 1:
+                    self.problems.append(Problem(BAG_INFO, "bagit-error",
+                                                 f"{label} is given {len(values)} times "
+                                                 f"({' / '.join(values)!r}); corpuskit writes "
+                                                 "it once: remove the others", label))
                 elif values != [value]:
                     self.problems.append(Problem(BAG_INFO, "metadata-mismatch",
-                                                 f"{label} says {' / '.join(values)!r}, "
+                                                 f"{label} says {values[0]!r}, "
                                                  f"{DESCRIPTOR} says {value!r}", label))
         archive = self.view.archive
         if archive is not None and isinstance(name, str) and isinstance(version, str) \
