@@ -841,9 +841,48 @@ def test_reproduce_needs_process_settings(tmp_path: Path) -> None:
     descriptor["corpuskit"]["process"]["extract"]["bogus"] = 1
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
     resign_tags_only(target)
-    report = validate(target, reproduce=True, jobs=1)
-    assert any(p.location == "/corpuskit/process" and "cannot reproduce" in p.message
-               for p in report.problems)
+    for reproduce in (True, False):  # settings no build records fail either way, once
+        report = validate(target, reproduce=reproduce, jobs=1)
+        [problem] = [p for p in report.problems if p.location == "/corpuskit/process"]
+        assert problem.message.startswith("corpuskit.process.extract has unknown keys: bogus; "
+                                          "a package that records settings no build writes "
+                                          "cannot be reproduced")
+
+
+@pytest.mark.parametrize(("edit", "where", "says"), [
+    ("steps reversed", "/corpuskit/process/normalize/steps",
+     "corpuskit records these steps once each, as"),
+    ("a step twice", "/corpuskit/process/normalize/steps",
+     "corpuskit records these steps once each, as"),
+    ("an integer beyond 64 bits", "/corpuskit/process",
+     "corpuskit.process.extract.language_min_chars must be of type int"),
+    ("a code page corpuskit does not decode", "/corpuskit/process",
+     "'rot13' is not a code page corpuskit decodes"),
+])
+def test_recorded_settings_are_checked_without_reproduce(tmp_path: Path, edit: str,
+                                                         where: str, says: str) -> None:
+    """Settings no build records passed validate (only --reproduce, which runs them, saw
+    them); steps listed in another order than they ran passed even --reproduce."""
+    target = copy_release(tmp_path)
+    path = target / "datapackage.json"
+    text = path.read_text()
+    descriptor = json.loads(text)
+    process = descriptor["corpuskit"]["process"]
+    if edit == "steps reversed":
+        process["normalize"]["steps"].reverse()
+    elif edit == "a step twice":
+        process["normalize"]["steps"].append(process["normalize"]["steps"][0])
+    elif edit == "a code page corpuskit does not decode":
+        process["decode"]["fallback_encodings"] = ["rot13"]
+    else:
+        process["extract"]["language_min_chars"] = 10**30
+    path.write_text(json.dumps(descriptor, indent=2))
+    resign(target)
+    for reproduce in (False, True):
+        report = validate(target, reproduce=reproduce, jobs=1)
+        found = [p for p in report.problems if p.path == "datapackage.json"]
+        assert {p.location for p in found} == {where}, found  # (twice: the profile too)
+        assert any(says in p.message for p in found)
 
 
 # -- seeds folders -------------------------------------------------------------------------

@@ -57,7 +57,38 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
                                 f"created {created!r} is not a real date and time (the "
                                 "pattern lets 2026-02-30 and 25:00 through)", "/created"))
     problems.extend(table_mismatches(descriptor))
+    problems.extend(settings_problems(descriptor))
     return problems
+
+
+def settings_problems(descriptor: Any) -> list[Problem]:
+    """What is wrong with the processing settings recorded in ``corpuskit.process``, found
+    without running them (``--reproduce`` runs them): every key a build records, of its
+    type, and the normalization steps in the order corpuskit records them (the faithful
+    steps, then the lossy ones, each once), which a consumer may take as the order they
+    ran in. A descriptor whose ``corpuskit.process`` is no object is left to the profile."""
+    extension = descriptor.get("corpuskit") if isinstance(descriptor, dict) else None
+    settings = extension.get("process") if isinstance(extension, dict) else None
+    if not isinstance(settings, dict):
+        return []
+    try:
+        config = process_config_from_settings(settings)
+    except ValueError as exc:
+        return [Problem(DESCRIPTOR, "schema-error",
+                        f"{exc}; a package that records settings no build writes cannot be "
+                        "reproduced: restore the datapackage.json corpuskit wrote",
+                        "/corpuskit/process")]
+    steps = config.normalize.steps
+    recorded_order = tuple(step for step in (*FAITHFUL_STEPS, *LOSSY_STEPS) if step in steps)
+    if steps != recorded_order:
+        return [Problem(DESCRIPTOR, "metadata-mismatch",
+                        f"corpuskit.process.normalize.steps is {_shown(list(steps))}; "
+                        "corpuskit records these steps once each, as "
+                        f"{_shown(list(recorded_order))} "
+                        "(the faithful steps in the order they run, then the lossy ones): "
+                        "restore the datapackage.json corpuskit wrote",
+                        "/corpuskit/process/normalize/steps")]
+    return []
 
 
 #: What a resource says of where and how its data is read (path, type, format, encoding,

@@ -593,14 +593,14 @@ class _Checker:
     def reproducer(self, descriptor: dict[str, Any] | None) -> _Reproducer | None:
         settings = (descriptor or {}).get("corpuskit", {})
         process = settings.get("process") if isinstance(settings, dict) else None
-        try:
-            if not isinstance(process, dict):
-                raise ValueError("corpuskit.process is missing")
-            config = process_config_from_settings(process)
-        except ValueError as exc:
+        if not isinstance(process, dict):
             self.problems.append(Problem(DESCRIPTOR, "schema-error",
-                                         f"cannot reproduce the records: {exc}",
-                                         "/corpuskit/process"))
+                                         "cannot reproduce the records: corpuskit.process is "
+                                         "missing", "/corpuskit/process"))
+            return None
+        try:
+            config = process_config_from_settings(process)
+        except ValueError:  # reported with the descriptor's checks (settings_problems)
             return None
         return _Reproducer(self, config, self.pool(), self.jobs)
 
