@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -11,14 +13,27 @@ from .archive import package_files, zip_signature
 
 
 def tree_differences(expected: Path, actual: Path) -> list[str]:
-    """Relative paths that are missing, extra or different in ``actual``, sorted."""
+    """Relative paths that are missing, extra or different in ``actual``, sorted.
+
+    A file of either that is not a regular file (a symbolic link, even to the very bytes
+    expected, a pipe) differs: a package holds regular files only, and a link is not
+    followed (``filecmp`` would follow it, so a release whose README.md links to a file
+    outside it was "current")."""
     left = set(package_files(expected)) if expected.is_dir() else set()
     right = set(package_files(actual)) if actual.is_dir() else set()
     differing = left ^ right
     for rel in left & right:
-        if not filecmp.cmp(expected / rel, actual / rel, shallow=False):
+        if not (_regular(expected / rel) and _regular(actual / rel)) \
+                or not filecmp.cmp(expected / rel, actual / rel, shallow=False):
             differing.add(rel)
     return sorted(differing)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def archives_match(expected: Path, actual: Path) -> bool:

@@ -97,6 +97,18 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
                                           f"{repo / 'seeds'} makes")
 
 
+def test_a_file_replaced_by_a_link_to_the_same_bytes_is_named(repo: Path) -> None:
+    """check followed the link and called the release current; validate refuses it."""
+    readme = repo / "dist/validate-sample-1.0.0/README.md"
+    outside = repo / "README-copy.md"
+    outside.write_bytes(readme.read_bytes())
+    readme.unlink()
+    readme.symlink_to(outside)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert str(readme) in [p.path for p in report.problems]
+    assert not report.valid
+
+
 def test_other_time_stamp_is_explained(repo: Path) -> None:
     report = check(repo / "seeds", repo / "dist", source_date_epoch="1800000000", jobs=1)
     assert any(p.location == "/created" and "SOURCE_DATE_EPOCH" in p.message
