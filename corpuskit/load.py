@@ -418,8 +418,10 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
 
     With ``verify=True`` (the default) an archive's seal and every file are checked
-    against the package's checksums first, and :class:`PackageIntegrityError` names each
-    file that does not match; nothing is yielded from a package that fails.
+    against the package's checksums first, and then by every check of
+    :func:`corpuskit.validate` (a package validate refuses is never loaded);
+    :class:`PackageIntegrityError` names each problem; nothing is yielded from a package
+    that fails.
     ``verify=False`` skips the check (faster on a package you just verified). Other
     unreadable input raises :class:`~corpuskit.errors.InputError`.
 
@@ -464,6 +466,13 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
                 created = descriptor.get("created")
                 problems += check_archive_structure(
                     source, created if isinstance(created, str) else None)
+            if not problems:
+                # Every check validate makes, which load's own do not all repeat (bag-info
+                # and croissant.json against the descriptor, the layout, the release's
+                # name): a package validate refuses is never loaded.
+                from .validation import validate
+
+                problems = list(validate(location).problems)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
         else:

@@ -272,11 +272,16 @@ def test_verification_memory_is_bounded(tmp_path: Path) -> None:
     rewrite_tagmanifest(package)
     tracemalloc.start()
     try:
-        corpuskit.load(package)
+        # Every checksum matches, so every check runs; no record names the file (so that
+        # its data need not be text), which load refuses as validate does, once all is read.
+        with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+            corpuskit.load(package)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 8 * (1 << 20)
+    assert {(p.path, p.code) for p in refused.value.problems} == {
+        ("data/raw/big.bin", "unreferenced-file"), ("bag-info.txt", "size-mismatch")}
 
 
 def test_not_a_package_is_a_clear_error(tmp_path: Path) -> None:
@@ -437,3 +442,28 @@ def test_an_archive_resealed_around_a_changed_header_is_refused(tmp_path: Path) 
     with pytest.raises(corpuskit.PackageIntegrityError) as caught:
         corpuskit.load(forged)
     assert any(p.code == "archive-metadata" for p in caught.value.problems)
+
+
+def test_load_refuses_what_validate_refuses(tmp_path: Path) -> None:
+    """bag-info's Content-Hash no longer the descriptor's (a re-signed edit that left it
+    stale) was loaded with verified=True, while validate refused the package; so was a
+    zip of 1.0.0 named as 2.0.0."""
+    package = copy_package(sample(), tmp_path)
+    info = package / "bag-info.txt"
+    text = info.read_text("utf-8")
+    start = text.index("Content-Hash: sha256:") + len("Content-Hash: sha256:")
+    info.write_text(text[:start] + "0" * 64 + text[start + 64:], "utf-8")
+    rewrite_tagmanifest(package)
+    assert not corpuskit.validate(package).valid
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        corpuskit.load(package)
+    assert [(p.path, p.location) for p in refused.value.problems] == [
+        ("bag-info.txt", "Content-Hash")]
+
+    archive = sample().archive
+    renamed = tmp_path / archive.name.replace(sample().release.name.rsplit("-", 1)[1], "9.9.9")
+    assert renamed.name != archive.name
+    shutil.copyfile(archive, renamed)
+    with pytest.raises(corpuskit.PackageIntegrityError, match="named as the release"):
+        corpuskit.load(renamed)
+    assert corpuskit.load(archive).verified
