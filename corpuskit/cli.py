@@ -6,6 +6,7 @@ goes to stdout; messages and progress go to stderr.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -17,15 +18,46 @@ import click
 
 from . import __version__
 from .cores import MAX_JOBS
-from .errors import EXIT_USAGE, CorpuskitError, InputError, ProblemsFound
+from .errors import EXIT_USAGE, CorpuskitError, InputError, OutputClosed, ProblemsFound
 from .heap import fewer_collections
 from .problems import printable
 from .wording import counted
 
 
 def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print a line; a name that is not UTF-8 is shown escaped, never a UnicodeEncodeError."""
-    click.echo(printable(message), err=err, nl=nl)
+    """Print a line; a name that is not UTF-8 is shown escaped, never a UnicodeEncodeError
+    (nor, on a terminal of another encoding, a character it lacks: see :func:`main`). A
+    stdout its reader closed ends the command (:class:`OutputClosed`)."""
+    try:
+        click.echo(printable(message), err=err, nl=nl)
+    except BrokenPipeError:
+        raise OutputClosed() from None
+
+
+def _utf8(stream: Any) -> bool:
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _tolerant_streams() -> None:
+    """stdout and stderr in an encoding other than UTF-8 (a Latin-1 locale) write the
+    characters they lack as escapes (``\\u2019``) instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if not _utf8(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device once its reader has gone, so that the interpreter's
+    last flush does not report the broken pipe (as Python's documentation advises)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _printable_data(data: Any) -> Any:
@@ -39,7 +71,8 @@ def _printable_data(data: Any) -> Any:
 
 
 def _emit_json(data: Any) -> None:
-    _echo(json.dumps(_printable_data(data), ensure_ascii=False, indent=2))
+    # ASCII with \u escapes where stdout is not UTF-8: the same JSON, whatever the locale.
+    _echo(json.dumps(_printable_data(data), ensure_ascii=not _utf8(sys.stdout), indent=2))
 
 
 def _emit_failure(fields: dict[str, Any], error: CorpuskitError) -> None:
@@ -471,10 +504,14 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
+    _tolerant_streams()
     try:
         with fewer_collections():  # (corpuskit.heap)
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
                      standalone_mode=False)
+    except OutputClosed as closed:  # its reader has what it wanted: nothing to say
+        _drop_stdout()
+        return closed.exit_code
     except CorpuskitError as error:
         _report_error(error)
         return error.exit_code

@@ -14,6 +14,9 @@ from .wording import counted
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: stdout was closed by its reader (``corpuskit info ... | head -1``): the status of a
+#: process a broken pipe ends (128 + SIGPIPE), not "problems found".
+EXIT_PIPE_CLOSED = 141
 
 
 class CorpuskitError(Exception):
@@ -79,3 +82,9 @@ def exit_code_for(error: BaseException) -> int:
     if isinstance(error, CorpuskitError):
         return error.exit_code
     raise error
+
+
+class OutputClosed(CorpuskitError):
+    """stdout's reader closed it before corpuskit had written everything."""
+
+    exit_code = EXIT_PIPE_CLOSED

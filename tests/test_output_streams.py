@@ -1,0 +1,60 @@
+"""The CLI's output on streams that are not a UTF-8 terminal: a Latin-1 locale (diff
+crashed with UnicodeEncodeError on a curly quote) and a pipe its reader closed (exit 1,
+"problems found", with nothing said)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds
+
+from corpuskit.build import build
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("streams")
+    releases = []
+    for name, text in (("old", "It’s a test.\n"), ("new", "It’s a test — 中文 too.\n")):
+        seeds = make_seeds(root / name, {"a.txt": text})
+        releases.append(build(seeds, root / name / "dist", jobs=1).release)
+    return releases[0], releases[1]
+
+
+def _corpuskit(*args: str | Path, env: dict[str, str] | None = None,
+               **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
+                          env={**os.environ, **(env or {})}, check=False, **kwargs)
+
+
+def test_a_latin1_stdout_gets_escapes_not_a_crash(two_releases: tuple[Path, Path]) -> None:
+    old, new = two_releases
+    latin1 = {"PYTHONIOENCODING": "latin-1"}
+    done = _corpuskit("diff", "--text", old, new, env=latin1, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode("latin-1")
+    assert b"Traceback" not in done.stderr
+    assert b"It\\u2019s a test \\u2014 \\u4e2d\\u6587 too." in done.stdout
+    as_json = _corpuskit("diff", "--json", old, new, env=latin1, capture_output=True)
+    in_utf8 = _corpuskit("diff", "--json", old, new, env={"PYTHONIOENCODING": "utf-8"},
+                         capture_output=True)
+    assert as_json.returncode == in_utf8.returncode == 0
+    assert as_json.stdout.isascii()  # \u escapes: the same JSON document
+    assert json.loads(as_json.stdout) == json.loads(in_utf8.stdout.decode("utf-8"))
+
+
+def test_a_stdout_its_reader_closed_ends_quietly_with_141(
+        two_releases: tuple[Path, Path]) -> None:
+    old, new = two_releases
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # as `| head -1` does once it has its line
+    try:
+        done = _corpuskit("diff", "--text", old, new, stdout=write_end, stderr=subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141  # 128 + SIGPIPE, as a process a broken pipe ends
+    assert done.stderr == b""
