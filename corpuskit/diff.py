@@ -40,6 +40,7 @@ from .reader import (
     read_descriptor,
 )
 from .records import process_document_reported, record_line
+from .semver import Version
 from .wording import counted
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
@@ -151,6 +152,26 @@ class Diff:
     def records_changed(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader of the diff should know about the pair itself: OLD and NEW are
+        two corpora, or NEW is the older version (the diff then reads backwards)."""
+        old, new = self.old, self.new
+        if "empty" in (old.kind, new.kind):
+            return ()
+        if old.name != new.name:
+            return (f"OLD and NEW are different corpora ({old.name} and {new.name}): every "
+                    "document is compared by id all the same",)
+        try:
+            older = Version.parse(new.version) < Version.parse(old.version)
+        except ValueError:
+            return ()
+        if older:
+            return (f"NEW ({new.version}) is an older version than OLD ({old.version}): "
+                    "the changes and the bump read from OLD back to NEW; swap them to see "
+                    "what the newer release changed",)
+        return ()
+
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable diff (``schemas/diff.schema.json``, ``diff_version`` 1)."""
         return {
@@ -171,6 +192,7 @@ class Diff:
             "removed": [d.as_dict() for d in self.removed],
             "changed": [c.as_dict() for c in self.changed],
             "metadata": [m.as_dict() for m in self.metadata],
+            "notes": list(self.notes),
         }
 
 
@@ -612,6 +634,7 @@ def _side_label(side: SideInfo) -> str:
 def render_text(result: Diff) -> str:
     """The diff for people: a summary, then one line per change, then text diffs if any."""
     out = [f"old: {_side_label(result.old)}", f"new: {_side_label(result.new)}"]
+    out += [f"note: {note}" for note in result.notes]
     if result.same_content:
         how = " (content hashes are equal)" if result.by_hash else ""
         ident = result.new.content_hash or ""

@@ -415,3 +415,34 @@ def test_an_error_names_the_side_it_comes_from(bad_side: str, seeds: Path, relea
     with pytest.raises(InputError) as caught:
         diff(old, new)
     assert {p.path for p in caught.value.problems} == {f"{damaged}/data/documents.jsonl"}
+
+
+def _set_config(seeds: Path, old: str, new: str) -> None:
+    config = seeds / "corpus.toml"
+    text = config.read_text("utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_diff_read_backwards_or_across_corpora_says_so(
+        seeds: Path, released: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OLD 2.0.0 against NEW 1.0.0 printed "required bump: major" with nothing saying NEW
+    is the older one; two corpora were compared without a word."""
+    write_doc(seeds, "zebra.txt", "Zebras crossing the river", "June 9, 2020",
+              "A herd of zebras crossed the river at noon while the birds watched.")
+    _set_config(seeds, 'version = "1.0.0"', 'version = "2.0.0"')
+    build(seeds, released, source_date_epoch=EPOCH, jobs=1)
+    newer, older = release_of(released, "2.0.0"), release_of(released, "1.0.0")
+    assert diff(older, newer).notes == ()
+    [note] = diff(newer, older).notes
+    assert note.startswith("NEW (1.0.0) is an older version than OLD (2.0.0)")
+    assert main(["diff", str(newer), str(older)]) == 0
+    assert f"note: {note}" in capsys.readouterr().out
+    assert main(["diff", "--json", str(newer), str(older)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    validate_json(data)
+    assert data["notes"] == [note]
+    _set_config(seeds, 'name = "corpuskit-seeds"', 'name = "another-corpus"')
+    [note] = diff(older, seeds).notes
+    assert note.startswith("OLD and NEW are different corpora (corpuskit-seeds and "
+                           "another-corpus)")
