@@ -210,8 +210,14 @@ def info(path: str | os.PathLike[str]) -> Info:
         'sha256:6fc6586a...'
     """
     location = Path(os.fspath(path))
-    if location.is_dir() and folder_kind(location) == "seeds":
+    kind = folder_kind(location) if location.is_dir() else None
+    if kind == "seeds":
         return _seeds_info(location)
+    if location.is_dir() and kind is None:
+        raise InputError([Problem(str(location), "not-a-package",
+                                  "neither a package folder (no datapackage.json) nor a "
+                                  "seeds folder (no corpus.toml); pass a package folder, a "
+                                  "package .zip or a seeds folder")])
     try:
         return _package_info(location)
     except InputError as error:  # named as validate and diff name them: under the package

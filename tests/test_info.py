@@ -9,6 +9,7 @@ import pytest
 from _consumers import copy_package, rewrite_tagmanifest, sample, write_seeds
 
 from corpuskit.cli import main
+from corpuskit.errors import InputError
 from corpuskit.info import info, render
 from corpuskit.schemacheck import validator
 
@@ -168,3 +169,12 @@ def test_readers_bound_what_they_read_of_a_file(
     assert main(["diff", str(folder), str(folder)]) == 1  # too large, or not as stated
     err = capsys.readouterr().err
     assert f"{where}:" in err and "Traceback" not in err, err
+
+
+def test_a_folder_that_is_neither_says_what_info_takes(tmp_path: Path) -> None:
+    """It said "pass a package folder or archive", leaving out the seeds folder info takes."""
+    with pytest.raises(InputError) as refused:
+        info(tmp_path)
+    [problem] = refused.value.problems
+    assert problem.code == "not-a-package"
+    assert problem.message.endswith("pass a package folder, a package .zip or a seeds folder")
