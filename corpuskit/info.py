@@ -36,12 +36,12 @@ from .reader import (
     DESCRIPTOR,
     ArchiveReadError,
     FolderSource,
+    checked_record,
     folder_kind,
     iter_record_lines,
     open_package,
     read_descriptor,
     read_problem,
-    record_after,
 )
 from .records import process_document_reported, record_line
 
@@ -117,7 +117,7 @@ def _package_info(path: Path) -> Info:
             previous = ""
             for number, line in iter_record_lines(source):
                 digest.update(line)
-                record = record_after(line, number, previous)
+                record = checked_record(source, line, number, previous)
                 previous = record.id
                 stats.add(record)
         except (FileNotFoundError, KeyError):

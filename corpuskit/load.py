@@ -46,11 +46,11 @@ from .reader import (
     ArchiveReadError,
     PackageSource,
     ZipSource,
+    checked_record,
     iter_record_lines,
     open_package,
     read_descriptor,
     read_problem,
-    record_after,
 )
 from .validation.bagit import parse_manifest, split_lines
 from .validation.descriptor import table_mismatches
@@ -331,7 +331,7 @@ class Corpus:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
-            record = record_after(line, number, previous)
+            record = checked_record(self._source, line, number, previous)
             if self._payload is not None:
                 self._cross_check(record, number)
             previous, count = record.id, count + 1

@@ -865,9 +865,42 @@ def iter_records(source: PackageSource) -> Iterator[Record]:
     :func:`record_after`)."""
     previous = ""
     for number, line in iter_record_lines(source):
-        record = record_after(line, number, previous)
+        record = checked_record(source, line, number, previous)
         previous = record.id
         yield record
+
+
+def checked_record(source: PackageSource, line: bytes, number: int, previous: str) -> Record:
+    """:func:`record_after`, except that a line refused in an archive whose records member
+    is damaged is reported as the damage (``archive-error``): a flipped bit in deflated
+    data inflates to a garbled line well before the member's end, where its CRC-32 is
+    checked, and the line is only a symptom."""
+    try:
+        return record_after(line, number, previous)
+    except InputError as refused:
+        damage = member_damage(source, DOCUMENTS_PATH)
+        if damage is None:
+            raise
+        raise InputError([Problem(DOCUMENTS_PATH, "archive-error",
+                                  f"the archive member is damaged ({damage}); line {number} "
+                                  "inflates to something that is not a record: restore the "
+                                  "archive from its release")]) from refused
+
+
+def member_damage(source: PackageSource, rel: str) -> str | None:
+    """Why the archive member ``rel`` of ``source`` does not inflate whole and intact (its
+    CRC-32 and size checked, streaming), or None: it does, or ``source`` is a folder."""
+    if not isinstance(source, ZipSource):
+        return None
+    try:
+        with source.open(rel) as handle:
+            while handle.read(_CHUNK):
+                pass
+    except ArchiveReadError as exc:
+        return str(exc)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        return str(exc) or type(exc).__name__
+    return None
 
 
 def record_after(line: bytes, number: int, previous: str) -> Record:

@@ -192,6 +192,29 @@ def test_readers_name_a_damaged_archive_member_without_a_traceback(tmp_path: Pat
         corpuskit.load(damaged, verify=False)
 
 
+@pytest.mark.parametrize("at", [0.25, 0.5, 0.75])
+def test_a_flipped_bit_in_the_records_is_named_as_archive_damage(tmp_path: Path,
+                                                                 at: float) -> None:
+    """One bit flipped in the deflated records (a damaged download): info, diff and
+    export --no-verify blamed the garbled line it inflates to (schema-error, "not valid
+    JSON") rather than the archive, whose CRC-32 check comes at the member's end."""
+    import zipfile
+
+    source = built().archive
+    member = zipfile.ZipFile(source).getinfo(f"{built().release.name}/data/documents.jsonl")
+    data = bytearray(source.read_bytes())
+    data[member.header_offset + 30 + len(member.filename) + int(member.compress_size * at)] ^= 1
+    damaged = tmp_path / source.name
+    damaged.write_bytes(bytes(data))
+    for args in (["info", damaged], ["diff", built().release, damaged],
+                 ["export", damaged, "--no-verify", "--format", "csv", "--out",
+                  tmp_path / "out.csv"]):
+        done = _cli(*args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "[archive-error]" in done.stderr and "[schema-error]" not in done.stderr, \
+            (args[0], done.stderr)
+
+
 def test_a_descriptor_key_given_twice_is_refused_everywhere(tmp_path: Path) -> None:
     """orjson keeps the last "name", other JSON readers the first: two tools would read
     two packages. validate and every reader passed it, re-signed."""
