@@ -1,9 +1,12 @@
 """Write a package's records in other shapes, on demand: Parquet, CSV, Dolma.
 
 Every export streams the package (verified first, see :func:`corpuskit.load`) and writes
-through :mod:`corpuskit.writer` into a temporary file that is moved into place only when
-complete, so a failed export never leaves a partial file. Output bytes depend only on the
-records and the package metadata: the same package gives the same file.
+through :func:`corpuskit.writer.replace_file`: once, into a temporary file beside the output
+that is synced and renamed over it only when complete, so a failed or interrupted export
+leaves no partial file and the earlier output as it was, and needs free space for one copy
+of the output only. A new output gets the mode the umask gives; a replaced one keeps its
+permission bits. Output bytes depend only on the records and the package metadata: the
+same package gives the same file.
 
 - ``parquet``: the same bytes as the package's ``data/documents.parquet`` (explicit Arrow
   schema; pinned pyarrow, see :mod:`corpuskit.parquet`).
@@ -42,7 +45,7 @@ from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
-from .writer import TEMP_PREFIX, HashingWriter, PackageWriter, copy_into, remove_orphans
+from .writer import HashingWriter, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6
@@ -101,15 +104,13 @@ def _release_at(path: Path) -> str | None:
 
 @contextmanager
 def _output_file(target: Path) -> Iterator[HashingWriter]:
-    """A stream to ``target`` that appears only complete (temporary file, then a move)."""
+    """A stream to ``target`` that appears only complete: written once, to a temporary
+    file beside it that is renamed over it (see :func:`corpuskit.writer.replace_file`)."""
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"cannot write {target}: folder {folder} does not exist")
-    remove_orphans(folder, f"{TEMP_PREFIX}{target.name}-")  # what killed exports left
-    with PackageWriter(folder, f"{target.name}-{os.getpid()}") as scratch:
-        with scratch.stream(target.name, shown=target) as sink:
-            yield sink
-        copy_into(scratch.root / target.name, target)
+    with replace_file(target) as sink:  # removes what killed exports to ``target`` left
+        yield sink
 
 
 def _csv_records(corpus: Corpus, sink: HashingWriter) -> int:
@@ -172,7 +173,7 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
 
     ``format`` is one of ``parquet``, ``csv``, ``dolma``. The package is verified first
     unless ``verify=False``. An existing ``out`` is replaced only once the new file is
-    complete.
+    complete, and keeps its permission bits; a new one gets the mode the umask gives.
 
     Example::
 

@@ -2,7 +2,9 @@
 
 A package is written into a hidden temporary folder beside its destination and renamed
 into place only when complete, so a failed or killed build leaves no partial release and
-never touches an existing one. Disk errors become :class:`OutputError` naming the path.
+never touches an existing one; an export's file goes the same way, through a temporary
+file beside it (:func:`replace_file`). Disk errors become :class:`OutputError` naming the
+path.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import glob
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -462,18 +465,28 @@ def output_lock(out: Path) -> Iterator[None]:
 _ORPHAN_TAIL = re.compile(r"([0-9]+)-[a-z0-9_]{8}")
 
 
-def remove_orphans(folder: Path, prefix: str) -> None:
+def remove_orphans(folder: Path, prefix: str, *, files: bool = False) -> None:
     """Remove the scratch folders ``<prefix><pid>-<random>`` in ``folder`` whose process is
     gone: what a process killed outright left (it could not remove them). The folder of
-    a process that runs is left alone, and so is any other name."""
+    a process that runs is left alone, and so is any other name. ``files``: regular files
+    of that name too (the temporary files of :func:`replace_file`); never a link."""
     try:
         found = list(folder.glob(f"{glob.escape(prefix)}*-*"))
     except OSError:
         return
     for scratch in found:
         tail = _ORPHAN_TAIL.fullmatch(scratch.name[len(prefix):])
-        if tail is not None and scratch.is_dir() and not _running(int(tail.group(1))):
+        if tail is None or _running(int(tail.group(1))):
+            continue
+        try:
+            kind = os.lstat(scratch).st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(kind):
             remove_tree(scratch)
+        elif files and stat.S_ISREG(kind):
+            with suppress(OSError):
+                scratch.unlink()
 
 
 def _running(pid: int) -> bool:
@@ -515,6 +528,90 @@ def replace_file_atomically(path: Path, data: bytes) -> None:
         with suppress(OSError):
             temp.unlink()
         raise _output_error(path, exc) from None
+
+
+#: The characters of the random part of a temporary file's name (as :mod:`tempfile` uses).
+_RANDOM_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _create_temporary(folder: Path, prefix: str) -> tuple[int, Path]:
+    """A new, empty file ``<prefix><random>`` in ``folder`` (8 random characters) open for
+    writing. Unlike :func:`tempfile.mkstemp` (always mode 0600) it is created with mode
+    0666 as any program creates a file: the umask (or the folder's default ACL) decides."""
+    for _ in range(100):
+        name = prefix + "".join(secrets.choice(_RANDOM_CHARACTERS) for _ in range(8))
+        path = folder / name
+        try:
+            fd = os.open(path, _CREATE | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except FileExistsError:
+            continue
+        return fd, path
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(folder))
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable, where the filesystem lets a folder be synced."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def replace_file(target: Path, *, doing: Doing = None) -> Iterator[HashingWriter]:
+    """Write ``target`` piece by piece, so that it appears only complete: the bytes go once,
+    into a temporary file ``.corpuskit-tmp-<name>-<pid>-<random>`` in ``target``'s own
+    folder (same filesystem: no second copy, no scratch space elsewhere), which is
+    flushed, synced and renamed over ``target`` when the ``with`` block ends.
+
+    On any failure (an error, a full disk, ``KeyboardInterrupt``) the temporary file is
+    removed and ``target`` is left exactly as it was. The rename replaces the name only:
+    a file hard-linked to an old ``target`` keeps its bytes. A new ``target`` gets the
+    mode any program's new file gets (0666 less the umask); a replaced one keeps its
+    permission bits. What a killed process left (it cannot remove its file) is removed by
+    the next call for the same ``target``, see :func:`remove_orphans`. OS errors, in the
+    ``with`` block's writes too, name ``target`` (or say ``doing``), never the temporary
+    file.
+    """
+    folder = target.parent
+    prefix = f"{TEMP_PREFIX}{target.name}-"
+    remove_orphans(folder, prefix, files=True)
+    temp: Path | None = None
+    try:
+        fd, temp = _create_temporary(folder, f"{prefix}{os.getpid()}-")
+        handle = os.fdopen(fd, "wb")
+        try:
+            yield HashingWriter(handle)
+            handle.flush()
+            _keep_permissions(handle.fileno(), target)
+            os.fsync(handle.fileno())
+        except BaseException:
+            with suppress(OSError):  # its unwritten bytes may fail too: the first error counts
+                handle.close()
+            raise
+        handle.close()
+        os.replace(temp, target)
+        temp = None
+    except OSError as exc:
+        raise _output_error(target, exc, doing) from None
+    finally:
+        if temp is not None:  # failed or interrupted: the old target stays as it was
+            with suppress(OSError):
+                temp.unlink()
+    _sync_folder(folder)
+
+
+def _keep_permissions(fd: int, target: Path) -> None:
+    """Give the open file ``fd`` the permission bits of the regular file ``target`` it is
+    about to replace, if there is one (else it keeps the mode it was created with)."""
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(info.st_mode):
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
 def remove_file(path: Path) -> None:

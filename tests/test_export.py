@@ -216,9 +216,9 @@ def test_export_replaces_an_existing_file_only_when_done(tmp_path: Path) -> None
 
 
 def test_an_export_removes_what_killed_exports_to_its_file_left(tmp_path: Path) -> None:
-    """A killed export leaves its scratch folder (a partial file in it) beside the target;
-    the next export to that file removes it, never one of a running export or of
-    another file."""
+    """A killed export of an earlier corpuskit left a scratch folder (a partial file in it)
+    beside the target; the next export to that file removes it, never one of a running
+    export or of another file (temporary files: tests/test_export_writes.py)."""
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     orphan = tmp_path / f".corpuskit-tmp-out.csv-{dead.pid}-abcd_123"

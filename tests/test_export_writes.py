@@ -1,0 +1,265 @@
+"""How export writes --out: once, into a temporary file in --out's own folder that is
+synced and renamed over --out; a failure at any moment (a full disk, Ctrl-C) leaves no
+temporary file and --out exactly as it was; a new --out gets the mode the umask gives, a
+replaced one keeps its permission bits.
+
+A full disk is simulated without root: the write, the sync or the rename raises ENOSPC.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _consumers import sample
+from reliability_support import TEMP_PREFIX, run_cli
+
+from corpuskit import writer
+from corpuskit.cli import main
+from corpuskit.export import export
+
+EARLIER = b"an earlier export\n"
+MOMENTS = ["writing", "syncing", "moving into place"]
+
+
+@pytest.fixture
+def package() -> Path:
+    """The sample package, built (once per session) before any fault is injected."""
+    return sample().release
+
+
+def _fail_at(monkeypatch: pytest.MonkeyPatch, moment: str, out: Path,
+             error: Callable[[], BaseException]) -> None:
+    """Make the export of ``out`` raise ``error()`` at ``moment``."""
+    if moment == "writing":  # the second write: some of the output has been written
+        real_write = writer.HashingWriter.write
+
+        def write(self: writer.HashingWriter, data: bytes | memoryview) -> None:
+            if self.bytes:
+                self._handle.flush()
+                raise error()
+            real_write(self, data)
+
+        monkeypatch.setattr(writer.HashingWriter, "write", write)
+    elif moment == "syncing":  # where a delayed allocation reports a full disk
+        def fsync(fd: int) -> None:
+            raise error()
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    else:
+        real_replace = os.replace
+
+        def replace(source: Any, target: Any, **kwargs: Any) -> None:
+            if Path(target) == out:
+                raise error()
+            real_replace(source, target, **kwargs)
+
+        monkeypatch.setattr(os, "replace", replace)
+
+
+def _earlier_output(folder: Path, name: str = "out.dolma") -> tuple[Path, os.stat_result]:
+    out = folder / name
+    out.write_bytes(EARLIER)
+    out.chmod(0o640)
+    return out, out.stat()
+
+
+def _assert_as_it_was(out: Path, before: os.stat_result) -> None:
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name], "a file was left"
+    after = out.stat()
+    assert out.read_bytes() == EARLIER
+    assert (after.st_ino, after.st_mode, after.st_size, after.st_mtime_ns) == (
+        before.st_ino, before.st_mode, before.st_size, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_full_disk_leaves_no_temporary_file_and_out_as_it_was(
+        moment: str, package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Before, a rename that failed left the temporary copy beside --out, and nothing was
+    synced: a disk that reports itself full only then gave a complete-looking export."""
+    out, before = _earlier_output(tmp_path)
+    _fail_at(monkeypatch, moment, out, lambda: OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    capsys.readouterr()
+    assert main(["export", str(package), "--format", "dolma", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot write {out}: No space left on device" in err, err
+    assert TEMP_PREFIX not in err and "Traceback" not in err
+    _assert_as_it_was(out, before)
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_ctrl_c_leaves_no_temporary_file_and_out_as_it_was(
+        moment: str, package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, before = _earlier_output(tmp_path)
+    _fail_at(monkeypatch, moment, out, KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        export(package, "dolma", out)
+    _assert_as_it_was(out, before)
+
+
+def test_an_export_needs_room_for_one_copy_of_its_output(
+        package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output is written once, beside --out: it was written into a scratch folder,
+    then copied beside --out, and a volume with room for one copy was full."""
+    folder, elsewhere = tmp_path / "exports", tmp_path / "tmp"
+    folder.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))  # any scratch file shows
+    out, _ = _earlier_output(folder, "out.parquet")
+    written: set[Path] = set()
+    peak = 0
+
+    def measure() -> None:
+        nonlocal peak
+        total = 0
+        for root, _, names in os.walk(tmp_path):
+            for name in names:
+                path = Path(root, name)
+                written.add(path)
+                total += path.lstat().st_size
+        peak = max(peak, total)
+
+    real_replace = os.replace
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        measure()  # everything is on disk now, just before the output takes its name
+        real_replace(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = export(package, "parquet", out)
+    assert peak <= len(EARLIER) + result.bytes, "more than one copy of the output on disk"
+    assert {path.parent for path in written} == {folder}
+    assert sorted(p.name for p in folder.iterdir()) == ["out.parquet"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_concurrent_exports_to_one_file_use_temporary_files_of_their_own(
+        package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two exports of one process (two threads) to the same --out, both with their output
+    written and about to rename it: the temporary name was the same for both
+    (``.corpuskit-tmp-out.csv-PID``), so one export moved the other's file away and failed."""
+    out = tmp_path / "out.csv"
+    export(package, "csv", tmp_path / "expected.csv")
+    both_written = threading.Barrier(2, timeout=30)
+    real_replace = os.replace
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        if Path(target) == out:
+            both_written.wait()
+        real_replace(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            export(package, "csv", out, verify=False)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+            both_written.abort()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert out.read_bytes() == (tmp_path / "expected.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["expected.csv", "out.csv"]
+
+
+@contextmanager
+def _umask(mask: int) -> Iterator[None]:
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)],
+                         ids=["umask-077", "umask-027", "umask-002"])
+def test_a_new_export_gets_the_mode_the_umask_gives(mask: int, mode: int, package: Path,
+                                                    tmp_path: Path) -> None:
+    """It was always 0644: readable by everyone under umask 077."""
+    with _umask(mask):
+        for fmt in ("parquet", "csv", "dolma"):
+            export(package, fmt, tmp_path / f"new.{fmt}")
+    for fmt in ("parquet", "csv", "dolma"):
+        assert stat.S_IMODE((tmp_path / f"new.{fmt}").stat().st_mode) == mode, fmt
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o664], ids=["0600", "0664"])
+def test_a_replaced_export_keeps_its_permission_bits(mode: int, package: Path,
+                                                     tmp_path: Path) -> None:
+    """A private 0600 --out became 0644. The file is hard-linked to another name, which
+    the export leaves as it was: only the name --out is replaced."""
+    out, _ = _earlier_output(tmp_path, "out.csv")
+    out.chmod(mode)
+    os.link(out, tmp_path / "kept.csv")
+    with _umask(0o022):
+        export(package, "csv", out)
+    assert out.read_text("utf-8").startswith("id,title,date")
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    kept = tmp_path / "kept.csv"
+    assert kept.read_bytes() == EARLIER
+    assert stat.S_IMODE(kept.stat().st_mode) == mode and kept.stat().st_nlink == 1
+
+
+#: The export child writes some of its output, then is killed outright (SIGKILL).
+KILL_WHILE_WRITING = """
+    import corpuskit.writer as writer
+    _write = writer.HashingWriter.write
+    def write(self, data):
+        _write(self, data)
+        self._handle.flush()
+        _die()
+    writer.HashingWriter.write = write
+"""
+
+
+def test_the_next_export_removes_what_a_killed_export_left(package: Path,
+                                                          tmp_path: Path) -> None:
+    """A killed export cannot remove its temporary file: the next export to the same
+    --out does, once the process that wrote it is gone, and nothing else: not the file
+    of a running export, of another --out, nor a link."""
+    out = tmp_path / "out.csv"
+    killed = run_cli(["export", package, "--format", "csv", "--out", out],
+                     KILL_WHILE_WRITING)
+    assert killed.code == -signal.SIGKILL, killed.stderr
+    left = list(tmp_path.iterdir())
+    assert len(left) == 1 and left[0].is_file() and left[0].stat().st_size > 0
+    assert re.fullmatch(r"\.corpuskit-tmp-out\.csv-[0-9]+-[a-z0-9_]{8}", left[0].name)
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    also_dead = tmp_path / f".corpuskit-tmp-out.csv-{dead.pid}-abcd_123"
+    kept = [tmp_path / f".corpuskit-tmp-out.csv-{os.getpid()}-efgh_456",  # running
+            tmp_path / f".corpuskit-tmp-other.csv-{dead.pid}-abcd_123",  # another --out
+            tmp_path / f".corpuskit-tmp-out.csv-2-{dead.pid}-ijkl_789",  # ... "out.csv-2"
+            tmp_path / f".corpuskit-tmp-out.csv-{dead.pid}"]  # not a name export makes
+    for path in (also_dead, *kept):
+        path.write_text("partial")
+    aim = tmp_path / "aim.txt"
+    aim.write_text("kept")
+    link = tmp_path / f".corpuskit-tmp-out.csv-{dead.pid}-link_123"
+    link.symlink_to(aim)
+
+    export(package, "csv", out)
+    assert not left[0].exists() and not also_dead.exists()
+    assert all(path.read_text() == "partial" for path in kept)
+    assert link.is_symlink() and aim.read_text() == "kept"
+    assert out.read_text("utf-8").startswith("id,title,date")
