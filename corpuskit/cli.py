@@ -445,6 +445,9 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
     for report in reports:  # as build names them
         for path, reason in report.skipped:
             _echo(f"skipped: {report.target}/{path} ({reason})", err=True)
+        if fmt == "json":  # the other formats say it in the report's summary
+            for path, message in report.not_checked:
+                _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
     if fmt == "json":
         _emit_json(reports[0].as_dict() if len(reports) == 1 else collection_dict(reports))
     else:

@@ -16,7 +16,8 @@ from .. import __version__
 from ..problems import Problem, one_line
 from ..wording import counted
 
-#: Bumped when the JSON structure changes incompatibly (fields are only ever added).
+#: Bumped when the JSON structure changes incompatibly (fields are only ever added:
+#: ``not_checked`` was, within version 1).
 REPORT_VERSION = 1
 KINDS = ("seeds", "package", "archive", "release")
 _LINE = re.compile(r"^line (\d+)")
@@ -57,6 +58,10 @@ class ValidationReport:
     skipped: tuple[tuple[str, str], ...] = ()
     #: ``check`` only: False when the seeds could not be built, so dist/ was not compared.
     compared: bool = True
+    #: Checks that could not run, ``(path, why)``: data/documents.parquet is compared with
+    #: the records only when pyarrow is installed. Said in the summary and the JSON report;
+    #: they do not make the report invalid.
+    not_checked: tuple[tuple[str, str], ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -68,8 +73,9 @@ class ValidationReport:
                 "problems": len(self.problems)}
 
     def as_dict(self) -> dict[str, Any]:
-        """The versioned JSON structure (``schemas/report.schema.json``)."""
-        return {
+        """The versioned JSON structure (``schemas/report.schema.json``); ``not_checked``
+        only when a check could not run (a report of version 1 may lack it)."""
+        data = {
             "report_version": REPORT_VERSION,
             "tool": {"name": "corpuskit", "version": __version__},
             "command": self.command,
@@ -81,19 +87,27 @@ class ValidationReport:
             "counts": self.counts,
             "problems": [problem.as_dict() for problem in self.problems],
         }
+        if self.not_checked:
+            data["not_checked"] = [{"path": path, "message": message}
+                                   for path, message in self.not_checked]
+        return data
 
     def display_path(self, problem: Problem) -> str:
         """The problem's file as a user finds it: joined to the target (``a.zip:member``).
 
         Problems of a ``release`` report (``check``) carry such paths already.
         """
+        return self.shown_path(problem.path)
+
+    def shown_path(self, path: str) -> str:
+        """A path of this report (a problem's, a check's not run) as a user finds it."""
         if self.kind == "release":
-            return problem.path
-        if problem.path in ("", "."):
+            return path
+        if path in ("", "."):
             return self.target
         if self.kind == "archive":
-            return f"{self.target}:{problem.path}"
-        return f"{self.target.rstrip('/')}/{problem.path}"
+            return f"{self.target}:{path}"
+        return f"{self.target.rstrip('/')}/{path}"
 
     def summary(self) -> str:
         count = len(self.problems)
@@ -105,10 +119,11 @@ class ValidationReport:
             if not self.compared:
                 return f"{self.target}: not compared, the seeds cannot be built ({problems})"
             return f"{self.target}: not current, {problems}"
-        checks = self.mode + (" + reproduce" if self.reproduce else "")
+        checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
+        checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
         if count == 0:
-            return f"{self.target}: valid {self.kind} ({what}; {checks} checks)"
-        return f"{self.target}: {problems} in {self.kind} ({what}; {checks} checks)"
+            return f"{self.target}: valid {self.kind} ({what}; {checks})"
+        return f"{self.target}: {problems} in {self.kind} ({what}; {checks})"
 
 
 def collection_dict(reports: Sequence[ValidationReport]) -> dict[str, Any]:
@@ -146,6 +161,7 @@ def render_github(report: ValidationReport) -> list[str]:
 
     ``file`` is the problem's file (for an archive, the archive; the member is named in the
     message); ``line`` is set when the location is a line number; ``title`` is the code.
+    A check that could not run is a ``::warning`` (titled ``not-checked``).
     """
     lines = []
     for problem in report.problems:
@@ -167,6 +183,12 @@ def render_github(report: ValidationReport) -> list[str]:
             message = f"{problem.location}: {message}"
         props.append(f"title={_escape_property(problem.code)}")
         lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+    for path, message in report.not_checked:
+        file = report.target if report.kind == "archive" else report.shown_path(path)
+        if report.kind == "archive":
+            message = f"{path}: {message}"
+        lines.append(f"::warning file={_escape_property(file)},title=not-checked::"
+                     f"{_escape_data(message)}")
     if report.valid:
         lines.append(f"::notice title=corpuskit::{_escape_data(report.summary())}")
     return lines
