@@ -415,8 +415,9 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
     dist/, which stands for every package folder and .zip in it. A package is checked against the
     Data Package v2 profile and corpuskit's own, as a BagIt bag (every manifest line, no
     missing or unlisted file, Payload-Oxum), every resource's bytes and hash, and every
-    record against its schema and its own text and raw file. Every problem is reported,
-    one per line: path:location: message [code].
+    record against its schema and its own text and raw file, and data/documents.parquet,
+    row by row, against those records (with pyarrow installed; the report says when it was
+    not). Every problem is reported, one per line: path:location: message [code].
 
     An archive's seal, its zip comment (corpuskit-sha256: and the sha256 of every byte
     before it), is checked first (--fast: its form only), and its published checksum,

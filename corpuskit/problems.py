@@ -27,12 +27,13 @@ CODES: dict[str, str] = {
     "missing-file": "a file named in a manifest or descriptor is absent",
     "unlisted-file": "a file is present but not named in any manifest",
     "bagit-error": "a BagIt declaration, bag-info or manifest line is malformed",
-    "record-mismatch": "a record disagrees with its own text or raw input",
+    "record-mismatch": "a record disagrees with its own text or raw input, or with its row "
+                       "in data/documents.parquet",
     "order-error": "records are not sorted by id",
     "archive-error": "an archive is corrupt, truncated, hostile or too large",
     "not-a-package": "the path is neither a seeds folder, a package folder nor an archive",
     "metadata-mismatch": "two metadata files, or metadata and data, disagree (counts, "
-                         "names, versions)",
+                         "names, versions, the columns of data/documents.parquet)",
     "unexpected-file": "a file lies outside the layout corpuskit writes (an extra tag file, "
                        "or a file in data/ no resource declares)",
     "unreferenced-file": "a raw file in data/raw/ is not the source of any record",

@@ -10,6 +10,7 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.descriptor`: datapackage.json / croissant.json and the recorded settings;
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
 - :mod:`.cleanblock`: a block of those records read for the clean pass (msgspec or orjson);
+- :mod:`.parquetcheck`: data/documents.parquet, row by row, against those records;
 - :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes;
 - :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 
@@ -153,6 +154,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     problems: list[Problem] = []
     files = size = documents = 0
     skipped: tuple[tuple[str, str], ...] = ()
+    not_checked: list[tuple[str, str]] = []
     try:
         if kind == "seeds":
             from .seeds import validate_seeds  # the build's pipeline: imported only here
@@ -165,6 +167,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
+            not_checked = outcome.not_checked
             problems.extend(misnamed(target.resolve().name, _folder_release(target), ""))
         else:
             seal_problems = check_archive_checksums(target, fast=fast)
@@ -181,6 +184,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     problems.extend(outcome.problems)
                     files, size, documents = outcome.files, outcome.bytes, \
                         outcome.documents
+                    not_checked = outcome.not_checked
                 problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                          source.name, target.suffix))
     except WorkerDied:  # the run failed, not the package: no report can be given
@@ -191,7 +195,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
     return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
-                            skipped=skipped)
+                            skipped=skipped, not_checked=tuple(not_checked))
 
 
 def validate_targets(paths: list[Path], *, reproduce: bool = False, fast: bool = False,

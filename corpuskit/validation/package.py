@@ -6,8 +6,10 @@ Every file is read once, streaming, and hashed with every algorithm its manifest
 one read serves both the record's source_bytes/source_sha256 and the raw file's manifest
 entry. Files no record names are hashed afterwards. The manifests are parsed line by line
 meanwhile and compared with the digests at the end; everything else compares what the
-reading found with what ``bag-info.txt`` and ``datapackage.json`` say. ``fast`` skips the
-reading: sizes, presence and counts only.
+reading found with what ``bag-info.txt`` and ``datapackage.json`` say. Last, a package that
+holds ``data/documents.parquet`` has it compared, row by row, with the records
+(:mod:`.parquetcheck`: one more streaming pass over both files, only then). ``fast`` skips
+the reading: sizes, presence and counts only.
 
 Large packages have their records (and raw files) checked by forked worker processes while
 the parent parses the manifests; the result is the same with any number of them.
@@ -42,6 +44,7 @@ from ..forkpool import ForkPool, Pending, fork_available
 from ..heap import start_worker_heap
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
+from ..parquet import PARQUET_PATH
 from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
 from ..schemacheck import duplicate_key_problems
@@ -80,6 +83,7 @@ from .digest import (
 )
 from .layout import layout_problems
 from .lines import LineBlock, line_blocks
+from .parquetcheck import compare_parquet
 from .records import (
     HASH_MASK,
     BlockResult,
@@ -276,6 +280,8 @@ class PackageResult:
     #: The package's files and their total size.
     files: int = 0
     bytes: int = 0
+    #: Checks that could not run, ``(path, why)`` (see :attr:`ValidationReport.not_checked`).
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Checker:
@@ -463,7 +469,9 @@ class _Checker:
         if CROISSANT in files:
             self.croissant(descriptor)
         self.problems.extend(structure())
-        return PackageResult(self.problems, documents or 0)
+        # Last, after every use of the workers: none is forked once pyarrow runs threads.
+        not_checked = self.parquet(doc_parts)
+        return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None
                               ) -> Callable[[], list[Problem]]:
@@ -704,6 +712,19 @@ class _Checker:
             self.problems.append(Problem(".", "metadata-mismatch",
                                          f"the archive's top folder is {archive.name}/, the "
                                          f"descriptor names the release {name}-{version}"))
+
+    def parquet(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        """data/documents.parquet, when the package holds it, against the records of
+        ``parts`` (:mod:`.parquetcheck`; not with ``fast``, nor when either could not be
+        read). Returns the check if it could not run, and why (pyarrow is missing)."""
+        files, unreadable = self.files, self.unreadable
+        if self.fast or PARQUET_PATH not in files or PARQUET_PATH in unreadable \
+                or any(part not in files or part in unreadable for part in parts):
+            return []
+        found = compare_parquet(self.view.opener, files[PARQUET_PATH], parts,
+                                max_line=MAX_RECORD_LINE, read_error=self.read_error)
+        self.problems.extend(found.problems)
+        return [] if found.not_checked is None else [(PARQUET_PATH, found.not_checked)]
 
     def croissant(self, descriptor: dict[str, Any] | None) -> None:
         data = self.read_small(CROISSANT)
@@ -1179,8 +1200,11 @@ class _CleanChecker(_Checker):
             self.croissant(descriptor)
         if self.problems or structure:
             return None
+        not_checked = self.parquet(docs.parts)
+        if self.problems:
+            return None
         return PackageResult([], documents, len(files) + view.raw_files,
-                             sum(files.values()) + records.raw_bytes)
+                             sum(files.values()) + records.raw_bytes, not_checked)
 
 
 def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,

@@ -21,10 +21,12 @@ from ..wording import counted
 REPORT_VERSION = 1
 KINDS = ("seeds", "package", "archive", "release")
 _LINE = re.compile(r"^line (\d+)")
+#: A line of a text file or a row of data/documents.parquet: sorted by number.
+_NUMBERED = re.compile(r"^(?:line|row) (\d+)")
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, str, str, str]:
-    match = _LINE.match(problem.location)
+    match = _NUMBERED.match(problem.location)
     return (problem.path, int(match.group(1)) if match else 0, problem.location, problem.code,
             problem.message)
 

@@ -1,0 +1,459 @@
+"""data/documents.parquet against data/documents.jsonl: the same records, row for row.
+
+A package built with ``[output] parquet = true`` holds its records twice, and the Parquet
+copy is the one the data card points Hugging Face ``datasets`` at. The checksums only say
+that each file is what the manifests list, which a forger can recompute; this check says
+that the two hold the same records: the same number of rows in the same order, every
+column equal to the record's field (types included: ``1`` is not ``true``), and the
+columns named and typed as :func:`corpuskit.parquet.arrow_schema` writes them.
+
+Memory stays bounded: the Parquet file is read a batch of rows at a time
+(``ParquetFile.iter_batches``, within one row group), documents.jsonl a block of lines at a
+time, in step; nothing outlives a batch. A folder's file is read in place; an archive's
+member through the package's opener, as a stream made seekable by :class:`_SeekableFile`
+(the footer is read from a copy of the member's last bytes, the rows from the start).
+A record equal to its row is recognized by its bytes: corpuskit writes each line as
+``orjson.dumps`` of the record, so the row's dump equals the line; any other row is
+compared field by field, and its first differing column named.
+
+Differences are ``record-mismatch`` problems (rows, values, counts) at ``row N`` (the
+JSONL line N), and ``metadata-mismatch`` ones for columns named or typed otherwise. pyarrow
+is optional (``corpuskit[parquet]``): without it nothing is compared, and
+:attr:`ParquetComparison.not_checked` says so, for the report to show; the package is not
+invalid for it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from ..parquet import PARQUET_PATH
+from ..problems import Problem
+from ..wording import counted
+from .lines import line_blocks
+
+#: Why the comparison cannot run without the optional dependency.
+NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed "
+              "(pip install 'corpuskit[parquet]')")
+#: Rows read from the Parquet file at once (at most a row group: corpuskit cuts them at
+#: 4,096 records or 32 MiB of text).
+BATCH_ROWS = 1024
+#: Rows whose differences are listed one by one; the others are counted.
+LISTED_ROWS = 20
+#: Characters of a value quoted in a message (a text is never shown whole).
+EXCERPT_CHARS = 80
+#: Characters shown before the first difference of two long strings.
+_LEAD = 20
+#: Bytes of an archive member's end kept while it is streamed to its end for the footer.
+TAIL_BYTES = 4 * 1024 * 1024
+_CHUNK = 1 << 20
+
+#: A field a record lacks.
+_ABSENT = object()
+
+#: One line of documents.jsonl: its file, its number, and its bytes (None when too long).
+_Line = tuple[str, int, "bytes | None"]
+
+
+@dataclass
+class ParquetComparison:
+    """What the comparison found: problems, and why it could not run (else None)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    not_checked: str | None = None
+
+
+class _SeekableFile(io.RawIOBase):
+    """A file of the package, opened with ``opener``, as pyarrow reads it: seekable.
+
+    A folder's file is seekable already. An archive member is a stream: reading forward
+    skips what lies between, reading backward opens it again. pyarrow reads the footer
+    first, at the end, then the row groups from the start onwards: the first read near the
+    end streams the member to its end once and keeps its last :data:`TAIL_BYTES`, which
+    serve the footer reads; the rows are then read forward from a fresh stream. An error
+    of the underlying file is kept in ``failure`` (pyarrow may wrap it in its own).
+    """
+
+    def __init__(self, opener: Callable[[str], IO[bytes]], rel: str, size: int) -> None:
+        super().__init__()
+        self._opener = opener
+        self._rel = rel
+        self._size = size
+        self._handle: IO[bytes] | None = None
+        self._seekable = False
+        self._at = 0  # the handle's position
+        self._position = 0
+        self._tail = b""
+        self._tail_start = size
+        self.failure: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._position
+        left = max(0, self._size - start)
+        size = left if size is None or size < 0 else min(size, left)
+        if size == 0:
+            return b""
+        try:
+            data = self._read(start, size)
+        except (OSError, ValueError) as exc:
+            self.failure = exc
+            raise
+        self._position = start + len(data)
+        return data
+
+    def _read(self, start: int, size: int) -> bytes:
+        if start >= self._tail_start:
+            offset = start - self._tail_start
+            return self._tail[offset:offset + size]
+        handle = self._open(start)
+        if not self._seekable and start >= self._size - TAIL_BYTES \
+                and self._tail_start == self._size:
+            self._keep_tail(handle)
+            return self._read(start, size)
+        if self._seekable:
+            handle.seek(start)
+        else:
+            self._skip(handle, start - self._at)
+        data = self._take(handle, size)
+        self._at = start + len(data)
+        if len(data) != size:
+            raise OSError(f"{self._rel}: ends after {self._at} of its {self._size} bytes")
+        return data
+
+    def _open(self, start: int) -> IO[bytes]:
+        """The handle, opened again when it is past ``start`` (a stream cannot go back)."""
+        if self._handle is not None and (self._seekable or self._at <= start):
+            return self._handle
+        self.close_handle()
+        self._handle = self._opener(self._rel)
+        self._seekable = self._handle.seekable()
+        self._at = 0
+        return self._handle
+
+    @staticmethod
+    def _take(handle: IO[bytes], size: int) -> bytes:
+        parts = []
+        while size > 0 and (data := handle.read(min(size, _CHUNK))):
+            parts.append(data)
+            size -= len(data)
+        return b"".join(parts)
+
+    def _skip(self, handle: IO[bytes], count: int) -> None:
+        while count > 0:
+            data = handle.read(min(count, _CHUNK))
+            if not data:
+                raise OSError(f"{self._rel}: ends after {self._at} of its {self._size} bytes")
+            count -= len(data)
+            self._at += len(data)
+
+    def _keep_tail(self, handle: IO[bytes]) -> None:
+        """Read the stream to its end, keeping its last :data:`TAIL_BYTES`."""
+        kept: deque[bytes] = deque()
+        held = 0
+        while data := handle.read(_CHUNK):
+            self._at += len(data)
+            kept.append(data)
+            held += len(data)
+            while held - len(kept[0]) >= TAIL_BYTES:
+                held -= len(kept.popleft())
+        if self._at != self._size:
+            raise OSError(f"{self._rel}: holds {self._at} bytes, not {self._size}")
+        tail = b"".join(kept)
+        self._tail = tail[max(0, len(tail) - TAIL_BYTES):]
+        self._tail_start = self._size - len(self._tail)
+        self.close_handle()
+
+    def close_handle(self) -> None:
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            handle.close()
+
+    def close(self) -> None:
+        self.close_handle()
+        super().close()
+
+
+class _Lines:
+    """The lines of documents.jsonl (all its parts, in order), numbered as the records
+    pass numbers them. A line over ``max_line`` bytes is given as None (the records pass
+    reports it). A read error ends the lines and is kept in ``failure``."""
+
+    def __init__(self, opener: Callable[[str], IO[bytes]], parts: Sequence[str],
+                 max_line: int) -> None:
+        self.opener = opener
+        self.parts = parts
+        self.max_line = max_line
+        self.failure: tuple[str, BaseException] | None = None
+        self.count = 0
+
+    def __iter__(self) -> Iterator[_Line]:
+        for part in self.parts:
+            skipped: list[int] = []
+            try:
+                with self.opener(part) as handle:
+                    chunks = iter(lambda: handle.read(_CHUNK), b"")
+                    for block in line_blocks(chunks, skipped.append, keep=True,
+                                             max_line=self.max_line):
+                        yield from self._too_long(part, skipped, block.first)
+                        assert block.data is not None
+                        for index, line in enumerate(block.data.split(b"\n")):
+                            self.count += 1
+                            yield part, block.first + index, line
+            except (OSError, ValueError) as exc:
+                self.failure = (part, exc)
+                return
+            yield from self._too_long(part, skipped, None)
+
+    def _too_long(self, part: str, skipped: list[int], before: int | None) -> Iterator[_Line]:
+        while skipped and (before is None or skipped[0] < before):
+            self.count += 1
+            yield part, skipped.pop(0), None
+
+
+def _pyarrow() -> tuple[Any, Any] | None:
+    """pyarrow and pyarrow.parquet, or None when they are not installed."""
+    try:
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # (submodule)
+    except ImportError:
+        return None
+    return pyarrow, pyarrow.parquet
+
+
+def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequence[str], *,
+                    max_line: int, read_error: Callable[[str, BaseException], None]
+                    ) -> ParquetComparison:
+    """Compare ``data/documents.parquet`` (``size`` bytes) with the records of ``parts``
+    (documents.jsonl), both read through ``opener``. Read errors of either file go to
+    ``read_error(path, exception)``; the comparison then ends there."""
+    modules = _pyarrow()
+    if modules is None:
+        return ParquetComparison(not_checked=NO_PYARROW)
+    from ..parquet import arrow_schema
+
+    _, parquet = modules
+    found = ParquetComparison()
+    source = _SeekableFile(opener, PARQUET_PATH, size)
+    try:
+        try:
+            reader = parquet.ParquetFile(source, pre_buffer=False)
+            schema = reader.schema_arrow
+        except Exception as exc:  # pyarrow's errors are its own, OSError or ValueError
+            if source.failure is not None:
+                read_error(PARQUET_PATH, source.failure)
+            else:
+                found.problems.append(_unreadable(exc, None, parts))
+            return found
+        columns, exact = _columns(schema, arrow_schema(), found.problems)
+        _compare_rows(reader, source, columns, exact, _Lines(opener, parts, max_line),
+                      found.problems, read_error)
+    finally:
+        source.close()
+    return found
+
+
+def _columns(schema: Any, expected: Any, problems: list[Problem]) -> tuple[list[str], bool]:
+    """The columns whose values can be compared (named and typed as corpuskit writes them),
+    and whether the schema is exactly corpuskit's (so that rows can be compared by their
+    JSON bytes); differences are problems."""
+    names, wanted = list(schema.names), list(expected.names)
+    if names != wanted:
+        problems.append(Problem(PARQUET_PATH, "metadata-mismatch",
+                                f"the columns {_renamed(names, wanted)}, but corpuskit writes "
+                                "the fields of document.schema.json, in its order", "schema"))
+    comparable = []
+    for name in wanted:
+        if names.count(name) != 1:
+            continue
+        actual, target = schema.field(name), expected.field(name)
+        if actual.type.equals(target.type) and actual.nullable == target.nullable:
+            comparable.append(name)
+            continue
+        problems.append(Problem(PARQUET_PATH, "metadata-mismatch",
+                                f"column {name!r} is {_typed(actual)}, corpuskit writes it as "
+                                f"{_typed(target)}", "schema"))
+        if actual.type.equals(target.type):
+            comparable.append(name)  # only its nullability differs: its values compare
+    return comparable, names == wanted and comparable == wanted
+
+
+def _typed(column: Any) -> str:
+    return f"{column.type}" + ("" if column.nullable else " not null")
+
+
+def _renamed(names: list[str], expected: list[str]) -> str:
+    """How the column names differ from corpuskit's, in words."""
+    missing = [name for name in expected if name not in names]
+    extra = [name for name in names if name not in expected]
+    said = []
+    if missing:
+        said.append("lack " + ", ".join(map(repr, missing)))
+    if extra:
+        said.append("include " + ", ".join(map(repr, extra)))
+    if said:
+        return " and ".join(said)
+    if names[:len(expected)] == expected:  # corpuskit's columns, then one repeated
+        return f"repeat {names[len(expected)]!r} as column {len(expected) + 1}"
+    first = next(n for n, (a, b) in enumerate(zip(names, expected, strict=False)) if a != b)
+    return (f"have {names[first]!r} as column {first + 1}, where corpuskit writes "
+            f"{expected[first]!r}")
+
+
+def _compare_rows(reader: Any, source: _SeekableFile, columns: list[str], exact: bool,
+                  lines: _Lines, problems: list[Problem],
+                  read_error: Callable[[str, BaseException], None]) -> None:
+    """Every row against its line, in step; then the counts."""
+    jsonl = " + ".join(lines.parts)
+    records = iter(lines)
+    row = listed = unlisted = 0
+    try:
+        for batch in reader.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+            for values in batch.to_pylist():
+                row += 1
+                line = next(records, None)
+                if line is None:
+                    continue  # counted below
+                part, number, data = line
+                if data is None or (exact and orjson.dumps(values) == data):
+                    continue
+                message = _row_message(values, part, number, data, columns)
+                if message is None:
+                    continue
+                if listed < LISTED_ROWS:
+                    listed += 1
+                    problems.append(Problem(PARQUET_PATH, "record-mismatch", message,
+                                            f"row {row}"))
+                else:
+                    unlisted += 1
+    except Exception as exc:  # the file is not Parquet as far as this row
+        if source.failure is not None:
+            read_error(PARQUET_PATH, source.failure)
+        else:
+            problems.append(_unreadable(exc, row + 1, lines.parts))
+        return
+    if lines.failure is None:
+        for _ in records:  # the lines no row stands for
+            pass
+    if lines.failure is not None:
+        read_error(*lines.failure)
+        return
+    if unlisted:
+        problems.append(Problem(PARQUET_PATH, "record-mismatch",
+                                f"{counted(unlisted, 'more row')} "
+                                f"{'differs' if unlisted == 1 else 'differ'} from {jsonl}; "
+                                f"only the first {LISTED_ROWS} are listed"))
+    if row != lines.count:
+        problems.append(Problem(PARQUET_PATH, "record-mismatch",
+                                f"holds {counted(row, 'row')}, {jsonl} "
+                                f"{counted(lines.count, 'record')}: "
+                                + (f"line {row + 1} and on have no row" if row < lines.count
+                                   else f"row {lines.count + 1} and on have no record")))
+
+
+def _row_message(values: dict[str, Any], part: str, number: int, line: bytes,
+                 columns: list[str]) -> str | None:
+    """How a row differs from its record, or None if it does not (in the columns that
+    can be compared) or the line is no JSON object (the records pass reports it)."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    differing = [name for name in columns
+                 if not _same(values.get(name, _ABSENT), record.get(name, _ABSENT))]
+    if not differing:
+        return None
+    name = differing[0]
+    found, expected, where = _excerpts(values.get(name, _ABSENT), record.get(name, _ABSENT))
+    doc_id = record.get("id")
+    message = (f"record {doc_id!r}: " if isinstance(doc_id, str) and len(doc_id) <= 200
+               else "")
+    message += f"column {name!r} is {found}{where}, {part} line {number} has {expected}"
+    others = differing[1:]
+    if others:
+        message += (f"; column {others[0]!r} differs too" if len(others) == 1 else
+                    f"; columns {', '.join(map(repr, others))} differ too")
+    return message
+
+
+def _same(found: Any, expected: Any) -> bool:
+    """Equal values of the same JSON types (``1`` is not ``true``, nor ``1.0``)."""
+    if type(found) is not type(expected):
+        return False
+    if isinstance(found, list):
+        return len(found) == len(expected) and all(map(_same, found, expected))
+    return bool(found == expected)
+
+
+def _excerpts(found: Any, expected: Any) -> tuple[str, str, str]:
+    """Both values as a message quotes them, at most about :data:`EXCERPT_CHARS` characters
+    each; two long strings from a little before their first difference, which is named."""
+    if isinstance(found, str) and isinstance(expected, str) \
+            and max(len(found), len(expected)) > EXCERPT_CHARS:
+        begin = max(0, _common_prefix(found, expected) - _LEAD)
+        where = f" (from character {begin + 1})" if begin else ""
+        return _cut(found, begin), _cut(expected, begin), where
+    return _shown(found), _shown(expected), ""
+
+
+def _common_prefix(one: str, two: str) -> int:
+    """The length of the longest common prefix (slices compared in C, not characters)."""
+    low, high = 0, min(len(one), len(two))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[:middle] == two[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _cut(text: str, begin: int) -> str:
+    piece = json.dumps(text[begin:begin + EXCERPT_CHARS], ensure_ascii=False)
+    return ("..." if begin else "") + piece + ("..." if begin + EXCERPT_CHARS < len(text)
+                                               else "")
+
+
+def _shown(value: Any) -> str:
+    if value is _ABSENT:
+        return "no such field"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS - 3] + "..."
+
+
+def _unreadable(exc: BaseException, row: int | None, parts: Sequence[str]) -> Problem:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if len(reason) > 200:
+        reason = reason[:197] + "..."
+    return Problem(PARQUET_PATH, "record-mismatch",
+                   f"cannot be read as Parquet ({reason}), so its rows cannot be compared "
+                   f"with {' + '.join(parts)}", f"row {row}" if row else "")

@@ -1,0 +1,388 @@
+"""validate compares data/documents.parquet with the records of data/documents.jsonl.
+
+Each forgery rewrites the Parquet file and then recomputes every checksum and size that
+covers it (payload manifest, datapackage.json hash, croissant.json sha256/contentSize,
+Payload-Oxum, tag manifest) and, for an archive, writes it as corpuskit does (sealed):
+only the comparison of the rows with the records can find it. Without pyarrow nothing
+is compared, and the report says so.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+import random
+import shutil
+import string
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _consumers import rewrite_tagmanifest, sample
+from conftest import DIST, SCHEMAS
+from jsonschema import Draft202012Validator
+
+from corpuskit.deflate import COMPRESSIONS
+from corpuskit.package import pretty_json
+from corpuskit.parquet import PARQUET_PATH
+from corpuskit.validation import (
+    ValidationReport,
+    parquetcheck,
+    render_github,
+    render_text,
+    validate,
+)
+from corpuskit.validation import package as checker
+from corpuskit.writer import write_archive
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+#: The schema of this checkout (``load_schema`` may find an installed copy's).
+REPORT_SCHEMA = Draft202012Validator(json.loads((SCHEMAS / "report.schema.json").read_text()))
+SEED_RELEASE = DIST / "corpuskit-seeds-1.0.0"
+
+Forgery = Callable[[Any], Any]
+
+
+def _rows(table: Any, change: Callable[[list[dict[str, Any]]], None]) -> Any:
+    rows = table.to_pylist()
+    change(rows)
+    return pa.Table.from_pylist(rows, schema=table.schema)
+
+
+def _set(row: int, column: str, value: Any) -> Forgery:
+    def forge(table: Any) -> Any:
+        return _rows(table, lambda rows: rows[row - 1].__setitem__(column, value))
+    return forge
+
+
+def _swap(table: Any) -> Any:
+    def swap(rows: list[dict[str, Any]]) -> None:
+        rows[0], rows[1] = rows[1], rows[0]
+    return _rows(table, swap)
+
+
+def _drop_third(table: Any) -> Any:
+    return _rows(table, lambda rows: rows.pop(2))
+
+
+def _repeat_last(table: Any) -> Any:
+    return _rows(table, lambda rows: rows.append(dict(rows[-1])))
+
+
+def _rename_title(table: Any) -> Any:
+    return table.rename_columns(["heading" if name == "title" else name
+                                 for name in table.column_names])
+
+
+def _chars_as_strings(table: Any) -> Any:
+    index = table.schema.get_field_index("chars")
+    return table.set_column(index, pa.field("chars", pa.string(), nullable=False),
+                            table["chars"].cast(pa.string()))
+
+
+def _date_as_date(table: Any) -> Any:
+    """Values that read back as the very same text in JSON (2023-03-01), typed otherwise."""
+    index = table.schema.get_field_index("date")
+    return table.set_column(index, pa.field("date", pa.date32()),
+                            table["date"].cast(pa.date32()))
+
+
+#: Forgery → (code, location, a fragment of the message) of every problem expected.
+FORGERIES: dict[str, tuple[Forgery, set[tuple[str, str, str]]]] = {
+    "text changed": (_set(2, "text", "Something else entirely.\n"),
+                     {("record-mismatch", "row 2", "column 'text' is \"Something else")}),
+    "title changed": (_set(4, "title", "Forged"),
+                      {("record-mismatch", "row 4",
+                        "column 'title' is \"Forged\", data/documents.jsonl line 4 has "
+                        "\"Harbour reopens after storm\"")}),
+    "null for a value": (_set(3, "rights", None),
+                         {("record-mismatch", "row 3", "column 'rights' is null")}),
+    "row dropped": (_drop_third,
+                    {("record-mismatch", "row 3", "column 'id' is \"news/harbour\""),
+                     ("record-mismatch", "row 4", "column 'id'"),
+                     ("record-mismatch", "row 5", "column 'id'"),
+                     ("record-mismatch", "", "holds 5 rows, data/documents.jsonl 6 records: "
+                                             "line 6 and on have no row")}),
+    "row added": (_repeat_last,
+                  {("record-mismatch", "", "holds 7 rows, data/documents.jsonl 6 records: "
+                                           "row 7 and on have no record")}),
+    "rows swapped": (_swap,
+                     {("record-mismatch", "row 1", "record 'letters/brief-de': column 'id' is "
+                                                   "\"misc/short\""),
+                      ("record-mismatch", "row 2", "record 'misc/short': column 'id' is "
+                                                   "\"letters/brief-de\"")}),
+    "column renamed": (_rename_title,
+                       {("metadata-mismatch", "schema",
+                         "the columns lack 'title' and include 'heading'")}),
+    "column retyped": (_chars_as_strings,
+                       {("metadata-mismatch", "schema",
+                         "column 'chars' is string not null, corpuskit writes it as int64 not "
+                         "null")}),
+    "date typed as a date": (_date_as_date,
+                             {("metadata-mismatch", "schema", "column 'date' is date32[day]")}),
+}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def reseal(package: Path) -> None:
+    """Every checksum and size covering data/documents.parquet made to agree with it."""
+    data = (package / PARQUET_PATH).read_bytes()
+    digest = _sha256(data)
+    manifest = package / "manifest-sha256.txt"
+    manifest.write_text("".join(
+        f"{digest}  {PARQUET_PATH}\n" if line.endswith(f"  {PARQUET_PATH}") else f"{line}\n"
+        for line in manifest.read_text().splitlines()))
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    (resource,) = [r for r in descriptor["resources"] if r["path"] == PARQUET_PATH]
+    resource["hash"] = f"sha256:{digest}"
+    (package / "datapackage.json").write_bytes(pretty_json(descriptor))
+    croissant = json.loads((package / "croissant.json").read_text())
+    (item,) = [d for d in croissant["distribution"] if d.get("contentUrl") == PARQUET_PATH]
+    item["sha256"], item["contentSize"] = digest, f"{len(data)} B"
+    (package / "croissant.json").write_bytes(pretty_json(croissant))
+    payload = [p for p in (package / "data").rglob("*") if p.is_file()]
+    oxum = f"Payload-Oxum: {sum(p.stat().st_size for p in payload)}.{len(payload)}"
+    info = package / "bag-info.txt"
+    info.write_text("".join(f"{oxum}\n" if line.startswith("Payload-Oxum:") else f"{line}\n"
+                            for line in info.read_text().splitlines()))
+    rewrite_tagmanifest(package)
+
+
+def archive_of(package: Path) -> Path:
+    """``package`` as corpuskit archives a release (sealed), whatever was done to it."""
+    created = json.loads((package / "datapackage.json").read_bytes()).get("created")
+    archive = package.parent / f"{package.name}.zip"
+    write_archive(package, archive, created, root=package.name,
+                  compression=COMPRESSIONS["zlib"])
+    return archive
+
+
+def forged(tmp_path: Path, forge: Forgery, form: str, *, row_group: int | None = None,
+           source: Path | None = None) -> Path:
+    """A copy of the sample (or ``source``) whose Parquet file ``forge`` rewrote, resealed;
+    the folder, or the archive of it."""
+    package = tmp_path / (source or sample().release).name
+    shutil.copytree(source or sample().release, package)
+    path = package / PARQUET_PATH
+    table = forge(pq.read_table(path))
+    if isinstance(table, bytes):
+        path.write_bytes(table)
+    else:
+        pq.write_table(table, path, row_group_size=row_group)
+    reseal(package)
+    return archive_of(package) if form == "archive" else package
+
+
+def only_parquet_problems(report: ValidationReport) -> set[tuple[str, str, str]]:
+    assert not report.valid, "the forged Parquet file went unnoticed"
+    assert {p.path for p in report.problems} == {PARQUET_PATH}, render_text(report)
+    return {(p.code, p.location, p.message) for p in report.problems}
+
+
+@pytest.fixture
+def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The comparisons that ran: the size of each Parquet file compared."""
+    calls: list[int] = []
+    real = checker.compare_parquet
+
+    def spy(*args: Any, **kwargs: Any) -> parquetcheck.ParquetComparison:
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker, "compare_parquet", spy)
+    yield calls
+
+
+@pytest.fixture
+def no_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing pyarrow fails, as where the ``parquet`` extra is not installed (the
+    samples are built before: building Parquet needs it)."""
+    sample(), sample(parquet=False)
+    real_import = builtins.__import__
+
+    def refuse(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", refuse)
+
+
+# -- forgeries found ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("name", list(FORGERIES))
+def test_a_forged_parquet_file_is_reported(tmp_path: Path, name: str, form: str) -> None:
+    forge, expected = FORGERIES[name]
+    report = validate(forged(tmp_path, forge, form), jobs=1)
+    found = only_parquet_problems(report)
+    for code, location, fragment in expected:
+        assert any(c == code and where == location and fragment in message
+                   for c, where, message in found), (fragment, render_text(report))
+    assert len(found) == len(expected), render_text(report)
+    REPORT_SCHEMA.validate(report.as_dict())
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_file_that_is_not_parquet_is_reported(tmp_path: Path, form: str) -> None:
+    report = validate(forged(tmp_path, lambda _: b"PAR1 not really PAR1", form), jobs=1)
+    ((code, location, message),) = only_parquet_problems(report)
+    assert (code, location) == ("record-mismatch", "")
+    assert message.startswith("cannot be read as Parquet (")
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_reproduce_compares_it_too(tmp_path: Path, form: str) -> None:
+    """--reproduce runs the precise check only (no clean pass first)."""
+    report = validate(forged(tmp_path, _set(1, "title", "Forged"), form), reproduce=True,
+                      jobs=1)
+    ((code, location, _),) = only_parquet_problems(report)
+    assert (code, location) == ("record-mismatch", "row 1")
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_long_text_is_quoted_in_excerpts_from_where_it_differs(tmp_path: Path,
+                                                                  form: str) -> None:
+    text = pq.read_table(SEED_RELEASE / PARQUET_PATH).to_pylist()[0]["text"]
+    assert len(text) > 2_100
+    forgery = text[:2_000] + "FORGED" + text[2_006:]
+    report = validate(forged(tmp_path, _set(1, "text", forgery), form, source=SEED_RELEASE),
+                      jobs=1)
+    ((code, location, message),) = only_parquet_problems(report)
+    assert (code, location) == ("record-mismatch", "row 1")
+    assert "column 'text' is ...\"" in message and "(from character 1981)" in message
+    assert "FORGED" in message and text[1_990:2_000] in message
+    assert len(message) < 300, message
+    assert "text_sha256" not in message  # the forger kept it: the same value
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_whole_text_is_never_quoted(tmp_path: Path, form: str) -> None:
+    report = validate(forged(tmp_path, _set(3, "text", "word " * 100_000), form), jobs=1)
+    ((code, location, message),) = only_parquet_problems(report)
+    assert (code, location) == ("record-mismatch", "row 3")
+    assert message.startswith("record 'news/budget-fr': column 'text' is \"word word")
+    assert len(message) < 400, message
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_rows_beyond_the_first_few_are_counted_not_listed(
+        tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquetcheck, "LISTED_ROWS", 2)
+    report = validate(forged(tmp_path, lambda t: _rows(t, lambda rows: rows.pop(0)), form),
+                      jobs=1)
+    found = only_parquet_problems(report)
+    assert {location for _, location, _ in found} == {"row 1", "row 2", ""}
+    messages = {message for _, location, message in found if location == ""}
+    assert messages == {"3 more rows differ from data/documents.jsonl; only the first 2 are "
+                        "listed",
+                        "holds 5 rows, data/documents.jsonl 6 records: line 6 and on have "
+                        "no row"}
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("tail", [64, 70_000, parquetcheck.TAIL_BYTES])
+def test_a_forged_row_in_a_later_row_group_is_found(
+        tmp_path: Path, form: str, tail: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three row groups read a row at a time, from a file larger than pyarrow's first read
+    of its end (64 KiB). An archive member is a stream: read forward, opened again to go
+    back, its last ``tail`` bytes kept when the footer is read (none of the rows, some,
+    or all of them)."""
+    monkeypatch.setattr(parquetcheck, "BATCH_ROWS", 1)
+    monkeypatch.setattr(parquetcheck, "TAIL_BYTES", tail)
+    noise = "".join(random.Random(0).choices(string.ascii_letters, k=150_000))
+    target = forged(tmp_path, _set(6, "text", noise), form, row_group=2)
+    parquet = pq.ParquetFile(tmp_path / sample().release.name / PARQUET_PATH)
+    assert parquet.metadata.num_row_groups == 3
+    assert (tmp_path / sample().release.name / PARQUET_PATH).stat().st_size > 100_000
+    found = only_parquet_problems(validate(target, jobs=1))
+    assert {(code, location) for code, location, _ in found} == {("record-mismatch", "row 6")}
+    (message,) = [message for _, _, message in found]
+    assert message.startswith(f"record 'notes/plain': column 'text' is \"{noise[:20]}")
+
+
+def test_the_seed_release_forged_as_in_the_qa_report(tmp_path: Path) -> None:
+    def forge(table: Any) -> Any:
+        def change(rows: list[dict[str, Any]]) -> None:
+            rows[0]["title"] = "Forged"
+            rows[0]["text"] = "Something else entirely.\n"
+        return _rows(table, change)
+
+    folder = forged(tmp_path, forge, "folder", source=SEED_RELEASE)
+    for target in (folder, archive_of(folder)):
+        for reproduce in (False, True):
+            ((code, location, message),) = only_parquet_problems(
+                validate(target, reproduce=reproduce, jobs=1))
+            assert (code, location) == ("record-mismatch", "row 1")
+            assert "column 'title' is \"Forged\"" in message
+            assert message.endswith("; column 'text' differs too")
+
+
+# -- intact packages pass, compared -------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["seed release", "seed archive", "sample", "sample archive"])
+def test_intact_packages_with_parquet_pass_and_are_compared(
+        target: str, compared: list[int]) -> None:
+    folder = SEED_RELEASE if target.startswith("seed") else sample().release
+    path = folder.parent / f"{folder.name}.zip" if target.endswith("archive") else folder
+    report = validate(path, jobs=1)
+    assert report.valid, render_text(report)
+    assert report.not_checked == () and "not_checked" not in report.as_dict()
+    assert compared == [(folder / PARQUET_PATH).stat().st_size]
+
+
+def test_no_comparison_without_a_parquet_file(compared: list[int], no_pyarrow: None) -> None:
+    """The path of packages without Parquet (the benchmark's) does no work for it, and has
+    nothing to say about it even without pyarrow (with a Parquet file, it would)."""
+    for path in (sample(parquet=False).release, sample(parquet=False).archive):
+        report = validate(path, jobs=1)
+        assert report.valid and report.not_checked == (), render_text(report)
+    assert compared == []
+    assert validate(sample().release, jobs=1).not_checked != ()
+    assert compared == [(sample().release / PARQUET_PATH).stat().st_size]
+
+
+def test_fast_does_not_compare(compared: list[int]) -> None:
+    """--fast reads no data (a full check of the same package does compare)."""
+    assert validate(sample().release, fast=True).valid and compared == []
+    assert validate(sample().release, jobs=1).valid and len(compared) == 1
+
+
+# -- without pyarrow ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("damaged", [False, True])
+def test_without_pyarrow_the_report_says_it_was_not_compared(
+        tmp_path: Path, form: str, damaged: bool, no_pyarrow: None) -> None:
+    """Never skipped in silence, and no reason to call a package invalid."""
+    package = tmp_path / sample().release.name
+    shutil.copytree(sample().release, package)
+    target = archive_of(package) if form == "archive" else package
+    if damaged:  # the precise check (the clean pass gave up) says it too
+        (package / "README.md").write_text("changed\n")
+        target = archive_of(package) if form == "archive" else package
+    with pytest.raises(ImportError):
+        import pyarrow  # noqa: F401
+    report = validate(target, jobs=1)
+    assert report.valid is not damaged
+    assert report.not_checked == ((PARQUET_PATH, parquetcheck.NO_PYARROW),)
+    summary = render_text(report)[-1]
+    assert "data/documents.parquet not compared with data/documents.jsonl: pyarrow is not " \
+        "installed (pip install 'corpuskit[parquet]')" in summary
+    data = report.as_dict()
+    REPORT_SCHEMA.validate(data)
+    assert data["not_checked"] == [{"path": PARQUET_PATH,
+                                    "message": parquetcheck.NO_PYARROW}]
+    assert data["valid"] is not damaged
+    warnings = [line for line in render_github(report) if line.startswith("::warning")]
+    assert len(warnings) == 1 and "title=not-checked::" in warnings[0]
