@@ -19,7 +19,7 @@ from .semver import VERSION_PATTERN, Version
 
 def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
     """Folders named as releases of ``name``: ``<name>-X.Y.Z/``, descriptor or not."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
     if not dist.is_dir():
         return []
     return [(Version.parse(match.group("version")), entry) for entry in dist.iterdir()

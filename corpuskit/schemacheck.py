@@ -71,6 +71,8 @@ def toml_key(error: ValidationError) -> str:
     return key or "(top level)"
 
 
+#: The patterns the schemas refuse line breaks with (``"not": {"pattern": ...}``).
+_LINE_BREAKS = frozenset({"\\n", "[\\n\\r]"})
 #: The longest value a schema error quotes whole; a longer one is quoted by its ends.
 SHOWN_VALUE = 80
 
@@ -88,6 +90,12 @@ def shown_value(value: Any) -> str:
 def describe(error: ValidationError) -> str:
     """A one-line reason for a schema error, the value it is about quoted short (see
     :func:`shown_value`)."""
+    if error.validator == "not" and isinstance(error.validator_value, dict) \
+            and error.validator_value.get("pattern") in _LINE_BREAKS:
+        return f"{shown_value(error.instance)} must be one line, without a line break"
+    if error.validator == "maxLength":
+        return (f"{shown_value(error.instance)} is longer than the {error.validator_value} "
+                "characters allowed")
     message = error.message
     whole = repr(error.instance)
     if len(whole) > SHOWN_VALUE and message.startswith(whole):

@@ -21,7 +21,7 @@ VERSION_PATTERN = (
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     rf"(?:-({_IDENT}(?:\.{_IDENT})*))?"
 )
-_VERSION_RE = re.compile(rf"^{VERSION_PATTERN}$")
+_VERSION_RE = re.compile(rf"^{VERSION_PATTERN}\Z")  # \Z: "$" also matches before a final LF
 
 
 def bump_rank(level: str) -> int:

@@ -220,6 +220,38 @@ def test_config_with_an_unknown_compression(tmp_path: Path,
     assert "'gzip-9'" in lines[0] and "'fast'" in lines[0] and "'zlib'" in lines[0]
 
 
+@pytest.mark.parametrize(("key", "value"), [
+    ("name", "corpus\n"), ("version", "1.0.0\n"), ("created", "2026-11-28T00:00:00Z\n"),
+])
+def test_config_with_a_trailing_line_break(tmp_path: Path, key: str, value: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A pattern's $ matches before a final LF in Python: "1.0.0\\n" passed, and the build
+    made a release folder and zip whose names held a line break."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config({key: value})))
+    assert lines == [f"error: corpus.toml:{key}: {value!r} must be one line, without a line "
+                     "break [config-error]"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_with_a_license_name_ending_in_a_line_break(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"licenses": [{"name": "CC0-1.0\n"}]})))
+    assert lines == ["error: corpus.toml:licenses[0].name: 'CC0-1.0\\n' must be one line, "
+                     "without a line break [config-error]"]
+
+
+def test_config_with_a_version_too_long_for_a_file_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A valid semver of 306 characters failed with "cannot write ...: File name too long",
+    blaming the output folder."""
+    version = "1.0.0-" + "a" * 300
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"version": version})))
+    assert len(lines) == 1 and lines[0].startswith("error: corpus.toml:version: '1.0.0-aaa")
+    assert lines[0].endswith("(306 characters) is longer than the 64 characters allowed "
+                             "[config-error]")
+
+
 @pytest.mark.parametrize(("section", "key"), [("discover", "max_file_bytes"),
                                             ("extract", "language_min_chars")])
 def test_config_with_a_float_for_an_integer(tmp_path: Path, capsys: pytest.CaptureFixture[str],

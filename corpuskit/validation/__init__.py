@@ -69,7 +69,7 @@ def detect_kind(path: Path) -> str | None:
 
 
 #: A release's folder name: ``<name>-<version>``.
-_RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})$")
+_RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 
 def misnamed(name: str, release: str | None, suffix: str) -> list[Problem]:
