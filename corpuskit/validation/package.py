@@ -31,7 +31,6 @@ import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -49,6 +48,7 @@ from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
 from ..schemacheck import duplicate_key_problems
 from .archive import archive_structure_steps, check_archive_structure
+from .background import Background
 from .bagit import (
     ALGORITHMS,
     BAG_INFO,
@@ -1098,19 +1098,22 @@ class _CleanChecker(_Checker):
     """
 
     #: The thread checking the descriptor against its schemas, once started.
-    schemas: ThreadPoolExecutor | None = None
+    schemas: Background[list[Problem]] | None = None
 
     def check(self) -> PackageResult | None:
         """The result for a clean package, or None: run the precise check (which also
         stands in if this pass fails in a way it did not foresee)."""
         try:
-            return self._check()
+            result = self._check()
         except Exception:  # the precise check reports whatever this was
-            return None
-        finally:
+            result = None
+        except BaseException:  # an interrupt: out at once, the schema thread not waited for
             self.close()
-            if self.schemas is not None:  # no thread may be importing when a pool forks
-                self.schemas.shutdown(wait=True)
+            raise
+        self.close()
+        if self.schemas is not None:  # no thread may be importing when a pool forks
+            self.schemas.wait()
+        return result
 
     def changed_files(self) -> list[Problem]:
         """Files that changed while this pass read them (the precise check that follows
@@ -1148,8 +1151,7 @@ class _CleanChecker(_Checker):
                               descriptor, stream)
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
-        self.schemas = ThreadPoolExecutor(max_workers=1)
-        descriptor_problems = self.schemas.submit(check_descriptor, descriptor)
+        self.schemas = descriptor_problems = Background(check_descriptor, descriptor)
         listing: list[Problem] = []
 
         def walk_raw() -> Iterator[None]:
