@@ -26,7 +26,7 @@ from .cores import checked_jobs
 from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
-from .discover import discover, read_changelog
+from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import latest_release
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
@@ -265,9 +265,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
                                            "nothing was written")
             if stats.documents == 0:
-                raise InputError([Problem(".", "empty-document",
-                                          "the seeds folder holds no documents; "
-                                          "add text files")])
+                raise InputError([NO_DOCUMENTS])
             docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
             manifest.write(package.manifest_line(docs_entry))
             data_files = [docs_entry]

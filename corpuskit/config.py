@@ -180,6 +180,20 @@ def _explained(problem: Problem) -> Problem:
                    problem.location)
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot serve as a rights pattern, or None. Python's ``re`` refuses
+    some patterns with other errors than ``re.error`` (a repeat count beyond its limit,
+    ``a{4294967296}``: OverflowError; thousands of nested groups: RecursionError)."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
+        return (f"a regular expression Python cannot compile ({type(exc).__name__}: "
+                f"{exc or 'too deeply nested'}); write a simpler one")
+    return None
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     """Validate parsed TOML and build the config; every problem is reported at once."""
     # The compiled schema accepts most configurations at once; jsonschema (imported then,
@@ -194,12 +208,10 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     for index, pattern in enumerate(extract.get("rights_patterns", []) or []):
         if not isinstance(pattern, str):
             continue
-        try:
-            re.compile(pattern)
-        except re.error as exc:
+        reason = pattern_problem(pattern)
+        if reason is not None:
             problems.append(
-                Problem(path, "config-error", f"not a valid regular expression: {exc}",
-                        f"extract.rights_patterns[{index}]")
+                Problem(path, "config-error", reason, f"extract.rights_patterns[{index}]")
             )
     homepage = data.get("homepage")
     if isinstance(homepage, str) and not _ABSOLUTE_URL.fullmatch(homepage):
@@ -328,6 +340,12 @@ def load_config(seeds: Path) -> CorpusConfig:
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
                      f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
+        ) from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise InputError(
+            [Problem(CONFIG_NAME, "config-error",
+                     "arrays or tables nested too deeply to read; corpus.toml needs no "
+                     "nesting deeper than a few levels")]
         ) from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts the position only in its message ("... (at line 3, column 7)").

@@ -40,6 +40,12 @@ NOT_REGULAR = ("not a regular file (device, socket or pipe); move it out of the 
 _READ_CHUNK = 1 << 20
 
 
+#: A seeds folder in which discovery found no document to build.
+NO_DOCUMENTS = Problem(".", "empty-document",
+                       "the seeds folder holds no documents; add text files (hidden files and "
+                       "those discover.exclude in corpus.toml names are skipped)")
+
+
 @dataclass(frozen=True)
 class Discovery:
     """The documents found (sorted by id), problems, and files deliberately skipped."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from . import __version__
 from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
-from .discover import discover, read_changelog, read_source
+from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
@@ -163,10 +163,20 @@ def _package_info(path: Path) -> Info:
     )
 
 
+def _size(path: Path) -> int:
+    """A file's size; 0 for one that cannot be looked at (its problem is listed)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _seeds_info(seeds: Path) -> Info:
     config = load_config(seeds)
     discovery = discover(seeds, config.discover)
     problems = list(discovery.problems)
+    if not discovery.sources and not problems:  # as build and validate refuse it
+        problems.append(NO_DOCUMENTS)
     stats = CorpusStats()
     digest = hashlib.sha256()
     for ref in discovery.sources:
@@ -189,7 +199,7 @@ def _seeds_info(seeds: Path) -> Info:
         first_date=stats.first_date, last_date=stats.last_date,
         characters=sum(stats.chars), words=stats.words, raw_bytes=stats.raw_bytes,
         chars_min=low, chars_median=median, chars_max=high,
-        files=len(files), bytes=sum(f.stat().st_size for f in files), archive_bytes=None,
+        files=len(files), bytes=sum(map(_size, files)), archive_bytes=None,
         licenses=_licenses(config.metadata["licenses"]),
         content_hash=None if problems else content_hash(config, digest.hexdigest()),
         stated_content_hash=None,

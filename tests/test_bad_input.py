@@ -220,6 +220,30 @@ def test_config_with_an_unknown_compression(tmp_path: Path,
     assert "'gzip-9'" in lines[0] and "'fast'" in lines[0] and "'zlib'" in lines[0]
 
 
+@pytest.mark.parametrize(("pattern", "says"), [
+    ("a{4294967296}", "(OverflowError: the repetition number is too large); write a simpler one"),
+    ("(" * 2000 + "a" + ")" * 2000, "a regular expression Python cannot compile ("),
+])
+def test_config_with_a_rights_pattern_python_cannot_compile(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str, says: str) -> None:
+    """OverflowError and RecursionError were not re.error: a traceback in build, info and
+    check, and an internal error in validate."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"extract": {"rights_patterns": [pattern]}})))
+    assert len(lines) == 1 and lines[0].startswith(
+        "error: corpus.toml:extract.rights_patterns[0]: a regular expression Python cannot "
+        "compile (")
+    assert says in lines[0]
+
+
+def test_config_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """tomllib reads nesting recursively: a RecursionError traceback."""
+    toml = toml_text(corpus_config()) + "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    lines = config_problems(tmp_path, capsys, toml)
+    assert lines == ["error: corpus.toml: arrays or tables nested too deeply to read; "
+                     "corpus.toml needs no nesting deeper than a few levels [config-error]"]
+
+
 @pytest.mark.parametrize(("key", "value"), [
     ("name", "corpus\n"), ("version", "1.0.0\n"), ("created", "2026-11-28T00:00:00Z\n"),
 ])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from _consumers import copy_package, rewrite_tagmanifest, sample, write_seeds
+from conftest import make_seeds
 
 from corpuskit.cli import main
 from corpuskit.errors import InputError
@@ -178,3 +179,13 @@ def test_a_folder_that_is_neither_says_what_info_takes(tmp_path: Path) -> None:
     [problem] = refused.value.problems
     assert problem.code == "not-a-package"
     assert problem.message.endswith("pass a package folder, a package .zip or a seeds folder")
+
+
+def test_seeds_with_no_document_to_build_are_a_problem(tmp_path: Path) -> None:
+    """build and validate refuse a seeds folder whose only file is excluded; info gave a
+    content hash for it."""
+    seeds = make_seeds(tmp_path, {"notes.md": "Only notes.\n"},
+                       {"discover": {"exclude": ["*.md"]}})
+    found = info(seeds)
+    assert [(p["path"], p["code"]) for p in found.problems] == [(".", "empty-document")]
+    assert found.content_hash is None

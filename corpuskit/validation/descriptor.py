@@ -17,6 +17,7 @@ from ..config import (
     ExtractConfig,
     NormalizeConfig,
     ProcessConfig,
+    pattern_problem,
 )
 from ..package import DOCUMENTS_PATH
 from ..package import documents_resource as documents_template
@@ -297,11 +298,9 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
                              "normalization step")
     patterns = strings("extract.rights_patterns", extract["rights_patterns"])
     for index, pattern in enumerate(patterns):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}] is not a "
-                             f"valid regular expression: {exc}") from None
+        reason = pattern_problem(pattern)
+        if reason is not None:
+            raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}]: {reason}")
     return ProcessConfig(
         decode=DecodeConfig(encodings),
         normalize=NormalizeConfig(steps),

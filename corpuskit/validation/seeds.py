@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import ProcessConfig, load_config
 from ..cores import default_jobs
-from ..discover import discover, read_changelog, read_source
+from ..discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from ..errors import InputError
 from ..forkpool import ForkPool, fork_available
 from ..models import DocumentProblem, SourceRef
@@ -85,8 +85,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
                 problems.extend(found)
                 total += read
     if not refs and not problems:
-        problems.append(Problem(".", "empty-document",
-                                "the seeds folder holds no documents; add text files"))
+        problems.append(NO_DOCUMENTS)
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
     return SeedsResult(tuple(problems), documents, discovery.listed, total, discovery.skipped)
