@@ -18,7 +18,7 @@ from .accesstimes import open_for_check
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
-from .schemacheck import iter_problems
+from .schemacheck import ONE_LINE, iter_problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -170,6 +170,9 @@ def _explained(problem: Problem) -> Problem:
     """``problem`` with what to write, for a key of :data:`_HINTS` (jsonschema's own text
     shows the whole regular expression, or a TOML date as ``datetime.datetime(...)``)."""
     hint = _HINTS.get(re.sub(r"\[\d+\]", "[]", problem.location))
+    if hint is not None and problem.message.endswith(ONE_LINE):
+        return Problem(problem.path, problem.code, f"{problem.message}: {hint}",
+                       problem.location)
     found = _JSONSCHEMA_REASON.search(problem.message)
     if hint is None or found is None:
         return problem

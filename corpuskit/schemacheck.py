@@ -71,6 +71,8 @@ def toml_key(error: ValidationError) -> str:
     return key or "(top level)"
 
 
+#: What a value with a line break where the schema wants one line is told.
+ONE_LINE = "must be one line, without a line break"
 #: The patterns the schemas refuse line breaks with (``"not": {"pattern": ...}``).
 _LINE_BREAKS = frozenset({"\\n", "[\\n\\r]"})
 #: The longest value a schema error quotes whole; a longer one is quoted by its ends.
@@ -87,12 +89,18 @@ def shown_value(value: Any) -> str:
     return f"{shown[:SHOWN_VALUE - 20]}...{shown[-12:]}{size}"
 
 
+def _line_break_rule(error: ValidationError) -> bool:
+    """Whether ``error`` is a schema's refusal of a line break (``"not": {"pattern":
+    "\\n"}``)."""
+    return error.validator == "not" and isinstance(error.validator_value, dict) \
+        and error.validator_value.get("pattern") in _LINE_BREAKS
+
+
 def describe(error: ValidationError) -> str:
     """A one-line reason for a schema error, the value it is about quoted short (see
     :func:`shown_value`)."""
-    if error.validator == "not" and isinstance(error.validator_value, dict) \
-            and error.validator_value.get("pattern") in _LINE_BREAKS:
-        return f"{shown_value(error.instance)} must be one line, without a line break"
+    if _line_break_rule(error):
+        return f"{shown_value(error.instance)} {ONE_LINE}"
     if error.validator == "maxLength":
         return (f"{shown_value(error.instance)} is longer than the {error.validator_value} "
                 "characters allowed")
@@ -121,6 +129,8 @@ def iter_problems(
         key=lambda e: (list(map(str, e.absolute_path)), str(e.validator), e.message),
     )
     for error in errors:
+        if _line_break_rule(error) and not isinstance(error.instance, str):
+            continue  # "not" a pattern fails for any other type: its type error is told
         where = toml_key(error) if toml else location_prefix + pointer(error)
         yield Problem(path=path, code=code, message=describe(error), location=where)
 
