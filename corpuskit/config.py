@@ -169,6 +169,10 @@ _JSONSCHEMA_REASON = re.compile(
 def _explained(problem: Problem) -> Problem:
     """``problem`` with what to write, for a key of :data:`_HINTS` (jsonschema's own text
     shows the whole regular expression, or a TOML date as ``datetime.datetime(...)``)."""
+    if problem.message.startswith("Additional properties are not allowed"):
+        return Problem(problem.path, problem.code,
+                       f"{problem.message}: remove it, or check its spelling (the README's "
+                       "corpus.toml section lists every key)", problem.location)
     hint = _HINTS.get(re.sub(r"\[\d+\]", "[]", problem.location))
     if hint is not None and problem.message.endswith(ONE_LINE):
         return Problem(problem.path, problem.code, f"{problem.message}: {hint}",
@@ -340,9 +344,11 @@ def load_config(seeds: Path) -> CorpusConfig:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
-                     f"not UTF-8 (byte {exc.start}); save it as UTF-8")]
+                     f"not UTF-8 (byte {exc.start}, {raw[exc.start:exc.start + 1]!r}); save "
+                     "it as UTF-8", f"line {line}")]
         ) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise InputError(

@@ -236,6 +236,27 @@ def test_config_with_a_rights_pattern_python_cannot_compile(
     assert says in lines[0]
 
 
+def test_config_with_an_unknown_key_says_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"tittle": "A typo"})))
+    assert lines == ["error: corpus.toml:(top level): Additional properties are not allowed "
+                     "('tittle' was unexpected): remove it, or check its spelling (the "
+                     "README's corpus.toml section lists every key) [config-error]"]
+
+
+def test_config_that_is_not_utf8_names_the_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = toml_text(corpus_config()) + "# caf\xe9\n"
+    seeds = make_seeds(tmp_path, GOOD, toml="")
+    (seeds / "corpus.toml").write_bytes(toml.encode("latin-1"))
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    line = toml.count("\n")
+    assert code == 1
+    assert error_lines(err) == [f"error: corpus.toml:line {line}: not UTF-8 (byte "
+                                f"{toml.encode('latin-1').index(bytes([0xE9]))}, b'\\xe9'); "
+                                "save it as UTF-8 [config-error]"]
+
+
 def test_config_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """tomllib reads nesting recursively: a RecursionError traceback."""
     toml = toml_text(corpus_config()) + "x = " + "[" * 5000 + "]" * 5000 + "\n"
