@@ -7,32 +7,30 @@ The only stage that touches the input folder. Everything it finds ends either as
 from __future__ import annotations
 
 import os
-import re
 import stat
-import sys
 import time
-import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, read_regular
+from .config import CHANGELOG_NAME, DiscoverConfig, read_regular
 from .errors import InputError
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
 from .models import document_id as document_id  # part of this stage's interface
+from .names import MAX_PATH_BYTES as MAX_PATH_BYTES  # the name rules, shared with validate
+from .names import RESERVED_NAMES as RESERVED_NAMES
+from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
+from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
+from .names import check_name, collisions, reserved_lookalike
+from .names import collision_key as collision_key
 from .problems import Problem, printable
 from .seedstate import SETTLE_NS
 
-#: Files at the top of a seeds folder that are configuration, not documents.
-RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
-#: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
-MAX_PATH_BYTES = 1024
 #: Why a seeds entry that is not a regular file is refused (when listed, and when read).
 NOT_REGULAR = ("not a regular file (device, socket or pipe); move it out of the seeds "
                "folder, or exclude it with discover.exclude in corpus.toml")
@@ -57,13 +55,6 @@ class Discovery:
     listed: int = 0
 
 
-def collision_key(name: str) -> str:
-    """Names equal under this key collide on case-insensitive or normalizing filesystems."""
-    if name.isascii():  # NFC leaves ASCII as it is: skip asking
-        return name.casefold()
-    return unicodedata.normalize("NFC", name).casefold()
-
-
 def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
           folders: list[FolderIdentity | None] | None = None
           ) -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -85,92 +76,6 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
         yield relpath, entry
         if deep and entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
             yield from _walk(root, problems, relpath, folders=folders)
-
-
-#: Names Windows keeps for devices, with or without an extension and in any case
-#: (Microsoft's "Naming Files, Paths, and Namespaces" lists the 0 and superscript forms too).
-WINDOWS_DEVICE_NAMES = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"}
-)
-#: Characters Windows does not allow in a name (besides control characters and "/").
-WINDOWS_FORBIDDEN = '<>:"|?*\\'
-
-
-#: Control characters (exactly Unicode's category Cc) and the backslash.
-_CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
-_FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
-
-
-@lru_cache(maxsize=4096)  # folder names recur on every file below them
-def _check_component(name: str, what: str) -> str | None:
-    """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
-
-    ``what`` is "the file name" or "the folder name". The rules make a package that unpacks on
-    Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
-    read back as written.
-    """
-    if _CONTROL_OR_BACKSLASH.search(name):
-        return (f"{what} {name!r} holds a line break, backslash or control character, which "
-                "manifests and Windows cannot hold; rename it")
-    if "%" in name:
-        return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
-                "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
-    bad = sorted(set(_FORBIDDEN.findall(name)))
-    if bad:
-        shown = ", ".join(f"'{c}'" for c in bad)
-        return (f"{what} {name!r} holds {shown}, which Windows does not allow in names "
-                f"(< > : \" | ? * \\); rename it")
-    if name.endswith((".", " ")):
-        return (f"{what} {name!r} ends with a dot or a space, which Windows drops from "
-                "names; rename it")
-    if name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
-        return (f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, "
-                "LPT0-9, with any extension), which no file there can have; rename it")
-    return None
-
-
-#: Paths that pass every rule of :func:`_check_component` on sight: ASCII letters, digits,
-#: ``_`` and ``-`` in dot-separated parts, no name a Windows device name. Most corpora name
-#: their files like this; any other path gets the full check (tested to agree).
-_PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
-                    r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
-_PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
-
-
-def _not_utf8(relpath: str) -> str:
-    """Why a name Python could not decode as UTF-8 is refused, and what to do."""
-    encoding = sys.getfilesystemencoding()
-    if encoding.lower().replace("-", "") != "utf8":
-        try:
-            os.fsencode(relpath).decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:  # the bytes are UTF-8: Python was told the file system is not
-            return (f"the name is UTF-8, but Python reads file names as {encoding} here "
-                    "(a C or POSIX locale with PYTHONUTF8=0); run corpuskit with "
-                    "PYTHONUTF8=1 or a UTF-8 locale (LC_ALL=C.UTF-8)")
-    return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
-            "escapes), so it cannot be written in the UTF-8 manifests of a package; "
-            "rename the file")
-
-
-def _check_name(relpath: str) -> str | None:
-    """Why a file's path cannot be packaged, or None; every folder on the path counts."""
-    if len(relpath) <= MAX_PATH_BYTES and _PLAIN_PATH.fullmatch(relpath):
-        return None  # ASCII: as many bytes as characters
-    try:
-        encoded = relpath.encode("utf-8")
-    except UnicodeEncodeError:
-        return _not_utf8(relpath)
-    if len(encoded) > MAX_PATH_BYTES:
-        return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
-    *folders, name = relpath.split("/")
-    for folder in folders:
-        reason = _check_component(folder, "the folder name")
-        if reason:
-            return reason
-    return _check_component(name, "the file name")
 
 
 def discover(seeds: Path, config: DiscoverConfig, *,
@@ -306,7 +211,7 @@ class _Listing:
             # is checked against max_file_bytes by the worker that opens it (read_source).
             if entry.is_dir(follow_symlinks=False):
                 return
-            reason = _check_name(relpath)
+            reason = check_name(relpath)
             if reason:
                 problems.append(Problem(relpath, "unsafe-path", reason))
                 return
@@ -336,7 +241,7 @@ class _Listing:
         except OSError as exc:
             problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
             return
-        reserved = _reserved_lookalike(relpath)
+        reserved = reserved_lookalike(relpath)
         if reserved is not None:
             problems.append(Problem(relpath, "name-collision", reserved))
             return
@@ -365,30 +270,11 @@ def _listed(root: Path, rel: str, config: DiscoverConfig, remember: bool = False
     return listing
 
 
-_RESERVED_KEYS = {collision_key(name): name for name in sorted(RESERVED_NAMES)}
-
-
-def _reserved_lookalike(relpath: str) -> str | None:
-    """Why a document (or the top folder it is in) is refused for differing from
-    corpus.toml or CHANGELOG.md only in case or Unicode normalization, or None. On
-    macOS or Windows the two are one name: the file would be read as the configuration
-    or the changelog there, and as a document here."""
-    top = relpath.partition("/")[0]
-    reserved = _RESERVED_KEYS.get(collision_key(top))
-    if reserved is None or top == reserved:
-        return None
-    what = "the file" if top == relpath else "the folder"
-    return (f"{what} {top} differs from {reserved} only in case or Unicode normalization; on "
-            f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
-
-
 def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Problem]:
     """Two files with one id, or names that a case-insensitive/normalizing disk would merge.
 
-    ``refs`` are sorted by id, and ``ids`` are their ids. Names collide at every level: two
-    files, a file and a folder, or two folders (``Notes`` beside ``notes/x.txt``,
-    ``Sub/a.txt`` beside ``sub/b.txt``). Each file is reported once, for the shallowest
-    collision on its path, naming both sides.
+    ``refs`` are sorted by id, and ``ids`` are their ids. Names collide at every level
+    (:func:`corpuskit.names.collisions`).
     """
     duplicates = len(set(ids)) != len(ids)  # a set in C: the common case has none
     for doc_id, group in groupby(zip(ids, refs, strict=True) if duplicates else (),
@@ -400,97 +286,8 @@ def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Proble
                 yield Problem(path, "duplicate-id",
                               f"document id {doc_id!r} is also the id of {others}; "
                               "rename one of them")
-    if not _may_collide(refs):
-        return
-    folder_keys: dict[str, str] = {}  # folders recur on every file below them
-
-    def on_path(path: str) -> Iterator[tuple[str, str]]:
-        """Each folder on ``path``, then the file: (path, collision key)."""
-        end = path.find("/")
-        while end != -1:
-            folder = path[:end]
-            key = folder_keys.get(folder)
-            if key is None:
-                key = folder_keys[folder] = collision_key(folder)
-            yield folder, key
-            end = path.find("/", end + 1)
-        yield path, collision_key(path)
-
-    first: dict[str, str] = {}  # collision key → the first file or folder with it
-    clashes: dict[str, set[str]] = {}  # collision key → every name with it, if several
-    for ref in refs:
-        for path, key in on_path(ref.path):
-            seen = first.setdefault(key, path)
-            if seen != path:
-                clashes.setdefault(key, {seen}).add(path)
-    if not clashes:
-        return
-    files = {ref.path for ref in refs}
-    for ref in refs:
-        for path, key in on_path(ref.path):
-            if key in clashes:
-                colliding = sorted(clashes[key] - {path})
-                yield Problem(ref.path, "name-collision",
-                              _collision_message(path, colliding, files))
-                break
-
-
-def _may_collide(refs: list[SourceRef]) -> bool:
-    """False if no two names (of files, or of folders on their paths) share a collision key.
-
-    Counting is cheaper than finding which names collide: distinct names, distinct keys.
-    """
-    names = {ref.path for ref in refs}
-    folders = {ref.path.rpartition("/")[0] for ref in refs} - {""}
-    for folder in list(folders):
-        while (folder := folder.rpartition("/")[0]) and folder not in folders:
-            folders.add(folder)
-    names |= folders
-    if all(map(str.isascii, names)):  # the usual case: the keys in one pass in C
-        return len(set(map(str.casefold, names))) != len(names)
-    return len({collision_key(name) for name in names}) != len(names)
-
-
-def _collision_message(path: str, colliding: list[str], files: set[str]) -> str:
-    how = _difference(path, colliding)
-    # Names that differ in normalization look the same printed: their escapes tell them apart.
-    spelled = ""
-    if "normalization" in how:
-        others = "the other" if len(colliding) == 1 else "the others"
-        spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
-                   f"{', '.join(map(_escaped, colliding))}")
-    if path in files and all(other in files for other in colliding):
-        return (f"differs from {', '.join(colliding)} only in {how}{spelled}; such names "
-                "merge on many filesystems, rename one of them")
-    shown = ", ".join(_entry_name(other, files) for other in colliding)
-    if path in files or any(other in files for other in colliding):
-        merged = "a file and a folder with these names cannot both exist there"
-    else:
-        merged = "the folders become one"
-    return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; on many "
-            f"filesystems (macOS, Windows) {merged}: rename one of them")
-
-
-def _difference(path: str, colliding: list[str]) -> str:
-    """How names that share a collision key differ: in case, in Unicode normalization
-    (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
-    one character, U+00E9), or in both."""
-    if len({unicodedata.normalize("NFC", name) for name in (path, *colliding)}) == 1:
-        return "Unicode normalization (an accent composed or decomposed)"
-    if len({name.casefold() for name in (path, *colliding)}) == 1:
-        return "case"
-    return "case and Unicode normalization"
-
-
-def _escaped(name: str) -> str:
-    """``name`` with every character outside ASCII as its code point (``caf\\u00e9``)."""
-    return "".join(char if char.isascii() else
-                   f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
-                   for char in name)
-
-
-def _entry_name(path: str, files: set[str]) -> str:
-    return f"the file {path}" if path in files else f"the folder {path}/"
+    for path, why, _ in collisions([ref.path for ref in refs]):
+        yield Problem(path, "name-collision", why)
 
 
 def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:

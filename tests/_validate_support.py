@@ -22,7 +22,7 @@ import pytest
 from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
-import corpuskit.discover as discover_module
+import corpuskit.names as names_module
 from corpuskit.archiveseal import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
 from corpuskit.package import content_hash_of, manifest_order
@@ -93,8 +93,8 @@ def _percent_allowed(allowed: bool) -> Iterator[None]:
     if not allowed:
         yield
         return
-    check = discover_module._check_component
-    with patch.object(discover_module, "_check_component",
+    check = names_module.check_component
+    with patch.object(names_module, "check_component",
                       lambda name, what: check(name.replace("%", "-"), what)):
         yield
 

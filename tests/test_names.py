@@ -397,12 +397,12 @@ _NAME_CHARS = "aNcoOpPrRuUxXlLtT019_-.é %:\\\x01$¹ "
 def test_the_plain_name_shortcut_accepts_only_what_the_full_check_accepts(
         parts: list[str]) -> None:
     """Discovery accepts plain ASCII paths on sight; the full rules must agree on each."""
-    from corpuskit import discover as discover_module
+    from corpuskit import names
 
     relpath = "/".join(parts)
     parts = relpath.split("/")
-    plain = discover_module._PLAIN_PATH.fullmatch(relpath) is not None
-    full = [discover_module._check_component.__wrapped__(part, "name") for part in parts]
+    plain = names.PLAIN_PATH.fullmatch(relpath) is not None
+    full = [names.check_component.__wrapped__(part, "name") for part in parts]
     if plain:
         assert full == [None] * len(parts), relpath
     if all(reason is None for reason in full) and relpath.isascii() and all(
@@ -419,14 +419,15 @@ def test_names_that_may_collide_include_every_collision(paths: list[str]) -> Non
     """Only a corpus whose names may collide (distinct names, fewer distinct keys) is
     searched for collisions: exactly the corpora where the search finds one."""
     from corpuskit import discover as discover_module
+    from corpuskit import names
     from corpuskit.models import SourceRef
 
     paths = [p for p in paths if all(p.split("/"))]
     refs = sorted((SourceRef(p) for p in paths), key=lambda ref: ref.id)
-    with patch.object(discover_module, "_may_collide", lambda refs: True):  # always search
+    with patch.object(names, "may_collide", lambda paths: True):  # always search
         found = [problem for problem in discover_module._identity_problems(
             refs, [ref.id for ref in refs]) if problem.code == "name-collision"]
-    assert discover_module._may_collide(refs) == bool(found), paths
+    assert names.may_collide([ref.path for ref in refs]) == bool(found), paths
 
 
 def test_a_utf8_name_read_as_ascii_says_to_use_a_utf8_locale(tmp_path: Path) -> None:
@@ -499,3 +500,4 @@ class _FailingPool(Executor):
         failed: Future[Any] = Future()
         failed.set_exception(BrokenProcessPool("a worker was killed"))
         return failed
+

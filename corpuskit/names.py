@@ -1,0 +1,238 @@
+"""The file names a package may hold.
+
+``build`` refuses a seeds file whose name would not unpack everywhere, or that manifests
+cannot hold (:func:`check_name`, :func:`reserved_lookalike`), and names that a
+case-insensitive or normalizing filesystem would merge (:func:`collisions`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Collection, Iterator, Sequence
+from functools import lru_cache
+
+from .config import CHANGELOG_NAME, CONFIG_NAME
+
+#: Files at the top of a seeds folder that are configuration, not documents.
+RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
+#: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
+MAX_PATH_BYTES = 1024
+
+
+def collision_key(name: str) -> str:
+    """Names equal under this key collide on case-insensitive or normalizing filesystems."""
+    if name.isascii():  # NFC leaves ASCII as it is: skip asking
+        return name.casefold()
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+#: Names Windows keeps for devices, with or without an extension and in any case
+#: (Microsoft's "Naming Files, Paths, and Namespaces" lists the 0 and superscript forms too).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789\u00b9\u00b2\u00b3"}
+)
+#: Characters Windows does not allow in a name (besides control characters and "/").
+WINDOWS_FORBIDDEN = '<>:"|?*\\'
+
+
+#: Control characters (exactly Unicode's category Cc) and the backslash.
+_CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+_FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
+
+
+@lru_cache(maxsize=4096)  # folder names recur on every file below them
+def check_component(name: str, what: str) -> str | None:
+    """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
+
+    ``what`` is "the file name" or "the folder name". The rules make a package that unpacks on
+    Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
+    read back as written.
+    """
+    if _CONTROL_OR_BACKSLASH.search(name):
+        return (f"{what} {name!r} holds a line break, backslash or control character, which "
+                "manifests and Windows cannot hold; rename it")
+    if "%" in name:
+        return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
+                "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
+    bad = sorted(set(_FORBIDDEN.findall(name)))
+    if bad:
+        shown = ", ".join(f"'{c}'" for c in bad)
+        return (f"{what} {name!r} holds {shown}, which Windows does not allow in names "
+                f"(< > : \" | ? * \\); rename it")
+    if name.endswith((".", " ")):
+        return (f"{what} {name!r} ends with a dot or a space, which Windows drops from "
+                "names; rename it")
+    if name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
+        return (f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, "
+                "LPT0-9, with any extension), which no file there can have; rename it")
+    return None
+
+
+#: Paths that pass every rule of :func:`check_component` on sight: ASCII letters, digits,
+#: ``_`` and ``-`` in dot-separated parts, no name a Windows device name. Most corpora name
+#: their files like this; any other path gets the full check (tested to agree).
+_PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
+                    r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
+
+
+def _not_utf8(relpath: str) -> str:
+    """Why a name Python could not decode as UTF-8 is refused, and what to do."""
+    encoding = sys.getfilesystemencoding()
+    if encoding.lower().replace("-", "") != "utf8":
+        try:
+            os.fsencode(relpath).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # the bytes are UTF-8: Python was told the file system is not
+            return (f"the name is UTF-8, but Python reads file names as {encoding} here "
+                    "(a C or POSIX locale with PYTHONUTF8=0); run corpuskit with "
+                    "PYTHONUTF8=1 or a UTF-8 locale (LC_ALL=C.UTF-8)")
+    return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
+            "escapes), so it cannot be written in the UTF-8 manifests of a package; "
+            "rename the file")
+
+
+def check_name(relpath: str) -> str | None:
+    """Why a file's path cannot be packaged, or None; every folder on the path counts."""
+    if len(relpath) <= MAX_PATH_BYTES and PLAIN_PATH.fullmatch(relpath):
+        return None  # ASCII: as many bytes as characters
+    try:
+        encoded = relpath.encode("utf-8")
+    except UnicodeEncodeError:
+        return _not_utf8(relpath)
+    if len(encoded) > MAX_PATH_BYTES:
+        return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
+    *folders, name = relpath.split("/")
+    for folder in folders:
+        reason = check_component(folder, "the folder name")
+        if reason:
+            return reason
+    return check_component(name, "the file name")
+
+
+_RESERVED_KEYS = {collision_key(name): name for name in sorted(RESERVED_NAMES)}
+
+
+def reserved_lookalike(relpath: str) -> str | None:
+    """Why a document (or the top folder it is in) is refused for differing from
+    corpus.toml or CHANGELOG.md only in case or Unicode normalization, or None. On
+    macOS or Windows the two are one name: the file would be read as the configuration
+    or the changelog there, and as a document here."""
+    top = relpath.partition("/")[0]
+    reserved = _RESERVED_KEYS.get(collision_key(top))
+    if reserved is None or top == reserved:
+        return None
+    what = "the file" if top == relpath else "the folder"
+    return (f"{what} {top} differs from {reserved} only in case or Unicode normalization; on "
+            f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
+
+
+# -- names that merge ---------------------------------------------------------------------
+
+def may_collide(paths: Collection[str]) -> bool:
+    """False if no two of ``paths`` (distinct), nor of the folders on them, share a
+    collision key.
+
+    Counting is cheaper than finding which names collide: distinct names, distinct keys.
+    """
+    names = set(paths)
+    folders = {path.rpartition("/")[0] for path in names} - {""}
+    for folder in list(folders):
+        while (folder := folder.rpartition("/")[0]) and folder not in folders:
+            folders.add(folder)
+    names |= folders
+    if all(map(str.isascii, names)):  # the usual case: the keys in one pass in C
+        return len(set(map(str.casefold, names))) != len(names)
+    return len({collision_key(name) for name in names}) != len(names)
+
+
+def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """``(path, why, names)`` for each of ``paths`` (files, distinct) whose name, or that
+    of a folder on it, a case-insensitive or normalizing filesystem would merge with
+    another's. ``names``: the colliding names, the one on ``path`` first.
+
+    Names collide at every level: two files, a file and a folder, or two folders
+    (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
+    reported once, for the shallowest collision on its path, naming both sides.
+    """
+    if not may_collide(paths):
+        return
+    folder_keys: dict[str, str] = {}  # folders recur on every file below them
+
+    def on_path(path: str) -> Iterator[tuple[str, str]]:
+        """Each folder on ``path``, then the file: (path, collision key)."""
+        end = path.find("/")
+        while end != -1:
+            folder = path[:end]
+            key = folder_keys.get(folder)
+            if key is None:
+                key = folder_keys[folder] = collision_key(folder)
+            yield folder, key
+            end = path.find("/", end + 1)
+        yield path, collision_key(path)
+
+    first: dict[str, str] = {}  # collision key → the first file or folder with it
+    clashes: dict[str, set[str]] = {}  # collision key → every name with it, if several
+    for path in paths:
+        for name, key in on_path(path):
+            seen = first.setdefault(key, name)
+            if seen != name:
+                clashes.setdefault(key, {seen}).add(name)
+    if not clashes:
+        return
+    files = set(paths)
+    for path in paths:
+        for name, key in on_path(path):
+            if key in clashes:
+                colliding = sorted(clashes[key] - {name})
+                yield path, collision_message(name, colliding, files), (name, *colliding)
+                break
+
+
+def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
+    """Why ``path`` (a file or a folder) and the ``colliding`` names are refused: how they
+    differ, and that they merge elsewhere. ``files``: the paths that are files."""
+    how = _difference(path, colliding)
+    # Names that differ in normalization look the same printed: their escapes tell them apart.
+    spelled = ""
+    if "normalization" in how:
+        others = "the other" if len(colliding) == 1 else "the others"
+        spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
+                   f"{', '.join(map(_escaped, colliding))}")
+    if path in files and all(other in files for other in colliding):
+        return (f"differs from {', '.join(colliding)} only in {how}{spelled}; such names "
+                "merge on many filesystems, rename one of them")
+    shown = ", ".join(_entry_name(other, files) for other in colliding)
+    if path in files or any(other in files for other in colliding):
+        merged = "a file and a folder with these names cannot both exist there"
+    else:
+        merged = "the folders become one"
+    return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; on many "
+            f"filesystems (macOS, Windows) {merged}: rename one of them")
+
+
+def _difference(path: str, colliding: list[str]) -> str:
+    """How names that share a collision key differ: in case, in Unicode normalization
+    (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
+    one character, U+00E9), or in both."""
+    if len({unicodedata.normalize("NFC", name) for name in (path, *colliding)}) == 1:
+        return "Unicode normalization (an accent composed or decomposed)"
+    if len({name.casefold() for name in (path, *colliding)}) == 1:
+        return "case"
+    return "case and Unicode normalization"
+
+
+def _escaped(name: str) -> str:
+    """``name`` with every character outside ASCII as its code point (``caf\\u00e9``)."""
+    return "".join(char if char.isascii() else
+                   f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+                   for char in name)
+
+
+def _entry_name(path: str, files: set[str]) -> str:
+    return f"the file {path}" if path in files else f"the folder {path}/"
