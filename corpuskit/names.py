@@ -1,8 +1,12 @@
-"""The file names a package may hold.
+"""The file names a package may hold: one set of rules for ``build`` and ``validate``.
 
 ``build`` refuses a seeds file whose name would not unpack everywhere, or that manifests
 cannot hold (:func:`check_name`, :func:`reserved_lookalike`), and names that a
-case-insensitive or normalizing filesystem would merge (:func:`collisions`).
+case-insensitive or normalizing filesystem would merge (:func:`collisions`). ``validate``
+holds the raw files of a package (``data/raw/<name>``, named as in the seeds) to the
+same rules, and every file of a package folder or archive to the collision rule, so that
+a package gets one verdict as a folder and as a zip (:func:`raw_name_problems`,
+:func:`collision_problems`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
+from .package import RAW_PREFIX
+from .problems import Problem
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
 #: Longest relative path accepted (bytes of UTF-8): fits zip, tar (ustar+pax) and most filesystems.
 MAX_PATH_BYTES = 1024
+#: What a package's raw file refused by these rules needs: its name comes from the seeds.
+REBUILD = " in the seeds folder, then build the release again"
 
 
 def collision_key(name: str) -> str:
@@ -45,17 +53,17 @@ _FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
 
 
 @lru_cache(maxsize=4096)  # folder names recur on every file below them
-def check_component(name: str, what: str) -> str | None:
+def check_component(name: str, what: str, allow_percent: bool = False) -> str | None:
     """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
 
     ``what`` is "the file name" or "the folder name". The rules make a package that unpacks on
     Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
-    read back as written.
+    read back as written. ``allow_percent``: '%' passes (see :func:`check_name`).
     """
     if _CONTROL_OR_BACKSLASH.search(name):
         return (f"{what} {name!r} holds a line break, backslash or control character, which "
                 "manifests and Windows cannot hold; rename it")
-    if "%" in name:
+    if "%" in name and not allow_percent:
         return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
                 "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
     bad = sorted(set(_FORBIDDEN.findall(name)))
@@ -97,8 +105,13 @@ def _not_utf8(relpath: str) -> str:
             "rename the file")
 
 
-def check_name(relpath: str) -> str | None:
-    """Why a file's path cannot be packaged, or None; every folder on the path counts."""
+def check_name(relpath: str, *, allow_percent: bool = False) -> str | None:
+    """Why a file's path cannot be packaged, or None; every folder on the path counts.
+
+    ``allow_percent`` lets '%' through: ``validate`` decodes the ``%25`` of manifests
+    (RFC 8493) that other BagIt tools write; only ``build`` refuses it, for the tools that
+    do not.
+    """
     if len(relpath) <= MAX_PATH_BYTES and PLAIN_PATH.fullmatch(relpath):
         return None  # ASCII: as many bytes as characters
     try:
@@ -109,10 +122,10 @@ def check_name(relpath: str) -> str | None:
         return f"the path is longer than {MAX_PATH_BYTES} bytes; shorten it"
     *folders, name = relpath.split("/")
     for folder in folders:
-        reason = check_component(folder, "the folder name")
+        reason = check_component(folder, "the folder name", allow_percent)
         if reason:
             return reason
-    return check_component(name, "the file name")
+    return check_component(name, "the file name", allow_percent)
 
 
 _RESERVED_KEYS = {collision_key(name): name for name in sorted(RESERVED_NAMES)}
@@ -132,6 +145,85 @@ def reserved_lookalike(relpath: str) -> str | None:
             f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
 
 
+# -- many names at once -------------------------------------------------------------------
+
+#: Bytes of an ASCII path that some rule of :func:`check_component` refuses (with '%').
+_REFUSED_ASCII = bytes(range(0x20)) + b"\x7f" + WINDOWS_FORBIDDEN.encode() + b"%"
+_REFUSED_ASCII_BUT_PERCENT = _REFUSED_ASCII[:-1]
+_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f%" + re.escape(WINDOWS_FORBIDDEN) + "]")
+_REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f"
+                                            + re.escape(WINDOWS_FORBIDDEN) + "]")
+#: A device name starting a name (after the "/" joined paths are given), in upper case.
+_DEVICE = r"/(?:CON(?:IN\$|OUT\$)?|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:[./]|\Z)"
+_DEVICE_ASCII = re.compile(_DEVICE.replace("¹²³", "").encode())
+_DEVICE_ANY = re.compile(_DEVICE)
+_RESERVED_ASCII = tuple(name.upper().encode() for name in sorted(RESERVED_NAMES))
+
+
+def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bool:
+    """True if :func:`check_name` and :func:`reserved_lookalike` accept every path, seen
+    from a few scans in C of the paths joined by "/" (each rule leaves a trace there: a
+    refused character, a dot or space before a "/" or at the end, "/" and a device name,
+    a reserved name in any case); False if one of them may refuse a path. ``skip``: each
+    path starts with that many characters of folders the rules accept (``data/raw/``),
+    which are not part of the name checked."""
+    joined = "/".join(paths)
+    longest = max(map(len, paths), default=skip) - skip
+    if joined.isascii():
+        data = joined.encode("ascii")
+        refused = _REFUSED_ASCII_BUT_PERCENT if allow_percent else _REFUSED_ASCII
+        if longest > MAX_PATH_BYTES or len(data.translate(None, refused)) != len(data):
+            return False
+        if b"./" in data or b" /" in data or data.endswith((b".", b" ")):
+            return False
+        upper = b"/" + data.upper()
+        return _DEVICE_ASCII.search(upper) is None \
+            and not any(name in upper for name in _RESERVED_ASCII)
+    try:
+        size = len(joined.encode("utf-8"))
+    except UnicodeEncodeError:
+        return False
+    if longest * 4 > MAX_PATH_BYTES and size > MAX_PATH_BYTES and any(
+            len(path.encode("utf-8")) - skip > MAX_PATH_BYTES for path in paths):
+        return False
+    refused_character = (_REFUSED_CHARACTER_BUT_PERCENT if allow_percent
+                         else _REFUSED_CHARACTER)
+    if refused_character.search(joined) or "./" in joined or " /" in joined \
+            or joined.endswith((".", " ")) or _DEVICE_ANY.search("/" + joined.upper()):
+        return False
+    keys = unicodedata.normalize("NFC", joined).casefold()  # as collision_key, at once
+    return not any(key in keys for key in _RESERVED_KEYS)
+
+
+def refused_names(paths: Sequence[str], *, allow_percent: bool = False
+                  ) -> list[tuple[str, str, str]]:
+    """``(path, code, reason)`` for each path (relative to the seeds folder) that ``build``
+    refuses for its name alone, with the code and reason it gives (``unsafe-path``:
+    :func:`check_name`, else ``name-collision``: :func:`reserved_lookalike`). Paths of
+    plain names, the usual case, are cleared all at once."""
+    if _plain_paths(paths, allow_percent):
+        return []
+    found = []
+    for path in paths:
+        reason = check_name(path, allow_percent=allow_percent)
+        if reason is not None:
+            found.append((path, "unsafe-path", reason))
+        elif (reason := reserved_lookalike(path)) is not None:
+            found.append((path, "name-collision", reason))
+    return found
+
+
+def raw_name_problems(raw_paths: Sequence[str]) -> list[Problem]:
+    """The raw files of a package (``data/raw/...`` paths) whose names ``build`` refuses in
+    the seeds: the same codes and reasons, and what to do. '%' passes (see
+    :func:`check_name`)."""
+    skip = len(RAW_PREFIX)
+    if _plain_paths(raw_paths, True, skip):  # the usual case: the paths as they are
+        return []
+    return [Problem(RAW_PREFIX + path, code, reason + REBUILD) for path, code, reason
+            in refused_names([rel[skip:] for rel in raw_paths], allow_percent=True)]
+
+
 # -- names that merge ---------------------------------------------------------------------
 
 def may_collide(paths: Collection[str]) -> bool:
@@ -149,6 +241,22 @@ def may_collide(paths: Collection[str]) -> bool:
     if all(map(str.isascii, names)):  # the usual case: the keys in one pass in C
         return len(set(map(str.casefold, names))) != len(names)
     return len({collision_key(name) for name in names}) != len(names)
+
+
+def siblings_collide(names: Sequence[str]) -> bool:
+    """Whether two of ``names``, those of the entries of one folder, share a collision key.
+
+    Two paths collide exactly where, in the first folder their names part in, two entries
+    collide: a listing that checks each folder's entries misses none.
+    """
+    joined = "/".join(names)  # no name holds "/", no key either
+    if joined.isascii():
+        folded = joined.lower()
+        if folded == joined:  # no capital: every key is its name
+            return False
+    else:
+        folded = unicodedata.normalize("NFC", joined).casefold()
+    return len(set(folded.split("/"))) != len(names)
 
 
 def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -192,6 +300,15 @@ def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]
                 colliding = sorted(clashes[key] - {name})
                 yield path, collision_message(name, colliding, files), (name, *colliding)
                 break
+
+
+def collision_problems(paths: Sequence[str]) -> list[Problem]:
+    """:func:`collisions` among the files of a package (``name-collision``); for names of
+    raw files, which come from the seeds, with what to do there."""
+    return [Problem(path, "name-collision",
+                    why + REBUILD if all(name.startswith(RAW_PREFIX) for name in names)
+                    else why)
+            for path, why, names in collisions(paths)]
 
 
 def collision_message(path: str, colliding: list[str], files: set[str]) -> str:

@@ -12,7 +12,6 @@ import os
 import re
 import stat
 import struct
-import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -28,6 +27,7 @@ from .archive import package_files
 from .crc32 import crc32
 from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
+from .names import collision_problems
 from .package import DOCUMENTS_PATH
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
@@ -679,7 +679,6 @@ class ZipSource(PackageSource):
         elif tops:
             self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
-        seen: dict[str, str] = {}
         for index, info in enumerate(infos):
             if index in refused or info.filename == prefix:
                 continue
@@ -690,15 +689,10 @@ class ZipSource(PackageSource):
                 continue
             if info.is_dir():
                 continue
-            rel = info.filename[len(prefix):]
-            key = rel.lower() if rel.isascii() else unicodedata.normalize("NFC", rel).casefold()
-            if key in seen:
-                problems.append(Problem(info.filename, "name-collision",
-                                        f"differs from {prefix}{seen[key]} only in case or "
-                                        "Unicode normalization; the two merge when extracted on "
-                                        "many filesystems"))
-            seen.setdefault(key, rel)
-            self._members[rel] = info
+            self._members[info.filename[len(prefix):]] = info
+        # Names that merge when extracted on many filesystems: reported as a package
+        # folder's are (relative to the package, by the same rule), the members kept.
+        problems.extend(collision_problems(list(self._members)))
         problems.sort()
         return problems
 

@@ -501,3 +501,162 @@ class _FailingPool(Executor):
         failed.set_exception(BrokenProcessPool("a worker was killed"))
         return failed
 
+
+# -- names build refuses, in a package's data/raw/ -----------------------------------------
+
+#: Raw names ``build`` refuses, as a forger (or another tool) could put them in a package:
+#: the names added under data/raw/, and the problems expected (path under data/raw/, code).
+#: The files of a package that ``build`` made already (``en/harbour.txt``) count too.
+PACKAGE_NAMES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
+    "case": (["Report.txt", "report.txt"],
+             {("Report.txt", "name-collision"), ("report.txt", "name-collision")}),
+    "case of a folder": (["EN/harbour.txt"], {("EN/harbour.txt", "name-collision"),
+                                              ("en/harbour.txt", "name-collision")}),
+    "normalization": (["café.txt", unicodedata.normalize("NFD", "café.txt")],
+                      {("café.txt", "name-collision"),
+                       (unicodedata.normalize("NFD", "café.txt"), "name-collision")}),
+    "windows device names": (["con.txt", "aux/notes.txt"],
+                             {("con.txt", "unsafe-path"), ("aux/notes.txt", "unsafe-path")}),
+    "windows characters": (["re: draft?.txt", 'say "hi".txt'],
+                           {("re: draft?.txt", "unsafe-path"), ('say "hi".txt', "unsafe-path")}),
+    "trailing dot": (["ends-with-dot.", "folder./x.txt"],
+                     {("ends-with-dot.", "unsafe-path"), ("folder./x.txt", "unsafe-path")}),
+    "trailing space": (["ends-with-space ", "folder /x.txt"],
+                       {("ends-with-space ", "unsafe-path"), ("folder /x.txt", "unsafe-path")}),
+    "path too long": ([long_path(MAX_PATH_BYTES + 1)],
+                      {(long_path(MAX_PATH_BYTES + 1), "unsafe-path")}),
+    "like corpus.toml": (["Corpus.toml"], {("Corpus.toml", "name-collision")}),
+}
+#: How each package is checked: every mode reads the same listing of names.
+VALIDATE_MODES: dict[str, dict[str, Any]] = {
+    "full": {"jobs": 1}, "full, 2 jobs": {"jobs": 2}, "fast": {"fast": True, "jobs": 1},
+    "reproduce": {"reproduce": True, "jobs": 1},
+}
+
+
+def package_with_raw_names(tmp_path: Path, names: list[str]) -> tuple[Path, Path]:
+    """A copy of the validate sample package holding a raw file for each of ``names`` (a
+    copy of the first record's raw file, with its record), every checksum made to agree,
+    and its archive as corpuskit writes one: only the names are wrong."""
+    from _validate_support import copy_release, records, resign, write_records
+
+    from corpuskit.config import DEFAULT_COMPRESSION
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    release = copy_release(tmp_path)
+    items = records(release)
+    model = items[0]
+    for name in names:
+        target = release / "data/raw" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(release / "data/raw" / model["source_path"], target)
+        items.append({**model, "id": document_id(name), "source_path": name})
+    write_records(release, sorted(items, key=lambda item: item["id"]))
+    resign(release)
+    created = json.loads((release / "datapackage.json").read_bytes())["created"]
+    archive = tmp_path / f"{release.name}.zip"
+    write_archive(release, archive, created, root=release.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    return release, archive
+
+
+def test_a_package_of_names_build_accepts_stays_valid(tmp_path: Path) -> None:
+    """The control of the test below: the same forging, of names build accepts (spaces,
+    accents, '#', a name like a device's but longer), leaves a valid package."""
+    names = ["with space.txt", "unicode/déjà vu.txt", "CONSOLE.txt", "x.CON", "#1.txt",
+             "report.txt"]
+    release, archive = package_with_raw_names(tmp_path, names)
+    for target in (release, archive):
+        for mode, options in VALIDATE_MODES.items():
+            report = corpuskit.validate(target, **options)
+            assert report.valid, (target.name, mode, [p.render() for p in report.problems])
+
+
+@pytest.mark.parametrize("case", list(PACKAGE_NAMES))
+def test_raw_names_build_refuses_are_reported_alike_in_a_folder_and_its_zip(
+        case: str, tmp_path: Path) -> None:
+    """A raw file name build refuses in the seeds makes a package invalid, with build's
+    code, whether the package is a folder or its zip, in every mode of validate, even with
+    every checksum consistent (the name is all that is wrong): both say the same of the
+    same package-relative paths."""
+    names, expected = PACKAGE_NAMES[case]
+    release, archive = package_with_raw_names(tmp_path, names)
+    wanted = {(f"data/raw/{path}", code) for path, code in expected}
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    for target in (release, archive):
+        for mode, options in VALIDATE_MODES.items():
+            report = corpuskit.validate(target, **options)
+            found = [(p.path, p.code, p.message) for p in report.problems]
+            assert {(path, code) for path, code, _ in found} == wanted, (target.name, mode,
+                                                                          found)
+            for _, _, message in found:
+                assert message.endswith("in the seeds folder, then build the release again")
+            seen[f"{target.suffix or 'folder'} {mode}"] = found
+    assert len({tuple(found) for found in seen.values()}) == 1, seen  # word for word
+
+
+def test_names_that_merge_are_named_alike_by_build_and_validate(tmp_path: Path) -> None:
+    """The messages say how the names differ, with escapes where only normalization does."""
+    nfd = unicodedata.normalize("NFD", "café.txt")
+    release, archive = package_with_raw_names(tmp_path, ["café.txt", nfd, "Notes.txt",
+                                                         "notes.TXT"])
+    for target in (release, archive):
+        messages = {p.path: p.message for p in corpuskit.validate(target, jobs=1).problems}
+        assert messages["data/raw/Notes.txt"].startswith(
+            "differs from data/raw/notes.TXT only in case; such names merge"), messages
+        assert "as escapes, this name is data/raw/cafe\\u0301.txt, the other " \
+               "data/raw/caf\\u00e9.txt" in messages[f"data/raw/{nfd}"], messages
+
+
+_TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ/"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_TRICKY), min_size=1, max_size=10),
+                min_size=0, max_size=6),
+       st.booleans())
+def test_names_checked_at_once_are_refused_as_one_by_one(paths: list[str],
+                                                         allow_percent: bool) -> None:
+    """``refused_names`` clears lists of plain names with a few scans of them joined;
+    what it finds is what the rules find name by name."""
+    from corpuskit import names
+
+    paths = [path for path in paths if all(path.split("/"))]
+    one_by_one = []
+    for path in paths:
+        reason = names.check_name(path, allow_percent=allow_percent)
+        if reason is not None:
+            one_by_one.append((path, "unsafe-path", reason))
+        elif (reason := names.reserved_lookalike(path)) is not None:
+            one_by_one.append((path, "name-collision", reason))
+    assert names.refused_names(paths, allow_percent=allow_percent) == one_by_one
+
+
+def test_plain_names_are_cleared_at_once() -> None:
+    from corpuskit import names
+
+    plain = [f"part-{i // 100:04d}/doc-{i:07d}.txt" for i in range(1000)]
+    assert names._plain_paths(plain, False)
+    assert names._plain_paths([*plain, "Dossier/Élève n°3 (copie).md", "100%.txt"], True)
+    assert not names._plain_paths([*plain, "100%.txt"], False)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sßſK\u212a"), min_size=1,
+                                 max_size=3), min_size=1, max_size=3).map("/".join),
+                min_size=1, max_size=6, unique=True))
+def test_names_that_merge_are_found_folder_by_folder(paths: list[str]) -> None:
+    """A package folder is checked one folder's entries at a time (``siblings_collide``):
+    some folder has two entries that merge exactly when two paths do."""
+    from corpuskit import names
+
+    paths = [p for p in paths if all(p.split("/"))]
+    paths = [p for p in paths if not any(q.startswith(p + "/") for q in paths)]  # files
+    entries: dict[str, set[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            entries.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
+    by_folder = any(names.siblings_collide(sorted(found)) for found in entries.values())
+    assert by_folder == bool(list(names.collisions(paths))), paths

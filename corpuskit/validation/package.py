@@ -42,6 +42,7 @@ from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..forkpool import ForkPool, Pending, fork_available
 from ..heap import start_worker_heap
 from ..models import Record
+from ..names import collision_problems, raw_name_problems, siblings_collide
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..parquet import PARQUET_PATH
 from ..problems import Problem, printable
@@ -145,6 +146,10 @@ class PackageView:
     raw_files: int = 0
     raw_hash: int = 0
     walk_raw: Callable[[], Iterator[list[Problem]]] | None = None
+    #: Two entries of one folder share a collision key (their names merge on some
+    #: filesystems). Listed with ``stream_raw``, the files that collide cannot be named:
+    #: the clean pass gives up, and the precise check names them.
+    may_collide: bool = False
 
 
 def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
@@ -156,12 +161,18 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`),
     and not even that until ``view.walk_raw()`` is called (so that it can be done while
     workers check records): memory then does not grow with the number of documents.
+
+    The names are held to ``build``'s rules (:mod:`corpuskit.names`), as an archive's
+    are: names that merge on other filesystems, found folder by folder, and raw files
+    ``build`` would refuse. With ``stream_raw`` the walk only notes the first
+    (``may_collide``), and the records' pass checks the raw names (those of its records).
     """
     files: dict[str, int] = {}
     problems: list[Problem] = []
     base = str(root)
     raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
     deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
+    collide = [False]  # two entries of a folder share a collision key
 
     def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
         """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
@@ -171,7 +182,10 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         others: list[os.DirEntry[str]] = []
         for entry in entries:
             (regular if entry.is_file(follow_symlinks=False) else others).append(entry)
-        paths = [f"{rel}/{entry.name}" for entry in regular]
+        names = [entry.name for entry in regular]
+        if siblings_collide([*names, *(entry.name for entry in others)]):
+            collide[0] = True
+        paths = [f"{rel}/{name}" for name in names]
         if not all(map(str.isascii, paths)):
             listable = [printable(path) == path for path in paths]
             others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
@@ -194,6 +208,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             return
         yield
         entries.sort(key=lambda e: e.name)
+        if not count_only and siblings_collide([entry.name for entry in entries]):
+            collide[0] = True
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
             if not relpath.isascii() and printable(relpath) != relpath:
@@ -222,6 +238,10 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                                         f"cannot stat: {exc.strerror or exc}"))
 
     deque(walk(""), maxlen=0)
+    if not stream_raw:
+        problems.extend(raw_name_problems([rel for rel in files if rel.startswith(RAW_PREFIX)]))
+        if collide[0]:
+            problems.extend(collision_problems(list(files)))
 
     def opener(rel: str) -> IO[bytes]:
         return os.fdopen(open_regular(os.path.join(base, rel), checking=True), "rb", buffering=0)
@@ -230,7 +250,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         return os.lstat(os.path.join(base, rel)).st_size
 
     view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base, streamed=stream_raw)
+                       root=base, streamed=stream_raw, may_collide=collide[0])
 
     def walk_raw() -> Iterator[list[Problem]]:
         """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
@@ -244,6 +264,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 start = len(problems)
             yield problems[start:]
         view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
+        view.may_collide = collide[0]
 
     if stream_raw:
         view.walk_raw = walk_raw
@@ -253,12 +274,14 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
 def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
     """The members of an archive. With ``stream_raw``, those under data/raw/ are left out
     of ``files`` and only counted, as :func:`folder_view` does (``walk_raw`` then has
-    nothing left to do): the clean pass reads each with its record."""
+    nothing left to do): the clean pass reads each with its record, and checks the raw
+    names. Otherwise the raw names are checked here, as :func:`folder_view` checks a
+    folder's (names that merge are the archive's problems: :class:`ZipSource`)."""
     names = source.files()
+    raw = [rel for rel in names if rel.startswith(RAW_PREFIX)]
     if not stream_raw:
         return PackageView("archive", {rel: source.size(rel) for rel in names}, source.open,
-                           list(source.problems), source)
-    raw = [rel for rel in names if rel.startswith(RAW_PREFIX)]
+                           [*source.problems, *raw_name_problems(raw)], source)
     view = PackageView("archive", {rel: source.size(rel) for rel in names
                                    if not rel.startswith(RAW_PREFIX)},
                        source.open, list(source.problems), source, streamed=True,
@@ -1165,8 +1188,8 @@ class _CleanChecker(_Checker):
         try:
             documents, docs_sha256 = records.finish(
                 chain(walk_raw(), self.structure_steps(descriptor, structure)))
-            if records.failed or self.problems or listing or docs_sha256 is None \
-                    or documents != view.raw_files \
+            if records.failed or self.problems or listing or view.may_collide \
+                    or docs_sha256 is None or documents != view.raw_files \
                     or records.path_hash != view.raw_hash \
                     or descriptor_problems.result():
                 return None

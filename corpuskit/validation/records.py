@@ -23,6 +23,7 @@ from ..config import ProcessConfig
 from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..discover import document_id
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
+from ..names import refused_names
 from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
 from ..reader import any_unsafe_member, unsafe_member_reason
@@ -282,13 +283,14 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     clean: the first deviation of any kind ends the block with ``clean=False``.
 
     It accepts only lines :func:`check_line` finds no problem in, with records that
-    agree with their text (``consistent``), ids strictly increasing, and raw files whose
-    size and sha256 are source_bytes and source_sha256; a record that fails its compiled
-    shape is refused outright (jsonschema, which may accept it, is left to the precise
-    check). This is where ``validate`` spends most of its time, so the same checks are
-    made a column at a time rather than a record at a time: each is one call that loops
-    in C (``map``, ``zip``, numpy for the counts) over the block's values, with no problem,
-    no tuple of facts and no look-up built per record. The tests hold it to
+    agree with their text (``consistent``), ids strictly increasing, source paths whose
+    names ``build`` accepts (the raw files' names: :func:`corpuskit.names.refused_names`),
+    and raw files whose size and sha256 are source_bytes and source_sha256; a record that
+    fails its compiled shape is refused outright (jsonschema, which may accept it, is left
+    to the precise check). This is where ``validate`` spends most of its time, so the same
+    checks are made a column at a time rather than a record at a time: each is one call
+    that loops in C (``map``, ``zip``, numpy for the counts) over the block's values, with
+    no problem, no tuple of facts and no look-up built per record. The tests hold it to
     :func:`check_line`.
 
     The block's records, and the proof that each line is exactly what corpuskit writes
@@ -309,6 +311,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     if not all(map(real_date, set(filter(None, column["date"])))) \
             or not all(map(str.__lt__, ids, ids[1:])) \
             or any_unsafe_member(sources) \
+            or refused_names(sources, allow_percent=True) \
             or tuple(map(document_id, sources)) != ids \
             or tuple(map(len, texts)) != column["chars"]:
         return _UNCLEAN
