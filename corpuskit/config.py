@@ -344,11 +344,11 @@ def load_config(seeds: Path) -> CorpusConfig:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        at_line = raw.count(b"\n", 0, exc.start) + 1
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
                      f"not UTF-8 (byte {exc.start}, {raw[exc.start:exc.start + 1]!r}); save "
-                     "it as UTF-8", f"line {line}")]
+                     "it as UTF-8", f"line {at_line}")]
         ) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise InputError(

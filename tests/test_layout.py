@@ -48,8 +48,8 @@ def test_a_file_corpuskit_does_not_write_is_reported(tmp_path: Path, rel: str) -
             report = validate(target, jobs=jobs)
             found = [(p.path, p.code) for p in report.problems]
             assert (rel, "unexpected-file") in found, (target, report.problems)
-            # A zip also names a name that merges with datapackage.json when unpacked.
-            assert len(found) == 1 or (rel == "Datapackage.json" and target == archive
+            # A name that merges with datapackage.json on other systems is named too.
+            assert len(found) == 1 or (rel == "Datapackage.json"
                                        and {code for _, code in found}
                                        == {"unexpected-file", "name-collision"}), found
             assert all("remove it, or restore the package" in p.message
