@@ -49,6 +49,7 @@ from corpuskit.validation.digest import FileDigester
 from corpuskit.validation.records import (
     HASH_MASK,
     StreamBlock,
+    Tally,
     check_clean_block,
     check_line,
     manifest_digest,
@@ -304,15 +305,18 @@ def test_path_tokens_are_keyed_with_a_secret_whatever_pythonhashseed_says(
 def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     """What :func:`check_clean_block` must find, written with :func:`check_line` (the
     precise check's line check): clean only if no line has a problem, every record agrees
-    with its text and its raw file, and the ids increase."""
+    with its text and its raw file, and the ids increase; its tally holds every record's
+    language and normalization steps."""
     problems: list[Problem] = []
     manifest: list[str] = []
     previous = first_id = ""
     raw_bytes = path_hash = 0
+    tally = Tally()
     for number, line in enumerate(block.split(b"\n"), start=1):
-        facts, _ = check_line("data/documents.jsonl", number, line, problems)
-        if problems or facts is None:
+        facts, data = check_line("data/documents.jsonl", number, line, problems)
+        if problems or facts is None or data is None:
             return StreamBlock(False)
+        tally.add([data["language"]], [data["normalization"]], 1)
         _, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
         if raw_path is None or doc_id is None or not consistent or doc_id <= previous:
             return StreamBlock(False)
@@ -328,7 +332,7 @@ def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         path_hash += path_token(raw_path)
         manifest.append(f"{source_sha256}  {bagit_path(raw_path)}\n")
     return StreamBlock(True, len(manifest), manifest_digest("".join(manifest).encode()), raw_bytes,
-                       path_hash & HASH_MASK, first_id, previous)
+                       path_hash & HASH_MASK, first_id, previous, tally=tally)
 
 
 Record = dict[str, Any]

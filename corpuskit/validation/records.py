@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -135,14 +136,41 @@ LineFacts = tuple[int, "str | None", "str | None"]
 
 
 @dataclass
+class Tally:
+    """What croissant.json and the data card state of the records, learnt while validate
+    reads them: their languages and how many records each normalization step changed.
+    ``records`` counts the records tallied, those that matched their schema: fewer than
+    the lines, and the tally is incomplete (no language is known for sure). A set and a
+    counter: memory does not grow with the records."""
+
+    records: int = 0
+    languages: set[str] = field(default_factory=set)
+    steps: Counter[str] = field(default_factory=Counter)
+
+    def add(self, languages: Iterable[str], normalizations: Iterable[Iterable[str]],
+            records: int) -> None:
+        """The columns of ``records`` records: a few calls that loop in C."""
+        self.records += records
+        self.languages.update(languages)
+        self.steps.update(chain.from_iterable(normalizations))
+
+    def merge(self, other: Tally) -> None:
+        self.records += other.records
+        self.languages |= other.languages
+        self.steps.update(other.steps)
+
+
+@dataclass
 class BlockResult:
     """The findings of :func:`check_records` over one block of lines (small: it is what a
-    worker sends back). ``digests`` and ``errors`` are those of the raw files read."""
+    worker sends back). ``digests`` and ``errors`` are those of the raw files read;
+    ``tally`` counts the records that matched their schema."""
 
     problems: list[Problem] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
     digests: list[tuple[str, int, Digests]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
 
 
 def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
@@ -158,8 +186,11 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
     result = BlockResult()
     problems = result.problems
     sha256_at = digester.algorithms.index("sha256")
+    valid: list[dict[str, Any]] = []
     for number, line in enumerate(block.split(b"\n"), start=first):
         facts, data = check_line(path, number, line, problems)
+        if data is not None:
+            valid.append(data)
         if facts is None:
             continue
         number, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
@@ -194,6 +225,8 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
                                     f"{raw_path}", f"line {number}"))
         elif consistent and sha is not None and data is not None and on_valid is not None:
             on_valid(number, record_from_dict(data))
+    result.tally.add([data["language"] for data in valid],
+                     [data["normalization"] for data in valid], len(valid))
     return result
 
 
@@ -223,6 +256,8 @@ class StreamBlock:
     #: Why the block itself could not be read whole (a file that changed while read is
     #: reported even if the precise check then finds it stable).
     unreadable: str = ""
+    #: The languages and normalization steps of its records (all of them, when clean).
+    tally: Tally = field(default_factory=Tally)
 
 
 def manifest_digest(lines: bytes) -> tuple[int, bytes]:
@@ -332,8 +367,10 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         return _UNCLEAN
     manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
                                                repeat("\n"))))
+    tally = Tally()
+    tally.add(column["language"], column["normalization"], len(ids))
     return StreamBlock(True, len(ids), manifest_digest(manifest.encode("utf-8")), sum(sizes),
-                       sum_of_path_tokens(raw_paths), ids[0], ids[-1])
+                       sum_of_path_tokens(raw_paths), ids[0], ids[-1], tally=tally)
 
 
 def prepare_clean_workers() -> None:
