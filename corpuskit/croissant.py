@@ -243,8 +243,13 @@ def check_croissant(doc: Mapping[str, Any], path: str = CROISSANT_PATH) -> list[
     mlcroissant's own validator is looser than the spec, hence this one.
     """
     problems = list(iter_problems(SCHEMA, doc, path))
-    if problems:
-        return problems
+    return problems or reference_problems(doc, path)
+
+
+def reference_problems(doc: Mapping[str, Any], path: str = CROISSANT_PATH) -> list[Problem]:
+    """What :func:`check_croissant` adds to the schema of a document that matches it:
+    every ``@id`` used once, every field's source naming a declared FileObject."""
+    problems: list[Problem] = []
     ids: dict[str, str] = {}
     for where, node in _nodes(doc):
         node_id = node.get("@id")

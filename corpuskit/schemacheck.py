@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from .problems import Problem
 
 if TYPE_CHECKING:  # jsonschema is imported when a schema is first checked (40 ms)
@@ -220,3 +222,18 @@ def duplicate_key_problems(data: bytes | str, path: str) -> list[Problem]:
     return [Problem(path, "schema-error", f"the key {key!r} is given twice in one object; "
                                           "JSON readers differ on which value counts")
             for key in duplicate_keys(data)]
+
+
+#: What :func:`read_json` gives for bytes that are no JSON document.
+NOT_JSON: Any = object()
+
+
+def read_json(data: bytes, path: str) -> tuple[Any, list[Problem]]:
+    """A package's JSON file read strictly, as every one of them is: the value
+    (:data:`NOT_JSON` if ``data`` is not JSON) and the problems (not JSON, a key given
+    twice)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return NOT_JSON, [Problem(path, "schema-error", f"not valid JSON: {exc}")]
+    return value, duplicate_key_problems(data, path)

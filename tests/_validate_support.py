@@ -120,9 +120,10 @@ def sha256(data: bytes) -> str:
 def resign(package: Path) -> None:
     """Make every checksum and count agree with the files again, as a forger would.
 
-    Recomputes the payload manifest, resource bytes/hash, the content hash, croissant.json
-    sha256/contentSize, bag-info (Payload-Oxum, Content-Hash) and the tag manifest, so
-    that only the record cross-checks can still find a deliberate change of a record.
+    Recomputes the payload manifest, resource bytes/hash, the content hash (and where
+    croissant.json restates it), croissant.json sha256/contentSize, bag-info
+    (Payload-Oxum, Content-Hash) and the tag manifest, so that only the record
+    cross-checks can still find a deliberate change of a record.
     """
     files = sorted((p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()),
                    key=manifest_order)  # the order corpuskit writes manifest lines in
@@ -140,7 +141,13 @@ def resign(package: Path) -> None:
         resource["bytes"] = len(data)
         resource["hash"] = f"sha256:{sha256(data)}"
     docs = sha256((package / "data/documents.jsonl").read_bytes())
+    stale = descriptor["corpuskit"]["content_hash"]
     descriptor["corpuskit"]["content_hash"] = content_hash_of(descriptor, docs)
+    for restating in ("croissant.json",):  # the identifier, the citation
+        if (package / restating).exists():
+            text = (package / restating).read_text("utf-8")
+            (package / restating).write_text(
+                text.replace(stale, descriptor["corpuskit"]["content_hash"]), "utf-8")
     descriptor["corpuskit"]["documents"] = len(
         (package / "data/documents.jsonl").read_bytes().splitlines())
     (package / "datapackage.json").write_text(

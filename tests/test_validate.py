@@ -38,7 +38,7 @@ from corpuskit.validation import (
     render_text,
     validate,
 )
-from corpuskit.validation.descriptor import croissant_mismatches
+from corpuskit.validation.croissant import croissant_mismatches
 
 REPORT_SCHEMA = jsonschema.Draft202012Validator(load_schema("report.schema.json"))
 
@@ -522,8 +522,10 @@ def process_settings_of(process: ProcessConfig) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("file", "edit", "found"), [
+    # croissant.json's citation restates it too.
     ("datapackage.json", lambda d: d.update(created="2020-01-02T03:04:05Z"),
-     [("bag-info.txt", "Bagging-Date"), ("croissant.json", "/datePublished")]),
+     [("bag-info.txt", "Bagging-Date"), ("croissant.json", "/citeAs"),
+      ("croissant.json", "/datePublished")]),
     ("croissant.json", lambda d: d.update(version="9.9.9"), [("croissant.json", "/version")]),
     ("croissant.json", lambda d: d.update(name="other"), [("croissant.json", "/name")]),
     ("croissant.json", lambda d: d.pop("datePublished"),

@@ -203,3 +203,19 @@ def test_damage_only_corpuskit_sees(tmp_path: Path) -> None:
     edit_records(package, _set(0, "text", "Replaced text that no hash covers.\n"))
     assert frictionless_valid(package) and bagit_valid(package)
     assert {p.code for p in validate(package, jobs=1).problems} == {"record-mismatch"}
+
+
+def test_metadata_files_only_corpuskit_compares(tmp_path: Path) -> None:
+    """croissant.json saying another license and language than datapackage.json and the
+    records (tag manifest re-signed): frictionless and bagit do not read it, corpuskit
+    reports each."""
+    package = copy_release(tmp_path, PLAIN)
+    croissant = json.loads((package / "croissant.json").read_text("utf-8"))
+    croissant.update(license="https://creativecommons.org/publicdomain/zero/1.0/",
+                     inLanguage=["fr"])
+    (package / "croissant.json").write_text(json.dumps(croissant, indent=2) + "\n", "utf-8")
+    retag(package)
+    assert frictionless_valid(package) and bagit_valid(package)
+    assert {(p.path, p.code, p.location) for p in validate(package, jobs=1).problems} == {
+        ("croissant.json", "metadata-mismatch", "/license"),
+        ("croissant.json", "metadata-mismatch", "/inLanguage")}

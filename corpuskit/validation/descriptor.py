@@ -1,4 +1,4 @@
-"""datapackage.json (and croissant.json): schema checks, resources and recorded settings."""
+"""datapackage.json: schema checks, resources and recorded settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from ..config import (
@@ -27,10 +26,7 @@ from ..reader import DESCRIPTOR, unsafe_member_reason
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"
-CROISSANT = "croissant.json"
-CROISSANT_SCHEMA = "croissant.schema.json"
 DOCUMENTS_RESOURCE = "documents"
-_SIZE = re.compile(r"^(\d+) ?B$")
 
 
 @dataclass(frozen=True)
@@ -318,66 +314,3 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
                                                 (int, float))),
         ),
     )
-
-
-def croissant_schema_available() -> bool:
-    return resources.files("corpuskit.schemas").joinpath(CROISSANT_SCHEMA).is_file()
-
-
-def check_croissant(document: Any, sizes: Mapping[str, int],
-                    digests: Mapping[str, str]) -> list[Problem]:
-    """croissant.json against its schema, and each local FileObject's size and sha256.
-
-    ``sizes`` maps package paths to their size; ``digests`` to their sha256 (empty in fast
-    mode: no hash comparison).
-    """
-    problems: list[Problem] = []
-    if croissant_schema_available():
-        problems.extend(json_problems(CROISSANT_SCHEMA, document, CROISSANT))
-    distribution = document.get("distribution") if isinstance(document, dict) else None
-    if not isinstance(distribution, list):
-        return problems
-    for index, item in enumerate(distribution):
-        if not isinstance(item, dict) or not isinstance(item.get("contentUrl"), str):
-            continue
-        url, sha, size = item["contentUrl"], item.get("sha256"), item.get("contentSize")
-        if "://" in url:
-            continue
-        if url not in sizes:
-            problems.append(Problem(url, "missing-file",
-                                    f"{CROISSANT} (/distribution/{index}/contentUrl) names it "
-                                    "but it is absent"))
-            continue
-        match = _SIZE.match(size) if isinstance(size, str) else None
-        if match and int(match.group(1)) != sizes[url]:
-            problems.append(Problem(CROISSANT, "size-mismatch",
-                                    f"{url} has {sizes[url]} bytes, croissant.json says {size}",
-                                    f"/distribution/{index}/contentSize"))
-        if isinstance(sha, str) and url in digests and digests[url] != sha.lower():
-            problems.append(Problem(CROISSANT, "checksum-mismatch",
-                                    f"sha256 of {url} is {digests[url]}, croissant.json says "
-                                    f"{sha}", f"/distribution/{index}/sha256"))
-    return problems
-
-
-#: croissant.json's properties that restate datapackage.json's: ``(croissant, descriptor)``.
-_RESTATED = (("name", "name"), ("version", "version"), ("datePublished", "created"))
-
-
-def croissant_mismatches(document: Any, descriptor: Mapping[str, Any]) -> list[Problem]:
-    """croissant.json's name, version, publication time and identifier (the content hash)
-    against datapackage.json's: a hand-edited copy that restated one of them differently
-    is two answers to one question. A property the descriptor lacks is not compared."""
-    if not isinstance(document, dict):
-        return []
-    settings = descriptor.get("corpuskit")
-    pairs = [(ours, document.get(ours), f"/{theirs}", descriptor.get(theirs))
-             for ours, theirs in _RESTATED]
-    if isinstance(settings, dict):
-        pairs.append(("identifier", document.get("identifier"), "/corpuskit/content_hash",
-                      settings.get("content_hash")))
-    return [Problem(CROISSANT, "metadata-mismatch",
-                    f"{ours} is {found!r}, {DESCRIPTOR} says {wanted!r} at {pointer}",
-                    f"/{ours}")
-            for ours, found, pointer, wanted in pairs
-            if isinstance(wanted, str) and found != wanted]

@@ -36,8 +36,6 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..forkpool import ForkPool, Pending, fork_available
 from ..heap import start_worker_heap
@@ -47,7 +45,7 @@ from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, m
 from ..parquet import PARQUET_PATH
 from ..problems import Problem, printable
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
-from ..schemacheck import duplicate_key_problems
+from ..schemacheck import NOT_JSON, read_json
 from .archive import archive_structure_steps, check_archive_structure
 from .background import Background
 from .bagit import (
@@ -65,12 +63,10 @@ from .bagit import (
     parse_manifest,
     split_lines,
 )
+from .croissant import CROISSANT, check_croissant, croissant_differences, croissant_mismatches
 from .descriptor import (
-    CROISSANT,
     Resource,
-    check_croissant,
     check_descriptor,
-    croissant_mismatches,
     descriptor_resources,
     documents_resource,
     process_config_from_settings,
@@ -90,6 +86,7 @@ from .records import (
     BlockResult,
     IdOrder,
     StreamBlock,
+    Tally,
     check_clean_block,
     check_records,
     manifest_digest,
@@ -97,6 +94,7 @@ from .records import (
     reproduce_record,
     sum_of_path_tokens,
 )
+from .restated import Restated, restate
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
@@ -489,8 +487,7 @@ class _Checker:
         self.compare_resources(resources, docs_sha256 if docs is not None else None)
         if descriptor is not None:
             self.cross_check(descriptor, bag_info, documents, docs_sha256)
-        if CROISSANT in files:
-            self.croissant(descriptor)
+        self.metadata_files(descriptor, documents, records.tally if records else None)
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
@@ -607,12 +604,10 @@ class _Checker:
         data = self.read_small(DESCRIPTOR)
         if data is None:
             return None
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            self.problems.append(Problem(DESCRIPTOR, "schema-error", f"not valid JSON: {exc}"))
+        value, problems = read_json(data, DESCRIPTOR)
+        self.problems.extend(problems)
+        if value is NOT_JSON:
             return None
-        self.problems.extend(duplicate_key_problems(data, DESCRIPTOR))
         if schemas:
             self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
@@ -749,17 +744,33 @@ class _Checker:
         self.problems.extend(found.problems)
         return [] if found.not_checked is None else [(PARQUET_PATH, found.not_checked)]
 
-    def croissant(self, descriptor: dict[str, Any] | None) -> None:
+    def metadata_files(self, descriptor: dict[str, Any] | None, documents: int | None,
+                       tally: Tally | None) -> None:
+        """croissant.json against datapackage.json and what the records pass measured:
+        ``documents`` records (None: not all read) and their ``tally`` (None: not read)."""
+        restated = None if descriptor is None else restate(
+            descriptor, documents, tally, self.files, _HexView(self.sha256))
+        if CROISSANT in self.files:
+            self.croissant(descriptor, restated)
+
+    def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
+        """croissant.json, read as strictly as datapackage.json; what it restates is
+        compared with what corpuskit writes for the package (``restated``), or, when the
+        descriptor holds no configuration, with the descriptor's name, version, creation
+        time and content hash."""
         data = self.read_small(CROISSANT)
         if data is None:
             return
-        try:
-            document = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            self.problems.append(Problem(CROISSANT, "schema-error", f"not valid JSON: {exc}"))
+        document, problems = read_json(data, CROISSANT)
+        self.problems.extend(problems)
+        if document is NOT_JSON:
             return
-        self.problems.extend(check_croissant(document, self.files, _HexView(self.sha256)))
-        if descriptor is not None:
+        found = check_croissant(document, self.files, _HexView(self.sha256))
+        self.problems.extend(found)
+        if restated is not None:
+            self.problems.extend(croissant_differences(
+                document, restated, {p.location for p in found if p.path == CROISSANT}))
+        elif descriptor is not None:
             self.problems.extend(croissant_mismatches(document, descriptor))
 
 
@@ -798,6 +809,9 @@ class _RecordPass:
         self.ids = IdOrder()
         self.referenced: set[str] = set()
         self.count = 0
+        #: The languages and normalization steps of the records (for croissant.json and
+        #: the data card), gathered by the blocks' checks.
+        self.tally = Tally()
         # One part (the usual case): the resource's sha256 is the file's, computed once.
         self.resource_hash = hashlib.sha256() if len(parts) > 1 else None
         view = checker.view
@@ -888,6 +902,7 @@ class _RecordPass:
         if block.lines:
             self.last_id = block.last_id
         self.clean_lines += block.lines
+        self.tally.merge(block.tally)
         self.raw_bytes += block.raw_bytes
         self.path_hash = (self.path_hash + block.path_hash) & HASH_MASK
 
@@ -912,6 +927,7 @@ class _RecordPass:
             if raw_path is not None:
                 referenced.add(raw_path)
         checker.record_many(self.payload_algorithms, result.digests)
+        self.tally.merge(result.tally)
         for rel, reason in result.errors:
             if rel not in checker.unreadable:
                 checker.read_error(rel, reason)
@@ -1221,8 +1237,7 @@ class _CleanChecker(_Checker):
                                                 len(payload) + view.raw_files))
         self.compare_resources(resources, docs_sha256)
         self.cross_check(descriptor, bag_info, documents, docs_sha256)
-        if CROISSANT in files:
-            self.croissant(descriptor)
+        self.metadata_files(descriptor, documents, records.tally)
         if self.problems or structure:
             return None
         not_checked = self.parquet(docs.parts)

@@ -1,0 +1,116 @@
+"""What corpuskit writes into croissant.json and README.md for a package, rebuilt from
+its datapackage.json and from what ``validate`` measured of its data.
+
+croissant.json and the data card restate facts that datapackage.json and the records
+hold: the name, title, licenses, the records' languages, the document count... A build
+writes all three from one corpus configuration and one set of statistics, so the
+configuration rebuilt from datapackage.json (its metadata, checked as corpus.toml is, and
+its recorded processing settings) and the facts ``validate`` measures give back what the
+build wrote. Statistics ``validate`` does not gather (text lengths, dates, codecs) are not
+rebuilt: the checks that use this leave out what depends on them, and a fact validate
+could not learn (the records were not read, or not all of them matched their schema) is
+None here, for the same reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..config import CorpusConfig, parse_config
+from ..errors import InputError
+from ..package import DOCUMENTS_PATH, CorpusStats, FileEntry
+from ..parquet import PARQUET_PATH, parquet_resource
+from ..reader import DESCRIPTOR
+from .descriptor import process_config_from_settings
+from .records import Tally
+
+#: datapackage.json's keys that corpus.toml gave (package-level metadata).
+METADATA_KEYS = ("name", "title", "version", "description", "created", "homepage",
+                 "keywords", "licenses", "sources", "contributors")
+
+
+def config_from_descriptor(descriptor: Mapping[str, Any]) -> CorpusConfig | None:
+    """The corpus configuration a build wrote ``descriptor`` from (what the metadata files
+    depend on: metadata, processing settings, Parquet or not), or None when the
+    descriptor does not hold a valid one (its own checks report why)."""
+    settings = descriptor.get("corpuskit")
+    process = settings.get("process") if isinstance(settings, dict) else None
+    if not isinstance(process, dict):
+        return None
+    try:
+        processing = process_config_from_settings(process)
+        config = parse_config({key: descriptor[key] for key in METADATA_KEYS
+                               if key in descriptor}, DESCRIPTOR)
+    except (ValueError, InputError):
+        return None
+    resources = descriptor.get("resources")
+    parquet_name = parquet_resource()["name"]
+    parquet = isinstance(resources, list) and any(
+        isinstance(item, dict) and item.get("name") == parquet_name for item in resources)
+    return replace(config, process=processing, parquet=parquet)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file the metadata files describe: its size and sha256, None if unknown
+    (absent, unreadable, or not hashed: ``--fast``)."""
+
+    path: str
+    bytes: int | None
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class Restated:
+    """The facts a build wrote croissant.json and README.md from; None: not known."""
+
+    config: CorpusConfig
+    created: str | None
+    #: The content hash datapackage.json states (validate checks it against the data).
+    content: str
+    documents: int | None
+    languages: frozenset[str] | None
+    steps: Mapping[str, int] | None
+    files: tuple[DataFile, ...]
+
+    def stats(self) -> CorpusStats:
+        """Statistics holding what is known (the rest empty: not to be compared)."""
+        return CorpusStats(documents=self.documents or 0,
+                           languages=Counter(dict.fromkeys(self.languages or (), 1)),
+                           steps=Counter(self.steps or {}))
+
+    def file_entries(self) -> list[FileEntry]:
+        """The data files as the build listed them (an unknown size or digest empty)."""
+        return [FileEntry(item.path, item.bytes or 0, item.sha256 or "")
+                for item in self.files]
+
+    @property
+    def data_files(self) -> str:
+        """The file the Hugging Face config of the data card loads."""
+        return self.files[-1].path
+
+
+def restate(descriptor: Mapping[str, Any], documents: int | None, tally: Tally | None,
+            sizes: Mapping[str, int], digests: Mapping[str, str]) -> Restated | None:
+    """What the build of the package ``descriptor`` describes wrote its metadata files
+    from, given what validate measured: ``documents`` records (None: not all read),
+    ``tally`` of them (None: not read, ``--fast``), file ``sizes`` (negative: not
+    measured) and sha256 ``digests`` (hex). None when the descriptor holds no valid
+    configuration or content hash (reported by the descriptor's own checks)."""
+    config = config_from_descriptor(descriptor)
+    settings = descriptor.get("corpuskit")
+    content = settings.get("content_hash") if isinstance(settings, dict) else None
+    created = descriptor.get("created")
+    if config is None or not isinstance(content, str) \
+            or not (created is None or isinstance(created, str)):
+        return None
+    complete = tally is not None and documents is not None and tally.records == documents
+    paths = [DOCUMENTS_PATH, PARQUET_PATH] if config.parquet else [DOCUMENTS_PATH]
+    files = tuple(DataFile(path, sizes[path] if sizes.get(path, -1) >= 0 else None,
+                           digests.get(path)) for path in paths)
+    return Restated(config, created, content, documents,
+                    frozenset(tally.languages) if complete and tally else None,
+                    dict(tally.steps) if complete and tally else None, files)

@@ -1,0 +1,319 @@
+"""croissant.json against datapackage.json and the records.
+
+Each edit below changes one fact in croissant.json and re-signs the tag manifest (the
+only checksum of that file), as a careful forger would: nothing but the cross-checks of
+the metadata files can see it. It must be reported, at its JSON pointer
+or line, for the package folder and for its archive (written by corpuskit's own writer,
+sealed), and be the only problem. Intact packages (the seed release in dist/, a
+multilingual one with Parquet, contributors, homepage and keywords, and one with none of
+those) stay valid, with and without ``--fast``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _consumers import rewrite_tagmanifest, sample
+from _validate_support import built, records, resign, write_records
+from conftest import DIST
+
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.deflate import COMPRESSIONS
+from corpuskit.validation import render_text, validate
+from corpuskit.validation.croissant import check_croissant
+from corpuskit.validation.jsondiff import ABSENT, differences, shown, shown_pair
+from corpuskit.writer import write_archive
+
+CROISSANT = "croissant.json"
+MISMATCH = "metadata-mismatch"
+
+#: The intact packages the edits are made to: name → package folder.
+PACKAGES: dict[str, Callable[[], Path]] = {
+    "seed release": lambda: DIST / "corpuskit-seeds-1.0.0",
+    "multilingual, parquet, contributors": lambda: sample().release,
+    "messy, no parquet": lambda: built().release,
+}
+
+Found = set[tuple[str, str, str]]
+
+
+def _zip_of(folder: Path, dest: Path) -> Path:
+    """``folder`` as corpuskit archives a release (sealed, reproducible form)."""
+    created = json.loads((folder / "datapackage.json").read_bytes()).get("created")
+    archive = dest / f"{folder.name}.zip"
+    write_archive(folder, archive, created, root=folder.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    return archive
+
+
+def _found(target: Path, **options: Any) -> Found:
+    report = validate(target, jobs=1, **options)
+    return {(p.path, p.code, p.location) for p in report.problems}
+
+
+def _copy(package: str, tmp_path: Path) -> Path:
+    source = PACKAGES[package]()
+    return Path(shutil.copytree(source, tmp_path / "edited" / source.name))
+
+
+# -- croissant.json ------------------------------------------------------------------------
+
+def _edit_croissant(package: Path, change: Callable[[dict[str, Any]], Found]) -> Found:
+    path = package / CROISSANT
+    document = json.loads(path.read_text("utf-8"))
+    expected = change(document)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return expected
+
+
+def _at(*pointers: str, code: str = MISMATCH) -> Found:
+    return {(CROISSANT, code, pointer) for pointer in pointers}
+
+
+def _remote(document: dict[str, Any]) -> Found:
+    document["distribution"][0]["contentUrl"] = "https://evil.example/documents.jsonl"
+    return _at("/distribution/0/contentUrl")
+
+
+def _remote_with_zero_sha256(document: dict[str, Any]) -> Found:
+    """QA's edit: a FileObject moved off the package, its sha256 made up."""
+    document["distribution"][0].update(contentUrl="https://evil.example/documents.jsonl",
+                                       sha256="0" * 64)
+    return _at("/distribution/0/contentUrl", "/distribution/0/sha256")
+
+
+def _another_file(document: dict[str, Any], package: Path) -> Found:
+    """The records' FileObject names a raw file, with that file's true size and sha256:
+    every digest checks, only the comparison with what corpuskit writes sees it."""
+    import hashlib
+    raw = sorted((package / "data/raw").rglob("*.txt"))[0]
+    data = raw.read_bytes()
+    document["distribution"][0].update(contentUrl=raw.relative_to(package).as_posix(),
+                                       contentSize=f"{len(data)} B",
+                                       sha256=hashlib.sha256(data).hexdigest())
+    return _at("/distribution/0/contentUrl", "/distribution/0/contentSize",
+               "/distribution/0/sha256")
+
+
+def _remote_file_set(document: dict[str, Any]) -> Found:
+    last = len(document["distribution"]) - 1
+    document["distribution"][last]["includes"] = "https://evil.example/**"
+    return _at(f"/distribution/{last}/includes")
+
+
+def _source_not_a_file_object(document: dict[str, Any]) -> Found:
+    document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"] = "data/raw"
+    return _at("/recordSet/0/field/3/source/fileObject/@id", code="schema-error")
+
+
+def _source_another_file_object(document: dict[str, Any]) -> Found:
+    """A field read from another declared FileObject (the Parquet file, where there is
+    one; else a second FileObject added for it, a copy of the first with a remote URL)."""
+    ids = [item["@id"] for item in document["distribution"]
+           if item["@type"] == "cr:FileObject"]
+    expected = _at("/recordSet/0/field/3/source/fileObject/@id")
+    if len(ids) == 1:
+        extra = dict(document["distribution"][0], **{"@id": "elsewhere",
+                                                      "contentUrl": "https://evil.example/x"})
+        document["distribution"].insert(1, extra)
+        ids.append("elsewhere")
+        expected = _at("/recordSet/0/field/3/source/fileObject/@id", "/distribution/1/@id",
+                       "/distribution/1/contentUrl", "/distribution/1/name",
+                       "/distribution/1/description", "/distribution/1/contentSize",
+                       "/distribution/1/encodingFormat", "/distribution/1/sha256",
+                       "/distribution/1/includes", "/distribution/1/@type",
+                       "/distribution/2")
+    document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"] = ids[1]
+    return expected
+
+
+def _license(document: dict[str, Any]) -> Found:
+    document["license"] = "https://creativecommons.org/publicdomain/zero/1.0/"
+    return _at("/license")
+
+
+def _in_language(document: dict[str, Any]) -> Found:
+    document["inLanguage"] = ["fr"]
+    return _at("/inLanguage")
+
+
+def _description(document: dict[str, Any]) -> Found:
+    document["description"] = "A corpus of something else."
+    return _at("/description")
+
+
+def _keywords(document: dict[str, Any]) -> Found:
+    document["keywords"] = ["evil"]
+    return _at("/keywords")
+
+
+def _creator(document: dict[str, Any]) -> Found:
+    if "creator" in document:
+        document["creator"][0]["name"] = "Mallory"
+        return _at("/creator/0/name")
+    document["creator"] = [{"@type": "sc:Person", "name": "Mallory"}]
+    return _at("/creator")
+
+
+def _url(document: dict[str, Any]) -> Found:
+    document["url"] = "https://evil.example/"
+    return _at("/url")
+
+
+def _cite_as(document: dict[str, Any]) -> Found:
+    document["citeAs"] = document["citeAs"].replace("version = {", "version = {9")
+    return _at("/citeAs")
+
+
+def _preprocessing(document: dict[str, Any]) -> Found:
+    steps = document["rai:dataPreprocessingProtocol"]
+    steps[0] = re.sub(r"changed \d+", "changed 999", steps[0])
+    return _at("/rai:dataPreprocessingProtocol")
+
+
+CROISSANT_EDITS: dict[str, Callable[[dict[str, Any], Path], Found]] = {
+    "remote contentUrl": lambda d, _: _remote(d),
+    "remote contentUrl, zero sha256": lambda d, _: _remote_with_zero_sha256(d),
+    "contentUrl of another file": _another_file,
+    "remote FileSet": lambda d, _: _remote_file_set(d),
+    "field source not a FileObject": lambda d, _: _source_not_a_file_object(d),
+    "field source another FileObject": lambda d, _: _source_another_file_object(d),
+    "license": lambda d, _: _license(d),
+    "inLanguage": lambda d, _: _in_language(d),
+    "description": lambda d, _: _description(d),
+    "keywords": lambda d, _: _keywords(d),
+    "creator": lambda d, _: _creator(d),
+    "url": lambda d, _: _url(d),
+    "citeAs": lambda d, _: _cite_as(d),
+    "preprocessing counts": lambda d, _: _preprocessing(d),
+}
+
+
+def _assert_reported(package: Path, tmp_path: Path, expected: Found) -> None:
+    rewrite_tagmanifest(package)
+    archive = _zip_of(package, tmp_path)
+    for target in (package, archive):
+        found = _found(target)
+        assert found == expected, (target.name, sorted(found))
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+@pytest.mark.parametrize("edit", sorted(CROISSANT_EDITS))
+def test_croissant_edit_is_reported(tmp_path: Path, package: str, edit: str) -> None:
+    copy = _copy(package, tmp_path)
+    expected = _edit_croissant(copy, lambda d: CROISSANT_EDITS[edit](d, copy))
+    _assert_reported(copy, tmp_path, expected)
+
+
+def test_croissant_key_given_twice_is_reported(tmp_path: Path) -> None:
+    """Read as strictly as datapackage.json: orjson keeps the last "name", other
+    readers the first."""
+    copy = _copy("seed release", tmp_path)
+    path = copy / CROISSANT
+    text = path.read_text("utf-8")
+    first = '  "name": "corpuskit-seeds",\n'
+    assert first in text
+    path.write_text(text.replace(first, '  "name": "evil-corpus",\n' + first, 1), "utf-8")
+    _assert_reported(copy, tmp_path, {(CROISSANT, "schema-error", "")})
+    assert any("the key 'name' is given twice" in p.message
+               for p in validate(copy, jobs=1).problems)
+
+
+def test_croissant_message_names_both_values_and_what_to_do(tmp_path: Path) -> None:
+    copy = _copy("seed release", tmp_path)
+    _edit_croissant(copy, _in_language)
+    rewrite_tagmanifest(copy)
+    (problem,) = validate(copy, jobs=1).problems
+    assert problem.render() == (
+        'croissant.json:/inLanguage: inLanguage is ["fr"], but corpuskit writes ["en"] from '
+        "the records' languages; rebuild the package with corpuskit build, or restore the "
+        "file from the release [metadata-mismatch]")
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("contentUrl", "https://evil.example/documents.jsonl"),
+    ("contentUrl", "file:///etc/passwd"),
+    ("contentUrl", "/data/documents.jsonl"),
+    ("contentUrl", "../other/data/documents.jsonl"),
+    ("includes", "https://evil.example/**"),
+    ("includes", "../**"),
+])
+def test_file_objects_must_be_in_the_package(key: str, value: str) -> None:
+    """A FileObject or FileSet outside the package is refused by itself, whether or not
+    the rest of the document can be compared (a descriptor without a configuration)."""
+    package = PACKAGES["seed release"]()
+    document = json.loads((package / CROISSANT).read_text("utf-8"))
+    index = 0 if key == "contentUrl" else len(document["distribution"]) - 1
+    document["distribution"][index][key] = value
+    sizes = {rel: (package / rel).stat().st_size
+             for rel in ("data/documents.jsonl", "data/documents.parquet")}
+    found = {(p.code, p.location) for p in check_croissant(document, sizes, {})}
+    assert (MISMATCH, f"/distribution/{index}/{key}") in found  # (and maybe its schema)
+    assert all(location == f"/distribution/{index}/{key}" for _, location in found), found
+
+
+# -- what is known, and intact packages ----------------------------------------------------
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_intact_packages_stay_valid(tmp_path: Path, package: str) -> None:
+    folder = PACKAGES[package]()
+    archive = _zip_of(folder, tmp_path)
+    for target in (folder, archive):
+        for fast in (False, True):
+            report = validate(target, jobs=1, fast=fast)
+            assert report.valid, render_text(report)
+
+
+def test_fast_checks_what_it_knows(tmp_path: Path) -> None:
+    """--fast reads no record: the languages are unknown, the rest is compared."""
+    copy = _copy("multilingual, parquet, contributors", tmp_path)
+    expected = _edit_croissant(copy, _license)
+    _edit_croissant(copy, _in_language)
+    rewrite_tagmanifest(copy)
+    assert _found(copy, fast=True) == expected
+    assert ("croissant.json", MISMATCH, "/inLanguage") in _found(copy)
+
+
+def test_records_not_all_read_leave_the_languages_unknown(tmp_path: Path) -> None:
+    """A record that fails its schema is reported; the languages and the steps of the
+    records are then not known for sure, so croissant.json is not said to disagree with
+    them."""
+    copy = _copy("messy, no parquet", tmp_path)
+    items = records(copy)
+    only = [item for item in items
+            if sum(other["language"] == item["language"] for other in items) == 1]
+    assert only, "a language only one record has"
+    only[0]["language"] = 5
+    write_records(copy, items)
+    resign(copy)
+    report = validate(copy, jobs=1)
+    assert ("data/documents.jsonl", "schema-error") in {(p.path, p.code)
+                                                        for p in report.problems}
+    assert CROISSANT not in {p.path for p in report.problems}, render_text(report)
+
+
+# -- the JSON comparison -------------------------------------------------------------------
+
+def test_differences_by_pointer() -> None:
+    found = {"a": 1, "b": [{"c": "x"}, {"c": "y"}], "d": ["en", "fr"], "e": True,
+             "x/y": 1, "extra": None}
+    expected = {"a": 1.0, "b": [{"c": "x"}], "d": ["en"], "e": 1, "x/y": 1, "f": "new"}
+    assert list(differences(found, expected)) == [
+        ("/a", 1, 1.0), ("/b/1", {"c": "y"}, ABSENT), ("/d", ["en", "fr"], ["en"]),
+        ("/e", True, 1), ("/f", ABSENT, "new"), ("/extra", None, ABSENT)]
+    assert list(differences({"k": {"z": 1, "y": 2}}, {"k": {"y": 2, "z": 1}})) == []
+
+
+def test_values_are_shown_short() -> None:
+    assert shown("x" * 200) == '"' + "x" * 76 + "..."
+    assert len(shown(list(range(100)))) == 80
+    long = "@misc{a,\n" + "  title = {" + "t" * 60 + "},\n  year = {2023}\n}"
+    found, expected = shown_pair(long, long.replace("2023", "2020"))
+    assert "2023" in found and "2020" in expected and found.startswith('"...')
+    assert shown_pair("abc", "abd") == ('"abc"', '"abd"')
