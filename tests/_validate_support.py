@@ -121,7 +121,7 @@ def resign(package: Path) -> None:
     """Make every checksum and count agree with the files again, as a forger would.
 
     Recomputes the payload manifest, resource bytes/hash, the content hash (and where
-    croissant.json restates it), croissant.json sha256/contentSize, bag-info
+    croissant.json and README.md restate it), croissant.json sha256/contentSize, bag-info
     (Payload-Oxum, Content-Hash) and the tag manifest, so that only the record
     cross-checks can still find a deliberate change of a record.
     """
@@ -143,7 +143,7 @@ def resign(package: Path) -> None:
     docs = sha256((package / "data/documents.jsonl").read_bytes())
     stale = descriptor["corpuskit"]["content_hash"]
     descriptor["corpuskit"]["content_hash"] = content_hash_of(descriptor, docs)
-    for restating in ("croissant.json",):  # the identifier, the citation
+    for restating in ("croissant.json", "README.md"):  # the identifier, the citations
         if (package / restating).exists():
             text = (package / restating).read_text("utf-8")
             (package / restating).write_text(

@@ -206,16 +206,20 @@ def test_damage_only_corpuskit_sees(tmp_path: Path) -> None:
 
 
 def test_metadata_files_only_corpuskit_compares(tmp_path: Path) -> None:
-    """croissant.json saying another license and language than datapackage.json and the
-    records (tag manifest re-signed): frictionless and bagit do not read it, corpuskit
-    reports each."""
+    """croissant.json and the data card saying another license and language than
+    datapackage.json and the records (tag manifest re-signed): frictionless and bagit
+    do not read them, corpuskit reports each."""
     package = copy_release(tmp_path, PLAIN)
     croissant = json.loads((package / "croissant.json").read_text("utf-8"))
     croissant.update(license="https://creativecommons.org/publicdomain/zero/1.0/",
                      inLanguage=["fr"])
     (package / "croissant.json").write_text(json.dumps(croissant, indent=2) + "\n", "utf-8")
+    card = (package / "README.md").read_text("utf-8")
+    (package / "README.md").write_text(card.replace("\nlicense: cc0-1.0\n", "\nlicense: mit\n"),
+                                       "utf-8")
     retag(package)
     assert frictionless_valid(package) and bagit_valid(package)
     assert {(p.path, p.code, p.location) for p in validate(package, jobs=1).problems} == {
         ("croissant.json", "metadata-mismatch", "/license"),
-        ("croissant.json", "metadata-mismatch", "/inLanguage")}
+        ("croissant.json", "metadata-mismatch", "/inLanguage"),
+        ("README.md", "metadata-mismatch", "line 3")}

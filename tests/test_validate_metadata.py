@@ -1,8 +1,8 @@
-"""croissant.json against datapackage.json and the records.
+"""croissant.json and the data card (README.md) against datapackage.json and the records.
 
-Each edit below changes one fact in croissant.json and re-signs the tag manifest (the
-only checksum of that file), as a careful forger would: nothing but the cross-checks of
-the metadata files can see it. It must be reported, at its JSON pointer
+Each edit below changes one fact in croissant.json or README.md and re-signs the tag
+manifest (the only checksum of those files), as a careful forger would: nothing but the
+cross-checks of the metadata files can see it. It must be reported, at its JSON pointer
 or line, for the package folder and for its archive (written by corpuskit's own writer,
 sealed), and be the only problem. Intact packages (the seed release in dist/, a
 multilingual one with Parquet, contributors, homepage and keywords, and one with none of
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,16 @@ from conftest import DIST
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
+from corpuskit.package import CorpusStats, data_card
 from corpuskit.validation import render_text, validate
+from corpuskit.validation.card import BODY_LINES, CITATION, COUNT_LINES, LANGUAGE_LINES
 from corpuskit.validation.croissant import check_croissant
 from corpuskit.validation.jsondiff import ABSENT, differences, shown, shown_pair
+from corpuskit.validation.restated import config_from_descriptor
 from corpuskit.writer import write_archive
 
 CROISSANT = "croissant.json"
+README = "README.md"
 MISMATCH = "metadata-mismatch"
 
 #: The intact packages the edits are made to: name → package folder.
@@ -258,6 +263,143 @@ def test_file_objects_must_be_in_the_package(key: str, value: str) -> None:
     assert all(location == f"/distribution/{index}/{key}" for _, location in found), found
 
 
+# -- README.md -----------------------------------------------------------------------------
+
+def _line_of(text: str, line: str) -> str:
+    return f"line {text.split(chr(10)).index(line) + 1}"
+
+
+def _replace_line(text: str, pattern: str, new: str) -> tuple[str, str]:
+    """``text`` with the first line matching ``pattern`` replaced by ``new``, and the
+    location of that line."""
+    edited, count = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
+    assert count == 1, pattern
+    return edited, _line_of(edited, new)
+
+
+def _inserted_language(text: str) -> tuple[str, str]:
+    edited = text.replace("\nlanguage:\n", "\nlanguage:\n- xx\n", 1)
+    return edited, _line_of(edited, "- xx")
+
+
+def _repeated_count(text: str) -> tuple[str, str]:
+    """A second Documents row, after the true one (the first one found would pass)."""
+    row = next(line for line in text.split("\n") if line.startswith("| Documents |"))
+    edited = text.replace(row + "\n", row + "\n| Documents | 1,000 |\n", 1)
+    return edited, _line_of(edited, "| Documents | 1,000 |")
+
+
+def _tags(text: str) -> tuple[str, str]:
+    """The first keyword changed, or tags added to a header without them."""
+    if "\ntags:\n" in text:
+        return _replace_line(text, r'(?<=^tags:\n)- ".*"$', '- "evil"')
+    edited = text.replace("\ndataset_info:\n", '\ntags:\n- "evil"\ndataset_info:\n', 1)
+    return edited, _line_of(edited, "tags:")
+
+
+def _no_header(text: str) -> tuple[str, str]:
+    return text.split("\n---\n", 1)[1], "line 1"
+
+
+CARD_EDITS: dict[str, Callable[[str], tuple[str, str]]] = {
+    "header license": lambda t: _replace_line(t, r"^license: .*$", "license: mit"),
+    "header pretty_name": lambda t: _replace_line(t, r"^pretty_name: .*$",
+                                                  'pretty_name: "Evil corpus"'),
+    "header language list": _inserted_language,
+    "header size category": lambda t: _replace_line(t, r"^- n<1K$", "- 1K<n<10K"),
+    "header tags": _tags,
+    "header data files": lambda t: _replace_line(t, r"^    path: .*$",
+                                                 "    path: https://evil.example/x.parquet"),
+    "documents row": lambda t: _replace_line(t, r"^\| Documents \| .*$",
+                                             "| Documents | 1,000 |"),
+    "documents row repeated": _repeated_count,
+    "languages row": lambda t: _replace_line(t, r"^\| Languages \(ISO 639-1\) \| .*$",
+                                             "| Languages (ISO 639-1) | `fr` |"),
+    "license row": lambda t: _replace_line(t, r"^\| License \| .*$", "| License | MIT |"),
+    "content hash row": lambda t: _replace_line(t, r"^\| Content hash \| .*$",
+                                                "| Content hash | `sha256:0` |"),
+    "title": lambda t: _replace_line(t, r"^# Dataset Card for .*$",
+                                     "# Dataset Card for Another corpus"),
+    "license line": lambda t: _replace_line(t, r"^- \*\*License:\*\* .*$",
+                                            "- **License:** MIT"),
+    "languages line": lambda t: _replace_line(t, r"^- \*\*Language\(s\):\*\* .*$",
+                                              "- **Language(s):** fr"),
+    "citation": lambda t: _replace_line(t, r"^  version = \{.*$", "  version = {9.9.9},"),
+    "no header": _no_header,
+}
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+@pytest.mark.parametrize("edit", sorted(CARD_EDITS))
+def test_card_edit_is_reported(tmp_path: Path, package: str, edit: str) -> None:
+    copy = _copy(package, tmp_path)
+    text = (copy / README).read_text("utf-8")
+    edited, location = CARD_EDITS[edit](text)
+    assert edited != text
+    (copy / README).write_text(edited, "utf-8")
+    _assert_reported(copy, tmp_path, {(README, MISMATCH, location)})
+
+
+def test_card_message_names_the_line_both_values_and_what_to_do(tmp_path: Path) -> None:
+    """QA's edit of the seed release's card: CC0 in the header, 1000 documents."""
+    copy = _copy("seed release", tmp_path)
+    text = (copy / README).read_text("utf-8")
+    old = "license: other\nlicense_name: licenseref-all-rights-reserved\n"
+    assert old in text and "| Documents | 1 |" in text
+    (copy / README).write_text(text.replace(old, "license: cc0-1.0\n").replace(
+        "| Documents | 1 |", "| Documents | 1000 |"), "utf-8")
+    rewrite_tagmanifest(copy)
+    restore = ("; rebuild the package with corpuskit build, or restore the file from the "
+               "release [metadata-mismatch]")
+    assert [p.render() for p in validate(copy, jobs=1).problems] == [
+        'README.md:line 3: license in the YAML header is "license: cc0-1.0", but corpuskit '
+        "writes \"license: other\" from datapackage.json's licenses" + restore,
+        "README.md:line 51: the YAML header (lines 1-51) has no license_name, but corpuskit "
+        "writes \"license_name: licenseref-all-rights-reserved\" from datapackage.json's "
+        "licenses" + restore,
+        'README.md:line 61: the line is "| Documents | 1000 |", but corpuskit writes '
+        '"| Documents | 1 |" from the number of records' + restore,
+    ]
+
+
+def test_card_lines_compared_depend_only_on_known_facts() -> None:
+    """The body lines compared (and the citation) are the same whatever the statistics
+    validate does not gather, appear once in a card, and the language and count lines
+    are the only ones that change with the languages and the count."""
+    descriptor = json.loads((sample().release / "datapackage.json").read_text("utf-8"))
+    config = config_from_descriptor(descriptor)
+    assert config is not None and config.parquet
+    content = descriptor["corpuskit"]["content_hash"]
+    known = {"documents": 6, "languages": Counter({"de": 1, "en": 3, "fr": 1, "und": 1}),
+             "steps": Counter({"nfc": 2})}
+    unknown_a = CorpusStats(**known)  # type: ignore[arg-type]
+    unknown_b = CorpusStats(**known)  # type: ignore[arg-type]
+    for number in (3, 4000, 17, 250_000, 9, 12):
+        unknown_b.chars.append(number)
+    unknown_b.words, unknown_b.raw_bytes = 98_765, 4_321_000
+    unknown_b.languages = Counter({"de": 4, "en": 1, "fr": 7, "und": 2})
+    unknown_b.encodings = Counter({"utf-8": 2, "cp1252": 4, "utf-16-le": 1})
+    unknown_b.first_date, unknown_b.last_date = "1999-01-01", "2031-12-31"
+    unknown_b.with_title = unknown_b.with_date = unknown_b.with_rights = 5
+
+    def card_of(stats: CorpusStats) -> list[str]:
+        return data_card(config, stats, content, "data/documents.parquet",
+                         created=descriptor["created"]).decode().split("\n")
+
+    cards = card_of(unknown_a), card_of(unknown_b)
+    for begins in (*BODY_LINES, CITATION):
+        found = [[line for line in card if line.startswith(begins)] for card in cards]
+        assert len(found[0]) == 1 and found[0] == found[1], begins
+    start = cards[0].index(CITATION)
+    end = cards[0].index("```", start)
+    assert cards[0][start:end] == cards[1][cards[1].index(CITATION):][:end - start]
+    other = card_of(CorpusStats(documents=7_000, languages=Counter({"cs": 1})))
+    changed = {begins for begins in BODY_LINES
+               if [line for line in other if line.startswith(begins)]
+               != [line for line in cards[0] if line.startswith(begins)]}
+    assert changed == LANGUAGE_LINES | COUNT_LINES
+
+
 # -- what is known, and intact packages ----------------------------------------------------
 
 @pytest.mark.parametrize("package", sorted(PACKAGES))
@@ -275,15 +417,18 @@ def test_fast_checks_what_it_knows(tmp_path: Path) -> None:
     copy = _copy("multilingual, parquet, contributors", tmp_path)
     expected = _edit_croissant(copy, _license)
     _edit_croissant(copy, _in_language)
+    text = (copy / README).read_text("utf-8")
+    edited, location = CARD_EDITS["header license"](text)
+    (copy / README).write_text(_inserted_language(edited)[0], "utf-8")
     rewrite_tagmanifest(copy)
-    assert _found(copy, fast=True) == expected
+    assert _found(copy, fast=True) == expected | {(README, MISMATCH, location)}
     assert ("croissant.json", MISMATCH, "/inLanguage") in _found(copy)
 
 
 def test_records_not_all_read_leave_the_languages_unknown(tmp_path: Path) -> None:
     """A record that fails its schema is reported; the languages and the steps of the
-    records are then not known for sure, so croissant.json is not said to disagree with
-    them."""
+    records are then not known for sure, so croissant.json and the card are not said to
+    disagree with them."""
     copy = _copy("messy, no parquet", tmp_path)
     items = records(copy)
     only = [item for item in items
@@ -295,7 +440,7 @@ def test_records_not_all_read_leave_the_languages_unknown(tmp_path: Path) -> Non
     report = validate(copy, jobs=1)
     assert ("data/documents.jsonl", "schema-error") in {(p.path, p.code)
                                                         for p in report.problems}
-    assert CROISSANT not in {p.path for p in report.problems}, render_text(report)
+    assert not {p.path for p in report.problems} & {CROISSANT, README}, render_text(report)
 
 
 # -- the JSON comparison -------------------------------------------------------------------

@@ -9,8 +9,9 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.bagit`: bagit.txt, bag-info.txt and manifest lines;
 - :mod:`.descriptor`: datapackage.json and the recorded settings;
 - :mod:`.croissant`: croissant.json, its files and what it restates of datapackage.json;
-- :mod:`.restated`: what corpuskit writes it from, rebuilt from datapackage.json and the
-  facts measured (:mod:`.jsondiff` compares JSON documents by pointer);
+- :mod:`.card`: the data card (README.md), what it restates;
+- :mod:`.restated`: what corpuskit writes those two from, rebuilt from datapackage.json and
+  the facts measured (:mod:`.jsondiff` compares JSON documents by pointer);
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
 - :mod:`.cleanblock`: a block of those records read for the clean pass (msgspec or orjson);
 - :mod:`.parquetcheck`: data/documents.parquet, row by row, against those records;

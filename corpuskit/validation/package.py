@@ -63,6 +63,7 @@ from .bagit import (
     parse_manifest,
     split_lines,
 )
+from .card import README, card_problems
 from .croissant import CROISSANT, check_croissant, croissant_differences, croissant_mismatches
 from .descriptor import (
     Resource,
@@ -746,12 +747,17 @@ class _Checker:
 
     def metadata_files(self, descriptor: dict[str, Any] | None, documents: int | None,
                        tally: Tally | None) -> None:
-        """croissant.json against datapackage.json and what the records pass measured:
-        ``documents`` records (None: not all read) and their ``tally`` (None: not read)."""
+        """croissant.json and README.md against datapackage.json and what the records pass
+        measured: ``documents`` records (None: not all read) and their ``tally`` (None:
+        not read)."""
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256))
         if CROISSANT in self.files:
             self.croissant(descriptor, restated)
+        if README in self.files and README not in self.unreadable and restated is not None:
+            data = self.read_small(README)
+            if data is not None:
+                self.problems.extend(card_problems(data, restated))
 
     def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
         """croissant.json, read as strictly as datapackage.json; what it restates is

@@ -1,0 +1,239 @@
+"""README.md, the data card: the facts it states that datapackage.json and the records give.
+
+A build writes the card (:func:`corpuskit.package.data_card`) from the corpus
+configuration and the records' statistics; the card corpuskit writes for the package is
+made here again from what :mod:`.restated` gives, and the card compared with it where it
+states what that knows:
+
+- the YAML header (what the Hugging Face Hub reads: pretty_name, license, language, size
+  category, tags, features, data files), top-level key by key;
+- the body's lines that restate datapackage.json or a count validate measures, found by
+  how they begin (:data:`BODY_LINES`: the title, the summary table but its dates, the
+  curators, languages, license and homepage lines) and the BibTeX citation.
+
+The rest is prose or statistics validate does not gather (lengths, dates, codecs), and is
+not compared. Each difference is a ``metadata-mismatch`` at its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..package import data_card
+from ..problems import Problem
+from .croissant import RESTORE
+from .jsondiff import shown, shown_pair
+from .restated import Restated
+
+README = "README.md"
+#: The line that opens and closes the YAML header.
+FENCE = "---"
+#: The body's lines compared, by how they begin; each of them states only facts of
+#: datapackage.json and the counts validate measures (the tests hold data_card to that).
+BODY_LINES = (
+    "# Dataset Card for ",
+    "| Package |", "| Released |", "| Documents |", "| Languages (ISO 639-1) |",
+    "| Content hash |", "| License |", "| Homepage |",
+    "- **Curated by:**", "- **Language(s):**", "- **License:**", "- **Homepage:**",
+)
+#: The citation, compared from this line to the fence that closes it.
+CITATION = "```bibtex"
+#: What is known only when the records' languages are: header keys and body lines.
+LANGUAGE_KEYS = frozenset({"language", "multilinguality"})
+LANGUAGE_LINES = frozenset({"| Languages (ISO 639-1) |", "- **Language(s):**"})
+#: What is known only when the number of records is.
+COUNT_KEYS = frozenset({"size_categories"})
+COUNT_LINES = frozenset({"| Documents |"})
+#: Where corpuskit takes what it writes from.
+_SOURCES = {
+    "pretty_name": "datapackage.json's title",
+    "license": "datapackage.json's licenses",
+    "license_name": "datapackage.json's licenses",
+    "license_link": "datapackage.json's licenses",
+    "language": "the records' languages",
+    "multilinguality": "the records' languages",
+    "size_categories": "the number of records",
+    "tags": "datapackage.json's keywords",
+    "dataset_info": "the records' schema",
+    "configs": "the package's data files",
+    "| Documents |": "the number of records",
+    "| Languages (ISO 639-1) |": "the records' languages",
+    "- **Language(s):**": "the records' languages",
+}
+_DEFAULT_SOURCE = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Lines compared as one: a YAML entry, a body line or the citation; ``first`` is
+    the line number of the first."""
+
+    first: int
+    lines: tuple[str, ...]
+
+
+def card_problems(data: bytes, restated: Restated) -> list[Problem]:
+    """Where the card ``data`` states otherwise than corpuskit writes it for the package
+    ``restated`` describes."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [Problem(README, "metadata-mismatch",
+                        f"not UTF-8 text ({exc.reason} at byte {exc.start}), as corpuskit "
+                        f"writes the data card; {RESTORE}")]
+    expected = data_card(restated.config, restated.stats(), restated.content,
+                         restated.data_files, created=restated.created).decode("utf-8")
+    found_lines, expected_lines = text.split("\n"), expected.split("\n")
+    found_end, expected_end = _header_end(found_lines), _header_end(expected_lines)
+    assert expected_end is not None, "data_card writes a YAML header"
+    if found_end is None:
+        return [Problem(README, "metadata-mismatch",
+                        f"no YAML header (the Hugging Face metadata between two {FENCE} "
+                        f"lines, from the first line on), as corpuskit writes; {RESTORE}",
+                        "line 1")]
+    skip_keys, skip_lines = _unknown(restated)
+    problems = _header_problems(found_lines[:found_end + 1], expected_lines[:expected_end + 1],
+                                skip_keys)
+    begins = (*[line for line in BODY_LINES if line not in skip_lines], CITATION)
+    found_units = _units(found_lines, found_end + 1, begins)
+    expected_units = _units(expected_lines, expected_end + 1, begins)
+    for start in begins:
+        problems.extend(_compare(found_units[start], expected_units[start], start,
+                                 _SOURCES.get(start, _DEFAULT_SOURCE)))
+    return sorted(problems, key=_line_order)
+
+
+def _unknown(restated: Restated) -> tuple[frozenset[str], frozenset[str]]:
+    """The header keys and body lines built from facts validate did not measure."""
+    keys: set[str] = set()
+    lines: set[str] = set()
+    if restated.languages is None:
+        keys |= LANGUAGE_KEYS
+        lines |= LANGUAGE_LINES
+    if restated.documents is None:
+        keys |= COUNT_KEYS
+        lines |= COUNT_LINES
+    return frozenset(keys), frozenset(lines)
+
+
+def _header_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the YAML header, or None if there is none."""
+    if not lines or lines[0] != FENCE:
+        return None
+    return next((index for index, line in enumerate(lines[1:], start=1) if line == FENCE),
+                None)
+
+
+def _entries(header: list[str]) -> list[tuple[str, Unit]]:
+    """The top-level entries of a YAML header (fences included in ``header``): each key
+    with its lines (the lines indented or starting with ``-`` that follow it)."""
+    entries: list[tuple[str, list[str], int]] = []
+    for number, line in enumerate(header[1:-1], start=2):
+        if entries and line.startswith((" ", "-")):
+            entries[-1][1].append(line)
+        else:
+            entries.append((line.split(":", 1)[0], [line], number))
+    return [(key, Unit(first, tuple(lines))) for key, lines, first in entries]
+
+
+def _header_problems(found: list[str], expected: list[str],
+                     skip: frozenset[str]) -> list[Problem]:
+    """The YAML header's entries against corpuskit's, key by key (their order aside)."""
+    wanted = dict(_entries(expected))
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for key, unit in _entries(found):
+        if key in skip:
+            continue
+        if key in seen:
+            problems.append(_problem(unit.first, f"{key} again in the YAML header "
+                                     f"({shown(unit.lines[0])}); corpuskit writes it once "
+                                     f"and YAML readers differ on which counts; {RESTORE}"))
+            continue
+        seen.add(key)
+        source = _SOURCES.get(key, _DEFAULT_SOURCE)
+        if key not in wanted:
+            problems.append(_problem(unit.first, f"{key} in the YAML header is "
+                                     f"{shown(_text(unit.lines))}, but corpuskit writes no "
+                                     f"{key}; {RESTORE}"))
+        elif unit.lines != wanted[key].lines:
+            problems.append(_differs(f"{key} in the YAML header", unit, wanted[key], source))
+    end = len(found)  # the line that closes the header
+    for key, unit in wanted.items():
+        if key not in seen and key not in skip:
+            problems.append(_problem(end, f"the YAML header (lines 1-{end}) has no {key}, "
+                                     f"but corpuskit writes {shown(_text(unit.lines))} from "
+                                     f"{_SOURCES.get(key, _DEFAULT_SOURCE)}; {RESTORE}"))
+    return problems
+
+
+def _units(lines: list[str], start: int, begins: tuple[str, ...]) -> dict[str, list[Unit]]:
+    """The body's lines (from index ``start``) that begin with each of ``begins``, in
+    one pass; the citation with the lines up to the fence that closes it."""
+    units: dict[str, list[Unit]] = {begin: [] for begin in begins}
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.startswith(begins):
+            continue
+        end = index + 1
+        if line.startswith(CITATION):
+            end = next((at + 1 for at in range(index + 1, len(lines))
+                        if lines[at] == "```"), len(lines))
+        for begin in begins:
+            if line.startswith(begin):
+                units[begin].append(Unit(index + 1, tuple(lines[index:end])))
+    return units
+
+
+def _compare(found: list[Unit], expected: list[Unit], begins: str,
+             source: str) -> list[Problem]:
+    """The body's units that begin with ``begins`` against corpuskit's, in order."""
+    problems = []
+    for index in range(max(len(found), len(expected))):
+        if index >= len(found):
+            problems.append(Problem(README, "metadata-mismatch",
+                                    f"no line beginning {shown(begins)}, but corpuskit writes "
+                                    f"{shown(_text(expected[index].lines))} from {source}; "
+                                    f"{RESTORE}"))
+        elif index >= len(expected):
+            problems.append(_problem(found[index].first,
+                                     f"the line is {shown(_text(found[index].lines))}, but "
+                                     f"corpuskit writes {'no' if not expected else 'one'} "
+                                     f"line beginning {shown(begins)}; {RESTORE}"))
+        elif found[index].lines != expected[index].lines:
+            what = "the citation" if begins == CITATION else "the line"
+            problems.append(_differs(what, found[index], expected[index], source))
+    return problems
+
+
+def _differs(what: str, found: Unit, expected: Unit, source: str) -> Problem:
+    """A problem at the first line where ``found`` (``what``, in words) differs from
+    ``expected``, showing both from there."""
+    at = next((index for index, (a, b) in enumerate(zip(found.lines, expected.lines,
+                                                        strict=False)) if a != b),
+              min(len(found.lines), len(expected.lines)))
+    number = found.first + min(at, len(found.lines) - 1)
+    rest, wanted = found.lines[at:], expected.lines[at:]
+    said, writes = shown_pair(_text(rest), _text(wanted))
+    if not rest:
+        text = f"{what} ends here, but corpuskit goes on with {writes} from {source}"
+    elif not wanted:
+        text = f"{what} goes on with {said}, but corpuskit ends it before"
+    else:
+        text = f"{what} is {said}, but corpuskit writes {writes} from {source}"
+    return _problem(number, f"{text}; {RESTORE}")
+
+
+def _text(lines: Iterable[str]) -> str:
+    return "\n".join(lines)
+
+
+def _problem(line: int, message: str) -> Problem:
+    return Problem(README, "metadata-mismatch", message, f"line {line}")
+
+
+def _line_order(problem: Problem) -> tuple[int, str]:
+    """Problems in the order of their lines (those without a line last)."""
+    number = problem.location.removeprefix("line ")
+    return (int(number) if number.isdigit() else 1 << 62, problem.message)
