@@ -27,7 +27,7 @@ from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
-from .dist import latest_release
+from .dist import latest_release, latest_release_folder
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
@@ -232,7 +232,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
 
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
-        earlier = latest_release(out, config.name)
+        # The latest release folder lends its raw files (a zip-only release cannot).
+        earlier = latest_release_folder(out, config.name)
+        newest = latest_release(out, config.name)  # a zip-only release too
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
                            config.discover.max_file_bytes,
                            release=writer.final, earlier=earlier[1] if earlier else None,
@@ -323,8 +325,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             _write_release_archive(writer.final, archive, created, config, prepared)
             status = "built"
     notes: tuple[str, ...] = ()
-    if earlier is not None and earlier[0] > Version.parse(config.version):
-        notes = (f"{out} holds {config.name} {earlier[0]}, newer than {config.version}: "
+    if newest is not None and newest[0] > Version.parse(config.version):
+        notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
                  f"'corpuskit check' will call the seeds behind it; if {config.version} is "
                  "not a fix of an older line, bump the version with 'corpuskit release'",)
     return BuildResult(status, writer.final, archive, stats.documents, content,

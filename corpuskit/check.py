@@ -8,6 +8,9 @@ libraries, their builds, and the compressions a corpus may choose)
 and must carry a valid seal of its own. Time stamps
 come from ``SOURCE_DATE_EPOCH`` exactly as in ``build``. Nothing is written outside a
 temporary folder, which is removed afterwards.
+
+``dist/`` must also hold no release newer than the seeds' version, a zip whose folder was
+removed included, and nothing named as a release that is none (:mod:`corpuskit.dist`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
-from .dist import damaged_releases, descriptor_of, latest_release
+from .dist import descriptor_of, is_archive, survey_releases
 from .errors import InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
@@ -51,19 +54,26 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                        compared=False)
     name = config.release_name
     release, archive = dist / name, dist / f"{name}.zip"
-    newest = latest_release(dist, config.name)
-    for damaged in damaged_releases(dist, config.name):
-        problems.append(Problem(str(damaged), "not-a-package",
-                                f"named as a release of {config.name}, but it holds no "
-                                "datapackage.json of that name and version (damaged, "
-                                "incomplete or renamed): restore it from a published copy, "
-                                f"or move it out of {dist}"))
+    releases = survey_releases(dist, config.name)  # zip-only releases too
+    newest = releases.latest
+    for damaged in releases.damaged:
+        problems.append(Problem(str(damaged.path), "not-a-package",
+                                f"named as a release of {config.name}, but {damaged.reason}: "
+                                "restore it from a published copy, or move it out of "
+                                f"{dist}"))
     if newest is not None and newest[0] > Version.parse(config.version):
+        zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
         problems.append(Problem(str(newest[1]), "stale-release",
-                                f"{dist} holds version {newest[0]}, newer than the seeds' "
-                                f"version {config.version}: the seeds are behind the latest "
-                                "release (restore them, or release again)"))
-    if not release.is_dir():
+                                f"{dist} holds version {newest[0]}{zip_only}, newer than the "
+                                f"seeds' version {config.version}: the seeds are behind the "
+                                "latest release (restore them, or release again)"))
+    if not release.is_dir() and archive.is_file():
+        problems.append(Problem(str(release), "missing-file",
+                                f"the release of {seeds} (version {config.version}) is in "
+                                f"{dist} as its zip only, its folder removed; run 'corpuskit "
+                                "build' to put the folder back (a build of the same content "
+                                "does)"))
+    elif not release.is_dir():
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run 'corpuskit build' or 'corpuskit release'"))

@@ -1,29 +1,88 @@
-"""The releases kept in an output folder (``dist/``): ``<name>-X.Y.Z/`` folders.
+"""The releases kept in an output folder (``dist/``): ``<name>-X.Y.Z/`` folders and the
+``<name>-X.Y.Z.zip`` archives beside them.
 
-Used by ``release`` (the latest release is what the seeds are diffed against) and by
-``build`` (the latest release lends its unchanged raw files to the new one).
+A release is its folder with its zip beside it; a zip whose folder was removed is still a
+release (a zip-only release). Used by ``release`` (the latest release is what the seeds are
+diffed against), ``check`` (a release newer than the seeds' version) and ``build`` (the
+latest release folder lends its unchanged raw files to the new one, which a zip cannot:
+:func:`latest_release_folder`).
+
+A release's version is what its own ``datapackage.json`` says, never its name alone: a
+folder or zip named as a release that holds no descriptor of that name and version is
+damaged (:func:`damaged_releases`). Listings are sorted, so nothing depends on the order
+in which the file system lists a folder; a pipe, socket or device named as a release's
+zip is never opened, nor is a symbolic link followed (a release's zip is a file of its
+own); a pipe in place of a folder's datapackage.json is refused, never waited on.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from .config import read_regular
-from .reader import DESCRIPTOR, MAX_METADATA_BYTES
+from .errors import InputError
+from .reader import DESCRIPTOR, MAX_METADATA_BYTES, ZipSource
 from .semver import VERSION_PATTERN, Version
 
+ARCHIVE_SUFFIX = ".zip"
+#: A name of a release, ``<name>-<version>``, of any corpus.
+_ANY_RELEASE = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
-def _release_folders(dist: Path, name: str) -> list[tuple[Version, Path]]:
-    """Folders named as releases of ``name``: ``<name>-X.Y.Z/``, descriptor or not."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
-    if not dist.is_dir():
-        return []
-    return [(Version.parse(match.group("version")), entry) for entry in dist.iterdir()
-            if (match := pattern.match(entry.name)) and entry.is_dir()]
+
+@dataclass(frozen=True)
+class DamagedRelease:
+    """A folder or zip named as a release that is none, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Releases:
+    """The releases of one corpus in an output folder: ``found`` oldest first, each by its
+    folder, or by its zip when the folder was removed (or is damaged); ``damaged`` sorted
+    by path."""
+
+    found: tuple[tuple[Version, Path], ...]
+    damaged: tuple[DamagedRelease, ...]
+
+    @property
+    def latest(self) -> tuple[Version, Path] | None:
+        """The release with the highest semantic version, or None."""
+        return self.found[-1] if self.found else None
+
+
+def is_archive(release: Path) -> bool:
+    """Whether a release found here is a zip (its folder was removed), not a folder."""
+    return release.name.endswith(ARCHIVE_SUFFIX) and not release.is_dir()
+
+
+def _listing(dist: Path) -> list[Path]:
+    """The entries of ``dist`` sorted by name (none when it is no folder)."""
+    return sorted(dist.iterdir()) if dist.is_dir() else []
+
+
+def _named_as_releases(dist: Path, name: str
+                       ) -> tuple[list[tuple[Version, Path]], list[tuple[Version, Path]]]:
+    """Folders named ``<name>-X.Y.Z`` (descriptor or not) and other entries named
+    ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted by name."""
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    folders: list[tuple[Version, Path]] = []
+    archives: list[tuple[Version, Path]] = []
+    for entry in _listing(dist):
+        if (match := pattern.match(entry.name)) and entry.is_dir():
+            folders.append((Version.parse(match.group("version")), entry))
+        elif entry.name.endswith(ARCHIVE_SUFFIX) and (
+                match := pattern.match(entry.name[:-len(ARCHIVE_SUFFIX)])):
+            archives.append((Version.parse(match.group("version")), entry))
+    return folders, archives
 
 
 def descriptor_of(folder: Path) -> dict[str, Any] | None:
@@ -37,46 +96,165 @@ def descriptor_of(folder: Path) -> dict[str, Any] | None:
     return descriptor if isinstance(descriptor, dict) else None
 
 
-def _names_itself(folder: Path, name: str, version: Version) -> bool:
-    """Whether the folder's datapackage.json names it: ``name`` at ``version``."""
+def _mismatch(descriptor: dict[str, Any], name: str, version: Version) -> str | None:
+    """Why a release's datapackage.json does not name it ``name`` ``version``; None if it
+    does."""
+    if descriptor.get("name") == name and descriptor.get("version") == str(version):
+        return None
+    return f"its {DESCRIPTOR} is of {_release_of(descriptor)}, not {name} {version} (renamed)"
+
+
+def _folder_damage(folder: Path, name: str, version: Version) -> str | None:
+    """Why the folder named as ``name`` ``version`` is no release of it; None if it is."""
     descriptor = descriptor_of(folder)
-    return (descriptor is not None and descriptor.get("name") == name
-            and descriptor.get("version") == str(version))
+    if descriptor is None:
+        return (f"it holds no {DESCRIPTOR}, or one that cannot be read (damaged or "
+                "incomplete)")
+    return _mismatch(descriptor, name, version)
+
+
+def _release_of(descriptor: dict[str, Any]) -> str:
+    """What a descriptor says it is, ``<name> <version>``, for a message (quoted when
+    either is no string)."""
+    name, version = descriptor.get("name"), descriptor.get("version")
+    if isinstance(name, str) and isinstance(version, str):
+        return f"{name} {version}"
+    return f"{name!r} {version!r}"
+
+
+def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:
+    """The datapackage.json of the zip at ``archive`` and the name of its top folder, or
+    ``(None, why not)``. The zip is read with :class:`~corpuskit.reader.ZipSource` (its
+    central directory and that one member, checked, never extracted); a symbolic link is
+    not followed, and a pipe, socket, device or folder is not opened."""
+    try:
+        mode = os.lstat(archive).st_mode
+    except OSError as exc:
+        return None, f"it cannot be looked at: {exc.strerror or exc}"
+    if stat.S_ISLNK(mode):
+        return None, "it is a symbolic link (never followed: a release's zip is a file)"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        return None, f"it is {kind}, not a zip file, and was not read"
+    try:
+        with ZipSource(archive, follow_links=False) as source:
+            raw = source.read_bytes(DESCRIPTOR, MAX_METADATA_BYTES)
+            top = source.name
+    except InputError as error:  # the first problem (of the archive, or of an entry)
+        if not error.problems:
+            return None, f"it is no readable package archive ({error})"
+        first = error.problems[0]
+        entry = "" if first.path == str(archive) else f"{first.path}: "
+        return None, f"it is no readable package archive ({entry}{first.message})"
+    except FileNotFoundError:
+        return None, f"it holds no {DESCRIPTOR}"
+    except OSError as exc:
+        return None, f"its {DESCRIPTOR} cannot be read: {exc.strerror or exc}"
+    try:
+        descriptor = orjson.loads(raw)
+    except ValueError:
+        return None, f"its {DESCRIPTOR} is not valid JSON"
+    if not isinstance(descriptor, dict):
+        return None, f"its {DESCRIPTOR} is not a JSON object"
+    return descriptor, top
+
+
+def _archive_damage(archive: Path, name: str, version: Version) -> str | None:
+    """Why the zip named as ``name`` ``version`` is no release of it; None if it is one."""
+    descriptor, top = archive_descriptor(archive)
+    if descriptor is None:
+        return top
+    mismatch = _mismatch(descriptor, name, version)
+    if mismatch is not None:
+        return mismatch
+    if top != f"{name}-{version}":
+        return f"its files are under {top}/, not {name}-{version}/ (renamed)"
+    return None
+
+
+def survey_releases(dist: Path, name: str) -> Releases:
+    """The releases of ``name`` in ``dist`` and the entries named as releases of it that
+    are none (see :class:`Releases`).
+
+    A version counts by its folder when the folder's datapackage.json names it (a copy
+    renamed to another version is not one: it would pass for the latest release); else by
+    its zip, when the zip's own datapackage.json and top folder name it. A zip beside a
+    release folder is not read here: ``check`` compares the seeds' own, and ``validate
+    dist`` finds a zip that holds another package than its folder."""
+    folders, archives = _named_as_releases(dist, name)
+    found: dict[Version, Path] = {}
+    damaged: list[DamagedRelease] = []
+    for version, folder in folders:
+        reason = _folder_damage(folder, name, version)
+        if reason is None:
+            found[version] = folder
+        else:
+            damaged.append(DamagedRelease(folder, reason))
+    for version, archive in archives:
+        if version in found:
+            continue
+        reason = _archive_damage(archive, name, version)
+        if reason is None:
+            found[version] = archive
+        else:
+            damaged.append(DamagedRelease(archive, reason))
+    return Releases(tuple(sorted(found.items(), key=lambda item: item[0])),
+                    tuple(sorted(damaged, key=lambda item: item.path)))
 
 
 def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
-    """Releases of ``name`` in ``dist``, oldest first: ``<name>-X.Y.Z/`` folders whose
-    datapackage.json is that name and version (a copy renamed to another version is not
-    one: it would pass for the latest release)."""
-    return sorted(((version, entry) for version, entry in _release_folders(dist, name)
-                   if _names_itself(entry, name, version)), key=lambda item: item[0])
+    """Releases of ``name`` in ``dist``, oldest first: each by its folder, or by its zip
+    when its folder was removed (see :func:`survey_releases`)."""
+    return list(survey_releases(dist, name).found)
 
 
 def damaged_releases(dist: Path, name: str) -> list[Path]:
-    """Folders named as releases of ``name`` that :func:`find_releases` does not count:
-    without a readable datapackage.json (damaged or incomplete), or with one that names
-    another name or version (renamed)."""
-    return sorted(entry for version, entry in _release_folders(dist, name)
-                  if not _names_itself(entry, name, version))
-
-
-def other_corpora(dist: Path, name: str) -> list[str]:
-    """Names of the other corpora released in ``dist``: ``<other>-X.Y.Z/`` folders whose
-    datapackage.json names them so (what a rename of the corpus leaves behind)."""
-    if not dist.is_dir():
-        return []
-    found: set[str] = set()
-    for entry in dist.iterdir():
-        descriptor = descriptor_of(entry) if entry.is_dir() else None
-        if descriptor is None:
-            continue
-        other, version = descriptor.get("name"), descriptor.get("version")
-        if isinstance(other, str) and other != name and entry.name == f"{other}-{version}":
-            found.add(other)
-    return sorted(found)
+    """Folders and zips named as releases of ``name`` that :func:`find_releases` does not
+    count, sorted: without a readable datapackage.json (damaged or incomplete), with one
+    that names another name or version (renamed), or, for a zip, no regular file (a link,
+    never followed; a pipe, never opened) or no readable archive."""
+    return [item.path for item in survey_releases(dist, name).damaged]
 
 
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:
-    """The release of ``name`` in ``dist`` with the highest semantic version, or None."""
-    releases = find_releases(dist, name)
+    """The release of ``name`` in ``dist`` with the highest semantic version, or None: its
+    folder, or its zip when the folder was removed."""
+    return survey_releases(dist, name).latest
+
+
+def latest_release_folder(dist: Path, name: str) -> tuple[Version, Path] | None:
+    """The release folder of ``name`` in ``dist`` with the highest semantic version, or
+    None. Folders only: ``build`` hard-links the unchanged raw files of this release into
+    the new one, which needs them as files on disk; a zip-only release (its folder
+    removed) cannot lend them, so it is passed over here even when it is the latest
+    release (:func:`latest_release`)."""
+    folders, _ = _named_as_releases(dist, name)
+    releases = sorted(((version, folder) for version, folder in folders
+                       if _folder_damage(folder, name, version) is None),
+                      key=lambda item: item[0])
     return releases[-1] if releases else None
+
+
+def other_corpora(dist: Path, name: str) -> list[str]:
+    """Names of the other corpora released in ``dist``: ``<other>-X.Y.Z/`` folders, or
+    ``<other>-X.Y.Z.zip`` zips without their folder, whose datapackage.json names them so
+    (what a rename of the corpus leaves behind)."""
+    found: set[str] = set()
+    for entry in _listing(dist):
+        if entry.is_dir():
+            descriptor = descriptor_of(entry)
+            stem = entry.name
+        elif (entry.name.endswith(ARCHIVE_SUFFIX)
+              and _ANY_RELEASE.match(stem := entry.name[:-len(ARCHIVE_SUFFIX)])
+              and descriptor_of(entry.with_name(stem)) is None):
+            descriptor, top = archive_descriptor(entry)
+            if top != stem:
+                continue
+        else:
+            continue
+        if descriptor is None:
+            continue
+        other, version = descriptor.get("name"), descriptor.get("version")
+        if isinstance(other, str) and other != name and stem == f"{other}-{version}":
+            found.add(other)
+    return sorted(found)

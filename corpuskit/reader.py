@@ -522,14 +522,18 @@ class ZipSource(PackageSource):
     readable through :meth:`open`). With ``strict`` (the default) any refused entry
     raises :class:`InputError`; otherwise they are listed in :attr:`problems` (for
     ``validate``). A garbage, empty or truncated file, or one beyond the archive-wide
-    limits, always raises :class:`InputError` with an ``archive-error`` problem.
+    limits, always raises :class:`InputError` with an ``archive-error`` problem, and so
+    does a path that is no regular file: a pipe, socket or device is refused at once,
+    never waited on. ``follow_links`` False refuses a symbolic link too (the releases
+    found in an output folder are files of their own, :mod:`corpuskit.dist`).
     Members are inflated by :class:`_MemberStream` in bounded chunks.
     """
 
     def __init__(self, path: Path, *, strict: bool = True,
-                 limits: ArchiveLimits = DEFAULT_LIMITS) -> None:
+                 limits: ArchiveLimits = DEFAULT_LIMITS, follow_links: bool = True) -> None:
         self.location = path
         self.limits = limits
+        self._follow_links = follow_links
         self.name = path.stem
         self.problems: tuple[Problem, ...] = ()
         self._members: dict[str, Member] = {}
@@ -553,10 +557,26 @@ class ZipSource(PackageSource):
 
     def _open(self, path: Path) -> CentralDirectory:
         limits = self.limits
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a pipe: refused, not waited on
+        if not self._follow_links:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         try:
-            handle: IO[bytes] = path.open("rb")
+            fd = os.open(path, flags)
         except OSError as exc:
+            if exc.errno == errno.ELOOP and not self._follow_links:
+                raise self._fatal("a symbolic link, never followed here; put the archive "
+                                  "itself in its place") from None
             raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError as exc:
+            os.close(fd)
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        if not regular:
+            os.close(fd)
+            raise self._fatal("not a regular file (a folder, pipe, socket or device); "
+                              "never read")
+        handle: IO[bytes] = os.fdopen(fd, "rb")
         self._handle = handle
         try:
             file_size = os.fstat(handle.fileno()).st_size

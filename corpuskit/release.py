@@ -1,12 +1,15 @@
 """Cut a release: diff the seeds against the latest release, bump, record, build.
 
 ``release(seeds, dist)`` finds the latest release of the corpus in ``dist`` (the highest
-semantic version among ``<name>-X.Y.Z/`` folders holding a ``datapackage.json``), diffs the
-seeds against it (:mod:`corpuskit.diff`), refuses a bump smaller than the diff requires,
-writes the new ``version`` and the release time stamp ``created`` into ``corpus.toml``
-(line edits that keep comments and layout), puts a changelog entry at the top of
-``CHANGELOG.md``, and builds the new release beside the older ones. If anything fails after
-the first write, ``corpus.toml`` and ``CHANGELOG.md`` get their previous bytes back.
+semantic version among its ``<name>-X.Y.Z/`` folders and, where the folder was removed, its
+``<name>-X.Y.Z.zip`` zips, each named so by its own ``datapackage.json``:
+:mod:`corpuskit.dist`), diffs the seeds against it, folder or zip (:mod:`corpuskit.diff`),
+refuses to run while a folder or zip named as a release is none (damaged or renamed),
+refuses a bump smaller than the diff requires, writes the new ``version`` and the release
+time stamp ``created`` into ``corpus.toml`` (line edits that keep comments and layout),
+puts a changelog entry at the top of ``CHANGELOG.md``, and builds the new release beside
+the older ones. If anything fails after the first write, ``corpus.toml`` and
+``CHANGELOG.md`` get their previous bytes back.
 
 This is the one place that may read the clock: the time it reads is recorded in
 ``corpus.toml``, so rebuilding the release later gives the same bytes. ``SOURCE_DATE_EPOCH``,
@@ -39,12 +42,12 @@ from .diff import (
     summarize,
 )
 from .discover import read_changelog
-from .dist import damaged_releases, latest_release, other_corpora
+from .dist import is_archive, other_corpora, survey_releases
 from .errors import InputError, ReleaseError
 from .package import code_span, process_settings
 from .parquet import PARQUET_PATH
 from .problems import Problem
-from .reader import DESCRIPTOR, MAX_METADATA_BYTES
+from .reader import DESCRIPTOR, MAX_METADATA_BYTES, ZipSource
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import counted
 from .writer import output_lock, remove_file, replace_file_atomically
@@ -283,6 +286,18 @@ def _read_text(path: Path) -> bytes | None:
         return None
 
 
+def _release_file(release: Path, rel: str) -> bytes | None:
+    """A small file of a release, its folder or its zip (when the folder was removed),
+    None if it has none. An unreadable one raises ``OSError`` or :class:`InputError`."""
+    if not is_archive(release):
+        return _read_text(release / rel)
+    with ZipSource(release, follow_links=False) as source:
+        try:
+            return source.read_bytes(rel, MAX_METADATA_BYTES)
+        except FileNotFoundError:
+            return None
+
+
 def _decode_changelog(data: bytes | None) -> str | None:
     if data is None:
         return None
@@ -336,15 +351,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)
-    damaged = damaged_releases(dist, config.name)
-    if damaged:
+    releases = survey_releases(dist, config.name)  # zip-only releases too
+    if releases.damaged:
+        named = "; ".join(f"{item.path} is named as a release of {config.name} but "
+                          f"{item.reason}" for item in releases.damaged)
+        them = "it" if len(releases.damaged) == 1 else "them"
         raise ReleaseError(
-            f"{', '.join(map(str, damaged))} {'is' if len(damaged) == 1 else 'are'} named as a "
-            f"release of {config.name} but hold{'s' if len(damaged) == 1 else ''} no "
-            "datapackage.json of that name and version: damaged, incomplete or renamed; "
-            "restore it from a copy ('corpuskit validate' names what is wrong) or move it "
-            "out of the way, then release again")
-    latest = latest_release(dist, config.name)
+            f"{named}; restore {them} from a published copy ('corpuskit validate' names what "
+            f"is wrong) or move {them} out of {dist}, then release again")
+    latest = releases.latest
     notes: list[str] = []
 
     if latest is None:
@@ -368,7 +383,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         _require_intact(previous_path, jobs)
         result = diff(previous_path, seeds)
         required = result.bump
-        if required == "none" and not previous_path.with_name(
+        zip_only = is_archive(previous_path)
+        if required == "none" and not zip_only and not previous_path.with_name(
                 f"{previous_path.name}.zip").exists():
             raise ReleaseError(
                 f"{config.name} {previous} ({previous_path}) has no zip beside it: a build "
@@ -378,9 +394,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
+            restore = (f" (its zip only, the folder removed: 'corpuskit build' of {seeds} "
+                       "puts the folder back)" if zip_only and config.version == previous
+                       else "")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
-                f"{config.name} {previous} ({previous_path})"
+                f"{config.name} {previous} ({previous_path}){restore}"
                 + ("; change documents or metadata first, or, if only settings, outputs or "
                    f"{CHANGELOG_NAME} changed (such as [output] parquet), release them with "
                    "'corpuskit release patch'" if bump is None else
@@ -393,8 +412,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if old_changelog is not None:
             base_changelog = _decode_changelog(old_changelog)
         else:  # carry the history on from the latest release's copy
-            shipped = previous_path / CHANGELOG_NAME
-            base_changelog = _decode_changelog(_read_text(shipped))
+            base_changelog = _decode_changelog(_release_file(previous_path, CHANGELOG_NAME))
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
         if unfinished is not None:
@@ -413,12 +431,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 "corpuskit writes it, and run the release again")
 
     release_name = f"{config.name}-{version}"
-    # A folder in place is a release (build renames it into place before its zip). A zip
-    # without its folder is a release whose folder was removed: the build below refuses
-    # to write other content under its name.
-    if (dist / release_name).exists():
-        raise ReleaseError(f"{dist / release_name} already exists but is not the latest "
-                           "release; released versions are immutable: move it away first")
+    # Every release, a zip whose folder was removed too, is at most the latest: anything
+    # under the new version's name is in the way (left there since it was surveyed).
+    for taken in (dist / release_name, dist / f"{release_name}.zip"):
+        if os.path.lexists(taken):
+            raise ReleaseError(f"{taken} already exists but is not the latest release; "
+                               "released versions are immutable: move it away first")
 
     entry = ""
     # A first release keeps an entry the maintainer wrote; later ones always add theirs.
@@ -467,12 +485,12 @@ def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | 
     seeds' ``changelog``, edited since: a typo fixed), which the diff does not count:
     documents and metadata are the same. Unreadable: assume it changed."""
     try:
-        descriptor = orjson.loads(read_regular(previous / DESCRIPTOR, MAX_METADATA_BYTES))
+        descriptor = orjson.loads(_release_file(previous, DESCRIPTOR) or b"")
         recorded = descriptor["corpuskit"]["process"]
         resources = {resource.get("path") for resource in descriptor["resources"]}
-        shipped = (read_regular(previous / CHANGELOG_NAME, MAX_METADATA_BYTES)
+        shipped = (_release_file(previous, CHANGELOG_NAME)
                    if changelog is not None else None)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InputError):
         return True
     return (recorded != process_settings(config)
             or (PARQUET_PATH in resources) != config.parquet

@@ -102,9 +102,10 @@ def test_find_releases_picks_the_highest_semver(tmp_path: Path) -> None:
                 json.dumps({"name": package, "version": version}))
     (tmp_path / "c-5.0.0").mkdir()  # a copy renamed: its descriptor says another version
     (tmp_path / "c-5.0.0" / "datapackage.json").write_text('{"name": "c", "version": "1.9.0"}')
-    (tmp_path / "c-4.0.0.zip").write_bytes(b"")
+    (tmp_path / "c-4.0.0.zip").write_bytes(b"")  # a zip without its folder: no archive
     assert [str(v) for v, _ in find_releases(tmp_path, "c")] == ["1.9.0", "1.10.0", "2.0.0-rc.1"]
-    assert [p.name for p in damaged_releases(tmp_path, "c")] == ["c-3.0.0", "c-5.0.0"]
+    assert [p.name for p in damaged_releases(tmp_path, "c")] == [
+        "c-3.0.0", "c-4.0.0.zip", "c-5.0.0"]
     latest = latest_release(tmp_path, "c")
     assert latest is not None and latest[1].name == "c-2.0.0-rc.1"
     assert latest_release(tmp_path / "missing", "c") is None
@@ -405,11 +406,13 @@ def test_a_zip_without_its_folder_is_a_release_the_next_one_never_replaces(
         seeds: Path, dist: Path) -> None:
     # build puts the folder into place before its zip: a zip without its folder is a
     # release whose folder was removed (or a file in its name), never a killed build's
-    # leftover; a release of other content under its version is refused and leaves it.
+    # leftover. One that is no readable release is named before anything is written
+    # (a release of other content under its version was refused by the build).
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     (dist / "corpuskit-seeds-1.1.0.zip").write_bytes(b"not a zip at all")
     before = snapshot(seeds)
-    with pytest.raises(ReleaseExistsError, match=r"corpuskit-seeds-1\.1\.0\.zip"):
+    with pytest.raises(ReleaseError, match=r"corpuskit-seeds-1\.1\.0\.zip is named as a "
+                                           r"release .* no readable package archive"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == b"not a zip at all"
     assert not (dist / "corpuskit-seeds-1.1.0").exists()

@@ -1,0 +1,266 @@
+"""A release kept as its zip only (its folder removed) is a release, for every command.
+
+``release``, ``check`` and ``build`` looked for release folders only: with dist/ holding
+1.0.0 (folder and zip) and 1.1.0 as its zip only, ``check`` of seeds at 1.0.0 said
+"current", plain ``release`` tried to write 1.1.0 again and was refused with advice to run
+``corpuskit release``, and ``release major`` diffed against 1.0.0 (a changelog that never
+named the document 1.1.0 removed). A zip's version is what its own datapackage.json says:
+a zip named as another release than it holds is damaged, and a pipe or link named as a
+release's zip is never opened or followed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from corpuskit import build, release
+from corpuskit.check import check
+from corpuskit.dist import (
+    damaged_releases,
+    find_releases,
+    latest_release,
+    latest_release_folder,
+    other_corpora,
+)
+from corpuskit.errors import InputError
+from corpuskit.reader import ZipSource
+from corpuskit.release import ReleaseError
+from corpuskit.semver import Version
+
+REPO = Path(__file__).resolve().parents[1]
+NAME = "corpuskit-seeds"
+SEED_FILE = "000_5126d78043eeafc4.txt"
+EPOCH = 1_800_000_000  # 2027-01-15T08:00:00Z
+DAY = 86_400
+
+
+def epoch(days: int) -> str:
+    return str(EPOCH + days * DAY)
+
+
+def _doc(folder: Path, name: str, title: str) -> None:
+    (folder / name).write_text(f"{title}\n\nA document of the zip-only release tests, long "
+                               "enough for the language identifier to tell English.\n",
+                               "utf-8")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``dist/`` with 1.0.0 (folder and zip) and 1.1.0 (``c.txt`` added) as its zip only;
+    ``seeds-1.0.0/`` and ``seeds-1.1.0/`` as they were released. Copy before changing."""
+    root = tmp_path_factory.mktemp("zip-only")
+    seeds, dist = root / "seeds", root / "dist"
+    shutil.copytree(REPO / "seeds", seeds)
+    assert release(seeds, dist, jobs=1).version == "1.0.0"
+    shutil.copytree(seeds, root / "seeds-1.0.0")
+    _doc(seeds, "c.txt", "Doc C")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    shutil.rmtree(dist / f"{NAME}-1.1.0")
+    seeds.rename(root / "seeds-1.1.0")
+    return root
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(template, tmp_path / "repo", symlinks=True)
+    return tmp_path / "repo"
+
+
+def test_the_releases_in_dist_count_a_zip_whose_folder_was_removed(repo: Path) -> None:
+    dist = repo / "dist"
+    assert [(str(v), p.name) for v, p in find_releases(dist, NAME)] == [
+        ("1.0.0", f"{NAME}-1.0.0"), ("1.1.0", f"{NAME}-1.1.0.zip")]
+    assert latest_release(dist, NAME) == (Version.parse("1.1.0"), dist / f"{NAME}-1.1.0.zip")
+    assert damaged_releases(dist, NAME) == []
+    # build lends raw files from a folder only: the zip-only release is passed over
+    assert latest_release_folder(dist, NAME) == (Version.parse("1.0.0"), dist / f"{NAME}-1.0.0")
+    # what a rename of the corpus leaves behind is found in a zip too
+    shutil.rmtree(dist / f"{NAME}-1.0.0")
+    assert other_corpora(dist, "renamed-corpus") == [NAME]
+
+
+def test_check_names_a_newer_release_kept_as_its_zip_only(repo: Path) -> None:
+    report = check(repo / "seeds-1.0.0", repo / "dist", jobs=1)
+    newer = repo / "dist" / f"{NAME}-1.1.0.zip"
+    assert [(p.path, p.code) for p in report.problems] == [(str(newer), "stale-release")]
+    assert ("holds version 1.1.0 (its zip only, the folder removed), newer than the seeds' "
+            "version 1.0.0") in report.problems[0].message
+
+
+def test_check_of_the_seeds_release_kept_as_its_zip_only_says_to_build_its_folder(
+        repo: Path) -> None:
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [
+        (str(dist / f"{NAME}-1.1.0"), "missing-file")]
+    message = report.problems[0].message
+    assert "as its zip only" in message and "'corpuskit build'" in message
+    assert "corpuskit release" not in message
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).restored == "folder"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+
+
+@pytest.mark.parametrize("bump", [None, "major"])
+def test_release_diffs_against_a_latest_release_kept_as_its_zip_only(
+        bump: str | None, repo: Path) -> None:
+    """Another change on top of 1.0.0: 1.1.0 (its zip) is the latest release, so ``c``,
+    added in 1.1.0 and not in these seeds, is removed: a major release, 2.0.0."""
+    seeds, dist = repo / "seeds-1.0.0", repo / "dist"
+    _doc(seeds, "z.txt", "Doc Z")
+    published = (dist / f"{NAME}-1.1.0.zip").read_bytes()
+    result = release(seeds, dist, bump, source_date_epoch=epoch(2), jobs=1)
+    assert (result.previous, result.required, result.version) == ("1.1.0", "major", "2.0.0")
+    assert [d.id for d in result.diff.added] == ["z"]
+    assert [d.id for d in result.diff.removed] == ["c"]
+    entry = result.changelog_entry
+    assert "Changes since 1.1.0: 1 document added, 1 document removed." in entry
+    assert "- `c` (Doc C)" in entry and "- `z` (Doc Z)" in entry
+    assert (dist / f"{NAME}-1.1.0.zip").read_bytes() == published
+    assert not (dist / f"{NAME}-1.1.0").exists()
+    new = dist / f"{NAME}-2.0.0" / "data/raw" / SEED_FILE
+    old = dist / f"{NAME}-1.0.0" / "data/raw" / SEED_FILE
+    assert os.stat(new).st_ino == os.stat(old).st_ino  # lent by the latest release folder
+    assert check(seeds, dist, source_date_epoch=epoch(2), jobs=1).valid
+
+
+def test_nothing_to_release_since_a_zip_only_release_says_to_build_its_folder(
+        repo: Path) -> None:
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    before = _snapshot(repo)
+    with pytest.raises(ReleaseError, match="nothing to release") as caught:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    message = str(caught.value)
+    assert f"{NAME}-1.1.0.zip" in message
+    assert f"its zip only, the folder removed: 'corpuskit build' of {seeds}" in message
+    assert _snapshot(repo) == before
+
+
+def test_build_notes_a_newer_release_kept_as_its_zip_only(repo: Path) -> None:
+    result = build(repo / "seeds-1.0.0", repo / "dist", jobs=1)
+    assert result.status == "unchanged"
+    [note] = result.notes
+    assert f"holds {NAME} 1.1.0, newer than 1.0.0" in note
+
+
+def _renamed_top(archive: Path, target: Path, version: str) -> None:
+    """A copy of ``archive`` whose datapackage.json says ``version`` (its files still
+    under the old top folder)."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/datapackage.json"):
+                data = data.replace(b'"version": "1.0.0"', f'"version": "{version}"'.encode())
+                assert version.encode() in data
+            copy.writestr(info, data)
+
+
+@pytest.mark.parametrize("kind", ["copy", "top-folder"])
+def test_a_zip_named_as_another_release_than_it_holds_is_damaged(kind: str,
+                                                                repo: Path) -> None:
+    """A copy of 1.0.0's zip named 1.2.0 would pass for the latest release; so would a zip
+    whose datapackage.json says 1.2.0 while its files are under the folder of 1.0.0."""
+    seeds, dist = repo / "seeds-1.0.0", repo / "dist"
+    stray = dist / f"{NAME}-1.2.0.zip"
+    if kind == "copy":
+        shutil.copyfile(dist / f"{NAME}-1.0.0.zip", stray)
+        reason = f"its datapackage.json is of {NAME} 1.0.0, not {NAME} 1.2.0"
+    else:
+        _renamed_top(dist / f"{NAME}-1.0.0.zip", stray, "1.2.0")
+        reason = f"its files are under {NAME}-1.0.0/, not {NAME}-1.2.0/"
+    assert damaged_releases(dist, NAME) == [stray]
+    assert latest_release(dist, NAME) == (Version.parse("1.1.0"), dist / f"{NAME}-1.1.0.zip")
+    report = check(seeds, dist, jobs=1)
+    problems = {p.path: p for p in report.problems}
+    assert problems[str(stray)].code == "not-a-package"
+    assert reason in problems[str(stray)].message
+    _doc(seeds, "z.txt", "Doc Z")
+    before = _snapshot(repo)
+    with pytest.raises(ReleaseError, match=f"{stray} is named as a release") as caught:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert reason in str(caught.value) and "corpuskit release" not in str(caught.value)
+    assert _snapshot(repo) == before
+
+
+def _corpuskit(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, killed (failing the test) if it blocks."""
+    return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("kind", ["pipe", "link"])
+@pytest.mark.parametrize("command", ["check", "release", "build"])
+def test_a_pipe_or_link_named_as_a_release_zip_is_never_opened(
+        kind: str, command: str, repo: Path) -> None:
+    """A pipe nobody writes to would block an ``open``; a link (here to such a pipe) is
+    never followed: each is named as no release, at once."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    build(seeds, dist, source_date_epoch=epoch(1), jobs=1)  # 1.1.0's folder back
+    stray = dist / f"{NAME}-1.3.0.zip"
+    if kind == "pipe":
+        os.mkfifo(stray)
+    else:
+        os.mkfifo(repo / "elsewhere")
+        stray.symlink_to(repo / "elsewhere")
+    args = {"check": ["--seeds", seeds, "--dist", dist],
+            "release": ["--seeds", seeds, "--out", dist, "--no-cache"],
+            "build": [seeds, "--out", dist, "--no-cache"]}[command]
+    done = _corpuskit(command, *args)
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    if command == "build":  # nothing in its way: the identical release is there
+        assert done.returncode == 0, output
+        assert "identical" in output
+    else:
+        assert done.returncode == 1, output
+        said = "a symbolic link" if kind == "link" else "a pipe, socket or device"
+        assert f"{stray}" in output and said in output
+
+
+_OPEN_ZIP = """
+import sys
+from pathlib import Path
+from corpuskit.errors import InputError
+from corpuskit.reader import ZipSource
+try:
+    with ZipSource(Path(sys.argv[1]), follow_links=sys.argv[2] == "follow") as source:
+        print("read", source.files())
+except InputError as error:
+    print("refused", error)
+"""
+
+
+def _open_zip(path: Path, links: str) -> str:
+    """What ZipSource makes of ``path``, in a child process killed if it blocks."""
+    done = subprocess.run([sys.executable, "-c", _OPEN_ZIP, str(path), links],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return done.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_zip_source_refuses_a_pipe_at_once_and_a_link_when_told(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.zip"
+    os.mkfifo(pipe)
+    said = _open_zip(pipe, "follow")
+    assert said.startswith("refused") and "not a regular file" in said
+    archive = tmp_path / "real.zip"
+    with zipfile.ZipFile(archive, "w") as made:
+        made.writestr("x-1.0.0/datapackage.json", "{}")
+    link = tmp_path / "link.zip"
+    link.symlink_to(archive)
+    with ZipSource(link) as source:  # followed unless told not to
+        assert source.files() == ["datapackage.json"]
+    with pytest.raises(InputError, match="a symbolic link, never followed"):
+        ZipSource(link, follow_links=False)
