@@ -27,7 +27,7 @@ from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
-from .dist import latest_release, latest_release_folder
+from .dist import latest_release, latest_release_folder, not_a_zip_file
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
@@ -231,7 +231,14 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
     copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
 
+    archive = out / f"{config.release_name}.zip"
     with output_lock(out), PackageWriter(out, config.release_name) as writer:
+        in_the_way = not_a_zip_file(archive)  # before any work: never opened, nor followed
+        if in_the_way is not None:
+            raise ReleaseExistsError(
+                f"{archive} is where the zip of {config.release_name} goes, but {in_the_way};"
+                f" move it out of {out} (or put the release's zip itself in its place), then "
+                "build again")
         # The latest release folder lends its raw files (a zip-only release cannot).
         earlier = latest_release_folder(out, config.name)
         newest = latest_release(out, config.name)  # a zip-only release too
@@ -301,7 +308,6 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         tags.sort(key=lambda e: package.manifest_order(e.path))
         writer.write("tagmanifest-sha256.txt", b"".join(map(package.manifest_line, tags)))
 
-        archive = out / f"{config.release_name}.zip"
         prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
                                   records=written, groups=groups, manifest=written_lines,
                                   manifest_groups=manifest_groups)

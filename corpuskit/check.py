@@ -22,7 +22,7 @@ from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
-from .dist import descriptor_of, is_archive, survey_releases
+from .dist import descriptor_of, is_archive, not_a_zip_file, survey_releases
 from .errors import InputError
 from .problems import Problem
 from .reader import DESCRIPTOR
@@ -67,7 +67,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{dist} holds version {newest[0]}{zip_only}, newer than the "
                                 f"seeds' version {config.version}: the seeds are behind the "
                                 "latest release (restore them, or release again)"))
-    if not release.is_dir() and archive.is_file():
+    in_the_way = not_a_zip_file(archive)  # never opened, nor followed
+    if in_the_way is not None and all(d.path != archive for d in releases.damaged):
+        problems.append(Problem(str(archive), "not-a-package",
+                                f"named as the archive of version {config.version}, but "
+                                f"{in_the_way}: move it out of {dist}, then run 'corpuskit "
+                                "build' to write the archive"))
+    zipped = in_the_way is None and archive.is_file()
+    if not release.is_dir() and zipped:
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is in "
                                 f"{dist} as its zip only, its folder removed; run 'corpuskit "
@@ -77,7 +84,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run 'corpuskit build' or 'corpuskit release'"))
-    if not archive.is_file():
+    if in_the_way is None and not zipped:
         problems.append(Problem(str(archive), "missing-file",
                                 f"the archive of version {config.version} is not in {dist}; "
                                 "run 'corpuskit build'"))
@@ -107,13 +114,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         "build: set SOURCE_DATE_EPOCH (or corpus.toml's "
                                         "created) as when the release was built",
                                         "/created"))
-        if archive.is_file() and not archives_match(result.archive, archive):
+        if zipped and not archives_match(result.archive, archive):
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
                                     "contents, time stamps or permissions)"))
-        elif archive.is_file() and (reason := unreadable_member(archive)) is not None:
+        elif zipped and (reason := unreadable_member(archive)) is not None:
             problems.append(Problem(str(archive), "archive-error", reason))
-        if archive.is_file():
+        if zipped:
             problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
                                     "archive is sealed: if this one was never published, "
                                     "delete it and run 'corpuskit build' to write it again",

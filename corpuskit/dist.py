@@ -73,7 +73,7 @@ def _named_as_releases(dist: Path, name: str
                        ) -> tuple[list[tuple[Version, Path]], list[tuple[Version, Path]]]:
     """Folders named ``<name>-X.Y.Z`` (descriptor or not) and other entries named
     ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted by name."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})$")
+    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
     folders: list[tuple[Version, Path]] = []
     archives: list[tuple[Version, Path]] = []
     for entry in _listing(dist):
@@ -122,20 +122,35 @@ def _release_of(descriptor: dict[str, Any]) -> str:
     return f"{name!r} {version!r}"
 
 
+def not_a_zip_file(path: Path) -> str | None:
+    """Why what is at ``path``, where a release's zip belongs, is not one to read: a
+    symbolic link (never followed: a release's zip is a file of its own), or a folder,
+    pipe, socket or device (never opened: a pipe would be waited on). None when it is a
+    regular file or nothing is there."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"it cannot be looked at: {exc.strerror or exc}"
+    if stat.S_ISLNK(mode):
+        return "it is a symbolic link (never followed: a release's zip is a file)"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        return f"it is {kind}, not a zip file, and was not read"
+    return None
+
+
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:
     """The datapackage.json of the zip at ``archive`` and the name of its top folder, or
     ``(None, why not)``. The zip is read with :class:`~corpuskit.reader.ZipSource` (its
     central directory and that one member, checked, never extracted); a symbolic link is
     not followed, and a pipe, socket, device or folder is not opened."""
-    try:
-        mode = os.lstat(archive).st_mode
-    except OSError as exc:
-        return None, f"it cannot be looked at: {exc.strerror or exc}"
-    if stat.S_ISLNK(mode):
-        return None, "it is a symbolic link (never followed: a release's zip is a file)"
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe, socket or device"
-        return None, f"it is {kind}, not a zip file, and was not read"
+    if not os.path.lexists(archive):
+        return None, "it is not there"
+    odd = not_a_zip_file(archive)
+    if odd is not None:
+        return None, odd
     try:
         with ZipSource(archive, follow_links=False) as source:
             raw = source.read_bytes(DESCRIPTOR, MAX_METADATA_BYTES)

@@ -264,3 +264,35 @@ def test_zip_source_refuses_a_pipe_at_once_and_a_link_when_told(tmp_path: Path) 
         assert source.files() == ["datapackage.json"]
     with pytest.raises(InputError, match="a symbolic link, never followed"):
         ZipSource(link, follow_links=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("kind", ["pipe", "link"])
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_pipe_or_link_in_place_of_the_seeds_own_zip_is_never_opened(
+        kind: str, command: str, repo: Path) -> None:
+    """build of a version whose zip was a pipe waited on it for ever (to compare it with
+    the build), and followed a link there; check called a pipe a missing archive."""
+    seeds, dist = repo / "seeds-1.0.0", repo / "dist"
+    archive = dist / f"{NAME}-1.0.0.zip"
+    archive.unlink()
+    if kind == "pipe":  # the folder removed too: the zip is what a build compares with
+        shutil.rmtree(dist / f"{NAME}-1.0.0")
+        os.mkfifo(archive)
+    else:
+        os.mkfifo(repo / "elsewhere")
+        archive.symlink_to(repo / "elsewhere")
+    args = {"check": ["--seeds", seeds, "--dist", dist],
+            "build": [seeds, "--out", dist, "--no-cache"]}[command]
+    done = _corpuskit(command, *args)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Traceback" not in output
+    said = "a symbolic link" if kind == "link" else "a pipe, socket or device"
+    assert f"{archive}" in output and said in output
+    if command == "check":
+        assert "[not-a-package]" in output
+    else:
+        assert "move it out of" in output
+    assert os.path.lexists(archive)  # left as it was, and nothing written in its place
+    assert (dist / f"{NAME}-1.0.0").exists() == (kind == "link")
