@@ -210,3 +210,31 @@ def sealed(data: bytes) -> bytes:
 
 def codes(report: Any) -> set[str]:
     return {problem.code for problem in report.problems}
+
+
+def restate_metadata(package: Path) -> None:
+    """Rewrite croissant.json and README.md as corpuskit writes them for the package's
+    records as they now are (a forger who also added or removed records would), then
+    :func:`resign`: only what corpuskit's other checks see stays wrong."""
+    from corpuskit.croissant import croissant
+    from corpuskit.package import CorpusStats, FileEntry, data_card, pretty_json
+    from corpuskit.reader import FolderSource, iter_records
+    from corpuskit.validation.restated import config_from_descriptor
+
+    resign(package)
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    config = config_from_descriptor(descriptor)
+    assert config is not None
+    stats = CorpusStats()
+    with FolderSource(package) as source:
+        for record in iter_records(source):
+            stats.add(record)
+    content = descriptor["corpuskit"]["content_hash"]
+    created = descriptor.get("created")
+    data_files = [FileEntry(item["path"], item["bytes"], item["hash"].split(":", 1)[1])
+                  for item in descriptor["resources"]]
+    (package / "croissant.json").write_bytes(pretty_json(croissant(
+        config, created, stats, content, data_files)))
+    (package / "README.md").write_bytes(data_card(config, stats, content, data_files[-1].path,
+                                                  created=created))
+    resign(package)

@@ -538,7 +538,7 @@ def package_with_raw_names(tmp_path: Path, names: list[str]) -> tuple[Path, Path
     """A copy of the validate sample package holding a raw file for each of ``names`` (a
     copy of the first record's raw file, with its record), every checksum made to agree,
     and its archive as corpuskit writes one: only the names are wrong."""
-    from _validate_support import copy_release, records, resign, write_records
+    from _validate_support import copy_release, records, restate_metadata, write_records
 
     from corpuskit.config import DEFAULT_COMPRESSION
     from corpuskit.deflate import COMPRESSIONS
@@ -553,7 +553,7 @@ def package_with_raw_names(tmp_path: Path, names: list[str]) -> tuple[Path, Path
         shutil.copyfile(release / "data/raw" / model["source_path"], target)
         items.append({**model, "id": document_id(name), "source_path": name})
     write_records(release, sorted(items, key=lambda item: item["id"]))
-    resign(release)
+    restate_metadata(release)  # the card and croissant.json count the records added
     created = json.loads((release / "datapackage.json").read_bytes())["created"]
     archive = tmp_path / f"{release.name}.zip"
     write_archive(release, archive, created, root=release.name,
