@@ -238,3 +238,16 @@ def restate_metadata(package: Path) -> None:
     (package / "README.md").write_bytes(data_card(config, stats, content, data_files[-1].path,
                                                   created=created))
     resign(package)
+
+
+def zip_of(folder: Path, dest: Path) -> Path:
+    """``folder`` as corpuskit archives a release (sealed), whatever was done to it."""
+    from corpuskit.config import DEFAULT_COMPRESSION
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    created = json.loads((folder / "datapackage.json").read_bytes())["created"]
+    archive = dest / f"{folder.name}.zip"
+    write_archive(folder, archive, created, root=folder.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    return archive

@@ -469,15 +469,22 @@ def test_config_values_no_data_package_may_hold(
     assert says in lines[0]
 
 
-@pytest.mark.parametrize("value", ["-5", "+5", "1_000", "12.5", " 7", "１２"])
-def test_source_date_epoch_is_whole_seconds_since_1970(
-        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _refused_epoch(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                   monkeypatch: pytest.MonkeyPatch) -> str:
+    """The one error line of a build refused for SOURCE_DATE_EPOCH ``value``."""
     seeds = make_seeds(tmp_path, GOOD)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     code, err = run_build(seeds, tmp_path / "dist", capsys)
     assert code == 1
     [line] = error_lines(err)
+    return line
+
+
+@pytest.mark.parametrize("value", ["-5", "+5", "1_000", "12.5", " 7", "１２"])
+def test_source_date_epoch_is_whole_seconds_since_1970(
+        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    line = _refused_epoch(value, tmp_path, capsys, monkeypatch)
     assert line.startswith(f"error: SOURCE_DATE_EPOCH: must be whole seconds since 1970 "
                            f"(digits only), got {value!r}; set it to ")
     assert "git log -1 --format=%ct" in line and line.endswith("[config-error]")
@@ -507,11 +514,7 @@ def test_source_date_epoch_after_9999_is_refused_as_such(
         value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Out of range was told "must be whole seconds since 1970", which it was."""
-    seeds = make_seeds(tmp_path, GOOD)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    code, err = run_build(seeds, tmp_path / "dist", capsys)
-    assert code == 1
-    [line] = error_lines(err)
+    line = _refused_epoch(value, tmp_path, capsys, monkeypatch)
     assert line.startswith(f"error: SOURCE_DATE_EPOCH: {value[:12]}")
     assert " seconds since 1970 is after 9999-12-31T23:59:59Z (253402300799)" in line
     assert len(line) < 400, "a long value is shortened"

