@@ -79,7 +79,10 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> str:
     control characters it holds and where the first is (a line number, as decoded)."""
     if decoded is None:  # a NUL byte, and no byte order mark
         said = f"a NUL byte at byte {data.find(0)}"
-        if _looks_utf16(data):
+        if _looks_utf32(data):
+            said += ("; three bytes in four are NUL, as in UTF-32 text without a byte order "
+                     "mark: re-save it as UTF-8, or as UTF-32 with one")
+        elif _looks_utf16(data):
             said += ("; every other byte is NUL, as in UTF-16 text without a byte order "
                      "mark: re-save it as UTF-8, or as UTF-16 with one")
         return said
@@ -95,6 +98,17 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> str:
         what = "a NUL character"
     line = text.count("\n", 0, found) + 1
     return f"{what} on line {line} as {encoding} reads it"
+
+
+def _looks_utf32(data: bytes) -> bool:
+    """Whether NULs fill (nearly) three bytes in four of ``data``, as in ASCII-range text
+    in UTF-32, little- or big-endian: each character's one non-NUL byte in one place."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return False
+    quarters = [sample[i::4] for i in range(4)]
+    zeros = sorted(quarter.count(0) / len(quarter) for quarter in quarters)
+    return zeros[0] <= 0.1 and zeros[1] >= 0.9
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -201,6 +201,13 @@ def test_a_binary_refusal_says_where_it_saw_binary_data() -> None:
     assert "every other byte is NUL, as in UTF-16 text without a byte order mark" \
         in _message(utf16)
     assert "UTF-16" not in _message(PNG_HEADER + bytes(range(256)) * 4)
+    for order in ("utf-32-le", "utf-32-be"):  # told "binary data", no more
+        utf32 = "A text saved as UTF-32 without its byte order mark.\n".encode(order)
+        told = _message(utf32)
+        assert "three bytes in four are NUL, as in UTF-32 text without a byte order mark: " \
+            "re-save it as UTF-8, or as UTF-32 with one" in told and "UTF-16" not in told
+    assert "UTF-32" not in _message(utf16) and "UTF-32" not in _message(
+        PNG_HEADER + bytes(range(256)) * 4)
 
 
 def test_one_stray_control_character_is_still_text() -> None:
