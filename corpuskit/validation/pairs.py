@@ -13,9 +13,10 @@ from pathlib import Path
 from ..errors import InputError
 from ..problems import Problem
 from ..reader import ZipSource
-from .package import MAX_TAG_FILE_BYTES
+from .package import MAX_TAG_FILE_BYTES, STRICT_MANIFESTS
 
-TAG_MANIFEST = "tagmanifest-sha256.txt"
+#: The tag manifest every corpuskit package holds (sha256).
+TAG_MANIFEST = STRICT_MANIFESTS[1]
 
 
 def _tag_manifest(target: Path) -> bytes | None:
