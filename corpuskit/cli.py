@@ -18,7 +18,14 @@ import click
 
 from . import __version__
 from .cores import MAX_JOBS
-from .errors import EXIT_USAGE, CorpuskitError, InputError, OutputClosed, ProblemsFound
+from .errors import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CorpuskitError,
+    InputError,
+    OutputClosed,
+    ProblemsFound,
+)
 from .heap import fewer_collections
 from .problems import printable
 from .wording import counted
@@ -521,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except click.exceptions.Abort:
         _echo("corpuskit: aborted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except click.ClickException as error:
         error.show()
         return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code

@@ -17,6 +17,8 @@ EXIT_USAGE = 2
 #: stdout was closed by its reader (``corpuskit info ... | head -1``): the status of a
 #: process a broken pipe ends (128 + SIGPIPE), not "problems found".
 EXIT_PIPE_CLOSED = 141
+#: Interrupted (Ctrl-C): the status the shell gives a process SIGINT ends (128 + 2).
+EXIT_INTERRUPTED = 130
 
 
 class CorpuskitError(Exception):

@@ -60,7 +60,7 @@ def test_pre_commit_hooks_run_working_commands(corpus_repo: Path,
     argv = shlex.split(str(hook["entry"]))
     assert argv[0] == "corpuskit"
     pyproject = (REPO / "pyproject.toml").read_text()
-    assert 'corpuskit = "corpuskit.cli:main"' in pyproject
+    assert 'corpuskit = "corpuskit.launch:main"' in pyproject
     code, out, err = run(capsys, *argv[1:])
     assert code == 0, out + err
     (corpus_repo / "dist/validate-sample-1.0.0/README.md").write_text("edited\n")

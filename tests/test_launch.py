@@ -1,0 +1,53 @@
+"""The console script's entry point (``corpuskit.launch``): a Ctrl-C while the CLI's
+modules load exits 130 with one line, not Python's KeyboardInterrupt traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import tomllib
+
+from corpuskit import __version__
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: Runs the entry point in a fresh process that sends itself SIGINT when the import of
+#: ``corpuskit.cli`` begins: a real signal, delivered while the CLI's modules load.
+INTERRUPTED_IMPORT = """
+import os, signal, sys
+
+class InterruptOnCli:
+    def find_spec(self, name, path=None, target=None):
+        if name == "corpuskit.cli":
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs between two bytecodes
+                pass
+        return None
+
+sys.meta_path.insert(0, InterruptOnCli())
+sys.argv = ["corpuskit", "--version"]
+from corpuskit.launch import main
+sys.exit(main())
+"""
+
+
+def test_an_interrupt_while_the_cli_loads_exits_130_without_a_traceback() -> None:
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "corpuskit: aborted\n"
+    assert done.stdout == ""
+
+
+def test_the_entry_point_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "corpuskit", "--version"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert __version__ in done.stdout
+
+
+def test_the_console_script_is_the_launcher() -> None:
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts == {"corpuskit": "corpuskit.launch:main"}
