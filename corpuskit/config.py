@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .accesstimes import open_for_check
+from .configschema import config_problems
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
-from .schemacheck import ONE_LINE, iter_problems
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -149,44 +149,6 @@ _ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-
                            r"[^\s\x00-\x1f\x7f]*")
 
 
-#: What to write instead, for the keys whose schema errors are a regular expression or a
-#: Python type (``[]``: any item of a list).
-_HINTS = {
-    "name": "use 1 to 100 lower-case letters, digits, '.', '_' and '-', beginning and ending "
-            "with a letter or digit (the release folder is <name>-<version>)",
-    "version": "write a semantic version such as 1.0.0 (https://semver.org)",
-    "created": "write the release time in UTC as a quoted string, such as "
-               'created = "2026-11-28T00:00:00Z"',
-    "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
-    "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
-    "title": "write the title on one line (it heads the data card); the description can be "
-             "longer",
-}
-_JSONSCHEMA_REASON = re.compile(
-    r" (?:does not match|is not of type|is not valid under|should not be valid under) ")
-
-
-def _explained(problem: Problem) -> Problem:
-    """``problem`` with what to write, for a key of :data:`_HINTS` (jsonschema's own text
-    shows the whole regular expression, or a TOML date as ``datetime.datetime(...)``)."""
-    if problem.message.startswith("Additional properties are not allowed"):
-        return Problem(problem.path, problem.code,
-                       f"{problem.message}: remove it, or check its spelling (the README's "
-                       "corpus.toml section lists every key)", problem.location)
-    hint = _HINTS.get(re.sub(r"\[\d+\]", "[]", problem.location))
-    if hint is not None and problem.message.endswith(ONE_LINE):
-        return Problem(problem.path, problem.code, f"{problem.message}: {hint}",
-                       problem.location)
-    found = _JSONSCHEMA_REASON.search(problem.message)
-    if hint is None or found is None:
-        return problem
-    value = problem.message[:found.start()]
-    if value.startswith("datetime."):
-        value = "an unquoted date and time"
-    return Problem(problem.path, problem.code, f"{value} is not valid here: {hint}",
-                   problem.location)
-
-
 def pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot serve as a rights pattern, or None. Python's ``re`` refuses
     some patterns with other errors than ``re.error`` (a repeat count beyond its limit,
@@ -206,13 +168,13 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     # The compiled schema accepts most configurations at once; jsonschema (imported then,
     # 0.12 s) names what is wrong with any other.
     shape = schema_shape(CONFIG_SCHEMA)
-    problems = [] if shape is not None and shape(data) else [
-        _explained(problem) for problem in
-        iter_problems(CONFIG_SCHEMA, data, path, code="config-error", toml=True)]
+    problems = [] if shape is not None and shape(data) else \
+        config_problems(CONFIG_SCHEMA, data, path)
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _beyond_json(data, ""))
     extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
-    for index, pattern in enumerate(extract.get("rights_patterns", []) or []):
+    patterns = extract.get("rights_patterns")  # a list, or the schema said what it is not
+    for index, pattern in enumerate(patterns if isinstance(patterns, list) else []):
         if not isinstance(pattern, str):
             continue
         reason = pattern_problem(pattern)

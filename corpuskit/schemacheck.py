@@ -91,7 +91,7 @@ def shown_value(value: Any) -> str:
     return f"{shown[:SHOWN_VALUE - 20]}...{shown[-12:]}{size}"
 
 
-def _line_break_rule(error: ValidationError) -> bool:
+def line_break_rule(error: ValidationError) -> bool:
     """Whether ``error`` is a schema's refusal of a line break (``"not": {"pattern":
     "\\n"}``)."""
     return error.validator == "not" and isinstance(error.validator_value, dict) \
@@ -101,7 +101,7 @@ def _line_break_rule(error: ValidationError) -> bool:
 def describe(error: ValidationError) -> str:
     """A one-line reason for a schema error, the value it is about quoted short (see
     :func:`shown_value`)."""
-    if _line_break_rule(error):
+    if line_break_rule(error):
         return f"{shown_value(error.instance)} {ONE_LINE}"
     if error.validator == "maxLength":
         return (f"{shown_value(error.instance)} is longer than the {error.validator_value} "
@@ -126,15 +126,21 @@ def iter_problems(
     toml: bool = False,
 ) -> Iterator[Problem]:
     """Every schema error of ``instance`` as a problem on file ``path``, in a stable order."""
+    for error in schema_errors(schema_name, instance):
+        where = toml_key(error) if toml else location_prefix + pointer(error)
+        yield Problem(path=path, code=code, message=describe(error), location=where)
+
+
+def schema_errors(schema_name: str, instance: Any) -> list[ValidationError]:
+    """The schema errors of ``instance`` in a stable order (by the path of the value each
+    is about, then keyword), a line-break rule's failure for a value that is no string
+    left out (``"not"`` a pattern fails for any other type: its type error is told)."""
     errors = sorted(
         validator(schema_name).iter_errors(instance),
         key=lambda e: (list(map(str, e.absolute_path)), str(e.validator), e.message),
     )
-    for error in errors:
-        if _line_break_rule(error) and not isinstance(error.instance, str):
-            continue  # "not" a pattern fails for any other type: its type error is told
-        where = toml_key(error) if toml else location_prefix + pointer(error)
-        yield Problem(path=path, code=code, message=describe(error), location=where)
+    return [error for error in errors
+            if not (line_break_rule(error) and not isinstance(error.instance, str))]
 
 
 #: How many JSON documents' problems :func:`json_problems` remembers, and the longest

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import corpus_config, make_seeds, toml_text, tree_bytes
@@ -186,7 +188,8 @@ def test_config_missing_a_required_key(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"licenses": None})))
     assert len(lines) == 1
-    assert "'licenses' is a required property" in lines[0]
+    assert lines == ["error: corpus.toml:licenses: 'licenses' is missing: corpus.toml needs "
+                     "it; add it, such as licenses = [{ name = \"CC-BY-4.0\" }] [config-error]"]
 
 
 def test_config_with_a_bad_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -216,8 +219,8 @@ def test_config_with_an_unknown_compression(tmp_path: Path,
     lines = config_problems(tmp_path, capsys,
                             toml_text(corpus_config({"output": {"compression": "gzip-9"}})))
     assert len(lines) == 1
-    assert lines[0].startswith("error: corpus.toml:output.compression: ")
-    assert "'gzip-9'" in lines[0] and "'fast'" in lines[0] and "'zlib'" in lines[0]
+    assert lines == ["error: corpus.toml:output.compression: 'gzip-9' is not allowed here: "
+                     "write one of: fast, zlib [config-error]"]
 
 
 @pytest.mark.parametrize(("pattern", "says"), [
@@ -239,9 +242,9 @@ def test_config_with_a_rights_pattern_python_cannot_compile(
 def test_config_with_an_unknown_key_says_what_to_do(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"tittle": "A typo"})))
-    assert lines == ["error: corpus.toml:(top level): Additional properties are not allowed "
-                     "('tittle' was unexpected): remove it, or check its spelling (the "
-                     "README's corpus.toml section lists every key) [config-error]"]
+    assert lines == ["error: corpus.toml:tittle: 'tittle' is not a corpus.toml key (did you "
+                     "mean 'title'?): remove it, or check its spelling (the README's "
+                     "corpus.toml section lists every key) [config-error]"]
 
 
 def test_config_that_is_not_utf8_names_the_line(
@@ -295,8 +298,8 @@ def test_config_with_a_version_too_long_for_a_file_name(
     version = "1.0.0-" + "a" * 300
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"version": version})))
     assert len(lines) == 1 and lines[0].startswith("error: corpus.toml:version: '1.0.0-aaa")
-    assert lines[0].endswith("(306 characters) is longer than the 64 characters allowed "
-                             "[config-error]")
+    assert lines[0].endswith("(306 characters) is longer than the 64 characters allowed: "
+                             "shorten it [config-error]")
 
 
 @pytest.mark.parametrize(("section", "key"), [("discover", "max_file_bytes"),
@@ -309,7 +312,8 @@ def test_config_with_a_float_for_an_integer(tmp_path: Path, capsys: pytest.Captu
     lines = config_problems(tmp_path, capsys, toml)
     assert len(lines) == 1
     assert lines[0].startswith(f"error: corpus.toml:{section}.{key}: ")
-    assert "20.0 is not of type 'integer'" in lines[0]
+    assert lines[0].endswith(": 20.0 is a decimal number, not a whole number: write it "
+                             f"without the decimal point: {key} = 20 [config-error]")
 
 
 def test_config_problems_are_all_reported_at_once(tmp_path: Path,
@@ -319,7 +323,7 @@ def test_config_problems_are_all_reported_at_once(tmp_path: Path,
     assert len(lines) == 3
     text = "\n".join(lines)
     assert "corpus.toml:version:" in text and "corpus.toml:name:" in text
-    assert "'sources' is a required property" in text
+    assert "corpus.toml:sources: 'sources' is missing" in text
 
 
 def test_config_with_bad_toml_syntax_names_the_line(tmp_path: Path,
@@ -452,9 +456,10 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
 @pytest.mark.parametrize(("overrides", "key", "says"), [
     ({"created": "2026-02-30T00:00:00Z"}, "created", "not a real date and time"),
     ({"created": "2026-13-01T25:00:00Z"}, "created", "not a real date and time"),
-    ({"keywords": []}, "keywords", "should be non-empty"),
-    ({"contributors": []}, "contributors", "should be non-empty"),
-    ({"contributors": [{"title": "A. Writer", "roles": []}]}, "contributors", "non-empty"),
+    ({"keywords": []}, "keywords", "[] is an empty list: list at least one"),
+    ({"contributors": []}, "contributors", "[] is an empty list: list at least one"),
+    ({"contributors": [{"title": "A. Writer", "roles": []}]}, "contributors[0].roles",
+     "[] is an empty list: list at least one"),
     ({"homepage": "not a uri"}, "homepage", "not an absolute URL"),
     ({"homepage": "https://"}, "homepage", "not an absolute URL"),
 ])
@@ -687,6 +692,147 @@ def test_config_errors_say_what_to_write(line: str, key: str, says: str, tmp_pat
     lines = config_problems(tmp_path, capsys, line + "\n" + text)
     assert len(lines) == 1 and lines[0].startswith(f"error: corpus.toml:{key}: "), lines
     assert says in lines[0] and "^" not in lines[0] and "datetime." not in lines[0]
+
+
+#: jsonschema's own words, which no corpus.toml message may hold (the schema's keywords).
+JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-unique",
+                      "should be non-empty", "is too short", "is a required property",
+                      "Additional properties", "less than the minimum", "greater than the "
+                      "maximum", "does not match", "is not valid under", "(top level)")
+
+
+@pytest.mark.parametrize(("overrides", "line"), [
+    # type: a table, a list of tables, a list of strings, a string, a whole number, a
+    # number, true or false
+    ({"output": 3}, "output: 3 is a whole number, not a table: write [output] on a line of "
+                    "its own, with its keys (parquet, compression) on the lines below it"),
+    ({"licenses": "CC0-1.0"}, "licenses: 'CC0-1.0' is a string, not a list of tables: write "
+                              'a list of tables, such as licenses = [{ name = "CC-BY-4.0" }]'),
+    ({"licenses": ["CC0-1.0"]}, "licenses[0]: 'CC0-1.0' is a string, not a table: give each "
+                                "license a name (an SPDX id such as CC-BY-4.0) or a path (a "
+                                'URL), such as { name = "CC0-1.0" }'),
+    ({"keywords": "news"}, "keywords: 'news' is a string, not a list of strings: put it in "
+                           'brackets: keywords = ["news"]'),
+    ({"sources": [{"title": "S", "version": 2}]},
+     'sources[0].version: 2 is a whole number, not a string: put it in quotes: version = "2"'),
+    ({"discover": {"max_file_bytes": "1 MB"}},
+     "discover.max_file_bytes: '1 MB' is a string, not a whole number: write a whole number "
+     "of at least 1, without quotes"),
+    ({"extract": {"language_min_confidence": "high"}},
+     "extract.language_min_confidence: 'high' is a string, not a number: write a number from "
+     "0 to 1, without quotes"),
+    ({"output": {"parquet": "yes"}}, "output.parquet: 'yes' is a string, not true or false: "
+                                     "write true or false, without quotes"),
+    ({"extract": {"rights_patterns": 3}},  # was a TypeError traceback
+     "extract.rights_patterns: 3 is a whole number, not a list of strings: write a list of "
+     "strings, such as rights_patterns = ['(?i)all rights reserved']"),
+    # format
+    ({"contributors": [{"title": "Ann", "email": "ann at example.org"}]},
+     "contributors[0].email: 'ann at example.org' is not an email address: write one such as "
+     "name@example.org"),
+    # enum
+    ({"output": {"compression": "gzip"}},
+     "output.compression: 'gzip' is not allowed here: write one of: fast, zlib"),
+    # pattern
+    ({"licenses": [{"name": "CC 0"}]}, "licenses[0].name: 'CC 0' is not valid here: use an "
+                                       "SPDX license id such as CC-BY-4.0 or CC0-1.0"),
+    # minimum, maximum
+    ({"discover": {"max_file_bytes": 0}}, "discover.max_file_bytes: 0 is less than 1, the "
+                                          "least allowed: write a whole number of at least 1, "
+                                          "without quotes"),
+    ({"extract": {"language_min_confidence": 2}},
+     "extract.language_min_confidence: 2 is more than 1, the most allowed: write a number "
+     "from 0 to 1, without quotes"),
+    # minLength
+    ({"description": ""}, "description: '' is empty: write the description"),
+    ({"keywords": [""]}, "keywords[0]: '' is empty: write some text in it, or remove it from "
+                         "the list"),
+    # required
+    ({"sources": [{"path": "https://example.org"}]},
+     "sources[0].title: 'title' is missing: sources[0] needs it; add it, such as title = "
+     '"Where the texts come from"'),
+    # additionalProperties
+    ({"maintainers": "x"}, "maintainers: 'maintainers' is not a corpus.toml key: remove it, "
+                           "or check its spelling (the README's corpus.toml section lists "
+                           "every key)"),
+    ({"discover": {"include": ["*.txt"]}},
+     "discover.include: 'include' is not a key of [discover] (did you mean 'exclude'?): "
+     "remove it, or check its spelling ([discover] takes exclude, max_file_bytes)"),
+    # minItems
+    ({"sources": []}, "sources: [] is an empty list: list at least one, such as sources = "
+                      '[{ title = "Where the texts come from" }]'),
+    # uniqueItems
+    ({"normalize": {"skip": ["nfc", "nfc"]}},
+     "normalize.skip: 'nfc' is listed more than once: list each once"),
+    # anyOf
+    ({"licenses": [{"title": "A license"}]},
+     "licenses[0]: this table has neither name nor path: give each license a name (an SPDX "
+     "id such as CC-BY-4.0) or a path (a URL)"),
+])
+def test_config_schema_errors_name_the_key_what_was_found_and_what_to_write(
+        overrides: dict[str, object], line: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each keyword of corpus.schema.json was told in jsonschema's words ("3 is not of
+    type 'object'", "'x' is not a 'email'", "[] should be non-empty", "Additional
+    properties are not allowed" at "(top level)"): now the dotted key, the value found,
+    what belongs there in TOML's words, and what to write."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(overrides)))
+    assert lines == [f"error: corpus.toml:{line} [config-error]"]
+
+
+def _schema_keys(node: dict[str, Any], key: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every key of the corpus schema (``licenses[]`` for a list's items) and its schema."""
+    for name, child in node.get("properties", {}).items():
+        dotted = f"{key}.{name}" if key else name
+        yield dotted, child
+        yield from _schema_keys(child, dotted)
+        if "items" in child:
+            yield f"{dotted}[]", child["items"]
+            yield from _schema_keys(child["items"], f"{dotted}[]")
+
+
+def _set(data: dict[str, Any], key: str, value: object) -> None:
+    """Put ``value`` at the dotted ``key`` of ``data`` (``[]``: the first item)."""
+    *parents, leaf = key.split(".")
+    node: Any = data
+    for part in parents:
+        name, listed = part.removesuffix("[]"), part.endswith("[]")
+        if listed:
+            node[name] = [{"title": "x"}] if name != "licenses" else [{"name": "CC0-1.0"}]
+            node = node[name][0]
+        else:
+            node = node.setdefault(name, {})
+    if leaf.endswith("[]"):
+        node[leaf[:-2]] = [value]
+    else:
+        node[leaf] = value
+
+
+def test_every_keyword_of_the_corpus_schema_is_told_in_a_maintainers_words() -> None:
+    """A keyword the schema gains must be given words here (configschema.KEYWORDS); and
+    no value of any type at any key is told in jsonschema's."""
+    from corpuskit.config import CONFIG_SCHEMA, parse_config
+    from corpuskit.configschema import KEYWORDS
+    from corpuskit.errors import InputError
+    from corpuskit.schemacheck import load_schema
+
+    schema = load_schema(CONFIG_SCHEMA)
+    used = set()
+    for _, node in [("", schema), *_schema_keys(schema)]:
+        used |= set(node) - {"properties", "items", "description", "title", "$schema",
+                             "$id"}
+    assert used <= KEYWORDS, used - KEYWORDS
+    for key, _ in _schema_keys(schema):
+        for value in (3, 2.5, "x", "", True, [], [3], {}, {"unknown": 1}, ["a", "a"]):
+            data = corpus_config()
+            _set(data, key, value)
+            try:
+                parse_config(data)
+            except InputError as refused:
+                for problem in refused.problems:
+                    said = f"{problem.location}: {problem.message}"
+                    assert not any(words in said for words in JSONSCHEMA_WORDING), said
+                    assert problem.location.startswith(key.split("[")[0].split(".")[0]), said
 
 
 def test_a_byte_order_mark_before_corpus_toml_is_skipped(tmp_path: Path,

@@ -1,0 +1,331 @@
+"""corpus.toml's schema errors in a corpus maintainer's words.
+
+jsonschema says what a JSON Schema keyword refused ("3 is not of type 'object'", "'x' is
+not a 'email'", "[] should be non-empty", "Additional properties are not allowed"). A
+maintainer writes TOML: each error here names the dotted key (``output.compression``,
+``contributors[0].email``), what was found (quoted short), what belongs there in TOML's
+words (a table, a list of tables, a whole number, true or false, one of: fast, zlib) and
+what to write. Every keyword ``schemas/corpus.schema.json`` uses has its wording
+(:data:`KEYWORDS`; a test holds the schema to it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problem
+from .schemacheck import (
+    ONE_LINE,
+    describe,
+    line_break_rule,
+    load_schema,
+    schema_errors,
+    shown_value,
+    toml_key,
+)
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+#: The keywords of corpus.schema.json whose errors are worded here (the annotations,
+#: ``description`` and ``title``, refuse nothing).
+KEYWORDS = frozenset({"type", "format", "enum", "pattern", "minimum", "maximum", "minLength",
+                      "maxLength", "required", "additionalProperties", "minItems",
+                      "uniqueItems", "anyOf", "not"})
+
+#: What to write instead, for the keys whose values must take a form no JSON Schema
+#: keyword says in words (a regular expression, a choice of keys; ``[]``: any item).
+HINTS = {
+    "name": "use 1 to 100 lower-case letters, digits, '.', '_' and '-', beginning and ending "
+            "with a letter or digit (the release folder is <name>-<version>)",
+    "version": "write a semantic version such as 1.0.0 (https://semver.org)",
+    "created": "write the release time in UTC as a quoted string, such as "
+               'created = "2026-11-28T00:00:00Z"',
+    "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
+    "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
+    "title": "write the title on one line (it heads the data card); the description can be "
+             "longer",
+}
+
+#: A line to copy, for the keys a maintainer may leave out or give in the wrong shape.
+EXAMPLES = {
+    "name": 'name = "my-corpus"',
+    "title": 'title = "My corpus"',
+    "version": 'version = "1.0.0"',
+    "description": 'description = "What the texts are and why they were collected."',
+    "licenses": 'licenses = [{ name = "CC-BY-4.0" }]',
+    "sources": 'sources = [{ title = "Where the texts come from" }]',
+    "contributors": 'contributors = [{ title = "Ann Lee", roles = ["author"] }]',
+    "keywords": 'keywords = ["news"]',
+    "homepage": 'homepage = "https://example.org/corpus"',
+    "sources[].title": 'title = "Where the texts come from"',
+    "contributors[].title": 'title = "Ann Lee"',
+    "contributors[].roles": 'roles = ["author"]',
+    "discover.exclude": 'exclude = ["*.png", "drafts/*"]',
+    "decode.fallback_encodings": 'fallback_encodings = ["cp1252", "koi8-r"]',
+    "normalize.skip": 'skip = ["nfc"]',
+    "normalize.lossy": 'lossy = ["nfkc"]',
+    "extract.rights_patterns": "rights_patterns = ['(?i)all rights reserved']",
+}
+
+#: What a JSON Schema type is called in a corpus.toml.
+_TYPE_WORDS = {"object": "a table", "array": "a list", "string": "a string",
+               "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+#: Where the README lists every key.
+_README = "the README's corpus.toml section lists every key"
+
+
+def config_problems(schema_name: str, data: Mapping[str, Any], path: str) -> list[Problem]:
+    """Every schema error of the parsed corpus.toml ``data`` as a ``config-error`` on
+    ``path``, located at its dotted key, worded for a maintainer; in a stable order."""
+    problems: list[Problem] = []
+    schema = load_schema(schema_name)
+    for error in schema_errors(schema_name, data):
+        for key, message in _worded(error, schema):
+            problem = Problem(path, "config-error", message, key)
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(dotted key, message)`` for ``error``: one, or one per key it is about."""
+    key = toml_key(error)
+    parts = list(error.absolute_path)
+    value = error.instance
+    keyword = error.validator
+    rule: Any = error.validator_value
+    node: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    hint = HINTS.get(_general(parts))
+    if keyword == "additionalProperties" and isinstance(value, Mapping):
+        known = list(node.get("properties", {}))
+        for name in value:
+            if name not in known:
+                yield _child(parts, name), _unknown_key(str(name), parts, known)
+    elif keyword == "required" and isinstance(value, Mapping):
+        for name in rule:
+            if name not in value:
+                yield _child(parts, name), _missing(name, parts)
+    elif keyword == "type":
+        # The title's hint is about line breaks, not about what a title is
+        yield key, _wrong_type(value, str(rule), parts, node,
+                               None if _general(parts) == "title" else hint)
+    elif line_break_rule(error):
+        yield key, f"{shown_value(value)} {ONE_LINE}" + (f": {hint}" if hint else
+                                                          ": write it on one line")
+    elif keyword == "enum":
+        choices = ", ".join(str(choice) for choice in rule)
+        quoted = "" if isinstance(value, str) else " (a name, in quotes)"
+        yield key, f"{_shown(value)} is not allowed here: write one of: {choices}{quoted}"
+    elif keyword == "format" and rule == "email":
+        yield key, (f"{_shown(value)} is not an email address: write one such as "
+                    "name@example.org")
+    elif keyword == "format" and rule == "uri":
+        yield key, (f"{_shown(value)} is not an absolute URL; write it in full, such as "
+                    "https://example.org/corpus")
+    elif keyword == "pattern":
+        yield key, f"{_shown(value)} is not valid here: " + (
+            hint or f"see the form {key} takes in the README's corpus.toml section")
+    elif keyword in ("minimum", "maximum"):
+        side = "less" if keyword == "minimum" else "more"
+        yield key, (f"{_shown(value)} is {side} than {rule}, the "
+                    f"{'least' if keyword == 'minimum' else 'most'} allowed: write "
+                    f"{_number_words(node)}")
+    elif keyword == "minLength":
+        yield key, f"{_shown(value)} is empty: " + _fill_in(parts, schema, "some text")
+    elif keyword == "maxLength":
+        yield key, (f"{shown_value(value)} is longer than the {rule} characters allowed: "
+                    "shorten it")
+    elif keyword == "minItems":
+        example = EXAMPLES.get(_general(parts))
+        what = f"list at least {'one' if rule == 1 else rule}" + (
+            f", such as {example}" if example else "")
+        yield key, f"{_shown(value)} is an empty list: " + _fill_in(parts, schema, what,
+                                                                        written=True)
+    elif keyword == "uniqueItems" and isinstance(value, list):
+        twice = list(dict.fromkeys(item for index, item in enumerate(value)
+                                   if item in value[:index]))
+        listed = ", ".join(_shown(item) for item in twice)
+        yield key, (f"{listed} {'is' if len(twice) == 1 else 'are'} listed more than once: "
+                    "list each once")
+    elif keyword == "anyOf" and hint is not None:
+        keys = [name for option in rule for name in option.get("required", ())]
+        has = f"neither {keys[0]} nor {keys[1]}" if len(keys) == 2 else \
+            f"none of {', '.join(keys)}"
+        yield key, f"this table has {has}: {hint}"
+    else:  # a keyword the schema does not use today: jsonschema's words, shortened
+        yield key, describe(error)
+
+
+def _general(parts: Sequence[str | int]) -> str:
+    """The dotted key of ``parts`` with every list index as ``[]`` (``licenses[].name``)."""
+    key = ""
+    for part in parts:
+        key += "[]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def _child(parts: Sequence[str | int], name: str) -> str:
+    """The dotted key of key ``name`` in the table at ``parts``."""
+    key = ""
+    for part in [*parts, name]:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    if not parts:
+        return (f"{name!r} is not a corpus.toml key{guess}: remove it, or check its spelling "
+                f"({_README})")
+    return (f"{name!r} is not a key of {toml_key_of(parts)}{guess}: remove it, or check its "
+            f"spelling ({toml_key_of(parts)} takes {', '.join(known)})")
+
+
+def toml_key_of(parts: Sequence[str | int]) -> str:
+    """The dotted key of ``parts``; a top-level table as ``[table]``."""
+    if len(parts) == 1:
+        return f"[{parts[0]}]"
+    key = ""
+    for part in parts:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def _missing(name: str, parts: Sequence[str | int]) -> str:
+    example = EXAMPLES.get(_general([*parts, name]))
+    where = "corpus.toml needs it" if not parts else f"{toml_key_of(parts)} needs it"
+    return f"{name!r} is missing: {where}; add it" + (f", such as {example}" if example
+                                                       else "")
+
+
+def _wrong_type(value: Any, expected: str, parts: Sequence[str | int],
+                node: Mapping[str, Any], hint: str | None) -> str:
+    """``value`` of another type than ``expected`` at ``parts``: what it is, what belongs
+    there, and what to write."""
+    wanted = _expected(expected, node)
+    found = f"{_shown(value)} is {_kind(value)}, not {wanted}"
+    leaf = next((str(part) for part in reversed(parts) if isinstance(part, str)), "")
+    example = EXAMPLES.get(_general(parts))
+    if expected == "object":
+        keys = ", ".join(node.get("properties", {}))
+        if len(parts) == 1:
+            return (f"{found}: write [{leaf}] on a line of its own, with its keys ({keys}) "
+                    "on the lines below it")
+        first = (node.get("required") or list(node.get("properties", {})) or ["key"])[0]
+        table = f"{{ {first} = {_toml_string(value) if isinstance(value, str) else '...'} }}"
+        if hint is not None:
+            return f"{found}: {hint}, such as {table}"
+        return f"{found}: write each item as a table, such as {table}"
+    if expected == "array":
+        if isinstance(value, str) and wanted != "a list of tables":
+            return f"{found}: put it in brackets: {leaf} = [{_toml_string(value)}]"
+        return f"{found}: write {wanted}, such as " + (example or f'{leaf} = ["..."]')
+    if expected == "string":
+        if hint is not None:
+            return f"{found}: {hint}" + ("" if "quoted" in hint else ", in quotes")
+        if isinstance(value, (bool, int, float)) and example is None:
+            quoted = _toml_string(_toml_scalar(value))
+            return f"{found}: put it in quotes: " + (
+                quoted if isinstance(parts[-1], int) else f"{leaf} = {quoted}")
+        return f"{found}: write one quoted string, such as " + (example or f'{leaf} = "..."')
+    if expected in ("integer", "number"):
+        if expected == "integer" and isinstance(value, float) and value.is_integer():
+            return f"{found}: write it without the decimal point: {leaf} = {int(value)}"
+        return f"{found}: write {_number_words(node)}"
+    if expected == "boolean":
+        return f"{found}: write true or false, without quotes"
+    return f"{found}: write {wanted}"
+
+
+def _expected(expected: str, node: Mapping[str, Any]) -> str:
+    """``expected`` (a JSON Schema type) in TOML's words; a list says what it holds."""
+    if expected != "array":
+        return _TYPE_WORDS.get(expected, expected)
+    items = node.get("items", {})
+    if items.get("type") == "object":
+        return "a list of tables"
+    if items.get("type") == "string":
+        return "a list of strings"
+    if "enum" in items:
+        return "a list of names"
+    return "a list"
+
+
+def _kind(value: Any) -> str:
+    """What ``value`` is, in TOML's words."""
+    if isinstance(value, bool):
+        return "a true-or-false value"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return "an unquoted date or time"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    """``value`` as it may be written in corpus.toml, quoted short: strings as Python
+    quotes them (as corpuskit's messages do), true and false, a date unquoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return shown_value(value)
+
+
+def _toml_scalar(value: bool | float) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+
+
+def _number_words(node: Mapping[str, Any]) -> str:
+    """What a number of ``node`` must be: ``a whole number of at least 1``, ``a number
+    from 0 to 1``; without quotes."""
+    noun = "a whole number" if node.get("type") == "integer" else "a number"
+    low, high = node.get("minimum"), node.get("maximum")
+    if low is not None and high is not None:
+        return f"{noun} from {low} to {high}, without quotes"
+    if low is not None:
+        return f"{noun} of at least {low}, without quotes"
+    if high is not None:
+        return f"{noun} of at most {high}, without quotes"
+    return f"{noun}, without quotes"
+
+
+def _fill_in(parts: Sequence[str | int], schema: Mapping[str, Any], what: str, *,
+             written: bool = False) -> str:
+    """What to do with an empty value at ``parts``: ``what`` (``some text``), or, where
+    it may be left out, leave it out; an empty item of a list, remove it."""
+    if parts and isinstance(parts[-1], int):
+        return f"write {what} in it, or remove it from the list"
+    leaf = str(parts[-1]) if parts else ""
+    verb = what if written else f"write {what}"
+    if _required(parts, schema) and not written:
+        return f"write the {leaf}"
+    return verb if _required(parts, schema) else f"{verb}, or leave the key out"
+
+
+def _required(parts: Sequence[str | int], schema: Mapping[str, Any]) -> bool:
+    """Whether the key at ``parts`` must be given (its table's schema requires it)."""
+    node: Mapping[str, Any] = schema
+    for part in parts[:-1]:
+        node = node.get("items", {}) if isinstance(part, int) else \
+            node.get("properties", {}).get(part, {})
+    return bool(parts) and parts[-1] in node.get("required", ())
