@@ -15,7 +15,10 @@ removed included, and nothing named as a release that is none (:mod:`corpuskit.d
 
 from __future__ import annotations
 
+import os
+import stat
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
@@ -53,6 +56,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         return _report(target, [_seeds_problem(seeds, p) for p in error.problems],
                        compared=False)
     name = config.release_name
+    unusable = _dist_problem(dist, name)
+    if unusable is not None:
+        why = "does not exist" if unusable.code == "missing-file" else \
+            "is no folder of releases"
+        return _report(target, [unusable], compared=False, not_compared=f"--dist {dist} {why}")
     release, archive = dist / name, dist / f"{name}.zip"
     releases = survey_releases(dist, config.name)  # zip-only releases too
     newest = releases.latest
@@ -130,15 +138,59 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                        documents=result.documents)
 
 
+def _dist_problem(dist: Path, name: str) -> Problem | None:
+    """Why ``dist`` (``--dist``) is no folder of releases to compare, or None: a file
+    (a release's zip, say), a folder that is itself a release, a path that does not exist
+    or a link to one, a folder that cannot be listed. ``name``: the seeds' release."""
+    holds = f"pass the folder that holds {name}/ and {name}.zip"
+    try:
+        mode = os.stat(dist).st_mode
+    except FileNotFoundError:
+        if os.path.islink(dist):
+            return Problem(str(dist), "unreadable-file",
+                           f"--dist is a symbolic link to {os.readlink(dist)!r}, which does "
+                           f"not exist; point it at the folder of releases, or {holds}")
+        return Problem(str(dist), "missing-file",
+                       f"--dist {dist} does not exist: run 'corpuskit build --out {dist}' to "
+                       f"make the release there, or {holds}")
+    except OSError as exc:
+        return Problem(str(dist), "unreadable-file",
+                       f"--dist cannot be looked at ({exc.strerror or exc}); {holds}")
+    inside = f" (this one is in {dist.parent}: --dist {dist.parent})"
+    if stat.S_ISREG(mode):
+        named = dist.name.startswith(f"{name.rsplit('-', 1)[0]}-")
+        return Problem(str(dist), "not-a-package",
+                       f"--dist is a file, not a folder of releases: {holds}"
+                       + (inside if named else " (by default dist)"))
+    if not stat.S_ISDIR(mode):
+        return Problem(str(dist), "not-a-package",
+                       f"--dist is not a folder (a device, socket or pipe): {holds}")
+    try:
+        with os.scandir(dist) as entries:
+            next(entries, None)
+    except OSError as exc:
+        return Problem(str(dist), "unreadable-file",
+                       f"--dist cannot be listed ({exc.strerror or exc}); let this user read "
+                       f"it, or {holds}")
+    if (dist / DESCRIPTOR).is_file() and (dist / "bagit.txt").is_file():
+        return Problem(str(dist), "not-a-package",
+                       f"--dist is a release folder, not the folder of releases: {holds}"
+                       + inside)
+    return None
+
+
 def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
     path = problem.path if problem.path == "SOURCE_DATE_EPOCH" else str(seeds / problem.path)
     return Problem(path, problem.code, problem.message, problem.location)
 
 
 def _report(target: str, problems: list[Problem], *, files: int = 0, size: int = 0,
-            documents: int = 0, compared: bool = True) -> ValidationReport:
+            documents: int = 0, compared: bool = True,
+            not_compared: str = "") -> ValidationReport:
     """The report; ``files``, ``size`` and ``documents`` are those of the fresh build's
-    release folder, ``compared`` False when the seeds could not be built."""
-    return ValidationReport(target, "release", sort_problems(problems), files=files,
-                            bytes=size, documents=documents, command="check",
-                            compared=compared)
+    release folder, ``compared`` False when the seeds could not be built or ``dist`` is
+    no folder of releases (``not_compared`` says which, when not the seeds)."""
+    report = ValidationReport(target, "release", sort_problems(problems), files=files,
+                              bytes=size, documents=documents, command="check",
+                              compared=compared)
+    return replace(report, not_compared=not_compared) if not_compared else report

@@ -507,6 +507,8 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
             _echo(line)
     if not report.valid:
         count = len(report.problems)
+        if not report.compared and report.not_compared.startswith("--dist"):
+            raise ProblemsFound(f"{report.not_compared}; nothing was compared")
         if not report.compared:
             raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
                                 f"{dist} was not compared")

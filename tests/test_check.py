@@ -253,3 +253,74 @@ def test_a_damaged_or_renamed_release_folder_fails_check_and_validate(
         assert code == 1 and f"{stray}: " in out and "valid" not in out.split(f"{stray}: ")[1]
         if kind == "empty":
             assert "[not-a-package]" in out
+
+
+@pytest.mark.parametrize("kind", ["the release's zip", "a text file", "missing",
+                                  "a dangling link", "the release folder", "a pipe"])
+def test_a_dist_that_is_no_folder_of_releases_is_named_with_what_to_pass(
+        kind: str, repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--dist given a file (the release's zip) said the release was not in it and to run
+    a build, which would fail on the file; a missing folder or a dangling link was told
+    the same. Each is now named for what it is, with the folder to pass; nothing is
+    built or compared."""
+    import os
+
+    monkeypatch.chdir(repo)
+    [archive] = Path("dist").glob("*.zip")
+    name = archive.name.removesuffix(".zip")
+    holds = f"pass the folder that holds {name}/ and {name}.zip"
+    dist, says, why = {
+        "the release's zip": (str(archive), f"--dist is a file, not a folder of releases: "
+                                            f"{holds} (this one is in dist: --dist dist) "
+                                            "[not-a-package]", "is no folder of releases"),
+        "a text file": ("notes.txt", f"--dist is a file, not a folder of releases: {holds} "
+                                     "(by default dist) [not-a-package]",
+                        "is no folder of releases"),
+        "missing": ("releases", f"--dist releases does not exist: run 'corpuskit build --out "
+                                f"releases' to make the release there, or {holds} "
+                                "[missing-file]", "does not exist"),
+        "a dangling link": ("link", "--dist is a symbolic link to 'gone', which does not "
+                                    "exist; point it at the folder of releases, or "
+                                    f"{holds} [unreadable-file]", "is no folder of releases"),
+        "the release folder": (f"dist/{name}", "--dist is a release folder, not the folder "
+                                               f"of releases: {holds} (this one is in dist: "
+                                               "--dist dist) [not-a-package]",
+                               "is no folder of releases"),
+        "a pipe": ("pipe", f"--dist is not a folder (a device, socket or pipe): {holds} "
+                           "[not-a-package]", "is no folder of releases"),
+    }[kind]
+    if kind == "a text file":
+        Path("notes.txt").write_text("notes\n")
+    elif kind == "a dangling link":
+        Path("link").symlink_to("gone")
+    elif kind == "a pipe":
+        os.mkfifo("pipe")
+    code, out, err = run(capsys, "check", "--dist", dist, "--jobs", "1")
+    assert code == 1
+    assert out.splitlines() == [f"{dist}: {says}",
+                                f"{dist}: not compared, --dist {dist} {why} (1 problem)"]
+    assert err.splitlines()[-1] == f"corpuskit: error: --dist {dist} {why}; nothing was compared"
+    assert "run 'corpuskit build' or" not in out + err
+
+
+def test_a_dist_that_cannot_be_listed_is_named(repo: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder this user may not list (as root every folder can be: the listing is made
+    to fail) is said so, not taken for a folder without the release."""
+    import os
+
+    real = os.scandir
+
+    def refused(path: object) -> object:
+        if Path(str(path)) == repo / "dist":
+            raise PermissionError(13, "Permission denied")
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refused)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert not report.compared
+    assert [(p.path, p.code, p.message) for p in report.problems] == [
+        (str(repo / "dist"), "unreadable-file", "--dist cannot be listed (Permission denied); "
+         "let this user read it, or pass the folder that holds validate-sample-1.0.0/ and "
+         "validate-sample-1.0.0.zip")]

@@ -58,8 +58,10 @@ class ValidationReport:
     #: Files of a seeds folder a build passes over, ``(path, reason)``: named on stderr,
     #: as build names them (not part of the JSON report).
     skipped: tuple[tuple[str, str], ...] = ()
-    #: ``check`` only: False when the seeds could not be built, so dist/ was not compared.
+    #: ``check`` only: False when the seeds could not be built, or dist/ is no folder of
+    #: releases, so dist/ was not compared; ``not_compared`` says why.
     compared: bool = True
+    not_compared: str = "the seeds cannot be built"
     #: Checks that could not run, ``(path, why)``: data/documents.parquet is compared with
     #: the records only when pyarrow is installed. Said in the summary and the JSON report;
     #: they do not make the report invalid.
@@ -119,7 +121,7 @@ class ValidationReport:
             if count == 0:
                 return f"{self.target}: current, equal to a fresh build ({what})"
             if not self.compared:
-                return f"{self.target}: not compared, the seeds cannot be built ({problems})"
+                return f"{self.target}: not compared, {self.not_compared} ({problems})"
             return f"{self.target}: not current, {problems}"
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
         checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
