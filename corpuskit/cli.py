@@ -100,6 +100,21 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
+def _named_in(package: Path, error: InputError) -> InputError:
+    """``error`` with each problem's file named as ``validate`` names it: joined to the
+    package (``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``). Problems about
+    the package itself carry its path already."""
+    from dataclasses import replace
+
+    from .validation.report import shown_in
+
+    target = str(package)
+    kind = "archive" if package.is_file() else "package"
+    return InputError([problem if problem.path == target else
+                       replace(problem, path=shown_in(target, kind, problem.path))
+                       for problem in error.problems], error.summary)
+
+
 def _refuse_both(given: bool, one: str, other: str) -> None:
     """Options that contradict each other: a usage error, not one of them ignored."""
     if given:
@@ -352,6 +367,8 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error)
+        if isinstance(error, InputError):
+            raise _named_in(package, error) from None
         raise
     if as_json:
         _emit_json({"format": result.format, "path": str(result.path),

@@ -231,3 +231,47 @@ def test_an_export_removes_what_killed_exports_to_its_file_left(tmp_path: Path) 
     assert not orphan.exists()
     assert running.exists() and other.exists()
     assert (tmp_path / "out.csv").read_text("utf-8").startswith("id,title,date")
+
+
+@pytest.mark.parametrize("kind", ["folder", "archive"])
+def test_export_names_each_problem_file_as_validate_does(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A refused package's problem lines named the file alone ("error: README.md: sha256
+    is ..."), with no word of the package: now as validate names it, joined to the
+    package (``<folder>/README.md``, ``<archive>:README.md``)."""
+    import zipfile
+
+    from _validate_support import sealed
+
+    if kind == "folder":
+        package = Path(shutil.copytree(sample().release, tmp_path / sample().release.name))
+        with (package / "README.md").open("a", encoding="utf-8") as handle:
+            handle.write("edited\n")
+        shown = f"{package}/README.md"
+    else:
+        package = tmp_path / sample().archive.name
+        rewritten = io.BytesIO()
+        with zipfile.ZipFile(sample().archive) as source, \
+                zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename.endswith("/README.md"):
+                    data += b"edited\n"
+                target.writestr(info, data)
+        package.write_bytes(sealed(rewritten.getvalue()))
+        shown = f"{package}:README.md"
+    capsys.readouterr()
+    assert main(["export", str(package), "--format", "csv",
+                 "--out", str(tmp_path / "out.csv")]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines()
+             if line.startswith("error: ")]
+    assert any(line.startswith(f"error: {shown}: sha256 is ") and
+               line.endswith(" [checksum-mismatch]") for line in lines), lines
+    assert main(["validate", str(package)]) == 1
+    validated = capsys.readouterr().out.splitlines()
+    for line in lines:  # each file named as validate names it
+        where = line.removeprefix("error: ").split(": ")[0].rsplit(":", 1)[0] \
+            if kind == "archive" else line.removeprefix("error: ").split(": ")[0]
+        assert where.startswith(str(package))
+        assert any(seen.startswith(f"{where}:") for seen in validated), (where, validated)
+    assert not (tmp_path / "out.csv").exists()

@@ -105,13 +105,7 @@ class ValidationReport:
 
     def shown_path(self, path: str) -> str:
         """A path of this report (a problem's, a check's not run) as a user finds it."""
-        if self.kind == "release":
-            return path
-        if path in ("", "."):
-            return self.target
-        if self.kind == "archive":
-            return f"{self.target}:{path}"
-        return f"{self.target.rstrip('/')}/{path}"
+        return path if self.kind == "release" else shown_in(self.target, self.kind, path)
 
     def summary(self) -> str:
         count = len(self.problems)
@@ -128,6 +122,17 @@ class ValidationReport:
         if count == 0:
             return f"{self.target}: valid {self.kind} ({what}; {checks})"
         return f"{self.target}: {problems} in {self.kind} ({what}; {checks})"
+
+
+def shown_in(target: str, kind: str, path: str) -> str:
+    """``path`` (relative to ``target``, a ``package`` folder or an ``archive``) as a user
+    finds it: ``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``; ``target`` for
+    ``.`` (and for ``""``)."""
+    if path in ("", "."):
+        return target
+    if kind == "archive":
+        return f"{target}:{path}"
+    return f"{target.rstrip('/')}/{path}"
 
 
 def collection_dict(reports: Sequence[ValidationReport]) -> dict[str, Any]:
