@@ -168,12 +168,17 @@ def _general(parts: Sequence[str | int]) -> str:
     return key
 
 
-def _child(parts: Sequence[str | int], name: str) -> str:
-    """The dotted key of key ``name`` in the table at ``parts``."""
+def _dotted(parts: Sequence[str | int]) -> str:
+    """The dotted key of ``parts`` (``contributors[0].email``)."""
     key = ""
-    for part in [*parts, name]:
+    for part in parts:
         key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
     return key
+
+
+def _child(parts: Sequence[str | int], name: str) -> str:
+    """The dotted key of key ``name`` in the table at ``parts``."""
+    return _dotted([*parts, name])
 
 
 def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str]) -> str:
@@ -188,12 +193,7 @@ def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str]) ->
 
 def toml_key_of(parts: Sequence[str | int]) -> str:
     """The dotted key of ``parts``; a top-level table as ``[table]``."""
-    if len(parts) == 1:
-        return f"[{parts[0]}]"
-    key = ""
-    for part in parts:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    return key
+    return f"[{parts[0]}]" if len(parts) == 1 else _dotted(parts)
 
 
 def _missing(name: str, parts: Sequence[str | int]) -> str:
