@@ -14,6 +14,7 @@ from _validate_support import built
 
 from corpuskit.validation import package as checker
 from corpuskit.validation.background import Background
+from corpuskit.validation.view import folder_view
 
 
 def test_background_gives_the_result_or_the_error() -> None:
@@ -51,7 +52,7 @@ def test_an_interrupt_of_the_clean_pass_does_not_wait_for_the_schema_thread(
 
     monkeypatch.setattr(checker, "check_descriptor", stuck_check)
     monkeypatch.setattr(checker._RecordPass, "finish", interrupted)
-    view = checker.folder_view(Path(built().release), stream_raw=True)
+    view = folder_view(Path(built().release), stream_raw=True)
     start = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):

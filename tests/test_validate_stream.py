@@ -56,17 +56,18 @@ from corpuskit.validation.records import (
     sum_of_path_tokens,
 )
 from corpuskit.validation.report import sort_problems
+from corpuskit.validation.view import archive_view, folder_view
 
 Damage = Callable[[Path], None]
 
 
 def clean(target: Path, jobs: int = 1) -> checker.PackageResult | None:
-    view = checker.folder_view(target, measure_raw=False, stream_raw=True)
+    view = folder_view(target, measure_raw=False, stream_raw=True)
     return checker._CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
 
 
 def precise(target: Path) -> checker.PackageResult:
-    return checker.check_package(checker.folder_view(target, measure_raw=False), jobs=1)
+    return checker.check_package(folder_view(target, measure_raw=False), jobs=1)
 
 
 @pytest.mark.parametrize("form", ["folder", "archive"])
@@ -218,7 +219,7 @@ def test_the_raw_files_listed_must_be_those_the_records_name(tmp_path: Path) -> 
     """As many raw files as records is not enough: their paths must be the same (on a
     file system that folds case, a record could open a file listed under another name)."""
     target = copy_release(tmp_path)
-    view = checker.folder_view(target, measure_raw=False, stream_raw=True)
+    view = folder_view(target, measure_raw=False, stream_raw=True)
     walk = view.walk_raw
     assert walk is not None
 
@@ -436,7 +437,7 @@ def test_the_record_loop_finds_what_the_line_check_finds(
     use_reader(reader, monkeypatch)
     target = copy_release(tmp_path)
     block = _damaged_lines(target, RECORD_CHANGES[name])
-    with FileDigester(str(target), checker.folder_view(target).opener,
+    with FileDigester(str(target), folder_view(target).opener,
                       ("sha256",)) as digester:
         expected = reference_clean_block(block, digester)
         assert check_clean_block(block, digester) == expected
@@ -498,7 +499,7 @@ def test_the_record_loop_refuses_damaged_blocks(tmp_path: Path, damage: str, rea
     else:
         raw.unlink()
     block = b"\n".join(lines)
-    with FileDigester(str(target), checker.folder_view(target).opener,
+    with FileDigester(str(target), folder_view(target).opener,
                       ("sha256",)) as digester:
         assert reference_clean_block(block, digester) == StreamBlock(False)
         assert check_clean_block(block, digester) == StreamBlock(False)
@@ -531,7 +532,7 @@ def test_the_record_loop_leaves_what_only_jsonschema_accepts_to_the_precise_chec
     too: corpuskit never writes 1.0 for an integer (it used to let it pass)."""
     target = copy_release(tmp_path)
     block = _damaged_lines(target, lambda item: item.update(chars=float(item["chars"])))
-    with FileDigester(str(target), checker.folder_view(target).opener,
+    with FileDigester(str(target), folder_view(target).opener,
                       ("sha256",)) as digester:
         assert not reference_clean_block(block, digester).clean
         assert check_clean_block(block, digester) == StreamBlock(False)
@@ -570,13 +571,13 @@ def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
 
 def clean_archive(path: Path, jobs: int = 1) -> checker.PackageResult | None:
     with ZipSource(path, strict=False) as source:
-        view = checker.archive_view(source, stream_raw=True)
+        view = archive_view(source, stream_raw=True)
         return checker._CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
 
 
 def precise_archive(path: Path) -> checker.PackageResult:
     with ZipSource(path, strict=False) as source:
-        return checker.check_package(checker.archive_view(source), jobs=1)
+        return checker.check_package(archive_view(source), jobs=1)
 
 
 def test_validate_reads_a_sound_archive_in_the_clean_pass_only(

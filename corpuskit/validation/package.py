@@ -40,10 +40,9 @@ from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..forkpool import ForkPool, Pending, fork_available
 from ..heap import start_worker_heap
 from ..models import Record
-from ..names import collision_problems, raw_name_problems, siblings_collide
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..parquet import PARQUET_PATH
-from ..problems import Problem, printable
+from ..problems import Problem
 from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
 from ..schemacheck import NOT_JSON, read_json
 from .archive import archive_structure_steps, check_archive_structure
@@ -93,9 +92,9 @@ from .records import (
     manifest_digest,
     prepare_clean_workers,
     reproduce_record,
-    sum_of_path_tokens,
 )
 from .restated import Restated, restate
+from .view import UNKNOWN, PackageView, archive_view, folder_view
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
@@ -117,176 +116,6 @@ HASH_TASK_FILES = 512
 STRICT_MANIFESTS = (f"manifest-{REQUIRED_ALGORITHM}.txt",
                     f"tagmanifest-{REQUIRED_ALGORITHM}.txt")
 REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, *STRICT_MANIFESTS, DESCRIPTOR)
-#: Size of a listed file not measured yet (raw files of a folder: measured while hashed).
-UNKNOWN = -1
-
-
-@dataclass
-class PackageView:
-    """A package's files (relative path → size) and how to open them, folder or archive.
-
-    ``sizer`` measures one file again (folders only), for a size the listing left
-    :data:`UNKNOWN` and that could not be measured by reading the file.
-    """
-
-    kind: str
-    files: dict[str, int]
-    opener: Callable[[str], IO[bytes]]
-    problems: list[Problem] = field(default_factory=list)
-    archive: ZipSource | None = None
-    sizer: Callable[[str], int] | None = None
-    #: The folder (None for an archive): its files can be read without ``opener``.
-    root: str | None = None
-    #: Listed with ``stream_raw``: the files under data/raw/ are not in ``files``, only
-    #: counted, with the sum of ``path_token`` of their paths (modulo 2**128), by ``walk_raw``
-    #: (which yields the listing problems found there, folder by folder, so that the caller
-    #: can keep workers busy between two folders; they are counted once it is exhausted).
-    streamed: bool = False
-    raw_files: int = 0
-    raw_hash: int = 0
-    walk_raw: Callable[[], Iterator[list[Problem]]] | None = None
-    #: Two entries of one folder share a collision key (their names merge on some
-    #: filesystems). Listed with ``stream_raw``, the files that collide cannot be named:
-    #: the clean pass gives up, and the precise check names them.
-    may_collide: bool = False
-
-
-def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
-                ) -> PackageView:
-    """The regular files under ``root``; symbolic links and special files are problems.
-
-    Without ``measure_raw``, files under data/raw/ are listed without a stat call (their
-    size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
-    With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`),
-    and not even that until ``view.walk_raw()`` is called (so that it can be done while
-    workers check records): memory then does not grow with the number of documents.
-
-    The names are held to ``build``'s rules (:mod:`corpuskit.names`), as an archive's
-    are: names that merge on other filesystems, found folder by folder, and raw files
-    ``build`` would refuse. With ``stream_raw`` the walk only notes the first
-    (``may_collide``), and the records' pass checks the raw names (those of its records).
-    """
-    files: dict[str, int] = {}
-    problems: list[Problem] = []
-    base = str(root)
-    raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
-    deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
-    collide = [False]  # two entries of a folder share a collision key
-
-    def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
-        """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
-        other entries, and files whose names cannot be listed, for :func:`walk` to look at
-        (the many raw files need no sorting and no look each)."""
-        regular: list[os.DirEntry[str]] = []
-        others: list[os.DirEntry[str]] = []
-        for entry in entries:
-            (regular if entry.is_file(follow_symlinks=False) else others).append(entry)
-        names = [entry.name for entry in regular]
-        if siblings_collide([*names, *(entry.name for entry in others)]):
-            collide[0] = True
-        paths = [f"{rel}/{name}" for name in names]
-        if not all(map(str.isascii, paths)):
-            listable = [printable(path) == path for path in paths]
-            others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
-            paths = [path for path, ok in zip(paths, listable, strict=True) if ok]
-        raw[0] += len(paths)
-        raw[1] += sum_of_path_tokens(paths)
-        return others
-
-    def walk(rel: str) -> Iterator[None]:
-        """Lists ``rel`` and the folders below it, pausing after each folder's listing."""
-        in_raw = (rel + "/").startswith(RAW_PREFIX)
-        skip_stat = not measure_raw and in_raw
-        count_only = stream_raw and in_raw
-        try:
-            with os.scandir(os.path.join(base, rel) if rel else base) as it:
-                entries = count_regular(rel, it) if count_only else list(it)
-        except OSError as exc:
-            problems.append(Problem(rel or ".", "unreadable-file",
-                                    f"cannot list the folder: {exc.strerror or exc}"))
-            return
-        yield
-        entries.sort(key=lambda e: e.name)
-        if not count_only and siblings_collide([entry.name for entry in entries]):
-            collide[0] = True
-        for entry in entries:
-            relpath = f"{rel}/{entry.name}" if rel else entry.name
-            if not relpath.isascii() and printable(relpath) != relpath:
-                problems.append(Problem(printable(relpath), "unsafe-path",
-                                        "the name is not valid UTF-8; it cannot be listed in a "
-                                        "manifest"))
-                continue
-            try:
-                if entry.is_symlink():
-                    problems.append(Problem(relpath, "unsafe-path",
-                                            "symbolic link; a package holds regular files only "
-                                            "(not followed)"))
-                elif entry.is_dir(follow_symlinks=False):
-                    if stream_raw and relpath + "/" == RAW_PREFIX:
-                        deferred.append(relpath)
-                    else:
-                        yield from walk(relpath)
-                elif entry.is_file(follow_symlinks=False):
-                    files[relpath] = (UNKNOWN if skip_stat
-                                      else entry.stat(follow_symlinks=False).st_size)
-                else:
-                    problems.append(Problem(relpath, "unsafe-path",
-                                            "not a regular file (device, socket or pipe)"))
-            except OSError as exc:
-                problems.append(Problem(relpath, "unreadable-file",
-                                        f"cannot stat: {exc.strerror or exc}"))
-
-    deque(walk(""), maxlen=0)
-    if not stream_raw:
-        problems.extend(raw_name_problems([rel for rel in files if rel.startswith(RAW_PREFIX)]))
-        if collide[0]:
-            problems.extend(collision_problems(list(files)))
-
-    def opener(rel: str) -> IO[bytes]:
-        return os.fdopen(open_regular(os.path.join(base, rel), checking=True), "rb", buffering=0)
-
-    def sizer(rel: str) -> int:
-        return os.lstat(os.path.join(base, rel)).st_size
-
-    view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base, streamed=stream_raw, may_collide=collide[0])
-
-    def walk_raw() -> Iterator[list[Problem]]:
-        """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
-        after listing a folder, before looking at its entries: what the entries of the
-        last folder give (all of them, in a folder without subfolders) comes after its
-        last pause, and is handed over once the walk ends."""
-        while deferred:
-            start = len(problems)
-            for _ in walk(deferred.pop()):
-                yield problems[start:]
-                start = len(problems)
-            yield problems[start:]
-        view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
-        view.may_collide = collide[0]
-
-    if stream_raw:
-        view.walk_raw = walk_raw
-    return view
-
-
-def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
-    """The members of an archive. With ``stream_raw``, those under data/raw/ are left out
-    of ``files`` and only counted, as :func:`folder_view` does (``walk_raw`` then has
-    nothing left to do): the clean pass reads each with its record, and checks the raw
-    names. Otherwise the raw names are checked here, as :func:`folder_view` checks a
-    folder's (names that merge are the archive's problems: :class:`ZipSource`)."""
-    names = source.files()
-    raw = [rel for rel in names if rel.startswith(RAW_PREFIX)]
-    if not stream_raw:
-        return PackageView("archive", {rel: source.size(rel) for rel in names}, source.open,
-                           [*source.problems, *raw_name_problems(raw)], source)
-    view = PackageView("archive", {rel: source.size(rel) for rel in names
-                                   if not rel.startswith(RAW_PREFIX)},
-                       source.open, list(source.problems), source, streamed=True,
-                       raw_files=len(raw), raw_hash=sum_of_path_tokens(raw))
-    view.walk_raw = lambda: iter(())
-    return view
 
 
 def _created(descriptor: dict[str, Any] | None) -> str | None:
