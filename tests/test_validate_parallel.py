@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
-from corpuskit.validation import ValidationReport, validate
+from corpuskit.validation import ValidationReport, reading, validate
 from corpuskit.validation import package as checker
 from corpuskit.validation.lines import LineBlock, line_blocks
+from corpuskit.validation.reading import PackageReader
 
 Damage = Callable[[Path], None]
 
@@ -36,9 +37,10 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]
     pass, whether it had workers and whether they read the blocks themselves."""
     monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 0)
     monkeypatch.setattr(checker, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(reading, "CHUNK", 97)
     monkeypatch.setattr(checker, "CHUNK", 97)
     monkeypatch.setattr(checker, "_RANGES_IN_FLIGHT", 1)
-    monkeypatch.setattr(checker, "_IN_FLIGHT", 1)
+    monkeypatch.setattr(checker, "IN_FLIGHT", 1)
     passes: list[tuple[bool, bool]] = []
 
     class Spied(checker._RecordPass):
@@ -57,6 +59,7 @@ def both(target: Path, forced: Passes) -> tuple[ValidationReport, ValidationRepo
     with pytest.MonkeyPatch.context() as patch:  # the plain in-process run first
         patch.setattr(checker, "PARALLEL_MIN_FILES", 10**9)
         patch.setattr(checker, "PARALLEL_MIN_BYTES", 10**18)
+        patch.setattr(reading, "CHUNK", 1 << 20)
         patch.setattr(checker, "CHUNK", 1 << 20)
         serial = validate(target, jobs=1)
     assert forced[-1] == (False, False)
@@ -329,19 +332,19 @@ def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
     pool is forked: each worker would otherwise make its own on its first block."""
     target = copy_release(tmp_path)
     events: list[str] = []
-    prepare, pool = checker.prepare_clean_workers, checker._Checker.pool
+    prepare, pool = checker.prepare_clean_workers, PackageReader.pool
 
     def spied_prepare() -> None:
         events.append("prepare")
         prepare()
 
-    def spied_pool(self: checker._Checker) -> Any:
+    def spied_pool(self: PackageReader) -> Any:
         if self._pool is None:
             events.append("fork")
         return pool(self)
 
     monkeypatch.setattr(checker, "prepare_clean_workers", spied_prepare)
-    monkeypatch.setattr(checker._Checker, "pool", spied_pool)
+    monkeypatch.setattr(PackageReader, "pool", spied_pool)
     assert validate(target, jobs=2).valid
     assert forced[-1] == (True, True)  # the records were checked on workers
     assert events == ["prepare", "fork"]

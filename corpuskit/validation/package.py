@@ -37,8 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
-from ..forkpool import ForkPool, Pending, fork_available
-from ..heap import start_worker_heap
+from ..forkpool import ForkPool, Pending
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..parquet import PARQUET_PATH
@@ -81,6 +80,14 @@ from .digest import (
 from .layout import layout_problems
 from .lines import LineBlock, line_blocks
 from .parquetcheck import compare_parquet
+from .reading import (
+    IN_FLIGHT,
+    MAX_RECORD_LINE,
+    ByteCounter,
+    PackageReader,
+    worker_digester,
+    worker_view,
+)
 from .records import (
     HASH_MASK,
     BlockResult,
@@ -98,11 +105,8 @@ from .view import UNKNOWN, PackageView, archive_view, folder_view
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
-#: Longest line of documents.jsonl assembled in memory (a record of a 256 MiB raw file fits).
-MAX_RECORD_LINE = 3 * DEFAULT_MAX_FILE_BYTES
-#: Records sent to a worker at once by --reproduce, and tasks in flight per worker.
+#: Records sent to a worker at once by --reproduce.
 REPRODUCE_BATCH = 64
-_IN_FLIGHT = 3
 #: Blocks of records in flight per worker when workers read the blocks themselves (a
 #: task is then a few numbers; its result a few hundred bytes per record). Enough to keep
 #: the workers busy between two pumps of the parent while it parses the manifests.
@@ -135,42 +139,10 @@ class PackageResult:
     not_checked: list[tuple[str, str]] = field(default_factory=list)
 
 
-class _Checker:
-    """The state of one package check (one object per call; not reused)."""
-
-    def __init__(self, view: PackageView, *, fast: bool, reproduce: bool, jobs: int) -> None:
-        self.view = view
-        self.fast = fast
-        self.reproduce = reproduce
-        self.jobs = jobs
-        self.files = view.files
-        self.problems: list[Problem] = list(view.problems)
-        self.unreadable: set[str] = set()
-        #: sha256 of every file read, and other algorithms' digests when a manifest uses them
-        #: (raw bytes: half the memory of hex strings).
-        self.sha256: dict[str, bytes] = {}
-        self.other: dict[str, dict[str, bytes]] = {}
-        self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
-        self._pool: ForkPool | None = None
+class _Checker(PackageReader):
+    """The precise check of one package (one object per call; not reused)."""
 
     # -- reading ---------------------------------------------------------------------------
-
-    def read_error(self, rel: str, exc: BaseException | str) -> None:
-        self.unreadable.add(rel)
-        reason = exc if isinstance(exc, str) else read_reason(exc)
-        self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
-
-    def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:
-        """The file's bytes in chunks (read errors become problems and end the stream)."""
-        try:
-            with self.view.opener(rel) as handle:
-                while chunk := handle.read(CHUNK):
-                    if hashers:
-                        for hasher in hashers:
-                            hasher.update(chunk)
-                    yield chunk
-        except (OSError, ValueError) as exc:
-            self.read_error(rel, exc)
 
     def read_small(self, rel: str, limit: int = MAX_TAG_FILE_BYTES) -> bytes | None:
         if rel not in self.files:
@@ -182,27 +154,6 @@ class _Checker:
             return None
         data = b"".join(self.chunks(rel))
         return None if rel in self.unreadable else data
-
-    def record_digests(self, rel: str, size: int, algorithms: tuple[str, ...],
-                       digests: tuple[bytes, ...]) -> None:
-        self.files[rel] = size
-        for algorithm, digest in zip(algorithms, digests, strict=True):
-            if algorithm == "sha256":
-                self.sha256[rel] = digest
-            else:
-                self.other.setdefault(algorithm, {})[rel] = digest
-
-    def record_many(self, algorithms: tuple[str, ...],
-                    found: list[tuple[str, int, tuple[bytes, ...]]]) -> None:
-        """:meth:`record_digests` of many files (the common sha256-only case inlined)."""
-        if algorithms == ("sha256",):
-            files, sha256 = self.files, self.sha256
-            for rel, size, digests in found:
-                files[rel] = size
-                sha256[rel] = digests[0]
-        else:
-            for rel, size, digests in found:
-                self.record_digests(rel, size, algorithms, digests)
 
     def hash_files(self, groups: list[tuple[tuple[str, ...], list[str]]]) -> None:
         """Hash every file of each ``(algorithms, files)`` group (on the workers if many)."""
@@ -228,21 +179,6 @@ class _Checker:
                     self.files[rel] = self.view.sizer(rel) if self.view.sizer else 0
                 except OSError:
                     self.files[rel] = 0
-
-    def pool(self) -> ForkPool | None:
-        """Worker processes (forked, so they read the package as the parent does), or None."""
-        global _WORKER_VIEW
-        if self._pool is None and self.jobs > 1 and fork_available():
-            _WORKER_VIEW = self.view
-            self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
-        return self._pool
-
-    def close(self) -> None:
-        global _WORKER_VIEW
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        _WORKER_VIEW = None
 
     # -- the checks ------------------------------------------------------------------------
 
@@ -383,7 +319,7 @@ class _Checker:
         for name in names:
             entries = _Entries()
             hashers = [hashlib.new(algorithm) for algorithm in tag_algorithms]
-            counter = _Counter()
+            counter = ByteCounter()
             lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
             if pump is not None:
                 lines = _pumping(lines, pump)
@@ -441,10 +377,6 @@ class _Checker:
         if schemas:
             self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
-
-    def too_long(self, part: str, number: int) -> None:
-        self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
-                                     "bytes; not checked", f"line {number}"))
 
     def reproducer(self, descriptor: dict[str, Any] | None) -> _Reproducer | None:
         settings = (descriptor or {}).get("corpuskit", {})
@@ -657,7 +589,7 @@ class _RecordPass:
         self.pool = checker.pool() if parallel else None
         #: Workers read a folder's blocks themselves; an archive's are sent to them.
         self.by_range = self.pool is not None and view.root is not None
-        self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else _IN_FLIGHT)
+        self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else IN_FLIGHT)
         self.pending: deque[tuple[str, Pending[BlockResult | StreamBlock]]] = deque()
         self.digester = FileDigester(view.root, view.opener, payload_algorithms)
         self.blocks = self._blocks()
@@ -670,7 +602,7 @@ class _RecordPass:
                 continue
             names = self.algorithms.get(part, ("sha256",))
             hashers = [hashlib.new(name) for name in names]
-            counter = _Counter()
+            counter = ByteCounter()
             feeds: list[Any] = [*hashers, counter]
             if self.resource_hash is not None:
                 feeds.append(self.resource_hash)
@@ -838,7 +770,7 @@ class _Reproducer:
         self.results: list[Problem] = []
         self.pending: deque[Pending[list[Problem]]] = deque()
         self.pool = pool
-        self.limit = jobs * _IN_FLIGHT
+        self.limit = jobs * IN_FLIGHT
         self.part = DOCUMENTS_PATH
 
     def add(self, number: int, record: Record) -> None:
@@ -1142,20 +1074,6 @@ def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = Fa
 
 # -- worker processes ---------------------------------------------------------------------
 
-#: The package a forked worker reads (set in the parent just before the pool forks).
-_WORKER_VIEW: PackageView | None = None
-
-
-class _Counter:
-    """A "hasher" that counts the bytes it is fed."""
-
-    def __init__(self) -> None:
-        self.bytes = 0
-
-    def update(self, data: bytes) -> None:
-        self.bytes += len(data)
-
-
 def _pumping(lines: Iterable[tuple[int, bytes]], pump: Callable[[], None],
              every: int = 2048) -> Iterator[tuple[int, bytes]]:
     """``lines`` unchanged, calling ``pump()`` before every ``every`` of them."""
@@ -1163,19 +1081,6 @@ def _pumping(lines: Iterable[tuple[int, bytes]], pump: Callable[[], None],
         if index % every == 0:
             pump()
         yield line
-
-
-#: One FileDigester per set of algorithms in a worker (each holds its read buffer).
-_WORKER_DIGESTERS: dict[tuple[str, ...], FileDigester] = {}
-
-
-def _worker_digester(algorithms: tuple[str, ...]) -> FileDigester:
-    assert _WORKER_VIEW is not None, "worker started without a package"
-    digester = _WORKER_DIGESTERS.get(algorithms)
-    if digester is None:
-        digester = FileDigester(_WORKER_VIEW.root, _WORKER_VIEW.opener, algorithms)
-        _WORKER_DIGESTERS[algorithms] = digester
-    return digester
 
 
 HashTask = tuple[tuple[str, ...], list[str]]
@@ -1189,44 +1094,44 @@ def _digest_here(view: PackageView, algorithms: tuple[str, ...], rels: list[str]
 
 def _digest_task(task: HashTask) -> DigestResult:
     algorithms, rels = task
-    return digest_files(_worker_digester(algorithms), rels)
+    return digest_files(worker_digester(algorithms), rels)
 
 
 def _structure_task(created: str | None) -> list[Problem]:
-    assert _WORKER_VIEW is not None and _WORKER_VIEW.archive is not None
-    return check_archive_structure(_WORKER_VIEW.archive, created)
+    archive = worker_view().archive
+    assert archive is not None
+    return check_archive_structure(archive, created)
 
 
 def _records_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
                   ) -> BlockResult:
-    digester = _worker_digester(algorithms)
-    assert _WORKER_VIEW is not None
-    return check_records(part, first, block, _WORKER_VIEW.files, digester)
+    digester = worker_digester(algorithms)
+    return check_records(part, first, block, worker_view().files, digester)
 
 
 def _records_range_task(part: str, first: int, start: int, end: int,
                         algorithms: tuple[str, ...]) -> BlockResult:
     """:func:`_records_task` of bytes ``[start, end)`` of a folder's file, read here."""
-    digester = _worker_digester(algorithms)
-    assert _WORKER_VIEW is not None and digester.root is not None
+    digester = worker_digester(algorithms)
+    assert digester.root is not None
     try:
         block = _read_range(os.path.join(digester.root, part), start, end - start)
     except OSError as exc:
         return BlockResult(errors=[(part, read_reason(exc))])
     if len(block) != end - start:
         return BlockResult(errors=[(part, "the file changed while it was read")])
-    return check_records(part, first, block, _WORKER_VIEW.files, digester)
+    return check_records(part, first, block, worker_view().files, digester)
 
 
 def _clean_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
                 ) -> StreamBlock:
-    return check_clean_block(block, _worker_digester(algorithms))
+    return check_clean_block(block, worker_digester(algorithms))
 
 
 def _clean_range_task(part: str, first: int, start: int, end: int,
                       algorithms: tuple[str, ...]) -> StreamBlock:
     """:func:`_clean_task` of bytes ``[start, end)`` of a folder's file, read here."""
-    digester = _worker_digester(algorithms)
+    digester = worker_digester(algorithms)
     assert digester.root is not None
     try:
         block = _read_range(os.path.join(digester.root, part), start, end - start)

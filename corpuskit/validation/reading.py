@@ -1,0 +1,135 @@
+"""What every pass of one package check shares: its reading, its findings, its workers.
+
+:class:`PackageReader` holds one check's state: the package's files (sizes, the digests of
+every file read, those that could not be read) and the problems found so far. It reads
+each file once, streaming, through the hashers that need it; a read error becomes a
+problem. It also forks the worker processes, which read the package as the parent does
+(:func:`worker_view`, :func:`worker_digester`). The precise check
+(:class:`~corpuskit.validation.precise.Checker`) and the records pass build on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..config import DEFAULT_MAX_FILE_BYTES
+from ..forkpool import ForkPool, fork_available
+from ..heap import start_worker_heap
+from ..problems import Problem
+from .digest import CHUNK, FileDigester, read_reason
+from .view import PackageView
+
+#: Longest line of documents.jsonl assembled in memory (a record of a 256 MiB raw file fits).
+MAX_RECORD_LINE = 3 * DEFAULT_MAX_FILE_BYTES
+#: Tasks in flight per worker: blocks of records sent whole, or batches of --reproduce.
+IN_FLIGHT = 3
+
+
+class ByteCounter:
+    """A "hasher" that counts the bytes it is fed."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def update(self, data: bytes) -> None:
+        self.bytes += len(data)
+
+
+class PackageReader:
+    """The state of one package check (one object per call; not reused): its reading."""
+
+    def __init__(self, view: PackageView, *, fast: bool, reproduce: bool, jobs: int) -> None:
+        self.view = view
+        self.fast = fast
+        self.reproduce = reproduce
+        self.jobs = jobs
+        self.files = view.files
+        self.problems: list[Problem] = list(view.problems)
+        self.unreadable: set[str] = set()
+        #: sha256 of every file read, and other algorithms' digests when a manifest uses them
+        #: (raw bytes: half the memory of hex strings).
+        self.sha256: dict[str, bytes] = {}
+        self.other: dict[str, dict[str, bytes]] = {}
+        self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
+        self._pool: ForkPool | None = None
+
+    def read_error(self, rel: str, exc: BaseException | str) -> None:
+        self.unreadable.add(rel)
+        reason = exc if isinstance(exc, str) else read_reason(exc)
+        self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
+
+    def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:
+        """The file's bytes in chunks (read errors become problems and end the stream)."""
+        try:
+            with self.view.opener(rel) as handle:
+                while chunk := handle.read(CHUNK):
+                    if hashers:
+                        for hasher in hashers:
+                            hasher.update(chunk)
+                    yield chunk
+        except (OSError, ValueError) as exc:
+            self.read_error(rel, exc)
+
+    def record_digests(self, rel: str, size: int, algorithms: tuple[str, ...],
+                       digests: tuple[bytes, ...]) -> None:
+        self.files[rel] = size
+        for algorithm, digest in zip(algorithms, digests, strict=True):
+            if algorithm == "sha256":
+                self.sha256[rel] = digest
+            else:
+                self.other.setdefault(algorithm, {})[rel] = digest
+
+    def record_many(self, algorithms: tuple[str, ...],
+                    found: list[tuple[str, int, tuple[bytes, ...]]]) -> None:
+        """:meth:`record_digests` of many files (the common sha256-only case inlined)."""
+        if algorithms == ("sha256",):
+            files, sha256 = self.files, self.sha256
+            for rel, size, digests in found:
+                files[rel] = size
+                sha256[rel] = digests[0]
+        else:
+            for rel, size, digests in found:
+                self.record_digests(rel, size, algorithms, digests)
+
+    def pool(self) -> ForkPool | None:
+        """Worker processes (forked, so they read the package as the parent does), or None."""
+        global _WORKER_VIEW
+        if self._pool is None and self.jobs > 1 and fork_available():
+            _WORKER_VIEW = self.view
+            self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
+        return self._pool
+
+    def close(self) -> None:
+        global _WORKER_VIEW
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        _WORKER_VIEW = None
+
+    def too_long(self, part: str, number: int) -> None:
+        self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
+                                     "bytes; not checked", f"line {number}"))
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+#: The package a forked worker reads (set in the parent just before the pool forks).
+_WORKER_VIEW: PackageView | None = None
+#: One FileDigester per set of algorithms in a worker (each holds its read buffer).
+_WORKER_DIGESTERS: dict[tuple[str, ...], FileDigester] = {}
+
+
+def worker_view() -> PackageView:
+    """The package this worker reads."""
+    assert _WORKER_VIEW is not None, "worker started without a package"
+    return _WORKER_VIEW
+
+
+def worker_digester(algorithms: tuple[str, ...]) -> FileDigester:
+    assert _WORKER_VIEW is not None, "worker started without a package"
+    digester = _WORKER_DIGESTERS.get(algorithms)
+    if digester is None:
+        digester = FileDigester(_WORKER_VIEW.root, _WORKER_VIEW.opener, algorithms)
+        _WORKER_DIGESTERS[algorithms] = digester
+    return digester
