@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
-from corpuskit.validation import ValidationReport, reading, validate
+from corpuskit.validation import ValidationReport, reading, reproduce, validate
 from corpuskit.validation import package as checker
 from corpuskit.validation.lines import LineBlock, line_blocks
 from corpuskit.validation.reading import PackageReader
@@ -41,6 +41,7 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]
     monkeypatch.setattr(checker, "CHUNK", 97)
     monkeypatch.setattr(checker, "_RANGES_IN_FLIGHT", 1)
     monkeypatch.setattr(checker, "IN_FLIGHT", 1)
+    monkeypatch.setattr(reproduce, "IN_FLIGHT", 1)
     passes: list[tuple[bool, bool]] = []
 
     class Spied(checker._RecordPass):

@@ -36,9 +36,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
-from ..forkpool import ForkPool, Pending
-from ..models import Record
+from ..forkpool import Pending
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..parquet import PARQUET_PATH
 from ..problems import Problem
@@ -68,7 +66,6 @@ from .descriptor import (
     check_descriptor,
     descriptor_resources,
     documents_resource,
-    process_config_from_settings,
 )
 from .digest import (
     CHUNK,
@@ -98,15 +95,13 @@ from .records import (
     check_records,
     manifest_digest,
     prepare_clean_workers,
-    reproduce_record,
 )
+from .reproduce import reproducer_for
 from .restated import Restated, restate
 from .view import UNKNOWN, PackageView, archive_view, folder_view
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
-#: Records sent to a worker at once by --reproduce.
-REPRODUCE_BATCH = 64
 #: Blocks of records in flight per worker when workers read the blocks themselves (a
 #: task is then a few numbers; its result a few hundred bytes per record). Enough to keep
 #: the workers busy between two pumps of the parent while it parses the manifests.
@@ -378,20 +373,6 @@ class _Checker(PackageReader):
             self.problems.extend(check_descriptor(value))
         return value if isinstance(value, dict) else None
 
-    def reproducer(self, descriptor: dict[str, Any] | None) -> _Reproducer | None:
-        settings = (descriptor or {}).get("corpuskit", {})
-        process = settings.get("process") if isinstance(settings, dict) else None
-        if not isinstance(process, dict):
-            self.problems.append(Problem(DESCRIPTOR, "schema-error",
-                                         "cannot reproduce the records: corpuskit.process is "
-                                         "missing", "/corpuskit/process"))
-            return None
-        try:
-            config = process_config_from_settings(process)
-        except ValueError:  # reported with the descriptor's checks (settings_problems)
-            return None
-        return _Reproducer(self, config, self.pool(), self.jobs)
-
     def compare_resources(self, resources: list[Resource], docs_sha256: str | None) -> None:
         for resource in resources:
             where = f"/resources/{resource.index}"
@@ -572,7 +553,7 @@ class _RecordPass:
         self.parts = parts
         self.algorithms = algorithms
         self.payload_algorithms = payload_algorithms
-        self.reproducer = checker.reproducer(descriptor) if checker.reproduce else None
+        self.reproducer = reproducer_for(checker, descriptor) if checker.reproduce else None
         self.ids = IdOrder()
         self.referenced: set[str] = set()
         self.count = 0
@@ -741,68 +722,6 @@ class _RecordPass:
             digest = part_digest.hex() if part_digest is not None else None
         lines = self.count if self.stream is None else self.clean_lines
         return lines, digest if complete else None
-
-
-def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
-                     ) -> list[Problem]:
-    problems = []
-    for part, number, record, data in batch:
-        reason = reproduce_record(record, data, config)
-        if reason is not None:
-            problems.append(Problem(part, "record-mismatch", f"record {record.id!r}: {reason}",
-                                    f"line {number}"))
-    return problems
-
-
-class _Reproducer:
-    """Re-derives records on worker processes while the records pass goes on.
-
-    The parent reads each raw file (its digest was just checked) and sends batches of
-    (record, raw bytes); at most a few batches per worker are in flight, so memory stays
-    bounded. With one job everything runs in-process.
-    """
-
-    def __init__(self, checker: _Checker, config: ProcessConfig, pool: ForkPool | None,
-                 jobs: int) -> None:
-        self.checker = checker
-        self.config = config
-        self.batch: list[tuple[str, int, Record, bytes]] = []
-        self.results: list[Problem] = []
-        self.pending: deque[Pending[list[Problem]]] = deque()
-        self.pool = pool
-        self.limit = jobs * IN_FLIGHT
-        self.part = DOCUMENTS_PATH
-
-    def add(self, number: int, record: Record) -> None:
-        rel = RAW_PREFIX + record.source_path
-        if record.source_bytes > DEFAULT_MAX_FILE_BYTES:
-            self.results.append(Problem(rel, "too-large",
-                                        f"{record.source_bytes} bytes; not re-derived (over "
-                                        f"{DEFAULT_MAX_FILE_BYTES})"))
-            return
-        data = b"".join(self.checker.chunks(rel))
-        if rel in self.checker.unreadable:
-            return
-        self.batch.append((self.part, number, record, data))
-        if len(self.batch) >= REPRODUCE_BATCH:
-            self.submit()
-
-    def submit(self) -> None:
-        batch, self.batch = self.batch, []
-        if not batch:
-            return
-        if self.pool is None:
-            self.results.extend(_reproduce_batch(batch, self.config))
-            return
-        self.pending.append(self.pool.apply_async(_reproduce_batch, (batch, self.config)))
-        while len(self.pending) > self.limit:
-            self.results.extend(self.pending.popleft().get())
-
-    def finish(self) -> list[Problem]:
-        self.submit()
-        while self.pending:
-            self.results.extend(self.pending.popleft().get())
-        return self.results
 
 
 class _Entries:
