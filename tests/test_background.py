@@ -14,6 +14,7 @@ from _validate_support import built
 
 from corpuskit.validation import package as checker
 from corpuskit.validation.background import Background
+from corpuskit.validation.recordpass import RecordPass
 from corpuskit.validation.view import folder_view
 
 
@@ -51,7 +52,7 @@ def test_an_interrupt_of_the_clean_pass_does_not_wait_for_the_schema_thread(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(checker, "check_descriptor", stuck_check)
-    monkeypatch.setattr(checker._RecordPass, "finish", interrupted)
+    monkeypatch.setattr(RecordPass, "finish", interrupted)
     view = folder_view(Path(built().release), stream_raw=True)
     start = time.monotonic()
     try:

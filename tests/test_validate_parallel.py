@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
-from corpuskit.validation import ValidationReport, reading, reproduce, validate
+from corpuskit.validation import ValidationReport, reading, recordpass, reproduce, validate
 from corpuskit.validation import package as checker
 from corpuskit.validation.lines import LineBlock, line_blocks
 from corpuskit.validation.reading import PackageReader
@@ -36,20 +36,20 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]
     """Workers for every package, records read 97 bytes at a time; yields, per record
     pass, whether it had workers and whether they read the blocks themselves."""
     monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 0)
-    monkeypatch.setattr(checker, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(recordpass, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(reading, "CHUNK", 97)
-    monkeypatch.setattr(checker, "CHUNK", 97)
-    monkeypatch.setattr(checker, "_RANGES_IN_FLIGHT", 1)
-    monkeypatch.setattr(checker, "IN_FLIGHT", 1)
+    monkeypatch.setattr(recordpass, "CHUNK", 97)
+    monkeypatch.setattr(recordpass, "_RANGES_IN_FLIGHT", 1)
+    monkeypatch.setattr(recordpass, "IN_FLIGHT", 1)
     monkeypatch.setattr(reproduce, "IN_FLIGHT", 1)
     passes: list[tuple[bool, bool]] = []
 
-    class Spied(checker._RecordPass):
+    class Spied(recordpass.RecordPass):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             passes.append((self.pool is not None, self.by_range))
 
-    monkeypatch.setattr(checker, "_RecordPass", Spied)
+    monkeypatch.setattr(checker, "RecordPass", Spied)
     yield passes
 
 
@@ -59,9 +59,9 @@ Passes = list[tuple[bool, bool]]
 def both(target: Path, forced: Passes) -> tuple[ValidationReport, ValidationReport]:
     with pytest.MonkeyPatch.context() as patch:  # the plain in-process run first
         patch.setattr(checker, "PARALLEL_MIN_FILES", 10**9)
-        patch.setattr(checker, "PARALLEL_MIN_BYTES", 10**18)
+        patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
         patch.setattr(reading, "CHUNK", 1 << 20)
-        patch.setattr(checker, "CHUNK", 1 << 20)
+        patch.setattr(recordpass, "CHUNK", 1 << 20)
         serial = validate(target, jobs=1)
     assert forced[-1] == (False, False)
     parallel = validate(target, jobs=2)
@@ -186,13 +186,13 @@ def test_records_file_changed_while_read(tmp_path: Path, forced: Passes,
     traceback or a valid package."""
     target = copy_release(tmp_path)
     documents = target / "data/documents.jsonl"
-    original = checker._read_range
+    original = recordpass._read_range
 
     def truncating(path: str, start: int, size: int) -> bytes:
         documents.write_bytes(documents.read_bytes()[:start])
         return original(path, start, size)
 
-    monkeypatch.setattr(checker, "_read_range", truncating)
+    monkeypatch.setattr(recordpass, "_read_range", truncating)
     report = validate(target, jobs=2)
     assert not report.valid
     assert any(p.path == "data/documents.jsonl" and p.code == "unreadable-file"
@@ -208,7 +208,7 @@ def _die(*args: object) -> None:
 def test_a_worker_killed_in_the_clean_pass_leaves_the_check_to_the_precise_pass(
         tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch) -> None:
     target = copy_release(tmp_path)
-    monkeypatch.setattr(checker, "_clean_range_task", _die)
+    monkeypatch.setattr(recordpass, "_clean_range_task", _die)
     report = validate(target, jobs=2)
     assert report.valid, report.problems
     assert forced == [(True, True), (True, True)]  # the clean pass, then the precise one
@@ -220,8 +220,8 @@ def test_a_worker_killed_in_every_pass_stops_validate_instead_of_hanging(
     """A killed worker's task is lost: validate says so (exit 1) and leaves no worker
     behind, where a multiprocessing.Pool waited for the result forever."""
     target = copy_release(tmp_path)
-    monkeypatch.setattr(checker, "_clean_range_task", _die)
-    monkeypatch.setattr(checker, "_records_range_task", _die)
+    monkeypatch.setattr(recordpass, "_clean_range_task", _die)
+    monkeypatch.setattr(recordpass, "_records_range_task", _die)
     with pytest.raises(WorkerDied, match="killed by signal 9"):
         validate(target, jobs=2)
     assert main(["validate", "--jobs", "2", str(target)]) == 1
@@ -333,7 +333,7 @@ def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
     pool is forked: each worker would otherwise make its own on its first block."""
     target = copy_release(tmp_path)
     events: list[str] = []
-    prepare, pool = checker.prepare_clean_workers, PackageReader.pool
+    prepare, pool = recordpass.prepare_clean_workers, PackageReader.pool
 
     def spied_prepare() -> None:
         events.append("prepare")
@@ -344,7 +344,7 @@ def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
             events.append("fork")
         return pool(self)
 
-    monkeypatch.setattr(checker, "prepare_clean_workers", spied_prepare)
+    monkeypatch.setattr(recordpass, "prepare_clean_workers", spied_prepare)
     monkeypatch.setattr(PackageReader, "pool", spied_pool)
     assert validate(target, jobs=2).valid
     assert forced[-1] == (True, True)  # the records were checked on workers

@@ -27,20 +27,17 @@ start and names every problem. A damaged package is read twice; the report is th
 from __future__ import annotations
 
 import hashlib
-import os
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from ..forkpool import Pending
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, bagit_path, content_hash_of, manifest_order
 from ..parquet import PARQUET_PATH
 from ..problems import Problem
-from ..reader import DESCRIPTOR, ZipSource, open_regular, unsafe_member_reason
+from ..reader import DESCRIPTOR, ZipSource, unsafe_member_reason
 from ..schemacheck import NOT_JSON, read_json
 from .archive import archive_structure_steps, check_archive_structure
 from .background import Background
@@ -61,54 +58,21 @@ from .bagit import (
 )
 from .card import README, card_problems
 from .croissant import CROISSANT, check_croissant, croissant_differences, croissant_mismatches
-from .descriptor import (
-    Resource,
-    check_descriptor,
-    descriptor_resources,
-    documents_resource,
-)
-from .digest import (
-    CHUNK,
-    DigestResult,
-    FileDigester,
-    digest_files,
-    read_reason,
-)
+from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
+from .digest import DigestResult, FileDigester, digest_files
 from .layout import layout_problems
-from .lines import LineBlock, line_blocks
 from .parquetcheck import compare_parquet
-from .reading import (
-    IN_FLIGHT,
-    MAX_RECORD_LINE,
-    ByteCounter,
-    PackageReader,
-    worker_digester,
-    worker_view,
-)
-from .records import (
-    HASH_MASK,
-    BlockResult,
-    IdOrder,
-    StreamBlock,
-    Tally,
-    check_clean_block,
-    check_records,
-    manifest_digest,
-    prepare_clean_workers,
-)
-from .reproduce import reproducer_for
+from .reading import MAX_RECORD_LINE, ByteCounter, PackageReader, worker_digester, worker_view
+from .recordpass import ManifestStream, RecordPass
+from .records import Tally, manifest_digest
 from .restated import Restated, restate
 from .view import UNKNOWN, PackageView, archive_view, folder_view
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
-#: Blocks of records in flight per worker when workers read the blocks themselves (a
-#: task is then a few numbers; its result a few hundred bytes per record). Enough to keep
-#: the workers busy between two pumps of the parent while it parses the manifests.
-_RANGES_IN_FLIGHT = 8
-#: Below these, worker processes cost more than they save: everything runs in-process.
+#: Below this many files (and :data:`.recordpass.PARALLEL_MIN_BYTES` of records), worker
+#: processes cost more than they save: everything runs in-process.
 PARALLEL_MIN_FILES = 2048
-PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 #: Files per hashing task.
 HASH_TASK_FILES = 512
 #: The manifests corpuskit writes, held to the exact form it writes them in.
@@ -207,12 +171,12 @@ class _Checker(PackageReader):
 
         documents: int | None = 0
         docs_sha256: str | None = None
-        records: _RecordPass | None = None
+        records: RecordPass | None = None
         if not self.fast:
             algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
                           else tag_algorithms for part in doc_parts}
-            records = _RecordPass(self, doc_parts, algorithms, payload_algorithms,
-                                  descriptor)
+            records = RecordPass(self, doc_parts, algorithms, payload_algorithms,
+                                 descriptor)
             records.pump()  # the workers start on the records while the manifests are read
         manifests = self.parse_manifests(manifest_names, tag_algorithms,
                                          records.pump if records else None)
@@ -522,208 +486,6 @@ class _Checker(PackageReader):
             self.problems.extend(croissant_mismatches(document, descriptor))
 
 
-class _RecordPass:
-    """The pass over documents.jsonl: hashes, record checks, raw files, and --reproduce.
-
-    The parent reads and hashes each part, cutting it into blocks of whole lines. A block
-    is checked by :func:`check_records` (on a worker for large files: the worker reads the
-    block's range of a folder's file itself, an archive's block is sent to it), which also
-    reads each raw file its records name, once, for both the record checks and the
-    manifests. The parent merges the results in order: ids unique and sorted, digests.
-
-    ``pump()`` keeps up to a few blocks per worker in flight without waiting (it is
-    called while the manifests are parsed); ``finish()`` does the rest. ``--reproduce``
-    checks lines in-process and re-derives records on the workers.
-    """
-
-    def __init__(self, checker: _Checker, parts: tuple[str, ...],
-                 algorithms: dict[str, tuple[str, ...]], payload_algorithms: tuple[str, ...],
-                 descriptor: dict[str, Any] | None,
-                 stream: _ManifestStream | None = None) -> None:
-        self.checker = checker
-        #: Checking a package expected to be clean (:func:`check_folder`): blocks are
-        #: checked by :func:`check_clean_block`, their manifest lines compared with
-        #: ``stream`` as they come; the first deviation sets ``failed`` and ends the pass.
-        self.stream = stream
-        self.failed = False
-        self.last_id = ""
-        self.clean_lines = 0
-        self.raw_bytes = 0
-        self.path_hash = 0
-        self.parts = parts
-        self.algorithms = algorithms
-        self.payload_algorithms = payload_algorithms
-        self.reproducer = reproducer_for(checker, descriptor) if checker.reproduce else None
-        self.ids = IdOrder()
-        self.referenced: set[str] = set()
-        self.count = 0
-        #: The languages and normalization steps of the records (for croissant.json and
-        #: the data card), gathered by the blocks' checks.
-        self.tally = Tally()
-        # One part (the usual case): the resource's sha256 is the file's, computed once.
-        self.resource_hash = hashlib.sha256() if len(parts) > 1 else None
-        view = checker.view
-        size = sum(max(checker.files.get(part, 0), 0) for part in parts)
-        parallel = self.reproducer is None and size >= PARALLEL_MIN_BYTES
-        if parallel and stream is not None:
-            prepare_clean_workers()  # before the workers are forked: made once, shared
-        self.pool = checker.pool() if parallel else None
-        #: Workers read a folder's blocks themselves; an archive's are sent to them.
-        self.by_range = self.pool is not None and view.root is not None
-        self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else IN_FLIGHT)
-        self.pending: deque[tuple[str, Pending[BlockResult | StreamBlock]]] = deque()
-        self.digester = FileDigester(view.root, view.opener, payload_algorithms)
-        self.blocks = self._blocks()
-        self.done = False
-
-    def _blocks(self) -> Iterator[tuple[str, LineBlock]]:
-        checker = self.checker
-        for part in self.parts:
-            if part not in checker.files:
-                continue
-            names = self.algorithms.get(part, ("sha256",))
-            hashers = [hashlib.new(name) for name in names]
-            counter = ByteCounter()
-            feeds: list[Any] = [*hashers, counter]
-            if self.resource_hash is not None:
-                feeds.append(self.resource_hash)
-
-            def too_long(number: int, part: str = part) -> None:
-                self.count += 1
-                checker.too_long(part, number)
-
-            def unterminated(number: int, part: str = part) -> None:
-                checker.problems.append(Problem(part, "schema-error", "the last line has no "
-                                                "line break; corpuskit ends every record "
-                                                "with LF", f"line {number}" if number else ""))
-
-            for block in line_blocks(checker.chunks(part, feeds), too_long,
-                                     keep=not self.by_range, max_line=MAX_RECORD_LINE,
-                                     numbered=self.stream is None, unterminated=unterminated):
-                yield part, block
-            if part not in checker.unreadable:
-                checker.record_digests(part, counter.bytes, names,
-                                       tuple(h.digest() for h in hashers))
-
-    def _submit(self, part: str, block: LineBlock) -> None:
-        self.count += block.lines
-        if self.stream is not None:
-            self._submit_clean(part, block)
-        elif self.pool is None:
-            assert block.data is not None
-            on_valid = None
-            if self.reproducer is not None:
-                self.reproducer.part = part
-                on_valid = self.reproducer.add
-            self._merge(part, check_records(part, block.first, block.data,
-                                            self.checker.files, self.digester, on_valid))
-        else:
-            self._to_workers(part, block, _records_task, _records_range_task)
-
-    def _submit_clean(self, part: str, block: LineBlock) -> None:
-        if self.pool is None:
-            assert block.data is not None
-            self._merge_clean(part, check_clean_block(block.data, self.digester))
-        else:
-            self._to_workers(part, block, _clean_task, _clean_range_task)
-
-    def _to_workers(self, part: str, block: LineBlock, by_data: Callable[..., Any],
-                    by_range: Callable[..., Any]) -> None:
-        """Queue a block for the workers: its bytes, or where they read it themselves."""
-        assert self.pool is not None
-        where = ((block.start, block.end) if self.by_range else (block.data,))
-        task = by_range if self.by_range else by_data
-        self.pending.append((part, self.pool.apply_async(
-            task, (part, block.first, *where, self.payload_algorithms))))
-
-    def _merge_clean(self, part: str, block: StreamBlock) -> None:
-        """One block of a clean pass: ids still increasing, its manifest lines next."""
-        if block.unreadable and part not in self.checker.unreadable:
-            self.checker.read_error(part, block.unreadable)
-        if self.failed:
-            return
-        assert self.stream is not None
-        if not block.clean or (block.lines and block.first_id <= self.last_id) \
-                or not self.stream.expect(block.manifest):
-            self.failed = self.done = True
-            return
-        if block.lines:
-            self.last_id = block.last_id
-        self.clean_lines += block.lines
-        self.tally.merge(block.tally)
-        self.raw_bytes += block.raw_bytes
-        self.path_hash = (self.path_hash + block.path_hash) & HASH_MASK
-
-    def _fill(self) -> None:
-        while not self.done and len(self.pending) < self.limit:
-            item = next(self.blocks, None)
-            if item is None:
-                self.done = True
-            else:
-                self._submit(*item)
-
-    def _merge(self, part: str, result: BlockResult | StreamBlock) -> None:
-        if isinstance(result, StreamBlock):
-            self._merge_clean(part, result)
-            return
-        checker = self.checker
-        checker.problems.extend(result.problems)
-        ids, referenced = self.ids, self.referenced
-        for number, doc_id, raw_path in result.lines:
-            if doc_id is not None:
-                ids.add(part, number, doc_id)
-            if raw_path is not None:
-                referenced.add(raw_path)
-        checker.record_many(self.payload_algorithms, result.digests)
-        self.tally.merge(result.tally)
-        for rel, reason in result.errors:
-            if rel not in checker.unreadable:
-                checker.read_error(rel, reason)
-
-    def pump(self) -> None:
-        """Merge the blocks done, in order, and hand out more (never waits)."""
-        if self.pool is None:
-            return
-        while self.pending and self.pending[0][1].ready():
-            part, result = self.pending.popleft()
-            self._merge(part, result.get())
-        self._fill()
-
-    def finish(self, meanwhile: Iterable[object] = ()) -> tuple[int, str | None]:
-        """The line count and the resource's sha256 (None if a part is missing or
-        unreadable). ``meanwhile`` is stepped through once the workers have blocks to
-        check, with the blocks done merged and more handed out between two steps."""
-        try:
-            if self.pool is None:
-                deque(meanwhile, maxlen=0)
-                for item in self.blocks:
-                    self._submit(*item)
-                    if self.failed:
-                        break
-            else:
-                self._fill()
-                for _ in meanwhile:
-                    self.pump()
-                while self.pending:
-                    part, result = self.pending.popleft()
-                    self._merge(part, result.get())
-                    self._fill()
-        finally:
-            self.digester.close()
-            if self.reproducer is not None:
-                self.checker.problems.extend(self.reproducer.finish())
-        self.checker.problems.extend(self.ids.problems)
-        files, unreadable = self.checker.files, self.checker.unreadable
-        complete = all(p in files and p not in unreadable for p in self.parts)
-        if self.resource_hash is not None:
-            digest: str | None = self.resource_hash.hexdigest()
-        else:
-            part_digest = self.checker.sha256.get(self.parts[0])
-            digest = part_digest.hex() if part_digest is not None else None
-        lines = self.count if self.stream is None else self.clean_lines
-        return lines, digest if complete else None
-
-
 class _Entries:
     """A manifest's entries, compactly: path → raw digest, and their line numbers in order."""
 
@@ -750,57 +512,6 @@ class _HexView(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._digests)
-
-
-class _ManifestStream:
-    """The payload manifest read alongside the records of a clean pass: the lines each
-    block of records implies must be its next bytes, exactly (compared by their size and
-    sha256, :func:`~corpuskit.validation.records.manifest_digest`). It is hashed as it is
-    read (it is a tag file). ``ok`` turns False at the first difference or read error."""
-
-    def __init__(self, view: PackageView, rel: str) -> None:
-        self.hasher = hashlib.sha256()
-        self.size = 0
-        self.ok = True
-        self.handle: IO[bytes] | None = None
-        try:
-            self.handle = view.opener(rel)
-        except OSError:
-            self.ok = False
-
-    def _read(self, size: int) -> bytes:
-        assert self.handle is not None
-        parts = []
-        while size > 0 and (data := self.handle.read(min(size, CHUNK))):
-            parts.append(data)
-            size -= len(data)
-        data = b"".join(parts)
-        self.hasher.update(data)
-        self.size += len(data)
-        return data
-
-    def expect(self, lines: tuple[int, bytes]) -> bool:
-        """Whether the next bytes are the lines of size and sha256 ``lines``."""
-        if self.ok and lines[0]:
-            try:
-                self.ok = manifest_digest(self._read(lines[0])) == lines
-            except OSError:
-                self.ok = False
-        return self.ok
-
-    def end(self) -> bool:
-        """True if the manifest held exactly the lines expected, and nothing more."""
-        if self.ok:
-            try:
-                self.ok = self._read(1) == b""
-            except OSError:
-                self.ok = False
-        return self.ok
-
-    def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
 
 
 class _CleanChecker(_Checker):
@@ -869,11 +580,11 @@ class _CleanChecker(_Checker):
         if found or docs is None or layout_problems(files, resources):
             return None
 
-        stream = _ManifestStream(view, payload_name)
+        stream = ManifestStream(view, payload_name)
         algorithms: dict[str, tuple[str, ...]] = {part: (REQUIRED_ALGORITHM,)
                                                    for part in docs.parts}
-        records = _RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
-                              descriptor, stream)
+        records = RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
+                             descriptor, stream)
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
         self.schemas = descriptor_problems = Background(check_descriptor, descriptor)
@@ -1020,55 +731,3 @@ def _structure_task(created: str | None) -> list[Problem]:
     archive = worker_view().archive
     assert archive is not None
     return check_archive_structure(archive, created)
-
-
-def _records_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
-                  ) -> BlockResult:
-    digester = worker_digester(algorithms)
-    return check_records(part, first, block, worker_view().files, digester)
-
-
-def _records_range_task(part: str, first: int, start: int, end: int,
-                        algorithms: tuple[str, ...]) -> BlockResult:
-    """:func:`_records_task` of bytes ``[start, end)`` of a folder's file, read here."""
-    digester = worker_digester(algorithms)
-    assert digester.root is not None
-    try:
-        block = _read_range(os.path.join(digester.root, part), start, end - start)
-    except OSError as exc:
-        return BlockResult(errors=[(part, read_reason(exc))])
-    if len(block) != end - start:
-        return BlockResult(errors=[(part, "the file changed while it was read")])
-    return check_records(part, first, block, worker_view().files, digester)
-
-
-def _clean_task(part: str, first: int, block: bytes, algorithms: tuple[str, ...]
-                ) -> StreamBlock:
-    return check_clean_block(block, worker_digester(algorithms))
-
-
-def _clean_range_task(part: str, first: int, start: int, end: int,
-                      algorithms: tuple[str, ...]) -> StreamBlock:
-    """:func:`_clean_task` of bytes ``[start, end)`` of a folder's file, read here."""
-    digester = worker_digester(algorithms)
-    assert digester.root is not None
-    try:
-        block = _read_range(os.path.join(digester.root, part), start, end - start)
-    except OSError as exc:
-        return StreamBlock(False, unreadable=read_reason(exc))
-    if len(block) != end - start:
-        return StreamBlock(False, unreadable="the file changed while it was read")
-    return check_clean_block(block, digester)
-
-
-def _read_range(path: str, start: int, size: int) -> bytes:
-    fd = open_regular(path, checking=True)
-    try:
-        parts = []
-        while size > 0 and (data := os.pread(fd, size, start)):
-            parts.append(data)
-            start += len(data)
-            size -= len(data)
-        return parts[0] if len(parts) == 1 else b"".join(parts)
-    finally:
-        os.close(fd)
