@@ -14,8 +14,7 @@ from _validate_support import copy_release
 
 import corpuskit.accesstimes as accesstimes
 import corpuskit.reader as reader
-from corpuskit.validation import package as checker
-from corpuskit.validation import recordpass, validate
+from corpuskit.validation import precise, recordpass, validate
 
 NOATIME = getattr(os, "O_NOATIME", 0)
 #: An access time well before any file's modification time: a read updates it under
@@ -58,7 +57,7 @@ def test_validate_leaves_the_access_times_of_a_package(
     if not _records_access_times(tmp_path):
         pytest.skip(f"{tmp_path} does not record access times on read (mounted noatime)")
     if jobs > 1:  # workers even for a small package: the raw files are read by them
-        monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 0)
+        monkeypatch.setattr(precise, "PARALLEL_MIN_FILES", 0)
         monkeypatch.setattr(recordpass, "PARALLEL_MIN_BYTES", 0)
     package = copy_release(tmp_path / "copy")
     files = _files(package)

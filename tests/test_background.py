@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from _validate_support import built
 
-from corpuskit.validation import package as checker
+from corpuskit.validation import clean
 from corpuskit.validation.background import Background
 from corpuskit.validation.recordpass import RecordPass
 from corpuskit.validation.view import folder_view
@@ -51,13 +51,13 @@ def test_an_interrupt_of_the_clean_pass_does_not_wait_for_the_schema_thread(
     def interrupted(self: Any, *args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(checker, "check_descriptor", stuck_check)
+    monkeypatch.setattr(clean, "check_descriptor", stuck_check)
     monkeypatch.setattr(RecordPass, "finish", interrupted)
     view = folder_view(Path(built().release), stream_raw=True)
     start = time.monotonic()
     try:
         with pytest.raises(KeyboardInterrupt):
-            checker._CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
+            clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
         assert time.monotonic() - start < 10
     finally:
         release.set()

@@ -23,8 +23,15 @@ from hypothesis import strategies as st
 
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
-from corpuskit.validation import ValidationReport, reading, recordpass, reproduce, validate
-from corpuskit.validation import package as checker
+from corpuskit.validation import (
+    ValidationReport,
+    clean,
+    precise,
+    reading,
+    recordpass,
+    reproduce,
+    validate,
+)
 from corpuskit.validation.lines import LineBlock, line_blocks
 from corpuskit.validation.reading import PackageReader
 
@@ -35,7 +42,7 @@ Damage = Callable[[Path], None]
 def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]:
     """Workers for every package, records read 97 bytes at a time; yields, per record
     pass, whether it had workers and whether they read the blocks themselves."""
-    monkeypatch.setattr(checker, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(precise, "PARALLEL_MIN_FILES", 0)
     monkeypatch.setattr(recordpass, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(reading, "CHUNK", 97)
     monkeypatch.setattr(recordpass, "CHUNK", 97)
@@ -49,7 +56,8 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]
             super().__init__(*args, **kwargs)
             passes.append((self.pool is not None, self.by_range))
 
-    monkeypatch.setattr(checker, "RecordPass", Spied)
+    monkeypatch.setattr(precise, "RecordPass", Spied)
+    monkeypatch.setattr(clean, "RecordPass", Spied)
     yield passes
 
 
@@ -58,7 +66,7 @@ Passes = list[tuple[bool, bool]]
 
 def both(target: Path, forced: Passes) -> tuple[ValidationReport, ValidationReport]:
     with pytest.MonkeyPatch.context() as patch:  # the plain in-process run first
-        patch.setattr(checker, "PARALLEL_MIN_FILES", 10**9)
+        patch.setattr(precise, "PARALLEL_MIN_FILES", 10**9)
         patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
         patch.setattr(reading, "CHUNK", 1 << 20)
         patch.setattr(recordpass, "CHUNK", 1 << 20)

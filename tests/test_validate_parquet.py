@@ -31,11 +31,11 @@ from corpuskit.parquet import PARQUET_PATH
 from corpuskit.validation import (
     ValidationReport,
     parquetcheck,
+    precise,
     render_github,
     render_text,
     validate,
 )
-from corpuskit.validation import package as checker
 from corpuskit.writer import write_archive
 
 pa = pytest.importorskip("pyarrow")
@@ -191,13 +191,13 @@ def only_parquet_problems(report: ValidationReport) -> set[tuple[str, str, str]]
 def compared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The comparisons that ran: the size of each Parquet file compared."""
     calls: list[int] = []
-    real = checker.compare_parquet
+    real = precise.compare_parquet
 
     def spy(*args: Any, **kwargs: Any) -> parquetcheck.ParquetComparison:
         calls.append(args[1])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(checker, "compare_parquet", spy)
+    monkeypatch.setattr(precise, "compare_parquet", spy)
     yield calls
 
 

@@ -43,8 +43,10 @@ from corpuskit.schemacheck import load_schema
 from corpuskit.validation import archive as structure_module
 from corpuskit.validation import cleanblock, validate
 from corpuskit.validation import package as checker
+from corpuskit.validation.clean import CleanChecker
 from corpuskit.validation.cleanblock import record_breaks
 from corpuskit.validation.digest import FileDigester
+from corpuskit.validation.precise import PackageResult
 from corpuskit.validation.records import (
     HASH_MASK,
     StreamBlock,
@@ -61,12 +63,12 @@ from corpuskit.validation.view import archive_view, folder_view
 Damage = Callable[[Path], None]
 
 
-def clean(target: Path, jobs: int = 1) -> checker.PackageResult | None:
+def clean(target: Path, jobs: int = 1) -> PackageResult | None:
     view = folder_view(target, measure_raw=False, stream_raw=True)
-    return checker._CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
+    return CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
 
 
-def precise(target: Path) -> checker.PackageResult:
+def precise(target: Path) -> PackageResult:
     return checker.check_package(folder_view(target, measure_raw=False), jobs=1)
 
 
@@ -200,8 +202,8 @@ def test_damage_is_refused_and_reported_as_the_precise_check_does(tmp_path: Path
 
 
 def _refused_and_reported_as_the_precise_check_does(
-        target: Path, expected: checker.PackageResult,
-        clean_pass: Callable[[Path, int], checker.PackageResult | None], name: str) -> None:
+        target: Path, expected: PackageResult,
+        clean_pass: Callable[[Path, int], PackageResult | None], name: str) -> None:
     """The damage ``name`` done to ``target``: the clean pass refuses it, with one worker or
     two, and validate reports exactly what the precise check found (``expected``)."""
     if name != "payload_file_added_resigned":  # a sound package still
@@ -228,7 +230,7 @@ def test_the_raw_files_listed_must_be_those_the_records_name(tmp_path: Path) -> 
         view.raw_hash ^= 1
 
     view.walk_raw = another_path
-    assert checker._CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is None
+    assert CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is None
 
 
 @pytest.mark.parametrize("rel", ["manifest-sha256.txt", "data/documents.jsonl"])
@@ -569,13 +571,13 @@ def test_the_record_schema_rules_out_objects_so_the_clean_pass_runs() -> None:
 
 # -- the clean pass over an archive ---------------------------------------------------------
 
-def clean_archive(path: Path, jobs: int = 1) -> checker.PackageResult | None:
+def clean_archive(path: Path, jobs: int = 1) -> PackageResult | None:
     with ZipSource(path, strict=False) as source:
         view = archive_view(source, stream_raw=True)
-        return checker._CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
+        return CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
 
 
-def precise_archive(path: Path) -> checker.PackageResult:
+def precise_archive(path: Path) -> PackageResult:
     with ZipSource(path, strict=False) as source:
         return checker.check_package(archive_view(source), jobs=1)
 
@@ -675,7 +677,7 @@ def test_an_archive_whose_seal_is_broken_goes_to_the_precise_check_at_once(
     def refuse(self: object) -> None:
         raise AssertionError("the clean pass was tried")
 
-    monkeypatch.setattr(checker._CleanChecker, "check", refuse)
+    monkeypatch.setattr(CleanChecker, "check", refuse)
     report = validate(archive, jobs=1)
     assert [p.code for p in report.problems] == ["archive-seal-mismatch"]
     assert report.documents == len(records(built().release))

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..problems import Problem
 from ..reader import ZipSource
-from .package import MAX_TAG_FILE_BYTES, STRICT_MANIFESTS
+from .precise import MAX_TAG_FILE_BYTES, STRICT_MANIFESTS
 
 #: The tag manifest every corpuskit package holds (sha256).
 TAG_MANIFEST = STRICT_MANIFESTS[1]

@@ -122,7 +122,7 @@ class RecordPass:
                  descriptor: dict[str, Any] | None,
                  stream: ManifestStream | None = None) -> None:
         self.checker = checker
-        #: Checking a package expected to be clean (:func:`check_folder`): blocks are
+        #: Checking a package expected to be clean (:mod:`.clean`): blocks are
         #: checked by :func:`check_clean_block`, their manifest lines compared with
         #: ``stream`` as they come; the first deviation sets ``failed`` and ends the pass.
         self.stream = stream

@@ -61,7 +61,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
 
     Without ``measure_raw``, files under data/raw/ are listed without a stat call (their
     size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
-    With ``stream_raw`` they are not listed at all, only counted (see :func:`check_folder`),
+    With ``stream_raw`` they are not listed at all, only counted (see :mod:`.clean`),
     and not even that until ``view.walk_raw()`` is called (so that it can be done while
     workers check records): memory then does not grow with the number of documents.
 

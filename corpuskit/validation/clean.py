@@ -1,0 +1,166 @@
+"""The clean pass: a fast check that proves a sound package clean, or gives up.
+
+:class:`CleanChecker` checks a package, folder or archive, as a stream: the raw files are
+counted, not listed (an archive's central directory is in memory anyway); each is read with
+its record, and the payload manifest is compared byte for byte with the lines its records
+imply, in record order (which is manifest order): a merge-join with no table per file, so
+memory is flat in the number of documents and the manifest costs a comparison, not a parse.
+At the first thing off it gives up, and the precise check (:mod:`.precise`) runs from the
+start and names every problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+
+from ..package import bagit_path, manifest_order
+from ..problems import Problem
+from ..reader import unsafe_member_reason
+from .background import Background
+from .bagit import (
+    BAG_INFO,
+    BAGIT_TXT,
+    MAX_LINE_BYTES,
+    PAYLOAD_PREFIX,
+    REQUIRED_ALGORITHM,
+    check_bagit_txt,
+    check_payload_oxum,
+    parse_bag_info,
+)
+from .descriptor import check_descriptor, descriptor_resources, documents_resource
+from .layout import layout_problems
+from .precise import REQUIRED_FILES, STRICT_MANIFESTS, Checker, PackageResult
+from .recordpass import ManifestStream, RecordPass
+from .records import manifest_digest
+
+
+class CleanChecker(Checker):
+    """:class:`Checker` for a folder or archive listed with ``stream_raw`` and expected to
+    be clean (an archive's raw members are read and checked as :meth:`ZipSource.open` reads
+    any member, and its headers as the precise check does, in steps between the blocks).
+
+    The raw files are not listed: each is read with its record, and the payload manifest
+    is compared, byte for byte, with the lines corpuskit writes for the records in order
+    (a merge-join: manifest order is record order), then for the other payload files. The
+    listing's count and path hashes of data/raw/ must equal the records' (every raw file
+    named by exactly one record). Every other check is :class:`Checker`'s, on the small
+    table of the files outside data/raw/.
+
+    It proves a package clean or gives up: :meth:`check` returns None as soon as anything
+    is off, and the caller then runs the precise check, which names every problem. So it
+    needs to be right only about packages it accepts: a byte-exact manifest, records that
+    pass every check, ids strictly increasing, the same raw files. Memory is flat in the
+    number of documents: nothing per file outlives a block.
+    """
+
+    #: The thread checking the descriptor against its schemas, once started.
+    schemas: Background[list[Problem]] | None = None
+
+    def check(self) -> PackageResult | None:
+        """The result for a clean package, or None: run the precise check (which also
+        stands in if this pass fails in a way it did not foresee)."""
+        try:
+            result = self._check()
+        except Exception:  # the precise check reports whatever this was
+            result = None
+        except BaseException:  # an interrupt: out at once, the schema thread not waited for
+            self.close()
+            raise
+        self.close()
+        if self.schemas is not None:  # no thread may be importing when a pool forks
+            self.schemas.wait()
+        return result
+
+    def changed_files(self) -> list[Problem]:
+        """Files that changed while this pass read them (the precise check that follows
+        may find them stable): reported whatever the precise check finds."""
+        return [problem for problem in self.problems if problem.path in self.unreadable
+                and problem.message.endswith("changed while it was read")]
+
+    def _check(self) -> PackageResult | None:
+        view, files = self.view, self.files
+        if self.problems or any(rel not in files for rel in REQUIRED_FILES):
+            return None
+        names = self.manifest_names()
+        if self.problems or sorted(names) != sorted(STRICT_MANIFESTS):
+            return None
+        payload_name, tag_name = STRICT_MANIFESTS
+        data = self.read_small(BAGIT_TXT)
+        if data is None or check_bagit_txt(data) or self.problems:
+            return None
+        data = self.read_small(BAG_INFO)
+        if data is None:
+            return None
+        bag_info, found = parse_bag_info(data)
+        descriptor = self.descriptor(schemas=False) if not found else None
+        if descriptor is None or self.problems:
+            return None
+        resources, found = descriptor_resources(descriptor)
+        docs = documents_resource(resources)
+        if found or docs is None or layout_problems(files, resources):
+            return None
+
+        stream = ManifestStream(view, payload_name)
+        algorithms: dict[str, tuple[str, ...]] = {part: (REQUIRED_ALGORITHM,)
+                                                   for part in docs.parts}
+        records = RecordPass(self, docs.parts, algorithms, (REQUIRED_ALGORITHM,),
+                             descriptor, stream)
+        # The descriptor's schema checks (jsonschema, imported on first use) run in a
+        # thread while the workers, forked by now, check the records.
+        self.schemas = descriptor_problems = Background(check_descriptor, descriptor)
+        listing: list[Problem] = []
+
+        def walk_raw() -> Iterator[None]:
+            assert view.walk_raw is not None
+            for found in view.walk_raw():
+                listing.extend(found)
+                yield
+
+        # An archive's headers are checked here, between handing blocks to the workers.
+        structure: list[Problem] = []
+        try:
+            documents, docs_sha256 = records.finish(
+                chain(walk_raw(), self.structure_steps(descriptor, structure)))
+            if records.failed or self.problems or listing or view.may_collide \
+                    or docs_sha256 is None or documents != view.raw_files \
+                    or records.path_hash != view.raw_hash \
+                    or descriptor_problems.result():
+                return None
+            # Files no record names (tag files, other payload files).
+            skip = {*docs.parts, payload_name, tag_name}  # read by their own passes
+            self.hash_files([((REQUIRED_ALGORITHM,),
+                              [rel for rel in files if rel not in self.sha256
+                               and rel not in skip])])
+            if self.problems:
+                return None
+            payload = [rel for rel in files if rel.startswith(PAYLOAD_PREFIX)]
+            if any(unsafe_member_reason(rel) for rel in payload):
+                return None  # a name no manifest may list (the precise check says why)
+            tail = "".join(f"{self.sha256[rel].hex()}  {bagit_path(rel)}\n"
+                           for rel in sorted(payload, key=manifest_order)).encode("utf-8")
+            if any(len(line) > MAX_LINE_BYTES for line in tail.split(b"\n")) \
+                    or not (stream.expect(manifest_digest(tail)) and stream.end()):
+                return None
+            self.record_digests(payload_name, stream.size, (REQUIRED_ALGORITHM,),
+                                (stream.hasher.digest(),))
+        finally:
+            stream.close()
+        manifests = self.parse_manifests([tag_name], (REQUIRED_ALGORITHM,))
+        if self.problems:
+            return None
+        self.compare_manifests(manifests)
+        payload_bytes = sum(files[rel] for rel in payload) + records.raw_bytes
+        self.problems.extend(check_payload_oxum(bag_info, payload_bytes,
+                                                len(payload) + view.raw_files))
+        self.compare_resources(resources, docs_sha256)
+        self.cross_check(descriptor, bag_info, documents, docs_sha256)
+        self.metadata_files(descriptor, documents, records.tally)
+        if self.problems or structure:
+            return None
+        not_checked = self.parquet(docs.parts)
+        if self.problems:
+            return None
+        return PackageResult([], documents, len(files) + view.raw_files,
+                             sum(files.values()) + records.raw_bytes, not_checked)
+

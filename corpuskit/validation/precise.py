@@ -1,0 +1,532 @@
+"""The precise check of one package, folder or archive: every problem found and named.
+
+Every file is read once, streaming, and hashed with every algorithm its manifests use
+(bagit-python's ``get_hashers`` idea). The pass over ``data/documents.jsonl`` hashes it
+(the resource hash too), checks every record and reads the raw file each record names: that
+one read serves both the record's source_bytes/source_sha256 and the raw file's manifest
+entry (:mod:`.recordpass`). Files no record names are hashed afterwards. The manifests are
+parsed line by line meanwhile and compared with the digests at the end; everything else
+compares what the reading found with what ``bag-info.txt`` and ``datapackage.json`` say.
+Last, a package that holds ``data/documents.parquet`` has it compared, row by row, with the
+records (:mod:`.parquetcheck`: one more streaming pass over both files, only then). ``fast``
+skips the reading: sizes, presence and counts only.
+
+Large packages have their records (and raw files) checked by forked worker processes while
+the parent parses the manifests; the result is the same with any number of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
+from ..parquet import PARQUET_PATH
+from ..problems import Problem
+from ..reader import DESCRIPTOR
+from ..schemacheck import NOT_JSON, read_json
+from .archive import archive_structure_steps, check_archive_structure
+from .bagit import (
+    ALGORITHMS,
+    BAG_INFO,
+    BAGIT_TXT,
+    MANIFEST_NAME,
+    PAYLOAD_PREFIX,
+    REQUIRED_ALGORITHM,
+    Manifest,
+    check_bagit_txt,
+    check_payload_oxum,
+    parse_bag_info,
+    parse_manifest,
+    split_lines,
+)
+from .card import README, card_problems
+from .croissant import CROISSANT, check_croissant, croissant_differences, croissant_mismatches
+from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
+from .digest import DigestResult, FileDigester, digest_files
+from .layout import layout_problems
+from .parquetcheck import compare_parquet
+from .reading import MAX_RECORD_LINE, ByteCounter, PackageReader, worker_digester, worker_view
+from .recordpass import RecordPass
+from .records import Tally
+from .restated import Restated, restate
+from .view import UNKNOWN, PackageView
+
+#: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
+MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
+#: Below this many files (and :data:`.recordpass.PARALLEL_MIN_BYTES` of records), worker
+#: processes cost more than they save: everything runs in-process.
+PARALLEL_MIN_FILES = 2048
+#: Files per hashing task.
+HASH_TASK_FILES = 512
+#: The manifests corpuskit writes, held to the exact form it writes them in.
+STRICT_MANIFESTS = (f"manifest-{REQUIRED_ALGORITHM}.txt",
+                    f"tagmanifest-{REQUIRED_ALGORITHM}.txt")
+REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, *STRICT_MANIFESTS, DESCRIPTOR)
+
+
+def _created(descriptor: dict[str, Any] | None) -> str | None:
+    """The release time stamp a descriptor gives, if any (it decides an archive's times)."""
+    created = descriptor.get("created") if descriptor else None
+    return created if isinstance(created, str) else None
+
+
+@dataclass
+class PackageResult:
+    problems: list[Problem]
+    documents: int
+    #: The package's files and their total size.
+    files: int = 0
+    bytes: int = 0
+    #: Checks that could not run, ``(path, why)`` (see :attr:`ValidationReport.not_checked`).
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Checker(PackageReader):
+    """The precise check of one package (one object per call; not reused)."""
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read_small(self, rel: str, limit: int = MAX_TAG_FILE_BYTES) -> bytes | None:
+        if rel not in self.files:
+            return None
+        if self.files[rel] > limit:
+            self.problems.append(Problem(rel, "too-large",
+                                         f"{self.files[rel]} bytes; a corpuskit tag file is at "
+                                         f"most {limit} bytes, so it was not read"))
+            return None
+        data = b"".join(self.chunks(rel))
+        return None if rel in self.unreadable else data
+
+    def hash_files(self, groups: list[tuple[tuple[str, ...], list[str]]]) -> None:
+        """Hash every file of each ``(algorithms, files)`` group (on the workers if many)."""
+        total = sum(len(rels) for _, rels in groups)
+        pool = self.pool() if total >= PARALLEL_MIN_FILES else None
+        tasks = [(algorithms, rels[i:i + HASH_TASK_FILES])
+                 for algorithms, rels in groups for i in range(0, len(rels), HASH_TASK_FILES)]
+        results: Iterable[DigestResult]
+        if pool is not None:
+            results = pool.imap(_digest_task, tasks)
+        else:
+            results = (_digest_here(self.view, algorithms, rels) for algorithms, rels in tasks)
+        for (algorithms, _), (digests, errors) in zip(tasks, results, strict=True):
+            self.record_many(algorithms, digests)
+            for rel, reason in errors:
+                self.read_error(rel, reason)
+
+    def measure_unknown(self) -> None:
+        """Sizes the listing left unknown and the hash pass could not measure."""
+        for rel, size in self.files.items():
+            if size == UNKNOWN:
+                try:
+                    self.files[rel] = self.view.sizer(rel) if self.view.sizer else 0
+                except OSError:
+                    self.files[rel] = 0
+
+    # -- the checks ------------------------------------------------------------------------
+
+    def run(self) -> PackageResult:
+        files = self.files
+        if not self.fast and len(files) >= PARALLEL_MIN_FILES:
+            self.pool()  # fork before the big tables exist: workers stay small
+        for rel in REQUIRED_FILES:
+            if rel not in files:
+                self.problems.append(Problem(rel, "missing-file",
+                                             "a corpuskit package always holds this file"))
+        data = self.read_small(BAGIT_TXT)
+        if data is not None:
+            self.problems.extend(check_bagit_txt(data))
+        data = self.read_small(BAG_INFO)
+        bag_info: dict[str, list[str]] = {}
+        if data is not None:
+            bag_info, found = parse_bag_info(data)
+            self.problems.extend(found)
+        descriptor = self.descriptor()
+        resources, found = descriptor_resources(descriptor or {})
+        self.problems.extend(found)
+        self.problems.extend(layout_problems(files, resources))
+        docs = documents_resource(resources)
+        doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
+
+        structure = self.start_structure_check(descriptor)
+        manifest_names = self.manifest_names()
+        payload_algorithms = self.algorithms(manifest_names, tag=False)
+        tag_algorithms = self.algorithms(manifest_names, tag=True)
+
+        documents: int | None = 0
+        docs_sha256: str | None = None
+        records: RecordPass | None = None
+        if not self.fast:
+            algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
+                          else tag_algorithms for part in doc_parts}
+            records = RecordPass(self, doc_parts, algorithms, payload_algorithms,
+                                 descriptor)
+            records.pump()  # the workers start on the records while the manifests are read
+        manifests = self.parse_manifests(manifest_names, tag_algorithms,
+                                         records.pump if records else None)
+        if records is not None:
+            documents, docs_sha256 = records.finish()
+            # Files no record names (tag files, stray payload): hashed now.
+            skip = set(doc_parts) | set(manifest_names)  # read by their own passes
+            rest = [rel for rel in files if rel not in self.sha256
+                    and rel not in self.unreadable and rel not in skip]
+            self.hash_files([
+                (payload_algorithms, [rel for rel in rest if rel.startswith(PAYLOAD_PREFIX)]),
+                (tag_algorithms, [rel for rel in rest if not rel.startswith(PAYLOAD_PREFIX)]),
+            ])
+            self.measure_unknown()
+            if docs_sha256 is not None:
+                for rel in files:
+                    if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
+                            and rel not in self.unreadable:
+                        self.problems.append(Problem(rel, "unreferenced-file",
+                                                     "no record has this raw file as its "
+                                                     "source_path"))
+            else:
+                documents = None
+        else:
+            documents = sum(1 for rel in files if rel.startswith(RAW_PREFIX))
+
+        self.compare_manifests(manifests)
+        payload_files = {rel: size for rel, size in files.items()
+                         if rel.startswith(PAYLOAD_PREFIX)}
+        if BAG_INFO in files and BAG_INFO not in self.unreadable:
+            self.problems.extend(check_payload_oxum(bag_info, sum(payload_files.values()),
+                                                    len(payload_files)))
+        self.compare_resources(resources, docs_sha256 if docs is not None else None)
+        if descriptor is not None:
+            self.cross_check(descriptor, bag_info, documents, docs_sha256)
+        self.metadata_files(descriptor, documents, records.tally if records else None)
+        self.problems.extend(structure())
+        # Last, after every use of the workers: none is forked once pyarrow runs threads.
+        not_checked = self.parquet(doc_parts)
+        return PackageResult(self.problems, documents or 0, not_checked=not_checked)
+
+    def start_structure_check(self, descriptor: dict[str, Any] | None
+                              ) -> Callable[[], list[Problem]]:
+        """An archive's headers against the reproducible form (on a worker if there is one,
+        while the rest of the check goes on); returns the function that collects them."""
+        archive = self.view.archive
+        if archive is None or archive.problems:
+            return list
+        created = _created(descriptor)
+        pool = self._pool
+        if pool is None:
+            return lambda: check_archive_structure(archive, created)
+        pending = pool.apply_async(_structure_task, (created,))
+        return pending.get
+
+    def structure_steps(self, descriptor: dict[str, Any] | None,
+                        problems: list[Problem]) -> Iterator[None]:
+        """The check of :meth:`start_structure_check` in steps, here, adding to
+        ``problems`` (nothing to do for a folder)."""
+        archive = self.view.archive
+        if archive is None or archive.problems:
+            return iter(())
+        return archive_structure_steps(archive, _created(descriptor), problems)
+
+    def manifest_names(self) -> list[str]:
+        names = []
+        for rel in self.files:
+            match = MANIFEST_NAME.match(rel)
+            if match is None:
+                continue
+            if match.group(2) not in ALGORITHMS:
+                self.problems.append(Problem(rel, "bagit-error",
+                                             f"checksum algorithm {match.group(2)!r} is not "
+                                             f"one of {', '.join(ALGORITHMS)}; not verified"))
+                continue
+            names.append(rel)
+        return names
+
+    @staticmethod
+    def algorithms(names: list[str], *, tag: bool) -> tuple[str, ...]:
+        """sha256 and every algorithm of the (tag) manifests, for the files they cover."""
+        found = {"sha256"}
+        for name in names:
+            match = MANIFEST_NAME.match(name)
+            assert match is not None
+            if bool(match.group(1)) == tag:
+                found.add(match.group(2))
+        return tuple(sorted(found))
+
+    def parse_manifests(self, names: list[str], tag_algorithms: tuple[str, ...],
+                        pump: Callable[[], None] | None = None
+                        ) -> list[tuple[Manifest, _Entries]]:
+        """Every manifest, line by line: its entries and its problems.
+
+        The manifest files are hashed as they are read (they are tag files), so no file is
+        read twice. ``pump`` is called every few thousand lines (to keep workers fed).
+        """
+        found = []
+        for name in names:
+            entries = _Entries()
+            hashers = [hashlib.new(algorithm) for algorithm in tag_algorithms]
+            counter = ByteCounter()
+            lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
+            if pump is not None:
+                lines = _pumping(lines, pump)
+            manifest, problems = parse_manifest(lines, name, check=entries.add,
+                                                max_entries=len(self.files) + 1_000,
+                                                strict=name in STRICT_MANIFESTS)
+            self.problems.extend(problems)
+            if name not in self.unreadable and not self.fast:
+                self.record_digests(name, counter.bytes, tag_algorithms,
+                                    tuple(h.digest() for h in hashers))
+            found.append((manifest, entries))
+        return found
+
+    def compare_manifests(self, manifests: list[tuple[Manifest, _Entries]]) -> None:
+        """Missing files, checksum mismatches and files no manifest lists."""
+        files = self.files
+        for manifest, entries in manifests:
+            name, algorithm = manifest.name, manifest.algorithm
+            digests = self.sha256 if algorithm == "sha256" else self.other.get(algorithm, {})
+            for (path, expected), line in zip(entries.digests.items(), entries.lines,
+                                              strict=True):
+                if path not in files:
+                    self.problems.append(Problem(path, "missing-file",
+                                                 f"listed in {name} (line {line}) but absent"))
+                    continue
+                actual = digests.get(path)
+                if actual is not None and actual != expected:
+                    self.problems.append(Problem(path, "checksum-mismatch",
+                                                 f"{algorithm} is {actual.hex()}, {name} (line "
+                                                 f"{line}) says {expected.hex()}"))
+        payload_manifests = [m for m, _ in manifests if not m.tag]
+        tag_manifests = [m for m, _ in manifests if m.tag]
+        for rel in files:
+            if rel.startswith(PAYLOAD_PREFIX):
+                covering = payload_manifests
+            elif rel.startswith("tagmanifest-") and MANIFEST_NAME.match(rel):
+                continue
+            else:
+                covering = tag_manifests
+            for manifest in covering:
+                if rel not in manifest.entries:
+                    self.problems.append(Problem(rel, "unlisted-file",
+                                                 f"present but not listed in {manifest.name}"))
+
+    def descriptor(self, *, schemas: bool = True) -> dict[str, Any] | None:
+        """The parsed datapackage.json, checked against its schemas unless ``schemas`` is
+        False (the caller then checks it: :func:`check_descriptor`)."""
+        data = self.read_small(DESCRIPTOR)
+        if data is None:
+            return None
+        value, problems = read_json(data, DESCRIPTOR)
+        self.problems.extend(problems)
+        if value is NOT_JSON:
+            return None
+        if schemas:
+            self.problems.extend(check_descriptor(value))
+        return value if isinstance(value, dict) else None
+
+    def compare_resources(self, resources: list[Resource], docs_sha256: str | None) -> None:
+        for resource in resources:
+            where = f"/resources/{resource.index}"
+            missing = [part for part in resource.parts if part not in self.files]
+            for part in missing:
+                self.problems.append(Problem(part, "missing-file",
+                                             f"resource {resource.name!r} of {DESCRIPTOR} "
+                                             f"({where}/path) names it but it is absent"))
+            if missing:
+                continue
+            size = sum(self.files[part] for part in resource.parts)
+            if resource.bytes is not None and resource.bytes != size:
+                self.problems.append(Problem(DESCRIPTOR, "size-mismatch",
+                                             f"resource {resource.name!r} says {resource.bytes} "
+                                             f"bytes, its data has {size}", f"{where}/bytes"))
+            if self.fast or resource.hash is None:
+                continue
+            algorithm, _, expected = resource.hash.rpartition(":")
+            algorithm = algorithm or "md5"
+            actual = self.resource_digest(resource, algorithm, docs_sha256)
+            if actual is not None and actual != expected.lower():
+                self.problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
+                                             f"resource {resource.name!r}: {algorithm} of its "
+                                             f"data is {actual}, the descriptor says "
+                                             f"{expected}", f"{where}/hash"))
+
+    def resource_digest(self, resource: Resource, algorithm: str, docs_sha256: str | None
+                        ) -> str | None:
+        if algorithm not in ALGORITHMS:
+            return None
+        if any(part in self.unreadable for part in resource.parts):
+            return None
+        if len(resource.parts) == 1:
+            digests = self.sha256 if algorithm == "sha256" else self.other.get(algorithm, {})
+            known = digests.get(resource.parts[0])
+            if known is not None:
+                return known.hex()
+        elif resource.name == "documents" and algorithm == "sha256" and docs_sha256:
+            return docs_sha256
+        hasher = hashlib.new(algorithm)
+        for part in resource.parts:
+            for _ in self.chunks(part, [hasher]):
+                pass
+        return hasher.hexdigest()
+
+    def cross_check(self, descriptor: dict[str, Any], bag_info: dict[str, list[str]],
+                    documents: int | None, docs_sha256: str | None) -> None:
+        """corpuskit.documents and content_hash against the data; bag-info and the archive's
+        top folder against the descriptor. ``documents`` is None when the records could not
+        all be read (that problem is reported already)."""
+        settings = descriptor.get("corpuskit")
+        settings = settings if isinstance(settings, dict) else {}
+        recorded = settings.get("documents")
+        # orjson reads an integer beyond 64 bits as a float (1e+20): compared all the same.
+        if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) \
+                and documents is not None and recorded != documents:
+            counted = "records in data/documents.jsonl" if not self.fast else \
+                "raw files in data/raw/"
+            self.problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                         f"corpuskit.documents says {recorded}, the package "
+                                         f"holds {documents} {counted}", "/corpuskit/documents"))
+        recorded_hash = settings.get("content_hash")
+        name, version = descriptor.get("name"), descriptor.get("version")
+        if isinstance(recorded_hash, str) and docs_sha256 is not None and isinstance(name, str):
+            actual = content_hash_of(descriptor, docs_sha256)
+            if actual != recorded_hash:
+                self.problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
+                                             f"content hash of the records and metadata is "
+                                             f"{actual}, corpuskit.content_hash says "
+                                             f"{recorded_hash}", "/corpuskit/content_hash"))
+        created = descriptor.get("created")
+        expected: dict[str, Any] = {"Content-Hash": recorded_hash, "Version": version,
+                                    "Bag-Group-Identifier": name,
+                                    "External-Identifier": f"{name}-{version}",
+                                    "Bagging-Date": created[:10]
+                                    if isinstance(created, str) else None}
+        if BAG_INFO in self.files and BAG_INFO not in self.unreadable:
+            for label, value in expected.items():
+                values = bag_info.get(label)
+                if not isinstance(value, str) or value == "None-None":
+                    continue
+                if values is None:
+                    self.problems.append(Problem(BAG_INFO, "bagit-error",
+                                                 f"no {label} (corpuskit always writes it)",
+                                                 label))
+                elif len(values) > 1:
+                    self.problems.append(Problem(BAG_INFO, "bagit-error",
+                                                 f"{label} is given {len(values)} times "
+                                                 f"({' / '.join(values)!r}); corpuskit writes "
+                                                 "it once: remove the others", label))
+                elif values != [value]:
+                    self.problems.append(Problem(BAG_INFO, "metadata-mismatch",
+                                                 f"{label} says {values[0]!r}, "
+                                                 f"{DESCRIPTOR} says {value!r}", label))
+        archive = self.view.archive
+        if archive is not None and isinstance(name, str) and isinstance(version, str) \
+                and archive.name != f"{name}-{version}":
+            self.problems.append(Problem(".", "metadata-mismatch",
+                                         f"the archive's top folder is {archive.name}/, the "
+                                         f"descriptor names the release {name}-{version}"))
+
+    def parquet(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        """data/documents.parquet, when the package holds it, against the records of
+        ``parts`` (:mod:`.parquetcheck`; not with ``fast``, nor when either could not be
+        read). Returns the check if it could not run, and why (pyarrow is missing)."""
+        files, unreadable = self.files, self.unreadable
+        if self.fast or PARQUET_PATH not in files or PARQUET_PATH in unreadable \
+                or any(part not in files or part in unreadable for part in parts):
+            return []
+        found = compare_parquet(self.view.opener, files[PARQUET_PATH], parts,
+                                max_line=MAX_RECORD_LINE, read_error=self.read_error)
+        self.problems.extend(found.problems)
+        return [] if found.not_checked is None else [(PARQUET_PATH, found.not_checked)]
+
+    def metadata_files(self, descriptor: dict[str, Any] | None, documents: int | None,
+                       tally: Tally | None) -> None:
+        """croissant.json and README.md against datapackage.json and what the records pass
+        measured: ``documents`` records (None: not all read) and their ``tally`` (None:
+        not read)."""
+        restated = None if descriptor is None else restate(
+            descriptor, documents, tally, self.files, _HexView(self.sha256))
+        if CROISSANT in self.files:
+            self.croissant(descriptor, restated)
+        if README in self.files and README not in self.unreadable and restated is not None:
+            data = self.read_small(README)
+            if data is not None:
+                self.problems.extend(card_problems(data, restated))
+
+    def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
+        """croissant.json, read as strictly as datapackage.json; what it restates is
+        compared with what corpuskit writes for the package (``restated``), or, when the
+        descriptor holds no configuration, with the descriptor's name, version, creation
+        time and content hash."""
+        data = self.read_small(CROISSANT)
+        if data is None:
+            return
+        document, problems = read_json(data, CROISSANT)
+        self.problems.extend(problems)
+        if document is NOT_JSON:
+            return
+        found = check_croissant(document, self.files, _HexView(self.sha256))
+        self.problems.extend(found)
+        if restated is not None:
+            self.problems.extend(croissant_differences(
+                document, restated, {p.location for p in found if p.path == CROISSANT}))
+        elif descriptor is not None:
+            self.problems.extend(croissant_mismatches(document, descriptor))
+
+
+class _Entries:
+    """A manifest's entries, compactly: path → raw digest, and their line numbers in order."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, bytes] = {}
+        self.lines = array("L")
+
+    def add(self, path: str, digest: str, line: int) -> None:
+        self.digests[path] = bytes.fromhex(digest)
+        self.lines.append(line)
+
+
+class _HexView(Mapping[str, str]):
+    """Raw digests seen as hex strings (for checks written against hex)."""
+
+    def __init__(self, digests: Mapping[str, bytes]) -> None:
+        self._digests = digests
+
+    def __getitem__(self, key: str) -> str:
+        return self._digests[key].hex()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+def _pumping(lines: Iterable[tuple[int, bytes]], pump: Callable[[], None],
+             every: int = 2048) -> Iterator[tuple[int, bytes]]:
+    """``lines`` unchanged, calling ``pump()`` before every ``every`` of them."""
+    for index, line in enumerate(lines):
+        if index % every == 0:
+            pump()
+        yield line
+
+
+HashTask = tuple[tuple[str, ...], list[str]]
+
+
+def _digest_here(view: PackageView, algorithms: tuple[str, ...], rels: list[str]
+                 ) -> DigestResult:
+    with FileDigester(view.root, view.opener, algorithms) as digester:
+        return digest_files(digester, rels)
+
+
+def _digest_task(task: HashTask) -> DigestResult:
+    algorithms, rels = task
+    return digest_files(worker_digester(algorithms), rels)
+
+
+def _structure_task(created: str | None) -> list[Problem]:
+    archive = worker_view().archive
+    assert archive is not None
+    return check_archive_structure(archive, created)
