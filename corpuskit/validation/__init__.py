@@ -5,7 +5,10 @@ for bad data: every problem found is in the report. The checks live in one modul
 
 - :mod:`.report`: the report value, its JSON form and text/GitHub renderings;
 - :mod:`.seeds`: a seeds folder, with build's own stages, writing nothing;
-- :mod:`.package`: a package folder or archive, every file read once;
+- :mod:`.package`: a package folder or archive: the clean pass, then if need be the precise
+  check (:mod:`.clean`, :mod:`.precise`), every file read once; :mod:`.view` lists the
+  package, :mod:`.reading` holds what every pass shares, :mod:`.recordpass` checks the
+  records on worker processes, :mod:`.reproduce` re-derives them (``--reproduce``);
 - :mod:`.bagit`: bagit.txt, bag-info.txt and manifest lines;
 - :mod:`.descriptor`: datapackage.json and the recorded settings;
 - :mod:`.croissant`: croissant.json, its files and what it restates of datapackage.json;

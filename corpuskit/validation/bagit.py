@@ -1,6 +1,6 @@
 """BagIt (RFC 8493) checks: bagit.txt, bag-info.txt, manifest and tag manifest lines.
 
-Parsing only: the orchestrator in :mod:`corpuskit.validation.package` compares the
+Parsing only: the precise check in :mod:`corpuskit.validation.precise` compares the
 parsed manifests with the files present and their digests.
 
 The sha256 manifests corpuskit writes are held to the exact form it writes them in

@@ -233,7 +233,7 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
 @dataclass
 class StreamBlock:
     """What :func:`check_clean_block` found in one block of lines of a package checked
-    as a stream (see :mod:`corpuskit.validation.package`): never a table per file.
+    as a stream (see :mod:`corpuskit.validation.clean`): never a table per file.
 
     ``clean`` is False as soon as anything at all is off; the rest is then meaningless
     (the caller runs the precise check, which reports it). ``manifest`` stands for the
