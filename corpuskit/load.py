@@ -5,9 +5,12 @@ A package folder or its ``.zip`` archive (read in place, never extracted) become
 :class:`~corpuskit.models.Record` values streamed one at a time, so memory stays flat
 however large the corpus is.
 
-By default every file is checked against the package's BagIt manifests before a single
-record is handed out (sha256, read in 1 MiB chunks): a package that was modified or
-damaged raises :class:`PackageIntegrityError`, naming each file that does not match.
+By default the package goes through every check of :func:`corpuskit.validate` before a
+single record is handed out (every checksum, the records against their texts and raw
+files, the metadata): a package that was modified or damaged raises
+:class:`PackageIntegrityError`, naming each problem as validate names it. As records are
+read, each is checked again against its text and its raw file's checksum, and the records
+file against its checksum, so a package changed after it was loaded is caught too.
 
 Example::
 
@@ -38,14 +41,12 @@ from .archiveseal import ends_in_a_seal
 from .counts import derived_mismatches
 from .errors import InputError
 from .models import Record
-from .package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
+from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .problems import Problem, one_line
 from .reader import (
     DESCRIPTOR,
     MAX_MANIFEST_BYTES,
-    ArchiveReadError,
     PackageSource,
-    ZipSource,
     checked_record,
     iter_record_lines,
     open_package,
@@ -53,26 +54,24 @@ from .reader import (
     read_problem,
 )
 from .validation.bagit import parse_manifest, split_lines
-from .validation.descriptor import table_mismatches
 from .validation.seal import check_archive_checksums
+from .wording import counted
 
-__all__ = ["Corpus", "License", "PackageIntegrityError", "load", "verify_package"]
+__all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 
 MANIFEST = "manifest-sha256.txt"
-TAGMANIFEST = "tagmanifest-sha256.txt"
-_CHUNK = 1 << 20
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class PackageIntegrityError(InputError):
-    """The package does not match its own checksums: it was modified or damaged.
+    """The package fails :func:`corpuskit.validate`: it was modified or damaged.
 
     ``paths`` names every file that failed (relative to the package root; the archive
     itself, whose seal or published checksum did not match, by its path as given:
-    ``location``); ``problems`` holds one
-    :class:`~corpuskit.problems.Problem` per failure, with its stable code
-    (``checksum-mismatch``, ``missing-file``, ``unlisted-file``, ``bagit-error``,
-    ``archive-error``, ``archive-seal-mismatch``).
+    ``location``); ``problems`` holds validate's problems, each a
+    :class:`~corpuskit.problems.Problem` with its stable code (``checksum-mismatch``,
+    ``missing-file``, ``unlisted-file``, ``record-mismatch``, ``metadata-mismatch``,
+    ``archive-seal-mismatch``, ...).
     """
 
     def __init__(self, location: str, problems: Iterable[Problem]) -> None:
@@ -83,9 +82,9 @@ class PackageIntegrityError(InputError):
         shown = ", ".join("the archive itself" if path == location else one_line(path)
                           for path in self.paths[:5]) + (", ..." if len(self.paths) > 5
                                                          else "")
-        super().__init__(found, f"{location} failed verification: {shown} does not match "
-                                "the package checksums; the package was modified or damaged, "
-                                "do not use it")
+        super().__init__(found, f"{location} failed verification: "
+                                f"{counted(len(found), 'problem')} in {shown}; the package "
+                                "was modified or damaged, do not use it")
 
 
 @dataclass(frozen=True)
@@ -98,17 +97,6 @@ class License:
 
 
 # -- verification -------------------------------------------------------------------------
-
-def _hash_member(source: PackageSource, rel: str) -> tuple[str, int]:
-    """The sha256 of a package file and the line breaks in it."""
-    digest = hashlib.sha256()
-    breaks = 0
-    with source.open(rel) as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            breaks += chunk.count(b"\n")
-    return digest.hexdigest(), breaks
-
 
 def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
                     max_entries: int) -> dict[str, str]:
@@ -132,92 +120,6 @@ def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
                               max_entries=max_entries, check=keep, strict=True)
     problems.extend(found)
     return entries
-
-
-def verify_package(source: PackageSource) -> list[Problem]:
-    """Check every file of ``source`` against the BagIt manifests; return what fails.
-
-    Every file listed in ``manifest-sha256.txt`` or ``tagmanifest-sha256.txt`` must be
-    present with that sha256; every payload file (under ``data/``) must be listed; the
-    descriptor, the records and the payload manifest must themselves be covered. Files
-    are hashed as streams (bounded memory); an archive is read in place.
-    """
-    return _verify(source)[0]
-
-
-def _verify(source: PackageSource) -> tuple[list[Problem], dict[str, str], int | None]:
-    """The problems of :func:`verify_package`, the payload manifest, and the lines of the
-    records file (None unless it matched its manifest): one per record."""
-    problems: list[Problem] = []
-    records: int | None = None
-    files = source.files()
-    payload = _parse_manifest(source, MANIFEST, problems, len(files) + 1_000)
-    tags = _parse_manifest(source, TAGMANIFEST, problems, len(files) + 1_000)
-    for required, listing, listed_in in ((DOCUMENTS_PATH, payload, MANIFEST),
-                                         (DESCRIPTOR, tags, TAGMANIFEST),
-                                         (MANIFEST, tags, TAGMANIFEST)):
-        if required not in listing and not any(p.path == listed_in for p in problems):
-            problems.append(Problem(required, "unlisted-file",
-                                    f"not listed in {listed_in}, so it cannot be verified"))
-    listed = {**tags, **payload}
-    for rel in sorted(listed):
-        if not source.exists(rel):
-            problems.append(Problem(rel, "missing-file", "listed in the manifest, absent"))
-            continue
-        try:
-            actual, breaks = _hash_member(source, rel)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ArchiveReadError) as exc:
-            problems.append(Problem(rel, "archive-error", f"cannot be read: {exc}"))
-            continue
-        except OSError as exc:  # a pipe, a link, a file that cannot be opened
-            problems.append(read_problem(rel, exc))
-            continue
-        if actual != listed[rel]:
-            problems.append(Problem(
-                rel, "checksum-mismatch",
-                f"sha256 is {actual}, the manifest says {listed[rel]}"))
-        elif rel == DOCUMENTS_PATH:
-            records = breaks
-    for rel in files:
-        if rel.startswith("data/") and rel not in payload:
-            problems.append(Problem(rel, "unlisted-file",
-                                    f"payload file not listed in {MANIFEST}"))
-        elif not rel.startswith("data/") and rel != TAGMANIFEST and rel not in tags:
-            problems.append(Problem(rel, "unlisted-file",
-                                    f"present but not listed in {TAGMANIFEST}"))
-    return problems, payload, records
-
-
-def _descriptor_problems(descriptor: Mapping[str, Any], payload: Mapping[str, str],
-                         records: int | None) -> list[Problem]:
-    """The descriptor's own hashes (resources, content hash) against the verified files,
-    and its count of documents against the ``records`` lines of the records file: checked
-    before anything is yielded, so that ``len()`` of a loaded corpus is never a claim."""
-    problems: list[Problem] = []
-    stated_documents = (descriptor.get("corpuskit") or {}).get("documents")
-    if records is not None and stated_documents != records:
-        problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                f"corpuskit.documents says {stated_documents}, "
-                                f"{DOCUMENTS_PATH} holds {records} records",
-                                "/corpuskit/documents"))
-    problems.extend(table_mismatches(descriptor))  # the records' resource is as written
-    for index, resource in enumerate(descriptor.get("resources") or []):
-        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str) \
-                or resource["path"] not in payload:
-            continue
-        expected = f"sha256:{payload[resource['path']]}"
-        if resource.get("hash") != expected:
-            problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
-                                    f"hash of {resource['path']} is {resource.get('hash')}, "
-                                    f"the file's is {expected}", f"/resources/{index}/hash"))
-    stated = (descriptor.get("corpuskit") or {}).get("content_hash")
-    if DOCUMENTS_PATH in payload and stated is not None:
-        actual = content_hash_of(descriptor, payload[DOCUMENTS_PATH])
-        if stated != actual:
-            problems.append(Problem(DESCRIPTOR, "checksum-mismatch",
-                                    f"content hash is {stated}, the records give {actual}",
-                                    "/corpuskit/content_hash"))
-    return problems
 
 
 # -- filtering ----------------------------------------------------------------------------
@@ -417,11 +319,11 @@ class Corpus:
 def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
 
-    With ``verify=True`` (the default) an archive's seal and every file are checked
-    against the package's checksums first, and then by every check of
-    :func:`corpuskit.validate` (a package validate refuses is never loaded);
-    :class:`PackageIntegrityError` names each problem; nothing is yielded from a package
-    that fails.
+    With ``verify=True`` (the default) the package goes through every check of
+    :func:`corpuskit.validate` first (an archive's seal, every checksum, the records
+    against their texts and raw files, the metadata): a package validate refuses is never
+    loaded; :class:`PackageIntegrityError` names each of validate's problems; nothing is
+    yielded from a package that fails.
     ``verify=False`` skips the check (faster on a package you just verified). Other
     unreadable input raises :class:`~corpuskit.errors.InputError`.
 
@@ -449,34 +351,20 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     try:
         payload: dict[str, str] | None = None
         if verify:
-            # An archive's seal first: it covers every byte, headers and deflate data too.
-            problems = (check_archive_checksums(location) if isinstance(source, ZipSource)
-                        else [])
-            found, payload, records = _verify(source)
-            problems += found
-            if not problems:
-                descriptor = read_descriptor(source)
-                problems += _descriptor_problems(descriptor, payload, records)
-            if not problems and isinstance(source, ZipSource):
-                # Every header byte as corpuskit writes it, as validate checks: a re-sealed
-                # archive with a script before it, or local headers that say other than
-                # the central directory, is read differently by other unzip tools.
-                from .validation.archive import check_archive_structure
+            # Every check validate makes (the seal, every checksum, the records against
+            # their texts and raw files, the metadata): a package validate refuses is
+            # never loaded, and its problems are named as validate names them. The files
+            # are read once, by validate; what records() checks as it reads comes from the
+            # payload manifest validate has just proved.
+            from .validation import validate
 
-                created = descriptor.get("created")
-                problems += check_archive_structure(
-                    source, created if isinstance(created, str) else None)
-            if not problems:
-                # Every check validate makes, which load's own do not all repeat (bag-info
-                # and croissant.json against the descriptor, the layout, the release's
-                # name): a package validate refuses is never loaded.
-                from .validation import validate
-
-                problems = list(validate(location).problems)
+            problems = list(validate(location).problems)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
-        else:
-            descriptor = read_descriptor(source)
+            payload = _parse_manifest(source, MANIFEST, problems, len(source.files()) + 1_000)
+            if problems:  # changed since validate read it
+                raise PackageIntegrityError(str(location), problems)
+        descriptor = read_descriptor(source)
         return Corpus(source, descriptor, payload)
     except BaseException:
         source.close()

@@ -122,6 +122,16 @@ def _flip_byte(path: Path, offset: int = 10) -> None:
     path.write_bytes(bytes(data))
 
 
+def _refusal(path: Path) -> corpuskit.PackageIntegrityError:
+    """load's refusal of ``path``, whose problems are exactly validate's."""
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(path)
+    found = corpuskit.validate(path, jobs=1).problems
+    assert found
+    assert caught.value.problems == corpuskit.PackageIntegrityError(str(path), found).problems
+    return caught.value
+
+
 @pytest.mark.parametrize("target", [
     "data/documents.jsonl",
     "data/raw/news/harbour.txt",
@@ -133,13 +143,11 @@ def _flip_byte(path: Path, offset: int = 10) -> None:
 def test_tampered_folder_is_refused_naming_the_file(tmp_path: Path, target: str) -> None:
     package = copy_package(sample(), tmp_path)
     _flip_byte(package / target)
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(package)
-    error = caught.value
+    error = _refusal(package)
     assert isinstance(error, CorpuskitError)
-    assert error.paths == (target,)
+    assert target in error.paths
     assert target in str(error)
-    assert [p.code for p in error.problems] == ["checksum-mismatch"]
+    assert "checksum-mismatch" in [p.code for p in error.problems if p.path == target]
 
 
 def test_tampered_record_with_fixed_manifests_is_still_refused(tmp_path: Path) -> None:
@@ -152,23 +160,19 @@ def test_tampered_record_with_fixed_manifests_is_still_refused(tmp_path: Path) -
         f"{sha256_file(docs)}  data/documents.jsonl\n" if line.endswith("data/documents.jsonl")
         else line + "\n" for line in manifest.read_text().splitlines()))
     rewrite_tagmanifest(package)
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(package)
-    assert caught.value.paths == ("datapackage.json",)
-    problems = caught.value.problems
-    assert {p.location for p in problems} == {"/resources/0/hash", "/corpuskit/content_hash"}
-    assert any("data/documents.jsonl" in p.message for p in problems)
+    problems = _refusal(package).problems
+    assert {"/resources/0/hash", "/corpuskit/content_hash"} <= {
+        p.location for p in problems if p.path == "datapackage.json"}
+    assert "record-mismatch" in [p.code for p in problems if p.path == "data/documents.jsonl"]
 
 
 def test_missing_and_unlisted_files_are_refused(tmp_path: Path) -> None:
     package = copy_package(sample(), tmp_path)
     (package / "data/raw/notes/plain.txt").unlink()
     (package / "data/extra.jsonl").write_text("{}\n")
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(package)
-    codes = {p.path: p.code for p in caught.value.problems}
-    assert codes == {"data/raw/notes/plain.txt": "missing-file",
-                     "data/extra.jsonl": "unlisted-file"}
+    codes = {(p.path, p.code) for p in _refusal(package).problems}
+    assert {("data/raw/notes/plain.txt", "missing-file"),
+            ("data/extra.jsonl", "unlisted-file")} <= codes
 
 
 def test_manifest_that_drops_the_records_is_refused(tmp_path: Path) -> None:
@@ -195,12 +199,11 @@ def _rezip(source: Path, target: Path, change: str) -> None:
 def test_tampered_archive_member_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "consumer-sample-2.1.0.zip"
     _rezip(sample().archive, target, "data/documents.jsonl")
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(target)
+    error = _refusal(target)
     # zipfile wrote no seal: the archive itself is named by its path, not "."
-    assert caught.value.paths == (str(target), "data/documents.jsonl")
-    assert str(caught.value).startswith(f"{target} failed verification: the archive itself, "
-                                        "data/documents.jsonl does not match")
+    assert error.paths[0] == str(target) and "data/documents.jsonl" in error.paths
+    assert str(error).startswith(f"{target} failed verification: {len(error.problems)} "
+                                 "problems in the archive itself, ")
 
 
 def test_a_folder_loaded_by_a_relative_path_survives_a_change_of_directory(
@@ -376,11 +379,10 @@ def test_a_raw_file_that_is_a_symbolic_link_is_named_as_one(tmp_path: Path) -> N
     copy.write_bytes(raw.read_bytes())
     raw.unlink()
     raw.symlink_to(copy)
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(package)
-    found = [p for p in caught.value.problems if p.path == str(raw.relative_to(package))]
-    assert [(p.code, p.message.split(";")[0]) for p in found] == [
-        ("unsafe-path", "a symbolic link")]
+    found = [p for p in _refusal(package).problems if p.path == str(raw.relative_to(package))]
+    assert ("unsafe-path", "symbolic link") in [(p.code, p.message.split(";")[0])
+                                                for p in found]
+    assert "archive-error" not in [p.code for p in found]
 
 
 def test_records_of_an_archive_are_read_in_blocks_not_a_byte_per_call(
@@ -416,11 +418,9 @@ def test_a_package_folder_linked_out_of_the_package_is_refused(tmp_path: Path) -
     outside = tmp_path / "outside"
     (package / "data" / "raw").rename(outside)
     (package / "data" / "raw").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
-        corpuskit.load(package)
-    assert caught.value.problems and all(
-        p.code == "unsafe-path" and p.path.startswith("data/raw/")
-        for p in caught.value.problems)
+    problems = _refusal(package).problems
+    assert ("data/raw", "unsafe-path") in [(p.path, p.code) for p in problems]
+    assert all(p.path.startswith("data/raw") or p.path == "bag-info.txt" for p in problems)
     assert main(["export", str(package), "--format", "csv", "--out",
                  str(tmp_path / "out.csv")]) == 1
     assert not (tmp_path / "out.csv").exists()
