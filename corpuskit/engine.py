@@ -51,6 +51,7 @@ from .heap import start_worker_heap
 from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
+from .parentdeath import end_with_parent
 from .problems import Problem
 from .seedstate import SeedStates, UnchangedCopies
 from .shardcache import EarlierShard, ShardCache, config_fingerprint
@@ -436,8 +437,11 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers, and they
     wait for work forever: each holding its share of memory and the descriptors it
     inherited, among them the lock on the output folder (a release takes it before its
-    build forks), so every later build of that folder would wait for them. A worker whose
-    parent is gone exits.
+    build forks), so every later build of that folder would wait for them; a worker busy
+    with a shard wrote it into the release's temporary folder after the next build had
+    removed that folder. A worker whose parent is gone ends at once, killed by the kernel
+    (:func:`~corpuskit.parentdeath.end_with_parent`), or, where that cannot be asked for,
+    exits within :data:`PARENT_CHECK_SECONDS`.
 
     The threads it starts (the watch, and the model's loading that ``warm_up`` may
     start) block SIGINT, so that Ctrl-C reaches the worker's main thread
@@ -445,8 +449,9 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     it comes (:func:`~corpuskit.forkpool.end_on_interrupt`)."""
     end_on_interrupt()
     with threads_without_interrupt():
-        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                         name="corpuskit-parent-watch").start()
+        if not end_with_parent(parent):
+            threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                             name="corpuskit-parent-watch").start()
         start_worker_heap()
         if warm_up is not None:
             warm_up()

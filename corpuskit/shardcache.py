@@ -112,6 +112,11 @@ def _check_buffer() -> tuple[bytearray, memoryview]:
 
 #: Seconds after which a cache entry no build used is removed (:meth:`ShardCache.prune`).
 CACHE_MAX_AGE = 30 * 24 * 3600
+#: Seconds after which a half-written file (a temporary file, a shard's records without
+#: their description) is a killed build's leftover: no build takes that long to write one,
+#: and a cache may be shared by builds running at once, on other machines too, so the
+#: process named in a temporary file's name cannot tell.
+HALF_WRITTEN_MAX_AGE = 3600
 
 
 class ShardCache:
@@ -163,13 +168,17 @@ class ShardCache:
             os.utime(meta)
         return jsonl, stats, manifest
 
-    def prune(self, max_age: float = CACHE_MAX_AGE) -> int:
+    def prune(self, max_age: float = CACHE_MAX_AGE,
+              half_written_age: float = HALF_WRITTEN_MAX_AGE) -> int:
         """Remove the entries no build has used for ``max_age`` seconds (a build uses an
         entry it writes or takes: its description's mtime), and the seeds states and
-        listings no build has saved for as long; the number of files removed. Without it
-        the cache grew by a shard for every shard that changed, for ever. Entries in use
-        are never that old."""
-        horizon = time.time() - max_age
+        listings no build has saved for as long, and what killed builds left half-written
+        once it is ``half_written_age`` old; the number of files removed. Without it the
+        cache grew by a shard for every shard that changed, for ever. Entries in use are
+        never that old."""
+        now = time.time()
+        horizon = now - max_age
+        half_written = now - half_written_age
         removed = 0
         single = (SEED_STATES_FOLDER, LISTINGS_FOLDER)  # folders of files standing alone
         for folder in [*self._shard_folders(), *(self.root / name for name in single)]:
@@ -180,19 +189,21 @@ class ShardCache:
             for name in names:
                 path = folder / name
                 try:
-                    old = path.stat().st_mtime < horizon
+                    mtime = path.stat().st_mtime
                 except OSError:
                     continue
-                if not old:
-                    continue
-                if folder.name in single or name.startswith(TEMP_PREFIX):
-                    doomed = [path]  # a state, a listing, or what a killed build left half-written
+                if name.startswith(TEMP_PREFIX):  # what a killed build left half-written
+                    doomed = [path] if mtime < half_written else []
+                elif folder.name in single:  # a state, a listing
+                    doomed = [path] if mtime < horizon else []
                 elif name.endswith(".json") and not name.endswith(".deflate.json"):
                     jsonl = path.with_suffix(".jsonl")
-                    doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)]
+                    doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)] \
+                        if mtime < horizon else []
                 elif name.endswith(".jsonl") and not path.with_suffix(".json").exists():
                     # an entry whose description was never written (a killed build)
-                    doomed = [path, pieces_path(path), pieces_index_path(path)]
+                    doomed = [path, pieces_path(path), pieces_index_path(path)] \
+                        if mtime < half_written else []
                 else:
                     continue
                 for file in doomed:

@@ -78,13 +78,19 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     reason; without ``doing`` it names the path written, which may be a temporary one.
     """
     path = root / relpath
+    target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
     try:
-        target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
-        with _open_for_writing(target) as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), FILE_MODE)
-        if atomic:
-            os.replace(target, path)
+        try:
+            with _open_for_writing(target) as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), FILE_MODE)
+            if atomic:
+                os.replace(target, path)
+        except BaseException:  # a full disk, Ctrl-C: no half-written temporary file left
+            if atomic:
+                with suppress(OSError):
+                    os.unlink(target)
+            raise
     except OSError as exc:
         raise _output_error(path, exc, doing) from None
 

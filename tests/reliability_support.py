@@ -325,3 +325,17 @@ def read_only_bind(source: Path, target: Path) -> Iterator[Path]:
         yield target
     finally:
         _unmount(target)
+
+
+def process_runs(pid: int | None) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    assert pid is not None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return os.path.isdir("/proc/self")  # no /proc: it exists, so it runs

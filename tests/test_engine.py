@@ -6,6 +6,10 @@ import io
 import json
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import tracemalloc
 import zipfile
 import zlib
@@ -16,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import make_seeds, shard_sizes_of
+from reliability_support import process_runs
 
 from corpuskit import (
     archive,
@@ -599,23 +604,32 @@ def test_entries_no_build_used_for_long_are_pruned(corpus: Path, tmp_path: Path)
 
 def test_what_killed_builds_left_in_the_cache_is_pruned(corpus: Path, tmp_path: Path) -> None:
     """A half-written file, or an entry whose description was never written, stayed in a
-    shard folder for ever (only described entries were pruned)."""
+    shard folder for ever (only described entries were pruned); then for 30 days, as an
+    entry no build used (QA: a killed build's temporary seeds state outlived every later
+    build). Once an hour old, it goes."""
     cache = tmp_path / "cache"
     build(corpus, tmp_path / "out", jobs=1, cache=cache)
     folder = sorted(cache.glob("??"))[0]
     half = folder / ".corpuskit-tmp-deadbeef.jsonl-99999"
+    state = next((cache / "seed-states").iterdir())
+    half_state = state.with_name(f".corpuskit-tmp-{state.name}-99999")
     orphan = folder / f"ab{'0' * 62}.jsonl"
     young = folder / f"cd{'0' * 62}.jsonl"
-    for path in (half, orphan, young, shardpieces.pieces_path(orphan)):
+    young_half = folder / ".corpuskit-tmp-feed.jsonl-99998"
+    for path in (half, half_state, orphan, young, young_half, shardpieces.pieces_path(orphan)):
         path.write_bytes(b"x" * 1000)
-    stale = __import__("time").time() - shardcache.CACHE_MAX_AGE - 3600
-    for path in (half, orphan, shardpieces.pieces_path(orphan)):
+    now = __import__("time").time()
+    stale = now - shardcache.HALF_WRITTEN_MAX_AGE - 60
+    recent = now - shardcache.HALF_WRITTEN_MAX_AGE + 600
+    for path in (half, half_state, orphan, shardpieces.pieces_path(orphan)):
         os.utime(path, (stale, stale))
+    for path in (young, young_half):
+        os.utime(path, (recent, recent))
     entries = sorted(p for p in cache.rglob("*") if p.is_file() and p.stat().st_mtime > stale)
     build(corpus, tmp_path / "again", jobs=1, cache=cache)
-    assert not half.exists() and not orphan.exists()
+    assert not half.exists() and not half_state.exists() and not orphan.exists()
     assert not shardpieces.pieces_path(orphan).exists()
-    assert young.exists()  # perhaps a build writing it now
+    assert young.exists() and young_half.exists()  # perhaps a build writing them now
     assert all(p.exists() for p in entries)
 
 
@@ -677,7 +691,7 @@ def test_a_workers_helper_threads_leave_sigint_to_its_main_thread() -> None:
     with engine.local_pool(2, warm_up=lambda: None) as pool:
         assert pool is not None
         threads = pool.submit(_helper_threads_blocking_sigint, None).result()
-    assert ("corpuskit-parent-watch", True) in threads
+    assert ("corpuskit-interrupt", True) in threads
     assert all(blocked for _, blocked in threads), threads
 
 
@@ -709,6 +723,37 @@ def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "130"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+def test_build_workers_end_the_moment_their_parent_is_killed() -> None:
+    """A parent killed outright (SIGKILL, the OOM killer): its workers looked for it every
+    PARENT_CHECK_SECONDS, and one busy with a shard wrote it into the release's temporary
+    folder after the next build had removed that folder as a dead build's leftover (QA: a
+    partial .corpuskit-tmp-* folder in dist/ beside the release). The kernel ends them
+    with their parent now; the watch is made too slow here to be what ends them."""
+    script = ("import os, signal, time\n"
+              "from corpuskit import engine\n"
+              "engine.PARENT_CHECK_SECONDS = 600\n"
+              "def pid_later(_):\n"
+              "    time.sleep(0.05)\n"
+              "    return os.getpid()\n"
+              "with engine.local_pool(2) as pool:\n"
+              "    seen = set()\n"
+              "    while len(seen) < 2:\n"
+              "        seen.update(pool.map(pid_later, range(8)))\n"
+              "    print(*seen, flush=True)\n"
+              "    pool.submit(time.sleep, 60)  # one worker busy, one idle\n"
+              "    time.sleep(0.2)\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 5
+    while any(map(process_runs, workers)):
+        assert time.monotonic() < deadline, "a worker outlived its parent"
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5])

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 import pytest
+from reliability_support import process_runs
 
 from corpuskit.errors import CorpuskitError, WorkerDied
 from corpuskit.forkpool import ForkPool, RemoteTraceback, fork_available
@@ -144,7 +145,7 @@ def test_close_after_a_worker_died_ends_the_others() -> None:
     pool.apply_async(die)
     pool.apply_async(pid_after, (0.1,))
     pool.close()  # takes in what is left, finds the dead worker, stops the other
-    assert not any(map(_alive, pids))  # ended and reaped
+    assert not any(map(process_runs, pids))  # ended and reaped
 
 
 def test_large_tasks_and_results_do_not_deadlock() -> None:
@@ -161,7 +162,7 @@ def test_close_takes_in_the_results_nobody_asked_for() -> None:
     for block in range(6):
         pool.apply_async(echo, (bytes([block]) * (1 << 20),))  # results fill the pipes
     pool.close()
-    assert not any(map(_alive, pids))
+    assert not any(map(process_runs, pids))
 
 
 def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> None:
@@ -187,23 +188,9 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> N
     pids = [int(pid) for pid in run.stdout.split()]
     assert len(pids) == 2
     deadline = time.monotonic() + 30
-    while any(_alive(pid) for pid in pids):
+    while any(process_runs(pid) for pid in pids):
         assert time.monotonic() < deadline, "a worker outlived its parent"
         time.sleep(0.05)
-
-
-def _alive(pid: int | None) -> bool:
-    """Whether process ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
-    assert pid is not None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return os.path.isdir("/proc/self")  # no /proc: it exists, so it runs
 
 
 def test_an_outcome_cut_off_midway_is_a_dead_worker(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,7 +241,7 @@ def test_ctrl_c_stops_the_parent_and_its_workers_quietly() -> None:
     assert said == "interrupted"
     assert run.stderr == ""
     assert time.monotonic() - started < 15  # not after the 20 s task
-    assert not any(_alive(int(pid)) for pid in pids.split())
+    assert not any(process_runs(int(pid)) for pid in pids.split())
 
 
 @pytest.mark.parametrize("way", ["noted-while-waiting", "caught-as-an-error"])

@@ -450,3 +450,23 @@ def test_refused_build_leaves_nothing(case: str, tmp_path: Path) -> None:
     failed = run_here(build_args(seeds, out))
     assert_clean_failure(failed.code, failed.stderr, naming=expected)
     assert_untouched(out, before)
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_an_atomic_write_that_fails_leaves_no_temporary_file(
+        failure: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache file's write interrupted by Ctrl-C or a full disk left its temporary file
+    (``.corpuskit-tmp-<name>-<pid>``, 0 bytes) in the cache for 30 days (QA)."""
+    from corpuskit import writer
+    from corpuskit.errors import OutputError
+
+    (tmp_path / "entry.json").write_bytes(b"old")
+
+    def fail(fd: int, mode: int) -> None:
+        raise failure
+
+    monkeypatch.setattr(writer.os, "fchmod", fail)
+    with pytest.raises(OutputError if isinstance(failure, OSError) else KeyboardInterrupt):
+        writer.write_file(tmp_path, "entry.json", b"new", atomic=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entry.json"]
+    assert (tmp_path / "entry.json").read_bytes() == b"old"
