@@ -695,21 +695,26 @@ def test_a_workers_helper_threads_leave_sigint_to_its_main_thread() -> None:
     assert all(blocked for _, blocked in threads), threads
 
 
+def two_workers_started(setup: str = "") -> str:
+    """A script's start: ``setup`` (lines of code), then a local pool of two workers, both
+    started (their initializer ran), their pids in ``seen``; the script goes on inside the
+    ``with`` block."""
+    return ("import os, signal, sys, time\n"
+            "from corpuskit import engine\n"
+            f"{setup}"
+            "def pid_later(_):\n"
+            "    time.sleep(0.05)\n"
+            "    return os.getpid()\n"
+            "with engine.local_pool(2) as pool:\n"
+            "    seen = set()\n"
+            "    while len(seen) < 2:\n"
+            "        seen.update(pool.map(pid_later, range(8)))\n")
+
+
 def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
     """The terminal sends SIGINT to every process of the build: a worker waiting for work
     printed a KeyboardInterrupt traceback (the parent reports the abort itself)."""
-    import subprocess
-    import sys
-
-    script = ("import os, signal, sys, time\n"
-              "from corpuskit.engine import local_pool\n"
-              "def pid_later(_):\n"
-              "    time.sleep(0.05)\n"
-              "    return os.getpid()\n"
-              "with local_pool(2) as pool:\n"
-              "    seen = set()\n"
-              "    while len(seen) < 2:  # both workers started: their initializer ran\n"
-              "        seen.update(pool.map(pid_later, range(8)))\n"
+    script = (two_workers_started() +
               "    worker = next(iter(pool._processes.values()))\n"
               "    os.kill(worker.pid, signal.SIGINT)\n"
               # Not join(): the pool's own thread may reap the worker first, and a join
@@ -731,17 +736,8 @@ def test_build_workers_end_the_moment_their_parent_is_killed() -> None:
     folder after the next build had removed that folder as a dead build's leftover (QA: a
     partial .corpuskit-tmp-* folder in dist/ beside the release). The kernel ends them
     with their parent now; the watch is made too slow here to be what ends them."""
-    script = ("import os, signal, time\n"
-              "from corpuskit import engine\n"
-              "engine.PARENT_CHECK_SECONDS = 600\n"
-              "def pid_later(_):\n"
-              "    time.sleep(0.05)\n"
-              "    return os.getpid()\n"
-              "with engine.local_pool(2) as pool:\n"
-              "    seen = set()\n"
-              "    while len(seen) < 2:\n"
-              "        seen.update(pool.map(pid_later, range(8)))\n"
-              "    print(*seen, flush=True)\n"
+    script = (two_workers_started("engine.PARENT_CHECK_SECONDS = 600\n")
+              + "    print(*seen, flush=True)\n"
               "    pool.submit(time.sleep, 60)  # one worker busy, one idle\n"
               "    time.sleep(0.2)\n"
               "    os.kill(os.getpid(), signal.SIGKILL)\n")
