@@ -49,17 +49,16 @@ from .deflate import (
 from .models import document_id
 from .package import RAW_PREFIX
 from .zipformat import (
+    ZIP_EPOCH,
     DateTime,
     EntryHeaders,
     central_record,
     end_records,
     local_header,
     member_info,
+    zip_date_time,
 )
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-#: The last time stamp a zip (DOS) date can hold.
-ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 _CHUNK = 1 << 20
 #: The member deflated in record groups (see :mod:`corpuskit.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
@@ -73,17 +72,6 @@ _AHEAD_PER_THREAD = 3
 _READY_BYTES = 8 * 1024 * 1024
 #: Bytes of the pieces being deflated ahead of the writer, at most (but always one).
 _PLANNED_BYTES = 32 * 1024 * 1024
-
-
-def zip_date_time(created: str | None) -> DateTime:
-    """The zip time stamp for an RFC 3339 UTC ``created``: zip's (DOS) time stamps run from
-    1980 to the end of 2107, so a time outside is held at the nearer end, as zipfile does
-    with ``strict_timestamps=False`` (the descriptor keeps the real one)."""
-    if not created:
-        return ZIP_EPOCH
-    stamp = (int(created[0:4]), int(created[5:7]), int(created[8:10]),
-             int(created[11:13]), int(created[14:16]), int(created[17:19]) // 2 * 2)
-    return min(max(stamp, ZIP_EPOCH), ZIP_LAST)
 
 
 def package_files(folder: Path) -> Iterator[str]:

@@ -1,9 +1,10 @@
 """The bytes of corpuskit's reproducible zip headers, shared by the writer and validate.
 
 Every header is exactly what Python's :mod:`zipfile` writes for a deflated file entry
-with a fixed time stamp, Unix permissions 0644 and no extra fields or comments (ZIP64
-records only where sizes, offsets or the entry count need them). The writer
-(:mod:`corpuskit.archive`) emits these bytes, and ``validate`` rebuilds them to compare
+with a fixed time stamp (:func:`zip_date_time`), Unix permissions 0644 and no extra fields
+or comments (ZIP64 records only where sizes, offsets or the entry count need them). The
+writer (:mod:`corpuskit.archive`, and the build's workers for their segments:
+:mod:`corpuskit.zipsegments`) emits these bytes, and ``validate`` rebuilds them to compare
 an archive with its reproducible form (:mod:`corpuskit.validation.archive`); tests check
 that :mod:`zipfile` writes the same bytes.
 """
@@ -24,6 +25,21 @@ VERSION = zipfile.DEFAULT_VERSION
 LIMIT = zipfile.ZIP64_LIMIT
 LOCAL = struct.Struct("<4s2B4HL2L2H")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+#: The first time stamp a zip (DOS) date can hold: that of a release without ``created``.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: The last time stamp a zip (DOS) date can hold.
+ZIP_LAST = (2107, 12, 31, 23, 59, 58)
+
+
+def zip_date_time(created: str | None) -> DateTime:
+    """The zip time stamp for an RFC 3339 UTC ``created``: zip's (DOS) time stamps run from
+    1980 to the end of 2107, so a time outside is held at the nearer end, as zipfile does
+    with ``strict_timestamps=False`` (the descriptor keeps the real one)."""
+    if not created:
+        return ZIP_EPOCH
+    stamp = (int(created[0:4]), int(created[5:7]), int(created[8:10]),
+             int(created[11:13]), int(created[14:16]), int(created[17:19]) // 2 * 2)
+    return min(max(stamp, ZIP_EPOCH), ZIP_LAST)
 
 
 def member_info(name: str, date_time: DateTime, *, size: int, compress_size: int,

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from corpuskit import archive, archiveseal
-from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip, zip_date_time
+from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS, Compression
+from corpuskit.zipformat import zip_date_time
 
 #: zipfile's compression: zlib at its default level.
 ZLIB = COMPRESSIONS["zlib"]

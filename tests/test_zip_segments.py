@@ -730,7 +730,7 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
         blob += deflated
     target = io.BytesIO()
     index = json.loads(archive.make_segment(raw, target, "root", "2024-05-06T07:08:09Z"))
-    date_time = archive.zip_date_time("2024-05-06T07:08:09Z")
+    date_time = zipformat.zip_date_time("2024-05-06T07:08:09Z")
     expected, headers, records, offset = b"", b"", b"", 0
     for member, size, crc, start, length in sorted(raw):
         local, record = zipformat.whole_member_headers(

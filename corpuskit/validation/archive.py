@@ -19,11 +19,18 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from ..archive import zip_date_time
 from ..archiveseal import SEAL_BYTES
 from ..problems import Problem
 from ..reader import ZipSource
-from ..zipformat import CENTRAL, LOCAL, central_record, end_records, local_header, member_info
+from ..zipformat import (
+    CENTRAL,
+    LOCAL,
+    central_record,
+    end_records,
+    local_header,
+    member_info,
+    zip_date_time,
+)
 
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
                  "modification time", "modification date", "CRC-32", "compressed size",
