@@ -39,12 +39,7 @@ from .crc32 import crc32, crc32_combine
 from .deflate import (
     END,
     PIECE_BYTES,
-    WINDOW,
     Compression,
-    RecordsDeflater,
-    deflate_piece,
-    manifest_groups,
-    record_groups,
 )
 from .models import document_id
 from .package import RAW_PREFIX
@@ -58,14 +53,18 @@ from .zipformat import (
     member_info,
     zip_date_time,
 )
+from .zippieces import (
+    CHUNK,
+    MANIFEST_MEMBER,
+    RECORDS_MEMBER,
+    Deflated,
+    Piece,
+    file_bytes,
+    file_chunks,
+    file_pieces,
+    read_and_deflate,
+)
 
-_CHUNK = 1 << 20
-#: The member deflated in record groups (see :mod:`corpuskit.deflate`).
-RECORDS_MEMBER = "data/documents.jsonl"
-#: The payload manifest, deflated in groups too when larger than
-#: :data:`GROUPED_MANIFEST_BYTES`: a shard's lines are one.
-MANIFEST_MEMBER = "manifest-sha256.txt"
-GROUPED_MANIFEST_BYTES = PIECE_BYTES
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
 _AHEAD_PER_THREAD = 3
 #: Bytes of pieces deflated beforehand that wait to be written, at most (about).
@@ -117,20 +116,6 @@ def _entries(folder: Path) -> list[tuple[str, bool]]:
     return listed
 
 
-class Piece(NamedTuple):
-    """Bytes ``offset`` to ``offset + length`` of the member ``rel`` (``size`` bytes)."""
-
-    rel: str
-    size: int
-    offset: int
-    length: int
-    #: The piece is a group of lines: records, or lines of the payload manifest (no
-    #: dictionary; the member ends with ``END``).
-    records: bool
-    #: The member's last piece.
-    last: bool
-
-
 def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = "",
             date_time: DateTime = ZIP_EPOCH) -> Iterator[Piece | Segment]:
     """The pieces of every file, in order, and the workers' ready segments.
@@ -144,7 +129,7 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
     while (rel := unmatched.pop() if unmatched else next(files, None)) is not None:
         segment = prepared.segment_at(rel) if prepared is not None else None
         if segment is None:
-            yield from _file_pieces(folder, rel, prepared)
+            yield from file_pieces(folder, rel, prepared)
             continue
         matched = [rel]
         if segment.root == root and segment.date_time == date_time:
@@ -162,77 +147,7 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             matched += listed[:same]
             unmatched.extend(reversed(listed[same:]))
         for name in matched:
-            yield from _file_pieces(folder, name, prepared)
-
-
-def _file_pieces(folder: Path, rel: str, prepared: PreparedPieces | None) -> Iterator[Piece]:
-    """The pieces of one file; a raw file the build's workers deflated has its size from
-    their index (they wrote the file), any other is measured."""
-    size = prepared.raw_size(rel) if prepared is not None else None
-    if size is None:
-        size = os.stat(os.path.join(folder, rel)).st_size
-    if (rel == RECORDS_MEMBER and size) or (rel == MANIFEST_MEMBER
-                                             and size > GROUPED_MANIFEST_BYTES):
-        groups = prepared.written_groups(rel, size) if prepared is not None else None
-        if groups is None:
-            cut = record_groups if rel == RECORDS_MEMBER else manifest_groups
-            with (folder / rel).open("rb") as handle:
-                groups = list(cut(handle))
-        for offset, length in groups:
-            yield Piece(rel, size, offset, length, True, offset + length >= size)
-        return
-    for offset in range(0, max(size, 1), PIECE_BYTES):
-        length = min(PIECE_BYTES, size - offset)
-        yield Piece(rel, size, offset, length, False, offset + length >= size)
-
-
-class Deflated(NamedTuple):
-    """A piece's deflated bytes and the CRC-32 of its data (the writer combines a member's
-    from its pieces': :func:`corpuskit.crc32.crc32_combine`)."""
-
-    deflated: bytes
-    crc: int
-
-
-def read_range(handle: BinaryIO, start: int, length: int, *, chunk: int = _CHUNK,
-               short: str = "") -> Iterator[bytes]:
-    """Bytes ``[start, start + length)`` of the open file ``handle``, ``chunk`` at a time;
-    an OSError (``short``, if given) if the file ends before."""
-    handle.seek(start)
-    while length > 0:
-        data = handle.read(min(length, chunk))
-        if not data:
-            raise OSError(short or f"{getattr(handle, 'name', 'a file')} ended {length} "
-                                   "bytes early")
-        length -= len(data)
-        yield data
-
-
-def _chunks(path: Path, start: int, length: int) -> Iterator[bytes]:
-    """Bytes ``[start, start + length)`` of ``path``, :data:`_CHUNK` at a time."""
-    with path.open("rb") as source:
-        yield from read_range(source, start, length,
-                              short=f"{path} changed size while it was being archived")
-
-
-def _read(path: Path, start: int, length: int) -> bytes:
-    """Bytes ``[start, start + length)`` of ``path``, whole (a piece: a few MB at most)."""
-    return b"".join(_chunks(path, start, length))
-
-
-def _deflate(folder: Path, piece: Piece, compression: Compression) -> Deflated:
-    """Read one piece (and the window before it), deflate it and take its CRC."""
-    if piece.records:  # a record group: no bigger than its deflated bytes in memory
-        records = RecordsDeflater(compression)
-        deflated = [records.feed(chunk)
-                    for chunk in _chunks(folder / piece.rel, piece.offset, piece.length)]
-        deflated.append(records.end())
-        return Deflated(b"".join(deflated), records.crc)
-    start = max(piece.offset - WINDOW, 0)
-    data = _read(folder / piece.rel, start, piece.offset + piece.length - start)
-    window, chunk = data[:piece.offset - start], data[piece.offset - start:]
-    return Deflated(deflate_piece(chunk, window, last=piece.last, compression=compression),
-                    crc32(chunk))
+            yield from file_pieces(folder, name, prepared)
 
 
 class Segment(NamedTuple):
@@ -420,7 +335,7 @@ def _copy_range(source: Path, start: int, length: int, fd: int, at: int) -> None
                     copy_file_range = None
                     continue
             else:
-                chunk = os.pread(src, min(length, _CHUNK), start)
+                chunk = os.pread(src, min(length, CHUNK), start)
                 count = os.pwrite(fd, chunk, at) if chunk else 0
                 if count != len(chunk):
                     raise OSError(f"could not write {len(chunk)} bytes at offset {at}")
@@ -840,7 +755,7 @@ class PreparedPieces:
         if blob != self._blob and blob == self.shards[self._read - 1]:
             self._blob, self._blob_bytes = blob, blob.read_bytes()
         deflated = (self._blob_bytes[offset:offset + length] if blob == self._blob
-                    else _read(blob, offset, length))
+                    else file_bytes(blob, offset, length))
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
         return Deflated(deflated, crc)
@@ -853,14 +768,14 @@ def _prepared(folder: Path, piece: Piece, where: tuple[Path, int, int, int],
     and its CRC taken again: the piece is used only if it was made from that very data
     (else it is deflated here)."""
     blob, offset, length, crc = where
-    deflated = _read(blob, offset, length)
+    deflated = file_bytes(blob, offset, length)
     if not piece.records:
         return Deflated(deflated, crc)
     found = 0
-    for chunk in _chunks(folder / piece.rel, piece.offset, piece.length):
+    for chunk in file_chunks(folder / piece.rel, piece.offset, piece.length):
         found = crc32(chunk, found)
     if found != crc:
-        return _deflate(folder, piece, compression)
+        return read_and_deflate(folder, piece, compression)
     return Deflated(deflated, crc)
 
 
@@ -895,8 +810,8 @@ def _deflate_ahead(folder: Path, pool: ThreadPoolExecutor, prepared: PreparedPie
                 or (name == MANIFEST_MEMBER and prepared is not None):
             continue
         planned += size
-        for piece in _file_pieces(folder, name, None):
-            ahead[piece] = pool.submit(_deflate, folder, piece, compression)
+        for piece in file_pieces(folder, name, None):
+            ahead[piece] = pool.submit(read_and_deflate, folder, piece, compression)
     return ahead
 
 
@@ -990,7 +905,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     ahead.append((piece, started if started is not None
                                   else pool.submit(_prepared, folder, piece, where, compression)
                                   if where is not None
-                                  else pool.submit(_deflate, folder, piece, compression)))
+                                  else pool.submit(read_and_deflate, folder, piece, compression)))
                     tasks += 1
                     planned += piece.length
 
@@ -1086,7 +1001,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 copies.settled(offset, wait=True)  # every byte before the directory copied
         size = central.tell()
         central.seek(0)
-        shutil.copyfileobj(central, target, _CHUNK)
+        shutil.copyfileobj(central, target, CHUNK)
         target.write(end_records(count, size, offset))
 
 

@@ -25,7 +25,6 @@ from typing import Any, BinaryIO
 import orjson
 
 from . import __version__
-from .archive import read_range
 from .config import ProcessConfig, read_regular
 from .crc32 import crc32
 from .deflate import Compression
@@ -38,6 +37,7 @@ from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates
 from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_path
 from .writer import TEMP_PREFIX, copy_into, write_file
+from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
 #: other records for the same bytes within one corpuskit version (v12: a text of only

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .archive import PieceEntry, RecordPieces, read_range
+from .archive import PieceEntry, RecordPieces
 from .crc32 import crc32
 from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
 from .errors import OutputError
 from .writer import write_file
+from .zippieces import read_range
 
 if TYPE_CHECKING:
     from .shardcache import EarlierShard
@@ -36,7 +37,7 @@ def pieces_index_path(jsonl: Path) -> Path:
 
 def large_pieces(data: bytes, compression: Compression) -> Iterator[tuple[int, bytes]]:
     """The CRC-32 and deflated bytes of each piece of a file over :data:`PIECE_BYTES`: what
-    the archive writer makes of its pieces (``archive._deflate``: every
+    the archive writer makes of its pieces (``zippieces.read_and_deflate``: every
     :data:`PIECE_BYTES`, with the :data:`WINDOW` bytes before as dictionary)."""
     view = memoryview(data)
     for start in range(0, len(data), PIECE_BYTES):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit import archive, archiveseal
+from corpuskit import archive, archiveseal, zippieces
 from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS, Compression
@@ -188,15 +188,15 @@ def test_unzip_tests_the_archive_clean(folder: Path, tmp_path: Path) -> None:
 
 def test_a_file_that_shrinks_while_archived_is_an_error(folder: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    original = archive._deflate
+    original = archive.read_and_deflate
 
-    def shrink_then_deflate(base: Path, piece: archive.Piece,
-                            compression: Compression) -> archive.Deflated:
+    def shrink_then_deflate(base: Path, piece: zippieces.Piece,
+                            compression: Compression) -> zippieces.Deflated:
         if piece.rel == "data/big.jsonl":
             (base / piece.rel).write_bytes(b"short")
         return original(base, piece, compression)
 
-    monkeypatch.setattr(archive, "_deflate", shrink_then_deflate)
+    monkeypatch.setattr(archive, "read_and_deflate", shrink_then_deflate)
     with pytest.raises(OSError, match="changed size"):
         _ours(folder, "pkg", None, 2)
 

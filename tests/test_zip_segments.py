@@ -32,6 +32,7 @@ from corpuskit import (
     shards,
     writer,
     zipformat,
+    zippieces,
 )
 from corpuskit.compare import tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -192,9 +193,8 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A raw file over one piece, listed by the zip far from its shard's place, is taken
     piece by piece from the worker's pieces as well."""
-    monkeypatch.setattr(deflate, "PIECE_BYTES", 4096)
-    monkeypatch.setattr(archive, "PIECE_BYTES", 4096)
-    monkeypatch.setattr(shardpieces, "PIECE_BYTES", 4096)
+    for module in (deflate, archive, zippieces, shardpieces):
+        monkeypatch.setattr(module, "PIECE_BYTES", 4096)
     long_text = "".join(f"Line {i} of the long harbour report.\n" for i in range(600))
     files = {f"a-b/f{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n"
              for i in range(517)}
@@ -371,14 +371,14 @@ def _large_text(size: int, seed: int) -> str:
 def _deflated_in_the_archive_writer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The members whose pieces the archive writer deflates itself (not a worker)."""
     deflated: list[str] = []
-    original = archive._deflate
+    original = archive.read_and_deflate
 
-    def counted(folder: Path, piece: archive.Piece,
-                compression: deflate.Compression) -> archive.Deflated:
+    def counted(folder: Path, piece: zippieces.Piece,
+                compression: deflate.Compression) -> zippieces.Deflated:
         deflated.append(piece.rel)
         return original(folder, piece, compression)
 
-    monkeypatch.setattr(archive, "_deflate", counted)
+    monkeypatch.setattr(archive, "read_and_deflate", counted)
     return deflated
 
 
@@ -451,16 +451,16 @@ def test_record_groups_as_written_are_not_read_again(
     writer neither reads data/documents.jsonl to cut it into groups nor to take the
     groups' CRCs again, and the zip is still the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)  # this small one in groups too
-    scans = _counting(monkeypatch, archive, "record_groups")
+    monkeypatch.setattr(zippieces, "GROUPED_MANIFEST_BYTES", 0)  # this small one in groups too
+    scans = _counting(monkeypatch, zippieces, "record_groups")
     rechecked = _counting(monkeypatch, archive, "_prepared")
     deflated = _deflated_in_the_archive_writer(monkeypatch)
-    manifest_scans = _counting(monkeypatch, archive, "manifest_groups")
+    manifest_scans = _counting(monkeypatch, zippieces, "manifest_groups")
     result = build(seeds, tmp_path / "out", jobs=1)
     assert (scans, manifest_scans, rechecked) == ([], [], [])
-    assert archive.RECORDS_MEMBER not in deflated
+    assert zippieces.RECORDS_MEMBER not in deflated
     # of the payload manifest, only the last group (the data files' lines): no worker has it
-    assert deflated.count(archive.MANIFEST_MEMBER) == 1
+    assert deflated.count(zippieces.MANIFEST_MEMBER) == 1
     release = _release(tmp_path / "out")
     assert result.archive.read_bytes() == _folder_zip(release)
     assert len(scans) == len(manifest_scans) == 1  # the folder's own zip cut both files
@@ -472,7 +472,7 @@ def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
     after one document changed, the archive writer deflates none of the shards' groups,
     and the zip is byte for byte a fresh build's and the folder's."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
+    monkeypatch.setattr(zippieces, "GROUPED_MANIFEST_BYTES", 0)
     cache = tmp_path / "cache"
     build(seeds, tmp_path / "a", jobs=1, cache=cache)
     (seeds / "doc-0600.txt").write_text("Changed\n\nOther words.\n", encoding="utf-8")
@@ -497,7 +497,7 @@ def test_an_incremental_build_deflates_only_the_changed_shards_manifest_lines(
     changed = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert changed.cached_shards == 2
     assert lines_deflated == [SHARDS[1]]  # the lines of the changed document's shard
-    assert deflated.count(archive.MANIFEST_MEMBER) == 1  # the data files' lines
+    assert deflated.count(zippieces.MANIFEST_MEMBER) == 1  # the data files' lines
     fresh = build(seeds, tmp_path / "c", jobs=1)
     assert changed.archive.read_bytes() == fresh.archive.read_bytes()
     assert fresh.archive.read_bytes() == _folder_zip(_release(tmp_path / "c"))
@@ -508,7 +508,7 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
     """A cache entry whose pieces index does not say where its manifest lines are (made
     before workers deflated them) is still used: the writer deflates those groups."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
+    monkeypatch.setattr(zippieces, "GROUPED_MANIFEST_BYTES", 0)
     cache = tmp_path / "cache"
     finish = shardpieces.PiecesWriter.finish
 
@@ -526,8 +526,8 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
     deflated = _deflated_in_the_archive_writer(monkeypatch)
     warm = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert warm.cached_shards == 3
-    assert deflated.count(archive.MANIFEST_MEMBER) == 4  # three shards', the data files'
-    assert archive.RECORDS_MEMBER not in deflated
+    assert deflated.count(zippieces.MANIFEST_MEMBER) == 4  # three shards', the data files'
+    assert zippieces.RECORDS_MEMBER not in deflated
     assert warm.archive.read_bytes() == (tmp_path / "a" / warm.archive.name).read_bytes()
 
 
@@ -582,20 +582,20 @@ def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
     """Only a manifest larger than GROUPED_MANIFEST_BYTES is cut into groups: a small one
     (every release of a small corpus made before groups) keeps zipfile's bytes."""
     line = b"%064x  data/raw/doc-%06d.txt\n"
-    for count, grouped in ((100, False), (archive.GROUPED_MANIFEST_BYTES // 80, True)):
+    for count, grouped in ((100, False), (zippieces.GROUPED_MANIFEST_BYTES // 80, True)):
         folder = tmp_path / str(count)
         folder.mkdir()
         manifest = b"".join(line % (i * 7919, i) for i in range(count))
-        assert (len(manifest) > archive.GROUPED_MANIFEST_BYTES) is grouped
-        (folder / archive.MANIFEST_MEMBER).write_bytes(manifest)
-        pieces = list(archive._file_pieces(folder, archive.MANIFEST_MEMBER, None))
+        assert (len(manifest) > zippieces.GROUPED_MANIFEST_BYTES) is grouped
+        (folder / zippieces.MANIFEST_MEMBER).write_bytes(manifest)
+        pieces = list(zippieces.file_pieces(folder, zippieces.MANIFEST_MEMBER, None))
         assert all(piece.records is grouped for piece in pieces)
         assert len(pieces) == (len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(count))))
                                if grouped else 1)
         made = io.BytesIO()
         archive.write_zip(folder, made, "root", None, compression=ZLIB, threads=2)
         with zipfile.ZipFile(made) as zipped:
-            info = zipped.getinfo(f"root/{archive.MANIFEST_MEMBER}")
+            info = zipped.getinfo(f"root/{zippieces.MANIFEST_MEMBER}")
             assert zipped.read(info) == manifest
         ours = made.getvalue()[info.header_offset:info.header_offset + 30 + len(info.filename)
                                + info.compress_size]
@@ -605,16 +605,16 @@ def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
         assert (by_zipfile.getvalue()[:len(ours)] == ours) is not grouped
 
 
-@pytest.mark.parametrize("member", [archive.RECORDS_MEMBER, archive.MANIFEST_MEMBER])
+@pytest.mark.parametrize("member", [zippieces.RECORDS_MEMBER, zippieces.MANIFEST_MEMBER])
 def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, member: str) -> None:
     """Where the CRC the build took of a shard's records (or manifest lines) is not the
     one its worker's piece has, the writer reads the group and checks it, as with no word
     from the build."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    monkeypatch.setattr(archive, "GROUPED_MANIFEST_BYTES", 0)
+    monkeypatch.setattr(zippieces, "GROUPED_MANIFEST_BYTES", 0)
     original = archive.WrittenRecords.add
-    kind = archive.WrittenRecords if member == archive.RECORDS_MEMBER else archive.WrittenManifest
+    kind = archive.WrittenRecords if member == zippieces.RECORDS_MEMBER else archive.WrittenManifest
 
     def misremembered(self: archive.WrittenRecords, pieces: list[tuple[int, int, int]], *,
                       known: bool = True) -> None:
@@ -631,8 +631,8 @@ def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
 
 
-def _groups_of(release: Path, member: str = archive.RECORDS_MEMBER) -> list[tuple[int, int]]:
-    cut = deflate.record_groups if member == archive.RECORDS_MEMBER else deflate.manifest_groups
+def _groups_of(release: Path, member: str = zippieces.RECORDS_MEMBER) -> list[tuple[int, int]]:
+    cut = deflate.record_groups if member == zippieces.RECORDS_MEMBER else deflate.manifest_groups
     with (release / member).open("rb") as handle:
         return list(cut(handle))
 
