@@ -17,10 +17,8 @@ zip comment its seal (the sha256 of every byte before it). :func:`write_zip` doe
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
-import struct
 import tempfile
 import zipfile
 from collections import deque
@@ -28,11 +26,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 import orjson
 
-from . import zipformat
 from .archiveseal import FOLLOW_BYTES, FollowingDigest, seal
 from .cores import default_jobs
 from .crc32 import crc32, crc32_combine
@@ -43,6 +40,7 @@ from .deflate import (
 )
 from .models import document_id
 from .package import RAW_PREFIX
+from .zipcopies import COPY_THREADS, Copies, Copy, Entries, ToCopy
 from .zipformat import (
     ZIP_EPOCH,
     DateTime,
@@ -63,6 +61,14 @@ from .zippieces import (
     file_chunks,
     file_pieces,
     read_and_deflate,
+)
+from .zipsegments import (
+    Segment,
+    entry_batches,
+    place_records,
+    segment_index_path,
+    segment_parts,
+    segment_path,
 )
 
 #: Pieces compressed or waiting to be written, per thread (bounds memory).
@@ -121,7 +127,8 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
     """The pieces of every file, in order, and the workers' ready segments.
 
     Where the next files listed are exactly the raw files of a shard whose worker made its
-    zip entries for this ``root`` and ``date_time`` (:func:`make_segment`), that
+    zip entries for this ``root`` and ``date_time``
+    (:func:`~corpuskit.zipsegments.make_segment`), that
     :class:`Segment` comes instead of their pieces; any other file comes in pieces.
     """
     files = package_files(folder)
@@ -148,301 +155,6 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             unmatched.extend(reversed(listed[same:]))
         for name in matched:
             yield from file_pieces(folder, name, prepared)
-
-
-class Segment(NamedTuple):
-    """A shard's raw files as zip entries (:func:`make_segment`): in ``path``, the entries'
-    local headers (``header_bytes``), then their central directory records, whose header
-    offsets count from the segment's start. Each entry's deflated bytes stay where the
-    worker put them, in the shard's ``pieces`` file. Placing the segment at archive offset
-    ``base`` is writing each header followed by its bytes from the pieces
-    (``entry_bytes`` in all: :func:`_entry_batches`), and adding ``base`` to each offset."""
-
-    path: Path
-    #: The shard's pieces file, which holds the entries' deflated bytes.
-    pieces: Path
-    #: The shard's number in :class:`PreparedPieces`.
-    shard: int
-    root: str
-    date_time: DateTime
-    #: The raw files' prepared-pieces index entries, in order: ``[package path, size,
-    #: crc32, offset, length]``.
-    entries: list[list[Any]]
-    entry_bytes: int
-    header_bytes: int
-    record_bytes: int
-    #: Per record: where its header offset field is (in the records), and its value.
-    offsets: list[list[int]]
-
-    @property
-    def size(self) -> int:
-        """The bytes of its file: the headers and the records."""
-        return self.header_bytes + self.record_bytes
-
-
-def segment_path(pieces: Path) -> Path:
-    """Where the zip entries made from the shard pieces ``pieces`` are (a ``.zipseg`` file)."""
-    return pieces.with_suffix(".zipseg")
-
-
-def segment_index_path(pieces: Path) -> Path:
-    return pieces.with_suffix(".zipseg.json")
-
-
-#: Where a central record (without ZIP64 fields) holds its local header's offset.
-_HEADER_OFFSET_AT = 42
-_HEADER_OFFSET = struct.Struct("<L")
-
-
-#: Deflated bytes of a shard's raw files read at a time by :func:`_entry_batches` (a batch
-#: holds one large file whole, at most :data:`corpuskit.deflate.PIECE_BYTES` deflated, or
-#: many small ones), and entries at most in one batch: a header and the data of each are
-#: one ``pwritev`` call's buffers (of which Linux takes 1,024).
-_SEGMENT_BLOCK = 4 << 20
-_BATCH_ENTRIES = 512
-#: Bytes that the ranges handed to the writer's threads may have left to write before it
-#: waits for them (:class:`_Copies`): with segments of about 1 MB, a few dozen segments'
-#: headers (about 40 KB each) in memory.
-_PENDING_BYTES = 32 << 20
-#: Threads that copy ranges into the archive (:class:`_Copies`). One: the kernel writes a
-#: file's pages under the file's lock (tmpfs and ext4 both take it for every write), so a
-#: second thread copying into the same archive only waits, spinning on that lock. Measured
-#: on an incremental build of 100,000 documents (tmpfs, 2 cores, four alternating runs
-#: each): 2.55 s with two copying threads, 2.37 s with one, and 5% of the samples spent
-#: spinning on the lock (``rwsem_spin_on_owner``) down to 0.04%.
-COPY_THREADS = 1
-
-
-def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str | None
-                 ) -> bytes:
-    """A shard's raw files as zip entries, for its pieces (``shardpieces.PiecesWriter``: ``raw``
-    is the index's list of raw files): writes the ``.zipseg`` file's bytes to ``target``,
-    each entry's local header then every central record, and returns those of its index,
-    to be written beside the pieces (:func:`segment_path`).
-
-    A worker makes them, so the archive writer makes no header: it writes each of them
-    followed by the entry's deflated bytes, read from the pieces, a batch of entries per
-    call (:func:`_entry_batches`). Those bytes are not copied into the segment: they are
-    written once, into the zip. The pieces stay root-free, since they are cached across
-    versions; the headers name ``root`` and carry ``created``'s time stamp, so they are
-    made again in every build.
-    """
-    date_time = zip_date_time(created)
-    prefix = f"{root}/"
-    # In the zip's order, by name (the index lists them by document id).
-    entries = sorted(raw)
-    locals_, records, header_offsets = EntryHeaders(date_time).consecutive(
-        [(prefix + name, size, length, crc) for name, size, crc, _, length in entries])
-    offsets: list[list[int]] = []
-    at = 0
-    for record, header_offset in zip(records, header_offsets, strict=True):
-        offsets.append([at + _HEADER_OFFSET_AT, header_offset])
-        at += len(record)
-    offset = header_offsets[-1] + len(locals_[-1]) + entries[-1][4] if entries else 0
-    header_bytes = b"".join(locals_)
-    target.write(header_bytes)
-    target.write(b"".join(records))
-    return orjson.dumps({
-        "root": root, "date_time": date_time, "entry_bytes": offset,
-        "header_bytes": len(header_bytes), "record_bytes": at, "offsets": offsets})
-
-
-def _segment_parts(segment: Segment) -> tuple[bytes, bytes]:
-    """The segment's local headers and central records, once its size is checked."""
-    with segment.path.open("rb") as source:
-        if os.fstat(source.fileno()).st_size != segment.size:
-            raise OSError(f"{segment.path} is not the size its index says")
-        data = source.read()
-    if len(data) != segment.size:
-        raise OSError(f"{segment.path} is not the size its index says")
-    return data[:segment.header_bytes], data[segment.header_bytes:]
-
-
-def _entry_batches(segment: Segment, headers: bytes) -> Iterator[list[memoryview]]:
-    """The segment's entries, in order, as lists of buffers: each entry's local header
-    (from ``headers``) and its deflated bytes (from the pieces). An entry's header is the
-    gap its index leaves before the entry's data. The bytes of a batch of entries that
-    follow one another in the pieces are read with one call (:data:`_SEGMENT_BLOCK`)."""
-    view = memoryview(headers)
-    ends = [offset for _, offset in segment.offsets[1:]] + [segment.entry_bytes]
-    spans: list[tuple[int, int, int, int]] = []  # header start and end, data start and end
-    taken = 0
-    for (_, offset), end, entry in zip(segment.offsets, ends, segment.entries, strict=True):
-        start, length = entry[3], entry[4]
-        header = end - offset - length
-        if header < zipformat.LOCAL.size or taken + header > len(headers):
-            raise OSError(f"{segment.path} does not match its index")
-        spans.append((taken, taken + header, start, start + length))
-        taken += header
-    if taken != len(headers):
-        raise OSError(f"{segment.path} does not match its index")
-    with segment.pieces.open("rb") as pieces:
-        fd = pieces.fileno()
-        first = 0
-        while first < len(spans):
-            last = first + 1
-            while (last < len(spans) and last - first < _BATCH_ENTRIES
-                   and spans[last][2] == spans[last - 1][3]
-                   and spans[last][3] - spans[first][2] <= _SEGMENT_BLOCK):
-                last += 1
-            begin, finish = spans[first][2], spans[last - 1][3]
-            data = memoryview(os.pread(fd, finish - begin, begin))
-            if len(data) != finish - begin:
-                raise OSError(f"{segment.pieces} is shorter than its index says")
-            batch: list[memoryview] = []
-            for head_start, head_end, start, end in spans[first:last]:
-                batch += (view[head_start:head_end], data[start - begin:end - begin])
-            yield batch
-            first = last
-
-
-def _write_entries(segment: Segment, headers: bytes, fd: int, at: int) -> None:
-    """Write the segment's entries (:func:`_entry_batches`) at offset ``at`` of the open
-    file ``fd`` (its position is left as it is)."""
-    for batch in _entry_batches(segment, headers):
-        at += _pwrite_all(fd, batch, at)
-
-
-def _pwrite_all(fd: int, buffers: list[memoryview], at: int) -> int:
-    """Write ``buffers`` one after another at offset ``at`` of ``fd``; how many bytes."""
-    total = sum(len(buffer) for buffer in buffers)
-    done = os.pwritev(fd, buffers, at) if hasattr(os, "pwritev") else 0
-    if done < total:  # no pwritev, or a short write: the rest through one buffer
-        rest = memoryview(b"".join(buffers))[done:]
-        while rest:
-            count = os.pwrite(fd, rest, at + done)
-            if count <= 0:
-                raise OSError(f"could not write {len(rest)} bytes at offset {at + done}")
-            done += count
-            rest = rest[count:]
-    return total
-
-
-def _copy_range(source: Path, start: int, length: int, fd: int, at: int) -> None:
-    """Copy bytes ``[start, start + length)`` of ``source`` to offset ``at`` of the open file
-    ``fd`` (the file's position is left as it is): in the kernel where it can
-    (``copy_file_range``), else read and written a chunk at a time."""
-    with source.open("rb") as handle:
-        src = handle.fileno()
-        copy_file_range = getattr(os, "copy_file_range", None)
-        while length > 0:
-            if copy_file_range is not None:
-                try:
-                    count = copy_file_range(src, fd, length, start, at)
-                except OSError as exc:
-                    if exc.errno not in _NO_COPY_FILE_RANGE:
-                        raise
-                    copy_file_range = None
-                    continue
-            else:
-                chunk = os.pread(src, min(length, CHUNK), start)
-                count = os.pwrite(fd, chunk, at) if chunk else 0
-                if count != len(chunk):
-                    raise OSError(f"could not write {len(chunk)} bytes at offset {at}")
-            if count <= 0:
-                raise OSError(f"{source} is shorter than its index says")
-            start += count
-            at += count
-            length -= count
-
-
-#: Why ``copy_file_range`` may refuse files it cannot copy between (another filesystem on
-#: an older kernel, a filesystem without it): they are then copied through memory.
-_NO_COPY_FILE_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP,
-                       errno.ENOTSUP, errno.EPERM, errno.EBADF}
-
-
-class _Copy(NamedTuple):
-    """Deflated bytes in a file, placed in the archive by a copying thread, unread."""
-
-    path: Path
-    offset: int
-    length: int
-
-
-class _ToCopy(NamedTuple):
-    """A piece deflated beforehand that the writer has copied (:class:`_Copies`), and the
-    CRC-32 of its data."""
-
-    copy: _Copy
-    crc: int
-
-
-class _Entries(NamedTuple):
-    """A segment's entries, written into the archive by a copying thread: its headers,
-    read already, and its entries' bytes, from the shard's pieces."""
-
-    segment: Segment
-    headers: bytes
-
-    @property
-    def length(self) -> int:
-        return self.segment.entry_bytes
-
-
-class _Copies:
-    """Byte ranges copied into the archive by a thread (:func:`_copy_range`,
-    :func:`_write_entries`; :data:`COPY_THREADS`) while the writer goes on past them: the
-    workers' record groups and raw files' entries, which are most of an archive's bytes,
-    are placed while the writer's own work (headers, the next files' pieces) runs.
-    ``settled(offset)`` is how far the file is final: the start of the first range still
-    being copied.
-
-    A segment's headers wait in memory until a thread writes them: ``start`` first waits
-    for the oldest ranges while those pending would pass :data:`_PENDING_BYTES` to write,
-    so that the writer, which may go on faster than they are written, holds a bounded
-    number of them whatever the size of the corpus."""
-
-    def __init__(self, pool: ThreadPoolExecutor, fd: int) -> None:
-        self.pool = pool
-        self.fd = fd
-        self.pending: deque[tuple[int, Future[None], int]] = deque()
-        #: The bytes the pending ranges write.
-        self.pending_bytes = 0
-
-    def start(self, copy: _Copy | _Entries, at: int) -> None:
-        while self.pending and self.pending_bytes + copy.length > _PENDING_BYTES:
-            self._done(self.pending.popleft())
-        future = (self.pool.submit(_write_entries, copy.segment, copy.headers, self.fd, at)
-                  if isinstance(copy, _Entries)
-                  else self.pool.submit(_copy_range, copy.path, copy.offset, copy.length,
-                                        self.fd, at))
-        self.pending.append((at, future, copy.length))
-        self.pending_bytes += copy.length
-
-    def _done(self, pending: tuple[int, Future[None], int]) -> None:
-        """Wait for a range to be written (raising what its thread raised)."""
-        _, future, length = pending
-        self.pending_bytes -= length
-        future.result()
-
-    def settled(self, offset: int, *, wait: bool = False) -> int:
-        """``offset`` (the end of the last member written whole), or the start of the
-        first range not copied yet if that comes first (raising what a copy raised); with
-        ``wait``, once every range is copied. A range still being copied may belong to the
-        member being written, past its local header, which is rewritten once its sizes
-        are known: nothing from ``offset`` on is final."""
-        while self.pending and (wait or self.pending[0][1].done()):
-            self._done(self.pending.popleft())
-        return min(self.pending[0][0], offset) if self.pending else offset
-
-
-def _place_records(segment: Segment, records: bytes, base: int, date_time: DateTime) -> bytes:
-    """The segment's central records for entries that start at archive offset ``base``.
-
-    An offset over the ZIP64 limit changes the record's shape: those segments get their
-    records made one by one, exactly as the writer makes them for any other file."""
-    if base + (segment.offsets[-1][1] if segment.offsets else 0) <= zipformat.LIMIT:
-        placed = bytearray(records)
-        for at, offset in segment.offsets:
-            _HEADER_OFFSET.pack_into(placed, at, base + offset)
-        return bytes(placed)
-    headers = EntryHeaders(date_time)
-    return b"".join(
-        headers(f"{segment.root}/{name}", size=size, compress_size=length, crc=crc,
-                header_offset=base + offset)[1]
-        for (name, size, crc, _, length), (_, offset) in zip(segment.entries,
-                                                             segment.offsets, strict=True))
 
 
 #: Where a piece is in a shard's archive pieces: ``(offset, length, size, crc32)``.
@@ -539,7 +251,8 @@ class PreparedPieces:
     """Pieces a build's workers deflated already, shard by shard (``shardpieces.PiecesWriter``).
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
-    (``.deflate.json``), and may have its raw files as zip entries (:func:`make_segment`).
+    (``.deflate.json``), and may have its raw files as zip entries
+    (:func:`~corpuskit.zipsegments.make_segment`).
     Shard ``k`` holds the ``k``-th block of data/documents.jsonl (its record groups, in
     order), the raw files of its documents and (if its index says where) the ``k``-th group
     of the payload manifest.
@@ -869,10 +582,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 ThreadPoolExecutor(max_workers=1) as early_pool, \
                 ThreadPoolExecutor(max_workers=COPY_THREADS) as copy_pool:
             early = _deflate_ahead(folder, early_pool, prepared, compression)
-            copies = _Copies(copy_pool, fd) if fd is not None else None
+            copies = Copies(copy_pool, fd) if fd is not None else None
             # Each piece with its deflated bytes (a task's future, ready at once, or to be
             # copied from the workers' pieces), and the workers' segments.
-            ahead: deque[tuple[Piece, Future[Deflated] | Deflated | _ToCopy] | Segment] = deque()
+            ahead: deque[tuple[Piece, Future[Deflated] | Deflated | ToCopy] | Segment] = deque()
             pieces = _pieces(folder, prepared, root, date_time)
             # Pieces in ``ahead`` that are tasks, and their bytes before deflating (a record
             # group has no bound of its own); bytes of the ready ones.
@@ -894,7 +607,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                             and (not piece.records or prepared.as_written(piece, where)):
                         if piece.records and copies is not None:
                             blob, start, length, piece_crc = where
-                            ahead.append((piece, _ToCopy(_Copy(blob, start, length), piece_crc)))
+                            ahead.append((piece, ToCopy(Copy(blob, start, length), piece_crc)))
                             ready += length
                             continue
                         done = prepared.raw_piece(where)
@@ -912,7 +625,7 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
             fill()
             scratch = prepared is not None and prepared.scratch
 
-            def put(data: bytes | _Copy) -> None:
+            def put(data: bytes | Copy) -> None:
                 """The next bytes of the archive, written, or copied by a thread."""
                 nonlocal offset
                 if isinstance(data, bytes):
@@ -934,17 +647,17 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                 if isinstance(item, Segment):
                     ready -= item.size
                     fill()
-                    locals_, records = _segment_parts(item)
+                    locals_, records = segment_parts(item)
                     if scratch:
                         item.path.unlink()
                     if copies is not None:
-                        copies.start(_Entries(item, locals_), offset)
+                        copies.start(Entries(item, locals_), offset)
                         target.seek(offset + item.entry_bytes)
                     else:
-                        for batch in _entry_batches(item, locals_):
+                        for batch in entry_batches(item, locals_):
                             for buffer in batch:
                                 target.write(buffer)
-                    central.write(_place_records(item, records, offset, date_time))
+                    central.write(place_records(item, records, offset, date_time))
                     offset += item.entry_bytes
                     count += len(item.entries)
                     settled = offset
@@ -954,8 +667,8 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
                     tasks -= 1
                     planned -= piece.length
                     pending = pending.result()
-                deflated: bytes | _Copy
-                if isinstance(pending, _ToCopy):
+                deflated: bytes | Copy
+                if isinstance(pending, ToCopy):
                     ready -= pending.copy.length
                     deflated, piece_crc = pending
                     length = deflated.length

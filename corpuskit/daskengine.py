@@ -15,11 +15,11 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from . import __version__
-from .archive import segment_index_path, segment_path
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import CorpuskitError, OutputError, UsageError
 from .package import RAW_PREFIX
 from .shardpieces import pieces_index_path, pieces_path
+from .zipsegments import segment_index_path, segment_path
 
 #: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
 _SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")

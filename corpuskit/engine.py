@@ -31,15 +31,7 @@ from typing import Any
 
 import orjson
 
-from .archive import (
-    PieceEntry,
-    RecordPieces,
-    make_segment,
-    manifest_entry,
-    records_entry,
-    segment_index_path,
-    segment_path,
-)
+from .archive import PieceEntry, RecordPieces, manifest_entry, records_entry
 from .config import DEFAULT_COMPRESSION, ProcessConfig
 from .deflate import (
     COMPRESSIONS,
@@ -63,6 +55,7 @@ from .writer import (
     stream_file,
     write_file,
 )
+from .zipsegments import make_segment, segment_index_path, segment_path
 
 SHARD_FOLDER = ".shards"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
@@ -111,7 +104,7 @@ class ShardTask:
     hold the same bytes, are hard-linked rather than copied (see
     :func:`corpuskit.writer.link_or_write_file`). With ``archive_root``, the worker also
     makes the shard's raw files into zip entries under that folder name, time-stamped
-    ``created`` (see :func:`corpuskit.archive.make_segment`)."""
+    ``created`` (see :func:`corpuskit.zipsegments.make_segment`)."""
 
     index: int
     refs: tuple[SourceRef, ...]

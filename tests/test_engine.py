@@ -23,7 +23,6 @@ from conftest import make_seeds, shard_sizes_of
 from reliability_support import process_runs
 
 from corpuskit import (
-    archive,
     build,
     daskengine,
     deflate,
@@ -31,6 +30,7 @@ from corpuskit import (
     shardcache,
     shardpieces,
     zipformat,
+    zipsegments,
 )
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
@@ -446,7 +446,7 @@ def test_a_shard_of_large_documents_is_written_without_holding_it(
     assert [tuple(entry) for entry in index["records"]] == list(result.records)
     deflated = b"".join(blob[start:start + length] for start, length, _, _ in index["records"])
     assert zlib.decompress(deflated + deflate.END, -15) == records
-    segment = archive.segment_path(shardpieces.pieces_path(result.jsonl)).read_bytes()
+    segment = zipsegments.segment_path(shardpieces.pieces_path(result.jsonl)).read_bytes()
     with zipfile.ZipFile(io.BytesIO(_as_zip(segment, index["raw"], blob))) as opened:
         assert [info.filename for info in opened.infolist()] == \
             [f"books-1.0.0/data/raw/{ref.path}" for ref in refs]

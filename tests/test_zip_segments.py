@@ -31,8 +31,10 @@ from corpuskit import (
     shardpieces,
     shards,
     writer,
+    zipcopies,
     zipformat,
     zippieces,
+    zipsegments,
 )
 from corpuskit.compare import tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -100,9 +102,9 @@ class _Placements:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.shifted = self.remade = 0
-        original = archive._place_records
+        original = archive.place_records
 
-        def place(segment: archive.Segment, records: bytes, base: int,
+        def place(segment: zipsegments.Segment, records: bytes, base: int,
                   date_time: Any) -> bytes:
             placed = original(segment, records, base, date_time)
             if len(placed) == len(records):  # ZIP64 fields make records longer
@@ -111,7 +113,7 @@ class _Placements:
                 self.remade += 1
             return placed
 
-        monkeypatch.setattr(archive, "_place_records", place)
+        monkeypatch.setattr(archive, "place_records", place)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -216,14 +218,14 @@ def test_a_builds_segment_files_are_removed_once_read(
     read: list[Path] = []
     when_written: list[tuple[bool, bool]] = []
     gone_when_sealed: list[bool] = []
-    segment_parts, write_entries, seal = (archive._segment_parts, archive._write_entries,
+    segment_parts, write_entries, seal = (archive.segment_parts, zipcopies.write_entries,
                                           archiveseal.seal)
 
-    def parts(segment: archive.Segment) -> tuple[bytes, bytes]:
+    def parts(segment: zipsegments.Segment) -> tuple[bytes, bytes]:
         read.append(segment.path)
         return segment_parts(segment)
 
-    def write(segment: archive.Segment, *where: Any) -> None:
+    def write(segment: zipsegments.Segment, *where: Any) -> None:
         when_written.append((segment.path.exists(), segment.pieces.exists()))
         write_entries(segment, *where)
 
@@ -231,8 +233,8 @@ def test_a_builds_segment_files_are_removed_once_read(
         gone_when_sealed.extend(not path.exists() for path in read)
         return seal(handle, follower)
 
-    monkeypatch.setattr(archive, "_segment_parts", parts)
-    monkeypatch.setattr(archive, "_write_entries", write)
+    monkeypatch.setattr(archive, "segment_parts", parts)
+    monkeypatch.setattr(zipcopies, "write_entries", write)
     monkeypatch.setattr(archive, "seal", sealed)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert [path.suffix for path in read] == [".zipseg"] * 3
@@ -252,9 +254,9 @@ def test_the_writer_waits_for_its_threads_beyond_a_bound_of_bytes_to_write(
     import time
 
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
-    monkeypatch.setattr(archive, "_PENDING_BYTES", bound)
+    monkeypatch.setattr(zipcopies, "_PENDING_BYTES", bound)
     pending: list[tuple[int, int]] = []  # ranges and their bytes, once each is handed out
-    start, write_entries = archive._Copies.start, archive._write_entries
+    start, write_entries = zipcopies.Copies.start, zipcopies.write_entries
 
     def started(self: Any, copy: Any, at: int) -> None:
         start(self, copy, at)
@@ -264,8 +266,8 @@ def test_the_writer_waits_for_its_threads_beyond_a_bound_of_bytes_to_write(
         time.sleep(0.05)
         write_entries(*args)
 
-    monkeypatch.setattr(archive._Copies, "start", started)
-    monkeypatch.setattr(archive, "_write_entries", slowly)
+    monkeypatch.setattr(zipcopies.Copies, "start", started)
+    monkeypatch.setattr(zipcopies, "write_entries", slowly)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
     assert len(pending) >= 4  # the record group and the three segments at least
@@ -716,8 +718,8 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
     without it."""
     import os
 
-    monkeypatch.setattr(archive, "_SEGMENT_BLOCK", block)
-    monkeypatch.setattr(archive, "_BATCH_ENTRIES", entries)
+    monkeypatch.setattr(zipsegments, "_SEGMENT_BLOCK", block)
+    monkeypatch.setattr(zipsegments, "_BATCH_ENTRIES", entries)
     if not pwritev:
         monkeypatch.delattr(os, "pwritev", raising=False)
     files = {f"data/raw/{name}": bytes((j * 31 + i) % 256 for j in range(200 + 37 * i % 300))
@@ -729,7 +731,7 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
         raw.append([member, len(data), zlib.crc32(data), len(blob), len(deflated)])
         blob += deflated
     target = io.BytesIO()
-    index = json.loads(archive.make_segment(raw, target, "root", "2024-05-06T07:08:09Z"))
+    index = json.loads(zipsegments.make_segment(raw, target, "root", "2024-05-06T07:08:09Z"))
     date_time = zipformat.zip_date_time("2024-05-06T07:08:09Z")
     expected, headers, records, offset = b"", b"", b"", 0
     for member, size, crc, start, length in sorted(raw):
@@ -745,22 +747,22 @@ def test_a_segment_is_each_files_header_and_deflated_bytes_in_name_order(
         (len(expected), len(headers), len(records))
     (tmp_path / "pieces").write_bytes(blob)
     (tmp_path / "segment").write_bytes(target.getvalue())
-    segment = archive.Segment(tmp_path / "segment", tmp_path / "pieces", 0, "root", date_time,
-                              sorted(raw), index["entry_bytes"], index["header_bytes"],
-                              index["record_bytes"], index["offsets"])
-    assert archive._segment_parts(segment) == (headers, records)
+    segment = zipsegments.Segment(tmp_path / "segment", tmp_path / "pieces", 0, "root", date_time,
+                                  sorted(raw), index["entry_bytes"], index["header_bytes"],
+                                  index["record_bytes"], index["offsets"])
+    assert zipsegments.segment_parts(segment) == (headers, records)
     with (tmp_path / "zip").open("w+b") as out:
         out.write(b"before")
-        archive._write_entries(segment, headers, out.fileno(), 6)
+        zipsegments.write_entries(segment, headers, out.fileno(), 6)
         assert out.tell() == 6  # the thread leaves the writer's position as it is
     assert (tmp_path / "zip").read_bytes() == b"before" + expected
     (tmp_path / "pieces").write_bytes(blob[:-3])
     with (tmp_path / "zip").open("r+b") as out, \
             pytest.raises(OSError, match="shorter than its index"):
-        archive._write_entries(segment, headers, out.fileno(), 0)
+        zipsegments.write_entries(segment, headers, out.fileno(), 0)
     (tmp_path / "segment").write_bytes(target.getvalue()[:-1])
     with pytest.raises(OSError, match="not the size its index says"):
-        archive._segment_parts(segment)
+        zipsegments.segment_parts(segment)
 
 
 @pytest.mark.parametrize("refusal", ["absent", "exdev"])
@@ -800,7 +802,7 @@ def test_scratch_shorter_than_its_index_fails_the_build_cleanly(
     def cut_first(folder: Path, target: Any, root: str, created: str | None,
                   **options: Any) -> str:
         first = options["prepared"].shards[0]
-        victim = archive.segment_path(first) if damage == "segment" else first
+        victim = zipsegments.segment_path(first) if damage == "segment" else first
         with victim.open("r+b") as handle:
             handle.truncate(10)
         return original(folder, target, root, created, **options)
@@ -821,7 +823,7 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
     original = writer.write_zip
     in_memory = io.BytesIO()
     copied: list[Path] = []
-    copy_range = archive._copy_range
+    copy_range = zipcopies._copy_range
 
     def copy(source: Path, *where: Any) -> None:
         copied.append(source)
@@ -840,7 +842,7 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
         assert placements.shifted == 3 and not copied  # segments used, no thread copied
         return original(folder, target, root, created, **options)
 
-    monkeypatch.setattr(archive, "_copy_range", copy)
+    monkeypatch.setattr(zipcopies, "_copy_range", copy)
     monkeypatch.setattr(writer, "write_zip", also_in_memory)
     result = build(seeds, tmp_path / "out", jobs=1)
     assert copied  # the build's own zip, into a file, was copied by the threads
@@ -856,13 +858,13 @@ def test_a_seal_followed_member_by_member_is_the_folders_seal(
     reported final before then. (A copy finished ahead of it let the thread hash the header
     before its rewrite: every zip of over 8 MB of records had a seal that did not match.)"""
     monkeypatch.setattr(archive, "FOLLOW_BYTES", 1)
-    copy_range = archive._copy_range
+    copy_range = zipcopies._copy_range
 
     def slow_copy(*args: Any) -> None:  # still copying when the writer goes on
         time.sleep(0.05)
         copy_range(*args)
 
-    monkeypatch.setattr(archive, "_copy_range", slow_copy)
+    monkeypatch.setattr(zipcopies, "_copy_range", slow_copy)
     report = archiveseal.FollowingDigest.final_up_to
 
     def hashed_at_once(self: archiveseal.FollowingDigest, offset: int) -> None:
@@ -883,7 +885,7 @@ def test_what_is_final_stops_before_the_member_being_written() -> None:
     release = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
-            copies = archive._Copies(pool, -1)
+            copies = zipcopies.Copies(pool, -1)
             copies.pending.append((500, pool.submit(release.wait), 300))
             copies.pending_bytes = 300
             assert copies.settled(100) == 100  # a copy past the member's header runs
