@@ -19,7 +19,6 @@ from io import BufferedIOBase
 from pathlib import Path
 
 from . import package
-from .archive import PieceEntry, PreparedPieces, RecordPieces, WrittenManifest, WrittenRecords
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
@@ -33,6 +32,13 @@ from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
+from .preparedpieces import (
+    PieceEntry,
+    PreparedPieces,
+    RecordPieces,
+    WrittenManifest,
+    WrittenRecords,
+)
 from .problems import Problem
 from .reader import FolderSource, iter_records
 from .semver import Version
@@ -160,7 +166,7 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
     """Copy a shard's records to the end of data/documents.jsonl, a piece at a time, as
     its worker cut them: where each piece went, ``(offset, length, CRC-32)``, and whether
     the shard was those pieces (if not, none is given: the file is cut again to find its
-    groups, see :class:`~corpuskit.archive.WrittenRecords`).
+    groups, see :class:`~corpuskit.preparedpieces.WrittenRecords`).
 
     The shard is read into ``buffer``, the same for every shard: a fresh megabyte for
     every read cost the kernel a new zeroed page for every 4 KB (in an incremental build

@@ -31,7 +31,6 @@ from typing import Any
 
 import orjson
 
-from .archive import PieceEntry, RecordPieces, manifest_entry, records_entry
 from .config import DEFAULT_COMPRESSION, ProcessConfig
 from .deflate import (
     COMPRESSIONS,
@@ -44,6 +43,7 @@ from .language import use_model_cache
 from .models import DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
+from .preparedpieces import PieceEntry, RecordPieces, manifest_entry, records_entry
 from .problems import Problem
 from .seedstate import SeedStates, UnchangedCopies
 from .shardcache import EarlierShard, ShardCache, config_fingerprint

@@ -1,7 +1,7 @@
 """A shard's archive pieces: its raw files, records and manifest lines deflated by its
 worker for the release's zip, in one file beside the shard's records, with an index.
 
-The archive writer (:class:`corpuskit.archive.PreparedPieces`) takes them as they are, so
+The archive writer (:class:`corpuskit.preparedpieces.PreparedPieces`) takes them as they are, so
 that the parent of a build deflates nothing it could share out; the cache
 (:mod:`corpuskit.shardcache`) keeps them with the shard's records.
 """
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .archive import PieceEntry, RecordPieces
 from .crc32 import crc32
 from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
 from .errors import OutputError
+from .preparedpieces import PieceEntry, RecordPieces
 from .writer import write_file
 from .zippieces import read_range
 
@@ -54,7 +54,7 @@ class PiecesWriter:
     size, crc32, offset, length], ...], "large": [[member, size, [[crc32, offset, length],
     ...]], ...], "records": [[offset, length, size, crc32], ...], "manifest": [offset,
     length, size, crc32]}`` (see
-    :mod:`corpuskit.deflate` and :class:`corpuskit.archive.PreparedPieces`). A raw file
+    :mod:`corpuskit.deflate` and :class:`corpuskit.preparedpieces.PreparedPieces`). A raw file
     over :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it
     as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
     memory: a shard of large documents costs no more than one of small."""

@@ -26,11 +26,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from .archive import PreparedPieces, write_zip
+from .archive import write_zip
 from .deflate import Compression
 from .errors import OutputError
 from .folders import folders_within
 from .package import FileEntry
+from .preparedpieces import PreparedPieces
 
 TEMP_PREFIX = ".corpuskit-tmp-"
 FILE_MODE = 0o644

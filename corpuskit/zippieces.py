@@ -7,7 +7,7 @@ groups of lines (:func:`corpuskit.deflate.record_groups`,
 :func:`corpuskit.deflate.manifest_groups`): :func:`file_pieces`. :func:`read_and_deflate`
 reads a piece from the folder and deflates it as :mod:`corpuskit.deflate` defines; the
 writer (:mod:`corpuskit.archive`) joins the pieces into members, or takes pieces the
-build's workers deflated already (:class:`corpuskit.archive.PreparedPieces`).
+build's workers deflated already (:mod:`corpuskit.preparedpieces`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .deflate import (
 )
 
 if TYPE_CHECKING:
-    from .archive import PreparedPieces
+    from .preparedpieces import PreparedPieces
 
 #: Bytes read (or copied) at a time.
 CHUNK = 1 << 20

@@ -34,7 +34,7 @@ class Segment(NamedTuple):
     path: Path
     #: The shard's pieces file, which holds the entries' deflated bytes.
     pieces: Path
-    #: The shard's number in :class:`corpuskit.archive.PreparedPieces`.
+    #: The shard's number in :class:`corpuskit.preparedpieces.PreparedPieces`.
     shard: int
     root: str
     date_time: DateTime

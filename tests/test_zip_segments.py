@@ -28,6 +28,7 @@ from corpuskit import (
     build,
     deflate,
     engine,
+    preparedpieces,
     shardpieces,
     shards,
     writer,
@@ -195,7 +196,7 @@ def test_a_large_raw_file_out_of_shard_order_is_taken_by_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A raw file over one piece, listed by the zip far from its shard's place, is taken
     piece by piece from the worker's pieces as well."""
-    for module in (deflate, archive, zippieces, shardpieces):
+    for module in (deflate, archive, zippieces, preparedpieces, shardpieces):
         monkeypatch.setattr(module, "PIECE_BYTES", 4096)
     long_text = "".join(f"Line {i} of the long harbour report.\n" for i in range(600))
     files = {f"a-b/f{i:04d}.txt": f"Note {i}\n\nThe report number {i}.\n"
@@ -290,7 +291,7 @@ def test_segments_not_marked_scratch_are_left_in_place(
                     **options: Any) -> str:
         shards = options["prepared"].shards
         shutil.copytree(shards[0].parent, kept)
-        options["prepared"] = archive.PreparedPieces([kept / shard.name for shard in shards])
+        options["prepared"] = preparedpieces.PreparedPieces([kept / shard.name for shard in shards])
         return original(folder, target, root, created, **options)
 
     monkeypatch.setattr(writer, "write_zip", from_a_copy)
@@ -551,7 +552,7 @@ def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
     lengths = [len(b"".join(block)) for block in [*blocks, tail]]
     assert [length for _, length in groups] == lengths
     assert [offset for offset, _ in groups] == [sum(lengths[:i]) for i in range(len(lengths))]
-    written, offset = archive.WrittenManifest(), 0
+    written, offset = preparedpieces.WrittenManifest(), 0
     for block in blocks:
         chunk = b"".join(block)
         written.add([(offset, len(chunk), zlib.crc32(chunk))])
@@ -615,17 +616,18 @@ def test_a_group_not_deflated_from_the_bytes_written_is_checked_again(
     from the build."""
     seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
     monkeypatch.setattr(zippieces, "GROUPED_MANIFEST_BYTES", 0)
-    original = archive.WrittenRecords.add
-    kind = archive.WrittenRecords if member == zippieces.RECORDS_MEMBER else archive.WrittenManifest
+    original = preparedpieces.WrittenRecords.add
+    kind = (preparedpieces.WrittenRecords if member == zippieces.RECORDS_MEMBER
+            else preparedpieces.WrittenManifest)
 
-    def misremembered(self: archive.WrittenRecords, pieces: list[tuple[int, int, int]], *,
+    def misremembered(self: preparedpieces.WrittenRecords, pieces: list[tuple[int, int, int]], *,
                       known: bool = True) -> None:
         if type(self) is kind and len(self.groups) == 1:
             (offset, length, crc), *rest = pieces
             pieces = [(offset, length, crc ^ 1), *rest]
         original(self, pieces, known=known)
 
-    monkeypatch.setattr(archive.WrittenRecords, "add", misremembered)
+    monkeypatch.setattr(preparedpieces.WrittenRecords, "add", misremembered)
     rechecked = _counting(monkeypatch, archive, "_prepared")
     result = build(seeds, tmp_path / "out", jobs=1)
     assert [(piece.rel, piece.offset) for piece in rechecked] == [
@@ -643,7 +645,7 @@ def test_written_records_are_the_files_record_groups_only_when_all_are_known() -
     ids = [f"d{i:05d}" for i in range(1100)]
     lines = [b'{"id":"%s"}\n' % doc.encode() for doc in ids]
     data = b"".join(lines)
-    written, offset, first = archive.WrittenRecords(), 0, 0
+    written, offset, first = preparedpieces.WrittenRecords(), 0, 0
     for size in shards.shard_sizes(ids):
         chunk = b"".join(lines[first:first + size])
         written.add([(offset, len(chunk), zlib.crc32(chunk))])
@@ -652,19 +654,19 @@ def test_written_records_are_the_files_record_groups_only_when_all_are_known() -
     assert written.record_groups(len(data)) == list(deflate.record_groups(io.BytesIO(data)))
     assert written.record_groups(len(data) + 1) is None  # not the file written
 
-    gap = archive.WrittenRecords()  # the shards' records are not one after the other
+    gap = preparedpieces.WrittenRecords()  # the shards' records are not one after the other
     gap.add([(0, 10, 0)])
     gap.add([(11, 5, 0)])
     assert gap.record_groups(16) is None
-    unknown = archive.WrittenRecords()  # a shard not copied as the pieces its worker made
+    unknown = preparedpieces.WrittenRecords()  # a shard not copied as the pieces its worker made
     unknown.add([(0, 10, 0)])
     unknown.add([], known=False)
     assert unknown.record_groups(15) is None
-    pieces = archive.WrittenRecords()  # a shard in several pieces
+    pieces = preparedpieces.WrittenRecords()  # a shard in several pieces
     pieces.add([(0, 10, 0), (10, 6, 0)])
     pieces.add([(16, 5, 0)])
     assert pieces.record_groups(21) == [(0, 10), (10, 6), (16, 5)]
-    assert archive.WrittenRecords().record_groups(0) is None
+    assert preparedpieces.WrittenRecords().record_groups(0) is None
 
 
 def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
@@ -834,9 +836,9 @@ def test_prepared_pieces_into_a_target_without_a_descriptor(
         shards = options["prepared"].shards
         shutil.copytree(shards[0].parent, kept)
         prepared = options["prepared"]
-        aside = archive.PreparedPieces([kept / shard.name for shard in shards],
-                                       groups=prepared.groups,
-                                       manifest_groups=prepared.manifest_groups)
+        aside = preparedpieces.PreparedPieces([kept / shard.name for shard in shards],
+                                              groups=prepared.groups,
+                                              manifest_groups=prepared.manifest_groups)
         placements = _Placements(monkeypatch)
         archive.write_zip(folder, in_memory, root, created, compression=BUILT, prepared=aside)
         assert placements.shifted == 3 and not copied  # segments used, no thread copied
