@@ -979,7 +979,7 @@ def test_document_id_equals_pathlibs_suffix_rule_on_every_short_member_name() ->
     from pathlib import PurePosixPath
 
     from corpuskit.discover import document_id
-    from corpuskit.reader import unsafe_member_reason
+    from corpuskit.membernames import unsafe_member_reason
 
     for size in range(1, 8):
         for chars in itertools.product("a./", repeat=size):
@@ -1034,7 +1034,7 @@ def test_names_looked_at_together_are_unsafe_exactly_when_one_of_them_is() -> No
     that make names unsafe, and one that does not) gets unsafe_member_reason's answer."""
     import itertools
 
-    from corpuskit.reader import any_unsafe_member, unsafe_member_reason
+    from corpuskit.membernames import any_unsafe_member, unsafe_member_reason
 
     names = ["".join(chars) for size in range(4)
              for chars in itertools.product("a./\\:\x00", repeat=size)]

@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..membernames import unsafe_member_reason
 from ..package import manifest_order
 from ..problems import Problem
-from ..reader import unsafe_member_reason
 from ..wording import counted
 
 BAGIT_TXT = "bagit.txt"

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
+from ..membernames import unsafe_member_reason
 from ..package import bagit_path, manifest_order
 from ..problems import Problem
-from ..reader import unsafe_member_reason
 from .background import Background
 from .bagit import (
     BAG_INFO,

@@ -17,11 +17,12 @@ from ..config import (
     ProcessConfig,
     pattern_problem,
 )
+from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
 from ..package import documents_resource as documents_template
 from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
-from ..reader import DESCRIPTOR, unsafe_member_reason
+from ..reader import DESCRIPTOR
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"

@@ -23,11 +23,11 @@ import orjson
 from ..config import ProcessConfig
 from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..discover import document_id
+from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..names import refused_names
 from ..package import RAW_PREFIX, bagit_path
 from ..problems import Problem
-from ..reader import any_unsafe_member, unsafe_member_reason
 from ..recordshape import (
     NOT_CANONICAL,
     RECORD_SCHEMA,
