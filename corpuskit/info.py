@@ -41,9 +41,9 @@ from .reader import (
     iter_record_lines,
     open_package,
     read_descriptor,
-    read_problem,
 )
 from .records import process_document_reported, record_line
+from .regularfiles import read_problem
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 

@@ -40,7 +40,7 @@ from py3langid import langid
 from .config import read_regular
 from .crc32 import crc32
 from .errors import OutputError
-from .reader import open_regular
+from .regularfiles import open_regular
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two

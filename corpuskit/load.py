@@ -51,8 +51,8 @@ from .reader import (
     iter_record_lines,
     open_package,
     read_descriptor,
-    read_problem,
 )
+from .regularfiles import read_problem
 from .validation.bagit import parse_manifest, split_lines
 from .validation.seal import check_archive_checksums
 from .wording import counted

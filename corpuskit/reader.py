@@ -21,7 +21,6 @@ from typing import IO, Any, NamedTuple
 
 import orjson
 
-from .accesstimes import open_for_check
 from .archive import package_files
 from .crc32 import crc32
 from .errors import InputError
@@ -31,6 +30,7 @@ from .names import collision_problems
 from .package import DOCUMENTS_PATH
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
+from .regularfiles import open_regular, read_problem
 from .schemacheck import (
     DATAPACKAGE_V2_PROFILE,
     duplicate_key_problems,
@@ -85,25 +85,6 @@ class PackageSource:
         self.close()
 
 
-#: How a package's files are opened: never through a symbolic link, and without waiting
-#: (a FIFO in place of a file would block ``open`` until something writes to it).
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-
-
-class NotRegularFile(OSError):
-    """A package path that is a pipe, device or socket: it is never read."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path} is not a regular file (device, socket or pipe)")
-        self.strerror = "not a regular file (device, socket or pipe)"
-
-
-def check_regular(fd: int, path: str) -> None:
-    """Raise :class:`NotRegularFile` unless ``fd`` is a regular file (the caller closes it)."""
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        raise NotRegularFile(path)
-
-
 #: The most bytes a reader takes of a package's metadata file, as ``validate`` does.
 MAX_METADATA_BYTES = 64 * 1024 * 1024
 #: The most bytes of a payload manifest a reader takes (one line per file of a corpus of
@@ -112,39 +93,6 @@ MAX_MANIFEST_BYTES = 1024 * 1024 * 1024
 #: The longest record line a reader takes, as ``validate`` does (three times the largest
 #: raw file a build accepts: JSON escapes can triple a text's size).
 MAX_RECORD_LINE_BYTES = 3 * 256 * 1024 * 1024
-
-
-def read_problem(rel: str, exc: OSError) -> Problem:
-    """The problem of a package file that could not be read: ``unsafe-path`` for a pipe or
-    device (:class:`NotRegularFile`), else ``unreadable-file``."""
-    if isinstance(exc, NotRegularFile):
-        return Problem(rel, "unsafe-path", exc.strerror or str(exc))
-    if exc.errno == errno.EFBIG:
-        return Problem(rel, "too-large", exc.strerror or str(exc))
-    if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
-        return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
-                                           "only, copy the file in")
-    return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}")
-
-
-def open_checked(path: str, *, dir_fd: int | None = None) -> int:
-    """``os.open`` of a file that ``validate`` checks, with :data:`OPEN_FLAGS`, leaving its
-    access time as it was where the system allows (:mod:`corpuskit.accesstimes`)."""
-    return open_for_check(path, OPEN_FLAGS, dir_fd=dir_fd)
-
-
-def open_regular(path: str, *, dir_fd: int | None = None, checking: bool = False) -> int:
-    """A descriptor of the regular file ``path`` (see :data:`OPEN_FLAGS`); a pipe, device or
-    socket raises :class:`NotRegularFile` at once instead of blocking or reading forever.
-    ``checking``: opened as :func:`open_checked` opens it."""
-    fd = (open_checked(path, dir_fd=dir_fd) if checking
-          else os.open(path, OPEN_FLAGS, dir_fd=dir_fd))
-    try:
-        check_regular(fd, path)
-    except OSError:
-        os.close(fd)
-        raise
-    return fd
 
 
 class FolderSource(PackageSource):

@@ -32,7 +32,7 @@ from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
 from .models import Record, record_from_dict
 from .package import RAW_PREFIX, CorpusStats
-from .reader import open_regular
+from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates
 from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_path

@@ -13,7 +13,7 @@ import pytest
 from _validate_support import copy_release
 
 import corpuskit.accesstimes as accesstimes
-import corpuskit.reader as reader
+import corpuskit.regularfiles as regularfiles
 from corpuskit.validation import precise, recordpass, validate
 
 NOATIME = getattr(os, "O_NOATIME", 0)
@@ -95,7 +95,7 @@ def test_a_file_of_another_owner_is_opened_as_usual(
     calls: list[int] = []
     monkeypatch.setattr(os, "open", _fake_open(errno.EPERM, calls))
     for path, data in ((first, b"first"), (second, b"second")):
-        fd = reader.open_regular(str(path), checking=True)
+        fd = regularfiles.open_regular(str(path), checking=True)
         try:
             assert os.read(fd, 100) == data
         finally:
@@ -114,7 +114,7 @@ def test_a_file_that_may_not_be_read_is_still_an_error(
     calls: list[int] = []
     monkeypatch.setattr(os, "open", _fake_open(errno.EACCES, calls))
     with pytest.raises(PermissionError) as raised:
-        reader.open_checked(str(path))
+        regularfiles.open_checked(str(path))
     assert raised.value.errno == errno.EACCES
     assert accesstimes._NoAccessTime.flag == NOATIME
 
@@ -127,5 +127,5 @@ def test_load_and_other_readers_open_without_the_flag(
     path.write_bytes(b"data")
     calls: list[int] = []
     monkeypatch.setattr(os, "open", _fake_open(errno.EPERM, calls))
-    os.close(reader.open_regular(str(path)))
-    assert calls == [reader.OPEN_FLAGS]
+    os.close(regularfiles.open_regular(str(path)))
+    assert calls == [regularfiles.OPEN_FLAGS]

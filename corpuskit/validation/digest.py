@@ -14,7 +14,8 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..reader import ArchiveReadError, NotRegularFile, check_regular, open_checked, open_regular
+from ..reader import ArchiveReadError
+from ..regularfiles import NotRegularFile, check_regular, open_checked, open_regular
 
 CHUNK = 1 << 20
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from ..forkpool import Pending
 from ..problems import Problem
-from ..reader import open_regular
+from ..regularfiles import open_regular
 from .digest import CHUNK, FileDigester, read_reason
 from .lines import LineBlock, line_blocks
 from .reading import (
