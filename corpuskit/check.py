@@ -27,8 +27,8 @@ from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
 from .dist import descriptor_of, is_archive, not_a_zip_file, survey_releases
 from .errors import InputError
+from .packagesource import DESCRIPTOR
 from .problems import Problem
-from .reader import DESCRIPTOR
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums

@@ -28,7 +28,8 @@ import orjson
 
 from .config import read_regular
 from .errors import InputError
-from .reader import DESCRIPTOR, MAX_METADATA_BYTES, ZipSource
+from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
+from .reader import ZipSource
 from .semver import VERSION_PATTERN, Version
 
 ARCHIVE_SUFFIX = ".zip"

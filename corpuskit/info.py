@@ -31,9 +31,9 @@ from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
+from .packagesource import DESCRIPTOR
 from .problems import Problem, under
 from .reader import (
-    DESCRIPTOR,
     ArchiveReadError,
     FolderSource,
     checked_record,

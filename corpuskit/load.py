@@ -42,16 +42,9 @@ from .counts import derived_mismatches
 from .errors import InputError
 from .models import Record
 from .package import DOCUMENTS_PATH, RAW_PREFIX
+from .packagesource import DESCRIPTOR, MAX_MANIFEST_BYTES, PackageSource
 from .problems import Problem, one_line
-from .reader import (
-    DESCRIPTOR,
-    MAX_MANIFEST_BYTES,
-    PackageSource,
-    checked_record,
-    iter_record_lines,
-    open_package,
-    read_descriptor,
-)
+from .reader import checked_record, iter_record_lines, open_package, read_descriptor
 from .regularfiles import read_problem
 from .validation.bagit import parse_manifest, split_lines
 from .validation.seal import check_archive_checksums

@@ -28,6 +28,7 @@ from .membernames import unsafe_member_reason
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .names import collision_problems
 from .package import DOCUMENTS_PATH
+from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
 from .regularfiles import open_regular, read_problem
@@ -38,58 +39,6 @@ from .schemacheck import (
     json_problems,
 )
 
-DESCRIPTOR = "datapackage.json"
-
-
-class PackageSource:
-    """A package's files by relative path. Subclasses read a folder or an archive."""
-
-    location: Path
-    name: str
-
-    def files(self) -> list[str]:
-        raise NotImplementedError
-
-    def size(self, rel: str) -> int:
-        raise NotImplementedError
-
-    def open(self, rel: str) -> IO[bytes]:
-        raise NotImplementedError
-
-    def read_bytes(self, rel: str, limit: int | None = None) -> bytes:
-        """The whole of a metadata file (the descriptor, a manifest, the changelog), at
-        most ``limit`` bytes (default :data:`MAX_METADATA_BYTES`): a larger one raises
-        ``OSError`` (EFBIG) rather than filling memory."""
-        limit = MAX_METADATA_BYTES if limit is None else limit
-        parts: list[bytes] = []
-        total = 0
-        with self.open(rel) as handle:  # in chunks: a read of ``limit`` would take it all
-            while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
-                parts.append(chunk)
-                total += len(chunk)
-                if total > limit:
-                    raise OSError(errno.EFBIG, f"larger than {limit} bytes, more than "
-                                               "corpuskit ever writes there", rel)
-        return b"".join(parts)
-
-    def exists(self, rel: str) -> bool:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Release the archive handle (no-op for folders)."""
-
-    def __enter__(self) -> PackageSource:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-#: The most bytes a reader takes of a package's metadata file, as ``validate`` does.
-MAX_METADATA_BYTES = 64 * 1024 * 1024
-#: The most bytes of a payload manifest a reader takes (one line per file of a corpus of
-#: millions of documents).
-MAX_MANIFEST_BYTES = 1024 * 1024 * 1024
 #: The longest record line a reader takes, as ``validate`` does (three times the largest
 #: raw file a build accepts: JSON escapes can triple a text's size).
 MAX_RECORD_LINE_BYTES = 3 * 256 * 1024 * 1024

@@ -45,9 +45,10 @@ from .discover import read_changelog
 from .dist import is_archive, other_corpora, survey_releases
 from .errors import InputError, ReleaseError
 from .package import code_span, process_settings
+from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem
-from .reader import DESCRIPTOR, MAX_METADATA_BYTES, ZipSource
+from .reader import ZipSource
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import counted
 from .writer import output_lock, remove_file, replace_file_atomically

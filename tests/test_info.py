@@ -150,12 +150,12 @@ def test_readers_bound_what_they_read_of_a_file(
     and diff ended in a MemoryError traceback. Readers take what validate takes (64 MiB of
     a metadata file, a record line of three times the largest raw file) and name the
     file as too-large; the bounds are lowered here to keep the test small."""
-    from corpuskit import reader
+    from corpuskit import packagesource, reader
 
     folder = copy_package(sample(), tmp_path)
     if oversized == "datapackage.json":
         path = folder / "datapackage.json"
-        monkeypatch.setattr(reader, "MAX_METADATA_BYTES", path.stat().st_size + 100)
+        monkeypatch.setattr(packagesource, "MAX_METADATA_BYTES", path.stat().st_size + 100)
         path.write_text(path.read_text("utf-8") + " " * 8192, "utf-8")
         where = "datapackage.json"
     else:

@@ -20,8 +20,8 @@ from typing import Any
 from ..croissant import croissant, reference_problems
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
+from ..packagesource import DESCRIPTOR
 from ..problems import Problem
-from ..reader import DESCRIPTOR
 from ..schemacheck import json_problems
 from .jsondiff import ABSENT, differences, shown, shown_pair
 from .restated import Restated

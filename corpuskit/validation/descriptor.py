@@ -20,9 +20,9 @@ from ..config import (
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
 from ..package import documents_resource as documents_template
+from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
-from ..reader import DESCRIPTOR
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"

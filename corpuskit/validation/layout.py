@@ -16,8 +16,8 @@ from collections.abc import Iterable
 
 from ..croissant import CROISSANT_PATH
 from ..package import RAW_PREFIX
+from ..packagesource import DESCRIPTOR
 from ..problems import Problem
-from ..reader import DESCRIPTOR
 from .bagit import BAG_INFO, BAGIT_TXT, PAYLOAD_PREFIX
 from .descriptor import Resource
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
+from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH
 from ..problems import Problem
-from ..reader import DESCRIPTOR
 from ..schemacheck import NOT_JSON, read_json
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (

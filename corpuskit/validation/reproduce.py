@@ -14,8 +14,8 @@ from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..forkpool import ForkPool, Pending
 from ..models import Record
 from ..package import DOCUMENTS_PATH, RAW_PREFIX
+from ..packagesource import DESCRIPTOR
 from ..problems import Problem
-from ..reader import DESCRIPTOR
 from .descriptor import process_config_from_settings
 from .reading import IN_FLIGHT, PackageReader
 from .records import reproduce_record

@@ -22,8 +22,8 @@ from typing import Any
 from ..config import CorpusConfig, parse_config
 from ..errors import InputError
 from ..package import DOCUMENTS_PATH, CorpusStats, FileEntry
+from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, parquet_resource
-from ..reader import DESCRIPTOR
 from .descriptor import process_config_from_settings
 from .records import Tally
 
