@@ -32,10 +32,11 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
 from .problems import Problem, under
-from .reader import ZipSource, folder_kind, iter_records, open_package, read_descriptor
+from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
 from .semver import Version
 from .wording import counted
+from .zipsource import ZipSource
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1

@@ -29,8 +29,8 @@ import orjson
 from .config import read_regular
 from .errors import InputError
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
-from .reader import ZipSource
 from .semver import VERSION_PATTERN, Version
+from .zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
 #: A name of a release, ``<name>-<version>``, of any corpus.
@@ -144,7 +144,7 @@ def not_a_zip_file(path: Path) -> str | None:
 
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:
     """The datapackage.json of the zip at ``archive`` and the name of its top folder, or
-    ``(None, why not)``. The zip is read with :class:`~corpuskit.reader.ZipSource` (its
+    ``(None, why not)``. The zip is read with :class:`~corpuskit.zipsource.ZipSource` (its
     central directory and that one member, checked, never extracted); a symbolic link is
     not followed, and a pipe, socket, device or folder is not opened."""
     if not os.path.lexists(archive):

@@ -34,7 +34,6 @@ from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
 from .problems import Problem, under
 from .reader import (
-    ArchiveReadError,
     FolderSource,
     checked_record,
     folder_kind,
@@ -44,6 +43,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem
+from .zipdirectory import ArchiveReadError
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 

@@ -48,10 +48,10 @@ from .package import code_span, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem
-from .reader import ZipSource
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import counted
 from .writer import output_lock, remove_file, replace_file_atomically
+from .zipsource import ZipSource
 
 if sys.version_info >= (3, 11):
     import tomllib

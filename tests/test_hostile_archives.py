@@ -19,8 +19,10 @@ from conftest import make_seeds
 from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.build import build
 from corpuskit.errors import InputError
-from corpuskit.reader import ArchiveLimits, ArchiveReadError, ZipSource, open_package
+from corpuskit.reader import open_package
 from corpuskit.validation import ValidationReport, render_text, validate
+from corpuskit.zipdirectory import ArchiveReadError
+from corpuskit.zipsource import ArchiveLimits, ZipSource
 
 TOP = "validate-sample-1.0.0"
 
@@ -300,7 +302,7 @@ def test_zip_source_stream_errors_are_typed(tmp_path: Path) -> None:
 
 def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     """Archives of more than 65535 entries end in zip64 records; their values are used."""
-    from corpuskit.reader import read_central_directory
+    from corpuskit.zipdirectory import read_central_directory
 
     data = built().archive.read_bytes()
     end = data.rindex(b"PK\x05\x06")

@@ -37,7 +37,6 @@ from _validate_support import (
 from corpuskit import counts
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
-from corpuskit.reader import ZipSource
 from corpuskit.recordshape import RECORD_SCHEMA
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import archive as structure_module
@@ -59,6 +58,7 @@ from corpuskit.validation.records import (
 )
 from corpuskit.validation.report import sort_problems
 from corpuskit.validation.view import archive_view, folder_view
+from corpuskit.zipsource import ZipSource
 
 Damage = Callable[[Path], None]
 

@@ -30,9 +30,9 @@ from corpuskit.dist import (
     other_corpora,
 )
 from corpuskit.errors import InputError
-from corpuskit.reader import ZipSource
 from corpuskit.release import ReleaseError
 from corpuskit.semver import Version
+from corpuskit.zipsource import ZipSource
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "corpuskit-seeds"
@@ -233,7 +233,7 @@ _OPEN_ZIP = """
 import sys
 from pathlib import Path
 from corpuskit.errors import InputError
-from corpuskit.reader import ZipSource
+from corpuskit.zipsource import ZipSource
 try:
     with ZipSource(Path(sys.argv[1]), follow_links=sys.argv[2] == "follow") as source:
         print("read", source.files())

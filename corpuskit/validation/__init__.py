@@ -22,7 +22,7 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 
 Archive safety (hostile names, links, bombs, truncation) is in
-:class:`corpuskit.reader.ZipSource`, which also serves ``diff`` and ``load``.
+:class:`corpuskit.zipsource.ZipSource`, which also serves ``diff`` and ``load``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of
 from ..errors import InputError, WorkerDied
 from ..problems import Problem
-from ..reader import DEFAULT_LIMITS, ArchiveLimits, ZipSource, folder_kind
+from ..reader import folder_kind
 from ..semver import VERSION_PATTERN
+from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems

@@ -8,7 +8,7 @@ directory, end records with the seal's comment length; :mod:`corpuskit.zipformat
 compares them with the archive, so that a changed byte anywhere in the archive's
 structure is found; the archive must end right after a comment of the seal's length. The
 seal's contents are checked by :mod:`.seal`. The compressed data between the headers is
-checked by reading it: :class:`corpuskit.reader.ZipSource` inflates each entry to exactly
+checked by reading it: :class:`corpuskit.zipsource.ZipSource` inflates each entry to exactly
 its declared size and CRC and refuses stray bytes or bits, and the contents are then
 checked against the manifests; the seal also covers compressed bytes that inflate to the
 same contents.
@@ -21,7 +21,6 @@ from collections.abc import Iterator
 
 from ..archiveseal import SEAL_BYTES
 from ..problems import Problem
-from ..reader import ZipSource
 from ..zipformat import (
     CENTRAL,
     LOCAL,
@@ -31,6 +30,7 @@ from ..zipformat import (
     member_info,
     zip_date_time,
 )
+from ..zipsource import ZipSource
 
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
                  "modification time", "modification date", "CRC-32", "compressed size",

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..reader import ArchiveReadError
 from ..regularfiles import NotRegularFile, check_regular, open_checked, open_regular
+from ..zipdirectory import ArchiveReadError
 
 CHUNK = 1 << 20
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..problems import Problem
-from ..reader import ZipSource
+from ..zipsource import ZipSource
 from .clean import CleanChecker
 from .precise import Checker, PackageResult
 from .view import PackageView, archive_view, folder_view

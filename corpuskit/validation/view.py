@@ -18,8 +18,8 @@ from typing import IO
 from ..names import collision_problems, raw_name_problems, siblings_collide
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
-from ..reader import ZipSource
 from ..regularfiles import open_regular
+from ..zipsource import ZipSource
 from .records import HASH_MASK, sum_of_path_tokens
 
 #: Size of a listed file not measured yet (raw files of a folder: measured while hashed).

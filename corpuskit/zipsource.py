@@ -1,0 +1,332 @@
+"""A package archive read in place (:class:`ZipSource`): the archive and each of its
+entries checked against :class:`ArchiveLimits` and refused when unsafe or corrupt, then
+members opened one at a time by relative path."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import struct
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .errors import InputError
+from .membernames import unsafe_member_reason
+from .memberstream import MemberStream, failure_reason
+from .names import collision_problems
+from .packagesource import DESCRIPTOR, PackageSource
+from .problems import Problem
+from .zipdirectory import (
+    ArchiveReadError,
+    CentralDirectory,
+    Member,
+    count_central_entries,
+    member_name_bytes,
+    members_of,
+    read_central_directory,
+)
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What an untrusted archive may hold before it is refused (zip-bomb and DoS guards).
+
+    Sizes are the members' declared uncompressed sizes, enforced again while reading: a
+    member never yields more (or fewer) bytes than its central directory entry declares.
+    A member's compression ratio is only judged when it declares more than
+    ``ratio_floor_bytes``; the archive as a whole is judged whenever it declares more than
+    that. Repetitive text compresses very well (a log file of a few MB reaches 226:1), and
+    every member is read as a stream with its size enforced, so memory stays bounded
+    whatever the ratio: the ratio guard is for the time a bomb would cost, and a corpuskit
+    release of any size must pass it. ``max_total_bytes`` bounds that time too, far above
+    any corpus of tens of GB.
+    """
+
+    max_members: int = 1_000_000
+    max_total_bytes: int = 1 << 40
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 256 << 20
+    max_central_directory_bytes: int = 256 * 1024**2
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+_LOCAL_HEADER = b"PK\x03\x04"
+_LOCAL_HEADER_BYTES = 30
+_SUPPORTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+#: A member compressed to at most this many bytes is read with its local header, in one call.
+_READ_WITH_HEADER = 1 << 16
+
+
+def _unix_mode(info: Member) -> int:
+    return (info.external_attr >> 16) & 0xFFFF if info.create_system == 3 else 0
+
+
+class ZipSource(PackageSource):
+    """A package archive: every member under one top folder ``<name>-<version>/``.
+
+    The archive is read in place and never extracted. Before zipfile parses it, the end
+    records and the central directory are checked against :class:`ArchiveLimits`; then
+    every entry is checked: names that are absolute, hold ``..``, backslashes or control
+    characters, symbolic links and other special files, duplicates, entries outside the
+    single top folder, encrypted entries, compression other than stored or deflated,
+    overlapping entries and entries beyond the size or ratio limits are refused (never
+    readable through :meth:`open`). With ``strict`` (the default) any refused entry
+    raises :class:`InputError`; otherwise they are listed in :attr:`problems` (for
+    ``validate``). A garbage, empty or truncated file, or one beyond the archive-wide
+    limits, always raises :class:`InputError` with an ``archive-error`` problem, and so
+    does a path that is no regular file: a pipe, socket or device is refused at once,
+    never waited on. ``follow_links`` False refuses a symbolic link too (the releases
+    found in an output folder are files of their own, :mod:`corpuskit.dist`).
+    Members are inflated by :class:`MemberStream` in bounded chunks.
+    """
+
+    def __init__(self, path: Path, *, strict: bool = True,
+                 limits: ArchiveLimits = DEFAULT_LIMITS, follow_links: bool = True) -> None:
+        self.location = path
+        self.limits = limits
+        self._follow_links = follow_links
+        self.name = path.stem
+        self.problems: tuple[Problem, ...] = ()
+        self._members: dict[str, Member] = {}
+        self._handle: IO[bytes] | None = None
+        #: Every central directory entry, in directory order (refused ones too).
+        self.entries: list[Member] = []
+        try:
+            self.directory = self._open(path)
+            problems = self._check_members()
+        except BaseException:
+            self.close()
+            raise
+        self.problems = tuple(problems)
+        if strict and problems:
+            self.close()
+            raise InputError(problems, f"{path.name} holds unsafe or corrupt entries; "
+                                       "it was not read")
+
+    def _fatal(self, message: str) -> InputError:
+        return InputError([Problem(str(self.location), "archive-error", message)])
+
+    def _open(self, path: Path) -> CentralDirectory:
+        limits = self.limits
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a pipe: refused, not waited on
+        if not self._follow_links:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP and not self._follow_links:
+                raise self._fatal("a symbolic link, never followed here; put the archive "
+                                  "itself in its place") from None
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError as exc:
+            os.close(fd)
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        if not regular:
+            os.close(fd)
+            raise self._fatal("not a regular file (a folder, pipe, socket or device); "
+                              "never read")
+        handle: IO[bytes] = os.fdopen(fd, "rb")
+        self._handle = handle
+        try:
+            file_size = os.fstat(handle.fileno()).st_size
+            if file_size == 0:
+                raise self._fatal("empty file, not a zip archive")
+            directory = read_central_directory(handle, file_size)
+            if directory.size > limits.max_central_directory_bytes:
+                raise self._fatal(f"central directory of {directory.size} bytes is over the "
+                                  f"limit of {limits.max_central_directory_bytes}")
+            if directory.offset + directory.size > file_size:
+                raise self._fatal("the central directory lies past the end of the file "
+                                  "(truncated or corrupt)")
+            if directory.entries > limits.max_members or count_central_entries(
+                    handle, directory.offset, directory.size,
+                    limits.max_members) > limits.max_members:
+                raise self._fatal(f"more than {limits.max_members} entries; refused as a "
+                                  "possible zip bomb")
+            handle.seek(0)
+        except ArchiveReadError as exc:
+            raise self._fatal(str(exc)) from None
+        except OSError as exc:
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+        try:
+            with zipfile.ZipFile(handle) as parsed:
+                self.entries = members_of(parsed)
+        except Exception as exc:  # zipfile raises many types on hostile input; all mean "bad zip"
+            raise self._fatal(f"not a readable zip archive: {failure_reason(exc)}") from None
+        declared = sum(info.file_size for info in self.entries)
+        if declared > limits.max_total_bytes:
+            raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "
+                              f"of {limits.max_total_bytes}; refused as a possible zip bomb")
+        if declared > limits.ratio_floor_bytes and declared > limits.max_ratio * file_size:
+            raise self._fatal(f"entries declare {declared} bytes uncompressed from a "
+                              f"{file_size}-byte archive (ratio over {limits.max_ratio:g}); "
+                              "refused as a possible zip bomb")
+        return directory
+
+    def _check_members(self) -> list[Problem]:
+        limits = self.limits
+        problems: list[Problem] = []
+        refused: set[int] = set()
+        infos = self.entries
+
+        def refuse(index: int, code: str, message: str) -> None:
+            refused.add(index)
+            problems.append(Problem(infos[index].orig_filename, code, message))
+
+        names: dict[str, int] = {}
+        repeated: dict[str, list[int]] = {}
+        for index, info in enumerate(infos):
+            first = names.setdefault(info.filename, index)
+            if first != index:
+                repeated.setdefault(info.filename, [first]).append(index)
+        for name, indexes in repeated.items():
+            refused.update(indexes)
+            problems.append(Problem(name, "unsafe-path",
+                                    f"{len(indexes)} entries have this name; which one a "
+                                    "tool extracts is undefined"))
+
+        for index, info in enumerate(infos):
+            if index in refused:
+                continue
+            raw_name = info.orig_filename
+            reason = unsafe_member_reason(raw_name[:-1] if raw_name.endswith("/") else raw_name)
+            if reason:
+                refuse(index, "unsafe-path", f"unsafe entry name: {reason}")
+                continue
+            kind = stat.S_IFMT(_unix_mode(info))
+            if kind == stat.S_IFLNK:
+                refuse(index, "unsafe-path", "symbolic link entry; links are never followed")
+            elif kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                refuse(index, "unsafe-path", "special file entry (device, pipe or socket)")
+            elif info.is_dir():
+                continue
+            elif info.flag_bits & 0x1:
+                refuse(index, "archive-error", "encrypted entry")
+            elif info.compress_type not in _SUPPORTED_METHODS:
+                refuse(index, "archive-error",
+                       f"compression method {info.compress_type} is not supported; corpuskit "
+                       "reads stored and deflated entries")
+            elif info.file_size > limits.max_total_bytes:
+                refuse(index, "archive-error",
+                       f"declares {info.file_size} bytes, over the limit of "
+                       f"{limits.max_total_bytes}")
+            elif (info.file_size > limits.ratio_floor_bytes
+                  and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
+                refuse(index, "archive-error",
+                       f"declares {info.file_size} bytes from {info.compress_size} compressed "
+                       f"(ratio over {limits.max_ratio:g}); refused as a possible zip bomb")
+            elif info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+                refuse(index, "archive-error",
+                       "stored entry whose compressed and uncompressed sizes differ")
+
+        # Entries whose data overlaps the next entry or the central directory: quoted-overlap
+        # zip bombs point many entries at one compressed stream.
+        ordered = list(range(len(infos)))
+        if any(infos[i].header_offset >= infos[i + 1].header_offset
+               for i in range(len(infos) - 1)):
+            ordered.sort(key=lambda i: infos[i].header_offset)
+        for position, index in enumerate(ordered):
+            info = infos[index]
+            end = (info.header_offset + _LOCAL_HEADER_BYTES + len(member_name_bytes(info))
+                   + info.compress_size)
+            following = (infos[ordered[position + 1]].header_offset
+                         if position + 1 < len(ordered) else self.directory.offset)
+            if index not in refused and end > following:
+                refuse(index, "archive-error",
+                       "entry data overlaps another entry or the central directory "
+                       "(corrupt, or a zip bomb)")
+
+        tops: Counter[str] = Counter()
+        for index, info in enumerate(infos):
+            top, slash, _ = info.filename.partition("/")
+            if slash and index not in refused:
+                tops[top] += 1
+        markers = sorted(top for top in tops if f"{top}/{DESCRIPTOR}" in names
+                         or f"{top}/bagit.txt" in names)
+        if len(markers) == 1:
+            self.name = markers[0]
+        elif tops:
+            self.name = min(tops, key=lambda t: (-tops[t], t))
+        prefix = self.name + "/"
+        for index, info in enumerate(infos):
+            if index in refused or info.filename == prefix:
+                continue
+            if not info.filename.startswith(prefix):
+                refuse(index, "unsafe-path",
+                       f"outside the package's top folder {prefix}; a package archive holds "
+                       "one folder")
+                continue
+            if info.is_dir():
+                continue
+            self._members[info.filename[len(prefix):]] = info
+        # Names that merge when extracted on many filesystems: reported as a package
+        # folder's are (relative to the package, by the same rule), the members kept.
+        problems.extend(collision_problems(list(self._members)))
+        problems.sort()
+        return problems
+
+    def files(self) -> list[str]:
+        return sorted(self._members)
+
+    def info(self, rel: str) -> Member:
+        return self._members[rel]
+
+    def size(self, rel: str) -> int:
+        return self._members[rel].file_size
+
+    def _fileno(self) -> int:
+        """The open archive's descriptor; a closed one is refused as Python refuses I/O
+        on a closed file (an ``assert`` vanished under ``python -O``)."""
+        if self._handle is None:
+            raise ValueError(f"I/O operation on {self.location}, which is closed; open it "
+                             "again (corpuskit.load) to read it")
+        return self._handle.fileno()
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        """Raw bytes of the archive file (for checks of its structure)."""
+        return os.pread(self._fileno(), size, offset)
+
+    def open(self, rel: str) -> IO[bytes]:
+        """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
+        try:
+            info = self._members[rel]
+        except KeyError:
+            raise FileNotFoundError(rel) from None
+        expected_name = member_name_bytes(info)
+        # A small member is read with its header in one call (corpuskit writes no extra
+        # field); the data read is used only if it is where the header says it starts.
+        small = info.compress_size <= _READ_WITH_HEADER
+        start = _LOCAL_HEADER_BYTES + len(expected_name)
+        block = self.read_at(info.header_offset,
+                             start + (info.compress_size if small else 0))
+        header = block[:_LOCAL_HEADER_BYTES]
+        if len(header) != _LOCAL_HEADER_BYTES or header[:4] != _LOCAL_HEADER:
+            raise ArchiveReadError(f"{info.filename}: no local header where the central "
+                                   "directory says (corrupt)")
+        name_len, extra_len = struct.unpack_from("<2H", header, 26)
+        # A name of another length, or cut short by the end of the file, differs too.
+        if block[_LOCAL_HEADER_BYTES:_LOCAL_HEADER_BYTES + name_len] != expected_name:
+            raise ArchiveReadError(f"{info.filename}: its local header names another file "
+                                   "(corrupt or forged)")
+        data_offset = info.header_offset + _LOCAL_HEADER_BYTES + name_len + extra_len
+        if data_offset + info.compress_size > self.directory.offset:
+            raise ArchiveReadError(f"{info.filename}: its data runs into the central directory "
+                                   "(corrupt)")
+        read = block[start:] if small and not extra_len and info.compress_size \
+            and len(block) == start + info.compress_size else b""
+        stream = MemberStream(self._fileno(), info, data_offset, read)
+        return stream  # type: ignore[return-value]
+
+    def exists(self, rel: str) -> bool:
+        return rel in self._members
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
