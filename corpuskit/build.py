@@ -8,7 +8,6 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shar
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
-from .parquet import PARQUET_PATH, parquet_resource, require_pyarrow, write_records
+from .parquet import PARQUET_PATH, parquet_resource, write_records
 from .preparedpieces import (
     PieceEntry,
     PreparedPieces,
@@ -39,8 +38,8 @@ from .preparedpieces import (
     WrittenManifest,
     WrittenRecords,
 )
-from .problems import Problem
 from .reader import FolderSource, iter_records
+from .runsettings import resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
 from .wording import counted
@@ -66,42 +65,6 @@ class BuildResult:
     notes: tuple[str, ...] = ()
     #: For ``restored``: what the build put back, ``"folder"`` or ``"archive"``.
     restored: str = ""
-
-
-#: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
-#: (RFC 3339, four-digit years) can name.
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-LATEST_EPOCH = 253402300799
-
-
-def parse_source_date_epoch(value: str | None) -> str | None:
-    """``SOURCE_DATE_EPOCH`` (whole seconds since 1970) as RFC 3339 UTC, or None if unset."""
-    if value is None or value.strip() == "":
-        return None
-    what_to_do = ("set it to the time of the sources' last change, as `git log -1 "
-                  "--format=%ct` gives it, or unset it to use corpus.toml's created")
-    if not (value.isascii() and value.isdigit()):  # no sign, no "1_000": as date +%s
-        raise InputError([Problem(
-            "SOURCE_DATE_EPOCH", "config-error",
-            f"must be whole seconds since 1970 (digits only), got {value!r}; {what_to_do}")])
-    digits = value.lstrip("0") or "0"  # the length first: int() refuses 4,301 digits
-    if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
-        raise InputError([Problem(
-            "SOURCE_DATE_EPOCH", "config-error",
-            f"{value if len(value) <= 20 else value[:20] + '...'} seconds since 1970 is "
-            f"after 9999-12-31T23:59:59Z ({LATEST_EPOCH}), "
-            f"the last time a release can carry; {what_to_do}")])
-    stamp = EPOCH + dt.timedelta(seconds=int(digits))
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str | None:
-    """The release time stamp: SOURCE_DATE_EPOCH if given, else corpus.toml's ``created``."""
-    from_env = parse_source_date_epoch(source_date_epoch)
-    if from_env is not None:
-        return from_env
-    created = config.metadata.get("created")
-    return str(created) if created else None
 
 
 def build(
@@ -222,12 +185,16 @@ def _keep_and_forget(keep_model: Callable[[], None]) -> None:
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None) -> BuildResult:
-    if config.parquet:
-        require_pyarrow()
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
-    created = resolve_created(config, source_date_epoch)
-    changelog = read_changelog(seeds)
-    problems = list(discovery.problems)
+    # Every problem of the run is reported together: the documents are still checked
+    # when the run's settings or the changelog are wrong, and nothing is written.
+    problems = [*discovery.problems, *run_problems(config, source_date_epoch)]
+    created = None if problems else resolve_created(config, source_date_epoch)
+    changelog: bytes | None = None
+    try:
+        changelog = read_changelog(seeds)
+    except InputError as error:
+        problems.extend(error.problems)
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []

@@ -6,6 +6,7 @@ The only stage that touches the input folder. Everything it finds ends either as
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -239,7 +240,15 @@ class _Listing:
                 problems.append(Problem(relpath, "unsafe-path", NOT_REGULAR))
                 return
         except OSError as exc:
-            problems.append(Problem(relpath, "unreadable-file", f"cannot stat: {exc.strerror}"))
+            if exc.errno == errno.ELOOP:  # a link to itself, or a ring of links
+                problems.append(Problem(relpath, "unreadable-file",
+                                        "a symbolic link that leads back to itself (a loop of "
+                                        "links); replace it with the file it should name, or "
+                                        "remove it"))
+            else:
+                problems.append(Problem(relpath, "unreadable-file",
+                                        f"cannot look at it: {exc.strerror or exc}; make it a "
+                                        "readable file, or remove it"))
             return
         reserved = reserved_lookalike(relpath)
         if reserved is not None:

@@ -161,11 +161,6 @@ def write_records(records: Iterable[Record], out: BinarySink) -> int:
     return count
 
 
-def require_pyarrow() -> None:
-    """Fail early, before any work, when Parquet output is asked for without pyarrow."""
-    _pyarrow()
-
-
 def parquet_resource() -> dict[str, Any]:
     """The Data Package resource entry of ``data/documents.parquet`` (hash added later).
 

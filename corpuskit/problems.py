@@ -67,9 +67,11 @@ def printable(text: str) -> str:
 def one_line(text: str) -> str:
     """``text`` with the characters that would break or disguise a line of output (LF,
     ESC and other controls, line separators, ...) as Python escapes: a file named
-    ``new<LF>line.txt`` is shown as ``new\\nline.txt``, one problem on one line."""
+    ``new<LF>line.txt`` is shown as ``new\\nline.txt``, one problem on one line; the bytes
+    of a name that is not UTF-8 as ``\\xNN`` (:func:`printable`)."""
     if text.isprintable():
         return text
+    text = printable(text)
     return "".join(char if char.isprintable()
                    else char.encode("unicode_escape").decode("ascii") for char in text)
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .build import BuildResult, build, parse_source_date_epoch, refuse_inside_seeds
+from .build import BuildResult, build, refuse_inside_seeds
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -48,6 +48,7 @@ from .package import code_span, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem
+from .runsettings import parse_source_date_epoch
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import counted
 from .writer import output_lock, remove_file, replace_file_atomically

@@ -391,6 +391,19 @@ def test_a_dangling_link_is_named_as_one(tmp_path: Path,
             "the file it names in place") in lines[0]
 
 
+@pytest.mark.parametrize("ring", [["b.txt"], ["b.txt", "c.txt"]])
+def test_a_loop_of_links_is_named_as_one(ring: list[str], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """It was told "cannot stat: Too many levels of symbolic links", and nothing to do."""
+    seeds = make_seeds(tmp_path, GOOD)
+    for name, target in zip(ring, ring[1:] + ring[:1], strict=True):
+        (seeds / name).symlink_to(target)
+    lines = assert_refused(seeds, tmp_path / "out", capsys,
+                           dict.fromkeys(ring, "unreadable-file"))
+    assert all("a symbolic link that leads back to itself (a loop of links); replace it "
+               "with the file it should name, or remove it" in line for line in lines)
+
+
 @pytest.mark.parametrize("out", ["taken", "taken/releases"])
 def test_an_out_that_is_a_file_is_named_as_one(tmp_path: Path, out: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -953,3 +966,22 @@ def test_the_shipped_and_benchmark_configurations_take_the_compiled_check() -> N
          "print('jsonschema' in sys.modules)", str(repo / "seeds")],
         capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "False"
+
+
+def test_the_runs_settings_and_changelog_are_reported_with_the_documents_problems(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SOURCE_DATE_EPOCH that is no time stamp, or a CHANGELOG.md that is not UTF-8,
+    ended a build at once, hiding every document's problem; and validate of the same
+    seeds folder said "valid seeds" for the first (QA). Build and validate now report
+    the same problems, all of them."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": b""})
+    (seeds / "CHANGELOG.md").write_bytes(NOISE)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    expected = {"SOURCE_DATE_EPOCH": "config-error", "CHANGELOG.md": "unreadable-file",
+                "empty.txt": "empty-document"}
+    assert_refused(seeds, tmp_path / "out", capsys, expected)
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {p["path"]: p["code"] for p in report["problems"]} == expected

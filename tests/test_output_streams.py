@@ -58,3 +58,18 @@ def test_a_stdout_its_reader_closed_ends_quietly_with_141(
         os.close(write_end)
     assert done.returncode == 141  # 128 + SIGPIPE, as a process a broken pipe ends
     assert done.stderr == b""
+
+
+def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
+        tmp_path: Path) -> None:
+    """The text summary showed a seeds folder named b"s\\xff" as s\\udcff (Python's
+    escape of the surrogate os.fsdecode gives it), where the JSON report and build say
+    s\\xff (QA)."""
+    seeds = make_seeds(tmp_path / os.fsdecode(b"s\xff"),
+                       {"a.txt": "A title\n\nSome text of the body.\n"})
+    done = subprocess.run([sys.executable, "-m", "corpuskit", "validate", str(seeds)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          errors="surrogateescape")
+    assert done.returncode == 0, done.stderr
+    assert "s\\xff/seeds: valid seeds" in done.stdout
+    assert "udcff" not in done.stdout

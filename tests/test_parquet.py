@@ -14,8 +14,9 @@ import pytest
 from _consumers import EPOCH, build_sample, sample, sha256_file, write_seeds
 
 import corpuskit
+from corpuskit.errors import InputError
 from corpuskit.models import RECORD_FIELDS
-from corpuskit.parquet import PARQUET_PATH, ParquetUnavailableError
+from corpuskit.parquet import PARQUET_PATH
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -119,9 +120,13 @@ def test_seeds_release_ships_parquet() -> None:
                      re.sub(r"(?m)^#.*\n", "", (ROOT / "seeds/corpus.toml").read_text()))
 
 
-def test_missing_pyarrow_fails_before_any_work(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_pyarrow_is_a_problem_of_build_and_of_validate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pyarrow, build refused with an error of no problem line, before the
+    documents' own problems, while validate called the seeds valid (QA). Both now name
+    output.parquet, with the documents' problems."""
     seeds = write_seeds(tmp_path / "seeds")
+    (seeds / "empty.txt").write_bytes(b"")
     real_import = builtins.__import__
 
     def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -132,9 +137,15 @@ def test_missing_pyarrow_fails_before_any_work(tmp_path: Path,
     for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
         monkeypatch.delitem(sys.modules, module)
     monkeypatch.setattr(builtins, "__import__", no_pyarrow)
-    with pytest.raises(ParquetUnavailableError, match=r"corpuskit\[parquet\]"):
+    with pytest.raises(InputError) as caught:
         corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1, cache=None)
-    assert not (tmp_path / "dist").exists()
+    expected = {("corpus.toml", "config-error", "output.parquet"),
+                ("empty.txt", "empty-document", "")}
+    assert {(p.path, p.code, p.location) for p in caught.value.problems} == expected
+    assert "pip install 'corpuskit[parquet]'" in caught.value.problems[0].message
+    assert not any((tmp_path / "dist").glob("*-*"))  # no release, no leftover
+    report = corpuskit.validate(seeds, jobs=1)
+    assert {(p.path, p.code, p.location) for p in report.problems} == expected
 
 
 def test_frictionless_validates_the_package_with_parquet() -> None:

@@ -27,6 +27,7 @@ Archive safety (hostile names, links, bombs, truncation) is in
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from os import PathLike
@@ -139,7 +140,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     checked first, so it is reported even when the archive cannot be parsed; it covers
     changes to the compressed bytes that inflate to the very same contents. Its published
     checksum, ``<archive>.sha256`` beside it (``sha256sum`` format), is verified when
-    present. ``fast`` checks only the seal's form, not its digest. A path that is not a
+    present. ``fast`` checks only the seal's form, not its digest. A seeds folder is
+    checked as ``corpuskit build`` would build it, with the environment's
+    ``SOURCE_DATE_EPOCH`` and the installed pyarrow (for Parquet). A path that is not a
     seeds folder, package or archive gives a ``not-a-package`` problem. Raises
     ``ValueError`` for ``fast`` together with ``reproduce``, and
     :class:`~corpuskit.errors.WorkerDied` if a worker process dies (killed, out of memory)
@@ -167,7 +170,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         if kind == "seeds":
             from .seeds import validate_seeds  # the build's pipeline: imported only here
 
-            result = validate_seeds(target, jobs=jobs)
+            # as the CLI's build would run: with the environment's SOURCE_DATE_EPOCH
+            result = validate_seeds(target, jobs=jobs,
+                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"))
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents
             skipped = result.skipped

@@ -19,6 +19,7 @@ from ..forkpool import ForkPool, fork_available
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
 from ..records import process_document_reported
+from ..runsettings import run_problems
 
 #: Documents per task sent to a worker; below two chunks everything runs in-process.
 CHUNK = 256
@@ -58,14 +59,16 @@ def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig, max_b
         yield seeds, tuple(refs[start:start + CHUNK]), config, max_bytes
 
 
-def validate_seeds(seeds: Path, *, jobs: int | None = None) -> SeedsResult:
-    """Every problem ``build`` would refuse ``seeds`` for, as a list."""
+def validate_seeds(seeds: Path, *, jobs: int | None = None,
+                   source_date_epoch: str | None = None) -> SeedsResult:
+    """Every problem ``build`` would refuse ``seeds`` for, as a list; ``source_date_epoch``
+    as a build would be given it (the CLI's: the environment's SOURCE_DATE_EPOCH)."""
     try:
         config = load_config(seeds)
     except InputError as error:
         return SeedsResult(error.problems, 0, 0, 0)
     discovery = discover(seeds, config.discover)
-    problems = list(discovery.problems)
+    problems = [*discovery.problems, *run_problems(config, source_date_epoch)]
     try:
         read_changelog(seeds)
     except InputError as error:

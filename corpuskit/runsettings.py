@@ -1,0 +1,86 @@
+"""What a build needs beyond its seeds folder's files: the release time and the tools its
+corpus.toml asks for.
+
+``SOURCE_DATE_EPOCH`` (the release time of a reproducible build) and the ``pyarrow`` that
+``[output] parquet = true`` needs are not in the seeds folder, yet a build refuses a run
+without them. :func:`run_problems` is the one check of both: ``build`` reports its
+problems with every other problem of the run, and ``validate`` of a seeds folder reports
+the same ones, so the two agree on what a build would refuse (QA: validate said "valid
+seeds" where build then failed on either).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.util import find_spec
+
+from .config import CONFIG_NAME, CorpusConfig
+from .errors import InputError
+from .problems import Problem
+
+#: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
+#: (RFC 3339, four-digit years) can name.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+LATEST_EPOCH = 253402300799
+
+
+def parse_source_date_epoch(value: str | None) -> str | None:
+    """``SOURCE_DATE_EPOCH`` (whole seconds since 1970) as RFC 3339 UTC, or None if unset."""
+    if value is None or value.strip() == "":
+        return None
+    what_to_do = ("set it to the time of the sources' last change, as `git log -1 "
+                  "--format=%ct` gives it, or unset it to use corpus.toml's created")
+    if not (value.isascii() and value.isdigit()):  # no sign, no "1_000": as date +%s
+        raise InputError([Problem(
+            "SOURCE_DATE_EPOCH", "config-error",
+            f"must be whole seconds since 1970 (digits only), got {value!r}; {what_to_do}")])
+    digits = value.lstrip("0") or "0"  # the length first: int() refuses 4,301 digits
+    if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
+        raise InputError([Problem(
+            "SOURCE_DATE_EPOCH", "config-error",
+            f"{value if len(value) <= 20 else value[:20] + '...'} seconds since 1970 is "
+            f"after 9999-12-31T23:59:59Z ({LATEST_EPOCH}), "
+            f"the last time a release can carry; {what_to_do}")])
+    stamp = EPOCH + dt.timedelta(seconds=int(digits))
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str | None:
+    """The release time stamp: SOURCE_DATE_EPOCH if given, else corpus.toml's ``created``."""
+    from_env = parse_source_date_epoch(source_date_epoch)
+    if from_env is not None:
+        return from_env
+    created = config.metadata.get("created")
+    return str(created) if created else None
+
+
+#: The problem of ``[output] parquet = true`` where pyarrow is not installed.
+NO_PYARROW = Problem(CONFIG_NAME, "config-error",
+                     "parquet = true, but pyarrow, which writes Parquet, is not installed: "
+                     "pip install 'corpuskit[parquet]', or set parquet = false",
+                     "output.parquet")
+
+
+def run_problems(config: CorpusConfig, source_date_epoch: str | None) -> list[Problem]:
+    """Why a build of ``config`` with ``source_date_epoch`` would be refused, whatever its
+    documents: a SOURCE_DATE_EPOCH that is no time stamp, Parquet asked for without
+    pyarrow."""
+    problems: list[Problem] = []
+    try:
+        parse_source_date_epoch(source_date_epoch)
+    except InputError as error:
+        problems.extend(error.problems)
+    if config.parquet and not pyarrow_installed():
+        problems.append(NO_PYARROW)
+    return problems
+
+
+def pyarrow_installed() -> bool:
+    """Whether pyarrow and its Parquet module can be imported (imported to find out)."""
+    if find_spec("pyarrow") is None:
+        return False
+    try:
+        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+    except ImportError:
+        return False
+    return True
