@@ -48,6 +48,11 @@ HINTS = {
     "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
     "title": "write the title on one line (it heads the data card); the description can be "
              "longer",
+    **dict.fromkeys(
+        ("licenses[].path", "sources[].path", "contributors[].path"),
+        "write a URL, such as https://example.org/licence (http, https, ftp or ftps), or a "
+        "relative path inside the package, such as LICENSE.txt: no '..' and no backslash, "
+        "not starting with '/', '~' or '.' (the Data Package v2 profile's rule)"),
 }
 
 #: A line to copy, for the keys a maintainer may leave out or give in the wrong shape.
@@ -126,6 +131,8 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
     elif keyword == "format" and rule == "uri":
         yield key, (f"{_shown(value)} is not an absolute URL; write it in full, such as "
                     "https://example.org/corpus")
+    elif keyword == "pattern" and value == "" and node.get("minLength"):
+        return  # told once, as empty (minLength)
     elif keyword == "pattern":
         yield key, f"{_shown(value)} is not valid here: " + (
             hint or f"see the form {key} takes in the README's corpus.toml section")

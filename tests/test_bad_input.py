@@ -487,6 +487,99 @@ def test_config_values_no_data_package_may_hold(
     assert says in lines[0]
 
 
+#: Paths the Data Package v2 profile refuses (its pattern, in schemas/vendor/).
+PROFILE_REFUSED_PATHS = ["../x", "/abs", "~x", "file:///etc/passwd", ".hidden", "a\\b",
+                         "a/../../b", "x://y"]
+#: What a path the profile refuses is told to be.
+PATH_HINT = ("write a URL, such as https://example.org/licence (http, https, ftp or ftps), or "
+             "a relative path inside the package, such as LICENSE.txt: no '..' and no "
+             "backslash, not starting with '/', '~' or '.' (the Data Package v2 profile's "
+             "rule)")
+#: A table of each list whose items take a path, but the path.
+PATH_TABLES = {"licenses": {"name": "CC0-1.0"}, "sources": {"title": "S"},
+               "contributors": {"title": "Ann"}}
+
+
+@pytest.mark.parametrize("table", list(PATH_TABLES))
+@pytest.mark.parametrize("path", PROFILE_REFUSED_PATHS)
+def test_config_paths_the_data_package_profile_refuses(
+        table: str, path: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate SEEDS and build accepted these; build then wrote a datapackage.json that
+    validate refused (schema-error at /sources/0/path): both refuse them now, at the key."""
+    toml = toml_text(corpus_config({table: [{**PATH_TABLES[table], "path": path}]}))
+    said = (f"error: corpus.toml:{table}[0].path: {path!r} is not valid here: {PATH_HINT} "
+            "[config-error]")
+    assert config_problems(tmp_path, capsys, toml) == [said]
+    assert main(["validate", str(tmp_path / "seeds")]) == 1
+    assert said.removeprefix("error: ") in capsys.readouterr().out
+
+
+def test_config_empty_contributor_path_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The profile's pattern refuses "": said once, as empty, as for a source's path."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"contributors": [{"title": "Ann", "path": ""}]})))
+    assert lines == ["error: corpus.toml:contributors[0].path: '' is empty: write some "
+                     "text, or leave the key out [config-error]"]
+
+
+def test_the_config_path_rule_is_the_data_package_profiles() -> None:
+    """corpus.toml refuses exactly the paths the vendored Data Package v2 profile does."""
+    from corpuskit.schemacheck import DATAPACKAGE_V2_PROFILE, load_schema
+
+    profile = load_schema(DATAPACKAGE_V2_PROFILE)["properties"]
+    config = load_schema("corpus.schema.json")["properties"]
+    for table in PATH_TABLES:
+        rule = config[table]["items"]["properties"]["path"]
+        assert rule["pattern"] == profile[table]["items"]["properties"]["path"]["pattern"]
+        assert set(rule) == {"type", "minLength", "pattern"}
+
+
+#: The corpus.toml keys whose values build copies into datapackage.json or croissant.json
+#: (``[]``: the first item of a list), and values put to each.
+METADATA_KEYS = [
+    "name", "title", "version", "description", "created", "homepage", "keywords[]",
+    "licenses[].name", "licenses[].path", "licenses[].title", "sources[].title",
+    "sources[].path", "sources[].email", "sources[].version", "contributors[].title",
+    "contributors[].givenName", "contributors[].familyName", "contributors[].path",
+    "contributors[].email", "contributors[].organization", "contributors[].roles[]"]
+METADATA_VALUES = [
+    "", " ", "x", "a b", "a\nb", "x\n", "a\rb", "a\tb", "a\u2028b", "a\x85b", "a\x00b",
+    "a\x1bb", "\u3000", *PROFILE_REFUSED_PATHS, "C:x", "a/./b", "a//b", "LICENSE.txt",
+    "https://example.org/x", "https://", "http://x\n", "mailto:a@b.org", "urn:x", "a@b",
+    "a@b.org", "not an email", "1.0.0", "1.0", "2026-11-28T00:00:00Z",
+    "2026-02-30T00:00:00Z", "é—ü", "CC0-1.0"]
+
+
+@pytest.mark.parametrize("key", METADATA_KEYS)
+def test_build_and_validate_agree_on_every_value_copied_into_the_metadata(
+        key: str, tmp_path: Path) -> None:
+    """Whatever corpus.toml value build accepts, the release it writes validates: a value
+    the Data Package or Croissant profile refuses is refused by build, as a config-error
+    at its key, not written into a package validate then refuses."""
+    from conftest import build_into
+
+    from corpuskit.errors import InputError
+    from corpuskit.validation import validate
+
+    accepted = []
+    for number, value in enumerate(METADATA_VALUES):
+        config = corpus_config()
+        _set(config, key, value)
+        seeds = make_seeds(tmp_path / str(number), GOOD, config)
+        try:
+            result = build_into(seeds, tmp_path / str(number) / "out")
+        except InputError as refused:
+            assert {(p.code, p.location.split("[")[0].split(".")[0])
+                    for p in refused.problems} == {("config-error", key.split("[")[0].split(
+                        ".")[0])}, (value, refused.problems)
+            continue
+        report = validate(result.release, jobs=1)
+        assert report.valid, (key, value, [(p.location, p.message) for p in report.problems])
+        accepted.append(value)
+    assert accepted, key
+
+
 def _refused_epoch(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                    monkeypatch: pytest.MonkeyPatch) -> str:
     """The one error line of a build refused for SOURCE_DATE_EPOCH ``value``."""
@@ -886,7 +979,8 @@ def _config_variants(base: dict[str, object]) -> list[object]:
     import datetime as dt
 
     values: list[object] = [
-        None, "", "x", "a\nb", "a\rb", "corpus-1", "Bad Name", "1.0.0", "01.0.0", "CC0-1.0",
+        None, "", "x", "a\nb", "a\rb", "../x", "/abs", "~x", ".hidden", "a\\b",
+        "file:///etc/passwd", "corpus-1", "Bad Name", "1.0.0", "01.0.0", "CC0-1.0",
         "not a url", "https://example.org", "no-at-sign", "a@b", "2024-01-02T03:04:05Z",
         "2024-13-02T03:04:05Z", dt.datetime(2024, 1, 2), "nfc", "bogus", "cp1252", "utf-8",
         "*.tmp", "^©", 0, -1, 1, 200, 1.0, 0.5, 1.5, -0.5, True, False, [], [""], ["x"],
