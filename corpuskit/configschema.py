@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from .problems import Problem
 from .schemacheck import (
     ONE_LINE,
+    blank_rule,
     describe,
     line_break_rule,
+    line_rule_said,
     load_schema,
     schema_errors,
     shown_value,
@@ -88,7 +90,12 @@ def config_problems(schema_name: str, data: Mapping[str, Any], path: str) -> lis
     ``path``, located at its dotted key, worded for a maintainer; in a stable order."""
     problems: list[Problem] = []
     schema = load_schema(schema_name)
-    for error in schema_errors(schema_name, data):
+    errors = schema_errors(schema_name, data)
+    # A value with a line break is told that, not also that it is not of the form asked
+    broken = {tuple(error.absolute_path) for error in errors if line_break_rule(error)}
+    for error in errors:
+        if error.validator == "pattern" and tuple(error.absolute_path) in broken:
+            continue
         for key, message in _worded(error, schema):
             problem = Problem(path, "config-error", message, key)
             if problem not in problems:
@@ -119,8 +126,12 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
         yield key, _wrong_type(value, str(rule), parts, node,
                                None if _general(parts) == "title" else hint)
     elif line_break_rule(error):
-        yield key, f"{shown_value(value)} {ONE_LINE}" + (f": {hint}" if hint else
-                                                          ": write it on one line")
+        said = line_rule_said(error)
+        what = (f": {hint}" if hint else ": write it on one line") if said.startswith(
+            ONE_LINE) else ": remove it (line breaks and tabs may stay)"
+        yield key, f"{shown_value(value)} {said}{what}"
+    elif blank_rule(error):
+        yield key, f"{shown_value(value)} is blank: " + _fill_in(parts, schema, "some text")
     elif keyword == "enum":
         choices = ", ".join(str(choice) for choice in rule)
         quoted = "" if isinstance(value, str) else " (a name, in quotes)"

@@ -7,7 +7,9 @@ The schemas live in the repository's ``schemas/`` folder, which is installed as 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -74,9 +76,20 @@ def toml_key(error: ValidationError) -> str:
 
 
 #: What a value with a line break where the schema wants one line is told.
-ONE_LINE = "must be one line, without a line break"
-#: The patterns the schemas refuse line breaks with (``"not": {"pattern": ...}``).
-_LINE_BREAKS = frozenset({"\\n", "[\\n\\r]"})
+ONE_LINE = "must be one line of text, without a line break or control character"
+#: The pattern the schemas refuse a line break in a one-line value with (``"not":
+#: {"pattern": ...}``): every line break ``str.splitlines()`` knows (LF, VT, FF, CR, FS, GS,
+#: RS, NEL, U+2028, U+2029) and every other control character (C0, DEL, C1).
+ONE_LINE_PATTERN = "[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]"
+#: The pattern the schemas refuse a control character in a text of many lines with: C0 but
+#: TAB, LF and CR.
+CONTROL_PATTERN = "[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]"
+#: What a text holding such a control character is told.
+NO_CONTROL = "holds a control character"
+#: The pattern the schemas refuse a blank value with (only whitespace): ``"pattern": "\\S"``.
+NOT_BLANK_PATTERN = "\\S"
+#: What a blank value is told.
+NOT_BLANK = "is blank: it must hold some text, not only spaces"
 #: The longest value a schema error quotes whole; a longer one is quoted by its ends.
 SHOWN_VALUE = 80
 
@@ -92,17 +105,45 @@ def shown_value(value: Any) -> str:
 
 
 def line_break_rule(error: ValidationError) -> bool:
-    """Whether ``error`` is a schema's refusal of a line break (``"not": {"pattern":
-    "\\n"}``)."""
+    """Whether ``error`` is a schema's refusal of a line break or control character
+    (``"not": {"pattern": ONE_LINE_PATTERN}`` or ``CONTROL_PATTERN``)."""
     return error.validator == "not" and isinstance(error.validator_value, dict) \
-        and error.validator_value.get("pattern") in _LINE_BREAKS
+        and error.validator_value.get("pattern") in (ONE_LINE_PATTERN, CONTROL_PATTERN)
+
+
+def blank_rule(error: ValidationError) -> bool:
+    """Whether ``error`` is a schema's refusal of a blank value (``"pattern": "\\S"``)."""
+    return error.validator == "pattern" and error.validator_value == NOT_BLANK_PATTERN
+
+
+#: Names of the control characters a message names that Unicode gives no name.
+_CONTROL_NAMES = {"\0": "NUL", "\t": "TAB", "\n": "LF", "\v": "VT", "\f": "FF", "\r": "CR",
+                  "\x1c": "FS", "\x1d": "GS", "\x1e": "RS", "\x7f": "DEL", "\x85": "NEL"}
+
+
+def line_rule_said(error: ValidationError) -> str:
+    """What a value :func:`line_break_rule` refuses is told: :data:`ONE_LINE` (or
+    :data:`NO_CONTROL`) and the first character it refuses, by code point and name."""
+    rule: Any = error.validator_value
+    pattern = str(rule["pattern"])
+    text = error.instance if isinstance(error.instance, str) else ""
+    found = re.search(pattern, text)
+    said = ONE_LINE if pattern == ONE_LINE_PATTERN else NO_CONTROL
+    if found is None:
+        return said
+    char = found.group()
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}{' ' + name if name else ''}"
+    return f"{said} (it holds {code})" if said == ONE_LINE else f"{said}, {code}"
 
 
 def describe(error: ValidationError) -> str:
     """A one-line reason for a schema error, the value it is about quoted short (see
     :func:`shown_value`)."""
     if line_break_rule(error):
-        return f"{shown_value(error.instance)} {ONE_LINE}"
+        return f"{shown_value(error.instance)} {line_rule_said(error)}"
+    if blank_rule(error):
+        return f"{shown_value(error.instance)} {NOT_BLANK}"
     if error.validator == "maxLength":
         return (f"{shown_value(error.instance)} is longer than the {error.validator_value} "
                 "characters allowed")
@@ -134,13 +175,15 @@ def iter_problems(
 def schema_errors(schema_name: str, instance: Any) -> list[ValidationError]:
     """The schema errors of ``instance`` in a stable order (by the path of the value each
     is about, then keyword), a line-break rule's failure for a value that is no string
-    left out (``"not"`` a pattern fails for any other type: its type error is told)."""
+    left out (``"not"`` a pattern fails for any other type: its type error is told), and
+    the blank rule's for ``""`` (its ``minLength`` tells it as empty)."""
     errors = sorted(
         validator(schema_name).iter_errors(instance),
         key=lambda e: (list(map(str, e.absolute_path)), str(e.validator), e.message),
     )
     return [error for error in errors
-            if not (line_break_rule(error) and not isinstance(error.instance, str))]
+            if not (line_break_rule(error) and not isinstance(error.instance, str))
+            and not (blank_rule(error) and error.instance == "")]  # told as too short
 
 
 #: How many JSON documents' problems :func:`json_problems` remembers, and the longest

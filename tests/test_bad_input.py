@@ -277,8 +277,9 @@ def test_config_with_a_trailing_line_break(tmp_path: Path, key: str, value: str,
     made a release folder and zip whose names held a line break."""
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config({key: value})))
     [line] = lines
-    assert line.startswith(f"error: corpus.toml:{key}: {value!r} must be one line, without a "
-                           "line break: ")  # and what to write
+    assert line.startswith(f"error: corpus.toml:{key}: {value!r} must be one line of text, "
+                           "without a line break or control character (it holds U+000A LF): "
+                           )  # and what to write
     assert not (tmp_path / "out").exists()
 
 
@@ -286,9 +287,9 @@ def test_config_with_a_license_name_ending_in_a_line_break(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
         {"licenses": [{"name": "CC0-1.0\n"}]})))
-    assert lines == ["error: corpus.toml:licenses[0].name: 'CC0-1.0\\n' must be one line, "
-                     "without a line break: use an SPDX license id such as CC-BY-4.0 or "
-                     "CC0-1.0 [config-error]"]
+    assert lines == ["error: corpus.toml:licenses[0].name: 'CC0-1.0\\n' must be one line "
+                     "of text, without a line break or control character (it holds U+000A "
+                     "LF): use an SPDX license id such as CC-BY-4.0 or CC0-1.0 [config-error]"]
 
 
 def test_config_with_a_version_too_long_for_a_file_name(
@@ -578,6 +579,87 @@ def test_build_and_validate_agree_on_every_value_copied_into_the_metadata(
         assert report.valid, (key, value, [(p.location, p.message) for p in report.problems])
         accepted.append(value)
     assert accepted, key
+
+
+#: What a title that is not one line of text is told to do.
+TITLE_HINT = "write the title on one line (it heads the data card); the description can be longer"
+
+
+@pytest.mark.parametrize(("title", "holds"), [
+    ("a\u2028b", "U+2028 LINE SEPARATOR"), ("a\u2029b", "U+2029 PARAGRAPH SEPARATOR"),
+    ("a\x85b", "U+0085 NEL"), ("a\x1cb", "U+001C FS"), ("a\vb", "U+000B VT"),
+    ("a\fb", "U+000C FF"), ("a\rb", "U+000D CR"), ("a\x00b", "U+0000 NUL"),
+    ("a\tb", "U+0009 TAB"), ("a\x1bb", "U+001B"), ("a\x7fb", "U+007F DEL"),
+    ("a\x9fb", "U+009F"),
+])
+def test_config_title_is_one_line_of_text(title: str, holds: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Only LF and CR were refused: a line separator, NUL or another control character
+    went into the data card's heading, and the release validated."""
+    # TOML has no raw DEL in a string: written as its escape
+    toml = toml_text(corpus_config({"title": title})).replace("\x7f", "\\u007f")
+    said = (f"error: corpus.toml:title: {title!r} must be one line of text, without a line "
+            f"break or control character (it holds {holds}): {TITLE_HINT} [config-error]")
+    assert config_problems(tmp_path, capsys, toml) == [said]
+    assert main(["validate", str(tmp_path / "seeds")]) == 1
+    assert said.removeprefix("error: ") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("title", [" ", "   ", "\u3000", " \u00a0 "])
+def test_config_title_that_is_blank(title: str, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config({"title": title})))
+    assert lines == [f"error: corpus.toml:title: {title!r} is blank: write the title "
+                     "[config-error]"]
+
+
+def test_config_description_with_a_control_character(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A description may hold line breaks and tabs, not NUL or another C0 control."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"description": "Line one\x00, line two"})))
+    assert lines == ["error: corpus.toml:description: 'Line one\\x00, line two' holds a "
+                     "control character, U+0000 NUL: remove it (line breaks and tabs may "
+                     "stay) [config-error]"]
+    seeds = make_seeds(tmp_path / "many", GOOD, {"description": "Line one,\r\n\tline two\n"})
+    assert main(["build", str(seeds), "--out", str(tmp_path / "many" / "out")]) == 0
+
+
+def test_one_line_rules_hold_in_the_compiled_check_and_both_schemas() -> None:
+    """Every line break str.splitlines() knows and every other control character is
+    refused in a one-line value by jsonschema and by the compiled check of corpus.toml
+    alike, and in datapackage.json's title by corpuskit's profile; a blank title too."""
+    import jsonschema
+
+    from corpuskit.recordshape import schema_shape
+    from corpuskit.schemacheck import load_schema
+
+    shape = schema_shape("corpus.schema.json")
+    assert shape is not None
+    checkers = {name: jsonschema.Draft202012Validator(load_schema(name)) for name in
+                ("corpus.schema.json", "datapackage.schema.json")}
+    breaks = {chr(c) for c in range(0x110000) if len(f"a{chr(c)}b".splitlines()) > 1}
+    controls = {chr(c) for c in [*range(0x20), *range(0x7f, 0xa0)]}
+    assert breaks - controls == {"\u2028", "\u2029"}
+    for char in sorted(breaks | controls):
+        for key in ("name", "title", "version", "created"):
+            value = {"name": "corpus{}", "title": "A{}corpus", "version": "1.0.0{}",
+                     "created": "2026-11-28T00:00:00Z{}"}[key].format(char)
+            config = corpus_config({key: value})
+            assert not shape(config) and not checkers["corpus.schema.json"].is_valid(config)
+            errors = checkers["datapackage.schema.json"].iter_errors({key: value})
+            assert any(error.validator == "not" for error in errors), (key, char)
+    for blank in (" ", "\u3000 "):
+        config = corpus_config({"title": blank})
+        assert not shape(config) and not checkers["corpus.schema.json"].is_valid(config)
+        assert any(error.validator == "pattern" for error in
+                   checkers["datapackage.schema.json"].iter_errors({"title": blank}))
+    for char in sorted(controls):
+        config = corpus_config({"description": f"a{char}b"})
+        allowed = char in "\t\n\r" or char >= "\x7f"
+        assert bool(shape(config)) is allowed
+        assert checkers["corpus.schema.json"].is_valid(config) is allowed
+    assert shape(corpus_config({"title": "Ünïcode — a title\u200b"}))
 
 
 def _refused_epoch(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -979,8 +1061,9 @@ def _config_variants(base: dict[str, object]) -> list[object]:
     import datetime as dt
 
     values: list[object] = [
-        None, "", "x", "a\nb", "a\rb", "../x", "/abs", "~x", ".hidden", "a\\b",
-        "file:///etc/passwd", "corpus-1", "Bad Name", "1.0.0", "01.0.0", "CC0-1.0",
+        None, "", "x", "a\nb", "a\rb", "a\u2028b", "a\x85b", "a\x00b", "a\tb", "   ",
+        "../x", "/abs", "~x", ".hidden", "a\\b", "file:///etc/passwd", "corpus-1",
+        "Bad Name", "1.0.0", "01.0.0", "CC0-1.0",
         "not a url", "https://example.org", "no-at-sign", "a@b", "2024-01-02T03:04:05Z",
         "2024-13-02T03:04:05Z", dt.datetime(2024, 1, 2), "nfc", "bogus", "cp1252", "utf-8",
         "*.tmp", "^©", 0, -1, 1, 200, 1.0, 0.5, 1.5, -0.5, True, False, [], [""], ["x"],

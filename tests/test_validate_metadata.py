@@ -443,6 +443,35 @@ def test_records_not_all_read_leave_the_languages_unknown(tmp_path: Path) -> Non
     assert not {p.path for p in report.problems} & {CROISSANT, README}, render_text(report)
 
 
+# -- datapackage.json's one-line fields -----------------------------------------------------
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("title", "a\u2028b", "'a\\u2028b' must be one line of text, without a line break or "
+                          "control character (it holds U+2028 LINE SEPARATOR)"),
+    ("title", "a\x00b", "'a\\x00b' must be one line of text, without a line break or control "
+                        "character (it holds U+0000 NUL)"),
+    ("title", "a\x85b", "'a\\x85b' must be one line of text, without a line break or control "
+                        "character (it holds U+0085 NEL)"),
+    ("title", "   ", "'   ' is blank: it must hold some text, not only spaces"),
+    ("description", "a\x1bb", "'a\\x1bb' holds a control character, U+001B"),
+])
+def test_a_re_signed_descriptor_whose_text_breaks_the_one_line_rules(
+        tmp_path: Path, key: str, value: str, says: str) -> None:
+    """corpuskit's profile refuses in datapackage.json what corpus.toml refuses: a title
+    that is not one line of text (any line break str.splitlines() knows, any control
+    character) or is blank, a description with a control character but TAB, LF and CR."""
+    copy = _copy("seed release", tmp_path)
+    path = copy / "datapackage.json"
+    descriptor = json.loads(path.read_text("utf-8"))
+    descriptor[key] = value
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    resign(copy)
+    report = validate(copy, jobs=1)
+    said = {(p.code, p.location): p.message for p in report.problems
+            if p.path == "datapackage.json"}
+    assert said.get(("schema-error", f"/{key}")) == says, render_text(report)
+
+
 # -- the JSON comparison -------------------------------------------------------------------
 
 def test_differences_by_pointer() -> None:
