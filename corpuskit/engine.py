@@ -509,10 +509,14 @@ def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask], jobs: int
 
 #: With at most this many shards per worker, the largest shards are started first.
 FEW_SHARDS_PER_WORKER = 8
+#: How many shards per worker :func:`spread_by_folder` looks ahead for one whose folders
+#: no running shard writes into, and how far behind its turn a shard may fall.
+SPREAD_WINDOW = 4
 
 
 def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
-    """The order in which to start the shards: theirs, except that a corpus of a few shards
+    """The order in which to start the shards: theirs, spread so that the workers write
+    into different folders (:func:`spread_by_folder`), except that a corpus of a few shards
     per worker starts its largest first (by the sizes of their files).
 
     With few shards, one that holds the large files (an 8 MB HTML manual, a folder of
@@ -523,11 +527,48 @@ def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
     most on 2 cores); with many, the last one is a small part of the build. The results
     are taken in shard order whatever the starting order: the output does not change.
     """
-    order = list(range(len(tasks)))
     if len(tasks) > FEW_SHARDS_PER_WORKER * jobs:
-        return order
+        return spread_by_folder([_folders(task) for task in tasks], jobs)
     sizes = [sum(_seeds_size(task.seeds, ref) for ref in task.refs) for task in tasks]
-    return sorted(order, key=lambda index: -sizes[index])
+    return sorted(range(len(tasks)), key=lambda index: -sizes[index])
+
+
+def _folders(task: ShardTask) -> frozenset[str]:
+    """The folders a shard's first and last files are in (its files are sorted by path,
+    so a shard of one folder's files gives one): where its worker creates or links most of
+    the package's raw files."""
+    return frozenset(ref.path.rpartition("/")[0] for ref in (task.refs[0], task.refs[-1]))
+
+
+def spread_by_folder(folders: Sequence[frozenset[str]], jobs: int,
+                     window: int = SPREAD_WINDOW) -> list[int]:
+    """An order to start shards in (``folders``: each one's, see :func:`_folders`) such
+    that the shards running at once write into different folders where the next few allow
+    it: each next one is the first of the next ``window * jobs`` not started whose folders
+    are none of those of the ``jobs - 1`` started last, or the first not started if none
+    is, or if it has fallen ``window`` places behind its turn (so none starts more than
+    ``window`` places after it would in order).
+
+    Creating a file (or a link) in a folder holds the folder's lock, and on ext4 without a
+    journal, as on this project's test machine, creating one scans past the inodes deleted
+    in the last minutes: two workers adding files to one folder mostly wait for each
+    other. A cold build of 100,000 documents in folders of 1,000 (shards of about 500),
+    each run right after the release of the run before was deleted, took 69-74 s with its
+    shards started in order and 51-53 s spread (the same release, byte for byte); without
+    those deletions, 17.5-18.5 s either way. The order stays close to the shards' own, so
+    their results, taken in order, wait little.
+    """
+    pending = list(range(len(folders)))
+    order: list[int] = []
+    while pending:
+        recent = order[max(0, len(order) - jobs + 1):] if jobs > 1 else []
+        busy: frozenset[str] = frozenset().union(*(folders[index] for index in recent))
+        pick = 0
+        if len(order) - pending[0] < window:
+            pick = next((at for at, index in enumerate(pending[:window * jobs])
+                         if folders[index].isdisjoint(busy)), 0)
+        order.append(pending.pop(pick))
+    return order
 
 
 def _seeds_size(seeds: Path, ref: SourceRef) -> int:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pickle
+import random
 import signal
 import subprocess
 import sys
@@ -520,6 +521,44 @@ def test_many_shards_start_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     tasks = _sized_tasks(tmp_path, [[1], [50], [2], [70], [3]])
     assert engine.start_order(tasks, 2) == [0, 1, 2, 3, 4]
     assert engine.start_order(tasks, 3) == [3, 1, 4, 2, 0]
+
+
+def test_many_shards_spread_over_folders(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards that write into one folder are not started one after the other while a
+    shard of another folder waits next: two of every folder's shards, in order."""
+    monkeypatch.setattr(engine, "FEW_SHARDS_PER_WORKER", 1)
+    tasks = _sized_tasks(tmp_path, [[1], [1], [1], [1], [1], [1]])
+    paired = [replace(task, refs=(SourceRef(f"f{task.index // 2}/d{task.index}.txt"),))
+              for task in tasks]
+    assert engine.start_order(paired, 2) == [0, 2, 1, 3, 4, 5]
+    assert engine.start_order(paired, 3) == [0, 2, 4, 1, 3, 5]
+
+
+@pytest.mark.parametrize(("folders", "jobs", "expected"), [
+    (["a", "a", "b", "b", "c", "c"], 2, [0, 2, 1, 3, 4, 5]),
+    (["", "", "", ""], 2, [0, 1, 2, 3]),  # one folder: nothing to spread
+    (["a", "a", "b", "b"], 1, [0, 1, 2, 3]),  # one worker: nothing runs at once
+    (["a", "b", "c", "d"], 2, [0, 1, 2, 3]),  # already spread
+])
+def test_spread_by_folder(folders: list[str], jobs: int, expected: list[int]) -> None:
+    assert engine.spread_by_folder([frozenset({f}) for f in folders], jobs) == expected
+
+
+def test_spread_by_folder_keeps_close_to_order() -> None:
+    """Whatever the folders, every shard starts once, and none more than the window's
+    places after its turn (so results taken in order wait little), even where one folder's
+    shards run long."""
+    rng = random.Random(7)
+    for _ in range(200):
+        count, jobs, window = rng.randint(1, 40), rng.randint(1, 4), rng.randint(1, 5)
+        folders = [frozenset(rng.sample("abcde", rng.randint(1, 2))) for _ in range(count)]
+        order = engine.spread_by_folder(folders, jobs, window)
+        assert sorted(order) == list(range(count))
+        assert all(at - index <= window for at, index in enumerate(order))
+    long_run = [frozenset({"a"})] * 20 + [frozenset({"b"})] * 20
+    order = engine.spread_by_folder(long_run, 2, window=4)
+    assert all(at - index <= 4 for at, index in enumerate(order))
 
 
 def test_shards_started_out_of_order_are_yielded_in_order(tmp_path: Path) -> None:
