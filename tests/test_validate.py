@@ -160,6 +160,7 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
         assert codes(report) == {"not-a-package"}
         code, out, _ = run(capsys, "validate", str(path))
         assert code == 1 and "[not-a-package]" in out
+        assert "write its corpus.toml" in out  # what to do, for a folder of texts
 
 
 @pytest.mark.parametrize("fast", [False, True])

@@ -158,7 +158,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if kind is None:
         reason = ("no such file or folder" if not target.exists() else
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
-                  "or bagit.txt) nor a .zip package archive")
+                  "or bagit.txt) nor a .zip package archive; give one of those, or, to "
+                  "package a folder of texts, write its corpus.toml (README: The seeds "
+                  "folder and corpus.toml)")
         return ValidationReport(shown, "package" if target.is_dir() else "archive",
                                 (Problem(".", "not-a-package", reason),), mode=mode,
                                 reproduce=reproduce)
