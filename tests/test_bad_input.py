@@ -662,6 +662,66 @@ def test_one_line_rules_hold_in_the_compiled_check_and_both_schemas() -> None:
     assert shape(corpus_config({"title": "Ünïcode — a title\u200b"}))
 
 
+#: Where a value the data card shows on one line sits in corpus.toml, and the key shown.
+CARD_LINES = [
+    ({"keywords": ["news", "{}"]}, "keywords[1]"),
+    ({"licenses": [{"name": "CC0-1.0", "title": "{}"}]}, "licenses[0].title"),
+    ({"sources": [{"title": "{}"}]}, "sources[0].title"),
+    ({"sources": [{"title": "Wire", "version": "{}"}]}, "sources[0].version"),
+    ({"contributors": [{"title": "{}"}]}, "contributors[0].title"),
+    ({"contributors": [{"title": "Ann", "organization": "{}"}]},
+     "contributors[0].organization"),
+    ({"contributors": [{"title": "Ann", "givenName": "{}"}]}, "contributors[0].givenName"),
+    ({"contributors": [{"title": "Ann", "familyName": "{}"}]}, "contributors[0].familyName"),
+    ({"contributors": [{"title": "Ann", "roles": ["{}"]}]}, "contributors[0].roles[0]"),
+]
+
+
+def _filled(template: Any, value: str) -> Any:
+    """``template`` with every ``"{}"`` replaced by ``value``."""
+    if isinstance(template, dict):
+        return {key: _filled(item, value) for key, item in template.items()}
+    if isinstance(template, list):
+        return [_filled(item, value) for item in template]
+    return value if template == "{}" else template
+
+
+@pytest.mark.parametrize(("template", "key"), CARD_LINES)
+def test_what_the_card_shows_on_one_line_holds_no_line_break(
+        template: dict[str, Any], key: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A source's title holding "LF## heading LF" started a section of its own in the
+    data card, and the release validated; every such value is one line, refused by the
+    build with the key named (and by the compiled check and the schema alike)."""
+    import jsonschema
+
+    from corpuskit.recordshape import schema_shape
+    from corpuskit.schemacheck import load_schema
+
+    shape = schema_shape("corpus.schema.json")
+    assert shape is not None
+    checker = jsonschema.Draft202012Validator(load_schema("corpus.schema.json"))
+    assert shape(corpus_config(_filled(template, "A line")))
+    for char in ("\n", "\r", "\u2028", "\x85", "\x00"):
+        config = corpus_config(_filled(template, f"Raw{char}## Injected"))
+        assert not shape(config) and not checker.is_valid(config), (key, char)
+    toml = toml_text(corpus_config(_filled(template, "Raw\n## Injected")))
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert line.startswith(f"error: corpus.toml:{key}: 'Raw\\n## Injected' must be one "
+                           "line of text, without a line break or control character (it "
+                           "holds U+000A LF)"), line
+
+
+@pytest.mark.parametrize(("template", "key"), [entry for entry in CARD_LINES
+                                               if entry[1].endswith(("title", "]"))
+                                               and "roles" not in entry[1]])
+def test_a_title_or_keyword_that_is_blank(template: dict[str, Any], key: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    blank = "\u3000 "
+    [line] = config_problems(tmp_path, capsys, toml_text(corpus_config(_filled(template, blank))))
+    assert line.startswith(f"error: corpus.toml:{key}: {blank!r} is blank"), line
+
+
 def _refused_epoch(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                    monkeypatch: pytest.MonkeyPatch) -> str:
     """The one error line of a build refused for SOURCE_DATE_EPOCH ``value``."""
