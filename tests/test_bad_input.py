@@ -525,15 +525,18 @@ def test_config_empty_contributor_path_is_refused(
 
 
 def test_the_config_path_rule_is_the_data_package_profiles() -> None:
-    """corpus.toml refuses exactly the paths the vendored Data Package v2 profile does."""
+    """corpus.toml refuses the paths the vendored Data Package v2 profile does, and a path
+    holding a line break, which the profile's pattern lets through before its $."""
     from corpuskit.schemacheck import DATAPACKAGE_V2_PROFILE, load_schema
 
     profile = load_schema(DATAPACKAGE_V2_PROFILE)["properties"]
-    config = load_schema("corpus.schema.json")["properties"]
+    config = load_schema("corpus.schema.json")
+    one_line = config["properties"]["name"]["not"]["pattern"]
     for table in PATH_TABLES:
-        rule = config[table]["items"]["properties"]["path"]
+        rule = config["properties"][table]["items"]["properties"]["path"]
         assert rule["pattern"] == profile[table]["items"]["properties"]["path"]["pattern"]
-        assert set(rule) == {"type", "minLength", "pattern"}
+        assert rule["not"]["pattern"] == one_line
+        assert set(rule) == {"type", "minLength", "pattern", "not", "description"}
 
 
 #: The corpus.toml keys whose values build copies into datapackage.json or croissant.json
@@ -720,6 +723,19 @@ def test_a_title_or_keyword_that_is_blank(template: dict[str, Any], key: str, tm
     blank = "\u3000 "
     [line] = config_problems(tmp_path, capsys, toml_text(corpus_config(_filled(template, blank))))
     assert line.startswith(f"error: corpus.toml:{key}: {blank!r} is blank"), line
+
+
+@pytest.mark.parametrize("key", ["licenses", "sources", "contributors"])
+def test_a_path_ending_in_a_line_break(key: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The Data Package profile's path pattern ends in $, which Python matches before a
+    final LF: 'https://example.org/x' and a line break went into datapackage.json."""
+    entry = {"title": "Wire", "path": "https://example.org/x\n"}
+    if key == "licenses":
+        entry["name"] = "CC0-1.0"
+    [line] = config_problems(tmp_path, capsys, toml_text(corpus_config({key: [entry]})))
+    assert line.startswith(f"error: corpus.toml:{key}[0].path: 'https://example.org/x\\n' "
+                           "must be one line of text"), line
 
 
 def _refused_epoch(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
