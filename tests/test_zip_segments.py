@@ -696,13 +696,15 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     assert one_thread.getvalue() == made.getvalue()
 
 
+@pytest.mark.parametrize("name", ["zlib", "zlib-4"])
 @pytest.mark.parametrize("size", [0, 1, 2400, 70_000])
-def test_a_whole_small_file_deflates_as_zipfile_does(size: int) -> None:
+def test_a_whole_small_file_deflates_as_zipfile_does(size: int, name: str) -> None:
     """The one-shot path of deflate_piece (a whole file, no dictionary) gives the bytes of
     the streaming one, which is how zipfile deflates a member at that level."""
+    compression = deflate.COMPRESSIONS[name]
     data = bytes((i * 7919 + i // 13) % 251 for i in range(size)) + b"text " * (size // 5)
-    streaming = zlib.compressobj(ZLIB.level, zlib.DEFLATED, -15)
-    assert deflate.deflate_piece(data, last=True, compression=ZLIB) == \
+    streaming = zlib.compressobj(compression.level, zlib.DEFLATED, -15)
+    assert deflate.deflate_piece(data, last=True, compression=compression) == \
         streaming.compress(data) + streaming.flush()
 
 
