@@ -501,8 +501,10 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
     """Check that dist/ holds the current, reproducible release of seeds/.
 
     Rebuilds --seeds in a temporary folder (removed afterwards; SOURCE_DATE_EPOCH is used
-    exactly as by build) and compares it byte for byte with dist/<name>-<version>/ and
-    its .zip. Exit 0 when they are equal; 1, naming every differing file, when the release
+    exactly as by build) and compares it byte for byte with dist/<name>-<version>/, and
+    with its .zip member by member (names, times, modes, contents: the compressed bytes may
+    come from another deflate; each member is inflated and checked against its CRC-32).
+    Exit 0 when they are equal; 1, naming every differing file, when the release
     is missing or stale (seeds, corpus.toml or corpuskit changed without a release) or the
     build is not reproducible; 2 for usage errors.
 
