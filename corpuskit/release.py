@@ -22,7 +22,7 @@ import datetime as dt
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -473,9 +473,11 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
     report = validate(previous, jobs=jobs)
     if not report.valid:
         count = len(report.problems)
+        first = report.problems[0]
+        shown = replace(first, path=report.display_path(first)).render()
         raise ReleaseError(
             f"the latest release {previous} does not pass validation "
-            f"({counted(count, 'problem')}; the first: {report.problems[0].render()}); a "
+            f"({counted(count, 'problem')}; the first: {shown}); a "
             "release is diffed against it, so restore it from a published copy ('corpuskit "
             "validate' lists every problem), then release again")
 

@@ -564,8 +564,24 @@ def test_a_damaged_latest_release_is_not_released_against(
     before_seeds, before_dist = snapshot(seeds), snapshot(dist)
     with pytest.raises(ReleaseError, match="does not pass validation") as caught:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
-    assert str(latest) in str(caught.value)
+    assert f"; the first: {latest}/" in str(caught.value)  # its file, as validate names it
     assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
+
+
+def test_a_damaged_zip_only_latest_release_is_named_in_its_problem(
+        seeds: Path, dist: Path) -> None:
+    """The first problem of a damaged zip was shown with the path '.' (the archive's own
+    problems are at its root): it names the zip."""
+    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(ReleaseError, match="does not pass validation") as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert f"; the first: {archive}:" in str(caught.value)
+    assert "; the first: .:" not in str(caught.value)
 
 
 @pytest.mark.parametrize("folder", ["kept", "removed"])
