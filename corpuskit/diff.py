@@ -456,6 +456,13 @@ def _open_side(path: Path) -> _Side:
             raise
         return side
     except InputError as error:
+        if [problem.code for problem in error.problems] == ["not-a-package"] \
+                and path.is_dir():
+            error = InputError([Problem(
+                str(path), "not-a-package",
+                "neither a seeds folder (no corpus.toml) nor a package folder (no "
+                "datapackage.json); pass a seeds folder, a package folder or a package "
+                "archive")])
         raise _side_error(path, error) from None
 
 

@@ -111,6 +111,21 @@ def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
     assert main(["diff", str(folder), str(edited)]) == 1
 
 
+def test_a_folder_that_is_neither_side_says_what_diff_takes(
+        seeds: Path, tmp_path: Path) -> None:
+    """diff takes a seeds folder too: a folder that is neither was told to pass "a package
+    folder or archive" only."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "notes.txt").write_text("hello\n")
+    for old, new in ((plain, seeds), (seeds, plain)):
+        with pytest.raises(InputError) as caught:
+            diff(old, new)
+        [problem] = caught.value.problems
+        assert (problem.path, problem.code) == (str(plain), "not-a-package")
+        assert "pass a seeds folder, a package folder or a package archive" in problem.message
+
+
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
     folder = release_of(released, "1.0.0")
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
