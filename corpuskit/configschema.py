@@ -43,7 +43,9 @@ KEYWORDS = frozenset({"type", "format", "enum", "pattern", "minimum", "maximum",
 HINTS = {
     "name": "use 1 to 100 lower-case letters, digits, '.', '_' and '-', beginning and ending "
             "with a letter or digit (the release folder is <name>-<version>)",
-    "version": "write a semantic version such as 1.0.0 (https://semver.org)",
+    "version": "write a semantic version such as 1.0.0 or 1.1.0-rc.1 (https://semver.org), "
+               "without build metadata ('+...'): versions that differ only there have the "
+               "same precedence, and each release needs a version of its own",
     "created": "write the release time in UTC as a quoted string, such as "
                'created = "2026-11-28T00:00:00Z"',
     "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",

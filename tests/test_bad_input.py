@@ -943,6 +943,7 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
 
 @pytest.mark.parametrize(("line", "key", "says"), [
     ('version = "1.0"', "version", "write a semantic version such as 1.0.0"),
+    ('version = "0.1.0-alpha.1+build.5"', "version", "without build metadata ('+...')"),
     ('name = "My Corpus"', "name", "use 1 to 100 lower-case letters"),
     ("created = 2026-11-28T00:00:00Z", "created", "as a quoted string"),
     # a line break in the title broke the data card's heading
