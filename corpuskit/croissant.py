@@ -160,12 +160,17 @@ def _license(lic: dict[str, Any]) -> dict[str, Any]:
 
 
 def _creator(person: dict[str, Any]) -> dict[str, Any]:
-    """A contributor: a person when given or family name is known, else an organization."""
-    is_person = bool(person.get("givenName") or person.get("familyName"))
+    """A contributor: a person when a given or family name or an organization is known
+    (the Data Package's ``organization`` is "an organizational affiliation for this
+    contributor": the person's ``affiliation``), else an organization."""
+    organization = person.get("organization")
+    is_person = bool(person.get("givenName") or person.get("familyName") or organization)
     item: dict[str, Any] = {"@type": "sc:Person" if is_person else "sc:Organization",
                             "name": person["title"]}
     keys = ("givenName", "familyName", "email") if is_person else ("email",)
     item.update({key: person[key] for key in keys if person.get(key)})
+    if organization:
+        item["affiliation"] = {"@type": "sc:Organization", "name": organization}
     if person.get("path"):
         item["url"] = person["path"]
     return item

@@ -55,6 +55,21 @@ def test_required_spec_fields() -> None:
     assert doc["inLanguage"] == ["de", "en", "fr"]
 
 
+def test_a_contributor_s_organization_is_their_affiliation() -> None:
+    """The Data Package's contributor ``organization`` (an affiliation) was dropped, and a
+    contributor known by title and organization was called an organization."""
+    from corpuskit.croissant import _creator
+
+    assert _creator({"title": "Li Lei", "organization": "大学", "email": "li@example.org"}) \
+        == {"@type": "sc:Person", "name": "Li Lei", "email": "li@example.org",
+            "affiliation": {"@type": "sc:Organization", "name": "大学"}}
+    assert _creator({"title": "Ann", "givenName": "Ann", "organization": "Lab"}) == {
+        "@type": "sc:Person", "name": "Ann", "givenName": "Ann",
+        "affiliation": {"@type": "sc:Organization", "name": "Lab"}}
+    assert _creator({"title": "The Wire Agency", "email": "desk@example.org"}) == {
+        "@type": "sc:Organization", "name": "The Wire Agency", "email": "desk@example.org"}
+
+
 def test_optional_fields_are_never_invented(tmp_path: Path) -> None:
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     built = corpuskit.build(seeds, tmp_path, jobs=1, cache=None)
