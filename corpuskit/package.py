@@ -321,13 +321,17 @@ def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payl
 
 MISSING = "_Not provided by the maintainer._"
 
-#: Hugging Face license ids for license names corpus.toml may use (matched without case).
+#: Hugging Face license ids for license names corpus.toml may use (matched without case):
+#: the Hub's own ids, and the SPDX ids of the same licenses where they differ.
 HF_LICENSES = {
-    name.lower(): name.lower() for name in (
+    **{name.lower(): name.lower() for name in (
         "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0",
         "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC-BY-3.0", "CC-BY-SA-3.0", "MIT", "Apache-2.0",
         "ODC-By", "ODbL", "PDDL", "GPL-3.0", "LGPL-3.0", "BSD-3-Clause", "Unlicense",
-    )
+    )},
+    "odc-by-1.0": "odc-by", "odbl-1.0": "odbl", "pddl-1.0": "pddl",
+    "gpl-3.0-only": "gpl-3.0", "gpl-3.0-or-later": "gpl-3.0",
+    "lgpl-3.0-only": "lgpl-3.0", "lgpl-3.0-or-later": "lgpl-3.0",
 }
 
 
@@ -353,7 +357,9 @@ def _size_category(n: int) -> str:
 
 
 def _hf_license(config: CorpusConfig) -> list[str]:
-    """YAML ``license`` lines: known ids as they are, anything else as ``other`` + its name."""
+    """YAML ``license`` lines: known ids as they are, anything else as ``other`` + the name
+    of the first such license (the Hub takes one list of ids and one ``license_name``);
+    with both, the known ids then ``other`` (known ids were dropped)."""
     licenses = config.metadata["licenses"]
     ids = [HF_LICENSES.get(str(lic.get("name", "")).lower()) for lic in licenses]
     known = list(dict.fromkeys(i for i in ids if i))
@@ -362,8 +368,10 @@ def _hf_license(config: CorpusConfig) -> list[str]:
             ["license:"] + [f"- {i}" for i in known]
     first = next(lic for lic, i in zip(licenses, ids, strict=True) if not i)
     raw = str(first.get("name") or first.get("title") or "custom")
-    lines = ["license: other",
-             f"license_name: {re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'}"]
+    lines = (["license:"] + [f"- {i}" for i in [*known, "other"]] if known
+             else ["license: other"])
+    lines.append(
+        f"license_name: {re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'}")
     if str(first.get("path", "")).startswith(("http://", "https://")):
         lines.append(f"license_link: {first['path']}")
     return lines

@@ -3,6 +3,8 @@ with every value exact (dates included) when the package ships Parquet."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,25 @@ def test_unknown_license_is_other_with_its_name(tmp_path: Path) -> None:
     assert meta["license"] == "other"
     assert meta["license_name"] == "licenseref-all-rights-reserved"
     assert meta["configs"][0]["data_files"][0]["path"] == "data/documents.parquet"
+
+
+def test_known_licenses_are_kept_beside_an_unknown_one(tmp_path: Path) -> None:
+    """With one license the Hub does not know, every other license was dropped from the
+    header (``license: other`` alone): the known ids stay, then ``other`` and its name."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    licenses = ('licenses = [{ name = "CC-BY-4.0" }, { name = "MIT" }, '
+                '{ name = "LicenseRef-Custom", path = "https://example.org/terms" }, '
+                '{ name = "ODbL-1.0" }]')
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", licenses + "\n", config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    meta = card_yaml(built.release)
+    assert meta["license"] == ["cc-by-4.0", "mit", "odbl", "other"]
+    assert meta["license_name"] == "licenseref-custom"
+    assert meta["license_link"] == "https://example.org/terms"
+    assert corpuskit.validate(built.release).valid
 
 
 def test_huggingface_hub_parses_the_card() -> None:
