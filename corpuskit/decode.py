@@ -6,6 +6,13 @@ fewest implausible words (mixed scripts ``naпve``, case flips ``пРХБЕР``,
 letters ``Za¿ó³æ``), then the highest probability that the text is in a language the
 code page is made for, then the configured order. Nothing is ever decoded with
 replacement characters; binary data is refused.
+
+A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
+Cyrillic letters in lower case, and py3langid, which only compares languages with each
+other, calls it Bulgarian. So the chosen reading is looked at once more when it is
+doubtful (:func:`_second_look`): another code page that reads the file clearly better
+(in a language it is made for, by the letters' frequencies) wins if it is configured, and
+the file is refused, naming that code page, if it is not.
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
+
+from charset_normalizer.cd import coherence_ratio
 
 from .config import CONFIG_SCHEMA, DecodeConfig
 from .language import rank
@@ -26,6 +35,7 @@ from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import Repairs, fix_encoding, fix_encoding_line, looks_bad
 from .problems import Problem
 from .schemacheck import load_schema
+from .wording import counted
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
 BOMS = (
@@ -341,12 +351,21 @@ class _Reading(NamedTuple):
 
 def _language_fit(text: str, encoding: str) -> float:
     """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``."""
+    return _language_fits(text, encoding)[0]
+
+
+@lru_cache(maxsize=16)  # a file's readings are ranked, then the chosen one looked at again
+def _language_fits(text: str, encoding: str) -> tuple[float, float]:
+    """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``,
+    and that they are in the most probable one of those languages."""
     sample = "\n".join(line for line in text.splitlines() if not line.isascii())
     ranked = rank(sample[:_LANGUAGE_SAMPLE])
     languages = CODEPAGE_LANGUAGES.get(encoding)
     if languages is None:
-        return ranked[0][1] if ranked else 0.0
-    return sum(prob for lang, prob in ranked if lang in languages)
+        top = ranked[0][1] if ranked else 0.0
+        return top, top
+    probs = [prob for lang, prob in ranked if lang in languages]
+    return sum(probs), max(probs, default=0.0)
 
 
 def _more_implausible_than(text: str, bound: int, repairs: Repairs | None = None) -> bool:
@@ -516,6 +535,137 @@ def _what_to_do(data: bytes, config: DecodeConfig) -> str:
             f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
+#: A reading whose letters fit a language this well (charset-normalizer's coherence, 0 to
+#: 1) is not doubted on that ground. Legacy files of the benchmark corpus in cp1252,
+#: cp1250, cp1251 and KOI8-R fit at 0.45 to 1; Hebrew read as cp1251 fits at 0.28.
+#: Judged only over :data:`_SURE_CHARS` characters of non-ASCII words or more: a sentence
+#: of Czech or Russian read right fits at 0.32 to 0.36.
+_COHERENT = 0.4
+#: At least this probability that a reading is in a language of its code page makes it one
+#: that may win over the chosen reading; at most :data:`_NO_LANGUAGE` makes the chosen
+#: one doubtful (Turkish read as cp1252: 0.0, in cp1254: 1.0).
+_OWN_LANGUAGE = 0.9
+_NO_LANGUAGE = 0.5
+#: How much better another reading's letters must fit a language to win on that alone
+#: (Hebrew: 0.92 in cp1255 against 0.28 in cp1251; Polish: 0.71 in iso8859-2, its wrong
+#: code page, against 0.66 in cp1250, its right one).
+_COHERENCE_MARGIN = 0.3
+#: A reading whose most probable language of its code page has less than this probability,
+#: over at least :data:`_SURE_CHARS` characters of non-ASCII words, is doubtful, and one
+#: that has :data:`_SURE` or more may win over it. Coherence tells little of Chinese,
+#: Japanese and Korean (0 to 0.3, read right or not); Japanese in Shift_JIS read as
+#: gb18030 is 49% Wu Chinese and 37% Mandarin, in Shift_JIS 100% Japanese, and Chinese
+#: read right is Mandarin at 88-96%.
+_UNSURE = 0.8
+_SURE = 0.95
+_SURE_CHARS = 100
+#: Implausible words that make a reading worse than one with fewer: a word or two may be a
+#: typed oddity ("Дом№5" in Russian); Greek read as cp1251 flips case in most words.
+_MISTYPED = 3
+#: The code pages of Chinese, Japanese and Korean (codec names), which are not judged by
+#: their letters' frequencies (:func:`_coherence`).
+_MULTIBYTE = frozenset(codecs.lookup(name).name for name in (
+    "gb18030", "gbk", "gb2312", "big5", "shift_jis", "euc_jp", "euc_kr"))
+
+
+def _coherence(text: str, encoding: str) -> float:
+    """How well the letters of ``text`` fit the language whose letter frequencies they fit
+    best (charset-normalizer's coherence ratio, 0 to 1; 0 for too few letters), if
+    ``encoding`` has a byte per character; 1 for the code pages of Chinese, Japanese and
+    Korean, where it tells little (0 to 0.3, read right or not) and costs a second look at
+    every such file."""
+    if encoding in _MULTIBYTE:
+        return 1.0
+    ratios = coherence_ratio(text[:_JUDGED_CHARS])
+    return ratios[0][1] if ratios else 0.0
+
+
+class _Evidence(NamedTuple):
+    """What a legacy reading is judged on when another may be clearly better."""
+
+    reading: _Reading
+    judgement: _Judgement
+    #: Probability that its text is in a language of its code page (:func:`_language_fit`),
+    #: and in the most probable one of them.
+    fit: float
+    top: float
+    #: How well its letters fit a language (:func:`_coherence`).
+    coherence: float
+
+
+def _evidence(reading: _Reading) -> _Evidence:
+    judgement = reading.judgement or _judge(reading.text)
+    return _Evidence(reading, judgement, *_language_fits(judgement.text, reading.encoding),
+                     _coherence(judgement.text, reading.encoding))
+
+
+def _doubtful(reading: _Reading) -> _Evidence | None:
+    """The evidence on a chosen legacy reading if it is doubtful (it has implausible words,
+    its letters fit no language well, or it is in no language of its code page), else None.
+    The cheap tests come first: most readings are settled without identifying a language."""
+    judgement = reading.judgement or _judge(reading.text)
+    coherence = _coherence(judgement.text, reading.encoding)
+    fit, top = _language_fits(judgement.text, reading.encoding)
+    if judgement.implausibility == 0 and fit > _NO_LANGUAGE and (
+            judgement.word_chars < _SURE_CHARS or (coherence >= _COHERENT and top >= _UNSURE)):
+        return None
+    return _Evidence(reading, judgement, fit, top, coherence)
+
+
+def _why_better(other: _Evidence, chosen: _Evidence) -> str | None:
+    """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
+    not. It must be plausible, surely in one language of its code page (:data:`_SURE`),
+    and have no more implausible words; then it is clearly better if the chosen one has
+    :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
+    language at least as well), or if the chosen one is in no language of its code page;
+    and, over :data:`_SURE_CHARS` characters of non-ASCII words, if its letters fit a
+    language much better, or no language of the chosen one's code page is probable."""
+    if other.fit < _OWN_LANGUAGE or not _plausible(other.judgement) \
+            or other.judgement.implausibility > chosen.judgement.implausibility:
+        return None
+    if other.top < _SURE:
+        return None
+    odd = chosen.judgement.implausibility
+    if odd >= _MISTYPED and odd > other.judgement.implausibility \
+            and other.coherence >= chosen.coherence:
+        return f"{counted(odd, 'word')} in it look mistyped"
+    if chosen.fit <= _NO_LANGUAGE:
+        return f"that is in no language {chosen.reading.encoding} is made for"
+    if chosen.judgement.word_chars < _SURE_CHARS:
+        return None  # too little text for the letters' fit, or one language's probability
+    if other.coherence >= chosen.coherence + _COHERENCE_MARGIN:
+        return "its letters are not those of a language"
+    if chosen.top < _UNSURE:
+        return f"no language {chosen.reading.encoding} is made for fits it well"
+    return None
+
+
+def _second_look(data: bytes, reading: _Reading, config: DecodeConfig) -> _Reading:
+    """The chosen legacy ``reading``, or a clearly better one (:func:`_why_better`) in a
+    configured code page; raises :class:`ValueError` with the message's end if the clearly
+    better one is in a code page the configuration could add. Asked of doubtful readings
+    only (:func:`_doubtful`), so the files of a corpus whose code pages are right cost one
+    coherence ratio and one language identification more."""
+    chosen = _doubtful(reading)
+    if chosen is None:
+        return reading
+    other = _suggested_code_page(data, (reading.encoding,))
+    if other is None:
+        return reading
+    better = _evidence(other)
+    why = _why_better(better, chosen)
+    if why is None:
+        return reading
+    configured = {codecs.lookup(name).name for name in config.fallback_encodings}
+    if other.encoding in configured:
+        return _Reading(other.encoding, data.decode(other.encoding), None)
+    name = _addable_code_pages()[other.encoding]
+    raise ValueError(
+        f"{reading.encoding} reads it as {reading.text[:40]!r}, but {why}; in {name} it reads "
+        f"as {other.text[:40]!r}: if that is its code page, add \"{name}\" to "
+        "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -559,6 +709,13 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "
             f"text (the best, {encoding}, reads it as {text[:40]!r}); "
             f"{_what_to_do(data, config)}"))
+    if legacy is not None:
+        try:
+            legacy = _second_look(data, legacy, config)
+        except ValueError as doubt:
+            raise DocumentProblem(Problem(raw.path, "undecodable",
+                                          f"not valid UTF-8, and {doubt}")) from None
+        encoding, text = legacy.encoding, legacy.text
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

@@ -1,0 +1,205 @@
+"""The second look at a legacy reading (corpuskit.decode._second_look): a file that a
+configured code page turns into letters that look typed, but that another code page reads
+clearly better, is not silently kept as gibberish.
+
+The texts are a few sentences each (more than 100 characters of non-ASCII words: below
+that, the letters' fit and one language's probability are left unjudged)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds
+
+from corpuskit.cli import main
+from corpuskit.config import DecodeConfig
+from corpuskit.decode import decode
+from corpuskit.models import Decoded, DocumentProblem, RawDocument
+
+DEFAULT = DecodeConfig()
+
+GREEK = (
+    "Η Αθήνα είναι η πρωτεύουσα και η μεγαλύτερη πόλη της Ελλάδας. Είναι μία από τις "
+    "αρχαιότερες πόλεις του κόσμου, με καταγεγραμμένη ιστορία που ξεπερνά τις τρεις "
+    "χιλιάδες χρόνια.\nΣήμερα η πόλη είναι το οικονομικό, πολιτικό και πολιτιστικό κέντρο "
+    "της χώρας. Κάθε χρόνο εκατομμύρια επισκέπτες έρχονται για να δουν τα μουσεία της.\n")
+HEBREW = (
+    "תל אביב-יפו היא עיר במחוז תל אביב בישראל, והשנייה בגודלה במדינה. העיר נוסדה בשנת 1909 "
+    "בידי קבוצת משפחות יהודיות ליד העיר העתיקה יפו, והתפתחה במהירות למרכז כלכלי ותרבותי.\n"
+    "בעיר פועלים תיאטראות, מוזיאונים ואוניברסיטה גדולה, והיא ידועה בחופים שלה ובחיי הלילה.\n")
+TURKISH = (
+    "Türkiye'nin başkenti Ankara'dır, ancak en kalabalık şehri İstanbul'dur. İstanbul, tarih "
+    "boyunca birçok imparatorluğa başkentlik yapmış ve iki kıtaya yayılan eşsiz bir "
+    "şehirdir.\nŞehirde her yıl milyonlarca turist, tarihi camileri, sarayları ve çarşıları "
+    "görmeye gelir.\n")
+LITHUANIAN = (
+    "Vilnius yra Lietuvos sostinė ir didžiausias šalies miestas. Jis įsikūręs šalies "
+    "pietryčiuose, Neries ir Vilnios upių santakoje.\nMieste veikia daug universitetų, "
+    "muziejų ir teatrų. Kasmet čia vyksta įvairūs festivaliai, o vasarą žmonės mėgsta "
+    "vaikščioti gatvėmis ir sėdėti kavinėse.\n")
+JAPANESE = (
+    "東京は日本の首都であり、世界最大級の都市である。江戸時代には徳川幕府が置かれ、明治維新の"
+    "後に東京と改称された。現在では政治、経済、文化の中心として、多くの人々が暮らしている。"
+    "毎年、世界中から多くの観光客が訪れ、浅草寺や東京タワーなどの名所を見物する。\n")
+KOREAN = (
+    "서울은 대한민국의 수도이며 최대 도시이다. 한강을 중심으로 남북으로 나뉘어 있으며, 조선 "
+    "시대부터 수도의 역할을 해 왔다. 오늘날 서울은 정치, 경제, 문화의 중심지로서 많은 "
+    "사람들이 살고 있다. 매년 세계 각지에서 많은 관광객이 찾아와 경복궁과 남산타워 같은 "
+    "명소를 구경한다.\n")
+
+#: Read right by the default code pages, each text must stay as it is.
+RIGHT = [
+    ("cp1251", "Москва — столица России, город федерального значения, административный центр "
+               "Центрального федерального округа.\nВ городе находится множество музеев, "
+               "театров и парков. Каждый год сюда приезжают миллионы туристов.\n"),
+    ("cp1251", "София е столицата и най-големият град на България. Градът е разположен в "
+               "Софийската котловина, в подножието на планината Витоша.\nВ София има много "
+               "музеи, театри и паркове.\n"),
+    ("cp1251", "Київ — столиця та найбільше місто України. Місто розташоване на річці Дніпро "
+               "і є одним з найстаріших міст Східної Європи.\nЩороку до Києва приїжджають "
+               "тисячі туристів.\n"),
+    ("koi8-r", "Москва - столица России, город федерального значения, административный центр "
+               "Центрального федерального округа.\nВ городе находится множество музеев, "
+               "театров и парков.\n"),
+    ("cp1250", "Kraków jest jednym z najstarszych i największych miast w Polsce. Przez wieki "
+               "był stolicą kraju i siedzibą królów.\nKażdego roku miasto odwiedzają miliony "
+               "turystów, którzy chcą zobaczyć Wawel, Sukiennice i kościół Mariacki.\n"),
+    ("cp1250", "Praha je hlavní a největší město České republiky. Leží na řece Vltavě a má "
+               "bohatou historii, která sahá více než tisíc let do minulosti.\nKaždý rok sem "
+               "přijíždějí miliony turistů, aby viděli Pražský hrad a Karlův most.\n"),
+    ("cp1252", "Paris est la capitale de la France et la plus grande ville du pays. Elle est "
+               "célèbre pour ses musées, ses monuments et sa gastronomie.\nChaque année, des "
+               "millions de touristes viennent voir la tour Eiffel et le musée du Louvre.\n"),
+    ("cp1252", "Berlin ist die Hauptstadt und zugleich die größte Stadt Deutschlands. Die "
+               "Stadt liegt an der Spree und hat eine bewegte Geschichte.\nJedes Jahr besuchen "
+               "Millionen Touristen das Brandenburger Tor und die zahlreichen Museen.\n"),
+    ("gb18030", "北京是中华人民共和国的首都，也是全国的政治、文化和国际交往中心。北京有三千多年的"
+                "建城史，是世界著名的古都之一。\n每年都有数以百万计的游客来到北京，参观故宫、长城"
+                "和天坛等名胜古迹。晚上，人们喜欢在胡同里散步，或者在公园里跳舞。\n"),
+]
+
+
+def run(data: bytes, config: DecodeConfig = DEFAULT) -> Decoded:
+    return decode(RawDocument(id="doc", path="doc.txt", data=data), config)
+
+
+def with_code_page(name: str) -> DecodeConfig:
+    """The default code pages and ``name`` after them (ties go to the earlier ones)."""
+    return DecodeConfig((*DEFAULT.fallback_encodings, name))
+
+
+@pytest.mark.parametrize(("text", "code_page", "chosen", "why"), [
+    (GREEK, "cp1253", "cp1251", r"\d+ words in it look mistyped"),
+    (HEBREW, "cp1255", "cp1251", "its letters are not those of a language"),
+    (TURKISH, "cp1254", "cp1252", "that is in no language cp1252 is made for"),
+    (LITHUANIAN, "cp1257", "cp1252", "that is in no language cp1252 is made for"),
+    (JAPANESE, "shift_jis", "gb18030", "no language gb18030 is made for fits it well"),
+    (KOREAN, "euc-kr", "gb18030", "no language gb18030 is made for fits it well"),
+], ids=["greek", "hebrew", "turkish", "lithuanian", "japanese", "korean"])
+def test_a_clearly_better_code_page_not_configured_refuses_the_file(
+        text: str, code_page: str, chosen: str, why: str) -> None:
+    """Each of these decodes strictly in a default code page, to letters of one script
+    that look typed (before, it became that gibberish, language ``und``). It is refused
+    with the reading it got, why another is better, and that one's text; adding the code
+    page as told (even last) makes the same bytes decode to exactly the text."""
+    data = text.encode(code_page)
+    wrong = data.decode(chosen)
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert problem.code == "undecodable"
+    assert problem.message.startswith(f"not valid UTF-8, and {chosen} reads it as "
+                                      f"{wrong[:40]!r}, but ")
+    assert re.search(why, problem.message), problem.message
+    assert f"it reads as {text[:40]!r}" in problem.message
+    assert f'add "{code_page}" to decode.fallback_encodings in corpus.toml' in problem.message
+    decoded = run(data, with_code_page(code_page))
+    assert (decoded.text, decoded.encoding) == (text, codecs.lookup(code_page).name)
+
+
+@pytest.mark.parametrize(("code_page", "text"), RIGHT,
+                         ids=[f"{page}-{text[:6]}" for page, text in RIGHT])
+def test_a_file_read_right_is_not_doubted(code_page: str, text: str) -> None:
+    """Files in the default code pages decode as before: no other code page reads them
+    clearly better (Polish, read in iso8859-2, fits a language slightly better than in
+    cp1250, its own; the margin is what keeps it)."""
+    decoded = run(text.encode(code_page))
+    assert (decoded.text, decoded.encoding) == (text, codecs.lookup(code_page).name)
+
+
+def test_a_configured_code_page_that_lost_a_tie_wins_when_clearly_better() -> None:
+    """Hebrew in cp1255 and read as cp1251 are both plausible and both "in a language of
+    their code page" (py3langid calls the Cyrillic gibberish Bulgarian), so the configured
+    order picks cp1251, listed first; the letters' fit then gives the file to cp1255."""
+    from corpuskit import decode as module
+
+    data = HEBREW.encode("cp1255")
+    config = with_code_page("cp1255")
+    ranked = module._best_legacy(data, config.fallback_encodings)
+    assert ranked is not None and ranked.encoding == "cp1251"
+    decoded = run(data, config)
+    assert (decoded.text, decoded.encoding) == (HEBREW, "cp1255")
+
+
+def test_build_refuses_a_greek_file_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = "A good title\n\nA perfectly ordinary paragraph of English text.\n"
+    seeds = make_seeds(tmp_path, {"good.txt": good, "athens.txt": GREEK.encode("cp1253")})
+    out = tmp_path / "out"
+    code = main(["build", str(seeds), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1 and lines[0].startswith("error: athens.txt: not valid UTF-8")
+    assert 'add "cp1253"' in lines[0] and lines[0].endswith("[undecodable]")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text", ["Дом№5 на улице", "Кофе™ и чай", "Сегодня 20°C, солнечно™"])
+def test_a_short_text_with_an_odd_word_keeps_its_code_page(text: str) -> None:
+    """A word or two judged implausible ("Дом№5": a sign glued to a word) is no ground to
+    refuse a file that another code page reads without them, as Hebrew gibberish here
+    (``ִמל¹5 םא ףכטצו``, Hebrew at 75% only): it takes :data:`_MISTYPED` such words and a
+    reading surely in a language of its code page."""
+    decoded = run(text.encode("cp1251"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1251")
+
+
+def test_too_little_text_is_not_judged_by_its_letters_or_one_language() -> None:
+    """Below _SURE_CHARS characters of non-ASCII words, a reading whose letters fit no
+    language and whose language is unsure is not beaten on those grounds alone (the
+    ratios say little of a sentence); above, it is."""
+    from corpuskit import decode as module
+
+    def evidence(encoding: str, chars: int, coherence: float, top: float) -> object:
+        judgement = module._Judgement("text", 0, chars, 0, 10)
+        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+                                1.0, top, coherence)
+
+    short, long = (evidence("cp1251", chars, 0.1, 0.5) for chars in (60, 160))
+    other = evidence("cp1255", 160, 0.9, 1.0)
+    assert module._why_better(other, short) is None  # type: ignore[arg-type]
+    assert module._why_better(other, long) == (  # type: ignore[arg-type]
+        "its letters are not those of a language")
+
+
+def test_a_word_or_two_mistyped_is_not_enough() -> None:
+    """Fewer implausible words than another reading make a reading worse only from
+    _MISTYPED of them on, and only against a reading surely (_SURE) in one language of its
+    code page."""
+    from corpuskit import decode as module
+
+    def evidence(encoding: str, odd: int, top: float = 1.0) -> object:
+        judgement = module._Judgement("text", odd, 40, 4 * odd, 10)
+        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+                                1.0, top, 0.5)
+
+    other = evidence("cp1253", 0)
+    assert module._why_better(other, evidence("cp1251", 2)) is None  # type: ignore[arg-type]
+    assert module._why_better(other, evidence("cp1251", 3)) == (  # type: ignore[arg-type]
+        "3 words in it look mistyped")
+    unsure = evidence("cp1253", 0, top=0.9)
+    assert module._why_better(unsure, evidence("cp1251", 3)) is None  # type: ignore[arg-type]
