@@ -177,8 +177,9 @@ _SCRIPTS = {
 #: Non-letters that may sit between two letters: apostrophes, hyphens, the Catalan l·l, and
 #: East Asian punctuation (those languages put no spaces between words).
 _BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
-#: Non-letters that may touch a letter on one side: quotes, marks and common symbols.
-_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬")
+#: Non-letters that may touch a letter on one side: quotes, marks and common symbols
+#: (the numero sign too: Russian writes ``Приказ№123`` as well as ``Приказ №123``).
+_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬№")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: A non-ASCII character right after a letter: inside a word, not at its start.
 _INNER_NON_ASCII = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]")

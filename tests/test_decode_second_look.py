@@ -203,3 +203,12 @@ def test_a_word_or_two_mistyped_is_not_enough() -> None:
         "3 words in it look mistyped")
     unsure = evidence("cp1253", 0, top=0.9)
     assert module._why_better(unsure, evidence("cp1251", 3)) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["Шкаф№1 и стол№2 и стул№3 в комнате",
+                                  "Приказ№123 от 5 мая и распоряжение№7"])
+def test_the_numero_sign_beside_a_word_is_typed_text(text: str) -> None:
+    """Russian glues the numero sign (cp1251's 0xB9) to words; such words are not
+    implausible, so a file of them is read in cp1251 rather than refused as unreadable."""
+    decoded = run(text.encode("cp1251"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1251")
