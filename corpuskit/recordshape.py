@@ -21,7 +21,49 @@ from .schemacheck import load_schema
 
 RECORD_SCHEMA = "document.schema.json"
 Predicate = Callable[[Any], bool]
-_IGNORED = frozenset({"$schema", "$id", "title", "description", "$comment", "examples"})
+_IGNORED = frozenset({"$schema", "$id", "title", "description", "$comment", "examples",
+                      "$defs"})
+#: The annotations of a schema (no instance fails them): where a ``$ref`` and its target
+#: both give one, the referring schema's is kept (:func:`inline_refs`).
+_ANNOTATIONS = frozenset({"title", "description", "$comment", "examples"})
+#: How deep ``$ref`` may lead through ``$defs`` (deeper: a cycle, left to jsonschema).
+_REF_DEPTH = 16
+_LOCAL_REF = "#/$defs/"
+
+
+def inline_refs(schema: Any, root: Mapping[str, Any] | None = None, depth: int = 0) -> Any:
+    """``schema`` with each ``{"$ref": "#/$defs/<name>", ...}`` replaced by the definition
+    it names merged with the keywords beside it (as JSON Schema 2020-12 applies both), so
+    that the compilers see plain keywords; None if a reference is not to ``$defs`` of the
+    same schema, leads :data:`_REF_DEPTH` deep, or shares a keyword with its target (then
+    the schema is left to jsonschema)."""
+    root = schema if root is None else root
+    if isinstance(schema, list):
+        items = [inline_refs(item, root, depth) for item in schema]
+        return None if any(item is None for item, old in zip(items, schema, strict=True)
+                           if old is not None) else items
+    if not isinstance(schema, Mapping):
+        return schema
+    inlined: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "$ref" and isinstance(value, str):
+            continue
+        found = inline_refs(value, root, depth)
+        if found is None and value is not None:
+            return None
+        inlined[key] = found
+    ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        return inlined
+    defs = root.get("$defs")
+    name = ref.removeprefix(_LOCAL_REF)
+    if not ref.startswith(_LOCAL_REF) or depth >= _REF_DEPTH or not isinstance(defs, Mapping) \
+            or not isinstance(defs.get(name), Mapping):
+        return None
+    target = inline_refs(defs[name], root, depth + 1)
+    if target is None or (set(target) & set(inlined)) - _ANNOTATIONS:
+        return None
+    return {**target, **inlined}
 _TYPES = {
     "string": "type({x}) is str",
     "integer": "type({x}) is int",  # floats with integral values are left to jsonschema
@@ -277,6 +319,9 @@ def compile_shape(schema: Mapping[str, Any]) -> Predicate | None:
     (e.g. ``1.0`` for an integer); callers then ask jsonschema, so only the *accepting*
     direction must be exact.
     """
+    schema = inline_refs(schema)
+    if schema is None:
+        return None
     emitter = _Emitter()
     emitter.out(0, "def check(value):")
     if not emitter.emit(schema, "value", 1):
@@ -447,6 +492,9 @@ def compile_table(schema: Mapping[str, Any], *, in_order: bool = False
     is refused too (corpuskit writes records so). None instead of a function if the
     schema uses what the column compiler does not support.
     """
+    schema = inline_refs(schema)
+    if schema is None:
+        return None
     emitter = _ColumnEmitter()
     emitter.names["_DICT"] = frozenset({dict})
     properties = tuple(schema.get("properties", ()))
@@ -471,6 +519,9 @@ def compile_columns(schema: Mapping[str, Any]) -> ColumnsCheck | None:
     them by property, or None if any value fails its property's checks. For a reader that
     parsed the objects itself and knows each has exactly the properties; the checks of the
     values are the same code as :func:`compile_table`'s. None if unsupported."""
+    schema = inline_refs(schema)
+    if schema is None:
+        return None
     properties = _table_properties(schema)
     if properties is None:
         return None
