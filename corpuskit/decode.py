@@ -153,7 +153,10 @@ CODEPAGE_LANGUAGES: dict[str, frozenset[str]] = {
     "cp1250": _CENTRAL, "iso8859-2": _CENTRAL,
     "cp1251": _CYRILLIC, "koi8-r": _CYRILLIC, "koi8-u": _CYRILLIC, "iso8859-5": _CYRILLIC,
     "gb18030": _CHINESE, "gbk": _CHINESE, "gb2312": _CHINESE, "big5": _CHINESE,
-    "shift_jis": frozenset({"ja"}), "euc_jp": frozenset({"ja"}), "euc_kr": frozenset({"ko"}),
+    "cp950": _CHINESE, "big5hkscs": _CHINESE,
+    "shift_jis": frozenset({"ja"}), "euc_jp": frozenset({"ja"}), "cp932": frozenset({"ja"}),
+    "shift_jisx0213": frozenset({"ja"}), "euc_jisx0213": frozenset({"ja"}),
+    "euc_kr": frozenset({"ko"}), "cp949": frozenset({"ko"}),
     "cp1253": frozenset({"el"}), "iso8859-7": frozenset({"el"}),
     "cp1254": _WESTERN | {"az", "ku", "tr"},
     "cp1255": frozenset({"hbo", "he"}),
@@ -503,26 +506,45 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 def _suggested_code_page(data: bytes, configured: tuple[str, ...]) -> _Reading | None:
-    """For a file that no configured code page reads as text: the most plausible reading
-    in a code page the configuration could add, if one reads as text. The code pages that
-    decode the whole file are ranked as :func:`_best_legacy` ranks, on its first
-    :data:`_SUGGESTION_BYTES`. Asked only of a file that is refused, so it costs a build
-    nothing else.
+    """For a file that no configured code page reads as text: the best reading in a code
+    page the configuration could add, if one reads as text (:func:`_readings_elsewhere`).
+    Asked only of a file that is refused, so it costs a build nothing else."""
+    readings = _readings_elsewhere(data, configured)
+    return readings[0].reading if readings else None
 
-    Windows code pages come first: where one and an ISO 8859 page read a file alike
-    (Greek in cp1253 and iso8859-7), it was most likely written by Windows software."""
-    tried = {codecs.lookup(name).name for name in configured}
+
+def _readings_elsewhere(data: bytes, excluded: tuple[str, ...],
+                        preferred: tuple[str, ...] = ()) -> list[_Evidence]:
+    """The plausible readings of ``data`` in the code pages corpuskit knows but
+    ``excluded``, best first: those likely in a language of their code page
+    (:data:`_LIKELY`), then by fewest implausible words, then by how well their letters
+    fit a language (Hebrew read as KOI8-R, ``ЗЛ ЮАИА``, is Cyrillic "surely" too, but fits
+    at 0.48, in cp1255 at 0.74), then by the probability of their most probable language,
+    then the order. Only code pages that decode the whole file are tried, each judged on
+    the file's first :data:`_SUGGESTION_BYTES`.
+
+    Every reading is judged in full: among a dozen code pages, the fewest implausible words
+    alone chose Korean read as EUC-JP (one odd word, 18% Japanese) over EUC-KR (two, 100%
+    Korean). Windows code pages come first: where one and an ISO 8859 page read a file
+    alike (Greek in cp1253 and iso8859-7), it was most likely written by Windows software.
+    Code pages ``preferred`` (the configured ones) come before all others: of code pages
+    that read a file alike (Shift_JIS and cp932), a configured one is the one named.
+    """
+    tried = {codecs.lookup(name).name for name in excluded}
+    first = {codecs.lookup(name).name for name in preferred}
     others = sorted((name for name in _addable_code_pages() if name not in tried),
-                    key=lambda name: not name.startswith("cp"))
+                    key=lambda name: (name not in first, not name.startswith("cp")))
     head = data
     if len(data) > _SUGGESTION_BYTES:
         cut = data.rfind(b"\n", 0, _SUGGESTION_BYTES) + 1
         head = data[:cut or _SUGGESTION_BYTES]
         others = [name for name in others if _decodes(data, name)]
-    reading = _best_legacy(head, tuple(others)) if others else None
-    if reading is None or not _plausible(reading.judgement or _judge(reading.text)):
-        return None
-    return reading
+    judged = [(order, _evidence(_Reading(encoding, text, None)))
+              for order, (encoding, text) in enumerate(_candidates(head, tuple(others)))]
+    plausible = [(order, found) for order, found in judged if _plausible(found.judgement)]
+    plausible.sort(key=lambda item: (item[1].fit < _LIKELY, item[1].judgement.implausibility,
+                                     -item[1].coherence, -round(item[1].top, 6), item[0]))
+    return [found for _, found in plausible]
 
 
 def _what_to_do(data: bytes, config: DecodeConfig) -> str:
@@ -559,6 +581,11 @@ _COHERENCE_MARGIN = 0.3
 #: read right is Mandarin at 88-96%.
 _UNSURE = 0.8
 _SURE = 0.95
+#: Readings of a file in other code pages are ranked first by whether the probability that
+#: they are in a language of their code page reaches this: Korean read as EUC-JP is 18%
+#: Japanese; two Greek words read right are 89% Greek, read as iso8859-5 (``Ъсычьнёс``)
+#: 100% "in a Cyrillic language" (13 of them), but 40% in its most probable one.
+_LIKELY = 0.8
 _SURE_CHARS = 100
 #: Implausible words that make a reading worse than one with fewer: a word or two may be a
 #: typed oddity ("Дом№5" in Russian); Greek read as cp1251 flips case in most words.
@@ -566,17 +593,15 @@ _MISTYPED = 3
 #: The code pages of Chinese, Japanese and Korean (codec names), which are not judged by
 #: their letters' frequencies (:func:`_coherence`).
 _MULTIBYTE = frozenset(codecs.lookup(name).name for name in (
-    "gb18030", "gbk", "gb2312", "big5", "shift_jis", "euc_jp", "euc_kr"))
+    "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_jp",
+    "shift_jisx0213", "euc_jisx0213", "euc_kr", "cp949"))
 
 
-def _coherence(text: str, encoding: str) -> float:
+def _coherence(text: str) -> float:
     """How well the letters of ``text`` fit the language whose letter frequencies they fit
-    best (charset-normalizer's coherence ratio, 0 to 1; 0 for too few letters), if
-    ``encoding`` has a byte per character; 1 for the code pages of Chinese, Japanese and
-    Korean, where it tells little (0 to 0.3, read right or not) and costs a second look at
-    every such file."""
-    if encoding in _MULTIBYTE:
-        return 1.0
+    best (charset-normalizer's coherence ratio, 0 to 1; 0 for too few letters). It tells
+    little of Chinese, Japanese and Korean (0 to 0.3, read right or not): a reading in one
+    of their code pages (:data:`_MULTIBYTE`) is neither doubted nor beaten on it."""
     ratios = coherence_ratio(text[:_JUDGED_CHARS])
     return ratios[0][1] if ratios else 0.0
 
@@ -597,19 +622,22 @@ class _Evidence(NamedTuple):
 def _evidence(reading: _Reading) -> _Evidence:
     judgement = reading.judgement or _judge(reading.text)
     return _Evidence(reading, judgement, *_language_fits(judgement.text, reading.encoding),
-                     _coherence(judgement.text, reading.encoding))
+                     _coherence(judgement.text))
 
 
 def _doubtful(reading: _Reading) -> _Evidence | None:
-    """The evidence on a chosen legacy reading if it is doubtful (it has implausible words,
-    its letters fit no language well, or it is in no language of its code page), else None.
-    The cheap tests come first: most readings are settled without identifying a language."""
+    """The evidence on a chosen legacy reading if it is doubtful (it has :data:`_MISTYPED`
+    implausible words or more, it is in no language of its code page, or, over
+    :data:`_SURE_CHARS` characters of non-ASCII words, its letters fit no language well or
+    its most probable language is unsure), else None: the readings another may be clearly
+    better than (:func:`_why_better`)."""
     judgement = reading.judgement or _judge(reading.text)
-    coherence = _coherence(judgement.text, reading.encoding)
+    coherence = _coherence(judgement.text)
     fit, top = _language_fits(judgement.text, reading.encoding)
-    if judgement.implausibility == 0 and fit > _NO_LANGUAGE and (
-            judgement.word_chars < _SURE_CHARS or (coherence >= _COHERENT and top >= _UNSURE)):
-        return None
+    coherent = coherence >= _COHERENT or reading.encoding in _MULTIBYTE
+    if judgement.implausibility < _MISTYPED and fit > _NO_LANGUAGE and (
+            judgement.word_chars < _SURE_CHARS or (coherent and top >= _UNSURE)):
+        return None  # no reading could be clearly better (_why_better): none is looked for
     return _Evidence(reading, judgement, fit, top, coherence)
 
 
@@ -634,7 +662,8 @@ def _why_better(other: _Evidence, chosen: _Evidence) -> str | None:
         return f"that is in no language {chosen.reading.encoding} is made for"
     if chosen.judgement.word_chars < _SURE_CHARS:
         return None  # too little text for the letters' fit, or one language's probability
-    if other.coherence >= chosen.coherence + _COHERENCE_MARGIN:
+    if other.coherence >= chosen.coherence + _COHERENCE_MARGIN \
+            and not {chosen.reading.encoding, other.reading.encoding} & _MULTIBYTE:
         return "its letters are not those of a language"
     if chosen.top < _UNSURE:
         return f"no language {chosen.reading.encoding} is made for fits it well"
@@ -650,13 +679,13 @@ def _second_look(data: bytes, reading: _Reading, config: DecodeConfig) -> _Readi
     chosen = _doubtful(reading)
     if chosen is None:
         return reading
-    other = _suggested_code_page(data, (reading.encoding,))
-    if other is None:
+    for better in _readings_elsewhere(data, (reading.encoding,), config.fallback_encodings):
+        why = _why_better(better, chosen)
+        if why is not None:
+            break
+    else:
         return reading
-    better = _evidence(other)
-    why = _why_better(better, chosen)
-    if why is None:
-        return reading
+    other = better.reading
     configured = {codecs.lookup(name).name for name in config.fallback_encodings}
     if other.encoding in configured:
         return _Reading(other.encoding, data.decode(other.encoding), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_seeds
@@ -96,8 +97,8 @@ def with_code_page(name: str) -> DecodeConfig:
     (HEBREW, "cp1255", "cp1251", "its letters are not those of a language"),
     (TURKISH, "cp1254", "cp1252", "that is in no language cp1252 is made for"),
     (LITHUANIAN, "cp1257", "cp1252", "that is in no language cp1252 is made for"),
-    (JAPANESE, "shift_jis", "gb18030", "no language gb18030 is made for fits it well"),
-    (KOREAN, "euc-kr", "gb18030", "no language gb18030 is made for fits it well"),
+    (JAPANESE, "cp932", "gb18030", "no language gb18030 is made for fits it well"),
+    (KOREAN, "cp949", "gb18030", "no language gb18030 is made for fits it well"),
 ], ids=["greek", "hebrew", "turkish", "lithuanian", "japanese", "korean"])
 def test_a_clearly_better_code_page_not_configured_refuses_the_file(
         text: str, code_page: str, chosen: str, why: str) -> None:
@@ -212,3 +213,111 @@ def test_the_numero_sign_beside_a_word_is_typed_text(text: str) -> None:
     implausible, so a file of them is read in cp1251 rather than refused as unreadable."""
     decoded = run(text.encode("cp1251"))
     assert (decoded.text, decoded.encoding) == (text, "cp1251")
+
+
+@pytest.mark.parametrize(("text", "configured", "windows"), [
+    (JAPANESE, "shift_jis", "cp932"), (KOREAN, "euc-kr", "cp949")], ids=["shift_jis", "euc-kr"])
+def test_a_configured_code_page_is_preferred_to_one_that_reads_the_file_alike(
+        text: str, configured: str, windows: str) -> None:
+    """Japanese in Shift_JIS reads alike in cp932 (its Windows form), Korean in EUC-KR in
+    cp949; unconfigured, the Windows one is named; configured, the configured one reads
+    it, as its bytes were written (not refused again for want of the Windows one)."""
+    data = text.encode(configured)
+    assert data.decode(windows) == text
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert f'add "{windows}"' in caught.value.problem.message
+    decoded = run(data, with_code_page(configured))
+    assert (decoded.text, decoded.encoding) == (text, codecs.lookup(configured).name)
+
+
+def test_japanese_in_euc_jp_is_told_its_code_page() -> None:
+    """EUC-JP (Japanese on Unix) reads as Chinese in gb18030, one of the defaults: now it
+    is refused naming euc-jp, which corpus.toml accepts and which reads it."""
+    data = JAPANESE.encode("euc-jp")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert 'add "euc-jp" to decode.fallback_encodings' in caught.value.problem.message
+    decoded = run(data, with_code_page("euc-jp"))
+    assert (decoded.text, decoded.encoding) == (JAPANESE, "euc_jp")
+
+
+def test_two_greek_words_are_told_cp1253() -> None:
+    """Every reading elsewhere is judged: two Greek words read as iso8859-5 are
+    "Cyrillic" at 100% summed over 13 languages, but read in cp1253 they are 89% Greek and
+    its most probable language is far surer; the message named iso8859-5."""
+    with pytest.raises(DocumentProblem) as caught:
+        run("Καλημέρα κόσμε".encode("cp1253"))
+    assert 'add "cp1253" to decode.fallback_encodings' in caught.value.problem.message
+
+
+def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order _readings_elsewhere gives: likely in a language of their code page first,
+    then fewest implausible words, then letters that fit a language best, then the most
+    probable language's probability, then the order tried."""
+    from corpuskit import decode as module
+
+    facts = {  # code page: (language fit, implausible words, coherence, top language)
+        "cp1253": (0.85, 0, 0.5, 0.98), "cp1255": (0.85, 0, 0.7, 0.90),
+        "cp1256": (0.85, 1, 0.9, 1.0), "cp1257": (0.5, 0, 0.9, 0.5),
+        "iso8859-7": (0.85, 0, 0.5, 0.99)}
+
+    def evidence(reading: Any) -> Any:
+        fit, odd, coherence, top = facts[reading.encoding]
+        judgement = module._Judgement(reading.text, odd, 10, 0, 2)
+        return module._Evidence(reading, judgement, fit, top, coherence)
+
+    monkeypatch.setattr(module, "_addable_code_pages",
+                        lambda: {name: name for name in facts})
+    monkeypatch.setattr(module, "_candidates", lambda data, names: [
+        (name, f"text {name}") for name in names])
+    monkeypatch.setattr(module, "_evidence", evidence)
+    monkeypatch.setattr(module, "_plausible", lambda judgement: True)
+    ranked = [found.reading.encoding for found in module._readings_elsewhere(b"x", ())]
+    assert ranked == ["cp1255", "iso8859-7", "cp1253", "cp1256", "cp1257"]
+
+
+def test_a_configured_code_page_comes_before_one_that_reads_alike() -> None:
+    from corpuskit import decode as module
+
+    data = JAPANESE.encode("shift_jis")
+    assert module._readings_elsewhere(data, ("gb18030",))[0].reading.encoding == "cp932"
+    preferred = module._readings_elsewhere(data, ("gb18030",), ("shift_jis",))
+    assert preferred[0].reading.encoding == "shift_jis"
+
+
+@pytest.mark.parametrize("code_page", ["gb18030", "cp949"])
+def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPatch,
+                                                     code_page: str) -> None:
+    """Chinese, Japanese and Korean read right fit a language's letters at 0 to 0.3
+    (charset-normalizer's coherence): that alone does not make them doubtful, or every
+    such file would be read in every other code page."""
+    from corpuskit import decode as module
+
+    text = dict(RIGHT)["gb18030"] if code_page == "gb18030" else KOREAN
+
+    def never(*args: object) -> list[object]:
+        raise AssertionError("looked at again")
+
+    monkeypatch.setattr(module, "_readings_elsewhere", never)
+    config = DEFAULT if code_page == "gb18030" else with_code_page(code_page)
+    decoded = run(text.encode(code_page), config)
+    assert (decoded.text, decoded.encoding) == (text, code_page)
+
+
+def test_letters_do_not_decide_against_or_for_a_cjk_reading() -> None:
+    """Coherence says little of Chinese, Japanese and Korean: a reading in one of their
+    code pages is not beaten by another whose letters fit a language better, nor beats
+    one so."""
+    from corpuskit import decode as module
+
+    def evidence(encoding: str, coherence: float) -> Any:
+        judgement = module._Judgement("text", 0, 200, 0, 20)
+        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+                                1.0, 1.0, coherence)
+
+    assert module._why_better(evidence("cp1252", 0.9), evidence("gb18030", 0.1)) is None
+    assert module._why_better(evidence("cp949", 0.9), evidence("cp1251", 0.1)) is None
+    assert module._why_better(evidence("cp1255", 0.9), evidence("cp1251", 0.1)) == (
+        "its letters are not those of a language")
