@@ -256,9 +256,12 @@ def _judge_word(word: str) -> bool:
             continue
         left = i > 0 and word[i - 1].isalpha()
         right = i < last and word[i + 1].isalpha()
-        if category[0] == "P" and "CJK" in (_script(word[i - 1]) if i > 0 else "",
-                                           _script(word[i + 1]) if i < last else ""):
-            continue  # 计划”为: Chinese and Japanese put quotes and stops between words
+        if (category[0] in "PS" or category == "No") and "CJK" in (
+                _script(word[i - 1]) if i > 0 else "", _script(word[i + 1]) if i < last else ""):
+            # 计划”为: Chinese and Japanese put quotes and stops between words, and signs
+            # and numbers (①名前, ※注意) beside them: their text has no spaces, and one
+            # such character made a whole paragraph one implausible word.
+            continue
         if left and right and char not in _BETWEEN_LETTERS:
             return True
         if (left or right) and char not in _BESIDE_LETTERS:

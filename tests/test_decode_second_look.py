@@ -321,3 +321,16 @@ def test_letters_do_not_decide_against_or_for_a_cjk_reading() -> None:
     assert module._why_better(evidence("cp949", 0.9), evidence("cp1251", 0.1)) is None
     assert module._why_better(evidence("cp1255", 0.9), evidence("cp1251", 0.1)) == (
         "its letters are not those of a language")
+
+
+def test_a_sign_beside_japanese_text_does_not_make_it_implausible() -> None:
+    """Japanese has no spaces: a paragraph is one "word", and a circled number glued to it
+    (cp932's ①, which Shift_JIS lacks) made it implausible, so gb18030's gibberish won even
+    with cp932 listed. Signs and numbers beside CJK letters are typed text."""
+    text = "①" + JAPANESE
+    data = text.encode("cp932")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert 'add "cp932" to decode.fallback_encodings' in caught.value.problem.message
+    decoded = run(data, DecodeConfig(("cp1252", "cp932", "gb18030")))
+    assert (decoded.text, decoded.encoding) == (text, "cp932")
