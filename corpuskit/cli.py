@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from .errors import (
     InputError,
     OutputClosed,
     ProblemsFound,
+    WorkerDied,
 )
 from .heap import fewer_collections
 from .problems import printable
@@ -547,6 +549,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorpuskitError as error:
         _report_error(error)
         return error.exit_code
+    except BrokenExecutor:  # a worker died where no stage said what it was doing
+        _report_error(WorkerDied("a worker process died (killed, or out of memory); nothing "
+                                 "was written: run the command again"))
+        return WorkerDied.exit_code
     except click.exceptions.Abort:
         _echo("corpuskit: aborted", err=True)
         return EXIT_INTERRUPTED

@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import groupby
@@ -158,7 +158,10 @@ class _Listing:
             if folder:
                 under = listings.get(relpath) if listings is not None else None
                 if under is None and pool is not None:
-                    under = pool.submit(_listed, root, relpath, config, remember)
+                    try:
+                        under = pool.submit(_listed, root, relpath, config, remember)
+                    except (BrokenExecutor, RuntimeError):  # a worker lost: walked here
+                        pool = None
             top.append((relpath, entry, folder, under))
         for relpath, entry, folder, under in top:
             self.take(root, relpath, entry, config)

@@ -87,7 +87,13 @@ def end_on_interrupt() -> None:
     50 ms until the handler has run (each one ends the thread's wait: EINTR), gives the
     worker a second to end, and ends it with :func:`os._exit` if it has not (with the exit
     status the handler gives). The thread blocks SIGINT itself, as the worker's other
-    threads do (:func:`threads_without_interrupt`)."""
+    threads do (:func:`threads_without_interrupt`).
+
+    A worker whose parent ignores Ctrl-C (a job a non-interactive shell started in the
+    background: POSIX has it ignore SIGINT) ignores it too: its own handler ended the
+    workers under a parent that went on, which then failed with a traceback or hung."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return
     _INTERRUPTED[0] = False
     reader, writer = os.pipe()
     os.set_blocking(writer, False)

@@ -819,3 +819,63 @@ def test_cache_files_checked_by_threads_at_once_are_each_checked_whole(tmp_path:
     with ThreadPoolExecutor(max_workers=4) as pool:  # as a Dask worker's threads run tasks
         for _ in range(5):
             assert list(pool.map(shardcache._file_check, paths)) == expected
+
+
+def test_a_worker_of_a_parent_that_ignores_ctrl_c_ignores_it_too() -> None:
+    """A job a non-interactive shell starts in the background ignores SIGINT (POSIX); its
+    workers installed their own handler anyway and died at Ctrl-C, under a parent that
+    went on: a traceback, or a build hung for ever (QA: 2 runs in 24). They inherit the
+    parent's choice now, and the worker lives on."""
+    script = ("import signal\n"
+              "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+              + two_workers_started() +
+              "    worker = next(iter(pool._processes.values()))\n"
+              "    os.kill(worker.pid, signal.SIGINT)\n"
+              "    time.sleep(1.5)  # longer than a worker takes to end after Ctrl-C\n"
+              "    print(worker.exitcode, sorted(set(pool.map(pid_later, range(8)))) "
+              "== sorted(seen))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "True"]
+
+
+def test_discovery_walks_the_folders_itself_when_the_pool_is_broken(corpus: Path) -> None:
+    """A worker killed at the start of a build broke the pool before discovery handed it
+    the first folder: ``submit`` raised BrokenProcessPool, a traceback (QA: 2 runs in 34).
+    Discovery walks those folders itself, and the build goes on to say a worker died."""
+    from concurrent.futures import Executor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from corpuskit.config import load_config
+    from corpuskit.discover import discover
+
+    class Broken(Executor):
+        def submit(self, *args: object, **kwargs: object) -> Any:
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+    config = load_config(corpus).discover
+    walked = discover(corpus, config, pool=Broken())
+    alone = discover(corpus, config)
+    assert not walked.problems and walked.sources == alone.sources
+    assert len(walked.sources) > 0
+
+
+def test_a_broken_pool_anywhere_is_an_error_message_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, corpus: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+    from concurrent.futures.process import BrokenProcessPool
+
+    from corpuskit.cli import main
+
+    build_module = importlib.import_module("corpuskit.build")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    monkeypatch.setattr(build_module, "discover", broken)
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "a worker process died (killed, or out of memory)" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
