@@ -32,7 +32,7 @@ from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
-from .problems import Problem, under
+from .problems import Problem, one_line, under
 from .reader import (
     FolderSource,
     checked_record,
@@ -274,7 +274,10 @@ def render(summary: Info) -> str:
         ("content hash", hash_line),
     ]
     width = max(len(label) for label, _ in rows)
-    lines = [f"{label:<{width}}  {value}" for label, value in rows]
-    lines += [f"problem: {p['path']}{':' + p['location'] if p['location'] else ''}: "
-              f"{p['message']} [{p['code']}]" for p in summary.problems]
+    # Each value and problem on one line, as build and validate show them: a file named
+    # "nl<LF>here.txt" broke its problem's line, and a CR could overwrite the terminal's.
+    lines = [f"{label:<{width}}  {one_line(value)}" for label, value in rows]
+    lines += [f"problem: {one_line(p['path'])}"
+              f"{':' + one_line(p['location']) if p['location'] else ''}: "
+              f"{one_line(p['message'])} [{p['code']}]" for p in summary.problems]
     return "\n".join(lines)

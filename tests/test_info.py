@@ -64,6 +64,21 @@ def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
     assert "problem: bad.txt" in render(summary)
 
 
+@pytest.mark.parametrize("name", ["nl\nhere.txt", "cr\rhere.txt", "nel\x85here.txt",
+                                  "ls\u2028here.txt", "esc\x1b[2Jhere.txt"])
+def test_a_problem_with_a_control_character_in_its_name_is_one_line(
+        name: str, tmp_path: Path) -> None:
+    """build and validate show a file named with a line break as escapes; info printed it
+    raw (QA): one problem ran over two lines, and a CR or ESC could rewrite the terminal."""
+    seeds = write_seeds(tmp_path / "seeds")
+    (seeds / name).write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    shown = render(info(seeds))
+    problems = [line for line in shown.splitlines() if line.startswith("problem: ")]
+    assert len(problems) == 1 and len(shown.splitlines()) == shown.count("\n") + 1
+    assert problems[0].startswith("problem: " + name.encode("unicode_escape").decode("ascii"))
+    assert shown.isascii() or all(char.isprintable() for char in shown.replace("\n", ""))
+
+
 @pytest.mark.parametrize("as_json", [[], ["--json"]])
 def test_info_exits_1_when_it_lists_problems(as_json: list[str], tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
