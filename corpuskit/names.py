@@ -47,8 +47,10 @@ WINDOWS_DEVICE_NAMES = frozenset(
 WINDOWS_FORBIDDEN = '<>:"|?*\\'
 
 
-#: Control characters (exactly Unicode's category Cc) and the backslash.
-_CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+#: Control characters (exactly Unicode's category Cc), the line and paragraph separators
+#: (U+2028, U+2029: line breaks to ``str.splitlines``, which bagit-python's manifest reader
+#: splits on) and the backslash.
+_CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
 _FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
 
 
@@ -60,7 +62,12 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
     read back as written. ``allow_percent``: '%' passes (see :func:`check_name`).
     """
-    if _CONTROL_OR_BACKSLASH.search(name):
+    found = _CONTROL_OR_BACKSLASH.search(name)
+    if found is not None and found.group() in "\u2028\u2029":
+        return (f"{what} {name!r} holds U+{ord(found.group()):04X} "
+                f"{unicodedata.name(found.group())}, a line break to manifest readers "
+                "(bagit-python's); rename it")
+    if found is not None:
         return (f"{what} {name!r} holds a line break, backslash or control character, which "
                 "manifests and Windows cannot hold; rename it")
     if "%" in name and not allow_percent:
@@ -74,6 +81,11 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     if name.endswith((".", " ")):
         return (f"{what} {name!r} ends with a dot or a space, which Windows drops from "
                 "names; rename it")
+    if name[-1:].isspace():
+        last = name[-1]
+        return (f"{what} {name!r} ends with U+{ord(last):04X} "
+                f"{unicodedata.name(last, 'WHITESPACE')}, whitespace that bagit-python strips "
+                "from the end of a manifest line, so it looks for another file; rename it")
     if name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
         return (f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, "
                 "LPT0-9, with any extension), which no file there can have; rename it")
@@ -150,9 +162,12 @@ def reserved_lookalike(relpath: str) -> str | None:
 #: Bytes of an ASCII path that some rule of :func:`check_component` refuses (with '%').
 _REFUSED_ASCII = bytes(range(0x20)) + b"\x7f" + WINDOWS_FORBIDDEN.encode() + b"%"
 _REFUSED_ASCII_BUT_PERCENT = _REFUSED_ASCII[:-1]
-_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f%" + re.escape(WINDOWS_FORBIDDEN) + "]")
-_REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f"
+_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029%"
+                                + re.escape(WINDOWS_FORBIDDEN) + "]")
+_REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029"
                                             + re.escape(WINDOWS_FORBIDDEN) + "]")
+#: Whitespace ending a name (before a "/" of the joined paths, or at their end).
+_SPACE_AT_END = re.compile(r"\s(?:/|\Z)")
 #: A device name starting a name (after the "/" joined paths are given), in upper case.
 _DEVICE = r"/(?:CON(?:IN\$|OUT\$)?|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:[./]|\Z)"
 _DEVICE_ASCII = re.compile(_DEVICE.replace("¹²³", "").encode())
@@ -188,8 +203,8 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
         return False
     refused_character = (_REFUSED_CHARACTER_BUT_PERCENT if allow_percent
                          else _REFUSED_CHARACTER)
-    if refused_character.search(joined) or "./" in joined or " /" in joined \
-            or joined.endswith((".", " ")) or _DEVICE_ANY.search("/" + joined.upper()):
+    if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
+            or joined.endswith(".") or _DEVICE_ANY.search("/" + joined.upper()):
         return False
     keys = unicodedata.normalize("NFC", joined).casefold()  # as collision_key, at once
     return not any(key in keys for key in _RESERVED_KEYS)

@@ -215,6 +215,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "windows device folder": (["aux/notes.txt", "deep/Lpt3/x.txt"], "unsafe-path"),
     "trailing dot": (["ends-with-dot.", "folder./x.txt"], "unsafe-path"),
     "trailing space": (["ends-with-space ", "folder /x.txt"], "unsafe-path"),
+    # bagit-python strips a manifest line's ends and splits it as str.splitlines does
+    "trailing unicode space": (["tail\u00a0", "idsp\u3000", "em\u2003.txt\u2003",
+                                "folder\u00a0/x.txt"], "unsafe-path"),
+    "line separators": (["ls\u2028x.txt", "ps\u2029x.txt"], "unsafe-path"),
     "colon in a folder": (["a:b/x.txt"], "unsafe-path"),
     # names that merge on a case-insensitive or normalizing filesystem, at every level
     "file and folder": (["Notes", "notes/x.txt"], "name-collision"),
@@ -526,6 +530,9 @@ PACKAGE_NAMES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
     "path too long": ([long_path(MAX_PATH_BYTES + 1)],
                       {(long_path(MAX_PATH_BYTES + 1), "unsafe-path")}),
     "like corpus.toml": (["Corpus.toml"], {("Corpus.toml", "name-collision")}),
+    "unicode space and line separator": (["tail\u00a0", "ls\u2028x.txt"],
+                                         {("tail\u00a0", "unsafe-path"),
+                                          ("ls\u2028x.txt", "unsafe-path")}),
 }
 #: How each package is checked: every mode reads the same listing of names.
 VALIDATE_MODES: dict[str, dict[str, Any]] = {
