@@ -287,6 +287,10 @@ def test_a_configured_code_page_comes_before_one_that_reads_alike() -> None:
     assert preferred[0].reading.encoding == "shift_jis"
 
 
+#: Chinese that py3langid gives 95% Mandarin.
+CHINESE = "我们今天去公园散步，天气很好。孩子们在草地上玩耍，老人们在树下下棋。" * 4
+
+
 @pytest.mark.parametrize("code_page", ["gb18030", "cp949"])
 def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPatch,
                                                      code_page: str) -> None:
@@ -295,7 +299,7 @@ def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPa
     such file would be read in every other code page."""
     from corpuskit import decode as module
 
-    text = dict(RIGHT)["gb18030"] if code_page == "gb18030" else KOREAN
+    text = CHINESE if code_page == "gb18030" else KOREAN
 
     def never(*args: object) -> list[object]:
         raise AssertionError("looked at again")
@@ -334,3 +338,24 @@ def test_a_sign_beside_japanese_text_does_not_make_it_implausible() -> None:
     assert 'add "cp932" to decode.fallback_encodings' in caught.value.problem.message
     decoded = run(data, DecodeConfig(("cp1252", "cp932", "gb18030")))
     assert (decoded.text, decoded.encoding) == (text, "cp932")
+
+
+def test_korean_that_gb18030_reads_as_fairly_probable_mandarin_is_refused() -> None:
+    """Korean in EUC-KR read as gb18030 was 82% Mandarin (QA), over the 80% that makes a
+    reading doubtful elsewhere; Chinese read right is 88% or more, so a reading in a code
+    page of Chinese, Japanese or Korean, which coherence cannot vouch for, needs 90%."""
+    from corpuskit import decode as module
+
+    korean = ("대한민국은 동아시아의 한반도 남부에 위치한 민주공화국이다. 수도는 서울특별시이며, "
+              "인구는 약 오천만 명이다. 한국어를 공용어로 사용하며, 한글을 문자로 사용한다. "
+              "경제는 세계적으로 큰 규모이며, 반도체와 자동차 산업이 발달하였다. 역사적으로 "
+              "고조선, 삼국시대, 고려, 조선을 거쳐 현대에 이르렀다.")
+    data = korean.encode("euc-kr")
+    chosen = module._best_legacy(data, DEFAULT.fallback_encodings)
+    assert chosen is not None and chosen.encoding == "gb18030"
+    top = module._language_fits((chosen.judgement or module._judge(chosen.text)).text,
+                                "gb18030")[1]
+    assert module._UNSURE <= top < module._UNSURE_CJK
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert 'add "cp949" to decode.fallback_encodings' in caught.value.problem.message
