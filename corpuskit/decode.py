@@ -710,6 +710,13 @@ def _second_look(data: bytes, reading: _Reading, config: DecodeConfig) -> _Readi
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
+def _not_utf8(data: bytes, start: int) -> str:
+    """That ``data`` is not UTF-8, and where: the first byte that is not, and its line
+    (a file of 50 MB with one Latin-1 byte was refused with no hint of where it was)."""
+    line = data.count(b"\n", 0, start) + 1
+    return f"not valid UTF-8 (byte {start:,}, on line {line:,}, is {data[start:start + 1]!r})"
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -729,15 +736,17 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     f"starts with a {name} byte order mark but is not valid {name} "
                     f"(byte {exc.start}); re-save it in one encoding")) from None
             break
+    not_utf8 = "not valid UTF-8"
     if decoded is None and b"\x00" not in data:
         try:
             decoded = ("utf-8", data.decode("utf-8", errors="strict"))
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            not_utf8 = _not_utf8(data, exc.start)
             legacy = _best_legacy(data, config.fallback_encodings)
             if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
-                    "not valid UTF-8 nor any of decode.fallback_encodings "
+                    f"{not_utf8}, nor in any of decode.fallback_encodings "
                     f"({', '.join(config.fallback_encodings)}); "
                     f"{_what_to_do(data, config)}")) from None
             decoded = (legacy.encoding, legacy.text)
@@ -750,7 +759,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     if legacy is not None and not _plausible(legacy.judgement or _judge(text)):
         raise DocumentProblem(Problem(
             raw.path, "undecodable",
-            f"not valid UTF-8, and no code page of decode.fallback_encodings gives readable "
+            f"{not_utf8}, and no code page of decode.fallback_encodings gives readable "
             f"text (the best, {encoding}, reads it as {text[:40]!r}); "
             f"{_what_to_do(data, config)}"))
     if legacy is not None:
@@ -758,7 +767,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             legacy = _second_look(data, legacy, config)
         except ValueError as doubt:
             raise DocumentProblem(Problem(raw.path, "undecodable",
-                                          f"not valid UTF-8, and {doubt}")) from None
+                                          f"{not_utf8}, and {doubt}")) from None
         encoding, text = legacy.encoding, legacy.text
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",

@@ -112,8 +112,8 @@ def test_a_clearly_better_code_page_not_configured_refuses_the_file(
         run(data)
     problem = caught.value.problem
     assert problem.code == "undecodable"
-    assert problem.message.startswith(f"not valid UTF-8, and {chosen} reads it as "
-                                      f"{wrong[:40]!r}, but ")
+    assert re.match(r"not valid UTF-8 \(byte [\d,]+, on line 1, is b'\\x[0-9a-f]{2}'\), and "
+                    + re.escape(f"{chosen} reads it as {wrong[:40]!r}, but "), problem.message)
     assert re.search(why, problem.message), problem.message
     assert f"it reads as {text[:40]!r}" in problem.message
     assert f'add "{code_page}" to decode.fallback_encodings in corpus.toml' in problem.message
@@ -359,3 +359,15 @@ def test_korean_that_gb18030_reads_as_fairly_probable_mandarin_is_refused() -> N
     with pytest.raises(DocumentProblem) as caught:
         run(data)
     assert 'add "cp949" to decode.fallback_encodings' in caught.value.problem.message
+
+
+def test_a_refused_file_says_where_it_stops_being_utf8() -> None:
+    """A file of many lines of UTF-8 with one byte of another encoding: the message says
+    which byte, on which line (it showed only the start of the file)."""
+    data = ("Ligne en UTF-8 : déjà vu.\n" * 700).encode() + b"caf\x98\n" + b"fin\n" * 300
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, DecodeConfig(("cp1251",)))  # which has no character at 0x98
+    at = data.index(b"\x98")
+    assert caught.value.problem.message.startswith(
+        f"not valid UTF-8 (byte {at:,}, on line 701, is b'\\x98'), nor in any of "
+        "decode.fallback_encodings (cp1251)")
