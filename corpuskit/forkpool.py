@@ -248,6 +248,9 @@ class _Worker:
         except (EOFError, OSError):  # the pipe ended, or in the middle of an outcome
             self.process.join(timeout=1)
             code = self.process.exitcode
+            if code is None or code >= 0:  # it may have ended because another was killed:
+                code = next((other.process.exitcode for other in self.pool._workers
+                             if (other.process.exitcode or 0) < 0), code)  # name that one
             how = (f"killed by signal {-code}" if code is not None and code < 0
                    else f"exit status {code}" if code is not None else "no longer answering")
             raise WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
