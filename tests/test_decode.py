@@ -307,12 +307,12 @@ def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
 
 
 def _implausibility_by_definition(text: str) -> int:
-    """decode._implausibility written plainly, character by character (the reference)."""
-    from corpuskit.decode import _implausible_word, _script
+    """plausibility._implausibility written plainly, character by character (the reference)."""
+    from corpuskit.plausibility import implausible_word, script
 
     words = [word for word in text.split() if not word.isascii()]
-    count = sum(1 for word in words if _implausible_word(word))
-    latin = [c for c in text if c.isalpha() and _script(c) == "LATIN"]
+    count = sum(1 for word in words if implausible_word(word))
+    latin = [c for c in text if c.isalpha() and script(c) == "LATIN"]
     accented = sum(1 for c in latin if not c.isascii())
     if accented >= 4 and accented * 4 > len(latin) * 3:
         count += len(words)
@@ -334,10 +334,10 @@ def _implausibility_by_definition(text: str) -> int:
 @given(st.binary(max_size=80), st.sampled_from(["cp1252", "cp1251", "koi8_r", "latin_1",
                                                  "cp437", "mac_roman", "cp1250"]))
 def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> None:
-    from corpuskit.decode import _assess
+    from corpuskit.plausibility import assess
 
     text = data.decode(encoding, errors="replace")
-    assert _assess(text).implausibility == _implausibility_by_definition(text)
+    assert assess(text).implausibility == _implausibility_by_definition(text)
 
 
 #: Text mixing ASCII, accented Latin, Cyrillic, Greek, CJK, marks and symbols in both cases.
@@ -350,18 +350,18 @@ _MIXED_TEXT = st.text(st.one_of(
 @settings(max_examples=1500, deadline=None)
 @given(_MIXED_TEXT)
 def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
-    from corpuskit.decode import _assess
+    from corpuskit.plausibility import assess
 
-    assert _assess(text).implausibility == _implausibility_by_definition(text)
+    assert assess(text).implausibility == _implausibility_by_definition(text)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=5))
 def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
-    from corpuskit.decode import _implausible_word, _judge_word
+    from corpuskit.plausibility import implausible_word, judge_word
 
     for word in words + words:  # the second time from the memo (for words up to 48 chars)
-        assert _implausible_word(word) == _judge_word(word)
+        assert implausible_word(word) == judge_word(word)
 
 
 @settings(max_examples=500, deadline=None)
@@ -370,34 +370,35 @@ def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
         words: list[str]) -> None:
     from unittest import mock
 
-    from corpuskit import decode
-    from corpuskit.decode import _judge_word, _odd_words
+    from corpuskit import plausibility
+    from corpuskit.plausibility import judge_word, odd_words
 
-    expected = [word for word in words if not word.isascii() and _judge_word(word)]
-    with mock.patch.object(decode, "_MEMO_WORDS", 3):
-        decode._VERDICTS.clear()
+    expected = [word for word in words if not word.isascii() and judge_word(word)]
+    with mock.patch.object(plausibility, "_MEMO_WORDS", 3):
+        plausibility._VERDICTS.clear()
         for _ in range(2):  # the second time partly from the memo, which was cleared when full
-            assert _odd_words(words) == expected
-            assert len(decode._VERDICTS) <= 3
-    assert all(len(word) <= decode._MEMO_WORD_CHARS for word in decode._VERDICTS)
-    decode._VERDICTS.clear()
+            assert odd_words(words) == expected
+            assert len(plausibility._VERDICTS) <= 3
+    assert all(len(word) <= plausibility._MEMO_WORD_CHARS for word in plausibility._VERDICTS)
+    plausibility._VERDICTS.clear()
 
 
 # -- the choice among legacy code pages, computed lazily, is the plain minimum --------------
 
 def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
-    """decode._best_legacy written plainly: every candidate judged in full, language fit
+    """decode.best_legacy written plainly: every candidate judged in full, language fit
     included, and the minimum of (implausibility, -fit, configured order) taken."""
-    from corpuskit.decode import _candidates, _judge, _language_fit
+    from corpuskit.codepages import candidates, language_fit
+    from corpuskit.plausibility import judge
 
-    decodings = _candidates(data, encodings)
+    decodings = candidates(data, encodings)
     if len(decodings) <= 1:
         return decodings[0] if decodings else None
 
     def key(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
         order, (encoding, text) = item
-        judgement = _judge(text)
-        return (judgement.implausibility, -round(_language_fit(judgement.text, encoding), 6),
+        judgement = judge(text)
+        return (judgement.implausibility, -round(language_fit(judgement.text, encoding), 6),
                 order)
 
     return min(enumerate(decodings), key=key)[1]
@@ -435,9 +436,9 @@ def _mojibake(text: str, rounds: int) -> str:
 @given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join), _ENCODINGS)
 def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
                                                            encodings: tuple[str, ...]) -> None:
-    from corpuskit.decode import _best_legacy
+    from corpuskit.codepages import best_legacy
 
-    chosen = _best_legacy(data, encodings)
+    chosen = best_legacy(data, encodings)
     expected = _best_legacy_by_definition(data, encodings)
     assert (chosen.encoding, chosen.text) == expected if chosen else expected is None
 
@@ -456,9 +457,9 @@ def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
      ("cp1251", "koi8-r", "cp1252", "cp1250")),
 ])
 def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]) -> None:
-    from corpuskit.decode import _best_legacy
+    from corpuskit.codepages import best_legacy
 
-    chosen = _best_legacy(data, encodings)
+    chosen = best_legacy(data, encodings)
     assert chosen is not None
     assert (chosen.encoding, chosen.text) == _best_legacy_by_definition(data, encodings)
 
@@ -469,11 +470,11 @@ def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]
        st.integers(0, 6))
 def test_dropping_a_reading_is_sound(data: bytes, encoding: str, bound: int) -> None:
     """A reading is dropped only if, judged in full, it has more implausible words."""
-    from corpuskit.decode import _judge, _more_implausible_than
+    from corpuskit.plausibility import judge, more_implausible_than
 
     text = data.decode(encoding, errors="replace")
-    if _more_implausible_than(text, bound):
-        assert _judge(text).implausibility > bound
+    if more_implausible_than(text, bound):
+        assert judge(text).implausibility > bound
 
 
 def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -481,11 +482,11 @@ def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPat
     ftfy would not touch) no chance, and that reading is never repaired nor judged in full.
     The cp1252 reading (``Â÷åðà``) looks like mojibake to ftfy: its lines are repaired one
     at a time, and the first shows enough implausible words to drop it unjudged too."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     judged: list[str] = []
-    real = module._judge
-    monkeypatch.setattr(module, "_judge",
+    real = module.judge
+    monkeypatch.setattr(module, "judge",
                         lambda text, *rest: judged.append(text) or real(text, *rest))
     data = LEGACY[5][2].encode("cp1251")
     decoded = run(data)
@@ -501,8 +502,8 @@ def test_noise_that_looks_like_mojibake_is_dropped_after_one_repaired_line(
     no line is beyond repair; the first line, repaired as fix-encoding would, already
     holds an implausible word (the gb18030 reading has none): the reading is dropped
     without repairing the others nor judging it."""
-    from corpuskit import decode as module
-    from corpuskit import normalize
+    from corpuskit import codepages as module
+    from corpuskit import normalize, plausibility
 
     text = "\n\n".join([LEGACY[7][2]] * 6)
     data = text.encode("gb18030")
@@ -510,12 +511,12 @@ def test_noise_that_looks_like_mojibake_is_dropped_after_one_repaired_line(
     assert looks_bad(reading) and normalize.fix_encoding(reading) != reading
     judged: list[str] = []
     repaired: list[str] = []
-    real_judge, real_repair = module._judge, module.fix_encoding_line
-    monkeypatch.setattr(module, "_judge",
+    real_judge, real_repair = module.judge, plausibility.fix_encoding_line
+    monkeypatch.setattr(module, "judge",
                         lambda text, *rest: judged.append(text) or real_judge(text, *rest))
-    monkeypatch.setattr(module, "fix_encoding_line",
+    monkeypatch.setattr(plausibility, "fix_encoding_line",
                         lambda line, *rest: repaired.append(line) or real_repair(line, *rest))
-    chosen = module._best_legacy(data, ("gb18030", codec))
+    chosen = module.best_legacy(data, ("gb18030", codec))
     assert chosen is not None and (chosen.encoding, chosen.text) == ("gb18030", text)
     assert judged == [text]
     assert repaired == [reading.split("\n")[0]]
@@ -532,7 +533,7 @@ def test_a_reading_repaired_to_be_bounded_is_not_repaired_again_when_judged(
 
     import ftfy
 
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
     from corpuskit import normalize
 
     data = b"".join(f"L'été {i} dernier, nous sommes allés à la plage.".encode()
@@ -540,7 +541,7 @@ def test_a_reading_repaired_to_be_bounded_is_not_repaired_again_when_judged(
     seen: list[str] = []  # the lines normalize hands to ftfy (not ftfy's own calls)
     monkeypatch.setattr(normalize, "ftfy", SimpleNamespace(
         fix_encoding=lambda line, *rest: seen.append(line) or ftfy.fix_encoding(line, *rest)))
-    chosen = module._best_legacy(data, ("cp1250", "cp1252"))
+    chosen = module.best_legacy(data, ("cp1250", "cp1252"))
     assert chosen is not None and chosen.encoding == "cp1252"
     assert seen, "the lines were repaired"
     assert any(line in data.decode("cp1252") for line in seen)

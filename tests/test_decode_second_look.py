@@ -1,4 +1,4 @@
-"""The second look at a legacy reading (corpuskit.decode._second_look): a file that a
+"""The second look at a legacy reading (corpuskit.decode.second_look): a file that a
 configured code page turns into letters that look typed, but that another code page reads
 clearly better, is not silently kept as gibberish.
 
@@ -135,11 +135,11 @@ def test_a_configured_code_page_that_lost_a_tie_wins_when_clearly_better() -> No
     """Hebrew in cp1255 and read as cp1251 are both plausible and both "in a language of
     their code page" (py3langid calls the Cyrillic gibberish Bulgarian), so the configured
     order picks cp1251, listed first; the letters' fit then gives the file to cp1255."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     data = HEBREW.encode("cp1255")
     config = with_code_page("cp1255")
-    ranked = module._best_legacy(data, config.fallback_encodings)
+    ranked = module.best_legacy(data, config.fallback_encodings)
     assert ranked is not None and ranked.encoding == "cp1251"
     decoded = run(data, config)
     assert (decoded.text, decoded.encoding) == (HEBREW, "cp1255")
@@ -173,17 +173,17 @@ def test_too_little_text_is_not_judged_by_its_letters_or_one_language() -> None:
     """Below _SURE_CHARS characters of non-ASCII words, a reading whose letters fit no
     language and whose language is unsure is not beaten on those grounds alone (the
     ratios say little of a sentence); above, it is."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     def evidence(encoding: str, chars: int, coherence: float, top: float) -> object:
-        judgement = module._Judgement("text", 0, chars, 0, 10)
-        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+        judgement = module.Judgement("text", 0, chars, 0, 10)
+        return module.Evidence(module.Reading(encoding, "text", judgement), judgement,
                                 1.0, top, coherence)
 
     short, long = (evidence("cp1251", chars, 0.1, 0.5) for chars in (60, 160))
     other = evidence("cp1255", 160, 0.9, 1.0)
-    assert module._why_better(other, short) is None  # type: ignore[arg-type]
-    assert module._why_better(other, long) == (  # type: ignore[arg-type]
+    assert module.why_better(other, short) is None  # type: ignore[arg-type]
+    assert module.why_better(other, long) == (  # type: ignore[arg-type]
         "its letters are not those of a language")
 
 
@@ -191,19 +191,19 @@ def test_a_word_or_two_mistyped_is_not_enough() -> None:
     """Fewer implausible words than another reading make a reading worse only from
     _MISTYPED of them on, and only against a reading surely (_SURE) in one language of its
     code page."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     def evidence(encoding: str, odd: int, top: float = 1.0) -> object:
-        judgement = module._Judgement("text", odd, 40, 4 * odd, 10)
-        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+        judgement = module.Judgement("text", odd, 40, 4 * odd, 10)
+        return module.Evidence(module.Reading(encoding, "text", judgement), judgement,
                                 1.0, top, 0.5)
 
     other = evidence("cp1253", 0)
-    assert module._why_better(other, evidence("cp1251", 2)) is None  # type: ignore[arg-type]
-    assert module._why_better(other, evidence("cp1251", 3)) == (  # type: ignore[arg-type]
+    assert module.why_better(other, evidence("cp1251", 2)) is None  # type: ignore[arg-type]
+    assert module.why_better(other, evidence("cp1251", 3)) == (  # type: ignore[arg-type]
         "3 words in it look mistyped")
     unsure = evidence("cp1253", 0, top=0.9)
-    assert module._why_better(unsure, evidence("cp1251", 3)) is None  # type: ignore[arg-type]
+    assert module.why_better(unsure, evidence("cp1251", 3)) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["Шкаф№1 и стол№2 и стул№3 в комнате",
@@ -253,10 +253,10 @@ def test_two_greek_words_are_told_cp1253() -> None:
 
 def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The order _readings_elsewhere gives: likely in a language of their code page first,
+    """The order readings_elsewhere gives: likely in a language of their code page first,
     then fewest implausible words, then letters that fit a language best, then the most
     probable language's probability, then the order tried."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     facts = {  # code page: (language fit, implausible words, coherence, top language)
         "cp1253": (0.85, 0, 0.5, 0.98), "cp1255": (0.85, 0, 0.7, 0.90),
@@ -265,25 +265,25 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
 
     def evidence(reading: Any) -> Any:
         fit, odd, coherence, top = facts[reading.encoding]
-        judgement = module._Judgement(reading.text, odd, 10, 0, 2)
-        return module._Evidence(reading, judgement, fit, top, coherence)
+        judgement = module.Judgement(reading.text, odd, 10, 0, 2)
+        return module.Evidence(reading, judgement, fit, top, coherence)
 
-    monkeypatch.setattr(module, "_addable_code_pages",
+    monkeypatch.setattr(module, "addable_code_pages",
                         lambda: {name: name for name in facts})
-    monkeypatch.setattr(module, "_candidates", lambda data, names: [
+    monkeypatch.setattr(module, "candidates", lambda data, names: [
         (name, f"text {name}") for name in names])
-    monkeypatch.setattr(module, "_evidence", evidence)
-    monkeypatch.setattr(module, "_plausible", lambda judgement: True)
-    ranked = [found.reading.encoding for found in module._readings_elsewhere(b"x", ())]
+    monkeypatch.setattr(module, "evidence", evidence)
+    monkeypatch.setattr(module, "plausible", lambda judgement: True)
+    ranked = [found.reading.encoding for found in module.readings_elsewhere(b"x", ())]
     assert ranked == ["cp1255", "iso8859-7", "cp1253", "cp1256", "cp1257"]
 
 
 def test_a_configured_code_page_comes_before_one_that_reads_alike() -> None:
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     data = JAPANESE.encode("shift_jis")
-    assert module._readings_elsewhere(data, ("gb18030",))[0].reading.encoding == "cp932"
-    preferred = module._readings_elsewhere(data, ("gb18030",), ("shift_jis",))
+    assert module.readings_elsewhere(data, ("gb18030",))[0].reading.encoding == "cp932"
+    preferred = module.readings_elsewhere(data, ("gb18030",), ("shift_jis",))
     assert preferred[0].reading.encoding == "shift_jis"
 
 
@@ -297,14 +297,14 @@ def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPa
     """Chinese, Japanese and Korean read right fit a language's letters at 0 to 0.3
     (charset-normalizer's coherence): that alone does not make them doubtful, or every
     such file would be read in every other code page."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     text = CHINESE if code_page == "gb18030" else KOREAN
 
     def never(*args: object) -> list[object]:
         raise AssertionError("looked at again")
 
-    monkeypatch.setattr(module, "_readings_elsewhere", never)
+    monkeypatch.setattr(module, "readings_elsewhere", never)
     config = DEFAULT if code_page == "gb18030" else with_code_page(code_page)
     decoded = run(text.encode(code_page), config)
     assert (decoded.text, decoded.encoding) == (text, code_page)
@@ -314,16 +314,16 @@ def test_letters_do_not_decide_against_or_for_a_cjk_reading() -> None:
     """Coherence says little of Chinese, Japanese and Korean: a reading in one of their
     code pages is not beaten by another whose letters fit a language better, nor beats
     one so."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     def evidence(encoding: str, coherence: float) -> Any:
-        judgement = module._Judgement("text", 0, 200, 0, 20)
-        return module._Evidence(module._Reading(encoding, "text", judgement), judgement,
+        judgement = module.Judgement("text", 0, 200, 0, 20)
+        return module.Evidence(module.Reading(encoding, "text", judgement), judgement,
                                 1.0, 1.0, coherence)
 
-    assert module._why_better(evidence("cp1252", 0.9), evidence("gb18030", 0.1)) is None
-    assert module._why_better(evidence("cp949", 0.9), evidence("cp1251", 0.1)) is None
-    assert module._why_better(evidence("cp1255", 0.9), evidence("cp1251", 0.1)) == (
+    assert module.why_better(evidence("cp1252", 0.9), evidence("gb18030", 0.1)) is None
+    assert module.why_better(evidence("cp949", 0.9), evidence("cp1251", 0.1)) is None
+    assert module.why_better(evidence("cp1255", 0.9), evidence("cp1251", 0.1)) == (
         "its letters are not those of a language")
 
 
@@ -344,16 +344,16 @@ def test_korean_that_gb18030_reads_as_fairly_probable_mandarin_is_refused() -> N
     """Korean in EUC-KR read as gb18030 was 82% Mandarin (QA), over the 80% that makes a
     reading doubtful elsewhere; Chinese read right is 88% or more, so a reading in a code
     page of Chinese, Japanese or Korean, which coherence cannot vouch for, needs 90%."""
-    from corpuskit import decode as module
+    from corpuskit import codepages as module
 
     korean = ("대한민국은 동아시아의 한반도 남부에 위치한 민주공화국이다. 수도는 서울특별시이며, "
               "인구는 약 오천만 명이다. 한국어를 공용어로 사용하며, 한글을 문자로 사용한다. "
               "경제는 세계적으로 큰 규모이며, 반도체와 자동차 산업이 발달하였다. 역사적으로 "
               "고조선, 삼국시대, 고려, 조선을 거쳐 현대에 이르렀다.")
     data = korean.encode("euc-kr")
-    chosen = module._best_legacy(data, DEFAULT.fallback_encodings)
+    chosen = module.best_legacy(data, DEFAULT.fallback_encodings)
     assert chosen is not None and chosen.encoding == "gb18030"
-    top = module._language_fits((chosen.judgement or module._judge(chosen.text)).text,
+    top = module.language_fits((chosen.judgement or module.judge(chosen.text)).text,
                                 "gb18030")[1]
     assert module._UNSURE <= top < module._UNSURE_CJK
     with pytest.raises(DocumentProblem) as caught:

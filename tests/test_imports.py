@@ -20,7 +20,8 @@ import corpuskit
 
 #: Modules of the build pipeline that checking a package never needs.
 PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
-            "corpuskit.language", "ftfy", "py3langid", "numpy")
+            "corpuskit.codepages", "corpuskit.plausibility", "corpuskit.language", "ftfy",
+            "py3langid", "numpy")
 
 
 def _fresh(code: str) -> str:

@@ -1,0 +1,393 @@
+"""Which legacy code page reads a file: the strict decodings of its bytes ranked, the chosen one
+looked at again when doubtful, and the code page a refused file is told to add.
+
+When several configured code pages decode a file strictly, the one whose text is most
+plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
+then the highest probability that the text is in a language the code page is made for
+(:data:`CODEPAGE_LANGUAGES`), then the configured order.
+
+A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
+Cyrillic letters in lower case, and py3langid, which only compares languages with each
+other, calls it Bulgarian. So the chosen reading is looked at once more when it is
+doubtful (:func:`second_look`): another code page that reads the file clearly better
+(in a language it is made for, by the letters' frequencies) wins if it is configured, and
+the file is refused, naming that code page, if it is not.
+"""
+
+from __future__ import annotations
+
+import codecs
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+from charset_normalizer.cd import coherence_ratio
+
+from .config import CONFIG_SCHEMA, DecodeConfig
+from .language import rank
+from .normalize import Repairs
+from .plausibility import (
+    JUDGED_CHARS,
+    Judgement,
+    judge,
+    more_implausible_than,
+    odd_words,
+    plausible,
+)
+from .schemacheck import load_schema
+from .wording import counted
+
+#: Languages (py3langid labels) each legacy code page is made for. A decoding is judged
+#: by how probable it is that its text is in one of its code page's languages, so that
+#: Russian read as cp1252 (``Ïðèâåò``) loses to the same bytes read as cp1251.
+_ASCII_LATIN = frozenset({
+    "ace", "bcl", "en", "eo", "id", "jv", "kik", "la", "lg", "ln", "mg", "ms", "nso", "om",
+    "pcm", "qu", "rw", "sn", "so", "st", "sw", "tl", "vo", "xh", "zu",
+})
+_WESTERN = _ASCII_LATIN | {
+    "af", "an", "br", "ca", "cy", "da", "de", "es", "et", "eu", "ext", "fi", "fo", "fr",
+    "fy", "ga", "gcf", "gcr", "gd", "gl", "ht", "is", "it", "lb", "lij", "nl", "nn", "no",
+    "oc", "pt", "sq", "sv", "vec", "wa",
+}
+_CENTRAL = _ASCII_LATIN | {"bs", "cs", "de", "hr", "hu", "pl", "ro", "sk", "sl", "sq", "sr"}
+_CYRILLIC = frozenset({"ba", "be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "tt", "uk",
+                       "uz"})
+_CHINESE = frozenset({"wuu", "yue", "zh"})
+CODEPAGE_LANGUAGES: dict[str, frozenset[str]] = {
+    "cp1252": _WESTERN, "iso8859-1": _WESTERN, "iso8859-15": _WESTERN,
+    "cp1250": _CENTRAL, "iso8859-2": _CENTRAL,
+    "cp1251": _CYRILLIC, "koi8-r": _CYRILLIC, "koi8-u": _CYRILLIC, "iso8859-5": _CYRILLIC,
+    "gb18030": _CHINESE, "gbk": _CHINESE, "gb2312": _CHINESE, "big5": _CHINESE,
+    "cp950": _CHINESE, "big5hkscs": _CHINESE,
+    "shift_jis": frozenset({"ja"}), "euc_jp": frozenset({"ja"}), "cp932": frozenset({"ja"}),
+    "shift_jisx0213": frozenset({"ja"}), "euc_jisx0213": frozenset({"ja"}),
+    "euc_kr": frozenset({"ko"}), "cp949": frozenset({"ko"}),
+    "cp1253": frozenset({"el"}), "iso8859-7": frozenset({"el"}),
+    "cp1254": _WESTERN | {"az", "ku", "tr"},
+    "cp1255": frozenset({"hbo", "he"}),
+    "cp1256": frozenset({"ar", "ary", "arz", "fa", "ku", "ps", "sdh", "ug", "ur"}),
+    "cp1257": _ASCII_LATIN | {"et", "lt", "ltg", "lv"},
+}
+#: Characters of a reading whose language is identified.
+_LANGUAGE_SAMPLE = 1500
+#: Characters of each candidate glanced at to choose the order candidates are judged in.
+_PROBE_CHARS = 1000
+
+
+class Reading(NamedTuple):
+    """The chosen legacy decoding; ``judgement`` is ``None`` when it was the only candidate
+    (nothing was judged to choose it)."""
+
+    encoding: str
+    text: str
+    judgement: Judgement | None
+
+def language_fit(text: str, encoding: str) -> float:
+    """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``."""
+    return language_fits(text, encoding)[0]
+
+
+@lru_cache(maxsize=16)  # a file's readings are ranked, then the chosen one looked at again
+def language_fits(text: str, encoding: str) -> tuple[float, float]:
+    """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``,
+    and that they are in the most probable one of those languages."""
+    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    ranked = rank(sample[:_LANGUAGE_SAMPLE])
+    languages = CODEPAGE_LANGUAGES.get(encoding)
+    if languages is None:
+        top = ranked[0][1] if ranked else 0.0
+        return top, top
+    probs = [prob for lang, prob in ranked if lang in languages]
+    return sum(probs), max(probs, default=0.0)
+
+
+def _judging_order(decodings: list[tuple[str, str]]) -> list[int]:
+    """The candidates' indices in the order to judge them: fewest implausible words among
+    the first :data:`_PROBE_CHARS` characters first, then the configured order.
+
+    The order changes no result (the ranking is a minimum); judging the likely winner
+    first lets :func:`more_implausible_than` drop the others soonest.
+    """
+    def probe(order: int) -> tuple[int, int]:
+        words = decodings[order][1][:_PROBE_CHARS].split()
+        return len(odd_words(words)), order
+
+    return sorted(range(len(decodings)), key=probe)
+
+
+def candidates(data: bytes, encodings: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The distinct strict decodings of ``data`` (codec name, text), in configured order;
+    of code pages decoding to the same text, the first is kept."""
+    decodings: list[tuple[str, str]] = []
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding, errors="strict")
+        except UnicodeDecodeError:
+            continue
+        if any(text == seen for _, seen in decodings):
+            continue
+        decodings.append((codecs.lookup(encoding).name, text))
+    return decodings
+
+
+def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
+    """The most plausible strict decoding among ``encodings`` (deterministic).
+
+    Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
+    between letters, accents everywhere), then the highest probability that the text is in
+    a language its code page is made for, then the configured order. Candidates decoding
+    to the same text are one candidate (the first code page is recorded). Each candidate is
+    judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
+    cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
+
+    The ranking is exactly that minimum, computed lazily: a candidate shown to be more
+    implausible than one already judged cannot win and is not judged in full, and the
+    language fit (a language identification) is asked only of candidates tied on the
+    fewest implausible words.
+    """
+    decodings = candidates(data, encodings)
+    if len(decodings) <= 1:
+        return Reading(*decodings[0], None) if decodings else None
+    judged: dict[int, Judgement] = {}
+    fewest: int | None = None
+    repairs: Repairs = {}  # the lines of this file's readings that ftfy repaired
+    for order in _judging_order(decodings):
+        text = decodings[order][1]
+        if fewest is not None and more_implausible_than(text[:JUDGED_CHARS], fewest,
+                                                         repairs):
+            continue
+        judgement = judged[order] = judge(text, repairs)
+        if fewest is None or judgement.implausibility < fewest:
+            fewest = judgement.implausibility
+    tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
+    winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
+        -round(language_fit(judged[order].text, decodings[order][0]), 6), order))
+    return Reading(*decodings[winner], judged[winner])
+
+
+@cache
+def addable_code_pages() -> dict[str, str]:
+    """The code pages ``decode.fallback_encodings`` accepts (corpus.toml's schema), each by
+    its codec name (as ``codecs.lookup`` and the records spell it) → as corpus.toml spells it."""
+    schema = load_schema(CONFIG_SCHEMA)
+    names = schema["properties"]["decode"]["properties"]["fallback_encodings"]["items"]["enum"]
+    return {codecs.lookup(name).name: name for name in names}
+
+
+#: Bytes of a refused file judged to suggest a code page (cut after its last LF there, a
+#: byte that is no part of a longer character in any of them).
+_SUGGESTION_BYTES = 1 << 16
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes strictly in ``encoding``, read a slice at a time (a file
+    of many MB is never held decoded)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        for start in range(0, len(data), _SUGGESTION_BYTES):
+            decoder.decode(data[start:start + _SUGGESTION_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def suggested_code_page(data: bytes, configured: tuple[str, ...]) -> Reading | None:
+    """For a file that no configured code page reads as text: the best reading in a code
+    page the configuration could add, if one reads as text (:func:`readings_elsewhere`).
+    Asked only of a file that is refused, so it costs a build nothing else."""
+    readings = readings_elsewhere(data, configured)
+    return readings[0].reading if readings else None
+
+
+def readings_elsewhere(data: bytes, excluded: tuple[str, ...],
+                        preferred: tuple[str, ...] = ()) -> list[Evidence]:
+    """The plausible readings of ``data`` in the code pages corpuskit knows but
+    ``excluded``, best first: those likely in a language of their code page
+    (:data:`_LIKELY`), then by fewest implausible words, then by how well their letters
+    fit a language (Hebrew read as KOI8-R, ``ЗЛ ЮАИА``, is Cyrillic "surely" too, but fits
+    at 0.48, in cp1255 at 0.74), then by the probability of their most probable language,
+    then the order. Only code pages that decode the whole file are tried, each judged on
+    the file's first :data:`_SUGGESTION_BYTES`.
+
+    Every reading is judged in full: among a dozen code pages, the fewest implausible words
+    alone chose Korean read as EUC-JP (one odd word, 18% Japanese) over EUC-KR (two, 100%
+    Korean). Windows code pages come first: where one and an ISO 8859 page read a file
+    alike (Greek in cp1253 and iso8859-7), it was most likely written by Windows software.
+    Code pages ``preferred`` (the configured ones) come before all others: of code pages
+    that read a file alike (Shift_JIS and cp932), a configured one is the one named.
+    """
+    tried = {codecs.lookup(name).name for name in excluded}
+    first = {codecs.lookup(name).name for name in preferred}
+    others = sorted((name for name in addable_code_pages() if name not in tried),
+                    key=lambda name: (name not in first, not name.startswith("cp")))
+    head = data
+    if len(data) > _SUGGESTION_BYTES:
+        cut = data.rfind(b"\n", 0, _SUGGESTION_BYTES) + 1
+        head = data[:cut or _SUGGESTION_BYTES]
+        others = [name for name in others if _decodes(data, name)]
+    judged = [(order, evidence(Reading(encoding, text, None)))
+              for order, (encoding, text) in enumerate(candidates(head, tuple(others)))]
+    readable = [(order, found) for order, found in judged if plausible(found.judgement)]
+    readable.sort(key=lambda item: (item[1].fit < _LIKELY, item[1].judgement.implausibility,
+                                    -item[1].coherence, -round(item[1].top, 6), item[0]))
+    return [found for _, found in readable]
+
+
+def what_to_do(data: bytes, config: DecodeConfig) -> str:
+    """The end of an undecodable file's message: the code page to add, if one reads the
+    file as text, else the two ways out."""
+    suggestion = suggested_code_page(data, config.fallback_encodings)
+    if suggestion is None:
+        return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
+    name = addable_code_pages()[suggestion.encoding]
+    return (f"in {name} it reads as {suggestion.text[:40]!r}: if that is its code page, add "
+            f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+#: A reading whose letters fit a language this well (charset-normalizer's coherence, 0 to
+#: 1) is not doubted on that ground. Legacy files of the benchmark corpus in cp1252,
+#: cp1250, cp1251 and KOI8-R fit at 0.45 to 1; Hebrew read as cp1251 fits at 0.28.
+#: Judged only over :data:`_SURE_CHARS` characters of non-ASCII words or more: a sentence
+#: of Czech or Russian read right fits at 0.32 to 0.36.
+_COHERENT = 0.4
+#: At least this probability that a reading is in a language of its code page makes it one
+#: that may win over the chosen reading; at most :data:`_NO_LANGUAGE` makes the chosen
+#: one doubtful (Turkish read as cp1252: 0.0, in cp1254: 1.0).
+_OWN_LANGUAGE = 0.9
+_NO_LANGUAGE = 0.5
+#: How much better another reading's letters must fit a language to win on that alone
+#: (Hebrew: 0.92 in cp1255 against 0.28 in cp1251; Polish: 0.71 in iso8859-2, its wrong
+#: code page, against 0.66 in cp1250, its right one).
+_COHERENCE_MARGIN = 0.3
+#: A reading whose most probable language of its code page has less than this probability,
+#: over at least :data:`_SURE_CHARS` characters of non-ASCII words, is doubtful, and one
+#: that has :data:`_SURE` or more may win over it. Coherence tells little of Chinese,
+#: Japanese and Korean (0 to 0.3, read right or not); Japanese in Shift_JIS read as
+#: gb18030 is 49% Wu Chinese and 37% Mandarin, in Shift_JIS 100% Japanese, and Chinese
+#: read right is Mandarin at 88-96%.
+_UNSURE = 0.8
+#: The same for a reading in a code page of Chinese, Japanese or Korean: Korean read as
+#: gb18030 was 82% Mandarin (QA), Chinese read right 88% or more (the benchmark corpus's
+#: files 93% or more).
+_UNSURE_CJK = 0.9
+_SURE = 0.95
+#: Readings of a file in other code pages are ranked first by whether the probability that
+#: they are in a language of their code page reaches this: Korean read as EUC-JP is 18%
+#: Japanese; two Greek words read right are 89% Greek, read as iso8859-5 (``Ъсычьнёс``)
+#: 100% "in a Cyrillic language" (13 of them), but 40% in its most probable one.
+_LIKELY = 0.8
+_SURE_CHARS = 100
+#: Implausible words that make a reading worse than one with fewer: a word or two may be a
+#: typed oddity ("Дом№5" in Russian); Greek read as cp1251 flips case in most words.
+_MISTYPED = 3
+#: The code pages of Chinese, Japanese and Korean (codec names), which are not judged by
+#: their letters' frequencies (:func:`_coherence`).
+_MULTIBYTE = frozenset(codecs.lookup(name).name for name in (
+    "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_jp",
+    "shift_jisx0213", "euc_jisx0213", "euc_kr", "cp949"))
+
+
+def _unsure(reading: Reading) -> float:
+    """Below what probability of its most probable language a reading is doubtful:
+    :data:`_UNSURE`, or :data:`_UNSURE_CJK` in a code page of Chinese, Japanese or Korean,
+    whose letters' fit cannot vouch for it."""
+    return _UNSURE_CJK if reading.encoding in _MULTIBYTE else _UNSURE
+
+
+def _coherence(text: str) -> float:
+    """How well the letters of ``text`` fit the language whose letter frequencies they fit
+    best (charset-normalizer's coherence ratio, 0 to 1; 0 for too few letters). It tells
+    little of Chinese, Japanese and Korean (0 to 0.3, read right or not): a reading in one
+    of their code pages (:data:`_MULTIBYTE`) is neither doubted nor beaten on it."""
+    ratios = coherence_ratio(text[:JUDGED_CHARS])
+    return ratios[0][1] if ratios else 0.0
+
+
+class Evidence(NamedTuple):
+    """What a legacy reading is judged on when another may be clearly better."""
+
+    reading: Reading
+    judgement: Judgement
+    #: Probability that its text is in a language of its code page (:func:`language_fit`),
+    #: and in the most probable one of them.
+    fit: float
+    top: float
+    #: How well its letters fit a language (:func:`_coherence`).
+    coherence: float
+
+
+def evidence(reading: Reading) -> Evidence:
+    judgement = reading.judgement or judge(reading.text)
+    return Evidence(reading, judgement, *language_fits(judgement.text, reading.encoding),
+                     _coherence(judgement.text))
+
+
+def doubtful(reading: Reading) -> Evidence | None:
+    """The evidence on a chosen legacy reading if it is doubtful (it has :data:`_MISTYPED`
+    implausible words or more, it is in no language of its code page, or, over
+    :data:`_SURE_CHARS` characters of non-ASCII words, its letters fit no language well or
+    its most probable language is unsure), else None: the readings another may be clearly
+    better than (:func:`why_better`)."""
+    judgement = reading.judgement or judge(reading.text)
+    coherence = _coherence(judgement.text)
+    fit, top = language_fits(judgement.text, reading.encoding)
+    coherent = coherence >= _COHERENT or reading.encoding in _MULTIBYTE
+    if judgement.implausibility < _MISTYPED and fit > _NO_LANGUAGE and (
+            judgement.word_chars < _SURE_CHARS or (coherent and top >= _unsure(reading))):
+        return None  # no reading could be clearly better (why_better): none is looked for
+    return Evidence(reading, judgement, fit, top, coherence)
+
+
+def why_better(other: Evidence, chosen: Evidence) -> str | None:
+    """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
+    not. It must be plausible, surely in one language of its code page (:data:`_SURE`),
+    and have no more implausible words; then it is clearly better if the chosen one has
+    :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
+    language at least as well), or if the chosen one is in no language of its code page;
+    and, over :data:`_SURE_CHARS` characters of non-ASCII words, if its letters fit a
+    language much better, or no language of the chosen one's code page is probable."""
+    if other.fit < _OWN_LANGUAGE or not plausible(other.judgement) \
+            or other.judgement.implausibility > chosen.judgement.implausibility:
+        return None
+    if other.top < _SURE:
+        return None
+    odd = chosen.judgement.implausibility
+    if odd >= _MISTYPED and odd > other.judgement.implausibility \
+            and other.coherence >= chosen.coherence:
+        return f"{counted(odd, 'word')} in it look mistyped"
+    if chosen.fit <= _NO_LANGUAGE:
+        return f"that is in no language {chosen.reading.encoding} is made for"
+    if chosen.judgement.word_chars < _SURE_CHARS:
+        return None  # too little text for the letters' fit, or one language's probability
+    if other.coherence >= chosen.coherence + _COHERENCE_MARGIN \
+            and not {chosen.reading.encoding, other.reading.encoding} & _MULTIBYTE:
+        return "its letters are not those of a language"
+    if chosen.top < _unsure(chosen.reading):
+        return f"no language {chosen.reading.encoding} is made for fits it well"
+    return None
+
+
+def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
+    """The chosen legacy ``reading``, or a clearly better one (:func:`why_better`) in a
+    configured code page; raises :class:`ValueError` with the message's end if the clearly
+    better one is in a code page the configuration could add. Asked of doubtful readings
+    only (:func:`doubtful`), so the files of a corpus whose code pages are right cost one
+    coherence ratio and one language identification more."""
+    chosen = doubtful(reading)
+    if chosen is None:
+        return reading
+    for better in readings_elsewhere(data, (reading.encoding,), config.fallback_encodings):
+        why = why_better(better, chosen)
+        if why is not None:
+            break
+    else:
+        return reading
+    other = better.reading
+    configured = {codecs.lookup(name).name for name in config.fallback_encodings}
+    if other.encoding in configured:
+        return Reading(other.encoding, data.decode(other.encoding), None)
+    name = addable_code_pages()[other.encoding]
+    raise ValueError(
+        f"{reading.encoding} reads it as {reading.text[:40]!r}, but {why}; in {name} it reads "
+        f"as {other.text[:40]!r}: if that is its code page, add \"{name}\" to "
+        "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")

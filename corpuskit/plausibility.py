@@ -1,0 +1,244 @@
+"""Whether a decoding reads as typed text: the words of a candidate reading judged one by one
+(mixed scripts ``naпve``, case flips ``пРХБЕР``, symbols between letters ``Za¿ó³æ``,
+accents everywhere), as normalization's fix-encoding step will leave them.
+
+:func:`judge` gives a reading's :class:`Judgement`, :func:`plausible` says whether it reads as
+text at all, and :func:`more_implausible_than` drops a reading that cannot win without judging
+all of it. The code pages are ranked on these verdicts in :mod:`corpuskit.codepages`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+from itertools import pairwise
+from typing import NamedTuple
+
+from .normalize import Repairs, fix_encoding, fix_encoding_line, looks_bad
+
+#: Characters of a candidate decoding that are judged (enough to tell code pages apart).
+JUDGED_CHARS = 65536
+#: Scripts told apart when judging a word (first word of a letter's Unicode name). East
+#: Asian scripts mix within one word, so they count as one; other letters (``ª``, ``µ``)
+#: belong to no script here.
+_SCRIPTS = {
+    "LATIN": "LATIN", "CYRILLIC": "CYRILLIC", "GREEK": "GREEK", "ARABIC": "ARABIC",
+    "HEBREW": "HEBREW", "ARMENIAN": "ARMENIAN", "GEORGIAN": "GEORGIAN", "THAI": "THAI",
+    "CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK",
+    "HALFWIDTH": "CJK", "FULLWIDTH": "CJK", "IDEOGRAPHIC": "CJK",
+}
+#: Non-letters that may sit between two letters: apostrophes, hyphens, the Catalan l·l, and
+#: East Asian punctuation (those languages put no spaces between words).
+_BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
+#: Non-letters that may touch a letter on one side: quotes, marks and common symbols
+#: (the numero sign too: Russian writes ``Приказ№123`` as well as ``Приказ №123``).
+_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬№")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: A non-ASCII character right after a letter: inside a word, not at its start.
+_INNER_NON_ASCII = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]")
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_UPPER = string.ascii_uppercase.encode()
+#: Categories that no typed text holds: private use, unassigned and control characters.
+_NEVER_IN_TEXT = frozenset({"Co", "Cn", "Cc"})
+
+
+@cache
+def script(char: str) -> str:
+    """The script of a letter (``LATIN``, ``CYRILLIC``, ``CJK``...), or ``""`` if none."""
+    return _SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0], "")
+
+
+def _east_asian_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
+def implausible_word(word: str) -> bool:
+    """A word no one types: mixed scripts (``naпve``), a case flip (``пРХБЕР``), a control or
+    private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``).
+
+    The verdict depends on the word alone, and the words of a text recur (each candidate
+    decoding of a file is judged, then the winner once more), so short words are judged
+    once per process (:data:`_VERDICTS`).
+    """
+    verdict = _VERDICTS.get(word)
+    if verdict is None:
+        verdict = judge_word(word)
+        if len(word) <= _MEMO_WORD_CHARS:
+            if len(_VERDICTS) >= _MEMO_WORDS:
+                _VERDICTS.clear()  # a bound of a few MB; a verdict judged again is the same
+            _VERDICTS[word] = verdict
+    return verdict
+
+
+def odd_words(words: Iterable[str]) -> list[str]:
+    """The implausible words among ``words`` that are not ASCII (an ASCII word never is):
+    ``[w for w in words if not w.isascii() and implausible_word(w)]``, the remembered
+    verdicts looked up in the loop (a text's words are most of the time spent judging a
+    code page, and nearly all of them are remembered)."""
+    known = _VERDICTS.get
+    odd = []
+    for word in words:
+        if word.isascii():
+            continue
+        verdict = known(word)
+        if verdict is None:
+            verdict = implausible_word(word)
+        if verdict:
+            odd.append(word)
+    return odd
+
+
+def judge_word(word: str) -> bool:
+    """:func:`implausible_word`, judged afresh."""
+    if len({script(c) for c in word if c.isalpha()} - {""}) > 1:
+        return True
+    for before, after in pairwise(word):
+        if before.isalpha() and after.isalpha() and before.islower() and after.isupper():
+            return True
+    last = len(word) - 1
+    for i, char in enumerate(word):
+        if char.isascii() or char.isalpha():
+            continue
+        category = unicodedata.category(char)
+        if category in _NEVER_IN_TEXT:
+            return True
+        if category[0] == "M" or _east_asian_punctuation(char):
+            continue
+        left = i > 0 and word[i - 1].isalpha()
+        right = i < last and word[i + 1].isalpha()
+        if (category[0] in "PS" or category == "No") and "CJK" in (
+                script(word[i - 1]) if i > 0 else "", script(word[i + 1]) if i < last else ""):
+            # 计划”为: Chinese and Japanese put quotes and stops between words, and signs
+            # and numbers (①名前, ※注意) beside them: their text has no spaces, and one
+            # such character made a whole paragraph one implausible word.
+            continue
+        if left and right and char not in _BETWEEN_LETTERS:
+            return True
+        if (left or right) and char not in _BESIDE_LETTERS:
+            return True
+    return False
+
+
+#: Words up to _MEMO_WORD_CHARS characters long whose verdicts are remembered, up to
+#: _MEMO_WORDS of them (a bound of a few MB: longer words are rare and judged each time).
+_MEMO_WORD_CHARS = 48
+_MEMO_WORDS = 1 << 15
+_VERDICTS: dict[str, bool] = {}
+
+
+def _mostly_capitals(letters: Counter[str]) -> bool:
+    """Whether at least four of ``letters`` (characters, counted) are capitals or small
+    letters, and more than half of those capitals."""
+    cased = sum(n for c, n in letters.items() if c.isupper() or c.islower())
+    return cased >= 4 and 2 * sum(n for c, n in letters.items() if c.isupper()) > cased
+
+
+def _implausibility(text: str, words: list[str], odd: int) -> int:
+    """How many non-ASCII words of ``text`` look like a wrong code page (0 is best), given
+    those ``words`` (in order) and how many of them are ``odd`` (implausible)."""
+    count = odd
+    ascii_text = text.encode("ascii", "ignore")
+    plain = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
+    plain_upper = len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))
+    counted = Counter(_NON_ASCII.findall(text))
+    non_ascii = counted.items()  # each distinct character once
+    accented = sum(n for c, n in non_ascii if c.isalpha() and script(c) == "LATIN")
+    if accented >= 4 and accented * 4 > (plain + accented) * 3:
+        # Latin-script languages write most letters in ASCII; text where three in four
+        # letters are accented is another script read in a Latin code page.
+        count += len(words)
+    if plain >= 4 and 2 * plain_upper < plain and _mostly_capitals(counted) \
+            and _mostly_capitals(Counter(_INNER_NON_ASCII.findall(text))):
+        # Mostly capital non-ASCII letters in lower-case text, inside words too: KOI8-R
+        # read as cp1251 or back (each swaps the other's capitals and small letters). The
+        # capitals that start words are no sign: the titles of French text in a Latin
+        # code page ("État de l'Économie") had it refused.
+        count += len(words)
+    return count
+
+
+class Judgement(NamedTuple):
+    """A candidate decoding as it is judged: its first :data:`JUDGED_CHARS` characters as
+    normalization's fix-encoding step will leave them, and the verdicts on their words
+    (each word is judged once, for both the ranking and :func:`plausible`)."""
+
+    text: str
+    implausibility: int
+    #: Characters of the words holding non-ASCII characters, and of the implausible ones.
+    word_chars: int
+    odd_chars: int
+    words: int
+
+
+def assess(judged: str) -> Judgement:
+    """The verdicts on ``judged``, a candidate's text as fix-encoding leaves it."""
+    words = [word for word in judged.split() if not word.isascii()]
+    odd = odd_words(words)
+    return Judgement(judged, _implausibility(judged, words, len(odd)), sum(map(len, words)),
+                      sum(map(len, odd)), len(words))
+
+
+def judge(text: str, repairs: Repairs | None = None) -> Judgement:
+    # Mojibake (UTF-8 read as cp1252, in a file mixing both) is repaired by normalize's
+    # fix-encoding step; judge the text it will become. ``repairs``: lines repaired
+    # already (by :func:`more_implausible_than`, for the same file).
+    return assess(fix_encoding(text[:JUDGED_CHARS], repairs))
+
+
+def plausible(judgement: Judgement) -> bool:
+    """Whether a legacy decoding reads as text, judged on its words holding non-ASCII
+    characters: at most half of them (and of their characters) implausible.
+
+    Mojibake that normalization repairs is not held against a decoding. Every byte is a
+    character in KOI8-R, so any file without NUL bytes "decodes"; what
+    comes out of noise is box drawing glued to letters of several scripts, refused here.
+    """
+    return (2 * judgement.implausibility <= judgement.words
+            and 2 * judgement.odd_chars <= judgement.word_chars)
+
+
+
+def more_implausible_than(text: str, bound: int, repairs: Repairs | None = None) -> bool:
+    """Whether ``text`` as fix-encoding will leave it surely has more than ``bound``
+    implausible words (``False`` means: perhaps not).
+
+    The words of a line count as fix-encoding will leave the line. Fix-encoding works line
+    by line: it hands a line to ftfy only if the line is not ASCII and the whole text
+    looks bad, and ftfy returns a line unchanged unless its badness pattern matches there.
+    Implausibility never subtracts, so the implausible words of some lines, as they will
+    be, are a lower bound. First the lines no repair can change are counted; then, if
+    that is not enough, the lines that hold implausible words and may be repaired, each
+    repaired as fix-encoding will repair it (:func:`~corpuskit.normalize.fix_encoding_line`).
+    A decoding that reads as noise usually shows more implausible words in its first
+    lines than the best one so far has in all, and is dropped without repairing and
+    judging all of it: Chinese read as cp1252 looks bad on every line, and its first
+    repaired line is enough. ``repairs``: lines repaired already, looked up and added to,
+    so that a reading judged after all is not repaired twice.
+    """
+    count = 0
+    repairable: list[tuple[str, int]] = []  # lines ftfy may change, and their odd words now
+    for line in text.split("\n"):
+        if line.isascii():
+            continue
+        odd = len(odd_words(line.split()))
+        if not odd:
+            continue
+        if looks_bad(line):
+            repairable.append((line, odd))
+            continue
+        count += odd
+        if count > bound:
+            return True
+    if not repairable:
+        return False
+    repaired = looks_bad(text)  # fix-encoding's own test: else it changes no line
+    for line, odd in repairable:
+        count += (len(odd_words(fix_encoding_line(line, repairs).split())) if repaired
+                  else odd)
+        if count > bound:
+            return True
+    return False
