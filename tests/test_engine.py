@@ -750,21 +750,29 @@ def two_workers_started(setup: str = "") -> str:
             "        seen.update(pool.map(pid_later, range(8)))\n")
 
 
-def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
-    """The terminal sends SIGINT to every process of the build: a worker waiting for work
-    printed a KeyboardInterrupt traceback (the parent reports the abort itself)."""
-    script = (two_workers_started() +
-              "    worker = next(iter(pool._processes.values()))\n"
-              "    os.kill(worker.pid, signal.SIGINT)\n"
-              # Not join(): the pool's own thread may reap the worker first, and a join
-              # that finds it gone says None. Its status is set on the process either way.
-              "    deadline = time.monotonic() + 20\n"
-              "    while worker.exitcode is None and time.monotonic() < deadline:\n"
-              "        time.sleep(0.02)\n"
-              "    print(worker.exitcode)\n")
+def ctrl_c_to_a_worker(setup: str, then: str) -> subprocess.CompletedProcess[str]:
+    """Run a script: ``setup``, two workers started, SIGINT sent to one (``worker``), then
+    the lines ``then``; it must exit 0."""
+    script = (setup + two_workers_started()
+              + "    worker = next(iter(pool._processes.values()))\n"
+              "    os.kill(worker.pid, signal.SIGINT)\n" + then)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_ctrl_c_ends_an_idle_worker_without_a_traceback() -> None:
+    """The terminal sends SIGINT to every process of the build: a worker waiting for work
+    printed a KeyboardInterrupt traceback (the parent reports the abort itself)."""
+    done = ctrl_c_to_a_worker(
+        "",
+        # Not join(): the pool's own thread may reap the worker first, and a join that
+        # finds it gone says None. Its status is set on the process either way.
+        "    deadline = time.monotonic() + 20\n"
+        "    while worker.exitcode is None and time.monotonic() < deadline:\n"
+        "        time.sleep(0.02)\n"
+        "    print(worker.exitcode)\n")
     assert done.stdout.strip() == "130"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
 
@@ -826,17 +834,11 @@ def test_a_worker_of_a_parent_that_ignores_ctrl_c_ignores_it_too() -> None:
     workers installed their own handler anyway and died at Ctrl-C, under a parent that
     went on: a traceback, or a build hung for ever (QA: 2 runs in 24). They inherit the
     parent's choice now, and the worker lives on."""
-    script = ("import signal\n"
-              "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-              + two_workers_started() +
-              "    worker = next(iter(pool._processes.values()))\n"
-              "    os.kill(worker.pid, signal.SIGINT)\n"
-              "    time.sleep(1.5)  # longer than a worker takes to end after Ctrl-C\n"
-              "    print(worker.exitcode, sorted(set(pool.map(pid_later, range(8)))) "
-              "== sorted(seen))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
+    done = ctrl_c_to_a_worker(
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n",
+        "    time.sleep(1.5)  # longer than a worker takes to end after Ctrl-C\n"
+        "    print(worker.exitcode, sorted(set(pool.map(pid_later, range(8)))) "
+        "== sorted(seen))\n")
     assert done.stdout.split() == ["None", "True"]
 
 
