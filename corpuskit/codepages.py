@@ -250,10 +250,8 @@ def what_to_do(data: bytes, config: DecodeConfig) -> str:
 #: Judged only over :data:`_SURE_CHARS` characters of non-ASCII words or more: a sentence
 #: of Czech or Russian read right fits at 0.32 to 0.36.
 _COHERENT = 0.4
-#: At least this probability that a reading is in a language of its code page makes it one
-#: that may win over the chosen reading; at most :data:`_NO_LANGUAGE` makes the chosen
-#: one doubtful (Turkish read as cp1252: 0.0, in cp1254: 1.0).
-_OWN_LANGUAGE = 0.9
+#: At most this probability that a reading is in a language of its code page makes it
+#: doubtful (Turkish read as cp1252: 0.0, in cp1254: 1.0).
 _NO_LANGUAGE = 0.5
 #: How much better another reading's letters must fit a language to win on that alone
 #: (Hebrew: 0.92 in cp1255 against 0.28 in cp1251; Polish: 0.71 in iso8859-2, its wrong
@@ -328,28 +326,26 @@ def doubtful(reading: Reading) -> Evidence | None:
     :data:`_SURE_CHARS` characters of non-ASCII words, its letters fit no language well or
     its most probable language is unsure), else None: the readings another may be clearly
     better than (:func:`why_better`)."""
-    judgement = reading.judgement or judge(reading.text)
-    coherence = _coherence(judgement.text)
-    fit, top = language_fits(judgement.text, reading.encoding)
-    coherent = coherence >= _COHERENT or reading.encoding in _MULTIBYTE
-    if judgement.implausibility < _MISTYPED and fit > _NO_LANGUAGE and (
-            judgement.word_chars < _SURE_CHARS or (coherent and top >= _unsure(reading))):
+    found = evidence(reading)
+    coherent = found.coherence >= _COHERENT or reading.encoding in _MULTIBYTE
+    if found.judgement.implausibility < _MISTYPED and found.fit > _NO_LANGUAGE and (
+            found.judgement.word_chars < _SURE_CHARS
+            or (coherent and found.top >= _unsure(reading))):
         return None  # no reading could be clearly better (why_better): none is looked for
-    return Evidence(reading, judgement, fit, top, coherence)
+    return found
 
 
 def why_better(other: Evidence, chosen: Evidence) -> str | None:
     """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
-    not. It must be plausible, surely in one language of its code page (:data:`_SURE`),
-    and have no more implausible words; then it is clearly better if the chosen one has
+    not. It must be plausible, surely in one language of its code page (:data:`_SURE`; so
+    its probability of being in any of them is that at least), and have no more
+    implausible words; then it is clearly better if the chosen one has
     :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
     language at least as well), or if the chosen one is in no language of its code page;
     and, over :data:`_SURE_CHARS` characters of non-ASCII words, if its letters fit a
     language much better, or no language of the chosen one's code page is probable."""
-    if other.fit < _OWN_LANGUAGE or not plausible(other.judgement) \
+    if other.top < _SURE or not plausible(other.judgement) \
             or other.judgement.implausibility > chosen.judgement.implausibility:
-        return None
-    if other.top < _SURE:
         return None
     odd = chosen.judgement.implausibility
     if odd >= _MISTYPED and odd > other.judgement.implausibility \
@@ -367,10 +363,15 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     return None
 
 
+class BetterElsewhere(Exception):
+    """A file a code page the configuration could add reads clearly better than the
+    configured ones (:func:`second_look`); the message says both readings and what to do."""
+
+
 def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     """The chosen legacy ``reading``, or a clearly better one (:func:`why_better`) in a
-    configured code page; raises :class:`ValueError` with the message's end if the clearly
-    better one is in a code page the configuration could add. Asked of doubtful readings
+    configured code page; raises :class:`BetterElsewhere` if the clearly better one is in a
+    code page the configuration could add. Asked of doubtful readings
     only (:func:`doubtful`), so the files of a corpus whose code pages are right cost one
     coherence ratio and one language identification more."""
     chosen = doubtful(reading)
@@ -387,7 +388,7 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     if other.encoding in configured:
         return Reading(other.encoding, data.decode(other.encoding), None)
     name = addable_code_pages()[other.encoding]
-    raise ValueError(
+    raise BetterElsewhere(
         f"{reading.encoding} reads it as {reading.text[:40]!r}, but {why}; in {name} it reads "
         f"as {other.text[:40]!r}: if that is its code page, add \"{name}\" to "
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .codepages import Reading, best_legacy, second_look, what_to_do
+from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
 from .plausibility import judge, plausible
@@ -167,7 +167,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     if legacy is not None:
         try:
             legacy = second_look(data, legacy, config)
-        except ValueError as doubt:
+        except BetterElsewhere as doubt:
             raise DocumentProblem(Problem(raw.path, "undecodable",
                                           f"{not_utf8}, and {doubt}")) from None
         encoding, text = legacy.encoding, legacy.text

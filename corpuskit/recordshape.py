@@ -31,38 +31,40 @@ _REF_DEPTH = 16
 _LOCAL_REF = "#/$defs/"
 
 
-def inline_refs(schema: Any, root: Mapping[str, Any] | None = None, depth: int = 0) -> Any:
+class _NotInlined(Exception):
+    """A reference :func:`inline_refs` leaves to jsonschema."""
+
+
+def inline_refs(schema: Any) -> Any:
     """``schema`` with each ``{"$ref": "#/$defs/<name>", ...}`` replaced by the definition
     it names merged with the keywords beside it (as JSON Schema 2020-12 applies both), so
     that the compilers see plain keywords; None if a reference is not to ``$defs`` of the
     same schema, leads :data:`_REF_DEPTH` deep, or shares a keyword with its target (then
     the schema is left to jsonschema)."""
-    root = schema if root is None else root
-    if isinstance(schema, list):
-        items = [inline_refs(item, root, depth) for item in schema]
-        return None if any(item is None for item, old in zip(items, schema, strict=True)
-                           if old is not None) else items
-    if not isinstance(schema, Mapping):
-        return schema
-    inlined: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "$ref" and isinstance(value, str):
-            continue
-        found = inline_refs(value, root, depth)
-        if found is None and value is not None:
-            return None
-        inlined[key] = found
-    ref = schema.get("$ref")
+    try:
+        return _inlined(schema, schema, 0)
+    except _NotInlined:
+        return None
+
+
+def _inlined(node: Any, root: Any, depth: int) -> Any:
+    if isinstance(node, list):
+        return [_inlined(item, root, depth) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    inlined = {key: _inlined(value, root, depth) for key, value in node.items()
+               if not (key == "$ref" and isinstance(value, str))}
+    ref = node.get("$ref")
     if not isinstance(ref, str):
         return inlined
-    defs = root.get("$defs")
+    defs = root.get("$defs") if isinstance(root, Mapping) else None
     name = ref.removeprefix(_LOCAL_REF)
     if not ref.startswith(_LOCAL_REF) or depth >= _REF_DEPTH or not isinstance(defs, Mapping) \
             or not isinstance(defs.get(name), Mapping):
-        return None
-    target = inline_refs(defs[name], root, depth + 1)
-    if target is None or (set(target) & set(inlined)) - _ANNOTATIONS:
-        return None
+        raise _NotInlined(ref)
+    target = _inlined(defs[name], root, depth + 1)
+    if (set(target) & set(inlined)) - _ANNOTATIONS:
+        raise _NotInlined(ref)
     return {**target, **inlined}
 _TYPES = {
     "string": "type({x}) is str",
