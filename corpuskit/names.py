@@ -52,6 +52,11 @@ WINDOWS_FORBIDDEN = '<>:"|?*\\'
 #: splits on) and the backslash.
 _CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
 _FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
+#: Unicode's bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069): invisible, they show the rest of a name in another order than it is
+#: spelled ("Trojan Source", CVE-2021-42574), so a listing or a message would mislead.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 @lru_cache(maxsize=4096)  # folder names recur on every file below them
@@ -70,6 +75,11 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     if found is not None:
         return (f"{what} {name!r} holds a line break, backslash or control character, which "
                 "manifests and Windows cannot hold; rename it")
+    bidi = _BIDI_CONTROL.search(name)
+    if bidi is not None:
+        return (f"{what} {name!r} holds U+{ord(bidi.group()):04X} "
+                f"{unicodedata.name(bidi.group())}, an invisible control that displays "
+                "the name in another order than it is spelled; rename it")
     if "%" in name and not allow_percent:
         return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
                 "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
@@ -162,9 +172,9 @@ def reserved_lookalike(relpath: str) -> str | None:
 #: Bytes of an ASCII path that some rule of :func:`check_component` refuses (with '%').
 _REFUSED_ASCII = bytes(range(0x20)) + b"\x7f" + WINDOWS_FORBIDDEN.encode() + b"%"
 _REFUSED_ASCII_BUT_PERCENT = _REFUSED_ASCII[:-1]
-_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029%"
+_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029%" + BIDI_CONTROLS
                                 + re.escape(WINDOWS_FORBIDDEN) + "]")
-_REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029"
+_REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS
                                             + re.escape(WINDOWS_FORBIDDEN) + "]")
 #: Whitespace ending a name (before a "/" of the joined paths, or at their end).
 _SPACE_AT_END = re.compile(r"\s(?:/|\Z)")

@@ -219,6 +219,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "trailing unicode space": (["tail\u00a0", "idsp\u3000", "em\u2003.txt\u2003",
                                 "folder\u00a0/x.txt"], "unsafe-path"),
     "line separators": (["ls\u2028x.txt", "ps\u2029x.txt"], "unsafe-path"),
+    # invisible controls that show a name in another order than it is spelled
+    "bidi controls": (["invoice\u202egpj.txt", "x\u202a.md", "\u2066a\u2069.txt",
+                       "rtl\u202b/x.txt"], "unsafe-path"),
     "colon in a folder": (["a:b/x.txt"], "unsafe-path"),
     # names that merge on a case-insensitive or normalizing filesystem, at every level
     "file and folder": (["Notes", "notes/x.txt"], "name-collision"),
@@ -533,6 +536,7 @@ PACKAGE_NAMES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
     "unicode space and line separator": (["tail\u00a0", "ls\u2028x.txt"],
                                          {("tail\u00a0", "unsafe-path"),
                                           ("ls\u2028x.txt", "unsafe-path")}),
+    "bidi override": (["report\u202etxt.md"], {("report\u202etxt.md", "unsafe-path")}),
 }
 #: How each package is checked: every mode reads the same listing of names.
 VALIDATE_MODES: dict[str, dict[str, Any]] = {
@@ -616,7 +620,7 @@ def test_names_that_merge_are_named_alike_by_build_and_validate(tmp_path: Path) 
                "data/raw/caf\\u00e9.txt" in messages[f"data/raw/{nfd}"], messages
 
 
-_TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ/"
+_TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ\u202e\u2069/"
 
 
 @settings(max_examples=1500, deadline=None)
