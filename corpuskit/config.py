@@ -19,6 +19,7 @@ from .configschema import config_problems
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
+from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,14 +46,6 @@ FAITHFUL_STEPS = (
 LOSSY_STEPS = ("nfkc", "straight-quotes", "nbsp-to-space", "collapse-spaces")
 
 DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
-#: A footer line is a rights line when it is a © notice ("2023 © Agency", "© 2023 Agency"),
-#: a copyright notice with a year ("Copyright (c) 2021-2023 Agency"), or says "all rights
-#: reserved". "Copyright law is complicated." is body text, not a notice.
-DEFAULT_RIGHTS_PATTERNS = (
-    r"(?i)(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?©.{0,200}",
-    r"(?i)(?:copyright|\(c\))\s*(?:©|\(c\))?\s*\d{4}\b.{0,200}",
-    r"(?i).{0,200}\ball rights reserved\.?",
-)
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
@@ -148,20 +141,6 @@ def _beyond_json(value: Any, key: str) -> Iterator[tuple[str, str]]:
 #: (RFC 3986's shape, as the Data Package profile's "uri" format requires).
 _ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:)"
                            r"[^\s\x00-\x1f\x7f]*")
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` cannot serve as a rights pattern, or None. Python's ``re`` refuses
-    some patterns with other errors than ``re.error`` (a repeat count beyond its limit,
-    ``a{4294967296}``: OverflowError; thousands of nested groups: RecursionError)."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"not a valid regular expression: {exc}"
-    except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
-        return (f"a regular expression Python cannot compile ({type(exc).__name__}: "
-                f"{exc or 'too deeply nested'}); write a simpler one")
-    return None
 
 
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:

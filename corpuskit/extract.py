@@ -10,28 +10,22 @@ without the indentation or trailing spaces they may have had.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
-from functools import cache
 
 from .config import ExtractConfig
 from .dates import LONGEST_DATE_LINE, parse_date_line
 from .language import iso639_1_many
 from .models import Extracted, Parts
+from .rightsrules import rights_rules
 
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
 
-@cache
-def _rights_rules(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
-
-
 def is_rights_line(line: str, config: ExtractConfig) -> bool:
-    return "\n" not in line and any(
-        rule.fullmatch(line) for rule in _rights_rules(config.rights_patterns)
-    )
+    """Whether ``line`` is a rights line; raises :class:`~corpuskit.rightsrules.SlowPattern`
+    for a configured pattern that found no answer in time."""
+    return "\n" not in line and any(rule(line) for rule in rights_rules(config.rights_patterns))
 
 
 def _is_title(paragraph: str, config: ExtractConfig) -> bool:

@@ -15,13 +15,15 @@ from typing import Any, TypeVar
 
 import orjson
 
-from .config import ProcessConfig
+from .config import CONFIG_NAME, ProcessConfig
 from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
+from .errors import CorpuskitError, InputError
 from .extract import extract_parts, languages
 from .models import DocumentProblem, Parts, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
+from .rightsrules import SlowPattern
 from .visible import shows_text
 
 __all__ = ["count_paragraphs", "count_words", "process_document", "process_documents_reported",
@@ -107,7 +109,13 @@ def _prepare(raw: RawDocument, config: ProcessConfig) -> _Prepared:
             raw.path, "empty-document",
             "holds no text once normalized (only space, control, format or other invisible "
             "characters, such as zero-width spaces or soft hyphens); remove it or add text"))
-    return _Prepared(raw, encoding, steps, extract_parts(text, config.extract))
+    try:
+        parts = extract_parts(text, config.extract)
+    except SlowPattern as slow:
+        raise InputError([Problem(CONFIG_NAME, "config-error", slow.explain(raw.path),
+                                  f"extract.rights_patterns[{slow.index}]")],
+                         "a rights pattern runs without end") from None
+    return _Prepared(raw, encoding, steps, parts)
 
 
 def _record_alone(prepared: _Prepared, config: ProcessConfig) -> Record:
@@ -143,7 +151,7 @@ def _reported(path: str, work: Callable[..., _T], *args: Any) -> _T:
     """``work(*args)``, an unexpected exception in it a ``DocumentProblem`` on ``path``."""
     try:
         return work(*args)
-    except (DocumentProblem, MemoryError):
+    except (DocumentProblem, CorpuskitError, MemoryError):
         raise
     except Exception as exc:
         raise DocumentProblem(Problem(

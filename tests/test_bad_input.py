@@ -224,8 +224,8 @@ def test_config_with_an_unknown_compression(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("pattern", "says"), [
-    ("a{4294967296}", "(OverflowError: the repetition number is too large); write a simpler one"),
-    ("(" * 2000 + "a" + ")" * 2000, "a regular expression Python cannot compile ("),
+    ("a{4294967296}", "not a valid regular expression: repeat count too big at position 2"),
+    ("(" * 2000 + "a" + ")" * 2000, "a regular expression Python cannot compile (RecursionError"),
 ])
 def test_config_with_a_rights_pattern_python_cannot_compile(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], pattern: str, says: str) -> None:
@@ -233,10 +233,8 @@ def test_config_with_a_rights_pattern_python_cannot_compile(
     check, and an internal error in validate."""
     lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
         {"extract": {"rights_patterns": [pattern]}})))
-    assert len(lines) == 1 and lines[0].startswith(
-        "error: corpus.toml:extract.rights_patterns[0]: a regular expression Python cannot "
-        "compile (")
-    assert says in lines[0]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: corpus.toml:extract.rights_patterns[0]: {says}")
 
 
 def test_config_with_an_unknown_key_says_what_to_do(

@@ -204,6 +204,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                          source.name, target.suffix))
     except WorkerDied:  # the run failed, not the package: no report can be given
         raise
+    except InputError as error:  # checking stopped (a rights pattern that runs without end)
+        problems.extend(error.problems)
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "

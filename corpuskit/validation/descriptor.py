@@ -15,7 +15,6 @@ from ..config import (
     ExtractConfig,
     NormalizeConfig,
     ProcessConfig,
-    pattern_problem,
 )
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
@@ -23,6 +22,7 @@ from ..package import documents_resource as documents_template
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
+from ..rightsrules import pattern_problem
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"

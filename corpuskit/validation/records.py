@@ -23,10 +23,12 @@ import orjson
 from ..config import ProcessConfig
 from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..discover import document_id
+from ..errors import InputError
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..names import refused_names
 from ..package import RAW_PREFIX, bagit_path
+from ..packagesource import DESCRIPTOR
 from ..problems import Problem
 from ..recordshape import (
     NOT_CANONICAL,
@@ -427,6 +429,10 @@ def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str 
         fresh = process_document(RawDocument(stored.id, stored.source_path, data), config)
     except DocumentProblem as bad:
         return f"the raw input no longer makes a record: {bad.problem.message}"
+    except InputError as slow:  # a rights pattern of the package's that runs without end
+        raise InputError([Problem(DESCRIPTOR, problem.code, problem.message,
+                                  f"corpuskit.process.{problem.location}")
+                          for problem in slow.problems], slow.summary) from None
     differing = compare_records(stored, fresh)
     if differing:
         return (f"fields {', '.join(differing)} differ from a fresh derivation of the raw "

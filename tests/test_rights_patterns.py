@@ -1,0 +1,114 @@
+"""Configured rights patterns: matched under a time limit, so that one that backtracks
+without end stops a build, a check of the seeds or ``validate --reproduce`` with a problem
+naming the pattern and the document, instead of hanging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reliability_support import build_args, run_here, visible_entries, write_seeds
+
+import corpuskit
+from corpuskit import rightsrules
+from corpuskit.config import ExtractConfig, ProcessConfig
+from corpuskit.errors import InputError
+from corpuskit.models import RawDocument
+from corpuskit.records import process_document
+from corpuskit.rightsrules import DEFAULT_RIGHTS_PATTERNS, SlowPattern, rights_rules
+from corpuskit.validation.records import reproduce_record
+
+#: Twice the time for each "a" more before the "c" it never finds: years at 40.
+BACKTRACKS = "(a|aa)+c"
+SECONDS = 0.3
+
+
+@pytest.fixture(autouse=True)
+def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short limit, and no pattern given up on by an earlier test in this process (the
+    workers of a build fork from it and inherit both)."""
+    monkeypatch.setattr(rightsrules, "RIGHTS_PATTERN_SECONDS", SECONDS)
+    monkeypatch.setattr(rightsrules, "_GIVEN_UP", {})
+
+
+def documents(count: int) -> dict[str, str]:
+    """Documents whose last paragraph is 40 a's: a line :data:`BACKTRACKS` never ends on."""
+    return {f"doc{n:02d}.txt": f"Title {n}\n\nThe body of document {n}.\n\n{'a' * 40}\n"
+            for n in range(count)}
+
+
+def slow_config() -> dict[str, object]:
+    return {"extract": {"language": False, "rights_patterns": ["(?i)© .*", BACKTRACKS]}}
+
+
+def expected_message(document: str) -> str:
+    return (f"corpus.toml:extract.rights_patterns[1]: the rights pattern '{BACKTRACKS}' "
+            f"found no answer within {SECONDS:g} s on a line of 40 characters in {document}: "
+            "it backtracks without end, as nested repeats such as (a+)+ and overlapping "
+            "alternatives such as (a|aa)+ do; rewrite it without them [config-error]")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pattern_that_backtracks_without_end_stops_the_build(tmp_path: Path,
+                                                                jobs: str) -> None:
+    seeds = write_seeds(tmp_path / "seeds", documents(24), slow_config())
+    out = tmp_path / "out"
+    args = build_args(seeds, out)
+    args[args.index("--jobs") + 1] = jobs
+    done = run_here(args)
+    assert done.code == 1, done
+    assert "Traceback" not in done.stderr
+    [line] = [line for line in done.stderr.splitlines() if "rights_patterns" in line]
+    if jobs == "1":  # one process, in order: the first document; workers: one of theirs
+        assert line == "error: " + expected_message("doc00.txt")
+    else:
+        document = line.split(" characters in ")[1].split(":")[0]
+        assert document in documents(24)
+        assert line == "error: " + expected_message(document)
+    assert visible_entries(out) == set()
+
+
+def test_a_pattern_given_up_on_is_not_tried_again() -> None:
+    """After one line ran out of time, every other line raises at once: a worker does not
+    spend the limit again on each document before the build stops."""
+    [rule] = rights_rules((BACKTRACKS,))
+    with pytest.raises(SlowPattern) as first:
+        rule("a" * 40)
+    assert (first.value.index, first.value.pattern, first.value.chars) == (0, BACKTRACKS, 40)
+    with pytest.raises(SlowPattern) as again:
+        rule("c")  # a line it matches at once, were it tried
+    assert again.value is first.value
+
+
+def test_configured_patterns_that_end_match_as_before() -> None:
+    """Python's re syntax, and Unicode properties (regex's); the built-in ones unchanged."""
+    rules = rights_rules(("(?i)©\\s*\\d{4}.*", "\\p{Lu}+ RESERVED"))
+    assert [rule("© 2023 Agency") for rule in rules] == [True, False]
+    assert [rule("ÉDITIONS RESERVED") for rule in rules] == [False, True]
+    assert [rule("Éditions reserved") for rule in rules] == [False, False]
+    defaults = rights_rules(DEFAULT_RIGHTS_PATTERNS)
+    assert any(rule("2023 © Agence France-Presse") for rule in defaults)
+    assert not any(rule("Copyright law is complicated.") for rule in defaults)
+
+
+def test_validate_of_the_seeds_reports_the_pattern(tmp_path: Path) -> None:
+    seeds = write_seeds(tmp_path / "seeds", documents(3), slow_config())
+    report = corpuskit.validate(seeds, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        ("corpus.toml", "config-error", "extract.rights_patterns[1]")]
+    assert report.problems[0].render() == expected_message("doc00.txt")
+
+
+def test_reproduce_names_the_pattern_of_the_package() -> None:
+    """In a package the patterns are its datapackage.json's (corpuskit.process), written
+    by whoever made it: the problem names that key there."""
+    raw = RawDocument("doc", "doc.txt", f"Title\n\nBody.\n\n{'a' * 40}\n".encode())
+    stored = process_document(raw, ProcessConfig(extract=ExtractConfig(language=False)))
+    slow = ProcessConfig(extract=ExtractConfig(language=False, rights_patterns=(BACKTRACKS,)))
+    with pytest.raises(InputError) as stopped:
+        reproduce_record(stored, raw.data, slow)
+    [problem] = stopped.value.problems
+    assert (problem.path, problem.code, problem.location) == (
+        "datapackage.json", "config-error", "corpuskit.process.extract.rights_patterns[0]")
+    assert f"the rights pattern '{BACKTRACKS}' found no answer" in problem.message
+    assert "in doc.txt:" in problem.message
