@@ -6,6 +6,7 @@ locale, umask, hash seed and environment really differ between the two.
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import stat
@@ -102,6 +103,35 @@ def test_without_source_date_epoch_no_clock_time_is_written(
     assert b'"created"' not in (one / RELEASE / "datapackage.json").read_bytes()
     with zipfile.ZipFile(one / f"{RELEASE}.zip") as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_archive_redated_when_the_package_has_no_release_time_is_refused(
+        two_builds: tuple[Path, Path], tmp_path: Path, fast: bool) -> None:
+    """Without ``created``, corpuskit dates every entry 1980-01-01: an archive rewritten with
+    another date (and sealed again) is not the reproducible form, as check and build say."""
+    from _validate_support import sealed
+
+    import corpuskit
+
+    one, _ = two_builds
+    original = one / f"{RELEASE}.zip"
+    assert corpuskit.validate(original, fast=fast, jobs=1).valid
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(buffer, "w") as redated:
+        for info in source.infolist():
+            moved = zipfile.ZipInfo(info.filename, (2020, 1, 1, 0, 0, 0))
+            moved.compress_type, moved.create_system = info.compress_type, info.create_system
+            moved.external_attr = info.external_attr
+            redated.writestr(moved, source.read(info), compresslevel=6)
+    archive = tmp_path / f"{RELEASE}.zip"
+    archive.write_bytes(sealed(buffer.getvalue()))
+    report = corpuskit.validate(archive, fast=fast, jobs=1)
+    with zipfile.ZipFile(archive) as redated:
+        members = [info.filename for info in redated.infolist()]
+    dated = [p.path for p in report.problems
+             if p.code == "archive-metadata" and "modification date" in p.message]
+    assert set(dated) == set(members)
 
 
 def test_source_date_epoch_sets_created_and_zip_times(tmp_path: Path) -> None:

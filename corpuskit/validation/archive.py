@@ -63,7 +63,8 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
     """Every header byte of ``source`` against the reproducible form corpuskit writes.
 
     ``created`` is the package's release time stamp (from datapackage.json), which decides
-    every entry's time stamp; when unknown, the first entry's time stamp is the reference.
+    every entry's time stamp: "" when the package has none (1980-01-01); None when it is
+    unknown (no readable descriptor), and the first entry's time stamp is the reference.
     """
     problems: list[Problem] = []
     for _ in archive_structure_steps(source, created, problems):
@@ -80,7 +81,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
         problems.append(Problem(".", "archive-error", "the archive holds no entries"))
         return
     try:
-        date_time = zip_date_time(created) if created else infos[0].date_time
+        date_time = zip_date_time(created) if created is not None else infos[0].date_time
     except ValueError:
         date_time = infos[0].date_time
     names = [info.filename for info in infos]

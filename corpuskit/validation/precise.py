@@ -69,8 +69,12 @@ REQUIRED_FILES = (BAGIT_TXT, BAG_INFO, *STRICT_MANIFESTS, DESCRIPTOR)
 
 
 def _created(descriptor: dict[str, Any] | None) -> str | None:
-    """The release time stamp a descriptor gives, if any (it decides an archive's times)."""
-    created = descriptor.get("created") if descriptor else None
+    """The release time stamp a descriptor gives (it decides an archive's times): "" if it
+    gives none (the archive's times are then 1980-01-01), None if there is no descriptor
+    to read it from or its ``created`` is not a string (the schema check says so)."""
+    if descriptor is None:
+        return None
+    created = descriptor.get("created", "")
     return created if isinstance(created, str) else None
 
 
