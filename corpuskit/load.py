@@ -39,7 +39,7 @@ from typing import Any
 
 from .archiveseal import ends_in_a_seal
 from .counts import derived_mismatches
-from .errors import InputError
+from .errors import InputError, UsageError
 from .models import Record
 from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .packagesource import DESCRIPTOR, MAX_MANIFEST_BYTES, PackageSource
@@ -309,7 +309,8 @@ class Corpus:
         self.close()
 
 
-def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
+def load(path: str | os.PathLike[str], *, verify: bool = True,
+         reproduce: bool = False) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
 
     With ``verify=True`` (the default) the package goes through every check of
@@ -317,6 +318,11 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
     against their texts and raw files, the metadata): a package validate refuses is never
     loaded; :class:`PackageIntegrityError` names each of validate's problems; nothing is
     yielded from a package that fails.
+    ``reproduce=True`` adds validate's ``reproduce`` check: every record derived again
+    from its raw file with the package's recorded settings. Only that finds a package
+    re-signed throughout by whoever changed a text (the record's hashes and counts, the
+    manifests, the descriptor and the archive's seal rewritten to agree with it); it runs
+    the whole pipeline again, at about the speed of a build.
     ``verify=False`` skips the check (faster on a package you just verified). Other
     unreadable input raises :class:`~corpuskit.errors.InputError`.
 
@@ -329,6 +335,9 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
         >>> next(iter(corpus)).title                                   # doctest: +SKIP
         'For development of Non-Aligned Movement'
     """
+    if reproduce and not verify:
+        raise UsageError("load: reproduce=True is a check, and verify=False skips every "
+                         "check; leave verify=True")
     location = Path(os.fspath(path))
     try:
         source = open_package(location)
@@ -351,7 +360,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True) -> Corpus:
             # payload manifest validate has just proved.
             from .validation import validate
 
-            problems = list(validate(location).problems)
+            problems = list(validate(location, reproduce=reproduce).problems)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
             payload = _parse_manifest(source, MANIFEST, problems, len(source.files()) + 1_000)

@@ -467,3 +467,32 @@ def test_load_refuses_what_validate_refuses(tmp_path: Path) -> None:
     with pytest.raises(corpuskit.PackageIntegrityError, match="named as the release"):
         corpuskit.load(renamed)
     assert corpuskit.load(archive).verified
+
+
+def test_a_text_changed_and_re_signed_throughout_is_refused_with_reproduce(
+        tmp_path: Path) -> None:
+    """A forger who rewrites a record's text with its hashes and counts, the manifests,
+    the descriptor and the card leaves a package every checksum agrees with: only deriving
+    the record again from its raw file, which still says otherwise, finds it."""
+    import hashlib
+
+    from _validate_support import copy_release, records, restate_metadata, write_records
+
+    package = copy_release(tmp_path)
+    items = records(package)
+    text = "A text nobody wrote, about a harbour that never reopened.\n"
+    items[0].update(text=text, text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+                    chars=len(text), words=len(text.split()))
+    write_records(package, items)
+    restate_metadata(package)
+    assert next(iter(corpuskit.load(package))).text == text  # every checksum agrees
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        corpuskit.load(package, reproduce=True)
+    assert [(p.path, p.code) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "record-mismatch")]
+    assert f"record {items[0]['id']!r}" in refused.value.problems[0].message
+
+
+def test_reproduce_without_verify_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CorpuskitError, match="verify=False skips every check"):
+        corpuskit.load(sample(), verify=False, reproduce=True)
