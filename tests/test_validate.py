@@ -144,6 +144,22 @@ def test_github_format_for_archives_names_the_member(capsys: pytest.CaptureFixtu
     assert f"::error file={archive},title=unsafe-path::validate-sample-1.0.0/../escape.txt" in out
 
 
+def test_github_format_for_archives_sets_no_line_of_the_archive() -> None:
+    """A line number is of the member, not of the zip: it goes into the message, after the
+    member, as the text format writes it; other locations likewise."""
+    report = ValidationReport("dist/a.zip", "archive", (
+        Problem("data/documents.jsonl", "record-mismatch", "words differ", "line 3"),
+        Problem("bag-info.txt", "bagit-error", "says 9 files", "Payload-Oxum"),
+        Problem(".", "archive-error", "truncated"),
+    ))
+    assert render_github(report) == [
+        "::error file=dist/a.zip,title=record-mismatch::data/documents.jsonl:line 3: "
+        "words differ",
+        "::error file=dist/a.zip,title=bagit-error::bag-info.txt:Payload-Oxum: says 9 files",
+        "::error file=dist/a.zip,title=archive-error::truncated",
+    ]
+
+
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in err

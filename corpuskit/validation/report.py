@@ -168,19 +168,23 @@ def _escape_property(text: str) -> str:
 def render_github(report: ValidationReport) -> list[str]:
     """GitHub Actions workflow commands: one ``::error`` per problem, ``::notice`` if valid.
 
-    ``file`` is the problem's file (for an archive, the archive; the member is named in the
-    message); ``line`` is set when the location is a line number; ``title`` is the code.
-    A check that could not run is a ``::warning`` (titled ``not-checked``).
+    ``file`` is the problem's file, and ``line`` is set when the location is a line number
+    of it. For an archive ``file`` is the archive, whose lines mean nothing: the message
+    starts with the member and the location, as the text format writes them
+    (``data/documents.jsonl:line 3: ...``). ``title`` is the code. A check that could not
+    run is a ``::warning`` (titled ``not-checked``).
     """
     lines = []
     for problem in report.problems:
         if report.kind == "archive":
-            file = report.target
-            message = f"{problem.path}: {problem.message}" if problem.path not in ("", ".") \
-                else problem.message
-        else:
-            file = report.display_path(problem)
-            message = problem.message
+            where = ":".join(part for part in (problem.path, problem.location)
+                             if part not in ("", "."))
+            message = f"{where}: {problem.message}" if where else problem.message
+            lines.append(f"::error file={_escape_property(report.target)},"
+                         f"title={_escape_property(problem.code)}::{_escape_data(message)}")
+            continue
+        file = report.display_path(problem)
+        message = problem.message
         props = [f"file={_escape_property(file)}"]
         match = _LINE.match(problem.location)
         if match:
