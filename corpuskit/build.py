@@ -25,7 +25,7 @@ from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
-from .dist import latest_release, latest_release_folder, not_a_zip_file
+from .dist import descriptor_created, latest_release, latest_release_folder, not_a_zip_file
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
@@ -39,7 +39,7 @@ from .preparedpieces import (
     WrittenRecords,
 )
 from .reader import FolderSource, iter_records
-from .runsettings import resolve_created, run_problems
+from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
 from .wording import counted
@@ -376,7 +376,15 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
         from .diff import difference_summary  # only on this error path
 
-        detail = difference_summary(existing, built) or f"differs in: {shown}"
+        summary = difference_summary(existing, built)
+        kept, fresh = descriptor_created(existing), descriptor_created(built)
+        if not summary and kept != fresh:  # the same records and metadata, another time
+            raise ReleaseExistsError(
+                f"release {config.release_name} already exists in {out} with the same "
+                f"documents and metadata, but another release time: created is "
+                f"{kept or 'absent'} there and {fresh or 'absent'} in this build; "
+                f"{release_time_advice(kept)}")
+        detail = summary or f"differs in: {shown}"
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: bump the version "

@@ -25,19 +25,14 @@ from .archive import package_files
 from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
-from .dist import descriptor_of, is_archive, not_a_zip_file, survey_releases
+from .dist import descriptor_created, is_archive, not_a_zip_file, survey_releases
 from .errors import InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
+from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
-
-
-def _created(folder: Path) -> str | None:
-    descriptor = descriptor_of(folder)
-    value = descriptor.get("created") if descriptor is not None else None
-    return value if isinstance(value, str) else None
 
 
 def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
@@ -115,13 +110,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 else:
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
-            fresh, kept = _created(result.release), _created(release)
-            if DESCRIPTOR in differing and kept is not None and fresh != kept:
+            fresh, kept = descriptor_created(result.release), descriptor_created(release)
+            if DESCRIPTOR in differing and fresh != kept:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
-                                        f"created is {kept!r} in dist/, {fresh!r} in a fresh "
-                                        "build: set SOURCE_DATE_EPOCH (or corpus.toml's "
-                                        "created) as when the release was built",
-                                        "/created"))
+                                        f"created is {kept or 'absent'} in dist/ and "
+                                        f"{fresh or 'absent'} in a fresh build: "
+                                        f"{release_time_advice(kept)}", "/created"))
         if zipped and not archives_match(result.archive, archive):
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "

@@ -97,6 +97,13 @@ def descriptor_of(folder: Path) -> dict[str, Any] | None:
     return descriptor if isinstance(descriptor, dict) else None
 
 
+def descriptor_created(folder: Path) -> str | None:
+    """The release time a release folder's descriptor gives (``created``), if any."""
+    descriptor = descriptor_of(folder)
+    value = descriptor.get("created") if descriptor is not None else None
+    return value if isinstance(value, str) else None
+
+
 def _mismatch(descriptor: dict[str, Any], name: str, version: Version) -> str | None:
     """Why a release's datapackage.json does not name it ``name`` ``version``; None if it
     does."""

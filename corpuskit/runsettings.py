@@ -54,6 +54,22 @@ def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str 
     return str(created) if created else None
 
 
+def release_time_advice(kept: str | None) -> str:
+    """How to build again a release whose descriptor says ``created = kept`` (None: it
+    has none) when a build gave it another release time."""
+    if kept is None:
+        return ("it has none: build with SOURCE_DATE_EPOCH unset and no created in "
+                "corpus.toml")
+    try:
+        stamp = dt.datetime.strptime(kept, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return ("build with SOURCE_DATE_EPOCH (or corpus.toml's created) set as when it "
+                "was built")
+    seconds = int((stamp - EPOCH).total_seconds())
+    return (f"build with SOURCE_DATE_EPOCH={seconds}, which is {kept} (or with it unset "
+            f"and created = \"{kept}\" in corpus.toml)")
+
+
 #: The problem of ``[output] parquet = true`` where pyarrow is not installed.
 NO_PYARROW = Problem(CONFIG_NAME, "config-error",
                      "parquet = true, but pyarrow, which writes Parquet, is not installed: "

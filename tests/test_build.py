@@ -426,6 +426,32 @@ def test_same_version_with_changed_seeds_is_refused(tmp_path: Path,
     assert tree_bytes(out) == before, "the existing release is left byte for byte"
 
 
+def test_same_content_built_at_another_release_time_says_how_to_build_it_again(
+        tmp_path: Path) -> None:
+    """Only SOURCE_DATE_EPOCH differs: no version to bump, but the time to build with."""
+    from corpuskit import build
+    from corpuskit.errors import ReleaseExistsError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
+    at_zero, unset = tmp_path / "at-zero", tmp_path / "unset"
+    build(seeds, at_zero, source_date_epoch="0", jobs=1)
+    build(seeds, unset, jobs=1)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, at_zero, jobs=1)
+    assert str(refused.value) == (
+        f"release test-corpus-1.0.0 already exists in {at_zero} with the same documents and "
+        "metadata, but another release time: created is 1970-01-01T00:00:00Z there and "
+        "absent in this build; build with SOURCE_DATE_EPOCH=0, which is "
+        '1970-01-01T00:00:00Z (or with it unset and created = "1970-01-01T00:00:00Z" in '
+        "corpus.toml)")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, unset, source_date_epoch="1700000000", jobs=1)
+    assert str(refused.value).endswith(
+        "created is absent there and 2023-11-14T22:13:20Z in this build; it has none: build "
+        "with SOURCE_DATE_EPOCH unset and no created in corpus.toml")
+    assert build(seeds, at_zero, source_date_epoch="0", jobs=1).status == "unchanged"
+
+
 def test_a_new_document_also_needs_a_new_version(tmp_path: Path) -> None:
     seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
     out = tmp_path / "out"

@@ -110,9 +110,17 @@ def test_a_file_replaced_by_a_link_to_the_same_bytes_is_named(repo: Path) -> Non
 
 
 def test_other_time_stamp_is_explained(repo: Path) -> None:
-    report = check(repo / "seeds", repo / "dist", source_date_epoch="1800000000", jobs=1)
-    assert any(p.location == "/created" and "SOURCE_DATE_EPOCH" in p.message
-               for p in report.problems)
+    """The release's own time, as the SOURCE_DATE_EPOCH that gives it; or, where it has
+    none, that the build must have none either."""
+    import datetime as dt
+
+    kept = dt.datetime.fromtimestamp(int(EPOCH), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for given, fresh in (("1800000000", "2027-01-15T08:00:00Z"), (None, "absent")):
+        report = check(repo / "seeds", repo / "dist", source_date_epoch=given, jobs=1)
+        [said] = [p.message for p in report.problems if p.location == "/created"]
+        assert said == (f"created is {kept} in dist/ and {fresh} in a fresh build: build "
+                        f"with SOURCE_DATE_EPOCH={EPOCH}, which is {kept} (or with it unset "
+                        f'and created = "{kept}" in corpus.toml)')
 
 
 def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[str],
