@@ -411,6 +411,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         bump = bump or required
         version = str(previous_version.bump(bump))
         created = release_time(source_date_epoch)
+        _require_later(created, result.old.created, previous, source_date_epoch)
         if old_changelog is not None:
             base_changelog = _decode_changelog(old_changelog)
         else:  # carry the history on from the latest release's copy
@@ -521,6 +522,26 @@ def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: D
         if before is not None:
             return before
     return None
+
+
+def _require_later(created: str, earlier: str | None, previous: str,
+                   source_date_epoch: str | None) -> None:
+    """Refuse a release time before the latest release's: its changelog entry would stand
+    above an older one, dated before it (a SOURCE_DATE_EPOCH such as Nix's default,
+    315532800, 1980-01-01, or a clock set back)."""
+    try:
+        before = (dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+                  < dt.datetime.strptime(earlier or "", "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:  # no time to compare with (validate speaks of a malformed one)
+        return
+    if before:
+        given = (f"SOURCE_DATE_EPOCH={source_date_epoch}" if source_date_epoch is not None
+                 and source_date_epoch.strip() else "this machine's clock")
+        raise ReleaseError(
+            f"the release time {created} (from {given}) is before that of the latest "
+            f"release, {previous}, {earlier}: set SOURCE_DATE_EPOCH to the time of the "
+            "sources' last change, as `git log -1 --format=%ct` gives it, or unset it to "
+            "release at the current time; nothing was written")
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

@@ -345,6 +345,23 @@ def test_bigger_bump_than_required_is_allowed(seeds: Path, dist: Path) -> None:
     assert "Major release (minor required)." in result.changelog_entry
 
 
+def test_a_release_time_before_the_latest_release_is_refused(seeds: Path, dist: Path) -> None:
+    """1.0.0 was released at corpus.toml's created (2026-11-28); a SOURCE_DATE_EPOCH of
+    1980 would date 1.1.0 before it, in the changelog above its entry."""
+    write_doc(seeds, "b.txt", "Another harbour", "Boats came back to the quay at dawn.")
+    before = (snapshot(seeds), snapshot(dist))
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch="315532800", jobs=1)
+    assert str(refused.value) == (
+        "the release time 1980-01-01T00:00:00Z (from SOURCE_DATE_EPOCH=315532800) is before "
+        "that of the latest release, 1.0.0, 2026-11-28T00:00:00Z: set SOURCE_DATE_EPOCH to "
+        "the time of the sources' last change, as `git log -1 --format=%ct` gives it, or "
+        "unset it to release at the current time; nothing was written")
+    assert (snapshot(seeds), snapshot(dist)) == before
+    later = release(seeds, dist, source_date_epoch=epoch(0), jobs=1)
+    assert later.version == "1.1.0"
+
+
 def test_dry_run_writes_nothing(seeds: Path, dist: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
