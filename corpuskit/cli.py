@@ -344,7 +344,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                    "dolma: gzipped JSON lines (id, text, source, metadata; created and "
                    "added when known).")
 @click.option("--out", "out", required=True, type=NonEmptyPath(path_type=Path),
-              help="The file to write (replaced only once the new one is complete).")
+              help="The file to write (replaced only once the new one is complete); - for "
+                   "standard output.")
 @click.option("--no-verify", is_flag=True,
               help="Skip checking the package's checksums first.")
 @click.option("--json", "as_json", is_flag=True,
@@ -362,8 +363,12 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
       corpuskit export dist/corpuskit-seeds-1.0.0.zip --format dolma --out seeds.jsonl.gz
       corpuskit export dist/corpuskit-seeds-1.0.0 --format csv --out seeds.csv
     """
+    from .export import STDOUT
     from .export import export as export_package
 
+    if str(out) == STDOUT and as_json:
+        raise click.UsageError("--out - writes the export to standard output, and --json its "
+                               "result there too: choose one")
     try:
         result = export_package(package, fmt, out, verify=not no_verify)
     except CorpuskitError as error:
@@ -378,7 +383,8 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
                     "sha256": result.sha256})
     else:
         noun = "document" if result.documents == 1 else "documents"
-        _echo(f"wrote {result.path} ({result.format}, {result.documents} {noun}, "
+        shown = "standard output" if str(out) == STDOUT else result.path
+        _echo(f"wrote {shown} ({result.format}, {result.documents} {noun}, "
                    f"{result.bytes} bytes, sha256 {result.sha256})", err=True)
 
 

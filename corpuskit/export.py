@@ -31,16 +31,17 @@ import gzip
 import io
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import orjson
 
 from .archiveseal import ends_in_a_seal
-from .errors import OutputError, UsageError
+from .errors import OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
@@ -167,6 +168,31 @@ _WRITERS: dict[str, Callable[[Corpus, HashingWriter], int]] = {
 }
 
 
+#: The ``out`` that means standard output.
+STDOUT = "-"
+
+
+class _StandardOutput(io.RawIOBase):
+    """``sys.stdout``'s bytes, as it is when written to (tests replace it); a closed
+    reader is :class:`OutputClosed`, as for every command's output."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            return sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+    def flush(self) -> None:
+        try:
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise OutputClosed() from None
+
+
+
 def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[str],
            *, verify: bool = True) -> ExportResult:
     """Write the records of ``package`` (folder or ``.zip``) to ``out`` as ``format``.
@@ -174,6 +200,8 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
     ``format`` is one of ``parquet``, ``csv``, ``dolma``. The package is verified first
     unless ``verify=False``. An existing ``out`` is replaced only once the new file is
     complete, and keeps its permission bits; a new one gets the mode the umask gives.
+    ``out="-"`` writes to standard output instead (``./-`` names a file called ``-``): a
+    reader that closes it early raises :class:`~corpuskit.errors.OutputClosed`.
 
     Example::
 
@@ -183,7 +211,14 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
         raise UsageError(f"unknown export format {format!r}; choose one of "
                          f"{', '.join(FORMATS)}")
     target = Path(os.fspath(out))
+    if os.fspath(out) == STDOUT:
+        with load(package, verify=verify) as corpus:
+            sink = HashingWriter(cast(BinaryIO, _StandardOutput()))
+            count = _WRITERS[format](corpus, sink)
+            _StandardOutput().flush()
+        return ExportResult(format, target, count, sink.bytes, sink.sha256)
     _check_target(target, Path(os.fspath(package)))
     with load(package, verify=verify) as corpus, _output_file(target) as sink:
         count = _WRITERS[format](corpus, sink)
     return ExportResult(format, target, count, sink.bytes, sink.sha256)
+

@@ -130,6 +130,27 @@ def test_cli_export_json_matches_its_schema(tmp_path: Path,
     assert not (tmp_path / "d.csv").exists()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "dolma", "parquet"])
+def test_export_to_standard_output_is_the_file_export(
+        fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out - streams to stdout the bytes a file export holds; no file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    export(sample().archive, fmt, tmp_path / "file")
+    done = subprocess.run([sys.executable, "-m", "corpuskit", "export", str(sample().archive),
+                           "--format", fmt, "--out", "-"], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (tmp_path / "file").read_bytes()
+    assert done.stderr.decode().startswith(f"wrote standard output ({fmt}, 6 documents, ")
+    assert sorted(os.listdir(tmp_path)) == ["file"]
+
+
+def test_export_to_standard_output_leaves_json_to_a_file(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(sample().archive), "--format", "csv", "--out", "-",
+                 "--json"]) == 2
+    assert capsys.readouterr().out == ""
+
+
 def test_cli_export_usage_errors(tmp_path: Path) -> None:
     package = str(sample().release)
     assert main(["export", package, "--format", "xml", "--out", str(tmp_path / "x")]) == 2
