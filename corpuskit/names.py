@@ -17,6 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
 from .package import RAW_PREFIX
@@ -31,10 +32,26 @@ REBUILD = " in the seeds folder, then build the release again"
 
 
 def collision_key(name: str) -> str:
-    """Names equal under this key collide on case-insensitive or normalizing filesystems."""
-    if name.isascii():  # NFC leaves ASCII as it is: skip asking
+    """Names equal under this key collide on case-insensitive or normalizing filesystems,
+    or look the same: Unicode's default-ignorable characters (zero-width space U+200B,
+    soft hyphen U+00AD, bidirectional marks, variation selectors, ...), which nothing
+    shows, are not part of it."""
+    if name.isascii():  # NFC leaves ASCII as it is, and it holds no invisible character
         return name.casefold()
-    return unicodedata.normalize("NFC", name).casefold()
+    return _visible(unicodedata.normalize("NFC", name).casefold())
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> Any:
+    """Unicode's Default_Ignorable_Code_Point characters (the regex module knows them)."""
+    import regex
+
+    return regex.compile(r"\p{Default_Ignorable_Code_Point}+")
+
+
+def _visible(text: str) -> str:
+    visible: str = _invisible().sub("", text)
+    return visible
 
 
 #: Names Windows keeps for devices, with or without an extension and in any case
@@ -216,7 +233,7 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
     if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
             or joined.endswith(".") or _DEVICE_ANY.search("/" + joined.upper()):
         return False
-    keys = unicodedata.normalize("NFC", joined).casefold()  # as collision_key, at once
+    keys = _visible(unicodedata.normalize("NFC", joined).casefold())  # as collision_key
     return not any(key in keys for key in _RESERVED_KEYS)
 
 
@@ -280,7 +297,7 @@ def siblings_collide(names: Sequence[str]) -> bool:
         if folded == joined:  # no capital: every key is its name
             return False
     else:
-        folded = unicodedata.normalize("NFC", joined).casefold()
+        folded = _visible(unicodedata.normalize("NFC", joined).casefold())
     return len(set(folded.split("/"))) != len(names)
 
 
@@ -340,12 +357,18 @@ def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
     """Why ``path`` (a file or a folder) and the ``colliding`` names are refused: how they
     differ, and that they merge elsewhere. ``files``: the paths that are files."""
     how = _difference(path, colliding)
-    # Names that differ in normalization look the same printed: their escapes tell them apart.
+    # Names that differ in normalization or in invisible characters look the same printed:
+    # their escapes tell them apart.
     spelled = ""
-    if "normalization" in how:
+    if "normalization" in how or "nothing shows" in how:
         others = "the other" if len(colliding) == 1 else "the others"
         spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
                    f"{', '.join(map(_escaped, colliding))}")
+    if "nothing shows" in how:  # no filesystem merges them: people and programs mistake them
+        shown = ", ".join(_entry_name(other, files) for other in colliding)
+        return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; "
+                "they look the same wherever they are listed or named (a record's id): "
+                "rename one of them")
     if path in files and all(other in files for other in colliding):
         return (f"differs from {', '.join(colliding)} only in {how}{spelled}; such names "
                 "merge on many filesystems, rename one of them")
@@ -358,15 +381,24 @@ def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
             f"filesystems (macOS, Windows) {merged}: rename one of them")
 
 
+#: How names differ that differ only in default-ignorable characters.
+_INVISIBLE = "characters nothing shows (such as U+200B, a zero-width space)"
+
+
 def _difference(path: str, colliding: list[str]) -> str:
     """How names that share a collision key differ: in case, in Unicode normalization
     (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
-    one character, U+00E9), or in both."""
-    if len({unicodedata.normalize("NFC", name) for name in (path, *colliding)}) == 1:
+    one character, U+00E9), in both, or in characters nothing shows (U+200B)."""
+    names = (path, *colliding)
+    if len({_visible(name) for name in names}) == 1:
+        return _INVISIBLE
+    if len({unicodedata.normalize("NFC", name) for name in names}) == 1:
         return "Unicode normalization (an accent composed or decomposed)"
-    if len({name.casefold() for name in (path, *colliding)}) == 1:
+    if len({name.casefold() for name in names}) == 1:
         return "case"
-    return "case and Unicode normalization"
+    if len({unicodedata.normalize("NFC", name).casefold() for name in names}) == 1:
+        return "case and Unicode normalization"
+    return "case, Unicode normalization or characters nothing shows (such as U+200B)"
 
 
 def _escaped(name: str) -> str:

@@ -229,6 +229,8 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "two folders": (["Sub/a.txt", "sub/b.txt"], "name-collision"),
     "two folders, deeper": (["top/Dir/a.txt", "top/dir/b.txt", "top/DIR/c/d.txt"],
                             "name-collision"),
+    "characters nothing shows": (["note.txt", "no\u200bte.txt", "so\u00adft.md", "soft.md",
+                                  "heart\u2764.txt", "heart\u2764\ufe0f.txt"], "name-collision"),
     "two folders by normalization": ([f"{unicodedata.normalize('NFD', 'café')}/a.txt",
                                       "café/b.txt"], "name-collision"),
     # the configuration and changelog are read by these names: a look-alike is one name
@@ -419,7 +421,7 @@ def test_the_plain_name_shortcut_accepts_only_what_the_full_check_accepts(
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sß/"), min_size=1,
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sß\u200b/"), min_size=1,
                                  max_size=3), min_size=1, max_size=3).map("/".join),
                 min_size=1, max_size=6, unique=True))
 def test_names_that_may_collide_include_every_collision(paths: list[str]) -> None:
@@ -537,6 +539,8 @@ PACKAGE_NAMES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
                                          {("tail\u00a0", "unsafe-path"),
                                           ("ls\u2028x.txt", "unsafe-path")}),
     "bidi override": (["report\u202etxt.md"], {("report\u202etxt.md", "unsafe-path")}),
+    "zero-width space": (["ab.txt", "a\u200bb.txt"], {("ab.txt", "name-collision"),
+                                                       ("a\u200bb.txt", "name-collision")}),
 }
 #: How each package is checked: every mode reads the same listing of names.
 VALIDATE_MODES: dict[str, dict[str, Any]] = {
@@ -574,9 +578,10 @@ def package_with_raw_names(tmp_path: Path, names: list[str]) -> tuple[Path, Path
 
 def test_a_package_of_names_build_accepts_stays_valid(tmp_path: Path) -> None:
     """The control of the test below: the same forging, of names build accepts (spaces,
-    accents, '#', a name like a device's but longer), leaves a valid package."""
+    accents, '#', a name like a device's but longer, a Persian word written with its
+    zero-width non-joiner), leaves a valid package."""
     names = ["with space.txt", "unicode/déjà vu.txt", "CONSOLE.txt", "x.CON", "#1.txt",
-             "report.txt"]
+             "report.txt", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.txt"]
     release, archive = package_with_raw_names(tmp_path, names)
     for target in (release, archive):
         for mode, options in VALIDATE_MODES.items():
@@ -654,7 +659,7 @@ def test_plain_names_are_cleared_at_once() -> None:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sßſK\u212a"), min_size=1,
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sßſK\u212a\u00ad"), min_size=1,
                                  max_size=3), min_size=1, max_size=3).map("/".join),
                 min_size=1, max_size=6, unique=True))
 def test_names_that_merge_are_found_folder_by_folder(paths: list[str]) -> None:
