@@ -326,10 +326,11 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
     write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
     release: list[str | Path] = ["release", "minor", "--seeds", seeds, "--out", out, "--jobs",
                                  "1", "--no-cache"]
-    # killed a day earlier than it is run again: the release time is read anew, as the
+    # killed at another time than it is run again (a day later than 1.0.0 and than the
+    # run again, which a release may not precede): the release time is read anew, as the
     # clock would be without SOURCE_DATE_EPOCH
-    earlier = {"SOURCE_DATE_EPOCH": str(int(EPOCH) - 86_400)}
-    assert run_cli(release, KILL_POINTS[moment], env=earlier).code == -9
+    killed_at = {"SOURCE_DATE_EPOCH": str(int(EPOCH) + 86_400)}
+    assert run_cli(release, KILL_POINTS[moment], env=killed_at).code == -9
     assert_no_partial_release(out)
     assert changelog_versions((seeds / "CHANGELOG.md").read_text("utf-8")).count("1.1.0") == 1
 
@@ -339,7 +340,7 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
         # finish it, and build writes its zip.
         assert again.code == 1 and "has no zip beside it" in again.stderr, again.stderr
         assert (out / NEW).is_dir() and not (out / f"{NEW}.zip").exists()
-        finished = run_cli(build_args(seeds, out), env=earlier)  # the release's time
+        finished = run_cli(build_args(seeds, out), env=killed_at)  # the release's time
         assert finished.code == 0, finished.stderr
         assert_valid_release(out / NEW, out / f"{NEW}.zip")
         assert stale_entries(out) == [] and old_release(out) == old
