@@ -177,6 +177,9 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
         code, out, _ = run(capsys, "validate", str(path))
         assert code == 1 and "[not-a-package]" in out
         assert "write its corpus.toml" in out  # what to do, for a folder of texts
+        # the summary does not call a text file an archive, nor a folder a package
+        assert out.splitlines()[-1] == (f"{path}: not a seeds folder, package or archive; "
+                                        "nothing checked")
 
 
 @pytest.mark.parametrize("fast", [False, True])

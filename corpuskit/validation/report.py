@@ -117,6 +117,8 @@ class ValidationReport:
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
             return f"{self.target}: not current, {problems}"
+        if any(p.code == "not-a-package" and p.path in ("", ".") for p in self.problems):
+            return f"{self.target}: not a seeds folder, package or archive; nothing checked"
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
         checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
         if count == 0:
