@@ -150,8 +150,9 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     shape = schema_shape(CONFIG_SCHEMA)
     problems = [] if shape is not None and shape(data) else \
         config_problems(CONFIG_SCHEMA, data, path)
+    said = {problem.location for problem in problems}  # one problem a key: the schema's
     problems.extend(Problem(path, "config-error", message, key)
-                    for key, message in _beyond_json(data, ""))
+                    for key, message in _beyond_json(data, "") if key not in said)
     extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
     patterns = extract.get("rights_patterns")  # a list, or the schema said what it is not
     for index, pattern in enumerate(patterns if isinstance(patterns, list) else []):

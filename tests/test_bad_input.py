@@ -928,16 +928,19 @@ def test_the_library_takes_str_paths(tmp_path: Path) -> None:
      "-inf is not a finite number"),
     ("title_max_chars = 100000000000000000000", "extract.title_max_chars", "too large"),
     ("language_min_chars = 100000000000000000000", "extract.language_min_chars", "too large"),
+    # a whole number's key: the schema's problem alone, not also "write a number such as 0.8"
+    ("language_min_chars = inf", "extract.language_min_chars",
+     "inf is a decimal number, not a whole number"),
 ])
 def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     """nan passes every schema bound (no comparison with it is true) and was written into
     datapackage.json as NaN, which no JSON reader takes; an integer beyond 64 bits made
-    the build fail with a traceback. Both are refused, naming the key."""
+    the build fail with a traceback. Both are refused, naming the key, once."""
     toml = toml_text(corpus_config({})) + f"\n[extract]\n{extract}\n"
     lines = config_problems(tmp_path, capsys, toml)
-    assert any(line.startswith(f"error: corpus.toml:{key}: ") and says in line
-               for line in lines), lines
+    [line] = [line for line in lines if line.startswith(f"error: corpus.toml:{key}: ")]
+    assert says in line, lines
 
 
 @pytest.mark.parametrize(("line", "key", "says"), [
