@@ -925,7 +925,7 @@ def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     ("language_min_confidence = nan", "extract.language_min_confidence",
      "nan is not a finite number"),
     ("language_min_confidence = -inf", "extract.language_min_confidence",
-     "-inf is not a finite number"),
+     "-inf is less than 0, the least allowed"),
     ("title_max_chars = 100000000000000000000", "extract.title_max_chars", "too large"),
     ("language_min_chars = 100000000000000000000", "extract.language_min_chars", "too large"),
     # a whole number's key: the schema's problem alone, not also "write a number such as 0.8"
