@@ -1038,14 +1038,21 @@ def test_a_release_time_the_calendar_lacks_is_refused(created: str, tmp_path: Pa
 def test_validate_of_seeds_names_the_files_a_build_skips(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The README says hidden files are skipped and named on stderr: build named them,
-    validate of the same seeds did not. Named on stderr, out of the report and its JSON."""
+    validate of the same seeds did not. Named on stderr, and in the JSON report (as
+    build --json names them) and the GitHub annotations, as notes: the seeds are valid."""
     seeds = write_seeds(tmp_path / "seeds", {"good.txt": b"A title\n\nSome text here.\n",
                                              ".notes.txt": b"a hidden file\n"})
     code, out, err = run(capsys, "validate", str(seeds))
     assert code == 0 and "valid seeds" in out
     assert f"skipped: {seeds}/.notes.txt (hidden)" in err
     code, out, err = run(capsys, "validate", "--format", "json", str(seeds))
-    assert code == 0 and "skipped" not in out and ".notes.txt" in err
+    report = json.loads(out)
+    REPORT_SCHEMA.validate(report)
+    assert code == 0 and report["valid"]
+    assert report["skipped"] == [{"path": ".notes.txt", "reason": "hidden"}]
+    code, out, err = run(capsys, "validate", "--format", "github", str(seeds))
+    assert code == 0
+    assert f"::notice file={seeds}/.notes.txt,title=skipped::not packaged: hidden" in out
 
 
 def test_names_looked_at_together_are_unsafe_exactly_when_one_of_them_is() -> None:

@@ -78,7 +78,8 @@ class ValidationReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The versioned JSON structure (``schemas/report.schema.json``); ``not_checked``
-        only when a check could not run (a report of version 1 may lack it)."""
+        only when a check could not run, ``skipped`` only when a seeds folder holds files
+        a build passes over (a report of version 1 may lack either)."""
         data = {
             "report_version": REPORT_VERSION,
             "tool": {"name": "corpuskit", "version": __version__},
@@ -94,6 +95,9 @@ class ValidationReport:
         if self.not_checked:
             data["not_checked"] = [{"path": path, "message": message}
                                    for path, message in self.not_checked]
+        if self.skipped:
+            data["skipped"] = [{"path": path, "reason": reason}
+                               for path, reason in self.skipped]
         return data
 
     def display_path(self, problem: Problem) -> str:
@@ -198,6 +202,9 @@ def render_github(report: ValidationReport) -> list[str]:
             message = f"{problem.location}: {message}"
         props.append(f"title={_escape_property(problem.code)}")
         lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+    for path, reason in report.skipped:
+        lines.append(f"::notice file={_escape_property(report.shown_path(path))},"
+                     f"title=skipped::{_escape_data(f'not packaged: {reason}')}")
     for path, message in report.not_checked:
         file = report.target if report.kind == "archive" else report.shown_path(path)
         if report.kind == "archive":
