@@ -205,6 +205,18 @@ class Corpus:
     def __iter__(self) -> Iterator[Record]:
         return self.records()
 
+    def __contains__(self, item: object) -> bool:
+        """``"news/a" in corpus``: whether a document has this id (or, given a
+        :class:`Record`, whether it is one of the corpus's records). The records are
+        streamed in id order, up to the place the id would be."""
+        wanted = item.id if isinstance(item, Record) else item
+        if not isinstance(wanted, str):
+            return False
+        for record in self.records():
+            if record.id >= wanted:
+                return record.id == wanted and (record == item or not isinstance(item, Record))
+        return False
+
     def __repr__(self) -> str:
         return (f"<Corpus {self.release_name} documents={self.documents} "
                 f"content_hash={self.content_hash} verified={self.verified}>")

@@ -496,3 +496,12 @@ def test_a_text_changed_and_re_signed_throughout_is_refused_with_reproduce(
 def test_reproduce_without_verify_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorpuskitError, match="verify=False skips every check"):
         corpuskit.load(sample(), verify=False, reproduce=True)
+
+
+def test_membership_is_by_id_or_record() -> None:
+    with corpuskit.load(sample().archive) as corpus:
+        records = list(corpus)
+        first, last = records[0], records[-1]
+        assert first.id in corpus and last.id in corpus and last in corpus
+        assert first.id + "-not" not in corpus and "" not in corpus and 3 not in corpus
+        assert dataclasses.replace(last, title="another title") not in corpus
