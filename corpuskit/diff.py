@@ -469,7 +469,7 @@ def _open_side(path: Path) -> _Side:
 def _side_error(side: Path, error: InputError) -> InputError:
     """``error`` from one side of a diff, each problem's path put under that side: both
     sides hold files of the same names (corpus.toml, data/documents.jsonl)."""
-    return InputError(under(str(side), error.problems),
+    return InputError(under(str(side), error.problems, archive=side.is_file()),
                       f"{side} cannot be compared: {error.summary}")
 
 

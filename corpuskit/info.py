@@ -231,7 +231,8 @@ def info(path: str | os.PathLike[str]) -> Info:
     try:
         return _package_info(location)
     except InputError as error:  # named as validate and diff name them: under the package
-        raise InputError(under(str(location), error.problems), error.summary) from None
+        raise InputError(under(str(location), error.problems, archive=location.is_file()),
+                         error.summary) from None
 
 
 def _number(value: float | None) -> str:

@@ -116,10 +116,12 @@ class Problem:
         }
 
 
-def under(root: str, problems: Iterable[Problem]) -> list[Problem]:
+def under(root: str, problems: Iterable[Problem], *, archive: bool = False) -> list[Problem]:
     """``problems`` of the package or folder at ``root``, each path put under it (``.`` is
-    ``root`` itself); a path naming ``root`` or a file in it already is kept."""
-    return [problem if problem.path == root or problem.path.startswith(root + "/")
+    ``root`` itself) as ``validate`` names it: ``root/README.md``, or for an ``archive``
+    ``root:README.md``; a path naming ``root`` or a file in it already is kept."""
+    joint = ":" if archive else "/"
+    return [problem if problem.path == root or problem.path.startswith(root + joint)
             else replace(problem, path=root if problem.path in ("", ".")
-                         else f"{root}/{problem.path}")
+                         else f"{root}{joint}{problem.path}")
             for problem in problems]

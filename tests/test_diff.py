@@ -111,6 +111,23 @@ def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
     assert main(["diff", str(folder), str(edited)]) == 1
 
 
+def test_an_archive_side_names_its_members_as_validate_does(
+        released: Path, tmp_path: Path) -> None:
+    """``x.zip:data/documents.jsonl``, as validate and export write it, not x.zip/data/..."""
+    import zipfile
+
+    original = released / "corpuskit-seeds-1.0.0.zip"
+    edited = tmp_path / "corpuskit-seeds-1.0.0.zip"
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data.upper() if info.filename.endswith(".jsonl") else data)
+    with pytest.raises(InputError) as caught:
+        diff(release_of(released, "1.0.0"), edited)
+    assert [(p.path, p.code) for p in caught.value.problems] == [
+        (f"{edited}:data/documents.jsonl", "checksum-mismatch")]
+
+
 def test_a_folder_that_is_neither_side_says_what_diff_takes(
         seeds: Path, tmp_path: Path) -> None:
     """diff takes a seeds folder too: a folder that is neither was told to pass "a package
