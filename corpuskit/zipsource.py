@@ -95,6 +95,9 @@ class ZipSource(PackageSource):
         self._handle: IO[bytes] | None = None
         #: Every central directory entry, in directory order (refused ones too).
         self.entries: list[Member] = []
+        #: The package's files (relative to its top folder) whose entries were refused:
+        #: present, but never read (their problems say why), so not "absent" either.
+        self.refused: frozenset[str] = frozenset()
         try:
             self.directory = self._open(path)
             problems = self._check_members()
@@ -254,6 +257,8 @@ class ZipSource(PackageSource):
         elif tops:
             self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
+        self.refused = frozenset(infos[index].filename[len(prefix):] for index in refused
+                                 if infos[index].filename.startswith(prefix))
         for index, info in enumerate(infos):
             if index in refused or info.filename == prefix:
                 continue

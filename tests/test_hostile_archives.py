@@ -102,6 +102,25 @@ def test_duplicate_names(tmp_path: Path) -> None:
     assert any("2 entries have this name" in p.message for p in report.problems)
 
 
+@pytest.mark.parametrize("member", ["README.md", "data/raw/en/harbour.txt"])
+def test_a_name_given_twice_is_one_problem_not_also_an_absent_file(
+        tmp_path: Path, member: str) -> None:
+    """The file is there (twice) but never read: not "listed in tagmanifest but absent",
+    "the raw input of record ... is absent", or a Payload-Oxum that counts it out."""
+    archive = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(built().archive) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with pytest.warns(UserWarning), zipfile.ZipFile(archive, "w") as dst:
+        for info, data in entries:
+            dst.writestr(info, data)
+            if info.filename == f"{TOP}/{member}":
+                dst.writestr(info, data)
+    archive.write_bytes(sealed(archive.read_bytes()))
+    report = validate(archive, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [
+        (f"{TOP}/{member}", "unsafe-path")], render_text(report)
+
+
 def test_case_collision(tmp_path: Path) -> None:
     report = validate(_hostile(tmp_path, f"{TOP}/readme.MD"), jobs=1)
     _assert_reported(report, "name-collision", "readme.MD")

@@ -78,6 +78,18 @@ def _created(descriptor: dict[str, Any] | None) -> str | None:
     return created if isinstance(created, str) else None
 
 
+def _without_knock_ons(problems: list[Problem], refused: frozenset[str]) -> list[Problem]:
+    """``problems`` but those an archive's refused entries (a name given twice, an
+    unsafe kind of entry, ...) cause elsewhere: such a file is present but never read, so
+    it is not "absent", and the payload it is part of cannot be counted. The problem on
+    the entry itself says what is wrong."""
+    in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused)
+    return [problem for problem in problems
+            if not (problem.code == "missing-file" and problem.path in refused)
+            and not (in_payload and problem.code == "size-mismatch"
+                     and problem.path == BAG_INFO and problem.location == "Payload-Oxum")]
+
+
 @dataclass
 class PackageResult:
     problems: list[Problem]
@@ -207,6 +219,8 @@ class Checker(PackageReader):
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
+        if self.view.archive is not None and self.view.archive.refused:
+            self.problems = _without_knock_ons(self.problems, self.view.archive.refused)
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None
