@@ -1152,3 +1152,17 @@ def test_bagit_txt_with_crlf_line_ends_is_told_so(tmp_path: Path) -> None:
                                                               "line 1")
     assert problem.message == ("2 lines end in CR LF; corpuskit writes bagit.txt with LF "
                                "line ends: restore the file it wrote")
+
+
+@pytest.mark.parametrize("rel", ["datapackage.json", "data/raw/en/harbour.txt", "README.md"])
+def test_a_file_replaced_by_a_link_is_one_problem(tmp_path: Path, rel: str) -> None:
+    """The link is refused, never followed; the file is not also "absent" from the
+    manifests, "always held", the raw input its record lacks, nor counted out of
+    Payload-Oxum, and the data files are not "undeclared" for a descriptor not read."""
+    target = copy_release(tmp_path)
+    moved = tmp_path / "moved"
+    (target / rel).rename(moved)
+    (target / rel).symlink_to(moved)
+    report = validate(target, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(rel, "unsafe-path")], \
+        [p.render() for p in report.problems]

@@ -28,15 +28,20 @@ _MANIFEST = re.compile(r"(?:tag)?manifest-[a-z0-9]+\.txt")
 _WHAT_TO_DO = "remove it, or restore the package from its release"
 
 
-def layout_problems(files: Iterable[str], resources: Iterable[Resource]) -> list[Problem]:
+def layout_problems(files: Iterable[str], resources: Iterable[Resource] | None
+                    ) -> list[Problem]:
     """The files of ``files`` (paths in the package) that are not where corpuskit puts
-    its files; ``resources`` are the descriptor's (their paths are the records' files)."""
-    declared = {part for resource in resources for part in resource.parts}
+    its files; ``resources`` are the descriptor's (their paths are the records' files),
+    None if it could not be read: which files of data/ it declares is then unknown (the
+    descriptor's own problem says why)."""
+    declared = {part for resource in resources or () for part in resource.parts}
     problems: list[Problem] = []
     for rel in files:
         if rel.startswith(RAW_PREFIX) or rel in declared:
             continue
         if rel.startswith(PAYLOAD_PREFIX):
+            if resources is None:
+                continue
             problems.append(Problem(rel, "unexpected-file",
                                     f"no resource of {DESCRIPTOR} declares this file, and "
                                     "corpuskit writes no other file in data/ than the "

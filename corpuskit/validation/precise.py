@@ -79,10 +79,10 @@ def _created(descriptor: dict[str, Any] | None) -> str | None:
 
 
 def _without_knock_ons(problems: list[Problem], refused: frozenset[str]) -> list[Problem]:
-    """``problems`` but those an archive's refused entries (a name given twice, an
-    unsafe kind of entry, ...) cause elsewhere: such a file is present but never read, so
-    it is not "absent", and the payload it is part of cannot be counted. The problem on
-    the entry itself says what is wrong."""
+    """``problems`` but those that files present but refused (a symbolic link or pipe in
+    a folder; an archive's entry whose name is given twice, or of an unsafe kind) cause
+    elsewhere: such a file is never read, so it is not "absent", and the payload it is
+    part of cannot be counted. The problem on the file itself says what is wrong."""
     in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused)
     return [problem for problem in problems
             if not (problem.code == "missing-file" and problem.path in refused)
@@ -163,7 +163,8 @@ class Checker(PackageReader):
         descriptor = self.descriptor()
         resources, found = descriptor_resources(descriptor or {})
         self.problems.extend(found)
-        self.problems.extend(layout_problems(files, resources))
+        self.problems.extend(layout_problems(files, resources if descriptor is not None
+                                             else None))
         docs = documents_resource(resources)
         doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
 
@@ -219,8 +220,8 @@ class Checker(PackageReader):
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
-        if self.view.archive is not None and self.view.archive.refused:
-            self.problems = _without_knock_ons(self.problems, self.view.archive.refused)
+        if self.view.refused:
+            self.problems = _without_knock_ons(self.problems, self.view.refused)
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None

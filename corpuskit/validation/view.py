@@ -54,6 +54,10 @@ class PackageView:
     #: filesystems). Listed with ``stream_raw``, the files that collide cannot be named:
     #: the clean pass gives up, and the precise check names them.
     may_collide: bool = False
+    #: Files present but refused, never read (symbolic links, pipes; an archive's entries
+    #: named twice or of an unsafe kind): their own problems say why, so they are not
+    #: "absent" too.
+    refused: frozenset[str] = frozenset()
 
 
 def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
@@ -77,6 +81,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
     deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
     collide = [False]  # two entries of a folder share a collision key
+    refused: set[str] = set()  # links and special files: present, never read
 
     def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
         """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
@@ -123,6 +128,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 continue
             try:
                 if entry.is_symlink():
+                    refused.add(relpath)
                     problems.append(Problem(relpath, "unsafe-path",
                                             "symbolic link; a package holds regular files only "
                                             "(not followed)"))
@@ -135,6 +141,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                     files[relpath] = (UNKNOWN if skip_stat
                                       else entry.stat(follow_symlinks=False).st_size)
                 else:
+                    refused.add(relpath)
                     problems.append(Problem(relpath, "unsafe-path",
                                             "not a regular file (device, socket or pipe)"))
             except OSError as exc:
@@ -154,7 +161,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         return os.lstat(os.path.join(base, rel)).st_size
 
     view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base, streamed=stream_raw, may_collide=collide[0])
+                       root=base, streamed=stream_raw, may_collide=collide[0],
+                       refused=frozenset(refused))
 
     def walk_raw() -> Iterator[list[Problem]]:
         """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
@@ -185,10 +193,12 @@ def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
     raw = [rel for rel in names if rel.startswith(RAW_PREFIX)]
     if not stream_raw:
         return PackageView("archive", {rel: source.size(rel) for rel in names}, source.open,
-                           [*source.problems, *raw_name_problems(raw)], source)
+                           [*source.problems, *raw_name_problems(raw)], source,
+                           refused=source.refused)
     view = PackageView("archive", {rel: source.size(rel) for rel in names
                                    if not rel.startswith(RAW_PREFIX)},
                        source.open, list(source.problems), source, streamed=True,
-                       raw_files=len(raw), raw_hash=sum_of_path_tokens(raw))
+                       raw_files=len(raw), raw_hash=sum_of_path_tokens(raw),
+                       refused=source.refused)
     view.walk_raw = lambda: iter(())
     return view
