@@ -1163,6 +1163,7 @@ def test_a_file_replaced_by_a_link_is_one_problem(tmp_path: Path, rel: str) -> N
     moved = tmp_path / "moved"
     (target / rel).rename(moved)
     (target / rel).symlink_to(moved)
-    report = validate(target, jobs=1)
-    assert [(p.path, p.code) for p in report.problems] == [(rel, "unsafe-path")], \
-        [p.render() for p in report.problems]
+    for options in ({}, {"fast": True}, {"reproduce": True}):
+        report = validate(target, jobs=1, **options)
+        assert [(p.path, p.code) for p in report.problems] == [(rel, "unsafe-path")], \
+            (options, [p.render() for p in report.problems])

@@ -204,8 +204,9 @@ class Checker(PackageReader):
                                                      "source_path"))
             else:
                 documents = None
-        else:
-            documents = sum(1 for rel in files if rel.startswith(RAW_PREFIX))
+        else:  # fast: a document for each raw file, those refused too (present, unread)
+            documents = sum(1 for rel in (*files, *self.view.refused)
+                            if rel.startswith(RAW_PREFIX))
 
         self.compare_manifests(manifests)
         payload_files = {rel: size for rel, size in files.items()

@@ -89,8 +89,11 @@ class Reproducer:
 def reproducer_for(reader: PackageReader, descriptor: dict[str, Any] | None
                    ) -> Reproducer | None:
     """The reproducer of the records, under the settings ``descriptor`` records; None if it
-    records none (reported here) or invalid ones (reported with the descriptor's checks)."""
-    settings = (descriptor or {}).get("corpuskit", {})
+    records none (reported here) or invalid ones (reported with the descriptor's checks),
+    or if there is no descriptor (absent, unreadable or refused: reported as such)."""
+    if descriptor is None:
+        return None
+    settings = descriptor.get("corpuskit", {})
     process = settings.get("process") if isinstance(settings, dict) else None
     if not isinstance(process, dict):
         reader.problems.append(Problem(DESCRIPTOR, "schema-error",
