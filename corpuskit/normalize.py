@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import ftfy
@@ -202,27 +202,63 @@ _ASKING = threading.Lock()
 _asking = 0
 
 
+#: ftfy's own ``fix_encoding``, which its ``decode_inconsistent_utf8`` calls (by the
+#: module's name) on each piece of mojibake inside a line it cannot repair whole.
+_ftfy_fix_encoding = ftfy.fix_encoding
+
+
+@lru_cache(maxsize=1 << 16)
+def _fixed_piece(piece: str) -> str:
+    return _ftfy_fix_encoding(piece)
+
+
+def _fix_encoding_remembered(text: str, config: Any = None, **kwargs: Any) -> str:
+    """``ftfy.fix_encoding``, its answers for its default settings remembered: those are
+    the calls ftfy makes on the pieces of a line, words that recur from line to line and
+    from document to document (a pure function of the piece, so the same answers)."""
+    if config is None and not kwargs:
+        return _fixed_piece(text)
+    return _ftfy_fix_encoding(text, config, **kwargs)
+
+
+def _ftfy_is_ours() -> bool:
+    """Whether ftfy still asks ``is_bad`` and ``fix_encoding`` by those names (each
+    ftfy's own, or corpuskit's while a block below runs)."""
+    return all(getattr(module, "is_bad", None) in (_ftfy_is_bad, looks_bad)
+               for module in _FTFY_ASKERS) and getattr(ftfy, "fix_encoding", None) in (
+        _ftfy_fix_encoding, _fix_encoding_remembered)
+
+
+def _hand_ftfy(ours: bool) -> None:
+    for module in _FTFY_ASKERS:
+        module.is_bad = looks_bad if ours else _ftfy_is_bad  # type: ignore[attr-defined]
+    ftfy.fix_encoding = _fix_encoding_remembered if ours else _ftfy_fix_encoding
+
+
 @contextmanager
 def _ftfy_asking_looks_bad() -> Iterator[None]:
-    """While in this block, ftfy asks :func:`looks_bad` where it asks its ``is_bad``.
+    """While in this block, ftfy asks :func:`looks_bad` where it asks its ``is_bad``, and
+    remembers its repairs of pieces of lines (:func:`_fix_encoding_remembered`).
 
     Repairing a line, ftfy asks ``is_bad`` of it and again of its repair (and of pieces of
     it): those searches of its badness pattern were most of the time normalization spends
     on a document with mojibake. :func:`looks_bad` answers exactly as ``is_bad`` does (the
     tests hold it to that on every branch of the pattern), several times faster, so ftfy
-    repairs the same way, only sooner. ftfy is handed it only while corpuskit repairs text
-    (a module name rebound, then put back when the last block in any thread ends): another
-    thread's call to ftfy meanwhile gets the same answers too.
+    repairs the same way, only sooner. A line it cannot repair whole (mojibake that lost
+    bytes, as cp1252 read with errors ignored leaves it) it repairs piece by piece, each
+    piece with a full ``fix_encoding``: 2 ms a document of such Cyrillic, 16 times the
+    cost of mojibake repaired whole, before the pieces' repairs were remembered. ftfy is
+    handed both only while corpuskit repairs text (module names rebound, then put back
+    when the last block in any thread ends): another thread's call to ftfy meanwhile gets
+    the same answers too.
     """
     global _asking
-    if any(getattr(module, "is_bad", None) not in (_ftfy_is_bad, looks_bad)
-           for module in _FTFY_ASKERS):
-        yield  # an ftfy that no longer asks is_bad by that name: leave it as it is
+    if not _ftfy_is_ours():
+        yield  # an ftfy that no longer asks by those names: leave it as it is
         return
     with _ASKING:
         if not _asking:
-            for module in _FTFY_ASKERS:
-                module.is_bad = looks_bad  # type: ignore[attr-defined]
+            _hand_ftfy(True)
         _asking += 1
     try:
         yield
@@ -230,19 +266,17 @@ def _ftfy_asking_looks_bad() -> Iterator[None]:
         with _ASKING:
             _asking -= 1
             if not _asking:
-                for module in _FTFY_ASKERS:
-                    module.is_bad = _ftfy_is_bad  # type: ignore[attr-defined]
+                _hand_ftfy(False)
 
 
 def _after_fork_in_child() -> None:
     """A process forked while a thread was in :func:`_ftfy_asking_looks_bad` holds no such
-    thread: it starts with ftfy's own ``is_bad`` and a lock no one holds."""
+    thread: it starts with ftfy's own functions and a lock no one holds."""
     global _ASKING, _asking
     _ASKING = threading.Lock()
     _asking = 0
-    for module in _FTFY_ASKERS:
-        if getattr(module, "is_bad", None) is looks_bad:
-            module.is_bad = _ftfy_is_bad  # type: ignore[attr-defined]
+    if _ftfy_is_ours():
+        _hand_ftfy(False)
 
 
 if hasattr(os, "register_at_fork"):

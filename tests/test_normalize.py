@@ -415,7 +415,10 @@ def _ftfy_asks_its_own() -> bool:
     from ftfy import fixes
     from ftfy.badness import is_bad
 
-    return ftfy.is_bad is is_bad and fixes.is_bad is is_bad
+    from corpuskit.normalize import _ftfy_fix_encoding
+
+    return (ftfy.is_bad is is_bad and fixes.is_bad is is_bad
+            and ftfy.fix_encoding is _ftfy_fix_encoding)
 
 
 def test_ftfy_asks_looks_bad_while_repairing_and_gets_its_own_back(
@@ -452,9 +455,36 @@ def test_ftfy_gets_its_own_is_bad_back_when_a_repair_fails(
         assert not _ftfy_asks_its_own()
         raise RuntimeError("ftfy failed")
 
-    monkeypatch.setattr(ftfy, "fix_encoding", failing)
+    monkeypatch.setattr(ftfy, "fix_encoding_and_explain", failing)
     with pytest.raises(RuntimeError):
         module.fix_encoding(MOJIBAKE_LINES[0])
+    assert _ftfy_asks_its_own()
+
+
+#: Cyrillic UTF-8 read as cp1252 with the bytes cp1252 lacks dropped (0x81, 0x8D, 0x8F,
+#: 0x90, 0x9D): no line repairs whole, so ftfy repairs it piece by piece.
+LOSSY_MOJIBAKE = [text.encode("utf-8").decode("cp1252", errors="ignore") for text in (
+    "Привет, мир: это новый день и новая жизнь.",
+    "Государственный бюджет, дело и слово, год за годом.",
+    "Мир и новый день: слово за слово, дело за делом.",
+)]
+
+
+def test_pieces_of_lines_ftfy_repairs_one_by_one_are_remembered() -> None:
+    """The same repairs as ftfy's alone, the pieces' second time from memory."""
+    import corpuskit.normalize as module
+
+    text = "\n".join(LOSSY_MOJIBAKE)
+    expected = _ftfy_alone(text)
+    assert expected != text
+    module._fixed_piece.cache_clear()
+    assert module.fix_encoding(text) == expected
+    first = module._fixed_piece.cache_info()
+    assert first.misses > 0
+    assert module.fix_encoding(text + "\n" + LOSSY_MOJIBAKE[0]) == expected + "\n" + \
+        expected.split("\n")[0]
+    again = module._fixed_piece.cache_info()
+    assert again.misses == first.misses and again.hits > first.hits
     assert _ftfy_asks_its_own()
 
 
