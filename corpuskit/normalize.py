@@ -207,6 +207,11 @@ _asking = 0
 _ftfy_fix_encoding = ftfy.fix_encoding
 
 
+#: Pieces up to this long are remembered (words and phrases recur; the memory is bounded:
+#: 65,536 pieces of at most 2 x 200 characters).
+_REMEMBERED_PIECE_CHARS = 200
+
+
 @lru_cache(maxsize=1 << 16)
 def _fixed_piece(piece: str) -> str:
     return _ftfy_fix_encoding(piece)
@@ -216,7 +221,7 @@ def _fix_encoding_remembered(text: str, config: Any = None, **kwargs: Any) -> st
     """``ftfy.fix_encoding``, its answers for its default settings remembered: those are
     the calls ftfy makes on the pieces of a line, words that recur from line to line and
     from document to document (a pure function of the piece, so the same answers)."""
-    if config is None and not kwargs:
+    if config is None and not kwargs and len(text) <= _REMEMBERED_PIECE_CHARS:
         return _fixed_piece(text)
     return _ftfy_fix_encoding(text, config, **kwargs)
 
