@@ -326,6 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    # Absolute: the commands run with the work folder as their current directory.
+    for name in ("seeds", "work", "json"):
+        if getattr(args, name) is not None:
+            setattr(args, name, getattr(args, name).resolve())
+    if args.seeds is not None and not args.seeds.is_dir():
+        parser.error(f"--seeds {args.seeds}: no such folder")
 
     py = sys.executable
     bindir = Path(py).parent

@@ -143,10 +143,11 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     (source / "a" / "same.md").write_text("The same id.\n", encoding="utf-8")
     (source / "a" / "to-same.txt").symlink_to("same.txt")
     results = tmp_path / "results.json"
+    # Paths relative to where the kit is run (its commands run elsewhere)
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
-                          "--seeds", str(source), "--work", str(tmp_path / "work"),
-                          "--json", str(results), "--repeat", "2", "--compression", "zlib"],
-                         capture_output=True, text=True, check=False)
+                          "--seeds", "texts", "--work", "work",
+                          "--json", "results.json", "--repeat", "2", "--compression", "zlib"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "removed 4 files the build refuses" in run.stderr
     # The last round's cold and incremental releases, folders and zips, were validated.
