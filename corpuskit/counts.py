@@ -211,6 +211,8 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
                                     and sum(map(len, encoded)) >= MANY_BYTES):
         words = [count_words_utf8(text) for text in encoded]
         return words, list(map(count_paragraphs_utf8, encoded, words))
+    if max(map(len, encoded)) > SLICE:  # the block's arrays would be several times its size
+        return _with_long_texts_alone(encoded)
     import numpy as np
 
     block = b" ".join([b"", *encoded, b"  "])  # two more: the tails of a wide space
@@ -241,4 +243,23 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     else:
         pairs = np.diff(np.searchsorted(pair_at, bounds)).tolist()
         paragraphs = [count and pair + 1 for count, pair in zip(words, pairs, strict=True)]
+    return words, paragraphs
+
+
+def _with_long_texts_alone(encoded: list[bytes]) -> tuple[list[int], list[int]]:
+    """:func:`count_many_utf8`, each text over :data:`SLICE` counted alone, a slice at a
+    time (:func:`count_words_utf8`): a block holding it would make numpy arrays of its
+    size, several (a text of 80 MB took validate to 830 MB)."""
+    short = [text for text in encoded if len(text) <= SLICE]
+    words_of_short, paragraphs_of_short = count_many_utf8(short) if short else ([], [])
+    next_words, next_paragraphs = iter(words_of_short), iter(paragraphs_of_short)
+    words: list[int] = []
+    paragraphs: list[int] = []
+    for text in encoded:
+        if len(text) <= SLICE:
+            words.append(next(next_words))
+            paragraphs.append(next(next_paragraphs))
+        else:
+            words.append(count_words_utf8(text))
+            paragraphs.append(count_paragraphs_utf8(text, words[-1]))
     return words, paragraphs

@@ -176,3 +176,24 @@ def test_few_texts_are_counted_one_by_one_without_numpy() -> None:
     encoded = [b"a b", b"\xc2\xa0c", b"d\n\ne\n"]
     assert count_many_utf8(encoded) == ([2, 1, 2], [1, 1, 2]) == counts_one_by_one(encoded)
     assert count_many_utf8([]) == ([], [])
+
+
+def test_a_text_over_a_slice_is_counted_alone_among_many(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text longer than SLICE is counted a slice at a time, not in the block (whose numpy
+    arrays would be several times its size): the same counts, and the block holds only
+    the short texts."""
+    monkeypatch.setattr(counts, "SLICE", 4096)
+    long_text = ("Zwei Wörter\u3000und\n\ndrei\u2003Wörter. " * 400).encode("utf-8")
+    short = [f"text {n}\n\nits second paragraph".encode() for n in range(MANY + 3)]
+    encoded = [short[0], long_text, *short[1:], long_text[:100]]
+    blocks: list[int] = []
+    original = counts.count_many_utf8
+
+    def recorded(texts: list[bytes]) -> tuple[list[int], list[int]]:
+        blocks.append(max(map(len, texts)))
+        return original(texts)
+
+    monkeypatch.setattr(counts, "count_many_utf8", recorded)
+    assert counts.count_many_utf8(encoded) == counts_one_by_one(encoded)
+    assert blocks[0] == len(long_text) and max(blocks[1:]) <= counts.SLICE

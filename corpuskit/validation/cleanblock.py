@@ -248,6 +248,7 @@ class _MsgspecReader:
         encoded_lines = self.encode_lines(records) if records else b""
         if len(encoded_lines) != len(block) + 1 or not encoded_lines.startswith(block):
             return None
+        del encoded_lines  # as large as the block: not held while the texts are decoded
         columns = list(zip(*map(msgspec.structs.astuple, records), strict=True))
         views: list[memoryview] = list(map(memoryview, columns[self.text_at]))  # type: ignore[arg-type]
         if bytes(map(itemgetter(0), views)) != b'"' * len(views):
