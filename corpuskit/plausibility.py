@@ -93,12 +93,17 @@ def odd_words(words: Iterable[str]) -> list[str]:
 
 
 def judge_word(word: str) -> bool:
-    """:func:`implausible_word`, judged afresh."""
-    if len({script(c) for c in word if c.isalpha()} - {""}) > 1:
+    """:func:`implausible_word`, judged afresh (each distinct character looked at once
+    where it can be: a word of Chinese or Japanese is a whole paragraph)."""
+    chars = set(word)
+    if len({script(c) for c in chars if c.isalpha()} - {""}) > 1:
         return True
-    for before, after in pairwise(word):
-        if before.isalpha() and after.isalpha() and before.islower() and after.isupper():
-            return True
+    if any(c.isupper() for c in chars):  # else no case flip
+        for before, after in pairwise(word):
+            if before.isalpha() and after.isalpha() and before.islower() and after.isupper():
+                return True
+    if all(c.isascii() or c.isalpha() for c in chars):
+        return False
     last = len(word) - 1
     for i, char in enumerate(word):
         if char.isascii() or char.isalpha():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -574,3 +575,52 @@ def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
     if not any("\ud800" <= c <= "\udfff" for c in text):  # a lone surrogate has no UTF-8
         # the UTF-8 form handed over, as decode hands over a file that is UTF-8 as it is
         assert _has_controls(text, text.encode("utf-8")) == (_CONTROLS.search(text) is not None)
+
+
+def _judged_char_by_char(word: str) -> bool:
+    """judge_word's rules, each applied to every character in turn (as they read)."""
+    from itertools import pairwise
+
+    from corpuskit.plausibility import (
+        _BESIDE_LETTERS,
+        _BETWEEN_LETTERS,
+        _NEVER_IN_TEXT,
+        _east_asian_punctuation,
+        script,
+    )
+
+    if len({script(c) for c in word if c.isalpha()} - {""}) > 1:
+        return True
+    if any(a.isalpha() and b.isalpha() and a.islower() and b.isupper()
+           for a, b in pairwise(word)):
+        return True
+    last = len(word) - 1
+    for i, char in enumerate(word):
+        if char.isascii() or char.isalpha():
+            continue
+        category = unicodedata.category(char)
+        if category in _NEVER_IN_TEXT:
+            return True
+        if category[0] == "M" or _east_asian_punctuation(char):
+            continue
+        left = i > 0 and word[i - 1].isalpha()
+        right = i < last and word[i + 1].isalpha()
+        if (category[0] in "PS" or category == "No") and "CJK" in (
+                script(word[i - 1]) if i > 0 else "", script(word[i + 1]) if i < last else ""):
+            continue
+        if left and right and char not in _BETWEEN_LETTERS:
+            return True
+        if (left or right) and char not in _BESIDE_LETTERS:
+            return True
+    return False
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_MIXED_TEXT.map(lambda t: "".join(t.split()))
+       | st.text(alphabet=st.sampled_from("aZéÉжЖωΩ的本ǅϒª“”。，・①\u0301\ue000¿³╚-'’ "),
+                 max_size=60).map(lambda t: "".join(t.split())))
+def test_a_word_judged_by_its_distinct_characters_is_judged_as_char_by_char(
+        word: str) -> None:
+    from corpuskit.plausibility import judge_word
+
+    assert judge_word(word) == _judged_char_by_char(word)
