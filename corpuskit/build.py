@@ -189,6 +189,11 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
     problems = [*discovery.problems, *run_problems(config, source_date_epoch)]
+    if discovery.held_back:  # files refused for their names: their content is checked too
+        from .validation.seeds import held_back_problems
+
+        problems.extend(held_back_problems(seeds, discovery, config.process,
+                                           config.discover.max_file_bytes))
     created = None if problems else resolve_created(config, source_date_epoch)
     changelog: bytes | None = None
     try:

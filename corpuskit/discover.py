@@ -54,6 +54,9 @@ class Discovery:
     skipped: tuple[tuple[str, str], ...]
     #: The document files listed: the sources and those refused for their names or ids.
     listed: int = 0
+    #: Regular files refused for their names or ids alone (not packaged): their content is
+    #: still checked, so that renaming them brings up no new problem.
+    held_back: tuple[SourceRef, ...] = ()
 
 
 def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
@@ -112,7 +115,9 @@ def discover(seeds: Path, config: DiscoverConfig, *,
         listings.save()
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
-    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), len(refs))
+    held_back = sorted({*listing.held_back, *(ref.path for ref in refs if ref.path in bad)})
+    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), len(refs),
+                     tuple(map(SourceRef, held_back)))
 
 
 class _Listing:
@@ -123,6 +128,8 @@ class _Listing:
         self.found: list[str] = []  # relative paths
         self.problems: list[Problem] = []
         self.skipped: list[tuple[str, str]] = []
+        #: Regular files refused for their names (see :attr:`Discovery.held_back`).
+        self.held_back: list[str] = []
         #: The ids of the first ``len(self._ids)`` paths found (a pool's worker makes them
         #: for its folder: :func:`_listed`).
         self._ids: list[str] = []
@@ -183,6 +190,7 @@ class _Listing:
             self.found += below.found
             self.problems += below.problems
             self.skipped += below.skipped
+            self.held_back += below.held_back
 
     def remembered(self) -> TopListing | None:
         """This listing of a top folder, to remember, if it may be (see
@@ -218,6 +226,8 @@ class _Listing:
             reason = check_name(relpath)
             if reason:
                 problems.append(Problem(relpath, "unsafe-path", reason))
+                if entry.is_file(follow_symlinks=False):
+                    self.held_back.append(relpath)
                 return
             if entry.is_symlink():
                 self.linked = True
@@ -256,6 +266,8 @@ class _Listing:
         reserved = reserved_lookalike(relpath)
         if reserved is not None:
             problems.append(Problem(relpath, "name-collision", reserved))
+            if regular and not entry.is_symlink():
+                self.held_back.append(relpath)
             return
         self.found.append(relpath)
 

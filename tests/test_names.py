@@ -676,3 +676,26 @@ def test_names_that_merge_are_found_folder_by_folder(paths: list[str]) -> None:
             entries.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
     by_folder = any(names.siblings_collide(sorted(found)) for found in entries.values())
     assert by_folder == bool(list(names.collisions(paths))), paths
+
+
+def test_a_file_refused_for_its_name_is_read_for_its_content_too(tmp_path: Path) -> None:
+    """Each problem at once: renaming a refused file brings up no new one. A link whose
+    name is refused is not followed to be read."""
+    seeds = write_seeds(tmp_path / "seeds", {
+        "fine.txt": text_for("fine"),
+        "100%.txt": b"\x00\x01binary",  # refused name, binary content
+        "CON.txt": b"  \n",  # refused name, empty
+        "same.txt": text_for("same"), "same.md": b"\xff\xfe\x00",  # one id; bad content
+        "Corpus.toml": "",  # like corpus.toml, and empty
+    })
+    (seeds / "50%-link.txt").symlink_to(seeds / "100%.txt")
+    expected = {("100%.txt", "unsafe-path"), ("100%.txt", "binary-file"),
+                ("CON.txt", "unsafe-path"), ("CON.txt", "empty-document"),
+                ("same.txt", "duplicate-id"), ("same.md", "duplicate-id"),
+                ("same.md", "undecodable"),
+                ("Corpus.toml", "name-collision"), ("Corpus.toml", "empty-document"),
+                ("50%-link.txt", "unsafe-path")}
+    assert build_problems(seeds, tmp_path / "out") == expected
+    assert visible_entries(tmp_path / "out") == set()
+    report = corpuskit.validate(seeds, jobs=1)
+    assert {(p.path, p.code) for p in report.problems} == expected

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import ProcessConfig, load_config
 from ..cores import default_jobs
-from ..discover import NO_DOCUMENTS, discover, read_changelog, read_source
+from ..discover import NO_DOCUMENTS, Discovery, discover, read_changelog, read_source
 from ..errors import InputError
 from ..forkpool import ForkPool, fork_available
 from ..models import DocumentProblem, SourceRef
@@ -75,7 +75,9 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
         problems.extend(error.problems)
     refs = discovery.sources
     jobs = jobs or default_jobs()
-    tasks = list(_chunks(seeds, refs, config.process, config.discover.max_file_bytes))
+    # Files refused for their names are read too: renaming them brings up no new problem.
+    tasks = list(_chunks(seeds, (*refs, *discovery.held_back), config.process,
+                         config.discover.max_file_bytes))
     total = 0
     if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
@@ -92,3 +94,13 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
     return SeedsResult(tuple(problems), documents, discovery.listed, total, discovery.skipped)
+
+
+def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
+                       max_bytes: int) -> list[Problem]:
+    """The content problems of the files ``discovery`` refused for their names or ids
+    alone (``build`` reports them with the others, and packages none of them)."""
+    problems: list[Problem] = []
+    for task in _chunks(seeds, discovery.held_back, config, max_bytes):
+        problems.extend(_check_chunk(task)[0])
+    return problems
