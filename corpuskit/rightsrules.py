@@ -49,8 +49,8 @@ class SlowPattern(Exception):
                 "and overlapping alternatives such as (a|aa)+ do; rewrite it without them")
 
 
-#: Patterns that ran out of time in this process, by their place in the list: each line
-#: after that raises at once (a build stops on the first, which its workers may not know).
+#: Patterns that ran out of time in this process, by their text: each line after that
+#: raises at once (a build stops on the first, which its other workers may not know yet).
 _GIVEN_UP: dict[str, SlowPattern] = {}
 
 
@@ -78,7 +78,6 @@ def _rule(index: int, pattern: str) -> Rule:
     compiled = _compile(pattern)
     if pattern in DEFAULT_RIGHTS_PATTERNS:
         return lambda line: compiled.fullmatch(line) is not None
-    timeout_error = TimeoutError
 
     def limited(line: str) -> bool:
         given_up = _GIVEN_UP.get(pattern)
@@ -86,7 +85,7 @@ def _rule(index: int, pattern: str) -> Rule:
             raise given_up
         try:
             return compiled.fullmatch(line, timeout=RIGHTS_PATTERN_SECONDS) is not None
-        except timeout_error:
+        except TimeoutError:
             slow = _GIVEN_UP[pattern] = SlowPattern(index, pattern, len(line))
             raise slow from None
 
