@@ -115,6 +115,11 @@ def _raw_id(member: str) -> str:
     return document_id(member[len(RAW_PREFIX):])
 
 
+#: Bytes of the shard file being taken that are read at a time (see
+#: :meth:`PreparedPieces.raw_piece`).
+BLOB_WINDOW = 8 << 20
+
+
 class PreparedPieces:
     """Pieces a build's workers deflated already, shard by shard (``shardpieces.PiecesWriter``).
 
@@ -160,9 +165,12 @@ class PreparedPieces:
             RECORDS_MEMBER: records, MANIFEST_MEMBER: manifest}
         #: The groups of each member taken so far.
         self._taken = dict.fromkeys((RECORDS_MEMBER, MANIFEST_MEMBER), 0)
-        #: The shard file whose raw pieces are being taken, read whole (a few MB at most).
+        #: The shard file whose raw pieces are being taken, its size, and the part of it
+        #: read last (at most :data:`BLOB_WINDOW` bytes, or one piece), from ``_window_at``.
         self._blob: Path | None = None
-        self._blob_bytes = b""
+        self._blob_size = 0
+        self._window = b""
+        self._window_at = 0
         #: Raw files of the shards read so far that the zip has not taken yet: their shard
         #: file and index entry ``[member, size, crc32, offset, length]``.
         self._waiting: dict[str, tuple[Path, list[Any]]] = {}
@@ -329,14 +337,25 @@ class PreparedPieces:
     def raw_piece(self, where: tuple[Path, int, int, int]) -> Deflated:
         """The deflated bytes of a whole raw file :meth:`take` found (its CRC is known).
 
-        Raw files come mostly in shard order, so the last shard file read is read whole,
-        once, in the writing thread: cheaper than a task and a file opening per raw file.
-        A file of an earlier shard, out of order, is read alone."""
+        Raw files come mostly in shard order, so the last shard file read is read
+        :data:`BLOB_WINDOW` bytes at a time, in the writing thread: cheaper than a task and
+        a file opening per raw file, and bounded (a shard of large documents has a shard
+        file of 100 MB and more: read whole, it was held whole). A file of an earlier
+        shard, out of order, is read alone."""
         blob, offset, length, crc = where
         if blob != self._blob and blob == self.shards[self._read - 1]:
-            self._blob, self._blob_bytes = blob, blob.read_bytes()
-        deflated = (self._blob_bytes[offset:offset + length] if blob == self._blob
-                    else file_bytes(blob, offset, length))
+            self._blob, self._blob_size, self._window = blob, blob.stat().st_size, b""
+        if blob != self._blob:
+            deflated = file_bytes(blob, offset, length)
+        else:
+            at = offset - self._window_at
+            if not (at >= 0 and at + length <= len(self._window)):
+                if offset + length > self._blob_size:
+                    raise OSError(f"{blob} is shorter than its index says")
+                self._window_at, at = offset, 0
+                self._window = file_bytes(blob, offset, max(
+                    length, min(BLOB_WINDOW, self._blob_size - offset)))
+            deflated = self._window[at:at + length]
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
         return Deflated(deflated, crc)

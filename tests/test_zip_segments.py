@@ -898,3 +898,34 @@ def test_what_is_final_stops_before_the_member_being_written() -> None:
             release.set()
         assert copies.settled(800, wait=True) == 800
         assert copies.pending_bytes == 0
+
+
+def test_a_shard_file_is_read_a_window_at_a_time(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer took each shard file whole to copy the pieces of its large raw files:
+    135 MB held for a shard of large documents. Read a window at a time (here 4 KB; a
+    piece larger than that is read alone), every raw file still comes from the workers'
+    pieces, the zip is the folder's, and no read is larger than a piece."""
+    monkeypatch.setattr(preparedpieces, "BLOB_WINDOW", 4096)
+    reads: list[int] = []
+    original = preparedpieces.file_bytes
+
+    def counted(path: Path, start: int, length: int) -> bytes:
+        reads.append(length)
+        return original(path, start, length)
+
+    monkeypatch.setattr(preparedpieces, "file_bytes", counted)
+    import random
+
+    seeds = _corpus(tmp_path, lambda i: f"doc-{i:04d}.txt")
+    rng = random.Random(5)  # words that deflate to about half: pieces of several windows
+    words = ["".join(rng.choice("abcdefghij") for _ in range(rng.randint(2, 8)))
+             for _ in range(3000)]
+    for name in ("doc-0005.txt", "doc-0600.txt"):  # large raw files: taken by pieces
+        (seeds / name).write_text("Big\n\n" + " ".join(
+            rng.choice(words) for _ in range(deflate.PIECE_BYTES // 3)) + "\n")
+    deflated = _deflated_in_the_archive_writer(monkeypatch)
+    result = build(seeds, tmp_path / "out", jobs=1)
+    assert [rel for rel in deflated if rel.startswith("data/raw/")] == []
+    assert result.archive.read_bytes() == _folder_zip(_release(tmp_path / "out"))
+    assert len(reads) >= 4 and max(reads) <= deflate.PIECE_BYTES + 4096
