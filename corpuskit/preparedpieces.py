@@ -352,9 +352,12 @@ class PreparedPieces:
             if not (at >= 0 and at + length <= len(self._window)):
                 if offset + length > self._blob_size:
                     raise OSError(f"{blob} is shorter than its index says")
-                self._window_at, at = offset, 0
-                self._window = file_bytes(blob, offset, max(
-                    length, min(BLOB_WINDOW, self._blob_size - offset)))
+                # A shard file up to the window is read whole, once, whatever the order
+                # its raw files are taken in; a larger one from the piece on.
+                start = 0 if self._blob_size <= BLOB_WINDOW else offset
+                self._window_at, at = start, offset - start
+                self._window = file_bytes(blob, start, max(
+                    length, min(BLOB_WINDOW, self._blob_size - start)))
             deflated = self._window[at:at + length]
         if len(deflated) != length:
             raise OSError(f"{blob} is shorter than its index says")
