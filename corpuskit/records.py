@@ -26,7 +26,8 @@ from .problems import Problem
 from .rightsrules import SlowPattern
 from .visible import shows_text
 
-__all__ = ["count_paragraphs", "count_words", "process_document", "process_documents_reported",
+__all__ = ["SlowPatternError", "count_paragraphs", "count_words", "process_document",
+           "process_documents_reported",
            "record_json", "record_line", "sha256_hex"]
 
 _T = TypeVar("_T")
@@ -112,10 +113,20 @@ def _prepare(raw: RawDocument, config: ProcessConfig) -> _Prepared:
     try:
         parts = extract_parts(text, config.extract)
     except SlowPattern as slow:
-        raise InputError([Problem(CONFIG_NAME, "config-error", slow.explain(raw.path),
-                                  f"extract.rights_patterns[{slow.index}]")],
-                         "a rights pattern runs without end") from None
+        stopped = SlowPatternError([Problem(
+            CONFIG_NAME, "config-error", slow.explain(raw.path),
+            f"extract.rights_patterns[{slow.index}]")], "a rights pattern runs without end")
+        stopped.slow = slow
+        raise stopped from None
     return _Prepared(raw, encoding, steps, parts)
+
+
+class SlowPatternError(InputError):
+    """A configured rights pattern took longer than it may (``slow``): the run stops, with
+    the problem at corpus.toml's key (a package's reproduction places it in its own
+    datapackage.json: :func:`corpuskit.validation.records.reproduce_record`)."""
+
+    slow: SlowPattern
 
 
 def _record_alone(prepared: _Prepared, config: ProcessConfig) -> Record:

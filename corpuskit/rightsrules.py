@@ -4,15 +4,19 @@ The built-in patterns (:data:`DEFAULT_RIGHTS_PATTERNS`) are matched with Python'
 each has at most one repeat, so a match costs time in proportion to the line. A pattern
 of the configuration may backtrack without end (``(a|aa)+c``: twice the time for each
 character more), and a package's patterns reach ``validate --reproduce`` from whoever
-made the package. These are matched with the ``regex`` module (Python's ``re`` syntax,
-plus Unicode properties such as ``\\p{L}``), under a time limit: a pattern that finds no
-answer within :data:`RIGHTS_PATTERN_SECONDS` on a line raises :class:`SlowPattern`, and
-the process gives up on it for every other line at once.
+made the package. A configured pattern is written in Python's ``re`` syntax (it must
+compile there, as datapackage.json's profile checks it) and matched with the ``regex``
+module, which can stop a match after a time: each pattern may spend, in a process,
+:data:`GRANT_SECONDS` and :data:`SECONDS_PER_CHAR` for each character of the lines it is
+matched against (:class:`_Allowance`). One that takes longer raises
+:class:`SlowPattern`: a line that never ends, or lines each made to take just under a
+limit of their own, stop the run in time in proportion to the text, not hours.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -25,17 +29,23 @@ DEFAULT_RIGHTS_PATTERNS = (
     r"(?i)(?:copyright|\(c\))\s*(?:©|\(c\))?\s*\d{4}\b.{0,200}",
     r"(?i).{0,200}\ball rights reserved\.?",
 )
-#: How long one configured pattern may try one line before it is given up on. Patterns
-#: that work answer in microseconds; one that backtracks without end takes years.
-RIGHTS_PATTERN_SECONDS = 10.0
+#: What a configured pattern may spend matching, in a process: this, and
+#: :data:`SECONDS_PER_CHAR` for each character of the lines it is matched against.
+#: Patterns that work take well under a microsecond a character.
+GRANT_SECONDS = 1.0
+SECONDS_PER_CHAR = 20e-6
+#: The most characters a pattern's bounded repeats may stand for, nested
+#: (``(?:a{4000}){3000}``: 12,000,000): ``regex`` compiles each repeat written out, and
+#: that pattern took 3.2 GB to compile.
+MAX_REPEATED_CHARS = 100_000
 
 #: Whether a pattern matches a whole line.
 Rule = Callable[[str], bool]
 
 
 class SlowPattern(Exception):
-    """Rights pattern ``index`` (``pattern``) found no answer within
-    :data:`RIGHTS_PATTERN_SECONDS` on a line of ``chars`` characters."""
+    """Rights pattern ``index`` (``pattern``) took more than its allowance; the last line
+    it was matched against had ``chars`` characters."""
 
     def __init__(self, index: int, pattern: str, chars: int) -> None:
         super().__init__(index, pattern, chars)
@@ -43,29 +53,82 @@ class SlowPattern(Exception):
 
     def explain(self, document: str) -> str:
         """What went wrong on ``document`` (a seeds path), and what to do."""
-        return (f"the rights pattern {self.pattern!r} found no answer within "
-                f"{RIGHTS_PATTERN_SECONDS:g} s on a line of {self.chars} characters in "
-                f"{document}: it backtracks without end, as nested repeats such as (a+)+ "
-                "and overlapping alternatives such as (a|aa)+ do; rewrite it without them")
+        return (f"the rights pattern {self.pattern!r} took longer than a pattern may "
+                f"({GRANT_SECONDS:g} s, and {SECONDS_PER_CHAR * 1e6:g} µs for each character "
+                f"of the lines it is matched against), the last on a line of {self.chars} "
+                f"characters in {document}: it backtracks without end, as nested repeats "
+                "such as (a+)+ and overlapping alternatives such as (a|aa)+ do; rewrite it "
+                "without them")
 
 
-#: Patterns that ran out of time in this process, by their text: each line after that
-#: raises at once (a build stops on the first, which its other workers may not know yet).
-_GIVEN_UP: dict[str, SlowPattern] = {}
+class _Allowance:
+    """The time one configured pattern may still spend in this process (see the module
+    doc). A pattern that ran out is not given up on for good: the next line adds its
+    characters' share, which a pattern that works needs a fraction of."""
+
+    def __init__(self) -> None:
+        self.allowed = GRANT_SECONDS
+        self.spent = 0.0
+
+
+_ALLOWANCES: dict[str, _Allowance] = {}
 
 
 def pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` cannot serve as a rights pattern, or None. The compilers refuse
-    some patterns with other errors than their own (a repeat count beyond a limit,
-    ``a{4294967296}``: OverflowError; thousands of nested groups: RecursionError)."""
+    """Why ``pattern`` cannot serve as a rights pattern, or None: it must compile in
+    Python's ``re`` (the syntax datapackage.json's profile checks), its bounded repeats may
+    stand for at most :data:`MAX_REPEATED_CHARS` characters, and it must compile in
+    ``regex``, which matches it. The compilers refuse some patterns with other errors
+    than their own (a repeat count beyond a limit, ``a{4294967296}``: OverflowError;
+    thousands of nested groups: RecursionError)."""
     try:
-        _compile(pattern)
-    except (re.error, _regex().error) as exc:
-        return f"not a valid regular expression: {exc}"
+        parsed = re.compile(pattern)
+        repeated = _repeated_chars(_parse(pattern))
+        if repeated > MAX_REPEATED_CHARS:
+            return (f"its repeats stand for {repeated} characters, more than "
+                    f"{MAX_REPEATED_CHARS} (a bounded repeat inside another is written out "
+                    "when the pattern is compiled); write a shorter repeat, or use * or +")
+        _regex().compile(parsed.pattern, flags=_regex().VERSION0)
+    except re.error as exc:
+        return f"not a valid Python regular expression: {exc}"
+    except _regex().error as exc:
+        return f"a regular expression the regex module cannot compile: {exc}"
     except (OverflowError, RecursionError, ValueError, MemoryError) as exc:
         return (f"a regular expression Python cannot compile ({type(exc).__name__}: "
-                f"{exc or 'too deeply nested'}); write a simpler one")
+                f"{exc or 'too large or too deeply nested'}); write a simpler one")
     return None
+
+
+def _parse(pattern: str) -> Any:
+    from re import _parser  # type: ignore[attr-defined]
+
+    return _parser.parse(pattern)
+
+
+def _repeated_chars(items: Any) -> int:
+    """How many characters the parsed pattern ``items`` stands for once each bounded
+    repeat is written out (an unbounded one counts its minimum, at least once)."""
+    from re import _constants  # type: ignore[attr-defined]
+
+    repeats = (_constants.MAX_REPEAT, _constants.MIN_REPEAT,
+               getattr(_constants, "POSSESSIVE_REPEAT", None))
+    total = 0
+    for op, av in items:
+        if op in repeats:
+            low, high, sub = av
+            times = high if high != _constants.MAXREPEAT else max(low, 1)
+            total += times * _repeated_chars(sub)
+        elif op is _constants.SUBPATTERN:
+            total += _repeated_chars(av[-1])
+        elif op is _constants.BRANCH:
+            total += sum(_repeated_chars(branch) for branch in av[1])
+        elif op in (_constants.ATOMIC_GROUP, _constants.ASSERT, _constants.ASSERT_NOT):
+            total += _repeated_chars(av if op is _constants.ATOMIC_GROUP else av[1])
+        elif op is _constants.GROUPREF_EXISTS:
+            total += sum(_repeated_chars(branch) for branch in av[1:] if branch)
+        else:
+            total += 1
+    return total
 
 
 @cache
@@ -75,28 +138,28 @@ def rights_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
 
 
 def _rule(index: int, pattern: str) -> Rule:
-    compiled = _compile(pattern)
     if pattern in DEFAULT_RIGHTS_PATTERNS:
+        compiled = re.compile(pattern)
         return lambda line: compiled.fullmatch(line) is not None
+    regex = _regex()
+    matcher = regex.compile(pattern, flags=regex.VERSION0)
+    allowance = _ALLOWANCES.setdefault(pattern, _Allowance())
 
     def limited(line: str) -> bool:
-        given_up = _GIVEN_UP.get(pattern)
-        if given_up is not None:
-            raise given_up
+        allowance.allowed += SECONDS_PER_CHAR * len(line)
+        remaining = allowance.allowed - allowance.spent
+        started = time.perf_counter()
         try:
-            return compiled.fullmatch(line, timeout=RIGHTS_PATTERN_SECONDS) is not None
+            if remaining <= 0:
+                raise TimeoutError
+            found = matcher.fullmatch(line, timeout=remaining) is not None
         except TimeoutError:
-            slow = _GIVEN_UP[pattern] = SlowPattern(index, pattern, len(line))
-            raise slow from None
+            allowance.spent = allowance.allowed
+            raise SlowPattern(index, pattern, len(line)) from None
+        allowance.spent += time.perf_counter() - started
+        return found
 
     return limited
-
-
-def _compile(pattern: str) -> Any:
-    if pattern in DEFAULT_RIGHTS_PATTERNS:
-        return re.compile(pattern)
-    regex = _regex()
-    return regex.compile(pattern, flags=regex.VERSION0)
 
 
 def _regex() -> Any:
@@ -104,4 +167,3 @@ def _regex() -> Any:
     import regex
 
     return regex
-

@@ -25,10 +25,11 @@ SECONDS = 0.3
 
 @pytest.fixture(autouse=True)
 def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A short limit, and no pattern given up on by an earlier test in this process (the
+    """A short allowance, fresh: no time spent by an earlier test in this process (the
     workers of a build fork from it and inherit both)."""
-    monkeypatch.setattr(rightsrules, "RIGHTS_PATTERN_SECONDS", SECONDS)
-    monkeypatch.setattr(rightsrules, "_GIVEN_UP", {})
+    monkeypatch.setattr(rightsrules, "GRANT_SECONDS", SECONDS)
+    monkeypatch.setattr(rightsrules, "_ALLOWANCES", {})
+    rights_rules.cache_clear()
 
 
 def documents(count: int) -> dict[str, str]:
@@ -43,9 +44,11 @@ def slow_config() -> dict[str, object]:
 
 def expected_message(document: str) -> str:
     return (f"corpus.toml:extract.rights_patterns[1]: the rights pattern '{BACKTRACKS}' "
-            f"found no answer within {SECONDS:g} s on a line of 40 characters in {document}: "
-            "it backtracks without end, as nested repeats such as (a+)+ and overlapping "
-            "alternatives such as (a|aa)+ do; rewrite it without them [config-error]")
+            f"took longer than a pattern may ({SECONDS:g} s, and 20 µs for each character of "
+            f"the lines it is matched against), the last on a line of 40 characters in "
+            f"{document}: it backtracks without end, as nested repeats such as (a+)+ and "
+            "overlapping alternatives such as (a|aa)+ do; rewrite it without them "
+            "[config-error]")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -68,24 +71,52 @@ def test_a_pattern_that_backtracks_without_end_stops_the_build(tmp_path: Path,
     assert visible_entries(out) == set()
 
 
-def test_a_pattern_given_up_on_is_not_tried_again() -> None:
-    """After one line ran out of time, every other line raises at once: a worker does not
-    spend the limit again on each document before the build stops."""
+def test_a_pattern_that_ran_out_has_only_each_lines_share_left() -> None:
+    """After the grant is spent, a line gets its characters' share only: enough for a
+    pattern that works (the pattern is not given up on for good, nor for the next run in
+    this process), far too little to spend the grant again on each document."""
     [rule] = rights_rules((BACKTRACKS,))
     with pytest.raises(SlowPattern) as first:
         rule("a" * 40)
     assert (first.value.index, first.value.pattern, first.value.chars) == (0, BACKTRACKS, 40)
-    with pytest.raises(SlowPattern) as again:
-        rule("c")  # a line it matches at once, were it tried
-    assert again.value is first.value
+    allowance = rightsrules._ALLOWANCES[BACKTRACKS]
+    assert allowance.spent == allowance.allowed >= SECONDS
+    assert rule("aac")  # a line it matches at once
+    spent = allowance.spent
+    with pytest.raises(SlowPattern):
+        rule("a" * 40)
+    # what it had left of the line before (3 characters' share) and this line's share
+    assert allowance.allowed - spent <= 43 * rightsrules.SECONDS_PER_CHAR
+
+
+def test_lines_each_under_any_limit_of_their_own_stop_once_the_allowance_is_spent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package's lines each made to take a little less than a line's limit would have
+    run for hours: the time is counted over all of them. (Each match takes 0.1 s on a
+    clock of the test's.)"""
+    clock = iter(n * 0.05 for n in range(1000))
+    monkeypatch.setattr(rightsrules.time, "perf_counter", lambda: next(clock))
+    monkeypatch.setattr(rightsrules, "SECONDS_PER_CHAR", 0.0)
+    [rule] = rights_rules(("(?i)© .*",))
+    results = []
+    with pytest.raises(SlowPattern):
+        for _ in range(100):
+            results.append(rule("© 2024 Agency"))
+    assert results == [True] * 6  # 0.3 s of grant: six lines of 0.05 s, then none
 
 
 def test_configured_patterns_that_end_match_as_before() -> None:
-    """Python's re syntax, and Unicode properties (regex's); the built-in ones unchanged."""
-    rules = rights_rules(("(?i)©\\s*\\d{4}.*", "\\p{Lu}+ RESERVED"))
+    """Python's re syntax (regex's own, such as \\p{L}, is refused: datapackage.json's
+    profile compiles the patterns with re); the built-in ones unchanged."""
+    from corpuskit.rightsrules import pattern_problem
+
+    rules = rights_rules(("(?i)©\\s*\\d{4}.*", "[^\\W\\d_]+ RESERVED"))
     assert [rule("© 2023 Agency") for rule in rules] == [True, False]
     assert [rule("ÉDITIONS RESERVED") for rule in rules] == [False, True]
-    assert [rule("Éditions reserved") for rule in rules] == [False, False]
+    assert [rule("Éditions: reserved") for rule in rules] == [False, False]
+    assert pattern_problem("\\p{Lu}+ RESERVED") == (
+        "not a valid Python regular expression: bad escape \\p at position 0")
+    assert "12000000 characters" in str(pattern_problem("(?:a{4000}){3000}"))
     defaults = rights_rules(DEFAULT_RIGHTS_PATTERNS)
     assert any(rule("2023 © Agence France-Presse") for rule in defaults)
     assert not any(rule("Copyright law is complicated.") for rule in defaults)
@@ -110,5 +141,17 @@ def test_reproduce_names_the_pattern_of_the_package() -> None:
     [problem] = stopped.value.problems
     assert (problem.path, problem.code, problem.location) == (
         "datapackage.json", "config-error", "corpuskit.process.extract.rights_patterns[0]")
-    assert f"the rights pattern '{BACKTRACKS}' found no answer" in problem.message
-    assert "in doc.txt:" in problem.message
+    assert f"the rights pattern '{BACKTRACKS}' took longer than a pattern may" in \
+        problem.message
+    assert "in data/raw/doc.txt:" in problem.message
+
+
+def test_a_pattern_that_ran_out_in_one_run_serves_the_next(tmp_path: Path) -> None:
+    """In one process (a library user's, a long-lived cluster worker), the run after one
+    that stopped on a pattern judges its own lines: valid seeds stay valid."""
+    slow = write_seeds(tmp_path / "slow", documents(3), slow_config())
+    assert not corpuskit.validate(slow, jobs=1).valid
+    fine = write_seeds(tmp_path / "fine", {f"doc{n}.txt": f"Title {n}\n\nBody {n}.\n\naac\n"
+                                           for n in range(3)}, slow_config())
+    report = corpuskit.validate(fine, jobs=1)
+    assert report.valid, [p.render() for p in report.problems]

@@ -831,7 +831,7 @@ def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> No
 
 
 @pytest.mark.parametrize(("section", "key", "value", "says"), [
-    ("extract", "rights_patterns", ["(unclosed"], "not a valid regular expression"),
+    ("extract", "rights_patterns", ["(unclosed"], "not a valid Python regular expression"),
     ("decode", "fallback_encodings", ["nope-enc"], "not a code page corpuskit decodes"),
     ("normalize", "steps", ["shout"], "not a normalization step"),
 ])

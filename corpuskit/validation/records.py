@@ -418,7 +418,7 @@ def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str 
     """Why a fresh derivation of ``stored`` from its raw bytes differs, or None if equal."""
     # The pipeline (ftfy, the language identifier) is imported only by --reproduce.
     from ..decode import decode_with
-    from ..records import process_document
+    from ..records import SlowPatternError, process_document
 
     try:
         decode_with(data, stored.source_encoding)
@@ -429,10 +429,11 @@ def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str 
         fresh = process_document(RawDocument(stored.id, stored.source_path, data), config)
     except DocumentProblem as bad:
         return f"the raw input no longer makes a record: {bad.problem.message}"
-    except InputError as slow:  # a rights pattern of the package's that runs without end
-        raise InputError([Problem(DESCRIPTOR, problem.code, problem.message,
-                                  f"corpuskit.process.{problem.location}")
-                          for problem in slow.problems], slow.summary) from None
+    except SlowPatternError as error:  # a rights pattern of the package's, too slow
+        raise InputError([Problem(
+            DESCRIPTOR, "config-error", error.slow.explain(RAW_PREFIX + stored.source_path),
+            f"corpuskit.process.extract.rights_patterns[{error.slow.index}]")],
+            error.summary) from None
     differing = compare_records(stored, fresh)
     if differing:
         return (f"fields {', '.join(differing)} differ from a fresh derivation of the raw "
