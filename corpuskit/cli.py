@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from .errors import (
     CorpuskitError,
     InputError,
     OutputClosed,
+    OutputError,
     ProblemsFound,
     WorkerDied,
 )
@@ -41,6 +43,9 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
         click.echo(printable(message), err=err, nl=nl)
     except BrokenPipeError:
         raise OutputClosed() from None
+    except OSError as exc:  # a full disk behind a redirection, an I/O error
+        where = "standard error" if err else "standard output"
+        raise OutputError(f"cannot write to {where}: {exc.strerror or exc}") from None
 
 
 def _utf8(stream: Any) -> bool:
@@ -553,7 +558,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         return closed.exit_code
     except CorpuskitError as error:
-        _report_error(error)
+        with suppress(CorpuskitError):  # standard error cannot be written either: the
+            _report_error(error)         # exit status says it
         return error.exit_code
     except BrokenExecutor:  # a worker died where no stage said what it was doing
         _report_error(WorkerDied("a worker process died (killed, or out of memory); nothing "

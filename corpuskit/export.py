@@ -174,22 +174,32 @@ STDOUT = "-"
 
 class _StandardOutput(io.RawIOBase):
     """``sys.stdout``'s bytes, as it is when written to (tests replace it); a closed
-    reader is :class:`OutputClosed`, as for every command's output."""
+    reader is :class:`OutputClosed`, as for every command's output, and any other failure
+    (no standard output at all, a full disk behind it) an :class:`OutputError`."""
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        try:
-            return sys.stdout.buffer.write(data)
-        except BrokenPipeError:
-            raise OutputClosed() from None
+        written: int = _to_stdout(lambda out: out.write(data))
+        return written
 
     def flush(self) -> None:
-        try:
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:
-            raise OutputClosed() from None
+        _to_stdout(lambda out: out.flush())
+
+
+def _to_stdout(action: Callable[[Any], Any]) -> Any:
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        raise OutputError("cannot write the export to standard output: there is none (it "
+                          "was closed); give --out a file")
+    try:
+        return action(stream)
+    except BrokenPipeError:
+        raise OutputClosed() from None
+    except OSError as exc:
+        raise OutputError(f"cannot write the export to standard output: "
+                          f"{exc.strerror or exc}") from None
 
 
 

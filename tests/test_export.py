@@ -296,3 +296,22 @@ def test_export_names_each_problem_file_as_validate_does(
         assert where.startswith(str(package))
         assert any(seen.startswith(f"{where}:") for seen in validated), (where, validated)
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+def test_export_to_a_standard_output_that_fails_says_so(stdout: str) -> None:
+    """A disk full behind the redirection, or no standard output at all: one line and
+    exit 1, never a traceback (validate --format json the same)."""
+    commands = [["export", str(sample().archive), "--format", "csv", "--out", "-"],
+                ["validate", "--format", "json", str(sample().archive)]]
+    for args in commands:
+        with open(os.devnull if stdout == "closed" else "/dev/full", "wb") as sink:
+            done = subprocess.run([sys.executable, "-m", "corpuskit", *args], stdout=sink,
+                                  stderr=subprocess.PIPE, text=True, timeout=120,
+                                  preexec_fn=(lambda: os.close(1)) if stdout == "closed"
+                                  else None)
+        if stdout == "closed" and args[0] == "validate":
+            continue  # click writes nothing where there is no stdout: nothing to report
+        assert done.returncode == 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("corpuskit: error: cannot write"), done.stderr
