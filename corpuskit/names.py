@@ -17,11 +17,10 @@ import sys
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
 from .package import RAW_PREFIX
-from .problems import Problem
+from .problems import Problem, invisible
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
@@ -41,16 +40,8 @@ def collision_key(name: str) -> str:
     return _visible(unicodedata.normalize("NFC", name).casefold())
 
 
-@lru_cache(maxsize=1)
-def _invisible() -> Any:
-    """Unicode's Default_Ignorable_Code_Point characters (the regex module knows them)."""
-    import regex
-
-    return regex.compile(r"\p{Default_Ignorable_Code_Point}+")
-
-
 def _visible(text: str) -> str:
-    visible: str = _invisible().sub("", text)
+    visible: str = invisible().sub("", text)
     return visible
 
 
@@ -180,6 +171,10 @@ def reserved_lookalike(relpath: str) -> str | None:
     if reserved is None or top == reserved:
         return None
     what = "the file" if top == relpath else "the folder"
+    if unicodedata.normalize("NFC", top).casefold() != reserved.casefold():
+        return (f"{what} {top} differs from {reserved} only in characters nothing shows, "
+                f"and perhaps case (as escapes: {_escaped(top)}); it looks like {reserved}: "
+                "rename it")
     return (f"{what} {top} differs from {reserved} only in case or Unicode normalization; on "
             f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
 

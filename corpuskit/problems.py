@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
 
 # The catalogue of stable codes. Adding a code is fine; renaming one breaks users.
 CODES: dict[str, str] = {
@@ -18,7 +20,8 @@ CODES: dict[str, str] = {
     "undecodable": "the file is not valid in any supported encoding",
     "unsafe-path": "the path leaves its folder, is a special file or cannot be packaged",
     "duplicate-id": "two input files map to the same document id",
-    "name-collision": "two names differ only in case or Unicode normalization",
+    "name-collision": "two names differ only in case, Unicode normalization or characters "
+                      "nothing shows",
     "unreadable-file": "the file cannot be read",
     "too-large": "the file is larger than the configured limit",
     "schema-error": "a JSON document does not match its JSON Schema",
@@ -68,12 +71,24 @@ def one_line(text: str) -> str:
     """``text`` with the characters that would break or disguise a line of output (LF,
     ESC and other controls, line separators, ...) as Python escapes: a file named
     ``new<LF>line.txt`` is shown as ``new\\nline.txt``, one problem on one line; the bytes
-    of a name that is not UTF-8 as ``\\xNN`` (:func:`printable`)."""
-    if text.isprintable():
+    of a name that is not UTF-8 as ``\\xNN`` (:func:`printable`). Characters nothing shows
+    (Unicode's default-ignorable ones, some of them printable: a combining grapheme joiner,
+    a variation selector) are escaped too, so that two names that differ by one are told
+    apart."""
+    if text.isprintable() and (text.isascii() or not invisible().search(text)):
         return text
     text = printable(text)
-    return "".join(char if char.isprintable()
+    return "".join(char if char.isprintable() and not invisible().match(char)
                    else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+@lru_cache(maxsize=1)
+def invisible() -> Any:
+    """Runs of Unicode's Default_Ignorable_Code_Point characters, which nothing shows (the
+    ``regex`` module knows the property)."""
+    import regex
+
+    return regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 
 
 @dataclass(frozen=True, order=True)

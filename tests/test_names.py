@@ -699,3 +699,18 @@ def test_a_file_refused_for_its_name_is_read_for_its_content_too(tmp_path: Path)
     assert visible_entries(tmp_path / "out") == set()
     report = corpuskit.validate(seeds, jobs=1)
     assert {(p.path, p.code) for p in report.problems} == expected
+
+
+def test_characters_nothing_shows_are_escaped_in_messages_and_told_apart() -> None:
+    """A combining grapheme joiner, a variation selector or a Hangul filler print as
+    nothing: shown raw, a refused name looks like one that is fine."""
+    from corpuskit.names import reserved_lookalike
+    from corpuskit.problems import Problem
+
+    for char in ("\u034f", "\ufe0f", "\u3164", "\u200b", "\u00ad"):
+        rendered = Problem(f"dir/a{char}b.txt", "name-collision", "m").render()
+        assert char not in rendered and rendered.startswith("dir/a\\")
+    assert one_line("café ñ «quoted»") == "café ñ «quoted»"  # visible: as it is
+    said = reserved_lookalike("corpus\u200b.toml")
+    assert said is not None and "characters nothing shows" in said
+    assert "corpus\\u200b.toml" in said
