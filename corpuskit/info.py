@@ -277,7 +277,7 @@ def render(summary: Info) -> str:
     width = max(len(label) for label, _ in rows)
     # Each value and problem on one line, as build and validate show them: a file named
     # "nl<LF>here.txt" broke its problem's line, and a CR could overwrite the terminal's.
-    lines = [f"{label:<{width}}  {one_line(value, invisible_too=False)}" for label, value in rows]
+    lines = [f"{label:<{width}}  {one_line(value)}" for label, value in rows]
     lines += [f"problem: {one_line(p['path'])}"
               f"{':' + one_line(p['location']) if p['location'] else ''}: "
               f"{one_line(p['message'])} [{p['code']}]" for p in summary.problems]

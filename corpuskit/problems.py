@@ -67,20 +67,18 @@ def printable(text: str) -> str:
     return text
 
 
-def one_line(text: str, *, invisible_too: bool = True) -> str:
+def one_line(text: str) -> str:
     """``text`` with the characters that would break or disguise a line of output (LF,
     ESC and other controls, line separators, ...) as Python escapes: a file named
     ``new<LF>line.txt`` is shown as ``new\\nline.txt``, one problem on one line; the bytes
     of a name that is not UTF-8 as ``\\xNN`` (:func:`printable`). Characters nothing shows
     (Unicode's default-ignorable ones, some of them printable: a combining grapheme joiner,
     a variation selector) are escaped too, so that two names that differ by one are told
-    apart, unless ``invisible_too`` is False (text for people: a Persian title's zero-width
-    non-joiner, an emoji's joiner)."""
-    if text.isprintable() and (text.isascii() or not invisible_too
-                               or not invisible().search(text)):
+    apart."""
+    if text.isprintable() and (text.isascii() or not invisible().search(text)):
         return text
     text = printable(text)
-    return "".join(char if char.isprintable() and not (invisible_too and invisible().match(char))
+    return "".join(char if char.isprintable() and not invisible().match(char)
                    else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
