@@ -27,7 +27,7 @@ from .names import MAX_PATH_BYTES as MAX_PATH_BYTES  # the name rules, shared wi
 from .names import RESERVED_NAMES as RESERVED_NAMES
 from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
 from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
-from .names import check_name, collisions, reserved_lookalike
+from .names import check_name, collisions, lookalike_ids, reserved_lookalike
 from .names import collision_key as collision_key
 from .problems import Problem, printable
 from .seedstate import SETTLE_NS
@@ -310,8 +310,14 @@ def _identity_problems(refs: list[SourceRef], ids: list[str]) -> Iterator[Proble
                 yield Problem(path, "duplicate-id",
                               f"document id {doc_id!r} is also the id of {others}; "
                               "rename one of them")
-    for path, why, _ in collisions([ref.path for ref in refs]):
+    paths = [ref.path for ref in refs]
+    colliding = set()
+    for path, why, _ in collisions(paths):
+        colliding.add(path)
         yield Problem(path, "name-collision", why)
+    for path, why in lookalike_ids(paths, ids):
+        if path not in colliding:  # names that differ only so: said once, above
+            yield Problem(path, "name-collision", why)
 
 
 def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:

@@ -37,12 +37,13 @@ def collision_key(name: str) -> str:
     shows, are not part of it."""
     if name.isascii():  # NFC leaves ASCII as it is, and it holds no invisible character
         return name.casefold()
-    return _visible(unicodedata.normalize("NFC", name).casefold())
+    return visible(unicodedata.normalize("NFC", name).casefold())
 
 
-def _visible(text: str) -> str:
-    visible: str = invisible().sub("", text)
-    return visible
+def visible(text: str) -> str:
+    """``text`` without the characters nothing shows (Unicode's default-ignorable ones)."""
+    shown: str = invisible().sub("", text)
+    return shown
 
 
 #: Names Windows keeps for devices, with or without an extension and in any case
@@ -228,7 +229,7 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
     if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
             or joined.endswith(".") or _DEVICE_ANY.search("/" + joined.upper()):
         return False
-    keys = _visible(unicodedata.normalize("NFC", joined).casefold())  # as collision_key
+    keys = visible(unicodedata.normalize("NFC", joined).casefold())  # as collision_key
     return not any(key in keys for key in _RESERVED_KEYS)
 
 
@@ -292,7 +293,7 @@ def siblings_collide(names: Sequence[str]) -> bool:
         if folded == joined:  # no capital: every key is its name
             return False
     else:
-        folded = _visible(unicodedata.normalize("NFC", joined).casefold())
+        folded = visible(unicodedata.normalize("NFC", joined).casefold())
     return len(set(folded.split("/"))) != len(names)
 
 
@@ -385,7 +386,7 @@ def _difference(path: str, colliding: list[str]) -> str:
     (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
     one character, U+00E9), in both, or in characters nothing shows (U+200B)."""
     names = (path, *colliding)
-    if len({_visible(name) for name in names}) == 1:
+    if len({visible(name) for name in names}) == 1:
         return _INVISIBLE
     if len({unicodedata.normalize("NFC", name) for name in names}) == 1:
         return "Unicode normalization (an accent composed or decomposed)"
@@ -405,3 +406,24 @@ def _escaped(name: str) -> str:
 
 def _entry_name(path: str, files: set[str]) -> str:
     return f"the file {path}" if path in files else f"the folder {path}/"
+
+
+def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """``(path, why)`` for each of ``paths`` whose document id (``ids``, in the same order)
+    differs from another's only in characters nothing shows (``m`` from ``m.md`` and
+    ``m<U+200B>`` from ``m\u200b.txt``): the names differ in more than that, the ids a
+    consumer sees look the same."""
+    hidden = {doc_id: shown for doc_id in set(ids)
+              if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id}
+    if not hidden:
+        return
+    looks: dict[str, set[str]] = {}
+    for doc_id in set(ids):
+        looks.setdefault(hidden.get(doc_id, doc_id), set()).add(doc_id)
+    for path, doc_id in zip(paths, ids, strict=True):
+        alike = looks[hidden.get(doc_id, doc_id)] - {doc_id}
+        if alike:
+            shown = ", ".join(_escaped(other) for other in sorted(alike))
+            yield path, (f"its document id, {_escaped(doc_id)} as escapes, differs from "
+                         f"{shown} only in characters nothing shows: the two look the same "
+                         "to whoever reads them; rename one of the files")

@@ -714,3 +714,19 @@ def test_characters_nothing_shows_are_escaped_in_messages_and_told_apart() -> No
     said = reserved_lookalike("corpus\u200b.toml")
     assert said is not None and "characters nothing shows" in said
     assert "corpus\\u200b.toml" in said
+
+
+def test_ids_that_differ_only_in_characters_nothing_shows_are_refused(tmp_path: Path) -> None:
+    """m.md and m<U+200B>.txt are different names, but their ids (m, m<U+200B>) look the
+    same to a consumer; names that differ only so are reported once, as names."""
+    seeds = write_seeds(tmp_path / "seeds", {
+        "fine.txt": text_for("fine"), "m.md": text_for("m"), "m\u200b.txt": text_for("m2"),
+        "n.txt": text_for("n"), "n\u200b.txt": text_for("n2")})
+    expected = {("m.md", "name-collision"), ("m\u200b.txt", "name-collision"),
+                ("n.txt", "name-collision"), ("n\u200b.txt", "name-collision")}
+    problems = build_problems(seeds, tmp_path / "out")
+    assert problems == expected
+    report = corpuskit.validate(seeds, jobs=1)
+    said = {p.path: p.message for p in report.problems}
+    assert set(said) == {path for path, _ in expected}
+    assert "document id" in said["m.md"] and "document id" not in said["n.txt"]
