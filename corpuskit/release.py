@@ -534,14 +534,20 @@ def _require_later(created: str, earlier: str | None, previous: str,
                   < dt.datetime.strptime(earlier or "", "%Y-%m-%dT%H:%M:%SZ"))
     except ValueError:  # no time to compare with (validate speaks of a malformed one)
         return
-    if before:
-        given = (f"SOURCE_DATE_EPOCH={source_date_epoch}" if source_date_epoch is not None
-                 and source_date_epoch.strip() else "this machine's clock")
+    if not before:
+        return
+    if source_date_epoch is not None and source_date_epoch.strip():
         raise ReleaseError(
-            f"the release time {created} (from {given}) is before that of the latest "
-            f"release, {previous}, {earlier}: set SOURCE_DATE_EPOCH to the time of the "
-            "sources' last change, as `git log -1 --format=%ct` gives it, or unset it to "
-            "release at the current time; nothing was written")
+            f"the release time {created} (from SOURCE_DATE_EPOCH={source_date_epoch}) is "
+            f"before that of the latest release, {previous}, {earlier}: set "
+            "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
+            "--format=%ct` gives it, or unset it to release at the current time; nothing "
+            "was written")
+    raise ReleaseError(
+        f"the release time {created} (from this machine's clock) is before that of the "
+        f"latest release, {previous}, {earlier}: set the clock right, or set "
+        "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
+        "--format=%ct` gives it; nothing was written")
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

@@ -362,6 +362,21 @@ def test_a_release_time_before_the_latest_release_is_refused(seeds: Path, dist: 
     assert later.version == "1.1.0"
 
 
+@pytest.mark.parametrize("epoch", [None, " "])
+def test_a_clock_behind_the_latest_release_is_named_as_the_clock(epoch: str | None) -> None:
+    """Without SOURCE_DATE_EPOCH the time is the clock's: unsetting it is no remedy."""
+    from corpuskit.release import _require_later
+
+    with pytest.raises(ReleaseError) as refused:
+        _require_later("2020-01-01T00:00:00Z", "2026-11-28T00:00:00Z", "1.0.0", epoch)
+    assert str(refused.value) == (
+        "the release time 2020-01-01T00:00:00Z (from this machine's clock) is before that of "
+        "the latest release, 1.0.0, 2026-11-28T00:00:00Z: set the clock right, or set "
+        "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
+        "--format=%ct` gives it; nothing was written")
+    _require_later("2026-11-28T00:00:00Z", "2026-11-28T00:00:00Z", "1.0.0", epoch)  # equal
+
+
 def test_dry_run_writes_nothing(seeds: Path, dist: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
