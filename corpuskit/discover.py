@@ -223,12 +223,11 @@ class _Listing:
             # is checked against max_file_bytes by the worker that opens it (read_source).
             if entry.is_dir(follow_symlinks=False):
                 return
-            reason = check_name(relpath)
-            if reason:
-                problems.append(Problem(relpath, "unsafe-path", reason))
-                if entry.is_file(follow_symlinks=False):
-                    self.held_back.append(relpath)
-                return
+            # A name refused is one problem; what the entry is (a link out of the folder,
+            # a pipe, ...) is looked at too, and a regular file is read (held_back).
+            refused_name = check_name(relpath)
+            if refused_name:
+                problems.append(Problem(relpath, "unsafe-path", refused_name))
             if entry.is_symlink():
                 self.linked = True
                 target = Path(os.path.realpath(root / relpath))
@@ -251,6 +250,10 @@ class _Listing:
                 regular = entry.is_file(follow_symlinks=False)
             if not regular:
                 problems.append(Problem(relpath, "unsafe-path", NOT_REGULAR))
+                return
+            if refused_name:
+                if not entry.is_symlink():  # a link is not followed to be read
+                    self.held_back.append(relpath)
                 return
         except OSError as exc:
             if exc.errno == errno.ELOOP:  # a link to itself, or a ring of links

@@ -730,3 +730,20 @@ def test_ids_that_differ_only_in_characters_nothing_shows_are_refused(tmp_path: 
     said = {p.path: p.message for p in report.problems}
     assert set(said) == {path for path, _ in expected}
     assert "document id" in said["m.md"] and "document id" not in said["n.txt"]
+
+
+def test_an_entry_refused_for_its_name_is_still_looked_at(tmp_path: Path) -> None:
+    """A link out of the folder, a dangling link or a pipe whose name is refused: both
+    problems at once, and the pipe is never opened (nothing blocks)."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine")})
+    (seeds / "out\u202e.txt").symlink_to("/etc/hostname")
+    (seeds / "dangling%.txt").symlink_to("nowhere")
+    os.mkfifo(seeds / "pi%pe")
+    expected = {("out\u202e.txt", "unsafe-path"), ("dangling%.txt", "unsafe-path"),
+                ("dangling%.txt", "unreadable-file"), ("pi%pe", "unsafe-path")}
+    report = corpuskit.validate(seeds, jobs=1)
+    found = [(p.path, p.code) for p in report.problems]
+    assert set(found) == expected
+    assert found.count(("out\u202e.txt", "unsafe-path")) == 2  # the name, and the link
+    assert found.count(("pi%pe", "unsafe-path")) == 2  # the name, and the pipe
+    assert build_problems(seeds, tmp_path / "out") == expected
