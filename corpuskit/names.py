@@ -413,6 +413,8 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
     differs from another's only in characters nothing shows (``m`` from ``m.md`` and
     ``m<U+200B>`` from ``m\u200b.txt``): the names differ in more than that, the ids a
     consumer sees look the same."""
+    if all(map(str.isascii, ids)):  # the usual case, asked in C
+        return
     hidden = {doc_id: shown for doc_id in set(ids)
               if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id}
     if not hidden:
