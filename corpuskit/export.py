@@ -223,9 +223,10 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
     target = Path(os.fspath(out))
     if os.fspath(out) == STDOUT:
         with load(package, verify=verify) as corpus:
-            sink = HashingWriter(cast(BinaryIO, _StandardOutput()))
+            stdout = _StandardOutput()
+            sink = HashingWriter(cast(BinaryIO, stdout))
             count = _WRITERS[format](corpus, sink)
-            _StandardOutput().flush()
+            stdout.flush()
         return ExportResult(format, target, count, sink.bytes, sink.sha256)
     _check_target(target, Path(os.fspath(package)))
     with load(package, verify=verify) as corpus, _output_file(target) as sink:
