@@ -20,8 +20,9 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -70,6 +71,9 @@ _MAX_SHARD_MEMORY = 16 * 1024 * 1024
 #: the benchmark's batches, of about 2.5 KB documents, stop at the bytes, near 400).
 BATCH_DOCUMENTS = 512
 BATCH_BYTES = 1 << 20
+#: A shard whose batches are processed in other processes hands them this many per
+#: deflating thread at most (then waits for the oldest).
+BATCHES_PROCESSING = 2
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,10 @@ class ShardTask:
     created: str | None = None
     #: How the archive pieces are deflated (a name in :data:`~corpuskit.deflate.COMPRESSIONS`).
     compression: str = DEFAULT_COMPRESSION
+    #: Threads that deflate the shard's archive pieces while its documents are processed
+    #: (1: none, the worker deflates them itself), for a shard that has cores to itself:
+    #: see :func:`run_shards`.
+    deflate_threads: int = 1
 
     def __reduce__(self) -> tuple[Callable[..., ShardTask], tuple[Any, ...]]:
         """Pickled (to a worker) with its refs as bare paths: a tuple of 512 strings
@@ -221,8 +229,10 @@ def _records() -> Any:
     return records
 
 
-def process_shard(task: ShardTask) -> ShardResult:
-    """Worker body: read, copy and process one shard; write its JSONL shard file."""
+def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardResult:
+    """Worker body: read, copy and process one shard; write its JSONL shard file.
+    ``processors``: worker processes that process its documents, a batch at a time (a
+    shard processed in the parent, alone, while the pool's workers would be idle)."""
     use_model_cache(task.cache)  # a miss loads the language model from there
     problems: list[Problem] = []
     datas: list[bytes | None] = []
@@ -289,31 +299,75 @@ def process_shard(task: ShardTask) -> ShardResult:
         if states is not None:
             reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
+    with deflating_threads(task.deflate_threads) as deflaters:
+        return _process_documents(task, shard_file, problems, datas, shas, reused, cache,
+                                  key, states, deflaters, processors)
+
+
+def process_batch(raws: Sequence[RawDocument], config: ProcessConfig, cache: Path | None
+                  ) -> list[Record | Problem]:
+    """The records (or problems) of a batch of documents, for a shard processed elsewhere:
+    in a worker of the local pool (see :func:`process_shard`)."""
+    use_model_cache(cache)
+    made: list[Record | Problem] = _records().process_documents_reported(raws, config)
+    return made
+
+
+def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem],
+                       datas: list[bytes | None], shas: list[str],
+                       reused: EarlierShard | None, cache: ShardCache | None, key: str,
+                       states: SeedStates | None, deflaters: Executor | None,
+                       processors: Executor | None) -> ShardResult:
+    """The second half of :func:`process_shard`: the shard is not in the cache, so its
+    documents are processed (in ``processors``, if given, a batch at a time), their
+    records written and its archive pieces deflated (by ``deflaters`` if given)."""
+    compression = COMPRESSIONS[task.compression]
     summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
-    pieces = PiecesWriter(shard_file, task.writing_pieces(), compression)
+    pieces = PiecesWriter(shard_file, task.writing_pieces(), compression, deflaters)
     unreadable = {p.path for p in problems}
     # Records are made a batch of documents at a time (their languages are identified
     # together) and written as each batch is done: at most a batch of them is held.
     batch: list[RawDocument] = []
     held = 0
 
+    # With ``processors``, batches are processed there, a few at a time, and their
+    # records written here in order as they come back.
+    processing: deque[tuple[list[RawDocument], Future[list[Record | Problem]]]] = deque()
+
+    def write_made(raws: list[RawDocument], made: Sequence[Record | Problem]) -> None:
+        records_module = _records()
+        for raw, outcome in zip(raws, made, strict=True):
+            if isinstance(outcome, Problem):
+                if outcome not in problems:
+                    problems.append(outcome)
+            elif not problems:
+                records.write(records_module.record_line(outcome))
+                summaries.append(DocSummary.of(outcome))
+                pieces.add_raw(RAW_PREFIX + raw.path, raw.data)
+
+    def write_processed() -> None:
+        """Write the records of every batch handed to ``processors`` (waiting for them)."""
+        while processing:
+            raws, future = processing.popleft()
+            write_made(raws, future.result())
+
     def write_batch() -> None:
         nonlocal held
         if not batch:
             return
-        records_module = _records()
-        for raw, made in zip(batch, records_module.process_documents_reported(
-                batch, task.config), strict=True):
-            if isinstance(made, Problem):
-                if made not in problems:
-                    problems.append(made)
-            elif not problems:
-                records.write(records_module.record_line(made))
-                summaries.append(DocSummary.of(made))
-                pieces.add_raw(RAW_PREFIX + raw.path, raw.data)
+        raws = list(batch)
         batch.clear()
         held = 0
+        if processors is None:
+            write_made(raws, _records().process_documents_reported(raws, task.config))
+            return
+        processing.append((raws, processors.submit(process_batch, raws, task.config,
+                                                   task.cache)))
+        while processing and (len(processing) > BATCHES_PROCESSING * task.deflate_threads
+                              or processing[0][1].done()):
+            raws, future = processing.popleft()
+            write_made(raws, future.result())
 
     with reused if reused is not None else nullcontext():
         with stream_file(shard_file, doing=task.writing_records()) as records:
@@ -324,6 +378,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                     # The documents whose bytes the earlier build of this shard had: its
                     # records and raw pieces (made with this very configuration).
                     write_batch()  # the documents before it go first
+                    write_processed()
                     taken = reused.take(position, ref.path, shas[position], pieces)
                     if taken is not None:
                         records.write(taken[0])
@@ -341,6 +396,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                                                       CHANGED_WHILE_READ))
                 except DocumentProblem as bad:
                     write_batch()  # problems are reported in the documents' order
+                    write_processed()
                     if bad.problem not in problems:
                         problems.append(bad.problem)
                     continue
@@ -349,8 +405,9 @@ def process_shard(task: ShardTask) -> ShardResult:
                 if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
                     write_batch()
             write_batch()
+            write_processed()
         if problems:
-            pieces.handle.close()
+            pieces.discard()
             return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems),
                                False)
         result = ShardResult.of(task.index, shard_file, summaries, False)
@@ -363,6 +420,27 @@ def process_shard(task: ShardTask) -> ShardResult:
     if states is not None:
         states.save()
     return result
+
+
+@contextmanager
+def deflating_threads(count: int) -> Iterator[Executor | None]:
+    """``count`` threads to deflate a shard's pieces in, or None for 1 (or fewer). They
+    never take SIGINT (see :func:`~corpuskit.forkpool.threads_without_interrupt`); what
+    they have not started when the block ends is given up."""
+    if count <= 1:
+        yield None
+        return
+    with threads_without_interrupt():
+        threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="corpuskit-deflate")
+        # Every thread started now, under this mask: a pool starts one for a task only
+        # while none is idle, and each of these waits until all run.
+        everyone = threading.Barrier(count)
+        for started in [threads.submit(everyone.wait) for _ in range(count)]:
+            started.result()
+    try:
+        yield threads
+    finally:
+        threads.shutdown(wait=True, cancel_futures=True)
 
 
 #: The groups of a shard's pieces (records, manifest lines), where known.
@@ -395,6 +473,10 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
 
 
 ENGINES = ("local", "dask")
+#: A build whose worker process died.
+WORKER_DIED = ("a worker process died (killed, or out of memory) while processing "
+               "documents; nothing was written, run the build again (with fewer --jobs if "
+               "memory is short)")
 
 
 @contextmanager
@@ -472,8 +554,15 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
         yield from run_on_dask(tasks, scheduler)
         return
     if jobs <= 1 or len(tasks) <= 1:
+        # One shard (a corpus of a few hundred documents, maybe large ones) has the
+        # cores to itself: the pool's workers process its documents, threads deflate its
+        # pieces, and this process reads, copies and writes them.
         for task in tasks:
-            yield process_shard(task)
+            try:
+                yield process_shard(replace(task, deflate_threads=jobs),
+                                    pool if jobs > 1 else None)
+            except BrokenProcessPool:
+                raise OutputError(WORKER_DIED) from None
         return
     with ExitStack() as stack:
         if pool is None:
@@ -482,9 +571,7 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
         try:
             yield from _in_order(pool, tasks, jobs)
         except BrokenProcessPool:
-            raise OutputError("a worker process died (killed, or out of memory) while "
-                              "processing documents; nothing was written, run the build "
-                              "again (with fewer --jobs if memory is short)") from None
+            raise OutputError(WORKER_DIED) from None
 
 
 def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask], jobs: int

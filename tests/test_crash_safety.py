@@ -54,8 +54,8 @@ KILL_POINTS: dict[str, str] = {
     "shard-processed": """
         import corpuskit.engine as engine
         _process = engine.process_shard
-        def process_shard(task):
-            _process(task)
+        def process_shard(task, *more):
+            _process(task, *more)
             _die()
         engine.process_shard = process_shard
     """,

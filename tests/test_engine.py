@@ -14,6 +14,7 @@ import time
 import tracemalloc
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
@@ -37,7 +38,7 @@ from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION, load_config
 from corpuskit.discover import read_source
-from corpuskit.errors import OutputError, UsageError
+from corpuskit.errors import InputError, OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
 from corpuskit.shardcache import ShardCache
 
@@ -881,3 +882,163 @@ def test_a_broken_pool_anywhere_is_an_error_message_not_a_traceback(
     err = capsys.readouterr().err
     assert "a worker process died (killed, or out of memory)" in err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+class _Recording(ThreadPoolExecutor):
+    """Threads that count what they are handed."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(max_workers=workers)
+        self.handed: list[str] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.handed.append(getattr(fn, "__name__", repr(fn)))
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.mark.parametrize("waiting", [shardpieces.WAITING_BYTES, 1])
+def test_pieces_deflated_by_threads_are_the_pieces_deflated_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, waiting: int) -> None:
+    """Threads deflate a shard's pieces while its worker goes on; what they make is
+    written in the order it was handed over: the pieces file and its index are byte for
+    byte those of the worker alone (also when it must wait for each one: ``waiting``)."""
+    monkeypatch.setattr(shardpieces, "WAITING_BYTES", waiting)
+    rng = random.Random(7)
+    words = [bytes(rng.choices(b"abcdefghij klmnop", k=rng.randrange(3, 9))) for _ in range(500)]
+
+    def text(size: int) -> bytes:
+        return b" ".join(rng.choice(words) for _ in range(size // 6))[:size]
+
+    files = [(f"data/raw/f{i:02d}.txt", text(size)) for i, size in
+             enumerate([300, 90_000, 2_600_000, 5, 700_000, 1_048_577, 40_000])]
+    jsonl = b"".join(b'{"id":"d%d","text":"%s"}\n' % (i, text(size))
+                     for i, size in enumerate([400_000, 900_000, 30, 2_200_000, 500_000]))
+    compression = deflate.COMPRESSIONS[DEFAULT_COMPRESSION]
+    made = []
+    for threads in (None, _Recording(3)):
+        folder = tmp_path / ("threads" if threads else "alone")
+        folder.mkdir()
+        shard = folder / "00000000.jsonl"
+        shard.write_bytes(jsonl)
+        writer = shardpieces.PiecesWriter(shard, "writing", compression, threads)
+        for name, data in files[:3]:
+            writer.add_raw(name, data)
+        # One deflated already (an earlier build's), between files handed to the threads.
+        writer.add_deflated("data/raw/taken.txt", 3, zlib.crc32(b"abc"),
+                            deflate.deflate_piece(b"abc", last=True, compression=compression))
+        for name, data in files[3:]:
+            writer.add_raw(name, data)
+        placed = writer.finish(b"0" * 64 + b"  data/raw/f00.txt\n")
+        if threads is not None:
+            threads.shutdown()
+            # Every raw file and piece of records went to the threads.
+            assert threads.handed.count("_records_piece") == len(
+                list(deflate.record_groups(io.BytesIO(jsonl), blocks=False))) > 2
+            assert len(threads.handed) > len(files) + 2
+        made.append((placed, shardpieces.pieces_path(shard).read_bytes(),
+                     shardpieces.pieces_index_path(shard).read_bytes()))
+    assert made[0] == made[1]
+    placed, blob, _ = made[0]
+    records = b"".join(blob[start:start + length] for start, length, _, _ in placed[0])
+    assert zlib.decompress(records + deflate.END, -15) == jsonl
+
+
+def _large_single_shard(tmp_path: Path) -> Path:
+    """One shard of documents, two of them over a piece (a MiB), one of them refused."""
+    paragraph = " ".join(WORDS * 5) + ".\n\n"
+    files: dict[str, bytes | str] = {
+        f"doc-{i:03d}.txt": f"Document {i}\n\n" + paragraph * (1 + (i * 37) % 400)
+        for i in range(60)}
+    files["doc-007.txt"] = "Large\n\n" + paragraph * 2_000
+    files["doc-031.txt"] = ("Larger\n\n" + paragraph * 3_000).replace("\n", "\r\n")
+    return make_seeds(tmp_path, files)
+
+
+def test_one_shard_is_processed_by_the_pool_with_the_bytes_of_one_job(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus of one shard (a few hundred documents, maybe large) is processed by the
+    pool's workers while the build deflates it in threads: the bytes of one job."""
+    seeds = _large_single_shard(tmp_path)
+    assert len(engine.plan_shards(discover_module.discover(
+        seeds, load_config(seeds).discover).sources)) == 1
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(seeds, one, jobs=1)
+    handed: list[tuple[int, Any]] = []
+    process_shard = engine.process_shard
+
+    def spy(task: engine.ShardTask, processors: Any = None) -> engine.ShardResult:
+        handed.append((task.deflate_threads, processors))
+        return process_shard(task, processors)
+
+    monkeypatch.setattr(engine, "process_shard", spy)
+    result = build(seeds, two, jobs=2)
+    assert [(threads, type(pool).__name__) for threads, pool in handed] == \
+        [(2, "ProcessPoolExecutor")]
+    _same(one, two, result.release.name)
+
+
+def test_a_shard_processed_by_other_processes_writes_what_it_writes_alone(
+        tmp_path: Path) -> None:
+    """Its batches of documents go to the processes, and its pieces to the threads."""
+    seeds = _large_single_shard(tmp_path)
+    config = load_config(seeds)
+    refs = tuple(discover_module.discover(seeds, config.discover).sources)
+    made = []
+    for helped in (False, True):
+        package = tmp_path / f"package-{helped}"
+        package.mkdir()
+        task = engine.ShardTask(0, refs, seeds, package, config.process, None,
+                                config.discover.max_file_bytes,
+                                deflate_threads=2 if helped else 1)
+        processors = _Recording(2) if helped else None
+        result = engine.process_shard(task, processors)
+        if processors is not None:
+            processors.shutdown()
+            assert processors.handed.count("process_batch") > 2
+        made.append((result.jsonl.read_bytes(), result.pieces.read_bytes(),
+                     shardpieces.pieces_index_path(result.jsonl).read_bytes(),
+                     result.stats, result.manifest))
+    assert made[0] == made[1]
+
+
+def test_the_problems_of_one_shard_processed_by_the_pool_are_those_of_one_job(
+        tmp_path: Path) -> None:
+    """Problems found by the workers (empty texts) and by the build as it reads (a file
+    over the limit) are all reported, as one job reports them, and nothing is written."""
+    seeds = make_seeds(tmp_path, {
+        **{f"doc-{i:03d}.txt": f"Document {i}\n\nSome words of a text, number {i}.\n"
+           for i in range(40)},
+        "doc-005.txt": "", "doc-012.txt": "\x00\x00 \n", "doc-020.txt": b"\xef\xbb\xbf \n\n",
+        "doc-027.txt": "Too large\n\n" + "word " * 400, "doc-033.txt": ""},
+        {"discover": {"max_file_bytes": 1000}})
+    outcomes = []
+    for jobs in (1, 2):
+        with pytest.raises(InputError) as raised:
+            build(seeds, tmp_path / f"out-{jobs}", jobs=jobs)
+        outcomes.append([(p.path, p.code) for p in raised.value.problems])
+        assert not (tmp_path / f"out-{jobs}").exists() or not any(
+            (tmp_path / f"out-{jobs}").iterdir())
+    assert outcomes[0] == outcomes[1]
+    assert [path for path, _ in outcomes[0]] == \
+        ["doc-005.txt", "doc-012.txt", "doc-020.txt", "doc-027.txt", "doc-033.txt"]
+    assert ("doc-027.txt", "too-large") in outcomes[0]
+
+
+def test_a_worker_dying_while_one_shard_is_processed_is_an_error_message(
+        tmp_path: Path) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    seeds = _large_single_shard(tmp_path)
+    config = load_config(seeds)
+    refs = tuple(discover_module.discover(seeds, config.discover).sources)
+    package = tmp_path / "package"
+    package.mkdir()
+    task = engine.ShardTask(0, refs, seeds, package, config.process, None,
+                            config.discover.max_file_bytes)
+
+    class Broken(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+    with Broken(1) as broken, pytest.raises(OutputError, match="a worker process died"):
+        list(engine.run_shards([task], 2, pool=broken))  # type: ignore[arg-type]
