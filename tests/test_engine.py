@@ -890,9 +890,12 @@ class _Recording(ThreadPoolExecutor):
     def __init__(self, workers: int) -> None:
         super().__init__(max_workers=workers)
         self.handed: list[str] = []
+        self.documents: list[str] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         self.handed.append(getattr(fn, "__name__", repr(fn)))
+        if fn is engine.process_batch:
+            self.documents += [raw.path for raw in args[0]]
         return super().submit(fn, *args, **kwargs)
 
 
@@ -949,8 +952,8 @@ def _large_single_shard(tmp_path: Path) -> Path:
     files: dict[str, bytes | str] = {
         f"doc-{i:03d}.txt": f"Document {i}\n\n" + paragraph * (1 + (i * 37) % 400)
         for i in range(60)}
-    files["doc-007.txt"] = "Large\n\n" + paragraph * 2_000
-    files["doc-031.txt"] = ("Larger\n\n" + paragraph * 3_000).replace("\n", "\r\n")
+    files["doc-007.txt"] = "Large\n\n" + paragraph * 5_000
+    files["doc-031.txt"] = ("Larger\n\n" + paragraph * 7_000).replace("\n", "\r\n")
     return make_seeds(tmp_path, files)
 
 
@@ -977,9 +980,13 @@ def test_one_shard_is_processed_by_the_pool_with_the_bytes_of_one_job(
     _same(one, two, result.release.name)
 
 
+@pytest.mark.parametrize("here", [engine.PROCESSED_HERE_BYTES, 5 << 19])
 def test_a_shard_processed_by_other_processes_writes_what_it_writes_alone(
-        tmp_path: Path) -> None:
-    """Its batches of documents go to the processes, and its pieces to the threads."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, here: int) -> None:
+    """Its batches of documents go to the processes, and its pieces to the threads; a
+    document of :data:`~corpuskit.engine.PROCESSED_HERE_BYTES` or more is processed where
+    the shard is (here two of 3 and 4 MB, with the limit lowered to 2.5 MiB)."""
+    monkeypatch.setattr(engine, "PROCESSED_HERE_BYTES", here)
     seeds = _large_single_shard(tmp_path)
     config = load_config(seeds)
     refs = tuple(discover_module.discover(seeds, config.discover).sources)
@@ -995,6 +1002,10 @@ def test_a_shard_processed_by_other_processes_writes_what_it_writes_alone(
         if processors is not None:
             processors.shutdown()
             assert processors.handed.count("process_batch") > 2
+            large = {ref.path for ref in refs if (seeds / ref.path).stat().st_size > here}
+            assert len(large) == (2 if here < 3 << 20 else 0)
+            assert not large & set(processors.documents)
+            assert len(processors.documents) > len(refs) / 2
         made.append((result.jsonl.read_bytes(), result.pieces.read_bytes(),
                      shardpieces.pieces_index_path(result.jsonl).read_bytes(),
                      result.stats, result.manifest))
