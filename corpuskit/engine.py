@@ -363,10 +363,10 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
         if not batch:
             return
         raws = list(batch)
-        here = processors is None or held >= PROCESSED_HERE_BYTES
+        large = held >= PROCESSED_HERE_BYTES
         batch.clear()
         held = 0
-        if here:
+        if processors is None or large:
             write_processed()  # the batches before it go first
             write_made(raws, _records().process_documents_reported(raws, task.config))
             return
