@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections import deque
@@ -310,12 +311,45 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                                   key, states, deflaters, processors)
 
 
-def process_batch(raws: Sequence[RawDocument], config: ProcessConfig, cache: Path | None
-                  ) -> list[Record | Problem]:
-    """The records (or problems) of a batch of documents, for a shard processed elsewhere:
-    in a worker of the local pool (see :func:`process_shard`)."""
+def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_bytes: int,
+                  config: ProcessConfig, cache: Path | None, out: Path, doing: str) -> None:
+    """Process a batch of documents for a shard processed elsewhere (in a worker of the
+    local pool, see :func:`process_shard`): read each seeds file at ``paths`` again (it
+    must still hold the bytes of sha256 ``shas``, where one is given), and pickle the
+    records (or problems) into ``out``. What goes through the pool's pipes stays small:
+    a worker that Ctrl-C ended while it sent megabytes of records left the rest of its
+    message unsent, and the build's process waited for it for ever."""
     use_model_cache(cache)
-    made: list[Record | Problem] = _records().process_documents_reported(raws, config)
+    outcomes: list[Record | Problem | None] = []
+    raws: list[RawDocument] = []
+    for path, sha in zip(paths, shas, strict=True):
+        try:
+            raw = read_source(seeds, SourceRef(path), max_bytes=max_bytes)
+            if sha and hashlib.sha256(raw.data).hexdigest() != sha:
+                raise DocumentProblem(Problem(path, "unreadable-file", CHANGED_WHILE_READ))
+        except DocumentProblem as bad:
+            outcomes.append(bad.problem)
+            continue
+        raws.append(raw)
+        outcomes.append(None)
+    made = iter(_records().process_documents_reported(raws, config))
+    del raws
+    done = [outcome if outcome is not None else next(made) for outcome in outcomes]
+    try:
+        with out.open("wb") as handle:
+            pickle.dump(done, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        raise OutputError(f"{doing}: {exc.strerror or exc}") from None
+
+
+def _processed_batch(out: Path, doing: str) -> list[Record | Problem]:
+    """What :func:`process_batch` pickled into ``out`` (the file is removed)."""
+    try:
+        with out.open("rb") as handle:
+            made: list[Record | Problem] = pickle.load(handle)
+        out.unlink()
+    except OSError as exc:
+        raise OutputError(f"{doing}: {exc.strerror or exc}") from None
     return made
 
 
@@ -332,6 +366,7 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
     shard_file.parent.mkdir(parents=True, exist_ok=True)
     pieces = PiecesWriter(shard_file, task.writing_pieces(), compression, deflaters)
     unreadable = {p.path for p in problems}
+    aligned = not problems
     # Records are made a batch of documents at a time (their languages are identified
     # together) and written as each batch is done: at most a batch of them is held.
     batch: list[RawDocument] = []
@@ -339,7 +374,9 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
 
     # With ``processors``, batches are processed there, a few at a time, and their
     # records written here in order as they come back.
-    processing: deque[tuple[list[RawDocument], Future[list[Record | Problem]]]] = deque()
+    processing: deque[tuple[list[RawDocument], Path, Future[None]]] = deque()
+    batch_shas: list[str] = []  # the sha256 of each document of ``batch``
+    batches = 0
 
     def write_made(raws: list[RawDocument], made: Sequence[Record | Problem]) -> None:
         records_module = _records()
@@ -352,30 +389,38 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
                 summaries.append(DocSummary.of(outcome))
                 pieces.add_raw(RAW_PREFIX + raw.path, raw.data)
 
+    def write_next() -> None:
+        """Write the records of the oldest batch handed to ``processors``."""
+        raws, out, future = processing.popleft()
+        future.result()
+        write_made(raws, _processed_batch(out, task.writing_records()))
+
     def write_processed() -> None:
         """Write the records of every batch handed to ``processors`` (waiting for them)."""
         while processing:
-            raws, future = processing.popleft()
-            write_made(raws, future.result())
+            write_next()
 
     def write_batch() -> None:
-        nonlocal held
+        nonlocal held, batches
         if not batch:
             return
-        raws = list(batch)
+        raws, shas_of = list(batch), list(batch_shas)
         large = held >= PROCESSED_HERE_BYTES
         batch.clear()
+        batch_shas.clear()
         held = 0
         if processors is None or large:
             write_processed()  # the batches before it go first
             write_made(raws, _records().process_documents_reported(raws, task.config))
             return
-        processing.append((raws, processors.submit(process_batch, raws, task.config,
-                                                   task.cache)))
+        out = shard_file.with_name(f"{shard_file.stem}.batch-{batches:06d}")
+        batches += 1
+        processing.append((raws, out, processors.submit(
+            process_batch, task.seeds, [raw.path for raw in raws], shas_of,
+            task.max_file_bytes, task.config, task.cache, out, task.writing_records())))
         while processing and (len(processing) > BATCHES_PROCESSING * task.deflate_threads
-                              or processing[0][1].done()):
-            raws, future = processing.popleft()
-            write_made(raws, future.result())
+                              or processing[0][2].done()):
+            write_next()
 
     with reused if reused is not None else nullcontext():
         with stream_file(shard_file, doing=task.writing_records()) as records:
@@ -409,6 +454,8 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
                         problems.append(bad.problem)
                     continue
                 batch.append(raw)
+                # (``shas`` lists the documents read: each one's, unless some were not)
+                batch_shas.append(shas[position] if aligned else "")
                 held += len(raw.data)
                 if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
                     write_batch()

@@ -891,11 +891,13 @@ class _Recording(ThreadPoolExecutor):
         super().__init__(max_workers=workers)
         self.handed: list[str] = []
         self.documents: list[str] = []
+        self.sent: list[int] = []  # the pickled size of each batch handed over
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         self.handed.append(getattr(fn, "__name__", repr(fn)))
         if fn is engine.process_batch:
-            self.documents += [raw.path for raw in args[0]]
+            self.documents += args[1]
+            self.sent.append(len(pickle.dumps((fn, args, kwargs))))
         return super().submit(fn, *args, **kwargs)
 
 
@@ -1006,6 +1008,11 @@ def test_a_shard_processed_by_other_processes_writes_what_it_writes_alone(
             assert len(large) == (2 if here < 3 << 20 else 0)
             assert not large & set(processors.documents)
             assert len(processors.documents) > len(refs) / 2
+            # Paths go to the processes, not bytes (and the records come back in files):
+            # a worker ended by Ctrl-C halfway through a message of megabytes left the
+            # build waiting for the rest for ever.
+            assert max(processors.sent) < 4096
+            assert not list(result.jsonl.parent.glob("*.batch-*"))
         made.append((result.jsonl.read_bytes(), result.pieces.read_bytes(),
                      shardpieces.pieces_index_path(result.jsonl).read_bytes(),
                      result.stats, result.manifest))
