@@ -371,3 +371,60 @@ def test_a_refused_file_says_where_it_stops_being_utf8() -> None:
     assert caught.value.problem.message.startswith(
         f"not valid UTF-8 (byte {at:,}, on line 701, is b'\\x98'), nor in any of "
         "decode.fallback_encodings (cp1251)")
+
+
+#: Cyrillic technical text naming options and commands: three or more of its words mix
+#: scripts or signs, so its reading in cp1251 is doubtful, and every other code page is
+#: looked at.
+TECHNICAL = (
+    "Параметр --verbose=уровень задаёт подробность вывода; значение по умолчанию 1.\n"
+    "Команда cp-r копирует каталоги, а ключ -f(принудительно) перезаписывает файлы.\n"
+    "Файл ~/.config/прога.conf читается первым, затем /etc/прога.conf; см. man(5).\n"
+    "Пример: прога --output=файл.txt --jobs=4 ввод.txt обрабатывает ввод в 4 потока.\n")
+
+
+def _first_better_down_the_list(data: bytes, chosen: Any, config: DecodeConfig
+                                ) -> tuple[str, str, str] | None:
+    """The definition :func:`corpuskit.codepages.clearly_better` must meet: down the list
+    of every reading elsewhere, the first clearly better one."""
+    from corpuskit import codepages as module
+
+    for found in module.readings_elsewhere(data, (chosen.reading.encoding,),
+                                           config.fallback_encodings):
+        why = module.why_better(found, chosen)
+        if why is not None:
+            return found.reading.encoding, found.reading.text, why
+    return None
+
+
+@pytest.mark.parametrize("config", [DEFAULT, with_code_page("cp1253"),
+                                    DecodeConfig(("cp1252", "cp932", "gb18030"))],
+                         ids=["default", "with-cp1253", "cp932"])
+def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
+        config: DecodeConfig) -> None:
+    """:func:`~corpuskit.codepages.clearly_better` judges in full only the readings that
+    could be clearly better; its answer is the one going down the whole ranked list gives,
+    for doubtful readings that have one and that have none."""
+    from corpuskit import codepages as module
+
+    texts = [(GREEK, "cp1253"), (HEBREW, "cp1255"), (TURKISH, "cp1254"),
+             (LITHUANIAN, "cp1257"), (JAPANESE, "cp932"), (KOREAN, "cp949"),
+             (TECHNICAL, "cp1251"), (TECHNICAL * 3, "koi8-r"), (GREEK[:60], "cp1253"),
+             (JAPANESE, "euc_jp"), (HEBREW + TECHNICAL, "utf-8"),
+             *((text, code_page) for code_page, text in RIGHT)]
+    answers = {True: 0, False: 0}
+    for text, code_page in texts:
+        data = text.encode(code_page, errors="replace")
+        reading = module.best_legacy(data, config.fallback_encodings)
+        if reading is None:
+            continue
+        chosen = module.doubtful(reading)
+        if chosen is None:
+            continue
+        expected = _first_better_down_the_list(data, chosen, config)
+        found = module.clearly_better(data, chosen, config)
+        got = (found[0].reading.encoding, found[0].reading.text, found[1]) \
+            if found is not None else None
+        assert got == expected, (text[:30], code_page)
+        answers[expected is not None] += 1
+    assert answers[True] >= 4 and answers[False] >= 1, answers
