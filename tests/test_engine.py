@@ -1060,3 +1060,70 @@ def test_a_worker_dying_while_one_shard_is_processed_is_an_error_message(
 
     with Broken(1) as broken, pytest.raises(OutputError, match="a worker process died"):
         list(engine.run_shards([task], 2, pool=broken))  # type: ignore[arg-type]
+
+
+def test_an_error_in_a_shard_leaves_none_of_its_batches_running(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard whose batches other processes work on, stopped by an error or Ctrl-C,
+    cancels the batches not started and waits for those running before it ends: its
+    caller then removes the folder they write into (a worker still writing its records
+    left a temporary folder in the output folder after Ctrl-C)."""
+    seeds = _large_single_shard(tmp_path)
+    config = load_config(seeds)
+    refs = tuple(discover_module.discover(seeds, config.discover).sources)
+    package = tmp_path / "package"
+    package.mkdir()
+    task = engine.ShardTask(0, refs, seeds, package, config.process, None,
+                            config.discover.max_file_bytes, deflate_threads=2)
+    process_batch = engine.process_batch
+
+    def slow(*args: Any) -> None:
+        time.sleep(0.2)
+        process_batch(*args)
+
+    def interrupted(*args: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "process_batch", slow)
+    monkeypatch.setattr(engine, "_processed_batch", interrupted)
+    futures: list[Any] = []
+
+    class Kept(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            futures.append(super().submit(fn, *args, **kwargs))
+            return futures[-1]
+
+    with Kept(4) as processors:
+        with pytest.raises(KeyboardInterrupt):
+            engine.process_shard(task, processors)
+        assert len(futures) > 1 and all(future.done() for future in futures)
+        written = sorted(path.name for path in (package / engine.SHARD_FOLDER).iterdir())
+        time.sleep(0.3)
+        assert sorted(path.name for path in (package / engine.SHARD_FOLDER).iterdir()) == written
+
+
+def test_a_changed_document_of_a_cached_shard_is_processed_where_the_shard_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard an earlier build made takes most records from that build; its changed
+    documents come one at a time between them, and are processed where the shard is
+    (sent to a worker, each was waited for: slower than a cold build when most changed).
+    The release is a fresh build's."""
+    seeds = _large_single_shard(tmp_path)
+    cache = tmp_path / "cache"
+    handed: list[Any] = []
+    process_documents = engine._process_documents
+
+    def spy(*args: Any) -> Any:
+        handed.append(args[-1])
+        return process_documents(*args)
+
+    monkeypatch.setattr(engine, "_process_documents", spy)
+    build(seeds, tmp_path / "first", jobs=2, cache=cache)
+    for name in ("doc-003.txt", "doc-040.txt", "doc-041.txt"):
+        path = seeds / name
+        path.write_bytes(path.read_bytes() + b"\nOne more line.\n")
+    result = build(seeds, tmp_path / "again", jobs=2, cache=cache)
+    assert [type(processors).__name__ for processors in handed] == \
+        ["ProcessPoolExecutor", "NoneType"]
+    build(seeds, tmp_path / "fresh", jobs=1)
+    _same(tmp_path / "fresh", tmp_path / "again", result.release.name)
