@@ -373,22 +373,25 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     already); errors as for :func:`write_file`.
 
     The temporary file is opened for reading too: :func:`corpuskit.archiveseal.seal` reads the
-    written archive back to compute its seal.
+    written archive back to compute its seal. On any failure (an error, ``KeyboardInterrupt``)
+    it is removed: Ctrl-C while the zip was written left it in the output folder.
     """
-    handle = None
+    temp_name: str | None = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
                                          dir=target.parent)
-        handle = os.fdopen(fd, "w+b")
-        with handle:
+        with os.fdopen(fd, "w+b") as handle:
             write_zip(folder, handle, root, created, compression=compression,
                       prepared=prepared)
         os.chmod(temp_name, FILE_MODE)
         os.replace(temp_name, target)
+        temp_name = None
     except OSError as exc:
-        if handle is not None and Path(temp_name).exists():
-            Path(temp_name).unlink()
         raise _output_error(target, exc, doing) from None
+    finally:
+        if temp_name is not None:
+            with suppress(OSError):
+                os.unlink(temp_name)
     return target
 
 
