@@ -414,8 +414,9 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
         batch_shas.clear()
         held = 0
         if processors is None or large:
-            write_processed()  # the batches before it go first
-            write_made(raws, _records().process_documents_reported(raws, task.config))
+            made = _records().process_documents_reported(raws, task.config)
+            write_processed()  # the batches before it go first (processed meanwhile)
+            write_made(raws, made)
             return
         out = shard_file.with_name(f"{shard_file.stem}.batch-{batches:06d}")
         batches += 1
