@@ -959,6 +959,20 @@ def _large_single_shard(tmp_path: Path) -> Path:
     return make_seeds(tmp_path, files)
 
 
+def _large_single_shard_task(tmp_path: Path, folder: str = "package", **fields: Any
+                             ) -> engine.ShardTask:
+    """The task of the one shard of :func:`_large_single_shard`, writing into ``folder``."""
+    seeds = tmp_path / "seeds"
+    if not seeds.exists():
+        _large_single_shard(tmp_path)
+    config = load_config(seeds)
+    refs = tuple(discover_module.discover(seeds, config.discover).sources)
+    package = tmp_path / folder
+    package.mkdir()
+    return engine.ShardTask(0, refs, seeds, package, config.process, None,
+                            config.discover.max_file_bytes, **fields)
+
+
 def test_one_shard_is_processed_by_the_pool_with_the_bytes_of_one_job(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A corpus of one shard (a few hundred documents, maybe large) is processed by the
@@ -989,16 +1003,11 @@ def test_a_shard_processed_by_other_processes_writes_what_it_writes_alone(
     document of :data:`~corpuskit.engine.PROCESSED_HERE_BYTES` or more is processed where
     the shard is (here two of 3 and 4 MB, with the limit lowered to 2.5 MiB)."""
     monkeypatch.setattr(engine, "PROCESSED_HERE_BYTES", here)
-    seeds = _large_single_shard(tmp_path)
-    config = load_config(seeds)
-    refs = tuple(discover_module.discover(seeds, config.discover).sources)
     made = []
     for helped in (False, True):
-        package = tmp_path / f"package-{helped}"
-        package.mkdir()
-        task = engine.ShardTask(0, refs, seeds, package, config.process, None,
-                                config.discover.max_file_bytes,
-                                deflate_threads=2 if helped else 1)
+        task = _large_single_shard_task(tmp_path, f"package-{helped}",
+                                        deflate_threads=2 if helped else 1)
+        seeds, refs = task.seeds, task.refs
         processors = _Recording(2) if helped else None
         result = engine.process_shard(task, processors)
         if processors is not None:
@@ -1046,13 +1055,7 @@ def test_a_worker_dying_while_one_shard_is_processed_is_an_error_message(
         tmp_path: Path) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    seeds = _large_single_shard(tmp_path)
-    config = load_config(seeds)
-    refs = tuple(discover_module.discover(seeds, config.discover).sources)
-    package = tmp_path / "package"
-    package.mkdir()
-    task = engine.ShardTask(0, refs, seeds, package, config.process, None,
-                            config.discover.max_file_bytes)
+    task = _large_single_shard_task(tmp_path)
 
     class Broken(ThreadPoolExecutor):
         def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
@@ -1068,13 +1071,8 @@ def test_an_error_in_a_shard_leaves_none_of_its_batches_running(
     cancels the batches not started and waits for those running before it ends: its
     caller then removes the folder they write into (a worker still writing its records
     left a temporary folder in the output folder after Ctrl-C)."""
-    seeds = _large_single_shard(tmp_path)
-    config = load_config(seeds)
-    refs = tuple(discover_module.discover(seeds, config.discover).sources)
-    package = tmp_path / "package"
-    package.mkdir()
-    task = engine.ShardTask(0, refs, seeds, package, config.process, None,
-                            config.discover.max_file_bytes, deflate_threads=2)
+    task = _large_single_shard_task(tmp_path, deflate_threads=2)
+    package = task.package
     process_batch = engine.process_batch
 
     def slow(*args: Any) -> None:
