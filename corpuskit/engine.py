@@ -77,9 +77,9 @@ BATCH_BYTES = 1 << 20
 BATCHES_PROCESSING = 2
 #: A batch of this many bytes (a document of this size: batches stop at
 #: :data:`BATCH_BYTES`) is processed where its shard is, never sent to another process:
-#: sent, its bytes and its record were copied there and back, for the same time (one
-#: document is processed on one core wherever it is). A 59 MB document so built with a
-#: peak of 627 MB, 528 MB processed here.
+#: sent, it was read again there and its record pickled back, for no time saved (one
+#: document is processed on one core wherever it is). A 59 MB document built with a
+#: peak of 585 MB processed here, 627 MB when it was sent.
 PROCESSED_HERE_BYTES = 8 << 20
 
 
