@@ -52,11 +52,31 @@ def quit_on_interrupt(signum: int, frame: object) -> None:
     reports the abort; an idle worker printed a KeyboardInterrupt traceback of its own.
     SystemExit ends a worker silently, and releases the locks it holds on the way. A
     signal after the first (:func:`end_on_interrupt` sends more) is let pass: the worker
-    is ending already."""
+    is ending already.
+
+    From then on the worker writes nothing to standard error: a pool's worker whose task
+    the SystemExit ended goes on to its next message until it ends, and one read what
+    another worker, ended halfway through reading it, had left of a message: its
+    ``EOFError`` traceback followed "corpuskit: aborted" (1 Ctrl-C in 30)."""
     if _INTERRUPTED[0]:
         return
     _INTERRUPTED[0] = True
+    _quiet_standard_error()
     raise SystemExit(128 + signum)
+
+
+def _quiet_standard_error() -> None:
+    """Point this process's standard error (file descriptor 2) at the null device."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(null, 2)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
 
 
 #: Whether :func:`quit_on_interrupt` ran in this process.

@@ -286,3 +286,28 @@ def test_a_worker_ends_on_ctrl_c_that_its_main_thread_misses(way: str) -> None:
     if way == "caught-as-an-error":
         assert run.stdout == "caught SystemExit\n"
     assert took < 10
+
+
+def test_an_interrupted_worker_writes_nothing_more_to_standard_error() -> None:
+    """A worker whose Ctrl-C was handled says nothing more on its way out: a pool's worker
+    goes on to its next message until it ends, and one printed an ``EOFError`` traceback
+    after "corpuskit: aborted" (it read what another worker, ended halfway through
+    reading it, had left of a message)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import signal, sys\n"
+        "from corpuskit import forkpool\n"
+        "sys.stderr.write('before\\n'); sys.stderr.flush()\n"
+        "try:\n"
+        "    forkpool.quit_on_interrupt(signal.SIGINT, None)\n"
+        "except SystemExit as ended:\n"
+        "    code = ended.code\n"
+        "sys.stderr.write('Traceback (most recent call last): EOFError\\n')\n"
+        "sys.stderr.flush()\n"
+        "print(code)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "130"
+    assert done.stderr == "before\n"
