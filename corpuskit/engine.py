@@ -42,7 +42,7 @@ from .errors import OutputError, UsageError
 from .forkpool import end_on_interrupt, threads_without_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
-from .models import DocumentProblem, RawDocument, Record, SourceRef
+from .models import DocumentProblem, RawDocument, Record, RecordFacts, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
 from .preparedpieces import PieceEntry, RecordPieces, manifest_entry, records_entry
@@ -101,7 +101,7 @@ class DocSummary:
     normalization: tuple[str, ...]
 
     @classmethod
-    def of(cls, record: Record) -> DocSummary:
+    def of(cls, record: Record | RecordFacts) -> DocSummary:
         return cls(record.id, record.title, record.date, record.language, record.rights,
                    record.chars, record.words, record.source_path, record.source_bytes,
                    record.source_sha256, record.source_encoding, record.normalization)

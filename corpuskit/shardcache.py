@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgspec
 import orjson
 
 from . import __version__
@@ -30,7 +31,7 @@ from .crc32 import crc32
 from .deflate import Compression
 from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
-from .models import Record, record_from_dict
+from .models import RECORD_FACTS, RecordFacts
 from .package import RAW_PREFIX, CorpusStats
 from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
@@ -324,8 +325,8 @@ class EarlierShard:
         self.pieces.close()
 
     def take(self, position: int, path: str, sha: str, pieces: PiecesWriter
-             ) -> tuple[bytes, Record] | None:
-        """The record line (and record) of the shard's document at ``position``, ``path``,
+             ) -> tuple[bytes, RecordFacts] | None:
+        """The record line (and its facts) of the shard's document at ``position``, ``path``,
         if its bytes are still those of sha256 ``sha`` (its raw piece is added to
         ``pieces``), else None."""
         line = b""
@@ -335,8 +336,8 @@ class EarlierShard:
         if not line.endswith(b"\n") or self.shas[position] != sha:
             return None
         try:
-            record = record_from_dict(orjson.loads(line))
-        except (ValueError, KeyError, TypeError):
+            record = RECORD_FACTS.decode(line)
+        except msgspec.DecodeError:
             return None  # (the entry's checks matched: not seen) processed again
         if record.source_path != path:
             return None
