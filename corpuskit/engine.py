@@ -42,7 +42,7 @@ from .errors import OutputError, UsageError
 from .forkpool import end_on_interrupt, threads_without_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
-from .models import DocumentProblem, RawDocument, Record, RecordFacts, SourceRef
+from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
 from .preparedpieces import PieceEntry, RecordPieces, manifest_entry, records_entry
@@ -81,30 +81,6 @@ BATCHES_PROCESSING = 2
 #: document is processed on one core wherever it is). A 59 MB document built with a
 #: peak of 585 MB processed here, 627 MB when it was sent.
 PROCESSED_HERE_BYTES = 8 << 20
-
-
-@dataclass(frozen=True)
-class DocSummary:
-    """The small facts about one built record that the parent needs (stats, manifests)."""
-
-    id: str
-    title: str | None
-    date: str | None
-    language: str
-    rights: str | None
-    chars: int
-    words: int
-    source_path: str
-    source_bytes: int
-    source_sha256: str
-    source_encoding: str
-    normalization: tuple[str, ...]
-
-    @classmethod
-    def of(cls, record: Record | RecordFacts) -> DocSummary:
-        return cls(record.id, record.title, record.date, record.language, record.rights,
-                   record.chars, record.words, record.source_path, record.source_bytes,
-                   record.source_sha256, record.source_encoding, record.normalization)
 
 
 @dataclass(frozen=True)
@@ -441,7 +417,7 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
                     taken = reused.take(position, ref.path, shas[position], pieces)
                     if taken is not None:
                         records.write(taken[0])
-                        summaries.append(DocSummary.of(taken[1]))
+                        summaries.append(taken[1])
                         continue
                 try:
                     raw = (RawDocument(ref.id, ref.path, data) if data is not None

@@ -31,7 +31,7 @@ from .crc32 import crc32
 from .deflate import Compression
 from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
-from .models import RECORD_FACTS, RecordFacts
+from .models import RECORD_SUMMARY, DocSummary
 from .package import RAW_PREFIX, CorpusStats
 from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
@@ -325,8 +325,8 @@ class EarlierShard:
         self.pieces.close()
 
     def take(self, position: int, path: str, sha: str, pieces: PiecesWriter
-             ) -> tuple[bytes, RecordFacts] | None:
-        """The record line (and its facts) of the shard's document at ``position``, ``path``,
+             ) -> tuple[bytes, DocSummary] | None:
+        """The record line (and its summary) of the shard's document at ``position``, ``path``,
         if its bytes are still those of sha256 ``sha`` (its raw piece is added to
         ``pieces``), else None."""
         line = b""
@@ -336,7 +336,7 @@ class EarlierShard:
         if not line.endswith(b"\n") or self.shas[position] != sha:
             return None
         try:
-            record = RECORD_FACTS.decode(line)
+            record = RECORD_SUMMARY.decode(line)
         except msgspec.DecodeError:
             return None  # (the entry's checks matched: not seen) processed again
         if record.source_path != path:
