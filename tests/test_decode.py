@@ -377,11 +377,40 @@ def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
     expected = [word for word in words if not word.isascii() and judge_word(word)]
     with mock.patch.object(plausibility, "_MEMO_WORDS", 3):
         plausibility._VERDICTS.clear()
-        for _ in range(2):  # the second time partly from the memo, which was cleared when full
+        plausibility._EARLIER_VERDICTS.clear()
+        for _ in range(2):  # the second time partly from the memo, whose generations turned
             assert odd_words(words) == expected
             assert len(plausibility._VERDICTS) <= 3
-    assert all(len(word) <= plausibility._MEMO_WORD_CHARS for word in plausibility._VERDICTS)
+            assert len(plausibility._EARLIER_VERDICTS) <= 3
+    remembered = [*plausibility._VERDICTS, *plausibility._EARLIER_VERDICTS]
+    assert all(len(word) <= plausibility._MEMO_WORD_CHARS for word in remembered)
     plausibility._VERDICTS.clear()
+    plausibility._EARLIER_VERDICTS.clear()
+
+
+def test_a_word_met_again_stays_remembered_when_the_memo_turns_a_generation() -> None:
+    from unittest import mock
+
+    from corpuskit import plausibility
+
+    judged: list[str] = []
+    fresh = plausibility.judge_word
+
+    def judge_word(word: str) -> bool:
+        judged.append(word)
+        return fresh(word)
+
+    with mock.patch.object(plausibility, "_MEMO_WORDS", 2), \
+            mock.patch.object(plausibility, "judge_word", judge_word), \
+            mock.patch.object(plausibility, "_VERDICTS", {}), \
+            mock.patch.object(plausibility, "_EARLIER_VERDICTS", {}):
+        for word in ["naïve", "пРХБЕР", "café", "naïve", "Zaó³æ", "été", "naïve", "café"]:
+            plausibility.implausible_word(word)
+        # naïve, met again in each generation, was judged once; café, whose generation
+        # was dropped, twice.
+        assert judged == ["naïve", "пРХБЕР", "café", "Zaó³æ", "été", "café"]
+        assert plausibility.implausible_word("пРХБЕР") is True
+        assert plausibility.implausible_word("naïve") is False
 
 
 # -- the choice among legacy code pages, computed lazily, is the plain minimum --------------
