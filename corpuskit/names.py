@@ -425,7 +425,13 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
     for path, doc_id in zip(paths, ids, strict=True):
         alike = looks[hidden.get(doc_id, doc_id)] - {doc_id}
         if alike:
-            shown = ", ".join(_escaped(other) for other in sorted(alike))
-            yield path, (f"its document id, {_escaped(doc_id)} as escapes, differs from "
-                         f"{shown} only in characters nothing shows: the two look the same "
-                         "to whoever reads them; rename one of the files")
+            yield path, lookalike_id_message(doc_id, alike, "rename one of the files")
+
+
+def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str) -> str:
+    """Why ``doc_id`` is refused beside the ids ``alike``, which differ from it only in
+    characters nothing shows (:func:`lookalike_ids`), and ``what_to_do``."""
+    shown = ", ".join(_escaped(other) for other in sorted(alike))
+    return (f"its document id, {_escaped(doc_id)} as escapes, differs from {shown} only in "
+            f"characters nothing shows: the two look the same to whoever reads them; "
+            f"{what_to_do}")

@@ -252,7 +252,7 @@ class RecordPass:
         ids, referenced = self.ids, self.referenced
         for number, doc_id, raw_path in result.lines:
             if doc_id is not None:
-                ids.add(part, number, doc_id)
+                ids.add(part, number, doc_id, raw_path)
             if raw_path is not None:
                 referenced.add(raw_path)
         checker.record_many(self.payload_algorithms, result.digests)
@@ -294,6 +294,9 @@ class RecordPass:
             if self.reproducer is not None:
                 self.checker.problems.extend(self.reproducer.finish())
         self.checker.problems.extend(self.ids.problems)
+        self.checker.problems.extend(self.ids.lookalikes(
+            {problem.path for problem in self.checker.problems
+             if problem.code == "name-collision"}))
         files, unreadable = self.checker.files, self.checker.unreadable
         complete = all(p in files and p not in unreadable for p in self.parts)
         if self.resource_hash is not None:

@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any
@@ -26,7 +26,7 @@ from ..discover import document_id
 from ..errors import InputError
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
-from ..names import refused_names
+from ..names import REBUILD, lookalike_id_message, refused_names, visible
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
@@ -315,12 +315,21 @@ def sum_of_path_tokens(paths: Iterable[str]) -> int:
 _UNCLEAN = StreamBlock(False)
 
 
+def any_hidden(ids: tuple[str, ...]) -> bool:
+    """Whether an id holds a character nothing shows: its look-alikes are found among all
+    the ids (:meth:`IdOrder.lookalikes`), which the clean pass does not keep, so it leaves
+    such a package to the precise check."""
+    return not all(map(str.isascii, ids)) and any(
+        visible(doc_id) != doc_id for doc_id in ids if not doc_id.isascii())
+
+
 def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     """The checks of :func:`check_records` over a block, for a package expected to be
     clean: the first deviation of any kind ends the block with ``clean=False``.
 
     It accepts only lines :func:`check_line` finds no problem in, with records that
-    agree with their text (``consistent``), ids strictly increasing, source paths whose
+    agree with their text (``consistent``), ids strictly increasing and holding no
+    character nothing shows (:func:`any_hidden`), source paths whose
     names ``build`` accepts (the raw files' names: :func:`corpuskit.names.refused_names`),
     and raw files whose size and sha256 are source_bytes and source_sha256; a record that
     fails its compiled shape is refused outright (jsonschema, which may accept it, is left
@@ -350,6 +359,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             or any_unsafe_member(sources) \
             or refused_names(sources, allow_percent=True) \
             or tuple(map(document_id, sources)) != ids \
+            or any_hidden(ids) \
             or tuple(map(len, texts)) != column["chars"]:
         return _UNCLEAN
     sha256 = hashlib.sha256
@@ -385,14 +395,20 @@ def prepare_clean_workers() -> None:
 
 @dataclass
 class IdOrder:
-    """Ids unique and sorted, over all lines in order."""
+    """Ids unique and sorted, over all lines in order, and none that differs from another
+    only in characters nothing shows (:meth:`lookalikes`)."""
 
     problems: list[Problem] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
     _previous: str = ""
     _largest: str = ""
+    #: The ids holding characters nothing shows (rare): where, the id, what shows of it,
+    #: and the raw file its record names (if any).
+    _hidden: list[tuple[str, int, str, str, str | None]] = field(default_factory=list)
 
-    def add(self, path: str, number: int, doc_id: str) -> None:
+    def add(self, path: str, number: int, doc_id: str, raw_path: str | None = None) -> None:
+        if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id:
+            self._hidden.append((path, number, doc_id, shown, raw_path))
         if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
             self._largest = doc_id
         elif doc_id in self._ids:
@@ -405,6 +421,25 @@ class IdOrder:
                                          "records must be sorted by id", f"line {number}"))
         self._ids.add(doc_id)
         self._previous = doc_id
+
+    def lookalikes(self, said: Collection[str] = ()) -> list[Problem]:
+        """``name-collision`` at each id that differs from another only in characters
+        nothing shows (``m`` and ``m`` + U+200B, from ``m.md`` and ``m<U+200B>.txt``), as
+        ``build`` refuses them (:func:`corpuskit.names.lookalike_ids`): ids a consumer
+        cannot tell apart. Asked once all ids are added. ``said``: files whose names were
+        found to collide already (ids from names that differ only so: said once)."""
+        looks: dict[str, set[str]] = {}
+        for _, _, doc_id, shown, _ in self._hidden:
+            looks.setdefault(shown, set()).add(doc_id)
+        problems = []
+        for path, number, doc_id, shown, raw_path in self._hidden:
+            alike = looks[shown] - {doc_id}
+            if shown in self._ids:  # an id that is all this one shows
+                alike.add(shown)
+            if alike and raw_path not in said:
+                problems.append(Problem(path, "name-collision", lookalike_id_message(
+                    doc_id, alike, "rename one of the files" + REBUILD), f"line {number}"))
+        return problems
 
 
 # -- --reproduce ----------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""validate holds a package's document ids to the rule build holds the seeds' names to: no
+two ids may differ only in characters nothing shows (``m`` and ``m`` + U+200B). build
+refuses such seeds, so only a forged package holds them; an id with such a character and
+no look-alike is a valid package."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _validate_support import EPOCH, resign, write_seeds
+
+import corpuskit
+
+ZWSP = "\u200b"
+
+
+def _built(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    seeds = write_seeds(tmp_path / "seeds", files)
+    return corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1).release
+
+
+def _renamed(package: Path, old_id: str, new_id: str, extension: str) -> None:
+    """The document ``old_id`` given the id ``new_id`` (its raw file renamed to match),
+    records kept sorted, every checksum made to agree again: what a forger would do."""
+    raw = package / "data" / "raw"
+    (raw / f"{old_id}{extension}").rename(raw / f"{new_id}{extension}")
+    records_path = package / "data" / "documents.jsonl"
+    records = [json.loads(line) for line in records_path.read_bytes().splitlines()]
+    for record in records:
+        if record["id"] == old_id:
+            record["id"], record["source_path"] = new_id, f"{new_id}{extension}"
+    records.sort(key=lambda record: record["id"])
+    records_path.write_bytes(b"".join(
+        json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        for record in records))
+    resign(package)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ids_that_differ_only_in_what_nothing_shows_are_refused(tmp_path: Path,
+                                                                  jobs: int) -> None:
+    package = _built(tmp_path, {"m.md": b"The first text.\n", "mz.txt": b"The second.\n"})
+    assert corpuskit.validate(package, jobs=jobs).valid
+    _renamed(package, "mz", f"m{ZWSP}", ".txt")
+
+    problems = corpuskit.validate(package, jobs=jobs).problems
+    assert [(p.path, p.code, p.location) for p in problems] == [
+        ("data/documents.jsonl", "name-collision", "line 2")], problems
+    assert "m\\u200b as escapes, differs from m only in characters nothing shows" \
+        in problems[0].message
+    assert problems[0].message.endswith("then build the release again")
+
+
+def test_an_archive_with_look_alike_ids_is_refused_too(tmp_path: Path) -> None:
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    package = _built(tmp_path, {"m.md": b"The first text.\n", "mz.txt": b"The second.\n"})
+    _renamed(package, "mz", f"m{ZWSP}", ".txt")
+    created = json.loads((package / "datapackage.json").read_text("utf-8"))["created"]
+    archive = write_archive(package, tmp_path / "forged.zip", created, root=package.name,
+                            compression=COMPRESSIONS["zlib-4"])
+
+    problems = corpuskit.validate(archive, jobs=1).problems
+    assert [(p.path, p.code, p.location) for p in problems] == [
+        ("data/documents.jsonl", "name-collision", "line 2")], problems
+
+
+def test_ids_with_hidden_characters_are_refused_beside_each_other(tmp_path: Path) -> None:
+    package = _built(tmp_path, {"a.txt": b"One.\n", "b.txt": b"Two.\n", "c.md": b"Three.\n"})
+    _renamed(package, "b", f"k{ZWSP}", ".txt")
+    _renamed(package, "c", f"k{ZWSP}{ZWSP}", ".md")
+
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert sorted((p.path, p.code, p.location) for p in problems) == [
+        ("data/documents.jsonl", "name-collision", "line 2"),
+        ("data/documents.jsonl", "name-collision", "line 3")], problems
+
+
+def test_ids_from_file_names_that_collide_are_said_once_at_the_files(tmp_path: Path) -> None:
+    """Names that differ only in what nothing shows collide as files (reported at each
+    file, naming the id too); their ids are not reported again."""
+    package = _built(tmp_path, {"a.txt": b"One.\n", "b.txt": b"Two.\n", "c.txt": b"Three.\n"})
+    _renamed(package, "b", f"k{ZWSP}", ".txt")
+    _renamed(package, "c", f"k{ZWSP}{ZWSP}", ".txt")
+
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert sorted((p.path, p.code) for p in problems) == [
+        (f"data/raw/k{ZWSP}.txt", "name-collision"),
+        (f"data/raw/k{ZWSP}{ZWSP}.txt", "name-collision")], problems
+    assert all("(a record's id)" in p.message for p in problems)
+
+
+def test_an_id_with_a_hidden_character_and_no_look_alike_is_valid(tmp_path: Path) -> None:
+    package = _built(tmp_path, {f"n{ZWSP}.txt": b"A text.\n", "m.txt": b"Another.\n"})
+    report = corpuskit.validate(package, jobs=1)
+    assert report.valid, report.problems
+    assert report.documents == 2
