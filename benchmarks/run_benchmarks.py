@@ -3,7 +3,9 @@
 Measures, each as a separate process (wall time and peak RSS from ``wait4``):
 
 - ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
-- ``build_cold``: ``corpuskit build`` with an empty cache;
+- ``build_cold``: ``corpuskit build`` with an empty cache (a new ``--cache`` folder: the
+  decoded language model is read from the user's cache folder if a build on this machine
+  kept it there, as every build does, else decoded first; the run says which);
 - ``build_incremental``: ``corpuskit build`` of the next version after one document changed
   (``generate_corpus.py --change-one``), with the cache of the cold build;
 - ``validate``: ``corpuskit validate`` of the cold build's package folder;
@@ -170,7 +172,23 @@ def describe_machine(work: Path) -> dict[str, object]:
     kind, options = _mount_of(work)
     return {"cpu": cpu, "system": f"{platform.system()} {platform.release()}",
             "python": platform.python_version(), "frictionless": frictionless,
-            "work_filesystem": kind, "work_mount_options": options}
+            "work_filesystem": kind, "work_mount_options": options,
+            "language_model_kept": language_model_kept()}
+
+
+def language_model_kept() -> str | None:
+    """Where the user's cache folder keeps py3langid's model decoded, if it does: every
+    cold build reads it there (``corpuskit.languagemodel.kept_folders``) instead of
+    decoding it before its workers start (about 0.6 s). A build with the default cache
+    keeps it there; the kit's builds, each with a cache folder of its own, do not."""
+    from corpuskit.languagemodel import model_folder, model_is_kept
+    from corpuskit.usercache import default_cache_dir
+
+    try:
+        folder = model_folder(default_cache_dir())
+    except OSError:
+        return None
+    return str(folder) if model_is_kept(folder) else None
 
 
 def probe_file_creation(folder: Path) -> tuple[float, float]:
@@ -404,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
+    kept = machine["language_model_kept"]
+    print(f"language model: decoded, kept in {kept}; the cold builds read it there" if kept
+          else "language model: not kept in the user's cache folder; each cold build decodes "
+          "it first (about 0.6 s; a build with the default cache keeps it)")
     print(f"corpus: {documents} documents in {seeds}, archive compression {compression}; "
           f"{len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "

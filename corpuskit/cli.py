@@ -187,7 +187,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
       corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
     from .build import build as build_package
-    from .shardcache import default_cache_dir
+    from .usercache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
     if scheduler is not None and engine != "dask":
@@ -310,7 +310,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
       corpuskit release minor --seeds seeds --out dist
     """
     from .release import release as release_seeds
-    from .shardcache import default_cache_dir
+    from .usercache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
 

@@ -75,7 +75,8 @@ def preload(cache: Path | None = None) -> None:
 
 def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
     """Load the model in this process now if it would have to be decoded (it is not kept
-    in the cache folder ``cache`` yet, or there is none). Returns None if it was not
+    in the cache folder ``cache`` yet, nor in the user's, or there is none:
+    :func:`corpuskit.languagemodel.kept_folders`). Returns None if it was not
     loaded, else what keeps the decoded copy in ``cache`` for later builds: call it once
     the workers are forked (in a thread: it writes 97 MB, and a process must not fork
     while a thread runs).
@@ -89,8 +90,8 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
     from .fastlangid import FastIdentifier
     from .languagemodel import (
         decode_model,
+        kept_folders,
         kept_form,
-        model_folder,
         model_is_kept,
         store_model,
     )
@@ -98,11 +99,12 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
     if _LOADED:  # loaded already (a process that builds again): the workers share it
         return lambda: None
     try:  # its key hashes py3langid's model file: worked out once
-        folder = model_folder(cache) if cache is not None else None
+        folders = kept_folders(cache) if cache is not None else []
     except OSError:
-        folder = None
-    if folder is not None and model_is_kept(folder):
+        folders = []
+    if any(map(model_is_kept, folders)):
         return None
+    folder = folders[0] if folders else None
     model = kept_form(decode_model())
     use_model_cache(cache)
     with _LOADING:

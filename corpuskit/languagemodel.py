@@ -3,7 +3,9 @@
 py3langid ships its model as an LZMA-compressed npz (4.6 MB). Decoding it takes about
 0.6 s of CPU, paid by every process that identifies a language: each worker of a build,
 and the build itself when it runs in one process (a small corpus). With a cache folder,
-the decoded arrays are kept under ``<cache>/models/`` as ``.npy`` files, in the form the
+the decoded arrays are kept under ``<cache>/models/`` as ``.npy`` files (and looked for
+there, then in the user's cache folder, ``~/.cache/corpuskit/models/``, where any build
+with the default cache kept them: see :func:`kept_folders`), in the form the
 identifier uses (:mod:`corpuskit.fastlangid`): the weight table as float32 (every float16
 is exactly a float32; converting 14 million of them took 0.13 s per process), the DFA's
 moves as one uint32 array used in place. Loading them is mapping about 97 MB and taking
@@ -29,6 +31,7 @@ import os
 import shutil
 import tempfile
 from array import array
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -41,6 +44,7 @@ from .config import read_regular
 from .crc32 import crc32
 from .errors import OutputError
 from .regularfiles import open_regular
+from .usercache import default_cache_dir
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
@@ -96,21 +100,37 @@ def model_is_kept(folder: Path) -> bool:
         return False
 
 
+def kept_folders(cache: Path) -> list[Path]:
+    """The folders that may hold the model decoded, for a process whose cache folder is
+    ``cache``: its own, then the user's cache folder's (:func:`default_cache_dir`), where
+    any build that used the default cache kept it. The model is py3langid's, not the
+    corpus's: a build with a new ``--cache`` folder need not decode it again (0.6 s before
+    its workers start) when a build on this machine did already. Only its own is written."""
+    own = model_folder(cache)
+    folders = [own]
+    with suppress(OSError):
+        shared = model_folder(default_cache_dir())
+        if shared != own:
+            folders.append(shared)
+    return folders
+
+
 def load_model(cache: Path | None) -> Model:
-    """The model's arrays: from the cache folder ``cache`` when it holds them whole and
-    intact (in the kept form), else decoded (and, with a cache folder, kept there for the
-    next process, and returned in the kept form)."""
+    """The model's arrays: from the cache folder ``cache``, or the user's, when one holds
+    them whole and intact (in the kept form: :func:`kept_folders`), else decoded (and, with
+    a cache folder, kept there for the next process, and returned in the kept form)."""
     if cache is None:
         return decode_model()
     try:
-        folder = model_folder(cache)
+        folders = kept_folders(cache)
     except OSError:
         return decode_model()
-    kept = read_model(folder)
-    if kept is not None:
-        return kept
+    for folder in folders:
+        kept = read_model(folder)
+        if kept is not None:
+            return kept
     model = kept_form(decode_model())
-    store_model(folder, model)
+    store_model(folders[0], model)
     return model
 
 

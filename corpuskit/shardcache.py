@@ -397,8 +397,3 @@ class EarlierShard:
             return None
         return deflated if len(deflated) == length else None
 
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit`` (never inside dist/)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "corpuskit"

@@ -44,6 +44,17 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
+@pytest.fixture
+def empty_user_cache(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder (``$XDG_CACHE_HOME/corpuskit``, returned), of this test's
+    own and empty: the session's may hold the decoded language model, which every build
+    would then read (corpuskit.languagemodel.kept_folders) instead of decoding it."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "corpuskit"
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

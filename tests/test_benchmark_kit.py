@@ -211,6 +211,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     else:
         assert machine["work_filesystem"] != "unknown"
     assert f"work folder on {machine['work_filesystem']} " in run.stdout
+    kept = machine["language_model_kept"]
+    assert (f"language model: decoded, kept in {kept}; the cold builds read it there" if kept
+            else "language model: not kept in the user's cache folder") in run.stdout
 
 
 def _kit() -> object:
@@ -344,3 +347,17 @@ def test_the_kit_offers_corpuskits_compressions() -> None:
     config_schema = json.loads((BENCHMARKS.parent / "schemas" / "corpus.schema.json").read_text())
     assert set(config_schema["properties"]["output"]["properties"]["compression"]["enum"]) \
         == set(COMPRESSIONS)
+
+
+def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
+        tmp_path: Path, empty_user_cache: Path) -> None:
+    """Every build reads the decoded model from the user's cache folder if a build with
+    the default cache kept it there: the kit's cold builds then do not decode it, and the
+    run says so (machine.language_model_kept)."""
+    from corpuskit import languagemodel
+
+    kit: Any = _kit()
+    assert kit.language_model_kept() is None
+    folder = languagemodel.model_folder(empty_user_cache)
+    languagemodel.store_model(folder, languagemodel.kept_form(languagemodel.decode_model()))
+    assert kit.language_model_kept() == str(folder)

@@ -451,6 +451,7 @@ def _model_loaded_within(seconds: float) -> bool:
     return bool(language._LOADED)
 
 
+@pytest.mark.usefixtures("empty_user_cache")
 def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by_the_workers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each build here starts as a fresh process would, with no model loaded.
@@ -520,6 +521,7 @@ def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by
     assert b'"language":"de"' in (first.release / "data" / "documents.jsonl").read_bytes()
 
 
+@pytest.mark.usefixtures("empty_user_cache")
 def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two shards on two workers, an empty cache: the parent decodes the model once, the

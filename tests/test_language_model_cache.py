@@ -22,6 +22,9 @@ from corpuskit import build, language, languagemodel
 from corpuskit.fastlangid import PROBES, FastIdentifier
 from corpuskit.shardcache import ShardCache
 
+#: Every test here with a user's cache folder of its own, empty (conftest).
+pytestmark = pytest.mark.usefixtures("empty_user_cache")
+
 
 @pytest.fixture(scope="module")
 def decoded() -> languagemodel.Model:
@@ -30,9 +33,11 @@ def decoded() -> languagemodel.Model:
 
 @pytest.fixture(scope="module")
 def kept(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder holding the decoded model (stored by a first load)."""
+    """A cache folder holding the decoded model (stored as a first load stores it; a load
+    here could read the user's cache folder instead: kept_folders)."""
     cache = tmp_path_factory.mktemp("model-cache")
-    languagemodel.load_model(cache)
+    languagemodel.store_model(languagemodel.model_folder(cache),
+                              languagemodel.kept_form(languagemodel.decode_model()))
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
     return cache
 
@@ -226,3 +231,77 @@ def test_the_model_key_names_the_installed_py3langid() -> None:
     from corpuskit.languagemodel import _py3langid_version
 
     assert _py3langid_version() == version("py3langid")
+
+
+def _no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> languagemodel.Model:
+        raise AssertionError("the model was decoded")
+
+    monkeypatch.setattr(languagemodel, "decode_model", refuse)
+
+
+def test_a_new_cache_folder_reads_the_model_the_users_cache_keeps(
+        tmp_path: Path, kept: Path, decoded: languagemodel.Model, empty_user_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept by a build with the default cache, the model is read from there by a build
+    with a cache folder of its own (nothing decoded, nothing written into that folder)."""
+    shutil.copytree(kept, empty_user_cache)
+    _no_decoding(monkeypatch)
+    cache = tmp_path / "new-cache"
+    loaded = languagemodel.load_model(cache)
+    assert _same(loaded, decoded)
+    assert not cache.exists()
+    monkeypatch.setattr(language, "_LOADED", [])
+    assert language.load_before_forking(cache) is None  # left to the workers: kept
+
+
+def test_a_damaged_copy_in_the_users_cache_is_not_used(
+        tmp_path: Path, kept: Path, decoded: languagemodel.Model,
+        empty_user_cache: Path) -> None:
+    """A copy in the user's cache is checked as any other: damaged, the model is decoded
+    and kept in the build's own cache folder (the user's is only read)."""
+    shutil.copytree(kept, empty_user_cache)
+    shared = languagemodel.model_folder(empty_user_cache)
+    ptc = shared / "ptc.npy"
+    data = bytearray(ptc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    ptc.write_bytes(bytes(data))
+    cache = tmp_path / "new-cache"
+    assert _same(languagemodel.load_model(cache), decoded)
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+    assert languagemodel.read_model(shared) is None  # left as it was
+
+
+def test_a_build_with_its_own_cache_folder_does_not_decode_a_model_kept_by_the_user(
+        tmp_path: Path, kept: Path, empty_user_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's build with --cache, in a process of its own (its workers fork from it):
+    no decoding anywhere, the same records as a build that decoded the model."""
+    import subprocess
+    import sys
+
+    texts = {"a.txt": "Die Kommission hat am Dienstag beschlossen, dass die neuen Regeln für "
+                      "alle Mitgliedstaaten ab dem nächsten Jahr gelten sollen.\n",
+             "b.txt": "La commission a décidé mardi que les nouvelles règles s'appliqueront "
+                      "à tous les États membres dès le début de l'année prochaine.\n"}
+    seeds = make_seeds(tmp_path, texts)
+    decoding = ("import sys; from corpuskit import languagemodel; "
+                "from corpuskit.cli import main; "
+                "languagemodel.decode_model = lambda: sys.exit('decoded'); "
+                "main(sys.argv[1:])")
+
+    def cli_build(out: str, cache: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", decoding, "build", str(seeds), "--out",
+                               str(tmp_path / out), "--cache", str(tmp_path / cache),
+                               "--jobs", "2"],
+                              capture_output=True, text=True, env={
+                                  **os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+
+    refused = cli_build("refused", "cache-1")
+    assert refused.returncode != 0 and "decoded" in refused.stderr, refused.stderr
+    shutil.copytree(kept, empty_user_cache)
+    done = cli_build("out", "cache-2")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "cache-2" / languagemodel.MODELS_FOLDER).exists()
+    records = next((tmp_path / "out").glob("*/data/documents.jsonl")).read_bytes()
+    assert b'"language":"de"' in records and b'"language":"fr"' in records
