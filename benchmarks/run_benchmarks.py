@@ -182,10 +182,13 @@ def language_model_kept() -> str | None:
     decoding it before its workers start (about 0.6 s). A build with the default cache
     keeps it there; the kit's builds, each with a cache folder of its own, do not."""
     from corpuskit.languagemodel import model_folder, model_is_kept
-    from corpuskit.usercache import default_cache_dir
+    from corpuskit.usercache import user_cache_dir
 
+    user = user_cache_dir()
+    if user is None:
+        return None
     try:
-        folder = model_folder(default_cache_dir())
+        folder = model_folder(user)
     except OSError:
         return None
     return str(folder) if model_is_kept(folder) else None

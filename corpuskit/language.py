@@ -92,7 +92,7 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
         decode_model,
         kept_folders,
         kept_form,
-        model_is_kept,
+        read_model,
         store_model,
     )
 
@@ -102,7 +102,9 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
         folders = kept_folders(cache) if cache is not None else []
     except OSError:
         folders = []
-    if any(map(model_is_kept, folders)):
+    # Checked whole (mapped, its CRC-32s taken: about 0.01 s), not only found: a damaged
+    # copy, taken for kept, had every worker decode the model and keep it again.
+    if any(read_model(folder) is not None for folder in folders):
         return None
     folder = folders[0] if folders else None
     model = kept_form(decode_model())

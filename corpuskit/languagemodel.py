@@ -44,7 +44,7 @@ from .config import read_regular
 from .crc32 import crc32
 from .errors import OutputError
 from .regularfiles import open_regular
-from .usercache import default_cache_dir
+from .usercache import user_cache_dir
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
 #: The folder of the cache that holds decoded models (the shard cache's folders are two
@@ -102,16 +102,19 @@ def model_is_kept(folder: Path) -> bool:
 
 def kept_folders(cache: Path) -> list[Path]:
     """The folders that may hold the model decoded, for a process whose cache folder is
-    ``cache``: its own, then the user's cache folder's (:func:`default_cache_dir`), where
+    ``cache``: its own, then the user's cache folder's (:func:`user_cache_dir`; none if
+    the user has no home folder), where
     any build that used the default cache kept it. The model is py3langid's, not the
     corpus's: a build with a new ``--cache`` folder need not decode it again (0.6 s before
     its workers start) when a build on this machine did already. Only its own is written."""
     own = model_folder(cache)
     folders = [own]
-    with suppress(OSError):
-        shared = model_folder(default_cache_dir())
-        if shared != own:
-            folders.append(shared)
+    user = user_cache_dir()
+    if user is not None:
+        with suppress(OSError):
+            shared = model_folder(user)
+            if shared != own:
+                folders.append(shared)
     return folders
 
 

@@ -305,3 +305,84 @@ def test_a_build_with_its_own_cache_folder_does_not_decode_a_model_kept_by_the_u
     assert not (tmp_path / "cache-2" / languagemodel.MODELS_FOLDER).exists()
     records = next((tmp_path / "out").glob("*/data/documents.jsonl")).read_bytes()
     assert b'"language":"de"' in records and b'"language":"fr"' in records
+
+
+def _no_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user id the system does not know, without HOME or XDG_CACHE_HOME (a container run
+    as ``--user 12345``): ``Path.home()`` raises RuntimeError."""
+    def home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(home))
+
+
+def test_a_user_without_a_home_folder_loads_the_model_from_the_cache_folder(
+        tmp_path: Path, kept: Path, decoded: languagemodel.Model,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuskit.usercache import user_cache_dir
+
+    _no_home(monkeypatch)
+    assert user_cache_dir() is None
+    assert languagemodel.kept_folders(kept) == [languagemodel.model_folder(kept)]
+    assert _same(languagemodel.load_model(kept), decoded)
+    cache = tmp_path / "new-cache"
+    assert _same(languagemodel.load_model(cache), decoded)  # decoded, kept there
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+
+
+def test_a_build_without_a_home_folder_needs_a_cache_folder_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With --cache or --no-cache it builds; without either there is no default cache
+    folder: a usage error that says what to pass, not a traceback."""
+    from corpuskit.cli import main
+
+    seeds = make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"})
+    _no_home(monkeypatch)
+    capsys.readouterr()
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "pass --cache DIR (or --no-cache)" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    for option in (["--cache", str(tmp_path / "cache")], ["--no-cache"]):
+        out = tmp_path / f"out{len(option)}"
+        assert main(["build", str(seeds), "--out", str(out), "--jobs", "2", *option]) == 0
+
+
+def test_a_damaged_copy_is_decoded_again_once_not_by_every_worker(
+        tmp_path: Path, kept: Path, empty_user_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy in the user's cache whose index is there but whose weights are damaged: the
+    parent, which checks a copy whole before leaving the model to the workers, decodes it
+    once before forking them (it counted as kept, and each worker decoded it)."""
+    from conftest import shard_sizes_of
+
+    shutil.copytree(kept, empty_user_cache)
+    ptc = languagemodel.model_folder(empty_user_cache) / "ptc.npy"
+    data = bytearray(ptc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    ptc.write_bytes(bytes(data))
+    decodes = tmp_path / "decodes"  # appended to by whichever process decodes
+    decode = languagemodel.decode_model
+
+    def counted() -> languagemodel.Model:
+        with decodes.open("a") as counter:
+            counter.write(".")
+        return decode()
+
+    monkeypatch.setattr(languagemodel, "decode_model", counted)
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
+                 "The committee decided on Tuesday that the new rules apply to everyone."]
+    files = {f"doc-{i:04d}.txt": f"{sentences[i % 2]} ({i})\n" for i in range(552)}
+    assert len(shard_sizes_of(files)) == 2  # two workers, two shards
+    seeds = make_seeds(tmp_path, files)
+    cache = tmp_path / "cache"
+    result = build(seeds, tmp_path / "out", jobs=2, cache=cache)
+    assert decodes.read_text() == "."
+    assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
+    records = (result.release / "data" / "documents.jsonl").read_bytes()
+    assert b'"language":"de"' in records and b'"language":"en"' in records

@@ -98,3 +98,21 @@ def test_an_id_with_a_hidden_character_and_no_look_alike_is_valid(tmp_path: Path
     report = corpuskit.validate(package, jobs=1)
     assert report.valid, report.problems
     assert report.documents == 2
+
+
+def test_look_alikes_of_an_id_are_named_though_their_own_files_collide(tmp_path: Path) -> None:
+    """``m`` (m.md) beside ``m``+U+200B and ``m``+U+2060 (.txt): the two .txt files collide
+    with each other (said at the files), and both ids look like ``m``, whose file collides
+    with neither: that is said too, in the same run, as build says it of such seeds."""
+    package = _built(tmp_path, {"m.md": b"One.\n", "a1.txt": b"Two.\n", "a2.txt": b"Three.\n"})
+    _renamed(package, "a1", f"m{ZWSP}", ".txt")
+    _renamed(package, "a2", "m\u2060", ".txt")
+
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert sorted((p.path, p.code, p.location) for p in problems) == [
+        ("data/documents.jsonl", "name-collision", "line 2"),
+        ("data/documents.jsonl", "name-collision", "line 3"),
+        (f"data/raw/m{ZWSP}.txt", "name-collision", ""),
+        ("data/raw/m\u2060.txt", "name-collision", "")], problems
+    for problem in (p for p in problems if p.location):
+        assert "differs from m only in characters nothing shows" in problem.message

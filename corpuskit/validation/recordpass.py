@@ -252,7 +252,7 @@ class RecordPass:
         ids, referenced = self.ids, self.referenced
         for number, doc_id, raw_path in result.lines:
             if doc_id is not None:
-                ids.add(part, number, doc_id, raw_path)
+                ids.add(part, number, doc_id)
             if raw_path is not None:
                 referenced.add(raw_path)
         checker.record_many(self.payload_algorithms, result.digests)

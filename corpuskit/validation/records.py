@@ -402,13 +402,12 @@ class IdOrder:
     _ids: set[str] = field(default_factory=set)
     _previous: str = ""
     _largest: str = ""
-    #: The ids holding characters nothing shows (rare): where, the id, what shows of it,
-    #: and the raw file its record names (if any).
-    _hidden: list[tuple[str, int, str, str, str | None]] = field(default_factory=list)
+    #: The ids holding characters nothing shows (rare): where, the id, and what shows.
+    _hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
 
-    def add(self, path: str, number: int, doc_id: str, raw_path: str | None = None) -> None:
+    def add(self, path: str, number: int, doc_id: str) -> None:
         if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id:
-            self._hidden.append((path, number, doc_id, shown, raw_path))
+            self._hidden.append((path, number, doc_id, shown))
         if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
             self._largest = doc_id
         elif doc_id in self._ids:
@@ -427,16 +426,24 @@ class IdOrder:
         nothing shows (``m`` and ``m`` + U+200B, from ``m.md`` and ``m<U+200B>.txt``), as
         ``build`` refuses them (:func:`corpuskit.names.lookalike_ids`): ids a consumer
         cannot tell apart. Asked once all ids are added. ``said``: files whose names were
-        found to collide already (ids from names that differ only so: said once)."""
+        found to collide already: two ids whose files are both among them are not named
+        again (ids from names that differ only so: said once, at the files), any other
+        look-alike is."""
         looks: dict[str, set[str]] = {}
-        for _, _, doc_id, shown, _ in self._hidden:
+        for _, _, doc_id, shown in self._hidden:
             looks.setdefault(shown, set()).add(doc_id)
+        # The ids of the raw files said already (an id is its raw file's path, less
+        # data/raw/ and the extension).
+        said_ids = {document_id(path.removeprefix(RAW_PREFIX)) for path in said
+                    if path.startswith(RAW_PREFIX)}
         problems = []
-        for path, number, doc_id, shown, raw_path in self._hidden:
+        for path, number, doc_id, shown in self._hidden:
             alike = looks[shown] - {doc_id}
             if shown in self._ids:  # an id that is all this one shows
                 alike.add(shown)
-            if alike and raw_path not in said:
+            if doc_id in said_ids:
+                alike -= said_ids
+            if alike:
                 problems.append(Problem(path, "name-collision", lookalike_id_message(
                     doc_id, alike, "rename one of the files" + REBUILD), f"line {number}"))
         return problems
