@@ -96,6 +96,17 @@ def shard_sizes_of(paths: Iterable[str]) -> list[int]:
     return [len(shard) for _, shard in plan_shards(refs)]
 
 
+def two_shard_seeds(tmp_path: Path) -> Path:
+    """A seeds folder of two shards (two workers each get one) of short German, English
+    and French documents, for tests of who loads the language model."""
+    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
+                 "The committee decided on Tuesday that the new rules apply to everyone.",
+                 "La commission a décidé mardi que les nouvelles règles s'appliquent."]
+    files = {f"doc-{i:04d}.txt": f"{sentences[i % 3]} ({i})\n" for i in range(552)}
+    assert len(shard_sizes_of(files)) == 2
+    return make_seeds(tmp_path, files)
+
+
 def make_seeds(tmp_path: Path, files: Mapping[str, bytes | str],
                config_overrides: Mapping[str, Any] | None = None, *,
                folder: str = "seeds", toml: str | None = None) -> Path:

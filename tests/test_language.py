@@ -527,7 +527,7 @@ def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
     """Two shards on two workers, an empty cache: the parent decodes the model once, the
     workers use it, and the parent holds no model when the build returns (it would hold
     it beside the corpus's file list, which grows with the corpus); its copy is kept."""
-    from conftest import make_seeds, shard_sizes_of
+    from conftest import two_shard_seeds
 
     from corpuskit import build, languagemodel
 
@@ -541,12 +541,7 @@ def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
     monkeypatch.setattr(languagemodel, "decode_model", counted)
     monkeypatch.setattr(language, "_LOADED", [])
     monkeypatch.setattr(language, "_MODEL_CACHE", [])
-    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
-                 "The committee decided on Tuesday that the new rules apply to everyone.",
-                 "La commission a décidé mardi que les nouvelles règles s'appliquent."]
-    files = {f"doc-{i:04d}.txt": f"{sentences[i % 3]} ({i})\n" for i in range(552)}
-    assert len(shard_sizes_of(files)) == 2  # two workers, two shards
-    seeds = make_seeds(tmp_path, files)
+    seeds = two_shard_seeds(tmp_path)  # two workers, two shards
     cache = tmp_path / "cache"
     result = build(seeds, tmp_path / "out", jobs=2, cache=cache)
     assert decodes == [os.getpid()]  # in this process (the workers' would not show here)

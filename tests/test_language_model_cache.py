@@ -357,7 +357,7 @@ def test_a_damaged_copy_is_decoded_again_once_not_by_every_worker(
     """A copy in the user's cache whose index is there but whose weights are damaged: the
     parent, which checks a copy whole before leaving the model to the workers, decodes it
     once before forking them (it counted as kept, and each worker decoded it)."""
-    from conftest import shard_sizes_of
+    from conftest import two_shard_seeds
 
     shutil.copytree(kept, empty_user_cache)
     ptc = languagemodel.model_folder(empty_user_cache) / "ptc.npy"
@@ -375,11 +375,7 @@ def test_a_damaged_copy_is_decoded_again_once_not_by_every_worker(
     monkeypatch.setattr(languagemodel, "decode_model", counted)
     monkeypatch.setattr(language, "_LOADED", [])
     monkeypatch.setattr(language, "_MODEL_CACHE", [])
-    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
-                 "The committee decided on Tuesday that the new rules apply to everyone."]
-    files = {f"doc-{i:04d}.txt": f"{sentences[i % 2]} ({i})\n" for i in range(552)}
-    assert len(shard_sizes_of(files)) == 2  # two workers, two shards
-    seeds = make_seeds(tmp_path, files)
+    seeds = two_shard_seeds(tmp_path)
     cache = tmp_path / "cache"
     result = build(seeds, tmp_path / "out", jobs=2, cache=cache)
     assert decodes.read_text() == "."
