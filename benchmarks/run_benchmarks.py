@@ -4,8 +4,9 @@ Measures, each as a separate process (wall time and peak RSS from ``wait4``):
 
 - ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
 - ``build_cold``: ``corpuskit build`` with an empty cache (a new ``--cache`` folder: the
-  decoded language model is read from the user's cache folder if a build on this machine
-  kept it there, as every build does, else decoded first; the run says which);
+  decoded language model is read from the user's cache folder, where the kit keeps it
+  before timing if no build on this machine did, unless ``--no-keep-model``; the run says
+  which);
 - ``build_incremental``: ``corpuskit build`` of the next version after one document changed
   (``generate_corpus.py --change-one``), with the cache of the cold build;
 - ``validate``: ``corpuskit validate`` of the cold build's package folder;
@@ -313,6 +314,24 @@ def _refused_files(seeds: Path, corpuskit: list[str]) -> set[str]:
     return refused
 
 
+def keep_language_model(py: str) -> bool:
+    """Keep py3langid's model decoded in the user's cache folder before timing anything,
+    as the first build on a machine with the default cache does (the README's first
+    command), unless it is kept there already; True if the kit did. A machine decodes it
+    once (about 0.6 s), and every cold build then reads it there instead of decoding it
+    before its workers start (``corpuskit.languagemodel.kept_folders``): the model is the
+    installed py3langid's, as the bytecode :func:`compile_corpuskit` makes is the
+    installed corpuskit's, and is no part of a corpus's cache. ``--no-keep-model`` times
+    the builds as they come."""
+    if language_model_kept() is not None:
+        return False
+    subprocess.run([py, "-c", "from corpuskit.languagemodel import load_model; "
+                              "from corpuskit.usercache import user_cache_dir; "
+                              "user = user_cache_dir(); user and load_model(user)"],
+                   check=True)
+    return language_model_kept() is not None
+
+
 def compile_corpuskit(py: str) -> None:
     """Compile corpuskit's modules to bytecode before timing anything, as ``pip install``
     does for frictionless and every other package in site-packages. An editable install
@@ -344,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compression", choices=sorted(COMPRESSIONS),
                         help="set the corpus's [output] compression (default: as its "
                              f"corpus.toml says, else corpuskit's default, {DEFAULT_COMPRESSION})")
+    parser.add_argument("--no-keep-model", action="store_true",
+                        help="do not keep the language model decoded in the user's cache "
+                             "folder before timing (where no build kept it, each cold build "
+                             "then decodes it)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -380,8 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     compile_corpuskit(py)
+    kept_by_kit = not args.no_keep_model and keep_language_model(py)
 
     machine = describe_machine(work)
+    machine["language_model_kept_by_kit"] = kept_by_kit
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
     outputs_of: list[tuple[Path, Path]] = []  # each round's output folder and cache
@@ -426,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
     kept = machine["language_model_kept"]
-    print(f"language model: decoded, kept in {kept}; the cold builds read it there" if kept
+    print(f"language model: decoded{' by the kit, before timing' if kept_by_kit else ''}, "
+          f"kept in {kept}; the cold builds read it there" if kept
           else "language model: not kept in the user's cache folder; each cold build decodes "
           "it first (about 0.6 s; a build with the default cache keeps it)")
     print(f"corpus: {documents} documents in {seeds}, archive compression {compression}; "

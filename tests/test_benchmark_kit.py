@@ -211,9 +211,10 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     else:
         assert machine["work_filesystem"] != "unknown"
     assert f"work folder on {machine['work_filesystem']} " in run.stdout
-    kept = machine["language_model_kept"]
-    assert (f"language model: decoded, kept in {kept}; the cold builds read it there" if kept
-            else "language model: not kept in the user's cache folder") in run.stdout
+    kept, by_kit = machine["language_model_kept"], machine["language_model_kept_by_kit"]
+    assert kept  # by the kit before timing, or by a build before it
+    assert (f"language model: decoded{' by the kit, before timing' if by_kit else ''}, "
+            f"kept in {kept}; the cold builds read it there") in run.stdout
 
 
 def _kit() -> object:
@@ -359,5 +360,23 @@ def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
     kit: Any = _kit()
     assert kit.language_model_kept() is None
     folder = languagemodel.model_folder(empty_user_cache)
-    languagemodel.store_model(folder, languagemodel.kept_form(languagemodel.decode_model()))
+    assert kit.keep_language_model(sys.executable)  # decoded once, kept there
+    assert languagemodel.read_model(folder) is not None
     assert kit.language_model_kept() == str(folder)
+    assert not kit.keep_language_model(sys.executable)  # kept already: nothing to do
+
+
+def test_the_kit_times_builds_that_decode_the_model_when_told(
+        tmp_path: Path, empty_user_cache: Path) -> None:
+    """--no-keep-model: the user's cache stays as it was (here without the model), and the
+    run says that each cold build decodes it."""
+    make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"},
+               folder="texts")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          "texts", "--work", "work", "--repeat", "1", "--skip-frictionless",
+                          "--no-keep-model"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "language model: not kept in the user's cache folder; each cold build decodes" \
+        in run.stdout
+    assert not (empty_user_cache / "models").exists()
