@@ -181,8 +181,9 @@ def language_model_kept() -> str | None:
     """Where the user's cache folder keeps py3langid's model decoded, if it does: every
     cold build reads it there (``corpuskit.languagemodel.kept_folders``) instead of
     decoding it before its workers start (about 0.6 s). A build with the default cache
-    keeps it there; the kit's builds, each with a cache folder of its own, do not."""
-    from corpuskit.languagemodel import model_folder, model_is_kept
+    keeps it there; the kit's builds, each with a cache folder of its own, do not. A copy
+    counts only if it is whole, as for a build (``read_model``)."""
+    from corpuskit.languagemodel import model_folder, read_model
     from corpuskit.usercache import user_cache_dir
 
     user = user_cache_dir()
@@ -192,7 +193,7 @@ def language_model_kept() -> str | None:
         folder = model_folder(user)
     except OSError:
         return None
-    return str(folder) if model_is_kept(folder) else None
+    return str(folder) if read_model(folder) is not None else None
 
 
 def probe_file_creation(folder: Path) -> tuple[float, float]:

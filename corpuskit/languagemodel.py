@@ -91,15 +91,6 @@ def _model_key(path: Path, size: int, mtime_ns: int) -> str:
     }, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def model_is_kept(folder: Path) -> bool:
-    """Whether ``folder`` (a :func:`model_folder`) seems to hold the decoded model (its
-    index is there; :func:`read_model` checks the rest)."""
-    try:
-        return (folder / _INDEX).is_file()
-    except OSError:  # a folder that cannot be looked into holds nothing usable
-        return False
-
-
 def kept_folders(cache: Path) -> list[Path]:
     """The folders that may hold the model decoded, for a process whose cache folder is
     ``cache``: its own, then the user's cache folder's (:func:`user_cache_dir`; none if
