@@ -58,6 +58,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -154,7 +155,7 @@ def _mount_of(path: Path) -> tuple[str, str]:
     return found
 
 
-def describe_machine(work: Path) -> dict[str, object]:
+def describe_machine(work: Path, py: str) -> dict[str, object]:
     """What the figures were measured on: ratios are comparable across commits on one
     machine only (the README gives two machines of one kind on which frictionless /
     validate was about 4.5 and 3.2 with the same code)."""
@@ -174,26 +175,39 @@ def describe_machine(work: Path) -> dict[str, object]:
     return {"cpu": cpu, "system": f"{platform.system()} {platform.release()}",
             "python": platform.python_version(), "frictionless": frictionless,
             "work_filesystem": kind, "work_mount_options": options,
-            "language_model_kept": language_model_kept()}
+            "language_model_kept": language_model_kept(py)}
 
 
-def language_model_kept() -> str | None:
+#: Prints where the user's cache folder keeps py3langid's model decoded and whole, if it
+#: does (run as a child: reading the model takes about 100 MB, see language_model_kept).
+MODEL_KEPT = """
+from corpuskit.languagemodel import model_folder, read_model
+from corpuskit.usercache import user_cache_dir
+
+user = user_cache_dir()
+if user is not None:
+    try:
+        folder = model_folder(user)
+    except OSError:
+        folder = None
+    if folder is not None and read_model(folder) is not None:
+        print(folder)
+"""
+
+
+def language_model_kept(py: str) -> str | None:
     """Where the user's cache folder keeps py3langid's model decoded, if it does: every
     cold build reads it there (``corpuskit.languagemodel.kept_folders``) instead of
     decoding it before its workers start (about 0.6 s). A build with the default cache
     keeps it there; the kit's builds, each with a cache folder of its own, do not. A copy
-    counts only if it is whole, as for a build (``read_model``)."""
-    from corpuskit.languagemodel import model_folder, read_model
-    from corpuskit.usercache import user_cache_dir
+    counts only if it is whole, as for a build (``read_model``).
 
-    user = user_cache_dir()
-    if user is None:
-        return None
-    try:
-        folder = model_folder(user)
-    except OSError:
-        return None
-    return str(folder) if read_model(folder) is not None else None
+    Asked of a child process (``py``): reading the model in this one took its peak RSS
+    to about 140 MB, and every step it starts afterwards reports at least that as its own
+    (see :func:`run`), which made validate's 49 MB read as 141."""
+    found = subprocess.run([py, "-c", MODEL_KEPT], capture_output=True, text=True,
+                           check=True)
+    return found.stdout.strip() or None
 
 
 def probe_file_creation(folder: Path) -> tuple[float, float]:
@@ -324,13 +338,13 @@ def keep_language_model(py: str) -> bool:
     installed py3langid's, as the bytecode :func:`compile_corpuskit` makes is the
     installed corpuskit's, and is no part of a corpus's cache. ``--no-keep-model`` times
     the builds as they come."""
-    if language_model_kept() is not None:
+    if language_model_kept(py) is not None:
         return False
     subprocess.run([py, "-c", "from corpuskit.languagemodel import load_model; "
                               "from corpuskit.usercache import user_cache_dir; "
                               "user = user_cache_dir(); user and load_model(user)"],
                    check=True)
-    return language_model_kept() is not None
+    return language_model_kept(py) is not None
 
 
 def compile_corpuskit(py: str) -> None:
@@ -406,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
 
-    machine = describe_machine(work)
+    machine = describe_machine(work, py)
     machine["language_model_kept_by_kit"] = kept_by_kit
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
@@ -460,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "
           "and peak RSS)")
+    kit_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"the kit's own peak RSS: {kit_rss:.1f} MB (a step reports at least this as its own)")
     print(f"{'step':<20} {'rounds s':>22} {'fastest':>8} {'median':>7} {'user s':>7} "
           f"{'system s':>8} {'peak RSS MB':>11} {'exit':>5}")
     for name, runs in by_step.items():
@@ -497,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             "ratios": ratios,
             "median_ratios": median_ratios,
             "outputs_valid": outputs_valid,
+            "kit_peak_rss_mb": round(kit_rss, 1),
         }, indent=2) + "\n", encoding="utf-8")
     if not args.keep and not args.work:
         shutil.rmtree(work, ignore_errors=True)
