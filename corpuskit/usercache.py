@@ -13,9 +13,13 @@ from .errors import UsageError
 def user_cache_dir() -> Path | None:
     """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit`` (never inside dist/);
     None when neither is set and the user has no home folder (a process run as a user
-    id the system does not know, without ``HOME``, as in some containers)."""
+    id the system does not know, without ``HOME``, as in some containers).
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG Base Directory Specification
+    says ("all paths set in these environment variables must be absolute"): it would put
+    the cache wherever a build happens to be run from, a seeds folder or dist/ among them."""
     base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
+    if not base or not os.path.isabs(base):
         try:
             base = str(Path.home() / ".cache")
         except (RuntimeError, KeyError, OSError):  # no HOME, and no entry in passwd

@@ -382,3 +382,19 @@ def test_a_damaged_copy_is_decoded_again_once_not_by_every_worker(
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
     records = (result.release / "data" / "documents.jsonl").read_bytes()
     assert b'"language":"de"' in records and b'"language":"en"' in records
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The XDG Base Directory Specification: a relative path in XDG_CACHE_HOME is invalid
+    and ignored; the cache is then under ~/.cache, wherever a build is run from."""
+    from corpuskit.usercache import default_cache_dir, user_cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    for relative in ("cache", "./cache", "dist"):
+        monkeypatch.setenv("XDG_CACHE_HOME", relative)
+        assert user_cache_dir() == tmp_path / "home" / ".cache" / "corpuskit"
+        assert default_cache_dir().is_absolute()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache_dir() == tmp_path / "xdg" / "corpuskit"
