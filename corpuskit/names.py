@@ -408,15 +408,25 @@ def _entry_name(path: str, files: set[str]) -> str:
     return f"the file {path}" if path in files else f"the folder {path}/"
 
 
+def shown_id(doc_id: str) -> str:
+    """What a reader sees of a document id: its NFC form (an accent composed, as
+    ``e`` + U+0301 shows as U+00E9) without the characters nothing shows. Two ids that
+    differ but show the same look alike (:func:`lookalike_ids`)."""
+    if doc_id.isascii():
+        return doc_id
+    return visible(unicodedata.normalize("NFC", doc_id))
+
+
 def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[str, str]]:
     """``(path, why)`` for each of ``paths`` whose document id (``ids``, in the same order)
-    differs from another's only in characters nothing shows (``m`` from ``m.md`` and
-    ``m<U+200B>`` from ``m\u200b.txt``): the names differ in more than that, the ids a
-    consumer sees look the same."""
+    differs from another's only in characters nothing shows or in Unicode normalization
+    (:func:`shown_id`): ``m`` from ``m.md`` and ``m<U+200B>`` from ``m\u200b.txt``, or
+    U+00E9 from ``\u00e9.md`` and ``e`` + U+0301 from ``e\u0301.txt``. The names differ in
+    more than that, the ids a consumer sees look the same."""
     if all(map(str.isascii, ids)):  # the usual case, asked in C
         return
     hidden = {doc_id: shown for doc_id in set(ids)
-              if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id}
+              if not doc_id.isascii() and (shown := shown_id(doc_id)) != doc_id}
     if not hidden:
         return
     looks: dict[str, set[str]] = {}
@@ -428,10 +438,20 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
             yield path, lookalike_id_message(doc_id, alike, "rename one of the files")
 
 
+def _id_difference(doc_id: str, alike: Collection[str]) -> str:
+    """How ``doc_id`` differs from the ids ``alike`` that show the same."""
+    if all(visible(other) == visible(doc_id) for other in alike):
+        return "characters nothing shows"
+    nfc = unicodedata.normalize("NFC", doc_id)
+    if all(unicodedata.normalize("NFC", other) == nfc for other in alike):
+        return "Unicode normalization (an accent composed or decomposed)"
+    return "Unicode normalization (an accent composed or decomposed) and characters nothing shows"
+
+
 def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str) -> str:
-    """Why ``doc_id`` is refused beside the ids ``alike``, which differ from it only in
-    characters nothing shows (:func:`lookalike_ids`), and ``what_to_do``."""
+    """Why ``doc_id`` is refused beside the ids ``alike``, which show the same
+    (:func:`lookalike_ids`), and ``what_to_do``."""
     shown = ", ".join(_escaped(other) for other in sorted(alike))
     return (f"its document id, {_escaped(doc_id)} as escapes, differs from {shown} only in "
-            f"characters nothing shows: the two look the same to whoever reads them; "
+            f"{_id_difference(doc_id, alike)}: the two look the same to whoever reads them; "
             f"{what_to_do}")

@@ -732,6 +732,24 @@ def test_ids_that_differ_only_in_characters_nothing_shows_are_refused(tmp_path: 
     assert "document id" in said["m.md"] and "document id" not in said["n.txt"]
 
 
+def test_ids_that_differ_only_in_unicode_normalization_are_refused(tmp_path: Path) -> None:
+    """\u00e9.md and e+U+0301.txt: the names differ (in their extensions too, so no file
+    system folds them together), the ids a consumer sees (both show as an e with an acute
+    accent) do not."""
+    seeds = write_seeds(tmp_path / "seeds", {
+        "fine.txt": text_for("fine"), "\u00e9.md": text_for("e1"),
+        "e\u0301.txt": text_for("e2"), "caf\u00e9.txt": text_for("alone")})
+    expected = {("\u00e9.md", "name-collision"), ("e\u0301.txt", "name-collision")}
+    out = tmp_path / "out"
+    assert build_problems(seeds, out) == expected
+    assert visible_entries(out) == set()
+    report = corpuskit.validate(seeds, jobs=1)
+    assert {(p.path, p.code) for p in report.problems} == expected
+    said = {p.path: p.message for p in report.problems}
+    assert "e\\u0301 as escapes, differs from \\u00e9 only in Unicode normalization" \
+        in said["e\u0301.txt"]
+
+
 def test_an_entry_refused_for_its_name_is_still_looked_at(tmp_path: Path) -> None:
     """A link out of the folder, a dangling link or a pipe whose name is refused: both
     problems at once, and the pipe is never opened (nothing blocks)."""

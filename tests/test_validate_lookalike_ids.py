@@ -116,3 +116,55 @@ def test_look_alikes_of_an_id_are_named_though_their_own_files_collide(tmp_path:
         ("data/raw/m\u2060.txt", "name-collision", "")], problems
     for problem in (p for p in problems if p.location):
         assert "differs from m only in characters nothing shows" in problem.message
+
+
+NFC_E = "\u00e9"  # é as one character
+NFD_E = "e\u0301"  # e and a combining acute accent: shows as é
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ids_that_differ_only_in_unicode_normalization_are_refused(tmp_path: Path,
+                                                                   jobs: int) -> None:
+    """U+00E9 and ``e`` + U+0301 show the same: ids that differ only so look alike, as
+    ids that differ only in characters nothing shows do; in a folder and in an archive."""
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    package = _built(tmp_path, {f"caf{NFC_E}.md": b"The first text.\n",
+                                "cafz.txt": b"The second.\n"})
+    assert corpuskit.validate(package, jobs=jobs).valid
+    _renamed(package, "cafz", f"caf{NFD_E}", ".txt")
+    created = json.loads((package / "datapackage.json").read_text("utf-8"))["created"]
+    archive = write_archive(package, tmp_path / "forged.zip", created, root=package.name,
+                            compression=COMPRESSIONS["zlib-4"])
+
+    for target in (package, archive):
+        problems = corpuskit.validate(target, jobs=jobs).problems
+        # caf + e + U+0301 sorts before caf + U+00E9: line 1.
+        assert [(p.path, p.code, p.location) for p in problems] == [
+            ("data/documents.jsonl", "name-collision", "line 1")], problems
+        assert ("cafe\\u0301 as escapes, differs from caf\\u00e9 only in Unicode "
+                "normalization") in problems[0].message
+
+
+def test_ids_that_differ_in_normalization_and_hidden_characters_are_refused(
+        tmp_path: Path) -> None:
+    package = _built(tmp_path, {f"{NFC_E}.md": b"One.\n", "z.txt": b"Two.\n"})
+    _renamed(package, "z", f"{NFD_E}{ZWSP}", ".txt")
+
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert [(p.path, p.code, p.location) for p in problems] == [
+        ("data/documents.jsonl", "name-collision", "line 1")], problems
+    assert "only in Unicode normalization (an accent composed or decomposed) and " \
+        "characters nothing shows" in problems[0].message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_id_not_in_nfc_and_with_no_look_alike_is_valid(tmp_path: Path, jobs: int) -> None:
+    """Names written in NFD (as macOS's older file systems stored them) are fine alone."""
+    package = _built(tmp_path, {f"caf{NFD_E}.txt": b"A text.\n", "cafe.txt": b"Another.\n",
+                                f"{NFC_E}t{NFC_E}.txt": b"Summer.\n"})
+    report = corpuskit.validate(package, jobs=jobs)
+    assert report.valid, report.problems
+    assert report.documents == 3
+

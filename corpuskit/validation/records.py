@@ -26,7 +26,7 @@ from ..discover import document_id
 from ..errors import InputError
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
-from ..names import REBUILD, lookalike_id_message, refused_names, visible
+from ..names import REBUILD, lookalike_id_message, refused_names, shown_id
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
@@ -316,11 +316,12 @@ _UNCLEAN = StreamBlock(False)
 
 
 def any_hidden(ids: tuple[str, ...]) -> bool:
-    """Whether an id holds a character nothing shows: its look-alikes are found among all
-    the ids (:meth:`IdOrder.lookalikes`), which the clean pass does not keep, so it leaves
-    such a package to the precise check."""
+    """Whether an id shows as another would (:func:`corpuskit.names.shown_id`: it holds a
+    character nothing shows, or is not in NFC): its look-alikes are found among all the
+    ids (:meth:`IdOrder.lookalikes`), which the clean pass does not keep, so it leaves such
+    a package to the precise check."""
     return not all(map(str.isascii, ids)) and any(
-        visible(doc_id) != doc_id for doc_id in ids if not doc_id.isascii())
+        shown_id(doc_id) != doc_id for doc_id in ids if not doc_id.isascii())
 
 
 def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
@@ -329,7 +330,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
 
     It accepts only lines :func:`check_line` finds no problem in, with records that
     agree with their text (``consistent``), ids strictly increasing and holding no
-    character nothing shows (:func:`any_hidden`), source paths whose
+    character nothing shows and in NFC (:func:`any_hidden`), source paths whose
     names ``build`` accepts (the raw files' names: :func:`corpuskit.names.refused_names`),
     and raw files whose size and sha256 are source_bytes and source_sha256; a record that
     fails its compiled shape is refused outright (jsonschema, which may accept it, is left
@@ -396,17 +397,18 @@ def prepare_clean_workers() -> None:
 @dataclass
 class IdOrder:
     """Ids unique and sorted, over all lines in order, and none that differs from another
-    only in characters nothing shows (:meth:`lookalikes`)."""
+    only in characters nothing shows or in Unicode normalization (:meth:`lookalikes`)."""
 
     problems: list[Problem] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
     _previous: str = ""
     _largest: str = ""
-    #: The ids holding characters nothing shows (rare): where, the id, and what shows.
+    #: The ids that show as another would (holding characters nothing shows, or not in
+    #: NFC; rare): where, the id, and what shows.
     _hidden: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     def add(self, path: str, number: int, doc_id: str) -> None:
-        if not doc_id.isascii() and (shown := visible(doc_id)) != doc_id:
+        if not doc_id.isascii() and (shown := shown_id(doc_id)) != doc_id:
             self._hidden.append((path, number, doc_id, shown))
         if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
             self._largest = doc_id
@@ -423,7 +425,8 @@ class IdOrder:
 
     def lookalikes(self, said: Collection[str] = ()) -> list[Problem]:
         """``name-collision`` at each id that differs from another only in characters
-        nothing shows (``m`` and ``m`` + U+200B, from ``m.md`` and ``m<U+200B>.txt``), as
+        nothing shows (``m`` and ``m`` + U+200B, from ``m.md`` and ``m<U+200B>.txt``) or in
+        Unicode normalization (U+00E9 and ``e`` + U+0301), as
         ``build`` refuses them (:func:`corpuskit.names.lookalike_ids`): ids a consumer
         cannot tell apart. Asked once all ids are added. ``said``: files whose names were
         found to collide already: two ids whose files are both among them are not named
