@@ -17,8 +17,10 @@ import sys
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
+from itertools import combinations
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
+from .models import document_id
 from .package import RAW_PREFIX
 from .problems import Problem, invisible
 
@@ -34,10 +36,31 @@ def collision_key(name: str) -> str:
     """Names equal under this key collide on case-insensitive or normalizing filesystems,
     or look the same: Unicode's default-ignorable characters (zero-width space U+200B,
     soft hyphen U+00AD, bidirectional marks, variation selectors, ...), which nothing
-    shows, are not part of it."""
+    shows, are not part of it (see :func:`caseless`)."""
     if name.isascii():  # NFC leaves ASCII as it is, and it holds no invisible character
         return name.casefold()
-    return visible(unicodedata.normalize("NFC", name).casefold())
+    return caseless(name)
+
+
+def caseless(text: str) -> str:
+    """:func:`collision_key` of ``text`` (a name, or names joined by "/"): Unicode's
+    canonical caseless form (case-folded between two normalizations, as Unicode's
+    canonical caseless matching does; NFC at the end), of ``text`` without the
+    characters nothing shows. These go first: one between a letter and its accent (``e``,
+    U+200B, U+0301) keeps the two from composing, and the name shows as ``é`` once it is
+    gone."""
+    decomposed = unicodedata.normalize("NFD", visible(text))
+    return unicodedata.normalize("NFC", decomposed.casefold())
+
+
+def shown_id(doc_id: str) -> str:
+    """What a reader sees of a document id: its NFC form (an accent composed, as
+    ``e`` + U+0301 shows as U+00E9), once the characters nothing shows are gone (first:
+    see :func:`caseless`). Two ids that differ but show the same look alike
+    (:func:`lookalike_ids`)."""
+    if doc_id.isascii():
+        return doc_id
+    return unicodedata.normalize("NFC", visible(doc_id))
 
 
 def visible(text: str) -> str:
@@ -229,7 +252,7 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
     if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
             or joined.endswith(".") or _DEVICE_ANY.search("/" + joined.upper()):
         return False
-    keys = visible(unicodedata.normalize("NFC", joined).casefold())  # as collision_key
+    keys = caseless(joined)  # as collision_key
     return not any(key in keys for key in _RESERVED_KEYS)
 
 
@@ -293,7 +316,7 @@ def siblings_collide(names: Sequence[str]) -> bool:
         if folded == joined:  # no capital: every key is its name
             return False
     else:
-        folded = visible(unicodedata.normalize("NFC", joined).casefold())
+        folded = caseless(joined)
     return len(set(folded.split("/"))) != len(names)
 
 
@@ -352,15 +375,17 @@ def collision_problems(paths: Sequence[str]) -> list[Problem]:
 def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
     """Why ``path`` (a file or a folder) and the ``colliding`` names are refused: how they
     differ, and that they merge elsewhere. ``files``: the paths that are files."""
-    how = _difference(path, colliding)
+    ways = _difference(path, colliding)
+    how = _worded(ways)
     # Names that differ in normalization or in invisible characters look the same printed:
     # their escapes tell them apart.
     spelled = ""
-    if "normalization" in how or "nothing shows" in how:
+    if "normalization" in ways or "invisible" in ways:
         others = "the other" if len(colliding) == 1 else "the others"
         spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
                    f"{', '.join(map(_escaped, colliding))}")
-    if "nothing shows" in how:  # no filesystem merges them: people and programs mistake them
+    if "invisible" in ways and "case" not in ways:
+        # No filesystem need merge them: people and programs mistake them.
         shown = ", ".join(_entry_name(other, files) for other in colliding)
         return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; "
                 "they look the same wherever they are listed or named (a record's id): "
@@ -377,24 +402,47 @@ def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
             f"filesystems (macOS, Windows) {merged}: rename one of them")
 
 
-#: How names differ that differ only in default-ignorable characters.
-_INVISIBLE = "characters nothing shows (such as U+200B, a zero-width space)"
+#: The ways in which names that collide, or ids that look alike, may differ, in the order
+#: they are tried and named (normalization before case: the ohm sign U+2126 and omega
+#: U+03A9 case-fold alike, but are one character to NFC), and how messages name them.
+_WAYS = {
+    "normalization": "Unicode normalization (two encodings of the same characters, as "
+                     "U+00E9 is one character or e and the combining accent U+0301)",
+    "invisible": "characters nothing shows (such as U+200B, a zero-width space)",
+    "case": "case",
+}
 
 
-def _difference(path: str, colliding: list[str]) -> str:
-    """How names that share a collision key differ: in case, in Unicode normalization
-    (one spells an accent as a letter and a combining mark, ``e`` + U+0301, the other as
-    one character, U+00E9), in both, or in characters nothing shows (U+200B)."""
-    names = (path, *colliding)
-    if len({visible(name) for name in names}) == 1:
-        return _INVISIBLE
-    if len({unicodedata.normalize("NFC", name) for name in names}) == 1:
-        return "Unicode normalization (an accent composed or decomposed)"
-    if len({name.casefold() for name in names}) == 1:
-        return "case"
-    if len({unicodedata.normalize("NFC", name).casefold() for name in names}) == 1:
-        return "case and Unicode normalization"
-    return "case, Unicode normalization or characters nothing shows (such as U+200B)"
+def _folded(name: str, ways: tuple[str, ...]) -> str:
+    """``name`` with the differences ``ways`` (keys of :data:`_WAYS`) taken out, in the
+    order :func:`caseless` takes them out."""
+    if "invisible" in ways:
+        name = visible(name)
+    if "normalization" in ways:
+        name = unicodedata.normalize("NFD", name)
+    if "case" in ways:
+        name = name.casefold()
+    if "normalization" in ways:
+        name = unicodedata.normalize("NFC", name)
+    return name
+
+
+def _difference(path: str, colliding: Collection[str],
+                ways: tuple[str, ...] = tuple(_WAYS)) -> tuple[str, ...]:
+    """How names that share a collision key (or ids that show the same, with ``ways``
+    without case) differ: the fewest of ``ways`` that, taken out, leave them equal."""
+    names = {path, *colliding}
+    for size in range(1, len(ways) + 1):
+        for chosen in combinations(ways, size):
+            if len({_folded(name, chosen) for name in names}) == 1:
+                return chosen
+    return ways  # not reached for names that collide
+
+
+def _worded(ways: tuple[str, ...]) -> str:
+    """``ways`` as a message says them: "a", "a and b", "a, b and c"."""
+    words = [_WAYS[way] for way in ways]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _escaped(name: str) -> str:
@@ -406,15 +454,6 @@ def _escaped(name: str) -> str:
 
 def _entry_name(path: str, files: set[str]) -> str:
     return f"the file {path}" if path in files else f"the folder {path}/"
-
-
-def shown_id(doc_id: str) -> str:
-    """What a reader sees of a document id: its NFC form (an accent composed, as
-    ``e`` + U+0301 shows as U+00E9) without the characters nothing shows. Two ids that
-    differ but show the same look alike (:func:`lookalike_ids`)."""
-    if doc_id.isascii():
-        return doc_id
-    return visible(unicodedata.normalize("NFC", doc_id))
 
 
 def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[str, str]]:
@@ -438,20 +477,22 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
             yield path, lookalike_id_message(doc_id, alike, "rename one of the files")
 
 
-def _id_difference(doc_id: str, alike: Collection[str]) -> str:
-    """How ``doc_id`` differs from the ids ``alike`` that show the same."""
-    if all(visible(other) == visible(doc_id) for other in alike):
-        return "characters nothing shows"
-    nfc = unicodedata.normalize("NFC", doc_id)
-    if all(unicodedata.normalize("NFC", other) == nfc for other in alike):
-        return "Unicode normalization (an accent composed or decomposed)"
-    return "Unicode normalization (an accent composed or decomposed) and characters nothing shows"
+def ids_look_alike(paths: Sequence[str]) -> bool:
+    """Whether the document ids of two of ``paths`` (files, distinct) differ but show the
+    same (:func:`shown_id`). Asked of the files of one folder, it misses none in a listing
+    that also checks that no two entries of a folder collide (:func:`siblings_collide`):
+    ids whose folders differ but show the same are in two such folders."""
+    if "/".join(paths).isascii():  # the usual case, asked in C
+        return False
+    ids = set(map(document_id, paths))
+    return len(set(map(shown_id, ids))) != len(ids)
 
 
 def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str) -> str:
     """Why ``doc_id`` is refused beside the ids ``alike``, which show the same
     (:func:`lookalike_ids`), and ``what_to_do``."""
     shown = ", ".join(_escaped(other) for other in sorted(alike))
+    how = _worded(_difference(doc_id, alike, ("normalization", "invisible")))
+    they = "the two look" if len(alike) == 1 else "they all look"
     return (f"its document id, {_escaped(doc_id)} as escapes, differs from {shown} only in "
-            f"{_id_difference(doc_id, alike)}: the two look the same to whoever reads them; "
-            f"{what_to_do}")
+            f"{how}: {they} the same to whoever reads them; {what_to_do}")

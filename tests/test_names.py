@@ -765,3 +765,72 @@ def test_an_entry_refused_for_its_name_is_still_looked_at(tmp_path: Path) -> Non
     assert found.count(("out\u202e.txt", "unsafe-path")) == 2  # the name, and the link
     assert found.count(("pi%pe", "unsafe-path")) == 2  # the name, and the pipe
     assert build_problems(seeds, tmp_path / "out") == expected
+
+
+#: Characters that interact under NFC, case folding and removal of what nothing shows:
+#: letters and their accents (composed or not), characters nothing shows (one between a
+#: letter and its accent keeps them from composing), Hangul jamo and a syllable, the ohm
+#: and angstrom signs, a CJK compatibility ideograph, and letters whose case folds to more.
+_TRICKY = ("e", "E", "\u00e9", "\u00c9", "\u0301", "\u0323", "\u0302", "\u200b", "\u034f",
+           "\u00ad", "\u2060", "\ufe0f", "\u1100", "\u1161", "\u11a8", "\uac00", "\u2126",
+           "\u03a9", "\u03c9", "\u212b", "\u00c5", "\uf900", "\u8c48", "\u00df", "s", "\u0130",
+           "i", "\u0307", "\u01f0", "j", "\u030c", "a")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TRICKY, max_size=6))
+def test_what_an_id_shows_and_a_names_key_are_stable(text: str) -> None:
+    """shown_id and the collision key are fixed points (a key is the key of itself) and
+    the same for every encoding of the text (its NFD and NFC forms): otherwise two names
+    that look alike could get different keys, one grouped with a third and one not (a
+    build that publishes what validate refuses, or a look-alike pair neither sees)."""
+    from corpuskit.names import caseless, shown_id, visible
+
+    shown = shown_id(text)
+    assert shown_id(shown) == shown
+    assert visible(shown) == shown and unicodedata.is_normalized("NFC", shown)
+    for form in ("NFC", "NFD"):
+        assert shown_id(unicodedata.normalize(form, text)) == shown
+        assert caseless(unicodedata.normalize(form, text)) == caseless(text)
+    assert caseless(caseless(text)) == caseless(text)
+    assert caseless(shown) == caseless(text)  # what shows the same collides
+
+
+@pytest.mark.parametrize(("names", "how", "looks_the_same"), [
+    (["a\u200b.txt", "a.txt"], "characters nothing shows (such as U+200B, a zero-width "
+     "space):", True),
+    (["Caf\u00e9.txt", "caf\u00e9\u200b.txt"], "characters nothing shows (such as U+200B, a "
+     "zero-width space) and case:", False),
+    (["Caf\u00e9.txt", "cafe\u200b\u0301.txt"], "Unicode normalization (two encodings of the "
+     "same characters, as U+00E9 is one character or e and the combining accent U+0301), "
+     "characters nothing shows (such as U+200B, a zero-width space) and case:", False),
+    (["\u2126.txt", "\u03a9.txt"], "Unicode normalization (", False),
+    (["Report.txt", "report.txt"], "case;", False),
+])
+def test_a_collision_message_names_exactly_how_the_names_differ(
+        names: list[str], how: str, looks_the_same: bool) -> None:
+    """The fewest ways, named in one order; names that differ in case as well as in what
+    nothing shows merge on case-insensitive filesystems, and do not look the same."""
+    from corpuskit.names import collisions
+
+    found = list(collisions(names))
+    assert [path for path, _, _ in found] == names
+    for _, why, _ in found:
+        assert f"only in {how}" in why, why
+        assert ("they look the same wherever they are listed" in why) == looks_the_same
+        assert ("merge" in why) == (not looks_the_same)
+
+
+def test_an_accent_kept_from_its_letter_by_a_hidden_character_still_looks_alike(
+        tmp_path: Path) -> None:
+    """e, U+200B, U+0301 shows as e + U+0301, which shows as U+00E9 (NFC after the hidden
+    character is gone): build refuses it beside e + U+0301, as validate then would."""
+    seeds = write_seeds(tmp_path / "seeds", {
+        "fine.txt": text_for("fine"), "e\u200b\u0301.md": text_for("e1"),
+        "e\u0301.txt": text_for("e2"), "caf\u00e9.md": text_for("c1"),
+        "cafe\u034f\u0301.txt": text_for("c2")})
+    expected = {("e\u200b\u0301.md", "name-collision"), ("e\u0301.txt", "name-collision"),
+                ("caf\u00e9.md", "name-collision"), ("cafe\u034f\u0301.txt", "name-collision")}
+    assert build_problems(seeds, tmp_path / "out") == expected
+    report = corpuskit.validate(seeds, jobs=1)
+    assert {(p.path, p.code) for p in report.problems} == expected

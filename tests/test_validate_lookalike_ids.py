@@ -155,8 +155,9 @@ def test_ids_that_differ_in_normalization_and_hidden_characters_are_refused(
     problems = corpuskit.validate(package, jobs=1).problems
     assert [(p.path, p.code, p.location) for p in problems] == [
         ("data/documents.jsonl", "name-collision", "line 1")], problems
-    assert "only in Unicode normalization (an accent composed or decomposed) and " \
-        "characters nothing shows" in problems[0].message
+    assert "\\u00e9 only in Unicode normalization (two encodings of the same characters, " \
+        "as U+00E9 is one character or e and the combining accent U+0301) and characters " \
+        "nothing shows (such as U+200B, a zero-width space): the two look" in problems[0].message
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -168,3 +169,59 @@ def test_an_id_not_in_nfc_and_with_no_look_alike_is_valid(tmp_path: Path, jobs: 
     assert report.valid, report.problems
     assert report.documents == 3
 
+
+
+def _clean_pass(target: Path, jobs: int) -> object:
+    """What the clean pass makes of ``target`` (None: it gave up)."""
+    from corpuskit.validation.clean import CleanChecker
+    from corpuskit.validation.view import archive_view, folder_view
+    from corpuskit.zipsource import ZipSource
+
+    if target.is_dir():
+        view = folder_view(target, measure_raw=False, stream_raw=True)
+        return CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
+    with ZipSource(target, strict=False) as source:
+        view = archive_view(source, stream_raw=True)
+        return CleanChecker(view, fast=False, reproduce=False, jobs=jobs).check()
+
+
+def _archive_of(package: Path, tmp_path: Path) -> Path:
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    created = json.loads((package / "datapackage.json").read_text("utf-8"))["created"]
+    return write_archive(package, tmp_path / f"{package.name}.zip", created,
+                         root=package.name, compression=COMPRESSIONS["zlib-4"])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ids_not_in_nfc_or_with_hidden_characters_keep_the_fast_pass(tmp_path: Path,
+                                                                     jobs: int) -> None:
+    """An id written in NFD, or holding a character nothing shows, with no look-alike: the
+    clean pass (which reads each file once) accepts the package; whether ids look alike is
+    asked of the raw files' listing, not left to the precise check (twice as slow)."""
+    package = _built(tmp_path, {f"caf{NFD_E}.txt": b"A text.\n", f"n{ZWSP}.md": b"Two.\n",
+                                f"d/{NFD_E}t{NFD_E}.txt": b"Summer.\n", "cafe.txt": b"More.\n"})
+    for target in (package, _archive_of(package, tmp_path)):
+        assert _clean_pass(target, jobs) is not None, target
+
+
+@pytest.mark.parametrize("where", ["one folder", "look-alike folders"])
+def test_the_fast_pass_leaves_look_alike_ids_to_the_precise_check(tmp_path: Path,
+                                                                   where: str) -> None:
+    """Look-alike ids in one folder (the listing of that folder says so), or in two folders
+    whose names look alike (their names collide): the clean pass gives up, in a folder and
+    in an archive, and validate names them."""
+    package = _built(tmp_path, {f"d/caf{NFC_E}.md": b"One.\n", "d/z.txt": b"Two.\n",
+                                f"{NFC_E}/x.txt": b"Three.\n", "f/x.md": b"Four.\n"})
+    if where == "one folder":
+        _renamed(package, "d/z", f"d/caf{NFD_E}", ".txt")
+    else:
+        (package / "data" / "raw" / NFD_E).mkdir()
+        _renamed(package, "f/x", f"{NFD_E}/x", ".md")
+        (package / "data" / "raw" / "f").rmdir()
+    archive = _archive_of(package, tmp_path)
+    for target in (package, archive):
+        assert _clean_pass(target, 2) is None, target
+        problems = corpuskit.validate(target, jobs=2).problems
+        assert problems and {p.code for p in problems} == {"name-collision"}, problems

@@ -315,23 +315,15 @@ def sum_of_path_tokens(paths: Iterable[str]) -> int:
 _UNCLEAN = StreamBlock(False)
 
 
-def any_hidden(ids: tuple[str, ...]) -> bool:
-    """Whether an id shows as another would (:func:`corpuskit.names.shown_id`: it holds a
-    character nothing shows, or is not in NFC): its look-alikes are found among all the
-    ids (:meth:`IdOrder.lookalikes`), which the clean pass does not keep, so it leaves such
-    a package to the precise check."""
-    return not all(map(str.isascii, ids)) and any(
-        shown_id(doc_id) != doc_id for doc_id in ids if not doc_id.isascii())
-
-
 def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     """The checks of :func:`check_records` over a block, for a package expected to be
     clean: the first deviation of any kind ends the block with ``clean=False``.
 
     It accepts only lines :func:`check_line` finds no problem in, with records that
-    agree with their text (``consistent``), ids strictly increasing and holding no
-    character nothing shows and in NFC (:func:`any_hidden`), source paths whose
-    names ``build`` accepts (the raw files' names: :func:`corpuskit.names.refused_names`),
+    agree with their text (``consistent``), ids strictly increasing (whether two of them
+    look alike is asked of the raw files' listing: ``PackageView.may_collide``), source
+    paths whose names ``build`` accepts (the raw files' names:
+    :func:`corpuskit.names.refused_names`),
     and raw files whose size and sha256 are source_bytes and source_sha256; a record that
     fails its compiled shape is refused outright (jsonschema, which may accept it, is left
     to the precise check). This is where ``validate`` spends most of its time, so the same
@@ -360,7 +352,6 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             or any_unsafe_member(sources) \
             or refused_names(sources, allow_percent=True) \
             or tuple(map(document_id, sources)) != ids \
-            or any_hidden(ids) \
             or tuple(map(len, texts)) != column["chars"]:
         return _UNCLEAN
     sha256 = hashlib.sha256

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..names import collision_problems, raw_name_problems, siblings_collide
+from ..names import collision_problems, ids_look_alike, raw_name_problems, siblings_collide
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
 from ..regularfiles import open_regular
@@ -51,8 +51,9 @@ class PackageView:
     raw_hash: int = 0
     walk_raw: Callable[[], Iterator[list[Problem]]] | None = None
     #: Two entries of one folder share a collision key (their names merge on some
-    #: filesystems). Listed with ``stream_raw``, the files that collide cannot be named:
-    #: the clean pass gives up, and the precise check names them.
+    #: filesystems), or two raw files' document ids look alike (``ids_look_alike``).
+    #: Listed with ``stream_raw``, the files that collide cannot be named: the clean pass
+    #: gives up, and the precise check names them.
     may_collide: bool = False
     #: Files present but refused, never read (symbolic links, pipes; an archive's entries
     #: named twice or of an unsafe kind): their own problems say why, so they are not
@@ -92,7 +93,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         for entry in entries:
             (regular if entry.is_file(follow_symlinks=False) else others).append(entry)
         names = [entry.name for entry in regular]
-        if siblings_collide([*names, *(entry.name for entry in others)]):
+        if siblings_collide([*names, *(entry.name for entry in others)]) \
+                or ids_look_alike(names):
             collide[0] = True
         paths = [f"{rel}/{name}" for name in names]
         if not all(map(str.isascii, paths)):
@@ -199,6 +201,6 @@ def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
                                    if not rel.startswith(RAW_PREFIX)},
                        source.open, list(source.problems), source, streamed=True,
                        raw_files=len(raw), raw_hash=sum_of_path_tokens(raw),
-                       refused=source.refused)
+                       may_collide=ids_look_alike(raw), refused=source.refused)
     view.walk_raw = lambda: iter(())
     return view
