@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from io import BufferedIOBase
 from pathlib import Path
@@ -42,6 +42,7 @@ from .reader import FolderSource, iter_records
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
+from .usercache import cache_problem
 from .wording import counted
 from .writer import HashingWriter, PackageWriter, output_lock, write_archive
 
@@ -91,7 +92,8 @@ def build(
         seeds, out = seeds.resolve(), out.resolve()
         cache = cache.resolve() if cache is not None else None
     config = load_config(seeds)
-    refuse_inside_seeds(seeds, out=out, cache=cache)
+    refuse_misplaced_folders(seeds, out=out, cache=cache)
+    unwritable = cache_problem(cache) if cache is not None else None
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
     # and load the language model while the parent lists the corpus (from the cache
     # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
@@ -121,6 +123,11 @@ def build(
                 keeping.join()
     if cache is not None:
         ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
+    if unwritable is not None:
+        result = replace(result, notes=(*result.notes, (
+            f"the cache folder {cache} cannot be written ({unwritable}): this build kept "
+            "nothing there, so the next one reads and processes every document again; "
+            "fix it, or pass --cache DIR (or --no-cache)")))
     return result
 
 
@@ -155,11 +162,12 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
     return (placed, True) if known else ([], False)
 
 
-def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:
-    """Refuse an output or cache folder inside the seeds folder, which a build only reads:
-    the next build would take the release's files for documents."""
+def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> None:
+    """Refuse an output or cache folder inside the seeds folder, which a build only reads
+    (the next build would take the release's files for documents), and a cache folder
+    inside the output folder, which holds releases only."""
     root = seeds.resolve()
-    for option, folder in folders.items():
+    for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
             continue
         where = folder.resolve()
@@ -169,6 +177,12 @@ def refuse_inside_seeds(seeds: Path, **folders: Path | None) -> None:
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
+    if cache is not None:
+        where, releases = cache.resolve(), out.resolve()
+        if where == releases or releases in where.parents:
+            raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
+                             "releases only; put the cache folder elsewhere (for example "
+                             "the default, ~/.cache/corpuskit)")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

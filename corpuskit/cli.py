@@ -28,6 +28,7 @@ from .errors import (
     OutputClosed,
     OutputError,
     ProblemsFound,
+    UsageError,
     WorkerDied,
 )
 from .heap import fewer_collections
@@ -91,7 +92,11 @@ def _emit_json(data: Any) -> None:
 
 def _emit_failure(fields: dict[str, Any], error: CorpuskitError) -> None:
     """The JSON a ``--json`` command prints when it fails (the ``failure`` form of its
-    schema): a consumer parsing stdout gets a document saying why, not nothing."""
+    schema): a consumer parsing stdout gets a document saying why, not nothing. A usage
+    error (exit 2) prints none, wherever it is found: as for an unknown option, the
+    command line is what is wrong."""
+    if isinstance(error, UsageError):
+        return
     problems = error.problems if isinstance(error, InputError) else ()
     summary = error.summary if isinstance(error, InputError) else str(error)
     _emit_json({**fields, "error": summary, "problems": [p.as_dict() for p in problems],
@@ -197,7 +202,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     try:
         result = build_package(seeds, out,
                                source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"), jobs=jobs,
-                               cache=None if no_cache else (cache or default_cache_dir()),
+                               cache=None if no_cache else (cache
+                                                            or default_cache_dir(seeds, out)),
                                engine=engine, scheduler=scheduler)
     except CorpuskitError as error:
         if as_json:
@@ -318,7 +324,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
         result = release_seeds(seeds, out, bump,
                                source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                dry_run=dry_run, jobs=jobs,
-                               cache=None if no_cache else (cache or default_cache_dir()))
+                               cache=None if no_cache else (cache
+                                                            or default_cache_dir(seeds, out)))
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .build import BuildResult, build, refuse_inside_seeds
+from .build import BuildResult, build, refuse_misplaced_folders
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -338,7 +338,7 @@ def release(
     seeds, dist = Path(os.fspath(seeds)), Path(os.fspath(dist))
     cache = Path(os.fspath(cache)) if cache is not None else None
     jobs = checked_jobs(jobs)
-    refuse_inside_seeds(seeds, out=dist, cache=cache)  # before the lock is made there
+    refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)
     # One lock for the diff, the edits and the build: a concurrent build or release of

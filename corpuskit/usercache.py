@@ -5,33 +5,74 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from .errors import UsageError
 
+#: What to do when the default cache folder cannot be used.
+CHOOSE = "set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR (or --no-cache)"
+
+
+def _base() -> tuple[Path | None, str]:
+    """The folder the user's cache folder is in, and how it was found (or, with None,
+    why there is none)."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg), "$XDG_CACHE_HOME/corpuskit"
+    # The XDG Base Directory Specification: "all paths set in these environment variables
+    # must be absolute. If an implementation encounters a relative path in any of these
+    # variables it should consider the path invalid and ignore it."
+    ignored = (f"XDG_CACHE_HOME is {xdg!r}, a relative path, which the XDG Base Directory "
+               "Specification says to ignore" if xdg else "XDG_CACHE_HOME is not set")
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):  # no HOME, and no entry in passwd
+        return None, f"{ignored}, HOME is not set and this user has no home folder"
+    if not home.is_absolute():  # HOME=. : the cache would be wherever a build is run
+        return None, f"{ignored}, and HOME is {str(home)!r}, a relative path"
+    return home / ".cache", "~/.cache/corpuskit"
+
 
 def user_cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit`` (never inside dist/);
-    None when neither is set and the user has no home folder (a process run as a user
-    id the system does not know, without ``HOME``, as in some containers).
-
-    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG Base Directory Specification
-    says ("all paths set in these environment variables must be absolute"): it would put
-    the cache wherever a build happens to be run from, a seeds folder or dist/ among them."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base or not os.path.isabs(base):
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError, OSError):  # no HOME, and no entry in passwd
-            return None
-    return Path(base) / "corpuskit"
+    """``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit``; None when there is
+    neither: XDG_CACHE_HOME unset (or relative: the XDG Base Directory Specification says
+    to ignore it, as it would put the cache wherever a build happens to be run from) and
+    no home folder (a process run as a user id the system does not know, without
+    ``HOME``, as in some containers; or a relative ``HOME``)."""
+    base, _ = _base()
+    return None if base is None else base / "corpuskit"
 
 
-def default_cache_dir() -> Path:
-    """:func:`user_cache_dir`, the cache of a build given no ``--cache``; a usage error
-    where there is none."""
-    folder = user_cache_dir()
-    if folder is None:
-        raise UsageError("no folder for the cache: HOME and XDG_CACHE_HOME are not set, and "
-                         "this user has no home folder; pass --cache DIR (or --no-cache)")
+def _inside(folder: Path, other: Path) -> bool:
+    where, root = folder.resolve(), other.resolve()
+    return where == root or root in where.parents
+
+
+def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Path:
+    """:func:`user_cache_dir`, the cache of a build given no ``--cache``: a usage error
+    where there is none, or where it is inside the ``seeds`` folder (which a build only
+    reads) or the output folder ``out`` (which holds releases only), saying where it came
+    from."""
+    base, found = _base()
+    if base is None:
+        raise UsageError(f"no folder for the cache: {found}; {CHOOSE}")
+    folder = base / "corpuskit"
+    for what, other in (("the seeds folder", seeds), ("the output folder", out)):
+        if other is not None and _inside(folder, other):
+            raise UsageError(f"the default cache folder {folder} ({found}) is inside {what} "
+                             f"{other}; {CHOOSE}")
     return folder
+
+
+def cache_problem(cache: Path) -> str | None:
+    """Why a build cannot keep its cache in ``cache`` (made if missing), or None. Such a
+    cache only costs time, but every build then reads and processes every document."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".corpuskit-probe-", dir=cache)
+        os.close(handle)
+        os.unlink(name)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

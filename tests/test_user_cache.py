@@ -1,0 +1,123 @@
+"""The user's cache folder (``$XDG_CACHE_HOME/corpuskit``, else ``~/.cache/corpuskit``),
+which a build uses when given no ``--cache``: where it cannot be, the message says where it
+came from and what to do; a cache that cannot be written is said, not silent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds, tree_bytes
+
+from corpuskit.cli import main
+
+GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
+
+
+def _no_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user id the system does not know, without HOME (a container run as
+    ``--user 12345``): ``Path.home()`` raises RuntimeError."""
+    def home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(home))
+
+
+def _build(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["build", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_relative_xdg_cache_home_without_a_home_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The variable is set, but ignored: the message says so, not "not set"."""
+    seeds = make_seeds(tmp_path, GOOD)
+    _no_home(monkeypatch)
+    monkeypatch.setenv("XDG_CACHE_HOME", "rel")
+    code, out, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--json"], capsys)
+    assert code == 2
+    assert ("XDG_CACHE_HOME is 'rel', a relative path, which the XDG Base Directory "
+            "Specification says to ignore, HOME is not set and this user has no home "
+            "folder; set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR "
+            "(or --no-cache)") in err
+    assert out == ""  # a usage error: one message, no JSON
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_relative_home_gives_no_cache_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """HOME=. would put the cache wherever a build is run from (a seeds folder, dist/)."""
+    from corpuskit.usercache import user_cache_dir
+
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", ".")
+    monkeypatch.chdir(tmp_path)
+    assert user_cache_dir() is None
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist")], capsys)
+    assert code == 2
+    assert "XDG_CACHE_HOME is not set, and HOME is '.', a relative path" in err
+    assert not (tmp_path / ".cache").exists() and not (tmp_path / "dist").exists()
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--no-cache"], capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("where", ["seeds", "dist"])
+def test_a_default_cache_folder_in_the_seeds_or_the_output_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], where: str) -> None:
+    """No --cache was given: the message names the variable the folder came from, not an
+    option the user never passed, nor "the default" as the way out."""
+    seeds = make_seeds(tmp_path, GOOD)
+    before = tree_bytes(seeds)
+    dist = tmp_path / "dist"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / where / "cc"))
+    code, out, err = _build([str(seeds), "--out", str(dist), "--json"], capsys)
+    assert code == 2
+    folder = "the seeds folder" if where == "seeds" else "the output folder"
+    assert (f"the default cache folder {tmp_path / where / 'cc' / 'corpuskit'} "
+            f"($XDG_CACHE_HOME/corpuskit) is inside {folder}") in err, err
+    assert "--cache " + str(tmp_path) not in err
+    assert out == ""
+    assert tree_bytes(seeds) == before
+    assert not dist.exists()
+
+
+@pytest.mark.parametrize("inside", ["", "cache"])
+def test_a_cache_folder_in_the_output_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: str) -> None:
+    """The output folder holds releases only (the README: the cache is never in dist/)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    cache = dist / inside if inside else dist
+    code, _, err = _build([str(seeds), "--out", str(dist), "--cache", str(cache)], capsys)
+    assert code == 2
+    assert f"--cache {cache} is inside the output folder {dist}, which holds releases only" \
+        in err
+    assert not dist.exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A cache only saves time, so the build goes on; but a mis-set folder would make
+    every build a full one without a word."""
+    seeds = make_seeds(tmp_path, GOOD)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(a_file))
+    code, out, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--json"], capsys)
+    assert code == 0, err
+    note = (f"note: the cache folder {a_file / 'corpuskit'} cannot be written (Not a "
+            "directory): this build kept nothing there")
+    assert note in err, err
+    assert json.loads(out)["status"] == "built"
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist-2"), "--cache",
+                           str(tmp_path / "fine")], capsys)
+    assert code == 0 and "cannot be written" not in err, err
