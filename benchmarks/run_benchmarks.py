@@ -210,6 +210,14 @@ def language_model_kept(py: str) -> str | None:
     return found.stdout.strip() or None
 
 
+def count_files(folder: Path) -> int:
+    """The files under ``folder`` (a link to one counts), a folder at a time:
+    ``Path.rglob`` held enough of 100,000 paths to take the kit's peak RSS from 25 to
+    67 MB."""
+    return sum(os.path.isfile(os.path.join(top, name))
+               for top, _, names in os.walk(folder) for name in names)
+
+
 def own_peak_rss_mb() -> float:
     """This process's peak RSS since it started (``VmHWM``), in MB: a step it starts
     reports at least this as its own (see :func:`run`). ``ru_maxrss`` of this process
@@ -474,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             ratios[label] = round(best[a].seconds / best[b].seconds, 3)
             median_ratios[label] = round(median[a] / median[b], 3)
 
-    documents = sum(1 for _ in seeds.rglob("*") if _.is_file()) - 1
+    documents = count_files(seeds) - 1  # less corpus.toml
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
