@@ -42,7 +42,7 @@ from .reader import FolderSource, iter_records
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
-from .usercache import cache_problem
+from .usercache import cache_problem, user_cache_dir
 from .wording import counted
 from .writer import HashingWriter, PackageWriter, output_lock, write_archive
 
@@ -125,9 +125,10 @@ def build(
         ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
     if unwritable is not None:
         result = replace(result, notes=(*result.notes, (
-            f"the cache folder {cache} cannot be written ({unwritable}): this build kept "
-            "nothing there, so the next one reads and processes every document again; "
-            "fix it, or pass --cache DIR (or --no-cache)")))
+            f"the cache folder {cache} cannot be written ({unwritable}): what this build "
+            "made is not kept for the next one (which reads and processes those documents "
+            "again), though what earlier builds kept there is still read; fix it, or pass "
+            "--cache DIR (or --no-cache)")))
     return result
 
 
@@ -166,14 +167,16 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
     (the next build would take the release's files for documents), and a cache folder
     inside the output folder, which holds releases only."""
+    default = user_cache_dir()
+    elsewhere = (f"the default, {default}, or a folder beside seeds/ and dist/"
+                 if default is not None else "a folder beside seeds/ and dist/")
     root = seeds.resolve()
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
             continue
         where = folder.resolve()
         if where == root or root in where.parents:
-            example = ("dist/ beside seeds/" if option == "out" else
-                       "the default, ~/.cache/corpuskit, or a folder beside seeds/ and dist/")
+            example = "dist/ beside seeds/" if option == "out" else elsewhere
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
@@ -181,8 +184,8 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         where, releases = cache.resolve(), out.resolve()
         if where == releases or releases in where.parents:
             raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
-                             "releases only; put the cache folder elsewhere (for example "
-                             "the default, ~/.cache/corpuskit)")
+                             f"releases only; put the cache folder elsewhere (for example "
+                             f"{elsewhere})")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

@@ -463,7 +463,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         _restore(toml_path, old_toml, changelog_path, old_changelog)
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
-                         created, entry, result, built, tuple(notes))
+                         created, entry, result, built, (*notes, *built.notes))
 
 
 def _require_intact(previous: Path, jobs: int | None) -> None:

@@ -25,6 +25,8 @@ def _base() -> tuple[Path | None, str]:
     # variables it should consider the path invalid and ignore it."
     ignored = (f"XDG_CACHE_HOME is {xdg!r}, a relative path, which the XDG Base Directory "
                "Specification says to ignore" if xdg else "XDG_CACHE_HOME is not set")
+    if os.environ.get("HOME") == "":  # Path.home() would make it "/"
+        return None, f"{ignored}, and HOME is empty"
     try:
         home = Path.home()
     except (RuntimeError, KeyError, OSError):  # no HOME, and no entry in passwd
@@ -39,7 +41,7 @@ def user_cache_dir() -> Path | None:
     neither: XDG_CACHE_HOME unset (or relative: the XDG Base Directory Specification says
     to ignore it, as it would put the cache wherever a build happens to be run from) and
     no home folder (a process run as a user id the system does not know, without
-    ``HOME``, as in some containers; or a relative ``HOME``)."""
+    ``HOME``, as in some containers; or an empty or relative ``HOME``)."""
     base, _ = _base()
     return None if base is None else base / "corpuskit"
 

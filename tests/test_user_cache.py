@@ -49,6 +49,22 @@ def test_a_relative_xdg_cache_home_without_a_home_is_named(
     assert not (tmp_path / "dist").exists()
 
 
+def test_an_empty_home_gives_no_cache_folder(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """HOME="" is "/" to Path.home(): the cache would go to /.cache/corpuskit."""
+    from corpuskit.usercache import user_cache_dir
+
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "")
+    assert user_cache_dir() is None
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist")], capsys)
+    assert code == 2
+    assert "XDG_CACHE_HOME is not set, and HOME is empty; set XDG_CACHE_HOME" in err, err
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_relative_home_gives_no_cache_folder(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,9 +131,25 @@ def test_a_cache_folder_that_cannot_be_written_is_said(
     code, out, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--json"], capsys)
     assert code == 0, err
     note = (f"note: the cache folder {a_file / 'corpuskit'} cannot be written (Not a "
-            "directory): this build kept nothing there")
+            "directory): what this build made is not kept for the next one")
     assert note in err, err
     assert json.loads(out)["status"] == "built"
     code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist-2"), "--cache",
                            str(tmp_path / "fine")], capsys)
     assert code == 0 and "cannot be written" not in err, err
+
+
+def test_release_says_its_cache_cannot_be_written(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """release builds as build does, and passes the build's notes on."""
+    seeds = make_seeds(tmp_path, GOOD)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder\n")
+    capsys.readouterr()
+    code = main(["release", "--seeds", str(seeds), "--out", str(tmp_path / "dist"),
+                 "--cache", str(a_file), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    said = f"the cache folder {a_file} cannot be written"
+    assert f"note: {said}" in captured.err
+    assert any(note.startswith(said) for note in json.loads(captured.out)["notes"])
