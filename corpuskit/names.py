@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, islice
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
 from .models import document_id
@@ -195,12 +195,15 @@ def reserved_lookalike(relpath: str) -> str | None:
     if reserved is None or top == reserved:
         return None
     what = "the file" if top == relpath else "the folder"
-    if unicodedata.normalize("NFC", top).casefold() != reserved.casefold():
-        return (f"{what} {top} differs from {reserved} only in characters nothing shows, "
-                f"and perhaps case (as escapes: {_escaped(top)}); it looks like {reserved}: "
-                "rename it")
-    return (f"{what} {top} differs from {reserved} only in case or Unicode normalization; on "
-            f"many filesystems (macOS, Windows) it and {reserved} are one name: rename it")
+    ways = _difference(top, [reserved])
+    spelled = "" if top.isascii() else f": as escapes, {_escaped(top)}"
+    said = f"{what} {top} differs from {reserved} only in {_worded(ways)}{spelled}"
+    if "invisible" not in ways:
+        return (f"{said}; on many filesystems (macOS, Windows) it and {reserved} are one "
+                "name: rename it")
+    if "case" not in ways:
+        return f"{said}; it looks like {reserved}: rename it"
+    return f"{said}; it is easily taken for {reserved}: rename it"
 
 
 # -- many names at once -------------------------------------------------------------------
@@ -323,7 +326,8 @@ def siblings_collide(names: Sequence[str]) -> bool:
 def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """``(path, why, names)`` for each of ``paths`` (files, distinct) whose name, or that
     of a folder on it, a case-insensitive or normalizing filesystem would merge with
-    another's. ``names``: the colliding names, the one on ``path`` first.
+    another's. ``names``: the colliding names, the one on ``path`` first (at most
+    :data:`NAMED_AT_MOST` others: a message counts the rest).
 
     Names collide at every level: two files, a file and a folder, or two folders
     (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
@@ -355,11 +359,15 @@ def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]
     if not clashes:
         return
     files = set(paths)
+    groups = {key: sorted(names) for key, names in clashes.items()}
     for path in paths:
         for name, key in on_path(path):
-            if key in clashes:
-                colliding = sorted(clashes[key] - {name})
-                yield path, collision_message(name, colliding, files), (name, *colliding)
+            if key in groups:
+                group = groups[key]
+                colliding = some_others(group, name)
+                more = len(group) - 1 - len(colliding)
+                yield (path, collision_message(name, colliding, files, more),
+                       (name, *colliding))
                 break
 
 
@@ -372,28 +380,30 @@ def collision_problems(paths: Sequence[str]) -> list[Problem]:
             for path, why, names in collisions(paths)]
 
 
-def collision_message(path: str, colliding: list[str], files: set[str]) -> str:
+def collision_message(path: str, colliding: list[str], files: set[str], more: int = 0) -> str:
     """Why ``path`` (a file or a folder) and the ``colliding`` names are refused: how they
-    differ, and that they merge elsewhere. ``files``: the paths that are files."""
+    differ, and that they merge elsewhere. ``files``: the paths that are files; ``more``:
+    how many other names collide with them, not named."""
     ways = _difference(path, colliding)
     how = _worded(ways)
+    rest = f" and {more} more" if more else ""
     # Names that differ in normalization or in invisible characters look the same printed:
     # their escapes tell them apart.
     spelled = ""
     if "normalization" in ways or "invisible" in ways:
-        others = "the other" if len(colliding) == 1 else "the others"
+        others = "the other" if len(colliding) == 1 and not more else "the others"
         spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
-                   f"{', '.join(map(_escaped, colliding))}")
+                   f"{', '.join(map(_escaped, colliding))}{rest}")
     if "invisible" in ways and "case" not in ways:
         # No filesystem need merge them: people and programs mistake them.
-        shown = ", ".join(_entry_name(other, files) for other in colliding)
+        shown = ", ".join(_entry_name(other, files) for other in colliding) + rest
         return (f"{_entry_name(path, files)} and {shown} differ only in {how}{spelled}; "
                 "they look the same wherever they are listed or named (a record's id): "
                 "rename one of them")
     if path in files and all(other in files for other in colliding):
-        return (f"differs from {', '.join(colliding)} only in {how}{spelled}; such names "
-                "merge on many filesystems, rename one of them")
-    shown = ", ".join(_entry_name(other, files) for other in colliding)
+        return (f"differs from {', '.join(colliding)}{rest} only in {how}{spelled}; such "
+                "names merge on many filesystems, rename one of them")
+    shown = ", ".join(_entry_name(other, files) for other in colliding) + rest
     if path in files or any(other in files for other in colliding):
         merged = "a file and a folder with these names cannot both exist there"
     else:
@@ -445,6 +455,16 @@ def _worded(ways: tuple[str, ...]) -> str:
     return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
+#: The other names a message about a name names at most; it counts the rest ("and 12
+#: more"): a forged package of 2,000 names that collide made 248 MB of messages.
+NAMED_AT_MOST = 5
+
+
+def some_others(group: Sequence[str], name: str) -> list[str]:
+    """The first :data:`NAMED_AT_MOST` names of ``group`` other than ``name``."""
+    return list(islice((other for other in group if other != name), NAMED_AT_MOST))
+
+
 def _escaped(name: str) -> str:
     """``name`` with every character outside ASCII as its code point (``caf\\u00e9``)."""
     return "".join(char if char.isascii() else
@@ -471,10 +491,13 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
     looks: dict[str, set[str]] = {}
     for doc_id in set(ids):
         looks.setdefault(hidden.get(doc_id, doc_id), set()).add(doc_id)
+    groups = {shown: sorted(group) for shown, group in looks.items() if len(group) > 1}
     for path, doc_id in zip(paths, ids, strict=True):
-        alike = looks[hidden.get(doc_id, doc_id)] - {doc_id}
-        if alike:
-            yield path, lookalike_id_message(doc_id, alike, "rename one of the files")
+        group = groups.get(hidden.get(doc_id, doc_id))
+        if group is not None:
+            alike = some_others(group, doc_id)
+            yield path, lookalike_id_message(doc_id, alike, "rename one of the files",
+                                             len(group) - 1 - len(alike))
 
 
 def ids_look_alike(paths: Sequence[str]) -> bool:
@@ -488,11 +511,15 @@ def ids_look_alike(paths: Sequence[str]) -> bool:
     return len(set(map(shown_id, ids))) != len(ids)
 
 
-def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str) -> str:
+def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str,
+                         more: int = 0) -> str:
     """Why ``doc_id`` is refused beside the ids ``alike``, which show the same
-    (:func:`lookalike_ids`), and ``what_to_do``."""
+    (:func:`lookalike_ids`), and ``what_to_do``; ``more``: how many other ids show the
+    same too, not named."""
     shown = ", ".join(_escaped(other) for other in sorted(alike))
+    if more:
+        shown += f" and {more} more"
     how = _worded(_difference(doc_id, alike, ("normalization", "invisible")))
-    they = "the two look" if len(alike) == 1 else "they all look"
+    they = "the two look" if len(alike) == 1 and not more else "they all look"
     return (f"its document id, {_escaped(doc_id)} as escapes, differs from {shown} only in "
             f"{how}: {they} the same to whoever reads them; {what_to_do}")

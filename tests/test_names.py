@@ -834,3 +834,56 @@ def test_an_accent_kept_from_its_letter_by_a_hidden_character_still_looks_alike(
     assert build_problems(seeds, tmp_path / "out") == expected
     report = corpuskit.validate(seeds, jobs=1)
     assert {(p.path, p.code) for p in report.problems} == expected
+
+
+@pytest.mark.parametrize(("name", "how", "then"), [
+    ("corpus\u200b.toml", "characters nothing shows (such as U+200B, a zero-width space): "
+     "as escapes, corpus\\u200b.toml", "it looks like corpus.toml"),
+    ("Corpus\u200b.toml", "characters nothing shows (such as U+200B, a zero-width space) and "
+     "case: as escapes, Corpus\\u200b.toml", "it is easily taken for corpus.toml"),
+    ("corpu\u017f.toml", "case: as escapes, corpu\\u017f.toml", "are one name"),
+    ("CHANGELOG.MD", "case", "are one name"),
+    ("Corpus.toml/x.txt", "case", "are one name"),
+])
+def test_a_look_alike_of_a_reserved_name_is_said_exactly(name: str, how: str,
+                                                          then: str) -> None:
+    """How the name differs, exactly (no "perhaps"), escaped where it does not show as it
+    is, and never "looks like" when the case differs too."""
+    from corpuskit.names import reserved_lookalike
+
+    said = reserved_lookalike(name)
+    assert said is not None
+    assert f" only in {how}; " in said, said
+    assert then in said, said
+
+
+def test_a_large_group_of_names_is_said_in_messages_of_bounded_size() -> None:
+    """Each name is told at most NAMED_AT_MOST of the others and counts the rest: a forged
+    package of 2,000 names that collide made 248 MB of messages (each listed all), in
+    time that grew with the square of the group."""
+    from corpuskit.names import NAMED_AT_MOST, collisions, lookalike_ids
+    from corpuskit.validation.records import IdOrder
+
+    count = 400
+    hidden = ["m" + "\u200b" * k for k in range(count)]  # all show as "m"
+    found = list(collisions([f"{name}.txt" for name in hidden]))
+    assert len(found) == count
+    for path, why, names in found:
+        assert len(names) == 1 + NAMED_AT_MOST and names[0] == path
+        assert f" and {count - 1 - NAMED_AT_MOST} more " in why, why
+        # Each name it names at most twice (as it prints, and as escapes).
+        assert why.count(".txt") <= 2 * (1 + NAMED_AT_MOST), why
+    said = list(lookalike_ids([f"{name}.{k}" for k, name in enumerate(hidden)], hidden))
+    assert len(said) == count
+    assert all(f" and {count - 1 - NAMED_AT_MOST} more only in " in why
+               and why.count("\\u200b,") + why.count(", m,") <= NAMED_AT_MOST
+               for _, why in said), said[0]
+    order = IdOrder()
+    for number, doc_id in enumerate(sorted(hidden), start=1):
+        order.add("data/documents.jsonl", number, doc_id)
+    problems = order.lookalikes()
+    assert len(problems) == count - 1  # "m" itself holds no hidden character
+    assert all(f" and {count - 1 - NAMED_AT_MOST} more only in " in p.message
+               for p in problems), problems[0].message
+    few = list(lookalike_ids(["m.md", "m\u200b.txt"], ["m", "m\u200b"]))
+    assert all(" more " not in why and "the two look" in why for _, why in few)

@@ -26,7 +26,7 @@ from ..discover import document_id
 from ..errors import InputError
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
-from ..names import REBUILD, lookalike_id_message, refused_names, shown_id
+from ..names import REBUILD, lookalike_id_message, refused_names, shown_id, some_others
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
@@ -426,20 +426,29 @@ class IdOrder:
         looks: dict[str, set[str]] = {}
         for _, _, doc_id, shown in self._hidden:
             looks.setdefault(shown, set()).add(doc_id)
+        for shown, members in looks.items():
+            if shown in self._ids:  # an id that is all the others show
+                members.add(shown)
         # The ids of the raw files said already (an id is its raw file's path, less
         # data/raw/ and the extension).
         said_ids = {document_id(path.removeprefix(RAW_PREFIX)) for path in said
                     if path.startswith(RAW_PREFIX)}
+        # Each group in order, and without the ids said already: made once, not per id.
+        ordered = {shown: (sorted(members), sorted(members - said_ids))
+                   for shown, members in looks.items() if len(members) > 1}
         problems = []
         for path, number, doc_id, shown in self._hidden:
-            alike = looks[shown] - {doc_id}
-            if shown in self._ids:  # an id that is all this one shows
-                alike.add(shown)
-            if doc_id in said_ids:
-                alike -= said_ids
+            if shown not in ordered:
+                continue
+            group, unsaid = ordered[shown]
+            others = len(group) - 1  # the group holds this id
+            if doc_id in said_ids:  # look-alikes whose files collided too were said there
+                group, others = unsaid, len(unsaid)  # which does not hold it
+            alike = some_others(group, doc_id)
             if alike:
                 problems.append(Problem(path, "name-collision", lookalike_id_message(
-                    doc_id, alike, "rename one of the files" + REBUILD), f"line {number}"))
+                    doc_id, alike, "rename one of the files" + REBUILD,
+                    others - len(alike)), f"line {number}"))
         return problems
 
 
