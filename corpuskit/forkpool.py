@@ -392,13 +392,25 @@ class ForkPool:
         self._workers = []
 
     def terminate(self) -> None:
-        """Stop the workers now (what they were doing is lost)."""
+        """Stop the workers now (what they were doing is lost).
+
+        The sending thread is waited for before the pipes are closed: it may still hold
+        tasks or stop signals for the workers, and a pipe's descriptor, once closed, is
+        soon another's (the next pool's). A stop signal written by a thread that took the
+        number before the close went to the next pool's worker, which ended at once with
+        its task unread ("a worker process died (exit status 0)"), or to a pipe of
+        outcomes, where the parent read ``None`` for one (a TypeError): under load, about
+        one validate in 40 whose workers were killed."""
         self._outbox.put(None)
         for worker in self._workers:
             if worker.process.is_alive():
                 worker.process.kill()
         for worker in self._workers:
             worker.process.join()
+        sender = getattr(self, "_sender", None)  # none yet if forking failed
+        if sender is not None:
+            sender.join()  # the workers are gone: what it still sends fails at once
+        for worker in self._workers:
             self._end(worker)
         self._workers = []
 

@@ -148,6 +148,24 @@ def test_close_after_a_worker_died_ends_the_others() -> None:
     assert not any(map(process_runs, pids))  # ended and reaped
 
 
+def test_terminate_closes_the_pipes_only_once_nothing_can_write_to_them() -> None:
+    """terminate waits for the sending thread: one still sending while the pipes were
+    closed wrote a stop signal under a descriptor number the next pool had been given (its
+    worker then ended at once, "exit status 0", or the parent read None as an outcome)."""
+    pool = ForkPool(2)
+    pool.apply_async(die)
+    for _ in range(20000):  # queued for the sender, to workers about to be killed
+        pool.apply_async(echo, (b"x" * 1000,))
+    pool.terminate()
+    assert not pool._sender.is_alive()
+    # A pool made next gets every result right.
+    after = ForkPool(2)
+    try:
+        assert list(after.imap(square, range(200))) == [x * x for x in range(200)]
+    finally:
+        after.close()
+
+
 def test_large_tasks_and_results_do_not_deadlock() -> None:
     # Tasks and results far beyond a pipe's buffer, many in flight both ways.
     blocks = [bytes([n]) * (4 << 20) + bytes(range(256)) for n in range(12)]
