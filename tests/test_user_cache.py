@@ -49,36 +49,23 @@ def test_a_relative_xdg_cache_home_without_a_home_is_named(
     assert not (tmp_path / "dist").exists()
 
 
-def test_an_empty_home_gives_no_cache_folder(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    """HOME="" is "/" to Path.home(): the cache would go to /.cache/corpuskit."""
+@pytest.mark.parametrize(("home", "said"), [
+    ("", "HOME is empty"),  # "/" to Path.home(): the cache would go to /.cache/corpuskit
+    (".", "HOME is '.', a relative path"),  # wherever a build is run (seeds/, dist/)
+])
+def test_an_empty_or_relative_home_gives_no_cache_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], home: str, said: str) -> None:
     from corpuskit.usercache import user_cache_dir
 
     seeds = make_seeds(tmp_path, GOOD)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", "")
-    assert user_cache_dir() is None
-    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist")], capsys)
-    assert code == 2
-    assert "XDG_CACHE_HOME is not set, and HOME is empty; set XDG_CACHE_HOME" in err, err
-    assert not (tmp_path / "dist").exists()
-
-
-def test_a_relative_home_gives_no_cache_folder(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    """HOME=. would put the cache wherever a build is run from (a seeds folder, dist/)."""
-    from corpuskit.usercache import user_cache_dir
-
-    seeds = make_seeds(tmp_path, GOOD)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", ".")
+    monkeypatch.setenv("HOME", home)
     monkeypatch.chdir(tmp_path)
     assert user_cache_dir() is None
     code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist")], capsys)
     assert code == 2
-    assert "XDG_CACHE_HOME is not set, and HOME is '.', a relative path" in err
+    assert f"XDG_CACHE_HOME is not set, and {said}; set XDG_CACHE_HOME" in err, err
     assert not (tmp_path / ".cache").exists() and not (tmp_path / "dist").exists()
     code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--no-cache"], capsys)
     assert code == 0, err
