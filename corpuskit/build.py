@@ -174,18 +174,15 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
             continue
-        where = folder.resolve()
-        if where == root or root in where.parents:
+        if folder.resolve().is_relative_to(root):
             example = "dist/ beside seeds/" if option == "out" else elsewhere
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
-    if cache is not None:
-        where, releases = cache.resolve(), out.resolve()
-        if where == releases or releases in where.parents:
-            raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
-                             f"releases only; put the cache folder elsewhere (for example "
-                             f"{elsewhere})")
+    if cache is not None and cache.resolve().is_relative_to(out.resolve()):
+        raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
+                         f"releases only; put the cache folder elsewhere (for example "
+                         f"{elsewhere})")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

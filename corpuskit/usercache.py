@@ -46,11 +46,6 @@ def user_cache_dir() -> Path | None:
     return None if base is None else base / "corpuskit"
 
 
-def _inside(folder: Path, other: Path) -> bool:
-    where, root = folder.resolve(), other.resolve()
-    return where == root or root in where.parents
-
-
 def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Path:
     """:func:`user_cache_dir`, the cache of a build given no ``--cache``: a usage error
     where there is none, or where it is inside the ``seeds`` folder (which a build only
@@ -61,7 +56,7 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
         raise UsageError(f"no folder for the cache: {found}; {CHOOSE}")
     folder = base / "corpuskit"
     for what, other in (("the seeds folder", seeds), ("the output folder", out)):
-        if other is not None and _inside(folder, other):
+        if other is not None and folder.resolve().is_relative_to(other.resolve()):
             raise UsageError(f"the default cache folder {folder} ({found}) is inside {what} "
                              f"{other}; {CHOOSE}")
     return folder
