@@ -279,6 +279,10 @@ class _Worker:
         self.waiting.popleft()._settle(outcome)
 
 
+#: How long :meth:`ForkPool.terminate` waits for the sending thread to finish.
+SENDER_GRACE_SECONDS = 5.0
+
+
 class ForkPool:
     """``processes`` workers forked now, each running ``initializer`` first.
 
@@ -409,7 +413,10 @@ class ForkPool:
             worker.process.join()
         sender = getattr(self, "_sender", None)  # none yet if forking failed
         if sender is not None:
-            sender.join()  # the workers are gone: what it still sends fails at once
+            # The workers are gone: what it still sends fails at once (a pipe with no
+            # reader), unless a process forked elsewhere meanwhile holds a reading end and
+            # the pipe is full: then a bounded wait, rather than a hang.
+            sender.join(timeout=SENDER_GRACE_SECONDS)
         for worker in self._workers:
             self._end(worker)
         self._workers = []
