@@ -415,15 +415,19 @@ class ForkPool:
         if sender is not None:
             # The workers are gone: what it still sends fails at once (a pipe with no
             # reader), unless a process forked elsewhere meanwhile holds a reading end and
-            # the pipe is full: then a bounded wait, rather than a hang.
+            # the pipe is full: then a bounded wait, rather than a hang, and the task
+            # pipes are left open (a leak, not a write under a number reused).
             sender.join(timeout=SENDER_GRACE_SECONDS)
+        still_sending = sender is not None and sender.is_alive()
         for worker in self._workers:
-            self._end(worker)
+            self._end(worker, tasks=not still_sending)
         self._workers = []
 
     @staticmethod
-    def _end(worker: _Worker) -> None:
-        worker.tasks.close()
+    def _end(worker: _Worker, tasks: bool = True) -> None:
+        """Close the worker's pipes (its task pipe only if ``tasks``) and its process."""
+        if tasks:
+            worker.tasks.close()
         worker.results.close()
         worker.process.close()
 

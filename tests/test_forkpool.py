@@ -166,6 +166,30 @@ def test_terminate_closes_the_pipes_only_once_nothing_can_write_to_them() -> Non
         after.close()
 
 
+def test_terminate_leaves_the_task_pipes_open_to_a_sender_still_sending(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sender that outlives the bounded wait (a pipe kept full by a process forked
+    elsewhere) may still write: its pipes stay open, never closed and reused under it."""
+    import threading
+
+    from corpuskit import forkpool
+
+    monkeypatch.setattr(forkpool, "SENDER_GRACE_SECONDS", 0.05)
+    pool = ForkPool(2)
+    pool._outbox.put(None)  # the real sender ends; in its place, one still busy
+    pool._sender.join()
+    busy = threading.Thread(target=time.sleep, args=(1,), daemon=True)
+    busy.start()
+    pool._sender = busy
+    tasks = [worker.tasks for worker in pool._workers]
+    results = [worker.results for worker in pool._workers]
+    pool.terminate()
+    assert not any(task.closed for task in tasks)
+    assert all(result.closed for result in results)
+    for task in tasks:
+        task.close()
+
+
 def test_large_tasks_and_results_do_not_deadlock() -> None:
     # Tasks and results far beyond a pipe's buffer, many in flight both ways.
     blocks = [bytes([n]) * (4 << 20) + bytes(range(256)) for n in range(12)]
