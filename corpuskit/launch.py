@@ -9,16 +9,21 @@ script that pip writes, which import this small module).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 
 def main() -> int:
-    """Import the CLI and run it; an interrupt while importing exits 130, quietly."""
+    """Import the CLI and run it; an interrupt while importing exits 130, quietly, and so
+    does one that comes while the CLI says how it ended (in ``cli.main``'s handlers of
+    errors, outside the handling of interrupts inside it)."""
     try:
         from .cli import main as run
+
+        return run()
     except KeyboardInterrupt:
         from .errors import EXIT_INTERRUPTED
 
-        sys.stderr.write("corpuskit: aborted\n")
+        with contextlib.suppress(OSError, ValueError):  # standard error may be gone too
+            sys.stderr.write("corpuskit: aborted\n")
         return EXIT_INTERRUPTED
-    return run()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import tomllib
 
 from corpuskit import __version__
@@ -51,3 +52,27 @@ def test_the_entry_point_runs_the_cli() -> None:
 def test_the_console_script_is_the_launcher() -> None:
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     assert scripts == {"corpuskit": "corpuskit.launch:main"}
+
+
+def test_an_interrupt_while_the_cli_says_how_it_ended_exits_130(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """cli.main turns an interrupt inside a command into exit 130; one that comes while
+    it reports an error (in its own error handlers) reaches the launcher, which ends the
+    same way instead of with a traceback."""
+    from corpuskit import cli
+    from corpuskit.launch import main
+
+    def report(error: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the error is being written
+
+    monkeypatch.setattr(cli, "_report_error", report)
+    monkeypatch.setattr(sys, "argv", ["corpuskit", "validate", "--fast", str(REPO / "no")])
+    monkeypatch.setattr(cli.cli, "main", _raise_corpuskit_error)
+    assert main() == 130
+    assert capsys.readouterr().err == "corpuskit: aborted\n"
+
+
+def _raise_corpuskit_error(*args: object, **kwargs: object) -> None:
+    from corpuskit.errors import ProblemsFound
+
+    raise ProblemsFound("1 problem found")
