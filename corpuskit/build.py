@@ -167,22 +167,24 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
     (the next build would take the release's files for documents), and a cache folder
     inside the output folder, which holds releases only."""
-    default = user_cache_dir()
-    elsewhere = (f"the default, {default}, or a folder beside seeds/ and dist/"
-                 if default is not None else "a folder beside seeds/ and dist/")
+    def elsewhere() -> str:
+        default = user_cache_dir()
+        return (f"the default, {default}, or a folder beside seeds/ and dist/"
+                if default is not None else "a folder beside seeds/ and dist/")
+
     root = seeds.resolve()
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
             continue
         if folder.resolve().is_relative_to(root):
-            example = "dist/ beside seeds/" if option == "out" else elsewhere
+            example = "dist/ beside seeds/" if option == "out" else elsewhere()
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
     if cache is not None and cache.resolve().is_relative_to(out.resolve()):
         raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
                          f"releases only; put the cache folder elsewhere (for example "
-                         f"{elsewhere})")
+                         f"{elsewhere()})")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import combinations, islice
 
@@ -488,16 +488,28 @@ def lookalike_ids(paths: Sequence[str], ids: Sequence[str]) -> Iterator[tuple[st
               if not doc_id.isascii() and (shown := shown_id(doc_id)) != doc_id}
     if not hidden:
         return
-    looks: dict[str, set[str]] = {}
-    for doc_id in set(ids):
-        looks.setdefault(hidden.get(doc_id, doc_id), set()).add(doc_id)
-    groups = {shown: sorted(group) for shown, group in looks.items() if len(group) > 1}
+    groups = lookalike_groups(hidden, set(ids).__contains__)
     for path, doc_id in zip(paths, ids, strict=True):
         group = groups.get(hidden.get(doc_id, doc_id))
         if group is not None:
             alike = some_others(group, doc_id)
             yield path, lookalike_id_message(doc_id, alike, "rename one of the files",
                                              len(group) - 1 - len(alike))
+
+
+def lookalike_groups(hidden: Mapping[str, str], is_id: Callable[[str], bool]
+                     ) -> dict[str, list[str]]:
+    """The ids that show the same, sorted, by what they show (groups of two or more):
+    ``hidden`` maps each id that shows as another would (:func:`shown_id`) to what it
+    shows, and ``is_id`` tells whether what one shows is an id itself (which then looks
+    like it). Every other id shows as itself, and alone."""
+    looks: dict[str, set[str]] = {}
+    for doc_id, shown in hidden.items():
+        looks.setdefault(shown, set()).add(doc_id)
+    for shown, members in looks.items():
+        if is_id(shown):
+            members.add(shown)
+    return {shown: sorted(members) for shown, members in looks.items() if len(members) > 1}
 
 
 def ids_look_alike(paths: Sequence[str]) -> bool:

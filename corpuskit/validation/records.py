@@ -26,7 +26,14 @@ from ..discover import document_id
 from ..errors import InputError
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
-from ..names import REBUILD, lookalike_id_message, refused_names, shown_id, some_others
+from ..names import (
+    REBUILD,
+    lookalike_groups,
+    lookalike_id_message,
+    refused_names,
+    shown_id,
+    some_others,
+)
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
@@ -423,24 +430,20 @@ class IdOrder:
         found to collide already: two ids whose files are both among them are not named
         again (ids from names that differ only so: said once, at the files), any other
         look-alike is."""
-        looks: dict[str, set[str]] = {}
-        for _, _, doc_id, shown in self._hidden:
-            looks.setdefault(shown, set()).add(doc_id)
-        for shown, members in looks.items():
-            if shown in self._ids:  # an id that is all the others show
-                members.add(shown)
+        groups = lookalike_groups({doc_id: shown for _, _, doc_id, shown in self._hidden},
+                                  self._ids.__contains__)
         # The ids of the raw files said already (an id is its raw file's path, less
         # data/raw/ and the extension).
         said_ids = {document_id(path.removeprefix(RAW_PREFIX)) for path in said
                     if path.startswith(RAW_PREFIX)}
-        # Each group in order, and without the ids said already: made once, not per id.
-        ordered = {shown: (sorted(members), sorted(members - said_ids))
-                   for shown, members in looks.items() if len(members) > 1}
+        # Each group without the ids said already: made once, not per id.
+        unsaid_of = {shown: [other for other in group if other not in said_ids]
+                     for shown, group in groups.items()}
         problems = []
         for path, number, doc_id, shown in self._hidden:
-            if shown not in ordered:
+            if shown not in groups:
                 continue
-            group, unsaid = ordered[shown]
+            group, unsaid = groups[shown], unsaid_of[shown]
             others = len(group) - 1  # the group holds this id
             if doc_id in said_ids:  # look-alikes whose files collided too were said there
                 group, others = unsaid, len(unsaid)  # which does not hold it
