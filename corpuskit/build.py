@@ -165,8 +165,9 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
 
 def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> None:
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
-    (the next build would take the release's files for documents), and a cache folder
-    inside the output folder, which holds releases only."""
+    (the next build would take the release's files for documents), a cache folder inside
+    the output folder, which holds releases only, and an output folder inside the cache
+    folder, which may be cleared at any time (README: the cache is safe to delete)."""
     def elsewhere() -> str:
         default = user_cache_dir()
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
@@ -181,10 +182,16 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
-    if cache is not None and cache.resolve().is_relative_to(out.resolve()):
+    if cache is None:
+        return
+    if cache.resolve().is_relative_to(out.resolve()):
         raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
                          f"releases only; put the cache folder elsewhere (for example "
                          f"{elsewhere()})")
+    if out.resolve().is_relative_to(cache.resolve()):
+        raise UsageError(f"--out {out} is inside the cache folder {cache}, which may be "
+                         "cleared at any time, and the releases with it; put the output "
+                         "folder elsewhere (for example dist/ beside seeds/)")
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

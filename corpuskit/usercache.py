@@ -48,8 +48,9 @@ def user_cache_dir() -> Path | None:
 
 def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Path:
     """:func:`user_cache_dir`, the cache of a build given no ``--cache``: a usage error
-    where there is none, or where it is inside the ``seeds`` folder (which a build only
-    reads) or the output folder ``out`` (which holds releases only), saying where it came
+    where there is none, where it is inside the ``seeds`` folder (which a build only
+    reads) or the output folder ``out`` (which holds releases only), or where ``out`` is
+    inside it (clearing the cache would delete the releases), saying where it came
     from."""
     base, found = _base()
     if base is None:
@@ -59,6 +60,11 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
         if other is not None and folder.resolve().is_relative_to(other.resolve()):
             raise UsageError(f"the default cache folder {folder} ({found}) is inside {what} "
                              f"{other}; {CHOOSE}")
+    if out is not None and out.resolve().is_relative_to(folder.resolve()):
+        raise UsageError(f"the output folder {out} is inside the default cache folder "
+                         f"{folder} ({found}), which may be cleared at any time, and the "
+                         "releases with it; put the output folder elsewhere (for example "
+                         "dist/ beside seeds/), or pass --cache DIR (or --no-cache)")
     return folder
 
 

@@ -140,3 +140,25 @@ def test_release_says_its_cache_cannot_be_written(tmp_path: Path,
     said = f"the cache folder {a_file} cannot be written"
     assert f"note: {said}" in captured.err
     assert any(note.startswith(said) for note in json.loads(captured.out)["notes"])
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_an_output_folder_in_the_cache_folder_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], given: bool) -> None:
+    """The cache may be deleted at any time (the README): releases inside it would go
+    with it. Refused whether the cache folder was given (--cache) or is the default."""
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = tmp_path / "cache" if given else tmp_path / "xdg" / "corpuskit"
+    dist = cache / "dist"
+    code, out, err = _build([str(seeds), "--out", str(dist), "--json",
+                             *(["--cache", str(cache)] if given else [])], capsys)
+    assert code == 2
+    said = (f"--out {dist} is inside the cache folder {cache}" if given else
+            f"the output folder {dist} is inside the default cache folder {cache} "
+            "($XDG_CACHE_HOME/corpuskit)")
+    assert said in err, err
+    assert "may be cleared at any time, and the releases with it" in err
+    assert out == ""
+    assert not dist.exists()
