@@ -59,11 +59,23 @@ class Discovery:
     held_back: tuple[SourceRef, ...] = ()
 
 
+def skip_reason(relpath: str, exclude: tuple[str, ...]) -> str | None:
+    """Why the file or folder ``relpath`` is skipped, or None: hidden (a name starting
+    with ``.``), or matched by a ``discover.exclude`` pattern. A folder skipped is not
+    walked: nothing in it is a document (as a folder in ``.gitignore``)."""
+    if relpath.rpartition("/")[2].startswith("."):
+        return "hidden"
+    if exclude and any(fnmatchcase(relpath, pattern) for pattern in exclude):
+        return "excluded by discover.exclude"
+    return None
+
+
 def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
-          folders: list[FolderIdentity | None] | None = None
+          folders: list[FolderIdentity | None] | None = None, exclude: tuple[str, ...] = ()
           ) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry under folder ``rel`` of ``root``, sorted (only its own if not ``deep``);
-    a folder that cannot be listed is a problem. ``folders``: where to put the identity of
+    """Every entry under folder ``rel`` of ``root``, sorted (only its own if not ``deep``),
+    not walking into the folders :func:`skip_reason` skips (hidden, or ``exclude``); a
+    folder that cannot be listed is a problem. ``folders``: where to put the identity of
     each folder as it was before it was listed (see :mod:`corpuskit.listings`)."""
     if folders is not None:
         folders.append(folder_identity(root, rel))
@@ -78,8 +90,9 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
     for entry in entries:
         relpath = f"{rel}/{entry.name}" if rel else entry.name
         yield relpath, entry
-        if deep and entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-            yield from _walk(root, problems, relpath, folders=folders)
+        if deep and entry.is_dir(follow_symlinks=False) \
+                and skip_reason(relpath, exclude) is None:
+            yield from _walk(root, problems, relpath, folders=folders, exclude=exclude)
 
 
 def discover(seeds: Path, config: DiscoverConfig, *,
@@ -147,7 +160,8 @@ class _Listing:
 
     def walk(self, root: Path, rel: str, config: DiscoverConfig) -> None:
         """Everything under folder ``rel`` of ``root`` (``""``: the seeds folder)."""
-        for relpath, entry in _walk(root, self.problems, rel, folders=self.folders):
+        for relpath, entry in _walk(root, self.problems, rel, folders=self.folders,
+                                    exclude=config.exclude):
             self.take(root, relpath, entry, config)
 
     def walk_top(self, root: Path, config: DiscoverConfig, pool: Executor | None,
@@ -160,7 +174,8 @@ class _Listing:
         top: list[tuple[str, os.DirEntry[str], bool,
                         Future[_Listing] | TopListing | None]] = []
         for relpath, entry in _walk(root, self.problems, "", deep=False):
-            folder = entry.is_dir(follow_symlinks=False) and not relpath.startswith(".")
+            folder = entry.is_dir(follow_symlinks=False) \
+                and skip_reason(relpath, config.exclude) is None
             under: Future[_Listing] | TopListing | None = None
             if folder:
                 under = listings.get(relpath) if listings is not None else None
@@ -211,11 +226,9 @@ class _Listing:
         name = entry.name
         if "/" not in relpath and name in RESERVED_NAMES:
             return
-        if name.startswith("."):
-            self.skipped.append((printable(relpath), "hidden"))
-            return
-        if config.exclude and any(fnmatchcase(relpath, pattern) for pattern in config.exclude):
-            self.skipped.append((printable(relpath), "excluded by discover.exclude"))
+        skipped = skip_reason(relpath, config.exclude)
+        if skipped is not None:
+            self.skipped.append((printable(relpath), skipped))
             return
         problems = self.problems
         try:
@@ -240,6 +253,10 @@ class _Listing:
                     problems.append(Problem(relpath, "unsafe-path",
                                             "symbolic link to a folder; folders are not followed "
                                             "through links, move the files instead"))
+                    return
+                unlisted = _skipped_target(target.relative_to(root).as_posix(), config.exclude)
+                if unlisted is not None:
+                    problems.append(Problem(relpath, "unsafe-path", unlisted))
                     return
                 try:
                     regular = stat.S_ISREG(target.stat().st_mode)
@@ -273,6 +290,24 @@ class _Listing:
                 self.held_back.append(relpath)
             return
         self.found.append(relpath)
+
+
+def _skipped_target(target: str, exclude: tuple[str, ...]) -> str | None:
+    """What to tell of a symbolic link to ``target`` (relative to the seeds folder) if a
+    build does not take that file as a document (hidden, excluded, in a folder that is, or
+    corpus.toml or CHANGELOG.md): a link must not publish what the folder keeps out."""
+    parts = target.split("/")
+    if len(parts) == 1 and target in RESERVED_NAMES:
+        return (f"symbolic link to {target}, which is not a document; remove the link, or "
+                "copy the text in if it is one")
+    for end in range(1, len(parts) + 1):
+        reason = skip_reason("/".join(parts[:end]), exclude)
+        if reason is not None:
+            where = "" if end == len(parts) else f", in {printable('/'.join(parts[:end]))}"
+            return (f"symbolic link to {printable(target)}{where}, which is {reason}: a build "
+                    "skips it, and a link must not publish what the seeds folder keeps out; "
+                    "remove the link, or copy the file in if it is a document")
+    return None
 
 
 def _dangling(root: Path, relpath: str) -> str:

@@ -21,9 +21,10 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\
 NOISE = bytes(range(0x80, 0x100))
 
 
-def run_build(seeds: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def run_build(seeds: Path, out: Path, capsys: pytest.CaptureFixture[str],
+              *options: str) -> tuple[int, str]:
     capsys.readouterr()
-    code = main(["build", str(seeds), "--out", str(out)])
+    code = main(["build", str(seeds), "--out", str(out), *options])
     return code, capsys.readouterr().err
 
 
@@ -404,6 +405,33 @@ def test_a_loop_of_links_is_named_as_one(ring: list[str], tmp_path: Path,
                "with the file it should name, or remove it" in line for line in lines)
 
 
+@pytest.mark.parametrize(("link", "target", "says"), [
+    ("env.txt", ".env", "symbolic link to .env, which is hidden: a build skips it"),
+    ("hx.txt", ".h/x.txt", "symbolic link to .h/x.txt, in .h, which is hidden"),
+    ("d.txt", "drafts/d.txt",
+     "symbolic link to drafts/d.txt, which is excluded by discover.exclude"),
+    ("p.txt", "priv/deep/p.txt",
+     "symbolic link to priv/deep/p.txt, in priv, which is excluded by discover.exclude"),
+    ("c.txt", "corpus.toml", "symbolic link to corpus.toml, which is not a document"),
+])
+def test_a_link_to_what_the_folder_keeps_out_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str, target: str,
+        says: str) -> None:
+    """The build said the hidden or excluded file was skipped, then published its bytes
+    under the link's name (an API key in .env, an unpublished draft)."""
+    seeds = make_seeds(tmp_path, {**GOOD, ".env": "API_KEY=hunter2\n", ".h/x.txt": "h\n",
+                                  "drafts/d.txt": "An unpublished draft.\n",
+                                  "priv/deep/p.txt": "Private.\n"},
+                       {"discover": {"exclude": ["drafts/*", "priv"]}})
+    (seeds / link).symlink_to(target)
+    lines = assert_refused(seeds, tmp_path / "out", capsys, {link: "unsafe-path"})
+    assert says in lines[0]
+    assert "remove the link, or copy" in lines[0]
+    capsys.readouterr()
+    assert main(["validate", str(seeds)]) == 1
+    assert f"{seeds / link}: {says}" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("out", ["taken", "taken/releases"])
 def test_an_out_that_is_a_file_is_named_as_one(tmp_path: Path, out: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -471,6 +499,37 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
     assert "skipped: notes/README.draft (excluded by discover.exclude)" in err
     raw = tmp_path / "out" / "test-corpus-1.0.0" / "data" / "raw"
     assert sorted(p.name for p in raw.rglob("*") if p.is_file()) == ["good.txt"]
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_an_excluded_or_hidden_folder_is_not_walked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: bool) -> None:
+    """A folder an exclude pattern names is skipped whole, at the top or deeper, as a
+    hidden one is: the build said "skipped: private" and then packaged every file in it,
+    and validate SEEDS refused a binary file in it."""
+    seeds = make_seeds(tmp_path, {
+        **GOOD,
+        "private/notes.txt": "Private notes nobody may publish.\n",
+        "private/deep/secret.txt": "A deep secret.\n",
+        "private/image.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "part/drafts/d.txt": "A draft.\n",
+        "part/kept.txt": "A kept document of the part.\n",
+        "part/.hidden/h.txt": "Hidden.\n",
+    }, {"discover": {"exclude": ["private", "part/drafts"]}})
+    out = tmp_path / "out"
+    code, err = run_build(seeds, out, capsys,
+                          *([] if cache else ["--no-cache"]))
+    assert code == 0, err
+    assert "skipped: private (excluded by discover.exclude)" in err
+    assert "skipped: part/drafts (excluded by discover.exclude)" in err
+    assert "skipped: part/.hidden (hidden)" in err
+    assert "secret" not in err and "notes.txt" not in err
+    raw = out / "test-corpus-1.0.0" / "data" / "raw"
+    assert sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file()) \
+        == ["good.txt", "part/kept.txt"]
+    capsys.readouterr()
+    assert main(["validate", str(seeds)]) == 0
+    assert "skipped: " + str(seeds / "private") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("overrides", "key", "says"), [
