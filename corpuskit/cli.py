@@ -28,6 +28,7 @@ from .errors import (
     OutputClosed,
     OutputError,
     ProblemsFound,
+    Terminated,
     UsageError,
     WorkerDied,
 )
@@ -572,7 +573,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_error(WorkerDied("a worker process died (killed, or out of memory); nothing "
                                  "was written: run the command again"))
         return WorkerDied.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        if isinstance(ended := abort.__cause__ or abort.__context__, Terminated):
+            _echo("corpuskit: terminated", err=True)  # SIGTERM, SIGHUP (corpuskit.launch)
+            return ended.exit_code
         _echo("corpuskit: aborted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as error:

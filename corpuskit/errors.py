@@ -21,6 +21,22 @@ EXIT_PIPE_CLOSED = 141
 EXIT_INTERRUPTED = 130
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``timeout``, a cancelled CI job, systemd, a closed terminal),
+    raised in the main thread as Ctrl-C's KeyboardInterrupt is (see
+    :func:`corpuskit.launch.main`), so that the run ends as an interrupted one does: its
+    temporary files removed, its workers stopped. Its exit status is the shell's for the
+    signal, 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
 class CorpuskitError(Exception):
     """Base class: a failure corpuskit understands and can explain in one message."""
 

@@ -10,20 +10,53 @@ script that pip writes, which import this small module).
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import sys
+from types import FrameType
+
+from .errors import EXIT_INTERRUPTED, Terminated
+
+#: The signals that end a run as Ctrl-C does, rather than at once with whatever it was
+#: writing left behind (a build's temporary folder, an export's temporary file).
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+def _defaults_in_child() -> None:
+    """In a forked worker: the signals' default action again. Its parent stops it."""
+    for signum in ENDING_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def end_on_termination() -> None:
+    """Have SIGTERM and SIGHUP raise :class:`~corpuskit.errors.Terminated` in the main
+    thread, unless they are ignored (``nohup``) or handled already."""
+    handled = False
+    for signum in ENDING_SIGNALS:
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _terminate)
+            handled = True
+    if handled:
+        os.register_at_fork(after_in_child=_defaults_in_child)
 
 
 def main() -> int:
     """Import the CLI and run it; an interrupt while importing exits 130, quietly, and so
     does one that comes while the CLI says how it ended (in ``cli.main``'s handlers of
-    errors, outside the handling of interrupts inside it)."""
+    errors, outside the handling of interrupts inside it). SIGTERM and SIGHUP end it the
+    same way (:func:`end_on_termination`), with the shell's status for them (143, 129)."""
     try:
+        end_on_termination()
         from .cli import main as run
 
         return run()
-    except KeyboardInterrupt:
-        from .errors import EXIT_INTERRUPTED
-
+    except KeyboardInterrupt as interrupt:
+        terminated = isinstance(interrupt, Terminated)
         with contextlib.suppress(OSError, ValueError):  # standard error may be gone too
-            sys.stderr.write("corpuskit: aborted\n")
-        return EXIT_INTERRUPTED
+            sys.stderr.write("corpuskit: terminated\n" if terminated
+                             else "corpuskit: aborted\n")
+        return interrupt.exit_code if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED

@@ -3,8 +3,10 @@ modules load exits 130 with one line, not Python's KeyboardInterrupt traceback."
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,41 @@ def _raise_corpuskit_error(*args: object, **kwargs: object) -> None:
     from corpuskit.errors import ProblemsFound
 
     raise ProblemsFound("1 problem found")
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int) -> None:
+    """``timeout``, a cancelled CI job and systemd send SIGTERM (a closed terminal:
+    SIGHUP) to corpuskit alone: it exited at once (status -15), leaving its temporary
+    release folder in --out. Now the build ends as an interrupted one: nothing left in
+    --out, no worker left running, one line, and the shell's status for the signal."""
+    seeds = tmp_path / "seeds"
+    words = ["the", "river", "and", "house", "of", "people", "in", "city", "light"]
+    for number in range(3000):
+        folder = seeds / f"part-{number % 30:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = " ".join(words[(number + i) % len(words)] for i in range(800))
+        (folder / f"doc-{number:05d}.txt").write_text(f"Title {number}\n\n{body}\n")
+    (seeds / "corpus.toml").write_text(
+        'name = "ended"\ntitle = "Ended"\nversion = "1.0.0"\ndescription = "d"\n'
+        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
+    out = tmp_path / "out"
+    build = subprocess.Popen([sys.executable, "-m", "corpuskit", "build", str(seeds),
+                              "--out", str(out), "--no-cache"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out.is_dir() and any(p.name.startswith(".corpuskit-tmp-")
+                                    for p in out.iterdir())):
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.005)
+    build.send_signal(ending)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 128 + ending, err
+    assert err.endswith("corpuskit: terminated\n"), err
+    assert "Traceback" not in err
+    left = [p.name for p in out.iterdir()] if out.exists() else []
+    assert not [name for name in left if name != ".corpuskit-lock"], left
+    time.sleep(0.2)
+    running = subprocess.run(["pgrep", "-f", str(seeds)], capture_output=True, text=True,
+                             check=False).stdout.split()
+    assert running == [], running
