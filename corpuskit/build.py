@@ -38,7 +38,7 @@ from .preparedpieces import (
     WrittenManifest,
     WrittenRecords,
 )
-from .reader import FolderSource, iter_records
+from .reader import FolderSource, folder_kind, iter_records
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
@@ -173,6 +173,12 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
                 if default is not None else "a folder beside seeds/ and dist/")
 
+    release = _release_around(out)
+    if release is not None:
+        raise UsageError(f"--out {out} is {'inside ' if release != out.resolve() else ''}"
+                         f"the release folder {release}, which no build may change "
+                         "(released versions are immutable); give --out the folder of "
+                         f"releases, for example --out {release.parent}")
     root = seeds.resolve()
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
@@ -192,6 +198,15 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         raise UsageError(f"--out {out} is inside the cache folder {cache}, which may be "
                          "cleared at any time, and the releases with it; put the output "
                          "folder elsewhere (for example dist/ beside seeds/)")
+
+
+def _release_around(out: Path) -> Path | None:
+    """The package folder ``out`` is, or is inside, if any (a folder holding a
+    datapackage.json or bagit.txt, as :func:`corpuskit.reader.folder_kind` tells)."""
+    for folder in (resolved := out.resolve(), *resolved.parents):
+        if folder.is_dir() and folder_kind(folder) == "package":
+            return folder
+    return None
 
 
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:

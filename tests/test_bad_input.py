@@ -432,6 +432,31 @@ def test_a_link_to_what_the_folder_keeps_out_is_refused(
     assert f"{seeds / link}: {says}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("command", ["build", "release"])
+@pytest.mark.parametrize("inside", ["", "data", "new/deeper"])
+def test_an_out_in_a_release_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str,
+        inside: str) -> None:
+    """--out naming a release (not the folder of releases) wrote a new release inside it,
+    which then failed validate: no command may change a release."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert run_build(seeds, dist, capsys)[0] == 0
+    release = dist / "test-corpus-1.0.0"
+    before = tree_bytes(release)
+    out = release / inside if inside else release
+    capsys.readouterr()
+    args = ([str(seeds), "--out", str(out)] if command == "build"
+            else ["patch", "--seeds", str(seeds), "--out", str(out)])
+    assert main([command, *args]) == 2
+    err = capsys.readouterr().err
+    assert (f"--out {out} is {'inside ' if inside else ''}the release folder {release}, "
+            "which no build may change") in err, err
+    assert f"for example --out {dist}" in err
+    assert tree_bytes(release) == before
+    assert main(["validate", str(release)]) == 0
+
+
 @pytest.mark.parametrize("out", ["taken", "taken/releases"])
 def test_an_out_that_is_a_file_is_named_as_one(tmp_path: Path, out: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
