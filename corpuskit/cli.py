@@ -7,6 +7,7 @@ goes to stdout; messages and progress go to stderr.
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import sys
@@ -55,6 +56,28 @@ def _utf8(stream: Any) -> bool:
         return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
     except LookupError:
         return False
+
+
+def _whole_writes() -> None:
+    """Standard output and error that write all they are given, or raise.
+
+    With ``PYTHONUNBUFFERED=1`` (or ``python -u``), as many container images set, Python
+    gives ``sys.stdout`` a raw ``FileIO`` under its text layer, and a short write (a
+    reader that closed early, a signal in the middle of a large write) loses the rest
+    without a word: ``export --out - | head -c 10`` exited 0 and said it wrote megabytes.
+    A ``BufferedWriter`` over the same descriptor writes the rest or raises; the stream
+    stays line-buffered and every message is flushed (click.echo), so nothing waits."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(getattr(stream, "buffer", None), io.FileIO):
+            continue
+        try:
+            whole = io.BufferedWriter(io.FileIO(stream.fileno(), "w", closefd=False))
+        except (OSError, ValueError):  # no descriptor behind it
+            continue
+        setattr(sys, name, io.TextIOWrapper(whole, encoding=stream.encoding,
+                                            errors=stream.errors, line_buffering=True,
+                                            write_through=True))
 
 
 def _tolerant_streams() -> None:
@@ -557,6 +580,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
+    _whole_writes()
     _tolerant_streams()
     try:
         with fewer_collections():  # (corpuskit.heap)

@@ -73,3 +73,25 @@ def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
     assert done.returncode == 0, done.stderr
     assert "s\\xff/seeds: valid seeds" in done.stdout
     assert "udcff" not in done.stdout
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_reader_that_closes_early_is_seen_whatever_the_buffering(
+        tmp_path_factory: pytest.TempPathFactory, unbuffered: str) -> None:
+    """With PYTHONUNBUFFERED=1 (as many containers set) stdout was a raw FileIO whose short
+    write, once the reader closed, was dropped without a word: export exited 0 and said it
+    wrote 2 MB of which the pipe took 64 KB."""
+    root = tmp_path_factory.mktemp("early")
+    body = ("lorem ipsum dolor sit amet " * 40 + "\n\n") * 2000
+    release = build(make_seeds(root, {"big.txt": "Big\n\n" + body}), root / "dist",
+                    jobs=1).release
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+    export = subprocess.Popen([sys.executable, "-m", "corpuskit", "export", str(release),
+                               "--format", "csv", "--out", "-"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout is not None and export.stderr is not None
+    assert len(export.stdout.read(10)) == 10
+    export.stdout.close()  # as `| head -c 10` does
+    err = export.stderr.read()
+    assert export.wait(timeout=120) == 141, err
+    assert b"wrote" not in err and b"Traceback" not in err
