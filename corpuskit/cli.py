@@ -582,6 +582,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
     _whole_writes()
     _tolerant_streams()
+    status = _run(argv)
+    if sys.stdout is None:  # started without one
+        return status
+    try:  # what a failed write left in stdout's buffer (a full disk behind it)
+        sys.stdout.flush()
+    except (OSError, ValueError):  # lost: said already, or said now; and never again at exit
+        _drop_stdout()
+        if status == 0:
+            _report_error(OutputError("cannot write to standard output"))
+            return OutputError.exit_code
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """:func:`main` but for what is left to write at the end."""
     try:
         with fewer_collections():  # (corpuskit.heap)
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
