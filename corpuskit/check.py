@@ -102,15 +102,22 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             built = set(package_files(result.release))
             present = set(package_files(release))
             differing = tree_differences(result.release, release)
+            fresh, kept = descriptor_created(result.release), descriptor_created(release)
             for rel in differing:
                 if rel not in present:
                     message = f"missing: a fresh build of {seeds} makes this file"
                 elif rel not in built:
                     message = f"extra: a fresh build of {seeds} does not make this file"
+                elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
+                    message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+                               f"changed since version {config.version} was released (to "
+                               "publish the change, run 'corpuskit release', which builds the "
+                               "next version beside this one; released versions are never "
+                               "rebuilt), or they did not and this corpuskit builds them "
+                               "otherwise (check with the version that made the release)")
                 else:
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
-            fresh, kept = descriptor_created(result.release), descriptor_created(release)
             if DESCRIPTOR in differing and fresh != kept:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept or 'absent'} in dist/ and "

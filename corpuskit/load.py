@@ -72,12 +72,13 @@ class PackageIntegrityError(InputError):
                         else p for p in problems})
         self.location = location
         self.paths = tuple(dict.fromkeys(p.path for p in found))
-        shown = ", ".join("the archive itself" if path == location else one_line(path)
+        itself = "the folder itself" if os.path.isdir(location) else "the archive itself"
+        shown = ", ".join(itself if path == location else one_line(path)
                           for path in self.paths[:5]) + (", ..." if len(self.paths) > 5
                                                          else "")
         super().__init__(found, f"{location} failed verification: "
                                 f"{counted(len(found), 'problem')} in {shown}; the package "
-                                "was modified or damaged, do not use it")
+                                "was modified, damaged or renamed: do not use it as it is")
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ def test_changed_seeds_make_dist_stale(repo: Path, monkeypatch: pytest.MonkeyPat
     code, out, err = run(capsys, "check")
     assert code == 1 and "dist/validate-sample-1.0.0/data/raw/nfd.txt" in out
     assert "not current" in err
+    [advice] = [p.message for p in report.problems if p.path == str(release / "datapackage.json")]
+    assert ("the seeds changed since version 1.0.0 was released (to publish the change, run "
+            "'corpuskit release', which builds the next version beside this one") in advice
 
 
 def test_added_and_removed_documents(repo: Path) -> None:

@@ -206,6 +206,19 @@ def test_tampered_archive_member_is_refused(tmp_path: Path) -> None:
                                  "problems in the archive itself, ")
 
 
+def test_a_renamed_folder_is_said_to_be_one_not_an_archive(tmp_path: Path) -> None:
+    """Its one problem is its name: the summary said "in the archive itself" and called
+    the package modified or damaged."""
+    renamed = tmp_path / "consumer-sample-9.9.9"
+    shutil.copytree(sample().release, renamed)
+    error = _refusal(renamed)
+    assert [(p.path, p.code) for p in error.problems] == [(str(renamed), "metadata-mismatch")]
+    assert str(error).startswith(f"{renamed} failed verification: 1 problem in the folder "
+                                 "itself; the package was modified, damaged or renamed: do "
+                                 "not use it as it is")
+    assert "rename it to consumer-sample-2.1.0" in str(error)
+
+
 def test_a_folder_loaded_by_a_relative_path_survives_a_change_of_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its records were read from the folder relative to the working directory of the
