@@ -94,10 +94,11 @@ def test_file_over_the_limit_is_refused_naming_file_and_limit(tmp_path: Path) ->
 
 def test_link_to_a_large_file_is_measured_by_its_target(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {"fine.txt": "Fine\n\nText.\n",
-                                             ".store/big.txt": "Big\n\n" + "z" * 500 + "\n"},
+                                             "store/big.txt": "Big\n\n" + "z" * 500 + "\n"},
                         {"discover": {"max_file_bytes": 300}})
-    os.symlink(".store/big.txt", seeds / "link.txt")
-    assert problems_of(seeds, tmp_path / "out") == {("link.txt", "too-large")}
+    os.symlink("store/big.txt", seeds / "link.txt")  # (a link to a hidden file is refused)
+    assert problems_of(seeds, tmp_path / "out") == {("link.txt", "too-large"),
+                                                    ("store/big.txt", "too-large")}
 
 
 @pytest.mark.parametrize("value", [0, -1, "big", 1.5, True])

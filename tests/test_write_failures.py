@@ -362,8 +362,8 @@ def test_named_pipe_is_refused_not_read(kind: str, tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     os.mkfifo(seeds / "pipe")
     if kind == "link-to-fifo":
-        os.rename(seeds / "pipe", seeds / ".real-pipe")
-        os.symlink(".real-pipe", seeds / "pipe")
+        os.rename(seeds / "pipe", seeds / "real-pipe")  # (not hidden: a link to one is refused)
+        os.symlink("real-pipe", seeds / "pipe")
     out = tmp_path / "out"
     failed = run_cli(build_args(seeds, out), timeout=30)
     assert_clean_failure(failed.code, failed.stderr, naming="pipe")
