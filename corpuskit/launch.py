@@ -55,8 +55,8 @@ def main() -> int:
 
         return run()
     except KeyboardInterrupt as interrupt:
-        terminated = isinstance(interrupt, Terminated)
+        terminated = interrupt if isinstance(interrupt, Terminated) else None
         with contextlib.suppress(OSError, ValueError):  # standard error may be gone too
-            sys.stderr.write("corpuskit: terminated\n" if terminated
-                             else "corpuskit: aborted\n")
-        return interrupt.exit_code if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+            sys.stderr.write("corpuskit: aborted\n" if terminated is None
+                             else "corpuskit: terminated\n")
+        return EXIT_INTERRUPTED if terminated is None else terminated.exit_code

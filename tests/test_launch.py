@@ -116,3 +116,12 @@ def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int) -> Non
     running = subprocess.run(["pgrep", "-f", str(seeds)], capture_output=True, text=True,
                              check=False).stdout.split()
     assert running == [], running
+
+
+def test_sigterm_while_the_cli_loads_exits_143_without_a_traceback() -> None:
+    script = INTERRUPTED_IMPORT.replace("signal.SIGINT", "signal.SIGTERM")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr == "corpuskit: terminated\n"
+    assert done.stdout == ""
