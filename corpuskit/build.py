@@ -29,6 +29,7 @@ from .dist import descriptor_created, latest_release, latest_release_folder, not
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
+from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records
 from .preparedpieces import (
@@ -226,7 +227,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
-    problems = [*discovery.problems, *run_problems(config, source_date_epoch)]
+    problems = [*discovery.problems, *run_problems(config, source_date_epoch),
+                *config_path_problems(config, discovery.sources)]
     if discovery.held_back:  # files refused for their names: their content is checked too
         from .validation.seeds import held_back_problems
 

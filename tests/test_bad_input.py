@@ -578,6 +578,50 @@ def test_config_values_no_data_package_may_hold(
     assert says in lines[0]
 
 
+@pytest.mark.parametrize(("key", "path", "hint"), [
+    ("licenses", "LICENSE.txt", " (the seeds file LICENSE.txt is in the package as "
+                                "data/raw/LICENSE.txt)"),
+    ("sources", "docs/origin.html", ""),
+    ("contributors", "data/raw/nothing.txt", ""),
+])
+def test_a_relative_path_naming_no_file_of_the_package_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, path: str,
+        hint: str) -> None:
+    """The profile lets a path be relative to the package, but corpuskit copies no
+    file there but the documents: LICENSE.txt was written into datapackage.json,
+    croissant.json and the card, a link to nothing in every copy of the release."""
+    item = {"title": "Someone", "path": path} if key != "licenses" else {
+        "name": "MIT", "path": path}
+    toml = toml_text(corpus_config({key: [item]}))
+    seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n\nPermission...\n"},
+                       toml=toml)
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 1, err
+    said = (f"error: corpus.toml:{key}[0].path: {path!r} is a path inside the package, "
+            "which holds no such file: corpuskit copies no file there but the documents "
+            "(under data/raw/); give a URL (https://...), or the path of a file the "
+            f"package holds{hint} [config-error]")
+    assert error_lines(err) == [said], err
+    assert main(["validate", str(seeds)]) == 1
+    assert f"{seeds / 'corpus.toml'}:{key}[0].path: {path!r} is a path inside" \
+        in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])
+def test_a_relative_path_naming_a_file_of_the_package_is_kept(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str) -> None:
+    toml = toml_text(corpus_config({"licenses": [{"name": "MIT", "path": path}]}))
+    seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n\nPermission...\n"},
+                       toml=toml)
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    release = tmp_path / "out" / "test-corpus-1.0.0"
+    assert json.loads((release / "datapackage.json").read_text())["licenses"][0]["path"] \
+        == path
+    capsys.readouterr()
+    assert main(["validate", str(release)]) == 0, capsys.readouterr().out
+
+
 #: Paths the Data Package v2 profile refuses (its pattern, in schemas/vendor/).
 PROFILE_REFUSED_PATHS = ["../x", "/abs", "~x", "file:///etc/passwd", ".hidden", "a\\b",
                          "a/../../b", "x://y"]

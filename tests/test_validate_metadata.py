@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from _consumers import rewrite_tagmanifest, sample
-from _validate_support import built, records, resign, write_records
+from _validate_support import built, records, resign, restate_metadata, write_records
 from conftest import DIST
 
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -491,3 +491,27 @@ def test_values_are_shown_short() -> None:
     found, expected = shown_pair(long, long.replace("2023", "2020"))
     assert "2023" in found and "2020" in expected and found.startswith('"...')
     assert shown_pair("abc", "abd") == ('"abc"', '"abd"')
+
+
+# -- paths inside the package that the metadata names --------------------------------------
+
+@pytest.mark.parametrize(("path", "dangles"), [("LICENSE.txt", True), ("README.md", False)])
+def test_a_re_signed_descriptor_naming_a_file_the_package_lacks(
+        tmp_path: Path, path: str, dangles: bool) -> None:
+    """A license path relative to the package that names no file of it is a link to
+    nothing in every copy of the release: reported at its pointer (build refuses it)."""
+    copy = _copy("seed release", tmp_path)
+    descriptor_path = copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text("utf-8"))
+    descriptor["licenses"][0]["path"] = path
+    descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                               "utf-8")
+    restate_metadata(copy)
+    report = validate(copy, jobs=1)
+    dangling = [p for p in report.problems if p.location == "/licenses/0/path"]
+    if dangles:
+        assert [(p.path, p.code) for p in dangling] == [("datapackage.json", "missing-file")]
+        assert dangling[0].message.startswith(
+            "'LICENSE.txt' is a path inside the package, which holds no such file")
+    else:
+        assert dangling == [], render_text(report)

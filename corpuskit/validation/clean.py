@@ -29,7 +29,7 @@ from .bagit import (
     parse_bag_info,
 )
 from .descriptor import check_descriptor, descriptor_resources, documents_resource
-from .layout import layout_problems
+from .layout import dangling_path_problems, layout_problems
 from .precise import REQUIRED_FILES, STRICT_MANIFESTS, Checker, PackageResult
 from .recordpass import ManifestStream, RecordPass
 from .records import manifest_digest
@@ -98,7 +98,8 @@ class CleanChecker(Checker):
             return None
         resources, found = descriptor_resources(descriptor)
         docs = documents_resource(resources)
-        if found or docs is None or layout_problems(files, resources):
+        if found or docs is None or layout_problems(files, resources) \
+                or dangling_path_problems(descriptor, files):
             return None
 
         stream = ManifestStream(view, payload_name)

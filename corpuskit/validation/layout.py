@@ -12,9 +12,11 @@ the manifests, is not part of what was released: a consumer could take an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from ..croissant import CROISSANT_PATH
+from ..metadatapaths import dangling_message, dangling_paths
 from ..package import RAW_PREFIX
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
@@ -26,6 +28,18 @@ TAG_FILES = frozenset({BAGIT_TXT, BAG_INFO, DESCRIPTOR, CROISSANT_PATH, "README.
                        "CHANGELOG.md"})
 _MANIFEST = re.compile(r"(?:tag)?manifest-[a-z0-9]+\.txt")
 _WHAT_TO_DO = "remove it, or restore the package from its release"
+
+
+def dangling_path_problems(descriptor: Mapping[str, Any] | None, files: Collection[str]
+                           ) -> list[Problem]:
+    """The relative paths of the descriptor's licenses, sources and contributors that are
+    no file of the package (``files``), at their JSON pointers: a link to nothing in every
+    copy of the release (``build`` refuses them: :mod:`corpuskit.metadatapaths`)."""
+    if not isinstance(descriptor, Mapping):
+        return []
+    return [Problem(DESCRIPTOR, "missing-file", dangling_message(path, RAW_PREFIX, files),
+                    f"/{name}/{index}/path")
+            for name, index, path in dangling_paths(descriptor, files)]
 
 
 def layout_problems(files: Iterable[str], resources: Iterable[Resource] | None

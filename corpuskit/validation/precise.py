@@ -47,7 +47,7 @@ from .card import README, card_problems
 from .croissant import CROISSANT, check_croissant, croissant_differences, croissant_mismatches
 from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
 from .digest import DigestResult, FileDigester, digest_files
-from .layout import layout_problems
+from .layout import dangling_path_problems, layout_problems
 from .parquetcheck import compare_parquet
 from .reading import MAX_RECORD_LINE, ByteCounter, PackageReader, worker_digester, worker_view
 from .recordpass import RecordPass
@@ -165,6 +165,7 @@ class Checker(PackageReader):
         self.problems.extend(found)
         self.problems.extend(layout_problems(files, resources if descriptor is not None
                                              else None))
+        self.problems.extend(dangling_path_problems(descriptor, files))
         docs = documents_resource(resources)
         doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
 

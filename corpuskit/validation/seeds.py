@@ -16,6 +16,7 @@ from ..cores import default_jobs
 from ..discover import NO_DOCUMENTS, Discovery, discover, read_changelog, read_source
 from ..errors import InputError
 from ..forkpool import ForkPool, fork_available
+from ..metadatapaths import config_path_problems
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
 from ..records import process_document_reported
@@ -68,7 +69,8 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     except InputError as error:
         return SeedsResult(error.problems, 0, 0, 0)
     discovery = discover(seeds, config.discover)
-    problems = [*discovery.problems, *run_problems(config, source_date_epoch)]
+    problems = [*discovery.problems, *run_problems(config, source_date_epoch),
+                *config_path_problems(config, discovery.sources)]
     try:
         read_changelog(seeds)
     except InputError as error:
