@@ -14,6 +14,7 @@ import re
 from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
+from .normalize import looks_bad
 from .plausibility import judge, plausible
 from .problems import Problem
 
@@ -119,6 +120,40 @@ def _not_utf8(data: bytes, start: int) -> str:
     return f"not valid UTF-8 (byte {start:,}, on line {line:,}, is {data[start:start + 1]!r})"
 
 
+def _mixed_encodings(data: bytes, encoding: str) -> str | None:
+    """Why ``data``, which is not UTF-8 as a whole and which the code page ``encoding``
+    reads, mixes encodings, or None: one of its lines is UTF-8 with characters beyond
+    ASCII that ``encoding`` reads as mojibake (``“`` as ``â€ś``), and another is not
+    UTF-8. Read whole in ``encoding``, such a file came out garbled on one side or the
+    other (ftfy repairs the UTF-8 lines, and the others keep ``déjŕ`` where cp1250 won);
+    a UTF-8 file cut in the middle of a character is one too. A line that a legacy code
+    page writes as valid UTF-8 by chance (``Ні`` in cp1251) reads as text, not mojibake,
+    and is no sign."""
+    utf8: tuple[int, str] | None = None
+    other: int | None = None
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or number
+        else:
+            if utf8 is None:
+                try:
+                    garbled = looks_bad(decode_with(line, encoding))
+                except UnicodeDecodeError:
+                    garbled = False
+                if garbled:
+                    utf8 = (number, text.strip())
+        if utf8 is not None and other is not None:
+            shown = utf8[1] if len(utf8[1]) <= 40 else utf8[1][:40] + "..."
+            return (f"mixes encodings: line {other:,} is not UTF-8, but line {utf8[0]:,} "
+                    f"is ({shown!r}), which {encoding} would read as mojibake; re-save the "
+                    "file in one encoding (UTF-8), converting the lines that are not")
+    return None
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -171,6 +206,9 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             raise DocumentProblem(Problem(raw.path, "undecodable",
                                           f"{not_utf8}, and {doubt}")) from None
         encoding, text = legacy.encoding, legacy.text
+        mixed = _mixed_encodings(data, encoding)
+        if mixed is not None:
+            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}"))
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

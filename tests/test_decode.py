@@ -653,3 +653,43 @@ def test_a_word_judged_by_its_distinct_characters_is_judged_as_char_by_char(
     from corpuskit.plausibility import judge_word
 
     assert judge_word(word) == _judged_char_by_char(word)
+
+
+# -- files that mix encodings ---------------------------------------------------------------
+
+def _said(data: bytes) -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert caught.value.problem.code == "undecodable"
+    return caught.value.problem.message
+
+
+@pytest.mark.parametrize(("data", "utf8_line", "other_line", "codec"), [
+    # A UTF-8 line, then one in cp1252: cp1252 cannot read the UTF-8 ” (0x9D), cp1250 won,
+    # ftfy repaired the UTF-8 line and the other kept "déjŕ vu, trčs".
+    ("Il a dit “bonjour” hier.\n".encode() + "Une ligne : déjà vu, très été.\n".encode("cp1252"),
+     1, 2, "cp1250"),
+    # A UTF-8 file cut in the middle of its last character: a stray "Ã" was kept.
+    ("Le café est très bon à Paris aujourd'hui.\n".encode() + b"\xc3", 1, 2, "cp1252"),
+    # One cp1252 line in the middle of a UTF-8 file.
+    ("Première ligne, écrite en UTF-8.\n".encode() + "Deuxième, en cp1252.\n".encode("cp1252")
+     + "Troisième, en UTF-8 encore.\n".encode(), 1, 2, "cp1252"),
+])
+def test_a_utf8_file_with_lines_in_a_code_page_is_refused_naming_them(
+        data: bytes, utf8_line: int, other_line: int, codec: str) -> None:
+    said = _said(data)
+    assert f"it mixes encodings: line {other_line} is not UTF-8, but line {utf8_line} is (" \
+        in said, said
+    assert f"which {codec} would read as mojibake; re-save the file in one encoding" in said
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    # Ukrainian in cp1251: "Ні" is CD B3, which is valid UTF-8 (U+0373) by chance.
+    ("Ні.\nВідповідь була проста: ні, ні і ще раз ні. Київ, Львів, Одеса, Харків.\n",
+     "cp1251"),
+    ("Déjà vu à l'école. Très été, garçon, où êtes-vous ?\n", "cp1252"),
+])
+def test_a_legacy_line_that_is_utf8_by_chance_is_no_sign_of_mixing(text: str,
+                                                                   codec: str) -> None:
+    decoded = run(text.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, text)
