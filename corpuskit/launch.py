@@ -3,8 +3,10 @@
 ``corpuskit.cli.main`` turns Ctrl-C into "corpuskit: aborted" and exit 130, but only once
 it runs; the modules it needs take a tenth of a second or two to import, and a Ctrl-C in
 that time used to end the program with Python's KeyboardInterrupt traceback. Importing
-them here, inside the same handling, closes that window (all but the few lines of the
-script that pip writes, which import this small module).
+them here, inside the same handling, closes that window, all but Python's own start-up
+and the import of the ``corpuskit`` package and of this small module (about 20 ms in all,
+most of it Python's start-up: QA saw 3 tracebacks in 60 runs interrupted 15-75 ms after
+the start).
 """
 
 from __future__ import annotations
