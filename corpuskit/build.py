@@ -290,9 +290,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     payload_files += result.stats.documents
             if problems:
                 raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
-                                           "nothing was written")
+                                           "nothing was written", discovery.skipped)
             if stats.documents == 0:
-                raise InputError([NO_DOCUMENTS])
+                raise InputError([NO_DOCUMENTS], skipped=discovery.skipped)
             docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
             manifest.write(package.manifest_line(docs_entry))
             data_files = [docs_entry]

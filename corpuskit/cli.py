@@ -230,6 +230,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                                             or default_cache_dir(seeds, out)),
                                engine=engine, scheduler=scheduler)
     except CorpuskitError as error:
+        for path, reason in getattr(error, "skipped", ()):
+            _echo(f"skipped: {path} ({reason})", err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
         raise

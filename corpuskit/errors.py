@@ -46,8 +46,12 @@ class CorpuskitError(Exception):
 class InputError(CorpuskitError):
     """The input (seeds folder, corpus.toml, a package) has problems; nothing was written."""
 
-    def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
+    def __init__(self, problems: Sequence[Problem], summary: str = "",
+                 skipped: Sequence[tuple[str, str]] = ()) -> None:
         self.problems = tuple(sorted(problems))
+        #: The files the run skipped (hidden, excluded), ``(path, reason)``: said on a
+        #: failure too, as they may be why a document is missing.
+        self.skipped = tuple(skipped)
         count = len(self.problems)
         self.summary = summary or f"{counted(count, 'problem')} found"
         super().__init__(self.summary)

@@ -526,6 +526,22 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
     assert sorted(p.name for p in raw.rglob("*") if p.is_file()) == ["good.txt"]
 
 
+@pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
+def test_a_failed_build_names_the_files_it_skipped_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
+    """They may be why a document is missing ("holds no documents" when every file was
+    excluded); they were named only when the build succeeded."""
+    seeds = make_seeds(tmp_path, {**files, ".notes.txt": "Hidden notes.\n",
+                                  "a.draft": "A draft.\n"},
+                       {"discover": {"exclude": ["*.draft"]}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 1, err
+    assert "skipped: .notes.txt (hidden)" in err
+    assert "skipped: a.draft (excluded by discover.exclude)" in err
+    assert ("error: empty.txt: " in err) == bool(files)
+    assert ("holds no documents" in err) != bool(files)
+
+
 @pytest.mark.parametrize("cache", [True, False])
 def test_an_excluded_or_hidden_folder_is_not_walked(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: bool) -> None:
