@@ -253,6 +253,19 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
     return existing.rstrip("\n") + "\n\n" + entry
 
 
+def _entries_after(changelog: str | None, latest: Version) -> list[str]:
+    """The versions of ``changelog``'s ``## <version>`` sections after ``latest`` (a
+    heading that is no version, such as ``## [Unreleased]``, is none of them)."""
+    found: list[str] = []
+    for heading in re.findall(r"^## \[?([^\s\]]+)\]?(?:\s|$)", changelog or "", re.MULTILINE):
+        try:
+            if Version.parse(heading) > latest:
+                found.append(heading)
+        except ValueError:
+            continue
+    return found
+
+
 def has_entry(changelog: str | None, version: str) -> bool:
     """True if ``changelog`` already has a ``## <version>`` section."""
     if not changelog:
@@ -421,7 +434,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if unfinished is not None:
             base_changelog = unfinished
             notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
-                         f"{config.version}; it was replaced by this release's entry")
+                         f"{config.version}; this release's entry replaces it")
         elif (config.version not in (previous, version)
                 and Version.parse(config.version) > previous_version):
             notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
@@ -432,6 +445,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"in {dist} and is not the entry this release writes (written by hand, or "
                 "left by an interrupted release of other content); remove that entry, "
                 "corpuskit writes it, and run the release again")
+        unreleased = _entries_after(base_changelog, previous_version)
+        if unreleased:
+            raise ReleaseError(
+                f"{changelog_path} has {'an entry' if len(unreleased) == 1 else 'entries'} "
+                f"for {', '.join(unreleased)}, after the latest release {previous} in {dist} "
+                f"and never released, and this release is {version} (written by hand, or "
+                "left by an interrupted release of other content); remove "
+                f"{'that entry' if len(unreleased) == 1 else 'those entries'} and run the "
+                "release again")
 
     release_name = f"{config.name}-{version}"
     # Every release, a zip whose folder was removed too, is at most the latest: anything

@@ -376,6 +376,37 @@ def test_release_refuses_a_changelog_entry_it_did_not_write(tmp_path: Path) -> N
     assert visible_entries(out) == {OLD, f"{OLD}.zip"}
 
 
+@pytest.mark.parametrize(("headings", "said"), [
+    ("## 1.0.1 (soon)\n\nHand written, never released.\n\n", "an entry for 1.0.1"),
+    ("## 2.0.0 (2026-12-01)\n\nLeft by a killed release.\n\n## 1.0.1\n\nMore.\n\n",
+     "entries for 2.0.0, 1.0.1"),
+])
+def test_release_refuses_entries_of_versions_never_released(
+        tmp_path: Path, headings: str, said: str) -> None:
+    """Only an entry for the new version was refused: a 1.1.0 release shipped "## 1.0.1"
+    and "## 2.0.0" entries of versions that were never released, out of order."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
+    shipped = (out / OLD / "CHANGELOG.md").read_text("utf-8")
+    (seeds / "CHANGELOG.md").write_text(shipped.replace("## 1.0.0", headings + "## 1.0.0", 1),
+                                        "utf-8")
+    before = snapshot(seeds)
+    done = run_here(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
+                     "--no-cache"])
+    assert done.code == 1, done.stderr
+    assert (f"has {said}, after the latest release 1.0.0 in {out} and never released, and "
+            "this release is 1.1.0") in done.stderr, done.stderr
+    assert snapshot(seeds) == before
+    assert visible_entries(out) == {OLD, f"{OLD}.zip"}
+    unreleased = shipped.replace("## 1.0.0", "## [Unreleased]\n\nNotes.\n\n## 1.0.0", 1)
+    (seeds / "CHANGELOG.md").write_text(unreleased, "utf-8")  # no version: no refusal
+    done = run_here(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
+                     "--no-cache", "--dry-run"])
+    assert done.code == 0, done.stderr
+
+
 def test_release_killed_before_commit_can_be_run_again(tmp_path: Path) -> None:
     """The orphan zip of a killed release does not block running the release again."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
