@@ -122,7 +122,8 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                paragraphs=data["paragraphs"])
     if wrong:
         problems.append(Problem(path, "record-mismatch",
-                                f"record {doc_id!r}: {', '.join(wrong)} do not match its text",
+                                f"record {doc_id!r}: {', '.join(wrong)} "
+                                f"{'does' if len(wrong) == 1 else 'do'} not match its text",
                                 f"line {number}"))
     source: str = data["source_path"]
     reason = unsafe_member_reason(source)
@@ -230,7 +231,8 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
             if sha is not None and sha != source_sha256:
                 wrong.append("source_sha256")
             problems.append(Problem(path, "record-mismatch",
-                                    f"record {doc_id!r}: {', '.join(wrong)} do not match "
+                                    f"record {doc_id!r}: {', '.join(wrong)} "
+                                    f"{'does' if len(wrong) == 1 else 'do'} not match "
                                     f"{raw_path}", f"line {number}"))
         elif consistent and sha is not None and data is not None and on_valid is not None:
             on_valid(number, record_from_dict(data))
