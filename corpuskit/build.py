@@ -128,8 +128,9 @@ def build(
         result = replace(result, notes=(*result.notes, (
             f"the cache folder {cache} cannot be written ({unwritable}): what this build "
             "made is not kept for the next one (which reads and processes those documents "
-            "again), though what earlier builds kept there is still read; fix it, or pass "
-            "--cache DIR (or --no-cache)")))
+            "again)" + ("" if not cache.is_dir() else
+                        ", though what earlier builds kept there is still read")
+            + "; fix it, or pass --cache DIR (or --no-cache)")))
     return result
 
 

@@ -71,6 +71,8 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
 def cache_problem(cache: Path) -> str | None:
     """Why a build cannot keep its cache in ``cache`` (made if missing), or None. Such a
     cache only costs time, but every build then reads and processes every document."""
+    if os.path.lexists(cache) and not cache.is_dir():
+        return "it is a file, not a folder"
     try:
         cache.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=".corpuskit-probe-", dir=cache)
