@@ -42,8 +42,15 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     """Print a line; a name that is not UTF-8 is shown escaped, never a UnicodeEncodeError
     (nor, on a terminal of another encoding, a character it lacks: see :func:`main`). A
     stdout its reader closed ends the command (:class:`OutputClosed`)."""
+    shown = printable(message)
+    stream = sys.stderr if err else sys.stdout
+    if not shown.isascii() and not _utf8(stream):
+        # click writes UTF-8 to a stream it takes for a misconfigured ASCII one: the
+        # characters the stream's encoding lacks are escaped here instead.
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        shown = shown.encode(encoding, "backslashreplace").decode(encoding)
     try:
-        click.echo(printable(message), err=err, nl=nl)
+        click.echo(shown, err=err, nl=nl)
     except BrokenPipeError:
         raise OutputClosed() from None
     except OSError as exc:  # a full disk behind a redirection, an I/O error

@@ -95,3 +95,14 @@ def test_a_reader_that_closes_early_is_seen_whatever_the_buffering(
     err = export.stderr.read()
     assert export.wait(timeout=120) == 141, err
     assert b"wrote" not in err and b"Traceback" not in err
+
+
+def test_an_ascii_stdout_gets_escapes_not_utf8(two_releases: tuple[Path, Path]) -> None:
+    """click takes an ASCII stream for a misconfigured UTF-8 one and wrote UTF-8 bytes to
+    it; the README says the characters a stream lacks are written as escapes."""
+    old, new = two_releases
+    done = _corpuskit("diff", "--text", old, new, env={"PYTHONIOENCODING": "ascii"},
+                      capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii(), done.stdout
+    assert b"It\\u2019s a test \\u2014 \\u4e2d\\u6587 too." in done.stdout
