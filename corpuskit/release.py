@@ -246,11 +246,15 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
     """``existing`` changelog with ``entry`` above its first ``## `` section (newest first)."""
     if existing is None or not existing.strip():
         return f"# Changelog of {name}\n\n{entry}"
+    end = "\n"
+    if "\r\n" in existing and existing.count("\r\n") == existing.count("\n"):
+        end = "\r\n"  # a changelog kept with CRLF line ends gets an entry with them too
+        entry = entry.replace("\n", end)
     lines = existing.splitlines(keepends=True)
     for index, line in enumerate(lines):
         if line.startswith("## "):
-            return "".join(lines[:index]) + entry + "\n" + "".join(lines[index:])
-    return existing.rstrip("\n") + "\n\n" + entry
+            return "".join(lines[:index]) + entry + end + "".join(lines[index:])
+    return existing.rstrip("\r\n") + end + end + entry
 
 
 def _entries_after(changelog: str | None, latest: Version) -> list[str]:

@@ -176,12 +176,19 @@ def test_changelog_entry_goes_above_the_newest_section() -> None:
     assert insert_changelog_entry("# Log\n", "c", entry) == f"# Log\n\n{entry}"
     assert has_entry(existing, "1.0.0") and not has_entry(existing, "1.0")
     assert not has_entry(None, "1.0.0")
+    # A changelog kept with CRLF line ends got an entry with LF ones: mixed line ends.
+    crlf = existing.replace("\n", "\r\n")
+    assert insert_changelog_entry(crlf, "c", entry) == insert_changelog_entry(
+        existing, "c", entry).replace("\n", "\r\n")
+    assert insert_changelog_entry("# Log\r\n", "c", entry) == \
+        "# Log\r\n\r\n" + entry.replace("\n", "\r\n")
 
 
 @pytest.mark.parametrize("existing", [
     None, "", "# Log\n", "# Log\n\n\n",
     "# Changelog of c\n\nIntro.\n\n## 1.0.0 (2026-11-28)\n\nInitial release.\n",
     "## 1.0.0 (2026-11-28)\n\nInitial release.\n\n## 0.9.0\n\nBeta.\n",
+    "# Changelog of c\r\n\r\n## 1.0.0 (2026-11-28)\r\n\r\nInitial release.\r\n",
 ])
 def test_removing_an_inserted_changelog_entry_undoes_the_insertion(existing: str | None) -> None:
     entry = "## 1.1.0 (2027-01-15)\n\nNew.\n"
