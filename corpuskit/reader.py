@@ -113,6 +113,10 @@ def open_package(path: Path) -> PackageSource:
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
         return FolderSource(path)
+    if path.is_file() and path.name == DESCRIPTOR and (path.parent / "bagit.txt").is_file():
+        raise InputError([Problem(str(path), "not-a-package",
+                                  f"the descriptor of a package, not the package; pass its "
+                                  f"folder, {path.parent}, or its .zip archive")])
     if path.is_file():
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link

@@ -518,3 +518,15 @@ def test_membership_is_by_id_or_record() -> None:
         assert first.id in corpus and last.id in corpus and last in corpus
         assert first.id + "-not" not in corpus and "" not in corpus and 3 not in corpus
         assert dataclasses.replace(last, title="another title") not in corpus
+
+
+def test_a_descriptor_given_for_its_package_is_named_as_one() -> None:
+    """frictionless takes datapackage.json; corpuskit said "no end-of-central-directory
+    record: not a zip archive", and validate that there was no datapackage.json."""
+    descriptor = sample().release / "datapackage.json"
+    said = (f"the descriptor of a package, not the package; pass its folder, "
+            f"{sample().release}, or its .zip archive")
+    with pytest.raises(corpuskit.InputError) as caught:
+        corpuskit.load(descriptor)
+    assert [p.message for p in caught.value.problems] == [said]
+    assert [p.message for p in corpuskit.validate(descriptor).problems] == [said]

@@ -156,7 +156,11 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     jobs = checked_jobs(jobs)
     kind = detect_kind(target)
     if kind is None:
+        descriptor = target.name == "datapackage.json" and target.is_file() \
+            and folder_kind(target.parent) == "package"
         reason = ("no such file or folder" if not target.exists() else
+                  f"the descriptor of a package, not the package; pass its folder, "
+                  f"{target.parent}, or its .zip archive" if descriptor else
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "
