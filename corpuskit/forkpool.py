@@ -42,6 +42,11 @@ from .errors import WorkerDied
 
 T = TypeVar("T")
 
+#: The signals that end a worker as Ctrl-C does: SIGINT, and SIGTERM and SIGHUP, which
+#: ``timeout``, systemd and a closed terminal send to the whole process group (the
+#: parent's own handling: :mod:`corpuskit.launch`). Each is blocked and handled alike.
+ENDING = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
 #: A task's outcome as a worker sends it: ``(True, result, "")`` or
 #: ``(False, exception, the worker's traceback)``.
 Outcome = tuple[bool, Any, str]
@@ -111,22 +116,30 @@ def end_on_interrupt() -> None:
 
     A worker whose parent ignores Ctrl-C (a job a non-interactive shell started in the
     background: POSIX has it ignore SIGINT) ignores it too: its own handler ended the
-    workers under a parent that went on, which then failed with a traceback or hung."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    workers under a parent that went on, which then failed with a traceback or hung.
+
+    SIGTERM and SIGHUP (:data:`ENDING`) are handled alike, unless ignored (``nohup``):
+    ``timeout`` and systemd signal the whole process group, and a worker that SIGTERM
+    ended outright, in the middle of its task, left the parent's pool in a state where
+    the build hung (its own handling: :mod:`corpuskit.launch`)."""
+    ending = sorted(signum for signum in ENDING
+                    if signal.getsignal(signum) is not signal.SIG_IGN)
+    if not ending:
         return
     _INTERRUPTED[0] = False
     reader, writer = os.pipe()
     os.set_blocking(writer, False)
-    signal.signal(signal.SIGINT, quit_on_interrupt)
+    for signum in ending:
+        signal.signal(signum, quit_on_interrupt)
     signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
     main = threading.main_thread().ident
     assert main is not None
     with threads_without_interrupt():
-        threading.Thread(target=_end_after_interrupt, args=(reader, main), daemon=True,
-                         name="corpuskit-interrupt").start()
+        threading.Thread(target=_end_after_interrupt, args=(reader, main, frozenset(ending)),
+                         daemon=True, name="corpuskit-interrupt").start()
 
 
-def _end_after_interrupt(reader: int, main: int) -> None:
+def _end_after_interrupt(reader: int, main: int, ending: frozenset[int]) -> None:
     while True:
         try:
             noted = os.read(reader, 64)
@@ -134,25 +147,26 @@ def _end_after_interrupt(reader: int, main: int) -> None:
             return
         if not noted:
             return
-        if signal.SIGINT in noted:
+        came = [signum for signum in noted if signum in ending]
+        if came:
             break
     for _ in range(_NUDGES):
         if _INTERRUPTED[0]:
             break
-        signal.pthread_kill(main, signal.SIGINT)
+        signal.pthread_kill(main, came[0])
         time.sleep(_NUDGE_SECONDS)
     time.sleep(_GRACE_SECONDS)
-    os._exit(128 + signal.SIGINT)
+    os._exit(128 + came[0])
 
 
 def _block_interrupt() -> None:
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, ENDING)
 
 
 def _unblock_interrupt() -> None:
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING)
 
 
 @contextmanager
@@ -167,7 +181,7 @@ def threads_without_interrupt() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ENDING)
     try:
         yield
     finally:

@@ -3,6 +3,7 @@ modules load exits 130 with one line, not Python's KeyboardInterrupt traceback."
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -80,15 +81,9 @@ def _raise_corpuskit_error(*args: object, **kwargs: object) -> None:
     raise ProblemsFound("1 problem found")
 
 
-@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int) -> None:
-    """``timeout``, a cancelled CI job and systemd send SIGTERM (a closed terminal:
-    SIGHUP) to corpuskit alone: it exited at once (status -15), leaving its temporary
-    release folder in --out. Now the build ends as an interrupted one: nothing left in
-    --out, no worker left running, one line, and the shell's status for the signal."""
-    seeds = tmp_path / "seeds"
+def _many_seeds(seeds: Path, count: int = 3000) -> None:
     words = ["the", "river", "and", "house", "of", "people", "in", "city", "light"]
-    for number in range(3000):
+    for number in range(count):
         folder = seeds / f"part-{number % 30:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         body = " ".join(words[(number + i) % len(words)] for i in range(800))
@@ -96,16 +91,45 @@ def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int) -> Non
     (seeds / "corpus.toml").write_text(
         'name = "ended"\ntitle = "Ended"\nversion = "1.0.0"\ndescription = "d"\n'
         'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
+
+
+def _files_under_temporary(out: Path) -> int:
+    """The files in the build's temporary release folder in ``out`` so far."""
+    if not out.is_dir():
+        return 0
+    return sum(len(files) for temporary in out.glob(".corpuskit-tmp-*")
+               for _, _, files in os.walk(temporary))
+
+
+def _send(process: subprocess.Popen[str], ending: int, group: bool) -> None:
+    if group:  # as `timeout` and systemd do: the parent and its workers at once
+        os.killpg(process.pid, ending)
+    else:
+        process.send_signal(ending)
+
+
+@pytest.mark.parametrize("group", [False, True])
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int,
+                                            group: bool) -> None:
+    """``timeout``, a cancelled CI job and systemd send SIGTERM (a closed terminal:
+    SIGHUP): corpuskit exited at once (status -15), leaving its temporary release folder
+    in --out; sent to the whole process group, the workers it ended left the build hung.
+    Now the build ends as an interrupted one: nothing left in --out, no worker left
+    running, one line, and the shell's status for the signal."""
+    seeds = tmp_path / "seeds"
+    _many_seeds(seeds)
     out = tmp_path / "out"
     build = subprocess.Popen([sys.executable, "-m", "corpuskit", "build", str(seeds),
-                              "--out", str(out), "--no-cache"],
+                              "--out", str(out), "--no-cache"], start_new_session=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (out.is_dir() and any(p.name.startswith(".corpuskit-tmp-")
-                                    for p in out.iterdir())):
+    # In the middle of the workers' work (the shards they have written so far), where a
+    # group's SIGTERM left the build hung.
+    while _files_under_temporary(out) < 500:
         assert build.poll() is None and time.monotonic() < deadline, build.communicate()
         time.sleep(0.005)
-    build.send_signal(ending)
+    _send(build, ending, group)
     _, err = build.communicate(timeout=60)
     assert build.returncode == 128 + ending, err
     assert err.endswith("corpuskit: terminated\n"), err
@@ -125,3 +149,34 @@ def test_sigterm_while_the_cli_loads_exits_143_without_a_traceback() -> None:
     assert done.returncode == 143, done.stderr
     assert done.stderr == "corpuskit: terminated\n"
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("ending", [signal.SIGINT, signal.SIGTERM])
+def test_a_group_signal_during_validate_reproduce_is_an_interrupt(tmp_path: Path,
+                                                                  ending: int) -> None:
+    """Ctrl-C (or SIGTERM from `timeout`) reaches validate's workers too: waiting for the
+    reproducer's results on the way out took a worker's exit for its death, and "a worker
+    process died" (exit 1) replaced the interrupt."""
+    seeds = tmp_path / "seeds"
+    _many_seeds(seeds, 2000)
+    out = tmp_path / "out"
+    built = subprocess.run([sys.executable, "-m", "corpuskit", "build", str(seeds), "--out",
+                            str(out), "--no-cache"], capture_output=True, text=True,
+                           timeout=300, check=False)
+    assert built.returncode == 0, built.stderr
+    check = subprocess.Popen([sys.executable, "-m", "corpuskit", "validate", "--reproduce",
+                              "--jobs", "2", str(out / "ended-1.0.0")],
+                             start_new_session=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
+                             check=False).stdout:  # its workers are forked
+        assert check.poll() is None and time.monotonic() < deadline, check.communicate()
+        time.sleep(0.005)
+    time.sleep(0.3)  # into the records and their reproduction
+    os.killpg(check.pid, ending)
+    _, err = check.communicate(timeout=60)
+    if check.returncode == 0:  # finished first (a fast machine): nothing to see
+        return
+    said = "aborted" if ending == signal.SIGINT else "terminated"
+    assert (check.returncode, err.splitlines()[-1:]) == (128 + ending, [f"corpuskit: {said}"]), err

@@ -291,8 +291,11 @@ class RecordPass:
                     self._fill()
         finally:
             self.digester.close()
-            if self.reproducer is not None:
-                self.checker.problems.extend(self.reproducer.finish())
+        # Not on the way out of an error or an interrupt: waiting for the reproducer's
+        # results then took a worker's exit (Ctrl-C, SIGTERM to the process group) for its
+        # death, and "a worker process died" replaced the interrupt.
+        if self.reproducer is not None:
+            self.checker.problems.extend(self.reproducer.finish())
         self.checker.problems.extend(self.ids.problems)
         self.checker.problems.extend(self.ids.lookalikes(
             {problem.path for problem in self.checker.problems
