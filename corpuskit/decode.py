@@ -14,8 +14,7 @@ import re
 from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import looks_bad
-from .plausibility import judge, plausible
+from .plausibility import assess, judge, plausible
 from .problems import Problem
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
@@ -123,15 +122,16 @@ def _not_utf8(data: bytes, start: int) -> str:
 def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     """Why ``data``, which is not UTF-8 as a whole and which the code page ``encoding``
     reads, mixes encodings, or None: one of its lines is UTF-8 with characters beyond
-    ASCII that ``encoding`` reads as mojibake (``“`` as ``â€ś``), and another is not
-    UTF-8. Read whole in ``encoding``, such a file came out garbled on one side or the
-    other (ftfy repairs the UTF-8 lines, and the others keep ``déjŕ`` where cp1250 won);
-    a UTF-8 file cut in the middle of a character is one too. A line that a legacy code
-    page writes as valid UTF-8 by chance (``Ні`` in cp1251) reads as text, not mojibake,
-    and is no sign."""
+    ASCII that read as text in UTF-8 and as mojibake in ``encoding`` (more implausible
+    words: ``“`` as ``â€ś``, ``café`` as ``cafÃ©``), and another is not UTF-8. Read whole
+    in ``encoding``, such a file came out garbled on one side or the other (ftfy repairs
+    the UTF-8 lines, and the others keep ``déjŕ`` where cp1250 won); a UTF-8 file cut in
+    the middle of a character is one too. A legacy line that is valid UTF-8 by chance
+    (``Ні`` in cp1251, ``IRMÃ”`` in cp1252) reads as text in its code page, no worse
+    than in UTF-8, and is no sign. Lines end at LF, CR or CRLF."""
     utf8: tuple[int, str] | None = None
     other: int | None = None
-    for number, line in enumerate(data.split(b"\n"), 1):
+    for number, line in enumerate(data.splitlines(), 1):
         if line.isascii():
             continue
         try:
@@ -141,10 +141,10 @@ def _mixed_encodings(data: bytes, encoding: str) -> str | None:
         else:
             if utf8 is None:
                 try:
-                    garbled = looks_bad(decode_with(line, encoding))
+                    legacy = decode_with(line, encoding)
                 except UnicodeDecodeError:
-                    garbled = False
-                if garbled:
+                    legacy = text
+                if assess(legacy).implausibility > assess(text).implausibility:
                     utf8 = (number, text.strip())
         if utf8 is not None and other is not None:
             shown = utf8[1] if len(utf8[1]) <= 40 else utf8[1][:40] + "..."

@@ -693,3 +693,22 @@ def test_a_legacy_line_that_is_utf8_by_chance_is_no_sign_of_mixing(text: str,
                                                                    codec: str) -> None:
     decoded = run(text.encode(codec))
     assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+@pytest.mark.parametrize("first", ["A MINHA IRMÃ”", "AMANHÃ\xa0!", "IRMÃ—", "IRMÃ»"])
+def test_a_cp1252_line_that_is_utf8_by_chance_and_looks_like_mojibake_is_no_sign(
+        first: str) -> None:
+    """QA: Portuguese in cp1252, "Ã" then "”" is C3 94, UTF-8's "Ô": ftfy takes "Ã”" for
+    mojibake, but the line reads no worse in cp1252 than in UTF-8."""
+    text = f"{first}\nA câmara municipal aprovou ontem o orçamento para o próximo ano.\n"
+    decoded = run(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+def test_a_mixed_file_with_cr_line_ends_is_refused_too() -> None:
+    """Lines were cut at LF only: a file with CR line ends was one line, and passed."""
+    data = ("Rada miasta zebrała się w czwartek.\rŻadne z nich nie wiedziało, co powiedzieć.\r"
+            .encode() + "Polscy radni mówią, że to był pomysł.\r".encode("cp1250")
+            + "Il a dit : déjà vu.\r".encode("cp1252"))
+    said = _said(data)
+    assert "it mixes encodings: line 3 is not UTF-8, but line 1 is (" in said, said
