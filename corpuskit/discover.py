@@ -59,15 +59,35 @@ class Discovery:
     held_back: tuple[SourceRef, ...] = ()
 
 
-def skip_reason(relpath: str, exclude: tuple[str, ...]) -> str | None:
-    """Why the file or folder ``relpath`` is skipped, or None: hidden (a name starting
+def skip_reason(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
+                ) -> str | None:
+    """Why the file or ``folder`` ``relpath`` is skipped, or None: hidden (a name starting
     with ``.``), or matched by a ``discover.exclude`` pattern. A folder skipped is not
-    walked: nothing in it is a document (as a folder in ``.gitignore``)."""
+    walked: nothing in it is a document (as a folder in ``.gitignore``). Patterns match
+    the whole relative path (fnmatch); as in ``.gitignore``, one ending in ``/`` matches
+    folders only, and a leading ``/`` or ``./`` only says that the path starts at the top
+    of the seeds folder, as every path does."""
     if relpath.rpartition("/")[2].startswith("."):
         return "hidden"
-    if exclude and any(fnmatchcase(relpath, pattern) for pattern in exclude):
+    if exclude and any(_excludes(pattern, relpath, folder) for pattern in exclude):
         return "excluded by discover.exclude"
     return None
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:  # looked at again, and said, as a file is
+        return False
+
+
+def _excludes(pattern: str, relpath: str, folder: bool) -> bool:
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    pattern = pattern.lstrip("/")
+    if pattern.endswith("/"):
+        return folder and fnmatchcase(relpath, pattern.rstrip("/"))
+    return fnmatchcase(relpath, pattern)
 
 
 def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
@@ -91,7 +111,7 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
         relpath = f"{rel}/{entry.name}" if rel else entry.name
         yield relpath, entry
         if deep and entry.is_dir(follow_symlinks=False) \
-                and skip_reason(relpath, exclude) is None:
+                and skip_reason(relpath, exclude, folder=True) is None:
             yield from _walk(root, problems, relpath, folders=folders, exclude=exclude)
 
 
@@ -175,7 +195,7 @@ class _Listing:
                         Future[_Listing] | TopListing | None]] = []
         for relpath, entry in _walk(root, self.problems, "", deep=False):
             folder = entry.is_dir(follow_symlinks=False) \
-                and skip_reason(relpath, config.exclude) is None
+                and skip_reason(relpath, config.exclude, folder=True) is None
             under: Future[_Listing] | TopListing | None = None
             if folder:
                 under = listings.get(relpath) if listings is not None else None
@@ -226,7 +246,7 @@ class _Listing:
         name = entry.name
         if "/" not in relpath and name in RESERVED_NAMES:
             return
-        skipped = skip_reason(relpath, config.exclude)
+        skipped = skip_reason(relpath, config.exclude, folder=_is_folder(entry))
         if skipped is not None:
             self.skipped.append((printable(relpath), skipped))
             return
@@ -301,7 +321,7 @@ def _skipped_target(target: str, exclude: tuple[str, ...]) -> str | None:
         return (f"symbolic link to {target}, which is not a document; remove the link, or "
                 "copy the text in if it is one")
     for end in range(1, len(parts) + 1):
-        reason = skip_reason("/".join(parts[:end]), exclude)
+        reason = skip_reason("/".join(parts[:end]), exclude, folder=end < len(parts))
         if reason is not None:
             where = "" if end == len(parts) else f", in {printable('/'.join(parts[:end]))}"
             return (f"symbolic link to {printable(target)}{where}, which is {reason}: a build "

@@ -526,6 +526,19 @@ def test_hidden_and_excluded_files_are_skipped_and_named(
     assert sorted(p.name for p in raw.rglob("*") if p.is_file()) == ["good.txt"]
 
 
+def test_an_exclude_pattern_ending_in_a_slash_names_folders_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As in .gitignore: "*.d/" leaves the folder x.d out, not the document y.d."""
+    seeds = make_seeds(tmp_path, {**GOOD, "x.d/inside.txt": "Inside a folder.\n",
+                                  "y.d": "A document named y.d.\n"},
+                       {"discover": {"exclude": ["*.d/"]}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert "skipped: x.d (excluded by discover.exclude)" in err
+    raw = tmp_path / "out" / "test-corpus-1.0.0" / "data" / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == ["good.txt", "y.d"]
+
+
 @pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
 def test_a_failed_build_names_the_files_it_skipped_too(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
@@ -542,9 +555,10 @@ def test_a_failed_build_names_the_files_it_skipped_too(
     assert ("holds no documents" in err) != bool(files)
 
 
-@pytest.mark.parametrize("cache", [True, False])
+@pytest.mark.parametrize(("cache", "style"), [(True, ""), (False, ""), (True, "/"),
+                                              (False, "./")])
 def test_an_excluded_or_hidden_folder_is_not_walked(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: bool) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: bool, style: str) -> None:
     """A folder an exclude pattern names is skipped whole, at the top or deeper, as a
     hidden one is: the build said "skipped: private" and then packaged every file in it,
     and validate SEEDS refused a binary file in it."""
@@ -556,7 +570,9 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
         "part/drafts/d.txt": "A draft.\n",
         "part/kept.txt": "A kept document of the part.\n",
         "part/.hidden/h.txt": "Hidden.\n",
-    }, {"discover": {"exclude": ["private", "part/drafts"]}})
+    }, {"discover": {"exclude": [{"": "private", "/": "private/", "./": "./private"}[style],
+                                 {"": "part/drafts", "/": "/part/drafts/",
+                                  "./": "./part/drafts/"}[style]]}})
     out = tmp_path / "out"
     code, err = run_build(seeds, out, capsys,
                           *([] if cache else ["--no-cache"]))
