@@ -262,12 +262,24 @@ def _entries_after(changelog: str | None, latest: Version) -> list[str]:
     heading that is no version, such as ``## [Unreleased]``, is none of them)."""
     found: list[str] = []
     for heading in re.findall(r"^## \[?([^\s\]]+)\]?(?:\s|$)", changelog or "", re.MULTILINE):
-        try:
-            if Version.parse(heading) > latest:
-                found.append(heading)
-        except ValueError:
-            continue
+        version = _heading_version(heading)
+        if version is not None and version > latest:
+            found.append(heading)
     return found
+
+
+def _heading_version(heading: str) -> Version | None:
+    """The version a changelog heading names, spelled as people write them too: ``v1.2.0``,
+    ``1.2.0+build.5`` (build metadata: the same version), ``1.2`` (1.2.0); None for one
+    that names none (``Unreleased``)."""
+    text = heading[1:] if heading[:1] in "vV" else heading
+    text = text.split("+", 1)[0]
+    if re.fullmatch(r"\d+\.\d+", text):
+        text += ".0"
+    try:
+        return Version.parse(text)
+    except ValueError:
+        return None
 
 
 def has_entry(changelog: str | None, version: str) -> bool:

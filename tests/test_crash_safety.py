@@ -380,6 +380,10 @@ def test_release_refuses_a_changelog_entry_it_did_not_write(tmp_path: Path) -> N
     ("## 1.0.1 (soon)\n\nHand written, never released.\n\n", "an entry for 1.0.1"),
     ("## 2.0.0 (2026-12-01)\n\nLeft by a killed release.\n\n## 1.0.1\n\nMore.\n\n",
      "entries for 2.0.0, 1.0.1"),
+    # Spelled otherwise (QA): each was shipped beside the release's own "## 1.1.0".
+    ("## v1.1.0\n\nWritten ahead.\n\n", "an entry for v1.1.0"),
+    ("## 1.1.0+build.5\n\nWritten ahead.\n\n", "an entry for 1.1.0+build.5"),
+    ("## 1.1\n\nWritten ahead.\n\n", "an entry for 1.1"),
 ])
 def test_release_refuses_entries_of_versions_never_released(
         tmp_path: Path, headings: str, said: str) -> None:
