@@ -18,6 +18,7 @@ from io import BufferedIOBase
 from pathlib import Path
 
 from . import package
+from .archiveseal import ends_in_a_seal
 from .compare import archives_match, tree_differences
 from .config import CorpusConfig, load_config
 from .cores import checked_jobs
@@ -177,8 +178,11 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
 
     release = _release_around(out)
     if release is not None:
-        raise UsageError(f"--out {out} is {'inside ' if release != out.resolve() else ''}"
-                         f"the release folder {release}, which no build may change "
+        where = ("inside the release folder" if release != out.resolve() else
+                 "the release folder" if release.is_dir() else
+                 f"where the folder of the release archived in {release.name}.zip beside it "
+                 "goes: the release folder")
+        raise UsageError(f"--out {out} is {where} {release}, which no build may change "
                          "(released versions are immutable); give --out the folder of "
                          f"releases, for example --out {release.parent}")
     root = seeds.resolve()
@@ -204,8 +208,13 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
 
 def _release_around(out: Path) -> Path | None:
     """The package folder ``out`` is, or is inside, if any (a folder holding a
-    datapackage.json or bagit.txt, as :func:`corpuskit.reader.folder_kind` tells)."""
-    for folder in (resolved := out.resolve(), *resolved.parents):
+    datapackage.json or bagit.txt, as :func:`corpuskit.reader.folder_kind` tells), or the
+    place of one: ``out`` beside a sealed ``<out>.zip``, the archive of a release whose
+    folder was removed (a build there would put a release where that one's folder goes)."""
+    resolved = out.resolve()
+    if resolved.name and ends_in_a_seal(resolved.with_name(resolved.name + ".zip")):
+        return resolved
+    for folder in (resolved, *resolved.parents):
         if folder.is_dir() and folder_kind(folder) == "package":
             return folder
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -455,6 +456,23 @@ def test_an_out_in_a_release_folder_is_refused(
     assert f"for example --out {dist}" in err
     assert tree_bytes(release) == before
     assert main(["validate", str(release)]) == 0
+
+
+def test_an_out_where_a_zip_only_release_has_its_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """QA: with only the zip of 1.0.0 left, --out dist/test-corpus-1.0.0 built a release
+    there, and the folder of releases was then refused as holding a broken one."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert run_build(seeds, dist, capsys)[0] == 0
+    shutil.rmtree(dist / "test-corpus-1.0.0")
+    out = dist / "test-corpus-1.0.0"
+    code, err = run_build(seeds, out, capsys)
+    assert code == 2, err
+    assert (f"--out {out} is where the folder of the release archived in "
+            f"test-corpus-1.0.0.zip beside it goes: the release folder {out}") in err
+    assert not out.exists()
+    assert run_build(seeds, tmp_path / "dist.zip-free", capsys)[0] == 0  # no zip beside it
 
 
 @pytest.mark.parametrize("out", ["taken", "taken/releases"])
