@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .problems import Problem
+from .signals import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from .signals import Terminated as Terminated
 from .wording import counted
 
 EXIT_OK = 0
@@ -17,24 +19,6 @@ EXIT_USAGE = 2
 #: stdout was closed by its reader (``corpuskit info ... | head -1``): the status of a
 #: process a broken pipe ends (128 + SIGPIPE), not "problems found".
 EXIT_PIPE_CLOSED = 141
-#: Interrupted (Ctrl-C): the status the shell gives a process SIGINT ends (128 + 2).
-EXIT_INTERRUPTED = 130
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP (``timeout``, a cancelled CI job, systemd, a closed terminal),
-    raised in the main thread as Ctrl-C's KeyboardInterrupt is (see
-    :func:`corpuskit.launch.main`), so that the run ends as an interrupted one does: its
-    temporary files removed, its workers stopped. Its exit status is the shell's for the
-    signal, 128 + its number."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-    @property
-    def exit_code(self) -> int:
-        return 128 + self.signum
 
 
 class CorpuskitError(Exception):
