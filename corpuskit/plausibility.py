@@ -174,13 +174,28 @@ def _implausibility(text: str, words: list[str], odd: int) -> int:
         # letters are accented is another script read in a Latin code page.
         count += len(words)
     if plain >= 4 and 2 * plain_upper < plain and _mostly_capitals(counted) \
-            and _mostly_capitals(Counter(_INNER_NON_ASCII.findall(text))):
+            and _mostly_capitals(Counter(_INNER_NON_ASCII.findall(_without_capital_words(
+                text)))):
         # Mostly capital non-ASCII letters in lower-case text, inside words too: KOI8-R
         # read as cp1251 or back (each swaps the other's capitals and small letters). The
         # capitals that start words are no sign: the titles of French text in a Latin
-        # code page ("État de l'Économie") had it refused.
+        # code page ("État de l'Économie") had it refused; nor are those of a word written
+        # in capitals, ASCII letters too: a Portuguese heading ("A NAÇÃO E A
+        # CONSTITUIÇÃO") above lower-case text had its cp1252 file refused.
         count += len(words)
     return count
+
+
+def capital_word(word: str) -> bool:
+    """A word written in capitals, with an ASCII letter among them (``NAÇÃO``, ``ÚŘAD``):
+    a heading's, not the case swap of a wrong code page (whose words are all non-ASCII
+    letters: KOI8-R's ``спасибо`` read in cp1252 is ``ÓÐÁÓÉÂÏ``)."""
+    return word.isupper() and any(c.isascii() and c.isalpha() for c in word)
+
+
+def _without_capital_words(text: str) -> str:
+    """``text``'s words but its :func:`capital_word` ones, a space between two."""
+    return " ".join(word for word in text.split() if not capital_word(word))
 
 
 class Judgement(NamedTuple):

@@ -309,7 +309,7 @@ def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
 
 def _implausibility_by_definition(text: str) -> int:
     """plausibility._implausibility written plainly, character by character (the reference)."""
-    from corpuskit.plausibility import implausible_word, script
+    from corpuskit.plausibility import capital_word, implausible_word, script
 
     words = [word for word in text.split() if not word.isascii()]
     count = sum(1 for word in words if implausible_word(word))
@@ -320,9 +320,11 @@ def _implausibility_by_definition(text: str) -> int:
     cased = [c for c in text if not c.isascii() and (c.isupper() or c.islower())]
     # The same, inside words: right after a letter (as the regex class [^\W\d_] has it:
     # alphanumeric and no decimal digit, so also after "²").
-    inner = [c for i, c in enumerate(text)
+    # (not in a word written in capitals, ASCII letters too: a heading's)
+    inner = [c for word in text.split() if not capital_word(word)
+             for i, c in enumerate(word)
              if not c.isascii() and (c.isupper() or c.islower()) and i > 0
-             and text[i - 1].isalnum() and not text[i - 1].isdecimal()]
+             and word[i - 1].isalnum() and not word[i - 1].isdecimal()]
     plain = [c for c in text if c.isascii() and c.isalpha()]
     if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
             and len(inner) >= 4 and 2 * sum(map(str.isupper, inner)) > len(inner)
@@ -712,3 +714,16 @@ def test_a_mixed_file_with_cr_line_ends_is_refused_too() -> None:
             + "Il a dit : déjà vu.\r".encode("cp1252"))
     said = _said(data)
     assert "it mixes encodings: line 3 is not UTF-8, but line 1 is (" in said, said
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("A NAÇÃO E A CONSTITUIÇÃO\nO coração dela batia depressa; a cidade dormia.\n", "cp1252"),
+    ("ÚŘAD PRÁCE EVIDUJE V KRAJI PŘES 12 000 UCHAZEČŮ\nÚřad práce dnes zveřejnil nová "
+     "čísla o nezaměstnanosti v kraji.\n", "cp1250"),
+])
+def test_a_heading_in_capitals_above_lower_case_text_is_no_case_swap(text: str,
+                                                                      codec: str) -> None:
+    """QA: capitals inside the words of a heading counted as the case swap KOI8-R and
+    cp1251 make of each other, and the genuine cp1252 file was refused (add cp1255)."""
+    decoded = run(text.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, text)
