@@ -48,7 +48,7 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
         # click writes UTF-8 to a stream it takes for a misconfigured ASCII one: the
         # characters the stream's encoding lacks are escaped here instead.
         encoding = getattr(stream, "encoding", None) or "ascii"
-        shown = shown.encode(encoding, "backslashreplace").decode(encoding)
+        shown = shown.encode(encoding, _UNICODE_ESCAPES).decode(encoding)
     try:
         click.echo(shown, err=err, nl=nl)
     except BrokenPipeError:
@@ -56,6 +56,21 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     except OSError as exc:  # a full disk behind a redirection, an I/O error
         where = "standard error" if err else "standard output"
         raise OutputError(f"cannot write to {where}: {exc.strerror or exc}") from None
+
+
+def _unicode_escapes(error: UnicodeError) -> tuple[str, int]:
+    """``\\u00fc`` for a character a stream lacks, never ``\\xfc``: corpuskit shows a
+    byte of a name that is not UTF-8 as ``\\xfc`` (:func:`corpuskit.problems.printable`),
+    and a valid ``ü`` must not look like it."""
+    assert isinstance(error, UnicodeEncodeError)
+    lacking = error.object[error.start:error.end]
+    return "".join(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+                   for c in lacking), error.end
+
+
+#: The name of :func:`_unicode_escapes` as an error handler of ``str.encode``.
+_UNICODE_ESCAPES = "corpuskit-unicode-escapes"
+codecs.register_error(_UNICODE_ESCAPES, _unicode_escapes)
 
 
 def _utf8(stream: Any) -> bool:

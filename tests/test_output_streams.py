@@ -106,3 +106,14 @@ def test_an_ascii_stdout_gets_escapes_not_utf8(two_releases: tuple[Path, Path]) 
     assert done.returncode == 0, done.stderr
     assert done.stdout.isascii(), done.stdout
     assert b"It\\u2019s a test \\u2014 \\u4e2d\\u6587 too." in done.stdout
+
+
+def test_an_ascii_stdout_shows_a_latin_1_letter_unlike_a_byte_that_is_no_utf8(
+        tmp_path: Path) -> None:
+    """``ü`` was written ``\\xfc``, as corpuskit writes a byte of a name that is no UTF-8."""
+    seeds = make_seeds(tmp_path, {"\u00fc.txt": "", os.fsdecode(b"\xfc2.txt"): "x"})
+    done = _corpuskit("validate", seeds, env={"PYTHONIOENCODING": "ascii"},
+                      capture_output=True)
+    assert done.returncode == 1
+    assert b"/\\u00fc.txt: the file is empty" in done.stdout, done.stdout
+    assert b"/\\xfc2.txt: the name is not valid UTF-8" in done.stdout, done.stdout
