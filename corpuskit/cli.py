@@ -44,10 +44,10 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     stdout its reader closed ends the command (:class:`OutputClosed`)."""
     shown = printable(message)
     stream = sys.stderr if err else sys.stdout
-    if not shown.isascii() and not _utf8(stream):
+    encoding = getattr(stream, "encoding", None)  # none: a str stream (io.StringIO) takes all
+    if encoding and not shown.isascii() and not _utf8(stream):
         # click writes UTF-8 to a stream it takes for a misconfigured ASCII one: the
         # characters the stream's encoding lacks are escaped here instead.
-        encoding = getattr(stream, "encoding", None) or "ascii"
         shown = shown.encode(encoding, _UNICODE_ESCAPES).decode(encoding)
     try:
         click.echo(shown, err=err, nl=nl)
