@@ -45,7 +45,8 @@ T = TypeVar("T")
 #: The signals that end a worker as Ctrl-C does: SIGINT, and SIGTERM and SIGHUP, which
 #: ``timeout``, systemd and a closed terminal send to the whole process group (the
 #: parent's own handling: :mod:`corpuskit.launch`). Each is blocked and handled alike.
-ENDING = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+ENDING = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                   if hasattr(signal, name))  # (no SIGHUP on Windows)
 
 #: A task's outcome as a worker sends it: ``(True, result, "")`` or
 #: ``(False, exception, the worker's traceback)``.

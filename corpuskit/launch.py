@@ -21,7 +21,8 @@ from .signals import EXIT_INTERRUPTED, Terminated
 
 #: The signals that end a run as Ctrl-C does, rather than at once with whatever it was
 #: writing left behind (a build's temporary folder, an export's temporary file).
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                       if hasattr(signal, name))  # (no SIGHUP on Windows)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -42,7 +43,7 @@ def end_on_termination() -> None:
         if signal.getsignal(signum) is signal.SIG_DFL:
             signal.signal(signum, _terminate)
             handled = True
-    if handled:
+    if handled and hasattr(os, "register_at_fork"):  # (no fork on Windows)
         os.register_at_fork(after_in_child=_defaults_in_child)
 
 
