@@ -29,22 +29,28 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated(signum)
 
 
+#: The signals :func:`end_on_termination` handles (not those the caller ignores).
+_HANDLED: list[int] = []
+
+
 def _defaults_in_child() -> None:
-    """In a forked worker: the signals' default action again. Its parent stops it."""
-    for signum in ENDING_SIGNALS:
+    """In a forked worker: the default action again for the signals this process handles
+    (its own handling, if any, is the worker's: :func:`corpuskit.forkpool.end_on_interrupt`);
+    one the caller ignores stays ignored (``nohup``)."""
+    for signum in _HANDLED:
         signal.signal(signum, signal.SIG_DFL)
 
 
 def end_on_termination() -> None:
     """Have SIGTERM and SIGHUP raise :class:`~corpuskit.errors.Terminated` in the main
     thread, unless they are ignored (``nohup``) or handled already."""
-    handled = False
-    for signum in ENDING_SIGNALS:
-        if signal.getsignal(signum) is signal.SIG_DFL:
-            signal.signal(signum, _terminate)
-            handled = True
-    if handled and hasattr(os, "register_at_fork"):  # (no fork on Windows)
+    handled = [signum for signum in ENDING_SIGNALS
+               if signal.getsignal(signum) is signal.SIG_DFL and signum not in _HANDLED]
+    for signum in handled:
+        signal.signal(signum, _terminate)
+    if handled and not _HANDLED and hasattr(os, "register_at_fork"):  # (Windows: no fork)
         os.register_at_fork(after_in_child=_defaults_in_child)
+    _HANDLED.extend(handled)
 
 
 def main() -> int:

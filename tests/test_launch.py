@@ -3,6 +3,7 @@ modules load exits 130 with one line, not Python's KeyboardInterrupt traceback."
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -101,6 +102,14 @@ def _files_under_temporary(out: Path) -> int:
                for _, _, files in os.walk(temporary))
 
 
+def _end(process: subprocess.Popen[str]) -> None:
+    """Kill what is left of a test's run and its workers (a hung run, as the bug was)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
 def _send(process: subprocess.Popen[str], ending: int, group: bool) -> None:
     if group:  # as `timeout` and systemd do: the parent and its workers at once
         os.killpg(process.pid, ending)
@@ -123,14 +132,17 @@ def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int,
     build = subprocess.Popen([sys.executable, "-m", "corpuskit", "build", str(seeds),
                               "--out", str(out), "--no-cache"], start_new_session=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    # In the middle of the workers' work (the shards they have written so far), where a
-    # group's SIGTERM left the build hung.
-    while _files_under_temporary(out) < 500:
-        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
-        time.sleep(0.005)
-    _send(build, ending, group)
-    _, err = build.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        # In the middle of the workers' work (the shards they have written so far), where
+        # a group's SIGTERM left the build hung.
+        while _files_under_temporary(out) < 500:
+            assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+            time.sleep(0.005)
+        _send(build, ending, group)
+        _, err = build.communicate(timeout=60)
+    finally:
+        _end(build)
     assert build.returncode == 128 + ending, err
     assert err.endswith("corpuskit: terminated\n"), err
     assert "Traceback" not in err
@@ -168,15 +180,47 @@ def test_a_group_signal_during_validate_reproduce_is_an_interrupt(tmp_path: Path
                               "--jobs", "2", str(out / "ended-1.0.0")],
                              start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
-                             check=False).stdout:  # its workers are forked
-        assert check.poll() is None and time.monotonic() < deadline, check.communicate()
-        time.sleep(0.005)
-    time.sleep(0.3)  # into the records and their reproduction
-    os.killpg(check.pid, ending)
-    _, err = check.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
+                                 check=False).stdout:  # its workers are forked
+            assert check.poll() is None and time.monotonic() < deadline, check.communicate()
+            time.sleep(0.005)
+        time.sleep(0.3)  # into the records and their reproduction
+        os.killpg(check.pid, ending)
+        _, err = check.communicate(timeout=60)
+    finally:
+        _end(check)
     if check.returncode == 0:  # finished first (a fast machine): nothing to see
         return
     said = "aborted" if ending == signal.SIGINT else "terminated"
     assert (check.returncode, err.splitlines()[-1:]) == (128 + ending, [f"corpuskit: {said}"]), err
+
+
+def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path) -> None:
+    """Under nohup (SIGHUP ignored), a forked worker got SIGHUP's default back, then its
+    handler, and ended on the group's SIGHUP: "a worker process died (exit status 129)"."""
+    seeds = tmp_path / "seeds"
+    _many_seeds(seeds, 2000)
+    out = tmp_path / "out"
+    built = subprocess.run([sys.executable, "-m", "corpuskit", "build", str(seeds), "--out",
+                            str(out), "--no-cache"], capture_output=True, text=True,
+                           timeout=300, check=False)
+    assert built.returncode == 0, built.stderr
+    check = subprocess.Popen([sys.executable, "-m", "corpuskit", "validate", "--reproduce",
+                              "--jobs", "2", str(out / "ended-1.0.0")],
+                             start_new_session=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    try:
+        deadline = time.monotonic() + 60
+        while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
+                                 check=False).stdout:  # its workers are forked
+            assert check.poll() is None and time.monotonic() < deadline, check.communicate()
+            time.sleep(0.005)
+        time.sleep(0.3)
+        os.killpg(check.pid, signal.SIGHUP)
+        _, err = check.communicate(timeout=120)
+    finally:
+        _end(check)
+    assert check.returncode == 0, err
