@@ -163,43 +163,11 @@ def test_sigterm_while_the_cli_loads_exits_143_without_a_traceback() -> None:
     assert done.stdout == ""
 
 
-@pytest.mark.parametrize("ending", [signal.SIGINT, signal.SIGTERM])
-def test_a_group_signal_during_validate_reproduce_is_an_interrupt(tmp_path: Path,
-                                                                  ending: int) -> None:
-    """Ctrl-C (or SIGTERM from `timeout`) reaches validate's workers too: waiting for the
-    reproducer's results on the way out took a worker's exit for its death, and "a worker
-    process died" (exit 1) replaced the interrupt."""
-    seeds = tmp_path / "seeds"
-    _many_seeds(seeds, 2000)
-    out = tmp_path / "out"
-    built = subprocess.run([sys.executable, "-m", "corpuskit", "build", str(seeds), "--out",
-                            str(out), "--no-cache"], capture_output=True, text=True,
-                           timeout=300, check=False)
-    assert built.returncode == 0, built.stderr
-    check = subprocess.Popen([sys.executable, "-m", "corpuskit", "validate", "--reproduce",
-                              "--jobs", "2", str(out / "ended-1.0.0")],
-                             start_new_session=True, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
-                                 check=False).stdout:  # its workers are forked
-            assert check.poll() is None and time.monotonic() < deadline, check.communicate()
-            time.sleep(0.005)
-        time.sleep(0.3)  # into the records and their reproduction
-        os.killpg(check.pid, ending)
-        _, err = check.communicate(timeout=60)
-    finally:
-        _end(check)
-    if check.returncode == 0:  # finished first (a fast machine): nothing to see
-        return
-    said = "aborted" if ending == signal.SIGINT else "terminated"
-    assert (check.returncode, err.splitlines()[-1:]) == (128 + ending, [f"corpuskit: {said}"]), err
-
-
-def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path) -> None:
-    """Under nohup (SIGHUP ignored), a forked worker got SIGHUP's default back, then its
-    handler, and ended on the group's SIGHUP: "a worker process died (exit status 129)"."""
+def _validate_reproduce_signalled(tmp_path: Path, ending: int,
+                                  ignored: int | None = None) -> tuple[int, str]:
+    """``validate --reproduce`` of a built package of 2,000 documents, ``ending`` sent to
+    its process group once its workers are forked and at work (the caller ignoring
+    ``ignored``, as nohup does SIGHUP): its exit status and standard error."""
     seeds = tmp_path / "seeds"
     _many_seeds(seeds, 2000)
     out = tmp_path / "out"
@@ -211,16 +179,37 @@ def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path
                               "--jobs", "2", str(out / "ended-1.0.0")],
                              start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
-                             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+                             preexec_fn=None if ignored is None else
+                             lambda: signal.signal(ignored, signal.SIG_IGN))
     try:
         deadline = time.monotonic() + 60
         while not subprocess.run(["pgrep", "-P", str(check.pid)], capture_output=True,
                                  check=False).stdout:  # its workers are forked
             assert check.poll() is None and time.monotonic() < deadline, check.communicate()
             time.sleep(0.005)
-        time.sleep(0.3)
-        os.killpg(check.pid, signal.SIGHUP)
+        time.sleep(0.3)  # into the records and their reproduction
+        os.killpg(check.pid, ending)
         _, err = check.communicate(timeout=120)
     finally:
         _end(check)
-    assert check.returncode == 0, err
+    return check.returncode, err
+
+
+@pytest.mark.parametrize("ending", [signal.SIGINT, signal.SIGTERM])
+def test_a_group_signal_during_validate_reproduce_is_an_interrupt(tmp_path: Path,
+                                                                  ending: int) -> None:
+    """Ctrl-C (or SIGTERM from `timeout`) reaches validate's workers too: waiting for the
+    reproducer's results on the way out took a worker's exit for its death, and "a worker
+    process died" (exit 1) replaced the interrupt."""
+    code, err = _validate_reproduce_signalled(tmp_path, ending)
+    if code == 0:  # finished first (a fast machine): nothing to see
+        return
+    said = "aborted" if ending == signal.SIGINT else "terminated"
+    assert (code, err.splitlines()[-1:]) == (128 + ending, [f"corpuskit: {said}"]), err
+
+
+def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path) -> None:
+    """Under nohup (SIGHUP ignored), a forked worker got SIGHUP's default back, then its
+    handler, and ended on the group's SIGHUP: "a worker process died (exit status 129)"."""
+    code, err = _validate_reproduce_signalled(tmp_path, signal.SIGHUP, ignored=signal.SIGHUP)
+    assert code == 0, err
