@@ -43,11 +43,11 @@ def dangling_paths(metadata: Mapping[str, Any], files: Collection[str]
                 yield name, index, path
 
 
-def dangling_message(path: str, raw_prefix: str, files: Collection[str]) -> str:
-    """What to tell of ``path``, which names no file of the package."""
+def dangling_message(path: str, files: Collection[str]) -> str:
+    """What to tell of ``path``, which names no file of the package (``files``)."""
     shown = printable(path)
-    hint = (f" (the seeds file {shown} is in the package as {raw_prefix}{shown})"
-            if raw_prefix + path in files else "")
+    hint = (f" (the seeds file {shown} is in the package as {RAW_PREFIX}{shown})"
+            if RAW_PREFIX + path in files else "")
     return (f"{shown!r} is a path inside the package, which holds no such file: corpuskit "
             "copies no file there but the documents (under data/raw/); give a URL "
             f"(https://...), or the path of a file the package holds{hint}")
@@ -65,6 +65,6 @@ def config_path_problems(config: CorpusConfig, sources: Iterable[SourceRef]) -> 
     files = {*TAG_FILES, "manifest-sha256.txt", "tagmanifest-sha256.txt", DOCUMENTS_PATH,
              *((PARQUET_PATH,) if config.parquet else ()),
              *(RAW_PREFIX + ref.path for ref in sources)}
-    return [Problem(CONFIG_NAME, "config-error", dangling_message(path, RAW_PREFIX, files),
+    return [Problem(CONFIG_NAME, "config-error", dangling_message(path, files),
                     f"{name}[{index}].path")
             for name, index, path in dangling_paths(metadata, files)]

@@ -106,6 +106,15 @@ def folder_kind(path: Path) -> str | None:
     return None
 
 
+def descriptor_given(path: Path) -> str | None:
+    """What to tell of ``path`` if it is the datapackage.json of a package folder, given
+    for the package (as frictionless takes it), else None."""
+    if path.name == DESCRIPTOR and path.is_file() and folder_kind(path.parent) == "package":
+        return (f"the descriptor of a package, not the package; pass its folder, "
+                f"{path.parent}, or its .zip archive")
+    return None
+
+
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
     if path.is_dir():
@@ -113,10 +122,9 @@ def open_package(path: Path) -> PackageSource:
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
         return FolderSource(path)
-    if path.is_file() and path.name == DESCRIPTOR and (path.parent / "bagit.txt").is_file():
-        raise InputError([Problem(str(path), "not-a-package",
-                                  f"the descriptor of a package, not the package; pass its "
-                                  f"folder, {path.parent}, or its .zip archive")])
+    given = descriptor_given(path)
+    if given is not None:
+        raise InputError([Problem(str(path), "not-a-package", given)])
     if path.is_file():
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link

@@ -37,7 +37,7 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of
 from ..errors import InputError, WorkerDied
 from ..problems import Problem
-from ..reader import folder_kind
+from ..reader import descriptor_given, folder_kind
 from ..semver import VERSION_PATTERN
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -156,11 +156,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     jobs = checked_jobs(jobs)
     kind = detect_kind(target)
     if kind is None:
-        descriptor = target.name == "datapackage.json" and target.is_file() \
-            and folder_kind(target.parent) == "package"
         reason = ("no such file or folder" if not target.exists() else
-                  f"the descriptor of a package, not the package; pass its folder, "
-                  f"{target.parent}, or its .zip archive" if descriptor else
+                  descriptor_given(target) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "

@@ -37,7 +37,7 @@ def dangling_path_problems(descriptor: Mapping[str, Any] | None, files: Collecti
     copy of the release (``build`` refuses them: :mod:`corpuskit.metadatapaths`)."""
     if not isinstance(descriptor, Mapping):
         return []
-    return [Problem(DESCRIPTOR, "missing-file", dangling_message(path, RAW_PREFIX, files),
+    return [Problem(DESCRIPTOR, "missing-file", dangling_message(path, files),
                     f"/{name}/{index}/path")
             for name, index, path in dangling_paths(descriptor, files)]
 
