@@ -17,8 +17,8 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildResult", "Corpus", "CorpuskitError", "Diff", "InputError", "License",
     "PackageIntegrityError", "Record",
-    "ReleaseResult", "ValidationReport", "__version__", "build", "diff", "load", "release",
-    "validate",
+    "ReleaseResult", "ValidationReport", "ValidationReports", "__version__", "build", "diff",
+    "load", "release", "validate", "validate_all",
 ]
 #: Each public name and the module that defines it.
 _EXPORTS = {
@@ -28,7 +28,8 @@ _EXPORTS = {
     "ReleaseResult": ".release", "release": ".release",
     "Corpus": ".load", "License": ".load", "PackageIntegrityError": ".load", "load": ".load",
     "Record": ".models",
-    "ValidationReport": ".validation", "validate": ".validation",
+    "ValidationReport": ".validation", "ValidationReports": ".validation",
+    "validate": ".validation", "validate_all": ".validation",
 }
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from .load import Corpus, License, PackageIntegrityError, load
     from .models import Record
     from .release import ReleaseResult, release
-    from .validation import ValidationReport, validate
+    from .validation import ValidationReport, ValidationReports, validate, validate_all
 
 
 def __getattr__(name: str) -> Any:

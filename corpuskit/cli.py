@@ -356,12 +356,13 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     naming every added, removed and changed document by id and title, and builds the
     release beside the older ones, which are never modified. If the build fails,
     corpus.toml and CHANGELOG.md are restored. With no earlier release, the version in
-    corpus.toml is built as the first release.
+    corpus.toml is built as the first release. The changelog entry is printed on stdout
+    (--dry-run: the one it would add), what was done on stderr.
 
     \b
     Example:
       corpuskit release            # the bump the changes require
-      corpuskit release major --dry-run
+      corpuskit release major --dry-run > notes.md
       corpuskit release minor --seeds seeds --out dist
     """
     from .release import release as release_seeds
@@ -384,8 +385,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     if as_json:
         _emit_json(result.as_dict())
         return
-    if result.changelog_entry:
-        _echo(result.changelog_entry, err=True)
+    if result.changelog_entry:  # the release's notes: output, as diff's text is
+        _echo(result.changelog_entry)
     how = (f"{result.bump} release after {result.previous}" if result.previous
            else "first release")
     if result.build is None:
@@ -415,8 +416,9 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
     """Write the documents of PACKAGE (a package folder or .zip) to --out as --format.
 
     The package's checksums are verified first (a modified package is refused, exit 1).
-    Output depends only on the records: exporting the same package twice gives the same
-    bytes. Parquet needs the 'parquet' extra (pip install 'corpuskit[parquet]') and is
+    Output depends only on the package (CSV and Parquet on its records alone; dolma also
+    on its name, version and release time): exporting it twice gives the same bytes.
+    Parquet needs the 'parquet' extra (pip install 'corpuskit[parquet]') and is
     byte-identical to the package's own data/documents.parquet.
 
     \b
@@ -530,12 +532,12 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
       corpuskit validate --format github dist
     """
-    from .validation import collection_dict, render_github, render_text, validate_targets
+    from .validation import render_github, render_text, validate_all
 
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
     fmt = "json" if as_json else fmt
-    reports = validate_targets(list(paths), fast=fast, reproduce=reproduce, jobs=jobs)
+    reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
     for report in reports:  # as build names them
         for path, reason in report.skipped:
             _echo(f"skipped: {report.target}/{path} ({reason})", err=True)
@@ -543,7 +545,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
     if fmt == "json":
-        _emit_json(reports[0].as_dict() if len(reports) == 1 else collection_dict(reports))
+        _emit_json(reports[0].as_dict() if len(reports) == 1 else reports.as_dict())
     else:
         render = render_github if fmt == "github" else render_text
         for report in reports:

@@ -79,9 +79,11 @@ def _pyarrow() -> Any:
         import pyarrow  # type: ignore[import-untyped,unused-ignore]
         import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # (submodule)
     except ImportError:
+        # A build never gets here: it refuses parquet = true without pyarrow up front,
+        # naming corpus.toml (runsettings.NO_PYARROW). This is export's case.
         raise ParquetUnavailableError(
-            "writing Parquet needs pyarrow: pip install 'corpuskit[parquet]' "
-            "(or set [output] parquet = false in corpus.toml)") from None
+            "writing Parquet needs pyarrow, which is not installed: "
+            "pip install 'corpuskit[parquet]'") from None
     return pyarrow
 
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+#: The environment variables a run reads: a problem of one names it as its path, which is
+#: no file (reports show it as it is, not joined to the folder checked).
+ENVIRONMENT_VARIABLES = frozenset({"SOURCE_DATE_EPOCH"})
+
 # The catalogue of stable codes. Adding a code is fine; renaming one breaks users.
 CODES: dict[str, str] = {
     "config-error": "corpus.toml is missing, unreadable or does not match its schema",

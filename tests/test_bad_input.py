@@ -1428,3 +1428,13 @@ def test_the_runs_settings_and_changelog_are_reported_with_the_documents_problem
     assert main(["validate", str(seeds), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert {p["path"]: p["code"] for p in report["problems"]} == expected
+    # The variable is no file of the seeds folder: shown as it is, and no annotation of a
+    # file that does not exist (it was seeds/SOURCE_DATE_EPOCH in both).
+    assert main(["validate", str(seeds)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("SOURCE_DATE_EPOCH: must be whole seconds") for line in lines)
+    assert f"{seeds}/CHANGELOG.md" in "\n".join(lines)
+    assert main(["validate", str(seeds), "--format", "github"]) == 1
+    [annotation] = [line for line in capsys.readouterr().out.splitlines()
+                    if "SOURCE_DATE_EPOCH" in line]
+    assert annotation.startswith("::error title=config-error::SOURCE_DATE_EPOCH: must be ")

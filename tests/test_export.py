@@ -315,3 +315,28 @@ def test_export_to_a_standard_output_that_fails_says_so(stdout: str) -> None:
         assert done.returncode == 1, (args, done.stderr)
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("corpuskit: error: cannot write"), done.stderr
+
+
+def test_parquet_export_without_pyarrow_says_only_what_to_install(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its advice was to set parquet = false in corpus.toml, which no export reads (QA)."""
+    import builtins
+
+    built = sample(parquet=False)
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: object, **kwargs: object) -> object:
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    out = tmp_path / "out.parquet"
+    assert main(["export", str(built.release), "--format", "parquet", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("corpuskit: error: writing Parquet needs pyarrow, which is not "
+                           "installed: pip install 'corpuskit[parquet]'")
+    assert not out.exists() and list(tmp_path.iterdir()) == []

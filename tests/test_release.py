@@ -384,8 +384,8 @@ def test_a_clock_behind_the_latest_release_is_named_as_the_clock(epoch: str | No
     _require_later("2026-11-28T00:00:00Z", "2026-11-28T00:00:00Z", "1.0.0", epoch)  # equal
 
 
-def test_dry_run_writes_nothing(seeds: Path, dist: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_writes_nothing(seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     before, released = snapshot(seeds), snapshot(dist)
     result = release(seeds, dist, dry_run=True, source_date_epoch=epoch(1), jobs=1)
@@ -396,6 +396,12 @@ def test_dry_run_writes_nothing(seeds: Path, dist: Path,
     out = json.loads(capsys.readouterr().out)
     assert out["dry_run"] is True and out["version"] == "1.1.0" and out["bump"] == "minor"
     assert out["diff"]["added"] == [{"id": "extra", "title": "Extra"}]
+    # The preview is the command's output (it was all on stderr: `> notes.md` got nothing).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(1))
+    assert main(["release", "--dry-run", "--seeds", str(seeds), "--out", str(dist)]) == 0
+    printed = capsys.readouterr()
+    assert printed.out == result.changelog_entry + "\n"
+    assert printed.err.startswith("dry run: would release ") and "extra" not in printed.err
     assert snapshot(seeds) == before and snapshot(dist) == released
 
 

@@ -11,7 +11,7 @@ from conftest import make_seeds
 
 from corpuskit.build import build
 from corpuskit.cli import main
-from corpuskit.validation import validate_targets
+from corpuskit.validation import validate_all
 
 
 def _dist(tmp_path: Path, name: str, text: str) -> Path:
@@ -31,7 +31,7 @@ def mixed(tmp_path: Path) -> Path:
 
 
 def test_a_zip_of_other_content_beside_its_folder_is_reported(mixed: Path) -> None:
-    folder, archive = validate_targets([mixed])
+    folder, archive = validate_all([mixed])
     assert folder.valid and folder.kind == "package"
     [problem] = archive.problems
     assert problem.code == "metadata-mismatch" and problem.path == "."
@@ -40,8 +40,8 @@ def test_a_zip_of_other_content_beside_its_folder_is_reported(mixed: Path) -> No
     assert "datapackage.json" in problem.message and "manifest-sha256.txt" in problem.message
     # Named one by one, each is valid alone; named together, the pair is compared.
     assert all(report.valid for path in sorted(mixed.iterdir()) if not path.name.startswith(".")
-               for report in validate_targets([path]))
-    assert not validate_targets(sorted(p for p in mixed.iterdir()
+               for report in validate_all([path]))
+    assert not validate_all(sorted(p for p in mixed.iterdir()
                                        if not p.name.startswith(".")))[1].valid
 
 
@@ -53,6 +53,6 @@ def test_the_cli_fails_on_the_pair(mixed: Path, capsys: pytest.CaptureFixture[st
 
 def test_a_release_and_its_own_zip_pass(tmp_path: Path) -> None:
     dist = _dist(tmp_path, "one", "A first text.\n")
-    reports = validate_targets([dist])
+    reports = validate_all([dist])
     assert [report.kind for report in reports] == ["package", "archive"]
     assert all(report.valid for report in reports)

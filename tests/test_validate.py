@@ -1018,6 +1018,21 @@ def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "validate", "--json", str(dist))
     data = json.loads(out)
     assert code == 0 and [r["kind"] for r in data["reports"]] == ["package", "archive"]
+    # The library's validate_all is what the command runs: the very JSON it prints.
+    reports = corpuskit.validate_all([dist], jobs=1)
+    assert reports.valid and len(reports) == 2 and reports.as_dict() == data
+
+
+def test_the_library_validate_of_a_folder_of_releases_names_validate_all() -> None:
+    """``corpuskit.validate("dist")`` checks one package: it told a user with a folder of
+    releases to write a corpus.toml, while ``corpuskit validate dist`` passed."""
+    dist = built().dist
+    report = corpuskit.validate(dist, jobs=1)
+    [problem] = report.problems
+    assert not report.valid and problem.code == "not-a-package"
+    assert problem.message == (f"a folder of releases (2 releases), not one package: "
+                               f"corpuskit.validate_all([{str(dist)!r}]) checks every release "
+                               f"in it, as 'corpuskit validate {dist}' does")
 
 
 @pytest.mark.parametrize("created", ["2026-02-30T00:00:00Z", "9999-99-99T99:99:99Z",

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -39,23 +40,31 @@ from ..errors import InputError, WorkerDied
 from ..problems import Problem
 from ..reader import descriptor_given, folder_kind
 from ..semver import VERSION_PATTERN
+from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems
-from .report import ValidationReport, collection_dict, render_github, render_text, sort_problems
+from .report import (
+    ValidationReport,
+    ValidationReports,
+    render_github,
+    render_text,
+    sort_problems,
+)
 from .seal import check_archive_checksums
 
 __all__ = [
     "ValidationReport",
-    "collection_dict",
+    "ValidationReports",
     "detect_kind",
     "expand_targets",
     "process_config_from_settings",
+    "releases_in",
     "render_github",
     "render_text",
     "validate",
-    "validate_targets",
+    "validate_all",
 ]
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -102,28 +111,28 @@ def _folder_release(folder: Path) -> str | None:
     return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
 
 
-def expand_targets(paths: list[Path]) -> list[Path]:
-    """Each path, except that a folder of releases (like ``dist/``) stands for every release
-    in it: its ``<name>-<version>/`` package folders and ``.zip`` archives, sorted. A
-    folder named as a release that is no package (its datapackage.json lost) is one of
-    them too, so that validate reports it (``not-a-package``) rather than passing over it.
+def releases_in(folder: Path) -> list[Path]:
+    """The releases a folder of releases (like ``dist/``) holds, sorted: its
+    ``<name>-<version>/`` package folders and ``.zip`` archives. A folder named as a release
+    that is no package (its datapackage.json lost) is one of them too, so that validate
+    reports it (``not-a-package``) rather than passing over it. Empty for any other path,
+    and for a package or seeds folder itself."""
+    if not folder.is_dir() or detect_kind(folder) is not None:
+        return []
+    return sorted(child for child in folder.iterdir()
+                  if not child.name.startswith(".")
+                  and ((child.is_dir() and (detect_kind(child) == "package"
+                                            or _RELEASE_NAME.match(child.name) is not None))
+                       or (child.is_file() and child.suffix.lower() == ".zip")))
 
-    A folder that is neither a package, a seeds folder nor a folder of releases is kept
-    (validate then reports it as ``not-a-package``).
-    """
+
+def expand_targets(paths: list[Path]) -> list[Path]:
+    """Each path, except that a folder of releases stands for every release in it
+    (:func:`releases_in`). A folder that is neither a package, a seeds folder nor a folder
+    of releases is kept (validate then reports it as ``not-a-package``)."""
     expanded: list[Path] = []
     for path in paths:
-        if path.is_dir() and detect_kind(path) is None:
-            releases = sorted(
-                child for child in path.iterdir()
-                if not child.name.startswith(".")
-                and ((child.is_dir() and (detect_kind(child) == "package"
-                                          or _RELEASE_NAME.match(child.name) is not None))
-                     or (child.is_file() and child.suffix.lower() == ".zip")))
-            if releases:
-                expanded.extend(releases)
-                continue
-        expanded.append(path)
+        expanded.extend(releases_in(path) or [path])
     return expanded
 
 
@@ -156,8 +165,12 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     jobs = checked_jobs(jobs)
     kind = detect_kind(target)
     if kind is None:
+        releases = releases_in(target)
         reason = ("no such file or folder" if not target.exists() else
                   descriptor_given(target) or
+                  (f"a folder of releases ({counted(len(releases), 'release')}), not one "
+                   f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
+                   f"it, as 'corpuskit validate {shown}' does" if releases else None) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "
@@ -216,14 +229,15 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             skipped=skipped, not_checked=tuple(not_checked))
 
 
-def validate_targets(paths: list[Path], *, reproduce: bool = False, fast: bool = False,
-                     jobs: int | None = None) -> list[ValidationReport]:
-    """:func:`validate` of each of ``paths`` (a folder of releases standing for every
-    release in it, see :func:`expand_targets`), and then, for a release folder and its zip
-    that are both among them and both valid, a check that they hold the same package (their
-    tag manifests, small enough for ``fast`` too): a difference is a problem of the zip's
-    report."""
-    targets = expand_targets(paths)
+def validate_all(paths: Iterable[str | PathLike[str]], *, reproduce: bool = False,
+                 fast: bool = False, jobs: int | None = None) -> ValidationReports:
+    """What ``corpuskit validate PATH...`` checks: :func:`validate` of each of ``paths``, a
+    folder of releases (like ``dist/``) standing for every release in it (see
+    :func:`releases_in`); then, for a release folder and its zip that are both among them
+    and both valid, a check that they hold the same package (their tag manifests, small
+    enough for ``fast`` too): a difference is a problem of the zip's report. Its
+    ``as_dict()`` is what ``--format json`` prints for several targets."""
+    targets = expand_targets([Path(path) for path in paths])
     reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs) for path in targets]
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)
@@ -236,4 +250,4 @@ def validate_targets(paths: list[Path], *, reproduce: bool = False, fast: bool =
             if found:
                 reports[index] = replace(report, problems=sort_problems(
                     [*report.problems, *found]))
-    return reports
+    return ValidationReports(tuple(reports))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..problems import Problem, one_line
+from ..problems import ENVIRONMENT_VARIABLES, Problem, one_line
 from ..wording import counted
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
@@ -133,22 +133,42 @@ class ValidationReport:
 def shown_in(target: str, kind: str, path: str) -> str:
     """``path`` (relative to ``target``, a ``package`` folder or an ``archive``) as a user
     finds it: ``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``; ``target`` for
-    ``.`` (and for ``""``)."""
+    ``.`` (and for ``""``). An environment variable's name is shown as it is."""
     if path in ("", "."):
         return target
+    if path in ENVIRONMENT_VARIABLES:
+        return path
     if kind == "archive":
         return f"{target}:{path}"
     return f"{target.rstrip('/')}/{path}"
 
 
-def collection_dict(reports: Sequence[ValidationReport]) -> dict[str, Any]:
-    """The JSON for several targets: every report, and whether all are valid."""
-    return {
-        "report_version": REPORT_VERSION,
-        "tool": {"name": "corpuskit", "version": __version__},
-        "valid": all(report.valid for report in reports),
-        "reports": [report.as_dict() for report in reports],
-    }
+@dataclass(frozen=True)
+class ValidationReports(Sequence[ValidationReport]):
+    """The reports of several targets (:func:`corpuskit.validate_all`), in order."""
+
+    reports: tuple[ValidationReport, ...]
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.reports[index]
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    @property
+    def valid(self) -> bool:
+        """Whether every target is valid."""
+        return all(report.valid for report in self.reports)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What ``corpuskit validate --format json`` prints for several targets: every
+        report, and whether all are valid (``schemas/report.schema.json``)."""
+        return {
+            "report_version": REPORT_VERSION,
+            "tool": {"name": "corpuskit", "version": __version__},
+            "valid": self.valid,
+            "reports": [report.as_dict() for report in self.reports],
+        }
 
 
 def render_text(report: ValidationReport) -> list[str]:
@@ -192,6 +212,8 @@ def render_github(report: ValidationReport) -> list[str]:
         file = report.display_path(problem)
         message = problem.message
         props = [f"file={_escape_property(file)}"]
+        if problem.path in ENVIRONMENT_VARIABLES:  # no file to annotate: named in the text
+            props, message = [], f"{problem.path}: {message}"
         match = _LINE.match(problem.location)
         if match:
             props.append(f"line={match.group(1)}")
