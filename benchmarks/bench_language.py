@@ -28,19 +28,20 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from corpuskit import language
 from corpuskit.config import load_config
+from corpuskit.discover import discover
 from corpuskit.models import DocumentProblem, RawDocument
 from corpuskit.records import process_document
 
 
 def bodies(seeds: Path) -> list[str]:
     """The text of every document the build keeps (what extract hands to iso639_1)."""
-    config = load_config(seeds).process
+    config = load_config(seeds)
     texts = []
-    paths = sorted(p for p in seeds.rglob("*") if p.is_file() and p.name != "corpus.toml")
-    for index, path in enumerate(paths):
-        raw = RawDocument(str(index), str(path.relative_to(seeds)), path.read_bytes())
+    # The build's own discovery: no corpus.toml, CHANGELOG.md, hidden or excluded file.
+    for index, ref in enumerate(discover(seeds, config.discover).sources):
+        raw = RawDocument(str(index), ref.path, (seeds / ref.path).read_bytes())
         try:
-            texts.append(process_document(raw, config).text)
+            texts.append(process_document(raw, config.process).text)
         except DocumentProblem:
             continue
     return texts

@@ -11,9 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 from _validate_support import EPOCH, built, run
 from conftest import REPO
+from packaging.requirements import Requirement
 
 from corpuskit.cli import cli
 
@@ -87,6 +89,31 @@ def test_readme_documents_a_github_actions_step(corpus_repo: Path,
         code, out, err = run(capsys, *shlex.split(command)[1:])
         assert code == 0, (command, out, err)
         assert "::error" not in out
+
+
+def _parquet_extra() -> list[str]:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    return list(extras["parquet"])
+
+
+def test_the_readme_installs_corpuskit_from_its_repository_with_parquet() -> None:
+    """``pip install corpuskit`` installed another project of that name on PyPI, with no
+    corpuskit command; and without pyarrow, check of a corpus with parquet = true (the
+    seed corpus's) failed (QA)."""
+    installs = [str(step["run"]) for step in _readme_workflow_steps()
+                if str(step.get("run", "")).startswith("pip install")]
+    [install] = installs
+    requirement = Requirement(shlex.split(install)[2])
+    assert requirement.name == "corpuskit" and requirement.extras == {"parquet"}
+    assert requirement.url is not None and requirement.url.startswith("git+https://")
+
+
+def test_the_hooks_install_the_pinned_pyarrow() -> None:
+    """A pre-commit hook installs the hook repository without extras: each names the
+    parquet extra's pyarrow, so that check can build a corpus with parquet = true."""
+    for hook in _hooks():
+        assert hook["additional_dependencies"] == _parquet_extra(), hook["id"]
 
 
 def test_readme_documents_the_pre_commit_hooks() -> None:
