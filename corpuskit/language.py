@@ -130,10 +130,9 @@ def identify(text: str) -> tuple[str, float]:
 
 def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
     """An ISO 639-1 code for ``text``, or ``und`` when it is too short or the model unsure."""
-    sample = text[:SAMPLE_CHARS]
-    if _too_few_letters(sample, min_chars):
+    if _too_few_letters(text, min_chars):
         return "und"
-    lang, prob = identify(sample)
+    lang, prob = identify(text[:SAMPLE_CHARS])
     return _code(str(lang), float(prob), min_confidence)
 
 
@@ -141,7 +140,7 @@ def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float
     """``[iso639_1(text, ...) for text in texts]``, the texts identified together (about
     twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
     samples = [text[:SAMPLE_CHARS] for text in texts]
-    asked = [i for i, sample in enumerate(samples) if not _too_few_letters(sample, min_chars)]
+    asked = [i for i, text in enumerate(texts) if not _too_few_letters(text, min_chars)]
     codes = ["und"] * len(samples)
     found = _identifier().classify_many([samples[i] for i in asked])
     for i, (lang, prob) in zip(asked, found, strict=True):
@@ -149,10 +148,11 @@ def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float
     return codes
 
 
-def _too_few_letters(sample: str, min_chars: int) -> bool:
-    """Whether ``sample`` holds fewer than ``min_chars`` letters (a character holds at most
-    one)."""
-    return min_chars > len(sample) or (min_chars > 0 and not _letters(min_chars).match(sample))
+def _too_few_letters(text: str, min_chars: int) -> bool:
+    """Whether the whole ``text`` holds fewer than ``min_chars`` letters (a character holds
+    at most one), not only the sample the identifier reads: a ``language_min_chars`` above
+    the letters of :data:`SAMPLE_CHARS` characters made every text ``und``."""
+    return min_chars > len(text) or (min_chars > 0 and not _letters(min_chars).match(text))
 
 
 def _code(lang: str, prob: float, min_confidence: float) -> str:

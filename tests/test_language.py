@@ -368,26 +368,37 @@ def test_grouped_first_visits_are_each_texts_first_visits(fast: Any) -> None:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _iso639_1_before(text: str, *, min_chars: int, min_confidence: float) -> str:
-    """iso639_1 as it was written first (two findall over the sample)."""
-    sample = text[:language.SAMPLE_CHARS]
-    if len(_LETTER.findall(sample, 0, max(min_chars * 8, 400))) < min_chars and len(
-        _LETTER.findall(sample)
-    ) < min_chars:
+def _iso639_1_defined(text: str, *, min_chars: int, min_confidence: float) -> str:
+    """iso639_1 as its definition reads: ``und`` for a text of fewer than ``min_chars``
+    letters (the whole text's, not the sample's), else the sample's label when sure."""
+    if len(_LETTER.findall(text)) < min_chars:
         return "und"
-    lang, prob = language.identify(sample)
+    lang, prob = language.identify(text[:language.SAMPLE_CHARS])
     if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
         return "und"
     return lang
 
 
 @settings(max_examples=1500, deadline=None)
-@given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700)),
-       st.one_of(st.integers(0, 120), st.integers(0, 2**59)),  # the old one overflowed above
+@given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700),
+                 st.builds(lambda *parts: " ".join(parts), sentences, sentences, sentences)),
+       st.one_of(st.integers(0, 120), st.integers(300, 900), st.integers(0, 2**59)),
        st.sampled_from([0.0, 0.5, 0.8, 0.99]))
-def test_iso639_1_is_unchanged(text: str, min_chars: int, min_confidence: float) -> None:
+def test_iso639_1_is_its_definition(text: str, min_chars: int, min_confidence: float) -> None:
     assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
-        _iso639_1_before(text, min_chars=min_chars, min_confidence=min_confidence))
+        _iso639_1_defined(text, min_chars=min_chars, min_confidence=min_confidence))
+
+
+def test_a_long_text_is_identified_whatever_min_chars_below_its_letters() -> None:
+    """Letters were counted in the identifier's 512-character sample only: with
+    language_min_chars = 600 every document was und, however long (QA)."""
+    text = " ".join(["The river runs past the old mill and under the stone bridge."] * 80)
+    letters = len(_LETTER.findall(text))
+    for min_chars in (20, 450, 600, letters):
+        assert language.iso639_1(text, min_chars=min_chars, min_confidence=0.5) == "en"
+        assert language.iso639_1_many([text], min_chars=min_chars,
+                                      min_confidence=0.5) == ["en"]
+    assert language.iso639_1(text, min_chars=letters + 1, min_confidence=0.5) == "und"
 
 
 def test_iso639_1_of_many_texts_is_iso639_1_of_each() -> None:
