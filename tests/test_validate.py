@@ -1182,3 +1182,33 @@ def test_a_file_replaced_by_a_link_is_one_problem(tmp_path: Path, rel: str) -> N
         report = validate(target, jobs=1, **options)
         assert [(p.path, p.code) for p in report.problems] == [(rel, "unsafe-path")], \
             (options, [p.render() for p in report.problems])
+
+
+@pytest.mark.parametrize("written", ["1e4", "5009.0", "18446744073709551616"])
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_resource_size_not_written_as_an_integer_is_refused(written: str, fast: bool,
+                                                              tmp_path: Path) -> None:
+    """``"bytes": 1e4`` (or past 64 bits) reads as a float, which JSON Schema takes for an
+    integer: the size was then never compared and validate passed what frictionless
+    refuses (QA)."""
+    target = copy_release(tmp_path)
+    text = (target / "datapackage.json").read_text()
+    descriptor = json.loads(text)
+    size = descriptor["resources"][0]["bytes"]
+    old = f'"bytes": {size},'
+    assert text.count(old) == 1
+    (target / "datapackage.json").write_text(text.replace(old, f'"bytes": {written},'))
+    resign_tags_only(target)
+    problems = [(p.path, p.code, p.location) for p in validate(target, jobs=1, fast=fast).problems]
+    assert ("datapackage.json", "schema-error", "/resources/0/bytes") in problems
+
+
+def test_a_document_count_not_written_as_an_integer_is_refused(tmp_path: Path) -> None:
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["documents"] = float(descriptor["corpuskit"]["documents"])
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    [problem] = [p for p in validate(target, jobs=1).problems if p.path == "datapackage.json"]
+    assert (problem.code, problem.location) == ("schema-error", "/corpuskit/documents")
+    assert problem.message.startswith(f"{descriptor['corpuskit']['documents']!r} is a number ")

@@ -53,9 +53,33 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, "schema-error",
                                 f"created {created!r} is not a real date and time (the "
                                 "pattern lets 2026-02-30 and 25:00 through)", "/created"))
+    problems.extend(_whole_floats(descriptor))
     problems.extend(table_mismatches(descriptor))
     problems.extend(settings_problems(descriptor))
     return problems
+
+
+def _whole_floats(descriptor: Any) -> list[Problem]:
+    """A resource's ``bytes`` or ``corpuskit.documents`` that reads as a float of no
+    fraction (``1e4``, ``5009.0``, or an integer past 64 bits): JSON Schema takes it for
+    an integer and it equals the measured count, so nothing else refuses it, while
+    corpuskit never writes it and frictionless refuses it (QA: ``"bytes": 1e4`` passed).
+    The settings' integers are :func:`settings_problems`'s."""
+    if not isinstance(descriptor, dict):
+        return []
+    places: list[tuple[str, Any]] = []
+    resources = descriptor.get("resources")
+    if isinstance(resources, list):
+        places.extend((f"/resources/{index}/bytes", item.get("bytes"))
+                      for index, item in enumerate(resources) if isinstance(item, dict))
+    stats = descriptor.get("corpuskit")
+    if isinstance(stats, dict):
+        places.append(("/corpuskit/documents", stats.get("documents")))
+    return [Problem(DESCRIPTOR, "schema-error",
+                    f"{value!r} is a number with a fraction, an exponent or past 64 bits "
+                    f"(read as a float), which corpuskit never writes; write it as an "
+                    f"integer, as it was measured", where)
+            for where, value in places if isinstance(value, float) and value.is_integer()]
 
 
 def settings_problems(descriptor: Any) -> list[Problem]:
