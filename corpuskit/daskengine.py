@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -70,6 +72,7 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
                           f"({type(exc).__name__}: {exc})") from None
     with _quiet_dask_logs(), client:
         futures: list[Any] = []
+        active: Path | None = None
         try:
             versions = set(client.run(_corpuskit_version).values())
             if not versions:
@@ -78,6 +81,9 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             if versions != {__version__}:
                 raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
                                   f"{__version__}; install the same version on every worker")
+            active = tasks[0].package / ACTIVE if tasks else None
+            if active is not None:
+                active.touch()
             futures = client.map(_rerunnable_shard, list(tasks), pure=False)
             for future in futures:
                 yield future.result()
@@ -88,12 +94,20 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
                               f"({type(exc).__name__}: {said}); nothing was written") from None
         finally:
-            # Given up: no task may go on writing into the build's folder after the build
-            # removed it. Tasks not started are cancelled; those a worker holds (a task
-            # running cannot be stopped) are waited for.
+            # Done with the cluster, or given up: no task may go on writing into the
+            # build's folder after the build removed it. Tasks that end from now on remove
+            # the folder themselves (_rerunnable_shard). Tasks not started are cancelled;
+            # those a worker holds (a task running cannot be stopped) are waited for, when
+            # the cluster can say which (not when the scheduler was lost). distributed.wait
+            # asks the default client, which this one is not: without as_current it failed
+            # at once ("No clients found"), and the build removed its folder while shards
+            # were still being written into it (QA).
+            if active is not None:
+                with suppress(FileNotFoundError):
+                    active.unlink()
             pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
             if pending:
-                with suppress(Exception):
+                with suppress(Exception), client.as_current():
                     busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
                             for key in keys}
                     client.cancel(  # type: ignore[no-untyped-call]
@@ -141,11 +155,26 @@ async def _identify(address: str) -> Any:
         comm.abort()
 
 
+#: A file in the build's temporary folder while the cluster may write into it: the build
+#: removes it when it is done with the cluster, or has given up (before removing the
+#: folder), so that a task still running then knows (see :func:`_rerunnable_shard`).
+ACTIVE = ".corpuskit-dask-active"
+
+
 def _rerunnable_shard(task: ShardTask) -> ShardResult:
     """:func:`process_shard` on a Dask worker. Dask runs a task again when the worker that
     ran it is lost; what that attempt placed is removed first (raw files are created, never
     overwritten, and a shard file may be a hard link into the cache), so the rerun writes
-    what a first run does."""
+    what a first run does.
+
+    A build that gives up (interrupted, or its cluster failed) removes its temporary
+    folder, and cannot stop a task already running on a worker, nor always wait for it (a
+    lost scheduler cannot say what runs): such a task went on writing, making the folder
+    again. So a task starts only while the build's :data:`ACTIVE` file is there, and one
+    that finds it gone at its end removes the folder (what it wrote, and what else is
+    left): no build that gave up leaves its temporary folder behind."""
+    if not (task.package / ACTIVE).exists():
+        raise OutputError(f"{task.package} is no longer being built; nothing written")
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
     pieces = pieces_path(shard_file)
     for path in (shard_file, pieces, pieces_index_path(shard_file), segment_path(pieces),
@@ -153,7 +182,11 @@ def _rerunnable_shard(task: ShardTask) -> ShardResult:
                  *(task.package / (RAW_PREFIX + ref.path) for ref in task.refs)):
         with suppress(FileNotFoundError, NotADirectoryError):
             path.unlink()
-    return process_shard(task)
+    try:
+        return process_shard(task)
+    finally:
+        if not (task.package / ACTIVE).exists():  # given up while this task ran
+            shutil.rmtree(task.package, ignore_errors=True)
 
 
 def _corpuskit_version() -> str:

@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -697,12 +698,67 @@ def test_a_shard_run_again_on_dask_writes_what_one_run_writes(cached: bool,
     once = engine.process_shard(task(tmp_path / "once"))
     cache_before = tree(cache) if cache is not None else {}
     engine.process_shard(task(tmp_path / "twice"))  # the lost attempt (a hit if cached)
+    (tmp_path / "twice" / daskengine.ACTIVE).touch()  # as the build marks its folder
     again = daskengine._rerunnable_shard(task(tmp_path / "twice"))
+    (tmp_path / "twice" / daskengine.ACTIVE).unlink()
     assert (again.stats, again.manifest, again.problems) == (once.stats, once.manifest, ())
     assert tree(tmp_path / "twice") == tree(tmp_path / "once")
     if cache is not None:
         assert {k: v for k, v in tree(cache).items() if "seed-states" not in k} == {
             k: v for k, v in cache_before.items() if "seed-states" not in k}
+
+
+def test_a_dask_shard_of_a_build_that_gave_up_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that gives up removes its temporary folder, but cannot stop a shard running
+    on a worker: that shard went on writing, making the folder again (QA: Ctrl-C, SIGTERM
+    or a lost scheduler left .corpuskit-tmp-* behind). A shard starts only while the
+    build's ACTIVE file is there, and removes the folder if it is gone when it ends."""
+    from corpuskit.config import ProcessConfig
+
+    seeds = make_seeds(tmp_path, {"d.txt": "Title\n\nSome text about rivers.\n"})
+    package = tmp_path / "out" / ".corpuskit-tmp-c-1.0.0-x"
+    task = engine.ShardTask(0, (SourceRef("d.txt"),), seeds, package, ProcessConfig(), None,
+                            10**6, archive_root="c-1.0.0", created="2024-01-01T00:00:00Z")
+    with pytest.raises(OutputError, match="no longer being built"):
+        daskengine._rerunnable_shard(task)  # never marked (or given up before it started)
+    assert not package.exists()
+    package.mkdir(parents=True)
+    (package / daskengine.ACTIVE).touch()
+    real = engine.process_shard
+
+    def given_up_meanwhile(task: engine.ShardTask) -> engine.ShardResult:
+        shutil.rmtree(task.package)  # the build gave up and removed its folder
+        return real(task)  # the shard writes on, making it again
+
+    monkeypatch.setattr(daskengine, "process_shard", given_up_meanwhile)
+    daskengine._rerunnable_shard(task)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_interrupted_dask_build_leaves_nothing(corpus: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """It waited for the shards still running with distributed.wait, which asks for a
+    default client and so failed at once: the build removed its folder, and the shards
+    wrote it again (QA)."""
+    distributed = pytest.importorskip("distributed")
+    build_module = sys.modules["corpuskit.build"]  # the package's "build" is the function
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_copy_records", interrupted)  # at the first shard
+    out = tmp_path / "out"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster:
+        with pytest.raises(KeyboardInterrupt):
+            build(corpus, out, engine="dask", scheduler=cluster.scheduler_address, cache=None)
+        with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+            deadline = time.monotonic() + 60
+            while any(client.processing().values()) and time.monotonic() < deadline:
+                time.sleep(0.05)
+    left = sorted(path.name for path in out.iterdir()) if out.exists() else []
+    assert left in ([], [".corpuskit-lock"])  # the build made out, and removed it
 
 
 def _helper_threads_blocking_sigint(_: object) -> list[tuple[str, bool]]:
