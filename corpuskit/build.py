@@ -90,9 +90,6 @@ def build(
     cache = Path(os.fspath(cache)) if cache is not None else None
     jobs = checked_jobs(jobs)
     check_engine(engine, scheduler)
-    if engine == "dask":  # its workers run in their own working folders: absolute paths
-        seeds, out = seeds.resolve(), out.resolve()
-        cache = cache.resolve() if cache is not None else None
     config = load_config(seeds)
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     unwritable = cache_problem(cache) if cache is not None else None

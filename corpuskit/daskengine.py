@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,10 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
     except ImportError:
         raise UsageError("--engine dask needs the 'dask' extra: pip install 'corpuskit[dask]'"
                          ) from None
+    refused = _refused(scheduler)
+    if refused is not None:
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {refused}; is a "
+                          "Dask scheduler running there?")
     try:
         identity = asyncio.run(_identify(scheduler))
     except Exception as exc:  # anything a peer that is no Dask scheduler may cause
@@ -81,10 +87,11 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             if versions != {__version__}:
                 raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
                                   f"{__version__}; install the same version on every worker")
-            active = tasks[0].package / ACTIVE if tasks else None
+            placed = [_absolute(task) for task in tasks]
+            active = placed[0].package / ACTIVE if placed else None
             if active is not None:
                 active.touch()
-            futures = client.map(_rerunnable_shard, list(tasks), pure=False)
+            futures = client.map(_rerunnable_shard, placed, pure=False)
             for future in futures:
                 yield future.result()
         except CorpuskitError:
@@ -136,6 +143,23 @@ def _quiet_dask_logs() -> Iterator[None]:
 IDENTIFY_SECONDS = 30
 
 
+def _refused(address: str) -> str | None:
+    """Why a TCP connection to the host and port of ``address`` fails at once (nothing
+    listens there, no route, an unknown host), or None: Dask's own connect retries such a
+    failure until its time is up, and the build said "no answer within 30 s" for a port
+    that refused it at once (QA). A connection that is slow to come is left to Dask."""
+    if address.startswith("ucx://"):
+        return None  # not TCP
+    host, _, port = address.split("://", 1)[1].rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=1.0):
+            return None
+    except TimeoutError:
+        return None
+    except OSError as exc:
+        return f"{exc.strerror or exc}".lower()
+
+
 async def _identify(address: str) -> Any:
     """What the peer at ``address`` says it is (a scheduler: ``{"type": "Scheduler",
     ...}``), within :data:`IDENTIFY_SECONDS` in all: a Client made for a peer that is no
@@ -153,6 +177,15 @@ async def _identify(address: str) -> Any:
         return await asyncio.wait_for(comm.read(), IDENTIFY_SECONDS)
     finally:
         comm.abort()
+
+
+def _absolute(task: ShardTask) -> ShardTask:
+    """``task`` with absolute paths: a worker runs in its own working folder (the
+    cluster's). Only the workers get them: what the build says names the paths as given
+    (it printed /abs/out/x-1.0.0 for --out out, where the local engine prints out/x-1.0.0)."""
+    return replace(task, seeds=task.seeds.resolve(), package=task.package.resolve(),
+                   cache=task.cache.resolve() if task.cache is not None else None,
+                   earlier=task.earlier.resolve() if task.earlier is not None else None)
 
 
 #: A file in the build's temporary folder while the cluster may write into it: the build

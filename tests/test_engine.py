@@ -196,6 +196,9 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(
     assert result.documents == DOCUMENTS
     assert (tmp_path / "cache").is_dir()
     _same(one_job, tmp_path / "out", result.release.name)
+    # Named as given, as the local engine names them (they were made absolute).
+    assert (result.release, result.archive) == (
+        Path("out", result.release.name), Path("out", result.archive.name))
 
 
 @pytest.mark.parametrize("greeting", [b"SSH-2.0-OpenSSH_9.6\r\n", None])
@@ -232,6 +235,22 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
             peer.close()
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
+
+
+def test_a_dask_address_that_refuses_is_named_so_at_once(corpus: Path,
+                                                         tmp_path: Path) -> None:
+    """Dask retried a refused connection for its 30 s, and the build then said "no answer
+    within 30 s" (QA)."""
+    pytest.importorskip("distributed")
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]  # nothing listens there once it is closed
+    started = time.monotonic()
+    with pytest.raises(OutputError, match=f"at tcp://127.0.0.1:{port}: connection refused; "
+                                          "is a Dask scheduler running there"):
+        build(corpus, tmp_path / "out", engine="dask", scheduler=f"tcp://127.0.0.1:{port}")
+    assert time.monotonic() - started < 10
 
 
 def test_a_dask_scheduler_without_workers_is_named_so(corpus: Path, tmp_path: Path) -> None:
