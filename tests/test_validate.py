@@ -1023,6 +1023,30 @@ def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]
     assert reports.valid and len(reports) == 2 and reports.as_dict() == data
 
 
+def test_a_folder_of_releases_names_a_linked_release_and_a_zip_that_is_none(
+        tmp_path: Path) -> None:
+    """validate dist followed a release zip that is a symbolic link (to anything: it read
+    the file linked to), which check refuses; a folder named x-2.0.0.zip was passed over
+    in silence (QA)."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built().release, dist / built().release.name)
+    (tmp_path / "elsewhere.zip").write_bytes(built().archive.read_bytes())
+    (dist / built().archive.name).symlink_to(tmp_path / "elsewhere.zip")
+    (dist / "other-2.0.0.zip").mkdir()
+    reports = {Path(r.target).name: r for r in corpuskit.validate_all([dist], jobs=1)}
+    assert {name: report.valid for name, report in reports.items()} == {
+        built().release.name: True, built().archive.name: False, "other-2.0.0.zip": False}
+    assert [(p.code, p.message) for p in reports[built().archive.name].problems] == [
+        ("not-a-package", f"named as a release in {dist}, but it is a symbolic link (never "
+                          "followed: a release is a folder or zip of its own); put the "
+                          "release itself in its place")]
+    assert [(p.code, p.message) for p in reports["other-2.0.0.zip"].problems] == [
+        ("not-a-package", f"named as a release in {dist}, but it is a folder, not a zip "
+                          "file, and was not read")]
+    # Named by itself, a link is the user's own choice, and followed.
+    assert corpuskit.validate_all([dist / built().archive.name], jobs=1).valid
+
+
 def test_the_library_validate_of_a_folder_of_releases_names_validate_all() -> None:
     """``corpuskit.validate("dist")`` checks one package: it told a user with a folder of
     releases to write a corpus.toml, while ``corpuskit validate dist`` passed."""

@@ -35,7 +35,7 @@ from os import PathLike
 from pathlib import Path
 
 from ..cores import checked_jobs
-from ..dist import descriptor_of
+from ..dist import descriptor_of, not_a_zip_file
 from ..errors import InputError, WorkerDied
 from ..problems import Problem
 from ..reader import descriptor_given, folder_kind
@@ -59,6 +59,7 @@ __all__ = [
     "ValidationReports",
     "detect_kind",
     "expand_targets",
+    "not_a_release",
     "process_config_from_settings",
     "releases_in",
     "render_github",
@@ -114,16 +115,30 @@ def _folder_release(folder: Path) -> str | None:
 def releases_in(folder: Path) -> list[Path]:
     """The releases a folder of releases (like ``dist/``) holds, sorted: its
     ``<name>-<version>/`` package folders and ``.zip`` archives. A folder named as a release
-    that is no package (its datapackage.json lost) is one of them too, so that validate
-    reports it (``not-a-package``) rather than passing over it. Empty for any other path,
-    and for a package or seeds folder itself."""
+    that is no package (its datapackage.json lost), and anything named ``.zip`` that is no
+    zip file (a folder, a pipe) or any release that is a symbolic link, are among them too,
+    so that validate reports them (``not-a-package``: see :func:`not_a_release`) rather
+    than passing over them, or following a link that ``check`` refuses. Empty for any
+    other path, and for a package or seeds folder itself."""
     if not folder.is_dir() or detect_kind(folder) is not None:
         return []
     return sorted(child for child in folder.iterdir()
                   if not child.name.startswith(".")
-                  and ((child.is_dir() and (detect_kind(child) == "package"
-                                            or _RELEASE_NAME.match(child.name) is not None))
-                       or (child.is_file() and child.suffix.lower() == ".zip")))
+                  and (child.suffix.lower() == ".zip"
+                       or (child.is_dir() and (detect_kind(child) == "package"
+                                               or _RELEASE_NAME.match(child.name) is not None))))
+
+
+def not_a_release(path: Path) -> str | None:
+    """Why ``path``, found in a folder of releases, is no release to read, or None: a
+    symbolic link is never followed (``check`` refuses it too: a release is a folder or
+    zip of its own), and a ``.zip`` that is a folder, pipe or device is never opened."""
+    if path.is_symlink():
+        return ("it is a symbolic link (never followed: a release is a folder or zip of its "
+                "own); put the release itself in its place")
+    if path.suffix.lower() == ".zip":
+        return not_a_zip_file(path)
+    return None
 
 
 def expand_targets(paths: list[Path]) -> list[Path]:
@@ -229,6 +244,16 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             skipped=skipped, not_checked=tuple(not_checked))
 
 
+def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
+                     ) -> ValidationReport:
+    """The report of a release in a folder of releases that is not read (see
+    :func:`not_a_release`)."""
+    kind = "archive" if path.suffix.lower() == ".zip" else "package"
+    return ValidationReport(str(path), kind, (Problem(
+        ".", "not-a-package", f"named as a release in {path.parent}, but {reason}"),),
+        mode="fast" if fast else "full", reproduce=reproduce)
+
+
 def validate_all(paths: Iterable[str | PathLike[str]], *, reproduce: bool = False,
                  fast: bool = False, jobs: int | None = None) -> ValidationReports:
     """What ``corpuskit validate PATH...`` checks: :func:`validate` of each of ``paths``, a
@@ -237,8 +262,13 @@ def validate_all(paths: Iterable[str | PathLike[str]], *, reproduce: bool = Fals
     and both valid, a check that they hold the same package (their tag manifests, small
     enough for ``fast`` too): a difference is a problem of the zip's report. Its
     ``as_dict()`` is what ``--format json`` prints for several targets."""
-    targets = expand_targets([Path(path) for path in paths])
-    reports = [validate(path, fast=fast, reproduce=reproduce, jobs=jobs) for path in targets]
+    given = [Path(path) for path in paths]
+    targets = expand_targets(given)
+    listed = {path for path in targets if path not in given}  # in a folder of releases
+    reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
+               if path in listed and (reason := not_a_release(path)) is not None
+               else validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
+               for path in targets]
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)
                      if report.kind == "package" and report.valid}
