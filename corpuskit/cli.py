@@ -208,7 +208,8 @@ def cli() -> None:
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the per-document work [default: all cores].")
-@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path), default=None,
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path, readable=False),
+              default=None,
               help="Cache folder for incremental builds (processed shards, the seeds "
                    "files' sizes, times and sha256s, and the decoded language model) "
                    "[default: $XDG_CACHE_HOME/corpuskit or ~/.cache/corpuskit].")
@@ -338,7 +339,8 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
               help="Show the version, diff and changelog entry; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the build [default: all cores].")
-@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path), default=None,
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path, readable=False),
+              default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
 @click.option("--no-cache", is_flag=True, help="Build without a cache.")
 @click.option("--json", "as_json", is_flag=True,

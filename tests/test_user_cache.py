@@ -4,7 +4,9 @@ came from and what to do; a cache that cannot be written is said, not silent."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,30 @@ def test_an_output_folder_in_the_cache_folder_is_refused(
     assert "may be cleared at any time, and the releases with it" in err
     assert out == ""
     assert not dist.exists()
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_a_cache_folder_that_cannot_be_read_is_a_note_however_it_is_named(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """--cache of a folder that cannot be read was a usage error (exit 2), while the same
+    folder as the default cache was a note saying what earlier builds kept there "is still
+    read", which it is not (QA, as a user without root: chmod 000)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    cache = tmp_path / "locked"
+    cache.mkdir()
+    real_access = os.access
+    build_module = importlib.import_module("corpuskit.build")  # not the function "build"
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False
+                        if Path(path) == cache else real_access(path, mode, **kw))
+    monkeypatch.setattr(build_module, "cache_problem", lambda folder: "Permission denied")
+    argv = ([command, str(seeds), "--out", str(tmp_path / "dist")] if command == "build" else
+            [command, "--seeds", str(seeds), "--out", str(tmp_path / "dist")])
+    capsys.readouterr()
+    code = main([*argv, "--cache", str(cache)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"note: the cache folder {cache} cannot be written (Permission denied): what " \
+           "this build made is not kept for the next one (which reads and processes those " \
+           "documents again); fix it" in err, err
+    assert "still read" not in err
