@@ -103,6 +103,11 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
         with os.scandir(root / rel if rel else root) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # "make it readable" would not help
+            problems.append(Problem(rel or ".", "unsafe-path",
+                                    f"the folder's path is longer than this system opens "
+                                    f"({exc.strerror}); shorten it"))
+            return
         problems.append(Problem(rel or ".", "unreadable-file",
                                 f"cannot list this folder: {exc.strerror or exc}; make it "
                                 "readable or move it out of the seeds folder"))
@@ -112,6 +117,12 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
         yield relpath, entry
         if deep and entry.is_dir(follow_symlinks=False) \
                 and skip_reason(relpath, exclude, folder=True) is None:
+            if len(os.fsencode(relpath)) > MAX_PATH_BYTES:  # so is every path in it
+                problems.append(Problem(relpath, "unsafe-path",
+                                        f"the folder's path is longer than {MAX_PATH_BYTES} "
+                                        "bytes, and so is that of every file in it; shorten "
+                                        "it (nothing in it was looked at)"))
+                continue
             yield from _walk(root, problems, relpath, folders=folders, exclude=exclude)
 
 

@@ -887,3 +887,22 @@ def test_a_large_group_of_names_is_said_in_messages_of_bounded_size() -> None:
                for p in problems), problems[0].message
     few = list(lookalike_ids(["m.md", "m\u200b.txt"], ["m", "m\u200b"]))
     assert all(" more " not in why and "the two look" in why for _, why in few)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_folder_whose_path_is_too_long_is_named_once(jobs: int, tmp_path: Path) -> None:
+    """Its files were each refused, and one past what the system opens was "cannot list
+    this folder: File name too long; make it readable" (QA)."""
+    folder = "/".join(["d" * 199] * 6)  # 1,199 bytes
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             f"{folder}/a.txt": text_for("a"),
+                                             f"{folder}/b.txt": text_for("b")})
+    deep = "/".join(["d" * 199] * 5)  # 999 bytes: the deepest folder within the limit
+    expected = [(f"{deep}/{'d' * 199}", "unsafe-path",
+                 "the folder's path is longer than 1024 bytes, and so is that of every file "
+                 "in it; shorten it (nothing in it was looked at)")]
+    with pytest.raises(corpuskit.InputError) as refused:
+        corpuskit.build(seeds, tmp_path / "out", jobs=jobs)
+    assert [(p.path, p.code, p.message) for p in refused.value.problems] == expected
+    report = corpuskit.validate(seeds, jobs=jobs)
+    assert [(p.path, p.code, p.message) for p in report.problems] == expected
