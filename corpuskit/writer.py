@@ -60,6 +60,18 @@ def _not_a_folder(out: Path, exc: OSError) -> str | None:
     return None
 
 
+def _read_only(out: Path, exc: OSError) -> str | None:
+    """What to say of an output folder that may not be written (its permissions, a
+    read-only mount), or None for any other error: a build writes its lock and its release
+    there, even to find the release there identical; check compares without writing."""
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return None
+    return (f"cannot write to {out} ({exc.strerror}): a build writes its lock and its "
+            f"release there, even to find that release there already; to compare the "
+            f"releases there with a fresh build without writing, run corpuskit check "
+            f"--dist {out}")
+
+
 def _open_for_writing(path: Path) -> BinaryIO:
     """``path`` open for writing, its folder made if missing."""
     try:
@@ -294,7 +306,8 @@ class PackageWriter:
                                               dir=self.out))
             self.temp.chmod(DIR_MODE)
         except OSError as exc:
-            raise _output_error(self.out, exc) from None
+            told = _read_only(self.out, exc)
+            raise (OutputError(told) if told else _output_error(self.out, exc)) from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -438,7 +451,7 @@ def output_lock(out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
-        told = _not_a_folder(out, exc)
+        told = _not_a_folder(out, exc) or _read_only(out, exc)
         raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False
     try:

@@ -102,6 +102,9 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
         out.chmod(0o755)
     assert_clean_failure(failed.code, failed.stderr, naming=str(out))
     assert "Permission denied" in failed.stderr
+    # What to run instead where the releases are to be read only (QA: the message was
+    # "cannot write out: Permission denied" for a release already there, identical).
+    assert f"without writing, run corpuskit check --dist {out}" in failed.stderr
     assert_untouched(out, before)
 
 
@@ -127,6 +130,7 @@ def test_read_only_filesystem(tmp_path: Path) -> None:
         failed = run_here(build_args(seeds, out))
         assert_clean_failure(failed.code, failed.stderr, naming=str(out))
         assert "Read-only file system" in failed.stderr
+        assert f"run corpuskit check --dist {out}" in failed.stderr
         assert snapshot(out) == before
 
 
