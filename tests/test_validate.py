@@ -1236,3 +1236,26 @@ def test_a_document_count_not_written_as_an_integer_is_refused(tmp_path: Path) -
     [problem] = [p for p in validate(target, jobs=1).problems if p.path == "datapackage.json"]
     assert (problem.code, problem.location) == ("schema-error", "/corpuskit/documents")
     assert problem.message.startswith(f"{descriptor['corpuskit']['documents']!r} is a number ")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_record_that_fails_its_schema_is_still_compared_with_its_text(
+        jobs: int, tmp_path: Path) -> None:
+    """A schema error hid that the text no longer matched its hash and counts: the user
+    learnt of the second problem only once the first was fixed (QA)."""
+    target = copy_release(tmp_path)
+    path = target / "data/documents.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    record = json.loads(lines[1])
+    record["text"] = "Another text entirely.\n"
+    record["language"] = "english"
+    lines[1] = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+    path.write_bytes(b"\n".join(lines))
+    resign(target)
+    found = {(p.code, p.location, p.message) for p in validate(target, jobs=jobs).problems
+             if p.location.startswith("line 2")}
+    assert ("schema-error", "line 2 /language", "'english' does not match '^([a-z]{2}|und)$'"
+            ) in found, found
+    assert any(code == "record-mismatch" and where == "line 2"
+               and message.startswith(f"record {record['id']!r}: text_sha256, chars (")
+               for code, where, message in found), found

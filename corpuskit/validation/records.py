@@ -99,6 +99,10 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             problems.extend(Problem(p.path, p.code, p.message, p.location.rstrip())
                             for p in errors)
             doc_id = data.get("id") if isinstance(data, dict) else None
+            # Its text is still compared with its hash and counts where they are of
+            # their types: a schema error hid the mismatches until it was fixed (QA).
+            if isinstance(data, dict) and _derived_fields_typed(data):
+                problems.extend(_text_mismatch(path, number, repr(doc_id), data))
             return (number, doc_id if isinstance(doc_id, str) else None, _named_raw(data),
                     NOT_COMPARED, "", False), None
     doc_id = data["id"]
@@ -109,22 +113,11 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     if data["date"] is not None and not real_date(data["date"]):
         problems.append(Problem(path, "schema-error", f"record {doc_id!r}: date "
                                 f"{data['date']!r} is not a real calendar date", f"line {number}"))
-    text: str = data["text"]
-    try:
-        encoded = text.encode("utf-8")
-    except UnicodeEncodeError:
-        problems.append(Problem(path, "record-mismatch",
-                                f"record {doc_id!r}: text holds unpaired surrogates",
-                                f"line {number}"))
+    found = _text_mismatch(path, number, repr(doc_id), data)
+    problems.extend(found)
+    if found and found[0].message.endswith(_SURROGATES):
         return (number, doc_id, _named_raw(data), NOT_COMPARED, "", False), None
-    wrong = derived_mismatches(text, encoded, text_sha256=data["text_sha256"],
-                               chars=data["chars"], words=data["words"],
-                               paragraphs=data["paragraphs"])
-    if wrong:
-        problems.append(Problem(path, "record-mismatch",
-                                f"record {doc_id!r}: {', '.join(wrong)} "
-                                f"{'does' if len(wrong) == 1 else 'do'} not match its text",
-                                f"line {number}"))
+    wrong = bool(found)
     source: str = data["source_path"]
     reason = unsafe_member_reason(source)
     if reason:
@@ -138,6 +131,36 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                 f"(its id would be {document_id(source)!r})", f"line {number}"))
     return (number, doc_id, RAW_PREFIX + source, data["source_bytes"], data["source_sha256"],
             not wrong), data
+
+
+_SURROGATES = "text holds unpaired surrogates"
+#: The fields :func:`_text_mismatch` reads, and their types.
+_DERIVED_TYPES = {"text": str, "text_sha256": str, "chars": int, "words": int,
+                  "paragraphs": int}
+
+
+def _derived_fields_typed(data: dict[str, Any]) -> bool:
+    return all(type(data.get(name)) is kind for name, kind in _DERIVED_TYPES.items())
+
+
+def _text_mismatch(path: str, number: int, shown_id: str, data: dict[str, Any]
+                   ) -> list[Problem]:
+    """The record's text against its text_sha256 and counts: one problem, or none."""
+    text: str = data["text"]
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return [Problem(path, "record-mismatch", f"record {shown_id}: {_SURROGATES}",
+                        f"line {number}")]
+    wrong = derived_mismatches(text, encoded, text_sha256=data["text_sha256"],
+                               chars=data["chars"], words=data["words"],
+                               paragraphs=data["paragraphs"])
+    if not wrong:
+        return []
+    return [Problem(path, "record-mismatch",
+                    f"record {shown_id}: {', '.join(wrong)} "
+                    f"{'does' if len(wrong) == 1 else 'do'} not match its text",
+                    f"line {number}")]
 
 
 #: What the parent needs of a line that is a JSON object: ``(line number, id, raw path)``
