@@ -300,6 +300,13 @@ def manifest_order(path: str) -> tuple[int, str, str]:
     return 1, path, ""
 
 
+#: The labels of bag-info.txt, in the order corpuskit writes them (Bagging-Date only when
+#: the release has a time).
+BAG_INFO_LABELS = ("Bag-Software-Agent", "External-Identifier", "External-Description",
+                   "Bag-Group-Identifier", "Version", "Content-Hash", "Bagging-Date",
+                   "Payload-Oxum")
+
+
 def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payload_files: int,
              content: str) -> bytes:
     meta = config.metadata
@@ -314,6 +321,8 @@ def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payl
     if created:
         lines.append(("Bagging-Date", created[:10]))
     lines.append(("Payload-Oxum", f"{payload_bytes}.{payload_files}"))
+    assert tuple(label for label, _ in lines) == tuple(
+        label for label in BAG_INFO_LABELS if created or label != "Bagging-Date")
     return "".join(f"{label}: {value}\n" for label, value in lines).encode()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -1259,3 +1260,47 @@ def test_a_record_that_fails_its_schema_is_still_compared_with_its_text(
     assert any(code == "record-mismatch" and where == "line 2"
                and message.startswith(f"record {record['id']!r}: text_sha256, chars (")
                for code, where, message in found), found
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda text: text.replace("Bag-Software-Agent: corpuskit", "Bag-Software-Agent: other"),
+     ("metadata-mismatch", "Bag-Software-Agent",
+      "Bag-Software-Agent says 'other', corpuskit writes 'corpuskit'")),
+    (lambda text: re.sub(r"External-Description: .*", "External-Description: Another",
+                         text),
+     ("metadata-mismatch", "External-Description",
+      "External-Description says 'Another', datapackage.json's title says ")),
+    (lambda text: text + "Contact-Name: Someone\n",
+     ("bagit-error", "Contact-Name", "'Contact-Name' is not a label corpuskit writes")),
+    (lambda text: text.replace("\n", "\r\n"),
+     ("bagit-error", "", "not in the form corpuskit writes")),
+    (lambda text: "\n".join(reversed(text.splitlines())) + "\n",
+     ("bagit-error", "", "not in the form corpuskit writes")),
+    (lambda text: re.sub(r"Payload-Oxum: (\d+)\.(\d+)", r"Payload-Oxum: 0\1.0\2", text),
+     ("bagit-error", "", "not in the form corpuskit writes")),
+])
+def test_bag_info_is_held_to_what_corpuskit_writes(
+        edit: Callable[[str], str], expected: tuple[str, str, str], tmp_path: Path) -> None:
+    """An added label, another agent or description, CR LF, reordered lines and a
+    Payload-Oxum with leading zeros all passed once re-signed (QA)."""
+    package = copy_release(tmp_path)
+    info = package / "bag-info.txt"
+    info.write_bytes(edit(info.read_text()).encode())
+    resign_tags_only(package)  # (resign would rewrite bag-info.txt)
+    problems = corpuskit.validate(package, jobs=1).problems
+    code, location, message = expected
+    assert any((p.path, p.code, p.location) == ("bag-info.txt", code, location)
+               and p.message.startswith(message) for p in problems), problems
+
+
+@pytest.mark.parametrize("declaration", [
+    b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+    b"BagIt-Version: 1.0\nTag-File-Character-Encoding: utf-8\n"])
+def test_bagit_txt_is_the_declaration_corpuskit_writes(declaration: bytes,
+                                                        tmp_path: Path) -> None:
+    """BagIt-Version 0.97 passed while 2.0 was refused as "not 1.0" (QA)."""
+    package = copy_release(tmp_path)
+    (package / "bagit.txt").write_bytes(declaration)
+    resign_tags_only(package)
+    [problem] = corpuskit.validate(package, jobs=1).problems
+    assert (problem.path, problem.code) == ("bagit.txt", "bagit-error")

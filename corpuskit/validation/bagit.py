@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..membernames import unsafe_member_reason
-from ..package import manifest_order
+from ..package import BAG_INFO_LABELS, manifest_order
 from ..problems import Problem
 from ..wording import counted
 
@@ -33,7 +33,6 @@ MAX_LINE_BYTES = 64 * 1024
 _PERCENT = re.compile(r"%(25|0[aAdD])")
 _PERCENT_ANY = re.compile(r"%")
 _SPACE = re.compile(rb"[ \t]+")
-_VERSION = re.compile(r"^\d+\.\d+$")
 #: Lines of one manifest reported one by one for deviating from the strict form; further
 #: deviations are counted in one last problem.
 MAX_FORM_PROBLEMS = 20
@@ -274,13 +273,13 @@ def check_bagit_txt(data: bytes) -> list[Problem]:
                                     f"expected '{expected[min(number, 2) - 1]}: ...' as line "
                                     f"{number}, found {line[:80]!r}" if number <= 2 else
                                     f"unexpected line {line[:80]!r}", f"line {number}"))
-        elif number == 1 and (not _VERSION.match(value) or value not in ("1.0", "0.97")):
+        elif number == 1 and value != "1.0":
             problems.append(Problem(BAGIT_TXT, "bagit-error",
                                     f"BagIt-Version {value!r} is not 1.0 (RFC 8493)", "line 1"))
-        elif number == 2 and value.upper() != "UTF-8":
+        elif number == 2 and value != "UTF-8":
             problems.append(Problem(BAGIT_TXT, "bagit-error",
-                                    f"Tag-File-Character-Encoding {value!r} is not UTF-8",
-                                    "line 2"))
+                                    f"Tag-File-Character-Encoding {value!r} is not UTF-8 "
+                                    "(as corpuskit writes it)", "line 2"))
     if len(lines) < 2:
         problems.append(Problem(BAGIT_TXT, "bagit-error",
                                 "must hold the BagIt-Version and Tag-File-Character-Encoding "
@@ -319,7 +318,35 @@ def parse_bag_info(data: bytes) -> tuple[dict[str, list[str]], list[Problem]]:
         values = info.setdefault(label, [])
         values.append(value.strip())
         last = (label, len(values) - 1)
+    if not problems:
+        problems.extend(_bag_info_form(text, info))
     return info, problems
+
+
+def _bag_info_form(text: str, info: dict[str, list[str]]) -> list[Problem]:
+    """bag-info.txt held to the form corpuskit writes, which RFC 8493 leaves open: its
+    labels only, each once and in its order, one ``Label: value`` line each with LF line
+    ends, Payload-Oxum without leading zeros. (What the values say is compared with the
+    descriptor and the payload elsewhere.) An added label, a line folded or reordered, or
+    'Payload-Oxum: 015684.07' passed (QA)."""
+    unknown = [label for label in info if label not in BAG_INFO_LABELS]
+    if unknown:
+        return [Problem(BAG_INFO, "bagit-error", f"{label!r} is not a label corpuskit writes "
+                        f"(it writes {', '.join(BAG_INFO_LABELS)}); remove it", label)
+                for label in unknown]
+    if any(len(values) > 1 for values in info.values()):
+        return []  # a label given twice is told as such, with its values
+    oxum = info.get("Payload-Oxum", [])
+    parts = oxum[0].split(".") if len(oxum) == 1 else []
+    written = "".join(f"{label}: {value}\n" for label in BAG_INFO_LABELS
+                      for value in info.get(label, []))
+    if written == text and not (len(parts) == 2 and all(part.isdigit() for part in parts)
+                                and ".".join(str(int(part)) for part in parts) != oxum[0]):
+        return []
+    return [Problem(BAG_INFO, "bagit-error",
+                    "not in the form corpuskit writes: one 'Label: value' line for each of "
+                    "its labels, in its order, LF line ends, Payload-Oxum as "
+                    "<bytes>.<files> without leading zeros; restore the file it wrote")]
 
 
 def check_payload_oxum(info: dict[str, list[str]], payload_bytes: int,

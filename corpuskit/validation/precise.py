@@ -416,7 +416,11 @@ class Checker(PackageReader):
                                              f"{actual}, corpuskit.content_hash says "
                                              f"{recorded_hash}", "/corpuskit/content_hash"))
         created = descriptor.get("created")
-        expected: dict[str, Any] = {"Content-Hash": recorded_hash, "Version": version,
+        title = descriptor.get("title")
+        expected: dict[str, Any] = {"Bag-Software-Agent": "corpuskit",
+                                    "External-Description": " ".join(title.split())
+                                    if isinstance(title, str) else None,
+                                    "Content-Hash": recorded_hash, "Version": version,
                                     "Bag-Group-Identifier": name,
                                     "External-Identifier": f"{name}-{version}",
                                     "Bagging-Date": created[:10]
@@ -436,9 +440,12 @@ class Checker(PackageReader):
                                                  f"({' / '.join(values)!r}); corpuskit writes "
                                                  "it once: remove the others", label))
                 elif values != [value]:
+                    said = ("corpuskit writes" if label == "Bag-Software-Agent" else
+                            f"{DESCRIPTOR}'s title says" if label == "External-Description"
+                            else f"{DESCRIPTOR} says")
                     self.problems.append(Problem(BAG_INFO, "metadata-mismatch",
-                                                 f"{label} says {values[0]!r}, "
-                                                 f"{DESCRIPTOR} says {value!r}", label))
+                                                 f"{label} says {values[0]!r}, {said} "
+                                                 f"{value!r}", label))
         archive = self.view.archive
         if archive is not None and isinstance(name, str) and isinstance(version, str) \
                 and archive.name != f"{name}-{version}":
