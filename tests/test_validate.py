@@ -1304,3 +1304,15 @@ def test_bagit_txt_is_the_declaration_corpuskit_writes(declaration: bytes,
     resign_tags_only(package)
     [problem] = corpuskit.validate(package, jobs=1).problems
     assert (problem.path, problem.code) == ("bagit.txt", "bagit-error")
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_empty_folder_in_a_package_folder_is_reported_as_in_its_zip(
+        fast: bool, tmp_path: Path) -> None:
+    """An empty folder passed in a package folder, while the same folder as an entry of
+    its zip is refused (QA): one verdict for both."""
+    package = copy_release(tmp_path)
+    (package / "data/raw/zz").mkdir()
+    (package / "extra").mkdir()
+    problems = [(p.path, p.code) for p in validate(package, jobs=1, fast=fast).problems]
+    assert problems == [("data/raw/zz", "unexpected-file"), ("extra", "unexpected-file")]

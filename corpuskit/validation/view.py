@@ -112,11 +112,16 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         count_only = stream_raw and in_raw
         try:
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
-                entries = count_regular(rel, it) if count_only else list(it)
+                listed = list(it)
         except OSError as exc:
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}"))
             return
+        entries = count_regular(rel, listed) if count_only else listed
+        if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
+            problems.append(Problem(rel, "unexpected-file",
+                                    "an empty folder; corpuskit packages hold files only "
+                                    "(their zip could not hold it): remove it"))
         yield
         entries.sort(key=lambda e: e.name)
         if not count_only and siblings_collide([entry.name for entry in entries]):
