@@ -147,9 +147,12 @@ class ZipSource(PackageSource):
             if directory.offset + directory.size > file_size:
                 raise self._fatal("the central directory lies past the end of the file "
                                   "(truncated or corrupt)")
-            if directory.entries > limits.max_members or count_central_entries(
-                    handle, directory.offset, directory.size,
-                    limits.max_members) > limits.max_members:
+            if directory.entries > limits.max_members:  # what its end record says
+                raise self._fatal(f"its end record declares {directory.entries} entries, "
+                                  f"more than {limits.max_members}; refused as a possible "
+                                  "zip bomb")
+            if count_central_entries(handle, directory.offset, directory.size,
+                                     limits.max_members) > limits.max_members:
                 raise self._fatal(f"more than {limits.max_members} entries; refused as a "
                                   "possible zip bomb")
             handle.seek(0)
