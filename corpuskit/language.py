@@ -130,17 +130,18 @@ def identify(text: str) -> tuple[str, float]:
 
 def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
     """An ISO 639-1 code for ``text``, or ``und`` when it is too short or the model unsure."""
-    if _too_few_letters(text, min_chars):
+    sample = _sample(text, min_chars)
+    if sample is None:
         return "und"
-    lang, prob = identify(text[:SAMPLE_CHARS])
+    lang, prob = _identifier().classify(sample)  # the whole sample: identify cuts at 512
     return _code(str(lang), float(prob), min_confidence)
 
 
 def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float) -> list[str]:
     """``[iso639_1(text, ...) for text in texts]``, the texts identified together (about
     twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
-    samples = [text[:SAMPLE_CHARS] for text in texts]
-    asked = [i for i, text in enumerate(texts) if not _too_few_letters(text, min_chars)]
+    samples = [_sample(text, min_chars) for text in texts]
+    asked = [i for i, sample in enumerate(samples) if sample is not None]
     codes = ["und"] * len(samples)
     found = _identifier().classify_many([samples[i] for i in asked])
     for i, (lang, prob) in zip(asked, found, strict=True):
@@ -148,11 +149,19 @@ def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float
     return codes
 
 
-def _too_few_letters(text: str, min_chars: int) -> bool:
-    """Whether the whole ``text`` holds fewer than ``min_chars`` letters (a character holds
-    at most one), not only the sample the identifier reads: a ``language_min_chars`` above
-    the letters of :data:`SAMPLE_CHARS` characters made every text ``und``."""
-    return min_chars > len(text) or (min_chars > 0 and not _letters(min_chars).match(text))
+def _sample(text: str, min_chars: int) -> str | None:
+    """What the identifier reads of ``text``: its first :data:`SAMPLE_CHARS` characters,
+    or, where they hold fewer than ``min_chars`` letters, as much of it as holds that many
+    (a label is never read from fewer; a ``language_min_chars`` above the letters of 512
+    characters made every text ``und``, however long); None for a text of fewer letters in
+    all (a character holds at most one)."""
+    sample = text[:SAMPLE_CHARS]
+    if min_chars <= 0 or (min_chars <= len(sample) and _letters(min_chars).match(sample)):
+        return sample
+    if min_chars > len(text):
+        return None
+    found = _letters(min_chars).match(text)
+    return text[:found.end()] if found is not None else None
 
 
 def _code(lang: str, prob: float, min_confidence: float) -> str:

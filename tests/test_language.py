@@ -370,10 +370,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 def _iso639_1_defined(text: str, *, min_chars: int, min_confidence: float) -> str:
     """iso639_1 as its definition reads: ``und`` for a text of fewer than ``min_chars``
-    letters (the whole text's, not the sample's), else the sample's label when sure."""
-    if len(_LETTER.findall(text)) < min_chars:
+    letters (the whole text's), else the label, when sure, of its first 512 characters,
+    or of as much as holds ``min_chars`` letters where those hold fewer."""
+    positions = [match.end() for match in _LETTER.finditer(text)]
+    if len(positions) < min_chars:
         return "und"
-    lang, prob = language.identify(text[:language.SAMPLE_CHARS])
+    sample = text[:language.SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < min_chars:
+        sample = text[:positions[min_chars - 1]]
+    lang, prob = language._identifier().classify(sample)
     if prob < min_confidence or len(lang) != 2 or not lang.isalpha():
         return "und"
     return lang
@@ -399,6 +404,23 @@ def test_a_long_text_is_identified_whatever_min_chars_below_its_letters() -> Non
         assert language.iso639_1_many([text], min_chars=min_chars,
                                       min_confidence=0.5) == ["en"]
     assert language.iso639_1(text, min_chars=letters + 1, min_confidence=0.5) == "und"
+
+
+def test_a_label_is_never_read_from_fewer_letters_than_min_chars() -> None:
+    """Counting the whole text's letters but reading only its first 512 characters labelled
+    a text whose head holds 10 Thai letters among numbers, then English, 'th' from those
+    10 letters (QA); it was und before. The identifier now reads as far as holds 20."""
+    head = ("สวัสดีครับ " + "1234 5678 90 " * 46)[:600]
+    text = head + "\n\nThe quick brown fox jumps over the lazy dog and keeps running. " * 3
+    letters = [match.end() for match in _LETTER.finditer(text)]
+    assert len(_LETTER.findall(text[:language.SAMPLE_CHARS])) < 20 <= len(letters)
+    read = language.identify(text)  # its first 512 characters
+    assert read[0] == "th" and read[1] >= 0.8
+    label, probability = language._identifier().classify(text[:letters[19]])
+    expected = label if probability >= 0.8 and len(label) == 2 else "und"
+    assert expected != "th"
+    assert language.iso639_1(text, min_chars=20, min_confidence=0.8) == expected
+    assert language.iso639_1_many([text], min_chars=20, min_confidence=0.8) == [expected]
 
 
 def test_iso639_1_of_many_texts_is_iso639_1_of_each() -> None:
