@@ -7,6 +7,7 @@ goes to stdout; messages and progress go to stderr.
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import os
@@ -534,7 +535,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
       corpuskit validate --format github dist
     """
-    from .validation import render_github, render_text, validate_all
+    from .validation import lists_releases, render_github, render_text, validate_all
 
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
@@ -547,7 +548,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
     if fmt == "json":
-        _emit_json(reports[0].as_dict() if len(reports) == 1 else reports.as_dict())
+        _emit_json(reports.as_dict() if lists_releases(paths) else reports[0].as_dict())
     else:
         render = render_github if fmt == "github" else render_text
         for report in reports:
@@ -652,6 +653,17 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A working folder deeper than the system's longest path (PATH_MAX) makes even a
+        # short relative path one too long to open, wherever it is first met.
+        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
+        shown = printable(name if len(name) <= 120 else f"...{name[-120:]}")
+        _report_error(OutputError(f"{shown}: a path longer than this system opens "
+                                  f"({error.strerror}); run corpuskit from a folder with a "
+                                  "shorter path, or give shorter paths"))
+        return OutputError.exit_code
     return 0
 
 

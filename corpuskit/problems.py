@@ -12,9 +12,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-#: The environment variables a run reads: a problem of one names it as its path, which is
-#: no file (reports show it as it is, not joined to the folder checked).
+#: The environment variables a run reads: a problem of one (a ``config-error``) names it as
+#: its path, which is no file (reports show it as it is, not joined to the folder checked).
 ENVIRONMENT_VARIABLES = frozenset({"SOURCE_DATE_EPOCH"})
+
+
+def about_environment(problem: Problem) -> bool:
+    """Whether ``problem`` is about an environment variable, not a file: a seeds file may
+    be named SOURCE_DATE_EPOCH too, but its problems are never ``config-error``."""
+    return problem.code == "config-error" and problem.path in ENVIRONMENT_VARIABLES
 
 # The catalogue of stable codes. Adding a code is fine; renaming one breaks users.
 CODES: dict[str, str] = {

@@ -1438,3 +1438,12 @@ def test_the_runs_settings_and_changelog_are_reported_with_the_documents_problem
     [annotation] = [line for line in capsys.readouterr().out.splitlines()
                     if "SOURCE_DATE_EPOCH" in line]
     assert annotation.startswith("::error title=config-error::SOURCE_DATE_EPOCH: must be ")
+    # A document named so is a file of the seeds folder all the same (QA: its folder was
+    # dropped from its problem's path once the variable was shown as it is).
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    (seeds / "SOURCE_DATE_EPOCH").write_bytes(b"")
+    assert main(["validate", str(seeds), "--format", "github"]) == 1
+    [annotation] = [line for line in capsys.readouterr().out.splitlines()
+                    if "SOURCE_DATE_EPOCH" in line]
+    assert annotation.startswith(f"::error file={seeds}/SOURCE_DATE_EPOCH,"
+                                 "title=empty-document::")

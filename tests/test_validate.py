@@ -1024,6 +1024,21 @@ def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]
     assert reports.valid and len(reports) == 2 and reports.as_dict() == data
 
 
+def test_a_folder_of_one_release_prints_the_collection_form(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--format json printed the one-target form for a folder of releases holding one, as
+    the README says it does not (and as validate_all(...).as_dict() did not; QA)."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    shutil.copy(built().archive, dist)
+    code, out, _ = run(capsys, "validate", "--format", "json", str(dist))
+    data = json.loads(out)
+    assert code == 0 and [r["kind"] for r in data["reports"]] == ["archive"]
+    assert corpuskit.validate_all([dist], jobs=1).as_dict() == data
+    code, out, _ = run(capsys, "validate", "--format", "json", str(dist / built().archive.name))
+    assert code == 0 and json.loads(out)["kind"] == "archive"  # one target named: its report
+
+
 def test_a_folder_of_releases_names_a_linked_release_and_a_zip_that_is_none(
         tmp_path: Path) -> None:
     """validate dist followed a release zip that is a symbolic link (to anything: it read
@@ -1039,13 +1054,24 @@ def test_a_folder_of_releases_names_a_linked_release_and_a_zip_that_is_none(
         built().release.name: True, built().archive.name: False, "other-2.0.0.zip": False}
     assert [(p.code, p.message) for p in reports[built().archive.name].problems] == [
         ("not-a-package", f"named as a release in {dist}, but it is a symbolic link (never "
-                          "followed: a release is a folder or zip of its own); put the "
-                          "release itself in its place")]
+                          "followed: a release's zip is a file)")]
     assert [(p.code, p.message) for p in reports["other-2.0.0.zip"].problems] == [
         ("not-a-package", f"named as a release in {dist}, but it is a folder, not a zip "
                           "file, and was not read")]
-    # Named by itself, a link is the user's own choice, and followed.
-    assert corpuskit.validate_all([dist / built().archive.name], jobs=1).valid
+    assert reports["other-2.0.0.zip"].summary() == f"{dist / 'other-2.0.0.zip'}: not read; " \
+        "nothing checked"  # it said "not a seeds folder, package or archive" too
+    # Named by itself, a zip that is a link is the user's own choice, and followed; named
+    # with its folder of releases too, it is still refused as one of its releases.
+    linked = dist / built().archive.name
+    assert corpuskit.validate_all([linked], jobs=1).valid
+    assert [r.valid for r in corpuskit.validate_all([dist, linked], jobs=1)
+            if Path(r.target) == linked] == [False, True]
+    # A release folder reached through a link is read, as check compares it.
+    (dist / "other-2.0.0.zip").rmdir()
+    linked.unlink()
+    shutil.move(dist / built().release.name, tmp_path / "folder")
+    (dist / built().release.name).symlink_to(tmp_path / "folder")
+    assert corpuskit.validate_all(dist, jobs=1).valid  # one path, not its characters
 
 
 def test_the_library_validate_of_a_folder_of_releases_names_validate_all() -> None:
@@ -1278,6 +1304,8 @@ def test_a_record_that_fails_its_schema_is_still_compared_with_its_text(
      ("bagit-error", "", "not in the form corpuskit writes")),
     (lambda text: re.sub(r"Payload-Oxum: (\d+)\.(\d+)", r"Payload-Oxum: 0\1.0\2", text),
      ("bagit-error", "", "not in the form corpuskit writes")),
+    (lambda text: re.sub(r"Payload-Oxum: (\d+)\.(\d+)", r"Payload-Oxum: \1.³", text),
+     ("bagit-error", "Payload-Oxum", "Payload-Oxum '")),  # isdigit: an internal-error (QA)
 ])
 def test_bag_info_is_held_to_what_corpuskit_writes(
         edit: Callable[[str], str], expected: tuple[str, str, str], tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems
 from .report import (
+    NAMED_AS_A_RELEASE,
     ValidationReport,
     ValidationReports,
     render_github,
@@ -59,6 +60,7 @@ __all__ = [
     "ValidationReports",
     "detect_kind",
     "expand_targets",
+    "lists_releases",
     "not_a_release",
     "process_config_from_settings",
     "releases_in",
@@ -116,10 +118,10 @@ def releases_in(folder: Path) -> list[Path]:
     """The releases a folder of releases (like ``dist/``) holds, sorted: its
     ``<name>-<version>/`` package folders and ``.zip`` archives. A folder named as a release
     that is no package (its datapackage.json lost), and anything named ``.zip`` that is no
-    zip file (a folder, a pipe) or any release that is a symbolic link, are among them too,
-    so that validate reports them (``not-a-package``: see :func:`not_a_release`) rather
-    than passing over them, or following a link that ``check`` refuses. Empty for any
-    other path, and for a package or seeds folder itself."""
+    zip file (a folder, a pipe, a symbolic link), are among them too, so that validate
+    reports them (``not-a-package``: see :func:`not_a_release`) rather than passing over
+    them, or following a link that ``check`` refuses. Empty for any other path, and for a
+    package or seeds folder itself."""
     if not folder.is_dir() or detect_kind(folder) is not None:
         return []
     return sorted(child for child in folder.iterdir()
@@ -130,25 +132,35 @@ def releases_in(folder: Path) -> list[Path]:
 
 
 def not_a_release(path: Path) -> str | None:
-    """Why ``path``, found in a folder of releases, is no release to read, or None: a
-    symbolic link is never followed (``check`` refuses it too: a release is a folder or
-    zip of its own), and a ``.zip`` that is a folder, pipe or device is never opened."""
-    if path.is_symlink():
-        return ("it is a symbolic link (never followed: a release is a folder or zip of its "
-                "own); put the release itself in its place")
-    if path.suffix.lower() == ".zip":
-        return not_a_zip_file(path)
-    return None
+    """Why ``path``, a ``.zip`` found in a folder of releases, is no release zip to read,
+    or None: a symbolic link is never followed, and a folder, pipe or device is never
+    opened, as ``check`` refuses them (a release's zip is a file of its own). A release
+    folder reached through a link is read, as ``check`` compares it."""
+    return not_a_zip_file(path) if path.suffix.lower() == ".zip" else None
 
 
 def expand_targets(paths: list[Path]) -> list[Path]:
     """Each path, except that a folder of releases stands for every release in it
     (:func:`releases_in`). A folder that is neither a package, a seeds folder nor a folder
     of releases is kept (validate then reports it as ``not-a-package``)."""
-    expanded: list[Path] = []
+    return [path for path, _ in _expanded(paths)]
+
+
+def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """:func:`expand_targets`, each path with whether it was found in a folder of releases
+    (rather than named)."""
+    expanded: list[tuple[Path, bool]] = []
     for path in paths:
-        expanded.extend(releases_in(path) or [path])
+        releases = releases_in(path)
+        expanded.extend([(release, True) for release in releases] or [(path, False)])
     return expanded
+
+
+def lists_releases(paths: Iterable[str | PathLike[str]]) -> bool:
+    """Whether validating ``paths`` checks several targets, or a folder of releases (even
+    one holding a single release): ``--format json`` then prints the collection form."""
+    given = [Path(path) for path in paths]
+    return len(given) != 1 or bool(releases_in(given[0]))
 
 
 def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
@@ -250,25 +262,27 @@ def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
     :func:`not_a_release`)."""
     kind = "archive" if path.suffix.lower() == ".zip" else "package"
     return ValidationReport(str(path), kind, (Problem(
-        ".", "not-a-package", f"named as a release in {path.parent}, but {reason}"),),
+        ".", "not-a-package", f"{NAMED_AS_A_RELEASE} {path.parent}, but {reason}"),),
         mode="fast" if fast else "full", reproduce=reproduce)
 
 
-def validate_all(paths: Iterable[str | PathLike[str]], *, reproduce: bool = False,
-                 fast: bool = False, jobs: int | None = None) -> ValidationReports:
+def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
+                 reproduce: bool = False, fast: bool = False, jobs: int | None = None
+                 ) -> ValidationReports:
     """What ``corpuskit validate PATH...`` checks: :func:`validate` of each of ``paths``, a
     folder of releases (like ``dist/``) standing for every release in it (see
     :func:`releases_in`); then, for a release folder and its zip that are both among them
     and both valid, a check that they hold the same package (their tag manifests, small
     enough for ``fast`` too): a difference is a problem of the zip's report. Its
     ``as_dict()`` is what ``--format json`` prints for several targets."""
-    given = [Path(path) for path in paths]
-    targets = expand_targets(given)
-    listed = {path for path in targets if path not in given}  # in a folder of releases
+    if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
+        paths = [paths]
+    expanded = _expanded([Path(path) for path in paths])
+    targets = [path for path, _ in expanded]
     reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
-               if path in listed and (reason := not_a_release(path)) is not None
+               if listed and (reason := not_a_release(path)) is not None
                else validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
-               for path in targets]
+               for path, listed in expanded]
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)
                      if report.kind == "package" and report.valid}

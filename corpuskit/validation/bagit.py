@@ -33,6 +33,7 @@ MAX_LINE_BYTES = 64 * 1024
 _PERCENT = re.compile(r"%(25|0[aAdD])")
 _PERCENT_ANY = re.compile(r"%")
 _SPACE = re.compile(rb"[ \t]+")
+_DIGITS = re.compile(r"[0-9]+")
 #: Lines of one manifest reported one by one for deviating from the strict form; further
 #: deviations are counted in one last problem.
 MAX_FORM_PROBLEMS = 20
@@ -340,9 +341,9 @@ def _bag_info_form(text: str, info: dict[str, list[str]]) -> list[Problem]:
     parts = oxum[0].split(".") if len(oxum) == 1 else []
     written = "".join(f"{label}: {value}\n" for label in BAG_INFO_LABELS
                       for value in info.get(label, []))
-    if written == text and not (len(parts) == 2 and all(part.isdigit() for part in parts)
+    if written == text and not (len(parts) == 2 and all(map(_DIGITS.fullmatch, parts))
                                 and ".".join(str(int(part)) for part in parts) != oxum[0]):
-        return []
+        return []  # (a value that is no '<bytes>.<files>' is check_payload_oxum's to tell)
     return [Problem(BAG_INFO, "bagit-error",
                     "not in the form corpuskit writes: one 'Label: value' line for each of "
                     "its labels, in its order, LF line ends, Payload-Oxum as "

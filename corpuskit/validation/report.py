@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
-from ..problems import ENVIRONMENT_VARIABLES, Problem, one_line
+from ..problems import Problem, about_environment, one_line
 from ..wording import counted
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
 #: ``not_checked`` was, within version 1).
 REPORT_VERSION = 1
 KINDS = ("seeds", "package", "archive", "release")
+#: How the problem of a release in a folder of releases that is not read begins.
+NAMED_AS_A_RELEASE = "named as a release in"
 _LINE = re.compile(r"^line (\d+)")
 #: A line of a text file or a row of data/documents.parquet: sorted by number.
 _NUMBERED = re.compile(r"^(?:line|row) (\d+)")
@@ -105,6 +107,8 @@ class ValidationReport:
 
         Problems of a ``release`` report (``check``) carry such paths already.
         """
+        if about_environment(problem):
+            return problem.path
         return self.shown_path(problem.path)
 
     def shown_path(self, path: str) -> str:
@@ -121,7 +125,11 @@ class ValidationReport:
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
             return f"{self.target}: not current, {problems}"
-        if any(p.code == "not-a-package" and p.path in ("", ".") for p in self.problems):
+        refusals = [p for p in self.problems
+                    if p.code == "not-a-package" and p.path in ("", ".")]
+        if any(p.message.startswith(NAMED_AS_A_RELEASE) for p in refusals):
+            return f"{self.target}: not read; nothing checked"
+        if refusals:
             return f"{self.target}: not a seeds folder, package or archive; nothing checked"
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
         checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
@@ -133,11 +141,9 @@ class ValidationReport:
 def shown_in(target: str, kind: str, path: str) -> str:
     """``path`` (relative to ``target``, a ``package`` folder or an ``archive``) as a user
     finds it: ``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``; ``target`` for
-    ``.`` (and for ``""``). An environment variable's name is shown as it is."""
+    ``.`` (and for ``""``)."""
     if path in ("", "."):
         return target
-    if path in ENVIRONMENT_VARIABLES:
-        return path
     if kind == "archive":
         return f"{target}:{path}"
     return f"{target.rstrip('/')}/{path}"
@@ -212,7 +218,7 @@ def render_github(report: ValidationReport) -> list[str]:
         file = report.display_path(problem)
         message = problem.message
         props = [f"file={_escape_property(file)}"]
-        if problem.path in ENVIRONMENT_VARIABLES:  # no file to annotate: named in the text
+        if about_environment(problem):  # no file to annotate: named in the text
             props, message = [], f"{problem.path}: {message}"
         match = _LINE.match(problem.location)
         if match:
