@@ -258,7 +258,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
 
     archive = out / f"{config.release_name}.zip"
-    with output_lock(out), PackageWriter(out, config.release_name) as writer:
+    with output_lock(out, config.release_name), PackageWriter(out, config.release_name) as writer:
         in_the_way = not_a_zip_file(archive)  # before any work: never opened, nor followed
         if in_the_way is not None:
             raise ReleaseExistsError(

@@ -36,6 +36,10 @@ def check_scheduler(scheduler: str | None) -> str:
     if not _SCHEDULER.fullmatch(scheduler):
         raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; give "
                          "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
+    port = int(scheduler.rpartition(":")[2])
+    if not 0 < port < 65536:
+        raise UsageError(f"--scheduler {scheduler!r}: port {port} is not a TCP port (1 to "
+                         "65535); give the port the scheduler listens on (8786 by default)")
     return scheduler
 
 

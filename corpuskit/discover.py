@@ -105,8 +105,9 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:  # "make it readable" would not help
             problems.append(Problem(rel or ".", "unsafe-path",
-                                    f"the folder's path is longer than this system opens "
-                                    f"({exc.strerror}); shorten it"))
+                                    f"the folder's full path is longer than this system "
+                                    f"opens ({exc.strerror}); shorten it, or work from a "
+                                    "folder with a shorter path"))
             return
         problems.append(Problem(rel or ".", "unreadable-file",
                                 f"cannot list this folder: {exc.strerror or exc}; make it "

@@ -60,16 +60,19 @@ def _not_a_folder(out: Path, exc: OSError) -> str | None:
     return None
 
 
-def _read_only(out: Path, exc: OSError) -> str | None:
+def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     """What to say of an output folder that may not be written (its permissions, a
-    read-only mount), or None for any other error: a build writes its lock and its release
-    there, even to find the release there identical; check compares without writing."""
+    read-only mount), or None for any other error. A build writes its lock and its release
+    there, even to find ``release`` there already: check compares without writing."""
     if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
         return None
-    return (f"cannot write to {out} ({exc.strerror}): a build writes its lock and its "
-            f"release there, even to find that release there already; to compare the "
-            f"releases there with a fresh build without writing, run corpuskit check "
-            f"--dist {out}")
+    said = f"cannot write to {out} ({exc.strerror})"
+    if release is not None and (os.path.lexists(out / release)
+                                or os.path.lexists(out / f"{release}.zip")):
+        return (f"{said}: a build writes its lock and its release there, even to find "
+                f"{release} there already; to compare the releases there with a fresh build "
+                f"without writing, run corpuskit check --dist {out}")
+    return f"{said}; make it writable, or give --out a folder this user can write"
 
 
 def _open_for_writing(path: Path) -> BinaryIO:
@@ -306,7 +309,7 @@ class PackageWriter:
                                               dir=self.out))
             self.temp.chmod(DIR_MODE)
         except OSError as exc:
-            told = _read_only(self.out, exc)
+            told = _read_only(self.out, exc, self.release_name)
             raise (OutputError(told) if told else _output_error(self.out, exc)) from None
         return self
 
@@ -431,13 +434,14 @@ def _is_current_lock_file(handle: BinaryIO, path: Path) -> bool:
 
 
 @contextmanager
-def output_lock(out: Path) -> Iterator[None]:
+def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     """Hold the output folder's lock: one build or release writes to a folder at a time.
 
     The lock is an advisory ``flock`` on ``out/.corpuskit-lock``: the kernel drops it when
     its process dies, so a killed build never blocks the next one. It is re-entrant for
     the thread holding it (``release`` holds it around its build); another thread or
-    process fails fast. Under the lock, stale temporary folders of killed builds are
+    process fails fast. ``release``, the release a build makes, only words the message of
+    an ``out`` that may not be written. Under the lock, stale temporary folders of killed builds are
     removed. A build that created ``out`` and leaves nothing in it removes ``out`` and the
     lock file again, while it still holds the lock.
     """
@@ -451,7 +455,7 @@ def output_lock(out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
-        told = _not_a_folder(out, exc) or _read_only(out, exc)
+        told = _not_a_folder(out, exc) or _read_only(out, exc, release)
         raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False
     try:

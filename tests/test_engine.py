@@ -160,7 +160,8 @@ def test_the_fingerprint_covers_the_compression(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("scheduler", [None, "", "garbage", "tcp://127.0.0.1",
-                                       "127.0.0.1:8786", "tcp://host:port"])
+                                       "127.0.0.1:8786", "tcp://host:port",
+                                       "tcp://127.0.0.1:99999", "tcp://127.0.0.1:0"])
 def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(
         scheduler: str | None, corpus: Path, tmp_path: Path) -> None:
     """Refused at once, before a worker starts or Dask is imported (an address without a

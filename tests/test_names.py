@@ -906,3 +906,25 @@ def test_a_folder_whose_path_is_too_long_is_named_once(jobs: int, tmp_path: Path
     assert [(p.path, p.code, p.message) for p in refused.value.problems] == expected
     report = corpuskit.validate(seeds, jobs=jobs)
     assert [(p.path, p.code, p.message) for p in report.problems] == expected
+
+
+def test_a_working_folder_deeper_than_the_system_opens_is_an_error_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """From a working folder whose full path is past PATH_MAX, build crashed with a
+    traceback (File name too long) on a short relative --out (QA)."""
+    from corpuskit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for _ in range(21):  # 21 x 201 bytes: past Linux's 4,096
+        os.mkdir("p" * 200)
+        os.chdir("p" * 200)
+    write_seeds(Path("seeds"), {"a.txt": text_for("a")})
+    assert main(["build", "seeds", "--no-cache", "--out", "o"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().endswith("/o: a path longer than this system opens (File name too "
+                                "long); run corpuskit from a folder with a shorter path, or "
+                                "give shorter paths"), err
+    assert main(["validate", "seeds"]) == 1
+    assert "the folder's full path is longer than this system opens" in capsys.readouterr().out
