@@ -91,18 +91,25 @@ def assert_untouched(out: Path, before: dict[str, tuple[int, str]]) -> None:
 
 # -- read-only output ----------------------------------------------------------------------
 
-@needs_permissions
-def test_read_only_output_folder(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    seeds, before = released(tmp_path, out)
+def build_read_only(seeds: Path, out: Path) -> str:
+    """A build of ``seeds`` into ``out`` made read-only, by a user without root's override:
+    its stderr, once it failed cleanly, naming ``out``."""
     out.chmod(0o555)
     try:
         failed = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
     finally:
         out.chmod(0o755)
     assert_clean_failure(failed.code, failed.stderr, naming=str(out))
-    assert "Permission denied" in failed.stderr
-    assert "make it writable, or give --out a folder this user can write" in failed.stderr
+    return failed.stderr
+
+
+@needs_permissions
+def test_read_only_output_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    seeds, before = released(tmp_path, out)
+    stderr = build_read_only(seeds, out)
+    assert "Permission denied" in stderr
+    assert "make it writable, or give --out a folder this user can write" in stderr
     assert_untouched(out, before)
 
 
@@ -114,14 +121,8 @@ def test_a_release_already_there_in_a_read_only_output_folder(tmp_path: Path) ->
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     assert run_here(build_args(seeds, out)).code == 0
     before = snapshot(out)
-    out.chmod(0o555)
-    try:
-        failed = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
-    finally:
-        out.chmod(0o755)
-    assert_clean_failure(failed.code, failed.stderr, naming=str(out))
     assert "there already; to compare the releases there with a fresh build without " \
-           f"writing, run corpuskit check --dist {out}" in failed.stderr
+           f"writing, run corpuskit check --dist {out}" in build_read_only(seeds, out)
     assert_untouched(out, before)
 
 
