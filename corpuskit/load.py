@@ -146,6 +146,9 @@ def _languages(value: str | Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
     codes = frozenset({value} if isinstance(value, str) else value)
+    if not codes:
+        raise ValueError("language is an empty list, which no record can match; leave it "
+                         "out (None) for every language")
     for code in sorted(codes, key=repr):
         if not isinstance(code, str) or not _LANGUAGE.fullmatch(code):
             raise ValueError(f"language {code!r} is not a code records hold: ISO 639-1 in "
@@ -160,8 +163,9 @@ class Corpus:
 
     Iterating (or calling :meth:`records`) streams ``data/documents.jsonl`` anew each
     time, in id order, one :class:`~corpuskit.models.Record` at a time. When the package
-    was verified, the records file is hashed again while it streams and a change since
-    :func:`load` raises :class:`PackageIntegrityError` at its end.
+    was verified, a records file (or archive) changed since :func:`load` raises
+    :class:`PackageIntegrityError` before anything is read, and the records file is hashed
+    again while it streams: a change while it is read raises at the end of the pass.
 
     Example::
 
@@ -170,9 +174,13 @@ class Corpus:
     """
 
     def __init__(self, source: PackageSource, descriptor: dict[str, Any],
-                 payload: Mapping[str, str] | None) -> None:
+                 payload: Mapping[str, str] | None,
+                 verified_as: FileIdentity | None = None) -> None:
         self._source = source
         self._payload = dict(payload) if payload is not None else None
+        #: The records' file (a folder's documents.jsonl, or the archive) as it was when
+        #: verified: a change since is refused before anything is read (see records()).
+        self._verified_as = verified_as
         self.descriptor: dict[str, Any] = descriptor
         """The parsed ``datapackage.json``."""
         self.path: Path = source.location
@@ -223,7 +231,21 @@ class Corpus:
                 f"content_hash={self.content_hash} verified={self.verified}>")
 
     def records(self) -> Iterator[Record]:
-        """Every document, in id order, streamed (one line in memory at a time)."""
+        """Every document, in id order, streamed (one line in memory at a time).
+
+        Of a verified package, nothing is yielded once the records' file was changed since
+        :func:`load` verified it (its size, times or inode differ: any write sets its
+        ctime); a change while it is read is caught by its sha256 at the end of a full
+        pass. A partial read (``in``, a loop left early) yielded records changed after the
+        check, with no error (QA)."""
+        if self._verified_as is not None:
+            where, stamp = self._verified_as
+            if _stamp(where) != stamp:
+                raise PackageIntegrityError(str(self.path), [Problem(
+                    "." if where == self.path.absolute() else DOCUMENTS_PATH,
+                    "checksum-mismatch",
+                    "changed since it was verified (its size, times or inode differ); "
+                    "load the package again to check it")])
         digest = hashlib.sha256()
         lines = iter_record_lines(self._source)
         previous, count = "", 0
@@ -244,15 +266,16 @@ class Corpus:
                 self._cross_check(record, number)
             previous, count = record.id, count + 1
             yield record
+        # The checksum first: of a verified package, a count that differs is a change.
+        if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
+            raise PackageIntegrityError(str(self.path), [Problem(
+                DOCUMENTS_PATH, "checksum-mismatch",
+                "changed while it was read (it matched its manifest when loaded)")])
         if count != self.documents:
             raise InputError([Problem(DESCRIPTOR, "metadata-mismatch",
                                       f"corpuskit.documents says {self.documents}, "
                                       f"{DOCUMENTS_PATH} holds {count} records",
                                       "/corpuskit/documents")])
-        if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
-            raise PackageIntegrityError(str(self.path), [Problem(
-                DOCUMENTS_PATH, "checksum-mismatch",
-                "changed while it was read (it matched its manifest when loaded)")])
 
     def _cross_check(self, record: Record, number: int) -> None:
         """The checks of a verified package's record that no checksum makes (validate's
@@ -294,8 +317,11 @@ class Corpus:
             >>> [d.id for d in docs]                             # doctest: +SKIP
             ['000_5126d78043eeafc4']
         """
-        return self._filtered(_languages(language), _iso_date(since, "since"),
-                              _iso_date(until, "until"))
+        low, high = _iso_date(since, "since"), _iso_date(until, "until")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"since {low} is after until {high}: no date is in between; "
+                             "swap them")
+        return self._filtered(_languages(language), low, high)
 
     def _filtered(self, wanted: frozenset[str] | None, low: str | None, high: str | None
                   ) -> Iterator[Record]:
@@ -320,6 +346,29 @@ class Corpus:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+#: The file a change to the records changes (a folder's records file, or the archive;
+#: absolute: the working folder may change), with its device, inode, size, mtime and
+#: ctime (ns), or None where it cannot be looked at.
+FileIdentity = tuple[Path, "tuple[int, int, int, int, int] | None"]
+
+
+def _identity(location: Path) -> FileIdentity:
+    """:data:`FileIdentity` of the records of the package at ``location``."""
+    where = location.absolute()
+    if where.is_dir():
+        where = where / DOCUMENTS_PATH
+    return where, _stamp(where)
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
+            status.st_ctime_ns)
 
 
 def load(path: str | os.PathLike[str], *, verify: bool = True,
@@ -365,6 +414,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         raise
     try:
         payload: dict[str, str] | None = None
+        verified_as = _identity(location) if verify else None  # before validate reads it
         if verify:
             # Every check validate makes (the seal, every checksum, the records against
             # their texts and raw files, the metadata): a package validate refuses is
@@ -380,7 +430,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
             if problems:  # changed since validate read it
                 raise PackageIntegrityError(str(location), problems)
         descriptor = read_descriptor(source)
-        return Corpus(source, descriptor, payload)
+        return Corpus(source, descriptor, payload, verified_as)
     except BaseException:
         source.close()
         raise

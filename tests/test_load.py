@@ -104,6 +104,18 @@ def test_filter_refuses_language_codes_no_record_holds(bad: object) -> None:
         corpus.filter(language=bad)  # type: ignore[arg-type]
 
 
+def test_filter_refuses_what_no_record_can_match_at_the_call() -> None:
+    """since after until, and an empty list of languages, matched nothing, silently, while
+    the docstring says a filter no record can match raises ValueError at once (QA)."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(ValueError, match="since 2024-12-31 is after until 2024-01-01"):
+        corpus.filter(since="2024-12-31", until="2024-01-01")
+    with pytest.raises(ValueError, match="language is an empty list"):
+        corpus.filter(language=[])
+    assert list(corpus.filter(since="2023-08-25", until="2023-08-25")) == [
+        record for record in corpus if record.date == "2023-08-25"]  # one day: fine
+
+
 def test_readme_example_loads_the_seeds_release(tmp_path: Path) -> None:
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     built = corpuskit.build(seeds, tmp_path, source_date_epoch=None, jobs=1, cache=None)
@@ -272,6 +284,30 @@ def test_change_after_load_is_detected_while_streaming(tmp_path: Path) -> None:
     docs.write_bytes(docs.read_bytes().replace(b"harbour reopened", b"harbour re-opened"))
     with pytest.raises(corpuskit.PackageIntegrityError, match=r"data/documents\.jsonl"):
         list(corpus)
+
+
+@pytest.mark.parametrize("kind", ["folder", "archive"])
+def test_a_change_after_load_is_refused_before_a_partial_read(kind: str,
+                                                             tmp_path: Path) -> None:
+    """The records file's sha256 was checked at the end of a full pass only: ``in``,
+    ``next(iter(corpus))`` or a loop left early yielded a record forged after load, with
+    no error (QA). A change since the check (any write sets a file's ctime) is refused
+    before anything is read."""
+    if kind == "folder":
+        package = copy_package(sample(), tmp_path)
+        changed = package / "data/documents.jsonl"
+    else:
+        package = changed = tmp_path / sample().archive.name
+        shutil.copy(sample().archive, package)
+    corpus = corpuskit.load(package)
+    first = next(iter(corpus))
+    changed.write_bytes(changed.read_bytes())  # the same bytes: a write all the same
+    for read in (lambda: next(iter(corpus)), lambda: first.id in corpus,
+                 lambda: next(iter(corpus.filter(language="en")))):
+        with pytest.raises(corpuskit.PackageIntegrityError,
+                           match="changed since it was verified"):
+            read()
+    assert next(iter(corpuskit.load(package))) == first  # loaded again: checked again
 
 
 def test_verification_memory_is_bounded(tmp_path: Path) -> None:
