@@ -535,7 +535,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
       corpuskit validate --format github dist
     """
-    from .validation import lists_releases, render_github, render_text, validate_all
+    from .validation import render_github, render_text, validate_all
 
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
@@ -548,7 +548,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
     if fmt == "json":
-        _emit_json(reports.as_dict() if lists_releases(paths) else reports[0].as_dict())
+        _emit_json(reports.as_dict() if reports.several else reports[0].as_dict())
     else:
         render = render_github if fmt == "github" else render_text
         for report in reports:

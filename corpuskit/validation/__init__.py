@@ -60,7 +60,6 @@ __all__ = [
     "ValidationReports",
     "detect_kind",
     "expand_targets",
-    "lists_releases",
     "not_a_release",
     "process_config_from_settings",
     "releases_in",
@@ -154,13 +153,6 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
         releases = releases_in(path)
         expanded.extend([(release, True) for release in releases] or [(path, False)])
     return expanded
-
-
-def lists_releases(paths: Iterable[str | PathLike[str]]) -> bool:
-    """Whether validating ``paths`` checks several targets, or a folder of releases (even
-    one holding a single release): ``--format json`` then prints the collection form."""
-    given = [Path(path) for path in paths]
-    return len(given) != 1 or bool(releases_in(given[0]))
 
 
 def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
@@ -274,10 +266,11 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     :func:`releases_in`); then, for a release folder and its zip that are both among them
     and both valid, a check that they hold the same package (their tag manifests, small
     enough for ``fast`` too): a difference is a problem of the zip's report. Its
-    ``as_dict()`` is what ``--format json`` prints for several targets."""
+    ``as_dict()`` is what ``--format json`` prints when ``several``."""
     if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
         paths = [paths]
-    expanded = _expanded([Path(path) for path in paths])
+    given = [Path(path) for path in paths]
+    expanded = _expanded(given)
     targets = [path for path, _ in expanded]
     reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
                if listed and (reason := not_a_release(path)) is not None
@@ -294,4 +287,6 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
             if found:
                 reports[index] = replace(report, problems=sort_problems(
                     [*report.problems, *found]))
-    return ValidationReports(tuple(reports))
+    # several targets, or a folder of releases (even of one): the collection form
+    return ValidationReports(tuple(reports),
+                             several=len(given) != 1 or any(listed for _, listed in expanded))

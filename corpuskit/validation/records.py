@@ -102,7 +102,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             # Its text is still compared with its hash and counts where they are of
             # their types: a schema error hid the mismatches until it was fixed (QA).
             if isinstance(data, dict) and _derived_fields_typed(data):
-                problems.extend(_text_mismatch(path, number, repr(doc_id), data))
+                problems.extend(_text_mismatch(path, number, repr(doc_id), data)[0])
             return (number, doc_id if isinstance(doc_id, str) else None, _named_raw(data),
                     NOT_COMPARED, "", False), None
     doc_id = data["id"]
@@ -113,9 +113,9 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     if data["date"] is not None and not real_date(data["date"]):
         problems.append(Problem(path, "schema-error", f"record {doc_id!r}: date "
                                 f"{data['date']!r} is not a real calendar date", f"line {number}"))
-    found = _text_mismatch(path, number, repr(doc_id), data)
+    found, compared = _text_mismatch(path, number, repr(doc_id), data)
     problems.extend(found)
-    if found and found[0].message.endswith(_SURROGATES):
+    if not compared:  # unpaired surrogates
         return (number, doc_id, _named_raw(data), NOT_COMPARED, "", False), None
     wrong = bool(found)
     source: str = data["source_path"]
@@ -133,7 +133,6 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
             not wrong), data
 
 
-_SURROGATES = "text holds unpaired surrogates"
 #: The fields :func:`_text_mismatch` reads, and their types.
 _DERIVED_TYPES = {"text": str, "text_sha256": str, "chars": int, "words": int,
                   "paragraphs": int}
@@ -144,23 +143,25 @@ def _derived_fields_typed(data: dict[str, Any]) -> bool:
 
 
 def _text_mismatch(path: str, number: int, shown_id: str, data: dict[str, Any]
-                   ) -> list[Problem]:
-    """The record's text against its text_sha256 and counts: one problem, or none."""
+                   ) -> tuple[list[Problem], bool]:
+    """The record's text against its text_sha256 and counts: one problem, or none; and
+    whether it could be compared (a text of unpaired surrogates cannot be encoded)."""
     text: str = data["text"]
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError:
-        return [Problem(path, "record-mismatch", f"record {shown_id}: {_SURROGATES}",
-                        f"line {number}")]
+        return [Problem(path, "record-mismatch",
+                        f"record {shown_id}: text holds unpaired surrogates",
+                        f"line {number}")], False
     wrong = derived_mismatches(text, encoded, text_sha256=data["text_sha256"],
                                chars=data["chars"], words=data["words"],
                                paragraphs=data["paragraphs"])
     if not wrong:
-        return []
+        return [], True
     return [Problem(path, "record-mismatch",
                     f"record {shown_id}: {', '.join(wrong)} "
                     f"{'does' if len(wrong) == 1 else 'do'} not match its text",
-                    f"line {number}")]
+                    f"line {number}")], True
 
 
 #: What the parent needs of a line that is a JSON object: ``(line number, id, raw path)``

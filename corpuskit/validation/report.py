@@ -154,6 +154,9 @@ class ValidationReports(Sequence[ValidationReport]):
     """The reports of several targets (:func:`corpuskit.validate_all`), in order."""
 
     reports: tuple[ValidationReport, ...]
+    #: Several targets were named, or a folder of releases (even one holding a single
+    #: release): ``--format json`` prints :meth:`as_dict`, else the one report's.
+    several: bool = True
 
     def __getitem__(self, index: Any) -> Any:
         return self.reports[index]
