@@ -9,8 +9,8 @@ By default the package goes through every check of :func:`corpuskit.validate` be
 single record is handed out (every checksum, the records against their texts and raw
 files, the metadata): a package that was modified or damaged raises
 :class:`PackageIntegrityError`, naming each problem as validate names it. As records are
-read, each is checked again against its text and its raw file's checksum, and the records
-file against its checksum, so a package changed after it was loaded is caught too.
+read, each is checked again against its text, and the records file against its checksum,
+so a package changed after it was loaded is caught too.
 
 Example::
 
@@ -31,7 +31,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -41,12 +41,12 @@ from .archiveseal import ends_in_a_seal
 from .counts import derived_mismatches
 from .errors import InputError, UsageError
 from .models import Record
-from .package import DOCUMENTS_PATH, RAW_PREFIX
-from .packagesource import DESCRIPTOR, MAX_MANIFEST_BYTES, PackageSource
+from .package import DOCUMENTS_PATH
+from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem, one_line
 from .reader import checked_record, iter_record_lines, open_package, read_descriptor
 from .regularfiles import read_problem
-from .validation.bagit import parse_manifest, split_lines
+from .validation.bagit import split_lines
 from .validation.seal import check_archive_checksums
 from .wording import counted
 
@@ -54,6 +54,7 @@ __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 
 MANIFEST = "manifest-sha256.txt"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SHA256_HEX = re.compile(rb"[0-9a-f]{64}")
 
 
 class PackageIntegrityError(InputError):
@@ -92,28 +93,31 @@ class License:
 
 # -- verification -------------------------------------------------------------------------
 
-def _parse_manifest(source: PackageSource, name: str, problems: list[Problem],
-                    max_entries: int) -> dict[str, str]:
-    """``{path: sha256}`` of a BagIt manifest, parsed as ``validate`` parses it (the form
-    corpuskit writes: LF line ends, two spaces, lower-case hex, sorted, each path once);
-    every deviation is a problem."""
-    entries: dict[str, str] = {}
+def _documents_digest(source: PackageSource, problems: list[Problem]) -> str | None:
+    """The sha256 the payload manifest gives ``data/documents.jsonl``, read a line at a
+    time (validate has just proved the manifest, every line of it): nothing per line is
+    kept, so memory stays flat however many raw files the manifest lists. A manifest
+    changed since, so that it names the records file other than once, is a problem."""
+    tail = b"  " + DOCUMENTS_PATH.encode("ascii")
+    found: list[bytes] = []
     try:
-        data = source.read_bytes(name, MAX_MANIFEST_BYTES)
+        with source.open(MANIFEST) as handle:
+            for _, line in split_lines(iter(lambda: handle.read(1 << 16), b""), MANIFEST,
+                                       problems):
+                if line.endswith(tail):
+                    found.append(line[:-len(tail)])
     except (FileNotFoundError, KeyError):
-        problems.append(Problem(name, "missing-file", "the package has no such manifest"))
-        return entries
+        problems.append(Problem(MANIFEST, "missing-file", "the package has no such manifest"))
+        return None
     except OSError as exc:
-        problems.append(read_problem(name, exc))
-        return entries
-
-    def keep(path: str, digest: str, _number: int) -> None:
-        entries[path] = digest
-
-    _, found = parse_manifest(split_lines([data], name, problems), name,
-                              max_entries=max_entries, check=keep, strict=True)
-    problems.extend(found)
-    return entries
+        problems.append(read_problem(MANIFEST, exc))
+        return None
+    if len(found) != 1 or not _SHA256_HEX.fullmatch(found[0]):
+        problems.append(Problem(MANIFEST, "checksum-mismatch",
+                                f"names {DOCUMENTS_PATH} with a sha256 {len(found)} times "
+                                "(it did once when validate read it): changed since"))
+        return None
+    return found[0].decode("ascii")
 
 
 # -- filtering ----------------------------------------------------------------------------
@@ -174,10 +178,12 @@ class Corpus:
     """
 
     def __init__(self, source: PackageSource, descriptor: dict[str, Any],
-                 payload: Mapping[str, str] | None,
+                 documents_sha256: str | None,
                  verified_as: FileIdentity | None = None) -> None:
         self._source = source
-        self._payload = dict(payload) if payload is not None else None
+        #: The records file's sha256 as the payload manifest validate proved gives it
+        #: (None: not verified).
+        self._documents_sha256 = documents_sha256
         #: The records' file (a folder's documents.jsonl, or the archive) as it was when
         #: verified: a change since is refused before anything is read (see records()).
         self._verified_as = verified_as
@@ -201,7 +207,7 @@ class Corpus:
     @property
     def verified(self) -> bool:
         """True when every file was checked against the manifests at load time."""
-        return self._payload is not None
+        return self._documents_sha256 is not None
 
     @property
     def release_name(self) -> str:
@@ -262,12 +268,13 @@ class Corpus:
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
             digest.update(line)
             record = checked_record(self._source, line, number, previous)
-            if self._payload is not None:
+            if self._documents_sha256 is not None:
                 self._cross_check(record, number)
             previous, count = record.id, count + 1
             yield record
         # The checksum first: of a verified package, a count that differs is a change.
-        if self._payload is not None and digest.hexdigest() != self._payload[DOCUMENTS_PATH]:
+        if self._documents_sha256 is not None \
+                and digest.hexdigest() != self._documents_sha256:
             raise PackageIntegrityError(str(self.path), [Problem(
                 DOCUMENTS_PATH, "checksum-mismatch",
                 "changed while it was read (it matched its manifest when loaded)")])
@@ -279,22 +286,19 @@ class Corpus:
 
     def _cross_check(self, record: Record, number: int) -> None:
         """The checks of a verified package's record that no checksum makes (validate's
-        cross-checks): its counts and text_sha256 against its text, its source_sha256
-        against the raw file's, verified at load. A package re-signed after an edit
-        passes every checksum; a record that disagrees with itself or its raw file is
-        never yielded from a package called verified."""
-        assert self._payload is not None
+        cross-checks): its counts and text_sha256 against its text. A package re-signed
+        after an edit passes every checksum; a record that disagrees with itself is never
+        yielded from a package called verified. (Its source_sha256 is the one validate
+        compared with its raw file: the records file is the one validate read, unless it
+        changes while it is read, which its sha256 at the end of the pass finds.)"""
         wrong = derived_mismatches(record.text, record.text.encode("utf-8"),
                                    text_sha256=record.text_sha256, chars=record.chars,
                                    words=record.words, paragraphs=record.paragraphs)
-        raw = self._payload.get(RAW_PREFIX + record.source_path)
-        if raw != record.source_sha256:
-            wrong.append("source_sha256")
         if wrong:
             raise PackageIntegrityError(str(self.path), [Problem(
                 DOCUMENTS_PATH, "record-mismatch",
                 f"record {record.id!r}: {', '.join(wrong)} "
-                f"{'does' if len(wrong) == 1 else 'do'} not match its text and raw file",
+                f"{'does' if len(wrong) == 1 else 'do'} not match its text",
                 f"line {number}")])
 
     def filter(
@@ -413,24 +417,25 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
             ) from None
         raise
     try:
-        payload: dict[str, str] | None = None
+        documents_sha256: str | None = None
         verified_as = _identity(location) if verify else None  # before validate reads it
         if verify:
             # Every check validate makes (the seal, every checksum, the records against
             # their texts and raw files, the metadata): a package validate refuses is
             # never loaded, and its problems are named as validate names them. The files
-            # are read once, by validate; what records() checks as it reads comes from the
-            # payload manifest validate has just proved.
+            # are read once, by validate; records() then checks the records file against
+            # the sha256 the payload manifest validate has just proved gives it (that line
+            # alone is kept: memory stays flat in the number of documents).
             from .validation import validate
 
             problems = list(validate(location, reproduce=reproduce).problems)
             if problems:
                 raise PackageIntegrityError(str(location), problems)
-            payload = _parse_manifest(source, MANIFEST, problems, len(source.files()) + 1_000)
+            documents_sha256 = _documents_digest(source, problems)
             if problems:  # changed since validate read it
                 raise PackageIntegrityError(str(location), problems)
         descriptor = read_descriptor(source)
-        return Corpus(source, descriptor, payload, verified_as)
+        return Corpus(source, descriptor, documents_sha256, verified_as)
     except BaseException:
         source.close()
         raise
