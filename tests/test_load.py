@@ -574,6 +574,7 @@ def test_load_keeps_only_the_records_files_line_of_the_payload_manifest(
     document: 80 MB at 50,000 documents against 61 MB at 5,000, QA); it now reads the
     manifest a line at a time for the records file's sha256, which alone records() needs."""
     from corpuskit.load import _documents_digest
+    from corpuskit.problems import Problem
     from corpuskit.reader import FolderSource
 
     digest = "ab" * 32
@@ -581,10 +582,10 @@ def test_load_keeps_only_the_records_files_line_of_the_payload_manifest(
              for index in range(200_000)]
     lines.insert(150_000, f"{digest}  data/documents.jsonl\n")
     (tmp_path / "manifest-sha256.txt").write_text("".join(lines), "ascii")  # 18 MB
-    problems: list[object] = []
+    problems: list[Problem] = []
     tracemalloc.start()
     try:
-        found = _documents_digest(FolderSource(tmp_path), problems)  # type: ignore[arg-type]
+        found = _documents_digest(FolderSource(tmp_path), problems)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -595,6 +596,6 @@ def test_load_keeps_only_the_records_files_line_of_the_payload_manifest(
     for changed in ([*lines, f"{'cd' * 32}  data/documents.jsonl\n"], lines[:150_000]):
         (tmp_path / "manifest-sha256.txt").write_text("".join(changed), "ascii")
         problems = []
-        assert _documents_digest(FolderSource(tmp_path), problems) is None  # type: ignore[arg-type]
-        assert [(p.path, p.code) for p in problems] == [  # type: ignore[attr-defined]
+        assert _documents_digest(FolderSource(tmp_path), problems) is None
+        assert [(p.path, p.code) for p in problems] == [
             ("manifest-sha256.txt", "checksum-mismatch")]
