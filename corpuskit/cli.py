@@ -174,6 +174,23 @@ def _named_in(package: Path, error: InputError) -> InputError:
                        for problem in error.problems], error.summary)
 
 
+def _in_seeds(seeds: Path, error: InputError) -> InputError:
+    """A build's ``error`` with each problem's file named as ``validate SEEDS`` names it,
+    joined to the seeds folder as given (``seeds/news/a.txt``), so that the path can be
+    opened from where the command ran. A problem with an environment variable stays bare.
+    (The ``--json`` failure keeps the paths relative to the seeds folder.)"""
+    from dataclasses import replace
+
+    from .problems import about_environment
+    from .validation.report import shown_in
+
+    target = str(seeds)
+    return InputError([problem if about_environment(problem) else
+                       replace(problem, path=shown_in(target, "package", problem.path))
+                       for problem in error.problems], error.summary,
+                      getattr(error, "skipped", ()))
+
+
 def _refuse_both(given: bool, one: str, other: str) -> None:
     """Options that contradict each other: a usage error, not one of them ignored."""
     if given:
@@ -241,6 +258,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     """
     from .build import build as build_package
     from .usercache import default_cache_dir
+    from .validation.report import shown_in
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
     if scheduler is not None and engine != "dask":
@@ -255,12 +273,14 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                engine=engine, scheduler=scheduler)
     except CorpuskitError as error:
         for path, reason in getattr(error, "skipped", ()):
-            _echo(f"skipped: {path} ({reason})", err=True)
+            _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
+        if type(error) is InputError:
+            raise _in_seeds(seeds, error) from None
         raise
     for path, reason in result.skipped:
-        _echo(f"skipped: {path} ({reason})", err=True)
+        _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if as_json:

@@ -24,9 +24,19 @@ NOISE = bytes(range(0x80, 0x100))
 
 def run_build(seeds: Path, out: Path, capsys: pytest.CaptureFixture[str],
               *options: str) -> tuple[int, str]:
+    """The exit status and stderr of a build, each seeds file in its ``error:`` and
+    ``skipped:`` lines named relative to the seeds folder (the build names it joined to the
+    folder as given, as validate does: test_build_names_each_file_as_given)."""
     capsys.readouterr()
     code = main(["build", str(seeds), "--out", str(out), *options])
-    return code, capsys.readouterr().err
+    return code, seeds_relative(capsys.readouterr().err, seeds)
+
+
+def seeds_relative(err: str, seeds: Path) -> str:
+    """``err`` with the seeds folder taken off the paths the build names."""
+    for prefix in ("error: ", "skipped: "):
+        err = err.replace(f"{prefix}{seeds}/", prefix)
+    return err
 
 
 def error_lines(err: str) -> list[str]:
@@ -1447,3 +1457,28 @@ def test_the_runs_settings_and_changelog_are_reported_with_the_documents_problem
                     if "SOURCE_DATE_EPOCH" in line]
     assert annotation.startswith(f"::error file={seeds}/SOURCE_DATE_EPOCH,"
                                  "title=empty-document::")
+
+
+def test_build_names_each_file_as_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """build named a seeds file relative to the seeds folder (``error: a/bad.txt``) where
+    ``validate SEEDS`` names it joined to the folder as given (``seeds/a/bad.txt``): the
+    two now agree, so the path opens from where the command ran. A problem with an
+    environment variable stays bare; ``--json`` keeps the paths relative to SEEDS."""
+    make_seeds(tmp_path, {**GOOD, "a/bad.txt": NOISE, ".notes.txt": "private"})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    capsys.readouterr()
+    assert main(["build", "seeds", "--out", "out"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "skipped: seeds/.notes.txt (hidden)" in err
+    assert [line.split(": ", 2)[1] for line in err if line.startswith("error: ")] == [
+        "SOURCE_DATE_EPOCH", "seeds/a/bad.txt"]
+    assert main(["validate", "seeds"]) == 1
+    shown = capsys.readouterr().out
+    assert "seeds/a/bad.txt: " in shown and "SOURCE_DATE_EPOCH: " in shown
+    assert main(["build", "seeds", "--out", "out", "--json"]) == 1
+    failure = json.loads(capsys.readouterr().out)
+    assert [problem["path"] for problem in failure["problems"]] == [
+        "SOURCE_DATE_EPOCH", "a/bad.txt"]
+    assert not (tmp_path / "out").exists()

@@ -103,7 +103,7 @@ def test_hidden_names_are_skipped_and_named(built: dict[str, Any]) -> None:
     stderr = built["stderr"]
     assert isinstance(stderr, str)
     for shown in HIDDEN.values():
-        assert f"skipped: {shown} (hidden)" in stderr
+        assert f"skipped: {built['seeds']}/{shown} (hidden)" in stderr
     release = built["release"]
     assert isinstance(release, Path)
     assert not list(release.rglob(".hidden*"))
@@ -160,7 +160,8 @@ def test_percent_in_a_name_is_refused(tmp_path: Path) -> None:
     assert done.code == 1, done.stderr
     assert visible_entries(out) == set()
     for name in names:
-        line = next(line for line in done.stderr.splitlines() if line.startswith(f"error: {name}:"))
+        line = next(line for line in done.stderr.splitlines()
+                    if line.startswith(f"error: {seeds}/{name}:"))
         assert "[unsafe-path]" in line and "'%'" in line and "rename it" in line, line
     assert "'50%off'" in done.stderr  # the folder is named
     report = corpuskit.validate(seeds, jobs=1)
@@ -294,7 +295,7 @@ def test_name_that_is_not_utf8_is_refused_by_build(tmp_path: Path) -> None:
     assert done.code == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "not valid UTF-8" in done.stderr and "[unsafe-path]" in done.stderr
-    assert "error: caf\\xe9.txt: " in done.stderr  # the undecodable byte, escaped
+    assert f"error: {seeds}/caf\\xe9.txt: " in done.stderr  # the undecodable byte, escaped
     assert visible_entries(out) == set()
 
 
@@ -361,7 +362,7 @@ def test_names_that_are_not_utf8_in_folders_and_skipped_files_print_escaped(
     built = run_cli([*build_args(seeds, tmp_path / "out"), "--json"])
     assert built.code == 0 and "Traceback" not in built.stderr, built.stderr
     assert json.loads(built.stdout)["skipped"] == [{"path": ".cach\\xe9", "reason": "hidden"}]
-    assert "skipped: .cach\\xe9 (hidden)" in built.stderr
+    assert f"skipped: {seeds}/.cach\\xe9 (hidden)" in built.stderr
 
 
 def test_file_and_folder_differing_only_in_case_are_refused(tmp_path: Path) -> None:

@@ -279,8 +279,8 @@ def test_a_bug_on_one_document_is_a_problem_naming_that_file(jobs: int,
     """
     failed = run_cli(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"], patch)
     assert_clean_failure(failed.code, failed.stderr, naming="doc5.txt")
-    assert ("error: doc5.txt: corpuskit failed on this file (RuntimeError: an unforeseen "
-            "failure); this is a bug in corpuskit") in failed.stderr, failed.stderr
+    assert (f"error: {seeds}/doc5.txt: corpuskit failed on this file (RuntimeError: an "
+            "unforeseen failure); this is a bug in corpuskit") in failed.stderr, failed.stderr
     assert "[internal-error]" in failed.stderr and "nothing was written" in failed.stderr
     assert visible_entries(out) == set() and stale_entries(out) == []
     checked = run_cli(["validate", seeds, "--jobs", str(jobs)], patch)
