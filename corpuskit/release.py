@@ -43,7 +43,7 @@ from .diff import (
 )
 from .discover import read_changelog
 from .dist import is_archive, other_corpora, survey_releases
-from .errors import InputError, ReleaseError
+from .errors import InputError, OutputError, ReleaseError
 from .package import code_span, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
@@ -490,6 +490,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         return ReleaseResult(config.name, version, previous, bump if previous else None,
                              required, created, entry, result, None, tuple(notes))
 
+    placed = dist / release_name  # not there before (refused above): the build puts it
     try:
         if new_toml != old_toml:
             replace_file_atomically(toml_path, new_toml)
@@ -497,8 +498,21 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             replace_file_atomically(changelog_path, new_changelog.encode("utf-8"))
         built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache)
-    except BaseException:
-        _restore(toml_path, old_toml, changelog_path, old_changelog)
+    except BaseException as failure:
+        if not placed.is_dir():
+            _restore(toml_path, old_toml, changelog_path, old_changelog)
+            raise
+        # The build put the release's folder in place and was stopped (an interrupt, a full
+        # disk) before its zip: the seeds keep the release's version and changelog entry,
+        # so that 'corpuskit build' writes the zip and finishes the release. Put back, they
+        # left a folder no command would finish (QA): build refused the older version's
+        # content, and release and check sent the user to build.
+        if isinstance(failure, OutputError):
+            raise ReleaseError(
+                f"{failure}; {placed} is in place without its zip, and {CONFIG_NAME} and "
+                f"{CHANGELOG_NAME} keep {version}: once that is mended, run 'corpuskit "
+                f"build' (seeds {seeds}, out {dist}) to write its zip, which finishes the "
+                "release") from failure
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, (*notes, *built.notes))

@@ -18,7 +18,7 @@ from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
 from corpuskit.dist import damaged_releases, find_releases, latest_release
-from corpuskit.errors import InputError, OutputError, ReleaseExistsError
+from corpuskit.errors import InputError, OutputError, ReleaseError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
     changelog_entry,
@@ -677,3 +677,38 @@ def test_building_a_version_below_the_latest_release_says_so(seeds: Path, dist: 
     toml.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.1.0"',
                            toml.read_text("utf-8")), "utf-8")
     assert build(seeds, dist, jobs=1).notes == ()
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OutputError])
+def test_a_release_stopped_between_its_folder_and_its_zip_is_finished_by_build(
+        seeds: Path, dist: Path, monkeypatch: pytest.MonkeyPatch,
+        failure: type[BaseException]) -> None:
+    """Ctrl-C or a full disk after the new release's folder was in place, before its zip:
+    the release put corpus.toml and CHANGELOG.md back to 1.0.0 and left the 1.1.0 folder,
+    which no command would finish (build refused 1.0.0's other content; release and check
+    sent the user to build). The seeds now keep 1.1.0, and build writes the zip."""
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    module = sys.modules["corpuskit.build"]
+    real = module._write_release_archive
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise failure("No space left on device") if failure is OutputError else failure()
+
+    monkeypatch.setattr(module, "_write_release_archive", stopped)
+    with pytest.raises(ReleaseError if failure is OutputError else failure) as raised:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    if failure is OutputError:
+        assert "No space left on device" in str(raised.value)
+        assert "run 'corpuskit build'" in str(raised.value)
+    assert 'version = "1.1.0"' in (seeds / "corpus.toml").read_text("utf-8")
+    assert "## 1.1.0" in (seeds / "CHANGELOG.md").read_text("utf-8")
+    assert (dist / "corpuskit-seeds-1.1.0").is_dir()
+    assert not (dist / "corpuskit-seeds-1.1.0.zip").exists()
+    with pytest.raises(ReleaseError, match="has no zip beside it"):
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)  # says what to run
+
+    monkeypatch.setattr(module, "_write_release_archive", real)
+    finished = build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert (finished.status, finished.restored) == ("restored", "archive")
+    assert check(seeds, dist, source_date_epoch=None).valid
+    assert validate(dist / "corpuskit-seeds-1.1.0.zip").valid
