@@ -18,7 +18,7 @@ from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
 from corpuskit.dist import damaged_releases, find_releases, latest_release
-from corpuskit.errors import InputError, OutputError, ReleaseError, ReleaseExistsError
+from corpuskit.errors import InputError, OutputError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
     changelog_entry,
