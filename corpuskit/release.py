@@ -415,12 +415,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         result = diff(previous_path, seeds)
         required = result.bump
         zip_only = is_archive(previous_path)
-        if required == "none" and not zip_only and not previous_path.with_name(
-                f"{previous_path.name}.zip").exists():
+        if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
+            # A release is its folder and its zip: none is released after one left half
+            # made (with a change, it went ahead, and nothing wrote that zip again: QA).
+            missing = (f"{config.name} {previous} ({previous_path}) has no zip beside it: a "
+                       "build or release was interrupted after the folder was in place (or "
+                       "the zip was removed)")
+            if required == "none":
+                raise ReleaseError(f"{missing}; run 'corpuskit build' (seeds {seeds}, out "
+                                   f"{dist}) to write its zip, which finishes it")
             raise ReleaseError(
-                f"{config.name} {previous} ({previous_path}) has no zip beside it: a build "
-                "or release was interrupted after the folder was in place; run 'corpuskit "
-                f"build' (seeds {seeds}, out {dist}) to write its zip, which finishes it")
+                f"{missing}, and {seeds} has changed since: finish {previous} first, then "
+                f"release the changes. Put the changes aside (git stash), run 'corpuskit "
+                f"build' (seeds {seeds}, out {dist}) to write its zip, bring the changes back "
+                "and release again; or restore the zip from a published copy")
         if required == "none" and (bump is None or not _packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no

@@ -712,3 +712,22 @@ def test_a_release_stopped_between_its_folder_and_its_zip_is_finished_by_build(
     assert (finished.status, finished.restored) == ("restored", "archive")
     assert check(seeds, dist, source_date_epoch=None).valid
     assert validate(dist / "corpuskit-seeds-1.1.0.zip").valid
+
+
+def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) -> None:
+    """With a change in the seeds, a release went ahead of a latest release that had lost
+    its zip (QA), and nothing wrote that zip again; without one it said to run build."""
+    (dist / "corpuskit-seeds-1.0.0.zip").unlink()
+    with pytest.raises(ReleaseError, match=r"has no zip beside it.*run 'corpuskit build'"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    corpus_toml = (seeds / "corpus.toml").read_bytes()
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(ReleaseError, match=r"has changed since: finish 1\.0\.0 first"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert (seeds / "corpus.toml").read_bytes() == corpus_toml
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "corpuskit-seeds-1.0.0"]
+    (seeds / "extra.txt").unlink()  # put aside: build writes the zip, then release goes on
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
