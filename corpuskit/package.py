@@ -347,6 +347,19 @@ HF_LICENSES = {
 _BACKTICKS = re.compile(r"`+")
 
 
+#: What Markdown may take for markup within a line: emphasis, links, code, inline HTML,
+#: entities, strikethrough (GFM) and the backslash that escapes them.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown as it is within a line of Markdown: each character that could start
+    markup (``*``, ``_``, ``[``, ``<``, ``&``, ...) escaped with a backslash, as CommonMark
+    allows for any ASCII punctuation; a document's title ``*Notes* <b>`` is not rendered as
+    emphasis and an HTML tag."""
+    return _MARKDOWN_INLINE.sub(r"\\\1", text)
+
+
 def code_span(text: str) -> str:
     """``text`` as one Markdown code span, whatever it holds: fenced by one backtick more
     than its longest run of them (an id with a backtick broke the span and the rest of the

@@ -44,7 +44,7 @@ from .diff import (
 from .discover import read_changelog
 from .dist import is_archive, other_corpora, survey_releases
 from .errors import InputError, OutputError, ReleaseError
-from .package import code_span, process_settings
+from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem
@@ -170,15 +170,20 @@ def update_corpus_toml(text: str, version: str, created: str) -> str:
 # -- CHANGELOG.md -----------------------------------------------------------------------
 
 
+def _title(title: str | None) -> str:
+    """A document's title in a changelog line, shown as it is (Markdown escaped)."""
+    return markdown_text(display_title(title))
+
+
 def _doc(doc_id: str, title: str | None) -> str:
-    return f"{code_span(doc_id)} ({display_title(title)})"
+    return f"{code_span(doc_id)} ({_title(title)})"
 
 
 def _describe_change(change: DocumentChange) -> str:
     """One changelog line; raw-input fields are named only when nothing else changed
     (a new text or title always comes with new raw bytes)."""
-    title = display_title(change.title) if change.title == change.old_title else \
-        f"{display_title(change.old_title)} → {display_title(change.title)}"
+    title = _title(change.title) if change.title == change.old_title else \
+        f"{_title(change.old_title)} → {_title(change.title)}"
     document = [f for f in change.fields if f in DOCUMENT_METADATA_FIELDS]
     if change.kind == "text":
         what = "text changed" + (f"; also {', '.join(document)}" if document else "")
@@ -257,15 +262,26 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
     return existing.rstrip("\r\n") + end + end + entry
 
 
-def _entries_after(changelog: str | None, latest: Version) -> list[str]:
-    """The versions of ``changelog``'s ``## <version>`` sections after ``latest`` (a
-    heading that is no version, such as ``## [Unreleased]``, is none of them)."""
-    found: list[str] = []
-    for heading in re.findall(r"^## \[?([^\s\]]+)\]?(?:\s|$)", changelog or "", re.MULTILINE):
+#: A Markdown heading of any level (one or more spaces or tabs after its ``#``) and its
+#: first word, without the brackets of ``[1.2.0]``: ``##  1.2.0`` and ``# 1.2.0`` name a
+#: version as ``## 1.2.0`` does.
+_HEADING = re.compile(r"^#{1,6}[ \t]+\[?([^\s\]]+)\]?(?:\s|$)", re.MULTILINE)
+
+
+def _heading_versions(changelog: str | None) -> list[tuple[str, Version]]:
+    """Each heading of ``changelog`` that names a version, and that version."""
+    found = []
+    for heading in _HEADING.findall(changelog or ""):
         version = _heading_version(heading)
-        if version is not None and version > latest:
-            found.append(heading)
+        if version is not None:
+            found.append((heading, version))
     return found
+
+
+def _entries_after(changelog: str | None, latest: Version) -> list[str]:
+    """The versions of ``changelog``'s sections after ``latest`` (a heading that is no
+    version, such as ``## [Unreleased]``, is none of them)."""
+    return [heading for heading, version in _heading_versions(changelog) if version > latest]
 
 
 def _heading_version(heading: str) -> Version | None:
@@ -283,11 +299,13 @@ def _heading_version(heading: str) -> Version | None:
 
 
 def has_entry(changelog: str | None, version: str) -> bool:
-    """True if ``changelog`` already has a ``## <version>`` section."""
-    if not changelog:
+    """True if ``changelog`` already has a section of ``version`` (``## 1.2.0``, also
+    ``## v1.2.0``, ``## [1.2.0]``, ``##  1.2.0`` or ``# 1.2.0``)."""
+    try:
+        wanted = Version.parse(version)
+    except ValueError:  # no version: no section of it
         return False
-    pattern = re.compile(rf"^## \[?{re.escape(version)}\]?(?:\s|$)", re.MULTILINE)
-    return pattern.search(changelog) is not None
+    return any(found == wanted for _, found in _heading_versions(changelog))
 
 
 def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:

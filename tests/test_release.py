@@ -731,3 +731,38 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+
+
+@pytest.mark.parametrize("heading", ["##  1.1.0 (2027-01-16)", "##\t1.1.0", "# 1.1.0",
+                                     "### v1.1.0", "## [1.1.0] - 2027-01-16"])
+def test_a_hand_written_entry_of_the_next_version_is_refused_however_headed(
+        seeds: Path, dist: Path, heading: str) -> None:
+    """``##  1.1.0`` (two spaces), a tab or another heading level passed as no entry, and
+    the release shipped two 1.1.0 entries (QA)."""
+    assert has_entry(f"x\n{heading}\n", "1.1.0") and not has_entry(f"x\n{heading}\n", "1.0.0")
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.0.0", f"{heading}\n\nWritten ahead by hand.\n\n## 1.0.0", 1), "utf-8")
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseError, match=r"1\.1\.0"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before
+
+
+def test_titles_in_the_changelog_are_shown_as_they_are(seeds: Path, dist: Path) -> None:
+    """A title went into CHANGELOG.md as Markdown: ``<span>`` was dropped as HTML,
+    ``[x](url)`` made a link, ``*x*`` emphasis (QA)."""
+    import markdown_it  # CommonMark, as GitHub renders CHANGELOG.md (installed with rich)
+
+    write_doc(seeds, "html.txt", "Styling the <span> element in HTML\\_5 & *more*",
+              "A document whose title names an HTML element.")
+    write_doc(seeds, "link.txt", "See [the site](https://example.org) `now`",
+              "A document whose title holds Markdown link syntax.")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    text = (seeds / "CHANGELOG.md").read_text("utf-8")
+    assert ("(Styling the \\<span\\> element in HTML\\\\\\_5 \\& \\*more\\*)" in text), text
+    rendered = markdown_it.MarkdownIt("commonmark").render(text)
+    assert "Styling the &lt;span&gt; element in HTML\\_5 &amp; *more*" in rendered
+    assert "See [the site](https://example.org) `now`" in rendered
+    assert "<a " not in rendered and "<em>" not in rendered
