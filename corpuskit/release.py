@@ -299,13 +299,10 @@ def _heading_version(heading: str) -> Version | None:
 
 
 def has_entry(changelog: str | None, version: str) -> bool:
-    """True if ``changelog`` already has a section of ``version`` (``## 1.2.0``, also
-    ``## v1.2.0``, ``## [1.2.0]``, ``##  1.2.0`` or ``# 1.2.0``)."""
-    try:
-        wanted = Version.parse(version)
-    except ValueError:  # no version: no section of it
-        return False
-    return any(found == wanted for _, found in _heading_versions(changelog))
+    """True if ``changelog`` already has a section headed ``version`` as corpuskit writes
+    it (``## 1.2.0``, ``## [1.2.0]``), at any heading level and spacing (``##  1.2.0``,
+    ``# 1.2.0``). Other spellings of it (``v1.2.0``, ``1.2``) are :func:`_entries_after`'s."""
+    return version in _HEADING.findall(changelog or "")
 
 
 def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
@@ -412,8 +409,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     notes: list[str] = []
 
     if latest is None:
+        recorded = config.metadata.get("created")
+        others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
+        if recorded and not others \
+                and has_entry(_decode_changelog(old_changelog), config.version):
+            # 'corpuskit release' wrote both: this version was released, elsewhere. A
+            # release into another folder (a typo for dist) made a second, other release
+            # of it, under a changelog entry that did not name its changes (QA).
+            raise ReleaseError(
+                f"{dist} holds no release of {config.name}, but {config.version} was released: "
+                f"{CONFIG_NAME} records its release time (created = {recorded}) and "
+                f"{CHANGELOG_NAME} its entry. Give --out the folder that holds the releases "
+                f"of {config.name}; to make {config.version} again in {dist}, run 'corpuskit "
+                "build' with the seeds as released (the same bytes)")
         version, previous, required = config.version, None, None
-        others = other_corpora(dist, config.name)
         if others:
             notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
                          f"{config.name}: this is the first release of {config.name}, its "

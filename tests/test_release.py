@@ -64,10 +64,11 @@ def seeds(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def dist(seeds: Path, tmp_path: Path) -> Path:
-    """1.0.0 released from ``seeds`` into a fresh dist."""
+    """1.0.0, as ``seeds`` record its release (created, CHANGELOG.md), built into a fresh
+    dist (release refuses to make a recorded release again elsewhere)."""
     out = tmp_path / "dist"
-    result = release(seeds, out, source_date_epoch=None, jobs=1)
-    assert result.version == "1.0.0" and result.build is not None
+    result = build(seeds, out, source_date_epoch=None, jobs=1, cache=None)
+    assert result.status == "built" and result.release.name == "corpuskit-seeds-1.0.0"
     return out
 
 
@@ -221,17 +222,25 @@ def test_changelog_entry_names_every_change(seeds: Path, dist: Path) -> None:
 
 # -- release -----------------------------------------------------------------------------
 
-def test_first_release_builds_the_version_in_corpus_toml(seeds: Path, tmp_path: Path) -> None:
+def test_a_release_the_seeds_record_is_not_made_again_elsewhere(
+        seeds: Path, tmp_path: Path) -> None:
+    """corpus.toml records 1.0.0's release time and CHANGELOG.md its entry: release into a
+    folder holding no release (a typo for dist) made a second, other 1.0.0 when a document
+    was added, under an entry that did not name it, and rewrote created (QA). It is
+    refused, naming build, which makes the recorded release again."""
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     before = snapshot(seeds)
-    result = release(seeds, tmp_path / "dist", "minor", jobs=1)
-    assert (result.version, result.previous, result.bump) == ("1.0.0", None, None)
-    assert result.notes and "'minor' was not applied" in result.notes[0]
-    # corpus.toml already records the release time and CHANGELOG.md has the 1.0.0 entry:
-    # the first release changes nothing in the seeds and equals a plain build.
-    assert snapshot(seeds) == before and result.changelog_entry == ""
-    assert result.created == "2026-11-28T00:00:00Z"
-    plain = build(seeds, tmp_path / "plain", jobs=1)
-    assert snapshot(plain.release) == snapshot(tmp_path / "dist" / "corpuskit-seeds-1.0.0")
+    for bump in (None, "minor"):
+        with pytest.raises(ReleaseError, match=r"holds no release of corpuskit-seeds, but "
+                                               r"1\.0\.0 was released.*'corpuskit build'"):
+            release(seeds, tmp_path / "dits", bump, source_date_epoch=epoch(3), jobs=1)
+    assert snapshot(seeds) == before and not (tmp_path / "dits").exists()
+    # A maintainer's own entry, without a recorded release time: the first release.
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"\n', ""),
+                    "utf-8")
+    result = release(seeds, tmp_path / "dist", source_date_epoch=epoch(0), jobs=1)
+    assert (result.version, result.previous, result.changelog_entry) == ("1.0.0", None, "")
 
 
 def test_first_release_without_changelog_or_created(seeds: Path, tmp_path: Path) -> None:
@@ -739,7 +748,8 @@ def test_a_hand_written_entry_of_the_next_version_is_refused_however_headed(
         seeds: Path, dist: Path, heading: str) -> None:
     """``##  1.1.0`` (two spaces), a tab or another heading level passed as no entry, and
     the release shipped two 1.1.0 entries (QA)."""
-    assert has_entry(f"x\n{heading}\n", "1.1.0") and not has_entry(f"x\n{heading}\n", "1.0.0")
+    assert has_entry(f"x\n{heading}\n", "1.1.0") == ("v1.1.0" not in heading)
+    assert not has_entry(f"x\n{heading}\n", "1.0.0")
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     changelog = seeds / "CHANGELOG.md"
     changelog.write_text(changelog.read_text("utf-8").replace(
