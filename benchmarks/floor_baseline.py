@@ -1,7 +1,9 @@
 """The "floor" baseline: the least work any build of a seeds folder must do.
 
 Walks SEEDS_DIR (sorted; skipping the top-level ``corpus.toml`` and ``CHANGELOG.md`` and
-anything hidden), reads each file's bytes, decodes them as UTF-8 with ``errors="replace"``
+anything hidden), or takes the documents of ``--files LIST`` (NUL-terminated relative paths:
+the benchmark kit lists those the build keeps, so that a corpus's ``[discover] exclude``
+is honoured), reads each file's bytes, decodes them as UTF-8 with ``errors="replace"``
 (the baseline does not care about encodings), applies NFC, hashes the raw bytes and the
 text with SHA-256 and writes one JSON line per document to OUT_FILE::
 
@@ -12,7 +14,7 @@ Single process, stdlib only. Prints the document count and elapsed seconds to st
 
 Usage::
 
-    python benchmarks/floor_baseline.py SEEDS_DIR OUT_FILE
+    python benchmarks/floor_baseline.py SEEDS_DIR OUT_FILE [--files LIST]
 """
 
 from __future__ import annotations
@@ -56,9 +58,16 @@ def find_documents(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def run(seeds: Path, out_file: Path) -> int:
+def listed_documents(listing: Path) -> list[tuple[str, str]]:
+    """(id, relative POSIX path) of the documents of a file list, sorted by id."""
+    names = listing.read_bytes().split(b"\0")
+    paths = [name.decode("utf-8", "surrogateescape") for name in names if name]
+    return sorted((document_id(path), path) for path in paths)
+
+
+def run(seeds: Path, out_file: Path, listing: Path | None = None) -> int:
     """Write the JSON lines; return the number of documents."""
-    documents = find_documents(seeds)
+    documents = listed_documents(listing) if listing is not None else find_documents(seeds)
     with open(out_file, "w", encoding="utf-8", newline="\n") as out:
         for doc_id, relpath in documents:
             data = (seeds / relpath).read_bytes()
@@ -84,12 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "out_file", metavar="OUT_FILE", type=Path, help="JSON Lines file to write (overwritten)"
     )
+    parser.add_argument(
+        "--files", type=Path, metavar="LIST",
+        help="the documents to read: NUL-terminated paths relative to SEEDS_DIR (default: "
+        "every file but corpus.toml, CHANGELOG.md and hidden ones)")
     args = parser.parse_args(argv)
     if not args.seeds.is_dir():
         print(f"error: {args.seeds} is not a folder", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    count = run(args.seeds, args.out_file)
+    count = run(args.seeds, args.out_file, args.files)
     elapsed = time.perf_counter() - start
     print(f"floor_baseline: {count} documents in {elapsed:.3f} s", file=sys.stderr)
     return 0

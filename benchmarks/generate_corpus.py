@@ -695,8 +695,19 @@ UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-3
                 (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def change_one(out: Path, seed: int) -> str:
-    paths = document_paths(out)
+def read_file_list(listing: Path) -> list[str]:
+    """The relative paths of a file list: NUL-terminated UTF-8 (undecodable bytes kept as
+    surrogates, as ``os.fsdecode`` keeps them), as the benchmark kit writes the documents a
+    build keeps."""
+    data = listing.read_bytes()
+    return [name.decode("utf-8", "surrogateescape") for name in data.split(b"\0") if name]
+
+
+def change_one(out: Path, seed: int, files: Path | None = None) -> str:
+    """Append a paragraph to the first document of ``out``: the first path of ``files``
+    (the documents the build keeps, sorted) if given, else the first file by path that is
+    neither hidden nor corpus.toml."""
+    paths = sorted(read_file_list(files)) if files is not None else document_paths(out)
     if not paths:
         raise FileNotFoundError(f"no documents under {out}")
     relpath = paths[0]
@@ -815,6 +826,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="append one sentence paragraph to the first document of an "
         "existing corpus in OUT_DIR, deterministically from --seed",
     )
+    parser.add_argument(
+        "--files",
+        type=Path,
+        metavar="LIST",
+        help="with --change-one: the documents of OUT_DIR, NUL-terminated relative paths "
+        "(the benchmark kit lists those the build keeps: no CHANGELOG.md nor excluded file)",
+    )
     return parser
 
 
@@ -831,12 +849,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {out} is not a folder", file=sys.stderr)
             return 2
         try:
-            print(change_one(out, args.seed), file=sys.stderr)
+            print(change_one(out, args.seed, args.files), file=sys.stderr)
         except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
 
+    if args.files is not None:
+        print("error: --files is for --change-one", file=sys.stderr)
+        return 2
     if args.documents is None or args.documents < 1:
         print("error: --documents N (N >= 1) is required", file=sys.stderr)
         return 2

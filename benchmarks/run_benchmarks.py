@@ -73,6 +73,8 @@ from corpuskit.deflate import COMPRESSIONS
 
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]
+#: The documents a build keeps, listed in the work folder (:func:`list_documents`).
+DOCUMENT_LIST = "documents.list"
 HASH_PASS = """
 import hashlib, os, sys
 total = 0
@@ -210,14 +212,6 @@ def language_model_kept(py: str) -> str | None:
     return found.stdout.strip() or None
 
 
-def count_files(folder: Path) -> int:
-    """The files under ``folder`` (a link to one counts), a folder at a time:
-    ``Path.rglob`` held enough of 100,000 paths to take the kit's peak RSS from 25 to
-    67 MB."""
-    return sum(os.path.isfile(os.path.join(top, name))
-               for top, _, names in os.walk(folder) for name in names)
-
-
 def own_peak_rss_mb() -> float:
     """This process's peak RSS since it started (``VmHWM``), in MB: a step it starts
     reports at least this as its own (see :func:`run`). ``ru_maxrss`` of this process
@@ -332,6 +326,28 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
 #: Rounds of "check the copied seeds, remove what is refused" before giving up.
 MAX_PREPARE_ROUNDS = 10
 
+#: Lists the documents a build of SEEDS keeps (corpuskit's own discovery: no corpus.toml,
+#: CHANGELOG.md, hidden or excluded file) into LIST, NUL-terminated relative paths.
+_LIST_DOCUMENTS = """\
+import sys
+from pathlib import Path
+from corpuskit.config import load_config
+from corpuskit.discover import discover
+seeds = Path(sys.argv[1])
+found = discover(seeds, load_config(seeds).discover).sources
+Path(sys.argv[2]).write_bytes(b"".join(ref.path.encode("utf-8", "surrogateescape") + b"\\0"
+                                       for ref in found))
+"""
+
+
+def list_documents(py: str, seeds: Path, listing: Path) -> int:
+    """Write the documents a build of ``seeds`` keeps to ``listing``; how many. The floor
+    reads those (it read excluded files too) and the incremental step changes the first of
+    them (it changed the first file by path, which may be CHANGELOG.md or an excluded
+    file: then no document changed); the kit counts them (it counted every file)."""
+    subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)], check=True)
+    return listing.read_bytes().count(b"\0")
+
 
 def _refused_files(seeds: Path, corpuskit: list[str]) -> set[str]:
     """The files of ``seeds`` that ``corpuskit validate`` reports a problem with."""
@@ -440,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
+    documents = list_documents(py, seeds, work / DOCUMENT_LIST)
 
     machine = describe_machine(work, py)
     machine["language_model_kept_by_kit"] = kept_by_kit
@@ -482,7 +499,6 @@ def main(argv: list[str] | None = None) -> int:
             ratios[label] = round(best[a].seconds / best[b].seconds, 3)
             median_ratios[label] = round(median[a] / median[b], 3)
 
-    documents = count_files(seeds) - 1  # less corpus.toml
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
@@ -654,7 +670,8 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     the same size."""
     results: list[Measure] = []
     results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
-                                 str(WORK[0] / "floor.jsonl")]))
+                                 str(WORK[0] / "floor.jsonl"), "--files",
+                                 str(WORK[0] / DOCUMENT_LIST)]))
     probe = probe_file_creation(WORK[0] / ("file-create-probe" if number == 0
                                            else f"file-create-probe-{number + 1}"))
     results.append(run("build_cold", [*corpuskit, "build", str(seeds), "--out", str(dist),
@@ -670,6 +687,7 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
         results.append(run("frictionless", [frictionless, "validate",
                                             str(package / "datapackage.json")]))
     subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
+                    "--files", str(WORK[0] / DOCUMENT_LIST),
                     "--seed", seed], check=True)
     bump_patch(seeds / "corpus.toml")
     results.append(run("build_incremental", [*corpuskit, "build", str(seeds), "--out",

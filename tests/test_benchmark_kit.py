@@ -386,3 +386,33 @@ def test_the_kit_times_builds_that_decode_the_model_when_told(
     assert "language model: not kept in the user's cache folder; each cold build decodes" \
         in run.stdout
     assert not (empty_user_cache / "models").exists()
+
+
+def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
+    """On a corpus with a CHANGELOG.md, an excluded folder and a hidden file, the kit
+    counted every file as a document, the floor read the excluded ones too, and the
+    incremental step changed the first file by path, CHANGELOG.md, so that no document
+    changed (QA). The three now take the documents the build keeps."""
+    seeds = make_seeds(tmp_path, {
+        "a.txt": "Alpha\n\nThe first document of this small corpus, in English.\n",
+        "b.txt": "Beta\n\nThe second document, about rivers and their bridges.\n",
+        "drafts/one.txt": "Draft\n\nAn unfinished text the corpus leaves out.\n",
+        "drafts/two.txt": "Draft\n\nAnother unfinished text left out.\n",
+        ".notes.txt": "private",
+    }, {"discover": {"exclude": ["drafts/*"]}})
+    (seeds / "CHANGELOG.md").write_text("# Changelog\n\nNotes kept by hand.\n", "utf-8")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(seeds), "--work", str(tmp_path / "work"),
+                          "--json", str(tmp_path / "results.json"), "--repeat", "1",
+                          "--skip-frictionless"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    assert report["documents"] == 2 and "corpus: 2 documents in" in run.stdout
+    floor = (tmp_path / "work" / "floor.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in floor] == ["a", "b"]
+    assert "generate_corpus: changed a.txt" in run.stderr
+    work = tmp_path / "work"
+    cold, incremental = (next(work.glob(f"dist*/test-corpus-{v}")) for v in ("1.0.0", "1.0.1"))
+    assert (cold / "CHANGELOG.md").read_bytes() == (incremental / "CHANGELOG.md").read_bytes()
+    assert (cold / "data/raw/a.txt").read_bytes() != (incremental / "data/raw/a.txt").read_bytes()
