@@ -32,6 +32,7 @@ from .plausibility import (
     more_implausible_than,
     odd_words,
     plausible,
+    words_of,
 )
 from .schemacheck import load_schema
 from .wording import counted
@@ -108,7 +109,7 @@ def _judging_order(decodings: list[tuple[str, str]]) -> list[int]:
     first lets :func:`more_implausible_than` drop the others soonest.
     """
     def probe(order: int) -> tuple[int, int]:
-        words = decodings[order][1][:_PROBE_CHARS].split()
+        words = words_of(decodings[order][1][:_PROBE_CHARS])
         return len(odd_words(words)), order
 
     return sorted(range(len(decodings)), key=probe)

@@ -14,8 +14,9 @@ import re
 from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
-from .plausibility import assess, judge, plausible
+from .plausibility import Judgement, assess, judge, odd_words, plausible, words_of
 from .problems import Problem
+from .wording import counted
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
 BOMS = (
@@ -154,6 +155,20 @@ def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     return None
 
 
+
+def _unreadable(judgement: Judgement) -> str:
+    """Why the best legacy reading of a file is no text, as its judgement found: its
+    mistyped words, a few shown (the first characters of the file said nothing where they
+    were an ASCII preamble), or its letters, accented or of swapped case throughout."""
+    words = [word for word in words_of(judgement.text) if not word.isascii()]
+    odd = odd_words(words)
+    if judgement.implausibility > len(odd) or not odd:  # the letters' verdict, not words'
+        return ("reads its letters outside ASCII as a wrong code page does: accented letters "
+                "throughout, or capitals and small letters swapped")
+    shown = ", ".join(repr(word[:30]) for word in odd[:3])
+    return (f"makes {len(odd)} of its {counted(len(words), 'word')} with letters outside "
+            f"ASCII look mistyped, such as {shown}")
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -193,11 +208,12 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                                       f"holds binary data ({_binary_evidence(data, decoded)}), not "
                                       "text; remove it or exclude it with discover.exclude"))
     encoding, text = decoded
-    if legacy is not None and not plausible(legacy.judgement or judge(text)):
+    judgement = (legacy.judgement or judge(text)) if legacy is not None else None
+    if judgement is not None and not plausible(judgement):
         raise DocumentProblem(Problem(
             raw.path, "undecodable",
             f"{not_utf8}, and no code page of decode.fallback_encodings gives readable "
-            f"text (the best, {encoding}, reads it as {text[:40]!r}); "
+            f"text (the best, {encoding}, {_unreadable(judgement)}); "
             f"{what_to_do(data, config)}"))
     if legacy is not None:
         try:

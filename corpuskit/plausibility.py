@@ -46,6 +46,22 @@ _ASCII_UPPER = string.ascii_uppercase.encode()
 _NEVER_IN_TEXT = frozenset({"Co", "Cn", "Cc"})
 
 
+#: Backslash markup glued to words: troff's font escapes (``\\fB``, ``\\f(CW``, ``\\f[BI]``)
+#: and the command names of TeX and RTF (``\\textbf``, ``\\par``). Their letters are ASCII,
+#: the same in every code page, and belong to no word: judged with one, they made a man
+#: page's words implausible in its own code page (``\\fIversão``: a small letter before a
+#: capital; ``\\fB路径``: two scripts), and a cp1252 or GB18030 troff file was refused (QA).
+_BACKSLASH_MARKUP = re.compile(r"\\f(?:\(..|\[[^\]\s]*\]|\S)|\\[A-Za-z]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as they are judged: split at whitespace, backslash markup
+    (:data:`_BACKSLASH_MARKUP`) taken out first."""
+    if "\\" in text:
+        text = _BACKSLASH_MARKUP.sub(" ", text)
+    return text.split()
+
+
 @cache
 def script(char: str) -> str:
     """The script of a letter (``LATIN``, ``CYRILLIC``, ``CJK``...), or ``""`` if none."""
@@ -114,7 +130,10 @@ def judge_word(word: str) -> bool:
         return True
     if any(c.isupper() for c in chars):  # else no case flip
         for before, after in pairwise(word):
-            if before.isalpha() and after.isalpha() and before.islower() and after.isupper():
+            # Of a letter that is not ASCII: a wrong code page swaps the case of those
+            # letters only (ASCII reads the same in every one), so "iPhone" tells nothing.
+            if before.isalpha() and after.isalpha() and before.islower() and after.isupper() \
+                    and not (before.isascii() and after.isascii()):
                 return True
     if all(c.isascii() or c.isalpha() for c in chars):
         return False
@@ -213,7 +232,7 @@ class Judgement(NamedTuple):
 
 def assess(judged: str) -> Judgement:
     """The verdicts on ``judged``, a candidate's text as fix-encoding leaves it."""
-    words = [word for word in judged.split() if not word.isascii()]
+    words = [word for word in words_of(judged) if not word.isascii()]
     odd = odd_words(words)
     return Judgement(judged, _implausibility(judged, words, len(odd)), sum(map(len, words)),
                       sum(map(len, odd)), len(words))
@@ -261,7 +280,7 @@ def more_implausible_than(text: str, bound: int, repairs: Repairs | None = None)
     for line in text.split("\n"):
         if line.isascii():
             continue
-        odd = len(odd_words(line.split()))
+        odd = len(odd_words(words_of(line)))
         if not odd:
             continue
         if looks_bad(line):
@@ -274,7 +293,7 @@ def more_implausible_than(text: str, bound: int, repairs: Repairs | None = None)
         return False
     repaired = looks_bad(text)  # fix-encoding's own test: else it changes no line
     for line, odd in repairable:
-        count += (len(odd_words(fix_encoding_line(line, repairs).split())) if repaired
+        count += (len(odd_words(words_of(fix_encoding_line(line, repairs)))) if repaired
                   else odd)
         if count > bound:
             return True

@@ -41,13 +41,15 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v15: language_min_chars
+#: other records for the same bytes within one corpuskit version (v16: a legacy file's words
+#: are judged without backslash markup, and a case flip between two ASCII letters is none;
+#: v15: language_min_chars
 #: counts the letters of the whole text, not of the identifier's sample; v14: configured rights
 #: patterns are matched by the regex module; v13: a legacy file that
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v15"
+CACHE_FORMAT = "corpuskit-shard-cache-v16"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 

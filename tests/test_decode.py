@@ -309,9 +309,9 @@ def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
 
 def _implausibility_by_definition(text: str) -> int:
     """plausibility._implausibility written plainly, character by character (the reference)."""
-    from corpuskit.plausibility import capital_word, implausible_word, script
+    from corpuskit.plausibility import capital_word, implausible_word, script, words_of
 
-    words = [word for word in text.split() if not word.isascii()]
+    words = [word for word in words_of(text) if not word.isascii()]
     count = sum(1 for word in words if implausible_word(word))
     latin = [c for c in text if c.isalpha() and script(c) == "LATIN"]
     accented = sum(1 for c in latin if not c.isascii())
@@ -623,7 +623,7 @@ def _judged_char_by_char(word: str) -> bool:
     if len({script(c) for c in word if c.isalpha()} - {""}) > 1:
         return True
     if any(a.isalpha() and b.isalpha() and a.islower() and b.isupper()
-           for a, b in pairwise(word)):
+           and not (a.isascii() and b.isascii()) for a, b in pairwise(word)):
         return True
     last = len(word) - 1
     for i, char in enumerate(word):
@@ -727,3 +727,54 @@ def test_a_heading_in_capitals_above_lower_case_text_is_no_case_swap(text: str,
     cp1251 make of each other, and the genuine cp1252 file was refused (add cp1255)."""
     decoded = run(text.encode(codec))
     assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+# -- markup glued to words ------------------------------------------------------------------
+
+def test_backslash_markup_is_no_part_of_a_judged_word() -> None:
+    from corpuskit.plausibility import judge_word, words_of
+
+    assert words_of("\\fIversão\\fP e \\fB路径\\fR, \\f(CWdirectório\\f[] \\textbf{Größe}") == [
+        "versão", "e", "路径", ",", "directório", "{Größe}"]
+    assert words_of("C:\\dir \\- x") == ["C:", "\\-", "x"]  # (ASCII: the same anyway)
+    # A wrong code page swaps the case of letters outside ASCII only.
+    assert not judge_word("fIversão") and not judge_word("iPhoneção")
+    assert judge_word("пРХБЕР") and judge_word("naпve") and judge_word("aÉ")
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    (".SH SINOPSE\n\\fBinstallkernel \\fP\\fIversão zImage System.map [directório]\\fP\n"
+     ".SH DESCRIÇÃO\nO novo kernel é instalado para \\fI{directório}/vmlinuz\\-{versão}\\fP.\n",
+     "cp1252"),
+    (".TH MANPATH 1\n.SH 名称\nmanpath \\- 确定手册页的搜索路径\n.SH 描述\n"
+     "如果设置了 \\fB$MANPATH\\fR，\\fBmanpath\\fR 将简单地显示其内容并给出警告。"
+     "否则，\\fBmanpath\\fR 将根据用户的 \\fB$PATH\\fR 和配置文件 "
+     "\\fI/etc/manpath.config\\fR 中的设置来确定一个合适的手册页层次结构搜索路径。\n",
+     "gb18030"),
+])
+def test_a_man_page_in_its_code_page_is_read_in_it(text: str, codec: str) -> None:
+    """troff sources whose words are glued to font escapes were refused in their own code
+    page (QA: Portuguese installkernel.8 in cp1252, Chinese manpath.1 in GB18030)."""
+    decoded = run(text.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+def _refused_saying(data: bytes, config: DecodeConfig) -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, config)
+    assert caught.value.problem.code == "undecodable"
+    return caught.value.problem.message
+
+
+def test_an_unreadable_file_is_told_by_its_mistyped_words() -> None:
+    """The message quoted the file's first 40 characters, an ASCII preamble that read fine,
+    where the verdict was on its words (QA)."""
+    polish = ("Zażółć gęślą jaźń. Pchnąć w tę łódź jeża lub ośm skrzyń fig. Żółta łódź "
+              "płynęła przez jezioro.\n")
+    said = _refused_saying((".SH NAME\n" * 5 + polish).encode("cp1250"),
+                           DecodeConfig(fallback_encodings=("cp1252",)))
+    assert ("(the best, cp1252, makes 8 of its 12 words with letters outside ASCII look "
+            "mistyped, such as 'Za¿ó³æ', 'jaŸñ.', 'Pchn¹æ')") in said
+    russian = "Привет, как дела? Это тест русского текста в кодировке.\n"
+    said = _refused_saying(russian.encode("koi8_r"), DecodeConfig(fallback_encodings=("cp1252",)))
+    assert "(the best, cp1252, reads its letters outside ASCII as a wrong code page does" in said
