@@ -28,7 +28,7 @@ from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import descriptor_created, latest_release, latest_release_folder, not_a_zip_file
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
-from .errors import InputError, ReleaseExistsError, UsageError
+from .errors import CorpuskitError, InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
@@ -367,13 +367,30 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,
                              config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
-    """A release's zip whose folder is gone must hold what this build made."""
-    if not _archive_matches(built, archive, created, config, out, prepared):
+    """A release's zip whose folder is gone must hold what this build made; what differs
+    is said as for a release folder (:func:`_check_identical`): another release time alone,
+    or the documents and metadata that differ."""
+    if _archive_matches(built, archive, created, config, out, prepared):
+        return
+    from .diff import diff, summarize  # only on this error path
+
+    there = f"release {config.release_name} already exists in {out} as {archive.name} (its " \
+        "folder was removed)"
+    try:
+        found = diff(archive, built)
+    except CorpuskitError:
+        found = None
+    summary = summarize(found) if found is not None else ""
+    if found is not None and not summary and found.old.created != found.new.created:
         raise ReleaseExistsError(
-            f"release {config.release_name} already exists in {out} as {archive.name} "
-            "(its folder was removed) with other content; released versions are "
-            "immutable: bump the version with 'corpuskit release', or, if that zip was "
-            "never published, remove it and build again")
+            f"{there} with the same documents and metadata, but another release time: "
+            f"created is {found.old.created or 'absent'} there and "
+            f"{found.new.created or 'absent'} in this build; "
+            f"{release_time_advice(found.old.created)}")
+    raise ReleaseExistsError(
+        f"{there} with other content{f' ({summary})' if summary else ''}; released versions "
+        "are immutable: bump the version with 'corpuskit release' ('corpuskit release patch' "
+        "when only settings or outputs changed, not documents or metadata)")
 
 
 def _write_release_archive(folder: Path, target: Path, created: str | None,

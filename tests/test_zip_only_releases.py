@@ -29,7 +29,7 @@ from corpuskit.dist import (
     latest_release_folder,
     other_corpora,
 )
-from corpuskit.errors import InputError
+from corpuskit.errors import InputError, ReleaseExistsError
 from corpuskit.release import ReleaseError
 from corpuskit.semver import Version
 from corpuskit.zipsource import ZipSource
@@ -232,7 +232,7 @@ def test_a_pipe_or_link_named_as_a_release_zip_is_never_opened(
 _OPEN_ZIP = """
 import sys
 from pathlib import Path
-from corpuskit.errors import InputError
+from corpuskit.errors import InputError, ReleaseExistsError
 from corpuskit.zipsource import ZipSource
 try:
     with ZipSource(Path(sys.argv[1]), follow_links=sys.argv[2] == "follow") as source:
@@ -296,3 +296,25 @@ def test_a_pipe_or_link_in_place_of_the_seeds_own_zip_is_never_opened(
         assert "move it out of" in output
     assert os.path.lexists(archive)  # left as it was, and nothing written in its place
     assert (dist / f"{NAME}-1.0.0").exists() == (kind == "link")
+
+
+def test_a_zip_only_release_built_again_says_what_differs(repo: Path) -> None:
+    """1.1.0 kept as its zip only, built again at another release time, was said to have
+    "other content", with the advice to remove the zip (QA): as for a folder, it is the
+    same documents and metadata at another time, with the SOURCE_DATE_EPOCH to build it
+    with; other content names what differs."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    sealed = archive.read_bytes()
+    with pytest.raises(ReleaseExistsError) as raised:
+        build(seeds, dist, source_date_epoch=epoch(5), jobs=1, cache=None)
+    said = str(raised.value)
+    assert "with the same documents and metadata, but another release time" in said
+    assert f"build with SOURCE_DATE_EPOCH={epoch(1)}" in said and "remove it" not in said
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None).status == \
+        "restored"  # the folder put back, as advised
+    shutil.rmtree(dist / f"{NAME}-1.1.0")
+    _doc(seeds, "d.txt", "Doc D")
+    with pytest.raises(ReleaseExistsError, match=r"with other content \(.*added.*d.*\); "):
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert archive.read_bytes() == sealed and not (dist / f"{NAME}-1.1.0").exists()
