@@ -26,7 +26,7 @@ from .build import build
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
 from .dist import descriptor_created, is_archive, not_a_zip_file, survey_releases
-from .errors import InputError
+from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
 from .runsettings import release_time_advice
@@ -109,9 +109,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 elif rel not in built:
                     message = f"extra: a fresh build of {seeds} does not make this file"
                 elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
+                    # Plain release refuses a change of settings or outputs alone, which
+                    # 'release patch' releases: name the one that does (QA).
+                    command = ("corpuskit release patch" if _same_content(
+                        release, result.release) else "corpuskit release")
                     message = (f"differs from what a fresh build of {seeds} makes: the seeds "
                                f"changed since version {config.version} was released (to "
-                               "publish the change, run 'corpuskit release', which builds the "
+                               f"publish the change, run '{command}', which builds the "
                                "next version beside this one; released versions are never "
                                "rebuilt), or they did not and this corpuskit builds them "
                                "otherwise (check with the version that made the release)")
@@ -195,3 +199,16 @@ def _report(target: str, problems: list[Problem], *, files: int = 0, size: int =
                               bytes=size, documents=documents, command="check",
                               compared=compared)
     return replace(report, not_compared=not_compared) if not_compared else report
+
+
+def _same_content(release: Path, built: Path) -> bool:
+    """Whether a release and a fresh build hold the same documents and package metadata
+    (their settings or outputs differ): released by 'corpuskit release patch', which plain
+    'release' refuses. False where either cannot be read."""
+    from .diff import diff, summarize  # only on this path
+
+    try:
+        return not summarize(diff(release, built))
+    except CorpuskitError:
+        return False
+

@@ -231,7 +231,8 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
                      f"{why[0].upper()}{why[1:]}.")
     else:
         lines.append(f"No document or package metadata changed since {previous}; the "
-                     f"package's settings or outputs did. {applied.capitalize()} release.")
+                     "package's processing settings, outputs or CHANGELOG.md did. "
+                     f"{applied.capitalize()} release.")
     if result.added:
         lines += ["", "### Added", ""]
         lines += [f"- {_doc(d.id, d.title)}" for d in result.added]

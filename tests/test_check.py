@@ -335,3 +335,15 @@ def test_a_dist_that_cannot_be_listed_is_named(repo: Path,
         (str(repo / "dist"), "unreadable-file", "--dist cannot be listed (Permission denied); "
          "let this user read it, or pass the folder that holds validate-sample-1.0.0/ and "
          "validate-sample-1.0.0.zip")]
+
+
+def test_a_settings_only_change_is_said_to_need_release_patch(repo: Path) -> None:
+    """A change of settings alone made check say "run 'corpuskit release'", which refuses
+    it ("nothing to release"): 'release patch' releases it (QA)."""
+    toml = repo / "seeds/corpus.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[normalize]\nskip = ["remove-bom"]\n',
+                    "utf-8")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    [advice] = [p.message for p in report.problems if p.path == str(release / "datapackage.json")]
+    assert "to publish the change, run 'corpuskit release patch', which builds" in advice
