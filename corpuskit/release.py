@@ -248,8 +248,21 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
     return "\n".join(lines) + "\n"
 
 
+#: The section of changes not yet released (Keep a Changelog's ``## [Unreleased]``): it
+#: stays on top, and a release's entry goes below it (above it, the section of changes
+#: not yet released followed a release).
+_UNRELEASED = re.compile(r"## +\[?unreleased\]?(?:\s|$)", re.IGNORECASE)
+
+
+def _is_release_section(line: str) -> bool:
+    """Whether ``line`` heads a section of the changelog that a release entry goes above:
+    a ``## `` heading, not the one of the changes not yet released."""
+    return line.startswith("## ") and _UNRELEASED.match(line) is None
+
+
 def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
-    """``existing`` changelog with ``entry`` above its first ``## `` section (newest first)."""
+    """``existing`` changelog with ``entry`` above its first ``## `` section (newest first),
+    below a ``## [Unreleased]`` one."""
     if existing is None or not existing.strip():
         return f"# Changelog of {name}\n\n{entry}"
     end = "\n"
@@ -258,7 +271,7 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
         entry = entry.replace("\n", end)
     lines = existing.splitlines(keepends=True)
     for index, line in enumerate(lines):
-        if line.startswith("## "):
+        if _is_release_section(line):
             return "".join(lines[:index]) + entry + end + "".join(lines[index:])
     return existing.rstrip("\r\n") + end + end + entry
 
@@ -314,7 +327,7 @@ def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
     any way was not written by that insertion and is never removed.
     """
     lines = changelog.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.startswith("## ")), None)
+    start = next((i for i, line in enumerate(lines) if _is_release_section(line)), None)
     if start is None:
         return None
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),

@@ -776,3 +776,20 @@ def test_titles_in_the_changelog_are_shown_as_they_are(seeds: Path, dist: Path) 
     assert "Styling the &lt;span&gt; element in HTML\\_5 &amp; *more*" in rendered
     assert "See [the site](https://example.org) `now`" in rendered
     assert "<a " not in rendered and "<em>" not in rendered
+
+
+def test_a_release_entry_goes_below_the_unreleased_section() -> None:
+    """Keep a Changelog's ``## [Unreleased]`` stays on top: the entry went above it, so that
+    the section of changes not yet released followed a release (QA)."""
+    entry = "## 1.1.0 (2027-01-15)\n\nNew.\n"
+    existing = ("# Changelog of c\n\n## [Unreleased]\n\n- A note for later.\n\n"
+                "## 1.0.0 (2026-11-28)\n\nInitial release.\n")
+    inserted = insert_changelog_entry(existing, "c", entry)
+    assert inserted == ("# Changelog of c\n\n## [Unreleased]\n\n- A note for later.\n\n"
+                        "## 1.1.0 (2027-01-15)\n\nNew.\n\n"
+                        "## 1.0.0 (2026-11-28)\n\nInitial release.\n")
+    assert remove_changelog_entry(inserted, "c", entry) == existing
+    alone = "# Changelog of c\n\n## Unreleased\n\n- Soon.\n"
+    assert insert_changelog_entry(alone, "c", entry) == f"{alone}\n{entry}"
+    removed = remove_changelog_entry(f"{alone}\n{entry}", "c", entry)
+    assert removed is not None and removed.rstrip("\n") == alone.rstrip("\n")
