@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import OutputError
+from .errors import OutputError, UsageError
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
@@ -455,7 +455,10 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         handle = (out / LOCK_NAME).open("a+b")
     except OSError as exc:
-        told = _not_a_folder(out, exc) or _read_only(out, exc, release)
+        misnamed = _not_a_folder(out, exc)
+        if misnamed is not None:  # the command line names a file: a usage error (exit 2),
+            raise UsageError(misnamed) from None  # as an --out that is a release folder is
+        told = _read_only(out, exc, release)
         raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False
     try:
