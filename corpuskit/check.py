@@ -211,4 +211,3 @@ def _same_content(release: Path, built: Path) -> bool:
         return not summarize(diff(release, built))
     except CorpuskitError:
         return False
-

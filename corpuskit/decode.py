@@ -155,7 +155,6 @@ def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     return None
 
 
-
 def _unreadable(judgement: Judgement) -> str:
     """Why the best legacy reading of a file is no text, as its judgement found: its
     mistyped words, a few shown (the first characters of the file said nothing where they
@@ -168,6 +167,7 @@ def _unreadable(judgement: Judgement) -> str:
     shown = ", ".join(repr(word[:30]) for word in odd[:3])
     return (f"makes {len(odd)} of its {counted(len(words), 'word')} with letters outside "
             f"ASCII look mistyped, such as {shown}")
+
 
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""

@@ -423,17 +423,22 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     notes: list[str] = []
 
     if latest is None:
-        recorded = config.metadata.get("created")
+        result = diff_against_nothing(seeds)
         others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
-        if recorded and not others \
-                and has_entry(_decode_changelog(old_changelog), config.version):
-            # 'corpuskit release' wrote both: this version was released, elsewhere. A
-            # release into another folder (a typo for dist) made a second, other release
-            # of it, under a changelog entry that did not name its changes (QA).
+        recorded = config.metadata.get("created")
+        base_changelog = _decode_changelog(old_changelog)
+        if recorded and not others and has_entry(base_changelog, config.version) \
+                and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
+                    config.version, str(recorded), result, None)) is None:
+            # 'corpuskit release' wrote both, for other documents: this version was released
+            # elsewhere. A release into another folder (a typo for dist) made a second,
+            # other release of it, under an entry that did not name its changes (QA). An
+            # entry of these documents is the one a first release killed here left.
             raise ReleaseError(
-                f"{dist} holds no release of {config.name}, but {config.version} was released: "
-                f"{CONFIG_NAME} records its release time (created = {recorded}) and "
-                f"{CHANGELOG_NAME} its entry. Give --out the folder that holds the releases "
+                f"{dist} holds no release of {config.name}, but {config.version} was released "
+                f"elsewhere: {CONFIG_NAME} records its release time (created = {recorded}) "
+                f"and {CHANGELOG_NAME} an entry for it, not the one this release would write "
+                f"(its documents may differ). Give --out the folder that holds the releases "
                 f"of {config.name}; to make {config.version} again in {dist}, run 'corpuskit "
                 "build' with the seeds as released (the same bytes)")
         version, previous, required = config.version, None, None
@@ -446,9 +451,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             notes.append(f"no earlier release of {config.name} in {dist}: the version in "
                          f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
                          "applied")
-        result = diff_against_nothing(seeds)
         created = _first_release_time(config, source_date_epoch)
-        base_changelog = _decode_changelog(old_changelog)
     else:
         previous_version, previous_path = latest
         previous = str(previous_version)

@@ -232,7 +232,8 @@ def test_a_release_the_seeds_record_is_not_made_again_elsewhere(
     before = snapshot(seeds)
     for bump in (None, "minor"):
         with pytest.raises(ReleaseError, match=r"holds no release of corpuskit-seeds, but "
-                                               r"1\.0\.0 was released.*'corpuskit build'"):
+                                               r"1\.0\.0 was released elsewhere.*"
+                                               r"'corpuskit build'"):
             release(seeds, tmp_path / "dits", bump, source_date_epoch=epoch(3), jobs=1)
     assert snapshot(seeds) == before and not (tmp_path / "dits").exists()
     # A maintainer's own entry, without a recorded release time: the first release.
@@ -793,3 +794,21 @@ def test_a_release_entry_goes_below_the_unreleased_section() -> None:
     assert insert_changelog_entry(alone, "c", entry) == f"{alone}\n{entry}"
     removed = remove_changelog_entry(f"{alone}\n{entry}", "c", entry)
     assert removed is not None and removed.rstrip("\n") == alone.rstrip("\n")
+
+
+def test_a_first_release_killed_before_its_build_is_finished_by_release(
+        seeds: Path, tmp_path: Path) -> None:
+    """A first release killed outright (SIGKILL) after writing created and its entry into
+    the seeds, before its build: the seeds then record the release of documents that are
+    exactly these, and release again makes it, as an undisturbed one would."""
+    (seeds / "CHANGELOG.md").unlink()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"\n', ""),
+                    "utf-8")
+    undisturbed = release(seeds, tmp_path / "dist", source_date_epoch=epoch(0), jobs=1)
+    # The seeds as the killed release left them (it wrote them before building).
+    again = release(seeds, tmp_path / "after-kill", source_date_epoch=epoch(0), jobs=1)
+    assert (again.version, again.changelog_entry) == ("1.0.0", "")
+    assert undisturbed.build is not None and again.build is not None
+    assert snapshot(undisturbed.build.release) == snapshot(again.build.release)
+    assert undisturbed.build.archive.read_bytes() == again.build.archive.read_bytes()
