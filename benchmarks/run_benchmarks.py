@@ -67,6 +67,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
@@ -275,15 +276,27 @@ def set_compression(config: Path, name: str) -> None:
     config.write_text(text, encoding="utf-8")
 
 
-def corpus_compression(config: Path) -> str:
-    """The compression corpus.toml names, or corpuskit's default."""
+def _output_settings(config: Path) -> dict[str, Any]:
+    """The ``[output]`` table of corpus.toml (empty if none)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     with config.open("rb") as handle:
         output = tomllib.load(handle).get("output", {})
-    return str(output.get("compression", DEFAULT_COMPRESSION))
+    return output if isinstance(output, dict) else {}
+
+
+def corpus_compression(config: Path) -> str:
+    """The compression corpus.toml names, or corpuskit's default."""
+    return str(_output_settings(config).get("compression", DEFAULT_COMPRESSION))
+
+
+def corpus_parquet(config: Path) -> bool:
+    """Whether corpus.toml asks for data/documents.parquet: every build then writes all the
+    records a second time, as Parquet, and validate compares the two (said in the report,
+    as the compression is: a corpus.toml copied from the repository's seeds asks for it)."""
+    return _output_settings(config).get("parquet") is True
 
 
 BENCH_CONFIG = """\
@@ -452,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.compression:
         set_compression(seeds / "corpus.toml", args.compression)
     compression = corpus_compression(seeds / "corpus.toml")
+    parquet = corpus_parquet(seeds / "corpus.toml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     compile_corpuskit(py)
@@ -507,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
           f"kept in {kept}; the cold builds read it there" if kept
           else "language model: not kept in the user's cache folder; each cold build decodes "
           "it first (about 0.6 s; a build with the default cache keeps it)")
-    print(f"corpus: {documents} documents in {seeds}, archive compression {compression}; "
+    print(f"corpus: {documents} documents in {seeds}, archive compression {compression}, "
+          f"Parquet output {'on' if parquet else 'off'}; "
           f"{len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "
           "and peak RSS)")
@@ -538,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({
             "documents": documents,
             "compression": compression,
+            "parquet": parquet,
             "cpus": os.cpu_count(),
             "machine": machine,
             "rounds": len(rounds),

@@ -409,6 +409,7 @@ def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     report = json.loads((tmp_path / "results.json").read_text("utf-8"))
     assert report["documents"] == 2 and "corpus: 2 documents in" in run.stdout
+    assert report["parquet"] is False and "Parquet output off;" in run.stdout
     floor = (tmp_path / "work" / "floor.jsonl").read_text("utf-8").splitlines()
     assert [json.loads(line)["id"] for line in floor] == ["a", "b"]
     assert "generate_corpus: changed a.txt" in run.stderr
