@@ -32,7 +32,7 @@ from .errors import CorpuskitError, InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
-from .parquet import PARQUET_PATH, parquet_resource, write_records
+from .parquet import PARQUET_PATH, parquet_resource, write_records_file
 from .preparedpieces import (
     PieceEntry,
     PreparedPieces,
@@ -40,7 +40,7 @@ from .preparedpieces import (
     WrittenManifest,
     WrittenRecords,
 )
-from .reader import FolderSource, folder_kind, iter_records
+from .reader import folder_kind
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
@@ -306,7 +306,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             data_files = [docs_entry]
             if config.parquet:  # the same records with explicit column types
                 with writer.stream(PARQUET_PATH) as table:
-                    write_records(iter_records(FolderSource(writer.root)), table)
+                    write_records_file(writer.root / DOCUMENTS_PATH, table)
                 data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
                 manifest.write(package.manifest_line(data_files[-1]))
         # The workers' archive pieces wait outside the package until the zip is written.

@@ -153,3 +153,42 @@ def test_frictionless_validates_the_package_with_parquet() -> None:
     report = frictionless.validate(str(sample().release / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
     assert [task.name for task in report.tasks] == ["documents", "documents-parquet"]
+
+
+@pytest.mark.parametrize(("records", "text_bytes", "block"), [
+    (7, 10**9, 4096),        # groups cut by count, blocks smaller than most lines
+    (10**6, 3000, 4096),     # cut by text size, after the record that reaches it
+    (4, 2500, 1 << 20),
+    (4096, 32 * 1024 * 1024, 16 * 1024 * 1024),  # as built
+])
+def test_the_records_file_is_written_as_write_records_writes_its_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records: int, text_bytes: int,
+        block: int) -> None:
+    """The build writes Parquet from its records file with Arrow's JSON reader: the same
+    bytes as from the records one by one, wherever row groups and the reader's blocks cut,
+    on messy texts (legacy encodings, mojibake, NFD, CJK, nulls, normalization lists)."""
+    import subprocess
+
+    from corpuskit import parquet
+    from corpuskit.reader import FolderSource, iter_records
+
+    seeds = tmp_path / "seeds"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/generate_corpus.py"), str(seeds),
+                    "--documents", "120", "--seed", "3", "--messy-share", "0.5"],
+                   check=True, capture_output=True)
+    release = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1,
+                              cache=None).release
+    monkeypatch.setattr(parquet, "ROW_GROUP_RECORDS", records)
+    monkeypatch.setattr(parquet, "ROW_GROUP_TEXT_BYTES", text_bytes)
+    monkeypatch.setattr(parquet, "JSON_BLOCK_BYTES", block)
+    for package in (release, sample().release):
+        one_by_one, from_file = tmp_path / "one.parquet", tmp_path / "file.parquet"
+        with one_by_one.open("wb") as out:
+            count = parquet.write_records(iter_records(FolderSource(package)), out)
+        with from_file.open("wb") as out:
+            assert parquet.write_records_file(package / "data/documents.jsonl", out) == count
+        assert from_file.read_bytes() == one_by_one.read_bytes()
+        groups = pq.ParquetFile(from_file).metadata.num_row_groups
+        assert groups == len(list(parquet._batches(iter_records(FolderSource(package)))))
+        if package == release and records < 4096:
+            assert groups > 5  # the cuts were exercised
