@@ -430,17 +430,19 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if recorded and not others and has_entry(base_changelog, config.version) \
                 and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
                     config.version, str(recorded), result, None)) is None:
-            # 'corpuskit release' wrote both, for other documents: this version was released
-            # elsewhere. A release into another folder (a typo for dist) made a second,
-            # other release of it, under an entry that did not name its changes (QA). An
-            # entry of these documents is the one a first release killed here left.
-            raise ReleaseError(
-                f"{dist} holds no release of {config.name}, but {config.version} was released "
-                f"elsewhere: {CONFIG_NAME} records its release time (created = {recorded}) "
-                f"and {CHANGELOG_NAME} an entry for it, not the one this release would write "
-                f"(its documents may differ). Give --out the folder that holds the releases "
-                f"of {config.name}; to make {config.version} again in {dist}, run 'corpuskit "
-                "build' with the seeds as released (the same bytes)")
+            # The seeds record a release of this version, of other documents than these (or
+            # a maintainer wrote both by hand, as a first release may keep them): said, not
+            # refused. A release into another folder (a typo for dist) made a second, other
+            # release of it in silence (QA); refused, the first release of a corpus whose
+            # maintainer wrote its entry and time was (QA, round 2).
+            notes.append(
+                f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
+                f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
+                f"{config.version} that is not the one this release writes: if "
+                f"{config.version} was released in another folder, this is another "
+                f"{config.version}, which may hold other documents; then remove "
+                f"{dist / config.release_name} and its zip, and give --out the folder that "
+                "holds the releases")
         version, previous, required = config.version, None, None
         if others:
             notes.append(f"{dist} holds releases of {', '.join(others)}, none of "

@@ -222,27 +222,40 @@ def test_changelog_entry_names_every_change(seeds: Path, dist: Path) -> None:
 
 # -- release -----------------------------------------------------------------------------
 
-def test_a_release_the_seeds_record_is_not_made_again_elsewhere(
+def test_a_release_the_seeds_record_made_again_elsewhere_says_so(
         seeds: Path, tmp_path: Path) -> None:
-    """corpus.toml records 1.0.0's release time and CHANGELOG.md its entry: release into a
-    folder holding no release (a typo for dist) made a second, other 1.0.0 when a document
-    was added, under an entry that did not name it, and rewrote created (QA). It is
-    refused, naming build, which makes the recorded release again."""
+    """corpus.toml records 1.0.0's release time and CHANGELOG.md an entry for it: a release
+    into a folder holding no release (a typo for dist) made a second, other 1.0.0 when a
+    document was added, in silence (QA). It says so in a note, naming what to remove and
+    what to give --out; it is not refused, as a maintainer may write the entry and time of
+    a first release by hand (refused, that was a regression: QA round 2)."""
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     before = snapshot(seeds)
-    for bump in (None, "minor"):
-        with pytest.raises(ReleaseError, match=r"holds no release of corpuskit-seeds, but "
-                                               r"1\.0\.0 was released elsewhere.*"
-                                               r"'corpuskit build'"):
-            release(seeds, tmp_path / "dits", bump, source_date_epoch=epoch(3), jobs=1)
-    assert snapshot(seeds) == before and not (tmp_path / "dits").exists()
-    # A maintainer's own entry, without a recorded release time: the first release.
-    toml = seeds / "corpus.toml"
-    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"\n', ""),
-                    "utf-8")
-    result = release(seeds, tmp_path / "dist", source_date_epoch=epoch(0), jobs=1)
-    assert (result.version, result.previous, result.changelog_entry) == ("1.0.0", None, "")
+    made = release(seeds, tmp_path / "dits", source_date_epoch=None, jobs=1)
+    assert (made.version, made.previous, made.changelog_entry) == ("1.0.0", None, "")
+    assert snapshot(seeds) == before
+    [note] = made.notes
+    assert note.startswith(f"{tmp_path / 'dits'} holds no release of corpuskit-seeds, but "
+                           "corpus.toml records a release time (created = 2026-11-28T00:00:00Z)")
+    assert f"remove {tmp_path / 'dits' / 'corpuskit-seeds-1.0.0'} and its zip" in note
 
+
+def test_a_first_release_keeps_the_entry_and_time_its_maintainer_wrote(
+        seeds: Path, tmp_path: Path) -> None:
+    """A new corpus whose maintainer wrote created and the 1.0.0 entry by hand is released
+    as it stands (QA round 2: refused as "released elsewhere", a regression)."""
+    (seeds / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0 (2024-01-01)\n\nFirst.\n",
+                                        "utf-8")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"',
+                                                    'created = "2024-01-01T00:00:00Z"'), "utf-8")
+    before = snapshot(seeds)
+    made = release(seeds, tmp_path / "dist", source_date_epoch=None, jobs=1)
+    assert (made.version, made.created, made.changelog_entry) == (
+        "1.0.0", "2024-01-01T00:00:00Z", "")
+    assert snapshot(seeds) == before
+    assert made.build is not None
+    assert (made.build.release / "CHANGELOG.md").read_bytes() == before["CHANGELOG.md"]
 
 def test_first_release_without_changelog_or_created(seeds: Path, tmp_path: Path) -> None:
     (seeds / "CHANGELOG.md").unlink()
