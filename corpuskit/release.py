@@ -276,16 +276,31 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
     return existing.rstrip("\r\n") + end + end + entry
 
 
-#: A Markdown heading of any level (one or more spaces or tabs after its ``#``) and its
-#: first word, without the brackets of ``[1.2.0]``: ``##  1.2.0`` and ``# 1.2.0`` name a
-#: version as ``## 1.2.0`` does.
-_HEADING = re.compile(r"^#{1,6}[ \t]+\[?([^\s\]]+)\]?(?:\s|$)", re.MULTILINE)
+#: A heading of a changelog's sections (``#`` or ``##``, one or more spaces or tabs after
+#: them) and its first word, without the brackets of ``[1.2.0]``: ``##  1.2.0`` and
+#: ``# 1.2.0`` name a version as ``## 1.2.0`` does. A deeper heading is a part of a
+#: section (``### 2.0 migration notes`` under an entry names no entry).
+_HEADING = re.compile(r"#{1,2}[ \t]+\[?([^\s\]]+)\]?(?:\s|$)")
+#: A line opening or closing a fenced code block, whose lines are no headings.
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+
+
+def _headings(changelog: str | None) -> list[str]:
+    """The first word of each section heading of ``changelog``, outside code blocks."""
+    found = []
+    fenced = False
+    for line in (changelog or "").splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _HEADING.match(line)) is not None:
+            found.append(match.group(1))
+    return found
 
 
 def _heading_versions(changelog: str | None) -> list[tuple[str, Version]]:
     """Each heading of ``changelog`` that names a version, and that version."""
     found = []
-    for heading in _HEADING.findall(changelog or ""):
+    for heading in _headings(changelog):
         version = _heading_version(heading)
         if version is not None:
             found.append((heading, version))
@@ -314,9 +329,9 @@ def _heading_version(heading: str) -> Version | None:
 
 def has_entry(changelog: str | None, version: str) -> bool:
     """True if ``changelog`` already has a section headed ``version`` as corpuskit writes
-    it (``## 1.2.0``, ``## [1.2.0]``), at any heading level and spacing (``##  1.2.0``,
-    ``# 1.2.0``). Other spellings of it (``v1.2.0``, ``1.2``) are :func:`_entries_after`'s."""
-    return version in _HEADING.findall(changelog or "")
+    it (``## 1.2.0``, ``## [1.2.0]``), whatever the spacing (``##  1.2.0``) or level
+    (``# 1.2.0``). Other spellings of it (``v1.2.0``, ``1.2``) are :func:`_entries_after`'s."""
+    return version in _headings(changelog)
 
 
 def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:

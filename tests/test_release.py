@@ -757,7 +757,7 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
 
 
 @pytest.mark.parametrize("heading", ["##  1.1.0 (2027-01-16)", "##\t1.1.0", "# 1.1.0",
-                                     "### v1.1.0", "## [1.1.0] - 2027-01-16"])
+                                     "## v1.1.0", "## [1.1.0] - 2027-01-16"])
 def test_a_hand_written_entry_of_the_next_version_is_refused_however_headed(
         seeds: Path, dist: Path, heading: str) -> None:
     """``##  1.1.0`` (two spaces), a tab or another heading level passed as no entry, and
@@ -825,3 +825,16 @@ def test_a_first_release_killed_before_its_build_is_finished_by_release(
     assert undisturbed.build is not None and again.build is not None
     assert snapshot(undisturbed.build.release) == snapshot(again.build.release)
     assert undisturbed.build.archive.read_bytes() == again.build.archive.read_bytes()
+
+
+def test_sub_headings_and_code_blocks_of_a_changelog_name_no_entry(seeds: Path,
+                                                                   dist: Path) -> None:
+    """``### 2.0 migration notes`` under an entry, or ``# 3.0 ...`` in a code block, were
+    taken for entries of versions never released, and the release refused (QA round 2: a
+    regression of headings read at any level)."""
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8") + "\n### 2.0 migration notes\n\n"
+                         "Read them.\n\n```sh\n# 3.0 and later need this\n```\n", "utf-8")
+    assert not has_entry(changelog.read_text("utf-8"), "2.0.0")
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
