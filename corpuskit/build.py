@@ -46,7 +46,7 @@ from .semver import Version
 from .shardcache import ShardCache
 from .usercache import cache_problem, user_cache_dir
 from .wording import counted
-from .writer import HashingWriter, PackageWriter, output_lock, write_archive
+from .writer import HashingWriter, PackageWriter, file_in_the_way, output_lock, write_archive
 
 _COPY_CHUNK = 1 << 20
 
@@ -174,6 +174,9 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
                 if default is not None else "a folder beside seeds/ and dist/")
 
+    in_the_way = file_in_the_way(out)
+    if in_the_way is not None:
+        raise UsageError(in_the_way)
     release = _release_around(out)
     if release is not None:
         where = ("inside the release folder" if release != out.resolve() else

@@ -486,10 +486,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 raise ReleaseError(f"{missing}; run 'corpuskit build' (seeds {seeds}, out "
                                    f"{dist}) to write its zip, which finishes it")
             raise ReleaseError(
-                f"{missing}, and {seeds} has changed since: finish {previous} first, then "
-                f"release the changes. Put the changes aside (git stash), run 'corpuskit "
-                f"build' (seeds {seeds}, out {dist}) to write its zip, bring the changes back "
-                "and release again; or restore the zip from a published copy")
+                f"{missing}, and the documents of {seeds} have changed since (corpuskit diff "
+                f"{previous_path} {seeds} lists them): finish {previous} first, then release "
+                f"the changes. Set aside the changed documents only ({CONFIG_NAME} and "
+                f"{CHANGELOG_NAME} stay as they are: they say {previous}), run 'corpuskit "
+                f"build' (seeds {seeds}, out {dist}) to write its zip, bring the documents "
+                "back and release again; or restore the zip from a published copy")
         if required == "none" and (bump is None or not _packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no

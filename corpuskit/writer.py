@@ -48,16 +48,22 @@ def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     return OutputError(f"{what or f'cannot write {path}'}: {reason}")
 
 
-def _not_a_folder(out: Path, exc: OSError) -> str | None:
-    """What to say of an output folder that cannot be made because it, or a folder on its
-    path, is a file; None for any other error."""
-    if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
-        return None
+def file_in_the_way(out: Path) -> str | None:
+    """What to say of an output folder that is a file, or under one (a usage error, found
+    before any work, ``release --dry-run`` included); None if there is none."""
     for path in (out, *out.parents):
         if path.exists() and not path.is_dir():
             return (f"cannot write into {out}: {path} is a file, not a folder; give --out "
                     "a folder (it is made if missing)")
     return None
+
+
+def _not_a_folder(out: Path, exc: OSError) -> str | None:
+    """What to say of an output folder that cannot be made because it, or a folder on its
+    path, is a file; None for any other error."""
+    if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
+        return None
+    return file_in_the_way(out)
 
 
 def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:

@@ -745,7 +745,8 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     corpus_toml = (seeds / "corpus.toml").read_bytes()
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    with pytest.raises(ReleaseError, match=r"has changed since: finish 1\.0\.0 first"):
+    with pytest.raises(ReleaseError, match=r"have changed since .*: finish 1\.0\.0 first"
+                                           r".*Set aside the changed documents only"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (seeds / "corpus.toml").read_bytes() == corpus_toml
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
@@ -838,3 +839,17 @@ def test_sub_headings_and_code_blocks_of_a_changelog_name_no_entry(seeds: Path,
     assert not has_entry(changelog.read_text("utf-8"), "2.0.0")
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_release_out_that_is_a_file_is_a_usage_error(seeds: Path, tmp_path: Path,
+                                                       dry_run: bool) -> None:
+    """--out a file was a usage error for release, but --dry-run went on, saying what it
+    would release there (QA round 2)."""
+    from corpuskit.errors import UsageError
+
+    (tmp_path / "taken").write_text("a file\n", "utf-8")
+    for out in (tmp_path / "taken", tmp_path / "taken" / "dist"):
+        with pytest.raises(UsageError, match="is a file, not a folder; give --out a folder"):
+            release(seeds, out, source_date_epoch=epoch(1), jobs=1, dry_run=dry_run)
+    assert (tmp_path / "taken").read_text("utf-8") == "a file\n"
