@@ -46,12 +46,15 @@ _ASCII_UPPER = string.ascii_uppercase.encode()
 _NEVER_IN_TEXT = frozenset({"Co", "Cn", "Cc"})
 
 
-#: Backslash markup glued to words: troff's font escapes (``\\fB``, ``\\f(CW``, ``\\f[BI]``)
-#: and the command names of TeX and RTF (``\\textbf``, ``\\par``). Their letters are ASCII,
-#: the same in every code page, and belong to no word: judged with one, they made a man
-#: page's words implausible in its own code page (``\\fIversão``: a small letter before a
-#: capital; ``\\fB路径``: two scripts), and a cp1252 or GB18030 troff file was refused (QA).
-_BACKSLASH_MARKUP = re.compile(r"\\f(?:\(..|\[[^\]\s]*\]|\S)|\\[A-Za-z]+")
+#: Backslash markup glued to words: troff's font escapes (``\\fB``, ``\\f(CW``, ``\\f[BI]``:
+#: its fonts' names only) and the command names of TeX and RTF (``\\textbf{``, ``\\par ``:
+#: ASCII letters that no letter follows, so that a Windows path's ``\\Zażółć`` keeps its
+#: word whole). Their letters are ASCII, the same in every code page, and belong to no
+#: word: judged with one, they made a man page's words implausible in its own code page
+#: (``\\fIversão``: a small letter before a capital; ``\\fB路径``: two scripts), and a
+#: cp1252 or GB18030 troff file was refused (QA).
+_BACKSLASH_MARKUP = re.compile(
+    r"\\f(?:[BIRP1-9]|\([0-9A-Za-z]{2}|\[[0-9A-Za-z]*\])|\\[A-Za-z]+(?![^\W\d_])")
 
 
 def words_of(text: str) -> list[str]:

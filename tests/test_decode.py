@@ -737,6 +737,8 @@ def test_backslash_markup_is_no_part_of_a_judged_word() -> None:
     assert words_of("\\fIversão\\fP e \\fB路径\\fR, \\f(CWdirectório\\f[] \\textbf{Größe}") == [
         "versão", "e", "路径", ",", "directório", "{Größe}"]
     assert words_of("C:\\dir \\- x") == ["C:", "\\-", "x"]  # (ASCII: the same anyway)
+    # A Windows path's component keeps its word whole, and \\f is a font only by its name.
+    assert words_of("C:\\Users\\Zażółć\\Pliki \\fête") == ["C:", "\\Zażółć", "\\fête"]
     # A wrong code page swaps the case of letters outside ASCII only.
     assert not judge_word("fIversão") and not judge_word("iPhoneção")
     assert judge_word("пРХБЕР") and judge_word("naпve") and judge_word("aÉ")
