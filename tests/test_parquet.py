@@ -156,7 +156,7 @@ def test_frictionless_validates_the_package_with_parquet() -> None:
 
 
 @pytest.mark.parametrize(("records", "text_bytes", "block"), [
-    (7, 10**9, 4096),        # groups cut by count, blocks smaller than most lines
+    (7, 10**9, 4096),        # groups cut by count, chunks smaller than most lines
     (10**6, 3000, 4096),     # cut by text size, after the record that reaches it
     (4, 2500, 1 << 20),
     (4096, 32 * 1024 * 1024, 16 * 1024 * 1024),  # as built
@@ -180,7 +180,8 @@ def test_the_records_file_is_written_as_write_records_writes_its_records(
                               cache=None).release
     monkeypatch.setattr(parquet, "ROW_GROUP_RECORDS", records)
     monkeypatch.setattr(parquet, "ROW_GROUP_TEXT_BYTES", text_bytes)
-    monkeypatch.setattr(parquet, "JSON_BLOCK_BYTES", block)
+    monkeypatch.setattr(parquet, "JSON_CHUNK_BYTES", block)  # 4 KB: lines span chunks
+    monkeypatch.setattr(parquet, "JSON_BLOCK_BYTES", max(1024, block // 8))
     for package in (release, sample().release):
         one_by_one, from_file = tmp_path / "one.parquet", tmp_path / "file.parquet"
         with one_by_one.open("wb") as out:
