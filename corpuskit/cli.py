@@ -159,34 +159,23 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
-def _named_in(package: Path, error: InputError) -> InputError:
+def _named_in(target: Path, error: InputError, kind: str | None = None) -> InputError:
     """``error`` with each problem's file named as ``validate`` names it: joined to the
-    package (``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``). Problems about
-    the package itself carry its path already."""
-    from dataclasses import replace
-
-    from .validation.report import shown_in
-
-    target = str(package)
-    kind = "archive" if package.is_file() else "package"
-    return InputError([problem if problem.path == target else
-                       replace(problem, path=shown_in(target, kind, problem.path))
-                       for problem in error.problems], error.summary)
-
-
-def _in_seeds(seeds: Path, error: InputError) -> InputError:
-    """A build's ``error`` with each problem's file named as ``validate SEEDS`` names it,
-    joined to the seeds folder as given (``seeds/news/a.txt``), so that the path can be
-    opened from where the command ran. A problem with an environment variable stays bare.
-    (The ``--json`` failure keeps the paths relative to the seeds folder.)"""
+    package or seeds folder as given (``dist/x-1.0.0/README.md``,
+    ``dist/x-1.0.0.zip:README.md``, ``seeds/news/a.txt``), so that the path opens from
+    where the command ran. ``kind``: ``package`` (a folder) or ``archive``, as the target
+    is if not given. Problems about the target itself carry its path already, and a
+    problem with an environment variable stays bare. (A ``--json`` failure keeps the paths
+    relative to the target.)"""
     from dataclasses import replace
 
     from .problems import about_environment
     from .validation.report import shown_in
 
-    target = str(seeds)
-    return InputError([problem if about_environment(problem) else
-                       replace(problem, path=shown_in(target, "package", problem.path))
+    shown = str(target)
+    kind = kind or ("archive" if target.is_file() else "package")
+    return InputError([problem if problem.path == shown or about_environment(problem) else
+                       replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
                       getattr(error, "skipped", ()))
 
@@ -277,7 +266,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
         if type(error) is InputError:
-            raise _in_seeds(seeds, error) from None
+            raise _named_in(seeds, error, "package") from None
         raise
     for path, reason in result.skipped:
         _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
