@@ -170,6 +170,45 @@ def test_escapes_orjson_does_not_write_are_refused(form: bytes) -> None:
     assert by_orjson(block) is None
 
 
+@pytest.mark.parametrize("form", [b"\\x41", b"\\0", b"\\a", b"\\v", b"\\'", b"\\U0041", b"\\\n"],
+                         ids=["\\x41", "\\0", "\\a", "\\v", "\\'", "\\U0041",
+                              "a backslash, then LF"])
+def test_escapes_json_does_not_know_are_refused(form: bytes) -> None:
+    """``codecs.escape_decode`` reads these as Python does (``\\x41`` is ``A``, ``\\0`` is
+    NUL): msgspec's reader leaves them to msgspec, which refuses them as JSON does."""
+    items = sample()
+    line = orjson.dumps(items[0])
+    forged = line.replace(b'"text":"', b'"text":"' + form, 1)
+    block = b"\n".join([forged, *map(orjson.dumps, items[1:])])
+    assert by_msgspec(block) is None
+    assert by_orjson(block) is None
+
+
+@pytest.mark.parametrize("run", [1, 2, 63, 64, 65, 66, 129, 130])
+@pytest.mark.parametrize("letter", [b"u0041", b"/"], ids=["\\u", "\\/"])
+def test_a_run_of_backslashes_before_u_or_slash_is_judged_by_its_length(
+        run: int, letter: bytes) -> None:
+    """An even run before ``u`` or ``/`` is escaped backslashes, then the letter, as orjson
+    writes it; an odd run ends in an escape orjson does not write (the same record in
+    another form). Runs past LONG_RUN are placed by the other method, alike."""
+    assert cleanblock.LONG_RUN < 129
+    form = b'"' + b"\\" * run + letter + b'\\n"'
+    text = orjson.loads(form)
+    items = with_text(text)
+    line = orjson.dumps(items[0])
+    written = orjson.dumps(text)
+    assert (written == form) == (run % 2 == 0)
+    forged = line.replace(written, form, 1)
+    block = b"\n".join([forged, *map(orjson.dumps, items[1:])])
+    assert orjson.loads(forged) == items[0]
+    read = by_msgspec(block)
+    if run % 2:
+        assert read is None and by_orjson(block) is None
+    else:
+        assert read is not None and read == by_orjson(block)
+        assert read.columns["text"][0] == text
+
+
 @pytest.mark.parametrize("raw", [b"\xff", b"\xed\xa0\x80", b"\xc0\xaf", b"\xe2\x82"],
                          ids=["0xFF", "a surrogate", "overlong", "cut short"])
 def test_texts_not_utf8_are_refused(raw: bytes) -> None:
@@ -320,3 +359,11 @@ def test_msgspec_reads_texts_full_of_backslashes_as_orjson_does(text: str) -> No
     text += "\n"
     block = block_of(with_text(text))
     assert by_msgspec(block) == (by_orjson(block) if "\x01" not in text else None)
+
+
+def test_a_block_ending_in_a_backslash_is_refused_after_a_long_run() -> None:
+    """A long run sends the block to the method that looks at the byte after every
+    backslash: a last byte that is one is refused first, not read past."""
+    block = block_of(with_text("\\" * (cleanblock.LONG_RUN + 1) + "/\n"))
+    assert by_msgspec(block) is not None
+    assert by_msgspec(block + b"\\") is None
