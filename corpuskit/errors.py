@@ -83,6 +83,14 @@ class UsageError(CorpuskitError):
     exit_code = EXIT_USAGE
 
 
+class FileNamesMisread(UsageError):
+    """Python was told to read file names in an encoding other than UTF-8 (a C or POSIX
+    locale with PYTHONUTF8=0), and a folder to be read holds UTF-8 names it cannot
+    decode: run as the message says. Nothing is judged of the folder, which is not at
+    fault (a package read so would look tampered with: its manifests name files that
+    seem not to be there)."""
+
+
 def exit_code_for(error: BaseException) -> int:
     """The process exit status for an error raised by the library."""
     if isinstance(error, CorpuskitError):

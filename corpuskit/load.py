@@ -44,10 +44,15 @@ from .models import Record
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem, one_line
-from .reader import checked_record, iter_record_lines, open_package, read_descriptor
+from .reader import (
+    checked_record,
+    iter_record_lines,
+    open_package,
+    read_descriptor,
+    starts_as_zip,
+)
 from .regularfiles import read_problem
 from .validation.bagit import split_lines
-from .validation.seal import check_archive_checksums
 from .wording import counted
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
@@ -408,13 +413,17 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
     try:
         source = open_package(location)
     except InputError as error:
-        # A sealed archive that cannot even be opened is a damaged package, as one whose
-        # checksums do not match: its seal says so (a flipped byte in its central
-        # directory, bytes put before it). Anything else is not a package.
-        if verify and location.is_file() and ends_in_a_seal(location):
-            raise PackageIntegrityError(
-                str(location), check_archive_checksums(location) + list(error.problems)
-            ) from None
+        # An archive that cannot even be opened (cut short by a download: it starts as
+        # one; a flipped byte in its central directory, bytes put before it: it ends in
+        # a seal) is a damaged package, as one whose checksums do not match: validate
+        # names what it finds, the seal and the published <archive>.sha256 among them.
+        # Anything else is not a package, even if named .zip.
+        if verify and location.is_file() \
+                and (starts_as_zip(location) or ends_in_a_seal(location)):
+            from .validation import validate
+
+            found = list(validate(location).problems)
+            raise PackageIntegrityError(str(location), found or list(error.problems)) from None
         raise
     try:
         documents_sha256: str | None = None

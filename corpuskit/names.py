@@ -142,18 +142,27 @@ _PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
 PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
 
 
+def locale_misreads(relpath: str) -> str | None:
+    """What to do if ``relpath``, a name Python could not decode, is UTF-8 all the same:
+    Python was told that file names are in another encoding (a C or POSIX locale with
+    PYTHONUTF8=0). None if its bytes are not UTF-8 either."""
+    encoding = sys.getfilesystemencoding()
+    if encoding.lower().replace("-", "") == "utf8":
+        return None
+    try:
+        os.fsencode(relpath).decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return None
+    return (f"the name is UTF-8, but Python reads file names as {encoding} here (a C or "
+            "POSIX locale with PYTHONUTF8=0); run corpuskit with PYTHONUTF8=1 or a UTF-8 "
+            "locale (LC_ALL=C.UTF-8)")
+
+
 def _not_utf8(relpath: str) -> str:
     """Why a name Python could not decode as UTF-8 is refused, and what to do."""
-    encoding = sys.getfilesystemencoding()
-    if encoding.lower().replace("-", "") != "utf8":
-        try:
-            os.fsencode(relpath).decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:  # the bytes are UTF-8: Python was told the file system is not
-            return (f"the name is UTF-8, but Python reads file names as {encoding} here "
-                    "(a C or POSIX locale with PYTHONUTF8=0); run corpuskit with "
-                    "PYTHONUTF8=1 or a UTF-8 locale (LC_ALL=C.UTF-8)")
+    misread = locale_misreads(relpath)
+    if misread is not None:
+        return misread
     return ("the name is not valid UTF-8 (the bytes that are not are shown as \\x "
             "escapes), so it cannot be written in the UTF-8 manifests of a package; "
             "rename the file")

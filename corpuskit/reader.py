@@ -115,6 +115,31 @@ def descriptor_given(path: Path) -> str | None:
     return None
 
 
+#: The first bytes of a zip archive: a member's local header, or the end of an empty one.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def starts_as_zip(path: Path) -> bool:
+    """Whether the file ``path`` starts as a zip archive does (one cut short still does)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) in ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def is_archive_file(path: Path) -> bool:
+    """Whether the regular file ``path`` is taken for a package archive: named ``.zip``, or
+    starting as a zip archive does (a corpus.toml or a records file is neither, and is not
+    to be called a truncated archive)."""
+    return path.suffix.lower() == ".zip" or starts_as_zip(path)
+
+
+#: Why a file that is not a package archive is refused, after its path.
+NOT_AN_ARCHIVE = ("not a package folder nor a .zip package archive (the file does not start "
+                  "as a zip archive does); pass a release's folder or its .zip")
+
+
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
     if path.is_dir():
@@ -126,6 +151,8 @@ def open_package(path: Path) -> PackageSource:
     if given is not None:
         raise InputError([Problem(str(path), "not-a-package", given)])
     if path.is_file():
+        if not is_archive_file(path):
+            raise InputError([Problem(str(path), "not-a-package", NOT_AN_ARCHIVE)])
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
         kind = ("a symbolic link to nothing" if path.is_symlink() and not path.exists()

@@ -371,6 +371,44 @@ def test_a_sealed_archive_too_damaged_to_open_is_an_integrity_error(
     assert any(p.code == "archive-seal-mismatch" for p in caught.value.problems)
 
 
+def test_an_archive_cut_short_is_an_integrity_error_with_validates_problems(
+        tmp_path: Path) -> None:
+    """A download cut short starts as a zip but has no central directory and no seal:
+    load raised a plain InputError naming only that, while validate also names the
+    published .sha256 it no longer matches (README: what validate refuses, load refuses,
+    with validate's problems)."""
+    target = tmp_path / sample().archive.name
+    data = sample().archive.read_bytes()
+    (tmp_path / f"{target.name}.sha256").write_text(f"{sha256_file(sample().archive)}  "
+                                                    f"{target.name}\n")
+    target.write_bytes(data[:len(data) // 2])
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(target)
+    codes = sorted(p.code for p in caught.value.problems)
+    assert codes == sorted(p.code for p in corpuskit.validate(target).problems)
+    assert {"archive-error", "checksum-mismatch", "archive-seal-mismatch"} <= set(codes)
+
+
+@pytest.mark.parametrize("name", ["corpus.toml", "documents.jsonl", "notes.txt"])
+def test_a_file_that_is_no_archive_is_named_so_by_every_consumer(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A corpus.toml or a records file given for a package was called "not a zip
+    archive, or a truncated one" by load, info, export and diff."""
+    target = tmp_path / name
+    target.write_text('name = "x"\n')
+    with pytest.raises(InputError) as caught:
+        corpuskit.load(target)
+    assert not isinstance(caught.value, corpuskit.PackageIntegrityError)
+    assert [p.code for p in caught.value.problems] == ["not-a-package"]
+    assert "truncated" not in str(caught.value)
+    for command in (["info", str(target)], ["diff", str(target), str(sample().release)],
+                    ["export", str(target), "--format", "csv", "--out",
+                     str(tmp_path / "out.csv")]):
+        assert main(command) == 1, command
+        err = capsys.readouterr().err
+        assert "[not-a-package]" in err and "truncated" not in err, (command, err)
+
+
 def test_a_file_that_is_no_archive_is_still_an_input_error(tmp_path: Path) -> None:
     target = tmp_path / "notes.zip"
     target.write_bytes(b"not a zip at all")

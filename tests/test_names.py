@@ -929,3 +929,40 @@ def test_a_working_folder_deeper_than_the_system_opens_is_an_error_not_a_traceba
                                 "give shorter paths"), err
     assert main(["validate", "seeds"]) == 1
     assert "the folder's full path is longer than this system opens" in capsys.readouterr().out
+
+
+def test_a_package_with_utf8_names_read_as_ascii_is_not_called_damaged(tmp_path: Path) -> None:
+    """Under LC_ALL=C with UTF-8 mode turned off, validate called an intact package folder
+    with a non-ASCII raw file tampered with (missing-file, unsafe-path, Payload-Oxum), and
+    load raised PackageIntegrityError: the run stops with the advice instead, exit 2,
+    while its archive is read as anywhere."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             "café.txt": text_for("café")})
+    corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=tmp_path / "cache")
+    folder, = (p for p in (tmp_path / "dist").iterdir() if p.is_dir())
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+
+    def run(*args: str) -> tuple[int, str]:
+        done = subprocess.run([sys.executable, "-m", "corpuskit", *args], capture_output=True,
+                              env=env, check=False)
+        return done.returncode, done.stderr.decode("utf-8", "replace") + \
+            done.stdout.decode("utf-8", "replace")
+
+    for args in (["validate", str(folder)], ["validate", str(folder), "--format", "json"],
+                 ["validate", str(tmp_path / "dist")],
+                 ["export", str(folder), "--format", "csv", "--out", str(tmp_path / "x.csv")]):
+        code, output = run(*args)
+        assert code == 2, (args, output)
+        assert "the name is UTF-8, but Python reads file names as" in output, args
+        assert "PYTHONUTF8=1" in output and "Traceback" not in output, args
+        assert "missing-file" not in output and "{" not in output, args
+    assert not (tmp_path / "x.csv").exists()
+    assert run("validate", f"{folder}.zip")[0] == 0
+    script = ("import corpuskit, sys\n"
+              "try:\n    corpuskit.load(sys.argv[1])\n"
+              "except corpuskit.PackageIntegrityError:\n    sys.exit(3)\n"
+              "except corpuskit.CorpuskitError as error:\n"
+              "    sys.exit(4 if 'PYTHONUTF8=1' in str(error) else 5)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env, check=False,
+                          capture_output=True)
+    assert done.returncode == 4, done.stderr

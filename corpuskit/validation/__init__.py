@@ -36,9 +36,9 @@ from pathlib import Path
 
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
-from ..errors import InputError, WorkerDied
+from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..problems import Problem
-from ..reader import descriptor_given, folder_kind
+from ..reader import descriptor_given, folder_kind, is_archive_file
 from ..semver import VERSION_PATTERN
 from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
@@ -69,22 +69,13 @@ __all__ = [
     "validate_all",
 ]
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-
 
 def detect_kind(path: Path) -> str | None:
     """``seeds``, ``package`` or ``archive`` from what is at ``path``; None if neither."""
     if path.is_dir():
         return folder_kind(path)
     if path.is_file():
-        if path.suffix.lower() == ".zip":
-            return "archive"
-        try:
-            with path.open("rb") as handle:
-                magic = handle.read(4)
-        except OSError:
-            return None
-        return "archive" if magic in _ZIP_MAGIC else None
+        return "archive" if is_archive_file(path) else None
     return None
 
 
@@ -235,7 +226,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     not_checked = outcome.not_checked
                 problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                          source.name, target.suffix))
-    except WorkerDied:  # the run failed, not the package: no report can be given
+    except (WorkerDied, FileNamesMisread):  # the run failed, not the package: no report
         raise
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         problems.extend(error.problems)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from ..names import collision_problems, ids_look_alike, raw_name_problems, siblings_collide
+from ..errors import FileNamesMisread
+from ..names import (
+    collision_problems,
+    ids_look_alike,
+    locale_misreads,
+    raw_name_problems,
+    siblings_collide,
+)
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
 from ..regularfiles import open_regular
@@ -129,6 +136,10 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
             if not relpath.isascii() and printable(relpath) != relpath:
+                misread = locale_misreads(relpath)
+                if misread is not None:
+                    raise FileNamesMisread(f"{printable(os.path.join(base, relpath))}: "
+                                           f"{misread}")
                 problems.append(Problem(printable(relpath), "unsafe-path",
                                         "the name is not valid UTF-8; it cannot be listed in a "
                                         "manifest"))
