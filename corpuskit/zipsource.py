@@ -8,6 +8,7 @@ import errno
 import os
 import stat
 import struct
+import weakref
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -136,6 +137,10 @@ class ZipSource(PackageSource):
                               "never read")
         handle: IO[bytes] = os.fdopen(fd, "rb")
         self._handle = handle
+        # Closed when this object goes, if close() was not called (a corpuskit.load()
+        # read without ``with``), as zipfile.ZipFile closes its file: quietly, with no
+        # ResourceWarning for a handle the caller never saw.
+        weakref.finalize(self, handle.close)
         try:
             file_size = os.fstat(handle.fileno()).st_size
             if file_size == 0:

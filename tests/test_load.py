@@ -637,3 +637,19 @@ def test_load_keeps_only_the_records_files_line_of_the_payload_manifest(
         assert _documents_digest(FolderSource(tmp_path), problems) is None
         assert [(p.path, p.code) for p in problems] == [
             ("manifest-sha256.txt", "checksum-mismatch")]
+
+
+def test_an_archive_loaded_without_with_is_closed_quietly_when_dropped() -> None:
+    """corpuskit.load() as the README shows it, without ``with``: dropping the corpus
+    closes its archive, with no ResourceWarning (noise under pytest and -X dev), as
+    zipfile.ZipFile does."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        corpus = corpuskit.load(sample().archive)
+        assert sum(1 for _ in corpus) == len(corpus) > 0
+        del corpus
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
