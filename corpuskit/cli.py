@@ -190,10 +190,27 @@ class NonEmptyPath(click.Path):
     """A path that need not exist yet. An empty value is refused, not taken as the current
     folder: ``--out "$DIST"`` with the variable unset would otherwise write there."""
 
+    #: What to give instead of an empty value.
+    instead = "give a path ('.' for the current folder)"
+
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         if value == "":
-            self.fail("is empty; give a path ('.' for the current folder)", param, ctx)
+            self.fail(f"is empty; {self.instead}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputFilePath(NonEmptyPath):
+    """The path of a file to write. A trailing slash names a folder (``--out exports/``),
+    never a file to make there: refused, as the path would lose it (``Path`` drops it)."""
+
+    instead = "give a file name ('-' for standard output)"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(f"{value} ends with a slash, which names a folder; give a file name",
+                      param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -417,7 +434,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
               help="parquet: explicit column types; csv: header row, null as empty cell; "
                    "dolma: gzipped JSON lines (id, text, source, metadata; created and "
                    "added when known).")
-@click.option("--out", "out", required=True, type=NonEmptyPath(path_type=Path),
+@click.option("--out", "out", required=True, type=OutputFilePath(path_type=Path),
               help="The file to write (replaced only once the new one is complete); - for "
                    "standard output.")
 @click.option("--no-verify", is_flag=True,

@@ -70,6 +70,10 @@ def _check_target(target: Path, package: Path) -> None:
     too), or change a release, and releases are never modified."""
     if target.is_dir():
         raise UsageError(f"--out {target} is a folder; give a file name")
+    for folder in target.parents:
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise UsageError(f"--out {target}: {folder} is a file, not a folder; give the "
+                             "path of a file in a folder")
     try:
         kind = os.lstat(target).st_mode
     except FileNotFoundError:

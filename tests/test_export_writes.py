@@ -263,3 +263,23 @@ def test_the_next_export_removes_what_a_killed_export_left(package: Path,
     assert all(path.read_text() == "partial" for path in kept)
     assert link.is_symlink() and aim.read_text() == "kept"
     assert out.read_text("utf-8").startswith("id,title,date")
+
+
+@pytest.mark.parametrize("out", ["a-file/x.csv", "a-file/sub/x.csv", "new.csv/", "", "."],
+                         ids=["under a file", "under a file, deeper", "a trailing slash",
+                              "empty", "a folder"])
+def test_an_out_that_names_no_file_is_a_usage_error(out: str, tmp_path: Path) -> None:
+    """--out under a file gave exit 1 with the system's "Not a directory" and a failure
+    JSON document; --out new.csv/ wrote a file new.csv; an empty --out said to give '.',
+    which is then refused as a folder. Each is a usage error now: exit 2, one message
+    saying what to give, no JSON, nothing written."""
+    (tmp_path / "a-file").write_text("keep\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", out, "--json"],
+                   cwd=tmp_path)
+    assert done.code == 2, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    assert "give a file name" in done.stderr or "give the path of a file" in done.stderr
+    assert "'.'" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "a-file").read_text() == "keep\n"
