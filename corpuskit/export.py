@@ -93,6 +93,21 @@ def _check_target(target: Path, package: Path) -> None:
     if release is not None:
         raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
                          "releases are never modified, write the export elsewhere")
+    if target.suffix.lower() == ".zip" and _holds_releases(target.parent):
+        raise UsageError(f"--out {target} would put a file named .zip among the releases in "
+                         f"{target.parent}, where validate and check take every .zip for a "
+                         "release; write the export elsewhere, or name it otherwise")
+
+
+def _holds_releases(folder: Path) -> bool:
+    """Whether ``folder`` holds a corpuskit release: a package folder or a sealed archive."""
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return False
+    return any(folder_kind(child) == "package" if child.is_dir()
+               else child.suffix.lower() == ".zip" and ends_in_a_seal(child)
+               for child in children if not child.name.startswith("."))
 
 
 def _release_at(path: Path) -> str | None:

@@ -283,3 +283,23 @@ def test_an_out_that_names_no_file_is_a_usage_error(out: str, tmp_path: Path) ->
     assert "'.'" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (tmp_path / "a-file").read_text() == "keep\n"
+
+
+def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
+    """An export written as dist/<name>-3.0.0.zip beside releases made 'corpuskit validate
+    dist' fail (every .zip there is taken for a release); beside no release, or named
+    otherwise, it is written."""
+    import shutil
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    shutil.copy(sample().archive, dist / sample().archive.name)
+    assert main(["validate", str(dist)]) == 0
+    refused = dist / "corpus-3.0.0.zip"
+    done = run_cli(["export", dist / sample().archive.name, "--format", "csv", "--out", refused])
+    assert done.code == 2 and "among the releases" in done.stderr, done.stderr
+    assert not refused.exists() and main(["validate", str(dist)]) == 0
+    for allowed in (dist / "corpus.csv", tmp_path / "corpus-3.0.0.zip"):
+        assert run_cli(["export", dist / sample().archive.name, "--format", "csv",
+                        "--out", allowed]).code == 0
+        assert allowed.is_file()
