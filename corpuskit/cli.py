@@ -504,7 +504,7 @@ def info_command(path: Path, as_json: bool) -> None:
     except InputError as unreadable:
         if as_json:  # a consumer parsing stdout gets a document, not nothing
             _emit_json(failure_document(path, unreadable))
-        raise
+        raise _named_in(path, unreadable) from None
     if as_json:
         _emit_json(summary.as_dict())
     else:

@@ -32,7 +32,7 @@ from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
-from .problems import Problem, one_line, under
+from .problems import Problem, about_environment, one_line
 from .reader import (
     FolderSource,
     checked_record,
@@ -228,17 +228,22 @@ def info(path: str | os.PathLike[str]) -> Info:
                                   "neither a package folder (no datapackage.json) nor a "
                                   "seeds folder (no corpus.toml); pass a package folder, a "
                                   "package .zip or a seeds folder")])
-    try:
-        return _package_info(location)
-    except InputError as error:  # named as validate and diff name them: under the package
-        raise InputError(under(str(location), error.problems, archive=location.is_file()),
-                         error.summary) from None
+    return _package_info(location)
 
 
 def _number(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _shown(folder: str, problem: Problem) -> str:
+    """The file of a seeds folder's problem joined to the folder as given, as validate
+    names it (``seeds/news/a.txt``; the JSON keeps it relative to the folder); a problem
+    with an environment variable stays bare."""
+    if about_environment(problem) or problem.path == folder:
+        return problem.path
+    return folder if problem.path in ("", ".") else f"{folder.rstrip('/')}/{problem.path}"
 
 
 def render(summary: Info) -> str:
@@ -278,7 +283,8 @@ def render(summary: Info) -> str:
     # Each value and problem on one line, as build and validate show them: a file named
     # "nl<LF>here.txt" broke its problem's line, and a CR could overwrite the terminal's.
     lines = [f"{label:<{width}}  {one_line(value)}" for label, value in rows]
-    lines += [f"problem: {one_line(p['path'])}"
-              f"{':' + one_line(p['location']) if p['location'] else ''}: "
-              f"{one_line(p['message'])} [{p['code']}]" for p in summary.problems]
+    found = [Problem(**p) for p in summary.problems]
+    lines += [f"problem: {one_line(_shown(summary.path, p))}"
+              f"{':' + one_line(p.location) if p.location else ''}: "
+              f"{one_line(p.message)} [{p.code}]" for p in found]
     return "\n".join(lines)

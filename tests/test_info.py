@@ -61,7 +61,8 @@ def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
     assert summary.content_hash is None
     assert [p["path"] for p in summary.problems] == ["bad.txt"]
     assert summary.documents == 6
-    assert "problem: bad.txt" in render(summary)
+    # Joined to the folder as given, as validate names it (the JSON keeps it relative).
+    assert f"problem: {summary.path}/bad.txt:" in render(summary)
 
 
 @pytest.mark.parametrize("name", ["nl\nhere.txt", "cr\rhere.txt", "nel\x85here.txt",
@@ -75,7 +76,8 @@ def test_a_problem_with_a_control_character_in_its_name_is_one_line(
     shown = render(info(seeds))
     problems = [line for line in shown.splitlines() if line.startswith("problem: ")]
     assert len(problems) == 1 and len(shown.splitlines()) == shown.count("\n") + 1
-    assert problems[0].startswith("problem: " + name.encode("unicode_escape").decode("ascii"))
+    assert problems[0].startswith(f"problem: {seeds}/"
+                                  + name.encode("unicode_escape").decode("ascii"))
     assert shown.isascii() or all(char.isprintable() for char in shown.replace("\n", ""))
 
 
@@ -149,9 +151,10 @@ def test_json_of_an_unreadable_package_is_the_failure_document(
     assert validator("info.schema.json").is_valid(data), list(
         validator("info.schema.json").iter_errors(data))
     assert data["path"] == str(folder)
-    # Named under the package, as validate and diff name it (it said data/documents.jsonl).
+    # Relative to the package in JSON, beside its "path", as validate --format json and
+    # export --json name it; joined to the package as given on stderr.
     assert [(p["path"], p["code"], p["location"]) for p in data["problems"]] == [
-        (f"{folder}/data/documents.jsonl", "schema-error", "line 7")]
+        ("data/documents.jsonl", "schema-error", "line 7")]
     assert f"error: {folder}/data/documents.jsonl:line 7: not valid JSON" in captured.err
     # The summary form is not what it matches: a failure has no summary fields.
     assert "documents" not in data
@@ -204,3 +207,24 @@ def test_seeds_with_no_document_to_build_are_a_problem(tmp_path: Path) -> None:
     found = info(seeds)
     assert [(p["path"], p["code"]) for p in found.problems] == [(".", "empty-document")]
     assert found.content_hash is None
+
+
+def test_info_names_problem_files_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """info printed ``problem: bad.txt`` and ``corpus.toml:line 1`` where validate prints
+    ``seeds/bad.txt`` and ``seeds/corpus.toml`` (QA): joined to the folder as given."""
+    monkeypatch.chdir(tmp_path)
+    seeds = write_seeds(tmp_path / "seeds")
+    (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    capsys.readouterr()
+    assert main(["info", "seeds"]) == 1
+    assert "problem: seeds/bad.txt: " in capsys.readouterr().out
+    assert main(["info", "seeds", "--json"]) == 1
+    assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == ["bad.txt"]
+    (seeds / "corpus.toml").write_text('name = "unclosed\n')
+    assert main(["info", "seeds"]) == 1
+    err = capsys.readouterr().err
+    assert "error: seeds/corpus.toml:" in err, err
+    assert main(["validate", "seeds"]) == 1
+    assert "seeds/corpus.toml:" in capsys.readouterr().out
