@@ -1,7 +1,9 @@
 """Load the JSON Schemas shipped with corpuskit and turn their errors into problems.
 
 The schemas live in the repository's ``schemas/`` folder, which is installed as the
-``corpuskit.schemas`` package, so they are found the same way from a checkout and a wheel.
+``corpuskit.schemas`` package, so they are found the same way from a checkout and a wheel
+(and in a checkout's ``schemas/`` where Python imports the checkout's ``corpuskit/``
+folder rather than the installed package: see :func:`schema_files`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cache
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -30,10 +34,24 @@ DATAPACKAGE_V2_PROFILE = "vendor/datapackage-2.0.json"
 DATAPACKAGE_V2_URL = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
+def schema_files() -> Traversable:
+    """The folder of the schemas: the ``corpuskit.schemas`` package where corpuskit is
+    installed, else the checkout's ``schemas/`` beside this package (Python started in a
+    checkout imports its ``corpuskit/`` folder, where that package is not, even when
+    corpuskit is installed: ``python -c 'import corpuskit'`` in the clone)."""
+    try:
+        return resources.files("corpuskit.schemas")
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parent.parent / "schemas"
+        if not checkout.is_dir():
+            raise
+        return checkout
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The parsed schema ``name`` (a path inside ``schemas/``)."""
-    text = resources.files("corpuskit.schemas").joinpath(name).read_text(encoding="utf-8")
+    text = schema_files().joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from importlib import resources
 from typing import Any
 
 from ..croissant import croissant, reference_problems
@@ -22,7 +21,7 @@ from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
-from ..schemacheck import json_problems
+from ..schemacheck import json_problems, schema_files
 from .jsondiff import ABSENT, differences, shown, shown_pair
 from .restated import Restated
 
@@ -44,7 +43,7 @@ _SOURCES = {
 
 
 def croissant_schema_available() -> bool:
-    return resources.files("corpuskit.schemas").joinpath(CROISSANT_SCHEMA).is_file()
+    return schema_files().joinpath(CROISSANT_SCHEMA).is_file()
 
 
 def check_croissant(document: Any, sizes: Mapping[str, int],
