@@ -24,6 +24,7 @@ from . import __version__
 from .cores import MAX_JOBS
 from .errors import (
     EXIT_INTERRUPTED,
+    EXIT_PIPE_CLOSED,
     EXIT_USAGE,
     CorpuskitError,
     InputError,
@@ -111,15 +112,31 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-def _drop_stdout() -> None:
-    """Point stdout at the null device once its reader has gone, so that the interpreter's
-    last flush does not report the broken pipe (as Python's documentation advises)."""
+def _drop_stdout(stream: Any = None) -> None:
+    """Point stdout (or ``stream``) at the null device once its reader has gone, so that
+    the interpreter's last flush does not report the broken pipe (as Python's
+    documentation advises)."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+        os.dup2(null, (stream or sys.stdout).fileno())
         os.close(null)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _flush_stderr(status: int) -> int:
+    """``status``, once what a failed write left in stderr's buffer is written or dropped:
+    a reader of standard error that went away (``corpuskit build 2>&1 | head -1``) made
+    the interpreter's last flush fail, and the exit status 120. A command that ended well
+    then ends as one a broken pipe ends (141), as for stdout."""
+    if sys.stderr is None:
+        return status
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        _drop_stdout(sys.stderr)
+        return EXIT_PIPE_CLOSED if status == 0 else status
+    return status
 
 
 def _printable_data(data: Any) -> Any:
@@ -640,15 +657,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     status = _run(argv)
     if sys.stdout is None:  # started without one
-        return status
+        return _flush_stderr(status)
     try:  # what a failed write left in stdout's buffer (a full disk behind it)
         sys.stdout.flush()
     except (OSError, ValueError):  # lost: said already, or said now; and never again at exit
         _drop_stdout()
         if status == 0:
-            _report_error(OutputError("cannot write to standard output"))
-            return OutputError.exit_code
-    return status
+            with suppress(CorpuskitError):
+                _report_error(OutputError("cannot write to standard output"))
+            return _flush_stderr(OutputError.exit_code)
+    return _flush_stderr(status)
 
 
 def _run(argv: Sequence[str] | None) -> int:

@@ -60,6 +60,27 @@ def test_a_stdout_its_reader_closed_ends_quietly_with_141(
     assert done.stderr == b""
 
 
+@pytest.mark.parametrize("streams", ["stderr", "stdout and stderr"])
+def test_a_stderr_its_reader_closed_ends_with_141_not_120(
+        streams: str, two_releases: tuple[Path, Path], tmp_path: Path) -> None:
+    """``corpuskit build 2>&1 | head -0`` exited 120 (QA): the message to stderr failed,
+    and so did the interpreter's last flush of what it left in the buffer. A build that
+    did its work ends as one a broken pipe ends; one that failed keeps its 1."""
+    old, _ = two_releases
+    seeds = old.parent.parent / "seeds"  # the seeds folder the release was built from
+    for args, status in ((["build", seeds, "--out", old.parent, "--no-cache"], 141),
+                         (["build", make_seeds(tmp_path, {"a.txt": ""}), "--out",
+                           tmp_path / "dist", "--no-cache"], 1)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # as `| head -0` does
+        try:
+            done = _corpuskit(*args, stdout=write_end if streams != "stderr"
+                              else subprocess.DEVNULL, stderr=write_end)
+        finally:
+            os.close(write_end)
+        assert done.returncode == status, args
+
+
 def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
         tmp_path: Path) -> None:
     """The text summary showed a seeds folder named b"s\\xff" as s\\udcff (Python's
