@@ -20,7 +20,7 @@ from pathlib import Path
 from . import package
 from .archiveseal import ends_in_a_seal
 from .compare import archives_match, tree_differences
-from .config import CorpusConfig, load_config
+from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
@@ -343,7 +343,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         restored = ""
         if writer.final.exists():
             if _check_identical(writer.final, writer.root, archive, created, config, out,
-                                prepared):
+                                prepared, seeds):
                 status, restored = "restored", "archive"
             else:
                 status = "unchanged"
@@ -430,8 +430,33 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
         probe.unlink(missing_ok=True)
 
 
+def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: Path, *,
+                       settings: bool = False) -> str:
+    """What to do about release ``version`` (its folder ``folder``, no zip beside it) once
+    the documents of ``seeds`` (``settings``: its processing settings, outputs or
+    CHANGELOG.md) have changed: ``build`` cannot write that zip (the build is of the
+    changed seeds), and ``release`` makes no release after a half-made one. ``build`` and
+    ``release`` both say this."""
+    start = (f"{name} {version} ({folder}) has no zip beside it: a build or release was "
+             "interrupted after the folder was in place (or the zip was removed), and ")
+    build_it = f"run 'corpuskit build' (seeds {seeds}, out {out}) to write its zip"
+    if settings:
+        return (f"{start}the processing settings, outputs or {CHANGELOG_NAME} of {seeds} "
+                f"have changed since: finish {version} first, then release the change. Put "
+                f"them back as they were in {version} ({folder}/{CHANGELOG_NAME} and the "
+                f"'corpuskit' settings of its datapackage.json say how), {build_it}, make the "
+                "change again and run 'corpuskit release patch'; or restore the zip from a "
+                "published copy")
+    return (f"{start}the documents of {seeds} have changed since (corpuskit diff {folder} "
+            f"{seeds} lists them): finish {version} first, then release the changes. Set "
+            f"aside the changed documents only ({CONFIG_NAME} and {CHANGELOG_NAME} stay as "
+            f"they are: they say {version}), {build_it}, bring the documents back and run "
+            "'corpuskit release'; or restore the zip from a published copy")
+
+
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
-                     config: CorpusConfig, out: Path, prepared: PreparedPieces) -> bool:
+                     config: CorpusConfig, out: Path, prepared: PreparedPieces,
+                     seeds: Path) -> bool:
     """An existing release must equal the new build; its zip is restored if missing (then
     True)."""
     differing = tree_differences(existing, built)
@@ -458,6 +483,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 f"{kept or 'absent'} there and {fresh or 'absent'} in this build; "
                 f"{release_time_advice(kept)}")
         detail = summary or f"differs in: {shown}"
+        if not archive.exists():  # a release interrupted before its zip: finish it first
+            raise ReleaseExistsError(unfinished_release(config.name, config.version, existing,
+                                                        seeds, out, settings=not summary))
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: bump the version "

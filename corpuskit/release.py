@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .build import BuildResult, build, refuse_misplaced_folders
+from .build import BuildResult, build, refuse_misplaced_folders, unfinished_release
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -482,16 +482,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             missing = (f"{config.name} {previous} ({previous_path}) has no zip beside it: a "
                        "build or release was interrupted after the folder was in place (or "
                        "the zip was removed)")
+            if required == "none" and _packaging_changed(config, previous_path,
+                                                         old_changelog):
+                raise ReleaseError(unfinished_release(config.name, previous, previous_path,
+                                                      seeds, dist, settings=True))
             if required == "none":
                 raise ReleaseError(f"{missing}; run 'corpuskit build' (seeds {seeds}, out "
                                    f"{dist}) to write its zip, which finishes it")
-            raise ReleaseError(
-                f"{missing}, and the documents of {seeds} have changed since (corpuskit diff "
-                f"{previous_path} {seeds} lists them): finish {previous} first, then release "
-                f"the changes. Set aside the changed documents only ({CONFIG_NAME} and "
-                f"{CHANGELOG_NAME} stay as they are: they say {previous}), run 'corpuskit "
-                f"build' (seeds {seeds}, out {dist}) to write its zip, bring the documents "
-                "back and release again; or restore the zip from a published copy")
+            raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
+                                                  dist))
         if required == "none" and (bump is None or not _packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no

@@ -757,6 +757,39 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
 
 
+def test_build_gives_release_s_advice_when_the_latest_release_lost_its_zip(
+        seeds: Path, dist: Path) -> None:
+    """build said to bump the version with 'corpuskit release', which then refused as no
+    release follows one whose zip is missing (QA): both say to finish that release first.
+    With settings changed (no document), release said to run build, and build to run
+    'release patch': each sent the user to the other. Following the advice works."""
+    (dist / "corpuskit-seeds-1.0.0.zip").unlink()
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(ReleaseExistsError) as built:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    with pytest.raises(ReleaseError) as released:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert str(built.value) == str(released.value)
+    assert "finish 1.0.0 first" in str(built.value) and "bump" not in str(built.value)
+    (seeds / "extra.txt").unlink()
+
+    config = seeds / "corpus.toml"
+    original = config.read_text("utf-8")
+    config.write_text(original.replace("parquet = true", "parquet = false"), "utf-8")
+    with pytest.raises(ReleaseExistsError) as built:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    with pytest.raises(ReleaseError) as released:
+        release(seeds, dist, bump="patch", source_date_epoch=epoch(1), jobs=1)
+    assert str(built.value) == str(released.value)
+    assert "processing settings, outputs or CHANGELOG.md" in str(built.value)
+    assert "'corpuskit release patch'" in str(built.value)
+    config.write_text(original, "utf-8")  # put back: build finishes 1.0.0
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
+    config.write_text(original.replace("parquet = true", "parquet = false"), "utf-8")
+    assert release(seeds, dist, bump="patch", source_date_epoch=epoch(1),
+                   jobs=1).version == "1.0.1"
+
+
 @pytest.mark.parametrize("heading", ["##  1.1.0 (2027-01-16)", "##\t1.1.0", "# 1.1.0",
                                      "## v1.1.0", "## [1.1.0] - 2027-01-16"])
 def test_a_hand_written_entry_of_the_next_version_is_refused_however_headed(
