@@ -183,6 +183,23 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
                                         "nothing checked")
 
 
+def test_a_misnamed_copy_beside_the_release_it_holds_is_not_renamed_over_it(
+        tmp_path: Path) -> None:
+    """'rename it to x-1.0.0.zip' beside x-1.0.0.zip told the user to replace the
+    release with its copy (QA): the advice is then to remove the copy or move it out."""
+    release, archive = built().release, built().archive
+    own = release.name
+    other = f"{own.rpartition('-')[0]}-9.0.0"
+    shutil.copytree(release, tmp_path / own)
+    shutil.copyfile(archive, tmp_path / f"{own}.zip")
+    shutil.copytree(release, tmp_path / other)
+    shutil.copyfile(archive, tmp_path / f"{other}.zip")
+    for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
+        message, = (p.message for p in validate(target, jobs=1).problems)
+        assert f"{own}{suffix} is beside it already" in message, message
+        assert "rename it" not in message and f"move it out of {tmp_path}" in message
+
+
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_copy_named_as_another_release_is_reported(tmp_path: Path, fast: bool) -> None:
     """A 1.0.0 package or archive renamed to 2.0.0 validated as valid; other names are the

@@ -83,15 +83,23 @@ def detect_kind(path: Path) -> str | None:
 _RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 
-def misnamed(name: str, release: str | None, suffix: str) -> list[Problem]:
+def misnamed(name: str, release: str | None, suffix: str, folder: Path | None = None
+             ) -> list[Problem]:
     """A problem when ``name`` (a package folder's, or an archive's without ``suffix``)
     is that of a release (``<name>-<version>``) other than the ``release`` it holds: a copy
-    of 1.0.0 named 2.0.0 passes for what it is not. Any other name is the user's."""
+    of 1.0.0 named 2.0.0 passes for what it is not. Any other name is the user's. Where
+    ``folder`` (the one it is in) holds a file of the right name already, renaming would
+    replace it: the advice is then to move this one out."""
     if release is None or name == release or _RELEASE_NAME.match(name) is None:
         return []
+    rightly = f"{release}{suffix}"
+    if folder is not None and os.path.lexists(folder / rightly):
+        advice = (f"{rightly} is beside it already (renaming would replace it): remove this "
+                  f"copy, or move it out of {folder}")
+    else:
+        advice = f"rename it to {rightly}"
     return [Problem(".", "metadata-mismatch",
-                    f"named as the release {name}, but it holds {release}; rename it to "
-                    f"{release}{suffix}")]
+                    f"named as the release {name}, but it holds {release}; {advice}")]
 
 
 def _folder_release(folder: Path) -> str | None:
@@ -207,7 +215,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
             not_checked = outcome.not_checked
-            problems.extend(misnamed(target.resolve().name, _folder_release(target), ""))
+            problems.extend(misnamed(target.resolve().name, _folder_release(target), "",
+                                     target.parent if target.name else
+                                     target.resolve().parent))
         else:
             seal_problems = check_archive_checksums(target, fast=fast)
             problems.extend(seal_problems)
@@ -225,7 +235,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                         outcome.documents
                     not_checked = outcome.not_checked
                 problems.extend(misnamed(target.name[:-len(target.suffix) or None],
-                                         source.name, target.suffix))
+                                         source.name, target.suffix, target.parent))
     except (WorkerDied, FileNamesMisread):  # the run failed, not the package: no report
         raise
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
