@@ -363,7 +363,10 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     if newest is not None and newest[0] > Version.parse(config.version):
         notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
                  f"'corpuskit check' will call the seeds behind it; if {config.version} is "
-                 "not a fix of an older line, bump the version with 'corpuskit release'",)
+                 f"not a fix of an older line (a version set by mistake), remove "
+                 f"{writer.final.name} and {archive.name} from {out} (if not published), "
+                 f"set version back to {newest[0]} in {seeds / CONFIG_NAME}, and let "
+                 f"'corpuskit release' number the next version after {newest[0]}",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, notes, restored)
 

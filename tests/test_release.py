@@ -697,6 +697,15 @@ def test_building_a_version_below_the_latest_release_says_so(seeds: Path, dist: 
     assert result.status == "built" and result.release.name == "corpuskit-seeds-0.9.0"
     [note] = result.notes
     assert "corpuskit-seeds 1.0.0, newer than 0.9.0" in note
+    # What the note says to do when 0.9.0 was a mistake (it said to bump the version with
+    # 'corpuskit release', which then found nothing to release: QA): it leads back.
+    assert "remove corpuskit-seeds-0.9.0 and corpuskit-seeds-0.9.0.zip" in note
+    assert "set version back to 1.0.0" in note
+    shutil.rmtree(dist / "corpuskit-seeds-0.9.0")
+    (dist / "corpuskit-seeds-0.9.0.zip").unlink()
+    toml.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.0.0"',
+                           toml.read_text("utf-8")), "utf-8")
+    assert check(seeds, dist, source_date_epoch=None).valid
     toml.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.1.0"',
                            toml.read_text("utf-8")), "utf-8")
     assert build(seeds, dist, jobs=1).notes == ()
