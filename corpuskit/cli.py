@@ -176,14 +176,17 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
-def _named_in(target: Path, error: InputError, kind: str | None = None) -> InputError:
+def _named_in(target: Path, error: InputError, kind: str | None = None, *,
+              beside: tuple[Path, ...] = ()) -> InputError:
     """``error`` with each problem's file named as ``validate`` names it: joined to the
     package or seeds folder as given (``dist/x-1.0.0/README.md``,
     ``dist/x-1.0.0.zip:README.md``, ``seeds/news/a.txt``), so that the path opens from
     where the command ran. ``kind``: ``package`` (a folder) or ``archive``, as the target
     is if not given. Problems about the target itself carry its path already, and a
     problem with an environment variable stays bare. (A ``--json`` failure keeps the paths
-    relative to the target.)"""
+    relative to the target.) ``beside``: folders whose problems come named already (a
+    release's problems are of its seeds, named by ``diff`` under them too, and of its
+    output folder); a problem under ``target`` or one of them is kept as it is."""
     from dataclasses import replace
 
     from .problems import about_environment
@@ -191,7 +194,10 @@ def _named_in(target: Path, error: InputError, kind: str | None = None) -> Input
 
     shown = str(target)
     kind = kind or ("archive" if target.is_file() else "package")
-    return InputError([problem if problem.path == shown or about_environment(problem) else
+    named = tuple(f"{folder}{joint}" for folder in (target, *beside) for joint in "/:"
+                  ) if beside else ()
+    return InputError([problem if problem.path == shown or about_environment(problem)
+                       or problem.path.startswith(named) else
                        replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
                       getattr(error, "skipped", ()))
@@ -425,6 +431,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
+        if type(error) is InputError:
+            raise _named_in(seeds, error, "package", beside=(out,)) from None
         raise
     for note in result.notes:
         _echo(f"note: {note}", err=True)

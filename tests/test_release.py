@@ -895,3 +895,25 @@ def test_a_release_out_that_is_a_file_is_a_usage_error(seeds: Path, tmp_path: Pa
         with pytest.raises(UsageError, match="is a file, not a folder; give --out a folder"):
             release(seeds, out, source_date_epoch=epoch(1), jobs=1, dry_run=dry_run)
     assert (tmp_path / "taken").read_text("utf-8") == "a file\n"
+
+
+def test_release_names_seeds_files_as_build_does(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """release printed ``corpus.toml:keywrods: ...`` where build, check and validate print
+    ``seeds/corpus.toml`` (QA): joined to the seeds folder as given; documents' problems,
+    named under the seeds already, are not joined twice; the JSON keeps them relative."""
+    config = seeds / "corpus.toml"
+    original = config.read_text("utf-8")
+    config.write_text(original.replace("\nkeywords", "\nkeywrods", 1), "utf-8")
+    args = ["release", "--seeds", str(seeds), "--out", str(dist), "--no-cache"]
+    capsys.readouterr()
+    assert main(args) == 1
+    assert f"error: {seeds}/corpus.toml:keywrods: " in capsys.readouterr().err
+    assert main([*args, "--json"]) == 1
+    assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == [
+        "corpus.toml"]
+    config.write_text(original, "utf-8")
+    (seeds / "empty.txt").write_text("")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"error: {seeds}/empty.txt: " in err and f"{seeds}/{seeds}" not in err, err
