@@ -356,13 +356,14 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
     labels and never count. The required bump follows Croissant's rules: major when
     documents changed or were removed, minor when documents were only added, patch when
     only package metadata changed, none for the same content. Packages with equal content
-    hashes are the same content at once. Exit 0 whatever the differences.
+    hashes are the same content at once. Exit 0 whatever the differences; 1 when a side
+    cannot be read (its problems are listed).
 
     \b
     Example:
       corpuskit diff dist/corpuskit-seeds-1.0.0 seeds
-      corpuskit diff dist/corpuskit-seeds-1.0.0.zip dist/corpuskit-seeds-1.1.0 --text
-      corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-2.0.0 --format json
+      corpuskit diff dist/corpuskit-seeds-1.0.0.zip seeds --text
+      corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.0.zip --format json
     """
     from .diff import diff as diff_packages
     from .diff import render_text

@@ -304,7 +304,9 @@ def load_config(seeds: Path) -> CorpusConfig:
         found = re.search(r"at line (\d+)", str(exc))
         line = found.group(1) if found else None
         raise InputError(
-            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {exc}",
-                     f"line {line}" if line else "")]
+            [Problem(CONFIG_NAME, "config-error",
+                     f"not valid TOML: {exc}; correct the line (an unclosed quote or "
+                     "bracket, a value without quotes, a key without '=': "
+                     "https://toml.io shows the syntax)", f"line {line}" if line else "")]
         ) from None
     return parse_config(data)

@@ -750,5 +750,5 @@ def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusSt
     date = created[:10] if created else "unreleased"
     return (
         f"# Changelog of {config.name}\n\n## {config.version} ({date})\n\n"
-        f"- {stats.documents} documents.\n"
+        f"- {counted(stats.documents, 'document')}.\n"
     ).encode()

@@ -302,6 +302,24 @@ def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         assert "Example:" in capsys.readouterr().out
 
 
+def test_the_diff_help_examples_run_in_a_clone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Two examples named releases a clone does not have (1.1.0, 2.0.0) and failed with
+    exit 2 (QA): each runs where seeds/ and dist/ are the repository's."""
+    root = SEEDS.parent
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(root / "dist", tmp_path / "dist")
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "--help"]) == 0
+    examples = [line.split()[1:] for line in capsys.readouterr().out.splitlines()
+                if line.strip().startswith("corpuskit diff ")]
+    assert len(examples) >= 2
+    for example in examples:
+        assert main(example) == 0, example
+    capsys.readouterr()
+
+
 def test_missing_side_is_a_usage_error(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     """As for validate: a path that does not exist is a usage error (exit 2)."""

@@ -81,6 +81,10 @@ def _readme_workflow_steps() -> list[dict[str, object]]:
 def test_readme_documents_a_github_actions_step(corpus_repo: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     steps = _readme_workflow_steps()
+    # The job has the repository to check only once it is checked out (QA: the step
+    # was missing, and every command then ran in an empty folder).
+    uses = [str(step.get("uses", "")) for step in steps]
+    assert uses[0].startswith("actions/checkout@"), uses
     commands = [str(step["run"]) for step in steps
                 if "run" in step and str(step["run"]).startswith("corpuskit ")]
     assert any("validate" in c and "--format github" in c for c in commands)
