@@ -223,6 +223,24 @@ class NonEmptyPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class SeedsPath(click.Path):
+    """A seeds folder (or a path to summarize) that must exist. Its default, ``seeds``,
+    missing means corpuskit runs outside the corpus repository: click's "Path 'seeds' does
+    not exist" said nothing of where to run it."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if str(value) == "seeds" and not os.path.lexists(value):
+            here = printable(os.getcwd())
+            self.fail(f"there is no folder 'seeds' in {here}; run corpuskit in the corpus "
+                      "repository (the folder that holds seeds/ and dist/), or give the seeds "
+                      "folder's path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class OutputFilePath(NonEmptyPath):
     """The path of a file to write. A trailing slash names a folder (``--out exports/``),
     never a file to make there: refused, as the path would lose it (``Path`` drops it)."""
@@ -250,7 +268,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("seeds", default="seeds", type=click.Path(exists=True, path_type=Path))
+@click.argument("seeds", default="seeds", type=SeedsPath())
 @click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
@@ -383,7 +401,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @cli.command("release")
 @click.argument("bump", required=False, type=click.Choice(["major", "minor", "patch"]))
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
-              type=click.Path(exists=True, path_type=Path), help="The seeds folder to release.")
+              type=SeedsPath(), help="The seeds folder to release.")
 @click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder holding the earlier releases; the new one is built beside them.")
 @click.option("--dry-run", is_flag=True,
@@ -507,7 +525,7 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
 
 
 @cli.command("info")
-@click.argument("path", default="seeds", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", default="seeds", type=SeedsPath())
 @click.option("--json", "as_json", is_flag=True,
               help="Print the summary as JSON on stdout (schemas/info.schema.json).")
 def info_command(path: Path, as_json: bool) -> None:
@@ -615,7 +633,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: boo
 
 @cli.command("check")
 @click.option("--seeds", "seeds", default="seeds", show_default=True,
-              type=click.Path(exists=True, path_type=Path), help="The seeds folder to rebuild.")
+              type=SeedsPath(), help="The seeds folder to rebuild.")
 @click.option("--dist", "dist", default="dist", show_default=True,
               type=NonEmptyPath(path_type=Path), help="The folder holding the releases.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",

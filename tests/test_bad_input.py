@@ -1482,3 +1482,19 @@ def test_build_names_each_file_as_given(tmp_path: Path, capsys: pytest.CaptureFi
     assert [problem["path"] for problem in failure["problems"]] == [
         "SOURCE_DATE_EPOCH", "a/bad.txt"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["build"], ["info"], ["check"], ["release"]])
+def test_run_outside_a_corpus_repository_says_where_to_run(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """click's "Path 'seeds' does not exist" said nothing of where to run (QA): the
+    default seeds folder missing is a usage error saying to run in the corpus repository
+    or give the path; another missing path keeps click's message."""
+    from corpuskit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "there is no folder 'seeds' in" in err and "corpus repository" in err, err
+    assert not any(tmp_path.iterdir())
