@@ -82,9 +82,11 @@ class PackageIntegrityError(InputError):
         shown = ", ".join(itself if path == location else one_line(path)
                           for path in self.paths[:5]) + (", ..." if len(self.paths) > 5
                                                          else "")
+        verdict = ("corpuskit failed while checking it (a bug: please report it), so it is "
+                   "not verified" if any(p.code == "internal-error" for p in found) else
+                   "the package was modified, damaged or renamed: do not use it as it is")
         super().__init__(found, f"{location} failed verification: "
-                                f"{counted(len(found), 'problem')} in {shown}; the package "
-                                "was modified, damaged or renamed: do not use it as it is")
+                                f"{counted(len(found), 'problem')} in {shown}; {verdict}")
 
 
 @dataclass(frozen=True)

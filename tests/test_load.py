@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import sys
 import tracemalloc
 import types
 import zipfile
@@ -653,3 +654,18 @@ def test_an_archive_loaded_without_with_is_closed_quietly_when_dropped() -> None
         del corpus
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_check_that_failed_is_not_called_damage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in a check (internal-error) made load say the package 'was modified, damaged
+    or renamed' and, in the same breath, 'please report this as a bug' (QA): it is
+    refused as not verified, and the message blames corpuskit, not the package."""
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sys.modules["corpuskit.validation"], "check_folder", broken)
+    with pytest.raises(corpuskit.PackageIntegrityError) as caught:
+        corpuskit.load(sample().release)
+    assert [p.code for p in caught.value.problems] == ["internal-error"]
+    assert "a bug: please report it" in str(caught.value)
+    assert "modified, damaged" not in str(caught.value)
