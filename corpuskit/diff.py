@@ -457,12 +457,14 @@ def _open_side(path: Path) -> _Side:
         return side
     except InputError as error:
         if [problem.code for problem in error.problems] == ["not-a-package"] \
-                and path.is_dir():
+                and (path.is_dir() or path.is_file()):
+            why = ("neither a seeds folder (no corpus.toml) nor a package folder (no "
+                   "datapackage.json)" if path.is_dir() else
+                   "a file that is no package archive (it does not start as a zip archive "
+                   "does)")
             error = InputError([Problem(
                 str(path), "not-a-package",
-                "neither a seeds folder (no corpus.toml) nor a package folder (no "
-                "datapackage.json); pass a seeds folder, a package folder or a package "
-                "archive")])
+                f"{why}; pass a seeds folder, a package folder or a package archive")])
         raise _side_error(path, error) from None
 
 

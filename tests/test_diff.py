@@ -334,7 +334,8 @@ def test_a_side_that_is_no_package_is_an_error(tmp_path: Path,
     (tmp_path / "plain.txt").write_text("not a package\n")
     assert main(["diff", str(tmp_path / "plain.txt"), str(SEEDS)]) == 1
     err = capsys.readouterr().err
-    assert f"error: {tmp_path / 'plain.txt'}: " in err and "[archive-error]" in err
+    assert f"error: {tmp_path / 'plain.txt'}: a file that is no package archive" in err
+    assert "[not-a-package]" in err and "truncated" not in err
 
 
 def test_a_failed_diff_prints_its_failure_as_json(tmp_path: Path,
@@ -346,7 +347,7 @@ def test_a_failed_diff_prints_its_failure_as_json(tmp_path: Path,
     data = json.loads(capsys.readouterr().out)
     Draft202012Validator(json.loads(SCHEMA.read_text("utf-8"))).validate(data)
     assert (data["old"], data["new"]) == (str(tmp_path / "plain.txt"), str(SEEDS))
-    assert [p["code"] for p in data["problems"]] == ["archive-error"]
+    assert [p["code"] for p in data["problems"]] == ["not-a-package"]
     assert data["problems"][0]["path"] == str(tmp_path / "plain.txt")
     assert "cannot be compared" in data["error"]
 
