@@ -29,6 +29,7 @@ from .config import CorpusConfig, load_config
 from .discover import discover, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
+from .names import collision_key, escaped
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
 from .problems import Problem, under
@@ -635,6 +636,21 @@ def _side_label(side: SideInfo) -> str:
     return f"{side.name} {side.version} ({side.kind}: {side.path})"
 
 
+def _shown_ids(ids: list[str]) -> dict[str, str]:
+    """How each id is shown: as it is, unless another listed id looks the same (they
+    differ only in Unicode normalization, case or a character nothing shows: a file
+    renamed from NFD ``café`` to NFC ``café`` is one removed and one added that print
+    alike); those get their escapes beside them (``café (caf\\u00e9)``), as the JSON
+    tells them apart."""
+    keys: dict[str, set[str]] = {}
+    for doc_id in ids:
+        if not doc_id.isascii():
+            keys.setdefault(collision_key(doc_id), set()).add(doc_id)
+    alike = {doc_id for group in keys.values() if len(group) > 1 for doc_id in group}
+    return {doc_id: f"{doc_id} ({escaped(doc_id)})" if doc_id in alike else doc_id
+            for doc_id in ids}
+
+
 def render_text(result: Diff) -> str:
     """The diff for people: a summary, then one line per change, then text diffs if any."""
     out = [f"old: {_side_label(result.old)}", f"new: {_side_label(result.new)}"]
@@ -651,18 +667,21 @@ def render_text(result: Diff) -> str:
                f"{len(result.changed)} changed, {result.unchanged} unchanged; "
                f"{counted(len(result.metadata), 'package metadata field')} changed")
     out.append(f"required bump: {result.bump}")
+    shown = _shown_ids([d.id for d in (*result.added, *result.removed)]
+                       + [c.id for c in result.changed])
     if result.added:
         out.append("added:")
-        out += [f"  + {d.id} ({display_title(d.title)})" for d in result.added]
+        out += [f"  + {shown[d.id]} ({display_title(d.title)})" for d in result.added]
     if result.removed:
         out.append("removed:")
-        out += [f"  - {d.id} ({display_title(d.title)})" for d in result.removed]
+        out += [f"  - {shown[d.id]} ({display_title(d.title)})" for d in result.removed]
     if result.changed:
         out.append("changed:")
         for c in result.changed:
             title = display_title(c.title) if c.title == c.old_title else \
                 f"{display_title(c.old_title)} -> {display_title(c.title)}"
-            out.append(f"  ~ {c.id} ({title}): {c.kind} changed [{', '.join(c.fields)}]")
+            out.append(f"  ~ {shown[c.id]} ({title}): {c.kind} changed "
+                       f"[{', '.join(c.fields)}]")
     if result.metadata:
         out.append("package metadata:")
         out += [f"  ~ {m.field}: {_short(m.old)} -> {_short(m.new)}" for m in result.metadata]

@@ -205,7 +205,7 @@ def reserved_lookalike(relpath: str) -> str | None:
         return None
     what = "the file" if top == relpath else "the folder"
     ways = _difference(top, [reserved])
-    spelled = "" if top.isascii() else f": as escapes, {_escaped(top)}"
+    spelled = "" if top.isascii() else f": as escapes, {escaped(top)}"
     said = f"{what} {top} differs from {reserved} only in {_worded(ways)}{spelled}"
     if "invisible" not in ways:
         return (f"{said}; on many filesystems (macOS, Windows) it and {reserved} are one "
@@ -401,8 +401,8 @@ def collision_message(path: str, colliding: list[str], files: set[str], more: in
     spelled = ""
     if "normalization" in ways or "invisible" in ways:
         others = "the other" if len(colliding) == 1 and not more else "the others"
-        spelled = (f": as escapes, this name is {_escaped(path)}, {others} "
-                   f"{', '.join(map(_escaped, colliding))}{rest}")
+        spelled = (f": as escapes, this name is {escaped(path)}, {others} "
+                   f"{', '.join(map(escaped, colliding))}{rest}")
     if "invisible" in ways and "case" not in ways:
         # No filesystem need merge them: people and programs mistake them.
         shown = ", ".join(_entry_name(other, files) for other in colliding) + rest
@@ -474,7 +474,7 @@ def some_others(group: Sequence[str], name: str) -> list[str]:
     return list(islice((other for other in group if other != name), NAMED_AT_MOST))
 
 
-def _escaped(name: str) -> str:
+def escaped(name: str) -> str:
     """``name`` with every character outside ASCII as its code point (``caf\\u00e9``)."""
     return "".join(char if char.isascii() else
                    f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
@@ -537,10 +537,10 @@ def lookalike_id_message(doc_id: str, alike: Collection[str], what_to_do: str,
     """Why ``doc_id`` is refused beside the ids ``alike``, which show the same
     (:func:`lookalike_ids`), and ``what_to_do``; ``more``: how many other ids show the
     same too, not named."""
-    shown = ", ".join(_escaped(other) for other in sorted(alike))
+    shown = ", ".join(escaped(other) for other in sorted(alike))
     if more:
         shown += f" and {more} more"
     how = _worded(_difference(doc_id, alike, ("normalization", "invisible")))
     they = "the two look" if len(alike) == 1 and not more else "they all look"
-    return (f"its document id, {_escaped(doc_id)} as escapes, differs from {shown} only in "
+    return (f"its document id, {escaped(doc_id)} as escapes, differs from {shown} only in "
             f"{how}: {they} the same to whoever reads them; {what_to_do}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tracemalloc
 from collections.abc import Iterator
@@ -497,3 +498,24 @@ def test_a_diff_read_backwards_or_across_corpora_says_so(
     [note] = diff(older, seeds).notes
     assert note.startswith("OLD and NEW are different corpora (corpuskit-seeds and "
                            "another-corpus)")
+
+
+def test_ids_that_print_alike_are_shown_with_escapes(
+        seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file renamed from NFD café to NFC café printed as ``+ café`` and ``- café``,
+    which look the same (QA); the JSON told them apart. Each gets its escapes beside it;
+    an id no other looks like is shown as it is."""
+    from unicodedata import normalize
+
+    paragraph = "A text about coffee and milk in the morning, read slowly."
+    write_doc(seeds, normalize("NFD", "café.txt"), "Café au lait", "May 1, 2024", paragraph)
+    write_doc(seeds, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a dog.")
+    new = tmp_path / "new"
+    shutil.copytree(seeds, new)
+    os.rename(new / normalize("NFD", "café.txt"), new / normalize("NFC", "café.txt"))
+    write_doc(new, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a cat.")
+    assert main(["diff", str(seeds), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "+ café (caf\\u00e9) (Café au lait)" in out, out
+    assert f"- {normalize('NFD', 'café')} (cafe\\u0301) (Café au lait)" in out, out
+    assert "~ zoë (Zoë)" in out and "zo\\u00eb" not in out, out
