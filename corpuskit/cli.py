@@ -185,8 +185,7 @@ def _named_in(target: Path, error: InputError, kind: str | None = None, *,
     is if not given. Problems about the target itself carry its path already, and a
     problem with an environment variable stays bare. (A ``--json`` failure keeps the paths
     relative to the target.) ``beside``: folders whose problems come named already (a
-    release's problems are of its seeds, named by ``diff`` under them too, and of its
-    output folder); a problem under ``target`` or one of them is kept as it is."""
+    release's output folder, whose releases it reads); a problem under one is kept."""
     from dataclasses import replace
 
     from .problems import about_environment
@@ -194,8 +193,7 @@ def _named_in(target: Path, error: InputError, kind: str | None = None, *,
 
     shown = str(target)
     kind = kind or ("archive" if target.is_file() else "package")
-    named = tuple(f"{folder}{joint}" for folder in (target, *beside) for joint in "/:"
-                  ) if beside else ()
+    named = tuple(f"{folder}{joint}" for folder in beside for joint in "/:")
     return InputError([problem if problem.path == shown or about_environment(problem)
                        or problem.path.startswith(named) else
                        replace(problem, path=shown_in(shown, kind, problem.path))

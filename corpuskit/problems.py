@@ -144,9 +144,11 @@ class Problem:
 def under(root: str, problems: Iterable[Problem], *, archive: bool = False) -> list[Problem]:
     """``problems`` of the package or folder at ``root``, each path put under it (``.`` is
     ``root`` itself) as ``validate`` names it: ``root/README.md``, or for an ``archive``
-    ``root:README.md``; a path naming ``root`` or a file in it already is kept."""
+    ``root:README.md``; a path naming ``root`` itself is kept. Every other path is joined,
+    even one that starts as a joined one would (seeds/seeds/a.txt is a file of the folder
+    seeds/seeds)."""
     joint = ":" if archive else "/"
-    return [problem if problem.path == root or problem.path.startswith(root + joint)
+    return [problem if problem.path == root
             else replace(problem, path=root if problem.path in ("", ".")
                          else f"{root}{joint}{problem.path}")
             for problem in problems]

@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -438,7 +439,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     notes: list[str] = []
 
     if latest is None:
-        result = diff_against_nothing(seeds)
+        result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds))
         others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
         recorded = config.metadata.get("created")
         base_changelog = _decode_changelog(old_changelog)
@@ -473,7 +474,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous_version, previous_path = latest
         previous = str(previous_version)
         _require_intact(previous_path, jobs)
-        result = diff(previous_path, seeds)
+        result = _seeds_relative(seeds, lambda: diff(previous_path, seeds))
         required = result.bump
         zip_only = is_archive(previous_path)
         if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
@@ -603,6 +604,21 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
             f"({counted(count, 'problem')}; the first: {shown}); a "
             "release is diffed against it, so restore it from a published copy ('corpuskit "
             "validate' lists every problem), then release again")
+
+
+def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
+    """``run()``, a diff with ``seeds`` on one side, its problems of the seeds named
+    relative to them as every other problem of a release (``corpus.toml``, a document's
+    path): diff names them under the seeds (``seeds/a.txt``), once, and the CLI joins a
+    release's problems to the seeds as given."""
+    try:
+        return run()
+    except InputError as error:
+        prefix = f"{seeds}/"
+        raise InputError([replace(problem, path=problem.path[len(prefix):])
+                          if problem.path.startswith(prefix) else
+                          replace(problem, path=".") if problem.path == str(seeds) else problem
+                          for problem in error.problems], error.summary) from None
 
 
 def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None

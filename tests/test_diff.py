@@ -519,3 +519,16 @@ def test_ids_that_print_alike_are_shown_with_escapes(
     assert "+ café (caf\\u00e9) (Café au lait)" in out, out
     assert f"- {normalize('NFD', 'café')} (cafe\\u0301) (Café au lait)" in out, out
     assert "~ zoë (Zoë)" in out and "zo\\u00eb" not in out, out
+
+
+def test_a_sub_folder_named_as_the_side_keeps_its_name(
+        seeds: Path, released: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad file in seeds/seeds/ was named seeds/bad.txt (QA): a path that starts as a
+    joined one would was taken for joined already."""
+    monkeypatch.chdir(seeds.parent)
+    (seeds / "seeds").mkdir()
+    (seeds / "seeds" / "blank.txt").write_text("  \n")
+    assert main(["diff", str(release_of(released, "1.0.0")), "seeds"]) == 1
+    err = capsys.readouterr().err
+    assert "error: seeds/seeds/blank.txt: " in err, err

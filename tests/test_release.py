@@ -914,6 +914,12 @@ def test_release_names_seeds_files_as_build_does(
         "corpus.toml"]
     config.write_text(original, "utf-8")
     (seeds / "empty.txt").write_text("")
+    (seeds / "seeds").mkdir()
+    (seeds / "seeds" / "blank.txt").write_text("  \n")  # a sub-folder named seeds too
     assert main(args) == 1
     err = capsys.readouterr().err
     assert f"error: {seeds}/empty.txt: " in err and f"{seeds}/{seeds}" not in err, err
+    assert f"error: {seeds}/seeds/blank.txt: " in err, err  # not taken for joined already
+    assert main([*args, "--json"]) == 1
+    assert sorted(p["path"] for p in json.loads(capsys.readouterr().out)["problems"]) == [
+        "empty.txt", "seeds/blank.txt"]
