@@ -451,10 +451,12 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
                 "change again and run 'corpuskit release patch'; or restore the zip from a "
                 "published copy")
     return (f"{start}the documents of {seeds} have changed since (corpuskit diff {folder} "
-            f"{seeds} lists them): finish {version} first, then release the changes. Set "
-            f"aside the changed documents only ({CONFIG_NAME} and {CHANGELOG_NAME} stay as "
-            f"they are: they say {version}), {build_it}, bring the documents back and run "
-            "'corpuskit release'; or restore the zip from a published copy")
+            f"{seeds} lists them): finish {version} first, then release the changes. Put "
+            f"the documents back as {version} has them (set aside those added since; copy "
+            f"those changed or removed since from {folder}/data/raw/, which holds each as it "
+            f"was), keeping {CONFIG_NAME} and {CHANGELOG_NAME} at {version} (a processing "
+            f"setting changed since goes back too), {build_it}, bring your documents back "
+            "and run 'corpuskit release'; or restore the zip from a published copy")
 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,

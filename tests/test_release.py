@@ -754,16 +754,27 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     corpus_toml = (seeds / "corpus.toml").read_bytes()
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    seed_doc = next(p for p in seeds.iterdir() if p.suffix == ".txt" and p.name != "extra.txt")
+    edited = seed_doc.read_bytes() + b"\nA paragraph added since.\n"
+    seed_doc.write_bytes(edited)
     with pytest.raises(ReleaseError, match=r"have changed since .*: finish 1\.0\.0 first"
-                                           r".*Set aside the changed documents only"):
+                                           r".*set aside those added since; copy those "
+                                           r"changed or removed since from .*data/raw/") as said:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (seeds / "corpus.toml").read_bytes() == corpus_toml
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
         "corpuskit-seeds-1.0.0"]
-    (seeds / "extra.txt").unlink()  # put aside: build writes the zip, then release goes on
+    # The advice followed to the letter (QA: setting aside a changed document, as it said
+    # before, left the seeds changed and build refused again).
+    raw = dist / "corpuskit-seeds-1.0.0" / "data" / "raw"
+    assert f"{dist / 'corpuskit-seeds-1.0.0'}/data/raw/" in str(said.value)
+    (seeds / "extra.txt").unlink()
+    shutil.copyfile(raw / seed_doc.name, seed_doc)
     assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    seed_doc.write_bytes(edited)
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "2.0.0"
+    assert check(seeds, dist, source_date_epoch=None).valid
 
 
 def test_build_gives_release_s_advice_when_the_latest_release_lost_its_zip(
