@@ -21,6 +21,7 @@ from typing import IO, Any
 import orjson
 
 from .archive import package_files
+from .archiveseal import ends_in_a_seal
 from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .package import DOCUMENTS_PATH
@@ -151,7 +152,7 @@ def open_package(path: Path) -> PackageSource:
     if given is not None:
         raise InputError([Problem(str(path), "not-a-package", given)])
     if path.is_file():
-        if not is_archive_file(path):
+        if not (starts_as_zip(path) or ends_in_a_seal(path)):  # bytes put before one: it is
             raise InputError([Problem(str(path), "not-a-package", NOT_AN_ARCHIVE)])
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link

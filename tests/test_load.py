@@ -390,7 +390,7 @@ def test_an_archive_cut_short_is_an_integrity_error_with_validates_problems(
     assert {"archive-error", "checksum-mismatch", "archive-seal-mismatch"} <= set(codes)
 
 
-@pytest.mark.parametrize("name", ["corpus.toml", "documents.jsonl", "notes.txt"])
+@pytest.mark.parametrize("name", ["corpus.toml", "documents.jsonl", "notes.txt", "renamed.zip"])
 def test_a_file_that_is_no_archive_is_named_so_by_every_consumer(
         name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A corpus.toml or a records file given for a package was called "not a zip
