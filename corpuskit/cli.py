@@ -718,10 +718,20 @@ def _run(argv: Sequence[str] | None) -> int:
         _echo("corpuskit: aborted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as error:
-        error.show()
+        with suppress(OSError):  # standard error's reader gone: the exit status says it
+            error.show()
         return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
+    except BrokenPipeError:  # a write no stage expected to a reader gone: as for any output
+        _drop_stdout()
+        return EXIT_PIPE_CLOSED
+    except SystemExit as ended:
+        # click itself ends with 1 when its own output (--help, --version) meets a closed
+        # pipe, having wrapped the streams so that their last flush stays quiet.
+        if ended.code == 1 and type(sys.stdout).__name__ == "_PacifyFlushWrapper":
+            return EXIT_PIPE_CLOSED
+        raise
     except OSError as error:
         if error.errno != errno.ENAMETOOLONG:
             raise

@@ -81,6 +81,22 @@ def test_a_stderr_its_reader_closed_ends_with_141_not_120(
         assert done.returncode == status, args
 
 
+@pytest.mark.parametrize(("args", "status"), [
+    (["--help"], 141), (["--version"], 141), (["validate", "--help"], 141),
+    (["validate", "no-such-path"], 2), (["no-such-command"], 2)])
+def test_click_s_own_output_to_a_closed_pipe_keeps_its_status(
+        args: list[str], status: int) -> None:
+    """Help and version to a reader gone exited 1, and a usage error whose stderr's
+    reader went away 120 (QA): 141 as for any output, and 2 for a usage error."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = _corpuskit(*args, stdout=write_end, stderr=write_end)
+    finally:
+        os.close(write_end)
+    assert done.returncode == status, args
+
+
 def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
         tmp_path: Path) -> None:
     """The text summary showed a seeds folder named b"s\\xff" as s\\udcff (Python's
