@@ -93,7 +93,8 @@ def _check_target(target: Path, package: Path) -> None:
     if release is not None:
         raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
                          "releases are never modified, write the export elsewhere")
-    if target.suffix.lower() == ".zip" and _holds_releases(target.parent):
+    if target.suffix.lower() == ".zip" and not target.name.startswith(".") \
+            and _holds_releases(target.parent):  # (validate and check pass over .names)
         raise UsageError(f"--out {target} would put a file named .zip among the releases in "
                          f"{target.parent}, where validate and check take every .zip for a "
                          "release; write the export elsewhere, or name it otherwise")

@@ -18,6 +18,7 @@ from typing import IO
 from ..errors import FileNamesMisread
 from ..names import (
     collision_problems,
+    escaped,
     ids_look_alike,
     locale_misreads,
     raw_name_problems,
@@ -138,8 +139,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             if not relpath.isascii() and printable(relpath) != relpath:
                 misread = locale_misreads(relpath)
                 if misread is not None:
-                    raise FileNamesMisread(f"{printable(os.path.join(base, relpath))}: "
-                                           f"{misread}")
+                    # In escapes: where names read as ASCII, so may the message be.
+                    raise FileNamesMisread(f"{escaped(printable(os.path.join(base, relpath)))}"
+                                           f": {misread}")
                 problems.append(Problem(printable(relpath), "unsafe-path",
                                         "the name is not valid UTF-8; it cannot be listed in a "
                                         "manifest"))
