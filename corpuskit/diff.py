@@ -29,7 +29,7 @@ from .config import CorpusConfig, load_config
 from .discover import discover, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
-from .names import collision_key, escaped
+from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
 from .problems import Problem, under
@@ -638,14 +638,13 @@ def _side_label(side: SideInfo) -> str:
 
 def _shown_ids(ids: list[str]) -> dict[str, str]:
     """How each id is shown: as it is, unless another listed id looks the same (they
-    differ only in Unicode normalization, case or a character nothing shows: a file
+    differ only in Unicode normalization or a character nothing shows: a file
     renamed from NFD ``café`` to NFC ``café`` is one removed and one added that print
     alike); those get their escapes beside them (``café (caf\\u00e9)``), as the JSON
     tells them apart."""
     keys: dict[str, set[str]] = {}
     for doc_id in ids:
-        if not doc_id.isascii():
-            keys.setdefault(collision_key(doc_id), set()).add(doc_id)
+        keys.setdefault(shown_id(doc_id), set()).add(doc_id)
     alike = {doc_id for group in keys.values() if len(group) > 1 for doc_id in group}
     return {doc_id: f"{doc_id} ({escaped(doc_id)})" if doc_id in alike else doc_id
             for doc_id in ids}

@@ -510,14 +510,20 @@ def test_ids_that_print_alike_are_shown_with_escapes(
     paragraph = "A text about coffee and milk in the morning, read slowly."
     write_doc(seeds, normalize("NFD", "café.txt"), "Café au lait", "May 1, 2024", paragraph)
     write_doc(seeds, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a dog.")
+    write_doc(seeds, "xy.txt", "Plain", "May 3, 2024", "A text with a plain ASCII name.")
+    write_doc(seeds, "Köln.txt", "Köln", "May 4, 2024", "A text about a city on a river.")
     new = tmp_path / "new"
     shutil.copytree(seeds, new)
     os.rename(new / normalize("NFD", "café.txt"), new / normalize("NFC", "café.txt"))
+    os.rename(new / "xy.txt", new / "x\u200by.txt")  # a zero-width space: shows as xy
+    os.rename(new / "Köln.txt", new / "köln.txt")  # case: shows otherwise
     write_doc(new, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a cat.")
     assert main(["diff", str(seeds), str(new)]) == 0
     out = capsys.readouterr().out
     assert "+ café (caf\\u00e9) (Café au lait)" in out, out
     assert f"- {normalize('NFD', 'café')} (cafe\\u0301) (Café au lait)" in out, out
+    assert "+ x\u200by (x\\u200by) (Plain)" in out and "- xy (xy) (Plain)" in out, out
+    assert "+ köln (Köln)" in out and "- Köln (Köln)" in out, out
     assert "~ zoë (Zoë)" in out and "zo\\u00eb" not in out, out
 
 
