@@ -176,16 +176,14 @@ def _report_error(error: CorpuskitError) -> None:
         _echo(f"corpuskit: error: {error}", err=True)
 
 
-def _named_in(target: Path, error: InputError, kind: str | None = None, *,
-              beside: tuple[Path, ...] = ()) -> InputError:
+def _named_in(target: Path, error: InputError, kind: str | None = None) -> InputError:
     """``error`` with each problem's file named as ``validate`` names it: joined to the
     package or seeds folder as given (``dist/x-1.0.0/README.md``,
     ``dist/x-1.0.0.zip:README.md``, ``seeds/news/a.txt``), so that the path opens from
     where the command ran. ``kind``: ``package`` (a folder) or ``archive``, as the target
     is if not given. Problems about the target itself carry its path already, and a
     problem with an environment variable stays bare. (A ``--json`` failure keeps the paths
-    relative to the target.) ``beside``: folders whose problems come named already (a
-    release's output folder, whose releases it reads); a problem under one is kept."""
+    relative to the target.)"""
     from dataclasses import replace
 
     from .problems import about_environment
@@ -193,9 +191,7 @@ def _named_in(target: Path, error: InputError, kind: str | None = None, *,
 
     shown = str(target)
     kind = kind or ("archive" if target.is_file() else "package")
-    named = tuple(f"{folder}{joint}" for folder in beside for joint in "/:")
-    return InputError([problem if problem.path == shown or about_environment(problem)
-                       or problem.path.startswith(named) else
+    return InputError([problem if problem.path == shown or about_environment(problem) else
                        replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
                       getattr(error, "skipped", ()))
@@ -448,8 +444,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if type(error) is InputError:
-            raise _named_in(seeds, error, "package", beside=(out,)) from None
+        if type(error) is InputError:  # of the seeds (an earlier release's: named already)
+            raise _named_in(seeds, error, "package") from None
         raise
     for note in result.notes:
         _echo(f"note: {note}", err=True)

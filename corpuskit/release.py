@@ -615,10 +615,17 @@ def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
         return run()
     except InputError as error:
         prefix = f"{seeds}/"
+        if not all(problem.path == str(seeds) or problem.path.startswith(prefix)
+                   for problem in error.problems):  # the other side: an earlier release
+            raise EarlierReleaseProblems(error.problems, error.summary) from None
         raise InputError([replace(problem, path=problem.path[len(prefix):])
-                          if problem.path.startswith(prefix) else
-                          replace(problem, path=".") if problem.path == str(seeds) else problem
+                          if problem.path.startswith(prefix) else replace(problem, path=".")
                           for problem in error.problems], error.summary) from None
+
+
+class EarlierReleaseProblems(InputError):
+    """Problems of the earlier release a release is diffed against, named under the
+    output folder as given (``dist/x-1.0.0/README.md``), not relative to the seeds."""
 
 
 def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None

@@ -934,3 +934,34 @@ def test_release_names_seeds_files_as_build_does(
     assert main([*args, "--json"]) == 1
     assert sorted(p["path"] for p in json.loads(capsys.readouterr().out)["problems"]) == [
         "empty.txt", "seeds/blank.txt"]
+
+
+def test_release_tells_a_seeds_folder_named_as_out_from_out(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document in seeds/dist/ was named dist/b.txt, a path into the releases (QA): a
+    seeds problem is joined to the seeds, whatever its path starts with; a problem of the
+    earlier release keeps the name diff gives it, under --out as given."""
+    from corpuskit.problems import Problem
+
+    monkeypatch.chdir(seeds.parent)
+    (seeds / "dist").mkdir()
+    (seeds / "dist" / "b.txt").write_text(" \n")
+    args = ["release", "--seeds", "seeds", "--out", "dist", "--no-cache", "--dry-run"]
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "error: seeds/dist/b.txt: " in err and "error: dist/b.txt" not in err, err
+    (seeds / "dist" / "b.txt").unlink()
+    (seeds / "dist").rmdir()
+
+    module = sys.modules["corpuskit.release"]
+    released = Problem("dist/corpuskit-seeds-1.0.0/README.md", "checksum-mismatch", "changed")
+
+    def failing(*_: object, **__: object) -> None:
+        raise InputError([released], "dist/corpuskit-seeds-1.0.0 cannot be compared")
+
+    monkeypatch.setattr(module, "diff", failing)
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "error: dist/corpuskit-seeds-1.0.0/README.md: changed" in err, err
