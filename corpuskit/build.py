@@ -452,11 +452,13 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
                 "published copy")
     return (f"{start}the documents of {seeds} have changed since (corpuskit diff {folder} "
             f"{seeds} lists them): finish {version} first, then release the changes. Put "
-            f"the documents back as {version} has them (set aside those added since; copy "
-            f"those changed or removed since from {folder}/data/raw/, which holds each as it "
-            f"was), keeping {CONFIG_NAME} and {CHANGELOG_NAME} at {version} (a processing "
-            f"setting changed since goes back too), {build_it}, bring your documents back "
-            "and run 'corpuskit release'; or restore the zip from a published copy")
+            f"the seeds back as {version} has them: set aside the documents added since (a "
+            "renamed one under its new name too), copy those changed, removed or renamed "
+            f"since from {folder}/data/raw/, which holds each as it was, and put back any "
+            f"processing setting changed since, keeping {CONFIG_NAME} and {CHANGELOG_NAME} "
+            f"at {version}. Then {build_it}, bring your changes back (documents and "
+            "settings) and run 'corpuskit release'; or restore the zip from a published "
+            "copy")
 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,

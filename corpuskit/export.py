@@ -46,7 +46,7 @@ from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
-from .writer import HashingWriter, replace_file
+from .writer import RESERVED_PREFIX, HashingWriter, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6
@@ -70,6 +70,9 @@ def _check_target(target: Path, package: Path) -> None:
     too), or change a release, and releases are never modified."""
     if target.is_dir():
         raise UsageError(f"--out {target} is a folder; give a file name")
+    if target.name.startswith(RESERVED_PREFIX):
+        raise UsageError(f"--out {target}: names starting with {RESERVED_PREFIX} are "
+                         "corpuskit's own (a build removes those it left); name it otherwise")
     for folder in target.parents:
         if os.path.lexists(folder) and not folder.is_dir():
             raise UsageError(f"--out {target}: {folder} is a file, not a folder; give the "

@@ -33,7 +33,10 @@ from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 
-TEMP_PREFIX = ".corpuskit-tmp-"
+#: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
+#: files): a build removes those it left.
+RESERVED_PREFIX = ".corpuskit-"
+TEMP_PREFIX = f"{RESERVED_PREFIX}tmp-"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 

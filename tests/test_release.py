@@ -756,10 +756,14 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     seed_doc = next(p for p in seeds.iterdir() if p.suffix == ".txt" and p.name != "extra.txt")
     edited = seed_doc.read_bytes() + b"\nA paragraph added since.\n"
-    seed_doc.write_bytes(edited)
+    renamed = seed_doc.with_suffix(".md")  # changed and renamed: the same id
+    seed_doc.rename(renamed)
+    renamed.write_bytes(edited)
     with pytest.raises(ReleaseError, match=r"have changed since .*: finish 1\.0\.0 first"
-                                           r".*set aside those added since; copy those "
-                                           r"changed or removed since from .*data/raw/") as said:
+                                           r".*set aside the documents added since \(a "
+                                           r"renamed one under its new name too\), copy those "
+                                           r"changed, removed or renamed since from "
+                                           r".*data/raw/") as said:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (seeds / "corpus.toml").read_bytes() == corpus_toml
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
@@ -768,11 +772,15 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     # before, left the seeds changed and build refused again).
     raw = dist / "corpuskit-seeds-1.0.0" / "data" / "raw"
     assert f"{dist / 'corpuskit-seeds-1.0.0'}/data/raw/" in str(said.value)
-    (seeds / "extra.txt").unlink()
+    aside = seeds.parent / "aside"
+    aside.mkdir()
+    (seeds / "extra.txt").rename(aside / "extra.txt")
+    renamed.rename(aside / renamed.name)
     shutil.copyfile(raw / seed_doc.name, seed_doc)
     assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
-    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    seed_doc.write_bytes(edited)
+    seed_doc.unlink()
+    for kept in aside.iterdir():  # the changes back
+        kept.rename(seeds / kept.name)
     assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "2.0.0"
     assert check(seeds, dist, source_date_epoch=None).valid
 
