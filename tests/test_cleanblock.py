@@ -119,6 +119,14 @@ def with_text(text: str) -> list[dict[str, Any]]:
     return items
 
 
+def with_text_starting(raw: bytes) -> bytes:
+    """A block of the sample's records, the first one's text (as written) starting with
+    ``raw``."""
+    items = sample()
+    forged = orjson.dumps(items[0]).replace(b'"text":"', b'"text":"' + raw, 1)
+    return b"\n".join([forged, *map(orjson.dumps, items[1:])])
+
+
 def test_both_readers_read_the_sample_alike() -> None:
     block = block_of(sample())
     read = by_msgspec(block)
@@ -176,10 +184,7 @@ def test_escapes_orjson_does_not_write_are_refused(form: bytes) -> None:
 def test_escapes_json_does_not_know_are_refused(form: bytes) -> None:
     """``codecs.escape_decode`` reads these as Python does (``\\x41`` is ``A``, ``\\0`` is
     NUL): msgspec's reader leaves them to msgspec, which refuses them as JSON does."""
-    items = sample()
-    line = orjson.dumps(items[0])
-    forged = line.replace(b'"text":"', b'"text":"' + form, 1)
-    block = b"\n".join([forged, *map(orjson.dumps, items[1:])])
+    block = with_text_starting(form)
     assert by_msgspec(block) is None
     assert by_orjson(block) is None
 
@@ -212,10 +217,7 @@ def test_a_run_of_backslashes_before_u_or_slash_is_judged_by_its_length(
 @pytest.mark.parametrize("raw", [b"\xff", b"\xed\xa0\x80", b"\xc0\xaf", b"\xe2\x82"],
                          ids=["0xFF", "a surrogate", "overlong", "cut short"])
 def test_texts_not_utf8_are_refused(raw: bytes) -> None:
-    items = sample()
-    line = orjson.dumps(items[0])
-    forged = line.replace(b'"text":"', b'"text":"' + raw, 1)
-    block = b"\n".join([forged, *map(orjson.dumps, items[1:])])
+    block = with_text_starting(raw)
     assert by_msgspec(block) is None
     assert by_orjson(block) is None
 
