@@ -112,13 +112,13 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-def _drop_stdout(stream: Any = None) -> None:
-    """Point stdout (or ``stream``) at the null device once its reader has gone, so that
-    the interpreter's last flush does not report the broken pipe (as Python's
+def _drop_stream(stream: Any) -> None:
+    """Point ``stream`` (stdout or stderr) at the null device once its reader has gone, so
+    that the interpreter's last flush does not report the broken pipe (as Python's
     documentation advises)."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, (stream or sys.stdout).fileno())
+        os.dup2(null, stream.fileno())
         os.close(null)
     except (OSError, ValueError, AttributeError):
         pass
@@ -134,7 +134,7 @@ def _flush_stderr(status: int) -> int:
     try:
         sys.stderr.flush()
     except (OSError, ValueError):
-        _drop_stdout(sys.stderr)
+        _drop_stream(sys.stderr)
         return EXIT_PIPE_CLOSED if status == 0 else status
     return status
 
@@ -682,7 +682,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:  # what a failed write left in stdout's buffer (a full disk behind it)
         sys.stdout.flush()
     except (OSError, ValueError):  # lost: said already, or said now; and never again at exit
-        _drop_stdout()
+        _drop_stream(sys.stdout)
         if status == 0:
             with suppress(CorpuskitError):
                 _report_error(OutputError("cannot write to standard output"))
@@ -697,7 +697,7 @@ def _run(argv: Sequence[str] | None) -> int:
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
                      standalone_mode=False)
     except OutputClosed as closed:  # its reader has what it wanted: nothing to say
-        _drop_stdout()
+        _drop_stream(sys.stdout)
         return closed.exit_code
     except CorpuskitError as error:
         with suppress(CorpuskitError):  # standard error cannot be written either: the
@@ -720,7 +720,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except click.exceptions.Exit as done:
         return done.exit_code
     except BrokenPipeError:  # a write no stage expected to a reader gone: as for any output
-        _drop_stdout()
+        _drop_stream(sys.stdout)
         return EXIT_PIPE_CLOSED
     except SystemExit as ended:
         # click itself ends with 1 when its own output (--help, --version) meets a closed

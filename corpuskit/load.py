@@ -37,7 +37,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .archiveseal import ends_in_a_seal
 from .counts import derived_mismatches
 from .errors import InputError, UsageError
 from .models import Record
@@ -47,9 +46,9 @@ from .problems import Problem, one_line
 from .reader import (
     checked_record,
     iter_record_lines,
+    may_be_archive,
     open_package,
     read_descriptor,
-    starts_as_zip,
 )
 from .regularfiles import read_problem
 from .validation.bagit import split_lines
@@ -420,8 +419,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         # a seal) is a damaged package, as one whose checksums do not match: validate
         # names what it finds, the seal and the published <archive>.sha256 among them.
         # Anything else is not a package, even if named .zip.
-        if verify and location.is_file() \
-                and (starts_as_zip(location) or ends_in_a_seal(location)):
+        if verify and location.is_file() and may_be_archive(location):
             from .validation import validate
 
             found = list(validate(location).problems)

@@ -129,6 +129,13 @@ def starts_as_zip(path: Path) -> bool:
         return False
 
 
+def may_be_archive(path: Path) -> bool:
+    """Whether the file ``path`` may be a package archive, whole or damaged: it starts as
+    a zip archive does (one cut short still does), or ends in corpuskit's seal (bytes put
+    before one). A corpus.toml, a records file or a text renamed ``.zip`` is neither."""
+    return starts_as_zip(path) or ends_in_a_seal(path)
+
+
 def is_archive_file(path: Path) -> bool:
     """Whether the regular file ``path`` is taken for a package archive: named ``.zip``, or
     starting as a zip archive does (a corpus.toml or a records file is neither, and is not
@@ -152,7 +159,7 @@ def open_package(path: Path) -> PackageSource:
     if given is not None:
         raise InputError([Problem(str(path), "not-a-package", given)])
     if path.is_file():
-        if not (starts_as_zip(path) or ends_in_a_seal(path)):  # bytes put before one: it is
+        if not may_be_archive(path):
             raise InputError([Problem(str(path), "not-a-package", NOT_AN_ARCHIVE)])
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
