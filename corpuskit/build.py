@@ -450,15 +450,15 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
                 f"'corpuskit' settings of its datapackage.json say how), {build_it}, make the "
                 "change again and run 'corpuskit release patch'; or restore the zip from a "
                 "published copy")
-    return (f"{start}the documents of {seeds} have changed since (corpuskit diff {folder} "
-            f"{seeds} lists them): finish {version} first, then release the changes. Put "
-            f"the seeds back as {version} has them: set aside the documents added since (a "
-            "renamed one under its new name too), copy those changed, removed or renamed "
-            f"since from {folder}/data/raw/, which holds each as it was, and put back any "
-            f"processing setting changed since, keeping {CONFIG_NAME} and {CHANGELOG_NAME} "
-            f"at {version}. Then {build_it}, bring your changes back (documents and "
-            "settings) and run 'corpuskit release'; or restore the zip from a published "
-            "copy")
+    return (f"{start}the documents or metadata of {seeds} have changed since (corpuskit "
+            f"diff {folder} {seeds} lists how): finish {version} first, then release the "
+            f"changes. Put the seeds back as {version} has them: set aside the documents "
+            "added since (a renamed one under its new name too), copy those changed, removed "
+            f"or renamed since from {folder}/data/raw/, which holds each as it was, and put "
+            f"back in {CONFIG_NAME} the package metadata and processing settings changed "
+            f"since ({folder}/datapackage.json holds them), keeping its version and "
+            f"{CHANGELOG_NAME} at {version}. Then {build_it}, bring your changes back and run "
+            "'corpuskit release'; or restore the zip from a published copy")
 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,

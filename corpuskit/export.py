@@ -70,7 +70,7 @@ def _check_target(target: Path, package: Path) -> None:
     too), or change a release, and releases are never modified."""
     if target.is_dir():
         raise UsageError(f"--out {target} is a folder; give a file name")
-    if target.name.startswith(RESERVED_PREFIX):
+    if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):
         raise UsageError(f"--out {target}: names starting with {RESERVED_PREFIX} are "
                          "corpuskit's own (a build removes those it left); name it otherwise")
     for folder in target.parents:

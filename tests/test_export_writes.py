@@ -300,9 +300,12 @@ def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
     assert done.code == 2 and "among the releases" in done.stderr, done.stderr
     assert not refused.exists() and main(["validate", str(dist)]) == 0
     # corpuskit's own names: a build removes its .corpuskit-tmp-* files (QA)
-    own = dist / ".corpuskit-tmp-probe-corpus.zip"
-    done = run_cli(["export", dist / sample().archive.name, "--format", "csv", "--out", own])
-    assert done.code == 2 and "corpuskit's own" in done.stderr and not own.exists()
+    for own in (dist / ".corpuskit-tmp-probe-corpus.zip", dist / ".CORPUSKIT-x.csv",
+                tmp_path / ".corpuskit-tmp-x" / "y.csv"):  # a file in such a folder too
+        own.parent.mkdir(exist_ok=True)
+        done = run_cli(["export", dist / sample().archive.name, "--format", "csv", "--out",
+                        own])
+        assert done.code == 2 and "corpuskit's own" in done.stderr and not own.exists()
     # validate and check pass over names that start with a dot, as over hidden files.
     for allowed in (dist / "corpus.csv", tmp_path / "corpus-3.0.0.zip",
                     dist / ".corpus-3.0.0.zip"):

@@ -785,6 +785,28 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     assert check(seeds, dist, source_date_epoch=None).valid
 
 
+def test_the_advice_for_a_lost_zip_covers_package_metadata(seeds: Path, dist: Path) -> None:
+    """With only package metadata changed (a description), the advice spoke of documents
+    and settings, and following it left the seeds changed (QA): it says to put back the
+    package metadata, which the release's datapackage.json holds; followed, build
+    finishes the release and release goes on."""
+    (dist / "corpuskit-seeds-1.0.0.zip").unlink()
+    config = seeds / "corpus.toml"
+    original = config.read_text("utf-8")
+    changed = re.sub(r'(?m)^description = .*$', 'description = "Another description."',
+                     original)
+    assert changed != original
+    config.write_text(changed, "utf-8")
+    with pytest.raises(ReleaseExistsError) as built:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert "put back in corpus.toml the package metadata" in str(built.value)
+    assert "datapackage.json holds them" in str(built.value)
+    config.write_text(original, "utf-8")  # the description as 1.0.0 has it
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
+    config.write_text(changed, "utf-8")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.0.1"
+
+
 def test_build_gives_release_s_advice_when_the_latest_release_lost_its_zip(
         seeds: Path, dist: Path) -> None:
     """build said to bump the version with 'corpuskit release', which then refused as no
@@ -973,3 +995,18 @@ def test_release_tells_a_seeds_folder_named_as_out_from_out(
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "error: dist/corpuskit-seeds-1.0.0/README.md: changed" in err, err
+
+
+def test_release_names_the_problems_of_seeds_named_not_in_utf8_relative(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds in a folder whose name is not UTF-8: diff names its problems with the name
+    in escapes, and release took them for an earlier release's (QA): --json gave
+    s\\xffd/empty.txt where it gives empty.txt for any other name."""
+    other = seeds.parent / os.fsdecode(b"s\xffd")
+    shutil.copytree(seeds, other)
+    (other / "empty.txt").write_text("")
+    capsys.readouterr()
+    assert main(["release", "--seeds", str(other), "--out", str(dist), "--no-cache",
+                 "--dry-run", "--json"]) == 1
+    assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == [
+        "empty.txt"]
