@@ -19,6 +19,7 @@ import hashlib
 import json
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
-from .problems import Problem, under
+from .problems import Problem, printable, under
 from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
 from .semver import Version
@@ -573,15 +574,44 @@ def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:
     >>> d.bump, [c.id for c in d.changed]                 # doctest: +SKIP
     ('none', [])
     """
-    old_side = _open_side(Path(old))
+    old_path, new_path = Path(old), Path(new)
     try:
-        new_side = _open_side(Path(new))
+        old_side = _open_side(old_path)
         try:
-            return _diff_sides(old_side, new_side, text=text)
+            new_side = _open_side(new_path)
+            try:
+                return _diff_sides(old_side, new_side, text=text)
+            finally:
+                new_side.close()
         finally:
-            new_side.close()
-    finally:
-        old_side.close()
+            old_side.close()
+    except InputError as error:
+        raise _with_the_other_side(error, old_path, new_path) from None
+
+
+def _with_the_other_side(error: InputError, old: Path, new: Path) -> InputError:
+    """``error``, which stopped the diff on one side, with the problems of the other side
+    too, read whole for them (the diff may have stopped before reaching them): all
+    problems of a run are reported together. Which side failed is told by the paths its
+    problems are named under (:func:`_side_error`)."""
+    def named_under(side: Path) -> bool:
+        root = printable(str(side))
+        return any(p.path == root or p.path.startswith((f"{root}/", f"{root}:"))
+                   for p in error.problems)
+
+    failed_old, failed_new = named_under(old), named_under(new)
+    if failed_old == failed_new:  # both named already, or the two paths nest
+        return error
+    other = new if failed_old else old
+    try:
+        side = _open_side(other)
+        try:
+            deque(_records_of(side), maxlen=0)
+        finally:
+            side.close()
+    except InputError as also:
+        return InputError([*error.problems, *also.problems], f"{error.summary}; {also.summary}")
+    return error
 
 
 def diff_against_nothing(seeds: Path) -> Diff:

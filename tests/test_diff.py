@@ -538,3 +538,26 @@ def test_a_sub_folder_named_as_the_side_keeps_its_name(
     assert main(["diff", str(release_of(released, "1.0.0")), "seeds"]) == 1
     err = capsys.readouterr().err
     assert "error: seeds/seeds/blank.txt: " in err, err
+
+
+def test_both_sides_problems_are_reported_together(
+        seeds: Path, released: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With both sides unreadable, diff named one side's problems only (QA): the side
+    that stopped it, then the other's, read whole for them, in text and JSON."""
+    package = tmp_path / "damaged"
+    shutil.copytree(release_of(released, "1.0.0"), package)
+    with (package / "data" / "documents.jsonl").open("ab") as records:
+        records.write(b"not json\n")
+    (seeds / "bin.dat").write_bytes(b"\x00\x01binary\x00" * 8)
+    for old, new in ((seeds, package), (package, seeds)):
+        assert main(["diff", str(old), str(new)]) == 1
+        err = capsys.readouterr().err
+        assert f"error: {package}/data/documents.jsonl" in err, err
+        assert f"error: {seeds}/bin.dat" in err, err
+        assert main(["diff", str(old), str(new), "--json"]) == 1
+        paths = {p["path"] for p in json.loads(capsys.readouterr().out)["problems"]}
+        assert {f"{package}/data/documents.jsonl", f"{seeds}/bin.dat"} <= paths
+    (seeds / "bin.dat").unlink()  # one side alone: its problems only
+    assert main(["diff", str(seeds), str(package)]) == 1
+    assert f"{seeds}/" not in capsys.readouterr().err
