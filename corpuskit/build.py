@@ -46,7 +46,14 @@ from .semver import Version
 from .shardcache import ShardCache
 from .usercache import cache_problem, user_cache_dir
 from .wording import counted
-from .writer import HashingWriter, PackageWriter, file_in_the_way, output_lock, write_archive
+from .writer import (
+    TEMP_PREFIX,
+    HashingWriter,
+    PackageWriter,
+    file_in_the_way,
+    output_lock,
+    write_archive,
+)
 
 _COPY_CHUNK = 1 << 20
 
@@ -423,7 +430,7 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
             f"{archive} is damaged ({damage[0].message}); released archives are immutable: "
             "restore it from a published copy, or, if it was never published, remove it "
             "and build again")
-    probe = archive.with_name(f".corpuskit-tmp-probe-{archive.name}")
+    probe = archive.with_name(f"{TEMP_PREFIX}probe-{archive.name}")
     try:
         _write_release_archive(built, probe, created, config, prepared,
                                doing=f"cannot write a copy of {archive} (to compare it "

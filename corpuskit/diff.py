@@ -33,7 +33,7 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
-from .problems import Problem, printable, under
+from .problems import Problem, named_under, under
 from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
 from .semver import Version
@@ -594,12 +594,8 @@ def _with_the_other_side(error: InputError, old: Path, new: Path) -> InputError:
     too, read whole for them (the diff may have stopped before reaching them): all
     problems of a run are reported together. Which side failed is told by the paths its
     problems are named under (:func:`_side_error`)."""
-    def named_under(side: Path) -> bool:
-        root = printable(str(side))
-        return any(p.path == root or p.path.startswith((f"{root}/", f"{root}:"))
-                   for p in error.problems)
-
-    failed_old, failed_new = named_under(old), named_under(new)
+    failed_old, failed_new = (any(named_under(side, p) for p in error.problems)
+                              for side in (old, new))
     if failed_old == failed_new:  # both named already, or the two paths nest
         return error
     other = new if failed_old else old

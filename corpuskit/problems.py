@@ -7,6 +7,7 @@ stable slugs that scripts may match on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -139,6 +140,14 @@ class Problem:
             "location": self.location,
             "message": self.message,
         }
+
+
+def named_under(root: str | os.PathLike[str], problem: Problem) -> bool:
+    """Whether ``problem`` is named under the folder or archive ``root`` as :func:`under`
+    names it (its name in :func:`printable` form): ``root`` itself, ``root/...`` or
+    ``root:...``."""
+    shown = printable(os.fspath(root))
+    return problem.path == shown or problem.path.startswith((f"{shown}/", f"{shown}:"))
 
 
 def under(root: str, problems: Iterable[Problem], *, archive: bool = False) -> list[Problem]:

@@ -48,7 +48,7 @@ from .errors import InputError, OutputError, ReleaseError
 from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
-from .problems import Problem, printable
+from .problems import Problem, named_under, printable
 from .runsettings import parse_source_date_epoch
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import counted
@@ -614,13 +614,10 @@ def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
     try:
         return run()
     except InputError as error:
+        if not all(named_under(seeds, problem) for problem in error.problems):
+            raise EarlierReleaseProblems(error.problems, error.summary) from None  # the other
         root = printable(str(seeds))  # as diff names it (a name not UTF-8 in escapes)
-        prefix = f"{root}/"
-        if not all(problem.path == root or problem.path.startswith(prefix)
-                   for problem in error.problems):  # the other side: an earlier release
-            raise EarlierReleaseProblems(error.problems, error.summary) from None
-        raise InputError([replace(problem, path=problem.path[len(prefix):])
-                          if problem.path.startswith(prefix) else replace(problem, path=".")
+        raise InputError([replace(problem, path=problem.path[len(root) + 1:] or ".")
                           for problem in error.problems], error.summary) from None
 
 

@@ -420,7 +420,7 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     return target
 
 
-LOCK_NAME = ".corpuskit-lock"
+LOCK_NAME = f"{RESERVED_PREFIX}lock"
 #: Output folders whose lock this thread holds (a lock is re-entrant per thread only).
 _HELD = threading.local()
 
