@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import zipfile
 import zlib
 from collections import deque
@@ -662,15 +663,27 @@ def _side_label(side: SideInfo) -> str:
     return f"{side.name} {side.version} ({side.kind}: {side.path})"
 
 
+#: Unicode's space separators (category Zs) that print as a blank, as a space does: a
+#: no-break space, the typographic spaces, the ideographic space (not U+1680, which
+#: shows as a dash).
+_BLANKS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def _printed_as(doc_id: str) -> str:
+    """What an id prints as on a terminal: what a reader sees of it
+    (:func:`~corpuskit.names.shown_id`), with a blank for each space separator."""
+    return _BLANKS.sub(" ", shown_id(doc_id))
+
+
 def _shown_ids(ids: list[str]) -> dict[str, str]:
-    """How each id is shown: as it is, unless another listed id looks the same (they
-    differ only in Unicode normalization or a character nothing shows: a file
-    renamed from NFD ``café`` to NFC ``café`` is one removed and one added that print
-    alike); those get their escapes beside them (``café (caf\\u00e9)``), as the JSON
-    tells them apart."""
+    """How each id is shown: as it is, unless another listed id prints the same (they
+    differ only in Unicode normalization, a character nothing shows or the kind of space:
+    a file renamed from NFD ``café`` to NFC ``café`` is one removed and one added that
+    print alike, and so is ``a b`` renamed to ``a`` + U+00A0 + ``b``); those get their
+    escapes beside them (``café (caf\\u00e9)``), as the JSON tells them apart."""
     keys: dict[str, set[str]] = {}
     for doc_id in ids:
-        keys.setdefault(shown_id(doc_id), set()).add(doc_id)
+        keys.setdefault(_printed_as(doc_id), set()).add(doc_id)
     alike = {doc_id for group in keys.values() if len(group) > 1 for doc_id in group}
     return {doc_id: f"{doc_id} ({escaped(doc_id)})" if doc_id in alike else doc_id
             for doc_id in ids}

@@ -503,8 +503,9 @@ def test_a_diff_read_backwards_or_across_corpora_says_so(
 def test_ids_that_print_alike_are_shown_with_escapes(
         seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file renamed from NFD café to NFC café printed as ``+ café`` and ``- café``,
-    which look the same (QA); the JSON told them apart. Each gets its escapes beside it;
-    an id no other looks like is shown as it is."""
+    which look the same (QA); the JSON told them apart. Each gets its escapes beside it,
+    and so do ids that differ in a no-break space where the other has a space (QA); an
+    id no other looks like is shown as it is."""
     from unicodedata import normalize
 
     paragraph = "A text about coffee and milk in the morning, read slowly."
@@ -512,11 +513,13 @@ def test_ids_that_print_alike_are_shown_with_escapes(
     write_doc(seeds, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a dog.")
     write_doc(seeds, "xy.txt", "Plain", "May 3, 2024", "A text with a plain ASCII name.")
     write_doc(seeds, "Köln.txt", "Köln", "May 4, 2024", "A text about a city on a river.")
+    write_doc(seeds, "a b.txt", "Spaced", "May 5, 2024", "A text whose name has a space.")
     new = tmp_path / "new"
     shutil.copytree(seeds, new)
     os.rename(new / normalize("NFD", "café.txt"), new / normalize("NFC", "café.txt"))
     os.rename(new / "xy.txt", new / "x\u200by.txt")  # a zero-width space: shows as xy
     os.rename(new / "Köln.txt", new / "köln.txt")  # case: shows otherwise
+    os.rename(new / "a b.txt", new / "a\u00a0b.txt")  # a no-break space: a blank too
     write_doc(new, "zoë.txt", "Zoë", "May 2, 2024", "A text about a person and a cat.")
     assert main(["diff", str(seeds), str(new)]) == 0
     out = capsys.readouterr().out
@@ -524,6 +527,7 @@ def test_ids_that_print_alike_are_shown_with_escapes(
     assert f"- {normalize('NFD', 'café')} (cafe\\u0301) (Café au lait)" in out, out
     assert "+ x\u200by (x\\u200by) (Plain)" in out and "- xy (xy) (Plain)" in out, out
     assert "+ köln (Köln)" in out and "- Köln (Köln)" in out, out
+    assert "+ a\u00a0b (a\\u00a0b) (Spaced)" in out and "- a b (a b) (Spaced)" in out, out
     assert "~ zoë (Zoë)" in out and "zo\\u00eb" not in out, out
 
 
