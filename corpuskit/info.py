@@ -190,10 +190,12 @@ def _seeds_info(seeds: Path) -> Info:
         digest.update(record_line(record))
         stats.add(record)
     low, median, high = _length_summary(stats)
-    files = [seeds / CONFIG_NAME] + [seeds / ref.path for ref in discovery.sources]
+    changelog = read_changelog(seeds)
+    files = [seeds / CONFIG_NAME] + ([seeds / CHANGELOG_NAME] if changelog is not None else [])
+    files += [seeds / ref.path for ref in discovery.sources]
     return Info(
         path=str(seeds), kind="seeds", name=config.name, title=config.metadata.get("title"),
-        version=config.version, versions=_changelog_versions(read_changelog(seeds)),
+        version=config.version, versions=_changelog_versions(changelog),
         created=config.metadata.get("created"), documents=stats.documents,
         languages=dict(sorted(stats.languages.items())), dated=stats.with_date,
         first_date=stats.first_date, last_date=stats.last_date,

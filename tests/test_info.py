@@ -228,3 +228,23 @@ def test_info_names_problem_files_as_validate_does(
     assert "error: seeds/corpus.toml:" in err, err
     assert main(["validate", "seeds"]) == 1
     assert "seeds/corpus.toml:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("changelog", [True, False])
+def test_seeds_files_are_counted_alike_by_info_and_validate(tmp_path: Path,
+                                                            changelog: bool) -> None:
+    """``validate seeds`` counted the documents only ("1 file") where ``info seeds``
+    counted corpus.toml too (QA): both count every file a build reads, corpus.toml and
+    CHANGELOG.md among them, and their bytes."""
+    from corpuskit.validation import validate
+
+    text = "A plain text about rivers and the towns along them, read slowly.\n"
+    seeds = make_seeds(tmp_path, {"a.txt": text, "b.txt": text.upper()})
+    if changelog:
+        (seeds / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0\n\n- First release.\n")
+    read = [seeds / "corpus.toml", seeds / "a.txt", seeds / "b.txt"]
+    read += [seeds / "CHANGELOG.md"] if changelog else []
+    summary, report = info(seeds), validate(seeds)
+    assert report.valid, report.problems
+    assert summary.files == report.files == len(read)
+    assert summary.bytes == report.bytes == sum(path.stat().st_size for path in read)

@@ -8,10 +8,11 @@ Large folders are processed on all cores in chunks (only problems come back).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import ProcessConfig, load_config
+from ..config import CONFIG_NAME, ProcessConfig, load_config
 from ..cores import default_jobs
 from ..discover import NO_DOCUMENTS, Discovery, discover, read_changelog, read_source
 from ..errors import InputError
@@ -71,16 +72,22 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     discovery = discover(seeds, config.discover)
     problems = [*discovery.problems, *run_problems(config, source_date_epoch),
                 *config_path_problems(config, discovery.sources)]
+    # corpus.toml and CHANGELOG.md count among the files checked, as ``info`` counts them.
+    files, total = 1, 0
+    with suppress(OSError):  # read a moment ago
+        total = (seeds / CONFIG_NAME).stat().st_size
     try:
-        read_changelog(seeds)
+        changelog = read_changelog(seeds)
     except InputError as error:
         problems.extend(error.problems)
+    else:
+        if changelog is not None:
+            files, total = files + 1, total + len(changelog)
     refs = discovery.sources
     jobs = jobs or default_jobs()
     # Files refused for their names are read too: renaming them brings up no new problem.
     tasks = list(_chunks(seeds, (*refs, *discovery.held_back), config.process,
                          config.discover.max_file_bytes))
-    total = 0
     if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
             found, read = _check_chunk(task)
@@ -95,7 +102,8 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
         problems.append(NO_DOCUMENTS)
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
-    return SeedsResult(tuple(problems), documents, discovery.listed, total, discovery.skipped)
+    return SeedsResult(tuple(problems), documents, files + discovery.listed, total,
+                       discovery.skipped)
 
 
 def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
