@@ -17,9 +17,9 @@ order) and explicit file modes: the same arguments give a byte-identical tree on
 Each document depends only on ``(seed, index)`` and whether and how it is messy.
 
 Document sizes are lognormal around ``--median-bytes`` (default 2,000) with spread
-``--spread`` (the sigma, default 0.65), clipped to ``--min-bytes``..``--max-bytes``; the
-README's benchmark section gives the options of the other corpus shapes it reports (a few
-large documents, many tiny ones, sizes spread from 200 bytes to 1 MB).
+``--spread`` (the sigma, default 0.65), clipped to ``--min-bytes``..``--max-bytes``;
+docs/performance.md (Corpora of other shapes) gives the options of the other corpus shapes
+it reports (a few large documents, many tiny ones, sizes spread from 200 bytes to 1 MB).
 
 Usage::
 

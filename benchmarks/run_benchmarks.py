@@ -160,7 +160,7 @@ def _mount_of(path: Path) -> tuple[str, str]:
 
 def describe_machine(work: Path, py: str) -> dict[str, object]:
     """What the figures were measured on: ratios are comparable across commits on one
-    machine only (the README gives two machines of one kind on which frictionless /
+    machine only (docs/performance.md gives two machines of one kind on which frictionless /
     validate was about 4.5 and 3.2 with the same code)."""
     cpu = platform.processor() or platform.machine()
     try:

@@ -104,7 +104,7 @@ class Compression:
 #: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
 #: members 10-16% larger on prose (6% for the benchmark corpus); with the benchmark kit, a
 #: cold build of its 100,000 documents took 14.9 s against 22.1, one of 60,000 documents of
-#: another mix 9.8 against 26.4 (README, Large corpora). Its bytes are **not reproducible**:
+#: another mix 9.8 against 26.4 (docs/performance.md). Its bytes are **not reproducible**:
 #: ISA-L (isal 1.9.1) deflated one 37-byte French line two ways in fresh processes on
 #: this machine (6 of 300 the other way; 300 of 300 the same with address-space
 #: randomization off, ``setarch -R``), so its output depends on the process's memory
