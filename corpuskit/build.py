@@ -97,7 +97,10 @@ def build(
     cache = Path(os.fspath(cache)) if cache is not None else None
     jobs = checked_jobs(jobs)
     check_engine(engine, scheduler)
-    config = load_config(seeds)
+    try:
+        config = load_config(seeds)
+    except InputError as error:
+        raise every_seeds_problem(seeds, error, jobs) from None
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     unwritable = cache_problem(cache) if cache is not None else None
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
@@ -138,6 +141,15 @@ def build(
                         ", though what earlier builds kept there is still read")
             + "; fix it, or pass --cache DIR (or --no-cache)")))
     return result
+
+
+def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None) -> InputError:
+    """``error``, which stopped a build at ``seeds``'s corpus.toml, with the problems of its
+    documents where the configuration's are in its package metadata only: all problems
+    of a run are reported together (QA: a blank keyword hid an empty document)."""
+    from .validation.seeds import with_document_problems
+
+    return with_document_problems(seeds, error, jobs=jobs, then="; nothing was written")
 
 
 def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: RecordPieces | None,

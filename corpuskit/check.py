@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
-from .build import build
+from .build import build, every_seeds_problem
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
 from .dist import descriptor_created, is_archive, not_a_zip_file, survey_releases
@@ -47,8 +47,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     target = str(dist)
     try:
         config = load_config(seeds)
-    except InputError as error:
-        return _report(target, [_seeds_problem(seeds, p) for p in error.problems],
+    except InputError as error:  # with the documents' problems, where they can be found
+        found = every_seeds_problem(seeds, error, jobs)
+        return _report(target, [_seeds_problem(seeds, p) for p in found.problems],
                        compared=False)
     name = config.release_name
     unusable = _dist_problem(dist, name)
@@ -119,7 +120,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                "next version beside this one; released versions are never "
                                "rebuilt), or they did not and this corpuskit builds them "
                                "otherwise (check with the version that made the release)")
-                else:
+                elif DESCRIPTOR not in differing:  # the same release: this file changed
+                    message = (f"differs from what a fresh build of {seeds} makes, though "
+                               f"the release's {DESCRIPTOR} does not: the file changed after "
+                               "the release was built; restore it from the release's zip "
+                               "or from version control (git checkout), or remove the "
+                               f"folder {release.name}/ and run 'corpuskit build', which "
+                               "puts it back")
+                else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
             if DESCRIPTOR in differing and fresh != kept:

@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,8 +178,56 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                                     f"{created!r} is not a real date and time; write the "
                                     "release time in UTC as YYYY-MM-DDTHH:MM:SSZ", "created"))
     if problems:
-        raise InputError(problems, f"{path} is not a valid corpus configuration")
+        raise ConfigError(problems, f"{path} is not a valid corpus configuration",
+                          settings=_settings_beside(problems, data))
+    discover, process = document_settings(data)
+    return CorpusConfig(
+        name=data["name"],
+        version=data["version"],
+        metadata={k: v for k, v in data.items() if k not in SETTINGS_KEYS},
+        discover=discover,
+        process=process,
+        parquet=bool(data.get("output", {}).get("parquet", False)),
+        compression=data.get("output", {}).get("compression", DEFAULT_COMPRESSION),
+    )
 
+
+#: The tables of corpus.toml that are settings, not package metadata.
+SETTINGS_KEYS = ("discover", "decode", "normalize", "extract", "output")
+#: Those that say which files are documents and how each is processed.
+_DOCUMENT_TABLES = ("discover", "decode", "normalize", "extract")
+
+
+class ConfigError(InputError):
+    """corpus.toml is not valid. ``settings``: which files are documents and how each is
+    processed, when the tables that say so are sound (the problems are elsewhere, in the
+    package metadata say), so that the documents can be checked too and every problem of
+    the seeds be reported at once; else None."""
+
+    def __init__(self, problems: Sequence[Problem], summary: str = "", *,
+                 settings: tuple[DiscoverConfig, ProcessConfig] | None = None) -> None:
+        super().__init__(problems, summary)
+        self.settings = settings
+
+
+def _settings_beside(problems: Sequence[Problem], data: dict[str, Any]
+                     ) -> tuple[DiscoverConfig, ProcessConfig] | None:
+    """The document settings of ``data`` if none of ``problems`` is in their tables."""
+    def in_tables(location: str) -> bool:
+        return not location or location.split(".")[0].split("[")[0] in _DOCUMENT_TABLES
+
+    if any(in_tables(problem.location) for problem in problems):
+        return None
+    try:
+        return document_settings(data)
+    except (TypeError, ValueError, AttributeError):  # a shape the problems did not name
+        return None
+
+
+def document_settings(data: dict[str, Any]) -> tuple[DiscoverConfig, ProcessConfig]:
+    """Which files are documents and how each is processed, as ``data`` (parsed
+    corpus.toml, its document tables sound) says."""
+    extract = data.get("extract", {})
     normalize = data.get("normalize", {})
     skip = set(normalize.get("skip", []))
     lossy = set(normalize.get("lossy", []))
@@ -189,20 +237,12 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     discover = data.get("discover", {})
     decode = data.get("decode", {})
     defaults = ExtractConfig()
-    metadata = {
-        k: v
-        for k, v in data.items()
-        if k not in ("discover", "decode", "normalize", "extract", "output")
-    }
-    return CorpusConfig(
-        name=data["name"],
-        version=data["version"],
-        metadata=metadata,
-        discover=DiscoverConfig(
+    return (
+        DiscoverConfig(
             exclude=tuple(discover.get("exclude", ())),
             max_file_bytes=discover.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES),
         ),
-        process=ProcessConfig(
+        ProcessConfig(
             decode=DecodeConfig(
                 tuple(decode.get("fallback_encodings", DEFAULT_FALLBACK_ENCODINGS))
             ),
@@ -220,8 +260,6 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                 ),
             ),
         ),
-        parquet=bool(data.get("output", {}).get("parquet", False)),
-        compression=data.get("output", {}).get("compression", DEFAULT_COMPRESSION),
     )
 
 

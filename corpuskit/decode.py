@@ -65,18 +65,20 @@ def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
-def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> str:
+def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str, int]:
     """What made a file binary, for its message: where its first NUL is, or how many
-    control characters it holds and where the first is (a line number, as decoded)."""
+    control characters it holds and where the first is; and the line of either (as
+    decoded, where it was)."""
     if decoded is None:  # a NUL byte, and no byte order mark
-        said = f"a NUL byte at byte {data.find(0)}"
+        nul = data.find(0)
+        said = f"a NUL byte at byte {nul}"
         if _looks_utf32(data):
             said += ("; three bytes in four are NUL, as in UTF-32 text without a byte order "
                      "mark: re-save it as UTF-8, or as UTF-32 with one")
         elif _looks_utf16(data):
             said += ("; every other byte is NUL, as in UTF-16 text without a byte order "
                      "mark: re-save it as UTF-8, or as UTF-16 with one")
-        return said
+        return said, data.count(b"\n", 0, nul) + 1
     encoding, text = decoded
     found = text.find("\x00")
     if found < 0:
@@ -88,7 +90,7 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> str:
     else:
         what = "a NUL character"
     line = text.count("\n", 0, found) + 1
-    return f"{what} on line {line} as {encoding} reads it"
+    return f"{what} on line {line} as {encoding} reads it", line
 
 
 def _looks_utf32(data: bytes) -> bool:
@@ -111,6 +113,12 @@ def _looks_utf16(data: bytes) -> bool:
     halves = (sample[0::2], sample[1::2])
     zeros = [half.count(0) / len(half) for half in halves]
     return max(zeros) >= 0.9 and min(zeros) <= 0.1
+
+
+def _line_of(data: bytes, offset: int) -> str:
+    """The location of byte ``offset`` of ``data``: its line (lines end at LF)."""
+    line = data.count(b"\n", 0, offset) + 1
+    return f"line {line}"
 
 
 def _not_utf8(data: bytes, start: int) -> str:
@@ -189,24 +197,26 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     f"(byte {exc.start}); re-save it in one encoding")) from None
             break
     not_utf8 = "not valid UTF-8"
+    at = ""  # the line of the first byte that is not UTF-8
     if decoded is None and b"\x00" not in data:
         try:
             decoded = ("utf-8", data.decode("utf-8", errors="strict"))
         except UnicodeDecodeError as exc:
-            not_utf8 = _not_utf8(data, exc.start)
+            not_utf8, at = _not_utf8(data, exc.start), _line_of(data, exc.start)
             legacy = best_legacy(data, config.fallback_encodings)
             if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"{not_utf8}, nor in any of decode.fallback_encodings "
                     f"({', '.join(config.fallback_encodings)}); "
-                    f"{what_to_do(data, config)}")) from None
+                    f"{what_to_do(data, config)}", at)) from None
             decoded = (legacy.encoding, legacy.text)
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
+        evidence, line = _binary_evidence(data, decoded)
         raise DocumentProblem(Problem(raw.path, "binary-file",
-                                      f"holds binary data ({_binary_evidence(data, decoded)}), not "
-                                      "text; remove it or exclude it with discover.exclude"))
+                                      f"holds binary data ({evidence}), not text; remove it "
+                                      "or exclude it with discover.exclude", f"line {line}"))
     encoding, text = decoded
     judgement = (legacy.judgement or judge(text)) if legacy is not None else None
     if judgement is not None and not plausible(judgement):
@@ -214,17 +224,18 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             raw.path, "undecodable",
             f"{not_utf8}, and no code page of decode.fallback_encodings gives readable "
             f"text (the best, {encoding}, {_unreadable(judgement)}); "
-            f"{what_to_do(data, config)}"))
+            f"{what_to_do(data, config)}", at))
     if legacy is not None:
         try:
             legacy = second_look(data, legacy, config)
         except BetterElsewhere as doubt:
             raise DocumentProblem(Problem(raw.path, "undecodable",
-                                          f"{not_utf8}, and {doubt}")) from None
+                                          f"{not_utf8}, and {doubt}", at)) from None
         encoding, text = legacy.encoding, legacy.text
         mixed = _mixed_encodings(data, encoding)
         if mixed is not None:
-            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}"))
+            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
+                                          at))
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

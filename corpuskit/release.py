@@ -29,7 +29,13 @@ from typing import Any
 
 import orjson
 
-from .build import BuildResult, build, refuse_misplaced_folders, unfinished_release
+from .build import (
+    BuildResult,
+    build,
+    every_seeds_problem,
+    refuse_misplaced_folders,
+    unfinished_release,
+)
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -423,7 +429,10 @@ def release(
 
 def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
              dry_run: bool, jobs: int | None, cache: Path | None) -> ReleaseResult:
-    config = load_config(seeds)
+    try:
+        config = load_config(seeds)
+    except InputError as error:  # with the documents' problems, where they can be found
+        raise every_seeds_problem(seeds, error, jobs) from None
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)

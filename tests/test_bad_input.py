@@ -1473,10 +1473,10 @@ def test_build_names_each_file_as_given(tmp_path: Path, capsys: pytest.CaptureFi
     err = capsys.readouterr().err.splitlines()
     assert "skipped: seeds/.notes.txt (hidden)" in err
     assert [line.split(": ", 2)[1] for line in err if line.startswith("error: ")] == [
-        "SOURCE_DATE_EPOCH", "seeds/a/bad.txt"]
+        "SOURCE_DATE_EPOCH", "seeds/a/bad.txt:line 1"]
     assert main(["validate", "seeds"]) == 1
     shown = capsys.readouterr().out
-    assert "seeds/a/bad.txt: " in shown and "SOURCE_DATE_EPOCH: " in shown
+    assert "seeds/a/bad.txt:line 1: " in shown and "SOURCE_DATE_EPOCH: " in shown
     assert main(["build", "seeds", "--out", "out", "--json"]) == 1
     failure = json.loads(capsys.readouterr().out)
     assert [problem["path"] for problem in failure["problems"]] == [
@@ -1498,3 +1498,55 @@ def test_run_outside_a_corpus_repository_says_where_to_run(
     err = capsys.readouterr().err
     assert "there is no folder 'seeds' in" in err and "corpus repository" in err, err
     assert not any(tmp_path.iterdir())
+
+
+def test_a_metadata_problem_hides_no_document_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A blank keyword in corpus.toml was the only problem validate, build and check
+    named; an empty and a binary document came up only once it was fixed (QA). The
+    documents are checked too where corpus.toml's problems leave the settings that say
+    which files are documents and how each is processed sound."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": "", "png.txt": PNG},
+                       {"keywords": ["corpus", "  "]})
+    expected = [("corpus.toml", "config-error"), ("empty.txt", "empty-document"),
+                ("png.txt", "binary-file")]
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["path"], p["code"]) for p in report["problems"]] == expected
+    code, err = run_build(seeds, tmp_path / "dist", capsys)
+    assert code == 1 and not (tmp_path / "dist").exists()
+    for path, problem in expected:
+        assert f"error: {path}" in err and f"[{problem}]" in err, err
+    assert "3 problems in" in err, err
+    assert main(["check", "--seeds", str(seeds), "--dist", str(tmp_path), "--json"]) == 1
+    checked = json.loads(capsys.readouterr().out)
+    assert sorted(p["code"] for p in checked["problems"]) == sorted(c for _, c in expected)
+
+
+def test_a_settings_problem_stops_before_the_documents(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With [discover] itself wrong, which files are documents is unknown: corpus.toml's
+    problems alone, not guesses about files that may not be documents at all."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": ""},
+                       {"keywords": ["corpus", "  "], "discover": {"exclude": 5}})
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["path"], p["location"]) for p in report["problems"]] == [
+        ("corpus.toml", "discover.exclude"), ("corpus.toml", "keywords[1]")]
+
+
+def test_a_refused_file_is_placed_on_its_line(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """binary-file and undecodable said the line in their message only, so GitHub's
+    annotation had no line= (QA): the location holds it."""
+    seeds = make_seeds(tmp_path, {
+        **GOOD, "ctl.txt": "Title\n\nline two\nline \x01\x02\x03\x04\x05\x06 three\n",
+        "nul.txt": b"Title\n\nab\x00c\n", "noise.txt": b"Title\n\nText\n" + NOISE})
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    for name, line, code in (("ctl.txt", 4, "binary-file"), ("nul.txt", 3, "binary-file"),
+                             ("noise.txt", 4, "undecodable")):
+        assert f"::error file={seeds / name},line={line},title={code}::" in out, out

@@ -17,6 +17,7 @@ import pytest
 from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
+from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.schemacheck import load_schema
 
@@ -91,13 +92,31 @@ def test_added_and_removed_documents(repo: Path) -> None:
 
 
 def test_edited_dist_file_is_named(repo: Path) -> None:
+    """The file is named, with what to do (QA: it named the file only); the advice, followed
+    to the letter, makes dist/ current."""
     (repo / "dist/validate-sample-1.0.0/README.md").write_text("edited by hand\n")
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [p.path for p in report.problems] == [
         str(repo / "dist/validate-sample-1.0.0/README.md")]
     # The seeds folder given, not a hard-coded "seeds/".
-    assert report.problems[0].message == (f"differs from what a fresh build of "
-                                          f"{repo / 'seeds'} makes")
+    assert report.problems[0].message == (
+        f"differs from what a fresh build of {repo / 'seeds'} makes, though the release's "
+        "datapackage.json does not: the file changed after the release was built; restore "
+        "it from the release's zip or from version control (git checkout), or remove the "
+        "folder validate-sample-1.0.0/ and run 'corpuskit build', which puts it back")
+    shutil.rmtree(repo / "dist/validate-sample-1.0.0")
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
+def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:
+    """Where the seeds changed, every file that follows from them differs; the advice
+    that the release folder was edited is for files whose datapackage.json is as fresh."""
+    (repo / "seeds/nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert report.problems and not any("changed after the release was built" in p.message
+                                       for p in report.problems), report.problems
+    assert any("the seeds changed since version" in p.message for p in report.problems)
 
 
 def test_a_file_replaced_by_a_link_to_the_same_bytes_is_named(repo: Path) -> None:
@@ -208,7 +227,8 @@ def test_bad_seeds_are_reported_with_their_paths(repo: Path,
         (str(repo / "seeds/empty.txt"), "empty-document")]
     (repo / "seeds/corpus.toml").write_text("name = 'x'\n")
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
-    assert codes(report) == {"config-error"}
+    # The keys missing are package metadata: the documents are checked too.
+    assert codes(report) == {"config-error", "empty-document"}
     monkeypatch.chdir(repo)
     code, out, _ = run(capsys, "check", "--json")
     data = json.loads(out)
@@ -347,3 +367,26 @@ def test_a_settings_only_change_is_said_to_need_release_patch(repo: Path) -> Non
     release = repo / "dist/validate-sample-1.0.0"
     [advice] = [p.message for p in report.problems if p.path == str(release / "datapackage.json")]
     assert "to publish the change, run 'corpuskit release patch', which builds" in advice
+
+
+def test_a_zip_of_another_package_gets_advice_that_works(
+        repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate said to "rebuild it with 'corpuskit build'", which refuses to replace a
+    release's zip (QA). Its advice, followed to the letter, gives a valid release; and a
+    damaged package's summary says what to do."""
+    other = tmp_path / "other"
+    shutil.copytree(repo / "seeds", other)
+    toml = other / "corpus.toml"
+    toml.write_text(toml.read_text().replace('description = "', 'description = "Other: '))
+    assert 'description = "Other: ' in toml.read_text()
+    build(other, tmp_path / "other-dist", source_date_epoch=EPOCH, jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    shutil.copy(tmp_path / "other-dist/validate-sample-1.0.0.zip", f"{release}.zip")
+    code, out, _ = run(capsys, "validate", str(repo / "dist"))
+    assert code == 1 and "remove both and run 'corpuskit build'" in out, out
+    assert "[metadata-mismatch]" in out and "not as it was built" in out, out
+    shutil.rmtree(release)
+    Path(f"{release}.zip").unlink()
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    code, out, _ = run(capsys, "validate", str(repo / "dist"))
+    assert code == 0, out

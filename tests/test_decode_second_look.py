@@ -154,7 +154,8 @@ def test_build_refuses_a_greek_file_and_writes_nothing(
     err = capsys.readouterr().err
     assert code == 1, err
     lines = [line for line in err.splitlines() if line.startswith("error: ")]
-    assert len(lines) == 1 and lines[0].startswith(f"error: {seeds}/athens.txt: not valid UTF-8")
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {seeds}/athens.txt:line 1: not valid UTF-8")
     assert 'add "cp1253"' in lines[0] and lines[0].endswith("[undecodable]")
     assert not out.exists()
 

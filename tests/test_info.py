@@ -219,7 +219,7 @@ def test_info_names_problem_files_as_validate_does(
     (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
     capsys.readouterr()
     assert main(["info", "seeds"]) == 1
-    assert "problem: seeds/bad.txt: " in capsys.readouterr().out
+    assert "problem: seeds/bad.txt:line 1: " in capsys.readouterr().out
     assert main(["info", "seeds", "--json"]) == 1
     assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == ["bad.txt"]
     (seeds / "corpus.toml").write_text('name = "unclosed\n')

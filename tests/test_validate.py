@@ -939,8 +939,9 @@ def test_seeds_problems_without_writing(tmp_path: Path) -> None:
     report = validate(seeds, jobs=1)
     assert report.kind == "seeds"
     assert {"empty-document", "binary-file", "duplicate-id"} <= codes(report)
-    # Every file is counted, those refused for their ids (dup.*) too; one builds.
-    assert (report.files, report.documents) == (5, 1)
+    # Every file is counted, those refused for their ids (dup.*) and corpus.toml too; one
+    # builds.
+    assert (report.files, report.documents) == (6, 1)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 

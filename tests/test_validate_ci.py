@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
 from _validate_support import EPOCH, built, run
-from conftest import REPO
+from conftest import REPO, tree_bytes
 from packaging.requirements import Requirement
 
 from corpuskit.cli import cli
@@ -132,3 +133,31 @@ def test_commands_document_themselves_with_an_example(name: str) -> None:
     assert command.help and "Example:" in command.help
     example = command.help.split("Example:", 1)[1]
     assert f"corpuskit {name}" in example
+
+
+@pytest.mark.parametrize("attributes", [True, False])
+def test_gitattributes_keep_the_releases_bytes_under_autocrlf(
+        corpus_repo: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str], attributes: bool) -> None:
+    """A checkout with ``core.autocrlf=true`` (Git for Windows' default) wrote CRLF line
+    ends into the releases, which then failed validate (QA). This repository's
+    .gitattributes, which the README tells corpus repositories to copy, keeps the bytes
+    of seeds/ and dist/; without it the same checkout breaks the release."""
+    git = shutil.which("git")
+    assert git is not None, "git is needed: corpus repositories are git repositories"
+    if attributes:
+        shutil.copy(REPO / ".gitattributes", corpus_repo / ".gitattributes")
+    quiet = {"capture_output": True, "check": True}
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([git, "init", "-q", str(corpus_repo)], **quiet)
+    subprocess.run([git, "-C", str(corpus_repo), "add", "-A"], **quiet)
+    subprocess.run([git, "-C", str(corpus_repo), *identity, "commit", "-qm", "r"], **quiet)
+    clone = tmp_path_factory.mktemp("windows") / "clone"
+    subprocess.run([git, "-c", "core.autocrlf=true", "clone", "-q", str(corpus_repo),
+                    str(clone)], **quiet)
+    code, out, err = run(capsys, "validate", str(clone / "dist"))
+    if attributes:
+        assert code == 0, out + err
+        assert tree_bytes(clone / "dist") == tree_bytes(corpus_repo / "dist")
+    else:
+        assert code == 1 and "checksum-mismatch" in out, out + err

@@ -45,5 +45,7 @@ def release_pair_problems(folder: Path, archive: Path) -> list[Problem]:
     return [Problem(".", "metadata-mismatch",
                     f"holds another package than the release folder {folder.name}/ beside "
                     f"it ({shown} differ{'s' if len(set(differing)) == 1 else ''}); a "
-                    "release is one package: rebuild it with 'corpuskit build', or restore "
-                    "the folder and the zip from the release")]
+                    "release is one package: restore the folder and the zip from the "
+                    "published release, or, if it was never published, remove both and run "
+                    "'corpuskit build' to write them again from the seeds (a build never "
+                    "replaces a release's zip)")]

@@ -135,7 +135,19 @@ class ValidationReport:
         checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
         if count == 0:
             return f"{self.target}: valid {self.kind} ({what}; {checks})"
-        return f"{self.target}: {problems} in {self.kind} ({what}; {checks})"
+        advice = ""
+        if self.kind in ("package", "archive") and any(
+                problem.code in CHANGED_SINCE_BUILT for problem in self.problems):
+            advice = ("; it is not as it was built: get it again from where it was published, "
+                      "or restore it from version control (a build of your own that was "
+                      "never published: remove it and run 'corpuskit build')")
+        return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
+
+
+#: The problems of a package or archive changed after its build (no build writes them).
+CHANGED_SINCE_BUILT = frozenset({
+    "checksum-mismatch", "record-mismatch", "missing-file", "unlisted-file", "bagit-error",
+    "archive-seal-mismatch", "metadata-mismatch"})
 
 
 def shown_in(target: str, kind: str, path: str) -> str:

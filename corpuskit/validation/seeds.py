@@ -12,7 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_NAME, ProcessConfig, load_config
+from ..config import CONFIG_NAME, ConfigError, CorpusConfig, ProcessConfig, load_config
 from ..cores import default_jobs
 from ..discover import NO_DOCUMENTS, Discovery, discover, read_changelog, read_source
 from ..errors import InputError
@@ -22,6 +22,7 @@ from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
 from ..records import process_document_reported
 from ..runsettings import run_problems
+from ..wording import counted
 
 #: Documents per task sent to a worker; below two chunks everything runs in-process.
 CHUNK = 256
@@ -65,13 +66,22 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                    source_date_epoch: str | None = None) -> SeedsResult:
     """Every problem ``build`` would refuse ``seeds`` for, as a list; ``source_date_epoch``
     as a build would be given it (the CLI's: the environment's SOURCE_DATE_EPOCH)."""
+    config: CorpusConfig | None = None
     try:
         config = load_config(seeds)
+    except ConfigError as error:
+        if error.settings is None:  # the documents cannot be told apart from the rest
+            return SeedsResult(error.problems, 0, 0, 0)
+        (discover_config, process_config), problems = error.settings, list(error.problems)
     except InputError as error:
         return SeedsResult(error.problems, 0, 0, 0)
-    discovery = discover(seeds, config.discover)
-    problems = [*discovery.problems, *run_problems(config, source_date_epoch),
-                *config_path_problems(config, discovery.sources)]
+    else:
+        discover_config, process_config, problems = config.discover, config.process, []
+    discovery = discover(seeds, discover_config)
+    problems += discovery.problems
+    if config is not None:
+        problems += [*run_problems(config, source_date_epoch),
+                     *config_path_problems(config, discovery.sources)]
     # corpus.toml and CHANGELOG.md count among the files checked, as ``info`` counts them.
     files, total = 1, 0
     with suppress(OSError):  # read a moment ago
@@ -86,8 +96,8 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     refs = discovery.sources
     jobs = jobs or default_jobs()
     # Files refused for their names are read too: renaming them brings up no new problem.
-    tasks = list(_chunks(seeds, (*refs, *discovery.held_back), config.process,
-                         config.discover.max_file_bytes))
+    tasks = list(_chunks(seeds, (*refs, *discovery.held_back), process_config,
+                         discover_config.max_file_bytes))
     if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
             found, read = _check_chunk(task)
@@ -114,3 +124,17 @@ def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
     for task in _chunks(seeds, discovery.held_back, config, max_bytes):
         problems.extend(_check_chunk(task)[0])
     return problems
+
+
+def with_document_problems(seeds: Path, error: InputError, *, jobs: int | None = None,
+                           then: str = "") -> InputError:
+    """``error``, which stopped a command at ``seeds``'s corpus.toml, with the problems of
+    its documents too where the settings that say which files are documents and how each
+    is processed are sound (the configuration's problems are in its package metadata):
+    every problem of the seeds at once, as ``validate`` reports them. ``then``: what the
+    new error's summary says after how many problems are where."""
+    if not isinstance(error, ConfigError) or error.settings is None:
+        return error
+    found = validate_seeds(seeds, jobs=jobs)
+    return InputError(found.problems, f"{counted(len(found.problems), 'problem')} in {seeds}"
+                      f"{then}", found.skipped)
