@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -80,8 +81,12 @@ class Listings:
     discovery and one version of corpuskit."""
 
     def __init__(self, cache: Path, root: Path, config: DiscoverConfig) -> None:
+        # The names are kept as Python read them: in another encoding of file names (the
+        # locale's), they are other strings for the same bytes (QA: a listing made under a
+        # UTF-8 locale, taken under LC_ALL=C, named files that could not be opened).
         key = hashlib.sha256(orjson.dumps(
-            [FORMAT, __version__, os.fsencode(root).hex(), asdict(config)])).hexdigest()
+            [FORMAT, __version__, os.fsencode(root).hex(), asdict(config),
+             sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()])).hexdigest()
         self.file = cache / FOLDER / f"{key}.json"
         self.root = root
         #: The sha256 of the last list of paths found free of problems (see

@@ -142,20 +142,27 @@ _PLAIN_COMPONENT = (r"(?!(?i:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:[./]|\Z))"
 PLAIN_PATH = re.compile(f"{_PLAIN_COMPONENT}(?:/{_PLAIN_COMPONENT})*")
 
 
+def names_read_as_utf8() -> bool:
+    """Whether Python reads file names as UTF-8 here (a UTF-8 locale, or PYTHONUTF8=1)."""
+    return sys.getfilesystemencoding().lower().replace("-", "").replace("_", "") == "utf8"
+
+
 def locale_misreads(relpath: str) -> str | None:
-    """What to do if ``relpath``, a name Python could not decode, is UTF-8 all the same:
-    Python was told that file names are in another encoding (a C or POSIX locale with
-    PYTHONUTF8=0). None if its bytes are not UTF-8 either."""
-    encoding = sys.getfilesystemencoding()
-    if encoding.lower().replace("-", "") == "utf8":
+    """What to do if ``relpath``, a name Python read in another encoding than UTF-8 (the
+    locale's: ASCII in a C or POSIX locale, Latin-1, EUC-JP, ...; with PYTHONUTF8 unset or
+    0), is UTF-8 all the same: its characters are not those its bytes spell in UTF-8, the
+    encoding of every name in a package. None if it is ASCII, if Python reads names as
+    UTF-8, or if its bytes are not UTF-8 either."""
+    if relpath.isascii() or names_read_as_utf8():
         return None
     try:
         os.fsencode(relpath).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
-    return (f"the name is UTF-8, but Python reads file names as {encoding} here (a C or "
-            "POSIX locale with PYTHONUTF8=0); run corpuskit with PYTHONUTF8=1 or a UTF-8 "
-            "locale (LC_ALL=C.UTF-8)")
+    return (f"the name is UTF-8, but Python reads file names as "
+            f"{sys.getfilesystemencoding()} here (the locale's encoding, with PYTHONUTF8 "
+            "unset or 0); run corpuskit with PYTHONUTF8=1 or a UTF-8 locale "
+            "(LC_ALL=C.UTF-8)")
 
 
 def _not_utf8(relpath: str) -> str:
@@ -177,6 +184,9 @@ def check_name(relpath: str, *, allow_percent: bool = False) -> str | None:
     """
     if len(relpath) <= MAX_PATH_BYTES and PLAIN_PATH.fullmatch(relpath):
         return None  # ASCII: as many bytes as characters
+    if not relpath.isascii() and not names_read_as_utf8():
+        # Read in the locale's encoding: a UTF-8 name is misread, any other is no UTF-8.
+        return _not_utf8(relpath)
     try:
         encoded = relpath.encode("utf-8")
     except UnicodeEncodeError:

@@ -212,6 +212,21 @@ def test_another_configuration_or_seeds_folder_has_its_own_listing(tmp_path: Pat
 
 
 @pytest.mark.usefixtures("settled")
+def test_another_encoding_of_file_names_has_its_own_listing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing made where Python reads file names as UTF-8, taken where it reads them as
+    ASCII (LC_ALL=C, PYTHONUTF8=0), named files as strings that open nothing: a build
+    ended in a traceback (QA). The encoding is part of the listing's key."""
+    seeds = make_seeds(tmp_path, FILES)
+    cache = tmp_path / "cache"
+    root = seeds.resolve()
+    _discover(seeds, cache)
+    assert listings.Listings(cache, root, DiscoverConfig()).remembered.keys() == {"a", "b"}
+    monkeypatch.setattr(listings.sys, "getfilesystemencoding", lambda: "ascii")
+    assert listings.Listings(cache, root, DiscoverConfig()).remembered == {}
+
+
+@pytest.mark.usefixtures("settled")
 def test_a_build_with_a_cache_lists_the_seeds_once_and_gives_the_same_release(
         tmp_path: Path) -> None:
     """With the workers' pool: the second build takes both top folders from the cache;

@@ -457,6 +457,50 @@ def test_a_utf8_name_read_as_ascii_says_to_use_a_utf8_locale(tmp_path: Path) -> 
     assert visible_entries(tmp_path / "out") == set()
 
 
+@pytest.fixture
+def latin1_file_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python reading file names as Latin-1 (LC_ALL=de_DE.ISO-8859-1, PYTHONUTF8 unset), as
+    corpuskit's checks see it; os.fsencode keeps the encoding it had (UTF-8)."""
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso8859-1")
+
+
+@pytest.mark.usefixtures("latin1_file_names")
+def test_a_name_read_in_a_legacy_locale_is_refused(tmp_path: Path) -> None:
+    """Under a Latin-1 or EUC-JP locale every byte decodes, so a UTF-8 name came out as
+    another string (café as cafÃ©) and a build wrote it into the release's ids (QA): a
+    non-ASCII name there is refused, with the advice if it is UTF-8, as not UTF-8 if not;
+    an ASCII one is as anywhere."""
+    from corpuskit.names import check_name
+
+    misread = check_name("sub/caf\u00c3\u00a9.txt")
+    assert misread is not None and "Python reads file names as iso8859-1 here" in misread
+    assert "PYTHONUTF8=1" in misread
+    not_utf8 = check_name("caf\udce9.txt")  # its bytes: caf, 0xE9
+    assert not_utf8 is not None and not_utf8.startswith("the name is not valid UTF-8")
+    assert check_name("plain/name.txt") is None
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             "café.txt": text_for("café")})
+    with pytest.raises(InputError) as refused:
+        corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    assert [(p.path, p.code) for p in refused.value.problems] == [("café.txt", "unsafe-path")]
+
+
+def test_a_package_read_in_a_legacy_locale_stops_with_the_advice(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """validate called a sound package folder with a non-ASCII name damaged under a
+    Latin-1 locale (QA); it stops with the advice, as under LC_ALL=C."""
+    from corpuskit.errors import FileNamesMisread
+
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine"),
+                                             "café.txt": text_for("café")})
+    corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None)
+    folder, = (p for p in (tmp_path / "dist").iterdir() if p.is_dir())
+    request.getfixturevalue("latin1_file_names")
+    with pytest.raises(FileNamesMisread, match="Python reads file names as iso8859-1"):
+        corpuskit.validate(folder, jobs=1)
+    assert corpuskit.validate(f"{folder}.zip", jobs=1).valid
+
+
 def test_discovery_by_a_pool_is_the_discovery_of_one_process(tmp_path: Path) -> None:
     """A build lists each folder at the top of the seeds by its workers: the same sources,
     problems and skipped files, in the same order, as one walk; here with files at the

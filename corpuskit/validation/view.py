@@ -21,6 +21,7 @@ from ..names import (
     escaped,
     ids_look_alike,
     locale_misreads,
+    names_read_as_utf8,
     raw_name_problems,
     siblings_collide,
 )
@@ -106,7 +107,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             collide[0] = True
         paths = [f"{rel}/{name}" for name in names]
         if not all(map(str.isascii, paths)):
-            listable = [printable(path) == path for path in paths]
+            # A name that cannot be listed, or that may be misread (walk looks at it).
+            utf8 = names_read_as_utf8()
+            listable = [(utf8 or path.isascii()) and printable(path) == path for path in paths]
             others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
             paths = [path for path, ok in zip(paths, listable, strict=True) if ok]
         raw[0] += len(paths)
@@ -136,7 +139,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             collide[0] = True
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
-            if not relpath.isascii() and printable(relpath) != relpath:
+            if not relpath.isascii() and (printable(relpath) != relpath
+                                          or not names_read_as_utf8()):
                 misread = locale_misreads(relpath)
                 if misread is not None:
                     # In escapes: where names read as ASCII, so may the message be.
