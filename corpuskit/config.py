@@ -319,7 +319,8 @@ def load_config(seeds: Path) -> CorpusConfig:
         ) from None
     except OSError as exc:
         raise InputError(
-            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror}")]
+            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror or exc}; "
+                     f"{CONFIG_NAME} must be a readable text file")]
         ) from None
     try:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.

@@ -190,11 +190,11 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         if data.startswith(bom):
             try:
                 decoded = (name, decode_with(data, name))
-            except UnicodeDecodeError as exc:
+            except UnicodeDecodeError as exc:  # where in the text after the mark
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"starts with a {name} byte order mark but is not valid {name} "
-                    f"(byte {exc.start}); re-save it in one encoding")) from None
+                    f"(byte {exc.start + len(bom):,}); re-save it in one encoding")) from None
             break
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8

@@ -161,8 +161,8 @@ def discover(seeds: Path, config: DiscoverConfig, *,
     bad = {p.path for p in problems}
     sources = tuple(ref for ref in refs if ref.path not in bad) if bad else tuple(refs)
     held_back = sorted({*listing.held_back, *(ref.path for ref in refs if ref.path in bad)})
-    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), len(refs),
-                     tuple(map(SourceRef, held_back)))
+    return Discovery(sources, tuple(sorted(problems)), tuple(skipped),
+                     len(refs) + len(listing.held_back), tuple(map(SourceRef, held_back)))
 
 
 class _Listing:
@@ -430,10 +430,19 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
         finally:
             os.close(fd)
     except OSError as exc:
-        raise DocumentProblem(
-            Problem(ref.path, "unreadable-file", f"cannot read: {exc.strerror or exc}")
-        ) from None
+        raise DocumentProblem(Problem(ref.path, "unreadable-file",
+                                      f"cannot read: {exc.strerror or exc}; {_unread(exc)}")
+                              ) from None
     return RawDocument(id=ref.id, path=ref.path, data=data), info
+
+
+def _unread(exc: OSError) -> str:
+    """What to do about a seeds file that could not be read for ``exc``."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "make it readable (chmod a+r), or move it out of the seeds folder"
+    if exc.errno == errno.ENOENT:
+        return "it was removed or renamed while it was read: run the command again"
+    return "make it a readable regular file, or move it out of the seeds folder"
 
 
 def _too_large(ref: SourceRef, why: str) -> DocumentProblem:

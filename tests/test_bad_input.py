@@ -1550,3 +1550,49 @@ def test_a_refused_file_is_placed_on_its_line(tmp_path: Path,
     for name, line, code in (("ctl.txt", 4, "binary-file"), ("nul.txt", 3, "binary-file"),
                              ("noise.txt", 4, "undecodable")):
         assert f"::error file={seeds / name},line={line},title={code}::" in out, out
+
+
+def test_a_bad_byte_after_a_byte_order_mark_is_placed_in_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The byte was counted from the end of the mark (QA: byte 6 for the 10th byte)."""
+    seeds = make_seeds(tmp_path, {**GOOD, "bom.txt": b"\xef\xbb\xbfLe caf\xe9 noir\n"})
+    capsys.readouterr()
+    assert main(["validate", str(seeds)]) == 1
+    out = capsys.readouterr().out
+    assert "not valid utf-8-sig (byte 9); re-save it in one encoding" in out, out
+
+
+def test_a_file_that_cannot_be_read_says_what_to_do(tmp_path: Path) -> None:
+    """"cannot read: Permission denied" named the file only (QA)."""
+    from corpuskit.discover import read_source
+    from corpuskit.models import DocumentProblem, SourceRef
+
+    seeds = make_seeds(tmp_path, GOOD)
+    with pytest.raises(DocumentProblem) as gone:  # listed, then removed
+        read_source(seeds, SourceRef("gone.txt"), max_bytes=1 << 20)
+    assert gone.value.problem.message.endswith(
+        "it was removed or renamed while it was read: run the command again")
+    real_open = os.open
+
+    def refused(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("good.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(os, "open", refused)
+        with pytest.raises(DocumentProblem) as denied:
+            read_source(seeds, SourceRef("good.txt"), max_bytes=1 << 20)
+    assert denied.value.problem.message == (
+        "cannot read: Permission denied; make it readable (chmod a+r), or move it out of "
+        "the seeds folder")
+
+
+def test_files_refused_for_their_names_are_counted_with_their_bytes(tmp_path: Path) -> None:
+    """validate counted their bytes but not the files (QA: 1 file of 14 bytes for two)."""
+    from corpuskit.validation import validate
+
+    seeds = make_seeds(tmp_path, {**GOOD, "a:b.txt": "hello\n"})
+    report = validate(seeds, jobs=1)
+    files = [seeds / "corpus.toml", seeds / "good.txt", seeds / "a:b.txt"]
+    assert (report.files, report.bytes) == (3, sum(f.stat().st_size for f in files))
