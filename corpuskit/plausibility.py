@@ -59,9 +59,12 @@ _BACKSLASH_MARKUP = re.compile(
 
 def words_of(text: str) -> list[str]:
     """The words of ``text`` as they are judged: split at whitespace, backslash markup
-    (:data:`_BACKSLASH_MARKUP`) taken out first."""
+    (:data:`_BACKSLASH_MARKUP`) taken out first, and byte order marks (GB18030's decodes to
+    U+FEFF: glued to the first word, it made a one-line Chinese text one mistyped word)."""
     if "\\" in text:
         text = _BACKSLASH_MARKUP.sub(" ", text)
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", " ")
     return text.split()
 
 

@@ -780,3 +780,13 @@ def test_an_unreadable_file_is_told_by_its_mistyped_words() -> None:
     russian = "Привет, как дела? Это тест русского текста в кодировке.\n"
     said = _refused_saying(russian.encode("koi8_r"), DecodeConfig(fallback_encodings=("cp1252",)))
     assert "(the best, cp1252, reads its letters outside ASCII as a wrong code page does" in said
+
+
+def test_a_one_line_gb18030_text_with_its_byte_order_mark_is_read() -> None:
+    """GB18030's byte order mark decodes to U+FEFF, which was judged part of the first
+    word: a one-line Chinese text (no spaces: one word) was refused as mistyped, "add its
+    code page" advised for the code page already listed (QA)."""
+    text = ("这是中文文本。今天天气很好，我们去公园散步吧。"
+            "北京是中国的首都，也是一个历史悠久的城市。\n")
+    decoded = run(b"\x84\x31\x95\x33" + text.encode("gb18030"))
+    assert decoded.encoding == "gb18030" and decoded.text == "\ufeff" + text
