@@ -33,6 +33,7 @@ from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums
+from .wording import command
 
 
 def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
@@ -52,6 +53,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         return _report(target, [_seeds_problem(seeds, p) for p in found.problems],
                        compared=False)
     name = config.release_name
+    build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
     unusable = _dist_problem(dist, name)
     if unusable is not None:
         why = "does not exist" if unusable.code == "missing-file" else \
@@ -75,23 +77,24 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     if in_the_way is not None and all(d.path != archive for d in releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
                                 f"named as the archive of version {config.version}, but "
-                                f"{in_the_way}: move it out of {dist}, then run 'corpuskit "
-                                "build' to write the archive"))
+                                f"{in_the_way}: move it out of {dist}, then run "
+                                f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
     if not release.is_dir() and zipped:
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is in "
-                                f"{dist} as its zip only, its folder removed; run 'corpuskit "
-                                "build' to put the folder back (a build of the same content "
-                                "does)"))
+                                f"{dist} as its zip only, its folder removed; run "
+                                f"'{build_command}' to put the folder back (a build of the "
+                                "same content does)"))
     elif not release.is_dir():
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
-                                f"{dist}; run 'corpuskit build' or 'corpuskit release'"))
+                                f"{dist}; run '{build_command}' or "
+                                f"'{command('release', seeds=seeds, out=dist)}'"))
     if in_the_way is None and not zipped:
         problems.append(Problem(str(archive), "missing-file",
                                 f"the archive of version {config.version} is not in {dist}; "
-                                "run 'corpuskit build'"))
+                                f"run '{build_command}'"))
     with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
@@ -112,11 +115,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
-                    command = ("corpuskit release patch" if _same_content(
-                        release, result.release) else "corpuskit release")
+                    command_line = command("release", seeds=seeds, out=dist, arguments=(
+                        ("patch",) if _same_content(release, result.release) else ()))
                     message = (f"differs from what a fresh build of {seeds} makes: the seeds "
                                f"changed since version {config.version} was released (to "
-                               f"publish the change, run '{command}', which builds the "
+                               f"publish the change, run '{command_line}', which builds the "
                                "next version beside this one; released versions are never "
                                "rebuilt), or they did not and this corpuskit builds them "
                                "otherwise (check with the version that made the release)")
@@ -125,7 +128,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                f"the release's {DESCRIPTOR} does not: the file changed after "
                                "the release was built; restore it from the release's zip "
                                "or from version control (git checkout), or remove the "
-                               f"folder {release.name}/ and run 'corpuskit build', which "
+                               f"folder {release.name}/ and run '{build_command}', which "
                                "puts it back")
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
@@ -144,7 +147,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         if zipped:
             problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
                                     "archive is sealed: if this one was never published, "
-                                    "delete it and run 'corpuskit build' to write it again",
+                                    f"delete it and run '{build_command}' to write it again",
                                     p.location)
                             for p in check_archive_checksums(archive))
         return _report(target, problems, files=len(sizes), size=sum(sizes),

@@ -57,7 +57,7 @@ from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable
 from .runsettings import parse_source_date_epoch
 from .semver import RELEASE_BUMPS, Version, bump_rank
-from .wording import counted
+from .wording import command, counted
 from .writer import output_lock, remove_file, replace_file_atomically
 from .zipsource import ZipSource
 
@@ -390,10 +390,12 @@ def _decode_changelog(data: bytes | None) -> str | None:
                                   f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
 
 
-def _too_small(bump: str, result: Diff, previous: str) -> ReleaseError:
+def _too_small(bump: str, result: Diff, previous: str, seeds: Path, dist: Path
+               ) -> ReleaseError:
     return ReleaseError(
         f"a {bump} release is too small: the changes since {previous} ({summarize(result)}) "
-        f"require a {result.bump} release; run 'corpuskit release {result.bump}'")
+        f"require a {result.bump} release; run "
+        f"'{command('release', seeds=seeds, out=dist, arguments=(result.bump,))}'")
 
 
 def release(
@@ -497,26 +499,27 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 raise ReleaseError(unfinished_release(config.name, previous, previous_path,
                                                       seeds, dist, settings=True))
             if required == "none":
-                raise ReleaseError(f"{missing}; run 'corpuskit build' (seeds {seeds}, out "
-                                   f"{dist}) to write its zip, which finishes it")
+                raise ReleaseError(f"{missing}; run '{command('build', seeds=seeds, out=dist)}'"
+                                   " to write its zip, which finishes it")
             raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
                                                   dist))
         if required == "none" and (bump is None or not _packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
-            restore = (f" (its zip only, the folder removed: 'corpuskit build' of {seeds} "
-                       "puts the folder back)" if zip_only and config.version == previous
-                       else "")
+            restore = (f" (its zip only, the folder removed: "
+                       f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
+                       if zip_only and config.version == previous else "")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
                 + ("; change documents or metadata first, or, if only settings, outputs or "
                    f"{CHANGELOG_NAME} changed (such as [output] parquet), release them with "
-                   "'corpuskit release patch'" if bump is None else
+                   f"'{command('release', seeds=seeds, out=dist, arguments=('patch',))}'"
+                   if bump is None else
                    ", and the same processing settings and outputs; change something first"))
         if bump is not None and bump_rank(bump) < bump_rank(required):
-            raise _too_small(bump, result, previous)
+            raise _too_small(bump, result, previous, seeds, dist)
         bump = bump or required
         version = str(previous_version.bump(bump))
         created = release_time(source_date_epoch)

@@ -9,3 +9,22 @@ def counted(count: int, noun: str, *, grouped: bool = False) -> str:
     the count with thousands separators (``12,500 documents``), as the data card has it."""
     shown = f"{count:,}" if grouped else str(count)
     return f"{shown} {noun}{'' if count == 1 else 's'}"
+
+
+def command(name: str, *, seeds: object = None, out: object = None, dist: object = None,
+            arguments: tuple[str, ...] = ()) -> str:
+    """A corpuskit command line as advice gives it: ``corpuskit NAME ARGUMENTS`` and the
+    folders it works on where they are not its defaults (``seeds``, ``dist``), so that it
+    runs as shown from where the user ran the command that gives it: ``corpuskit build
+    sY --out dY``; ``corpuskit release minor --seeds sY --out dY``; ``corpuskit check
+    --seeds sY --dist dY``. Paths are quoted for a POSIX shell where they need it."""
+    import shlex
+
+    words = ["corpuskit", name, *arguments]
+    seeds_shown = None if seeds is None or str(seeds) == "seeds" else shlex.quote(str(seeds))
+    if seeds_shown is not None:
+        words += [seeds_shown] if name == "build" else ["--seeds", seeds_shown]
+    for option, folder in (("--out", out), ("--dist", dist)):
+        if folder is not None and str(folder) != "dist":
+            words += [option, shlex.quote(str(folder))]
+    return " ".join(words)

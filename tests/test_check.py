@@ -79,7 +79,8 @@ def test_changed_seeds_make_dist_stale(repo: Path, monkeypatch: pytest.MonkeyPat
     assert "not current" in err
     [advice] = [p.message for p in report.problems if p.path == str(release / "datapackage.json")]
     assert ("the seeds changed since version 1.0.0 was released (to publish the change, run "
-            "'corpuskit release', which builds the next version beside this one") in advice
+            f"'corpuskit release --seeds {repo / 'seeds'} --out {repo / 'dist'}', which builds "
+            "the next version beside this one") in advice
 
 
 def test_added_and_removed_documents(repo: Path) -> None:
@@ -103,7 +104,8 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
         f"differs from what a fresh build of {repo / 'seeds'} makes, though the release's "
         "datapackage.json does not: the file changed after the release was built; restore "
         "it from the release's zip or from version control (git checkout), or remove the "
-        "folder validate-sample-1.0.0/ and run 'corpuskit build', which puts it back")
+        f"folder validate-sample-1.0.0/ and run 'corpuskit build {repo / 'seeds'} --out "
+        f"{repo / 'dist'}', which puts it back")
     shutil.rmtree(repo / "dist/validate-sample-1.0.0")
     build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
@@ -366,7 +368,8 @@ def test_a_settings_only_change_is_said_to_need_release_patch(repo: Path) -> Non
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     release = repo / "dist/validate-sample-1.0.0"
     [advice] = [p.message for p in report.problems if p.path == str(release / "datapackage.json")]
-    assert "to publish the change, run 'corpuskit release patch', which builds" in advice
+    assert ("to publish the change, run 'corpuskit release patch --seeds "
+            f"{repo / 'seeds'} --out {repo / 'dist'}', which builds") in advice
 
 
 def test_a_zip_of_another_package_gets_advice_that_works(

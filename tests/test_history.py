@@ -185,7 +185,8 @@ def test_a_corpus_through_its_history(tmp_path: Path, capsys: pytest.CaptureFixt
     code, _, err = history.release("minor")
     assert code == 1
     assert "a minor release is too small" in err and SEED_ID in err
-    assert "require a major release; run 'corpuskit release major'" in err
+    assert ("require a major release; run 'corpuskit release major --seeds "
+            f"{history.seeds} --out {history.dist}'") in err
     assert releases(history.dist)[-1] == f"{NAME}-1.1.0.zip"
     data, entry = history.step("1.1.0", "2.0.0", "major")
     assert data["bump"] == "major"

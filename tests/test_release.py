@@ -364,7 +364,8 @@ def test_too_small_bump_is_refused_and_names_the_required_one(
     assert main(["release", "minor", "--seeds", str(seeds), "--out", str(dist), "-j", "1",
                  "--no-cache"]) == 1
     err = capsys.readouterr().err
-    assert "require a major release; run 'corpuskit release major'" in err
+    assert ("require a major release; run 'corpuskit release major --seeds "
+            f"{seeds} --out {dist}'") in err
     assert snapshot(seeds) == before and snapshot(dist) == released
 
 
@@ -524,7 +525,7 @@ def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
         release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
     assert str(caught.value) == (
         "a patch release is too small: the changes since 1.0.0 (added: extra) require a "
-        "minor release; run 'corpuskit release minor'")
+        f"minor release; run 'corpuskit release minor --seeds {seeds} --out {dist}'")
 
 
 def test_changelog_line_for_a_raw_input_only_change(seeds: Path, dist: Path) -> None:
@@ -750,7 +751,8 @@ def test_no_release_follows_one_whose_zip_is_missing(seeds: Path, dist: Path) ->
     """With a change in the seeds, a release went ahead of a latest release that had lost
     its zip (QA), and nothing wrote that zip again; without one it said to run build."""
     (dist / "corpuskit-seeds-1.0.0.zip").unlink()
-    with pytest.raises(ReleaseError, match=r"has no zip beside it.*run 'corpuskit build'"):
+    with pytest.raises(ReleaseError, match=r"has no zip beside it.*run " + re.escape(
+            f"'corpuskit build {seeds} --out {dist}' to write its zip")):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     corpus_toml = (seeds / "corpus.toml").read_bytes()
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")

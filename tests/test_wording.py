@@ -33,3 +33,19 @@ def test_the_build_message_counts_its_documents(tmp_path: Path, files: dict[str,
     seeds = make_seeds(tmp_path, files)
     assert main(["build", str(seeds), "--out", str(tmp_path / "dist")]) == 0
     assert shown in capsys.readouterr().err
+
+
+def test_advice_names_the_folders_a_command_was_given() -> None:
+    """check and release said "run 'corpuskit build'" where the user had given --seeds and
+    --dist: run as shown, it built the default folders (QA)."""
+    from pathlib import Path
+
+    from corpuskit.wording import command
+
+    assert command("build", seeds=Path("seeds"), out=Path("dist")) == "corpuskit build"
+    assert command("build", seeds=Path("s Y"), out=Path("dY")) == \
+        "corpuskit build 's Y' --out dY"
+    assert command("release", seeds=Path("sY"), out=Path("dist"), arguments=("minor",)) == \
+        "corpuskit release minor --seeds sY"
+    assert command("check", seeds=Path("seeds"), dist=Path("small/dist")) == \
+        "corpuskit check --dist small/dist"
