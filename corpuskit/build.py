@@ -45,7 +45,7 @@ from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
 from .usercache import cache_problem, user_cache_dir
-from .wording import counted
+from .wording import command, counted
 from .writer import (
     TEMP_PREFIX,
     HashingWriter,
@@ -369,7 +369,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         elif archive.exists():
             # The folder goes into place before its zip, so a zip without its folder is
             # no build's leftover: a release whose folder was removed by hand.
-            _check_archive_identical(writer.root, archive, created, config, out, prepared)
+            _check_archive_identical(writer.root, archive, created, config, out, prepared,
+                                     seeds)
             writer.commit()
             status, restored = "restored", "folder"
         else:
@@ -381,17 +382,20 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     notes: tuple[str, ...] = ()
     if newest is not None and newest[0] > Version.parse(config.version):
         notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
-                 f"'corpuskit check' will call the seeds behind it; if {config.version} is "
+                 f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind "
+                 f"it; if {config.version} is "
                  f"not a fix of an older line (a version set by mistake), remove "
                  f"{writer.final.name} and {archive.name} from {out} (if not published), "
                  f"set version back to {newest[0]} in {seeds / CONFIG_NAME}, and let "
-                 f"'corpuskit release' number the next version after {newest[0]}",)
+                 f"'{command('release', seeds=seeds, out=out)}' number the next version "
+                 f"after {newest[0]}",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, notes, restored)
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,
-                             config: CorpusConfig, out: Path, prepared: PreparedPieces) -> None:
+                             config: CorpusConfig, out: Path, prepared: PreparedPieces,
+                             seeds: Path) -> None:
     """A release's zip whose folder is gone must hold what this build made; what differs
     is said as for a release folder (:func:`_check_identical`): another release time alone,
     or the documents and metadata that differ."""
@@ -414,8 +418,7 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
             f"{release_time_advice(found.old.created)}")
     raise ReleaseExistsError(
         f"{there} with other content{f' ({summary})' if summary else ''}; released versions "
-        "are immutable: bump the version with 'corpuskit release' ('corpuskit release patch' "
-        "when only settings or outputs changed, not documents or metadata)")
+        f"are immutable: {_bump_advice(seeds, out)}")
 
 
 def _write_release_archive(folder: Path, target: Path, created: str | None,
@@ -452,6 +455,13 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
         probe.unlink(missing_ok=True)
 
 
+def _bump_advice(seeds: Path, out: Path) -> str:
+    """What to do when the seeds changed under a released version: bump it."""
+    return (f"bump the version with '{command('release', seeds=seeds, out=out)}' "
+            f"('{command('release', seeds=seeds, out=out, arguments=('patch',))}' when only "
+            "settings or outputs changed, not documents or metadata)")
+
+
 def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: Path, *,
                        settings: bool = False) -> str:
     """What to do about release ``version`` (its folder ``folder``, no zip beside it) once
@@ -461,13 +471,14 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
     ``release`` both say this."""
     start = (f"{name} {version} ({folder}) has no zip beside it: a build or release was "
              "interrupted after the folder was in place (or the zip was removed), and ")
-    build_it = f"run 'corpuskit build' (seeds {seeds}, out {out}) to write its zip"
+    build_it = f"run '{command('build', seeds=seeds, out=out)}' to write its zip"
+    release_patch = command("release", seeds=seeds, out=out, arguments=("patch",))
     if settings:
         return (f"{start}the processing settings, outputs or {CHANGELOG_NAME} of {seeds} "
                 f"have changed since: finish {version} first, then release the change. Put "
                 f"them back as they were in {version} ({folder}/{CHANGELOG_NAME} and the "
                 f"'corpuskit' settings of its datapackage.json say how), {build_it}, make the "
-                "change again and run 'corpuskit release patch'; or restore the zip from a "
+                f"change again and run '{release_patch}'; or restore the zip from a "
                 "published copy")
     return (f"{start}the documents or metadata of {seeds} have changed since (corpuskit "
             f"diff {folder} {seeds} lists how): finish {version} first, then release the "
@@ -477,7 +488,8 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
             f"back in {CONFIG_NAME} the package metadata and processing settings changed "
             f"since ({folder}/datapackage.json holds them), keeping its version and "
             f"{CHANGELOG_NAME} at {version}. Then {build_it}, bring your changes back and run "
-            "'corpuskit release'; or restore the zip from a published copy")
+            f"'{command('release', seeds=seeds, out=out)}'; or restore the zip from a "
+            "published copy")
 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
@@ -514,9 +526,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                                                         seeds, out, settings=not summary))
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
-            f"({detail}); released versions are immutable: bump the version "
-            "with 'corpuskit release' ('corpuskit release patch' when only settings or "
-            "outputs changed, not documents or metadata)")
+            f"({detail}); released versions are immutable: {_bump_advice(seeds, out)}")
     if not archive.exists():
         _write_release_archive(existing, archive, created, config, prepared)
         return True

@@ -834,7 +834,7 @@ def test_build_gives_release_s_advice_when_the_latest_release_lost_its_zip(
         release(seeds, dist, bump="patch", source_date_epoch=epoch(1), jobs=1)
     assert str(built.value) == str(released.value)
     assert "processing settings, outputs or CHANGELOG.md" in str(built.value)
-    assert "'corpuskit release patch'" in str(built.value)
+    assert f"'corpuskit release patch --seeds {seeds} --out {dist}'" in str(built.value)
     config.write_text(original, "utf-8")  # put back: build finishes 1.0.0
     assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).restored == "archive"
     config.write_text(original.replace("parquet = true", "parquet = false"), "utf-8")

@@ -106,7 +106,8 @@ def test_check_of_the_seeds_release_kept_as_its_zip_only_says_to_build_its_folde
     assert [(p.path, p.code) for p in report.problems] == [
         (str(dist / f"{NAME}-1.1.0"), "missing-file")]
     message = report.problems[0].message
-    assert "as its zip only" in message and "'corpuskit build'" in message
+    assert "as its zip only" in message
+    assert f"run 'corpuskit build {seeds} --out {dist}' to put the folder back" in message
     assert "corpuskit release" not in message
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).restored == "folder"
     assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
@@ -143,7 +144,8 @@ def test_nothing_to_release_since_a_zip_only_release_says_to_build_its_folder(
         release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
     message = str(caught.value)
     assert f"{NAME}-1.1.0.zip" in message
-    assert f"its zip only, the folder removed: 'corpuskit build' of {seeds}" in message
+    assert ("its zip only, the folder removed: "
+            f"'corpuskit build {seeds} --out {dist}' puts the folder back") in message
     assert _snapshot(repo) == before
 
 
