@@ -261,9 +261,9 @@ def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = F
     and deleted): no bytes are copied. A ``target`` in the way is removed first, so that
     a copy never writes through a link into ``source``.
     """
+    temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
         if link:
             with suppress(FileNotFoundError):
                 temp.unlink()
@@ -273,6 +273,9 @@ def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = F
         if atomic:
             os.replace(temp, target)
     except OSError as exc:
+        if atomic:  # a copy cut short (a full disk) leaves nothing behind (QA)
+            with suppress(OSError):
+                temp.unlink()
         raise _output_error(target, exc, doing) from None
 
 

@@ -522,3 +522,28 @@ def test_a_zip_whose_writing_fails_leaves_no_temporary_file(
         writer.write_archive(folder, out / "release.zip", None, root="release",
                              compression=COMPRESSIONS["zlib"])
     assert written and list(out.iterdir()) == []
+
+
+def test_a_copy_cut_short_leaves_no_temporary_file(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache entry copied onto a full disk left its temporary file in the cache, one more
+    each build (QA): the copy removes it, and says what failed."""
+    import errno
+    import shutil
+
+    from corpuskit import writer
+    from corpuskit.errors import OutputError
+
+    source = tmp_path / "entry.deflate"
+    source.write_bytes(b"x" * 100_000)
+    target = tmp_path / "cache" / "4a" / "entry.deflate"
+
+    def full_disk(src: object, dst: object, *args: object, **kwargs: object) -> None:
+        Path(str(dst)).write_bytes(b"x" * 4096)  # part of it, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    monkeypatch.setattr(writer, "_linked", lambda source, target: False)  # another device
+    with pytest.raises(OutputError, match="No space left on device"):
+        writer.copy_into(source, target, link=True)
+    assert list(target.parent.iterdir()) == []
