@@ -28,7 +28,7 @@ from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import descriptor_created, latest_release, latest_release_folder, not_a_zip_file
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
-from .errors import CorpuskitError, InputError, ReleaseExistsError, UsageError
+from .errors import CorpuskitError, FileChanged, InputError, ReleaseExistsError, UsageError
 from .language import forget_model, load_before_forking, preload
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
@@ -166,7 +166,7 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
     view = memoryview(buffer)
     placed: list[tuple[int, int, int]] = []
     known = bool(pieces)
-    for *_, size, _ in pieces or ():
+    for *_, size, expected in pieces or ():
         start, crc, left = documents.bytes, 0, size
         while left > 0 and (count := shard.readinto(view[:min(left, len(view))])):
             chunk = view[:count]
@@ -177,6 +177,13 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
         if left:  # the file is shorter than its pieces
             known = False
             break
+        if crc != expected:  # the records the pieces were deflated from are other bytes
+            raise FileChanged(
+                f"the records of {Path(getattr(shard, 'name', '?')).name} changed while this "
+                "build used them (another process wrote into the file, or into the cache "
+                "entry it was linked from: its pieces hold other records); nothing was "
+                "written: run the build again (a changed cache entry is not used), or with "
+                "--no-cache")
     while count := shard.readinto(view):  # bytes past the pieces
         documents.write(view[:count])
         known = False

@@ -31,8 +31,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from .config import DEFAULT_COMPRESSION, ProcessConfig
 from .deflate import (
     COMPRESSIONS,
@@ -45,11 +43,17 @@ from .language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
-from .preparedpieces import PieceEntry, RecordPieces, manifest_entry, records_entry
+from .preparedpieces import (
+    PieceEntry,
+    PreparedPieces,
+    RecordPieces,
+    manifest_entry,
+    records_entry,
+)
 from .problems import Problem
 from .seedstate import SeedStates, UnchangedCopies
 from .shardcache import EarlierShard, ShardCache, config_fingerprint
-from .shardpieces import PiecesWriter, pieces_index_path, pieces_path
+from .shardpieces import PiecesWriter, pieces_path
 from .shards import cut
 from .writer import (
     file_identity,
@@ -514,7 +518,7 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
     segment = segment_path(pieces)
     try:
         if raw is None:
-            index = orjson.loads(pieces_index_path(shard_file).read_bytes())
+            index = PreparedPieces.load_index(pieces_path(shard_file))
             raw = index["raw"]
             placed = (records_entry(index), manifest_entry(index))
         with stream_file(segment, doing=task.writing_pieces()) as target:

@@ -71,6 +71,12 @@ class WorkerDied(CorpuskitError):
     what it was doing is lost, so the command stops instead of waiting for it."""
 
 
+class FileChanged(CorpuskitError):
+    """A file a build made or took from its cache (a shard's records, its archive pieces)
+    changed while the build used it: another process wrote into it. Nothing is written;
+    the build can be run again (a changed cache entry is a miss then)."""
+
+
 class ProblemsFound(CorpuskitError):
     """A report holds problems (validate, check): exit status 1 once it has been shown."""
 
@@ -84,8 +90,8 @@ class UsageError(CorpuskitError):
 
 
 class FileNamesMisread(UsageError):
-    """Python was told to read file names in an encoding other than UTF-8 (a C or POSIX
-    locale with PYTHONUTF8=0), and a folder to be read holds UTF-8 names it cannot
+    """Python was told to read file names in an encoding other than UTF-8 (the locale's,
+    with PYTHONUTF8 unset or 0), and a folder to be read holds UTF-8 names it cannot
     decode: run as the message says. Nothing is judged of the folder, which is not at
     fault (a package read so would look tampered with: its manifests name files that
     seem not to be there)."""

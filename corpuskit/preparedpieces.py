@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from .deflate import PIECE_BYTES
+from .errors import FileChanged
 from .models import document_id
 from .package import RAW_PREFIX
 from .zippieces import MANIFEST_MEMBER, RECORDS_MEMBER, Deflated, Piece, file_bytes
@@ -187,7 +188,17 @@ class PreparedPieces:
 
     @staticmethod
     def load_index(blob: Path) -> dict[str, Any]:
-        data: dict[str, Any] = orjson.loads(blob.with_name(blob.name + ".json").read_bytes())
+        index = blob.with_name(blob.name + ".json")
+        try:
+            data = orjson.loads(index.read_bytes())
+        except ValueError:  # checked when the worker took it: written into since
+            raise FileChanged(f"the index of the archive pieces {index.name} changed while "
+                              "this build used it (another process wrote into it, or into "
+                              "the cache entry it was linked from); run the build again (a "
+                              "changed cache entry is not used), or with --no-cache") from None
+        if not isinstance(data, dict):
+            raise FileChanged(f"the index of the archive pieces {index.name} changed while "
+                              "this build used it; run the build again, or with --no-cache")
         return data
 
     def _read_next(self) -> str | None:

@@ -484,7 +484,9 @@ def test_records_are_copied_piece_by_piece_whatever_the_reads_take(buffer_bytes:
         out = io.BytesIO()
         writer = HashingWriter(out)
         writer.write(b"before\n")  # the shards before it: offsets count from the file's start
-        pieces = tuple((0, 0, size, 0) for size in sizes)
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        pieces = tuple((0, 0, size, zlib.crc32(data[start:start + size]))
+                       for start, size in zip(starts, sizes, strict=True))
         placed, known = _copy_records(io.BufferedReader(io.BytesIO(data)), writer, pieces,
                                       bytearray(buffer_bytes))
         return placed, known, out.getvalue(), writer.sha256
@@ -499,3 +501,9 @@ def test_records_are_copied_piece_by_piece_whatever_the_reads_take(buffer_bytes:
         assert (placed, known) == ([], False)
         assert written == b"before\n" + data
         assert sha == hashlib.sha256(written).hexdigest()
+    # Records that are not those the pieces were made of (written into since): refused.
+    from corpuskit.errors import FileChanged
+
+    with pytest.raises(FileChanged, match="changed while this build used them"):
+        _copy_records(io.BufferedReader(io.BytesIO(data)), HashingWriter(io.BytesIO()),
+                      ((0, 0, cut, zlib.crc32(data[:cut]) ^ 1),), bytearray(buffer_bytes))

@@ -139,6 +139,46 @@ def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
+@pytest.mark.parametrize("what", ["records", "index"])
+def test_a_cache_entry_written_into_during_the_build_stops_it(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        what: str) -> None:
+    """A cache file changed in place after the worker checked it went into the release,
+    and the build said "built" (QA: exit 0 for a release validate refused). The records
+    copied are checked against the pieces deflated from them, and an index that no longer
+    reads is said to have changed: nothing is written; the next build does not use the
+    entry, and makes the bytes of a build without a cache."""
+    from corpuskit.errors import FileChanged
+    from corpuskit.validation import validate
+
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    taken = ShardCache.get
+
+    def get_then_changed(self: ShardCache, key: str, target: Path) -> Any:
+        hit = taken(self, key, target)
+        if hit is not None:  # linked: a write into the entry is a write into the shard
+            changed = target if what == "records" else \
+                shardpieces.pieces_index_path(target)
+            data = bytearray(changed.read_bytes())
+            data[len(data) // 2] ^= 0x01 if what == "records" else 0xFF
+            with changed.open("r+b") as handle:  # in place, as another process would
+                handle.write(bytes(data))
+        return hit
+
+    monkeypatch.setattr(ShardCache, "get", get_then_changed)
+    out = tmp_path / "out"
+    with pytest.raises(FileChanged, match="changed while this build used"):
+        build(corpus, out, jobs=1, cache=cache)
+    monkeypatch.undo()
+    releases = [p for p in out.iterdir() if not p.name.startswith(".")] \
+        if out.exists() else []
+    assert all(validate(p).valid for p in releases), releases
+    result = build(corpus, out, jobs=1, cache=cache)
+    assert result.cached_shards < len(SHARDS)
+    _same(one_job, out, result.release.name)
+
+
 def test_cache_key_covers_config_and_inputs() -> None:
     entries = [("a.txt", "0" * 64)]
     assert ShardCache.key("f1", entries) != ShardCache.key("f2", entries)
