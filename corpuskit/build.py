@@ -100,7 +100,7 @@ def build(
     try:
         config = load_config(seeds)
     except InputError as error:
-        raise every_seeds_problem(seeds, error, jobs) from None
+        raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     unwritable = cache_problem(cache) if cache is not None else None
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
@@ -143,13 +143,15 @@ def build(
     return result
 
 
-def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None) -> InputError:
+def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
+                        source_date_epoch: str | None) -> InputError:
     """``error``, which stopped a build at ``seeds``'s corpus.toml, with the problems of its
     documents where the configuration's are in its package metadata only: all problems
     of a run are reported together (QA: a blank keyword hid an empty document)."""
     from .validation.seeds import with_document_problems
 
-    return with_document_problems(seeds, error, jobs=jobs, then="; nothing was written")
+    return with_document_problems(seeds, error, jobs=jobs, then="; nothing was written",
+                                  source_date_epoch=source_date_epoch)
 
 
 def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: RecordPieces | None,
@@ -264,8 +266,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
-    problems = [*discovery.problems, *run_problems(config, source_date_epoch),
-                *config_path_problems(config, discovery.sources)]
+    problems = [*discovery.problems, *run_problems(config.parquet, source_date_epoch),
+                *config_path_problems(config.metadata, config.parquet, discovery.sources)]
     if discovery.held_back:  # files refused for their names: their content is checked too
         from .validation.seeds import held_back_problems
 

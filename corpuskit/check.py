@@ -49,7 +49,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
-        found = every_seeds_problem(seeds, error, jobs)
+        found = every_seeds_problem(seeds, error, jobs, source_date_epoch)
         return _report(target, [_seeds_problem(seeds, p) for p in found.problems],
                        compared=False)
     name = config.release_name

@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,7 +170,8 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                                 f"{homepage!r} is not an absolute URL; write it in full, "
                                 "such as https://example.org/corpus", "homepage"))
     created = data.get("created")
-    if isinstance(created, str) and not problems:  # the schema checked its shape
+    if isinstance(created, str) and "created" not in {p.location for p in problems}:
+        # the schema checked its shape
         try:
             dt.datetime.strptime(created, CREATED_FORMAT)
         except ValueError:
@@ -178,8 +179,11 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                                     f"{created!r} is not a real date and time; write the "
                                     "release time in UTC as YYYY-MM-DDTHH:MM:SSZ", "created"))
     if problems:
+        output = data.get("output")
         raise ConfigError(problems, f"{path} is not a valid corpus configuration",
-                          settings=_settings_beside(problems, data))
+                          settings=_settings_beside(problems, data),
+                          metadata={k: v for k, v in data.items() if k not in SETTINGS_KEYS},
+                          parquet=isinstance(output, dict) and output.get("parquet") is True)
     discover, process = document_settings(data)
     return CorpusConfig(
         name=data["name"],
@@ -205,16 +209,28 @@ class ConfigError(InputError):
     the seeds be reported at once; else None."""
 
     def __init__(self, problems: Sequence[Problem], summary: str = "", *,
-                 settings: tuple[DiscoverConfig, ProcessConfig] | None = None) -> None:
+                 settings: tuple[DiscoverConfig, ProcessConfig] | None = None,
+                 metadata: Mapping[str, Any] | None = None, parquet: bool = False) -> None:
         super().__init__(problems, summary)
         self.settings = settings
+        #: The package metadata as given (its problems among ``problems``), and whether
+        #: Parquet output is asked for: what the checks of a run need beside the documents.
+        self.metadata: Mapping[str, Any] = metadata or {}
+        self.parquet = parquet
 
 
 def _settings_beside(problems: Sequence[Problem], data: dict[str, Any]
                      ) -> tuple[DiscoverConfig, ProcessConfig] | None:
     """The document settings of ``data`` if none of ``problems`` is in their tables."""
+    from .schemacheck import load_schema
+
+    metadata_keys = set(load_schema(CONFIG_SCHEMA)["properties"]) - set(SETTINGS_KEYS)
+
     def in_tables(location: str) -> bool:
-        return not location or location.split(".")[0].split("[")[0] in _DOCUMENT_TABLES
+        """Whether a problem at ``location`` may be in the document tables: one of them,
+        or a key that is none of the package metadata's (``[discovr]``, misspelled)."""
+        top = location.split(".")[0].split("[")[0]
+        return not top or top in _DOCUMENT_TABLES or top not in metadata_keys
 
     if any(in_tables(problem.location) for problem in problems):
         return None

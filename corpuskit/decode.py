@@ -78,7 +78,7 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
         elif _looks_utf16(data):
             said += ("; every other byte is NUL, as in UTF-16 text without a byte order "
                      "mark: re-save it as UTF-8, or as UTF-16 with one")
-        return said, data.count(b"\n", 0, nul) + 1
+        return said, _line_number(data, nul)
     encoding, text = decoded
     found = text.find("\x00")
     if found < 0:
@@ -89,7 +89,7 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
                 f"{MAX_CONTROL_SHARE:.0%}; the first, U+{ord(text[found]):04X},")
     else:
         what = "a NUL character"
-    line = text.count("\n", 0, found) + 1
+    line = _line_number(text, found)
     return f"{what} on line {line} as {encoding} reads it", line
 
 
@@ -116,15 +116,23 @@ def _looks_utf16(data: bytes) -> bool:
 
 
 def _line_of(data: bytes, offset: int) -> str:
-    """The location of byte ``offset`` of ``data``: its line (lines end at LF)."""
-    line = data.count(b"\n", 0, offset) + 1
-    return f"line {line}"
+    """The location of byte ``offset`` of ``data`` (ASCII-compatible): its line."""
+    return f"line {_line_number(data, offset)}"
+
+
+def _line_number(text: bytes | str, offset: int) -> int:
+    """The line of ``text`` that ``offset`` is on; lines end at LF, CR or CRLF."""
+    if isinstance(text, str):
+        return text.count("\n", 0, offset) + text.count("\r", 0, offset) \
+            - text.count("\r\n", 0, offset) + 1
+    return text.count(b"\n", 0, offset) + text.count(b"\r", 0, offset) \
+        - text.count(b"\r\n", 0, offset) + 1
 
 
 def _not_utf8(data: bytes, start: int) -> str:
     """That ``data`` is not UTF-8, and where: the first byte that is not, and its line
     (a file of 50 MB with one Latin-1 byte was refused with no hint of where it was)."""
-    line = data.count(b"\n", 0, start) + 1
+    line = _line_number(data, start)
     return f"not valid UTF-8 (byte {start:,}, on line {line:,}, is {data[start:start + 1]!r})"
 
 
@@ -191,10 +199,12 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             try:
                 decoded = (name, decode_with(data, name))
             except UnicodeDecodeError as exc:  # where in the text after the mark
+                read = exc.object[:exc.start].decode(exc.encoding, "replace")
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"starts with a {name} byte order mark but is not valid {name} "
-                    f"(byte {exc.start + len(bom):,}); re-save it in one encoding")) from None
+                    f"(byte {exc.start + len(bom):,}); re-save it in one encoding",
+                    f"line {_line_number(read, len(read))}")) from None
             break
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8

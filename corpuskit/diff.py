@@ -359,7 +359,12 @@ class _SeedsSide(_Side):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.config: CorpusConfig = load_config(path)
+        try:
+            self.config: CorpusConfig = load_config(path)
+        except InputError as error:  # with the documents' problems, where they can be found
+            from .validation.seeds import with_document_problems
+
+            raise with_document_problems(path, error) from None
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
         if discovery.problems:  # with every document's own, as build reports them

@@ -10,15 +10,16 @@ import errno
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future
+from contextlib import suppress
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .config import CHANGELOG_NAME, DiscoverConfig, read_regular
+from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, read_regular
 from .errors import InputError
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
@@ -448,6 +449,23 @@ def _unread(exc: OSError) -> str:
 def _too_large(ref: SourceRef, why: str) -> DocumentProblem:
     return DocumentProblem(Problem(ref.path, "too-large", f"{why}; raise "
                                    "discover.max_file_bytes in corpus.toml or split the file"))
+
+
+def seeds_files(seeds: Path, discovery: Discovery, changelog: bool) -> list[Path]:
+    """The files of ``seeds`` a build reads: corpus.toml, CHANGELOG.md if there is one
+    (``changelog``), and every document file listed (those refused for their names or ids
+    too), as ``validate`` and ``info`` count them."""
+    own = [seeds / CONFIG_NAME] + ([seeds / CHANGELOG_NAME] if changelog else [])
+    return own + [seeds / ref.path for ref in (*discovery.sources, *discovery.held_back)]
+
+
+def size_of(files: Iterable[Path]) -> int:
+    """The bytes of ``files`` as they are now (a file gone since counts none)."""
+    total = 0
+    for path in files:
+        with suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 def read_changelog(seeds: Path) -> bytes | None:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
-from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
+from .config import CHANGELOG_NAME, load_config
+from .discover import NO_DOCUMENTS, discover, read_changelog, read_source, seeds_files, size_of
 from .errors import InputError
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
@@ -163,16 +163,13 @@ def _package_info(path: Path) -> Info:
     )
 
 
-def _size(path: Path) -> int:
-    """A file's size; 0 for one that cannot be looked at (its problem is listed)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _seeds_info(seeds: Path) -> Info:
-    config = load_config(seeds)
+    try:
+        config = load_config(seeds)
+    except InputError as error:  # with the documents' problems, where they can be found
+        from .validation.seeds import with_document_problems
+
+        raise with_document_problems(seeds, error) from None
     discovery = discover(seeds, config.discover)
     problems = list(discovery.problems)
     if not discovery.sources and not problems:  # as build and validate refuse it
@@ -191,8 +188,7 @@ def _seeds_info(seeds: Path) -> Info:
         stats.add(record)
     low, median, high = _length_summary(stats)
     changelog = read_changelog(seeds)
-    files = [seeds / CONFIG_NAME] + ([seeds / CHANGELOG_NAME] if changelog is not None else [])
-    files += [seeds / ref.path for ref in discovery.sources]
+    files = seeds_files(seeds, discovery, changelog is not None)  # as validate counts them
     return Info(
         path=str(seeds), kind="seeds", name=config.name, title=config.metadata.get("title"),
         version=config.version, versions=_changelog_versions(changelog),
@@ -201,7 +197,7 @@ def _seeds_info(seeds: Path) -> Info:
         first_date=stats.first_date, last_date=stats.last_date,
         characters=sum(stats.chars), words=stats.words, raw_bytes=stats.raw_bytes,
         chars_min=low, chars_median=median, chars_max=high,
-        files=len(files), bytes=sum(map(_size, files)), archive_bytes=None,
+        files=len(files), bytes=size_of(files), archive_bytes=None,
         licenses=_licenses(config.metadata["licenses"]),
         content_hash=None if problems else content_hash(config, digest.hexdigest()),
         stated_content_hash=None,

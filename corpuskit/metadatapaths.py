@@ -20,7 +20,6 @@ from .parquet import PARQUET_PATH
 from .problems import Problem, printable
 
 if TYPE_CHECKING:
-    from .config import CorpusConfig
     from .models import SourceRef
 
 #: The lists of the metadata whose items may have a ``path``.
@@ -53,17 +52,18 @@ def dangling_message(path: str, files: Collection[str]) -> str:
             f"(https://...), or the path of a file the package holds{hint}")
 
 
-def config_path_problems(config: CorpusConfig, sources: Iterable[SourceRef]) -> list[Problem]:
-    """The relative paths of ``config``'s metadata that no file of its package would be
-    (the package of the documents ``sources``), as ``config-error`` at their keys: what
-    ``build`` and ``validate SEEDS`` report alike."""
-    metadata = config.metadata
+def config_path_problems(metadata: Mapping[str, Any], parquet: bool,
+                         sources: Iterable[SourceRef]) -> list[Problem]:
+    """The relative paths of a configuration's package ``metadata`` that no file of its
+    package would be (the package of the documents ``sources``, with Parquet output or
+    not: ``parquet``), as ``config-error`` at their keys: what ``build`` and ``validate
+    SEEDS`` report alike."""
     if not any(True for _ in dangling_paths(metadata, ())):
         return []  # no relative path at all: the usual case, with nothing to list
     from .validation.layout import TAG_FILES
 
     files = {*TAG_FILES, "manifest-sha256.txt", "tagmanifest-sha256.txt", DOCUMENTS_PATH,
-             *((PARQUET_PATH,) if config.parquet else ()),
+             *((PARQUET_PATH,) if parquet else ()),
              *(RAW_PREFIX + ref.path for ref in sources)}
     return [Problem(CONFIG_NAME, "config-error", dangling_message(path, files),
                     f"{name}[{index}].path")

@@ -434,7 +434,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
-        raise every_seeds_problem(seeds, error, jobs) from None
+        raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)

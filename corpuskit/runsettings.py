@@ -77,16 +77,16 @@ NO_PYARROW = Problem(CONFIG_NAME, "config-error",
                      "output.parquet")
 
 
-def run_problems(config: CorpusConfig, source_date_epoch: str | None) -> list[Problem]:
-    """Why a build of ``config`` with ``source_date_epoch`` would be refused, whatever its
-    documents: a SOURCE_DATE_EPOCH that is no time stamp, Parquet asked for without
-    pyarrow."""
+def run_problems(parquet: bool, source_date_epoch: str | None) -> list[Problem]:
+    """Why a build with ``source_date_epoch`` of a corpus that asks for Parquet output
+    (``parquet``) or not would be refused, whatever its documents: a SOURCE_DATE_EPOCH
+    that is no time stamp, Parquet asked for without pyarrow."""
     problems: list[Problem] = []
     try:
         parse_source_date_epoch(source_date_epoch)
     except InputError as error:
         problems.extend(error.problems)
-    if config.parquet and not pyarrow_installed():
+    if parquet and not pyarrow_installed():
         problems.append(NO_PYARROW)
     return problems
 

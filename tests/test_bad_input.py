@@ -1543,12 +1543,20 @@ def test_a_refused_file_is_placed_on_its_line(tmp_path: Path,
     annotation had no line= (QA): the location holds it."""
     seeds = make_seeds(tmp_path, {
         **GOOD, "ctl.txt": "Title\n\nline two\nline \x01\x02\x03\x04\x05\x06 three\n",
-        "nul.txt": b"Title\n\nab\x00c\n", "noise.txt": b"Title\n\nText\n" + NOISE})
+        "nul.txt": b"Title\n\nab\x00c\n", "noise.txt": b"Title\n\nText\n" + NOISE,
+        # Lines end at CR too (QA: line 1 for each), and after a byte order mark they are
+        # counted in its encoding (QA: none given).
+        "cr_ctl.txt": "Title\r\rwords\rmore \x01\x02\x03\x04\x05 controls\r",
+        "cr_nul.txt": b"Title\r\rline two\rline \x00 three\r",
+        "bom8.txt": b"\xef\xbb\xbfTitle\r\n\r\nabc\n\xff\n",
+        "bom16.txt": "\ufeffTitle\n\n\u010a text\n".encode("utf-16-le") + b"\x00\xd8"})
     capsys.readouterr()
     assert main(["validate", str(seeds), "--format", "github"]) == 1
     out = capsys.readouterr().out
     for name, line, code in (("ctl.txt", 4, "binary-file"), ("nul.txt", 3, "binary-file"),
-                             ("noise.txt", 4, "undecodable")):
+                             ("noise.txt", 4, "undecodable"), ("cr_ctl.txt", 4, "binary-file"),
+                             ("cr_nul.txt", 4, "binary-file"), ("bom8.txt", 4, "undecodable"),
+                             ("bom16.txt", 4, "undecodable")):
         assert f"::error file={seeds / name},line={line},title={code}::" in out, out
 
 
@@ -1596,3 +1604,60 @@ def test_files_refused_for_their_names_are_counted_with_their_bytes(tmp_path: Pa
     report = validate(seeds, jobs=1)
     files = [seeds / "corpus.toml", seeds / "good.txt", seeds / "a:b.txt"]
     assert (report.files, report.bytes) == (3, sum(f.stat().st_size for f in files))
+
+
+def test_a_metadata_problem_hides_no_problem_of_the_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blank title hid a bad SOURCE_DATE_EPOCH, a license path no file of the package
+    is and a created that is no date (QA); info and diff named it alone too."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": ""}, {
+        "title": "  ", "created": "2026-02-30T00:00:00Z",
+        "licenses": [{"name": "CC0-1.0", "path": "data/raw/LICENSE.txt"}]})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    expected = {("SOURCE_DATE_EPOCH", ""), ("corpus.toml", "title"),
+                ("corpus.toml", "created"), ("corpus.toml", "licenses[0].path"),
+                ("empty.txt", "")}
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    found = {(p["path"], p["location"]) for p in json.loads(capsys.readouterr().out)["problems"]}
+    assert found == expected
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out"), "--json"]) == 1
+    built = json.loads(capsys.readouterr().out)
+    assert {(p["path"], p["location"]) for p in built["problems"]} == expected
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    for command in (["info", str(seeds), "--json"],
+                    ["diff", str(seeds), str(seeds), "--format", "json"]):
+        assert main(command) == 1
+        shown = json.loads(capsys.readouterr().out)
+        problems = shown["problems"] if "problems" in shown else shown["error"]["problems"]
+        assert ("empty.txt", "empty-document") in {(Path(p["path"]).name, p["code"])
+                                                    for p in problems}
+
+
+def test_a_misspelled_settings_table_stops_before_the_documents(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """[discovr] (for [discover]) let the documents be judged with the default settings:
+    a logo the table excluded was called binary (QA)."""
+    seeds = make_seeds(tmp_path, {**GOOD, "logo.png": PNG}, {
+        "title": "  ", "discovr": {"exclude": ["*.png"]}})
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    found = [(p["path"], p["location"]) for p in json.loads(capsys.readouterr().out)["problems"]]
+    assert found == [("corpus.toml", "discovr"), ("corpus.toml", "title")]
+
+
+def test_info_and_validate_count_the_same_seeds_files(tmp_path: Path) -> None:
+    """A file too large and one refused for its name: validate left out the bytes of the
+    first, info the second (QA)."""
+    from corpuskit.info import info
+    from corpuskit.validation import validate
+
+    seeds = make_seeds(tmp_path, {**GOOD, "con.txt": "Con\n\nSome words.\n",
+                                  "big.txt": "Big\n\n" + "word " * 40},
+                       {"discover": {"max_file_bytes": 150}})
+    on_disk = [p for p in seeds.iterdir()]
+    report, summary = validate(seeds, jobs=1), info(seeds)
+    assert {p.code for p in report.problems} == {"too-large", "unsafe-path"}
+    assert report.files == summary.files == len(on_disk)
+    assert report.bytes == summary.bytes == sum(p.stat().st_size for p in on_disk)

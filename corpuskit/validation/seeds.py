@@ -8,13 +8,20 @@ Large folders are processed on all cores in chunks (only problems come back).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CONFIG_NAME, ConfigError, CorpusConfig, ProcessConfig, load_config
+from ..config import CONFIG_NAME, ConfigError, ProcessConfig, load_config
 from ..cores import default_jobs
-from ..discover import NO_DOCUMENTS, Discovery, discover, read_changelog, read_source
+from ..discover import (
+    NO_DOCUMENTS,
+    Discovery,
+    discover,
+    read_changelog,
+    read_source,
+    seeds_files,
+    size_of,
+)
 from ..errors import InputError
 from ..forkpool import ForkPool, fork_available
 from ..metadatapaths import config_path_problems
@@ -66,33 +73,30 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                    source_date_epoch: str | None = None) -> SeedsResult:
     """Every problem ``build`` would refuse ``seeds`` for, as a list; ``source_date_epoch``
     as a build would be given it (the CLI's: the environment's SOURCE_DATE_EPOCH)."""
-    config: CorpusConfig | None = None
     try:
         config = load_config(seeds)
     except ConfigError as error:
         if error.settings is None:  # the documents cannot be told apart from the rest
-            return SeedsResult(error.problems, 0, 0, 0)
+            return SeedsResult((*error.problems, *run_problems(error.parquet,
+                                                               source_date_epoch)), 0, 0, 0)
         (discover_config, process_config), problems = error.settings, list(error.problems)
+        metadata, parquet = error.metadata, error.parquet
     except InputError as error:
         return SeedsResult(error.problems, 0, 0, 0)
     else:
         discover_config, process_config, problems = config.discover, config.process, []
+        metadata, parquet = config.metadata, config.parquet
     discovery = discover(seeds, discover_config)
-    problems += discovery.problems
-    if config is not None:
-        problems += [*run_problems(config, source_date_epoch),
-                     *config_path_problems(config, discovery.sources)]
-    # corpus.toml and CHANGELOG.md count among the files checked, as ``info`` counts them.
-    files, total = 1, 0
-    with suppress(OSError):  # read a moment ago
-        total = (seeds / CONFIG_NAME).stat().st_size
+    problems += [*discovery.problems, *run_problems(parquet, source_date_epoch)]
+    said = {problem.location for problem in problems if problem.path == CONFIG_NAME}
+    problems += [problem for problem in config_path_problems(metadata, parquet,
+                                                             discovery.sources)
+                 if problem.location not in said]  # one problem a key
+    changelog = False
     try:
-        changelog = read_changelog(seeds)
+        changelog = read_changelog(seeds) is not None
     except InputError as error:
         problems.extend(error.problems)
-    else:
-        if changelog is not None:
-            files, total = files + 1, total + len(changelog)
     refs = discovery.sources
     jobs = jobs or default_jobs()
     # Files refused for their names are read too: renaming them brings up no new problem.
@@ -100,19 +104,18 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                          discover_config.max_file_bytes))
     if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
-            found, read = _check_chunk(task)
-            problems.extend(found)
-            total += read
+            problems.extend(_check_chunk(task)[0])
     else:
         with ForkPool(min(jobs, len(tasks))) as pool:
-            for found, read in pool.imap(_check_chunk, tasks):
+            for found, _ in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
-                total += read
     if not refs and not problems:
         problems.append(NO_DOCUMENTS)
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
-    return SeedsResult(tuple(problems), documents, files + discovery.listed, total,
+    # corpus.toml, CHANGELOG.md and every document file listed, as ``info`` counts them.
+    files = seeds_files(seeds, discovery, changelog)
+    return SeedsResult(tuple(problems), documents, len(files), size_of(files),
                        discovery.skipped)
 
 
@@ -127,14 +130,16 @@ def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
 
 
 def with_document_problems(seeds: Path, error: InputError, *, jobs: int | None = None,
-                           then: str = "") -> InputError:
-    """``error``, which stopped a command at ``seeds``'s corpus.toml, with the problems of
-    its documents too where the settings that say which files are documents and how each
-    is processed are sound (the configuration's problems are in its package metadata):
-    every problem of the seeds at once, as ``validate`` reports them. ``then``: what the
+                           then: str = "", source_date_epoch: str | None = None
+                           ) -> InputError:
+    """``error``, which stopped a command at ``seeds``'s corpus.toml, with the run's own
+    problems (SOURCE_DATE_EPOCH, pyarrow) and those of its documents where the settings
+    that say which files are documents and how each is processed are sound (the
+    configuration's problems are in its package metadata): every problem of the seeds at
+    once, as ``validate`` reports them. ``then``: what the
     new error's summary says after how many problems are where."""
-    if not isinstance(error, ConfigError) or error.settings is None:
+    if not isinstance(error, ConfigError):
         return error
-    found = validate_seeds(seeds, jobs=jobs)
+    found = validate_seeds(seeds, jobs=jobs, source_date_epoch=source_date_epoch)
     return InputError(found.problems, f"{counted(len(found.problems), 'problem')} in {seeds}"
                       f"{then}", found.skipped)
