@@ -102,16 +102,30 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
+        differing, edited = [], False
         if release.is_dir():
             built = set(package_files(result.release))
             present = set(package_files(release))
             differing = tree_differences(result.release, release)
             fresh, kept = descriptor_created(result.release), descriptor_created(release)
+            # Changed after its build (edited, a file added or removed), or built of other
+            # seeds: a release whose descriptor is a fresh build's, or whose files disagree
+            # with its own manifests (looked at on this path only), was changed.
+            edited = bool(differing) and (DESCRIPTOR not in differing
+                                          or _changed_since_built(release, jobs))
+            restore = ("the release changed after it was built: restore it from the "
+                       "release's zip or from version control (git checkout), or remove the "
+                       f"folder {release.name}/ and run '{build_command}', which puts it back")
             for rel in differing:
                 if rel not in present:
-                    message = f"missing: a fresh build of {seeds} makes this file"
+                    message = f"missing: a fresh build of {seeds} makes this file" + (
+                        f"; {restore}" if edited else "")
                 elif rel not in built:
-                    message = f"extra: a fresh build of {seeds} does not make this file"
+                    message = f"extra: a fresh build of {seeds} does not make this file" + (
+                        "; it was added after the release was built: remove it" if edited
+                        else "")
+                elif edited:
+                    message = f"differs from what a fresh build of {seeds} makes; {restore}"
                 elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
@@ -123,25 +137,25 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                "next version beside this one; released versions are never "
                                "rebuilt), or they did not and this corpuskit builds them "
                                "otherwise (check with the version that made the release)")
-                elif DESCRIPTOR not in differing:  # the same release: this file changed
-                    message = (f"differs from what a fresh build of {seeds} makes, though "
-                               f"the release's {DESCRIPTOR} does not: the file changed after "
-                               "the release was built; restore it from the release's zip "
-                               "or from version control (git checkout), or remove the "
-                               f"folder {release.name}/ and run '{build_command}', which "
-                               "puts it back")
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
-            if DESCRIPTOR in differing and fresh != kept:
+            if DESCRIPTOR in differing and fresh != kept and not edited:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept or 'absent'} in dist/ and "
                                         f"{fresh or 'absent'} in a fresh build: "
                                         f"{release_time_advice(kept)}", "/created"))
         if zipped and not archives_match(result.archive, archive):
+            # Beside a current or edited folder, the zip changed since its build; beside
+            # one of other seeds, the descriptor's problem says what to do.
+            mended = release.is_dir() and (not differing or edited)
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
-                                    "contents, time stamps or permissions)"))
+                                    "contents, time stamps or permissions)" + (
+                                        ": restore it from a published copy, or, if it was "
+                                        "never published, delete it and run "
+                                        f"'{build_command}' to write it again" if mended
+                                        else "")))
         elif zipped and (reason := unreadable_member(archive)) is not None:
             problems.append(Problem(str(archive), "archive-error", reason))
         if zipped:
@@ -152,6 +166,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                             for p in check_archive_checksums(archive))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents)
+
+
+def _changed_since_built(release: Path, jobs: int | None) -> bool:
+    """Whether the release folder disagrees with its own manifests and records: changed
+    after its build (what validate finds), not built of other seeds."""
+    from .validation import validate  # only on this path: the release differs
+
+    return not validate(release, jobs=jobs).valid
 
 
 def _dist_problem(dist: Path, name: str) -> Problem | None:

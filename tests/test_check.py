@@ -101,9 +101,9 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
         str(repo / "dist/validate-sample-1.0.0/README.md")]
     # The seeds folder given, not a hard-coded "seeds/".
     assert report.problems[0].message == (
-        f"differs from what a fresh build of {repo / 'seeds'} makes, though the release's "
-        "datapackage.json does not: the file changed after the release was built; restore "
-        "it from the release's zip or from version control (git checkout), or remove the "
+        f"differs from what a fresh build of {repo / 'seeds'} makes; the release changed "
+        "after it was built: restore it from the release's zip or from version control "
+        "(git checkout), or remove the "
         f"folder validate-sample-1.0.0/ and run 'corpuskit build {repo / 'seeds'} --out "
         f"{repo / 'dist'}', which puts it back")
     shutil.rmtree(repo / "dist/validate-sample-1.0.0")
@@ -412,3 +412,26 @@ def test_a_package_changed_since_its_build_is_told_what_to_do(
     shutil.rmtree(release)
     build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert run(capsys, "validate", str(release))[0] == 0
+
+
+def test_a_release_edited_by_hand_is_told_apart_from_changed_seeds(repo: Path) -> None:
+    """An edited datapackage.json was taken for changed seeds, and check said to run
+    release, which refused; a file added or removed got no advice (QA). The release
+    disagrees with its own manifests: each file is told to be restored or removed, and
+    doing so makes dist/ current."""
+    release = repo / "dist/validate-sample-1.0.0"
+    descriptor = release / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"description": "',
+                                                         '"description": "Edited: ', 1))
+    (release / "data/extra.txt").write_text("added by hand\n")
+    removed = next((release / "data/raw").rglob("*.txt"))
+    removed.unlink()
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert "the release changed after it was built" in said["datapackage.json"], said
+    assert "corpuskit release" not in said["datapackage.json"]
+    assert said["extra.txt"].endswith("it was added after the release was built: remove it")
+    assert "the release changed after it was built" in said[removed.name]
+    shutil.rmtree(release)
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
