@@ -28,7 +28,14 @@ from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import descriptor_created, latest_release, latest_release_folder, not_a_zip_file
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
-from .errors import CorpuskitError, FileChanged, InputError, ReleaseExistsError, UsageError
+from .errors import (
+    CorpuskitError,
+    FileChanged,
+    InputError,
+    OutputError,
+    ReleaseExistsError,
+    UsageError,
+)
 from .language import forget_model, load_before_forking, preload
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
@@ -52,6 +59,7 @@ from .writer import (
     PackageWriter,
     file_in_the_way,
     output_lock,
+    remove_tree,
     write_archive,
 )
 
@@ -116,20 +124,25 @@ def build(
                   if warm_up is not None and engine == "local" and jobs > 1 else None)
     if keep_model is not None:
         warm_up = None  # decoded here, once: the workers share it
-    with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
-        keeping = None
-        if keep_model is not None and pool is not None:
-            keeping = threading.Thread(target=_keep_and_forget, args=(keep_model,),
-                                       name="corpuskit-keep-model")
-            keep_model = None  # the thread holds the model until it is kept, then lets go
-            keeping.start()
-        try:
-            result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
-                            jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
-                            pool=pool)
-        finally:
-            if keeping is not None:
-                keeping.join()
+    scratch: list[Path] = []  # the build's temporary folder, once it has one
+    try:
+        with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
+            keeping = None
+            if keep_model is not None and pool is not None:
+                keeping = threading.Thread(target=_keep_and_forget, args=(keep_model,),
+                                           name="corpuskit-keep-model")
+                keep_model = None  # the thread holds the model until it is kept, then goes
+                keeping.start()
+            try:
+                result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
+                                jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
+                                pool=pool, scratch=scratch)
+            finally:
+                if keeping is not None:
+                    keeping.join()
+    except BaseException:
+        _remove_late_writes(scratch)
+        raise
     if cache is not None:
         ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
     if unwritable is not None:
@@ -260,9 +273,20 @@ def _keep_and_forget(keep_model: Callable[[], None]) -> None:
         forget_model()
 
 
+def _remove_late_writes(scratch: list[Path]) -> None:
+    """After a failed build, once its pool's workers are gone: remove what a worker still
+    running when the build gave up wrote after its temporary folder was removed (Ctrl-C,
+    a worker killed: QA found the folder made again). The output folder is left as it
+    is: its lock is released by now, and another build may hold it."""
+    for folder in scratch:
+        if os.path.lexists(folder):
+            remove_tree(folder)
+
+
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
-           pool: ProcessPoolExecutor | None) -> BuildResult:
+           pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None
+           ) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -290,6 +314,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
     archive = out / f"{config.release_name}.zip"
     with output_lock(out, config.release_name), PackageWriter(out, config.release_name) as writer:
+        if scratch is not None:
+            scratch.append(writer.root)
         in_the_way = not_a_zip_file(archive)  # before any work: never opened, nor followed
         if in_the_way is not None:
             raise ReleaseExistsError(
@@ -386,7 +412,15 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # The folder first: a build killed before its zip is in place leaves a whole
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()
-            _write_release_archive(writer.final, archive, created, config, prepared)
+            try:
+                _write_release_archive(writer.final, archive, created, config, prepared)
+            except OutputError as error:  # the folder is whole: say how to finish (QA)
+                raise OutputError(
+                    f"{error}; the release folder {writer.final} is complete, its zip not "
+                    f"written: fix that (free space for the zip, and for a second copy of "
+                    f"the folder, which a build makes to compare), then run "
+                    f"'{command('build', seeds=seeds, out=out)}' again to write the zip"
+                ) from None
             status = "built"
     notes: tuple[str, ...] = ()
     if newest is not None and newest[0] > Version.parse(config.version):

@@ -547,3 +547,71 @@ def test_a_copy_cut_short_leaves_no_temporary_file(tmp_path: Path,
     with pytest.raises(OutputError, match="No space left on device"):
         writer.copy_into(source, target, link=True)
     assert list(target.parent.iterdir()) == []
+
+
+def test_what_a_late_worker_writes_after_a_failed_build_is_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker still running when the build gave up (Ctrl-C, a worker killed) wrote into
+    the temporary folder after the build had removed it, and the folder stayed in --out
+    (QA). Once the workers are gone, it goes (the lock file may stay, as it may after
+    any build)."""
+    import corpuskit
+    from corpuskit import writer
+    from corpuskit.errors import InputError
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "corpus.toml").write_text(
+        'name = "late"\ntitle = "Late"\nversion = "1.0.0"\ndescription = "d"\n'
+        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
+    (seeds / "a.txt").write_text("A title\n\nAn ordinary text of a few words.\n")
+    (seeds / "b.txt").write_text("")  # refused: the build fails inside its writer
+    discard = writer.PackageWriter.discard
+    late: list[Path] = []
+
+    def discard_then_written_into(self: writer.PackageWriter) -> None:
+        temp = self.temp
+        discard(self)
+        if temp is not None:  # a worker's late write makes the folder again
+            (temp / "data/raw").mkdir(parents=True)
+            (temp / "data/raw/a.txt").write_text("late\n")
+            late.append(temp)
+
+    monkeypatch.setattr(writer.PackageWriter, "discard", discard_then_written_into)
+    out = tmp_path / "dist"
+    with pytest.raises(InputError):
+        corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert late and [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
+
+
+def test_a_zip_that_cannot_be_written_says_the_folder_is_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while the zip was written said only "No space left on device", with the
+    release folder in place (QA): it says the folder is complete and how to finish, and
+    doing so writes the zip."""
+    import sys
+
+    import corpuskit
+    from corpuskit.errors import OutputError
+    from corpuskit.validation import validate
+
+    build_module = sys.modules["corpuskit.build"]
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "corpus.toml").write_text(
+        'name = "full"\ntitle = "Full"\nversion = "1.0.0"\ndescription = "d"\n'
+        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
+    (seeds / "a.txt").write_text("A title\n\nAn ordinary text of a few words.\n")
+    out = tmp_path / "dist"
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OutputError(f"cannot write {out}/full-1.0.0.zip: No space left on device")
+
+    monkeypatch.setattr(build_module, "_write_release_archive", full_disk)
+    with pytest.raises(OutputError) as failed:
+        corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert f"the release folder {out / 'full-1.0.0'} is complete" in str(failed.value)
+    assert f"run 'corpuskit build {seeds} --out {out}' again" in str(failed.value)
+    monkeypatch.undo()
+    corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert validate(out / "full-1.0.0.zip").valid and validate(out / "full-1.0.0").valid
