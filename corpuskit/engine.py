@@ -23,9 +23,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    Executor,
+    Future,
+    InvalidStateError,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -473,11 +480,32 @@ def _none_left_running(processing: deque[tuple[list[RawDocument], Path, Future[N
     try:
         yield
     except BaseException:
-        futures = [future for _, _, future in processing]
-        for future in futures:
-            future.cancel()
-        wait(futures)
+        wait(cancel_waiting([future for _, _, future in processing]))
         raise
+
+
+def cancel_waiting(futures: Sequence[Future[Any]]) -> list[Future[Any]]:
+    """Cancel those of ``futures`` (of a process pool) not started yet; the others, to be
+    waited for (a cancelled future is done only once its pool comes to it, which a broken
+    pool never does).
+
+    Python 3.11's ProcessPoolExecutor, when it breaks after that (Ctrl-C reaches its
+    workers too, or one is killed), sets an error on every future it still holds, and
+    fails on a cancelled one (InvalidStateError in its manager thread: CPython gh-107219,
+    fixed in later versions): the futures still running were then never settled, and a
+    build waited for them forever (QA). Each future is made to ignore an error set once
+    it is cancelled, as the fix does, before it is cancelled."""
+    for future in futures:
+        set_exception = future.set_exception
+
+        def set_unless_cancelled(exception: BaseException | None,
+                                 set_exception: Callable[[BaseException | None], None]
+                                 = set_exception) -> None:
+            with suppress(InvalidStateError):
+                set_exception(exception)
+
+        setattr(future, "set_exception", set_unless_cancelled)  # noqa: B010 (a method)
+    return [future for future in futures if not future.cancel()]
 
 
 @contextmanager
@@ -553,11 +581,17 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=_start_worker, initargs=(os.getpid(), warm_up)
-                             ) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                               initializer=_start_worker, initargs=(os.getpid(), warm_up))
+    try:
         pool.submit(os.getpid).result()  # a fork start method forks every worker now
         yield pool
+    finally:
+        # Ctrl-C as its manager thread was made, before it started, left nothing to wait
+        # for ("cannot join thread before it is started": QA saw the traceback); the
+        # workers see their parent go.
+        with suppress(RuntimeError):
+            pool.shutdown(wait=True)
 
 
 #: Seconds between a worker's looks at whether its parent is still there.
@@ -646,10 +680,7 @@ def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask], jobs: int
             assert future is not None
             yield future.result()
     finally:
-        started = [future for future in futures if future is not None]
-        for future in started:
-            future.cancel()
-        wait(started)
+        wait(cancel_waiting([future for future in futures if future is not None]))
 
 
 #: With at most this many shards per worker, the largest shards are started first.

@@ -1241,3 +1241,39 @@ def test_a_changed_document_of_a_cached_shard_is_processed_where_the_shard_is(
         ["ProcessPoolExecutor", "NoneType"]
     build(seeds, tmp_path / "fresh", jobs=1)
     _same(tmp_path / "fresh", tmp_path / "again", result.release.name)
+
+
+def _sleep_and_tell(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_pool_that_breaks_after_a_cancel_still_settles_every_future(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C reaches a build's workers with it: its pool broke just after the build had
+    cancelled the shards not started, Python 3.11's pool failed on a cancelled future
+    (InvalidStateError in its manager thread), and the build waited forever for the
+    shards that had been running (QA: a hang in about one Ctrl-C in 25)."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    failed: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failed.append(args.exc_value))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        worker = pool.submit(_sleep_and_tell, 0).result()
+        running = pool.submit(_sleep_and_tell, 10)
+        waiting = [pool.submit(_sleep_and_tell, 0) for _ in range(20)]
+        while not running.running():
+            time.sleep(0.01)
+        left = engine.cancel_waiting([running, *waiting])  # one more may be queued
+        assert left[0] is running and len(left) <= 2
+        os.kill(worker, signal.SIGKILL)  # the pool breaks
+        not_done = wait(left, timeout=20).not_done
+        assert not not_done
+        assert all(future.cancelled() for future in waiting if future not in left)
+        with pytest.raises(BrokenProcessPool):
+            running.result()
+    assert failed == []  # the pool's manager thread did not fail on a cancelled future
