@@ -317,7 +317,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if type(error) is InputError:
+        if isinstance(error, InputError):  # of the seeds (a rights pattern's too: QA)
             raise _named_in(seeds, error, "package") from None
         raise
     for path, reason in result.skipped:
@@ -430,6 +430,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
       corpuskit release major --dry-run > notes.md
       corpuskit release minor --seeds seeds --out dist
     """
+    from .release import EarlierReleaseProblems
     from .release import release as release_seeds
     from .usercache import default_cache_dir
 
@@ -444,7 +445,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if type(error) is InputError:  # of the seeds (an earlier release's: named already)
+        if isinstance(error, InputError) and not isinstance(error, EarlierReleaseProblems):
+            # of the seeds (a rights pattern's too); an earlier release's are named already
             raise _named_in(seeds, error, "package") from None
         raise
     for note in result.notes:

@@ -155,3 +155,16 @@ def test_a_pattern_that_ran_out_in_one_run_serves_the_next(tmp_path: Path) -> No
                                            for n in range(3)}, slow_config())
     report = corpuskit.validate(fine, jobs=1)
     assert report.valid, [p.render() for p in report.problems]
+
+
+def test_build_names_the_seeds_corpus_toml_as_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """build named the problem's file corpus.toml where validate and release name it
+    SEEDS/corpus.toml (QA): every build problem's path is joined to the seeds as given."""
+    from corpuskit.cli import main
+
+    seeds = write_seeds(tmp_path / "seeds", documents(3), slow_config())
+    capsys.readouterr()
+    assert main(["build", str(seeds), "--out", str(tmp_path / "dist"), "-j", "1"]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {seeds / 'corpus.toml'}:extract.rights_patterns[1]: " in err, err
