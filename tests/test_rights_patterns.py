@@ -62,12 +62,13 @@ def test_a_pattern_that_backtracks_without_end_stops_the_build(tmp_path: Path,
     assert done.code == 1, done
     assert "Traceback" not in done.stderr
     [line] = [line for line in done.stderr.splitlines() if "rights_patterns" in line]
+    # The file as given, as validate names it.
     if jobs == "1":  # one process, in order: the first document; workers: one of theirs
-        assert line == "error: " + expected_message("doc00.txt")
+        assert line == f"error: {seeds}/" + expected_message("doc00.txt")
     else:
         document = line.split(" characters in ")[1].split(":")[0]
         assert document in documents(24)
-        assert line == "error: " + expected_message(document)
+        assert line == f"error: {seeds}/" + expected_message(document)
     assert visible_entries(out) == set()
 
 
