@@ -54,7 +54,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                        compared=False)
     name = config.release_name
     build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
-    unusable = _dist_problem(dist, name)
+    unusable = _dist_problem(dist, name, command("build", seeds=seeds, out=dist))
     if unusable is not None:
         why = "does not exist" if unusable.code == "missing-file" else \
             "is no folder of releases"
@@ -146,9 +146,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         f"{fresh or 'absent'} in a fresh build: "
                                         f"{release_time_advice(kept)}", "/created"))
         if zipped and not archives_match(result.archive, archive):
-            # Beside a current or edited folder, the zip changed since its build; beside
-            # one of other seeds, the descriptor's problem says what to do.
-            mended = release.is_dir() and (not differing or edited)
+            # Beside a current folder, the zip changed since its build; beside another,
+            # the folder's problems say what to do first (the zip may be the one sound copy).
+            mended = release.is_dir() and not differing  # (an edited one first)
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
                                     "contents, time stamps or permissions)" + (
@@ -157,7 +157,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         f"'{build_command}' to write it again" if mended
                                         else "")))
         elif zipped and (reason := unreadable_member(archive)) is not None:
-            problems.append(Problem(str(archive), "archive-error", reason))
+            problems.append(Problem(str(archive), "archive-error",
+                                    f"{reason}: restore it from a published copy, or, if it "
+                                    "was never published, delete it and run "
+                                    f"'{build_command}' to write it again"))
         if zipped:
             problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
                                     "archive is sealed: if this one was never published, "
@@ -176,10 +179,11 @@ def _changed_since_built(release: Path, jobs: int | None) -> bool:
     return not validate(release, jobs=jobs).valid
 
 
-def _dist_problem(dist: Path, name: str) -> Problem | None:
+def _dist_problem(dist: Path, name: str, build_command: str) -> Problem | None:
     """Why ``dist`` (``--dist``) is no folder of releases to compare, or None: a file
     (a release's zip, say), a folder that is itself a release, a path that does not exist
-    or a link to one, a folder that cannot be listed. ``name``: the seeds' release."""
+    or a link to one, a folder that cannot be listed. ``name``: the seeds' release;
+    ``build_command``: the build that makes it there."""
     holds = f"pass the folder that holds {name}/ and {name}.zip"
     try:
         mode = os.stat(dist).st_mode
@@ -189,7 +193,7 @@ def _dist_problem(dist: Path, name: str) -> Problem | None:
                            f"--dist is a symbolic link to {os.readlink(dist)!r}, which does "
                            f"not exist; point it at the folder of releases, or {holds}")
         return Problem(str(dist), "missing-file",
-                       f"--dist {dist} does not exist: run 'corpuskit build --out {dist}' to "
+                       f"--dist {dist} does not exist: run '{build_command}' to "
                        f"make the release there, or {holds}")
     except OSError as exc:
         return Problem(str(dist), "unreadable-file",

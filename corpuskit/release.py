@@ -593,8 +593,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if isinstance(failure, OutputError):
             raise ReleaseError(
                 f"{failure}; {placed} is in place without its zip, and {CONFIG_NAME} and "
-                f"{CHANGELOG_NAME} keep {version}: once that is mended, run 'corpuskit "
-                f"build' (seeds {seeds}, out {dist}) to write its zip, which finishes the "
+                f"{CHANGELOG_NAME} keep {version}: once that is mended, run "
+                f"'{command('build', seeds=seeds, out=dist)}' to write its zip, which "
+                "finishes the "
                 "release") from failure
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,

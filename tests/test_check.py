@@ -435,3 +435,15 @@ def test_a_release_edited_by_hand_is_told_apart_from_changed_seeds(repo: Path) -
     shutil.rmtree(release)
     build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
+def test_a_sound_zip_is_not_called_to_be_deleted_beside_an_edited_folder(
+        repo: Path) -> None:
+    """With the seeds changed and the release folder edited, check told the user to
+    delete the untouched zip, the one copy to restore the folder from (QA)."""
+    (repo / "seeds/nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    readme = repo / "dist/validate-sample-1.0.0/README.md"
+    readme.write_text(readme.read_text() + "edited\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [zip_problem] = [p for p in report.problems if p.path.endswith(".zip")]
+    assert "delete it" not in zip_problem.message

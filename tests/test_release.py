@@ -732,7 +732,7 @@ def test_a_release_stopped_between_its_folder_and_its_zip_is_finished_by_build(
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     if failure is OutputError:
         assert "No space left on device" in str(raised.value)
-        assert "run 'corpuskit build'" in str(raised.value)
+        assert f"run 'corpuskit build {seeds} --out {dist}'" in str(raised.value)
     assert 'version = "1.1.0"' in (seeds / "corpus.toml").read_text("utf-8")
     assert "## 1.1.0" in (seeds / "CHANGELOG.md").read_text("utf-8")
     assert (dist / "corpuskit-seeds-1.1.0").is_dir()
