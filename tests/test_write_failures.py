@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import make_seeds
 from reliability_support import (
     DOCS_V1,
     EPOCH,
@@ -549,6 +550,10 @@ def test_a_copy_cut_short_leaves_no_temporary_file(tmp_path: Path,
     assert list(target.parent.iterdir()) == []
 
 
+#: A document any build takes.
+ORDINARY = "A title\n\nAn ordinary text of a few words.\n"
+
+
 def test_what_a_late_worker_writes_after_a_failed_build_is_removed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker still running when the build gave up (Ctrl-C, a worker killed) wrote into
@@ -559,13 +564,8 @@ def test_what_a_late_worker_writes_after_a_failed_build_is_removed(
     from corpuskit import writer
     from corpuskit.errors import InputError
 
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "corpus.toml").write_text(
-        'name = "late"\ntitle = "Late"\nversion = "1.0.0"\ndescription = "d"\n'
-        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
-    (seeds / "a.txt").write_text("A title\n\nAn ordinary text of a few words.\n")
-    (seeds / "b.txt").write_text("")  # refused: the build fails inside its writer
+    # b.txt is refused: the build fails inside its writer
+    seeds = make_seeds(tmp_path, {"a.txt": ORDINARY, "b.txt": ""})
     discard = writer.PackageWriter.discard
     late: list[Path] = []
 
@@ -596,22 +596,18 @@ def test_a_zip_that_cannot_be_written_says_the_folder_is_whole(
     from corpuskit.validation import validate
 
     build_module = sys.modules["corpuskit.build"]
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "corpus.toml").write_text(
-        'name = "full"\ntitle = "Full"\nversion = "1.0.0"\ndescription = "d"\n'
-        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "s" }]\n')
-    (seeds / "a.txt").write_text("A title\n\nAn ordinary text of a few words.\n")
+    seeds = make_seeds(tmp_path, {"a.txt": ORDINARY})
     out = tmp_path / "dist"
 
     def full_disk(*args: object, **kwargs: object) -> None:
-        raise OutputError(f"cannot write {out}/full-1.0.0.zip: No space left on device")
+        raise OutputError(f"cannot write {out}/test-corpus-1.0.0.zip: No space left on device")
 
     monkeypatch.setattr(build_module, "_write_release_archive", full_disk)
     with pytest.raises(OutputError) as failed:
         corpuskit.build(seeds, out, jobs=1, cache=None)
-    assert f"the release folder {out / 'full-1.0.0'} is complete" in str(failed.value)
+    assert f"the release folder {out / 'test-corpus-1.0.0'} is complete" in str(failed.value)
     assert f"run 'corpuskit build {seeds} --out {out}' again" in str(failed.value)
     monkeypatch.undo()
     corpuskit.build(seeds, out, jobs=1, cache=None)
-    assert validate(out / "full-1.0.0.zip").valid and validate(out / "full-1.0.0").valid
+    assert validate(out / "test-corpus-1.0.0.zip").valid
+    assert validate(out / "test-corpus-1.0.0").valid
