@@ -54,7 +54,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                        compared=False)
     name = config.release_name
     build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
-    unusable = _dist_problem(dist, name, command("build", seeds=seeds, out=dist))
+    unusable = _dist_problem(dist, name, build_command)
     if unusable is not None:
         why = "does not exist" if unusable.code == "missing-file" else \
             "is no folder of releases"

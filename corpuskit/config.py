@@ -178,21 +178,22 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
             problems.append(Problem(path, "config-error",
                                     f"{created!r} is not a real date and time; write the "
                                     "release time in UTC as YYYY-MM-DDTHH:MM:SSZ", "created"))
+    metadata = {k: v for k, v in data.items() if k not in SETTINGS_KEYS}
+    output = data.get("output", {})
+    parquet = isinstance(output, dict) and output.get("parquet") is True
     if problems:
-        output = data.get("output")
         raise ConfigError(problems, f"{path} is not a valid corpus configuration",
-                          settings=_settings_beside(problems, data),
-                          metadata={k: v for k, v in data.items() if k not in SETTINGS_KEYS},
-                          parquet=isinstance(output, dict) and output.get("parquet") is True)
+                          settings=_settings_beside(problems, data), metadata=metadata,
+                          parquet=parquet)
     discover, process = document_settings(data)
     return CorpusConfig(
         name=data["name"],
         version=data["version"],
-        metadata={k: v for k, v in data.items() if k not in SETTINGS_KEYS},
+        metadata=metadata,
         discover=discover,
         process=process,
-        parquet=bool(data.get("output", {}).get("parquet", False)),
-        compression=data.get("output", {}).get("compression", DEFAULT_COMPRESSION),
+        parquet=parquet,
+        compression=output.get("compression", DEFAULT_COMPRESSION),
     )
 
 

@@ -48,19 +48,16 @@ class SeedsResult:
 _Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
 
 
-def _check_chunk(task: _Task) -> tuple[list[Problem], int]:
-    """The problems of a chunk of documents, and the bytes of those read."""
+def _check_chunk(task: _Task) -> list[Problem]:
+    """The problems of a chunk of documents."""
     seeds, refs, config, max_bytes = task
     problems = []
-    read = 0
     for ref in refs:
         try:
-            raw = read_source(seeds, ref, max_bytes=max_bytes)
-            read += len(raw.data)
-            process_document_reported(raw, config)
+            process_document_reported(read_source(seeds, ref, max_bytes=max_bytes), config)
         except DocumentProblem as bad:
             problems.append(bad.problem)
-    return problems, read
+    return problems
 
 
 def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig, max_bytes: int
@@ -104,10 +101,10 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                          discover_config.max_file_bytes))
     if jobs <= 1 or len(tasks) <= 1 or not fork_available():
         for task in tasks:
-            problems.extend(_check_chunk(task)[0])
+            problems.extend(_check_chunk(task))
     else:
         with ForkPool(min(jobs, len(tasks))) as pool:
-            for found, _ in pool.imap(_check_chunk, tasks):
+            for found in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
     if not refs and not problems:
         problems.append(NO_DOCUMENTS)
@@ -125,7 +122,7 @@ def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
     alone (``build`` reports them with the others, and packages none of them)."""
     problems: list[Problem] = []
     for task in _chunks(seeds, discovery.held_back, config, max_bytes):
-        problems.extend(_check_chunk(task)[0])
+        problems.extend(_check_chunk(task))
     return problems
 
 
