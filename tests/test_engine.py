@@ -1278,3 +1278,34 @@ def test_a_pool_that_breaks_after_a_cancel_still_settles_every_future(
         with pytest.raises(BrokenProcessPool):
             running.result()
     assert failed == []  # the pool's manager thread did not fail on a cancelled future
+
+
+def test_a_worker_ended_halfway_through_sending_its_result_breaks_the_pool() -> None:
+    """Ctrl-C (or the OOM killer) ending a worker while it writes a result leaves part of
+    a message in the pool's result pipe; its manager thread waited for the rest as long
+    as the parent held the pipe open for writing, and the build hung (QA: 1 Ctrl-C in
+    about 40 with --jobs 4 under load). Once the workers are gone the pool is broken and
+    the task's future settled."""
+    script = two_workers_started(
+        "import struct\n"
+        "from concurrent.futures import wait\n"
+        "def cut_message():\n"
+        "    frame = sys._getframe()\n"
+        "    while frame.f_code.co_name != '_process_worker':\n"
+        "        frame = frame.f_back\n"
+        "    writer = frame.f_locals['result_queue']._writer\n"
+        "    os.write(writer.fileno(), struct.pack('!i', 100_000) + b'part of a result')\n"
+        "    os._exit(1)\n") + (
+        "    cut = pool.submit(cut_message)\n"
+        "    time.sleep(0.5)\n"
+        "    for worker in seen:\n"
+        "        try:\n"
+        "            os.kill(worker, signal.SIGKILL)\n"
+        "        except ProcessLookupError:\n"
+        "            pass\n"
+        "    wait([cut], timeout=20)\n"
+        "    print(type(cut.exception(timeout=0)).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "BrokenProcessPool"
