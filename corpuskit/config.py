@@ -310,6 +310,35 @@ def read_regular(path: Path, limit: int | None = None, *, checking: bool = False
         os.close(fd)
 
 
+def link_problem(seeds: Path, name: str) -> Problem | None:
+    """The problem of the seeds folder's file ``name`` (corpus.toml, CHANGELOG.md) if it
+    is a symbolic link that leads nowhere or out of the seeds folder, else None.
+
+    Such a file must be the seeds folder's own, as a document must: a link out of it
+    makes a build depend on a file the repository does not hold (``check`` on another
+    machine builds something else) and, for CHANGELOG.md, ships that file."""
+    path = seeds / name
+    try:
+        if not path.is_symlink():
+            return None
+        link = os.readlink(path)
+        target = path.resolve()
+        exists = target.exists()
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        return Problem(name, "unreadable-file",
+                       "a symbolic link that leads back to itself (a loop of links); "
+                       "replace it with the file")
+    if not exists:
+        return Problem(name, "unreadable-file",
+                       f"a symbolic link to {link!r}, which does not exist; point it at "
+                       "the file or copy the file in")
+    if seeds.resolve() not in target.parents:
+        return Problem(name, "unsafe-path",
+                       f"a symbolic link to {link!r}, outside the seeds folder; copy the "
+                       "file into the seeds folder")
+    return None
+
+
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
     path = seeds / CONFIG_NAME
@@ -320,14 +349,12 @@ def load_config(seeds: Path) -> CorpusConfig:
                      f"{CONFIG_NAME} and the texts")],
             f"{seeds} is not a seeds folder",
         )
+    linked = link_problem(seeds, CONFIG_NAME)
+    if linked is not None:
+        raise InputError([linked])
     try:
         raw = read_regular(path)
     except FileNotFoundError:
-        if path.is_symlink():
-            raise InputError([Problem(CONFIG_NAME, "unreadable-file",
-                                      f"a symbolic link to {os.readlink(path)!r}, which does "
-                                      "not exist; point it at the file or copy the file in")]
-                             ) from None
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
                      f"no {CONFIG_NAME} in {seeds}; create one with name, title, version, "

@@ -19,7 +19,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, read_regular
+from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, link_problem, read_regular
 from .errors import InputError
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
@@ -475,18 +475,10 @@ def read_changelog(seeds: Path) -> bytes | None:
     symbolic link that leaves the folder or leads nowhere is refused like a document's,
     and a pipe or device is refused at once (never waited on)."""
     path = seeds / CHANGELOG_NAME
+    linked = link_problem(seeds, CHANGELOG_NAME)
+    if linked is not None:
+        raise InputError([linked])
     try:
-        if path.is_symlink():
-            link = os.readlink(path)
-            target = path.resolve()
-            if not target.exists():
-                raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                          f"a symbolic link to {link!r}, which does not "
-                                          "exist; point it at the file or copy the file in")])
-            if seeds.resolve() not in target.parents:
-                raise InputError([Problem(CHANGELOG_NAME, "unsafe-path",
-                                          f"a symbolic link to {link!r}, outside the seeds "
-                                          "folder; copy the file into the seeds folder")])
         data = read_regular(path)
     except FileNotFoundError:
         return None

@@ -105,12 +105,15 @@ def test_a_corpus_toml_added_to_a_package_is_reported_not_taken_for_seeds(
 
 
 @pytest.mark.parametrize("command", ["validate", "info", "build"])
-@pytest.mark.parametrize("kind", ["fifo", "folder", "broken link"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "broken link", "link loop",
+                                  "link outside"])
 def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: str,
                                                             tmp_path: Path) -> None:
-    """Seeds whose corpus.toml is a pipe, a folder or a dangling link: every command says
-    what corpus.toml is, at once (a pipe used to block build forever), and never that the
-    folder is no seeds folder at all."""
+    """Seeds whose corpus.toml is a pipe, a folder, a dangling link or a loop of links:
+    every command says what corpus.toml is, at once (a pipe used to block build forever),
+    and never that the folder is no seeds folder at all. A link out of the seeds folder is
+    refused as CHANGELOG.md's is: the build would depend on a file the repository does not
+    hold (QA: it was accepted)."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text("Title\n\nSome text.\n", encoding="utf-8")
@@ -119,8 +122,16 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
         os.mkfifo(config)
     elif kind == "folder":
         config.mkdir()
-    else:
+    elif kind == "broken link":
         config.symlink_to("missing.toml")
+    elif kind == "link loop":
+        config.symlink_to("corpus.toml")
+    else:
+        (tmp_path / "elsewhere.toml").write_text(
+            'name = "c"\ntitle = "C"\nversion = "1.0.0"\ndescription = "A corpus."\n'
+            'licenses = [{ name = "CC0-1.0" }]\n[[sources]]\ntitle = "Mine"\n',
+            encoding="utf-8")
+        config.symlink_to(tmp_path / "elsewhere.toml")
     args = [command, str(seeds)] + (["--out", str(tmp_path / "out")] if command == "build"
                                     else [])
     done = _corpuskit(*args)
@@ -130,6 +141,11 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
     assert "corpus.toml" in output and "not-a-package" not in output
     if kind == "broken link":
         assert "symbolic link to 'missing.toml'" in output
+    elif kind == "link loop":
+        assert "a loop of links" in output
+    elif kind == "link outside":
+        assert "unsafe-path" in output or "outside the seeds folder" in output
+        assert "copy the file into the seeds folder" in output
     else:
         assert "not a regular file" in output
     assert not (tmp_path / "out").exists()
