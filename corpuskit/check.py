@@ -80,13 +80,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{in_the_way}: move it out of {dist}, then run "
                                 f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
-    if not release.is_dir() and zipped:
-        problems.append(Problem(str(release), "missing-file",
-                                f"the release of {seeds} (version {config.version}) is in "
-                                f"{dist} as its zip only, its folder removed; run "
-                                f"'{build_command}' to put the folder back (a build of the "
-                                "same content does)"))
-    elif not release.is_dir():
+    folder_removed = zipped and not release.is_dir()  # said once the zip is compared
+    if not release.is_dir() and not zipped:
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run '{build_command}' or "
@@ -100,6 +95,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
+            if folder_removed:  # the seeds' problems first: the zip is not compared
+                problems.append(_zip_only_problem(release, seeds, config.version,
+                                                  build_command, True))
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         differing, edited = [], False
@@ -167,8 +165,31 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                     f"delete it and run '{build_command}' to write it again",
                                     p.location)
                             for p in check_archive_checksums(archive))
+        if folder_removed:
+            sound = not any(p.path == str(archive) for p in problems)
+            problems.append(_zip_only_problem(release, seeds, config.version, build_command,
+                                              sound))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents)
+
+
+def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,
+                      sound: bool) -> Problem:
+    """The problem of the seeds' release kept as its zip only, its folder removed. A build
+    puts the folder back from a zip that is what it makes (``sound``); from any other it
+    refuses, so the zip is to be mended first (QA: check said to run build, which refused
+    a damaged zip)."""
+    kept = (f"the release of {seeds} (version {version}) is in {release.parent} as its zip "
+            "only, its folder removed")
+    if sound:
+        return Problem(str(release), "missing-file",
+                       f"{kept}; run '{build_command}' to put the folder back (a build of "
+                       "the same content does)")
+    return Problem(str(release), "missing-file",
+                   f"{kept}, and the zip is not what a fresh build makes (its problems are "
+                   "listed): restore the zip from a published copy, then run "
+                   f"'{build_command}' to put the folder back; if it was never published, "
+                   f"delete it and run '{build_command}', which writes both")
 
 
 def _changed_since_built(release: Path, jobs: int | None) -> bool:

@@ -320,3 +320,33 @@ def test_a_zip_only_release_built_again_says_what_differs(repo: Path) -> None:
     with pytest.raises(ReleaseExistsError, match=r"with other content \(.*added.*d.*\); "):
         build(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
     assert archive.read_bytes() == sealed and not (dist / f"{NAME}-1.1.0").exists()
+
+
+def test_check_of_a_damaged_zip_only_release_says_to_mend_the_zip_first(repo: Path) -> None:
+    """A release kept as its zip only, that zip damaged: check said to run build to put
+    the folder back, which refuses a zip that is not what it makes (QA). It says to
+    restore the zip first, or, if never published, to delete it and build; both work."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    sealed = archive.read_bytes()
+    damaged = bytearray(sealed)
+    damaged[len(damaged) // 3] ^= 0x01
+    archive.write_bytes(bytes(damaged))
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    folder = [p for p in report.problems if p.path == str(dist / f"{NAME}-1.1.0")]
+    assert [p.code for p in folder] == ["missing-file"]
+    message = folder[0].message
+    assert "the zip is not what a fresh build makes" in message
+    assert "restore the zip from a published copy, then run" in message
+    assert "(a build of the same content does)" not in message
+    assert any(p.path == str(archive) for p in report.problems)  # its own problems listed
+    with pytest.raises((ReleaseExistsError, InputError)):  # as said: build refuses it
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    archive.write_bytes(sealed)  # restored from a published copy, then build
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+    shutil.rmtree(dist / f"{NAME}-1.1.0")  # or, never published: delete it and build
+    archive.write_bytes(bytes(damaged))
+    archive.unlink()
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "built"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
