@@ -44,7 +44,7 @@ from .deflate import (
 )
 from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
-from .forkpool import end_on_interrupt, threads_without_interrupt
+from .forkpool import end_on_interrupt, threads_without_interrupt, unblock_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef
@@ -584,7 +584,14 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_start_worker, initargs=(os.getpid(), warm_up))
     try:
-        pool.submit(os.getpid).result()  # a fork start method forks every worker now
+        # A fork start method forks every worker now. Ctrl-C while one is forked would
+        # interrupt what runs in it before its own handling is set (a KeyboardInterrupt
+        # traceback from multiprocessing's at-fork code, the pool broken, and "a worker
+        # process died" with exit 1: 1 Ctrl-C in 80 under load): the signal waits, in this
+        # process and the worker, until each is ready for it (:func:`_start_worker`). The
+        # pool's threads started meanwhile keep it blocked, as helper threads should.
+        with threads_without_interrupt():
+            pool.submit(os.getpid).result()
         _leave_results_to_workers(pool)
         yield pool
     finally:
@@ -644,6 +651,7 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
         start_worker_heap()
         if warm_up is not None:
             warm_up()
+    unblock_interrupt()  # forked with the ending signals blocked (local_pool)
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -165,7 +165,11 @@ def _block_interrupt() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, ENDING)
 
 
-def _unblock_interrupt() -> None:
+def unblock_interrupt() -> None:
+    """Let this thread take the ending signals (:data:`ENDING`) again: a worker forked
+    with them blocked (:meth:`ForkPool.__init__`, :func:`corpuskit.engine.local_pool`)
+    calls it once its own handling is set (:func:`end_on_interrupt`); a signal that came
+    meanwhile is handled then."""
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING)
 
@@ -206,7 +210,7 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
     for connection in inherited:
         connection.close()
     end_on_interrupt()
-    _unblock_interrupt()
+    unblock_interrupt()
     if initializer is not None:
         initializer()
     while True:
@@ -333,7 +337,7 @@ class ForkPool:
             self.terminate()
             raise
         finally:
-            _unblock_interrupt()
+            unblock_interrupt()
         self._sender = threading.Thread(target=self._send_all, daemon=True,
                                         name="corpuskit-task-sender")
         self._sender.start()

@@ -1309,3 +1309,27 @@ def test_a_worker_ended_halfway_through_sending_its_result_breaks_the_pool() -> 
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "BrokenProcessPool"
+
+
+def test_ctrl_c_while_a_worker_is_forked_waits_for_its_handling() -> None:
+    """Ctrl-C that reaches a worker while it is being forked, before its own handling is
+    set, interrupted multiprocessing's at-fork code: a KeyboardInterrupt traceback on
+    standard error, and "a worker process died" (exit 1) where the build was interrupted
+    (QA, and 1 Ctrl-C in 80 here with --jobs 4 under load). The signal waits until the
+    worker is ready for it, and ends it without a word."""
+    script = (
+        "import os, signal\n"
+        "from concurrent.futures.process import BrokenProcessPool\n"
+        "from corpuskit import engine\n"
+        "os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "try:\n"
+        "    with engine.local_pool(2) as pool:\n"
+        "        pass\n"
+        "except BrokenProcessPool:\n"
+        "    print('ended')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ended"
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, \
+        done.stderr
