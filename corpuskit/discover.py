@@ -28,7 +28,7 @@ from .names import MAX_PATH_BYTES as MAX_PATH_BYTES  # the name rules, shared wi
 from .names import RESERVED_NAMES as RESERVED_NAMES
 from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
 from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
-from .names import check_name, collisions, lookalike_ids, reserved_lookalike
+from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
 from .names import collision_key as collision_key
 from .problems import Problem, printable
 from .seedstate import SETTLE_NS
@@ -264,6 +264,7 @@ class _Listing:
             self.skipped.append((printable(relpath), skipped))
             return
         problems = self.problems
+        shown = name_shown(relpath)  # misread under a legacy locale: as it is
         try:
             # The entry's type comes with the listing (d_type): no stat per file. Its size
             # is checked against max_file_bytes by the worker that opens it (read_source).
@@ -273,33 +274,33 @@ class _Listing:
             # a pipe, ...) is looked at too, and a regular file is read (held_back).
             refused_name = check_name(relpath)
             if refused_name:
-                problems.append(Problem(relpath, "unsafe-path", refused_name))
+                problems.append(Problem(shown, "unsafe-path", refused_name))
             if entry.is_symlink():
                 self.linked = True
                 target = Path(os.path.realpath(root / relpath))
                 if not target.is_relative_to(root):
-                    problems.append(Problem(relpath, "unsafe-path",
+                    problems.append(Problem(shown, "unsafe-path",
                                             "symbolic link pointing outside the seeds folder; "
                                             "copy the file in instead"))
                     return
                 if target.is_dir():
-                    problems.append(Problem(relpath, "unsafe-path",
+                    problems.append(Problem(shown, "unsafe-path",
                                             "symbolic link to a folder; folders are not followed "
                                             "through links, move the files instead"))
                     return
                 unlisted = _skipped_target(target.relative_to(root).as_posix(), config.exclude)
                 if unlisted is not None:
-                    problems.append(Problem(relpath, "unsafe-path", unlisted))
+                    problems.append(Problem(shown, "unsafe-path", unlisted))
                     return
                 try:
                     regular = stat.S_ISREG(target.stat().st_mode)
                 except FileNotFoundError:
-                    problems.append(Problem(relpath, "unreadable-file", _dangling(root, relpath)))
+                    problems.append(Problem(shown, "unreadable-file", _dangling(root, relpath)))
                     return
             else:
                 regular = entry.is_file(follow_symlinks=False)
             if not regular:
-                problems.append(Problem(relpath, "unsafe-path", NOT_REGULAR))
+                problems.append(Problem(shown, "unsafe-path", NOT_REGULAR))
                 return
             if refused_name:
                 if not entry.is_symlink():  # a link is not followed to be read
@@ -307,18 +308,18 @@ class _Listing:
                 return
         except OSError as exc:
             if exc.errno == errno.ELOOP:  # a link to itself, or a ring of links
-                problems.append(Problem(relpath, "unreadable-file",
+                problems.append(Problem(shown, "unreadable-file",
                                         "a symbolic link that leads back to itself (a loop of "
                                         "links); replace it with the file it should name, or "
                                         "remove it"))
             else:
-                problems.append(Problem(relpath, "unreadable-file",
+                problems.append(Problem(shown, "unreadable-file",
                                         f"cannot look at it: {exc.strerror or exc}; make it a "
                                         "readable file, or remove it"))
             return
         reserved = reserved_lookalike(relpath)
         if reserved is not None:
-            problems.append(Problem(relpath, "name-collision", reserved))
+            problems.append(Problem(shown, "name-collision", reserved))
             if regular and not entry.is_symlink():
                 self.held_back.append(relpath)
             return

@@ -165,6 +165,19 @@ def locale_misreads(relpath: str) -> str | None:
             "(LC_ALL=C.UTF-8)")
 
 
+def name_shown(relpath: str) -> str:
+    """``relpath`` as a problem names it: as its bytes spell in UTF-8, the encoding of
+    every name in a package, where Python read names in another encoding. Under a Latin-1
+    locale, ``café.txt`` was named ``cafÃ©.txt`` (QA); bytes that are not UTF-8 are shown
+    as ``\\xNN`` escapes, as :func:`~corpuskit.problems.printable` shows them."""
+    if relpath.isascii() or names_read_as_utf8():
+        return relpath
+    try:
+        return os.fsencode(relpath).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # not a name Python read from the file system
+        return relpath
+
+
 def _not_utf8(relpath: str) -> str:
     """Why a name Python could not decode as UTF-8 is refused, and what to do."""
     misread = locale_misreads(relpath)

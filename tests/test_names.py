@@ -1011,3 +1011,20 @@ def test_a_package_with_utf8_names_read_as_ascii_is_not_called_damaged(tmp_path:
     done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env, check=False,
                           capture_output=True)
     assert done.returncode == 4, done.stderr
+
+
+def test_a_name_misread_in_a_legacy_locale_is_named_as_its_bytes_spell_in_utf8(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a Latin-1 locale Python reads the UTF-8 name café.txt as cafÃ©.txt, and the
+    problem refusing it named it so (QA). It is named as its bytes spell in UTF-8; bytes
+    that are not UTF-8 as escapes; under a UTF-8 locale a name is as it is."""
+    from corpuskit import names
+
+    assert names.name_shown("caf\u00c3\u00a9.txt") == "caf\u00c3\u00a9.txt"  # UTF-8 here
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso8859-1")
+    monkeypatch.setattr(names.os, "fsencode",
+                        lambda name: name.encode("iso8859-1", "surrogateescape"))
+    assert names.name_shown("sub/caf\u00c3\u00a9.txt") == "sub/café.txt"
+    assert names.name_shown("caf\u00e9.txt") == "caf\\xe9.txt"  # Latin-1 bytes: no UTF-8
+    assert names.name_shown("plain.txt") == "plain.txt"
+    assert names.name_shown("\u0416.txt") == "\u0416.txt"  # no name read as Latin-1
