@@ -606,12 +606,14 @@ def _leave_results_to_workers(pool: ProcessPoolExecutor) -> None:
     """Close this process's end for writing of ``pool``'s result pipe, once every worker
     is forked, so that the pipe ends when the last worker does.
 
-    A worker that Ctrl-C (or the OOM killer) ends halfway through sending a result leaves
-    part of a message in the pipe, and the pool's manager thread waits for the rest of it
-    for as long as anything can still write it. The parent, which never writes to it, kept
-    it open, and the build hung (QA and a stress test here: 1 Ctrl-C in about 40 with
-    ``--jobs 4`` under load). With this end closed the manager thread reads the pipe's end
-    once the workers are gone, calls the pool broken, and every future is settled.
+    A worker that Ctrl-C ends halfway through sending a result leaves part of a message in
+    the pipe, and the pool's manager thread waits for the rest of it for as long as
+    anything can still write it. The parent, which never writes to it, kept it open, and
+    the build hung (QA and a stress test here: 1 Ctrl-C in about 40 with ``--jobs 4``
+    under load). With this end closed the manager thread reads the pipe's end once the
+    workers are gone (Ctrl-C ends them all), calls the pool broken, and every future is
+    settled. (One worker killed that way while the others live, by the OOM killer say,
+    still leaves the manager thread waiting: the others hold the pipe open.)
 
     Only with the fork start method, whose pool forks all its workers at its first task and
     never another (a worker forked later would find the pipe closed)."""
