@@ -312,31 +312,34 @@ def read_regular(path: Path, limit: int | None = None, *, checking: bool = False
 
 def link_problem(seeds: Path, name: str) -> Problem | None:
     """The problem of the seeds folder's file ``name`` (corpus.toml, CHANGELOG.md) if it
-    is a symbolic link that leads nowhere or out of the seeds folder, else None.
+    is a symbolic link, else None.
 
-    Such a file must be the seeds folder's own, as a document must: a link out of it
-    makes a build depend on a file the repository does not hold (``check`` on another
-    machine builds something else) and, for CHANGELOG.md, ships that file."""
+    Each must be a regular file of the seeds folder. ``release`` rewrites both, which
+    replaced a link with a file and left the file it named behind, stale; a link out of
+    the folder made a build depend on a file the repository does not hold (``check`` on
+    another machine builds something else), and one to a file in it made that file a
+    document too (QA)."""
     path = seeds / name
     try:
         if not path.is_symlink():
             return None
         link = os.readlink(path)
         target = path.resolve()
-        exists = target.exists()
+        exists = target.is_file()
     except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
         return Problem(name, "unreadable-file",
                        "a symbolic link that leads back to itself (a loop of links); "
                        "replace it with the file")
+    replace = (f"{name} must be a regular file of the seeds folder, which 'corpuskit "
+               "release' rewrites: replace the link with the file (remove the link, then "
+               "copy the file to its place)")
     if not exists:
         return Problem(name, "unreadable-file",
-                       f"a symbolic link to {link!r}, which does not exist; point it at "
-                       "the file or copy the file in")
-    if seeds.resolve() not in target.parents:
-        return Problem(name, "unsafe-path",
-                       f"a symbolic link to {link!r}, outside the seeds folder; copy the "
-                       "file into the seeds folder")
-    return None
+                       f"a symbolic link to {link!r}, which is no file; {replace}")
+    outside = seeds.resolve() not in target.parents
+    return Problem(name, "unsafe-path" if outside else "config-error",
+                   f"a symbolic link to {link!r}"
+                   + (", outside the seeds folder" if outside else "") + f"; {replace}")
 
 
 def load_config(seeds: Path) -> CorpusConfig:

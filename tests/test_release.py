@@ -580,7 +580,8 @@ def test_update_corpus_toml_keeps_a_byte_order_mark() -> None:
         '\ufeffname = "x"\nversion = "1.1.0"\ncreated = "2027-01-15T08:00:00Z"\n')
 
 
-@pytest.mark.parametrize("kind", ["folder", "pipe", "link-outside", "dangling-link"])
+@pytest.mark.parametrize("kind", ["folder", "pipe", "link-outside", "link-inside",
+                                  "dangling-link"])
 def test_a_changelog_that_is_no_file_of_the_seeds_is_refused_by_every_command(
         kind: str, seeds: Path, dist: Path, tmp_path: Path) -> None:
     """CHANGELOG.md ships in the release: a folder or a pipe (which must not hang
@@ -598,9 +599,14 @@ def test_a_changelog_that_is_no_file_of_the_seeds_is_refused_by_every_command(
         os.mkfifo(changelog)
     elif kind == "link-outside":
         changelog.symlink_to(outside)
+    elif kind == "link-inside":  # release would replace the link, leaving notes/ stale
+        (seeds / "notes").mkdir()
+        (seeds / "notes" / "CHANGELOG.md").write_text("# Changelog\n")
+        changelog.symlink_to("notes/CHANGELOG.md")
     else:
         changelog.symlink_to(tmp_path / "nothing-here.md")
-    code = "unsafe-path" if kind == "link-outside" else "unreadable-file"
+    code = {"link-outside": "unsafe-path", "link-inside": "config-error"}.get(
+        kind, "unreadable-file")
     before = snapshot(dist)
     with pytest.raises(InputError) as caught:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)

@@ -106,14 +106,15 @@ def test_a_corpus_toml_added_to_a_package_is_reported_not_taken_for_seeds(
 
 @pytest.mark.parametrize("command", ["validate", "info", "build"])
 @pytest.mark.parametrize("kind", ["fifo", "folder", "broken link", "link loop",
-                                  "link outside"])
+                                  "link outside", "link inside"])
 def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: str,
                                                             tmp_path: Path) -> None:
     """Seeds whose corpus.toml is a pipe, a folder, a dangling link or a loop of links:
     every command says what corpus.toml is, at once (a pipe used to block build forever),
-    and never that the folder is no seeds folder at all. A link out of the seeds folder is
-    refused as CHANGELOG.md's is: the build would depend on a file the repository does not
-    hold (QA: it was accepted)."""
+    and never that the folder is no seeds folder at all. A link is refused as CHANGELOG.md's
+    is, in the folder or out of it (QA: accepted, the build depended on a file the
+    repository does not hold, or took the config for a document too, and release replaced
+    the link with a file)."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text("Title\n\nSome text.\n", encoding="utf-8")
@@ -127,11 +128,13 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
     elif kind == "link loop":
         config.symlink_to("corpus.toml")
     else:
-        (tmp_path / "elsewhere.toml").write_text(
+        real = tmp_path / "elsewhere.toml" if kind == "link outside" else seeds / "sub" / "c.toml"
+        real.parent.mkdir(exist_ok=True)
+        real.write_text(
             'name = "c"\ntitle = "C"\nversion = "1.0.0"\ndescription = "A corpus."\n'
             'licenses = [{ name = "CC0-1.0" }]\n[[sources]]\ntitle = "Mine"\n',
             encoding="utf-8")
-        config.symlink_to(tmp_path / "elsewhere.toml")
+        config.symlink_to(real)
     args = [command, str(seeds)] + (["--out", str(tmp_path / "out")] if command == "build"
                                     else [])
     done = _corpuskit(*args)
@@ -143,9 +146,10 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
         assert "symbolic link to 'missing.toml'" in output
     elif kind == "link loop":
         assert "a loop of links" in output
-    elif kind == "link outside":
-        assert "unsafe-path" in output or "outside the seeds folder" in output
-        assert "copy the file into the seeds folder" in output
+    elif kind.startswith("link "):
+        assert ("outside the seeds folder" in output) == (kind == "link outside")
+        assert "must be a regular file of the seeds folder" in output
+        assert "remove the link, then copy the file to its place" in output
     else:
         assert "not a regular file" in output
     assert not (tmp_path / "out").exists()
