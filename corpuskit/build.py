@@ -480,9 +480,14 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
     is written beside it, compared and removed). A damaged ``archive`` (its seal or its
     published ``.sha256`` does not match its bytes) is an error: the comparison reads
     only its central directory, which a changed member's bytes leave as it was."""
-    from .validation.seal import check_archive_checksums  # only when a release exists
+    from .validation.seal import (  # only when a release exists
+        check_archive_checksums,
+        sidecar_disagrees,
+    )
 
     damage = check_archive_checksums(archive)
+    if damage and all(sidecar_disagrees(problem) for problem in damage):
+        raise ReleaseExistsError(f"{archive}: {damage[0].message}; then build again")
     if damage:
         raise ReleaseExistsError(
             f"{archive} is damaged ({damage[0].message}); released archives are immutable: "

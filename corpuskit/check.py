@@ -32,7 +32,7 @@ from .problems import Problem
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
-from .validation.seal import check_archive_checksums
+from .validation.seal import check_archive_checksums, sidecar_disagrees
 from .wording import command
 
 
@@ -95,9 +95,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
-            if folder_removed:  # the seeds' problems first: the zip is not compared
+            if folder_removed:  # the zip is not compared: what state is it in on its own?
+                state = "unbuilt" if _intact(archive, jobs) else "damaged"
                 problems.append(_zip_only_problem(release, seeds, config.version,
-                                                  build_command, True))
+                                                  build_command, state))
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         differing, edited = [], False
@@ -143,7 +144,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         f"created is {kept or 'absent'} in dist/ and "
                                         f"{fresh or 'absent'} in a fresh build: "
                                         f"{release_time_advice(kept)}", "/created"))
-        if zipped and not archives_match(result.archive, archive):
+        matched = zipped and archives_match(result.archive, archive)
+        if zipped and not matched:
             # Beside a current folder, the zip changed since its build; beside another,
             # the folder's problems say what to do first (the zip may be the one sound copy).
             mended = release.is_dir() and not differing  # (an edited one first)
@@ -159,37 +161,72 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                     f"{reason}: restore it from a published copy, or, if it "
                                     "was never published, delete it and run "
                                     f"'{build_command}' to write it again"))
-        if zipped:
-            problems.extend(Problem(str(archive), p.code, f"{p.message}; a fresh build's "
-                                    "archive is sealed: if this one was never published, "
-                                    f"delete it and run '{build_command}' to write it again",
-                                    p.location)
-                            for p in check_archive_checksums(archive))
+        sealed = check_archive_checksums(archive) if zipped else []
+        problems.extend(Problem(str(archive), p.code, p.message if sidecar_disagrees(p) else (
+            f"{p.message}; a fresh build's archive is sealed: if this one was never "
+            f"published, delete it and run '{build_command}' to write it again"),
+            p.location) for p in sealed)
         if folder_removed:
-            sound = not any(p.path == str(archive) for p in problems)
+            own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]
+            if any(not sidecar_disagrees(p) for p in own):
+                state = "damaged"
+            elif own:
+                state = "sidecar"
+            elif not matched:
+                state = "seeds-changed" if _intact(archive, jobs) else "damaged"
+            else:
+                state = "sound"
             problems.append(_zip_only_problem(release, seeds, config.version, build_command,
-                                              sound))
+                                              state))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents)
 
 
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,
-                      sound: bool) -> Problem:
-    """The problem of the seeds' release kept as its zip only, its folder removed. A build
-    puts the folder back from a zip that is what it makes (``sound``); from any other it
-    refuses, so the zip is to be mended first (QA: check said to run build, which refused
-    a damaged zip)."""
+                      state: str) -> Problem:
+    """The problem of the seeds' release kept as its zip only, its folder removed; what to
+    do depends on the zip's ``state``. A build puts the folder back from a zip that is
+    what it makes (``sound``) and refuses any other, so check said to run build where
+    build refused (QA):
+
+    - ``sound``: build;
+    - ``sidecar``: only the published ``.sha256`` beside the zip disagrees with it: that
+      first (its problem says how), then build;
+    - ``seeds-changed``: the zip is intact on its own (validate passes on it) but not what
+      the seeds build: they changed since the release, which is published with
+      ``release``; the folder comes back from the seeds as released;
+    - ``damaged``: the zip fails validate: restore it, or delete it and build;
+    - ``unbuilt``: intact, but the seeds cannot be built to compare: their problems first.
+    """
     kept = (f"the release of {seeds} (version {version}) is in {release.parent} as its zip "
             "only, its folder removed")
-    if sound:
-        return Problem(str(release), "missing-file",
-                       f"{kept}; run '{build_command}' to put the folder back (a build of "
-                       "the same content does)")
-    return Problem(str(release), "missing-file",
-                   f"{kept}, and the zip is not what a fresh build makes (its problems are "
-                   "listed): restore the zip from a published copy, then run "
-                   f"'{build_command}' to put the folder back; if it was never published, "
-                   f"delete it and run '{build_command}', which writes both")
+    back = f"run '{build_command}' to put the folder back"
+    advice = {
+        "sound": f"{back} (a build of the same content does)",
+        "sidecar": f"once its .sha256 agrees with the zip (its problem says how), {back}",
+        "seeds-changed": (
+            f"the seeds changed since version {version} was released (the zip's problem says "
+            f"so; 'corpuskit diff {release.parent / (release.name + '.zip')} {seeds}' lists "
+            f"how): to publish the change, run "
+            f"'{command('release', seeds=seeds, out=release.parent)}', which builds the next "
+            f"version beside this one; to have this version's folder back, put the seeds "
+            f"back as released and {back}"),
+        "damaged": (
+            "the zip is not what a fresh build makes and fails validate (its problems are "
+            f"listed): restore the zip from a published copy, then {back}; if it was never "
+            f"published, delete it and run '{build_command}', which writes both"),
+        "unbuilt": (f"once the seeds' problems are mended, 'corpuskit check' says whether "
+                    f"'{build_command}' puts it back"),
+    }[state]
+    return Problem(str(release), "missing-file", f"{kept}; {advice}")
+
+
+def _intact(archive: Path, jobs: int | None) -> bool:
+    """Whether the release's zip passes validate on its own (looked at on the paths
+    where it is not what a fresh build makes, or cannot be compared)."""
+    from .validation import validate  # only on those paths
+
+    return validate(archive, jobs=jobs).valid
 
 
 def _changed_since_built(release: Path, jobs: int | None) -> bool:

@@ -350,3 +350,69 @@ def test_check_of_a_damaged_zip_only_release_says_to_mend_the_zip_first(repo: Pa
     archive.unlink()
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "built"
     assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+
+
+def test_check_of_a_sound_zip_only_release_with_seeds_changed_says_to_release(
+        repo: Path) -> None:
+    """Published, folder removed, seeds edited: the commonest case. check called the
+    sound zip damaged and offered to delete it (QA); it says the seeds changed, and
+    release publishes the change."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    _doc(seeds, "c.txt", "Doc C changed")
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    folder, = (p for p in report.problems if p.path == str(dist / f"{NAME}-1.1.0"))
+    assert "the seeds changed since version 1.1.0 was released" in folder.message
+    assert f"run 'corpuskit release --seeds {seeds} --out {dist}'" in folder.message
+    assert "delete it" not in folder.message and "fails validate" not in folder.message
+    assert release(seeds, dist, source_date_epoch=epoch(2), jobs=1).previous == "1.1.0"
+    assert check(seeds, dist, source_date_epoch=epoch(2), jobs=1).valid
+
+
+def test_check_of_a_damaged_zip_only_release_beside_seeds_problems(repo: Path) -> None:
+    """Seeds that cannot be built: the zip is not compared, and check said to run build
+    to put the folder back, even beside a damaged zip (QA). It says what state the zip is
+    in on its own."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    (seeds / "c.txt").write_bytes(b"")  # an empty document: the seeds cannot be built
+    folder = str(dist / f"{NAME}-1.1.0")
+
+    def said() -> str:
+        report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+        assert not report.compared
+        message, = (p.message for p in report.problems if p.path == folder)
+        return message
+
+    assert "once the seeds' problems are mended, 'corpuskit check' says" in said()
+    damaged = bytearray(archive.read_bytes())
+    damaged[len(damaged) // 3] ^= 0x01
+    archive.write_bytes(bytes(damaged))
+    message = said()
+    assert "fails validate" in message and "restore the zip from a published copy" in message
+    assert "(a build of the same content does)" not in message
+
+
+def test_a_wrong_published_checksum_beside_a_sound_zip_is_said_to_be_the_checksum(
+        repo: Path) -> None:
+    """A .sha256 beside the zip that disagrees with it, the zip's own seal holding: every
+    command called the zip damaged, and deleting it and building again, as advised, wrote
+    the same zip, still refused (QA: a loop). The checksum is named as what may be wrong,
+    with the command that writes it again; following that ends with check valid."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    sidecar = dist / f"{archive.name}.sha256"
+    sidecar.write_text(f"{'0' * 64}  {archive.name}\n")
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    by_path = {p.path: p for p in report.problems}
+    assert by_path[str(archive)].code == "checksum-mismatch"
+    assert f"sha256sum {archive.name} > {sidecar.name}" in by_path[str(archive)].message
+    assert "delete it and run" not in by_path[str(archive)].message
+    assert "once its .sha256 agrees with the zip" in by_path[str(dist / f"{NAME}-1.1.0")].message
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "is damaged" not in str(refused.value)
+    assert f"sha256sum {archive.name} > {sidecar.name}" in str(refused.value)
+    subprocess.run(f"sha256sum {archive.name} > {sidecar.name}", shell=True, cwd=dist,
+                   check=True)  # as advised
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid

@@ -194,9 +194,36 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                                     f"sha256 of the {cut} bytes before the seal is {sealed}, "
                                     f"the seal says {recorded}: the archive changed after it "
                                     "was written", SEAL_LOCATION))
+    holds = form is None and sealed == recorded
     for digest in dict.fromkeys(published):
         if whole != digest:
             problems.append(Problem(".", "checksum-mismatch",
                                     f"sha256 of the archive is {whole}, {sidecar.name} says "
-                                    f"{digest}"))
+                                    f"{digest}" + (_sidecar_advice(archive, sidecar) if holds
+                                                   else ""),
+                                    SIDECAR_LOCATION if holds else ""))
     return problems
+
+
+#: Where the problem of a published checksum that disagrees with an archive whose own seal
+#: holds points: the sidecar, the one of the two that may be wrong.
+SIDECAR_LOCATION = "published sha256"
+
+
+def _sidecar_advice(archive: Path, sidecar: Path) -> str:
+    """What to do when ``sidecar`` disagrees with ``archive``, whose seal holds: the
+    archive is as it was written, so either the sidecar is wrong or the archive is another
+    (sealed) one than was published. A wrong sidecar beside a sound zip was called damage
+    by every command, and deleting the zip and building it again, as advised, changed
+    nothing (QA)."""
+    return (f": the archive's own seal holds, so it is as it was written. If it is the "
+            f"archive that was published, {sidecar.name} is what is wrong: write it again "
+            f"(in its folder: sha256sum {archive.name} > {sidecar.name}) or remove it; if "
+            f"{sidecar.name} is the published one, this archive is another: restore the "
+            "published archive")
+
+
+def sidecar_disagrees(problem: Problem) -> bool:
+    """Whether ``problem`` (of :func:`check_archive_checksums`) is only a published
+    ``.sha256`` that disagrees with an archive whose own seal holds."""
+    return problem.code == "checksum-mismatch" and problem.location == SIDECAR_LOCATION
