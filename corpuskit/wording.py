@@ -17,14 +17,31 @@ def command(name: str, *, seeds: object = None, out: object = None, dist: object
     folders it works on where they are not its defaults (``seeds``, ``dist``), so that it
     runs as shown from where the user ran the command that gives it: ``corpuskit build
     sY --out dY``; ``corpuskit release minor --seeds sY --out dY``; ``corpuskit check
-    --seeds sY --dist dY``. Paths are quoted for a POSIX shell where they need it."""
-    import shlex
-
+    --seeds sY --dist dY``. Paths are quoted for a POSIX shell where they need it
+    (:func:`shell_word`)."""
     words = ["corpuskit", name, *arguments]
-    seeds_shown = None if seeds is None or str(seeds) == "seeds" else shlex.quote(str(seeds))
+    seeds_shown = None if seeds is None or str(seeds) == "seeds" else shell_word(str(seeds))
     if seeds_shown is not None:
         words += [seeds_shown] if name == "build" else ["--seeds", seeds_shown]
     for option, folder in (("--out", out), ("--dist", dist)):
         if folder is not None and str(folder) != "dist":
-            words += [option, shlex.quote(str(folder))]
+            words += [option, shell_word(str(folder))]
     return " ".join(words)
+
+
+#: Characters a POSIX shell still reads inside double quotes.
+_SPECIAL_IN_DOUBLE_QUOTES = frozenset('"$`\\!')
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a POSIX shell command line: as it is where it needs no
+    quotes, else in double quotes where they suffice, else as :func:`shlex.quote` gives it.
+    Advice shows its commands in single quotes ("run 'corpuskit build ...'"), and a path
+    in single quotes within them read as the quotes' end ('corpuskit build 'my seeds'',
+    QA)."""
+    import shlex
+
+    quoted = shlex.quote(text)
+    if quoted == text or _SPECIAL_IN_DOUBLE_QUOTES.intersection(text):
+        return quoted
+    return f'"{text}"'

@@ -44,7 +44,9 @@ def test_advice_names_the_folders_a_command_was_given() -> None:
 
     assert command("build", seeds=Path("seeds"), out=Path("dist")) == "corpuskit build"
     assert command("build", seeds=Path("s Y"), out=Path("dY")) == \
-        "corpuskit build 's Y' --out dY"
+        'corpuskit build "s Y" --out dY'  # in double quotes: advice quotes it in single
+    assert command("build", seeds=Path("s $Y"), out=Path("d'Y")) == \
+        "corpuskit build 's $Y' --out \"d'Y\""  # single quotes where double would not do
     assert command("release", seeds=Path("sY"), out=Path("dist"), arguments=("minor",)) == \
         "corpuskit release minor --seeds sY"
     assert command("check", seeds=Path("seeds"), dist=Path("small/dist")) == \
