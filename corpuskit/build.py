@@ -26,7 +26,13 @@ from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
-from .dist import descriptor_created, latest_release, latest_release_folder, not_a_zip_file
+from .dist import (
+    descriptor_created,
+    latest_release,
+    latest_release_folder,
+    not_a_zip_file,
+    survey_releases,
+)
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
 from .errors import (
     CorpuskitError,
@@ -442,6 +448,12 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     """A release's zip whose folder is gone must hold what this build made; what differs
     is said as for a release folder (:func:`_check_identical`): another release time alone,
     or the documents and metadata that differ."""
+    misnamed = [item for item in survey_releases(out, config.name).damaged
+                if item.path == archive]
+    if misnamed:  # named as this release, it holds another: judged by what it holds (QA)
+        raise ReleaseExistsError(
+            f"{archive} is named as release {config.release_name} but {misnamed[0].reason}: "
+            f"restore it from a published copy, or move it out of {out}, then build again")
     if _archive_matches(built, archive, created, config, out, prepared):
         return
     from .diff import diff, summarize  # only on this error path

@@ -416,3 +416,20 @@ def test_a_wrong_published_checksum_beside_a_sound_zip_is_said_to_be_the_checksu
                    check=True)  # as advised
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
     assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+
+
+def test_build_judges_a_zip_only_release_by_what_it_holds_not_its_name(repo: Path) -> None:
+    """1.0.0's zip under 1.1.0's name, the folder removed: build said 1.1.0 exists with
+    other content and to bump with release, which refused the zip as another release's
+    (QA); build names what the zip holds, as release and check do."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    shutil.copyfile(dist / f"{NAME}-1.0.0.zip", archive)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    said = str(refused.value)
+    assert f"{archive} is named as release {NAME}-1.1.0 but its datapackage.json is of " \
+        f"{NAME} 1.0.0" in said
+    assert "corpuskit release" not in said and "move it out of" in said
+    archive.unlink()  # moved out, as advised: the build writes 1.1.0 again
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "built"
