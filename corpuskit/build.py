@@ -30,6 +30,7 @@ from .dist import (
     descriptor_created,
     latest_release,
     latest_release_folder,
+    not_a_release_folder,
     not_a_zip_file,
     survey_releases,
 )
@@ -401,6 +402,11 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                                   records=written, groups=groups, manifest=written_lines,
                                   manifest_groups=manifest_groups)
         restored = ""
+        blocking = not_a_release_folder(writer.final)
+        if blocking is not None:
+            raise ReleaseExistsError(
+                f"{writer.final} is where the folder of release {config.release_name} goes, "
+                f"but {blocking}: move it out of {out}, then build again")
         if writer.final.exists():
             if _check_identical(writer.final, writer.root, archive, created, config, out,
                                 prepared, seeds):

@@ -25,7 +25,13 @@ from .archive import package_files
 from .build import build, every_seeds_problem
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
-from .dist import descriptor_created, is_archive, not_a_zip_file, survey_releases
+from .dist import (
+    descriptor_created,
+    is_archive,
+    not_a_release_folder,
+    not_a_zip_file,
+    survey_releases,
+)
 from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
@@ -80,8 +86,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{in_the_way}: move it out of {dist}, then run "
                                 f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
-    folder_removed = zipped and not release.is_dir()  # said once the zip is compared
-    if not release.is_dir() and not zipped:
+    blocking = not_a_release_folder(release)
+    if blocking is not None:
+        problems.append(Problem(str(release), "not-a-package",
+                                f"named as the folder of version {config.version}, but "
+                                f"{blocking}: move it out of {dist}, then run "
+                                f"'{build_command}' to put the folder there"))
+    folder_removed = zipped and blocking is None and not release.is_dir()  # said below
+    if blocking is None and not release.is_dir() and not zipped:
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run '{build_command}' or "

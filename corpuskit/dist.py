@@ -149,6 +149,26 @@ def not_a_zip_file(path: Path) -> str | None:
     return None
 
 
+def not_a_release_folder(path: Path) -> str | None:
+    """Why what is at ``path``, where a release's folder belongs, is in the way: a file,
+    a symbolic link (to nothing, or to a file), a pipe, socket or device. None when it is a
+    folder (through a link too) or nothing is there. A build wrote the release and then
+    failed to move it into place ("Not a directory"), or called the file a release that
+    was changed after its build, and check said to run build (QA)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"it cannot be looked at: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode) or path.is_dir():
+        return None
+    if stat.S_ISLNK(mode):
+        return f"it is a symbolic link to {os.readlink(path)!r}, not a folder"
+    kind = "a file" if stat.S_ISREG(mode) else "a pipe, socket or device"
+    return f"it is {kind}, not a folder"
+
+
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:
     """The datapackage.json of the zip at ``archive`` and the name of its top folder, or
     ``(None, why not)``. The zip is read with :class:`~corpuskit.zipsource.ZipSource` (its

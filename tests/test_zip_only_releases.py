@@ -433,3 +433,28 @@ def test_build_judges_a_zip_only_release_by_what_it_holds_not_its_name(repo: Pat
     assert "corpuskit release" not in said and "move it out of" in said
     archive.unlink()  # moved out, as advised: the build writes 1.1.0 again
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "built"
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling link"])
+def test_something_in_place_of_a_zip_only_release_folder_is_named_in_the_way(
+        kind: str, repo: Path) -> None:
+    """A file, or a link to nothing, where the folder of a release kept as its zip only
+    goes: check said to run build, which failed (the file called a release changed after
+    its build; "Not a directory" for the link: QA). Both say to move it out, and then
+    build puts the folder back."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    folder = dist / f"{NAME}-1.1.0"
+    if kind == "file":
+        folder.write_text("not a release\n")
+    else:
+        folder.symlink_to("/nonexistent")
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(folder), "not-a-package")]
+    assert f"move it out of {dist}, then run 'corpuskit build" in report.problems[0].message
+    before = _snapshot(dist)
+    with pytest.raises(ReleaseExistsError, match="move it out of"):
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert _snapshot(dist) == before and os.path.lexists(folder)
+    folder.unlink()  # moved out, as advised
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
