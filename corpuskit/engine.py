@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import threading
@@ -561,7 +562,7 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
 ENGINES = ("local", "dask")
 #: A build whose worker process died.
 WORKER_DIED = ("a worker process died (killed, or out of memory) while processing "
-               "documents; nothing was written, run the build again (with fewer --jobs if "
+               "documents; nothing was written: run the command again (with fewer --jobs if "
                "memory is short)")
 
 
@@ -593,13 +594,64 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         with threads_without_interrupt():
             pool.submit(os.getpid).result()
         _leave_results_to_workers(pool)
-        yield pool
+        with _DeathWatch(pool):
+            yield pool
     finally:
         # Ctrl-C as its manager thread was made, before it started, left nothing to wait
         # for ("cannot join thread before it is started": QA saw the traceback); the
         # workers see their parent go.
         with suppress(RuntimeError):
             pool.shutdown(wait=True)
+
+
+#: Seconds a pool has, after one of its workers died, to notice it (and break) before
+#: :class:`_DeathWatch` ends the other workers: longer than a worker takes to end after
+#: Ctrl-C (about two seconds at most, :func:`~corpuskit.forkpool.end_on_interrupt`).
+DEATH_GRACE_SECONDS = 3.0
+
+
+class _DeathWatch:
+    """A thread that ends the pool's other workers when one dies and the pool does not
+    notice, so that the pool breaks ("a worker process died") instead of hanging.
+
+    A worker killed (the OOM killer, SIGKILL) halfway through sending its result leaves
+    part of a message in the result pipe, which the pool's manager thread waits to read
+    to its end, and the pipe's lock taken: the other workers, their results done, wait
+    for that lock forever, holding the pipe open (QA: ``check --jobs 4`` hung for good,
+    once in about 60 single-worker kills). Once they are ended too, the pipe ends
+    (:func:`_leave_results_to_workers`), and the manager thread calls the pool broken, as
+    it would have ended them itself had it seen the death. The watch stops before the
+    pool is shut down, whose workers then exit on purpose."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._processes = list((getattr(pool, "_processes", None) or {}).values())
+        self._stop_reader, self._stop_writer = os.pipe()
+        self._thread = threading.Thread(target=self._watch, daemon=True,
+                                        name="corpuskit-death-watch")
+
+    def __enter__(self) -> _DeathWatch:
+        if self._processes:
+            with threads_without_interrupt():
+                self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.write(self._stop_writer, b"x")
+        if self._thread.is_alive():
+            self._thread.join()
+        os.close(self._stop_writer)
+        os.close(self._stop_reader)
+
+    def _watch(self) -> None:
+        sentinels = [process.sentinel for process in self._processes]
+        if self._stop_reader in multiprocessing.connection.wait(
+                [self._stop_reader, *sentinels]):
+            return
+        if multiprocessing.connection.wait([self._stop_reader], DEATH_GRACE_SECONDS):
+            return
+        for process in self._processes:
+            with suppress(OSError, ValueError):
+                process.kill()
 
 
 def _leave_results_to_workers(pool: ProcessPoolExecutor) -> None:

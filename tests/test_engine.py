@@ -1333,3 +1333,32 @@ def test_ctrl_c_while_a_worker_is_forked_waits_for_its_handling() -> None:
     assert done.stdout.strip() == "ended"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, \
         done.stderr
+
+
+def test_a_worker_killed_while_it_holds_the_result_pipe_breaks_the_pool() -> None:
+    """The OOM killer (or SIGKILL) ending one worker halfway through sending its result:
+    part of a message in the result pipe, its lock held for good. The pool's manager
+    thread waited for the rest, the other workers for the lock, and check hung (QA: once
+    in about 60 single-worker kills). The other workers are ended after a grace period,
+    and the pool breaks."""
+    script = two_workers_started(
+        "import struct\n"
+        "from concurrent.futures import wait\n"
+        "def killed_while_sending():\n"
+        "    frame = sys._getframe()\n"
+        "    while frame.f_code.co_name != '_process_worker':\n"
+        "        frame = frame.f_back\n"
+        "    results = frame.f_locals['result_queue']\n"
+        "    results._wlock.acquire()\n"
+        "    os.write(results._writer.fileno(), struct.pack('!i', 100_000) + b'part')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n") + (
+        "    started = time.monotonic()\n"
+        "    killed = pool.submit(killed_while_sending)\n"
+        "    others = [pool.submit(pid_later, None) for _ in range(4)]\n"
+        "    left = wait([killed, *others], timeout=30).not_done\n"
+        "    print(len(left), type(killed.exception(timeout=0)).__name__)\n"
+        "    print(time.monotonic() - started < 10)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=90, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["0 BrokenProcessPool", "True"], done.stdout
