@@ -664,8 +664,8 @@ def _leave_results_to_workers(pool: ProcessPoolExecutor) -> None:
     the build hung (QA and a stress test here: 1 Ctrl-C in about 40 with ``--jobs 4``
     under load). With this end closed the manager thread reads the pipe's end once the
     workers are gone (Ctrl-C ends them all), calls the pool broken, and every future is
-    settled. (One worker killed that way while the others live, by the OOM killer say,
-    still leaves the manager thread waiting: the others hold the pipe open.)
+    settled. (One worker killed that way while the others live, by the OOM killer say:
+    :class:`_DeathWatch` ends the others.)
 
     Only with the fork start method, whose pool forks all its workers at its first task and
     never another (a worker forked later would find the pipe closed)."""
