@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from corpuskit import BuildResult, build
 from corpuskit.engine import plan_shards
 from corpuskit.models import SourceRef
+
+# No per-example deadline: a property that holds is not refuted by a slow example, and a
+# CI machine under load took 651 ms for one of 200 ms ("Unreliable test timings").
+settings.register_profile("corpuskit", deadline=None)
+settings.load_profile("corpuskit")
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
