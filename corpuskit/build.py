@@ -500,11 +500,11 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
     only its central directory, which a changed member's bytes leave as it was."""
     from .validation.seal import (  # only when a release exists
         check_archive_checksums,
-        sidecar_disagrees,
+        sidecar_problem,
     )
 
     damage = check_archive_checksums(archive)
-    if damage and all(sidecar_disagrees(problem) for problem in damage):
+    if damage and all(sidecar_problem(problem) for problem in damage):
         raise ReleaseExistsError(f"{archive}: {damage[0].message}; then build again")
     if damage:
         raise ReleaseExistsError(

@@ -38,7 +38,7 @@ from .problems import Problem
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
-from .validation.seal import check_archive_checksums, sidecar_disagrees
+from .validation.seal import check_archive_checksums, sidecar_problem
 from .wording import command
 
 
@@ -108,6 +108,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
             if folder_removed:  # the zip is not compared: what state is it in on its own?
+                problems.extend(Problem(str(archive), p.code, p.message, p.location)
+                                for p in check_archive_checksums(archive))
                 state = "unbuilt" if _intact(archive, jobs) else "damaged"
                 problems.append(_zip_only_problem(release, seeds, config.version,
                                                   build_command, state))
@@ -174,13 +176,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                     "was never published, delete it and run "
                                     f"'{build_command}' to write it again"))
         sealed = check_archive_checksums(archive) if zipped else []
-        problems.extend(Problem(str(archive), p.code, p.message if sidecar_disagrees(p) else (
+        problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
             f"{p.message}; a fresh build's archive is sealed: if this one was never "
             f"published, delete it and run '{build_command}' to write it again"),
             p.location) for p in sealed)
         if folder_removed:
             own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]
-            if any(not sidecar_disagrees(p) for p in own):
+            if any(not sidecar_problem(p) for p in own):
                 state = "damaged"
             elif own:
                 state = "sidecar"
@@ -226,7 +228,8 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
         "damaged": (
             "the zip is not what a fresh build makes and fails validate (its problems are "
             f"listed): restore the zip from a published copy, then {back}; if it was never "
-            f"published, delete it and run '{build_command}', which writes both"),
+            f"published and the seeds are as it was released, delete it and run "
+            f"'{build_command}', which writes both"),
         "unbuilt": (f"once the seeds' problems are mended, 'corpuskit check' says whether "
                     f"'{build_command}' puts it back"),
     }[state]
@@ -234,11 +237,12 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
 
 
 def _intact(archive: Path, jobs: int | None) -> bool:
-    """Whether the release's zip passes validate on its own (looked at on the paths
-    where it is not what a fresh build makes, or cannot be compared)."""
+    """Whether the release's zip passes validate on its own, but for its published
+    ``.sha256``, a file of its own (looked at on the paths where the zip is not what a
+    fresh build makes, or cannot be compared)."""
     from .validation import validate  # only on those paths
 
-    return validate(archive, jobs=jobs).valid
+    return all(sidecar_problem(p) for p in validate(archive, jobs=jobs).problems)
 
 
 def _changed_since_built(release: Path, jobs: int | None) -> bool:

@@ -330,16 +330,22 @@ def link_problem(seeds: Path, name: str) -> Problem | None:
         return Problem(name, "unreadable-file",
                        "a symbolic link that leads back to itself (a loop of links); "
                        "replace it with the file")
-    replace = (f"{name} must be a regular file of the seeds folder, which 'corpuskit "
-               "release' rewrites: replace the link with the file (remove the link, then "
-               "copy the file to its place)")
+    must = (f"{name} must be a regular file of the seeds folder, which 'corpuskit release' "
+            "rewrites")
     if not exists:
         return Problem(name, "unreadable-file",
-                       f"a symbolic link to {link!r}, which is no file; {replace}")
-    outside = seeds.resolve() not in target.parents
-    return Problem(name, "unsafe-path" if outside else "config-error",
-                   f"a symbolic link to {link!r}"
-                   + (", outside the seeds folder" if outside else "") + f"; {replace}")
+                       f"a symbolic link to {link!r}, which is no file; {must}: remove the "
+                       "link and put the file in its place")
+    root = seeds.resolve()
+    if root not in target.parents:
+        return Problem(name, "unsafe-path",
+                       f"a symbolic link to {link!r}, outside the seeds folder; {must}: remove "
+                       f"the link, then copy {str(target)!r} to its place")
+    # A file of the seeds is a document too: moved, not copied, or it ships as one (QA).
+    return Problem(name, "config-error",
+                   f"a symbolic link to {link!r}; {must}: remove the link, then move "
+                   f"{target.relative_to(root).as_posix()!r} (a document of the seeds too, "
+                   "as it is) to its place")
 
 
 def load_config(seeds: Path) -> CorpusConfig:

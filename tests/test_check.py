@@ -407,8 +407,8 @@ def test_a_package_changed_since_its_build_is_told_what_to_do(
     code, out, _ = run(capsys, "validate", str(release))
     assert code == 1 and out.splitlines()[-1].endswith(
         "; it is not as it was built: get it again from where it was published, or restore "
-        "it from version control (a build of your own that was never published: remove it "
-        "and run 'corpuskit build')"), out
+        "it from version control (a build of your own of the seeds' version that was never "
+        "published: remove it and run 'corpuskit build')"), out
     shutil.rmtree(release)
     build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert run(capsys, "validate", str(release))[0] == 0

@@ -149,7 +149,9 @@ def test_a_corpus_toml_that_is_no_file_is_named_not_missing(command: str, kind: 
     elif kind.startswith("link "):
         assert ("outside the seeds folder" in output) == (kind == "link outside")
         assert "must be a regular file of the seeds folder" in output
-        assert "remove the link, then copy the file to its place" in output
+        assert ("remove the link, then copy '" + str(tmp_path / "elsewhere.toml") + "'"
+                if kind == "link outside" else "remove the link, then move 'sub/c.toml'") \
+            in output
     else:
         assert "not a regular file" in output
     assert not (tmp_path / "out").exists()

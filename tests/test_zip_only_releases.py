@@ -458,3 +458,62 @@ def test_something_in_place_of_a_zip_only_release_folder_is_named_in_the_way(
     folder.unlink()  # moved out, as advised
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
     assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+
+
+@pytest.mark.parametrize("sidecar_text", ["", "zzz  {name}\n", "{digest}  other.zip\n"])
+def test_a_published_checksum_that_reads_as_none_is_named_not_the_zip(
+        sidecar_text: str, repo: Path) -> None:
+    """An empty or malformed .sha256, or one of another file, beside a sound zip-only
+    release: check said to delete the zip and build, which wrote the same zip, and build
+    called it damaged (QA: a loop). The checksum file is what is named, with how to write
+    it again; following that ends with check valid."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    sidecar = dist / f"{archive.name}.sha256"
+    sidecar.write_text(sidecar_text.format(name=archive.name, digest="0" * 64))
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    folder, = (p for p in report.problems if p.path == str(dist / f"{NAME}-1.1.0"))
+    assert "once its .sha256 agrees with the zip" in folder.message
+    told = [p for p in report.problems if p.path == str(archive)]
+    assert told and all(f"sha256sum {archive.name} > {sidecar.name}" in p.message
+                        and "delete it and run" not in p.message for p in told)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "is damaged" not in str(refused.value) and sidecar.name in str(refused.value)
+    subprocess.run(f"sha256sum {archive.name} > {sidecar.name}", shell=True, cwd=dist,
+                   check=True)  # as advised
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "restored"
+    assert check(seeds, dist, source_date_epoch=epoch(1), jobs=1).valid
+
+
+def test_a_wrong_checksum_beside_seeds_that_cannot_be_built_is_no_damaged_zip(
+        repo: Path) -> None:
+    """Seeds with a problem and a wrong .sha256 beside a sound zip-only release: check
+    called the zip damaged and advised deleting it and building, which would have made
+    another 1.1.0 of the changed seeds (QA). The zip is intact: the seeds first, and the
+    checksum is named."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    archive = dist / f"{NAME}-1.1.0.zip"
+    (dist / f"{archive.name}.sha256").write_text(f"{'f' * 64}  {archive.name}\n")
+    (seeds / "empty.txt").write_bytes(b"")
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    folder, = (p for p in report.problems if p.path == str(dist / f"{NAME}-1.1.0"))
+    assert "once the seeds' problems are mended" in folder.message
+    assert "fails validate" not in folder.message
+    assert any(p.path == str(archive) and p.code == "checksum-mismatch"
+               and "is what is wrong" in p.message for p in report.problems)
+
+
+def test_validate_of_an_older_release_whose_checksum_is_wrong_blames_the_checksum(
+        repo: Path) -> None:
+    """validate's summary said the zip was not as it was built and to remove it and run
+    build, beside the problem naming the .sha256: followed, it deleted 1.0.0's zip for
+    good (QA). A wrong checksum alone is no zip changed since its build."""
+    from corpuskit import validate
+
+    archive = repo / "dist" / f"{NAME}-1.0.0.zip"
+    (archive.parent / f"{archive.name}.sha256").write_text(f"{'f' * 64}  {archive.name}\n")
+    report = validate(archive, jobs=1)
+    assert [p.code for p in report.problems] == ["checksum-mismatch"]
+    assert "is what is wrong" in report.problems[0].message
+    assert "not as it was built" not in report.summary()

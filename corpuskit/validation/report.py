@@ -15,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..problems import Problem, about_environment, one_line
 from ..wording import counted
+from .seal import sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
 #: ``not_checked`` was, within version 1).
@@ -137,10 +138,12 @@ class ValidationReport:
             return f"{self.target}: valid {self.kind} ({what}; {checks})"
         advice = ""
         if self.kind in ("package", "archive") and any(
-                problem.code in CHANGED_SINCE_BUILT for problem in self.problems):
+                problem.code in CHANGED_SINCE_BUILT and not sidecar_problem(problem)
+                for problem in self.problems):
             advice = ("; it is not as it was built: get it again from where it was published, "
-                      "or restore it from version control (a build of your own that was "
-                      "never published: remove it and run 'corpuskit build')")
+                      "or restore it from version control (a build of your own of the seeds' "
+                      "version that was never published: remove it and run 'corpuskit "
+                      "build')")
         return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
 
 

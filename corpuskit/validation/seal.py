@@ -179,7 +179,12 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                 return problems
             published, found = (_read_sidecar(archive, sidecar) if sidecar.is_file()
                                 else ([], _unreadable_sidecar(sidecar)))
-            problems.extend(found)
+            # Each names the sidecar, the file to mend (QA: an empty one was blamed on the
+            # archive, and deleting and building the archive, as advised, changed nothing).
+            problems.extend(Problem(p.path, p.code, p.message + (
+                "" if "remove it" in p.message else
+                f"; write it again (in its folder: sha256sum {archive.name} > "
+                f"{sidecar.name}) or remove it"), SIDECAR_LOCATION) for p in found)
             if form is not None and not published:
                 return problems
             cut = size - SEAL_BYTES if form is None else size
@@ -201,12 +206,12 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                                     f"sha256 of the archive is {whole}, {sidecar.name} says "
                                     f"{digest}" + (_sidecar_advice(archive, sidecar) if holds
                                                    else ""),
-                                    SIDECAR_LOCATION if holds else ""))
+                                    SIDECAR_LOCATION))
     return problems
 
 
-#: Where the problem of a published checksum that disagrees with an archive whose own seal
-#: holds points: the sidecar, the one of the two that may be wrong.
+#: Where the problems of the published ``<archive>.sha256`` point: that file (unreadable,
+#: not a checksum of the archive, or another sha256 than the archive's).
 SIDECAR_LOCATION = "published sha256"
 
 
@@ -223,7 +228,8 @@ def _sidecar_advice(archive: Path, sidecar: Path) -> str:
             "published archive")
 
 
-def sidecar_disagrees(problem: Problem) -> bool:
-    """Whether ``problem`` (of :func:`check_archive_checksums`) is only a published
-    ``.sha256`` that disagrees with an archive whose own seal holds."""
-    return problem.code == "checksum-mismatch" and problem.location == SIDECAR_LOCATION
+def sidecar_problem(problem: Problem) -> bool:
+    """Whether ``problem`` (of :func:`check_archive_checksums`, or of a validate report
+    that includes them) is one of the published ``.sha256`` beside the archive, not of the
+    archive itself (whose seal, when it fails too, is a problem of its own)."""
+    return problem.location == SIDECAR_LOCATION
