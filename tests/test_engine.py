@@ -1280,6 +1280,24 @@ def test_a_pool_that_breaks_after_a_cancel_still_settles_every_future(
     assert failed == []  # the pool's manager thread did not fail on a cancelled future
 
 
+#: Script lines (after :func:`two_workers_started`'s imports) that define
+#: ``result_queue_here()``: the pool's result queue, as the worker running a task holds it.
+RESULT_QUEUE_HERE = ("import struct\n"
+                     "from concurrent.futures import wait\n"
+                     "def result_queue_here():\n"
+                     "    frame = sys._getframe()\n"
+                     "    while frame.f_code.co_name != '_process_worker':\n"
+                     "        frame = frame.f_back\n"
+                     "    return frame.f_locals['result_queue']\n")
+
+
+def _output_of(script: str) -> str:
+    """The standard output of ``script`` run by this Python, which must exit 0 within 90 s."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=90, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
 def test_a_worker_ended_halfway_through_sending_its_result_breaks_the_pool() -> None:
     """Ctrl-C (or the OOM killer) ending a worker while it writes a result leaves part of
     a message in the pool's result pipe; its manager thread waited for the rest as long
@@ -1287,13 +1305,9 @@ def test_a_worker_ended_halfway_through_sending_its_result_breaks_the_pool() -> 
     about 40 with --jobs 4 under load). Once the workers are gone the pool is broken and
     the task's future settled."""
     script = two_workers_started(
-        "import struct\n"
-        "from concurrent.futures import wait\n"
-        "def cut_message():\n"
-        "    frame = sys._getframe()\n"
-        "    while frame.f_code.co_name != '_process_worker':\n"
-        "        frame = frame.f_back\n"
-        "    writer = frame.f_locals['result_queue']._writer\n"
+        RESULT_QUEUE_HERE
+        + "def cut_message():\n"
+        "    writer = result_queue_here()._writer\n"
         "    os.write(writer.fileno(), struct.pack('!i', 100_000) + b'part of a result')\n"
         "    os._exit(1)\n") + (
         "    cut = pool.submit(cut_message)\n"
@@ -1305,10 +1319,7 @@ def test_a_worker_ended_halfway_through_sending_its_result_breaks_the_pool() -> 
         "            pass\n"
         "    wait([cut], timeout=20)\n"
         "    print(type(cut.exception(timeout=0)).__name__)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "BrokenProcessPool"
+    assert _output_of(script).strip() == "BrokenProcessPool"
 
 
 def test_ctrl_c_while_a_worker_is_forked_waits_for_its_handling() -> None:
@@ -1342,13 +1353,9 @@ def test_a_worker_killed_while_it_holds_the_result_pipe_breaks_the_pool() -> Non
     in about 60 single-worker kills). The other workers are ended after a grace period,
     and the pool breaks."""
     script = two_workers_started(
-        "import struct\n"
-        "from concurrent.futures import wait\n"
-        "def killed_while_sending():\n"
-        "    frame = sys._getframe()\n"
-        "    while frame.f_code.co_name != '_process_worker':\n"
-        "        frame = frame.f_back\n"
-        "    results = frame.f_locals['result_queue']\n"
+        RESULT_QUEUE_HERE
+        + "def killed_while_sending():\n"
+        "    results = result_queue_here()\n"
         "    results._wlock.acquire()\n"
         "    os.write(results._writer.fileno(), struct.pack('!i', 100_000) + b'part')\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n") + (
@@ -1358,7 +1365,5 @@ def test_a_worker_killed_while_it_holds_the_result_pipe_breaks_the_pool() -> Non
         "    left = wait([killed, *others], timeout=30).not_done\n"
         "    print(len(left), type(killed.exception(timeout=0)).__name__)\n"
         "    print(time.monotonic() - started < 10)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=90, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["0 BrokenProcessPool", "True"], done.stdout
+    said = _output_of(script)
+    assert said.split("\n")[:2] == ["0 BrokenProcessPool", "True"], said
