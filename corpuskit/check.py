@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
-from .build import build, every_seeds_problem
+from .build import build, every_seeds_problem, unfinished_release
 from .compare import archives_match, tree_differences, unreadable_member
 from .config import load_config
 from .dist import (
@@ -98,15 +98,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run '{build_command}' or "
                                 f"'{command('release', seeds=seeds, out=dist)}'"))
-    if in_the_way is None and not zipped:
-        problems.append(Problem(str(archive), "missing-file",
-                                f"the archive of version {config.version} is not in {dist}; "
-                                f"run '{build_command}'"))
+    no_archive = in_the_way is None and not zipped
+    missing_archive = f"the archive of version {config.version} is not in {dist}"
     with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
+            if no_archive:
+                problems.append(Problem(str(archive), "missing-file",
+                                        f"{missing_archive}; run '{build_command}'"))
             if folder_removed:  # the zip is not compared: what state is it in on its own?
                 problems.extend(Problem(str(archive), p.code, p.message, p.location)
                                 for p in check_archive_checksums(archive))
@@ -139,6 +140,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                         else "")
                 elif edited:
                     message = f"differs from what a fresh build of {seeds} makes; {restore}"
+                elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
+                    message = (f"differs from what a fresh build of {seeds} makes; finish "
+                               f"version {config.version} first (see its archive)")
                 elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
@@ -158,6 +162,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         f"created is {kept or 'absent'} in dist/ and "
                                         f"{fresh or 'absent'} in a fresh build: "
                                         f"{release_time_advice(kept)}", "/created"))
+        if no_archive:
+            # Beside its folder and seeds changed since, build and release both refuse: the
+            # release is to be finished first, as they say (QA: check said to run build).
+            problems.append(Problem(str(archive), "missing-file", (
+                f"{missing_archive}; " + unfinished_release(
+                    config.name, config.version, release, seeds, dist,
+                    settings=_same_content(release, result.release))
+                if release.is_dir() and differing and not edited
+                else f"{missing_archive}; run '{build_command}'")))
         matched = zipped and archives_match(result.archive, archive)
         if zipped and not matched:
             # Beside a current folder, the zip changed since its build; beside another,

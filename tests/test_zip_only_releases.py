@@ -517,3 +517,25 @@ def test_validate_of_an_older_release_whose_checksum_is_wrong_blames_the_checksu
     assert [p.code for p in report.problems] == ["checksum-mismatch"]
     assert "is what is wrong" in report.problems[0].message
     assert "not as it was built" not in report.summary()
+
+
+def test_check_of_a_folder_without_its_zip_beside_changed_seeds_says_to_finish_it(
+        repo: Path) -> None:
+    """A release folder whose zip is gone, the seeds changed since: check said to run
+    build, and release on the descriptor, and both refuse until the release is finished
+    (QA: a detour). It gives build's own advice; followed, check ends valid."""
+    seeds, dist = repo / "seeds-1.1.0", repo / "dist"
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).restored == "folder"
+    (dist / f"{NAME}-1.1.0.zip").unlink()
+    _doc(seeds, "d.txt", "Doc D")
+    report = check(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    archive, = (p for p in report.problems if p.path == str(dist / f"{NAME}-1.1.0.zip"))
+    assert "has no zip beside it" in archive.message and "finish 1.1.0 first" in archive.message
+    assert not any("corpuskit release" in p.message and "finish" not in p.message
+                   for p in report.problems)
+    aside = repo / "d.txt"
+    (seeds / "d.txt").rename(aside)  # as advised: set aside the document added, build
+    assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).restored == "archive"
+    aside.rename(seeds / "d.txt")  # bring it back, release
+    assert release(seeds, dist, source_date_epoch=epoch(2), jobs=1).previous == "1.1.0"
+    assert check(seeds, dist, source_date_epoch=epoch(2), jobs=1).valid
