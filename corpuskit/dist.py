@@ -130,17 +130,25 @@ def _release_of(descriptor: dict[str, Any]) -> str:
     return f"{name!r} {version!r}"
 
 
+def _mode_at(path: Path) -> int | str | None:
+    """The mode of what is at ``path`` (a link not followed); None if nothing is there,
+    or why it cannot be looked at."""
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"it cannot be looked at: {exc.strerror or exc}"
+
+
 def not_a_zip_file(path: Path) -> str | None:
     """Why what is at ``path``, where a release's zip belongs, is not one to read: a
     symbolic link (never followed: a release's zip is a file of its own), or a folder,
     pipe, socket or device (never opened: a pipe would be waited on). None when it is a
     regular file or nothing is there."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"it cannot be looked at: {exc.strerror or exc}"
+    mode = _mode_at(path)
+    if not isinstance(mode, int):
+        return mode
     if stat.S_ISLNK(mode):
         return "it is a symbolic link (never followed: a release's zip is a file)"
     if not stat.S_ISREG(mode):
@@ -155,12 +163,9 @@ def not_a_release_folder(path: Path) -> str | None:
     folder (through a link too) or nothing is there. A build wrote the release and then
     failed to move it into place ("Not a directory"), or called the file a release that
     was changed after its build, and check said to run build (QA)."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        return f"it cannot be looked at: {exc.strerror or exc}"
+    mode = _mode_at(path)
+    if not isinstance(mode, int):
+        return mode
     if stat.S_ISDIR(mode) or path.is_dir():
         return None
     if stat.S_ISLNK(mode):

@@ -95,6 +95,8 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
     or the problems with it."""
     digests: list[str] = []
     others: list[str] = []
+    again = (f"; write it again (in its folder: sha256sum {archive.name} > {sidecar.name}) "
+             "or remove it")
     try:
         with sidecar.open("rb") as handle:
             for number, raw, whole in _sidecar_lines(handle):
@@ -104,7 +106,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     return [], [Problem(".", "archive-error",
                                         f"{sidecar.name} line {number} is longer than "
                                         f"{SIDECAR_LINE_MAX} bytes: not a '<sha256>  <file "
-                                        "name>' line")]
+                                        f"name>' line{again}")]
                 line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
                 if not line.strip():
                     continue
@@ -113,7 +115,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                 if found is None:
                     return [], [Problem(".", "archive-error",
                                         f"{sidecar.name} line {number} is not a '<sha256>  "
-                                        "<file name>' line")]
+                                        f"<file name>' line{again}")]
                 name = found.group("name") or found.group("tagged")
                 if escaped:
                     name = name.replace("\\n", "\n").replace("\\\\", "\\")
@@ -123,11 +125,11 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                 else:
                     others.append(name)
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}")]
+        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}{again}")]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
-        return [], [Problem(".", "archive-error", f"{sidecar.name} is {named}")]
+        return [], [Problem(".", "archive-error", f"{sidecar.name} is {named}{again}")]
     return digests, []
 
 
@@ -181,10 +183,8 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                                 else ([], _unreadable_sidecar(sidecar)))
             # Each names the sidecar, the file to mend (QA: an empty one was blamed on the
             # archive, and deleting and building the archive, as advised, changed nothing).
-            problems.extend(Problem(p.path, p.code, p.message + (
-                "" if "remove it" in p.message else
-                f"; write it again (in its folder: sha256sum {archive.name} > "
-                f"{sidecar.name}) or remove it"), SIDECAR_LOCATION) for p in found)
+            problems.extend(Problem(p.path, p.code, p.message, SIDECAR_LOCATION)
+                            for p in found)
             if form is not None and not published:
                 return problems
             cut = size - SEAL_BYTES if form is None else size
