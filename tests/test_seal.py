@@ -163,6 +163,31 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
     assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
 
 
+def test_a_published_checksum_given_as_a_target_stands_for_its_archive(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``corpuskit validate dist/*`` took an archive's .sha256 for a package that is not
+    there: exit 1 for a sound folder of releases that ``validate dist`` passes."""
+    source = built()
+    folder, target = tmp_path / source.release.name, tmp_path / source.archive.name
+    shutil.copytree(source.release, folder)
+    shutil.copyfile(source.archive, target)
+    sidecar = tmp_path / f"{target.name}.sha256"
+    sidecar.write_text(f"{hashlib.sha256(target.read_bytes()).hexdigest()}  {target.name}\n")
+    code, out, _ = run(capsys, "validate", str(folder), str(target), str(sidecar))
+    assert code == 0 and out.count(f"{target}: valid archive") == 1 and "sha256:" not in out
+    reports = corpuskit.validate_all([sidecar])
+    assert [report.target for report in reports.reports] == [str(target)]
+    sidecar.write_text(f"{'0' * 64}  {target.name}\n")  # checked as the archive's checksum
+    code, out, _ = run(capsys, "validate", str(sidecar))
+    assert code == 1 and f"{target}:published sha256: " in out \
+        and "[checksum-mismatch]" in out
+    target.unlink()  # no archive beside it: named for what it is
+    code, out, _ = run(capsys, "validate", str(sidecar))
+    assert code == 1 and f"{sidecar}: a published checksum (sha256sum format), not a " \
+        f"package: it is checked with the archive it is for, but {target.name} is not " \
+        "beside it" in out and "[not-a-package]" in out
+
+
 @pytest.mark.parametrize(("kind", "told"), [
     ("folder", "is a folder"),
     ("dangling link", "is a symbolic link to nothing"),

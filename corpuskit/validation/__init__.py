@@ -53,11 +53,12 @@ from .report import (
     render_text,
     sort_problems,
 )
-from .seal import check_archive_checksums
+from .seal import SIDECAR_SUFFIX, check_archive_checksums
 
 __all__ = [
     "ValidationReport",
     "ValidationReports",
+    "archive_of_sidecar",
     "detect_kind",
     "expand_targets",
     "not_a_release",
@@ -144,14 +145,48 @@ def expand_targets(paths: list[Path]) -> list[Path]:
     return [path for path, _ in _expanded(paths)]
 
 
+def archive_of_sidecar(path: Path) -> Path | None:
+    """The archive whose published checksum ``path`` is (``<archive>.sha256``, a file
+    beside a package archive), or None: validating the archive checks that file too (see
+    :func:`~corpuskit.validation.seal.check_archive_checksums`)."""
+    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not path.is_file():
+        return None
+    archive = path.with_name(path.name[:-len(SIDECAR_SUFFIX)])
+    return archive if archive.is_file() and is_archive_file(archive) else None
+
+
+def _sidecar_given(path: Path) -> str | None:
+    """What to tell of ``path`` if it is named as an archive's published checksum but no
+    package archive is beside it (else :func:`archive_of_sidecar` stands in), else None."""
+    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not path.is_file():
+        return None
+    archive = path.with_name(path.name[:-len(SIDECAR_SUFFIX)])
+    missing = "is not beside it" if not os.path.lexists(archive) else "is no package archive"
+    return (f"a published checksum (sha256sum format), not a package: it is checked with "
+            f"the archive it is for, but {archive.name} {missing}; put the archive beside "
+            f"it, or remove it")
+
+
 def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
     """:func:`expand_targets`, each path with whether it was found in a folder of releases
-    (rather than named)."""
-    expanded: list[tuple[Path, bool]] = []
+    (rather than named). An archive's published checksum (``<archive>.sha256``) stands for
+    the archive, whose check reads it, unless the archive is among the targets already:
+    ``corpuskit validate dist/*`` is ``corpuskit validate dist``."""
+    expanded: list[tuple[Path, bool] | Path] = []  # a Path: an archive a checksum is for
     for path in paths:
         releases = releases_in(path)
-        expanded.extend([(release, True) for release in releases] or [(path, False)])
-    return expanded
+        archive = archive_of_sidecar(path) if not releases else None
+        expanded.extend([(release, True) for release in releases]
+                        or [archive if archive is not None else (path, False)])
+    named = {item[0].absolute() for item in expanded if isinstance(item, tuple)}
+    once: list[tuple[Path, bool]] = []
+    for item in expanded:
+        if isinstance(item, tuple):
+            once.append(item)
+        elif item.absolute() not in named:
+            named.add(item.absolute())
+            once.append((item, False))
+    return once
 
 
 def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
@@ -185,7 +220,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if kind is None:
         releases = releases_in(target)
         reason = ("no such file or folder" if not target.exists() else
-                  descriptor_given(target) or
+                  descriptor_given(target) or _sidecar_given(target) or
                   (f"a folder of releases ({counted(len(releases), 'release')}), not one "
                    f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
                    f"it, as 'corpuskit validate {shown}' does" if releases else None) or
