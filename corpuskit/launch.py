@@ -53,6 +53,14 @@ def end_on_termination() -> None:
     _HANDLED.extend(handled)
 
 
+#: OpenBLAS, numpy's linear algebra, starts a thread per core when numpy is imported, which
+#: spins for a while waiting for work: about 1% of validate's CPU time on two cores. The
+#: CLI's numpy work runs in its worker processes, one per core, and the one product it
+#: computes (language identification) gives the same bits on one thread as on several: the
+#: command runs OpenBLAS on one thread, unless the environment says otherwise.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "1")
+
+
 def main() -> int:
     """Import the CLI and run it; an interrupt while importing exits 130, quietly, and so
     does one that comes while the CLI says how it ended (in ``cli.main``'s handlers of
@@ -60,6 +68,7 @@ def main() -> int:
     same way (:func:`end_on_termination`), with the shell's status for them (143, 129)."""
     try:
         end_on_termination()
+        os.environ.setdefault(*BLAS_THREADS)  # before anything imports numpy
         from .cli import main as run
 
         return run()

@@ -53,6 +53,39 @@ def test_the_entry_point_runs_the_cli() -> None:
     assert __version__ in done.stdout
 
 
+#: Runs the launcher with a stand-in for the CLI that imports numpy, as validate and build
+#: do, and prints the OpenBLAS setting and the process's threads.
+BLAS_PROBE = """
+import os, sys
+import corpuskit.cli
+def probe():
+    import numpy
+    tasks = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+    print(os.environ.get("OPENBLAS_NUM_THREADS"), tasks)
+    return 0
+corpuskit.cli.main = probe
+from corpuskit.launch import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("3", "3")])
+def test_the_command_runs_openblas_on_one_thread(given: str | None, expected: str) -> None:
+    """numpy's OpenBLAS started a spinning thread per core in every command that imported
+    numpy (about 1% of validate's CPU time); the user's own setting is kept."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GOTO_NUM_THREADS")}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True,
+                          timeout=60, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    setting, threads = done.stdout.split()
+    assert setting == expected
+    if given is None:
+        assert threads == "1"  # numpy imported, no thread of OpenBLAS's own
+
+
 def test_the_console_script_is_the_launcher() -> None:
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     assert scripts == {"corpuskit": "corpuskit.launch:main"}
