@@ -453,9 +453,10 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     its process dies, so a killed build never blocks the next one. It is re-entrant for
     the thread holding it (``release`` holds it around its build); another thread or
     process fails fast. ``release``, the release a build makes, only words the message of
-    an ``out`` that may not be written. Under the lock, stale temporary folders of killed builds are
-    removed. A build that created ``out`` and leaves nothing in it removes ``out`` and the
-    lock file again, while it still holds the lock.
+    an ``out`` that may not be written. Under the lock, stale temporary folders and files of
+    killed builds are removed (not the temporary file of an export into ``out`` that is
+    still running). A build that created ``out`` and leaves nothing in it removes ``out``
+    and the lock file again, while it still holds the lock.
     """
     key = os.path.realpath(out)
     held = _held_locks()
@@ -488,7 +489,7 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         for stale in out.glob(f"{TEMP_PREFIX}*"):
             if stale.is_dir():
                 remove_tree(stale)
-            else:
+            elif not _written_by_a_running_process(stale.name):
                 with suppress(OSError):
                     stale.unlink()
         yield
@@ -529,6 +530,18 @@ def remove_orphans(folder: Path, prefix: str, *, files: bool = False) -> None:
         elif files and stat.S_ISREG(kind):
             with suppress(OSError):
                 scratch.unlink()
+
+
+#: The end of the name of a temporary file of :func:`replace_file`: ``-<pid>-<random>``.
+_REPLACING_TAIL = re.compile(r"-([0-9]+)-[a-z0-9_]{8}\Z")
+
+
+def _written_by_a_running_process(name: str) -> bool:
+    """Whether the temporary file ``name`` is one :func:`replace_file` of a process still
+    running is writing (``export --out`` into a folder of releases takes no lock: the
+    lock's holder removed the file under it, and the export failed, QA)."""
+    tail = _REPLACING_TAIL.search(name, len(TEMP_PREFIX))
+    return tail is not None and _running(int(tail.group(1)))
 
 
 def _running(pid: int) -> bool:

@@ -313,3 +313,26 @@ def test_release_into_the_seeds_is_refused_before_it_locks_anything(
     assert "is inside the seeds folder" in done.stderr
     assert snapshot(seeds) == before
     assert not list(seeds.rglob(LOCK_NAME))
+
+
+def test_the_lock_leaves_a_running_exports_temporary_file_alone(tmp_path: Path) -> None:
+    """A build took every .corpuskit-tmp-* in its --out for a killed build's leftover: an
+    export writing into the folder of releases (it takes no lock) lost its temporary file
+    and failed with 'No such file or directory' (QA). A leftover of a process that is gone
+    is still removed, and so is a killed build's folder."""
+    from corpuskit.writer import TEMP_PREFIX, output_lock
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    ended = subprocess.Popen(["true"])  # a process that has ended: its pid is free
+    ended.wait()
+    running = out / f"{TEMP_PREFIX}export.csv-{os.getpid()}-abcd1234"
+    left = out / f"{TEMP_PREFIX}export.csv-{ended.pid}-abcd1234"
+    built = out / f"{TEMP_PREFIX}x-1.0.0-abcd1234"
+    running.write_bytes(b"half")
+    left.write_bytes(b"half")
+    built.mkdir()
+    with output_lock(out):
+        pass
+    assert running.read_bytes() == b"half"
+    assert not left.exists() and not built.exists()
