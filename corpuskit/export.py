@@ -46,6 +46,7 @@ from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
+from .semver import named_as_release
 from .writer import RESERVED_PREFIX, HashingWriter, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -101,6 +102,21 @@ def _check_target(target: Path, package: Path) -> None:
         raise UsageError(f"--out {target} would put a file named .zip among the releases in "
                          f"{target.parent}, where validate and check take every .zip for a "
                          "release; write the export elsewhere, or name it otherwise")
+    if named_as_release(target.name) and not target.name.startswith(".") \
+            and _holds_releases(target.parent):
+        raise UsageError(f"--out {target} is named as a release (<name>-<version>) among the "
+                         f"releases in {target.parent}, where release and check would take "
+                         "it for one; write the export elsewhere, or name it otherwise")
+    archive = target.with_name(target.name[:-len(SIDECAR)]) \
+        if target.name.lower().endswith(SIDECAR) else None
+    if archive is not None and archive.suffix.lower() == ".zip" and ends_in_a_seal(archive):
+        raise UsageError(f"--out {target} would replace the published checksum of the "
+                         f"release {archive.name} (validate and load check it against the "
+                         "archive); write the export elsewhere, or name it otherwise")
+
+
+#: The suffix of an archive's published checksum, ``<archive>.sha256``.
+SIDECAR = ".sha256"
 
 
 def _holds_releases(folder: Path) -> bool:

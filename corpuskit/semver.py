@@ -90,3 +90,15 @@ class Version:
 
 def is_version(text: str) -> bool:
     return _VERSION_RE.match(text) is not None
+
+
+#: A name of a release of any corpus, ``<name>-<version>``.
+_ANY_RELEASE = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
+
+
+def named_as_release(name: str) -> bool:
+    """Whether ``name``, a file's or folder's (``.zip`` or not), is that of a release of any
+    corpus, ``<name>-<version>``: in a folder of releases, ``release`` and ``check`` take it
+    for one."""
+    stem = name[:-len(".zip")] if name.lower().endswith(".zip") else name
+    return _ANY_RELEASE.match(stem) is not None

@@ -285,6 +285,36 @@ def test_an_out_that_names_no_file_is_a_usage_error(out: str, tmp_path: Path) ->
     assert (tmp_path / "a-file").read_text() == "keep\n"
 
 
+def test_an_export_over_a_published_checksum_or_named_as_a_release_is_refused(
+        tmp_path: Path) -> None:
+    """An export written over dist/<release>.zip.sha256 replaced the published checksum
+    (validate then refused the release, load raised PackageIntegrityError), and one named
+    dist/<name>-3.0.0 made the next 'corpuskit release' call a CSV a release (QA); beside
+    no release, or named otherwise, they are written."""
+    import hashlib
+    import shutil
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    archive = dist / sample().archive.name
+    shutil.copy(sample().archive, archive)
+    sidecar = dist / f"{archive.name}.sha256"
+    published = f"{hashlib.sha256(archive.read_bytes()).hexdigest()}  {archive.name}\n"
+    sidecar.write_text(published)
+    done = run_cli(["export", archive, "--format", "csv", "--out", sidecar])
+    assert done.code == 2 and "would replace the published checksum of the release " \
+        f"{archive.name}" in done.stderr, done.stderr
+    assert sidecar.read_text() == published and main(["validate", str(dist)]) == 0
+    named = dist / "corpus-3.0.0"
+    done = run_cli(["export", archive, "--format", "csv", "--out", named])
+    assert done.code == 2 and "is named as a release (<name>-<version>) among the " \
+        "releases" in done.stderr, done.stderr
+    assert not named.exists()
+    for allowed in (dist / "notes.sha256", tmp_path / "corpus-3.0.0"):
+        done = run_cli(["export", archive, "--format", "csv", "--out", allowed])
+        assert done.code == 0 and allowed.is_file(), done.stderr
+
+
 def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
     """An export written as dist/<name>-3.0.0.zip beside releases made 'corpuskit validate
     dist' fail (every .zip there is taken for a release); beside no release, or named
