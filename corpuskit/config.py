@@ -201,6 +201,9 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
 SETTINGS_KEYS = ("discover", "decode", "normalize", "extract", "output")
 #: Those that say which files are documents and how each is processed.
 _DOCUMENT_TABLES = ("discover", "decode", "normalize", "extract")
+#: The table of what a build writes besides the package's documents (the archive's
+#: compression, the Parquet copy of the records).
+OUTPUT_TABLE = "output"
 
 
 class ConfigError(InputError):
@@ -229,9 +232,15 @@ def _settings_beside(problems: Sequence[Problem], data: dict[str, Any]
 
     def in_tables(location: str) -> bool:
         """Whether a problem at ``location`` may be in the document tables: one of them,
-        or a key that is none of the package metadata's (``[discovr]``, misspelled)."""
+        or a table that is none of corpuskit's (``[discovr]``, misspelled). ``[output]``
+        and a key of the package metadata are not, nor an unknown key that is no table
+        (``colour = "red"``: they stopped the run before the documents, QA)."""
         top = location.split(".")[0].split("[")[0]
-        return not top or top in _DOCUMENT_TABLES or top not in metadata_keys
+        if not top or top in _DOCUMENT_TABLES:
+            return True
+        if top in metadata_keys or top == OUTPUT_TABLE:
+            return False
+        return isinstance(data.get(top), dict)
 
     if any(in_tables(problem.location) for problem in problems):
         return None

@@ -1647,6 +1647,26 @@ def test_a_misspelled_settings_table_stops_before_the_documents(
     assert found == [("corpus.toml", "discovr"), ("corpus.toml", "title")]
 
 
+@pytest.mark.parametrize(("setting", "location"), [
+    ({"output": {"compression": "zip"}}, "output.compression"),
+    ({"colour": "red"}, "colour"),
+    ({"parquet": "yes"}, "parquet"),
+])
+def test_a_problem_outside_the_document_tables_lets_the_documents_be_checked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], setting: dict[str, Any],
+        location: str) -> None:
+    """A problem in [output], or an unknown key that is no table, stopped the run before
+    the documents, so an empty file was reported only on the next run (QA; the README
+    says only the document tables, or a misspelled one, stop it)."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": ""}, setting)
+    capsys.readouterr()
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    found = [(p["path"], p["location"], p["code"])
+             for p in json.loads(capsys.readouterr().out)["problems"]]
+    assert found == [("corpus.toml", location, "config-error"),
+                     ("empty.txt", "", "empty-document")]
+
+
 def test_info_and_validate_count_the_same_seeds_files(tmp_path: Path) -> None:
     """A file too large and one refused for its name: validate left out the bytes of the
     first, info the second (QA)."""
