@@ -46,8 +46,8 @@ HINTS = {
     "version": "write a semantic version such as 1.0.0 or 1.1.0-rc.1 (https://semver.org), "
                "without build metadata ('+...'): versions that differ only there have the "
                "same precedence, and each release needs a version of its own",
-    "created": "write the release time in UTC as a quoted string, such as "
-               'created = "2026-11-28T00:00:00Z"',
+    "created": "write the release time in UTC, its date and time to the second, as a "
+               'quoted string, such as created = "2026-11-28T00:00:00Z"',
     "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
     "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
     "title": "write the title on one line (it heads the data card); the description can be "

@@ -1144,6 +1144,8 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
     ('version = "0.1.0-alpha.1+build.5"', "version", "without build metadata ('+...')"),
     ('name = "My Corpus"', "name", "use 1 to 100 lower-case letters"),
     ("created = 2026-11-28T00:00:00Z", "created", "as a quoted string"),
+    # a quoted date was told to be quoted (QA): what it lacks is the time
+    ('created = "2026-11-28"', "created", "its date and time to the second"),
     # a line break in the title broke the data card's heading
     ('title = "First line\\nsecond line"', "title", "write the title on one line"),
     ('title = "Trailing line break\\n"', "title", "write the title on one line"),
