@@ -40,6 +40,31 @@ TEMP_PREFIX = f"{RESERVED_PREFIX}tmp-"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 
+#: The longest name of a file, in bytes (NAME_MAX of the filesystems corpuskit writes to).
+NAME_MAX = 255
+#: The bytes a temporary name keeps after :func:`temp_prefix`: the longest tail a writer
+#: adds, ``<pid>-<8 random characters>`` (a 32-bit process id at most).
+_TAIL_ROOM = len(f"{2**32}-") + 8
+#: The hash's characters that stand for the cut part of a name too long to keep whole.
+_NAME_HASH_CHARACTERS = 16
+
+
+def temp_prefix(name: str) -> str:
+    """``.corpuskit-tmp-<name>-``: how the name of a temporary file or folder made for
+    ``name`` (a file or release written beside it) starts; the writer adds its process id
+    and/or random characters. A name too long for that to fit in :data:`NAME_MAX` bytes
+    (as the filesystem encodes it, UTF-8) is cut at a character and ends with ``~`` and a
+    hash of the whole name: the same name always gets the same prefix, so what a killed
+    process left is still found by it (:func:`remove_orphans`), and by :data:`TEMP_PREFIX`."""
+    room = NAME_MAX - len(TEMP_PREFIX) - len("-") - _TAIL_ROOM
+    if len(os.fsencode(name)) > room:
+        digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_NAME_HASH_CHARACTERS]
+        kept = name
+        while len(os.fsencode(kept)) > room - len("~") - len(digest):
+            kept = kept[:-1]
+        name = f"{kept}~{digest}"
+    return f"{TEMP_PREFIX}{name}-"
+
 
 #: What a write is, for its error message: text, or a function making it (only on error).
 Doing = str | Callable[[], str] | None
@@ -103,7 +128,7 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     reason; without ``doing`` it names the path written, which may be a temporary one.
     """
     path = root / relpath
-    target = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}") if atomic else path
+    target = path.with_name(f"{temp_prefix(path.name)}{os.getpid()}") if atomic else path
     try:
         try:
             with _open_for_writing(target) as handle:
@@ -261,7 +286,7 @@ def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = F
     and deleted): no bytes are copied. A ``target`` in the way is removed first, so that
     a copy never writes through a link into ``source``.
     """
-    temp = target.with_name(f"{TEMP_PREFIX}{target.name}-{os.getpid()}") if atomic else target
+    temp = target.with_name(f"{temp_prefix(target.name)}{os.getpid()}") if atomic else target
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         if link:
@@ -317,7 +342,7 @@ class PackageWriter:
 
     def __enter__(self) -> PackageWriter:
         try:
-            self.temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.release_name}-",
+            self.temp = Path(tempfile.mkdtemp(prefix=temp_prefix(self.release_name),
                                               dir=self.out))
             self.temp.chmod(DIR_MODE)
         except OSError as exc:
@@ -366,7 +391,7 @@ class PackageWriter:
         """Move the folder ``relpath`` out of the package, into a temporary folder beside it
         that lives as long as this writer (scratch files the package must not hold)."""
         try:
-            scratch = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.release_name}-",
+            scratch = Path(tempfile.mkdtemp(prefix=temp_prefix(self.release_name),
                                             dir=self.out))
             self._scratch.append(scratch)
             moved = scratch / Path(relpath).name
@@ -406,7 +431,7 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     """
     temp_name: str | None = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}-",
+        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(target.name),
                                          dir=target.parent)
         with os.fdopen(fd, "w+b") as handle:
             write_zip(folder, handle, root, created, compression=compression,
@@ -567,7 +592,7 @@ def replace_file_atomically(path: Path, data: bytes) -> None:
     Used by ``release`` for ``corpus.toml`` and ``CHANGELOG.md``; an existing file keeps
     its permission bits, a new one gets mode 0644.
     """
-    temp = path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}")
+    temp = path.with_name(f"{temp_prefix(path.name)}{os.getpid()}")
     try:
         try:
             mode = path.stat().st_mode & 0o7777
@@ -617,9 +642,10 @@ def _sync_folder(folder: Path) -> None:
 @contextmanager
 def replace_file(target: Path, *, doing: Doing = None) -> Iterator[HashingWriter]:
     """Write ``target`` piece by piece, so that it appears only complete: the bytes go once,
-    into a temporary file ``.corpuskit-tmp-<name>-<pid>-<random>`` in ``target``'s own
-    folder (same filesystem: no second copy, no scratch space elsewhere), which is
-    flushed, synced and renamed over ``target`` when the ``with`` block ends.
+    into a temporary file ``.corpuskit-tmp-<name>-<pid>-<random>`` (see :func:`temp_prefix`)
+    in ``target``'s own folder (same filesystem: no second copy, no scratch space
+    elsewhere), which is flushed, synced and renamed over ``target`` when the ``with``
+    block ends.
 
     On any failure (an error, a full disk, ``KeyboardInterrupt``) the temporary file is
     removed and ``target`` is left exactly as it was. The rename replaces the name only:
@@ -631,7 +657,7 @@ def replace_file(target: Path, *, doing: Doing = None) -> Iterator[HashingWriter
     file.
     """
     folder = target.parent
-    prefix = f"{TEMP_PREFIX}{target.name}-"
+    prefix = temp_prefix(target.name)
     remove_orphans(folder, prefix, files=True)
     temp: Path | None = None
     try:

@@ -265,6 +265,26 @@ def test_the_next_export_removes_what_a_killed_export_left(package: Path,
     assert out.read_text("utf-8").startswith("id,title,date")
 
 
+@pytest.mark.parametrize("name", ["a" * 246 + ".csv", "é" * 123 + ".csv", "a" * 251 + ".csv"],
+                         ids=["250 bytes", "250 bytes of 2-byte characters", "255 bytes"])
+def test_an_out_with_a_long_name_is_written(name: str, package: Path, tmp_path: Path) -> None:
+    """An --out of a legal name of 229 to 255 bytes failed ("File name too long", exit 1):
+    its temporary file ``.corpuskit-tmp-<name>-<pid>-<random>`` was longer than 255 bytes.
+    A name too long for that is cut and hashed in the temporary name, which still starts
+    with the prefix: the next export to that --out removes what a killed one left."""
+    assert len(name.encode("utf-8")) in (250, 255)
+    out = tmp_path / name
+    killed = run_cli(["export", package, "--format", "csv", "--out", out], KILL_WHILE_WRITING)
+    assert killed.code == -signal.SIGKILL, killed.stderr  # the temporary file was opened
+    [left] = tmp_path.iterdir()
+    assert left.name.startswith(TEMP_PREFIX) and len(left.name.encode("utf-8")) <= 255
+    export(package, "csv", tmp_path / "short.csv")
+    done = run_cli(["export", package, "--format", "csv", "--out", out])
+    assert done.code == 0, done.stderr
+    assert out.read_bytes() == (tmp_path / "short.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "short.csv"])
+
+
 @pytest.mark.parametrize("out", ["a-file/x.csv", "a-file/sub/x.csv", "new.csv/", "", "."],
                          ids=["under a file", "under a file, deeper", "a trailing slash",
                               "empty", "a folder"])
