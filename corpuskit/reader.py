@@ -34,6 +34,7 @@ from .schemacheck import (
     duplicate_key_problems,
     iter_problems,
     json_problems,
+    not_json,
 )
 from .zipdirectory import ArchiveReadError
 from .zipsource import ZipSource
@@ -184,7 +185,7 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
         raise InputError([Problem(DESCRIPTOR, "missing-file", "the package has no descriptor")]
                          ) from None
     except orjson.JSONDecodeError as exc:
-        raise InputError([Problem(DESCRIPTOR, "schema-error", f"not valid JSON: {exc}")]
+        raise InputError([Problem(DESCRIPTOR, "schema-error", not_json(raw, exc))]
                          ) from None
     except ArchiveReadError as exc:
         raise InputError([Problem(DESCRIPTOR, "archive-error", str(exc))]) from None
@@ -289,8 +290,8 @@ def record_of_line(line: bytes, number: int) -> Record:
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise InputError([Problem(DOCUMENTS_PATH, "schema-error", f"not valid JSON: {exc}",
-                                  f"line {number}")]) from None
+        raise InputError([Problem(DOCUMENTS_PATH, "schema-error",
+                                  not_json(line, exc, line=True), f"line {number}")]) from None
     shape = record_shape()
     if shape is None or not shape(data):
         problems = [Problem(p.path, p.code, f"not a valid record: {p.message}",

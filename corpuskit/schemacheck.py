@@ -294,6 +294,31 @@ def duplicate_key_problems(data: bytes | str, path: str) -> list[Problem]:
 #: What :func:`read_json` gives for bytes that are no JSON document.
 NOT_JSON: Any = object()
 
+#: What to do about a package file that is not UTF-8: corpuskit writes nothing else.
+DAMAGED_PACKAGE = ("corpuskit writes only UTF-8, so the package is damaged: get it again "
+                   "from where it was published, or, if you built it, build it again")
+
+
+def not_json(data: bytes, exc: orjson.JSONDecodeError, *, line: bool = False) -> str:
+    """Why orjson refused ``data``, a package's JSON file (``line``: one line of its
+    records). Of bytes that are not UTF-8 orjson says "str is not valid UTF-8: surrogates
+    not allowed: line 1 column 1 (char 0)" wherever they are: that is said as what it is,
+    where the first such byte is (its offset, from 0, and the column of its line, from
+    1), and what to do."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        start = bad.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8")) + 1
+        where = f"byte {start:,} of the line"
+        if not line:
+            number = data.count(b"\n", 0, start) + 1
+            where = f"byte {start:,}, on line {number:,}"
+        return (f"not valid UTF-8 ({where}, in column {column:,}, is "
+                f"{data[start:start + 1]!r}); {DAMAGED_PACKAGE}")
+    return f"not valid JSON: {exc}"
+
 
 def read_json(data: bytes, path: str) -> tuple[Any, list[Problem]]:
     """A package's JSON file read strictly, as every one of them is: the value
@@ -302,5 +327,5 @@ def read_json(data: bytes, path: str) -> tuple[Any, list[Problem]]:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        return NOT_JSON, [Problem(path, "schema-error", f"not valid JSON: {exc}")]
+        return NOT_JSON, [Problem(path, "schema-error", not_json(data, exc))]
     return value, duplicate_key_problems(data, path)

@@ -124,6 +124,61 @@ def test_readers_refuse_a_record_line_corpuskit_did_not_write(tmp_path: Path) ->
     assert done.returncode == 1 and "form corpuskit writes" in done.stderr, done.stderr
 
 
+def test_readers_and_validate_name_a_record_line_that_is_not_utf8(tmp_path: Path) -> None:
+    """A byte inside a character of a record changed (a damaged copy): every reader, and
+    validate, said "not valid JSON: str is not valid UTF-8: surrogates not allowed: line
+    1 column 1 (char 0)", with no surrogate there, the wrong column and no advice. They
+    say the line is not UTF-8, where its first such byte is, and what to do."""
+    from corpuskit.validation import validate
+
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    number, line = next((n, line) for n, line in enumerate(lines, 1)
+                        if any(byte >= 0xC0 for byte in line))
+    start = next(at for at, byte in enumerate(line) if byte >= 0xC0)
+    lines[number - 1] = line[:start + 1] + b"A" + line[start + 2:]  # a lead byte, then "A"
+    records.write_bytes(b"".join(lines))
+    column = len(line[:start].decode("utf-8")) + 1
+    says = (f"data/documents.jsonl:line {number}: not valid UTF-8 (byte {start:,} of the "
+            f"line, in column {column:,}, is {line[start:start + 1]!r}); corpuskit writes "
+            "only UTF-8, so the package is damaged: get it again from where it was "
+            "published, or, if you built it, build it again [schema-error]")
+    for args in (["info", package], ["export", package, "--no-verify", "--format", "csv",
+                                     "--out", tmp_path / "out.csv"]):
+        done = _cli(*args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert says in done.stderr and "surrogates" not in done.stderr, done.stderr
+    assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(InputError) as caught:
+        _read_all(package, verify=False)
+    assert [problem.render() for problem in caught.value.problems] == [says]
+    assert says in [problem.render() for problem in validate(package, jobs=1).problems]
+
+
+def test_readers_and_validate_name_a_descriptor_that_is_not_utf8(tmp_path: Path) -> None:
+    """As of a record line: datapackage.json with a byte that is not UTF-8 was "not valid
+    JSON: ... surrogates not allowed: line 1 column 1 (char 0)"."""
+    from corpuskit.validation import validate
+
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    path = package / "datapackage.json"
+    data = path.read_bytes()
+    start = data.index(b'"title"') + len(b'"title": "')
+    path.write_bytes(data[:start] + b"\xff" + data[start + 1:])
+    number = data.count(b"\n", 0, start) + 1
+    column = start - data.rfind(b"\n", 0, start)
+    says = (f"datapackage.json: not valid UTF-8 (byte {start:,}, on line {number:,}, in "
+            f"column {column:,}, is b'\\xff'); corpuskit writes only UTF-8, so the package "
+            "is damaged")
+    done = _cli("info", package)
+    assert done.returncode == 1 and says in done.stderr, done.stderr
+    assert any(problem.render().startswith(says)
+               for problem in validate(package, jobs=1).problems)
+
+
 def _resigned_copy(tmp_path: Path, edit: Callable[[Path], None]) -> Path:
     from _validate_support import resign
 

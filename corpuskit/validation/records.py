@@ -44,7 +44,7 @@ from ..recordshape import (
     real_date,
     record_shape,
 )
-from ..schemacheck import iter_problems
+from ..schemacheck import iter_problems, not_json
 from .cleanblock import prepare as prepare_reading
 from .cleanblock import read_clean_block
 from .digest import Digests, FileDigester, read_reason
@@ -85,7 +85,7 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        problems.append(Problem(path, "schema-error", f"not valid JSON: {exc}",
+        problems.append(Problem(path, "schema-error", not_json(line, exc, line=True),
                                 f"line {number}"))
         return None, None
     shape = record_shape()
