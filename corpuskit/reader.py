@@ -28,7 +28,7 @@ from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
-from .regularfiles import open_regular, read_problem
+from .regularfiles import open_regular, read_problem, unreadable_given
 from .schemacheck import (
     DATAPACKAGE_V2_PROFILE,
     duplicate_key_problems,
@@ -151,6 +151,9 @@ NOT_AN_ARCHIVE = ("not a package folder nor a .zip package archive (the file doe
 
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
+    denied = unreadable_given(path)
+    if denied is not None:
+        raise InputError([denied])
     if path.is_dir():
         if not (path / DESCRIPTOR).is_file():
             raise InputError([Problem(str(path), "not-a-package",

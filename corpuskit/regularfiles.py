@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from pathlib import Path
 
 from .accesstimes import open_for_check
 from .problems import Problem
@@ -60,3 +61,34 @@ def open_regular(path: str, *, dir_fd: int | None = None, checking: bool = False
         os.close(fd)
         raise
     return fd
+
+
+def unreadable_given(path: Path) -> Problem | None:
+    """The problem of a file or folder given to a command (a package, its archive, a seeds
+    folder) that this user may not read, naming ``path``; None if it can be read, or is
+    not there (said by the caller, as before). A folder is read when it can be listed and
+    entered. Its permissions are at fault, not its content: it is never to be called
+    something else (no zip archive, no package)."""
+    mode = None
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            with os.scandir(path) as entries:
+                next(entries, None)
+            os.stat(os.path.join(path, "."))  # entered: its files can be reached
+        elif stat.S_ISREG(mode):
+            os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+        return None
+    except PermissionError as exc:
+        why = exc.strerror or str(exc)
+        if mode is None:
+            return Problem(str(path), "unreadable-file",
+                           f"cannot be reached: a folder above it cannot be entered ({why}); "
+                           "make that folder readable to this user (chmod a+rx), or run "
+                           "corpuskit as its owner")
+        kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
+        return Problem(str(path), "unreadable-file",
+                       f"this {kind} cannot be read ({why}): make it readable to this user "
+                       f"(chmod {bits}), or run corpuskit as its owner")
+    except OSError:
+        return None

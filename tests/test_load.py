@@ -671,3 +671,41 @@ def test_a_check_that_failed_is_not_called_damage(monkeypatch: pytest.MonkeyPatc
     assert [p.code for p in caught.value.problems] == ["internal-error"]
     assert "a bug: please report it" in str(caught.value)
     assert "modified, damaged" not in str(caught.value)
+
+
+def test_a_package_this_user_may_not_read_is_said_to_be_unreadable(tmp_path: Path) -> None:
+    """load() of a valid zip this user may not read said it "does not start as a zip
+    archive does", and of such a package folder raised a raw PermissionError, where an
+    InputError is documented (QA). Both are now an InputError naming it and saying how to
+    read it."""
+    import subprocess
+
+    from reliability_support import (
+        PYTHON,
+        child_env,
+        drop_file_permission_override,
+        permission_bits_enforceable,
+    )
+
+    if (why := permission_bits_enforceable()) is not None:
+        pytest.skip(why)
+    archive = tmp_path / sample().archive.name
+    shutil.copyfile(sample().archive, archive)
+    folder = copy_package(sample(), tmp_path)
+    archive.chmod(0)
+    folder.chmod(0o300)  # not listed: nothing in it can be found
+    script = ("import corpuskit, sys\n"
+              "try:\n    corpuskit.load(sys.argv[1])\n"
+              "except Exception as exc:\n    print(type(exc).__name__, exc)\n")
+    try:
+        said = [subprocess.run([PYTHON, "-c", script, str(path)], capture_output=True,
+                               text=True, env=child_env(), check=True,
+                               preexec_fn=drop_file_permission_override).stdout.strip()
+                for path in (archive, folder)]
+    finally:
+        folder.chmod(0o755)
+    for path, kind, message in zip((archive, folder), ("file", "folder"), said, strict=True):
+        assert message == (f"InputError 1 problem found: {path}: this {kind} cannot be "
+                           "read (Permission denied): make it readable to this user "
+                           f"(chmod a+r{'x' if kind == 'folder' else ''}), or run corpuskit "
+                           "as its owner [unreadable-file]"), message
