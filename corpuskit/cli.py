@@ -210,6 +210,10 @@ class NonEmptyPath(click.Path):
     #: What to give instead of an empty value.
     instead = "give a path ('.' for the current folder)"
 
+    def __init__(self, **options: Any) -> None:
+        # A folder that cannot be read is the command's to report (see InputPath).
+        super().__init__(**{"readable": False, **options})
+
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         if value == "":
@@ -217,13 +221,20 @@ class NonEmptyPath(click.Path):
         return super().convert(value, param, ctx)
 
 
-class SeedsPath(click.Path):
+class InputPath(click.Path):
+    """A path to read that must exist. Whether it can be read is left to the command,
+    which says so in its own error form (exit 1, and its failure JSON with ``--json``):
+    click's "Path 'x' is not readable" was a usage error (exit 2) that said nothing of
+    what to do."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, readable=False, path_type=Path)
+
+
+class SeedsPath(InputPath):
     """A seeds folder (or a path to summarize) that must exist. Its default, ``seeds``,
     missing means corpuskit runs outside the corpus repository: click's "Path 'seeds' does
     not exist" said nothing of where to run it."""
-
-    def __init__(self) -> None:
-        super().__init__(exists=True, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
@@ -267,7 +278,7 @@ def cli() -> None:
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the per-document work [default: all cores].")
-@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path, readable=False),
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),
               default=None,
               help="Cache folder for incremental builds (processed shards, the seeds "
                    "files' sizes, times and sha256s, and the decoded language model) "
@@ -350,8 +361,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(exists=True, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.argument("old", type=InputPath())
+@click.argument("new", type=InputPath())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people; json is the versioned diff "
                                       "(schemas/diff.schema.json).")
@@ -402,7 +413,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
               help="Show the version, diff and changelog entry; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the build [default: all cores].")
-@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path, readable=False),
+@click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),
               default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
 @click.option("--no-cache", is_flag=True, help="Build without a cache.")
@@ -469,7 +480,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 
 
 @cli.command("export")
-@click.argument("package", type=click.Path(exists=True, path_type=Path))
+@click.argument("package", type=InputPath())
 @click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
               help="parquet: explicit column types; csv: header row, null as empty cell; "
                    "dolma: gzipped JSON lines (id, text, source, metadata; created and "
@@ -556,7 +567,7 @@ def info_command(path: Path, as_json: bool) -> None:
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+                type=InputPath())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people; json is the versioned report "
                                       "(schemas/report.schema.json); github prints GitHub "

@@ -19,6 +19,7 @@ from .configschema import config_problems
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
+from .regularfiles import unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
 
 if sys.version_info >= (3, 11):
@@ -367,6 +368,9 @@ def load_config(seeds: Path) -> CorpusConfig:
                      f"{CONFIG_NAME} and the texts")],
             f"{seeds} is not a seeds folder",
         )
+    denied = unreadable_given(seeds)
+    if denied is not None:  # its permissions: not "no corpus.toml", nor a loop of links
+        raise InputError([Problem(".", denied.code, denied.message)], f"{seeds} cannot be read")
     linked = link_problem(seeds, CONFIG_NAME)
     if linked is not None:
         raise InputError([linked])

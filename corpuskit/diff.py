@@ -37,6 +37,7 @@ from .packagesource import PackageSource
 from .problems import Problem, named_under, under
 from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
+from .regularfiles import unreadable_given
 from .semver import Version
 from .wording import counted
 from .zipsource import ZipSource
@@ -453,6 +454,9 @@ class _EmptySide(_Side):
 
 def _open_side(path: Path) -> _Side:
     """A seeds folder (holds corpus.toml), a package folder, or a package archive."""
+    denied = unreadable_given(path)
+    if denied is not None:
+        raise InputError([denied], f"{path} cannot be compared: 1 problem found")
     try:
         if path.is_dir() and folder_kind(path) == "seeds":
             return _SeedsSide(path)

@@ -42,7 +42,7 @@ from .reader import (
     read_descriptor,
 )
 from .records import process_document_reported, record_line
-from .regularfiles import read_problem
+from .regularfiles import read_problem, unreadable_given
 from .zipdirectory import ArchiveReadError
 
 _VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
@@ -218,6 +218,9 @@ def info(path: str | os.PathLike[str]) -> Info:
         'sha256:6fc6586a...'
     """
     location = Path(os.fspath(path))
+    denied = unreadable_given(location)
+    if denied is not None:
+        raise InputError([denied])
     kind = folder_kind(location) if location.is_dir() else None
     if kind == "seeds":
         return _seeds_info(location)

@@ -99,12 +99,16 @@ def folder_kind(path: Path) -> str | None:
     corpus.toml added to a package (with a file or two taken away) is reported as an
     unlisted file, never a reason to check the package as seeds. Any entry named
     corpus.toml counts (a folder, a broken link...): loading it then says what is wrong
-    with it, rather than that there is none."""
-    markers = sum((path / marker).is_file() for marker in PACKAGE_MARKERS)
-    if os.path.lexists(path / "corpus.toml") and markers <= 1:
-        return "seeds"
-    if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file() or markers > 1:
-        return "package"
+    with it, rather than that there is none. A folder this user may not enter is neither
+    (:func:`~corpuskit.regularfiles.unreadable_given` says why)."""
+    try:
+        markers = sum((path / marker).is_file() for marker in PACKAGE_MARKERS)
+        if os.path.lexists(path / "corpus.toml") and markers <= 1:
+            return "seeds"
+        if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file() or markers > 1:
+            return "package"
+    except PermissionError:
+        pass
     return None
 
 

@@ -14,6 +14,7 @@ read-only remount (EROFS).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -357,6 +358,48 @@ def test_unreadable_folder(tmp_path: Path) -> None:
     assert_clean_failure(failed.code, failed.stderr, naming="secret")
     assert "[unreadable-file]" in failed.stderr
     assert visible_entries(out) == set()
+
+
+@needs_permissions
+@pytest.mark.parametrize("given", ["archive", "package", "seeds"])
+def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) -> None:
+    """An input this user may not read (a package's zip, its folder, a seeds folder) was
+    click's "Path '...' is not readable": a usage error (exit 2), with no failure JSON
+    for --json, that said nothing of what to do. Every command now names it, says how to
+    read it, exits 1 and prints its failure JSON with --json (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    archive = out / f"{release.name}.zip"
+    target = {"archive": archive, "package": release, "seeds": seeds}[given]
+    other = release if given == "archive" else archive
+    commands: list[list[str | Path]] = [
+        ["info", target, "--json"], ["diff", target, other, "--json"],
+        ["validate", target]]
+    if given == "seeds":
+        commands += [build_args(seeds, tmp_path / "again", "--json"),
+                     ["check", "--seeds", target, "--dist", out]]
+    else:
+        commands += [["export", target, "--format", "csv", "--out", tmp_path / "x.csv",
+                      "--json"]]
+    target.chmod(0)
+    try:
+        runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
+                for args in commands]
+    finally:
+        target.chmod(0o755 if target.is_dir() else 0o644)
+    what = "folder" if target.is_dir() else "file"
+    for args, failed in runs:
+        assert failed.code == 1, (args, failed.stderr)
+        assert "Traceback" not in failed.stderr and "Usage:" not in failed.stderr, failed.stderr
+        shown = failed.stdout + failed.stderr
+        assert f"{target}: this {what} cannot be read (Permission denied): make it " \
+            "readable to this user" in shown, (args, shown)
+        assert "or run corpuskit as its owner" in shown, shown
+        if "--json" in args:
+            assert "unreadable-file" in json.loads(failed.stdout)["problems"][0]["code"]
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "again").exists()
 
 
 def test_file_vanishing_after_discovery(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..problems import Problem
 from ..reader import descriptor_given, folder_kind, is_archive_file
+from ..regularfiles import unreadable_given
 from ..semver import VERSION_PATTERN
 from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
@@ -121,7 +122,8 @@ def releases_in(folder: Path) -> list[Path]:
     reports them (``not-a-package``: see :func:`not_a_release`) rather than passing over
     them, or following a link that ``check`` refuses. Empty for any other path, and for a
     package or seeds folder itself."""
-    if not folder.is_dir() or detect_kind(folder) is not None:
+    if not folder.is_dir() or unreadable_given(folder) is not None \
+            or detect_kind(folder) is not None:
         return []
     return sorted(child for child in folder.iterdir()
                   if not child.name.startswith(".")
@@ -216,6 +218,11 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     shown = str(path)
     mode = "fast" if fast else "full"
     jobs = checked_jobs(jobs)
+    denied = unreadable_given(target)
+    if denied is not None:  # its permissions, not its content: no guess at what it holds
+        return ValidationReport(shown, "package" if target.is_dir() else "archive",
+                                (Problem(".", denied.code, denied.message),), mode=mode,
+                                reproduce=reproduce)
     kind = detect_kind(target)
     if kind is None:
         releases = releases_in(target)
