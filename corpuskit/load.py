@@ -50,9 +50,9 @@ from .reader import (
     open_package,
     read_descriptor,
 )
-from .regularfiles import read_problem
+from .regularfiles import read_problem, unreadable_given
 from .validation.bagit import split_lines
-from .wording import counted
+from .wording import counted, shell_word
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 
@@ -69,7 +69,9 @@ class PackageIntegrityError(InputError):
     ``location``); ``problems`` holds validate's problems, each a
     :class:`~corpuskit.problems.Problem` with its stable code (``checksum-mismatch``,
     ``missing-file``, ``unlisted-file``, ``record-mismatch``, ``metadata-mismatch``,
-    ``archive-seal-mismatch``, ...).
+    ``archive-seal-mismatch``, ...). Where files or folders of a package folder are
+    there but this user may not read them (``unreadable-file``: their permissions), the
+    message says so and what to do, not that the package was modified.
     """
 
     def __init__(self, location: str, problems: Iterable[Problem]) -> None:
@@ -84,8 +86,29 @@ class PackageIntegrityError(InputError):
         verdict = ("corpuskit failed while checking it (a bug: please report it), so it is "
                    "not verified" if any(p.code == "internal-error" for p in found) else
                    "the package was modified, damaged or renamed: do not use it as it is")
+        denied = _denied(location, found)
+        if denied:  # its permissions, which say nothing of its content
+            one = len(denied) == 1
+            what = (f"{one_line(denied[0])} cannot" if one else
+                    f"{len(denied)} of its files or folders cannot")
+            rest = ("" if len(found) == len(denied) else
+                    " (the other problems may only follow from what cannot be read)")
+            super().__init__(found, f"{location} cannot be verified: {what} be read by this "
+                                    f"user{rest}; make {'it' if one else 'them'} readable "
+                                    f"(chmod -R a+rX {shell_word(location)}), or run corpuskit as "
+                                    f"{'its' if one else 'their'} owner, then run it again")
+            return
         super().__init__(found, f"{location} failed verification: "
                                 f"{counted(len(found), 'problem')} in {shown}; {verdict}")
+
+
+def _denied(location: str, problems: Iterable[Problem]) -> list[str]:
+    """The files and folders of the package folder ``location`` among ``problems``
+    (``unreadable-file``) that are there but this user may not read."""
+    if not os.path.isdir(location):  # an archive's members have no permissions of their own
+        return []
+    return [p.path for p in problems if p.code == "unreadable-file" and p.path != location
+            and unreadable_given(Path(location, p.path)) is not None]
 
 
 @dataclass(frozen=True)

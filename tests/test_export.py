@@ -340,3 +340,34 @@ def test_parquet_export_without_pyarrow_says_only_what_to_install(
     assert err.strip() == ("corpuskit: error: writing Parquet needs pyarrow, which is not "
                            "installed: pip install 'corpuskit[parquet]'")
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_export_of_a_package_with_a_file_this_user_may_not_read(tmp_path: Path) -> None:
+    """A raw file this user may not read (mode 600, another's) made export say "the
+    package was modified, damaged or renamed: do not use it as it is" of an intact
+    package (QA). It now says the file cannot be read and what to do."""
+    from _consumers import copy_package
+    from reliability_support import (
+        child_env,
+        cli_command,
+        drop_file_permission_override,
+        permission_bits_enforceable,
+    )
+
+    if (why := permission_bits_enforceable()) is not None:
+        pytest.skip(why)
+    package = copy_package(sample(), tmp_path)
+    raw = next(p for p in sorted((package / "data" / "raw").rglob("*")) if p.is_file())
+    raw.chmod(0)
+    out = tmp_path / "out.csv"
+    failed = subprocess.run(cli_command(["export", str(package), "--format", "csv",
+                                         "--out", str(out)]),
+                            capture_output=True, text=True, env=child_env(),
+                            preexec_fn=drop_file_permission_override)
+    assert failed.returncode == 1, failed.stderr
+    last = failed.stderr.strip().splitlines()[-1]
+    assert last == (f"corpuskit: {package} cannot be verified: "
+                    f"{raw.relative_to(package).as_posix()} cannot be "
+                    f"read by this user; make it readable (chmod -R a+rX {package}), or run "
+                    "corpuskit as its owner, then run it again"), failed.stderr
+    assert "modified, damaged" not in failed.stderr and not out.exists()
