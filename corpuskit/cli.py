@@ -154,16 +154,20 @@ def _emit_json(data: Any) -> None:
     _echo(json.dumps(_printable_data(data), ensure_ascii=not _utf8(sys.stdout), indent=2))
 
 
-def _emit_failure(fields: dict[str, Any], error: CorpuskitError) -> None:
+def _emit_failure(fields: dict[str, Any], error: CorpuskitError,
+                  problems: list[dict[str, str]] | None = None) -> None:
     """The JSON a ``--json`` command prints when it fails (the ``failure`` form of its
     schema): a consumer parsing stdout gets a document saying why, not nothing. A usage
     error (exit 2) prints none, wherever it is found: as for an unknown option, the
-    command line is what is wrong."""
+    command line is what is wrong. ``problems``: the error's problems as the schema has
+    them, if not as :meth:`Problem.as_dict` writes them."""
     if isinstance(error, UsageError):
         return
-    problems = error.problems if isinstance(error, InputError) else ()
+    if problems is None:
+        problems = ([p.as_dict() for p in error.problems] if isinstance(error, InputError)
+                    else [])
     summary = error.summary if isinstance(error, InputError) else str(error)
-    _emit_json({**fields, "error": summary, "problems": [p.as_dict() for p in problems],
+    _emit_json({**fields, "error": summary, "problems": problems,
                 "corpuskit_version": __version__})
 
 
@@ -388,14 +392,15 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
       corpuskit diff dist/corpuskit-seeds-1.0.0.zip seeds --text
       corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.0.zip --format json
     """
+    from .diff import SideError, render_text
     from .diff import diff as diff_packages
-    from .diff import render_text
 
     try:
         result = diff_packages(old, new, text=show_text)
     except CorpuskitError as error:
-        if as_json or fmt == "json":
-            _emit_failure({"old": str(old), "new": str(new)}, error)
+        if as_json or fmt == "json":  # each problem relative to its side, and which side
+            _emit_failure({"old": str(old), "new": str(new)}, error,
+                          error.problem_dicts() if isinstance(error, SideError) else None)
         raise
     if as_json or fmt == "json":
         _emit_json(result.as_dict())

@@ -21,8 +21,8 @@ import re
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
 from .packagesource import PackageSource
-from .problems import Problem, named_under, under
+from .problems import Problem, named_under, printable, under
 from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
@@ -130,6 +130,25 @@ class MetadataChange:
 
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "old": self.old, "new": self.new}
+
+
+class SideError(InputError):
+    """What stopped a diff: problems of one side or of both. ``problems`` names each under
+    its side's path as given (``seeds/a.txt``, ``x.zip:data/documents.jsonl``), as the text
+    shows them; ``sided`` holds each as its side names it (relative to it, ``.`` for the
+    side itself, as ``validate --format json`` names a problem) with the side it is of,
+    ``old`` or ``new``: both sides hold files of the same names (corpus.toml,
+    data/documents.jsonl)."""
+
+    def __init__(self, problems: Sequence[Problem], summary: str,
+                 sided: Sequence[tuple[str, Problem]]) -> None:
+        super().__init__(problems, summary)
+        self.sided = tuple(sorted(sided, key=lambda found: (found[0] != "old", found[1])))
+
+    def problem_dicts(self) -> list[dict[str, str]]:
+        """The problems as ``diff --format json`` writes them (``schemas/diff.schema.json``,
+        its ``failure`` form): each relative to its side, with the side."""
+        return [{"side": side, **problem.as_dict()} for side, problem in self.sided]
 
 
 @dataclass(frozen=True)
@@ -452,11 +471,12 @@ class _EmptySide(_Side):
         return iter(())
 
 
-def _open_side(path: Path) -> _Side:
-    """A seeds folder (holds corpus.toml), a package folder, or a package archive."""
+def _open_side(path: Path, role: str) -> _Side:
+    """A seeds folder (holds corpus.toml), a package folder, or a package archive: the
+    ``role`` side of the diff, ``old`` or ``new`` (its errors say which)."""
     denied = unreadable_given(path)
-    if denied is not None:
-        raise InputError([denied], f"{path} cannot be compared: 1 problem found")
+    if denied is not None:  # its permissions: said as such, not as what it is not
+        raise _side_error(path, role, InputError([denied], "1 problem found"))
     try:
         if path.is_dir() and folder_kind(path) == "seeds":
             return _SeedsSide(path)
@@ -477,22 +497,26 @@ def _open_side(path: Path) -> _Side:
             error = InputError([Problem(
                 str(path), "not-a-package",
                 f"{why}; pass a seeds folder, a package folder or a package archive")])
-        raise _side_error(path, error) from None
+        raise _side_error(path, role, error) from None
 
 
-def _side_error(side: Path, error: InputError) -> InputError:
-    """``error`` from one side of a diff, each problem's path put under that side: both
-    sides hold files of the same names (corpus.toml, data/documents.jsonl)."""
-    return InputError(under(str(side), error.problems, archive=side.is_file()),
-                      f"{side} cannot be compared: {error.summary}")
+def _side_error(side: Path, role: str, error: InputError) -> SideError:
+    """``error`` from the ``role`` side of a diff, each problem's path put under that
+    side's (and, in :attr:`SideError.sided`, relative to it, with ``role``)."""
+    root = printable(str(side))
+    relative = [problem if problem.path not in (root, "") else replace(problem, path=".")
+                for problem in error.problems]
+    return SideError(under(str(side), error.problems, archive=side.is_file()),
+                     f"{side} cannot be compared: {error.summary}",
+                     [(role, problem) for problem in relative])
 
 
-def _records_of(side: _Side) -> Iterator[Record]:
-    """``side.records()``, its errors naming the side."""
+def _records_of(side: _Side, role: str) -> Iterator[Record]:
+    """``side.records()``, its errors naming the side, the ``role`` side of the diff."""
     try:
         yield from side.records()
     except InputError as error:
-        raise _side_error(side.path, error) from None
+        raise _side_error(side.path, role, error) from None
 
 
 # -- the diff -------------------------------------------------------------------------------
@@ -566,7 +590,8 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
         MetadataChange(key, old_meta.get(key), new_meta.get(key))
         for key in CONTENT_METADATA_KEYS if old_meta.get(key) != new_meta.get(key)
     )
-    found = _merge(_records_of(old), _records_of(new), text, _labels(old, new))
+    found = _merge(_records_of(old, "old"), _records_of(new, "new"), text,
+                   _labels(old, new))
     bump = required_bump(len(found.added), len(found.removed), len(found.changed),
                          len(metadata))
     return Diff(old.info(), new.info(), same_content=bump == "none", bump=bump,
@@ -586,9 +611,9 @@ def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:
     """
     old_path, new_path = Path(old), Path(new)
     try:
-        old_side = _open_side(old_path)
+        old_side = _open_side(old_path, "old")
         try:
-            new_side = _open_side(new_path)
+            new_side = _open_side(new_path, "new")
             try:
                 return _diff_sides(old_side, new_side, text=text)
             finally:
@@ -608,21 +633,23 @@ def _with_the_other_side(error: InputError, old: Path, new: Path) -> InputError:
                               for side in (old, new))
     if failed_old == failed_new:  # both named already, or the two paths nest
         return error
-    other = new if failed_old else old
+    other, role = (new, "new") if failed_old else (old, "old")
     try:
-        side = _open_side(other)
+        side = _open_side(other, role)
         try:
-            deque(_records_of(side), maxlen=0)
+            deque(_records_of(side, role), maxlen=0)
         finally:
             side.close()
-    except InputError as also:
-        return InputError([*error.problems, *also.problems], f"{error.summary}; {also.summary}")
+    except SideError as also:
+        sided = error.sided if isinstance(error, SideError) else ()
+        return SideError([*error.problems, *also.problems], f"{error.summary}; {also.summary}",
+                         [*sided, *also.sided])
     return error
 
 
 def diff_against_nothing(seeds: Path) -> Diff:
     """Every document of ``seeds`` as added (the diff of a first release)."""
-    new_side = _open_side(seeds)
+    new_side = _open_side(seeds, "new")
     try:
         return _diff_sides(_EmptySide(new_side.name), new_side)
     finally:

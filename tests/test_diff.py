@@ -349,8 +349,41 @@ def test_a_failed_diff_prints_its_failure_as_json(tmp_path: Path,
     Draft202012Validator(json.loads(SCHEMA.read_text("utf-8"))).validate(data)
     assert (data["old"], data["new"]) == (str(tmp_path / "plain.txt"), str(SEEDS))
     assert [p["code"] for p in data["problems"]] == ["not-a-package"]
-    assert data["problems"][0]["path"] == str(tmp_path / "plain.txt")
+    assert (data["problems"][0]["side"], data["problems"][0]["path"]) == ("old", ".")
     assert "cannot be compared" in data["error"]
+
+
+def test_json_problems_are_named_relative_to_their_side(
+        seeds: Path, released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """diff --format json named a problem under its side's path as given
+    (``"badseeds/bin.txt"``, or absolute), where info, validate and build write
+    ``"bin.txt"`` (README: JSON paths are relative to the folder or package checked).
+    Each is relative to its side now, with the side it is of; the text keeps the side's
+    path in front, which is how it tells the two apart."""
+    monkeypatch.chdir(tmp_path)
+    (seeds / "bin.txt").write_bytes(b"abc\x00def\n")
+    package = tmp_path / "damaged"
+    shutil.copytree(release_of(released, "1.0.0"), package)
+    with (package / "data" / "documents.jsonl").open("ab") as records:
+        records.write(b"not json\n")
+    assert main(["validate", "seeds", "--format", "json"]) == 1
+    expected = [{"side": "new", **problem}
+                for problem in json.loads(capsys.readouterr().out)["problems"]]
+    assert [p["path"] for p in expected] == ["bin.txt"]
+    for new in ("seeds", str(seeds)):  # as given, and absolute
+        assert main(["diff", str(release_of(released, "1.0.0")), new, "--json"]) == 1
+        data = json.loads(capsys.readouterr().out)
+        validate_json(data)
+        assert data["problems"] == expected
+    assert main(["diff", "damaged", "seeds", "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    validate_json(data)
+    assert [(p["side"], p["path"], p["code"]) for p in data["problems"]] == [
+        ("old", "data/documents.jsonl", "checksum-mismatch"),
+        ("new", "bin.txt", "binary-file")]
+    assert "error: damaged/data/documents.jsonl: " in err and "error: seeds/bin.txt:" in err
 
 
 # -- input checks and streaming --------------------------------------------------------------
@@ -560,8 +593,10 @@ def test_both_sides_problems_are_reported_together(
         assert f"error: {package}/data/documents.jsonl" in err, err
         assert f"error: {seeds}/bin.dat" in err, err
         assert main(["diff", str(old), str(new), "--json"]) == 1
-        paths = {p["path"] for p in json.loads(capsys.readouterr().out)["problems"]}
-        assert {f"{package}/data/documents.jsonl", f"{seeds}/bin.dat"} <= paths
+        found = {(p["side"], p["path"])
+                 for p in json.loads(capsys.readouterr().out)["problems"]}
+        package_side, seeds_side = ("new", "old") if old == seeds else ("old", "new")
+        assert {(package_side, "data/documents.jsonl"), (seeds_side, "bin.dat")} <= found
     (seeds / "bin.dat").unlink()  # one side alone: its problems only
     assert main(["diff", str(seeds), str(package)]) == 1
     assert f"{seeds}/" not in capsys.readouterr().err
