@@ -28,7 +28,7 @@ from typing import Any
 
 from . import package
 from .config import CorpusConfig, load_config
-from .discover import discover, read_source
+from .discover import NO_DOCUMENTS, discover, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
@@ -390,6 +390,8 @@ class _SeedsSide(_Side):
         if discovery.problems:  # with every document's own, as build reports them
             problems = [*discovery.problems, *self._document_problems()]
             raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}")
+        if not self.sources:  # nothing would build: as build, validate and info refuse it
+            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {path}")
         self._digest = hashlib.sha256()
         self._done = False
 

@@ -395,6 +395,32 @@ def test_bad_seed_document_is_reported(seeds: Path, released: Path) -> None:
     assert [p.path for p in caught.value.problems] == [f"{seeds}/broken.txt"]
 
 
+def test_a_seeds_folder_with_no_documents_cannot_be_compared(
+        seeds: Path, released: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A seeds folder holding corpus.toml and no document was diffed as an empty corpus
+    ("0 added, 3 removed ... required bump: major", exit 0), where build, validate and
+    info refuse it; a seeds folder is diffed as it would build."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    shutil.copy(seeds / "corpus.toml", empty / "corpus.toml")
+    (empty / ".hidden.txt").write_text("Hidden\n\nA hidden file is no document.\n")
+    old = release_of(released, "1.0.0")
+    with pytest.raises(InputError) as caught:
+        diff(old, empty)
+    assert [(p.path, p.code) for p in caught.value.problems] == [
+        (str(empty), "empty-document")]
+    assert "cannot be compared" in caught.value.summary
+    assert main(["diff", str(empty), str(old)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {empty}: the seeds folder holds no documents" in err, err
+    assert main(["diff", str(old), str(empty), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    validate_json(data)
+    assert [(p["side"], p["path"], p["code"]) for p in data["problems"]] == [
+        ("new", ".", "empty-document")]
+
+
 def test_seeds_problems_are_all_reported_at_once(seeds: Path, released: Path) -> None:
     """With a name collision, diff named it and not the other bad documents (build and
     validate name all of them in one run)."""
