@@ -387,8 +387,13 @@ class _SeedsSide(_Side):
             raise with_document_problems(path, error) from None
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
-        if discovery.problems:  # with every document's own, as build reports them
-            problems = [*discovery.problems, *self._document_problems()]
+        if discovery.problems:  # with every document's own, as build reports them: those
+            # of the files refused for their names too, which are read and checked all the same
+            from .validation.seeds import held_back_problems
+
+            problems = [*discovery.problems, *self._document_problems(),
+                        *held_back_problems(path, discovery, self.config.process,
+                                            self.config.discover.max_file_bytes)]
             raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}")
         if not self.sources:  # nothing would build: as build, validate and info refuse it
             raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {path}")

@@ -172,6 +172,11 @@ def _seeds_info(seeds: Path) -> Info:
         raise with_document_problems(seeds, error) from None
     discovery = discover(seeds, config.discover)
     problems = list(discovery.problems)
+    if discovery.held_back:  # files refused for their names: their content is checked too
+        from .validation.seeds import held_back_problems
+
+        problems.extend(held_back_problems(seeds, discovery, config.process,
+                                           config.discover.max_file_bytes))
     if not discovery.sources and not problems:  # as build and validate refuse it
         problems.append(NO_DOCUMENTS)
     stats = CorpusStats()

@@ -435,6 +435,24 @@ def test_seeds_problems_are_all_reported_at_once(seeds: Path, released: Path) ->
     assert {code for _, code in found} == {"name-collision", "empty-document"}
 
 
+def test_files_refused_for_their_names_are_checked_as_build_checks_them(
+        seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file refused for its name (con.txt, a%b.txt) was not read by diff: build and
+    validate named its content problems too (binary, empty), diff only the name's (QA)."""
+    (seeds / "con.txt").write_bytes(b"abc\x00def\n")
+    (seeds / "a%b.txt").write_bytes(b"")
+    expected = sorted((p.path, p.code) for p in validate(seeds, jobs=1).problems)
+    assert expected == [("a%b.txt", "empty-document"), ("a%b.txt", "unsafe-path"),
+                        ("con.txt", "binary-file"), ("con.txt", "unsafe-path")]
+    with pytest.raises(InputError) as caught:
+        diff(seeds, seeds)
+    assert sorted((p.path, p.code) for p in caught.value.problems) == [
+        (f"{seeds}/{path}", code) for path, code in expected]
+    assert main(["diff", str(seeds), str(seeds), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert sorted((p["path"], p["code"]) for p in data["problems"]) == expected
+
+
 def test_records_out_of_order_are_refused(released: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(release_of(released, "1.0.0"), copy)

@@ -75,9 +75,13 @@ def test_a_problem_with_a_control_character_in_its_name_is_one_line(
     (seeds / name).write_bytes(b"\x00\x01\x02binary\x00" * 20)
     shown = render(info(seeds))
     problems = [line for line in shown.splitlines() if line.startswith("problem: ")]
-    assert len(problems) == 1 and len(shown.splitlines()) == shown.count("\n") + 1
-    assert problems[0].startswith(f"problem: {seeds}/"
+    # Its name's problem and its content's (it is read all the same), one line each.
+    assert len(problems) == 2 and len(shown.splitlines()) == shown.count("\n") + 1
+    assert all(problem.startswith(f"problem: {seeds}/"
                                   + name.encode("unicode_escape").decode("ascii"))
+               for problem in problems)
+    assert {problem.rsplit(" ", 1)[1] for problem in problems} == {"[unsafe-path]",
+                                                                   "[binary-file]"}
     assert shown.isascii() or all(char.isprintable() for char in shown.replace("\n", ""))
 
 
@@ -207,6 +211,26 @@ def test_seeds_with_no_document_to_build_are_a_problem(tmp_path: Path) -> None:
     found = info(seeds)
     assert [(p["path"], p["code"]) for p in found.problems] == [(".", "empty-document")]
     assert found.content_hash is None
+
+
+def test_files_refused_for_their_names_are_checked_as_validate_checks_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file refused for its name (con.txt, a%b.txt) was not read by info: validate and
+    build named its content problems too (binary, empty), info only the name's (QA)."""
+    from corpuskit.validation import validate
+
+    seeds = make_seeds(tmp_path, {
+        "con.txt": b"abc\x00def\n", "a%b.txt": b"",
+        "ok.txt": "A plain text about rivers and the towns along them, read slowly.\n"})
+    expected = sorted((p.path, p.code) for p in validate(seeds, jobs=1).problems)
+    assert expected == [("a%b.txt", "empty-document"), ("a%b.txt", "unsafe-path"),
+                        ("con.txt", "binary-file"), ("con.txt", "unsafe-path")]
+    summary = info(seeds)
+    assert sorted((p["path"], p["code"]) for p in summary.problems) == expected
+    assert summary.documents == 1 and summary.content_hash is None
+    assert main(["info", str(seeds), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert sorted((p["path"], p["code"]) for p in data["problems"]) == expected
 
 
 def test_info_names_problem_files_as_validate_does(

@@ -119,7 +119,8 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
 def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
                        max_bytes: int) -> list[Problem]:
     """The content problems of the files ``discovery`` refused for their names or ids
-    alone (``build`` reports them with the others, and packages none of them)."""
+    alone (``build``, ``info`` and ``diff`` report them with the others; ``build``
+    packages none of them)."""
     problems: list[Problem] = []
     for task in _chunks(seeds, discovery.held_back, config, max_bytes):
         problems.extend(_check_chunk(task))
