@@ -47,7 +47,7 @@ from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
 from .semver import named_as_release
-from .writer import RESERVED_PREFIX, HashingWriter, replace_file
+from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6
@@ -69,6 +69,10 @@ def _check_target(target: Path, package: Path) -> None:
     """Refuse an ``--out`` that is not a plain file to replace, or that lies in the package:
     the export would replace a link, pipe or device with a file (as root, ``/dev/full``
     too), or change a release, and releases are never modified."""
+    name_bytes = len(os.fsencode(target.name))
+    if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
+        raise UsageError(f"--out {target}: its name is {name_bytes} bytes, over the "
+                         f"{NAME_MAX}-byte limit of a file's name; give a shorter name")
     if target.is_dir():
         raise UsageError(f"--out {target} is a folder; give a file name")
     if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):

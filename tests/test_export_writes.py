@@ -285,6 +285,18 @@ def test_an_out_with_a_long_name_is_written(name: str, package: Path, tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "short.csv"])
 
 
+def test_an_out_whose_name_no_file_may_have_is_a_usage_error(package: Path,
+                                                              tmp_path: Path) -> None:
+    """A name of 256 bytes gave exit 1, no failure JSON with --json, and advice to run
+    from a shorter folder, which fails the same way (QA): no file may have that name."""
+    name = "a" * 252 + ".csv"
+    done = run_cli(["export", package, "--format", "csv", "--out", tmp_path / name, "--json"])
+    assert done.code == 2 and done.stdout == "", done.stderr
+    assert "its name is 256 bytes, over the 255-byte limit of a file's name; give a " \
+        "shorter name" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("out", ["a-file/x.csv", "a-file/sub/x.csv", "new.csv/", "", "."],
                          ids=["under a file", "under a file, deeper", "a trailing slash",
                               "empty", "a folder"])
