@@ -181,6 +181,13 @@ def test_a_published_checksum_given_as_a_target_stands_for_its_archive(
     code, out, _ = run(capsys, "validate", str(sidecar))
     assert code == 1 and f"{target}:published sha256: " in out \
         and "[checksum-mismatch]" in out
+    sidecar.unlink()
+    sidecar.mkdir()  # no file: the archive's problem, once, as 'validate' of the folder says
+    code, out, _ = run(capsys, "validate", str(folder), str(target), str(sidecar))
+    assert code == 1 and out.count("[archive-error]") == 1 and "not-a-package" not in out
+    assert f"{sidecar.name} is a folder" in out
+    sidecar.rmdir()
+    sidecar.write_text(f"{'0' * 64}  {target.name}\n")
     target.unlink()  # no archive beside it: named for what it is
     code, out, _ = run(capsys, "validate", str(sidecar))
     assert code == 1 and f"{sidecar}: a published checksum (sha256sum format), not a " \

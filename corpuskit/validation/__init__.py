@@ -151,8 +151,8 @@ def archive_of_sidecar(path: Path) -> Path | None:
     """The archive whose published checksum ``path`` is (``<archive>.sha256``, a file
     beside a package archive), or None: validating the archive checks that file too (see
     :func:`~corpuskit.validation.seal.check_archive_checksums`)."""
-    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not path.is_file():
-        return None
+    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not os.path.lexists(path):
+        return None  # (one that is no file, a folder say, is the archive's problem)
     archive = path.with_name(path.name[:-len(SIDECAR_SUFFIX)])
     return archive if archive.is_file() and is_archive_file(archive) else None
 
