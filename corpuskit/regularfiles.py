@@ -40,7 +40,19 @@ def read_problem(rel: str, exc: OSError) -> Problem:
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
         return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
                                            "only, copy the file in")
-    return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}")
+    return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}"
+                                           f"{permission_advice(exc)}")
+
+
+#: What to do about a file this user may not read.
+NOT_PERMITTED = "make it readable to this user (chmod a+r), or run corpuskit as its owner"
+
+
+def permission_advice(exc: BaseException) -> str:
+    """``; <what to do>`` for an error that says this user may not read a file, else ``""``
+    (a package file's "Permission denied" said nothing of it, QA)."""
+    denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM)
+    return f"; {NOT_PERMITTED}" if denied else ""
 
 
 def open_checked(path: str, *, dir_fd: int | None = None) -> int:

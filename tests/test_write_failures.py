@@ -14,6 +14,7 @@ read-only remount (EROFS).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -654,3 +655,20 @@ def test_a_zip_that_cannot_be_written_says_the_folder_is_whole(
     corpuskit.build(seeds, out, jobs=1, cache=None)
     assert validate(out / "test-corpus-1.0.0.zip").valid
     assert validate(out / "test-corpus-1.0.0").valid
+
+
+@pytest.mark.parametrize("denied", [errno.EACCES, errno.EPERM])
+def test_a_package_file_this_user_may_not_read_says_what_to_do(denied: int) -> None:
+    """info, diff and validate said "cannot read: Permission denied" of a file inside a
+    package, and no more (QA); a read that failed otherwise is said as before."""
+    from corpuskit.regularfiles import NOT_PERMITTED, read_problem
+    from corpuskit.validation.digest import read_reason
+
+    refused = PermissionError(denied, os.strerror(denied))
+    assert read_problem("data/raw/a.txt", refused).message == \
+        f"cannot read: {os.strerror(denied)}; {NOT_PERMITTED}"
+    assert read_reason(refused) == f"{os.strerror(denied)}; {NOT_PERMITTED}"
+    failed = OSError(errno.EIO, os.strerror(errno.EIO))
+    assert read_problem("data/raw/a.txt", failed).message == \
+        f"cannot read: {os.strerror(errno.EIO)}"
+    assert read_reason(failed) == os.strerror(errno.EIO)

@@ -14,7 +14,13 @@ import os
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..regularfiles import NotRegularFile, check_regular, open_checked, open_regular
+from ..regularfiles import (
+    NotRegularFile,
+    check_regular,
+    open_checked,
+    open_regular,
+    permission_advice,
+)
 from ..zipdirectory import ArchiveReadError
 
 CHUNK = 1 << 20
@@ -28,7 +34,7 @@ def read_reason(exc: BaseException) -> str:
     """The reason a file could not be read, for a problem message."""
     if isinstance(exc, ArchiveReadError):
         return str(exc)
-    return getattr(exc, "strerror", None) or str(exc)
+    return f"{getattr(exc, 'strerror', None) or exc}{permission_advice(exc)}"
 
 
 class FileDigester:
