@@ -181,6 +181,10 @@ def test_a_published_checksum_given_as_a_target_stands_for_its_archive(
     code, out, _ = run(capsys, "validate", str(sidecar))
     assert code == 1 and f"{target}:published sha256: " in out \
         and "[checksum-mismatch]" in out
+    sidecar.write_bytes(f"# published\n{'0' * 64}  \xff.zip\n".encode("latin-1"))
+    code, out, _ = run(capsys, "validate", str(sidecar))  # said "position 0" of no line (QA)
+    assert code == 1 and f"{sidecar.name} line 2 is not UTF-8 (byte 67 of the line is " \
+        "b'\\xff'); write it again" in out, out
     sidecar.unlink()
     sidecar.mkdir()  # no file: the archive's problem, once, as 'validate' of the folder says
     code, out, _ = run(capsys, "validate", str(folder), str(target), str(sidecar))

@@ -107,7 +107,13 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                                         f"{sidecar.name} line {number} is longer than "
                                         f"{SIDECAR_LINE_MAX} bytes: not a '<sha256>  <file "
                                         f"name>' line{again}")]
-                line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+                try:
+                    line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+                except UnicodeDecodeError as bad:  # (it said "position 0" of no line, QA)
+                    return [], [Problem(".", "archive-error",
+                                        f"{sidecar.name} line {number} is not UTF-8 (byte "
+                                        f"{bad.start + 1} of the line is "
+                                        f"{raw[bad.start:bad.start + 1]!r}){again}")]
                 if not line.strip():
                     continue
                 escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
@@ -124,7 +130,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     digests.append((found.group("hex") or found.group("taghex")).lower())
                 else:
                     others.append(name)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}{again}")]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
