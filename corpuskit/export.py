@@ -106,17 +106,21 @@ def _check_target(target: Path, package: Path) -> None:
         raise UsageError(f"--out {target} would put a file named .zip among the releases in "
                          f"{target.parent}, where validate and check take every .zip for a "
                          "release; write the export elsewhere, or name it otherwise")
-    if named_as_release(target.name) and not target.name.startswith(".") \
-            and _holds_releases(target.parent):
-        raise UsageError(f"--out {target} is named as a release (<name>-<version>) among the "
-                         f"releases in {target.parent}, where release and check would take "
-                         "it for one; write the export elsewhere, or name it otherwise")
-    archive = target.with_name(target.name[:-len(SIDECAR)]) \
-        if target.name.lower().endswith(SIDECAR) else None
+    # A release's published checksum, <archive>.sha256: of its archive, or one to come.
+    checked = target.name[:-len(SIDECAR)] if target.name.lower().endswith(SIDECAR) else None
+    archive = target.with_name(checked) if checked is not None else None
     if archive is not None and archive.suffix.lower() == ".zip" and ends_in_a_seal(archive):
         raise UsageError(f"--out {target} would replace the published checksum of the "
                          f"release {archive.name} (validate and load check it against the "
                          "archive); write the export elsewhere, or name it otherwise")
+    named = checked if checked is not None else target.name
+    if named_as_release(named) and not target.name.startswith(".") \
+            and _holds_releases(target.parent):
+        what = ("a release (<name>-<version>)" if named == target.name
+                else "a release's published checksum (<name>-<version>.zip.sha256)")
+        raise UsageError(f"--out {target} is named as {what} among the releases in "
+                         f"{target.parent}, where release, check and validate would take it "
+                         "for one; write the export elsewhere, or name it otherwise")
 
 
 #: The suffix of an archive's published checksum, ``<archive>.sha256``.

@@ -342,6 +342,11 @@ def test_an_export_over_a_published_checksum_or_named_as_a_release_is_refused(
     assert done.code == 2 and "is named as a release (<name>-<version>) among the " \
         "releases" in done.stderr, done.stderr
     assert not named.exists()
+    checksum = dist / "corpus-9.0.0.zip.sha256"  # of a release not there (yet): QA
+    done = run_cli(["export", archive, "--format", "csv", "--out", checksum])
+    assert done.code == 2 and "is named as a release's published checksum " \
+        "(<name>-<version>.zip.sha256) among the releases" in done.stderr, done.stderr
+    assert not checksum.exists()
     for allowed in (dist / "notes.sha256", tmp_path / "corpus-3.0.0"):
         done = run_cli(["export", archive, "--format", "csv", "--out", allowed])
         assert done.code == 0 and allowed.is_file(), done.stderr
