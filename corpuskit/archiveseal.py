@@ -152,6 +152,17 @@ def sha256_of_prefix(handle: BinaryIO, size: int) -> hashlib._Hash:
     return digest
 
 
+#: The suffix of an archive's published checksum, ``<archive>.sha256`` (``sha256sum``
+#: format), which ``validate`` and ``load`` check beside the archive.
+SIDECAR_SUFFIX = ".sha256"
+
+
+def published_for(name: str) -> str | None:
+    """The name of the archive whose published checksum a file named ``name`` would be
+    (``name`` without :data:`SIDECAR_SUFFIX`, in any case), or None."""
+    return name[:-len(SIDECAR_SUFFIX)] if name.lower().endswith(SIDECAR_SUFFIX) else None
+
+
 def ends_in_a_seal(archive: Path) -> bool:
     """Whether ``archive`` ends in a corpuskit seal (whatever it says); False for a file
     that cannot be read."""

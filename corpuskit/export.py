@@ -40,7 +40,7 @@ from typing import Any, BinaryIO, cast
 
 import orjson
 
-from .archiveseal import ends_in_a_seal
+from .archiveseal import ends_in_a_seal, published_for
 from .errors import OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
@@ -107,7 +107,7 @@ def _check_target(target: Path, package: Path) -> None:
                          f"{target.parent}, where validate and check take every .zip for a "
                          "release; write the export elsewhere, or name it otherwise")
     # A release's published checksum, <archive>.sha256: of its archive, or one to come.
-    checked = target.name[:-len(SIDECAR)] if target.name.lower().endswith(SIDECAR) else None
+    checked = published_for(target.name)
     archive = target.with_name(checked) if checked is not None else None
     if archive is not None and archive.suffix.lower() == ".zip" and ends_in_a_seal(archive):
         raise UsageError(f"--out {target} would replace the published checksum of the "
@@ -121,10 +121,6 @@ def _check_target(target: Path, package: Path) -> None:
         raise UsageError(f"--out {target} is named as {what} among the releases in "
                          f"{target.parent}, where release, check and validate would take it "
                          "for one; write the export elsewhere, or name it otherwise")
-
-
-#: The suffix of an archive's published checksum, ``<archive>.sha256``.
-SIDECAR = ".sha256"
 
 
 def _holds_releases(folder: Path) -> bool:

@@ -558,7 +558,7 @@ def remove_orphans(folder: Path, prefix: str, *, files: bool = False) -> None:
 
 
 #: The end of the name of a temporary file of :func:`replace_file`: ``-<pid>-<random>``.
-_REPLACING_TAIL = re.compile(r"-([0-9]+)-[a-z0-9_]{8}\Z")
+_REPLACING_TAIL = re.compile(rf"-{_ORPHAN_TAIL.pattern}\Z")
 
 
 def _written_by_a_running_process(name: str) -> bool:

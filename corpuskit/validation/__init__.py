@@ -34,6 +34,7 @@ from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 
+from ..archiveseal import published_for
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
@@ -54,7 +55,7 @@ from .report import (
     render_text,
     sort_problems,
 )
-from .seal import SIDECAR_SUFFIX, check_archive_checksums
+from .seal import check_archive_checksums
 
 __all__ = [
     "ValidationReport",
@@ -151,18 +152,20 @@ def archive_of_sidecar(path: Path) -> Path | None:
     """The archive whose published checksum ``path`` is (``<archive>.sha256``, a file
     beside a package archive), or None: validating the archive checks that file too (see
     :func:`~corpuskit.validation.seal.check_archive_checksums`)."""
-    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not os.path.lexists(path):
+    name = published_for(path.name)
+    if name is None or not os.path.lexists(path):
         return None  # (one that is no file, a folder say, is the archive's problem)
-    archive = path.with_name(path.name[:-len(SIDECAR_SUFFIX)])
+    archive = path.with_name(name)
     return archive if archive.is_file() and is_archive_file(archive) else None
 
 
 def _sidecar_given(path: Path) -> str | None:
     """What to tell of ``path`` if it is named as an archive's published checksum but no
     package archive is beside it (else :func:`archive_of_sidecar` stands in), else None."""
-    if not path.name.lower().endswith(SIDECAR_SUFFIX) or not path.is_file():
+    name = published_for(path.name)
+    if name is None or not path.is_file():
         return None
-    archive = path.with_name(path.name[:-len(SIDECAR_SUFFIX)])
+    archive = path.with_name(name)
     missing = "is not beside it" if not os.path.lexists(archive) else "is no package archive"
     return (f"a published checksum (sha256sum format), not a package: it is checked with "
             f"the archive it is for, but {archive.name} {missing}; put the archive beside "

@@ -26,11 +26,11 @@ from ..archiveseal import (
     SEAL_BYTES,
     SEAL_FORM,
     SEAL_PREFIX,
+    SIDECAR_SUFFIX,
     sha256_of_prefix,
 )
 from ..problems import Problem
 
-SIDECAR_SUFFIX = ".sha256"
 #: Where seal problems point: the archive itself, at its comment.
 SEAL_LOCATION = "zip comment"
 _SEAL_CODE = "archive-seal-mismatch"
