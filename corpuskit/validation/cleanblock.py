@@ -238,8 +238,12 @@ class _MsgspecReader:
 
         if block.endswith(b"\\"):
             return False  # a backslash that ends the block
-        after = data[1:]
-        suspects = np.flatnonzero((data[:-1] == 0x5C) & ((after == 0x75) | (after == 0x2F)))
+        # The bytes after the backslashes (each has one: none ends the block), not the
+        # block's every pair of bytes: a text's LF is a backslash too, but the block is a
+        # hundred times larger (2.5 ms a block of 1 MiB down to 0.6).
+        backslashes = np.flatnonzero(data == 0x5C)
+        after = data[backslashes + 1]
+        suspects = backslashes[(after == 0x75) | (after == 0x2F)]
         if not len(suspects):
             return True
         # Each suspect's run measured back from its end, all at once: a step per
@@ -253,17 +257,17 @@ class _MsgspecReader:
                 break
             starts[going] -= 1
         else:
-            return self._placed_in_runs(data)
+            return self._placed_in_runs(data, backslashes)
         return not bool(np.any((suspects - starts) % 2 == 0))  # one that begins an escape
 
-    def _placed_in_runs(self, data: Any) -> bool:
+    def _placed_in_runs(self, data: Any, at: Any) -> bool:
         """:meth:`_short_escapes_only`, each backslash placed in its run: in a run of
         backslashes, those at even places from the run's start begin an escape. Every
         backslash followed by a letter of :data:`SHORT_ESCAPES` (a backslash among them)
-        is fine whichever it is; only the others are placed."""
+        is fine whichever it is; only the others are placed. ``at``: where the block's
+        backslashes are."""
         import numpy as np
 
-        at = np.flatnonzero(data == 0x5C)
         suspects = at[~self.escapes[data[at + 1]]]
         if not len(suspects):
             return True
