@@ -156,7 +156,7 @@ def build(
         result = replace(result, notes=(*result.notes, (
             f"the cache folder {cache} cannot be written ({unwritable}): what this build "
             "made is not kept for the next one (which reads and processes those documents "
-            "again)" + ("" if cache is None or not cache.is_dir()
+            "again)" + ("" if cache is None or not os.path.isdir(cache)
                         or not os.access(cache, os.R_OK | os.X_OK) else
                         ", though what earlier builds kept there is still read")
             + "; fix it, or pass --cache DIR (or --no-cache)")))

@@ -194,7 +194,7 @@ def _named_in(target: Path, error: InputError, kind: str | None = None) -> Input
     from .validation.report import shown_in
 
     shown = str(target)
-    kind = kind or ("archive" if target.is_file() else "package")
+    kind = kind or ("archive" if os.path.isfile(target) else "package")
     return InputError([problem if problem.path == shown or about_environment(problem) else
                        replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
@@ -229,10 +229,21 @@ class InputPath(click.Path):
     """A path to read that must exist. Whether it can be read is left to the command,
     which says so in its own error form (exit 1, and its failure JSON with ``--json``):
     click's "Path 'x' is not readable" was a usage error (exit 2) that said nothing of
-    what to do."""
+    what to do. So is a path inside a folder this user may not enter, which click called
+    one that "does not exist" (QA): whether it exists cannot be known."""
 
     def __init__(self) -> None:
         super().__init__(exists=True, readable=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            os.stat(value)
+        except PermissionError:  # a folder above it cannot be entered: the command says so
+            return self.coerce_path_result(value)
+        except (OSError, TypeError, ValueError):  # missing, or no path: click's own message
+            pass
+        return super().convert(value, param, ctx)
 
 
 class SeedsPath(InputPath):
@@ -746,6 +757,15 @@ def _run(argv: Sequence[str] | None) -> int:
         if ended.code == 1 and type(sys.stdout).__name__ == "_PacifyFlushWrapper":
             return EXIT_PIPE_CLOSED
         raise
+    except PermissionError as error:
+        # A path inside a folder this user may not enter, met where no stage foresaw it
+        # (Python's Path.exists() and is_dir() raise it): said, never a traceback.
+        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
+        _report_error(CorpuskitError(
+            f"{printable(name)}: {error.strerror or 'permission denied'}; this user may not "
+            "enter a folder on its path, or read it: make them readable to this user "
+            "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner"))
+        return CorpuskitError.exit_code
     except OSError as error:
         if error.errno != errno.ENAMETOOLONG:
             raise

@@ -361,7 +361,7 @@ def link_problem(seeds: Path, name: str) -> Problem | None:
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
     path = seeds / CONFIG_NAME
-    if seeds.exists() and not seeds.is_dir():
+    if os.path.exists(seeds) and not os.path.isdir(seeds):
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
                      f"{seeds} is a file, not a seeds folder; pass the folder that holds "

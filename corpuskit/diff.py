@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import zipfile
 import zlib
@@ -513,7 +514,7 @@ def _side_error(side: Path, role: str, error: InputError) -> SideError:
     root = printable(str(side))
     relative = [problem if problem.path not in (root, "") else replace(problem, path=".")
                 for problem in error.problems]
-    return SideError(under(str(side), error.problems, archive=side.is_file()),
+    return SideError(under(str(side), error.problems, archive=os.path.isfile(side)),
                      f"{side} cannot be compared: {error.summary}",
                      [(role, problem) for problem in relative])
 

@@ -442,7 +442,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         # a seal) is a damaged package, as one whose checksums do not match: validate
         # names what it finds, the seal and the published <archive>.sha256 among them.
         # Anything else is not a package, even if named .zip.
-        if verify and location.is_file() and may_be_archive(location):
+        if verify and os.path.isfile(location) and may_be_archive(location):
             from .validation import validate
 
             found = list(validate(location).problems)

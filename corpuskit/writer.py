@@ -80,7 +80,8 @@ def file_in_the_way(out: Path) -> str | None:
     """What to say of an output folder that is a file, or under one (a usage error, found
     before any work, ``release --dry-run`` included); None if there is none."""
     for path in (out, *out.parents):
-        if path.exists() and not path.is_dir():
+        # (os.path's: a path inside a folder that cannot be entered is none, said later)
+        if os.path.exists(path) and not os.path.isdir(path):
             return (f"cannot write into {out}: {path} is a file, not a folder; give --out "
                     "a folder (it is made if missing)")
     return None

@@ -403,6 +403,81 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "again").exists()
 
 
+@needs_permissions
+@pytest.mark.parametrize("given", ["archive", "package", "seeds"])
+def test_input_inside_a_folder_that_cannot_be_entered(given: str, tmp_path: Path) -> None:
+    """An input inside a folder this user may not enter was click's "Path '...' does not
+    exist" (exit 2), and with that check gone, tracebacks where commands asked whether
+    it was a folder (Python's Path.is_dir() raises then). Every command now says it cannot
+    be reached, what to do, exits 1 and prints its failure JSON with --json (QA)."""
+    locked = tmp_path / "locked"
+    seeds = write_seeds(locked / "seeds", DOCS_V1)
+    out = locked / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    archive = out / f"{release.name}.zip"
+    target = {"archive": archive, "package": release, "seeds": seeds}[given]
+    elsewhere = tmp_path / "elsewhere"
+    commands: list[list[str | Path]] = [
+        ["info", target, "--json"], ["diff", target, target, "--json"],
+        ["validate", target], ["validate", target, "--format", "json"]]
+    if given == "seeds":
+        commands += [build_args(seeds, elsewhere, "--json"),
+                     ["check", "--seeds", target, "--dist", out]]
+    else:
+        commands += [["export", target, "--format", "csv", "--out", tmp_path / "x.csv",
+                      "--json"]]
+    locked.chmod(0o600)  # listed, not entered
+    try:
+        runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
+                for args in commands]
+    finally:
+        locked.chmod(0o755)
+    for args, failed in runs:
+        assert failed.code == 1, (args, failed.stderr)
+        assert "Traceback" not in failed.stderr and "Usage:" not in failed.stderr, failed.stderr
+        shown = failed.stdout + failed.stderr
+        assert "cannot be reached: a folder above it cannot be entered (Permission denied)" \
+            in shown, (args, shown)
+        assert "chmod a+rx" in shown and "or run corpuskit as its owner" in shown, shown
+        if "--json" in args or "json" in args:
+            assert json.loads(failed.stdout)["problems"][0]["code"] == "unreadable-file"
+    assert not (tmp_path / "x.csv").exists() and not elsewhere.exists()
+
+
+@needs_permissions
+def test_output_and_cache_inside_a_folder_that_cannot_be_entered(tmp_path: Path) -> None:
+    """An --out there failed with a traceback, and a --cache there failed the build after
+    its release was written (the note about the cache asked whether it was a folder):
+    the first is said, naming it, with what to do (exit 1); the second is the note it
+    always was (exit 0)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o600)
+    try:
+        out_failed = run_cli(build_args(seeds, locked / "out"),
+                             preexec_fn=drop_file_permission_override)
+        exported = run_cli(["export", seeds, "--format", "csv", "--out", locked / "x.csv"],
+                           preexec_fn=drop_file_permission_override)
+        cached = run_cli(["build", seeds, "--out", tmp_path / "out", "--jobs", "1",
+                          "--cache", locked / "cache"],
+                         preexec_fn=drop_file_permission_override)
+    finally:
+        locked.chmod(0o755)
+    for failed, path in [(out_failed, locked / "out"), (exported, locked / "x.csv")]:
+        assert failed.code == 1, failed.stderr
+        assert "Traceback" not in failed.stderr, failed.stderr
+        assert f"{path}: Permission denied; this user may not enter a folder on its path" \
+            in failed.stderr, failed.stderr
+        assert "or run corpuskit as their owner" in failed.stderr
+    assert cached.code == 0, cached.stderr
+    assert f"note: the cache folder {locked / 'cache'} cannot be written" in cached.stderr
+    built = next(p for p in (tmp_path / "out").iterdir() if p.is_dir())
+    assert_valid_release(built, built.with_name(f"{built.name}.zip"))
+    assert list(locked.iterdir()) == []
+
+
 def test_file_vanishing_after_discovery(tmp_path: Path) -> None:
     """A file deleted between listing and reading: named as unreadable, nothing written."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)

@@ -115,6 +115,16 @@ def _folder_release(folder: Path) -> str | None:
     return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
 
 
+def _given_kind(target: Path) -> str:
+    """What a target this user may not read is, as far as can be told: a folder is a
+    package, a file an archive; one inside a folder that cannot be entered, by its name."""
+    if os.path.isdir(target):
+        return "package"
+    if os.path.isfile(target) or target.suffix.lower() == ".zip":
+        return "archive"
+    return "package"
+
+
 def releases_in(folder: Path) -> list[Path]:
     """The releases a folder of releases (like ``dist/``) holds, sorted: its
     ``<name>-<version>/`` package folders and ``.zip`` archives. A folder named as a release
@@ -123,7 +133,7 @@ def releases_in(folder: Path) -> list[Path]:
     reports them (``not-a-package``: see :func:`not_a_release`) rather than passing over
     them, or following a link that ``check`` refuses. Empty for any other path, and for a
     package or seeds folder itself."""
-    if not folder.is_dir() or unreadable_given(folder) is not None \
+    if not os.path.isdir(folder) or unreadable_given(folder) is not None \
             or detect_kind(folder) is not None:
         return []
     return sorted(child for child in folder.iterdir()
@@ -223,7 +233,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     jobs = checked_jobs(jobs)
     denied = unreadable_given(target)
     if denied is not None:  # its permissions, not its content: no guess at what it holds
-        return ValidationReport(shown, "package" if target.is_dir() else "archive",
+        return ValidationReport(shown, _given_kind(target),
                                 (Problem(".", denied.code, denied.message),), mode=mode,
                                 reproduce=reproduce)
     kind = detect_kind(target)
