@@ -51,14 +51,16 @@ class SlowPattern(Exception):
         super().__init__(index, pattern, chars)
         self.index, self.pattern, self.chars = index, pattern, chars
 
-    def explain(self, document: str) -> str:
-        """What went wrong on ``document`` (a seeds path), and what to do."""
+    def explain(self, document: str, within: str = "the seeds folder") -> str:
+        """What went wrong on ``document`` (a path in ``within``: a seeds path by default,
+        named as the seeds folder's, which the problem's own path, corpus.toml, does not
+        say), and what to do."""
         return (f"the rights pattern {self.pattern!r} took longer than a pattern may "
                 f"({GRANT_SECONDS:g} s, and {SECONDS_PER_CHAR * 1e6:g} µs for each character "
                 f"of the lines it is matched against), the last on a line of {self.chars} "
-                f"characters in {document}: it backtracks without end, as nested repeats "
-                "such as (a+)+ and overlapping alternatives such as (a|aa)+ do; rewrite it "
-                "without them")
+                f"characters in {document} of {within}: it backtracks without end, as "
+                "nested repeats such as (a+)+ and overlapping alternatives such as (a|aa)+ "
+                "do; rewrite it without them")
 
 
 class _Allowance:

@@ -46,9 +46,9 @@ def expected_message(document: str) -> str:
     return (f"corpus.toml:extract.rights_patterns[1]: the rights pattern '{BACKTRACKS}' "
             f"took longer than a pattern may ({SECONDS:g} s, and 20 µs for each character of "
             f"the lines it is matched against), the last on a line of 40 characters in "
-            f"{document}: it backtracks without end, as nested repeats such as (a+)+ and "
-            "overlapping alternatives such as (a|aa)+ do; rewrite it without them "
-            "[config-error]")
+            f"{document} of the seeds folder: it backtracks without end, as nested repeats "
+            "such as (a+)+ and overlapping alternatives such as (a|aa)+ do; rewrite it "
+            "without them [config-error]")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -66,7 +66,7 @@ def test_a_pattern_that_backtracks_without_end_stops_the_build(tmp_path: Path,
     if jobs == "1":  # one process, in order: the first document; workers: one of theirs
         assert line == f"error: {seeds}/" + expected_message("doc00.txt")
     else:
-        document = line.split(" characters in ")[1].split(":")[0]
+        document = line.split(" characters in ")[1].split(" of the seeds folder:")[0]
         assert document in documents(24)
         assert line == f"error: {seeds}/" + expected_message(document)
     assert visible_entries(out) == set()
@@ -144,7 +144,7 @@ def test_reproduce_names_the_pattern_of_the_package() -> None:
         "datapackage.json", "config-error", "corpuskit.process.extract.rights_patterns[0]")
     assert f"the rights pattern '{BACKTRACKS}' took longer than a pattern may" in \
         problem.message
-    assert "in data/raw/doc.txt:" in problem.message
+    assert "in data/raw/doc.txt of the package:" in problem.message
 
 
 def test_a_pattern_that_ran_out_in_one_run_serves_the_next(tmp_path: Path) -> None:

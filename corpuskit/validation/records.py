@@ -505,7 +505,8 @@ def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str 
         return f"the raw input no longer makes a record: {bad.problem.message}"
     except SlowPatternError as error:  # a rights pattern of the package's, too slow
         raise InputError([Problem(
-            DESCRIPTOR, "config-error", error.slow.explain(RAW_PREFIX + stored.source_path),
+            DESCRIPTOR, "config-error",
+            error.slow.explain(RAW_PREFIX + stored.source_path, "the package"),
             f"corpuskit.process.extract.rights_patterns[{error.slow.index}]")],
             error.summary) from None
     differing = compare_records(stored, fresh)
