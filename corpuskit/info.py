@@ -29,6 +29,7 @@ from . import __version__
 from .config import CHANGELOG_NAME, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source, seeds_files, size_of
 from .errors import InputError
+from .metadatapaths import config_path_problems
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
@@ -171,7 +172,10 @@ def _seeds_info(seeds: Path) -> Info:
 
         raise with_document_problems(seeds, error) from None
     discovery = discover(seeds, config.discover)
-    problems = list(discovery.problems)
+    # A metadata path that no file of the package would be: build and validate refuse the
+    # seeds for it, so they have no content hash either.
+    problems = [*discovery.problems,
+                *config_path_problems(config.metadata, config.parquet, discovery.sources)]
     if discovery.held_back:  # files refused for their names: their content is checked too
         from .validation.seeds import held_back_problems
 

@@ -272,3 +272,15 @@ def test_seeds_files_are_counted_alike_by_info_and_validate(tmp_path: Path,
     assert report.valid, report.problems
     assert summary.files == report.files == len(read)
     assert summary.bytes == report.bytes == sum(path.stat().st_size for path in read)
+
+
+def test_a_metadata_path_no_file_of_the_package_is_listed_for_seeds(tmp_path: Path) -> None:
+    """A license path that no file of the package would be: build and validate refuse the
+    seeds, and info listed no problem and gave them a content hash (QA)."""
+    seeds = make_seeds(tmp_path, {"good.txt": "Title\n\nSome text here.\n"},
+                       {"licenses": [{"name": "CC0-1.0", "path": "LICENSE.txt"}]})
+    summary = info(seeds)
+    assert [(p["path"], p["code"], p["location"]) for p in summary.problems] == [
+        ("corpus.toml", "config-error", "licenses[0].path")]
+    assert summary.content_hash is None
+    assert summary.documents == 1
