@@ -9,7 +9,8 @@ import stat
 from pathlib import Path
 
 from .accesstimes import open_for_check
-from .problems import Problem
+from .problems import Problem, printable
+from .wording import shell_word
 
 #: How a package's files are opened: never through a symbolic link, and without waiting
 #: (a FIFO in place of a file would block ``open`` until something writes to it).
@@ -75,6 +76,45 @@ def open_regular(path: str, *, dir_fd: int | None = None, checking: bool = False
     return fd
 
 
+def _blocking(path: Path) -> tuple[str, bool] | None:
+    """The first folder on ``path`` that this user may not enter, as written there (with
+    whether it is reached through a symbolic link on the path: then the folder is on the
+    link's way, not named in ``path``), or None if none is found (each part could be
+    looked at)."""
+    parts = Path(path).parts
+    for end in range(1, len(parts) + 1):
+        prefix = os.path.join(*parts[:end])
+        try:
+            os.stat(prefix)
+        except PermissionError:
+            above = os.path.join(*parts[:end - 1]) if end > 1 else "."
+            try:
+                linked = stat.S_ISLNK(os.lstat(prefix).st_mode)
+            except OSError:
+                linked = False
+            return (prefix, True) if linked else (above, False)
+        except OSError:
+            return None
+    return None
+
+
+def _unreachable(path: Path, why: str) -> str:
+    """What to say of ``path``, which cannot be looked at because a folder on its way may
+    not be entered: that folder, named (QA: with two of them, which was it?)."""
+    blocked = _blocking(path)
+    if blocked is None:
+        return (f"cannot be reached: a folder above it cannot be entered ({why}); make that "
+                "folder readable to this user (chmod a+rx), or run corpuskit as its owner")
+    folder, linked = blocked
+    if linked:
+        return (f"cannot be reached: a folder above it cannot be entered ({why}), on the way "
+                f"of the symbolic link {printable(folder)}; make the folders it leads "
+                "through readable to this user (chmod a+rx), or run corpuskit as their owner")
+    return (f"cannot be reached: the folder {printable(folder)} above it cannot be entered "
+            f"({why}); make that folder readable to this user (chmod a+rx "
+            f"{shell_word(folder)}), or run corpuskit as its owner")
+
+
 def unreadable_given(path: Path) -> Problem | None:
     """The problem of a file or folder given to a command (a package, its archive, a seeds
     folder) that this user may not read, naming ``path``; None if it can be read, or is
@@ -94,10 +134,7 @@ def unreadable_given(path: Path) -> Problem | None:
     except PermissionError as exc:
         why = exc.strerror or str(exc)
         if mode is None:
-            return Problem(str(path), "unreadable-file",
-                           f"cannot be reached: a folder above it cannot be entered ({why}); "
-                           "make that folder readable to this user (chmod a+rx), or run "
-                           "corpuskit as its owner")
+            return Problem(str(path), "unreadable-file", _unreachable(path, why))
         kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
         return Problem(str(path), "unreadable-file",
                        f"this {kind} cannot be read ({why}): make it readable to this user "

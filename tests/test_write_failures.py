@@ -437,12 +437,42 @@ def test_input_inside_a_folder_that_cannot_be_entered(given: str, tmp_path: Path
         assert failed.code == 1, (args, failed.stderr)
         assert "Traceback" not in failed.stderr and "Usage:" not in failed.stderr, failed.stderr
         shown = failed.stdout + failed.stderr
-        assert "cannot be reached: a folder above it cannot be entered (Permission denied)" \
-            in shown, (args, shown)
-        assert "chmod a+rx" in shown and "or run corpuskit as its owner" in shown, shown
+        # The folder that cannot be entered is named, in the command to run.
+        assert f"cannot be reached: the folder {locked} above it cannot be entered " \
+            "(Permission denied)" in shown, (args, shown)
+        assert f"(chmod a+rx {locked})" in shown, shown
+        assert "or run corpuskit as its owner" in shown, shown
         if "--json" in args or "json" in args:
             assert json.loads(failed.stdout)["problems"][0]["code"] == "unreadable-file"
     assert not (tmp_path / "x.csv").exists() and not elsewhere.exists()
+
+
+@needs_permissions
+def test_the_folder_that_cannot_be_entered_is_named(tmp_path: Path) -> None:
+    """With two such folders on the way, "a folder above it" left the user to guess which
+    (QA); through a symbolic link, the folder is not on the path given at all. The first
+    one is named (then the next, once it is entered), and a link is said to lead there."""
+    seeds = write_seeds(tmp_path / "two" / "a" / "b" / "seeds", DOCS_V1)
+    (tmp_path / "link").symlink_to(seeds)
+    (tmp_path / "two" / "a").chmod(0o600)
+    try:
+        deep = run_cli(["validate", seeds], preexec_fn=drop_file_permission_override)
+        linked = run_cli(["info", tmp_path / "link"], preexec_fn=drop_file_permission_override)
+        (tmp_path / "two").chmod(0o600)
+        first = run_cli(["validate", seeds], preexec_fn=drop_file_permission_override)
+    finally:
+        (tmp_path / "two").chmod(0o755)
+        (tmp_path / "two" / "a").chmod(0o755)
+    for failed, folder in [(deep, tmp_path / "two" / "a"), (first, tmp_path / "two")]:
+        assert failed.code == 1, failed.stderr
+        assert f"{seeds}: cannot be reached: the folder {folder} above it cannot be entered " \
+            f"(Permission denied); make that folder readable to this user (chmod a+rx " \
+            f"{folder}), or run corpuskit as its owner [unreadable-file]" in failed.stdout, \
+            failed.stdout
+    assert linked.code == 1, linked.stderr
+    assert f"{tmp_path / 'link'}: cannot be reached: a folder above it cannot be entered " \
+        f"(Permission denied), on the way of the symbolic link {tmp_path / 'link'}" \
+        in linked.stderr, linked.stderr
 
 
 @needs_permissions
