@@ -29,7 +29,7 @@ from typing import Any
 
 from . import package
 from .config import CorpusConfig, load_config
-from .discover import NO_DOCUMENTS, discover, read_source
+from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
@@ -388,11 +388,16 @@ class _SeedsSide(_Side):
             raise with_document_problems(path, error) from None
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
-        if discovery.problems:  # with every document's own, as build reports them: those
-            # of the files refused for their names too, which are read and checked all the same
+        refused = list(discovery.problems)
+        try:  # a CHANGELOG.md that build refuses (a link, unreadable) makes no diff either
+            read_changelog(path)
+        except InputError as error:
+            refused += error.problems
+        if refused:  # with every document's own, as build reports them: those of the
+            # files refused for their names too, which are read and checked all the same
             from .validation.seeds import held_back_problems
 
-            problems = [*discovery.problems, *self._document_problems(),
+            problems = [*refused, *self._document_problems(),
                         *held_back_problems(path, discovery, self.config.process,
                                             self.config.discover.max_file_bytes)]
             raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}")

@@ -1087,6 +1087,26 @@ def test_a_changelog_that_is_not_utf8_is_refused_by_build_and_validate(
     assert "CHANGELOG.md: not UTF-8 (byte 0)" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("kind", ["not UTF-8", "a link out of the folder"])
+def test_a_changelog_build_refuses_stops_a_diff_of_the_seeds_too(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """diff of such seeds said "same content", exit 0, while build, validate and info
+    refuse them (QA); the README says diff of the seeds reports the same problems."""
+    seeds = make_seeds(tmp_path, GOOD)
+    if kind == "not UTF-8":
+        (seeds / "CHANGELOG.md").write_bytes("# Changelog\n".encode("utf-16"))
+    else:
+        outside = tmp_path / "CHANGELOG.md"
+        outside.write_text("# Changelog\n", "utf-8")
+        (seeds / "CHANGELOG.md").symlink_to(outside)
+    assert main(["validate", str(seeds), "--format", "json"]) == 1
+    said = {(p["path"], p["code"]) for p in json.loads(capsys.readouterr().out)["problems"]}
+    assert main(["diff", str(seeds), str(seeds), "--format", "json"]) == 1
+    shown = json.loads(capsys.readouterr().out)
+    found = {(p["path"], p["code"]) for p in shown["problems"] if p["side"] == "old"}
+    assert found == said and any(path == "CHANGELOG.md" for path, _ in found), (found, said)
+
+
 @pytest.mark.parametrize(("command", "extra", "says"), [
     ("build", ["--cache", "c", "--no-cache"], "--cache and --no-cache exclude each other"),
     ("release", ["--cache", "c", "--no-cache"], "--cache and --no-cache exclude each other"),
