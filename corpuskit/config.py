@@ -19,7 +19,7 @@ from .configschema import config_problems
 from .errors import InputError
 from .problems import Problem
 from .recordshape import schema_shape
-from .regularfiles import unreadable_given
+from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
 
 if sys.version_info >= (3, 11):
@@ -384,9 +384,10 @@ def load_config(seeds: Path) -> CorpusConfig:
             f"{seeds} is not a seeds folder",
         ) from None
     except OSError as exc:
+        advice = permission_advice(exc) or f"; {CONFIG_NAME} must be a readable text file"
         raise InputError(
-            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror or exc}; "
-                     f"{CONFIG_NAME} must be a readable text file")]
+            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror or exc}"
+                     + advice)]
         ) from None
     try:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.

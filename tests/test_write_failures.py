@@ -348,6 +348,20 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 @needs_permissions
+def test_an_unreadable_corpus_toml_is_told_what_to_do(tmp_path: Path) -> None:
+    """It said "corpus.toml must be a readable text file", with no word of the chmod or
+    the owner every other unreadable file is told of (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    (seeds / "corpus.toml").chmod(0)
+    failed = run_cli(build_args(seeds, tmp_path / "out"),
+                     preexec_fn=drop_file_permission_override)
+    assert failed.code == 1, failed.stderr
+    assert f"error: {seeds}/corpus.toml: cannot read: Permission denied; make it readable to " \
+        "this user (chmod a+r), or run corpuskit as its owner [unreadable-file]" \
+        in failed.stderr, failed.stderr
+
+
+@needs_permissions
 def test_unreadable_folder(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {**DOCS_V1, "secret/locked.txt": "Hidden\n\nText.\n"})
     (seeds / "secret").chmod(0)
