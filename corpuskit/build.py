@@ -41,6 +41,7 @@ from .errors import (
     InputError,
     OutputError,
     ReleaseExistsError,
+    ReleaseProblems,
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
@@ -54,7 +55,9 @@ from .preparedpieces import (
     WrittenManifest,
     WrittenRecords,
 )
+from .problems import Problem
 from .reader import folder_kind
+from .regularfiles import permission_advice
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
@@ -65,6 +68,7 @@ from .writer import (
     HashingWriter,
     PackageWriter,
     file_in_the_way,
+    out_of_reach,
     output_lock,
     remove_tree,
     write_archive,
@@ -216,7 +220,8 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
     (the next build would take the release's files for documents), a cache folder inside
     the output folder, which holds releases only, and an output folder inside the cache
-    folder, which may be cleared at any time (README: the cache is safe to delete)."""
+    folder, which may be cleared at any time (README: the cache is safe to delete); and an
+    output folder this user may not reach (:func:`~corpuskit.writer.out_of_reach`)."""
     def elsewhere() -> str:
         default = user_cache_dir()
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
@@ -225,6 +230,9 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     in_the_way = file_in_the_way(out)
     if in_the_way is not None:
         raise UsageError(in_the_way)
+    unreachable = out_of_reach(out)  # before the lock is made there, and nothing after it
+    if unreachable is not None:
+        raise OutputError(unreachable)
     release = _release_around(out)
     if release is not None:
         where = ("inside the release folder" if release != out.resolve() else
@@ -562,8 +570,17 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
                      seeds: Path) -> bool:
     """An existing release must equal the new build; its zip is restored if missing (then
-    True)."""
-    differing = tree_differences(existing, built)
+    True). Files of it this user may not read are its problems (they raised a traceback:
+    QA)."""
+    unreadable: list[tuple[Path, OSError]] = []
+    differing = tree_differences(existing, built, unreadable)
+    if unreadable:
+        raise ReleaseProblems(
+            [Problem(str(path), "unreadable-file", f"cannot read: {exc.strerror or exc}"
+                                                   f"{permission_advice(exc)}")
+             for path, exc in unreadable],
+            f"release {config.release_name} in {out} cannot be compared with this build "
+            f"({counted(len(unreadable), 'file')} of it cannot be read); nothing was written")
     if differing:
         from .validation import validate  # only on this error path
 

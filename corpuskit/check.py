@@ -35,6 +35,7 @@ from .dist import (
 from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
+from .regularfiles import permission_advice
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
@@ -120,7 +121,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         if release.is_dir():
             built = set(package_files(result.release))
             present = set(package_files(release))
-            differing = tree_differences(result.release, release)
+            unreadable: list[tuple[Path, OSError]] = []
+            differing = tree_differences(result.release, release, unreadable)
+            problems.extend(Problem(str(path), "unreadable-file",
+                                    f"cannot be read to compare it with a fresh build: "
+                                    f"{exc.strerror or exc}{permission_advice(exc)}")
+                            for path, exc in unreadable)
             fresh, kept = descriptor_created(result.release), descriptor_created(release)
             # Changed after its build (edited, a file added or removed), or built of other
             # seeds: a release whose descriptor is a fresh build's, or whose files disagree

@@ -31,6 +31,7 @@ from .errors import (
     OutputClosed,
     OutputError,
     ProblemsFound,
+    ReleaseProblems,
     Terminated,
     UsageError,
     WorkerDied,
@@ -343,7 +344,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if isinstance(error, InputError):  # of the seeds (a rights pattern's too: QA)
+        if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
+            # of the seeds (a rights pattern's too: QA); a release's are named already
             raise _named_in(seeds, error, "package") from None
         raise
     for path, reason in result.skipped:
@@ -457,7 +459,6 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
       corpuskit release major --dry-run > notes.md
       corpuskit release minor --seeds seeds --out dist
     """
-    from .release import EarlierReleaseProblems
     from .release import release as release_seeds
     from .usercache import default_cache_dir
 
@@ -472,8 +473,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if isinstance(error, InputError) and not isinstance(error, EarlierReleaseProblems):
-            # of the seeds (a rights pattern's too); an earlier release's are named already
+        if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
+            # of the seeds (a rights pattern's too); a release's are named already
             raise _named_in(seeds, error, "package") from None
         raise
     for note in result.notes:

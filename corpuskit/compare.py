@@ -12,19 +12,32 @@ from pathlib import Path
 from .archive import package_files, zip_signature
 
 
-def tree_differences(expected: Path, actual: Path) -> list[str]:
+def tree_differences(expected: Path, actual: Path,
+                     unreadable: list[tuple[Path, OSError]] | None = None) -> list[str]:
     """Relative paths that are missing, extra or different in ``actual``, sorted.
 
     A file of either that is not a regular file (a symbolic link, even to the very bytes
     expected, a pipe) differs: a package holds regular files only, and a link is not
     followed (``filecmp`` would follow it, so a release whose README.md links to a file
-    outside it was "current")."""
+    outside it was "current"). A file that cannot be read (its permissions) is neither
+    the same nor different: it goes to ``unreadable``, its path (of either folder) and
+    why, in order; without that list, the error is raised."""
     left = set(package_files(expected)) if expected.is_dir() else set()
     right = set(package_files(actual)) if actual.is_dir() else set()
     differing = left ^ right
-    for rel in left & right:
-        if not (_regular(expected / rel) and _regular(actual / rel)) \
-                or not filecmp.cmp(expected / rel, actual / rel, shallow=False):
+    for rel in sorted(left & right):
+        if not (_regular(expected / rel) and _regular(actual / rel)):
+            differing.add(rel)
+            continue
+        try:
+            same = filecmp.cmp(expected / rel, actual / rel, shallow=False)
+        except OSError as exc:
+            if unreadable is None:
+                raise
+            unreadable.append((Path(os.fsdecode(exc.filename)) if exc.filename is not None
+                               else actual / rel, exc))
+            continue
+        if not same:
             differing.add(rel)
     return sorted(differing)
 

@@ -54,6 +54,12 @@ class InputError(CorpuskitError):
 _SHOWN = 3
 
 
+class ReleaseProblems(InputError):
+    """Problems of a release in the output folder that a command must read (the release a
+    build finds there already, the earlier one a release is diffed against), named under
+    the output folder as given (``dist/x-1.0.0/README.md``), not relative to the seeds."""
+
+
 class OutputError(CorpuskitError):
     """The output could not be written (read-only, disk full, ...); nothing half-written."""
 

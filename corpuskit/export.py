@@ -47,7 +47,7 @@ from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
 from .semver import named_as_release
-from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, replace_file
+from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6
@@ -73,6 +73,9 @@ def _check_target(target: Path, package: Path) -> None:
     if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
         raise UsageError(f"--out {target}: its name is {name_bytes} bytes, over the "
                          f"{NAME_MAX}-byte limit of a file's name; give a shorter name")
+    unreachable = out_of_reach(target, folder=False)
+    if unreachable is not None:
+        raise OutputError(unreachable)
     if target.is_dir():
         raise UsageError(f"--out {target} is a folder; give a file name")
     if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):

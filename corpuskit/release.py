@@ -50,7 +50,7 @@ from .diff import (
 )
 from .discover import read_changelog
 from .dist import is_archive, other_corpora, survey_releases
-from .errors import InputError, OutputError, ReleaseError
+from .errors import InputError, OutputError, ReleaseError, ReleaseProblems
 from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
@@ -634,7 +634,7 @@ def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
                           for problem in error.problems], error.summary) from None
 
 
-class EarlierReleaseProblems(InputError):
+class EarlierReleaseProblems(ReleaseProblems):
     """Problems of the earlier release a release is diffed against, named under the
     output folder as given (``dist/x-1.0.0/README.md``), not relative to the seeds."""
 

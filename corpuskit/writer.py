@@ -32,6 +32,7 @@ from .errors import OutputError, UsageError
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
+from .wording import shell_word
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
 #: files): a build removes those it left.
@@ -85,6 +86,60 @@ def file_in_the_way(out: Path) -> str | None:
             return (f"cannot write into {out}: {path} is a file, not a folder; give --out "
                     "a folder (it is made if missing)")
     return None
+
+
+def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
+    """What to say of an ``--out`` this user may not reach, or None (a path that is
+    missing, or may not be written, is said where it is made or written). Out of reach:
+    inside a folder it may not enter, and, for a ``folder`` (a build's, a release's), one
+    it may not list or enter (a build lists it for the releases there, then writes into
+    it). Python's ``Path.exists()`` and ``is_dir()`` raise for such a path: the commands
+    met it as a traceback from the library, and the CLI's last resort printed no failure
+    JSON and advice on reading (QA)."""
+    try:
+        mode = os.stat(out).st_mode
+    except PermissionError as exc:  # a folder on its path may not be entered: which one
+        blocked = next((parent for parent in out.parents if _can_stat(parent)), out.parent)
+        return (f"cannot reach --out {out}: this user may not enter {blocked} "
+                f"({exc.strerror or exc}); {_grant(blocked)}, or give --out another "
+                f"{'folder' if folder else 'file'}")
+    except OSError:
+        return None
+    if not folder or not stat.S_ISDIR(mode):
+        return None
+    doing = "list"
+    try:
+        with os.scandir(out) as entries:
+            next(entries, None)
+        doing = "enter"
+        os.stat(os.path.join(out, "."))
+    except PermissionError as exc:
+        return (f"cannot use --out {out}: this user may not {doing} it "
+                f"({exc.strerror or exc}), and a build looks there for the releases it "
+                f"holds and writes beside them; {_grant(out)}, or give --out another folder")
+    except OSError:
+        return None
+    return None
+
+
+def _can_stat(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError:
+        return False
+    return True
+
+
+def _grant(folder: Path) -> str:
+    """The advice to let this user enter, list and write ``folder``: ``u+rwx`` for its
+    owner, else ``a+rwx`` (which its owner gives)."""
+    try:
+        own = os.stat(folder).st_uid == os.geteuid()
+    except OSError:
+        own = False
+    who = "u" if own else "a"
+    return (f"make it enterable and writable for this user (chmod {who}+rwx "
+            f"{shell_word(str(folder))}{'' if own else ', as its owner'})")
 
 
 def _not_a_folder(out: Path, exc: OSError) -> str | None:

@@ -20,6 +20,8 @@ import os
 import random
 import re
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from reliability_support import (
     TEMP_PREFIX,
     assert_valid_release,
     build_args,
+    child_env,
     drop_file_permission_override,
     file_size_limit,
     permission_bits_enforceable,
@@ -512,14 +515,110 @@ def test_output_and_cache_inside_a_folder_that_cannot_be_entered(tmp_path: Path)
     for failed, path in [(out_failed, locked / "out"), (exported, locked / "x.csv")]:
         assert failed.code == 1, failed.stderr
         assert "Traceback" not in failed.stderr, failed.stderr
-        assert f"{path}: Permission denied; this user may not enter a folder on its path" \
+        assert f"cannot reach --out {path}: this user may not enter {locked} (Permission " \
+            f"denied); make it enterable and writable for this user (chmod u+rwx {locked})" \
             in failed.stderr, failed.stderr
-        assert "or run corpuskit as their owner" in failed.stderr
     assert cached.code == 0, cached.stderr
     assert f"note: the cache folder {locked / 'cache'} cannot be written" in cached.stderr
     built = next(p for p in (tmp_path / "out").iterdir() if p.is_dir())
     assert_valid_release(built, built.with_name(f"{built.name}.zip"))
     assert list(locked.iterdir()) == []
+
+
+#: The library called as a user without root's override: what it raised, or "ok".
+_LIBRARY_CALL = """
+import sys
+import corpuskit
+from corpuskit.export import export
+try:
+    {call}
+except corpuskit.CorpuskitError as error:
+    print(type(error).__name__, error)
+else:
+    print("ok")
+"""
+
+
+@needs_permissions
+@pytest.mark.parametrize("where", ["inside a folder not entered", "a folder not listed"])
+def test_an_output_folder_this_user_may_not_reach_is_an_output_error(
+        where: str, tmp_path: Path) -> None:
+    """build, release and export --out inside a folder this user may not enter, and build
+    and release --out a folder it may not list (chmod 311), raised a PermissionError from
+    the library (Path.is_dir() and iterdir()): the CLI's last resort printed no failure
+    JSON for --json, and its advice was about reading; the folder not listed kept the
+    build's lock file. Each is an OutputError naming --out as given and how to make the
+    folder usable, with the failure JSON, and nothing is left in the folder (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    out = folder / "dist" if where == "inside a folder not entered" else folder
+    commands: list[list[str | Path]] = [
+        build_args(seeds, out, "--json"),
+        ["release", "--seeds", seeds, "--out", out, "--no-cache", "--json"],
+        ["release", "--seeds", seeds, "--out", out, "--dry-run", "--json"]]
+    calls = [f"corpuskit.build({str(seeds)!r}, {str(out)!r}, jobs=1)",
+             f"corpuskit.release({str(seeds)!r}, {str(out)!r}, jobs=1)"]
+    if where == "inside a folder not entered":
+        commands.append(["export", seeds, "--format", "csv", "--out", folder / "x.csv",
+                         "--json"])
+        calls.append(f"export({str(seeds)!r}, 'csv', {str(folder / 'x.csv')!r})")
+    folder.chmod(0o600 if where == "inside a folder not entered" else 0o311)
+    try:
+        runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
+                for args in commands]
+        raised = [subprocess.run([sys.executable, "-c", _LIBRARY_CALL.format(call=call)],
+                                 capture_output=True, text=True, env=child_env(),
+                                 preexec_fn=drop_file_permission_override)
+                  for call in calls]
+    finally:
+        folder.chmod(0o755)
+    said = (f"this user may not enter {folder} (Permission denied)"
+            if where == "inside a folder not entered" else
+            f"cannot use --out {out}: this user may not list it (Permission denied)")
+    for args, failed in runs:
+        assert failed.code == 1, (args, failed.stderr)
+        assert "Traceback" not in failed.stderr, failed.stderr
+        error = json.loads(failed.stdout)["error"]
+        assert said in error and f"(chmod u+rwx {folder}), or give --out another" in error
+        assert "run corpuskit as" not in error, error
+    for done in raised:
+        assert done.stdout.startswith("OutputError ") and said in done.stdout, \
+            done.stdout + done.stderr
+    assert list(folder.iterdir()) == []
+
+
+@needs_permissions
+def test_a_release_file_this_user_may_not_read_is_said_by_build_and_check(
+        tmp_path: Path) -> None:
+    """A file of the release already in --out (or --dist) that this user may not read
+    raised a PermissionError from comparing it with a fresh build: build and check
+    printed the CLI's last-resort line, and no JSON for --json. It is an unreadable-file
+    problem naming it, in build's failure JSON and in check's report (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    locked = release / "data" / "raw" / "doc3.txt"
+    locked.chmod(0)
+    try:
+        built = run_cli(build_args(seeds, out, "--json"),
+                        preexec_fn=drop_file_permission_override)
+        checked = run_cli(["check", "--seeds", seeds, "--dist", out, "--jobs", "1", "--json"],
+                          preexec_fn=drop_file_permission_override)
+    finally:
+        locked.chmod(0o644)
+    for failed in (built, checked):
+        assert failed.code == 1, failed.stderr
+        assert "Traceback" not in failed.stderr, failed.stderr
+        problems = json.loads(failed.stdout)["problems"]
+        assert [(p["path"], p["code"]) for p in problems] == \
+            [(str(locked), "unreadable-file")], problems
+        assert "Permission denied; make it readable to this user (chmod a+r)" \
+            in problems[0]["message"]
+    assert f"release {release.name} in {out} cannot be compared with this build" \
+        in json.loads(built.stdout)["error"]
+    assert_valid_release(release, out / f"{release.name}.zip")
 
 
 def test_file_vanishing_after_discovery(tmp_path: Path) -> None:
