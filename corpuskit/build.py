@@ -154,17 +154,44 @@ def build(
     except BaseException:
         _remove_late_writes(scratch)
         raise
-    if cache is not None:
-        ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
+    if cache is None:
+        return result
+    ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
+    note = _cache_note(cache, unwritable)
+    return replace(result, notes=(*result.notes, note)) if note is not None else result
+
+
+def _cache_note(cache: Path, unwritable: str | None) -> str | None:
+    """What to say of a cache folder this build could not write (``unwritable``: why), or
+    of the folders in it it could not (a shard folder at 000 stopped caching without a
+    word, QA); None if there is nothing to say. What earlier builds kept is still read
+    where this user may enter the folder: entries are read by their names, never listed
+    (a cache folder at 100 was said to be read no more, and its entries were, QA)."""
     if unwritable is not None:
-        result = replace(result, notes=(*result.notes, (
-            f"the cache folder {cache} cannot be written ({unwritable}): what this build "
-            "made is not kept for the next one (which reads and processes those documents "
-            "again)" + ("" if cache is None or not os.path.isdir(cache)
-                        or not os.access(cache, os.R_OK | os.X_OK) else
-                        ", though what earlier builds kept there is still read")
-            + "; fix it, or pass --cache DIR (or --no-cache)")))
-    return result
+        return (f"the cache folder {cache} cannot be written ({unwritable}): what this build "
+                "made is not kept for the next one (which reads and processes those "
+                "documents again)" + _still_read([cache]) + "; fix it, or pass --cache DIR "
+                "(or --no-cache)")
+    blocked = ShardCache(cache).unwritable_folders()
+    if not blocked:
+        return None
+    if len(blocked) == 1:
+        which, it = f"the folder {blocked[0]} of the cache", "it"
+    else:
+        which, it = (f"{len(blocked)} folders of the cache ("
+                     + ", ".join(map(str, blocked[:3])) + (", ..." if len(blocked) > 3 else "")
+                     + ")"), "them"
+    return (f"{which} cannot be written by this user: what this build made for {it} is not "
+            "kept for the next one (which reads and processes those documents again)"
+            + _still_read(blocked) + f"; fix {it}, or pass --cache DIR (or --no-cache)")
+
+
+def _still_read(folders: list[Path]) -> str:
+    """``, though what earlier builds kept there is still read`` where this user may enter
+    every one of ``folders``, else nothing."""
+    if all(os.path.isdir(folder) and os.access(folder, os.X_OK) for folder in folders):
+        return ", though what earlier builds kept there is still read"
+    return ""
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,

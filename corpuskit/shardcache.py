@@ -219,6 +219,15 @@ class ShardCache:
                         removed += 1
         return removed
 
+    def unwritable_folders(self) -> list[Path]:
+        """The folders of the cache (of its shards, its seeds states, its listings) this
+        user may not write into, sorted: a build keeps nothing there (:meth:`put` fails
+        without a word, as a cache only saves time)."""
+        folders = [*self._shard_folders(),
+                   *(self.root / name for name in (SEED_STATES_FOLDER, LISTINGS_FOLDER))]
+        return sorted(folder for folder in folders if os.path.isdir(folder)
+                      and not os.access(folder, os.W_OK | os.X_OK))
+
     def _shard_folders(self) -> list[Path]:
         """The folders of shard entries (two hex digits of their keys)."""
         try:

@@ -309,6 +309,45 @@ def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path: Path) -> 
     assert tree_files(tmp_path / "out") == tree_files(tmp_path / "plain")
 
 
+@needs_permissions
+@pytest.mark.parametrize("locked", ["the cache folder at 100", "a shard folder at 000"])
+def test_a_cache_this_user_may_not_write_is_said_as_it_is(locked: str, tmp_path: Path) -> None:
+    """A cache folder at 100 (entered, neither listed nor written) was said to be read no
+    more ("reads and processes those documents again", not "though what earlier builds
+    kept there is still read"), while its entries were (a cached shard); a shard folder
+    of the cache at 000 stopped caching without a word. Each is a note saying what is so
+    (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    cache = tmp_path / "cache"
+    assert run_here(["build", seeds, "--out", tmp_path / "first", "--jobs", "1",
+                     "--cache", cache]).code == 0
+    at_100 = locked == "the cache folder at 100"
+    folder = cache if at_100 else next(p for p in sorted(cache.iterdir()) if len(p.name) == 2)
+    folder.chmod(0o100 if at_100 else 0)
+    try:
+        done = run_cli(["build", seeds, "--out", tmp_path / "out", "--jobs", "1",
+                        "--cache", cache, "--json"], preexec_fn=drop_file_permission_override)
+    finally:
+        folder.chmod(0o755)
+    assert done.code == 0, done.stderr
+    result = json.loads(done.stdout)
+    not_kept = ("what this build made is not kept for the next one (which reads and "
+                "processes those documents again)" if at_100 else
+                "what this build made for it is not kept for the next one (which reads and "
+                "processes those documents again)")
+    if at_100:
+        assert result["cached_shards"] >= 1
+        assert result["notes"] == [
+            f"the cache folder {cache} cannot be written (Permission denied): {not_kept}, "
+            "though what earlier builds kept there is still read; fix it, or pass --cache "
+            "DIR (or --no-cache)"]
+    else:
+        assert result["notes"] == [
+            f"the folder {folder} of the cache cannot be written by this user: {not_kept}; "
+            "fix it, or pass --cache DIR (or --no-cache)"]
+    assert tree_files(tmp_path / "out") == tree_files(tmp_path / "first")
+
+
 def tmpfs_used(path: Path) -> int:
     info = os.statvfs(path)
     return (info.f_blocks - info.f_bfree) * info.f_frsize
