@@ -76,7 +76,7 @@ def open_regular(path: str, *, dir_fd: int | None = None, checking: bool = False
     return fd
 
 
-def _blocking(path: Path) -> tuple[str, bool] | None:
+def folder_not_entered(path: Path) -> tuple[str, bool] | None:
     """The first folder on ``path`` that this user may not enter, as written there (with
     whether it is reached through a symbolic link on the path: then the folder is on the
     link's way, not named in ``path``), or None if none is found (each part could be
@@ -101,7 +101,7 @@ def _blocking(path: Path) -> tuple[str, bool] | None:
 def _unreachable(path: Path, why: str) -> str:
     """What to say of ``path``, which cannot be looked at because a folder on its way may
     not be entered: that folder, named (QA: with two of them, which was it?)."""
-    blocked = _blocking(path)
+    blocked = folder_not_entered(path)
     if blocked is None:
         return (f"cannot be reached: a folder above it cannot be entered ({why}); make that "
                 "folder readable to this user (chmod a+rx), or run corpuskit as its owner")

@@ -32,6 +32,7 @@ from .errors import OutputError, UsageError
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
+from .regularfiles import folder_not_entered
 from .wording import shell_word
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
@@ -99,7 +100,8 @@ def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
     try:
         mode = os.stat(out).st_mode
     except PermissionError as exc:  # a folder on its path may not be entered: which one
-        blocked = next((parent for parent in out.parents if _can_stat(parent)), out.parent)
+        found = folder_not_entered(out)
+        blocked = Path(found[0]) if found is not None else out.parent
         return (f"cannot reach --out {out}: this user may not enter {blocked} "
                 f"({exc.strerror or exc}); {_grant(blocked)}, or give --out another "
                 f"{'folder' if folder else 'file'}")
@@ -122,24 +124,17 @@ def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
     return None
 
 
-def _can_stat(path: Path) -> bool:
-    try:
-        os.stat(path)
-    except OSError:
-        return False
-    return True
-
-
 def _grant(folder: Path) -> str:
-    """The advice to let this user enter, list and write ``folder``: ``u+rwx`` for its
-    owner, else ``a+rwx`` (which its owner gives)."""
+    """The advice to let this user enter, list and write ``folder``: ``chmod u+rwx`` for
+    its owner; else its owner's to give (opening it to every user is no advice to give)."""
     try:
         own = os.stat(folder).st_uid == os.geteuid()
     except OSError:
         own = False
-    who = "u" if own else "a"
-    return (f"make it enterable and writable for this user (chmod {who}+rwx "
-            f"{shell_word(str(folder))}{'' if own else ', as its owner'})")
+    if own:
+        return ("make it enterable and writable for this user "
+                f"(chmod u+rwx {shell_word(str(folder))})")
+    return "ask its owner to let this user enter and write it"
 
 
 def _not_a_folder(out: Path, exc: OSError) -> str | None:
