@@ -42,6 +42,7 @@ from .errors import (
     OutputError,
     ReleaseExistsError,
     ReleaseProblems,
+    UnreadableRelease,
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
@@ -57,7 +58,7 @@ from .preparedpieces import (
 )
 from .problems import Problem
 from .reader import folder_kind
-from .regularfiles import permission_advice
+from .regularfiles import permission_advice, unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
@@ -437,6 +438,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                                   records=written, groups=groups, manifest=written_lines,
                                   manifest_groups=manifest_groups)
         restored = ""
+        _refuse_unreadable(config, out, writer.final, archive)
         blocking = not_a_release_folder(writer.final)
         if blocking is not None:
             raise ReleaseExistsError(
@@ -556,6 +558,22 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
         probe.unlink(missing_ok=True)
 
 
+def _refuse_unreadable(config: CorpusConfig, out: Path, *paths: Path) -> None:
+    """The release already in ``out`` (its folder, its zip: ``paths``) that this user may
+    not read is said to be so, naming it, with what to do. It was called changed after it
+    was built, or damaged, with advice to restore or delete it: a published release whose
+    only fault is its permissions (QA)."""
+    denied = [problem for path in paths if os.path.lexists(path)
+              and (problem := unreadable_given(path)) is not None]
+    if denied:
+        raise UnreadableRelease(denied, _unreadable_summary(config, out))
+
+
+def _unreadable_summary(config: CorpusConfig, out: Path) -> str:
+    return (f"release {config.release_name} in {out} cannot be read by this user, so it "
+            "cannot be compared with this build; nothing was written")
+
+
 def _bump_advice(seeds: Path, out: Path) -> str:
     """What to do when the seeds changed under a released version: bump it."""
     return (f"bump the version with '{command('release', seeds=seeds, out=out)}' "
@@ -610,8 +628,14 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             f"({counted(len(unreadable), 'file')} of it cannot be read); nothing was written")
     if differing:
         from .validation import validate  # only on this error path
+        from .validation.report import shown_in
 
         damage = validate(existing).problems
+        denied = [replace(problem, path=shown_in(str(existing), "package", problem.path))
+                  for problem in damage if problem.code == "unreadable-file"
+                  and unreadable_given(existing / problem.path) is not None]
+        if denied:  # its permissions, not its content (QA)
+            raise UnreadableRelease(denied, _unreadable_summary(config, out))
         if damage:  # the release changed since it was built, not (only) the seeds
             raise ReleaseExistsError(
                 f"release {config.release_name} in {out} was changed after it was built "

@@ -35,7 +35,7 @@ from .dist import (
 from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
-from .regularfiles import permission_advice
+from .regularfiles import unreadable_given
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
@@ -69,7 +69,18 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     release, archive = dist / name, dist / f"{name}.zip"
     releases = survey_releases(dist, config.name)  # zip-only releases too
     newest = releases.latest
+    in_the_way = not_a_zip_file(archive)  # never opened, nor followed
+    blocking = not_a_release_folder(release)
+    # A release this user may not read is said to be so, and not compared: it was called
+    # stale, damaged or no package, with advice to delete or restore it (QA).
+    denied = {path: problem for path in (
+        *(item.path for item in releases.damaged if not os.path.islink(item.path)),
+        *((release,) if blocking is None else ()), *((archive,) if in_the_way is None else ()))
+        if os.path.lexists(path) and (problem := unreadable_given(path)) is not None}
+    problems.extend(denied.values())
     for damaged in releases.damaged:
+        if damaged.path in denied:
+            continue
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 "restore it from a published copy, or move it out of "
@@ -80,20 +91,19 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{dist} holds version {newest[0]}{zip_only}, newer than the "
                                 f"seeds' version {config.version}: the seeds are behind the "
                                 "latest release (restore them, or release again)"))
-    in_the_way = not_a_zip_file(archive)  # never opened, nor followed
     if in_the_way is not None and all(d.path != archive for d in releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
                                 f"named as the archive of version {config.version}, but "
                                 f"{in_the_way}: move it out of {dist}, then run "
                                 f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
-    blocking = not_a_release_folder(release)
+    zip_read, folder_read = zipped and archive not in denied, release not in denied
     if blocking is not None:
         problems.append(Problem(str(release), "not-a-package",
                                 f"named as the folder of version {config.version}, but "
                                 f"{blocking}: move it out of {dist}, then run "
                                 f"'{build_command}' to put the folder there"))
-    folder_removed = zipped and blocking is None and not release.is_dir()  # said below
+    folder_removed = zip_read and blocking is None and not release.is_dir()  # said below
     if blocking is None and not release.is_dir() and not zipped:
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
@@ -118,15 +128,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         differing, edited = [], False
-        if release.is_dir():
+        if folder_read and release.is_dir():
             built = set(package_files(result.release))
             present = set(package_files(release))
-            unreadable: list[tuple[Path, OSError]] = []
-            differing = tree_differences(result.release, release, unreadable)
-            problems.extend(Problem(str(path), "unreadable-file",
-                                    f"cannot be read to compare it with a fresh build: "
-                                    f"{exc.strerror or exc}{permission_advice(exc)}")
-                            for path, exc in unreadable)
+            differing = tree_differences(result.release, release)
+            inside = _unreadable_inside(release, jobs) if differing else {}
+            if inside:  # a file or folder in it cannot be read: not compared (QA)
+                denied.update(inside)
+                problems.extend(inside.values())
+                differing = []
             fresh, kept = descriptor_created(result.release), descriptor_created(release)
             # Changed after its build (edited, a file added or removed), or built of other
             # seeds: a release whose descriptor is a fresh build's, or whose files disagree
@@ -177,11 +187,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                     settings=_same_content(release, result.release))
                 if release.is_dir() and differing and not edited
                 else f"{missing_archive}; run '{build_command}'")))
-        matched = zipped and archives_match(result.archive, archive)
-        if zipped and not matched:
+        matched = zip_read and archives_match(result.archive, archive)
+        if zip_read and not matched:
             # Beside a current folder, the zip changed since its build; beside another,
             # the folder's problems say what to do first (the zip may be the one sound copy).
-            mended = release.is_dir() and not differing  # (an edited one first)
+            mended = folder_read and release.is_dir() and not differing  # (an edited first)
             problems.append(Problem(str(archive), "stale-release",
                                     "its entries differ from a fresh build's archive (names, "
                                     "contents, time stamps or permissions)" + (
@@ -189,12 +199,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         "never published, delete it and run "
                                         f"'{build_command}' to write it again" if mended
                                         else "")))
-        elif zipped and (reason := unreadable_member(archive)) is not None:
+        elif zip_read and (reason := unreadable_member(archive)) is not None:
             problems.append(Problem(str(archive), "archive-error",
                                     f"{reason}: restore it from a published copy, or, if it "
                                     "was never published, delete it and run "
                                     f"'{build_command}' to write it again"))
-        sealed = check_archive_checksums(archive) if zipped else []
+        sealed = check_archive_checksums(archive) if zip_read else []
         problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
             f"{p.message}; a fresh build's archive is sealed: if this one was never "
             f"published, delete it and run '{build_command}' to write it again"),
@@ -212,7 +222,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             problems.append(_zip_only_problem(release, seeds, config.version, build_command,
                                               state))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
-                       documents=result.documents)
+                       documents=result.documents, compared=not denied,
+                       not_compared=f"{', '.join(map(str, denied))} {NOT_READ}" if denied
+                       else "")
+
+
+#: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
+NOT_READ = "cannot be read by this user"
 
 
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,
@@ -262,6 +278,17 @@ def _intact(archive: Path, jobs: int | None) -> bool:
     from .validation import validate  # only on those paths
 
     return all(sidecar_problem(p) for p in validate(archive, jobs=jobs).problems)
+
+
+def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:
+    """The files and folders of the release folder that this user may not read (what
+    validate finds of them), by path, each problem naming it as given."""
+    from .validation import validate  # only on this path: the release differs
+
+    return {path: replace(problem, path=str(path))
+            for problem in validate(release, jobs=jobs).problems
+            if problem.code == "unreadable-file" and unreadable_given(
+                path := release / problem.path) is not None}
 
 
 def _changed_since_built(release: Path, jobs: int | None) -> bool:

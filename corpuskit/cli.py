@@ -681,7 +681,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
       corpuskit check
       corpuskit check --seeds seeds --dist dist --format github
     """
-    from .check import check
+    from .check import NOT_READ, check
     from .validation import render_github, render_text
 
     report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
@@ -696,6 +696,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         count = len(report.problems)
         if not report.compared and report.not_compared.startswith("--dist"):
             raise ProblemsFound(f"{report.not_compared}; nothing was compared")
+        if not report.compared and report.not_compared.endswith(NOT_READ):
+            raise ProblemsFound(f"{report.not_compared} ({counted(count, 'problem')}), so "
+                                "it was not compared")
         if not report.compared:
             raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
                                 f"{dist} was not compared")

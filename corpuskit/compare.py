@@ -21,7 +21,7 @@ def tree_differences(expected: Path, actual: Path,
     followed (``filecmp`` would follow it, so a release whose README.md links to a file
     outside it was "current"). A file that cannot be read (its permissions) is neither
     the same nor different: it goes to ``unreadable``, its path (of either folder) and
-    why, in order; without that list, the error is raised."""
+    why, in order; without that list, it differs (never a traceback)."""
     left = set(package_files(expected)) if expected.is_dir() else set()
     right = set(package_files(actual)) if actual.is_dir() else set()
     differing = left ^ right
@@ -31,9 +31,10 @@ def tree_differences(expected: Path, actual: Path,
             continue
         try:
             same = filecmp.cmp(expected / rel, actual / rel, shallow=False)
-        except OSError as exc:
+        except OSError as exc:  # this user may not read it: the caller says so
             if unreadable is None:
-                raise
+                differing.add(rel)
+                continue
             unreadable.append((Path(os.fsdecode(exc.filename)) if exc.filename is not None
                                else actual / rel, exc))
             continue

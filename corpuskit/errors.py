@@ -68,6 +68,13 @@ class ReleaseExistsError(CorpuskitError):
     """A release with this version exists with other content; releases are immutable."""
 
 
+class UnreadableRelease(ReleaseProblems):
+    """A release already in the output folder (its folder, its zip, a file in it) that
+    this user may not read: its permissions are at fault, not its content, so it is
+    neither called changed nor damaged. Its problems name it as given (``dist/x-1.0.0``),
+    not relative to the seeds."""
+
+
 class ReleaseError(CorpuskitError):
     """A release was refused (bump too small, nothing changed, ...); nothing was written."""
 

@@ -532,6 +532,43 @@ def test_the_folder_that_cannot_be_entered_is_named(tmp_path: Path) -> None:
 
 
 @needs_permissions
+@pytest.mark.parametrize("locked", ["folder 000", "folder 311", "zip 000", "README 000"])
+def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path) -> None:
+    """A release already in --out that this user may not read (its folder, its zip, a
+    folder or file in it) was called changed after it was built, or damaged, with advice
+    to restore it or delete it (build); stale, no package or every file missing, with
+    advice to delete it (check): a published release whose only fault is its permissions.
+    Both now name what cannot be read and say how to read it (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    where, mode = locked.split()
+    target = {"folder": release, "zip": out / f"{release.name}.zip", "data": release / "data",
+              "README": release / "README.md"}[where]
+    before = snapshot(out)
+    target.chmod(int(mode, 8))
+    try:
+        runs = [run_cli(args, preexec_fn=drop_file_permission_override) for args in (
+            build_args(seeds, out), build_args(seeds, out, "--json"),
+            ["check", "--seeds", seeds, "--dist", out])]
+    finally:
+        target.chmod(0o644 if target.is_file() else 0o755)
+    assert snapshot(out) == before
+    problem = json.loads(runs[1].stdout)["problems"][0]
+    assert (problem["code"], problem["path"]) == ("unreadable-file", str(target)), problem
+    for failed in runs:
+        assert failed.code == 1, failed.stderr
+        shown = failed.stdout + failed.stderr
+        assert "Traceback" not in shown, shown
+        assert f"{target}: " in shown and "[unreadable-file]" in shown, shown
+        assert "chmod a+r" in shown and "or run corpuskit as its owner" in shown, shown
+        for wrong in ("changed after", "damaged", "stale-release", "not-a-package",
+                      "missing", "delete", "restore", "remove", "not current"):
+            assert wrong not in shown, (wrong, shown)
+
+
+@needs_permissions
 def test_output_and_cache_inside_a_folder_that_cannot_be_entered(tmp_path: Path) -> None:
     """An --out there failed with a traceback, and a --cache there failed the build after
     its release was written (the note about the cache asked whether it was a folder):
