@@ -49,11 +49,13 @@ def read_problem(rel: str, exc: OSError) -> Problem:
 NOT_PERMITTED = "make it readable to this user (chmod a+r), or run corpuskit as its owner"
 
 
-def permission_advice(exc: BaseException) -> str:
-    """``; <what to do>`` for an error that says this user may not read a file, else ``""``
-    (a package file's "Permission denied" said nothing of it, QA)."""
+def permission_advice(exc: BaseException, *, folder: bool = False) -> str:
+    """``; <what to do>`` for an error that says this user may not read a file (a
+    ``folder``: list it), else ``""`` (a package file's "Permission denied" said nothing
+    of it, QA)."""
     denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM)
-    return f"; {NOT_PERMITTED}" if denied else ""
+    advice = NOT_PERMITTED.replace("a+r)", "a+rx)") if folder else NOT_PERMITTED
+    return f"; {advice}" if denied else ""
 
 
 def open_checked(path: str, *, dir_fd: int | None = None) -> int:

@@ -532,7 +532,8 @@ def test_the_folder_that_cannot_be_entered_is_named(tmp_path: Path) -> None:
 
 
 @needs_permissions
-@pytest.mark.parametrize("locked", ["folder 000", "folder 311", "zip 000", "README 000"])
+@pytest.mark.parametrize("locked", ["folder 000", "folder 311", "zip 000", "data 311",
+                                    "README 000"])
 def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path) -> None:
     """A release already in --out that this user may not read (its folder, its zip, a
     folder or file in it) was called changed after it was built, or damaged, with advice
@@ -566,6 +567,42 @@ def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path
         for wrong in ("changed after", "damaged", "stale-release", "not-a-package",
                       "missing", "delete", "restore", "remove", "not current"):
             assert wrong not in shown, (wrong, shown)
+
+
+@needs_permissions
+@pytest.mark.parametrize("locked", ["data 311", "manifest-sha256.txt 000"])
+def test_validate_says_what_cannot_be_read_not_to_get_the_package_again(
+        locked: str, tmp_path: Path) -> None:
+    """A package whose data/ this user may enter but not list, or whose
+    manifest-sha256.txt they may not read: validate's line for data/ said nothing of what
+    to do, and its verdict, over the files it then found absent or unlisted, was "it is
+    not as it was built: get it again from where it was published". The line says how to
+    read it, and the verdict that the other problems may only follow from it (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    name, mode = locked.split()
+    target = release / name
+    target.chmod(int(mode, 8))
+    try:
+        runs = [run_cli(["validate", release, *fast], preexec_fn=drop_file_permission_override)
+                for fast in ([], ["--fast"])]
+    finally:
+        target.chmod(0o755 if target.is_dir() else 0o644)
+    why = ("cannot list the folder: Permission denied; make it readable to this user (chmod "
+           "a+rx)" if name == "data" else "cannot be read: Permission denied; make it "
+           "readable to this user (chmod a+r)")
+    for failed in runs:
+        assert failed.code == 1, failed.stderr
+        assert "Traceback" not in failed.stderr, failed.stderr
+        assert f"{target}: {why}, or run corpuskit as its owner [unreadable-file]" \
+            in failed.stdout, failed.stdout
+        verdict = failed.stdout.strip().splitlines()[-1]
+        assert f"{target} cannot be read by this user (the other problems may only follow " \
+            f"from what cannot be read): make it readable (chmod -R a+rX {release}), or " \
+            "run corpuskit as its owner, then validate it again" in verdict, verdict
+        assert "get it again" not in failed.stdout, failed.stdout
 
 
 @needs_permissions

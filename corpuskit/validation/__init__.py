@@ -299,9 +299,14 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
+    unreadable = tuple(dict.fromkeys(
+        problem.path for problem in problems if kind == "package"
+        and problem.code == "unreadable-file" and problem.path not in ("", ".")
+        and unreadable_given(target / problem.path) is not None))
     return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
-                            skipped=skipped, not_checked=tuple(not_checked))
+                            skipped=skipped, not_checked=tuple(not_checked),
+                            unreadable=tuple(sorted(unreadable)))
 
 
 def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..problems import Problem, about_environment, one_line
-from ..wording import counted
+from ..wording import counted, shell_word
 from .seal import sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
@@ -69,6 +69,10 @@ class ValidationReport:
     #: the records only when pyarrow is installed. Said in the summary and the JSON report;
     #: they do not make the report invalid.
     not_checked: tuple[tuple[str, str], ...] = ()
+    #: The files and folders of a package folder among its ``unreadable-file`` problems
+    #: that this user may not read: what else it finds may only follow from them, so the
+    #: summary says how to read them, not to get the package again (not in the JSON).
+    unreadable: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -137,7 +141,16 @@ class ValidationReport:
         if count == 0:
             return f"{self.target}: valid {self.kind} ({what}; {checks})"
         advice = ""
-        if self.kind in ("package", "archive") and any(
+        if self.unreadable:  # its permissions, which say nothing of its content (QA)
+            one = len(self.unreadable) == 1
+            which = (f"{self.shown_path(self.unreadable[0])} cannot" if one else
+                     f"{len(self.unreadable)} of its files or folders cannot")
+            rest = ("" if count == len(self.unreadable) else
+                    " (the other problems may only follow from what cannot be read)")
+            advice = (f"; {which} be read by this user{rest}: make {'it' if one else 'them'} "
+                      f"readable (chmod -R a+rX {shell_word(self.target)}), or run corpuskit "
+                      f"as {'its' if one else 'their'} owner, then validate it again")
+        elif self.kind in ("package", "archive") and any(
                 problem.code in CHANGED_SINCE_BUILT and not sidecar_problem(problem)
                 for problem in self.problems):
             advice = ("; it is not as it was built: get it again from where it was published, "

@@ -27,7 +27,7 @@ from ..names import (
 )
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
-from ..regularfiles import open_regular
+from ..regularfiles import open_regular, permission_advice
 from ..zipsource import ZipSource
 from .records import HASH_MASK, sum_of_path_tokens
 
@@ -126,7 +126,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 listed = list(it)
         except OSError as exc:
             problems.append(Problem(rel or ".", "unreadable-file",
-                                    f"cannot list the folder: {exc.strerror or exc}"))
+                                    f"cannot list the folder: {exc.strerror or exc}"
+                                    f"{permission_advice(exc, folder=True)}"))
             return
         entries = count_regular(rel, listed) if count_only else listed
         if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
