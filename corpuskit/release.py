@@ -50,14 +50,21 @@ from .diff import (
 )
 from .discover import read_changelog
 from .dist import is_archive, other_corpora, survey_releases
-from .errors import InputError, OutputError, ReleaseError, ReleaseProblems
+from .errors import (
+    InputError,
+    OutputError,
+    ReleaseError,
+    ReleaseProblems,
+    UnreadableRelease,
+)
 from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable
+from .regularfiles import unreadable_given
 from .runsettings import parse_source_date_epoch
 from .semver import RELEASE_BUMPS, Version, bump_rank
-from .wording import command, counted
+from .wording import command, counted, shell_word
 from .writer import output_lock, remove_file, replace_file_atomically
 from .zipsource import ZipSource
 
@@ -608,6 +615,14 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
     from .validation import validate  # the checks, imported only by a release
 
     report = validate(previous, jobs=jobs)
+    if not report.valid and (report.unreadable or unreadable_given(previous) is not None):
+        # its permissions, not its content: not to be restored (QA)
+        raise UnreadableRelease(
+            [replace(problem, path=report.display_path(problem)) for problem in report.problems
+             if problem.code == "unreadable-file"],
+            f"the latest release {previous} cannot be read by this user, and a release is "
+            f"diffed against it: make it readable (chmod -R a+rX {shell_word(str(previous))}), "
+            "or run corpuskit as its owner, then release again")
     if not report.valid:
         count = len(report.problems)
         first = report.problems[0]

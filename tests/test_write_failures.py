@@ -734,6 +734,35 @@ def test_a_release_file_this_user_may_not_read_is_said_by_build_and_check(
     assert_valid_release(release, out / f"{release.name}.zip")
 
 
+@needs_permissions
+def test_release_does_not_say_to_restore_a_latest_release_it_may_not_read(
+        tmp_path: Path) -> None:
+    """release said the latest release "does not pass validation ... restore it from a
+    published copy" when a file of it could not be read by this user: its permissions,
+    not its content (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    (seeds / "doc1.txt").write_text("Changed\n\nA new text.\n", "utf-8")
+    before = snapshot(out)
+    (release / "README.md").chmod(0)
+    try:
+        failed = run_cli(["release", "patch", "--seeds", seeds, "--out", out, "--jobs", "1",
+                          "--no-cache", "--json"], preexec_fn=drop_file_permission_override)
+    finally:
+        (release / "README.md").chmod(0o644)
+    assert failed.code == 1, failed.stderr
+    shown = failed.stdout + failed.stderr
+    assert f"the latest release {release} cannot be read by this user" in shown, shown
+    assert f"chmod -R a+rX {release}" in shown, shown
+    assert "restore" not in shown and "does not pass validation" not in shown, shown
+    problems = json.loads(failed.stdout)["problems"]
+    assert [(p["code"], p["path"]) for p in problems] == [
+        ("unreadable-file", str(release / "README.md"))], problems
+    assert snapshot(out) == before
+
+
 def test_file_vanishing_after_discovery(tmp_path: Path) -> None:
     """A file deleted between listing and reading: named as unreadable, nothing written."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
