@@ -417,15 +417,14 @@ def test_unreadable_folder(tmp_path: Path) -> None:
     assert visible_entries(out) == set()
 
 
-@needs_permissions
-@pytest.mark.parametrize("given", ["archive", "package", "seeds"])
-def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) -> None:
-    """An input this user may not read (a package's zip, its folder, a seeds folder) was
-    click's "Path '...' is not readable": a usage error (exit 2), with no failure JSON
-    for --json, that said nothing of what to do. Every command now names it, says how to
-    read it, exits 1 and prints its failure JSON with --json (QA)."""
-    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
-    out = tmp_path / "out"
+def inputs_of_every_command(root: Path, given: str, tmp_path: Path
+                            ) -> tuple[Path, list[list[str | Path]]]:
+    """A release built under ``root`` (seeds in ``root/seeds``, releases in ``root/out``),
+    its ``given`` input (``archive``, ``package`` or ``seeds``), and the commands that read
+    it: info, diff and validate, and build and check of seeds or export of a
+    package, which would write into ``tmp_path`` (``again/``, ``x.csv``)."""
+    seeds = write_seeds(root / "seeds", DOCS_V1)
+    out = root / "out"
     assert run_here(build_args(seeds, out)).code == 0
     release = next(p for p in out.iterdir() if p.is_dir())
     archive = out / f"{release.name}.zip"
@@ -440,22 +439,39 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
     else:
         commands += [["export", target, "--format", "csv", "--out", tmp_path / "x.csv",
                       "--json"]]
-    target.chmod(0)
-    try:
-        runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
-                for args in commands]
-    finally:
-        target.chmod(0o755 if target.is_dir() else 0o644)
-    what = "folder" if target.is_dir() else "file"
-    for args, failed in runs:
+    return target, commands
+
+
+def assert_each_says(commands: list[list[str | Path]], *said: str) -> None:
+    """Each command, run as an ordinary user (see drop_file_permission_override), fails
+    (exit 1, no traceback, no usage error) saying all of ``said``, with its failure JSON
+    for --json."""
+    for args in commands:
+        failed = run_cli(args, preexec_fn=drop_file_permission_override)
         assert failed.code == 1, (args, failed.stderr)
         assert "Traceback" not in failed.stderr and "Usage:" not in failed.stderr, failed.stderr
         shown = failed.stdout + failed.stderr
-        assert f"{target}: this {what} cannot be read (Permission denied): make it " \
-            "readable to this user" in shown, (args, shown)
-        assert "or run corpuskit as its owner" in shown, shown
+        for phrase in said:
+            assert phrase in shown, (args, phrase, shown)
         if "--json" in args:
-            assert "unreadable-file" in json.loads(failed.stdout)["problems"][0]["code"]
+            assert json.loads(failed.stdout)["problems"][0]["code"] == "unreadable-file"
+
+
+@needs_permissions
+@pytest.mark.parametrize("given", ["archive", "package", "seeds"])
+def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) -> None:
+    """An input this user may not read (a package's zip, its folder, a seeds folder) was
+    click's "Path '...' is not readable": a usage error (exit 2), with no failure JSON
+    for --json, that said nothing of what to do. Every command now names it, says how to
+    read it, exits 1 and prints its failure JSON with --json (QA)."""
+    target, commands = inputs_of_every_command(tmp_path, given, tmp_path)
+    what = "folder" if target.is_dir() else "file"
+    target.chmod(0)
+    try:
+        assert_each_says(commands, f"{target}: this {what} cannot be read (Permission denied): "
+                         "make it readable to this user", "or run corpuskit as its owner")
+    finally:
+        target.chmod(0o755 if what == "folder" else 0o644)
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "again").exists()
 
 
@@ -465,42 +481,18 @@ def test_input_inside_a_folder_that_cannot_be_entered(given: str, tmp_path: Path
     """An input inside a folder this user may not enter was click's "Path '...' does not
     exist" (exit 2), and with that check gone, tracebacks where commands asked whether
     it was a folder (Python's Path.is_dir() raises then). Every command now says it cannot
-    be reached, what to do, exits 1 and prints its failure JSON with --json (QA)."""
+    be reached, names the folder in the command to run, exits 1 and prints its failure
+    JSON with --json (QA)."""
     locked = tmp_path / "locked"
-    seeds = write_seeds(locked / "seeds", DOCS_V1)
-    out = locked / "out"
-    assert run_here(build_args(seeds, out)).code == 0
-    release = next(p for p in out.iterdir() if p.is_dir())
-    archive = out / f"{release.name}.zip"
-    target = {"archive": archive, "package": release, "seeds": seeds}[given]
-    elsewhere = tmp_path / "elsewhere"
-    commands: list[list[str | Path]] = [
-        ["info", target, "--json"], ["diff", target, target, "--json"],
-        ["validate", target], ["validate", target, "--format", "json"]]
-    if given == "seeds":
-        commands += [build_args(seeds, elsewhere, "--json"),
-                     ["check", "--seeds", target, "--dist", out]]
-    else:
-        commands += [["export", target, "--format", "csv", "--out", tmp_path / "x.csv",
-                      "--json"]]
+    _, commands = inputs_of_every_command(locked, given, tmp_path)
     locked.chmod(0o600)  # listed, not entered
     try:
-        runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
-                for args in commands]
+        assert_each_says(commands, f"cannot be reached: the folder {locked} above it cannot be "
+                         "entered (Permission denied)", f"(chmod a+rx {locked})",
+                         "or run corpuskit as its owner")
     finally:
         locked.chmod(0o755)
-    for args, failed in runs:
-        assert failed.code == 1, (args, failed.stderr)
-        assert "Traceback" not in failed.stderr and "Usage:" not in failed.stderr, failed.stderr
-        shown = failed.stdout + failed.stderr
-        # The folder that cannot be entered is named, in the command to run.
-        assert f"cannot be reached: the folder {locked} above it cannot be entered " \
-            "(Permission denied)" in shown, (args, shown)
-        assert f"(chmod a+rx {locked})" in shown, shown
-        assert "or run corpuskit as its owner" in shown, shown
-        if "--json" in args or "json" in args:
-            assert json.loads(failed.stdout)["problems"][0]["code"] == "unreadable-file"
-    assert not (tmp_path / "x.csv").exists() and not elsewhere.exists()
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "again").exists()
 
 
 @needs_permissions
