@@ -628,12 +628,10 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             f"({counted(len(unreadable), 'file')} of it cannot be read); nothing was written")
     if differing:
         from .validation import validate  # only on this error path
-        from .validation.report import shown_in
 
-        damage = validate(existing).problems
-        denied = [replace(problem, path=shown_in(str(existing), "package", problem.path))
-                  for problem in damage if problem.code == "unreadable-file"
-                  and unreadable_given(existing / problem.path) is not None]
+        report = validate(existing)
+        damage = report.problems
+        denied = report.unreadable_problems()
         if denied:  # its permissions, not its content (QA)
             raise UnreadableRelease(denied, _unreadable_summary(config, out))
         if damage:  # the release changed since it was built, not (only) the seeds

@@ -285,10 +285,8 @@ def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:
     validate finds of them), by path, each problem naming it as given."""
     from .validation import validate  # only on this path: the release differs
 
-    return {path: replace(problem, path=str(path))
-            for problem in validate(release, jobs=jobs).problems
-            if problem.code == "unreadable-file" and unreadable_given(
-                path := release / problem.path) is not None}
+    return {Path(problem.path): problem
+            for problem in validate(release, jobs=jobs).unreadable_problems()}
 
 
 def _changed_since_built(release: Path, jobs: int | None) -> bool:

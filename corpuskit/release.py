@@ -618,8 +618,9 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
     if not report.valid and (report.unreadable or unreadable_given(previous) is not None):
         # its permissions, not its content: not to be restored (QA)
         raise UnreadableRelease(
-            [replace(problem, path=report.display_path(problem)) for problem in report.problems
-             if problem.code == "unreadable-file"],
+            report.unreadable_problems() or [replace(problem, path=report.display_path(problem))
+                                            for problem in report.problems
+                                            if problem.code == "unreadable-file"],
             f"the latest release {previous} cannot be read by this user, and a release is "
             f"diffed against it: make it readable (chmod -R a+rX {shell_word(str(previous))}), "
             "or run corpuskit as its owner, then release again")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
@@ -106,6 +106,13 @@ class ValidationReport:
             data["skipped"] = [{"path": path, "reason": reason}
                                for path, reason in self.skipped]
         return data
+
+    def unreadable_problems(self) -> list[Problem]:
+        """The ``unreadable-file`` problems of what this user may not read
+        (:attr:`unreadable`), each naming its file as a user finds it: its permissions, not
+        its content, which the commands that compare a release say so (QA)."""
+        return [replace(problem, path=self.display_path(problem)) for problem in self.problems
+                if problem.code == "unreadable-file" and problem.path in self.unreadable]
 
     def display_path(self, problem: Problem) -> str:
         """The problem's file as a user finds it: joined to the target (``a.zip:member``).
