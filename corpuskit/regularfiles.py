@@ -46,7 +46,12 @@ def read_problem(rel: str, exc: OSError) -> Problem:
 
 
 #: What to do about a file this user may not read.
-NOT_PERMITTED = "make it readable to this user (chmod a+r), or run corpuskit as its owner"
+def not_permitted(bits: str = "a+r") -> str:
+    """What to do about a file (a folder: ``bits`` ``a+rx``) this user may not read."""
+    return f"make it readable to this user (chmod {bits}), or run corpuskit as its owner"
+
+
+NOT_PERMITTED = not_permitted()
 
 
 def permission_advice(exc: BaseException, *, folder: bool = False) -> str:
@@ -54,8 +59,7 @@ def permission_advice(exc: BaseException, *, folder: bool = False) -> str:
     ``folder``: list it), else ``""`` (a package file's "Permission denied" said nothing
     of it, QA)."""
     denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM)
-    advice = NOT_PERMITTED.replace("a+r)", "a+rx)") if folder else NOT_PERMITTED
-    return f"; {advice}" if denied else ""
+    return f"; {not_permitted('a+rx' if folder else 'a+r')}" if denied else ""
 
 
 def open_checked(path: str, *, dir_fd: int | None = None) -> int:
@@ -139,7 +143,6 @@ def unreadable_given(path: Path) -> Problem | None:
             return Problem(str(path), "unreadable-file", _unreachable(path, why))
         kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
         return Problem(str(path), "unreadable-file",
-                       f"this {kind} cannot be read ({why}): make it readable to this user "
-                       f"(chmod {bits}), or run corpuskit as its owner")
+                       f"this {kind} cannot be read ({why}): {not_permitted(bits)}")
     except OSError:
         return None
