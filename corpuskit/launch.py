@@ -70,8 +70,11 @@ def main() -> int:
         end_on_termination()
         os.environ.setdefault(*BLAS_THREADS)  # before anything imports numpy
         from .cli import main as run
+        from .heap import before_exit
 
-        return run()
+        status = run()
+        before_exit()
+        return status
     except KeyboardInterrupt as interrupt:
         terminated = interrupt if isinstance(interrupt, Terminated) else None
         with contextlib.suppress(OSError, ValueError):  # standard error may be gone too

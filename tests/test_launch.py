@@ -4,6 +4,7 @@ modules load exits 130 with one line, not Python's KeyboardInterrupt traceback."
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -246,3 +247,45 @@ def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path
     handler, and ended on the group's SIGHUP: "a worker process died (exit status 129)"."""
     code, err = _validate_reproduce_signalled(tmp_path, signal.SIGHUP, ignored=signal.SIGHUP)
     assert code == 0, err
+
+
+#: Runs the launcher with a stand-in for the CLI that makes a temporary folder (removed by
+#: its finalizer at exit) and reports, at exit, what the collector holds frozen.
+FREEZE_PROBE = """
+import atexit, gc, sys, tempfile
+import corpuskit.cli
+def probe():
+    global held
+    held = tempfile.TemporaryDirectory()
+    print("during", gc.get_freeze_count(), flush=True)
+    return 0
+corpuskit.cli.main = probe
+atexit.register(lambda: print("at exit", gc.get_freeze_count() > 0, flush=True))
+from corpuskit.launch import main
+status = main()
+print(held.name)
+sys.exit(status)
+"""
+
+
+def test_the_launcher_leaves_the_objects_out_of_the_last_collections() -> None:
+    """At exit Python collects once more, over every object alive (0.13-0.17 s of a
+    validate of 100,000 documents); the launcher freezes them after the command, not
+    before nor during it, and atexit functions and finalizers still run."""
+    done = subprocess.run([sys.executable, "-c", FREEZE_PROBE], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    during, folder, at_exit = done.stdout.splitlines()
+    assert during == "during 0"
+    assert at_exit == "at exit True"
+    assert not Path(folder).exists()  # the finalizer removed it
+
+
+def test_the_cli_called_in_process_leaves_the_collector_alone(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from corpuskit.cli import main
+
+    before = gc.get_freeze_count()
+    assert main(["--version"]) == 0
+    assert gc.get_freeze_count() == before
+    assert __version__ in capsys.readouterr().out
