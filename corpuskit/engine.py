@@ -249,7 +249,7 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                 linked = unchanged.link(ref.path, known)
                 if linked is not None:
                     keyed.append((ref.path, known.sha256))
-                    states.keep(position, known, linked)
+                    states.keep(position, linked)
                     datas.append(None)
                     continue
             try:

@@ -22,11 +22,11 @@ the release never depends on it. ``--no-cache`` (or deleting the cache folder) r
 everything; ``corpuskit check`` never uses a cache.
 
 The states of one shard are kept in one file keyed by the shard's paths, in their order
-(an entry per path, null for a file not remembered: the paths themselves are not written
-again), with the key of the shard cache entry the build made or used and the sha256 of each
-of its files: when a few files of a shard change, the next build takes the records of the
-others from that entry (:mod:`corpuskit.engine`). The file is checked by a sha256 of its
-content: a damaged or foreign file is ignored.
+(an entry per path, in binary, marked as not remembered for a file not remembered: the
+paths themselves are not written again), with the key of the shard cache entry the build
+made or used and the sha256 of each of its files: when a few files of a shard change, the
+next build takes the records of the others from that entry (:mod:`corpuskit.engine`). The
+file ends with a sha256 of its format and content: a damaged or foreign file is ignored.
 """
 
 from __future__ import annotations
@@ -34,13 +34,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import struct
 import time
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import orjson
+from typing import NamedTuple
 
 from .config import read_regular
 from .errors import OutputError
@@ -51,10 +50,10 @@ from .writer import DIR_MODE, FILE_MODE, Identity, file_identity, write_file
 _MAX_STATE_BYTES = 256 * 1024 * 1024
 
 FOLDER = "seed-states"
-FORMAT = "corpuskit-seed-states-v4"
-#: A states file ends with its check: the sha256 of :data:`FORMAT` and of the file's bytes
-#: before it (with ``}`` for ``,``), so it is checked without being written out again
-#: (:func:`with_check`).
+FORMAT = "corpuskit-seed-states-v5"
+#: A listing (:mod:`corpuskit.listings`) ends with its check: the sha256 of its format and
+#: of the file's bytes before it (with ``}`` for ``,``), so it is checked without being
+#: written out again (:func:`with_check`).
 _CHECK_HEAD = b',"check":"'
 _CHECK_BYTES = len(_CHECK_HEAD) + 64 + 2
 #: A seeds file whose mtime or ctime is this recent when it is read is not remembered.
@@ -81,8 +80,8 @@ def _check(form: str, document: bytes) -> bytes:
 
 def with_check(form: str, document: bytes) -> bytes:
     """``document`` (a JSON object, of format ``form``) with its check as its last member:
-    the cache's small files (these states, :mod:`corpuskit.listings`) are checked without
-    being parsed and written out again."""
+    the cache's small files (:mod:`corpuskit.listings`) are checked without being parsed
+    and written out again."""
     return document[:-1] + _CHECK_HEAD + _check(form, document) + b'"}'
 
 
@@ -95,6 +94,59 @@ def checked(form: str, data: bytes) -> bytes | None:
     return document if data[cut + len(_CHECK_HEAD):-2] == _check(form, document) else None
 
 
+#: One file's state in a states file: whether it is remembered (1) or not (0), the seeds
+#: file's identity, the sha256 of its bytes and the placed copy's identity, in binary.
+_ENTRY = struct.Struct("<B5q32s5q")
+#: The part of an entry before the copy's identity, and that identity.
+_HEAD_BYTES = 1 + 5 * 8 + 32
+_IDENTITY = struct.Struct("<5q")
+#: The count of a states file's entries, and of its shard entry's files.
+_COUNT = struct.Struct("<I")
+_DIGEST_BYTES = 32
+_NOT_REMEMBERED = bytes(_ENTRY.size)
+
+
+def _sealed(form: str, content: bytes) -> bytes:
+    """``content`` followed by the sha256 of ``form`` and of it: a states file."""
+    return content + hashlib.sha256(form.encode() + b"\0" + content).digest()
+
+
+def _unsealed(form: str, data: bytes) -> bytes | None:
+    """The content of a states file of format ``form``, if its sha256 matches."""
+    content = data[:-_DIGEST_BYTES]
+    if len(data) < _DIGEST_BYTES or hashlib.sha256(
+            form.encode() + b"\0" + content).digest() != data[-_DIGEST_BYTES:]:
+        return None
+    return content
+
+
+class Remembered:
+    """What the last build remembered of a shard's files, by position: the states file's
+    entries, unpacked one at a time as they are asked for (a shard's 500 were a JSON
+    list of lists, 1.7-2.2 ms to parse and make into tuples; unpacked as needed, about a
+    fifth of that)."""
+
+    def __init__(self, data: bytes, start: int, count: int) -> None:
+        self._data = data
+        self._start = start
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, position: int) -> SeedState | None:
+        at = self._start + position * _ENTRY.size
+        if not 0 <= position < self._count or not self._data[at]:
+            return None
+        entry = _ENTRY.unpack_from(self._data, at)
+        return tuple.__new__(SeedState, (entry[1:6], entry[6].hex(), entry[7:]))
+
+    def head(self, position: int) -> bytes:
+        """The entry at ``position`` up to the copy's identity, as it was written."""
+        at = self._start + position * _ENTRY.size
+        return self._data[at:at + _HEAD_BYTES]
+
+
 class SeedStates:
     """The remembered seeds files of one shard (its paths, in order)."""
 
@@ -102,38 +154,48 @@ class SeedStates:
         digest = hashlib.sha256(FORMAT.encode())
         for path in paths:
             digest.update(b"\0" + path.encode("utf-8", "surrogateescape"))
-        self.file = cache / FOLDER / f"{digest.hexdigest()}.states.json"
-        #: Per path, in order: ``[*seed identity, sha256, *copy identity]`` (11 values), or
-        #: None where nothing is learned.
-        self.learned: list[list[Any] | None] = [None] * len(paths)
+        self.file = cache / FOLDER / f"{digest.hexdigest()}.states"
+        #: Per path, in order: its entry in the states file (:data:`_ENTRY`), packed; the
+        #: entry of a file not remembered where nothing is learned.
+        self.learned: list[bytes] = [_NOT_REMEMBERED] * len(paths)
         #: The shard's cache entry in this build (see :meth:`made`).
         self.shard: ShardEntry | None = None
         #: The shard's cache entry in the last build, as :meth:`load` found it.
         self.last_shard: ShardEntry | None = None
         self._settled_before = time.time_ns() - SETTLE_NS
+        self._remembered: Remembered | None = None
 
-    def load(self) -> list[SeedState | None]:
+    def load(self) -> Remembered | list[SeedState | None]:
         """What the last build of these paths remembered, per path in order (None where
         nothing); empty if nothing at all (or the file is damaged)."""
         try:
-            document = checked(FORMAT, read_regular(self.file, _MAX_STATE_BYTES))  # a pipe: refused
-            if document is None:
-                return []
-            raw = orjson.loads(document)
-            entries, shard = raw["entries"], raw["shard"]
-            if not isinstance(entries, list) or len(entries) != len(self.learned):
-                return []
-            # tuple.__new__ as namedtuple's own _make: a shard's 500 in 0.28 ms, not 0.42.
-            make = tuple.__new__
-            remembered = [make(SeedState, (tuple(entry[:5]), entry[5], tuple(entry[6:])))
-                          if entry is not None else None for entry in entries]
-            if shard is not None:
-                key, shas = shard
-                if isinstance(key, str) and all(isinstance(sha, str) for sha in shas):
-                    self.last_shard = (key, list(shas))
-        except (OSError, ValueError, KeyError, TypeError):
+            data = read_regular(self.file, _MAX_STATE_BYTES)  # a pipe: refused
+        except OSError:
             return []
-        return remembered
+        content = _unsealed(FORMAT, data)
+        if content is None:
+            return []
+        try:
+            (count,) = _COUNT.unpack_from(content, 0)
+            at = _COUNT.size
+            shard = None
+            if content[at]:  # the shard's cache entry: its key, its files' sha256s
+                key = content[at + 1:at + 1 + _DIGEST_BYTES].hex()
+                (files,) = _COUNT.unpack_from(content, at + 1 + _DIGEST_BYTES)
+                at += 1 + _DIGEST_BYTES + _COUNT.size
+                shas = [content[start:start + _DIGEST_BYTES].hex()
+                        for start in range(at, at + files * _DIGEST_BYTES, _DIGEST_BYTES)]
+                at += files * _DIGEST_BYTES
+                shard = (key, shas)
+            else:
+                at += 1
+        except (struct.error, IndexError):
+            return []
+        if count != len(self.learned) or len(content) != at + count * _ENTRY.size:
+            return []
+        self.last_shard = shard
+        self._remembered = Remembered(content, at, count)
+        return self._remembered
 
     def made(self, key: str, shas: list[str]) -> None:
         """The shard is cache entry ``key``, made of files with these sha256s."""
@@ -144,23 +206,31 @@ class SeedStates:
         ``sha256``), placed as a file of identity ``copy``, unless the seeds file changed
         too recently to be sure."""
         if max(seed[3], seed[4]) < self._settled_before:
-            self.learned[position] = [*seed, sha256, *copy]
+            self.learned[position] = _ENTRY.pack(1, *seed, bytes.fromhex(sha256), *copy)
 
-    def keep(self, position: int, known: SeedState, copy: Identity) -> None:
-        """Remember the file at ``position`` again, as ``known`` (remembered settled, and
-        found unchanged), placed anew as a file of identity ``copy``."""
-        self.learned[position] = [*known.seed, known.sha256, *copy]
+    def keep(self, position: int, copy: Identity) -> None:
+        """Remember the file at ``position`` again as :meth:`load` found it (remembered
+        settled, and found unchanged), placed anew as a file of identity ``copy``."""
+        assert self._remembered is not None
+        head = self._remembered.head(position)
+        assert head[0] == 1  # remembered
+        self.learned[position] = head + _IDENTITY.pack(*copy)
 
     def save(self) -> None:
         """Write what was learned (atomically); a cache that cannot be written only costs
         the next build its reads."""
-        if self.shard is None and not any(self.learned):
+        if self.shard is None and all(entry is _NOT_REMEMBERED for entry in self.learned):
             return
+        parts = [_COUNT.pack(len(self.learned))]
+        if self.shard is None:
+            parts.append(b"\0")
+        else:
+            key, shas = self.shard
+            parts += [b"\1", bytes.fromhex(key), _COUNT.pack(len(shas)),
+                      bytes.fromhex("".join(shas))]
         with suppress(OutputError):
             write_file(self.file.parent, self.file.name,
-                       with_check(FORMAT, orjson.dumps({"entries": self.learned,
-                                                        "shard": self.shard})),
-                       atomic=True)
+                       _sealed(FORMAT, b"".join(parts + self.learned)), atomic=True)
 
 
 class UnchangedCopies:

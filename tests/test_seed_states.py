@@ -5,8 +5,8 @@ states file all lead to reading, and the release is byte for byte a fresh build'
 
 from __future__ import annotations
 
-import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -146,7 +146,9 @@ def test_a_damaged_states_file_is_ignored(damage: str, settled: None, reads: lis
     [states] = (cache / seedstate.FOLDER).iterdir()
     data = bytearray(states.read_bytes())
     if damage == "byte":
-        at = data.index(b'"entries":[[') + 13  # a digit of the first file's device
+        # A bit of the first file's seeds device: what it remembers would still read.
+        at = len(data) - 32 - len(DOCS) * seedstate._ENTRY.size + 1
+        assert seedstate.SeedStates(cache, sorted(DOCS)).load()[0] is not None
         data[at] ^= 0x01
     elif damage == "truncate":
         del data[len(data) // 2:]
@@ -166,14 +168,18 @@ def test_recently_changed_seeds_are_not_remembered(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     build(seeds, tmp_path / "dist", jobs=1, cache=cache)
     [states] = (cache / seedstate.FOLDER).iterdir()
-    entries = json.loads(states.read_bytes())["entries"]
-    assert len(entries) == len(DOCS) and entries == [None] * len(DOCS)
+    kept = seedstate.SeedStates(cache, sorted(DOCS))
+    assert kept.file == states
+    remembered = kept.load()
+    assert len(remembered) == len(DOCS)
+    assert [remembered[at] for at in range(len(DOCS))] == [None] * len(DOCS)
+    assert kept.last_shard is not None  # the shard's cache entry is kept all the same
 
 
 def test_no_cache_remembers_nothing(settled: None, tmp_path: Path) -> None:
     seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
     build(seeds, tmp_path / "dist", jobs=1, cache=None)
-    assert not list(tmp_path.rglob("*.states.json"))
+    assert not list(tmp_path.rglob("*.states"))
 
 
 def test_states_are_remembered_by_workers_too(settled: None, tmp_path: Path) -> None:
@@ -308,3 +314,35 @@ def test_unchanged_copies_unlink_a_copy_replaced_before_the_link(
         assert copies.link(rel, known) is None
     assert not (package / rel).exists()
     assert (earlier / rel).read_bytes() == b"another file"
+
+
+def test_states_read_back_as_written(tmp_path: Path) -> None:
+    """Each file's state comes back as it was learned or kept, by position, with the
+    shard's cache entry; a file of other paths (another count) is nothing."""
+    paths = ["a/1.txt", "a/2.txt", "b/3.txt"]
+    old = time.time_ns() - 10 * seedstate.SETTLE_NS
+    seed = (1, 2, 3, old, old + 1)
+    copy = (4, 5, 6, old + 2, old + 3)
+    shas = [f"{n:064x}" for n in (7, 8, 9)]
+    first = seedstate.SeedStates(tmp_path, paths)
+    first.learn(0, seed, shas[0], copy)
+    first.learn(1, (1, 2, 3, time.time_ns(), time.time_ns()), shas[1], copy)  # too recent
+    first.learn(2, copy, shas[2], seed)
+    first.save()
+    states = seedstate.SeedStates(tmp_path, paths)
+    remembered = states.load()
+    assert [remembered[at] for at in range(3)] == [(seed, shas[0], copy), None,
+                                                   (copy, shas[2], seed)]
+    assert states.last_shard is None
+    states.keep(0, copy)
+    states.keep(2, (-1, 0, 2**62, 5, 6))  # placed anew: the copy's identity is another
+    states.made("ab" * 32, shas)
+    states.save()
+    again = seedstate.SeedStates(tmp_path, paths)
+    remembered = again.load()
+    assert [remembered[at] for at in range(3)] == [
+        (seed, shas[0], copy), None, (copy, shas[2], (-1, 0, 2**62, 5, 6))]
+    assert again.last_shard == ("ab" * 32, shas)
+    other = seedstate.SeedStates(tmp_path, paths[:2])
+    other.file = states.file
+    assert other.load() == [] and other.last_shard is None
