@@ -268,6 +268,28 @@ def test_a_file_read_to_its_expected_size_is_read_whole(tmp_path: Path,
                 assert digester.digest("f", guess) == (size, expected), (size, guess)
 
 
+def test_the_clean_pass_digest_is_of_the_file_only_at_the_size_its_record_expects(
+        tmp_path: Path) -> None:
+    """sha256_hex (the clean pass's question, a raw file at a time): the file's sha256 if
+    it has exactly the bytes expected, whether it is read into bytes of its own size or
+    into the buffer, else nothing."""
+    import hashlib
+
+    from corpuskit.validation.digest import CHUNK, SMALL_READ, FileDigester
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for size in (0, 1, 2047, SMALL_READ - 1, SMALL_READ, SMALL_READ + 1, CHUNK - 1, CHUNK,
+                 CHUNK + 3):
+        data = bytes(i % 251 for i in range(size))
+        (folder / "f").write_bytes(data)
+        with FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), ("sha256",)) as digester:
+            for guess in {0, 1, size - 1, size, size + 1, SMALL_READ - 1, CHUNK - 1}:
+                found = digester.sha256_hex("data/f", guess) if guess >= 0 else ""
+                wanted = hashlib.sha256(data).hexdigest() if guess == size else ""
+                assert found == wanted, (size, guess)
+
+
 def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> None:
     names = ["data/raw/a.txt", "data/raw/A.txt", "data/raw/é.txt", "data/raw/e\u0301.txt"]
     tokens = [path_token(name) for name in names]

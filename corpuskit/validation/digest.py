@@ -24,6 +24,9 @@ from ..regularfiles import (
 from ..zipdirectory import ArchiveReadError
 
 CHUNK = 1 << 20
+#: Files expected to be smaller than this are read into bytes of their own size rather
+#: than into the digester's buffer (see :meth:`FileDigester.sha256_hex`).
+SMALL_READ = 64 * 1024
 
 Digests = tuple[bytes, ...]
 _RELATIVE_OPEN = os.open in os.supports_dir_fd
@@ -159,10 +162,13 @@ class FileDigester:
         """The sha256 of a file as hex if it has ``expected`` bytes, else ``""``
         (the clean pass's question: is this file the one its record describes?).
 
-        A file expected to fit in the buffer is read with one ``readv`` into it: a read
-        that stops short of the buffer is the end of the (regular) file, as in
-        :meth:`sha256`, so it has ``expected`` bytes if the read gave that many. The file
-        is opened by its name within its folder (:meth:`_open_in_folder`).
+        A file expected to fit in the buffer is read with one call, asking for one byte
+        more than expected: a read that stops short is the end of the (regular) file, as
+        in :meth:`sha256`, so it has ``expected`` bytes if the read gave that many. A
+        small file is read into a new bytes object of its size (``os.read``), a larger one
+        into the buffer (``readv``): for files of 2 KB the first took 6.4-7.4 µs a file
+        here, the second 8.5-8.7 (its buffer is a megabyte). The file is opened by its
+        name within its folder (:meth:`_open_in_folder`).
         """
         if self.root is None:  # an archive's member, inflated and checked as it is read
             size, digests = self.digest(rel, expected)
@@ -172,6 +178,9 @@ class FileDigester:
             return digest.hex() if size == expected else ""
         fd = self._open_in_folder(rel)
         try:
+            if expected < SMALL_READ:
+                data = os.read(fd, expected + 1)
+                return hashlib.sha256(data).hexdigest() if len(data) == expected else ""
             size = os.readv(fd, self._buffers)
         finally:
             os.close(fd)
