@@ -75,7 +75,27 @@ Doing = str | Callable[[], str] | None
 def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     reason = exc.strerror or str(exc)
     what = doing() if callable(doing) else doing
-    return OutputError(f"{what or f'cannot write {path}'}: {reason}")
+    return OutputError(f"{what or f'cannot write {path}'}: {reason}{write_advice(path, exc)}")
+
+
+def write_advice(path: Path, exc: OSError) -> str:
+    """``; <what to do>`` for an error writing the file ``path`` that says this user may
+    not write there, or that its file system is mounted read-only; ``""`` for any other
+    (or where what is refused cannot be told). Writing a file makes it in its folder
+    (corpuskit writes a temporary file and renames it), so the folder is looked at first:
+    the nearest one on the path that exists (missing ones are made in it). "cannot write
+    seeds/corpus.toml: Permission denied" said nothing of what to do (QA)."""
+    if exc.errno == errno.EROFS:
+        return "; its file system is mounted read-only: write to another one"
+    if exc.errno not in (errno.EACCES, errno.EPERM):
+        return ""
+    folder = next((parent for parent in path.parents if os.path.isdir(parent)), None)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return f"; this user may not write into {folder}: {_grant(folder)}"
+    if os.path.isfile(path) and not os.access(path, os.W_OK):
+        return f"; this user may not write {path}: make it writable for this user, or " \
+            "run corpuskit as its owner"
+    return ""
 
 
 def file_in_the_way(out: Path) -> str | None:

@@ -146,6 +146,43 @@ def test_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
     assert list(parent.iterdir()) == []
 
 
+@needs_permissions
+def test_a_release_into_seeds_this_user_may_not_write_says_what_to_do(tmp_path: Path) -> None:
+    """"cannot write seeds/corpus.toml: Permission denied" said nothing of what to do (QA):
+    the folder that may not be written is named, with the chmod for its owner; and an
+    export into a folder this user may not write says the same."""
+    out = tmp_path / "out"
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    assert run_here(build_args(seeds, out)).code == 0
+    (seeds / "docs" / "extra.txt").parent.mkdir(exist_ok=True)
+    (seeds / "docs" / "extra.txt").write_text("Extra\n\nOne more document.\n", "utf-8")
+    before = snapshot(seeds)
+    seeds.chmod(0o555)
+    try:
+        failed = run_cli(["release", "--seeds", seeds, "--out", out, "--jobs", "1",
+                          "--no-cache"], preexec_fn=drop_file_permission_override)
+    finally:
+        seeds.chmod(0o755)
+    assert failed.code == 1, failed.stderr
+    assert f"cannot write {seeds / 'corpus.toml'}: Permission denied; this user may not " \
+           f"write into {seeds}: make it enterable and writable for this user (chmod u+rwx " \
+           f"{seeds})" in failed.stderr
+    assert snapshot(seeds) == before
+
+    [release] = [p for p in out.iterdir() if p.is_dir()]
+    locked = tmp_path / "exports"
+    locked.mkdir(mode=0o555)
+    try:
+        exported = run_cli(["export", release, "--format", "csv", "--out",
+                            locked / "docs.csv"], preexec_fn=drop_file_permission_override)
+    finally:
+        locked.chmod(0o755)
+    assert exported.code == 1, exported.stderr
+    assert f"this user may not write into {locked}: make it enterable and writable for " \
+           f"this user (chmod u+rwx {locked})" in exported.stderr
+    assert list(locked.iterdir()) == []
+
+
 def test_read_only_filesystem(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", 8 * 1024 * 1024) as mount:
         out = mount / "dist"
