@@ -94,12 +94,16 @@ def checked(form: str, data: bytes) -> bytes | None:
     return document if data[cut + len(_CHECK_HEAD):-2] == _check(form, document) else None
 
 
+#: An identity (:func:`corpuskit.writer.file_identity`) in binary: device and inode
+#: unsigned (an inode number may use all 64 bits), size and times signed (a time before
+#: 1970 is negative).
+_IDENTITY_FORMAT = "2Q3q"
 #: One file's state in a states file: whether it is remembered (1) or not (0), the seeds
 #: file's identity, the sha256 of its bytes and the placed copy's identity, in binary.
-_ENTRY = struct.Struct("<B5q32s5q")
+_ENTRY = struct.Struct(f"<B{_IDENTITY_FORMAT}32s{_IDENTITY_FORMAT}")
 #: The part of an entry before the copy's identity, and that identity.
 _HEAD_BYTES = 1 + 5 * 8 + 32
-_IDENTITY = struct.Struct("<5q")
+_IDENTITY = struct.Struct(f"<{_IDENTITY_FORMAT}")
 #: The count of a states file's entries, and of its shard entry's files.
 _COUNT = struct.Struct("<I")
 _DIGEST_BYTES = 32

@@ -335,13 +335,14 @@ def test_states_read_back_as_written(tmp_path: Path) -> None:
                                                    (copy, shas[2], seed)]
     assert states.last_shard is None
     states.keep(0, copy)
-    states.keep(2, (-1, 0, 2**62, 5, 6))  # placed anew: the copy's identity is another
+    placed = (2**64 - 1, 2**63 + 5, 2**62, -5, 6)  # inode numbers may use all 64 bits
+    states.keep(2, placed)  # placed anew: the copy's identity is another
     states.made("ab" * 32, shas)
     states.save()
     again = seedstate.SeedStates(tmp_path, paths)
     remembered = again.load()
     assert [remembered[at] for at in range(3)] == [
-        (seed, shas[0], copy), None, (copy, shas[2], (-1, 0, 2**62, 5, 6))]
+        (seed, shas[0], copy), None, (copy, shas[2], placed)]
     assert again.last_shard == ("ab" * 32, shas)
     other = seedstate.SeedStates(tmp_path, paths[:2])
     other.file = states.file
