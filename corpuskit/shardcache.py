@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import threading
 import time
 import unicodedata
@@ -41,8 +40,7 @@ from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_
 from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
-#: Part of every cache key: changed with the entries' format (v19: an entry's description
-#: holds its files' identities), and with anything that gives
+#: Part of every cache key: changed with the entries' format, and with anything that gives
 #: other records for the same bytes within one corpuskit version (v17: a legacy file's words
 #: are judged without byte order marks; v16: a legacy file's words
 #: are judged without backslash markup, and a case flip between two ASCII letters is none;
@@ -52,7 +50,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v19"
+CACHE_FORMAT = "corpuskit-shard-cache-v18"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 
@@ -81,11 +79,11 @@ def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
 def _file_check(path: Path) -> str:
     """What tells a cache file damaged from sound: its CRC-32 and size, ``<crc>:<size>``.
 
-    A cache is checked against damage (a file cut short, a byte changed by hand, a disk
-    error), not against whoever can write to it: they could write any entry, whatever its
+    A cache is checked against damage (a disk error, a file cut short, a byte changed by
+    hand), not against whoever can write to it: they could write any entry, whatever its
     digest. That is what zip and gzip check their contents with; here it runs at twice the
-    speed of sha256. A file still of the identity it had when its entry was written is not
-    read again (:func:`_identity`).
+    speed of sha256, over every cached file that a build takes (the records and pieces of
+    every shard: about 490 MB for 100,000 documents).
     """
     buffer, view = _check_buffer()
     crc = size = 0
@@ -97,31 +95,6 @@ def _file_check(path: Path) -> str:
     finally:
         os.close(fd)
     return f"{crc:08x}:{size}"
-
-
-def _identity(path: Path) -> list[int] | None:
-    """A cache file's device, inode, size and mtime (in ns), as its entry's description
-    keeps them; None for anything but a regular file (not followed if a link).
-
-    An entry's files are written once, by the build that makes it, and never written into
-    again, so a file still of the identity it had then holds the bytes it held then, as
-    far as the file system knows: its CRC-32 was taken as it was written, and reading it
-    again at every hit (the records and pieces of every shard, about 490 MB for 100,000
-    documents: 0.25 s of each of two workers of an incremental build on a slow machine)
-    would find the same. Any write sets its mtime to now, truncating changes its size, and
-    a file put in its place is another inode: each is read and checked again. Unlike a
-    seeds file's (:mod:`corpuskit.seedstate`), the ctime is not part of it: a build takes
-    an entry's files as hard links and later removes them, which sets the ctime each time.
-    So a file edited and given its old mtime back (``touch -r``) is taken as it is, as
-    ``rsync`` and ``make`` would: whoever can write into the cache can write any entry
-    anyway. A byte that a failing disk changed without the file system knowing is not
-    read again either; the release's zip carries each file's CRC-32 (checked by
-    ``validate``), and the records a build copies are checked against the CRC-32 of the
-    pieces deflated from them."""
-    info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
 
 
 #: Bytes :func:`_file_check` reads at a time.
@@ -189,15 +162,12 @@ class ShardCache:
         jsonl, meta = self._paths(key)
         try:
             raw = orjson.loads(read_regular(meta, _MAX_META_BYTES))
-            if raw["check"] != _meta_check(key, raw["files"], raw["identities"],
-                                           raw["stats"], raw["manifest"]):
+            if raw["check"] != _meta_check(key, raw["files"], raw["stats"], raw["manifest"]):
                 return None  # damaged, or filed under another key: a miss
             stats, manifest = CorpusStats.from_json(raw["stats"]), raw["manifest"].encode()
             files = (jsonl, pieces_path(jsonl), pieces_index_path(jsonl))
-            for source, digest, identity in zip(files, raw["files"], raw["identities"],
-                                                strict=True):
-                if (identity is None or _identity(source) != identity) \
-                        and _file_check(source) != digest:
+            for source, digest in zip(files, raw["files"], strict=True):
+                if _file_check(source) != digest:
                     return None  # damaged: a miss, processed and written again
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -286,28 +256,25 @@ class ShardCache:
         jsonl, meta = self._paths(key)
         try:
             digests = []
-            identities = []
             for source, entry in ((jsonl_source, jsonl),
                                   (pieces_path(jsonl_source), pieces_path(jsonl)),
                                   (pieces_index_path(jsonl_source), pieces_index_path(jsonl))):
                 copy_into(source, entry, link=True)
                 digests.append(_file_check(source))
-                identities.append(_identity(entry))
             stats_json, lines = stats.as_json(), manifest.decode()
-            meta_doc = {"files": digests, "identities": identities, "stats": stats_json,
-                        "manifest": lines,
-                        "check": _meta_check(key, digests, identities, stats_json, lines)}
+            meta_doc = {"files": digests, "stats": stats_json, "manifest": lines,
+                        "check": _meta_check(key, digests, stats_json, lines)}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
 
 
-def _meta_check(key: str, digests: Any, identities: Any, stats: Any, manifest: Any) -> str:
-    """The sha256 of a cache entry's description (the checks and identities of its files,
-    its statistics and manifest lines, which go into the release as they are) and of its
-    key: a changed byte in the entry's .json file is a miss, like one in its other files,
-    and so is an entry copied or linked to another key's place."""
-    return hashlib.sha256(orjson.dumps([key, digests, identities, stats, manifest],
+def _meta_check(key: str, digests: Any, stats: Any, manifest: Any) -> str:
+    """The sha256 of a cache entry's description (the checks of its files, its statistics
+    and manifest lines, which go into the release as they are) and of its key: a changed
+    byte in the entry's .json file is a miss, like one in its other files, and so is an
+    entry copied or linked to another key's place."""
+    return hashlib.sha256(orjson.dumps([key, digests, stats, manifest],
                                        option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 

@@ -139,35 +139,6 @@ def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
-def test_a_hit_whose_files_kept_their_identity_is_not_read_again(
-        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An entry's files are checked by their identity (device, inode, size, mtime) as
-    its description keeps them: a hit whose files still have it is taken without reading
-    them for their CRC-32s; a file given another mtime (its bytes the same) is read and
-    checked, and still a hit."""
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
-    checked: list[str] = []
-    real_check = shardcache._file_check
-
-    def counted_check(path: Path) -> str:
-        checked.append(path.name)
-        return real_check(path)
-
-    monkeypatch.setattr(shardcache, "_file_check", counted_check)
-    warm = build(corpus, tmp_path / "b", jobs=1, cache=cache)
-    assert warm.cached_shards == 3
-    assert checked == []
-    _same(one_job, tmp_path / "b", warm.release.name)
-
-    touched = sorted(p for p in cache.rglob("*.jsonl") if len(p.stem) == 64)[0]
-    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns - 10**9))
-    again = build(corpus, tmp_path / "c", jobs=1, cache=cache)
-    assert again.cached_shards == 3
-    assert checked == [touched.name]
-    _same(one_job, tmp_path / "c", again.release.name)
-
-
 @pytest.mark.parametrize("what", ["records", "index"])
 def test_a_cache_entry_written_into_during_the_build_stops_it(
         corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -411,9 +382,8 @@ def test_a_cache_entry_under_another_shards_key_is_a_miss(
     if how == "re-keyed":
         meta_path = victim.with_suffix(".json")
         meta = json.loads(meta_path.read_bytes())
-        meta["check"] = shardcache._meta_check(victim.stem, meta["files"],
-                                               meta["identities"], meta["stats"],
-                                               meta["manifest"])
+        meta["check"] = shardcache._meta_check(victim.stem, meta["files"], meta["stats"],
+                                           meta["manifest"])
         meta_path.write_bytes(json.dumps(meta).encode())
     result = build(corpus, tmp_path / "b", jobs=2, cache=cache)
     assert result.cached_shards == 2
