@@ -89,13 +89,41 @@ def write_advice(path: Path, exc: OSError) -> str:
         return "; its file system is mounted read-only: write to another one"
     if exc.errno not in (errno.EACCES, errno.EPERM):
         return ""
-    folder = next((parent for parent in path.parents if os.path.isdir(parent)), None)
-    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+    folder = _made_in(path)
+    if folder is None:
+        return ""
+    if not os.access(folder, os.W_OK | os.X_OK):
         return f"; this user may not write into {folder}: {_grant(folder)}"
+    sticky = _sticky(folder, path)
+    if sticky is not None:
+        return f"; {sticky}"
     if os.path.isfile(path) and not os.access(path, os.W_OK):
         return f"; this user may not write {path}: make it writable for this user, or " \
             "run corpuskit as its owner"
     return ""
+
+
+def _made_in(path: Path) -> Path | None:
+    """The folder a file or folder at ``path`` is made in: the nearest one on its path
+    that exists (the missing ones are made in it); None if none can be seen."""
+    return next((parent for parent in path.parents if os.path.isdir(parent)), None)
+
+
+def _sticky(folder: Path, path: Path) -> str | None:
+    """What to say if ``path`` is another user's, in a sticky ``folder`` (``/tmp``'s mode)
+    that is not this user's either: there only their owners may replace or remove it,
+    whatever its permissions (a rename over it fails with "Operation not permitted"), so
+    making it writable is no advice (QA); else None."""
+    try:
+        folder_info, info = os.stat(folder), os.lstat(path)
+    except OSError:
+        return None
+    me = os.geteuid()
+    if not folder_info.st_mode & stat.S_ISVTX or me in (folder_info.st_uid, info.st_uid):
+        return None
+    return (f"{folder} is sticky (chmod +t, as /tmp is): only the owner of {path} (or of "
+            "the folder) may replace or remove it; have them remove it, or write to "
+            "another path")
 
 
 def file_in_the_way(out: Path) -> str | None:
@@ -168,7 +196,10 @@ def _not_a_folder(out: Path, exc: OSError) -> str | None:
 def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     """What to say of an output folder that may not be written (its permissions, a
     read-only mount), or None for any other error. A build writes its lock and its release
-    there, even to find ``release`` there already: check compares without writing."""
+    there, even to find ``release`` there already: check compares without writing. The
+    folder to open up is named (``out``, or the folder a missing ``out`` is made in), with
+    the chmod for its owner, or whose it is to give (QA: "make it writable" named a folder
+    not made yet, and was no advice for a folder of another user's)."""
     if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
         return None
     said = f"cannot write to {out} ({exc.strerror})"
@@ -177,7 +208,13 @@ def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
         return (f"{said}: a build writes its lock and its release there, even to find "
                 f"{release} there already; to compare the releases there with a fresh build "
                 f"without writing, run corpuskit check --dist {out}")
-    return f"{said}; make it writable, or give --out a folder this user can write"
+    elsewhere = "give --out a folder this user can write"
+    if exc.errno == errno.EROFS:
+        return f"{said}: its file system is mounted read-only; {elsewhere} on another one"
+    folder = out if os.path.isdir(out) else _made_in(out)
+    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+        return f"{said}: this user may not write into {folder}; {_grant(folder)}, or {elsewhere}"
+    return f"{said}; make it writable, or {elsewhere}"
 
 
 def _open_for_writing(path: Path) -> BinaryIO:

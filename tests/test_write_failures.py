@@ -115,7 +115,8 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
     seeds, before = released(tmp_path, out)
     stderr = build_read_only(seeds, out)
     assert "Permission denied" in stderr
-    assert "make it writable, or give --out a folder this user can write" in stderr
+    assert f"this user may not write into {out}; make it enterable and writable for this " \
+           f"user (chmod u+rwx {out}), or give --out a folder this user can write" in stderr
     assert_untouched(out, before)
 
 
@@ -143,6 +144,9 @@ def test_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
     finally:
         parent.chmod(0o755)
     assert_clean_failure(failed.code, failed.stderr, naming=str(parent / "dist"))
+    # The folder to open up is the one dist would be made in (QA: "make it writable").
+    assert f"this user may not write into {parent}; make it enterable and writable for " \
+           f"this user (chmod u+rwx {parent})" in failed.stderr
     assert list(parent.iterdir()) == []
 
 
@@ -183,6 +187,30 @@ def test_a_release_into_seeds_this_user_may_not_write_says_what_to_do(tmp_path: 
     assert list(locked.iterdir()) == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_another_users_file_in_a_sticky_folder_is_said_to_be_theirs(tmp_path: Path) -> None:
+    """In a sticky folder (/tmp's mode) only a file's owner, or the folder's, may replace
+    it: "make it writable" was no advice, and once followed the error said nothing (QA)."""
+    from corpuskit.writer import write_advice
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o1777)
+    theirs = folder / "docs.csv"
+    theirs.write_text("old\n", "utf-8")
+    os.chown(folder, 65534, 65534)
+    os.chown(theirs, 65534, 65534)
+    refused = PermissionError(errno.EPERM, "Operation not permitted")
+    assert write_advice(theirs, refused) == (
+        f"; {folder} is sticky (chmod +t, as /tmp is): only the owner of {theirs} (or of the "
+        "folder) may replace or remove it; have them remove it, or write to another path")
+    os.chown(theirs, os.geteuid(), os.getegid())  # this user's own file: no such advice
+    assert "sticky" not in write_advice(theirs, refused)
+    folder.chmod(0o777)
+    os.chown(theirs, 65534, 65534)
+    assert "sticky" not in write_advice(theirs, refused)
+
+
 def test_read_only_filesystem(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", 8 * 1024 * 1024) as mount:
         out = mount / "dist"
@@ -191,7 +219,9 @@ def test_read_only_filesystem(tmp_path: Path) -> None:
         failed = run_here(build_args(seeds, out))
         assert_clean_failure(failed.code, failed.stderr, naming=str(out))
         assert "Read-only file system" in failed.stderr
-        assert "make it writable" in failed.stderr  # 1.1.0 is not there to compare
+        # 1.1.0 is not there to compare, and no chmod would help
+        assert "its file system is mounted read-only; give --out a folder this user can " \
+               "write on another one" in failed.stderr
         assert snapshot(out) == before
 
 
