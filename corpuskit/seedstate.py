@@ -72,10 +72,16 @@ class SeedState(NamedTuple):
 ShardEntry = tuple[str, list[str]]
 
 
+def _digest(form: str, content: bytes) -> bytes:
+    """The sha256 of a cache file's format ``form`` and of its ``content``: what its check
+    (a listing's, :func:`with_check`) or seal (a states file's, :func:`_sealed`) is."""
+    return hashlib.sha256(form.encode() + b"\0" + content).digest()
+
+
 def _check(form: str, document: bytes) -> bytes:
     """The check of a file of format ``form`` whose content, without its check, is
     ``document``."""
-    return hashlib.sha256(form.encode() + b"\0" + document).hexdigest().encode()
+    return _digest(form, document).hex().encode()
 
 
 def with_check(form: str, document: bytes) -> bytes:
@@ -102,8 +108,8 @@ _IDENTITY_FORMAT = "2Q3q"
 #: file's identity, the sha256 of its bytes and the placed copy's identity, in binary.
 _ENTRY = struct.Struct(f"<B{_IDENTITY_FORMAT}32s{_IDENTITY_FORMAT}")
 #: The part of an entry before the copy's identity, and that identity.
-_HEAD_BYTES = 1 + 5 * 8 + 32
 _IDENTITY = struct.Struct(f"<{_IDENTITY_FORMAT}")
+_HEAD_BYTES = _ENTRY.size - _IDENTITY.size
 #: The count of a states file's entries, and of its shard entry's files.
 _COUNT = struct.Struct("<I")
 _DIGEST_BYTES = 32
@@ -112,14 +118,13 @@ _NOT_REMEMBERED = bytes(_ENTRY.size)
 
 def _sealed(form: str, content: bytes) -> bytes:
     """``content`` followed by the sha256 of ``form`` and of it: a states file."""
-    return content + hashlib.sha256(form.encode() + b"\0" + content).digest()
+    return content + _digest(form, content)
 
 
 def _unsealed(form: str, data: bytes) -> bytes | None:
     """The content of a states file of format ``form``, if its sha256 matches."""
     content = data[:-_DIGEST_BYTES]
-    if len(data) < _DIGEST_BYTES or hashlib.sha256(
-            form.encode() + b"\0" + content).digest() != data[-_DIGEST_BYTES:]:
+    if len(data) < _DIGEST_BYTES or _digest(form, content) != data[-_DIGEST_BYTES:]:
         return None
     return content
 

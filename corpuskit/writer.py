@@ -92,7 +92,7 @@ def write_advice(path: Path, exc: OSError) -> str:
     folder = _made_in(path)
     if folder is None:
         return ""
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if _unwritable(folder):
         return f"; this user may not write into {folder}: {_grant(folder)}"
     sticky = _sticky(folder, path)
     if sticky is not None:
@@ -101,6 +101,11 @@ def write_advice(path: Path, exc: OSError) -> str:
         return f"; this user may not write {path}: make it writable for this user, or " \
             "run corpuskit as its owner"
     return ""
+
+
+def _unwritable(folder: Path) -> bool:
+    """Whether this user may not make files in ``folder`` (write into it and enter it)."""
+    return not os.access(folder, os.W_OK | os.X_OK)
 
 
 def _made_in(path: Path) -> Path | None:
@@ -212,7 +217,7 @@ def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     if exc.errno == errno.EROFS:
         return f"{said}: its file system is mounted read-only; {elsewhere} on another one"
     folder = out if os.path.isdir(out) else _made_in(out)
-    if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+    if folder is not None and _unwritable(folder):
         return f"{said}: this user may not write into {folder}; {_grant(folder)}, or {elsewhere}"
     return f"{said}; make it writable, or {elsewhere}"
 
