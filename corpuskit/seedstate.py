@@ -26,7 +26,9 @@ The states of one shard are kept in one file keyed by the shard's paths, in thei
 paths themselves are not written again), with the key of the shard cache entry the build
 made or used and the sha256 of each of its files: when a few files of a shard change, the
 next build takes the records of the others from that entry (:mod:`corpuskit.engine`). The
-file ends with a sha256 of its format and content: a damaged or foreign file is ignored.
+file ends with a sha256 of its format and content: a damaged or foreign file is ignored,
+and so the next build's states of a shard are written over the last in place (a file read
+half written is one whose seal fails: :meth:`SeedStates.save`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from typing import NamedTuple
 from .config import read_regular
 from .errors import OutputError
 from .folders import OpenFolder
-from .writer import DIR_MODE, FILE_MODE, Identity, file_identity, write_file
+from .writer import DIR_MODE, FILE_MODE, Identity, file_identity, overwrite_file, write_file
 
 #: A shard's seeds states are a few hundred KB; anything far larger is no such file.
 _MAX_STATE_BYTES = 256 * 1024 * 1024
@@ -226,8 +228,11 @@ class SeedStates:
         self.learned[position] = head + _IDENTITY.pack(*copy)
 
     def save(self) -> None:
-        """Write what was learned (atomically); a cache that cannot be written only costs
-        the next build its reads."""
+        """Write what was learned: over the last build's states of the shard, in place,
+        where they are of the same size (as they are unless the shard's cache entry came or
+        went), else atomically. A build that reads them meanwhile finds the old states, the
+        new, or a mix whose seal fails (then nothing is remembered). A cache that cannot be
+        written only costs the next build its reads."""
         if self.shard is None and all(entry is _NOT_REMEMBERED for entry in self.learned):
             return
         parts = [_COUNT.pack(len(self.learned))]
@@ -237,9 +242,11 @@ class SeedStates:
             key, shas = self.shard
             parts += [b"\1", bytes.fromhex(key), _COUNT.pack(len(shas)),
                       bytes.fromhex("".join(shas))]
+        data = _sealed(FORMAT, b"".join(parts + self.learned))
+        if overwrite_file(self.file, data):  # the same shard's states again, in place
+            return
         with suppress(OutputError):
-            write_file(self.file.parent, self.file.name,
-                       _sealed(FORMAT, b"".join(parts + self.learned)), atomic=True)
+            write_file(self.file.parent, self.file.name, data, atomic=True)
 
 
 class UnchangedCopies:

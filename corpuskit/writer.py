@@ -258,6 +258,40 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
         raise _output_error(path, exc, doing) from None
 
 
+#: How :func:`overwrite_file` opens: never through a symbolic link, and never waiting for a
+#: reader (a FIFO put in the file's place refuses at once, ENXIO).
+_OVERWRITE = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+    | getattr(os, "O_CLOEXEC", 0)
+
+
+def overwrite_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` over the bytes of the file at ``path``, in place, if it is a regular
+    file of exactly that size with no other link; whether it was written (else nothing
+    was: write it with :func:`write_file`, ``atomic``).
+
+    Only for a cache file whose content ends in a check of itself (a seeds states file:
+    :mod:`corpuskit.seedstate`): a build that reads it while another writes it, or after
+    a build was killed while writing it, finds a mix of two contents whose check fails,
+    and takes it for no file, as it does a damaged one. Writing in place takes no new
+    inode, no new blocks and no removal of the old file: the atomic replace of a shard's
+    states (100 KB) took 0.5-0.8 ms of system time on ext4, against 0.1 ms in place, and
+    an incremental build of 100,000 documents saves 200 of them.
+    """
+    try:
+        fd = os.open(path, _OVERWRITE)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or info.st_nlink != 1:
+            return False
+        return os.pwrite(fd, data, 0) == len(data)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def stream_file(path: Path, *, doing: Doing = None) -> Iterator[BinaryIO]:
     """Write ``path`` piece by piece through a buffered handle (mode 0644, parents made), for

@@ -347,3 +347,71 @@ def test_states_read_back_as_written(tmp_path: Path) -> None:
     other = seedstate.SeedStates(tmp_path, paths[:2])
     other.file = states.file
     assert other.load() == [] and other.last_shard is None
+
+
+def _saved(tmp_path: Path, paths: list[str], sha: int) -> seedstate.SeedStates:
+    """States of ``paths``, each remembered with the sha256 ``sha``, saved."""
+    old = time.time_ns() - 10 * seedstate.SETTLE_NS
+    states = seedstate.SeedStates(tmp_path, paths)
+    for at in range(len(paths)):
+        states.learn(at, (1, 2, 3, old, old + 1), f"{sha:064x}", (4, 5, 6, old, old + 2))
+    states.save()
+    return states
+
+
+def _shas(tmp_path: Path, paths: list[str]) -> list[str | None]:
+    remembered = seedstate.SeedStates(tmp_path, paths).load()
+    return [entry.sha256 if entry is not None else None for entry in
+            (remembered[at] for at in range(len(remembered)))] if remembered else []
+
+
+def test_states_of_the_same_size_are_written_in_place(tmp_path: Path) -> None:
+    """A shard's states saved again over the last, of the same size, keep their inode and
+    read back as the new ones; a build killed half way through that write leaves a file
+    whose seal fails, which is ignored, and the next save puts it right."""
+    paths = ["a/1.txt", "a/2.txt"]
+    first = _saved(tmp_path, paths, 7)
+    inode = os.stat(first.file).st_ino
+    _saved(tmp_path, paths, 8)
+    assert os.stat(first.file).st_ino == inode
+    assert _shas(tmp_path, paths) == [f"{8:064x}"] * 2
+    whole = first.file.read_bytes()
+    again = _saved(tmp_path / "other", paths, 9).file.read_bytes()  # the next content
+    half = again[:len(again) // 2] + whole[len(whole) // 2:]  # killed half way through
+    first.file.write_bytes(half)
+    assert _shas(tmp_path, paths) == []
+    _saved(tmp_path, paths, 9)
+    assert _shas(tmp_path, paths) == [f"{9:064x}"] * 2
+
+
+def test_states_are_replaced_where_writing_in_place_would_not_do(tmp_path: Path) -> None:
+    """Another size (the shard's cache entry added), a second link to the file (written in
+    place, the other name would change too), a symbolic link (never followed) and a FIFO
+    (opened for writing, it would wait for a reader) are replaced, atomically."""
+    paths = ["a/1.txt", "a/2.txt"]
+    states = _saved(tmp_path, paths, 7)
+    inode = os.stat(states.file).st_ino
+    grown = seedstate.SeedStates(tmp_path, paths)
+    grown.load()
+    grown.keep(0, (4, 5, 6, 7, 8))
+    grown.made("ab" * 32, [f"{7:064x}"] * 2)
+    grown.save()
+    assert os.stat(states.file).st_ino != inode and grown.load()[0] is not None
+    _saved(tmp_path, paths, 7)  # of the size the next save writes
+    other = tmp_path / "other-name"
+    os.link(states.file, other)
+    kept = other.read_bytes()
+    _saved(tmp_path, paths, 8)
+    assert other.read_bytes() == kept and _shas(tmp_path, paths) == [f"{8:064x}"] * 2
+    target = tmp_path / "target"
+    target.write_bytes(states.file.read_bytes())
+    pointed = target.read_bytes()
+    states.file.unlink()
+    states.file.symlink_to(target)
+    _saved(tmp_path, paths, 9)
+    assert not states.file.is_symlink() and target.read_bytes() == pointed
+    assert _shas(tmp_path, paths) == [f"{9:064x}"] * 2
+    states.file.unlink()
+    os.mkfifo(states.file)
+    _saved(tmp_path, paths, 10)  # would hang, opening the FIFO to write
+    assert states.file.is_file() and _shas(tmp_path, paths) == [f"{10:064x}"] * 2
