@@ -31,11 +31,11 @@ from .dist import (
     not_a_release_folder,
     not_a_zip_file,
     survey_releases,
+    unreadable_release,
 )
 from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
-from .regularfiles import unreadable_given
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
@@ -73,10 +73,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     blocking = not_a_release_folder(release)
     # A release this user may not read is said to be so, and not compared: it was called
     # stale, damaged or no package, with advice to delete or restore it (QA).
+    # A folder whose datapackage.json alone may not be read is such a release too.
     denied = {path: problem for path in (
         *(item.path for item in releases.damaged if not os.path.islink(item.path)),
         *((release,) if blocking is None else ()), *((archive,) if in_the_way is None else ()))
-        if os.path.lexists(path) and (problem := unreadable_given(path)) is not None}
+        if os.path.lexists(path) and (problem := unreadable_release(path)) is not None}
     problems.extend(denied.values())
     for damaged in releases.damaged:
         if damaged.path in denied:
@@ -223,8 +224,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                               state))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents, compared=not denied,
-                       not_compared=f"{', '.join(map(str, denied))} {NOT_READ}" if denied
-                       else "")
+                       not_compared=(f"{', '.join(p.path for p in denied.values())} "
+                                     f"{NOT_READ}") if denied else "")
 
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.

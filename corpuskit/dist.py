@@ -29,6 +29,8 @@ import orjson
 from .config import read_regular
 from .errors import InputError
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
+from .problems import Problem
+from .regularfiles import unreadable_given
 from .semver import VERSION_PATTERN, Version
 from .zipsource import ZipSource
 
@@ -116,6 +118,9 @@ def _folder_damage(folder: Path, name: str, version: Version) -> str | None:
     """Why the folder named as ``name`` ``version`` is no release of it; None if it is."""
     descriptor = descriptor_of(folder)
     if descriptor is None:
+        denied = unreadable_given(folder / DESCRIPTOR)
+        if denied is not None:  # its permissions at fault, not its content (QA)
+            return f"its {DESCRIPTOR} cannot be read by this user ({denied.message})"
         return (f"it holds no {DESCRIPTOR}, or one that cannot be read (damaged or "
                 "incomplete)")
     return _mismatch(descriptor, name, version)
@@ -248,6 +253,18 @@ def survey_releases(dist: Path, name: str) -> Releases:
             damaged.append(DamagedRelease(archive, reason))
     return Releases(tuple(sorted(found.items(), key=lambda item: item[0])),
                     tuple(sorted(damaged, key=lambda item: item.path)))
+
+
+def unreadable_release(path: Path) -> Problem | None:
+    """The problem of a release folder or zip that this user may not read, or of a
+    folder's datapackage.json that this user may not read (which tells what the folder
+    is); None if there is none. Its permissions are at fault: never to be called damaged,
+    with advice to restore or remove it (QA)."""
+    problem = unreadable_given(path)
+    if problem is None and not os.path.islink(path) and os.path.isdir(path) \
+            and os.path.lexists(path / DESCRIPTOR):
+        problem = unreadable_given(path / DESCRIPTOR)
+    return problem
 
 
 def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:

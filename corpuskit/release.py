@@ -49,7 +49,7 @@ from .diff import (
     summarize,
 )
 from .discover import read_changelog
-from .dist import is_archive, other_corpora, survey_releases
+from .dist import is_archive, other_corpora, survey_releases, unreadable_release
 from .errors import (
     InputError,
     OutputError,
@@ -446,6 +446,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)
     releases = survey_releases(dist, config.name)  # zip-only releases too
+    denied = [problem for item in releases.damaged if not os.path.islink(item.path)
+              and (problem := unreadable_release(item.path)) is not None]
+    if denied:  # its permissions at fault, not its content: no advice to restore it (QA)
+        raise ReleaseError(
+            "; ".join(f"{problem.path}: {problem.message}" for problem in denied)
+            + f"; a release reads every release of {config.name} in {dist} to number the "
+              "next version: then release again")
     if releases.damaged:
         named = "; ".join(f"{item.path} is named as a release of {config.name} but "
                           f"{item.reason}" for item in releases.damaged)

@@ -592,7 +592,7 @@ def test_the_folder_that_cannot_be_entered_is_named(tmp_path: Path) -> None:
 
 @needs_permissions
 @pytest.mark.parametrize("locked", ["folder 000", "folder 311", "zip 000", "data 311",
-                                    "README 000"])
+                                    "README 000", "datapackage.json 000"])
 def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path) -> None:
     """A release already in --out that this user may not read (its folder, its zip, a
     folder or file in it) was called changed after it was built, or damaged, with advice
@@ -605,7 +605,8 @@ def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path
     release = next(p for p in out.iterdir() if p.is_dir())
     where, mode = locked.split()
     target = {"folder": release, "zip": out / f"{release.name}.zip", "data": release / "data",
-              "README": release / "README.md"}[where]
+              "README": release / "README.md",
+              "datapackage.json": release / "datapackage.json"}[where]
     before = snapshot(out)
     target.chmod(int(mode, 8))
     try:
@@ -625,6 +626,36 @@ def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path
         assert "chmod a+r" in shown and "or run corpuskit as its owner" in shown, shown
         for wrong in ("changed after", "damaged", "stale-release", "not-a-package",
                       "missing", "delete", "restore", "remove", "not current"):
+            assert wrong not in shown, (wrong, shown)
+
+
+@needs_permissions
+def test_release_says_an_unreadable_descriptor_is_to_be_made_readable(tmp_path: Path) -> None:
+    """A release in --out whose datapackage.json this user may not read was called a
+    release that "holds no datapackage.json, or one that cannot be read (damaged or
+    incomplete)", with advice to restore it from a published copy or move it out (QA):
+    its permissions are at fault. release names the file and how to read it, and writes
+    nothing."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    descriptor = release / "datapackage.json"
+    before, config = snapshot(out), (seeds / "corpus.toml").read_bytes()
+    descriptor.chmod(0)
+    try:
+        runs = [run_cli(["release", "patch", "--seeds", seeds, "--out", out, *more],
+                        preexec_fn=drop_file_permission_override)
+                for more in (["--dry-run"], ["--json"])]
+    finally:
+        descriptor.chmod(0o644)
+    assert snapshot(out) == before and (seeds / "corpus.toml").read_bytes() == config
+    for failed in runs:
+        assert failed.code == 1, failed.stderr
+        shown = failed.stdout + failed.stderr
+        assert f"{descriptor}: this file cannot be read (Permission denied): make it readable " \
+            "to this user (chmod a+r), or run corpuskit as its owner" in shown, shown
+        for wrong in ("damaged", "restore", "move it out", "Traceback"):
             assert wrong not in shown, (wrong, shown)
 
 
