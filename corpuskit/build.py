@@ -611,6 +611,15 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
             "published copy")
 
 
+def _cannot_read(path: Path, exc: OSError) -> str:
+    """Why a file or folder of a release this user may not read was not compared, and how
+    to read it."""
+    if os.path.isdir(path):
+        return f"cannot list the folder: {exc.strerror or exc}" \
+            f"{permission_advice(exc, folder=True)}"
+    return f"cannot read: {exc.strerror or exc}{permission_advice(exc)}"
+
+
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
                      seeds: Path) -> bool:
@@ -621,11 +630,10 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     differing = tree_differences(existing, built, unreadable)
     if unreadable:
         raise ReleaseProblems(
-            [Problem(str(path), "unreadable-file", f"cannot read: {exc.strerror or exc}"
-                                                   f"{permission_advice(exc)}")
+            [Problem(str(path), "unreadable-file", _cannot_read(path, exc))
              for path, exc in unreadable],
             f"release {config.release_name} in {out} cannot be compared with this build "
-            f"({counted(len(unreadable), 'file')} of it cannot be read); nothing was written")
+            f"({len(unreadable)} of its files or folders cannot be read); nothing was written")
     if differing:
         from .validation import validate  # only on this error path
 

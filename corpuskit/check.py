@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .archive import package_files
 from .build import build, every_seeds_problem, unfinished_release
-from .compare import archives_match, tree_differences, unreadable_member
+from .compare import archives_match, tree_differences, tree_entries, unreadable_member
 from .config import load_config
 from .dist import (
     descriptor_created,
@@ -130,8 +130,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         differing, edited = [], False
         if folder_read and release.is_dir():
-            built = set(package_files(result.release))
-            present = set(package_files(release))
+            built, present = tree_entries(result.release), tree_entries(release)
             differing = tree_differences(result.release, release)
             inside = _unreadable_inside(release, jobs) if differing else {}
             if inside:  # a file or folder in it cannot be read: not compared (QA)
@@ -151,6 +150,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 if rel not in present:
                     message = f"missing: a fresh build of {seeds} makes this file" + (
                         f"; {restore}" if edited else "")
+                elif rel.endswith("/"):  # an empty folder: packages hold files only
+                    message = (f"extra: a fresh build of {seeds} makes no empty folder; "
+                               "remove it")
                 elif rel not in built:
                     message = f"extra: a fresh build of {seeds} does not make this file" + (
                         "; it was added after the release was built: remove it" if edited

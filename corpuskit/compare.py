@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .archive import package_files, zip_signature
+from .archive import zip_signature
 
 
 def tree_differences(expected: Path, actual: Path,
@@ -21,9 +21,10 @@ def tree_differences(expected: Path, actual: Path,
     followed (``filecmp`` would follow it, so a release whose README.md links to a file
     outside it was "current"). A file that cannot be read (its permissions) is neither
     the same nor different: it goes to ``unreadable``, its path (of either folder) and
-    why, in order; without that list, it differs (never a traceback)."""
-    left = set(package_files(expected)) if expected.is_dir() else set()
-    right = set(package_files(actual)) if actual.is_dir() else set()
+    why, in order; without that list, it differs (never a traceback). So does a folder that
+    cannot be listed, and an empty folder differs (:func:`tree_entries`)."""
+    left = tree_entries(expected, unreadable)
+    right = tree_entries(actual, unreadable)
     differing = left ^ right
     for rel in sorted(left & right):
         if not (_regular(expected / rel) and _regular(actual / rel)):
@@ -41,6 +42,42 @@ def tree_differences(expected: Path, actual: Path,
         if not same:
             differing.add(rel)
     return sorted(differing)
+
+
+def tree_entries(folder: Path, unreadable: list[tuple[Path, OSError]] | None = None
+                 ) -> set[str]:
+    """The relative POSIX paths of the files under ``folder`` (a link is one: never
+    followed), and ``<path>/`` of each folder below it that holds nothing (a build makes
+    none, and its zip could not hold one) or that cannot be listed: that one goes to
+    ``unreadable`` instead, with why, if that list is given. A folder that cannot be
+    listed was passed over as :func:`corpuskit.archive.package_files` passes over it, so
+    that a release holding one, or an empty one, was "equal to a fresh build" (QA).
+    Nothing for a ``folder`` that is not one; one that cannot be listed goes to
+    ``unreadable``, if given."""
+    found: set[str] = set()
+    if not folder.is_dir():
+        return found
+    stack = [(folder, "")]
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = [(entry.name, entry.is_dir(follow_symlinks=False))
+                           for entry in listing]
+        except OSError as exc:
+            if unreadable is not None:
+                unreadable.append((path, exc))
+            elif prefix:
+                found.add(prefix)
+            continue
+        if prefix and not entries:
+            found.add(prefix)
+        for name, is_dir in entries:
+            if is_dir:
+                stack.append((path / name, f"{prefix}{name}/"))
+            else:
+                found.add(prefix + name)
+    return found
 
 
 def _regular(path: Path) -> bool:

@@ -133,6 +133,49 @@ def test_a_file_replaced_by_a_link_to_the_same_bytes_is_named(repo: Path) -> Non
     assert not report.valid
 
 
+@pytest.mark.parametrize("where", ["", "data/raw"])
+def test_an_empty_folder_added_to_a_release_is_named(repo: Path, where: str) -> None:
+    """A release folder holding an empty folder was "current, equal to a fresh build"
+    (files alone were compared), while validate refuses it: a build makes none, and the
+    zip could not hold one (QA)."""
+    release = repo / "dist/validate-sample-1.0.0"
+    empty = release / where / "notes"
+    empty.mkdir()
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert not report.valid
+    assert [(p.path, p.code) for p in report.problems] == [(str(empty), "stale-release")]
+    assert "makes no empty folder; remove it" in report.problems[0].message
+    empty.rmdir()
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
+def test_tree_entries_name_empty_and_unlisted_folders(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files by their paths, an empty folder by its path and a slash; a folder that cannot
+    be listed the same, or handed to the list of what cannot be read, if one is given."""
+    from corpuskit import compare
+
+    (tmp_path / "a/b").mkdir(parents=True)
+    (tmp_path / "a/f.txt").write_text("x")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked/g.txt").write_text("y")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    real = compare.os.scandir
+
+    def scandir(path: object) -> object:
+        if Path(str(path)).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compare.os, "scandir", scandir)
+    assert compare.tree_entries(tmp_path) == {"a/b/", "a/f.txt", "empty/", "link", "locked/"}
+    unreadable: list[tuple[Path, OSError]] = []
+    assert compare.tree_entries(tmp_path, unreadable) == {"a/b/", "a/f.txt", "empty/", "link"}
+    assert [(path, exc.errno) for path, exc in unreadable] == [(tmp_path / "locked", 13)]
+    assert compare.tree_entries(tmp_path / "missing") == set()
+
+
 def test_other_time_stamp_is_explained(repo: Path) -> None:
     """The release's own time, as the SOURCE_DATE_EPOCH that gives it; or, where it has
     none, that the build must have none either."""
