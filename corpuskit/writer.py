@@ -266,8 +266,9 @@ _OVERWRITE = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOC
 
 def overwrite_file(path: Path, data: bytes) -> bool:
     """Write ``data`` over the bytes of the file at ``path``, in place, if it is a regular
-    file of exactly that size with no other link; whether it was written (else nothing
-    was: write it with :func:`write_file`, ``atomic``).
+    file of exactly that size with no other link, in a folder this user may write (where
+    it could be replaced as well); whether it was written (else nothing was: write it
+    with :func:`write_file`, ``atomic``).
 
     Only for a cache file whose content ends in a check of itself (a seeds states file:
     :mod:`corpuskit.seedstate`): a build that reads it while another writes it, or after
@@ -278,6 +279,10 @@ def overwrite_file(path: Path, data: bytes) -> bool:
     an incremental build of 100,000 documents saves 200 of them.
     """
     if not hasattr(os, "pwrite"):  # Windows: replaced, as before
+        return False
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        # A folder this user may not write (a cache locked to keep it as it is) is not
+        # written into through its files either: the build's note says nothing is kept.
         return False
     try:
         fd = os.open(path, _OVERWRITE)

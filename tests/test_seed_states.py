@@ -15,6 +15,7 @@ from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 from corpuskit import engine, seedstate
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
+from corpuskit.errors import OutputError
 from corpuskit.writer import file_identity
 
 DOCS = {f"part-{i % 2}/doc-{i:03d}.txt": f"Note {i}\n\nThe river rose by {i} cm in the night.\n"
@@ -415,3 +416,29 @@ def test_states_are_replaced_where_writing_in_place_would_not_do(tmp_path: Path)
     os.mkfifo(states.file)
     _saved(tmp_path, paths, 10)  # would hang, opening the FIFO to write
     assert states.file.is_file() and _shas(tmp_path, paths) == [f"{10:064x}"] * 2
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_states_in_a_folder_this_user_may_not_write_are_left_as_they_are(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder made read-only (to keep it as it is) was written into through its
+    states files, in place, while the build's note said nothing was kept (QA): a folder
+    this user may not write is written neither way."""
+    paths = ["a/1.txt", "a/2.txt"]
+    states = _saved(tmp_path, paths, 7)
+    kept = states.file.read_bytes()
+    real = os.access
+    locked = states.file.parent
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if Path(str(path)) == locked and mode & os.W_OK:
+            return False  # as for a user without the right (root may write anywhere)
+        return real(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OutputError(f"cannot write into {locked}: Permission denied")
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(seedstate, "write_file", refused)  # as root, the replace would do
+    _saved(tmp_path, paths, 8)
+    assert states.file.read_bytes() == kept
