@@ -224,10 +224,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 state = "sound"
             problems.append(_zip_only_problem(release, seeds, config.version, build_command,
                                               state))
+        # Not compared if this version's folder or zip, or a file in them, could not be
+        # read; an older release that cannot be read is a problem of its own (QA: the
+        # comparison's findings were said to be the unread file's, "not compared").
+        unread = [problem for path, problem in denied.items()
+                  if path in (release, archive) or path.is_relative_to(release)]
         return _report(target, problems, files=len(sizes), size=sum(sizes),
-                       documents=result.documents, compared=not denied,
-                       not_compared=(f"{', '.join(p.path for p in denied.values())} "
-                                     f"{NOT_READ}") if denied else "")
+                       documents=result.documents, compared=not unread,
+                       not_compared=(f"{', '.join(p.path for p in unread)} "
+                                     f"{NOT_READ}") if unread else "")
 
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.

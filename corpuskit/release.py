@@ -446,20 +446,24 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)
     releases = survey_releases(dist, config.name)  # zip-only releases too
-    denied = [problem for item in releases.damaged if not os.path.islink(item.path)
-              and (problem := unreadable_release(item.path)) is not None]
+    denied = {item.path: problem for item in releases.damaged
+              if not os.path.islink(item.path)
+              and (problem := unreadable_release(item.path)) is not None}
+    damaged = [item for item in releases.damaged if item.path not in denied]
+    said: list[str] = []
     if denied:  # its permissions at fault, not its content: no advice to restore it (QA)
-        raise ReleaseError(
-            "; ".join(f"{problem.path}: {problem.message}" for problem in denied)
-            + f"; a release reads every release of {config.name} in {dist} to number the "
-              "next version: then release again")
-    if releases.damaged:
+        said.append("; ".join(f"{problem.path}: {problem.message}"
+                              for problem in denied.values())
+                    + f" (a release reads every release of {config.name} in {dist} to "
+                      "number the next version)")
+    if damaged:
         named = "; ".join(f"{item.path} is named as a release of {config.name} but "
-                          f"{item.reason}" for item in releases.damaged)
-        them = "it" if len(releases.damaged) == 1 else "them"
-        raise ReleaseError(
-            f"{named}; restore {them} from a published copy ('corpuskit validate' names what "
-            f"is wrong) or move {them} out of {dist}, then release again")
+                          f"{item.reason}" for item in damaged)
+        them = "it" if len(damaged) == 1 else "them"
+        said.append(f"{named}; restore {them} from a published copy ('corpuskit validate' "
+                    f"names what is wrong) or move {them} out of {dist}")
+    if said:  # every such release at once (QA: one was hidden behind another)
+        raise ReleaseError("; ".join(said) + ", then release again")
     latest = releases.latest
     notes: list[str] = []
 

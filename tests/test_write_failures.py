@@ -633,6 +633,42 @@ def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path
 
 
 @needs_permissions
+@pytest.mark.parametrize("locked", ["datapackage.json", "folder"])
+def test_an_older_unreadable_release_leaves_the_comparison_standing(
+        locked: str, tmp_path: Path) -> None:
+    """check of a dist/ whose older release this user may not read, and whose latest is
+    stale: it compared the latest, reported what differed, and then said "not compared,
+    <the older release> cannot be read (N problems)", every finding laid on that file
+    (QA). The older release is its own problem; the comparison stands."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1, {"version": "1.0.0"})
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, DOCS_V1, {"version": "1.1.0"})
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, {**DOCS_V1, "doc1.txt": "Title number 1\n\nChanged since 1.1.0.\n"},
+                {"version": "1.1.0"})
+    older = next(p for p in out.iterdir() if p.name.endswith("-1.0.0"))
+    target = older / "datapackage.json" if locked == "datapackage.json" else older
+    target.chmod(0)
+    try:
+        runs = [run_cli(["check", "--seeds", seeds, "--dist", out, *more],
+                        preexec_fn=drop_file_permission_override) for more in ([], ["--json"])]
+    finally:
+        target.chmod(0o755 if target.is_dir() else 0o644)
+    text, as_json = runs
+    assert text.code == 1 and as_json.code == 1, text.stderr
+    assert f"{target}: this " in text.stdout and "[unreadable-file]" in text.stdout
+    assert "doc1.txt: differs from what a fresh build" in text.stdout, text.stdout
+    assert "not compared" not in text.stdout + text.stderr, text.stdout + text.stderr
+    assert "not current" in text.stdout, text.stdout
+    report = json.loads(as_json.stdout)
+    codes = {(problem["path"], problem["code"]) for problem in report["problems"]}
+    assert (str(target), "unreadable-file") in codes, codes
+    assert any(code == "stale-release" and path.endswith("doc1.txt") for path, code in codes)
+    assert "not_compared" not in report or not report["not_compared"], report
+
+
+@needs_permissions
 def test_release_says_an_unreadable_descriptor_is_to_be_made_readable(tmp_path: Path) -> None:
     """A release in --out whose datapackage.json this user may not read was called a
     release that "holds no datapackage.json, or one that cannot be read (damaged or
@@ -660,6 +696,32 @@ def test_release_says_an_unreadable_descriptor_is_to_be_made_readable(tmp_path: 
             "to this user (chmod a+r), or run corpuskit as its owner" in shown, shown
         for wrong in ("damaged", "restore", "move it out", "Traceback"):
             assert wrong not in shown, (wrong, shown)
+
+
+@needs_permissions
+def test_release_names_an_unreadable_and_a_damaged_release_at_once(tmp_path: Path) -> None:
+    """With one release this user may not read and another damaged beside it, release
+    named the first alone; once that was mended it failed again over the second (QA).
+    Both are named in one run, each with what to do."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    damaged = out / release.name.replace("1.0.0", "0.5.0")
+    (damaged / "data").mkdir(parents=True)
+    (damaged / "README.md").write_text("hi\n", encoding="utf-8")
+    descriptor = release / "datapackage.json"
+    descriptor.chmod(0)
+    try:
+        failed = run_cli(["release", "patch", "--seeds", seeds, "--out", out, "--dry-run"],
+                         preexec_fn=drop_file_permission_override)
+    finally:
+        descriptor.chmod(0o644)
+    assert failed.code == 1, failed.stderr
+    assert f"{descriptor}: this file cannot be read (Permission denied): make it readable " \
+        "to this user (chmod a+r)" in failed.stderr, failed.stderr
+    assert f"{damaged} is named as a release of " in failed.stderr, failed.stderr
+    assert "restore it from a published copy" in failed.stderr, failed.stderr
 
 
 @needs_permissions
