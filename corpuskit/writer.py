@@ -624,6 +624,29 @@ def _is_current_lock_file(handle: BinaryIO, path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
+def _lock_unreadable(out: Path, exc: OSError) -> str | None:
+    """What to say of a lock file in ``out`` that this user may not open (another user's,
+    not readable to others), in a folder this user may write; None otherwise."""
+    lock = out / LOCK_NAME
+    if exc.errno not in (errno.EACCES, errno.EPERM) or not os.path.lexists(lock) \
+            or _unwritable(out):
+        return None
+    said = (f"cannot open {lock} ({exc.strerror}), the lock that builds and releases into "
+            f"{out} take to write one at a time; it holds nothing")
+    try:
+        owner = os.lstat(lock).st_uid
+    except OSError:
+        owner = None
+    if owner == os.geteuid():
+        return f"{said}: make it readable (chmod u+r {shell_word(str(lock))})"
+    sticky = _sticky(out, lock)
+    if sticky is not None:
+        return f"{said}; {sticky}"
+    return (f"{said}: ask its owner to make it readable to every user (chmod a+r), or, "
+            f"when no build or release is running there, remove it "
+            f"(rm {shell_word(str(lock))})")
+
+
 @contextmanager
 def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     """Hold the output folder's lock: one build or release writes to a folder at a time.
@@ -645,12 +668,16 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     created_out = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
-        handle = (out / LOCK_NAME).open("a+b")
+        # Opened to read: a lock is taken on a file, whatever it was opened for, and the
+        # lock file another user's build left in a shared folder is as good (QA: opened to
+        # write, it stopped every other user's build with "cannot write to <out>").
+        handle = os.fdopen(os.open(out / LOCK_NAME, os.O_RDONLY | os.O_CREAT
+                                   | getattr(os, "O_CLOEXEC", 0), 0o644), "rb")
     except OSError as exc:
         misnamed = _not_a_folder(out, exc)
         if misnamed is not None:  # the command line names a file: a usage error (exit 2),
             raise UsageError(misnamed) from None  # as an --out that is a release folder is
-        told = _read_only(out, exc, release)
+        told = _lock_unreadable(out, exc) or _read_only(out, exc, release)
         raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False
     try:

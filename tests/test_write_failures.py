@@ -211,6 +211,38 @@ def test_another_users_file_in_a_sticky_folder_is_said_to_be_theirs(tmp_path: Pa
     assert "sticky" not in write_advice(theirs, refused)
 
 
+@needs_permissions
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_another_users_lock_file_in_a_shared_output_folder(tmp_path: Path) -> None:
+    """A folder every user may write, holding the lock file another user's build left:
+    the lock was opened to write, so every other user's build failed with "cannot write
+    to <out>", naming the folder they could write (QA). A lock needs the file only to be
+    read: the build goes on; a lock file they may not even read is named, with what to do."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "shared"
+    out.mkdir()
+    lock = out / ".corpuskit-lock"
+    lock.write_bytes(b"")
+    lock.chmod(0o644)
+    for path in (out, lock):
+        os.chown(path, 65534, 65534)
+    out.chmod(0o777)
+    built = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
+    assert built.code == 0, built.stderr
+    release = next(p for p in out.iterdir() if p.is_dir())
+    assert_valid_release(release, out / f"{release.name}.zip")
+    lock.chmod(0o600)
+    write_seeds(seeds, DOCS_V1, {"version": "1.0.1"})
+    before = snapshot(out)
+    failed = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
+    assert failed.code == 1, failed.stderr
+    assert f"cannot open {lock} (Permission denied), the lock that builds and releases into " \
+        f"{out} take to write one at a time; it holds nothing: ask its owner to make it " \
+        "readable to every user (chmod a+r), or, when no build or release is running " \
+        f"there, remove it (rm {lock})" in failed.stderr, failed.stderr
+    assert snapshot(out) == before
+
+
 def test_read_only_filesystem(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", 8 * 1024 * 1024) as mount:
         out = mount / "dist"
