@@ -46,9 +46,23 @@ def read_problem(rel: str, exc: OSError) -> Problem:
 
 
 #: What to do about a file this user may not read.
-def not_permitted(bits: str = "a+r") -> str:
-    """What to do about a file (a folder: ``bits`` ``a+rx``) this user may not read."""
+def not_permitted(bits: str = "a+r", path: str | os.PathLike[str] | None = None) -> str:
+    """What to do about a file (a folder: ``bits`` ``a+rx``) this user may not read: make
+    it readable, or, if ``path`` is known to be another user's, ask its owner to (only
+    they may change its mode: QA)."""
+    if path is not None and _owner_is_other(path):
+        return f"ask its owner to make it readable (chmod {bits}), or run corpuskit as its owner"
     return f"make it readable to this user (chmod {bits}), or run corpuskit as its owner"
+
+
+def _owner_is_other(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` belongs to another user than this one (False if it cannot be
+    looked at, or is relative: an error's file name may be relative to a folder opened
+    apart, not to the working folder)."""
+    try:
+        return os.path.isabs(path) and os.lstat(path).st_uid != os.geteuid()
+    except (OSError, ValueError, AttributeError):  # AttributeError: no geteuid (Windows)
+        return False
 
 
 NOT_PERMITTED = not_permitted()
@@ -59,7 +73,9 @@ def permission_advice(exc: BaseException, *, folder: bool = False) -> str:
     ``folder``: list it), else ``""`` (a package file's "Permission denied" said nothing
     of it, QA)."""
     denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM)
-    return f"; {not_permitted('a+rx' if folder else 'a+r')}" if denied else ""
+    if not denied:
+        return ""
+    return f"; {not_permitted('a+rx' if folder else 'a+r', getattr(exc, 'filename', None))}"
 
 
 def open_checked(path: str, *, dir_fd: int | None = None) -> int:
@@ -143,6 +159,6 @@ def unreadable_given(path: Path) -> Problem | None:
             return Problem(str(path), "unreadable-file", _unreachable(path, why))
         kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
         return Problem(str(path), "unreadable-file",
-                       f"this {kind} cannot be read ({why}): {not_permitted(bits)}")
+                       f"this {kind} cannot be read ({why}): {not_permitted(bits, path)}")
     except OSError:
         return None

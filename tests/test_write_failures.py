@@ -243,6 +243,25 @@ def test_another_users_lock_file_in_a_shared_output_folder(tmp_path: Path) -> No
     assert snapshot(out) == before
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_read_advice_for_another_users_file_asks_its_owner(tmp_path: Path) -> None:
+    """"make it readable to this user (chmod a+r)" was the advice for another user's file
+    too, where only its owner may run that chmod (QA): they are asked to."""
+    from corpuskit.regularfiles import not_permitted, permission_advice
+
+    theirs = tmp_path / "README.md"
+    theirs.write_text("text\n", "utf-8")
+    own = not_permitted("a+r", theirs)
+    assert own == "make it readable to this user (chmod a+r), or run corpuskit as its owner"
+    os.chown(theirs, 65534, 65534)
+    asked = "ask its owner to make it readable (chmod a+r), or run corpuskit as its owner"
+    assert not_permitted("a+r", theirs) == asked
+    refused = PermissionError(errno.EACCES, "Permission denied", str(theirs))
+    assert permission_advice(refused) == f"; {asked}"
+    relative = PermissionError(errno.EACCES, "Permission denied", "README.md")
+    assert permission_advice(relative) == f"; {own}"  # relative to what: not guessed
+
+
 def test_read_only_filesystem(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", 8 * 1024 * 1024) as mount:
         out = mount / "dist"
