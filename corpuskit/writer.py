@@ -624,10 +624,49 @@ def _is_current_lock_file(handle: BinaryIO, path: Path) -> bool:
     return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
 
 
+#: How the lock file is opened: to read, made if missing, never through a symbolic link
+#: (in a folder others may write, one could make a build create a file where it points),
+#: and never waiting (a FIFO put there would wait for a writer: QA).
+_LOCK_FLAGS = os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) \
+    | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class _LockNotAFile(OSError):
+    """The output folder's lock file is something else (a FIFO, a folder, a link)."""
+
+
+def _open_lock(lock: Path) -> int:
+    """A descriptor of the output folder's lock file, made if missing and readable to every
+    user (a build under umask 077 made one other users' builds could not open: QA)."""
+    try:
+        fd = os.open(lock, _LOCK_FLAGS, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO) or (
+                exc.errno == errno.EMLINK and os.path.islink(lock)):
+            raise _LockNotAFile(exc.errno, exc.strerror, str(lock)) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _LockNotAFile(errno.EINVAL, "not a regular file", str(lock))
+        if info.st_uid == os.geteuid() and info.st_mode & 0o444 != 0o444:
+            with suppress(OSError):
+                os.fchmod(fd, 0o644)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def _lock_unreadable(out: Path, exc: OSError) -> str | None:
     """What to say of a lock file in ``out`` that this user may not open (another user's,
     not readable to others), in a folder this user may write; None otherwise."""
     lock = out / LOCK_NAME
+    if isinstance(exc, _LockNotAFile):
+        kind = "a symbolic link" if os.path.islink(lock) else \
+            "a folder" if os.path.isdir(lock) else "no regular file (a FIFO, socket or device)"
+        return (f"{lock}, the lock that builds and releases into {out} take to write one at "
+                f"a time, is {kind}: remove it (a build makes it again)")
     if exc.errno not in (errno.EACCES, errno.EPERM) or not os.path.lexists(lock) \
             or _unwritable(out):
         return None
@@ -671,8 +710,7 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         # Opened to read: a lock is taken on a file, whatever it was opened for, and the
         # lock file another user's build left in a shared folder is as good (QA: opened to
         # write, it stopped every other user's build with "cannot write to <out>").
-        handle = os.fdopen(os.open(out / LOCK_NAME, os.O_RDONLY | os.O_CREAT
-                                   | getattr(os, "O_CLOEXEC", 0), 0o644), "rb")
+        handle = os.fdopen(_open_lock(out / LOCK_NAME), "rb")
     except OSError as exc:
         misnamed = _not_a_folder(out, exc)
         if misnamed is not None:  # the command line names a file: a usage error (exit 2),

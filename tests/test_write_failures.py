@@ -262,6 +262,46 @@ def test_read_advice_for_another_users_file_asks_its_owner(tmp_path: Path) -> No
     assert permission_advice(relative) == f"; {own}"  # relative to what: not guessed
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link"])
+def test_a_lock_file_that_is_no_file_is_named(kind: str, tmp_path: Path) -> None:
+    """Opened to read, a FIFO as the lock file made the build wait for a writer forever
+    (QA); a link was followed, and the build made a file where it pointed; a folder gave
+    "cannot write <out>: Is a directory". Each is named, with what to do, at once."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".corpuskit-lock"
+    victim = tmp_path / "victim"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "folder":
+        lock.mkdir()
+    else:
+        lock.symlink_to(victim)
+    failed = run_cli(build_args(seeds, out), timeout=60)
+    said = {"fifo": "no regular file (a FIFO, socket or device)", "folder": "a folder",
+            "link": "a symbolic link"}[kind]
+    assert failed.code == 1, failed.stderr
+    assert f"{lock}, the lock that builds and releases into {out} take to write one at a " \
+        f"time, is {said}: remove it (a build makes it again)" in failed.stderr, failed.stderr
+    assert not os.path.lexists(victim)
+    assert sorted(p.name for p in out.iterdir()) == [".corpuskit-lock"]
+
+
+def test_the_lock_file_is_readable_to_every_user(tmp_path: Path) -> None:
+    """Under umask 077, the first build made a lock file of mode 600 in the output folder,
+    which then stopped the builds of every other user sharing it (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    out.mkdir()
+    before = os.umask(0o077)
+    try:
+        assert run_here(build_args(seeds, out)).code == 0
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((out / ".corpuskit-lock").stat().st_mode) == 0o644
+
+
 def test_read_only_filesystem(tmp_path: Path) -> None:
     with tmpfs(tmp_path / "mnt", 8 * 1024 * 1024) as mount:
         out = mount / "dist"
