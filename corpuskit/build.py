@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import package
 from .archiveseal import ends_in_a_seal
-from .compare import archives_match, tree_differences
+from .compare import archives_match, not_compared_reason, tree_differences
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
@@ -58,7 +58,7 @@ from .preparedpieces import (
 )
 from .problems import Problem
 from .reader import folder_kind
-from .regularfiles import permission_advice, unreadable_given
+from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
@@ -611,15 +611,6 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
             "published copy")
 
 
-def _cannot_read(path: Path, exc: OSError) -> str:
-    """Why a file or folder of a release this user may not read was not compared, and how
-    to read it."""
-    if os.path.isdir(path):
-        return f"cannot list the folder: {exc.strerror or exc}" \
-            f"{permission_advice(exc, folder=True)}"
-    return f"cannot read: {exc.strerror or exc}{permission_advice(exc)}"
-
-
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
                      seeds: Path) -> bool:
@@ -630,7 +621,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
     differing = tree_differences(existing, built, unreadable)
     if unreadable:
         raise ReleaseProblems(
-            [Problem(str(path), "unreadable-file", _cannot_read(path, exc))
+            [Problem(str(path), "unreadable-file", not_compared_reason(path, exc))
              for path, exc in unreadable],
             f"release {config.release_name} in {out} cannot be compared with this build "
             f"({len(unreadable)} of its files or folders cannot be read); nothing was written")

@@ -23,7 +23,13 @@ from pathlib import Path
 
 from .archive import package_files
 from .build import build, every_seeds_problem, unfinished_release
-from .compare import archives_match, tree_differences, tree_entries, unreadable_member
+from .compare import (
+    archives_match,
+    not_compared_reason,
+    tree_differences,
+    tree_entries,
+    unreadable_member,
+)
 from .config import load_config
 from .dist import (
     descriptor_created,
@@ -131,8 +137,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         differing, edited = [], False
         if folder_read and release.is_dir():
             built, present = tree_entries(result.release), tree_entries(release)
-            differing = tree_differences(result.release, release)
-            inside = _unreadable_inside(release, jobs) if differing else {}
+            unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
+            differing = tree_differences(result.release, release, unlisted)
+            inside = {path: Problem(str(path), "unreadable-file",
+                                    not_compared_reason(path, exc)) for path, exc in unlisted}
+            if not inside and differing:  # what else validate may find this user cannot read
+                inside = _unreadable_inside(release, jobs)
             if inside:  # a file or folder in it cannot be read: not compared (QA)
                 denied.update(inside)
                 problems.extend(inside.values())
@@ -147,7 +157,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                        "release's zip or from version control (git checkout), or remove the "
                        f"folder {release.name}/ and run '{build_command}', which puts it back")
             for rel in differing:
-                if rel not in present:
+                if rel not in present and f"{rel}/" in present:
+                    message = (f"a folder stands where a fresh build of {seeds} makes this "
+                               f"file: remove the folder; {restore}")
+                elif rel not in present:
                     message = f"missing: a fresh build of {seeds} makes this file" + (
                         f"; {restore}" if edited else "")
                 elif rel.endswith("/"):  # an empty folder: packages hold files only

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 from .archive import zip_signature
+from .regularfiles import permission_advice
 
 
 def tree_differences(expected: Path, actual: Path,
@@ -25,7 +26,8 @@ def tree_differences(expected: Path, actual: Path,
     cannot be listed, and an empty folder differs (:func:`tree_entries`)."""
     left = tree_entries(expected, unreadable)
     right = tree_entries(actual, unreadable)
-    differing = left ^ right
+    differing = {rel for rel in left ^ right
+                 if not (rel.endswith("/") and _stands_in(rel, right if rel in left else left))}
     for rel in sorted(left & right):
         if not (_regular(expected / rel) and _regular(actual / rel)):
             differing.add(rel)
@@ -47,14 +49,16 @@ def tree_differences(expected: Path, actual: Path,
 def tree_entries(folder: Path, unreadable: list[tuple[Path, OSError]] | None = None
                  ) -> set[str]:
     """The relative POSIX paths of the files under ``folder`` (a link is one: never
-    followed), and ``<path>/`` of each folder below it that holds nothing (a build makes
-    none, and its zip could not hold one) or that cannot be listed: that one goes to
-    ``unreadable`` instead, with why, if that list is given. A folder that cannot be
-    listed was passed over as :func:`corpuskit.archive.package_files` passes over it, so
-    that a release holding one, or an empty one, was "equal to a fresh build" (QA).
+    followed), and ``<path>/`` of each folder below it that holds no file in all its depth
+    (the topmost such: a build makes none, and its zip could not hold one) or that cannot
+    be listed: that one goes to ``unreadable`` instead, with why, if that list is given.
+    A folder that cannot be listed was passed over as
+    :func:`corpuskit.archive.package_files` passes over it, so that a release holding
+    one, or an empty one, was "equal to a fresh build" (QA).
     Nothing for a ``folder`` that is not one; one that cannot be listed goes to
     ``unreadable``, if given."""
     found: set[str] = set()
+    empty: list[str] = []
     if not folder.is_dir():
         return found
     stack = [(folder, "")]
@@ -71,13 +75,48 @@ def tree_entries(folder: Path, unreadable: list[tuple[Path, OSError]] | None = N
                 found.add(prefix)
             continue
         if prefix and not entries:
-            found.add(prefix)
+            empty.append(prefix)
         for name, is_dir in entries:
             if is_dir:
                 stack.append((path / name, f"{prefix}{name}/"))
             else:
                 found.add(prefix + name)
-    return found
+    return found | _topmost_empty(found, empty) if empty else found
+
+
+def not_compared_reason(path: Path, exc: OSError) -> str:
+    """Why a file or folder of a release this user may not read (:func:`tree_differences`'
+    ``unreadable``) was not compared, and how to read it."""
+    if os.path.isdir(path):
+        return f"cannot list the folder: {exc.strerror or exc}" \
+            f"{permission_advice(exc, folder=True)}"
+    return f"cannot read: {exc.strerror or exc}{permission_advice(exc)}"
+
+
+def _stands_in(folder: str, other: set[str]) -> bool:
+    """Whether the other tree has a file where ``folder`` (``<path>/``, empty or not
+    listed) is, or files in a folder there: then those are what differs (one problem for
+    a folder in a file's place, and no "extra" folder where the files of a fresh build's
+    folder are missing: QA)."""
+    return folder[:-1] in other or any(rel.startswith(folder) for rel in other)
+
+
+def _topmost_empty(found: set[str], empty: list[str]) -> set[str]:
+    """For each empty folder, the topmost folder above it that holds no file (nor a
+    folder that cannot be listed) in all its depth: one folder to remove, not one per
+    level (QA)."""
+    holding: set[str] = set()
+    for rel in found:
+        parts = rel.rstrip("/").split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            holding.add("/".join(parts[:end]) + "/")
+    topmost: set[str] = set()
+    for folder in empty:
+        parts = folder.rstrip("/").split("/")
+        while len(parts) > 1 and "/".join(parts[:-1]) + "/" not in holding:
+            parts = parts[:-1]
+        topmost.add("/".join(parts) + "/")
+    return topmost
 
 
 def _regular(path: Path) -> bool:

@@ -149,6 +149,34 @@ def test_an_empty_folder_added_to_a_release_is_named(repo: Path, where: str) -> 
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
 
 
+@pytest.mark.parametrize("change", ["emptied", "nested", "folder for a file"])
+def test_folders_are_named_once_and_rightly(repo: Path, change: str) -> None:
+    """A folder of the release emptied of its files was also called an "extra" empty folder
+    to remove; empty folders nested were named one level per check; an empty folder in a
+    file's place was both "extra" and "missing" (QA). Each difference is named once."""
+    release = repo / "dist/validate-sample-1.0.0"
+    raw = release / "data/raw"
+    if change == "emptied":
+        removed = sorted(p for p in raw.rglob("*") if p.is_file())
+        for path in removed:
+            path.unlink()
+        for folder in sorted((p for p in raw.rglob("*") if p.is_dir()), reverse=True):
+            folder.rmdir()
+        expected = {(str(path), "stale-release") for path in removed}
+    elif change == "nested":
+        (raw / "x/y/z").mkdir(parents=True)
+        expected = {(str(raw / "x"), "stale-release")}
+    else:
+        (release / "README.md").unlink()
+        (release / "README.md").mkdir()
+        expected = {(str(release / "README.md"), "stale-release")}
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    found = {(p.path, p.code) for p in report.problems if not p.path.endswith(".zip")}
+    assert found == expected, report.problems
+    if change == "folder for a file":
+        assert "a folder stands where a fresh build of" in report.problems[-1].message
+
+
 def test_tree_entries_name_empty_and_unlisted_folders(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Files by their paths, an empty folder by its path and a slash; a folder that cannot

@@ -683,7 +683,8 @@ def test_the_folder_that_cannot_be_entered_is_named(tmp_path: Path) -> None:
 
 @needs_permissions
 @pytest.mark.parametrize("locked", ["folder 000", "folder 311", "zip 000", "data 311",
-                                    "README 000", "datapackage.json 000", "extra 000"])
+                                    "data 000", "README 000", "datapackage.json 000",
+                                    "extra 000"])
 def test_an_unreadable_release_is_not_called_changed(locked: str, tmp_path: Path) -> None:
     """A release already in --out that this user may not read (its folder, its zip, a
     folder or file in it) was called changed after it was built, or damaged, with advice
