@@ -702,7 +702,10 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         if not report.compared:
             raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
                                 f"{dist} was not compared")
-        raise ProblemsFound(f"{dist} is not current: {counted(count, 'difference')}")
+        if all(problem.code == "unreadable-file" for problem in report.problems):
+            raise ProblemsFound(f"{dist}: {counted(count, 'release')} or file of a release "
+                                "cannot be read by this user; the rest compared equal")
+        raise ProblemsFound(f"{dist} is not current: {counted(count, 'problem')}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

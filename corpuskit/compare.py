@@ -89,8 +89,8 @@ def not_compared_reason(path: Path, exc: OSError) -> str:
     ``unreadable``) was not compared, and how to read it."""
     if os.path.isdir(path):
         return f"cannot list the folder: {exc.strerror or exc}" \
-            f"{permission_advice(exc, folder=True)}"
-    return f"cannot read: {exc.strerror or exc}{permission_advice(exc)}"
+            f"{permission_advice(exc, folder=True, path=path)}"
+    return f"cannot read: {exc.strerror or exc}{permission_advice(exc, path=path)}"
 
 
 def _stands_in(folder: str, other: set[str]) -> bool:

@@ -102,14 +102,23 @@ def folder_kind(path: Path) -> str | None:
     with it, rather than that there is none. A folder this user may not enter is neither
     (:func:`~corpuskit.regularfiles.unreadable_given` says why)."""
     try:
-        markers = sum((path / marker).is_file() for marker in PACKAGE_MARKERS)
-        if os.path.lexists(path / "corpus.toml") and markers <= 1:
+        found = {marker for marker in PACKAGE_MARKERS if _is_file(path / marker)}
+        if os.path.lexists(path / "corpus.toml") and len(found) <= 1:
             return "seeds"
-        if (path / DESCRIPTOR).is_file() or (path / "bagit.txt").is_file() or markers > 1:
+        if DESCRIPTOR in found or "bagit.txt" in found or len(found) > 1:
             return "package"
     except PermissionError:
         pass
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file, False where this user may not look (a package whose
+    data/ they may not enter is still a package: QA found it called none)."""
+    try:
+        return path.is_file()
+    except PermissionError:
+        return False
 
 
 def descriptor_given(path: Path) -> str | None:

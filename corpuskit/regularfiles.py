@@ -68,14 +68,18 @@ def _owner_is_other(path: str | os.PathLike[str]) -> bool:
 NOT_PERMITTED = not_permitted()
 
 
-def permission_advice(exc: BaseException, *, folder: bool = False) -> str:
+def permission_advice(exc: BaseException, *, folder: bool = False,
+                      path: str | os.PathLike[str] | None = None) -> str:
     """``; <what to do>`` for an error that says this user may not read a file (a
     ``folder``: list it), else ``""`` (a package file's "Permission denied" said nothing
-    of it, QA)."""
+    of it, QA); ``path``: the file, to ask its owner if it is another user's."""
     denied = isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM)
     if not denied:
         return ""
-    return f"; {not_permitted('a+rx' if folder else 'a+r', getattr(exc, 'filename', None))}"
+    # ``path``, as the caller knows it (relative to the working folder), else the error's
+    # file name, which may be relative to a folder opened apart (then not looked at).
+    whose = os.path.abspath(path) if path is not None else getattr(exc, "filename", None)
+    return f"; {not_permitted('a+rx' if folder else 'a+r', whose)}"
 
 
 def open_checked(path: str, *, dir_fd: int | None = None) -> int:
@@ -159,6 +163,7 @@ def unreadable_given(path: Path) -> Problem | None:
             return Problem(str(path), "unreadable-file", _unreachable(path, why))
         kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
         return Problem(str(path), "unreadable-file",
-                       f"this {kind} cannot be read ({why}): {not_permitted(bits, path)}")
+                       f"this {kind} cannot be read ({why}): "
+                       f"{not_permitted(bits, os.path.abspath(path))}")
     except OSError:
         return None

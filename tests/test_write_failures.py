@@ -761,6 +761,58 @@ def test_an_older_unreadable_release_leaves_the_comparison_standing(
 
 
 @needs_permissions
+def test_an_older_unreadable_release_beside_a_current_one_is_said_so(tmp_path: Path) -> None:
+    """With the seeds' release current and an older one that this user may not read, check
+    said "not current, 1 problem" and "is not current: 1 difference", where nothing
+    differed (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1, {"version": "1.0.0"})
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    write_seeds(seeds, DOCS_V1, {"version": "1.1.0"})
+    assert run_here(build_args(seeds, out)).code == 0
+    older = next(p for p in out.iterdir() if p.name.endswith("-1.0.0"))
+    older.chmod(0)
+    try:
+        failed = run_cli(["check", "--seeds", seeds, "--dist", out, "--jobs", "1"],
+                         preexec_fn=drop_file_permission_override)
+    finally:
+        older.chmod(0o755)
+    assert failed.code == 1, failed.stderr
+    assert f"{out}: what could be read is equal to a fresh build" in failed.stdout, \
+        failed.stdout
+    assert f"{out}: 1 release or file of a release cannot be read by this user; the rest " \
+        "compared equal" in failed.stderr, failed.stderr
+    assert "not current" not in failed.stdout + failed.stderr
+
+
+@needs_permissions
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: Path) -> None:
+    """A package whose data/ is another user's, not to be entered: validate called the
+    folder no package at all (it looked for data/documents.jsonl and gave up), and the
+    advice was a chmod only that user may run, unless the package was given by an
+    absolute path (QA). It is a package whose data/ cannot be read; its owner is asked."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    data = release / "data"
+    os.chown(data, 65534, 65534)
+    data.chmod(0o700)
+    try:
+        failed = run_cli(["validate", release.relative_to(tmp_path)], cwd=tmp_path,
+                         preexec_fn=drop_file_permission_override)
+    finally:
+        data.chmod(0o755)
+        os.chown(data, os.geteuid(), os.getegid())
+    assert failed.code == 1, failed.stderr
+    assert "not a seeds folder" not in failed.stdout, failed.stdout
+    assert f"{data.relative_to(tmp_path)}: cannot list the folder: Permission denied; ask its " \
+        "owner to make it readable (chmod a+rx), or run corpuskit as its owner " \
+        "[unreadable-file]" in failed.stdout, failed.stdout
+
+
+@needs_permissions
 def test_release_says_an_unreadable_descriptor_is_to_be_made_readable(tmp_path: Path) -> None:
     """A release in --out whose datapackage.json this user may not read was called a
     release that "holds no datapackage.json, or one that cannot be read (damaged or

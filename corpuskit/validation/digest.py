@@ -33,11 +33,12 @@ _RELATIVE_OPEN = os.open in os.supports_dir_fd
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def read_reason(exc: BaseException) -> str:
-    """The reason a file could not be read, for a problem message."""
+def read_reason(exc: BaseException, path: str | None = None) -> str:
+    """The reason a file could not be read, for a problem message (``path``: the file, if
+    known, relative to the working folder)."""
     if isinstance(exc, ArchiveReadError):
         return str(exc)
-    return f"{getattr(exc, 'strerror', None) or exc}{permission_advice(exc)}"
+    return f"{getattr(exc, 'strerror', None) or exc}{permission_advice(exc, path=path)}"
 
 
 class FileDigester:

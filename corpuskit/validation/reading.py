@@ -10,6 +10,7 @@ problem. It also forks the worker processes, which read the package as the paren
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,7 +57,9 @@ class PackageReader:
 
     def read_error(self, rel: str, exc: BaseException | str) -> None:
         self.unreadable.add(rel)
-        reason = exc if isinstance(exc, str) else read_reason(exc)
+        root = self.view.root
+        reason = exc if isinstance(exc, str) else read_reason(
+            exc, os.path.join(root, rel) if root is not None else None)
         self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
 
     def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:

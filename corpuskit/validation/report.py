@@ -136,6 +136,10 @@ class ValidationReport:
                 return f"{self.target}: current, equal to a fresh build ({what})"
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
+            if all(problem.code == "unreadable-file" for problem in self.problems):
+                # an older release this user may not read: the seeds' own compared equal
+                return (f"{self.target}: what could be read is equal to a fresh build "
+                        f"({what}), but {problems}: what this user may not read")
             return f"{self.target}: not current, {problems}"
         refusals = [p for p in self.problems
                     if p.code == "not-a-package" and p.path in ("", ".")]

@@ -125,9 +125,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
                 listed = list(it)
         except OSError as exc:
+            advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
             problems.append(Problem(rel or ".", "unreadable-file",
-                                    f"cannot list the folder: {exc.strerror or exc}"
-                                    f"{permission_advice(exc, folder=True)}"))
+                                    f"cannot list the folder: {exc.strerror or exc}{advice}"))
             return
         entries = count_regular(rel, listed) if count_only else listed
         if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
