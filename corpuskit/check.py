@@ -25,9 +25,8 @@ from .archive import package_files
 from .build import build, every_seeds_problem, unfinished_release
 from .compare import (
     archives_match,
+    compare_trees,
     not_compared_reason,
-    tree_differences,
-    tree_entries,
     unreadable_member,
 )
 from .config import load_config
@@ -134,11 +133,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                                   build_command, state))
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
-        differing, edited = [], False
+        differing: list[str] = []
+        edited = False
         if folder_read and release.is_dir():
-            built, present = tree_entries(result.release), tree_entries(release)
             unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
-            differing = tree_differences(result.release, release, unlisted)
+            differing, built, present = compare_trees(result.release, release, unlisted)
             inside = {path: Problem(str(path), "unreadable-file",
                                     not_compared_reason(path, exc)) for path, exc in unlisted}
             if not inside and differing:  # what else validate may find this user cannot read

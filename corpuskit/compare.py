@@ -15,7 +15,16 @@ from .regularfiles import permission_advice
 
 def tree_differences(expected: Path, actual: Path,
                      unreadable: list[tuple[Path, OSError]] | None = None) -> list[str]:
-    """Relative paths that are missing, extra or different in ``actual``, sorted.
+    """Relative paths that are missing, extra or different in ``actual``, sorted (see
+    :func:`compare_trees`)."""
+    return compare_trees(expected, actual, unreadable)[0]
+
+
+def compare_trees(expected: Path, actual: Path,
+                  unreadable: list[tuple[Path, OSError]] | None = None
+                  ) -> tuple[list[str], set[str], set[str]]:
+    """The relative paths that are missing, extra or different in ``actual``, sorted, and
+    the entries of each folder (:func:`tree_entries`), each listed once.
 
     A file of either that is not a regular file (a symbolic link, even to the very bytes
     expected, a pipe) differs: a package holds regular files only, and a link is not
@@ -43,7 +52,7 @@ def tree_differences(expected: Path, actual: Path,
             continue
         if not same:
             differing.add(rel)
-    return sorted(differing)
+    return sorted(differing), left, right
 
 
 def tree_entries(folder: Path, unreadable: list[tuple[Path, OSError]] | None = None
