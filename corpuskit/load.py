@@ -50,7 +50,7 @@ from .reader import (
     open_package,
     read_descriptor,
 )
-from .regularfiles import read_problem, unreadable_given
+from .regularfiles import read_problem, readable_request, unreadable_given
 from .validation.bagit import split_lines
 from .wording import counted, shell_word
 
@@ -93,8 +93,10 @@ class PackageIntegrityError(InputError):
                     f"{len(denied)} of its files or folders cannot")
             rest = ("" if len(found) == len(denied) else
                     " (the other problems may only follow from what cannot be read)")
+            request = readable_request([os.path.join(location, rel) for rel in denied],
+                                       one=one)
             super().__init__(found, f"{location} cannot be verified: {what} be read by this "
-                                    f"user{rest}; make {'it' if one else 'them'} readable "
+                                    f"user{rest}; {request} "
                                     f"(chmod -R a+rX {shell_word(location)}), or run corpuskit as "
                                     f"{'its' if one else 'their'} owner, then run it again")
             return

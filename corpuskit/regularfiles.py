@@ -55,6 +55,16 @@ def not_permitted(bits: str = "a+r", path: str | os.PathLike[str] | None = None)
     return f"make it readable to this user (chmod {bits}), or run corpuskit as its owner"
 
 
+def readable_request(paths: list[str], *, one: bool) -> str:
+    """``make it readable`` (``them``), or ``ask its owner to make it readable`` where one
+    of ``paths`` (relative to the working folder) is another user's: only its owner may
+    change its mode (QA: the verdicts advised a chmod that failed)."""
+    pronoun = "it" if one else "them"
+    if any(_owner_is_other(os.path.abspath(path)) for path in paths):
+        return f"ask {'its' if one else 'their'} owner to make {pronoun} readable"
+    return f"make {pronoun} readable"
+
+
 def _owner_is_other(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` belongs to another user than this one (False if it cannot be
     looked at, or is relative: an error's file name may be relative to a folder opened

@@ -802,6 +802,11 @@ def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: 
     try:
         failed = run_cli(["validate", release.relative_to(tmp_path)], cwd=tmp_path,
                          preexec_fn=drop_file_permission_override)
+        loaded = subprocess.run(
+            [sys.executable, "-c", "import corpuskit, sys\ntry:\n    list(corpuskit.load("
+             f"{str(release.relative_to(tmp_path))!r}))\nexcept Exception as exc:\n"
+             "    print(exc)"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            preexec_fn=drop_file_permission_override, env=child_env(None))
     finally:
         data.chmod(0o755)
         os.chown(data, os.geteuid(), os.getegid())
@@ -810,6 +815,14 @@ def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: 
     assert f"{data.relative_to(tmp_path)}: cannot list the folder: Permission denied; ask its " \
         "owner to make it readable (chmod a+rx), or run corpuskit as its owner " \
         "[unreadable-file]" in failed.stdout, failed.stdout
+    shown = release.relative_to(tmp_path)
+    assert f"{shown / 'data'} cannot be read by this user (the other problems may only " \
+        f"follow from what cannot be read): ask its owner to make it readable (chmod -R " \
+        f"a+rX {shown}), or run corpuskit as its owner, then validate it again" \
+        in failed.stdout, failed.stdout
+    assert f"{shown} cannot be verified: data cannot be read by this user (the other " \
+        "problems may only follow from what cannot be read); ask its owner to make it " \
+        f"readable (chmod -R a+rX {shown})" in loaded.stdout, loaded.stdout + loaded.stderr
 
 
 @needs_permissions

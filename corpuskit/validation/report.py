@@ -7,6 +7,7 @@ GitHub renderings are derived from the same problems.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..problems import Problem, about_environment, one_line
+from ..regularfiles import readable_request
 from ..wording import counted, shell_word
 from .seal import sidecar_problem
 
@@ -158,8 +160,10 @@ class ValidationReport:
                      f"{len(self.unreadable)} of its files or folders cannot")
             rest = ("" if count == len(self.unreadable) else
                     " (the other problems may only follow from what cannot be read)")
-            advice = (f"; {which} be read by this user{rest}: make {'it' if one else 'them'} "
-                      f"readable (chmod -R a+rX {shell_word(self.target)}), or run corpuskit "
+            request = readable_request([os.path.join(self.target, rel)
+                                        for rel in self.unreadable], one=one)
+            advice = (f"; {which} be read by this user{rest}: {request} "
+                      f"(chmod -R a+rX {shell_word(self.target)}), or run corpuskit "
                       f"as {'its' if one else 'their'} owner, then validate it again")
         elif self.kind in ("package", "archive") and any(
                 problem.code in CHANGED_SINCE_BUILT and not sidecar_problem(problem)
