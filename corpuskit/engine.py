@@ -240,18 +240,16 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
     earlier_raw = task.earlier / RAW_PREFIX if task.earlier is not None else None
     with UnchangedCopies(task.seeds, earlier_raw, task.package / RAW_PREFIX,
                          task.max_file_bytes) as unchanged:
+        # If neither the seeds file nor the earlier copy changed since a build read them,
+        # the copy is linked, unread (corpuskit.seedstate): all of the shard's first, in
+        # one loop. A problem of another file fails the build, whose package goes.
+        linked = (unchanged.link_remembered([ref.path for ref in task.refs], states)
+                  if remembered and earlier is not None and states is not None else None)
         for position, ref in enumerate(task.refs):
-            known = remembered[position] if remembered else None
-            if known is not None and earlier is not None and states is not None \
-                    and not problems:
-                # If neither the seeds file nor the earlier copy changed since a build
-                # read them, the copy is linked, unread (corpuskit.seedstate).
-                linked = unchanged.link(ref.path, known)
-                if linked is not None:
-                    keyed.append((ref.path, known.sha256))
-                    states.keep(position, linked)
-                    datas.append(None)
-                    continue
+            if linked is not None and (sha := linked[position]) is not None:
+                keyed.append((ref.path, sha))
+                datas.append(None)
+                continue
             try:
                 raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
             except DocumentProblem as bad:

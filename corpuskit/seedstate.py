@@ -46,7 +46,7 @@ from typing import NamedTuple
 from .config import read_regular
 from .errors import OutputError
 from .folders import OpenFolder
-from .writer import DIR_MODE, FILE_MODE, Identity, file_identity, overwrite_file, write_file
+from .writer import DIR_MODE, FILE_MODE, Identity, overwrite_file, write_file
 
 #: A shard's seeds states are a few hundred KB; anything far larger is no such file.
 _MAX_STATE_BYTES = 256 * 1024 * 1024
@@ -112,6 +112,13 @@ _ENTRY = struct.Struct(f"<B{_IDENTITY_FORMAT}32s{_IDENTITY_FORMAT}")
 #: The part of an entry before the copy's identity, and that identity.
 _IDENTITY = struct.Struct(f"<{_IDENTITY_FORMAT}")
 _HEAD_BYTES = _ENTRY.size - _IDENTITY.size
+#: Where an entry's seeds identity ends (after the flag and the identity).
+_SEED_END = 1 + _IDENTITY.size
+#: A mode's file type bits, and those with the permission bits: a copy that may be linked
+#: is a regular file of mode 0644 (``S_ISREG`` and ``S_IMODE`` at once).
+_FORMAT_BITS = stat.S_IFMT(0o177777)
+_MODE_BITS = _FORMAT_BITS | 0o7777
+_COPY_MODE = stat.S_IFREG | FILE_MODE
 #: The count of a states file's entries, and of its shard entry's files.
 _COUNT = struct.Struct("<I")
 _DIGEST_BYTES = 32
@@ -138,24 +145,25 @@ class Remembered:
     fifth of that)."""
 
     def __init__(self, data: bytes, start: int, count: int) -> None:
-        self._data = data
-        self._start = start
+        #: The states file's content, and where its first entry starts in it.
+        self.data = data
+        self.start = start
         self._count = count
 
     def __len__(self) -> int:
         return self._count
 
     def __getitem__(self, position: int) -> SeedState | None:
-        at = self._start + position * _ENTRY.size
-        if not 0 <= position < self._count or not self._data[at]:
+        at = self.start + position * _ENTRY.size
+        if not 0 <= position < self._count or not self.data[at]:
             return None
-        entry = _ENTRY.unpack_from(self._data, at)
+        entry = _ENTRY.unpack_from(self.data, at)
         return tuple.__new__(SeedState, (entry[1:6], entry[6].hex(), entry[7:]))
 
     def head(self, position: int) -> bytes:
         """The entry at ``position`` up to the copy's identity, as it was written."""
-        at = self._start + position * _ENTRY.size
-        return self._data[at:at + _HEAD_BYTES]
+        at = self.start + position * _ENTRY.size
+        return self.data[at:at + _HEAD_BYTES]
 
 
 class SeedStates:
@@ -174,7 +182,7 @@ class SeedStates:
         #: The shard's cache entry in the last build, as :meth:`load` found it.
         self.last_shard: ShardEntry | None = None
         self._settled_before = time.time_ns() - SETTLE_NS
-        self._remembered: Remembered | None = None
+        self.remembered: Remembered | None = None
 
     def load(self) -> Remembered | list[SeedState | None]:
         """What the last build of these paths remembered, per path in order (None where
@@ -205,8 +213,8 @@ class SeedStates:
         if count != len(self.learned) or len(content) != at + count * _ENTRY.size:
             return []
         self.last_shard = shard
-        self._remembered = Remembered(content, at, count)
-        return self._remembered
+        self.remembered = Remembered(content, at, count)
+        return self.remembered
 
     def made(self, key: str, shas: list[str]) -> None:
         """The shard is cache entry ``key``, made of files with these sha256s."""
@@ -218,14 +226,6 @@ class SeedStates:
         too recently to be sure."""
         if max(seed[3], seed[4]) < self._settled_before:
             self.learned[position] = _ENTRY.pack(1, *seed, bytes.fromhex(sha256), *copy)
-
-    def keep(self, position: int, copy: Identity) -> None:
-        """Remember the file at ``position`` again as :meth:`load` found it (remembered
-        settled, and found unchanged), placed anew as a file of identity ``copy``."""
-        assert self._remembered is not None
-        head = self._remembered.head(position)
-        assert head[0] == 1  # remembered
-        self.learned[position] = head + _IDENTITY.pack(*copy)
 
     def save(self) -> None:
         """Write what was learned: over the last build's states of the shard, in place,
@@ -284,34 +284,60 @@ class UnchangedCopies:
         if found[0] is not None and found[1] is not None and found[2] is not None:
             self._descriptors = (found[0][0], found[1][0], found[2][0])
 
-    def link(self, path: str, known: SeedState) -> Identity | None:
-        """The identity of a new link in the package to the earlier copy of seeds file
-        ``path`` (a relative POSIX path), if neither changed since ``known`` was
-        remembered; else None, with nothing left in the package (the caller then reads
-        the file, and reports what is wrong with it)."""
-        folder, _, name = path.rpartition("/")
-        if folder != self._folder:
-            self._enter(path, folder)
-        if self._descriptors is None:
-            return None
-        seeds, earlier, package = self._descriptors
-        try:
-            seed = os.stat(name, dir_fd=seeds)  # follows a link, as reading it does
-            if not (stat.S_ISREG(seed.st_mode) and seed.st_size <= self.max_bytes
-                    and file_identity(seed) == known.seed):
-                return None
-            copy = os.stat(name, dir_fd=earlier, follow_symlinks=False)
-            if not (stat.S_ISREG(copy.st_mode) and stat.S_IMODE(copy.st_mode) == FILE_MODE
-                    and file_identity(copy) == known.copy):
-                return None
-            os.link(name, name, src_dir_fd=earlier, dst_dir_fd=package, follow_symlinks=False)
-            linked = os.stat(name, dir_fd=package, follow_symlinks=False)
-            if (linked.st_dev, linked.st_ino) == (copy.st_dev, copy.st_ino):
-                return file_identity(linked)
-            os.unlink(name, dir_fd=package)  # replaced between the check and the link
-        except OSError:
-            pass
-        return None
+    def link_remembered(self, paths: Sequence[str], states: SeedStates) -> list[str | None]:
+        """Link the earlier copies of a shard's ``paths`` (in order) whose files ``states``
+        found remembered and unchanged: per path, the sha256 remembered of a file linked
+        (and in ``states``, the file remembered again, with its link's identity), else
+        None, with nothing left in the package (the caller then reads the file, and
+        reports what is wrong with it).
+
+        One loop over the states file's entries as they are: the identities are compared
+        packed, as the file holds them, not unpacked into tuples, and nothing is called
+        per file but the four system calls. Per file linked (20,000 files on ext4, in
+        one process), that took 24.6-24.9 µs against 26.6-27.1 µs for a call per file
+        that unpacked its entry; the four system calls alone take about 21.4 µs."""
+        remembered = states.remembered
+        found: list[str | None] = [None] * len(paths)
+        if remembered is None or len(remembered) != len(paths):
+            return found
+        data, size, learned = remembered.data, _ENTRY.size, states.learned
+        pack, max_bytes = _IDENTITY.pack, self.max_bytes
+        stat_at, link_at, unlink_at = os.stat, os.link, os.unlink
+        at = remembered.start - size
+        for position, path in enumerate(paths):
+            at += size
+            if not data[at]:
+                continue
+            folder, _, name = path.rpartition("/")
+            if folder != self._folder:
+                self._enter(path, folder)
+            if self._descriptors is None:
+                continue
+            seeds, earlier, package = self._descriptors
+            try:
+                seed = stat_at(name, dir_fd=seeds)  # follows a link, as reading it does
+                if seed.st_mode & _FORMAT_BITS != stat.S_IFREG or seed.st_size > max_bytes \
+                        or pack(seed.st_dev, seed.st_ino, seed.st_size, seed.st_mtime_ns,
+                                seed.st_ctime_ns) != data[at + 1:at + _SEED_END]:
+                    continue
+                copy = stat_at(name, dir_fd=earlier, follow_symlinks=False)
+                if copy.st_mode & _MODE_BITS != _COPY_MODE \
+                        or pack(copy.st_dev, copy.st_ino, copy.st_size, copy.st_mtime_ns,
+                                copy.st_ctime_ns) != data[at + _HEAD_BYTES:at + size]:
+                    continue
+                link_at(name, name, src_dir_fd=earlier, dst_dir_fd=package,
+                        follow_symlinks=False)
+                linked = stat_at(name, dir_fd=package, follow_symlinks=False)
+                if linked.st_ino != copy.st_ino or linked.st_dev != copy.st_dev:
+                    unlink_at(name, dir_fd=package)  # replaced between the check and the link
+                    continue
+                learned[position] = data[at:at + _HEAD_BYTES] + pack(
+                    linked.st_dev, linked.st_ino, linked.st_size, linked.st_mtime_ns,
+                    linked.st_ctime_ns)
+            except (OSError, struct.error):  # an identity out of range: never remembered
+                continue
+            found[position] = data[at + _SEED_END:at + _HEAD_BYTES].hex()
+        return found
 
     def close(self) -> None:
         for root in self._roots:

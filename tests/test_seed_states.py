@@ -222,12 +222,36 @@ def test_a_release_file_hard_linked_to_its_seed_is_copied_not_linked(
     assert new.read_bytes() == DOCS[rel].encode()
 
 
-# -- UnchangedCopies: one file at a time ------------------------------------------------------
+# -- UnchangedCopies: a shard's files in one loop -------------------------------------------
 
-def _remembered(seeds: Path, earlier: Path, rel: str) -> seedstate.SeedState:
-    """What a build remembers of ``rel``: its seeds file and earlier copy as they are now."""
-    return seedstate.SeedState(file_identity(os.stat(seeds / rel)), "0" * 64,
-                               file_identity(os.lstat(earlier / rel)))
+COPIED = ("sub/a.txt", "sub/b.txt", "top.txt")
+
+
+def _remembered(cache: Path, seeds: Path, earlier: Path, rels: tuple[str, ...],
+                shas: dict[str, str] | None = None, unknown: str = "") -> seedstate.SeedStates:
+    """What a build remembers of ``rels`` but ``unknown`` (their seeds files and earlier
+    copies as they are now), saved, as the next build loads it (``settled``: files count
+    as settled)."""
+    states = seedstate.SeedStates(cache, list(rels))
+    for at, rel in enumerate(rels):
+        if rel == unknown:
+            continue
+        sha = (shas or {}).get(rel, f"{at:064x}")
+        states.learn(at, file_identity(os.stat(seeds / rel)), sha,
+                     file_identity(os.lstat(earlier / rel)))
+    states.save()
+    loaded = seedstate.SeedStates(cache, list(rels))
+    assert loaded.load()
+    return loaded
+
+
+def _kept(cache: Path, rels: tuple[str, ...], states: seedstate.SeedStates
+          ) -> list[seedstate.SeedState | None]:
+    """What ``states`` remember once saved, read back as the build after would."""
+    states.save()
+    again = seedstate.SeedStates(cache, list(rels))
+    remembered = again.load()
+    return [remembered[at] for at in range(len(rels))] if remembered else []
 
 
 def _copies_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -243,65 +267,84 @@ def _copies_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     return seeds, earlier, package
 
 
-def test_unchanged_copies_link_the_earlier_copy(tmp_path: Path) -> None:
+def test_unchanged_copies_link_the_earlier_copy(settled: None, tmp_path: Path) -> None:
+    """Each file is linked, its sha256 given as remembered, and remembered again with the
+    identity of its link (the build after checks the link, the newest release's copy)."""
     seeds, earlier, package = _copies_setup(tmp_path)
-    known = {rel: _remembered(seeds, earlier, rel) for rel in ("sub/a.txt", "sub/b.txt", "top.txt")}
+    shas = {rel: f"{n + 7:064x}" for n, rel in enumerate(COPIED)}
+    states = _remembered(tmp_path / "cache", seeds, earlier, COPIED, shas)
+    seed_identities = [file_identity(os.stat(seeds / rel)) for rel in COPIED]
     with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
-        linked = {rel: copies.link(rel, state) for rel, state in known.items()}
-    for rel, identity in linked.items():
-        assert identity == file_identity(os.lstat(package / rel))  # the link's status, now
+        assert copies.link_remembered(list(COPIED), states) == [shas[rel] for rel in COPIED]
+    for rel in COPIED:
         assert _inode(package / rel) == _inode(earlier / rel)
         assert os.lstat(package / rel).st_nlink == 2
     assert oct((package / "sub").stat().st_mode & 0o777) == oct(0o755)
+    assert _kept(tmp_path / "cache", COPIED, states) == [
+        (seed, shas[rel], file_identity(os.lstat(package / rel)))  # the link's status, now
+        for rel, seed in zip(COPIED, seed_identities, strict=True)]
 
 
-@pytest.mark.parametrize("change", ["seed-touched", "seed-too-large", "copy-mode",
-                                    "copy-symlink", "copy-fifo", "copy-missing",
-                                    "no-earlier"])
-def test_unchanged_copies_refuse_what_changed(change: str, tmp_path: Path) -> None:
-    """Anything off leaves nothing in the package: the caller then reads the file."""
+@pytest.mark.parametrize("change", ["seed-touched", "seed-too-large", "seed-fifo",
+                                    "copy-mode", "copy-symlink", "copy-fifo", "copy-missing",
+                                    "no-earlier", "not-remembered"])
+def test_unchanged_copies_refuse_what_changed(change: str, settled: None,
+                                              tmp_path: Path) -> None:
+    """Anything off leaves nothing in the package and the file not remembered: the caller
+    then reads it. The next file of the folder is linked as ever."""
     seeds, earlier, package = _copies_setup(tmp_path)
     rel = "sub/a.txt"
-    known = _remembered(seeds, earlier, rel)
+    cache = tmp_path / "cache"
+    states = _remembered(cache, seeds, earlier, COPIED)
     limit = 1 << 20
     if change == "seed-touched":
         os.utime(seeds / rel, ns=(0, os.stat(seeds / rel).st_mtime_ns + 1))
     elif change == "seed-too-large":
         limit = os.stat(seeds / rel).st_size - 1
+    elif change == "seed-fifo":
+        (seeds / rel).unlink()
+        os.mkfifo(seeds / rel)
+        states = _remembered(cache, seeds, earlier, COPIED)  # even remembered so: no file
     elif change == "copy-mode":
         (earlier / rel).chmod(0o600)
-        known = _remembered(seeds, earlier, rel)  # even remembered so: not 0644
+        states = _remembered(cache, seeds, earlier, COPIED)  # even remembered so: not 0644
     elif change == "copy-symlink":
         (earlier / "sub" / "target.txt").write_bytes((earlier / rel).read_bytes())
         (earlier / rel).unlink()
         (earlier / rel).symlink_to("target.txt")
-        known = _remembered(seeds, earlier, rel)  # even remembered so: a link
+        states = _remembered(cache, seeds, earlier, COPIED)  # even remembered so: a link
     elif change == "copy-fifo":
         (earlier / rel).unlink()
         os.mkfifo(earlier / rel)
         (earlier / rel).chmod(0o644)
-        known = _remembered(seeds, earlier, rel)  # even remembered so: no file
+        states = _remembered(cache, seeds, earlier, COPIED)  # even remembered so: no file
     elif change == "copy-missing":
         (earlier / rel).unlink()
-    other = _remembered(seeds, earlier, "sub/b.txt")
+    elif change == "not-remembered":
+        states = _remembered(cache, seeds, earlier, COPIED, unknown=rel)
+    before = list(states.learned)
     with seedstate.UnchangedCopies(seeds, None if change == "no-earlier" else earlier,
                                    package, limit) as copies:
-        assert copies.link(rel, known) is None
-        beside = copies.link("sub/b.txt", other)  # the next file of the folder
+        found = copies.link_remembered(list(COPIED), states)
+    assert found[0] is None
     assert not (package / rel).exists() and not (package / rel).is_symlink()
+    assert states.learned[0] == before[0]  # as it was found: not remembered anew
     if change == "no-earlier":
-        assert beside is None and not (package / "sub/b.txt").exists()
+        assert found == [None] * 3 and not (package / "sub/b.txt").exists()
+        assert states.learned == before
     else:  # unchanged: linked as ever
-        assert beside == file_identity(os.lstat(package / "sub/b.txt"))
+        assert found[1:] == [f"{1:064x}", f"{2:064x}"]
+        assert _inode(package / "sub/b.txt") == _inode(earlier / "sub/b.txt")
 
 
 def test_unchanged_copies_unlink_a_copy_replaced_before_the_link(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch: pytest.MonkeyPatch, settled: None, tmp_path: Path) -> None:
     """The earlier copy replaced by another file between its status and the link: the
-    link, to the other inode, is removed again."""
+    link, to the other inode, is removed again, and the file is not remembered."""
     seeds, earlier, package = _copies_setup(tmp_path)
     rel = "sub/a.txt"
-    known = _remembered(seeds, earlier, rel)
+    states = _remembered(tmp_path / "cache", seeds, earlier, (rel,))
+    before = list(states.learned)
     real_link = os.link
 
     def replaced_first(src: str, dst: str, **kwargs: object) -> None:
@@ -312,9 +355,21 @@ def test_unchanged_copies_unlink_a_copy_replaced_before_the_link(
 
     monkeypatch.setattr(os, "link", replaced_first)
     with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
-        assert copies.link(rel, known) is None
+        assert copies.link_remembered([rel], states) == [None]
     assert not (package / rel).exists()
     assert (earlier / rel).read_bytes() == b"another file"
+    assert states.learned == before
+
+
+def test_unchanged_copies_of_states_for_other_paths_link_nothing(settled: None,
+                                                                 tmp_path: Path) -> None:
+    """States that were not loaded (none kept, or damaged) link nothing."""
+    seeds, earlier, package = _copies_setup(tmp_path)
+    states = seedstate.SeedStates(tmp_path / "cache", list(COPIED))
+    assert states.load() == []
+    with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
+        assert copies.link_remembered(list(COPIED), states) == [None] * 3
+    assert not package.exists() or not any(package.rglob("*.txt"))
 
 
 def test_states_read_back_as_written(tmp_path: Path) -> None:
@@ -335,9 +390,9 @@ def test_states_read_back_as_written(tmp_path: Path) -> None:
     assert [remembered[at] for at in range(3)] == [(seed, shas[0], copy), None,
                                                    (copy, shas[2], seed)]
     assert states.last_shard is None
-    states.keep(0, copy)
+    states.learn(0, seed, shas[0], copy)
     placed = (2**64 - 1, 2**63 + 5, 2**62, -5, 6)  # inode numbers may use all 64 bits
-    states.keep(2, placed)  # placed anew: the copy's identity is another
+    states.learn(2, copy, shas[2], placed)  # placed anew: the copy's identity is another
     states.made("ab" * 32, shas)
     states.save()
     again = seedstate.SeedStates(tmp_path, paths)
@@ -394,7 +449,8 @@ def test_states_are_replaced_where_writing_in_place_would_not_do(tmp_path: Path)
     inode = os.stat(states.file).st_ino
     grown = seedstate.SeedStates(tmp_path, paths)
     grown.load()
-    grown.keep(0, (4, 5, 6, 7, 8))
+    old = time.time_ns() - 10 * seedstate.SETTLE_NS
+    grown.learn(0, (1, 2, 3, old, old + 1), f"{7:064x}", (4, 5, 6, 7, 8))
     grown.made("ab" * 32, [f"{7:064x}"] * 2)
     grown.save()
     assert os.stat(states.file).st_ino != inode and grown.load()[0] is not None
