@@ -38,7 +38,7 @@ from .errors import (
 )
 from .heap import fewer_collections
 from .problems import printable
-from .wording import counted
+from .wording import counted, shown_in
 
 
 def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
@@ -192,7 +192,6 @@ def _named_in(target: Path, error: InputError, kind: str | None = None) -> Input
     from dataclasses import replace
 
     from .problems import about_environment
-    from .validation.report import shown_in
 
     shown = str(target)
     kind = kind or ("archive" if os.path.isfile(target) else "package")
@@ -326,7 +325,6 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     """
     from .build import build as build_package
     from .usercache import default_cache_dir
-    from .validation.report import shown_in
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
     if scheduler is not None and engine != "dask":

@@ -45,3 +45,14 @@ def shell_word(text: str) -> str:
     if quoted == text or _SPECIAL_IN_DOUBLE_QUOTES.intersection(text):
         return quoted
     return f'"{text}"'
+
+
+def shown_in(target: str, kind: str, path: str) -> str:
+    """``path`` (relative to ``target``, a ``package`` folder or an ``archive``) as a user
+    finds it: ``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``; ``target`` for
+    ``.`` (and for ``""``)."""
+    if path in ("", "."):
+        return target
+    if kind == "archive":
+        return f"{target}:{path}"
+    return f"{target.rstrip('/')}/{path}"

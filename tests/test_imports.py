@@ -97,3 +97,26 @@ def test_a_build_from_the_cache_imports_no_document_pipeline(tmp_path: Path) -> 
 
     assert imported("first") == sorted(pipeline)
     assert imported("second") == []
+
+
+def test_the_build_command_imports_no_validation(tmp_path: Path) -> None:
+    """``corpuskit build`` imports none of ``corpuskit.validation`` (about 20 ms before
+    its workers start) for a build without problems; ``corpuskit validate`` of what it
+    built, run the same way, is the opposite check."""
+    seeds = make_seeds(tmp_path, {f"d/{i}.txt": f"Note {i}\n\nA short text number {i}.\n"
+                                  for i in range(5)})
+    out = tmp_path / "out"
+
+    def validation_imported(*argv: str) -> bool:
+        code = ("import json, sys\nfrom corpuskit.cli import main\n"
+                f"status = main({list(argv)!r})\n"
+                "print(json.dumps([status, any(m.startswith('corpuskit.validation') "
+                "for m in sys.modules)]))")
+        status, imported = json.loads(_fresh(code).splitlines()[-1])
+        assert status == 0
+        return bool(imported)
+
+    assert not validation_imported("build", str(seeds), "--out", str(out), "--jobs", "1",
+                                   "--cache", str(tmp_path / "cache"))
+    release = next(path for path in out.iterdir() if path.is_dir())
+    assert validation_imported("validate", str(release))

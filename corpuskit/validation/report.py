@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__
 from ..problems import Problem, about_environment, one_line
 from ..regularfiles import readable_request
-from ..wording import counted, shell_word
+from ..wording import counted, shell_word, shown_in
 from .seal import sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
@@ -181,17 +181,6 @@ class ValidationReport:
 CHANGED_SINCE_BUILT = frozenset({
     "checksum-mismatch", "record-mismatch", "missing-file", "unlisted-file", "bagit-error",
     "archive-seal-mismatch"})
-
-
-def shown_in(target: str, kind: str, path: str) -> str:
-    """``path`` (relative to ``target``, a ``package`` folder or an ``archive``) as a user
-    finds it: ``dist/x-1.0.0/README.md``, ``dist/x-1.0.0.zip:README.md``; ``target`` for
-    ``.`` (and for ``""``)."""
-    if path in ("", "."):
-        return target
-    if kind == "archive":
-        return f"{target}:{path}"
-    return f"{target.rstrip('/')}/{path}"
 
 
 @dataclass(frozen=True)
