@@ -158,33 +158,48 @@ def build(
     if cache is None:
         return result
     ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
-    note = _cache_note(cache, unwritable)
-    return replace(result, notes=(*result.notes, note)) if note is not None else result
+    return replace(result, notes=(*result.notes, *_cache_notes(cache, unwritable)))
 
 
-def _cache_note(cache: Path, unwritable: str | None) -> str | None:
+def _cache_notes(cache: Path, unwritable: str | None) -> list[str]:
     """What to say of a cache folder this build could not write (``unwritable``: why), or
     of the folders in it it could not (a shard folder at 000 stopped caching without a
-    word, QA); None if there is nothing to say. What earlier builds kept is still read
-    where this user may enter the folder: entries are read by their names, never listed
-    (a cache folder at 100 was said to be read no more, and its entries were, QA)."""
+    word, QA), or of what stands in a folder's place there. What earlier builds kept is
+    still read where this user may enter the folder: entries are read by their names,
+    never listed (a cache folder at 100 was said to be read no more, and its entries were,
+    QA)."""
     if unwritable is not None:
-        return (f"the cache folder {cache} cannot be written ({unwritable}): what this build "
+        return [f"the cache folder {cache} cannot be written ({unwritable}): what this build "
                 "made is not kept for the next one (which reads and processes those "
                 "documents again)" + _still_read([cache]) + "; fix it, or pass --cache DIR "
-                "(or --no-cache)")
-    blocked = ShardCache(cache).unwritable_folders()
-    if not blocked:
-        return None
-    if len(blocked) == 1:
-        which, it = f"the folder {blocked[0]} of the cache", "it"
-    else:
-        which, it = (f"{len(blocked)} folders of the cache ("
-                     + ", ".join(map(str, blocked[:3])) + (", ..." if len(blocked) > 3 else "")
-                     + ")"), "them"
-    return (f"{which} cannot be written by this user: what this build made for {it} is not "
-            "kept for the next one (which reads and processes those documents again)"
-            + _still_read(blocked) + f"; fix {it}, or pass --cache DIR (or --no-cache)")
+                "(or --no-cache)"]
+    shard_cache = ShardCache(cache)
+    notes = []
+    blocked = shard_cache.unwritable_folders()
+    if blocked:
+        which, it = _which_of_the_cache("folder", blocked)
+        notes.append(f"{which} cannot be written by this user: what this build made for {it} "
+                     "is not kept for the next one (which reads and processes those "
+                     f"documents again){_still_read(blocked)}; fix {it}, or pass --cache DIR "
+                     "(or --no-cache)")
+    misplaced = shard_cache.not_folders()
+    if misplaced:
+        which, it = _which_of_the_cache("file", misplaced)
+        notes.append(f"{which} {'is' if len(misplaced) == 1 else 'are'} where the cache keeps "
+                     f"a folder: what this build made for {it} is not kept for the next one "
+                     f"(which reads and processes those documents again); remove {it} (the "
+                     "next build makes the folder), or pass --cache DIR (or --no-cache)")
+    return notes
+
+
+def _which_of_the_cache(kind: str, paths: list[Path]) -> tuple[str, str]:
+    """How a note names ``paths`` of the cache (``kind``: folder or file), and the pronoun
+    for them: ``the folder P of the cache``, ``it``; ``3 folders of the cache (P, Q,
+    ...)``, ``them``."""
+    if len(paths) == 1:
+        return f"the {kind} {paths[0]} of the cache", "it"
+    return (f"{len(paths)} {kind}s of the cache (" + ", ".join(map(str, paths[:3]))
+            + (", ..." if len(paths) > 3 else "") + ")"), "them"
 
 
 def _still_read(folders: list[Path]) -> str:

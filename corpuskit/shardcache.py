@@ -228,8 +228,19 @@ class ShardCache:
         return sorted(folder for folder in folders if os.path.isdir(folder)
                       and not os.access(folder, os.W_OK | os.X_OK))
 
+    def not_folders(self) -> list[Path]:
+        """What stands where the cache keeps a folder (of shards, seeds states, listings)
+        but is no folder (a file, a link to none), sorted: a build keeps nothing there
+        either (QA: a file named ``seed-states`` had every build read every document
+        again, without a word)."""
+        places = [*self._shard_folders(),
+                  *(self.root / name for name in (SEED_STATES_FOLDER, LISTINGS_FOLDER))]
+        return sorted(place for place in places
+                      if os.path.lexists(place) and not os.path.isdir(place))
+
     def _shard_folders(self) -> list[Path]:
-        """The folders of shard entries (two hex digits of their keys)."""
+        """The folders of shard entries (two hex digits of their keys), and what else has
+        such a name."""
         try:
             with os.scandir(self.root) as entries:
                 return [Path(entry.path) for entry in entries

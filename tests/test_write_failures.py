@@ -506,6 +506,43 @@ def test_a_cache_this_user_may_not_write_is_said_as_it_is(locked: str, tmp_path:
     assert tree_files(tmp_path / "out") == tree_files(tmp_path / "first")
 
 
+@pytest.mark.parametrize("misplaced", [("seed-states",), ("seed-states", "listings", "a0")])
+def test_a_file_where_the_cache_keeps_a_folder_is_said(misplaced: tuple[str, ...],
+                                                        tmp_path: Path) -> None:
+    """A file named like one of the cache's folders (its seeds states, listings, a shard
+    folder) kept the build from keeping anything there, without a word: every later build
+    read every document again (QA). It is now a note naming the files; the release is
+    the same, and once they are removed the next build keeps its states again."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name in misplaced:
+        (cache / name).write_text("not a folder\n")
+    done = run_cli(["build", seeds, "--out", tmp_path / "out", "--jobs", "1",
+                    "--cache", cache, "--json"])
+    assert done.code == 0, done.stderr
+    files = sorted(cache / name for name in misplaced)
+    consequence = ("where the cache keeps a folder: what this build made for {} is not kept "
+                   "for the next one (which reads and processes those documents again); "
+                   "remove {} (the next build makes the folder), or pass --cache DIR (or "
+                   "--no-cache)")
+    if len(files) == 1:
+        expected = f"the file {files[0]} of the cache is " + consequence.format("it", "it")
+    else:
+        expected = (f"{len(files)} files of the cache ({', '.join(map(str, files))}) are "
+                    + consequence.format("them", "them"))
+    assert json.loads(done.stdout)["notes"] == [expected]
+    assert not (cache / "seed-states").is_dir()
+    assert run_here(["build", seeds, "--out", tmp_path / "fresh", "--no-cache"]).code == 0
+    assert tree_files(tmp_path / "out") == tree_files(tmp_path / "fresh")
+    for name in misplaced:
+        (cache / name).unlink()
+    again = run_cli(["build", seeds, "--out", tmp_path / "again", "--jobs", "1",
+                     "--cache", cache, "--json"])
+    assert again.code == 0 and json.loads(again.stdout)["notes"] == []
+    assert any((cache / "seed-states").iterdir())
+
+
 def tmpfs_used(path: Path) -> int:
     info = os.statvfs(path)
     return (info.f_blocks - info.f_bfree) * info.f_frsize
