@@ -114,11 +114,11 @@ def _made_in(path: Path) -> Path | None:
     return next((parent for parent in path.parents if os.path.isdir(parent)), None)
 
 
-def _sticky(folder: Path, path: Path) -> str | None:
+def _sticky(folder: Path, path: Path, remedy: str = "have them remove it") -> str | None:
     """What to say if ``path`` is another user's, in a sticky ``folder`` (``/tmp``'s mode)
     that is not this user's either: there only their owners may replace or remove it,
     whatever its permissions (a rename over it fails with "Operation not permitted"), so
-    making it writable is no advice (QA); else None."""
+    making it writable is no advice (QA); else None. ``remedy``: what to have them do."""
     try:
         folder_info, info = os.stat(folder), os.lstat(path)
     except OSError:
@@ -127,8 +127,7 @@ def _sticky(folder: Path, path: Path) -> str | None:
     if not folder_info.st_mode & stat.S_ISVTX or me in (folder_info.st_uid, info.st_uid):
         return None
     return (f"{folder} is sticky (chmod +t, as /tmp is): only the owner of {path} (or of "
-            "the folder) may replace or remove it; have them remove it, or write to "
-            "another path")
+            f"the folder) may replace or remove it; {remedy}, or write to another path")
 
 
 def file_in_the_way(out: Path) -> str | None:
@@ -678,7 +677,9 @@ def _lock_unreadable(out: Path, exc: OSError) -> str | None:
         owner = None
     if owner == os.geteuid():
         return f"{said}: make it readable (chmod u+r {shell_word(str(lock))})"
-    sticky = _sticky(out, lock)
+    # Removed while a build holds it, two builds could write at once: not "remove it" alone.
+    sticky = _sticky(out, lock, "have them make it readable to every user (chmod a+r) or, "
+                     "when no build or release is running there, remove it")
     if sticky is not None:
         return f"{said}; {sticky}"
     return (f"{said}: ask its owner to make it readable to every user (chmod a+r), or, "

@@ -244,6 +244,31 @@ def test_another_users_lock_file_in_a_shared_output_folder(tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_another_users_unreadable_lock_file_in_a_sticky_folder(tmp_path: Path) -> None:
+    """In a sticky output folder only the lock file's owner may remove it: the advice said
+    to have them remove it, without "when no build or release is running there" (removed
+    under a running build, a second build could take a lock of its own and write at the
+    same time)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "shared"
+    out.mkdir()
+    lock = out / ".corpuskit-lock"
+    lock.write_bytes(b"")
+    lock.chmod(0o600)
+    for path in (out, lock):
+        os.chown(path, 65534, 65534)
+    out.chmod(0o1777)
+    failed = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
+    assert failed.code == 1, failed.stderr
+    assert f"cannot open {lock} (Permission denied), the lock that builds and releases into " \
+        f"{out} take to write one at a time; it holds nothing; {out} is sticky (chmod +t, as " \
+        f"/tmp is): only the owner of {lock} (or of the folder) may replace or remove it; " \
+        "have them make it readable to every user (chmod a+r) or, when no build or release " \
+        "is running there, remove it, or write to another path" in failed.stderr, failed.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".corpuskit-lock"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
 def test_read_advice_for_another_users_file_asks_its_owner(tmp_path: Path) -> None:
     """"make it readable to this user (chmod a+r)" was the advice for another user's file
     too, where only its owner may run that chmod (QA): they are asked to."""
