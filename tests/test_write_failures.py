@@ -212,21 +212,29 @@ def test_another_users_file_in_a_sticky_folder_is_said_to_be_theirs(tmp_path: Pa
 
 
 @needs_permissions
+def _their_lock_in_a_shared_folder(tmp_path: Path, lock_mode: int, out_mode: int
+                                   ) -> tuple[Path, Path, Path]:
+    """Seeds, and an output folder of mode ``out_mode`` holding a lock file of mode
+    ``lock_mode``, both another user's (nobody's)."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "shared"
+    out.mkdir()
+    lock = out / ".corpuskit-lock"
+    lock.write_bytes(b"")
+    lock.chmod(lock_mode)
+    for path in (out, lock):
+        os.chown(path, 65534, 65534)
+    out.chmod(out_mode)
+    return seeds, out, lock
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
 def test_another_users_lock_file_in_a_shared_output_folder(tmp_path: Path) -> None:
     """A folder every user may write, holding the lock file another user's build left:
     the lock was opened to write, so every other user's build failed with "cannot write
     to <out>", naming the folder they could write (QA). A lock needs the file only to be
     read: the build goes on; a lock file they may not even read is named, with what to do."""
-    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
-    out = tmp_path / "shared"
-    out.mkdir()
-    lock = out / ".corpuskit-lock"
-    lock.write_bytes(b"")
-    lock.chmod(0o644)
-    for path in (out, lock):
-        os.chown(path, 65534, 65534)
-    out.chmod(0o777)
+    seeds, out, lock = _their_lock_in_a_shared_folder(tmp_path, 0o644, 0o777)
     built = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
     assert built.code == 0, built.stderr
     release = next(p for p in out.iterdir() if p.is_dir())
@@ -249,15 +257,7 @@ def test_another_users_unreadable_lock_file_in_a_sticky_folder(tmp_path: Path) -
     to have them remove it, without "when no build or release is running there" (removed
     under a running build, a second build could take a lock of its own and write at the
     same time)."""
-    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
-    out = tmp_path / "shared"
-    out.mkdir()
-    lock = out / ".corpuskit-lock"
-    lock.write_bytes(b"")
-    lock.chmod(0o600)
-    for path in (out, lock):
-        os.chown(path, 65534, 65534)
-    out.chmod(0o1777)
+    seeds, out, lock = _their_lock_in_a_shared_folder(tmp_path, 0o600, 0o1777)
     failed = run_cli(build_args(seeds, out), preexec_fn=drop_file_permission_override)
     assert failed.code == 1, failed.stderr
     assert f"cannot open {lock} (Permission denied), the lock that builds and releases into " \
