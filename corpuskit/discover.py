@@ -91,6 +91,24 @@ def _excludes(pattern: str, relpath: str, folder: bool) -> bool:
     return fnmatchcase(relpath, pattern)
 
 
+def _not_entered(folder: Path, entries: list[os.DirEntry[str]]) -> str | None:
+    """What to say of a folder this user may list but not enter (read permission without
+    execute, ``chmod 644``): each of its files was its own problem, with advice to make the
+    file readable, which the chmod could not follow (QA); None if it can be entered (or
+    is empty: nothing in it to read)."""
+    if not entries:
+        return None
+    try:
+        os.lstat(entries[0].path)
+    except PermissionError as exc:
+        return (f"cannot enter this folder: {exc.strerror}, so none of its files can be read "
+                "(it may be listed, not entered); make it enterable (chmod a+x), or move it "
+                "out of the seeds folder")
+    except OSError:
+        return None  # gone meanwhile: the file's own problem, if any
+    return None
+
+
 def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = True,
           folders: list[FolderIdentity | None] | None = None, exclude: tuple[str, ...] = ()
           ) -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -113,6 +131,10 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
         problems.append(Problem(rel or ".", "unreadable-file",
                                 f"cannot list this folder: {exc.strerror or exc}; make it "
                                 "readable or move it out of the seeds folder"))
+        return
+    unentered = _not_entered(root / rel if rel else root, entries)
+    if unentered is not None:  # listed, but none of its files can be read: one problem
+        problems.append(Problem(rel or ".", "unreadable-file", unentered))
         return
     for entry in entries:
         relpath = f"{rel}/{entry.name}" if rel else entry.name
@@ -279,9 +301,12 @@ class _Listing:
                 self.linked = True
                 target = Path(os.path.realpath(root / relpath))
                 if not target.is_relative_to(root):
-                    problems.append(Problem(shown, "unsafe-path",
-                                            "symbolic link pointing outside the seeds folder; "
-                                            "copy the file in instead"))
+                    problems.append(Problem(shown, "unsafe-path", (
+                        "symbolic link to a folder outside the seeds folder; folders are not "
+                        "followed through links: copy its files in instead"
+                        if os.path.isdir(target) else
+                        "symbolic link pointing outside the seeds folder; copy the file in "
+                        "instead")))
                     return
                 if target.is_dir():
                     problems.append(Problem(shown, "unsafe-path",

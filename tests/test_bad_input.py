@@ -96,9 +96,16 @@ def test_symlink_leaving_the_seeds_folder(tmp_path: Path,
     seeds = make_seeds(tmp_path, GOOD)
     os.symlink(outside, seeds / "link.txt")
     os.symlink("../outside.txt", seeds / "relative.txt")
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", seeds / "folder")
     lines = assert_refused(seeds, tmp_path / "out", capsys,
-                           {"link.txt": "unsafe-path", "relative.txt": "unsafe-path"})
+                           {"link.txt": "unsafe-path", "relative.txt": "unsafe-path",
+                            "folder": "unsafe-path"})
     assert all("outside the seeds folder" in line for line in lines)
+    # a folder's link is told as one, not as a file to copy in (QA)
+    assert [line for line in lines if "folder:" in line] == [
+        "error: folder: symbolic link to a folder outside the seeds folder; folders are not "
+        "followed through links: copy its files in instead [unsafe-path]"]
 
 
 def test_symlink_inside_the_seeds_folder_is_a_document(tmp_path: Path,

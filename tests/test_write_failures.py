@@ -568,6 +568,31 @@ def test_a_file_where_the_cache_keeps_a_folder_is_said(misplaced: tuple[str, ...
     assert any((cache / "seed-states").iterdir())
 
 
+@needs_permissions
+def test_a_seeds_folder_listed_but_not_entered_is_one_problem(tmp_path: Path) -> None:
+    """A seeds folder of mode 644 may be listed, not entered: each of its files was a
+    problem of its own, with advice to make that file readable, which the chmod could not
+    do (QA). It is one problem naming the folder, for build and validate alike."""
+    seeds = write_seeds(tmp_path / "seeds", {**DOCS_V1, "sub/one.txt": "One\n\nA text.\n",
+                                             "sub/two.txt": "Two\n\nA text.\n"})
+    (seeds / "sub").chmod(0o644)
+    try:
+        built = run_cli(build_args(seeds, tmp_path / "out"),
+                        preexec_fn=drop_file_permission_override)
+        checked = run_cli(["validate", seeds], preexec_fn=drop_file_permission_override)
+    finally:
+        (seeds / "sub").chmod(0o755)
+    said = ("cannot enter this folder: Permission denied, so none of its files can be read "
+            "(it may be listed, not entered); make it enterable (chmod a+x), or move it out "
+            "of the seeds folder [unreadable-file]")
+    assert built.code == 1 and checked.code == 1, built.stderr + checked.stdout
+    assert [line for line in built.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {seeds}/sub: {said}"]
+    assert f"{seeds}/sub: {said}" in checked.stdout
+    assert "one.txt" not in built.stderr + checked.stdout
+    assert not (tmp_path / "out").exists()
+
+
 def tmpfs_used(path: Path) -> int:
     info = os.statvfs(path)
     return (info.f_blocks - info.f_bfree) * info.f_frsize
