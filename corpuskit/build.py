@@ -46,6 +46,7 @@ from .errors import (
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
+from .listings import FOLDER as LISTINGS_FOLDER
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
@@ -60,6 +61,7 @@ from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
+from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .semver import Version
 from .shardcache import ShardCache
 from .usercache import cache_problem, user_cache_dir
@@ -164,10 +166,10 @@ def build(
 def _cache_notes(cache: Path, unwritable: str | None) -> list[str]:
     """What to say of a cache folder this build could not write (``unwritable``: why), or
     of the folders in it it could not (a shard folder at 000 stopped caching without a
-    word, QA), or of what stands in a folder's place there. What earlier builds kept is
-    still read where this user may enter the folder: entries are read by their names,
-    never listed (a cache folder at 100 was said to be read no more, and its entries were,
-    QA)."""
+    word, QA), or of what stands in a folder's place there; each with what the next build
+    must do again for it. What earlier builds kept is still read where this user may
+    enter the folder: entries are read by their names, never listed (a cache folder at
+    100 was said to be read no more, and its entries were, QA)."""
     if unwritable is not None:
         return [f"the cache folder {cache} cannot be written ({unwritable}): what this build "
                 "made is not kept for the next one (which reads and processes those "
@@ -175,21 +177,42 @@ def _cache_notes(cache: Path, unwritable: str | None) -> list[str]:
                 "(or --no-cache)"]
     shard_cache = ShardCache(cache)
     notes = []
-    blocked = shard_cache.unwritable_folders()
-    if blocked:
-        which, it = _which_of_the_cache("folder", blocked)
-        notes.append(f"{which} cannot be written by this user: what this build made for {it} "
-                     "is not kept for the next one (which reads and processes those "
-                     f"documents again){_still_read(blocked)}; fix {it}, or pass --cache DIR "
-                     "(or --no-cache)")
-    misplaced = shard_cache.not_folders()
-    if misplaced:
-        which, it = _which_of_the_cache("file", misplaced)
-        notes.append(f"{which} {'is' if len(misplaced) == 1 else 'are'} where the cache keeps "
-                     f"a folder: what this build made for {it} is not kept for the next one "
-                     f"(which reads and processes those documents again); remove {it} (the "
-                     "next build makes the folder), or pass --cache DIR (or --no-cache)")
+    for kind, paths in _by_kind(shard_cache.unwritable_folders()):
+        which, it = _which_of_the_cache("folder", paths)
+        notes.append(f"{which} cannot be written by this user: {_not_kept(kind, it)}"
+                     f"{_still_read(paths)}; fix {it}, or pass --cache DIR (or --no-cache)")
+    for kind, paths in _by_kind(shard_cache.not_folders()):
+        which, it = _which_of_the_cache("file", paths)
+        notes.append(f"{which} {'is' if len(paths) == 1 else 'are'} where the cache keeps a "
+                     f"folder: {_not_kept(kind, it)}; remove {it} (the next build makes the "
+                     "folder), or pass --cache DIR (or --no-cache)")
     return notes
+
+
+def _by_kind(paths: list[Path]) -> list[tuple[str, list[Path]]]:
+    """``paths`` of the cache by what the folder there holds: shards, seeds states,
+    listings (in that order, those there are)."""
+    kinds = {SEED_STATES_FOLDER: "states", LISTINGS_FOLDER: "listings"}
+    grouped: dict[str, list[Path]] = {}
+    for path in paths:
+        grouped.setdefault(kinds.get(path.name, "shards"), []).append(path)
+    return [(kind, grouped[kind]) for kind in ("shards", "states", "listings")
+            if kind in grouped]
+
+
+def _not_kept(kind: str, it: str) -> str:
+    """What a build cannot keep in a folder of the cache of ``kind``, and what the next
+    build does again for it (QA: a note said of the listings that the documents would be
+    read and processed again; the next build linked them unread from the cache)."""
+    if kind == "states":
+        return ("what this build learned of the seeds files is not kept for the next one "
+                "(which reads every seeds file again, though it takes the shards this build "
+                "made from the cache)")
+    if kind == "listings":
+        return ("this build's listings of the seeds folders are not kept for the next one "
+                "(which lists those folders again)")
+    return (f"what this build made for {it} is not kept for the next one (which reads and "
+            "processes those documents again)")
 
 
 def _which_of_the_cache(kind: str, paths: list[Path]) -> tuple[str, str]:
