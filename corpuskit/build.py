@@ -32,6 +32,8 @@ from .dist import (
     latest_release_folder,
     not_a_release_folder,
     not_a_zip_file,
+    shared_advice,
+    sharing_releases,
     survey_releases,
 )
 from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
@@ -677,7 +679,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 f"({counted(len(damage), 'problem')} found by "
                 f"'corpuskit validate {existing}'; the first: {damage[0].render()}); "
                 "released versions are immutable: restore it from a published copy (or "
-                "remove the files added to it), then build again")
+                "remove the files added to it), then build again"
+                + shared_advice(sharing_releases(out, config.name, existing, differing),
+                                one_file=False))
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
         from .diff import difference_summary  # only on this error path
 

@@ -35,6 +35,8 @@ from .dist import (
     is_archive,
     not_a_release_folder,
     not_a_zip_file,
+    shared_advice,
+    sharing_releases,
     survey_releases,
     unreadable_release,
 )
@@ -170,7 +172,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                         "; it was added after the release was built: remove it" if edited
                         else "")
                 elif edited:
-                    message = f"differs from what a fresh build of {seeds} makes; {restore}"
+                    message = (f"differs from what a fresh build of {seeds} makes; {restore}"
+                               + shared_advice(sharing_releases(dist, config.name, release,
+                                                                [rel]), one_file=True))
                 elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
                     message = (f"differs from what a fresh build of {seeds} makes; finish "
                                f"version {config.version} first (see its archive)")

@@ -300,6 +300,50 @@ def latest_release_folder(dist: Path, name: str) -> tuple[Version, Path] | None:
     return releases[-1] if releases else None
 
 
+#: Changed files of a release looked up in the other releases, at most
+#: (:func:`sharing_releases`): a few are enough to tell that they share them.
+_SHARED_LOOKUPS = 100
+
+
+def sharing_releases(dist: Path, name: str, release: Path, rels: list[str]) -> list[Path]:
+    """The other release folders of ``name`` in ``dist`` that hold one of ``rels`` of
+    ``release`` as the very same file (hard-linked: a build links the raw files that did
+    not change into the next release), sorted: a change to that file changed them too
+    (QA: restoring the release named left the others damaged, unsaid)."""
+    folders = [folder for _, folder in _named_as_releases(dist, name)[0] if folder != release]
+    shared: set[Path] = set()
+    for rel in rels[:_SHARED_LOOKUPS]:
+        try:
+            info = os.lstat(release / rel)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink < 2:
+            continue
+        for folder in folders:
+            try:
+                other = os.lstat(folder / rel)
+            except OSError:
+                continue
+            if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+                shared.add(folder)
+    return sorted(shared)
+
+
+def shared_advice(shared: list[Path], *, one_file: bool) -> str:
+    """``; ...`` telling that the file changed (``one_file``) or the files changed are one
+    with files of the releases ``shared`` (:func:`sharing_releases`), which need restoring
+    too; ``""`` if there are none."""
+    if not shared:
+        return ""
+    names = ", ".join(folder.name for folder in shared[:3]) + (", ..." if len(shared) > 3
+                                                                 else "")
+    those = "that release" if len(shared) == 1 else f"those {len(shared)} releases"
+    what, it = ("this file is", "it") if one_file else ("its changed files are", "them")
+    return (f"; {what} hard-linked with the same files of {names} (a build links the files "
+            f"that did not change into the next release), which changed with {it}: restore "
+            f"{those} too ('corpuskit validate {shared[0].parent}' checks every release)")
+
+
 def other_corpora(dist: Path, name: str) -> list[str]:
     """Names of the other corpora released in ``dist``: ``<other>-X.Y.Z/`` folders, or
     ``<other>-X.Y.Z.zip`` zips without their folder, whose datapackage.json names them so

@@ -58,6 +58,40 @@ def test_unchanged_raw_files_are_shared_with_the_earlier_release(
     assert (old / "part-1/doc-003.txt").read_text(encoding="utf-8") == DOCS["part-1/doc-003.txt"]
 
 
+def test_a_change_to_a_shared_file_is_said_to_change_every_release_sharing_it(
+        two_releases: tuple[Path, Path, Path]) -> None:
+    """A raw file edited in the newest release is the earlier release's too (one inode):
+    check and build named the newest release only, and once it was restored as they
+    advised, check said "current" while the earlier one stayed damaged (QA). Both now
+    name the releases that changed with it; a file of the newest release alone (changed
+    in 1.0.1, never linked) names none."""
+    from corpuskit.check import check
+    from corpuskit.errors import ReleaseExistsError
+
+    seeds, out, _ = two_releases
+    newest = out / "test-corpus-1.0.1"
+    with (newest / "data/raw/part-0/doc-000.txt").open("a", encoding="utf-8") as handle:
+        handle.write("edited\n")
+    with (newest / "data/raw/part-1/doc-003.txt").open("a", encoding="utf-8") as handle:
+        handle.write("edited\n")
+    report = check(seeds, out, jobs=1)
+    messages = {Path(p.path).relative_to(newest).as_posix(): p.message
+                for p in report.problems}
+    shared = ("; this file is hard-linked with the same files of test-corpus-1.0.0 (a build "
+              "links the files that did not change into the next release), which changed "
+              f"with it: restore that release too ('corpuskit validate {out}' checks every "
+              "release)")
+    assert messages["data/raw/part-0/doc-000.txt"].endswith(shared)
+    assert "hard-linked" not in messages["data/raw/part-1/doc-003.txt"]
+    with pytest.raises(ReleaseExistsError, match="was changed after it was built") as caught:
+        build_into(seeds, out)
+    assert str(caught.value).endswith(
+        "; its changed files are hard-linked with the same files of test-corpus-1.0.0 (a "
+        "build links the files that did not change into the next release), which changed "
+        f"with them: restore that release too ('corpuskit validate {out}' checks every "
+        "release)")
+
+
 def test_linking_changes_no_byte_of_the_release(two_releases: tuple[Path, Path, Path]) -> None:
     _, out, alone = two_releases
     name = "test-corpus-1.0.1"
