@@ -155,6 +155,15 @@ def _emit_json(data: Any) -> None:
     _echo(json.dumps(_printable_data(data), ensure_ascii=not _utf8(sys.stdout), indent=2))
 
 
+def _refuse_cache_file(cache: Path | None) -> None:
+    """``--cache`` naming a file (or a path under one, or a link to nothing): a usage error,
+    as ``--out``'s is (README; QA: it was a note, and the build went on without a cache)."""
+    from .writer import file_in_the_way
+
+    if cache is not None and (in_the_way := file_in_the_way(cache, "--cache")) is not None:
+        raise UsageError(in_the_way)
+
+
 def _emit_failure(fields: dict[str, Any], error: CorpuskitError,
                   problems: list[dict[str, str]] | None = None) -> None:
     """The JSON a ``--json`` command prints when it fails (the ``failure`` form of its
@@ -327,6 +336,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     from .usercache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
+    _refuse_cache_file(cache)
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask; add --engine dask, or drop "
                                "--scheduler to build here")
@@ -461,6 +471,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     from .usercache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
+    _refuse_cache_file(cache)
 
     try:
         result = release_seeds(seeds, out, bump,

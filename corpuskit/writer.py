@@ -130,13 +130,17 @@ def _sticky(folder: Path, path: Path, remedy: str = "have them remove it") -> st
             f"the folder) may replace or remove it; {remedy}, or write to another path")
 
 
-def file_in_the_way(out: Path) -> str | None:
-    """What to say of an output folder that is a file, or under one (a usage error, found
-    before any work, ``release --dry-run`` included); None if there is none."""
+def file_in_the_way(out: Path, option: str = "--out") -> str | None:
+    """What to say of an output (or, ``option`` ``--cache``, cache) folder that is a file, a
+    symbolic link to nothing, or under a file (a usage error, found before any work,
+    ``release --dry-run`` included); None if there is none."""
+    if os.path.islink(out) and not os.path.exists(out):
+        return (f"cannot write into {out}: it is a symbolic link to nothing; give {option} a "
+                "folder (it is made if missing)")
     for path in (out, *out.parents):
         # (os.path's: a path inside a folder that cannot be entered is none, said later)
         if os.path.exists(path) and not os.path.isdir(path):
-            return (f"cannot write into {out}: {path} is a file, not a folder; give --out "
+            return (f"cannot write into {out}: {path} is a file, not a folder; give {option} "
                     "a folder (it is made if missing)")
     return None
 

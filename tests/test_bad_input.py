@@ -504,6 +504,29 @@ def test_an_out_that_is_a_file_is_named_as_one(tmp_path: Path, out: str,
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "not a folder\n"
 
 
+@pytest.mark.parametrize("command", ["build", "release"])
+@pytest.mark.parametrize("cache", ["taken", "taken/cache", "nowhere"])
+def test_a_cache_that_is_a_file_is_a_usage_error(tmp_path: Path, cache: str, command: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``--cache`` naming a file, a path under one or a link to nothing was a note, and the
+    build went on without a cache; like ``--out``'s, it is a usage error (README, QA)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    (tmp_path / "taken").write_text("not a folder\n", encoding="utf-8")
+    (tmp_path / "nowhere").symlink_to(tmp_path / "missing")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    argv = (["build", str(seeds), "--out", str(out)] if command == "build" else
+            ["release", "patch", "--seeds", str(seeds), "--out", str(out)])
+    code = main([*argv, "--cache", str(tmp_path / cache), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""  # a usage error prints no JSON
+    reason = ("it is a symbolic link to nothing" if cache == "nowhere"
+              else f"{tmp_path / 'taken'} is a file, not a folder")
+    assert (f"cannot write into {tmp_path / cache}: {reason}; give --cache a folder (it is "
+            "made if missing)") in captured.err
+    assert not out.exists() and not (tmp_path / "missing").exists()
+
+
 def test_names_differing_only_in_unicode_normalization(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seeds = make_seeds(tmp_path, GOOD)
