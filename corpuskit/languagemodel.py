@@ -44,12 +44,9 @@ from .config import read_regular
 from .crc32 import crc32
 from .errors import OutputError
 from .regularfiles import open_regular
-from .usercache import user_cache_dir
+from .usercache import MODELS_FOLDER, user_cache_dir
 from .writer import DIR_MODE, remove_orphans, stream_file, write_file
 
-#: The folder of the cache that holds decoded models (the shard cache's folders are two
-#: hex digits: see shardcache.ShardCache).
-MODELS_FOLDER = "models"
 FORMAT = "corpuskit-langid-model-v3"
 #: The model's arrays: ``(nb_ptc, nb_pc, classes, tk_nextmove, tk_row, tk_output)``, as
 #: py3langid's loader returns them (float16 table, ``array`` moves and rows) or as kept

@@ -37,6 +37,7 @@ from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .seedstate import SeedStates
 from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_path
+from .usercache import MODELS_FOLDER
 from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
@@ -219,23 +220,24 @@ class ShardCache:
                         removed += 1
         return removed
 
-    def unwritable_folders(self) -> list[Path]:
-        """The folders of the cache (of its shards, its seeds states, its listings) this
-        user may not write into, sorted: a build keeps nothing there (:meth:`put` fails
-        without a word, as a cache only saves time)."""
-        folders = [*self._shard_folders(),
-                   *(self.root / name for name in (SEED_STATES_FOLDER, LISTINGS_FOLDER))]
-        return sorted(folder for folder in folders if os.path.isdir(folder)
-                      and not os.access(folder, os.W_OK | os.X_OK))
+    def unwritable_folders(self, *, models: bool = True) -> list[Path]:
+        """The folders of the cache (of its shards, its seeds states, its listings, and with
+        ``models`` its decoded language models) this user may not write into, sorted: a
+        build keeps nothing new there (:meth:`put` fails without a word, as a cache only
+        saves time)."""
+        return sorted(folder for folder in self._folders(models)
+                      if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK))
 
-    def not_folders(self) -> list[Path]:
-        """What stands where the cache keeps a folder (of shards, seeds states, listings)
-        but is no folder (a file, a link to none), sorted: a build keeps nothing there
-        either (QA: a file named ``seed-states`` had every build read every document
-        again, without a word)."""
-        places = [*self._shard_folders(),
-                  *(self.root / name for name in (SEED_STATES_FOLDER, LISTINGS_FOLDER))]
-        return sorted(place for place in places
+    def _folders(self, models: bool) -> list[Path]:
+        names = (SEED_STATES_FOLDER, LISTINGS_FOLDER, *((MODELS_FOLDER,) if models else ()))
+        return [*self._shard_folders(), *(self.root / name for name in names)]
+
+    def not_folders(self, *, models: bool = True) -> list[Path]:
+        """What stands where the cache keeps a folder (as :meth:`unwritable_folders`) but
+        is no folder (a file, a link to none), sorted: a build keeps nothing there either
+        (QA: a file named ``seed-states`` had every build read every document again,
+        without a word)."""
+        return sorted(place for place in self._folders(models)
                       if os.path.lexists(place) and not os.path.isdir(place))
 
     def _shard_folders(self) -> list[Path]:

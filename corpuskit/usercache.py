@@ -14,6 +14,11 @@ from .errors import UsageError
 CHOOSE = "set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR (or --no-cache)"
 
 
+#: The folder of the cache that holds decoded models (:mod:`corpuskit.languagemodel`; the
+#: shard cache's folders are two hex digits: see shardcache.ShardCache).
+MODELS_FOLDER = "models"
+
+
 def _base() -> tuple[Path | None, str]:
     """The folder the user's cache folder is in, and how it was found (or, with None,
     why there is none)."""

@@ -17,6 +17,12 @@ from corpuskit.cli import main
 GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
 
 
+#: What a note says a cache folder that cannot be written costs (QA: it said the next build
+#: would read and process the documents again, and it took them from the cache).
+NOTHING_KEPT = ("nothing new can be kept there (later builds then do again what a build "
+                "would keep: processing the documents that changed, reading the seeds files)")
+
+
 def _no_home(monkeypatch: pytest.MonkeyPatch) -> None:
     """A user id the system does not know, without HOME (a container run as
     ``--user 12345``): ``Path.home()`` raises RuntimeError."""
@@ -120,7 +126,7 @@ def test_a_cache_folder_that_cannot_be_written_is_said(
     code, out, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--json"], capsys)
     assert code == 0, err
     note = (f"note: the cache folder {a_file / 'corpuskit'} cannot be written (Not a "
-            "directory): what this build made is not kept for the next one")
+            f"directory): {NOTHING_KEPT}")
     assert note in err, err
     assert json.loads(out)["status"] == "built"
     code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist-2"), "--cache",
@@ -129,19 +135,21 @@ def test_a_cache_folder_that_cannot_be_written_is_said(
 
 
 def test_release_says_its_cache_cannot_be_written(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    """release builds as build does, and passes the build's notes on."""
+    """release builds as build does, and passes the build's notes on (a default cache
+    folder that is a file: ``--cache FILE`` is a usage error)."""
     seeds = make_seeds(tmp_path, GOOD)
-    a_file = tmp_path / "a-file"
+    a_file = tmp_path / "xdg" / "corpuskit"
+    a_file.parent.mkdir()
     a_file.write_text("not a folder\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(a_file.parent))
     capsys.readouterr()
-    code = main(["release", "--seeds", str(seeds), "--out", str(tmp_path / "dist"),
-                 "--cache", str(a_file), "--json"])
+    code = main(["release", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--json"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     said = f"the cache folder {a_file} cannot be written"
-    assert f"note: {said} (it is a file, not a folder): what this build made is not kept " \
-        "for the next one (which reads and processes those documents again); fix it" \
+    assert f"note: {said} (it is a file, not a folder): {NOTHING_KEPT}; fix it" \
         in captured.err, captured.err  # (it had "File exists", and "still read")
     assert any(note.startswith(said) for note in json.loads(captured.out)["notes"])
 
@@ -189,7 +197,6 @@ def test_a_cache_folder_that_cannot_be_read_is_a_note_however_it_is_named(
     code = main([*argv, "--cache", str(cache)])
     err = capsys.readouterr().err
     assert code == 0, err
-    assert f"note: the cache folder {cache} cannot be written (Permission denied): what " \
-           "this build made is not kept for the next one (which reads and processes those " \
-           "documents again); fix it" in err, err
+    assert f"note: the cache folder {cache} cannot be written (Permission denied): " \
+           f"{NOTHING_KEPT}; fix it" in err, err
     assert "still read" not in err

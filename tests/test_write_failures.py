@@ -480,13 +480,16 @@ def test_a_bug_on_one_document_is_a_problem_naming_that_file(jobs: int,
 
 def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path: Path) -> None:
     """The shard cache is an optimization: a cache path that cannot be written (here a
-    file where a folder should be) never fails the build or changes its bytes."""
+    file where the default cache folder should be; ``--cache FILE`` is a usage error)
+    never fails the build or changes its bytes."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
-    cache = tmp_path / "cache"
+    cache = tmp_path / "xdg" / "corpuskit"
+    cache.parent.mkdir()
     cache.write_text("not a folder\n")
-    done = run_here(["build", seeds, "--out", tmp_path / "out", "--jobs", "1",
-                     "--cache", cache])
-    assert done.code == 0, done.stderr
+    done = run_cli(["build", seeds, "--out", tmp_path / "out", "--jobs", "1"],
+                   env={"XDG_CACHE_HOME": str(cache.parent)})
+    assert done.code == 0 and f"note: the cache folder {cache} cannot be written" \
+        in done.stderr, done.stderr
     plain = run_here(build_args(seeds, tmp_path / "plain"))
     assert plain.code == 0, plain.stderr
     assert tree_files(tmp_path / "out") == tree_files(tmp_path / "plain")
@@ -514,10 +517,9 @@ def test_a_cache_this_user_may_not_write_is_said_as_it_is(locked: str, tmp_path:
         folder.chmod(0o755)
     assert done.code == 0, done.stderr
     result = json.loads(done.stdout)
-    not_kept = ("what this build made is not kept for the next one (which reads and "
-                "processes those documents again)" if at_100 else
-                "what this build made for it is not kept for the next one (which reads and "
-                "processes those documents again)")
+    not_kept = ("nothing new can be kept there (later builds then do again what a build "
+                "would keep: processing the documents that changed, reading the seeds files)"
+                if at_100 else NOT_KEPT["a0"])
     if at_100:
         assert result["cached_shards"] >= 1
         assert result["notes"] == [
@@ -534,18 +536,20 @@ def test_a_cache_this_user_may_not_write_is_said_as_it_is(locked: str, tmp_path:
 #: What a note says the next build does again, for each folder of the cache (QA: the note
 #: said of the listings that the documents would be read and processed again).
 NOT_KEPT = {
-    "a0": "what this build made for it is not kept for the next one (which reads and "
-          "processes those documents again)",
-    "seed-states": "what this build learned of the seeds files is not kept for the next one "
-                   "(which reads every seeds file again, though it takes the shards this "
-                   "build made from the cache)",
-    "listings": "this build's listings of the seeds folders are not kept for the next one "
-                "(which lists those folders again)",
+    "a0": "the documents a build processes cannot be kept there (later builds then process "
+          "them again)",
+    "seed-states": "what a build learns of the seeds files might not be kept there (later "
+                   "builds then read those files again, though they take the processed "
+                   "documents from the cache)",
+    "listings": "the listings of the seeds folders cannot be kept there (later builds then "
+                "list those folders again)",
+    "models": "the decoded language model cannot be kept there (a build that does not find "
+              "it kept elsewhere then decodes it again: about half a second)",
 }
 
 
-@pytest.mark.parametrize("misplaced", [("seed-states",), ("listings",), ("a0",),
-                                       ("seed-states", "listings", "a0")])
+@pytest.mark.parametrize("misplaced", [("seed-states",), ("listings",), ("a0",), ("models",),
+                                       ("seed-states", "listings", "a0", "models")])
 def test_a_file_where_the_cache_keeps_a_folder_is_said(misplaced: tuple[str, ...],
                                                         tmp_path: Path) -> None:
     """A file named like one of the cache's folders (its seeds states, listings, a shard
@@ -553,18 +557,25 @@ def test_a_file_where_the_cache_keeps_a_folder_is_said(misplaced: tuple[str, ...
     read every document again (QA). It is now a note naming each, with what the next
     build does again; the release is the same, and once they are removed the next build
     keeps its states again."""
-    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     cache = tmp_path / "cache"
     cache.mkdir()
     for name in misplaced:
         (cache / name).write_text("not a folder\n")
+    if misplaced == ("models",):  # a build that identifies no language needs no model
+        quiet = write_seeds(tmp_path / "quiet", DOCS_V1)
+        done = run_cli(["build", quiet, "--out", tmp_path / "quiet-out", "--jobs", "1",
+                        "--cache", cache, "--json"])
+        assert done.code == 0 and json.loads(done.stdout)["notes"] == []
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1,
+                        {"extract": {"language": True}} if "models" in misplaced else None)
     done = run_cli(["build", seeds, "--out", tmp_path / "out", "--jobs", "1",
                     "--cache", cache, "--json"])
     assert done.code == 0, done.stderr
     assert json.loads(done.stdout)["notes"] == [
         f"the file {cache / name} of the cache is where the cache keeps a folder: "
-        f"{NOT_KEPT[name]}; remove it (the next build makes the folder), or pass --cache DIR "
-        "(or --no-cache)" for name in ("a0", "seed-states", "listings") if name in misplaced]
+        f"{NOT_KEPT[name]}; remove it (a build makes the folder), or pass --cache DIR (or "
+        "--no-cache)" for name in ("a0", "seed-states", "listings", "models")
+        if name in misplaced]
     assert all((cache / name).is_file() for name in misplaced)  # left as they were
     assert run_here(["build", seeds, "--out", tmp_path / "fresh", "--no-cache"]).code == 0
     assert tree_files(tmp_path / "out") == tree_files(tmp_path / "fresh")
