@@ -31,6 +31,7 @@ from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
 from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
 from .names import collision_key as collision_key
 from .problems import Problem, printable
+from .regularfiles import owner_is_other
 from .seedstate import SETTLE_NS
 
 #: Why a seeds entry that is not a regular file is refused (when listed, and when read).
@@ -101,9 +102,11 @@ def _not_entered(folder: Path, entries: list[os.DirEntry[str]]) -> str | None:
     try:
         os.lstat(entries[0].path)
     except PermissionError as exc:
+        what = ("ask its owner to make it enterable (chmod a+x), or run corpuskit as its owner"
+                if owner_is_other(os.path.abspath(folder)) else
+                "make it enterable (chmod a+x), or move it out of the seeds folder")
         return (f"cannot enter this folder: {exc.strerror}, so none of its files can be read "
-                "(it may be listed, not entered); make it enterable (chmod a+x), or move it "
-                "out of the seeds folder")
+                f"(it may be listed, not entered); {what}")
     except OSError:
         return None  # gone meanwhile: the file's own problem, if any
     return None
@@ -128,9 +131,11 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
                                     f"opens ({exc.strerror}); shorten it, or work from a "
                                     "folder with a shorter path"))
             return
+        what = ("ask its owner to make it readable (chmod a+rx), or run corpuskit as its "
+                "owner" if owner_is_other(os.path.abspath(root / rel if rel else root))
+                else "make it readable or move it out of the seeds folder")
         problems.append(Problem(rel or ".", "unreadable-file",
-                                f"cannot list this folder: {exc.strerror or exc}; make it "
-                                "readable or move it out of the seeds folder"))
+                                f"cannot list this folder: {exc.strerror or exc}; {what}"))
         return
     unentered = _not_entered(root / rel if rel else root, entries)
     if unentered is not None:  # listed, but none of its files can be read: one problem
@@ -458,14 +463,20 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
             os.close(fd)
     except OSError as exc:
         raise DocumentProblem(Problem(ref.path, "unreadable-file",
-                                      f"cannot read: {exc.strerror or exc}; {_unread(exc)}")
+                                      f"cannot read: {exc.strerror or exc}; "
+                                      f"{_unread(exc, seeds / ref.path)}")
                               ) from None
     return RawDocument(id=ref.id, path=ref.path, data=data), info
 
 
-def _unread(exc: OSError) -> str:
-    """What to do about a seeds file that could not be read for ``exc``."""
+def _unread(exc: OSError, path: Path) -> str:
+    """What to do about the seeds file ``path`` that could not be read for ``exc``: only
+    its owner may change the mode of another user's file, nor may this user move it out
+    of a seeds folder that is not theirs (QA)."""
     if exc.errno in (errno.EACCES, errno.EPERM):
+        if owner_is_other(os.path.abspath(path)):
+            return ("ask its owner to make it readable (chmod a+r), or run corpuskit as its "
+                    "owner")
         return "make it readable (chmod a+r), or move it out of the seeds folder"
     if exc.errno == errno.ENOENT:
         return "it was removed or renamed while it was read: run the command again"

@@ -50,7 +50,7 @@ def not_permitted(bits: str = "a+r", path: str | os.PathLike[str] | None = None)
     """What to do about a file (a folder: ``bits`` ``a+rx``) this user may not read: make
     it readable, or, if ``path`` is known to be another user's, ask its owner to (only
     they may change its mode: QA)."""
-    if path is not None and _owner_is_other(path):
+    if path is not None and owner_is_other(path):
         return f"ask its owner to make it readable (chmod {bits}), or run corpuskit as its owner"
     return f"make it readable to this user (chmod {bits}), or run corpuskit as its owner"
 
@@ -60,12 +60,12 @@ def readable_request(paths: list[str], *, one: bool) -> str:
     of ``paths`` (relative to the working folder) is another user's: only its owner may
     change its mode (QA: the verdicts advised a chmod that failed)."""
     pronoun = "it" if one else "them"
-    if any(_owner_is_other(os.path.abspath(path)) for path in paths):
+    if any(owner_is_other(os.path.abspath(path)) for path in paths):
         return f"ask {'its' if one else 'their'} owner to make {pronoun} readable"
     return f"make {pronoun} readable"
 
 
-def _owner_is_other(path: str | os.PathLike[str]) -> bool:
+def owner_is_other(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` belongs to another user than this one (False if it cannot be
     looked at, or is relative: an error's file name may be relative to a folder opened
     apart, not to the working folder)."""

@@ -612,6 +612,38 @@ def test_a_seeds_folder_listed_but_not_entered_is_one_problem(tmp_path: Path) ->
     assert not (tmp_path / "out").exists()
 
 
+@needs_permissions
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
+def test_another_users_seeds_files_ask_their_owner(tmp_path: Path) -> None:
+    """Another user's folder or file in the seeds that this user may not read: the advice
+    was a chmod only its owner may run, or to move it out of a seeds folder this user may
+    not change (QA); they are asked to, or corpuskit is to run as them."""
+    seeds = write_seeds(tmp_path / "seeds", {**DOCS_V1, "sub/one.txt": "One\n\nA text.\n",
+                                             "listed/two.txt": "Two\n\nA text.\n",
+                                             "closed/three.txt": "Three\n\nA text.\n"})
+    modes = {seeds / "sub": 0o644, seeds / "listed" / "two.txt": 0o600,
+             seeds / "closed": 0o311}
+    for path, mode in modes.items():
+        os.chown(path, 65534, 65534)
+        path.chmod(mode)
+    try:
+        built = run_cli(build_args(seeds, tmp_path / "out"),
+                        preexec_fn=drop_file_permission_override)
+    finally:
+        for path in modes:
+            path.chmod(0o755)
+    assert built.code == 1, built.stderr
+    errors = sorted(line for line in built.stderr.splitlines() if line.startswith("error:"))
+    assert errors == [
+        f"error: {seeds}/closed: cannot list this folder: Permission denied; ask its owner to "
+        "make it readable (chmod a+rx), or run corpuskit as its owner [unreadable-file]",
+        f"error: {seeds}/listed/two.txt: cannot read: Permission denied; ask its owner to "
+        "make it readable (chmod a+r), or run corpuskit as its owner [unreadable-file]",
+        f"error: {seeds}/sub: cannot enter this folder: Permission denied, so none of its "
+        "files can be read (it may be listed, not entered); ask its owner to make it "
+        "enterable (chmod a+x), or run corpuskit as its owner [unreadable-file]"]
+
+
 def tmpfs_used(path: Path) -> int:
     info = os.statvfs(path)
     return (info.f_blocks - info.f_bfree) * info.f_frsize
