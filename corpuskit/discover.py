@@ -342,6 +342,12 @@ class _Listing:
                                         "a symbolic link that leads back to itself (a loop of "
                                         "links); replace it with the file it should name, or "
                                         "remove it"))
+            elif entry.is_symlink():  # what it points to is in a folder it may not enter
+                problems.append(Problem(shown, "unreadable-file",
+                                        f"a symbolic link to {_link_text(entry.path)}, which "
+                                        f"cannot be looked at: {exc.strerror or exc}; make the "
+                                        "folders on its way enterable (chmod a+x), or replace "
+                                        "the link with the file it should name"))
             else:
                 problems.append(Problem(shown, "unreadable-file",
                                         f"cannot look at it: {exc.strerror or exc}; make it a "
@@ -354,6 +360,15 @@ class _Listing:
                 self.held_back.append(relpath)
             return
         self.found.append(relpath)
+
+
+def _link_text(path: str) -> str:
+    """Where the symbolic link ``path`` points, as it says (printable), or ``what it names``
+    if that cannot be read."""
+    try:
+        return printable(os.readlink(path))
+    except OSError:
+        return "what it names"
 
 
 def _skipped_target(target: str, exclude: tuple[str, ...]) -> str | None:

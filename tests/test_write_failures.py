@@ -613,6 +613,25 @@ def test_a_seeds_folder_listed_but_not_entered_is_one_problem(tmp_path: Path) ->
 
 
 @needs_permissions
+def test_a_link_into_a_folder_that_cannot_be_entered_is_told_as_a_link(tmp_path: Path) -> None:
+    """A link to a file in a folder this user may not enter was told "cannot look at it:
+    ...; make it a readable file", a chmod of the link that cannot work (QA): it is told as
+    a link, with where it points."""
+    seeds = write_seeds(tmp_path / "seeds", {**DOCS_V1, "sub/one.txt": "One\n\nA text.\n"})
+    (seeds / "alias.txt").symlink_to("sub/one.txt")
+    (seeds / "sub").chmod(0o644)
+    try:
+        built = run_cli(build_args(seeds, tmp_path / "out"),
+                        preexec_fn=drop_file_permission_override)
+    finally:
+        (seeds / "sub").chmod(0o755)
+    assert built.code == 1, built.stderr
+    assert f"error: {seeds}/alias.txt: a symbolic link to sub/one.txt, which cannot be looked " \
+        "at: Permission denied; make the folders on its way enterable (chmod a+x), or " \
+        "replace the link with the file it should name [unreadable-file]" in built.stderr
+
+
+@needs_permissions
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
 def test_another_users_seeds_files_ask_their_owner(tmp_path: Path) -> None:
     """Another user's folder or file in the seeds that this user may not read: the advice
