@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import package
 from .archiveseal import ends_in_a_seal
+from .cachenotes import cache_notes
 from .compare import archives_match, not_compared_reason, tree_differences
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
@@ -48,7 +49,6 @@ from .errors import (
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
-from .listings import FOLDER as LISTINGS_FOLDER
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
@@ -63,10 +63,9 @@ from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
-from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .semver import Version
 from .shardcache import ShardCache
-from .usercache import MODELS_FOLDER, cache_problem, user_cache_dir
+from .usercache import cache_problem, user_cache_dir
 from .wording import command, counted
 from .writer import (
     TEMP_PREFIX,
@@ -162,87 +161,8 @@ def build(
     if cache is None:
         return result
     ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
-    notes = _cache_notes(cache, unwritable, models=config.process.extract.language)
+    notes = cache_notes(cache, unwritable, models=config.process.extract.language)
     return replace(result, notes=(*result.notes, *notes))
-
-
-def _cache_notes(cache: Path, unwritable: str | None, *, models: bool) -> list[str]:
-    """What to say of a cache folder this build could not write (``unwritable``: why), or
-    of the folders in it it could not (a shard folder at 000 stopped caching without a
-    word, QA), or of what stands in a folder's place there (``models``: its language
-    models' too); each with what later builds do again for it. The notes say what cannot
-    be kept, not what this build lost: a build that took everything from the cache lost
-    nothing (QA: they said the next build would process the documents again, and it took
-    them from the cache). What earlier builds kept is still read where this user may enter
-    the folder: entries are read by their names, never listed (a cache folder at 100 was
-    said to be read no more, and its entries were, QA)."""
-    if unwritable is not None:
-        return [f"the cache folder {cache} cannot be written ({unwritable}): nothing new can "
-                "be kept there (later builds then do again what a build would keep: "
-                "processing the documents that changed, reading the seeds files)"
-                + _still_read([cache]) + "; fix it, or pass --cache DIR (or --no-cache)"]
-    shard_cache = ShardCache(cache)
-    notes = []
-    for kind, paths in _by_kind(shard_cache.unwritable_folders(models=models)):
-        which, it = _which_of_the_cache("folder", paths)
-        notes.append(f"{which} cannot be written by this user: {_not_kept(kind)}"
-                     f"{_still_read(paths)}; fix {it}, or pass --cache DIR (or --no-cache)")
-    for kind, paths in _by_kind(shard_cache.not_folders(models=models)):
-        which, it = _which_of_the_cache("file", paths)
-        notes.append(f"{which} {'is' if len(paths) == 1 else 'are'} where the cache keeps a "
-                     f"folder: {_not_kept(kind)}; remove {it} (a build makes the folder), or "
-                     "pass --cache DIR (or --no-cache)")
-    return notes
-
-
-#: The kinds of folders of the cache, by name (any other: a folder of shards).
-_KINDS = {SEED_STATES_FOLDER: "states", LISTINGS_FOLDER: "listings", MODELS_FOLDER: "models"}
-
-
-def _by_kind(paths: list[Path]) -> list[tuple[str, list[Path]]]:
-    """``paths`` of the cache by what the folder there holds: shards, seeds states,
-    listings, language models (in that order, those there are)."""
-    grouped: dict[str, list[Path]] = {}
-    for path in paths:
-        grouped.setdefault(_KINDS.get(path.name, "shards"), []).append(path)
-    return [(kind, grouped[kind]) for kind in ("shards", "states", "listings", "models")
-            if kind in grouped]
-
-
-def _not_kept(kind: str) -> str:
-    """What cannot be kept in a folder of the cache of ``kind``, and what later builds then
-    do again (QA: a note said of the listings that the documents would be read and
-    processed again; only the folders are listed again)."""
-    if kind == "states":
-        return ("what a build learns of the seeds files might not be kept there (later "
-                "builds then read those files again, though they take the processed "
-                "documents from the cache)")
-    if kind == "listings":
-        return ("the listings of the seeds folders cannot be kept there (later builds then "
-                "list those folders again)")
-    if kind == "models":
-        return ("the decoded language model cannot be kept there (a build that does not "
-                "find it kept elsewhere then decodes it again: about half a second)")
-    return ("the documents a build processes cannot be kept there (later builds then "
-            "process them again)")
-
-
-def _which_of_the_cache(kind: str, paths: list[Path]) -> tuple[str, str]:
-    """How a note names ``paths`` of the cache (``kind``: folder or file), and the pronoun
-    for them: ``the folder P of the cache``, ``it``; ``3 folders of the cache (P, Q,
-    ...)``, ``them``."""
-    if len(paths) == 1:
-        return f"the {kind} {paths[0]} of the cache", "it"
-    return (f"{len(paths)} {kind}s of the cache (" + ", ".join(map(str, paths[:3]))
-            + (", ..." if len(paths) > 3 else "") + ")"), "them"
-
-
-def _still_read(folders: list[Path]) -> str:
-    """``, though what earlier builds kept there is still read`` where this user may enter
-    every one of ``folders``, else nothing."""
-    if all(os.path.isdir(folder) and os.access(folder, os.X_OK) for folder in folders):
-        return ", though what earlier builds kept there is still read"
-    return ""
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
