@@ -31,7 +31,7 @@ from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
 from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
 from .names import collision_key as collision_key
 from .problems import Problem, printable
-from .regularfiles import owner_is_other
+from .regularfiles import not_permitted, owner_is_other
 from .seedstate import SETTLE_NS
 
 #: Why a seeds entry that is not a regular file is refused (when listed, and when read).
@@ -131,8 +131,8 @@ def _walk(root: Path, problems: list[Problem], rel: str = "", *, deep: bool = Tr
                                     f"opens ({exc.strerror}); shorten it, or work from a "
                                     "folder with a shorter path"))
             return
-        what = ("ask its owner to make it readable (chmod a+rx), or run corpuskit as its "
-                "owner" if owner_is_other(os.path.abspath(root / rel if rel else root))
+        folder = os.path.abspath(root / rel if rel else root)
+        what = (not_permitted("a+rx", folder) if owner_is_other(folder)
                 else "make it readable or move it out of the seeds folder")
         problems.append(Problem(rel or ".", "unreadable-file",
                                 f"cannot list this folder: {exc.strerror or exc}; {what}"))
@@ -490,8 +490,7 @@ def _unread(exc: OSError, path: Path) -> str:
     of a seeds folder that is not theirs (QA)."""
     if exc.errno in (errno.EACCES, errno.EPERM):
         if owner_is_other(os.path.abspath(path)):
-            return ("ask its owner to make it readable (chmod a+r), or run corpuskit as its "
-                    "owner")
+            return not_permitted("a+r", os.path.abspath(path))
         return "make it readable (chmod a+r), or move it out of the seeds folder"
     if exc.errno == errno.ENOENT:
         return "it was removed or renamed while it was read: run the command again"
