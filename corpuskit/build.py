@@ -610,7 +610,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 f"'corpuskit validate {existing}'; the first: {damage[0].render()}); "
                 "released versions are immutable: restore it from a published copy (or "
                 "remove the files added to it), then build again"
-                + shared_advice(sharing_releases(out, config.name, existing, differing),
+                + shared_advice([folder for folders in sharing_releases(
+                    out, config.name, existing, differing).values() for folder in folders],
                                 one_file=False))
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
         from .diff import difference_summary  # only on this error path

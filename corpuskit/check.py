@@ -157,6 +157,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             restore = ("the release changed after it was built: restore it from the "
                        "release's zip or from version control (git checkout), or remove the "
                        f"folder {release.name}/ and run '{build_command}', which puts it back")
+            shared = (sharing_releases(dist, config.name, release, differing) if edited
+                      else {})  # the releases that share a changed file (hard-linked)
             for rel in differing:
                 if rel not in present and f"{rel}/" in present:
                     message = (f"a folder stands where a fresh build of {seeds} makes this "
@@ -173,8 +175,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                         else "")
                 elif edited:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
-                               + shared_advice(sharing_releases(dist, config.name, release,
-                                                                [rel]), one_file=True))
+                               + shared_advice(shared.get(rel, []), one_file=True))
                 elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
                     message = (f"differs from what a fresh build of {seeds} makes; finish "
                                f"version {config.version} first (see its archive)")

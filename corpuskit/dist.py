@@ -305,13 +305,15 @@ def latest_release_folder(dist: Path, name: str) -> tuple[Version, Path] | None:
 _SHARED_LOOKUPS = 100
 
 
-def sharing_releases(dist: Path, name: str, release: Path, rels: list[str]) -> list[Path]:
-    """The other release folders of ``name`` in ``dist`` that hold one of ``rels`` of
-    ``release`` as the very same file (hard-linked: a build links the raw files that did
-    not change into the next release), sorted: a change to that file changed them too
-    (QA: restoring the release named left the others damaged, unsaid)."""
+def sharing_releases(dist: Path, name: str, release: Path, rels: list[str]
+                     ) -> dict[str, list[Path]]:
+    """Per file of ``rels`` of ``release`` (the first :data:`_SHARED_LOOKUPS`), the other
+    release folders of ``name`` in ``dist`` that hold it as the very same file
+    (hard-linked: a build links the raw files that did not change into the next release),
+    sorted; files shared with none are left out. A change to such a file changed those
+    releases too (QA: restoring the release named left the others damaged, unsaid)."""
     folders = [folder for _, folder in _named_as_releases(dist, name)[0] if folder != release]
-    shared: set[Path] = set()
+    shared: dict[str, list[Path]] = {}
     for rel in rels[:_SHARED_LOOKUPS]:
         try:
             info = os.lstat(release / rel)
@@ -325,14 +327,15 @@ def sharing_releases(dist: Path, name: str, release: Path, rels: list[str]) -> l
             except OSError:
                 continue
             if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
-                shared.add(folder)
-    return sorted(shared)
+                shared.setdefault(rel, []).append(folder)
+    return shared
 
 
-def shared_advice(shared: list[Path], *, one_file: bool) -> str:
+def shared_advice(sharing: list[Path], *, one_file: bool) -> str:
     """``; ...`` telling that the file changed (``one_file``) or the files changed are one
-    with files of the releases ``shared`` (:func:`sharing_releases`), which need restoring
-    too; ``""`` if there are none."""
+    with files of the releases ``sharing`` (see :func:`sharing_releases`), which need
+    restoring too; ``""`` if there are none."""
+    shared = sorted(set(sharing))
     if not shared:
         return ""
     names = ", ".join(folder.name for folder in shared[:3]) + (", ..." if len(shared) > 3

@@ -160,11 +160,6 @@ class Remembered:
         entry = _ENTRY.unpack_from(self.data, at)
         return tuple.__new__(SeedState, (entry[1:6], entry[6].hex(), entry[7:]))
 
-    def head(self, position: int) -> bytes:
-        """The entry at ``position`` up to the copy's identity, as it was written."""
-        at = self.start + position * _ENTRY.size
-        return self.data[at:at + _HEAD_BYTES]
-
 
 class SeedStates:
     """The remembered seeds files of one shard (its paths, in order)."""
