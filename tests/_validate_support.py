@@ -9,6 +9,7 @@ import atexit
 import hashlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -111,6 +112,25 @@ def copy_archive(dest: Path) -> Path:
     target = dest / built().archive.name
     shutil.copyfile(built().archive, target)
     return target
+
+
+@contextmanager
+def flipped(path: Path, offset: int, mask: int) -> Iterator[None]:
+    """``path`` with its byte at ``offset`` XORed with ``mask``, changed in place and put
+    back on leaving. Rewriting the whole file for each flip took several times as long as
+    validating it (the kernel frees and zeroes its pages each time)."""
+    assert mask & 0xFF, mask
+    fd = os.open(path, os.O_RDWR)
+    try:
+        original = os.pread(fd, 1, offset)
+        assert len(original) == 1, (path, offset)
+        os.pwrite(fd, bytes([original[0] ^ mask]), offset)
+        try:
+            yield
+        finally:
+            os.pwrite(fd, original, offset)
+    finally:
+        os.close(fd)
 
 
 def sha256(data: bytes) -> str:

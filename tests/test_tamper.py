@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _validate_support import built, run, sealed
-from conftest import DIST, SEEDS
+from _validate_support import built, copy_release, flipped, run, sealed
+from conftest import DIST, SEEDS, tree_bytes
 
 from corpuskit.archive import zip_signature
 from corpuskit.archiveseal import SEAL_BYTES
@@ -44,19 +44,15 @@ def _offsets(size: int) -> list[int]:
 @pytest.mark.parametrize("rel", _package_files())
 def test_one_flipped_byte_in_any_file_is_found(tmp_path: Path, rel: str) -> None:
     source = built().release
-    data = (source / rel).read_bytes()
-    target = tmp_path / source.name
-    for offset in _offsets(len(data)):
+    target = copy_release(tmp_path)
+    for offset in _offsets((source / rel).stat().st_size):
         for flip in FLIPS:
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(source, target)
-            damaged = bytearray(data)
-            damaged[offset] ^= flip
-            (target / rel).write_bytes(bytes(damaged))
-            report = validate(target, jobs=1)
+            with flipped(target / rel, offset, flip):
+                report = validate(target, jobs=1)
             assert not report.valid, f"{rel}: byte {offset} ^ {flip:#x} went unnoticed"
             assert "internal-error" not in {p.code for p in report.problems}, \
                 render_text(report)
+    assert tree_bytes(target) == tree_bytes(source)  # each flip was put back
 
 
 def test_cli_exit_code_for_a_damaged_file(tmp_path: Path,
@@ -102,22 +98,22 @@ def _flip_archive(tmp_path: Path, offsets: list[int], flips: tuple[int, ...],
     source = source or built().archive
     original = source.read_bytes()
     target = tmp_path / source.name
+    target.write_bytes(original)
+    if sidecar:
+        (tmp_path / f"{source.name}.sha256").write_text(
+            f"{hashlib.sha256(original).hexdigest()}  {source.name}\n")
     quiet = []
     for offset in offsets:
         for flip in flips:
             mask = flip or 1 << offset % 8
-            damaged = bytearray(original)
-            damaged[offset] ^= mask
-            target.write_bytes(bytes(damaged))
-            if sidecar:
-                (tmp_path / f"{source.name}.sha256").write_text(
-                    f"{hashlib.sha256(original).hexdigest()}  {source.name}\n")
-            report = validate(target, jobs=1)
+            with flipped(target, offset, mask):
+                report = validate(target, jobs=1)
             found = {p.code for p in report.problems}
             assert "internal-error" not in found, render_text(report)
             assert "archive-seal-mismatch" in found, (offset, mask, render_text(report))
             if report.valid:
                 quiet.append((offset, mask))
+    assert target.read_bytes() == original  # each flip was put back
     return quiet
 
 
@@ -175,14 +171,13 @@ def test_the_seal_covers_every_byte(tmp_path: Path) -> None:
         assert original[-SEAL_BYTES:].startswith(b"corpuskit-sha256:")
         unnoticed = []
         for offset in range(len(original)):
-            damaged = bytearray(original)
-            damaged[offset] ^= 1 << offset % 8
-            target.write_bytes(bytes(damaged))
-            problems = check_archive_checksums(target)
+            with flipped(target, offset, 1 << offset % 8):
+                problems = check_archive_checksums(target)
             if [(p.code, p.location) for p in problems] != [("archive-seal-mismatch",
                                                              "zip comment")]:
                 unnoticed.append(offset)
         assert unnoticed == [], (source.name, unnoticed[:20])
+        assert target.read_bytes() == original  # each flip was put back
 
 
 def test_archive_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -219,14 +214,12 @@ def test_every_byte_of_every_file(tmp_path: Path) -> None:
     source = built().release
     target = tmp_path / "pkg" / source.name
     for rel in _package_files():
-        data = (source / rel).read_bytes()
-        for offset in range(len(data)):
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(source, target)
-            damaged = bytearray(data)
-            damaged[offset] ^= 0x01
-            (target / rel).write_bytes(bytes(damaged))
-            assert not validate(target, jobs=1).valid, (rel, offset)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+        for offset in range((source / rel).stat().st_size):
+            with flipped(target / rel, offset, 0x01):
+                assert not validate(target, jobs=1).valid, (rel, offset)
+        assert (target / rel).read_bytes() == (source / rel).read_bytes()
 
 
 @pytest.mark.slow
