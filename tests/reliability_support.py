@@ -22,11 +22,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import corpus_config, toml_text
+from forked_cli import run_forked
 
 import corpuskit
 
@@ -124,13 +126,28 @@ def cli_command(args: Sequence[str], patch: str = "") -> list[str]:
 
 def run_cli(args: Sequence[str | Path], patch: str = "", *, timeout: float = 60,
             preexec_fn: Callable[[], None] | None = None,
-            env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Outcome:
-    """Run the corpuskit CLI in a child process, ``patch`` (Python source) applied first."""
+            env: Mapping[str, str] | None = None, cwd: Path | None = None,
+            fresh: bool = False) -> Outcome:
+    """Run the corpuskit CLI in a child process, ``patch`` (Python source) applied first.
+
+    Without a patch the child is forked from this process (:mod:`forked_cli`), unless
+    ``fresh`` asks for a new interpreter."""
     started = time.monotonic()
-    done = subprocess.run(cli_command([str(a) for a in args], patch), capture_output=True,
-                          text=True, timeout=timeout, preexec_fn=preexec_fn,
-                          env=child_env(env), cwd=cwd)
+    command = cli_command([str(a) for a in args], patch)
+    if patch or fresh:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=preexec_fn, env=child_env(env), cwd=cwd)
+    else:
+        done = run_forked(partial(_cli_main, [str(a) for a in args]), command[1:2] + command[3:],
+                          env=child_env(env), cwd=cwd, preexec_fn=preexec_fn, timeout=timeout)
     return Outcome(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def _cli_main(args: list[str]) -> int:
+    """What :data:`_MAIN` runs."""
+    from corpuskit.cli import main
+
+    return main(args)
 
 
 def run_here(args: Sequence[str | Path]) -> Outcome:
@@ -181,6 +198,17 @@ def wait_for_file(path: Path, process: subprocess.Popen[str], timeout: float = 3
 
 _PR_CAPBSET_DROP = 24
 _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapSets(ctypes.Structure):
+    """One of capget's two words of sets (capabilities 0-31, then 32-63)."""
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
 
 
 def drop_file_permission_override() -> None:
@@ -189,7 +217,9 @@ def drop_file_permission_override() -> None:
     Root bypasses permission bits through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH;
     dropping both from the bounding set before ``exec`` leaves the new program without
     them, exactly like an ordinary user (it keeps its uid, so it can still read the
-    root-only Python installation). A no-op for an ordinary user.
+    root-only Python installation), and dropping them from this process's own sets does
+    so for a child that goes on without ``exec`` (:mod:`forked_cli`). A no-op for an
+    ordinary user.
     """
     if os.geteuid() != 0:
         return
@@ -197,6 +227,16 @@ def drop_file_permission_override() -> None:
     for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
         if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+    # and from this process's own sets, for a child that runs on without exec (forked_cli)
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    sets = (_CapSets * 2)()
+    if libc.capget(ctypes.byref(header), sets) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    keep = ~(1 << _CAP_DAC_OVERRIDE | 1 << _CAP_DAC_READ_SEARCH) & 0xFFFFFFFF
+    for name in ("effective", "permitted", "inheritable"):
+        setattr(sets[0], name, getattr(sets[0], name) & keep)
+    if libc.capset(ctypes.byref(header), sets) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
 
 
 def permission_bits_enforceable() -> str | None:

@@ -6,14 +6,15 @@ traceback; a field read from an unchecked record or descriptor used to crash the
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from _validate_support import built
+from forked_cli import corpuskit_module, run_forked
 
 import corpuskit
 from corpuskit.errors import InputError
@@ -74,8 +75,9 @@ def _read_all(package: Path, *, verify: bool = True) -> None:
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    """``python -m corpuskit ARGS`` in a forked child (:mod:`forked_cli`)."""
+    return run_forked(corpuskit_module, ["corpuskit", *map(str, args)], env=os.environ,
+                      timeout=120)
 
 
 @pytest.mark.parametrize("command", ["info", "diff", "export"])

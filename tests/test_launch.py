@@ -39,9 +39,16 @@ sys.exit(main())
 """
 
 
+def _sigint_as_at_a_terminal() -> None:
+    """preexec_fn: SIGINT with its default action, even where the suite runs with it
+    ignored (started with ``&`` by a shell without job control), which a child inherits."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupt_while_the_cli_loads_exits_130_without_a_traceback() -> None:
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT], capture_output=True,
-                          text=True, timeout=60, check=False)
+                          text=True, timeout=60, check=False,
+                          preexec_fn=_sigint_as_at_a_terminal)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "corpuskit: aborted\n"
     assert done.stdout == ""

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from _validate_support import built
+from forked_cli import corpuskit_module, run_forked
 
 import corpuskit
 from corpuskit.errors import CorpuskitError
@@ -31,8 +31,7 @@ def _with_fifo(tmp_path: Path, member: str) -> Path:
 
 def _corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
     """The CLI in a child process, killed (failing the test) if it blocks."""
-    return subprocess.run([sys.executable, "-m", "corpuskit", *args], capture_output=True,
-                          text=True, timeout=120, check=False)
+    return run_forked(corpuskit_module, ["corpuskit", *args], env=os.environ, timeout=120)
 
 
 def _raw_member() -> str:

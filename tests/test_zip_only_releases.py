@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from forked_cli import corpuskit_module, run_forked
 
 from corpuskit import build, release
 from corpuskit.check import check
@@ -197,8 +198,8 @@ def test_a_zip_named_as_another_release_than_it_holds_is_damaged(kind: str,
 
 def _corpuskit(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The CLI in a child process, killed (failing the test) if it blocks."""
-    return subprocess.run([sys.executable, "-m", "corpuskit", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return run_forked(corpuskit_module, ["corpuskit", *map(str, args)], env=os.environ,
+                      timeout=120)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
