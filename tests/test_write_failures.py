@@ -791,6 +791,28 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
 
 
 @needs_permissions
+@pytest.mark.parametrize(("given", "mode", "kind"), [
+    ("seeds", 0o311, "seeds"), ("package", 0o311, "package"), ("seeds", 0o000, "package")])
+def test_an_unreadable_folder_is_reported_as_what_it_can_be_told_to_be(
+        given: str, mode: int, kind: str, tmp_path: Path) -> None:
+    """validate of a seeds folder that can be entered but not listed (chmod 311) called it
+    a package: the files it holds tell what it is, as they do for a readable one (QA).
+    Where nothing can be seen (chmod 000) it is reported as a package folder still."""
+    target, _ = inputs_of_every_command(tmp_path, given, tmp_path)
+    target.chmod(mode)
+    try:
+        runs = [run_cli(["validate", target, *extra], preexec_fn=drop_file_permission_override)
+                for extra in ([], ["--format", "json"])]
+    finally:
+        target.chmod(0o755)
+    assert [done.code for done in runs] == [1, 1], runs
+    assert f"{target}: 1 problem in {kind} (0 documents" in runs[0].stdout, runs[0].stdout
+    report = json.loads(runs[1].stdout)
+    assert (report["kind"], [p["code"] for p in report["problems"]]) == \
+        (kind, ["unreadable-file"]), report
+
+
+@needs_permissions
 @pytest.mark.parametrize("given", ["archive", "package", "seeds"])
 def test_input_inside_a_folder_that_cannot_be_entered(given: str, tmp_path: Path) -> None:
     """An input inside a folder this user may not enter was click's "Path '...' does not

@@ -116,10 +116,12 @@ def _folder_release(folder: Path) -> str | None:
 
 
 def _given_kind(target: Path) -> str:
-    """What a target this user may not read is, as far as can be told: a folder is a
-    package, a file an archive; one inside a folder that cannot be entered, by its name."""
+    """What a target this user may not read is, as far as can be told: a folder that can
+    be entered by the files in it (:func:`~corpuskit.reader.folder_kind`: seeds hold a
+    corpus.toml), any other folder a package, a file an archive; one inside a folder that
+    cannot be entered, by its name."""
     if os.path.isdir(target):
-        return "package"
+        return folder_kind(target) or "package"
     if os.path.isfile(target) or target.suffix.lower() == ".zip":
         return "archive"
     return "package"
