@@ -35,6 +35,8 @@ from typing import NoReturn
 _DEFAULT_AT_START = tuple(getattr(signal, name) for name in (
     "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD")
     if hasattr(signal, name))
+#: Above the highest descriptor the test process may have open.
+_MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
 #: Signals Python ignores at start-up.
 _IGNORED_AT_START = tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ")
                           if hasattr(signal, name))
@@ -67,6 +69,7 @@ def _child(entry: Callable[[], int | None], argv: Sequence[str], env: Mapping[st
         os.close(out)
         os.close(err)
         faulthandler.disable()
+        os.closerange(3, _MAX_FD)  # as subprocess's close_fds: none of the test process's
         for signum in _DEFAULT_AT_START:
             signal.signal(signum, signal.SIG_DFL)
         if cwd is not None:

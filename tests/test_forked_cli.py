@@ -16,7 +16,7 @@ from forked_cli import corpuskit_module, run_forked
 
 def _show_state() -> int:
     print(os.environ.get("FORKED_CLI_PROBE"), os.environ.get("FORKED_CLI_NOT_GIVEN"),
-          os.getcwd(), sys.argv, sys.stdin.read())
+          os.getcwd(), sys.argv, sys.stdin.read(), sorted(map(int, os.listdir("/proc/self/fd"))))
     print(signal.getsignal(signal.SIGINT) is signal.default_int_handler,
           signal.getsignal(signal.SIGTERM) is signal.SIG_DFL,
           signal.getsignal(signal.SIGPIPE) is signal.SIG_IGN, file=sys.stderr)
@@ -28,14 +28,17 @@ def test_the_child_has_the_given_environment_folder_arguments_and_streams(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORKED_CLI_PROBE", "from the test process")
     monkeypatch.setenv("FORKED_CLI_NOT_GIVEN", "from the test process")
+    kept_open = os.open(os.devnull, os.O_RDONLY)  # the test process's: not the child's
     before = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the test process's alone
     try:
         done = run_forked(_show_state, ["prog", "a b"], env={"FORKED_CLI_PROBE": "given"},
                           cwd=tmp_path)
     finally:
         signal.signal(signal.SIGTERM, before)
+        os.close(kept_open)
     assert done.returncode == 3, done.stderr
-    assert done.stdout == f"given None {tmp_path} ['prog', 'a b'] \n"
+    # the three standard streams, and the descriptor listing /proc/self/fd
+    assert done.stdout == f"given None {tmp_path} ['prog', 'a b']  [0, 1, 2, 3]\n"
     assert done.stderr == "True True True\né\u2019 \\udcff\n"
 
 
