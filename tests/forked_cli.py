@@ -3,14 +3,15 @@ status, its standard streams, its privileges and limits, its signals), without a
 interpreter's start-up.
 
 A child started with ``subprocess`` spends 0.2-0.5 s importing corpuskit (and decoding
-the language model with ``--no-cache``) before the command runs: about a third of the
-suite's CPU time went to that. A forked child has all of it already. It is made to look
-like a new interpreter's: standard input from the null device, standard output and error
-to pipes (UTF-8, as ``PYTHONIOENCODING=utf-8`` gives), a descriptor closed before the
-command (``preexec_fn``) leaves that stream ``None``, the signals as Python started from
-a terminal sets them (whatever the test process does with them; a signal ignored by
-``preexec_fn`` stays ignored), the environment given. It
-ends with ``os._exit``: never back into pytest, none of the test process's exit handlers.
+the language model with ``--no-cache``) before the command runs: the suite's children
+took about a third of its CPU time, most of it in that. A forked child has all of it
+already. It is made to look like a new interpreter's: standard input from the null
+device, standard output and error to pipes (UTF-8, as ``PYTHONIOENCODING=utf-8`` gives),
+none of the test process's other descriptors, a descriptor closed before the command
+(``preexec_fn``) leaves that stream ``None``, the signals as Python started from a
+terminal sets them (whatever the test process does with them; a signal ignored by
+``preexec_fn`` stays ignored), the environment given. It ends with ``os._exit``: never
+back into pytest, none of the test process's exit handlers.
 
 What a new interpreter alone shows (which modules a command imports, what a Ctrl-C during
 start-up does, a patch applied before corpuskit is imported) is tested with ``subprocess``.
