@@ -164,3 +164,11 @@ def corpuskit_module() -> int | None:
     from corpuskit.launch import main
 
     return main()
+
+
+def corpuskit_in_child(*args: str | Path, timeout: float = 120
+                       ) -> subprocess.CompletedProcess[str]:
+    """``python -m corpuskit ARGS`` in a forked child with this process's environment,
+    killed (failing the test) if it blocks for ``timeout`` seconds."""
+    return run_forked(corpuskit_module, ["corpuskit", *map(str, args)],
+                      env=dict(os.environ), timeout=timeout)

@@ -6,15 +6,13 @@ traceback; a field read from an unchecked record or descriptor used to crash the
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from _validate_support import built
-from forked_cli import corpuskit_module, run_forked
+from forked_cli import corpuskit_in_child as _cli
 
 import corpuskit
 from corpuskit.errors import InputError
@@ -72,12 +70,6 @@ def _read_all(package: Path, *, verify: bool = True) -> None:
     with corpuskit.load(package, verify=verify) as corpus:
         for _ in corpus:
             pass
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m corpuskit ARGS`` in a forked child (:mod:`forked_cli`)."""
-    return run_forked(corpuskit_module, ["corpuskit", *map(str, args)], env=os.environ,
-                      timeout=120)
 
 
 @pytest.mark.parametrize("command", ["info", "diff", "export"])

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from _validate_support import built
-from forked_cli import corpuskit_module, run_forked
+from forked_cli import corpuskit_in_child as _corpuskit
 
 import corpuskit
 from corpuskit.errors import CorpuskitError
@@ -27,11 +26,6 @@ def _with_fifo(tmp_path: Path, member: str) -> Path:
     (package / member).unlink()
     os.mkfifo(package / member)
     return package
-
-
-def _corpuskit(*args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in a child process, killed (failing the test) if it blocks."""
-    return run_forked(corpuskit_module, ["corpuskit", *args], env=os.environ, timeout=120)
 
 
 def _raw_member() -> str:

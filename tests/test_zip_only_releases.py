@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from forked_cli import corpuskit_module, run_forked
+from forked_cli import corpuskit_in_child as _corpuskit
 
 from corpuskit import build, release
 from corpuskit.check import check
@@ -194,12 +194,6 @@ def test_a_zip_named_as_another_release_than_it_holds_is_damaged(kind: str,
         release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
     assert reason in str(caught.value) and "corpuskit release" not in str(caught.value)
     assert _snapshot(repo) == before
-
-
-def _corpuskit(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """The CLI in a child process, killed (failing the test) if it blocks."""
-    return run_forked(corpuskit_module, ["corpuskit", *map(str, args)], env=os.environ,
-                      timeout=120)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
