@@ -126,20 +126,18 @@ def cli_command(args: Sequence[str], patch: str = "") -> list[str]:
 
 def run_cli(args: Sequence[str | Path], patch: str = "", *, timeout: float = 60,
             preexec_fn: Callable[[], None] | None = None,
-            env: Mapping[str, str] | None = None, cwd: Path | None = None,
-            fresh: bool = False) -> Outcome:
-    """Run the corpuskit CLI in a child process, ``patch`` (Python source) applied first.
-
-    Without a patch the child is forked from this process (:mod:`forked_cli`), unless
-    ``fresh`` asks for a new interpreter."""
+            env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Outcome:
+    """Run the corpuskit CLI in a child process, ``patch`` (Python source) applied first
+    in a new interpreter; without a patch, forked from this process (:mod:`forked_cli`)."""
     started = time.monotonic()
-    command = cli_command([str(a) for a in args], patch)
-    if patch or fresh:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=preexec_fn, env=child_env(env), cwd=cwd)
+    argv = [str(a) for a in args]
+    if patch:
+        done = subprocess.run(cli_command(argv, patch), capture_output=True, text=True,
+                              timeout=timeout, preexec_fn=preexec_fn, env=child_env(env),
+                              cwd=cwd)
     else:
-        done = run_forked(partial(_cli_main, [str(a) for a in args]), command[1:2] + command[3:],
-                          env=child_env(env), cwd=cwd, preexec_fn=preexec_fn, timeout=timeout)
+        done = run_forked(partial(_cli_main, argv), ["-c", *argv], env=child_env(env),
+                          cwd=cwd, preexec_fn=preexec_fn, timeout=timeout)
     return Outcome(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
