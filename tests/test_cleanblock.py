@@ -20,6 +20,7 @@ import pytest
 from _validate_support import built, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit.validation import cleanblock
 from corpuskit.validation.cleanblock import (
@@ -333,7 +334,7 @@ def mutated_blocks(draw: st.DrawFn) -> bytes:
     return bytes(block)
 
 
-@settings(max_examples=300, deadline=None, database=None,
+@settings(max_examples=examples(300), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_blocks())
 def test_msgspec_accepts_only_what_orjson_accepts_alike(block: bytes) -> None:
@@ -341,7 +342,7 @@ def test_msgspec_accepts_only_what_orjson_accepts_alike(block: bytes) -> None:
     assert read is None or read == by_orjson(block)
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=examples(300), deadline=None, database=None)
 @given(st.text(min_size=1, max_size=80))
 def test_msgspec_reads_every_text_with_only_short_escapes(text: str) -> None:
     """On an unchanged block the two readers agree, and msgspec's declines exactly the
@@ -354,7 +355,7 @@ def test_msgspec_reads_every_text_with_only_short_escapes(text: str) -> None:
     assert by_msgspec(block) == (read if short else None)
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=examples(300), deadline=None, database=None)
 @given(st.text(alphabet=st.sampled_from('\\nu/"ab\n\x01'), min_size=1, max_size=40))
 def test_msgspec_reads_texts_full_of_backslashes_as_orjson_does(text: str) -> None:
     """Runs of backslashes, escaped and not, before the letters of escapes and others."""

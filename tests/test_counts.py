@@ -8,6 +8,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit import counts
 from corpuskit.counts import (
@@ -47,14 +48,14 @@ def test_whitespace_tables_are_python_whitespace() -> None:
     assert len(WIDE_SPACE) == len(set(WIDE_SPACE))
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=60))
 def test_words_equal_the_definition(text: str) -> None:
     assert count_words(text) == words_by_definition(text)
     assert count_words_utf8(text.encode("utf-8")) == words_by_definition(text)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.text(max_size=40))
 def test_words_of_any_text(text: str) -> None:
     assert count_words(text) == words_by_definition(text)
@@ -65,7 +66,7 @@ def test_words_counted_in_slices(size: int, monkeypatch: pytest.MonkeyPatch) -> 
     """Long texts are counted a slice at a time: words across slice ends count once."""
     monkeypatch.setattr(counts, "SLICE", size)
 
-    @settings(max_examples=150)
+    @settings(max_examples=examples(150))
     @given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=40))
     def agree(text: str) -> None:
         assert count_words(text) == words_by_definition(text)
@@ -80,13 +81,13 @@ def test_words_of_text_with_lone_surrogates() -> None:
     assert count_words(text) == words_by_definition(text) == 4
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text(alphabet=st.sampled_from(["\n", " ", "a", "\u3000", "\x0b"]), max_size=30))
 def test_paragraphs_equal_the_definition(text: str) -> None:
     assert count_paragraphs(text) == paragraphs_by_definition(text)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text(alphabet=st.sampled_from(["\n", " ", "a", "\u3000", "\x1c", "\x0b", "é"]),
                max_size=30))
 def test_paragraphs_of_the_utf8_bytes_equal_the_definition(text: str) -> None:
@@ -116,7 +117,7 @@ MANY_TEXTS = st.lists(st.lists(st.sampled_from([*ALPHABET, "\n\n", "\n\n\n"]), m
                       .map("".join), min_size=MANY, max_size=MANY + 40)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(MANY_TEXTS)
 def test_many_texts_are_counted_as_one_by_one(texts: list[str]) -> None:
     encoded = [text.encode("utf-8") for text in texts]
@@ -126,7 +127,7 @@ def test_many_texts_are_counted_as_one_by_one(texts: list[str]) -> None:
     assert paragraphs == [paragraphs_by_definition(text) for text in texts]
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(MANY_TEXTS.map(lambda texts: [re.sub("\n{3,}", "\n\n", text) for text in texts]))
 def test_many_texts_without_three_lfs_in_a_row_are_counted_as_one_by_one(
         texts: list[str]) -> None:
@@ -149,7 +150,7 @@ def test_many_texts_find_each_space_wherever_it_is(space: str, where: str) -> No
     assert count_many_utf8(encoded)[0][:3] == [words_by_definition(text) for text in texts[:3]]
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(st.lists(st.lists(st.sampled_from([*ALPHABET, "\n\n", "\n\n\n"]), min_size=1,
                          max_size=200).map("".join), min_size=1, max_size=4))
 def test_a_few_large_texts_are_counted_with_numpy_as_one_by_one(texts: list[str]) -> None:

@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit.config import DecodeConfig, NormalizeConfig
 from corpuskit.decode import decode, decode_with
@@ -333,7 +334,7 @@ def _implausibility_by_definition(text: str) -> int:
     return count
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.binary(max_size=80), st.sampled_from(["cp1252", "cp1251", "koi8_r", "latin_1",
                                                  "cp437", "mac_roman", "cp1250"]))
 def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> None:
@@ -350,7 +351,7 @@ _MIXED_TEXT = st.text(st.one_of(
     st.characters()), max_size=300)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_MIXED_TEXT)
 def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
     from corpuskit.plausibility import assess
@@ -358,7 +359,7 @@ def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
     assert assess(text).implausibility == _implausibility_by_definition(text)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=5))
 def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
     from corpuskit.plausibility import implausible_word, judge_word
@@ -367,7 +368,7 @@ def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
         assert implausible_word(word) == judge_word(word)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=8))
 def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
         words: list[str]) -> None:
@@ -464,7 +465,7 @@ def _mojibake(text: str, rounds: int) -> str:
     return text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join), _ENCODINGS)
 def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
                                                            encodings: tuple[str, ...]) -> None:
@@ -496,7 +497,7 @@ def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]
     assert (chosen.encoding, chosen.text) == _best_legacy_by_definition(data, encodings)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join),
        st.sampled_from(["cp1252", "cp1250", "cp1251", "koi8-r", "latin-1"]),
        st.integers(0, 6))
@@ -583,7 +584,7 @@ def test_a_reading_repaired_to_be_bounded_is_not_repaired_again_when_judged(
     assert (chosen.encoding, chosen.text) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=12).map(b"\n".join),
        st.sampled_from(["cp1252", "cp1250", "cp1251", "koi8-r", "latin-1"]))
 def test_a_text_repaired_line_by_line_is_the_text_repaired(data: bytes, encoding: str) -> None:
@@ -596,7 +597,7 @@ def test_a_text_repaired_line_by_line_is_the_text_repaired(data: bytes, encoding
     assert ("\n".join(lines) if looks_bad(text) and not text.isascii() else text) == expected
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.text(st.one_of(st.characters(max_codepoint=0x9f),
                          st.characters(blacklist_categories=())), max_size=200))
 def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
@@ -646,7 +647,7 @@ def _judged_char_by_char(word: str) -> bool:
     return False
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(_MIXED_TEXT.map(lambda t: "".join(t.split()))
        | st.text(alphabet=st.sampled_from("aZéÉжЖωΩ的本ǅϒª“”。，・①\u0301\ue000¿³╚-'’ "),
                  max_size=60).map(lambda t: "".join(t.split())))

@@ -21,6 +21,7 @@ import pytest
 from conftest import SEED_FILE, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 from py3langid import langid
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -166,7 +167,7 @@ any_text = st.one_of(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text)
 def test_any_text_gives_py3langids_results(text: Text) -> None:
     fast, plain = language._identifier(), _plain()
@@ -384,7 +385,7 @@ def _iso639_1_defined(text: str, *, min_chars: int, min_confidence: float) -> st
     return lang
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700),
                  st.builds(lambda *parts: " ".join(parts), sentences, sentences, sentences)),
        st.one_of(st.integers(0, 120), st.integers(300, 900), st.integers(0, 2**59)),

@@ -26,6 +26,7 @@ import bagit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 from reliability_support import build_args, run_cli, run_here, visible_entries, write_seeds
 
 import corpuskit
@@ -378,7 +379,7 @@ def test_file_and_folder_differing_only_in_case_are_refused(tmp_path: Path) -> N
     assert visible_entries(tmp_path / "out") == set()
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from("ab.é -_"), min_size=1, max_size=8),
                 min_size=1, max_size=3))
 def test_document_id_strips_the_suffix_pathlib_sees(parts: list[str]) -> None:
@@ -398,7 +399,7 @@ def test_document_id_strips_the_suffix_pathlib_sees(parts: list[str]) -> None:
 _NAME_CHARS = "aNcoOpPrRuUxXlLtT019_-.é %:\\\x01$¹ "
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_NAME_CHARS), min_size=1, max_size=7),
                 min_size=1, max_size=3)
        | st.sampled_from(["con", "CON.txt", "a/nul.md", "com1", "lpt9.x", "aux/x", "CON-1.txt",
@@ -421,7 +422,7 @@ def test_the_plain_name_shortcut_accepts_only_what_the_full_check_accepts(
         assert plain, relpath  # the shortcut is taken where it can be
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sß\u200b/"), min_size=1,
                                  max_size=3), min_size=1, max_size=3).map("/".join),
                 min_size=1, max_size=6, unique=True))
@@ -673,7 +674,7 @@ def test_names_that_merge_are_named_alike_by_build_and_validate(tmp_path: Path) 
 _TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ\u202e\u2069/"
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_TRICKY), min_size=1, max_size=10),
                 min_size=0, max_size=6),
        st.booleans())
@@ -703,7 +704,7 @@ def test_plain_names_are_cleared_at_once() -> None:
     assert not names._plain_paths([*plain, "100%.txt"], False)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sßſK\u212a\u00ad"), min_size=1,
                                  max_size=3), min_size=1, max_size=3).map("/".join),
                 min_size=1, max_size=6, unique=True))
@@ -822,7 +823,7 @@ _TRICKY = ("e", "E", "\u00e9", "\u00c9", "\u0301", "\u0323", "\u0302", "\u200b",
            "i", "\u0307", "\u01f0", "j", "\u030c", "a")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(alphabet=_TRICKY, max_size=6))
 def test_what_an_id_shows_and_a_names_key_are_stable(text: str) -> None:
     """shown_id and the collision key are fixed points (a key is the key of itself) and

@@ -10,6 +10,7 @@ import pytest
 from conftest import SCHEMAS, corpus_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit.config import FAITHFUL_STEPS, LOSSY_STEPS, NormalizeConfig, parse_config
 from corpuskit.normalize import ALWAYS, STEPS, normalize, replay
@@ -134,14 +135,14 @@ def check_idempotent_and_replayable(text: str, config: NormalizeConfig) -> None:
         assert not set(steps) & set(LOSSY_STEPS)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MESSY_TEXT, st.sampled_from(CONFIGS))
 def test_normalize_is_idempotent_and_replayable(text: str, config: NormalizeConfig) -> None:
     check_idempotent_and_replayable(text, config)
 
 
 @pytest.mark.fuzz
-@settings(max_examples=20_000, deadline=None,
+@settings(max_examples=examples(20_000), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(MESSY_TEXT, st.sampled_from(CONFIGS))
 def test_normalize_is_idempotent_and_replayable_deep(text: str,
@@ -164,7 +165,7 @@ PLAIN = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
                  min_size=1, max_size=12).map(lambda pairs: "".join(w + s for w, s in pairs))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(PLAIN)
 def test_faithful_default_never_changes_letters_or_punctuation(text: str) -> None:
     result, steps = normalize(text, DEFAULT)
@@ -323,7 +324,7 @@ def test_looks_bad_where_the_trigger_is_chosen(text: str, bad: bool) -> None:
     assert looks_bad("plain words " + text) is is_bad("plain words " + text)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=40))
 def test_looks_bad_answers_as_ftfy_is_bad(text: str) -> None:
     from ftfy.badness import is_bad
@@ -377,7 +378,7 @@ _STEP_TEXT = st.text(st.one_of(st.sampled_from("\r\n\u2028\u2029\x85\ufeff\u200b
                      max_size=60)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_STEP_TEXT)
 def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
     from ftfy import fixes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit import shards
 
@@ -41,7 +42,7 @@ def test_shards_are_cut_by_ids_with_a_least_and_a_most() -> None:
         assert sum(moved) == 1 and len(after) == len(sizes)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.sets(st.integers(0, 10**7), max_size=3000), st.text(max_size=3))
 def test_the_plan_cuts_as_a_stream_of_ids_does(numbers: set[int], prefix: str) -> None:
     """A build's plan (which looks at the ids that can end a shard only) and the cut of a

@@ -20,6 +20,7 @@ import pytest
 from _validate_support import copy_archive, copy_release, records, resign, write_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
@@ -295,7 +296,7 @@ def _cut(data: bytes, sizes: list[int]) -> list[bytes]:
     return chunks
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.lists(st.sampled_from([b"", b"a", b"bb", b"ccccccc", b"\n"]), max_size=30),
        st.lists(st.integers(1, 9), max_size=20), st.integers(1, 12))
 def test_line_blocks_cut_as_before_with_and_without_bytes(
