@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from temp_root import choose_temp_root
 
 from corpuskit import BuildResult, build
 from corpuskit.engine import plan_shards
@@ -23,6 +24,14 @@ from corpuskit.models import SourceRef
 # CI machine under load took 651 ms for one of 200 ms ("Unreliable test timings").
 settings.register_profile("corpuskit", deadline=None)
 settings.load_profile("corpuskit")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' temporary folders on a tmpfs where there is room (tests/temp_root.py),
+    before pytest makes the first: xdist's workers make theirs inside it."""
+    choose_temp_root(config.option.basetemp)
+
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
