@@ -26,8 +26,19 @@ class CentralDirectory:
 
     entries: int
     size: int
+    #: Where it is in the file: where the end record says, moved by ``prefix``.
     offset: int
     file_size: int
+    #: Bytes in front of the archive (a self-extracting stub, or bytes put before its central
+    #: directory): how much further into the file the central directory is than its end
+    #: record says. Every reader (zipfile, unzip) then finds each entry that much further
+    #: on too, as this module's readers do; a corpuskit archive has none.
+    prefix: int = 0
+
+    @property
+    def declared_offset(self) -> int:
+        """The central directory's offset as its end record gives it."""
+        return self.offset - self.prefix
 
 
 def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirectory:
@@ -45,8 +56,11 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
         raise ArchiveReadError("no end-of-central-directory record: not a zip archive, or a "
                                "truncated one")
     _, _, _, _, entries, size, offset, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    # Where the central directory ends: right before the end record, or before the zip64
+    # end record and its locator (zipfile takes them to be there, and so does this).
+    ends_at = file_size - tail_len + at
     if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
-        locator_at = file_size - tail_len + at - 20
+        locator_at = ends_at - 20
         if locator_at >= 0:
             handle.seek(locator_at)
             locator = handle.read(20)
@@ -55,12 +69,21 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
                 if record_at + 56 > file_size:
                     raise ArchiveReadError("the zip64 end record points past the end of the "
                                            "file (truncated or corrupt)")
-                handle.seek(record_at)
-                record = handle.read(56)
+                # Read where zipfile reads it, right before its locator (where the locator
+                # says, moved by the bytes in front of the archive, if any).
+                ends_at = locator_at - 56
+                record = b""
+                if ends_at >= 0:
+                    handle.seek(ends_at)
+                    record = handle.read(56)
                 if record[:4] != _EOCD64:
                     raise ArchiveReadError("the zip64 end record is missing or corrupt")
                 entries, size, offset = struct.unpack("<4sQ2H2L4Q", record)[7:10]
-    return CentralDirectory(entries, size, offset, file_size)
+    # Bytes in front (zipfile's "concat"): readers move every offset by as many. Fewer
+    # bytes than the end record implies is an archive cut or corrupt, left to the checks
+    # of the entries as before.
+    prefix = max(ends_at - size - offset, 0)
+    return CentralDirectory(entries, size, offset + prefix, file_size, prefix)
 
 
 def count_central_entries(handle: IO[bytes], offset: int, size: int, limit: int) -> int:

@@ -296,6 +296,69 @@ def test_appended_and_prepended_bytes(tmp_path: Path) -> None:
     assert not report.valid and "archive-seal-mismatch" not in codes(report)
 
 
+def _changed_member(data: bytes, member: str) -> bytes:
+    """The archive ``data`` with one byte of ``member``'s contents changed, the entry's
+    data deflated again and its sizes and CRC in both headers made to match, as a forger
+    would: only the package's manifests can tell."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        infos = [(info, src.read(info)) for info in src.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info, contents in infos:
+            if info.filename == f"{TOP}/{member}":
+                contents = contents.replace(b"1.0.0", b"6.6.6", 1)
+            dst.writestr(info, contents)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("front", [1, 100, 4096])
+def test_bytes_in_front_are_said_once_and_hide_no_other_problem(
+        tmp_path: Path, front: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """Bytes put in front of an archive (a self-extracting stub), sealed again, were taken
+    for its last entry overlapping the central directory (readers move every entry by as
+    many bytes, and the check did not): the intact tag manifest was refused, and with it
+    every check of the tag files, so a changed CHANGELOG.md went unreported (QA). They are
+    now said once, and every other check runs on the entries where readers find them."""
+    data = built().archive.read_bytes()
+    stub = b"MZ" + bytes(front - 2) if front >= 2 else b"#"
+    target = tmp_path / f"{TOP}.zip"
+    target.write_bytes(sealed(stub + data))
+    report = validate(target, jobs=1)
+    assert [(p.code, p.path) for p in report.problems] == [("archive-metadata", ".")], \
+        render_text(report)
+    assert report.problems[0].message.startswith(f"{front} bytes before the archive's first "
+                                                 "entry"), render_text(report)
+    assert report.documents == validate(built().archive, jobs=1).documents
+
+    changed = _changed_member(data, "CHANGELOG.md")
+    target.write_bytes(sealed(changed))
+    alone = {(p.code, p.path) for p in validate(target, jobs=1).problems}
+    assert ("checksum-mismatch", "CHANGELOG.md") in alone, alone
+    target.write_bytes(sealed(stub + changed))
+    both = {(p.code, p.path) for p in validate(target, jobs=1).problems}
+    assert ("archive-metadata", ".") in both and alone <= both, both
+    assert not any("overlaps" in p.message for p in validate(target, jobs=1).problems)
+    code, out, err = run(capsys, "validate", str(target))
+    assert code == 1 and "Traceback" not in out + err and f"{front} bytes before" in out
+
+
+def test_bytes_put_before_the_central_directory_are_found(tmp_path: Path) -> None:
+    """Bytes inserted between the last entry and the central directory look to readers
+    like bytes in front (every entry moved): the entries are then not where they are
+    looked for, and that is said, never a traceback."""
+    data = built().archive.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    offset = struct.unpack("<L", data[end + 16:end + 20])[0]
+    target = tmp_path / f"{TOP}.zip"
+    target.write_bytes(sealed(data[:offset] + b"inserted" + data[offset:]))
+    report = validate(target, jobs=1)
+    assert not report.valid and "internal-error" not in codes(report), render_text(report)
+    assert any(p.message.startswith("8 bytes before the archive's first entry")
+               for p in report.problems), render_text(report)
+
+
 def test_member_stream_memory_is_bounded(tmp_path: Path) -> None:
     """A 48 MiB member is read in chunks: validate never holds it in memory."""
     archive = tmp_path / f"{TOP}.zip"
@@ -342,7 +405,15 @@ def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     archive.write_bytes(sealed(data[:end] + record + locator + classic))
     with archive.open("rb") as handle:
         found = read_central_directory(handle, archive.stat().st_size)
-    assert (found.entries, found.size, found.offset) == (count, size, offset)
+    assert (found.entries, found.size, found.offset, found.prefix) == (count, size, offset, 0)
+    # With bytes in front, the zip64 records are found where zipfile finds them (before the
+    # classic end record), and every offset moved as far.
+    archive.write_bytes(sealed(b"stub" + data[:end] + record + locator + classic))
+    with archive.open("rb") as handle:
+        found = read_central_directory(handle, archive.stat().st_size)
+    assert (found.entries, found.size, found.offset, found.prefix, found.declared_offset) \
+        == (count, size, offset + 4, 4, offset)
+    assert "archive-error" not in codes(validate(archive, jobs=1))
     with ZipSource(archive) as source:
         assert len(source.files()) == count
         with source.open("bagit.txt") as handle:

@@ -90,7 +90,15 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                 "entries are not in sorted order, as corpuskit writes them"))
     directory = source.directory
     actual_tail = source.read_at(directory.offset, directory.file_size - directory.offset)
-    offset = position = 0
+    # Bytes in front of the archive move every entry as far (every reader finds them
+    # there): said once, and the rest compared from where the archive starts.
+    front = directory.prefix
+    if front:
+        problems.append(Problem(".", "archive-metadata",
+                                f"{front} bytes before the archive's first entry (a "
+                                "self-extracting stub, or bytes added before its central "
+                                "directory); a corpuskit archive starts with its first entry"))
+    offset, position = front, 0
     tail_problem: Problem | None = None
     for number, info in enumerate(infos, 1):
         if not number % STEP_ENTRIES:
@@ -109,7 +117,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
             problems.append(Problem(info.filename, "archive-metadata",
                                     f"local header at byte {offset} differs from the "
                                     f"reproducible form ({where})"))
-        record = central_record(expected, offset)
+        record = central_record(expected, offset - front)
         got = actual_tail[position:position + len(record)]
         if tail_problem is None and got != record:
             differing = ", ".join(_fields(CENTRAL, _CENTRAL_FIELDS, got, record))
@@ -118,7 +126,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                    f"form ({differing})")
         position += len(record)
         offset += len(local) + info.compress_size
-    end = end_records(len(infos), position, offset, SEAL_BYTES)
+    end = end_records(len(infos), position, offset - front, SEAL_BYTES)
     if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",
                                 f"the central directory starts at byte {directory.offset}, "
