@@ -29,7 +29,7 @@ from .compare import (
     not_compared_reason,
     unreadable_member,
 )
-from .config import load_config
+from .config import CHANGELOG_NAME, load_config
 from .dist import (
     descriptor_created,
     is_archive,
@@ -48,6 +48,9 @@ from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums, sidecar_problem
 from .wording import command
+
+#: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
+TAG_MANIFEST = "tagmanifest-sha256.txt"
 
 
 def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
@@ -152,8 +155,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # Changed after its build (edited, a file added or removed), or built of other
             # seeds: a release whose descriptor is a fresh build's, or whose files disagree
             # with its own manifests (looked at on this path only), was changed.
-            edited = bool(differing) and (DESCRIPTOR not in differing
-                                          or _changed_since_built(release, jobs))
+            # The seeds' CHANGELOG.md is copied into the release, which the descriptor
+            # does not describe: a change to it alone differs there and in the tag
+            # manifest only, and is the seeds' change, not the release's (QA: the release
+            # was called edited, and its rebuild advised, which build refuses).
+            changelog_only = CHANGELOG_NAME in differing \
+                and set(differing) <= {CHANGELOG_NAME, TAG_MANIFEST}
+            edited = bool(differing) and (
+                (DESCRIPTOR not in differing and not changelog_only)
+                or _changed_since_built(release, jobs))
             restore = ("the release changed after it was built: restore it from the "
                        "release's zip or from version control (git checkout), or remove the "
                        f"folder {release.name}/ and run '{build_command}', which puts it back")
@@ -176,6 +186,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 elif edited:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
                                + shared_advice(shared.get(rel, []), one_file=True))
+                elif changelog_only:
+                    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+                    message = (f"differs from what a fresh build of {seeds} makes"
+                               + (f": {seeds / CHANGELOG_NAME} changed since version "
+                                  f"{config.version} was released (to publish the change, "
+                                  f"run '{patch}', which builds the next version beside "
+                                  "this one; released versions are never rebuilt), or "
+                                  "restore it as released (git checkout)"
+                                  if rel == CHANGELOG_NAME
+                                  else f" (its line for {CHANGELOG_NAME})"))
                 elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
                     message = (f"differs from what a fresh build of {seeds} makes; finish "
                                f"version {config.version} first (see its archive)")

@@ -443,6 +443,51 @@ def test_a_settings_only_change_is_said_to_need_release_patch(repo: Path) -> Non
             f"{repo / 'seeds'} --out {repo / 'dist'}', which builds") in advice
 
 
+@pytest.mark.parametrize("change", ["appended", "created"])
+def test_a_change_of_the_seeds_changelog_is_the_seeds_not_the_release(
+        repo: Path, change: str) -> None:
+    """A line added to seeds/CHANGELOG.md was said to be an edit of the release (its
+    datapackage.json is as fresh), with the advice to restore it from its zip (which holds
+    the same file) or to remove the folder and build (which build refuses): the user was
+    left with a zip alone (QA). It is the seeds' change, released by 'release patch'; doing
+    so makes dist/ current."""
+    changelog = repo / "seeds/CHANGELOG.md"
+    assert not changelog.exists()
+    if change == "appended":  # released with a changelog of its own, then changed
+        changelog.write_text("# Changelog\n\n## 1.0.0\n\n- First release.\n", "utf-8")
+        shutil.rmtree(repo / "dist")
+        build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+        assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+        changelog.write_text(changelog.read_text("utf-8") + "- A typo fixed.\n", "utf-8")
+    else:  # released without one, then written
+        changelog.write_text("# Changelog\n\nNotes written after the release.\n", "utf-8")
+    release = repo / "dist/validate-sample-1.0.0"
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert set(said) == {"CHANGELOG.md", "tagmanifest-sha256.txt", f"{release.name}.zip"}, said
+    assert not any("changed after it was built" in message for message in said.values()), said
+    assert said["CHANGELOG.md"] == (
+        f"differs from what a fresh build of {repo / 'seeds'} makes: "
+        f"{changelog} changed since version 1.0.0 was released (to publish the change, run "
+        f"'corpuskit release patch --seeds {repo / 'seeds'} --out {repo / 'dist'}', which "
+        "builds the next version beside this one; released versions are never rebuilt), or "
+        "restore it as released (git checkout)")
+    assert said["tagmanifest-sha256.txt"].endswith("(its line for CHANGELOG.md)")
+    corpuskit.release(repo / "seeds", repo / "dist", "patch", source_date_epoch=EPOCH, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
+def test_an_edited_changelog_in_the_release_is_still_an_edit(repo: Path) -> None:
+    """The release's own CHANGELOG.md edited (the seeds' as released) disagrees with its
+    tag manifest: that is still an edit of the release, restored from its zip."""
+    edited = repo / "dist/validate-sample-1.0.0/CHANGELOG.md"
+    edited.write_text(edited.read_text("utf-8") + "- edited in dist\n", "utf-8")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert "the release changed after it was built" in said["CHANGELOG.md"], said
+    assert "release patch" not in said["CHANGELOG.md"]
+
+
 def test_a_zip_of_another_package_gets_advice_that_works(
         repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate said to "rebuild it with 'corpuskit build'", which refuses to replace a
