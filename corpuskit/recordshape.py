@@ -10,13 +10,13 @@ not know gives no predicate, and every record goes through jsonschema (correct, 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from itertools import chain
 from operator import itemgetter
 from typing import Any
 
+from .ecmaregex import ecma_search
 from .schemacheck import load_schema
 
 RECORD_SCHEMA = "document.schema.json"
@@ -78,45 +78,30 @@ _TYPES = {
 
 
 def _text_shape(value: str) -> bool:
-    """``re.search(r"^(?!\\n)[\\s\\S]*[^\\n]\\n$", value)`` without scanning the text.
-
-    Python's ``$`` also matches before a final LF, so the value must end in ``c\\n`` or
-    ``c\\n\\n`` (c not LF) and must not start with LF. Proven equal in the tests.
-    """
-    if not value or value[0] == "\n" or value[-1] != "\n":
-        return False
-    if len(value) >= 2 and value[-2] != "\n":
-        return True
-    return len(value) >= 3 and value[-2] == "\n" and value[-3] != "\n"
+    """``^(?!\\n)[\\s\\S]*[^\\n]\\n$`` (ECMA-262, :mod:`corpuskit.ecmaregex`) without
+    scanning the text: at least two characters, not starting with LF, ending in one LF
+    after a character that is not one. Proven equal in the tests."""
+    return len(value) >= 2 and value[0] != "\n" and value[-1] == "\n" and value[-2] != "\n"
 
 
 def _one_line(value: str) -> bool:
-    """``re.search(r"^[^\\n]+$", value)`` with one scan for LF and no regex engine (a
-    title's pattern: run on most records). ``$`` also matches before a final LF."""
-    end = value.find("\n")
-    if end < 0:
-        return value != ""
-    return 0 < end == len(value) - 1
+    """``^[^\\n]+$`` (ECMA-262) with one scan for LF and no regex engine (a title's
+    pattern: run on most records): not empty, no LF."""
+    return value != "" and "\n" not in value
 
 
 def _no_slash_at_ends(value: str) -> bool:
-    """``re.search(r"^[^/].*[^/]$|^[^/]$", value)`` without the regex engine (an id's
-    pattern: run on every record). ``.`` does not match LF, and ``$`` also matches before
-    a final LF, so the match may end there (second test) or at the end (first)."""
-    if not value or value[0] == "/":
-        return False
-    size = len(value)
-    if size == 1 or (value[-1] != "/" and value.find("\n", 1, size - 1) < 0):
-        return True
-    return (size >= 3 and value[-1] == "\n" and value[-2] != "/"
-            and value.find("\n", 1, size - 2) < 0)
+    """``^[^/]([\\s\\S]*[^/])?$`` without the regex engine (an id's pattern: run on every
+    record): not empty, no slash at either end (a line break in an id is its name's
+    problem, which the names check reports)."""
+    return value != "" and value[0] != "/" and value[-1] != "/"
 
 
 #: Patterns with an equivalent predicate, cheaper than the regex (the tests prove them
 #: equal).
 KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
                                         r"^[^\n]+$": _one_line,
-                                        r"^[^/].*[^/]$|^[^/]$": _no_slash_at_ends}
+                                        r"^[^/]([\s\S]*[^/])?$": _no_slash_at_ends}
 
 
 def _kinds(schema: Mapping[str, Any]) -> list[str] | None:
@@ -222,7 +207,7 @@ class _Emitter:
             if pattern in KNOWN_PATTERNS:
                 test = f"not {self.name(KNOWN_PATTERNS[pattern])}({x})"
             else:
-                test = f"{self.name(re.compile(pattern).search)}({x}) is None"
+                test = f"{self.name(ecma_search(pattern))}({x}) is None"
             self.refuse_if(indent, f"{guard('string')}{test}")
             keys.discard("pattern")
         bounds = _bounds(schema)
@@ -260,7 +245,7 @@ class _Emitter:
             if not isinstance(negated, Mapping) or set(negated) - _IGNORED != {"pattern"} \
                     or not isinstance(negated["pattern"], str):
                 return False
-            search = self.name(re.compile(negated["pattern"]).search)
+            search = self.name(ecma_search(negated["pattern"]))
             self.refuse_if(indent, f"not (type({x}) is str and {search}({x}) is None)")
             keys.discard("not")
         if "format" in schema:
@@ -400,7 +385,7 @@ class _ColumnEmitter(_Emitter):
             if pattern in KNOWN_PATTERNS:
                 test = f"map({self.name(KNOWN_PATTERNS[pattern])}, {strings})"
             else:  # each distinct value once (a column of dates or languages has few)
-                test = f"map({self.name(re.compile(pattern).search)}, set({strings}))"
+                test = f"map({self.name(ecma_search(pattern))}, set({strings}))"
             self.refuse_if(indent, f"not all({test})")
             keys.discard("pattern")
         bounds = _bounds(schema)

@@ -62,14 +62,20 @@ def validator(name: str) -> Validator:
     from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
     from jsonschema.validators import extend
 
+    from .ecmaregex import ecma_pattern
+
     schema = load_schema(name)
     cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
     checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
+    # Patterns as JSON Schema reads them, ECMA-262's (corpuskit.ecmaregex): with re's,
+    # a title "Title\n" passed "^[^\n]+$" (QA).
+    extended: Any = extend(cls, validators={"pattern": ecma_pattern})  # type: ignore[no-untyped-call]
     if name in _STRICT_INTEGERS:
-        checks = cls.TYPE_CHECKER.redefine(
+        checks = extended.TYPE_CHECKER.redefine(
             "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
-        cls = extend(cls, type_checker=checks)  # type: ignore[no-untyped-call]
-    return cls(schema, format_checker=checker)
+        extended = extend(extended, type_checker=checks)  # type: ignore[no-untyped-call]
+    made: Validator = extended(schema, format_checker=checker)
+    return made
 
 
 #: Schemas of TOML files: TOML writes integers and floats apart (``2`` and ``2.0``), so a

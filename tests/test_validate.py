@@ -656,6 +656,48 @@ def test_schema_errors_name_line_and_pointer(tmp_path: Path) -> None:
     assert {"line 1 /language", "line 2", "line 3", "line 4 /normalization/0"} <= locations
 
 
+@pytest.mark.parametrize("field", ["title", "rights", "language", "date", "text"])
+def test_a_value_ending_in_a_line_feed_breaks_its_pattern_as_ecma_262_reads_it(
+        tmp_path: Path, field: str) -> None:
+    """A record's title, rights, language or date ending in LF, or a text ending in two,
+    passed validate (exit 0, without --reproduce): Python's re, which jsonschema uses,
+    lets ``$`` match before a final LF, where JSON Schema's dialect (ECMA-262) does not
+    (QA). Each is now a schema error at its record's line and field, in the compiled
+    check and in jsonschema's alike."""
+    import hashlib
+
+    def change(items: list[dict[str, Any]]) -> None:
+        record = items[0]
+        if field == "text":  # its counts and hash made to agree: only the pattern is left
+            record["text"] += "\n"
+            record["chars"] += 1
+            record["text_sha256"] = hashlib.sha256(record["text"].encode()).hexdigest()
+        else:
+            record[field] = (record[field] or {"title": "A title", "rights": "Rights",
+                                               "language": "en", "date": "2020-01-02"}[field])
+            record[field] += "\n"
+    report = _damage_records(tmp_path, change)
+    assert ("schema-error", f"line 1 /{field}") in {(p.code, p.location)
+                                                   for p in report.problems}, \
+        render_text(report)
+
+
+def test_jsonschema_checks_read_patterns_as_ecma_262(tmp_path: Path) -> None:
+    """Every schema's patterns, through jsonschema as corpuskit runs it: a final LF is no
+    end of the value, and ``\\d`` is an ASCII digit."""
+    from corpuskit.schemacheck import validator
+
+    check = validator("document.schema.json")
+    sound = records(built().release)[0]
+    assert check.is_valid(sound)
+    for field, value in [("title", "Title\n"), ("language", "en\n"),
+                         ("date", "2020-01-02\n"), ("date", "\u0662\u0660\u0662\u0660-01-02"),
+                         ("text_sha256", "0" * 64 + "\n")]:
+        errors = list(check.iter_errors({**sound, field: value}))
+        assert [(e.validator, list(e.absolute_path)) for e in errors] == [("pattern", [field])], \
+            (field, value, errors)
+
+
 def test_not_json_and_empty_lines(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     data = (target / "data/documents.jsonl").read_bytes().splitlines(keepends=True)
@@ -672,7 +714,11 @@ def test_compiled_record_shape_never_accepts_what_the_schema_refuses() -> None:
     schema = load_schema("document.schema.json")
     shape = compile_shape(schema)
     assert shape is not None, "the record schema should compile to the fast check"
-    validator = jsonschema.Draft202012Validator(schema)
+    from corpuskit.schemacheck import validator as schema_validator
+
+    # The schema as JSON Schema reads it (patterns in ECMA-262's dialect), as corpuskit's
+    # jsonschema runs it: "abc\n" is no one-line title there.
+    validator = schema_validator("document.schema.json")
     base = records(built().release)[0]
     values: list[object] = [None, "", "x", "\n", "abc\n", "a/", "/a", "en", "und", "EN",
                             0, -1, 1, 1.0, 2.5, True, False, [], ["nfc", "nfc"], ["nfc"],
@@ -982,15 +1028,16 @@ def test_epoch_is_the_test_epoch() -> None:
 # -- fast paths equal the definitions they replace ------------------------------------------
 
 def test_known_patterns_equal_the_schema_patterns_they_stand_for() -> None:
+    """As ECMA-262 reads them (JSON Schema's dialect: corpuskit.ecmaregex), not re."""
     import itertools
-    import re
 
+    from corpuskit.ecmaregex import ecma_search
     from corpuskit.recordshape import KNOWN_PATTERNS
 
     for pattern, predicate in KNOWN_PATTERNS.items():
-        search = re.compile(pattern).search
+        search = ecma_search(pattern)
         for size in range(7):
-            for chars in itertools.product("a\n \r/", repeat=size):
+            for chars in itertools.product("a\n \r/\u2028", repeat=size):
                 text = "".join(chars)
                 assert predicate(text) == (search(text) is not None), repr(text)
 

@@ -465,7 +465,9 @@ def test_the_record_loop_finds_what_the_line_check_finds(
                       ("sha256",)) as digester:
         expected = reference_clean_block(block, digester)
         assert check_clean_block(block, digester) == expected
-    assert expected.clean == (name in {"unchanged", "text, digest, counts", "title ending in LF",
+    # A title ending in LF breaks "^[^\n]+$" as JSON Schema reads it (ECMA-262), where
+    # Python's re lets "$" match before the LF (corpuskit.ecmaregex).
+    assert expected.clean == (name in {"unchanged", "text, digest, counts",
                                        "a word split by a no-break space, counted",
                                        "title null", "normalization other",
                                        "three LFs in a row, counted"})
