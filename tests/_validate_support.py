@@ -168,8 +168,9 @@ def resign(package: Path) -> None:
             text = (package / restating).read_text("utf-8")
             (package / restating).write_text(
                 text.replace(stale, descriptor["corpuskit"]["content_hash"]), "utf-8")
-    descriptor["corpuskit"]["documents"] = len(
-        (package / "data/documents.jsonl").read_bytes().splitlines())
+    descriptor["corpuskit"]["documents"] = sum(  # an empty line is no record
+        1 for line in (package / "data/documents.jsonl").read_bytes().splitlines()
+        if line.strip())
     (package / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
     croissant = package / "croissant.json"

@@ -710,6 +710,32 @@ def test_not_json_and_empty_lines(tmp_path: Path) -> None:
     assert ("schema-error", "line 2") in found and ("schema-error", "line 4") in found
 
 
+@pytest.mark.parametrize("where", ["last", "middle"])
+@pytest.mark.parametrize("package", ["sample", "seed release, with Parquet"])
+def test_an_empty_line_is_reported_once_and_counted_as_no_record(tmp_path: Path, where: str,
+                                                                 package: str) -> None:
+    """An empty line was counted as a record: beside its own problem, the card's and the
+    descriptor's counts were called wrong and the Parquet file short of a row, with advice
+    to rebuild files that were right (QA). It is one problem, and no record."""
+    from conftest import DIST
+
+    if package == "sample":
+        target = copy_release(tmp_path)
+    else:
+        target = tmp_path / "corpuskit-seeds-1.0.0"
+        shutil.copytree(DIST / target.name, target)
+        assert (target / "data/documents.parquet").is_file()
+    documents = target / "data/documents.jsonl"
+    lines = documents.read_bytes().splitlines(keepends=True)
+    at = len(lines) if where == "last" else 1
+    documents.write_bytes(b"".join([*lines[:at], b"\n", *lines[at:]]))
+    resign(target)
+    report = validate(target, jobs=1)
+    assert [(p.code, p.path, p.location) for p in report.problems] == [
+        ("schema-error", "data/documents.jsonl", f"line {at + 1}")], render_text(report)
+    assert report.documents == len(lines)
+
+
 def test_compiled_record_shape_never_accepts_what_the_schema_refuses() -> None:
     schema = load_schema("document.schema.json")
     shape = compile_shape(schema)

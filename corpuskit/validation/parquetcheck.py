@@ -230,9 +230,11 @@ class _Lines:
                         for index in range(block.lines):
                             end = data.find(b"\n", start)
                             end = len(data) if end < 0 else end
+                            line, start = view[start:end], end + 1
+                            if not line or bytes(line).isspace():
+                                continue  # no record, and no row stands for it
                             self.count += 1
-                            yield part, block.first + index, view[start:end]
-                            start = end + 1
+                            yield part, block.first + index, line
             except (OSError, ValueError) as exc:
                 self.failure = (part, exc)
                 return

@@ -249,6 +249,9 @@ class RecordPass:
             return
         checker = self.checker
         checker.problems.extend(result.problems)
+        # An empty line is no record (reported as a line): counted, the card's and the
+        # descriptor's counts were called wrong beside it (QA).
+        self.count -= result.empty
         ids, referenced = self.ids, self.referenced
         for number, doc_id, raw_path in result.lines:
             if doc_id is not None:

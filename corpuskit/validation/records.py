@@ -198,10 +198,12 @@ class Tally:
 class BlockResult:
     """The findings of :func:`check_records` over one block of lines (small: it is what a
     worker sends back). ``digests`` and ``errors`` are those of the raw files read;
-    ``tally`` counts the records that matched their schema."""
+    ``tally`` counts the records that matched their schema; ``empty`` the lines that are
+    empty (or white space only): no record, each reported as a problem of its own."""
 
     problems: list[Problem] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
+    empty: int = 0
     digests: list[tuple[str, int, Digests]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
@@ -222,6 +224,8 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
     sha256_at = digester.algorithms.index("sha256")
     valid: list[dict[str, Any]] = []
     for number, line in enumerate(block.split(b"\n"), start=first):
+        if not line or line.isspace():  # no record: the card and descriptor count none
+            result.empty += 1
         facts, data = check_line(path, number, line, problems)
         if data is not None:
             valid.append(data)
