@@ -491,6 +491,15 @@ def test_values_are_shown_short() -> None:
     found, expected = shown_pair(long, long.replace("2023", "2020"))
     assert "2023" in found and "2020" in expected and found.startswith('"...')
     assert shown_pair("abc", "abd") == ('"abc"', '"abd"')
+    # Lists that differ past what is shown: both from a little before the difference
+    # (they were cut at the same point and read as equal, QA).
+    steps = [f"{step}: changed 1 of 1 document" for step in ("fix-encoding", "remove-bom",
+                                                             "trailing-whitespace")]
+    other = [*steps[:2], steps[2].replace("changed 1", "changed 0")]
+    found, expected = shown_pair(steps, other)
+    assert found != expected and found.startswith("...") and len(found) <= 80
+    assert "changed 1 of 1" in found and "changed 0 of 1" in expected
+    assert shown_pair(["a"], ["b"]) == ('["a"]', '["b"]')
 
 
 # -- paths inside the package that the metadata names --------------------------------------

@@ -65,16 +65,34 @@ def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
 
 
 def shown_pair(found: Any, expected: Any, limit: int = SHOWN_CHARS) -> tuple[str, str]:
-    """Two differing values as :func:`shown` shows them, except two strings that differ
-    past the first half of what it shows: both are then shown from a little before the
-    first character where they differ (the rest would be the same prefix, twice)."""
+    """Two differing values as :func:`shown` shows them, except two that differ past the
+    first half of what it shows: both are then shown from a little before the first
+    character where they differ (the rest would be the same prefix, twice: two lists of
+    steps cut at the same point read as equal, QA). Strings are cut inside their quotes,
+    other values in their JSON."""
     if isinstance(found, str) and isinstance(expected, str):
-        at = next((index for index, (a, b) in enumerate(zip(found, expected, strict=False))
-                   if a != b), min(len(found), len(expected)))
-        if at > limit // 2:
-            start = at - limit // 4
+        start = _start(found, expected, limit)
+        if start:
             return _from(found, start, limit), _from(expected, start, limit)
+        return shown(found, limit), shown(expected, limit)
+    texts = [json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+             for value in (found, expected)]
+    start = _start(texts[0], texts[1], limit)
+    if start:
+        return _cut("..." + texts[0][start:], limit), _cut("..." + texts[1][start:], limit)
     return shown(found, limit), shown(expected, limit)
+
+
+def _start(found: str, expected: str, limit: int) -> int:
+    """Where to show two texts from (0: from their start): a little before the first
+    character where they differ, if that is past the first half of what is shown."""
+    at = next((index for index, (a, b) in enumerate(zip(found, expected, strict=False))
+               if a != b), min(len(found), len(expected)))
+    return at - limit // 4 if at > limit // 2 else 0
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _from(text: str, start: int, limit: int) -> str:
