@@ -47,6 +47,7 @@ from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
 from .semver import named_as_release
+from .wording import shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -104,6 +105,12 @@ def _check_target(target: Path, package: Path) -> None:
     if release is not None:
         raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
                          "releases are never modified, write the export elsewhere")
+    seeds = next((folder for folder in inside.parents if folder_kind(folder) == "seeds"),
+                 None)
+    if seeds is not None:  # as build refuses an --out there (QA: export wrote there)
+        raise UsageError(f"--out {target} is inside the seeds folder {seeds}, whose next "
+                         "build would take the export for one of its documents; write the "
+                         "export elsewhere")
     if target.suffix.lower() == ".zip" and not target.name.startswith(".") \
             and _holds_releases(target.parent):  # (validate and check pass over .names)
         raise UsageError(f"--out {target} would put a file named .zip among the releases in "
@@ -155,7 +162,12 @@ def _output_file(target: Path) -> Iterator[HashingWriter]:
     file beside it that is renamed over it (see :func:`corpuskit.writer.replace_file`)."""
     folder = target.parent
     if not folder.is_dir():
-        raise OutputError(f"cannot write {target}: folder {folder} does not exist")
+        if folder.exists():
+            raise OutputError(f"cannot write {target}: {folder} is not a folder; give --out "
+                              "a path in a folder")
+        raise OutputError(f"cannot write {target}: folder {folder} does not exist; make it "
+                          f"first (mkdir -p {shell_word(str(folder))}), or give --out a path "
+                          "in a folder that exists")
     with replace_file(target) as sink:  # removes what killed exports to ``target`` left
         yield sink
 

@@ -380,3 +380,32 @@ def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
                         "--out", allowed]).code == 0
         assert allowed.is_file()
     assert main(["validate", str(dist)]) == 0
+
+
+@pytest.mark.parametrize("depth", ["x.csv", "notes/x.csv"])
+def test_an_export_into_a_seeds_folder_is_refused(depth: str, tmp_path: Path) -> None:
+    """An export written into the seeds folder (or a folder of it) was taken for one of
+    its documents by the next build (QA); build refuses an --out there, and so does
+    export: exit 2, nothing written."""
+    seeds = tmp_path / "seeds"
+    (seeds / "notes").mkdir(parents=True)
+    (seeds / "corpus.toml").write_text('name = "c"\n', "utf-8")
+    before = sorted(p.relative_to(seeds) for p in seeds.rglob("*"))
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", seeds / depth])
+    assert done.code == 2 and done.stdout == "", done.stderr
+    assert f"is inside the seeds folder {seeds}, whose next build would take the export " \
+        "for one of its documents; write the export elsewhere" in done.stderr
+    assert sorted(p.relative_to(seeds) for p in seeds.rglob("*")) == before
+
+
+def test_an_export_into_a_folder_that_does_not_exist_says_what_to_do(tmp_path: Path) -> None:
+    """It said only that the folder does not exist (QA): it says how to make it."""
+    out = tmp_path / "no such folder" / "x.csv"
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", out])
+    assert done.code == 1, done.stderr
+    from corpuskit.wording import shell_word
+
+    assert f"folder {out.parent} does not exist; make it first (mkdir -p " \
+        f"{shell_word(str(out.parent))}), or give --out a path in a folder that exists" \
+        in done.stderr
+    assert not out.parent.exists()
