@@ -394,8 +394,10 @@ def test_an_archive_cut_short_is_an_integrity_error_with_validates_problems(
 def test_a_file_that_is_no_archive_is_named_so_by_every_consumer(
         name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A corpus.toml or a records file given for a package was called "not a zip
-    archive, or a truncated one" by load, info, export and diff."""
-    target = tmp_path / name
+    archive, or a truncated one" by load, info, export and diff. (In a folder of its own:
+    export refuses an --out beside a corpus.toml, in a seeds folder.)"""
+    target = tmp_path / "given" / name
+    target.parent.mkdir()
     target.write_text('name = "x"\n')
     with pytest.raises(InputError) as caught:
         corpuskit.load(target)
