@@ -470,6 +470,20 @@ def test_descriptor_against_both_profiles(tmp_path: Path) -> None:
     assert {"/$schema", "/resources/0/hash", "/licenses", "/corpuskit"} <= locations
 
 
+def test_a_key_corpuskit_never_writes_in_its_own_object_is_refused(tmp_path: Path) -> None:
+    """A key added to the descriptor's corpuskit object (its own, of four keys) passed
+    (QA); the Data Package's other objects stay open to extensions, as its spec says."""
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["x-evil"] = 1
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    assert [(p.code, p.path, p.location) for p in report.problems] == [
+        ("schema-error", "datapackage.json", "/corpuskit")], render_text(report)
+    assert "x-evil" in report.problems[0].message
+
+
 def test_descriptor_not_json(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     (target / "datapackage.json").write_text("{not json")
