@@ -24,6 +24,7 @@ from pathlib import Path
 from .archive import package_files
 from .build import build, every_seeds_problem, unfinished_release
 from .compare import (
+    archive_differences,
     archives_match,
     compare_trees,
     not_compared_reason,
@@ -232,9 +233,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # Beside a current folder, the zip changed since its build; beside another,
             # the folder's problems say what to do first (the zip may be the one sound copy).
             mended = folder_read and release.is_dir() and not differing  # (an edited first)
+            named = archive_differences(result.archive, archive)  # (QA: none was named)
             problems.append(Problem(str(archive), "stale-release",
-                                    "its entries differ from a fresh build's archive (names, "
-                                    "contents, time stamps or permissions)" + (
+                                    "its entries differ from a fresh build's archive" + (
+                                        f": {named}" if named else " (names, contents, time "
+                                        "stamps or permissions)") + (
                                         ": restore it from a published copy, or, if it was "
                                         "never published, delete it and run "
                                         f"'{build_command}' to write it again" if mended

@@ -143,6 +143,37 @@ def archives_match(expected: Path, actual: Path) -> bool:
         return False
 
 
+#: Members named in :func:`archive_differences`; the others are counted.
+NAMED_MEMBERS = 5
+#: What each field of a member's :func:`~corpuskit.archive.zip_signature` is, in words.
+_SIGNATURE_WORDS = ("time stamp", "permissions", "contents", "contents")
+
+
+def archive_differences(expected: Path, actual: Path) -> str:
+    """How the members of the zip ``actual`` differ from those of ``expected``, in words
+    (``CHANGELOG.md (contents), x.txt (only in this one)``), the first
+    :data:`NAMED_MEMBERS` of them named; "" if either cannot be read or none differs."""
+    try:
+        wanted = {name: tuple(rest) for name, *rest in zip_signature(expected)}
+        found = {name: tuple(rest) for name, *rest in zip_signature(actual)}
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return ""
+    said: list[str] = []
+    for name in sorted(wanted.keys() | found.keys()):
+        if name not in found:
+            said.append(f"{name} (absent)")
+        elif name not in wanted:
+            said.append(f"{name} (only in this one)")
+        elif found[name] != wanted[name]:
+            fields = dict.fromkeys(word for word, a, b in zip(
+                _SIGNATURE_WORDS, found[name], wanted[name], strict=True) if a != b)
+            said.append(f"{name} ({', '.join(fields)})")
+    if not said and list(found) != list(wanted):
+        said.append("the members' order")
+    more = len(said) - NAMED_MEMBERS
+    return ", ".join(said[:NAMED_MEMBERS]) + (f" and {more} more" if more > 0 else "")
+
+
 def unreadable_member(archive: Path) -> str | None:
     """Why a member of ``archive`` cannot be read whole, naming it, or None: every member
     is inflated (streaming) and checked against its CRC-32 and size, which zip_signature

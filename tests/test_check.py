@@ -245,6 +245,36 @@ def test_different_archive_is_stale(repo: Path, tmp_path: Path) -> None:
     shutil.copyfile(result.archive, repo / "dist" / result.archive.name)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert [p.path for p in report.problems] == [str(repo / "dist" / result.archive.name)]
+    # The entries that differ are named, and what differs in each (QA: none was).
+    top = result.release.name
+    assert report.problems[0].message.startswith(
+        f"its entries differ from a fresh build's archive: {top}/README.md (contents), "), \
+        report.problems[0].message
+    assert f"{top}/data/documents.jsonl (contents)" in report.problems[0].message
+
+
+def test_archive_differences_name_each_member_and_what_differs(tmp_path: Path) -> None:
+    from corpuskit.compare import NAMED_MEMBERS, archive_differences
+
+    def zipped(path: Path, members: dict[str, tuple[bytes, tuple[int, ...], int]]) -> Path:
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, (data, when, mode) in members.items():
+                info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
+                info.external_attr = mode << 16
+                archive.writestr(info, data)
+        return path
+
+    day, other_day = (2024, 1, 2, 0, 0, 0), (2024, 1, 3, 0, 0, 0)
+    fresh = zipped(tmp_path / "fresh.zip", {"a": (b"1", day, 0o644), "b": (b"2", day, 0o644),
+                                            "c": (b"3", day, 0o644)})
+    kept = zipped(tmp_path / "kept.zip", {"a": (b"1", other_day, 0o600), "b": (b"22", day, 0o644),
+                                          "d": (b"4", day, 0o644)})
+    assert archive_differences(fresh, kept) == (
+        "a (time stamp, permissions), b (contents), c (absent), d (only in this one)")
+    assert archive_differences(fresh, fresh) == ""
+    assert archive_differences(fresh, tmp_path / "missing.zip") == ""
+    many = zipped(tmp_path / "many.zip", {f"m{n}": (b"x", day, 0o644) for n in range(8)})
+    assert archive_differences(fresh, many).endswith(f" and {3 + 8 - NAMED_MEMBERS} more")
 
 
 def test_an_archive_whose_data_is_damaged_under_a_new_seal_is_reported(repo: Path) -> None:
