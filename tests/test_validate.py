@@ -287,11 +287,19 @@ def _edit_lines(data: bytes, edit: str) -> tuple[bytes, int]:
         lines[at - 1], lines[at] = lines[at], lines[at - 1]
     elif edit == "no final LF":
         return data[:-1], len(lines)
+    elif edit == "capitals":
+        lines[at] = line[:64].upper() + line[64:]
+    elif edit == "binary mark":  # sha256sum's "<sha256> *<path>"
+        lines[at] = line[:64] + b" *" + line[66:]
+    elif edit == "dot slash":
+        lines[at] = line[:66] + b"./" + line[66:]
     return b"".join(part + b"\n" for part in lines), at + 1
 
 
+#: The last three were each reported with a knock-on (the file unlisted, or the path out
+#: of data/): the line's entry is now read as meant, and the deviation is the one problem.
 STRICT_EDITS = ["tab", "one space", "three spaces", "crlf", "blank line", "swapped",
-                "no final LF"]
+                "no final LF", "capitals", "binary mark", "dot slash"]
 
 
 @pytest.mark.parametrize("name", ["tagmanifest-sha256.txt", "manifest-sha256.txt"])
@@ -311,7 +319,9 @@ def test_manifests_must_have_the_exact_form_corpuskit_writes(tmp_path: Path, nam
     message = report.problems[0].message
     expected = {"tab": "'\\t'", "one space": "' '", "three spaces": "'   '", "crlf": "CR LF",
                 "blank line": "blank", "swapped": "out of order",
-                "no final LF": "no line break"}[edit]
+                "no final LF": "no line break", "capitals": "the checksum is in capitals",
+                "binary mark": "sha256sum's binary-mode mark",
+                "dot slash": "the path starts with './'"}[edit]
     assert expected in message, message
 
 

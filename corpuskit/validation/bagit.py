@@ -171,8 +171,24 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
             if parsed is None:
                 continue
             digest, encoded = parsed
+            starred = encoded.startswith("*") and line[len(digest):len(digest) + 2] == b" *"
+            if starred:  # sha256sum's mark of a file read in binary mode, after one space
+                problems.append(Problem(name, "bagit-error", "'*' before the path is "
+                                        "sha256sum's binary-mode mark, which a BagIt manifest "
+                                        "has not: write the path alone", f"line {number}"))
+                encoded = encoded[1:]
             if strict:
-                form(number, _separator(line, len(digest)))
+                rest = line[len(digest):]
+                if rest[:len(rest) - len(rest.lstrip(b" \t"))] != b"  " and not starred:
+                    form(number, _separator(line, len(digest)))
+                if digest != digest.lower():
+                    form(number, "the checksum is in capitals")
+            digest = digest.lower()  # (the same checksum: compared, and the path listed)
+        if encoded.startswith("./") and not unsafe_member_reason(encoded[2:]):
+            problems.append(Problem(name, "bagit-error", "the path starts with './'; a BagIt "
+                                    "manifest's paths start with the folder or file name",
+                                    f"line {number}"))
+            encoded = encoded[2:]
         path = encoded
         if "%" in encoded:
             if not _escapes_ok(encoded):
@@ -220,10 +236,9 @@ def _parse_line(line: bytes, name: str, number: int, algorithm: str, width: int,
                                 f"not a '<checksum> <path>' line: {text[:120]!r}", where))
         return None
     digest = parts[0].decode("utf-8", "replace")
-    if width and (len(digest) != width or digest.strip("0123456789abcdef") != ""):
+    if width and (len(digest) != width or digest.strip("0123456789abcdefABCDEF") != ""):
         problems.append(Problem(name, "bagit-error",
-                                f"{digest[:140]!r} is not a lowercase hex {algorithm} checksum",
-                                where))
+                                f"{digest[:140]!r} is not a hex {algorithm} checksum", where))
         return None
     return digest, parts[1].decode("utf-8")
 
