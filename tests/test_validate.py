@@ -494,6 +494,21 @@ def test_a_key_corpuskit_never_writes_in_its_own_object_is_refused(tmp_path: Pat
     assert "x-evil" in report.problems[0].message
 
 
+def test_a_hash_without_its_prefix_is_a_schema_error_not_also_a_checksum(
+        tmp_path: Path) -> None:
+    """A resource hash of 64 hex digits without "sha256:" was also compared as an md5 (the
+    Data Package's reading of an unprefixed hash) and called a mismatch (QA): it is no md5
+    at all, which the profiles' patterns say."""
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["resources"][0]["hash"] = descriptor["resources"][0]["hash"].split(":")[1]
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    report = validate(target, jobs=1)
+    assert {(p.code, p.location) for p in report.problems} == {
+        ("schema-error", "/resources/0/hash")}, render_text(report)
+
+
 def test_descriptor_not_json(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     (target / "datapackage.json").write_text("{not json")
