@@ -121,8 +121,10 @@ def release_time(source_date_epoch: str | None) -> str:
 
 # -- corpus.toml --------------------------------------------------------------------------
 
+#: A top-level ``version`` or ``created`` line; the key bare or quoted (``"version"``,
+#: ``'version'``: TOML's same key, QA).
 _KEY_LINE = re.compile(
-    r"^(?P<lead>[ \t]*(?P<key>version|created)[ \t]*=[ \t]*)"
+    r"^(?P<lead>[ \t]*(?P<quote>[\"']?)(?P<key>version|created)(?P=quote)[ \t]*=[ \t]*)"
     r"(?P<value>\"(?:[^\"\\\r\n]|\\.)*\"|'[^'\r\n]*'|[^ \t#\r\n]+)"
     r"(?P<rest>[^\r\n]*?)(?P<eol>\r?\n)?$"
 )

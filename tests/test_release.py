@@ -141,6 +141,18 @@ def test_update_corpus_toml_keeps_comments_and_layout() -> None:
     )
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_update_corpus_toml_finds_a_quoted_key(quote: str) -> None:
+    """'"version" = ...' is TOML's version key too, which build reads: release said it
+    could not find the line, and to write the version by hand (QA)."""
+    text = f'name = "c"\n{quote}version{quote} = "1.0.0"\n{quote}created{quote} = "x"\n'
+    assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z") == (
+        f'name = "c"\n{quote}version{quote} = "1.1.0"\n'
+        f'{quote}created{quote} = "2027-01-15T08:00:00Z"\n')
+    with pytest.raises(ReleaseError):  # a key of another name is not taken for it
+        update_corpus_toml(f'{quote}versions{quote} = "1.0.0"\n', "1.1.0", "2027")
+
+
 def test_update_corpus_toml_adds_created_after_version_keeping_line_ends() -> None:
     text = 'name = "c"\r\nversion = "1.0.0"\r\ntitle = "T"\r\n'
     assert update_corpus_toml(text, "2.0.0", "2027-01-15T08:00:00Z") == (
@@ -150,8 +162,10 @@ def test_update_corpus_toml_adds_created_after_version_keeping_line_ends() -> No
 
 
 def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
-    with pytest.raises(ReleaseError, match="by hand"):
-        update_corpus_toml('"version" = "1.0.0"\n', "1.1.0", "2027-01-15T08:00:00Z")
+    with pytest.raises(ReleaseError, match="by hand"):  # the key written with an escape
+        update_corpus_toml('"vers\\u0069on" = "1.0.0"\n', "1.1.0", "2027-01-15T08:00:00Z")
+    with pytest.raises(ReleaseError, match="by hand"):  # a multi-line string
+        update_corpus_toml('version = """1.0.0"""\n', "1.1.0", "2027-01-15T08:00:00Z")
 
 
 def test_the_repository_corpus_toml_round_trips() -> None:
