@@ -169,3 +169,31 @@ def test_build_names_the_seeds_corpus_toml_as_given(
     assert main(["build", str(seeds), "--out", str(tmp_path / "dist"), "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert f"error: {seeds / 'corpus.toml'}:extract.rights_patterns[1]: " in err, err
+
+
+@pytest.mark.parametrize("stop", ["slow pattern", "internal error"])
+def test_a_check_that_stopped_shows_no_counts_and_says_so(
+        stop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A --reproduce stopped by a package's rights pattern (or a check ended by a bug)
+    summed up as "(0 documents, 0 files; ...)", counts of nothing (QA): it says checking
+    stopped, and its JSON lists that under not_checked."""
+    import corpuskit.validation as validation
+    from corpuskit.problems import Problem
+    from corpuskit.validation import render_text
+    from corpuskit.validation.report import STOPPED
+
+    seeds = write_seeds(tmp_path / "seeds", documents(3))
+    package = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        if stop == "internal error":
+            raise RuntimeError("a bug")
+        raise InputError([Problem("datapackage.json", "config-error", "too slow",
+                                  "corpuskit.process.extract.rights_patterns[0]")])
+
+    monkeypatch.setattr(validation, "check_folder", stopped)
+    report = corpuskit.validate(package, reproduce=True, jobs=1)
+    summary = render_text(report)[-1]
+    assert not report.valid and "0 documents" not in summary and "0 files" not in summary
+    assert summary.endswith(f"1 problem in package (full + reproduce checks; {STOPPED})")
+    assert report.as_dict()["not_checked"] == [{"path": ".", "message": STOPPED}]

@@ -49,6 +49,8 @@ from .package import check_archive, check_folder
 from .pairs import release_pair_problems
 from .report import (
     NAMED_AS_A_RELEASE,
+    STOPPED,
+    STOPPED_AT,
     ValidationReport,
     ValidationReports,
     render_github,
@@ -297,10 +299,12 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         raise
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         problems.extend(error.problems)
+        not_checked = [(STOPPED_AT, STOPPED)]
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
+        not_checked = [(STOPPED_AT, STOPPED)]
     unreadable = tuple(dict.fromkeys(
         problem.path for problem in problems if kind == "package"
         and problem.code == "unreadable-file" and problem.path not in ("", ".")

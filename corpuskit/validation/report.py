@@ -150,7 +150,11 @@ class ValidationReport:
         if refusals:
             return f"{self.target}: not a seeds folder, package or archive; nothing checked"
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
-        checks += "".join(f"; {path} {message}" for path, message in self.not_checked)
+        checks += "".join(f"; {path} {message}" for path, message in self.not_checked
+                          if path != STOPPED_AT)
+        stopped = [message for path, message in self.not_checked if path == STOPPED_AT]
+        if stopped:  # nothing was counted: no count is shown (QA: "0 documents, 0 files")
+            what, checks = checks, stopped[0]
         if count == 0:
             return f"{self.target}: valid {self.kind} ({what}; {checks})"
         advice = ""
@@ -173,6 +177,14 @@ class ValidationReport:
                       "version that was never published: remove it and run 'corpuskit "
                       "build')")
         return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
+
+
+#: The path of a ``not_checked`` entry saying that checking stopped at a problem (a rights
+#: pattern of the package's that backtracks without end, an internal error): nothing after
+#: it was checked or counted.
+STOPPED_AT = "."
+#: Its message.
+STOPPED = "checking stopped at the problem above: nothing else was checked or counted"
 
 
 #: The problems of a package or archive changed after its build (no build writes them):
