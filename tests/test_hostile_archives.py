@@ -10,6 +10,7 @@ import struct
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,16 @@ def test_zip64_end_records_are_read(tmp_path: Path) -> None:
             assert handle.read().startswith(b"BagIt-Version: 1.0")
     report = validate(archive, jobs=1)
     assert codes(report) == {"archive-metadata"}, render_text(report)  # not as written
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda data: data + b"xx", "the archive ends 2 bytes past where its end record"),
+    (lambda data: data[:-5], "the archive ends 5 bytes short of where its end record"),
+    (lambda data: data[:-1], "the archive ends 1 byte short of where its end record")])
+def test_an_archive_that_ends_elsewhere_says_by_how_much_in_words(
+        tmp_path: Path, change: Callable[[bytes], bytes], said: str) -> None:
+    """It said "ends -5 bytes away from where..." (QA)."""
+    target = tmp_path / f"{TOP}.zip"
+    target.write_bytes(change(built().archive.read_bytes()))
+    messages = [p.message for p in validate(target, jobs=1).problems]
+    assert any(message.startswith(said) for message in messages), messages

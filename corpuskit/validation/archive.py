@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from ..archiveseal import SEAL_BYTES
 from ..problems import Problem
+from ..wording import counted
 from ..zipformat import (
     CENTRAL,
     LOCAL,
@@ -137,11 +138,12 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     elif actual_tail[position:] == end[:-2] + b"\0\0":
         pass  # no seal at all: the seal check reports it
     elif len(actual_tail) != position + len(end) + SEAL_BYTES:
+        off = len(actual_tail) - position - len(end) - SEAL_BYTES
         problems.append(Problem(".", "archive-metadata",
-                                f"the archive ends "
-                                f"{len(actual_tail) - position - len(end) - SEAL_BYTES:+d} bytes "
-                                f"away from where its end record and {SEAL_BYTES}-byte seal "
-                                "should end (bytes added or removed, or another comment)"))
+                                f"the archive ends {counted(abs(off), 'byte')} "
+                                f"{'past' if off > 0 else 'short of'} where its end record and "
+                                f"{SEAL_BYTES}-byte seal should end (bytes added or removed, "
+                                "or another comment)"))
     elif actual_tail[position:position + len(end)] != end:
         problems.append(Problem(".", "archive-metadata",
                                 "the end-of-central-directory record differs from the "
