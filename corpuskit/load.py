@@ -180,6 +180,10 @@ def _languages(value: str | Iterable[str] | None) -> frozenset[str] | None:
     not a filter that silently matches nothing."""
     if value is None:
         return None
+    if isinstance(value, (bytes, bytearray)) or not isinstance(value, (str, Iterable)):
+        # bytes iterate as numbers ("language 101 is not a code"), an int as nothing (QA)
+        raise TypeError(f"language must be a code (str) or several (a list of str), not "
+                        f"{type(value).__name__}: {value!r}")
     codes = frozenset({value} if isinstance(value, str) else value)
     if not codes:
         raise ValueError("language is an empty list, which no record can match; leave it "

@@ -105,6 +105,16 @@ def test_filter_refuses_language_codes_no_record_holds(bad: object) -> None:
         corpus.filter(language=bad)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", [b"en", bytearray(b"en"), 5, 1.5])
+def test_filter_refuses_a_language_of_another_type_naming_it(bad: object) -> None:
+    """bytes were iterated as numbers ("language 101 is not a code"), an int raised
+    Python's "'int' object is not iterable", naming no argument (QA)."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(TypeError, match=f"language must be a code \\(str\\) or several "
+                                        f"\\(a list of str\\), not {type(bad).__name__}"):
+        corpus.filter(language=bad)  # type: ignore[arg-type]
+
+
 def test_filter_refuses_what_no_record_can_match_at_the_call() -> None:
     """since after until, and an empty list of languages, matched nothing, silently, while
     the docstring says a filter no record can match raises ValueError at once (QA)."""
