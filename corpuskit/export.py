@@ -228,6 +228,16 @@ _WRITERS: dict[str, Callable[[Corpus, HashingWriter], int]] = {
 
 #: The ``out`` that means standard output.
 STDOUT = "-"
+#: Formats whose bytes are no text (Parquet; dolma's gzip): never written to a terminal.
+BINARY_FORMATS = frozenset({"parquet", "dolma"})
+
+
+def _stdout_is_a_terminal() -> bool:
+    stream = getattr(sys.stdout, "buffer", sys.stdout)
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no stdout, or a closed one
+        return False
 
 
 class _StandardOutput(io.RawIOBase):
@@ -280,6 +290,10 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
                          f"{', '.join(FORMATS)}")
     target = Path(os.fspath(out))
     if os.fspath(out) == STDOUT:
+        if format in BINARY_FORMATS and _stdout_is_a_terminal():  # as gzip refuses (QA)
+            raise UsageError(f"--out - would write {format}'s binary bytes to the terminal; "
+                             "redirect them to a file (> FILE), pipe them to a program, or "
+                             "give --out a file")
         with load(package, verify=verify) as corpus:
             stdout = _StandardOutput()
             sink = HashingWriter(cast(BinaryIO, stdout))

@@ -144,6 +144,39 @@ def test_export_to_standard_output_is_the_file_export(
     assert sorted(os.listdir(tmp_path)) == ["file"]
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "dolma", "csv"])
+def test_binary_bytes_are_not_written_to_a_terminal(fmt: str) -> None:
+    """--out - wrote Parquet's (or gzip's) bytes straight to a terminal, where gzip itself
+    refuses to (QA): a usage error, nothing written; CSV is text, and is written."""
+    import pty
+
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "corpuskit", "export",
+                               str(sample().archive), "--format", fmt, "--out", "-"],
+                              stdout=follower, stderr=subprocess.PIPE, timeout=120)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 1 << 16)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    if fmt == "csv":
+        assert done.returncode == 0 and shown.startswith(b"id,title,"), done.stderr
+        return
+    assert done.returncode == 2 and shown == b"", (done.returncode, shown[:40])
+    assert f"--out - would write {fmt}'s binary bytes to the terminal; redirect them to a " \
+        "file (> FILE), pipe them to a program, or give --out a file" in done.stderr.decode()
+
+
 def test_export_to_standard_output_leaves_json_to_a_file(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(sample().archive), "--format", "csv", "--out", "-",
