@@ -33,8 +33,9 @@ from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
-from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH
+from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
+from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable, under
 from .reader import folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
@@ -166,6 +167,9 @@ class Diff:
     metadata: tuple[MetadataChange, ...] = ()
     unchanged: int = 0
     by_hash: bool = False
+    #: What differs in how the two sides are packaged, which no document or metadata
+    #: change shows: "processing settings", "outputs (data/documents.parquet)".
+    packaging: tuple[str, ...] = ()
 
     @property
     def records_changed(self) -> bool:
@@ -178,18 +182,24 @@ class Diff:
         old, new = self.old, self.new
         if "empty" in (old.kind, new.kind):
             return ()
+        packaging: tuple[str, ...] = ()
+        if self.packaging:  # what release patch releases; the bump does not count it (QA)
+            packaging = (f"the {' and '.join(self.packaging)} differ, which changes the "
+                         "package's files but no document or metadata: "
+                         + ("'corpuskit release patch' releases such a change"
+                            if self.same_content else "the bump does not count them"),)
         if old.name != new.name:
             return (f"OLD and NEW are different corpora ({old.name} and {new.name}): every "
-                    "document is compared by id all the same",)
+                    "document is compared by id all the same", *packaging)
         try:
             older = Version.parse(new.version) < Version.parse(old.version)
         except ValueError:
-            return ()
+            return packaging
         if older:
             return (f"NEW ({new.version}) is an older version than OLD ({old.version}): "
                     "the changes and the bump read from OLD back to NEW; swap them to see "
-                    "what the newer release changed",)
-        return ()
+                    "what the newer release changed", *packaging)
+        return packaging
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable diff (``schemas/diff.schema.json``, ``diff_version`` 1)."""
@@ -245,6 +255,11 @@ class _Side:
     """A corpus version to stream: its labels, its content metadata, its records in id order."""
 
     kind = ""
+
+    def packaging(self) -> tuple[Any, bool] | None:
+        """Its processing settings (as a descriptor records them) and whether it has the
+        Parquet output; None where unknown."""
+        return None
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -319,6 +334,14 @@ class _PackageSide(_Side):
     def _extension(self) -> dict[str, Any]:
         ext = self.descriptor.get("corpuskit")
         return ext if isinstance(ext, dict) else {}
+
+    def packaging(self) -> tuple[Any, bool] | None:
+        resources = self.descriptor.get("resources")
+        process = self._extension().get("process")
+        if not isinstance(resources, list) or process is None:
+            return None
+        return process, any(isinstance(resource, dict)
+                            and resource.get("path") == PARQUET_PATH for resource in resources)
 
     def known_content_hash(self) -> str | None:
         """The stated content hash, if the records file gives it: one sha256 pass over
@@ -427,6 +450,10 @@ class _SeedsSide(_Side):
     def metadata(self) -> dict[str, Any]:
         meta = self.config.metadata
         return {k: meta[k] for k in CONTENT_METADATA_KEYS if k in meta}
+
+    def packaging(self) -> tuple[Any, bool] | None:
+        # JSON's form, as a descriptor holds it (tuples as lists)
+        return json.loads(json.dumps(process_settings(self.config))), self.config.parquet
 
     def _processed(self) -> Iterator[Record | Problem]:
         """Each document as a build makes it, in id order (discover sorts them): its record,
@@ -595,9 +622,11 @@ def _labels(old: _Side, new: _Side) -> tuple[str, str]:
 def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
     """The diff of two opened sides (see :func:`diff`)."""
     known_old, known_new = old.known_content_hash(), new.known_content_hash()
+    packaging = _packaging_differences(old, new)
     if known_old is not None and known_old == known_new:
         return Diff(old.info(), new.info(), same_content=True, bump="none",
-                    unchanged=new.declared_documents() or 0, by_hash=True)
+                    unchanged=new.declared_documents() or 0, by_hash=True,
+                    packaging=packaging)
     old_meta, new_meta = old.metadata(), new.metadata()
     metadata = tuple(
         MetadataChange(key, old_meta.get(key), new_meta.get(key))
@@ -609,7 +638,23 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
                          len(metadata))
     return Diff(old.info(), new.info(), same_content=bump == "none", bump=bump,
                 added=tuple(found.added), removed=tuple(found.removed),
-                changed=tuple(found.changed), metadata=metadata, unchanged=found.unchanged)
+                changed=tuple(found.changed), metadata=metadata, unchanged=found.unchanged,
+                packaging=packaging)
+
+
+def _packaging_differences(old: _Side, new: _Side) -> tuple[str, ...]:
+    """What differs between the two sides' processing settings and outputs (see
+    :attr:`Diff.packaging`); nothing where a side's are unknown."""
+    known_old, known_new = old.packaging(), new.packaging()
+    if known_old is None or known_new is None:
+        return ()
+    differing = []
+    if known_old[0] != known_new[0]:
+        differing.append("processing settings")
+    if known_old[1] != known_new[1]:
+        differing.append(f"outputs ({PARQUET_PATH} in "
+                         f"{'NEW' if known_new[1] else 'OLD'} only)")
+    return tuple(differing)
 
 
 def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:

@@ -156,6 +156,35 @@ def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: 
     assert diff(seeds, folder.with_name(folder.name + ".zip")).same_content
 
 
+@pytest.mark.parametrize("change", ["parquet off", "a normalization step skipped",
+                                    "and a document added"])
+def test_settings_and_outputs_that_differ_are_noted(seeds: Path, released: Path,
+                                                    change: str) -> None:
+    """With only settings or outputs changed, diff said "same content", "bump: none" and
+    nothing else, where release knows they changed and releases them with 'release patch'
+    (QA). A note says so; against its own release, seeds have none."""
+    folder = release_of(released, "1.0.0")
+    assert diff(folder, seeds).notes == ()
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    if change == "parquet off":
+        assert "parquet = true" in text
+        toml.write_text(text.replace("parquet = true", "parquet = false"), "utf-8")
+        differs = "outputs (data/documents.parquet in OLD only)"
+    else:
+        toml.write_text(text + '\n[normalize]\nskip = ["remove-zero-width"]\n', "utf-8")
+        differs = "processing settings"
+    if change == "and a document added":
+        write_doc(seeds, "zz-new.txt", "New", "May 1, 2024", "A new document, added.")
+    result = diff(folder, seeds)
+    tail = ("'corpuskit release patch' releases such a change" if result.same_content
+            else "the bump does not count them")
+    assert result.notes == (f"the {differs} differ, which changes the package's files but no "
+                            f"document or metadata: {tail}",)
+    assert result.as_dict()["notes"] == list(result.notes)
+    assert result.bump == ("minor" if change == "and a document added" else "none")
+
+
 def test_version_and_created_are_labels_not_content(seeds: Path, released: Path) -> None:
     toml = seeds / "corpus.toml"
     text = toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "7.0.0"')
