@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, replace
 from functools import partial
 from io import BufferedIOBase
@@ -345,9 +346,13 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                            compression=config.compression)
                  for index, refs in plan_shards(discovery.sources)]
         with writer.stream("manifest-sha256.txt") as manifest:
-            with writer.stream(DOCUMENTS_PATH) as documents:
-                for result in run_shards(tasks, jobs, engine=engine, scheduler=scheduler,
-                                         pool=pool):
+            # Closed on the way out of an error or an interrupt, here, so that the shards
+            # still running are waited for (or cancelled) before the writer removes the
+            # folder they write into: left to the garbage collector, the generator was
+            # closed after it, and a Dask worker's shard found its folder gone (QA).
+            with writer.stream(DOCUMENTS_PATH) as documents, closing(run_shards(
+                    tasks, jobs, engine=engine, scheduler=scheduler, pool=pool)) as results:
+                for result in results:
                     problems.extend(result.problems)
                     if problems:
                         continue  # keep checking every document, stop writing: no release

@@ -113,18 +113,27 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             # asks the default client, which this one is not: without as_current it failed
             # at once ("No clients found"), and the build removed its folder while shards
             # were still being written into it (QA).
+            pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
+            ending = active.with_name(ENDING) if active is not None and pending else None
+            if ending is not None:  # waited for below: tasks that end leave the folder
+                with suppress(OSError):
+                    ending.touch()
             if active is not None:
                 with suppress(FileNotFoundError):
                     active.unlink()
-            pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
-            if pending:
-                with suppress(Exception), client.as_current():
-                    busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
-                            for key in keys}
-                    client.cancel(  # type: ignore[no-untyped-call]
-                        [f for f in pending if f.key not in busy])
-                    wait_for_futures(  # type: ignore[no-untyped-call]
-                        [f for f in pending if f.key in busy], timeout=120)
+            try:
+                if pending:
+                    with suppress(Exception), client.as_current():
+                        busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
+                                for key in keys}
+                        client.cancel(  # type: ignore[no-untyped-call]
+                            [f for f in pending if f.key not in busy])
+                        wait_for_futures(  # type: ignore[no-untyped-call]
+                            [f for f in pending if f.key in busy], timeout=120)
+            finally:
+                if ending is not None:  # from now on a task that ends removes the folder
+                    with suppress(FileNotFoundError):
+                        ending.unlink()
 
 
 @contextmanager
@@ -196,6 +205,10 @@ def _absolute(task: ShardTask) -> ShardTask:
 #: removes it when it is done with the cluster, or has given up (before removing the
 #: folder), so that a task still running then knows (see :func:`_rerunnable_shard`).
 ACTIVE = ".corpuskit-dask-active"
+#: A file in the build's temporary folder while a build that gave up waits for the tasks
+#: still running: one that ends then leaves the folder to the build, whose other tasks may
+#: still be writing into it (QA: the first to end removed it under them).
+ENDING = ".corpuskit-dask-ending"
 
 
 def _rerunnable_shard(task: ShardTask) -> ShardResult:
@@ -222,8 +235,8 @@ def _rerunnable_shard(task: ShardTask) -> ShardResult:
     try:
         return process_shard(task)
     finally:
-        if not (task.package / ACTIVE).exists():  # given up while this task ran
-            shutil.rmtree(task.package, ignore_errors=True)
+        if not (task.package / ACTIVE).exists() and not (task.package / ENDING).exists():
+            shutil.rmtree(task.package, ignore_errors=True)  # given up, and not waiting
 
 
 def _corpuskit_version() -> str:

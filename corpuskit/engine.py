@@ -23,7 +23,7 @@ import pickle
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import (
     Executor,
     Future,
@@ -714,8 +714,10 @@ def _exit_with_parent(parent: int) -> None:
 
 def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
                scheduler: str | None = None,
-               pool: ProcessPoolExecutor | None = None) -> Iterator[ShardResult]:
-    """Results in shard order.
+               pool: ProcessPoolExecutor | None = None
+               ) -> Generator[ShardResult, None, None]:
+    """Results in shard order; close the generator to wait for the shards still running
+    (or cancel them) when stopping early.
 
     ``local``: in-process for one job or one shard, else on ``pool`` (or a process pool of
     ``jobs`` made here). ``dask``: the shards run on the Dask cluster at ``scheduler``

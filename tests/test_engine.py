@@ -15,6 +15,7 @@ import time
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import replace
@@ -794,6 +795,65 @@ def test_a_dask_shard_of_a_build_that_gave_up_leaves_nothing(
     monkeypatch.setattr(daskengine, "process_shard", given_up_meanwhile)
     daskengine._rerunnable_shard(task)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_dask_shard_that_ends_while_the_build_waits_leaves_the_folder_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that gave up waits for the shards still running; the first of them to end
+    removed the folder, under the others still writing into it (QA: "cannot write the
+    compressed archive pieces ...: No such file or directory" on the workers). While the
+    build's ENDING file is there, a shard that ends leaves the folder to the build."""
+    from corpuskit.config import ProcessConfig
+
+    seeds = make_seeds(tmp_path, {"d.txt": "Title\n\nSome text about rivers.\n"})
+    package = tmp_path / "out" / ".corpuskit-tmp-c-1.0.0-x"
+    package.mkdir(parents=True)
+    (package / "another shard's file").write_text("still being written\n")
+    (package / daskengine.ACTIVE).touch()
+    task = engine.ShardTask(0, (SourceRef("d.txt"),), seeds, package, ProcessConfig(), None,
+                            10**6, archive_root="c-1.0.0", created="2024-01-01T00:00:00Z")
+    real = engine.process_shard
+
+    def given_up_meanwhile(task: engine.ShardTask) -> engine.ShardResult:
+        (task.package / daskengine.ENDING).touch()  # the build gave up, and waits
+        (task.package / daskengine.ACTIVE).unlink()
+        return real(task)
+
+    monkeypatch.setattr(daskengine, "process_shard", given_up_meanwhile)
+    daskengine._rerunnable_shard(task)
+    assert (package / "another shard's file").read_text() == "still being written\n"
+
+
+def test_a_build_stopped_between_shards_closes_them_before_removing_its_folder(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interrupt while the build copied a shard's records (not while it waited for the
+    next) left the shards' generator to the garbage collector, which closed it (waiting
+    for the shards still running, or cancelling them) only after the build had removed the
+    folder they write into (QA, on Dask). It is closed first."""
+    import importlib
+
+    build_module = importlib.import_module("corpuskit.build")  # (corpuskit.build: the function)
+    seen: list[bool] = []
+    real_run = build_module.run_shards
+
+    def watched(tasks: list[engine.ShardTask], *args: object, **kwargs: object
+                ) -> Iterator[engine.ShardResult]:
+        try:
+            yield from real_run(tasks, *args, **kwargs)  # type: ignore[arg-type]
+        finally:  # where the shards still running are waited for: is their folder there?
+            seen.append(tasks[0].package.is_dir())
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "run_shards", watched)
+    monkeypatch.setattr(build_module, "_copy_records", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus, tmp_path / "out", jobs=2, cache=None)
+    assert seen == [True]
+    out = tmp_path / "out"
+    assert not out.exists() or [p.name for p in out.iterdir()
+                                if not p.name.startswith(".corpuskit-lock")] == []
 
 
 def test_an_interrupted_dask_build_leaves_nothing(corpus: Path, tmp_path: Path,
