@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,13 @@ def _end(process: subprocess.Popen[str]) -> None:
         process.wait(timeout=30)
 
 
+def _default_action(signum: int) -> Callable[[], None]:
+    """For ``preexec_fn``: ``signum`` at its default action in the child, as a terminal or
+    a service manager starts a program (a suite run under nohup ignores SIGHUP, and a
+    child inherits that: it then went on building, as it should there)."""
+    return lambda: signal.signal(signum, signal.SIG_DFL)
+
+
 def _send(process: subprocess.Popen[str], ending: int, group: bool) -> None:
     if group:  # as `timeout` and systemd do: the parent and its workers at once
         os.killpg(process.pid, ending)
@@ -172,7 +180,8 @@ def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int,
     out = tmp_path / "out"
     build = subprocess.Popen([sys.executable, "-m", "corpuskit", "build", str(seeds),
                               "--out", str(out), "--no-cache"], start_new_session=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_default_action(ending))
     try:
         deadline = time.monotonic() + 60
         # In the middle of the workers' work (the shards they have written so far), where
@@ -220,7 +229,7 @@ def _validate_reproduce_signalled(tmp_path: Path, ending: int,
                               "--jobs", "2", str(out / "ended-1.0.0")],
                              start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
-                             preexec_fn=None if ignored is None else
+                             preexec_fn=_default_action(ending) if ignored is None else
                              lambda: signal.signal(ignored, signal.SIG_IGN))
     try:
         deadline = time.monotonic() + 60
