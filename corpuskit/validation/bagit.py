@@ -117,10 +117,15 @@ class _Form:
                                          "one)", f"line {self.first}"))
 
 
+def _gap(line: bytes, width: int) -> bytes:
+    """The spaces and tabs between a line's checksum (``width`` characters) and its path."""
+    rest = line[width:]
+    return rest[:len(rest) - len(rest.lstrip(b" \t"))]
+
+
 def _separator(line: bytes, width: int) -> str:
     """What is wrong between the checksum and the path of a line not in the strict form."""
-    gap = len(line[width:]) - len(line[width:].lstrip(b" \t"))
-    separator = line[width:width + gap].decode("ascii")
+    separator = _gap(line, width).decode("ascii")
     return f"checksum and path are separated by {separator!r}, not two spaces"
 
 
@@ -178,8 +183,7 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
                                         "has not: write the path alone", f"line {number}"))
                 encoded = encoded[1:]
             if strict:
-                rest = line[len(digest):]
-                if rest[:len(rest) - len(rest.lstrip(b" \t"))] != b"  " and not starred:
+                if _gap(line, len(digest)) != b"  " and not starred:
                     form(number, _separator(line, len(digest)))
                 if digest != digest.lower():
                     form(number, "the checksum is in capitals")

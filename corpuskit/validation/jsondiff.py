@@ -60,8 +60,7 @@ def differences(found: Any, expected: Any, at: str = "") -> Iterator[Difference]
 
 def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
     """``value`` as JSON on one line, cut to ``limit`` characters (``...`` at the end)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return _cut(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")), limit)
 
 
 def shown_pair(found: Any, expected: Any, limit: int = SHOWN_CHARS) -> tuple[str, str]:
@@ -92,6 +91,7 @@ def _start(found: str, expected: str, limit: int) -> int:
 
 
 def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ``...`` at the end."""
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
