@@ -290,6 +290,39 @@ def test_the_clean_pass_digest_is_of_the_file_only_at_the_size_its_record_expect
                 assert found == wanted, (size, guess)
 
 
+def test_the_clean_pass_digests_a_blocks_raw_files_as_it_digests_each(tmp_path: Path) -> None:
+    """sha256_hex_all (a block's raw files in one loop) gives what sha256_hex gives each
+    file: across folders, back to a folder left before, at right and wrong sizes, small
+    files and one past the small reads; and a missing file raises as sha256_hex does."""
+    import hashlib
+
+    from corpuskit.validation.digest import SMALL_READ, FileDigester
+
+    sizes = {"data/a/1": 1, "data/a/2": 2047, "data/b/1": SMALL_READ + 5, "data/b/2": 300,
+             "data/c": 10}
+    for rel, size in sizes.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bytes((i * 7 + len(rel)) % 256 for i in range(size)))
+    rels = ["data/a/1", "data/a/2", "data/b/1", "data/b/2", "data/a/1", "data/c", "data/a/2"]
+    for shift in (0, 1, -1):
+        expected = [max(sizes[rel] + (shift if i % 2 else 0), 0) for i, rel in enumerate(rels)]
+        with FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), ("sha256",)) as one, \
+                FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), ("sha256",)) as all_:
+            each = [one.sha256_hex(rel, size) for rel, size in zip(rels, expected, strict=True)]
+            assert all_.sha256_hex_all(rels, expected) == each
+        wanted = [hashlib.sha256((tmp_path / rel).read_bytes()).hexdigest()
+                  if size == sizes[rel] else "" for rel, size in zip(rels, expected, strict=True)]
+        assert each == wanted
+        assert any(each) and (shift == 0) == all(each)
+    with FileDigester(str(tmp_path), lambda rel: open(rel, "rb"), ("sha256",)) as digester:
+        # A record may claim any size: no read asks for that much memory.
+        assert digester.sha256_hex_all(["data/a/1", "data/a/2"], [1, 1 << 50]) == [
+            hashlib.sha256((tmp_path / "data/a/1").read_bytes()).hexdigest(), ""]
+        with pytest.raises(FileNotFoundError):
+            digester.sha256_hex_all(["data/a/1", "data/a/gone"], [1, 1])
+
+
 def test_path_tokens_tell_apart_names_a_folding_file_system_would_merge() -> None:
     names = ["data/raw/a.txt", "data/raw/A.txt", "data/raw/é.txt", "data/raw/e\u0301.txt"]
     tokens = [path_token(name) for name in names]

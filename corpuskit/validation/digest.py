@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from ..accesstimes import check_flags
 from ..regularfiles import (
+    OPEN_FLAGS,
     NotRegularFile,
     check_regular,
     open_checked,
@@ -186,6 +188,39 @@ class FileDigester:
         finally:
             os.close(fd)
         return hashlib.sha256(self._view[:size]).hexdigest() if size == expected else ""
+
+    def sha256_hex_all(self, rels: Sequence[str], expected: Sequence[int]) -> list[str]:
+        """``[sha256_hex(rel, size) for rel, size in zip(rels, expected)]`` in one loop: a
+        block's raw files in a clean pass, which come by folder. A small file in the
+        folder opened last is opened, read and closed here, with nothing called per file
+        but those three calls and the hash; any other (the first of a folder, a large
+        one, one whose open the kernel refuses the flags of) goes through
+        :meth:`sha256_hex`. A block's 400 raw files of 2 KB, read a block at a time over
+        100,000 files: 0.69-0.71 s against 0.76-0.89 s by calls to :meth:`sha256_hex`."""
+        if self.root is None or not _RELATIVE_OPEN:
+            return list(map(self.sha256_hex, rels, expected))
+        found: list[str] = []
+        keep, one = found.append, self.sha256_hex
+        sha256, open_file, read, close = hashlib.sha256, os.open, os.read, os.close
+        flags = check_flags(OPEN_FLAGS)
+        for rel, size in zip(rels, expected, strict=True):
+            folder, _, name = rel.rpartition("/")
+            at = self._folder_fd
+            if at is None or folder != self._folder or not 0 <= size < SMALL_READ:
+                keep(one(rel, size))
+                continue
+            try:
+                fd = open_file(name, flags, dir_fd=at)
+            except PermissionError:  # EPERM: the flag refused (learned there); EACCES: raised
+                keep(one(rel, size))
+                flags = check_flags(OPEN_FLAGS)
+                continue
+            try:
+                data = read(fd, size + 1)
+            finally:
+                close(fd)
+            keep(sha256(data).hexdigest() if len(data) == size else "")
+        return found
 
     def _open_in_folder(self, rel: str) -> int:
         """A descriptor of the folder's file ``rel``, as :meth:`_open_read` opens it, but

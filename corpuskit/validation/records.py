@@ -400,9 +400,8 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     sizes: tuple[int, ...] = column["source_bytes"]
     digests: tuple[str, ...] = column["source_sha256"]
     raw_paths = [RAW_PREFIX + source for source in sources]
-    raw_hex = digester.sha256_hex
     try:
-        if list(map(raw_hex, raw_paths, sizes)) != list(digests):
+        if digester.sha256_hex_all(raw_paths, sizes) != list(digests):
             return _UNCLEAN
     except (OSError, ValueError):
         return _UNCLEAN
