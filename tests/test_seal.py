@@ -264,6 +264,28 @@ def test_every_line_naming_the_archive_must_match_and_a_bare_digest_is_refused(
     assert codes(validate(target, jobs=1)) == {"archive-error"}
 
 
+@pytest.mark.parametrize("name", ["/home/maintainer/dist/{}", "\\\\server\\dist\\{}",
+                                  "C:\\dist\\{}", "c:/dist/{}"])
+def test_a_published_checksum_naming_the_archive_from_the_root_is_refused(
+        name: str, tmp_path: Path) -> None:
+    """sha256sum -c reads the file a line names: from the root, that is a file on the
+    machine the line was made on, not the archive beside it (QA: accepted, the digest
+    being right). Named relative to where sha256sum ran, it is taken."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sidecar = tmp_path / f"{target.name}.sha256"
+    sidecar.write_text(f"{digest}  {name.format(target.name)}\n")
+    [problem] = validate(target, jobs=1).problems
+    assert (problem.code, problem.path, problem.location) == ("archive-error", ".",
+                                                              "published sha256")
+    assert problem.message.startswith(f"{sidecar.name} line 1 names the archive by an "
+                                      "absolute path (")
+    assert f"sha256sum {target.name} > {sidecar.name}" in problem.message
+    sidecar.write_text(f"{digest}  dist/{target.name}\n")
+    assert validate(target, jobs=1).valid
+
+
 @pytest.mark.parametrize("case", ["wrong line after 64 KiB", "right line after 64 KiB",
                                   "character across 64 KiB", "long line"])
 def test_a_published_checksum_file_is_read_whole(case: str, tmp_path: Path) -> None:
