@@ -71,6 +71,7 @@ _SIDECAR_LINE = re.compile(
 
 #: A name from the root: ``/``, ``\\`` (a share) or a drive (``C:\\``, ``C:/``).
 _ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:[/\\]")
+
 #: The longest line of a ``.sha256`` file read whole (a comment may be longer: skipped).
 SIDECAR_LINE_MAX = 1 << 16
 
