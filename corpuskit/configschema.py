@@ -255,7 +255,9 @@ def _wrong_type(value: Any, expected: str, parts: Sequence[str | int],
         return f"{found}: write one quoted string, such as " + (example or f'{leaf} = "..."')
     if expected in ("integer", "number"):
         if expected == "integer" and isinstance(value, float) and value.is_integer():
-            return f"{found}: write it without the decimal point: {leaf} = {int(value)}"
+            # (TOML's 2e1 is the float 20.0 too: no decimal point to take out)
+            return (f"{found}: write it as a whole number, without a decimal point or an "
+                    f"exponent: {leaf} = {int(value)}")
         return f"{found}: write {_number_words(node)}"
     if expected == "boolean":
         return f"{found}: write true or false, without quotes"

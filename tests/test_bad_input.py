@@ -321,18 +321,21 @@ def test_config_with_a_version_too_long_for_a_file_name(
                              "shorten it [config-error]")
 
 
-@pytest.mark.parametrize(("section", "key"), [("discover", "max_file_bytes"),
-                                            ("extract", "language_min_chars")])
+@pytest.mark.parametrize(("section", "key", "written"), [
+    ("discover", "max_file_bytes", "20.0"), ("extract", "language_min_chars", "20.0"),
+    ("extract", "language_min_chars", "2e1")])
 def test_config_with_a_float_for_an_integer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                            section: str, key: str) -> None:
-    """TOML writes 1e9 and 20.0 as floats: where an integer belongs they are refused (JSON
-    Schema would count 20.0 an integer, and the descriptor would record 20.0)."""
-    toml = toml_text(corpus_config({})) + f"\n[{section}]\n{key} = 20.0\n"
+                                            section: str, key: str, written: str) -> None:
+    """TOML writes 2e1 and 20.0 as floats: where an integer belongs they are refused (JSON
+    Schema would count 20.0 an integer, and the descriptor would record 20.0). The advice
+    names both forms (it said "without the decimal point" of 2e1)."""
+    toml = toml_text(corpus_config({})) + f"\n[{section}]\n{key} = {written}\n"
     lines = config_problems(tmp_path, capsys, toml)
     assert len(lines) == 1
     assert lines[0].startswith(f"error: corpus.toml:{section}.{key}: ")
     assert lines[0].endswith(": 20.0 is a decimal number, not a whole number: write it "
-                             f"without the decimal point: {key} = 20 [config-error]")
+                             "as a whole number, without a decimal point or an exponent: "
+                             f"{key} = 20 [config-error]")
 
 
 def test_config_problems_are_all_reported_at_once(tmp_path: Path,

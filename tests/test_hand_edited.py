@@ -192,8 +192,11 @@ def _first_record(package: Path, old: bytes, new: bytes) -> None:
 
 
 @pytest.mark.parametrize(("change", "says"), [
-    ("a whole number as a float", ".0: a whole number with a decimal point, which "
-                                  "corpuskit never writes (chars "),
+    ("a whole number as a float", ".0: a whole number written as a float (with a decimal "
+                                  "point or an exponent), which corpuskit never writes (chars "),
+    ("a whole number with an exponent", ".0: a whole number written as a float (with a "
+                                        "decimal point or an exponent), which corpuskit never "
+                                        "writes (chars "),
     ("a day February lacks", "is not a real calendar date"),
     ("a license that is no object", "/licenses/0: None is not of type 'object'"),
 ])
@@ -202,10 +205,11 @@ def test_readers_refuse_what_only_a_stricter_look_finds(change: str, says: str,
     """Re-signed, so that load verifies it: info crashed on chars 74.0 and on a license
     of null, and every reader took 2023-02-30, which validate refuses."""
     def edit(package: Path) -> None:
-        if change == "a whole number as a float":
+        if change.startswith("a whole number"):
             chars = json.loads((package / "data/documents.jsonl").read_bytes()
                                .split(b"\n")[0])["chars"]
-            _first_record(package, f'"chars":{chars},'.encode(), f'"chars":{chars}.0,'.encode())
+            written = f"{chars}.0" if change.endswith("float") else f"{chars}e0"
+            _first_record(package, f'"chars":{chars},'.encode(), f'"chars":{written},'.encode())
         elif change == "a day February lacks":
             date = json.loads((package / "data/documents.jsonl").read_bytes()
                               .split(b"\n")[0])["date"]
