@@ -14,6 +14,7 @@ import re
 from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
+from .normalize import fix_encoding, looks_bad
 from .plausibility import Judgement, assess, judge, odd_words, plausible, words_of
 from .problems import Problem
 from .wording import counted
@@ -136,6 +137,60 @@ def _not_utf8(data: bytes, start: int) -> str:
     return f"not valid UTF-8 (byte {start:,}, on line {line:,}, is {data[start:start + 1]!r})"
 
 
+#: A file that is not UTF-8 as a whole is taken for damaged UTF-8 when at least this many
+#: characters beyond ASCII read as UTF-8, and this many times as many as the places that
+#: do not (:func:`_damaged_utf8`).
+DAMAGED_UTF8_CHARACTERS = 4
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """Why ``data``, which is not UTF-8 as a whole, is UTF-8 all the same but for a few bytes
+    (cut short, a stray byte, a piece in another encoding), or None. In a code page that
+    reads it, its UTF-8 characters come out as mojibake, which ftfy then repairs in part:
+    a Russian text cut in its last character was kept half in Cyrillic and half in
+    ``РїРѕРіРѕРґР°`` (QA), on one line, where :func:`_mixed_encodings` finds nothing, and a
+    Greek one was told to add a code page that garbled it. A text in a code page is UTF-8
+    only by chance, a character here and there (``Ні`` in cp1251), against a byte that is
+    not for nearly every other character beyond ASCII."""
+    text = data.decode("utf-8", "surrogateescape")  # each byte that is not UTF-8: U+DCxx
+    bad = len(data) - len(text.encode("utf-8", "ignore"))
+    ascii_bytes = len(data) - len(data.translate(None, bytes(range(0x80))))
+    utf8 = len(text) - ascii_bytes - bad  # characters beyond ASCII read as UTF-8
+    # The places that are not UTF-8 (a character cut short is one, of two or three bytes).
+    places = data.decode("utf-8", "replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if not bad or utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1):
+        return None
+    those = "that byte" if bad == 1 else "those bytes"
+    return (f"though the rest of it is UTF-8 ({counted(utf8, 'character')} beyond ASCII "
+            f"read as UTF-8, against {counted(bad, 'byte')} that "
+            f"{'does' if bad == 1 else 'do'} not): a UTF-8 file cut short or damaged there, "
+            "or holding a piece in another encoding, comes out garbled in any code page; "
+            f"restore the file from where it came, or correct {those} and keep it UTF-8")
+
+
+def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
+    """Whether the code page ``legacy`` read the file that :func:`_damaged_utf8` found
+    UTF-8 but for a few bytes as mojibake that normalization repairs whole: into the text
+    it holds as UTF-8, each of those bytes read in that code page (a UTF-8 file with one
+    cp1252 quote in it, ``C\x92est``, comes out as ``C’est`` and the rest as written)."""
+    if legacy is None:
+        return False
+    text = data.decode("utf-8", "surrogateescape")
+    try:
+        meant = _ESCAPED_BYTE.sub(
+            lambda byte: bytes([ord(byte.group()) - 0xDC00]).decode(legacy.encoding), text)
+    except UnicodeDecodeError:  # a byte that code page reads only with others
+        return False
+    # ... and what it holds no mojibake then: a UTF-8 character cut short reads as one
+    # ("â€" of a cut "’"), which the repair cannot make whole (QA).
+    repaired = fix_encoding(meant)
+    return fix_encoding(legacy.text) == repaired and not looks_bad(repaired)
+
+
+#: A byte that is not UTF-8, as ``surrogateescape`` decodes it.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     """Why ``data``, which is not UTF-8 as a whole and which the code page ``encoding``
     reads, mixes encodings, or None: one of its lines is UTF-8 with characters beyond
@@ -214,6 +269,13 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         except UnicodeDecodeError as exc:
             not_utf8, at = _not_utf8(data, exc.start), _line_of(data, exc.start)
             legacy = best_legacy(data, config.fallback_encodings)
+            damaged = _damaged_utf8(data)
+            if damaged is not None and not _repaired_whole(data, legacy):
+                mixed = _mixed_encodings(data, legacy.encoding) if legacy is not None else None
+                raise DocumentProblem(Problem(
+                    raw.path, "undecodable",
+                    f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}",
+                    at)) from None
             if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",

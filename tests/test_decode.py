@@ -686,6 +686,41 @@ def test_a_utf8_file_with_lines_in_a_code_page_is_refused_naming_them(
     assert f"which {codec} would read as mojibake; re-save the file in one encoding" in said
 
 
+_RUSSIAN = ("Привет! Сегодня очень хорошая погода, и мы с друзьями решили пойти гулять в "
+            "большой городской парк. Мы гуляли до самого вечера")
+_GREEK = ("Η Ελλάδα είναι μια χώρα στη νοτιοανατολική Ευρώπη με μακρά ιστορία και πλούσιο "
+          "πολιτισμό. Η πρωτεύουσά της είναι η Αθήνα, μια από τις αρχαιότερες πόλεις")
+
+
+@pytest.mark.parametrize(("data", "bad", "line"), [
+    # QA: read as cp1251, ftfy repaired the first words and kept "РїРѕРіРѕРґР°" after them.
+    (_RUSSIAN.encode()[:-1], b"\xd0", 1),
+    ("Сегодня хорошая погода,".encode() + b"\xa0" + "и мы идём гулять в парк.\n".encode(),
+     b"\xa0", 1),
+    # Under an ASCII title line, which gave _mixed_encodings no UTF-8 line to name.
+    (b"Chapter One\n\n" + _RUSSIAN.encode()[:-1], b"\xd0", 3),
+    ("Le café est très bon aujourd’hui, n’est-ce pas? Nous allons à la plage, après le "
+     "déjeuner ’".encode()[:-1], b"\xe2", 1),
+    # QA: no configured code page read it, and the advice was to add iso8859-2, which
+    # garbled it.
+    (_GREEK.encode()[:-1], b"\xcf", 1),
+])
+def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
+        data: bytes, bad: bytes, line: int) -> None:
+    """On one line the mojibake of a code page's reading was repaired in part and the file
+    built with exit 0 (QA): a file that is UTF-8 but for a byte or two is refused, naming
+    the byte, whatever code page reads it."""
+    said = _said(data)
+    assert f"is {bad!r}), though the rest of it is UTF-8 (" in said, said
+    assert f"on line {line}," in said and "add \"" not in said, said
+    assert said.endswith(("restore the file from where it came, or correct that byte and keep "
+                          "it UTF-8", "or correct those bytes and keep it UTF-8")), said
+    with_greek = DecodeConfig(fallback_encodings=(*DEFAULT.fallback_encodings, "iso8859-2",
+                                                  "cp1253"))
+    with pytest.raises(DocumentProblem):
+        run(data, with_greek)
+
+
 @pytest.mark.parametrize(("text", "codec"), [
     # Ukrainian in cp1251: "Ні" is CD B3, which is valid UTF-8 (U+0373) by chance.
     ("Ні.\nВідповідь була проста: ні, ні і ще раз ні. Київ, Львів, Одеса, Харків.\n",
