@@ -55,10 +55,21 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     try:
         click.echo(shown, err=err, nl=nl)
     except BrokenPipeError:
+        if err:  # messages lost; the work and its machine output on stdout go on (QA: a
+            _StandardError.gone = True  # skipped file's note ended validate --json unwritten)
+            _drop_stream(sys.stderr)
+            return
         raise OutputClosed() from None
     except OSError as exc:  # a full disk behind a redirection, an I/O error
         where = "standard error" if err else "standard output"
         raise OutputError(f"cannot write to {where}: {exc.strerror or exc}") from None
+
+
+class _StandardError:
+    """Whether standard error's reader went away during the command (its messages then go
+    nowhere, and a command that did its work ends with 141: :func:`_flush_stderr`)."""
+
+    gone = False
 
 
 def _unicode_escapes(error: UnicodeError) -> tuple[str, int]:
@@ -137,7 +148,7 @@ def _flush_stderr(status: int) -> int:
     except (OSError, ValueError):
         _drop_stream(sys.stderr)
         return EXIT_PIPE_CLOSED if status == 0 else status
-    return status
+    return EXIT_PIPE_CLOSED if status == 0 and _StandardError.gone else status
 
 
 def _printable_data(data: Any) -> Any:
@@ -721,6 +732,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
     _whole_writes()
     _tolerant_streams()
+    _StandardError.gone = False  # (main may run again in one process: the tests)
     status = _run(argv)
     if sys.stdout is None:  # started without one
         return _flush_stderr(status)
