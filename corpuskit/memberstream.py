@@ -72,13 +72,13 @@ class MemberStream(io.RawIOBase):
             except ArchiveReadError:
                 raise
             except (OSError, zlib.error, EOFError, ValueError, MemoryError) as exc:
-                raise ArchiveReadError(f"{self._name}: cannot be read: "
-                                       f"{failure_reason(exc)}") from None
+                raise ArchiveReadError(f"cannot be read: {failure_reason(exc)}",
+                                       self._name) from None
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
 
     def _error(self, message: str) -> ArchiveReadError:
-        return ArchiveReadError(f"{self._name}: {message}")
+        return ArchiveReadError(message, self._name)
 
     def _pread(self, size: int) -> bytes:
         if self._read:

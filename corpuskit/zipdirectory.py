@@ -11,7 +11,20 @@ from typing import IO, NamedTuple
 
 
 class ArchiveReadError(OSError):
-    """An archive member cannot be read: corrupt, truncated, or beyond the archive's limits."""
+    """An archive member cannot be read: corrupt, truncated, or beyond the archive's limits.
+
+    ``member``, when given, is the member's name in the archive: it starts the message
+    (a reader of the whole archive names it so) and stays out of ``reason``, which a
+    report that names the member already says after it (validate said "README.md: cannot
+    be read: r-1.0.0/README.md: cannot be read: ...", QA)."""
+
+    def __init__(self, reason: str, member: str | None = None) -> None:
+        super().__init__(f"{member}: {reason}" if member is not None else reason)
+        self.reason = reason
+        self.member = member
+
+    def __reduce__(self) -> tuple[type[ArchiveReadError], tuple[str, str | None]]:
+        return type(self), (self.reason, self.member)  # (a worker's, pickled whole)
 
 
 _EOCD = b"PK\x05\x06"

@@ -320,17 +320,17 @@ class ZipSource(PackageSource):
                              start + (info.compress_size if small else 0))
         header = block[:_LOCAL_HEADER_BYTES]
         if len(header) != _LOCAL_HEADER_BYTES or header[:4] != _LOCAL_HEADER:
-            raise ArchiveReadError(f"{info.filename}: no local header where the central "
-                                   "directory says (corrupt)")
+            raise ArchiveReadError("no local header where the central directory says "
+                                   "(corrupt)", info.filename)
         name_len, extra_len = struct.unpack_from("<2H", header, 26)
         # A name of another length, or cut short by the end of the file, differs too.
         if block[_LOCAL_HEADER_BYTES:_LOCAL_HEADER_BYTES + name_len] != expected_name:
-            raise ArchiveReadError(f"{info.filename}: its local header names another file "
-                                   "(corrupt or forged)")
+            raise ArchiveReadError("its local header names another file (corrupt or forged)",
+                                   info.filename)
         data_offset = info.header_offset + _LOCAL_HEADER_BYTES + name_len + extra_len
         if data_offset + info.compress_size > self.directory.offset:
-            raise ArchiveReadError(f"{info.filename}: its data runs into the central directory "
-                                   "(corrupt)")
+            raise ArchiveReadError("its data runs into the central directory (corrupt)",
+                                   info.filename)
         read = block[start:] if small and not extra_len and info.compress_size \
             and len(block) == start + info.compress_size else b""
         stream = MemberStream(self._fileno(), info, data_offset, read)

@@ -434,3 +434,26 @@ def test_an_archive_that_ends_elsewhere_says_by_how_much_in_words(
     target.write_bytes(change(built().archive.read_bytes()))
     messages = [p.message for p in validate(target, jobs=1).problems]
     assert any(message.startswith(said) for message in messages), messages
+
+
+def test_a_member_that_cannot_be_inflated_is_named_once(tmp_path: Path) -> None:
+    """A member whose deflated bytes are corrupt: validate said "README.md: cannot be read:
+    <release>/README.md: cannot be read: compressed data is corrupt" (QA). The report names
+    the member as the problem's path, once; load's error, which has no path of its own,
+    still names it."""
+    archive = tmp_path / built().archive.name
+    data = bytearray(built().archive.read_bytes())
+    with zipfile.ZipFile(built().archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith("/README.md"))
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    [problem] = [p for p in validate(archive, jobs=1).problems if p.path == "README.md"]
+    assert problem.code == "archive-error"
+    assert problem.message.startswith("cannot be read: ")
+    assert problem.message.count("cannot be read") == 1 and "README.md" not in problem.message
+    with pytest.raises(ArchiveReadError) as raised, ZipSource(archive) as source, \
+            source.open("README.md") as member:
+        member.read()
+    assert str(raised.value).startswith(f"{info.filename}: ")

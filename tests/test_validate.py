@@ -1317,9 +1317,10 @@ def test_a_count_written_as_a_float_is_named(tmp_path: Path) -> None:
     resign(package)
     [problem] = corpuskit.validate(package, jobs=1).problems
     assert problem.message == (
-        f"the record holds paragraphs {float(paragraphs)!r}: a whole number with a decimal "
-        f"point, which corpuskit never writes (paragraphs {paragraphs}); every field must "
-        "have the type the record schema gives it")
+        f"the record holds paragraphs {float(paragraphs)!r}: a whole number written as a "
+        f"float (with a decimal point or an exponent), which corpuskit never writes "
+        f"(paragraphs {paragraphs}); every field must have the type the record schema gives "
+        "it")
 
 
 def test_a_bag_info_label_given_twice_is_told_so(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def read_reason(exc: BaseException, path: str | None = None) -> str:
     """The reason a file could not be read, for a problem message (``path``: the file, if
     known, relative to the working folder)."""
     if isinstance(exc, ArchiveReadError):
-        return str(exc)
+        return exc.reason  # the member is the problem's path
     return f"{getattr(exc, 'strerror', None) or exc}{permission_advice(exc, path=path)}"
 
 

@@ -60,7 +60,8 @@ class PackageReader:
         root = self.view.root
         reason = exc if isinstance(exc, str) else read_reason(
             exc, os.path.join(root, rel) if root is not None else None)
-        self.problems.append(Problem(rel, self.read_error_code, f"cannot be read: {reason}"))
+        said = reason if reason.startswith("cannot be read") else f"cannot be read: {reason}"
+        self.problems.append(Problem(rel, self.read_error_code, said))
 
     def chunks(self, rel: str, hashers: list[Any] | None = None) -> Iterator[bytes]:
         """The file's bytes in chunks (read errors become problems and end the stream)."""
