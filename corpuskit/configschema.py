@@ -52,11 +52,14 @@ HINTS = {
     "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
     "title": "write the title on one line (it heads the data card); the description can be "
              "longer",
+    # (Its example was LICENSE.txt, which the check that the package holds the file then
+    # refused, QA: a seeds file is data/raw/<name> in the package.)
     **dict.fromkeys(
         ("licenses[].path", "sources[].path", "contributors[].path"),
         "write a URL, such as https://example.org/licence (http, https, ftp or ftps), or a "
-        "relative path inside the package, such as LICENSE.txt: no '..' and no backslash, "
-        "not starting with '/', '~' or '.' (the Data Package v2 profile's rule)"),
+        "relative path to a file the package holds, such as data/raw/LICENSE.txt (a file "
+        "of the seeds folder): no '..' and no backslash, not starting with '/', '~' or '.' "
+        "(the Data Package v2 profile's rule)"),
 }
 
 #: A line to copy, for the keys a maintainer may leave out or give in the wrong shape.

@@ -574,7 +574,8 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         "This package has no Parquet file, so `datasets` reads `data/documents.jsonl` and "
         "guesses each column's type from its values: it turns each ISO date into a "
         "timestamp rendered as `YYYY-MM-DD 00:00:00`, and an `id` or `title` column whose "
-        "values all look like dates or numbers changes the same way. For exact values use "
+        "values all look like dates changes the same way (number-like ones stay strings). "
+        "For exact values use "
         "`corpuskit.load`, or ask for Parquet with `[output] parquet = true` in corpus.toml."
     )
     pandas_note = ("With pandas: `pandas.read_parquet(\"data/documents.parquet\")`.\n\n"

@@ -720,9 +720,9 @@ PROFILE_REFUSED_PATHS = ["../x", "/abs", "~x", "file:///etc/passwd", ".hidden", 
                          "a/../../b", "x://y"]
 #: What a path the profile refuses is told to be.
 PATH_HINT = ("write a URL, such as https://example.org/licence (http, https, ftp or ftps), or "
-             "a relative path inside the package, such as LICENSE.txt: no '..' and no "
-             "backslash, not starting with '/', '~' or '.' (the Data Package v2 profile's "
-             "rule)")
+             "a relative path to a file the package holds, such as data/raw/LICENSE.txt (a "
+             "file of the seeds folder): no '..' and no backslash, not starting with '/', "
+             "'~' or '.' (the Data Package v2 profile's rule)")
 #: A table of each list whose items take a path, but the path.
 PATH_TABLES = {"licenses": {"name": "CC0-1.0"}, "sources": {"title": "S"},
                "contributors": {"title": "Ann"}}
