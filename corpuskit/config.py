@@ -358,14 +358,28 @@ def link_problem(seeds: Path, name: str) -> Problem | None:
                    "as it is) to its place")
 
 
+def _given_again(data: str, line: str | None) -> str:
+    """What line ``line`` of corpus.toml gives that an earlier line gave: its key or its
+    table's header, quoted (``'name' is``), or "a key or table is" if it cannot be told."""
+    lines = data.splitlines()
+    if line is None or not 0 < int(line) <= len(lines):
+        return "a key or table is"
+    text = lines[int(line) - 1].strip()
+    named = text.split("=", 1)[0].strip() if "=" in text and not text.startswith("[") \
+        else text.split("#", 1)[0].strip()
+    return f"{named!r} is" if named else "a key or table is"
+
+
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
     path = seeds / CONFIG_NAME
     if os.path.exists(seeds) and not os.path.isdir(seeds):
+        # The path given is the problem ("."), not a corpus.toml below a file (QA: GitHub's
+        # annotation pointed at "notafolder.txt/corpus.toml").
         raise InputError(
-            [Problem(CONFIG_NAME, "config-error",
-                     f"{seeds} is a file, not a seeds folder; pass the folder that holds "
-                     f"{CONFIG_NAME} and the texts")],
+            [Problem(".", "config-error",
+                     f"a file, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
+                     "and the texts")],
             f"{seeds} is not a seeds folder",
         )
     denied = unreadable_given(seeds)
@@ -409,10 +423,14 @@ def load_config(seeds: Path) -> CorpusConfig:
         # tomllib puts the position only in its message ("... (at line 3, column 7)").
         found = re.search(r"at line (\d+)", str(exc))
         line = found.group(1) if found else None
+        advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
+                  "key without '=': https://toml.io shows the syntax)")
+        if "Cannot overwrite" in str(exc) or "Cannot declare" in str(exc):
+            # A key or table given twice (QA: told of quotes and brackets, not of that).
+            again = _given_again(raw.decode("utf-8-sig"), line)
+            advice = f"{again} given twice: keep one of them"
         raise InputError(
-            [Problem(CONFIG_NAME, "config-error",
-                     f"not valid TOML: {exc}; correct the line (an unclosed quote or "
-                     "bracket, a value without quotes, a key without '=': "
-                     "https://toml.io shows the syntax)", f"line {line}" if line else "")]
+            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {exc}; {advice}",
+                     f"line {line}" if line else "")]
         ) from None
     return parse_config(data)

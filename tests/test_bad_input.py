@@ -358,6 +358,18 @@ def test_config_with_bad_toml_syntax_names_the_line(tmp_path: Path,
     assert f"line {line_number}" in lines[0]
 
 
+@pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
+                                              ("[decode]\n[decode]\n", "'[decode]'")])
+def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """tomllib's "Cannot overwrite a value" came with advice about quotes and brackets
+    (QA): the key, or the table, given twice is named."""
+    toml = toml_text(corpus_config()) + again
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert f"line {toml.count(chr(10))}: not valid TOML: " in line
+    assert line.endswith(f"; {named} is given twice: keep one of them [config-error]"), line
+
+
 def test_bad_toml_syntax_problem_carries_its_line_as_location(tmp_path: Path) -> None:
     from corpuskit.config import load_config
     from corpuskit.errors import InputError
@@ -1062,9 +1074,11 @@ def test_a_seeds_path_that_is_a_file_is_named(tmp_path: Path,
     seeds = make_seeds(tmp_path, GOOD)
     code, err = run_build(seeds / "good.txt", tmp_path / "out", capsys)
     assert code == 1
-    assert error_lines(err) == [f"error: corpus.toml: {seeds / 'good.txt'} is a file, not a "
-                                "seeds folder; pass the folder that holds corpus.toml and the "
-                                "texts [config-error]"]
+    # Named at the path given, not at a corpus.toml below a file (QA: a GitHub annotation
+    # of "good.txt/corpus.toml").
+    assert error_lines(err) == [f"error: {seeds / 'good.txt'}: a file, not a seeds folder; "
+                                "pass the folder that holds corpus.toml and the texts "
+                                "[config-error]"]
     assert err.splitlines()[-1] == f"corpuskit: {seeds / 'good.txt'} is not a seeds folder"
 
 
