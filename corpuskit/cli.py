@@ -252,8 +252,10 @@ class InputPath(click.Path):
     what to do. So is a path inside a folder this user may not enter, which click called
     one that "does not exist" (QA): whether it exists cannot be known."""
 
-    def __init__(self) -> None:
-        super().__init__(exists=True, readable=False, path_type=Path)
+    def __init__(self, *, as_given: bool = False) -> None:
+        # as_given: the string typed, "./seeds" and "seeds/" kept (validate reports the
+        # target "as given"; QA: click's Path made both "seeds").
+        super().__init__(exists=True, readable=False, path_type=str if as_given else Path)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
@@ -604,7 +606,7 @@ def info_command(path: Path, as_json: bool) -> None:
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True,
-                type=InputPath())
+                type=InputPath(as_given=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people; json is the versioned report "
                                       "(schemas/report.schema.json); github prints GitHub "
@@ -617,7 +619,7 @@ def info_command(path: Path, as_json: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for large packages, seeds folders and --reproduce "
                    "(default: all cores).")
-def validate_command(paths: tuple[Path, ...], fmt: str, as_json: bool, fast: bool,
+def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool,
                      reproduce: bool, jobs: int | None) -> None:
     """Check that each PATH is an intact package, archive or seeds folder.
 

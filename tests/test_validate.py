@@ -91,6 +91,21 @@ def test_cli_json_equals_library_result(capsys: pytest.CaptureFixture[str], tmp_
     assert code == (1 if which == "damaged" else 0)
 
 
+@pytest.mark.parametrize("form", ["./{}", "{}/", "{}"])
+def test_the_target_is_reported_as_given(form: str, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema says the target is "the path checked, as given": the CLI, through
+    click's Path, reported ./seeds and seeds/ as "seeds", the library as given (QA)."""
+    release = built().release
+    monkeypatch.chdir(release.parent)
+    given = form.format(release.name)
+    code, out, _ = run(capsys, "validate", "--json", "--jobs", "1", given)
+    assert code == 0
+    assert json.loads(out)["target"] == given == validate(given, jobs=1).as_dict()["target"]
+    code, out, _ = run(capsys, "validate", "--jobs", "1", given)
+    assert out.startswith(f"{given}: valid package (")
+
+
 def test_report_lists_every_problem_with_path_code_and_location(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     (target / "README.md").write_text("changed\n")

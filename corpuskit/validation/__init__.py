@@ -336,12 +336,16 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     ``as_dict()`` is what ``--format json`` prints when ``several``."""
     if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
         paths = [paths]
-    given = [Path(path) for path in paths]
+    typed = [os.fspath(path) for path in paths]
+    given = [Path(path) for path in typed]
+    # A path named is reported as given ("./seeds", "seeds/"), as validate() reports it.
+    as_given = dict(zip(given, typed, strict=True))
     expanded = _expanded(given)
     targets = [path for path, _ in expanded]
     reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
                if listed and (reason := not_a_release(path)) is not None
-               else validate(path, fast=fast, reproduce=reproduce, jobs=jobs)
+               else validate(path if listed else as_given.get(path, path), fast=fast,
+                             reproduce=reproduce, jobs=jobs)
                for path, listed in expanded]
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)
