@@ -139,11 +139,11 @@ def _not_utf8(data: bytes, start: int) -> str:
 
 #: A file that is not UTF-8 as a whole is taken for damaged UTF-8 when at least this many
 #: characters beyond ASCII read as UTF-8, and this many times as many as the places that
-#: do not (:func:`_damaged_utf8`).
-DAMAGED_UTF8_CHARACTERS = 4
+#: do not, and its UTF-8 reads better than the code page's reading (:func:`_damaged_utf8`).
+DAMAGED_UTF8_CHARACTERS = 2
 
 
-def _damaged_utf8(data: bytes) -> str | None:
+def _damaged_utf8(data: bytes, legacy: Reading | None) -> str | None:
     """Why ``data``, which is not UTF-8 as a whole, is UTF-8 all the same but for a few bytes
     (cut short, a stray byte, a piece in another encoding), or None. In a code page that
     reads it, its UTF-8 characters come out as mojibake, which ftfy then repairs in part:
@@ -151,14 +151,20 @@ def _damaged_utf8(data: bytes) -> str | None:
     ``РїРѕРіРѕРґР°`` (QA), on one line, where :func:`_mixed_encodings` finds nothing, and a
     Greek one was told to add a code page that garbled it. A text in a code page is UTF-8
     only by chance, a character here and there (``Ні`` in cp1251), against a byte that is
-    not for nearly every other character beyond ASCII."""
+    not for nearly every other character beyond ASCII; and where chance makes several
+    (``NESCAFÉ®``, C9 AE: ``ɮ``, QA), the code page's reading (``legacy``, the best) reads
+    no worse than the UTF-8 one: no more implausible words."""
     text = data.decode("utf-8", "surrogateescape")  # each byte that is not UTF-8: U+DCxx
     bad = len(data) - len(text.encode("utf-8", "ignore"))
     ascii_bytes = len(data) - len(data.translate(None, bytes(range(0x80))))
     utf8 = len(text) - ascii_bytes - bad  # characters beyond ASCII read as UTF-8
     # The places that are not UTF-8 (a character cut short is one, of two or three bytes).
-    places = data.decode("utf-8", "replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    read = data.decode("utf-8", "replace")
+    places = read.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     if not bad or utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1):
+        return None
+    if legacy is not None and assess(legacy.text).implausibility \
+            <= assess(read.replace("\ufffd", " ")).implausibility:
         return None
     those = "that byte" if bad == 1 else "those bytes"
     return (f"though the rest of it is UTF-8 ({counted(utf8, 'character')} beyond ASCII "
@@ -175,6 +181,8 @@ def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
     cp1252 quote in it, ``C\x92est``, comes out as ``C’est`` and the rest as written)."""
     if legacy is None:
         return False
+    if _CUT_CHARACTER.search(data):  # a character begun and cut short: no stray byte
+        return False
     text = data.decode("utf-8", "surrogateescape")
     try:
         meant = _ESCAPED_BYTE.sub(
@@ -184,11 +192,23 @@ def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
     # ... and what it holds no mojibake then: a UTF-8 character cut short reads as one
     # ("â€" of a cut "’"), which the repair cannot make whole (QA).
     repaired = fix_encoding(meant)
-    return fix_encoding(legacy.text) == repaired and not looks_bad(repaired)
+    if fix_encoding(legacy.text) != repaired or looks_bad(repaired):
+        return False
+    # ... and the bytes so read fit in as text: a byte changed in a word ("Straße" with
+    # C3 9F made A9 9F came out "Stra©Ÿe", QA) reads worse than the word without them.
+    without = _ESCAPED_BYTE.sub(" ", text)
+    return assess(repaired).implausibility <= assess(without).implausibility
 
 
 #: A byte that is not UTF-8, as ``surrogateescape`` decodes it.
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: A byte that begins a UTF-8 character of two, three or four bytes, not followed by as
+#: many continuation bytes: a character cut short (or a code page's letter; the two cannot
+#: be told apart). A stray byte of a code page that begins no character (``\x92``, ``’`` in
+#: cp1252) is one a repair may keep; a cut character becomes a letter that was never
+#: written (``mang\xc3 une`` repaired to ``mangà une``, QA).
+_CUT_CHARACTER = re.compile(rb"[\xc2-\xdf](?![\x80-\xbf])|[\xe0-\xef](?![\x80-\xbf]{2})"
+                            rb"|[\xf0-\xf4](?![\x80-\xbf]{3})")
 
 
 def _mixed_encodings(data: bytes, encoding: str) -> str | None:
@@ -269,7 +289,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         except UnicodeDecodeError as exc:
             not_utf8, at = _not_utf8(data, exc.start), _line_of(data, exc.start)
             legacy = best_legacy(data, config.fallback_encodings)
-            damaged = _damaged_utf8(data)
+            damaged = _damaged_utf8(data, legacy)
             if damaged is not None and not _repaired_whole(data, legacy):
                 mixed = _mixed_encodings(data, legacy.encoding) if legacy is not None else None
                 raise DocumentProblem(Problem(
@@ -283,6 +303,11 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     f"({', '.join(config.fallback_encodings)}); "
                     f"{what_to_do(data, config)}", at)) from None
             decoded = (legacy.encoding, legacy.text)
+            if damaged is not None:
+                # UTF-8 with stray bytes of this code page, which normalization repairs
+                # whole (proven): no doubt left for the checks of a legacy file's reading,
+                # whose advice to add a code page would be wrong here (QA).
+                legacy = None
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
         evidence, line = _binary_evidence(data, decoded)

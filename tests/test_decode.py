@@ -704,6 +704,17 @@ _GREEK = ("Η Ελλάδα είναι μια χώρα στη νοτιοανατ�
     # QA: no configured code page read it, and the advice was to add iso8859-2, which
     # garbled it.
     (_GREEK.encode()[:-1], b"\xcf", 1),
+    # QA, the rule's first form: a lone first byte left by the cut, read as one letter
+    # ("cafÃ"), which no repair touches; and a cut letter before more text, which the
+    # repair made another letter ("mangà une").
+    ("Le garçon a mangé une crêpe et bu un café".encode()[:-1], b"\xc3", 1),
+    ("Le garçon a mang".encode() + b"\xc3" + " une crêpe et bu un café crème.".encode(),
+     b"\xc3", 1),
+    # Two characters beyond ASCII are enough, against one place.
+    ("It’s a “test”".encode()[:-1], b"\xe2", 1),
+    # QA: cp1254 was suggested for Turkish with its ı (C4 B1) cut to C4, and garbled it.
+    ("Dün markete gittik ve taze ekmek, peynir ve süt aldık. Çocuklar bahçede oynuyordu.\n"
+     .encode().replace("ı".encode(), b"\xc4", 1), b"\xc4", 1),
 ])
 def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
         data: bytes, bad: bytes, line: int) -> None:
@@ -715,10 +726,36 @@ def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
     assert f"on line {line}," in said and "add \"" not in said, said
     assert said.endswith(("restore the file from where it came, or correct that byte and keep "
                           "it UTF-8", "or correct those bytes and keep it UTF-8")), said
-    with_greek = DecodeConfig(fallback_encodings=(*DEFAULT.fallback_encodings, "iso8859-2",
-                                                  "cp1253"))
-    with pytest.raises(DocumentProblem):
-        run(data, with_greek)
+    more = DecodeConfig(fallback_encodings=(*DEFAULT.fallback_encodings, "iso8859-2",
+                                            "cp1253", "cp1254"))
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, more)
+    assert "though the rest of it is UTF-8" in caught.value.problem.message
+
+
+def test_utf8_with_a_stray_quote_is_repaired_whole_without_a_code_page_suggested() -> None:
+    """QA: once the file was taken for UTF-8 with a stray cp1252 quote that the repair
+    makes whole, the checks of a legacy reading still ran and refused Turkish, advising
+    cp1254 (whose reading garbles it). The repair is proven: the text is the UTF-8 one with
+    the quote in it."""
+    data = ("Dün markete gittik ve taze ekmek, peynir ve süt aldık. Bu".encode() + b"\x92"
+            + "n güzel bir gün.\n".encode())
+    for pages in (DEFAULT.fallback_encodings, (*DEFAULT.fallback_encodings, "cp1254")):
+        decoded = run(data, DecodeConfig(fallback_encodings=pages))
+        assert decoded.encoding == "cp1252"
+        text, steps = normalize(decoded.text, NormalizeConfig())
+        assert text == ("Dün markete gittik ve taze ekmek, peynir ve süt aldık. Bu’n güzel "
+                        "bir gün.\n") and "fix-encoding" in steps
+
+
+def test_a_code_page_file_whose_letters_are_utf8_by_chance_is_read_as_it_was() -> None:
+    """QA: "É®" in cp1252 is C9 AE, UTF-8's "ɮ": four of them, against one "é", were
+    taken for damaged UTF-8 and refused; the code page's reading reads better."""
+    text = ("Product list\n\nNESCAFÉ® Gold 200g - 7.99\nNESCAFÉ® Classic 100g - 3.49\n"
+            "NESCAFÉ® Decaf 100g - 3.99\nNESCAFÉ® Azera 90g - 4.29\n"
+            "Note: prices include VAT; see the café for details.\n")
+    decoded = run(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
 
 
 @pytest.mark.parametrize(("text", "codec"), [
