@@ -178,7 +178,7 @@ def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
     """Whether the code page ``legacy`` read the file that :func:`_damaged_utf8` found
     UTF-8 but for a few bytes as mojibake that normalization repairs whole: into the text
     it holds as UTF-8, each of those bytes read in that code page (a UTF-8 file with one
-    cp1252 quote in it, ``C\x92est``, comes out as ``C’est`` and the rest as written)."""
+    cp1252 quote in it, ``C\\x92est``, comes out as ``C’est`` and the rest as written)."""
     if legacy is None:
         return False
     if _CUT_CHARACTER.search(data):  # a character begun and cut short: no stray byte
@@ -189,8 +189,8 @@ def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
             lambda byte: bytes([ord(byte.group()) - 0xDC00]).decode(legacy.encoding), text)
     except UnicodeDecodeError:  # a byte that code page reads only with others
         return False
-    # ... and what it holds no mojibake then: a UTF-8 character cut short reads as one
-    # ("â€" of a cut "’"), which the repair cannot make whole (QA).
+    # ... and no mojibake is left in what it holds (QA: "â€" of a "’" cut short, before
+    # cut characters were refused above).
     repaired = fix_encoding(meant)
     if fix_encoding(legacy.text) != repaired or looks_bad(repaired):
         return False
