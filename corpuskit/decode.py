@@ -14,7 +14,7 @@ import re
 from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import fix_encoding, looks_bad
+from .normalize import fix_encoding, looks_bad, mojibake_at
 from .plausibility import Judgement, assess, judge, odd_words, plausible, words_of
 from .problems import Problem
 from .wording import counted
@@ -210,6 +210,67 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _CUT_CHARACTER = re.compile(rb"[\xc2-\xdf](?![\x80-\xbf])|[\xe0-\xef](?![\x80-\xbf]{2})"
                             rb"|[\xf0-\xf4](?![\x80-\xbf]{3})")
 
+#: A UTF-8 character begun by the last bytes of a file and cut short by its end.
+_CUT_AT_END = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2})\Z")
+
+
+def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str, str] | None:
+    """Why the code page ``encoding``'s reading ``text`` of ``data`` is no text, and the
+    line where it shows, or None: it holds mojibake made of UTF-8 characters cut short,
+    which the repair of mojibake turns into letters never written (``Le caf\\xc3 est bon``
+    reads ``cafÃ est`` in cp1252, and ftfy makes that ``cafà``; QA) or leaves as it is
+    (``Le caf\\xe2\\x80``: ``cafâ€``). With no UTF-8 character left whole,
+    :func:`_damaged_utf8` has nothing to count; the sign is that the reading looks like
+    mojibake with the cut characters' first bytes and not without them. A code page's own
+    letter there (``caf\\xe9``, ``é`` in cp1252) makes no mojibake."""
+    at = mojibake_at(text)
+    if at < 0 or not _CUT_CHARACTER.search(data):
+        return None
+    try:
+        without = decode_with(_CUT_CHARACTER.sub(b"?", data), encoding)
+    except UnicodeDecodeError:  # a byte that code page reads only with the one replaced
+        return None
+    if looks_bad(without):
+        return None
+    repaired = fix_encoding(text)
+    made = ", which no repair makes text"
+    if repaired != text:
+        at = next((place for place, (was, now) in enumerate(zip(text, repaired, strict=False))
+                   if was != now), min(len(text), len(repaired)))
+        made = (", which the repair of mojibake would make into letters never written "
+                f"({_word_at(repaired, at)!r})")
+    return (f"read in {encoding}, UTF-8 characters cut short come out as mojibake "
+            f"({_word_at(text, at)!r}){made}: a UTF-8 file damaged there; restore the file "
+            "from where it came, or correct those bytes and keep it UTF-8",
+            f"line {_line_number(text, at)}")
+
+
+def _word_at(text: str, at: int) -> str:
+    """The word of ``text`` that holds character ``at`` (at most 40 characters of it)."""
+    start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [end for end in (text.find(" ", at), text.find("\n", at)) if end >= 0]
+    word = text[start:min(ends, default=len(text))]
+    return word if len(word) <= 40 else word[:40] + "..."
+
+
+def _cut_at_end(data: bytes) -> str | None:
+    """What to do with ``data`` if it is UTF-8 but for a character its end cuts short
+    (``Le caf\\xc3``), or None. Such a file was told to add a code page that reads the
+    cut byte as a letter (cp1255's point in ``Le cafֳ``); asked only once no listed code
+    page has read the file as text."""
+    cut = _CUT_AT_END.search(data)
+    if cut is None or not cut.start():
+        return None
+    try:
+        data[:cut.start()].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    cut_bytes = "last byte, which begins" if cut.end() - cut.start() == 1 \
+        else f"last {cut.end() - cut.start()} bytes, which begin"
+    return (f"it is UTF-8 but for its {cut_bytes} a character the file ends before: a UTF-8 "
+            "file cut short; restore it from where it came, or remove the character cut "
+            "short and keep it UTF-8")
+
 
 def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     """Why ``data``, which is not UTF-8 as a whole and which the code page ``encoding``
@@ -301,7 +362,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     raw.path, "undecodable",
                     f"{not_utf8}, nor in any of decode.fallback_encodings "
                     f"({', '.join(config.fallback_encodings)}); "
-                    f"{what_to_do(data, config)}", at)) from None
+                    f"{_cut_at_end(data) or what_to_do(data, config)}", at)) from None
             decoded = (legacy.encoding, legacy.text)
             if damaged is not None:
                 # UTF-8 with stray bytes of this code page, which normalization repairs
@@ -321,7 +382,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             raw.path, "undecodable",
             f"{not_utf8}, and no code page of decode.fallback_encodings gives readable "
             f"text (the best, {encoding}, {_unreadable(judgement)}); "
-            f"{what_to_do(data, config)}", at))
+            f"{_cut_at_end(data) or what_to_do(data, config)}", at))
     if legacy is not None:
         try:
             legacy = second_look(data, legacy, config)
@@ -333,6 +394,10 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         if mixed is not None:
             raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
                                           at))
+        cut = _cut_characters_repaired(data, encoding, text)
+        if cut is not None:
+            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; {cut[0]}",
+                                          cut[1]))
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

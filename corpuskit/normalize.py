@@ -195,6 +195,13 @@ def looks_bad(text: str) -> bool:
     return _badness().pattern.search(text) is not None
 
 
+def mojibake_at(text: str) -> int:
+    """Where :func:`looks_bad` finds the first sign of mojibake in ``text`` (at or just
+    after it), or -1."""
+    found = _badness().pattern.search(text)
+    return -1 if found is None else found.start()
+
+
 #: The modules of ftfy that ask ``is_bad``, and how many :func:`_ftfy_asking_looks_bad`
 #: blocks are running (in any thread), under the lock.
 _FTFY_ASKERS = (ftfy, fixes)

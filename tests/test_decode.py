@@ -733,6 +733,53 @@ def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
     assert "though the rest of it is UTF-8" in caught.value.problem.message
 
 
+@pytest.mark.parametrize(("data", "written", "made", "line"), [
+    # QA: no UTF-8 character left whole for the rule above to count; cp1252 read "cafÃ est",
+    # ftfy made it "cafà est", and the file was built with exit 0.
+    (b"Le caf\xc3 est bon\n", "cafÃ", "cafà", 1),
+    (b"Title\n\nThe caf\xc3 opened at nine and the staff served coffee.\n", "cafÃ", "cafà", 3),
+    # Mojibake no repair touches: it was built as "cafâ€".
+    (b"Le caf\xe2\x80", "cafâ€", None, 1),
+])
+def test_utf8_characters_cut_short_that_a_code_page_reads_as_mojibake_are_refused(
+        data: bytes, written: str, made: str | None, line: int) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    said = problem.message
+    assert (problem.code, problem.location) == ("undecodable", f"line {line}"), said
+    assert f"read in cp1252, UTF-8 characters cut short come out as mojibake ({written!r})" \
+        in said, said
+    assert (f"letters never written ({made!r})" if made else "which no repair makes text") \
+        in said, said
+    assert said.endswith("restore the file from where it came, or correct those bytes and "
+                         "keep it UTF-8") and 'add "' not in said, said
+
+
+@pytest.mark.parametrize("text", ["Le café est bon\n", "Le café", "NAO Ã SEI\n",
+                                  "SÃO PAULO É UMA CIDADE\n",
+                                  "Déjà vu: le cafÃ© du coin est très bon.\n"])
+def test_a_code_page_letter_where_utf8_would_begin_a_character_is_read_as_written(
+        text: str) -> None:
+    """"é" is E9 in cp1252, which begins a UTF-8 character of three bytes: a letter of the
+    code page, not mojibake, read as the file holds it; and mojibake typed in the code page
+    (``cafÃ©``, which no cut character makes) is left to the fix-encoding step."""
+    decoded = run(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+@pytest.mark.parametrize(("data", "cut"), [(b"Le caf\xc3", "last byte, which begins"),
+                                           (b"Le caf\xe3\x81", "last 2 bytes, which begin")])
+def test_a_file_whose_end_cuts_a_utf8_character_is_told_so_not_a_code_page(
+        data: bytes, cut: str) -> None:
+    """QA: ``Le caf\\xc3`` was told to add cp1255, which reads the cut byte as a Hebrew
+    point."""
+    said = _said(data)
+    assert f"it is UTF-8 but for its {cut} a character the file ends before: a UTF-8 file " \
+        "cut short; restore it from where it came" in said, said
+    assert 'add "' not in said, said
+
+
 def test_utf8_with_a_stray_quote_is_repaired_whole_without_a_code_page_suggested() -> None:
     """QA: once the file was taken for UTF-8 with a stray cp1252 quote that the repair
     makes whole, the checks of a legacy reading still ran and refused Turkish, advising
