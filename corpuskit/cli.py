@@ -587,7 +587,7 @@ def info_command(path: Path, as_json: bool) -> None:
       corpuskit info dist/corpuskit-seeds-1.0.0.zip
       corpuskit info seeds --json
     """
-    from .info import failure_document, info, render
+    from .info import failure_document, info, render, shown_problems
 
     try:
         summary = info(path)
@@ -599,9 +599,12 @@ def info_command(path: Path, as_json: bool) -> None:
         _emit_json(summary.as_dict())
     else:
         _echo(render(summary))
-    if summary.problems:  # shown above (or in the JSON): exit 1, as every command does
+    if summary.problems:  # exit 1, as every command does; in the JSON, or said on stderr
         count = len(summary.problems)
-        raise ProblemsFound(f"{counted(count, 'problem')} found in {path}")
+        found = f"{counted(count, 'problem')} found in {path}"
+        if as_json:
+            raise ProblemsFound(found)
+        raise InputError(shown_problems(summary), f"error: {found}")
 
 
 @cli.command("validate")

@@ -21,7 +21,7 @@ import hashlib
 import os
 import re
 import statistics
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -292,9 +292,13 @@ def render(summary: Info) -> str:
     width = max(len(label) for label, _ in rows)
     # Each value and problem on one line, as build and validate show them: a file named
     # "nl<LF>here.txt" broke its problem's line, and a CR could overwrite the terminal's.
-    lines = [f"{label:<{width}}  {one_line(value)}" for label, value in rows]
-    found = [Problem(**p) for p in summary.problems]
-    lines += [f"problem: {one_line(_shown(summary.path, p))}"
-              f"{':' + one_line(p.location) if p.location else ''}: "
-              f"{one_line(p.message)} [{p.code}]" for p in found]
-    return "\n".join(lines)
+    return "\n".join(f"{label:<{width}}  {one_line(value)}" for label, value in rows)
+
+
+def shown_problems(summary: Info) -> list[Problem]:
+    """The problems of ``summary``, each naming its file as ``validate`` names it: joined
+    to the folder as given (``seeds/news/a.txt``; the JSON keeps them relative). The CLI
+    says them on standard error, after the summary, as every command says its problems
+    (QA: they were ``problem:`` lines of the summary, on standard output)."""
+    return [replace(problem, path=_shown(summary.path, problem))
+            for problem in (Problem(**p) for p in summary.problems)]

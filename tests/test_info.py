@@ -11,7 +11,7 @@ from conftest import make_seeds
 
 from corpuskit.cli import main
 from corpuskit.errors import InputError
-from corpuskit.info import info, render
+from corpuskit.info import info, render, shown_problems
 from corpuskit.schemacheck import validator
 
 
@@ -61,8 +61,10 @@ def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
     assert summary.content_hash is None
     assert [p["path"] for p in summary.problems] == ["bad.txt"]
     assert summary.documents == 6
-    # Joined to the folder as given, as validate names it (the JSON keeps it relative).
-    assert f"problem: {summary.path}/bad.txt:" in render(summary)
+    # Joined to the folder as given, as validate names it (the JSON keeps it relative),
+    # and not in the summary's table (the CLI says them on stderr).
+    assert [p.path for p in shown_problems(summary)] == [f"{summary.path}/bad.txt"]
+    assert "bad.txt" not in render(summary)
 
 
 @pytest.mark.parametrize("name", ["nl\nhere.txt", "cr\rhere.txt", "nel\x85here.txt",
@@ -73,12 +75,11 @@ def test_a_problem_with_a_control_character_in_its_name_is_one_line(
     raw (QA): one problem ran over two lines, and a CR or ESC could rewrite the terminal."""
     seeds = write_seeds(tmp_path / "seeds")
     (seeds / name).write_bytes(b"\x00\x01\x02binary\x00" * 20)
-    shown = render(info(seeds))
-    problems = [line for line in shown.splitlines() if line.startswith("problem: ")]
+    problems = [problem.render() for problem in shown_problems(info(seeds))]
+    shown = "\n".join(problems)
     # Its name's problem and its content's (it is read all the same), one line each.
     assert len(problems) == 2 and len(shown.splitlines()) == shown.count("\n") + 1
-    assert all(problem.startswith(f"problem: {seeds}/"
-                                  + name.encode("unicode_escape").decode("ascii"))
+    assert all(problem.startswith(f"{seeds}/" + name.encode("unicode_escape").decode("ascii"))
                for problem in problems)
     assert {problem.rsplit(" ", 1)[1] for problem in problems} == {"[unsafe-path]",
                                                                    "[binary-file]"}
@@ -93,8 +94,13 @@ def test_info_exits_1_when_it_lists_problems(as_json: list[str], tmp_path: Path,
     capsys.readouterr()
     assert main(["info", str(seeds), *as_json]) == 1
     out, err = capsys.readouterr()
-    assert "bad.txt" in out
-    assert err.strip() == f"corpuskit: error: 1 problem found in {seeds}"
+    if as_json:  # the problem in the document, the count on stderr
+        assert "bad.txt" in out
+        assert err.strip() == f"corpuskit: error: 1 problem found in {seeds}"
+    else:  # the summary on stdout, the problem on stderr as every command says one (QA)
+        assert "bad.txt" not in out and out.startswith("name ")
+        assert err.splitlines()[0].startswith(f"error: {seeds}/bad.txt:line 1: holds binary")
+        assert err.splitlines()[-1] == f"corpuskit: error: 1 problem found in {seeds}"
 
 
 def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
@@ -243,7 +249,7 @@ def test_info_names_problem_files_as_validate_does(
     (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
     capsys.readouterr()
     assert main(["info", "seeds"]) == 1
-    assert "problem: seeds/bad.txt:line 1: " in capsys.readouterr().out
+    assert "error: seeds/bad.txt:line 1: " in capsys.readouterr().err
     assert main(["info", "seeds", "--json"]) == 1
     assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == ["bad.txt"]
     (seeds / "corpus.toml").write_text('name = "unclosed\n')
