@@ -67,7 +67,7 @@ from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
 from .usercache import cache_problem, user_cache_dir
-from .wording import command, counted
+from .wording import as_given, command, counted
 from .writer import (
     TEMP_PREFIX,
     HashingWriter,
@@ -238,9 +238,11 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
                  "the release folder" if release.is_dir() else
                  f"where the folder of the release archived in {release.name}.zip beside it "
                  "goes: the release folder")
-        raise UsageError(f"--out {out} is {where} {release}, which no build may change "
+        shown = as_given(release, out.resolve(), out)
+        releases = as_given(release.parent, out.resolve(), out)
+        raise UsageError(f"--out {out} is {where} {shown}, which no build may change "
                          "(released versions are immutable); give --out the folder of "
-                         f"releases, for example --out {release.parent}")
+                         f"releases, for example --out {releases}")
     root = seeds.resolve()
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:

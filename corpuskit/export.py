@@ -47,7 +47,7 @@ from .models import RECORD_FIELDS, Record
 from .parquet import write_records
 from .reader import folder_kind
 from .semver import named_as_release
-from .wording import shell_word
+from .wording import as_given, shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -101,13 +101,14 @@ def _check_target(target: Path, package: Path) -> None:
     if inside == source or source in inside.parents:
         raise UsageError(f"--out {target} is inside the package {package}; releases are "
                          "never modified, write the export elsewhere")
-    release = _release_at(inside)
+    release = _release_at(inside, target)
     if release is not None:
         raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
                          "releases are never modified, write the export elsewhere")
     seeds = next((folder for folder in inside.parents if folder_kind(folder) == "seeds"),
                  None)
     if seeds is not None:  # as build refuses an --out there (QA: export wrote there)
+        seeds = as_given(seeds, inside, target)
         raise UsageError(f"--out {target} is inside the seeds folder {seeds}, whose next "
                          "build would take the export for one of its documents; write the "
                          "export elsewhere")
@@ -144,15 +145,15 @@ def _holds_releases(folder: Path) -> bool:
                for child in children if not child.name.startswith("."))
 
 
-def _release_at(path: Path) -> str | None:
-    """The release ``path`` would change, if any: a package folder that holds it (any
-    release, the package's own zip or folder beside it, or another version), or the
-    sealed corpuskit archive it is."""
+def _release_at(path: Path, given: Path) -> str | None:
+    """The release ``path`` (resolved; ``given``: as given) would change, if any: a
+    package folder that holds it (any release, the package's own zip or folder beside it,
+    or another version), or the sealed corpuskit archive it is."""
     for folder in path.parents:
         if folder_kind(folder) == "package":
-            return f"the package folder {folder}"
+            return f"the package folder {as_given(folder, path, given)}"
     if ends_in_a_seal(path):  # nothing there, or unreadable: not one
-        return f"the sealed archive {path}"
+        return f"the sealed archive {given}"
     return None
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from pathlib import Path
+
 
 def counted(count: int, noun: str, *, grouped: bool = False) -> str:
     """``count`` and ``noun``, in the plural unless there is exactly one: ``1 document``,
@@ -56,3 +59,23 @@ def shown_in(target: str, kind: str, path: str) -> str:
     if kind == "archive":
         return f"{target}:{path}"
     return f"{target.rstrip('/')}/{path}"
+
+
+def as_given(folder: Path, path: Path, given: Path) -> Path:
+    """``folder``, a folder that holds the resolved ``path``, named as ``given`` (``path``
+    as the user gave it) names it when one of its parents is that folder: messages name
+    paths as given (QA: ``--out dist/x-1.0.0/a.csv`` was refused naming
+    ``/home/.../dist/x-1.0.0``); else ``folder``."""
+    up = len(path.parts) - len(folder.parts)
+    if up < 0:
+        return folder
+    if up <= len(given.parents):
+        named = given if up == 0 else given.parents[up - 1]
+    elif given.is_absolute():
+        return folder
+    else:  # above the folder the command ran in: "--out ." names ".." as the releases'
+        named = Path(*[".."] * (up - len(given.parents)))
+    with suppress(OSError):
+        if named.resolve() == folder:
+            return named
+    return folder

@@ -490,6 +490,26 @@ def test_an_out_in_a_release_folder_is_refused(
     assert main(["validate", str(release)]) == 0
 
 
+@pytest.mark.parametrize(("where", "out", "release", "releases"), [
+    (".", "dist/test-corpus-1.0.0/sub", "dist/test-corpus-1.0.0", "dist"),
+    ("dist/test-corpus-1.0.0", "data", ".", ".."),
+    ("dist/test-corpus-1.0.0/data", ".", "..", "../.."),
+])
+def test_a_refused_out_in_a_release_names_the_folders_as_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, where: str, out: str, release: str,
+        releases: str) -> None:
+    """QA: --out given as a relative path was refused naming the release and the folder
+    of releases by their absolute paths; messages name paths as given."""
+    seeds = make_seeds(tmp_path, GOOD)
+    assert run_build(seeds, tmp_path / "dist", capsys)[0] == 0
+    monkeypatch.chdir(tmp_path / where)
+    code, err = run_build(seeds, Path(out), capsys)
+    assert code == 2, err
+    assert f"the release folder {release}, which no build may change" in err, err
+    assert err.rstrip().endswith(f"for example --out {releases}"), err
+
+
 def test_an_out_where_a_zip_only_release_has_its_folder_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """QA: with only the zip of 1.0.0 left, --out dist/test-corpus-1.0.0 built a release

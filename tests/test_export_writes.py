@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -380,6 +381,24 @@ def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
                         "--out", allowed]).code == 0
         assert allowed.is_file()
     assert main(["validate", str(dist)]) == 0
+
+
+def test_an_export_refused_in_a_release_or_seeds_folder_names_them_as_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: ``--out dist/x-1.0.0/x.csv`` was refused naming the release folder by its
+    absolute path, and so was the seeds folder; messages name paths as given."""
+    dist = tmp_path / "dist"
+    shutil.copytree(sample().release, dist / sample().release.name)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "corpus.toml").write_text('name = "c"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    release = f"dist/{sample().release.name}"
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", f"{release}/x.csv"])
+    assert done.code == 2, done.stderr
+    assert f"would change the package folder {release}, a corpuskit release" in done.stderr
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", "seeds/x.csv"])
+    assert done.code == 2, done.stderr
+    assert "is inside the seeds folder seeds, whose next build" in done.stderr
 
 
 @pytest.mark.parametrize("depth", ["x.csv", "notes/x.csv"])

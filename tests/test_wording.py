@@ -8,7 +8,7 @@ import pytest
 from conftest import make_seeds
 
 from corpuskit.cli import main
-from corpuskit.wording import counted
+from corpuskit.wording import as_given, counted
 
 
 @pytest.mark.parametrize(("count", "noun", "grouped", "expected"), [
@@ -51,3 +51,30 @@ def test_advice_names_the_folders_a_command_was_given() -> None:
         "corpuskit release minor --seeds sY"
     assert command("check", seeds=Path("seeds"), dist=Path("small/dist")) == \
         "corpuskit check --dist small/dist"
+
+
+def test_a_folder_is_named_as_the_path_given_names_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages name paths as given: a folder holding a path is named through the path as
+    given (its parents, then ``..``), and where that names another folder, absolutely."""
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "a" / "b")
+    monkeypatch.chdir(tmp_path / "a")
+    folder = (tmp_path / "a" / "b").resolve()
+
+    def named(given: str, folder: Path = folder) -> Path:
+        return as_given(folder, Path(given).resolve(), Path(given))
+
+    assert named("b/c/x.csv") == Path("b")
+    assert named("b") == Path("b")
+    assert named("b/c") == Path("b")
+    assert named("../link/c") == Path("../link")  # through the link, as given
+    assert named(str(tmp_path / "a" / "b" / "c")) == tmp_path / "a" / "b"
+    assert named("b/../b/c") == Path("b/../b")  # which is that folder still
+    above = (tmp_path / "a").resolve()  # its parent as given is another folder: absolute
+    assert named("../link/c/x.csv", above) == above  # "../link" is a/b: ".." is not a
+    monkeypatch.chdir(tmp_path / "a" / "b" / "c")
+    assert named(".") == Path("..")
+    assert named("x.csv") == Path("..")
+    assert as_given(tmp_path.resolve(), Path("x.csv").resolve(), Path("x.csv")) \
+        == Path("../../..")
