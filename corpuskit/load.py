@@ -346,8 +346,10 @@ class Corpus:
         """Documents in ``language`` (a code or several) dated ``since``..``until`` inclusive.
 
         Streams like iteration does. With ``since`` or ``until``, undated documents are
-        left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings. A
-        language code or date that no record can match raises ``ValueError`` at once.
+        left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings (a
+        ``datetime`` counts as its date). A language code or date of a form no record can
+        hold (``"EN"``, ``"eng"``, ``"2023/01/01"``, an empty list) raises ``ValueError``
+        at once; a well-formed code that no record holds (``"zz"``) matches nothing.
 
         Example::
 
