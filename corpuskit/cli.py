@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .cores import MAX_JOBS
@@ -219,6 +220,16 @@ def _named_in(target: Path, error: InputError, kind: str | None = None) -> Input
                        replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
                       getattr(error, "skipped", ()))
+
+
+def _output_format(fmt: str, as_json: bool) -> str:
+    """The format asked for by ``--format`` and ``--json`` ("Same as --format json"):
+    ``--json`` with another ``--format`` given is a usage error, not one of them ignored
+    (QA: ``--format github --json`` printed JSON, and CI got no annotations)."""
+    given = click.get_current_context().get_parameter_source("fmt")
+    if as_json and fmt != "json" and given not in (None, ParameterSource.DEFAULT):
+        raise click.UsageError(f"--json and --format {fmt} exclude each other; give one")
+    return "json" if as_json else fmt
 
 
 def _refuse_both(given: bool, one: str, other: str) -> None:
@@ -429,14 +440,15 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
     from .diff import SideError, render_text
     from .diff import diff as diff_packages
 
+    fmt = _output_format(fmt, as_json)
     try:
         result = diff_packages(old, new, text=show_text)
     except CorpuskitError as error:
-        if as_json or fmt == "json":  # each problem relative to its side, and which side
+        if fmt == "json":  # each problem relative to its side, and which side
             _emit_failure({"old": str(old), "new": str(new)}, error,
                           error.problem_dicts() if isinstance(error, SideError) else None)
         raise
-    if as_json or fmt == "json":
+    if fmt == "json":
         _emit_json(result.as_dict())
     else:
         _echo(render_text(result), nl=False)
@@ -658,7 +670,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
 
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
-    fmt = "json" if as_json else fmt
+    fmt = _output_format(fmt, as_json)
     reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
     for report in reports:  # as build names them
         for path, reason in report.skipped:
@@ -709,9 +721,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
     from .check import NOT_READ, check
     from .validation import render_github, render_text
 
+    fmt = _output_format(fmt, as_json)
     report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                    jobs=jobs)
-    fmt = "json" if as_json else fmt
     if fmt == "json":
         _emit_json(report.as_dict())
     else:

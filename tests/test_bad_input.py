@@ -1191,6 +1191,29 @@ def test_contradictory_options_are_a_usage_error(command: str, extra: list[str],
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("command", "formats"), [
+    ("validate", ["--format", "github", "--json"]), ("validate", ["--json", "--format", "text"]),
+    ("check", ["--json", "--format", "github"]), ("diff", ["--format", "text", "--json"]),
+])
+def test_json_with_another_format_is_a_usage_error(
+        command: str, formats: list[str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """QA: --json ("Same as --format json") won over --format github, whatever the order,
+    and a CI step written with both got no annotations. --json with --format json is one
+    format asked twice."""
+    seeds = make_seeds(tmp_path, GOOD)
+    args = {"validate": [str(seeds)], "check": ["--seeds", str(seeds), "--dist",
+                                                 str(tmp_path / "dist")],
+            "diff": [str(seeds), str(seeds)]}[command]
+    capsys.readouterr()
+    assert main([command, *args, *formats]) == 2
+    given = formats[formats.index("--format") + 1]
+    assert f"--json and --format {given} exclude each other; give one" \
+        in capsys.readouterr().err
+    main([command, *args, "--format", "json", "--json"])
+    json.loads(capsys.readouterr().out)  # one JSON document, as with either alone
+
+
 def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     """build and release take str as load, diff and validate do (they raised TypeError
     from inside)."""
