@@ -555,6 +555,14 @@ def not_written(data: Any) -> str:
         if isinstance(data, dict) else []
     if not floats:
         return NOT_WRITTEN
+    # A whole number past 64 bits is read as a float too, whatever its form (QA: one
+    # written as an integer was said to have a decimal point, and given as a number the
+    # file does not hold, the float's).
+    if any(not -(1 << 63) <= value < 1 << 64 for _, value in floats):
+        said = ", ".join(key for key, _ in floats)
+        return (f"holds a number past 64 bits, or written with a decimal point or an exponent "
+                f"(read as a float), in {said}, which corpuskit never writes; every field "
+                "must have the type the record schema gives it")
     said = ", ".join(f"{key} {value!r}" for key, value in floats)
     written = ", ".join(f"{key} {int(value)}" for key, value in floats)
     # A JSON reader gives 13.0 for 13e0 too: the message names no form (QA: "13e0" was

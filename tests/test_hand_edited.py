@@ -197,6 +197,11 @@ def _first_record(package: Path, old: bytes, new: bytes) -> None:
     ("a whole number with an exponent", ".0: a whole number written as a float (with a "
                                         "decimal point or an exponent), which corpuskit never "
                                         "writes (chars "),
+    # QA: an integer past 64 bits was said to hold a decimal point, and quoted as a number
+    # the file does not hold (the float's).
+    ("a whole number past 64 bits", ": the record holds a number past 64 bits, or written "
+                                    "with a decimal point or an exponent (read as a float), "
+                                    "in chars, which corpuskit never writes"),
     ("a day February lacks", "is not a real calendar date"),
     ("a license that is no object", "/licenses/0: None is not of type 'object'"),
 ])
@@ -208,7 +213,8 @@ def test_readers_refuse_what_only_a_stricter_look_finds(change: str, says: str,
         if change.startswith("a whole number"):
             chars = json.loads((package / "data/documents.jsonl").read_bytes()
                                .split(b"\n")[0])["chars"]
-            written = f"{chars}.0" if change.endswith("float") else f"{chars}e0"
+            written = (f"{chars}.0" if change.endswith("float") else f"{chars}e0"
+                       if change.endswith("exponent") else str((1 << 64) + chars))
             _first_record(package, f'"chars":{chars},'.encode(), f'"chars":{written},'.encode())
         elif change == "a day February lacks":
             date = json.loads((package / "data/documents.jsonl").read_bytes()
