@@ -1321,6 +1321,28 @@ def test_a_record_that_fails_its_schema_still_names_its_raw_file(tmp_path: Path,
     assert problems and {p.code for p in problems} == {"schema-error"}, problems
 
 
+@pytest.mark.parametrize("damage", [b"\xef\xbb\xbf", b"NaN"])
+def test_a_raw_file_whose_record_cannot_be_read_is_not_said_to_be_no_records(
+        tmp_path: Path, damage: bytes) -> None:
+    """QA: a record line that is not JSON made its raw file "the source_path of no
+    record", inviting its removal: the message says that a record could not be read."""
+    package = copy_release(tmp_path)
+    path = package / "data" / "documents.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    raw = "data/raw/" + json.loads(lines[0])["source_path"]
+    lines[0] = damage + lines[0] if damage.startswith(b"\xef") \
+        else lines[0].replace(b'"chars":', b'"chars":NaN,"x":', 1)
+    path.write_bytes(b"\n".join(lines))
+    [said] = [p for p in corpuskit.validate(package, jobs=1).problems if p.path == raw]
+    assert (said.code, said.message) == (
+        "unreferenced-file", "no record that could be read has this raw file as its "
+        "source_path (1 record line could not be read: see its problem)")
+    (package / "data/raw/extra.txt").write_text("x\n")  # no record names it, whatever
+    assert [p.message for p in corpuskit.validate(package, jobs=1).problems
+            if p.path == "data/raw/extra.txt" and p.code == "unreferenced-file"] \
+        == [said.message]
+
+
 def test_a_count_written_as_a_float_is_named(tmp_path: Path) -> None:
     """It was told "holds a value corpuskit never writes (such as 74.0 for an integer)",
     naming neither the field nor its value."""

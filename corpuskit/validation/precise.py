@@ -28,6 +28,7 @@ from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH
 from ..problems import Problem
 from ..schemacheck import NOT_JSON, read_json
+from ..wording import counted
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -197,12 +198,19 @@ class Checker(PackageReader):
             ])
             self.measure_unknown()
             if docs_sha256 is not None:
+                # A record that could not be read may be this file's (QA: a record line
+                # with a byte order mark made its raw file "unreferenced", inviting its
+                # removal).
+                theirs = "its problem" if records.unread == 1 else "their problems"
+                unread = (f"no record that could be read has this raw file as its "
+                          f"source_path ({counted(records.unread, 'record line')} could "
+                          f"not be read: see {theirs})"
+                          if records.unread else "no record has this raw file as its "
+                          "source_path")
                 for rel in files:
                     if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
                             and rel not in self.unreadable:
-                        self.problems.append(Problem(rel, "unreferenced-file",
-                                                     "no record has this raw file as its "
-                                                     "source_path"))
+                        self.problems.append(Problem(rel, "unreferenced-file", unread))
             else:
                 documents = None
         else:  # fast: a document for each raw file, those refused too (present, unread)

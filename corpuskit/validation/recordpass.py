@@ -137,6 +137,9 @@ class RecordPass:
         self.reproducer = reproducer_for(checker, descriptor) if checker.reproduce else None
         self.ids = IdOrder()
         self.referenced: set[str] = set()
+        #: Record lines that name no raw file that could be read (not JSON, or no
+        #: source_path of the right form): a raw file no record names may be theirs.
+        self.unread = 0
         self.count = 0
         #: The languages and normalization steps of the records (for croissant.json and
         #: the data card), gathered by the blocks' checks.
@@ -252,6 +255,7 @@ class RecordPass:
         # An empty line is no record (reported as a line): counted, the card's and the
         # descriptor's counts were called wrong beside it (QA).
         self.count -= result.empty
+        self.unread += result.unread
         ids, referenced = self.ids, self.referenced
         for number, doc_id, raw_path in result.lines:
             if doc_id is not None:

@@ -199,11 +199,14 @@ class BlockResult:
     """The findings of :func:`check_records` over one block of lines (small: it is what a
     worker sends back). ``digests`` and ``errors`` are those of the raw files read;
     ``tally`` counts the records that matched their schema; ``empty`` the lines that are
-    empty (or white space only): no record, each reported as a problem of its own."""
+    empty (or white space only): no record, each reported as a problem of its own;
+    ``unread`` the other lines whose record names no raw file that could be read (not JSON,
+    or no source_path of the right form)."""
 
     problems: list[Problem] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
     empty: int = 0
+    unread: int = 0
     digests: list[tuple[str, int, Digests]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
@@ -224,15 +227,19 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
     sha256_at = digester.algorithms.index("sha256")
     valid: list[dict[str, Any]] = []
     for number, line in enumerate(block.split(b"\n"), start=first):
-        if not line or line.isspace():  # no record: the card and descriptor count none
+        blank = not line or line.isspace()
+        if blank:  # no record: the card and descriptor count none
             result.empty += 1
         facts, data = check_line(path, number, line, problems)
         if data is not None:
             valid.append(data)
         if facts is None:
+            result.unread += not blank
             continue
         number, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
         result.lines.append((number, doc_id, raw_path))
+        if raw_path is None:
+            result.unread += 1
         if raw_path is None or source_bytes == NOT_COMPARED:
             continue
         listed = files.get(raw_path)
