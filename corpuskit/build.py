@@ -66,6 +66,7 @@ from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
+from .signals import LateSignals
 from .usercache import cache_problem, user_cache_dir
 from .wording import as_given, command, counted
 from .writer import (
@@ -141,6 +142,7 @@ def build(
     if keep_model is not None:
         warm_up = None  # decoded here, once: the workers share it
     scratch: list[Path] = []  # the build's temporary folder, once it has one
+    late = LateSignals()  # held once the release is in place (see _build)
     try:
         with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
             keeping = None
@@ -152,18 +154,23 @@ def build(
             try:
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
-                                pool=pool, scratch=scratch)
+                                pool=pool, scratch=scratch, late=late)
             finally:
                 if keeping is not None:
                     keeping.join()
     except BaseException:
+        late.release()
         _remove_late_writes(scratch)
         raise
-    if cache is None:
-        return result
-    ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
-    notes = cache_notes(cache, unwritable, models=config.process.extract.language)
-    return replace(result, notes=(*result.notes, *notes))
+    try:
+        if cache is not None:
+            ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
+    finally:
+        late.release()
+    said = late.note(f"the release {result.release.name}")
+    notes = (cache_notes(cache, unwritable, models=config.process.extract.language)
+             if cache is not None else ())
+    return replace(result, notes=(*result.notes, *notes, *([said] if said else [])))
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
@@ -301,8 +308,8 @@ def _remove_late_writes(scratch: list[Path]) -> None:
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
-           pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None
-           ) -> BuildResult:
+           pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
+           late: LateSignals | None = None) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -423,7 +430,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 f"but {blocking}: move it out of {out}, then build again")
         if writer.final.exists():
             if _check_identical(writer.final, writer.root, archive, created, config, out,
-                                prepared, seeds):
+                                prepared, seeds, late):
                 status, restored = "restored", "archive"
             else:
                 status = "unchanged"
@@ -432,6 +439,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # no build's leftover: a release whose folder was removed by hand.
             _check_archive_identical(writer.root, archive, created, config, out, prepared,
                                      seeds)
+            if late is not None:  # the folder's rename completes the release: not undone
+                late.hold()
             writer.commit()
             status, restored = "restored", "folder"
         else:
@@ -439,7 +448,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()
             try:
-                _write_release_archive(writer.final, archive, created, config, prepared)
+                _write_release_archive(writer.final, archive, created, config, prepared,
+                                       before_placing=late.hold if late is not None else None)
             except OutputError as error:  # the folder is whole: say how to finish (QA)
                 raise OutputError(
                     f"{error}; the release folder {writer.final} is complete, its zip not "
@@ -498,12 +508,13 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
 
 def _write_release_archive(folder: Path, target: Path, created: str | None,
                            config: CorpusConfig, prepared: PreparedPieces,
-                           doing: str | None = None) -> None:
+                           doing: str | None = None,
+                           before_placing: Callable[[], None] | None = None) -> None:
     """The release's zip of ``folder``, as ``config`` says: members under the release's
-    name, deflated by its compression."""
+    name, deflated by its compression (``before_placing``: see :func:`write_archive`)."""
     write_archive(folder, target, created, root=config.release_name,
                   compression=COMPRESSIONS[config.compression], prepared=prepared,
-                  doing=doing)
+                  doing=doing, before_placing=before_placing)
 
 
 def _archive_matches(built: Path, archive: Path, created: str | None, config: CorpusConfig,
@@ -590,7 +601,7 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
-                     seeds: Path) -> bool:
+                     seeds: Path, late: LateSignals | None = None) -> bool:
     """An existing release must equal the new build; its zip is restored if missing (then
     True). Files of it this user may not read are its problems (they raised a traceback:
     QA)."""
@@ -639,7 +650,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: {_bump_advice(seeds, out)}")
     if not archive.exists():
-        _write_release_archive(existing, archive, created, config, prepared)
+        _write_release_archive(existing, archive, created, config, prepared,
+                               before_placing=late.hold if late is not None else None)
         return True
     if not _archive_matches(built, archive, created, config, out, prepared):
         raise ReleaseExistsError(

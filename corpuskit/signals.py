@@ -25,3 +25,49 @@ class Terminated(KeyboardInterrupt):
     @property
     def exit_code(self) -> int:
         return 128 + self.signum
+
+
+#: The signals a run ends on as Ctrl-C does (SIGINT, and SIGTERM and SIGHUP where they exist).
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                       if hasattr(signal, name))
+
+
+class LateSignals:
+    """The ending signals that come once a run's work is committed (a release in place):
+    noted, not raised, from :meth:`hold` until :meth:`release`, so that the run still
+    removes its temporary files and says what it did (QA: Ctrl-C just after a release's
+    zip was in place said "aborted", exit 130, for a complete release, and left the
+    build's temporary folder, as large as the zip, in the output folder). A signal the
+    process ignores stays ignored; only the main thread can hold them (elsewhere, nothing
+    is raised in the thread anyway)."""
+
+    def __init__(self) -> None:
+        #: The signals that came while held, in order.
+        self.came: list[int] = []
+        self._saved: dict[int, object] = {}
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.came.append(signum)
+
+    def hold(self) -> None:
+        """From now on, note the ending signals instead of ending the run."""
+        import threading  # (not at the launcher's start: see the module's doc)
+
+        if self._saved or threading.current_thread() is not threading.main_thread():
+            return
+        for signum in ENDING_SIGNALS:
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+                self._saved[signum] = signal.signal(signum, self._note)
+
+    def release(self) -> None:
+        """Let the ending signals end the run again, as before :meth:`hold`."""
+        saved, self._saved = self._saved, {}
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def note(self, what: str) -> str | None:
+        """What to tell the user, if a signal came while held: that ``what`` stands."""
+        if not self.came:
+            return None
+        name = signal.Signals(self.came[0]).name
+        return f"{name} came once {what} was in place: it stands, complete"

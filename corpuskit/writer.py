@@ -577,7 +577,8 @@ class PackageWriter:
 
 def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
                   compression: Compression, prepared: PreparedPieces | None = None,
-                  doing: str | None = None) -> Path:
+                  doing: str | None = None,
+                  before_placing: Callable[[], None] | None = None) -> Path:
     """Write ``target``, a sealed zip of ``folder`` with members under ``root/`` deflated by
     ``compression``, atomically (``prepared``: pieces the build's workers deflated
     already); errors as for :func:`write_file`.
@@ -585,6 +586,9 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     The temporary file is opened for reading too: :func:`corpuskit.archiveseal.seal` reads the
     written archive back to compute its seal. On any failure (an error, ``KeyboardInterrupt``)
     it is removed: Ctrl-C while the zip was written left it in the output folder.
+    ``before_placing`` is called once the archive is whole, right before it is put in
+    place (a build holds the ending signals from then on: see
+    :class:`corpuskit.signals.LateSignals`).
     """
     temp_name: str | None = None
     try:
@@ -594,6 +598,8 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
             write_zip(folder, handle, root, created, compression=compression,
                       prepared=prepared)
         os.chmod(temp_name, FILE_MODE)
+        if before_placing is not None:
+            before_placing()
         os.replace(temp_name, target)
         temp_name = None
     except OSError as exc:

@@ -1,0 +1,109 @@
+"""A signal that comes once a release is in place: the release stands, the build's temporary
+folder is removed, and the command says so and exits 0 (QA: SIGTERM right after the zip was
+renamed into place said "terminated", exit 143, and left a temporary folder as large as the
+zip in the output folder)."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds
+
+from corpuskit.cli import main
+from corpuskit.signals import LateSignals
+
+GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n",
+        "other.txt": "Another title\n\nA second paragraph, of other words.\n"}
+
+
+def _signalled_when_held(monkeypatch: pytest.MonkeyPatch, signum: int) -> list[int]:
+    """Send ``signum`` to this process as soon as a build holds the ending signals, as a
+    Ctrl-C at that moment would; the list says how many times it was sent."""
+    sent: list[int] = []
+    hold = LateSignals.hold
+
+    def hold_then_signal(self: LateSignals) -> None:
+        hold(self)
+        sent.append(signum)
+        signal.raise_signal(signum)
+
+    monkeypatch.setattr(LateSignals, "hold", hold_then_signal)
+    return sent
+
+
+@pytest.mark.parametrize("placed", ["zip", "zip of a folder there", "folder of a zip there"])
+def test_an_interrupt_once_the_release_is_in_place_lets_it_stand(
+        placed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    if placed != "zip":  # one half of the release is there: the build puts the other back
+        assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+        release = next(path for path in out.iterdir() if path.is_dir())
+        if placed == "zip of a folder there":
+            (out / f"{release.name}.zip").unlink()
+        else:
+            shutil.rmtree(release)
+    sent = _signalled_when_held(monkeypatch, signal.SIGINT)
+    capsys.readouterr()
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert sent == [signal.SIGINT]
+    [release] = [path for path in out.iterdir() if path.is_dir()]
+    assert f"note: SIGINT came once the release {release.name} was in place: it stands, " \
+        "complete" in err, err
+    assert sorted(path.name for path in out.iterdir()) == \
+        [".corpuskit-lock", release.name, f"{release.name}.zip"]  # no temporary folder
+    monkeypatch.undo()
+    assert main(["validate", str(out)]) == 0
+    # Ctrl-C works again after the build: the handler it found is back.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_before_the_release_is_in_place_still_ends_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Held from the moment the zip is whole only: one while it is written ends the
+    build as before, with nothing of the zip left."""
+    import corpuskit.writer as writer
+
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    write_zip = writer.write_zip
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        write_zip(*args, **kwargs)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(writer, "write_zip", interrupted)
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 130
+    assert "corpuskit: aborted" in capsys.readouterr().err
+    assert not any(path.suffix == ".zip" or path.name.startswith(".corpuskit-tmp")
+                   for path in out.iterdir())
+
+
+def test_held_signals_are_noted_then_handled_as_before() -> None:
+    """Noted while held, the handlers found restored after; one the process ignores stays
+    ignored (nohup) and is not noted."""
+    late = LateSignals()
+    before = signal.getsignal(signal.SIGINT)
+    ignored = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        late.hold()
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGHUP)
+        assert late.came == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        late.release()
+        assert signal.getsignal(signal.SIGINT) is before
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+        assert late.note("the release x-1.0.0") == \
+            "SIGINT came once the release x-1.0.0 was in place: it stands, complete"
+        assert LateSignals().note("anything") is None
+    finally:
+        late.release()
+        signal.signal(signal.SIGHUP, ignored)
