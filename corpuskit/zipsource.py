@@ -25,10 +25,10 @@ from .zipdirectory import (
     ArchiveReadError,
     CentralDirectory,
     Member,
-    count_central_entries,
+    TooManyEntries,
     member_name_bytes,
-    members_of,
     read_central_directory,
+    read_members,
 )
 
 
@@ -47,7 +47,7 @@ class ArchiveLimits:
     any corpus of tens of GB.
     """
 
-    max_members: int = 1_000_000
+    max_members: int = 2_000_000
     max_total_bytes: int = 1 << 40
     max_ratio: float = 200.0
     ratio_floor_bytes: int = 256 << 20
@@ -92,7 +92,10 @@ class ZipSource(PackageSource):
         self._follow_links = follow_links
         self.name = path.stem
         self.problems: tuple[Problem, ...] = ()
+        #: The package's files, by their names in the archive (``<top folder>/<path>``:
+        #: no second string of each name is made, a hundred bytes an entry).
         self._members: dict[str, Member] = {}
+        self._prefix = ""
         self._handle: IO[bytes] | None = None
         #: Every central directory entry, in directory order (refused ones too).
         self.entries: list[Member] = []
@@ -156,20 +159,21 @@ class ZipSource(PackageSource):
                 raise self._fatal(f"its end record declares {directory.entries} entries, "
                                   f"more than {limits.max_members}; refused as a possible "
                                   "zip bomb")
-            if count_central_entries(handle, directory.offset, directory.size,
-                                     limits.max_members) > limits.max_members:
-                raise self._fatal(f"more than {limits.max_members} entries; refused as a "
-                                  "possible zip bomb")
-            handle.seek(0)
         except ArchiveReadError as exc:
             raise self._fatal(str(exc)) from None
         except OSError as exc:
             raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
         try:
-            with zipfile.ZipFile(handle) as parsed:
-                self.entries = members_of(parsed)
-        except Exception as exc:  # zipfile raises many types on hostile input; all mean "bad zip"
+            self.entries = read_members(handle, directory, limits.max_members)
+        except TooManyEntries:  # whatever the end record declares
+            raise self._fatal(f"more than {limits.max_members} entries; refused as a "
+                              "possible zip bomb") from None
+        except ArchiveReadError as exc:  # where zipfile raises BadZipFile
+            raise self._fatal(f"not a readable zip archive: {exc}") from None
+        except UnicodeDecodeError as exc:  # a name that is not in its encoding
             raise self._fatal(f"not a readable zip archive: {failure_reason(exc)}") from None
+        except OSError as exc:
+            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
         declared = sum(info.file_size for info in self.entries)
         if declared > limits.max_total_bytes:
             raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "
@@ -190,12 +194,16 @@ class ZipSource(PackageSource):
             refused.add(index)
             problems.append(Problem(infos[index].orig_filename, code, message))
 
-        names: dict[str, int] = {}
+        # A set, and the entries of names given twice looked for only if there are any:
+        # a table of every name's first entry cost 130 bytes an entry (ints, a dict).
+        names: set[str] = set()
+        duplicated: set[str] = set()
+        for info in infos:
+            (duplicated if info.filename in names else names).add(info.filename)
         repeated: dict[str, list[int]] = {}
-        for index, info in enumerate(infos):
-            first = names.setdefault(info.filename, index)
-            if first != index:
-                repeated.setdefault(info.filename, [first]).append(index)
+        for index, info in enumerate(infos if duplicated else ()):
+            if info.filename in duplicated:
+                repeated.setdefault(info.filename, []).append(index)
         for name, indexes in repeated.items():
             refused.update(indexes)
             problems.append(Problem(name, "unsafe-path",
@@ -277,21 +285,24 @@ class ZipSource(PackageSource):
                 continue
             if info.is_dir():
                 continue
-            self._members[info.filename[len(prefix):]] = info
+            self._members[info.filename] = info
+        self._prefix = prefix
         # Names that merge when extracted on many filesystems: reported as a package
         # folder's are (relative to the package, by the same rule), the members kept.
-        problems.extend(collision_problems(list(self._members)))
+        cut = len(prefix)
+        problems.extend(collision_problems([name[cut:] for name in self._members]))
         problems.sort()
         return problems
 
     def files(self) -> list[str]:
-        return sorted(self._members)
+        cut = len(self._prefix)  # (one top folder: sorted as the names in the package)
+        return [name[cut:] for name in sorted(self._members)]
 
     def info(self, rel: str) -> Member:
-        return self._members[rel]
+        return self._members[self._prefix + rel]
 
     def size(self, rel: str) -> int:
-        return self._members[rel].file_size
+        return self._members[self._prefix + rel].file_size
 
     def _fileno(self) -> int:
         """The open archive's descriptor; a closed one is refused as Python refuses I/O
@@ -308,7 +319,7 @@ class ZipSource(PackageSource):
     def open(self, rel: str) -> IO[bytes]:
         """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
         try:
-            info = self._members[rel]
+            info = self._members[self._prefix + rel]
         except KeyError:
             raise FileNotFoundError(rel) from None
         expected_name = member_name_bytes(info)
@@ -337,7 +348,7 @@ class ZipSource(PackageSource):
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:
-        return rel in self._members
+        return self._prefix + rel in self._members
 
     def close(self) -> None:
         if self._handle is not None:

@@ -457,3 +457,166 @@ def test_a_member_that_cannot_be_inflated_is_named_once(tmp_path: Path) -> None:
             source.open("README.md") as member:
         member.read()
     assert str(raised.value).startswith(f"{info.filename}: ")
+
+
+def _zipfile_members(path: Path) -> list[tuple[object, ...]]:
+    """Every entry as zipfile's infolist() gives it, in the fields of a Member."""
+    with zipfile.ZipFile(path) as archive:
+        return [(i.filename, i.orig_filename, i.flag_bits, i.compress_type, i.CRC,
+                 i.compress_size, i.file_size, i.header_offset, i.date_time, i.create_system,
+                 i.external_attr) for i in archive.infolist()]
+
+
+def _our_members(path: Path, limit: int = 1000) -> list[tuple[object, ...]]:
+    from corpuskit.zipdirectory import read_central_directory, read_members
+
+    with path.open("rb") as handle:
+        directory = read_central_directory(handle, path.stat().st_size)
+        return [tuple(member) for member in read_members(handle, directory, limit)]
+
+
+class _Unseekable:
+    """A write-only stream: zipfile then writes data descriptors (flag bit 3)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _with_zip64_extras(data: bytes) -> bytes:
+    """``data``, a zip, with each central directory entry's sizes and offset moved into a
+    zip64 extra field (0xFFFFFFFF in their places), as a writer of large archives puts
+    them."""
+    end = data.rfind(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<LL", data, end + 12)
+    entries, at = [], offset
+    while data[at:at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<3H", data, at + 28)
+        entry = bytearray(data[at:at + 46 + name_length + extra_length + comment_length])
+        compress_size, file_size = struct.unpack_from("<LL", entry, 20)
+        header_offset = struct.unpack_from("<L", entry, 42)[0]
+        struct.pack_into("<LL", entry, 20, 0xFFFFFFFF, 0xFFFFFFFF)
+        struct.pack_into("<L", entry, 42, 0xFFFFFFFF)
+        extra = struct.pack("<HHQQQ", 1, 24, file_size, compress_size, header_offset)
+        entry[46 + name_length:46 + name_length] = extra
+        struct.pack_into("<H", entry, 30, extra_length + len(extra))
+        entries.append(bytes(entry))
+        at += 46 + name_length + extra_length + comment_length
+    directory = b"".join(entries)
+    tail = bytearray(data[end:])
+    struct.pack_into("<L", tail, 12, len(directory))
+    return data[:offset] + directory + bytes(tail)
+
+
+@pytest.mark.parametrize("shape", ["release", "zip64", "data descriptors", "cp437 names",
+                                   "a NUL in a name", "a stub in front", "comments and extras",
+                                   "no entries"])
+def test_the_central_directory_reads_as_zipfile_reads_it(shape: str, tmp_path: Path) -> None:
+    """corpuskit reads an archive's central directory itself (zipfile's ZipInfo of every
+    entry held twice the memory of the entries, at once): the same entries, field by
+    field, as zipfile gives, on archives of every form it reads."""
+    path = tmp_path / "a.zip"
+    if shape == "release":
+        path.write_bytes(built().archive.read_bytes())
+    elif shape == "data descriptors":
+        stream = _Unseekable()
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+            archive.writestr("top/a.txt", b"a" * 1000)
+            archive.writestr("top/b/c.txt", b"hello\n")
+        path.write_bytes(bytes(stream.data))
+    elif shape == "a stub in front":
+        path.write_bytes(b"#!/bin/sh\nexit 0\n" * 50 + built().archive.read_bytes())
+    else:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for number in range(3 if shape != "no entries" else 0):
+                info = zipfile.ZipInfo(f"top/é{number}.txt", (2001 + number, 2, 3, 4, 5, 6))
+                info.external_attr = 0o100644 << 16
+                if shape == "cp437 names":
+                    info.filename = f"top/X{number}.txt"  # made cp437's "▒" below
+                elif shape == "a NUL in a name":
+                    info.filename = f"top/x{number}.txt\0hidden"
+                elif shape == "comments and extras":
+                    info.comment = b"a comment"
+                    info.extra = struct.pack("<HH", 0xCAFE, 4) + b"abcd"
+                with archive.open(info, "w", force_zip64=shape == "zip64") as member:
+                    member.write(b"text %d\n" % number)
+    if shape == "zip64":  # the central directory's values in zip64 extra fields
+        path.write_bytes(_with_zip64_extras(path.read_bytes()))
+    if shape == "cp437 names":  # a name of code page 437 (no UTF-8 flag): "▒" is B1
+        path.write_bytes(path.read_bytes().replace(b"top/X", b"top/\xb1"))
+    expected = _zipfile_members(path)
+    assert _our_members(path) == expected
+    if shape == "zip64":
+        with zipfile.ZipFile(path) as archive:
+            assert all(len(info.extra) == 28 for info in archive.infolist())
+    if shape == "a NUL in a name":
+        assert all("\0" not in name and "\0" in orig for name, orig, *_ in expected)
+    if shape == "cp437 names":
+        assert [name for name, *_ in expected] == [f"top/\u2592{n}.txt" for n in range(3)]
+
+
+@pytest.mark.parametrize("damage", ["signature", "truncated", "zip64 extra", "version"])
+def test_a_central_directory_zipfile_refuses_is_refused_alike(damage: str,
+                                                              tmp_path: Path) -> None:
+    """Where zipfile raises BadZipFile (or NotImplementedError), the reader raises
+    ArchiveReadError with zipfile's words, and validate reports it as an archive-error."""
+    from corpuskit.zipdirectory import read_central_directory, read_members
+
+    path = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{TOP}/a.txt", b"a")
+    data = bytearray(path.read_bytes())
+    central = data.find(b"PK\x01\x02")
+    if damage == "signature":
+        data[central + 3] = 0x09
+    elif damage == "truncated":  # the end record says the directory is longer
+        end = data.rfind(b"PK\x05\x06")
+        struct.pack_into("<L", data, end + 12, struct.unpack_from("<L", data, end + 12)[0] + 4)
+        struct.pack_into("<L", data, end + 16, struct.unpack_from("<L", data, end + 16)[0] - 4)
+    elif damage == "zip64 extra":  # a size said to be in a zip64 field that is not there
+        struct.pack_into("<L", data, central + 24, 0xFFFFFFFF)
+        name_length = struct.unpack_from("<H", data, central + 28)[0]
+        data[central + 46 + name_length:central + 46 + name_length] = \
+            struct.pack("<HH", 1, 0)
+        struct.pack_into("<H", data, central + 30, 4)
+        end = data.rfind(b"PK\x05\x06")
+        struct.pack_into("<L", data, end + 12, struct.unpack_from("<L", data, end + 12)[0] + 4)
+    else:
+        struct.pack_into("<B", data, central + 6, 64)
+    path.write_bytes(bytes(data))
+    with pytest.raises((zipfile.BadZipFile, NotImplementedError)) as theirs:
+        zipfile.ZipFile(path).close()
+    with path.open("rb") as handle, pytest.raises(ArchiveReadError) as ours:
+        read_members(handle, read_central_directory(handle, len(data)), 1000)
+    assert str(ours.value) == str(theirs.value)
+    report = validate(path, jobs=1)
+    assert f"not a readable zip archive: {theirs.value}" in "\n".join(render_text(report))
+
+
+def test_an_archive_of_more_entries_than_the_limit_is_refused_without_reading_them_all(
+        tmp_path: Path) -> None:
+    """Counted as they are read, whatever the end record declares: the limit is a bound on
+    memory too."""
+    from corpuskit.zipdirectory import TooManyEntries, read_central_directory, read_members
+
+    path = tmp_path / f"{TOP}.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(11):
+            archive.writestr(f"{TOP}/{number}.txt", b"x")
+    assert len(_our_members(path, limit=11)) == 11
+    data = bytearray(path.read_bytes())  # its end record declares 10 entries
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 10, 10)
+    path.write_bytes(bytes(data))
+    with path.open("rb") as handle, pytest.raises(TooManyEntries):
+        read_members(handle, read_central_directory(handle, path.stat().st_size), 10)
+    source = ZipSource.__new__(ZipSource)  # only the limit differs from a real reading
+    with pytest.raises(InputError) as refused:
+        ZipSource.__init__(source, path, limits=ArchiveLimits(max_members=10))
+    assert "more than 10 entries; refused as a possible zip bomb" in str(refused.value)
