@@ -69,9 +69,10 @@ def _unix_mode(info: Member) -> int:
 class ZipSource(PackageSource):
     """A package archive: every member under one top folder ``<name>-<version>/``.
 
-    The archive is read in place and never extracted. Before zipfile parses it, the end
-    records and the central directory are checked against :class:`ArchiveLimits`; then
-    every entry is checked: names that are absolute, hold ``..``, backslashes or control
+    The archive is read in place and never extracted. Its end records and central
+    directory are checked against :class:`ArchiveLimits` as they are read (entry by entry,
+    as zipfile reads them: :func:`~corpuskit.zipdirectory.read_members`); then every entry
+    is checked: names that are absolute, hold ``..``, backslashes or control
     characters, symbolic links and other special files, duplicates, entries outside the
     single top folder, encrypted entries, compression other than stored or deflated,
     overlapping entries and entries beyond the size or ratio limits are refused (never
