@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import combinations, islice
+from itertools import chain, combinations, islice
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
 from .models import document_id
@@ -327,16 +327,24 @@ def may_collide(paths: Collection[str]) -> bool:
     collision key.
 
     Counting is cheaper than finding which names collide: distinct names, distinct keys.
+    The keys are counted by their hashes, not held (a million names' keys held 160 MB at
+    once): two keys with one hash, which the hash's random seed makes a matter of chance,
+    only send the names to :func:`collisions`, which compares the keys themselves.
     """
-    names = set(paths)
-    folders = {path.rpartition("/")[0] for path in names} - {""}
+    folders = {path.rpartition("/")[0] for path in paths} - {""}
     for folder in list(folders):
         while (folder := folder.rpartition("/")[0]) and folder not in folders:
             folders.add(folder)
-    names |= folders
-    if all(map(str.isascii, names)):  # the usual case: the keys in one pass in C
-        return len(set(map(str.casefold, names))) != len(names)
-    return len({collision_key(name) for name in names}) != len(names)
+    # The usual case, ASCII: the keys in one pass in C.
+    key = str.casefold if all(map(str.isascii, chain(paths, folders))) else collision_key
+    path_keys = set(map(hash, map(key, paths)))
+    if len(path_keys) != len(paths) \
+            or len(set(map(hash, map(key, folders)))) != len(folders):
+        return True
+    # A folder whose key a file has: another name, or the file's own (a zip may list
+    # "a" and "a/b"; it is one name then).
+    clashing = {folder for folder in folders if hash(key(folder)) in path_keys}
+    return len(clashing.intersection(paths)) != len(clashing)
 
 
 def siblings_collide(names: Sequence[str]) -> bool:

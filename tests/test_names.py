@@ -312,7 +312,10 @@ def test_name_that_is_not_utf8_is_refused_by_validate_and_info(tmp_path: Path) -
                  ["validate", "--format", "github"], ["info"], ["info", "--json"]):
         done = run_cli([*args, seeds])
         assert "Traceback" not in done.stderr, (args, done.stderr)
-        assert "unsafe-path" in done.stdout, args
+        # info's text says its problems on stderr, after the summary (validate's are its
+        # report, on stdout)
+        said = done.stderr if args == ["info"] else done.stdout
+        assert "unsafe-path" in said, args
         assert done.code == 1, (args, done.stderr)  # info too: it lists a problem
         if "json" in args or "--json" in args:
             data = json.loads(done.stdout)
@@ -320,7 +323,7 @@ def test_name_that_is_not_utf8_is_refused_by_validate_and_info(tmp_path: Path) -
             assert [p["path"] for p in problems] == [NOT_UTF8_SHOWN], problems
             assert "manifest" in problems[0]["message"]
         else:
-            assert NOT_UTF8_SHOWN in done.stdout, (args, done.stdout)
+            assert NOT_UTF8_SHOWN in said, (args, said)
     report = corpuskit.validate(seeds, jobs=1)
     assert [(p.path, p.code) for p in report.problems] == [(NOT_UTF8_SHOWN, "unsafe-path")]
 
@@ -437,7 +440,8 @@ def test_names_that_may_collide_include_every_collision(paths: list[str]) -> Non
     refs = sorted((SourceRef(p) for p in paths), key=lambda ref: ref.id)
     with patch.object(names, "may_collide", lambda paths: True):  # always search
         found = [problem for problem in discover_module._identity_problems(
-            refs, [ref.id for ref in refs]) if problem.code == "name-collision"]
+            [ref.path for ref in refs], [ref.id for ref in refs])
+            if problem.code == "name-collision"]
     assert names.may_collide([ref.path for ref in refs]) == bool(found), paths
 
 
