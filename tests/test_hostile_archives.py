@@ -620,3 +620,25 @@ def test_an_archive_of_more_entries_than_the_limit_is_refused_without_reading_th
     with pytest.raises(InputError) as refused:
         ZipSource.__init__(source, path, limits=ArchiveLimits(max_members=10))
     assert "more than 10 entries; refused as a possible zip bomb" in str(refused.value)
+
+
+def test_an_archive_written_to_a_stream_is_said_to_be_one_and_its_headers_found(
+        tmp_path: Path) -> None:
+    """QA: an archive written with data descriptors (to a stream) was said to have bytes
+    "added, removed or moved" and "no local header here" at each later entry: the headers
+    were looked for where the reproducible form puts them, not where they are."""
+    stream = _Unseekable()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as dst:  # type: ignore[arg-type]
+        _copy_members(dst)
+    path = tmp_path / f"{TOP}.zip"
+    path.write_bytes(bytes(stream.data))
+    said = [p for p in validate(path, jobs=1).problems if p.code == "archive-metadata"]
+    messages = [p.message for p in said]
+    with zipfile.ZipFile(path) as archive:
+        count = len(archive.infolist())
+    assert f"{count} of its {count} entries have a data descriptor after the data (flag 3: " \
+        "an archive written to a stream), which a corpuskit archive has not" in messages
+    assert not any("no local header here" in message for message in messages), messages
+    assert sum("where the reproducible form has byte" in message for message in messages) == 1
+    headers = [p for p in said if p.message.startswith("local header at byte")]
+    assert len(headers) == count and all("flags" in p.message for p in headers), messages

@@ -58,6 +58,8 @@ def _fields(layout: struct.Struct, names: tuple[str, ...], actual: bytes,
 
 #: Entries checked between two pauses of :func:`archive_structure_steps`.
 STEP_ENTRIES = 2048
+#: The flag of an entry whose sizes and CRC-32 follow its data (a data descriptor).
+_DATA_DESCRIPTOR = 0x08
 
 
 def check_archive_structure(source: ZipSource, created: str | None) -> list[Problem]:
@@ -99,8 +101,16 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                 f"{front} bytes before the archive's first entry (a "
                                 "self-extracting stub, or bytes added before its central "
                                 "directory); a corpuskit archive starts with its first entry"))
+    streamed = sum(1 for info in infos if info.flag_bits & _DATA_DESCRIPTOR)
+    if streamed:
+        have = "entry has" if streamed == 1 else "entries have"
+        problems.append(Problem(".", "archive-metadata",
+                                f"{streamed} of its {len(infos)} {have} a data descriptor "
+                                "after the data (flag 3: an archive written to a stream), "
+                                "which a corpuskit archive has not"))
     offset, position = front, 0
     tail_problem: Problem | None = None
+    moved = False
     for number, info in enumerate(infos, 1):
         if not number % STEP_ENTRIES:
             yield
@@ -110,6 +120,19 @@ def archive_structure_steps(source: ZipSource, created: str | None,
         expected = member_info(info.filename, date_time, size=info.file_size,
                                compress_size=info.compress_size, crc=info.CRC)
         local = local_header(expected)
+        if info.header_offset != offset and 0 <= info.header_offset < directory.offset:
+            # Said once, and each entry then looked at where the archive has it (QA: a
+            # data descriptor or extra field moved every later entry, each of which was
+            # said to have "no local header here").
+            if not moved:
+                problems.append(Problem(info.filename, "archive-metadata",
+                                        f"the local header is at byte {info.header_offset}, "
+                                        f"where the reproducible form has byte {offset}, and "
+                                        "the entries after it are moved too (bytes added or "
+                                        "removed before it: a data descriptor, an extra "
+                                        "field)"))
+                moved = True
+            offset = info.header_offset
         actual = source.read_at(offset, len(local))
         if actual != local:
             fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
