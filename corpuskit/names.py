@@ -512,6 +512,14 @@ def escaped(name: str) -> str:
                    for char in name)
 
 
+def spelled(name: str) -> str:
+    """`` (spelled <name with escapes>)`` for a name that shows as another could (not in
+    NFC, or holding characters nothing shows: :func:`shown_id`), else ``""``: a problem
+    of ``cafe\u0301.txt`` and one of ``caf\u00e9.txt`` printed alike, the same file
+    "present" and "absent" (QA)."""
+    return f" (spelled {escaped(name)})" if shown_id(name) != name else ""
+
+
 def _entry_name(path: str, files: set[str]) -> str:
     return f"the file {path}" if path in files else f"the folder {path}/"
 

@@ -225,3 +225,31 @@ def test_the_fast_pass_leaves_look_alike_ids_to_the_precise_check(tmp_path: Path
         assert _clean_pass(target, 2) is None, target
         problems = corpuskit.validate(target, jobs=2).problems
         assert problems and {p.code for p in problems} == {"name-collision"}, problems
+
+
+def test_names_that_print_alike_are_spelled_out_in_their_problems(tmp_path: Path) -> None:
+    """QA: a raw file renamed to its NFD spelling was "present but not listed" and
+    "listed but absent" under one printed name, and a record whose id was renamed so,
+    with its source_path alone, said its id "does not match" what printed as the same."""
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    package = _built(tmp_path, {f"{nfc}.txt": b"A text about coffee.\n",
+                                "other.txt": b"Another text.\n"})
+    raw = package / "data" / "raw"
+    (raw / f"{nfc}.txt").rename(raw / f"{nfd}.txt")
+    said = {(p.code, p.message) for p in corpuskit.validate(package, jobs=1).problems
+            if p.path.startswith("data/raw/caf")}
+    spelled = f" (spelled data/raw/{nfd.encode('unicode_escape').decode()}.txt)"
+    assert ("unlisted-file", f"present but not listed in manifest-sha256.txt{spelled}") \
+        in said, said
+    assert ("missing-file", "listed in manifest-sha256.txt (line 1) but absent") in said
+    # The record now names the NFD file, its id left in NFC.
+    records_path = package / "data" / "documents.jsonl"
+    lines = records_path.read_bytes().split(b"\n")
+    lines[0] = lines[0].replace(f'"source_path":"{nfc}.txt"'.encode(),
+                                f'"source_path":"{nfd}.txt"'.encode())
+    records_path.write_bytes(b"\n".join(lines))
+    resign(package)
+    [mismatch] = [p.message for p in corpuskit.validate(package, jobs=1).problems
+                  if p.code == "record-mismatch"]
+    assert mismatch.endswith("they differ only in how they are spelled: caf\\u00e9 and "
+                             "cafe\\u0301)"), mismatch

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH
@@ -210,7 +211,8 @@ class Checker(PackageReader):
                 for rel in files:
                     if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
                             and rel not in self.unreadable:
-                        self.problems.append(Problem(rel, "unreferenced-file", unread))
+                        self.problems.append(Problem(rel, "unreferenced-file",
+                                                     unread + spelled(rel)))
             else:
                 documents = None
         else:  # fast: a document for each raw file, those refused too (present, unread)
@@ -318,7 +320,8 @@ class Checker(PackageReader):
                                               strict=True):
                 if path not in files:
                     self.problems.append(Problem(path, "missing-file",
-                                                 f"listed in {name} (line {line}) but absent"))
+                                                 f"listed in {name} (line {line}) but absent"
+                                                 f"{spelled(path)}"))
                     continue
                 actual = digests.get(path)
                 if actual is not None and actual != expected:
@@ -337,7 +340,8 @@ class Checker(PackageReader):
             for manifest in covering:
                 if rel not in manifest.entries:
                     self.problems.append(Problem(rel, "unlisted-file",
-                                                 f"present but not listed in {manifest.name}"))
+                                                 f"present but not listed in {manifest.name}"
+                                                 f"{spelled(rel)}"))
 
     def descriptor(self, *, schemas: bool = True) -> dict[str, Any] | None:
         """The parsed datapackage.json, checked against its schemas unless ``schemas`` is

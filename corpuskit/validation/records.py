@@ -28,11 +28,13 @@ from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..names import (
     REBUILD,
+    escaped,
     lookalike_groups,
     lookalike_id_message,
     refused_names,
     shown_id,
     some_others,
+    spelled,
 )
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
@@ -125,10 +127,14 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                 f"record {doc_id!r}: source_path {source[:200]!r} is unsafe: "
                                 f"{reason}", f"line {number}"))
         return (number, doc_id, None, 0, "", False), None
-    if document_id(source) != doc_id:
+    if (expected := document_id(source)) != doc_id:
+        # Two ids that show alike are spelled out (QA: "id 'café' does not match ... (its
+        # id would be 'café')", the one NFC, the other not).
+        alike = (f"; they differ only in how they are spelled: {escaped(doc_id)} and "
+                 f"{escaped(expected)}" if shown_id(doc_id) == shown_id(expected) else "")
         problems.append(Problem(path, "record-mismatch",
                                 f"record {doc_id!r}: id does not match source_path {source!r} "
-                                f"(its id would be {document_id(source)!r})", f"line {number}"))
+                                f"(its id would be {expected!r}{alike})", f"line {number}"))
     return (number, doc_id, RAW_PREFIX + source, data["source_bytes"], data["source_sha256"],
             not wrong), data
 
@@ -246,7 +252,7 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
         if listed is None:
             problems.append(Problem(raw_path, "missing-file",
                                     f"the raw input of record {doc_id!r} ({path} line "
-                                    f"{number}) is absent"))
+                                    f"{number}) is absent{spelled(raw_path)}"))
             continue
         sha: str | None = None
         try:
