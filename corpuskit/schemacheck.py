@@ -270,31 +270,60 @@ def _content_key(document: Any) -> str | None:
     return key if len(key) <= REMEMBERED_BYTES else None
 
 
-def duplicate_keys(data: bytes | str) -> list[str]:
-    """The keys given twice in one object of the JSON document ``data``: orjson keeps the
-    last value, other readers the first, so two tools would read two documents."""
-    found: list[str] = []
+class _KeysTwice(dict[str, Any]):
+    """An object of a JSON document that gives some of its keys twice (``twice``)."""
 
+    twice: list[str]
+
+
+def duplicate_keys(data: bytes | str) -> list[tuple[str, str]]:
+    """The keys given twice in one object of the JSON document ``data``, each with the
+    JSON pointer of that object: orjson keeps the last value, other readers the first,
+    so two tools would read two documents."""
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
+        twice: list[str] = []
         for key, _ in items:
             if key in seen:
-                found.append(key)
+                twice.append(key)
             seen.add(key)
-        return dict(items)
+        if not twice:
+            return dict(items)
+        found = _KeysTwice(items)
+        found.twice = twice
+        return found
 
     try:
-        json.loads(data, object_pairs_hook=pairs)
-    except ValueError:  # not JSON: reported by whoever parses it
+        document = json.loads(data, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):  # not JSON: reported by whoever parses it
         return []
+    found: list[tuple[str, str]] = []
+    pending: list[tuple[str, Any]] = [("", document)]  # (pointer, value), depth first
+    while pending:
+        pointer, value = pending.pop()
+        if isinstance(value, dict):
+            found += [(pointer, key) for key in getattr(value, "twice", ())]
+            pending += [(f"{pointer}/{_escaped_token(key)}", item)
+                        for key, item in reversed(value.items())]
+        elif isinstance(value, list):
+            pending += [(f"{pointer}/{index}", item)
+                        for index, item in reversed(list(enumerate(value)))]
     return found
 
 
+def _escaped_token(key: str) -> str:
+    """``key`` as a JSON pointer's reference token (RFC 6901: ``~`` and ``/`` escaped)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def duplicate_key_problems(data: bytes | str, path: str) -> list[Problem]:
-    """A schema error for each key of :func:`duplicate_keys`."""
+    """A schema error for each key of :func:`duplicate_keys`, at the object's key (QA: a
+    duplicate was reported at the file alone, where every other problem of a descriptor
+    has its JSON pointer)."""
     return [Problem(path, "schema-error", f"the key {key!r} is given twice in one object; "
-                                          "JSON readers differ on which value counts")
-            for key in duplicate_keys(data)]
+                                          "JSON readers differ on which value counts",
+                    f"{pointer}/{_escaped_token(key)}")
+            for pointer, key in duplicate_keys(data)]
 
 
 #: What :func:`read_json` gives for bytes that are no JSON document.

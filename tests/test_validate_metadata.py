@@ -225,9 +225,24 @@ def test_croissant_key_given_twice_is_reported(tmp_path: Path) -> None:
     first = '  "name": "corpuskit-seeds",\n'
     assert first in text
     path.write_text(text.replace(first, '  "name": "evil-corpus",\n' + first, 1), "utf-8")
-    _assert_reported(copy, tmp_path, {(CROISSANT, "schema-error", "")})
+    _assert_reported(copy, tmp_path, {(CROISSANT, "schema-error", "/name")})
     assert any("the key 'name' is given twice" in p.message
                for p in validate(copy, jobs=1).problems)
+
+
+def test_a_key_given_twice_is_reported_at_its_json_pointer() -> None:
+    """QA: it was reported at the file alone, where every other problem of a descriptor
+    has its JSON pointer."""
+    from corpuskit.schemacheck import duplicate_key_problems
+
+    data = ('{"a": 1, "b": {"c": [{"x": 1, "x": 2}, {"x": 3}]}, "a": 3, '
+            '"k/~": {"y": 1, "y": 1, "y": 2}}')
+    found = [(p.location, p.message.split(" is given")[0])
+             for p in duplicate_key_problems(data, "d.json")]
+    assert sorted(found) == [("/a", "the key 'a'"), ("/b/c/0/x", "the key 'x'"),
+                             ("/k~1~0/y", "the key 'y'"), ("/k~1~0/y", "the key 'y'")]
+    assert duplicate_key_problems('{"a": 1, "b": [{"a": 2}]}', "d.json") == []
+    assert duplicate_key_problems("not json", "d.json") == []
 
 
 def test_croissant_message_names_both_values_and_what_to_do(tmp_path: Path) -> None:
