@@ -220,6 +220,12 @@ def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     if exc.errno == errno.EROFS:
         return f"{said}: its file system is mounted read-only; {elsewhere} on another one"
     folder = out if os.path.isdir(out) else _made_in(out)
+    if exc.errno == errno.EPERM and folder is not None:
+        # Not the permissions (those say EACCES): an attribute or a policy, which chmod
+        # does not change (QA: "chmod u+rwx" was advised for an immutable folder).
+        return (f"{said}: the system refuses it whatever the permissions of {folder} (an "
+                f"immutable or append-only attribute: lsattr -d {shell_word(str(folder))}; "
+                f"or a security policy); {elsewhere}")
     if folder is not None and _unwritable(folder):
         return f"{said}: this user may not write into {folder}; {_grant(folder)}, or {elsewhere}"
     return f"{said}; make it writable, or {elsewhere}"

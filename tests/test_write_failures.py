@@ -1523,3 +1523,20 @@ def test_a_package_file_this_user_may_not_read_says_what_to_do(denied: int) -> N
     assert read_problem("data/raw/a.txt", failed).message == \
         f"cannot read: {os.strerror(errno.EIO)}"
     assert read_reason(failed) == os.strerror(errno.EIO)
+
+
+def test_a_folder_the_system_refuses_whatever_its_permissions_gets_no_chmod_advice(
+        tmp_path: Path) -> None:
+    """QA: an immutable output folder (chattr +i; EPERM, where permissions give EACCES)
+    was told "chmod u+rwx", which changes nothing there."""
+    import errno
+
+    from corpuskit.writer import _read_only
+
+    refused = PermissionError(errno.EPERM, "Operation not permitted")
+    said = _read_only(tmp_path, refused, None)
+    assert said is not None and "chmod" not in said, said
+    assert f"the system refuses it whatever the permissions of {tmp_path} (an immutable or " \
+        f"append-only attribute: lsattr -d {tmp_path}; or a security policy)" in said, said
+    denied = _read_only(tmp_path, PermissionError(errno.EACCES, "Permission denied"), None)
+    assert denied is not None and "lsattr" not in denied, denied
