@@ -352,7 +352,16 @@ def not_json(data: bytes, exc: orjson.JSONDecodeError, *, line: bool = False) ->
             where = f"byte {start:,}, on line {number:,}"
         return (f"not valid UTF-8 ({where}, in column {column:,}, is "
                 f"{data[start:start + 1]!r}); {DAMAGED_PACKAGE}")
-    return f"not valid JSON: {exc}"
+    said = str(exc)
+    if said.startswith(_INFINITE):  # valid JSON (RFC 8259 sets no limit), past any reader's
+        return (f"a number too large to read, past a double's range (about 1.8e308)"
+                f"{said[len(_INFINITE):]}; corpuskit writes none")
+    return f"not valid JSON: {said}"
+
+
+#: How orjson starts its message for a number past a double's range (QA: that number was
+#: said to be "not valid JSON").
+_INFINITE = "number is infinity when parsed as double"
 
 
 def read_json(data: bytes, path: str) -> tuple[Any, list[Problem]]:

@@ -1512,3 +1512,19 @@ def test_an_empty_folder_in_a_package_folder_is_reported_as_in_its_zip(
     (package / "extra").mkdir()
     problems = [(p.path, p.code) for p in validate(package, jobs=1, fast=fast).problems]
     assert problems == [("data/raw/zz", "unexpected-file"), ("extra", "unexpected-file")]
+
+
+def test_a_number_past_a_doubles_range_is_said_to_be_one(tmp_path: Path) -> None:
+    """QA: a record's 5,000-digit integer (valid JSON: RFC 8259 sets no limit) was said to
+    be "not valid JSON"."""
+    package = copy_release(tmp_path)
+    path = package / "data" / "documents.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    chars = json.loads(lines[0])["chars"]
+    lines[0] = lines[0].replace(f'"chars":{chars},'.encode(), b'"chars":' + b"9" * 400 + b",")
+    path.write_bytes(b"\n".join(lines))
+    [said] = [p for p in corpuskit.validate(package, jobs=1).problems
+              if p.path == "data/documents.jsonl" and p.location == "line 1"]
+    assert said.message.startswith("a number too large to read, past a double's range "
+                                   "(about 1.8e308): line 1 column "), said.message
+    assert said.message.endswith("; corpuskit writes none") and said.code == "schema-error"
