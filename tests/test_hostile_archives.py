@@ -494,7 +494,7 @@ def _with_zip64_extras(data: bytes) -> bytes:
     zip64 extra field (0xFFFFFFFF in their places), as a writer of large archives puts
     them."""
     end = data.rfind(b"PK\x05\x06")
-    size, offset = struct.unpack_from("<LL", data, end + 12)
+    offset = struct.unpack_from("<L", data, end + 16)[0]
     entries, at = [], offset
     while data[at:at + 4] == b"PK\x01\x02":
         name_length, extra_length, comment_length = struct.unpack_from("<3H", data, at + 28)
