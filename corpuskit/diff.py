@@ -788,7 +788,10 @@ def render_text(result: Diff) -> str:
     out = [f"old: {_side_label(result.old)}", f"new: {_side_label(result.new)}"]
     out += [f"note: {note}" for note in result.notes]
     if result.same_content:
-        how = " (content hashes are equal)" if result.by_hash else ""
+        # Said to be the content only (QA: a package with a raw file removed was "same
+        # content" with no word that nothing else was looked at).
+        how = (" (content hashes are equal; the packages themselves are not checked: "
+               "corpuskit validate does that)" if result.by_hash else "")
         ident = result.new.content_hash or ""
         count = result.new.documents
         out.append(f"same content{how}: {count} document{'' if count == 1 else 's'}"

@@ -84,7 +84,8 @@ def test_folder_and_zip_of_one_release_are_the_same_content_by_hash(released: Pa
     assert result.old.content_hash == result.new.content_hash
     assert result.new.documents == 3 and result.unchanged == 3
     assert not (result.added or result.removed or result.changed or result.metadata)
-    assert "same content (content hashes are equal): 3 documents" in render_text(result)
+    assert "same content (content hashes are equal; the packages themselves are not "\
+        "checked: corpuskit validate does that): 3 documents" in render_text(result)
 
 
 def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
