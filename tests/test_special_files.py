@@ -192,3 +192,14 @@ def test_a_pipe_for_a_releases_descriptor_in_dist_never_blocks(command: str,
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert release.name in done.stdout + done.stderr
+
+
+def test_a_pipe_given_as_the_target_is_said_to_be_one(tmp_path: Path) -> None:
+    """QA: ``validate x.zip`` of a pipe was told it had no corpus.toml and no
+    datapackage.json; it is said to be a pipe, never opened (no hang)."""
+    pipe = tmp_path / "x-1.0.0.zip"
+    os.mkfifo(pipe)
+    [problem] = corpuskit.validate(pipe, jobs=1).problems
+    assert (problem.code, problem.message) == (
+        "not-a-package", "a pipe, not a package folder, package archive or seeds folder; "
+        "never read (give the path of a file or folder)")

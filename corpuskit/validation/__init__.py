@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import replace
 from os import PathLike
@@ -115,6 +116,22 @@ def _folder_release(folder: Path) -> str | None:
         return None
     name, version = descriptor.get("name"), descriptor.get("version")
     return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
+
+
+def _special_given(target: Path) -> str | None:
+    """What a target that is no file or folder is (a pipe, socket or device: never opened,
+    as a read of a pipe waits for ever), or None (QA: ``validate x.zip`` of a pipe was told
+    it had no corpus.toml)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    what = ("a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device")
+    return (f"{what}, not a package folder, package archive or seeds folder; never read "
+            "(give the path of a file or folder)")
 
 
 def _given_kind(target: Path) -> str:
@@ -248,6 +265,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                   (f"a folder of releases ({counted(len(releases), 'release')}), not one "
                    f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
                    f"it, as 'corpuskit validate {shown}' does" if releases else None) or
+                  _special_given(target) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "
