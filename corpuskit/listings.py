@@ -40,7 +40,7 @@ import orjson
 from . import __version__
 from .config import DiscoverConfig, read_regular
 from .errors import OutputError
-from .seedstate import checked, with_check
+from .seedstate import checked_json, with_check
 from .writer import write_file
 
 FOLDER = "listings"
@@ -100,10 +100,9 @@ class Listings:
 
     def _load(self) -> dict[str, TopListing]:
         try:
-            document = checked(FORMAT, read_regular(self.file, _MAX_LISTING_BYTES))
-            if document is None:
+            loaded = checked_json(FORMAT, read_regular(self.file, _MAX_LISTING_BYTES))
+            if loaded is None:
                 return {}
-            loaded = orjson.loads(document)
             tops = {name: TopListing(top["found"], top["ids"],
                                      [(path, reason) for path, reason in top["skipped"]],
                                      [(rel, dev, ino, mtime, ctime)
@@ -144,5 +143,17 @@ class Listings:
 
 
 def paths_digest(paths: list[str]) -> str:
-    """The sha256 of a list of paths, in order (no path holds a NUL)."""
-    return hashlib.sha256("\0".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
+    """The sha256 of a list of paths joined by NULs, in order (no path holds a NUL), made
+    a slice of paths at a time (a million paths joined were a string and its bytes of
+    70 MB each, at once)."""
+    hasher = hashlib.sha256()
+    for start in range(0, len(paths), _DIGEST_SLICE):
+        if start:
+            hasher.update(b"\0")
+        hasher.update("\0".join(paths[start:start + _DIGEST_SLICE])
+                      .encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+#: Paths joined at a time by :func:`paths_digest`.
+_DIGEST_SLICE = 4096

@@ -240,10 +240,12 @@ def _open_for_writing(path: Path) -> BinaryIO:
         return path.open("wb")
 
 
-def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bool = False,
-               doing: Doing = None) -> None:
-    """Write ``root/relpath`` (parents made, mode 0644); ``atomic`` goes through a rename.
-    (:func:`create_file` makes a new file, never writing into an existing one.)
+def write_file(root: Path, relpath: str,
+               data: bytes | memoryview | tuple[bytes | memoryview, ...], *,
+               atomic: bool = False, doing: Doing = None) -> None:
+    """Write ``root/relpath`` (parents made, mode 0644): ``data``, or its parts one after
+    the other; ``atomic`` goes through a rename. (:func:`create_file` makes a new file,
+    never writing into an existing one.)
 
     Used for files inside a package's temporary folder (by the parent and by workers) and
     for cache entries. An error says ``doing`` ("cannot copy seeds/a.txt to ...") and the
@@ -254,7 +256,8 @@ def write_file(root: Path, relpath: str, data: bytes | memoryview, *, atomic: bo
     try:
         try:
             with _open_for_writing(target) as handle:
-                handle.write(data)
+                for part in data if isinstance(data, tuple) else (data,):
+                    handle.write(part)
                 os.fchmod(handle.fileno(), FILE_MODE)
             if atomic:
                 os.replace(target, path)

@@ -243,3 +243,30 @@ def test_a_build_with_a_cache_lists_the_seeds_once_and_gives_the_same_release(
     fresh = build(seeds, tmp_path / "fresh", jobs=2)
     assert second.documents == first.documents + 1 == fresh.documents
     assert second.archive.read_bytes() == fresh.archive.read_bytes()
+
+
+def test_a_listing_is_checked_and_digested_without_copies_of_it(tmp_path: Path) -> None:
+    """A million documents' listing is a hundred megabytes: its check was made over a copy
+    of it, and written and read through more copies, and the digest of its paths joined
+    them into one string. The same bytes and values, made a part at a time."""
+    import hashlib
+
+    import orjson
+
+    from corpuskit.listings import paths_digest
+    from corpuskit.seedstate import checked_json, with_check
+    from corpuskit.writer import write_file
+
+    paths = [f"p{number % 7}/x\u00e9{number}.txt" for number in range(10_000)]
+    assert paths_digest(paths) == hashlib.sha256(
+        "\0".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
+    assert paths_digest(paths[:1]) == hashlib.sha256(paths[0].encode()).hexdigest()
+    document = orjson.dumps({"tops": {"a": {"found": paths}}, "clean": None})
+    write_file(tmp_path, "listing.json", with_check("form-v1", document), atomic=True)
+    data = (tmp_path / "listing.json").read_bytes()
+    check = hashlib.sha256(b"form-v1\0" + document).hexdigest().encode()
+    assert data == document[:-1] + b',"check":"' + check + b'"}'  # as before, byte for byte
+    assert checked_json("form-v1", data) == orjson.loads(document)
+    assert checked_json("form-v2", data) is None  # another format's
+    damaged = data.replace(b"p3/", b"p4/", 1)
+    assert checked_json("form-v1", damaged) is None
