@@ -280,6 +280,8 @@ def duplicate_keys(data: bytes | str) -> list[tuple[str, str]]:
     """The keys given twice in one object of the JSON document ``data``, each with the
     JSON pointer of that object: orjson keeps the last value, other readers the first,
     so two tools would read two documents."""
+    twice_at_all: list[bool] = []
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         twice: list[str] = []
@@ -289,6 +291,7 @@ def duplicate_keys(data: bytes | str) -> list[tuple[str, str]]:
             seen.add(key)
         if not twice:
             return dict(items)
+        twice_at_all.append(True)
         found = _KeysTwice(items)
         found.twice = twice
         return found
@@ -296,6 +299,8 @@ def duplicate_keys(data: bytes | str) -> list[tuple[str, str]]:
     try:
         document = json.loads(data, object_pairs_hook=pairs)
     except (ValueError, RecursionError):  # not JSON: reported by whoever parses it
+        return []
+    if not twice_at_all:  # the usual case: no walk for the pointers
         return []
     found: list[tuple[str, str]] = []
     pending: list[tuple[str, Any]] = [("", document)]  # (pointer, value), depth first
