@@ -162,29 +162,42 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # was called edited, and its rebuild advised, which build refuses).
             changelog_only = CHANGELOG_NAME in differing \
                 and set(differing) <= {CHANGELOG_NAME, TAG_MANIFEST}
-            edited = bool(differing) and (
-                (DESCRIPTOR not in differing and not changelog_only)
-                or _changed_since_built(release, jobs))
+            # A release whose descriptor is a fresh build's was edited in every file that
+            # differs; one whose descriptor differs too, only in the files its own
+            # manifests no longer match (QA: with the seeds changed as well, every file was
+            # said to be edited, and the rebuild advised, which build refuses).
+            blamed: frozenset[str] | None = None  # None: every differing file
+            if differing and DESCRIPTOR not in differing and not changelog_only:
+                edited = True
+            elif differing:
+                changed_files = _damaged_files(release, jobs)
+                edited = changed_files is not None
+                blamed = changed_files or None
+            seeds_too = blamed is not None and not set(differing) <= blamed
             restore = ("the release changed after it was built: restore it from the "
-                       "release's zip or from version control (git checkout), or remove the "
-                       f"folder {release.name}/ and run '{build_command}', which puts it back")
+                       "release's zip or from version control (git checkout)" + (
+                           f"; the seeds changed since version {config.version} was "
+                           "released as well (the other files named)" if seeds_too else
+                           f", or remove the folder {release.name}/ and run "
+                           f"'{build_command}', which puts it back"))
             shared = (sharing_releases(dist, config.name, release, differing) if edited
                       else {})  # the releases that share a changed file (hard-linked)
             for rel in differing:
+                edited_here = edited and (blamed is None or rel in blamed)
                 if rel not in present and f"{rel}/" in present:
                     message = (f"a folder stands where a fresh build of {seeds} makes this "
                                f"file: remove the folder; {restore}")
                 elif rel not in present:
                     message = f"missing: a fresh build of {seeds} makes this file" + (
-                        f"; {restore}" if edited else "")
+                        f"; {restore}" if edited_here else "")
                 elif rel.endswith("/"):  # an empty folder: packages hold files only
                     message = (f"extra: a fresh build of {seeds} makes no empty folder; "
                                "remove it")
                 elif rel not in built:
                     message = f"extra: a fresh build of {seeds} does not make this file" + (
-                        "; it was added after the release was built: remove it" if edited
+                        "; it was added after the release was built: remove it" if edited_here
                         else "")
-                elif edited:
+                elif edited_here:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
                                + shared_advice(shared.get(rel, []), one_file=True))
                 elif changelog_only:
@@ -337,12 +350,25 @@ def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:
             for problem in validate(release, jobs=jobs).unreadable_problems()}
 
 
-def _changed_since_built(release: Path, jobs: int | None) -> bool:
-    """Whether the release folder disagrees with its own manifests and records: changed
-    after its build (what validate finds), not built of other seeds."""
+#: The problems validate names a file by when its bytes are not what the package's own
+#: manifests and descriptor record for it (or it was added or removed since).
+_FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
+                           "unlisted-file"})
+
+
+def _damaged_files(release: Path, jobs: int | None) -> frozenset[str] | None:
+    """None if the release folder passes validate (built of other seeds, not changed
+    since); else the files validate finds changed since the build, by their paths in the
+    release: those that are not what its manifests record (a problem at a JSON pointer
+    of a metadata file is about another file), which may be none (a record broken
+    without its file's checksum, say)."""
     from .validation import validate  # only on this path: the release differs
 
-    return not validate(release, jobs=jobs).valid
+    report = validate(release, jobs=jobs)
+    if report.valid:
+        return None
+    return frozenset(problem.path for problem in report.problems
+                     if problem.code in _FILE_CHANGED and not problem.location.startswith("/"))
 
 
 def _dist_problem(dist: Path, name: str, build_command: str) -> Problem | None:

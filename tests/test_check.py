@@ -583,6 +583,29 @@ def test_a_release_edited_by_hand_is_told_apart_from_changed_seeds(repo: Path) -
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
 
 
+def test_an_edited_release_and_changed_seeds_are_each_told(repo: Path) -> None:
+    """A release edited in one file, with a document added to the seeds as well: every
+    differing file was said to be the release's edit, and its rebuild advised, which
+    build refuses (QA). The edited file is told to be restored, the files the seeds
+    changed are told as stale, and no rebuild of the release is advised."""
+    release = repo / "dist/validate-sample-1.0.0"
+    documents = release / "data/documents.jsonl"
+    data = documents.read_bytes()
+    at = data.index(b'"text":"') + len(b'"text":"')
+    documents.write_bytes(data[:at] + data[at:at + 1].swapcase() + data[at + 1:])
+    (repo / "seeds/added.txt").write_text("Added\n\nA new document.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {p.path.removeprefix(f"{release}/"): p.message for p in report.problems}
+    assert "the release changed after it was built" in said["data/documents.jsonl"], said
+    assert "the seeds changed since version 1.0.0 was released as well" \
+        in said["data/documents.jsonl"]
+    assert not any("run 'corpuskit build" in message for message in said.values()), said
+    assert said["data/raw/added.txt"] == \
+        f"missing: a fresh build of {repo / 'seeds'} makes this file"
+    assert "changed after it was built" not in said["manifest-sha256.txt"]
+    assert "corpuskit release" in said["datapackage.json"]
+
+
 def test_a_sound_zip_is_not_called_to_be_deleted_beside_an_edited_folder(
         repo: Path) -> None:
     """With the seeds changed and the release folder edited, check told the user to
