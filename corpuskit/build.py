@@ -459,7 +459,16 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 ) from None
             status = "built"
     notes: tuple[str, ...] = ()
-    if newest is not None and newest[0] > Version.parse(config.version):
+    if newest is not None and newest[0] > Version.parse(config.version) \
+            and status != "built":
+        # An earlier release, found whole or made whole again: no advice to remove it, nor
+        # to set the version to the latest, which would be refused (QA).
+        notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, the "
+                 f"release these seeds make: '{command('check', seeds=seeds, dist=out)}' "
+                 f"will call the seeds behind it; to carry on from {newest[0]}, bring back "
+                 "the seeds it was released from (from version control, or its data/raw/ "
+                 "and datapackage.json)",)
+    elif newest is not None and newest[0] > Version.parse(config.version):
         notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
                  f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind "
                  f"it; if {config.version} is "

@@ -49,7 +49,13 @@ from .diff import (
     summarize,
 )
 from .discover import read_changelog
-from .dist import is_archive, other_corpora, survey_releases, unreadable_release
+from .dist import (
+    ARCHIVE_SUFFIX,
+    is_archive,
+    other_corpora,
+    survey_releases,
+    unreadable_release,
+)
 from .errors import (
     InputError,
     OutputError,
@@ -206,13 +212,20 @@ def _describe_change(change: DocumentChange) -> str:
     elif change.kind == "metadata":
         what = f"metadata changed: {', '.join(document)}"
     elif change.kind == "source":
-        what = "raw input changed, text and metadata the same: " + ", ".join(
-            f for f in change.fields if f in SOURCE_FIELDS)
+        fields = ", ".join(f for f in change.fields if f in SOURCE_FIELDS)
+        # The raw bytes may be the same: only how they were read (the encoding), or the
+        # steps the record lists as having changed it (QA: "raw input changed" was said
+        # of a record whose step list alone had changed).
+        what = (f"raw input changed, text and metadata the same: {fields}"
+                if RAW_INPUT_FIELDS.intersection(change.fields) else
+                f"how its raw input was read changed, text and metadata the same: {fields}")
     else:
         what = f"derived fields changed: {', '.join(change.fields)}"
     return f"- {code_span(change.id)} ({title}): {what}"
 
 
+#: Record fields of the raw file itself (the other source fields say how it was read).
+RAW_INPUT_FIELDS = frozenset({"source_path", "source_bytes", "source_sha256"})
 #: A first release lists its documents only up to this many (later releases list every change).
 INITIAL_LISTING_LIMIT = 100
 
@@ -624,7 +637,26 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
 
 def _require_intact(previous: Path, jobs: int | None) -> None:
     """The release a new one is diffed against, and whose changelog it may carry on,
-    must pass validate: a changed byte in it would make a wrong bump and changelog."""
+    must pass validate: a changed byte in it would make a wrong bump and changelog. A
+    release is its folder and its zip: the zip beside the folder must pass too, and hold
+    the same package (QA: a damaged zip, or one of another build of that version, was
+    passed over, and the bump made against the folder was wrong for whoever holds the
+    published zip)."""
+    _require_valid(previous, jobs)
+    archive = previous.with_name(f"{previous.name}{ARCHIVE_SUFFIX}")
+    if is_archive(previous) or not archive.is_file():
+        return  # a zip-only release, or one whose zip is missing (said by the caller)
+    _require_valid(archive, jobs)
+    from .validation.pairs import release_pair_problems
+
+    other = release_pair_problems(previous, archive)
+    if other:
+        raise ReleaseError(
+            f"the latest release's zip {archive} {other[0].message}; then release again")
+
+
+def _require_valid(previous: Path, jobs: int | None) -> None:
+    """:func:`_require_intact` of a release's folder or zip alone."""
     from .validation import validate  # the checks, imported only by a release
 
     report = validate(previous, jobs=jobs)

@@ -552,6 +552,20 @@ def test_changelog_line_for_a_raw_input_only_change(seeds: Path, dist: Path) -> 
         "and metadata the same: source_bytes, source_sha256, normalization\n")
 
 
+def test_changelog_line_for_a_change_of_the_steps_listed_alone(seeds: Path,
+                                                              dist: Path) -> None:
+    """A lossy step whose change the later steps undo (the seed's one no-break space ends
+    a line, which is trimmed anyway) changes the steps the record lists, not its text nor
+    its raw file: the changelog said "raw input changed" (QA)."""
+    assert "\u00a0\n" in (seeds / f"{SEED_ID}.txt").read_text("utf-8")
+    with (seeds / "corpus.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[normalize]\nlossy = ["nbsp-to-space"]\n')
+    result = release(seeds, dist, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    assert result.changelog_entry.endswith(
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement): how its raw input was "
+        "read changed, text and metadata the same: normalization\n"), result.changelog_entry
+
+
 def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0 \xe9t\xe9\n")
@@ -657,6 +671,50 @@ def test_a_damaged_latest_release_is_not_released_against(
     assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
 
 
+def test_a_damaged_zip_beside_the_latest_release_folder_is_not_released_against(
+        seeds: Path, dist: Path) -> None:
+    """A byte flipped in the zip of the latest release, its folder intact: release went
+    ahead, checking the folder only (QA). A release is its folder and its zip: refused,
+    naming the zip, and nothing is written."""
+    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    archive.write_bytes(bytes(data))
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before_seeds, before_dist = snapshot(seeds), snapshot(dist)
+    with pytest.raises(ReleaseError, match="does not pass validation") as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert f"the latest release {archive} does not pass" in str(caught.value)
+    assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
+
+
+def test_a_zip_of_another_build_beside_the_latest_release_is_not_released_against(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """The latest release's zip from another build of that version (two branches each
+    released 1.1.0): both pass validate alone, and release diffed against the folder
+    only, so the next release's bump and changelog were wrong for whoever holds the
+    published zip (QA). Refused, naming the files that differ."""
+    other_seeds, other_dist = tmp_path / "other-seeds", tmp_path / "other-dist"
+    shutil.copytree(seeds, other_seeds)
+    shutil.copytree(dist, other_dist)
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    write_doc(other_seeds, "three.txt", "Three", "Another second document, about lakes.")
+    for folder, out in ((seeds, dist), (other_seeds, other_dist)):
+        assert release(seeds=folder, dist=out, source_date_epoch=epoch(1), jobs=1) \
+            .version == "1.1.0"
+    shutil.copyfile(other_dist / "corpuskit-seeds-1.1.0.zip", dist / "corpuskit-seeds-1.1.0.zip")
+    assert validate(dist / "corpuskit-seeds-1.1.0.zip").valid  # sound on its own
+    write_doc(seeds, "four.txt", "Four", "A fourth document, about forests.")
+    before_seeds, before_dist = snapshot(seeds), snapshot(dist)
+    with pytest.raises(ReleaseError, match="holds another package than the release folder"
+                       ) as caught:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert str(caught.value).startswith(
+        f"the latest release's zip {dist / 'corpuskit-seeds-1.1.0.zip'} holds")
+    assert "datapackage.json" in str(caught.value)
+    assert snapshot(seeds) == before_seeds and snapshot(dist) == before_dist
+
+
 def test_a_damaged_zip_only_latest_release_is_named_in_its_problem(
         seeds: Path, dist: Path) -> None:
     """The first problem of a damaged zip was shown with the path '.' (the archive's own
@@ -705,6 +763,26 @@ def test_a_release_changed_by_hand_is_named_as_changed_not_as_needing_a_bump(
     assert ".DS_Store: " in str(caught.value)
     assert "[unexpected-file]" in str(caught.value)  # (and unlisted-file: the first named)
     assert "bump" not in str(caught.value)
+    assert snapshot(dist) == before
+
+
+def test_building_an_earlier_release_again_does_not_advise_removing_it(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """With the seeds of 1.0.0 back (an old tag checked out) after 1.1.0 was released, a
+    build found 1.0.0 identical and did nothing, but noted to remove 1.0.0 "if not
+    published" and set the version to 1.1.0, which build then refused (QA). The note says
+    the seeds are behind and how to carry on, and removes nothing."""
+    old_seeds = tmp_path / "old-seeds"
+    shutil.copytree(seeds, old_seeds)
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    before = snapshot(dist)
+    result = build(old_seeds, dist, jobs=1)
+    assert result.status == "unchanged" and result.release.name == "corpuskit-seeds-1.0.0"
+    [note] = result.notes
+    assert "corpuskit-seeds 1.1.0, newer than 1.0.0, the release these seeds make" in note
+    assert "remove" not in note and "set version back" not in note
+    assert "to carry on from 1.1.0, bring back the seeds it was released from" in note
     assert snapshot(dist) == before
 
 
