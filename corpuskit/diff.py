@@ -184,10 +184,13 @@ class Diff:
             return ()
         packaging: tuple[str, ...] = ()
         if self.packaging:  # what release patch releases; the bump does not count it (QA)
-            packaging = (f"the {' and '.join(self.packaging)} differ, which changes the "
-                         "package's files but no document or metadata: "
-                         + ("'corpuskit release patch' releases such a change"
-                            if self.same_content else "the bump does not count them"),)
+            differ = f"the {' and '.join(self.packaging)} differ"
+            packaging = ((f"{differ}, which changes the package's files but no document or "
+                          "metadata: 'corpuskit release patch' releases such a change",)
+                         if self.same_content else
+                         # (QA: said to change no document, above a changed one)
+                         (f"{differ} too: the bump counts the changes to documents and metadata "
+                          "listed below, not the settings themselves",))
         if old.name != new.name:
             return (f"OLD and NEW are different corpora ({old.name} and {new.name}): every "
                     "document is compared by id all the same", *packaging)
@@ -746,9 +749,22 @@ def display_title(title: str | None) -> str:
     return title if title is not None else "untitled"
 
 
-def _short(value: Any, limit: int = 120) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+def _shown_pair(old: Any, new: Any, limit: int = 120) -> tuple[str, str]:
+    """Two values of a package metadata field as JSON, each cut to ``limit`` characters
+    from a little before where they first differ: cut from their start, two long values
+    that differ near their end printed alike (QA)."""
+    texts = [json.dumps(value, ensure_ascii=False, sort_keys=True) for value in (old, new)]
+    if all(len(text) <= limit for text in texts):
+        return texts[0], texts[1]
+    same = next((at for at, (a, b) in enumerate(zip(*texts, strict=False)) if a != b),
+                min(map(len, texts)))
+    start = max(0, same - limit // 3) if same > limit // 2 else 0
+
+    def cut(text: str) -> str:
+        shown = ("..." if start else "") + text[start:]
+        return shown if len(shown) <= limit else shown[:limit - 3] + "..."
+
+    return cut(texts[0]), cut(texts[1])
 
 
 def _side_label(side: SideInfo) -> str:
@@ -819,7 +835,8 @@ def render_text(result: Diff) -> str:
                        f"[{', '.join(c.fields)}]")
     if result.metadata:
         out.append("package metadata:")
-        out += [f"  ~ {m.field}: {_short(m.old)} -> {_short(m.new)}" for m in result.metadata]
+        out += [f"  ~ {m.field}: {' -> '.join(_shown_pair(m.old, m.new))}"
+                for m in result.metadata]
     text = "\n".join(out) + "\n"
     diffs = [c.text_diff for c in result.changed if c.text_diff]
     if diffs:

@@ -178,10 +178,15 @@ def test_settings_and_outputs_that_differ_are_noted(seeds: Path, released: Path,
     if change == "and a document added":
         write_doc(seeds, "zz-new.txt", "New", "May 1, 2024", "A new document, added.")
     result = diff(folder, seeds)
-    tail = ("'corpuskit release patch' releases such a change" if result.same_content
-            else "the bump does not count them")
-    assert result.notes == (f"the {differs} differ, which changes the package's files but no "
-                            f"document or metadata: {tail}",)
+    # With a document changed too, the note said that the settings changed no document,
+    # above the one listed (QA).
+    assert result.notes == ((f"the {differs} differ, which changes the package's files but "
+                             "no document or metadata: 'corpuskit release patch' releases "
+                             "such a change",) if result.same_content else
+                            (f"the {differs} differ too: the bump counts the changes to "
+                             "documents and metadata listed below, not the settings "
+                             "themselves",))
+    assert result.same_content == (change != "and a document added")
     assert result.as_dict()["notes"] == list(result.notes)
     assert result.bump == ("minor" if change == "and a document added" else "none")
 
@@ -264,6 +269,26 @@ def test_metadata_only_change_requires_patch(seeds: Path, released: Path) -> Non
     assert (change.old, change.new) == (["corpuskit", "news", "english"], ["corpuskit", "news"])
     assert result.old.content_hash != result.new.content_hash
     assert "~ keywords:" in render_text(result)
+
+
+def test_long_metadata_values_are_shown_where_they_differ(seeds: Path,
+                                                         released: Path) -> None:
+    """Two long values that differ near their end were both cut at 120 characters from
+    their start and printed alike (QA): each is shown from a little before where they
+    first differ, so the difference is on the line."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    assert len(text.split("test corpus packaging.")[0].rpartition("description = ")[2]) > 150
+    toml.write_text(text.replace("test corpus packaging.", "test corpus releases."), "utf-8")
+    result = diff(release_of(released, "1.0.0"), seeds)
+    [line] = [line for line in render_text(result).splitlines() if "~ description:" in line]
+    old, new = line.split(": ", 1)[1].split(" -> ")
+    assert old.endswith('corpus packaging."') and new.endswith('corpus releases."'), line
+    assert old.startswith("...") and new.startswith("...") and len(old) <= 120
+    toml.write_text(text.replace("test corpus packaging.", "test it."), "utf-8")
+    [line] = [line for line in render_text(diff(release_of(released, "1.0.0"), seeds))
+              .splitlines() if "~ description:" in line]
+    assert line.endswith('...ed record, used to demonstrate and test it."'), line
 
 
 def test_text_option_shows_a_unified_diff(seeds: Path, released: Path) -> None:
