@@ -38,8 +38,14 @@ from .errors import (
     WorkerDied,
 )
 from .heap import fewer_collections
-from .problems import printable
+from .problems import one_line, printable
 from .wording import counted, shown_in
+
+
+def _skipped_line(path: str, reason: str) -> str:
+    """The line naming a file a build skips: on one line whatever its name holds (a name
+    with LF, CR or ESC wrote lines of its own, a forged ``::error`` among them: QA)."""
+    return f"skipped: {one_line(path)} ({one_line(reason)})"
 
 
 def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
@@ -373,7 +379,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                engine=engine, scheduler=scheduler)
     except CorpuskitError as error:
         for path, reason in getattr(error, "skipped", ()):
-            _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
+            _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
         if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
@@ -381,7 +387,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             raise _named_in(seeds, error, "package") from None
         raise
     for path, reason in result.skipped:
-        _echo(f"skipped: {shown_in(str(seeds), 'package', path)} ({reason})", err=True)
+        _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if as_json:
@@ -674,7 +680,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
     for report in reports:  # as build names them
         for path, reason in report.skipped:
-            _echo(f"skipped: {report.target}/{path} ({reason})", err=True)
+            _echo(_skipped_line(f"{report.target}/{path}", reason), err=True)
         if fmt == "json":  # the other formats say it in the report's summary
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)

@@ -369,6 +369,35 @@ def test_names_that_are_not_utf8_in_folders_and_skipped_files_print_escaped(
     assert f"skipped: {seeds}/.cach\\xe9 (hidden)" in built.stderr
 
 
+def test_skipped_names_and_link_targets_stay_on_their_line(tmp_path: Path) -> None:
+    """The name of a skipped file was printed as it is: one holding LF wrote a line of
+    its own (a forged '::error' annotation in a CI log), CR overwrote the line and ESC
+    set the terminal's title; so did a link's target in --format github (QA). Every
+    such character is escaped, in each command and format."""
+    seeds = write_seeds(tmp_path / "seeds", {"fine.txt": text_for("fine")},
+                        {"discover": {"exclude": ["*.bak"]}})
+    forged = "pwn\n::error title=INJECTED::forged\n.bak"
+    for name in (forged, ".a\rOVER", "esc\x1b]0;TITLE\x07.bak"):
+        (seeds / name).write_text("skipped\n")
+    built = run_cli([*build_args(seeds, tmp_path / "out")])
+    checked = run_cli(["validate", "--format", "github", seeds])
+    assert built.code == 0 and checked.code == 0, (built.stderr, checked.stderr)
+    for err in (built.stderr, checked.stderr):
+        assert f"skipped: {seeds}/pwn\\n::error title=INJECTED::forged\\n.bak " \
+               "(excluded by discover.exclude)\n" in err, err
+        assert f"skipped: {seeds}/.a\\rOVER (hidden)\n" in err
+        assert f"skipped: {seeds}/esc\\x1b]0;TITLE\\x07.bak (excluded" in err
+        assert not any(line.startswith("::error") for line in err.splitlines())
+        assert not {"\r", "\x1b", "\x07"} & set(err)
+    assert not {"\r", "\x1b", "\x07"} & set(checked.stdout)
+    assert "title=INJECTED%3A%3Aforged%0A.bak,title=skipped" in checked.stdout
+    (seeds / "link.txt").symlink_to("nope\n\x1b]0;T\x07")
+    linked = run_cli(["validate", "--format", "github", seeds])
+    assert linked.code == 1
+    [line] = [line for line in linked.stdout.splitlines() if "link.txt" in line]
+    assert "symbolic link to nope%0A\\x1b]0;T\\x07, which" in line, line
+
+
 def test_file_and_folder_differing_only_in_case_are_refused(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {"Notes": text_for("a"),
                                              "notes/x.txt": text_for("b")})

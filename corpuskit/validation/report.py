@@ -239,7 +239,10 @@ def render_text(report: ValidationReport) -> list[str]:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """``text`` as a workflow command's data: CR, LF and ``%`` in GitHub's escapes, which
+    the runner decodes, and every other character that would disguise the line (ESC,
+    BEL, other controls: a file name's own) as a Python escape (:func:`one_line`; QA)."""
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
