@@ -30,15 +30,18 @@ _WEEKDAY = (r"(?P<weekday>(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 WEEKDAYS = {name: number for number, name in enumerate(
     ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _MONTH = r"(?P<month>[a-z]{3,9})\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
+#: Digits are ASCII's: "\d" took any script's (``２０２３-０８-２５``, a Devanagari day in
+#: an ASCII date), a guess no reader would make (QA).
+_DAY = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>[0-9]{4})"
 _NAMED = [
     re.compile(rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     re.compile(rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
 ]
-_ISO = re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")
+_ISO = re.compile(
+    r"(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})")
 _DAY_FIRST_OR_MONTH_FIRST = re.compile(
-    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
+    r"(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4})")
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

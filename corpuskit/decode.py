@@ -272,7 +272,38 @@ def _cut_at_end(data: bytes) -> str | None:
             "short and keep it UTF-8")
 
 
-def _mixed_encodings(data: bytes, encoding: str) -> str | None:
+#: A run of a line that is not UTF-8 as a whole, read as UTF-8 between the bytes that are
+#: not, is a sign of mixed encodings from this many characters beyond ASCII when the code
+#: page reads it as the mojibake ftfy knows (``L’été`` as ``Lâ€™Ã©tÃ©``), and from
+#: :data:`MIXED_RUN_LONG` when it only reads it as more implausible words (KOI8-R,
+#: gb18030: no repair knows them). A code page's own text makes such a run by chance only,
+#: a few characters long (all-caps Czech in cp1250, ``ČŠ ŘŽ ÝŠ``, is ``Ȋ ؎ ݊`` in UTF-8).
+MIXED_RUN_CHARACTERS = 4
+MIXED_RUN_LONG = 16
+
+
+def _utf8_part(line: bytes, encoding: str) -> str | None:
+    """A run of ``line``, which is not UTF-8 as a whole, that is UTF-8 and reads as
+    mojibake in the code page ``encoding`` (see :data:`MIXED_RUN_CHARACTERS`), or None. A
+    sentence in UTF-8 and one in cp1251 on one line were read whole in cp1251, and ftfy
+    repaired the UTF-8 one in part (QA)."""
+    for run in line.decode("utf-8", "replace").split("\ufffd"):
+        beyond = len(run) - len(run.encode("ascii", "ignore"))
+        if beyond < MIXED_RUN_CHARACTERS:
+            continue
+        try:
+            legacy = decode_with(run.encode("utf-8"), encoding)
+        except UnicodeDecodeError:  # cut from its line where the code page needs more
+            continue
+        if mojibake_at(legacy) >= 0 and mojibake_at(run) < 0:
+            return run.strip()
+        if beyond >= MIXED_RUN_LONG \
+                and assess(legacy).implausibility > assess(run).implausibility:
+            return run.strip()
+    return None
+
+
+def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str | None:
     """Why ``data``, which is not UTF-8 as a whole and which the code page ``encoding``
     reads, mixes encodings, or None: one of its lines is UTF-8 with characters beyond
     ASCII that read as text in UTF-8 and as mojibake in ``encoding`` (more implausible
@@ -281,7 +312,10 @@ def _mixed_encodings(data: bytes, encoding: str) -> str | None:
     the UTF-8 lines, and the others keep ``déjŕ`` where cp1250 won); a UTF-8 file cut in
     the middle of a character is one too. A legacy line that is valid UTF-8 by chance
     (``Ні`` in cp1251, ``IRMÃ”`` in cp1252) reads as text in its code page, no worse
-    than in UTF-8, and is no sign. Lines end at LF, CR or CRLF."""
+    than in UTF-8, and is no sign. Lines end at LF, CR or CRLF. A line that is not UTF-8
+    may hold a UTF-8 part (see :func:`_utf8_part`), unless not ``parts``: a file found
+    UTF-8 but for a few bytes is told so (a character cut short in a line is no second
+    encoding)."""
     utf8: tuple[int, str] | None = None
     other: int | None = None
     for number, line in enumerate(data.splitlines(), 1):
@@ -291,6 +325,13 @@ def _mixed_encodings(data: bytes, encoding: str) -> str | None:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
             other = other or number
+            part = _utf8_part(line, encoding) if parts and utf8 is None else None
+            if part is not None:  # both on this line
+                shown = part if len(part) <= 40 else part[:40] + "..."
+                return (f"mixes encodings: line {number:,} is UTF-8 in part ({shown!r}), "
+                        f"which {encoding} would read as mojibake, and not UTF-8 in another "
+                        "part; re-save the file in one encoding (UTF-8), converting the "
+                        "part that is not")
         else:
             if utf8 is None:
                 try:
@@ -352,7 +393,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             legacy = best_legacy(data, config.fallback_encodings)
             damaged = _damaged_utf8(data, legacy)
             if damaged is not None and not _repaired_whole(data, legacy):
-                mixed = _mixed_encodings(data, legacy.encoding) if legacy is not None else None
+                mixed = (_mixed_encodings(data, legacy.encoding, parts=False)
+                         if legacy is not None else None)
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}",

@@ -836,6 +836,37 @@ def test_a_mixed_file_with_cr_line_ends_is_refused_too() -> None:
     assert "it mixes encodings: line 3 is not UTF-8, but line 1 is (" in said, said
 
 
+@pytest.mark.parametrize(("utf8", "legacy", "codec"), [
+    ("Сегодня в городе хорошая погода и тёплое море. ",
+     "Завтра обещают дождь и сильный ветер на побережье.", "cp1251"),
+    ("L’été dernier, nous sommes allés à la plage. ",
+     "Le café était très bon à Paris, déjà fermé, hélas.", "cp1252"),
+])
+def test_utf8_and_a_code_page_on_one_line_are_refused(utf8: str, legacy: str,
+                                                      codec: str) -> None:
+    """A sentence in UTF-8 and one in a code page on one line were read whole in the code
+    page, exit 0, and ftfy repaired the UTF-8 one in part: "Сегодня РІ РіРѕСЂРѕРґРµ"
+    (QA). The same two on two lines were refused; on one line they are too, naming the
+    UTF-8 part."""
+    data = (utf8.encode() + legacy.encode(codec) + b"\n") * 2
+    said = _refused_saying(data, DecodeConfig(fallback_encodings=(codec,)))
+    assert f"it mixes encodings: line 1 is UTF-8 in part ('{utf8.strip()[:40]}" in said, said
+    assert f"which {codec} would read as mojibake, and not UTF-8 in another part" in said
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    ("ČŠ ŘŽ ÝŠ ÉŽ ÍŠ ÚŽ ČESKÝ ŠTÍT NEJVĚTŠÍ ŽELEZNIČNÍ\n", "cp1250"),
+    ("À»É« Ã©tÃ© : c’est déjà l’été à Paris, où il fait très beau.\n", "cp1252"),
+])
+def test_a_code_pages_text_that_is_utf8_in_short_runs_is_no_sign(text: str,
+                                                                 codec: str) -> None:
+    """Capitals of cp1250 make UTF-8 by chance (``ČŠ`` is C8 8A, ``Ȋ``), a run of them
+    six characters long; a run the code page reads as text, or no longer than a chance
+    run, is read in the code page as before."""
+    decoded = run(text.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+
+
 @pytest.mark.parametrize(("text", "codec"), [
     ("A NAÇÃO E A CONSTITUIÇÃO\nO coração dela batia depressa; a cidade dormia.\n", "cp1252"),
     ("ÚŘAD PRÁCE EVIDUJE V KRAJI PŘES 12 000 UCHAZEČŮ\nÚřad práce dnes zveřejnil nová "

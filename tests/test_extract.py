@@ -53,6 +53,12 @@ def test_unambiguous_date_lines(line: str) -> None:
     "Mayo 25, 2023",           # month names are English, never the process locale's
     "25 Augustus 2023",
     "",
+    # Digits of other scripts, alone or among ASCII ones, were read as ASCII's (QA).
+    "\uff12\uff10\uff12\uff13-\uff10\uff18-\uff12\uff15",  # full width
+    "\u0662\u0660\u0662\u0663-\u0660\u0668-\u0662\u0665",  # Arabic-Indic
+    "25/\u0966\u096e/2023",                               # Devanagari month
+    "2023-08-2\U0001d7fb",                                 # a mathematical digit
+    "August \uff12\uff15, 2023",
 ])
 def test_ambiguous_impossible_or_fuzzy_lines_are_no_date(line: str) -> None:
     assert parse_date_line(line) is None
