@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .problems import Problem
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
+from .visible import BIDI_CONTROL, shows_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -144,6 +146,50 @@ _ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-
                            r"[^\s\x00-\x1f\x7f]*")
 
 
+def _not_a_url(value: str) -> str:
+    """Why ``value`` is no absolute URL: a space in it is named (QA: an absolute URL with
+    a space was said not to be absolute)."""
+    space = re.search(r"\s", value)
+    if space is not None and _ABSOLUTE_URL.fullmatch(re.sub(r"\s", "%20", value)):
+        return (f"{value!r} holds a space (U+{ord(space.group()):04X}), which a URL cannot: "
+                "write each as %20")
+    return f"{value!r} is not an absolute URL; write it in full, such as https://example.org/corpus"
+
+
+#: The one-line texts of corpus.toml a reader sees: the data card and Croissant show them.
+_SHOWN_LINES = ("title", "keywords", "licenses.title", "sources.title", "contributors.title")
+
+
+def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(TOML key, reason)`` for each text a reader sees that shows nothing (a zero-width
+    space, a Hangul filler, a soft hyphen: the schema's "not blank" takes them for text),
+    or whose characters a bidirectional control shows in another order than they are
+    written (``Corpus \u202etxt.exe``), as file names are refused for (QA)."""
+    texts: list[tuple[str, Any]] = [("description", data.get("description"))]
+    for field_name in _SHOWN_LINES:
+        table, _, key = field_name.rpartition(".")
+        if not table:
+            value = data.get(key)
+            texts.extend([(f"{key}[{i}]", item) for i, item in enumerate(value)]
+                         if isinstance(value, list) else [(key, value)])
+            continue
+        items = data.get(table)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                texts.append((f"{table}[{index}].{key}", item.get(key)))
+    for key, text in texts:
+        if not isinstance(text, str) or not text.strip():
+            continue  # (the schema's: not text, or blank)
+        if not shows_text(text):
+            yield key, (f"{text!r} shows nothing: it holds only characters that are drawn "
+                        "as nothing (zero-width or default-ignorable ones); write some text")
+        elif (bidi := BIDI_CONTROL.search(text)) is not None and key != "description":
+            yield key, (f"{text!r} holds U+{ord(bidi.group()):04X} "
+                        f"{unicodedata.name(bidi.group())}, an invisible control that "
+                        "displays the text after it in another order than it is written; "
+                        "remove it")
+
+
 def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     """Validate parsed TOML and build the config; every problem is reported at once."""
     # The compiled schema accepts most configurations at once; jsonschema (imported then,
@@ -167,9 +213,10 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     homepage = data.get("homepage")
     if isinstance(homepage, str) and not _ABSOLUTE_URL.fullmatch(homepage):
         # jsonschema checks "format": "uri" only with an optional package installed
-        problems.append(Problem(path, "config-error",
-                                f"{homepage!r} is not an absolute URL; write it in full, "
-                                "such as https://example.org/corpus", "homepage"))
+        problems.append(Problem(path, "config-error", _not_a_url(homepage), "homepage"))
+    said = {problem.location for problem in problems}
+    problems.extend(Problem(path, "config-error", message, key)
+                    for key, message in _unseen_text(data) if key not in said)
     created = data.get("created")
     if isinstance(created, str) and "created" not in {p.location for p in problems}:
         # the schema checked its shape

@@ -23,6 +23,7 @@ from .config import CHANGELOG_NAME, CONFIG_NAME
 from .models import document_id
 from .package import RAW_PREFIX
 from .problems import Problem, invisible
+from .visible import BIDI_CONTROL, BIDI_CONTROLS
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
@@ -84,11 +85,6 @@ WINDOWS_FORBIDDEN = '<>:"|?*\\'
 #: splits on) and the backslash.
 _CONTROL_OR_BACKSLASH = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
 _FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
-#: Unicode's bidirectional embeddings, overrides and isolates (U+202A-U+202E,
-#: U+2066-U+2069): invisible, they show the rest of a name in another order than it is
-#: spelled ("Trojan Source", CVE-2021-42574), so a listing or a message would mislead.
-BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 @lru_cache(maxsize=4096)  # folder names recur on every file below them
@@ -107,7 +103,7 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     if found is not None:
         return (f"{what} {name!r} holds a line break, backslash or control character, which "
                 "manifests and Windows cannot hold; rename it")
-    bidi = _BIDI_CONTROL.search(name)
+    bidi = BIDI_CONTROL.search(name)
     if bidi is not None:
         return (f"{what} {name!r} holds U+{ord(bidi.group()):04X} "
                 f"{unicodedata.name(bidi.group())}, an invisible control that displays "

@@ -21,6 +21,11 @@ DEFAULT_IGNORABLE = (
     (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
     (0xE0000, 0xE0FFF),
 )
+#: Unicode's bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069): invisible, they show the rest of a name or a title in another order than
+#: it is spelled ("Trojan Source", CVE-2021-42574), so a listing or a message would mislead.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 #: The categories of characters that show nothing.
 BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"})
 _PRINTABLE_ASCII = re.compile("[!-~]")

@@ -15,6 +15,7 @@ import pytest
 from conftest import corpus_config, make_seeds, toml_text, tree_bytes
 
 from corpuskit.cli import main
+from corpuskit.problems import one_line as printed_line
 
 GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00"
@@ -691,6 +692,9 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
      "[] is an empty list: list at least one"),
     ({"homepage": "not a uri"}, "homepage", "not an absolute URL"),
     ({"homepage": "https://"}, "homepage", "not an absolute URL"),
+    # An absolute URL with a space was said not to be absolute (QA).
+    ({"homepage": "https://example.org/my corpus"}, "homepage",
+     "holds a space (U+0020), which a URL cannot: write each as %20"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,
@@ -983,6 +987,38 @@ def test_a_title_or_keyword_that_is_blank(template: dict[str, Any], key: str, tm
     blank = "\u3000 "
     [line] = config_problems(tmp_path, capsys, toml_text(corpus_config(_filled(template, blank))))
     assert line.startswith(f"error: corpus.toml:{key}: {blank!r} is blank"), line
+
+
+@pytest.mark.parametrize(("template", "key"), [entry for entry in CARD_LINES
+                                               if entry[1].endswith(("title", "]"))
+                                               and "roles" not in entry[1]])
+@pytest.mark.parametrize("unseen", ["\u200b", "\u3164", "\u00ad", "\u200b\u2060 \u00ad"])
+def test_a_title_or_keyword_that_shows_nothing(template: dict[str, Any], key: str,
+                                               unseen: str, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A zero-width space, a Hangul filler or a soft hyphen is no blank to the schema's
+    "\\S": such a title built, and headed the data card with nothing (QA)."""
+    [line] = config_problems(tmp_path, capsys,
+                             toml_text(corpus_config(_filled(template, unseen))))
+    assert line.startswith(f"error: corpus.toml:{key}: {printed_line(repr(unseen))} shows "
+                           "nothing: it holds only characters that are drawn as nothing"), line
+
+
+@pytest.mark.parametrize("bidi", ["\u202e", "\u2066", "\u202a"])
+def test_a_title_with_a_bidirectional_control_is_refused(
+        bidi: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'Corpus U+202E txt.exe' headed the data card as 'Corpus exe.txt' (QA): refused, as
+    file names are, naming the control; a title in a right-to-left script is not."""
+    [line] = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"title": f"Corpus {bidi}txt.exe"})))
+    assert line.startswith(f"error: corpus.toml:title: {f'Corpus {bidi}txt.exe'!r}"
+                           f" holds U+{ord(bidi):04X} "), line
+    assert "remove it" in line
+    seeds = make_seeds(tmp_path / "rtl", GOOD)
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('title = "', 'title = "עברית العربية ', 1),
+                    "utf-8")
+    assert run_build(seeds, tmp_path / "rtl-dist", capsys)[0] == 0
 
 
 @pytest.mark.parametrize("key", ["licenses", "sources", "contributors"])
