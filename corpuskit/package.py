@@ -440,8 +440,31 @@ def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: LaTeX's special characters, as a BibTeX field writes them to be printed as they are.
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                  "\\": r"\textbackslash{}"}
+#: A brace of a text whose braces do not pair, printed as a brace.
+_LONE_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _bibtex_text(value: str) -> str:
-    return " ".join(re.sub(r"[{}\\]", "", value).split())
+    """``value`` as a BibTeX field's text that LaTeX prints as written: its special
+    characters escaped (``News & Views`` broke the entry, ``100%`` commented out the rest
+    of its line: QA); braces kept where they pair, as BibTeX reads them (``{Reuters}``
+    keeps its capital: they were dropped), each printed as a brace where they do not."""
+    text = " ".join(value.split())
+    table = _LATEX_SPECIAL if _balanced(text) else {**_LATEX_SPECIAL, **_LONE_BRACE}
+    return "".join(table.get(char, char) for char in text)
 
 
 def bibtex(config: CorpusConfig, content: str, created: str | None = None) -> str:

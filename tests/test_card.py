@@ -17,9 +17,9 @@ import pytest
 from _consumers import build_sample, sample
 
 import corpuskit
-from corpuskit.config import FAITHFUL_STEPS
+from corpuskit.config import FAITHFUL_STEPS, parse_config
 from corpuskit.engine import DocSummary
-from corpuskit.package import MISSING, CorpusStats, code_span
+from corpuskit.package import MISSING, CorpusStats, bibtex, code_span
 
 HEADINGS = [
     "# Dataset Card for Consumer sample corpus",
@@ -104,6 +104,37 @@ def test_citation_names_version_and_content_hash() -> None:
     assert "version = {2.1.0}" in entry
     assert built.content_hash in entry
     assert "author = {Ada Example}" in entry and "year = {2023}" in entry
+
+
+def _printed(field: str) -> str:
+    """What LaTeX prints of a BibTeX field corpuskit writes (its escapes undone; a brace
+    pair BibTeX reads as a group prints nothing of itself)."""
+    for written, char in ((r"\textasciitilde{}", "~"), (r"\textasciicircum{}", "^"),
+                         (r"\textbackslash{}", "\\"), (r"\textbraceleft{}", "\x01"),
+                         (r"\textbraceright{}", "\x02")):
+        field = field.replace(written, char)
+    assert not re.search(r"(?<!\\)[&%$#_]", field), field  # each special one escaped
+    field = re.sub(r"\\([&%$#_])", r"\1", field)
+    return field.replace("{", "").replace("}", "").replace("\x01", "{").replace("\x02", "}")
+
+
+@pytest.mark.parametrize(("title", "printed"), [
+    ("News & Views: 100% of {Reuters} #1 texts_v2 $5 ~ ^ back\\slash",
+     "News & Views: 100% of Reuters #1 texts_v2 $5 ~ ^ back\\slash"),
+    ("Braces { that do not } pair }", "Braces { that do not } pair }"),
+])
+def test_citation_prints_the_title_as_written(title: str, printed: str) -> None:
+    """A title's LaTeX special characters went into the citation as they were: "News &
+    Views" broke the entry, "100%" commented out the rest of its line; its braces were
+    dropped, so "{Reuters}" lost the capital they keep (QA)."""
+    config = parse_config({"name": "news", "title": title, "version": "1.0.0",
+                           "description": "News.", "licenses": [{"name": "CC0-1.0"}],
+                           "sources": [{"title": "Wire"}]})
+    entry = bibtex(config, "sha256:00")
+    [field] = re.findall(r"^  title = \{(.*)\},$", entry, re.M)
+    assert _printed(field) == printed, field
+    if "{Reuters}" in title:
+        assert "{Reuters}" in field  # the group BibTeX keeps the case of
 
 
 def test_missing_fields_are_marked_never_invented(tmp_path: Path) -> None:
