@@ -30,6 +30,7 @@ from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
     descriptor_created,
+    descriptor_of,
     latest_release,
     latest_release_folder,
     not_a_release_folder,
@@ -641,6 +642,15 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                     out, config.name, existing, differing).values() for folder in folders],
                                 one_file=False))
         shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
+        held = descriptor_of(existing) or {}
+        if held.get("name") != config.name and isinstance(held.get("name"), str):
+            # Another corpus whose release folder is named alike ("a-1.0.0" 2.0.0 and "a"
+            # 1.0.0-2.0.0): no version bump of this one helps (QA: it was advised).
+            raise ReleaseExistsError(
+                f"{existing} is the release of another corpus, {held['name']} "
+                f"{held.get('version')}, whose release folder is named as this one's "
+                f"({config.release_name}); set another name than {config.name!r} in "
+                f"{seeds / CONFIG_NAME}, or build it into another --out")
         from .diff import difference_summary  # only on this error path
 
         summary = difference_summary(existing, built)

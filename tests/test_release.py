@@ -786,6 +786,31 @@ def test_building_an_earlier_release_again_does_not_advise_removing_it(
     assert snapshot(dist) == before
 
 
+def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
+        seeds: Path, tmp_path: Path) -> None:
+    """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
+    a-1.0.0-2.0.0/: the second was refused with "released versions are immutable: bump the
+    version", which no bump of it fixes (QA). It is told the folder is another corpus's."""
+    other = tmp_path / "other"
+    shutil.copytree(seeds, other)
+    for folder, name, version in ((seeds, "a-1.0.0", "2.0.0"), (other, "a", "1.0.0-2.0.0")):
+        toml = folder / "corpus.toml"
+        text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', toml.read_text("utf-8"))
+        text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text)
+        toml.write_text(re.sub(r'(?m)^created = ".*"\n', "", text), "utf-8")
+        (folder / "CHANGELOG.md").unlink()
+    out = tmp_path / "out"
+    assert build(seeds, out, jobs=1).release.name == "a-1.0.0-2.0.0"
+    before = snapshot(out)
+    with pytest.raises(ReleaseExistsError) as caught:
+        build(other, out, jobs=1)
+    assert str(caught.value) == (
+        f"{out / 'a-1.0.0-2.0.0'} is the release of another corpus, a-1.0.0 2.0.0, whose "
+        "release folder is named as this one's (a-1.0.0-2.0.0); set another name than 'a' "
+        f"in {other / 'corpus.toml'}, or build it into another --out")
+    assert snapshot(out) == before
+
+
 def test_building_a_version_below_the_latest_release_says_so(seeds: Path, dist: Path) -> None:
     """A version lowered by mistake was built beside the newer release without a word;
     check then called the seeds behind. Allowed (a fix of an older line), with a note."""

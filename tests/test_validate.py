@@ -183,6 +183,20 @@ def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_p
     assert codes(report) == {"not-a-package"}
 
 
+def test_a_seeds_folders_corpus_toml_given_is_sent_to_its_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """'validate seeds/corpus.toml' was told "not a seeds folder (no corpus.toml)" (QA)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(built().seeds, seeds)
+    [problem] = validate(seeds / "corpus.toml").problems
+    assert (problem.code, problem.message) == (
+        "not-a-package", f"a corpus configuration, not a package: give its folder ({seeds}), "
+        "which validate checks as a seeds folder")
+    assert validate(seeds).valid
+    (tmp_path / "corpus.toml").mkdir()  # a folder of that name is no configuration
+    assert "a corpus configuration" not in validate(tmp_path / "corpus.toml").problems[0].message
+
+
 def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[str],
                                                   tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello\n")

@@ -36,6 +36,7 @@ from os import PathLike
 from pathlib import Path
 
 from ..archiveseal import published_for
+from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
@@ -190,6 +191,15 @@ def archive_of_sidecar(path: Path) -> Path | None:
     return archive if archive.is_file() and is_archive_file(archive) else None
 
 
+def _config_given(path: Path) -> str | None:
+    """What to tell of ``path`` if it is a seeds folder's corpus.toml, given for its folder
+    (QA: it was told "not a seeds folder (no corpus.toml)"), else None."""
+    if path.name != CONFIG_NAME or not path.is_file():
+        return None
+    return (f"a corpus configuration, not a package: give its folder ({path.parent}), "
+            "which validate checks as a seeds folder")
+
+
 def _sidecar_given(path: Path) -> str | None:
     """What to tell of ``path`` if it is named as an archive's published checksum but no
     package archive is beside it (else :func:`archive_of_sidecar` stands in), else None."""
@@ -261,7 +271,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if kind is None:
         releases = releases_in(target)
         reason = ("no such file or folder" if not target.exists() else
-                  descriptor_given(target) or _sidecar_given(target) or
+                  descriptor_given(target) or _sidecar_given(target) or _config_given(target) or
                   (f"a folder of releases ({counted(len(releases), 'release')}), not one "
                    f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
                    f"it, as 'corpuskit validate {shown}' does" if releases else None) or
