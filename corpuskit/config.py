@@ -146,6 +146,25 @@ _ABSOLUTE_URL = re.compile(r"(?:https?://[^\s/?#@]+|(?!https?:)[A-Za-z][A-Za-z0-
                            r"[^\s\x00-\x1f\x7f]*")
 
 
+def _unclosed_from(text: str, line: int | None) -> int | None:
+    """The line that begins the statement tomllib could not read, when it is not the line
+    tomllib names (``line``; None: the end of the document): the first line after the
+    longest run of whole lines from the top that is valid TOML, if that run ends before
+    ``line``. A string, triple-quoted string or array opened there and never closed is
+    read on until the end of the file or a later line."""
+    lines = text.splitlines(keepends=True)
+    last = (line or len(lines) + 1) - 1  # the lines before the one named
+    for count in range(min(last, len(lines)), -1, -1):
+        try:
+            tomllib.loads("".join(lines[:count]))
+        except tomllib.TOMLDecodeError:
+            continue
+        except RecursionError:
+            return None
+        return count + 1 if count + 1 < (line or len(lines) + 1) else None
+    return None
+
+
 def _not_a_url(value: str) -> str:
     """Why ``value`` is no absolute URL: a space in it is named (QA: an absolute URL with
     a space was said not to be absolute)."""
@@ -472,6 +491,13 @@ def load_config(seeds: Path) -> CorpusConfig:
         line = found.group(1) if found else None
         advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
                   "key without '=': https://toml.io shows the syntax)")
+        opened = _unclosed_from(raw.decode("utf-8-sig"), int(line) if line else None)
+        if opened is not None:
+            # Where tomllib stopped is past the value it could not close (the end of the
+            # file, or the next key): the line that opens it is named (QA).
+            line, advice = str(opened), (
+                f"the value that begins on line {opened} is not closed: close its quote, "
+                "triple quote or bracket")
         if "Cannot overwrite" in str(exc) or "Cannot declare" in str(exc):
             # A key or table given twice (QA: told of quotes and brackets, not of that).
             again = _given_again(raw.decode("utf-8-sig"), line)

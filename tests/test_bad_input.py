@@ -359,6 +359,25 @@ def test_config_with_bad_toml_syntax_names_the_line(tmp_path: Path,
     assert f"line {line_number}" in lines[0]
 
 
+@pytest.mark.parametrize(("opened", "tail"), [
+    ('description = """What the texts are\n', "Unterminated string (at end of document)"),
+    ('keywords = ["news",\n', "Invalid value (at line {next}, column 1)"),
+    ('sources = [{ title = "me" }\n', "Unclosed array (at end of document)"),
+])
+def test_a_value_never_closed_is_named_at_the_line_it_begins(
+        opened: str, tail: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A triple-quoted string or an array never closed was told at the end of the file,
+    with no line, or at the next key's line, a correct one, to "correct the line" (QA):
+    the line that opens the value is named."""
+    lines = toml_text(corpus_config()).splitlines(keepends=True)
+    at = 2 if not opened.startswith("sources") else len(lines) + 1
+    toml = "".join(lines[:at - 1]) + opened + "".join(lines[at - 1:])
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert line == (f"error: corpus.toml:line {at}: not valid TOML: "
+                    f"{tail.format(next=at + 1)}; the value that begins on line {at} is not "
+                    "closed: close its quote, triple quote or bracket [config-error]"), line
+
+
 @pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
                                               ("[decode]\n[decode]\n", "'[decode]'")])
 def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
