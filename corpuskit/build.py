@@ -21,6 +21,7 @@ from pathlib import Path
 from . import package
 from .archiveseal import ends_in_a_seal
 from .cachenotes import cache_notes
+from .changelog import ahead_problems
 from .compare import archives_match, not_compared_reason, tree_differences
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
@@ -286,6 +287,16 @@ def _release_around(out: Path) -> Path | None:
     return None
 
 
+def _latest_version(out: Path, name: str) -> Version | None:
+    """The version of the latest release of ``name`` in ``out``, if it can be told (an
+    output folder that is none, or cannot be listed, is the writer's to refuse)."""
+    try:
+        found = latest_release(out, name) if out.is_dir() else None
+    except OSError:
+        return None
+    return found[0] if found is not None else None
+
+
 def _keep_and_forget(keep_model: Callable[[], None]) -> None:
     """In the parent, once its workers are forked with the model: keep the model in the
     cache folder, then let it go (the parent lists the corpus, whose file list grows
@@ -327,6 +338,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         changelog = read_changelog(seeds)
     except InputError as error:
         problems.extend(error.problems)
+    if changelog is not None:
+        problems.extend(ahead_problems(changelog.decode("utf-8"), config.version,
+                                       _latest_version(out, config.name)))
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []

@@ -19,6 +19,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
 
+from .changelog import text_problems
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, link_problem, read_regular
 from .errors import InputError
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
@@ -526,7 +527,8 @@ def size_of(files: Iterable[Path]) -> int:
 
 
 def read_changelog(seeds: Path) -> bytes | None:
-    """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none.
+    """The maintainer's ``CHANGELOG.md`` of the seeds folder, or None if there is none (or
+    it holds only whitespace).
 
     It ships in every release, so it must be a UTF-8 regular file of the seeds folder: a
     symbolic link that leaves the folder or leads nowhere is refused like a document's,
@@ -544,8 +546,13 @@ def read_changelog(seeds: Path) -> bytes | None:
                                   f"cannot read: {exc.strerror or exc}; CHANGELOG.md must be "
                                   "a readable text file")]) from None
     try:  # it ships as Markdown text: build, release and validate refuse it alike
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
                                   f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
-    return data
+    problems = text_problems(text)
+    if problems:
+        raise InputError(problems)
+    # One of whitespace only says nothing: it is none, and the build writes the release's
+    # own (QA: it shipped empty, with no entry for the version built).
+    return data if text.strip() else None

@@ -36,6 +36,7 @@ from .build import (
     refuse_misplaced_folders,
     unfinished_release,
 )
+from .changelog import entries_after, has_entry
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -305,64 +306,6 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
     return existing.rstrip("\r\n") + end + end + entry
 
 
-#: A heading of a changelog's sections (``#`` or ``##``, one or more spaces or tabs after
-#: them) and its first word, without the brackets of ``[1.2.0]``: ``##  1.2.0`` and
-#: ``# 1.2.0`` name a version as ``## 1.2.0`` does. A deeper heading is a part of a
-#: section (``### 2.0 migration notes`` under an entry names no entry).
-_HEADING = re.compile(r"#{1,2}[ \t]+\[?([^\s\]]+)\]?(?:\s|$)")
-#: A line opening or closing a fenced code block, whose lines are no headings.
-_FENCE = re.compile(r" {0,3}(```|~~~)")
-
-
-def _headings(changelog: str | None) -> list[str]:
-    """The first word of each section heading of ``changelog``, outside code blocks."""
-    found = []
-    fenced = False
-    for line in (changelog or "").splitlines():
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)) is not None:
-            found.append(match.group(1))
-    return found
-
-
-def _heading_versions(changelog: str | None) -> list[tuple[str, Version]]:
-    """Each heading of ``changelog`` that names a version, and that version."""
-    found = []
-    for heading in _headings(changelog):
-        version = _heading_version(heading)
-        if version is not None:
-            found.append((heading, version))
-    return found
-
-
-def _entries_after(changelog: str | None, latest: Version) -> list[str]:
-    """The versions of ``changelog``'s sections after ``latest`` (a heading that is no
-    version, such as ``## [Unreleased]``, is none of them)."""
-    return [heading for heading, version in _heading_versions(changelog) if version > latest]
-
-
-def _heading_version(heading: str) -> Version | None:
-    """The version a changelog heading names, spelled as people write them too: ``v1.2.0``,
-    ``1.2.0+build.5`` (build metadata: the same version), ``1.2`` (1.2.0); None for one
-    that names none (``Unreleased``)."""
-    text = heading[1:] if heading[:1] in "vV" else heading
-    text = text.split("+", 1)[0]
-    if re.fullmatch(r"\d+\.\d+", text):
-        text += ".0"
-    try:
-        return Version.parse(text)
-    except ValueError:
-        return None
-
-
-def has_entry(changelog: str | None, version: str) -> bool:
-    """True if ``changelog`` already has a section headed ``version`` as corpuskit writes
-    it (``## 1.2.0``, ``## [1.2.0]``), whatever the spacing (``##  1.2.0``) or level
-    (``# 1.2.0``). Other spellings of it (``v1.2.0``, ``1.2``) are :func:`_entries_after`'s."""
-    return version in _headings(changelog)
-
-
 def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
     """The changelog as it was before :func:`insert_changelog_entry` put ``entry`` into it.
 
@@ -577,7 +520,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"in {dist} and is not the entry this release writes (written by hand, or "
                 "left by an interrupted release of other content); remove that entry, "
                 "corpuskit writes it, and run the release again")
-        unreleased = _entries_after(base_changelog, previous_version)
+        unreleased = entries_after(base_changelog, previous_version)
         if unreleased:
             raise ReleaseError(
                 f"{changelog_path} has {'an entry' if len(unreleased) == 1 else 'entries'} "

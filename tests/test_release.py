@@ -566,6 +566,53 @@ def test_changelog_line_for_a_change_of_the_steps_listed_alone(seeds: Path,
         "read changed, text and metadata the same: normalization\n"), result.changelog_entry
 
 
+def test_a_changelog_holding_control_characters_is_refused(seeds: Path,
+                                                          tmp_path: Path) -> None:
+    """A changelog of NUL bytes shipped in the release as its Markdown (QA): refused by
+    build and validate alike, at its line, and nothing is written."""
+    (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0\n\n- one\x00 document\n")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.code, problem.location) == ("CHANGELOG.md", "binary-file",
+                                                              "line 5")
+    assert problem.message == ("holds U+0000, a control character, not Markdown text; "
+                               "remove it")
+    assert not (tmp_path / "out").exists()
+    assert [(p.path, p.code) for p in validate(seeds).problems] == [("CHANGELOG.md",
+                                                                     "binary-file")]
+
+
+def test_a_changelog_of_whitespace_is_none(seeds: Path, tmp_path: Path) -> None:
+    """An empty CHANGELOG.md shipped empty, with no entry for the version built (QA): one
+    of whitespace only says nothing, and the release gets the changelog a build writes
+    when there is none."""
+    (seeds / "CHANGELOG.md").unlink()
+    without = build(seeds, tmp_path / "without", source_date_epoch=epoch(0), jobs=1).release
+    (seeds / "CHANGELOG.md").write_text(" \n\n")
+    result = build(seeds, tmp_path / "empty", source_date_epoch=epoch(0), jobs=1)
+    shipped = (result.release / "CHANGELOG.md").read_text("utf-8")
+    assert shipped == (without / "CHANGELOG.md").read_text("utf-8")
+    assert "## 1.0.0 (" in shipped
+
+
+def test_a_changelog_entry_never_released_is_refused(seeds: Path, tmp_path: Path) -> None:
+    """A changelog whose entry is for 2.0.0, never released, shipped inside 1.0.0 (QA):
+    refused by build, as release refuses it; an entry of a release the output folder holds
+    is not (see the older line's fix below)."""
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## 2.0.0\n\nRemoved every document.\n\n"
+                         + changelog.read_text("utf-8").split("\n", 1)[1], "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    assert [(p.path, p.code, p.message) for p in caught.value.problems] == [(
+        "CHANGELOG.md", "config-error",
+        "has an entry for 2.0.0, after the version built (1.0.0), never released: the release "
+        "would ship it as released; remove it, or set that version in corpus.toml "
+        "('corpuskit release' writes a release's entry)")]
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0 \xe9t\xe9\n")
