@@ -716,8 +716,9 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     process fails fast. ``release``, the release a build makes, only words the message of
     an ``out`` that may not be written. Under the lock, stale temporary folders and files of
     killed builds are removed (not the temporary file of an export into ``out`` that is
-    still running). A build that created ``out`` and leaves nothing in it removes ``out``
-    and the lock file again, while it still holds the lock.
+    still running). A build that created ``out``, or its lock file, and leaves nothing
+    else in it removes the lock file again (and ``out``, if it made it), while it still
+    holds the lock: a failed build into an empty folder leaves it as it was (QA).
     """
     key = os.path.realpath(out)
     held = _held_locks()
@@ -725,6 +726,7 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         yield
         return
     created_out = not out.exists()
+    created_lock = created_out or not os.path.lexists(out / LOCK_NAME)
     try:
         out.mkdir(parents=True, exist_ok=True)
         # Opened to read: a lock is taken on a file, whatever it was opened for, and the
@@ -759,11 +761,12 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         yield
     finally:
         held.discard(key)
-        if locked and created_out:
+        if locked and created_lock:
             with suppress(OSError):
                 if not any(p.name != LOCK_NAME for p in out.iterdir()):
                     (out / LOCK_NAME).unlink()
-                    out.rmdir()
+                    if created_out:
+                        out.rmdir()
         handle.close()
 
 

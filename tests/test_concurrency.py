@@ -336,3 +336,23 @@ def test_the_lock_leaves_a_running_exports_temporary_file_alone(tmp_path: Path) 
         pass
     assert running.read_bytes() == b"half"
     assert not left.exists() and not built.exists()
+
+
+def test_a_failed_build_into_an_empty_folder_leaves_it_empty(tmp_path: Path) -> None:
+    """A build into an existing empty --out that refused a document said "nothing was
+    written" and left .corpuskit-lock there (QA). The lock file it made goes with it; one
+    that was there stays, as does the lock file of a build that wrote its release."""
+    seeds = write_seeds(tmp_path / "seeds", {"bad.txt": b"Bad\x00\x01binary\n", **DOCS_V1})
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(corpuskit.InputError):
+        corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert list(out.iterdir()) == []
+    (out / LOCK_NAME).write_bytes(b"")  # a lock file of earlier builds stays
+    with pytest.raises(corpuskit.InputError):
+        corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert [p.name for p in out.iterdir()] == [LOCK_NAME]
+    (seeds / "bad.txt").unlink()
+    (out / LOCK_NAME).unlink()
+    corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert (out / LOCK_NAME).exists() and (out / NAME).is_dir()
