@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 import threading
 import time
 import unicodedata
@@ -61,6 +63,14 @@ from .zippieces import read_range
 CACHE_FORMAT = "corpuskit-shard-cache-v21"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
+#: The names of the files a build writes in each folder of the cache: a shard entry's
+#: description, records, archive pieces and their index (its key, 64 hex digits), a seeds
+#: folder's states, a listing. :meth:`ShardCache.prune` removes nothing else.
+_OWN_NAMES = {
+    "shards": re.compile(r"[0-9a-f]{64}(?P<suffix>\.json|\.jsonl|\.deflate|\.deflate\.json)"),
+    "states": re.compile(r"[0-9a-f]{64}\.states"),
+    "listings": re.compile(r"[0-9a-f]{64}\.json"),
+}
 
 def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
     """What, besides the raw bytes, decides a shard's cached records and archive pieces:
@@ -190,32 +200,50 @@ class ShardCache:
         listings no build has saved for as long, and what killed builds left half-written
         once it is ``half_written_age`` old; the number of files removed. Without it the
         cache grew by a shard for every shard that changed, for ever. Entries in use are
-        never that old."""
+        never that old.
+
+        Only what a build writes is looked at: regular files named as its entries are
+        (:data:`_ENTRY_NAME`, under the folder of their key's first two hex digits), its
+        states and listings, and its temporary files, in folders of the cache itself. A
+        folder given as ``--cache`` that holds other files loses none of them, nor does a
+        folder a link in the cache leads to (QA: ``de/articles.jsonl`` a month old, and a
+        file behind a linked folder, were removed).
+        """
         now = time.time()
         horizon = now - max_age
         half_written = now - half_written_age
         removed = 0
-        single = (SEED_STATES_FOLDER, LISTINGS_FOLDER)  # folders of files standing alone
-        for folder in [*self._shard_folders(), *(self.root / name for name in single)]:
+        for folder, kind in [*((f, "shards") for f in self._shard_folders()),
+                             (self.root / SEED_STATES_FOLDER, "states"),
+                             (self.root / LISTINGS_FOLDER, "listings")]:
             try:
+                if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    continue  # a link is never followed
                 names = os.listdir(folder)
             except OSError:
                 continue
             for name in names:
                 path = folder / name
                 try:
-                    mtime = path.stat().st_mtime
+                    info = os.lstat(path)
                 except OSError:
                     continue
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                mtime = info.st_mtime
                 if name.startswith(TEMP_PREFIX):  # what a killed build left half-written
                     doomed = [path] if mtime < half_written else []
-                elif folder.name in single:  # a state, a listing
+                elif (found := _OWN_NAMES[kind].fullmatch(name)) is None \
+                        or (kind == "shards" and not name.startswith(folder.name)):
+                    continue  # not a file a build writes there
+                elif kind != "shards":  # a state, a listing
                     doomed = [path] if mtime < horizon else []
-                elif name.endswith(".json") and not name.endswith(".deflate.json"):
+                elif found.group("suffix") == ".json":
                     jsonl = path.with_suffix(".jsonl")
                     doomed = [path, jsonl, pieces_path(jsonl), pieces_index_path(jsonl)] \
                         if mtime < horizon else []
-                elif name.endswith(".jsonl") and not path.with_suffix(".json").exists():
+                elif found.group("suffix") == ".jsonl" \
+                        and not os.path.lexists(path.with_suffix(".json")):
                     # an entry whose description was never written (a killed build)
                     doomed = [path, pieces_path(path), pieces_index_path(path)] \
                         if mtime < half_written else []
@@ -223,8 +251,9 @@ class ShardCache:
                     continue
                 for file in doomed:
                     with suppress(OSError):
-                        file.unlink()
-                        removed += 1
+                        if stat.S_ISREG(os.lstat(file).st_mode):
+                            file.unlink()
+                            removed += 1
         return removed
 
     def unwritable_folders(self, *, models: bool = True) -> list[Path]:

@@ -715,8 +715,8 @@ def test_what_killed_builds_left_in_the_cache_is_pruned(corpus: Path, tmp_path: 
     half = folder / ".corpuskit-tmp-deadbeef.jsonl-99999"
     state = next((cache / "seed-states").iterdir())
     half_state = state.with_name(f".corpuskit-tmp-{state.name}-99999")
-    orphan = folder / f"ab{'0' * 62}.jsonl"
-    young = folder / f"cd{'0' * 62}.jsonl"
+    orphan = folder / f"{folder.name}{'0' * 62}.jsonl"  # named by a key of its folder
+    young = folder / f"{folder.name}{'1' * 62}.jsonl"
     young_half = folder / ".corpuskit-tmp-feed.jsonl-99998"
     for path in (half, half_state, orphan, young, young_half, shardpieces.pieces_path(orphan)):
         path.write_bytes(b"x" * 1000)
@@ -733,6 +733,33 @@ def test_what_killed_builds_left_in_the_cache_is_pruned(corpus: Path, tmp_path: 
     assert not shardpieces.pieces_path(orphan).exists()
     assert young.exists() and young_half.exists()  # perhaps a build writing them now
     assert all(p.exists() for p in entries)
+
+
+def test_pruning_removes_only_what_builds_write(corpus: Path, tmp_path: Path) -> None:
+    """--cache given a folder that holds other files: a build removed a month-old
+    'de/articles.jsonl' and 'fa/corpus.json' (two hex digits, a shard folder's name), any
+    file in 'seed-states/' and 'listings/', and files a linked folder led to (QA). Only
+    files named as a build names them, in folders of the cache itself, are pruned."""
+    cache = tmp_path / "cache"
+    elsewhere = tmp_path / "elsewhere"
+    mine = [cache / "de" / "articles.jsonl", cache / "fa" / "corpus.json",
+            cache / "seed-states" / "notes.txt", cache / "listings" / "settings.json",
+            cache / "ab" / f"cd{'0' * 62}.json",  # an entry's form, in another key's folder
+            elsewhere / f"{'e' * 64}.json", elsewhere / f"{'e' * 64}.jsonl",
+            elsewhere / f"{'0' * 64}.states"]
+    for path in mine:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("mine\n")
+    (cache / "ee").symlink_to(elsewhere, target_is_directory=True)
+    stale = __import__("time").time() - shardcache.CACHE_MAX_AGE - 3600
+    for path in mine:
+        os.utime(path, (stale, stale))
+    build(corpus, tmp_path / "out", jobs=1, cache=cache)
+    assert all(path.read_text() == "mine\n" for path in mine)
+    shutil.rmtree(cache / "seed-states")
+    (cache / "seed-states").symlink_to(elsewhere, target_is_directory=True)
+    build(corpus, tmp_path / "again", jobs=1, cache=cache)
+    assert all(path.read_text() == "mine\n" for path in mine[4:])
 
 
 @pytest.mark.parametrize("cached", [False, True])
