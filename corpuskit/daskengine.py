@@ -15,10 +15,10 @@ import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import CorpuskitError, OutputError, UsageError
 from .package import RAW_PREFIX
@@ -84,18 +84,22 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
         futures: list[Any] = []
         active: Path | None = None
         try:
-            versions = set(client.run(_corpuskit_version).values())
-            if not versions:
+            placed = [_absolute(task) for task in tasks]
+            folders = _shared_folders(placed)
+            found = client.run(_worker_identity, folders)
+            if not found:
                 raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                                   "some (dask worker " f"{scheduler}), then build again")
-            if versions != {__version__}:
-                raise OutputError(f"Dask workers run corpuskit {sorted(versions)}, this is "
-                                  f"{__version__}; install the same version on every worker")
-            placed = [_absolute(task) for task in tasks]
+            wrong = _identity_problems(found, output_identity(), folders)
+            if wrong:
+                raise OutputError(wrong)
             active = placed[0].package / ACTIVE if placed else None
             if active is not None:
                 active.touch()
-            futures = client.map(_rerunnable_shard, placed, pure=False)
+            # Each task checks its worker again: one that joins after the check above runs
+            # shards too (QA: a worker of another version ran 5 to 13 shards unchecked).
+            futures = client.map(partial(_checked_shard, output_identity()), placed,
+                                 pure=False)
             for future in futures:
                 yield future.result()
         except CorpuskitError:
@@ -239,7 +243,79 @@ def _rerunnable_shard(task: ShardTask) -> ShardResult:
             shutil.rmtree(task.package, ignore_errors=True)  # given up, and not waiting
 
 
-def _corpuskit_version() -> str:
-    from corpuskit import __version__ as version
+def output_identity() -> dict[str, str]:
+    """What, besides the seeds and settings, decides the bytes a shard's records and
+    archive pieces come out as: the versions of corpuskit, of Python (Python 3.13 cannot
+    unpickle 3.11's paths), of its Unicode database (NFC, what a space is: a worker of
+    Python 3.12 composed a character 3.11 leaves alone, QA), of zlib and ISA-L (their
+    deflated bytes), and of the libraries that repair mojibake, tell languages and match
+    rights patterns. Every Dask worker must have this machine's."""
+    import sys
+    import unicodedata
+    import zlib
+    from importlib.metadata import PackageNotFoundError, version
 
-    return version
+    from corpuskit import __version__ as corpuskit_version
+
+    found = {"corpuskit": corpuskit_version,
+             "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+             "unicode": unicodedata.unidata_version, "zlib": zlib.ZLIB_RUNTIME_VERSION}
+    for package in ("isal", "ftfy", "py3langid", "regex"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "absent"
+    return found
+
+
+def _shared_folders(tasks: Sequence[ShardTask]) -> dict[str, str]:
+    """The folders every worker must see at the same path, by what they are."""
+    if not tasks:
+        return {}
+    folders = {"the seeds folder": str(tasks[0].seeds),
+               "the release's temporary folder in --out": str(tasks[0].package)}
+    if tasks[0].cache is not None:
+        folders["the cache folder (--cache)"] = str(tasks[0].cache)
+    return folders
+
+
+def _worker_identity(folders: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """On a worker: :func:`output_identity`, and which of ``folders`` it cannot see."""
+    import os
+
+    return output_identity(), [what for what, path in folders.items()
+                               if not os.path.isdir(path)]
+
+
+def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
+                       here: dict[str, str], folders: dict[str, str]) -> str | None:
+    """What keeps the workers (``found``, by address) from making this machine's output:
+    another version of what decides it, or a folder they cannot see; None if nothing."""
+    said = []
+    for worker, (identity, unseen) in sorted(found.items()):
+        differing = [f"{name} {identity.get(name, 'absent')} (here {value})"
+                     for name, value in here.items() if identity.get(name) != value]
+        if differing:
+            said.append(f"{worker} runs {', '.join(differing)}")
+        if unseen:
+            said.append(f"{worker} cannot see " + ", ".join(
+                f"{what} ({folders[what]})" for what in unseen))
+    if not said:
+        return None
+    return ("the Dask workers cannot make this build's output: " + "; ".join(said) + ". "
+            "Every worker must run the versions this machine runs (the output depends on "
+            "them) and mount the seeds, --out and --cache folders at the same paths "
+            "(README: The Dask engine); nothing was written")
+
+
+def _checked_shard(expected: dict[str, str], task: ShardTask) -> ShardResult:
+    """:func:`_rerunnable_shard` on a worker that has ``expected``'s versions (a worker
+    that joined the cluster after the build checked its workers); else an error naming
+    what differs."""
+    here = output_identity()
+    if here != expected:
+        differing = ", ".join(f"{name} {here.get(name, 'absent')} (the build's: {value})"
+                              for name, value in expected.items() if here.get(name) != value)
+        raise OutputError(f"a Dask worker that joined during the build runs {differing}; "
+                          "every worker must run the versions the build's machine runs")
+    return _rerunnable_shard(task)

@@ -38,7 +38,7 @@ from corpuskit import (
 )
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
-from corpuskit.config import DEFAULT_COMPRESSION, load_config
+from corpuskit.config import DEFAULT_COMPRESSION, ProcessConfig, load_config
 from corpuskit.discover import read_source
 from corpuskit.errors import InputError, OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
@@ -302,6 +302,47 @@ def test_a_dask_scheduler_without_workers_is_named_so(corpus: Path, tmp_path: Pa
                                   host="127.0.0.1") as cluster, \
             pytest.raises(OutputError, match="has no workers; start some"):
         build(corpus, tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
+
+
+def test_workers_of_other_versions_or_blind_to_the_folders_are_refused_by_name() -> None:
+    """Only the corpuskit version was compared: a worker of Python 3.12 (another Unicode
+    database) built other NFC text, exit 0; one that could not see the seeds gave an error
+    per document to "run the command again" (QA). Each worker is named with what differs
+    from this machine, and what it cannot see."""
+    from corpuskit.daskengine import _identity_problems, output_identity
+
+    here = output_identity()
+    assert {"corpuskit", "python", "unicode", "zlib", "ftfy", "py3langid"} <= set(here)
+    folders = {"the seeds folder": "/data/seeds", "the cache folder (--cache)": "/c"}
+    found = {"tcp://10.0.0.2:4000": (here, []),
+             "tcp://10.0.0.1:4000": ({**here, "unicode": "15.0.0", "python": "3.12"}, []),
+             "tcp://10.0.0.3:4000": (here, ["the seeds folder"])}
+    said = _identity_problems(found, here, folders)
+    assert said == (
+        "the Dask workers cannot make this build's output: tcp://10.0.0.1:4000 runs python "
+        f"3.12 (here {here['python']}), unicode 15.0.0 (here {here['unicode']}); "
+        "tcp://10.0.0.3:4000 cannot see the seeds folder (/data/seeds). Every worker must run "
+        "the versions this machine runs (the output depends on them) and mount the seeds, "
+        "--out and --cache folders at the same paths (README: The Dask engine); nothing was "
+        "written")
+    assert _identity_problems({"tcp://10.0.0.2:4000": (here, [])}, here, folders) is None
+
+
+def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> None:
+    """Workers were checked once, before the shards were sent: one of another version that
+    joined later ran shards unchecked (QA). Each task checks the worker it runs on."""
+    from corpuskit.daskengine import _checked_shard, output_identity
+
+    expected = {**output_identity(), "corpuskit": "0.0.1"}
+    task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
+                            1 << 20)
+    with pytest.raises(OutputError) as caught:
+        _checked_shard(expected, task)
+    assert str(caught.value) == (
+        f"a Dask worker that joined during the build runs corpuskit "
+        f"{output_identity()['corpuskit']} (the build's: 0.0.1); every worker must run the "
+        "versions the build's machine runs")
+    assert not (tmp_path / "package").exists()
 
 
 def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
