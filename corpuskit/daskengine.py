@@ -274,7 +274,7 @@ def _shared_folders(tasks: Sequence[ShardTask]) -> dict[str, str]:
         return {}
     folders = {"the seeds folder": str(tasks[0].seeds),
                "the release's temporary folder in --out": str(tasks[0].package)}
-    if tasks[0].cache is not None:
+    if tasks[0].cache is not None and tasks[0].cache.is_dir():  # (none: a build without)
         folders["the cache folder (--cache)"] = str(tasks[0].cache)
     return folders
 
