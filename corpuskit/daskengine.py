@@ -69,6 +69,13 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
         reason = ("it answered with bytes that are no Dask message"
                   if isinstance(exc, MemoryError)  # a greeting read as a message's length
                   else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
+        if scheduler.startswith("ucx://") and "UCX" in reason:
+            # distributed names UCX without the package that makes it work (QA: "Can't
+            # instantiate abstract class UCXConnector ...")
+            raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: this "
+                              "machine's Dask has no UCX support (the distributed-ucxx "
+                              "package); install it, or give the scheduler's tcp:// "
+                              "address") from None
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {reason}; is a "
                           "Dask scheduler running there?") from None
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":

@@ -295,6 +295,24 @@ def test_a_dask_address_that_refuses_is_named_so_at_once(corpus: Path,
     assert time.monotonic() - started < 10
 
 
+def test_a_ucx_address_without_ucx_support_says_so(corpus: Path, tmp_path: Path) -> None:
+    """A ucx:// address was told "Can't instantiate abstract class UCXConnector with
+    abstract method connect" (QA): the package that brings UCX is named."""
+    pytest.importorskip("distributed")
+    try:
+        import distributed_ucxx  # noqa: F401
+        pytest.skip("UCX support is installed here")
+    except ImportError:
+        pass
+    with pytest.raises(OutputError) as caught:
+        build(corpus, tmp_path / "out", engine="dask", scheduler="ucx://127.0.0.1:1")
+    assert str(caught.value) == (
+        "cannot reach the Dask scheduler at ucx://127.0.0.1:1: this machine's Dask has no "
+        "UCX support (the distributed-ucxx package); install it, or give the scheduler's "
+        "tcp:// address")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_dask_scheduler_without_workers_is_named_so(corpus: Path, tmp_path: Path) -> None:
     """It was "Dask workers run corpuskit [], this is 0.1.0"."""
     distributed = pytest.importorskip("distributed")
