@@ -801,7 +801,8 @@ def test_pruning_removes_only_what_builds_write(corpus: Path, tmp_path: Path) ->
     files named as a build names them, in folders of the cache itself, are pruned."""
     cache = tmp_path / "cache"
     elsewhere = tmp_path / "elsewhere"
-    mine = [cache / "de" / "articles.jsonl", cache / "fa" / "corpus.json",
+    mine = [cache / "de" / "articles.jsonl", cache / "de" / "de-words.jsonl",
+            cache / "fa" / "corpus.json",
             cache / "seed-states" / "notes.txt", cache / "listings" / "settings.json",
             cache / "ab" / f"cd{'0' * 62}.json",  # an entry's form, in another key's folder
             elsewhere / f"{'e' * 64}.json", elsewhere / f"{'e' * 64}.jsonl",
@@ -818,7 +819,7 @@ def test_pruning_removes_only_what_builds_write(corpus: Path, tmp_path: Path) ->
     shutil.rmtree(cache / "seed-states")
     (cache / "seed-states").symlink_to(elsewhere, target_is_directory=True)
     build(corpus, tmp_path / "again", jobs=1, cache=cache)
-    assert all(path.read_text() == "mine\n" for path in mine[4:])
+    assert all(path.read_text() == "mine\n" for path in mine[5:])
 
 
 @pytest.mark.parametrize("cached", [False, True])
