@@ -1183,6 +1183,22 @@ def test_a_folder_of_releases_stands_for_each(capsys: pytest.CaptureFixture[str]
     assert reports.valid and len(reports) == 2 and reports.as_dict() == data
 
 
+def test_a_target_named_twice_is_checked_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """'validate x.zip x.zip' checked and reported the archive twice (QA): it is checked
+    once, named as first given; a folder of releases named twice, each release once."""
+    from corpuskit.validation import expand_targets
+
+    dist, archive = built().dist, built().archive
+    assert expand_targets([archive, archive]) == [archive]
+    assert expand_targets([dist, dist]) == [built().release, archive]
+    dotted = f"./{archive.relative_to(Path.cwd())}" if archive.is_relative_to(Path.cwd()) \
+        else str(archive)
+    reports = corpuskit.validate_all([str(archive), dotted, str(archive)], jobs=1)
+    assert [r.target for r in reports] == [str(archive)]
+    code, out, _ = run(capsys, "validate", str(archive), str(archive))
+    assert code == 0 and out.count("valid archive") == 1, out
+
+
 def test_a_folder_of_one_release_prints_the_collection_form(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--format json printed the one-target form for a folder of releases holding one, as

@@ -226,9 +226,15 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
                         or [archive if archive is not None else (path, False)])
     named = {item[0].absolute() for item in expanded if isinstance(item, tuple)}
     once: list[tuple[Path, bool]] = []
+    # A target named twice is checked once (QA); one named beside its folder of releases
+    # twice, as its release and as itself (a zip that is a link is refused as a release,
+    # followed as a path named).
+    checked: set[tuple[Path, bool]] = set()
     for item in expanded:
         if isinstance(item, tuple):
-            once.append(item)
+            if (item[0].absolute(), item[1]) not in checked:
+                checked.add((item[0].absolute(), item[1]))
+                once.append(item)
         elif item.absolute() not in named:
             named.add(item.absolute())
             once.append((item, False))
@@ -367,7 +373,9 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     typed = [os.fspath(path) for path in paths]
     given = [Path(path) for path in typed]
     # A path named is reported as given ("./seeds", "seeds/"), as validate() reports it.
-    as_given = dict(zip(given, typed, strict=True))
+    as_given: dict[Path, str] = {}
+    for path, text in zip(given, typed, strict=True):
+        as_given.setdefault(path, text)  # named twice: once, as first given
     expanded = _expanded(given)
     targets = [path for path, _ in expanded]
     reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
