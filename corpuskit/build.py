@@ -63,6 +63,7 @@ from .preparedpieces import (
     WrittenRecords,
 )
 from .problems import Problem
+from .progress import Progress
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
@@ -113,12 +114,14 @@ def build(
     cache: Path | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
     ``jobs`` worker processes (default: all cores) do the per-document work; ``cache`` is
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
+    ``progress`` is told the documents processed so far, and of how many.
     """
     seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
     cache = Path(os.fspath(cache)) if cache is not None else None
@@ -156,7 +159,7 @@ def build(
             try:
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
-                                pool=pool, scratch=scratch, late=late)
+                                pool=pool, scratch=scratch, late=late, progress=progress)
             finally:
                 if keeping is not None:
                     keeping.join()
@@ -321,7 +324,8 @@ def _remove_late_writes(scratch: list[Path]) -> None:
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
-           late: LateSignals | None = None) -> BuildResult:
+           late: LateSignals | None = None, progress: Progress | None = None
+           ) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -376,7 +380,11 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             # closed after it, and a Dask worker's shard found its folder gone (QA).
             with writer.stream(DOCUMENTS_PATH) as documents, closing(run_shards(
                     tasks, jobs, engine=engine, scheduler=scheduler, pool=pool)) as results:
-                for result in results:
+                done, total = 0, len(discovery.sources)
+                for task, result in zip(tasks, results, strict=False):
+                    done += len(task.refs)
+                    if progress is not None:
+                        progress(done, total)
                     problems.extend(result.problems)
                     if problems:
                         continue  # keep checking every document, stop writing: no release

@@ -39,6 +39,7 @@ from .errors import (
 )
 from .heap import fewer_collections
 from .problems import one_line, printable
+from .progress import terminal_progress
 from .wording import counted, shown_in
 
 
@@ -372,11 +373,12 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                "--scheduler to build here")
 
     try:
-        result = build_package(seeds, out,
-                               source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"), jobs=jobs,
-                               cache=None if no_cache else (cache
-                                                            or default_cache_dir(seeds, out)),
-                               engine=engine, scheduler=scheduler)
+        with terminal_progress("building") as progress:
+            result = build_package(seeds, out,
+                                   source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                                   jobs=jobs, cache=None if no_cache else (
+                                       cache or default_cache_dir(seeds, out)),
+                                   engine=engine, scheduler=scheduler, progress=progress)
     except CorpuskitError as error:
         for path, reason in getattr(error, "skipped", ()):
             _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)

@@ -4,16 +4,21 @@ crashed with UnicodeEncodeError on a curly quote) and a pipe its reader closed (
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from conftest import make_seeds
 
 from corpuskit.build import build
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +183,37 @@ def test_an_ascii_stdout_shows_a_latin_1_letter_unlike_a_byte_that_is_no_utf8(
     assert done.returncode == 1
     assert b"/\\u00fc.txt: the file is empty" in done.stdout, done.stdout
     assert b"/\\xfc2.txt: the name is not valid UTF-8" in done.stdout, done.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_build_draws_progress_on_a_terminal_only(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """DESIGN: progress bars appear on long work in a terminal and stay out of pipes and
+    CI logs; there were none. A build tells its progress in documents, and the CLI draws
+    it on standard error when that is a terminal, and draws nothing otherwise."""
+    from corpuskit.progress import terminal_progress
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(REPO / "seeds" / "corpus.toml", seeds)
+    for index in range(1200):  # three shards
+        (seeds / f"d{index:04d}.txt").write_text(f"Title {index}\n\nText number {index}.\n")
+    told: list[tuple[int, int]] = []
+    build(seeds, tmp_path / "a", jobs=1, cache=None, progress=lambda *at: told.append(at))
+    assert told[-1] == (1200, 1200) and len(told) == 3
+    assert all(a[0] < b[0] for a, b in pairwise(told)) and {t for _, t in told} == {1200}
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    with terminal_progress("building") as progress:
+        assert progress is None
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with terminal_progress("building") as progress:
+        assert progress is not None
+        progress(600, 1200)
+        progress(1200, 1200)
+    assert "building" in terminal.getvalue() and "1200/1200" in terminal.getvalue()

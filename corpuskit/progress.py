@@ -1,0 +1,46 @@
+"""A progress bar for long work, on a terminal only.
+
+DESIGN: progress bars appear on long work in a terminal and stay out of pipes and CI
+logs. The stages report ``(done, total)`` to a callback (:data:`Progress`); the CLI gives
+them one drawing click's bar on standard error when, and only when, it is a terminal,
+so a pipe, a file or a CI log gets none of it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+#: What a stage calls as its work advances: the units done so far, and of how many.
+Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def terminal_progress(label: str) -> Iterator[Progress | None]:
+    """A :data:`Progress` drawing a bar labelled ``label`` on standard error if it is a
+    terminal, else None (nothing is drawn, nothing costs)."""
+    stream = sys.stderr
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        yield None
+        return
+    bar: Any = None
+    shown = 0
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=label, file=stream,
+                                    show_pos=True)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
