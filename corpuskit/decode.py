@@ -11,7 +11,15 @@ from __future__ import annotations
 import codecs
 import re
 
-from .codepages import BetterElsewhere, Reading, best_legacy, second_look, what_to_do
+from .codepages import (
+    BetterElsewhere,
+    DamagedReading,
+    Reading,
+    best_legacy,
+    damaged_code_page,
+    second_look,
+    what_to_do,
+)
 from .config import DecodeConfig
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad, mojibake_at
@@ -245,6 +253,18 @@ def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str
             f"line {_line_number(text, at)}")
 
 
+def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
+    """What to say of a file :func:`~corpuskit.codepages.damaged_code_page` found."""
+    them = "that byte" if damaged.bytes_undefined == 1 else "those bytes"
+    return (f"{damaged.encoding} reads it as text in a language it is made for "
+            f"({damaged.text[:40]!r}) but for {counted(damaged.bytes_undefined, 'byte')} it does "
+            f"not define (the first, {data[damaged.first:damaged.first + 1]!r}, is byte "
+            f"{damaged.first:,}), which {chosen.encoding} "
+            f"reads, with the rest, as {chosen.text[:40]!r}, in no language it is made "
+            f"for: a {damaged.encoding} file damaged there; correct {them}, or re-save the "
+            "file as UTF-8")
+
+
 def _word_at(text: str, at: int) -> str:
     """The word of ``text`` that holds character ``at`` (at most 40 characters of it)."""
     start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
@@ -278,24 +298,28 @@ def _cut_at_end(data: bytes) -> str | None:
 #: :data:`MIXED_RUN_LONG` when it only reads it as more implausible words (KOI8-R,
 #: gb18030: no repair knows them). A code page's own text makes such a run by chance only,
 #: a few characters long (all-caps Czech in cp1250, ``ČŠ ŘŽ ÝŠ``, is ``Ȋ ؎ ݊`` in UTF-8).
-MIXED_RUN_CHARACTERS = 4
+MIXED_MOJIBAKE_CHARACTERS = 2
 MIXED_RUN_LONG = 16
 
 
 def _utf8_part(line: bytes, encoding: str) -> str | None:
     """A run of ``line``, which is not UTF-8 as a whole, that is UTF-8 and reads as
-    mojibake in the code page ``encoding`` (see :data:`MIXED_RUN_CHARACTERS`), or None. A
+    mojibake in the code page ``encoding`` (see :data:`MIXED_MOJIBAKE_CHARACTERS`), or None. A
     sentence in UTF-8 and one in cp1251 on one line were read whole in cp1251, and ftfy
     repaired the UTF-8 one in part (QA)."""
     for run in line.decode("utf-8", "replace").split("\ufffd"):
         beyond = len(run) - len(run.encode("ascii", "ignore"))
-        if beyond < MIXED_RUN_CHARACTERS:
+        if beyond < MIXED_MOJIBAKE_CHARACTERS:
             continue
-        try:
-            legacy = decode_with(run.encode("utf-8"), encoding)
-        except UnicodeDecodeError:  # cut from its line where the code page needs more
+        try:  # (a byte the code page does not define, as 9D of "”" in cp1252: a mark)
+            legacy = run.encode("utf-8").decode(encoding, "replace")
+        except UnicodeDecodeError:
             continue
-        if mojibake_at(legacy) >= 0 and mojibake_at(run) < 0:
+        if beyond >= MIXED_MOJIBAKE_CHARACTERS and mojibake_at(legacy) >= 0 \
+                and mojibake_at(run) < 0 \
+                and mojibake_at(fix_encoding(line.decode(encoding, "replace"))) >= 0:
+            # ... and the repair of mojibake leaves some in the line: a cp1252 file holding
+            # "Ã©tÃ©", which it repairs whole, is read as before
             return run.strip()
         if beyond >= MIXED_RUN_LONG \
                 and assess(legacy).implausibility > assess(run).implausibility:
@@ -433,9 +457,16 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                                           f"{not_utf8}, and {doubt}", at)) from None
         encoding, text = legacy.encoding, legacy.text
         mixed = _mixed_encodings(data, encoding)
+        torn = damaged_code_page(data, legacy, config) if mixed is None else None
+        if torn is not None:  # the mix may show in the code page that cannot read it
+            mixed = _mixed_encodings(data, torn.encoding)
         if mixed is not None:
             raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
                                           at))
+        if torn is not None:
+            raise DocumentProblem(Problem(raw.path, "undecodable",
+                                          f"{not_utf8}, and {_damage_told(torn, legacy, data)}",
+                                          _line_of(data, torn.first)))
         cut = _cut_characters_repaired(data, encoding, text)
         if cut is not None:
             raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; {cut[0]}",
