@@ -14,8 +14,9 @@ from .semver import Version
 
 #: The changelog's file name in a seeds folder and in a package.
 CHANGELOG_FILE = "CHANGELOG.md"
-#: Characters a Markdown text holds none of: C0 controls but TAB, LF, FF and CR, and DEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Characters a Markdown text holds none of: C0 controls but TAB, LF, FF and CR, DEL, and
+#: the C1 controls (U+0085 NEL, U+009B CSI: a terminal's escapes too).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 #: A heading of a changelog's sections (``#`` or ``##``, one or more spaces or tabs after

@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .config import CONFIG_NAME
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import CorpuskitError, OutputError, UsageError
 from .package import RAW_PREFIX
@@ -93,7 +94,8 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
         try:
             placed = [_absolute(task) for task in tasks]
             folders = _shared_folders(placed)
-            found = client.run(_worker_identity, folders)
+            probes = _probes(placed)
+            found = client.run(_worker_identity, folders, probes)
             if not found:
                 raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                                   "some (dask worker " f"{scheduler}), then build again")
@@ -267,7 +269,7 @@ def output_identity() -> dict[str, str]:
     found = {"corpuskit": corpuskit_version,
              "python": f"{sys.version_info.major}.{sys.version_info.minor}",
              "unicode": unicodedata.unidata_version, "zlib": zlib.ZLIB_RUNTIME_VERSION}
-    for package in ("isal", "ftfy", "py3langid", "regex"):
+    for package in ("isal", "ftfy", "py3langid", "regex", "charset-normalizer", "orjson"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
@@ -286,12 +288,44 @@ def _shared_folders(tasks: Sequence[ShardTask]) -> dict[str, str]:
     return folders
 
 
-def _worker_identity(folders: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """On a worker: :func:`output_identity`, and which of ``folders`` it cannot see."""
+def _probes(tasks: Sequence[ShardTask]) -> dict[str, tuple[str, str]]:
+    """Files every worker must see as this machine does, by what they are: the seeds
+    folder's corpus.toml, with its sha256 (QA: an empty folder, or another copy of the
+    seeds, mounted at that path passed for the seeds)."""
+    if not tasks:
+        return {}
+    config = tasks[0].seeds / CONFIG_NAME
+    try:
+        return {f"the seeds folder's {CONFIG_NAME}": (str(config), _sha256_of(str(config)))}
+    except OSError:
+        return {}
+
+
+def _sha256_of(path: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]] | None = None
+                     ) -> tuple[dict[str, str], list[str]]:
+    """On a worker: :func:`output_identity`, and which of ``folders`` it cannot see, and
+    of ``probes`` (files and their sha256) it sees otherwise or not at all."""
     import os
 
-    return output_identity(), [what for what, path in folders.items()
-                               if not os.path.isdir(path)]
+    unseen = [what for what, path in folders.items() if not os.path.isdir(path)]
+    for what, (path, digest) in (probes or {}).items():
+        try:
+            same = _sha256_of(path) == digest
+        except OSError:
+            same = False
+        if not same:
+            unseen.append(f"{what} as this machine does")
+    return output_identity(), unseen
 
 
 def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
@@ -306,7 +340,7 @@ def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
             said.append(f"{worker} runs {', '.join(differing)}")
         if unseen:
             said.append(f"{worker} cannot see " + ", ".join(
-                f"{what} ({folders[what]})" for what in unseen))
+                f"{what} ({folders[what]})" if what in folders else what for what in unseen))
     if not said:
         return None
     return ("the Dask workers cannot make this build's output: " + "; ".join(said) + ". "

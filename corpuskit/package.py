@@ -480,7 +480,8 @@ def bibtex(config: CorpusConfig, content: str, created: str | None = None) -> st
     fields.append(("version", config.version))
     if meta.get("homepage"):
         fields.append(("howpublished", f"\\url{{{meta['homepage']}}}"))
-    fields.append(("note", f"corpuskit package {config.release_name}, content hash {content}"))
+    fields.append(("note", _bibtex_text(
+        f"corpuskit package {config.release_name}, content hash {content}")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key}_{config.version.replace('.', '_')},\n{body}\n}}"
 

@@ -135,6 +135,11 @@ def test_citation_prints_the_title_as_written(title: str, printed: str) -> None:
     assert _printed(field) == printed, field
     if "{Reuters}" in title:
         assert "{Reuters}" in field  # the group BibTeX keeps the case of
+    config = parse_config({"name": "my_corpus", "title": "T", "version": "1.0.0",
+                           "description": "News.", "licenses": [{"name": "CC0-1.0"}],
+                           "sources": [{"title": "Wire"}]})
+    [note] = re.findall(r"^  note = \{(.*)\}$", bibtex(config, "sha256:00"), re.M)
+    assert note == r"corpuskit package my\_corpus-1.0.0, content hash sha256:00"  # (QA)
 
 
 def test_missing_fields_are_marked_never_invented(tmp_path: Path) -> None:

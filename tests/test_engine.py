@@ -330,7 +330,8 @@ def test_workers_of_other_versions_or_blind_to_the_folders_are_refused_by_name()
     from corpuskit.daskengine import _identity_problems, output_identity
 
     here = output_identity()
-    assert {"corpuskit", "python", "unicode", "zlib", "ftfy", "py3langid"} <= set(here)
+    assert {"corpuskit", "python", "unicode", "zlib", "ftfy", "py3langid", "regex",
+            "charset-normalizer", "orjson"} <= set(here)
     folders = {"the seeds folder": "/data/seeds", "the cache folder (--cache)": "/c"}
     found = {"tcp://10.0.0.2:4000": (here, []),
              "tcp://10.0.0.1:4000": ({**here, "unicode": "15.0.0", "python": "3.12"}, []),
@@ -344,6 +345,33 @@ def test_workers_of_other_versions_or_blind_to_the_folders_are_refused_by_name()
         "--out and --cache folders at the same paths (README: The Dask engine); nothing was "
         "written")
     assert _identity_problems({"tcp://10.0.0.2:4000": (here, [])}, here, folders) is None
+
+
+def test_a_worker_that_sees_other_seeds_at_the_path_is_told(tmp_path: Path) -> None:
+    """A worker with an empty folder, or another copy of the seeds, mounted at the seeds'
+    path passed the check (it saw a folder there) and reported every document changed
+    while read, or built the copy's text (QA): it must see the seeds' corpus.toml, byte
+    for byte."""
+    from corpuskit.daskengine import _identity_problems, _worker_identity, output_identity
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "corpus.toml").write_text('name = "x"\n')
+    import hashlib
+
+    probes = {"the seeds folder's corpus.toml": (
+        str(seeds / "corpus.toml"), hashlib.sha256(b'name = "x"\n').hexdigest())}
+    folders = {"the seeds folder": str(seeds)}
+    assert _worker_identity(folders, probes) == (output_identity(), [])
+    (seeds / "corpus.toml").write_text('name = "y"\n')  # another copy at that path
+    seen = _worker_identity(folders, probes)
+    assert seen[1] == ["the seeds folder's corpus.toml as this machine does"]
+    said = _identity_problems({"tcp://w:1": seen}, output_identity(), folders)
+    assert said is not None and "tcp://w:1 cannot see the seeds folder's corpus.toml as " \
+        "this machine does" in said
+    (seeds / "corpus.toml").unlink()  # an empty folder there
+    assert _worker_identity(folders, probes)[1] == [
+        "the seeds folder's corpus.toml as this machine does"]
 
 
 def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> None:

@@ -583,6 +583,20 @@ def test_a_changelog_holding_control_characters_is_refused(seeds: Path,
                                                                      "binary-file")]
 
 
+@pytest.mark.parametrize("control", ["\u009b", "\u0085"])
+def test_a_changelog_holding_a_c1_control_is_refused(control: str, seeds: Path,
+                                                     tmp_path: Path) -> None:
+    """U+009B (a terminal's escape) and U+0085 were shipped (QA): C1 controls are control
+    characters too."""
+    (seeds / "CHANGELOG.md").write_text(f"# Changelog\n\n## 1.0.0\n\n- one{control}31m\n",
+                                        "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    assert [(p.code, p.message) for p in caught.value.problems] == [
+        ("binary-file", f"holds U+{ord(control):04X}, a control character, not Markdown "
+                        "text; remove it")]
+
+
 def test_a_changelog_of_whitespace_is_none(seeds: Path, tmp_path: Path) -> None:
     """An empty CHANGELOG.md shipped empty, with no entry for the version built (QA): one
     of whitespace only says nothing, and the release gets the changelog a build writes
