@@ -112,3 +112,22 @@ def ahead_problems(text: str, version: str, latest: Version | None) -> list[Prob
                     f"the release would ship {'it' if len(ahead) == 1 else 'them'} as "
                     f"released; remove {'it' if len(ahead) == 1 else 'them'}, or set that "
                     "version in corpus.toml ('corpuskit release' writes a release's entry)")]
+
+
+def versions_in(changelog: str | None) -> list[str]:
+    """The versions ``changelog``'s section headings name, in order, each once (a heading
+    in a code block names none: QA, ``info`` listed a version quoted in an example)."""
+    return list(dict.fromkeys(str(version) for _, version in _heading_versions(changelog)))
+
+
+def outside_code_blocks(lines: list[str]) -> list[bool]:
+    """For each of ``lines``, whether it lies outside a fenced code block (a fence line
+    itself is inside)."""
+    outside, fenced = [], False
+    for line in lines:
+        if _FENCE.match(line):
+            fenced = not fenced
+            outside.append(False)
+        else:
+            outside.append(not fenced)
+    return outside

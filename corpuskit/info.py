@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import statistics
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .changelog import versions_in
 from .config import CHANGELOG_NAME, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source, seeds_files, size_of
 from .errors import InputError
@@ -45,8 +45,6 @@ from .reader import (
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem, unreadable_given
 from .zipdirectory import ArchiveReadError
-
-_VERSION_HEADING = re.compile(r"^##\s+\[?v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)\]?", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -93,9 +91,7 @@ def failure_document(path: Path, error: InputError) -> dict[str, Any]:
 
 
 def _changelog_versions(text: bytes | None) -> list[str]:
-    if not text:
-        return []
-    return list(dict.fromkeys(_VERSION_HEADING.findall(text.decode("utf-8", "replace"))))
+    return versions_in(text.decode("utf-8", "replace")) if text else []
 
 
 def _licenses(entries: list[dict[str, Any]]) -> list[str]:

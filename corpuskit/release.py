@@ -36,7 +36,7 @@ from .build import (
     refuse_misplaced_folders,
     unfinished_release,
 )
-from .changelog import entries_after, has_entry
+from .changelog import entries_after, has_entry, outside_code_blocks
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -300,8 +300,10 @@ def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
         end = "\r\n"  # a changelog kept with CRLF line ends gets an entry with them too
         entry = entry.replace("\n", end)
     lines = existing.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        if _is_release_section(line):
+    # A heading in a code block heads nothing (QA: the entry went into an example block)
+    for index, (line, outside) in enumerate(zip(lines, outside_code_blocks(lines),
+                                                strict=True)):
+        if outside and _is_release_section(line):
             return "".join(lines[:index]) + entry + end + "".join(lines[index:])
     return existing.rstrip("\r\n") + end + end + entry
 

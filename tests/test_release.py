@@ -597,6 +597,26 @@ def test_a_changelog_holding_a_c1_control_is_refused(control: str, seeds: Path,
                         "text; remove it")]
 
 
+def test_a_heading_in_a_code_block_heads_no_section(seeds: Path, dist: Path) -> None:
+    """A changelog quoting its heading format in a code block: release put the new entry
+    inside the block, and info listed the quoted version (QA). The entry goes above the
+    first heading outside code blocks; info lists the versions of those."""
+    from corpuskit.info import info
+
+    changelog = seeds / "CHANGELOG.md"
+    head, _, rest = changelog.read_text("utf-8").partition("\n## ")
+    changelog.write_text(f"{head}\n## [Unreleased]\n\nHeadings look like this:\n\n```\n"
+                         f"## 0.9.0 (2020-01-01)\n```\n\n## {rest}", "utf-8")
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    text = changelog.read_text("utf-8")
+    block = text[text.index("```"):text.rindex("```")]
+    assert "## 1.1.0" not in block and text.index("## 1.1.0") > text.rindex("```")
+    assert text.index("## 1.1.0") < text.index("## 1.0.0")
+    assert result.version == "1.1.0"
+    assert info(dist / "corpuskit-seeds-1.1.0").versions == ["1.1.0", "1.0.0"]
+
+
 def test_a_changelog_of_whitespace_is_none(seeds: Path, tmp_path: Path) -> None:
     """An empty CHANGELOG.md shipped empty, with no entry for the version built (QA): one
     of whitespace only says nothing, and the release gets the changelog a build writes
