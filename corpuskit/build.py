@@ -115,6 +115,7 @@ def build(
     engine: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    released_in: Path | None = None,
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
@@ -122,6 +123,8 @@ def build(
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
     ``progress`` is told the documents processed so far, and of how many.
+    ``released_in``: the folder of releases a changelog entry may name as released
+    (default ``out``; ``check`` builds elsewhere, and names ``dist``).
     """
     seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
     cache = Path(os.fspath(cache)) if cache is not None else None
@@ -159,7 +162,8 @@ def build(
             try:
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
-                                pool=pool, scratch=scratch, late=late, progress=progress)
+                                pool=pool, scratch=scratch, late=late, progress=progress,
+                                released_in=released_in)
             finally:
                 if keeping is not None:
                     keeping.join()
@@ -324,8 +328,8 @@ def _remove_late_writes(scratch: list[Path]) -> None:
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
-           late: LateSignals | None = None, progress: Progress | None = None
-           ) -> BuildResult:
+           late: LateSignals | None = None, progress: Progress | None = None,
+           released_in: Path | None = None) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -344,7 +348,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
         problems.extend(error.problems)
     if changelog is not None:
         problems.extend(ahead_problems(changelog.decode("utf-8"), config.version,
-                                       _latest_version(out, config.name)))
+                                       _latest_version(released_in or out, config.name)))
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []

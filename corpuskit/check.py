@@ -125,7 +125,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     missing_archive = f"the archive of version {config.version} is not in {dist}"
     with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
         try:
-            result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs)
+            result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
+                           released_in=dist)
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
             if no_archive:

@@ -617,6 +617,22 @@ def test_a_heading_in_a_code_block_heads_no_section(seeds: Path, dist: Path) -> 
     assert info(dist / "corpuskit-seeds-1.1.0").versions == ["1.1.0", "1.0.0"]
 
 
+def test_check_of_seeds_behind_dist_names_no_released_entry_as_never_released(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """With the seeds back at 1.0.0 and 1.1.0 in dist, whose entry the changelog keeps,
+    check called that entry "never released": its build, into a temporary folder, knew no
+    release (QA). check names the releases in dist as released."""
+    old_seeds = tmp_path / "old-seeds"
+    shutil.copytree(seeds, old_seeds)
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    shutil.copyfile(seeds / "CHANGELOG.md", old_seeds / "CHANGELOG.md")
+    report = check(old_seeds, dist, source_date_epoch=None, jobs=1)
+    assert not report.valid  # behind 1.1.0: said so
+    assert not any("never released" in p.message for p in report.problems), report.problems
+    assert any("newer than the seeds' version 1.0.0" in p.message for p in report.problems)
+
+
 def test_a_changelog_of_whitespace_is_none(seeds: Path, tmp_path: Path) -> None:
     """An empty CHANGELOG.md shipped empty, with no entry for the version built (QA): one
     of whitespace only says nothing, and the release gets the changelog a build writes
