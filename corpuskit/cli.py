@@ -557,7 +557,7 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
     The package's checksums are verified first (a modified package is refused, exit 1).
     Output depends only on the package (CSV and Parquet on its records alone; dolma also
     on its name, version and release time): exporting it twice gives the same bytes.
-    Parquet needs the 'parquet' extra (pip install 'corpuskit[parquet]') and is
+    Parquet needs the 'parquet' extra (pip install '.[parquet]' in corpuskit's source) and is
     byte-identical to the package's own data/documents.parquet.
 
     \b

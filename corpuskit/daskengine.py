@@ -22,6 +22,7 @@ from typing import Any
 from .config import CONFIG_NAME
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import CorpuskitError, OutputError, UsageError
+from .outputidentity import output_identity
 from .package import RAW_PREFIX
 from .shardpieces import pieces_index_path, pieces_path
 from .zipsegments import segment_index_path, segment_path
@@ -58,7 +59,9 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
         from distributed import Client
         from distributed import wait as wait_for_futures
     except ImportError:
-        raise UsageError("--engine dask needs the 'dask' extra: pip install 'corpuskit[dask]'"
+        raise UsageError("--engine dask needs corpuskit's 'dask' extra: pip install '.[dask]' in "
+                         "corpuskit's source folder (the name corpuskit on PyPI is another "
+                         "project's)"
                          ) from None
     refused = _refused(scheduler)
     if refused is not None:
@@ -250,31 +253,6 @@ def _rerunnable_shard(task: ShardTask) -> ShardResult:
     finally:
         if not (task.package / ACTIVE).exists() and not (task.package / ENDING).exists():
             shutil.rmtree(task.package, ignore_errors=True)  # given up, and not waiting
-
-
-def output_identity() -> dict[str, str]:
-    """What, besides the seeds and settings, decides the bytes a shard's records and
-    archive pieces come out as: the versions of corpuskit, of Python (Python 3.13 cannot
-    unpickle 3.11's paths), of its Unicode database (NFC, what a space is: a worker of
-    Python 3.12 composed a character 3.11 leaves alone, QA), of zlib and ISA-L (their
-    deflated bytes), and of the libraries that repair mojibake, tell languages and match
-    rights patterns. Every Dask worker must have this machine's."""
-    import sys
-    import unicodedata
-    import zlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    from corpuskit import __version__ as corpuskit_version
-
-    found = {"corpuskit": corpuskit_version,
-             "python": f"{sys.version_info.major}.{sys.version_info.minor}",
-             "unicode": unicodedata.unidata_version, "zlib": zlib.ZLIB_RUNTIME_VERSION}
-    for package in ("isal", "ftfy", "py3langid", "regex", "charset-normalizer", "orjson"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = "absent"
-    return found
 
 
 def _shared_folders(tasks: Sequence[ShardTask]) -> dict[str, str]:

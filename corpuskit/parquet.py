@@ -1,6 +1,6 @@
 """Write records as Parquet with an explicit Arrow schema and reproducible bytes.
 
-pyarrow is an optional dependency (``pip install 'corpuskit[parquet]'``) and is imported
+pyarrow is an optional dependency (corpuskit's ``parquet`` extra) and is imported
 only when a Parquet file is written. Every column has a declared type, so no reader has
 to guess: ``date`` is a *string* (``YYYY-MM-DD`` or null), never a timestamp, and
 ``normalization`` is ``list<string>``.
@@ -28,6 +28,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .errors import CorpuskitError
 from .models import RECORD_FIELDS, Record
 from .package import table_schema
+
+#: How to install what writes Parquet: corpuskit's 'parquet' extra, which pins pyarrow (the
+#: name corpuskit on PyPI is another project's, so not ``pip install 'corpuskit[parquet]'``).
+INSTALL_PARQUET = ("install corpuskit's 'parquet' extra: pip install '.[parquet]' in "
+                   "corpuskit's source folder (it pins pyarrow)")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow  # type: ignore[import-untyped,unused-ignore]
@@ -84,7 +89,7 @@ def _pyarrow() -> Any:
         # naming corpus.toml (runsettings.NO_PYARROW). This is export's case.
         raise ParquetUnavailableError(
             "writing Parquet needs pyarrow, which is not installed: "
-            "pip install 'corpuskit[parquet]'") from None
+            f"{INSTALL_PARQUET}") from None
     return pyarrow
 
 

@@ -16,6 +16,7 @@ from importlib.util import find_spec
 
 from .config import CONFIG_NAME, CorpusConfig
 from .errors import InputError
+from .parquet import INSTALL_PARQUET
 from .problems import Problem
 
 #: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
@@ -73,7 +74,7 @@ def release_time_advice(kept: str | None) -> str:
 #: The problem of ``[output] parquet = true`` where pyarrow is not installed.
 NO_PYARROW = Problem(CONFIG_NAME, "config-error",
                      "parquet = true, but pyarrow, which writes Parquet, is not installed: "
-                     "pip install 'corpuskit[parquet]', or set parquet = false",
+                     f"{INSTALL_PARQUET}, or set parquet = false",
                      "output.parquet")
 
 

@@ -34,6 +34,7 @@ from .deflate import Compression
 from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
 from .models import RECORD_SUMMARY, DocSummary
+from .outputidentity import output_identity
 from .package import RAW_PREFIX, CorpusStats
 from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
@@ -75,14 +76,18 @@ _OWN_NAMES = {
 
 def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
     """What, besides the raw bytes, decides a shard's cached records and archive pieces:
-    config, corpuskit and Unicode versions, and the compression (library, version, level)."""
+    config, corpuskit and Unicode versions, the compression (library, version, level), and
+    the versions of the libraries that decide the records (:mod:`corpuskit.outputidentity`:
+    an ftfy of the same minor series may repair otherwise)."""
     return _fingerprint(config, CACHE_FORMAT, __version__, unicodedata.unidata_version,
-                        compression.library, compression.level)
+                        compression.library, compression.level,
+                        tuple(sorted(output_identity().items())))
 
 
 @lru_cache(maxsize=16)
 def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
-                 deflate_library: str, deflate_level: int) -> str:
+                 deflate_library: str, deflate_level: int,
+                 libraries: tuple[tuple[str, str], ...] = ()) -> str:
     """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each)."""
     data = {
         "format": form,
@@ -91,6 +96,7 @@ def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
         "deflate": deflate_library,  # the archive pieces are cached too,
         "deflate_level": deflate_level,  # and deflated at this level
         "config": asdict(config),
+        "libraries": dict(libraries),
     }
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 

@@ -187,6 +187,24 @@ def test_cache_key_covers_config_and_inputs() -> None:
     assert ShardCache.key("f1", entries) != ShardCache.key("f1", [("b.txt", "0" * 64)])
 
 
+def test_the_fingerprint_covers_the_libraries_that_decide_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ftfy of the same minor series may repair mojibake otherwise: the cache took
+    entries made under another (only corpuskit's version was in the key). The versions
+    a Dask worker must share with the build are in it too."""
+    from corpuskit import outputidentity
+
+    config = load_config(make_seeds(tmp_path, {"a.txt": "Hello.\n"})).process
+    zlib_made = deflate.COMPRESSIONS["zlib"]
+    here = shardcache.config_fingerprint(config, zlib_made)
+    found = outputidentity.output_identity()
+    assert {"ftfy", "py3langid", "regex", "charset-normalizer"} <= set(found)
+    monkeypatch.setattr(outputidentity, "_identity",
+                        lambda: tuple({**found, "ftfy": found["ftfy"] + ".post1"}.items()))
+    monkeypatch.setattr(shardcache, "output_identity", outputidentity.output_identity)
+    assert shardcache.config_fingerprint(config, zlib_made) != here
+
+
 def test_the_fingerprint_covers_the_compression(tmp_path: Path) -> None:
     """Cached shards hold deflated pieces: a build with another library, version or level
     must not take them."""

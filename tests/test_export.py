@@ -20,7 +20,7 @@ import corpuskit
 from corpuskit.cli import main
 from corpuskit.export import export
 from corpuskit.models import RECORD_FIELDS
-from corpuskit.parquet import PARQUET_PATH
+from corpuskit.parquet import INSTALL_PARQUET, PARQUET_PATH
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "dolma"])
@@ -371,7 +371,7 @@ def test_parquet_export_without_pyarrow_says_only_what_to_install(
     assert main(["export", str(built.release), "--format", "parquet", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == ("corpuskit: error: writing Parquet needs pyarrow, which is not "
-                           "installed: pip install 'corpuskit[parquet]'")
+                           f"installed: {INSTALL_PARQUET}")
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 

@@ -16,7 +16,7 @@ from _consumers import EPOCH, build_sample, sample, sha256_file, write_seeds
 import corpuskit
 from corpuskit.errors import InputError
 from corpuskit.models import RECORD_FIELDS
-from corpuskit.parquet import PARQUET_PATH
+from corpuskit.parquet import INSTALL_PARQUET, PARQUET_PATH
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -142,7 +142,7 @@ def test_missing_pyarrow_is_a_problem_of_build_and_of_validate(
     expected = {("corpus.toml", "config-error", "output.parquet"),
                 ("empty.txt", "empty-document", "")}
     assert {(p.path, p.code, p.location) for p in caught.value.problems} == expected
-    assert "pip install 'corpuskit[parquet]'" in caught.value.problems[0].message
+    assert INSTALL_PARQUET in caught.value.problems[0].message  # (not PyPI's corpuskit)
     assert not any((tmp_path / "dist").glob("*-*"))  # no release, no leftover
     report = corpuskit.validate(seeds, jobs=1)
     assert {(p.path, p.code, p.location) for p in report.problems} == expected

@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator
 
 from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import pretty_json
-from corpuskit.parquet import PARQUET_PATH
+from corpuskit.parquet import INSTALL_PARQUET, PARQUET_PATH
 from corpuskit.validation import (
     ValidationReport,
     parquetcheck,
@@ -378,7 +378,7 @@ def test_without_pyarrow_the_report_says_it_was_not_compared(
     assert report.not_checked == ((PARQUET_PATH, parquetcheck.NO_PYARROW),)
     summary = render_text(report)[-1]
     assert "data/documents.parquet not compared with data/documents.jsonl: pyarrow is not " \
-        "installed (pip install 'corpuskit[parquet]')" in summary
+        f"installed ({INSTALL_PARQUET})" in summary
     data = report.as_dict()
     REPORT_SCHEMA.validate(data)
     assert data["not_checked"] == [{"path": PARQUET_PATH,

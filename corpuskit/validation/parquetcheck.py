@@ -18,7 +18,7 @@ compared field by field, and its first differing column named.
 
 Differences are ``record-mismatch`` problems (rows, values, counts) at ``row N`` (the
 JSONL line N), and ``metadata-mismatch`` ones for columns named or typed otherwise. pyarrow
-is optional (``corpuskit[parquet]``): without it nothing is compared, and
+is optional (corpuskit's ``parquet`` extra): without it nothing is compared, and
 :attr:`ParquetComparison.not_checked` says so, for the report to show; the package is not
 invalid for it.
 """
@@ -34,14 +34,14 @@ from typing import IO, Any
 
 import orjson
 
-from ..parquet import PARQUET_PATH
+from ..parquet import INSTALL_PARQUET, PARQUET_PATH
 from ..problems import Problem
 from ..wording import counted
 from .lines import line_blocks
 
 #: Why the comparison cannot run without the optional dependency.
 NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed "
-              "(pip install 'corpuskit[parquet]')")
+              f"({INSTALL_PARQUET})")
 #: Rows read from the Parquet file at once (at most a row group: corpuskit cuts them at
 #: 4,096 records or 32 MiB of text).
 BATCH_ROWS = 1024
