@@ -262,9 +262,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                     "was never published, delete it and run "
                                     f"'{build_command}' to write it again"))
         sealed = check_archive_checksums(archive) if zip_read else []
+        # With the seeds changed since, a build no longer writes this version's zip (it
+        # refuses, the release being unfinished): only a published copy restores it (QA).
+        rewrite = (f"restore it from a published copy (the seeds changed since version "
+                   f"{config.version}, so a build no longer writes it)" if differing else
+                   f"if this one was never published, delete it and run '{build_command}' "
+                   "to write it again")
         problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
-            f"{p.message}; a fresh build's archive is sealed: if this one was never "
-            f"published, delete it and run '{build_command}' to write it again"),
+            f"{p.message}; a fresh build's archive is sealed: {rewrite}"),
             p.location) for p in sealed)
         if folder_removed:
             own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]

@@ -616,3 +616,20 @@ def test_a_sound_zip_is_not_called_to_be_deleted_beside_an_edited_folder(
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     [zip_problem] = [p for p in report.problems if p.path.endswith(".zip")]
     assert "delete it" not in zip_problem.message
+
+
+def test_a_damaged_zip_beside_changed_seeds_is_told_to_be_restored(repo: Path) -> None:
+    """A byte of the release's zip changed and a document added to the seeds: check said
+    to delete the zip and run build, which then refuses (the release would be unfinished
+    with changed seeds: QA). It is told to be restored from a published copy."""
+    archive = repo / "dist/validate-sample-1.0.0.zip"
+    data = bytearray(archive.read_bytes())
+    data[300] ^= 1
+    archive.write_bytes(bytes(data))
+    (repo / "seeds/added.txt").write_text("Added\n\nA new document.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [sealed] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert sealed.message.endswith(
+        "a fresh build's archive is sealed: restore it from a published copy (the seeds "
+        "changed since version 1.0.0, so a build no longer writes it)"), sealed.message
+    assert not any("delete it" in p.message for p in report.problems if p.path == str(archive))
