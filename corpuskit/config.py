@@ -165,18 +165,27 @@ def _unclosed_from(text: str, line: int | None) -> int | None:
     return None
 
 
-def _not_a_url(value: str) -> str:
-    """Why ``value`` is no absolute URL: a space in it is named (QA: an absolute URL with
-    a space was said not to be absolute)."""
+def _not_a_url(value: str) -> str | None:
+    """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
+    URL with a space was said not to be absolute), and so is a character that shows it
+    otherwise than it is (a bidirectional control, a zero-width space)."""
+    hidden = BIDI_CONTROL.search(value) or re.search("[\u200b-\u200f\u2060-\u2064\ufeff]", value)
+    if hidden is not None:  # (QA: a homepage holding U+202E passed)
+        return (f"{value!r} holds U+{ord(hidden.group()):04X} "
+                f"{unicodedata.name(hidden.group(), 'an invisible character')}, which "
+                "shows the address otherwise than it is: remove it")
     space = re.search(r"\s", value)
     if space is not None and _ABSOLUTE_URL.fullmatch(re.sub(r"\s", "%20", value)):
         return (f"{value!r} holds a space (U+{ord(space.group()):04X}), which a URL cannot: "
                 "write each as %20")
+    if _ABSOLUTE_URL.fullmatch(value):
+        return None
     return f"{value!r} is not an absolute URL; write it in full, such as https://example.org/corpus"
 
 
 #: The one-line texts of corpus.toml a reader sees: the data card and Croissant show them.
-_SHOWN_LINES = ("title", "keywords", "licenses.title", "sources.title", "contributors.title")
+_SHOWN_LINES = ("title", "keywords", "licenses.title", "sources.title", "contributors.title",
+                 "contributors.organization")
 
 
 def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -230,9 +239,10 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                 Problem(path, "config-error", reason, f"extract.rights_patterns[{index}]")
             )
     homepage = data.get("homepage")
-    if isinstance(homepage, str) and not _ABSOLUTE_URL.fullmatch(homepage):
+    said_of_url = _not_a_url(homepage) if isinstance(homepage, str) else None
+    if said_of_url is not None:
         # jsonschema checks "format": "uri" only with an optional package installed
-        problems.append(Problem(path, "config-error", _not_a_url(homepage), "homepage"))
+        problems.append(Problem(path, "config-error", said_of_url, "homepage"))
     said = {problem.location for problem in problems}
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _unseen_text(data) if key not in said)

@@ -714,6 +714,11 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
     # An absolute URL with a space was said not to be absolute (QA).
     ({"homepage": "https://example.org/my corpus"}, "homepage",
      "holds a space (U+0020), which a URL cannot: write each as %20"),
+    ({"homepage": "https://example.org/\u202etxt.exe"}, "homepage",
+     "holds U+202E RIGHT-TO-LEFT OVERRIDE, which shows the address otherwise than it is"),
+    ({"homepage": "https://exa\u200bmple.org/"}, "homepage", "holds U+200B ZERO WIDTH SPACE"),
+    ({"contributors": [{"title": "Ada", "organization": "\u200b"}]},
+     "contributors[0].organization", "shows nothing"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,
