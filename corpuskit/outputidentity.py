@@ -16,8 +16,11 @@ def _identity() -> tuple[tuple[str, str], ...]:
 
 
 def output_identity() -> dict[str, str]:
-    """:func:`_found`, looked up once per process."""
-    return dict(_identity())
+    """:func:`_found`, its libraries looked up once per process (corpuskit's version is
+    read each time: a test may set another)."""
+    from corpuskit import __version__ as corpuskit_version
+
+    return {**dict(_identity()), "corpuskit": corpuskit_version}
 
 
 def _found() -> dict[str, str]:
