@@ -308,7 +308,6 @@ def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
         return text
     lines = text.split("\n")
     changed = False
-    repaired: list[str] = []  # the first lines repaired, as they were
     with _ftfy_asking_looks_bad():
         for i, line in enumerate(lines):
             if line.isascii():
@@ -317,31 +316,7 @@ def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
             if fixed != line:
                 lines[i] = fixed
                 changed = True
-                if not repaired:
-                    repaired.append(line)
-        if repaired:
-            _repair_alike(lines, repaired[0])
     return "\n".join(lines) if changed else text
-
-
-def _repair_alike(lines: list[str], model: str) -> None:
-    """Repair, as ``model`` (a line ftfy repaired) was, each other line of ``lines`` that
-    the same repair reads whole (its characters are the code page's reading of UTF-8),
-    leaving no mojibake: a line too short for ftfy to be sure of (``Åšwiat.``, a title
-    ``SiÄ™ Publiczny``) kept its mojibake beside lines of the same text that were
-    repaired (QA)."""
-    plan = ftfy.fix_encoding_and_explain(model, _FTFY_CONFIG).explanation
-    if not plan:
-        return
-    for i, line in enumerate(lines):
-        if line.isascii():
-            continue
-        try:  # a line that is no such mojibake is no text in the code page's bytes
-            fixed: str = ftfy.apply_plan(line, [(step.action, step.parameter) for step in plan])
-        except (UnicodeError, ValueError):
-            continue
-        if fixed != line and mojibake_at(fixed) < 0:
-            lines[i] = fixed
 
 
 def fix_encoding_line(line: str, repairs: Repairs | None = None) -> str:

@@ -542,17 +542,3 @@ def test_a_process_forked_during_a_repair_starts_with_ftfy_s_own_is_bad() -> Non
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert _ftfy_asks_its_own()
-
-
-def test_a_short_line_is_repaired_as_the_other_lines_of_its_text() -> None:
-    """Mojibake was repaired line by line: a line too short for ftfy to be sure of kept
-    it (a title 'SiÄ™ Publiczny', 'Åšwiat.') beside repaired lines of the same text (QA).
-    It is repaired as they were; a line that repair cannot read whole is left as it is."""
-    from corpuskit.normalize import fix_encoding
-
-    text = ("Się Publiczny Jak Rada Na\n\nŚwiat.\nBył też Kraków, a nie było go tam.\n")
-    mojibake = text.encode("utf-8").decode("cp1252").encode("utf-8").decode("utf-8")
-    assert fix_encoding(mojibake) == text
-    assert fix_encoding(text) == text
-    kept = "Crème brûlée\n" + mojibake  # a line of cp1252 letters, not UTF-8's reading
-    assert fix_encoding(kept) == "Crème brûlée\n" + text
