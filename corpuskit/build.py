@@ -486,24 +486,23 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 ) from None
             status = "built"
     notes: tuple[str, ...] = ()
-    if newest is not None and newest[0] > Version.parse(config.version) \
-            and status != "built":
-        # An earlier release, found whole or made whole again: no advice to remove it, nor
-        # to set the version to the latest, which would be refused (QA).
-        notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, the "
-                 f"release these seeds make: '{command('check', seeds=seeds, dist=out)}' "
-                 f"will call the seeds behind it; to carry on from {newest[0]}, bring back "
-                 "the seeds it was released from (from version control, or its data/raw/ "
-                 "and datapackage.json)",)
-    elif newest is not None and newest[0] > Version.parse(config.version):
-        notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
-                 f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind "
-                 f"it; if {config.version} is "
-                 f"not a fix of an older line (a version set by mistake), remove "
-                 f"{writer.final.name} and {archive.name} from {out} (if not published), "
-                 f"set version back to {newest[0]} in {seeds / CONFIG_NAME}, and let "
-                 f"'{command('release', seeds=seeds, out=out)}' number the next version "
-                 f"after {newest[0]}",)
+    if newest is not None and newest[0] > Version.parse(config.version):
+        behind = f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind"
+        if status != "built":
+            # An earlier release, found whole or made whole again: no advice to remove it,
+            # nor to set the version to the latest, which would be refused (QA).
+            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
+                     f"the release these seeds make: {behind} it; to carry on from "
+                     f"{newest[0]}, bring back the seeds it was released from (from version "
+                     "control, or its data/raw/ and datapackage.json)",)
+        else:
+            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
+                     f"{behind} it; if {config.version} is not a fix of an older line (a "
+                     f"version set by mistake), remove {writer.final.name} and "
+                     f"{archive.name} from {out} (if not published), set version back to "
+                     f"{newest[0]} in {seeds / CONFIG_NAME}, and let "
+                     f"'{command('release', seeds=seeds, out=out)}' number the next version "
+                     f"after {newest[0]}",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, notes, restored)
 

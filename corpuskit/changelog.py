@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
+from .config import CHANGELOG_NAME
 from .problems import Problem
 from .semver import Version
 
-#: The changelog's file name in a seeds folder and in a package.
-CHANGELOG_FILE = "CHANGELOG.md"
 #: Characters a Markdown text holds none of: C0 controls but TAB, LF, FF and CR, DEL, and
 #: the C1 controls (U+0085 NEL, U+009B CSI: a terminal's escapes too).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -30,14 +29,10 @@ _FENCE = re.compile(r" {0,3}(```|~~~)")
 
 def _headings(changelog: str | None) -> list[str]:
     """The first word of each section heading of ``changelog``, outside code blocks."""
-    found = []
-    fenced = False
-    for line in (changelog or "").splitlines():
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)) is not None:
-            found.append(match.group(1))
-    return found
+    lines = (changelog or "").splitlines()
+    return [match.group(1) for line, outside in zip(lines, outside_code_blocks(lines),
+                                                    strict=True)
+            if outside and (match := _HEADING.match(line)) is not None]
 
 
 def _heading_versions(changelog: str | None) -> list[tuple[str, Version]]:
@@ -84,7 +79,7 @@ def text_problems(text: str) -> list[Problem]:
     if control is None:
         return []
     line = text.count("\n", 0, control.start()) + 1
-    return [Problem(CHANGELOG_FILE, "binary-file",
+    return [Problem(CHANGELOG_NAME, "binary-file",
                     f"holds U+{ord(control.group()):04X}, a control character, not Markdown "
                     "text; remove it", f"line {line}")]
 
@@ -107,7 +102,7 @@ def ahead_problems(text: str, version: str, latest: Version | None) -> list[Prob
     which = "an entry" if len(ahead) == 1 else "entries"
     after = f"the version built ({version})" + (
         f" and the latest release ({latest})" if latest is not None and latest > built else "")
-    return [Problem(CHANGELOG_FILE, "config-error",
+    return [Problem(CHANGELOG_NAME, "config-error",
                     f"has {which} for {', '.join(ahead)}, after {after}, never released: "
                     f"the release would ship {'it' if len(ahead) == 1 else 'them'} as "
                     f"released; remove {'it' if len(ahead) == 1 else 'them'}, or set that "

@@ -18,7 +18,7 @@ from typing import Any
 from .accesstimes import open_for_check
 from .configschema import config_problems
 from .errors import InputError
-from .problems import Problem
+from .problems import Problem, invisible
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
@@ -169,10 +169,11 @@ def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
     otherwise than it is (a bidirectional control, a zero-width space)."""
-    hidden = BIDI_CONTROL.search(value) or re.search("[\u200b-\u200f\u2060-\u2064\ufeff]", value)
+    hidden = BIDI_CONTROL.search(value) or invisible().search(value)
     if hidden is not None:  # (QA: a homepage holding U+202E passed)
-        return (f"{value!r} holds U+{ord(hidden.group()):04X} "
-                f"{unicodedata.name(hidden.group(), 'an invisible character')}, which "
+        char = hidden.group()[0]  # (a run of characters nothing shows: its first)
+        return (f"{value!r} holds U+{ord(char):04X} "
+                f"{unicodedata.name(char, 'an invisible character')}, which "
                 "shows the address otherwise than it is: remove it")
     space = re.search(r"\s", value)
     if space is not None and _ABSOLUTE_URL.fullmatch(re.sub(r"\s", "%20", value)):

@@ -289,14 +289,14 @@ def _sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
-def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]] | None = None
+def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
                      ) -> tuple[dict[str, str], list[str]]:
     """On a worker: :func:`output_identity`, and which of ``folders`` it cannot see, and
     of ``probes`` (files and their sha256) it sees otherwise or not at all."""
     import os
 
     unseen = [what for what, path in folders.items() if not os.path.isdir(path)]
-    for what, (path, digest) in (probes or {}).items():
+    for what, (path, digest) in probes.items():
         try:
             same = _sha256_of(path) == digest
         except OSError:

@@ -302,25 +302,31 @@ MIXED_MOJIBAKE_CHARACTERS = 2
 MIXED_RUN_LONG = 16
 
 
+def _shown_part(text: str) -> str:
+    """A line, or part of one, as a message quotes it: its first 40 characters."""
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
 def _utf8_part(line: bytes, encoding: str) -> str | None:
     """A run of ``line``, which is not UTF-8 as a whole, that is UTF-8 and reads as
     mojibake in the code page ``encoding`` (see :data:`MIXED_MOJIBAKE_CHARACTERS`), or None. A
     sentence in UTF-8 and one in cp1251 on one line were read whole in cp1251, and ftfy
     repaired the UTF-8 one in part (QA)."""
+    repair_leaves_some: bool | None = None  # of the whole line: asked once, if at all
     for run in line.decode("utf-8", "replace").split("\ufffd"):
         beyond = len(run) - len(run.encode("ascii", "ignore"))
         if beyond < MIXED_MOJIBAKE_CHARACTERS:
             continue
-        try:  # (a byte the code page does not define, as 9D of "”" in cp1252: a mark)
-            legacy = run.encode("utf-8").decode(encoding, "replace")
-        except UnicodeDecodeError:
-            continue
-        if beyond >= MIXED_MOJIBAKE_CHARACTERS and mojibake_at(legacy) >= 0 \
-                and mojibake_at(run) < 0 \
-                and mojibake_at(fix_encoding(line.decode(encoding, "replace"))) >= 0:
+        # (a byte the code page does not define, as 9D of "”" in cp1252: a mark)
+        legacy = run.encode("utf-8").decode(encoding, "replace")
+        if mojibake_at(legacy) >= 0 and mojibake_at(run) < 0:
             # ... and the repair of mojibake leaves some in the line: a cp1252 file holding
             # "Ã©tÃ©", which it repairs whole, is read as before
-            return run.strip()
+            if repair_leaves_some is None:
+                repair_leaves_some = mojibake_at(
+                    fix_encoding(line.decode(encoding, "replace"))) >= 0
+            if repair_leaves_some:
+                return run.strip()
         if beyond >= MIXED_RUN_LONG \
                 and assess(legacy).implausibility > assess(run).implausibility:
             return run.strip()
@@ -351,8 +357,8 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
             other = other or number
             part = _utf8_part(line, encoding) if parts and utf8 is None else None
             if part is not None:  # both on this line
-                shown = part if len(part) <= 40 else part[:40] + "..."
-                return (f"mixes encodings: line {number:,} is UTF-8 in part ({shown!r}), "
+                return (f"mixes encodings: line {number:,} is UTF-8 in part "
+                        f"({_shown_part(part)!r}), "
                         f"which {encoding} would read as mojibake, and not UTF-8 in another "
                         "part; re-save the file in one encoding (UTF-8), converting the "
                         "part that is not")
@@ -365,10 +371,10 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                 if assess(legacy).implausibility > assess(text).implausibility:
                     utf8 = (number, text.strip())
         if utf8 is not None and other is not None:
-            shown = utf8[1] if len(utf8[1]) <= 40 else utf8[1][:40] + "..."
             return (f"mixes encodings: line {other:,} is not UTF-8, but line {utf8[0]:,} "
-                    f"is ({shown!r}), which {encoding} would read as mojibake; re-save the "
-                    "file in one encoding (UTF-8), converting the lines that are not")
+                    f"is ({_shown_part(utf8[1])!r}), which {encoding} would read as "
+                    "mojibake; re-save the file in one encoding (UTF-8), converting the "
+                    "lines that are not")
     return None
 
 

@@ -16,7 +16,6 @@ import re
 import stat
 import threading
 import time
-import unicodedata
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import asdict
@@ -27,7 +26,6 @@ from typing import Any, BinaryIO
 import msgspec
 import orjson
 
-from . import __version__
 from .config import ProcessConfig, read_regular
 from .crc32 import crc32
 from .deflate import Compression
@@ -79,24 +77,22 @@ def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
     config, corpuskit and Unicode versions, the compression (library, version, level), and
     the versions of the libraries that decide the records (:mod:`corpuskit.outputidentity`:
     an ftfy of the same minor series may repair otherwise)."""
-    return _fingerprint(config, CACHE_FORMAT, __version__, unicodedata.unidata_version,
-                        compression.library, compression.level,
+    return _fingerprint(config, CACHE_FORMAT, compression.library, compression.level,
                         tuple(sorted(output_identity().items())))
 
 
 @lru_cache(maxsize=16)
-def _fingerprint(config: ProcessConfig, form: str, version: str, unicode: str,
-                 deflate_library: str, deflate_level: int,
-                 libraries: tuple[tuple[str, str], ...] = ()) -> str:
-    """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each)."""
+def _fingerprint(config: ProcessConfig, form: str, deflate_library: str, deflate_level: int,
+                 identity: tuple[tuple[str, str], ...]) -> str:
+    """:func:`config_fingerprint`, made once per worker for all its shards (0.1 ms each).
+    ``identity``: :func:`~corpuskit.outputidentity.output_identity` (corpuskit's and the
+    Unicode database's versions among them)."""
     data = {
         "format": form,
-        "corpuskit": version,
-        "unicode": unicode,
         "deflate": deflate_library,  # the archive pieces are cached too,
         "deflate_level": deflate_level,  # and deflated at this level
         "config": asdict(config),
-        "libraries": dict(libraries),
+        "identity": dict(identity),
     }
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 

@@ -199,7 +199,7 @@ def test_the_fingerprint_covers_the_libraries_that_decide_records(
     here = shardcache.config_fingerprint(config, zlib_made)
     found = outputidentity.output_identity()
     assert {"ftfy", "py3langid", "regex", "charset-normalizer"} <= set(found)
-    monkeypatch.setattr(outputidentity, "_identity",
+    monkeypatch.setattr(outputidentity, "_libraries",
                         lambda: tuple({**found, "ftfy": found["ftfy"] + ".post1"}.items()))
     monkeypatch.setattr(shardcache, "output_identity", outputidentity.output_identity)
     assert shardcache.config_fingerprint(config, zlib_made) != here
