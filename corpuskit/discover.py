@@ -34,6 +34,7 @@ from .names import collision_key as collision_key
 from .problems import Problem, printable
 from .regularfiles import not_permitted, owner_is_other
 from .seedstate import SETTLE_NS
+from .sourcerefs import SourceRefs
 
 #: Why a seeds entry that is not a regular file is refused (when listed, and when read).
 NOT_REGULAR = ("not a regular file (device, socket or pipe); move it out of the seeds "
@@ -52,7 +53,9 @@ NO_DOCUMENTS = Problem(".", "empty-document",
 class Discovery:
     """The documents found (sorted by id), problems, and files deliberately skipped."""
 
-    sources: tuple[SourceRef, ...]
+    #: Held compactly (:mod:`corpuskit.sourcerefs`): a million of them are a build's
+    #: largest table.
+    sources: SourceRefs
     problems: tuple[Problem, ...]
     skipped: tuple[tuple[str, str], ...]
     #: The document files listed: the sources and those refused for their names or ids.
@@ -194,11 +197,12 @@ def discover(seeds: Path, config: DiscoverConfig, *,
         listings.save()
     del ids
     bad = {p.path for p in problems}
-    sources = tuple(map(SourceRef, paths if not bad else
-                        (path for path in paths if path not in bad)))
+    sources = SourceRefs(paths if not bad else (path for path in paths if path not in bad))
     held_back = sorted({*listing.held_back, *(path for path in paths if path in bad)})
-    return Discovery(sources, tuple(sorted(problems)), tuple(skipped),
-                     len(paths) + len(listing.held_back), tuple(map(SourceRef, held_back)))
+    count = len(paths) + len(listing.held_back)
+    del paths
+    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), count,
+                     tuple(map(SourceRef, held_back)))
 
 
 class _Listing:

@@ -48,7 +48,7 @@ from .errors import OutputError, UsageError
 from .forkpool import end_on_interrupt, threads_without_interrupt, unblock_interrupt
 from .heap import start_worker_heap
 from .language import use_model_cache
-from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef
+from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef, document_id
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
 from .preparedpieces import (
@@ -63,6 +63,7 @@ from .seedstate import SeedStates, UnchangedCopies
 from .shardcache import EarlierShard, ShardCache, config_fingerprint
 from .shardpieces import PiecesWriter, pieces_path
 from .shards import cut
+from .sourcerefs import SourceRefs
 from .writer import (
     file_identity,
     link_or_write_file,
@@ -106,7 +107,9 @@ class ShardTask:
     ``created`` (see :func:`corpuskit.zipsegments.make_segment`)."""
 
     index: int
-    refs: tuple[SourceRef, ...]
+    #: The shard's documents: a view of the discovery's :class:`SourceRefs` in the
+    #: build's process (no copy of a shard's paths), a tuple in a worker.
+    refs: Sequence[SourceRef]
     seeds: Path
     package: Path
     config: ProcessConfig
@@ -129,7 +132,9 @@ class ShardTask:
         pickles fifty times faster than 512 ``SourceRef`` objects (0.7 ms a shard, paid
         by the parent's feeder thread for every shard, and about as much to unpickle)."""
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["refs"] = tuple(ref.path for ref in self.refs)
+        refs = self.refs
+        values["refs"] = tuple(refs.paths() if isinstance(refs, SourceRefs)
+                               else (ref.path for ref in refs))
         return _shard_task, (values,)
 
     @property
@@ -198,14 +203,16 @@ def _shard_task(values: dict[str, Any]) -> ShardTask:
     return ShardTask(**{**values, "refs": tuple(SourceRef(path) for path in values["refs"])})
 
 
-def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, tuple[SourceRef, ...]]]:
+def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, Sequence[SourceRef]]]:
     """The shards of the sorted ``refs``, numbered: cut by their ids
     (:mod:`corpuskit.shards`); each is one block of the archive's data/documents.jsonl
-    (cut into pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`)."""
-    shards: list[tuple[int, tuple[SourceRef, ...]]] = []
+    (cut into pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`). Each
+    shard is a slice of ``refs``: a view of the same block for :class:`SourceRefs`."""
+    shards: list[tuple[int, Sequence[SourceRef]]] = []
     first = 0
-    for size in cut(len(refs), lambda i: refs[i].id):
-        shards.append((len(shards), tuple(refs[first:first + size])))
+    path_at = refs.path if isinstance(refs, SourceRefs) else (lambda i: refs[i].path)
+    for size in cut(len(refs), lambda i: document_id(path_at(i))):
+        shards.append((len(shards), refs[first:first + size]))
         first += size
     return shards
 

@@ -7,8 +7,9 @@ Large folders are processed on all cores in chunks (only problems come back).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from ..config import CONFIG_NAME, ConfigError, ProcessConfig, load_config
@@ -60,10 +61,11 @@ def _check_chunk(task: _Task) -> list[Problem]:
     return problems
 
 
-def _chunks(seeds: Path, refs: Sequence[SourceRef], config: ProcessConfig, max_bytes: int
+def _chunks(seeds: Path, refs: Iterable[SourceRef], config: ProcessConfig, max_bytes: int
             ) -> Iterator[_Task]:
-    for start in range(0, len(refs), CHUNK):
-        yield seeds, tuple(refs[start:start + CHUNK]), config, max_bytes
+    it = iter(refs)
+    while chunk := tuple(islice(it, CHUNK)):
+        yield seeds, chunk, config, max_bytes
 
 
 def validate_seeds(seeds: Path, *, jobs: int | None = None,
@@ -97,13 +99,14 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     refs = discovery.sources
     jobs = jobs or default_jobs()
     # Files refused for their names are read too: renaming them brings up no new problem.
-    tasks = list(_chunks(seeds, (*refs, *discovery.held_back), process_config,
-                         discover_config.max_file_bytes))
-    if jobs <= 1 or len(tasks) <= 1 or not fork_available():
+    tasks = _chunks(seeds, chain(refs, discovery.held_back), process_config,
+                    discover_config.max_file_bytes)  # made as they are taken
+    chunks = -(-(len(refs) + len(discovery.held_back)) // CHUNK)
+    if jobs <= 1 or chunks <= 1 or not fork_available():
         for task in tasks:
             problems.extend(_check_chunk(task))
     else:
-        with ForkPool(min(jobs, len(tasks))) as pool:
+        with ForkPool(min(jobs, chunks)) as pool:
             for found in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
     if not refs and not problems:
