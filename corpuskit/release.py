@@ -36,7 +36,7 @@ from .build import (
     refuse_misplaced_folders,
     unfinished_release,
 )
-from .changelog import entries_after, has_entry, outside_code_blocks
+from .changelog import entries_after, entry_line, has_entry, markdown_lines, newest_entry
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -278,34 +278,23 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
     return "\n".join(lines) + "\n"
 
 
-#: The section of changes not yet released (Keep a Changelog's ``## [Unreleased]``): it
-#: stays on top, and a release's entry goes below it (above it, the section of changes
-#: not yet released followed a release).
-_UNRELEASED = re.compile(r"## +\[?unreleased\]?(?:\s|$)", re.IGNORECASE)
-
-
-def _is_release_section(line: str) -> bool:
-    """Whether ``line`` heads a section of the changelog that a release entry goes above:
-    a ``## `` heading, not the one of the changes not yet released."""
-    return line.startswith("## ") and _UNRELEASED.match(line) is None
-
-
 def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
-    """``existing`` changelog with ``entry`` above its first ``## `` section (newest first),
-    below a ``## [Unreleased]`` one."""
+    """``existing`` changelog with ``entry`` above its newest entry (newest first), below
+    what comes before it (a title, an introduction, a ``## [Unreleased]`` section); at
+    its end if no heading names a version. Headings are read as CommonMark reads them
+    (:mod:`corpuskit.changelog`): one in a code block or an HTML comment heads nothing (QA:
+    the entry went into an example block), a setext or indented one heads a section."""
     if existing is None or not existing.strip():
         return f"# Changelog of {name}\n\n{entry}"
     end = "\n"
     if "\r\n" in existing and existing.count("\r\n") == existing.count("\n"):
         end = "\r\n"  # a changelog kept with CRLF line ends gets an entry with them too
         entry = entry.replace("\n", end)
-    lines = existing.splitlines(keepends=True)
-    # A heading in a code block heads nothing (QA: the entry went into an example block)
-    for index, (line, outside) in enumerate(zip(lines, outside_code_blocks(lines),
-                                                strict=True)):
-        if outside and _is_release_section(line):
-            return "".join(lines[:index]) + entry + end + "".join(lines[index:])
-    return existing.rstrip("\r\n") + end + end + entry
+    newest = newest_entry(existing)
+    if newest is None:
+        return existing.rstrip("\r\n") + end + end + entry
+    lines = markdown_lines(existing)
+    return "".join(lines[:newest[0]]) + entry + end + "".join(lines[newest[0]:])
 
 
 def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
@@ -315,13 +304,11 @@ def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
     into the result gives ``changelog`` back byte for byte): a section that differs in
     any way was not written by that insertion and is never removed.
     """
-    lines = changelog.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if _is_release_section(line)), None)
-    if start is None:
+    newest = newest_entry(changelog)
+    if newest is None:
         return None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-               len(lines))
-    before = "".join(lines[:start] + lines[end:])
+    lines = markdown_lines(changelog)
+    before = "".join(lines[:newest[0]] + lines[newest[1]:])
     return before if insert_changelog_entry(before, name, entry) == changelog else None
 
 
@@ -516,21 +503,24 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 and Version.parse(config.version) > previous_version):
             notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
                          f"{version}, the {bump} bump of the latest release {previous}")
-        if has_entry(base_changelog, version):
+        written = entry_line(base_changelog, version)
+        if written is not None:
             raise ReleaseError(
-                f"{changelog_path} already has an entry for {version}, which is not released "
-                f"in {dist} and is not the entry this release writes (written by hand, or "
-                "left by an interrupted release of other content); remove that entry, "
-                "corpuskit writes it, and run the release again")
+                f"{changelog_path} already has an entry for {version} (line {written}), "
+                f"which is not released in {dist} and is not the entry this release writes "
+                "(written by hand, or left by an interrupted release of other content); "
+                "remove that entry, corpuskit writes it, and run the release again")
         unreleased = entries_after(base_changelog, previous_version)
         if unreleased:
+            one = len(unreleased) == 1
+            lines = ", ".join(str(entry.line) for entry in unreleased)
             raise ReleaseError(
-                f"{changelog_path} has {'an entry' if len(unreleased) == 1 else 'entries'} "
-                f"for {', '.join(unreleased)}, after the latest release {previous} in {dist} "
-                f"and never released, and this release is {version} (written by hand, or "
-                "left by an interrupted release of other content); remove "
-                f"{'that entry' if len(unreleased) == 1 else 'those entries'} and run the "
-                "release again")
+                f"{changelog_path} has {'an entry' if one else 'entries'} for "
+                f"{', '.join(entry.word for entry in unreleased)}, after the latest release "
+                f"{previous} in {dist} and never released, and this release is {version} "
+                "(written by hand, or left by an interrupted release of other content); "
+                f"remove {'that entry' if one else 'those entries'} (line{'' if one else 's'}"
+                f" {lines}) and run the release again")
 
     release_name = f"{config.name}-{version}"
     # Every release, a zip whose folder was removed too, is at most the latest: anything

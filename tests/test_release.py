@@ -1146,6 +1146,125 @@ def test_sub_headings_and_code_blocks_of_a_changelog_name_no_entry(seeds: Path,
     assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
 
 
+# Headings as CommonMark reads them (QA: a hand-written walk of the lines read neither
+# setext nor indented headings, nor "## Version 1.2.0", and read a heading in an HTML
+# comment or block). Each is written where the seeds' changelog has its 1.0.0 entry.
+READ_HEADINGS = {
+    "setext =": "2.0.0\n=====",
+    "setext -": "2.0.0 (2027-01-16)\n------------------",
+    "indented 1": " ## 2.0.0",
+    "indented 3": "   # 2.0.0",
+    "closing #s": "## 2.0.0 ##",
+    "Version": "## Version 2.0.0",
+    "version": "## version 2.0.0 (2027-01-16)",
+    "v": "## v2.0.0",
+    "Keep a Changelog": "## [2.0.0] - 2027-01-16",
+    "link": "## [2.0.0](https://example.org/compare/1.0.0...2.0.0) (2027-01-16)",
+}
+UNREAD_HEADINGS = {
+    "HTML comment": "<!-- ## 2.0.0 -->",
+    "HTML comment block": "<!--\n## 2.0.0\n\nNot yet.\n-->",
+    "HTML block": "<details>\n## 2.0.0\n</details>",
+    "indented code block": "Headings look like this:\n\n    ## 2.0.0",
+    "tab-indented code block": "\t## 2.0.0",
+    "fence in a longer fence": "````\n```\n## 2.0.0\n```\n````",
+    "block quote": "> ## 2.0.0",
+    "list item": "- ## 2.0.0",
+    "deeper heading": "### 2.0.0",
+}
+
+
+def _with_heading(seeds: Path, heading: str) -> str:
+    """The seeds' changelog with ``heading`` and a line of text above its 1.0.0 entry (on
+    line 3, below its title)."""
+    changelog = seeds / "CHANGELOG.md"
+    text = changelog.read_text("utf-8").replace(
+        "## 1.0.0", f"{heading}\n\nWritten by hand.\n\n## 1.0.0", 1)
+    changelog.write_text(text, "utf-8")
+    return text
+
+
+@pytest.mark.parametrize("heading", READ_HEADINGS.values(), ids=READ_HEADINGS.keys())
+def test_a_version_heading_is_read_as_commonmark_reads_it(
+        seeds: Path, tmp_path: Path, heading: str) -> None:
+    """build refuses the entry of a version never released however it is headed, and
+    names its line; info lists its version."""
+    from corpuskit.changelog import versions_in
+
+    text = _with_heading(seeds, heading)
+    assert versions_in(text) == ["2.0.0", "1.0.0"]
+    assert has_entry(text, "2.0.0") == ("v2.0.0" not in heading)
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    word = "v2.0.0" if "v2.0.0" in heading else "2.0.0"
+    assert [(p.path, p.code, p.location) for p in caught.value.problems] == [
+        ("CHANGELOG.md", "config-error", "line 3")]
+    assert caught.value.problems[0].message.startswith(f"has an entry for {word}, after ")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("heading", UNREAD_HEADINGS.values(), ids=UNREAD_HEADINGS.keys())
+def test_a_heading_in_a_comment_html_or_code_names_no_version(
+        seeds: Path, tmp_path: Path, heading: str) -> None:
+    """A heading in an HTML comment or block, a code block, a block quote or a list item
+    heads no section of the changelog: build ships it, info lists no version of it, and
+    release's entry goes below it, above the 1.0.0 entry."""
+    from corpuskit.changelog import versions_in
+
+    text = _with_heading(seeds, heading)
+    assert versions_in(text) == ["1.0.0"] and not has_entry(text, "2.0.0")
+    entry = "## 1.1.0 (2027-01-16)\n\nNew.\n"
+    inserted = insert_changelog_entry(text, "corpuskit-seeds", entry)
+    assert inserted == text.replace("## 1.0.0", f"{entry}\n## 1.0.0", 1)
+    assert remove_changelog_entry(inserted, "corpuskit-seeds", entry) == text
+    result = build(seeds, tmp_path / "out", source_date_epoch=epoch(0), jobs=1)
+    assert (result.release / "CHANGELOG.md").read_text("utf-8") == text
+
+
+@pytest.mark.parametrize("heading", [
+    "1.1.0\n=====", "1.1.0 (2027-01-16)\n---", " ## 1.1.0", "   # 1.1.0",
+    "## Version 1.1.0", "## [1.1.0](https://example.org/compare/1.0.0...1.1.0)", "## v1.1.0"])
+def test_release_refuses_a_hand_written_entry_headed_as_commonmark_reads_it(
+        seeds: Path, dist: Path, heading: str) -> None:
+    """A setext, indented, ``Version`` or linked heading of the next version passed as no
+    entry, and the release shipped two 1.1.0 entries; the refusal names the line."""
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    _with_heading(seeds, heading)
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    said = str(caught.value)
+    assert said.startswith(f"{seeds / 'CHANGELOG.md'} "), said
+    assert ("already has an entry for 1.1.0 (line 3)" in said if "v1.1.0" not in heading
+            else "has an entry for v1.1.0, after the latest release 1.0.0" in said
+            and "remove that entry (line 3)" in said), said
+    assert snapshot(seeds) == before
+
+
+def test_release_puts_its_entry_above_setext_headings(seeds: Path, dist: Path) -> None:
+    """A changelog headed in setext form (underlined): the entry went to its end, below
+    the 1.0.0 entry, as no line started with "## " (QA). It goes above the newest entry;
+    a release killed after writing it is recognized (the entry removed byte for byte)."""
+    from corpuskit.info import info
+
+    changelog = seeds / "CHANGELOG.md"
+    original = changelog.read_text("utf-8")
+    setext = original.replace("# Changelog of corpuskit-seeds\n",
+                              "Changelog of corpuskit-seeds\n============================\n", 1
+                              ).replace("## 1.0.0 (2026-11-28)\n",
+                                        "1.0.0 (2026-11-28)\n------------------\n", 1)
+    assert setext != original
+    changelog.write_text(setext, "utf-8")
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert result.version == "1.1.0"
+    text = changelog.read_text("utf-8")
+    assert text == setext.replace("1.0.0 (2026-11-28)\n", f"{result.changelog_entry}\n"
+                                  "1.0.0 (2026-11-28)\n", 1)
+    assert remove_changelog_entry(text, "corpuskit-seeds", result.changelog_entry) == setext
+    assert info(dist / "corpuskit-seeds-1.1.0").versions == ["1.1.0", "1.0.0"]
+
+
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_a_release_out_that_is_a_file_is_a_usage_error(seeds: Path, tmp_path: Path,
                                                        dry_run: bool) -> None:
