@@ -36,7 +36,14 @@ from .build import (
     refuse_misplaced_folders,
     unfinished_release,
 )
-from .changelog import entries_after, entry_line, has_entry, markdown_lines, newest_entry
+from .changelog import (
+    entries_after,
+    entry_line,
+    has_entry,
+    markdown_lines,
+    newest_entry,
+    versions_in,
+)
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read_regular
 from .cores import checked_jobs
 from .diff import (
@@ -419,7 +426,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
         recorded = config.metadata.get("created")
         base_changelog = _decode_changelog(old_changelog)
-        if recorded and not others and has_entry(base_changelog, config.version) \
+        if recorded and not others and config.version in versions_in(base_changelog) \
                 and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
                     config.version, str(recorded), result, None)) is None:
             # The seeds record a release of this version, of other documents than these (or
@@ -531,8 +538,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                "released versions are immutable: move it away first")
 
     entry = ""
-    # A first release keeps an entry the maintainer wrote; later ones always add theirs.
-    if previous is not None or not has_entry(base_changelog, version):
+    # A first release keeps an entry the maintainer wrote, however its heading spells the
+    # version (a "## v1.0.0" got a second entry for 1.0.0); later ones always add theirs.
+    if previous is not None or version not in versions_in(base_changelog):
         entry = changelog_entry(version, created, result, previous, bump)
     new_changelog = insert_changelog_entry(base_changelog, config.name, entry) if entry \
         else base_changelog

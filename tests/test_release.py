@@ -1351,3 +1351,20 @@ def test_release_names_the_problems_of_seeds_named_not_in_utf8_relative(
                  "--dry-run", "--json"]) == 1
     assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == [
         "empty.txt"]
+
+
+@pytest.mark.parametrize("heading", ["## v1.0.0", "## 1.0", "## Version 1.0.0",
+                                     "1.0.0\n-----", "## [1.0.0] - 2026-11-28"])
+def test_a_first_release_keeps_its_hand_written_entry_however_headed(
+        seeds: Path, tmp_path: Path, heading: str) -> None:
+    """The first release keeps the entry its maintainer wrote for its version: one headed
+    ``## v1.0.0`` (or ``## 1.0``, setext, ...) got a second entry for 1.0.0 above it, as
+    only ``## 1.0.0`` was taken for one."""
+    changelog = seeds / "CHANGELOG.md"
+    text = f"# Changelog\n\n{heading}\n\nMy own notes.\n"
+    changelog.write_text(text, "utf-8")
+    result = release(seeds, tmp_path / "dist", source_date_epoch=None, jobs=1)
+    assert (result.version, result.changelog_entry) == ("1.0.0", "")
+    assert changelog.read_text("utf-8") == text
+    assert result.build is not None
+    assert (result.build.release / "CHANGELOG.md").read_text("utf-8") == text
