@@ -515,6 +515,11 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     or the documents and metadata that differ."""
     misnamed = [item for item in survey_releases(out, config.name).damaged
                 if item.path == archive]
+    if misnamed and misnamed[0].other is not None:  # as of a folder (_check_identical)
+        raise ReleaseExistsError(
+            f"{archive} is the release of another corpus, {misnamed[0].other}, whose release "
+            f"zip is named as this one's ({config.release_name}); set another name than "
+            f"{config.name!r} in {seeds / CONFIG_NAME}, or build it into another --out")
     if misnamed:  # named as this release, it holds another: judged by what it holds (QA)
         raise ReleaseExistsError(
             f"{archive} is named as release {config.release_name} but {misnamed[0].reason}: "

@@ -30,8 +30,9 @@ from .compare import (
     not_compared_reason,
     unreadable_member,
 )
-from .config import CHANGELOG_NAME, load_config
+from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .dist import (
+    ARCHIVE_SUFFIX,
     descriptor_created,
     is_archive,
     not_a_release_folder,
@@ -90,8 +91,17 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         *((release,) if blocking is None else ()), *((archive,) if in_the_way is None else ()))
         if os.path.lexists(path) and (problem := unreadable_release(path)) is not None}
     problems.extend(denied.values())
+    # Another corpus's release named alike ("a-1.0.0" 2.0.0 and "a" 1.0.0-2.0.0): not
+    # renamed, nor to be restored, and nothing of the seeds to compare with (QA: a zip-only
+    # one was called renamed, and failing validate, which it passes).
+    foreign = {damaged.path for damaged in releases.damaged
+               if damaged.other is not None and damaged.path not in denied}
     for damaged in releases.damaged:
         if damaged.path in denied:
+            continue
+        if damaged.other is not None:
+            problems.append(Problem(str(damaged.path), "not-a-package", _another_corpus(
+                damaged.path, damaged.other, seeds, dist, config.name, config.version)))
             continue
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
@@ -109,7 +119,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{in_the_way}: move it out of {dist}, then run "
                                 f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
-    zip_read, folder_read = zipped and archive not in denied, release not in denied
+    zip_read = zipped and archive not in denied and archive not in foreign
+    folder_read = release not in denied and release not in foreign
     if blocking is not None:
         problems.append(Problem(str(release), "not-a-package",
                                 f"named as the folder of version {config.version}, but "
@@ -121,7 +132,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run '{build_command}' or "
                                 f"'{command('release', seeds=seeds, out=dist)}'"))
-    no_archive = in_the_way is None and not zipped
+    no_archive = in_the_way is None and not zipped and release not in foreign
     missing_archive = f"the archive of version {config.version} is not in {dist}"
     with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
         try:
@@ -296,6 +307,24 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
 NOT_READ = "cannot be read by this user"
+
+
+def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
+                    version: str) -> str:
+    """What check tells of ``path`` in ``dist``, named as a release of ``name``, which is
+    the release of the corpus ``other`` (``<name> <version>``) named alike: as build does
+    of such a folder, in the seeds' place (``version``) or in an older one's."""
+    zipped = path.name.endswith(ARCHIVE_SUFFIX)
+    stem = path.name[:-len(ARCHIVE_SUFFIX)] if zipped else path.name
+    what = "zip" if zipped else "folder"
+    only = " (its zip only, the folder removed)" if zipped and not (dist / stem).is_dir() \
+        else ""
+    named = (f"the seeds' ({stem})" if stem == f"{name}-{version}" else
+             f"that of {name}'s version {stem[len(name) + 1:]}")
+    return (f"the release of another corpus, {other}{only}, whose release {what} is named as "
+            f"{named}: not renamed, nor damaged; set another name than {name!r} in "
+            f"{seeds / CONFIG_NAME}, or give --dist the folder that holds the releases of "
+            f"{name}")
 
 
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,

@@ -41,10 +41,14 @@ _ANY_RELEASE = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 @dataclass(frozen=True)
 class DamagedRelease:
-    """A folder or zip named as a release that is none, and why."""
+    """A folder or zip named as a release that is none, and why; ``other``: the
+    ``<name> <version>`` of another corpus whose own release it is, named so by its own
+    descriptor (and, for a zip, its top folder): not damaged nor renamed, but named alike
+    ("a-1.0.0" 2.0.0 and "a" 1.0.0-2.0.0 both release as a-1.0.0-2.0.0), else None."""
 
     path: Path
     reason: str
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,8 @@ def survey_releases(dist: Path, name: str) -> Releases:
         if reason is None:
             found[version] = folder
         else:
-            damaged.append(DamagedRelease(folder, reason))
+            damaged.append(_damaged(folder, reason, _other_corpus(
+                descriptor_of(folder), folder.name, name)))
     for version, archive in archives:
         if version in found:
             continue
@@ -250,9 +255,34 @@ def survey_releases(dist: Path, name: str) -> Releases:
         if reason is None:
             found[version] = archive
         else:
-            damaged.append(DamagedRelease(archive, reason))
+            descriptor, top = archive_descriptor(archive)
+            stem = archive.name[:-len(ARCHIVE_SUFFIX)]
+            damaged.append(_damaged(archive, reason, _other_corpus(
+                descriptor, stem, name) if top == stem else None))
     return Releases(tuple(sorted(found.items(), key=lambda item: item[0])),
                     tuple(sorted(damaged, key=lambda item: item.path)))
+
+
+def _damaged(path: Path, reason: str, other: str | None) -> DamagedRelease:
+    """The entry at ``path`` that is no release of this corpus: by ``reason``, or, when it
+    is ``other``'s release named alike, by that (it was called renamed: QA)."""
+    if other is None:
+        return DamagedRelease(path, reason)
+    return DamagedRelease(path, f"it is the release of another corpus, {other}, whose "
+                                "release is named alike (not renamed)", other)
+
+
+def _other_corpus(descriptor: dict[str, Any] | None, stem: str, name: str) -> str | None:
+    """``<name> <version>`` of the corpus other than ``name`` whose release ``descriptor``
+    is, if its release name is ``stem`` as well (the folder's name, the zip's without
+    .zip); else None."""
+    if descriptor is None:
+        return None
+    other, version = descriptor.get("name"), descriptor.get("version")
+    if not isinstance(other, str) or not isinstance(version, str) or other == name \
+            or f"{other}-{version}" != stem:
+        return None
+    return f"{other} {version}"
 
 
 def unreadable_release(path: Path) -> Problem | None:

@@ -403,7 +403,10 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     denied = {item.path: problem for item in releases.damaged
               if not os.path.islink(item.path)
               and (problem := unreadable_release(item.path)) is not None}
-    damaged = [item for item in releases.damaged if item.path not in denied]
+    damaged = [item for item in releases.damaged
+               if item.path not in denied and item.other is None]
+    alike = [item for item in releases.damaged
+             if item.path not in denied and item.other is not None]
     said: list[str] = []
     if denied:  # its permissions at fault, not its content: no advice to restore it (QA)
         said.append("; ".join(f"{problem.path}: {problem.message}"
@@ -416,6 +419,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         them = "it" if len(damaged) == 1 else "them"
         said.append(f"{named}; restore {them} from a published copy ('corpuskit validate' "
                     f"names what is wrong) or move {them} out of {dist}")
+    if alike:  # not renamed nor damaged: its corpus's own (QA: called renamed)
+        said.append("; ".join(f"{item.path} is the release of another corpus, {item.other}, "
+                              f"named as a release of {config.name}" for item in alike)
+                    + f"; set another name than {config.name!r} in {toml_path}, or give "
+                      f"--out the folder that holds the releases of {config.name}")
     if said:  # every such release at once (QA: one was hidden behind another)
         raise ReleaseError("; ".join(said) + ", then release again")
     latest = releases.latest

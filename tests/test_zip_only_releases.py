@@ -12,6 +12,7 @@ release's zip is never opened or followed.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -428,6 +429,65 @@ def test_build_judges_a_zip_only_release_by_what_it_holds_not_its_name(repo: Pat
     assert "corpuskit release" not in said and "move it out of" in said
     archive.unlink()  # moved out, as advised: the build writes 1.1.0 again
     assert build(seeds, dist, source_date_epoch=epoch(1), jobs=1).status == "built"
+
+
+def _named_alike(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Corpus "a-1.0.0" at 2.0.0 released into dist/ (folder and zip), and the seeds of
+    corpus "a" at 1.0.0-2.0.0, whose release is named a-1.0.0-2.0.0 too: ``(seeds, dist,
+    release folder)``."""
+    seeds, other, dist = tmp_path / "seeds", tmp_path / "other", tmp_path / "dist"
+    for folder, name, version in ((other, "a-1.0.0", "2.0.0"), (seeds, "a", "1.0.0-2.0.0")):
+        shutil.copytree(REPO / "seeds", folder)
+        toml = folder / "corpus.toml"
+        text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', toml.read_text("utf-8"))
+        text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text)
+        toml.write_text(re.sub(r'(?m)^created = ".*"\n', "", text), "utf-8")
+        (folder / "CHANGELOG.md").unlink()
+    _doc(other, "b.txt", "Doc B of the other corpus")
+    assert build(other, dist, source_date_epoch=epoch(0), jobs=1).status == "built"
+    return seeds, dist, dist / "a-1.0.0-2.0.0"
+
+
+@pytest.mark.parametrize("kept", ["folder and zip", "zip only"])
+def test_another_corpus_whose_release_is_named_alike_is_not_called_renamed(
+        kept: str, tmp_path: Path) -> None:
+    """Corpus "a" 1.0.0-2.0.0 beside the release a-1.0.0-2.0.0 of corpus "a-1.0.0"
+    2.0.0 kept as its zip only: check called the zip renamed, to be restored, and said it
+    failed validate, which it passes (QA); build and release called it renamed too. As
+    build says of such a folder: another corpus's release, named alike; the seeds' name
+    or --dist/--out is what to change. It is not compared with the seeds' build."""
+    seeds, dist, folder = _named_alike(tmp_path)
+    archive = dist / "a-1.0.0-2.0.0.zip"
+    if kept == "zip only":
+        shutil.rmtree(folder)
+    advice = (f"set another name than 'a' in {seeds / 'corpus.toml'}, or give --dist the "
+              "folder that holds the releases of a")
+    only = " (its zip only, the folder removed)" if kept == "zip only" else ""
+    expected = [(str(archive), "not-a-package",
+                 f"the release of another corpus, a-1.0.0 2.0.0{only}, whose release zip is "
+                 f"named as the seeds' (a-1.0.0-2.0.0): not renamed, nor damaged; {advice}")]
+    if kept == "folder and zip":
+        expected.insert(0, (str(folder), "not-a-package",
+                            "the release of another corpus, a-1.0.0 2.0.0, whose release "
+                            "folder is named as the seeds' (a-1.0.0-2.0.0): not renamed, nor "
+                            f"damaged; {advice}"))
+    before = _snapshot(tmp_path)
+    report = check(seeds, dist, source_date_epoch=epoch(0), jobs=1)
+    assert [(p.path, p.code, p.message) for p in report.problems] == expected
+    if kept == "zip only":
+        with pytest.raises(ReleaseExistsError) as refused:
+            build(seeds, dist, source_date_epoch=epoch(0), jobs=1)
+        assert str(refused.value) == (
+            f"{archive} is the release of another corpus, a-1.0.0 2.0.0, whose release zip "
+            "is named as this one's (a-1.0.0-2.0.0); set another name than 'a' in "
+            f"{seeds / 'corpus.toml'}, or build it into another --out")
+    with pytest.raises(ReleaseError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "renamed" not in str(caught.value)
+    assert f"{archive} is the release of another corpus, a-1.0.0 2.0.0, named as a " \
+        f"release of a; set another name than 'a' in {seeds / 'corpus.toml'}, or give " \
+        "--out the folder that holds the releases of a" in str(caught.value)
+    assert _snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("kind", ["file", "dangling link"])
