@@ -394,16 +394,19 @@ _FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
 def _damaged_files(release: Path, jobs: int | None) -> frozenset[str] | None:
     """None if the release folder passes validate (built of other seeds, not changed
     since); else the files validate finds changed since the build, by their paths in the
-    release: those that are not what its manifests record (a problem at a JSON pointer
-    of a metadata file is about another file), which may be none (a record broken
-    without its file's checksum, say)."""
+    release: those that are not what its manifests record, which may be none (a record
+    broken without its file's checksum, say). A problem at a place in a metadata file (a
+    JSON pointer, bag-info.txt's Payload-Oxum) is about other files, whose sizes or
+    checksums it records: the metadata file itself is intact unless its own bytes are not
+    what the tag manifest records (QA: a raw file edited, bag-info.txt was to be restored
+    too, its Payload-Oxum no longer the payload's size)."""
     from .validation import validate  # only on this path: the release differs
 
     report = validate(release, jobs=jobs)
     if report.valid:
         return None
     return frozenset(problem.path for problem in report.problems
-                     if problem.code in _FILE_CHANGED and not problem.location.startswith("/"))
+                     if problem.code in _FILE_CHANGED and not problem.location)
 
 
 def _dist_problem(dist: Path, name: str, build_command: str) -> Problem | None:

@@ -606,6 +606,24 @@ def test_an_edited_release_and_changed_seeds_are_each_told(repo: Path) -> None:
     assert "corpuskit release" in said["datapackage.json"]
 
 
+def test_a_raw_file_edited_beside_changed_seeds_blames_it_alone(repo: Path) -> None:
+    """A raw file of the release edited (a line added), a document added to the seeds as
+    well: bag-info.txt was told to be restored too, its Payload-Oxum no longer the
+    payload's size, though its bytes are what the tag manifest records (QA). Only the
+    file whose bytes its manifests no longer match is told to be restored."""
+    release = repo / "dist/validate-sample-1.0.0"
+    raw = sorted((release / "data/raw").iterdir())[0]
+    raw.write_bytes(raw.read_bytes() + b"A line added by hand.\n")
+    (repo / "seeds/added.txt").write_text("Added\n\nA new document.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {p.path.removeprefix(f"{release}/"): p.message for p in report.problems}
+    restore = "the release changed after it was built"
+    assert [rel for rel, message in said.items() if restore in message] == \
+        [raw.relative_to(release).as_posix()], said
+    assert said["bag-info.txt"] == \
+        f"differs from what a fresh build of {repo / 'seeds'} makes"
+
+
 def test_a_sound_zip_is_not_called_to_be_deleted_beside_an_edited_folder(
         repo: Path) -> None:
     """With the seeds changed and the release folder edited, check told the user to
