@@ -53,6 +53,8 @@ DOCUMENT_METADATA_FIELDS: tuple[str, ...] = ("title", "date", "language", "right
 #: Record fields about the raw input and how it was normalized.
 SOURCE_FIELDS: tuple[str, ...] = ("source_path", "source_bytes", "source_sha256",
                                   "source_encoding", "normalization")
+#: Record fields of the raw file itself (the other source fields say how it was read).
+RAW_INPUT_FIELDS: frozenset[str] = frozenset({"source_path", "source_bytes", "source_sha256"})
 #: What a changed document's ``kind`` can be, from the most to the least significant.
 CHANGE_KINDS: tuple[str, ...] = ("text", "metadata", "source", "derived")
 
@@ -250,6 +252,16 @@ def change_kind(fields: tuple[str, ...]) -> str:
     if names & set(SOURCE_FIELDS):
         return "source"
     return "derived"
+
+
+def source_change(fields: tuple[str, ...]) -> str:
+    """What changed of a document whose change is of kind ``source``, as diff and the
+    changelog both word it: ``raw input`` when its raw file differs, else ``how its raw
+    input was read`` (its decoding, or the normalization steps its record lists: the raw
+    bytes the same). QA: diff said "source changed" where the changelog said how its raw
+    input was read."""
+    return "raw input" if RAW_INPUT_FIELDS.intersection(fields) else \
+        "how its raw input was read"
 
 
 # -- the two sides ------------------------------------------------------------------------
@@ -831,7 +843,8 @@ def render_text(result: Diff) -> str:
         for c in result.changed:
             title = display_title(c.title) if c.title == c.old_title else \
                 f"{display_title(c.old_title)} -> {display_title(c.title)}"
-            out.append(f"  ~ {shown[c.id]} ({title}): {c.kind} changed "
+            what = source_change(c.fields) if c.kind == "source" else c.kind
+            out.append(f"  ~ {shown[c.id]} ({title}): {what} changed "
                        f"[{', '.join(c.fields)}]")
     if result.metadata:
         out.append("package metadata:")

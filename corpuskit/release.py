@@ -54,6 +54,7 @@ from .diff import (
     diff,
     diff_against_nothing,
     display_title,
+    source_change,
     summarize,
 )
 from .discover import read_changelog
@@ -223,17 +224,13 @@ def _describe_change(change: DocumentChange) -> str:
         fields = ", ".join(f for f in change.fields if f in SOURCE_FIELDS)
         # The raw bytes may be the same: only how they were read (the encoding), or the
         # steps the record lists as having changed it (QA: "raw input changed" was said
-        # of a record whose step list alone had changed).
-        what = (f"raw input changed, text and metadata the same: {fields}"
-                if RAW_INPUT_FIELDS.intersection(change.fields) else
-                f"how its raw input was read changed, text and metadata the same: {fields}")
+        # of a record whose step list alone had changed). Worded as diff words it.
+        what = f"{source_change(change.fields)} changed, text and metadata the same: {fields}"
     else:
         what = f"derived fields changed: {', '.join(change.fields)}"
     return f"- {code_span(change.id)} ({title}): {what}"
 
 
-#: Record fields of the raw file itself (the other source fields say how it was read).
-RAW_INPUT_FIELDS = frozenset({"source_path", "source_bytes", "source_sha256"})
 #: A first release lists its documents only up to this many (later releases list every change).
 INITIAL_LISTING_LIMIT = 100
 

@@ -13,6 +13,7 @@ import orjson
 import pytest
 from jsonschema import Draft202012Validator
 
+import corpuskit
 from corpuskit import diff, validate
 from corpuskit.build import build
 from corpuskit.cli import main
@@ -350,6 +351,36 @@ def test_cli_text_output(seeds: Path, released: Path,
     assert "required bump: major" in out
     assert "-The DPRK was admitted to the Non-Aligned Movement on August 25 1975 with a " \
            "sense of noble duty" in out
+
+
+@pytest.mark.parametrize("change", ["steps listed", "raw bytes"])
+def test_a_source_change_is_worded_as_the_changelog_words_it(
+        change: str, seeds: Path, released: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A record whose normalization steps alone changed (a lossy step the later steps
+    undo) was "source changed" in diff, and "how its raw input was read changed" in the
+    changelog release writes (QA); one whose raw file changed (CRLF line ends) is "raw
+    input changed" in both. The JSON's kind stays "source", as its schema says."""
+    raw = seeds / f"{SEED_ID}.txt"
+    if change == "steps listed":
+        assert "\u00a0\n" in raw.read_text("utf-8")
+        with (seeds / "corpus.toml").open("a", encoding="utf-8") as toml:
+            toml.write('\n[normalize]\nlossy = ["nbsp-to-space"]\n')
+        what, fields = "how its raw input was read", "normalization"
+    else:
+        raw.write_bytes(raw.read_bytes().replace(b"\n", b"\r\n"))
+        what, fields = "raw input", "source_bytes, source_sha256, normalization"
+    old = release_of(released, "1.0.0")
+    assert main(["diff", str(old), str(seeds)]) == 0
+    assert f"~ {SEED_ID} (For development of Non-Aligned Movement): {what} changed " \
+        f"[{fields}]" in capsys.readouterr().out
+    entry = corpuskit.release(seeds, released, source_date_epoch=str(int(EPOCH) + 86_400),
+                              dry_run=True, jobs=1).changelog_entry
+    assert entry.endswith(f"): {what} changed, text and metadata the same: {fields}\n"), entry
+    assert main(["diff", str(old), str(seeds), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    validate_json(out)
+    assert [(c["kind"], ", ".join(c["fields"])) for c in out["changed"]] == [
+        ("source", fields)]
 
 
 def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
