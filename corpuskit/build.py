@@ -543,7 +543,7 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
             f"{release_time_advice(found.old.created)}")
     raise ReleaseExistsError(
         f"{there} with other content{f' ({summary})' if summary else ''}; released versions "
-        f"are immutable: {_bump_advice(seeds, out)}")
+        f"are immutable: {_bump_advice(seeds, out, config, built)}")
 
 
 def _write_release_archive(folder: Path, target: Path, created: str | None,
@@ -602,11 +602,40 @@ def _unreadable_summary(config: CorpusConfig, out: Path) -> str:
             "cannot be compared with this build; nothing was written")
 
 
-def _bump_advice(seeds: Path, out: Path) -> str:
-    """What to do when the seeds changed under a released version: bump it."""
-    return (f"bump the version with '{command('release', seeds=seeds, out=out)}' "
-            f"('{command('release', seeds=seeds, out=out, arguments=('patch',))}' when only "
-            "settings or outputs changed, not documents or metadata)")
+def _bump_advice(seeds: Path, out: Path, config: CorpusConfig, built: Path) -> str:
+    """What to do when the seeds (built into ``built``) changed under a released version:
+    bump it. When ``out`` holds a release newer than the seeds' version, a bump of that
+    version would still be behind it (QA: 1.0.1 advised, with 1.1.0 released): then
+    what to do after the newest release."""
+    release = command("release", seeds=seeds, out=out)
+    newest = latest_release(out, config.name)
+    if newest is None or newest[0] <= Version.parse(config.version):
+        return (f"bump the version with '{release}' "
+                f"('{command('release', seeds=seeds, out=out, arguments=('patch',))}' when "
+                "only settings or outputs changed, not documents or metadata)")
+    from .diff import diff  # only on this error path
+
+    version, path = newest
+    behind = (f"{out} holds {config.name} {version}, newer than {config.version}, the "
+              f"version in {seeds / CONFIG_NAME}, so a version bumped from "
+              f"{config.version} (such as {Version.parse(config.version).bump('patch')}) "
+              f"would still be below {version}")
+    try:
+        found = diff(path, built)
+    except CorpuskitError:
+        found = None
+    if found is not None and found.bump == "none":
+        created = ("" if found.old.created == found.new.created else
+                   f" (its release time is not this build's: "
+                   f"{release_time_advice(found.old.created)})")
+        return (f"{behind}; these seeds hold the documents and metadata of {version} "
+                f"({path}): set version = \"{version}\" in {seeds / CONFIG_NAME} to build "
+                f"{version} again{created}, or change them and run '{release}'")
+    bumped = (f" ({version.bump(found.bump)}, a {found.bump} release, for these changes)"
+              if found is not None else "")
+    return (f"{behind}: run '{release}', which diffs the seeds against {version} and "
+            f"releases the next version after it{bumped}, or set a version above {version} "
+            f"in {seeds / CONFIG_NAME}")
 
 
 def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: Path, *,
@@ -697,7 +726,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                                                         seeds, out, settings=not summary))
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
-            f"({detail}); released versions are immutable: {_bump_advice(seeds, out)}")
+            f"({detail}); released versions are immutable: "
+            f"{_bump_advice(seeds, out, config, built)}")
     if not archive.exists():
         _write_release_archive(existing, archive, created, config, prepared,
                                before_placing=late.hold if late is not None else None)

@@ -883,6 +883,50 @@ def test_building_an_earlier_release_again_does_not_advise_removing_it(
     assert snapshot(dist) == before
 
 
+@pytest.mark.parametrize("zip_only", [False, True])
+def test_changed_seeds_of_an_earlier_release_are_told_of_the_newer_one(
+        seeds: Path, dist: Path, tmp_path: Path, zip_only: bool) -> None:
+    """Seeds at 1.0.0 with changes, 1.1.0 already in dist/: build refused with "bump the
+    version" and no word of 1.1.0, so 1.0.1, below it, was the bump to make (QA). The
+    refusal names 1.1.0 and what to do after it: release, which numbers the next version
+    after 1.1.0 (as it does), or, for seeds that hold 1.1.0's content, version 1.1.0."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    if zip_only:  # 1.0.0 as its zip alone: the same refusal
+        shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    toml = seeds / "corpus.toml"
+    released = toml.read_text("utf-8")
+    toml.write_text(released.replace('version = "1.1.0"', 'version = "1.0.0"'), "utf-8")
+    behind = (f"released versions are immutable: {dist} holds corpuskit-seeds 1.1.0, newer "
+              f"than 1.0.0, the version in {toml}, so a version bumped from 1.0.0 (such as "
+              "1.0.1) would still be below 1.1.0")
+    before = snapshot(dist)
+    with pytest.raises(ReleaseExistsError) as caught:  # 1.1.0's content, labelled 1.0.0
+        build(seeds, dist, jobs=1)
+    assert str(caught.value).endswith(
+        f"{behind}; these seeds hold the documents and metadata of 1.1.0 "
+        f"({dist / 'corpuskit-seeds-1.1.0'}): set version = \"1.1.0\" in {toml} to build "
+        f"1.1.0 again, or change them and run 'corpuskit release --seeds {seeds} --out "
+        f"{dist}'"), str(caught.value)
+    write_doc(seeds, "three.txt", "Three", "A third document, about lakes.")
+    with pytest.raises(ReleaseExistsError) as caught:
+        build(seeds, dist, jobs=1)
+    assert str(caught.value).endswith(
+        f"{behind}: run 'corpuskit release --seeds {seeds} --out {dist}', which diffs the "
+        "seeds against 1.1.0 and releases the next version after it (1.2.0, a minor "
+        f"release, for these changes), or set a version above 1.1.0 in {toml}"), \
+        str(caught.value)
+    assert snapshot(dist) == before
+    # What the refusal says is so: release makes 1.2.0; without three.txt, version 1.1.0
+    # builds 1.1.0 as it is.
+    assert release(seeds, dist, source_date_epoch=epoch(2), dry_run=True,
+                   jobs=1).version == "1.2.0"
+    (seeds / "three.txt").unlink()
+    toml.write_text(released, "utf-8")
+    assert build(seeds, dist, jobs=1).status == "unchanged"
+    assert snapshot(dist) == before
+
+
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
         seeds: Path, tmp_path: Path) -> None:
     """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
