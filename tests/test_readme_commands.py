@@ -1,0 +1,87 @@
+"""The README's Commands table against each command's ``--help``: every command has a row,
+the row shows the command's usage as ``--help`` does, and it names every option of the
+command, short and long, with the choices of each that has them, and no option the command
+does not have (QA: check's options, release --dry-run and export --no-verify were missing,
+and nothing failed).
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+from conftest import REPO
+
+from corpuskit.cli import cli
+
+README = REPO / "README.md"
+#: A row of the Commands table: ``| `corpuskit NAME ARGUMENTS` | does | exit |``.
+ROW = re.compile(r"^\| `corpuskit (?P<name>[a-z]+)(?P<usage>[^`]*)` \|(?P<rest>.*)\|$",
+                 re.MULTILINE)
+#: An option as a code span shows it: ``--out``, ``-j`` (not a negative number, not ``--``).
+OPTION = re.compile(r"(?<![\w-])(--?[a-z][a-z-]*)")
+
+
+def _section() -> str:
+    """The README's Commands section, its table's escaped ``\\|`` read as ``|``."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## Commands\n")
+    end = text.index("\n## ", start + 1)
+    return text[start:end].replace("\\|", "|")
+
+
+def _rows() -> dict[str, re.Match[str]]:
+    rows: dict[str, re.Match[str]] = {}
+    for row in ROW.finditer(_section()):
+        assert row["name"] not in rows, f"two rows for {row['name']}"
+        rows[row["name"]] = row
+    return rows
+
+
+def _spans(text: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", text)
+
+
+def _options(command: click.Command) -> list[click.Option]:
+    return [param for param in command.params
+            if isinstance(param, click.Option) and param.name != "help"]
+
+
+def test_every_command_has_a_row() -> None:
+    assert sorted(_rows()) == sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_a_row_shows_the_usage_of_help(name: str) -> None:
+    command = cli.commands[name]
+    with click.Context(command, info_name=name, parent=click.Context(
+            cli, info_name="corpuskit")) as ctx:
+        pieces = [piece for piece in command.collect_usage_pieces(ctx)
+                  if piece != "[OPTIONS]"]
+    assert _rows()[name]["usage"].split() == pieces
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_a_row_names_every_option_of_the_command_and_no_other(name: str) -> None:
+    command = cli.commands[name]
+    row = _rows()[name]
+    shown = {option for span in _spans(row["rest"]) for option in OPTION.findall(span)}
+    expected = {opt for option in _options(command)
+                for opt in (*option.opts, *option.secondary_opts)}
+    assert shown == expected, (f"missing from the README's row: {sorted(expected - shown)}; "
+                               f"not options of {name}: {sorted(shown - expected)}")
+    for option in _options(command):
+        if isinstance(option.type, click.Choice):
+            choices = "|".join(map(str, option.type.choices))
+            assert any(f"{option.opts[-1]} {choices}" in span
+                       for span in _spans(row["rest"])), (option.opts, choices)
+
+
+def test_the_section_names_the_options_of_corpuskit_itself() -> None:
+    spans = _spans(_section())
+    for option in [*_options(cli), cli.get_help_option(click.Context(cli))]:
+        assert option is not None
+        for opt in option.opts:
+            assert any(re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", span)
+                       for span in spans), opt
