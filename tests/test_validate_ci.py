@@ -114,6 +114,49 @@ def test_the_readme_installs_corpuskit_from_its_repository_with_parquet() -> Non
     assert requirement.url is not None and requirement.url.startswith("git+https://")
 
 
+def _readme_pre_commit_config() -> dict[str, object]:
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    config = next(yaml.safe_load(b) for b in blocks if b.startswith("repos:"))
+    assert isinstance(config, dict)
+    return config
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    git = shutil.which("git")
+    assert git is not None
+    return subprocess.run([git, "-C", str(REPO), *args], capture_output=True, text=True,
+                          check=False)
+
+
+def test_the_ci_snippets_pin_a_commit_of_this_repository() -> None:
+    """The README's pip install and pre-commit ``rev`` named a tag, v0.1.0, that this
+    repository does not have, so neither snippet worked as written (QA). They pin one
+    revision, a full commit sha or a tag (what pre-commit takes: a branch is not
+    supported), of this repository, whose hooks are the ones listed."""
+    [install] = [str(step["run"]) for step in _readme_workflow_steps()
+                 if str(step.get("run", "")).startswith("pip install")]
+    url = Requirement(shlex.split(install)[2]).url
+    assert url is not None
+    pinned = url.rpartition("@")[2]
+    [repo] = _readme_pre_commit_config()["repos"]  # type: ignore[misc]
+    assert repo["repo"] == url.removeprefix("git+").rpartition("@")[0]
+    assert repo["rev"] == pinned
+    sha = re.fullmatch(r"[0-9a-f]{40}", pinned) is not None  # else it must be a tag
+    [commented] = re.findall(r"(?m)^#\s+rev: (\S+)", HOOKS.read_text(encoding="utf-8"))
+    assert commented == pinned
+    assert [hook["id"] for hook in repo["hooks"]] == [hook["id"] for hook in _hooks()]
+    if shutil.which("git") is None or _git("rev-parse", "--git-dir").returncode != 0:
+        pytest.skip("not a git checkout of corpuskit")
+    if _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        pytest.skip("a shallow clone need not hold the pinned commit")
+    ref = pinned if sha else f"refs/tags/{pinned}"
+    assert _git("cat-file", "-e", f"{ref}^{{commit}}").returncode == 0, \
+        f"{pinned} is no {'commit' if sha else 'tag'} of this repository"
+    hooks_then = yaml.safe_load(_git("show", f"{pinned}:.pre-commit-hooks.yaml").stdout)
+    assert [hook["id"] for hook in hooks_then] == [hook["id"] for hook in _hooks()]
+
+
 def test_the_hooks_install_the_pinned_pyarrow() -> None:
     """A pre-commit hook installs the hook repository without extras: each names the
     parquet extra's pyarrow, so that check can build a corpus with parquet = true."""
