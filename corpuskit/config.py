@@ -165,6 +165,50 @@ def _unclosed_from(text: str, line: int | None) -> int | None:
     return None
 
 
+def _string_open_at(text: str, first: int, stop: tuple[int, int] | None
+                    ) -> tuple[int, str] | None:
+    """``(line, quote)`` of the string still open where tomllib stopped (``stop``: its
+    line and column, or None: the end of the document), reading the statement that
+    begins on line ``first`` (no string is open there); None if no string is left open at
+    the end of a line or the file. A string
+    left unclosed inside an array spanning lines was named at the array's first line (QA):
+    its own line is the one to correct."""
+    text = text.replace("\r\n", "\n")  # as tomllib reads it: its positions are in this
+    starts = [0] + [found.end() for found in re.finditer("\n", text)]
+    end = len(text)
+    if stop is not None:
+        line, column = stop
+        end = min(starts[line - 1] + column - 1, len(text)) if line <= len(starts) else end
+    pos, quote, opened = starts[first - 1] if first <= len(starts) else end, "", 0
+    while pos < end:
+        char = text[pos]
+        if quote:
+            if char == "\\" and quote[0] == '"':
+                pos += 2
+                continue
+            if text.startswith(quote, pos):
+                pos += len(quote)
+                while len(quote) == 3 and text.startswith(quote[0], pos):
+                    pos += 1  # (up to two quotes more close a triple-quoted string)
+                quote = ""
+                continue
+            if char == "\n" and len(quote) == 1:
+                return opened, quote  # a one-line string ends at its line: tomllib stops
+        elif char == "#":
+            newline = text.find("\n", pos)
+            pos = end if newline == -1 else newline
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, pos) else char
+            opened = text.count("\n", 0, pos) + 1
+            pos += len(quote)
+            continue
+        pos += 1
+    # Open where tomllib stopped at the end of a line or of the file: never closed (not
+    # a bad escape or control character inside it, told by tomllib where it is).
+    return (opened, quote) if quote and text[end:end + 1] in ("", "\n") else None
+
+
 def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
@@ -503,7 +547,16 @@ def load_config(seeds: Path) -> CorpusConfig:
         advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
                   "key without '=': https://toml.io shows the syntax)")
         opened = _unclosed_from(raw.decode("utf-8-sig"), int(line) if line else None)
-        if opened is not None:
+        stop = re.search(r"at line (\d+), column (\d+)\)", str(exc))
+        string = None if opened is None else _string_open_at(
+            raw.decode("utf-8-sig"), opened,
+            (int(stop.group(1)), int(stop.group(2))) if stop else None)
+        if string is not None and string[0] != opened:
+            # A string left open in a value spanning lines (an array): its line (QA).
+            line, advice = str(string[0]), (
+                f"the string that begins on line {string[0]} is not closed: end it with "
+                + (f"{string[1]} on that line" if len(string[1]) == 1 else string[1]))
+        elif opened is not None:
             # Where tomllib stopped is past the value it could not close (the end of the
             # file, or the next key): the line that opens it is named (QA).
             line, advice = str(opened), (

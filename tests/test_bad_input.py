@@ -378,6 +378,26 @@ def test_a_value_never_closed_is_named_at_the_line_it_begins(
                     "closed: close its quote, triple quote or bracket [config-error]"), line
 
 
+@pytest.mark.parametrize(("item", "tail", "close"), [
+    ('"b,', "Illegal character '\\n' (at line {at}, column 6)", '" on that line'),
+    ("'b,", "Expected \"'\" (at end of document)", "' on that line"),  # (no ' after)
+    ('"""b,', "Unterminated string (at end of document)", '"""'),
+])
+def test_a_string_never_closed_in_an_array_is_named_at_its_own_line(
+        item: str, tail: str, close: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A string left unclosed inside an array spanning lines was named at the array's
+    first line, told as a value not closed (QA): the string's own line is named."""
+    lines = toml_text(corpus_config()).splitlines(keepends=True)
+    array = f'keywords = [\n  "a",\n  {item}\n  "c",\n]\n'
+    toml = lines[0] + array + "".join(lines[1:])
+    at = 4  # name, "keywords = [", "a"
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert line == (f"error: corpus.toml:line {at}: not valid TOML: {tail.format(at=at)}; "
+                    f"the string that begins on line {at} is not closed: end it with "
+                    f"{close} [config-error]"), line
+
+
 @pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
                                               ("[decode]\n[decode]\n", "'[decode]'")])
 def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
