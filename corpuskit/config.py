@@ -22,7 +22,7 @@ from .problems import Problem, invisible
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
-from .visible import BIDI_CONTROL, shows_text
+from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -212,8 +212,9 @@ def _string_open_at(text: str, first: int, stop: tuple[int, int] | None
 def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
-    otherwise than it is (a bidirectional control, a zero-width space)."""
-    hidden = BIDI_CONTROL.search(value) or invisible().search(value)
+    otherwise than it is (a bidirectional control, a zero-width space, a blank glyph)."""
+    hidden = (BIDI_CONTROL.search(value) or invisible().search(value)
+              or BLANK_GLYPH.search(value))
     if hidden is not None:  # (QA: a homepage holding U+202E passed)
         char = hidden.group()[0]  # (a run of characters nothing shows: its first)
         return (f"{value!r} holds U+{ord(char):04X} "
@@ -255,7 +256,8 @@ def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
             continue  # (the schema's: not text, or blank)
         if not shows_text(text):
             yield key, (f"{text!r} shows nothing: it holds only characters that are drawn "
-                        "as nothing (zero-width or default-ignorable ones); write some text")
+                        "as nothing (zero-width or default-ignorable ones, or blanks such as "
+                        "U+2800 BRAILLE PATTERN BLANK); write some text")
         elif (bidi := BIDI_CONTROL.search(text)) is not None and key != "description":
             yield key, (f"{text!r} holds U+{ord(bidi.group()):04X} "
                         f"{unicodedata.name(bidi.group())}, an invisible control that "

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from .visible import BLANK_GLYPH, BLANK_GLYPHS
+
 #: The environment variables a run reads: a problem of one (a ``config-error``) names it as
 #: its path, which is no file (reports show it as it is, not joined to the folder checked).
 ENVIRONMENT_VARIABLES = frozenset({"SOURCE_DATE_EPOCH"})
@@ -85,11 +87,14 @@ def one_line(text: str) -> str:
     of a name that is not UTF-8 as ``\\xNN`` (:func:`printable`). Characters nothing shows
     (Unicode's default-ignorable ones, some of them printable: a combining grapheme joiner,
     a variation selector) are escaped too, so that two names that differ by one are told
-    apart."""
-    if text.isprintable() and (text.isascii() or not invisible().search(text)):
+    apart, and so are the blank glyphs (U+2800 BRAILLE PATTERN BLANK: printable, it shows
+    as a space, which U+00A0, not printable, is not shown as)."""
+    if text.isprintable() and (text.isascii() or not (invisible().search(text)
+                                                      or BLANK_GLYPH.search(text))):
         return text
     text = printable(text)
     return "".join(char if char.isprintable() and not invisible().match(char)
+                   and char not in BLANK_GLYPHS
                    else char.encode("unicode_escape").decode("ascii") for char in text)
 
 

@@ -1,10 +1,12 @@
 """Whether a normalized text shows anything: a document that does not is refused.
 
 A text shows something if it holds a character other than whitespace, control, format
-and surrogate characters (categories Z*, Cc, Cf, Cs) and the characters Unicode marks
+and surrogate characters (categories Z*, Cc, Cf, Cs), the characters Unicode marks
 ``Default_Ignorable_Code_Point`` (soft hyphen, variation selectors, Hangul fillers, ...),
-which are drawn as nothing. Private-use and unassigned characters count as text: a font
-or a later Unicode version may give them a form.
+which are drawn as nothing, and the blank glyphs (:data:`BLANK_GLYPHS`: U+2800 BRAILLE
+PATTERN BLANK, ...), drawn as a blank as wide as a letter though Unicode marks them
+neither. Private-use and unassigned characters count as text: a font or a later Unicode
+version may give them a form.
 """
 
 from __future__ import annotations
@@ -26,20 +28,28 @@ DEFAULT_IGNORABLE = (
 #: it is spelled ("Trojan Source", CVE-2021-42574), so a listing or a message would mislead.
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+#: Characters drawn as a blank that Unicode marks neither whitespace (White_Space, Z*) nor
+#: default-ignorable, and whose category (So) is that of symbols that show: a Braille cell
+#: with no dot raised (U+2800 BRAILLE PATTERN BLANK) and a notehead drawn as nothing (U+1D159
+#: MUSICAL SYMBOL NULL NOTEHEAD). No Unicode property names them: they are listed (the other
+#: blank "letters" are the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, which Unicode
+#: marks default-ignorable). A title of U+2800 passed corpus.toml's checks (QA).
+BLANK_GLYPHS = "\u2800\U0001d159"
+BLANK_GLYPH = re.compile(f"[{BLANK_GLYPHS}]")
 #: The categories of characters that show nothing.
 BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"})
 _PRINTABLE_ASCII = re.compile("[!-~]")
 _IGNORABLE = re.compile("[" + "".join(
     f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in DEFAULT_IGNORABLE
-) + "]+")
+) + BLANK_GLYPHS + "]+")
 
 
 def shows_text(text: str) -> bool:
     """Whether ``text`` holds a character that is drawn (see the module doc).
 
     A printable ASCII character, which nearly every text has near its start, settles it
-    at once; otherwise the characters left once the default-ignorable ones are taken out
-    are looked at one by one, up to the first that shows."""
+    at once; otherwise the characters left once the default-ignorable ones and the blank
+    glyphs are taken out are looked at one by one, up to the first that shows."""
     if _PRINTABLE_ASCII.search(text):
         return True
     category = unicodedata.category

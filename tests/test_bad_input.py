@@ -737,6 +737,10 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
     ({"homepage": "https://example.org/\u202etxt.exe"}, "homepage",
      "holds U+202E RIGHT-TO-LEFT OVERRIDE, which shows the address otherwise than it is"),
     ({"homepage": "https://exa\u200bmple.org/"}, "homepage", "holds U+200B ZERO WIDTH SPACE"),
+    ({"homepage": "https://example.org/\u2800"}, "homepage",
+     "holds U+2800 BRAILLE PATTERN BLANK, which shows the address otherwise than it is"),
+    ({"contributors": [{"title": "Ada", "organization": "\u2800"}]},
+     "contributors[0].organization", "shows nothing"),
     ({"contributors": [{"title": "Ada", "organization": "\u200b"}]},
      "contributors[0].organization", "shows nothing"),
 ])
@@ -1036,7 +1040,8 @@ def test_a_title_or_keyword_that_is_blank(template: dict[str, Any], key: str, tm
 @pytest.mark.parametrize(("template", "key"), [entry for entry in CARD_LINES
                                                if entry[1].endswith(("title", "]"))
                                                and "roles" not in entry[1]])
-@pytest.mark.parametrize("unseen", ["\u200b", "\u3164", "\u00ad", "\u200b\u2060 \u00ad"])
+@pytest.mark.parametrize("unseen", ["\u200b", "\u3164", "\u00ad", "\u200b\u2060 \u00ad",
+                                    "\u2800", "\u115f\u1160", "\uffa0", "\u2800 \U0001d159"])
 def test_a_title_or_keyword_that_shows_nothing(template: dict[str, Any], key: str,
                                                unseen: str, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,8 @@ from conftest import make_seeds
 
 from corpuskit.build import build
 from corpuskit.errors import InputError
-from corpuskit.visible import BLANK_CATEGORIES, DEFAULT_IGNORABLE, shows_text
+from corpuskit.problems import one_line
+from corpuskit.visible import BLANK_CATEGORIES, BLANK_GLYPHS, DEFAULT_IGNORABLE, shows_text
 
 IGNORABLE = [chr(code) for first, last in DEFAULT_IGNORABLE for code in range(first, last + 1)]
 
@@ -34,15 +35,15 @@ def test_the_default_ignorable_table_is_sound() -> None:
 @pytest.mark.parametrize("char", sorted({
     *(chr(end) for bounds in DEFAULT_IGNORABLE for end in bounds),
     "\u00ad", "\u034f", "\u3164", "\ufe0f", "\u200d", "\u200e", "\u2028",
-    "\u3000", "\x85", "\x1f", "\U000e0001",
+    "\u3000", "\x85", "\x1f", "\U000e0001", *BLANK_GLYPHS, "\u115f", "\uffa0",
 }))
 def test_a_text_of_one_invisible_character_shows_nothing(char: str) -> None:
     assert not shows_text(f"{char}\n{char}{char} \n")
 
 
 @pytest.mark.parametrize("text", [
-    "a", " \u00ad.", "\u200b\u4e2d", "\u0301", "\u2800", "\ue000", "\u0378", "\U0001f600",
-    "\u00ad" * 1000 + "é", "\u3164\u1100",
+    "a", " \u00ad.", "\u200b\u4e2d", "\u0301", "\u2801", "\ue000", "\u0378", "\U0001f600",
+    "\u00ad" * 1000 + "é", "\u3164\u1100", "\u2800\u2801", "\U0001d158",
 ])
 def test_a_text_with_one_drawn_character_shows_text(text: str) -> None:
     assert shows_text(text)
@@ -57,13 +58,25 @@ def test_every_category_outside_the_blank_ones_shows() -> None:
     for category, char in seen.items():
         if category in BLANK_CATEGORIES:
             assert not shows_text(char), category
-        elif char not in IGNORABLE:
+        elif char not in IGNORABLE and char not in BLANK_GLYPHS:
             assert shows_text(char), category
+
+
+def test_the_blank_glyphs_are_symbols_unicode_marks_neither_blank_nor_ignorable() -> None:
+    """U+2800 BRAILLE PATTERN BLANK passed as a title (QA): Unicode gives the blank glyphs
+    no property that says they show nothing (hence the list), and a message escapes them,
+    as it does U+00A0, instead of showing a space."""
+    for char in BLANK_GLYPHS:
+        assert unicodedata.category(char) == "So" and not char.isspace(), hex(ord(char))
+        assert char not in IGNORABLE, hex(ord(char))
+    assert one_line("a\u2800b") == "a\\u2800b"
+    assert one_line("a\U0001d159b") == "a\\U0001d159b"
+    assert one_line("a\u00a0b") == "a\\xa0b"
 
 
 @pytest.mark.parametrize("content", [
     "\u00ad\n", "\u2060\u00ad\n", "\u200e\u200f\n", "\u3164\n", "\ufe0f\ufe0f\n",
-    "\u034f\n\n\u00ad\n",
+    "\u034f\n\n\u00ad\n", "\u2800\u2800\n\u2800\n",
 ])
 def test_a_file_of_invisible_characters_is_refused(tmp_path: Path, content: str) -> None:
     seeds = make_seeds(tmp_path, {"good.txt": "Some text.\n", "blank.txt": content})
