@@ -792,19 +792,30 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
 
 @needs_permissions
 @pytest.mark.parametrize(("given", "mode", "kind"), [
-    ("seeds", 0o311, "seeds"), ("package", 0o311, "package"), ("seeds", 0o000, "package")])
+    ("seeds", 0o311, "seeds"), ("package", 0o311, "package"), ("seeds", 0o000, "seeds"),
+    ("package", 0o000, "package"), ("seeds", 0o600, "seeds"), ("package", 0o600, "package"),
+    ("renamed package", 0o600, "package"), ("renamed package", 0o311, "package"),
+    ("corpus.toml", 0o000, "seeds")])
 def test_an_unreadable_folder_is_reported_as_what_it_can_be_told_to_be(
         given: str, mode: int, kind: str, tmp_path: Path) -> None:
     """validate of a seeds folder that can be entered but not listed (chmod 311) called it
-    a package: the files it holds tell what it is, as they do for a readable one (QA).
-    Where nothing can be seen (chmod 000) it is reported as a package folder still."""
-    target, _ = inputs_of_every_command(tmp_path, given, tmp_path)
+    a package: the files it holds tell what it is, as they do for a readable one, and the
+    names of those of one that can be listed only (chmod 600) (QA). Where nothing can be
+    seen (chmod 000) a seeds folder was called a package still (QA): its name tells, a
+    package folder's being that of a release (``<name>-<version>``). A corpus.toml given
+    that cannot be read was called an archive: it is its seeds folder's."""
+    target, _ = inputs_of_every_command(tmp_path, given.split()[-1].replace(
+        "corpus.toml", "seeds"), tmp_path)
+    if given == "renamed package":  # its name no longer tells: its files do
+        target = target.rename(target.with_name("mine"))
+    elif given == "corpus.toml":
+        target = target / "corpus.toml"
     target.chmod(mode)
     try:
         runs = [run_cli(["validate", target, *extra], preexec_fn=drop_file_permission_override)
                 for extra in ([], ["--format", "json"])]
     finally:
-        target.chmod(0o755)
+        target.chmod(0o755 if target.is_dir() else 0o644)
     assert [done.code for done in runs] == [1, 1], runs
     assert f"{target}: 1 problem in {kind} (0 documents" in runs[0].stdout, runs[0].stdout
     report = json.loads(runs[1].stdout)

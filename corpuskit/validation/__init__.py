@@ -41,7 +41,7 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..problems import Problem
-from ..reader import descriptor_given, folder_kind, is_archive_file
+from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
 from ..semver import VERSION_PATTERN
 from ..wording import counted
@@ -138,13 +138,34 @@ def _special_given(target: Path) -> str | None:
 def _given_kind(target: Path) -> str:
     """What a target this user may not read is, as far as can be told: a folder that can
     be entered by the files in it (:func:`~corpuskit.reader.folder_kind`: seeds hold a
-    corpus.toml), any other folder a package, a file an archive; one inside a folder that
-    cannot be entered, by its name."""
+    corpus.toml), one that can be listed only by their names; a file an archive, but a
+    corpus.toml its seeds folder's. Where nothing in it can be seen (chmod 000), or it is
+    inside a folder that cannot be entered, by its name: a package folder is named as a
+    release (``<name>-<version>``, as build names it), a seeds folder as its user likes
+    (QA: an unreadable seeds folder was called a package)."""
     if os.path.isdir(target):
-        return folder_kind(target) or "package"
-    if os.path.isfile(target) or target.suffix.lower() == ".zip":
+        kind = folder_kind(target) or _listed_kind(target)
+        if kind is not None:
+            return kind
+    elif target.name == CONFIG_NAME:
+        return "seeds"
+    elif os.path.isfile(target) or target.suffix.lower() == ".zip":
         return "archive"
-    return "package"
+    return "package" if _RELEASE_NAME.match(target.name) else "seeds"
+
+
+def _listed_kind(folder: Path) -> str | None:
+    """``seeds`` or ``package`` by the names a folder that can be listed, not entered,
+    holds (as :func:`~corpuskit.reader.folder_kind` tells, no file opened); None if it
+    cannot be listed or holds neither's."""
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return None
+    markers = names.intersection(PACKAGE_MARKERS)
+    if CONFIG_NAME in names and len(markers) <= 1:
+        return "seeds"
+    return "package" if markers else None
 
 
 def releases_in(folder: Path) -> list[Path]:
