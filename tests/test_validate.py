@@ -1241,12 +1241,46 @@ def test_a_folder_of_releases_names_a_linked_release_and_a_zip_that_is_none(
     assert corpuskit.validate_all([linked], jobs=1).valid
     assert [r.valid for r in corpuskit.validate_all([dist, linked], jobs=1)
             if Path(r.target) == linked] == [False, True]
-    # A release folder reached through a link is read, as check compares it.
+    # A release folder reached through a link is read, as check compares it (its zip a
+    # file beside it: a release folder without one is unfinished).
     (dist / "other-2.0.0.zip").rmdir()
     linked.unlink()
+    shutil.copyfile(built().archive, linked)
     shutil.move(dist / built().release.name, tmp_path / "folder")
     (dist / built().release.name).symlink_to(tmp_path / "folder")
     assert corpuskit.validate_all(dist, jobs=1).valid  # one path, not its characters
+
+
+def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate dist called a release folder whose zip is missing valid, which check,
+    build and release call unfinished (QA): a release is its folder and its zip. The
+    missing zip is named, with what writes it; a release kept as its zip only is one
+    still, and the folder named by its own path is a valid package."""
+    folder_only, zip_only = tmp_path / "folder-only", tmp_path / "zip-only"
+    zip_only.mkdir()
+    folder = copy_release(folder_only)
+    copy_archive(zip_only)
+    code, out, _ = run(capsys, "validate", str(folder_only))
+    assert code == 1, out
+    zip_name = built().archive.name
+    assert out.splitlines() == [
+        f"{folder}:release zip: the release has no zip beside it ({zip_name} is not in "
+        f"{folder_only}): a build or release was interrupted after the folder was in place, "
+        f"or the zip was removed; run 'corpuskit build --out {folder_only}' with the seeds it "
+        "was built from, which writes the zip of a folder they build the same, or restore "
+        "the zip from a published copy [missing-file]",
+        f"{folder}: 1 problem in package ({len(records(folder))} documents, "
+        f"{sum(p.is_file() for p in folder.rglob('*'))} files; full checks)"], out
+    code, out, _ = run(capsys, "validate", str(folder_only), "--format", "json")
+    [report] = json.loads(out)["reports"]
+    assert [(p["code"], p["path"], p["location"]) for p in report["problems"]] == [
+        ("missing-file", ".", "release zip")]
+    assert [report.valid for report in corpuskit.validate_all([zip_only], jobs=1)] == [True]
+    assert [report.valid for report in corpuskit.validate_all([folder], jobs=1)] == [True]
+    copy_archive(folder_only)  # its zip back beside it: the release is whole
+    assert [report.valid for report in corpuskit.validate_all([folder_only], jobs=1)] == \
+        [True, True]
 
 
 def test_the_library_validate_of_a_folder_of_releases_names_validate_all() -> None:

@@ -44,13 +44,14 @@ from ..problems import Problem
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
 from ..semver import VERSION_PATTERN
-from ..wording import counted
+from ..wording import command, counted
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems
 from .report import (
     NAMED_AS_A_RELEASE,
+    RELEASE_ZIP,
     STOPPED,
     STOPPED_AT,
     ValidationReport,
@@ -380,6 +381,23 @@ def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
         mode="fast" if fast else "full", reproduce=reproduce)
 
 
+def _zip_missing(folder: Path) -> Problem | None:
+    """The problem of a release folder found in a folder of releases with no zip beside
+    it, or None: a release is its folder and its zip, and ``check``, ``build`` and
+    ``release`` call it unfinished (QA: validate called it valid). A zip kept without its
+    folder is a release still; a folder given by its own path is checked as a package."""
+    archive = folder.with_name(f"{folder.name}.zip")
+    if os.path.lexists(archive):
+        return None  # (one that is no zip file is reported as such)
+    return Problem(".", "missing-file",
+                   f"the release has no zip beside it ({archive.name} is not in "
+                   f"{folder.parent}): a build or release was interrupted after the folder "
+                   "was in place, or the zip was removed; run "
+                   f"'{command('build', out=folder.parent)}' with the seeds it was built "
+                   "from, which writes the zip of a folder they build the same, or restore "
+                   "the zip from a published copy", RELEASE_ZIP)
+
+
 def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
                  reproduce: bool = False, fast: bool = False, jobs: int | None = None
                  ) -> ValidationReports:
@@ -407,6 +425,13 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)
                      if report.kind == "package" and report.valid}
+    for index, ((path, listed), report) in enumerate(zip(expanded, reports, strict=True)):
+        if listed and report.kind == "package" and all(
+                problem.code != "not-a-package" for problem in report.problems):
+            missing = _zip_missing(path)
+            if missing is not None:
+                reports[index] = replace(report, problems=sort_problems(
+                    [*report.problems, missing]))
     for index, (path, report) in enumerate(zip(targets, reports, strict=True)):
         folder = valid_folders.get(path.resolve().with_suffix("")) \
             if report.kind == "archive" and report.valid else None

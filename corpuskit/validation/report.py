@@ -171,7 +171,7 @@ class ValidationReport:
                       f"as {'its' if one else 'their'} owner, then validate it again")
         elif self.kind in ("package", "archive") and any(
                 problem.code in CHANGED_SINCE_BUILT and not sidecar_problem(problem)
-                for problem in self.problems):
+                and problem.location != RELEASE_ZIP for problem in self.problems):
             advice = ("; it is not as it was built: get it again from where it was published, "
                       "or restore it from version control (a build of your own of the seeds' "
                       "version that was never published: remove it and run 'corpuskit "
@@ -185,6 +185,11 @@ class ValidationReport:
 STOPPED_AT = "."
 #: Its message.
 STOPPED = "checking stopped at the problem above: nothing else was checked or counted"
+
+
+#: Where the problem of a release folder with no zip beside it points (validate of a
+#: folder of releases): the zip, a file of its own, not one of the package's.
+RELEASE_ZIP = "release zip"
 
 
 #: The problems of a package or archive changed after its build (no build writes them):
