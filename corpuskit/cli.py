@@ -184,20 +184,26 @@ def _refuse_cache_file(cache: Path | None) -> None:
 
 
 def _emit_failure(fields: dict[str, Any], error: CorpuskitError,
-                  problems: list[dict[str, str]] | None = None) -> None:
+                  problems: list[dict[str, str]] | None = None, **after: Any) -> None:
     """The JSON a ``--json`` command prints when it fails (the ``failure`` form of its
     schema): a consumer parsing stdout gets a document saying why, not nothing. A usage
     error (exit 2) prints none, wherever it is found: as for an unknown option, the
     command line is what is wrong. ``problems``: the error's problems as the schema has
-    them, if not as :meth:`Problem.as_dict` writes them."""
+    them, if not as :meth:`Problem.as_dict` writes them; ``after``: the command's own
+    fields, after them (build's ``skipped``)."""
     if isinstance(error, UsageError):
         return
     if problems is None:
         problems = ([p.as_dict() for p in error.problems] if isinstance(error, InputError)
                     else [])
     summary = error.summary if isinstance(error, InputError) else str(error)
-    _emit_json({**fields, "error": summary, "problems": problems,
+    _emit_json({**fields, "error": summary, "problems": problems, **after,
                 "corpuskit_version": __version__})
+
+
+def _skipped_json(skipped: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    """Build's ``skipped`` (``schemas/build.schema.json``), in success and in failure."""
+    return [{"path": path, "reason": reason} for path, reason in skipped]
 
 
 def _report_error(error: CorpuskitError) -> None:
@@ -380,10 +386,12 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                        cache or default_cache_dir(seeds, out)),
                                    engine=engine, scheduler=scheduler, progress=progress)
     except CorpuskitError as error:
-        for path, reason in getattr(error, "skipped", ()):
+        skipped = getattr(error, "skipped", ())
+        for path, reason in skipped:
             _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
-        if as_json:
-            _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
+        if as_json:  # what was skipped, as a build that succeeds tells it (QA)
+            _emit_failure({"seeds": str(seeds), "out": str(out)}, error,
+                          skipped=_skipped_json(skipped))
         if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
             # of the seeds (a rights pattern's too: QA); a release's are named already
             raise _named_in(seeds, error, "package") from None
@@ -400,7 +408,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             "documents": result.documents,
             "content_hash": result.content_hash,
             "cached_shards": result.cached_shards,
-            "skipped": [{"path": p, "reason": r} for p, r in result.skipped],
+            "skipped": _skipped_json(result.skipped),
             "notes": list(result.notes),
         })
     elif result.status == "unchanged":

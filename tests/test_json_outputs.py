@@ -42,12 +42,14 @@ def test_every_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
 def test_build_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    seeds = make_seeds(tmp_path, GOOD)
+    seeds = make_seeds(tmp_path, {**GOOD, ".notes.txt": "my notes\n"})
     out = tmp_path / "out"
     code, data = run_json(capsys, "build", str(seeds), "--out", str(out), "--jobs", "1",
                           "--no-cache", "--json")
     assert code == 0 and data["status"] == "built" and data["documents"] == 1
     schema("build.schema.json").validate(data)
+    skipped = [{"path": ".notes.txt", "reason": "hidden"}]
+    assert data["skipped"] == skipped
     (seeds / "empty.txt").write_bytes(b"")
     code, data = run_json(capsys, "build", str(seeds), "--out", str(tmp_path / "o2"),
                           "--jobs", "1", "--no-cache", "--json")
@@ -56,6 +58,14 @@ def test_build_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest.M
     assert (data["seeds"], data["out"]) == (str(seeds), str(tmp_path / "o2"))
     assert [(p["path"], p["code"]) for p in data["problems"]] == [("empty.txt",
                                                                    "empty-document")]
+    # A failure told what was skipped on standard error only, not in its JSON (QA).
+    assert data["skipped"] == skipped
+    (seeds / "corpus.toml").write_text('name = "unclosed\n', encoding="utf-8")
+    code, data = run_json(capsys, "build", str(seeds), "--out", str(tmp_path / "o2"),
+                          "--jobs", "1", "--no-cache", "--json")
+    assert code == 1 and data["problems"][0]["code"] == "config-error"
+    schema("build.schema.json").validate(data)
+    assert data["skipped"] == []  # (stopped before the seeds folder was listed)
 
 
 def test_release_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
