@@ -211,3 +211,34 @@ def test_create_file_makes_a_0644_file_whatever_the_umask(tmp_path: Path) -> Non
     with pytest.raises(writer.OutputError, match=r"cannot copy c\.txt: File exists"):
         writer.create_file(tmp_path, "a/b/c.txt", b"other", doing="cannot copy c.txt")
     assert made.read_bytes() == data
+
+
+def test_one_file_linked_into_both_trees_is_not_read_to_compare_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of a release that exists links that release's raw files into the folder
+    it builds: two names of one file are the same bytes, compared without reading them.
+    Copies of the same bytes are still read and found equal, other bytes differ, and a
+    symbolic link to the very file still differs (a package holds regular files only)."""
+    import filecmp
+
+    left, right = tmp_path / "left", tmp_path / "right"
+    for folder in (left, right):
+        (folder / "raw").mkdir(parents=True)
+    (left / "raw/linked.txt").write_bytes(b"shared bytes\n")
+    os.link(left / "raw/linked.txt", right / "raw/linked.txt")
+    for name, data in (("copied.txt", b"same\n"), ("other.txt", b"one\n")):
+        (left / "raw" / name).write_bytes(data)
+    (right / "raw/copied.txt").write_bytes(b"same\n")
+    (right / "raw/other.txt").write_bytes(b"two\n")
+    (left / "raw/symlinked.txt").write_bytes(b"x\n")
+    os.symlink(left / "raw/symlinked.txt", right / "raw/symlinked.txt")
+    read: list[str] = []
+    real_cmp = filecmp.cmp
+
+    def counting_cmp(a: Path, b: Path, shallow: bool = True) -> bool:
+        read.append(Path(a).name)
+        return real_cmp(a, b, shallow=shallow)
+
+    monkeypatch.setattr(filecmp, "cmp", counting_cmp)
+    assert tree_differences(left, right) == ["raw/other.txt", "raw/symlinked.txt"]
+    assert sorted(read) == ["copied.txt", "other.txt"]
