@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -357,6 +357,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
     written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
     copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
+    # Raw files the release being built holds already, as read: not in the new folder.
+    in_place: set[str] = set()
 
     archive = out / f"{config.release_name}.zip"
     with output_lock(out, config.release_name), PackageWriter(out, config.release_name) as writer:
@@ -393,6 +395,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     if problems:
                         continue  # keep checking every document, stop writing: no release
                     cached += result.cached
+                    in_place.update(result.in_place)
                     shards.append(result.pieces.name)
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
@@ -455,9 +458,13 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             raise ReleaseExistsError(
                 f"{writer.final} is where the folder of release {config.release_name} goes, "
                 f"but {blocking}: move it out of {out}, then build again")
+        if in_place and not writer.final.exists():
+            raise FileChanged(
+                f"release {config.release_name} was removed from {out} while this build "
+                f"compared its files with the seeds; nothing was written: build again")
         if writer.final.exists():
             if _check_identical(writer.final, writer.root, archive, created, config, out,
-                                prepared, seeds, late):
+                                prepared, seeds, late, in_place):
                 status, restored = "restored", "archive"
             else:
                 status = "unchanged"
@@ -670,12 +677,14 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
 
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
-                     seeds: Path, late: LateSignals | None = None) -> bool:
+                     seeds: Path, late: LateSignals | None = None,
+                     in_place: Collection[str] = ()) -> bool:
     """An existing release must equal the new build; its zip is restored if missing (then
     True). Files of it this user may not read are its problems (they raised a traceback:
-    QA)."""
+    QA). ``in_place``: its raw files the build found holding the bytes it read, and did
+    not place in ``built`` (:attr:`corpuskit.engine.ShardResult.in_place`)."""
     unreadable: list[tuple[Path, OSError]] = []
-    differing = tree_differences(existing, built, unreadable)
+    differing = tree_differences(existing, built, unreadable, in_place)
     if unreadable:
         raise ReleaseProblems(
             [Problem(str(path), "unreadable-file", not_compared_reason(path, exc))
@@ -732,7 +741,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         _write_release_archive(existing, archive, created, config, prepared,
                                before_placing=late.hold if late is not None else None)
         return True
-    if not _archive_matches(built, archive, created, config, out, prepared):
+    # The release's folder equals the build (its raw files in place included): its zip
+    # is made from it, as the build's would be.
+    if not _archive_matches(existing, archive, created, config, out, prepared):
         raise ReleaseExistsError(
             f"{archive} does not match the release folder {existing}; released archives "
             "are immutable: remove it only if it was never published, then build again")

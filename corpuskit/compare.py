@@ -7,6 +7,7 @@ import os
 import stat
 import zipfile
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 
 from .archive import zip_signature
@@ -14,10 +15,17 @@ from .regularfiles import permission_advice
 
 
 def tree_differences(expected: Path, actual: Path,
-                     unreadable: list[tuple[Path, OSError]] | None = None) -> list[str]:
+                     unreadable: list[tuple[Path, OSError]] | None = None,
+                     in_place: Collection[str] = ()) -> list[str]:
     """Relative paths that are missing, extra or different in ``actual``, sorted (see
-    :func:`compare_trees`)."""
-    return compare_trees(expected, actual, unreadable)[0]
+    :func:`compare_trees`). ``in_place``: files of ``expected`` known to hold what
+    ``actual`` would, and left out of it (a build of a release that exists found these
+    raw files of it holding the bytes it read, as regular files of mode 0644:
+    :attr:`corpuskit.engine.ShardResult.in_place`)."""
+    differing, _, present = compare_trees(expected, actual, unreadable)
+    if not in_place:
+        return differing
+    return [rel for rel in differing if rel not in in_place or rel in present]
 
 
 def compare_trees(expected: Path, actual: Path,

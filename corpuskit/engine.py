@@ -66,6 +66,7 @@ from .shards import cut
 from .sourcerefs import SourceRefs
 from .writer import (
     file_identity,
+    holding_exactly,
     link_or_write_file,
     stream_file,
     write_file,
@@ -181,6 +182,9 @@ class ShardResult:
     records: RecordPieces | None = None
     #: Where the group of its manifest lines is in its archive pieces, likewise.
     manifest_group: PieceEntry | None = None
+    #: The raw files (``data/raw/...``) not placed in the package because the release
+    #: being built exists and holds them, as read (:class:`UnchangedCopies.in_place`).
+    in_place: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool
@@ -245,8 +249,13 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
               if task.cache is not None else None)
     remembered = states.load() if states is not None else []
     earlier_raw = task.earlier / RAW_PREFIX if task.earlier is not None else None
+    # The release being built exists (a build with nothing changed): its raw files that
+    # hold the bytes read are taken where they are, never linked into the build's folder
+    # (the link, removed with that folder, would change their ctime: see seedstate).
+    in_place = task.earlier is not None and task.earlier == task.release
+    placed_in_place: list[str] = []  # their members, data/raw/...
     with UnchangedCopies(task.seeds, earlier_raw, task.package / RAW_PREFIX,
-                         task.max_file_bytes) as unchanged:
+                         task.max_file_bytes, in_place=in_place) as unchanged:
         # If neither the seeds file nor the earlier copy changed since a build read them,
         # the copy is linked, unread (corpuskit.seedstate): all of the shard's first, in
         # one loop. A problem of another file fails the build, whose package goes.
@@ -256,6 +265,8 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
             if linked is not None and (sha := linked[position]) is not None:
                 keyed.append((ref.path, sha))
                 datas.append(None)
+                if in_place:
+                    placed_in_place.append(RAW_PREFIX + ref.path)
                 continue
             try:
                 raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
@@ -267,10 +278,18 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
             keyed.append((ref.path, sha))
             if not problems:
                 member = RAW_PREFIX + ref.path
-                placed = link_or_write_file(task.package, member, raw.data,
-                                            earlier + member if earlier else None,
-                                            doing=partial(task.copying, ref),
-                                            seed=(seed.st_dev, seed.st_ino))
+                found = holding_exactly(earlier + member, raw.data) \
+                    if in_place and earlier else None
+                if found is not None and (found.st_dev, found.st_ino) != (seed.st_dev,
+                                                                          seed.st_ino):
+                    placed = found  # the release's own file holds these bytes
+                    placed_in_place.append(member)
+                else:
+                    placed = link_or_write_file(task.package, member, raw.data,
+                                                None if in_place else
+                                                earlier + member if earlier else None,
+                                                doing=partial(task.copying, ref),
+                                                seed=(seed.st_dev, seed.st_ino))
                 if states is not None:
                     states.learn(position, file_identity(seed), sha, file_identity(placed))
             kept += len(raw.data)
@@ -295,7 +314,8 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
             groups = _make_segment(task, shard_file)
             if states is not None:
                 states.save()
-            return ShardResult(task.index, shard_file, *hit, (), True, *groups)
+            return ShardResult(task.index, shard_file, *hit, (), True, *groups,
+                               in_place=tuple(placed_in_place))
         if states is not None:
             reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
@@ -303,9 +323,10 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
         # A shard an earlier build made has most of its records from that build, and its
         # changed documents among them, each processed alone: here (sent to a worker, each
         # was waited for, and 100 changed of 122 took longer than a cold build).
-        return _process_documents(task, shard_file, problems, datas, shas, reused, cache,
-                                  key, states, deflaters,
-                                  processors if reused is None else None)
+        result = _process_documents(task, shard_file, problems, datas, shas, reused, cache,
+                                    key, states, deflaters,
+                                    processors if reused is None else None)
+    return replace(result, in_place=tuple(placed_in_place)) if placed_in_place else result
 
 
 def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_bytes: int,

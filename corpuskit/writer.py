@@ -363,6 +363,15 @@ def holds_exactly(path: str | Path, data: bytes) -> tuple[int, int] | None:
     Any doubt (missing, unreadable, another mode, other bytes) is None: the caller then
     writes a fresh copy.
     """
+    info = holding_exactly(path, data)
+    return (info.st_dev, info.st_ino) if info is not None else None
+
+
+def holding_exactly(path: str | Path, data: bytes) -> os.stat_result | None:
+    """The status of ``path`` as it was opened, before its bytes were read, if it is a
+    regular file (not a symbolic link) of mode 0644 holding exactly ``data``, else None
+    (see :func:`holds_exactly`). A change made to the file while or after it is read
+    leaves it with another identity than this status gives (:func:`file_identity`)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -375,14 +384,13 @@ def holds_exactly(path: str | Path, data: bytes) -> tuple[int, int] | None:
         if len(data) < _COMPARE_CHUNK:
             # One read asks for a byte more than expected: a file that grew shows, and a
             # short read (never seen on a regular file) only means a copy is written.
-            same = os.read(fd, len(data) + 1) == data
-            return (info.st_dev, info.st_ino) if same else None
+            return info if os.read(fd, len(data) + 1) == data else None
         view, offset = memoryview(data), 0
         while chunk := os.read(fd, _COMPARE_CHUNK):
             if view[offset:offset + len(chunk)] != chunk:
                 return None
             offset += len(chunk)
-        return (info.st_dev, info.st_ino) if offset == len(data) else None
+        return info if offset == len(data) else None
     except OSError:
         return None
     finally:

@@ -498,3 +498,58 @@ def test_states_in_a_folder_this_user_may_not_write_are_left_as_they_are(
     monkeypatch.setattr(seedstate, "write_file", refused)  # as root, the replace would do
     _saved(tmp_path, paths, 8)
     assert states.file.read_bytes() == kept
+
+
+def _ctimes(release: Path) -> dict[str, int]:
+    return {rel: os.lstat(release / "data/raw" / rel).st_ctime_ns for rel in DOCS}
+
+
+@pytest.mark.parametrize("states", ["remembered", "forgotten"])
+def test_a_build_with_nothing_changed_leaves_the_release_untouched(
+        states: str, settled: None, reads: list[str], tmp_path: Path) -> None:
+    """A build of a release that exists takes its raw files where they are, neither
+    linked into the build's folder nor unlinked with it (which changed their ctime, so
+    that the next build read every seeds file and raw file again, and the one after it,
+    for ever): with the seeds states remembered, nothing is read, and without them (a
+    cache cleared) each file is read once, and remembered for the builds after it."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=1, cache=cache)
+    release = out / f"{NAME}-1.0.0"
+    if states == "forgotten":
+        for states_file in (cache / seedstate.FOLDER).iterdir():
+            states_file.unlink()
+    before = _ctimes(release)
+    reads.clear()
+    time.sleep(0.01)  # a link made now would give another ctime
+    assert build(seeds, out, jobs=1, cache=cache).status == "unchanged"
+    assert reads == ([] if states == "remembered" else sorted(DOCS))
+    assert _ctimes(release) == before
+    reads.clear()
+    assert build(seeds, out, jobs=1, cache=cache).status == "unchanged"
+    assert reads == []
+    assert _ctimes(release) == before
+    _bump(seeds, "1.0.1")  # and the next release links them all, unread
+    assert build(seeds, out, jobs=1, cache=cache).status == "built"
+    assert reads == []
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_a_release_file_changed_in_place_fails_a_build_with_nothing_changed(
+        settled: None, reads: list[str], tmp_path: Path) -> None:
+    """Its raw file changed with its old size and mtime put back: the ctime shows it, the
+    file is read and compared, and the build refuses the release (never takes it)."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=1, cache=cache)
+    copy = out / f"{NAME}-1.0.0/data/raw/part-1/doc-005.txt"
+    before = copy.stat()
+    data = bytearray(copy.read_bytes())
+    data[0] ^= 0x20
+    copy.write_bytes(bytes(data))
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    with pytest.raises(Exception, match="changed after it was built") as caught:
+        build(seeds, out, jobs=1, cache=cache)
+    assert "doc-005.txt" in str(caught.value)
+    assert reads == ["part-1/doc-005.txt"]
