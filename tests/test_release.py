@@ -663,6 +663,35 @@ def test_a_changelog_entry_never_released_is_refused(seeds: Path, tmp_path: Path
     assert not (tmp_path / "out").exists()
 
 
+def test_every_changelog_entry_never_released_is_named_at_its_line(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """Three entries of versions never released were one problem at the first one's line
+    (QA): each is a problem of its own, at its line, in build's refusal and in check's
+    report; setting a version in corpus.toml is advice for the newest alone."""
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.0.0", "## [Unreleased]\n\n## 2.1.0\n\nMid.\n\n## 3.0.0\n\nBig.\n\n"
+        "## v2.0.0\n\nSmall.\n\n## 1.0.0", 1), "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    after = "after the version built (1.0.0), never released: the release would ship it as " \
+        "released; remove it"
+    said = "('corpuskit release' writes a release's entry)"
+    expected = {
+        ("line 5", f"has an entry for 2.1.0, {after} {said}"),
+        ("line 9", f"has an entry for 3.0.0, {after}, or set that version in corpus.toml "
+                   f"{said}"),
+        ("line 13", f"has an entry for v2.0.0, {after} {said}")}
+    assert {(p.location, p.message) for p in caught.value.problems} == expected
+    assert {(p.path, p.code) for p in caught.value.problems} == {
+        ("CHANGELOG.md", "config-error")}
+    assert not (tmp_path / "out").exists()
+    report = check(seeds, dist, source_date_epoch=None, jobs=1)
+    assert {(p.path, p.location, p.message) for p in report.problems
+            if p.code == "config-error"} == {
+        (str(seeds / "CHANGELOG.md"), *problem) for problem in expected}
+
+
 def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0 \xe9t\xe9\n")
