@@ -209,6 +209,70 @@ def _string_open_at(text: str, first: int, stop: tuple[int, int] | None
     return (opened, quote) if quote and text[end:end + 1] in ("", "\n") else None
 
 
+#: tomllib's errors of an escape in a "double-quoted" string: where it stops is past the
+#: backslash (after "\q", or at the end of the line after a "\" there: the next line's).
+_BAD_ESCAPE = re.compile(r"Unescaped '\\' in a string|Invalid hex value"
+                         r"|Escaped character is not a Unicode scalar value")
+#: tomllib's error of a control character in a string or comment, where it stops: at it
+#: (a line end in a one-line string is a string left unclosed, told otherwise).
+_CONTROL_IN_TEXT = re.compile(r"(?:Illegal|Found invalid) character '(?!\\n')")
+#: A table's header (``[output]``, ``[[items]]``) on a line of its own.
+_TABLE_HEADER = re.compile(r"\s*\[\[?\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _key_on(text: str, line: int) -> str | None:
+    """The key of the statement that begins on line ``line`` of corpus.toml, with the
+    table it is in (``output.compression``), quoted; None if that line sets no key."""
+    lines = text.splitlines()
+    statement = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    if "=" not in statement or statement.startswith(("[", "#")):
+        return None
+    key = statement.split("=", 1)[0].strip()
+    table = next((found.group(1) for above in reversed(lines[:line - 1])
+                  if (found := _TABLE_HEADER.match(above)) is not None), None)
+    return repr(f"{table}.{key}" if table else key)
+
+
+def _inside_text(text: str, error: str, stop: tuple[int, int] | None
+                 ) -> tuple[int, int, str, str] | None:
+    """``(line, column, what, said)`` of the escape or control character tomllib refused
+    (``error``, stopped at ``stop``: its line and column) in a string or comment: its own
+    line and column (inside an array or a string spanning lines it was named at the value's
+    first line, as if never closed: QA), what it is, and what is wrong and what to write
+    instead. None for any other error."""
+    if stop is None:
+        return None
+    text = text.replace("\r\n", "\n")  # as tomllib reads it: its positions are in this
+    starts = [0] + [found.end() for found in re.finditer("\n", text)]
+    if stop[0] > len(starts):
+        return None
+    at = min(starts[stop[0] - 1] + stop[1] - 1, len(text))
+    if _BAD_ESCAPE.match(error):
+        at = text.rfind("\\", 0, at)
+        if at == -1:
+            return None
+        written = text[at:at + 2].rstrip("\n")
+        if error.startswith("Unescaped"):
+            what = f"'{written}'"
+            said = ("is no escape TOML has" if len(written) == 2 else
+                    "ends the line of a one-line string, no escape TOML has") + (
+                ": write '\\\\' for a backslash, or put the string in single quotes, which "
+                "take a backslash as it is")
+        else:
+            digits = 4 if written == "\\u" else 8
+            what = "'" + re.split(r"[\"\n]", text[at:at + 2 + digits], maxsplit=1)[0] + "'"
+            said = (f"escapes no character: write {written} with {digits} hex digits of a "
+                    "Unicode character (\\u00E9 is é), or '\\\\' for a backslash")
+    elif _CONTROL_IN_TEXT.match(error) and at < len(text):
+        what = f"U+{ord(text[at]):04X}"
+        said = ("is a control character, which TOML text may not hold: remove it (in a "
+                f"double-quoted string, \\u{ord(text[at]):04X} writes it)")
+    else:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return line, at - starts[line - 1] + 1, what, said
+
+
 def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
@@ -548,12 +612,24 @@ def load_config(seeds: Path) -> CorpusConfig:
         line = found.group(1) if found else None
         advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
                   "key without '=': https://toml.io shows the syntax)")
-        opened = _unclosed_from(raw.decode("utf-8-sig"), int(line) if line else None)
-        stop = re.search(r"at line (\d+), column (\d+)\)", str(exc))
-        string = None if opened is None else _string_open_at(
-            raw.decode("utf-8-sig"), opened,
-            (int(stop.group(1)), int(stop.group(2))) if stop else None)
-        if string is not None and string[0] != opened:
+        text = raw.decode("utf-8-sig")
+        reason = str(exc)
+        opened = _unclosed_from(text, int(line) if line else None)
+        found_stop = re.search(r"at line (\d+), column (\d+)\)", reason)
+        stop = (int(found_stop.group(1)), int(found_stop.group(2))) if found_stop else None
+        string = None if opened is None else _string_open_at(text, opened, stop)
+        inside = _inside_text(text, reason, stop)
+        if inside is not None:
+            # An escape or control character in a string or comment: its own line and
+            # column, not the first line of a value spanning lines that holds it (QA).
+            # tomllib's position, past an escape (the next line's, past a "\" ending one),
+            # is left out: the one named is where to correct it.
+            reason = reason[:found_stop.start()].rstrip(" (") if found_stop else reason
+            key = _key_on(text, opened or inside[0])
+            line, advice = str(inside[0]), (
+                f"{inside[2]} on line {inside[0]}, column {inside[1]}"
+                + (f" (in {key})" if key else "") + f" {inside[3]}")
+        elif string is not None and string[0] != opened:
             # A string left open in a value spanning lines (an array): its line (QA).
             line, advice = str(string[0]), (
                 f"the string that begins on line {string[0]} is not closed: end it with "
@@ -566,10 +642,10 @@ def load_config(seeds: Path) -> CorpusConfig:
                 "triple quote or bracket")
         if "Cannot overwrite" in str(exc) or "Cannot declare" in str(exc):
             # A key or table given twice (QA: told of quotes and brackets, not of that).
-            again = _given_again(raw.decode("utf-8-sig"), line)
+            again = _given_again(text, line)
             advice = f"{again} given twice: keep one of them"
         raise InputError(
-            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {exc}; {advice}",
+            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
                      f"line {line}" if line else "")]
         ) from None
     return parse_config(data)

@@ -398,6 +398,60 @@ def test_a_string_never_closed_in_an_array_is_named_at_its_own_line(
                     f"{close} [config-error]"), line
 
 
+ESCAPE_ADVICE = ("is no escape TOML has: write '\\\\' for a backslash, or put the string in "
+                 "single quotes, which take a backslash as it is")
+HEX_ADVICE = ("escapes no character: write \\u with 4 hex digits of a Unicode character "
+              "(\\u00E9 is é), or '\\\\' for a backslash")
+
+
+@pytest.mark.parametrize(("key", "value", "said"), [
+    ("keywords", '[\n  "a",\n  "b\\qc",\n  "d",\n]',
+     "Unescaped '\\' in a string; '\\q' on line 4, column 5 (in 'keywords') " + ESCAPE_ADVICE),
+    ("keywords", '[\n  "a",\n  "b\\u12G4",\n]',
+     "Invalid hex value; '\\u12G4' on line 4, column 5 (in 'keywords') " + HEX_ADVICE),
+    ("keywords", '[\n  "a",\n  "b\\uD800",\n]', "Escaped character is not a Unicode scalar "
+     "value; '\\uD800' on line 4, column 5 (in 'keywords') " + HEX_ADVICE),
+    # tomllib names the next line, where it stopped: the "\" is on line 4.
+    ("keywords", '[\n  "a",\n  "b\\\n]', "Unescaped '\\' in a string; '\\' on line 4, "
+     "column 5 (in 'keywords') ends the line of a one-line string, no escape TOML has"
+     + ESCAPE_ADVICE[len("is no escape TOML has"):]),
+    ("keywords", '[\n  "a",\n  "b\x01c",\n]', "Illegal character '\\x01'; U+0001 on line 4, "
+     "column 5 (in 'keywords') is a control character, which TOML text may not hold: "
+     "remove it (in a double-quoted string, \\u0001 writes it)"),
+    ("licenses", '[\n  { name = "CC0-1.0", title = "CC0" },\n  { name = "a\\qb" },\n]',
+     "Unescaped '\\' in a string; '\\q' on line 4, column 14 (in 'licenses') "
+     + ESCAPE_ADVICE),
+    ("description", '"""Texts,\n  and \\q more."""', "Unescaped '\\' in a string; '\\q' on "
+     "line 3, column 7 (in 'description') " + ESCAPE_ADVICE),
+], ids=["escape", "hex", "surrogate", "line-end", "control", "inline-table", "multi-line"])
+def test_an_error_inside_a_string_spanning_lines_is_named_at_its_own_line(
+        key: str, value: str, said: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid escape in a string of an array spanning lines was named at the array's
+    first line, as a value never closed (QA): its own line and column are named, with the
+    key and what to write instead; so is a control character, and one in a string that
+    itself spans lines."""
+    lines = toml_text(corpus_config({key: None})).splitlines(keepends=True)
+    toml = lines[0] + f"{key} = {value}\n" + "".join(lines[1:])
+    [line] = config_problems(tmp_path, capsys, toml)
+    at = re.search(r" on line (\d+)", said)
+    assert at is not None
+    assert line == (f"error: corpus.toml:line {at.group(1)}: not valid TOML: {said} "
+                    "[config-error]"), line
+
+
+def test_an_invalid_escape_on_one_line_is_told_what_to_write(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad escape in a one-line value was told to "correct the line (an unclosed quote
+    or bracket, ...)": what is wrong there is named, as in a value spanning lines."""
+    lines = toml_text(corpus_config({"title": None})).splitlines(keepends=True)
+    toml = lines[0] + 'title = "C:\\data\\quotes"\n' + "".join(lines[1:])
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert line == ("error: corpus.toml:line 2: not valid TOML: Unescaped '\\' in a string; "
+                    "'\\d' on line 2, column 12 (in 'title') " + ESCAPE_ADVICE
+                    + " [config-error]"), line
+
+
 @pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
                                               ("[decode]\n[decode]\n", "'[decode]'")])
 def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
