@@ -37,6 +37,7 @@ from .build import (
     unfinished_release,
 )
 from .changelog import (
+    ahead_problems,
     entries_after,
     entry_line,
     has_entry,
@@ -448,6 +449,10 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"{dist / config.release_name} and its zip, and give --out the folder that "
                 "holds the releases")
         version, previous, required = config.version, None, None
+        ahead = ahead_problems(base_changelog or "", version, None) if dry_run else []
+        if ahead:  # its build refuses them: a dry run said it would release (QA)
+            raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {seeds}; "
+                                    "nothing was written")
         if others:
             notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
                          f"{config.name}: this is the first release of {config.name}, its "

@@ -690,6 +690,15 @@ def test_every_changelog_entry_never_released_is_named_at_its_line(
     assert {(p.path, p.location, p.message) for p in report.problems
             if p.code == "config-error"} == {
         (str(seeds / "CHANGELOG.md"), *problem) for problem in expected}
+    # A first release builds them and is refused so; its dry run said it would release.
+    before = snapshot(seeds)
+    for dry_run in (True, False):
+        with pytest.raises(InputError) as caught:
+            release(seeds, tmp_path / "first", source_date_epoch=epoch(1), jobs=1,
+                    dry_run=dry_run)
+        assert {(p.location, p.message) for p in caught.value.problems} == expected
+        assert snapshot(seeds) == before
+    assert not (tmp_path / "first" / "corpuskit-seeds-1.0.0").exists()
 
 
 def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:
