@@ -30,6 +30,7 @@ from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
+    a_release_in,
     descriptor_created,
     descriptor_of,
     latest_release,
@@ -70,7 +71,7 @@ from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
 from .signals import LateSignals
-from .usercache import cache_problem, user_cache_dir
+from .usercache import CHOOSE, cache_problem, user_cache_dir
 from .wording import as_given, command, counted
 from .writer import (
     TEMP_PREFIX,
@@ -234,13 +235,19 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
 def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> None:
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
     (the next build would take the release's files for documents), a cache folder inside
-    the output folder, which holds releases only, and an output folder inside the cache
-    folder, which may be cleared at any time (README: the cache is safe to delete); and an
-    output folder this user may not reach (:func:`~corpuskit.writer.out_of_reach`)."""
+    the output folder, or in another folder of releases (:func:`_releases_around`), which
+    holds releases only, and an output folder inside the cache folder, or that is another
+    cache folder (it holds a build's cache entries), which may be cleared at any time
+    (README: the cache is safe to delete); and an output folder this user may not reach
+    (:func:`~corpuskit.writer.out_of_reach`)."""
+    default = user_cache_dir()
+    is_default = (cache is not None and default is not None
+                  and cache.resolve() == default.resolve())
+
     def elsewhere() -> str:
-        default = user_cache_dir()
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
-                if default is not None else "a folder beside seeds/ and dist/")
+                if default is not None and not is_default
+                else "a folder beside seeds/ and dist/")
 
     in_the_way = file_in_the_way(out)
     if in_the_way is not None:
@@ -268,6 +275,12 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
             raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
                              f"a build only reads; put the {option} folder elsewhere (for "
                              f"example {example})")
+    entry = ShardCache(out).own_file()
+    if entry is not None:  # another cache than this build's (its own is refused below)
+        raise UsageError(f"--out {out} is a cache folder (it holds a build's cache entries, "
+                         f"in {entry.parent.name}/), which may be cleared at any time, and "
+                         "the releases with it; put the output folder elsewhere (for "
+                         "example dist/ beside seeds/)")
     if cache is None:
         return
     if cache.resolve().is_relative_to(out.resolve()):
@@ -278,6 +291,42 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         raise UsageError(f"--out {out} is inside the cache folder {cache}, which may be "
                          "cleared at any time, and the releases with it; put the output "
                          "folder elsewhere (for example dist/ beside seeds/)")
+    misplaced = _releases_around(cache)
+    if misplaced is not None:
+        named = f"the default cache folder {cache}" if is_default else f"--cache {cache}"
+        advice = (CHOOSE if is_default else
+                  f"put the cache folder elsewhere (for example {elsewhere()})")
+        raise UsageError(f"{named} {misplaced}; {advice}")
+
+
+def _releases_around(cache: Path) -> str | None:
+    """What is wrong with the folder ``cache`` as a cache among releases, if anything: it
+    is, or is inside, a package folder (a release: immutable), or it holds releases, as a
+    folder of releases like ``dist/`` does (which holds releases only, and whose releases
+    clearing the cache would delete), or the folder it is in does
+    (:func:`~corpuskit.dist.a_release_in`). Folders further up are not looked at: a home
+    folder with a release's zip in it would refuse the default cache,
+    ``~/.cache/corpuskit``. A cache folder that holds other files is no folder of
+    releases (the cache removes only files named as a build names its own)."""
+    resolved = cache.resolve()
+    for folder in (resolved, *resolved.parents):
+        # (os.path.isdir: a folder on the way this user may not enter is no release, and
+        # the cache there the note's to tell, not an error's)
+        if os.path.isdir(folder) and folder_kind(folder) == "package":
+            shown = as_given(folder, resolved, cache)
+            where = "is the" if folder == resolved else "is inside the"
+            return (f"{where} release folder {shown}, which no build may change (released "
+                    "versions are immutable)")
+    release = a_release_in(resolved)
+    if release is not None:
+        return (f"is a folder of releases (it holds {release.name}), which holds releases "
+                "only: clearing the cache would delete them")
+    release = a_release_in(resolved.parent)
+    if release is not None:
+        shown = as_given(resolved.parent, resolved, cache)
+        return (f"is inside the folder of releases {shown} (it holds {release.name}), which "
+                "holds releases only")
+    return None
 
 
 def _release_around(out: Path) -> Path | None:

@@ -26,10 +26,12 @@ from typing import Any
 
 import orjson
 
+from .archiveseal import ends_in_a_seal
 from .config import read_regular
 from .errors import InputError
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .problems import Problem
+from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .semver import VERSION_PATTERN, Version
 from .zipsource import ZipSource
@@ -69,6 +71,29 @@ class Releases:
 def is_archive(release: Path) -> bool:
     """Whether a release found here is a zip (its folder was removed), not a folder."""
     return release.name.endswith(ARCHIVE_SUFFIX) and not release.is_dir()
+
+
+def a_release_in(folder: Path) -> Path | None:
+    """The first release (by name) that ``folder`` holds, of any corpus, as a folder of
+    releases (``dist/``) does: a package folder (as :func:`~corpuskit.reader.folder_kind`
+    tells) or a sealed archive (a file ending in corpuskit's seal: a symbolic link is not
+    followed, and a pipe, socket or device never opened). None if it holds none, or cannot
+    be listed. Hidden entries are passed over, as validate and check pass over them."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
+    except OSError:
+        return None
+    for name in names:
+        child = folder / name
+        mode = _mode_at(child)
+        if not isinstance(mode, int):
+            continue
+        if stat.S_ISDIR(mode) and folder_kind(child) == "package":
+            return child
+        if stat.S_ISREG(mode) and name.lower().endswith(ARCHIVE_SUFFIX) \
+                and ends_in_a_seal(child):
+            return child
+    return None
 
 
 def _listing(dist: Path) -> list[Path]:

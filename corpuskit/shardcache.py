@@ -217,9 +217,7 @@ class ShardCache:
         horizon = now - max_age
         half_written = now - half_written_age
         removed = 0
-        for folder, kind in [*((f, "shards") for f in self._shard_folders()),
-                             (self.root / SEED_STATES_FOLDER, "states"),
-                             (self.root / LISTINGS_FOLDER, "listings")]:
+        for folder, kind in self._own_folders():
             try:
                 if not stat.S_ISDIR(os.lstat(folder).st_mode):
                     continue  # a link is never followed
@@ -237,8 +235,7 @@ class ShardCache:
                 mtime = info.st_mtime
                 if name.startswith(TEMP_PREFIX):  # what a killed build left half-written
                     doomed = [path] if mtime < half_written else []
-                elif (found := _OWN_NAMES[kind].fullmatch(name)) is None \
-                        or (kind == "shards" and not name.startswith(folder.name)):
+                elif (found := _own_name(kind, folder, name)) is None:
                     continue  # not a file a build writes there
                 elif kind != "shards":  # a state, a listing
                     doomed = [path] if mtime < horizon else []
@@ -259,6 +256,32 @@ class ShardCache:
                             file.unlink()
                             removed += 1
         return removed
+
+    def _own_folders(self) -> list[tuple[Path, str]]:
+        """The folders a build writes its files in, each with the kind of its files (a
+        key of :data:`_OWN_NAMES`)."""
+        return [*((folder, "shards") for folder in sorted(self._shard_folders())),
+                (self.root / SEED_STATES_FOLDER, "states"),
+                (self.root / LISTINGS_FOLDER, "listings")]
+
+    def own_file(self) -> Path | None:
+        """A file a build wrote in this folder as its cache (a shard entry's, seeds states,
+        a listing: named as a build names them, in the folders it puts them in), if any:
+        what tells a cache folder from any other. An output folder must not be one, as a
+        cache may be cleared at any time (:func:`corpuskit.build.refuse_misplaced_folders`).
+        Links are not followed."""
+        for folder, kind in self._own_folders():
+            if os.path.islink(folder):
+                continue
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if _own_name(kind, folder, entry.name) is not None \
+                                and entry.is_file(follow_symlinks=False):
+                            return Path(entry.path)
+            except OSError:
+                continue
+        return None
 
     def unwritable_folders(self, *, models: bool = True) -> list[Path]:
         """The folders of the cache (of its shards, its seeds states, its listings, and with
@@ -320,6 +343,15 @@ class ShardCache:
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
         except (OSError, OutputError):
             pass  # a cache that cannot be written is only a slower next build
+
+
+def _own_name(kind: str, folder: Path, name: str) -> re.Match[str] | None:
+    """``name`` matched as a build names its files of ``kind`` in ``folder`` (a shard
+    entry's under the first two hex digits of its key), or None."""
+    found = _OWN_NAMES[kind].fullmatch(name)
+    if found is None or (kind == "shards" and not name.startswith(folder.name)):
+        return None
+    return found
 
 
 def _meta_check(key: str, digests: Any, stats: Any, manifest: Any) -> str:

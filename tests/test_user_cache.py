@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,136 @@ def test_a_cache_folder_that_cannot_be_read_is_a_note_however_it_is_named(
     assert f"note: the cache folder {cache} cannot be written (Permission denied): " \
            f"{NOTHING_KEPT}; fix it" in err, err
     assert "still read" not in err
+
+
+def _folder_of_releases(tmp_path: Path) -> tuple[Path, Path]:
+    """Seeds and a folder of releases (``dist/``) holding their release: its folder and
+    its zip."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(dist), "--no-cache"]) == 0
+    return seeds, dist
+
+
+@pytest.mark.parametrize(("command", "where", "zip_only"), [
+    ("build", "", False), ("build", "", True), ("release", "", False),
+    ("build", "cache", False), ("build", "cache", True), ("release", "cache", False),
+])
+def test_a_cache_folder_in_another_folder_of_releases_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, where: str,
+        zip_only: bool) -> None:
+    """--cache dist --out OTHER was accepted: the cache wrote its entries, states and
+    listings among the releases (which clearing the cache would delete), in a folder that
+    holds releases only. A folder of releases is told by the releases it holds: a release
+    folder, or a zip whose folder was removed."""
+    seeds, dist = _folder_of_releases(tmp_path)
+    if zip_only:
+        shutil.rmtree(dist / "test-corpus-1.0.0")
+    cache = dist / where if where else dist
+    before = sorted(path.relative_to(dist) for path in dist.rglob("*"))
+    other = tmp_path / "other"
+    held = "test-corpus-1.0.0.zip" if zip_only else "test-corpus-1.0.0"
+    argv = ([command, str(seeds)] if command == "build" else
+            [command, "minor", "--seeds", str(seeds)])
+    capsys.readouterr()
+    code = main([*argv, "--out", str(other), "--cache", str(cache), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    said = (f"--cache {cache} is a folder of releases (it holds {held}), which holds "
+            "releases only: clearing the cache would delete them; put the cache folder "
+            "elsewhere (for example the default, " if not where else
+            f"--cache {cache} is inside the folder of releases {dist} (it holds {held}), "
+            "which holds releases only; put the cache folder elsewhere (for example the "
+            "default, ")
+    assert said in err, err
+    assert out == ""
+    assert sorted(path.relative_to(dist) for path in dist.rglob("*")) == before
+    assert not other.exists()
+
+
+
+@pytest.mark.parametrize("inside", ["", "data/cache"])
+def test_a_cache_folder_in_a_release_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: str) -> None:
+    seeds, dist = _folder_of_releases(tmp_path)
+    release = dist / "test-corpus-1.0.0"
+    cache = release / inside if inside else release
+    before = tree_bytes(release)
+    code, out, err = _build([str(seeds), "--out", str(tmp_path / "other"), "--cache",
+                             str(cache), "--json"], capsys)
+    assert code == 2, err
+    where = "is inside the" if inside else "is the"
+    assert (f"--cache {cache} {where} release folder {release}, which no build may change "
+            "(released versions are immutable); put the cache folder elsewhere") in err, err
+    assert out == ""
+    assert tree_bytes(release) == before
+    assert not (tmp_path / "other").exists()
+
+
+def test_the_default_cache_folder_holding_releases_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Releases built there with --no-cache (the cache is not used, so not refused): the
+    next build's default cache would be that folder of releases. The message names where
+    the folder came from, not an option the user never passed."""
+    seeds = make_seeds(tmp_path, GOOD)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    default = tmp_path / "xdg" / "corpuskit"
+    code, _, err = _build([str(seeds), "--out", str(default), "--no-cache"], capsys)
+    assert code == 0, err
+    code, out, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--json"], capsys)
+    assert code == 2, err
+    assert out == ""
+    assert (f"the default cache folder {default} is a folder of releases (it holds "
+            "test-corpus-1.0.0), which holds releases only: clearing the cache would delete "
+            "them; set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR (or "
+            "--no-cache)") in err, err
+    assert "--cache " + str(default) not in err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_cache_folder_with_other_files_or_beside_the_seeds_is_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Only releases make a folder of releases: a zip that is no release (no seal), a
+    folder named as a release that is no package, and other files are the user's, kept;
+    the default cache folder and one beside the seeds and the releases are used."""
+    seeds, _ = _folder_of_releases(tmp_path)  # dist/ beside the seeds, and the cache
+    cache = tmp_path / "mine"
+    (cache / "notes-1.0.0").mkdir(parents=True)
+    (cache / "photos.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    (cache / "todo.txt").write_text("the user's own\n")
+    theirs = tree_bytes(cache)
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "a"), "--cache", str(cache),
+                           "--json"], capsys)
+    assert code == 0, err
+    assert {name: data for name, data in tree_bytes(cache).items() if name in theirs} \
+        == theirs
+    assert any(len(folder.name) == 2 for folder in cache.iterdir())  # its entries
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    for extra in ([], ["--cache", str(tmp_path / "cache")]):
+        code, _, err = _build([str(seeds), "--out", str(tmp_path / "b"), *extra], capsys)
+        assert code == 0, err
+    assert (tmp_path / "xdg" / "corpuskit").is_dir() and (tmp_path / "cache").is_dir()
+
+
+@pytest.mark.parametrize("cache", ["other", ""])
+def test_an_output_folder_that_is_a_cache_folder_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], cache: str) -> None:
+    """--out CACHE was accepted when the build's cache was another folder (or none): its
+    releases went into a folder that may be cleared at any time. A cache folder is told by
+    the entries a build wrote there."""
+    seeds = make_seeds(tmp_path, GOOD)
+    used = tmp_path / "used"
+    code, _, err = _build([str(seeds), "--out", str(tmp_path / "dist"), "--cache",
+                           str(used)], capsys)
+    assert code == 0, err
+    before = sorted(path.relative_to(used) for path in used.rglob("*"))
+    option = ["--cache", str(tmp_path / cache)] if cache else ["--no-cache"]
+    code, out, err = _build([str(seeds), "--out", str(used), *option, "--json"], capsys)
+    assert code == 2, err
+    assert f"--out {used} is a cache folder (it holds a build's cache entries, in " in err, err
+    assert ("), which may be cleared at any time, and the releases with it; put the output "
+            "folder elsewhere (for example dist/ beside seeds/)") in err
+    assert out == ""
+    assert sorted(path.relative_to(used) for path in used.rglob("*")) == before
