@@ -8,6 +8,7 @@ that the parent of a build deflates nothing it could share out; the cache
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
@@ -21,7 +22,7 @@ from .crc32 import crc32
 from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
 from .errors import OutputError
 from .preparedpieces import PieceEntry, RecordPieces
-from .writer import write_file
+from .writer import FILE_MODE, write_file
 from .zippieces import read_range
 
 if TYPE_CHECKING:
@@ -213,6 +214,9 @@ class PiecesWriter:
         index = {"raw": self.raw, "large": self.large, "records": [list(p) for p in placed],
                  "manifest": list(lines)}
         try:
+            # 0644 whatever the umask, as every file a build writes (it was 0600 under
+            # umask 077, beside the 0644 records and index of the same cache entry)
+            os.fchmod(self.handle.fileno(), FILE_MODE)
             self.handle.close()
         except OSError as exc:
             raise self._error(exc) from None
