@@ -45,11 +45,13 @@ from .dist import (
 from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
+from .regularfiles import folder_not_entered
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums, sidecar_problem
 from .wording import command
+from .writer import grant_reading
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -75,9 +77,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
     unusable = _dist_problem(dist, name, build_command)
     if unusable is not None:
-        why = "does not exist" if unusable.code == "missing-file" else \
-            "is no folder of releases"
-        return _report(target, [unusable], compared=False, not_compared=f"--dist {dist} {why}")
+        refused, why = unusable
+        return _report(target, [refused], compared=False, not_compared=f"--dist {dist} {why}")
     release, archive = dist / name, dist / f"{name}.zip"
     releases = survey_releases(dist, config.name)  # zip-only releases too
     newest = releases.latest
@@ -409,45 +410,59 @@ def _damaged_files(release: Path, jobs: int | None) -> frozenset[str] | None:
                      if problem.code in _FILE_CHANGED and not problem.location)
 
 
-def _dist_problem(dist: Path, name: str, build_command: str) -> Problem | None:
+def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, str] | None:
     """Why ``dist`` (``--dist``) is no folder of releases to compare, or None: a file
     (a release's zip, say), a folder that is itself a release, a path that does not exist
-    or a link to one, a folder that cannot be listed. ``name``: the seeds' release;
+    or a link to one, a folder this user may not list, enter or reach; with what the
+    summary says of it (after ``--dist <dist>``). ``name``: the seeds' release;
     ``build_command``: the build that makes it there."""
     holds = f"pass the folder that holds {name}/ and {name}.zip"
+    unusable = "is no folder of releases"
     try:
         mode = os.stat(dist).st_mode
     except FileNotFoundError:
         if os.path.islink(dist):
             return Problem(str(dist), "unreadable-file",
                            f"--dist is a symbolic link to {os.readlink(dist)!r}, which does "
-                           f"not exist; point it at the folder of releases, or {holds}")
+                           f"not exist; point it at the folder of releases, or {holds}"), \
+                unusable
         return Problem(str(dist), "missing-file",
                        f"--dist {dist} does not exist: run '{build_command}' to "
-                       f"make the release there, or {holds}")
+                       f"make the release there, or {holds}"), "does not exist"
+    except PermissionError as exc:  # a folder on its way may not be entered: which one
+        found = folder_not_entered(dist)
+        blocked = Path(found[0]) if found is not None else dist.parent
+        return Problem(str(dist), "unreadable-file",
+                       f"--dist cannot be reached: this user may not enter {blocked} "
+                       f"({exc.strerror or exc}); {grant_reading(blocked)}, or {holds}"), \
+            "cannot be reached by this user"
     except OSError as exc:
         return Problem(str(dist), "unreadable-file",
-                       f"--dist cannot be looked at ({exc.strerror or exc}); {holds}")
+                       f"--dist cannot be looked at ({exc.strerror or exc}); {holds}"), unusable
     inside = f" (this one is in {dist.parent}: --dist {dist.parent})"
     if stat.S_ISREG(mode):
         named = dist.name.startswith(f"{name.rsplit('-', 1)[0]}-")
         return Problem(str(dist), "not-a-package",
                        f"--dist is a file, not a folder of releases: {holds}"
-                       + (inside if named else " (by default dist)"))
+                       + (inside if named else " (by default dist)")), unusable
     if not stat.S_ISDIR(mode):
         return Problem(str(dist), "not-a-package",
-                       f"--dist is not a folder (a device, socket or pipe): {holds}")
+                       f"--dist is not a folder (a device, socket or pipe): {holds}"), unusable
+    doing = "list"
     try:
         with os.scandir(dist) as entries:
             next(entries, None)
+        doing = "enter"  # listed, but its releases could not be looked at (QA: a traceback)
+        os.stat(os.path.join(dist, "."))
     except OSError as exc:
+        # Its permissions, not what it is: never called no folder of releases (QA).
         return Problem(str(dist), "unreadable-file",
-                       f"--dist cannot be listed ({exc.strerror or exc}); let this user read "
-                       f"it, or {holds}")
+                       f"--dist cannot be read: this user may not {doing} it "
+                       f"({exc.strerror or exc}); {grant_reading(dist)}, or {holds}"), NOT_READ
     if (dist / DESCRIPTOR).is_file() and (dist / "bagit.txt").is_file():
         return Problem(str(dist), "not-a-package",
                        f"--dist is a release folder, not the folder of releases: {holds}"
-                       + inside)
+                       + inside), unusable
     return None
 
 

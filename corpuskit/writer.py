@@ -183,14 +183,27 @@ def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
 def _grant(folder: Path) -> str:
     """The advice to let this user enter, list and write ``folder``: ``chmod u+rwx`` for
     its owner; else its owner's to give (opening it to every user is no advice to give)."""
+    return _granted(folder, write=True)
+
+
+def grant_reading(folder: Path) -> str:
+    """The advice to let this user list and enter ``folder``, which a command only reads
+    (``check --dist``): ``chmod u+rx`` for its owner, else its owner's to give."""
+    return _granted(folder, write=False)
+
+
+def _granted(folder: Path, *, write: bool) -> str:
     try:
         own = os.stat(folder).st_uid == os.geteuid()
     except OSError:
         own = False
     if own:
-        return ("make it enterable and writable for this user "
-                f"(chmod u+rwx {shell_word(str(folder))})")
-    return "ask its owner to let this user enter and write it"
+        if write:
+            return ("make it enterable and writable for this user "
+                    f"(chmod u+rwx {shell_word(str(folder))})")
+        return ("make it readable and enterable for this user "
+                f"(chmod u+rx {shell_word(str(folder))})")
+    return f"ask its owner to let this user {'enter and write' if write else 'list and enter'} it"
 
 
 def _not_a_folder(out: Path, exc: OSError) -> str | None:

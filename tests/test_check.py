@@ -441,7 +441,9 @@ def test_a_dist_that_is_no_folder_of_releases_is_named_with_what_to_pass(
 def test_a_dist_that_cannot_be_listed_is_named(repo: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder this user may not list (as root every folder can be: the listing is made
-    to fail) is said so, not taken for a folder without the release."""
+    to fail) is said so, not taken for a folder without the release; nor called no folder
+    of releases in the summary (QA): what it is cannot be told, only that it cannot be
+    read, and what permission to grant (it is this user's: the chmod)."""
     import os
 
     real = os.scandir
@@ -455,9 +457,12 @@ def test_a_dist_that_cannot_be_listed_is_named(repo: Path,
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert not report.compared
     assert [(p.path, p.code, p.message) for p in report.problems] == [
-        (str(repo / "dist"), "unreadable-file", "--dist cannot be listed (Permission denied); "
-         "let this user read it, or pass the folder that holds validate-sample-1.0.0/ and "
+        (str(repo / "dist"), "unreadable-file", "--dist cannot be read: this user may not "
+         "list it (Permission denied); make it readable and enterable for this user (chmod "
+         f"u+rx {repo / 'dist'}), or pass the folder that holds validate-sample-1.0.0/ and "
          "validate-sample-1.0.0.zip")]
+    assert report.summary() == (f"{repo / 'dist'}: not compared, --dist {repo / 'dist'} "
+                                "cannot be read by this user (1 problem)")
 
 
 def test_a_settings_only_change_is_said_to_need_release_patch(repo: Path) -> None:

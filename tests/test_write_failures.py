@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import make_seeds
 from reliability_support import (
@@ -51,6 +52,7 @@ from reliability_support import (
 )
 
 import corpuskit
+from corpuskit.schemacheck import load_schema
 
 OLD, NEW = "test-corpus-1.0.0", "test-corpus-1.1.0"
 PERMISSIONS = permission_bits_enforceable()
@@ -792,7 +794,7 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
 
 @needs_permissions
 @pytest.mark.parametrize(("given", "mode", "kind"), [
-    ("seeds", 0o311, "seeds"), ("package", 0o311, "package"), ("seeds", 0o000, "seeds"),
+    ("seeds", 0o311, "seeds"), ("package", 0o311, "package"), ("seeds", 0o000, "unreadable"),
     ("package", 0o000, "package"), ("seeds", 0o600, "seeds"), ("package", 0o600, "package"),
     ("renamed package", 0o600, "package"), ("renamed package", 0o311, "package"),
     ("corpus.toml", 0o000, "seeds")])
@@ -801,9 +803,10 @@ def test_an_unreadable_folder_is_reported_as_what_it_can_be_told_to_be(
     """validate of a seeds folder that can be entered but not listed (chmod 311) called it
     a package: the files it holds tell what it is, as they do for a readable one, and the
     names of those of one that can be listed only (chmod 600) (QA). Where nothing can be
-    seen (chmod 000) a seeds folder was called a package still (QA): its name tells, a
-    package folder's being that of a release (``<name>-<version>``). A corpus.toml given
-    that cannot be read was called an archive: it is its seeds folder's."""
+    seen (chmod 000) a seeds folder was called a package still (QA): a package folder's
+    name tells, that of a release (``<name>-<version>``); any other, seeds or a folder of
+    releases, is not guessed (``unreadable``: QA, a dist/ was called seeds). A corpus.toml
+    given that cannot be read was called an archive: it is its seeds folder's."""
     target, _ = inputs_of_every_command(tmp_path, given.split()[-1].replace(
         "corpus.toml", "seeds"), tmp_path)
     if given == "renamed package":  # its name no longer tells: its files do
@@ -817,10 +820,59 @@ def test_an_unreadable_folder_is_reported_as_what_it_can_be_told_to_be(
     finally:
         target.chmod(0o755 if target.is_dir() else 0o644)
     assert [done.code for done in runs] == [1, 1], runs
-    assert f"{target}: 1 problem in {kind} (0 documents" in runs[0].stdout, runs[0].stdout
+    said = "1 problem: this user may not read it" if kind == "unreadable" else \
+        f"1 problem in {kind} (0 documents"
+    assert f"{target}: {said}" in runs[0].stdout, runs[0].stdout
     report = json.loads(runs[1].stdout)
     assert (report["kind"], [p["code"] for p in report["problems"]]) == \
         (kind, ["unreadable-file"]), report
+
+
+@needs_permissions
+@pytest.mark.parametrize("mode", [0o000, 0o311, 0o600])
+def test_a_folder_of_releases_that_cannot_be_read_is_named_so(mode: int, tmp_path: Path) -> None:
+    """validate of a dist/ this user may not read called it seeds ("1 problem in seeds",
+    "kind": "seeds"): nothing in it can be seen, and it is not named as a release, so it
+    was taken for one (QA). check said it "is no folder of releases", and of one it could
+    list but not enter it gave an error on its datapackage.json. Each now says it cannot
+    be read, by this user, and what to grant; build and release as they did."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    dist = tmp_path / "dist"
+    assert run_here(build_args(seeds, dist)).code == 0
+    dist.chmod(mode)
+    try:
+        validated, as_json, checked, built, released = (
+            run_cli(args, preexec_fn=drop_file_permission_override) for args in (
+                ["validate", dist], ["validate", dist, "--format", "json"],
+                ["check", "--seeds", seeds, "--dist", dist, "--jobs", "1"],
+                build_args(seeds, dist),
+                ["release", "--seeds", seeds, "--out", dist, "--jobs", "1", "--dry-run"]))
+    finally:
+        dist.chmod(0o755)
+    for done in (validated, as_json, checked, built, released):
+        assert done.code == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+    assert validated.stdout.splitlines() == [
+        f"{dist}: this folder cannot be read (Permission denied): make it readable to this user "
+        "(chmod a+rx), or run corpuskit as its owner [unreadable-file]",
+        f"{dist}: 1 problem: this user may not read it, so what it is (a seeds folder, a "
+        "package folder or a folder of releases) cannot be told; nothing checked"]
+    report = json.loads(as_json.stdout)
+    assert (report["kind"], [p["code"] for p in report["problems"]]) == \
+        ("unreadable", ["unreadable-file"]), report
+    jsonschema.validate(report, load_schema("report.schema.json"))
+    doing = "enter" if mode == 0o600 else "list"  # 600: listed, not entered
+    name = next(p.name for p in dist.iterdir() if p.is_dir())
+    assert checked.stdout.splitlines() == [
+        f"{dist}: --dist cannot be read: this user may not {doing} it (Permission denied); "
+        f"make it readable and enterable for this user (chmod u+rx {dist}), or pass the "
+        f"folder that holds {name}/ and {name}.zip [unreadable-file]",
+        f"{dist}: not compared, --dist {dist} cannot be read by this user (1 problem)"]
+    assert checked.stderr.splitlines()[-1] == \
+        f"corpuskit: error: --dist {dist} cannot be read by this user; nothing was compared"
+    for done in (built, released):
+        assert f"cannot use --out {dist}: this user may not {doing} it (Permission denied)" \
+            in done.stderr and f"(chmod u+rwx {dist})" in done.stderr, done.stderr
 
 
 @needs_permissions

@@ -54,6 +54,7 @@ from .report import (
     RELEASE_ZIP,
     STOPPED,
     STOPPED_AT,
+    UNREADABLE,
     ValidationReport,
     ValidationReports,
     render_github,
@@ -141,9 +142,11 @@ def _given_kind(target: Path) -> str:
     be entered by the files in it (:func:`~corpuskit.reader.folder_kind`: seeds hold a
     corpus.toml), one that can be listed only by their names; a file an archive, but a
     corpus.toml its seeds folder's. Where nothing in it can be seen (chmod 000), or it is
-    inside a folder that cannot be entered, by its name: a package folder is named as a
-    release (``<name>-<version>``, as build names it), a seeds folder as its user likes
-    (QA: an unreadable seeds folder was called a package)."""
+    inside a folder that cannot be entered, a package folder by its name, that of a
+    release (``<name>-<version>``, as build names it: QA, an unreadable seeds folder was
+    called a package). Any other is :data:`UNREADABLE`: a seeds folder is named as its
+    user likes, and so is a folder of releases (QA: ``validate dist`` of a dist/ that
+    could not be read called it seeds), which one listed holds no file of either."""
     if os.path.isdir(target):
         kind = folder_kind(target) or _listed_kind(target)
         if kind is not None:
@@ -152,7 +155,7 @@ def _given_kind(target: Path) -> str:
         return "seeds"
     elif os.path.isfile(target) or target.suffix.lower() == ".zip":
         return "archive"
-    return "package" if _RELEASE_NAME.match(target.name) else "seeds"
+    return "package" if _RELEASE_NAME.match(target.name) else UNREADABLE
 
 
 def _listed_kind(folder: Path) -> str | None:

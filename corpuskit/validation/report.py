@@ -22,7 +22,10 @@ from .seal import sidecar_problem
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
 #: ``not_checked`` was, within version 1).
 REPORT_VERSION = 1
-KINDS = ("seeds", "package", "archive", "release")
+#: The kind of a target this user may not read, whose kind cannot be told (a folder none of
+#: whose files can be seen, not named as a release: seeds, or a folder of releases?).
+UNREADABLE = "unreadable"
+KINDS = ("seeds", "package", "archive", "release", UNREADABLE)
 #: How the problem of a release in a folder of releases that is not read begins.
 NAMED_AS_A_RELEASE = "named as a release in"
 _LINE = re.compile(r"^line (\d+)")
@@ -45,7 +48,8 @@ def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 class ValidationReport:
     """What ``validate`` (or ``check``) found for one target.
 
-    ``kind`` is ``seeds``, ``package`` (a folder), ``archive`` (a ``.zip``) or, for
+    ``kind`` is ``seeds``, ``package`` (a folder), ``archive`` (a ``.zip``), ``unreadable``
+    (a target this user may not read, which cannot be told to be any of those) or, for
     ``corpuskit check``, ``release``. ``target`` is the path as given. Problem paths are
     relative to the target (``"."`` is the target itself), except in ``release`` reports,
     whose problems name paths as given (``dist/...``, ``seeds/...``).
@@ -149,6 +153,12 @@ class ValidationReport:
             return f"{self.target}: not read; nothing checked"
         if refusals:
             return f"{self.target}: not a seeds folder, package or archive; nothing checked"
+        if self.kind == UNREADABLE:  # never guessed (QA: an unreadable dist/ was "seeds")
+            may = "reach" if any(p.message.startswith("cannot be reached")
+                                 for p in self.problems) else "read"
+            return (f"{self.target}: {problems}: this user may not {may} it, so what it is (a "
+                    "seeds folder, a package folder or a folder of releases) cannot be told; "
+                    "nothing checked")
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
         checks += "".join(f"; {path} {message}" for path, message in self.not_checked
                           if path != STOPPED_AT)
