@@ -48,7 +48,7 @@ from .problems import Problem
 from .regularfiles import folder_not_entered
 from .runsettings import release_time_advice
 from .semver import Version
-from .validation.report import ValidationReport, sort_problems
+from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import check_archive_checksums, sidecar_problem
 from .wording import command
 from .writer import grant_reading
@@ -300,6 +300,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         # comparison's findings were said to be the unread file's, "not compared").
         unread = [problem for path, problem in denied.items()
                   if path in (release, archive) or path.is_relative_to(release)]
+        taken = [path.name for path in (release, archive) if path in foreign]
+        if taken and not unread and not (zip_read or (folder_read and release.is_dir())):
+            # Nothing of the seeds' release is there to compare: another corpus's stands in
+            # its place (QA: the summary said dist/ was "not current").
+            return _report(target, problems, compared=False, not_compared=(
+                f"{dist} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
+                f"{seeds} ({config.name} {config.version}) is missing"))
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents, compared=not unread,
                        not_compared=(f"{', '.join(p.path for p in unread)} "
@@ -308,6 +315,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
 NOT_READ = "cannot be read by this user"
+#: What ``not_compared`` says (after dist/) when another corpus's release, named alike,
+#: stands where the seeds' release goes.
+ANOTHER_CORPUS_HERE = "holds the release of another corpus where that of the seeds goes"
 
 
 def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
@@ -322,7 +332,7 @@ def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
         else ""
     named = (f"the seeds' ({stem})" if stem == f"{name}-{version}" else
              f"that of {name}'s version {stem[len(name) + 1:]}")
-    return (f"the release of another corpus, {other}{only}, whose release {what} is named as "
+    return (f"{ANOTHER_CORPUS}, {other}{only}, whose release {what} is named as "
             f"{named}: not renamed, nor damaged; set another name than {name!r} in "
             f"{seeds / CONFIG_NAME}, or give --dist the folder that holds the releases of "
             f"{name}")

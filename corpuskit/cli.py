@@ -734,7 +734,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
       corpuskit check
       corpuskit check --seeds seeds --dist dist --format github
     """
-    from .check import NOT_READ, check
+    from .check import ANOTHER_CORPUS_HERE, NOT_READ, check
     from .validation import render_github, render_text
 
     fmt = _output_format(fmt, as_json)
@@ -752,9 +752,16 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         if not report.compared and report.not_compared.endswith(NOT_READ):
             raise ProblemsFound(f"{report.not_compared} ({counted(count, 'problem')}), so "
                                 "it was not compared")
+        if not report.compared and ANOTHER_CORPUS_HERE in report.not_compared:
+            raise ProblemsFound(f"{report.not_compared} ({counted(count, 'problem')}); "
+                                "nothing was compared")
         if not report.compared:
             raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
                                 f"{dist} was not compared")
+        if len(report.other_corpus_problems()) == count:
+            raise ProblemsFound(f"{dist} holds another corpus's release, named as a release "
+                                f"of this one ({counted(count, 'problem')}); the release of "
+                                f"{seeds} is current")
         if all(problem.code == "unreadable-file" for problem in report.problems):
             raise ProblemsFound(f"{dist}: {counted(count, 'release')} or file of a release "
                                 "cannot be read by this user; the rest compared equal")

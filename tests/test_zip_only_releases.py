@@ -490,6 +490,59 @@ def test_another_corpus_whose_release_is_named_alike_is_not_called_renamed(
     assert _snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("kept", ["folder and zip", "zip only"])
+def test_another_corpus_in_the_seeds_place_is_said_so_in_the_summary(
+        kept: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With another corpus's release named alike where the seeds' goes, the problem lines
+    said so, but the summary and the error still called dist/ "not current", as if the
+    seeds' release were there and stale (QA). What is true: another corpus's release is
+    where this one's goes, the seeds' release is missing, nothing was compared (exit 1)."""
+    seeds, dist, folder = _named_alike(tmp_path)
+    if kept == "zip only":
+        shutil.rmtree(folder)
+    taken = "a-1.0.0-2.0.0 and a-1.0.0-2.0.0.zip" if kept == "folder and zip" \
+        else "a-1.0.0-2.0.0.zip"
+    said = (f"{dist} holds the release of another corpus where that of the seeds goes "
+            f"({taken}): the release of {seeds} (a 1.0.0-2.0.0) is missing")
+    count = "2 problems" if kept == "folder and zip" else "1 problem"
+    report = check(seeds, dist, source_date_epoch=epoch(0), jobs=1)
+    assert not report.compared
+    assert report.summary() == f"{dist}: not compared, {said} ({count})"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(0))
+    done = _corpuskit("check", "--seeds", seeds, "--dist", dist, "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == f"{dist}: not compared, {said} ({count})"
+    assert done.stderr.splitlines()[-1] == \
+        f"corpuskit: error: {said} ({count}); nothing was compared"
+    assert "not current" not in done.stdout + done.stderr
+
+
+def test_another_corpus_named_as_an_older_release_leaves_the_seeds_current(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another corpus's release named as an older release of this one (a-1.0.0-2.0.0 beside
+    a 3.0.0, released and current): the summary called dist/ "not current" (QA). The
+    seeds' release is current; dist/ holds another corpus's release as well (exit 1)."""
+    seeds, dist, _ = _named_alike(tmp_path)
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('"1.0.0-2.0.0"', '"3.0.0"'), "utf-8")
+    assert build(seeds, dist, source_date_epoch=epoch(0), jobs=1).status == "built"
+    report = check(seeds, dist, source_date_epoch=epoch(0), jobs=1)
+    assert [p.code for p in report.problems] == ["not-a-package", "not-a-package"]
+    assert report.compared
+    said = (f"{dist}: the seeds' release is current, equal to a fresh build (1 document, 11 "
+            f"files), but 2 problems: {dist} holds another corpus's release, named as a "
+            "release of this one")
+    assert report.summary() == said
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(0))
+    done = _corpuskit("check", "--seeds", seeds, "--dist", dist, "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == said
+    assert done.stderr.splitlines()[-1] == (
+        f"corpuskit: error: {dist} holds another corpus's release, named as a release of "
+        f"this one (2 problems); the release of {seeds} is current")
+    assert "not current" not in done.stdout + done.stderr
+
+
 @pytest.mark.parametrize("kind", ["file", "dangling link"])
 def test_something_in_place_of_a_zip_only_release_folder_is_named_in_the_way(
         kind: str, repo: Path) -> None:

@@ -28,6 +28,9 @@ UNREADABLE = "unreadable"
 KINDS = ("seeds", "package", "archive", "release", UNREADABLE)
 #: How the problem of a release in a folder of releases that is not read begins.
 NAMED_AS_A_RELEASE = "named as a release in"
+#: How ``check`` begins the problem of another corpus's release in dist/, named as one of
+#: the seeds' corpus: not compared, nor the seeds' release.
+ANOTHER_CORPUS = "the release of another corpus"
 _LINE = re.compile(r"^line (\d+)")
 #: A line of a text file or a row of data/documents.parquet: sorted by number.
 _NUMBERED = re.compile(r"^(?:line|row) (\d+)")
@@ -113,6 +116,12 @@ class ValidationReport:
                                for path, reason in self.skipped]
         return data
 
+    def other_corpus_problems(self) -> list[Problem]:
+        """``check``: the problems of another corpus's releases in dist/, named as releases
+        of the seeds' corpus (what they hold is not the seeds' to compare)."""
+        return [problem for problem in self.problems if problem.code == "not-a-package"
+                and problem.message.startswith(ANOTHER_CORPUS)]
+
     def unreadable_problems(self) -> list[Problem]:
         """The ``unreadable-file`` problems of what this user may not read
         (:attr:`unreadable`), each naming its file as a user finds it: its permissions, not
@@ -142,11 +151,17 @@ class ValidationReport:
                 return f"{self.target}: current, equal to a fresh build ({what})"
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
+            others = len(self.other_corpus_problems())
+            if others == count:  # the seeds' own compared equal
+                return (f"{self.target}: the seeds' release is current, equal to a fresh build "
+                        f"({what}), but {problems}: {self.target} holds another corpus's "
+                        "release, named as a release of this one")
             if all(problem.code == "unreadable-file" for problem in self.problems):
                 # an older release this user may not read: the seeds' own compared equal
                 return (f"{self.target}: what could be read is equal to a fresh build "
                         f"({what}), but {problems}: what this user may not read")
-            return f"{self.target}: not current, {problems}"
+            return f"{self.target}: not current, {problems}" + (
+                f" ({others} of them: another corpus's release named alike)" if others else "")
         refusals = [p for p in self.problems
                     if p.code == "not-a-package" and p.path in ("", ".")]
         if any(p.message.startswith(NAMED_AS_A_RELEASE) for p in refusals):
