@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from io import BufferedIOBase
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import package
 from .archiveseal import ends_in_a_seal
@@ -83,6 +84,9 @@ from .writer import (
     remove_tree,
     write_archive,
 )
+
+if TYPE_CHECKING:
+    from .diff import Diff  # (imported on the error paths that use it only)
 
 _COPY_CHUNK = 1 << 20
 
@@ -681,17 +685,26 @@ def _bump_advice(seeds: Path, out: Path, config: CorpusConfig, built: Path) -> s
     except CorpuskitError:
         found = None
     if found is not None and found.bump == "none":
-        created = ("" if found.old.created == found.new.created else
-                   f" (its release time is not this build's: "
-                   f"{release_time_advice(found.old.created)})")
         return (f"{behind}; these seeds hold the documents and metadata of {version} "
-                f"({path}): set version = \"{version}\" in {seeds / CONFIG_NAME} to build "
-                f"{version} again{created}, or change them and run '{release}'")
+                f"({path}): {relabel_advice(seeds, out, str(version), found)}")
     bumped = (f" ({version.bump(found.bump)}, a {found.bump} release, for these changes)"
               if found is not None else "")
     return (f"{behind}: run '{release}', which diffs the seeds against {version} and "
             f"releases the next version after it{bumped}, or set a version above {version} "
             f"in {seeds / CONFIG_NAME}")
+
+
+def relabel_advice(seeds: Path, out: Path, version: str, found: Diff) -> str:
+    """What to do when the seeds hold the documents and metadata of release ``version``
+    (``found``: the diff of that release against them, of no bump) under another version:
+    say it, or change them and release. ``build`` refuses them so, and ``release`` finds
+    nothing to release in them, with the same words (QA: it did not name the version)."""
+    created = ("" if found.old.created == found.new.created else
+               f" (its release time is not this build's: "
+               f"{release_time_advice(found.old.created)})")
+    return (f"set version = \"{version}\" in {seeds / CONFIG_NAME} to build {version} "
+            f"again{created}, or change them and run "
+            f"'{command('release', seeds=seeds, out=out)}'")
 
 
 def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: Path, *,

@@ -34,6 +34,7 @@ from .build import (
     build,
     every_seeds_problem,
     refuse_misplaced_folders,
+    relabel_advice,
     unfinished_release,
 )
 from .changelog import (
@@ -61,6 +62,7 @@ from .diff import (
 from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
+    Releases,
     is_archive,
     other_corpora,
     survey_releases,
@@ -492,6 +494,16 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             restore = (f" (its zip only, the folder removed: "
                        f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
                        if zip_only and config.version == previous else "")
+            if config.version != previous and not _packaging_changed(
+                    config, previous_path, old_changelog):
+                # These seeds are that release under another version, which build refuses
+                # with these words: said, not only "nothing to release" (QA).
+                raise ReleaseError(
+                    f"nothing to release: {seeds} has the same documents and metadata as "
+                    f"{config.name} {previous} ({previous_path}), and the same processing "
+                    f"settings and outputs, but version {config.version} in {toml_path}"
+                    f"{_other_version(config.version, previous_version, releases)}: "
+                    f"{relabel_advice(seeds, dist, previous, result)}")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
@@ -651,6 +663,17 @@ def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
 class EarlierReleaseProblems(ReleaseProblems):
     """Problems of the earlier release a release is diffed against, named under the
     output folder as given (``dist/x-1.0.0/README.md``), not relative to the seeds."""
+
+
+def _other_version(version: str, latest: Version, releases: Releases) -> str:
+    """What ``version`` (the seeds', not that of the ``latest`` release, whose content they
+    hold) is, in parentheses: released with other content, which build refuses to build
+    again, or not released (below the latest: build makes it beside the newer one)."""
+    if any(str(found) == version for found, _ in releases.found):
+        return " (a version released with other content, which build refuses to build again)"
+    if Version.parse(version) < latest:
+        return f" (not released, and below the latest release {latest})"
+    return " (not released)"
 
 
 def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None

@@ -965,6 +965,42 @@ def test_changed_seeds_of_an_earlier_release_are_told_of_the_newer_one(
     assert snapshot(dist) == before
 
 
+@pytest.mark.parametrize("label", ["1.0.0", "1.0.5", "1.2.0"])
+def test_seeds_of_a_release_under_another_version_are_told_so_by_release(
+        label: str, seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds that hold 1.1.0's content, labelled 1.0.0 in corpus.toml: build refused them,
+    naming the label and 1.1.0, but release said only "nothing to release" (QA), leaving
+    the seeds in a state no command accepts. Release refuses them (exit 1: the label is to
+    be mended, and release makes no release to mend it) with build's words: the version
+    they say, the release that holds them, and to set its version; nothing is written."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    toml = seeds / "corpus.toml"
+    released = toml.read_text("utf-8")
+    toml.write_text(released.replace('version = "1.1.0"', f'version = "{label}"'), "utf-8")
+    what = {"1.0.0": "a version released with other content, which build refuses to build "
+                     "again",
+            "1.0.5": "not released, and below the latest release 1.1.0",
+            "1.2.0": "not released"}[label]
+    said = (f"nothing to release: {seeds} has the same documents and metadata as "
+            f"corpuskit-seeds 1.1.0 ({dist / 'corpuskit-seeds-1.1.0'}), and the same "
+            f"processing settings and outputs, but version {label} in {toml} ({what}): set "
+            f"version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and run "
+            f"'corpuskit release --seeds {seeds} --out {dist}'")
+    before, seeds_before = snapshot(dist), snapshot(seeds)
+    for bump in (None, "patch"):
+        for dry_run in (True, False):
+            with pytest.raises(ReleaseError) as caught:
+                release(seeds, dist, bump, source_date_epoch=epoch(2), dry_run=dry_run, jobs=1)
+            assert str(caught.value) == said
+    assert main(["release", "--seeds", str(seeds), "--out", str(dist), "--jobs", "1"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"corpuskit: error: {said}"
+    assert snapshot(dist) == before and snapshot(seeds) == seeds_before
+    # What it says is so: with version 1.1.0 the seeds build 1.1.0 as it is.
+    toml.write_text(released, "utf-8")
+    assert build(seeds, dist, jobs=1).status == "unchanged"
+
+
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
         seeds: Path, tmp_path: Path) -> None:
     """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
