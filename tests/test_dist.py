@@ -75,3 +75,33 @@ def test_dist_holds_only_released_versions() -> None:
         stem = name.removesuffix(".zip")
         assert stem.startswith(CONFIG.name + "-"), name
         assert (DIST / stem).is_dir() and (DIST / f"{stem}.zip").is_file(), name
+
+
+def test_the_zip_signature_gives_zipfiles_values(tmp_path: Path) -> None:
+    """archives_match compares what corpuskit's own reader of central directories gives:
+    zipfile's values for every member of the committed release's zip; a pipe named as a
+    zip is refused at once (never waited on), and a file that is no zip is no match."""
+    import os
+    import threading
+
+    from corpuskit.archive import zip_signature
+
+    with zipfile.ZipFile(COMMITTED_ZIP) as archive:
+        expected = [(i.filename, i.date_time, i.external_attr, i.CRC, i.file_size)
+                    for i in archive.infolist()]
+    assert zip_signature(COMMITTED_ZIP) == expected
+    pipe = tmp_path / "x.zip"
+    os.mkfifo(pipe)
+    outcome: list[bool] = []
+    reader = threading.Thread(target=lambda: outcome.append(
+        archives_match(COMMITTED_ZIP, pipe)), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # let the blocked open go before failing
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+    assert outcome == [False]
+    damaged = tmp_path / "damaged.zip"
+    data = COMMITTED_ZIP.read_bytes()
+    damaged.write_bytes(data[:len(data) // 2])  # no end record: no readable zip
+    assert not archives_match(COMMITTED_ZIP, damaged)
+    assert archives_match(COMMITTED_ZIP, COMMITTED_ZIP)
