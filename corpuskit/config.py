@@ -37,6 +37,7 @@ CREATED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 CHANGELOG_NAME = "CHANGELOG.md"
 
 FAITHFUL_STEPS = (
+    "fix-encoding-short-lines",
     "fix-encoding",
     "remove-bom",
     "line-endings",

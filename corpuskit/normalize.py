@@ -29,6 +29,8 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     replace_lossy_sequences=False,
     explain=False,
 )
+#: The same, asking for ftfy's explanation of a repair: its plan.
+_FTFY_EXPLAINING = _FTFY_CONFIG._replace(explain=True)
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
 #: Any character ftfy's ``remove_control_chars`` deletes, or a C1 control, VT or FF.
 _ANY_CONTROL = re.compile(
@@ -301,10 +303,32 @@ if hasattr(os, "register_at_fork"):
 Repairs = dict[str, str]
 
 
+#: Per thread, the last text fix-encoding-short-lines returned as it was handed it and
+#: whether it looks bad: fix-encoding, the next step, asks the same of the same text (the
+#: same object), a search of all of it, for every document with a character beyond ASCII.
+#: Taken (and dropped) by the next :func:`fix_encoding` of the thread.
+_TOLD = threading.local()
+
+
+def _tell_looks_bad(text: str, bad: bool) -> str:
+    _TOLD.verdict = (text, bad)
+    return text
+
+
+def _text_looks_bad(text: str) -> bool:
+    """:func:`looks_bad` of ``text``, as told by :func:`_tell_looks_bad` if that was this
+    very text."""
+    told: tuple[str, bool] | None = getattr(_TOLD, "verdict", None)
+    if told is None:
+        return looks_bad(text)
+    _TOLD.verdict = None
+    return told[1] if told[0] is text else looks_bad(text)
+
+
 def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
     """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy;
     ``repairs``: lines repaired already, looked up and added to."""
-    if text.isascii() or not looks_bad(text):
+    if text.isascii() or not _text_looks_bad(text):
         return text
     lines = text.split("\n")
     changed = False
@@ -337,6 +361,85 @@ def _repair(line: str, repairs: Repairs | None) -> str:
     if fixed is None:
         fixed = repairs[line] = ftfy.fix_encoding(line, _FTFY_CONFIG)
     return fixed
+
+
+#: A transcoding plan of ftfy's: the code pages whose reading of UTF-8 it undoes, in order
+#: (each: encode with the code page, decode as UTF-8; more than one for mojibake of mojibake).
+Transcoding = tuple[str, ...]
+#: The decodings of such a plan: ftfy decodes as ``utf-8-variants`` bytes it holds CESU-8
+#: or Java's null in; the plan is applied decoding strict UTF-8 only.
+_UTF8_DECODINGS = frozenset({"utf-8", "utf-8-variants"})
+
+
+def fix_encoding_short_lines(text: str) -> str:
+    """Repair a line too short for ftfy to find its mojibake (a title ``SiÄ™ Publiczny``
+    beside paragraphs ftfy repairs) with a plan ftfy repairs another line of the text with.
+
+    A line is repaired when ftfy finds no mojibake in it (it holds non-ASCII characters
+    but does not look bad), some other line of the text is one ftfy repairs by plain
+    transcoding (encode with a code page, decode as UTF-8: ``sloppy-windows-1252``, ...;
+    its plan, as ``ftfy.fix_encoding_and_explain`` gives it), and that transcoding reads
+    the line whole: every character encodes in the code page, the bytes are strict UTF-8,
+    and the result differs and does not look bad. The plans are tried in the order of the
+    lines ftfy repairs with them, the first that reads the line is used. A text with no line
+    ftfy repairs is left as it is, and so is any line the transcoding does not read whole
+    (``Crème brûlée``, ``Się``: characters outside the code page, or bytes no UTF-8).
+
+    The lines ftfy repairs are left to :func:`fix_encoding`, which runs next (each line on
+    its own, as decoding judges them): the two run only together (``_NEEDS``).
+    """
+    if text.isascii():
+        return text
+    if not looks_bad(text):
+        return _tell_looks_bad(text, False)
+    lines = text.split("\n")
+    unseen = [i for i, line in enumerate(lines) if not line.isascii() and not looks_bad(line)]
+    if not unseen:
+        return _tell_looks_bad(text, True)
+    plans: list[Transcoding] = []
+    with _ftfy_asking_looks_bad():
+        # The plans are found only as far as the lines need them (ftfy's repair of the
+        # first line it repairs usually reads all of them).
+        more = (plan for line in lines if not line.isascii() and looks_bad(line)
+                for plan in [_transcoding(line)] if plan is not None)
+        changed = False
+        for i in unseen:
+            line = lines[i]
+            fixed = next((read for plan in plans
+                          if (read := _read_with(line, plan)) is not None), None)
+            while fixed is None and (plan := next(more, None)) is not None:
+                if plan not in plans:
+                    plans.append(plan)
+                    fixed = _read_with(line, plan)
+            if fixed is not None:
+                lines[i] = fixed
+                changed = True
+    return "\n".join(lines) if changed else _tell_looks_bad(text, True)
+
+
+def _transcoding(line: str) -> Transcoding | None:
+    """The code pages of ftfy's repair of ``line`` when it is plain transcoding (see
+    :data:`Transcoding`), else None (no repair, or one that also rewrites bytes or text)."""
+    explanation = ftfy.fix_encoding_and_explain(line, _FTFY_EXPLAINING).explanation or []
+    steps = [(step.action, step.parameter) for step in explanation]
+    encodes, decodes = steps[0::2], steps[1::2]
+    if not steps or len(encodes) != len(decodes) or any(
+            action != "encode" for action, _ in encodes) or any(
+            action != "decode" or codec not in _UTF8_DECODINGS for action, codec in decodes):
+        return None
+    return tuple(codec for _, codec in encodes)
+
+
+def _read_with(line: str, plan: Transcoding) -> str | None:
+    """``line`` transcoded by ``plan`` strictly, when that reads it whole and leaves no
+    mojibake, else None."""
+    read = line
+    try:
+        for codec in plan:
+            read = read.encode(codec).decode("utf-8")
+    except UnicodeError:
+        return None
+    return read if read != line and not looks_bad(read) else None
 
 
 # Most text holds none of the few characters the next steps replace. Asking ``char in
@@ -435,6 +538,7 @@ def paragraph_spacing(text: str) -> str:
 
 #: Every step, in the order steps run. Structural steps always run (see ``ALWAYS``).
 STEPS: dict[str, Callable[[str], str]] = {
+    "fix-encoding-short-lines": fix_encoding_short_lines,
     "fix-encoding": fix_encoding,
     "remove-bom": remove_bom,
     "line-endings": line_endings,
@@ -450,6 +554,9 @@ STEPS: dict[str, Callable[[str], str]] = {
 }
 #: Steps every package relies on (LF only, regular paragraphs, one final newline).
 ALWAYS = frozenset({"line-endings", "paragraph-spacing"})
+#: Steps that run only when another one does too: fix-encoding-short-lines repairs lines as
+#: fix-encoding repairs the others of the text, so it never runs without it.
+_NEEDS = {"fix-encoding-short-lines": "fix-encoding"}
 #: Later steps can expose mojibake that fix-encoding did not see in the first pass (a control
 #: character or zero-width space inside ``Ã©``, a combining tilde after ``A``); ftfy's output
 #: in turn can need the other steps. Passes repeat until fix-encoding has nothing left to do.
@@ -459,6 +566,8 @@ _MAX_PASSES = 4
 def _one_pass(text: str, steps: tuple[str, ...], changed: list[str]) -> str:
     for name in STEPS:
         if name not in steps and name not in ALWAYS:
+            continue
+        if name in _NEEDS and _NEEDS[name] not in steps:
             continue
         result = STEPS[name](text)
         if result != text:

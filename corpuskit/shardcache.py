@@ -43,7 +43,9 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v23: a text of only
+#: other records for the same bytes within one corpuskit version (v24: a line too short for
+#: ftfy is repaired with the plan ftfy repaired another line of its text with, the
+#: fix-encoding-short-lines step; v23: a text of only
 #: blank glyphs, such as U+2800 BRAILLE PATTERN BLANK, is refused; v22: a code page's text
 #: with a few bytes it does not define, read whole in another, is refused; v21: a line that is UTF-8
 #: in part and in a code page in another part is refused, and a date's digits are ASCII's;
@@ -61,7 +63,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v23"
+CACHE_FORMAT = "corpuskit-shard-cache-v24"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
