@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ import pytest
 from hypothesis import settings
 from temp_root import choose_temp_root
 
-from corpuskit import BuildResult, build
+from corpuskit import BuildResult, build, records
 from corpuskit.engine import plan_shards
-from corpuskit.models import SourceRef
+from corpuskit.models import RawDocument, SourceRef
 
 # No per-example deadline: a property that holds is not refuted by a slow example, and a
 # CI machine under load took 651 ms for one of 200 ms ("Unreliable test timings").
@@ -145,6 +146,30 @@ def build_into(seeds: Path, out: Path, **kwargs: Any) -> BuildResult:
     """Build with the library, one worker, no cache (the CLI is tested on its own)."""
     kwargs.setdefault("jobs", 1)
     return build(seeds, out, **kwargs)
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """This process's umask set to ``mask`` for the block, and set back after it."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture()
+def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents the build's (in-process) worker runs the pipeline on."""
+    done: list[str] = []
+    real = records.process_documents_reported
+
+    def counted(raws: list[RawDocument], config: object) -> object:
+        done.extend(raw.path for raw in raws)
+        return real(raws, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records, "process_documents_reported", counted)
+    return done
 
 
 def read_records(release: Path) -> list[dict[str, Any]]:

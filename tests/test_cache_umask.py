@@ -12,32 +12,20 @@ restores it (``os.umask`` returns the one before), so that no other test is affe
 
 from __future__ import annotations
 
-import os
 import stat
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import MESSY_FILES, corpus_config, make_seeds, toml_text, tree_bytes
+from conftest import MESSY_FILES, corpus_config, make_seeds, toml_text, tree_bytes, umask
 
-from corpuskit import records
 from corpuskit.build import build
-from corpuskit.models import RawDocument
 
 RELEASE = "test-corpus-1.0.0"
 NEXT = "test-corpus-1.0.1"
 CHANGED = "nfd.txt"
 
 
-@contextmanager
-def _umask(mask: int) -> Iterator[None]:
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def _modes(folder: Path) -> dict[str, int]:
@@ -51,18 +39,6 @@ def _member_modes(archive: Path) -> set[int]:
         return {info.external_attr >> 16 for info in opened.infolist()}
 
 
-@pytest.fixture()
-def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The documents the build's (in-process) worker runs the pipeline on."""
-    done: list[str] = []
-    real = records.process_documents_reported
-
-    def counted(raws: list[RawDocument], config: object) -> object:
-        done.extend(raw.path for raw in raws)
-        return real(raws, config)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(records, "process_documents_reported", counted)
-    return done
 
 
 def _same_release(built: Path, fresh: Path, name: str) -> None:
@@ -82,14 +58,14 @@ def test_a_cache_made_under_one_umask_serves_a_build_under_another(
         tmp_path: Path, processed: list[str], first: int, then: int) -> None:
     seeds = make_seeds(tmp_path, MESSY_FILES)
     cache = tmp_path / "cache"
-    with _umask(0o022):
+    with umask(0o022):
         build(seeds, tmp_path / "fresh", jobs=1)  # no cache
     processed.clear()
-    with _umask(first):
+    with umask(first):
         made = build(seeds, tmp_path / "a", jobs=1, cache=cache)
     assert made.cached_shards == 0 and len(processed) == len(MESSY_FILES)
     processed.clear()
-    with _umask(then):
+    with umask(then):
         served = build(seeds, tmp_path / "b", jobs=1, cache=cache)
     assert served.status == "built" and served.cached_shards == 1 and processed == []
     for built in (tmp_path / "a", tmp_path / "b"):
@@ -102,10 +78,10 @@ def test_a_cache_made_under_one_umask_serves_a_build_under_another(
                                  encoding="utf-8")
     (seeds / "corpus.toml").write_text(toml_text(corpus_config({"version": "1.0.1"})),
                                        encoding="utf-8")
-    with _umask(0o022):
+    with umask(0o022):
         build(seeds, tmp_path / "fresh", jobs=1)
     processed.clear()
-    with _umask(then):
+    with umask(then):
         build(seeds, tmp_path / "a", jobs=1, cache=cache)
     assert processed == [CHANGED]
     _same_release(tmp_path / "a", tmp_path / "fresh", NEXT)
@@ -121,7 +97,7 @@ def test_the_cache_files_are_0644_and_its_folders_as_the_umask_gives(
     too; its folders, made as the umask gives, are what keeps a private cache private."""
     seeds = make_seeds(tmp_path, MESSY_FILES)
     cache = tmp_path / "cache"
-    with _umask(mask):
+    with umask(mask):
         build(seeds, tmp_path / "dist", jobs=1, cache=cache)
     files = {rel: mode for rel, mode in _modes(cache).items() if (cache / rel).is_file()}
     assert any(rel.endswith(".deflate") for rel in files)

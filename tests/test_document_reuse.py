@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
 
-from corpuskit import archive, deflate, engine, records, shardcache, shardpieces, shards
+from corpuskit import archive, deflate, engine, shardcache, shardpieces, shards
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.models import RawDocument
 from corpuskit.package import DOCUMENTS_PATH
 
 WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station")
@@ -40,18 +39,6 @@ def seeds(tmp_path: Path) -> Path:
     return make_seeds(tmp_path, {f"d/{i:04d}.txt": _text(i) for i in range(COUNT)})
 
 
-@pytest.fixture()
-def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The documents the build's (in-process) worker runs the pipeline on."""
-    done: list[str] = []
-    real = records.process_documents_reported
-
-    def counted(raws: list[RawDocument], config: object) -> object:
-        done.extend(raw.path for raw in raws)
-        return real(raws, config)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(records, "process_documents_reported", counted)
-    return done
 
 
 def _same_as_fresh(seeds: Path, built: Path, tmp_path: Path) -> None:

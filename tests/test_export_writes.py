@@ -18,13 +18,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _consumers import sample
+from conftest import umask
 from reliability_support import TEMP_PREFIX, run_cli
 
 from corpuskit import writer
@@ -182,13 +182,6 @@ def test_concurrent_exports_to_one_file_use_temporary_files_of_their_own(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["expected.csv", "out.csv"]
 
 
-@contextmanager
-def _umask(mask: int) -> Iterator[None]:
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.mark.parametrize(("mask", "mode"), [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)],
@@ -196,7 +189,7 @@ def _umask(mask: int) -> Iterator[None]:
 def test_a_new_export_gets_the_mode_the_umask_gives(mask: int, mode: int, package: Path,
                                                     tmp_path: Path) -> None:
     """It was always 0644: readable by everyone under umask 077."""
-    with _umask(mask):
+    with umask(mask):
         for fmt in ("parquet", "csv", "dolma"):
             export(package, fmt, tmp_path / f"new.{fmt}")
     for fmt in ("parquet", "csv", "dolma"):
@@ -211,7 +204,7 @@ def test_a_replaced_export_keeps_its_permission_bits(mode: int, package: Path,
     out, _ = _earlier_output(tmp_path, "out.csv")
     out.chmod(mode)
     os.link(out, tmp_path / "kept.csv")
-    with _umask(0o022):
+    with umask(0o022):
         export(package, "csv", out)
     assert out.read_text("utf-8").startswith("id,title,date")
     assert stat.S_IMODE(out.stat().st_mode) == mode

@@ -62,6 +62,16 @@ def _first_and_second(tmp_path: Path) -> tuple[Path, Path, Path]:
     return seeds, out, cache
 
 
+def _change_keeping_size_and_mtime(path: Path) -> None:
+    """Flip the case of ``path``'s first byte in place and put its mtime back: only its
+    ctime shows the change."""
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[0] ^= 0x20
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def _same_as_fresh(seeds: Path, out: Path, tmp_path: Path) -> None:
     """The 1.0.1 release in ``out`` is byte for byte a build without cache or history."""
     fresh = tmp_path / "fresh"
@@ -126,11 +136,7 @@ def test_an_earlier_copy_changed_in_place_is_not_linked(settled: None, reads: li
     seeds file is read, compared with it, and a fresh copy is written."""
     seeds, out, cache = _first_and_second(tmp_path)
     copy = out / f"{NAME}-1.0.0/data/raw/part-0/doc-002.txt"
-    before = copy.stat()
-    data = bytearray(copy.read_bytes())
-    data[0] ^= 0x20
-    copy.write_bytes(bytes(data))
-    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _change_keeping_size_and_mtime(copy)
     reads.clear()
     build(seeds, out, jobs=1, cache=cache)
     assert reads == ["part-0/doc-002.txt"]
@@ -542,12 +548,7 @@ def test_a_release_file_changed_in_place_fails_a_build_with_nothing_changed(
     seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
     out, cache = tmp_path / "dist", tmp_path / "cache"
     build(seeds, out, jobs=1, cache=cache)
-    copy = out / f"{NAME}-1.0.0/data/raw/part-1/doc-005.txt"
-    before = copy.stat()
-    data = bytearray(copy.read_bytes())
-    data[0] ^= 0x20
-    copy.write_bytes(bytes(data))
-    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _change_keeping_size_and_mtime(out / f"{NAME}-1.0.0/data/raw/part-1/doc-005.txt")
     reads.clear()
     with pytest.raises(Exception, match="changed after it was built") as caught:
         build(seeds, out, jobs=1, cache=cache)
