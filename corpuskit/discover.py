@@ -31,7 +31,7 @@ from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
 from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
 from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
 from .names import collision_key as collision_key
-from .problems import Problem, printable
+from .problems import Problem, ordered, printable
 from .regularfiles import not_permitted, owner_is_other
 from .seedstate import SETTLE_NS
 from .sourcerefs import SourceRefs
@@ -201,7 +201,7 @@ def discover(seeds: Path, config: DiscoverConfig, *,
     held_back = sorted({*listing.held_back, *(path for path in paths if path in bad)})
     count = len(paths) + len(listing.held_back)
     del paths
-    return Discovery(sources, tuple(sorted(problems)), tuple(skipped), count,
+    return Discovery(sources, tuple(ordered(problems)), tuple(skipped), count,
                      tuple(map(SourceRef, held_back)))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .problems import Problem
+from .problems import Problem, ordered
 from .signals import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from .signals import Terminated as Terminated
 from .wording import counted
@@ -32,7 +32,7 @@ class InputError(CorpuskitError):
 
     def __init__(self, problems: Sequence[Problem], summary: str = "",
                  skipped: Sequence[tuple[str, str]] = ()) -> None:
-        self.problems = tuple(sorted(problems))
+        self.problems = tuple(ordered(problems))
         #: The files the run skipped (hidden, excluded), ``(path, reason)``: said on a
         #: failure too, as they may be why a document is missing.
         self.skipped = tuple(skipped)

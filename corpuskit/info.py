@@ -33,7 +33,7 @@ from .metadatapaths import config_path_problems
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
-from .problems import Problem, about_environment, one_line
+from .problems import Problem, about_environment, one_line, ordered
 from .reader import (
     FolderSource,
     checked_record,
@@ -206,7 +206,7 @@ def _seeds_info(seeds: Path) -> Info:
         licenses=_licenses(config.metadata["licenses"]),
         content_hash=None if problems else content_hash(config, digest.hexdigest()),
         stated_content_hash=None,
-        problems=[p.as_dict() for p in sorted(problems)],
+        problems=[p.as_dict() for p in ordered(problems)],
     )
 
 

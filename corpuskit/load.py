@@ -42,7 +42,7 @@ from .errors import InputError, UsageError
 from .models import Record
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
-from .problems import Problem, one_line
+from .problems import Problem, one_line, ordered
 from .reader import (
     checked_record,
     iter_record_lines,
@@ -75,7 +75,7 @@ class PackageIntegrityError(InputError):
     """
 
     def __init__(self, location: str, problems: Iterable[Problem]) -> None:
-        found = sorted({Problem(location, p.code, p.message, p.location) if p.path == "."
+        found = ordered({Problem(location, p.code, p.message, p.location) if p.path == "."
                         else p for p in problems})
         self.location = location
         self.paths = tuple(dict.fromkeys(p.path for p in found))

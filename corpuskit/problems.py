@@ -8,6 +8,7 @@ stable slugs that scripts may match on.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -145,6 +146,27 @@ class Problem:
             "location": self.location,
             "message": self.message,
         }
+
+
+#: A location that names a line of a text file (``line 9``, ``line 5 and on have no row``)
+#: or a row of data/documents.parquet (``row 12``): ordered by its number.
+_NUMBERED = re.compile(r"(?:line|row) (\d+)")
+
+
+def problem_order(problem: Problem) -> tuple[str, int, str, str, str]:
+    """The key problems are shown in: by path, then by the number of a line or row (line 9
+    before line 10, which the dataclass order, comparing text, puts after it), then by
+    location (one with no line or row, such as the whole file or a JSON pointer, before
+    line 1), code and message. Distinct problems never compare equal: the order is total,
+    so the output is the same from run to run."""
+    match = _NUMBERED.match(problem.location)
+    return (problem.path, int(match.group(1)) if match else 0, problem.location, problem.code,
+            problem.message)
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` in :func:`problem_order` (duplicates kept)."""
+    return sorted(problems, key=problem_order)
 
 
 def named_under(root: str | os.PathLike[str], problem: Problem) -> bool:

@@ -20,7 +20,7 @@ from .membernames import unsafe_member_reason
 from .memberstream import MemberStream, failure_reason
 from .names import collision_problems
 from .packagesource import DESCRIPTOR, PackageSource
-from .problems import Problem
+from .problems import Problem, problem_order
 from .zipdirectory import (
     ArchiveReadError,
     CentralDirectory,
@@ -292,7 +292,7 @@ class ZipSource(PackageSource):
         # folder's are (relative to the package, by the same rule), the members kept.
         cut = len(prefix)
         problems.extend(collision_problems([name[cut:] for name in self._members]))
-        problems.sort()
+        problems.sort(key=problem_order)
         return problems
 
     def files(self) -> list[str]:

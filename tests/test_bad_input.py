@@ -1932,3 +1932,21 @@ def test_info_and_validate_count_the_same_seeds_files(tmp_path: Path) -> None:
     assert {p.code for p in report.problems} == {"too-large", "unsafe-path"}
     assert report.files == summary.files == len(on_disk)
     assert report.bytes == summary.bytes == sum(p.stat().st_size for p in on_disk)
+
+
+def test_build_refusal_orders_problems_by_file_then_line_number() -> None:
+    """A file's problems in the order of their lines (line 9 before line 10, which text
+    order puts after it), those of the file as a whole or at a key before them; then the
+    next file."""
+    from corpuskit.errors import InputError
+    from corpuskit.problems import Problem
+
+    expected = [Problem("a.md", "config-error", "whole file"),
+                Problem("a.md", "schema-error", "a key", "version"),
+                Problem("a.md", "config-error", "same", "line 9"),
+                Problem("a.md", "config-error", "same", "line 10"),
+                Problem("a.md", "config-error", "ahead", "line 10, and on"),
+                Problem("b.txt", "empty-document", "empty")]
+    for given in (expected[::-1], expected[3:] + expected[:3]):
+        assert list(InputError(given).problems) == expected
+    assert "a.md:line 9: same" in str(InputError(expected[::-1])).split("; ")[2]

@@ -685,6 +685,8 @@ def test_every_changelog_entry_never_released_is_named_at_its_line(
     assert {(p.location, p.message) for p in caught.value.problems} == expected
     assert {(p.path, p.code) for p in caught.value.problems} == {
         ("CHANGELOG.md", "config-error")}
+    # In the order of their lines (not of their messages, nor line 13 before line 5).
+    assert [p.location for p in caught.value.problems] == ["line 5", "line 9", "line 13"]
     assert not (tmp_path / "out").exists()
     report = check(seeds, dist, source_date_epoch=None, jobs=1)
     assert {(p.path, p.location, p.message) for p in report.problems
@@ -699,6 +701,27 @@ def test_every_changelog_entry_never_released_is_named_at_its_line(
         assert {(p.location, p.message) for p in caught.value.problems} == expected
         assert snapshot(seeds) == before
     assert not (tmp_path / "first" / "corpuskit-seeds-1.0.0").exists()
+
+
+def test_changelog_entries_never_released_are_named_in_the_order_of_their_lines(
+        seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Build's refusal names a file's problems by line number, not in the order of their
+    messages (1.1.0 before 1.10.0 before 1.2.0) nor of their locations as text (line 13
+    before line 5)."""
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.0.0", "## [Unreleased]\n\n## 1.10.0\n\nA.\n\n## 1.2.0\n\nB.\n\n"
+        "## 1.1.0\n\nC.\n\n## 1.0.0", 1), "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    assert [(p.location, p.message.split(",")[0]) for p in caught.value.problems] == [
+        ("line 5", "has an entry for 1.10.0"), ("line 9", "has an entry for 1.2.0"),
+        ("line 13", "has an entry for 1.1.0")]
+    capsys.readouterr()
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out")]) == 1
+    named = re.findall(r"^error: .*CHANGELOG\.md:(line \d+): ", capsys.readouterr().err, re.M)
+    assert named == ["line 5", "line 9", "line 13"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..package import data_card
-from ..problems import Problem
+from ..problems import Problem, ordered
 from .croissant import RESTORE
 from .jsondiff import shown, shown_pair
 from .restated import Restated
@@ -101,7 +101,7 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
     for start in begins:
         problems.extend(_compare(found_units[start], expected_units[start], start,
                                  _SOURCES.get(start, _DEFAULT_SOURCE)))
-    return sorted(problems, key=_line_order)
+    return ordered(problems)
 
 
 def _unknown(restated: Restated) -> tuple[frozenset[str], frozenset[str]]:
@@ -232,8 +232,3 @@ def _text(lines: Iterable[str]) -> str:
 def _problem(line: int, message: str) -> Problem:
     return Problem(README, "metadata-mismatch", message, f"line {line}")
 
-
-def _line_order(problem: Problem) -> tuple[int, str]:
-    """Problems in the order of their lines (those without a line last)."""
-    number = problem.location.removeprefix("line ")
-    return (int(number) if number.isdigit() else 1 << 62, problem.message)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
-from ..problems import Problem, about_environment, one_line
+from ..problems import Problem, about_environment, one_line, ordered
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in
 from .seal import sidecar_problem
@@ -32,19 +32,12 @@ NAMED_AS_A_RELEASE = "named as a release in"
 #: the seeds' corpus: not compared, nor the seeds' release.
 ANOTHER_CORPUS = "the release of another corpus"
 _LINE = re.compile(r"^line (\d+)")
-#: A line of a text file or a row of data/documents.parquet: sorted by number.
-_NUMBERED = re.compile(r"^(?:line|row) (\d+)")
-
-
-def _sort_key(problem: Problem) -> tuple[str, int, str, str, str]:
-    match = _NUMBERED.match(problem.location)
-    return (problem.path, int(match.group(1)) if match else 0, problem.location, problem.code,
-            problem.message)
 
 
 def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
-    """Problems in a stable, readable order (by file, then line number), duplicates removed."""
-    return tuple(sorted(set(problems), key=_sort_key))
+    """Problems in a stable, readable order (by file, then line number: :func:`problem_order`),
+    duplicates removed."""
+    return tuple(ordered(set(problems)))
 
 
 @dataclass(frozen=True)
