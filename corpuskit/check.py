@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
-from .build import build, every_seeds_problem, unfinished_release
+from .build import build, every_seeds_problem, relabel_advice, unfinished_release
 from .compare import (
     archive_differences,
     archives_match,
@@ -108,12 +108,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 "restore it from a published copy, or move it out of "
                                 f"{dist}"))
+    behind = None  # the problem of a release newer than the seeds' version: its index
+    newer = ""
     if newest is not None and newest[0] > Version.parse(config.version):
         zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
+        newer = (f"{dist} holds version {newest[0]}{zip_only}, newer than the seeds' version "
+                 f"{config.version}")
+        behind = len(problems)
         problems.append(Problem(str(newest[1]), "stale-release",
-                                f"{dist} holds version {newest[0]}{zip_only}, newer than the "
-                                f"seeds' version {config.version}: the seeds are behind the "
-                                "latest release (restore them, or release again)"))
+                                f"{newer}: the seeds are behind the latest release (restore "
+                                "them, or release again)"))
     if in_the_way is not None and all(d.path != archive for d in releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
                                 f"named as the archive of version {config.version}, but "
@@ -152,6 +156,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                                   build_command, state))
             return _report(target, problems, compared=False)
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
+        # Seeds that hold that newer release's documents and metadata under their version
+        # are to be labelled so, as build and release say: neither restored nor released
+        # again, which release refuses (QA: check advised it).
+        relabel = _relabel(seeds, dist, config.version, newest, result.release)
+        if relabel is not None and behind is not None:
+            problems[behind] = replace(problems[behind], message=(
+                f"{newer}, and the seeds hold its documents and metadata: {relabel}"))
         differing: list[str] = []
         edited = False
         if folder_read and release.is_dir():
@@ -226,6 +237,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
                     message = (f"differs from what a fresh build of {seeds} makes; finish "
                                f"version {config.version} first (see its archive)")
+                elif rel == DESCRIPTOR and relabel is not None and newest is not None:
+                    message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+                               f"hold the documents and metadata of {newest[0]} "
+                               f"({newest[1]}), not of {config.version}, the version in "
+                               f"{seeds / CONFIG_NAME}: {relabel}")
                 elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
@@ -240,7 +256,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
-            if DESCRIPTOR in differing and fresh != kept and not edited:
+            if DESCRIPTOR in differing and fresh != kept and not edited and relabel is None:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept or 'absent'} in dist/ and "
                                         f"{fresh or 'absent'} in a fresh build: "
@@ -294,7 +310,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             else:
                 state = "sound"
             problems.append(_zip_only_problem(release, seeds, config.version, build_command,
-                                              state))
+                                              state, relabel))
         # Not compared if this version's folder or zip, or a file in them, could not be
         # read; an older release that cannot be read is a problem of its own (QA: the
         # comparison's findings were said to be the unread file's, "not compared").
@@ -338,8 +354,24 @@ def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
             f"{name}")
 
 
+def _relabel(seeds: Path, dist: Path, version: str, newest: tuple[Version, Path] | None,
+             built: Path) -> str | None:
+    """What build and release say to do (:func:`~corpuskit.build.relabel_advice`) when the
+    seeds (built into ``built``) hold the documents and metadata of ``newest``, the latest
+    release in ``dist``, newer than their ``version``; else None."""
+    if newest is None or newest[0] <= Version.parse(version):
+        return None
+    from .diff import diff  # only when dist/ holds a release newer than the seeds'
+
+    try:
+        found = diff(newest[1], built)
+    except CorpuskitError:  # its problems are said where it is checked
+        return None
+    return relabel_advice(seeds, dist, str(newest[0]), found) if found.bump == "none" else None
+
+
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,
-                      state: str) -> Problem:
+                      state: str, relabel: str | None = None) -> Problem:
     """The problem of the seeds' release kept as its zip only, its folder removed; what to
     do depends on the zip's ``state``. A build puts the folder back from a zip that is
     what it makes (``sound``) and refuses any other, so check said to run build where
@@ -353,6 +385,9 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
       ``release``; the folder comes back from the seeds as released;
     - ``damaged``: the zip fails validate: restore it, or delete it and build;
     - ``unbuilt``: intact, but the seeds cannot be built to compare: their problems first.
+
+    ``relabel``: what to do when the seeds hold a newer release's content under ``version``
+    (``seeds-changed``: not to release them, which release refuses).
     """
     kept = (f"the release of {seeds} (version {version}) is in {release.parent} as its zip "
             "only, its folder removed")
@@ -375,6 +410,9 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
         "unbuilt": (f"once the seeds' problems are mended, 'corpuskit check' says whether "
                     f"'{build_command}' puts it back"),
     }[state]
+    if relabel is not None and state == "seeds-changed":
+        advice = (f"the seeds hold the documents and metadata of a newer release, not of "
+                  f"version {version}: {relabel}")
     return Problem(str(release), "missing-file", f"{kept}; {advice}")
 
 

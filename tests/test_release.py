@@ -1024,6 +1024,53 @@ def test_seeds_of_a_release_under_another_version_are_told_so_by_release(
     assert build(seeds, dist, jobs=1).status == "unchanged"
 
 
+def test_seeds_of_a_release_under_another_version_are_told_so_by_check(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds that hold 1.1.0's content, labelled 1.0.0: check said of 1.0.0's
+    datapackage.json that the seeds changed since it was released, to be published with
+    'corpuskit release', and of 1.1.0 to restore the seeds or release again (QA): release
+    refuses that. Check says what build and release say: the version they say, the
+    release that holds them, and to set its version."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"', 'version = "1.0.0"'),
+                    "utf-8")
+    newer = dist / "corpuskit-seeds-1.1.0"
+    relabel = (f"set version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and "
+               f"run 'corpuskit release --seeds {seeds} --out {dist}'")
+    with pytest.raises(ReleaseExistsError) as caught:  # what build says, in its words
+        build(seeds, dist, jobs=1)
+    assert str(caught.value).endswith(f"({newer}): {relabel}")
+    descriptor = str(dist / "corpuskit-seeds-1.0.0" / "datapackage.json")
+    # With the seeds' release time (1.1.0's), or 1.0.0's: then to build 1.1.0 with its.
+    at_newer = (" (its release time is not this build's: build with "
+                "SOURCE_DATE_EPOCH=1800086400, which is 2027-01-16T08:00:00Z (or with it unset "
+                "and created = \"2027-01-16T08:00:00Z\" in corpus.toml))")
+    for source_date_epoch, timed in ((None, ""), ("1795824000", at_newer)):
+        advice = relabel.replace(" again,", f" again{timed},")
+        report = check(seeds, dist, source_date_epoch=source_date_epoch, jobs=1)
+        said = {p.path: p.message for p in report.problems if p.location == ""}
+        assert said[descriptor] == (
+            f"differs from what a fresh build of {seeds} makes: the seeds hold the documents "
+            f"and metadata of 1.1.0 ({newer}), not of 1.0.0, the version in {toml}: {advice}")
+        assert said[str(newer)] == (f"{dist} holds version 1.1.0, newer than the seeds' "
+                                    "version 1.0.0, and the seeds hold its documents and "
+                                    f"metadata: {advice}")
+        assert not any("publish" in p.message or "release again" in p.message
+                       or p.location == "/created" for p in report.problems)
+    assert main(["check", "--seeds", str(seeds), "--dist", str(dist)]) == 1
+    assert f"{descriptor}: differs from what a fresh build of {seeds} makes: the seeds hold " \
+        "the documents and metadata of 1.1.0" in capsys.readouterr().out
+    # 1.0.0 kept as its zip only: what to do about its folder says so too.
+    shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    report = check(seeds, dist, jobs=1)
+    [kept] = [p for p in report.problems if p.path == str(dist / "corpuskit-seeds-1.0.0")]
+    assert kept.message.endswith("the seeds hold the documents and metadata of a newer "
+                                 f"release, not of version 1.0.0: {relabel}")
+    assert not any("publish" in p.message for p in report.problems)
+
+
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
         seeds: Path, tmp_path: Path) -> None:
     """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
