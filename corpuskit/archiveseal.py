@@ -163,11 +163,15 @@ def published_for(name: str) -> str | None:
     return name[:-len(SIDECAR_SUFFIX)] if name.lower().endswith(SIDECAR_SUFFIX) else None
 
 
-def ends_in_a_seal(archive: Path) -> bool:
+def ends_in_a_seal(archive: Path, *, follow_links: bool = True) -> bool:
     """Whether ``archive`` ends in a corpuskit seal (whatever it says); False for a file
-    that cannot be read."""
+    that cannot be read. Not ``follow_links``: False for a symbolic link, and for a pipe,
+    socket or device, never waited on (:func:`~corpuskit.regularfiles.open_regular`)."""
+    from .regularfiles import open_regular
+
     try:
-        with archive.open("rb") as handle:
+        with (archive.open("rb") if follow_links
+              else os.fdopen(open_regular(os.fspath(archive)), "rb")) as handle:
             if handle.seek(0, os.SEEK_END) < SEAL_BYTES:
                 return False
             handle.seek(-SEAL_BYTES, os.SEEK_END)

@@ -91,7 +91,7 @@ def a_release_in(folder: Path) -> Path | None:
         if stat.S_ISDIR(mode) and folder_kind(child) == "package":
             return child
         if stat.S_ISREG(mode) and name.lower().endswith(ARCHIVE_SUFFIX) \
-                and ends_in_a_seal(child):
+                and ends_in_a_seal(child, follow_links=False):
             return child
     return None
 

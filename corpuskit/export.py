@@ -41,6 +41,7 @@ from typing import Any, BinaryIO, cast
 import orjson
 
 from .archiveseal import ends_in_a_seal, published_for
+from .dist import a_release_in
 from .errors import OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
@@ -120,7 +121,8 @@ def _check_target(target: Path, package: Path) -> None:
     # A release's published checksum, <archive>.sha256: of its archive, or one to come.
     checked = published_for(target.name)
     archive = target.with_name(checked) if checked is not None else None
-    if archive is not None and archive.suffix.lower() == ".zip" and ends_in_a_seal(archive):
+    if archive is not None and archive.suffix.lower() == ".zip" \
+            and _sealed_file(archive):
         raise UsageError(f"--out {target} would replace the published checksum of the "
                          f"release {archive.name} (validate and load check it against the "
                          "archive); write the export elsewhere, or name it otherwise")
@@ -135,14 +137,21 @@ def _check_target(target: Path, package: Path) -> None:
 
 
 def _holds_releases(folder: Path) -> bool:
-    """Whether ``folder`` holds a corpuskit release: a package folder or a sealed archive."""
+    """Whether ``folder`` holds a corpuskit release, as a folder of releases does
+    (:func:`~corpuskit.dist.a_release_in`): a package folder or a sealed archive, neither
+    through a symbolic link, and a pipe, socket or device named ``.zip`` never opened (a
+    pipe would block the export for ever)."""
+    return a_release_in(folder) is not None
+
+
+def _sealed_file(path: Path) -> bool:
+    """Whether ``path`` is a sealed corpuskit archive: a regular file (a symbolic link not
+    followed, a pipe never waited on) that ends in a seal."""
     try:
-        children = list(folder.iterdir())
+        regular = stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
-    return any(folder_kind(child) == "package" if child.is_dir()
-               else child.suffix.lower() == ".zip" and ends_in_a_seal(child)
-               for child in children if not child.name.startswith("."))
+    return regular and ends_in_a_seal(path, follow_links=False)
 
 
 def _release_at(path: Path, given: Path) -> str | None:
@@ -152,7 +161,7 @@ def _release_at(path: Path, given: Path) -> str | None:
     for folder in path.parents:
         if folder_kind(folder) == "package":
             return f"the package folder {as_given(folder, path, given)}"
-    if ends_in_a_seal(path):  # nothing there, or unreadable: not one
+    if ends_in_a_seal(path, follow_links=False):  # nothing there, or unreadable: not one
         return f"the sealed archive {given}"
     return None
 

@@ -376,6 +376,57 @@ def test_an_export_named_zip_among_releases_is_refused(tmp_path: Path) -> None:
     assert main(["validate", str(dist)]) == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+@pytest.mark.parametrize("out", ["x.zip", "corpus-3.0.0.zip.sha256"],
+                         ids=["a zip beside it", "its published checksum"])
+def test_a_pipe_named_as_a_release_zip_is_never_opened(out: str, package: Path,
+                                                       tmp_path: Path) -> None:
+    """A pipe named dist/corpus-3.0.0.zip was opened to look for a seal, whether dist held
+    releases (an --out named .zip there) or it was the archive of the published checksum
+    an --out would replace: the export waited on it for ever. It is no release (as a folder
+    of releases takes none, :func:`corpuskit.dist.a_release_in`), never opened: the
+    export is written at once, the pipe left as it was."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    pipe = dist / "corpus-3.0.0.zip"
+    os.mkfifo(pipe)
+    done = run_cli(["export", package, "--format", "csv", "--out", dist / out], timeout=30)
+    assert done.code == 0, done.stderr
+    assert done.seconds < 20 and (dist / out).is_file()
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_a_link_to_a_release_is_no_release_an_export_is_refused_beside(
+        package: Path, tmp_path: Path) -> None:
+    """A symbolic link named as a release (to a sealed zip, or to a package folder) is not
+    followed, as a folder of releases (:mod:`corpuskit.dist`) and build never follow one:
+    it makes no folder of releases, so an export named .zip is written beside it, and the
+    link and what it points to are left as they were. A release of its own there is."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    zipped = tmp_path / sample().archive.name
+    shutil.copy(sample().archive, zipped)
+    (dist / zipped.name).symlink_to(zipped)
+    (dist / "corpus-2.0.0").symlink_to(package, target_is_directory=True)
+    before = zipped.read_bytes()
+    allowed = dist / "x.zip"
+    done = run_cli(["export", package, "--format", "csv", "--out", allowed])
+    assert done.code == 0 and allowed.is_file(), done.stderr
+    assert zipped.read_bytes() == before and (dist / zipped.name).is_symlink()
+    # Named as the published checksum of the link: not of a release here either.
+    sidecar = dist / f"{zipped.name}.sha256"
+    done = run_cli(["export", package, "--format", "csv", "--out", sidecar])
+    assert done.code == 0 and sidecar.is_file(), done.stderr
+    sidecar.unlink()
+    # The release itself in dist: the export beside it is refused, as it was.
+    (dist / zipped.name).unlink()
+    shutil.copy(zipped, dist / zipped.name)
+    refused = dist / "y.zip"
+    done = run_cli(["export", package, "--format", "csv", "--out", refused])
+    assert done.code == 2 and "among the releases" in done.stderr, done.stderr
+    assert not refused.exists()
+
+
 def test_an_export_refused_in_a_release_or_seeds_folder_names_them_as_given(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """QA: ``--out dist/x-1.0.0/x.csv`` was refused naming the release folder by its
