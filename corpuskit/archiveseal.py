@@ -165,13 +165,24 @@ def published_for(name: str) -> str | None:
 
 def ends_in_a_seal(archive: Path, *, follow_links: bool = True) -> bool:
     """Whether ``archive`` ends in a corpuskit seal (whatever it says); False for a file
-    that cannot be read. Not ``follow_links``: False for a symbolic link, and for a pipe,
-    socket or device, never waited on (:func:`~corpuskit.regularfiles.open_regular`)."""
-    from .regularfiles import open_regular
+    that cannot be read, and for a pipe, socket or device, never waited on (a build with
+    a pipe where ``<out>.zip`` would be waited for ever: QA). Not ``follow_links``: False
+    for a symbolic link too (:func:`~corpuskit.regularfiles.open_regular`)."""
+    from .regularfiles import check_regular, open_regular
+
+    def opened() -> int:
+        if not follow_links:
+            return open_regular(os.fspath(archive))
+        fd = os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            check_regular(fd, os.fspath(archive))
+        except OSError:
+            os.close(fd)
+            raise
+        return fd
 
     try:
-        with (archive.open("rb") if follow_links
-              else os.fdopen(open_regular(os.fspath(archive)), "rb")) as handle:
+        with os.fdopen(opened(), "rb") as handle:
             if handle.seek(0, os.SEEK_END) < SEAL_BYTES:
                 return False
             handle.seek(-SEAL_BYTES, os.SEEK_END)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,20 @@ def test_a_pipe_given_as_the_target_is_said_to_be_one(tmp_path: Path) -> None:
     assert (problem.code, problem.message) == (
         "not-a-package", "a pipe, not a package folder, package archive or seeds folder; "
         "never read (give the path of a file or folder)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_beside_the_output_folder_named_as_its_zip_is_never_opened(
+        tmp_path: Path) -> None:
+    """A pipe at ``<out>.zip`` was opened to see whether it was the sealed zip of a release
+    whose folder ``--out`` would be (QA): the build waited on it for ever. It is no zip:
+    the build is made at once, the pipe left as it was."""
+    from conftest import make_seeds
+
+    seeds = make_seeds(tmp_path, {"a.txt": "A note\n\nIt rained.\n"})
+    pipe = tmp_path / "out.zip"
+    os.mkfifo(pipe)
+    done = _corpuskit("build", seeds, "--out", tmp_path / "out", "--no-cache", timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert any((tmp_path / "out").glob("*.zip"))
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
