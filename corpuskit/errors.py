@@ -7,6 +7,7 @@ shows a traceback for them. Anything else escaping is a bug in corpuskit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .problems import Problem, ordered
 from .signals import EXIT_INTERRUPTED as EXIT_INTERRUPTED
@@ -40,6 +41,13 @@ class InputError(CorpuskitError):
         self.summary = summary or f"{counted(count, 'problem')} found"
         super().__init__(self.summary)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (a worker's error, sent to the build's process) as it is, never made
+        again through ``__init__``: exceptions are unpickled by calling their class with
+        their ``args`` (here the summary alone, which ``__init__`` would take for the
+        problems), which a subclass's own ``__init__`` may not even take."""
+        return (_restored, (type(self), self.args, self.__dict__))
+
     def __str__(self) -> str:
         """The summary and the first problems, each naming its file: what a caller of the
         library sees (the CLI prints the summary after one line per problem)."""
@@ -52,6 +60,15 @@ class InputError(CorpuskitError):
 
 #: Problems named in the message of an :class:`InputError`.
 _SHOWN = 3
+
+
+def _restored(kind: type[InputError], args: tuple[Any, ...], state: dict[str, Any]
+              ) -> InputError:
+    """An :class:`InputError` (of class ``kind``) as it was pickled (see its ``__reduce__``)."""
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ReleaseProblems(InputError):

@@ -1950,3 +1950,33 @@ def test_build_refusal_orders_problems_by_file_then_line_number() -> None:
     for given in (expected[::-1], expected[3:] + expected[:3]):
         assert list(InputError(given).problems) == expected
     assert "a.md:line 9: same" in str(InputError(expected[::-1])).split("; ")[2]
+
+
+def test_an_input_error_comes_back_from_a_worker_as_it_was_raised() -> None:
+    """A worker's error is pickled to the build's process: it comes back with its
+    problems, summary, skipped files and attributes, whatever its class's ``__init__``
+    takes (unpickling called the class with the summary alone, taken for the problems: a
+    rights pattern that ran without end in a worker broke the pool, "a worker process
+    died", once problems were ordered by their locations)."""
+    import pickle
+
+    from corpuskit.config import ConfigError
+    from corpuskit.errors import InputError
+    from corpuskit.load import PackageIntegrityError
+    from corpuskit.problems import Problem
+    from corpuskit.records import SlowPatternError
+
+    problems = [Problem("corpus.toml", "config-error", "too slow", "extract.rights_patterns[1]"),
+                Problem("a.txt", "empty-document", "empty", "line 3")]
+    slow = SlowPatternError(problems, "a rights pattern runs without end")
+    slow.slow = "the pattern"  # type: ignore[assignment]
+    errors: list[InputError] = [
+        InputError(problems, "2 problems", [("x.txt", "hidden")]), slow,
+        ConfigError(problems, "bad corpus.toml"),
+        PackageIntegrityError("pkg", problems)]
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert back.problems == error.problems and back.summary == error.summary
+        assert back.skipped == error.skipped and str(back) == str(error)
+        assert back.args == error.args and back.__dict__ == error.__dict__
