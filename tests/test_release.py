@@ -663,15 +663,21 @@ def test_a_changelog_entry_never_released_is_refused(seeds: Path, tmp_path: Path
     assert not (tmp_path / "out").exists()
 
 
+def _entries_above_1_0_0(seeds: Path, *versions: str) -> None:
+    """seeds/CHANGELOG.md with ``## [Unreleased]`` and an entry for each of ``versions``
+    (four lines each, the first at line 5) above that of 1.0.0."""
+    changelog = seeds / "CHANGELOG.md"
+    entries = "".join(f"## {version}\n\nA change.\n\n" for version in versions)
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.0.0", f"## [Unreleased]\n\n{entries}## 1.0.0", 1), "utf-8")
+
+
 def test_every_changelog_entry_never_released_is_named_at_its_line(
         seeds: Path, dist: Path, tmp_path: Path) -> None:
     """Three entries of versions never released were one problem at the first one's line
     (QA): each is a problem of its own, at its line, in build's refusal and in check's
     report; setting a version in corpus.toml is advice for the newest alone."""
-    changelog = seeds / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text("utf-8").replace(
-        "## 1.0.0", "## [Unreleased]\n\n## 2.1.0\n\nMid.\n\n## 3.0.0\n\nBig.\n\n"
-        "## v2.0.0\n\nSmall.\n\n## 1.0.0", 1), "utf-8")
+    _entries_above_1_0_0(seeds, "2.1.0", "3.0.0", "v2.0.0")  # at lines 5, 9 and 13
     with pytest.raises(InputError) as caught:
         build(seeds, tmp_path / "out", jobs=1)
     after = "after the version built (1.0.0), never released: the release would ship it as " \
@@ -708,10 +714,7 @@ def test_changelog_entries_never_released_are_named_in_the_order_of_their_lines(
     """Build's refusal names a file's problems by line number, not in the order of their
     messages (1.1.0 before 1.10.0 before 1.2.0) nor of their locations as text (line 13
     before line 5)."""
-    changelog = seeds / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text("utf-8").replace(
-        "## 1.0.0", "## [Unreleased]\n\n## 1.10.0\n\nA.\n\n## 1.2.0\n\nB.\n\n"
-        "## 1.1.0\n\nC.\n\n## 1.0.0", 1), "utf-8")
+    _entries_above_1_0_0(seeds, "1.10.0", "1.2.0", "1.1.0")  # at lines 5, 9 and 13
     with pytest.raises(InputError) as caught:
         build(seeds, tmp_path / "out", jobs=1)
     assert [(p.location, p.message.split(",")[0]) for p in caught.value.problems] == [
