@@ -20,6 +20,7 @@ start-up does, a patch applied before corpuskit is imported) is tested with ``su
 from __future__ import annotations
 
 import faulthandler
+import gc
 import io
 import os
 import selectors
@@ -70,6 +71,12 @@ def _child(entry: Callable[[], int | None], argv: Sequence[str], env: Mapping[st
         os.close(out)
         os.close(err)
         faulthandler.disable()
+        # The test process's objects are never collected here: one in a cycle of garbage
+        # not collected yet that owns a descriptor (a file, a folder held open) closed that
+        # number when the collector ran in the child, by then a file the command had
+        # opened (a build failed now and then: "cannot write .../manifest-sha256.txt: Bad
+        # file descriptor").
+        gc.freeze()
         os.closerange(3, _MAX_FD)  # as subprocess's close_fds: none of the test process's
         for signum in _DEFAULT_AT_START:
             signal.signal(signum, signal.SIG_DFL)
