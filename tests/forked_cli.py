@@ -20,7 +20,6 @@ start-up does, a patch applied before corpuskit is imported) is tested with ``su
 from __future__ import annotations
 
 import faulthandler
-import gc
 import io
 import os
 import selectors
@@ -30,6 +29,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
@@ -57,6 +57,26 @@ def _stream(fd: int, mode: str, errors: str) -> io.TextIOWrapper | None:
                             line_buffering=fd == 2)
 
 
+def _cover_inherited() -> None:
+    """Point every descriptor from 3 on at the null device rather than closing it.
+
+    An object of the test process that holds one of them (a module's cache of folders held
+    open, a file) may close it in the child: closed here, its number went to a file the
+    command opened next, which that object then closed under it (builds in a forked
+    child failed now and then with "cannot write .../manifest-sha256.txt: Bad file
+    descriptor"). Covered, the number stays taken, and such a close closes the null
+    device; none of the test process's files is open in the child either way."""
+    held = [int(name) for name in os.listdir("/proc/self/fd")] \
+        if os.path.isdir("/proc/self/fd") else range(3, _MAX_FD)
+    null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    for fd in held:
+        if fd >= 3 and fd != null:
+            with suppress(OSError):  # not open (the listing's own, or no /proc)
+                os.fstat(fd)
+                os.dup2(null, fd, inheritable=False)
+    os.close(null)
+
+
 def _child(entry: Callable[[], int | None], argv: Sequence[str], env: Mapping[str, str],
            cwd: Path | None, preexec_fn: Callable[[], None] | None, out: int,
            err: int) -> NoReturn:
@@ -71,13 +91,7 @@ def _child(entry: Callable[[], int | None], argv: Sequence[str], env: Mapping[st
         os.close(out)
         os.close(err)
         faulthandler.disable()
-        # The test process's objects are never collected here: one in a cycle of garbage
-        # not collected yet that owns a descriptor (a file, a folder held open) closed that
-        # number when the collector ran in the child, by then a file the command had
-        # opened (a build failed now and then: "cannot write .../manifest-sha256.txt: Bad
-        # file descriptor").
-        gc.freeze()
-        os.closerange(3, _MAX_FD)  # as subprocess's close_fds: none of the test process's
+        _cover_inherited()  # as subprocess's close_fds: none of the test process's
         for signum in _DEFAULT_AT_START:
             signal.signal(signum, signal.SIG_DFL)
         if cwd is not None:
