@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,7 @@ from hypothesis import settings
 from temp_root import choose_temp_root
 
 from corpuskit import BuildResult, build, records
+from corpuskit.config import load_config
 from corpuskit.engine import plan_shards
 from corpuskit.models import RawDocument, SourceRef
 
@@ -40,6 +43,32 @@ SCHEMAS = REPO / "schemas"
 DIST = REPO / "dist"
 SEED_FILE = "000_5126d78043eeafc4.txt"
 SEED_SHA256 = "2e68a5772005630f0f3a8332b32ed7a8bc6952e1e2f6bea7044a26c606d436e5"
+
+#: The committed release of the repository's seeds at the version their corpus.toml says:
+#: the latest, the one a build of seeds/ makes.
+SEED_RELEASE = DIST / load_config(SEEDS).release_name
+#: The first release of the repository's seeds, as committed in dist/: released versions
+#: are never rebuilt, so its bytes stay those it was released with.
+FIRST_RELEASE = DIST / "corpuskit-seeds-1.0.0"
+
+
+def copy_seeds_at_first_release(target: Path) -> Path:
+    """A copy of the repository's seeds/ at ``target``, labelled as they were for their
+    first release: corpus.toml's version and created those of FIRST_RELEASE's
+    datapackage.json (1.0.0, 2026-11-28T00:00:00Z), and CHANGELOG.md the one it ships (its
+    one entry). For the tests that take seeds/ as the template of a corpus released once
+    at 1.0.0: the repository's seeds move on to a later version with each release."""
+    shutil.copytree(SEEDS, target)
+    released = json.loads((FIRST_RELEASE / "datapackage.json").read_bytes())
+    toml = target / "corpus.toml"
+    text = toml.read_text("utf-8")
+    for key in ("version", "created"):
+        text, count = re.subn(rf'(?m)^{key} = ".*"$', f'{key} = "{released[key]}"', text)
+        assert count == 1, f"{SEEDS / 'corpus.toml'}: not one line '{key} = ...' to set"
+    toml.write_text(text, "utf-8")
+    shutil.copyfile(FIRST_RELEASE / "CHANGELOG.md", target / "CHANGELOG.md")
+    return target
+
 
 #: A valid corpus.toml, as a dict; tests override keys with ``config_overrides``.
 BASE_CONFIG: dict[str, Any] = {

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import SEED_RELEASE
+
 import corpuskit
 
 #: Run in a copy of the checkout: only finders of the interpreter's own kind, so that no
@@ -33,7 +35,7 @@ def test_a_checkout_imported_in_place_finds_its_schemas(tmp_path: Path) -> None:
     shutil.copytree(root / "corpuskit", checkout / "corpuskit",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "schemas", checkout / "schemas")
-    release = root / "dist" / "corpuskit-seeds-1.0.0.zip"
+    release = root / "dist" / f"{SEED_RELEASE.name}.zip"
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(checkout), str(release)],
                           cwd=checkout, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import copy_seeds_at_first_release
 from jsonschema import Draft202012Validator
 
 import corpuskit
@@ -47,9 +48,8 @@ def release_of(dist: Path, version: str) -> Path:
 
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
-    """A copy of the repository's seeds with two more documents."""
-    target = tmp_path / "seeds"
-    shutil.copytree(SEEDS, target)
+    """A copy of the repository's seeds, at 1.0.0, with two more documents."""
+    target = copy_seeds_at_first_release(tmp_path / "seeds")
     write_doc(target, "harbour.txt", "The harbour at dawn", "March 3, 2024",
               "Fishing boats return to the harbour before the sun rises over the hills.",
               "The market opens an hour later and the first buyers arrive by bicycle.")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_seeds_at_first_release
 from jsonschema import Draft202012Validator
 
 from corpuskit.cli import main
@@ -142,8 +142,7 @@ def write_doc(seeds: Path, name: str, title: str, date: str, *paragraphs: str) -
 
 def test_a_corpus_through_its_history(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    seeds = copy_seeds_at_first_release(tmp_path / "seeds")
     history = History(seeds, tmp_path / "dist", capsys, monkeypatch)
 
     # -- 1.0.0: the first release is the version in corpus.toml --------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from _validate_support import built, resign, zip_of
-from conftest import DIST
+from conftest import DIST, SEED_RELEASE
 
 from corpuskit.validation import validate
 from corpuskit.validation.descriptor import descriptor_resources
@@ -46,9 +46,8 @@ def test_a_file_corpuskit_does_not_write_is_reported(tmp_path: Path, rel: str) -
 
 
 def test_records_as_parquet_that_no_resource_declares_are_reported(tmp_path: Path) -> None:
-    [seed_release] = [path for path in DIST.iterdir() if path.is_dir()]  # it has Parquet
-    package = tmp_path / "folder" / seed_release.name
-    shutil.copytree(seed_release, package)
+    package = tmp_path / "folder" / SEED_RELEASE.name  # it has Parquet
+    shutil.copytree(SEED_RELEASE, package)
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"] = [r for r in descriptor["resources"]
                                if r["name"] != "documents-parquet"]

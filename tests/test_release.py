@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_seeds_at_first_release
 
 from corpuskit import release, validate
 from corpuskit.build import build
@@ -57,9 +58,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
-    target = tmp_path / "seeds"
-    shutil.copytree(SEEDS, target)
-    return target
+    return copy_seeds_at_first_release(tmp_path / "seeds")
 
 
 @pytest.fixture
@@ -170,13 +169,15 @@ def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
 
 def test_the_repository_corpus_toml_round_trips() -> None:
     text = (SEEDS / "corpus.toml").read_text("utf-8")
-    updated = update_corpus_toml(text, "1.2.3", "2027-01-15T08:00:00Z")
-    assert tomllib.loads(updated) == {**tomllib.loads(text), "version": "1.2.3",
-                                      "created": "2027-01-15T08:00:00Z"}
+    released = tomllib.loads(text)  # the version and time of the seeds' latest release
+    updated = update_corpus_toml(text, "9.2.3", "2037-01-15T08:00:00Z")
+    assert tomllib.loads(updated) == {**released, "version": "9.2.3",
+                                      "created": "2037-01-15T08:00:00Z"}
     changed = [(a, b) for a, b in zip(text.splitlines(), updated.splitlines(), strict=True)
                if a != b]
-    assert changed == [('version = "1.0.0"', 'version = "1.2.3"'),
-                       ('created = "2026-11-28T00:00:00Z"', 'created = "2027-01-15T08:00:00Z"')]
+    assert changed == [
+        (f'version = "{released["version"]}"', 'version = "9.2.3"'),
+        (f'created = "{released["created"]}"', 'created = "2037-01-15T08:00:00Z"')]
 
 
 # -- CHANGELOG.md --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from _validate_support import built
+from conftest import SEED_RELEASE
 from forked_cli import corpuskit_in_child as _corpuskit
 
 import corpuskit
@@ -183,7 +184,7 @@ def test_a_pipe_for_a_releases_descriptor_in_dist_never_blocks(command: str,
     repo = Path(__file__).resolve().parents[1]
     seeds = Path(shutil.copytree(repo / "seeds", tmp_path / "seeds"))
     dist = Path(shutil.copytree(repo / "dist", tmp_path / "dist"))
-    release = next(p for p in sorted(dist.iterdir()) if p.is_dir())
+    release = dist / SEED_RELEASE.name  # the release of the seeds, the latest
     (release / "datapackage.json").unlink()
     os.mkfifo(release / "datapackage.json")
     args = {"build": [str(seeds), "--out", str(dist), "--no-cache"],

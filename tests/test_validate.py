@@ -785,13 +785,13 @@ def test_an_empty_line_is_reported_once_and_counted_as_no_record(tmp_path: Path,
     """An empty line was counted as a record: beside its own problem, the card's and the
     descriptor's counts were called wrong and the Parquet file short of a row, with advice
     to rebuild files that were right (QA). It is one problem, and no record."""
-    from conftest import DIST
+    from conftest import SEED_RELEASE
 
     if package == "sample":
         target = copy_release(tmp_path)
     else:
-        target = tmp_path / "corpuskit-seeds-1.0.0"
-        shutil.copytree(DIST / target.name, target)
+        target = tmp_path / SEED_RELEASE.name
+        shutil.copytree(SEED_RELEASE, target)
         assert (target / "data/documents.parquet").is_file()
     documents = target / "data/documents.jsonl"
     lines = documents.read_bytes().splitlines(keepends=True)

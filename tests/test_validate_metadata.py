@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from _consumers import rewrite_tagmanifest, sample
 from _validate_support import built, records, resign, restate_metadata, write_records
-from conftest import DIST
+from conftest import SEED_RELEASE
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
@@ -40,7 +40,7 @@ MISMATCH = "metadata-mismatch"
 
 #: The intact packages the edits are made to: name → package folder.
 PACKAGES: dict[str, Callable[[], Path]] = {
-    "seed release": lambda: DIST / "corpuskit-seeds-1.0.0",
+    "seed release": lambda: SEED_RELEASE,
     "multilingual, parquet, contributors": lambda: sample().release,
     "messy, no parquet": lambda: built().release,
 }

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from _consumers import rewrite_tagmanifest, sample
-from conftest import DIST, SCHEMAS
+from conftest import SCHEMAS, SEED_RELEASE
 from jsonschema import Draft202012Validator
 
 from corpuskit.deflate import COMPRESSIONS
@@ -43,7 +43,6 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 #: The schema of this checkout (``load_schema`` may find an installed copy's).
 REPORT_SCHEMA = Draft202012Validator(json.loads((SCHEMAS / "report.schema.json").read_text()))
-SEED_RELEASE = DIST / "corpuskit-seeds-1.0.0"
 
 Forgery = Callable[[Any], Any]
 

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_seeds_at_first_release
 from forked_cli import corpuskit_in_child as _corpuskit
 
 from corpuskit import build, release
@@ -64,7 +65,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ``seeds-1.0.0/`` and ``seeds-1.1.0/`` as they were released. Copy before changing."""
     root = tmp_path_factory.mktemp("zip-only")
     seeds, dist = root / "seeds", root / "dist"
-    shutil.copytree(REPO / "seeds", seeds)
+    copy_seeds_at_first_release(seeds)
     assert build(seeds, dist, jobs=1).status == "built"  # 1.0.0, as the seeds record it
     shutil.copytree(seeds, root / "seeds-1.0.0")
     _doc(seeds, "c.txt", "Doc C")
