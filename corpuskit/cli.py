@@ -451,7 +451,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
     Example:
       corpuskit diff dist/corpuskit-seeds-1.0.0 seeds
       corpuskit diff dist/corpuskit-seeds-1.0.0.zip seeds --text
-      corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.0.zip --format json
+      corpuskit diff dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.1 --format json
     """
     from .diff import SideError, render_text
     from .diff import diff as diff_packages
@@ -570,8 +570,8 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
 
     \b
     Example:
-      corpuskit export dist/corpuskit-seeds-1.0.0.zip --format dolma --out seeds.jsonl.gz
-      corpuskit export dist/corpuskit-seeds-1.0.0 --format csv --out seeds.csv
+      corpuskit export dist/corpuskit-seeds-1.0.1.zip --format dolma --out seeds.jsonl.gz
+      corpuskit export dist/corpuskit-seeds-1.0.1 --format csv --out seeds.csv
     """
     from .export import STDOUT
     from .export import export as export_package
@@ -612,7 +612,7 @@ def info_command(path: Path, as_json: bool) -> None:
 
     \b
     Example:
-      corpuskit info dist/corpuskit-seeds-1.0.0.zip
+      corpuskit info dist/corpuskit-seeds-1.0.1.zip
       corpuskit info seeds --json
     """
     from .info import failure_document, info, render, shown_problems
@@ -677,9 +677,9 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     \b
     Example:
       corpuskit validate dist
-      corpuskit validate dist/corpuskit-seeds-1.0.0 dist/corpuskit-seeds-1.0.0.zip
+      corpuskit validate dist/corpuskit-seeds-1.0.1 dist/corpuskit-seeds-1.0.1.zip
       corpuskit validate seeds
-      corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.0.zip
+      corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.1.zip
       corpuskit validate --format github dist
     """
     from .validation import render_github, render_text, validate_all
