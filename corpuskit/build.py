@@ -35,7 +35,7 @@ from .dist import (
     descriptor_created,
     descriptor_of,
     latest_release,
-    latest_release_folder,
+    lending_release_folder,
     not_a_release_folder,
     not_a_zip_file,
     shared_advice,
@@ -423,8 +423,9 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 f"{archive} is where the zip of {config.release_name} goes, but {in_the_way};"
                 f" move it out of {out} (or put the release's zip itself in its place), then "
                 "build again")
-        # The latest release folder lends its raw files (a zip-only release cannot).
-        earlier = latest_release_folder(out, config.name)
+        # The release's own folder, or the latest, lends its raw files (a zip-only
+        # release cannot).
+        earlier = lending_release_folder(out, config.name, config.version)
         newest = latest_release(out, config.name)  # a zip-only release too
         tasks = [ShardTask(index, refs, seeds, writer.root, config.process, cache,
                            config.discover.max_file_bytes,

@@ -355,6 +355,22 @@ def latest_release_folder(dist: Path, name: str) -> tuple[Version, Path] | None:
     return releases[-1] if releases else None
 
 
+def lending_release_folder(dist: Path, name: str, version: str
+                           ) -> tuple[Version, Path] | None:
+    """The release folder whose raw files a build of ``name`` ``version`` in ``dist`` takes
+    for the unchanged ones: that release's own folder when it is there (a build of a
+    release that exists takes its files where they are, neither linked nor looked at
+    again), else the latest release folder (:func:`latest_release_folder`). Before, a
+    build of an older release that exists linked the newer release's files into its
+    temporary folder and removed the links, which changed their ctime: the next build
+    trusted none of the seeds states it had remembered and read every file again."""
+    wanted = Version.parse(version)
+    for found, folder in _named_as_releases(dist, name)[0]:
+        if found == wanted and _folder_damage(folder, name, found) is None:
+            return found, folder
+    return latest_release_folder(dist, name)
+
+
 #: Changed files of a release looked up in the other releases, at most
 #: (:func:`sharing_releases`): a few are enough to tell that they share them.
 _SHARED_LOOKUPS = 100

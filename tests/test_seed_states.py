@@ -541,6 +541,31 @@ def test_a_build_with_nothing_changed_leaves_the_release_untouched(
     _same_as_fresh(seeds, out, tmp_path)
 
 
+def test_a_build_of_an_older_release_leaves_the_newer_one_untouched(
+        settled: None, reads: list[str], tmp_path: Path) -> None:
+    """The build of a release that exists, with a newer release beside it, takes the
+    files of its own folder where they are: it linked the newer release's files into its
+    temporary folder and removed the links, which changed their ctime (the files both
+    releases share), so that the next build of either read every file again."""
+    seeds = make_seeds(tmp_path, DOCS, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=1, cache=cache)
+    _bump(seeds, "1.0.1")
+    assert build(seeds, out, jobs=1, cache=cache).status == "built"
+    newer = out / f"{NAME}-1.0.1"
+    before = _ctimes(newer)
+    _bump(seeds, "1.0.0")
+    reads.clear()
+    time.sleep(0.01)  # a link made now would give another ctime
+    assert build(seeds, out, jobs=1, cache=cache).status == "unchanged"
+    assert reads == []
+    assert _ctimes(newer) == before
+    _bump(seeds, "1.0.1")
+    assert build(seeds, out, jobs=1, cache=cache).status == "unchanged"
+    assert reads == []
+    assert _ctimes(newer) == before
+
+
 def test_a_release_file_changed_in_place_fails_a_build_with_nothing_changed(
         settled: None, reads: list[str], tmp_path: Path) -> None:
     """Its raw file changed with its old size and mtime put back: the ctime shows it, the
