@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import package
+from .archive import zip_signature
 from .archiveseal import ends_in_a_seal
 from .cachenotes import cache_notes
 from .changelog import ahead_problems
@@ -596,7 +597,9 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     except CorpuskitError:
         found = None
     summary = summarize(found) if found is not None else ""
-    if found is not None and not summary and found.old.created != found.new.created:
+    if (found is not None and not summary and found.old.created != found.new.created
+            and _time_alone(found, _member_differs(archive, config.release_name, built,
+                                                   CHANGELOG_NAME), seeds)):
         raise ReleaseExistsError(
             f"{there} with the same documents and metadata, but another release time: "
             f"created is {found.old.created or 'absent'} there and "
@@ -605,6 +608,34 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     raise ReleaseExistsError(
         f"{there} with other content{f' ({summary})' if summary else ''}; released versions "
         f"are immutable: {_bump_advice(seeds, out, config, built)}")
+
+
+def _time_alone(found: Diff | None, changelog_differs: bool, seeds: Path) -> bool:
+    """Whether a release and a build of the same documents and metadata (``found``: the
+    diff of the two) differ in their release time alone, so that building with the
+    release's time makes them equal: their processing settings and outputs are the same,
+    and their CHANGELOG.md too, unless the build wrote its own, dated with its time (the
+    seeds have none). A version set back to an older release's was told to build with
+    that release's time, which then refused it for the settings or CHANGELOG.md (QA)."""
+    if found is None or found.packaging:
+        return False
+    if not changelog_differs:
+        return True
+    try:
+        return read_changelog(seeds) is None
+    except CorpuskitError:
+        return False
+
+
+def _member_differs(archive: Path, root: str, folder: Path, name: str) -> bool:
+    """Whether the member ``root/name`` of the release zip ``archive`` holds other bytes
+    than ``folder/name`` (its CRC-32 and size; either missing or unreadable: it does)."""
+    try:
+        data = (folder / name).read_bytes()
+        members = {member[0]: member[3:] for member in zip_signature(archive)}
+    except (OSError, ValueError):
+        return True
+    return members.get(f"{root}/{name}") != (crc32(data), len(data))
 
 
 def _write_release_archive(folder: Path, target: Path, created: str | None,
@@ -782,11 +813,16 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 f"{held.get('version')}, whose release folder is named as this one's "
                 f"({config.release_name}); set another name than {config.name!r} in "
                 f"{seeds / CONFIG_NAME}, or build it into another --out")
-        from .diff import difference_summary  # only on this error path
+        from .diff import diff, summarize  # only on this error path
 
-        summary = difference_summary(existing, built)
+        try:
+            found: Diff | None = diff(existing, built)
+        except CorpuskitError:
+            found = None
+        summary = summarize(found) if found is not None else ""
         kept, fresh = descriptor_created(existing), descriptor_created(built)
-        if not summary and kept != fresh:  # the same records and metadata, another time
+        if not summary and kept != fresh and _time_alone(
+                found, CHANGELOG_NAME in differing, seeds):  # all else the same
             raise ReleaseExistsError(
                 f"release {config.release_name} already exists in {out} with the same "
                 f"documents and metadata, but another release time: created is "

@@ -23,8 +23,10 @@ from conftest import (
     MESSY_FILES,
     SCHEMAS,
     build_into,
+    corpus_config,
     make_seeds,
     read_records,
+    toml_text,
     tree_bytes,
 )
 from jsonschema import Draft7Validator, Draft202012Validator
@@ -450,6 +452,64 @@ def test_same_content_built_at_another_release_time_says_how_to_build_it_again(
         "created is absent there and 2023-11-14T22:13:20Z in this build; it has none: build "
         "with SOURCE_DATE_EPOCH unset and no created in corpus.toml")
     assert build(seeds, at_zero, source_date_epoch="0", jobs=1).status == "unchanged"
+
+
+@pytest.mark.parametrize("kept_as", ["folder", "zip"])
+def test_a_version_set_back_is_told_the_release_it_holds_not_a_release_time(
+        tmp_path: Path, kept_as: str) -> None:
+    """1.0.1 released a change of settings alone; version set back to 1.0.0 in corpus.toml
+    (created kept at 1.0.1's). The build said 1.0.0 had "the same documents and metadata,
+    but another release time" and to build with 1.0.0's SOURCE_DATE_EPOCH, which was then
+    refused for the settings (QA): the time is not all that differs, so it says to set
+    the version that holds these seeds, as check and release do."""
+    from corpuskit import build
+    from corpuskit.errors import ReleaseExistsError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
+    out = tmp_path / "out"
+    build(seeds, out, source_date_epoch="0", jobs=1)
+    (seeds / "corpus.toml").write_text(toml_text(corpus_config(
+        {"version": "1.0.1", "normalize": {"skip": ["remove-bom"]}})), encoding="utf-8")
+    build(seeds, out, source_date_epoch="100", jobs=1)  # a patch release: settings only
+    (seeds / "corpus.toml").write_text(toml_text(corpus_config(
+        {"normalize": {"skip": ["remove-bom"]}})), encoding="utf-8")  # back to 1.0.0
+    if kept_as == "zip":
+        shutil.rmtree(out / "test-corpus-1.0.0")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, out, source_date_epoch="100", jobs=1)
+    said = str(refused.value)
+    assert "another release time" not in said and "SOURCE_DATE_EPOCH=0" not in said
+    assert said.endswith("these seeds hold the documents and metadata of 1.0.1 "
+                         f"({out / 'test-corpus-1.0.1'}): set version = \"1.0.1\" in "
+                         f"{seeds / 'corpus.toml'} to build 1.0.1 again, or change them and "
+                         f"run 'corpuskit release --seeds {seeds} --out {out}'")
+
+
+def test_a_changed_changelog_built_at_another_release_time_is_other_content(
+        tmp_path: Path) -> None:
+    """CHANGELOG.md edited since the release and built at another time: the release time
+    was said to be all that differs, and building at the release's time was refused for
+    CHANGELOG.md (QA). A build that writes its own CHANGELOG.md (the seeds have none), dated
+    with its time, still differs in the time alone."""
+    from corpuskit import build
+    from corpuskit.errors import ReleaseExistsError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
+    out, own = tmp_path / "out", tmp_path / "own"
+    build(seeds, own, source_date_epoch="0", jobs=1)  # its CHANGELOG.md is the build's
+    with pytest.raises(ReleaseExistsError, match="but another release time"):
+        build(seeds, own, source_date_epoch="100", jobs=1)
+    (seeds / "CHANGELOG.md").write_text("# Changes\n\n## 1.0.0\n\nFirst.\n", "utf-8")
+    build(seeds, out, source_date_epoch="0", jobs=1)
+    (seeds / "CHANGELOG.md").write_text("# Changes\n\n## 1.0.0\n\nThe first.\n", "utf-8")
+    for kept_as in ("folder", "zip"):
+        if kept_as == "zip":
+            shutil.rmtree(out / "test-corpus-1.0.0")
+        with pytest.raises(ReleaseExistsError) as refused:
+            build(seeds, out, source_date_epoch="100", jobs=1)
+        said = str(refused.value)
+        assert "another release time" not in said, kept_as
+        assert "with other content" in said and "bump the version" in said, kept_as
 
 
 def test_a_new_document_also_needs_a_new_version(tmp_path: Path) -> None:
