@@ -627,6 +627,20 @@ def _time_alone(found: Diff | None, changelog_differs: bool, seeds: Path) -> boo
         return False
 
 
+def release_time_alone(existing: Path, built: Path, changelog_differs: bool,
+                       seeds: Path) -> bool:
+    """Whether the release folder ``existing`` and a fresh build of ``seeds`` (``built``)
+    hold the same documents and metadata and differ in their release time alone
+    (:func:`_time_alone`; ``changelog_differs``: their CHANGELOG.md differ)."""
+    from .diff import diff, summarize  # only on this error path
+
+    try:
+        found = diff(existing, built)
+    except CorpuskitError:
+        return False
+    return not summarize(found) and _time_alone(found, changelog_differs, seeds)
+
+
 def _member_differs(archive: Path, root: str, folder: Path, name: str) -> bool:
     """Whether the member ``root/name`` of the release zip ``archive`` holds other bytes
     than ``folder/name`` (its CRC-32 and size; either missing or unreadable: it does)."""

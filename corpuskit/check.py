@@ -22,7 +22,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
-from .build import build, every_seeds_problem, relabel_advice, unfinished_release
+from .build import (
+    build,
+    every_seeds_problem,
+    relabel_advice,
+    release_time_alone,
+    unfinished_release,
+)
 from .compare import (
     archive_differences,
     archives_match,
@@ -206,6 +212,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                            f"'{build_command}', which puts it back"))
             shared = (sharing_releases(dist, config.name, release, differing) if edited
                       else {})  # the releases that share a changed file (hard-linked)
+            # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
+            # nothing else differs (QA: a changed document built at another time was told
+            # the time to build with, and nothing of the change, nor to release it).
+            time_alone = (DESCRIPTOR in differing and fresh != kept and not edited
+                          and relabel is None and release_time_alone(
+                              release, result.release, CHANGELOG_NAME in differing, seeds))
             for rel in differing:
                 edited_here = edited and (blamed is None or rel in blamed)
                 if rel not in present and f"{rel}/" in present:
@@ -242,7 +254,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                f"hold the documents and metadata of {newest[0]} "
                                f"({newest[1]}), not of {config.version}, the version in "
                                f"{seeds / CONFIG_NAME}: {relabel}")
-                elif rel == DESCRIPTOR and fresh == kept:  # else: /created says why
+                elif rel == DESCRIPTOR and not time_alone:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
                     command_line = command("release", seeds=seeds, out=dist, arguments=(
@@ -256,7 +268,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
-            if DESCRIPTOR in differing and fresh != kept and not edited and relabel is None:
+            if time_alone:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept or 'absent'} in dist/ and "
                                         f"{fresh or 'absent'} in a fresh build: "

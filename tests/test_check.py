@@ -218,6 +218,33 @@ def test_other_time_stamp_is_explained(repo: Path) -> None:
                         f'and created = "{kept}" in corpus.toml)')
 
 
+@pytest.mark.parametrize("change", ["document", "settings", "changelog"])
+def test_seeds_changed_and_built_at_another_time_are_told_to_release(
+        repo: Path, change: str) -> None:
+    """Seeds changed since the release, checked with another SOURCE_DATE_EPOCH (a CI
+    job's): the one piece of advice was the release time to build with, which leaves the
+    change (datapackage.json "differs", nothing more), so that check failed again once
+    followed (QA). The change is told, with the release that publishes it; the time alone
+    only where nothing else differs (test_other_time_stamp_is_explained)."""
+    seeds = repo / "seeds"
+    if change == "document":
+        (seeds / "nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    elif change == "settings":
+        toml = seeds / "corpus.toml"
+        toml.write_text(toml.read_text("utf-8") + '\n[normalize]\nskip = ["remove-bom"]\n',
+                        "utf-8")
+    else:
+        (seeds / "CHANGELOG.md").write_text("# Changelog\n\nNotes written since.\n", "utf-8")
+    report = check(seeds, repo / "dist", source_date_epoch="1800000000", jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    assert not [p for p in report.problems if p.location == "/created"], report.problems
+    [advice] = [p.message for p in report.problems
+                if p.path == str(release / "datapackage.json")]
+    bump = "" if change == "document" else " patch"
+    assert (f"the seeds changed since version 1.0.0 was released (to publish the change, "
+            f"run 'corpuskit release{bump} --seeds {seeds} --out {repo / 'dist'}'") in advice
+
+
 def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[str],
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.rmtree(repo / "dist/validate-sample-1.0.0")
