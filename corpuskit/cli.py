@@ -835,6 +835,16 @@ def _run(argv: Sequence[str] | None) -> int:
             "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner"))
         return CorpuskitError.exit_code
     except OSError as error:
+        if _working_folder_gone(error):
+            # Removed or moved since the shell entered it (an rm -rf and a fresh clone in
+            # another terminal): a relative path, or the default seeds, met a traceback
+            # (QA). A usage error, as a path that does not exist is.
+            _report_error(UsageError(
+                "the current folder no longer exists (it was removed or moved after this "
+                "shell entered it), so no path relative to it can be found: cd into the "
+                "corpus repository again (cd \"$PWD\" if it was made anew at the same "
+                "path), or give absolute paths"))
+            return UsageError.exit_code
         if error.errno != errno.ENAMETOOLONG:
             raise
         # A working folder deeper than the system's longest path (PATH_MAX) makes even a
@@ -846,6 +856,18 @@ def _run(argv: Sequence[str] | None) -> int:
                                   "shorter path, or give shorter paths"))
         return OutputError.exit_code
     return 0
+
+
+def _working_folder_gone(error: OSError) -> bool:
+    """Whether ``error`` is the working folder's own absence: ``os.getcwd()``, which
+    resolving a relative path calls, names no file when it fails."""
+    if error.errno != errno.ENOENT or error.filename is not None:
+        return False
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    return False
 
 
 if __name__ == "__main__":  # pragma: no cover

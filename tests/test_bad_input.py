@@ -1751,6 +1751,35 @@ def test_run_outside_a_corpus_repository_says_where_to_run(
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("command", [
+    ["info"], ["build", "--json"], ["check"], ["release", "--dry-run"],
+    ["build", "{seeds}", "--out", "dist"],
+    ["export", "{package}", "--format", "csv", "--out", "x.csv"],
+])
+def test_a_working_folder_removed_is_said_not_a_traceback(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Run in a folder removed since the shell entered it (a repository deleted and
+    cloned again in another terminal), the default seeds and a relative --out crashed
+    with a traceback from os.getcwd() (QA): a usage error saying so and what to do."""
+    seeds = make_seeds(tmp_path, GOOD)
+    package = tmp_path / "made/test-corpus-1.0.0.zip"
+    if "export" in command:
+        assert main(["build", str(seeds), "--out", str(package.parent), "--no-cache"]) == 0
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    capsys.readouterr()
+    assert main([part.format(seeds=seeds, package=package) for part in command]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    assert err == ("corpuskit: error: the current folder no longer exists (it was removed or "
+                   "moved after this shell entered it), so no path relative to it can be "
+                   'found: cd into the corpus repository again (cd "$PWD" if it was made anew '
+                   "at the same path), or give absolute paths\n")
+
+
 def test_a_metadata_problem_hides_no_document_problem(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A blank keyword in corpus.toml was the only problem validate, build and check
