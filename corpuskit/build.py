@@ -718,7 +718,7 @@ def _bump_advice(seeds: Path, out: Path, config: CorpusConfig, built: Path) -> s
     if newest is None or newest[0] <= Version.parse(config.version):
         return (f"bump the version with '{release}' "
                 f"('{command('release', seeds=seeds, out=out, arguments=('patch',))}' when "
-                "only settings or outputs changed, not documents or metadata)")
+                "only settings, outputs or CHANGELOG.md changed, not documents or metadata)")
     from .diff import diff  # only on this error path
 
     version, path = newest
