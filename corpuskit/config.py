@@ -274,6 +274,93 @@ def _inside_text(text: str, error: str, stop: tuple[int, int] | None
     return line, at - starts[line - 1] + 1, what, said
 
 
+#: A word TOML reads as a value when quoted (``oops``, ``tru``, ``1.2.3``, ``2023-13-45``).
+_BARE_WORD = re.compile(r"[\w.:+-]+")
+#: What stands where tomllib stopped: up to a space, separator, bracket or comment.
+_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
+
+
+def _open_brackets(text: str, start: int, at: int) -> tuple[list[int], bool]:
+    """Reading corpus.toml from ``start`` (where a statement begins), the positions of the
+    brackets (``[`` or ``{``) still open at ``at``, and whether they are all closed after
+    it (the value holding ``at`` ends later: what is wrong is at ``at``, not a value
+    never closed). Strings and comments are skipped."""
+    pos, held = start, None
+    opened: list[int] = []
+    while pos < len(text):
+        if held is None and pos >= at:
+            held = list(opened)
+            if not held:
+                break
+        char = text[pos]
+        if char == "#":
+            newline = text.find("\n", pos)
+            pos = len(text) if newline == -1 else newline
+            continue
+        if char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, pos) else char
+            pos += len(quote)
+            while pos < len(text) and not text.startswith(quote, pos):
+                if len(quote) == 1 and text[pos] == "\n":
+                    break  # a one-line string ends at its line
+                pos += 2 if text[pos] == "\\" and quote == '"' else 1
+            pos += len(quote)
+            continue
+        if char in "[{":
+            opened.append(pos)
+        elif char in "]}" and opened:
+            opened.pop()
+            if held is not None and not opened:
+                return held, True
+        pos += 1
+    return held or [], False
+
+
+def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: int
+                  ) -> tuple[int, int, str, str] | None:
+    """``(line, column, what, said)`` of what tomllib refused (``error``, stopped at
+    ``stop``) inside an array or inline table that is closed after it, in the statement
+    that begins on line ``first``: a word without quotes, a value without a comma before
+    it, an inline table going on past its line's end. Such a value spanning lines was told
+    as never closed, at its first line (QA). None for any other error."""
+    if stop is None:
+        return None
+    text = text.replace("\r\n", "\n")  # as tomllib reads it: its positions are in this
+    starts = [0] + [found.end() for found in re.finditer("\n", text)]
+    if stop[0] > len(starts) or first > len(starts):
+        return None
+    at = min(starts[stop[0] - 1] + stop[1] - 1, len(text))
+    opened, closed = _open_brackets(text, starts[first - 1], at)
+    if not opened or not closed:
+        return None
+    begins = max(text.rfind(char, 0, at) for char in " \t\n,[{") + 1
+    if error.startswith("Unclosed array") and begins < at:
+        at = begins  # stopped inside a word (1.2.3, 2023-13-45): the word is the value
+        error = "Invalid value"
+    token = _TOKEN.match(text, at)
+    written = token.group(0) if token else text[at:at + 1]
+    if error.startswith("Invalid value") and token:
+        what = f"'{written}'"
+        said = (f'is no TOML value: write text in double quotes ("{written}"); true, '
+                "false, numbers and dates go without" if _BARE_WORD.fullmatch(written) else
+                "begins no TOML value: write text in double quotes (https://toml.io shows "
+                "the syntax)")
+    elif error.startswith("Unclosed array") and text[opened[-1]] == "[" and token:
+        what = f"'{written}'"
+        said = ("follows a value of the array with no comma between: separate its values "
+                "with ','")
+    elif (error.startswith("Invalid initial character for a key part")
+          and text[opened[-1]] == "{" and text[at:at + 1] == "\n"):
+        at = opened[-1]
+        what = "'{'"
+        said = ("opens an inline table that goes on past the end of its line: TOML keeps an "
+                "inline table on one line; join its lines")
+    else:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return line, at - starts[line - 1] + 1, what, said
+
+
 def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
@@ -619,9 +706,11 @@ def load_config(seeds: Path) -> CorpusConfig:
         found_stop = re.search(r"at line (\d+), column (\d+)\)", reason)
         stop = (int(found_stop.group(1)), int(found_stop.group(2))) if found_stop else None
         string = None if opened is None else _string_open_at(text, opened, stop)
-        inside = _inside_text(text, reason, stop)
+        inside = _inside_text(text, reason, stop) or _inside_value(
+            text, reason, stop, opened or (stop[0] if stop else 0))
         if inside is not None:
-            # An escape or control character in a string or comment: its own line and
+            # An escape or control character in a string or comment, a word without
+            # quotes, a missing comma, an inline table spanning lines: its own line and
             # column, not the first line of a value spanning lines that holds it (QA).
             # tomllib's position, past an escape (the next line's, past a "\" ending one),
             # is left out: the one named is where to correct it.

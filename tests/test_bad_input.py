@@ -452,6 +452,40 @@ def test_an_invalid_escape_on_one_line_is_told_what_to_write(
                     + " [config-error]"), line
 
 
+QUOTE_ADVICE = ("is no TOML value: write text in double quotes (\"{word}\"); true, false, "
+                "numbers and dates go without")
+
+
+@pytest.mark.parametrize(("key", "value", "said"), [
+    ("keywords", '[\n  "news",\n  oops,\n]', "Invalid value; 'oops' on line 4, column 3 (in "
+     "'keywords') " + QUOTE_ADVICE.format(word="oops")),
+    ("keywords", '[\n  "news",\n  1.2.3,\n]', "Unclosed array; '1.2.3' on line 4, column 3 "
+     "(in 'keywords') " + QUOTE_ADVICE.format(word="1.2.3")),
+    ("keywords", '[\n  "news"\n  "english",\n]', "Unclosed array; '\"english\"' on line 4, "
+     "column 3 (in 'keywords') follows a value of the array with no comma between: "
+     "separate its values with ','"),
+    ("licenses", '[\n  { name = "CC0-1.0" },\n  { name = CC0 },\n]', "Invalid value; 'CC0' "
+     "on line 4, column 12 (in 'licenses') " + QUOTE_ADVICE.format(word="CC0")),
+    ("licenses", '[\n  { name = "CC0-1.0",\n    title = "CC0" },\n]', "Invalid initial "
+     "character for a key part; '{' on line 3, column 3 (in 'licenses') opens an inline "
+     "table that goes on past the end of its line: TOML keeps an inline table on one line; "
+     "join its lines"),
+], ids=["bare-word", "bare-version", "no-comma", "inline-table-word", "inline-table-lines"])
+def test_an_error_inside_an_array_spanning_lines_is_named_at_its_own_line(
+        key: str, value: str, said: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A word without quotes in an array spanning lines was named at the array's first
+    line, told as a value not closed (QA): its own line and column are named, with the key
+    and what to write; so are a missing comma and an inline table spanning lines."""
+    lines = toml_text(corpus_config({key: None})).splitlines(keepends=True)
+    toml = lines[0] + f"{key} = {value}\n" + "".join(lines[1:])
+    [line] = config_problems(tmp_path, capsys, toml)
+    at = re.search(r" on line (\d+)", said)
+    assert at is not None
+    assert line == (f"error: corpus.toml:line {at.group(1)}: not valid TOML: {said} "
+                    "[config-error]"), line
+
+
 @pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
                                               ("[decode]\n[decode]\n", "'[decode]'")])
 def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
