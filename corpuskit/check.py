@@ -36,7 +36,8 @@ from .compare import (
     not_compared_reason,
     unreadable_member,
 )
-from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
+from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
+from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
     descriptor_created,
@@ -52,6 +53,7 @@ from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
 from .regularfiles import folder_not_entered
+from .release import packaging_changed
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
@@ -138,7 +140,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{blocking}: move it out of {dist}, then run "
                                 f"'{build_command}' to put the folder there"))
     folder_removed = zip_read and blocking is None and not release.is_dir()  # said below
+    # This version neither released nor in the way: the seeds may hold another release's
+    # content under it (then to be labelled so, below).
+    unreleased = blocking is None and not release.is_dir() and not zipped \
+        and in_the_way is None
+    absent = None  # the problem of this version's folder, not in dist: its index
     if blocking is None and not release.is_dir() and not zipped:
+        absent = len(problems)
         problems.append(Problem(str(release), "missing-file",
                                 f"the release of {seeds} (version {config.version}) is not in "
                                 f"{dist}; run '{build_command}' or "
@@ -165,10 +173,19 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         # Seeds that hold that newer release's documents and metadata under their version
         # are to be labelled so, as build and release say: neither restored nor released
         # again, which release refuses (QA: check advised it).
-        relabel = _relabel(seeds, dist, config.version, newest, result.release)
+        relabel = _relabel(seeds, dist, config, newest, result.release,
+                           unreleased=unreleased)
         if relabel is not None and behind is not None:
             problems[behind] = replace(problems[behind], message=(
                 f"{newer}, and the seeds hold its documents and metadata: {relabel}"))
+        # Nor built or released as a version of their own, which release refuses (QA:
+        # check said to run build or release): that release's version is theirs to take.
+        held = (f", and the seeds hold the documents and metadata of {newest[0]} "
+                f"({newest[1]}) under this version, never released: {relabel}"
+                if relabel is not None and unreleased and newest is not None else "")
+        if held and absent is not None:
+            problems[absent] = replace(problems[absent], message=(
+                f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
         differing: list[str] = []
         edited = False
         if folder_read and release.is_dir():
@@ -281,6 +298,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                     config.name, config.version, release, seeds, dist,
                     settings=_same_content(release, result.release))
                 if release.is_dir() and differing and not edited
+                else f"{missing_archive}{held}" if held
                 else f"{missing_archive}; run '{build_command}'")))
         matched = zip_read and archives_match(result.archive, archive)
         if zip_read and not matched:
@@ -366,12 +384,16 @@ def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
             f"{name}")
 
 
-def _relabel(seeds: Path, dist: Path, version: str, newest: tuple[Version, Path] | None,
-             built: Path) -> str | None:
+def _relabel(seeds: Path, dist: Path, config: CorpusConfig,
+             newest: tuple[Version, Path] | None, built: Path, *, unreleased: bool
+             ) -> str | None:
     """What build and release say to do (:func:`~corpuskit.build.relabel_advice`) when the
     seeds (built into ``built``) hold the documents and metadata of ``newest``, the latest
-    release in ``dist``, newer than their ``version``; else None."""
-    if newest is None or newest[0] <= Version.parse(version):
+    release in ``dist``, under another version: one older than it, or one never released
+    (``unreleased``: older or newer), with its processing settings, outputs and
+    CHANGELOG.md too, as release says; else None."""
+    version = Version.parse(config.version)
+    if newest is None or newest[0] == version or (newest[0] < version and not unreleased):
         return None
     from .diff import diff  # only when dist/ holds a release newer than the seeds'
 
@@ -379,7 +401,10 @@ def _relabel(seeds: Path, dist: Path, version: str, newest: tuple[Version, Path]
         found = diff(newest[1], built)
     except CorpuskitError:  # its problems are said where it is checked
         return None
-    return relabel_advice(seeds, dist, str(newest[0]), found) if found.bump == "none" else None
+    if found.bump != "none" or (unreleased and packaging_changed(
+            config, newest[1], read_changelog(seeds))):
+        return None
+    return relabel_advice(seeds, dist, str(newest[0]), found)
 
 
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,

@@ -478,7 +478,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             missing = (f"{config.name} {previous} ({previous_path}) has no zip beside it: a "
                        "build or release was interrupted after the folder was in place (or "
                        "the zip was removed)")
-            if required == "none" and _packaging_changed(config, previous_path,
+            if required == "none" and packaging_changed(config, previous_path,
                                                          old_changelog):
                 raise ReleaseError(unfinished_release(config.name, previous, previous_path,
                                                       seeds, dist, settings=True))
@@ -487,14 +487,14 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                    " to write its zip, which finishes it")
             raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
                                                   dist))
-        if required == "none" and (bump is None or not _packaging_changed(
+        if required == "none" and (bump is None or not packaging_changed(
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
             restore = (f" (its zip only, the folder removed: "
                        f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
                        if zip_only and config.version == previous else "")
-            if config.version != previous and not _packaging_changed(
+            if config.version != previous and not packaging_changed(
                     config, previous_path, old_changelog):
                 # These seeds are that release under another version, which build refuses
                 # with these words: said, not only "nothing to release" (QA).
@@ -676,7 +676,7 @@ def _other_version(version: str, latest: Version, releases: Releases) -> str:
     return " (not released)"
 
 
-def _packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None
+def packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None
                        ) -> bool:
     """Whether a release of ``config`` would differ from the release at ``previous`` in
     its processing settings, its outputs (the Parquet file) or its CHANGELOG.md (the

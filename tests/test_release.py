@@ -1075,6 +1075,40 @@ def test_seeds_of_a_release_under_another_version_are_told_so_by_check(
     assert not any("publish" in p.message for p in report.problems)
 
 
+@pytest.mark.parametrize("version", ["1.0.5", "1.2.0"])
+def test_seeds_of_a_release_under_a_version_never_released_are_told_so_by_check(
+        version: str, seeds: Path, dist: Path) -> None:
+    """Seeds that hold 1.1.0's content under a version never released, below or above it:
+    check said to run build or release (QA), and release refuses them, saying to set the
+    version to 1.1.0. Check says what release says, of the folder and the zip not there."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"',
+                                                    f'version = "{version}"'), "utf-8")
+    newer = dist / "corpuskit-seeds-1.1.0"
+    relabel = (f"set version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and "
+               f"run 'corpuskit release --seeds {seeds} --out {dist}'")
+    with pytest.raises(ReleaseError) as caught:  # what release says, in its words
+        release(seeds, dist, jobs=1)
+    assert str(caught.value).endswith(f": {relabel}")
+    held = (f", and the seeds hold the documents and metadata of 1.1.0 ({newer}) under "
+            f"this version, never released: {relabel}")
+    report = check(seeds, dist, jobs=1)
+    said = {p.path: p.message for p in report.problems}
+    folder = dist / f"corpuskit-seeds-{version}"
+    assert said[str(folder)] == (f"the release of {seeds} (version {version}) is not in "
+                                 f"{dist}{held}")
+    assert said[f"{folder}.zip"] == f"the archive of version {version} is not in {dist}{held}"
+    assert not any("corpuskit build" in message for message in said.values())
+    # Changed since 1.1.0: a version of their own, to be built or released.
+    write_doc(seeds, "three.txt", "Three", "The third document, about rivers.")
+    said = {p.path: p.message for p in check(seeds, dist, jobs=1).problems}
+    assert said[str(folder)].endswith(f"is not in {dist}; run 'corpuskit build {seeds} --out "
+                                      f"{dist}' or 'corpuskit release --seeds {seeds} --out "
+                                      f"{dist}'")
+
+
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
         seeds: Path, tmp_path: Path) -> None:
     """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
