@@ -835,7 +835,9 @@ def test_a_folder_of_releases_that_cannot_be_read_is_named_so(mode: int, tmp_pat
     "kind": "seeds"): nothing in it can be seen, and it is not named as a release, so it
     was taken for one (QA). check said it "is no folder of releases", and of one it could
     list but not enter it gave an error on its datapackage.json. Each now says it cannot
-    be read, by this user, and what to grant; build and release as they did."""
+    be read, by this user, and what to grant; build and release as they did. One listed,
+    not entered (600), whose kind validate said could not be told, is named a folder of
+    releases by the names it lists (QA); the others are not guessed at."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     dist = tmp_path / "dist"
     assert run_here(build_args(seeds, dist)).code == 0
@@ -852,9 +854,16 @@ def test_a_folder_of_releases_that_cannot_be_read_is_named_so(mode: int, tmp_pat
     for done in (validated, as_json, checked, built, released):
         assert done.code == 1, done.stdout + done.stderr
         assert "Traceback" not in done.stdout + done.stderr
+    name = next(p.name for p in dist.iterdir() if p.is_dir())
+    # Listed, not entered (600), it was said to be what cannot be told (QA): its names tell.
     assert validated.stdout.splitlines() == [
         f"{dist}: this folder cannot be read (Permission denied): make it readable to this user "
-        "(chmod a+rx), or run corpuskit as its owner [unreadable-file]",
+        "(chmod a+rx), or run corpuskit as its owner" + (
+            f"; by the names it lists, it is a folder of releases (2 releases: {name}/, "
+            f"{name}.zip), none of them checked" if mode == 0o600 else "")
+        + " [unreadable-file]",
+        f"{dist}: 1 problem: this user may not enter it, a folder of releases by the names it "
+        "lists, so none of its releases can be read; nothing checked" if mode == 0o600 else
         f"{dist}: 1 problem: this user may not read it, so what it is (a seeds folder, a "
         "package folder or a folder of releases) cannot be told; nothing checked"]
     report = json.loads(as_json.stdout)
@@ -862,7 +871,6 @@ def test_a_folder_of_releases_that_cannot_be_read_is_named_so(mode: int, tmp_pat
         ("unreadable", ["unreadable-file"]), report
     jsonschema.validate(report, load_schema("report.schema.json"))
     doing = "enter" if mode == 0o600 else "list"  # 600: listed, not entered
-    name = next(p.name for p in dist.iterdir() if p.is_dir())
     assert checked.stdout.splitlines() == [
         f"{dist}: --dist cannot be read: this user may not {doing} it (Permission denied); "
         f"make it readable and enterable for this user (chmod u+rx {dist}), or pass the "

@@ -50,6 +50,7 @@ from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems
 from .report import (
+    LISTED_RELEASES,
     NAMED_AS_A_RELEASE,
     RELEASE_ZIP,
     STOPPED,
@@ -170,6 +171,27 @@ def _listed_kind(folder: Path) -> str | None:
     if CONFIG_NAME in names and len(markers) <= 1:
         return "seeds"
     return "package" if markers else None
+
+
+#: How many of the releases a folder that cannot be entered lists are named.
+_NAMES_SHOWN = 4
+
+
+def _listed_releases(folder: Path) -> list[str]:
+    """The releases a folder that can be listed, not entered (chmod 600), holds by the
+    names it lists, sorted: ``<name>-<version>/`` folders (as the listing tells its
+    entries' types, nothing opened) and ``<name>-<version>.zip``. Empty if it cannot be
+    listed, a listing does not tell its entries' types, or it holds no release."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name
+                     for entry in entries if not entry.name.startswith(".")]
+    except OSError:  # not listed, or a type to be found by a stat it may not make
+        return []
+    return sorted((name for name in found
+                   if (name.endswith("/") and _RELEASE_NAME.match(name[:-1]))
+                   or (name.lower().endswith(".zip") and _RELEASE_NAME.match(name[:-4]))),
+                  key=lambda name: name.removesuffix("/"))  # a folder before its zip
 
 
 def releases_in(folder: Path) -> list[Path]:
@@ -295,9 +317,16 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     jobs = checked_jobs(jobs)
     denied = unreadable_given(target)
     if denied is not None:  # its permissions, not its content: no guess at what it holds
-        return ValidationReport(shown, _given_kind(target),
-                                (Problem(".", denied.code, denied.message),), mode=mode,
-                                reproduce=reproduce)
+        given = _given_kind(target)
+        listed = _listed_releases(target) if given == UNREADABLE else []
+        # A folder of releases listed, not entered (chmod 600): its names tell (QA).
+        told = (f"; {LISTED_RELEASES} ({counted(len(listed), 'release')}: "
+                + ", ".join(listed[:_NAMES_SHOWN])
+                + (", ..." if len(listed) > _NAMES_SHOWN else "") + "), none of them checked"
+                if listed else "")
+        return ValidationReport(shown, given,
+                                (Problem(".", denied.code, denied.message + told),),
+                                mode=mode, reproduce=reproduce)
     kind = detect_kind(target)
     if kind is None:
         releases = releases_in(target)

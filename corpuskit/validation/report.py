@@ -26,6 +26,9 @@ REPORT_VERSION = 1
 #: whose files can be seen, not named as a release: seeds, or a folder of releases?).
 UNREADABLE = "unreadable"
 KINDS = ("seeds", "package", "archive", "release", UNREADABLE)
+#: How the problem of a folder that can be listed, not entered, goes on when the names it
+#: lists are those of releases: what it is can be told, though none of them can be read.
+LISTED_RELEASES = "by the names it lists, it is a folder of releases"
 #: How the problem of a release in a folder of releases that is not read begins.
 NAMED_AS_A_RELEASE = "named as a release in"
 #: How ``check`` begins the problem of another corpus's release in dist/, named as one of
@@ -161,6 +164,12 @@ class ValidationReport:
             return f"{self.target}: not read; nothing checked"
         if refusals:
             return f"{self.target}: not a seeds folder, package or archive; nothing checked"
+        if self.kind == UNREADABLE and any(LISTED_RELEASES in p.message
+                                           for p in self.problems):
+            # Its names tell what it is (QA: said not to be told): no release is read.
+            return (f"{self.target}: {problems}: this user may not enter it, a folder of "
+                    "releases by the names it lists, so none of its releases can be read; "
+                    "nothing checked")
         if self.kind == UNREADABLE:  # never guessed (QA: an unreadable dist/ was "seeds")
             may = "reach" if any(p.message.startswith("cannot be reached")
                                  for p in self.problems) else "read"
