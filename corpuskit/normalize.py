@@ -7,6 +7,7 @@ default never lowercases, strips accents or drops punctuation; lossy steps run o
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import threading
@@ -20,7 +21,7 @@ import ftfy
 from ftfy import fixes
 from ftfy.badness import BADNESS_RE
 from ftfy.badness import is_bad as _ftfy_is_bad
-from ftfy.chardata import CONTROL_CHARS
+from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS
 
 from .config import NormalizeConfig
 
@@ -385,6 +386,12 @@ def fix_encoding_short_lines(text: str) -> str:
     ftfy repairs is left as it is, and so is any line the transcoding does not read whole
     (``Crème brûlée``, ``Się``: characters outside the code page, or bytes no UTF-8).
 
+    ftfy names the first of its code pages that repairs a line: latin-1 for Swedish
+    ``fÃ¶reslÃ¥r``, which windows-1252 repairs alike, though a title ``Ã…rsrapport`` of
+    the same text needs windows-1252 (QA: left as it was). A line no plan of ftfy's reads
+    is read, failing those, with a plan of ftfy's code pages that repairs every line ftfy
+    repaired with one of its plans exactly as that plan does (:func:`_reads_alike`).
+
     The lines ftfy repairs are left to :func:`fix_encoding`, which runs next (each line on
     its own, as decoding judges them): the two run only together (``_NEEDS``).
     """
@@ -397,20 +404,31 @@ def fix_encoding_short_lines(text: str) -> str:
     if not unseen:
         return _tell_looks_bad(text, True)
     plans: list[Transcoding] = []
+    repaired: dict[Transcoding, list[str]] = {}  # a plan: the lines ftfy repairs with it
+    alike: list[Transcoding] | None = None  # found once every plan is known
     with _ftfy_asking_looks_bad():
         # The plans are found only as far as the lines need them (ftfy's repair of the
         # first line it repairs usually reads all of them).
-        more = (plan for line in lines if not line.isascii() and looks_bad(line)
+        more = ((plan, line) for line in lines if not line.isascii() and looks_bad(line)
                 for plan in [_transcoding(line)] if plan is not None)
         changed = False
         for i in unseen:
             line = lines[i]
             fixed = next((read for plan in plans
                           if (read := _read_with(line, plan)) is not None), None)
-            while fixed is None and (plan := next(more, None)) is not None:
+            while fixed is None and (found := next(more, None)) is not None:
+                plan = found[0]
+                repaired.setdefault(plan, []).append(found[1])
                 if plan not in plans:
                     plans.append(plan)
                     fixed = _read_with(line, plan)
+            if fixed is None:  # every line ftfy repairs was read: each plan's are known
+                if alike is None:
+                    alike = list(dict.fromkeys(
+                        other for plan in plans for other in _other_plans(plan)
+                        if other not in plans and _reads_alike(plan, other, repaired[plan])))
+                fixed = next((read for other in alike
+                              if (read := _read_with(line, other)) is not None), None)
             if fixed is not None:
                 lines[i] = fixed
                 changed = True
@@ -430,16 +448,38 @@ def _transcoding(line: str) -> Transcoding | None:
     return tuple(codec for _, codec in encodes)
 
 
+def _other_plans(plan: Transcoding) -> Iterator[Transcoding]:
+    """The plans of as many steps as ``plan`` (at most two, as ftfy's of mojibake of
+    mojibake) of ftfy's code pages (its ``CHARMAP_ENCODINGS``, in its order), but it."""
+    if len(plan) <= 2:
+        yield from (other for other in itertools.product(CHARMAP_ENCODINGS, repeat=len(plan))
+                    if other != plan)
+
+
+def _reads_alike(plan: Transcoding, other: Transcoding, lines: list[str]) -> bool:
+    """Whether ``other`` reads each of ``lines``, the lines ftfy repairs with ``plan``,
+    exactly as ``plan`` does: ftfy names the first code page it tries that repairs a line
+    (latin-1), and one after it that repairs it alike (windows-1252, which encodes those
+    characters so) is as much its repair."""
+    return all((read := _transcoded(line, plan)) is not None
+               and _transcoded(line, other) == read for line in dict.fromkeys(lines))
+
+
 def _read_with(line: str, plan: Transcoding) -> str | None:
     """``line`` transcoded by ``plan`` strictly, when that reads it whole and leaves no
     mojibake, else None."""
-    read = line
+    read = _transcoded(line, plan)
+    return read if read is not None and read != line and not looks_bad(read) else None
+
+
+def _transcoded(line: str, plan: Transcoding) -> str | None:
+    """``line`` transcoded by ``plan`` strictly, or None if it cannot be."""
     try:
         for codec in plan:
-            read = read.encode(codec).decode("utf-8")
+            line = line.encode(codec).decode("utf-8")
     except UnicodeError:
         return None
-    return read if read != line and not looks_bad(read) else None
+    return line
 
 
 # Most text holds none of the few characters the next steps replace. Asking ``char in

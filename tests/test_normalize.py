@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -588,6 +589,33 @@ def test_a_title_too_short_for_ftfy_is_repaired_with_the_plan_of_its_body() -> N
         titles + body, ("fix-encoding-short-lines", "fix-encoding"))
 
 
+def test_a_title_needing_cp1252_beside_a_body_ftfy_reads_as_latin_1_is_repaired() -> None:
+    """QA: a Swedish text read as windows-1252 kept its title's mojibake (``Ã…rsrapport``):
+    ftfy repairs its body with the plan it names latin-1, the first of its code pages that
+    does, and latin-1 cannot encode the title's ``…``. windows-1252, ftfy's next, repairs
+    the body exactly alike, and reads the title."""
+    from corpuskit.normalize import _transcoding, fix_encoding, fix_encoding_short_lines
+
+    title = "Årsrapport 2023\n\n"
+    body = ("Företaget ökade sin omsättning under året, och styrelsen föreslår en utdelning "
+            "till aktieägarna.\nLäs mer på vår webbplats.\n")
+    mojibake_title, mojibake_body = (part.encode("utf-8").decode("windows-1252")
+                                     for part in (title, body))
+    assert mojibake_title.startswith("Ã…rsrapport")
+    assert {_transcoding(line) for line in mojibake_body.splitlines()} == {("latin-1",)}
+    mojibake = mojibake_title + mojibake_body
+    assert fix_encoding(mojibake) == mojibake_title + body, "ftfy alone leaves the title"
+    assert fix_encoding_short_lines(mojibake) == title + mojibake_body
+    assert normalize(mojibake, DEFAULT) == (
+        title + body, ("fix-encoding-short-lines", "fix-encoding"))
+    # A body that windows-1252 does not read as latin-1 does (a C1 control, U+0085, where
+    # latin-1 was read): no other plan; the title is left.
+    latin_1_body = "Läs mer på vår webbplats … nu.\n".encode().decode("latin-1")
+    assert _transcoding(latin_1_body.rstrip("\n")) == ("latin-1",)
+    assert fix_encoding_short_lines(mojibake_title + latin_1_body) == \
+        mojibake_title + latin_1_body
+
+
 @pytest.mark.parametrize("text", [
     "SiÄ™ Publiczny\n\nCrème brûlée, été à Paris.\n",  # no line ftfy repairs
     "Crème brûlée\nKraków\n\nThe cafÃ© is open, itâ€™s fine.\n",  # nothing the plan reads
@@ -623,15 +651,36 @@ def test_only_plain_transcoding_plans_are_applied(line: str, plan: tuple[str, ..
 def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None:
     """fix-encoding-short-lines changes a text only where fix-encoding repairs one of its
     lines, only lines fix-encoding leaves, and each into what the plan of a line it repairs
-    reads (encode with a code page, decode as strict UTF-8)."""
-    from corpuskit.normalize import _transcoding, fix_encoding, fix_encoding_short_lines
+    reads (encode with a code page, decode as strict UTF-8), or a plan of ftfy's code pages
+    that reads every line repaired with that plan alike."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    from corpuskit.normalize import _transcoding, fix_encoding, fix_encoding_short_lines, looks_bad
 
     repaired = fix_encoding_short_lines(text)
     if repaired == text:
         return
     ftfy_s = fix_encoding(text)
     assert ftfy_s != text
-    plans = {_transcoding(line) for line in text.split("\n")} - {None}
+    by_plan: dict[tuple[str, ...], list[str]] = {}
+    for line in text.split("\n"):
+        if not line.isascii() and looks_bad(line) and (found := _transcoding(line)) is not None:
+            by_plan.setdefault(found, []).append(line)
+
+    def read(line: str, plan: tuple[str, ...]) -> str | None:
+        try:
+            for codec in plan:
+                line = line.encode(codec).decode("utf-8")
+        except UnicodeError:
+            return None
+        return line
+
+    plans = set(by_plan)
+    for found, lines in by_plan.items():
+        if len(found) <= 2 and None not in (reads := [read(line, found) for line in lines]):
+            plans.update(other for other in itertools.product(CHARMAP_ENCODINGS,
+                                                              repeat=len(found))
+                         if [read(line, other) for line in lines] == reads)
     for before, after, by_ftfy in zip(text.split("\n"), repaired.split("\n"),
                                       ftfy_s.split("\n"), strict=True):
         if before != after:
