@@ -38,6 +38,7 @@ from .build import (
     unfinished_release,
 )
 from .changelog import (
+    Entry,
     ahead_problems,
     entries_after,
     entry_line,
@@ -491,6 +492,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 config, previous_path, old_changelog)):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
+            # An entry of a version never released is said first, at its line, as build
+            # and 'release patch' say it: "nothing to release" sent the user to 'release
+            # patch', which then refused that entry (QA).
+            unreleased = entries_after(_decode_changelog(old_changelog), previous_version)
+            if unreleased:
+                raise _unreleased_entries(changelog_path, unreleased, previous, dist, None)
             restore = (f" (its zip only, the folder removed: "
                        f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
                        if zip_only and config.version == previous else "")
@@ -541,15 +548,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 "remove that entry, corpuskit writes it, and run the release again")
         unreleased = entries_after(base_changelog, previous_version)
         if unreleased:
-            one = len(unreleased) == 1
-            lines = ", ".join(str(entry.line) for entry in unreleased)
-            raise ReleaseError(
-                f"{changelog_path} has {'an entry' if one else 'entries'} for "
-                f"{', '.join(entry.word for entry in unreleased)}, after the latest release "
-                f"{previous} in {dist} and never released, and this release is {version} "
-                "(written by hand, or left by an interrupted release of other content); "
-                f"remove {'that entry' if one else 'those entries'} (line{'' if one else 's'}"
-                f" {lines}) and run the release again")
+            raise _unreleased_entries(changelog_path, unreleased, previous, dist, version)
 
     release_name = f"{config.name}-{version}"
     # Every release, a zip whose folder was removed too, is at most the latest: anything
@@ -598,6 +597,23 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, (*notes, *built.notes))
+
+
+def _unreleased_entries(changelog_path: Path, unreleased: list[Entry], previous: str,
+                        dist: Path, version: str | None) -> ReleaseError:
+    """The refusal of ``unreleased``, the changelog's entries of versions after the latest
+    release ``previous``, never released: each named with its line; ``version``, the
+    release being made, where one is (None where there is nothing else to release)."""
+    one = len(unreleased) == 1
+    lines = ", ".join(str(entry.line) for entry in unreleased)
+    return ReleaseError(
+        f"{changelog_path} has {'an entry' if one else 'entries'} for "
+        f"{', '.join(entry.word for entry in unreleased)}, after the latest release "
+        f"{previous} in {dist} and never released"
+        + (f", and this release is {version}" if version is not None else "")
+        + " (written by hand, or left by an interrupted release of other content); "
+        f"remove {'that entry' if one else 'those entries'} (line{'' if one else 's'}"
+        f" {lines}) and run the release again")
 
 
 def _require_intact(previous: Path, jobs: int | None) -> None:

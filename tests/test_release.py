@@ -710,6 +710,33 @@ def test_every_changelog_entry_never_released_is_named_at_its_line(
     assert not (tmp_path / "first" / "corpuskit-seeds-1.0.0").exists()
 
 
+def test_nothing_else_to_release_names_the_changelog_entry_never_released(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry for 1.1.0 written above the latest release's, nothing else changed: plain
+    'release' (and its dry run) said there was nothing to release and, CHANGELOG.md having
+    changed, to run 'release patch', which then refused the entry (QA): the entry is
+    named first, at its line, as 'release patch' names it, and nothing is written."""
+    _entries_above_1_0_0(seeds, "1.1.0")  # at line 5
+    before, released = snapshot(seeds), snapshot(dist)
+    said = (f"{seeds / 'CHANGELOG.md'} has an entry for 1.1.0, after the latest release "
+            f"1.0.0 in {dist} and never released (written by hand, or left by an "
+            "interrupted release of other content); remove that entry (line 5) and run the "
+            "release again")
+    for dry_run in (True, False):
+        with pytest.raises(ReleaseError) as caught:
+            release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=dry_run)
+        assert str(caught.value) == said
+        assert snapshot(seeds) == before and snapshot(dist) == released
+    capsys.readouterr()
+    assert main(["release", "--seeds", str(seeds), "--out", str(dist), "--jobs", "1",
+                 "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "nothing to release" not in err, err
+    with pytest.raises(ReleaseError, match=r"and this release is 1\.0\.1 .* \(line 5\)"):
+        release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert snapshot(seeds) == before and snapshot(dist) == released
+
+
 def test_changelog_entries_never_released_are_named_in_the_order_of_their_lines(
         seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Build's refusal names a file's problems by line number, not in the order of their
