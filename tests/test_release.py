@@ -737,6 +737,38 @@ def test_nothing_else_to_release_names_the_changelog_entry_never_released(
     assert snapshot(seeds) == before and snapshot(dist) == released
 
 
+def test_validate_of_seeds_names_a_changelog_entry_never_released_as_build_does(
+        seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'corpuskit validate seeds' passed a seeds folder whose CHANGELOG.md has an entry
+    for 1.1.0 above that of 1.0.0, the seeds' version, which build refuses (QA): validate
+    has no output folder to look at, so the entry's version is compared with the seeds'
+    own, as build compares it where there is no newer release; the same problem, at its
+    line, and validate's exit code for invalid seeds."""
+    _entries_above_1_0_0(seeds, "1.1.0")  # at line 5
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "out", jobs=1)
+    refused = [(p.path, p.code, p.location, p.message) for p in caught.value.problems]
+    assert refused == [("CHANGELOG.md", "config-error", "line 5",
+                        "has an entry for 1.1.0, after the version built (1.0.0), never "
+                        "released: the release would ship it as released; remove it, or set "
+                        "that version in corpus.toml ('corpuskit release' writes a release's "
+                        "entry)")]
+    report = validate(seeds, jobs=1)
+    assert not report.valid
+    assert [(p.path, p.code, p.location, p.message) for p in report.problems] == refused
+    capsys.readouterr()
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+    [built] = [line for line in capsys.readouterr().err.splitlines() if "CHANGELOG" in line]
+    assert main(["validate", str(seeds), "--jobs", "1"]) == 1
+    said = capsys.readouterr().out.splitlines()
+    assert built.removeprefix("error: ") in said, (built, said)  # its report's line
+    # Setting that version in corpus.toml, as the advice says, makes the seeds valid.
+    toml = seeds / "corpus.toml"
+    toml.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.1.0"',
+                           toml.read_text("utf-8")), "utf-8")
+    assert validate(seeds, jobs=1).valid
+
+
 def test_changelog_entries_never_released_are_named_in_the_order_of_their_lines(
         seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Build's refusal names a file's problems by line number, not in the order of their

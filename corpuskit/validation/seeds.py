@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
-from ..config import CONFIG_NAME, ConfigError, ProcessConfig, load_config
+from ..changelog import ahead_problems
+from ..config import CONFIG_NAME, ConfigError, CorpusConfig, ProcessConfig, load_config
 from ..cores import default_jobs
 from ..discover import (
     NO_DOCUMENTS,
@@ -72,6 +73,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                    source_date_epoch: str | None = None) -> SeedsResult:
     """Every problem ``build`` would refuse ``seeds`` for, as a list; ``source_date_epoch``
     as a build would be given it (the CLI's: the environment's SOURCE_DATE_EPOCH)."""
+    config: CorpusConfig | None = None
     try:
         config = load_config(seeds)
     except ConfigError as error:
@@ -93,9 +95,16 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                  if problem.location not in said]  # one problem a key
     changelog = False
     try:
-        changelog = read_changelog(seeds) is not None
+        text = read_changelog(seeds)
     except InputError as error:
         problems.extend(error.problems)
+    else:
+        changelog = text is not None
+        if text is not None and config is not None:
+            # An entry of a version never released, which build refuses (QA: validate
+            # passed it). With no output folder to look at, its version is compared with
+            # the seeds' own, as build compares it where there is no newer release.
+            problems.extend(ahead_problems(text.decode("utf-8"), config.version, None))
     refs = discovery.sources
     jobs = jobs or default_jobs()
     # Files refused for their names are read too: renaming them brings up no new problem.
