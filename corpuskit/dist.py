@@ -419,9 +419,15 @@ def shared_advice(sharing: list[Path], *, one_file: bool) -> str:
 
 
 def other_corpora(dist: Path, name: str) -> list[str]:
-    """Names of the other corpora released in ``dist``: ``<other>-X.Y.Z/`` folders, or
-    ``<other>-X.Y.Z.zip`` zips without their folder, whose datapackage.json names them so
-    (what a rename of the corpus leaves behind)."""
+    """Names of the other corpora released in ``dist`` than ``name`` (what a rename of the
+    corpus leaves behind): see :func:`corpora_in`."""
+    return [other for other in corpora_in(dist) if other != name]
+
+
+def corpora_in(dist: Path) -> list[str]:
+    """Names of the corpora released in ``dist``, sorted: ``<name>-X.Y.Z/`` folders, or
+    ``<name>-X.Y.Z.zip`` zips without their folder, whose datapackage.json names them
+    so."""
     found: set[str] = set()
     for entry in _listing(dist):
         if entry.is_dir():
@@ -438,6 +444,6 @@ def other_corpora(dist: Path, name: str) -> list[str]:
         if descriptor is None:
             continue
         other, version = descriptor.get("name"), descriptor.get("version")
-        if isinstance(other, str) and other != name and stem == f"{other}-{version}":
+        if isinstance(other, str) and stem == f"{other}-{version}":
             found.add(other)
     return sorted(found)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from _consumers import copy_package, rewrite_tagmanifest, sample, write_seeds
-from conftest import make_seeds
+from conftest import DIST, make_seeds
 
 from corpuskit.cli import main
 from corpuskit.errors import InputError
@@ -207,6 +208,37 @@ def test_a_folder_that_is_neither_says_what_info_takes(tmp_path: Path) -> None:
     [problem] = refused.value.problems
     assert problem.code == "not-a-package"
     assert problem.message.endswith("pass a package folder, a package .zip or a seeds folder")
+
+
+def test_a_folder_of_releases_names_the_release_to_pass(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'info dist' said "neither a package folder nor a seeds folder", naming none of the
+    releases it holds (QA): it names the latest release of each corpus in it, the folder
+    (or its .zip), or the zip kept without its folder; --json keeps to its schema."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    shutil.copyfile(DIST / "corpuskit-seeds-1.0.0.zip", dist / "corpuskit-seeds-1.0.0.zip")
+    with pytest.raises(InputError) as refused:  # a zip without its folder
+        info(dist)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.code, problem.message) == (
+        str(dist), "not-a-package", "a folder of releases, not one package; pass one of its "
+        f"releases: {dist / 'corpuskit-seeds-1.0.0.zip'}, the only release of corpuskit-seeds")
+    shutil.copytree(DIST / "corpuskit-seeds-1.0.1", dist / "corpuskit-seeds-1.0.1")
+    shutil.copyfile(DIST / "corpuskit-seeds-1.0.1.zip", dist / "corpuskit-seeds-1.0.1.zip")
+    said = ("a folder of releases, not one package; pass one of its releases: "
+            f"{dist / 'corpuskit-seeds-1.0.1'} (or its .zip), the latest of 2 releases of "
+            "corpuskit-seeds")
+    with pytest.raises(InputError) as refused:
+        info(dist)
+    assert [p.message for p in refused.value.problems] == [said]
+    capsys.readouterr()
+    assert main(["info", str(dist), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert validator("info.schema.json").is_valid(data), list(
+        validator("info.schema.json").iter_errors(data))
+    assert [(p["code"], p["message"]) for p in data["problems"]] == [("not-a-package", said)]
+    assert main(["info", str(dist / "corpuskit-seeds-1.0.1")]) == 0  # as it advises
 
 
 def test_seeds_with_no_document_to_build_are_a_problem(tmp_path: Path) -> None:
