@@ -511,12 +511,17 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                     f"settings and outputs, but version {config.version} in {toml_path}"
                     f"{_other_version(config.version, previous_version, releases)}: "
                     f"{relabel_advice(seeds, dist, previous, result)}")
+            # 'release patch' is named only for what it releases: with nothing changed at
+            # all it refuses too, "change something first" (QA: a detour).
+            patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
-                + ("; change documents or metadata first, or, if only settings, outputs or "
-                   f"{CHANGELOG_NAME} changed (such as [output] parquet), release them with "
-                   f"'{command('release', seeds=seeds, out=dist, arguments=('patch',))}'"
+                + (f"; only its processing settings, outputs or {CHANGELOG_NAME} changed "
+                   f"since, which '{patch}' releases"
+                   if bump is None and packaging_changed(config, previous_path, old_changelog)
+                   else f", and the same processing settings, outputs and {CHANGELOG_NAME}; "
+                   "change documents or metadata first"
                    if bump is None else
                    ", and the same processing settings and outputs; change something first"))
         if bump is not None and bump_rank(bump) < bump_rank(required):

@@ -289,10 +289,31 @@ def test_first_release_without_changelog_or_created(seeds: Path, tmp_path: Path)
 
 
 def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:
+    """With nothing changed at all, 'release patch' is not named: it refuses too (QA: the
+    refusal sent the user to it, which then said to change something first)."""
     before = snapshot(seeds)
-    with pytest.raises(ReleaseError, match="nothing to release"):
+    with pytest.raises(ReleaseError, match="nothing to release") as caught:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "release patch" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "and the same processing settings, outputs and CHANGELOG.md; change documents or "
+        "metadata first")
     assert snapshot(seeds) == before
+    with pytest.raises(ReleaseError, match="change something first"):
+        release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+
+
+def test_nothing_to_release_but_a_changelog_edit_names_release_patch(
+        seeds: Path, dist: Path) -> None:
+    """A CHANGELOG.md edited since the release (a typo fixed) is what 'release patch'
+    releases: the refusal names it, and it then releases."""
+    changelog = seeds / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8") + "\nA note.\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="nothing to release") as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "CHANGELOG.md changed since, which 'corpuskit release patch " in str(caught.value)
+    done = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert (done.previous, done.version, done.bump) == ("1.0.0", "1.0.1", "patch")
 
 
 def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
