@@ -30,6 +30,7 @@ from typing import Any
 from . import package
 from .config import CorpusConfig, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
+from .dist import releases_given
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
@@ -549,8 +550,9 @@ def _open_side(path: Path, role: str) -> _Side:
                    "datapackage.json)" if path.is_dir() else
                    "a file that is no package archive (it does not start as a zip archive "
                    "does)")
+            releases = releases_given(path) if path.is_dir() else None
             error = InputError([Problem(
-                str(path), "not-a-package",
+                str(path), "not-a-package", releases or
                 f"{why}; pass a seeds folder, a package folder or a package archive")])
         raise _side_error(path, role, error) from None
 

@@ -34,6 +34,7 @@ from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .semver import VERSION_PATTERN, Version
+from .wording import counted
 from .zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
@@ -447,3 +448,29 @@ def corpora_in(dist: Path) -> list[str]:
         if isinstance(other, str) and stem == f"{other}-{version}":
             found.add(other)
     return sorted(found)
+
+
+def releases_given(folder: Path) -> str | None:
+    """Why ``folder``, a folder of releases (``dist``), is refused where one package is
+    expected (info, diff, export, load), naming the latest release of each corpus in it,
+    the one to pass (QA: 'info dist' named none); None if it holds no release, or cannot
+    be listed (what opening it says then is left to say)."""
+    try:
+        names = corpora_in(folder)
+    except OSError:
+        return None
+    latest = []
+    for name in names:
+        found = survey_releases(folder, name).found
+        if not found:
+            continue
+        path = found[-1][1]
+        beside = path.with_name(f"{path.name}{ARCHIVE_SUFFIX}")
+        zipped = " (or its .zip)" if not is_archive(path) and beside.is_file() else ""
+        which = (f"the latest of {counted(len(found), 'release')}" if len(found) > 1
+                 else "the only release")
+        latest.append(f"{path}{zipped}, {which} of {name}")
+    if not latest:
+        return None
+    return ("a folder of releases, not one package; pass one of its releases: "
+            + "; ".join(latest))

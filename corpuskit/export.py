@@ -41,11 +41,12 @@ from typing import Any, BinaryIO, cast
 import orjson
 
 from .archiveseal import ends_in_a_seal, published_for
-from .dist import a_release_in
-from .errors import OutputClosed, OutputError, UsageError
+from .dist import a_release_in, releases_given
+from .errors import InputError, OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
+from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
 from .wording import as_given, shell_word
@@ -310,7 +311,12 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
             count = _WRITERS[format](corpus, sink)
             stdout.flush()
         return ExportResult(format, target, count, sink.bytes, sink.sha256)
-    _check_target(target, Path(os.fspath(package)))
+    given = Path(os.fspath(package))
+    releases = (releases_given(given) if given.is_dir() and folder_kind(given) is None
+                else None)
+    if releases is not None:  # before --out is called inside "the package dist" (QA)
+        raise InputError([Problem(str(given), "not-a-package", releases)])
+    _check_target(target, given)
     with load(package, verify=verify) as corpus, _output_file(target) as sink:
         count = _WRITERS[format](corpus, sink)
     return ExportResult(format, target, count, sink.bytes, sink.sha256)

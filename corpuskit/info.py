@@ -28,7 +28,7 @@ from . import __version__
 from .changelog import versions_in
 from .config import CHANGELOG_NAME, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source, seeds_files, size_of
-from .dist import ARCHIVE_SUFFIX, corpora_in, is_archive, survey_releases
+from .dist import releases_given
 from .errors import InputError
 from .metadatapaths import config_path_problems
 from .models import DocumentProblem
@@ -45,7 +45,6 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem, unreadable_given
-from .wording import counted
 from .zipdirectory import ArchiveReadError
 
 
@@ -233,32 +232,11 @@ def info(path: str | os.PathLike[str]) -> Info:
         return _seeds_info(location)
     if location.is_dir() and kind is None:
         raise InputError([Problem(str(location), "not-a-package",
-                                  _releases_given(location) or
+                                  releases_given(location) or
                                   "neither a package folder (no datapackage.json) nor a "
                                   "seeds folder (no corpus.toml); pass a package folder, a "
                                   "package .zip or a seeds folder")])
     return _package_info(location)
-
-
-def _releases_given(folder: Path) -> str | None:
-    """Why ``folder``, a folder of releases (``dist``), is refused, naming the latest
-    release of each corpus in it, the one to pass (QA: 'info dist' named none); None if
-    it holds no release."""
-    latest = []
-    for name in corpora_in(folder):
-        found = survey_releases(folder, name).found
-        if not found:
-            continue
-        path = found[-1][1]
-        beside = path.with_name(f"{path.name}{ARCHIVE_SUFFIX}")
-        zipped = " (or its .zip)" if not is_archive(path) and beside.is_file() else ""
-        which = (f"the latest of {counted(len(found), 'release')}" if len(found) > 1
-                 else "the only release")
-        latest.append(f"{path}{zipped}, {which} of {name}")
-    if not latest:
-        return None
-    return ("a folder of releases, not one package; pass one of its releases: "
-            + "; ".join(latest))
 
 
 def _number(value: float | None) -> str:

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any
 
 from .counts import derived_mismatches
+from .dist import releases_given
 from .errors import InputError, UsageError
 from .models import Record
 from .package import DOCUMENTS_PATH
@@ -455,6 +456,10 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
 
             found = list(validate(location).problems)
             raise PackageIntegrityError(str(location), found or list(error.problems)) from None
+        releases = (releases_given(location) if location.is_dir() and [
+            problem.code for problem in error.problems] == ["not-a-package"] else None)
+        if releases is not None:  # dist given for one of its releases (as info, diff say)
+            raise InputError([Problem(str(location), "not-a-package", releases)]) from None
         raise
     try:
         documents_sha256: str | None = None

@@ -146,6 +146,25 @@ def test_a_folder_that_is_neither_side_says_what_diff_takes(
         assert "pass a seeds folder, a package folder or a package archive" in problem.message
 
 
+def test_a_folder_of_releases_on_either_side_names_the_release_to_pass(
+        released: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'diff dist <release>' said dist was "neither a seeds folder nor a package folder"
+    (QA): it names the release to pass, as info does, on either side, in --json too."""
+    folder = release_of(released, "1.0.0")
+    said = (f"a folder of releases, not one package; pass one of its releases: {folder} "
+            "(or its .zip), the only release of corpuskit-seeds")
+    for old, new, role in ((released, folder, "old"), (folder, released, "new")):
+        with pytest.raises(InputError) as caught:
+            diff(old, new)
+        assert [(p.path, p.code, p.message) for p in caught.value.problems] == [
+            (str(released), "not-a-package", said)]
+        capsys.readouterr()
+        assert main(["diff", str(old), str(new), "--json"]) == 1
+        data = json.loads(capsys.readouterr().out)
+        validate_json(data)
+        assert [(p["side"], p["message"]) for p in data["problems"]] == [(role, said)]
+
+
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
     folder = release_of(released, "1.0.0")
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))

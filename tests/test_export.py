@@ -237,6 +237,34 @@ def test_export_never_writes_into_the_package(where: str, tmp_path: Path,
     assert main(["validate", str(source)]) == 0
 
 
+@pytest.mark.parametrize("out", ["elsewhere", "in the folder of releases", "standard output"])
+def test_a_folder_of_releases_names_the_release_to_export(
+        out: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'export dist' said "no datapackage.json here", or, with --out in dist, that --out
+    was "inside the package dist" (QA): it names the release to pass, as info does, exit
+    1, and writes nothing; corpuskit.load says the same."""
+    dist = tmp_path / "dist"
+    shutil.copytree(sample().release.parent, dist)
+    before = sorted(p.name for p in dist.iterdir())
+    target = {"elsewhere": str(tmp_path / "out.csv"), "in the folder of releases":
+              str(dist / "out.csv"), "standard output": "-"}[out]
+    release = dist / sample().release.name
+    name = release.name.rsplit("-", 1)[0]
+    said = (f"error: {dist}: a folder of releases, not one package; pass one of its "
+            f"releases: {release} (or its .zip), the only release of {name} "
+            "[not-a-package]")
+    capsys.readouterr()
+    assert main(["export", str(dist), "--format", "csv", "--out", target]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == said and captured.out == ""
+    assert sorted(p.name for p in dist.iterdir()) == before
+    assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(corpuskit.InputError) as refused:
+        corpuskit.load(dist)
+    assert [f"error: {p.path}: {p.message} [{p.code}]" for p in refused.value.problems] \
+        == [said]
+
+
 @pytest.mark.parametrize(("source_kind", "target"), [
     ("folder", "its zip"), ("zip", "its folder's records"), ("folder", "another release"),
 ])
