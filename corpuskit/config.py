@@ -321,7 +321,8 @@ def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: in
     """``(line, column, what, said)`` of what tomllib refused (``error``, stopped at
     ``stop``) inside an array or inline table that is closed after it, in the statement
     that begins on line ``first``: a word without quotes, a value without a comma before
-    it, an inline table going on past its line's end. Such a value spanning lines was told
+    it, a comma after an inline table's last value, an inline table going on past its
+    line's end. Such a value spanning lines was told
     as never closed, at its first line (QA). None for any other error."""
     if stop is None:
         return None
@@ -349,6 +350,13 @@ def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: in
         what = f"'{written}'"
         said = ("follows a value of the array with no comma between: separate its values "
                 "with ','")
+    elif (error.startswith("Invalid initial character for a key part")
+          and text[opened[-1]] == "{" and text[at:at + 1] == "}"
+          and text[:at].rstrip(" \t").endswith(",")):
+        at = len(text[:at].rstrip(" \t")) - 1  # TOML 1.0 forbids it (1.1 will allow it)
+        what = "','"
+        said = ("follows the last value of an inline table: TOML allows no comma before "
+                "its '}'; remove the comma")
     elif (error.startswith("Invalid initial character for a key part")
           and text[opened[-1]] == "{" and text[at:at + 1] == "\n"):
         at = opened[-1]

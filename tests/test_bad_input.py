@@ -486,6 +486,29 @@ def test_an_error_inside_an_array_spanning_lines_is_named_at_its_own_line(
                     "[config-error]"), line
 
 
+TRAILING_COMMA = ("follows the last value of an inline table: TOML allows no comma before "
+                  "its '}'; remove the comma")
+
+
+@pytest.mark.parametrize(("key", "value", "at"), [
+    ("licenses", '[{ name = "CC0-1.0", }]', "line 2, column 31 (in 'licenses')"),
+    ("licenses", '[\n  { name = "CC0-1.0" ,\t},\n]', "line 3, column 22 (in 'licenses')"),
+    ("decode", '{ encoding = "utf-8",}', "line 2, column 30 (in 'decode')"),
+    ("decode", '{ encoding = "}", }', "line 2, column 26 (in 'decode')"),
+], ids=["in-an-array", "array-spanning-lines", "no-space", "brace-in-a-string"])
+def test_a_trailing_comma_in_an_inline_table_is_named_at_its_column(
+        key: str, value: str, at: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """TOML 1.0 forbids a comma after an inline table's last value: it was told to
+    "correct the line" (QA); the comma is named at its line and column, with its key and
+    what to write."""
+    lines = toml_text(corpus_config({key: None})).splitlines(keepends=True)
+    toml = lines[0] + f"{key} = {value}\n" + "".join(lines[1:])
+    [line] = config_problems(tmp_path, capsys, toml)
+    assert line == (f"error: corpus.toml:{at.split(',')[0]}: not valid TOML: Invalid initial "
+                    f"character for a key part; ',' on {at} {TRAILING_COMMA} [config-error]")
+
+
 @pytest.mark.parametrize(("again", "named"), [('name = "other"\n', "'name'"),
                                               ("[decode]\n[decode]\n", "'[decode]'")])
 def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: Path,
