@@ -203,8 +203,8 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
     except orjson.JSONDecodeError as exc:
         raise InputError([Problem(DESCRIPTOR, "schema-error", not_json(raw, exc))]
                          ) from None
-    except ArchiveReadError as exc:
-        raise InputError([Problem(DESCRIPTOR, "archive-error", str(exc))]) from None
+    except ArchiveReadError as exc:  # (its reason: the problem names the member)
+        raise InputError([Problem(DESCRIPTOR, "archive-error", exc.reason)]) from None
     except OSError as exc:
         raise InputError([read_problem(DESCRIPTOR, exc)]) from None
     if not isinstance(data, dict):
@@ -238,8 +238,8 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
                         f"longer than {MAX_RECORD_LINE_BYTES} bytes, more "
                         "than any record corpuskit writes", f"line {number}")])
                 yield number, line
-    except ArchiveReadError as exc:
-        raise InputError([Problem(DOCUMENTS_PATH, "archive-error", str(exc))]) from None
+    except ArchiveReadError as exc:  # (its reason: the problem names the member)
+        raise InputError([Problem(DOCUMENTS_PATH, "archive-error", exc.reason)]) from None
     except OSError as exc:
         raise InputError([read_problem(DOCUMENTS_PATH, exc)]) from None
 

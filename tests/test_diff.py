@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tracemalloc
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,7 +118,6 @@ def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
 def test_an_archive_side_names_its_members_as_validate_does(
         released: Path, tmp_path: Path) -> None:
     """``x.zip:data/documents.jsonl``, as validate and export write it, not x.zip/data/..."""
-    import zipfile
 
     original = released / "corpuskit-seeds-1.0.0.zip"
     edited = tmp_path / "corpuskit-seeds-1.0.0.zip"
@@ -163,6 +163,35 @@ def test_a_folder_of_releases_on_either_side_names_the_release_to_pass(
         data = json.loads(capsys.readouterr().out)
         validate_json(data)
         assert [(p["side"], p["message"]) for p in data["problems"]] == [(role, said)]
+
+
+@pytest.mark.parametrize("member", ["data/documents.jsonl", "datapackage.json"])
+def test_a_zip_with_a_damaged_member_names_it_once(
+        member: str, released: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A zip whose records or descriptor do not inflate: the problem, named at the member,
+    said its name again in its message ("x.zip:data/documents.jsonl: corpuskit-seeds-1.0.0/
+    data/documents.jsonl: cannot be read: ...", QA); --text changes nothing of it, and
+    export --no-verify says the same."""
+    archive = release_of(released, "1.0.0").with_name("corpuskit-seeds-1.0.0.zip")
+    damaged = tmp_path / archive.name
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as opened:
+        entry = opened.getinfo(f"corpuskit-seeds-1.0.0/{member}")
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    data[start + entry.compress_size // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["diff", str(release_of(released, "1.0.0")), str(damaged), "--text"]) == 1
+    [said, summary] = capsys.readouterr().err.splitlines()
+    assert said.startswith(f"error: {damaged}:{member}: ")  # the damage zlib finds
+    assert said.endswith(" [archive-error]") and "corpuskit-seeds-1.0.0/" not in said
+    assert summary == f"corpuskit: {damaged} cannot be compared: 1 problem found"
+    out = tmp_path / "out.csv"
+    assert main(["export", str(damaged), "--no-verify", "--format", "csv", "--out",
+                 str(out)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == said
+    assert not out.exists()
 
 
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
