@@ -46,6 +46,7 @@ from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem, one_line, ordered
 from .reader import (
     checked_record,
+    folder_kind,
     iter_record_lines,
     may_be_archive,
     open_package,
@@ -413,6 +414,17 @@ def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:
             status.st_ctime_ns)
 
 
+def _folder_given(folder: Path) -> str | None:
+    """Why ``folder``, no package, is refused, when it is a folder of releases (naming the
+    one to pass, as info and diff do) or a seeds folder (QA: both were told "no
+    datapackage.json here"); None for any other folder."""
+    if folder_kind(folder) == "seeds":
+        return (f"a seeds folder (it holds corpus.toml), not a package: build it "
+                f"('corpuskit build {shell_word(str(folder))}'), then pass the release it "
+                "writes (dist/<name>-<version> or its .zip)")
+    return releases_given(folder)
+
+
 def load(path: str | os.PathLike[str], *, verify: bool = True,
          reproduce: bool = False) -> Corpus:
     """Open the package folder or ``.zip`` archive at ``path``.
@@ -456,10 +468,10 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
 
             found = list(validate(location).problems)
             raise PackageIntegrityError(str(location), found or list(error.problems)) from None
-        releases = (releases_given(location) if location.is_dir() and [
-            problem.code for problem in error.problems] == ["not-a-package"] else None)
-        if releases is not None:  # dist given for one of its releases (as info, diff say)
-            raise InputError([Problem(str(location), "not-a-package", releases)]) from None
+        if location.is_dir() and [p.code for p in error.problems] == ["not-a-package"]:
+            given = _folder_given(location)
+            if given is not None:
+                raise InputError([Problem(str(location), "not-a-package", given)]) from None
         raise
     try:
         documents_sha256: str | None = None

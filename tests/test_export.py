@@ -265,6 +265,27 @@ def test_a_folder_of_releases_names_the_release_to_export(
         == [said]
 
 
+def test_a_seeds_folder_is_told_to_be_built_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'export seeds' said "no datapackage.json here; pass a package folder or archive"
+    (QA): it names the seeds folder and the build that makes a release of it (its path
+    quoted for the shell), exit 1, nothing written; corpuskit.load says the same."""
+    seeds = tmp_path / "my seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    said = (f"error: {seeds}: a seeds folder (it holds corpus.toml), not a package: build "
+            f"it ('corpuskit build \"{seeds}\"'), then pass the release it writes "
+            "(dist/<name>-<version> or its .zip) [not-a-package]")
+    capsys.readouterr()
+    out = tmp_path / "out.csv"
+    assert main(["export", str(seeds), "--format", "csv", "--out", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == said
+    assert not out.exists()
+    with pytest.raises(corpuskit.InputError) as refused:
+        corpuskit.load(seeds)
+    assert [f"error: {p.path}: {p.message} [{p.code}]" for p in refused.value.problems] \
+        == [said]
+
+
 @pytest.mark.parametrize(("source_kind", "target"), [
     ("folder", "its zip"), ("zip", "its folder's records"), ("folder", "another release"),
 ])
