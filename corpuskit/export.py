@@ -101,8 +101,9 @@ def _check_target(target: Path, package: Path) -> None:
     inside = target.parent.resolve() / target.name
     source = package.resolve()
     if inside == source or source in inside.parents:
-        raise UsageError(f"--out {target} is inside the package {package}; releases are "
-                         "never modified, write the export elsewhere")
+        where = "is the package" if inside == source else "is inside the package"
+        raise UsageError(f"--out {target} {where} {package}; releases are never modified, "
+                         "write the export elsewhere")
     release = _release_at(inside, target)
     if release is not None:
         raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
