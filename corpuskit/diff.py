@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import package
-from .config import CorpusConfig, load_config
+from .config import CONFIG_NAME, CorpusConfig, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .dist import releases_given
 from .errors import CorpuskitError, InputError
@@ -38,7 +38,7 @@ from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable, under
-from .reader import folder_kind, iter_records, open_package, read_descriptor
+from .reader import descriptor_given, folder_kind, iter_records, open_package, read_descriptor
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
 from .semver import Version
@@ -550,11 +550,21 @@ def _open_side(path: Path, role: str) -> _Side:
                    "datapackage.json)" if path.is_dir() else
                    "a file that is no package archive (it does not start as a zip archive "
                    "does)")
-            releases = releases_given(path) if path.is_dir() else None
+            given = (releases_given(path) if path.is_dir()
+                     else descriptor_given(path) or _config_given(path))
             error = InputError([Problem(
-                str(path), "not-a-package", releases or
+                str(path), "not-a-package", given or
                 f"{why}; pass a seeds folder, a package folder or a package archive")])
         raise _side_error(path, role, error) from None
+
+
+def _config_given(path: Path) -> str | None:
+    """What to tell of ``path`` if it is a seeds folder's corpus.toml, given for the seeds
+    (QA: "a file that is no package archive"), else None."""
+    if path.name != CONFIG_NAME or folder_kind(path.parent) != "seeds":
+        return None
+    return (f"the configuration of a seeds folder, not the seeds; pass its folder, "
+            f"{path.parent}")
 
 
 def _side_error(side: Path, role: str, error: InputError) -> SideError:

@@ -194,6 +194,24 @@ def test_a_zip_with_a_damaged_member_names_it_once(
     assert not out.exists()
 
 
+def test_a_descriptor_or_corpus_toml_given_for_a_side_names_its_folder(
+        seeds: Path, released: Path) -> None:
+    """A package's datapackage.json, or a seeds folder's corpus.toml, given for a side was
+    told it was "a file that is no package archive" (QA), where info and export name the
+    folder to pass: so does diff."""
+    folder = release_of(released, "1.0.0")
+    for given, said in (
+            (folder / "datapackage.json", "the descriptor of a package, not the package; "
+             f"pass its folder, {folder}, or its .zip archive"),
+            (seeds / "corpus.toml", "the configuration of a seeds folder, not the seeds; "
+             f"pass its folder, {seeds}")):
+        for old, new in ((given, folder), (folder, given)):
+            with pytest.raises(InputError) as caught:
+                diff(old, new)
+            assert [(p.path, p.code, p.message) for p in caught.value.problems] == [
+                (str(given), "not-a-package", said)]
+
+
 def test_seeds_against_their_release_is_the_same_content(seeds: Path, released: Path) -> None:
     folder = release_of(released, "1.0.0")
     descriptor = json.loads((folder / "datapackage.json").read_text("utf-8"))
