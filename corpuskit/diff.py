@@ -38,7 +38,15 @@ from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable, under
-from .reader import descriptor_given, folder_kind, iter_records, open_package, read_descriptor
+from .reader import (
+    EMPTY_ARCHIVE,
+    descriptor_given,
+    folder_kind,
+    iter_records,
+    not_an_archive,
+    open_package,
+    read_descriptor,
+)
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
 from .semver import Version
@@ -551,7 +559,8 @@ def _open_side(path: Path, role: str) -> _Side:
                    "a file that is no package archive (it does not start as a zip archive "
                    "does)")
             given = (releases_given(path) if path.is_dir()
-                     else descriptor_given(path) or _config_given(path))
+                     else descriptor_given(path) or _config_given(path)
+                     or (EMPTY_ARCHIVE if not_an_archive(path) == EMPTY_ARCHIVE else None))
             error = InputError([Problem(
                 str(path), "not-a-package", given or
                 f"{why}; pass a seeds folder, a package folder or a package archive")])

@@ -160,6 +160,18 @@ def is_archive_file(path: Path) -> bool:
 #: Why a file that is not a package archive is refused, after its path.
 NOT_AN_ARCHIVE = ("not a package folder nor a .zip package archive (the file does not start "
                   "as a zip archive does); pass a release's folder or its .zip")
+#: Why an empty file is refused, after its path.
+EMPTY_ARCHIVE = ("an empty file, not a package archive (a download or copy that wrote "
+                 "nothing): get it again from where it was published, or restore it")
+
+
+def not_an_archive(path: Path) -> str:
+    """Why the file ``path``, which is no package archive, is refused: empty, or not one."""
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False
+    return EMPTY_ARCHIVE if empty else NOT_AN_ARCHIVE
 
 
 def open_package(path: Path) -> PackageSource:
@@ -177,7 +189,7 @@ def open_package(path: Path) -> PackageSource:
         raise InputError([Problem(str(path), "not-a-package", given)])
     if path.is_file():
         if not may_be_archive(path):
-            raise InputError([Problem(str(path), "not-a-package", NOT_AN_ARCHIVE)])
+            raise InputError([Problem(str(path), "not-a-package", not_an_archive(path))])
         return ZipSource(path)
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
         kind = ("a symbolic link to nothing" if path.is_symlink() and not path.exists()

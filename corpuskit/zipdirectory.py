@@ -67,7 +67,8 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
     at = len(tail) - 22 if tail[-22:-18] == _EOCD else tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
         raise ArchiveReadError("no end-of-central-directory record: not a zip archive, or a "
-                               "truncated one")
+                               "truncated one (a download or copy cut short): get it again "
+                               "from where it was published, or restore it")
     _, _, _, _, entries, size, offset, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
     # Where the central directory ends: right before the end record, or before the zip64
     # end record and its locator (zipfile takes them to be there, and so does this).

@@ -422,6 +422,28 @@ def test_a_file_that_is_no_archive_is_named_so_by_every_consumer(
         assert "[not-a-package]" in err and "truncated" not in err, (command, err)
 
 
+@pytest.mark.parametrize("kind", ["empty", "truncated"])
+def test_an_empty_or_truncated_archive_is_told_to_be_fetched_again(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty .zip was said not to start as a zip archive does, and a truncated one to
+    have no end-of-central-directory record, neither saying what to do (QA)."""
+    whole = sample().archive.read_bytes()
+    target = tmp_path / "got.zip"
+    target.write_bytes(b"" if kind == "empty" else whole[:len(whole) // 2])
+    said = ("an empty file, not a package archive" if kind == "empty"
+            else "a truncated one (a download or copy cut short)")
+    with pytest.raises(InputError, match="get it again from where it was published") as caught:
+        corpuskit.load(target)
+    assert said in str(caught.value)
+    for command in (["info", str(target)], ["diff", str(target), str(sample().release)],
+                    ["export", str(target), "--format", "csv", "--out",
+                     str(tmp_path / "out.csv")]):
+        assert main(command) == 1, command
+        err = capsys.readouterr().err
+        assert said in err and "get it again from where it was published" in err, (command, err)
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_a_file_that_is_no_archive_is_still_an_input_error(tmp_path: Path) -> None:
     target = tmp_path / "notes.zip"
     target.write_bytes(b"not a zip at all")
