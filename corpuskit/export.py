@@ -313,7 +313,7 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
             stdout.flush()
         return ExportResult(format, target, count, sink.bytes, sink.sha256)
     given = Path(os.fspath(package))
-    releases = (releases_given(given) if given.is_dir() and folder_kind(given) is None
+    releases = (releases_given(given) if os.path.isdir(given) and folder_kind(given) is None
                 else None)
     if releases is not None:  # before --out is called inside "the package dist" (QA)
         raise InputError([Problem(str(given), "not-a-package", releases)])

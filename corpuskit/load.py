@@ -468,7 +468,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
 
             found = list(validate(location).problems)
             raise PackageIntegrityError(str(location), found or list(error.problems)) from None
-        if location.is_dir() and [p.code for p in error.problems] == ["not-a-package"]:
+        if os.path.isdir(location) and [p.code for p in error.problems] == ["not-a-package"]:
             given = _folder_given(location)
             if given is not None:
                 raise InputError([Problem(str(location), "not-a-package", given)]) from None
