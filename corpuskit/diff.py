@@ -196,8 +196,13 @@ class Diff:
         packaging: tuple[str, ...] = ()
         if self.packaging:  # what release patch releases; the bump does not count it (QA)
             differ = f"the {' and '.join(self.packaging)} differ"
+            # 'release patch' releases seeds against their own release (OLD of the seeds'
+            # version); NEW a package was released already, and seeds of a later version
+            # were released since OLD: there it refuses, nothing to release (QA).
+            advice = (": 'corpuskit release patch' releases such a change"
+                      if new.kind == "seeds" and new.version == old.version else "")
             packaging = ((f"{differ}, which changes the package's files but no document or "
-                          "metadata: 'corpuskit release patch' releases such a change",)
+                          f"metadata{advice}",)
                          if self.same_content else
                          # (QA: said to change no document, above a changed one)
                          (f"{differ} too: the bump counts the changes to documents and metadata "

@@ -258,6 +258,24 @@ def test_settings_and_outputs_that_differ_are_noted(seeds: Path, released: Path,
     assert result.bump == ("minor" if change == "and a document added" else "none")
 
 
+def test_settings_released_already_are_noted_without_release_patch(seeds: Path,
+                                                                   released: Path) -> None:
+    """Two releases whose settings differ (the repository's own 1.0.0 and 1.0.1, diff
+    --help's example), or seeds released since OLD, were told that 'corpuskit release
+    patch' releases such a change, which then refused: nothing to release (QA). The
+    note says what differs; the advice is for seeds against their own release only."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.0.1"')
+    toml.write_text(text + '\n[normalize]\nskip = ["remove-zero-width"]\n', "utf-8")
+    build(seeds, released, source_date_epoch="1800086400", jobs=1)
+    note = ("the processing settings differ, which changes the package's files but no "
+            "document or metadata")
+    for new in (release_of(released, "1.0.1"), seeds):
+        result = diff(release_of(released, "1.0.0"), new)
+        assert result.same_content and result.notes == (note,)
+    assert diff(release_of(released, "1.0.1"), seeds).notes == ()
+
+
 def test_version_and_created_are_labels_not_content(seeds: Path, released: Path) -> None:
     toml = seeds / "corpus.toml"
     text = toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "7.0.0"')
