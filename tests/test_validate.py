@@ -1029,6 +1029,30 @@ def test_reproduce_needs_process_settings(tmp_path: Path) -> None:
                                           "cannot be reproduced")
 
 
+@pytest.mark.parametrize(("section", "key", "value", "newer"), [
+    ("normalize", "steps", ["fix-encoding-later", "nfc"], True),
+    ("decode", "fallback_encodings", ["cp1252", "cp874"], True),
+    ("extract", "title_max_chars", "200", False),
+])
+def test_a_setting_this_corpuskit_does_not_know_may_be_a_newer_ones(
+        tmp_path: Path, section: str, key: str, value: object, newer: bool) -> None:
+    """A release built by a newer corpuskit than the one validating it (a CI pinned to an
+    older commit, as the README's snippets pin one) records a step it does not know, and
+    was only told to restore the datapackage.json corpuskit wrote, which it is (QA). A
+    value of the wrong type is no newer corpuskit's."""
+    target = copy_release(tmp_path)
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["process"][section][key] = value
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    [problem] = [p for p in validate(target, jobs=1).problems
+                 if p.location == "/corpuskit/process"]
+    assert problem.message.endswith(
+        "restore the datapackage.json corpuskit wrote; if a newer corpuskit made the package, "
+        "validate it with that one (this one does not know that setting)" if newer else
+        "restore the datapackage.json corpuskit wrote"), problem.message
+
+
 @pytest.mark.parametrize(("edit", "where", "says"), [
     ("steps reversed", "/corpuskit/process/normalize/steps",
      "corpuskit records these steps once each, as"),

@@ -95,9 +95,13 @@ def settings_problems(descriptor: Any) -> list[Problem]:
     try:
         config = process_config_from_settings(settings)
     except ValueError as exc:
+        # A step, code page or key this corpuskit does not know may be a newer one's:
+        # a CI pinned to an older corpuskit than the one that built (QA).
+        newer = ("; if a newer corpuskit made the package, validate it with that one (this "
+                 "one does not know that setting)" if isinstance(exc, UnknownSetting) else "")
         return [Problem(DESCRIPTOR, "schema-error",
                         f"{exc}; a package that records settings no build writes cannot be "
-                        "reproduced: restore the datapackage.json corpuskit wrote",
+                        f"reproduced: restore the datapackage.json corpuskit wrote{newer}",
                         "/corpuskit/process")]
     steps = config.normalize.steps
     recorded_order = tuple(step for step in (*FAITHFUL_STEPS, *LOSSY_STEPS) if step in steps)
@@ -271,11 +275,17 @@ def documents_resource(found: list[Resource]) -> Resource | None:
     return next((r for r in found if r.name == DOCUMENTS_RESOURCE), None)
 
 
+class UnknownSetting(ValueError):
+    """A recorded setting this corpuskit does not know: a key, a code page or a step,
+    which a newer corpuskit may record."""
+
+
 def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
     """The :class:`ProcessConfig` recorded in ``corpuskit.process`` of a descriptor.
 
     The inverse of :func:`corpuskit.package.process_settings`. Raises ``ValueError``
-    naming the key when the settings are incomplete or of the wrong type.
+    naming the key when the settings are incomplete or of the wrong type, and
+    :class:`UnknownSetting` (a ``ValueError``) for a key, code page or step it does not know.
     """
     def section(name: str) -> Mapping[str, Any]:
         value = settings.get(name)
@@ -300,7 +310,8 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
     known = set(ExtractConfig.__dataclass_fields__)
     unknown = sorted(set(extract) - known)
     if unknown:
-        raise ValueError(f"corpuskit.process.extract has unknown keys: {', '.join(unknown)}")
+        raise UnknownSetting(
+            f"corpuskit.process.extract has unknown keys: {', '.join(unknown)}")
     missing = sorted(known - set(extract))
     if missing:
         raise ValueError(f"corpuskit.process.extract lacks: {', '.join(missing)}")
@@ -309,13 +320,13 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
                   ["fallback_encodings"]["items"]["enum"])
     for name in encodings:
         if name not in allowed:
-            raise ValueError(f"corpuskit.process.decode.fallback_encodings: {name!r} is not "
-                             "a code page corpuskit decodes")
+            raise UnknownSetting(f"corpuskit.process.decode.fallback_encodings: {name!r} is "
+                                 "not a code page corpuskit decodes")
     steps = strings("normalize.steps", normalize.get("steps"))
     for name in steps:
         if name not in FAITHFUL_STEPS and name not in LOSSY_STEPS:
-            raise ValueError(f"corpuskit.process.normalize.steps: {name!r} is not a "
-                             "normalization step")
+            raise UnknownSetting(f"corpuskit.process.normalize.steps: {name!r} is not a "
+                                 "normalization step")
     patterns = strings("extract.rights_patterns", extract["rights_patterns"])
     for index, pattern in enumerate(patterns):
         reason = pattern_problem(pattern)
