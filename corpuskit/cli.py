@@ -477,7 +477,8 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder holding the earlier releases; the new one is built beside them.")
 @click.option("--dry-run", is_flag=True,
-              help="Show the version, diff and changelog entry; write nothing.")
+              help="Print the changelog entry it would add (stdout) and the version "
+                   "(stderr); write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
               help="Worker processes for the build [default: all cores].")
 @click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),

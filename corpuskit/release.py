@@ -523,7 +523,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                    else f", and the same processing settings, outputs and {CHANGELOG_NAME}; "
                    "change documents or metadata first"
                    if bump is None else
-                   ", and the same processing settings and outputs; change something first"))
+                   f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
+                   "something first"))
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous, seeds, dist)
         bump = bump or required

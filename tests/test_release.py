@@ -359,7 +359,7 @@ def test_an_asked_for_bump_with_nothing_changed_at_all_is_refused(
     """Same documents, metadata, settings and outputs: no release, whatever bump is asked
     for (a release patch wrote a changelog entry claiming settings had changed)."""
     before, released = snapshot(seeds), snapshot(dist)
-    with pytest.raises(ReleaseError, match="same processing settings and outputs"):
+    with pytest.raises(ReleaseError, match="same processing settings, outputs and CHANGELOG.md; change something first"):
         release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1)
     assert snapshot(seeds) == before and snapshot(dist) == released
 
