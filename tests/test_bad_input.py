@@ -431,6 +431,12 @@ def test_an_error_inside_a_string_spanning_lines_is_named_at_its_own_line(
     first line, as a value never closed (QA): its own line and column are named, with the
     key and what to write instead; so is a control character, and one in a string that
     itself spans lines."""
+    _assert_named_at_its_line(key, value, said, tmp_path, capsys)
+
+
+def _assert_named_at_its_line(key: str, value: str, said: str, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    """corpus.toml with ``key = value`` is refused with ``said``, at the line it names."""
     lines = toml_text(corpus_config({key: None})).splitlines(keepends=True)
     toml = lines[0] + f"{key} = {value}\n" + "".join(lines[1:])
     [line] = config_problems(tmp_path, capsys, toml)
@@ -477,13 +483,7 @@ def test_an_error_inside_an_array_spanning_lines_is_named_at_its_own_line(
     """A word without quotes in an array spanning lines was named at the array's first
     line, told as a value not closed (QA): its own line and column are named, with the key
     and what to write; so are a missing comma and an inline table spanning lines."""
-    lines = toml_text(corpus_config({key: None})).splitlines(keepends=True)
-    toml = lines[0] + f"{key} = {value}\n" + "".join(lines[1:])
-    [line] = config_problems(tmp_path, capsys, toml)
-    at = re.search(r" on line (\d+)", said)
-    assert at is not None
-    assert line == (f"error: corpus.toml:line {at.group(1)}: not valid TOML: {said} "
-                    "[config-error]"), line
+    _assert_named_at_its_line(key, value, said, tmp_path, capsys)
 
 
 TRAILING_COMMA = ("follows the last value of an inline table: TOML allows no comma before "

@@ -359,7 +359,8 @@ def test_an_asked_for_bump_with_nothing_changed_at_all_is_refused(
     """Same documents, metadata, settings and outputs: no release, whatever bump is asked
     for (a release patch wrote a changelog entry claiming settings had changed)."""
     before, released = snapshot(seeds), snapshot(dist)
-    with pytest.raises(ReleaseError, match="same processing settings, outputs and CHANGELOG.md; change something first"):
+    with pytest.raises(ReleaseError, match=re.escape(
+            "same processing settings, outputs and CHANGELOG.md; change something first")):
         release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1)
     assert snapshot(seeds) == before and snapshot(dist) == released
 
@@ -1108,6 +1109,19 @@ def test_seeds_of_a_release_under_another_version_are_told_so_by_release(
     assert build(seeds, dist, jobs=1).status == "unchanged"
 
 
+def _released_then_labelled(seeds: Path, dist: Path, version: str) -> tuple[Path, Path, str]:
+    """Release 1.1.0 (a document added), then label the seeds ``version``: their
+    corpus.toml, the 1.1.0 release, and what build and release say to do."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"',
+                                                    f'version = "{version}"'), "utf-8")
+    relabel = (f"set version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and "
+               f"run 'corpuskit release --seeds {seeds} --out {dist}'")
+    return toml, dist / "corpuskit-seeds-1.1.0", relabel
+
+
 def test_seeds_of_a_release_under_another_version_are_told_so_by_check(
         seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Seeds that hold 1.1.0's content, labelled 1.0.0: check said of 1.0.0's
@@ -1115,14 +1129,7 @@ def test_seeds_of_a_release_under_another_version_are_told_so_by_check(
     'corpuskit release', and of 1.1.0 to restore the seeds or release again (QA): release
     refuses that. Check says what build and release say: the version they say, the
     release that holds them, and to set its version."""
-    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
-    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
-    toml = seeds / "corpus.toml"
-    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"', 'version = "1.0.0"'),
-                    "utf-8")
-    newer = dist / "corpuskit-seeds-1.1.0"
-    relabel = (f"set version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and "
-               f"run 'corpuskit release --seeds {seeds} --out {dist}'")
+    toml, newer, relabel = _released_then_labelled(seeds, dist, "1.0.0")
     with pytest.raises(ReleaseExistsError) as caught:  # what build says, in its words
         build(seeds, dist, jobs=1)
     assert str(caught.value).endswith(f"({newer}): {relabel}")
@@ -1161,14 +1168,7 @@ def test_seeds_of_a_release_under_a_version_never_released_are_told_so_by_check(
     """Seeds that hold 1.1.0's content under a version never released, below or above it:
     check said to run build or release (QA), and release refuses them, saying to set the
     version to 1.1.0. Check says what release says, of the folder and the zip not there."""
-    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
-    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
-    toml = seeds / "corpus.toml"
-    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"',
-                                                    f'version = "{version}"'), "utf-8")
-    newer = dist / "corpuskit-seeds-1.1.0"
-    relabel = (f"set version = \"1.1.0\" in {toml} to build 1.1.0 again, or change them and "
-               f"run 'corpuskit release --seeds {seeds} --out {dist}'")
+    _, newer, relabel = _released_then_labelled(seeds, dist, version)
     with pytest.raises(ReleaseError) as caught:  # what release says, in its words
         release(seeds, dist, jobs=1)
     assert str(caught.value).endswith(f": {relabel}")
