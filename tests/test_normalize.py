@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from pathlib import Path
@@ -667,14 +668,7 @@ def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None
         if not line.isascii() and looks_bad(line) and (found := _transcoding(line)) is not None:
             by_plan.setdefault(found, []).append(line)
 
-    def read(line: str, plan: tuple[str, ...]) -> str | None:
-        try:
-            for codec in plan:
-                line = line.encode(codec).decode("utf-8")
-        except UnicodeError:
-            return None
-        return line
-
+    read = _read_as
     plans = set(by_plan)
     for found, lines in by_plan.items():
         if len(found) <= 2 and None not in (reads := [read(line, found) for line in lines]):
@@ -685,16 +679,17 @@ def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None
                                       ftfy_s.split("\n"), strict=True):
         if before != after:
             assert by_ftfy == before, "a line ftfy repairs is left to fix-encoding"
-            readings = set()
-            for plan in plans:
-                try:
-                    reading = before
-                    for codec in plan or ():
-                        reading = reading.encode(codec).decode("utf-8")
-                    readings.add(reading)
-                except UnicodeError:
-                    pass
-            assert after in readings
+            assert after in {_read_as(before, plan or ()) for plan in plans}
+
+
+def _read_as(line: str, plan: tuple[str, ...]) -> str | None:
+    """``line`` encoded with each code page of ``plan`` and decoded as strict UTF-8 in
+    turn (the test's own reading of a plan), or None where a step fails."""
+    try:
+        return functools.reduce(lambda text, codec: text.encode(codec).decode("utf-8"),
+                                plan, line)
+    except UnicodeError:
+        return None
 
 
 def _encodes(text: str, codec: str) -> bool:
