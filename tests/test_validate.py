@@ -200,8 +200,9 @@ def test_a_seeds_folders_corpus_toml_given_is_sent_to_its_folder(
 def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[str],
                                                   tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello\n")
-    (tmp_path / "empty").mkdir()
-    for path in (tmp_path / "notes.txt", tmp_path / "empty"):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("A text.\n")
+    for path in (tmp_path / "notes.txt", tmp_path / "texts"):
         report = validate(path)
         assert codes(report) == {"not-a-package"}
         code, out, _ = run(capsys, "validate", str(path))
@@ -210,6 +211,25 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
         # the summary does not call a text file an archive, nor a folder a package
         assert out.splitlines()[-1] == (f"{path}: not a seeds folder, package or archive; "
                                         "nothing checked")
+
+
+@pytest.mark.parametrize("hidden", [(), (".gitkeep",), (".gitkeep", ".corpuskit-lock")])
+def test_an_empty_folder_is_named_empty(hidden: tuple[str, ...], tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty folder (an empty dist/ kept by a .gitkeep) was told to write its
+    corpus.toml, as a folder of texts is (QA): it is named empty, with what to do for
+    either kind of folder."""
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    for name in hidden:
+        (folder / name).write_text("")
+    [problem] = validate(folder).problems
+    assert problem.code == "not-a-package"
+    assert problem.message.startswith("an empty folder (nothing but hidden files), so "
+                                      "nothing to check: for a folder of releases, build "
+                                      f"into it first ('corpuskit build --out {folder}')")
+    code, out, _ = run(capsys, "validate", str(folder))
+    assert code == 1 and "an empty folder" in out and "write its corpus.toml" not in out
 
 
 def test_a_misnamed_copy_beside_the_release_it_holds_is_not_renamed_over_it(

@@ -44,7 +44,7 @@ from ..problems import Problem
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
 from ..semver import VERSION_PATTERN
-from ..wording import command, counted
+from ..wording import command, counted, shell_word
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
@@ -238,6 +238,22 @@ def archive_of_sidecar(path: Path) -> Path | None:
     return archive if archive.is_file() and is_archive_file(archive) else None
 
 
+def _empty_given(target: Path) -> str | None:
+    """Why ``target``, a folder holding nothing but hidden entries (a ``.gitkeep``, a
+    build's lock), is refused: empty, whatever it was meant to hold; None for any other.
+    (QA: an empty ``dist/`` was told to write its corpus.toml, as a folder of texts is.)"""
+    try:
+        empty = target.is_dir() and all(name.startswith(".") for name in os.listdir(target))
+    except OSError:
+        return None
+    if not empty:
+        return None
+    return ("an empty folder (nothing but hidden files), so nothing to check: for a folder "
+            "of releases, build into it first ('corpuskit build --out "
+            f"{shell_word(str(target))}'); for seeds, put the texts here with a corpus.toml "
+            "(README: The seeds folder and corpus.toml)")
+
+
 def _config_given(path: Path) -> str | None:
     """What to tell of ``path`` if it is a seeds folder's corpus.toml, given for its folder
     (QA: it was told "not a seeds folder (no corpus.toml)"), else None."""
@@ -335,7 +351,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                   (f"a folder of releases ({counted(len(releases), 'release')}), not one "
                    f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
                    f"it, as 'corpuskit validate {shown}' does" if releases else None) or
-                  _special_given(target) or
+                  _special_given(target) or _empty_given(target) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "
