@@ -43,7 +43,7 @@ from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..problems import Problem
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
-from ..semver import VERSION_PATTERN
+from ..semver import VERSION_PATTERN, named_as_release
 from ..wording import command, counted, shell_word
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -242,6 +242,8 @@ def _empty_given(target: Path) -> str | None:
     """Why ``target``, a folder holding nothing but hidden entries (a ``.gitkeep``, a
     build's lock), is refused: empty, whatever it was meant to hold; None for any other.
     (QA: an empty ``dist/`` was told to write its corpus.toml, as a folder of texts is.)"""
+    if named_as_release(target.name):  # an emptied release folder: damaged, not new
+        return None
     try:
         empty = target.is_dir() and all(name.startswith(".") for name in os.listdir(target))
     except OSError:
