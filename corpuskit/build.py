@@ -588,14 +588,11 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
             f"restore it from a published copy, or move it out of {out}, then build again")
     if _archive_matches(built, archive, created, config, out, prepared):
         return
-    from .diff import diff, summarize  # only on this error path
+    from .diff import diff_or_none, summarize  # only on this error path
 
     there = f"release {config.release_name} already exists in {out} as {archive.name} (its " \
         "folder was removed)"
-    try:
-        found = diff(archive, built)
-    except CorpuskitError:
-        found = None
+    found = diff_or_none(archive, built)
     summary = summarize(found) if found is not None else ""
     if (found is not None and not summary and found.old.created != found.new.created
             and _time_alone(found, _member_differs(archive, config.release_name, built,
@@ -632,13 +629,11 @@ def release_time_alone(existing: Path, built: Path, changelog_differs: bool,
     """Whether the release folder ``existing`` and a fresh build of ``seeds`` (``built``)
     hold the same documents and metadata and differ in their release time alone
     (:func:`_time_alone`; ``changelog_differs``: their CHANGELOG.md differ)."""
-    from .diff import diff, summarize  # only on this error path
+    from .diff import diff_or_none, summarize  # only on this error path
 
-    try:
-        found = diff(existing, built)
-    except CorpuskitError:
-        return False
-    return not summarize(found) and _time_alone(found, changelog_differs, seeds)
+    found = diff_or_none(existing, built)
+    return found is not None and not summarize(found) and _time_alone(
+        found, changelog_differs, seeds)
 
 
 def _member_differs(archive: Path, root: str, folder: Path, name: str) -> bool:
@@ -827,12 +822,9 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                 f"{held.get('version')}, whose release folder is named as this one's "
                 f"({config.release_name}); set another name than {config.name!r} in "
                 f"{seeds / CONFIG_NAME}, or build it into another --out")
-        from .diff import diff, summarize  # only on this error path
+        from .diff import diff_or_none, summarize  # only on this error path
 
-        try:
-            found: Diff | None = diff(existing, built)
-        except CorpuskitError:
-            found = None
+        found = diff_or_none(existing, built)
         summary = summarize(found) if found is not None else ""
         kept, fresh = descriptor_created(existing), descriptor_created(built)
         if not summary and kept != fresh and _time_alone(

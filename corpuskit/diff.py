@@ -773,12 +773,19 @@ def summarize(result: Diff, limit: int = 5) -> str:
     return "; ".join(parts)
 
 
+def diff_or_none(old: Path | str, new: Path | str) -> Diff | None:
+    """``diff(old, new)``, or None if either side cannot be read (what is wrong with it is
+    said where it is checked)."""
+    try:
+        return diff(old, new)
+    except CorpuskitError:
+        return None
+
+
 def difference_summary(old: Path | str, new: Path | str, limit: int = 5) -> str:
     """:func:`summarize` of ``diff(old, new)``; empty if equal or if either side is unreadable."""
-    try:
-        return summarize(diff(old, new), limit)
-    except CorpuskitError:
-        return ""
+    found = diff_or_none(old, new)
+    return summarize(found, limit) if found is not None else ""
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -488,8 +488,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                    " to write its zip, which finishes it")
             raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
                                                   dist))
-        if required == "none" and (bump is None or not packaging_changed(
-                config, previous_path, old_changelog)):
+        # Settings, outputs or CHANGELOG.md changed since the previous release (asked
+        # of its files once: every refusal below depends on it).
+        changed = required == "none" and packaging_changed(config, previous_path,
+                                                           old_changelog)
+        if required == "none" and (bump is None or not changed):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
             # An entry of a version never released is said first, at its line, as build
@@ -501,8 +504,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             restore = (f" (its zip only, the folder removed: "
                        f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
                        if zip_only and config.version == previous else "")
-            if config.version != previous and not packaging_changed(
-                    config, previous_path, old_changelog):
+            if config.version != previous and not changed:
                 # These seeds are that release under another version, which build refuses
                 # with these words: said, not only "nothing to release" (QA).
                 raise ReleaseError(
@@ -519,7 +521,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"{config.name} {previous} ({previous_path}){restore}"
                 + (f"; only its processing settings, outputs or {CHANGELOG_NAME} changed "
                    f"since, which '{patch}' releases"
-                   if bump is None and packaging_changed(config, previous_path, old_changelog)
+                   if bump is None and changed
                    else f", and the same processing settings, outputs and {CHANGELOG_NAME}; "
                    "change documents or metadata first"
                    if bump is None else
