@@ -280,11 +280,12 @@ _BARE_WORD = re.compile(r"[\w.:+-]+")
 _TOKEN = re.compile(r"[^\s,\[\]{}#]+")
 
 
-def _open_brackets(text: str, start: int, at: int) -> tuple[list[int], bool]:
+def _open_brackets(text: str, start: int, at: int) -> tuple[list[int], int | None]:
     """Reading corpus.toml from ``start`` (where a statement begins), the positions of the
-    brackets (``[`` or ``{``) still open at ``at``, and whether they are all closed after
-    it (the value holding ``at`` ends later: what is wrong is at ``at``, not a value
-    never closed). Strings and comments are skipped."""
+    brackets (``[`` or ``{``) still open at ``at``, and where the bracket closing the last
+    of them is, if they are all closed after it (the value holding ``at`` ends later: what
+    is wrong is at ``at``, not a value never closed), else None. Strings and comments are
+    skipped."""
     pos, held = start, None
     opened: list[int] = []
     while pos < len(text):
@@ -311,9 +312,9 @@ def _open_brackets(text: str, start: int, at: int) -> tuple[list[int], bool]:
         elif char in "]}" and opened:
             opened.pop()
             if held is not None and not opened:
-                return held, True
+                return held, pos
         pos += 1
-    return held or [], False
+    return held or [], None
 
 
 def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: int
@@ -332,7 +333,7 @@ def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: in
         return None
     at = min(starts[stop[0] - 1] + stop[1] - 1, len(text))
     opened, closed = _open_brackets(text, starts[first - 1], at)
-    if not opened or not closed:
+    if not opened or closed is None:
         return None
     begins = max(text.rfind(char, 0, at) for char in " \t\n,[{") + 1
     if error.startswith("Unclosed array") and begins < at:
@@ -363,6 +364,10 @@ def _inside_value(text: str, error: str, stop: tuple[int, int] | None, first: in
         what = "'{'"
         said = ("opens an inline table that goes on past the end of its line: TOML keeps an "
                 "inline table on one line; join its lines")
+        _, end = _open_brackets(text, at, at + 1)
+        if end is not None and text[:end].rstrip(" \t\n").endswith(","):
+            # Joined, a comma after its last value would be refused next (QA).
+            said += ", without the comma after its last value (TOML allows none before '}')"
     else:
         return None
     line = text.count("\n", 0, at) + 1

@@ -462,6 +462,11 @@ QUOTE_ADVICE = ("is no TOML value: write text in double quotes (\"{word}\"); tru
                 "numbers and dates go without")
 
 
+#: What the advice to join an inline table's lines adds when its last value has a comma
+#: after it: joined as it is, the table would be refused for that comma next (QA).
+INLINE_COMMA = ", without the comma after its last value (TOML allows none before '}')"
+
+
 @pytest.mark.parametrize(("key", "value", "said"), [
     ("keywords", '[\n  "news",\n  oops,\n]', "Invalid value; 'oops' on line 4, column 3 (in "
      "'keywords') " + QUOTE_ADVICE.format(word="oops")),
@@ -476,13 +481,23 @@ QUOTE_ADVICE = ("is no TOML value: write text in double quotes (\"{word}\"); tru
      "character for a key part; '{' on line 3, column 3 (in 'licenses') opens an inline "
      "table that goes on past the end of its line: TOML keeps an inline table on one line; "
      "join its lines"),
-], ids=["bare-word", "bare-version", "no-comma", "inline-table-word", "inline-table-lines"])
+    ("licenses", '[\n  { name = "CC0-1.0",\n    title = "CC0", },\n]', "Invalid initial "
+     "character for a key part; '{' on line 3, column 3 (in 'licenses') opens an inline "
+     "table that goes on past the end of its line: TOML keeps an inline table on one line; "
+     "join its lines" + INLINE_COMMA),
+    ("licenses", '[\n  { name = "CC0-1.0",\n    title = "C}C0",\n  },\n]', "Invalid initial "
+     "character for a key part; '{' on line 3, column 3 (in 'licenses') opens an inline "
+     "table that goes on past the end of its line: TOML keeps an inline table on one line; "
+     "join its lines" + INLINE_COMMA),
+], ids=["bare-word", "bare-version", "no-comma", "inline-table-word", "inline-table-lines",
+        "inline-table-lines-comma", "inline-table-lines-comma-own-line"])
 def test_an_error_inside_an_array_spanning_lines_is_named_at_its_own_line(
         key: str, value: str, said: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A word without quotes in an array spanning lines was named at the array's first
     line, told as a value not closed (QA): its own line and column are named, with the key
-    and what to write; so are a missing comma and an inline table spanning lines."""
+    and what to write; so are a missing comma and an inline table spanning lines (with
+    the comma its joined line must lose, found past a '}' in a string)."""
     _assert_named_at_its_line(key, value, said, tmp_path, capsys)
 
 
