@@ -49,7 +49,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
-from .semver import Version
+from .semver import Version, named_as_release
 from .wording import counted
 from .zipsource import ZipSource
 
@@ -193,6 +193,8 @@ class Diff:
         old, new = self.old, self.new
         if "empty" in (old.kind, new.kind):
             return ()
+        misnamed = tuple(note for label, side in (("OLD", old), ("NEW", new))
+                         if (note := _misnamed(label, side)) is not None)
         packaging: tuple[str, ...] = ()
         if self.packaging:  # what release patch releases; the bump does not count it (QA)
             differ = f"the {' and '.join(self.packaging)} differ"
@@ -208,17 +210,17 @@ class Diff:
                          (f"{differ} too: the bump counts the changes to documents and metadata "
                           "listed below, not the settings themselves",))
         if old.name != new.name:
-            return (f"OLD and NEW are different corpora ({old.name} and {new.name}): every "
-                    "document is compared by id all the same", *packaging)
+            return (*misnamed, f"OLD and NEW are different corpora ({old.name} and "
+                    f"{new.name}): every document is compared by id all the same", *packaging)
         try:
             older = Version.parse(new.version) < Version.parse(old.version)
         except ValueError:
-            return packaging
+            return (*misnamed, *packaging)
         if older:
-            return (f"NEW ({new.version}) is an older version than OLD ({old.version}): "
-                    "the changes and the bump read from OLD back to NEW; swap them to see "
-                    "what the newer release changed", *packaging)
-        return packaging
+            return (*misnamed, f"NEW ({new.version}) is an older version than OLD "
+                    f"({old.version}): the changes and the bump read from OLD back to NEW; "
+                    "swap them to see what the newer release changed", *packaging)
+        return (*misnamed, *packaging)
 
     def as_dict(self) -> dict[str, Any]:
         """The machine-readable diff (``schemas/diff.schema.json``, ``diff_version`` 1)."""
@@ -242,6 +244,25 @@ class Diff:
             "metadata": [m.as_dict() for m in self.metadata],
             "notes": list(self.notes),
         }
+
+
+def _misnamed(label: str, side: SideInfo) -> str | None:
+    """A note when ``side``, a package folder or zip, is named as a release
+    (``<name>-<version>``) other than the one it holds: the diff reads what it holds, under
+    its own name and version, and a reader who went by the file's name would take the
+    changes for another pair's (QA: a zip named as another corpus's release was diffed as
+    what it held, without a word). ``validate`` reports such a name as a problem."""
+    if side.kind not in ("folder", "zip") or not side.name or not side.version:
+        return None
+    given = Path(side.path).name
+    held = f"{side.name}-{side.version}"
+    stem = given[:-len(".zip")] if side.kind == "zip" and given.lower().endswith(".zip") \
+        else given
+    if stem == held or not named_as_release(given):
+        return None
+    suffix = ".zip" if side.kind == "zip" else ""
+    return (f"{label} is named as the release {stem}, but it holds {held}, which the diff "
+            f"reads; rename it to {held}{suffix}")
 
 
 def required_bump(added: int, removed: int, changed: int, metadata: int) -> str:

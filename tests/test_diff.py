@@ -747,6 +747,34 @@ def test_a_diff_read_backwards_or_across_corpora_says_so(
                            "another-corpus)")
 
 
+def test_a_release_named_as_another_is_said_to_hold_what_it_reads(
+        released: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A zip named as another corpus's release was diffed as what it holds without a word
+    (QA: ``validate`` and ``export`` say so); the diff names the release each side holds
+    and how to name it, for a zip and a folder, OLD or NEW, and says nothing of a side
+    named as its own release or not named as a release at all."""
+    folder = release_of(released, "1.0.0")
+    archive = folder.with_name(folder.name + ".zip")
+    assert diff(folder, archive).notes == ()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    misnamed_zip = shutil.copy(archive, elsewhere / "other-corpus-2.1.0.zip")
+    [note] = diff(folder, misnamed_zip).notes
+    assert note == ("NEW is named as the release other-corpus-2.1.0, but it holds "
+                    "corpuskit-seeds-1.0.0, which the diff reads; rename it to "
+                    "corpuskit-seeds-1.0.0.zip")
+    misnamed_folder = shutil.copytree(folder, elsewhere / "corpuskit-seeds-3.0.0")
+    [note] = diff(misnamed_folder, archive).notes
+    assert note == ("OLD is named as the release corpuskit-seeds-3.0.0, but it holds "
+                    "corpuskit-seeds-1.0.0, which the diff reads; rename it to "
+                    "corpuskit-seeds-1.0.0")
+    assert diff(shutil.copy(archive, elsewhere / "latest.zip"), folder).notes == ()
+    assert main(["diff", "--json", str(misnamed_folder), str(misnamed_zip)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    validate_json(data)
+    assert [note.split(" is named")[0] for note in data["notes"]] == ["OLD", "NEW"]
+
+
 def test_ids_that_print_alike_are_shown_with_escapes(
         seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file renamed from NFD café to NFC café printed as ``+ café`` and ``- café``,
