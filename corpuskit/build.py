@@ -565,6 +565,17 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"{newest[0]} in {seeds / CONFIG_NAME}, and let "
                      f"'{command('release', seeds=seeds, out=out)}' number the next version "
                      f"after {newest[0]}",)
+    elif status == "built" and newest is not None \
+            and newest[0] < Version.parse(config.version) \
+            and _stated_content(newest[1]) == content:
+        relabel = relabel_of_newest(seeds, out, config, newest, writer.final, unreleased=True)
+        if relabel is not None:  # (QA: built without a word, where release refuses)
+            notes = (f"{writer.final.name} holds the documents and metadata of "
+                     f"{config.name} {newest[0]} ({newest[1]}), with its settings, outputs "
+                     f"and CHANGELOG.md: '{command('release', seeds=seeds, out=out)}' "
+                     f"finds nothing to release in these seeds; unless {config.version} is "
+                     f"meant as a release of its own, remove {writer.final.name} and "
+                     f"{archive.name} from {out} (if not published), then {relabel}",)
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, notes, restored)
 
@@ -746,6 +757,40 @@ def relabel_advice(seeds: Path, out: Path, version: str, found: Diff) -> str:
     return (f"set version = \"{version}\" in {seeds / CONFIG_NAME} to build {version} "
             f"again{created}, or change them and run "
             f"'{command('release', seeds=seeds, out=out)}'")
+
+
+def _stated_content(release: Path) -> str | None:
+    """The content hash a release folder's descriptor states, or None (a zip, a descriptor
+    that cannot say): one small read, before a build compares a whole release with its
+    own."""
+    descriptor = descriptor_of(release) if release.is_dir() else None
+    stated = descriptor.get("corpuskit") if descriptor is not None else None
+    found = stated.get("content_hash") if isinstance(stated, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def relabel_of_newest(seeds: Path, dist: Path, config: CorpusConfig,
+                      newest: tuple[Version, Path] | None, built: Path, *, unreleased: bool
+                      ) -> str | None:
+    """What build and release say to do (:func:`~corpuskit.build.relabel_advice`) when the
+    seeds (built into ``built``) hold the documents and metadata of ``newest``, the latest
+    release in ``dist``, under another version: one older than it, or one never released
+    (``unreleased``: older or newer), with its processing settings, outputs and
+    CHANGELOG.md too, as release says; else None."""
+    version = Version.parse(config.version)
+    if newest is None or newest[0] == version or (newest[0] < version and not unreleased):
+        return None
+    from .diff import diff  # only when dist/ holds a newer release, or one of this content
+    from .release import packaging_changed  # (release imports this module)
+
+    try:
+        found = diff(newest[1], built)
+    except CorpuskitError:  # its problems are said where it is checked
+        return None
+    if found.bump != "none" or (unreleased and packaging_changed(
+            config, newest[1], read_changelog(seeds))):
+        return None
+    return relabel_advice(seeds, dist, str(newest[0]), found)
 
 
 def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: Path, *,

@@ -25,7 +25,7 @@ from .archive import package_files
 from .build import (
     build,
     every_seeds_problem,
-    relabel_advice,
+    relabel_of_newest,
     release_time_alone,
     unfinished_release,
 )
@@ -36,8 +36,7 @@ from .compare import (
     not_compared_reason,
     unreadable_member,
 )
-from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
-from .discover import read_changelog
+from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .dist import (
     ARCHIVE_SUFFIX,
     descriptor_created,
@@ -53,7 +52,6 @@ from .errors import CorpuskitError, InputError
 from .packagesource import DESCRIPTOR
 from .problems import Problem
 from .regularfiles import folder_not_entered
-from .release import packaging_changed
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
@@ -173,8 +171,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         # Seeds that hold that newer release's documents and metadata under their version
         # are to be labelled so, as build and release say: neither restored nor released
         # again, which release refuses (QA: check advised it).
-        relabel = _relabel(seeds, dist, config, newest, result.release,
-                           unreleased=unreleased)
+        relabel = relabel_of_newest(seeds, dist, config, newest, result.release,
+                                    unreleased=unreleased)
         if relabel is not None and behind is not None:
             problems[behind] = replace(problems[behind], message=(
                 f"{newer}, and the seeds hold its documents and metadata: {relabel}"))
@@ -382,29 +380,6 @@ def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,
             f"{named}: not renamed, nor damaged; set another name than {name!r} in "
             f"{seeds / CONFIG_NAME}, or give --dist the folder that holds the releases of "
             f"{name}")
-
-
-def _relabel(seeds: Path, dist: Path, config: CorpusConfig,
-             newest: tuple[Version, Path] | None, built: Path, *, unreleased: bool
-             ) -> str | None:
-    """What build and release say to do (:func:`~corpuskit.build.relabel_advice`) when the
-    seeds (built into ``built``) hold the documents and metadata of ``newest``, the latest
-    release in ``dist``, under another version: one older than it, or one never released
-    (``unreleased``: older or newer), with its processing settings, outputs and
-    CHANGELOG.md too, as release says; else None."""
-    version = Version.parse(config.version)
-    if newest is None or newest[0] == version or (newest[0] < version and not unreleased):
-        return None
-    from .diff import diff  # only when dist/ holds a release newer than the seeds'
-
-    try:
-        found = diff(newest[1], built)
-    except CorpuskitError:  # its problems are said where it is checked
-        return None
-    if found.bump != "none" or (unreleased and packaging_changed(
-            config, newest[1], read_changelog(seeds))):
-        return None
-    return relabel_advice(seeds, dist, str(newest[0]), found)
 
 
 def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: str,

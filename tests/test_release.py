@@ -1189,6 +1189,41 @@ def test_seeds_of_a_release_under_a_version_never_released_are_told_so_by_check(
                                       f"{dist}'")
 
 
+def test_a_build_of_the_latest_release_under_a_newer_version_never_released_says_so(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds holding 1.1.0's content labelled 1.2.0, never released: release refuses them
+    and check names them, but build built 1.2.0 without a word (QA). It still builds it (a
+    version may be meant as a release of its own) and says what release and check say;
+    once the documents, settings or CHANGELOG.md differ from 1.1.0's, nothing is said."""
+    toml, newer, relabel = _released_then_labelled(seeds, dist, "1.2.0")
+    result = build(seeds, dist, jobs=1)
+    assert result.status == "built"
+    command = f"corpuskit release --seeds {seeds} --out {dist}"
+    [note] = result.notes
+    assert note == (f"corpuskit-seeds-1.2.0 holds the documents and metadata of corpuskit-seeds "
+                    f"1.1.0 ({newer}), with its settings, outputs and CHANGELOG.md: "
+                    f"'{command}' finds nothing to release in these seeds; unless 1.2.0 is "
+                    "meant as a release of its own, remove corpuskit-seeds-1.2.0 and "
+                    f"corpuskit-seeds-1.2.0.zip from {dist} (if not published), then {relabel}")
+    with pytest.raises(ReleaseError):  # what the note says release does
+        release(seeds, dist, jobs=1)
+    for built in (dist / "corpuskit-seeds-1.2.0", dist / "corpuskit-seeds-1.2.0.zip"):
+        shutil.rmtree(built) if built.is_dir() else built.unlink()
+    assert main(["build", str(seeds), "--out", str(dist), "--jobs", "1"]) == 0
+    assert f"note: {note}\n" in capsys.readouterr().err
+    # A CHANGELOG.md edited since 1.1.0: what release patch releases; no note.
+    changelog = seeds / "CHANGELOG.md"
+    for built in (dist / "corpuskit-seeds-1.2.0", dist / "corpuskit-seeds-1.2.0.zip"):
+        shutil.rmtree(built) if built.is_dir() else built.unlink()
+    changelog.write_text(changelog.read_text("utf-8") + "\nA typo fixed.\n", "utf-8")
+    assert build(seeds, dist, jobs=1).notes == ()
+    # A document added since 1.1.0: a version of its own, built without a note.
+    write_doc(seeds, "three.txt", "Three", "The third document, about rivers.")
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.2.0"', 'version = "1.3.0"'),
+                    "utf-8")
+    assert build(seeds, dist, jobs=1).notes == ()
+
+
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
         seeds: Path, tmp_path: Path) -> None:
     """Corpus "a-1.0.0" at 2.0.0 and corpus "a" at 1.0.0-2.0.0 both release into
@@ -1235,7 +1270,10 @@ def test_building_a_version_below_the_latest_release_says_so(seeds: Path, dist: 
     assert check(seeds, dist, source_date_epoch=None).valid
     toml.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "1.1.0"',
                            toml.read_text("utf-8")), "utf-8")
-    assert build(seeds, dist, jobs=1).notes == ()
+    # Above the latest release: not behind it, but the same content, which is said.
+    [note] = build(seeds, dist, jobs=1).notes
+    assert note.startswith("corpuskit-seeds-1.1.0 holds the documents and metadata of "
+                           "corpuskit-seeds 1.0.0")
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OutputError])
