@@ -10,10 +10,13 @@ import stat
 import struct
 import weakref
 import zipfile
+from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby, islice
 from pathlib import Path
-from typing import IO
+from typing import IO, overload
 
 from .errors import InputError
 from .membernames import unsafe_member_reason
@@ -25,6 +28,7 @@ from .zipdirectory import (
     ArchiveReadError,
     CentralDirectory,
     Member,
+    MemberTable,
     TooManyEntries,
     member_name_bytes,
     read_central_directory,
@@ -93,13 +97,14 @@ class ZipSource(PackageSource):
         self._follow_links = follow_links
         self.name = path.stem
         self.problems: tuple[Problem, ...] = ()
-        #: The package's files, by their names in the archive (``<top folder>/<path>``:
-        #: no second string of each name is made, a hundred bytes an entry).
-        self._members: dict[str, Member] = {}
+        #: 1 for each entry that is one of the package's files (neither refused, nor a
+        #: folder, nor outside its top folder), found by name in :attr:`entries`: a byte an
+        #: entry, where a dict of them by name took about 100.
+        self._is_file = bytearray()
         self._prefix = ""
         self._handle: IO[bytes] | None = None
         #: Every central directory entry, in directory order (refused ones too).
-        self.entries: list[Member] = []
+        self.entries = MemberTable().finish()
         #: The package's files (relative to its top folder) whose entries were refused:
         #: present, but never read (their problems say why), so not "absent" either.
         self.refused: frozenset[str] = frozenset()
@@ -175,7 +180,7 @@ class ZipSource(PackageSource):
             raise self._fatal(f"not a readable zip archive: {failure_reason(exc)}") from None
         except OSError as exc:
             raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
-        declared = sum(info.file_size for info in self.entries)
+        declared = sum(self.entries.file_sizes())
         if declared > limits.max_total_bytes:
             raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "
                               f"of {limits.max_total_bytes}; refused as a possible zip bomb")
@@ -188,31 +193,29 @@ class ZipSource(PackageSource):
     def _check_members(self) -> list[Problem]:
         limits = self.limits
         problems: list[Problem] = []
-        refused: set[int] = set()
         infos = self.entries
+        count = len(infos)
+        #: 1 for each entry refused (a set of their indexes took 60 bytes each).
+        refused = bytearray(count)
 
         def refuse(index: int, code: str, message: str) -> None:
-            refused.add(index)
-            problems.append(Problem(infos[index].orig_filename, code, message))
+            refused[index] = 1
+            problems.append(Problem(infos.orig_filename(index), code, message))
 
-        # A set, and the entries of names given twice looked for only if there are any:
-        # a table of every name's first entry cost 130 bytes an entry (ints, a dict).
-        names: set[str] = set()
-        duplicated: set[str] = set()
-        for info in infos:
-            (duplicated if info.filename in names else names).add(info.filename)
-        repeated: dict[str, list[int]] = {}
-        for index, info in enumerate(infos if duplicated else ()):
-            if info.filename in duplicated:
-                repeated.setdefault(info.filename, []).append(index)
-        for name, indexes in repeated.items():
-            refused.update(indexes)
-            problems.append(Problem(name, "unsafe-path",
-                                    f"{len(indexes)} entries have this name; which one a "
-                                    "tool extracts is undefined"))
+        # Names given twice are next to each other in the order of names (a set of every
+        # name took 60 bytes an entry); there are none when the names ascend.
+        if not infos.ascending:
+            for _, named in groupby(infos.by_name(), key=infos.name_bytes):
+                indexes = list(named)
+                if len(indexes) > 1:
+                    for index in indexes:
+                        refused[index] = 1
+                    problems.append(Problem(infos.name(indexes[0]), "unsafe-path",
+                                            f"{len(indexes)} entries have this name; which "
+                                            "one a tool extracts is undefined"))
 
         for index, info in enumerate(infos):
-            if index in refused:
+            if refused[index]:
                 continue
             raw_name = info.orig_filename
             reason = unsafe_member_reason(raw_name[:-1] if raw_name.endswith("/") else raw_name)
@@ -246,64 +249,91 @@ class ZipSource(PackageSource):
                        "stored entry whose compressed and uncompressed sizes differ")
 
         # Entries whose data overlaps the next entry or the central directory: quoted-overlap
-        # zip bombs point many entries at one compressed stream.
-        ordered = list(range(len(infos)))
-        if any(infos[i].header_offset >= infos[i + 1].header_offset
-               for i in range(len(infos) - 1)):
-            ordered.sort(key=lambda i: infos[i].header_offset)
+        # zip bombs point many entries at one compressed stream. The entries are in the
+        # order of their offsets as an archive is written; otherwise they are sorted by it.
+        offsets, sizes = infos.header_offsets(), infos.compress_sizes()
+        name_lengths = infos.name_lengths()
+        ordered: Sequence[int] = range(count)
+        if any(offset >= following
+               for offset, following in zip(offsets, islice(offsets, 1, None), strict=False)):
+            ordered = array("Q", sorted(range(count), key=offsets.__getitem__))
         for position, index in enumerate(ordered):
-            info = infos[index]
-            end = (info.header_offset + _LOCAL_HEADER_BYTES + len(member_name_bytes(info))
-                   + info.compress_size)
-            following = (infos[ordered[position + 1]].header_offset
-                         if position + 1 < len(ordered) else self.directory.offset)
-            if index not in refused and end > following:
+            end = offsets[index] + _LOCAL_HEADER_BYTES + name_lengths[index] + sizes[index]
+            following = (offsets[ordered[position + 1]] if position + 1 < count
+                         else self.directory.offset)
+            if not refused[index] and end > following:
                 refuse(index, "archive-error",
                        "entry data overlaps another entry or the central directory "
                        "(corrupt, or a zip bomb)")
 
         tops: Counter[str] = Counter()
-        for index, info in enumerate(infos):
-            top, slash, _ = info.filename.partition("/")
-            if slash and index not in refused:
+        for index, name in enumerate(infos.names()):
+            top, slash, _ = name.partition("/")
+            if slash and not refused[index]:
                 tops[top] += 1
-        markers = sorted(top for top in tops if f"{top}/{DESCRIPTOR}" in names
-                         or f"{top}/bagit.txt" in names)
+        markers = sorted(top for top in tops if infos.find(f"{top}/{DESCRIPTOR}") >= 0
+                         or infos.find(f"{top}/bagit.txt") >= 0)
         if len(markers) == 1:
             self.name = markers[0]
         elif tops:
             self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
-        self.refused = frozenset(infos[index].filename[len(prefix):] for index in refused
-                                 if infos[index].filename.startswith(prefix))
-        for index, info in enumerate(infos):
-            if index in refused or info.filename == prefix:
+        cut = len(prefix)
+        self.refused = frozenset(infos.name(index)[cut:] for index in range(count)
+                                 if refused[index] and infos.name(index).startswith(prefix))
+        is_file = bytearray(count)
+        for index, name in enumerate(infos.names()):
+            if refused[index] or name == prefix:
                 continue
-            if not info.filename.startswith(prefix):
+            if not name.startswith(prefix):
                 refuse(index, "unsafe-path",
                        f"outside the package's top folder {prefix}; a package archive holds "
                        "one folder")
                 continue
-            if info.is_dir():
-                continue
-            self._members[info.filename] = info
+            if not name.endswith("/"):
+                is_file[index] = 1
+        self._is_file = is_file
         self._prefix = prefix
         # Names that merge when extracted on many filesystems: reported as a package
-        # folder's are (relative to the package, by the same rule), the members kept.
-        cut = len(prefix)
-        problems.extend(collision_problems([name[cut:] for name in self._members]))
+        # folder's are (relative to the package, by the same rule), the members kept. The
+        # names are made as they are asked for (a list of them took 100 bytes an entry).
+        problems.extend(collision_problems(_Names(self._files)))
         problems.sort(key=problem_order)
         return problems
 
+    def _files(self, order: Iterable[int] | None = None) -> Iterator[str]:
+        """The package's files (relative to its top folder), in the directory's order or
+        in ``order`` (indexes of entries)."""
+        cut, is_file, infos = len(self._prefix), self._is_file, self.entries
+        if order is None:
+            for index, name in enumerate(infos.names()):
+                if is_file[index]:
+                    yield name[cut:]
+        else:
+            for index in order:
+                if is_file[index]:
+                    yield infos.name(index)[cut:]
+
+    def _index(self, rel: str) -> int:
+        """The index of the entry of the package's file ``rel``, or -1 when it has none."""
+        index = self.entries.find(self._prefix + rel)
+        return index if 0 <= index < len(self._is_file) and self._is_file[index] else -1
+
     def files(self) -> list[str]:
-        cut = len(self._prefix)  # (one top folder: sorted as the names in the package)
-        return [name[cut:] for name in sorted(self._members)]
+        # (One top folder: the names in the archive sort as the names in the package.)
+        return list(self._files(self.entries.by_name()))
 
     def info(self, rel: str) -> Member:
-        return self._members[self._prefix + rel]
+        index = self._index(rel)
+        if index < 0:
+            raise KeyError(self._prefix + rel)
+        return self.entries[index]
 
     def size(self, rel: str) -> int:
-        return self._members[self._prefix + rel].file_size
+        index = self._index(rel)
+        if index < 0:
+            raise KeyError(self._prefix + rel)
+        return self.entries.file_sizes()[index]
 
     def _fileno(self) -> int:
         """The open archive's descriptor; a closed one is refused as Python refuses I/O
@@ -319,10 +349,10 @@ class ZipSource(PackageSource):
 
     def open(self, rel: str) -> IO[bytes]:
         """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
-        try:
-            info = self._members[self._prefix + rel]
-        except KeyError:
-            raise FileNotFoundError(rel) from None
+        index = self._index(rel)
+        if index < 0:
+            raise FileNotFoundError(rel)
+        info = self.entries[index]
         expected_name = member_name_bytes(info)
         # A small member is read with its header in one call (corpuskit writes no extra
         # field); the data read is used only if it is where the header says it starts.
@@ -349,9 +379,35 @@ class ZipSource(PackageSource):
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:
-        return self._prefix + rel in self._members
+        return self._index(rel) >= 0
 
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+class _Names(Sequence[str]):
+    """Names made again each time they are gone through, by ``names`` (a function that
+    gives an iterator of them): for a function that goes through a long list of names a
+    few times and keeps none of them."""
+
+    def __init__(self, names: Callable[[], Iterator[str]]) -> None:
+        self._names = names
+        self._count = sum(1 for _ in names())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return self._names()
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        names = list(self._names())
+        return names[index]

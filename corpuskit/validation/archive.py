@@ -87,8 +87,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
         date_time = zip_date_time(created) if created is not None else infos[0].date_time
     except ValueError:
         date_time = infos[0].date_time
-    names = [info.filename for info in infos]
-    if names != sorted(names):
+    if not infos.in_order:  # (asked as the entries were read: no list of their names)
         problems.append(Problem(".", "archive-metadata",
                                 "entries are not in sorted order, as corpuskit writes them"))
     directory = source.directory
