@@ -12,11 +12,11 @@ import weakref
 import zipfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby, islice
 from pathlib import Path
-from typing import IO, overload
+from typing import IO
 
 from .errors import InputError
 from .membernames import unsafe_member_reason
@@ -295,9 +295,8 @@ class ZipSource(PackageSource):
         self._is_file = is_file
         self._prefix = prefix
         # Names that merge when extracted on many filesystems: reported as a package
-        # folder's are (relative to the package, by the same rule), the members kept. The
-        # names are made as they are asked for (a list of them took 100 bytes an entry).
-        problems.extend(collision_problems(_Names(self._files)))
+        # folder's are (relative to the package, by the same rule), the members kept.
+        problems.extend(collision_problems(list(self._files())))
         problems.sort(key=problem_order)
         return problems
 
@@ -349,10 +348,11 @@ class ZipSource(PackageSource):
 
     def open(self, rel: str) -> IO[bytes]:
         """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
-        index = self._index(rel)
-        if index < 0:
+        entries, is_file = self.entries, self._is_file
+        index = entries.find(self._prefix + rel)
+        if not 0 <= index < len(is_file) or not is_file[index]:
             raise FileNotFoundError(rel)
-        info = self.entries[index]
+        info = entries[index]
         expected_name = member_name_bytes(info)
         # A small member is read with its header in one call (corpuskit writes no extra
         # field); the data read is used only if it is where the header says it starts.
@@ -386,28 +386,3 @@ class ZipSource(PackageSource):
             self._handle.close()
             self._handle = None
 
-
-class _Names(Sequence[str]):
-    """Names made again each time they are gone through, by ``names`` (a function that
-    gives an iterator of them): for a function that goes through a long list of names a
-    few times and keeps none of them."""
-
-    def __init__(self, names: Callable[[], Iterator[str]]) -> None:
-        self._names = names
-        self._count = sum(1 for _ in names())
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[str]:
-        return self._names()
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        names = list(self._names())
-        return names[index]
