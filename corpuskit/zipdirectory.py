@@ -275,13 +275,19 @@ class MemberTable(Sequence[Member]):
     def names(self) -> Iterator[str]:
         """Every entry's name, in the directory's order."""
         names, bounds = self._names, self._bounds
-        if self._ascii:  # decoded at once, and cut (twice as fast as a name at a time)
-            text = names.decode("ascii")
+        if not self._ascii:
             for start, end in zip(bounds, islice(bounds, 1, None), strict=False):
-                yield text[start:end]
+                yield names[start:end].decode()
             return
-        for start, end in zip(bounds, islice(bounds, 1, None), strict=False):
-            yield names[start:end].decode()
+        # ASCII: a batch of names decoded at once, and cut (twice as fast as a name at a
+        # time; all of them at once held a string as long as the table's names).
+        for first in range(0, len(bounds) - 1, _BATCH):
+            last = min(first + _BATCH, len(bounds) - 1)
+            base = bounds[first]
+            text = names[base:bounds[last]].decode("ascii")
+            for start, end in zip(islice(bounds, first, last),
+                                  islice(bounds, first + 1, last + 1), strict=True):
+                yield text[start - base:end - base]
 
     def orig_filename(self, index: int) -> str:
         """Entry ``index``'s name as stored (zipfile's ``orig_filename``)."""
@@ -359,6 +365,9 @@ class MemberTable(Sequence[Member]):
         :func:`member_name_bytes`), in the directory's order."""
         return self._name_length
 
+
+#: How many names :meth:`MemberTable.names` decodes at once.
+_BATCH = 1024
 
 #: A :class:`Member` of its fields' values, made in C (NamedTuple's ``__new__`` is a
 #: Python function: it made iterating over a table three times slower).
