@@ -233,12 +233,19 @@ class MemberTable(Sequence[Member]):
 
     def __getitem__(self, index: int | slice) -> Member | list[Member]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        file_size = self._file_size[index]  # (raises IndexError as a list does)
+            return [self.member(i) for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self._file_size)
-        bounds = self._bounds
-        name = self._names[bounds[index]:bounds[index + 1]].decode()
+        if not 0 <= index < len(self._file_size):
+            raise IndexError("member index out of range")
+        return self.member(index)
+
+    def member(self, index: int, name: str | None = None) -> Member:
+        """Entry ``index`` (from 0), given its ``name`` if it is known (a name found,
+        :meth:`find`: not decoded again)."""
+        if name is None:
+            bounds = self._bounds
+            name = self._names[bounds[index]:bounds[index + 1]].decode()
         stamp = self._stamp[index]
         cached, date_time = self._stamp_cache
         if stamp != cached:
@@ -246,8 +253,8 @@ class MemberTable(Sequence[Member]):
             self._stamp_cache = (stamp, date_time)
         return _new(Member, (name, self._orig.get(index, name) if self._orig else name,
                              self._flag_bits[index], self._compress_type[index],
-                             self._crc[index], self._compress_size[index], file_size,
-                             self._header_offset[index], date_time,
+                             self._crc[index], self._compress_size[index],
+                             self._file_size[index], self._header_offset[index], date_time,
                              self._create_system[index], self._external_attr[index]))
 
     def __iter__(self) -> Iterator[Member]:
@@ -282,11 +289,10 @@ class MemberTable(Sequence[Member]):
         # ASCII: a batch of names decoded at once, and cut (twice as fast as a name at a
         # time; all of them at once held a string as long as the table's names).
         for first in range(0, len(bounds) - 1, _BATCH):
-            last = min(first + _BATCH, len(bounds) - 1)
-            base = bounds[first]
-            text = names[base:bounds[last]].decode("ascii")
-            for start, end in zip(islice(bounds, first, last),
-                                  islice(bounds, first + 1, last + 1), strict=True):
+            batch = bounds[first:first + _BATCH + 1]
+            base = batch[0]
+            text = names[base:batch[-1]].decode("ascii")
+            for start, end in zip(batch, islice(batch, 1, None), strict=False):
                 yield text[start - base:end - base]
 
     def orig_filename(self, index: int) -> str:
@@ -312,8 +318,9 @@ class MemberTable(Sequence[Member]):
         """The index of the first entry named ``name`` (in the directory's order), or -1
         when there is none.
 
-        The entry after the one found last is tried first: members are mostly asked for
-        in the order of their names (a bisection took 5.8 us, a dict 0.1 us)."""
+        The entry after the one found last is tried first, then that one: members are
+        mostly asked for in the order of their names (a bisection takes 5.8 us, this 0.5
+        us, a dict took 0.1 us)."""
         try:
             key = name.encode()
         except UnicodeEncodeError:  # a lone surrogate: no entry's name holds one
@@ -325,6 +332,8 @@ class MemberTable(Sequence[Member]):
             if at < len(bounds) - 1 and names[bounds[at]:bounds[at + 1]] == key:
                 self._hint = at
                 return at
+            if at < len(bounds) and names[bounds[at - 1]:bounds[at]] == key:  # (the same again)
+                return at - 1
             order = range(len(bounds) - 1)
         else:
             order = permutation

@@ -313,9 +313,10 @@ class ZipSource(PackageSource):
                 if is_file[index]:
                     yield infos.name(index)[cut:]
 
-    def _index(self, rel: str) -> int:
-        """The index of the entry of the package's file ``rel``, or -1 when it has none."""
-        index = self.entries.find(self._prefix + rel)
+    def _index(self, name: str) -> int:
+        """The index of the entry of the package's file ``name`` (its name in the
+        archive), or -1 when it has none."""
+        index = self.entries.find(name)
         return index if 0 <= index < len(self._is_file) and self._is_file[index] else -1
 
     def files(self) -> list[str]:
@@ -323,13 +324,14 @@ class ZipSource(PackageSource):
         return list(self._files(self.entries.by_name()))
 
     def info(self, rel: str) -> Member:
-        index = self._index(rel)
+        name = self._prefix + rel
+        index = self._index(name)
         if index < 0:
-            raise KeyError(self._prefix + rel)
-        return self.entries[index]
+            raise KeyError(name)
+        return self.entries.member(index, name)
 
     def size(self, rel: str) -> int:
-        index = self._index(rel)
+        index = self._index(self._prefix + rel)
         if index < 0:
             raise KeyError(self._prefix + rel)
         return self.entries.file_sizes()[index]
@@ -348,11 +350,11 @@ class ZipSource(PackageSource):
 
     def open(self, rel: str) -> IO[bytes]:
         """A stream of one member; errors while reading raise :class:`ArchiveReadError`."""
-        entries, is_file = self.entries, self._is_file
-        index = entries.find(self._prefix + rel)
-        if not 0 <= index < len(is_file) or not is_file[index]:
+        name = self._prefix + rel
+        index = self._index(name)
+        if index < 0:
             raise FileNotFoundError(rel)
-        info = entries[index]
+        info = self.entries.member(index, name)
         expected_name = member_name_bytes(info)
         # A small member is read with its header in one call (corpuskit writes no extra
         # field); the data read is used only if it is where the header says it starts.
@@ -379,7 +381,7 @@ class ZipSource(PackageSource):
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:
-        return self._index(rel) >= 0
+        return self._index(self._prefix + rel) >= 0
 
     def close(self) -> None:
         if self._handle is not None:
