@@ -15,6 +15,8 @@ from _validate_support import built
 from corpuskit.validation import archive as structure
 from corpuskit.validation.archive import check_archive_structure
 from corpuskit.zipdirectory import (
+    ArchiveReadError,
+    CentralDirectory,
     Member,
     MemberTable,
     member_name_bytes,
@@ -130,12 +132,20 @@ def test_a_name_is_found_whatever_the_order_it_is_asked_in(shape: str,
 def test_names_are_decoded_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                       ) -> None:
     """The ASCII names are decoded a batch at a time: every name whole across the batches'
-    edges, and one that is not ASCII decoded by itself."""
+    edges (the names of chosen entries, without their first characters, too), and names
+    that are not all ASCII one at a time."""
     names = [f"{TOP}/{n:03}.txt" for n in range(10)]
     monkeypatch.setattr("corpuskit.zipdirectory._BATCH", 3)
     assert list(_table(_zip(tmp_path / "a.zip", names)).names()) == names
+    where = bytes([1, 0, 0, 1, 1, 0, 0, 1, 1, 1])
+    table = _table(_zip(tmp_path / "a.zip", names))
+    chosen = [name[len(TOP) + 1:] for name, keep in zip(names, where, strict=True) if keep]
+    assert list(table.names(len(TOP) + 1, where)) == chosen
     names[4] = f"{TOP}/ü.txt"
-    assert list(_table(_zip(tmp_path / "b.zip", names)).names()) == names
+    table = _table(_zip(tmp_path / "b.zip", names))
+    assert list(table.names()) == names
+    chosen = [name[len(TOP) + 1:] for name, keep in zip(names, where, strict=True) if keep]
+    assert list(table.names(len(TOP) + 1, where)) == chosen
     assert list(MemberTable().finish().names()) == []
 
 
@@ -205,3 +215,42 @@ def test_the_structure_check_reads_the_directory_in_windows(
         monkeypatch.setattr(structure, "WINDOW_BYTES", 7)
         assert check_archive_structure(source, None) == whole
     assert bool(whole) == (damage != "none")
+
+
+def _outcome(path: Path, directory: CentralDirectory) -> object:
+    try:
+        with path.open("rb") as handle:
+            return [tuple(m) for m in read_members(handle, directory, 100_000)]
+    except (ArchiveReadError, UnicodeDecodeError) as exc:  # (a name cut inside a character)
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.mark.parametrize("shape", ["release", "unsorted", "a NUL in names"])
+def test_the_directory_is_read_a_chunk_at_a_time(shape: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read in chunks of 1, 45 or 100 bytes (an entry across two, three or many), the
+    central directory gives what read whole gives: the same entries, and the same error
+    where the file ends inside it (cut at every byte of its first entries and its last)."""
+    path = tmp_path / "a.zip"
+    if shape == "release":
+        path.write_bytes(built().archive.read_bytes())
+    else:
+        _zip(path, SHAPES[shape])
+    data = path.read_bytes()
+    with path.open("rb") as handle:
+        directory = read_central_directory(handle, len(data))
+    cuts = sorted({*range(directory.offset, directory.offset + 150),
+                   *range(directory.offset + directory.size - 120,
+                          directory.offset + directory.size + 1)})
+    expected = {}
+    for cut in cuts:
+        (tmp_path / f"{cut}.zip").write_bytes(data[:cut])
+        expected[cut] = _outcome(tmp_path / f"{cut}.zip", directory)
+    whole = _outcome(path, directory)
+    assert whole == _infolist(path)
+    assert expected[directory.offset + 10] == "ArchiveReadError: Truncated central directory"
+    for chunk in (1, 45, 100):
+        monkeypatch.setattr("corpuskit.zipdirectory._DIRECTORY_CHUNK", chunk)
+        assert _outcome(path, directory) == whole
+        for cut in cuts:
+            assert _outcome(tmp_path / f"{cut}.zip", directory) == expected[cut], (chunk, cut)
