@@ -142,7 +142,7 @@ class MemberTable(Sequence[Member]):
     A list of :class:`Member` took about 400 bytes an entry (the tuple, its name, five
     int objects; 39 MB for the 100,009 entries of a release of 100,000 documents), and
     ``validate`` kept a table of them by name too. Here an entry takes its name's UTF-8
-    bytes, in one blob, and 51 bytes of numbers in arrays (9.7 MB for those entries); its
+    bytes, in one blob, and 51 bytes of numbers in arrays (9.9 MB for those entries); its
     time stamp is kept as the archive has it (two 16-bit DOS fields), its
     ``orig_filename`` only where it differs from its name (a name cut at a NUL, as zipfile
     cuts it: rare).
