@@ -33,13 +33,11 @@ from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
-from .semver import VERSION_PATTERN, Version
+from .semver import RELEASE_NAME, VERSION_PATTERN, Version
 from .wording import counted
 from .zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
-#: A name of a release, ``<name>-<version>``, of any corpus.
-_ANY_RELEASE = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 
 @dataclass(frozen=True)
@@ -435,7 +433,7 @@ def corpora_in(dist: Path) -> list[str]:
             descriptor = descriptor_of(entry)
             stem = entry.name
         elif (entry.name.endswith(ARCHIVE_SUFFIX)
-              and _ANY_RELEASE.match(stem := entry.name[:-len(ARCHIVE_SUFFIX)])
+              and RELEASE_NAME.match(stem := entry.name[:-len(ARCHIVE_SUFFIX)])
               and descriptor_of(entry.with_name(stem)) is None):
             descriptor, top = archive_descriptor(entry)
             if top != stem:

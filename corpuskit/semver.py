@@ -92,8 +92,9 @@ def is_version(text: str) -> bool:
     return _VERSION_RE.match(text) is not None
 
 
-#: A name of a release of any corpus, ``<name>-<version>``.
-_ANY_RELEASE = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
+#: A name of a release of any corpus, ``<name>-<version>`` (a folder's, or a zip's
+#: without its suffix).
+RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 
 def named_as_release(name: str) -> bool:
@@ -101,4 +102,4 @@ def named_as_release(name: str) -> bool:
     corpus, ``<name>-<version>``: in a folder of releases, ``release`` and ``check`` take it
     for one."""
     stem = name[:-len(".zip")] if name.lower().endswith(".zip") else name
-    return _ANY_RELEASE.match(stem) is not None
+    return RELEASE_NAME.match(stem) is not None

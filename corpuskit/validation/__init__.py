@@ -28,7 +28,6 @@ Archive safety (hostile names, links, bombs, truncation) is in
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import replace
@@ -43,7 +42,7 @@ from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..problems import Problem
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
-from ..semver import VERSION_PATTERN, named_as_release
+from ..semver import RELEASE_NAME, named_as_release
 from ..wording import command, counted, shell_word
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -89,8 +88,6 @@ def detect_kind(path: Path) -> str | None:
     return None
 
 
-#: A release's folder name: ``<name>-<version>``.
-_RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
 
 
 def misnamed(name: str, release: str | None, suffix: str, folder: Path | None = None
@@ -100,7 +97,7 @@ def misnamed(name: str, release: str | None, suffix: str, folder: Path | None = 
     of 1.0.0 named 2.0.0 passes for what it is not. Any other name is the user's. Where
     ``folder`` (the one it is in) holds a file of the right name already, renaming would
     replace it: the advice is then to move this one out."""
-    if release is None or name == release or _RELEASE_NAME.match(name) is None:
+    if release is None or name == release or RELEASE_NAME.match(name) is None:
         return []
     rightly = f"{release}{suffix}"
     if folder is not None and os.path.lexists(folder / rightly):
@@ -156,7 +153,7 @@ def _given_kind(target: Path) -> str:
         return "seeds"
     elif os.path.isfile(target) or target.suffix.lower() == ".zip":
         return "archive"
-    return "package" if _RELEASE_NAME.match(target.name) else UNREADABLE
+    return "package" if RELEASE_NAME.match(target.name) else UNREADABLE
 
 
 def _listed_kind(folder: Path) -> str | None:
@@ -189,8 +186,8 @@ def _listed_releases(folder: Path) -> list[str]:
     except OSError:  # not listed, or a type to be found by a stat it may not make
         return []
     return sorted((name for name in found
-                   if (name.endswith("/") and _RELEASE_NAME.match(name[:-1]))
-                   or (name.lower().endswith(".zip") and _RELEASE_NAME.match(name[:-4]))),
+                   if (name.endswith("/") and RELEASE_NAME.match(name[:-1]))
+                   or (name.lower().endswith(".zip") and RELEASE_NAME.match(name[:-4]))),
                   key=lambda name: name.removesuffix("/"))  # a folder before its zip
 
 
@@ -209,7 +206,7 @@ def releases_in(folder: Path) -> list[Path]:
                   if not child.name.startswith(".")
                   and (child.suffix.lower() == ".zip"
                        or (child.is_dir() and (detect_kind(child) == "package"
-                                               or _RELEASE_NAME.match(child.name) is not None))))
+                                               or RELEASE_NAME.match(child.name) is not None))))
 
 
 def not_a_release(path: Path) -> str | None:
