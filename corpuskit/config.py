@@ -18,11 +18,13 @@ from typing import Any
 from .accesstimes import open_for_check
 from .configschema import config_problems
 from .errors import InputError
+from .otherarchives import other_archive
 from .problems import Problem, invisible
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
+from .wording import shell_word
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -664,10 +666,14 @@ def load_config(seeds: Path) -> CorpusConfig:
     if os.path.exists(seeds) and not os.path.isdir(seeds):
         # The path given is the problem ("."), not a corpus.toml below a file (QA: GitHub's
         # annotation pointed at "notafolder.txt/corpus.toml").
+        other = other_archive(seeds)
+        unpack = ("" if other is None or other.unpack is None else
+                  f" ({other.what}: unpack it with '{other.unpack} {shell_word(str(seeds))}' "
+                  "first)")
         raise InputError(
             [Problem(".", "config-error",
                      f"a file, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
-                     "and the texts")],
+                     f"and the texts{unpack}")],
             f"{seeds} is not a seeds folder",
         )
     denied = unreadable_given(seeds)

@@ -39,7 +39,7 @@ from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable, under
 from .reader import (
-    EMPTY_ARCHIVE,
+    NOT_AN_ARCHIVE,
     descriptor_given,
     folder_kind,
     iter_records,
@@ -586,7 +586,8 @@ def _open_side(path: Path, role: str) -> _Side:
                    "does)")
             given = (releases_given(path) if path.is_dir()
                      else descriptor_given(path) or _config_given(path)
-                     or (EMPTY_ARCHIVE if not_an_archive(path) == EMPTY_ARCHIVE else None))
+                     or (None if (refused := not_an_archive(path)) == NOT_AN_ARCHIVE
+                         else refused))
             error = InputError([Problem(
                 str(path), "not-a-package", given or
                 f"{why}; pass a seeds folder, a package folder or a package archive")])

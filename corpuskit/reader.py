@@ -24,6 +24,7 @@ from .archive import package_files
 from .archiveseal import ends_in_a_seal
 from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
+from .otherarchives import other_archive
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem
@@ -166,12 +167,16 @@ EMPTY_ARCHIVE = ("an empty file, not a package archive (a download or copy that 
 
 
 def not_an_archive(path: Path) -> str:
-    """Why the file ``path``, which is no package archive, is refused: empty, or not one."""
+    """Why the file ``path``, which is no package archive, is refused: empty, an archive of
+    another format (a ``.tar.gz``: named, with the command that unpacks it), or not one."""
     try:
         empty = path.stat().st_size == 0
     except OSError:
         empty = False
-    return EMPTY_ARCHIVE if empty else NOT_AN_ARCHIVE
+    if empty:
+        return EMPTY_ARCHIVE
+    other = other_archive(path)
+    return NOT_AN_ARCHIVE if other is None else other.advice(path)
 
 
 def open_package(path: Path) -> PackageSource:

@@ -39,6 +39,7 @@ from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
+from ..otherarchives import other_archive
 from ..problems import Problem
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
@@ -253,6 +254,13 @@ def _empty_given(target: Path) -> str | None:
             "(README: The seeds folder and corpus.toml)")
 
 
+def _other_archive_given(path: Path) -> str | None:
+    """What to tell of ``path`` if it is an archive of another format (a ``.tar.gz``: QA,
+    it was told to write a corpus.toml), else None."""
+    other = other_archive(path) if path.is_file() else None
+    return None if other is None else other.advice(path)
+
+
 def _config_given(path: Path) -> str | None:
     """What to tell of ``path`` if it is a seeds folder's corpus.toml, given for its folder
     (QA: it was told "not a seeds folder (no corpus.toml)"), else None."""
@@ -351,6 +359,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                    f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
                    f"it, as 'corpuskit validate {shown}' does" if releases else None) or
                   _special_given(target) or _empty_given(target) or
+                  _other_archive_given(target) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "

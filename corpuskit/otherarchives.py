@@ -1,0 +1,108 @@
+"""Archives of other formats than zip, told by their first bytes, so that a package handed
+over as a ``.tar.gz`` (or a ``.7z``...) is named for what it is, with the command that
+unpacks it, rather than called "not a zip".
+
+corpuskit reads a package as a folder or as the zip ``build`` writes; it opens no other
+format. Only a compressed file's first few hundred bytes are inflated here, to see whether
+it holds a tar archive: never more, whatever the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .regularfiles import open_regular
+from .wording import shell_word
+
+#: Where a tar archive's header says ``ustar`` (POSIX and GNU tar both write it there).
+_TAR_MAGIC_AT = 257
+_TAR_MAGIC = b"ustar"
+#: The bytes read of a file: enough for a tar header inside a compressed stream.
+_HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class OtherArchive:
+    """An archive of a format corpuskit does not read: what it is and how to unpack it."""
+
+    what: str
+    #: The command that unpacks it (the path follows), or None for a compressed file that
+    #: holds no archive, which holds no package either.
+    unpack: str | None
+
+    def advice(self, path: Path) -> str:
+        """Why ``path`` is refused and what to do, after its path in a problem."""
+        refused = (f"{self.what}, not a package folder or a .zip package archive (corpuskit "
+                   "reads a package as the folder or the .zip that build writes)")
+        if self.unpack is None:
+            return f"{refused}; pass a release's folder or its .zip"
+        return (f"{refused}; unpack it ('{self.unpack} {shell_word(str(path))}') and pass "
+                "the package folder it holds, or get the release's .zip")
+
+
+def _is_tar(head: bytes) -> bool:
+    return head[_TAR_MAGIC_AT:_TAR_MAGIC_AT + len(_TAR_MAGIC)] == _TAR_MAGIC
+
+
+def _inflated_head(data: bytes, kind: str) -> bytes:
+    """The first bytes ``data`` (a compressed file's first bytes) inflates to, as far as
+    they go; empty if they do not inflate."""
+    import bz2  # only here: every build imports this module, and seldom needs them
+    import lzma
+
+    try:
+        if kind == "gzip":
+            return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(data, 1024)
+        if kind == "bzip2":
+            return bz2.BZ2Decompressor().decompress(data, 1024)
+        return lzma.LZMADecompressor().decompress(data, 1024)
+    except (zlib.error, OSError, EOFError, lzma.LZMAError):
+        return b""
+
+
+#: The names of compressed tar archives.
+_TAR_NAME = re.compile(r"\.(tar\.[a-z0-9]+|t[gbx]z2?|tbz|tzst)$", re.IGNORECASE)
+_ARTICLE = {"gzip": "a", "bzip2": "a", "xz": "an"}
+#: Compressed formats: their first bytes, name, and the tar option that reads them.
+_COMPRESSED = ((b"\x1f\x8b", "gzip", "z"), (b"BZh", "bzip2", "j"),
+               (b"\xfd7zXZ\x00", "xz", "J"))
+#: Archives and compressed files only named here: first bytes, what, how to unpack.
+_NAMED = ((b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "7z x"),
+          (b"Rar!\x1a\x07", "a RAR archive", "unrar x"),
+          (b"\x28\xb5\x2f\xfd", "a zstd-compressed file (a .tar.zst?)", "tar --zstd -xf"))
+
+
+def other_archive(path: Path) -> OtherArchive | None:
+    """What the regular file ``path`` is, if it is a tar archive (plain, or compressed with
+    gzip, bzip2 or xz), a 7-Zip or RAR archive, or zstd-compressed; None for anything else
+    (a zip, a text, a file that cannot be read)."""
+    try:
+        fd = open_regular(str(path))  # a pipe is never waited on
+    except OSError:
+        return None
+    try:
+        head = os.read(fd, _HEAD_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if _is_tar(head):
+        return OtherArchive("a tar archive", "tar -xf")
+    for magic, kind, option in _COMPRESSED:
+        if head.startswith(magic):
+            inflated = _inflated_head(head, kind)
+            # bzip2 gives nothing before its first block (up to 900 kB) is whole: its
+            # name tells then.
+            if _is_tar(inflated) or (not inflated and _TAR_NAME.search(path.name)):
+                return OtherArchive(f"{_ARTICLE[kind]} {kind}-compressed tar archive",
+                                    f"tar -x{option}f")
+            return OtherArchive(f"{_ARTICLE[kind]} {kind}-compressed file"
+                                + (" that holds no tar archive" if inflated else ""), None)
+    for magic, what, unpack in _NAMED:
+        if head.startswith(magic):
+            return OtherArchive(what, unpack)
+    return None
