@@ -326,7 +326,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
         if not refused:
             return removed
         for path in sorted(refused):
-            target = seeds / path
+            target = refused_path(seeds, path)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             else:
@@ -334,6 +334,28 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
         removed += len(refused)
     raise SystemExit(f"{seeds}: still refused after removing files {MAX_PREPARE_ROUNDS} times; "
                      f"run 'corpuskit validate {seeds}' to see why")
+
+
+_BYTE_ESCAPE = re.compile(r"\\x([0-9a-f]{2})")
+
+
+def refused_path(seeds: Path, reported: str) -> Path:
+    """The file or folder of ``seeds`` that ``corpuskit validate`` names ``reported``.
+
+    validate shows the bytes of a name that is not UTF-8 as ``\\xNN`` escapes
+    (``corpuskit.problems.printable``): such a path is read back into the name
+    ``os.fsdecode`` gives (a backslash in a real name is refused as well, so a path that
+    exists as written is taken first). A path that names nothing there stops the kit,
+    named: removing nothing, it would check the copy again and again."""
+    target = seeds / reported
+    if os.path.lexists(target):
+        return target
+    raw = _BYTE_ESCAPE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), reported)
+    target = seeds / raw
+    if os.path.lexists(target):
+        return target
+    raise SystemExit(f"{seeds}: corpuskit validate refuses {reported!r}, which the kit cannot "
+                     f"find there to remove; remove or rename it in {seeds} and run again")
 
 
 #: Rounds of "check the copied seeds, remove what is refused" before giving up.

@@ -267,6 +267,28 @@ def test_each_round_builds_into_new_folders_kept_while_there_is_room(
     assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()  # only asked
 
 
+def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate names a file whose name is not UTF-8 with ``\\xNN`` escapes (its JSON too),
+    which the kit took as the file's name: nothing was removed, and after ten rounds the
+    kit gave up on the folder ("still refused after removing files 10 times", QA on a
+    copied folder of texts). The kit now finds the file the escapes spell, in a folder of
+    such a name too, and names any refused path it cannot find instead of looping."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    seeds = make_seeds(tmp_path, {"a.txt": "Alpha\n\nThe first document, in English.\n"})
+    (seeds / os.fsdecode(b"bad\xffname.txt")).write_bytes(b"Readable text.\n")
+    (seeds / os.fsdecode(b"dir\xe9")).mkdir()
+    (seeds / os.fsdecode(b"dir\xe9") / "in.txt").write_bytes(b"Readable text.\n")
+    command = [sys.executable, "-m", "corpuskit"]
+    assert kit.prepare_foreign_seeds(seeds, seeds, command) == 2
+    assert sorted(os.listdir(os.fsencode(seeds))) == [b"a.txt", b"corpus.toml", b"dir\xe9"]
+    # A refused path that is no file of the copy is named at once.
+    monkeypatch.setattr(kit, "_refused_files", lambda *_: {"gone.txt"})
+    with pytest.raises(SystemExit, match=r"gone\.txt"):
+        kit.prepare_foreign_seeds(seeds, seeds, command)
+
+
 def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
     """A damaged archive among the releases makes the output check fail, naming it."""
     sys.path.insert(0, str(BENCHMARKS))
