@@ -71,6 +71,7 @@ from typing import Any
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
+from corpuskit.semver import Version
 
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]
@@ -243,13 +244,26 @@ def probe_file_creation(folder: Path) -> tuple[float, float]:
     return seconds / PROBE_FILES * 1e6, (after.system - before.system) / PROBE_FILES * 1e6
 
 
+#: corpus.toml's top-level ``version`` key: a basic or a literal TOML string, spaces or
+#: none around ``=`` (a folder's own corpus.toml may write ``version='2.3.4'``).
+_VERSION_LINE = re.compile(r"""^([ \t]*version[ \t]*=[ \t]*)(["'])([^"'\n]*)\2""",
+                           re.MULTILINE)
+#: A table's header, which ends the top-level keys.
+_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
 def bump_patch(config: Path) -> None:
+    """Write corpus.toml's version bumped as ``corpuskit release patch`` bumps it."""
     text = config.read_text(encoding="utf-8")
-    match = re.search(r'^version = "(\d+)\.(\d+)\.(\d+)"', text, re.MULTILINE)
+    table = _TABLE_HEADER.search(text)  # the version key is top-level: before any table
+    match = _VERSION_LINE.search(text, 0, table.start() if table else len(text))
     if not match:
         raise SystemExit(f"no version line in {config}")
-    major, minor, patch = (int(g) for g in match.groups())
-    new = f'version = "{major}.{minor}.{patch + 1}"'
+    try:
+        version = Version.parse(match.group(3))
+    except ValueError as exc:
+        raise SystemExit(f"{config}: version: {exc}") from None
+    new = f"{match.group(1)}{match.group(2)}{version.bump('patch')}{match.group(2)}"
     config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
 
 

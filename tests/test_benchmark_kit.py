@@ -289,6 +289,25 @@ def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
         kit.prepare_foreign_seeds(seeds, seeds, command)
 
 
+@pytest.mark.parametrize(("line", "bumped"), [
+    ('version = "1.0.0"', 'version = "1.0.1"'),
+    ("version='2.3.4'", "version='2.3.5'"),
+    ('version="0.9.9"  # the content\'s', 'version="0.9.10"  # the content\'s'),
+    ("  version = '1.2.3-rc.1'", "  version = '1.2.3'"),  # completed, as release does
+])
+def test_the_kit_bumps_any_way_corpus_toml_writes_its_version(
+        tmp_path: Path, line: str, bumped: str) -> None:
+    """A folder's own corpus.toml writing ``version='2.3.4'`` (TOML's literal string, or no
+    spaces around ``=``) stopped the kit after its cold build with "no version line"
+    (QA); only the top-level key is bumped, not a source's ``version``."""
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    rest = "name = 'x'\n[[sources]]\ntitle = 'y'\nversion = '9.9.9'\n"
+    config.write_text(f"{line}\n{rest}", encoding="utf-8")
+    kit.bump_patch(config)
+    assert config.read_text(encoding="utf-8") == f"{bumped}\n{rest}"
+
+
 def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> None:
     """A damaged archive among the releases makes the output check fail, naming it."""
     sys.path.insert(0, str(BENCHMARKS))
