@@ -329,14 +329,18 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
     A ``corpus.toml`` is written if there is none. Files the build would refuse are
     removed, as ``corpuskit validate`` of the copy reports them, and the copy is checked
     again until nothing is refused (removing a file breaks the links to it, which are
-    refused in turn); a problem with the configuration itself stops the benchmark.
+    refused in turn); a problem with the configuration itself stops the benchmark. In a
+    folder that had no ``corpus.toml``, a ``CHANGELOG.md`` is the folder's own text (a
+    project's changelog, whose versions are not the corpus's): one the build refuses is
+    removed as any other file is.
     """
-    if not (seeds / "corpus.toml").exists():
+    own_config = (seeds / "corpus.toml").exists()
+    if not own_config:
         shown = json.dumps(str(source))[1:-1]
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
     removed = 0
     for _ in range(MAX_PREPARE_ROUNDS):
-        refused = _refused_files(seeds, corpuskit)
+        refused = _refused_files(seeds, corpuskit, changelog_removable=not own_config)
         if not refused:
             return removed
         for path in sorted(refused):
@@ -398,8 +402,10 @@ def list_documents(py: str, seeds: Path, listing: Path) -> int:
     return listing.read_bytes().count(b"\0")
 
 
-def _refused_files(seeds: Path, corpuskit: list[str]) -> set[str]:
-    """The files of ``seeds`` that ``corpuskit validate`` reports a problem with."""
+def _refused_files(seeds: Path, corpuskit: list[str], *,
+                   changelog_removable: bool = False) -> set[str]:
+    """The files of ``seeds`` that ``corpuskit validate`` reports a problem with; one with
+    ``corpus.toml`` (or ``CHANGELOG.md``, unless ``changelog_removable``) stops the kit."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
                            capture_output=True, check=False, cwd=WORK[0])
     try:
@@ -408,7 +414,8 @@ def _refused_files(seeds: Path, corpuskit: list[str]) -> set[str]:
         raise SystemExit(f"cannot check {seeds}:\n{check.stderr.decode(errors='replace')}"
                          ) from None
     refused = {problem["path"] for problem in report.get("problems", [])}
-    config = {"corpus.toml", "CHANGELOG.md", "."} & refused
+    config = {"corpus.toml", ".", *(() if changelog_removable else ("CHANGELOG.md",))
+              } & refused
     if config:
         raise SystemExit(f"{seeds}: fix {', '.join(sorted(config))} first:\n"
                          + check.stdout.decode(errors="replace"))

@@ -284,9 +284,33 @@ def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
     assert kit.prepare_foreign_seeds(seeds, seeds, command) == 2
     assert sorted(os.listdir(os.fsencode(seeds))) == [b"a.txt", b"corpus.toml", b"dir\xe9"]
     # A refused path that is no file of the copy is named at once.
-    monkeypatch.setattr(kit, "_refused_files", lambda *_: {"gone.txt"})
+    monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: {"gone.txt"})
     with pytest.raises(SystemExit, match=r"gone\.txt"):
         kit.prepare_foreign_seeds(seeds, seeds, command)
+
+
+def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of texts without a corpus.toml, holding a project's CHANGELOG.md (entries
+    for 3.2.0, after the 1.0.0 the kit writes): the kit stopped with "fix CHANGELOG.md
+    first" (QA). That file is the folder's, not a changelog of a corpuskit release: it is
+    removed and counted like any file the build refuses. A seeds folder with a corpus.toml
+    of its own still stops there, its changelog named."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    command = [sys.executable, "-m", "corpuskit"]
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("Alpha\n\nThe first document, in English.\n", "utf-8")
+    changelog = "# Changelog\n\n## 3.2.0 (2024-01-02)\n\n- Added things.\n"
+    (texts / "CHANGELOG.md").write_text(changelog, "utf-8")
+    assert kit.prepare_foreign_seeds(texts, texts, command) == 1
+    assert sorted(p.name for p in texts.iterdir()) == ["a.txt", "corpus.toml"]
+    seeds = make_seeds(tmp_path, {"a.txt": "Alpha\n\nThe first document, in English.\n"})
+    (seeds / "CHANGELOG.md").write_text(changelog, "utf-8")
+    with pytest.raises(SystemExit, match=r"fix CHANGELOG\.md first"):
+        kit.prepare_foreign_seeds(seeds, seeds, command)
+    assert (seeds / "CHANGELOG.md").exists()
 
 
 @pytest.mark.parametrize(("line", "bumped"), [
