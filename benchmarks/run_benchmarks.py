@@ -42,7 +42,8 @@ Usage::
 written, and files the build refuses (binary files, unreadable encodings, clashing names,
 links to folders or to removed files...; found with ``corpuskit validate --format json`` of
 the copy, again until it finds none) are removed from the copy and counted, so that every
-measure runs on the same documents.
+measure runs on the same documents; named pipes, sockets and devices, which the build refuses
+too, are not copied, and are named and counted.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
@@ -60,6 +61,7 @@ import platform
 import re
 import resource
 import shutil
+import stat
 import statistics
 import subprocess
 import sys
@@ -376,6 +378,31 @@ def refused_path(seeds: Path, reported: str) -> Path:
                      f"find there to remove; remove or rename it in {seeds} and run again")
 
 
+def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
+    """Copy the folder of texts ``source`` to ``seeds``, links as links; the paths left out,
+    relative to ``source``: named pipes, sockets and devices, which the build refuses and
+    ``shutil.copytree`` cannot copy (a pipe would stop it, a socket cannot be opened). A
+    file that cannot be read stops the kit, named."""
+    special: list[str] = []
+
+    def leave_out(folder: str, names: list[str]) -> set[str]:
+        skipped = set()
+        for name in names:
+            mode = os.lstat(os.path.join(folder, name)).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                skipped.add(name)
+                special.append(Path(folder, name).relative_to(source).as_posix())
+        return skipped
+
+    try:
+        shutil.copytree(source, seeds, symlinks=True, ignore=leave_out)
+    except (shutil.Error, OSError) as exc:
+        failures = exc.args[0] if isinstance(exc, shutil.Error) else [exc]
+        raise SystemExit(f"{source}: cannot copy it into {seeds}: "
+                         + "; ".join(str(failure) for failure in failures[:5])) from None
+    return sorted(special)
+
+
 #: Rounds of "check the copied seeds, remove what is refused" before giving up.
 MAX_PREPARE_ROUNDS = 10
 
@@ -500,8 +527,14 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
                         str(args.documents), "--seed", args.seed], check=True)
     else:
-        shutil.copytree(args.seeds, seeds, symlinks=True)
-        removed = prepare_foreign_seeds(seeds, args.seeds, corpuskit)
+        special = copy_foreign_seeds(args.seeds, seeds)
+        if special:
+            shown = ", ".join(special[:10]) + (f", ... ({len(special) - 10} more)"
+                                               if len(special) > 10 else "")
+            print(f"left out {len(special)} files that are no regular files, folders or "
+                  f"links: {shown} (the build refuses pipes, sockets and devices)",
+                  file=sys.stderr)
+        removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit)
         if removed:
             print(f"removed {removed} files the build refuses (see 'corpuskit validate "
                   f"{args.seeds}')", file=sys.stderr)

@@ -267,6 +267,34 @@ def test_each_round_builds_into_new_folders_kept_while_there_is_room(
     assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()  # only asked
 
 
+def test_the_kit_leaves_out_pipes_and_sockets_of_the_folder_it_copies(tmp_path: Path) -> None:
+    """A named pipe and a socket in a folder of texts: copying the folder failed with
+    shutil.Error's traceback (QA), where the build refuses them as it refuses devices. The
+    kit copies the rest and counts them with the files the build refuses."""
+    import socket
+
+    texts = tmp_path / "texts"
+    (texts / "sub").mkdir(parents=True)
+    (texts / "a.txt").write_text("Alpha\n\nThe first document, in English.\n", "utf-8")
+    (texts / "sub" / "b.txt").write_text("Beta\n\nThe second document, in English.\n",
+                                         "utf-8")
+    os.mkfifo(texts / "sub" / "pipe.txt")
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind(str(texts / "sock"))
+        run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                              "--seeds", str(texts), "--work", str(tmp_path / "work"),
+                              "--repeat", "1", "--skip-frictionless"],
+                             capture_output=True, text=True, check=False, timeout=300)
+    finally:
+        listener.close()
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "left out 2 files that are no regular files, folders or links: sock, " \
+           "sub/pipe.txt" in run.stderr
+    assert "corpus: 2 documents in" in run.stdout
+
+
 def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """validate names a file whose name is not UTF-8 with ``\\xNN`` escapes (its JSON too),
