@@ -73,6 +73,7 @@ from typing import Any
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
+from corpuskit.problems import one_line
 from corpuskit.semver import Version
 
 HERE = Path(__file__).resolve().parent
@@ -325,8 +326,10 @@ sources = [{{ title = "{source}" }}]
 """
 
 
-def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> int:
-    """Make a copied folder of texts buildable; how many files were removed.
+def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
+                          reasons: list[str] | None = None) -> int:
+    """Make a copied folder of texts buildable; how many files were removed (and why,
+    one line each as validate writes it, added to ``reasons`` if given).
 
     A ``corpus.toml`` is written if there is none. Files the build would refuse are
     removed, as ``corpuskit validate`` of the copy reports them, and the copy is checked
@@ -336,6 +339,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
     project's changelog, whose versions are not the corpus's): one the build refuses is
     removed as any other file is.
     """
+    reasons = [] if reasons is None else reasons
     own_config = (seeds / "corpus.toml").exists()
     if not own_config:
         shown = json.dumps(str(source))[1:-1]
@@ -346,6 +350,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str]) -> in
         if not refused:
             return removed
         for path in sorted(refused):
+            reasons.append(refused[path])
             target = refused_path(seeds, path)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
@@ -403,6 +408,8 @@ def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
     return sorted(special)
 
 
+#: The files removed from a copied folder of texts that the kit names, with why.
+SHOWN_REASONS = 20
 #: Rounds of "check the copied seeds, remove what is refused" before giving up.
 MAX_PREPARE_ROUNDS = 10
 
@@ -430,9 +437,10 @@ def list_documents(py: str, seeds: Path, listing: Path) -> int:
 
 
 def _refused_files(seeds: Path, corpuskit: list[str], *,
-                   changelog_removable: bool = False) -> set[str]:
-    """The files of ``seeds`` that ``corpuskit validate`` reports a problem with; one with
-    ``corpus.toml`` (or ``CHANGELOG.md``, unless ``changelog_removable``) stops the kit."""
+                   changelog_removable: bool = False) -> dict[str, str]:
+    """The files of ``seeds`` that ``corpuskit validate`` reports a problem with, each with
+    the first, on one line as validate writes it; one with ``corpus.toml`` (or
+    ``CHANGELOG.md``, unless ``changelog_removable``) stops the kit."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
                            capture_output=True, check=False, cwd=WORK[0])
     try:
@@ -440,9 +448,14 @@ def _refused_files(seeds: Path, corpuskit: list[str], *,
     except ValueError:
         raise SystemExit(f"cannot check {seeds}:\n{check.stderr.decode(errors='replace')}"
                          ) from None
-    refused = {problem["path"] for problem in report.get("problems", [])}
+    refused: dict[str, str] = {}
+    for problem in report.get("problems", []):
+        where = ":".join(one_line(part) for part in (problem["path"], problem["location"])
+                         if part)
+        refused.setdefault(problem["path"],
+                           f"{where}: {one_line(problem['message'])} [{problem['code']}]")
     config = {"corpus.toml", ".", *(() if changelog_removable else ("CHANGELOG.md",))
-              } & refused
+              } & refused.keys()
     if config:
         raise SystemExit(f"{seeds}: fix {', '.join(sorted(config))} first:\n"
                          + check.stdout.decode(errors="replace"))
@@ -528,16 +541,17 @@ def main(argv: list[str] | None = None) -> int:
                         str(args.documents), "--seed", args.seed], check=True)
     else:
         special = copy_foreign_seeds(args.seeds, seeds)
-        if special:
-            shown = ", ".join(special[:10]) + (f", ... ({len(special) - 10} more)"
-                                               if len(special) > 10 else "")
-            print(f"left out {len(special)} files that are no regular files, folders or "
-                  f"links: {shown} (the build refuses pipes, sockets and devices)",
-                  file=sys.stderr)
-        removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit)
+        reasons = [f"{one_line(path)}: a pipe, socket or device, not copied [unsafe-path]"
+                   for path in special]
+        removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit, reasons)
         if removed:
-            print(f"removed {removed} files the build refuses (see 'corpuskit validate "
-                  f"{args.seeds}')", file=sys.stderr)
+            # Named here: validate of the source says only that it has no corpus.toml when
+            # the kit wrote the copy's, and the copy is deleted unless --work or --keep.
+            print(f"removed {removed} files the build refuses:", file=sys.stderr)
+            for line in reasons[:SHOWN_REASONS]:
+                print(f"  {line}", file=sys.stderr)
+            if len(reasons) > SHOWN_REASONS:
+                print(f"  ... and {len(reasons) - SHOWN_REASONS} more", file=sys.stderr)
     if args.compression:
         set_compression(seeds / "corpus.toml", args.compression)
     compression = corpus_compression(seeds / "corpus.toml")

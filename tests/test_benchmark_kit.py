@@ -150,6 +150,11 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
                          capture_output=True, text=True, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "removed 4 files the build refuses" in run.stderr
+    # Each named, with why: 'corpuskit validate texts' says only that the folder has no
+    # corpus.toml (the copy's was the kit's), and the copy is deleted afterwards.
+    assert "  blob.bin:line 1: holds binary data" in run.stderr
+    assert "[binary-file]" in run.stderr and "  a/to-same.txt: " in run.stderr
+    assert "see 'corpuskit validate" not in run.stderr
     # The last round's cold and incremental releases, folders and zips, were validated.
     assert "outputs: the 4 releases of the last round (folders and zips) are valid" \
         in run.stdout
@@ -290,8 +295,9 @@ def test_the_kit_leaves_out_pipes_and_sockets_of_the_folder_it_copies(tmp_path: 
         listener.close()
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
-    assert "left out 2 files that are no regular files, folders or links: sock, " \
-           "sub/pipe.txt" in run.stderr
+    assert "removed 2 files the build refuses:\n" \
+           "  sock: a pipe, socket or device, not copied [unsafe-path]\n" \
+           "  sub/pipe.txt: a pipe, socket or device, not copied [unsafe-path]\n" in run.stderr
     assert "corpus: 2 documents in" in run.stdout
 
 
@@ -312,7 +318,7 @@ def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
     assert kit.prepare_foreign_seeds(seeds, seeds, command) == 2
     assert sorted(os.listdir(os.fsencode(seeds))) == [b"a.txt", b"corpus.toml", b"dir\xe9"]
     # A refused path that is no file of the copy is named at once.
-    monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: {"gone.txt"})
+    monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: {"gone.txt": "gone.txt: why"})
     with pytest.raises(SystemExit, match=r"gone\.txt"):
         kit.prepare_foreign_seeds(seeds, seeds, command)
 
