@@ -383,6 +383,21 @@ def refused_path(seeds: Path, reported: str) -> Path:
                      f"find there to remove; remove or rename it in {seeds} and run again")
 
 
+def work_overlap(source: Path, work: Path) -> str | None:
+    """Why the work folder ``work`` cannot serve to time the folder of texts ``source``
+    (both absolute and resolved), or None: inside it (or it), the copy would copy itself
+    without end; ``source`` inside what the kit clears in ``work`` (its ``seeds`` copy, a
+    round's ``dist`` or ``cache``...), the kit would delete the user's texts."""
+    if work == source or work.is_relative_to(source):
+        return "the work folder is inside the folder of texts, which the kit copies into it"
+    if source.is_relative_to(work):
+        entry = source.relative_to(work).parts[0]
+        if entry in ("seeds", "floor.jsonl", DOCUMENT_LIST) or ROUND_OUTPUT.fullmatch(entry) \
+                or entry.startswith("file-create-probe"):
+            return f"the folder of texts is in {work / entry}, which the kit deletes and writes"
+    return None
+
+
 def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
     """Copy the folder of texts ``source`` to ``seeds``, links as links; the paths left out,
     relative to ``source``: named pipes, sockets and devices, which the build refuses and
@@ -524,6 +539,11 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, getattr(args, name).resolve())
     if args.seeds is not None and not args.seeds.is_dir():
         parser.error(f"--seeds {args.seeds}: no such folder")
+    if args.seeds is not None and args.work is not None:
+        overlap = work_overlap(args.seeds, args.work)
+        if overlap:
+            parser.error(f"--seeds {args.seeds} and --work {args.work}: {overlap}; choose a "
+                         "--work folder outside the folder of texts, and not holding it")
 
     py = sys.executable
     bindir = Path(py).parent

@@ -272,6 +272,32 @@ def test_each_round_builds_into_new_folders_kept_while_there_is_room(
     assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()  # only asked
 
 
+@pytest.mark.parametrize(("given", "work"), [
+    ("seeds", "."),            # the kit deleted the user's folder, work/seeds, to copy it
+    ("work/dist-2/texts", "work"),
+    (".", "bench"),            # the copy copied itself until a RecursionError
+    ("seeds", "seeds"),
+])
+def test_the_kit_refuses_a_work_folder_that_overlaps_the_folder_of_texts(
+        tmp_path: Path, given: str, work: str) -> None:
+    """QA: ``--seeds seeds --work .`` deleted ``./seeds`` (the kit clears ``work/seeds``
+    before copying into it), and ``--seeds . --work bench`` copied the copy into itself
+    until Python's recursion limit, leaving over a thousand folders in the user's folder.
+    Both are usage errors now, with nothing deleted or written."""
+    texts = tmp_path / given
+    texts.mkdir(parents=True, exist_ok=True)
+    (texts / "a.txt").write_text("Alpha\n\nThe first document, in English.\n", "utf-8")
+    before, paths = _tree_digest(tmp_path), sorted(tmp_path.rglob("*"))
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", given, "--work", work, "--repeat", "1",
+                          "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr and "choose a --work folder" in run.stderr
+    assert _tree_digest(tmp_path) == before
+    assert sorted(tmp_path.rglob("*")) == paths
+
+
 def test_the_kit_leaves_out_pipes_and_sockets_of_the_folder_it_copies(tmp_path: Path) -> None:
     """A named pipe and a socket in a folder of texts: copying the folder failed with
     shutil.Error's traceback (QA), where the build refuses them as it refuses devices. The
