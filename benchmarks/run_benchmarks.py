@@ -383,6 +383,35 @@ def refused_path(seeds: Path, reported: str) -> Path:
                      f"find there to remove; remove or rename it in {seeds} and run again")
 
 
+#: The file that marks a work folder as the kit's: it deletes there only in such a folder.
+WORK_MARK = ".corpuskit-bench-work"
+
+
+def _kit_entry(name: str) -> bool:
+    """Whether ``name``, in a work folder, is something the kit writes there (and deletes
+    at the start of a run): the copy ``seeds``, a round's ``dist`` or ``cache``, the probe's
+    folders, the floor's output and the list of documents."""
+    return name in ("seeds", "floor.jsonl", DOCUMENT_LIST) or bool(
+        ROUND_OUTPUT.fullmatch(name)) or name.startswith("file-create-probe")
+
+
+def claim_work_folder(work: Path) -> str | None:
+    """Make ``work`` the kit's work folder (created, and marked with :data:`WORK_MARK`), or
+    say why not: it holds names the kit would delete (``seeds``, ``dist``...) and no run of
+    the kit marked it, as a project folder given as ``--work .`` does."""
+    if work.exists() and not work.is_dir():
+        return f"--work {work} is a file, not a folder: choose a new or empty folder"
+    if not (work / WORK_MARK).exists() and work.is_dir():
+        theirs = sorted(entry.name for entry in work.iterdir() if _kit_entry(entry.name))
+        if theirs:
+            return (f"--work {work} holds {', '.join(theirs[:5])}, which the kit would delete, "
+                    "and no run of the kit made it its work folder: choose a new or empty "
+                    "folder")
+    work.mkdir(parents=True, exist_ok=True)
+    (work / WORK_MARK).touch()
+    return None
+
+
 def work_overlap(source: Path, work: Path) -> str | None:
     """Why the work folder ``work`` cannot serve to time the folder of texts ``source``
     (both absolute and resolved), or None: inside it (or it), the copy would copy itself
@@ -392,8 +421,7 @@ def work_overlap(source: Path, work: Path) -> str | None:
         return "the work folder is inside the folder of texts, which the kit copies into it"
     if source.is_relative_to(work):
         entry = source.relative_to(work).parts[0]
-        if entry in ("seeds", "floor.jsonl", DOCUMENT_LIST) or ROUND_OUTPUT.fullmatch(entry) \
-                or entry.startswith("file-create-probe"):
+        if _kit_entry(entry):
             return f"the folder of texts is in {work / entry}, which the kit deletes and writes"
     return None
 
@@ -550,7 +578,9 @@ def main(argv: list[str] | None = None) -> int:
     corpuskit = [py, "-m", "corpuskit"]
     frictionless = str(bindir / "frictionless")
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    refused = claim_work_folder(work)
+    if refused:
+        parser.error(refused)
     WORK[0] = work
     seeds = work / "seeds"
     for path in (seeds, *(path for path in work.glob("*") if ROUND_OUTPUT.fullmatch(path.name)),

@@ -298,6 +298,36 @@ def test_the_kit_refuses_a_work_folder_that_overlaps_the_folder_of_texts(
     assert sorted(tmp_path.rglob("*")) == paths
 
 
+def test_the_kit_deletes_in_a_work_folder_only_what_a_run_of_it_left_there(
+        tmp_path: Path) -> None:
+    """QA: ``--work .`` in a project (this repository's root) deleted its ``seeds/`` and
+    ``dist/``, as a previous run's. The kit now marks a work folder it uses, and refuses
+    one that holds such names without its mark (exit 2, nothing deleted); a folder it
+    marked is used again, and a new or empty one is taken."""
+    project = tmp_path / "project"
+    (project / "dist").mkdir(parents=True)
+    (project / "dist" / "release.zip").write_bytes(b"PK")
+    (project / "seeds").mkdir()
+    (project / "seeds" / "a.txt").write_text("Mine.\n", "utf-8")
+    before = _tree_digest(project)
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--work", str(project), "--repeat", "1"],
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "holds dist, seeds, which the kit would delete" in run.stderr
+    assert _tree_digest(project) == before
+    kit: Any = _kit()
+    assert kit.claim_work_folder(project) is not None
+    fresh = tmp_path / "fresh"
+    assert kit.claim_work_folder(fresh) is None and fresh.is_dir()
+    (fresh / "seeds").mkdir()
+    (fresh / "dist-2").mkdir()
+    assert kit.claim_work_folder(fresh) is None  # marked as the kit's: a rerun
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert kit.claim_work_folder(empty) is None
+
+
 def test_the_kit_leaves_out_pipes_and_sockets_of_the_folder_it_copies(tmp_path: Path) -> None:
     """A named pipe and a socket in a folder of texts: copying the folder failed with
     shutil.Error's traceback (QA), where the build refuses them as it refuses devices. The
