@@ -346,7 +346,16 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
     removed = 0
     for _ in range(MAX_PREPARE_ROUNDS):
-        refused = _refused_files(seeds, corpuskit, changelog_removable=not own_config)
+        refused, blocking = _refused_files(seeds, corpuskit,
+                                           changelog_removable=not own_config)
+        if blocking:
+            said = "".join(f"\n  {line}" for line in blocking)
+            if removed:
+                said += f"\n(after removing {removed} files the build refuses:" + "".join(
+                    f"\n  {line}" for line in reasons[:SHOWN_REASONS]) + (
+                    f"\n  ... and {len(reasons) - SHOWN_REASONS} more" if
+                    len(reasons) > SHOWN_REASONS else "") + ")"
+            raise SystemExit(f"{source}: the kit cannot time this folder; fix this first:{said}")
         if not refused:
             return removed
         for path in sorted(refused):
@@ -480,10 +489,12 @@ def list_documents(py: str, seeds: Path, listing: Path) -> int:
 
 
 def _refused_files(seeds: Path, corpuskit: list[str], *,
-                   changelog_removable: bool = False) -> dict[str, str]:
+                   changelog_removable: bool = False) -> tuple[dict[str, str], list[str]]:
     """The files of ``seeds`` that ``corpuskit validate`` reports a problem with, each with
-    the first, on one line as validate writes it; one with ``corpus.toml`` (or
-    ``CHANGELOG.md``, unless ``changelog_removable``) stops the kit."""
+    the first, on one line as validate writes it; and the problems, so written, that
+    removing files cannot mend, which stop the kit: those of ``corpus.toml`` (or
+    ``CHANGELOG.md``, unless ``changelog_removable``) and of the folder itself (no
+    document left)."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
                            capture_output=True, check=False, cwd=WORK[0])
     try:
@@ -492,17 +503,17 @@ def _refused_files(seeds: Path, corpuskit: list[str], *,
         raise SystemExit(f"cannot check {seeds}:\n{check.stderr.decode(errors='replace')}"
                          ) from None
     refused: dict[str, str] = {}
+    blocking: list[str] = []
+    kept = {"corpus.toml", ".", *(() if changelog_removable else ("CHANGELOG.md",))}
     for problem in report.get("problems", []):
         where = ":".join(one_line(part) for part in (problem["path"], problem["location"])
                          if part)
-        refused.setdefault(problem["path"],
-                           f"{where}: {one_line(problem['message'])} [{problem['code']}]")
-    config = {"corpus.toml", ".", *(() if changelog_removable else ("CHANGELOG.md",))
-              } & refused.keys()
-    if config:
-        raise SystemExit(f"{seeds}: fix {', '.join(sorted(config))} first:\n"
-                         + check.stdout.decode(errors="replace"))
-    return refused
+        line = f"{where}: {one_line(problem['message'])} [{problem['code']}]"
+        if problem["path"] in kept:
+            blocking.append(line)
+        else:
+            refused.setdefault(problem["path"], line)
+    return refused, blocking
 
 
 def keep_language_model(py: str) -> bool:

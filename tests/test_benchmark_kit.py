@@ -374,9 +374,29 @@ def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
     assert kit.prepare_foreign_seeds(seeds, seeds, command) == 2
     assert sorted(os.listdir(os.fsencode(seeds))) == [b"a.txt", b"corpus.toml", b"dir\xe9"]
     # A refused path that is no file of the copy is named at once.
-    monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: {"gone.txt": "gone.txt: why"})
+    monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: ({"gone.txt": "gone.txt: why"}, []))
     with pytest.raises(SystemExit, match=r"gone\.txt"):
         kit.prepare_foreign_seeds(seeds, seeds, command)
+
+
+def test_the_kit_says_in_lines_why_a_folder_has_nothing_to_time(tmp_path: Path) -> None:
+    """A folder of images only: the kit removed them all, then stopped with "fix . first:"
+    and validate's whole JSON report (QA). It now says, in validate's lines, that no
+    document is left, and which files it removed and why."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for i in range(3):
+        (texts / f"img{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(texts), "--work", str(tmp_path / "work"),
+                          "--repeat", "1", "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 1
+    assert "report_version" not in run.stderr and "fix . first" not in run.stderr
+    assert f"{texts}: the kit cannot time this folder; fix this first:\n" \
+           "  .: the seeds folder holds no documents" in run.stderr
+    assert "after removing 3 files the build refuses:\n  img0.png:line 3: holds binary " \
+           "data" in run.stderr
 
 
 def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
@@ -398,7 +418,7 @@ def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
     assert sorted(p.name for p in texts.iterdir()) == ["a.txt", "corpus.toml"]
     seeds = make_seeds(tmp_path, {"a.txt": "Alpha\n\nThe first document, in English.\n"})
     (seeds / "CHANGELOG.md").write_text(changelog, "utf-8")
-    with pytest.raises(SystemExit, match=r"fix CHANGELOG\.md first"):
+    with pytest.raises(SystemExit, match=r"fix this first:\n  CHANGELOG\.md:"):
         kit.prepare_foreign_seeds(seeds, seeds, command)
     assert (seeds / "CHANGELOG.md").exists()
 
