@@ -29,8 +29,8 @@ Usage::
     python benchmarks/generate_corpus.py OUT_DIR --change-one [--seed S]
 
 ``--change-one`` appends one ASCII sentence paragraph to the first document (sorted by
-path) of an existing corpus, in that file's own encoding and line endings, to time
-incremental rebuilds.
+path) of an existing corpus that changes alone (no link, nor a file a link or a second hard
+link names), in that file's own encoding and line endings, to time incremental rebuilds.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import functools
 import os
 import random
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -703,14 +704,31 @@ def read_file_list(listing: Path) -> list[str]:
     return [name.decode("utf-8", "surrogateescape") for name in data.split(b"\0") if name]
 
 
+def alone(out: Path, paths: list[str]) -> str:
+    """The first of ``paths`` (documents of ``out``) whose change changes no other document:
+    no symbolic link (a change written through it changes the file it names, and the links
+    to that), not named by one of the others' links, and with one hard link only; the first
+    of them if none is."""
+    linked: set[str] = set()
+    plain: list[str] = []
+    for relpath in paths:
+        info = os.lstat(out / relpath)
+        if stat.S_ISLNK(info.st_mode):
+            linked.add(os.path.realpath(out / relpath))
+        elif info.st_nlink == 1:
+            plain.append(relpath)
+    return next((relpath for relpath in plain
+                 if os.path.realpath(out / relpath) not in linked), paths[0])
+
+
 def change_one(out: Path, seed: int, files: Path | None = None) -> str:
-    """Append a paragraph to the first document of ``out``: the first path of ``files``
-    (the documents the build keeps, sorted) if given, else the first file by path that is
-    neither hidden nor corpus.toml."""
+    """Append a paragraph to the first document of ``out`` that changes alone (see
+    :func:`alone`): of the paths of ``files`` (the documents the build keeps, sorted) if
+    given, else of the files by path that are neither hidden nor corpus.toml."""
     paths = sorted(read_file_list(files)) if files is not None else document_paths(out)
     if not paths:
         raise FileNotFoundError(f"no documents under {out}")
-    relpath = paths[0]
+    relpath = alone(out, paths)
     path = out / relpath
     data = path.read_bytes()
     rng = random.Random(f"corpuskit-bench:{seed}:change-one")

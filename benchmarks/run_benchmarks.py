@@ -482,8 +482,9 @@ Path(sys.argv[2]).write_bytes(b"".join(ref.path.encode("utf-8", "surrogateescape
 def list_documents(py: str, seeds: Path, listing: Path) -> int:
     """Write the documents a build of ``seeds`` keeps to ``listing``; how many. The floor
     reads those (it read excluded files too) and the incremental step changes the first of
-    them (it changed the first file by path, which may be CHANGELOG.md or an excluded
-    file: then no document changed); the kit counts them (it counted every file)."""
+    them that changes alone, no link nor a file linked to (it changed the first file by
+    path, which may be CHANGELOG.md or an excluded file: then no document changed); the
+    kit counts them (it counted every file)."""
     subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)], check=True)
     return listing.read_bytes().count(b"\0")
 

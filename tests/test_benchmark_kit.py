@@ -121,6 +121,31 @@ def test_changing_one_document_takes_no_shape_option(tmp_path: Path) -> None:
     assert _tree_digest(tmp_path / "corpus") == before
 
 
+def test_changing_one_document_changes_no_other_through_a_link(tmp_path: Path) -> None:
+    """QA: in a copied folder whose first document was a link (``chain.txt`` ->
+    ``sub/up.txt`` -> ``doc1.txt``), the change was written through it, and three documents
+    changed in the "one document changed" incremental build; so it was for a file that
+    another document links to, or one with a second hard link. The first document that is
+    none of these changes, alone."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    for name in ("b.txt", "c.txt", "d.txt", "e.txt"):
+        (corpus / name).write_text(f"Text of {name}, in plain English.\n", "utf-8")
+    (corpus / "a.txt").symlink_to("sub/up.txt")      # a link, to a link
+    (corpus / "sub" / "up.txt").symlink_to("../e.txt")
+    (corpus / "z.txt").symlink_to("b.txt")           # b.txt: the target of a link
+    os.link(corpus / "c.txt", corpus / "sub" / "hard.txt")  # c.txt: two names
+    listing = tmp_path / "documents.list"
+    listing.write_bytes(b"".join(p.encode() + b"\0" for p in (
+        "a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "sub/hard.txt", "sub/up.txt", "z.txt")))
+    before = _tree_digest(corpus)
+    run = _generate(corpus, "--change-one", "--files", str(listing))
+    assert run.returncode == 0, run.stderr
+    assert "changed d.txt" in run.stderr
+    after = _tree_digest(corpus)
+    assert {path for path in before if before[path] != after[path]} == {"d.txt"}
+
+
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
     """No corpus.toml, a binary file, two files with one id and a link to one of them,
     cp1252, UTF-32, CRLF, nested folders: the kit writes a configuration, removes what the
