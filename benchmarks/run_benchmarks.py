@@ -74,6 +74,7 @@ from typing import Any
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
 from corpuskit.problems import one_line
+from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
 
 HERE = Path(__file__).resolve().parent
@@ -341,10 +342,19 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     """
     reasons = [] if reasons is None else reasons
     own_config = (seeds / "corpus.toml").exists()
+    removed = 0
     if not own_config:
         shown = json.dumps(str(source))[1:-1]
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
-    removed = 0
+        # A folder with a corpus.toml and two or more of a package's files at its top is a
+        # package to validate (corpuskit.reader.folder_kind): all but the first go.
+        markers = [name for name in PACKAGE_MARKERS
+                   if "/" not in name and (seeds / name).is_file()]
+        for name in markers[1:]:
+            (seeds / name).unlink()
+            reasons.append(f"{name}: a file of a package at the top of the folder, beside "
+                           f"{markers[0]}: validate would take the copy for a package")
+        removed = len(markers[1:])
     for _ in range(MAX_PREPARE_ROUNDS):
         refused, blocking = _refused_files(seeds, corpuskit,
                                            changelog_removable=not own_config)

@@ -424,6 +424,29 @@ def test_the_kit_says_in_lines_why_a_folder_has_nothing_to_time(tmp_path: Path) 
            "data" in run.stderr
 
 
+def test_the_kit_prepares_a_folder_of_texts_holding_a_packages_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of texts with a datapackage.json and a bagit.txt of its own (a Frictionless
+    data set, a bag): with the corpus.toml the kit wrote, validate took the copy for a
+    package (two of a package's files: README's rule), and the kit stopped at its
+    corpus.toml, "unexpected-file" (QA). The kit now removes those files from the copy,
+    named with why, but one, so that validate reads the copy as the seeds folder it is."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("Alpha\n\nThe first document, in English.\n", "utf-8")
+    (texts / "datapackage.json").write_text('{"name": "x", "resources": []}\n', "utf-8")
+    (texts / "bagit.txt").write_text("BagIt-Version: 0.97\n", "utf-8")
+    (texts / "manifest-sha256.txt").write_text("", "utf-8")
+    reasons: list[str] = []
+    assert kit.prepare_foreign_seeds(texts, texts, [sys.executable, "-m", "corpuskit"],
+                                     reasons) == 2
+    assert sorted(p.name for p in texts.iterdir()) == ["a.txt", "corpus.toml",
+                                                        "datapackage.json"]
+    assert reasons[0].startswith("bagit.txt: a file of a package at the top of the folder")
+
+
 def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder of texts without a corpus.toml, holding a project's CHANGELOG.md (entries
