@@ -79,3 +79,27 @@ def as_given(folder: Path, path: Path, given: Path) -> Path:
         if named.resolve() == folder:
             return named
     return folder
+
+
+#: Significant digits past which a count or size a file states is larger than any a
+#: package has (2**64 has 20 digits): it is read as none and shown cut.
+COUNT_DIGITS = 20
+
+
+def stated_count(digits: str) -> int | None:
+    """The whole number ``digits`` (decimal digits, leading zeros allowed) states, or None
+    past :data:`COUNT_DIGITS` significant digits: no package's count or size, and past 4300
+    digits one ``int()`` refuses to read (a Payload-Oxum or contentSize of thousands of
+    digits stopped validate with an internal-error, QA)."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= COUNT_DIGITS else None
+
+
+def shown_count(digits: str) -> str:
+    """``digits`` as a message shows the number: whole up to :data:`COUNT_DIGITS`
+    significant digits, else cut, with how many digits it has."""
+    count = stated_count(digits)
+    if count is not None:
+        return str(count)
+    significant = digits.lstrip("0")
+    return f"{significant[:COUNT_DIGITS]}... (a number of {len(significant):,} digits)"

@@ -1582,6 +1582,11 @@ def test_a_record_that_fails_its_schema_is_still_compared_with_its_text(
      ("bagit-error", "", "not in the form corpuskit writes")),
     (lambda text: re.sub(r"Payload-Oxum: (\d+)\.(\d+)", r"Payload-Oxum: \1.³", text),
      ("bagit-error", "Payload-Oxum", "Payload-Oxum '")),  # isdigit: an internal-error (QA)
+
+    (lambda text: re.sub(r"Payload-Oxum: (\d+)\.", "Payload-Oxum: " + "9" * 5000 + ".", text),
+     ("size-mismatch", "Payload-Oxum", "Payload-Oxum says 99999")),  # past int()'s 4300 digits
+    (lambda text: re.sub(r"Payload-Oxum: (\d+)\.", "Payload-Oxum: " + "0" * 5000 + r"\1.", text),
+     ("bagit-error", "", "not in the form corpuskit writes")),  # an internal-error (QA)
 ])
 def test_bag_info_is_held_to_what_corpuskit_writes(
         edit: Callable[[str], str], expected: tuple[str, str, str], tmp_path: Path) -> None:

@@ -245,6 +245,20 @@ def test_a_key_given_twice_is_reported_at_its_json_pointer() -> None:
     assert duplicate_key_problems("not json", "d.json") == []
 
 
+def test_a_content_size_of_thousands_of_digits_is_a_size_mismatch(tmp_path: Path) -> None:
+    """A contentSize past the 4300 digits int() reads stopped validate with an
+    internal-error, nothing else checked (QA)."""
+    copy = _copy("seed release", tmp_path)
+    _edit_croissant(copy, lambda d: d["distribution"][0].update(
+        contentSize="9" * 5000 + " B") or set())
+    rewrite_tagmanifest(copy)
+    report = validate(copy, jobs=1)
+    assert (CROISSANT, "size-mismatch", "/distribution/0/contentSize") in {
+        (p.path, p.code, p.location) for p in report.problems}, render_text(report)
+    assert "internal-error" not in {p.code for p in report.problems}
+    assert max(len(p.message) for p in report.problems) < 1000
+
+
 def test_croissant_message_names_both_values_and_what_to_do(tmp_path: Path) -> None:
     copy = _copy("seed release", tmp_path)
     _edit_croissant(copy, _in_language)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ..membernames import unsafe_member_reason
 from ..package import BAG_INFO_LABELS, manifest_order
 from ..problems import Problem
-from ..wording import counted
+from ..wording import counted, shown_count, stated_count
 
 BAGIT_TXT = "bagit.txt"
 BAG_INFO = "bag-info.txt"
@@ -361,7 +361,8 @@ def _bag_info_form(text: str, info: dict[str, list[str]]) -> list[Problem]:
     written = "".join(f"{label}: {value}\n" for label in BAG_INFO_LABELS
                       for value in info.get(label, []))
     if written == text and not (len(parts) == 2 and all(map(_DIGITS.fullmatch, parts))
-                                and ".".join(str(int(part)) for part in parts) != oxum[0]):
+                                and any(part != (part.lstrip("0") or "0")
+                                        for part in parts)):
         return []  # (a value that is no '<bytes>.<files>' is check_payload_oxum's to tell)
     return [Problem(BAG_INFO, "bagit-error",
                     "not in the form corpuskit writes: one 'Label: value' line for each of "
@@ -384,12 +385,12 @@ def check_payload_oxum(info: dict[str, list[str]], payload_bytes: int,
                         f"Payload-Oxum {values[0]!r} is not '<octets>.<files>'",
                         "Payload-Oxum")]
     problems = []
-    if int(octets) != payload_bytes:
+    if stated_count(octets) != payload_bytes:
         problems.append(Problem(BAG_INFO, "size-mismatch",
-                                f"Payload-Oxum says {int(octets)} payload bytes, data/ holds "
-                                f"{payload_bytes}", "Payload-Oxum"))
-    if int(streams) != payload_files:
+                                f"Payload-Oxum says {shown_count(octets)} payload bytes, data/ "
+                                f"holds {payload_bytes}", "Payload-Oxum"))
+    if stated_count(streams) != payload_files:
         problems.append(Problem(BAG_INFO, "size-mismatch",
-                                f"Payload-Oxum says {int(streams)} payload files, data/ holds "
-                                f"{payload_files}", "Payload-Oxum"))
+                                f"Payload-Oxum says {shown_count(streams)} payload files, data/ "
+                                f"holds {payload_files}", "Payload-Oxum"))
     return problems

@@ -22,6 +22,7 @@ from ..package import DOCUMENTS_PATH
 from ..packagesource import DESCRIPTOR
 from ..problems import Problem
 from ..schemacheck import json_problems, schema_files
+from ..wording import shown_count, stated_count
 from .jsondiff import ABSENT, differences, shown, shown_pair
 from .restated import Restated
 
@@ -103,9 +104,11 @@ def _file_problems(where: str, item: Mapping[str, Any], sizes: Mapping[str, int]
                         f"{CROISSANT} ({where}/contentUrl) names it but it is absent")]
     problems = []
     match = _SIZE.match(size) if isinstance(size, str) else None
-    if match and int(match.group(1)) != sizes[url]:
+    if match and stated_count(match.group(1)) != sizes[url]:
+        said = size if stated_count(match.group(1)) is not None \
+            else f"{shown_count(match.group(1))} B"
         problems.append(Problem(CROISSANT, "size-mismatch",
-                                f"{url} has {sizes[url]} bytes, croissant.json says {size}",
+                                f"{url} has {sizes[url]} bytes, croissant.json says {said}",
                                 f"{where}/contentSize"))
     if isinstance(sha, str) and url in digests and digests[url] != sha.lower():
         problems.append(Problem(CROISSANT, "checksum-mismatch",
