@@ -77,26 +77,31 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
     # Where the central directory ends: right before the end record, or before the zip64
     # end record and its locator (zipfile takes them to be there, and so does this).
     ends_at = file_size - tail_len + at
-    if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
-        locator_at = ends_at - 20
-        if locator_at >= 0:
-            handle.seek(locator_at)
-            locator = handle.read(20)
-            if locator[:4] == _EOCD64_LOCATOR:
-                record_at = struct.unpack("<4sLQL", locator)[2]
-                if record_at + 56 > file_size:
-                    raise ArchiveReadError("the zip64 end record points past the end of the "
-                                           "file (truncated or corrupt)")
-                # Read where zipfile reads it, right before its locator (where the locator
-                # says, moved by the bytes in front of the archive, if any).
+    # zipfile reads the zip64 records whenever their locator is right before the end
+    # record, whether or not its values are the marks (0xFFFF...) that send a reader
+    # there; only then must the zip64 record be found (taken for bytes in front of the
+    # archive, they moved every offset: "Bad magic number", QA).
+    marked = entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF
+    locator_at = ends_at - 20
+    if locator_at >= 0:
+        handle.seek(locator_at)
+        locator = handle.read(20)
+        if locator[:4] == _EOCD64_LOCATOR:
+            record_at = struct.unpack("<4sLQL", locator)[2]
+            if record_at + 56 > file_size:
+                raise ArchiveReadError("the zip64 end record points past the end of the "
+                                       "file (truncated or corrupt)")
+            # Read where zipfile reads it, right before its locator (where the locator
+            # says, moved by the bytes in front of the archive, if any).
+            record = b""
+            if locator_at >= 56:
+                handle.seek(locator_at - 56)
+                record = handle.read(56)
+            if record[:4] == _EOCD64:
                 ends_at = locator_at - 56
-                record = b""
-                if ends_at >= 0:
-                    handle.seek(ends_at)
-                    record = handle.read(56)
-                if record[:4] != _EOCD64:
-                    raise ArchiveReadError("the zip64 end record is missing or corrupt")
                 entries, size, offset = struct.unpack("<4sQ2H2L4Q", record)[7:10]
+            elif marked:
+                raise ArchiveReadError("the zip64 end record is missing or corrupt")
     # Bytes in front (zipfile's "concat"): readers move every offset by as many. Fewer
     # bytes than the end record implies is an archive cut or corrupt, left to the checks
     # of the entries as before.

@@ -423,6 +423,30 @@ def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     assert codes(report) == {"archive-metadata"}, render_text(report)  # not as written
 
 
+def test_zip64_end_records_beside_a_classic_record_that_needs_none_are_read(
+        tmp_path: Path) -> None:
+    """zipfile (and unzip) read the zip64 end records whenever their locator is right
+    before the classic end record, whether or not its values are the 0xFFFF... marks that
+    send a reader there (writers may always add them). They were taken for 76 bytes in
+    front of the archive: every offset moved, "not a readable zip archive: Bad magic number
+    for central directory", nothing else checked (QA)."""
+    data = built().archive.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    classic = data[end:end + 22]
+    _, _, _, _, count, size, offset, _ = struct.unpack("<4s4H2LH", classic)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size,
+                         offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    archive = tmp_path / f"{TOP}.zip"
+    archive.write_bytes(sealed(data[:end] + record + locator + classic[:-2] + b"\0\0"))
+    with zipfile.ZipFile(archive) as theirs:
+        assert len(theirs.infolist()) == count
+    with ZipSource(archive) as source:
+        assert len(source.files()) == count
+    report = validate(archive, jobs=1)
+    assert codes(report) == {"archive-metadata"}, render_text(report)  # not as written
+
+
 @pytest.mark.parametrize(("change", "said"), [
     (lambda data: data + b"xx", "the archive ends 2 bytes past where its end record"),
     (lambda data: data[:-5], "the archive ends 5 bytes short of where its end record"),
