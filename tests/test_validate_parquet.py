@@ -241,6 +241,35 @@ def test_a_file_that_is_not_parquet_is_reported(tmp_path: Path, form: str) -> No
 
 
 @pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_parquet_file_that_inflates_past_the_bomb_limits_is_not_read(
+        tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 28 KB Parquet file (zstd) holding one 700 MiB text took 3.7 GB to validate, as an
+    archive's member too: its size passes the archive's limits, its rows are inflated
+    whole (QA). It is refused as an archive's member is, past the same floor (lowered
+    here, for a small file) and ratio, from what its footer declares, before any row is
+    read."""
+    monkeypatch.setattr(parquetcheck, "RATIO_FLOOR_BYTES", 1 << 20, raising=False)
+
+    def bomb(table: Any) -> bytes:
+        text = pa.array(["a" * (4 << 20)] * table.num_rows, type=table.schema.field("text").type)
+        table = table.set_column(table.schema.get_field_index("text"),
+                                 table.schema.field("text"), text)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        return sink.getvalue().to_pybytes()
+
+    read: list[int] = []
+    real = pq.ParquetFile.iter_batches
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches",
+                        lambda self, *a, **k: read.append(1) or real(self, *a, **k))
+    report = validate(forged(tmp_path, bomb, form), jobs=1)
+    ((code, location, message),) = only_parquet_problems(report)
+    assert (code, location) == ("too-large", "")
+    assert "uncompressed" in message and "ratio over 200" in message, message
+    assert not read
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
 def test_reproduce_compares_it_too(tmp_path: Path, form: str) -> None:
     """--reproduce runs the precise check only (no clean pass first)."""
     report = validate(forged(tmp_path, _set(1, "title", "Forged"), form), reproduce=True,

@@ -37,6 +37,7 @@ import orjson
 from ..parquet import INSTALL_PARQUET, PARQUET_PATH
 from ..problems import Problem
 from ..wording import counted
+from ..zipsource import DEFAULT_LIMITS
 from .lines import line_blocks
 
 #: Why the comparison cannot run without the optional dependency.
@@ -45,6 +46,11 @@ NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed 
 #: Rows read from the Parquet file at once (at most a row group: corpuskit cuts them at
 #: 4,096 records or 32 MiB of text).
 BATCH_ROWS = 1024
+#: A Parquet file whose column chunks declare more than this uncompressed, at more than
+#: MAX_RATIO times its own size, is not read: a possible decompression bomb, as an
+#: archive's member is (a 28 KB file holding one 700 MiB text took 3.7 GB, QA).
+RATIO_FLOOR_BYTES = DEFAULT_LIMITS.ratio_floor_bytes
+MAX_RATIO = DEFAULT_LIMITS.max_ratio
 #: Rows whose differences are listed one by one; the others are counted.
 LISTED_ROWS = 20
 #: Characters of a value quoted in a message (a text is never shown whole).
@@ -280,12 +286,27 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
             else:
                 found.problems.append(_unreadable(exc, None, parts))
             return found
+        declared = _declared_bytes(reader.metadata)
+        if declared > RATIO_FLOOR_BYTES and declared > MAX_RATIO * max(size, 1):
+            found.problems.append(Problem(
+                PARQUET_PATH, "too-large",
+                f"its column chunks declare {declared} bytes uncompressed from a {size}-byte "
+                f"file (ratio over {MAX_RATIO:g}); not read, as a possible decompression "
+                "bomb (an archive's member is refused alike)"))
+            return found
         columns, exact = _columns(schema, arrow_schema(), found.problems)
         _compare_rows(reader, source, columns, exact, _Lines(opener, parts, max_line),
                       found.problems, read_error)
     finally:
         source.close()
     return found
+
+
+def _declared_bytes(metadata: Any) -> int:
+    """The uncompressed bytes the footer ``metadata`` declares: its column chunks' sizes."""
+    return sum(group.column(column).total_uncompressed_size
+               for group in map(metadata.row_group, range(metadata.num_row_groups))
+               for column in range(group.num_columns))
 
 
 def _columns(schema: Any, expected: Any, problems: list[Problem]) -> tuple[list[str], bool]:
