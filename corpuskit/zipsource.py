@@ -20,7 +20,7 @@ from typing import IO, overload
 
 from .errors import InputError
 from .membernames import unsafe_member_reason
-from .memberstream import MemberStream, failure_reason
+from .memberstream import MemberStream
 from .names import collision_problems
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem, problem_order
@@ -68,6 +68,17 @@ _READ_WITH_HEADER = 1 << 16
 
 def _unix_mode(info: Member) -> int:
     return (info.external_attr >> 16) & 0xFFFF if info.create_system == 3 else 0
+
+
+def _undecodable_name(exc: UnicodeDecodeError) -> str:
+    """An entry name flagged UTF-8 (bit 11) that is not, in words: the name with escapes
+    for its bytes that are not UTF-8, and the first of them (the codec's own words named no
+    entry: "can't decode byte 0xff in position 33", QA)."""
+    name = bytes(exc.object)
+    first = name[exc.start:exc.start + 1]
+    return (f"the entry name '{name.decode('utf-8', 'backslashreplace')}' is marked as UTF-8 "
+            f"(flag bit 11) but is not (byte {exc.start + 1} of the name is {first!r}); "
+            "zipfile refuses it too: the archive was damaged or made by a faulty tool")
 
 
 class ZipSource(PackageSource):
@@ -176,8 +187,8 @@ class ZipSource(PackageSource):
                               "possible zip bomb") from None
         except ArchiveReadError as exc:  # where zipfile raises BadZipFile
             raise self._fatal(f"not a readable zip archive: {exc}") from None
-        except UnicodeDecodeError as exc:  # a name that is not in its encoding
-            raise self._fatal(f"not a readable zip archive: {failure_reason(exc)}") from None
+        except UnicodeDecodeError as exc:  # a name flagged UTF-8 that is not
+            raise self._fatal(f"not a readable zip archive: {_undecodable_name(exc)}") from None
         except OSError as exc:
             raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
         declared = sum(self.entries.file_sizes())

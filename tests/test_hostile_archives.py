@@ -252,6 +252,19 @@ def test_encrypted_and_unsupported_compression(tmp_path: Path) -> None:
     assert any(p.message == "encrypted entry" for p in report.problems)
 
 
+def test_a_name_marked_utf8_that_is_not_is_named_in_the_error(tmp_path: Path) -> None:
+    """An entry name flagged UTF-8 (bit 11) holding bytes that are not was told as
+    "'utf-8' codec can't decode byte 0xff in position 33: invalid start byte": no entry,
+    no word of names (QA). zipfile refuses the archive too; the message now names the
+    entry, with escapes, and what is wrong with it."""
+    archive = _hostile(tmp_path, f"{TOP}/data/raw/zz\u00e9.txt")
+    archive.write_bytes(archive.read_bytes().replace("zz\u00e9".encode(), b"zz\xff\xfe"))
+    report = validate(archive, jobs=1)
+    (problem,) = [p for p in report.problems if p.code == "archive-error"]
+    assert f"{TOP}/data/raw/zz\\xff\\xfe.txt" in problem.message, problem.message
+    assert "marked as UTF-8" in problem.message and "codec" not in problem.message
+
+
 @pytest.mark.parametrize("content", [
     b"", b"garbage" * 100, b"PK\x03\x04" + b"\0" * 40, b"PK\x05\x06" + b"\0" * 18,
     b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
