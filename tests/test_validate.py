@@ -582,6 +582,25 @@ def test_resource_bytes_hash_and_unsafe_paths(tmp_path: Path) -> None:
     assert ("unsafe-path", "/resources/1/path") in found
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_stated_count_of_one_record_off_is_told_in_the_singular(
+        fast: bool, tmp_path: Path) -> None:
+    """The seed release (one record) stated as two was told "the package holds 1 records
+    in data/documents.jsonl" (QA)."""
+    from conftest import SEED_RELEASE
+
+    target = Path(shutil.copytree(SEED_RELEASE, tmp_path / SEED_RELEASE.name))
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    descriptor["corpuskit"]["documents"] = 2
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    resign_tags_only(target)
+    (problem,) = [p for p in validate(target, jobs=1, fast=fast).problems
+                  if p.location == "/corpuskit/documents"]
+    assert problem.message.endswith(
+        "holds 1 raw file in data/raw/" if fast else "holds 1 record in data/documents.jsonl"
+    ), problem.message
+
+
 def test_content_hash_and_document_count(tmp_path: Path) -> None:
     target = copy_release(tmp_path)
     descriptor = json.loads((target / "datapackage.json").read_text())

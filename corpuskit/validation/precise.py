@@ -416,11 +416,11 @@ class Checker(PackageReader):
         # orjson reads an integer beyond 64 bits as a float (1e+20): compared all the same.
         if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) \
                 and documents is not None and recorded != documents:
-            counted = "records in data/documents.jsonl" if not self.fast else \
-                "raw files in data/raw/"
+            held = counted(documents, "record") + " in data/documents.jsonl" if not self.fast \
+                else counted(documents, "raw file") + " in data/raw/"
             self.problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
                                          f"corpuskit.documents says {recorded}, the package "
-                                         f"holds {documents} {counted}", "/corpuskit/documents"))
+                                         f"holds {held}", "/corpuskit/documents"))
         recorded_hash = settings.get("content_hash")
         name, version = descriptor.get("name"), descriptor.get("version")
         if isinstance(recorded_hash, str) and docs_sha256 is not None and isinstance(name, str):
