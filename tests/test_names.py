@@ -474,6 +474,46 @@ def test_names_that_may_collide_include_every_collision(paths: list[str]) -> Non
     assert names.may_collide([ref.path for ref in refs]) == bool(found), paths
 
 
+@settings(max_examples=examples(1500), deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aAeé\u0301sß\u200b/"), min_size=1,
+                                 max_size=3), min_size=1, max_size=3).map("/".join),
+                min_size=1, max_size=6, unique=True))
+def test_the_hashes_counted_sorted_say_what_a_set_of_them_says(paths: list[str]) -> None:
+    """Past ``HASHES_IN_A_SET`` paths, ``may_collide`` counts the keys' hashes sorted in
+    an array: the same answer as the set of them, on the same names."""
+    from corpuskit import names
+
+    paths = [p for p in paths if all(p.split("/"))]
+    in_a_set = names.may_collide(paths)
+    with patch.object(names, "HASHES_IN_A_SET", 0):
+        assert names.may_collide(paths) == in_a_set, paths
+
+
+@pytest.mark.parametrize(("paths", "collide"), [
+    (["a/b.txt", "a/c.txt", "b.txt"], False),
+    (["a/b.txt", "A/c.txt"], True),  # two folders
+    (["a", "a/b.txt"], False),  # a name that is a file and a folder (a zip's): one name
+    (["A", "a/b.txt"], True),  # a file and a folder
+    (["x/Notes", "x/notes/a.txt"], True),
+    (["x/B.txt", "x/b.txt"], True),  # two files
+    (["caf\u00e9.txt", "cafe\u0301.txt"], True),  # normalization
+    (["a\u200b.txt", "a.txt"], True),  # an invisible character
+    (["caf\u00e9.txt", "cafe.txt"], False),
+    ([f"data/raw/p{n % 7}/d{n}.txt" for n in range(5000)], False),
+    ([f"data/raw/p{n % 7}/d{n}.txt" for n in range(5000)] + ["data/raw/P3/x.txt"], True),
+    ([f"data/raw/d{n}.txt" for n in range(5000)] + ["data/raw/D17.txt"], True),
+])
+def test_may_collide_whether_the_hashes_are_in_a_set_or_sorted(paths: list[str],
+                                                               collide: bool) -> None:
+    from corpuskit import names
+
+    assert names.may_collide(paths) == collide
+    with patch.object(names, "HASHES_IN_A_SET", 0):
+        assert names.may_collide(paths) == collide
+    with patch.object(names, "HASHES_IN_A_SET", 10**9):
+        assert names.may_collide(paths) == collide
+
+
 def test_a_utf8_name_read_as_ascii_says_to_use_a_utf8_locale(tmp_path: Path) -> None:
     """Under LC_ALL=C with UTF-8 mode turned off, Python decodes file names as ASCII: a
     valid UTF-8 name must not be called invalid, and the error says what to run instead."""
