@@ -318,6 +318,11 @@ class MemberTable(Sequence[Member]):
         return self._ascending
 
     @property
+    def ascii(self) -> bool:
+        """Whether every name is ASCII."""
+        return self._ascii
+
+    @property
     def in_order(self) -> bool:
         """Whether the names are in sorted order (a name given twice, twice in a row)."""
         return self._in_order

@@ -190,6 +190,46 @@ def test_the_archives_files_are_found_by_their_names(tmp_path: Path) -> None:
                for p in problems)
 
 
+@pytest.mark.parametrize("shape", [*SHAPES, "raw files", "raw files unsorted",
+                                   "raw files not ASCII"])
+def test_the_files_named_as_they_are_gone_through_are_those_listed(shape: str,
+                                                                   tmp_path: Path) -> None:
+    """``file_names`` gives the files ``files`` lists, in the order of their names, made
+    as they are gone through; the streamed view of an archive counts and hashes the raw
+    files, and lists the others, as a list of every name did."""
+    from corpuskit.names import ids_look_alike
+    from corpuskit.package import RAW_PREFIX
+    from corpuskit.validation.records import HASH_MASK, sum_of_path_tokens
+    from corpuskit.validation.view import archive_view
+
+    raw = [f"{TOP}/{RAW_PREFIX}p{n % 3}/d{n}.txt" for n in range(40)]
+    names = {"raw files": [f"{TOP}/README.md", *sorted(raw)],
+             "raw files unsorted": [*reversed(raw), f"{TOP}/README.md"],
+             "raw files not ASCII": [*raw, f"{TOP}/{RAW_PREFIX}caf\u00e9.txt",
+                                     f"{TOP}/{RAW_PREFIX}cafe\u0301.md"],
+             }.get(shape) or SHAPES[shape]
+    path = _zip(tmp_path / "a.zip", names)
+    with ZipSource(path, strict=False) as source:
+        listed = source.files()
+        assert list(source.file_names()) == listed == sorted(listed)
+        with zipfile.ZipFile(path) as archive:
+            counted = [info.filename for info in archive.infolist()]
+        expected = sorted(name[len(TOP) + 1:] for name in set(counted)
+                          if counted.count(name) == 1 and not name.endswith("/")
+                          and "\0" not in name and name.startswith(f"{TOP}/"))
+        assert listed == expected
+        assert source.ascii_names == all(name.isascii() for name in counted)
+        view = archive_view(source, stream_raw=True)
+        raw_listed = [rel for rel in listed if rel.startswith(RAW_PREFIX)]
+        assert view.files == {rel: source.size(rel) for rel in listed
+                              if not rel.startswith(RAW_PREFIX)}
+        assert list(view.files) == [rel for rel in listed if not rel.startswith(RAW_PREFIX)]
+        assert view.raw_files == len(raw_listed)
+        assert view.raw_hash == sum_of_path_tokens(raw_listed) & HASH_MASK
+        assert view.may_collide == ids_look_alike(raw_listed)
+        assert view.may_collide == (shape == "raw files not ASCII")
+
+
 @pytest.mark.parametrize("damage", ["none", "a record", "a byte past the end",
                                     "the end record", "cut short"])
 def test_the_structure_check_reads_the_directory_in_windows(
