@@ -223,7 +223,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             if differing and DESCRIPTOR not in differing and not changelog_only:
                 edited = True
             elif differing:
-                changed_files = _damaged_files(release, jobs)
+                # An empty folder in it is named on its own (remove it): no file changed
+                # for it (QA: with the seeds changed too, every file was said to be edited).
+                changed_files = _damaged_files(release, jobs, frozenset(
+                    rel.rstrip("/") for rel in differing if rel.endswith("/")))
                 edited = changed_files is not None
                 blamed = changed_files or None
             seeds_too = blamed is not None and not set(differing) <= blamed
@@ -460,21 +463,25 @@ _FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
                            "unlisted-file"})
 
 
-def _damaged_files(release: Path, jobs: int | None) -> frozenset[str] | None:
+def _damaged_files(release: Path, jobs: int | None,
+                   empty: frozenset[str] = frozenset()) -> frozenset[str] | None:
     """None if the release folder passes validate (built of other seeds, not changed
-    since); else the files validate finds changed since the build, by their paths in the
-    release: those that are not what its manifests record, which may be none (a record
-    broken without its file's checksum, say). A problem at a place in a metadata file (a
-    JSON pointer, bag-info.txt's Payload-Oxum) is about other files, whose sizes or
-    checksums it records: the metadata file itself is intact unless its own bytes are not
-    what the tag manifest records (QA: a raw file edited, bag-info.txt was to be restored
-    too, its Payload-Oxum no longer the payload's size)."""
+    since), but for the ``empty`` folders in it (by their paths in the release, and what
+    they hold), which check names on their own; else the files validate finds changed since
+    the build, by their paths in the release: those that are not what its manifests record,
+    which may be none (a record broken without its file's checksum, say). A problem at a
+    place in a metadata file (a JSON pointer, bag-info.txt's Payload-Oxum) is about other
+    files, whose sizes or checksums it records: the metadata file itself is intact unless
+    its own bytes are not what the tag manifest records (QA: a raw file edited,
+    bag-info.txt was to be restored too, its Payload-Oxum no longer the payload's size)."""
     from .validation import validate  # only on this path: the release differs
 
-    report = validate(release, jobs=jobs)
-    if report.valid:
+    found = [problem for problem in validate(release, jobs=jobs).problems
+             if not any(problem.path == folder or problem.path.startswith(f"{folder}/")
+                        for folder in empty)]
+    if not found:
         return None
-    return frozenset(problem.path for problem in report.problems
+    return frozenset(problem.path for problem in found
                      if problem.code in _FILE_CHANGED and not problem.location)
 
 

@@ -705,3 +705,23 @@ def test_unbuildable_seeds_and_a_dist_without_their_release(
     assert "not compared, the seeds cannot be built" in out.splitlines()[-1]
     code, _, _ = run(capsys, "build", "--out", "other")
     assert code == 1 and not list(other.iterdir())  # the advice without mending fails
+
+
+@pytest.mark.parametrize("where", ["", "data/raw/a/b"])
+def test_an_empty_folder_in_a_release_with_the_seeds_changed_since(repo: Path,
+                                                                   where: str) -> None:
+    """An empty folder added to the release, a document added to the seeds: every file
+    of the release was said to be changed after its build, to be put back by a build,
+    which refuses the seeds (QA). The folder is to be removed; the seeds' change released."""
+    release = repo / "dist/validate-sample-1.0.0"
+    (release / where / "notes").mkdir(parents=True)
+    (repo / "seeds/added.txt").write_text("A document added after the release.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    messages = {Path(p.path).relative_to(release).as_posix(): p.message
+                for p in report.problems if Path(p.path).is_relative_to(release)}
+    empty = Path(where, "notes").as_posix() if where != "data/raw/a/b" else "data/raw/a"
+    assert "makes no empty folder; remove it" in messages.pop(empty)
+    assert messages and not any("changed after it was built" in m for m in messages.values())
+    assert "run 'corpuskit release" in messages["datapackage.json"]
+    assert messages["data/raw/added.txt"] == (
+        f"missing: a fresh build of {repo / 'seeds'} makes this file")
