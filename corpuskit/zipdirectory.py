@@ -88,7 +88,7 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
         locator = handle.read(20)
         if locator[:4] == _EOCD64_LOCATOR:
             record_at = struct.unpack("<4sLQL", locator)[2]
-            if record_at + 56 > file_size:
+            if marked and record_at + 56 > file_size:  # (zipfile reads past it alike)
                 raise ArchiveReadError("the zip64 end record points past the end of the "
                                        "file (truncated or corrupt)")
             # Read where zipfile reads it, right before its locator (where the locator

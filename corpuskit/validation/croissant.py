@@ -104,9 +104,9 @@ def _file_problems(where: str, item: Mapping[str, Any], sizes: Mapping[str, int]
                         f"{CROISSANT} ({where}/contentUrl) names it but it is absent")]
     problems = []
     match = _SIZE.match(size) if isinstance(size, str) else None
-    if match and stated_count(match.group(1)) != sizes[url]:
-        said = size if stated_count(match.group(1)) is not None \
-            else f"{shown_count(match.group(1))} B"
+    stated = stated_count(match.group(1)) if match else None
+    if match and stated != sizes[url]:
+        said = size if stated is not None else f"{shown_count(match.group(1))} B"
         problems.append(Problem(CROISSANT, "size-mismatch",
                                 f"{url} has {sizes[url]} bytes, croissant.json says {said}",
                                 f"{where}/contentSize"))
