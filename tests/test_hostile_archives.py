@@ -436,8 +436,9 @@ def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     assert codes(report) == {"archive-metadata"}, render_text(report)  # not as written
 
 
+@pytest.mark.parametrize("points_past_the_end", [False, True])
 def test_zip64_end_records_beside_a_classic_record_that_needs_none_are_read(
-        tmp_path: Path) -> None:
+        tmp_path: Path, points_past_the_end: bool) -> None:
     """zipfile (and unzip) read the zip64 end records whenever their locator is right
     before the classic end record, whether or not its values are the 0xFFFF... marks that
     send a reader there (writers may always add them). They were taken for 76 bytes in
@@ -449,7 +450,9 @@ def test_zip64_end_records_beside_a_classic_record_that_needs_none_are_read(
     _, _, _, _, count, size, offset, _ = struct.unpack("<4s4H2LH", classic)
     record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size,
                          offset)
-    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    # zipfile reads the record right before the locator, wherever the locator points
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0,
+                          len(data) * 2 if points_past_the_end else end, 1)
     archive = tmp_path / f"{TOP}.zip"
     archive.write_bytes(sealed(data[:end] + record + locator + classic[:-2] + b"\0\0"))
     with zipfile.ZipFile(archive) as theirs:
