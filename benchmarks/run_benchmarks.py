@@ -29,8 +29,13 @@ work folder (µs per file): a build creates one file per document in ``data/raw/
 this kind of filesystem that cost varies tenfold with what was deleted in the minutes
 before (ext4 without a journal skips the inodes freed in the last minutes, scanning past
 each of them for every new file). The probe's files are kept until the end of the run, as
-deleting them would slow the build it is there to explain. Before each step the kit
-flushes what earlier steps wrote (``sync``, not timed).
+deleting them would slow the build it is there to explain. Before each incremental
+build, ``new_data_write`` times writing :data:`WRITE_PROBE_BYTES` to a new file (ms per
+100 MB, kept until the end of the run too), and the kit then reports the bytes of new files
+that build wrote: it links each unchanged raw file, but writes ``data/documents.jsonl``,
+the manifest and the zip anew, and on a virtual machine the first write to a page of
+memory the guest has not used lately costs the host's work, several times a copy's.
+Before each step the kit flushes what earlier steps wrote (``sync``, not timed).
 
 Usage::
 
@@ -101,6 +106,16 @@ PROBE_FILES = 2000
 PROBE_BYTES = 2500
 #: Above this many µs per file, the probe's result is pointed out (quiet: about 20-55).
 SLOW_CREATE_US = 100
+
+
+@dataclass
+class NewData:
+    """The new-data probe before a round's incremental build (ms per 100 MB written to a
+    new file) and the bytes of new files that build wrote (None if it failed)."""
+
+    wall_ms: float
+    system_ms: float
+    build_bytes: int | None
 
 
 @dataclass
@@ -256,6 +271,45 @@ _VERSION_LINE = re.compile(r"""^([ \t]*version[ \t]*=[ \t]*)(["'])([^"'\n]*)\2""
 _TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
+#: Bytes the ``new_data_write`` probe writes to a new file before each incremental build.
+WRITE_PROBE_BYTES = 64 << 20
+
+
+def probe_new_data(path: Path) -> tuple[float, float]:
+    """Wall and system time, in ms per 100 MB, to write :data:`WRITE_PROBE_BYTES` to the
+    new file ``path`` (left there, as deleting it would hand its pages to the next step).
+
+    An incremental build writes its new ``data/documents.jsonl``, manifest and zip in
+    full: on a virtual machine, a page of the page cache the guest has not used lately
+    costs the host's work on its first write (about 0.28 s of system time per 100 MB where
+    pages freed a moment before took 0.025 s), and the probe says what it costs here."""
+    chunk = memoryview(b"\x5a" * (1 << 20))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    before, start = os.times(), time.perf_counter()
+    try:
+        left = WRITE_PROBE_BYTES
+        while left:
+            left -= os.write(fd, chunk[:min(left, len(chunk))])
+    finally:
+        os.close(fd)
+    seconds, after = time.perf_counter() - start, os.times()
+    per = 100e6 / WRITE_PROBE_BYTES * 1e3
+    return seconds * per, (after.system - before.system) * per
+
+
+def new_file_bytes(release: Path) -> int:
+    """The bytes of the files a build wrote for the release folder ``release`` and its
+    zip: the zip and the folder's files of one link (a raw file the build took from an
+    earlier release is a link to it)."""
+    total = release.with_name(release.name + ".zip").stat().st_size
+    for folder, _, files in os.walk(release):
+        for name in files:
+            status = os.lstat(os.path.join(folder, name))
+            if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
+                total += status.st_size
+    return total
+
+
 def bump_patch(config: Path) -> None:
     """Write corpus.toml's version bumped as ``corpuskit release patch`` bumps it."""
     text = config.read_text(encoding="utf-8")
@@ -408,10 +462,11 @@ WORK_MARK = ".corpuskit-bench-work"
 
 def _kit_entry(name: str) -> bool:
     """Whether ``name``, in a work folder, is something the kit writes there (and deletes
-    at the start of a run): the copy ``seeds``, a round's ``dist`` or ``cache``, the probe's
-    folders, the floor's output and the list of documents."""
+    at the start of a run): the copy ``seeds``, a round's ``dist`` or ``cache``, the probes'
+    folders and files, the floor's output and the list of documents."""
     return name in ("seeds", "floor.jsonl", DOCUMENT_LIST) or bool(
-        ROUND_OUTPUT.fullmatch(name)) or name.startswith("file-create-probe")
+        ROUND_OUTPUT.fullmatch(name)) or name.startswith(("file-create-probe",
+                                                          "new-data-probe"))
 
 
 def claim_work_folder(work: Path) -> str | None:
@@ -608,6 +663,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in (seeds, *(path for path in work.glob("*") if ROUND_OUTPUT.fullmatch(path.name)),
                  *work.glob("file-create-probe*")):
         shutil.rmtree(path, ignore_errors=True)
+    for path in work.glob("new-data-probe*"):
+        path.unlink()
     if args.documents:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
                         str(args.documents), "--seed", args.seed], check=True)
@@ -638,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
     machine["language_model_kept_by_kit"] = kept_by_kit
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
+    writes: list[NewData] = []
     outputs_of: list[tuple[Path, Path]] = []  # each round's output folder and cache
     filesystem = str(machine["work_filesystem"])
     for number in range(args.repeat):
@@ -649,10 +707,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"removed round {number}'s outputs before round {number + 1}, for "
                       "room: on ext4 without a journal, creating files after such a deletion "
                       "is slower for some minutes", file=sys.stderr)
-        results, probe = _round(number, py, corpuskit, frictionless, seeds, *outputs_of[-1],
-                                env, jobs, args.skip_frictionless, args.seed)
+        results, probe, new_data = _round(number, py, corpuskit, frictionless, seeds,
+                                          *outputs_of[-1], env, jobs,
+                                          args.skip_frictionless, args.seed)
         rounds.append(results)
         probes.append(probe)
+        if new_data is not None:
+            writes.append(new_data)
         if any(m.exit_code != 0 for m in results):
             break
 
@@ -707,6 +768,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: creating a file took over {SLOW_CREATE_US} µs; on ext4 without a journal "
               "that follows mass deletions (for some minutes), and the cold build's time "
               "includes it: rerun later, or in a new --work folder", file=sys.stderr)
+    for number, probed in enumerate(writes, start=1):
+        line = (f"new_data_write (before build_incremental, round {number}): "
+                f"{probed.wall_ms:.0f} ms per 100 MB, {probed.system_ms:.0f} ms system "
+                f"({WRITE_PROBE_BYTES >> 20} MiB to a new file)")
+        if probed.build_bytes is not None:
+            line += (f"; build_incremental wrote {probed.build_bytes / 1e6:.0f} MB of new "
+                     "files (data/documents.jsonl, the manifest, the zip...), about "
+                     f"{probed.build_bytes / 1e8 * probed.system_ms / 1e3:.2f} s of system "
+                     "time at this rate")
+        print(line)
     print(f"{'ratio':<50} {'fastest':>8} {'median':>7}")
     for label, value in ratios.items():
         print(f"{label:<50} {value:>8} {median_ratios[label]:>7}")
@@ -725,6 +796,11 @@ def main(argv: list[str] | None = None) -> int:
             "file_create_us": {"wall": round(probes[0][0], 1), "system": round(probes[0][1], 1),
                                "files": PROBE_FILES, "bytes": PROBE_BYTES,
                                "rounds": [[round(w, 1), round(s, 1)] for w, s in probes]},
+            "new_data_write": {"bytes": WRITE_PROBE_BYTES,
+                               "rounds": [{"wall_ms_per_100mb": round(w.wall_ms, 1),
+                                           "system_ms_per_100mb": round(w.system_ms, 1),
+                                           "build_incremental_new_bytes": w.build_bytes}
+                                          for w in writes]},
             "ratios": ratios,
             "median_ratios": median_ratios,
             "outputs_valid": outputs_valid,
@@ -839,8 +915,10 @@ RATIOS = (
 
 def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds: Path,
            dist: Path, cache: Path, env: dict[str, str], jobs: list[str],
-           skip_frictionless: bool, seed: str) -> tuple[list[Measure], tuple[float, float]]:
-    """One round of every step, in order; the file-creation probe before its cold build.
+           skip_frictionless: bool, seed: str
+           ) -> tuple[list[Measure], tuple[float, float], NewData | None]:
+    """One round of every step, in order; the file-creation probe before its cold build,
+    the new-data probe before its incremental build.
 
     A round's cold build starts from an empty output folder and cache (``dist`` and
     ``cache``, new: :func:`round_outputs`); its incremental build changes one more document
@@ -856,7 +934,7 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
                                       "--cache", str(cache), *jobs], env))
     if results[-1].exit_code != 0 or not dist.is_dir():
         print("build_cold failed; see its output above", file=sys.stderr)
-        return results, probe
+        return results, probe, None
     packages = sorted(p for p in dist.iterdir() if p.is_dir() and not p.name.startswith("."))
     package = packages[-1]
     results.append(run("validate", [*corpuskit, "validate", str(package)], env))
@@ -868,9 +946,15 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
                     "--files", str(WORK[0] / DOCUMENT_LIST),
                     "--seed", seed], check=True)
     bump_patch(seeds / "corpus.toml")
+    wall, system = probe_new_data(WORK[0] / ("new-data-probe" if number == 0
+                                             else f"new-data-probe-{number + 1}"))
     results.append(run("build_incremental", [*corpuskit, "build", str(seeds), "--out",
                                              str(dist), "--cache", str(cache), *jobs], env))
-    return results, probe
+    built = sorted(p for p in dist.iterdir() if p.is_dir() and not p.name.startswith("."))
+    written = None
+    if results[-1].exit_code == 0 and built[-1] != package:
+        written = new_file_bytes(built[-1])
+    return results, probe, NewData(wall, system, written)
 
 
 if __name__ == "__main__":

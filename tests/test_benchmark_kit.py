@@ -217,6 +217,24 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert set(report["median_ratios"]) == set(report["ratios"])
     assert len(report["file_create_us"]["rounds"]) == 2
     assert len(list((tmp_path / "work" / "file-create-probe-2").iterdir())) == 2000
+    # Before each incremental build, the new-data probe wrote its file (kept), and the kit
+    # counted what that build wrote anew: the zip and documents.jsonl at least, no raw file
+    # it linked from the release before.
+    written = report["new_data_write"]
+    assert written["bytes"] == 64 << 20 and len(written["rounds"]) == 2
+    for name in ("new-data-probe", "new-data-probe-2"):
+        assert (tmp_path / "work" / name).stat().st_size == 64 << 20
+    newest = tmp_path / "work" / "dist-2" / "bench-corpus-1.0.2"
+    zipped = newest.with_name(newest.name + ".zip").stat().st_size
+    records = (newest / "data" / "documents.jsonl").stat().st_size
+    folder = sum(p.stat().st_size for p in newest.rglob("*") if p.is_file())
+    raw = sum(p.stat().st_size for p in (newest / "data" / "raw").rglob("*") if p.is_file())
+    new_bytes = written["rounds"][1]["build_incremental_new_bytes"]
+    assert zipped + records <= new_bytes < zipped + folder - raw + max(
+        p.stat().st_size for p in (newest / "data" / "raw").rglob("*") if p.is_file()) + 1
+    assert written["rounds"][1]["system_ms_per_100mb"] >= 0
+    assert "new_data_write (before build_incremental, round 2): " in run.stdout
+    assert f"build_incremental wrote {new_bytes / 1e6:.0f} MB of new files" in run.stdout
     # The second round built the corpus cold again, into a new output folder and cache,
     # then its next version; once both rounds were timed, only its outputs were kept.
     assert sorted(p.name for p in (tmp_path / "work" / "dist-2").iterdir()
@@ -295,6 +313,33 @@ def test_each_round_builds_into_new_folders_kept_while_there_is_room(
     assert kit.room_for_round(tmp_path, (dist, cache)) is False
     assert kit.keeps_earlier_round(tmp_path, "ext4", (dist, cache)) is False
     assert (dist / "a" / "one.txt").exists() and (cache / "entry").exists()  # only asked
+
+
+def test_a_builds_new_bytes_are_its_zip_and_its_files_of_one_link(tmp_path: Path) -> None:
+    """What the kit reports an incremental build wrote anew: the zip and the release's
+    files of one link; a raw file linked from the release before, a folder or a symbolic
+    link is not counted."""
+    kit: Any = _kit()
+    earlier, release = tmp_path / "c-1.0.0", tmp_path / "c-1.0.1"
+    (earlier / "data" / "raw").mkdir(parents=True)
+    (release / "data" / "raw").mkdir(parents=True)
+    (earlier / "data" / "raw" / "kept.txt").write_bytes(b"k" * 7_000)
+    os.link(earlier / "data" / "raw" / "kept.txt", release / "data" / "raw" / "kept.txt")
+    (release / "data" / "raw" / "changed.txt").write_bytes(b"c" * 300)
+    (release / "data" / "documents.jsonl").write_bytes(b"r" * 5_000)
+    (release / "manifest-sha256.txt").write_bytes(b"m" * 200)
+    (release / "link").symlink_to("manifest-sha256.txt")
+    (tmp_path / "c-1.0.1.zip").write_bytes(b"z" * 4_000)
+    assert kit.new_file_bytes(release) == 4_000 + 300 + 5_000 + 200
+
+
+def test_the_new_data_probe_writes_its_file_and_leaves_it(tmp_path: Path) -> None:
+    kit: Any = _kit()
+    wall, system = kit.probe_new_data(tmp_path / "new-data-probe")
+    assert (tmp_path / "new-data-probe").read_bytes() == b"\x5a" * kit.WRITE_PROBE_BYTES
+    assert wall > 0 and system >= 0
+    with pytest.raises(FileExistsError):  # never over a file: a new one each round
+        kit.probe_new_data(tmp_path / "new-data-probe")
 
 
 @pytest.mark.parametrize(("given", "work"), [
