@@ -18,6 +18,7 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;
 - :mod:`.cleanblock`: a block of those records read for the clean pass (msgspec or orjson);
 - :mod:`.parquetcheck`: data/documents.parquet, row by row, against those records;
+- :mod:`.parquetpages`: its page headers, against the bomb limits, before any row is read;
 - :mod:`.archive`: an archive's structure against the reproducible form corpuskit writes;
 - :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 

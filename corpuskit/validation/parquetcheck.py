@@ -12,9 +12,12 @@ Memory stays bounded: the Parquet file is read a batch of rows at a time
 time, in step; nothing outlives a batch. A folder's file is read in place; an archive's
 member through the package's opener, as a stream made seekable by :class:`_SeekableFile`
 (the footer is read from a copy of the member's last bytes, the rows from the start).
-A record equal to its row is recognized by its bytes: corpuskit writes each line as
-``orjson.dumps`` of the record, so the row's dump equals the line; any other row is
-compared field by field, and its first differing column named.
+Before any row is read, the sizes the file declares are checked against the limits an
+archive's member is held to: its footer's, then its pages' (:mod:`.parquetpages`, whose
+headers a forged footer does not change). A record equal to its row is recognized by its
+bytes: corpuskit writes each line as ``orjson.dumps`` of the record, so the row's dump
+equals the line; any other row is compared field by field, and its first differing column
+named.
 
 Differences are ``record-mismatch`` problems (rows, values, counts) at ``row N`` (the
 JSONL line N), and ``metadata-mismatch`` ones for columns named or typed otherwise. pyarrow
@@ -43,6 +46,9 @@ from .lines import line_blocks
 #: Why the comparison cannot run without the optional dependency.
 NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed "
               f"({INSTALL_PARQUET})")
+#: Why it cannot run without thrift (the same extra), which reads its page headers.
+NO_THRIFT = ("not compared with data/documents.jsonl: thrift, which reads its page headers, "
+             f"is not installed ({INSTALL_PARQUET})")
 #: Rows read from the Parquet file at once (at most a row group: corpuskit cuts them at
 #: 4,096 records or 32 MiB of text).
 BATCH_ROWS = 1024
@@ -271,6 +277,8 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
     modules = _pyarrow()
     if modules is None:
         return ParquetComparison(not_checked=NO_PYARROW)
+    if not _thrift():
+        return ParquetComparison(not_checked=NO_THRIFT)
     from ..parquet import arrow_schema
 
     _, parquet = modules
@@ -294,12 +302,45 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
                 f"file (ratio over {MAX_RATIO:g}); not read, as a possible decompression "
                 "bomb (an archive's member is refused alike)"))
             return found
+        if _pages_refused(reader.metadata, source, size, parts, found.problems, read_error):
+            return found
         columns, exact = _columns(schema, arrow_schema(), found.problems)
         _compare_rows(reader, source, columns, exact, _Lines(opener, parts, max_line),
                       found.problems, read_error)
     finally:
         source.close()
     return found
+
+
+def _thrift() -> bool:
+    """Whether thrift, which :mod:`.parquetpages` reads page headers with, is installed."""
+    try:
+        import thrift.protocol.TCompactProtocol  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _pages_refused(metadata: Any, source: _SeekableFile, size: int, parts: Sequence[str],
+                   problems: list[Problem],
+                   read_error: Callable[[str, BaseException], None]) -> bool:
+    """Whether the page headers stop the comparison before any row is read: a page (or
+    all of them) past the bomb limits, a header that cannot be read, or a read error."""
+    from .parquetpages import PageError, page_problem
+
+    try:
+        problem = page_problem(source, size, metadata, floor=RATIO_FLOOR_BYTES,
+                               max_ratio=MAX_RATIO)
+    except (OSError, ValueError) as exc:
+        if source.failure is not None:
+            read_error(PARQUET_PATH, source.failure)
+            return True
+        if not isinstance(exc, PageError):
+            raise
+        problem = _unreadable(exc, None, parts)
+    if problem is not None:
+        problems.append(problem)
+    return problem is not None
 
 
 def _declared_bytes(metadata: Any) -> int:

@@ -1,0 +1,295 @@
+"""The page headers of data/documents.parquet, checked against the bomb limits before any
+of its rows is read.
+
+:mod:`.parquetcheck` first checks what the footer declares (the column chunks'
+uncompressed sizes), but a footer can be forged to understate them while each page header
+still declares, truthfully, what pyarrow then allocates and inflates: a 700 MiB page from
+a few bytes. pyarrow shows no page headers, so they are read here, with thrift's compact
+protocol (their encoding: parquet.thrift's ``PageHeader``), every field not needed
+skipped by the protocol. The column chunks are walked in file order, header after header,
+forward only (an archive's member is a stream, which cannot go back cheaply): only the
+headers' bytes are read (:class:`_Window`), the pages' skipped.
+
+A page is refused as an archive's member is, past the same floor and ratio: when it
+declares more bytes uncompressed than the floor, at more than the ratio times its
+compressed size; a data page also when its values, at the 8 bytes at least Arrow holds for
+each (an offset, an index), come to that (a run of millions of values in a few bytes); and
+the file when all its pages together do, at more than the ratio times the file's size. A
+header that cannot be read, or a page outside its column chunk, is a :class:`PageError`:
+the file cannot be read as Parquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from thrift.protocol.TCompactProtocol import (  # type: ignore[import-untyped,unused-ignore]
+    TCompactProtocol,
+)
+from thrift.Thrift import TException, TType  # type: ignore[import-untyped,unused-ignore]
+from thrift.transport.TTransport import (  # type: ignore[import-untyped,unused-ignore]
+    TMemoryBuffer,
+    TTransportException,
+)
+
+from ..parquet import PARQUET_PATH
+from ..problems import Problem
+
+#: The bytes read at first for a page header, and the most it may take (Arrow's own limit).
+HEADER_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+#: The least Arrow holds for each value of a data page (an offset, a dictionary index).
+VALUE_BYTES = 8
+#: Parquet's magic, at the file's start and end; the footer's length precedes the last.
+_MAGIC = b"PAR1"
+_I32 = (-(1 << 31), (1 << 31) - 1)
+#: parquet.thrift's PageType of the data pages, and the PageHeader field of each one's own
+#: header (whose field 1 is its count of values).
+DATA_PAGE, DATA_PAGE_V2 = 0, 3
+_VALUES_FIELD = {DATA_PAGE: 5, DATA_PAGE_V2: 8}
+_BOMB = "not read, as a possible decompression bomb (an archive's member is refused alike)"
+
+
+class Source(Protocol):
+    """The file read: seekable (an archive's member made so, read forward)."""
+
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+class PageError(ValueError):
+    """A page header that cannot be read, or a page where its column chunk has none."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One column chunk: its row group (from 0), its column's path, its pages' span."""
+
+    group: int
+    path: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page header: where it starts, its length, and what it declares."""
+
+    offset: int
+    header_bytes: int
+    kind: int
+    uncompressed: int
+    compressed: int
+    values: int  # a data page's values (0 for the other kinds)
+
+
+class _Protocol(TCompactProtocol):  # type: ignore[misc,unused-ignore]
+    """The compact protocol, whose strings are skipped as bytes (thrift decodes them as
+    UTF-8, and a page's statistics hold any bytes)."""
+
+    def readString(self) -> bytes:
+        return self.readBinary()  # type: ignore[no-any-return,unused-ignore]
+
+
+class _Window:
+    """Bytes of ``source`` read forward only: a request at or after the last one is served
+    from the bytes already read as far as they go, the rest read after them."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._start = 0
+        self._data = b""
+
+    def bytes_at(self, offset: int, size: int) -> bytes:
+        """``size`` bytes from ``offset`` (fewer at the file's end)."""
+        end = self._start + len(self._data)
+        if self._start <= offset and offset + size <= end:
+            return self._data[offset - self._start:offset - self._start + size]
+        kept = self._data[offset - self._start:] if self._start <= offset < end else b""
+        self._source.seek(offset + len(kept))
+        self._data = kept + self._source.read(size - len(kept))
+        self._start = offset
+        return self._data
+
+
+def page_problem(source: Source, file_size: int, metadata: Any,
+                 columns: Iterable[int] | None = None, *, floor: int,
+                 max_ratio: float) -> Problem | None:
+    """The ``too-large`` problem of the first page (or of all of them) past the limits, or
+    None: the pages of the column chunks ``columns`` (leaf indices; all if None) of every
+    row group of ``metadata`` (pyarrow's FileMetaData of ``source``, ``file_size`` bytes).
+    Raises :class:`PageError` for a page that cannot be read; ``source``'s own errors pass
+    through."""
+    window = _Window(source)
+    total = 0
+    for chunk in _chunks(metadata, columns, _footer_start(source, file_size)):
+        for page in walk_chunk(window, chunk):
+            problem = _page_too_large(chunk, page, floor, max_ratio)
+            if problem is not None:
+                return problem
+            total += page.uncompressed + VALUE_BYTES * page.values
+            if total > floor and total > max_ratio * max(file_size, 1):
+                return Problem(PARQUET_PATH, "too-large",
+                               f"its pages declare {total} bytes uncompressed (with "
+                               f"{VALUE_BYTES} for each value of a data page) from a "
+                               f"{file_size}-byte file (ratio over {max_ratio:g}); {_BOMB}")
+    return None
+
+
+def _footer_start(source: Source, file_size: int) -> int:
+    """Where the footer begins: its length is the 4 bytes before the closing magic."""
+    if file_size < 12:
+        raise PageError(f"{file_size} bytes are too few for a Parquet file")
+    source.seek(file_size - 8)
+    tail = source.read(8)
+    length = int.from_bytes(tail[:4], "little")
+    if tail[4:] != _MAGIC or length > file_size - 12:
+        raise PageError("its footer's length is not where Parquet keeps it")
+    return file_size - 8 - length
+
+
+def _chunks(metadata: Any, columns: Iterable[int] | None, footer: int) -> list[Chunk]:
+    """The column chunks to walk, in file order; each must lie between the first magic and
+    the footer, and none overlap another (every one is then read forward)."""
+    chunks = []
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for column in range(row_group.num_columns) if columns is None else columns:
+            chunks.append(_chunk(group, row_group.column(column)))
+    chunks.sort(key=lambda chunk: (chunk.start, chunk.end))
+    before = len(_MAGIC)
+    for chunk in chunks:
+        if chunk.end < chunk.start:
+            wrong = "has a negative size"
+        elif chunk.start < before:
+            wrong = "overlaps another" if before > len(_MAGIC) else "starts before the pages"
+        elif chunk.end > footer:
+            wrong = "runs into the footer"
+        else:
+            before = chunk.end
+            continue
+        raise PageError(f"row group {chunk.group + 1}, column {chunk.path!r}: its column "
+                        f"chunk (bytes {chunk.start} to {chunk.end}) {wrong}")
+    return chunks
+
+
+def _chunk(group: int, column: Any) -> Chunk:
+    """A column chunk's pages' span, from where Arrow starts reading it: the dictionary
+    page when it has one before the data pages, else the first data page."""
+    start = column.data_page_offset
+    dictionary = column.dictionary_page_offset
+    if column.has_dictionary_page and dictionary and 0 < dictionary < start:
+        start = dictionary
+    return Chunk(group, column.path_in_schema, start, start + column.total_compressed_size)
+
+
+def walk_chunk(window: _Window, chunk: Chunk) -> Iterator[Page]:
+    """The pages of ``chunk``, one header after another to the end of its span."""
+    offset = chunk.start
+    while offset < chunk.end:
+        page = _header(window, chunk, offset)
+        end = offset + page.header_bytes + page.compressed
+        if end > chunk.end:
+            raise PageError(f"{_where(chunk, offset)} runs to byte {end}, past its column "
+                            f"chunk's end ({chunk.end})")
+        yield page
+        offset = end
+
+
+def _header(window: _Window, chunk: Chunk, offset: int) -> Page:
+    """The page header at ``offset``: read a window of bytes, and a larger one (up to
+    :data:`MAX_HEADER_BYTES`, and the chunk's end) while the header runs past it."""
+    limit = min(MAX_HEADER_BYTES, chunk.end - offset)
+    size = min(HEADER_BYTES, limit)
+    while True:
+        data = window.bytes_at(offset, size)
+        try:
+            return _parse(data, offset)
+        except (EOFError, TTransportException) as exc:
+            if isinstance(exc, TTransportException) \
+                    and exc.type != TTransportException.SIZE_LIMIT:
+                raise PageError(f"{_where(chunk, offset)}: its header cannot be read "
+                                f"({exc})") from None
+            if size >= limit or len(data) < size:
+                raise PageError(f"{_where(chunk, offset)}: its header is cut short at byte "
+                                f"{offset + len(data)}") from None
+            size = min(size * 4, limit)
+        except (TException, KeyError, ValueError, AssertionError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise PageError(f"{_where(chunk, offset)}: its header cannot be read "
+                            f"({reason})") from None
+
+
+def _parse(data: bytes, offset: int) -> Page:
+    """The page header at the start of ``data`` (from the file's ``offset``)."""
+    transport = TMemoryBuffer(data)
+    protocol = _Protocol(transport, string_length_limit=len(data),
+                         container_length_limit=len(data))
+    fields = _fields(protocol, {1: TType.I32, 2: TType.I32, 3: TType.I32, 5: TType.STRUCT,
+                                8: TType.STRUCT})
+    kind, uncompressed, compressed = fields.get(1), fields.get(2), fields.get(3)
+    if kind is None or uncompressed is None or compressed is None:
+        raise ValueError("it lacks its type or sizes")
+    if uncompressed < 0 or compressed < 0:
+        raise ValueError(f"a negative size ({uncompressed} uncompressed, "
+                         f"{compressed} compressed)")
+    values = 0
+    if kind in _VALUES_FIELD:
+        values = fields.get(_VALUES_FIELD[kind], -1)
+        if values < 0:
+            raise ValueError("a data page without its count of values")
+    return Page(offset, transport.cstringio_buf.tell(), kind, uncompressed, compressed,
+                values)
+
+
+def _fields(protocol: Any, wanted: dict[int, int]) -> dict[int, int]:
+    """The i32 fields of the struct at the protocol's position whose ids ``wanted`` names
+    (with their type), and, for a struct field, its own field 1 (the values of a page's
+    header); every other field skipped."""
+    found: dict[int, int] = {}
+    protocol.readStructBegin()
+    while True:
+        _, kind, number = protocol.readFieldBegin()
+        if kind == TType.STOP:
+            break
+        if wanted.get(number) != kind:
+            protocol.skip(kind)
+        elif kind == TType.STRUCT:
+            values = _fields(protocol, {1: TType.I32}).get(1)
+            if values is not None:
+                found[number] = values
+        else:
+            found[number] = _i32(protocol.readI32())
+        protocol.readFieldEnd()
+    protocol.readStructEnd()
+    return found
+
+
+def _i32(value: int) -> int:
+    if not _I32[0] <= value <= _I32[1]:
+        raise ValueError(f"{value} is no 32-bit integer")
+    return value
+
+
+def _page_too_large(chunk: Chunk, page: Page, floor: int, max_ratio: float) -> Problem | None:
+    """The ``too-large`` problem of one page past the limits, else None."""
+    bound = max_ratio * max(page.compressed, 1)
+    if page.uncompressed > floor and page.uncompressed > bound:
+        return Problem(PARQUET_PATH, "too-large",
+                       f"{_where(chunk, page.offset)} declares {page.uncompressed} bytes "
+                       f"uncompressed from {page.compressed} (ratio over {max_ratio:g}); "
+                       + _BOMB)
+    held = VALUE_BYTES * page.values
+    if held > floor and held > bound:
+        return Problem(PARQUET_PATH, "too-large",
+                       f"{_where(chunk, page.offset)} holds {page.values} values, "
+                       f"{held} bytes in memory at least, from {page.compressed} bytes "
+                       f"(ratio over {max_ratio:g}); " + _BOMB)
+    return None
+
+
+def _where(chunk: Chunk, offset: int) -> str:
+    return f"row group {chunk.group + 1}, column {chunk.path!r}: the page at byte {offset}"
