@@ -218,7 +218,8 @@ def _header(window: _Window, chunk: Chunk, offset: int) -> Page:
                                 f"{offset + len(data)}") from None
             size = min(size * 4, limit)
         except (TException, KeyError, ValueError, AssertionError) as exc:
-            reason = str(exc) or type(exc).__name__
+            reason = ("a field of an unknown type" if isinstance(exc, KeyError)
+                      else str(exc) or type(exc).__name__)
             raise PageError(f"{_where(chunk, offset)}: its header cannot be read "
                             f"({reason})") from None
 
