@@ -325,3 +325,15 @@ def test_a_column_chunk_outside_the_pages_is_reported(
         message
     assert "runs into the footer" in message, message
     assert not rows_read
+
+
+def test_without_thrift_the_report_says_it_was_not_compared(
+        monkeypatch: pytest.MonkeyPatch, rows_read: list[int]) -> None:
+    """Its rows are never read unchecked: without thrift (pyarrow installed alone) the
+    file is not compared, and the report says so, as without pyarrow."""
+    monkeypatch.setattr(parquetcheck, "_thrift", lambda: False)
+    report = validate(sample().release, jobs=1)
+    assert report.valid, render_text(report)
+    assert report.not_checked == ((PARQUET_PATH, parquetcheck.NO_THRIFT),)
+    assert "thrift, which reads its page headers, is not installed" in render_text(report)[-1]
+    assert not rows_read
