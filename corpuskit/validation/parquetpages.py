@@ -155,9 +155,10 @@ def _chunks(metadata: Any, columns: Iterable[int] | None, footer: int) -> list[C
     """The column chunks to walk, in file order; each must lie between the first magic and
     the footer, and none overlap another (every one is then read forward)."""
     chunks = []
+    wanted = None if columns is None else tuple(columns)
     for group in range(metadata.num_row_groups):
         row_group = metadata.row_group(group)
-        for column in range(row_group.num_columns) if columns is None else columns:
+        for column in range(row_group.num_columns) if wanted is None else wanted:
             chunks.append(_chunk(group, row_group.column(column)))
     chunks.sort(key=lambda chunk: (chunk.start, chunk.end))
     before = len(_MAGIC)
