@@ -270,6 +270,88 @@ def test_a_parquet_file_that_inflates_past_the_bomb_limits_is_not_read(
 
 
 @pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_dictionary_entry_repeated_in_every_row_is_weighed_before_it_is_decoded(
+        tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: a 531 KB Parquet file whose footer truthfully declares 1 MB (one dictionary
+    entry of 1 MiB, in each of 1,000 rows) took validate to 1.1 GB: pyarrow decoded every
+    row's copy of it. Its strings are now read as dictionary indices and weighed before a
+    slice of rows is decoded; the rows that decode past the bomb limits (lowered here: 2.5
+    MiB, at over 3 times the file's size) are not read."""
+    monkeypatch.setattr(parquetcheck, "RATIO_FLOOR_BYTES", 5 << 19)
+    monkeypatch.setattr(parquetcheck, "MAX_RATIO", 3.0)
+    monkeypatch.setattr(parquetcheck, "DECODED_BUDGET", 3 << 19)  # 1.5 MiB: a row at a time
+    entry = random.Random(0).randbytes(1 << 19).hex()  # 1 MiB; zstd halves it
+
+    def repeated(table: Any) -> bytes:
+        field = table.schema.field("text")
+        text = pa.DictionaryArray.from_arrays(pa.array([0] * table.num_rows, pa.int32()),
+                                              pa.array([entry], field.type))
+        table = table.set_column(table.schema.get_field_index("text"),
+                                 pa.field("text", text.type, field.nullable), text)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd", store_schema=False)
+        return sink.getvalue().to_pybytes()
+
+    decoded: list[int] = []
+    real = parquetcheck._Weigher.slices
+
+    def spy(self: Any, batch: Any, first: int) -> Iterator[tuple[int, int]]:
+        for start, stop in real(self, batch, first):
+            decoded.append(stop - start)
+            yield start, stop
+
+    monkeypatch.setattr(parquetcheck._Weigher, "slices", spy)
+    target = forged(tmp_path, repeated, form)
+    size = (tmp_path / sample().release.name / PARQUET_PATH).stat().st_size
+    assert size < 600_000 and pq.ParquetFile(
+        tmp_path / sample().release.name / PARQUET_PATH).metadata.num_rows == 6
+    found = only_parquet_problems(validate(target, jobs=1))
+    assert ("too-large", "row 3") in {(code, location) for code, location, _ in found}
+    (message,) = [message for code, _, message in found if code == "too-large"]
+    assert message.startswith("rows 1 to 3 decode to ") and f"a {size}-byte file" in message
+    assert 3 << 20 < int(message.split()[6]) < (3 << 20) + 10_000  # three entries, and ids
+    assert message.endswith("not read further, as a possible decompression bomb")
+    # Each comparison (the package's passes may compare twice) decoded and compared rows 1
+    # and 2, each alone, and no more.
+    assert decoded in ([1, 1], [1, 1, 1, 1])
+
+
+def test_rows_are_decoded_a_slice_at_a_time_and_compared_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for one row at a time, an intact package still compares every row and
+    passes; a forged one reports the same rows as with batches decoded whole."""
+    target = forged(tmp_path, _rows_changed, "folder")
+    whole = only_parquet_problems(validate(target, jobs=1))
+    monkeypatch.setattr(parquetcheck, "DECODED_BUDGET", 1)
+    report = validate(sample().release, jobs=1)
+    assert report.valid, render_text(report)
+    assert only_parquet_problems(validate(target, jobs=1)) == whole
+    assert {location for _, location, _ in whole} == {"row 2", "row 5"}
+
+
+def _rows_changed(table: Any) -> Any:
+    def change(rows: list[dict[str, Any]]) -> None:
+        rows[1]["title"] = "Forged"
+        rows[4]["normalization"] = ["nfc", "forged"]
+    return _rows(table, change)
+
+
+def test_what_rows_hold_once_decoded_is_weighed_from_their_indices() -> None:
+    """A string weighs its length (its dictionary entry's; a null nothing), a list its
+    values' and :data:`PER_VALUE_BYTES` for each, a number nothing."""
+    weigh = parquetcheck._decoded_bytes
+    extra = parquetcheck.PER_VALUE_BYTES
+    assert weigh(pa.array(["", "abc", None, "hello"]).dictionary_encode()).tolist() == \
+        [0, 3, 0, 5]
+    assert weigh(pa.array([None, None], pa.string()).dictionary_encode()).tolist() == [0, 0]
+    values = pa.array(["ab", "c", "", "", "xyz"]).dictionary_encode()
+    lists = pa.ListArray.from_arrays(pa.array([0, 2, 2, 5], pa.int32()), values)
+    assert weigh(lists).tolist() == [3 + 2 * extra, 0, 3 + 3 * extra]
+    assert weigh(pa.array(["abcd", None])).tolist() == [4, 0]  # read plain
+    assert weigh(pa.array([1, None, 3])).tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
 def test_reproduce_compares_it_too(tmp_path: Path, form: str) -> None:
     """--reproduce runs the precise check only (no clean pass first)."""
     report = validate(forged(tmp_path, _set(1, "title", "Forged"), form), reproduce=True,
