@@ -328,6 +328,14 @@ _SURE = 0.95
 #: 100% "in a Cyrillic language" (13 of them), but 40% in its most probable one.
 _LIKELY = 0.8
 _SURE_CHARS = 100
+#: The same for a reading in a code page of Chinese, Japanese or Korean, whose characters
+#: are a syllable or a word each. Japanese in Shift_JIS read as gb18030 (gnupg's help.ja.txt
+#: in pieces, the default code pages): of 53 pieces of 40-70 such characters all were
+#: taken, of 34 of 70-100 half; from 60 on, 41 and none are, and are refused naming
+#: cp932. Chinese read right (gnupg's help.zh_CN.txt and Rust by Example's Chinese pages):
+#: one piece of 344 of 40-70 characters more is refused (a code comment: 2 of 1,020 of
+#: 20-160 before); from 40 on, eleven more.
+_SURE_CHARS_CJK = 60
 #: Implausible words that make a reading worse than one with fewer: a word or two may be a
 #: typed oddity ("Дом№5" in Russian); Greek read as cp1251 flips case in most words.
 _MISTYPED = 3
@@ -351,6 +359,13 @@ def _unsure(reading: Reading) -> float:
     :data:`_UNSURE`, or :data:`_UNSURE_CJK` in a code page of Chinese, Japanese or Korean,
     whose letters' fit cannot vouch for it."""
     return _UNSURE_CJK if reading.encoding in _MULTIBYTE else _UNSURE
+
+
+def _sure_chars(reading: Reading) -> int:
+    """From how many characters of non-ASCII words a reading's language is judged:
+    :data:`_SURE_CHARS`, or :data:`_SURE_CHARS_CJK` in a code page of Chinese, Japanese or
+    Korean."""
+    return _SURE_CHARS_CJK if reading.encoding in _MULTIBYTE else _SURE_CHARS
 
 
 def _coherence(text: str) -> float:
@@ -390,7 +405,7 @@ def doubtful(reading: Reading) -> Evidence | None:
     found = evidence(reading)
     coherent = found.coherence >= _COHERENT or reading.encoding in _MULTIBYTE
     if found.judgement.implausibility < _MISTYPED and found.fit > _NO_LANGUAGE and (
-            found.judgement.word_chars < _SURE_CHARS
+            found.judgement.word_chars < _sure_chars(reading)
             or (coherent and found.top >= _unsure(reading))):
         return None  # no reading could be clearly better (why_better): none is looked for
     return found
@@ -419,7 +434,7 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
         return f"{counted(odd, 'word')} in it look mistyped"
     if chosen.fit <= _NO_LANGUAGE:
         return f"that is in no language {chosen.reading.encoding} is made for"
-    if chosen.judgement.word_chars < _SURE_CHARS:
+    if chosen.judgement.word_chars < _sure_chars(chosen.reading):
         return None  # too little text for the letters' fit, or one language's probability
     if other.coherence >= chosen.coherence + _COHERENCE_MARGIN \
             and not {chosen.reading.encoding, other.reading.encoding} & _MULTIBYTE:

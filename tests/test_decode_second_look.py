@@ -261,6 +261,31 @@ def test_japanese_in_euc_jp_is_told_its_code_page() -> None:
     assert (decoded.text, decoded.encoding) == (JAPANESE, "euc_jp")
 
 
+#: A paragraph of 63 Japanese characters, and one of Chinese as long.
+SHORT_JAPANESE = ("今日は朝から雨が降っていたので、家で本を読みながらゆっくり過ごしました。"
+                  "午後になると空が明るくなり、近くの公園まで散歩に出かけました。")
+SHORT_CHINESE = ("今天早上一直在下雨，所以我在家里一边看书一边休息。下午天空渐渐变亮，"
+                 "我就去附近的公园散步，看到很多人在跑步、骑车和聊天，心情很好。")
+
+
+def test_a_short_paragraph_of_japanese_is_not_taken_for_chinese() -> None:
+    """Japanese in Shift_JIS reads as Chinese in gb18030, one of the defaults (``崱擔偼挬偐
+    傜...``); below 100 characters of non-ASCII words its language was not judged, and a
+    paragraph of 63 was taken so, silently. A code page of Chinese, Japanese or Korean is
+    judged from 60 on: it is refused, naming cp932, which reads it; Chinese as long is read
+    as before."""
+    data = SHORT_JAPANESE.encode("shift_jis")
+    assert 60 <= len(SHORT_JAPANESE) < 100
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert 'add "cp932" to decode.fallback_encodings' in caught.value.problem.message
+    decoded = run(data, with_code_page("cp932"))
+    assert (decoded.text, decoded.encoding) == (SHORT_JAPANESE, "cp932")
+    assert 60 <= len(SHORT_CHINESE) < 100
+    decoded = run(SHORT_CHINESE.encode("gb18030"))
+    assert (decoded.text, decoded.encoding) == (SHORT_CHINESE, "gb18030")
+
+
 def test_two_greek_words_are_told_cp1253() -> None:
     """Every reading elsewhere is judged: two Greek words read as iso8859-5 are
     "Cyrillic" at 100% summed over 13 languages, but read in cp1253 they are 89% Greek and
