@@ -348,6 +348,10 @@ def test_what_rows_hold_once_decoded_is_weighed_from_their_indices() -> None:
     lists = pa.ListArray.from_arrays(pa.array([0, 2, 2, 5], pa.int32()), values)
     assert weigh(lists).tolist() == [3 + 2 * extra, 0, 3 + 3 * extra]
     assert weigh(pa.array(["abcd", None])).tolist() == [4, 0]  # read plain
+    assert weigh(pa.array(["abcd", None, "xy"], pa.large_string())).tolist() == [4, 0, 2]
+    assert weigh(pa.array(["a", "bcd", "ef"]).slice(1)).tolist() == [3, 2]  # a batch's slice
+    assert weigh(values.slice(2)).tolist() == [0, 0, 3]
+    assert weigh(lists.slice(1)).tolist() == [0, 3 + 3 * extra]
     assert weigh(pa.array([1, None, 3])).tolist() == [0, 0, 0]
 
 

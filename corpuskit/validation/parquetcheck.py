@@ -481,24 +481,51 @@ class _Weigher:
 def _decoded_bytes(column: Any) -> Any:
     """For each row of ``column`` (an Arrow array of a batch), the bytes its values take
     once decoded: a string's length (its dictionary entry's), and :data:`PER_VALUE_BYTES`
-    more for each value of a list; nothing for a number."""
+    more for each value of a list; nothing for a number. Read from the arrays' buffers
+    (pyarrow.compute's calls cost 0.4 s on 100,000 documents)."""
     import numpy as np
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
-    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     kind = column.type
     if pa.types.is_dictionary(kind):
-        lengths = pc.binary_length(column.dictionary).fill_null(0).to_numpy()
-        lengths = np.append(lengths.astype(np.int64), 0)  # a null row's: no entry
-        return lengths[column.indices.fill_null(len(lengths) - 1).to_numpy()]
+        lengths = np.append(_lengths(column.dictionary), 0)  # a null row's: no entry
+        indices = column.indices
+        if indices.null_count:
+            return lengths[indices.fill_null(len(lengths) - 1).to_numpy()]
+        return lengths[_numbers(indices)]
     if pa.types.is_list(kind):
         values = _decoded_bytes(column.values) + PER_VALUE_BYTES
         ends = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
-        offsets = column.offsets.to_numpy()
+        offsets = _numbers(column.offsets)
         return ends[offsets[1:]] - ends[offsets[:-1]]
-    if pa.types.is_string(kind) or pa.types.is_binary(kind):  # not read as a dictionary
-        return pc.binary_length(column).fill_null(0).to_numpy().astype(np.int64)
+    if pa.types.is_string(kind) or pa.types.is_binary(kind) \
+            or pa.types.is_large_string(kind) or pa.types.is_large_binary(kind):
+        return _lengths(column)  # not read as a dictionary
     return np.zeros(len(column), np.int64)
+
+
+def _numbers(array: Any) -> Any:
+    """The values of an Arrow array of integers without nulls, as numpy's (no copy)."""
+    import numpy as np
+
+    return np.frombuffer(array.buffers()[1], array.type.to_pandas_dtype(), len(array),
+                         array.offset * array.type.byte_width) if len(array) else \
+        np.zeros(0, np.int64)
+
+
+def _lengths(strings: Any) -> Any:
+    """The byte lengths of an Arrow array of strings (a null's: what its offsets give,
+    nothing as Arrow writes them), from its offsets."""
+    import numpy as np
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    if not len(strings):
+        return np.zeros(0, np.int64)
+    large = pa.types.is_large_string(strings.type) or pa.types.is_large_binary(strings.type)
+    width = 8 if large else 4
+    offsets = np.frombuffer(strings.buffers()[1], np.int64 if large else np.int32,
+                            len(strings) + 1, strings.offset * width)
+    return np.diff(offsets).astype(np.int64)
 
 
 def _compare_rows(reader: Any, source: _SeekableFile, weigher: _Weigher, plain: Any,
@@ -574,8 +601,11 @@ def _decoded_rows(reader: Any, weigher: _Weigher, plain: Any) -> Iterator[dict[s
     first = 0
     for batch in reader.iter_batches(batch_size=BATCH_ROWS, columns=plain.names,
                                      use_threads=False):
+        decoded = not batch.schema.equals(plain)  # strings read as dictionary indices
         for start, stop in weigher.slices(batch, first):
-            yield from batch.slice(start, stop - start).cast(plain).to_pylist()
+            rows = batch if stop - start == batch.num_rows else batch.slice(start, stop - start)
+            # (a slice's to_pylist costs a quarter more: the whole batch, most often, as is)
+            yield from (rows.cast(plain) if decoded else rows).to_pylist()
         first += batch.num_rows
 
 
