@@ -268,12 +268,18 @@ SHORT_CHINESE = ("今天早上一直在下雨，所以我在家里一边看书�
                  "我就去附近的公园散步，看到很多人在跑步、骑车和聊天，心情很好。")
 
 
+SHORT_KOREAN = ("새로운 iPhone을 샀다. 카메라가 좋고 배터리도 오래 간다. 가격은 조금 비싸지만 "
+                "만족한다. 화면이 밝고 선명해서 사진을 보기에 아주 좋다. 친구들도 이 제품을 "
+                "사고 싶어 한다. 다음 달에는 새 케이스를 살 계획이다.")
+
+
 def test_a_short_paragraph_of_japanese_is_not_taken_for_chinese() -> None:
     """Japanese in Shift_JIS reads as Chinese in gb18030, one of the defaults (``崱擔偼挬偐
     傜...``); below 100 characters of non-ASCII words its language was not judged, and a
     paragraph of 63 was taken so, silently. A code page of Chinese, Japanese or Korean is
-    judged from 60 on: it is refused, naming cp932, which reads it; Chinese as long is read
-    as before."""
+    judged from 60 on: it is refused, naming cp932, which reads it, and Korean in cp949
+    (81 characters, read as gb18030 before) naming cp949; Chinese as long is read as
+    before."""
     data = SHORT_JAPANESE.encode("shift_jis")
     assert 60 <= len(SHORT_JAPANESE) < 100
     with pytest.raises(DocumentProblem) as caught:
@@ -284,6 +290,10 @@ def test_a_short_paragraph_of_japanese_is_not_taken_for_chinese() -> None:
     assert 60 <= len(SHORT_CHINESE) < 100
     decoded = run(SHORT_CHINESE.encode("gb18030"))
     assert (decoded.text, decoded.encoding) == (SHORT_CHINESE, "gb18030")
+    # Korean in cp949 alike (81 Hangul syllables, an ASCII word glued to one of them).
+    with pytest.raises(DocumentProblem) as caught:
+        run(SHORT_KOREAN.encode("cp949"))
+    assert 'add "cp949" to decode.fallback_encodings' in caught.value.problem.message
 
 
 def test_two_greek_words_are_told_cp1253() -> None:
