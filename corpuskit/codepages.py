@@ -399,7 +399,7 @@ def evidence(reading: Reading) -> Evidence:
 def doubtful(reading: Reading) -> Evidence | None:
     """The evidence on a chosen legacy reading if it is doubtful (it has :data:`_MISTYPED`
     implausible words or more, it is in no language of its code page, or, over
-    :data:`_SURE_CHARS` characters of non-ASCII words, its letters fit no language well or
+    :func:`_sure_chars` characters of non-ASCII words, its letters fit no language well or
     its most probable language is unsure), else None: the readings another may be clearly
     better than (:func:`why_better`)."""
     found = evidence(reading)
@@ -419,8 +419,9 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
     language at least as well, unless it has none and they are :data:`_MOSTLY_MISTYPED`
     of the chosen one's), or if the chosen one is in no language of its code page;
-    and, over :data:`_SURE_CHARS` characters of non-ASCII words, if its letters fit a
-    language much better, or no language of the chosen one's code page is probable."""
+    and, over :func:`_sure_chars` characters of non-ASCII words (the chosen one's), if its
+    letters fit a language much better, or no language of the chosen one's code page is
+    probable."""
     if other.top < _SURE or not plausible(other.judgement) \
             or other.judgement.implausibility > chosen.judgement.implausibility:
         return None
