@@ -319,9 +319,9 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
             return found
         columns, exact = _columns(schema, arrow_schema(), found.problems)
         try:
-            rows = parquet.ParquetFile(source, pre_buffer=False,
+            rows = parquet.ParquetFile(source, pre_buffer=False, metadata=reader.metadata,
                                        read_dictionary=_string_paths(reader.schema, columns))
-        except Exception as exc:  # as above: the footer was read once already
+        except Exception as exc:  # as above (its footer is the one read already)
             if source.failure is not None:
                 read_error(PARQUET_PATH, source.failure)
             else:
