@@ -10,9 +10,10 @@ not know gives no predicate, and every record goes through jsonschema (correct, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -97,11 +98,49 @@ def _no_slash_at_ends(value: str) -> bool:
     return value != "" and value[0] != "/" and value[-1] != "/"
 
 
+#: ``^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$`` in ``re``'s words: ECMA-262's ``\d``
+#: is an ASCII digit and its ``$`` the end of the text, ``re``'s are not.
+_ISO_DAY = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_ONE_ISO_DAY = re.compile(_ISO_DAY)
+#: Days of ten characters each (as every match of :data:`_ISO_DAY` is), joined by commas.
+_ISO_DAYS = re.compile(rf"(?:{_ISO_DAY},)*{_ISO_DAY}")
+
+
+def _iso_day(value: str) -> bool:
+    """A date's pattern (see :data:`_ISO_DAY`) with ``re``, which matches it in a third
+    of the time of the ECMA-262 engine (whose every call converts the text)."""
+    return _ONE_ISO_DAY.fullmatch(value) is not None
+
+
 #: Patterns with an equivalent predicate, cheaper than the regex (the tests prove them
 #: equal).
 KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
                                         r"^[^\n]+$": _one_line,
-                                        r"^[^/]([\s\S]*[^/])?$": _no_slash_at_ends}
+                                        r"^[^/]([\s\S]*[^/])?$": _no_slash_at_ends,
+                                        r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": _iso_day}
+
+
+def _text_shapes(values: Sequence[str]) -> bool:
+    """:func:`_text_shape` of every value, in three loops in C instead of a call each (a
+    text that ends in LF and does not start with one has two characters or more)."""
+    return all(map(str.endswith, values, repeat("\n"))) \
+        and not any(map(str.endswith, values, repeat("\n\n"))) \
+        and not any(map(str.startswith, values, repeat("\n")))
+
+
+def _iso_days(values: Sequence[str]) -> bool:
+    """:func:`_iso_day` of every value, in one match of them all, joined by commas: each
+    is ten characters long, so none holds a comma where a match could cut it."""
+    return not values or (set(map(len, values)) == {10}
+                          and _ISO_DAYS.fullmatch(",".join(values)) is not None)
+
+
+#: :data:`KNOWN_PATTERNS` of whole columns: a function of a column of strings, True if
+#: every one matches (the tests prove them equal to the predicates).
+KNOWN_COLUMN_PATTERNS: dict[str, Callable[[Sequence[str]], bool]] = {
+    r"^(?!\n)[\s\S]*[^\n]\n$": _text_shapes,
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": _iso_days,
+}
 
 
 def _kinds(schema: Mapping[str, Any]) -> list[str] | None:
@@ -382,11 +421,13 @@ class _ColumnEmitter(_Emitter):
         if "pattern" in schema:
             pattern = schema["pattern"]
             strings = self.of_kind(kinds, "string", x, indent)
-            if pattern in KNOWN_PATTERNS:
-                test = f"map({self.name(KNOWN_PATTERNS[pattern])}, {strings})"
-            else:  # each distinct value once (a column of dates or languages has few)
-                test = f"map({self.name(ecma_search(pattern))}, set({strings}))"
-            self.refuse_if(indent, f"not all({test})")
+            if pattern in KNOWN_COLUMN_PATTERNS:
+                test = f"{self.name(KNOWN_COLUMN_PATTERNS[pattern])}({strings})"
+            elif pattern in KNOWN_PATTERNS:
+                test = f"all(map({self.name(KNOWN_PATTERNS[pattern])}, {strings}))"
+            else:  # each distinct value once (a column of languages has few)
+                test = f"all(map({self.name(ecma_search(pattern))}, set({strings})))"
+            self.refuse_if(indent, f"not {test}")
             keys.discard("pattern")
         bounds = _bounds(schema)
         if bounds is None:

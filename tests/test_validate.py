@@ -25,12 +25,21 @@ from _validate_support import (
     write_records,
     write_seeds,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from property_budget import examples
 
 import corpuskit
 from corpuskit.config import ProcessConfig
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
-from corpuskit.recordshape import compile_columns, compile_shape, compile_table
+from corpuskit.recordshape import (
+    KNOWN_COLUMN_PATTERNS,
+    KNOWN_PATTERNS,
+    compile_columns,
+    compile_shape,
+    compile_table,
+)
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import (
     ValidationReport,
@@ -1193,24 +1202,62 @@ def test_known_patterns_equal_the_schema_patterns_they_stand_for() -> None:
 
     for pattern, predicate in KNOWN_PATTERNS.items():
         search = ecma_search(pattern)
-        for size in range(7):
-            for chars in itertools.product("a\n \r/\u2028", repeat=size):
-                text = "".join(chars)
-                assert predicate(text) == (search(text) is not None), repr(text)
+        if pattern == DATE_PATTERN:  # every text of one character changed or added
+            for day in ("2023-11-14", "1999-12-31", "2000-01-09", "2024-10-20"):
+                for at in range(len(day) + 1):
+                    for char in DATE_ALPHABET:
+                        for text in (day[:at] + char + day[at + 1:], day[:at] + char + day[at:],
+                                     day[:at] + day[at + 1:]):
+                            assert predicate(text) == (search(text) is not None), repr(text)
+        else:
+            for size in range(7):
+                for chars in itertools.product("a\n \r/\u2028", repeat=size):
+                    text = "".join(chars)
+                    assert predicate(text) == (search(text) is not None), repr(text)
 
-        _property(predicate, search)()
+        alphabet = DATE_ALPHABET if pattern == DATE_PATTERN else "ab\n\r \u2028é/"
+        _property(predicate, search, alphabet)()
     properties = load_schema("document.schema.json")["properties"]
-    for name in ("text", "title", "id"):
+    for name in ("text", "title", "id", "date"):
         pattern = properties[name]["pattern"]
         assert pattern in KNOWN_PATTERNS, f"the {name} pattern changed: update KNOWN_PATTERNS"
+    assert properties["date"]["pattern"] == DATE_PATTERN
 
 
-def _property(predicate: Callable[[str], bool], search: Callable[[str], object]
-              ) -> Callable[[], None]:
+#: The record schema's pattern of a date, and characters to make near misses of one with:
+#: digits, a dash, an Arabic-Indic three (a digit to ``re``'s ``\d``, not to ECMA-262's),
+#: a line feed (which ``re``'s ``$`` lets end a text), a comma.
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+DATE_ALPHABET = "0123459-\u0663\n,a"
+
+
+_DAYS = st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999),
+                  st.integers(0, 13), st.integers(0, 32))
+_COLUMN_VALUES = st.lists(st.one_of(
+    _DAYS, _DAYS.map(lambda day: day + "," + day),
+    st.text(alphabet=st.sampled_from(DATE_ALPHABET), min_size=9, max_size=11),
+    st.text(alphabet=st.sampled_from("ab\n \u2028"), max_size=6)), max_size=6)
+
+
+@pytest.mark.parametrize("pattern", sorted(KNOWN_COLUMN_PATTERNS))
+@settings(max_examples=examples(150))
+@given(values=_COLUMN_VALUES)
+def test_known_column_patterns_equal_their_predicates_on_every_value(
+        pattern: str, values: list[str]) -> None:
+    """A column's pattern check, made in a few loops over it or one match of them all,
+    says what the pattern's predicate says of each of its values."""
+    assert pattern in KNOWN_PATTERNS
+    column = KNOWN_COLUMN_PATTERNS[pattern]
+    assert column(values) == all(map(KNOWN_PATTERNS[pattern], values)), values
+    assert column([]) is True
+
+
+def _property(predicate: Callable[[str], bool], search: Callable[[str], object],
+              alphabet: str) -> Callable[[], None]:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    @given(st.text(alphabet=st.sampled_from("ab\n\r \u2028é/"), max_size=40))
+    @given(st.text(alphabet=st.sampled_from(alphabet), max_size=40))
     def agree(text: str) -> None:
         assert predicate(text) == (search(text) is not None)
 
