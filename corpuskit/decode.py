@@ -166,9 +166,11 @@ def _damaged_utf8(data: bytes, legacy: Reading | None) -> str | None:
     bad = len(data) - len(text.encode("utf-8", "ignore"))
     ascii_bytes = len(data) - len(data.translate(None, bytes(range(0x80))))
     utf8 = len(text) - ascii_bytes - bad  # characters beyond ASCII read as UTF-8
-    # The places that are not UTF-8 (a character cut short is one, of two or three bytes).
+    # The places that are not UTF-8 (a character cut short is one, of two or three bytes,
+    # and so is the form of one that encodes none, whose every byte "replace" replaces).
     read = data.decode("utf-8", "replace")
-    places = read.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    places = read.count("\ufffd") - data.count(b"\xef\xbf\xbd") \
+        - sum(len(form) - 1 for form in _ILL_FORMED.findall(data))
     if not bad or utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1):
         return None
     if legacy is not None and assess(legacy.text).implausibility \
@@ -189,7 +191,7 @@ def _repaired_whole(data: bytes, legacy: Reading | None) -> bool:
     cp1252 quote in it, ``C\\x92est``, comes out as ``C’est`` and the rest as written)."""
     if legacy is None:
         return False
-    if _CUT_CHARACTER.search(data):  # a character begun and cut short: no stray byte
+    if _CUT_CHARACTER.search(data) or _ILL_FORMED.search(data):  # no stray bytes, either
         return False
     text = data.decode("utf-8", "surrogateescape")
     try:
@@ -217,6 +219,16 @@ _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 #: written (``mang\xc3 une`` repaired to ``mangà une``, QA).
 _CUT_CHARACTER = re.compile(rb"[\xc2-\xdf](?![\x80-\xbf])|[\xe0-\xef](?![\x80-\xbf]{2})"
                             rb"|[\xf0-\xf4](?![\x80-\xbf]{3})")
+
+#: Bytes in the form of a UTF-8 character, a first byte and its continuation bytes, that
+#: encode none: an overlong form (C0 or C1; E0 then 80-9F; F0 then 80-8F), a surrogate (ED
+#: then A0-BF: CESU-8 writes the two halves of a character past U+FFFF so, Java's "modified
+#: UTF-8" too), a code point past U+10FFFF (F4 then 90-BF; F5-F7). UTF-8 damaged or
+#: written by a program that encodes otherwise, never stray bytes of a code page: read in
+#: cp1252, ED A0 80 of a French UTF-8 text came out ``í\xa0€`` and was built (QA).
+_ILL_FORMED = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]"
+                         rb"|\xed[\xa0-\xbf][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}"
+                         rb"|\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")
 
 #: A UTF-8 character begun by the last bytes of a file and cut short by its end.
 _CUT_AT_END = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2})\Z")

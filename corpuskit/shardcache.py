@@ -43,7 +43,9 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v26: a reading in a code
+#: other records for the same bytes within one corpuskit version (v27: the form of a UTF-8
+#: character that encodes none, such as a surrogate, in a file otherwise UTF-8 is refused as
+#: damaged UTF-8 where cp1252 read it as stray bytes; v26: a reading in a code
 #: page of Chinese, Japanese or Korean is judged from 60 characters of non-ASCII words, so
 #: a short Japanese text in Shift_JIS is refused where gb18030 read it; v25: a line too short for
 #: ftfy is read, failing ftfy's plans, with another code page of ftfy's that repairs the
@@ -67,7 +69,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v26"
+CACHE_FORMAT = "corpuskit-shard-cache-v27"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

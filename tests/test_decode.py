@@ -694,6 +694,10 @@ _GREEK = ("Η Ελλάδα είναι μια χώρα στη νοτιοανατ�
           "πολιτισμό. Η πρωτεύουσά της είναι η Αθήνα, μια από τις αρχαιότερες πόλεις")
 
 
+#: A line of French in UTF-8, before a form of a UTF-8 character that encodes none.
+_FRENCH_LINE = "Le café est très bon à Noël, déjà vu. ".encode()
+
+
 @pytest.mark.parametrize(("data", "bad", "line"), [
     # QA: read as cp1251, ftfy repaired the first words and kept "РїРѕРіРѕРґР°" after them.
     (_RUSSIAN.encode()[:-1], b"\xd0", 1),
@@ -717,6 +721,12 @@ _GREEK = ("Η Ελλάδα είναι μια χώρα στη νοτιοανατ�
     # QA: cp1254 was suggested for Turkish with its ı (C4 B1) cut to C4, and garbled it.
     ("Dün markete gittik ve taze ekmek, peynir ve süt aldık. Çocuklar bahçede oynuyordu.\n"
      .encode().replace("ı".encode(), b"\xc4", 1), b"\xc4", 1),
+    # QA: the forms of UTF-8 characters that encode none (a surrogate, overlong forms, past
+    # U+10FFFF) were read in cp1252 as stray bytes ("í\xa0€", "Á¿") and built.
+    *((_FRENCH_LINE + form + b" fin.\n", form[:1], 1)
+      for form in (b"\xed\xa0\x80", b"\xed\xb2\x80", b"\xc1\xbf", b"\xc0\x80",
+                   b"\xe0\x9f\xbf", b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+                   b"\xf5\x80\x80\x80")),
 ])
 def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
         data: bytes, bad: bytes, line: int) -> None:
