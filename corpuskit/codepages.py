@@ -17,6 +17,7 @@ the file is refused, naming that code page, if it is not.
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -396,6 +397,49 @@ def evidence(reading: Reading) -> Evidence:
                      _coherence(judgement.text))
 
 
+#: Of the bytes A0-FF, those two code pages made for the same languages must read as the
+#: same characters to read alike (:func:`reads_alike`).
+_ALIKE_SHARE = 3 / 4
+
+
+def _character(encoding: str, byte: int) -> str | None:
+    try:
+        return bytes([byte]).decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+#: Control characters of the range ISO-8859 code pages leave to them, which no text holds
+#: (their words were judged after repair: UTF-8 read in ISO-8859-2, ``zebraĹ\x82a``, is
+#: ftfy's to repair, whole, where the same in cp1250, ``zebraĹ‚a``, is not, and a file
+#: mixing UTF-8 and cp1250 was told to add iso8859-2 rather than that it mixes them).
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+
+
+@cache
+def reads_alike(one: str, other: str) -> bool:
+    """Whether code pages ``one`` and ``other`` (codec names) are made for the same
+    languages and read three in four of the bytes A0-FF, their letters, as the same
+    characters: cp1250 and ISO-8859-2, cp1253 and ISO-8859-7. A text in one, read in the
+    other, keeps most of its letters and swaps a few for others that look typed (Czech's
+    ``Příliš žluťoučký`` in ISO-8859-2 read as cp1250 is ``Přílią ľlu»oučký``: one
+    word mistyped, QA), so that one word that looks mistyped where the other reads none
+    tells them apart."""
+    if one == other or CODEPAGE_LANGUAGES.get(one) != CODEPAGE_LANGUAGES.get(other) \
+            or one not in CODEPAGE_LANGUAGES:
+        return False
+    same = sum(1 for byte in range(0xA0, 0x100)
+               if _character(one, byte) is not None
+               and _character(one, byte) == _character(other, byte))
+    return same >= _ALIKE_SHARE * 0x60
+
+
+@cache
+def _has_alike(encoding: str) -> bool:
+    """Whether a code page corpuskit knows reads alike with ``encoding``."""
+    return any(reads_alike(encoding, other) for other in addable_code_pages())
+
+
 def doubtful(reading: Reading) -> Evidence | None:
     """The evidence on a chosen legacy reading if it is doubtful (it has :data:`_MISTYPED`
     implausible words or more, it is in no language of its code page, or, over
@@ -406,7 +450,8 @@ def doubtful(reading: Reading) -> Evidence | None:
     coherent = found.coherence >= _COHERENT or reading.encoding in _MULTIBYTE
     if found.judgement.implausibility < _MISTYPED and found.fit > _NO_LANGUAGE and (
             found.judgement.word_chars < _sure_chars(reading)
-            or (coherent and found.top >= _unsure(reading))):
+            or (coherent and found.top >= _unsure(reading))) \
+            and not (found.judgement.implausibility and _has_alike(reading.encoding)):
         return None  # no reading could be clearly better (why_better): none is looked for
     return found
 
@@ -426,6 +471,12 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
             or other.judgement.implausibility > chosen.judgement.implausibility:
         return None
     odd = chosen.judgement.implausibility
+    if odd > other.judgement.implausibility \
+            and reads_alike(chosen.reading.encoding, other.reading.encoding) \
+            and not _C1_CONTROL.search(other.reading.text):
+        return (f"{counted(odd, 'word')} in it {'looks' if odd == 1 else 'look'} mistyped, "
+                f"{other.judgement.implausibility or 'none'} in {other.reading.encoding}, "
+                "which reads most letters alike and is made for the same languages")
     if odd >= _MISTYPED and odd > other.judgement.implausibility \
             and (other.coherence >= chosen.coherence
                  or (other.judgement.implausibility == 0

@@ -35,8 +35,11 @@ _SCRIPTS = {
 #: East Asian punctuation (those languages put no spaces between words).
 _BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
 #: Non-letters that may touch a letter on one side: quotes, marks and common symbols
-#: (the numero sign too: Russian writes ``Приказ№123`` as well as ``Приказ №123``).
-_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰±×÷²³¹¼½¾¬№")
+#: (the numero sign too: Russian writes ``Приказ№123`` as well as ``Приказ №123``). Not
+#: the plus-minus sign, which stands beside numbers: it is ISO-8859-2's ``ą`` (B1) read in
+#: cp1250 or cp1252, and Polish in ISO-8859-2 was taken for cp1250, ``Stolic± jest``, with
+#: no word implausible but two with a broken bar (``¦``, its ``Ś``) (QA).
+_BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰×÷²³¹¼½¾¬№")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: A non-ASCII character right after a letter: inside a word, not at its start.
 _INNER_NON_ASCII = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]")

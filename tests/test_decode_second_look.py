@@ -41,6 +41,20 @@ LITHUANIAN = (
     "pietryčiuose, Neries ir Vilnios upių santakoje.\nMieste veikia daug universitetų, "
     "muziejų ir teatrų. Kasmet čia vyksta įvairūs festivaliai, o vasarą žmonės mėgsta "
     "vaikščioti gatvėmis ir sėdėti kavinėse.\n")
+#: QA: taken for cp1250 with its ą read as ±, ``Stolic± jest``, and built.
+POLISH = (
+    "Polska jest państwem w Europie Środkowej. Stolicą jest Warszawa, największe miasto "
+    "kraju.\nLudzie lubią przyrodę, rzeki i lasy; latem wielu wyjeżdża nad morze, a zimą w "
+    "góry.\nWisła jest najdłuższą rzeką w Polsce i płynie przez Kraków, Warszawę oraz Toruń "
+    "aż do Gdańska.\n")
+#: QA: taken for cp1250, each with one word that looks mistyped (``ľlu»oučký``) and letters
+#: swapped for others (š for ą, ž for ľ).
+CZECH = (
+    "Příliš žluťoučký kůň úpěl ďábelské ódy. Každý den se lidé setkávají na náměstí a povídají "
+    "si o všem, co se stalo.\nV létě jezdíme k moři, v zimě na hory.\n")
+SLOVAK = (
+    "Slovenská republika leží v strednej Európe. Ľudia tu žijú v mestách aj na vidieku, "
+    "šťastní a pracovití.\nV lete chodíme k jazeru, v zime lyžovať do Tatier.\n")
 JAPANESE = (
     "東京は日本の首都であり、世界最大級の都市である。江戸時代には徳川幕府が置かれ、明治維新の"
     "後に東京と改称された。現在では政治、経済、文化の中心として、多くの人々が暮らしている。"
@@ -97,9 +111,14 @@ def with_code_page(name: str) -> DecodeConfig:
     (HEBREW, "cp1255", "cp1251", "its letters are not those of a language"),
     (TURKISH, "cp1254", "cp1252", "that is in no language cp1252 is made for"),
     (LITHUANIAN, "cp1257", "cp1252", "that is in no language cp1252 is made for"),
+    (POLISH, "iso8859-2", "cp1250", r"\d+ words in it look mistyped"),
+    (CZECH, "iso8859-2", "cp1250", "1 word in it looks mistyped, none in iso8859-2, which "
+                                   "reads most letters alike and is made for the same languages"),
+    (SLOVAK, "iso8859-2", "cp1250", "1 word in it looks mistyped, none in iso8859-2"),
     (JAPANESE, "cp932", "gb18030", "no language gb18030 is made for fits it well"),
     (KOREAN, "cp949", "gb18030", "no language gb18030 is made for fits it well"),
-], ids=["greek", "hebrew", "turkish", "lithuanian", "japanese", "korean"])
+], ids=["greek", "hebrew", "turkish", "lithuanian", "polish", "czech", "slovak", "japanese",
+        "korean"])
 def test_a_clearly_better_code_page_not_configured_refuses_the_file(
         text: str, code_page: str, chosen: str, why: str) -> None:
     """Each of these decodes strictly in a default code page, to letters of one script
@@ -483,3 +502,24 @@ def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
         assert got == expected, (text[:30], code_page)
         answers[expected is not None] += 1
     assert answers[True] >= 4 and answers[False] >= 1, answers
+
+
+def test_code_pages_read_alike_when_made_for_the_same_languages_with_the_same_letters(
+        ) -> None:
+    from corpuskit.codepages import reads_alike
+
+    assert reads_alike("cp1250", "iso8859-2") and reads_alike("iso8859-2", "cp1250")
+    assert reads_alike("cp1253", "iso8859-7")
+    assert not reads_alike("cp1251", "koi8-r")  # the same languages, the letters elsewhere
+    assert not reads_alike("cp1252", "cp1250")  # other languages
+    assert not reads_alike("cp1250", "cp1250")
+
+
+def test_a_cp1250_file_with_a_word_that_looks_mistyped_stays_cp1250() -> None:
+    """ISO-8859-2 reads cp1250's š, ž, ś and ź (8A-9F) as control characters: a Czech
+    text with one word that looks mistyped (``x«y``) is not taken for ISO-8859-2, whose
+    reading has none, and not refused."""
+    text = ("Každý den se lidé setkávají na náměstí a povídají si o všem, co se stalo, "
+            "šťastní a spokojení; vzorec x«y.\nV létě jezdíme k moři, v zimě na hory.\n")
+    decoded = run(text.encode("cp1250"))
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
