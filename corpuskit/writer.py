@@ -738,15 +738,17 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     an ``out`` that may not be written. Under the lock, stale temporary folders and files of
     killed builds are removed (not the temporary file of an export into ``out`` that is
     still running). A build that created ``out``, or its lock file, and leaves nothing
-    else in it removes the lock file again (and ``out``, if it made it), while it still
-    holds the lock: a failed build into an empty folder leaves it as it was (QA).
+    else in it removes the lock file again (and ``out`` and the parents made for it, if it
+    made them), while it still holds the lock: a failed build into an empty folder leaves
+    it as it was, and one into a folder that was not there leaves none (QA).
     """
     key = os.path.realpath(out)
     held = _held_locks()
     if key in held:  # re-entrant: release holds the lock around its build
         yield
         return
-    created_out = not out.exists()
+    made = _missing_folders(out)  # out and its parents that are not there, deepest first
+    created_out = bool(made)
     created_lock = created_out or not os.path.lexists(out / LOCK_NAME)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -786,9 +788,20 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
             with suppress(OSError):
                 if not any(p.name != LOCK_NAME for p in out.iterdir()):
                     (out / LOCK_NAME).unlink()
-                    if created_out:
-                        out.rmdir()
+                    for folder in made:  # out, then the parents made for it (QA)
+                        folder.rmdir()
         handle.close()
+
+
+def _missing_folders(out: Path) -> list[Path]:
+    """``out`` and its parents that do not exist, deepest first: the folders that making
+    ``out`` makes."""
+    missing: list[Path] = []
+    folder = out.absolute()
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 #: What follows the prefix in the name of a scratch folder of :func:`remove_orphans`: the

@@ -73,6 +73,17 @@ def test_one_bad_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert_refused(seeds, tmp_path / "out", capsys, {name: code})
 
 
+def test_a_refused_build_into_a_folder_not_there_leaves_no_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """QA: ``--out new/a/b`` refused for a bad file said "nothing was written" and left
+    ``new/`` and ``new/a/``, the parents made for its lock; a parent that was there stays."""
+    seeds = make_seeds(tmp_path, {**GOOD, "empty.txt": b""})
+    (tmp_path / "there").mkdir()
+    assert_refused(seeds, tmp_path / "there" / "new" / "a" / "b", capsys,
+                   {"empty.txt": "empty-document"})
+    assert [p.name for p in (tmp_path / "there").iterdir()] == []
+
+
 def test_undecodable_in_the_configured_code_pages(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     seeds = make_seeds(tmp_path, {**GOOD, "legacy.txt": b"caf\x81 \x98 \x90"},
