@@ -550,7 +550,16 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     notes: tuple[str, ...] = ()
     if newest is not None and newest[0] > Version.parse(config.version):
         behind = f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind"
-        if status != "built":
+        relabel = (relabel_of_newest(seeds, out, config, newest, writer.final,
+                                     unreleased=True)
+                   if status != "built" and stated_content(newest[1]) == content else None)
+        if relabel is not None:
+            # An earlier release of the latest's documents, metadata and settings (QA: told
+            # to bring back seeds that it holds already): the latest is these seeds too.
+            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
+                     f"with the documents, metadata and settings of these seeds: {behind} "
+                     f"it; to carry on from {newest[0]}, {relabel}",)
+        elif status != "built":
             # An earlier release, found whole or made whole again: no advice to remove it,
             # nor to set the version to the latest, which would be refused (QA).
             notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
@@ -567,7 +576,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"after {newest[0]}",)
     elif status == "built" and newest is not None \
             and newest[0] < Version.parse(config.version) \
-            and _stated_content(newest[1]) == content:
+            and stated_content(newest[1]) == content:
         relabel = relabel_of_newest(seeds, out, config, newest, writer.final, unreleased=True)
         if relabel is not None:  # (QA: built without a word, where release refuses)
             notes = (f"{writer.final.name} holds the documents and metadata of "
@@ -759,7 +768,7 @@ def relabel_advice(seeds: Path, out: Path, version: str, found: Diff) -> str:
             f"'{command('release', seeds=seeds, out=out)}'")
 
 
-def _stated_content(release: Path) -> str | None:
+def stated_content(release: Path) -> str | None:
     """The content hash a release folder's descriptor states, or None (a zip, a descriptor
     that cannot say): one small read, before a build compares a whole release with its
     own."""

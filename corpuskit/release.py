@@ -35,6 +35,7 @@ from .build import (
     every_seeds_problem,
     refuse_misplaced_folders,
     relabel_advice,
+    stated_content,
     unfinished_release,
 )
 from .changelog import (
@@ -511,7 +512,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                     f"nothing to release: {seeds} has the same documents and metadata as "
                     f"{config.name} {previous} ({previous_path}), and the same processing "
                     f"settings and outputs, but version {config.version} in {toml_path}"
-                    f"{_other_version(config.version, previous_version, releases)}: "
+                    f"{_other_version(config.version, latest, releases)}: "
                     f"{relabel_advice(seeds, dist, previous, result)}")
             # 'release patch' is named only for what it releases: with nothing changed at
             # all it refuses too, "change something first" (QA: a detour).
@@ -689,14 +690,23 @@ class EarlierReleaseProblems(ReleaseProblems):
     output folder as given (``dist/x-1.0.0/README.md``), not relative to the seeds."""
 
 
-def _other_version(version: str, latest: Version, releases: Releases) -> str:
+def _other_version(version: str, latest: tuple[Version, Path], releases: Releases) -> str:
     """What ``version`` (the seeds', not that of the ``latest`` release, whose content they
     hold) is, in parentheses: released with other content, which build refuses to build
-    again, or not released (below the latest: build makes it beside the newer one)."""
-    if any(str(found) == version for found, _ in releases.found):
-        return " (a version released with other content, which build refuses to build again)"
-    if Version.parse(version) < latest:
-        return f" (not released, and below the latest release {latest})"
+    again, released with this content too (QA: a 1.1.0-rc.1 built after 1.1.0 from the same
+    seeds was said to hold other content), or not released (below the latest: build makes
+    it beside the newer one)."""
+    for found, path in releases.found:
+        if str(found) == version:
+            stated, latest_stated = stated_content(path), stated_content(latest[1])
+            if stated is None or latest_stated is None:  # a zip: not opened to tell
+                return f" (a version released already: {path})"
+            if stated == latest_stated:
+                return f" (released too, with this content: {path})"
+            return (" (a version released with other content, which build refuses to build "
+                    "again)")
+    if Version.parse(version) < latest[0]:
+        return f" (not released, and below the latest release {latest[0]})"
     return " (not released)"
 
 

@@ -1712,3 +1712,30 @@ def test_a_first_release_keeps_its_hand_written_entry_however_headed(
     assert changelog.read_text("utf-8") == text
     assert result.build is not None
     assert (result.build.release / "CHANGELOG.md").read_text("utf-8") == text
+
+
+def test_an_earlier_version_built_of_the_latest_release_is_told_so_by_both(
+        seeds: Path, dist: Path) -> None:
+    """QA: 1.1.0-rc.1, built from the seeds of 1.1.0 after it, was said by release to be
+    "a version released with other content", and a second build told the user to bring
+    back the seeds of 1.1.0, which they hold. Both say what is so, and the advice works."""
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    toml = seeds / "corpus.toml"
+    released = toml.read_text("utf-8")
+    toml.write_text(released.replace('version = "1.1.0"', 'version = "1.1.0-rc.1"'), "utf-8")
+    assert build(seeds, dist, jobs=1).status == "built"
+    rc = dist / "corpuskit-seeds-1.1.0-rc.1"
+    with pytest.raises(ReleaseError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(2), dry_run=True, jobs=1)
+    assert f"but version 1.1.0-rc.1 in {toml} (released too, with this content: {rc}): " \
+        f"set version = \"1.1.0\" in {toml} to build 1.1.0 again" in str(caught.value)
+    again = build(seeds, dist, jobs=1)
+    assert again.status == "unchanged"
+    [note] = again.notes
+    assert "bring back" not in note, note
+    assert note.endswith(f"to carry on from 1.1.0, set version = \"1.1.0\" in {toml} to "
+                         f"build 1.1.0 again, or change them and run 'corpuskit release "
+                         f"--seeds {seeds} --out {dist}'"), note
+    toml.write_text(released, "utf-8")  # the advice: 1.1.0, as it is
+    assert build(seeds, dist, jobs=1).status == "unchanged"
