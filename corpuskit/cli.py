@@ -464,6 +464,9 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
             _emit_failure({"old": str(old), "new": str(new)}, error,
                           error.problem_dicts() if isinstance(error, SideError) else None)
         raise
+    for side in (result.old, result.new):  # a seeds folder's files left out, as build says
+        for path, reason in side.skipped:
+            _echo(_skipped_line(shown_in(side.path, 'package', path), reason), err=True)
     if fmt == "json":
         _emit_json(result.as_dict())
     else:
@@ -528,6 +531,10 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
             # of the seeds (a rights pattern's too); a release's are named already
             raise _named_in(seeds, error, "package") from None
         raise
+    # The seeds' files left out, as build names them (QA: a hidden file went unsaid).
+    skipped = result.build.skipped if result.build is not None else result.diff.new.skipped
+    for path, reason in skipped:
+        _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
     for note in result.notes:
         _echo(f"note: {note}", err=True)
     if as_json:

@@ -79,6 +79,9 @@ class SideInfo:
     created: str | None
     content_hash: str | None
     documents: int
+    #: A seeds folder's files left out, as build leaves them out (hidden ones, excluded
+    #: ones): ``(path, why)``, told on stderr as build tells them, not part of the diff.
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -314,6 +317,7 @@ class _Side:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
+        self.skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -350,7 +354,7 @@ class _Side:
             count = self.declared_documents() or 0
         path = "" if self.kind == "empty" else str(self.path)
         return SideInfo(path, self.kind, self.name, self.version, self.created,
-                        self.content_hash(), count)
+                        self.content_hash(), count, self.skipped)
 
     def close(self) -> None:
         """Release open files."""
@@ -461,6 +465,7 @@ class _SeedsSide(_Side):
             raise with_document_problems(path, error) from None
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
+        self.skipped = tuple(discovery.skipped)
         refused = list(discovery.problems)
         try:  # a CHANGELOG.md that build refuses (a link, unreadable) makes no diff either
             read_changelog(path)

@@ -1739,3 +1739,19 @@ def test_an_earlier_version_built_of_the_latest_release_is_told_so_by_both(
                          f"--seeds {seeds} --out {dist}'"), note
     toml.write_text(released, "utf-8")  # the advice: 1.1.0, as it is
     assert build(seeds, dist, jobs=1).status == "unchanged"
+
+
+def test_release_and_diff_name_the_seeds_files_they_leave_out(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hidden file is left out of the release, as build leaves it out, and named on
+    stderr as build names it: release, its dry run and diff said nothing of it (QA)."""
+    (seeds / ".notes.txt").write_text("Not a document.\n", "utf-8")
+    write_doc(seeds, "two.txt", "Two", "The second document, about mountains.")
+    said = f"skipped: {seeds / '.notes.txt'} (hidden)"
+    for argv in (["diff", str(dist / "corpuskit-seeds-1.0.0"), str(seeds)],
+                 ["diff", str(seeds), str(dist / "corpuskit-seeds-1.0.0"), "--format", "json"],
+                 ["release", "--seeds", str(seeds), "--out", str(dist), "--dry-run"],
+                 ["release", "--seeds", str(seeds), "--out", str(dist), "--jobs", "1"]):
+        assert main(argv) == 0, argv
+        assert capsys.readouterr().err.splitlines().count(said) == 1, argv
+    assert not (dist / "corpuskit-seeds-1.1.0" / "data" / "raw" / ".notes.txt").exists()
