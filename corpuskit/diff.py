@@ -679,9 +679,17 @@ def _merge(old: Iterator[Record], new: Iterator[Record], text: bool,
     return out
 
 
+def _label(side: _Side) -> str:
+    """What a text diff calls ``side``: a release by its name and version, a seeds folder
+    by its folder's name (QA: the seeds were labelled as the release their corpus.toml
+    names, which they are not until built)."""
+    if side.kind == "seeds":
+        return side.path.name or side.path.resolve().name or "seeds"
+    return f"{side.name}-{side.version}" if side.version else "empty"
+
+
 def _labels(old: _Side, new: _Side) -> tuple[str, str]:
-    left = f"{old.name}-{old.version}" if old.version else "empty"
-    right = f"{new.name}-{new.version}" if new.version else "empty"
+    left, right = _label(old), _label(new)
     if left == right:
         left, right = f"a/{left}", f"b/{right}"
     return left, right

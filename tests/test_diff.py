@@ -376,16 +376,25 @@ def test_long_metadata_values_are_shown_where_they_differ(seeds: Path,
     assert line.endswith('...ed record, used to demonstrate and test it."'), line
 
 
-def test_text_option_shows_a_unified_diff(seeds: Path, released: Path) -> None:
+def test_text_option_shows_a_unified_diff(seeds: Path, released: Path, tmp_path: Path
+                                         ) -> None:
     raw = (seeds / f"{SEED_ID}.txt").read_text("utf-8")
     (seeds / f"{SEED_ID}.txt").write_text(raw.replace("noble duty", "great duty"), "utf-8")
     old = release_of(released, "1.0.0")
     assert diff(old, seeds).changed[0].text_diff is None
     [change] = diff(old, seeds, text=True).changed
     assert change.text_diff is not None
-    # Both sides are labelled 1.0.0 (seeds not yet bumped), so a/ and b/ tell them apart.
-    assert change.text_diff.startswith(f"--- a/corpuskit-seeds-1.0.0/{SEED_ID}\n"
-                                       f"+++ b/corpuskit-seeds-1.0.0/{SEED_ID}\n")
+    # The release by its name and version, the seeds by their folder's name (they say
+    # 1.0.0 too, not yet bumped, but are no release of it: QA).
+    assert change.text_diff.startswith(f"--- corpuskit-seeds-1.0.0/{SEED_ID}\n"
+                                       f"+++ {seeds.name}/{SEED_ID}\n")
+    # Two sides of one label (two seeds folders of one name) are told apart by a/ and b/.
+    twin = tmp_path / "twin" / seeds.name
+    shutil.copytree(seeds, twin)
+    (twin / f"{SEED_ID}.txt").write_text(raw.replace("noble duty", "grave duty"), "utf-8")
+    [between] = diff(seeds, twin, text=True).changed
+    assert between.text_diff is not None and between.text_diff.startswith(
+        f"--- a/{seeds.name}/{SEED_ID}\n+++ b/{seeds.name}/{SEED_ID}\n")
     minus = [line for line in change.text_diff.splitlines() if line.startswith("-") and
              not line.startswith("---")]
     plus = [line for line in change.text_diff.splitlines() if line.startswith("+") and
