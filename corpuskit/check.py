@@ -34,7 +34,7 @@ from .compare import (
     archives_match,
     compare_trees,
     not_compared_reason,
-    unreadable_member,
+    same_bytes,
 )
 from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
 from .dist import (
@@ -55,8 +55,8 @@ from .regularfiles import folder_not_entered
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
-from .validation.seal import check_archive_checksums, sidecar_problem
-from .wording import command
+from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
+from .wording import command, counted
 from .writer import grant_reading
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
@@ -323,7 +323,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         "never published, delete it and run "
                                         f"'{build_command}' to write it again" if mended
                                         else "")))
-        elif zip_read and (reason := unreadable_member(archive)) is not None:
+        elif zip_read and not same_bytes(result.archive, archive) \
+                and (reason := _not_as_written(archive, jobs)) is not None:
             problems.append(Problem(str(archive), "archive-error",
                                     f"{reason}: restore it from a published copy, or, if it "
                                     "was never published, delete it and run "
@@ -437,6 +438,29 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
         advice = (f"the seeds hold the documents and metadata of a newer release, not of "
                   f"version {version}: {relabel}")
     return Problem(str(release), "missing-file", f"{kept}; {advice}")
+
+
+def _not_as_written(archive: Path, jobs: int | None) -> str | None:
+    """Why the release's zip, whose members are a fresh build's (names, time stamps,
+    permissions, CRCs and sizes) in other bytes, is not one corpuskit writes, or None.
+
+    Other bytes are allowed for another deflate's (another zlib compresses the same
+    members otherwise), not for anything validate refuses: data past a member's deflate
+    stream, bytes before the archive, another layout (zip64, data descriptors), a member
+    that inflates to more than its size or is flagged encrypted (QA: each, sealed again,
+    was "current, equal to a fresh build", and the encrypted one a traceback). Its seal and
+    published ``.sha256`` are said apart (:func:`check_archive_checksums`)."""
+    from .validation import validate  # only on this path: the zip is not a fresh build's
+
+    refused = [problem for problem in validate(archive, jobs=jobs).problems
+               if not sidecar_problem(problem) and problem.code != SEAL_CODE]
+    if not refused:
+        return None
+    first = refused[0]
+    where = f" ({first.location})" if first.location else ""
+    more = f", and {counted(len(refused) - 1, 'problem')} more" if len(refused) > 1 else ""
+    return (f"its members are a fresh build's, but validate refuses it: {first.path}{where}: "
+            f"{first.message} [{first.code}]{more}")
 
 
 def _intact(archive: Path, jobs: int | None) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -20,6 +21,7 @@ import corpuskit
 from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.schemacheck import load_schema
+from corpuskit.validation import validate
 
 
 @pytest.fixture
@@ -318,7 +320,51 @@ def test_an_archive_whose_data_is_damaged_under_a_new_seal_is_reported(repo: Pat
     assert not report.valid
     [problem] = report.problems
     assert (problem.path, problem.code) == (str(archive), "archive-error")
-    assert info.filename in problem.message
+    assert f"validate refuses it: {info.filename.split('/', 1)[1]}: " in problem.message
+
+
+def _forged(archive: Path, how: str) -> None:
+    """The release's zip made otherwise than corpuskit writes it, its members' names, time
+    stamps, permissions, CRCs and sizes kept, then sealed again, as a forger would."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as opened:
+        members, start = opened.infolist(), opened.start_dir
+    if how == "encrypted":  # the flag bit 0 of the first member, in both its headers
+        data[members[0].header_offset + 6] |= 1
+        data[start + 8] |= 1
+    elif how == "prefixed":  # a self-extracting stub before it: offsets still hold
+        data[:0] = b"MZ" + bytes(1000)
+    else:  # 64 KB past the last member's deflate stream, counted in its compressed size
+        last = members[-1]
+        name, extra = struct.unpack("<HH", data[last.header_offset + 26:last.header_offset + 30])
+        end = last.header_offset + 30 + name + extra + last.compress_size
+        data[end:end] = bytes(1 << 16)
+        struct.pack_into("<I", data, last.header_offset + 18, last.compress_size + (1 << 16))
+        entry = start + (1 << 16)
+        for _ in members[:-1]:
+            entry += 46 + sum(struct.unpack("<HHH", data[entry + 28:entry + 34]))
+        struct.pack_into("<I", data, entry + 20, last.compress_size + (1 << 16))
+        end_record = data.rfind(b"PK\x05\x06")
+        struct.pack_into("<I", data, end_record + 16, start + (1 << 16))
+    archive.write_bytes(sealed(bytes(data)))
+
+
+@pytest.mark.parametrize("how", ["encrypted", "prefixed", "stuffed"])
+def test_an_archive_of_the_fresh_members_that_validate_refuses_is_not_current(
+        repo: Path, how: str) -> None:
+    """QA: sealed again, a zip of the fresh build's members with bytes past a member's
+    deflate stream, or a stub before it, was "current, equal to a fresh build", and one
+    with a member flagged encrypted stopped check with a traceback. Each is refused, with
+    what validate says of it."""
+    [archive] = (repo / "dist").glob("*.zip")
+    _forged(archive, how)
+    assert not validate(archive, jobs=1).valid
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert not report.valid
+    [problem] = report.problems
+    assert (problem.path, problem.code) == (str(archive), "archive-error"), problem
+    assert problem.message.startswith("its members are a fresh build's, but validate refuses "
+                                      "it: "), problem.message
 
 
 def test_a_release_newer_than_the_seeds_is_reported(repo: Path) -> None:

@@ -33,7 +33,7 @@ from ..problems import Problem
 
 #: Where seal problems point: the archive itself, at its comment.
 SEAL_LOCATION = "zip comment"
-_SEAL_CODE = "archive-seal-mismatch"
+SEAL_CODE = "archive-seal-mismatch"
 _FORM = (f"'{SEAL_PREFIX.decode()}' and the sha256 of every byte before it, as the zip "
          "comment")
 
@@ -58,7 +58,7 @@ def _seal_form_problem(tail: bytes) -> Problem | None:
                   f"{SEAL_BYTES}-byte seal)")
     else:
         reason = "the archive does not end in a corpuskit seal (bytes changed or appended)"
-    return Problem(".", _SEAL_CODE, f"{reason}; corpuskit writes {_FORM}", SEAL_LOCATION)
+    return Problem(".", SEAL_CODE, f"{reason}; corpuskit writes {_FORM}", SEAL_LOCATION)
 
 
 #: A line ``sha256sum -c`` checks: ``<hex> <name>``, ``<hex>  <name>`` or ``<hex> *<name>``
@@ -211,7 +211,7 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
     if form is None:
         recorded = tail[END_RECORD_BYTES + len(SEAL_PREFIX):].decode("ascii")
         if sealed != recorded:
-            problems.append(Problem(".", _SEAL_CODE,
+            problems.append(Problem(".", SEAL_CODE,
                                     f"sha256 of the {cut} bytes before the seal is {sealed}, "
                                     f"the seal says {recorded}: the archive changed after it "
                                     "was written", SEAL_LOCATION))
