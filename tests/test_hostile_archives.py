@@ -682,3 +682,48 @@ def test_an_archive_written_to_a_stream_is_said_to_be_one_and_its_headers_found(
     assert sum("where the reproducible form has byte" in message for message in messages) == 1
     headers = [p for p in said if p.message.startswith("local header at byte")]
     assert len(headers) == count and all("flags" in p.message for p in headers), messages
+
+
+def test_problems_of_one_kind_past_a_bound_are_counted_not_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: a million empty entries added to a release zip made three problems each and
+    validate took 1.67 GB. Past a bound of each code, problems are counted, and one more
+    problem of that code says how many were not listed; the report stays invalid."""
+    import corpuskit.problems
+
+    monkeypatch.setattr(corpuskit.problems, "KEPT_OF_A_CODE", 3)
+    hostile = tmp_path / "many.zip"
+    hostile.write_bytes(built().archive.read_bytes())
+    with zipfile.ZipFile(hostile, "a") as opened:
+        for number in range(10):
+            opened.writestr(f"{TOP}/data/raw/extra-{number}.txt", b"")
+    report = validate(hostile, jobs=1)
+    assert not report.valid
+    for code in ("unlisted-file", "unreferenced-file"):
+        mine = [p for p in report.problems if p.code == code]
+        listed = [p for p in mine if p.path.startswith("data/raw/extra-")]
+        assert len(listed) == 3, mine
+        assert [p.message for p in mine if p.path == "."] == [
+            "7 more problems of this kind, not listed: a check lists the first 3 of each "
+            "kind, so that its memory stays bounded"]
+
+
+def test_a_problem_list_keeps_its_counts_when_added_to_and_pickled(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    import corpuskit.problems
+    from corpuskit.problems import Problem, ProblemList
+
+    monkeypatch.setattr(corpuskit.problems, "KEPT_OF_A_CODE", 2)
+    one = ProblemList(Problem(f"f{n}", "missing-file", "gone") for n in range(5))
+    assert len(one) == 2 and one.dropped == {"missing-file": 3}
+    again = pickle.loads(pickle.dumps(one))
+    assert list(again) == list(one) and again.dropped == one.dropped
+    both = ProblemList([Problem("g", "unlisted-file", "extra")])
+    both.extend(again)
+    assert [p.path for p in both] == ["g", "f0", "f1"]
+    assert both.dropped == {"missing-file": 3}
+    assert [p.message for p in both.summaries()] == [
+        "3 more problems of this kind, not listed: a check lists the first 2 of each kind, "
+        "so that its memory stays bounded"]

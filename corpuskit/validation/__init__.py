@@ -41,7 +41,7 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, WorkerDied
 from ..otherarchives import other_archive
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release
@@ -368,7 +368,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         return ValidationReport(shown, "package" if target.is_dir() else "archive",
                                 (Problem(".", "not-a-package", reason),), mode=mode,
                                 reproduce=reproduce)
-    problems: list[Problem] = []
+    problems = ProblemList()
     files = size = documents = 0
     skipped: tuple[tuple[str, str], ...] = ()
     not_checked: list[tuple[str, str]] = []
@@ -422,7 +422,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         problem.path for problem in problems if kind == "package"
         and problem.code == "unreadable-file" and problem.path not in ("", ".")
         and unreadable_given(target / problem.path) is not None))
-    return ValidationReport(shown, kind, sort_problems(problems), files=files, bytes=size,
+    return ValidationReport(shown, kind, sort_problems([*problems, *problems.summaries()]),
+                            files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
                             skipped=skipped, not_checked=tuple(not_checked),
                             unreadable=tuple(sorted(unreadable)))

@@ -20,7 +20,7 @@ import struct
 from collections.abc import Iterator
 
 from ..archiveseal import SEAL_BYTES
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from ..wording import counted
 from ..zipformat import (
     CENTRAL,
@@ -94,7 +94,7 @@ def check_archive_structure(source: ZipSource, created: str | None) -> list[Prob
     every entry's time stamp: "" when the package has none (1980-01-01); None when it is
     unknown (no readable descriptor), and the first entry's time stamp is the reference.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = ProblemList()
     for _ in archive_structure_steps(source, created, problems):
         pass
     return problems

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..membernames import unsafe_member_reason
 from ..package import BAG_INFO_LABELS, manifest_order
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from ..wording import counted, shown_count, stated_count
 
 BAGIT_TXT = "bagit.txt"
@@ -145,7 +145,7 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
     manifest = Manifest(name, algorithm, tag)
     entries = manifest.entries
     first_line: dict[str, int] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = ProblemList()
     form = _Form(name, problems)
     previous: tuple[tuple[int, str, str], str, int] | None = None
     width = ALGORITHMS.get(algorithm, 0)

@@ -27,7 +27,7 @@ from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from ..schemacheck import NOT_JSON, read_json
 from ..wording import counted
 from .archive import archive_structure_steps, check_archive_structure
@@ -86,10 +86,14 @@ def _without_knock_ons(problems: list[Problem], refused: frozenset[str]) -> list
     elsewhere: such a file is never read, so it is not "absent", and the payload it is
     part of cannot be counted. The problem on the file itself says what is wrong."""
     in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused)
-    return [problem for problem in problems
-            if not (problem.code == "missing-file" and problem.path in refused)
-            and not (in_payload and problem.code == "size-mismatch"
-                     and problem.path == BAG_INFO and problem.location == "Payload-Oxum")]
+    kept = ProblemList(
+        problem for problem in problems
+        if not (problem.code == "missing-file" and problem.path in refused)
+        and not (in_payload and problem.code == "size-mismatch"
+                 and problem.path == BAG_INFO and problem.location == "Payload-Oxum"))
+    if isinstance(problems, ProblemList):
+        kept.dropped.update(problems.dropped)
+    return kept
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import DEFAULT_MAX_FILE_BYTES
 from ..forkpool import ForkPool, fork_available
 from ..heap import start_worker_heap
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from .digest import CHUNK, FileDigester, read_reason
 from .view import PackageView
 
@@ -46,7 +46,7 @@ class PackageReader:
         self.reproduce = reproduce
         self.jobs = jobs
         self.files = view.files
-        self.problems: list[Problem] = list(view.problems)
+        self.problems: list[Problem] = ProblemList(view.problems)
         self.unreadable: set[str] = set()
         #: sha256 of every file read, and other algorithms' digests when a manifest uses them
         #: (raw bytes: half the memory of hex strings).

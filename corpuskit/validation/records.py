@@ -38,7 +38,7 @@ from ..names import (
 )
 from ..package import RAW_PREFIX, bagit_path
 from ..packagesource import DESCRIPTOR
-from ..problems import Problem
+from ..problems import Problem, ProblemList
 from ..recordshape import (
     NOT_CANONICAL,
     RECORD_SCHEMA,
@@ -439,7 +439,7 @@ class IdOrder:
     """Ids unique and sorted, over all lines in order, and none that differs from another
     only in characters nothing shows or in Unicode normalization (:meth:`lookalikes`)."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemList)
     _ids: set[str] = field(default_factory=set)
     _previous: str = ""
     _largest: str = ""
