@@ -1307,6 +1307,9 @@ def test_a_target_named_twice_is_checked_once(capsys: pytest.CaptureFixture[str]
     assert [r.target for r in reports] == [str(archive)]
     code, out, _ = run(capsys, "validate", str(archive), str(archive))
     assert code == 0 and out.count("valid archive") == 1, out
+    # Named beside its folder of releases, which lists it: once too (QA).
+    assert [r.target for r in corpuskit.validate_all([dist, archive], jobs=1)] == [
+        str(built().release), str(archive)]
 
 
 def test_a_folder_of_one_release_prints_the_collection_form(

@@ -297,14 +297,15 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
                         or [archive if archive is not None else (path, False)])
     named = {item[0].absolute() for item in expanded if isinstance(item, tuple)}
     once: list[tuple[Path, bool]] = []
-    # A target named twice is checked once (QA); one named beside its folder of releases
-    # twice, as its release and as itself (a zip that is a link is refused as a release,
-    # followed as a path named).
-    checked: set[tuple[Path, bool]] = set()
+    # A target named twice is checked once (QA), and so is one named beside its folder of
+    # releases (QA), unless it is a link: a zip that is a link is refused as a release,
+    # followed as a path named, so it is checked as each.
+    checked: set[tuple[Path, bool | None]] = set()
     for item in expanded:
         if isinstance(item, tuple):
-            if (item[0].absolute(), item[1]) not in checked:
-                checked.add((item[0].absolute(), item[1]))
+            key = (item[0].absolute(), item[1] if item[0].is_symlink() else None)
+            if key not in checked:
+                checked.add(key)
                 once.append(item)
         elif item.absolute() not in named:
             named.add(item.absolute())
