@@ -303,7 +303,7 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
     checked: set[tuple[Path, bool | None]] = set()
     for item in expanded:
         if isinstance(item, tuple):
-            key = (item[0].absolute(), item[1] if item[0].is_symlink() else None)
+            key = (item[0].absolute(), item[1] if _is_link(item[0]) else None)
             if key not in checked:
                 checked.add(key)
                 once.append(item)
@@ -311,6 +311,15 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
             named.add(item.absolute())
             once.append((item, False))
     return once
+
+
+def _is_link(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link (False where that cannot be told: a folder on
+    its way that this user may not enter, whose problem the check of it reports)."""
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
 
 
 def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
