@@ -413,6 +413,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
     # Raw files the release being built holds already, as read: not in the new folder.
     in_place: set[str] = set()
+    not_kept: list[str] = []  # why shards' cache entries could not be kept (a full disk)
 
     archive = out / f"{config.release_name}.zip"
     with output_lock(out, config.release_name), PackageWriter(out, config.release_name) as writer:
@@ -451,6 +452,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                         continue  # keep checking every document, stop writing: no release
                     cached += result.cached
                     in_place.update(result.in_place)
+                    if result.not_kept is not None:
+                        not_kept.append(result.not_kept)
                     shards.append(result.pieces.name)
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
@@ -585,6 +588,12 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"finds nothing to release in these seeds; unless {config.version} is "
                      f"meant as a release of its own, remove {writer.final.name} and "
                      f"{archive.name} from {out} (if not published), then {relabel}",)
+    if not_kept and cache is not None:  # (QA: a full cache went unsaid, a read-only one not)
+        notes = (*notes, f"the cache folder {cache} could not keep "
+                         f"{counted(len(not_kept), 'shard')} of this build's "
+                         f"{len(shards)} ({not_kept[0]}): later builds process their "
+                         "documents again; free space there, or pass --cache DIR (or "
+                         "--no-cache)")
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, notes, restored)
 

@@ -185,6 +185,8 @@ class ShardResult:
     #: The raw files (``data/raw/...``) not placed in the package because the release
     #: being built exists and holds them, as read (:class:`UnchangedCopies.in_place`).
     in_place: tuple[str, ...] = ()
+    #: Why the shard's cache entry could not be kept (its file system full), or None.
+    not_kept: str | None = None
 
     @classmethod
     def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool
@@ -490,7 +492,9 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
         records_pieces, manifest_group = pieces.finish(result.manifest, reused)
     result = replace(result, records=records_pieces, manifest_group=manifest_group)
     if cache is not None:
-        cache.put(key, shard_file, result.stats, result.manifest)
+        not_kept = cache.put(key, shard_file, result.stats, result.manifest)
+        if not_kept is not None:
+            result = replace(result, not_kept=not_kept)
     _make_segment(task, shard_file, pieces.raw)
     if states is not None:
         states.save()

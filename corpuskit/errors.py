@@ -78,7 +78,10 @@ class ReleaseProblems(InputError):
 
 
 class OutputError(CorpuskitError):
-    """The output could not be written (read-only, disk full, ...); nothing half-written."""
+    """The output could not be written (read-only, disk full, ...); nothing half-written.
+    ``errno``: the system's error number, when a system call failed."""
+
+    errno: int | None = None
 
 
 class ReleaseExistsError(CorpuskitError):

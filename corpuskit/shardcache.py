@@ -10,6 +10,7 @@ entry the last build of those paths made (:class:`EarlierShard`). The cache live
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -338,7 +339,12 @@ class ShardCache:
             return None
         return stats, manifest
 
-    def put(self, key: str, jsonl_source: Path, stats: CorpusStats, manifest: bytes) -> None:
+    def put(self, key: str, jsonl_source: Path, stats: CorpusStats, manifest: bytes
+            ) -> str | None:
+        """Keep a shard's entry; a cache that cannot be written is only a slower next
+        build, so nothing is raised: the reason is given when its file system is full
+        (``No space left on device``, a quota: QA, a full cache went unsaid), the build's
+        note (a cache folder this user may not write is noted apart), else None."""
         jsonl, meta = self._paths(key)
         try:
             digests = []
@@ -351,8 +357,14 @@ class ShardCache:
             meta_doc = {"files": digests, "stats": stats_json, "manifest": lines,
                         "check": _meta_check(key, digests, stats_json, lines)}
             write_file(meta.parent, meta.name, orjson.dumps(meta_doc), atomic=True)
-        except (OSError, OutputError):
-            pass  # a cache that cannot be written is only a slower next build
+        except (OSError, OutputError) as exc:
+            if exc.errno in _FULL:
+                return os.strerror(exc.errno or 0)
+        return None
+
+
+#: The errors of a file system that has no room left (the disk, or this user's quota).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def _own_name(kind: str, folder: Path, name: str) -> re.Match[str] | None:

@@ -75,7 +75,9 @@ Doing = str | Callable[[], str] | None
 def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     reason = exc.strerror or str(exc)
     what = doing() if callable(doing) else doing
-    return OutputError(f"{what or f'cannot write {path}'}: {reason}{write_advice(path, exc)}")
+    error = OutputError(f"{what or f'cannot write {path}'}: {reason}{write_advice(path, exc)}")
+    error.errno = exc.errno
+    return error
 
 
 def write_advice(path: Path, exc: OSError) -> str:

@@ -1611,3 +1611,33 @@ def test_a_folder_the_system_refuses_whatever_its_permissions_gets_no_chmod_advi
         f"append-only attribute: lsattr -d {tmp_path}; or a security policy)" in said, said
     denied = _read_only(tmp_path, PermissionError(errno.EACCES, "Permission denied"), None)
     assert denied is not None and "lsattr" not in denied, denied
+
+
+@pytest.mark.parametrize(("code", "noted"), [(errno.ENOSPC, True), (errno.EDQUOT, True),
+                                             (errno.EIO, False)])
+def test_a_cache_whose_disk_is_full_is_noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             code: int, noted: bool) -> None:
+    """QA: a cache folder on a full disk kept nothing, and the build said nothing, where a
+    read-only one is noted: every later build did the work again without a word. The
+    release is the same."""
+    import corpuskit.shardcache
+    from corpuskit.build import build
+
+    seeds = make_seeds(tmp_path, {"a.txt": "Alpha\n\nThe first text.\n",
+                                  "b.txt": "Beta\n\nThe second text.\n"})
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(corpuskit.shardcache, "copy_into", full)
+    result = build(seeds, tmp_path / "out", cache=tmp_path / "cache", jobs=1)
+    said = [note for note in result.notes if "could not keep" in note]
+    if noted:
+        assert said == [f"the cache folder {tmp_path / 'cache'} could not keep 1 shard of this "
+                        f"build's 1 ({os.strerror(code)}): later builds process their "
+                        "documents again; free space there, or pass --cache DIR (or "
+                        "--no-cache)"], result.notes
+    else:  # another failure: a slower next build, as before (a folder it may not write is
+        assert said == []  # noted apart)
+    reference = build(seeds, tmp_path / "plain", cache=None, jobs=1)
+    assert result.archive.read_bytes() == reference.archive.read_bytes()
