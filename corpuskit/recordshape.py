@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from itertools import chain, repeat
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -120,14 +120,6 @@ KNOWN_PATTERNS: dict[str, Predicate] = {r"^(?!\n)[\s\S]*[^\n]\n$": _text_shape,
                                         r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": _iso_day}
 
 
-def _text_shapes(values: Sequence[str]) -> bool:
-    """:func:`_text_shape` of every value, in three loops in C instead of a call each (a
-    text that ends in LF and does not start with one has two characters or more)."""
-    return all(map(str.endswith, values, repeat("\n"))) \
-        and not any(map(str.endswith, values, repeat("\n\n"))) \
-        and not any(map(str.startswith, values, repeat("\n")))
-
-
 def _iso_days(values: Sequence[str]) -> bool:
     """:func:`_iso_day` of every value, in one match of them all, joined by commas: each
     is ten characters long, so none holds a comma where a match could cut it."""
@@ -136,9 +128,10 @@ def _iso_days(values: Sequence[str]) -> bool:
 
 
 #: :data:`KNOWN_PATTERNS` of whole columns: a function of a column of strings, True if
-#: every one matches (the tests prove them equal to the predicates).
+#: every one matches (the tests prove them equal to the predicates). A column of dates in
+#: one match: 0.41 µs a record against 0.15 (the text's shape in three loops of
+#: ``str.endswith`` and ``str.startswith`` took longer than a call of its predicate each).
 KNOWN_COLUMN_PATTERNS: dict[str, Callable[[Sequence[str]], bool]] = {
-    r"^(?!\n)[\s\S]*[^\n]\n$": _text_shapes,
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": _iso_days,
 }
 
