@@ -1710,3 +1710,18 @@ def test_a_number_past_a_doubles_range_is_said_to_be_one(tmp_path: Path) -> None
     assert said.message.startswith("a number too large to read, past a double's range "
                                    "(about 1.8e308): line 1 column "), said.message
     assert said.message.endswith("; corpuskit writes none") and said.code == "schema-error"
+
+
+@pytest.mark.parametrize("manifest", ["tagmanifest-sha256.txt", "manifest-sha256.txt"])
+def test_a_manifest_none_of_whose_lines_reads_calls_no_file_unlisted(
+        tmp_path: Path, manifest: str) -> None:
+    """QA: a tag manifest of random bytes was reported, and every tag file again as
+    unlisted-file, seven problems that follow from its one. What it lists is not known."""
+    package = copy_release(tmp_path)
+    (package / manifest).write_bytes(bytes(range(0x80, 0x100)) * 2)
+    report = validate(package, jobs=1)
+    assert not report.valid
+    assert "unlisted-file" not in codes(report), report.problems
+    assert {p.path for p in report.problems if p.code == "bagit-error"} == {manifest}
+    (package / manifest).write_bytes(b"")  # read, and listing nothing: every file unlisted
+    assert "unlisted-file" in codes(validate(package, jobs=1))

@@ -57,6 +57,9 @@ class Manifest:
     algorithm: str
     tag: bool
     entries: set[str] = field(default_factory=set)
+    #: Whether none of its lines could be read (it cannot be read, or holds no entry line):
+    #: what it lists is not known, so no file is called unlisted for it.
+    unread: bool = False
 
 
 def split_lines(chunks: Iterable[bytes], name: str, problems: list[Problem],

@@ -311,6 +311,10 @@ class Checker(PackageReader):
             if name not in self.unreadable and not self.fast:
                 self.record_digests(name, counter.bytes, tag_algorithms,
                                     tuple(h.digest() for h in hashers))
+            if not manifest.entries and (problems or name in self.unreadable):
+                # Not one line of it read: the files it would list are not said to be
+                # unlisted, each a problem of its own beside its one (QA: seven more).
+                manifest.unread = True
             found.append((manifest, entries))
         return found
 
@@ -342,7 +346,7 @@ class Checker(PackageReader):
             else:
                 covering = tag_manifests
             for manifest in covering:
-                if rel not in manifest.entries:
+                if rel not in manifest.entries and not manifest.unread:
                     self.problems.append(Problem(rel, "unlisted-file",
                                                  f"present but not listed in {manifest.name}"
                                                  f"{spelled(rel)}"))
