@@ -282,6 +282,12 @@ class ZipSource(PackageSource):
             top, slash, _ = name.partition("/")
             if slash and not refused[index]:
                 tops[top] += 1
+        if not tops:  # every entry refused (QA: each of another compression): their
+            # folder all the same, so that the files a package holds are not said missing
+            for name in infos.names():
+                top, slash, _ = name.partition("/")
+                if slash and top not in ("", ".", "..") and not unsafe_member_reason(name):
+                    tops[top] += 1
         markers = sorted(top for top in tops if infos.find(f"{top}/{DESCRIPTOR}") >= 0
                          or infos.find(f"{top}/bagit.txt") >= 0)
         if len(markers) == 1:

@@ -727,3 +727,22 @@ def test_a_problem_list_keeps_its_counts_when_added_to_and_pickled(
     assert [p.message for p in both.summaries()] == [
         "3 more problems of this kind, not listed: a check lists the first 2 of each kind, "
         "so that its memory stays bounded"]
+
+
+def test_an_archive_whose_every_entry_is_refused_says_no_file_is_missing(
+        tmp_path: Path) -> None:
+    """QA: a release zipped again with bzip2 had each entry refused (a compression corpuskit
+    does not read), and bagit.txt, datapackage.json and the manifests called missing as
+    well, which they are not: present, not read."""
+    again = tmp_path / "bzip2.zip"
+    with zipfile.ZipFile(built().archive) as source, \
+            zipfile.ZipFile(again, "w", zipfile.ZIP_BZIP2) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info), compress_type=zipfile.ZIP_BZIP2)
+    report = validate(again, jobs=1)
+    assert not report.valid
+    assert "missing-file" not in codes(report), report.problems
+    refused = [p for p in report.problems if p.code == "archive-error"]
+    with zipfile.ZipFile(again) as opened:
+        assert len(refused) == len(opened.infolist())
+    assert all("compression method 12 is not supported" in p.message for p in refused)
