@@ -18,6 +18,7 @@ from .dates import LONGEST_DATE_LINE, parse_date_line
 from .language import iso639_1_many
 from .models import Extracted, Parts
 from .rightsrules import rights_rules
+from .visible import BIDI_CONTROL, shows_text
 
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
@@ -29,12 +30,18 @@ def is_rights_line(line: str, config: ExtractConfig) -> bool:
 
 
 def _is_title(paragraph: str, config: ExtractConfig) -> bool:
+    """A first paragraph of one short line that is no sentence, date or rights line, shows
+    something and holds no bidirectional control (QA: a soft hyphen or a Braille blank
+    alone became an invisible title, and a line starting with U+202E one shown in another
+    order than spelled; corpus.toml's title is held to the same)."""
     return (
         "\n" not in paragraph
         and 0 < len(paragraph) <= config.title_max_chars
         and not paragraph.endswith(_NOT_TITLE_ENDINGS)
         and parse_date_line(paragraph) is None
         and not is_rights_line(paragraph, config)
+        and shows_text(paragraph)
+        and BIDI_CONTROL.search(paragraph) is None
     )
 
 

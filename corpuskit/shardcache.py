@@ -48,7 +48,8 @@ from .zippieces import read_range
 #: character that encodes none, such as a surrogate, in a file otherwise UTF-8 is refused as
 #: damaged UTF-8 where cp1252 read it as stray bytes; a plus-minus sign glued to a letter
 #: makes a word look mistyped, and one such word is enough for a code page that reads alike,
-#: ISO-8859-2 for cp1250, to be clearly better; v26: a reading in a code
+#: ISO-8859-2 for cp1250, to be clearly better; a first line that shows nothing or holds a
+#: bidirectional control is no title; v26: a reading in a code
 #: page of Chinese, Japanese or Korean is judged from 60 characters of non-ASCII words, so
 #: a short Japanese text in Shift_JIS is refused where gb18030 read it; v25: a line too short for
 #: ftfy is read, failing ftfy's plans, with another code page of ftfy's that repairs the

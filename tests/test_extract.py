@@ -113,6 +113,9 @@ def test_date_is_only_looked_for_right_after_the_title() -> None:
     "Contents:",
     "Line one of a paragraph\nline two of it",
     "x" * 201,
+    # QA: a line that shows nothing became an invisible title, and one holding a
+    # bidirectional override a title shown in another order than spelled.
+    "\u00ad", "\u2800", "\u3164", "\u200d\ufe0f", "\u202eevil title", "A \u2066title\u2069",
 ])
 def test_first_paragraph_that_is_not_a_title_stays(first: str) -> None:
     parts = extract(f"{first}\n\nBody text.\n", DEFAULT)
