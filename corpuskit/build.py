@@ -588,7 +588,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"finds nothing to release in these seeds; unless {config.version} is "
                      f"meant as a release of its own, remove {writer.final.name} and "
                      f"{archive.name} from {out} (if not published), then {relabel}",)
-    if not_kept and cache is not None:  # (QA: a full cache went unsaid, a read-only one not)
+    if not_kept:  # (QA: a full cache went unsaid, a read-only one not)
         notes = (*notes, f"the cache folder {cache} could not keep "
                          f"{counted(len(not_kept), 'shard')} of this build's "
                          f"{len(shards)} ({not_kept[0]}): later builds process their "

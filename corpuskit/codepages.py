@@ -17,7 +17,6 @@ the file is refused, naming that code page, if it is not.
 from __future__ import annotations
 
 import codecs
-import re
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -25,7 +24,7 @@ from charset_normalizer.cd import coherence_ratio
 
 from .config import CONFIG_SCHEMA, DecodeConfig
 from .language import rank
-from .normalize import Repairs
+from .normalize import C1_CONTROLS, Repairs
 from .plausibility import (
     JUDGED_CHARS,
     Judgement,
@@ -409,13 +408,6 @@ def _character(encoding: str, byte: int) -> str | None:
         return None
 
 
-#: Control characters of the range ISO-8859 code pages leave to them, which no text holds
-#: (their words were judged after repair: UTF-8 read in ISO-8859-2, ``zebraĹ\x82a``, is
-#: ftfy's to repair, whole, where the same in cp1250, ``zebraĹ‚a``, is not, and a file
-#: mixing UTF-8 and cp1250 was told to add iso8859-2 rather than that it mixes them).
-_C1_CONTROL = re.compile("[\x80-\x9f]")
-
-
 @cache
 def reads_alike(one: str, other: str) -> bool:
     """Whether code pages ``one`` and ``other`` (codec names) are made for the same
@@ -429,8 +421,8 @@ def reads_alike(one: str, other: str) -> bool:
             or one not in CODEPAGE_LANGUAGES:
         return False
     same = sum(1 for byte in range(0xA0, 0x100)
-               if _character(one, byte) is not None
-               and _character(one, byte) == _character(other, byte))
+               if (char := _character(one, byte)) is not None
+               and char == _character(other, byte))
     return same >= _ALIKE_SHARE * 0x60
 
 
@@ -473,7 +465,11 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     odd = chosen.judgement.implausibility
     if odd > other.judgement.implausibility \
             and reads_alike(chosen.reading.encoding, other.reading.encoding) \
-            and not _C1_CONTROL.search(other.reading.text):
+            and not C1_CONTROLS.search(other.reading.text):
+        # (Not a reading holding C1 controls, which ISO-8859 code pages leave to them and
+        # no text holds: its words were judged after repair, UTF-8 read in ISO-8859-2,
+        # ``zebraĹ\x82a``, being ftfy's to repair whole where ``zebraĹ‚a`` in cp1250 is
+        # not, and a file mixing UTF-8 and cp1250 was told to add iso8859-2.)
         return (f"{counted(odd, 'word')} in it {'looks' if odd == 1 else 'look'} mistyped, "
                 f"{other.judgement.implausibility or 'none'} in {other.reading.encoding}, "
                 "which reads most letters alike and is made for the same languages")

@@ -32,7 +32,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 #: The same, asking for ftfy's explanation of a repair: its plan.
 _FTFY_EXPLAINING = _FTFY_CONFIG._replace(explain=True)
-_C1_CONTROLS = re.compile("[\x80-\x9f]")
+C1_CONTROLS = re.compile("[\x80-\x9f]")
 #: Any character ftfy's ``remove_control_chars`` deletes, or a C1 control, VT or FF.
 _ANY_CONTROL = re.compile(
     "[" + "".join(re.escape(chr(code)) for code in sorted(CONTROL_CHARS)) + "\x0b\x0c\x80-\x9f]")
@@ -506,7 +506,7 @@ def remove_control_chars(text: str) -> str:
         return text
     if "\x0b" in text or "\x0c" in text:
         text = text.translate(_BREAK_CONTROLS)
-    return _C1_CONTROLS.sub("", fixes.remove_control_chars(text))
+    return C1_CONTROLS.sub("", fixes.remove_control_chars(text))
 
 
 def remove_zero_width(text: str) -> str:
