@@ -13,7 +13,7 @@ import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from pathlib import Path
 from typing import IO, overload
@@ -296,6 +296,13 @@ class ZipSource(PackageSource):
             self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
         cut = len(prefix)
+        # A refused member of the package is named as the package's files are, relative
+        # to its top folder (QA: 'x-1.0.0/README.md' beside 'CHANGELOG.md'); an unsafe
+        # name stays as the archive has it, the top folder and all.
+        problems = [replace(problem, path=problem.path[cut:])
+                    if problem.path.startswith(prefix) and len(problem.path) > cut
+                    and not unsafe_member_reason(problem.path) else problem
+                    for problem in problems]
         self.refused = frozenset(infos.name(index)[cut:] for index in range(count)
                                  if refused[index] and infos.name(index).startswith(prefix))
         is_file = bytearray(count)
