@@ -1,14 +1,19 @@
-"""py3langid's identifier with an exact fast path: the DFA walk and the scoring in numpy.
+"""py3langid's identifier with a fast path (the DFA walk in numpy) and arithmetic that gives
+the same bits on every machine.
 
-py3langid (0.4) scores a text in two steps, both slow in CPython:
+py3langid (0.4) scores a text in two steps, both slow in CPython, then decides:
 
 1. **Walk.** A DFA reads the UTF-8 bytes in a Python loop (``visit_counts``, ~0.2 µs a
    byte) and counts the features of the states it passes, in order of first visit.
 2. **Score.** ``_sparse_score`` gathers the rows of those features from the float16 weight
-   table and computes ``log1p(counts) @ rows + priors``. Numpy converts the float16 rows to
-   float32 before the float32 product, and that conversion is most of the step's time.
+   table and computes ``log1p(counts) @ rows + priors`` in float32.
+3. **Decide.** ``_decide`` divides the scores by a temperature, takes their softmax and
+   folds aliased labels.
 
-Here both give the same numbers, bit for bit, in a few numpy calls:
+Its float32 product goes through OpenBLAS, whose kernel is chosen for the CPU (each adds
+in its own order), and its ``log1p`` and ``exp`` through numpy's SIMD loops, chosen the
+same way: the last bits of a probability depend on the machine, and a text near a
+threshold was labelled otherwise on another kernel (QA). Here:
 
 1. The state after byte ``p`` is ``nextmove[rowbase[state before p] + byte p]``. Starting
    with the root state everywhere and applying that map to every position at once, round
@@ -18,39 +23,43 @@ Here both give the same numbers, bit for bit, in a few numpy calls:
    root). That is only what makes it converge: a walk is accepted once one more round
    changes nothing, and a sequence equal to its own map is the DFA's walk (by induction
    from the root), whatever the model. One not settled after :data:`MAX_ROUNDS` rounds
-   goes the plain way.
-2. Features are counted in order of first visit (as ``Counter`` keeps them; that order is
-   the summation order of the product) with numpy, and the product is py3langid's own
-   formula on a float32 copy of the table: every float16 is exactly a float32, so the rows
-   are the ones numpy would have converted. The copy costs 57 MB, converted once (or
-   read as such from the cache folder: :mod:`corpuskit.languagemodel`).
+   goes py3langid's way. Features are counted in order of first visit with numpy: the
+   counts of ``Counter``.
+2. Scores (:func:`portable_score`, py3langid's own walk too, through ``_sparse_score``)
+   and decisions (:meth:`FastIdentifier.decide_rows`, through ``_decide``) are computed
+   in :mod:`corpuskit.portablefloat`'s arithmetic: float64, the product with the rows
+   exact, ``exp`` one IEEE operation at a time. The rows come from a float32 copy of the
+   table (every float16 is exactly a float32; 57 MB, converted once, or read as such from
+   the cache folder: :mod:`corpuskit.languagemodel`). The labels are py3langid's but
+   where its float32 probabilities lie within about 1e-5 of a threshold or of each other.
 
 Many texts at once (:meth:`FastIdentifier.classify_many`, a build's documents): one walk
 for all of them, in the same rounds, and their first-visit counts in groups, so that the
 walk's numpy calls are shared by the texts instead of made for each (about half the time
-of a text). Each text's product is still its own call, on arrays of the shapes and
-contents the one-text path makes, so the bits are the same.
+of a text); each text's score is its own, and their probabilities are decided together
+(:meth:`FastIdentifier.decide_many`), row by row in one set of numpy calls: the same bits
+as one text at a time.
 
-Only ``_raw_score`` is overridden; encoding, normalization, aliases, ``classify`` and
-``rank`` stay py3langid's. Many texts' probabilities are decided together
-(:meth:`FastIdentifier.decide_many`: ``_decide`` and ``classify``, row by row, in one set
-of numpy calls). The layer leans on py3langid internals (``_raw_score``, the DFA arrays,
-the formulas of ``_sparse_score`` and ``_decide``), so :meth:`FastIdentifier.load` checks
-them and compares the fast path with the plain one on probe texts; on any difference the
-fast path is switched off and every call is py3langid's, unchanged.
+Encoding, normalization, ``classify`` and ``rank`` stay py3langid's. The layer leans on
+py3langid internals (``_raw_score``, the DFA arrays, the formulas of ``_sparse_score``
+and ``_decide``), so :meth:`FastIdentifier.load` checks them and compares the fast walk
+with py3langid's on probe texts; on any difference the fast walk is switched off and
+every text goes through py3langid's walk.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
+from . import portablefloat
 from .languagemodel import Model, load_model
 
 #: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
@@ -81,7 +90,8 @@ PROBES: tuple[str | bytes, ...] = (
 
 class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has no types
     """A ``LanguageIdentifier`` whose raw scores come from the numpy walk and the float32
-    table; ``fast`` is False until :meth:`self_check` passed (plain py3langid then)."""
+    table, in portable arithmetic; ``fast`` is False until :meth:`self_check` passed
+    (py3langid's walk then, in the same arithmetic)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +141,8 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         self.nb_ptc = self._table_of = table
 
     def self_check(self) -> bool:
-        """Whether py3langid still has what the layer uses and the fast path gives its
-        results on :data:`PROBES`, bit for bit."""
+        """Whether py3langid still has what the layer uses and the fast walk gives the
+        results of py3langid's walk on :data:`PROBES`, bit for bit."""
         if not all(callable(getattr(LanguageIdentifier, name, None)) for name in _CLASS_API):
             return False
         if not all(hasattr(self, name) for name in _INSTANCE_API):
@@ -145,7 +155,7 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
             texts = [p for p in PROBES if isinstance(p, str)]
             return (plain == [(self.classify(p), self.rank(p)) for p in PROBES]
                     and self.classify_many(texts) == [self.classify(p) for p in texts])
-        except Exception:  # any failure means: use py3langid as it is
+        except Exception:  # any failure means: use py3langid's walk
             return False
         finally:
             self.fast = was
@@ -185,27 +195,16 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         an identifier with ``norm_probs``: py3langid's ``_decide`` and ``classify`` on all
         the rows at once.
 
-        Every step is elementwise or taken row by row, in the one-text order: the
-        temperature (a float32 per row, as numpy casts the Python float), the row's
-        maximum subtracted and ``exp``, the division by the row's own sum (taken as a 1-D
-        sum, as ``scores.sum()`` is), the aliased columns folded, the first maximum. So
-        each row's floats are the one-text computation's, bit for bit (tested against
-        py3langid, and checked on probe texts when the model loads). A batch of 512
-        texts took 5 µs a text less than ``classify`` on each.
+        Every step of :meth:`decide_rows` is elementwise or taken row by row, and the
+        first maximum is the label: each row's floats are the one-text computation's,
+        bit for bit (tested, and checked on probe texts when the model loads).
         """
         rows = [index for index, score in enumerate(scores) if score is not None]
         decided: list[tuple[Any, float] | None] = [None] * len(scores)
         if not rows:
             return decided
-        table = np.stack([scores[index] for index in rows])
-        table *= np.array([1.0 / math.sqrt(len(encoded[index]) or 1) for index in rows],
-                          dtype=table.dtype)[:, None]
-        table -= table.max(axis=1, keepdims=True)
-        np.exp(table, out=table)
-        table /= np.array([row.sum() for row in table], dtype=table.dtype)[:, None]
-        for first, dupe in self._alias_pairs:
-            table[:, first] += table[:, dupe]
-            table[:, dupe] = 0.0
+        table = self.decide_rows(np.stack([scores[index] for index in rows]),
+                                 [len(encoded[index]) for index in rows])
         best = table.argmax(axis=1)
         confidences = table[np.arange(len(rows)), best].tolist()
         floor = self.min_confidence
@@ -247,9 +246,8 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
                 if start == stop or not settled[index]:
                     continue
                 # what _raw_score computes, on arrays of the same shapes and contents
-                rows = table.take(keys[start:stop], axis=0)
-                scores[index] = (np.log1p(counts[start:stop].astype(np.float32)) @ rows
-                                 + priors)
+                scores[index] = portable_score(table, priors, keys[start:stop],
+                                               counts[start:stop])
         return scores
 
     def _raw_score(self, text: Any) -> Any:
@@ -272,9 +270,45 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         if not len(features):
             return super()._raw_score(text)
         keys, counts = self._first_visit_counts(features)
-        # _sparse_score's formula, on the float32 rows numpy would convert the float16 to
-        rows = self._float32_table().take(keys, axis=0)
-        return np.log1p(counts.astype(np.float32)) @ rows + self.nb_pc
+        return portable_score(self._float32_table(), self.nb_pc, keys, counts)
+
+    def _sparse_score(self, visits: Any, table: Any) -> Any:
+        """py3langid's ``_sparse_score`` (the scores of a text from its features' counts,
+        ``{feature: count}`` in order of first visit), in :func:`portable_score`'s
+        arithmetic: what py3langid's own walk leads to (the fast path off, or a walk that
+        did not settle)."""
+        keys = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.intp, count=len(visits))
+        return portable_score(table, self.nb_pc, keys, counts)
+
+    def _decide(self, text: Any) -> Any:
+        """py3langid's ``_decide`` (the probability of each language, aliases folded),
+        in :mod:`corpuskit.portablefloat`'s arithmetic: :meth:`decide_rows` of one row."""
+        text = self._encode(text)
+        scores = np.array(self._raw_score(text), dtype=np.float64, ndmin=2)
+        return self.decide_rows(scores, [len(text)])[0]
+
+    def decide_rows(self, table: Any, lengths: Sequence[int]) -> Any:
+        """The probabilities of ``table``'s rows of raw scores (float64, a text's each;
+        ``lengths``: the bytes of each text), as py3langid's ``_decide`` takes them, in
+        arithmetic that gives the same bits on every machine: the temperature (scores
+        times ``1 / sqrt(bytes)``), the row's maximum subtracted, :func:`portablefloat.exp`,
+        the division by the row's exact sum, the aliased columns folded into the first.
+        Without ``norm_probs``, the raw scores with aliases folded by their maximum."""
+        table = np.array(table, dtype=np.float64)
+        if getattr(self, "_norm_probs", None) is True:
+            table *= np.array([1.0 / math.sqrt(n or 1) for n in lengths])[:, None]
+            table -= table.max(axis=1, keepdims=True)
+            table = portablefloat.exp(table)
+            table /= portablefloat.row_sums(table)[:, None]
+            for first, dupe in self._alias_pairs:
+                table[:, first] += table[:, dupe]
+                table[:, dupe] = 0.0
+        else:
+            for first, dupe in self._alias_pairs:
+                table[:, first] = np.maximum(table[:, first], table[:, dupe])
+                table[:, dupe] = RAW_FLOOR
+        return table
 
     def _arrays(self) -> tuple[Any, Any, Any]:
         """The DFA as numpy arrays (views of py3langid's, but for the small ones)."""
@@ -389,3 +423,31 @@ def settled_walk(nextmove: Any, rowbase: Any, data: Any) -> Any:
             return after
         after[:] = states
     return None
+
+
+def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
+    """py3langid's scores of a text, ``log1p(counts) @ table[keys] + priors``, with the
+    same bits on every machine (:mod:`corpuskit.portablefloat`): the logarithms of the
+    counts on a grid of 2**-24, their product with the features' rows exact, then the
+    priors added (one rounding)."""
+    rows = np.asarray(table).take(keys, axis=0).astype(np.float64)
+    total = portablefloat.weighted_rows(portablefloat.log1p_counts(counts), rows,
+                                        _bounds(table))
+    return np.add(total, np.asarray(priors, dtype=np.float64))
+
+
+_BOUNDS: dict[int, tuple[Any, portablefloat.TableBounds]] = {}
+_BOUNDS_LOCK = threading.Lock()
+
+
+def _bounds(table: Any) -> portablefloat.TableBounds:
+    """:func:`portablefloat.table_bounds` of ``table``, worked out once for each table."""
+    known = _BOUNDS.get(id(table))
+    if known is not None and known[0]() is table:
+        return known[1]
+    with _BOUNDS_LOCK:
+        bounds = portablefloat.table_bounds(table)
+        for key in [key for key, (ref, _) in _BOUNDS.items() if ref() is None]:
+            del _BOUNDS[key]
+        _BOUNDS[id(table)] = (weakref.ref(table), bounds)
+    return bounds

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import make_seeds
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_FILE
 from test_language import deterministic_texts
 
 from corpuskit import build, language, languagemodel
@@ -68,7 +68,9 @@ def test_the_kept_model_is_py3langids_model(kept: Path, decoded: languagemodel.M
 
 
 def test_an_identifier_from_the_cache_labels_as_py3langid_does(kept: Path) -> None:
-    plain = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    """As the identifier of py3langid's own model file (its walk and float16 table, in
+    corpuskit's arithmetic: test_language), bit for bit."""
+    plain = FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     cached = FastIdentifier.load(norm_probs=True, cache=kept)
     assert cached.fast
     texts: list[Any] = [*PROBES, *deterministic_texts(300, seed="model-cache")]

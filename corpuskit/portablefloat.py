@@ -1,0 +1,171 @@
+"""Float arithmetic that gives the same bits on every machine, for the language decision.
+
+A label is decided by comparing floats: the most probable language, and its probability
+against ``language_min_confidence``. numpy's matrix products go through OpenBLAS, whose
+kernel is chosen for the CPU it runs on (each adds in its own order), and its ``exp`` and
+``log1p`` have SIMD forms chosen the same way: on one machine, a text whose probability
+lay within a millionth of 0.8 was labelled ``und`` with one kernel and ``zh`` with another
+(QA, ``OPENBLAS_CORETYPE``). So the decision is made only of what IEEE 754 rounds alike
+everywhere, one operation at a time (never fused), and of sums whose order cannot matter:
+
+- :func:`log1p_counts`: ``log(1 + n)`` of a feature's count ``n``, from Python's
+  ``decimal`` (software, its ``ln`` correctly rounded), rounded to a multiple of
+  :data:`LOG_GRID`;
+- :func:`weighted_rows`: a weighted sum of a table's rows that is exact (every partial
+  sum a float64, whatever order a BLAS kernel adds in), or, past that, exact sums of
+  pieces added by ``math.fsum``;
+- :func:`exp`: range reduction by ln 2 and a Taylor polynomial, one IEEE operation at a
+  time;
+- :func:`row_sums`: each row's values added one at a time, first to last.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+#: ln 2 in two parts (Cody and Waite, as fdlibm splits it): ``HI`` ends in zero bits, so
+#: that ``k * HI`` is exact for every ``k`` an exponent of a float64 needs.
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+INV_LN2 = 1.44269504088896338700e00
+#: 1/k! for k = 14 down to 0: the Taylor polynomial of exp, whose remainder is below
+#: 1e-17 relative on the reduced range (|r| <= ln 2 / 2). Each is an integer's float
+#: (exact below 2**53) divided once.
+EXP_COEFFICIENTS = tuple(1.0 / float(math.factorial(k)) for k in range(14, -1, -1))
+#: Below this, exp is 0.0 (the smallest subnormal is about exp(-744.4)).
+EXP_UNDERFLOW = -746.0
+#: The logarithms of counts are multiples of this: 24 bits after the point (finer than
+#: float32, in which py3langid computes them), below 2**5 for any count below 2**46, so
+#: at most 29 significant bits: times a weight of at most 24 (a float32), exact.
+LOG_GRID = 2.0**-24
+#: The most significant bits a weight may have for its products with those logarithms to
+#: be exact in float64 (53 bits).
+EXACT_WEIGHT_BITS = 53 - 29
+_CONTEXT = Context(prec=40)
+
+_LOG1P: Any = np.zeros(1)  # log(1 + 0) = 0; grown on demand
+_GROWING = threading.Lock()
+
+
+def exp(values: Any) -> Any:
+    """``e`` to the power of each of ``values`` (float64, at most 709), within a few units
+    in the last place of the true value, and the same bits on every machine."""
+    x = np.maximum(np.asarray(values, dtype=np.float64), EXP_UNDERFLOW)
+    k = np.rint(np.multiply(x, INV_LN2))
+    r = np.subtract(np.subtract(x, np.multiply(k, LN2_HI)), np.multiply(k, LN2_LO))
+    poly = np.full_like(r, EXP_COEFFICIENTS[0])
+    for coefficient in EXP_COEFFICIENTS[1:]:
+        poly = np.add(np.multiply(poly, r), coefficient)  # two roundings: never fused
+    return np.ldexp(poly, k.astype(np.int32))
+
+
+def log1p_counts(counts: Any) -> Any:
+    """``log(1 + n)`` of each count ``n`` (non-negative integers), as float64 multiples
+    of :data:`LOG_GRID`."""
+    counts = np.asarray(counts, dtype=np.intp)
+    if len(counts) and int(counts.max()) >= len(_LOG1P):
+        _grow(int(counts.max()) + 1)
+    return _LOG1P.take(counts)
+
+
+def _grow(size: int) -> None:
+    global _LOG1P
+    with _GROWING:
+        table = _LOG1P
+        if size <= len(table):
+            return
+        size = max(size, 2 * len(table), 256)
+        scale = Decimal(1 / LOG_GRID)
+        more = [float((Decimal(n + 1).ln(_CONTEXT) * scale).to_integral_value()) * LOG_GRID
+                for n in range(len(table), size)]
+        _LOG1P = np.concatenate([table, np.array(more, dtype=np.float64)])
+
+
+@dataclass(frozen=True)
+class TableBounds:
+    """What makes sums of a table's rows exact: every value is a multiple of ``grid``
+    and at most ``largest`` in magnitude, with at most ``bits`` significant bits."""
+
+    largest: float
+    grid: float
+    bits: int
+
+
+def table_bounds(table: Any) -> TableBounds:
+    """The :class:`TableBounds` of a float table (one pass or two over it)."""
+    table = np.asarray(table)
+    if table.dtype == np.float16:
+        bits = 11
+    elif table.dtype == np.float32:
+        # a float16's value as a float32 (py3langid's weights): the 13 last bits clear
+        spare = int(np.bitwise_or.reduce(table.view(np.uint32).ravel() & 0x1FFF))
+        bits = 11 if spare == 0 else 24
+    else:
+        bits = 53
+    if not table.size:
+        return TableBounds(0.0, 1.0, bits)
+    low, high = float(table.min()), float(table.max())
+    largest = max(abs(low), abs(high))
+    if low > 0 or high < 0:
+        smallest = min(abs(low), abs(high))
+    else:
+        nonzero = np.abs(table[table != 0])
+        smallest = float(nonzero.min()) if nonzero.size else 1.0
+    # a value of ``bits`` significant bits at least ``smallest`` is a multiple of this
+    grid = math.ldexp(1.0, math.frexp(smallest)[1] - bits)
+    return TableBounds(largest, grid, bits)
+
+
+def weighted_rows(weights: Any, rows: Any, bounds: TableBounds) -> Any:
+    """``weights @ rows`` (weights: multiples of :data:`LOG_GRID` below 2**5; rows: a
+    float64 copy of rows of a table of these ``bounds``), the same bits on every machine.
+
+    Each product is exact (at most 29 and :data:`EXACT_WEIGHT_BITS` significant bits) and a
+    multiple of ``LOG_GRID * grid``; so is every sum of them whose magnitudes add up to
+    less than 2**52 such multiples: a BLAS kernel computes such a product exactly in any
+    order. A text whose weights add up to more is cut into pieces that do not, each
+    computed so, and the pieces are added column by column with ``math.fsum`` (exactly
+    rounded). A table of finer weights (never py3langid's) has each product rounded and
+    all of them added by ``math.fsum``."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if bounds.bits > EXACT_WEIGHT_BITS:
+        products = rows * weights[:, None]
+        return np.array([math.fsum(column) for column in products.T.tolist()])
+    limit = math.ldexp(LOG_GRID * bounds.grid, 52) / max(bounds.largest, bounds.grid)
+    if float(weights.sum()) < limit / 2:  # the common case: one piece (half: margin
+        return weights @ rows  # for the rounding of this sum itself)
+    cuts = [0]
+    running = 0.0
+    for index, weight in enumerate(weights.tolist()):
+        if running + weight >= limit / 2 and index > cuts[-1]:
+            cuts.append(index)
+            running = 0.0
+        running += weight
+    cuts.append(len(weights))
+    pieces = [(weights[start:stop] @ rows[start:stop]).tolist()
+              for start, stop in pairwise(cuts)]
+    return np.array([math.fsum(column) for column in zip(*pieces, strict=True)])
+
+
+def row_sums(table: Any) -> Any:
+    """The sum of each row of a 2-D float64 table, its values added one at a time, first
+    to last: by numpy a column at a time for many rows, in Python for one row; the same
+    IEEE additions in the same order either way."""
+    table = np.asarray(table, dtype=np.float64)
+    rows, columns = table.shape
+    if rows == 1:
+        total = 0.0
+        for value in table[0].tolist():
+            total += value
+        return np.array([total])
+    sums = np.zeros(rows)
+    for column in range(columns):
+        sums += table[:, column]
+    return sums
