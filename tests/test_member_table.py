@@ -182,10 +182,10 @@ def test_the_archives_files_are_found_by_their_names(tmp_path: Path) -> None:
             with pytest.raises(FileNotFoundError):
                 source.open(rel)
         problems = [(p.path, p.code, p.message) for p in source.problems]
-    assert (f"{TOP}/dup.txt", "unsafe-path",
+    assert ("dup.txt", "unsafe-path",
             "2 entries have this name; which one a tool extracts is undefined") in problems
     assert [p for p in problems if "entries have this name" in p[2]] == [problems[
-        [p[0] for p in problems].index(f"{TOP}/dup.txt")]]
+        [p[0] for p in problems].index("dup.txt")]]
     assert any(p[0] == "other/x.txt" and "outside the package's top folder" in p[2]
                for p in problems)
 
