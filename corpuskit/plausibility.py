@@ -81,6 +81,11 @@ def _east_asian_punctuation(char: str) -> bool:
     return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
 
 
+#: The punctuation of Chinese and Japanese (of :func:`_east_asian_punctuation`'s ranges).
+_EAST_ASIAN_STOPS = re.compile("[" + re.escape("".join(
+    chr(code) for ranges in ((0x3000, 0x303F), (0xFF00, 0xFFEF))
+    for code in range(ranges[0], ranges[1] + 1)
+    if unicodedata.category(chr(code))[0] == "P")) + "]")
 _EAST_ASIAN_AND_LATIN = frozenset({"CJK", "LATIN"})
 #: Halfwidth katakana and Hangul (U+FF61-U+FFDC): what Latin-1 capitals read as in Shift_JIS
 #: (``ﾄrger``, ``Straﾟe``), never taken for East Asian text glued to ASCII.
@@ -186,6 +191,12 @@ def judge_word(word: str) -> bool:
     """:func:`implausible_word`, judged afresh (each distinct character looked at once
     where it can be: a word of Chinese or Japanese is a whole paragraph)."""
     chars = set(word)
+    if any(_east_asian_punctuation(c) and unicodedata.category(c)[0] == "P" for c in chars):
+        # Chinese and Japanese end their words with these (、。「」（）): a word is judged
+        # in the parts they leave (QA: ``は、main,`` and ``A-Z)、数字`` in Japanese read as
+        # Shift_JIS were two odd words, and the same bytes read as gb18030 won on fewer).
+        parts = _EAST_ASIAN_STOPS.split(word)
+        return any(implausible_word(part) for part in parts if not part.isascii())
     scripts = {script(c) for c in chars if c.isalpha()} - {""}
     if len(scripts) > 1 and not (scripts == _EAST_ASIAN_AND_LATIN
                                  and east_asian_with_ascii(word)):

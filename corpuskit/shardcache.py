@@ -44,7 +44,12 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v27: the form of a UTF-8
+#: other records for the same bytes within one corpuskit version (v28: languages are
+#: decided in arithmetic that gives the same bits on every machine, which may label a text
+#: near a threshold otherwise, and a word of Chinese or Japanese is judged in the parts
+#: its punctuation (、。「」) leaves, so Japanese in Shift_JIS is no longer read as gb18030
+#: on a few words like は、APT, and koi8-u is a code page corpuskit knows (a Ukrainian text
+#: KOI8-R read with box drawing in its words is refused, naming it); v27: the form of a UTF-8
 #: character that encodes none, such as a surrogate, in a file otherwise UTF-8 is refused as
 #: damaged UTF-8 where cp1252 read it as stray bytes; a plus-minus sign glued to a letter
 #: makes a word look mistyped, and one such word is enough for a code page that reads alike,
@@ -73,7 +78,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v27"
+CACHE_FORMAT = "corpuskit-shard-cache-v28"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -1032,6 +1032,51 @@ def test_east_asian_text_with_ascii_glued_to_it_is_read_in_its_code_page(
     assert (decoded.encoding, decoded.text) == (codec, text)
 
 
+#: Japanese whose ASCII words and kanji are joined by its punctuation (、。「」), as a
+#: Japanese manual writes them (QA: Debian's sources.list(5) in Shift_JIS).
+_JAPANESE_PUNCTUATED = (
+    "このマニュアルでは、APT の設定について説明します。\n"
+    "値は、yes、no のどちらかです。\n"
+    "名前には英字(A-Z)、数字、記号を使えます。\n"
+    "詳しくは、apt.conf(5)、sources.list(5)、dpkg(1) を参照してください。\n"
+    "種類は、deb、deb-src の二つで、「main」、「contrib」を指定します。\n"
+    "アーキテクチャは、$(ARCH)、amd64、i386 などです。\n"
+    "オプションは、[arch=amd64]、[lang=ja] の形で書きます。\n")
+
+
+@pytest.mark.parametrize("codec", ["shift_jis", "euc_jp"])
+def test_japanese_punctuation_between_ascii_and_kanji_is_no_mistyped_word(codec: str) -> None:
+    """``は、APT`` and ``(A-Z)、数字`` were odd words (East Asian and Latin letters mixed),
+    and the same bytes read as gb18030, where ``、`` is a kanji and the kanji a run, had
+    fewer: the Japanese was built as Chinese-looking mojibake, exit 0 (QA, 4 of 24
+    Shift_JIS man pages). Chinese and Japanese end words with that punctuation: a word
+    is judged in the parts it leaves."""
+    text = _JAPANESE_PUNCTUATED * 3
+    decoded = run(text.encode(codec), DecodeConfig(("cp1252", "gb18030", codec)))
+    assert (decoded.encoding, decoded.text) == (codec, text)
+
+
+_UKRAINIAN = ("Ця програма змінює інформацію про користувача: його повне ім'я, номер "
+              "кімнати, робочий і домашній телефони.\n"
+              "Її використовують адміністратори системи. Європейські ґанки, їжаки й "
+              "ялинки тут ні до чого.\n"
+              "Якщо не вказано жодного параметра, програма запитує нові значення.\n")
+
+
+def test_ukrainian_in_koi8_u_is_refused_naming_it_and_read_once_configured() -> None:
+    """KOI8-R reads Ukrainian's і, ї, є and ґ in KOI8-U as box drawing (``зм╕на``,
+    ``ново╖``): it was built so, labelled Ukrainian, exit 0, and koi8-u could not be
+    configured (QA)."""
+    data = (_UKRAINIAN * 4).encode("koi8-u")
+    message = refusal_message(data)
+    assert 'add "koi8-u" to decode.fallback_encodings' in message
+    decoded = run(data, DecodeConfig(("cp1252", "cp1251", "koi8-r", "koi8-u")))
+    assert (decoded.encoding, decoded.text) == ("koi8-u", _UKRAINIAN * 4)
+    russian = "Программа изменяет сведения о пользователе: полное имя и телефон.\n" * 4
+    decoded = run(russian.encode("koi8-r"), DecodeConfig(("cp1252", "koi8-r", "koi8-u")))
+    assert (decoded.encoding, decoded.text) == ("koi8-r", russian)  # alike: the first
+
+
 #: Latin-script texts whose every byte pair an East Asian code page reads (an accented letter
 #: before a letter, or cp1252's ’ before one): read in it, a CJK character sits inside or
 #: at the end of their ASCII letters (``Gr鲞e``, ``it痴``).
