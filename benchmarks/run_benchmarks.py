@@ -82,6 +82,11 @@ from corpuskit.problems import one_line
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]
 #: The documents a build keeps, listed in the work folder (:func:`list_documents`).
@@ -264,9 +269,11 @@ def probe_file_creation(folder: Path) -> tuple[float, float]:
 
 
 #: corpus.toml's top-level ``version`` key: a basic or a literal TOML string, spaces or
-#: none around ``=`` (a folder's own corpus.toml may write ``version='2.3.4'``).
-_VERSION_LINE = re.compile(r"""^([ \t]*version[ \t]*=[ \t]*)(["'])([^"'\n]*)\2""",
-                           re.MULTILINE)
+#: none around ``=``, the key bare or quoted (a folder's own corpus.toml may write
+#: ``version='2.3.4'`` or ``"version" = "2.3.4"``).
+_VERSION_LINE = re.compile(
+    r"""^([ \t]*(?:version|"version"|'version')[ \t]*=[ \t]*)(["'])([^"'\n]*)\2""",
+    re.MULTILINE)
 #: A table's header, which ends the top-level keys.
 _TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
@@ -310,22 +317,35 @@ def new_file_bytes(release: Path) -> int:
     return total
 
 
-def bump_patch(config: Path) -> None:
-    """Write corpus.toml's version bumped as ``corpuskit release patch`` bumps it."""
+def bumped_patch(config: Path) -> str:
+    """corpus.toml's text with its version bumped as ``corpuskit release patch`` bumps it;
+    a SystemExit saying why where the kit cannot find or bump it (asked before anything is
+    timed, so that a corpus.toml the kit cannot bump stops it at once, not after a round)."""
     text = config.read_text(encoding="utf-8")
     table = _TABLE_HEADER.search(text)  # the version key is top-level: before any table
     match = _VERSION_LINE.search(text, 0, table.start() if table else len(text))
     if not match:
-        raise SystemExit(f"no version line in {config}")
+        raise SystemExit(f"{config}: no line 'version = \"X.Y.Z\"' before its first table; "
+                         "the kit bumps the version before each incremental build: write it "
+                         "so")
     try:
         version = Version.parse(match.group(3))
     except ValueError as exc:
         raise SystemExit(f"{config}: version: {exc}") from None
     new = f"{match.group(1)}{match.group(2)}{version.bump('patch')}{match.group(2)}"
-    config.write_text(text[: match.start()] + new + text[match.end():], encoding="utf-8")
+    return text[: match.start()] + new + text[match.end():]
 
 
-_OUTPUT_TABLE = re.compile(r"^\[output\][ \t]*(?:#.*)?$", re.MULTILINE)
+def bump_patch(config: Path) -> None:
+    """Write corpus.toml's version bumped as ``corpuskit release patch`` bumps it."""
+    config.write_text(bumped_patch(config), encoding="utf-8")
+
+
+_OUTPUT_TABLE = re.compile(
+    r"""^[ \t]*\[[ \t]*(?:output|"output"|'output')[ \t]*\][ \t]*(?:#.*)?$""", re.MULTILINE)
+#: An ``output`` key written inline (``output = { parquet = false }``): the kit does not
+#: rewrite such a table.
+_INLINE_OUTPUT = re.compile(r"""^[ \t]*(?:output|"output"|'output')[ \t]*=""", re.MULTILINE)
 _TABLE = re.compile(r"^\[", re.MULTILINE)
 _COMPRESSION_LINE = re.compile(r"^compression[ \t]*=.*$", re.MULTILINE)
 
@@ -337,6 +357,11 @@ def set_compression(config: Path, name: str) -> None:
     text = config.read_text(encoding="utf-8")
     line = f'compression = "{name}"'
     table = _OUTPUT_TABLE.search(text)
+    top = _TABLE_HEADER.search(text)
+    if table is None and _INLINE_OUTPUT.search(text, 0, top.start() if top else len(text)):
+        raise SystemExit(f"{config}: its [output] table is written inline (output = {{...}}); "
+                         "the kit sets --compression only in a table written '[output]': "
+                         "write it so, or leave --compression out")
     if table is None:
         text = text.rstrip("\n") + f"\n\n[output]\n{line}\n"
     else:
@@ -345,15 +370,17 @@ def set_compression(config: Path, name: str) -> None:
         found = _COMPRESSION_LINE.search(text, table.end(), end)
         text = (text[:found.start()] + line + text[found.end():] if found
                 else text[:table.end()] + "\n" + line + text[table.end():])
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SystemExit(f"{config}: setting [output] compression would leave it no valid "
+                         f"TOML ({exc}); set it there yourself, or leave --compression "
+                         "out") from None
     config.write_text(text, encoding="utf-8")
 
 
 def _output_settings(config: Path) -> dict[str, Any]:
     """The ``[output]`` table of corpus.toml (empty if none)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     with config.open("rb") as handle:
         output = tomllib.load(handle).get("output", {})
     return output if isinstance(output, dict) else {}
@@ -381,6 +408,14 @@ sources = [{{ title = "{source}" }}]
 """
 
 
+def toml_string_body(path: Path) -> str:
+    """``path`` as the inside of a TOML basic string: characters beyond the Basic
+    Multilingual Plane as they are (JSON's ``\\ud83d\\ude00`` pairs are no TOML), a
+    name's bytes that are not UTF-8 as ``\\xff`` text, controls and DEL escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return json.dumps(text, ensure_ascii=False)[1:-1].replace("\x7f", "\\u007f")
+
+
 def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
                           reasons: list[str] | None = None) -> int:
     """Make a copied folder of texts buildable; how many files were removed (and why,
@@ -398,7 +433,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     own_config = (seeds / "corpus.toml").exists()
     removed = 0
     if not own_config:
-        shown = json.dumps(str(source))[1:-1]
+        shown = toml_string_body(source)
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
         # A folder with a corpus.toml and two or more of a package's files at its top is a
         # package to validate (corpuskit.reader.folder_kind): all but the first go.
@@ -522,7 +557,24 @@ def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
         failures = exc.args[0] if isinstance(exc, shutil.Error) else [exc]
         raise SystemExit(f"{source}: cannot copy it into {seeds}: "
                          + "; ".join(str(failure) for failure in failures[:5])) from None
+    make_writable(seeds)
     return sorted(special)
+
+
+def make_writable(root: Path) -> None:
+    """Let this user change the copy ``root`` (its files and folders, not what its links
+    point to): ``copytree`` keeps each file's mode, and the kit appends to a document and
+    removes the files the build refuses, which a read-only copy (texts from
+    ``/usr/share``, a checkout made read-only) would stop with a PermissionError."""
+    for folder, folders, files in os.walk(root):
+        for name in [*folders, *files]:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode):
+                os.chmod(path, stat.S_IMODE(mode) | stat.S_IRWXU)
+            elif stat.S_ISREG(mode):
+                os.chmod(path, stat.S_IMODE(mode) | stat.S_IRUSR | stat.S_IWUSR)
+    os.chmod(root, stat.S_IMODE(os.lstat(root).st_mode) | stat.S_IRWXU)
 
 
 #: The files removed from a copied folder of texts that the kit names, with why.
@@ -642,6 +694,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("seeds", "work", "json"):
         if getattr(args, name) is not None:
             setattr(args, name, getattr(args, name).resolve())
+    if args.json is not None and not args.json.parent.is_dir():
+        parser.error(f"--json {args.json}: no folder {args.json.parent} to write it in")
+    if args.json is not None and args.json.is_dir():
+        parser.error(f"--json {args.json}: a folder; name the file to write")
     if args.seeds is not None and not args.seeds.is_dir():
         parser.error(f"--seeds {args.seeds}: no such folder")
     if args.seeds is not None and args.work is not None:
@@ -659,6 +715,17 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         parser.error(refused)
     WORK[0] = work
+    try:
+        return _run(args, work, py, corpuskit, frictionless)
+    finally:
+        if not args.keep and not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
+         frictionless: str) -> int:
+    """The kit's run in the work folder ``work`` (made and claimed): the corpus, the
+    rounds, the report; the exit status."""
     seeds = work / "seeds"
     for path in (seeds, *(path for path in work.glob("*") if ROUND_OUTPUT.fullmatch(path.name)),
                  *work.glob("file-create-probe*")):
@@ -683,6 +750,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  ... and {len(reasons) - SHOWN_REASONS} more", file=sys.stderr)
     if args.compression:
         set_compression(seeds / "corpus.toml", args.compression)
+    bumped_patch(seeds / "corpus.toml")  # each round bumps it: stop now if it cannot
     compression = corpus_compression(seeds / "corpus.toml")
     parquet = corpus_parquet(seeds / "corpus.toml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
@@ -806,8 +874,6 @@ def main(argv: list[str] | None = None) -> int:
             "outputs_valid": outputs_valid,
             "kit_peak_rss_mb": round(kit_rss, 1),
         }, indent=2) + "\n", encoding="utf-8")
-    if not args.keep and not args.work:
-        shutil.rmtree(work, ignore_errors=True)
     succeeded = all(m.exit_code == 0 for results in rounds for m in results)
     return 0 if succeeded and outputs_valid else 1
 

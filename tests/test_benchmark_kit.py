@@ -685,3 +685,136 @@ def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
     cold, incremental = (next(work.glob(f"dist*/test-corpus-{v}")) for v in ("1.0.0", "1.0.1"))
     assert (cold / "CHANGELOG.md").read_bytes() == (incremental / "CHANGELOG.md").read_bytes()
     assert (cold / "data/raw/a.txt").read_bytes() != (incremental / "data/raw/a.txt").read_bytes()
+
+
+# -- QA on folders the kit did not make -----------------------------------------------------
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ('name = "c"\n\n[ output ]\nparquet = false\n',
+     'name = "c"\n\n[ output ]\ncompression = "zlib"\nparquet = false\n'),
+    ('name = "c"\n\n["output"]\ncompression = "fast"\n',
+     'name = "c"\n\n["output"]\ncompression = "zlib"\n'),
+], ids=["spaced", "quoted"])
+def test_the_kit_finds_an_output_table_however_written(
+        tmp_path: Path, toml: str, expected: str) -> None:
+    """``[ output ]`` got a second ``[output]`` table appended, and the kit stopped on
+    tomllib's "Cannot declare ('output',) twice" with a traceback (QA)."""
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    config.write_text(toml, encoding="utf-8")
+    kit.set_compression(config, "zlib")
+    assert config.read_text(encoding="utf-8") == expected
+    assert kit.corpus_compression(config) == "zlib"
+
+
+def test_the_kit_says_it_cannot_set_the_compression_of_an_inline_output_table(
+        tmp_path: Path) -> None:
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    text = 'name = "c"\noutput = { parquet = false }\n'
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"written inline \(output = \{\.\.\.\}\)"):
+        kit.set_compression(config, "zlib")
+    assert config.read_text(encoding="utf-8") == text  # left as it was
+
+
+def test_the_kit_bumps_a_quoted_version_key_and_says_at_once_when_it_cannot(
+        tmp_path: Path) -> None:
+    """``"version" = "1.0.0"`` (valid TOML) stopped the kit with "no version line" after
+    a whole round had been timed (QA): the key is found quoted, and a corpus.toml whose
+    version the kit cannot bump stops it before anything is timed."""
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    config.write_text('"version" = "1.0.0"\nname = "x"\n', encoding="utf-8")
+    kit.bump_patch(config)
+    assert config.read_text(encoding="utf-8") == '"version" = "1.0.1"\nname = "x"\n'
+    texts = make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"},
+                       folder="texts")
+    toml = (texts / "corpus.toml").read_text(encoding="utf-8")
+    # valid TOML whose version corpuskit reads ("1.0.0") and the kit's bump cannot
+    (texts / "corpus.toml").write_text(
+        re.sub(r'(?m)^version = "1[.]0[.]0"', r'version = "1.0.\\u0030"', toml), "utf-8")
+    assert '"1.0.\\u0030"' in (texts / "corpus.toml").read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          str(texts), "--work", str(tmp_path / "work"), "--repeat", "1",
+                          "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode != 0
+    assert "corpus.toml: version:" in run.stderr
+    assert "build_cold" not in run.stdout and "Traceback" not in run.stderr
+
+
+def test_the_kit_writes_a_folder_name_beyond_the_basic_plane_as_toml(tmp_path: Path) -> None:
+    """A folder named with an emoji got ``\\ud83d\\ude00`` in the corpus.toml the kit
+    wrote, no TOML, and the kit blamed the folder (QA)."""
+    kit: Any = _kit()
+    for name in ("emoji 😀 corpus", 'quote " and \\ back', "tab\tand\x7fdel"):
+        body = kit.toml_string_body(tmp_path / name)
+        parsed = tomllib_loads(f'x = "{body}"\n')["x"]
+        assert parsed == str(tmp_path / name)
+    raw = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    parsed = tomllib_loads(f'x = "{kit.toml_string_body(raw)}"\n')["x"]
+    assert parsed == str(tmp_path) + "/caf\\xe9"  # the byte named, as text
+
+
+def tomllib_loads(text: str) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(text)
+
+
+def test_the_kit_refuses_a_json_path_it_cannot_write_before_running(tmp_path: Path) -> None:
+    """``--json`` into a folder that does not exist crashed with FileNotFoundError after
+    the whole run, and wrote nothing (QA)."""
+    texts = make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"},
+                       folder="texts")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          str(texts), "--json", str(tmp_path / "no-such-folder" / "x.json")],
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 2
+    assert "no folder" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_kit_removes_its_temporary_work_folder_when_it_stops(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ``--work``, a run the kit stopped (here: a folder it cannot build) left
+    its temporary folder behind, with a copy of the texts (QA)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "corpus.toml").write_text("not = [valid\n", encoding="utf-8")
+    (texts / "a.txt").write_text("Some text.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          str(texts), "--repeat", "1"],
+                         capture_output=True, text=True, check=False, timeout=120,
+                         env={**os.environ, "TMPDIR": str(temp)})
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert list(temp.iterdir()) == []
+
+
+def test_the_kits_copy_of_read_only_texts_is_writable(tmp_path: Path) -> None:
+    """``copytree`` keeps modes: a user's read-only texts (0444 files in a 0555 folder)
+    made a read-only copy, which the kit then changes (QA, for users who are not root)."""
+    kit: Any = _kit()
+    texts = tmp_path / "texts"
+    (texts / "sub").mkdir(parents=True)
+    (texts / "sub" / "a.txt").write_text("A text.\n", encoding="utf-8")
+    (texts / "b.txt").write_text("B text.\n", encoding="utf-8")
+    (texts / "link.txt").symlink_to("b.txt")
+    for path in (texts / "sub" / "a.txt", texts / "b.txt"):
+        path.chmod(0o444)
+    (texts / "sub").chmod(0o555)
+    texts.chmod(0o555)
+    try:
+        kit.copy_foreign_seeds(texts, tmp_path / "copy")
+    finally:
+        texts.chmod(0o755)
+        (texts / "sub").chmod(0o755)
+    copy = tmp_path / "copy"
+    for path in (copy, copy / "sub"):
+        assert path.stat().st_mode & 0o700 == 0o700
+    for path in (copy / "sub" / "a.txt", copy / "b.txt"):
+        assert path.stat().st_mode & 0o600 == 0o600
+    assert (copy / "link.txt").is_symlink()
+    assert (texts / "b.txt").stat().st_mode & 0o777 == 0o444  # the texts left as they were
