@@ -55,6 +55,9 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     stdout its reader closed ends the command (:class:`OutputClosed`)."""
     shown = printable(message)
     stream = sys.stderr if err else sys.stdout
+    if stream is None and not err:  # started with stdout closed (>&-): click writes nothing
+        raise OutputError("cannot write to standard output: there is none (it was closed); "
+                          "run the command with a standard output, or send it to a file")
     encoding = getattr(stream, "encoding", None)  # none: a str stream (io.StringIO) takes all
     if encoding and not shown.isascii() and not _utf8(stream):
         # click writes UTF-8 to a stream it takes for a misconfigured ASCII one: the
@@ -843,6 +846,14 @@ def _run(argv: Sequence[str] | None) -> int:
             "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner"))
         return CorpuskitError.exit_code
     except OSError as error:
+        if error.filename is None and _stdout_failing():
+            # click's own output (--help, --version) met a full disk or an I/O error
+            # behind a redirection: said as any command's output that cannot be written.
+            _drop_stream(sys.stdout)
+            with suppress(CorpuskitError):
+                _report_error(OutputError("cannot write to standard output: "
+                                          f"{error.strerror or error}"))
+            return OutputError.exit_code
         if _working_folder_gone(error):
             # Removed or moved since the shell entered it (an rm -rf and a fresh clone in
             # another terminal): a relative path, or the default seeds, met a traceback
@@ -864,6 +875,16 @@ def _run(argv: Sequence[str] | None) -> int:
                                   "shorter path, or give shorter paths"))
         return OutputError.exit_code
     return 0
+
+
+def _stdout_failing() -> bool:
+    """Whether standard output cannot take what is waiting in its buffer."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
 
 
 def _working_folder_gone(error: OSError) -> bool:

@@ -8,6 +8,7 @@ so a pipe, a file or a CI log gets none of it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,12 +20,19 @@ import click
 Progress = Callable[[int, int], None]
 
 
+def _dumb_terminal() -> bool:
+    """Whether the terminal says it moves no cursor (``TERM=dumb``: Emacs's shell, some CI
+    runners' pseudo-terminals), where a bar redrawn with carriage returns and cursor codes
+    is a stream of garbage (QA)."""
+    return os.environ.get("TERM") == "dumb"
+
+
 @contextmanager
 def terminal_progress(label: str) -> Iterator[Progress | None]:
     """A :data:`Progress` drawing a bar labelled ``label`` on standard error if it is a
     terminal, else None (nothing is drawn, nothing costs)."""
     stream = sys.stderr
-    if not (hasattr(stream, "isatty") and stream.isatty()):
+    if not (hasattr(stream, "isatty") and stream.isatty()) or _dumb_terminal():
         yield None
         return
     bar: Any = None

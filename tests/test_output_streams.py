@@ -126,6 +126,34 @@ def test_click_s_own_output_to_a_closed_pipe_keeps_its_status(
     assert done.returncode == status, args
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to fill")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["build", "--help"],
+                                  ["validate", "-h"]])
+def test_click_s_own_output_to_a_full_disk_is_said_not_a_traceback(args: list[str]) -> None:
+    """``corpuskit --version >/dev/full`` ended in a traceback and 120 (QA): said as any
+    command's output that cannot be written, with 1."""
+    with open("/dev/full", "wb") as full:
+        done = _corpuskit(*args, stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.decode() == ("corpuskit: error: cannot write to standard output: "
+                                    "No space left on device\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "--json", "{release}"], ["info", "--json", "{release}"],
+    ["diff", "--json", "{release}", "{release}"]])
+def test_machine_output_with_stdout_closed_is_an_error_not_silence(
+        args: list[str], two_releases: tuple[Path, Path]) -> None:
+    """``validate --json dist >&-`` exited 0 with its JSON lost and nothing said (QA),
+    where ``export --out - >&-`` says it cannot write."""
+    release = str(two_releases[0])
+    done = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m",
+                           "corpuskit", *(arg.format(release=release) for arg in args)],
+                          stderr=subprocess.PIPE, check=False)
+    assert done.returncode == 1, done.stderr
+    assert b"cannot write to standard output: there is none (it was closed)" in done.stderr
+
+
 def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
         tmp_path: Path) -> None:
     """The text summary showed a seeds folder named b"s\\xff" as s\\udcff (Python's
@@ -212,8 +240,12 @@ def test_a_build_draws_progress_on_a_terminal_only(tmp_path: Path,
         assert progress is None
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setenv("TERM", "xterm-256color")
     with terminal_progress("building") as progress:
         assert progress is not None
         progress(600, 1200)
         progress(1200, 1200)
     assert "building" in terminal.getvalue() and "1200/1200" in terminal.getvalue()
+    monkeypatch.setenv("TERM", "dumb")  # a terminal that moves no cursor (QA)
+    with terminal_progress("building") as progress:
+        assert progress is None
