@@ -622,6 +622,12 @@ def _judged_char_by_char(word: str) -> bool:
         script,
     )
 
+    stops = [i for i, c in enumerate(word)
+             if _east_asian_punctuation(c) and unicodedata.category(c)[0] == "P"]
+    if stops:  # judged in the parts Chinese and Japanese punctuation leaves
+        bounds = [-1, *stops, len(word)]
+        return any(_judged_char_by_char(word[a + 1:b]) for a, b in pairwise(bounds)
+                   if not word[a + 1:b].isascii())
     scripts = {script(c) for c in word if c.isalpha()} - {""}
     if len(scripts) > 1 and not (scripts == {"CJK", "LATIN"} and east_asian_with_ascii(word)):
         return True

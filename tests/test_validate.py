@@ -509,7 +509,7 @@ def test_an_entry_listed_last_in_a_raw_folder_fails_the_full_check(
     if kind == "link":
         (place / "zzz").symlink_to(target / "bagit.txt")
     elif kind == "dangling-link":
-        (place / "zzz").symlink_to("/nonexistent")
+        (place / "zzz").symlink_to(tmp_path / "no-such-file")
     elif kind == "pipe":
         os.mkfifo(place / "zzz")
     else:
