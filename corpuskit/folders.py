@@ -56,10 +56,13 @@ class OpenFolder:
         return (self._fd, name) if self._fd >= 0 else None
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._fd = -1
-        self._folder = None
+        # Forgotten before it is closed: a Ctrl-C landing right after the close must not
+        # leave the number here for __exit__ to close again, when it may by then be
+        # another file's, opened meanwhile (a second Ctrl-C once ended a build in EBADF
+        # where shutil.rmtree closed its folder: QA).
+        fd, self._fd, self._folder = self._fd, -1, None
+        if fd >= 0:
+            os.close(fd)
 
     def __enter__(self) -> OpenFolder:
         return self

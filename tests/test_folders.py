@@ -71,6 +71,30 @@ def current_umask() -> int:
     return mask
 
 
+def test_a_folder_is_closed_once_when_an_interrupt_lands_right_after_its_close(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyboardInterrupt raised as the close returns: the with-block's exit must not
+    close the number again (it may be another file's by then)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    closed: list[int] = []
+    real_close = os.close
+
+    def close_then_interrupt(fd: int) -> None:
+        real_close(fd)
+        closed.append(fd)
+        if len(closed) == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), OpenFolder(tmp_path) as opened:
+        first = opened.at("a/x.txt")
+        assert first is not None
+        monkeypatch.setattr(folders.os, "close", close_then_interrupt)
+        opened.at("b/y.txt")  # closes a/, interrupted
+    monkeypatch.undo()
+    assert closed == [first[0]]
+
+
 def test_no_root_has_no_folders() -> None:
     with OpenFolder(None) as folders:
         assert folders.at("data/raw/doc.txt") is None
