@@ -95,39 +95,45 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
     read back as written. ``allow_percent``: '%' passes (see :func:`check_name`).
     """
+    reasons: list[str] = []
     found = _CONTROL_OR_BACKSLASH.search(name)
     if found is not None and found.group() in "\u2028\u2029":
-        return (f"{what} {name!r} holds U+{ord(found.group()):04X} "
-                f"{unicodedata.name(found.group())}, a line break to manifest readers "
-                "(bagit-python's); rename it")
-    if found is not None:
-        return (f"{what} {name!r} holds a line break, backslash or control character, which "
-                "manifests and Windows cannot hold; rename it")
+        reasons.append(f"{what} {name!r} holds U+{ord(found.group()):04X} "
+                       f"{unicodedata.name(found.group())}, a line break to manifest readers "
+                       "(bagit-python's); rename it")
+    elif found is not None:
+        reasons.append(f"{what} {name!r} holds a line break, backslash or control character, "
+                       "which manifests and Windows cannot hold; rename it")
     bidi = BIDI_CONTROL.search(name)
     if bidi is not None:
-        return (f"{what} {name!r} holds U+{ord(bidi.group()):04X} "
-                f"{unicodedata.name(bidi.group())}, an invisible control that displays "
-                "the name in another order than it is spelled; rename it")
+        reasons.append(f"{what} {name!r} holds U+{ord(bidi.group()):04X} "
+                       f"{unicodedata.name(bidi.group())}, an invisible control that displays "
+                       "the name in another order than it is spelled; rename it")
     if "%" in name and not allow_percent:
-        return (f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and which "
-                "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
+        reasons.append(f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and "
+                       "which bagit-python and 'sha256sum -c' then cannot find; rename it "
+                       "without '%'")
     bad = sorted(set(_FORBIDDEN.findall(name)))
     if bad:
         shown = ", ".join(f"'{c}'" for c in bad)
-        return (f"{what} {name!r} holds {shown}, which Windows does not allow in names "
-                f"(< > : \" | ? * \\); rename it")
+        reasons.append(f"{what} {name!r} holds {shown}, which Windows does not allow in names "
+                       f"(< > : \" | ? * \\); rename it")
     if name.endswith((".", " ")):
-        return (f"{what} {name!r} ends with a dot or a space, which Windows drops from "
-                "names; rename it")
-    if name[-1:].isspace():
+        reasons.append(f"{what} {name!r} ends with a dot or a space, which Windows drops from "
+                       "names; rename it")
+    elif name[-1:].isspace():
         last = name[-1]
-        return (f"{what} {name!r} ends with U+{ord(last):04X} "
-                f"{unicodedata.name(last, 'WHITESPACE')}, whitespace that bagit-python strips "
-                "from the end of a manifest line, so it looks for another file; rename it")
+        reasons.append(f"{what} {name!r} ends with U+{ord(last):04X} "
+                       f"{unicodedata.name(last, 'WHITESPACE')}, whitespace that bagit-python "
+                       "strips from the end of a manifest line, so it looks for another file; "
+                       "rename it")
     if name.split(".", 1)[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES:
-        return (f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, "
-                "LPT0-9, with any extension), which no file there can have; rename it")
-    return None
+        reasons.append(f"{what} {name!r} is a device name on Windows (CON, PRN, AUX, NUL, "
+                       "COM0-9, LPT0-9, with any extension), which no file there can have; "
+                       "rename it")
+    # Every rule it breaks, in one message (QA: 'a:b%c.txt' was told of its '%' only, and
+    # of its ':' by the next run, once renamed).
+    return "; and ".join(reasons) if reasons else None
 
 
 #: Paths that pass every rule of :func:`check_component` on sight: ASCII letters, digits,

@@ -1102,3 +1102,17 @@ def test_a_name_misread_in_a_legacy_locale_is_named_as_its_bytes_spell_in_utf8(
     assert names.name_shown("caf\u00e9.txt") == "caf\\xe9.txt"  # Latin-1 bytes: no UTF-8
     assert names.name_shown("plain.txt") == "plain.txt"
     assert names.name_shown("\u0416.txt") == "\u0416.txt"  # no name read as Latin-1
+
+
+def test_a_name_breaking_several_rules_is_told_of_each_at_once() -> None:
+    """'a:b%c.txt' was told of its '%' only, and of its ':' by the next run, once renamed
+    (QA): every rule a name breaks is in its one problem."""
+    from corpuskit.names import check_component
+
+    said = check_component("a:b%c .txt.", "the file name")
+    assert said is not None
+    assert "holds '%'" in said and "holds ':'" in said and "ends with a dot" in said
+    assert said.count("; and ") == 2
+    assert check_component("a%b.txt", "the file name") == (
+        "the file name 'a%b.txt' holds '%', which BagIt manifests write as '%25' and which "
+        "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
