@@ -435,15 +435,17 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     if not own_config:
         shown = toml_string_body(source)
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
-        # A folder with a corpus.toml and two or more of a package's files at its top is a
-        # package to validate (corpuskit.reader.folder_kind): all but the first go.
-        markers = [name for name in PACKAGE_MARKERS
-                   if "/" not in name and (seeds / name).is_file()]
-        for name in markers[1:]:
-            (seeds / name).unlink()
-            reasons.append(f"{name}: a file of a package at the top of the folder, beside "
-                           f"{markers[0]}: validate would take the copy for a package")
-        removed = len(markers[1:])
+    # A folder with a corpus.toml and two or more of a package's files at its top is a
+    # package to validate (corpuskit.reader.folder_kind): all but the first go, whether the
+    # kit wrote the corpus.toml or the folder has its own (QA: a folder of its own builds,
+    # and the kit told it to remove its corpus.toml).
+    markers = [name for name in PACKAGE_MARKERS
+               if "/" not in name and (seeds / name).is_file()]
+    for name in markers[1:]:
+        (seeds / name).unlink()
+        reasons.append(f"{name}: a file of a package at the top of the folder, beside "
+                       f"{markers[0]}: validate would take the copy for a package")
+    removed = len(markers[1:])
     for _ in range(MAX_PREPARE_ROUNDS):
         refused, blocking = _refused_files(seeds, corpuskit,
                                            changelog_removable=not own_config)

@@ -490,6 +490,13 @@ def test_the_kit_prepares_a_folder_of_texts_holding_a_packages_files(
     assert sorted(p.name for p in texts.iterdir()) == ["a.txt", "corpus.toml",
                                                         "datapackage.json"]
     assert reasons[0].startswith("bagit.txt: a file of a package at the top of the folder")
+    # a folder with a corpus.toml of its own, which builds: so does its copy (QA: the kit
+    # told it to remove its corpus.toml)
+    own = make_seeds(tmp_path / "own", {"a.txt": "Alpha\n\nThe first document, in English.\n"})
+    (own / "datapackage.json").write_text('{"name": "x", "resources": []}\n', "utf-8")
+    (own / "bagit.txt").write_text("BagIt-Version: 0.97\n", "utf-8")
+    assert kit.prepare_foreign_seeds(own, own, [sys.executable, "-m", "corpuskit"]) == 1
+    assert sorted(p.name for p in own.iterdir()) == ["a.txt", "corpus.toml", "datapackage.json"]
 
 
 def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
