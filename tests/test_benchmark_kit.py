@@ -611,8 +611,14 @@ def test_the_kit_reads_mount_points_with_escaped_names(monkeypatch: pytest.Monke
      '[output]  # the zip\ncompression = "zlib"\n\n[extract]\ncompression = 1\n'),
     ('[extract]\ncompression = 1\n\n[output]\nparquet = false\n',
      '[extract]\ncompression = 1\n\n[output]\ncompression = "zlib"\nparquet = false\n'),
+    # QA: '[ output ]' got a second [output] table appended, and the kit stopped on
+    # tomllib's "Cannot declare ('output',) twice" with a traceback
+    ('name = "c"\n\n[ output ]\nparquet = false\n',
+     'name = "c"\n\n[ output ]\ncompression = "zlib"\nparquet = false\n'),
+    ('name = "c"\n\n["output"]\ncompression = "fast"\n',
+     'name = "c"\n\n["output"]\ncompression = "zlib"\n'),
 ], ids=["no output table", "a table without it", "replaced, not another table's",
-        "added after another table's"])
+        "added after another table's", "spaced", "quoted"])
 def test_the_kit_sets_the_compression_of_the_corpus_it_builds(
         tmp_path: Path, toml: str, expected: str) -> None:
     kit: Any = _kit()
@@ -695,24 +701,6 @@ def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
 
 
 # -- QA on folders the kit did not make -----------------------------------------------------
-
-@pytest.mark.parametrize(("toml", "expected"), [
-    ('name = "c"\n\n[ output ]\nparquet = false\n',
-     'name = "c"\n\n[ output ]\ncompression = "zlib"\nparquet = false\n'),
-    ('name = "c"\n\n["output"]\ncompression = "fast"\n',
-     'name = "c"\n\n["output"]\ncompression = "zlib"\n'),
-], ids=["spaced", "quoted"])
-def test_the_kit_finds_an_output_table_however_written(
-        tmp_path: Path, toml: str, expected: str) -> None:
-    """``[ output ]`` got a second ``[output]`` table appended, and the kit stopped on
-    tomllib's "Cannot declare ('output',) twice" with a traceback (QA)."""
-    kit: Any = _kit()
-    config = tmp_path / "corpus.toml"
-    config.write_text(toml, encoding="utf-8")
-    kit.set_compression(config, "zlib")
-    assert config.read_text(encoding="utf-8") == expected
-    assert kit.corpus_compression(config) == "zlib"
-
 
 def test_the_kit_says_it_cannot_set_the_compression_of_an_inline_output_table(
         tmp_path: Path) -> None:
