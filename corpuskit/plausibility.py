@@ -191,7 +191,7 @@ def judge_word(word: str) -> bool:
     """:func:`implausible_word`, judged afresh (each distinct character looked at once
     where it can be: a word of Chinese or Japanese is a whole paragraph)."""
     chars = set(word)
-    if any(_east_asian_punctuation(c) and unicodedata.category(c)[0] == "P" for c in chars):
+    if _EAST_ASIAN_STOPS.search(word):
         # Chinese and Japanese end their words with these (、。「」（）): a word is judged
         # in the parts they leave (QA: ``は、main,`` and ``A-Z)、数字`` in Japanese read as
         # Shift_JIS were two odd words, and the same bytes read as gb18030 won on fewer).
