@@ -113,7 +113,7 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
         reasons.append(f"{what} {name!r} holds '%', which BagIt manifests write as '%25' and "
                        "which bagit-python and 'sha256sum -c' then cannot find; rename it "
                        "without '%'")
-    bad = sorted(set(_FORBIDDEN.findall(name)))
+    bad = sorted(set(_FORBIDDEN.findall(name)) - {"\\"})  # a backslash is said above
     if bad:
         shown = ", ".join(f"'{c}'" for c in bad)
         reasons.append(f"{what} {name!r} holds {shown}, which Windows does not allow in names "

@@ -1113,6 +1113,9 @@ def test_a_name_breaking_several_rules_is_told_of_each_at_once() -> None:
     assert said is not None
     assert "holds '%'" in said and "holds ':'" in said and "ends with a dot" in said
     assert said.count("; and ") == 2
+    backslash = check_component("a\\b:c.txt", "the file name")  # said once, not twice
+    assert backslash is not None and backslash.count("\\'") == 0
+    assert backslash.count("; and ") == 1 and "holds ':'" in backslash
     assert check_component("a%b.txt", "the file name") == (
         "the file name 'a%b.txt' holds '%', which BagIt manifests write as '%25' and which "
         "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
