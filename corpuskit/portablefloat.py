@@ -25,6 +25,7 @@ import math
 import threading
 from dataclasses import dataclass
 from decimal import Context, Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -49,6 +50,8 @@ LOG_GRID = 2.0**-24
 #: be exact in float64 (53 bits).
 EXACT_WEIGHT_BITS = 53 - 29
 _CONTEXT = Context(prec=40)
+#: Counts whose logarithms are kept in a table (the rest are worked out one by one).
+TABLED_COUNTS = 1 << 12
 #: Values of a table looked at together by :func:`table_bounds` (4 MB of float32).
 _SLICE = 1 << 20
 
@@ -70,11 +73,29 @@ def exp(values: Any) -> Any:
 
 def log1p_counts(counts: Any) -> Any:
     """``log(1 + n)`` of each count ``n`` (non-negative integers), as float64 multiples
-    of :data:`LOG_GRID`."""
+    of :data:`LOG_GRID`: from a table for counts below :data:`TABLED_COUNTS`, each larger
+    one worked out on its own (a text of a million digits counts one feature a million
+    times: a table grown to it took seconds of ``decimal``)."""
     counts = np.asarray(counts, dtype=np.intp)
-    if len(counts) and int(counts.max()) >= len(_LOG1P):
-        _grow(int(counts.max()) + 1)
-    return _LOG1P.take(counts)
+    if not len(counts):
+        return np.zeros(0)
+    top = int(counts.max())
+    if top >= len(_LOG1P) and len(_LOG1P) < TABLED_COUNTS:
+        _grow(min(top + 1, TABLED_COUNTS))
+    table = _LOG1P
+    if top < len(table):
+        return table.take(counts)
+    logs = table.take(np.minimum(counts, len(table) - 1))
+    for index in np.flatnonzero(counts >= len(table)).tolist():
+        logs[index] = _log1p_on_grid(int(counts[index]))
+    return logs
+
+
+@lru_cache(maxsize=1 << 12)
+def _log1p_on_grid(count: int) -> float:
+    """``log(1 + count)`` rounded to the nearest multiple of :data:`LOG_GRID`."""
+    scaled = (Decimal(count + 1).ln(_CONTEXT) * Decimal(1 / LOG_GRID)).to_integral_value()
+    return float(scaled) * LOG_GRID
 
 
 def _grow(size: int) -> None:
@@ -83,10 +104,8 @@ def _grow(size: int) -> None:
         table = _LOG1P
         if size <= len(table):
             return
-        size = max(size, 2 * len(table), 256)
-        scale = Decimal(1 / LOG_GRID)
-        more = [float((Decimal(n + 1).ln(_CONTEXT) * scale).to_integral_value()) * LOG_GRID
-                for n in range(len(table), size)]
+        size = min(max(size, 2 * len(table), 256), TABLED_COUNTS)
+        more = [_log1p_on_grid(n) for n in range(len(table), size)]
         _LOG1P = np.concatenate([table, np.array(more, dtype=np.float64)])
 
 

@@ -149,6 +149,24 @@ def test_log1p_of_counts_is_on_its_grid_and_nearest() -> None:
     assert portablefloat.log1p_counts(np.array([100_000, 3])).tolist() == [logs[-1], logs[3]]
 
 
+def test_a_count_of_millions_is_worked_out_alone_not_by_growing_the_table() -> None:
+    """A text of a million digits counts one feature a million times: the table of
+    logarithms grew to it, a second of ``decimal`` for each 100,000 counts."""
+    import time
+
+    start = time.process_time()
+    logs = portablefloat.log1p_counts(np.array([2, 10**6, 10**9 + 7, 10**6]))
+    assert time.process_time() - start < 0.5
+    assert len(portablefloat._LOG1P) <= portablefloat.TABLED_COUNTS
+    for count, value in zip((2, 10**6, 10**9 + 7, 10**6), logs.tolist(), strict=True):
+        assert value / LOG_GRID == int(value / LOG_GRID)
+        assert abs(value - math.log1p(count)) <= LOG_GRID / 2 + 1e-12
+    # the same value from the table and alone, at the table's edge
+    edge = portablefloat.TABLED_COUNTS - 1
+    assert portablefloat.log1p_counts(np.array([edge])).tolist() == [
+        portablefloat._log1p_on_grid(edge)]
+
+
 # -- weighted sums of rows ---------------------------------------------------------------
 
 def _float16_rows(rng: np.random.Generator, count: int, columns: int = 7) -> np.ndarray:
