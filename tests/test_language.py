@@ -632,3 +632,14 @@ def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
     records = (result.release / "data" / "documents.jsonl").read_bytes()
     assert all(f'"language":"{code}"'.encode() in records for code in ("de", "en", "fr"))
+
+
+def test_a_text_of_many_features_is_scored_a_slice_of_rows_at_a_time_to_the_same_bits(
+        fast: Any, plain: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long sample's rows were taken all at once (100,000 features: 170 MB); in slices,
+    each slice's sum is exact, so their exactly rounded total is the same bits."""
+    texts = [text for text in deterministic_texts(200, seed="slices") if len(text) > 300]
+    expected = [(plain.classify(text), plain.rank(text)) for text in texts]
+    monkeypatch.setattr(fastlangid, "ROWS_AT_ONCE", 7)
+    assert [(fast.classify(text), fast.rank(text)) for text in texts] == expected
+    assert fast.classify_many(texts) == [found for found, _ in expected]
