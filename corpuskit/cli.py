@@ -290,7 +290,12 @@ class InputPath(click.Path):
             os.stat(value)
         except PermissionError:  # a folder above it cannot be entered: the command says so
             return self.coerce_path_result(value)
-        except (OSError, TypeError, ValueError):  # missing, or no path: click's own message
+        except OSError as error:
+            if error.errno == errno.ELOOP:  # click said "does not exist" (QA)
+                self.fail(f"{printable(os.fsdecode(value))}: a symbolic link that leads back "
+                          "to itself (a loop of links), which names no file; give the path "
+                          "of the file or folder it was meant for", param, ctx)
+        except (TypeError, ValueError):  # no path: click's own message
             pass
         return super().convert(value, param, ctx)
 

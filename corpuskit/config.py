@@ -670,9 +670,10 @@ def load_config(seeds: Path) -> CorpusConfig:
         unpack = ("" if other is None or other.unpack is None else
                   f" ({other.what}: unpack it with '{other.unpack} {shell_word(str(seeds))}' "
                   "first)")
+        kind = "a file" if os.path.isfile(seeds) else "a special file (a pipe, socket or device)"
         raise InputError(
             [Problem(".", "config-error",
-                     f"a file, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
+                     f"{kind}, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
                      f"and the texts{unpack}")],
             f"{seeds} is not a seeds folder",
         )

@@ -1324,6 +1324,26 @@ def test_a_seeds_path_that_is_a_file_is_named(tmp_path: Path,
     assert err.splitlines()[-1] == f"corpuskit: {seeds / 'good.txt'} is not a seeds folder"
 
 
+def test_a_seeds_path_that_is_a_pipe_or_a_loop_of_links_is_named_for_what_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pipe was called "a file", and a link to itself a path that "does not exist" (QA)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    code, err = run_build(pipe, tmp_path / "out", capsys)
+    assert code == 1
+    assert error_lines(err) == [f"error: {pipe}: a special file (a pipe, socket or device), "
+                                "not a seeds folder; pass the folder that holds corpus.toml "
+                                "and the texts [config-error]"]
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    for command in (["build", str(loop), "--out", str(tmp_path / "out")],
+                    ["validate", str(loop)]):
+        assert main(command) == 2
+        assert "a symbolic link that leads back to itself (a loop of links)" \
+            in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("command", ["build", "check", "validate"])
 @pytest.mark.parametrize("jobs", ["99999999999999999999", "1025", "0", "two"])
 def test_jobs_out_of_range_is_a_usage_error(command: str, jobs: str, tmp_path: Path,
