@@ -439,11 +439,10 @@ def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
         total = portablefloat.weighted_rows(
             logs, table.take(keys, axis=0).astype(np.float64), bounds)
     else:  # a text of very many features (a long sample): its rows a slice at a time
-        slices = [portablefloat.weighted_rows(
+        total = portablefloat.exactly_added([portablefloat.weighted_rows(
             logs[start:start + ROWS_AT_ONCE],
             table.take(keys[start:start + ROWS_AT_ONCE], axis=0).astype(np.float64),
-            bounds).tolist() for start in range(0, len(keys), ROWS_AT_ONCE)]
-        total = np.array([math.fsum(column) for column in zip(*slices, strict=True)])
+            bounds) for start in range(0, len(keys), ROWS_AT_ONCE)])
     return np.add(total, np.asarray(priors, dtype=np.float64))
 
 

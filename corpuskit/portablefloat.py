@@ -161,8 +161,7 @@ def weighted_rows(weights: Any, rows: Any, bounds: TableBounds) -> Any:
     all of them added by ``math.fsum``."""
     weights = np.asarray(weights, dtype=np.float64)
     if bounds.bits > EXACT_WEIGHT_BITS:
-        products = rows * weights[:, None]
-        return np.array([math.fsum(column) for column in products.T.tolist()])
+        return exactly_added(list(rows * weights[:, None]))
     limit = math.ldexp(LOG_GRID * bounds.grid, 52) / max(bounds.largest, bounds.grid)
     if float(weights.sum()) < limit / 2:  # the common case: one piece (half: margin
         return weights @ rows  # for the rounding of this sum itself)
@@ -174,9 +173,15 @@ def weighted_rows(weights: Any, rows: Any, bounds: TableBounds) -> Any:
             running = 0.0
         running += weight
     cuts.append(len(weights))
-    pieces = [(weights[start:stop] @ rows[start:stop]).tolist()
-              for start, stop in pairwise(cuts)]
-    return np.array([math.fsum(column) for column in zip(*pieces, strict=True)])
+    return exactly_added([weights[start:stop] @ rows[start:stop]
+                          for start, stop in pairwise(cuts)])
+
+
+def exactly_added(pieces: list[Any]) -> Any:
+    """The sum of same-length float64 vectors ``pieces``, column by column, exactly
+    rounded (``math.fsum``: the same whatever the order)."""
+    return np.array([math.fsum(column)
+                     for column in zip(*(piece.tolist() for piece in pieces), strict=True)])
 
 
 def row_sums(table: Any) -> Any:

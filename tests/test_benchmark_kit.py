@@ -745,17 +745,11 @@ def test_the_kit_writes_a_folder_name_beyond_the_basic_plane_as_toml(tmp_path: P
     kit: Any = _kit()
     for name in ("emoji 😀 corpus", 'quote " and \\ back', "tab\tand\x7fdel"):
         body = kit.toml_string_body(tmp_path / name)
-        parsed = tomllib_loads(f'x = "{body}"\n')["x"]
+        parsed = kit.tomllib.loads(f'x = "{body}"\n')["x"]
         assert parsed == str(tmp_path / name)
     raw = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
-    parsed = tomllib_loads(f'x = "{kit.toml_string_body(raw)}"\n')["x"]
+    parsed = kit.tomllib.loads(f'x = "{kit.toml_string_body(raw)}"\n')["x"]
     assert parsed == str(tmp_path) + "/caf\\xe9"  # the byte named, as text
-
-
-def tomllib_loads(text: str) -> dict[str, Any]:
-    import tomllib
-
-    return tomllib.loads(text)
 
 
 def test_the_kit_refuses_a_json_path_it_cannot_write_before_running(tmp_path: Path) -> None:
