@@ -169,13 +169,33 @@ def _damaged_utf8(data: bytes, legacy: Reading | None) -> str | None:
     # The places that are not UTF-8 (a character cut short is one, of two or three bytes,
     # and so is the form of one that encodes none, whose every byte "replace" replaces).
     read = data.decode("utf-8", "replace")
+    forms = _ILL_FORMED.findall(data)
     places = read.count("\ufffd") - data.count(b"\xef\xbf\xbd") \
-        - sum(len(form) - 1 for form in _ILL_FORMED.findall(data))
-    if not bad or utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1):
+        - sum(len(form) - 1 for form in forms)
+    # Every byte that is not UTF-8 in the form UTF-8 would give a surrogate: bytes a code
+    # page holds only as a letter and two symbols after it (cp1252's "í\xa0»"), which a
+    # text of that code page has beside its other letters beyond ASCII, never alone.
+    halves = [form for form in forms if form[0] == 0xED]
+    surrogates = bool(halves) and bad == 3 * len(halves)
+    if not bad or (not surrogates and utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1)):
         return None
-    if legacy is not None and assess(legacy.text).implausibility \
-            <= assess(read.replace("\ufffd", " ")).implausibility:
-        return None
+    if legacy is not None:
+        legacy_odd = assess(legacy.text).implausibility
+        utf8_odd = assess(read.replace("\ufffd", " ")).implausibility
+        if legacy_odd < utf8_odd or (legacy_odd == utf8_odd and not surrogates):
+            return None
+    if surrogates:
+        what = ("the form UTF-8 would give half of a UTF-16 surrogate pair"
+                 if len(halves) == 1 else
+                 f"{len(halves)} forms UTF-8 would give halves of UTF-16 surrogate pairs")
+        elsewhere = (f"; if it is text in {legacy.encoding}, where the first reads "
+                     f"{halves[0].decode(legacy.encoding)!r}, convert it to UTF-8"
+                     if legacy is not None and not _SURROGATE_PAIR.search(data) else "")
+        return (f"though the rest of it is UTF-8: the bytes that are not are {what}, "
+                "which UTF-8 never holds (CESU-8 and Java's modified UTF-8 write a "
+                "character past U+FFFF, such as an emoji, as two such halves); save it as "
+                "UTF-8 again with a tool that writes each such character as one piece of "
+                f"four bytes{elsewhere}")
     those = "that byte" if bad == 1 else "those bytes"
     return (f"though the rest of it is UTF-8 ({counted(utf8, 'character')} beyond ASCII "
             f"read as UTF-8, against {counted(bad, 'byte')} that "
@@ -229,6 +249,10 @@ _CUT_CHARACTER = re.compile(rb"[\xc2-\xdf](?![\x80-\xbf])|[\xe0-\xef](?![\x80-\x
 _ILL_FORMED = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]"
                          rb"|\xed[\xa0-\xbf][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}"
                          rb"|\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")
+
+#: UTF-8's forms of a UTF-16 surrogate pair, a high half then a low one: CESU-8's form of
+#: one character past U+FFFF, never six bytes of a code page's text.
+_SURROGATE_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\xbf]")
 
 #: A UTF-8 character begun by the last bytes of a file and cut short by its end.
 _CUT_AT_END = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2})\Z")

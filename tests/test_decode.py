@@ -727,10 +727,10 @@ _FRENCH_LINE = "Le café est très bon à Noël, déjà vu. ".encode()
     # QA: cp1254 was suggested for Turkish with its ı (C4 B1) cut to C4, and garbled it.
     ("Dün markete gittik ve taze ekmek, peynir ve süt aldık. Çocuklar bahçede oynuyordu.\n"
      .encode().replace("ı".encode(), b"\xc4", 1), b"\xc4", 1),
-    # QA: the forms of UTF-8 characters that encode none (a surrogate, overlong forms, past
-    # U+10FFFF) were read in cp1252 as stray bytes ("í\xa0€", "Á¿") and built.
+    # QA: the forms of UTF-8 characters that encode none (overlong forms, past U+10FFFF;
+    # a surrogate: below) were read in cp1252 as stray bytes ("Á¿", "í\xa0€") and built.
     *((_FRENCH_LINE + form + b" fin.\n", form[:1], 1)
-      for form in (b"\xed\xa0\x80", b"\xed\xb2\x80", b"\xc1\xbf", b"\xc0\x80",
+      for form in (b"\xc1\xbf", b"\xc0\x80",
                    b"\xe0\x9f\xbf", b"\xf0\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
                    b"\xf5\x80\x80\x80")),
 ])
@@ -749,6 +749,49 @@ def test_a_utf8_file_cut_short_or_with_a_stray_byte_is_refused_as_damaged_utf8(
     with pytest.raises(DocumentProblem) as caught:
         run(data, more)
     assert "though the rest of it is UTF-8" in caught.value.problem.message
+
+
+_SMILE_CESU8 = "\ud83d\ude00".encode("utf-8", "surrogatepass")  # 😀 in CESU-8
+
+
+@pytest.mark.parametrize(("data", "halves", "cp1252"), [
+    # A tweet in ASCII with its emoji in CESU-8 (MySQL's three-byte utf8, Java's modified
+    # UTF-8): read in cp1252 as "í ½í¸€" and built.
+    (b"Great game tonight " + _SMILE_CESU8 + b" see you all next week\n", 2, None),
+    # A lone half (a UTF-16 string cut in the middle of a pair, then encoded): "í\xa0€".
+    (b"A message cut here: \xed\xa0\xbd\nand the rest of the file in ASCII.\n", 1,
+     "í\xa0½"),
+    (b"Un mot, puis \xed\xb8\x80 seul.\n", 1, "í¸€"),
+    # QA: beside UTF-8 characters too ("í\xa0€" in a French text read in cp1252, built).
+    (_FRENCH_LINE + b"\xed\xa0\x80 fin.\n", 1, "í\xa0€"),
+    (_FRENCH_LINE + b"\xed\xb2\x80 fin.\n", 1, "í²€"),
+])
+def test_a_file_whose_only_bytes_beyond_ascii_are_surrogate_forms_is_refused(
+        data: bytes, halves: int, cp1252: str | None) -> None:
+    """UTF-8's form of a surrogate is no text of a code page's: a letter and two symbols
+    (``í``, then one of A0-BF and one of 80-BF in cp1252) that a text of that code page holds
+    beside its other letters beyond ASCII, never alone. A file with no other byte beyond
+    ASCII was read in cp1252 and built (the rule above counts the UTF-8 characters beside
+    the damage, and found none)."""
+    said = _said(data)
+    forms = ("the form UTF-8 would give half of a UTF-16 surrogate pair" if halves == 1
+             else f"{halves} forms UTF-8 would give halves of UTF-16 surrogate pairs")
+    assert f"is b'\\xed'), though the rest of it is UTF-8: the bytes that are not are {forms}" \
+        in said, said
+    assert "CESU-8 and Java's modified UTF-8" in said, said
+    hint = f"if it is text in cp1252, where the first reads {cp1252!r}, convert it to UTF-8"
+    assert said.endswith(hint) if cp1252 else said.endswith("one piece of four bytes"), said
+
+
+@pytest.mark.parametrize("text", [
+    # The same three bytes as a code page's text: beside its other letters beyond ASCII.
+    "Ho dic així\xa0» i res més.\n",
+    "Aquí\xa0» ja està.\n",
+])
+def test_a_code_page_text_holding_a_surrogate_form_among_its_letters_is_read_as_written(
+        text: str) -> None:
+    decoded = run(text.encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
 
 
 @pytest.mark.parametrize(("data", "written", "made", "line"), [
