@@ -1066,13 +1066,50 @@ def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: 
         "owner to make it readable (chmod a+rx), or run corpuskit as its owner " \
         "[unreadable-file]" in failed.stdout, failed.stdout
     shown = release.relative_to(tmp_path)
-    assert f"{shown / 'data'} cannot be read by this user (the other problems may only " \
-        f"follow from what cannot be read): ask its owner to make it readable (chmod -R " \
-        f"a+rX {shown}), or run corpuskit as its owner, then validate it again" \
+    # The one problem: the files listed in data/ are not "absent", nor Payload-Oxum wrong
+    # (QA: each was told absent, twice or three times, and the payload's count off).
+    assert f"{shown}: 1 problem in package (0 documents, 8 files; full checks); " \
+        f"{shown / 'data'} cannot be read by this user: ask its owner to make it readable " \
+        f"(chmod -R a+rX {shown}), or run corpuskit as its owner, then validate it again" \
         in failed.stdout, failed.stdout
-    assert f"{shown} cannot be verified: data cannot be read by this user (the other " \
-        "problems may only follow from what cannot be read); ask its owner to make it " \
-        f"readable (chmod -R a+rX {shown})" in loaded.stdout, loaded.stdout + loaded.stderr
+    assert "absent" not in failed.stdout and "Payload-Oxum" not in failed.stdout, \
+        failed.stdout
+    assert f"{shown} cannot be verified: data cannot be read by this user; ask its owner " \
+        f"to make it readable (chmod -R a+rX {shown})" in loaded.stdout, \
+        loaded.stdout + loaded.stderr
+
+
+@needs_permissions
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("folder", ["data/raw", "data"])
+def test_the_files_of_a_folder_that_cannot_be_listed_are_not_called_absent(
+        tmp_path: Path, folder: str, fast: bool) -> None:
+    """validate of a package whose data/raw/ (or data/) cannot be listed said that folder
+    cannot be read, then called each raw file absent from the manifest and from its record
+    and Payload-Oxum wrong: problems of content, on a package intact but for its
+    permissions, and --fast counted no documents in it (a mismatch with the metadata's
+    count). The one problem is the folder's; a file listed elsewhere is still absent when
+    it is."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    release = next(p for p in out.iterdir() if p.is_dir())
+    (release / "README.md").unlink()  # outside the folder: absent all the same
+    shut = release / folder
+    shut.chmod(0)
+    try:
+        failed = run_cli(["validate", release, "--format", "json", *(["--fast"] * fast)],
+                         preexec_fn=drop_file_permission_override)
+    finally:
+        shut.chmod(0o755)
+    assert failed.code == 1, failed.stderr
+    found = sorted((p["path"], p["code"]) for p in json.loads(failed.stdout)["problems"])
+    assert (folder, "unreadable-file") in found, found
+    missing = [path for path, code in found if code == "missing-file"]
+    assert missing and set(missing) == {"README.md"}, found
+    assert not [entry for entry in found if entry[0].startswith(f"{folder}/")], found
+    assert ("bag-info.txt", "size-mismatch") not in found, found
+    assert not [entry for entry in found if entry[1] == "metadata-mismatch"], found
 
 
 @needs_permissions
@@ -1161,10 +1198,10 @@ def test_validate_says_what_cannot_be_read_not_to_get_the_package_again(
         assert f"{target}: {why}, or run corpuskit as its owner [unreadable-file]" \
             in failed.stdout, failed.stdout
         verdict = failed.stdout.strip().splitlines()[-1]
-        # An unread manifest calls no file unlisted: its problem is the one there is.
-        rest = (" (the other problems may only follow from what cannot be read)"
-                if name == "data" else "")
-        assert f"{target} cannot be read by this user{rest}: make it readable (chmod -R a+rX " \
+        # An unread manifest calls no file unlisted, and the files of a folder that cannot
+        # be listed are not absent: its problem is the one there is.
+        assert f"{release}: 1 problem in package (" in verdict, verdict
+        assert f"{target} cannot be read by this user: make it readable (chmod -R a+rX " \
             f"{release}), or run corpuskit as its owner, then validate it again" in verdict, \
             verdict
         assert "get it again" not in failed.stdout, failed.stdout

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,15 +80,26 @@ def _created(descriptor: dict[str, Any] | None) -> str | None:
     return created if isinstance(created, str) else None
 
 
-def _without_knock_ons(problems: list[Problem], refused: frozenset[str]) -> list[Problem]:
+def _without_knock_ons(problems: list[Problem], refused: frozenset[str],
+                       unlisted: Collection[str] = ()) -> list[Problem]:
     """``problems`` but those that files present but refused (a symbolic link or pipe in
     a folder; an archive's entry whose name is given twice, or of an unsafe kind) cause
     elsewhere: such a file is never read, so it is not "absent", and the payload it is
-    part of cannot be counted. The problem on the file itself says what is wrong."""
-    in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused)
+    part of cannot be counted. The problem on the file itself says what is wrong. So do
+    folders that cannot be listed (``unlisted``; "" for the package's own): the files
+    listed in them are not "absent" either (QA: each file of an unreadable data/raw/ was
+    told absent twice, and Payload-Oxum wrong)."""
+    def in_unlisted(path: str) -> bool:
+        return any(not folder or path == folder or path.startswith(f"{folder}/")
+                   for folder in unlisted)
+
+    in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused) or any(
+        not folder or f"{folder}/".startswith(PAYLOAD_PREFIX)
+        or PAYLOAD_PREFIX.startswith(f"{folder}/") for folder in unlisted)
     kept = ProblemList(
         problem for problem in problems
-        if not (problem.code == "missing-file" and problem.path in refused)
+        if not (problem.code == "missing-file"
+                and (problem.path in refused or in_unlisted(problem.path)))
         and not (in_payload and problem.code == "size-mismatch"
                  and problem.path == BAG_INFO and problem.location == "Payload-Oxum"))
     if isinstance(problems, ProblemList):
@@ -219,6 +230,9 @@ class Checker(PackageReader):
                                                      unread + spelled(rel)))
             else:
                 documents = None
+        elif any(not folder or f"{folder}/".startswith(RAW_PREFIX)
+                 or RAW_PREFIX.startswith(f"{folder}/") for folder in self.view.unlisted):
+            documents = None  # fast, and the raw files cannot all be listed: not counted
         else:  # fast: a document for each raw file, those refused too (present, unread)
             documents = sum(1 for rel in (*files, *self.view.refused)
                             if rel.startswith(RAW_PREFIX))
@@ -236,8 +250,9 @@ class Checker(PackageReader):
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
-        if self.view.refused:
-            self.problems = _without_knock_ons(self.problems, self.view.refused)
+        if self.view.refused or self.view.unlisted:
+            self.problems = _without_knock_ons(self.problems, self.view.refused,
+                                               self.view.unlisted)
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None

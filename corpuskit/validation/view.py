@@ -68,6 +68,9 @@ class PackageView:
     #: named twice or of an unsafe kind): their own problems say why, so they are not
     #: "absent" too.
     refused: frozenset[str] = frozenset()
+    #: Folders that could not be listed ("" for the package's own): their own problems
+    #: say why, so the files the package lists in them are not "absent" too.
+    unlisted: set[str] = field(default_factory=set)
 
 
 def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = False
@@ -92,6 +95,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
     collide = [False]  # two entries of a folder share a collision key
     refused: set[str] = set()  # links and special files: present, never read
+    unlisted: set[str] = set()  # folders that cannot be listed
 
     def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
         """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
@@ -128,6 +132,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}{advice}"))
+            unlisted.add(rel)
             return
         entries = count_regular(rel, listed) if count_only else listed
         if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
@@ -187,7 +192,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
 
     view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
                        root=base, streamed=stream_raw, may_collide=collide[0],
-                       refused=frozenset(refused))
+                       refused=frozenset(refused), unlisted=unlisted)
 
     def walk_raw() -> Iterator[list[Problem]]:
         """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
