@@ -21,6 +21,8 @@ Example::
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -102,6 +104,17 @@ def arrow_schema() -> pyarrow.Schema:
         [pa.field(name, types[kind], nullable=nullable) for name, kind, nullable in _COLUMNS],
         metadata={b"corpuskit.schema": b"https://corpuskit.dev/schemas/document.schema.json"},
     )
+
+
+@functools.lru_cache(maxsize=1)
+def parquet_schema() -> Any:
+    """The Parquet schema (``pyarrow.parquet.ParquetSchema``) of the files corpuskit writes:
+    that of an empty file written with its writer's options, as readers other than pyarrow
+    see the columns (logical types, repetition)."""
+    pa = _pyarrow()
+    out = io.BytesIO()
+    _parquet_writer(pa, arrow_schema(), out).close()
+    return pa.parquet.ParquetFile(io.BytesIO(out.getvalue())).schema
 
 
 class _Sink:

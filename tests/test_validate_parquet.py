@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import io
 import json
 import random
 import shutil
@@ -230,6 +231,141 @@ def test_a_forged_parquet_file_is_reported(tmp_path: Path, name: str, form: str)
                    for c, where, message in found), (fragment, render_text(report))
     assert len(found) == len(expected), render_text(report)
     REPORT_SCHEMA.validate(report.as_dict())
+
+
+def _written(**options: Any) -> Forgery:
+    """The same rows, written with other writer ``options``."""
+    def forge(table: Any) -> bytes:
+        out = io.BytesIO()
+        pq.write_table(table, out, **options)
+        return out.getvalue()
+    return forge
+
+
+def _metadata(change: Callable[[dict[bytes, bytes]], None]) -> Forgery:
+    def forge(table: Any) -> Any:
+        metadata = dict(table.schema.metadata)
+        change(metadata)
+        return table.replace_schema_metadata(metadata)
+    return forge
+
+
+def _pandas_labels(metadata: dict[bytes, bytes]) -> None:
+    """QA: the labels pandas gives the Arrow fields, ``text`` and ``title`` swapped."""
+    swap = {"text": "title", "title": "text"}
+    columns = [{"name": swap.get(name, name), "field_name": name, "pandas_type": "unicode",
+                "numpy_type": "object", "metadata": None}
+               for name in ("id", "title", "date", "language", "text")]
+    metadata[b"pandas"] = json.dumps({"index_columns": [], "column_indexes": [],
+                                      "columns": columns}).encode()
+
+
+def _field_metadata(table: Any) -> Any:
+    index = table.schema.get_field_index("text")
+    field = table.schema.field(index).with_metadata({b"note": b"not corpuskit's"})
+    return table.set_column(index, field, table["text"])
+
+
+def _narrowed_statistics(table: Any) -> bytes:
+    """QA: the footer's statistics of ``language`` say its least value is ``zz``, which no
+    row holds (the same length, so every offset stays right): a reader filtering on
+    ``language == 'de'`` skips the row group."""
+    data = _written()(table)
+    assert isinstance(data, bytes)
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    assert data[footer:].count(b"\x02de") >= 1
+    return data[:footer] + data[footer:].replace(b"\x02de", b"\x02zz")
+
+
+#: Forgeries of the footer alone: the rows as corpuskit writes them, which pyarrow reads
+#: alike, and other things said to readers that go by the footer (QA: pandas gave the
+#: title as the text, and a filter on a column lost rows).
+FOOTER_FORGERIES: dict[str, tuple[Forgery, str, str]] = {
+    "pandas labels": (_metadata(_pandas_labels), "footer",
+                      "its footer's key-value metadata holds 'pandas'; corpuskit writes only "
+                      "'ARROW:schema', 'corpuskit.schema'"),
+    "schema key changed": (
+        _metadata(lambda m: m.__setitem__(b"corpuskit.schema", b"https://example.org/x")),
+        "footer", "its footer's 'corpuskit.schema' is 'https://example.org/x', corpuskit "
+                  "writes 'https://corpuskit.dev/schemas/document.schema.json'"),
+    "field metadata": (_field_metadata, "footer",
+                       "its Arrow schema (ARROW:schema) holds metadata other than corpuskit "
+                       "writes"),
+    "sort order claimed": (_written(sorting_columns=[pq.SortingColumn(0)]), "row group 1",
+                           "its row groups claim a sort order (sorting_columns)"),
+    "page index": (_written(write_page_index=True), "row group 1",
+                   "column 'id' has a page index, which corpuskit never writes"),
+    "bloom filter": (_written(bloom_filter_options={"language": True}), "row group 1",
+                     "column 'language' has a bloom filter, which corpuskit never writes"),
+    "statistics narrowed": (_narrowed_statistics, "row group 1",
+                            "column 'language': its statistics give 'zz' as the least value, "
+                            "its values hold 'de': a reader that skips row groups by them "
+                            "leaves out rows it should read"),
+}
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("name", list(FOOTER_FORGERIES))
+def test_a_forged_parquet_footer_is_reported(tmp_path: Path, name: str, form: str) -> None:
+    forge, location, fragment = FOOTER_FORGERIES[name]
+    report = validate(forged(tmp_path, forge, form), jobs=1)
+    ((code, where, message),) = only_parquet_problems(report)
+    assert (code, where) == ("metadata-mismatch", location), render_text(report)
+    assert fragment in message, message
+    REPORT_SCHEMA.validate(report.as_dict())
+
+
+def test_a_parquet_schema_other_than_corpuskits_is_named_by_its_first_differing_leaf(
+        tmp_path: Path) -> None:
+    """Readers other than pyarrow go by the Parquet schema (logical types, repetition),
+    which pyarrow's own writer keeps in step with the Arrow schema: a forger's footer may
+    not. The footer of a file whose Arrow schema is corpuskit's, with the Parquet schema
+    of another (``chars`` as INT32), is told by its first differing leaf."""
+    from types import SimpleNamespace
+
+    from corpuskit.parquet import arrow_schema, parquet_schema
+    from corpuskit.validation.parquetfooter import footer_problems
+
+    genuine = pq.ParquetFile(sample().release / PARQUET_PATH)
+    assert footer_problems(genuine, arrow_schema(), parquet_schema()) == []
+    table = pq.read_table(sample().release / PARQUET_PATH)
+    index = table.schema.get_field_index("chars")
+    other = table.set_column(index, pa.field("chars", pa.int32(), nullable=False),
+                             table["chars"].cast(pa.int32()))
+    pq.write_table(other, tmp_path / "other.parquet")
+    reader = SimpleNamespace(metadata=genuine.metadata, schema_arrow=genuine.schema_arrow,
+                             schema=pq.ParquetFile(tmp_path / "other.parquet").schema)
+    ((problem),) = footer_problems(reader, arrow_schema(), parquet_schema())
+    assert (problem.code, problem.location) == ("metadata-mismatch", "footer")
+    assert problem.message == (
+        "its Parquet schema has chars (INT32, definition level 0, repetition level 0) as leaf "
+        "column 7, where corpuskit writes chars (INT64, definition level 0, repetition level "
+        "0) (readers other than pyarrow go by it)"), problem.message
+
+
+def test_statistics_that_hold_every_value_are_accepted_and_others_are_not() -> None:
+    """Statistics wider than the values (a reader skips less), or truncated (a prefix as
+    the least value), hold every value; narrower ones or a wrong count of nulls do not."""
+    from types import SimpleNamespace
+
+    from corpuskit.validation.parquetfooter import _Seen, _statistics_problem
+
+    seen = _Seen(low="de", high="fr", nulls=1)
+
+    def stats(low: Any, high: Any, nulls: int = 1) -> Any:
+        return SimpleNamespace(has_null_count=True, null_count=nulls, has_min_max=True,
+                               min=low, max=high)
+
+    assert _statistics_problem(stats("de", "fr"), seen) is None
+    assert _statistics_problem(stats("a", "zz"), seen) is None
+    assert _statistics_problem(stats("d", "fr"), seen) is None
+    assert _statistics_problem(stats("df", "fr"), seen) \
+        == "give 'df' as the least value, its values hold 'de'"
+    assert _statistics_problem(stats("de", "fq"), seen) \
+        == "give 'fq' as the greatest value, its values hold 'fr'"
+    assert _statistics_problem(stats("de", "fr", nulls=0), seen) \
+        == "count 0 nulls, its values hold 1"
+    assert _statistics_problem(stats(1, 2), seen) is not None
 
 
 @pytest.mark.parametrize("form", ["folder", "archive"])

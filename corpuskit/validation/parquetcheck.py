@@ -48,6 +48,7 @@ from ..problems import Problem
 from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS
 from .lines import line_blocks
+from .parquetfooter import StatisticsCheck
 
 #: Why the comparison cannot run without the optional dependency.
 NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed "
@@ -292,7 +293,8 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
         return ParquetComparison(not_checked=NO_PYARROW)
     if not _thrift():
         return ParquetComparison(not_checked=NO_THRIFT)
-    from ..parquet import arrow_schema
+    from ..parquet import arrow_schema, parquet_schema
+    from .parquetfooter import footer_problems
 
     _, parquet = modules
     found = ParquetComparison()
@@ -318,6 +320,7 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
         if _pages_refused(reader.metadata, source, size, parts, found.problems, read_error):
             return found
         columns, exact = _columns(schema, arrow_schema(), found.problems)
+        found.problems.extend(footer_problems(reader, arrow_schema(), parquet_schema()))
         try:
             rows = parquet.ParquetFile(source, pre_buffer=False, metadata=reader.metadata,
                                        read_dictionary=_string_paths(reader.schema, columns))
@@ -330,7 +333,7 @@ def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequen
         plain = modules[0].schema([schema.field(name) for name in columns])
         _compare_rows(rows, source, _Weigher(size),
                       plain, exact, _Lines(opener, parts, max_line), found.problems,
-                      read_error)
+                      read_error, StatisticsCheck(reader.metadata, columns))
     finally:
         source.close()
     return found
@@ -530,16 +533,17 @@ def _lengths(strings: Any) -> Any:
 
 def _compare_rows(reader: Any, source: _SeekableFile, weigher: _Weigher, plain: Any,
                   exact: bool, lines: _Lines, problems: list[Problem],
-                  read_error: Callable[[str, BaseException], None]) -> None:
-    """Every row against its line, in step; then the counts. ``reader`` reads the strings
-    as dictionaries, ``plain`` is the schema the rows are decoded into (the columns
-    compared)."""
+                  read_error: Callable[[str, BaseException], None],
+                  statistics: StatisticsCheck) -> None:
+    """Every row against its line, in step; then the counts, and the column chunks'
+    ``statistics``. ``reader`` reads the strings as dictionaries, ``plain`` is the schema
+    the rows are decoded into (the columns compared)."""
     jsonl = " + ".join(lines.parts)
     columns = list(plain.names)
     records = iter(lines)
     row = listed = unlisted = 0
     try:
-        for values in _decoded_rows(reader, weigher, plain):
+        for values in _decoded_rows(reader, weigher, plain, statistics):
             row += 1
             line = next(records, None)
             if line is None:
@@ -577,6 +581,7 @@ def _compare_rows(reader: Any, source: _SeekableFile, weigher: _Weigher, plain: 
     if lines.failure is not None:
         read_error(*lines.failure)
         return
+    problems.extend(statistics.finish())
     if unlisted:
         problems.append(Problem(PARQUET_PATH, "record-mismatch",
                                 f"{counted(unlisted, 'more row')} "
@@ -590,9 +595,10 @@ def _compare_rows(reader: Any, source: _SeekableFile, weigher: _Weigher, plain: 
                                    else f"row {lines.count + 1} and on have no record")))
 
 
-def _decoded_rows(reader: Any, weigher: _Weigher, plain: Any) -> Iterator[dict[str, Any]]:
+def _decoded_rows(reader: Any, weigher: _Weigher, plain: Any,
+                  statistics: StatisticsCheck) -> Iterator[dict[str, Any]]:
     """The rows of ``reader``'s columns ``plain.names``, decoded a slice at a time
-    (:meth:`_Weigher.slices`)."""
+    (:meth:`_Weigher.slices`); each batch is shown to ``statistics`` first."""
     metadata = reader.metadata
     if not plain.names:  # nothing to compare: the rows are counted
         for group in range(metadata.num_row_groups):
@@ -601,6 +607,7 @@ def _decoded_rows(reader: Any, weigher: _Weigher, plain: Any) -> Iterator[dict[s
     first = 0
     for batch in reader.iter_batches(batch_size=BATCH_ROWS, columns=plain.names,
                                      use_threads=False):
+        statistics.add(batch)
         decoded = not batch.schema.equals(plain)  # strings read as dictionary indices
         for start, stop in weigher.slices(batch, first):
             rows = batch if stop - start == batch.num_rows else batch.slice(start, stop - start)
