@@ -22,7 +22,7 @@ from .otherarchives import other_archive
 from .problems import Problem, invisible
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
-from .rightsrules import DEFAULT_RIGHTS_PATTERNS, pattern_problem
+from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
 from .wording import shell_word
 
@@ -444,14 +444,12 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                     for key, message in _beyond_json(data, "") if key not in said)
     extract = data.get("extract", {}) if isinstance(data.get("extract"), dict) else {}
     patterns = extract.get("rights_patterns")  # a list, or the schema said what it is not
-    for index, pattern in enumerate(patterns if isinstance(patterns, list) else []):
-        if not isinstance(pattern, str):
-            continue
-        reason = pattern_problem(pattern)
-        if reason is not None:
-            problems.append(
-                Problem(path, "config-error", reason, f"extract.rights_patterns[{index}]")
-            )
+    strings = [(index, pattern) for index, pattern in
+               enumerate(patterns if isinstance(patterns, list) else [])
+               if isinstance(pattern, str)]
+    problems.extend(Problem(path, "config-error", reason,
+                            f"extract.rights_patterns[{strings[at][0]}]")
+                    for at, reason in patterns_problems([pattern for _, pattern in strings]))
     homepage = data.get("homepage")
     said_of_url = _not_a_url(homepage) if isinstance(homepage, str) else None
     if said_of_url is not None:

@@ -197,3 +197,53 @@ def test_a_check_that_stopped_shows_no_counts_and_says_so(
     assert not report.valid and "0 documents" not in summary and "0 files" not in summary
     assert summary.endswith(f"1 problem in package (full + reproduce checks; {STOPPED})")
     assert report.as_dict()["not_checked"] == [{"path": ".", "message": STOPPED}]
+
+
+#: A pattern whose repeat stands for 40,000 characters: two fit within the limit, three do
+#: not.
+LARGE = "(?:x{200}){200}"
+TOGETHER = ("the rights patterns up to this one stand for {} characters together, more "
+            "than 100000 (each character of a pattern counts, and a bounded repeat counts as "
+            "written out); write fewer or shorter patterns")
+
+
+def test_the_patterns_together_are_held_to_the_limit_each_is_held_to() -> None:
+    """Each pattern is compiled to be matched, written out: 100 patterns each just under
+    the limit took 2.65 GB to check in a package's datapackage.json (QA). What they stand
+    for together is held to the limit; a pattern past it alone is told so, as before."""
+    from corpuskit.rightsrules import patterns_problems
+
+    assert list(patterns_problems([LARGE, LARGE])) == []
+    # "(?i)© .*": 3 characters (a repeat without bound counts its least, at least once).
+    assert list(patterns_problems([LARGE, "(?i)© .*", LARGE, LARGE, LARGE])) \
+        == [(3, TOGETHER.format(120003))]
+    alone = list(patterns_problems(["(?:a{4000}){3000}", LARGE, "(unclosed"]))
+    assert [index for index, _ in alone] == [0, 2]
+    assert "12000000 characters, more than 100000" in alone[0][1]
+    assert alone[1][1].startswith("not a valid Python regular expression")
+
+
+def test_validate_names_the_pattern_past_the_limit_in_seeds_and_in_a_package(
+        tmp_path: Path) -> None:
+    import json
+
+    from _consumers import rewrite_tagmanifest
+
+    from corpuskit.package import pretty_json
+
+    config = {"extract": {"language": False, "rights_patterns": [LARGE, LARGE, LARGE]}}
+    seeds = write_seeds(tmp_path / "seeds", documents(2), config)
+    report = corpuskit.validate(seeds, jobs=1)
+    assert [(p.path, p.code, p.location, p.message) for p in report.problems] == [
+        ("corpus.toml", "config-error", "extract.rights_patterns[2]", TOGETHER.format(120000))]
+
+    package = corpuskit.build(write_seeds(tmp_path / "fine", documents(2)),
+                              tmp_path / "dist", jobs=1).release
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["corpuskit"]["process"]["extract"]["rights_patterns"] = [LARGE] * 3
+    (package / "datapackage.json").write_bytes(pretty_json(descriptor))
+    rewrite_tagmanifest(package)
+    report = corpuskit.validate(package, jobs=1)
+    assert any(p.path == "datapackage.json" and "rights_patterns[2]" in p.message + p.location
+               and TOGETHER.format(120000) in p.message for p in report.problems), \
+        [p.render() for p in report.problems]

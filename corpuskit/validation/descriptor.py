@@ -22,7 +22,7 @@ from ..package import documents_resource as documents_template
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
-from ..rightsrules import pattern_problem
+from ..rightsrules import patterns_problems
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"
@@ -328,10 +328,8 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
             raise UnknownSetting(f"corpuskit.process.normalize.steps: {name!r} is not a "
                                  "normalization step")
     patterns = strings("extract.rights_patterns", extract["rights_patterns"])
-    for index, pattern in enumerate(patterns):
-        reason = pattern_problem(pattern)
-        if reason is not None:
-            raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}]: {reason}")
+    for index, reason in patterns_problems(patterns):
+        raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}]: {reason}")
     return ProcessConfig(
         decode=DecodeConfig(encodings),
         normalize=NormalizeConfig(steps),
