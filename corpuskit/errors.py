@@ -104,6 +104,11 @@ class WorkerDied(CorpuskitError):
     what it was doing is lost, so the command stops instead of waiting for it."""
 
 
+class OutOfMemory(CorpuskitError):
+    """A check ran out of memory (a ``MemoryError``): the run failed, not the package, which
+    is neither valid nor invalid for it."""
+
+
 class FileChanged(CorpuskitError):
     """A file a build made or took from its cache (a shard's records, its archive pieces)
     changed while the build used it: another process wrote into it. Nothing is written;

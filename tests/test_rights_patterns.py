@@ -247,3 +247,4 @@ def test_validate_names_the_pattern_past_the_limit_in_seeds_and_in_a_package(
     assert any(p.path == "datapackage.json" and "rights_patterns[2]" in p.message + p.location
                and TOGETHER.format(120000) in p.message for p in report.problems), \
         [p.render() for p in report.problems]
+

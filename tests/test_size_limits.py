@@ -370,3 +370,40 @@ def test_read_regular_reads_on_past_the_status_of_a_file_that_grew(
     with pytest.raises(OSError) as raised:
         read_regular(path, len(data) - 1)
     assert raised.value.errno == errno.EFBIG
+
+
+@pytest.mark.parametrize("kind", ["package", "seeds"])
+def test_a_check_that_runs_out_of_memory_fails_the_run_not_the_package(
+        kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A MemoryError (QA: a record line of 640 MB in a forged package, under a memory
+    limit) was reported as the package's internal-error, "please report this as a bug":
+    it is the run that failed, said so with what to do, exit 1 and no verdict."""
+    import corpuskit
+    import corpuskit.validation as validation
+    import corpuskit.validation.seeds as seeds_check
+    from corpuskit.cli import main
+    from corpuskit.errors import OutOfMemory
+
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA first text.\n",
+                                             "b.txt": "Title\n\nA second text.\n"})
+    target = seeds if kind == "seeds" else corpuskit.build(seeds, tmp_path / "dist",
+                                                           jobs=1).release
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(validation, "check_folder", exhausted)
+    monkeypatch.setattr(seeds_check, "validate_seeds", exhausted)
+    with pytest.raises(OutOfMemory) as stopped:
+        corpuskit.validate(target, jobs=1)
+    held = ("each document is read whole" if kind == "seeds" else
+            "each record line of data/documents.jsonl is held whole, a few times over,")
+    assert str(stopped.value) == (
+        f"ran out of memory while checking {target}, which was neither found valid nor "
+        f"invalid: {held} so memory follows the largest one; give the process more memory, "
+        "or check with --jobs 1 (one worker's copy fewer), then validate it again")
+    capsys.readouterr()
+    assert main(["validate", str(target), "--jobs", "1"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"corpuskit: error: {stopped.value}\n", (out, err)

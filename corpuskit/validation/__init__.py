@@ -39,7 +39,7 @@ from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
-from ..errors import FileNamesMisread, InputError, WorkerDied
+from ..errors import FileNamesMisread, InputError, OutOfMemory, WorkerDied
 from ..otherarchives import other_archive
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
@@ -423,6 +423,14 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         problems.extend(error.problems)
         not_checked = [(STOPPED_AT, STOPPED)]
+    except MemoryError:  # the run failed, not the package (QA: "please report this bug")
+        raise OutOfMemory(
+            f"ran out of memory while checking {shown}, which was neither found valid nor "
+            "invalid: "
+            + ("each document is read whole" if kind == "seeds" else
+               "each record line of data/documents.jsonl is held whole, a few times over,")
+            + " so memory follows the largest one; give the process more memory, or check "
+            "with --jobs 1 (one worker's copy fewer), then validate it again") from None
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
