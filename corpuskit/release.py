@@ -82,7 +82,7 @@ from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable
 from .regularfiles import unreadable_given
-from .runsettings import parse_source_date_epoch
+from .runsettings import parse_source_date_epoch, resolve_created
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .wording import command, counted, shell_word
 from .writer import output_lock, remove_file, replace_file_atomically
@@ -540,7 +540,22 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             base_changelog = _decode_changelog(_release_file(previous_path, CHANGELOG_NAME))
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
-        if unfinished is not None:
+        if unfinished is not None and version == config.version:
+            # The seeds are those of a release of this version that is not in dist: killed
+            # before its folder was in place, or made elsewhere and not kept there (a dist
+            # not committed). Its recorded time is kept: the same entry, the same bytes as
+            # that release's (QA: re-stamped, one version became two different zips).
+            created = str(config.metadata["created"])
+            base_changelog = unfinished
+            ignored = (" (not SOURCE_DATE_EPOCH's)"
+                       if resolve_created(config, source_date_epoch) != created else "")
+            source_date_epoch = None  # the build takes corpus.toml's created
+            notes.append(f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and "
+                         f"entry of {config.name} {version}, which is not in {dist} (an "
+                         "interrupted release, or one made in another folder or clone and "
+                         f"not kept there): this release finishes it with that time{ignored}, "
+                         "the same bytes as that release")
+        elif unfinished is not None:
             base_changelog = unfinished
             notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
                          f"{config.version}; this release's entry replaces it")

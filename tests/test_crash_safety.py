@@ -299,16 +299,21 @@ def release_outcome(seeds: Path, out: Path) -> dict[str, bytes]:
     return files
 
 
+#: When the killed release below is run (a day later than 1.0.0, and than the run again).
+KILLED_AT = {"SOURCE_DATE_EPOCH": str(int(EPOCH) + 86_400)}
+
+
 @pytest.fixture(scope="module")
 def uninterrupted_release(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """What one undisturbed ``release minor`` from 1.0.0 leaves behind."""
+    """What one undisturbed ``release minor`` from 1.0.0 leaves behind, released when the
+    killed one was."""
     root = tmp_path_factory.mktemp("uninterrupted-release")
     seeds = write_seeds(root / "seeds", DOCS_V1)
     out = root / "out"
     assert run_here(build_args(seeds, out)).code == 0
     write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
-    done = run_here(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
-                     "--no-cache"])
+    done = run_cli(["release", "minor", "--seeds", seeds, "--out", out, "--jobs", "1",
+                    "--no-cache"], env=KILLED_AT)
     assert done.code == 0, done.stderr
     return release_outcome(seeds, out)
 
@@ -318,7 +323,10 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
                                          uninterrupted_release: dict[str, bytes]) -> None:
     """``release`` killed mid-build has already written corpus.toml and CHANGELOG.md;
     running it again finishes the release with one changelog entry per version, and
-    leaves exactly the bytes of one undisturbed release."""
+    leaves exactly the bytes of one undisturbed release made when it was: the seeds cannot
+    tell a killed release from one made elsewhere and not kept in this --out (a dist not
+    committed), whose time a new one would make a second, other release of that version
+    (QA)."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     out = tmp_path / "out"
     assert run_here(build_args(seeds, out)).code == 0
@@ -326,10 +334,8 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
     write_seeds(seeds, {**DOCS_V1, "sub/doc9.txt": DOCS_V2["sub/doc9.txt"]})
     release: list[str | Path] = ["release", "minor", "--seeds", seeds, "--out", out, "--jobs",
                                  "1", "--no-cache"]
-    # killed at another time than it is run again (a day later than 1.0.0 and than the
-    # run again, which a release may not precede): the release time is read anew, as the
-    # clock would be without SOURCE_DATE_EPOCH
-    killed_at = {"SOURCE_DATE_EPOCH": str(int(EPOCH) + 86_400)}
+    # killed at another time than it is run again: the time it recorded is kept
+    killed_at = KILLED_AT
     assert run_cli(release, KILL_POINTS[moment], env=killed_at).code == -9
     assert_no_partial_release(out)
     assert changelog_versions((seeds / "CHANGELOG.md").read_text("utf-8")).count("1.1.0") == 1
@@ -348,7 +354,10 @@ def test_killed_release_can_be_run_again(moment: str, tmp_path: Path,
         assert changelog_versions(changelog).count("1.1.0") == 1, changelog
         return
     assert again.code == 0, again.stderr
-    assert "interrupted release of 1.1.0" in again.stderr
+    assert "held the release time and entry of test-corpus 1.1.0, which is not in " \
+        in again.stderr, again.stderr
+    assert "finishes it with that time (not SOURCE_DATE_EPOCH's), the same bytes as that " \
+        "release" in again.stderr, again.stderr
     assert old_release(out) == old
     assert_valid_release(out / NEW, out / f"{NEW}.zip")
     assert stale_entries(out) == []

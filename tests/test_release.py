@@ -1755,3 +1755,29 @@ def test_release_and_diff_name_the_seeds_files_they_leave_out(
         assert main(argv) == 0, argv
         assert capsys.readouterr().err.splitlines().count(said) == 1, argv
     assert not (dist / "corpuskit-seeds-1.1.0" / "data" / "raw" / ".notes.txt").exists()
+
+
+def test_a_release_whose_dist_was_not_kept_is_made_again_with_its_own_time(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """A maintainer released 1.1.0 and committed the seeds but not dist/: a clone holds
+    seeds that record 1.1.0 (its time, its changelog entry) and a dist/ with 1.0.0 only.
+    release re-stamped it, "the entry of an interrupted release", and made a second 1.1.0
+    whose zip differed from the one the maintainer had (QA). It is finished with the time
+    the seeds record: the same bytes, corpus.toml and CHANGELOG.md untouched."""
+    clone_dist = tmp_path / "clone-dist"
+    shutil.copytree(dist, clone_dist)
+    write_doc(seeds, "added.txt", "Added", "A document added for 1.1.0.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "1.1.0"
+    first = snapshot(dist / "corpuskit-seeds-1.1.0")
+    first_zip = (dist / "corpuskit-seeds-1.1.0.zip").read_bytes()
+    recorded = {name: (seeds / name).read_bytes() for name in ("corpus.toml", "CHANGELOG.md")}
+
+    again = release(seeds, clone_dist, source_date_epoch=epoch(2), jobs=1)
+    assert again.version == "1.1.0" and again.created == made.created
+    assert any("held the release time and entry of corpuskit-seeds 1.1.0, which is not in "
+               f"{clone_dist}" in note and "(not SOURCE_DATE_EPOCH's)" in note
+               for note in again.notes), again.notes
+    assert snapshot(clone_dist / "corpuskit-seeds-1.1.0") == first
+    assert (clone_dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == first_zip
+    assert {name: (seeds / name).read_bytes() for name in recorded} == recorded
