@@ -72,7 +72,7 @@ from .regularfiles import unreadable_given
 from .runsettings import release_time_advice, resolve_created, run_problems
 from .semver import Version
 from .shardcache import ShardCache
-from .signals import LateSignals
+from .signals import LateSignals, told_when_ended
 from .usercache import CHOOSE, cache_problem, user_cache_dir
 from .wording import as_given, command, counted
 from .writer import (
@@ -549,6 +549,12 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     f"the folder, which a build makes to compare), then run "
                     f"'{command('build', seeds=seeds, out=out)}' again to write the zip"
                 ) from None
+            except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA)
+                told_when_ended(stopped, f"the release folder {writer.final} is in place, "
+                                         "its zip not written: run "
+                                         f"'{command('build', seeds=seeds, out=out)}' to "
+                                         "write it, which finishes the release")
+                raise
             status = "built"
     notes: tuple[str, ...] = ()
     if newest is not None and newest[0] > Version.parse(config.version):

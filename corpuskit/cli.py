@@ -821,7 +821,11 @@ def _run(argv: Sequence[str] | None) -> int:
                                  "was written: run the command again"))
         return WorkerDied.exit_code
     except click.exceptions.Abort as abort:
-        if isinstance(ended := abort.__cause__ or abort.__context__, Terminated):
+        ended = abort.__cause__ or abort.__context__
+        for note in getattr(ended, "__notes__", ()):  # what the interrupt left to finish
+            with suppress(CorpuskitError):
+                _echo(f"corpuskit: {note}", err=True)
+        if isinstance(ended, Terminated):
             _echo("corpuskit: terminated", err=True)  # SIGTERM, SIGHUP (corpuskit.launch)
             return ended.exit_code
         _echo("corpuskit: aborted", err=True)

@@ -84,6 +84,7 @@ from .problems import Problem, named_under, printable
 from .regularfiles import unreadable_given
 from .runsettings import parse_source_date_epoch, resolve_created
 from .semver import RELEASE_BUMPS, Version, bump_rank
+from .signals import told_when_ended
 from .wording import command, counted, shell_word
 from .writer import output_lock, remove_file, replace_file_atomically
 from .zipsource import ZipSource
@@ -618,6 +619,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"'{command('build', seeds=seeds, out=dist)}' to write its zip, which "
                 "finishes the "
                 "release") from failure
+        if isinstance(failure, KeyboardInterrupt):  # Ctrl-C, SIGTERM: said as it ends (QA)
+            told_when_ended(failure, f"{placed} is in place without its zip, and "
+                                     f"{CONFIG_NAME} and {CHANGELOG_NAME} keep {version}: run "
+                                     f"'{command('build', seeds=seeds, out=dist)}' to write "
+                                     "its zip, which finishes the release", replace=True)
         raise
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, (*notes, *built.notes))

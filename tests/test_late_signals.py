@@ -80,9 +80,46 @@ def test_an_interrupt_before_the_release_is_in_place_still_ends_the_build(
 
     monkeypatch.setattr(writer, "write_zip", interrupted)
     assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 130
-    assert "corpuskit: aborted" in capsys.readouterr().err
+    err = capsys.readouterr().err
     assert not any(path.suffix == ".zip" or path.name.startswith(".corpuskit-tmp")
                    for path in out.iterdir())
+    # The folder is in place: "aborted" alone said nothing of it (QA); what to run is said.
+    (folder,) = [path for path in out.iterdir() if path.is_dir()]
+    build = f"corpuskit build {seeds} --out {out}"
+    said = err.lstrip("\n")  # click's line break after ^C
+    assert said == (f"corpuskit: the release folder {folder} is in place, its zip not "
+                    f"written: run '{build}' to write it, which finishes the release\n"
+                    "corpuskit: aborted\n"), err
+    monkeypatch.undo()
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+    assert main(["validate", str(out)]) == 0
+
+
+def test_a_release_interrupted_with_its_folder_in_place_says_how_to_finish_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import corpuskit.writer as writer
+
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+    (seeds / "added.txt").write_text("Added\n\nA document added for the next release.\n")
+    write_zip = writer.write_zip
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        write_zip(*args, **kwargs)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(writer, "write_zip", interrupted)
+    capsys.readouterr()
+    assert main(["release", "--seeds", str(seeds), "--out", str(out), "--jobs", "1",
+                 "--no-cache"]) == 130
+    err = capsys.readouterr().err
+    (placed,) = [path for path in out.iterdir() if path.is_dir() and "1.1.0" in path.name]
+    said = err.lstrip("\n")
+    assert said == (f"corpuskit: {placed} is in place without its zip, and corpus.toml and "
+                    f"CHANGELOG.md keep 1.1.0: run 'corpuskit build {seeds} --out {out}' to "
+                    "write its zip, which finishes the release\ncorpuskit: aborted\n"), err
 
 
 def test_held_signals_are_noted_then_handled_as_before() -> None:
