@@ -594,6 +594,17 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"finds nothing to release in these seeds; unless {config.version} is "
                      f"meant as a release of its own, remove {writer.final.name} and "
                      f"{archive.name} from {out} (if not published), then {relabel}",)
+    if status == "built" and not notes and created is not None and newest is not None \
+            and newest[0] < Version.parse(config.version):
+        # (QA: a version bumped by hand kept the release time of the release before it)
+        before = descriptor_of(newest[1]) if newest[1].is_dir() else None
+        if before is not None and before.get("created") == created:
+            notes = (*notes, f"{writer.final.name} has the release time of {config.name} "
+                             f"{newest[0]} ({created}, {CONFIG_NAME}'s created): if it is "
+                             "released as it is, two releases say they were made at once; "
+                             f"set created to this release's time, or let "
+                             f"'{command('release', seeds=seeds, out=out)}' make releases, "
+                             "which sets it (and checks the version against the changes)")
     if not_kept:  # (QA: a full cache went unsaid, a read-only one not)
         notes = (*notes, f"the cache folder {cache} could not keep "
                          f"{counted(len(not_kept), 'shard')} of this build's "

@@ -1216,12 +1216,15 @@ def test_a_build_of_the_latest_release_under_a_newer_version_never_released_says
     for built in (dist / "corpuskit-seeds-1.2.0", dist / "corpuskit-seeds-1.2.0.zip"):
         shutil.rmtree(built) if built.is_dir() else built.unlink()
     changelog.write_text(changelog.read_text("utf-8") + "\nA typo fixed.\n", "utf-8")
-    assert build(seeds, dist, jobs=1).notes == ()
-    # A document added since 1.1.0: a version of its own, built without a note.
+    # (The version was set by hand, its release time left as 1.1.0's: only that is said.)
+    same_time = "has the release time of corpuskit-seeds 1.1.0"
+    assert [same_time in note for note in build(seeds, dist, jobs=1).notes] == [True]
+    # A document added since 1.1.0: a version of its own, built without a note of it.
     write_doc(seeds, "three.txt", "Three", "The third document, about rivers.")
     toml.write_text(toml.read_text("utf-8").replace('version = "1.2.0"', 'version = "1.3.0"'),
                     "utf-8")
-    assert build(seeds, dist, jobs=1).notes == ()
+    assert [note.split(" (")[0] for note in build(seeds, dist, jobs=1).notes] \
+        == ["corpuskit-seeds-1.3.0 has the release time of corpuskit-seeds 1.2.0"]
 
 
 def test_another_corpus_whose_release_is_named_alike_is_not_told_to_bump(
@@ -1781,3 +1784,29 @@ def test_a_release_whose_dist_was_not_kept_is_made_again_with_its_own_time(
     assert snapshot(clone_dist / "corpuskit-seeds-1.1.0") == first
     assert (clone_dist / "corpuskit-seeds-1.1.0.zip").read_bytes() == first_zip
     assert {name: (seeds / name).read_bytes() for name in recorded} == recorded
+
+
+def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
+        seeds: Path, dist: Path) -> None:
+    """A maintainer bumped the version in corpus.toml by hand and built: the new release
+    carried the release time of the one before (corpus.toml's created, which release sets)
+    and nothing said so (QA). Built all the same, with a note saying what to do."""
+    toml = seeds / "corpus.toml"
+    created = tomllib.loads(toml.read_text("utf-8"))["created"]
+    write_doc(seeds, "added.txt", "Added", "A document added by hand.")
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.0.1"'),
+                    "utf-8")
+    result = build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert result.status == "built"
+    assert any(note.startswith(
+        f"corpuskit-seeds-1.0.1 has the release time of corpuskit-seeds 1.0.0 ({created}, "
+        "corpus.toml's created): if it is released as it is, two releases say they were made "
+        "at once; set created to this release's time, or let 'corpuskit release") and
+        "which sets it (and checks the version against the changes)" in note
+        for note in result.notes), result.notes
+    # With a release time of its own: no such note.
+    shutil.rmtree(dist / "corpuskit-seeds-1.0.1")
+    (dist / "corpuskit-seeds-1.0.1.zip").unlink()
+    later = build(seeds, dist, source_date_epoch=epoch(3), jobs=1, cache=None)
+    assert later.status == "built"
+    assert not any("has the release time of" in note for note in later.notes), later.notes
