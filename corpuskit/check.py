@@ -49,6 +49,7 @@ from .dist import (
     unreadable_release,
 )
 from .errors import CorpuskitError, InputError
+from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .problems import Problem
 from .regularfiles import folder_not_entered
@@ -236,6 +237,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                            "released as well (the other files named)" if seeds_too else
                            f", or remove the folder {release.name}/ and run "
                            f"'{build_command}', which puts it back"))
+            if edited and _line_ends_converted(release):
+                restore = LINE_ENDS_CONVERTED
             shared = (sharing_releases(dist, config.name, release, differing) if edited
                       else {})  # the releases that share a changed file (hard-linked)
             # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
@@ -470,6 +473,28 @@ def _intact(archive: Path, jobs: int | None) -> bool:
     from .validation import validate  # only on those paths
 
     return all(sidecar_problem(p) for p in validate(archive, jobs=jobs).problems)
+
+
+#: What check says of a release whose text files Git checked out with CR LF line ends.
+LINE_ENDS_CONVERTED = (
+    "the release's text files have CR LF line ends where corpuskit writes LF (its "
+    "bagit.txt among them): Git converts them as it checks them out, with core.autocrlf=true "
+    "(Git for Windows' default), unless .gitattributes holds 'seeds/** -text' and "
+    "'dist/** -text'; add those lines, then check the files out again (remove them, and "
+    "run 'git checkout -- seeds dist'): the seeds' files were converted too, so a fresh "
+    "build differs as well")
+
+
+def _line_ends_converted(release: Path) -> bool:
+    """Whether the release's bagit.txt, whose bytes corpuskit always writes alike, holds them
+    with CR LF line ends (QA: check said to restore from version control, which wrote
+    them so again)."""
+    try:
+        with open(release / "bagit.txt", "rb") as handle:
+            held = handle.read(len(BAGIT_TXT) * 2)
+    except OSError:
+        return False
+    return held == BAGIT_TXT.replace(b"\n", b"\r\n")
 
 
 def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:

@@ -50,6 +50,24 @@ def test_current_dist_passes(repo: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and "current" in out
 
 
+def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
+    """A clone with core.autocrlf=true and no .gitattributes: Git writes CR LF into every
+    text file, of dist/ and of seeds/. check said to restore the release from version
+    control, which writes the same bytes again (QA); it names the cause and the fix."""
+    from corpuskit.check import LINE_ENDS_CONVERTED
+
+    for folder in (repo / "seeds", repo / "dist"):
+        for path in folder.rglob("*"):
+            data = path.read_bytes() if path.is_file() else b"\0"
+            if b"\0" not in data and path.suffix not in (".zip", ".parquet"):  # Git's text
+                path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert not report.valid
+    told = [p for p in report.problems if LINE_ENDS_CONVERTED in p.message]
+    assert any(p.path.endswith("/bagit.txt") for p in told), report.problems
+    assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+
+
 def test_nothing_written_and_temporary_build_removed(repo: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     temp = repo / "tmp"
