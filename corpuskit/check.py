@@ -58,7 +58,7 @@ from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted
-from .writer import grant_reading
+from .writer import grant_reading, remove_orphans
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -152,7 +152,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"'{command('release', seeds=seeds, out=dist)}'"))
     no_archive = in_the_way is None and not zipped and release not in foreign
     missing_archive = f"the archive of version {config.version} is not in {dist}"
-    with tempfile.TemporaryDirectory(prefix="corpuskit-check-") as temp:
+    # Named for this process: a check killed outright (a CI job's timeout) left its build
+    # in the temporary folder for good (QA); each check removes those of checks gone.
+    remove_orphans(Path(tempfile.gettempdir()), CHECK_PREFIX)
+    with tempfile.TemporaryDirectory(prefix=f"{CHECK_PREFIX}{os.getpid()}-") as temp:
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
                            released_in=dist)
@@ -474,6 +477,9 @@ def _intact(archive: Path, jobs: int | None) -> bool:
 
     return all(sidecar_problem(p) for p in validate(archive, jobs=jobs).problems)
 
+
+#: How the temporary folder of a check's build is named: then its process id, and ``-``.
+CHECK_PREFIX = "corpuskit-check-"
 
 #: What check says of a release whose text files Git checked out with CR LF line ends.
 LINE_ENDS_CONVERTED = (

@@ -68,6 +68,26 @@ def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
 
 
+def test_the_builds_of_checks_killed_outright_are_removed(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check killed with SIGKILL (a CI job's timeout) left its build in the temporary
+    folder, which no later check removed (QA): a check removes those whose process is
+    gone, never a running one's, nor anything else there."""
+    import os
+
+    temp = repo / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    gone = temp / "corpuskit-check-999999999-abcd1234"  # no process has that id
+    running = temp / f"corpuskit-check-{os.getpid()}-abcd1234"
+    other = temp / "corpuskit-check-notes"
+    for folder in (gone, running, other):
+        (folder / "dist").mkdir(parents=True)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert report.valid, report.problems
+    assert sorted(p.name for p in temp.iterdir()) == sorted([running.name, other.name])
+
+
 def test_nothing_written_and_temporary_build_removed(repo: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     temp = repo / "tmp"
