@@ -553,3 +553,34 @@ def test_a_re_signed_descriptor_naming_a_file_the_package_lacks(
             "'LICENSE.txt' is a path inside the package, which holds no such file")
     else:
         assert dangling == [], render_text(report)
+
+
+@pytest.mark.parametrize("readme_too", [False, True])
+def test_a_descriptor_edited_by_hand_is_the_file_to_restore(tmp_path: Path,
+                                                            readme_too: bool) -> None:
+    """A title edited in datapackage.json: the data card and croissant.json, as built,
+    disagree with it, and were told to be restored from the release, before the
+    descriptor's own checksum failure (QA). Files that pass their checksums name
+    datapackage.json as the file to restore; one that fails its own is told as before."""
+    from corpuskit.validation.croissant import RESTORE
+    from corpuskit.validation.precise import DESCRIPTOR_CHANGED
+
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    descriptor = package / "datapackage.json"
+    title = json.loads(descriptor.read_text("utf-8"))["title"]
+    descriptor.write_text(descriptor.read_text("utf-8").replace(
+        f'"title": "{title}"', f'"title": "{title} X"'), "utf-8")
+    if readme_too:
+        card = package / "README.md"
+        card.write_text(card.read_text("utf-8") + "\n", "utf-8")
+    report = validate(package, jobs=1)
+    derived = [p for p in report.problems if p.code == "metadata-mismatch"
+               and p.path in ("README.md", "croissant.json")]
+    assert {p.path for p in derived} == {"README.md", "croissant.json"}, render_text(report)
+    assert ("datapackage.json", "checksum-mismatch") in {(p.path, p.code)
+                                                         for p in report.problems}
+    for problem in derived:
+        expected = RESTORE if readme_too and problem.path == "README.md" \
+            else DESCRIPTOR_CHANGED
+        assert problem.message.endswith(f"; {expected}"), problem.message
