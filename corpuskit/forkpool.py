@@ -39,6 +39,7 @@ from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
 
 from .errors import WorkerDied
+from .parentdeath import end_with_parent
 
 T = TypeVar("T")
 
@@ -201,9 +202,12 @@ class RemoteTraceback(Exception):
 
 
 def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
-           initializer: Callable[[], None] | None) -> None:
+           initializer: Callable[[], None] | None, parent: int) -> None:
     """A worker: run the tasks that come, in order, and send each outcome back, until the
-    parent says stop (None) or is gone (its end of the task pipe closed)."""
+    parent says stop (None) or is gone (its end of the task pipe closed, or, on Linux, at
+    once: a worker that does not read its pipe, stuck, outlived a parent killed with
+    SIGKILL, QA)."""
+    end_with_parent(parent)
     # The parent's ends of the pipes (this worker's and those of the workers before it):
     # held here too, they would keep this worker from seeing the parent go (no end of its
     # tasks, no broken result pipe).
@@ -327,7 +331,8 @@ class ForkPool:
                 process = context.Process(
                     target=_serve, daemon=True,
                     args=(task_reader, result_writer,
-                          [*opened, task_writer, result_reader], initializer))
+                          [*opened, task_writer, result_reader], initializer,
+                          os.getpid()))
                 process.start()
                 task_reader.close()
                 result_writer.close()

@@ -235,6 +235,35 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> N
         time.sleep(0.05)
 
 
+def test_a_stuck_worker_ends_with_its_parent(tmp_path: os.PathLike[str]) -> None:
+    """A worker that never reads its task pipe again (stuck on a lock: QA, two validations
+    in threads of one program) did not see a parent killed with SIGKILL go, and stayed an
+    orphan, holding the terminal's output open. On Linux it ends with its parent."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    script = textwrap.dedent("""
+        import os, signal, sys, time
+        sys.path[:0] = sys.argv[1:2]
+        from corpuskit.forkpool import ForkPool
+        pool = ForkPool(1)
+        print(pool._workers[0].process.pid, flush=True)
+        pool.apply_async(time.sleep, (3600,))  # stuck: never back to its pipe
+        time.sleep(0.3)  # the task is sent
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    here = os.path.dirname(__file__)
+    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
+                         text=True, timeout=50)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    (pid,) = [int(pid) for pid in run.stdout.split()]
+    deadline = time.monotonic() + 10
+    while process_runs(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail("a stuck worker outlived its parent")
+        time.sleep(0.05)
+
+
 def test_an_outcome_cut_off_midway_is_a_dead_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker that dies while it sends (Ctrl-C, a kill) leaves half a message: that is
     WorkerDied too, which close() handles, not an OSError escaping the cleanup (it would

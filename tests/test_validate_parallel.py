@@ -358,3 +358,46 @@ def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
     assert validate(target, jobs=2).valid
     assert forced[-1] == (True, True)  # the records were checked on workers
     assert events == ["prepare", "fork"]
+
+
+THREADED_VALIDATIONS = """
+import sys, threading, corpuskit
+folder, archive = sys.argv[1], sys.argv[2]
+found = []
+def run(path, reproduce):
+    found.append(corpuskit.validate(path, reproduce=reproduce, jobs=2).valid)
+threads = [threading.Thread(target=run, args=(folder, False)),
+           threading.Thread(target=run, args=(archive, True))]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print(found)
+"""
+
+
+def test_validations_in_threads_of_one_program_finish(tmp_path: Path) -> None:
+    """Two validations in threads of one program (a notebook, a web server), one of them
+    --reproduce, hung for good two runs in three: a worker forked while another thread
+    imported a module the pipeline needs waited for that module's lock (QA). Its modules
+    are imported before the workers are forked; and a worker stuck anyway ends with its
+    parent, never an orphan."""
+    import subprocess
+    import sys
+
+    from corpuskit.build import build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "corpus.toml").write_text(
+        'name = "threads"\ntitle = "Threads"\nversion = "1.0.0"\n'
+        'description = "Documents validated from two threads."\n'
+        'licenses = [{ name = "CC0-1.0", title = "CC0 1.0" }]\n'
+        'sources = [{ title = "tests" }]\n\n[output]\nparquet = true\n', "utf-8")
+    for number in range(300):
+        (seeds / f"doc{number:03d}.txt").write_text(
+            f"Document {number}\n\nThe harbour opened at {number % 24} o'clock, and the "
+            f"ferries left for the islands with {number} passengers aboard.\n", "utf-8")
+    made = build(seeds, tmp_path / "dist", source_date_epoch="1700000000", jobs=2, cache=None)
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", THREADED_VALIDATIONS, str(made.release),
+                               str(made.archive)], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stdout == "[True, True]\n", done.stderr
