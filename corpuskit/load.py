@@ -54,6 +54,7 @@ from .reader import (
 )
 from .regularfiles import read_problem, readable_request, unreadable_given
 from .validation.bagit import split_lines
+from .validation.descriptor import NEWER_CORPUSKIT
 from .wording import counted, shell_word
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
@@ -87,6 +88,9 @@ class PackageIntegrityError(InputError):
                                                          else "")
         verdict = ("corpuskit failed while checking it (a bug: please report it), so it is "
                    "not verified" if any(p.code == "internal-error" for p in found) else
+                   "it records a setting this corpuskit does not know: made by a newer "
+                   "corpuskit, it is read with that one (pip install the newer version)"
+                   if any(NEWER_CORPUSKIT in p.message for p in found) else
                    "the package was modified, damaged or renamed: do not use it as it is")
         denied = _denied(location, found)
         if denied:  # its permissions, which say nothing of its content

@@ -743,3 +743,25 @@ def test_a_package_this_user_may_not_read_is_said_to_be_unreadable(tmp_path: Pat
                            "read (Permission denied): make it readable to this user "
                            f"(chmod a+r{'x' if kind == 'folder' else ''}), or run corpuskit "
                            "as its owner [unreadable-file]"), message
+
+
+def test_a_package_of_a_newer_corpuskit_is_said_to_be_one_not_damaged(tmp_path: Path) -> None:
+    """A normalization step this corpuskit does not know: validate said a newer corpuskit
+    may have made the package, load that it was "modified, damaged or renamed: do not use
+    it" (QA). load says what validate says, and what to do."""
+    import json
+
+    from corpuskit.package import pretty_json
+
+    package = copy_package(sample(), tmp_path)
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text("utf-8"))
+    data["corpuskit"]["process"]["normalize"]["steps"].append("future-step")
+    descriptor.write_bytes(pretty_json(data))
+    rewrite_tagmanifest(package)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        corpuskit.load(package)
+    said = str(refused.value)
+    assert "it records a setting this corpuskit does not know: made by a newer corpuskit, " \
+        "it is read with that one" in said, said
+    assert "damaged" not in said, said

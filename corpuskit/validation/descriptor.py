@@ -40,6 +40,11 @@ class Resource:
     hash: str | None
 
 
+#: What a setting this corpuskit does not know may mean (said by validate, and by load).
+NEWER_CORPUSKIT = ("if a newer corpuskit made the package, validate it with that one (this "
+                   "one does not know that setting)")
+
+
 def check_descriptor(descriptor: Any) -> list[Problem]:
     """The descriptor against the official Data Package v2 profile and corpuskit's own."""
     problems = json_problems(DATAPACKAGE_V2_PROFILE, descriptor, DESCRIPTOR)
@@ -97,8 +102,7 @@ def settings_problems(descriptor: Any) -> list[Problem]:
     except ValueError as exc:
         # A step, code page or key this corpuskit does not know may be a newer one's:
         # a CI pinned to an older corpuskit than the one that built (QA).
-        newer = ("; if a newer corpuskit made the package, validate it with that one (this "
-                 "one does not know that setting)" if isinstance(exc, UnknownSetting) else "")
+        newer = (f"; {NEWER_CORPUSKIT}" if isinstance(exc, UnknownSetting) else "")
         return [Problem(DESCRIPTOR, "schema-error",
                         f"{exc}; a package that records settings no build writes cannot be "
                         f"reproduced: restore the datapackage.json corpuskit wrote{newer}",
