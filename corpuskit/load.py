@@ -64,6 +64,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHA256_HEX = re.compile(rb"[0-9a-f]{64}")
 
 
+#: Why records are not read from a file that changed after :func:`load` verified it.
+CHANGED_SINCE_VERIFIED = ("changed since it was verified (its size, times or inode differ); "
+                          "load the package again to check it")
+
+
 class PackageIntegrityError(InputError):
     """The package fails :func:`corpuskit.validate`: it was modified or damaged.
 
@@ -88,6 +93,9 @@ class PackageIntegrityError(InputError):
                                                          else "")
         verdict = ("corpuskit failed while checking it (a bug: please report it), so it is "
                    "not verified" if any(p.code == "internal-error" for p in found) else
+                   "its file changed after load verified it (written to, or only its "
+                   "status: a chmod, a link), so it is not verified as it is now"
+                   if all(p.message == CHANGED_SINCE_VERIFIED for p in found) else
                    "it records a setting this corpuskit does not know: made by a newer "
                    "corpuskit, it is read with that one (pip install the newer version)"
                    if any(NEWER_CORPUSKIT in p.message for p in found) else
@@ -291,8 +299,7 @@ class Corpus:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     "." if where == self.path.absolute() else DOCUMENTS_PATH,
                     "checksum-mismatch",
-                    "changed since it was verified (its size, times or inode differ); "
-                    "load the package again to check it")])
+                    CHANGED_SINCE_VERIFIED)])
         digest = hashlib.sha256()
         lines = iter_record_lines(self._source)
         previous, count = "", 0

@@ -316,9 +316,17 @@ def test_a_change_after_load_is_refused_before_a_partial_read(kind: str,
     for read in (lambda: next(iter(corpus)), lambda: first.id in corpus,
                  lambda: next(iter(corpus.filter(language="en")))):
         with pytest.raises(corpuskit.PackageIntegrityError,
-                           match="changed since it was verified"):
+                           match="changed since it was verified") as refused:
             read()
+        # Not said to be damaged: a chmod or a link changes the status too (QA).
+        assert "its file changed after load verified it (written to, or only its status: " \
+            "a chmod, a link), so it is not verified as it is now" in str(refused.value)
+        assert "damaged" not in str(refused.value)
     assert next(iter(corpuskit.load(package))) == first  # loaded again: checked again
+    corpus = corpuskit.load(package)
+    changed.chmod(0o444)
+    with pytest.raises(corpuskit.PackageIntegrityError, match="a chmod, a link"):
+        next(iter(corpus))
 
 
 def test_verification_memory_is_bounded(tmp_path: Path) -> None:
