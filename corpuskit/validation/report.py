@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, overload
 
 from .. import __version__
 from ..problems import Problem, about_environment, one_line, ordered
@@ -236,7 +236,15 @@ class ValidationReports(Sequence[ValidationReport]):
     #: release): ``--format json`` prints :meth:`as_dict`, else the one report's.
     several: bool = True
 
-    def __getitem__(self, index: Any) -> Any:
+    @overload
+    def __getitem__(self, index: int) -> ValidationReport: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ValidationReport, ...]: ...
+
+    def __getitem__(self, index: int | slice
+                    ) -> ValidationReport | tuple[ValidationReport, ...]:
+        """A report, or a tuple of them for a slice (QA: typed ``Any``)."""
         return self.reports[index]
 
     def __len__(self) -> int:

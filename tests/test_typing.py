@@ -1,0 +1,41 @@
+"""The library's types as a consumer's type checker sees them (mypy --strict on a consumer's
+code): what a call returns is typed, never ``Any`` where a type is known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+CONSUMER = '''
+import corpuskit
+
+reports = corpuskit.validate_all(["dist"])
+reveal_type(reports[0])
+reveal_type(reports[0:1])
+for report in reports:
+    reveal_type(report)
+corpus = corpuskit.load("dist")
+for record in corpus:
+    reveal_type(record.text)
+'''
+
+
+def test_a_consumers_calls_are_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate_all(...)[0]`` was ``Any`` (``__getitem__`` typed so, QA): a consumer's
+    checker let any attribute of it pass."""
+    api = pytest.importorskip("mypy.api")
+    monkeypatch.setenv("MYPYPATH", str(REPO))  # the checkout, whatever installed it
+    out, err, status = api.run(["--strict", "--python-version", "3.10",
+                                "--ignore-missing-imports", "--config-file", "/dev/null",
+                                "--cache-dir", str(tmp_path / "cache"), "-c", CONSUMER])
+    assert status == 0, out + err
+    revealed = [line.split('Revealed type is "')[1].rstrip('"')
+                for line in out.splitlines() if "Revealed type is" in line]
+    assert revealed == ["corpuskit.validation.report.ValidationReport",
+                        "tuple[corpuskit.validation.report.ValidationReport, ...]",
+                        "corpuskit.validation.report.ValidationReport",
+                        "str"], out
+    assert " error: " not in out, out
