@@ -565,7 +565,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 @cli.command("export")
 @click.argument("package", type=InputPath())
 @click.option("--format", "fmt", required=True, type=click.Choice(["parquet", "csv", "dolma"]),
-              help="parquet: explicit column types; csv: header row, null as empty cell; "
+              help="parquet: explicit column types; csv: header row, null as empty cell, "
+                   "normalization as a JSON array; "
                    "dolma: gzipped JSON lines (id, text, source, metadata; created and "
                    "added when known).")
 @click.option("--out", "out", required=True, type=OutputFilePath(path_type=Path),
