@@ -1398,12 +1398,14 @@ def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
 
 def test_the_library_validate_of_a_folder_of_releases_names_validate_all() -> None:
     """``corpuskit.validate("dist")`` checks one package: it told a user with a folder of
-    releases to write a corpus.toml, while ``corpuskit validate dist`` passed."""
+    releases to write a corpus.toml, while ``corpuskit validate dist`` passed. A release's
+    folder and zip are one release (QA: "2 releases" of one, where load said "1")."""
     dist = built().dist
     report = corpuskit.validate(dist, jobs=1)
     [problem] = report.problems
     assert not report.valid and problem.code == "not-a-package"
-    assert problem.message == (f"a folder of releases (2 releases), not one package: "
+    assert problem.message == (f"a folder of releases (1 release, 2 folders and zips), not "
+                               f"one package: "
                                f"corpuskit.validate_all([{str(dist)!r}]) checks every release "
                                f"in it, as 'corpuskit validate {dist}' does")
 

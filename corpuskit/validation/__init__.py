@@ -193,6 +193,16 @@ def _listed_releases(folder: Path) -> list[str]:
                   key=lambda name: name.removesuffix("/"))  # a folder before its zip
 
 
+def _held(releases: list[Path]) -> str:
+    """``2 releases, 4 files and folders``: a release being its folder and its zip, counted
+    once (QA: "4 releases" said of two, where load and export said "the latest of 2")."""
+    names = {path.name[:-len(".zip")] if path.suffix.lower() == ".zip" else path.name
+             for path in releases}
+    counted_names = counted(len(names), "release")
+    return counted_names if len(names) == len(releases) else \
+        f"{counted_names}, {len(releases)} folders and zips"
+
+
 def releases_in(folder: Path) -> list[Path]:
     """The releases a folder of releases (like ``dist/``) holds, sorted: its
     ``<name>-<version>/`` package folders and ``.zip`` archives. A folder named as a release
@@ -366,9 +376,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         releases = releases_in(target)
         reason = ("no such file or folder" if not target.exists() else
                   descriptor_given(target) or _sidecar_given(target) or _config_given(target) or
-                  (f"a folder of releases ({counted(len(releases), 'release')}), not one "
-                   f"package: corpuskit.validate_all([{shown!r}]) checks every release in "
-                   f"it, as 'corpuskit validate {shown}' does" if releases else None) or
+                  (f"a folder of releases ({_held(releases)}), not one package: "
+                   f"corpuskit.validate_all([{shown!r}]) checks every release in it, as "
+                   f"'corpuskit validate {shown}' does" if releases else None) or
                   _special_given(target) or _empty_given(target) or
                   _other_archive_given(target) or
                   "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
