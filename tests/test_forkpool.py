@@ -207,6 +207,18 @@ def test_close_takes_in_the_results_nobody_asked_for() -> None:
     assert not any(map(process_runs, pids))
 
 
+def _workers_of_a_killed_parent(script: str) -> list[int]:
+    """Run ``script`` (it prints its workers' process ids, then kills itself with SIGKILL);
+    the ids it printed. Its end is waited for: a worker holding its output open past it
+    fails the call by its time limit."""
+    here = os.path.dirname(__file__)
+    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
+                         text=True, timeout=50)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    assert "Traceback" not in run.stderr  # a busy worker's result: nobody to send it to
+    return [int(pid) for pid in run.stdout.split()]
+
+
 def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> None:
     """A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers: they
     must see it go (the end of their task pipes) and exit, not wait forever."""
@@ -222,12 +234,7 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: os.PathLike[str]) -> N
         time.sleep(0.2)  # the task is sent
         os.kill(os.getpid(), signal.SIGKILL)
     """)
-    here = os.path.dirname(__file__)
-    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
-                         text=True, timeout=50)
-    assert run.returncode == -signal.SIGKILL, run.stderr
-    assert "Traceback" not in run.stderr  # the busy worker's result: nobody to send it to
-    pids = [int(pid) for pid in run.stdout.split()]
+    pids = _workers_of_a_killed_parent(script)
     assert len(pids) == 2
     deadline = time.monotonic() + 30
     while any(process_runs(pid) for pid in pids):
@@ -251,11 +258,7 @@ def test_a_stuck_worker_ends_with_its_parent(tmp_path: os.PathLike[str]) -> None
         time.sleep(0.3)  # the task is sent
         os.kill(os.getpid(), signal.SIGKILL)
     """)
-    here = os.path.dirname(__file__)
-    run = subprocess.run([sys.executable, "-c", script, here], capture_output=True,
-                         text=True, timeout=50)
-    assert run.returncode == -signal.SIGKILL, run.stderr
-    (pid,) = [int(pid) for pid in run.stdout.split()]
+    (pid,) = _workers_of_a_killed_parent(script)
     deadline = time.monotonic() + 10
     while process_runs(pid):
         if time.monotonic() > deadline:
