@@ -52,7 +52,7 @@ from .errors import CorpuskitError, InputError
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .problems import Problem
-from .regularfiles import folder_not_entered
+from .regularfiles import folder_not_entered, open_regular
 from .runsettings import release_time_advice
 from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
@@ -495,8 +495,8 @@ def _line_ends_converted(release: Path) -> bool:
     """Whether the release's bagit.txt, whose bytes corpuskit always writes alike, holds them
     with CR LF line ends (QA: check said to restore from version control, which wrote
     them so again)."""
-    try:
-        with open(release / "bagit.txt", "rb") as handle:
+    try:  # a pipe or device there is refused at once, never waited on
+        with os.fdopen(open_regular(str(release / "bagit.txt"), checking=True), "rb") as handle:
             held = handle.read(len(BAGIT_TXT) * 2)
     except OSError:
         return False
