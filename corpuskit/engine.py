@@ -45,7 +45,12 @@ from .deflate import (
 )
 from .discover import read_source, read_source_stat
 from .errors import OutputError, UsageError
-from .forkpool import end_on_interrupt, threads_without_interrupt, unblock_interrupt
+from .forkpool import (
+    end_on_interrupt,
+    import_before_forking,
+    threads_without_interrupt,
+    unblock_interrupt,
+)
 from .heap import start_worker_heap
 from .language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef, document_id
@@ -612,6 +617,7 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    import_before_forking()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_start_worker, initargs=(os.getpid(), warm_up))
     try:

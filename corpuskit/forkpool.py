@@ -25,6 +25,7 @@ its cause. Fork only: the workers share the parent's memory as it was when they 
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import signal
@@ -454,6 +455,25 @@ class ForkPool:
             worker.tasks.close()
         worker.results.close()
         worker.process.close()
+
+
+#: The modules the document pipeline imports as it runs (the language model's, the rights
+#: patterns' matcher): what the workers of a build, of a seeds folder's validation and of
+#: --reproduce import.
+PIPELINE_MODULES = ("corpuskit.decode", "corpuskit.records", "corpuskit.fastlangid",
+                    "corpuskit.languagemodel", "py3langid", "regex")
+
+
+def import_before_forking(modules: Iterable[str] = PIPELINE_MODULES) -> None:
+    """Import ``modules`` now, if threads other than this one run: workers are about to be
+    forked that import them. A module another thread is importing when a worker is forked
+    stays locked in the worker: two validations in threads of one program, one of them
+    --reproduce, hung for good, a worker waiting for the lock of corpuskit.fastlangid
+    (QA). With no other thread, nothing can hold such a lock, and a build's parent keeps
+    from importing the pipeline (about 70 ms) that its workers may never need."""
+    if threading.active_count() > 1:
+        for name in modules:
+            importlib.import_module(name)
 
 
 def fork_available() -> bool:

@@ -10,13 +10,12 @@ problem. It also forks the worker processes, which read the package as the paren
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES
-from ..forkpool import ForkPool, fork_available
+from ..forkpool import ForkPool, fork_available, import_before_forking
 from ..heap import start_worker_heap
 from ..problems import Problem, ProblemList
 from .digest import CHUNK, FileDigester, read_reason
@@ -102,7 +101,7 @@ class PackageReader:
         global _WORKER_VIEW
         if self._pool is None and self.jobs > 1 and fork_available():
             if self.reproduce:
-                import_pipeline()
+                import_before_forking()
             _WORKER_VIEW = self.view
             self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
         return self._pool
@@ -120,21 +119,6 @@ class PackageReader:
 
 
 # -- worker processes ---------------------------------------------------------------------
-
-#: The modules the document pipeline imports as it runs (the language model's, the rights
-#: patterns' matcher), which --reproduce's workers run.
-PIPELINE_MODULES = ("corpuskit.decode", "corpuskit.records", "corpuskit.fastlangid",
-                    "corpuskit.languagemodel", "py3langid", "regex")
-
-
-def import_pipeline() -> None:
-    """Import :data:`PIPELINE_MODULES` here, before workers are forked to run the pipeline.
-    A module another thread of this process is importing when a worker is forked stays
-    locked in the worker: two validations in threads of one program, one of them
-    --reproduce, hung for good, a worker waiting for the lock of corpuskit.fastlangid
-    (QA). A worker finds every module it needs imported whole."""
-    for name in PIPELINE_MODULES:
-        importlib.import_module(name)
 
 
 #: The package a forked worker reads (set in the parent just before the pool forks).

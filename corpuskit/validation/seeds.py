@@ -25,7 +25,7 @@ from ..discover import (
     size_of,
 )
 from ..errors import InputError
-from ..forkpool import ForkPool, fork_available
+from ..forkpool import ForkPool, fork_available, import_before_forking
 from ..metadatapaths import config_path_problems
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
@@ -115,6 +115,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
         for task in tasks:
             problems.extend(_check_chunk(task))
     else:
+        import_before_forking()
         with ForkPool(min(jobs, chunks)) as pool:
             for found in pool.imap(_check_chunk, tasks):
                 problems.extend(found)
