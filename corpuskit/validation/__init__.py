@@ -194,7 +194,7 @@ def _listed_releases(folder: Path) -> list[str]:
 
 
 def _held(releases: list[Path]) -> str:
-    """``2 releases, 4 files and folders``: a release being its folder and its zip, counted
+    """``2 releases, 4 folders and zips``: a release being its folder and its zip, counted
     once (QA: "4 releases" said of two, where load and export said "the latest of 2")."""
     names = {path.name[:-len(".zip")] if path.suffix.lower() == ".zip" else path.name
              for path in releases}

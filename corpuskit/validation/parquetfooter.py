@@ -160,8 +160,8 @@ class StatisticsCheck:
 
     ``columns``: the compared columns' names; a list column is checked on its values (its
     leaf, whose null count counts the empty and null lists and null values, as Parquet's
-    definition levels do). Batches come in row order and never span two row groups
-    (``iter_batches`` reads a row group at a time)."""
+    definition levels do). Batches come in row order; one that spans two row groups is
+    cut where the first ends."""
 
     metadata: Any
     columns: list[str]
@@ -205,8 +205,8 @@ class StatisticsCheck:
 
     def _close_group(self) -> None:
         group = self.metadata.row_group(self._group)
-        paths = {group.column(i).path_in_schema.split(".")[0]: group.column(i)
-                 for i in range(group.num_columns)}
+        chunks = map(group.column, range(group.num_columns))
+        paths = {chunk.path_in_schema.split(".")[0]: chunk for chunk in chunks}
         for name in self.columns:
             column = paths.get(name)
             if column is None or not column.is_stats_set:
