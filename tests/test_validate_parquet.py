@@ -277,6 +277,14 @@ def _narrowed_statistics(table: Any) -> bytes:
     return data[:footer] + data[footer:].replace(b"\x02de", b"\x02zz")
 
 
+def _undecodable_statistics(table: Any) -> bytes:
+    """The least value of ``language`` in the footer made bytes that are no UTF-8: pyarrow
+    raises reading it, and validate reported a bug."""
+    data = _narrowed_statistics(table)
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    return data[:footer] + data[footer:].replace(b"\x02zz", b"\x02\xff\xfe")
+
+
 #: Forgeries of the footer alone: the rows as corpuskit writes them, which pyarrow reads
 #: alike, and other things said to readers that go by the footer (QA: pandas gave the
 #: title as the text, and a filter on a column lost rows).
@@ -301,6 +309,9 @@ FOOTER_FORGERIES: dict[str, tuple[Forgery, str, str]] = {
                             "column 'language': its statistics give 'zz' as the least value, "
                             "its values hold 'de': a reader that skips row groups by them "
                             "leaves out rows it should read"),
+    "statistics undecodable": (_undecodable_statistics, "row group 1",
+                               "column 'language': its statistics cannot be read "
+                               "(UnicodeDecodeError: "),
 }
 
 

@@ -211,7 +211,16 @@ class StatisticsCheck:
             column = paths.get(name)
             if column is None or not column.is_stats_set:
                 continue
-            problem = _statistics_problem(column.statistics, self._seen.get(name, _Seen()))
+            try:
+                problem = _statistics_problem(column.statistics,
+                                              self._seen.get(name, _Seen()))
+            except Exception as exc:  # pyarrow's own errors; bytes no string decodes to
+                problem = None
+                self.problems.append(Problem(
+                    PARQUET_PATH, "metadata-mismatch",
+                    f"column {name!r}: its statistics cannot be read ({type(exc).__name__}: "
+                    f"{_text(str(exc).encode())}), where corpuskit writes its values' least "
+                    "and greatest", f"row group {self._group + 1}"))
             if problem is not None:
                 self.problems.append(Problem(
                     PARQUET_PATH, "metadata-mismatch",
