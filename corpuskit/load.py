@@ -55,6 +55,7 @@ from .reader import (
 from .regularfiles import read_problem, readable_request, unreadable_given
 from .validation.bagit import split_lines
 from .validation.descriptor import NEWER_CORPUSKIT
+from .validation.seal import sidecar_problem
 from .wording import counted, shell_word
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
@@ -99,6 +100,11 @@ class PackageIntegrityError(InputError):
                    "it records a setting this corpuskit does not know: made by a newer "
                    "corpuskit, it is read with that one (pip install the newer version)"
                    if any(NEWER_CORPUSKIT in p.message for p in found) else
+                   # (QA: a sidecar of another form was called damage of the archive)
+                   "the archive's own seal holds, and it is the published checksum beside "
+                   "it that cannot be read or does not match: mend or remove that file as "
+                   "the problem says, or restore the published archive"
+                   if all(sidecar_problem(p) for p in found) else
                    "the package was modified, damaged or renamed: do not use it as it is")
         denied = _denied(location, found)
         if denied:  # its permissions, which say nothing of its content

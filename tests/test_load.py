@@ -242,6 +242,29 @@ def test_a_renamed_folder_is_said_to_be_one_not_an_archive(tmp_path: Path) -> No
     assert "rename it to consumer-sample-2.1.0" in str(error)
 
 
+@pytest.mark.parametrize("sidecar", ["a line of another form", "another sha256"])
+def test_a_bad_published_checksum_is_not_called_damage_of_the_archive(
+        tmp_path: Path, sidecar: str) -> None:
+    """The archive's seal holds and only its ``.sha256`` fails: load said the package was
+    "modified, damaged or renamed" (QA), which sent its user after a sound archive."""
+    target = tmp_path / sample().archive.name
+    shutil.copyfile(sample().archive, target)
+    text = {"a line of another form": "sha256=" + "0" * 64,
+            "another sha256": f"{'0' * 64}  {target.name}"}[sidecar]
+    (tmp_path / f"{target.name}.sha256").write_text(text + "\n")
+    error = _refusal(target)
+    assert str(error).startswith(f"{target} failed verification: 1 problem in the archive "
+                                 "itself; the archive's own seal holds, and it is the "
+                                 "published checksum beside it that cannot be read or does "
+                                 "not match: mend or remove that file"), str(error)
+    with target.open("r+b") as handle:  # the seal broken too: damage, as before
+        handle.seek(100)
+        byte = handle.read(1)
+        handle.seek(100)
+        handle.write(bytes([byte[0] ^ 1]))
+    assert "the package was modified, damaged or renamed" in str(_refusal(target))
+
+
 def test_a_folder_loaded_by_a_relative_path_survives_a_change_of_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its records were read from the folder relative to the working directory of the

@@ -250,17 +250,45 @@ def test_every_line_sha256sum_checks_is_taken(form: str, tmp_path: Path) -> None
     assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
 
 
-def test_every_line_naming_the_archive_must_match_and_a_bare_digest_is_refused(
-        tmp_path: Path) -> None:
+def test_every_line_naming_the_archive_must_match(tmp_path: Path) -> None:
     """sha256sum -c checks every line: a second, wrong line for the archive failed there
-    and passed here. A digest without a name is no line sha256sum -c takes."""
+    and passed here."""
     target = tmp_path / built().archive.name
     shutil.copyfile(built().archive, target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     sidecar = tmp_path / f"{target.name}.sha256"
     sidecar.write_text(f"{digest}  {target.name}\n{'0' * 64}  {target.name}\n")
     assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
-    sidecar.write_text(f"{digest}\n")
+
+
+@pytest.mark.parametrize("form", ["alone", "upper case, CRLF, no final newline",
+                                  "after a comment"])
+def test_a_bare_digest_alone_is_the_archives_checksum(form: str, tmp_path: Path) -> None:
+    """Maven repositories and many download pages publish ``<file>.sha256`` as the digest
+    alone. It was refused as no line ``sha256sum -c`` takes, and load called the intact
+    archive damaged (QA); alone in the file named for the archive, it is the archive's,
+    and verified as any published checksum. Among named lines it is still refused."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sidecar = tmp_path / f"{target.name}.sha256"
+    text = {"alone": f"{digest}\n",
+            "upper case, CRLF, no final newline": f"{digest.upper()}\r\n",
+            "after a comment": f"# sha256 of {target.name}\n\n{digest}\n"}[form]
+    sidecar.write_bytes(text.encode("ascii"))
+    assert validate(target, jobs=1).valid
+    assert len(list(corpuskit.load(target))) > 0
+    wrong = "0" * 64
+    sidecar.write_bytes(text.replace(digest, wrong).replace(digest.upper(), wrong)
+                        .encode("ascii"))
+    [problem] = validate(target, jobs=1).problems
+    assert (problem.code, problem.location) == ("checksum-mismatch", "published sha256")
+    assert f"{sidecar.name} says {wrong}" in problem.message
+    sidecar.write_text(f"{digest}\n{digest}  {target.name}\n")
+    [problem] = validate(target, jobs=1).problems
+    assert problem.code == "archive-error" and problem.message.startswith(
+        f"{sidecar.name} line 1 is a sha256 that names no file, beside other lines")
+    sidecar.write_text(f"{digest}\n{digest}\n")
     assert codes(validate(target, jobs=1)) == {"archive-error"}
 
 

@@ -1364,6 +1364,18 @@ def test_a_folder_of_releases_names_a_linked_release_and_a_zip_that_is_none(
     assert corpuskit.validate_all(dist, jobs=1).valid  # one path, not its characters
 
 
+@pytest.mark.parametrize("given", [[], (), iter([])])
+def test_validate_all_of_no_path_is_no_verdict(given: object) -> None:
+    """``validate_all([])`` was valid: a CI job whose glob matched nothing passed (QA).
+    The command refuses to run without a path; the function refuses as clearly."""
+    with pytest.raises(ValueError, match="validate_all was given no path, and nothing "
+                                         "checked is not valid"):
+        corpuskit.validate_all(given)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"fast and reproduce exclude each other: .* ask "
+                                         r"for one"):
+        corpuskit.validate(built().release, fast=True, reproduce=True)
+
+
 def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate dist called a release folder whose zip is missing valid, which check,
@@ -1382,7 +1394,9 @@ def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
         f"{folder_only}): a build or release was interrupted after the folder was in place, "
         f"or the zip was removed; run 'corpuskit build --out {folder_only}' with the seeds it "
         "was built from, which writes the zip of a folder they build the same, or restore "
-        "the zip from a published copy [missing-file]",
+        "the zip from a published copy; a package unpacked from its zip and kept without "
+        f"it is checked alone by its own path: 'corpuskit validate {folder}' "
+        "[missing-file]",
         f"{folder}: 1 problem in package ({len(records(folder))} documents, "
         f"{sum(p.is_file() for p in folder.rglob('*'))} files; full checks)"], out
     code, out, _ = run(capsys, "validate", str(folder_only), "--format", "json")

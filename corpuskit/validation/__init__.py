@@ -354,7 +354,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     and the check cannot finish.
     """
     if fast and reproduce:
-        raise ValueError("fast and reproduce exclude each other")
+        raise ValueError("fast and reproduce exclude each other: fast checks sizes and "
+                         "counts only, reproduce re-derives every record; ask for one")
     target = Path(path)
     shown = str(path)
     mode = "fast" if fast else "full"
@@ -481,7 +482,10 @@ def _zip_missing(folder: Path) -> Problem | None:
                    "was in place, or the zip was removed; run "
                    f"'{command('build', out=folder.parent)}' with the seeds it was built "
                    "from, which writes the zip of a folder they build the same, or restore "
-                   "the zip from a published copy", RELEASE_ZIP)
+                   "the zip from a published copy; a package unpacked from its zip and kept "
+                   "without it is checked alone by its own path: "
+                   f"'{command('validate', arguments=(shell_word(str(folder)),))}'",
+                   RELEASE_ZIP)
 
 
 def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
@@ -492,10 +496,16 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     :func:`releases_in`); then, for a release folder and its zip that are both among them
     and both valid, a check that they hold the same package (their tag manifests, small
     enough for ``fast`` too): a difference is a problem of the zip's report. Its
-    ``as_dict()`` is what ``--format json`` prints when ``several``."""
+    ``as_dict()`` is what ``--format json`` prints when ``several``. Raises ``ValueError``
+    when ``paths`` is empty: no report is no verdict (a CI job's glob that matched nothing
+    was valid, QA), as the command refuses to run without a path."""
     if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
         paths = [paths]
     typed = [os.fspath(path) for path in paths]
+    if not typed:
+        raise ValueError("validate_all was given no path, and nothing checked is not valid: "
+                         "give it the packages, archives, seeds or folders of releases to "
+                         "check")
     given = [Path(path) for path in typed]
     # A path named is reported as given ("./seeds", "seeds/"), as validate() reports it.
     as_given: dict[Path, str] = {}

@@ -63,10 +63,16 @@ def _seal_form_problem(tail: bytes) -> Problem | None:
 
 #: A line ``sha256sum -c`` checks: ``<hex> <name>``, ``<hex>  <name>`` or ``<hex> *<name>``
 #: (the name may hold spaces and a folder), or the ``--tag`` form ``SHA256 (<name>) =
-#: <hex>``; the hex digits in either case. A bare digest names no file: refused, as there.
+#: <hex>``; the hex digits in either case.
 _SIDECAR_LINE = re.compile(
     r"(?P<hex>[0-9A-Fa-f]{64}) [ *]?(?P<name>.+)"
     r"|SHA256 \((?P<tagged>.+)\) ?= (?P<taghex>[0-9A-Fa-f]{64})")
+
+#: A bare digest, as Maven repositories and many download pages publish ``<file>.sha256``:
+#: it names no file, so it is taken for the archive its own name names only when it is the
+#: sidecar's one line (``sha256sum -c`` refuses it: QA, a consumer's published checksum
+#: made load call the archive damaged).
+_BARE_DIGEST = re.compile(r"[0-9A-Fa-f]{64}")
 
 
 #: A name from the root: ``/``, ``\\`` (a share) or a drive (``C:\\``, ``C:/``).
@@ -98,6 +104,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
     or the problems with it."""
     digests: list[str] = []
     others: list[str] = []
+    bare: list[tuple[int, str]] = []  # (line number, digest) of lines naming no file
     again = (f"; write it again (in its folder: sha256sum {archive.name} > {sidecar.name}) "
              "or remove it")
     try:
@@ -121,6 +128,9 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     continue
                 escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
                 found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
+                if found is None and not escaped and _BARE_DIGEST.fullmatch(line.strip()):
+                    bare.append((number, line.strip().lower()))
+                    continue
                 if found is None:
                     return [], [Problem(".", "archive-error",
                                         f"{sidecar.name} line {number} is not a '<sha256>  "
@@ -142,6 +152,13 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     others.append(name)
     except OSError as exc:
         return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}{again}")]
+    if bare:
+        if len(bare) == 1 and not digests and not others:
+            return [bare[0][1]], []
+        return [], [Problem(".", "archive-error",
+                            f"{sidecar.name} line {bare[0][0]} is a sha256 that names no "
+                            "file, beside other lines: a bare sha256 is read only as the "
+                            f"file's one line{again}")]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
