@@ -385,7 +385,7 @@ def _hf_license(config: CorpusConfig) -> list[str]:
     licenses = config.metadata["licenses"]
     ids = [HF_LICENSES.get(str(lic.get("name", "")).lower()) for lic in licenses]
     known = list(dict.fromkeys(i for i in ids if i))
-    if known and len(known) == len(ids):
+    if all(ids):  # (two of the same id, CC-BY-4.0 for texts and for notes: a traceback, QA)
         return [f"license: {known[0]}"] if len(known) == 1 else \
             ["license:"] + [f"- {i}" for i in known]
     first = next(lic for lic, i in zip(licenses, ids, strict=True) if not i)

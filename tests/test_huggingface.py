@@ -74,6 +74,28 @@ def test_known_licenses_are_kept_beside_an_unknown_one(tmp_path: Path) -> None:
     assert corpuskit.validate(built.release).valid
 
 
+@pytest.mark.parametrize(("licenses", "header"), [
+    ('{ name = "CC-BY-4.0", title = "Texts" }, { name = "cc-by-4.0", title = "Notes" }',
+     "cc-by-4.0"),
+    ('{ name = "GPL-3.0-only" }, { name = "GPL-3.0-or-later" }, { name = "MIT" }',
+     ["gpl-3.0", "mit"]),
+])
+def test_licenses_the_hub_knows_by_one_id_are_listed_once(
+        tmp_path: Path, licenses: str, header: object) -> None:
+    """Two licenses the Hub names alike (one id for texts and notes; GPL's -only and
+    -or-later) made build, release and check end in a StopIteration traceback, and
+    validate of such a package in an internal error (QA)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", f"licenses = [{licenses}]\n", config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    meta = card_yaml(built.release)
+    assert meta["license"] == header and "license_name" not in meta
+    assert corpuskit.validate(built.release).valid
+
+
 def test_huggingface_hub_parses_the_card() -> None:
     hub = pytest.importorskip("huggingface_hub")
     card = hub.DatasetCard.load(sample().release / "README.md")
