@@ -18,6 +18,7 @@ from typing import Any
 from .accesstimes import open_for_check
 from .configschema import config_problems
 from .errors import InputError
+from .licenseids import license_name_problem
 from .otherarchives import other_archive
 from .problems import Problem, invisible
 from .recordshape import schema_shape
@@ -450,6 +451,14 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     problems.extend(Problem(path, "config-error", reason,
                             f"extract.rights_patterns[{strings[at][0]}]")
                     for at, reason in patterns_problems([pattern for _, pattern in strings]))
+    licenses = data.get("licenses")
+    said = {problem.location for problem in problems}
+    for index, item in enumerate(licenses if isinstance(licenses, list) else []):
+        name = item.get("name") if isinstance(item, dict) else None
+        key = f"licenses[{index}].name"
+        if isinstance(name, str) and key not in said \
+                and (reason := license_name_problem(name)) is not None:
+            problems.append(Problem(path, "config-error", reason, key))
     homepage = data.get("homepage")
     said_of_url = _not_a_url(homepage) if isinstance(homepage, str) else None
     if said_of_url is not None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from conftest import corpus_config, make_seeds, toml_text, tree_bytes
 
+import corpuskit
 from corpuskit.cli import main
 from corpuskit.problems import one_line as printed_line
 
@@ -320,6 +321,50 @@ def test_config_with_a_license_name_ending_in_a_line_break(
     assert lines == ["error: corpus.toml:licenses[0].name: 'CC0-1.0\\n' must be one line "
                      "of text, without a line break or control character (it holds U+000A "
                      "LF): use an SPDX license id such as CC-BY-4.0 or CC0-1.0 [config-error]"]
+
+
+@pytest.mark.parametrize(("name", "offered"), [
+    ("CC0", "did you mean 'CC0-1.0'? A license"),
+    ("Apache2", "did you mean 'Apache-2.0'? A license"),
+    ("CC-BY-4", "did you mean 'CC-BY-4.0'? A license"),
+    ("cc_by_4.0", "did you mean 'CC-BY-4.0'? A license"),
+    ("AGPL-3", "did you mean 'AGPL-3.0-only' or 'AGPL-3.0-or-later'? A license"),
+    ("CC-BY", "did you mean 'CC-BY-4.0', 'CC-BY-3.0' or 'CC-BY-2.5'? A license"),
+    ("Proprietary", "a license"),
+    ("LicenseRef-Terms_2024", "a license"),
+])
+def test_config_with_a_license_name_spdx_does_not_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, offered: str) -> None:
+    """Only the schema's pattern held license names: "CC0", "Apache2" or "CC-BY-4" went
+    into the descriptor, Croissant and the data card (``license: other``), while the
+    advice for a refused one said "use an SPDX license id" (QA). The SPDX ids it may
+    stand for are offered, and LicenseRef- for a license of one's own."""
+    lines = config_problems(tmp_path, capsys, toml_text(corpus_config(
+        {"licenses": [{"name": "MIT"}, {"name": name}]})))
+    ref = {"LicenseRef-Terms_2024": "Terms-2024", "cc_by_4.0": "cc-by-4.0"}.get(name, name)
+    assert lines == [f"error: corpus.toml:licenses[1].name: {name!r} is not an SPDX license "
+                     f"id (https://spdx.org/licenses/): {offered} that list does not hold "
+                     "is named 'LicenseRef-' and a name of your own (letters, digits, '.' "
+                     f"and '-'), such as 'LicenseRef-{ref}', with its title and path "
+                     "[config-error]"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["MIT", "mit", "CC-BY-4.0", "GPL-3.0", "GPL-3.0-or-later",
+                                  "ODbL-1.0", "LicenseRef-All-Rights-Reserved",
+                                  "licenseref-terms-2024.1"])
+def test_config_with_a_license_spdx_lists(tmp_path: Path, name: str) -> None:
+    """SPDX ids match without regard to case; a deprecated one is an id still; any
+    LicenseRef- is one's own: each is built as written."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Some text of a document.\n", "utf-8")
+    (seeds / "corpus.toml").write_text(toml_text(corpus_config(
+        {"licenses": [{"name": name}]})), "utf-8")
+    assert corpuskit.validate(seeds, jobs=1).valid
+    built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    descriptor = json.loads((built.release / "datapackage.json").read_text("utf-8"))
+    assert [license["name"] for license in descriptor["licenses"]] == [name]
 
 
 def test_config_with_a_version_too_long_for_a_file_name(
