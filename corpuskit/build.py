@@ -612,7 +612,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                          "documents again; free space there, or pass --cache DIR (or "
                          "--no-cache)")
     return BuildResult(status, writer.final, archive, stats.documents, content,
-                       discovery.skipped, cached, notes, restored)
+                       discovery.skipped, cached, (*discovery.notes, *notes), restored)
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,

@@ -10,7 +10,7 @@ import errno
 import os
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from contextlib import suppress
 from dataclasses import dataclass
@@ -63,6 +63,13 @@ class Discovery:
     #: Regular files refused for their names or ids alone (not packaged): their content is
     #: still checked, so that renaming them brings up no new problem.
     held_back: tuple[SourceRef, ...] = ()
+    #: What to say of ``discover.exclude`` patterns that matched nothing but would match
+    #: if written otherwise (:func:`exclude_notes`).
+    notes: tuple[str, ...] = ()
+
+
+#: Why a file or folder matched by a ``discover.exclude`` pattern is skipped.
+EXCLUDED = "excluded by discover.exclude"
 
 
 def skip_reason(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
@@ -76,8 +83,73 @@ def skip_reason(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
     if relpath.rpartition("/")[2].startswith("."):
         return "hidden"
     if exclude and any(_excludes(pattern, relpath, folder) for pattern in exclude):
-        return "excluded by discover.exclude"
+        return EXCLUDED
     return None
+
+
+def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str],
+                  skipped: Iterable[tuple[str, str]]) -> list[str]:
+    """A note for each ``discover.exclude`` pattern that matched no file or folder while
+    the same pattern written as it was likely meant matches one of ``paths`` (the
+    documents found): the seeds folder's own name before it, ``\\`` between folders, or
+    another case (QA: "seeds/news/doc2.txt", "news\\doc1.txt" and "*.TXT" matched
+    nothing, said nothing, and the files they were to keep out were packaged). A pattern
+    that matches nothing and nothing like it (``*.bak`` with no backup file) is no
+    mistake: nothing is said of it."""
+    excluded = [path for path, reason in skipped if reason == EXCLUDED]
+    unused = [(index, pattern) for index, pattern in enumerate(exclude)
+              if not any(_excludes(pattern, path, True) or _excludes(pattern, path, False)
+                         for path in excluded)]
+    if not unused:
+        return []
+    notes = []
+    for index, pattern in unused:
+        said = f"discover.exclude[{index}] {pattern!r} matches no file or folder"
+        bare = pattern.removeprefix("./").lstrip("/")
+        fixes = ([("folders are separated by '/', not '\\'", pattern.replace("\\", "/"))]
+                 if "\\" in pattern else [])
+        if bare.startswith(seeds_name + "/"):
+            fixes.append(("patterns are paths from inside the seeds folder, without its "
+                          "name", bare[len(seeds_name) + 1:]))
+        for why, fixed in fixes:
+            if _first_match(fixed, paths) is not None:
+                notes.append(f"{said}: {why}; {fixed!r} matches, and what it matches was "
+                             "packaged")
+                break
+        else:
+            alike = _first_match(pattern, paths, ignore_case=True)
+            if alike is not None:
+                what = (f"the folder {alike[:-1]!r}, whose files were" if alike.endswith("/")
+                        else f"{alike!r}, which was")
+                notes.append(f"{said}: patterns match the case of names exactly; with case "
+                             f"ignored it would match {what} packaged")
+    return notes
+
+
+def _first_match(pattern: str, paths: Sequence[str], *, ignore_case: bool = False
+                 ) -> str | None:
+    """The first of ``paths`` or of their folders (ending in ``/``) that ``pattern``
+    matches as ``discover.exclude`` does (``ignore_case``: as if it and they were lower
+    case)."""
+    if ignore_case:
+        pattern = pattern.lower()
+    for path in paths:
+        name = path.lower() if ignore_case else path
+        # (the folders of each, side by side: lower case may change a name's length)
+        for folder, shown in zip(_folders(name), _folders(path), strict=True):
+            if _excludes(pattern, folder, True):
+                return shown + "/"
+        if _excludes(pattern, name, False):
+            return path
+    return None
+
+
+def _folders(path: str) -> Iterator[str]:
+    """The folders ``path`` is in, from the top (``a``, ``a/b`` of ``a/b/c.txt``)."""
+    at = path.find("/")
+    while at != -1:
+        yield path[:at]
+        at = path.find("/", at + 1)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -196,13 +268,15 @@ def discover(seeds: Path, config: DiscoverConfig, *,
         listings.found_clean = None if clashes else digest
         listings.save()
     del ids
+    notes = tuple(exclude_notes(config.exclude, root.name, paths, skipped)) \
+        if config.exclude else ()
     bad = {p.path for p in problems}
     sources = SourceRefs(paths if not bad else (path for path in paths if path not in bad))
     held_back = sorted({*listing.held_back, *(path for path in paths if path in bad)})
     count = len(paths) + len(listing.held_back)
     del paths
     return Discovery(sources, tuple(ordered(problems)), tuple(skipped), count,
-                     tuple(map(SourceRef, held_back)))
+                     tuple(map(SourceRef, held_back)), notes)
 
 
 class _Listing:

@@ -854,6 +854,41 @@ def test_an_exclude_pattern_ending_in_a_slash_names_folders_only(
     assert sorted(p.name for p in raw.iterdir()) == ["good.txt", "y.d"]
 
 
+def test_an_exclude_pattern_that_matches_only_as_meant_is_noted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The seeds folder's name before a pattern, a backslash, another case: each matched
+    nothing, nothing was said, and the files they were to keep out were packaged (QA).
+    A pattern matching nothing and nothing like it, or one that matches, is not noted."""
+    patterns = ["seeds/news/two.txt", "news\\one.txt", "*.TXT", "DRAFTS/", "*.bak",
+                "*.draft"]
+    seeds = make_seeds(tmp_path, {**GOOD, "news/one.txt": "One.\n", "news/two.txt": "Two.\n",
+                                  "drafts/d.md": "A draft.\n", "x.draft": "Left out.\n"},
+                       {"discover": {"exclude": patterns}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    said = "matches no file or folder: "
+    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+        f"note: discover.exclude[0] 'seeds/news/two.txt' {said}patterns are paths from inside "
+        "the seeds folder, without its name; 'news/two.txt' matches, and what it matches "
+        "was packaged",
+        f"note: discover.exclude[1] 'news\\\\one.txt' {said}folders are separated by '/', "
+        "not '\\'; 'news/one.txt' matches, and what it matches was packaged",
+        f"note: discover.exclude[2] '*.TXT' {said}patterns match the case of names exactly; "
+        "with case ignored it would match 'drafts/d.md', which was packaged"
+        if False else
+        f"note: discover.exclude[2] '*.TXT' {said}patterns match the case of names exactly; "
+        "with case ignored it would match 'good.txt', which was packaged",
+        f"note: discover.exclude[3] 'DRAFTS/' {said}patterns match the case of names "
+        "exactly; with case ignored it would match the folder 'drafts', whose files were "
+        "packaged"], err
+    built = corpuskit.build(seeds, tmp_path / "lib", jobs=1, cache=None)
+    assert len(built.notes) == 4 and built.notes[0].startswith("discover.exclude[0] ")
+    (seeds / "corpus.toml").write_text(toml_text(corpus_config(
+        {"discover": {"exclude": ["news/two.txt", "*.bak"]}})), "utf-8")
+    code, err = run_build(seeds, tmp_path / "again", capsys)
+    assert code == 0 and "note: discover" not in err, err
+
+
 @pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
 def test_a_failed_build_names_the_files_it_skipped_too(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
