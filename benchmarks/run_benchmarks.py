@@ -560,7 +560,29 @@ def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
         raise SystemExit(f"{source}: cannot copy it into {seeds}: "
                          + "; ".join(str(failure) for failure in failures[:5])) from None
     make_writable(seeds)
+    relink_inside(source, seeds)
     return sorted(special)
+
+
+def relink_inside(source: Path, seeds: Path) -> None:
+    """Point the copy's absolute links into ``source`` at the same place in the copy
+    ``seeds``: ``copytree`` keeps a link's target as written, so a link that a build of
+    ``source`` takes (it stays inside the folder) pointed out of the copy, which the kit
+    then removed as the build refuses it (QA)."""
+    roots = list(dict.fromkeys([Path(os.path.abspath(source)), source.resolve()]))
+    for folder, folders, files in os.walk(seeds):
+        for name in [*folders, *files]:
+            link = Path(folder, name)
+            if not link.is_symlink():
+                continue
+            target = Path(os.path.normpath(os.readlink(link)))
+            if not target.is_absolute():
+                continue
+            inside = next((target.relative_to(root) for root in roots
+                           if target.is_relative_to(root)), None)
+            if inside is not None:
+                link.unlink()
+                link.symlink_to(os.path.relpath(seeds / inside, link.parent))
 
 
 def make_writable(root: Path) -> None:
@@ -734,13 +756,14 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         shutil.rmtree(path, ignore_errors=True)
     for path in work.glob("new-data-probe*"):
         path.unlink()
+    reasons: list[str] = []  # each file removed from a copied folder of texts, with why
     if args.documents:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
                         str(args.documents), "--seed", args.seed], check=True)
     else:
         special = copy_foreign_seeds(args.seeds, seeds)
-        reasons = [f"{one_line(path)}: a pipe, socket or device, not copied [unsafe-path]"
-                   for path in special]
+        reasons += [f"{one_line(path)}: a pipe, socket or device, not copied [unsafe-path]"
+                    for path in special]
         removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit, reasons)
         if removed:
             # Named here: validate of the source says only that it has no corpus.toml when
@@ -749,7 +772,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             for line in reasons[:SHOWN_REASONS]:
                 print(f"  {line}", file=sys.stderr)
             if len(reasons) > SHOWN_REASONS:
-                print(f"  ... and {len(reasons) - SHOWN_REASONS} more", file=sys.stderr)
+                print(f"  ... and {len(reasons) - SHOWN_REASONS} more"
+                      + (" (every one in --json's removed_files)" if args.json else ""),
+                      file=sys.stderr)
     if args.compression:
         set_compression(seeds / "corpus.toml", args.compression)
     bumped_patch(seeds / "corpus.toml")  # each round bumps it: stop now if it cannot
@@ -855,6 +880,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     if args.json:
         args.json.write_text(json.dumps({
             "documents": documents,
+            "removed_files": reasons,
             "compression": compression,
             "parquet": parquet,
             "cpus": os.cpu_count(),
@@ -1018,11 +1044,20 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
                                              else f"new-data-probe-{number + 1}"))
     results.append(run("build_incremental", [*corpuskit, "build", str(seeds), "--out",
                                              str(dist), "--cache", str(cache), *jobs], env))
-    built = sorted(p for p in dist.iterdir() if p.is_dir() and not p.name.startswith("."))
+    added = new_release(dist, package)
     written = None
-    if results[-1].exit_code == 0 and built[-1] != package:
-        written = new_file_bytes(built[-1])
+    if results[-1].exit_code == 0 and added is not None:
+        written = new_file_bytes(added)
     return results, probe, NewData(wall, system, written)
+
+
+def new_release(dist: Path, before: Path) -> Path | None:
+    """The release folder that the incremental build added to ``dist`` beside the cold
+    build's ``before``, or None. (The last by name was taken: 1.0.10 sorts before 1.0.9,
+    1.0.0 before 1.0.0-rc.1, and the build's bytes written went unreported, QA.)"""
+    added = [path for path in dist.iterdir() if path.is_dir()
+             and not path.name.startswith(".") and path != before]
+    return added[0] if len(added) == 1 else None
 
 
 if __name__ == "__main__":

@@ -167,6 +167,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     (source / "a" / "same.txt").write_text("One name.\n", encoding="utf-8")
     (source / "a" / "same.md").write_text("The same id.\n", encoding="utf-8")
     (source / "a" / "to-same.txt").symlink_to("same.txt")
+    # An absolute link inside the folder, which a build of it takes: copied as it was, it
+    # pointed out of the copy and was removed (QA).
+    (source / "abs.txt").symlink_to((source / "a" / "note0.txt").absolute())
     results = tmp_path / "results.json"
     # Paths relative to where the kit is run (its commands run elsewhere)
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
@@ -187,7 +190,11 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
-    assert report["documents"] == 14
+    assert report["documents"] == 15
+    assert (tmp_path / "work" / "seeds" / "abs.txt").readlink() == Path("a/note0.txt")
+    # Every file removed is in the results, with why (past the 20 printed, QA).
+    assert len(report["removed_files"]) == 4 and any(
+        line.startswith("blob.bin:line 1: holds binary data") for line in report["removed_files"])
     # The copy's corpus.toml asked for zlib: each zip is the one zlib makes of its folder.
     assert report["compression"] == "zlib" and "archive compression zlib" in run.stdout
     for release in (tmp_path / "work" / "dist-2").glob("bench-corpus-*.zip"):
@@ -278,6 +285,21 @@ def _kit() -> object:
     finally:
         sys.path.remove(str(BENCHMARKS))
     return run_benchmarks
+
+
+@pytest.mark.parametrize(("cold", "incremental"), [("1.0.9", "1.0.10"),
+                                                  ("1.0.0-rc.1", "1.0.0"), ("1.0.0", "1.0.1")])
+def test_the_incremental_release_is_the_one_added(tmp_path: Path, cold: str,
+                                                  incremental: str) -> None:
+    """The last folder by name was taken for the incremental build's: 1.0.10 sorts before
+    1.0.9 and 1.0.0 before 1.0.0-rc.1, and its bytes written were not reported (QA)."""
+    kit: Any = _kit()
+    before, after = tmp_path / f"c-{cold}", tmp_path / f"c-{incremental}"
+    before.mkdir()
+    (tmp_path / f"c-{cold}.zip").write_bytes(b"")
+    assert kit.new_release(tmp_path, before) is None
+    after.mkdir()
+    assert kit.new_release(tmp_path, before) == after
 
 
 def test_each_round_builds_into_new_folders_kept_while_there_is_room(
