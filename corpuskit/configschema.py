@@ -121,7 +121,8 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
         known = list(node.get("properties", {}))
         for name in value:
             if name not in known:
-                yield _child(parts, name), _unknown_key(str(name), parts, known)
+                yield _child(parts, name), _unknown_key(str(name), parts, known,
+                                                        list(schema.get("properties", {})))
     elif keyword == "required" and isinstance(value, Mapping):
         for name in rule:
             if name not in value:
@@ -204,7 +205,16 @@ def _child(parts: Sequence[str | int], name: str) -> str:
     return _dotted([*parts, name])
 
 
-def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str]) -> str:
+def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str],
+                 top: Sequence[str] = ()) -> str:
+    """What to say of key ``name`` of the table at ``parts``, which takes ``known``;
+    ``top``: the keys of the file's top level (a key of it written after a ``[table]``
+    line is in that table, QA: told to check its spelling)."""
+    if len(parts) == 1 and name in top and name not in known:
+        table = toml_key_of(parts)
+        return (f"{name!r} is not a key of {table} but of the top level, and every key "
+                f"written after the line {table} is in that table; move {name} above the "
+                "first [table] line of corpus.toml")
     close = difflib.get_close_matches(name, known, n=1)
     guess = f" (did you mean {close[0]!r}?)" if close else ""
     if not parts:

@@ -1652,6 +1652,12 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"discover": {"include": ["*.txt"]}},
      "discover.include: 'include' is not a key of [discover] (did you mean 'exclude'?): "
      "remove it, or check its spelling ([discover] takes exclude, max_file_bytes)"),
+    # a top-level key written after a [table] line is in that table (QA: "check its
+    # spelling")
+    ({"output": {"homepage": "https://example.org"}},
+     "output.homepage: 'homepage' is not a key of [output] but of the top level, and every "
+     "key written after the line [output] is in that table; move homepage above the first "
+     "[table] line of corpus.toml"),
     # minItems
     ({"sources": []}, "sources: [] is an empty list: list at least one, such as sources = "
                       '[{ title = "Where the texts come from" }]'),
