@@ -593,6 +593,11 @@ def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, s
         return Problem(str(dist), "not-a-package",
                        f"--dist is a release folder, not the folder of releases: {holds}"
                        + inside), unusable
+    if (dist / CONFIG_NAME).is_file():  # (QA: --dist seeds was told to build into it)
+        return Problem(str(dist), "not-a-package",
+                       f"--dist is a seeds folder (it holds {CONFIG_NAME}), not the folder of "
+                       f"releases: give the seeds with --seeds and {holds} with --dist "
+                       "(by default dist)"), unusable
     return None
 
 

@@ -501,7 +501,8 @@ def test_a_damaged_or_renamed_release_folder_fails_check_and_validate(
 
 
 @pytest.mark.parametrize("kind", ["the release's zip", "a text file", "missing",
-                                  "a dangling link", "the release folder", "a pipe"])
+                                  "a dangling link", "the release folder", "a pipe",
+                                  "the seeds folder"])
 def test_a_dist_that_is_no_folder_of_releases_is_named_with_what_to_pass(
         kind: str, repo: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -534,6 +535,11 @@ def test_a_dist_that_is_no_folder_of_releases_is_named_with_what_to_pass(
                                "is no folder of releases"),
         "a pipe": ("pipe", f"--dist is not a folder (a device, socket or pipe): {holds} "
                            "[not-a-package]", "is no folder of releases"),
+        # the two options swapped: it said to build into the seeds, which build refuses
+        "the seeds folder": ("seeds", "--dist is a seeds folder (it holds corpus.toml), not "
+                                      "the folder of releases: give the seeds with --seeds "
+                                      f"and {holds} with --dist (by default dist) "
+                                      "[not-a-package]", "is no folder of releases"),
     }[kind]
     if kind == "a text file":
         Path("notes.txt").write_text("notes\n")
