@@ -69,7 +69,12 @@ from .problems import Problem
 from .progress import Progress
 from .reader import folder_kind
 from .regularfiles import unreadable_given
-from .runsettings import release_time_advice, resolve_created, run_problems
+from .runsettings import (
+    checked_source_date_epoch,
+    release_time_advice,
+    resolve_created,
+    run_problems,
+)
 from .semver import Version
 from .shardcache import ShardCache
 from .signals import LateSignals, told_when_ended
@@ -115,7 +120,7 @@ def build(
     seeds: Path,
     out: Path,
     *,
-    source_date_epoch: str | None = None,
+    source_date_epoch: str | int | None = None,
     jobs: int | None = None,
     cache: Path | None = None,
     engine: str = "local",
@@ -135,6 +140,10 @@ def build(
     seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
     cache = Path(os.fspath(cache)) if cache is not None else None
     jobs = checked_jobs(jobs)
+    source_date_epoch = checked_source_date_epoch(source_date_epoch)
+    if progress is not None and not callable(progress):  # (QA: "'int' object is not callable")
+        raise TypeError(f"progress must be called with the documents done and their count, "
+                        f"or be None; {progress!r} cannot be called")
     check_engine(engine, scheduler)
     try:
         config = load_config(seeds)

@@ -53,7 +53,7 @@ from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .problems import Problem
 from .regularfiles import folder_not_entered, open_regular
-from .runsettings import release_time_advice
+from .runsettings import checked_source_date_epoch, release_time_advice
 from .semver import Version
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
@@ -65,13 +65,15 @@ TAG_MANIFEST = "tagmanifest-sha256.txt"
 
 
 def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
-          source_date_epoch: str | None = None, jobs: int | None = None) -> ValidationReport:
+          source_date_epoch: str | int | None = None, jobs: int | None = None
+          ) -> ValidationReport:
     """Compare a fresh build of ``seeds`` with its release in ``dist``; report differences.
 
     Problem paths are as a user finds them (``dist/<name>-<version>/README.md``,
     ``seeds/corpus.toml``). Raises only for environment failures (e.g. no space for the
     temporary build).
     """
+    source_date_epoch = checked_source_date_epoch(source_date_epoch)
     problems: list[Problem] = []
     target = str(dist)
     try:

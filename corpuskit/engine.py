@@ -885,6 +885,10 @@ def check_engine(engine: str, scheduler: str | None) -> None:
     """Refuse an unknown engine, or the Dask engine without a usable scheduler address."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler is not None and engine != "dask":  # (QA: the library ignored it)
+        raise UsageError(f"scheduler {scheduler!r} is a Dask cluster's address, for "
+                         "engine='dask'; give engine='dask' too, or leave scheduler out to "
+                         "build here")
     if engine == "dask":
         from .daskengine import check_scheduler
 

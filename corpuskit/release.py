@@ -82,7 +82,7 @@ from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import Problem, named_under, printable
 from .regularfiles import unreadable_given
-from .runsettings import parse_source_date_epoch, resolve_created
+from .runsettings import checked_source_date_epoch, parse_source_date_epoch, resolve_created
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
@@ -367,7 +367,7 @@ def release(
     dist: Path,
     bump: str | None = None,
     *,
-    source_date_epoch: str | None = None,
+    source_date_epoch: str | int | None = None,
     dry_run: bool = False,
     jobs: int | None = None,
     cache: Path | None = None,
@@ -383,6 +383,7 @@ def release(
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
     seeds, dist = Path(os.fspath(seeds)), Path(os.fspath(dist))
     cache = Path(os.fspath(cache)) if cache is not None else None
+    source_date_epoch = checked_source_date_epoch(source_date_epoch)
     jobs = checked_jobs(jobs)
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:

@@ -25,6 +25,18 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 LATEST_EPOCH = 253402300799
 
 
+def checked_source_date_epoch(value: object) -> str | None:
+    """``source_date_epoch`` as a library function takes it: SOURCE_DATE_EPOCH's string,
+    whole seconds as an ``int`` (QA: ``1700000000`` ended in an AttributeError), or None;
+    anything else is a TypeError."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # (a negative one is refused as SOURCE_DATE_EPOCH's would be)
+    raise TypeError("source_date_epoch must be whole seconds since 1970, as an int or as "
+                    f"SOURCE_DATE_EPOCH's string of digits, or None; not {value!r}")
+
+
 def parse_source_date_epoch(value: str | None) -> str | None:
     """``SOURCE_DATE_EPOCH`` (whole seconds since 1970) as RFC 3339 UTC, or None if unset."""
     if value is None or value.strip() == "":

@@ -1546,6 +1546,39 @@ def test_the_library_takes_str_paths(tmp_path: Path) -> None:
     assert planned.version == "1.0.0" and planned.previous is None
 
 
+def test_the_library_refuses_arguments_of_other_kinds_by_name(tmp_path: Path) -> None:
+    """Arguments of another kind failed deep inside (QA): source_date_epoch=1700000000
+    ("'int' object has no attribute 'strip'"), progress=5 ("not callable"),
+    validate_all(b"seeds") (its bytes taken for paths), validate("") (the working folder
+    checked), scheduler without the Dask engine (ignored; the command refuses it). Whole
+    seconds as an int are taken, as SOURCE_DATE_EPOCH's digits are."""
+    from corpuskit.errors import InputError, UsageError
+
+    seeds = make_seeds(tmp_path, GOOD)
+    as_int = corpuskit.build(seeds, tmp_path / "int", jobs=1, source_date_epoch=1700000000)
+    as_str = corpuskit.build(seeds, tmp_path / "str", jobs=1, source_date_epoch="1700000000")
+    assert tree_bytes(as_int.release) == tree_bytes(as_str.release)
+    assert corpuskit.release(seeds, tmp_path / "dry", dry_run=True, jobs=1,
+                             source_date_epoch=1700000000).version == "1.0.0"
+    with pytest.raises(InputError, match="must be whole seconds since 1970"):
+        corpuskit.build(seeds, tmp_path / "negative", jobs=1, source_date_epoch=-1)
+    for wrong in (1.7e9, True, b"1700000000"):
+        with pytest.raises(TypeError, match="source_date_epoch must be whole seconds since "
+                                            "1970, as an int or as SOURCE_DATE_EPOCH's"):
+            corpuskit.build(seeds, tmp_path / "wrong", jobs=1,
+                            source_date_epoch=wrong)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="progress must be called with the documents done"):
+        corpuskit.build(seeds, tmp_path / "p", jobs=1, progress=5)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="scheduler 'tcp://x:1' is a Dask cluster's address, "
+                                         "for engine='dask'"):
+        corpuskit.build(seeds, tmp_path / "s", jobs=1, scheduler="tcp://x:1")
+    with pytest.raises(TypeError, match=r"paths must be a path .* not bytes"):
+        corpuskit.validate_all(b"seeds")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="an empty path names no file or folder"):
+        corpuskit.validate("")
+    assert not any((tmp_path / name).exists() for name in ("negative", "wrong", "p", "s"))
+
+
 @pytest.mark.parametrize(("extract", "key", "says"), [
     ("language_min_confidence = nan", "extract.language_min_confidence",
      "nan is not a finite number"),

@@ -353,6 +353,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     :class:`~corpuskit.errors.WorkerDied` if a worker process dies (killed, out of memory)
     and the check cannot finish.
     """
+    if os.fspath(path) in ("", b""):  # Path("") is "." (QA: checked the working folder)
+        raise ValueError("an empty path names no file or folder: give the package, archive "
+                         "or seeds folder to check ('.' for the working folder)")
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other: fast checks sizes and "
                          "counts only, reproduce re-derives every record; ask for one")
@@ -501,6 +504,9 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     was valid, QA), as the command refuses to run without a path."""
     if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
         paths = [paths]
+    elif isinstance(paths, (bytes, bytearray)):  # (QA: its bytes taken for paths)
+        raise TypeError(f"paths must be a path (str or os.PathLike) or an iterable of them, "
+                        f"not {type(paths).__name__}: decode it, or give a pathlib.Path")
     typed = [os.fspath(path) for path in paths]
     if not typed:
         raise ValueError("validate_all was given no path, and nothing checked is not valid: "
