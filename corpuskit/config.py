@@ -19,7 +19,7 @@ from .accesstimes import open_for_check
 from .configschema import config_problems
 from .errors import InputError
 from .licenseids import license_name_problem
-from .otherarchives import other_archive
+from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from .problems import Problem, invisible
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
@@ -678,8 +678,10 @@ def load_config(seeds: Path) -> CorpusConfig:
                   f" ({other.what}: unpack it with '{other.unpack} {shell_word(str(seeds))}' "
                   "first)")
         kind = "a file" if os.path.isfile(seeds) else "a special file (a pipe, socket or device)"
+        zipped = seeds_in_zip(seeds) if kind == "a file" and other is None else None
         raise InputError(
             [Problem(".", "config-error",
+                     seeds_zip_advice(seeds, zipped) if zipped is not None else
                      f"{kind}, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
                      f"and the texts{unpack}")],
             f"{seeds} is not a seeds folder",

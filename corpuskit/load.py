@@ -105,6 +105,8 @@ class PackageIntegrityError(InputError):
                    "it that cannot be read or does not match: mend or remove that file as "
                    "the problem says, or restore the published archive"
                    if all(sidecar_problem(p) for p in found) else
+                   "it is no corpuskit package, as the problem says"
+                   if all(p.code == "not-a-package" for p in found) else
                    "the package was modified, damaged or renamed: do not use it as it is")
         denied = _denied(location, found)
         if denied:  # its permissions, which say nothing of its content

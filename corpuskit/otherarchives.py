@@ -106,3 +106,48 @@ def other_archive(path: Path) -> OtherArchive | None:
         if head.startswith(magic):
             return OtherArchive(what, unpack)
     return None
+
+
+#: The entries of a zip whose names are looked at by :func:`seeds_in_zip` (a seeds folder
+#: zipped is the texts of one corpus; a central directory longer than this is no mistake
+#: to name, and is not read whole here).
+_SEEDS_ZIP_ENTRIES = 1 << 16
+
+
+def seeds_in_zip(path: Path) -> str | None:
+    """The folder inside the zip ``path`` that is a seeds folder (``""`` for its top: it
+    holds ``corpus.toml`` there; ``name/`` for its one top folder), or None: no zip, one
+    that cannot be read, a package (it holds ``datapackage.json`` beside ``corpus.toml``)
+    or none. A seeds folder zipped was refused as "a file, not a seeds folder" by build,
+    and called a damaged package by validate and info (QA)."""
+    import zipfile  # only on the paths that refuse a file
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if len(archive.filelist) > _SEEDS_ZIP_ENTRIES:
+                return None
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    tops = {name.split("/", 1)[0] for name in names}
+    folder = "" if "corpus.toml" in names else (
+        f"{next(iter(tops))}/" if len(tops) == 1 else None)
+    if folder is None or f"{folder}corpus.toml" not in names \
+            or f"{folder}datapackage.json" in names:
+        return None
+    return folder
+
+
+def seeds_zip_advice(path: Path, folder: str) -> str:
+    """What to do with the zip ``path`` of a seeds folder (``folder`` in it, as
+    :func:`seeds_in_zip` gives it): unpack it, and pass the folder."""
+    shown = shell_word(str(path))
+    if folder:
+        return (f"a zip of a seeds folder ({folder} in it holds corpus.toml), not a package "
+                f"archive nor a seeds folder: unpack it ('unzip {shown}') and pass the "
+                f"folder {folder.rstrip('/')} it holds")
+    unpacked = shell_word(path.stem if path.suffix.lower() == ".zip" and path.stem
+                          else "seeds")
+    return (f"a zip of a seeds folder (it holds corpus.toml at its top), not a package "
+            f"archive nor a seeds folder: unpack it into a folder ('unzip {shown} -d "
+            f"{unpacked}') and pass that folder")

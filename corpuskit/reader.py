@@ -24,7 +24,7 @@ from .archive import package_files
 from .archiveseal import ends_in_a_seal
 from .errors import InputError
 from .models import RECORD_FIELDS, Record, record_from_dict
-from .otherarchives import other_archive
+from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem
@@ -195,7 +195,20 @@ def open_package(path: Path) -> PackageSource:
     if path.is_file():
         if not may_be_archive(path):
             raise InputError([Problem(str(path), "not-a-package", not_an_archive(path))])
-        return ZipSource(path)
+        try:
+            source = ZipSource(path)
+        except InputError:
+            zipped = seeds_in_zip(path)
+            if zipped is None:
+                raise
+            raise InputError([Problem(str(path), "not-a-package",
+                                      seeds_zip_advice(path, zipped))]) from None
+        zipped = None if source.exists(DESCRIPTOR) else seeds_in_zip(path)
+        if zipped is not None:
+            source.close()
+            raise InputError([Problem(str(path), "not-a-package",
+                                      seeds_zip_advice(path, zipped))])
+        return source
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
         kind = ("a symbolic link to nothing" if path.is_symlink() and not path.exists()
                 else "not a regular file or folder (a pipe, socket or device)")

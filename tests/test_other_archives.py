@@ -127,3 +127,46 @@ def test_every_command_names_a_tar_gz_and_how_to_unpack_it(
     assert (f"a file, not a seeds folder; pass the folder that holds corpus.toml and the "
             f"texts (a gzip-compressed tar archive: unpack it with 'tar -xzf {archive}' "
             "first)") in err
+
+
+@pytest.mark.parametrize("inside", ["top", "one folder"])
+def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: str) -> None:
+    """A seeds folder zipped to hand it over: build said "a file, not a seeds folder" and
+    nothing of unzipping it, validate listed a dozen problems of a damaged package ("get
+    it again from where it was published"), info called its entries unsafe (QA)."""
+    import zipfile
+
+    from conftest import make_seeds
+
+    seeds = make_seeds(tmp_path, {"good.txt": "A good title\n\nAn ordinary paragraph.\n",
+                                  "news/a.txt": "A text in a folder.\n"})
+    target = tmp_path / "corpus.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(seeds.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(seeds if inside == "top" else tmp_path).as_posix()
+                archive.write(path, name)
+    says = (f"{target}: a zip of a seeds folder (it holds corpus.toml at its top), not a "
+            f"package archive nor a seeds folder: unpack it into a folder ('unzip {target} "
+            "-d corpus') and pass that folder" if inside == "top" else
+            f"{target}: a zip of a seeds folder (seeds/ in it holds corpus.toml), not a "
+            f"package archive nor a seeds folder: unpack it ('unzip {target}') and pass the "
+            "folder seeds it holds")
+    code, out, _ = run(capsys, "validate", str(target))
+    assert code == 1 and out.splitlines()[0] == f"{says} [not-a-package]", out
+    assert [p.code for p in validate(target, jobs=1).problems] == ["not-a-package"]
+    code, _, err = run(capsys, "build", str(target), "--out", str(tmp_path / "out"))
+    assert code == 1 and f"error: {says} [config-error]" in err, err
+    code, _, err = run(capsys, "info", str(target))
+    assert code == 1 and f"error: {says} [not-a-package]" in err, err
+    with pytest.raises(InputError, match="it is no corpuskit package, as the problem says"):
+        corpuskit.load(target)
+    assert not (tmp_path / "out").exists()
+    # A package's zip is a package still, whatever its problems.
+    damaged = tmp_path / built().archive.name
+    with zipfile.ZipFile(built().archive) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for info in source.infolist():
+            if not info.filename.endswith("/datapackage.json"):
+                copy.writestr(info, source.read(info))
+    assert "not-a-package" not in {p.code for p in validate(damaged, jobs=1).problems}

@@ -40,7 +40,7 @@ from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, WorkerDied
-from ..otherarchives import other_archive
+from ..otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
@@ -432,6 +432,12 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     not_checked = outcome.not_checked
                 problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                          source.name, target.suffix, target.parent))
+            zipped = seeds_in_zip(target) if problems else None
+            if zipped is not None:  # its problems are those of no package (QA: "damaged")
+                problems = ProblemList()
+                problems.append(Problem(".", "not-a-package", seeds_zip_advice(target, zipped)))
+                files = size = documents = 0
+                not_checked = []
     except (WorkerDied, FileNamesMisread):  # the run failed, not the package: no report
         raise
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
