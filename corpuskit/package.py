@@ -467,12 +467,34 @@ def _bibtex_text(value: str) -> str:
     return "".join(table.get(char, char) for char in text)
 
 
+#: What BibTeX reads as more than one name, or as a name's parts: " and " (in any case)
+#: between names, a comma between the last name and the first.
+_SPLITS_A_NAME = re.compile(r"\sand\s|,", re.IGNORECASE)
+
+
+def _bibtex_name(contributor: dict[str, Any]) -> str:
+    """A contributor as one name of BibTeX's ``author`` list: a person's ``Family,
+    Given`` when both are known, else the ``title``; an organization's (no given or family
+    name, no affiliation: as Croissant tells them) braced whole, as a corporate author is,
+    and any part BibTeX would split ("Smith and Sons" was two authors, QA) braced."""
+    def part(value: object) -> str:
+        text = _bibtex_text(str(value))
+        return f"{{{text}}}" if _SPLITS_A_NAME.search(text) else text
+
+    given, family = contributor.get("givenName"), contributor.get("familyName")
+    if given and family:
+        return f"{part(family)}, {part(given)}"
+    if given or family or contributor.get("organization"):
+        return part(contributor["title"])
+    return f"{{{_bibtex_text(str(contributor['title']))}}}"
+
+
 def bibtex(config: CorpusConfig, content: str, created: str | None = None) -> str:
     """A BibTeX ``@misc`` entry naming the version and the content hash."""
     meta = config.metadata
     key = re.sub(r"[^A-Za-z0-9]", "", config.name) or "corpus"
     fields = [("title", _bibtex_text(str(meta["title"])))]
-    authors = [_bibtex_text(c["title"]) for c in meta.get("contributors", [])]
+    authors = [_bibtex_name(c) for c in meta.get("contributors", [])]
     if authors:
         fields.append(("author", " and ".join(authors)))
     if created:

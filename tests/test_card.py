@@ -103,7 +103,30 @@ def test_citation_names_version_and_content_hash() -> None:
     assert entry.startswith("@misc{consumersample_2_1_0,")
     assert "version = {2.1.0}" in entry
     assert built.content_hash in entry
-    assert "author = {Ada Example}" in entry and "year = {2023}" in entry
+    assert "author = {Example, Ada}" in entry and "year = {2023}" in entry
+
+
+@pytest.mark.parametrize(("contributors", "author"), [
+    ([{"title": "Smith and Sons"}], "{Smith and Sons}"),
+    ([{"title": "Acme, Inc."}, {"title": "Ada Lovelace", "givenName": "Ada",
+                                "familyName": "Lovelace"}], "{Acme, Inc.} and Lovelace, Ada"),
+    ([{"title": "Ludwig van Beethoven", "givenName": "Ludwig",
+       "familyName": "van Beethoven"}], "van Beethoven, Ludwig"),
+    ([{"title": "Jo Bloggs", "organization": "Smith AND Jones"}], "Jo Bloggs"),
+    ([{"title": "Team", "givenName": "Mary and Ann", "familyName": "Smith"}],
+     "Smith, {Mary and Ann}"),
+])
+def test_citation_names_each_contributor_once(contributors: list[dict[str, str]],
+                                              author: str) -> None:
+    """BibTeX splits authors at " and " and a name at its comma: "Smith and Sons" was two
+    authors, "Acme, Inc." one named Inc. Acme (QA). An organization (as Croissant tells
+    one: no given or family name, no affiliation) is braced whole, a corporate author; a
+    person is "Family, Given" when both are known."""
+    config = parse_config({"name": "news", "title": "T", "version": "1.0.0",
+                           "description": "News.", "licenses": [{"name": "CC0-1.0"}],
+                           "sources": [{"title": "Wire"}], "contributors": contributors})
+    [field] = re.findall(r"^  author = \{(.*)\},$", bibtex(config, "sha256:00"), re.M)
+    assert field == author
 
 
 def _printed(field: str) -> str:
