@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
@@ -254,6 +255,28 @@ def _refuse_both(given: bool, one: str, other: str) -> None:
         raise click.UsageError(f"{one} and {other} exclude each other; give one")
 
 
+#: A path whose first part is ``~`` or ``~user``: the shell's, left as it is where the
+#: shell expands none (after ``=``, inside quotes).
+_TILDE = re.compile(r"~[A-Za-z0-9._-]*(?:/|$)")
+
+
+def _unexpanded_tilde(value: object, param: click.Parameter | None) -> str | None:
+    """What to say of a path that starts with a ``~`` the shell did not expand (``--out=~/x``
+    made a folder named ``~`` in the working folder, QA), or None: no such start, or a
+    file or folder of that name is there (it was meant)."""
+    if not isinstance(value, str) or not _TILDE.match(value):
+        return None
+    first = value.split("/", 1)[0]
+    if os.path.lexists(first):
+        return None
+    option = max(param.opts, key=len) if isinstance(param, click.Option) else None
+    instead = (f"write {option} {value} as two words" if option is not None
+               else "write it without quotes")
+    return (f"{value} starts with {first!r}, which the shell did not expand (it does so only "
+            f"at the start of a word: not after '=' nor in quotes); {instead}, or start it "
+            f"with $HOME; ./{value} names a folder {first!r} here")
+
+
 class NonEmptyPath(click.Path):
     """A path that need not exist yet. An empty value is refused, not taken as the current
     folder: ``--out "$DIST"`` with the variable unset would otherwise write there."""
@@ -269,6 +292,9 @@ class NonEmptyPath(click.Path):
                 ctx: click.Context | None) -> Any:
         if value == "":
             self.fail(f"is empty; {self.instead}", param, ctx)
+        tilde = _unexpanded_tilde(value, param)
+        if tilde is not None:
+            self.fail(tilde, param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -295,6 +321,8 @@ class InputPath(click.Path):
                 self.fail(f"{printable(os.fsdecode(value))}: a symbolic link that leads back "
                           "to itself (a loop of links), which names no file; give the path "
                           "of the file or folder it was meant for", param, ctx)
+            if (tilde := _unexpanded_tilde(value, param)) is not None:
+                self.fail(tilde, param, ctx)
         except (TypeError, ValueError):  # no path: click's own message
             pass
         return super().convert(value, param, ctx)

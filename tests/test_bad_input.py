@@ -2228,3 +2228,31 @@ def test_an_input_error_comes_back_from_a_worker_as_it_was_raised() -> None:
         assert back.problems == error.problems and back.summary == error.summary
         assert back.skipped == error.skipped and str(back) == str(error)
         assert back.args == error.args and back.__dict__ == error.__dict__
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["build", "seeds", "--out=~/releases"], "Invalid value for '--out': ~/releases starts "
+     "with '~', which the shell did not expand (it does so only at the start of a word: not "
+     "after '=' nor in quotes); write --out ~/releases as two words, or start it with "
+     "$HOME; ./~/releases names a folder '~' here"),
+    (["build", "seeds", "--cache", "~nobody-here/cache"], "Invalid value for '--cache': "
+     "~nobody-here/cache starts with '~nobody-here'"),
+    (["validate", "~/dist"], "Invalid value for 'PATHS...': ~/dist starts with '~', which "
+     "the shell did not expand (it does so only at the start of a word: not after '=' nor "
+     "in quotes); write it without quotes, or start it with $HOME"),
+])
+def test_a_path_starting_with_a_tilde_the_shell_left_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        args: list[str], says: str) -> None:
+    """``--out=~/x`` (bash expands no ~ after '=') made a folder named ~ in the working
+    folder (QA); a folder of that name that is there was meant, and is taken."""
+    monkeypatch.chdir(tmp_path)
+    make_seeds(tmp_path, GOOD)
+    capsys.readouterr()
+    assert main(args) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert says in err, err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["seeds"]
+    if args[0] == "build":
+        (tmp_path / args[-1].removeprefix("--out=").split("/")[0]).mkdir()
+        assert main([*args, "--jobs", "1"]) == 0
