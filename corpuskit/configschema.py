@@ -141,7 +141,15 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
     elif keyword == "enum":
         choices = ", ".join(str(choice) for choice in rule)
         quoted = "" if isinstance(value, str) else " (a name, in quotes)"
-        yield key, f"{_shown(value)} is not allowed here: write one of: {choices}{quoted}"
+        listed = _general(parts[:-1]) if parts and isinstance(parts[-1], int) \
+            else _general(parts)
+        note = _enum_note(listed, value) if isinstance(value, str) else None
+        guess = _closest_choice(value, rule, codec=listed == "decode.fallback_encodings") \
+            if isinstance(value, str) and note is None else None
+        ahead = (f" ({note})" if note is not None else
+                 f" (did you mean {guess!r}?)" if guess is not None else "")
+        yield key, (f"{_shown(value)} is not allowed here{ahead}: write one of: "
+                    f"{choices}{quoted}")
     elif keyword == "format" and rule == "email":
         yield key, (f"{_shown(value)} is not an email address: write one such as "
                     "name@example.org")
@@ -184,6 +192,59 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
         yield key, describe(error)
 
 
+#: What to say of a value that a list's choices leave out for a reason of their own: a
+#: normalization step that always runs, a code page by its codec's name (Python's).
+ENUM_NOTES: dict[tuple[str, str], str] = {
+    ("normalize.skip", "line-endings"): "line endings are always made LF, as a record's "
+    "text is held to one form: the step cannot be skipped",
+    ("normalize.skip", "paragraph-spacing"): "paragraphs are always parted by one blank "
+    "line, as a record's text is held to one form: the step cannot be skipped",
+    ("decode.fallback_encodings", "utf-8"): "UTF-8 is tried first for every file: list "
+    "only the legacy code pages to try after it",
+    ("decode.fallback_encodings", "ascii"): "ASCII is read as UTF-8, which is tried first "
+    "for every file: list only the legacy code pages to try after it",
+    ("decode.fallback_encodings", "iso8859-1"): "ISO-8859-1 reads every byte, so no file "
+    "could be refused as undecodable; cp1252, the code page text called Latin-1 is "
+    "nearly always written in, is listed instead",
+}
+
+
+def _enum_note(listed: str, value: str) -> str | None:
+    """What :data:`ENUM_NOTES` says of ``value`` in the list at ``listed``, or None."""
+    if listed == "decode.fallback_encodings":
+        value = _codec_name(value) or value
+    return ENUM_NOTES.get((listed, value))
+
+
+def _codec_name(value: str) -> str | None:
+    """Python's name of the codec ``value`` names (``latin1``: ``iso8859-1``), or None."""
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except (LookupError, ValueError):
+        return None
+
+
+def _closest_choice(value: str, choices: Sequence[Any], *, codec: bool = False
+                    ) -> str | None:
+    """The choice ``value`` is likely meant for: the same but for case, ``_`` for ``-``
+    and spaces (``NFC``, ``remove_bom``), the same codec (``codec``: ``shift-jis``,
+    ``KOI8_R``), else the one most alike; or None."""
+    names = [choice for choice in choices if isinstance(choice, str)]
+
+    def plain(text: str) -> str:
+        return "".join(text.lower().replace("_", "-").split())
+
+    same = [name for name in names if plain(name) == plain(value)]
+    if not same and codec and (named := _codec_name(value)) is not None:
+        same = [name for name in names if _codec_name(name) == named]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(plain(value), [plain(name) for name in names], n=1)
+    return next((name for name in names if close and plain(name) == close[0]), None)
+
+
 def _general(parts: Sequence[str | int]) -> str:
     """The dotted key of ``parts`` with every list index as ``[]`` (``licenses[].name``)."""
     key = ""
@@ -205,6 +266,24 @@ def _child(parts: Sequence[str | int], name: str) -> str:
     return _dotted([*parts, name])
 
 
+#: The keys other formats (package.json, CITATION.cff, Data Package v1) name what a key of
+#: corpus.toml is, by the table they are in: offered before the key spelled most alike
+#: (QA: a contributor's "name" was offered "givenName", a source's "url" nothing).
+KEY_ALIASES: dict[tuple[str, str], str] = {
+    ("", "license"): "licenses",
+    ("", "author"): "contributors",
+    ("", "authors"): "contributors",
+    ("", "url"): "homepage",
+    ("contributors[]", "name"): "title",
+    ("contributors[]", "url"): "path",
+    ("contributors[]", "role"): "roles",
+    ("sources[]", "name"): "title",
+    ("sources[]", "url"): "path",
+    ("licenses[]", "id"): "name",
+    ("licenses[]", "url"): "path",
+}
+
+
 def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str],
                  top: Sequence[str] = ()) -> str:
     """What to say of key ``name`` of the table at ``parts``, which takes ``known``;
@@ -215,7 +294,8 @@ def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str],
         return (f"{name!r} is not a key of {table} but of the top level, and every key "
                 f"written after the line {table} is in that table; move {name} above the "
                 "first [table] line of corpus.toml")
-    close = difflib.get_close_matches(name, known, n=1)
+    alias = KEY_ALIASES.get((_general(parts), name))
+    close = [alias] if alias in known else difflib.get_close_matches(name, known, n=1)
     guess = f" (did you mean {close[0]!r}?)" if close else ""
     if not parts:
         return (f"{name!r} is not a corpus.toml key{guess}: remove it, or check its spelling "

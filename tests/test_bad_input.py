@@ -19,6 +19,12 @@ from corpuskit.cli import main
 from corpuskit.problems import one_line as printed_line
 
 GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
+_CONFIG_SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schemas"
+                             / "corpus.schema.json").read_text("utf-8"))
+#: The values corpus.toml's lists of choices take, as the schema lists them.
+SKIPPABLE = _CONFIG_SCHEMA["properties"]["normalize"]["properties"]["skip"]["items"]["enum"]
+CODE_PAGES = (_CONFIG_SCHEMA["properties"]["decode"]["properties"]["fallback_encodings"]
+              ["items"]["enum"])
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00"
 #: Not UTF-8, and no configured code page reads it as text (see test_decode).
 NOISE = bytes(range(0x80, 0x100))
@@ -1660,6 +1666,25 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     # enum
     ({"output": {"compression": "gzip"}},
      "output.compression: 'gzip' is not allowed here: write one of: fast, zlib, zlib-4"),
+    # enum, the value meant offered (QA: "NFC", "remove_bom", "latin1", "utf-8" got none)
+    ({"output": {"compression": "ZLIB_4"}},
+     "output.compression: 'ZLIB_4' is not allowed here (did you mean 'zlib-4'?): write one "
+     "of: fast, zlib, zlib-4"),
+    ({"normalize": {"skip": ["NFC"]}}, "normalize.skip[0]: 'NFC' is not allowed here (did "
+     "you mean 'nfc'?): write one of: " + ", ".join(SKIPPABLE)),
+    ({"normalize": {"skip": ["line-endings"]}}, "normalize.skip[0]: 'line-endings' is not "
+     "allowed here (line endings are always made LF, as a record's text is held to one "
+     "form: the step cannot be skipped): write one of: " + ", ".join(SKIPPABLE)),
+    ({"decode": {"fallback_encodings": ["shift-jis"]}}, "decode.fallback_encodings[0]: "
+     "'shift-jis' is not allowed here (did you mean 'shift_jis'?): write one of: "
+     + ", ".join(CODE_PAGES)),
+    ({"decode": {"fallback_encodings": ["Latin-1"]}}, "decode.fallback_encodings[0]: "
+     "'Latin-1' is not allowed here (ISO-8859-1 reads every byte, so no file could be "
+     "refused as undecodable; cp1252, the code page text called Latin-1 is nearly always "
+     "written in, is listed instead): write one of: " + ", ".join(CODE_PAGES)),
+    ({"decode": {"fallback_encodings": ["UTF8"]}}, "decode.fallback_encodings[0]: 'UTF8' is "
+     "not allowed here (UTF-8 is tried first for every file: list only the legacy code "
+     "pages to try after it): write one of: " + ", ".join(CODE_PAGES)),
     # pattern
     ({"licenses": [{"name": "CC 0"}]}, "licenses[0].name: 'CC 0' is not valid here: use an "
                                        "SPDX license id such as CC-BY-4.0 or CC0-1.0"),
@@ -1685,6 +1710,14 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"discover": {"include": ["*.txt"]}},
      "discover.include: 'include' is not a key of [discover] (did you mean 'exclude'?): "
      "remove it, or check its spelling ([discover] takes exclude, max_file_bytes)"),
+    # another format's name for a key (QA: "name" was offered "givenName", "url" nothing)
+    ({"sources": [{"title": "Wire", "url": "https://example.org"}]},
+     "sources[0].url: 'url' is not a key of sources[0] (did you mean 'path'?): remove it, or "
+     "check its spelling (sources[0] takes title, path, email, version)"),
+    ({"contributors": [{"name": "Ann"}]},
+     "contributors[0].name: 'name' is not a key of contributors[0] (did you mean 'title'?): "
+     "remove it, or check its spelling (contributors[0] takes title, givenName, familyName, "
+     "path, email, organization, roles)"),
     # a top-level key written after a [table] line is in that table (QA: "check its
     # spelling")
     ({"output": {"homepage": "https://example.org"}},
