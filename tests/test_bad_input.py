@@ -1714,7 +1714,7 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"sources": [{"title": "Wire", "url": "https://example.org"}]},
      "sources[0].url: 'url' is not a key of sources[0] (did you mean 'path'?): remove it, or "
      "check its spelling (sources[0] takes title, path, email, version)"),
-    ({"contributors": [{"name": "Ann"}]},
+    ({"contributors": [{"title": "Ann", "name": "Ann"}]},
      "contributors[0].name: 'name' is not a key of contributors[0] (did you mean 'title'?): "
      "remove it, or check its spelling (contributors[0] takes title, givenName, familyName, "
      "path, email, organization, roles)"),
