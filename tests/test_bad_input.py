@@ -1710,6 +1710,11 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"discover": {"include": ["*.txt"]}},
      "discover.include: 'include' is not a key of [discover] (did you mean 'exclude'?): "
      "remove it, or check its spelling ([discover] takes exclude, max_file_bytes)"),
+    # an empty or blank name part, written into the metadata as it was (QA)
+    ({"contributors": [{"title": "Ann", "organization": ""}]},
+     "contributors[0].organization: '' is empty: write some text, or leave the key out"),
+    ({"contributors": [{"title": "Ann", "familyName": " "}]},
+     "contributors[0].familyName: ' ' is blank: write some text, or leave the key out"),
     # another format's name for a key (QA: "name" was offered "givenName", "url" nothing)
     ({"sources": [{"title": "Wire", "url": "https://example.org"}]},
      "sources[0].url: 'url' is not a key of sources[0] (did you mean 'path'?): remove it, or "
