@@ -20,7 +20,7 @@ from .configschema import config_problems
 from .errors import InputError
 from .licenseids import license_name_problem
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
-from .problems import Problem, invisible
+from .problems import Problem, invisible, not_utf8
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
@@ -711,12 +711,7 @@ def load_config(seeds: Path) -> CorpusConfig:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        at_line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            [Problem(CONFIG_NAME, "config-error",
-                     f"not UTF-8 (byte {exc.start}, {raw[exc.start:exc.start + 1]!r}); save "
-                     "it as UTF-8", f"line {at_line}")]
-        ) from None
+        raise InputError([not_utf8(CONFIG_NAME, "config-error", raw, exc)]) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",

@@ -31,7 +31,7 @@ from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
 from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
 from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
 from .names import collision_key as collision_key
-from .problems import Problem, ordered, printable
+from .problems import Problem, not_utf8, ordered, printable
 from .regularfiles import not_permitted, owner_is_other
 from .seedstate import SETTLE_NS
 from .sourcerefs import SourceRefs
@@ -626,8 +626,7 @@ def read_changelog(seeds: Path) -> bytes | None:
     try:  # it ships as Markdown text: build, release and validate refuse it alike
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                  f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+        raise InputError([not_utf8(CHANGELOG_NAME, "unreadable-file", data, exc)]) from None
     problems = text_problems(text)
     if problems:
         raise InputError(problems)

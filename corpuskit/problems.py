@@ -63,6 +63,16 @@ CODES: dict[str, str] = {
 }
 
 
+def not_utf8(path: str, code: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """The problem of a text file of the seeds (``corpus.toml``, ``CHANGELOG.md``) whose
+    ``data`` is not UTF-8: the byte, and its line (QA: CHANGELOG.md's named only the byte's
+    offset, where corpus.toml's named its line)."""
+    line = data.count(b"\n", 0, error.start) + 1
+    return Problem(path, code, f"not UTF-8 (byte {error.start}, "
+                               f"{data[error.start:error.start + 1]!r}); save it as UTF-8",
+                   f"line {line}")
+
+
 def printable(text: str) -> str:
     """``text`` as it can be shown and written as UTF-8: the bytes of a file name that is
     not UTF-8 (lone surrogates, as ``os.fsdecode`` gives them) become ``\\xNN`` escapes.

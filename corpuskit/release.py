@@ -80,7 +80,7 @@ from .errors import (
 from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
-from .problems import Problem, named_under, printable
+from .problems import named_under, not_utf8, printable
 from .regularfiles import unreadable_given
 from .runsettings import checked_source_date_epoch, parse_source_date_epoch, resolve_created
 from .semver import RELEASE_BUMPS, Version, bump_rank
@@ -350,8 +350,7 @@ def _decode_changelog(data: bytes | None) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                  f"not UTF-8 (byte {exc.start}); save it as UTF-8")]) from None
+        raise InputError([not_utf8(CHANGELOG_NAME, "unreadable-file", data, exc)]) from None
 
 
 def _too_small(bump: str, result: Diff, previous: str, seeds: Path, dist: Path

@@ -1466,17 +1466,24 @@ def test_an_empty_path_option_is_a_usage_error(command: str, option: str, tmp_pa
 
 def test_a_changelog_that_is_not_utf8_is_refused_by_build_and_validate(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """build shipped a UTF-16 CHANGELOG.md as it was, which release then refused."""
+    """build shipped a UTF-16 CHANGELOG.md as it was, which release then refused. The
+    byte is named with its line, as corpus.toml's is (QA: its offset alone)."""
     seeds = make_seeds(tmp_path, GOOD)
     (seeds / "CHANGELOG.md").write_bytes("# Changelog\n".encode("utf-16"))
     out = tmp_path / "out"
     code, err = run_build(seeds, out, capsys)
     assert code == 1
-    assert error_lines(err) == ["error: CHANGELOG.md: not UTF-8 (byte 0); save it as UTF-8 "
-                                "[unreadable-file]"]
+    assert error_lines(err) == ["error: CHANGELOG.md:line 1: not UTF-8 (byte 0, b'\\xff'); "
+                                "save it as UTF-8 [unreadable-file]"]
     assert not out.exists()
+    (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0\n\nCaf\xe9 notes.\n")
     assert main(["validate", str(seeds)]) == 1
-    assert "CHANGELOG.md: not UTF-8 (byte 0)" in capsys.readouterr().out
+    assert "CHANGELOG.md:line 5: not UTF-8 (byte 26, b'\\xe9'); save it as UTF-8" \
+        in capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["release", "--seeds", str(seeds), "--out", str(tmp_path / "r"), "--jobs",
+                 "1"]) == 1
+    assert "CHANGELOG.md:line 5: not UTF-8 (byte 26, b'\\xe9')" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("kind", ["not UTF-8", "a link out of the folder"])
