@@ -9,6 +9,7 @@ so a pipe, a file or a CI log gets none of it.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,22 @@ def _dumb_terminal() -> bool:
     return os.environ.get("TERM") == "dumb"
 
 
+#: The bar's width where the terminal has room for it (click's own default).
+BAR_WIDTH = 36
+#: What click draws beside the bar and the label, but for the position's digits: the
+#: spaces between, the brackets, the slash, the percentage and the time left.
+_BAR_CLUTTER = 24
+
+
+def bar_width(label: str, total: int) -> int:
+    """The width of a bar that, with its label and figures, fits on one line of the
+    terminal (a fixed 36 wrapped at every redraw on a narrow one, QA); 0 (click: as wide
+    as there is room for) where even a bar of one does not fit."""
+    columns = shutil.get_terminal_size().columns
+    room = columns - len(label) - 2 * len(str(total)) - _BAR_CLUTTER
+    return max(0, min(BAR_WIDTH, room))
+
+
 @contextmanager
 def terminal_progress(label: str) -> Iterator[Progress | None]:
     """A :data:`Progress` drawing a bar labelled ``label`` on standard error if it is a
@@ -42,7 +59,7 @@ def terminal_progress(label: str) -> Iterator[Progress | None]:
         nonlocal bar, shown
         if bar is None:
             bar = click.progressbar(length=max(total, 1), label=label, file=stream,
-                                    show_pos=True)
+                                    show_pos=True, width=bar_width(label, total))
             bar.__enter__()
         bar.update(done - shown)
         shown = done

@@ -249,3 +249,28 @@ def test_a_build_draws_progress_on_a_terminal_only(tmp_path: Path,
     monkeypatch.setenv("TERM", "dumb")  # a terminal that moves no cursor (QA)
     with terminal_progress("building") as progress:
         assert progress is None
+
+
+@pytest.mark.parametrize(("columns", "fits"), [(20, False), (40, True), (60, True),
+                                               (200, True)])
+def test_a_progress_bar_fits_on_one_line_of_the_terminal(
+        monkeypatch: pytest.MonkeyPatch, columns: int, fits: bool) -> None:
+    """The bar was 36 wide whatever the terminal: on a narrow one each redraw wrapped
+    (QA). It is as wide as leaves room for its label and figures, at most 36."""
+    import click
+
+    from corpuskit.progress import BAR_WIDTH, bar_width, terminal_progress
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    width = bar_width("building", 1200)
+    assert width == (0 if not fits else min(BAR_WIDTH, columns - 8 - 8 - 24))
+    with terminal_progress("building") as progress:
+        assert progress is not None
+        progress(600, 1200)
+    drawn = [click.unstyle(line) for line in terminal.getvalue().split("\r") if "600" in line]
+    assert drawn
+    if fits:  # (without a bar that fits, click draws the figures alone)
+        assert all(len(line.rstrip()) <= columns for line in drawn), drawn
