@@ -277,6 +277,24 @@ def _unexpanded_tilde(value: object, param: click.Parameter | None) -> str | Non
             f"with $HOME; ./{value} names a folder {first!r} here")
 
 
+class Jobs(click.IntRange):
+    """``--jobs``: worker processes, a whole number from 1 to :data:`MAX_JOBS` (click said
+    of ``-j x`` that "'x' is not a valid integer range", QA)."""
+
+    name = "jobs"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+            self.fail(f"{value!r} is not a whole number: give the worker processes to run, "
+                      f"from 1 to {MAX_JOBS}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: The type of every command's ``--jobs``.
+JOBS = Jobs(min=1, max=MAX_JOBS)
+
+
 class NonEmptyPath(click.Path):
     """A path that need not exist yet. An empty value is refused, not taken as the current
     folder: ``--out "$DIST"`` with the variable unset would otherwise write there."""
@@ -373,7 +391,7 @@ def cli() -> None:
 @click.argument("seeds", default="seeds", type=SeedsPath())
 @click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+@click.option("--jobs", "-j", type=JOBS, default=None,
               help="Worker processes for the per-document work [default: all cores].")
 @click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),
               default=None,
@@ -518,7 +536,7 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 @click.option("--dry-run", is_flag=True,
               help="Print the changelog entry it would add (stdout) and the version "
                    "(stderr); write nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+@click.option("--jobs", "-j", type=JOBS, default=None,
               help="Worker processes for the build [default: all cores].")
 @click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),
               default=None,
@@ -692,7 +710,7 @@ def info_command(path: Path, as_json: bool) -> None:
               help="Sizes, presence and counts only (Payload-Oxum, resource bytes); no hashing.")
 @click.option("--reproduce", is_flag=True,
               help="Also re-derive every record from data/raw/ with the recorded settings.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+@click.option("--jobs", "-j", type=JOBS, default=None,
               help="Worker processes for large packages, seeds folders and --reproduce "
                    "(default: all cores).")
 def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool,
@@ -761,7 +779,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format, as for validate.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+@click.option("--jobs", "-j", type=JOBS, default=None,
               help="Worker processes for the rebuild (default: all cores).")
 def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | None) -> None:
     """Check that dist/ holds the current, reproducible release of seeds/.

@@ -2301,3 +2301,18 @@ def test_a_path_starting_with_a_tilde_the_shell_left_is_refused(
     if args[0] == "build":
         (tmp_path / args[-1].removeprefix("--out=").split("/")[0]).mkdir()
         assert main([*args, "--jobs", "1"]) == 0
+
+
+@pytest.mark.parametrize("command", ["build", "release", "validate", "check"])
+@pytest.mark.parametrize("given", ["x", "1.5", ""])
+def test_jobs_that_is_no_whole_number_is_said_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, given: str) -> None:
+    """click said of ``-j x`` that "'x' is not a valid integer range" (QA)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    args = {"build": [str(seeds)], "validate": [str(seeds)], "release": ["--seeds", str(seeds)],
+            "check": ["--seeds", str(seeds)]}[command]
+    capsys.readouterr()
+    assert main([command, *args, "--jobs", given]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Invalid value for '--jobs' / '-j': {given!r} is not a whole number: give the " \
+           "worker processes to run, from 1 to 1024" in err, err
