@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _validate_support import built, copy_release, records, resign, sha256, write_records
@@ -114,6 +115,16 @@ FRICTIONLESS_DAMAGE: dict[str, tuple[str, Callable[[Path], object]]] = {
         p, lambda d: d["resources"][0].update(format="csv", mediatype="text/csv"))),
     "dialect": ("descriptor", lambda p: edit_descriptor(
         p, lambda d: d["resources"][0].update(dialect={"header": False}))),
+    # Keys corpuskit does not write, which frictionless reads (QA: each passed validate):
+    # every record read twice, a row count, a compression, the resource named twice.
+    "extrapaths": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0].update(extrapaths=["data/documents.jsonl"]))),
+    "rows": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0].update(rows=1))),
+    "compression": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"][0].update(compression="gz"))),
+    "resource listed twice": ("descriptor", lambda p: edit_descriptor(
+        p, lambda d: d["resources"].append(dict(d["resources"][0])))),
 }
 
 
@@ -140,22 +151,53 @@ def test_frictionless_and_corpuskit_both_fail(tmp_path: Path, case: str) -> None
             ("datapackage.json", "metadata-mismatch")}, render_text(report)
 
 
-def test_prose_in_the_table_schema_is_free_for_both(tmp_path: Path) -> None:
-    """Titles, descriptions and examples of the table and its fields are words for people:
-    edited, frictionless and corpuskit both still find the package valid."""
+def test_prose_in_the_table_schema_is_held_to_corpuskit_s(tmp_path: Path) -> None:
+    """Titles, descriptions and examples of the table and its fields tell what the values
+    mean: they were free, and "date" described as the day a document was retracted, or
+    "chars" as a size in bytes, passed, while croissant.json restates corpuskit's words
+    (QA). frictionless reads no meaning in them and still passes the package; corpuskit
+    names each one changed."""
     package = copy_release(tmp_path, PLAIN)
 
     def reword(descriptor: dict) -> None:  # type: ignore[type-arg]
         schema = descriptor["resources"][0]["schema"]
         schema["description"] = "The records, one per line."
         for field in schema["fields"]:
-            field.update(title=field["name"].upper(), description="Reworded.")
+            field.update(description="Reworded.")
         _field(descriptor, 0)["example"] = "docs/readme"
 
     edit_descriptor(package, reword)
     assert frictionless_valid(package)
     report = validate(package, jobs=1)
-    assert report.valid, render_text(report)
+    fields = len(json.loads((package / "datapackage.json").read_bytes())["resources"][0]
+                 ["schema"]["fields"])
+    assert sorted(p.location for p in report.problems) == sorted(
+        ["/resources/0/schema/description",
+         *(f"/resources/0/schema/fields/{n}" for n in range(fields))]), render_text(report)
+    assert {p.code for p in report.problems} == {"metadata-mismatch"}
+
+
+@pytest.mark.parametrize(("edit", "pointer"), [
+    (lambda d: d["resources"][0].update(licenses=[{"name": "CC0-1.0"}]),
+     "/resources/0/licenses"),
+    (lambda d: d["resources"][0].update(sources=[{"title": "Elsewhere"}]),
+     "/resources/0/sources"),
+    (lambda d: d.update(id="https://doi.org/10.0/forged"), "/id"),
+    (lambda d: d.update({"x-provenance": "machine-generated"}), "/x-provenance"),
+])
+def test_keys_corpuskit_does_not_write_are_refused(tmp_path: Path, edit: Any,
+                                                   pointer: str) -> None:
+    """A resource's own licenses made frictionless report the records as CC0 while the
+    package, its card and Croissant say all rights reserved; a package id or an x- key
+    said what no other file of the package says. frictionless passes them (the profile
+    allows more keys); corpuskit names each, as no build writes it (QA)."""
+    package = copy_release(tmp_path, PLAIN)
+    edit_descriptor(package, edit)
+    assert frictionless_valid(package)
+    report = validate(package, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        ("datapackage.json", "metadata-mismatch", pointer)], render_text(report)
+    assert "not a key corpuskit writes" in report.problems[0].message
 
 
 # -- damage bagit sees -------------------------------------------------------------------------

@@ -123,8 +123,13 @@ def settings_problems(descriptor: Any) -> list[Problem]:
 #: What a resource says of where and how its data is read (path, type, format, encoding,
 #: CSV dialect).
 _READING_FROM = ("path", "type", "format", "mediatype", "encoding", "dialect")
-#: A field's or table schema's words for people, free to differ from corpuskit's.
+#: A resource's words for people: corpuskit's, as croissant.json restates them.
 _PROSE = frozenset({"title", "description", "example"})
+#: The keys of datapackage.json's top level that a build writes: corpus.toml's metadata
+#: (those it has), the profile, the resources and corpuskit's own.
+TOP_KEYS = frozenset({"$schema", "name", "title", "description", "version", "created",
+                      "homepage", "keywords", "licenses", "sources", "contributors",
+                      "resources", "corpuskit"})
 
 
 def _tables() -> dict[str, dict[str, Any]]:
@@ -143,12 +148,23 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
     constraints, the primary key), format and encoding are those corpuskit writes, and it
     has no dialect. A descriptor edited to say otherwise (a field renamed, dropped, added
     or moved, a constraint, ``missingValues``, ``format: csv``) makes ``frictionless
-    validate`` read the records another way and fail, so it is a problem here too. Titles,
-    descriptions and examples are prose and may differ."""
+    validate`` read the records another way and fail, so it is a problem here too. So is
+    a key corpuskit does not write, in a resource (``extrapaths``, ``rows``,
+    ``compression``, ``licenses``: frictionless reads the records twice, counts them
+    otherwise, or says another license grants them) or at the top (``id``, ``x-...``),
+    a resource listed twice, and prose other than corpuskit's (a field's or resource's
+    description, which croissant.json restates as corpuskit wrote it: QA, "date" described
+    as the day the document was retracted passed)."""
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return []
     tables = _tables()
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(DESCRIPTOR, "metadata-mismatch",
+                f"{_shown(key)} is not a key corpuskit writes in datapackage.json (it writes "
+                f"{', '.join(sorted(TOP_KEYS))}; the others come from corpus.toml): a "
+                "descriptor edited by hand? Restore what corpuskit wrote", f"/{key}")
+        for key in sorted(set(descriptor) - TOP_KEYS)]
+    seen: set[Any] = set()
 
     def differs(where: str, what: str, found: Any, expected: Any) -> None:
         said = f"{what} is {_shown(found)}" if found is not None else f"no {what}"
@@ -171,15 +187,34 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
                                     "descriptor edited by hand? Restore what corpuskit wrote",
                                     where))
             continue
+        if item["name"] in seen:
+            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                    f"resource {_shown(item['name'])} is listed twice; corpuskit "
+                                    "writes each resource once (a descriptor edited by hand?): "
+                                    "restore what corpuskit wrote", f"{where}/name"))
+            continue
+        seen.add(item["name"])
         expected = tables[item["name"]]
         for key in _READING_FROM:
+            if item.get(key) != expected.get(key):
+                differs(f"{where}/{key}", key, item.get(key), expected.get(key))
+        written = {*expected, "hash"} - ({"bytes"} if expected.get("bytes", 0) is None else set())
+        for key in sorted(set(item) - written - {"bytes"}):
+            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
+                                    f"{_shown(key)} is not a key corpuskit writes in a resource "
+                                    f"(it writes {', '.join(sorted(written))}), and other "
+                                    "readers act on it (frictionless reads extrapaths as more "
+                                    "files of the records, rows as their count, licenses as "
+                                    "theirs): a descriptor edited by hand? Restore what "
+                                    "corpuskit wrote", f"{where}/{key}"))
+        for key in sorted(_PROSE & (set(item) | set(expected))):
             if item.get(key) != expected.get(key):
                 differs(f"{where}/{key}", key, item.get(key), expected.get(key))
         schema, wanted = item.get("schema"), expected["schema"]
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             differs(f"{where}/schema", "the table schema", schema, wanted)
             continue
-        for key in sorted((set(schema) | set(wanted)) - _PROSE - {"fields"}):
+        for key in sorted((set(schema) | set(wanted)) - {"fields"}):
             if schema.get(key) != wanted.get(key):
                 differs(f"{where}/schema/{key}", key, schema.get(key), wanted.get(key))
         fields, expected_fields = schema["fields"], wanted["fields"]
@@ -195,9 +230,9 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
             continue
         for number, (field, expected_field) in enumerate(zip(fields, expected_fields,
                                                              strict=True)):
-            if _plain(field) != _plain(expected_field):
+            if field != expected_field:
                 differs(f"{where}/schema/fields/{number}", f"field {expected_names[number]!r}",
-                        _plain(field), _plain(expected_field))
+                        field, expected_field)
     return problems
 
 
@@ -215,12 +250,6 @@ def _renamed(names: list[Any], expected: list[str]) -> str:
         said.append(f"has {_shown(names[first])} as field {first + 1}, where corpuskit "
                     f"writes {_shown(expected[first])}")
     return " and ".join(said)
-
-
-def _plain(field: Any) -> Any:
-    """A field without its prose (what decides how its values are read and checked)."""
-    return {k: v for k, v in field.items() if k not in _PROSE} if isinstance(field, dict) \
-        else field
 
 
 def _shown(value: Any) -> str:
