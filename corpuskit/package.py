@@ -395,12 +395,24 @@ def _hf_license(config: CorpusConfig) -> list[str]:
     lines.append(
         f"license_name: {re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'}")
     if str(first.get("path", "")).startswith(("http://", "https://")):
-        lines.append(f"license_link: {first['path']}")
+        # quoted: " #" starts a YAML comment and ": " a mapping (QA: the Hub read
+        # "https://example.org/a #b" as ".../a", and failed on ".../a: b")
+        lines.append(f"license_link: {_yaml_str(str(first['path']))}")
     return lines
 
 
+#: Characters JSON writes as they are but YAML's reader refuses (outside its printable
+#: set: DEL, the C1 controls, the noncharacters U+FFFE and U+FFFF) or reads as a line
+#: break, folded to a space in a quoted scalar (NEL, U+2028, U+2029 in YAML 1.1).
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def _yaml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """``value`` as a YAML double-quoted scalar (JSON's string form, which YAML 1.2 reads
+    as it is), with the characters YAML's reader refuses escaped (QA: a keyword holding
+    U+FFFE made the Hub's card parser and ``datasets`` fail)."""
+    return _NOT_YAML_PRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}",
+                                   json.dumps(value, ensure_ascii=False))
 
 
 def _hf_features() -> list[str]:

@@ -96,6 +96,31 @@ def test_licenses_the_hub_knows_by_one_id_are_listed_once(
     assert corpuskit.validate(built.release).valid
 
 
+@pytest.mark.parametrize(("link", "keyword"), [
+    ("https://example.org/terms #section", "news"),
+    ("https://example.org/a: b", "news"),
+    ("https://example.org/terms", "odd\ufffekeyword"),
+])
+def test_the_card_header_reads_back_as_written(tmp_path: Path, link: str,
+                                               keyword: str) -> None:
+    """license_link went into the YAML header unquoted ("#" began a comment, ": " a
+    mapping), and a keyword's U+FFFE as it was, which YAML's reader refuses: the Hub read
+    another link, or failed on the card, as ``datasets`` did (QA)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    licenses = f'licenses = [{{ name = "LicenseRef-Terms", path = "{link}" }}]'
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", licenses + "\n", config)
+    config = re.sub(r"(?m)^keywords = .*$", f'keywords = ["{keyword}"]', config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    meta = card_yaml(built.release)
+    assert meta["license_link"] == link and meta["tags"] == [keyword]
+    assert corpuskit.validate(built.release).valid
+    hub = pytest.importorskip("huggingface_hub")
+    assert hub.DatasetCard.load(built.release / "README.md").data.license_link == link
+
+
 def test_huggingface_hub_parses_the_card() -> None:
     hub = pytest.importorskip("huggingface_hub")
     card = hub.DatasetCard.load(sample().release / "README.md")
