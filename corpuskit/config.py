@@ -17,6 +17,7 @@ from typing import Any
 
 from .accesstimes import open_for_check
 from .configschema import config_problems
+from .emails import email_problems
 from .errors import InputError
 from .licenseids import license_name_problem
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
@@ -459,6 +460,10 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
         if isinstance(name, str) and key not in said \
                 and (reason := license_name_problem(name)) is not None:
             problems.append(Problem(path, "config-error", reason, key))
+    said = {problem.location for problem in problems}
+    problems.extend(Problem(path, "config-error", reason, key)
+                    for table, index, reason in email_problems(data)
+                    if (key := f"{table}[{index}].email") not in said)
     homepage = data.get("homepage")
     said_of_url = _not_a_url(homepage) if isinstance(homepage, str) else None
     if said_of_url is not None:

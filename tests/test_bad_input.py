@@ -1717,6 +1717,14 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"discover": {"include": ["*.txt"]}},
      "discover.include: 'include' is not a key of [discover] (did you mean 'exclude'?): "
      "remove it, or check its spelling ([discover] takes exclude, max_file_bytes)"),
+    # an email frictionless refuses (jsonschema's format asks only for an "@"; QA)
+    ({"sources": [{"title": "Wire", "email": "data@localhost"}]},
+     "sources[0].email: 'data@localhost' is not an email address that frictionless and "
+     "other Data Package readers accept (a name, '@', and a domain with a dot, such as "
+     "name@example.org); write the address in full"),
+    ({"contributors": [{"title": "Ann", "email": "ann@example.org "}]},
+     "contributors[0].email: 'ann@example.org ' has spaces around the address: write "
+     "'ann@example.org'"),
     # an empty or blank name part, written into the metadata as it was (QA)
     ({"contributors": [{"title": "Ann", "organization": ""}]},
      "contributors[0].organization: '' is empty: write some text, or leave the key out"),

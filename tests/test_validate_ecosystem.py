@@ -200,6 +200,38 @@ def test_keys_corpuskit_does_not_write_are_refused(tmp_path: Path, edit: Any,
     assert "not a key corpuskit writes" in report.problems[0].message
 
 
+@pytest.mark.parametrize("email", ["data@localhost", "jane@example.org ", "a..b@example.org"])
+def test_an_email_frictionless_refuses_is_refused(tmp_path: Path, email: str) -> None:
+    """jsonschema's "email" format asks only for an "@": build and validate passed
+    addresses frictionless refuses (a package of ours failing frictionless validate, QA).
+    In a descriptor it is a schema-error at its pointer, as frictionless reports it."""
+    package = copy_release(tmp_path, PLAIN)
+    edit_descriptor(package, lambda d: d["sources"][0].update(email=email))
+    assert not frictionless_valid(package)
+    report = validate(package, jobs=1)
+    assert ("datapackage.json", "schema-error", "/sources/0/email") in {
+        (p.path, p.code, p.location) for p in report.problems}, render_text(report)
+
+
+@pytest.mark.parametrize(("edit", "pointer"), [
+    (lambda d: d["resources"][0].update(name=["documents"]), "/resources/0"),
+    (lambda d: d["resources"][0].update(name={}), "/resources/0"),
+    (lambda d: d["resources"][0]["schema"]["fields"].append(
+        dict(d["resources"][0]["schema"]["fields"][-1])), "/resources/0/schema/fields"),
+])
+def test_a_descriptor_of_odd_shapes_is_reported_not_a_bug(tmp_path: Path, edit: Any,
+                                                          pointer: str) -> None:
+    """A resource name that is a list or an object, a field listed twice (none missing):
+    each ended the check in an internal error, so nothing after it was checked (QA)."""
+    package = copy_release(tmp_path, PLAIN)
+    edit_descriptor(package, edit)
+    report = validate(package, jobs=1)
+    codes = {p.code for p in report.problems}
+    assert "internal-error" not in codes and not report.valid, render_text(report)
+    assert ("datapackage.json", "metadata-mismatch", pointer) in {
+        (p.path, p.code, p.location) for p in report.problems}, render_text(report)
+
+
 # -- damage bagit sees -------------------------------------------------------------------------
 
 def _flip(path: Path) -> None:

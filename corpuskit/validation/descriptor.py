@@ -16,6 +16,7 @@ from ..config import (
     NormalizeConfig,
     ProcessConfig,
 )
+from ..emails import email_problems
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH
 from ..package import documents_resource as documents_template
@@ -58,6 +59,8 @@ def check_descriptor(descriptor: Any) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, "schema-error",
                                 f"created {created!r} is not a real date and time (the "
                                 "pattern lets 2026-02-30 and 25:00 through)", "/created"))
+    problems.extend(Problem(DESCRIPTOR, "schema-error", reason, f"/{table}/{index}/email")
+                    for table, index, reason in email_problems(descriptor))
     problems.extend(_whole_floats(descriptor))
     problems.extend(table_mismatches(descriptor))
     problems.extend(settings_problems(descriptor))
@@ -179,7 +182,8 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
         where = f"/resources/{index}"
         if not isinstance(item, dict):
             continue
-        if item.get("name") not in tables:
+        if not isinstance(item.get("name"), str) or item["name"] not in tables:
+            # (not a string: QA, a list or object ended in an internal error)
             problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
                                     f"resource {_shown(item.get('name'))} is not one corpuskit "
                                     "writes (it writes only "
@@ -245,6 +249,9 @@ def _renamed(names: list[Any], expected: list[str]) -> str:
         said.append("lacks " + ", ".join(_shown(name) for name in missing))
     if extra:
         said.append("has " + ", ".join(_shown(name) for name in extra))
+    twice = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    if twice:  # (QA: a field listed again, none missing, ended in an internal error)
+        said.append("lists " + ", ".join(_shown(name) for name in twice) + " more than once")
     if not said:
         first = next(n for n, (a, b) in enumerate(zip(names, expected, strict=True)) if a != b)
         said.append(f"has {_shown(names[first])} as field {first + 1}, where corpuskit "
