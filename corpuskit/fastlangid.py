@@ -60,7 +60,7 @@ import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
 from . import portablefloat
-from .languagemodel import Model, load_model
+from .languagemodel import Model, decode_model, load_model
 
 #: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
 #: most ``k`` bytes deep are right; the model's deepest are six bytes deep, but texts of the
@@ -115,8 +115,8 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         constructor no longer take them, the model is loaded by ``from_model_file``
         itself."""
         identifier = None
-        if model is None and cache is not None:
-            model = load_model(cache)
+        if model is None:  # (decoded here too: a temporary folder that is full is said so)
+            model = load_model(cache) if cache is not None else decode_model()
         if model is not None:
             ptc, pc, classes, nextmove, row, output = model
             try:

@@ -53,6 +53,8 @@ FORMAT = "corpuskit-langid-model-v3"
 #: (float32 table, uint32 numpy moves, list of rows).
 Model = tuple[Any, Any, list[str], Any, Any, list[int]]
 _INDEX = "model.json"
+#: About the size, in MB, of py3langid's model unpacked into a temporary file.
+_UNPACKED_MB = 100
 #: The arrays kept, one .npy file each.
 _ARRAYS = ("ptc", "pc", "nextmove", "row", "output")
 
@@ -64,8 +66,23 @@ def model_file() -> Path:
 
 
 def decode_model() -> Model:
-    """The model decoded from py3langid's file, by py3langid's own loader."""
-    return langid._load_model_file(model_file())  # type: ignore[no-any-return]
+    """The model decoded from py3langid's file, by py3langid's own loader, which unpacks
+    it into a temporary file first (about 100 MB): a temporary folder that is full, or
+    that there is none of, is an :class:`~corpuskit.errors.OutputError` saying so (QA: a
+    traceback from ``shutil.copyfileobj``, and ``validate --reproduce`` called it a bug)."""
+    try:
+        return langid._load_model_file(model_file())  # type: ignore[no-any-return]
+    except OSError as exc:
+        try:
+            where = tempfile.gettempdir()
+        except OSError:  # none usable: TMPDIR, /tmp, /var/tmp, /usr/tmp, the folder here
+            where = None
+        said = (f"in {where}" if where is not None else
+                "and no folder for temporary files is usable (TMPDIR, /tmp, /var/tmp)")
+        raise OutputError(
+            f"cannot decode the language model: py3langid unpacks it into a temporary file "
+            f"{said} ({exc.strerror or exc}); free about {_UNPACKED_MB} MB there, or set "
+            f"TMPDIR to a writable folder that has it, then run the command again") from None
 
 
 def model_folder(cache: Path) -> Path:

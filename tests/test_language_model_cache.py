@@ -400,3 +400,37 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path,
         assert default_cache_dir().is_absolute()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert user_cache_dir() == tmp_path / "xdg" / "corpuskit"
+
+
+@pytest.mark.parametrize("cache", ["cache", None])
+def test_a_temporary_folder_without_room_for_the_model_is_said_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str | None) -> None:
+    """py3langid unpacks its model into a temporary file (about 100 MB): a full TMPDIR
+    ended build and check in a traceback from shutil.copyfileobj, and validate
+    --reproduce in an internal error (QA). It is an OutputError naming the folder and
+    what to do, and nothing is written."""
+    import errno
+
+    from py3langid import langid
+
+    from corpuskit.errors import OutputError
+
+    def full(path: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(langid, "_load_model_file", full)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+    said = (f"cannot decode the language model: py3langid unpacks it into a temporary file "
+            f"in {tmp_path} (No space left on device); free about 100 MB there, or set "
+            "TMPDIR to a writable folder that has it")
+    with pytest.raises(OutputError) as raised:
+        languagemodel.decode_model()
+    assert str(raised.value).startswith(said)
+    seeds = make_seeds(tmp_path, {"a.txt": "A text long enough to be told a language by "
+                                           "the identifier, in plain English words.\n"})
+    with pytest.raises(OutputError, match="cannot decode the language model"):
+        build(seeds, tmp_path / "out", jobs=1, cache=tmp_path / cache if cache else None)
+    assert not (tmp_path / "out").exists()

@@ -39,7 +39,7 @@ from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
-from ..errors import FileNamesMisread, InputError, OutOfMemory, WorkerDied
+from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
@@ -438,8 +438,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 problems.append(Problem(".", "not-a-package", seeds_zip_advice(target, zipped)))
                 files = size = documents = 0
                 not_checked = []
-    except (WorkerDied, FileNamesMisread):  # the run failed, not the package: no report
-        raise
+    except (WorkerDied, FileNamesMisread, OutputError):  # the run failed, not the package
+        raise  # (OutputError: no room for the language model --reproduce decodes, QA)
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         problems.extend(error.problems)
         not_checked = [(STOPPED_AT, STOPPED)]
