@@ -165,12 +165,14 @@ def build(
     if keep_model is not None:
         warm_up = None  # decoded here, once: the workers share it
     scratch: list[Path] = []  # the build's temporary folder, once it has one
+    model_notes: list[str] = []  # why the language model was not kept, if it was not
     late = LateSignals()  # held once the release is in place (see _build)
     try:
         with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
             keeping = None
             if keep_model is not None and pool is not None:
-                keeping = threading.Thread(target=_keep_and_forget, args=(keep_model,),
+                keeping = threading.Thread(target=_keep_and_forget,
+                                           args=(keep_model, model_notes),
                                            name="corpuskit-keep-model")
                 keep_model = None  # the thread holds the model until it is kept, then goes
                 keeping.start()
@@ -194,7 +196,8 @@ def build(
     said = late.note(f"the release {result.release.name}")
     notes = (cache_notes(cache, unwritable, models=config.process.extract.language)
              if cache is not None else ())
-    return replace(result, notes=(*result.notes, *notes, *([said] if said else [])))
+    return replace(result, notes=(*result.notes, *notes, *model_notes,
+                                  *([said] if said else [])))
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
@@ -367,13 +370,17 @@ def _latest_version(out: Path, name: str) -> Version | None:
     return found[0] if found is not None else None
 
 
-def _keep_and_forget(keep_model: Callable[[], None]) -> None:
+def _keep_and_forget(keep_model: Callable[[], str | None], notes: list[str]) -> None:
     """In the parent, once its workers are forked with the model: keep the model in the
     cache folder, then let it go (the parent lists the corpus, whose file list grows
     with it: the model and that list are not held at once). Should the parent process a
-    shard itself, it loads the model again, from the cache."""
+    shard itself, it loads the model again, from the cache. Why it was not kept for want
+    of room goes to ``notes``."""
     try:
-        keep_model()  # a cache that cannot be written only costs the next build a decoding
+        # a cache that cannot be written only costs the next build a decoding
+        said = keep_model()
+        if said is not None:
+            notes.append(said)
     finally:
         forget_model()
 

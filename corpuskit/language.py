@@ -73,13 +73,13 @@ def preload(cache: Path | None = None) -> None:
                      daemon=True).start()
 
 
-def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
+def load_before_forking(cache: Path | None) -> Callable[[], str | None] | None:
     """Load the model in this process now if it would have to be decoded (it is not kept
     in the cache folder ``cache`` yet, nor in the user's, or there is none:
     :func:`corpuskit.languagemodel.kept_folders`). Returns None if it was not
     loaded, else what keeps the decoded copy in ``cache`` for later builds: call it once
     the workers are forked (in a thread: it writes 97 MB, and a process must not fork
-    while a thread runs).
+    while a thread runs); it returns why the copy was not kept for want of room, or None.
 
     Decoding takes about 0.6 s of CPU, and the copy kept in the cache another 0.3 s to
     write: a build's workers, each loading it as they start, did both once per worker (on
@@ -112,7 +112,7 @@ def load_before_forking(cache: Path | None) -> Callable[[], None] | None:
     with _LOADING:
         if not _LOADED:
             _LOADED.append(FastIdentifier.load(norm_probs=True, model=model))
-    return partial(store_model, folder, model) if folder is not None else lambda: None
+    return partial(store_model, folder, model) if folder is not None else _kept_nowhere
 
 
 def _load_politely() -> None:
@@ -182,3 +182,8 @@ def _letters(count: int) -> re.Pattern[str]:
 def rank(text: str) -> list[tuple[str, float]]:
     """Every language of the model with its probability for ``text``, most probable first."""
     return [(str(lang), float(prob)) for lang, prob in _identifier().rank(text[:SAMPLE_CHARS])]
+
+
+def _kept_nowhere() -> None:
+    """What keeping the model is where there is no cache folder: nothing."""
+    return None

@@ -220,10 +220,14 @@ def _npy_view(data: bytes | mmap.mmap) -> Any:
     return flat.reshape(shape, order="F" if fortran_order else "C")
 
 
-def store_model(folder: Path, model: Model) -> None:
+def store_model(folder: Path, model: Model) -> str | None:
     """Keep ``model`` (in the kept form: :func:`kept_form`) in ``folder``: written in a
     folder beside it, then renamed into place (replacing a damaged one). A cache that
-    cannot be written only costs the next process the decoding."""
+    cannot be written only costs the next process the decoding. Returns why the model
+    was not kept for want of room, or None: it is kept only where the disk has room for
+    it and as much again (:func:`_room_needed`), as a build writes its own files beside
+    it (QA: the model, about 94 MB, filled a small disk, and the build that kept it
+    failed on its own files, which fitted without it)."""
     ptc, pc, classes, nextmove, row, output = model
     arrays = {
         "ptc": np.asarray(ptc, dtype=np.float32), "pc": np.asarray(pc),
@@ -234,6 +238,14 @@ def store_model(folder: Path, model: Model) -> None:
     temp: Path | None = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
+        size = sum(values.nbytes for values in arrays.values())
+        free = shutil.disk_usage(folder.parent).free
+        if free < _room_needed(size):
+            return (f"the language model ({size >> 20} MB) was not kept in the cache folder "
+                    f"{folder.parent.parent}: {free >> 20} MB are free there, and a build "
+                    "needs room for its own files beside it; later builds decode the model "
+                    "again (about a second), which keeping it saves; free space there, or "
+                    "pass --cache DIR on a disk with room")
         remove_orphans(folder.parent, f".{folder.name}-")  # what killed builds left
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-{os.getpid()}-",
                                      dir=folder.parent))
@@ -252,15 +264,25 @@ def store_model(folder: Path, model: Model) -> None:
         write_file(temp, _INDEX, orjson.dumps(index))
         if folder.exists():
             if read_model(folder) is not None:
-                return  # written meanwhile by another process (ours is removed below)
+                return None  # written meanwhile by another process (ours is removed below)
             shutil.rmtree(folder, ignore_errors=True)  # damaged
         os.rename(temp, folder)
         temp = None
     except (OSError, OutputError):
-        pass
+        pass  # (a folder that cannot be written: the cache's notes say so)
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+    return None
+
+
+#: Room left beside a kept model, on top of as much again as the model (bytes).
+_SPARE_ROOM = 64 << 20
+
+
+def _room_needed(size: int) -> int:
+    """The free bytes a disk must have for a model of ``size`` bytes to be kept there."""
+    return 2 * size + _SPARE_ROOM
 
 
 class _Checked:

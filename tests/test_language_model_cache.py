@@ -434,3 +434,30 @@ def test_a_temporary_folder_without_room_for_the_model_is_said_so(
     with pytest.raises(OutputError, match="cannot decode the language model"):
         build(seeds, tmp_path / "out", jobs=1, cache=tmp_path / cache if cache else None)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> None:
+    """Keeping the model (about 94 MB) filled a small disk, and the build that kept it
+    failed on its own files, which fitted without it (QA). Where the disk has not room for
+    it and as much again, it is not kept, and the build says so."""
+    import collections
+
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(languagemodel.shutil, "disk_usage",
+                        lambda path: usage(30 << 20, 0, 30 << 20))
+    folder = languagemodel.model_folder(tmp_path / "cache")
+    said = languagemodel.store_model(folder, languagemodel.kept_form(decoded))
+    assert said is not None and said.startswith("the language model (")
+    assert f"was not kept in the cache folder {tmp_path / 'cache'}: 30 MB are free" in said
+    assert not folder.exists()
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+    seeds = make_seeds(tmp_path, {f"{n}.txt": f"Text number {n} of a few plain English "
+                                              "words, enough for the identifier.\n"
+                                  for n in range(3)})
+    result = build(seeds, tmp_path / "out", jobs=2, cache=tmp_path / "cache")
+    assert said in result.notes, result.notes
+    monkeypatch.undo()
+    assert languagemodel.store_model(folder, languagemodel.kept_form(decoded)) is None
+    assert languagemodel.read_model(folder) is not None
