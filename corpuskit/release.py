@@ -86,7 +86,12 @@ from .runsettings import checked_source_date_epoch, parse_source_date_epoch, res
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
-from .writer import output_lock, remove_file, replace_file_atomically
+from .writer import (
+    output_lock,
+    remove_file,
+    remove_replacing_leftovers,
+    replace_file_atomically,
+)
 from .zipsource import ZipSource
 
 if sys.version_info >= (3, 11):
@@ -400,6 +405,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     except InputError as error:  # with the documents' problems, where they can be found
         raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
+    if not dry_run:  # what a release killed while it wrote them left (QA)
+        remove_replacing_leftovers(toml_path)
+        remove_replacing_leftovers(changelog_path)
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)
     releases = survey_releases(dist, config.name)  # zip-only releases too

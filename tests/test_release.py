@@ -1810,3 +1810,37 @@ def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
     later = build(seeds, dist, source_date_epoch=epoch(3), jobs=1, cache=None)
     assert later.status == "built"
     assert not any("has the release time of" in note for note in later.notes), later.notes
+
+
+def test_what_an_interrupted_release_wrote_in_the_seeds_is_not_left(
+        seeds: Path, dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while release wrote CHANGELOG.md left .corpuskit-tmp-CHANGELOG.md-<pid> in
+    seeds/ for good (as a kill -9 did): every later build skipped it as hidden, no run
+    removed it, and it could be committed (QA). An interrupt removes it; the next release
+    removes what a process killed outright left, never a running one's."""
+    import subprocess
+
+    from corpuskit import writer
+
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    real = os.fsync
+
+    def interrupted(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(f"CHANGELOG.md-{os.getpid()}"):
+            raise KeyboardInterrupt
+        real(fd)
+
+    monkeypatch.setattr(writer.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    monkeypatch.undo()
+    assert sorted(p.name for p in seeds.iterdir() if p.name.startswith(".corpuskit")) == []
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = seeds / f".corpuskit-tmp-CHANGELOG.md-{gone}"
+    live = seeds / f".corpuskit-tmp-corpus.toml-{os.getppid()}"  # a process that runs
+    dead.write_text("half a changelog")
+    live.write_text("a release running")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert result.version == "1.1.0"
+    assert not dead.exists() and live.exists()
