@@ -50,6 +50,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_NAME = "corpus.toml"
+#: The seeds folder's changelog, which no build takes for a document.
+CHANGELOG_NAME = "CHANGELOG.md"
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 DOCS_PER_FOLDER = 1000
@@ -673,7 +675,9 @@ def make_dirs(out: Path, relpath: str, made: set[str]) -> None:
 
 
 def document_paths(root: Path) -> list[str]:
-    """Relative POSIX paths of documents: sorted, no corpus.toml, nothing hidden."""
+    """Relative POSIX paths of documents: sorted, no corpus.toml nor CHANGELOG.md at the
+    top (a build takes neither for a document: a change appended to a released seeds
+    folder's changelog changed no document, QA), nothing hidden."""
     found: list[str] = []
 
     def walk(folder: Path, rel: str) -> None:
@@ -684,7 +688,8 @@ def document_paths(root: Path) -> list[str]:
                 relpath = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_dir(follow_symlinks=False):
                     walk(Path(entry.path), relpath)
-                elif entry.is_file(follow_symlinks=False) and relpath != CONFIG_NAME:
+                elif entry.is_file(follow_symlinks=False) \
+                        and relpath not in (CONFIG_NAME, CHANGELOG_NAME):
                     found.append(relpath)
 
     walk(root, "")
@@ -724,7 +729,8 @@ def alone(out: Path, paths: list[str]) -> str:
 def change_one(out: Path, seed: int, files: Path | None = None) -> str:
     """Append a paragraph to the first document of ``out`` that changes alone (see
     :func:`alone`): of the paths of ``files`` (the documents the build keeps, sorted) if
-    given, else of the files by path that are neither hidden nor corpus.toml."""
+    given, else of the files by path that are neither hidden, corpus.toml nor
+    CHANGELOG.md."""
     paths = sorted(read_file_list(files)) if files is not None else document_paths(out)
     if not paths:
         raise FileNotFoundError(f"no documents under {out}")

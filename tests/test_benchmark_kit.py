@@ -113,6 +113,22 @@ def test_the_generator_refuses_sizes_and_layouts_it_cannot_make(
     assert not (tmp_path / "corpus").exists()
 
 
+def test_changing_one_document_leaves_a_released_seeds_folder_s_changelog(
+        tmp_path: Path) -> None:
+    """Without a file list, the first file by path was changed: in seeds released once,
+    CHANGELOG.md, which no build takes for a document, so release then had nothing to
+    release (QA)."""
+    corpus = tmp_path / "corpus"
+    assert _generate(corpus, "-n", "5").returncode == 0
+    (corpus / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0\n\nFirst release.\n")
+    before = _tree_digest(corpus)
+    run = _generate(corpus, "--change-one")
+    assert run.returncode == 0, run.stderr
+    after = _tree_digest(corpus)
+    changed = [path for path in before if before[path] != after[path]]
+    assert len(changed) == 1 and changed[0] not in ("CHANGELOG.md", "corpus.toml")
+
+
 def test_changing_one_document_takes_no_shape_option(tmp_path: Path) -> None:
     assert _generate(tmp_path / "corpus", "-n", "5").returncode == 0
     before = _tree_digest(tmp_path / "corpus")
