@@ -666,7 +666,8 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
             f"{release_time_advice(found.old.created)}")
     raise ReleaseExistsError(
         f"{there} with other content{f' ({summary})' if summary else ''}; released versions "
-        f"are immutable: {_bump_advice(seeds, out, config, built)}")
+        f"are immutable: "
+        f"{_bump_advice(seeds, out, config, built, same=found is not None and not summary)}")
 
 
 def _time_alone(found: Diff | None, changelog_differs: bool, seeds: Path) -> bool:
@@ -765,17 +766,23 @@ def _unreadable_summary(config: CorpusConfig, out: Path) -> str:
             "cannot be compared with this build; nothing was written")
 
 
-def _bump_advice(seeds: Path, out: Path, config: CorpusConfig, built: Path) -> str:
+def _bump_advice(seeds: Path, out: Path, config: CorpusConfig, built: Path, *,
+                 same: bool) -> str:
     """What to do when the seeds (built into ``built``) changed under a released version:
-    bump it. When ``out`` holds a release newer than the seeds' version, a bump of that
-    version would still be behind it (QA: 1.0.1 advised, with 1.1.0 released): then
-    what to do after the newest release."""
+    bump it; ``same``: the documents and metadata are the release's (settings, outputs or
+    CHANGELOG.md changed), which 'release patch' releases and plain 'release' refuses (QA:
+    build named plain 'release' first). When ``out`` holds a release newer than the seeds'
+    version, a bump of that version would still be behind it (QA: 1.0.1 advised, with
+    1.1.0 released): then what to do after the newest release."""
     release = command("release", seeds=seeds, out=out)
+    patch = command("release", seeds=seeds, out=out, arguments=("patch",))
     newest = latest_release(out, config.name)
     if newest is None or newest[0] <= Version.parse(config.version):
-        return (f"bump the version with '{release}' "
-                f"('{command('release', seeds=seeds, out=out, arguments=('patch',))}' when "
-                "only settings, outputs or CHANGELOG.md changed, not documents or metadata)")
+        if same:
+            return (f"release them with '{patch}': the documents and metadata are the "
+                    "release's, and only settings, outputs or CHANGELOG.md changed, which "
+                    f"plain '{release}' does not release")
+        return f"bump the version with '{release}'"
     from .diff import diff  # only on this error path
 
     version, path = newest
@@ -937,7 +944,7 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: "
-            f"{_bump_advice(seeds, out, config, built)}")
+            f"{_bump_advice(seeds, out, config, built, same=found is not None and not summary)}")
     if not archive.exists():
         _write_release_archive(existing, archive, created, config, prepared,
                                before_placing=late.hold if late is not None else None)

@@ -556,7 +556,9 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     (SOURCE_DATE_EPOCH if set, else now) into corpus.toml, adds a CHANGELOG.md entry
     naming every added, removed and changed document by id and title, and builds the
     release beside the older ones, which are never modified. If the build fails,
-    corpus.toml and CHANGELOG.md are restored. With no earlier release, the version in
+    corpus.toml and CHANGELOG.md are restored, unless the new release's folder was in
+    place already (stopped while it wrote the zip): then 'corpuskit build' finishes it,
+    as release says. With no earlier release, the version in
     corpus.toml is built as the first release. The changelog entry is printed on stdout
     (--dry-run: the one it would add), what was done on stderr.
 
@@ -724,8 +726,9 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     Data Package v2 profile and corpuskit's own, as a BagIt bag (every manifest line, no
     missing or unlisted file, Payload-Oxum), every resource's bytes and hash, and every
     record against its schema and its own text and raw file, and data/documents.parquet,
-    row by row, against those records (with pyarrow installed; the report says when it was
-    not). Every problem is reported, one per line: path:location: message [code].
+    row by row, against those records (with pyarrow and thrift installed, the parquet
+    extra; the report says when it was not). Every problem is reported, one per line:
+    path:location: message [code].
 
     An archive's seal, its zip comment (corpuskit-sha256: and the sha256 of every byte
     before it), is checked first (--fast: its form only), and its published checksum,
@@ -735,7 +738,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     Exit 0 when every PATH is valid, 1 when any problem is found, 2 for usage errors,
     including a PATH that does not exist. For one target, --format json prints its report
     (schemas/report.schema.json); for several (several PATHs, or a folder of releases),
-    one document {"report_version", "valid", "reports": [...]}.
+    one document {"report_version", "tool", "valid", "reports": [...]}.
 
     \b
     Example:

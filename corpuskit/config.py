@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .accesstimes import open_for_check
+from .configschema import LOSSY_STEPS as LOSSY_STEPS  # the lossy steps, in their order
 from .configschema import config_problems
 from .emails import email_problems
 from .errors import InputError
@@ -51,7 +52,6 @@ FAITHFUL_STEPS = (
     "trim-trailing-whitespace",
     "paragraph-spacing",
 )
-LOSSY_STEPS = ("nfkc", "straight-quotes", "nbsp-to-space", "collapse-spaces")
 
 DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024

@@ -209,10 +209,18 @@ ENUM_NOTES: dict[tuple[str, str], str] = {
 }
 
 
+#: The lossy normalization steps, which run only when [normalize] lossy lists them (in
+#: the order they run: corpuskit.config re-exports them).
+LOSSY_STEPS = ("nfkc", "straight-quotes", "nbsp-to-space", "collapse-spaces")
+
+
 def _enum_note(listed: str, value: str) -> str | None:
     """What :data:`ENUM_NOTES` says of ``value`` in the list at ``listed``, or None."""
     if listed == "decode.fallback_encodings":
         value = _codec_name(value) or value
+    if listed == "normalize.skip" and value.lower() in LOSSY_STEPS:  # (QA: offered "nfc")
+        return (f"{value.lower()} is a lossy step, which runs only when [normalize] lossy "
+                "lists it: there is nothing to skip")
     return ENUM_NOTES.get((listed, value))
 
 

@@ -1682,6 +1682,9 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"normalize": {"skip": ["line-endings"]}}, "normalize.skip[0]: 'line-endings' is not "
      "allowed here (line endings are always made LF, as a record's text is held to one "
      "form: the step cannot be skipped): write one of: " + ", ".join(SKIPPABLE)),
+    ({"normalize": {"skip": ["nfkc"]}}, "normalize.skip[0]: 'nfkc' is not allowed here "
+     "(nfkc is a lossy step, which runs only when [normalize] lossy lists it: there is "
+     "nothing to skip): write one of: " + ", ".join(SKIPPABLE)),
     ({"decode": {"fallback_encodings": ["shift-jis"]}}, "decode.fallback_encodings[0]: "
      "'shift-jis' is not allowed here (did you mean 'shift_jis'?): write one of: "
      + ", ".join(CODE_PAGES)),

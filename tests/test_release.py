@@ -1844,3 +1844,26 @@ def test_what_an_interrupted_release_wrote_in_the_seeds_is_not_left(
     result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert result.version == "1.1.0"
     assert not dead.exists() and live.exists()
+
+
+def test_build_names_release_patch_when_only_settings_changed(
+        seeds: Path, dist: Path) -> None:
+    """With only a setting changed under the released version, build named plain
+    'corpuskit release' first, which says there is nothing to release (QA); it names
+    'release patch', as check and diff do, and plain release for a document changed."""
+    extra = seeds / "extra.txt"
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    with pytest.raises(ReleaseExistsError) as built:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert str(built.value).endswith(
+        f"bump the version with 'corpuskit release --seeds {seeds} --out {dist}'"), \
+        str(built.value)
+    extra.unlink()
+    config = seeds / "corpus.toml"
+    config.write_text(config.read_text("utf-8").replace("parquet = true", "parquet = false"),
+                      "utf-8")
+    with pytest.raises(ReleaseExistsError) as built:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert f"release them with 'corpuskit release patch --seeds {seeds} --out {dist}': the " \
+           "documents and metadata are the release's" in str(built.value), str(built.value)
+    assert release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1).version == "1.0.1"
