@@ -355,7 +355,24 @@ CARD_EDITS: dict[str, Callable[[str], tuple[str, str]]] = {
                                               "- **Language(s):** fr"),
     "citation": lambda t: _replace_line(t, r"^  version = \{.*$", "  version = {9.9.9},"),
     "no header": _no_header,
+    # Lines that render as compared ones, and HTML that hides those corpuskit writes (QA:
+    # the license lines in a comment, CC0 shown in their place, validate said valid).
+    "license line with another list marker": lambda t: _appended_after(
+        t, r"^- \*\*License:\*\* .*$", "* **License:** CC0-1.0"),
+    "license row with more spaces": lambda t: _appended_after(
+        t, r"^\| License \| .*$", "|  License | CC0-1.0 |"),
+    "an HTML comment": lambda t: _appended_after(t, r"^## Uses$", "<!--"),
+    "an HTML element": lambda t: _appended_after(
+        t, r"^## Uses$", '<div style="display:none">'),
 }
+
+
+def _appended_after(text: str, pattern: str, new: str) -> tuple[str, str]:
+    """``text`` with the line ``new`` after the first line matching ``pattern``."""
+    edited, count = re.subn(pattern, lambda found: f"{found.group()}\n{new}", text, count=1,
+                            flags=re.MULTILINE)
+    assert count == 1, pattern
+    return edited, _line_of(edited, new)
 
 
 @pytest.mark.parametrize("package", sorted(PACKAGES))

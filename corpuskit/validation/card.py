@@ -17,6 +17,8 @@ not compared. Each difference is a ``metadata-mismatch`` at its line.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -101,7 +103,60 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
     for start in begins:
         problems.extend(_compare(found_units[start], expected_units[start], start,
                                  _SOURCES.get(start, _DEFAULT_SOURCE)))
+    problems.extend(_look_alikes(found_lines, found_end + 1, begins))
+    problems.extend(_markup(found_lines, expected_lines, found_end + 1, expected_end + 1))
     return ordered(problems)
+
+
+#: A line's start as Markdown renders it alike: its indentation, a list marker of any kind
+#: and the spaces in a table's cells.
+_LIST_MARKER = re.compile(r"^\s*[-*+]\s+")
+_SPACES = re.compile(r"\s+")
+#: HTML where corpuskit writes none (it escapes every "<" of the texts it puts in Markdown,
+#: as "\<"): a comment or an element that hides, or shows, what no line compared says.
+_HTML = re.compile(r"(?<!\\)<")
+
+
+def _rendered_start(line: str) -> str:
+    """``line`` as it renders, for what it begins with: ``* **License:**`` as
+    ``- **License:**``, ``|  License |`` as ``| License |``."""
+    return _SPACES.sub(" ", _LIST_MARKER.sub("- ", line).strip())
+
+
+def _look_alikes(lines: list[str], start: int, begins: tuple[str, ...]) -> list[Problem]:
+    """Lines that render as one of the compared lines but are not written as it (another
+    list marker, more spaces): a second license line, say, that no comparison looked at
+    (QA: "* **License:** CC0-1.0" beside the line corpuskit writes)."""
+    problems = []
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if line.startswith(begins):
+            continue
+        rendered = _rendered_start(line)
+        begin = next((begin for begin in begins if rendered.startswith(begin.strip())), None)
+        if begin is not None:
+            problems.append(_problem(number, f"the line is {shown(line)}, which renders as a "
+                                     f"line beginning {shown(begin)}, but is not written as "
+                                     f"corpuskit writes one; {RESTORE}"))
+    return problems
+
+
+def _markup(found: list[str], expected: list[str], found_start: int,
+            expected_start: int) -> list[Problem]:
+    """HTML in the body beyond what corpuskit writes: an HTML comment or element hides
+    lines from the rendered card, or shows what none of them says (QA: the license lines
+    corpuskit writes put in a comment, and others shown in their place)."""
+    wanted = Counter(line for line in expected[expected_start:] if _HTML.search(line))
+    for number, line in enumerate(found[found_start:], start=found_start + 1):
+        if not _HTML.search(line):
+            continue
+        if wanted[line] > 0:  # a line corpuskit writes so (a code span, the citation)
+            wanted[line] -= 1
+            continue
+        return [_problem(number, f"the line holds HTML ({shown(line)}), which corpuskit "
+                                 "does not write in the card (it escapes every '<' of its "
+                                 "texts): a comment or element hides or adds what readers "
+                                 f"of the card see; {RESTORE}")]
+    return []
 
 
 def _unknown(restated: Restated) -> tuple[frozenset[str], frozenset[str]]:
