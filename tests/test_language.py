@@ -643,3 +643,15 @@ def test_a_text_of_many_features_is_scored_a_slice_of_rows_at_a_time_to_the_same
     monkeypatch.setattr(fastlangid, "ROWS_AT_ONCE", 7)
     assert [(fast.classify(text), fast.rank(text)) for text in texts] == expected
     assert fast.classify_many(texts) == [found for found, _ in expected]
+
+
+def test_the_codes_validate_takes_are_the_models(plain: Any) -> None:
+    """validate holds records' languages to the codes written out in
+    corpuskit.languagecodes (it decodes no model): those are the two-letter labels of the
+    pinned py3langid's model, and 'und'."""
+    from corpuskit.languagecodes import IDENTIFIER_CODES, RECORD_CODES, UNDETERMINED
+
+    labels = {str(label) for label in plain.nb_classes}
+    two_letters = {label for label in labels if len(label) == 2 and label.isalpha()}
+    assert two_letters == IDENTIFIER_CODES
+    assert IDENTIFIER_CODES | {UNDETERMINED} == RECORD_CODES

@@ -601,3 +601,26 @@ def test_a_descriptor_edited_by_hand_is_the_file_to_restore(tmp_path: Path,
         expected = RESTORE if readme_too and problem.path == "README.md" \
             else DESCRIPTOR_CHANGED
         assert problem.message.endswith(f"; {expected}"), problem.message
+
+
+@pytest.mark.parametrize(("code", "caught"), [("xx", True), ("zz", True), ("de", False)])
+def test_a_record_s_language_no_identifier_gives_is_reported(
+        tmp_path: Path, code: str, caught: bool) -> None:
+    """A record's language re-signed to "xx", with croissant.json and the card made to
+    list it, passed validate (QA): no identifier gives it. A code the identifier does
+    give ("de" for an English text) is --reproduce's to catch, as the README says."""
+    copy = _copy("messy, no parquet", tmp_path)
+    items = records(copy)
+    items[0]["language"] = code
+    write_records(copy, items)
+    restate_metadata(copy)
+    report = validate(copy, jobs=1)
+    found = [(p.path, p.code) for p in report.problems]
+    if caught:
+        assert found == [("data/documents.jsonl", "record-mismatch")], render_text(report)
+        assert report.problems[0].message.startswith(
+            f"records hold the language {code!r}, which corpuskit's language identifier "
+            "never gives (an ISO 639-1 code its model knows, or 'und')")
+    else:
+        assert found == [], render_text(report)
+        assert not validate(copy, jobs=1, reproduce=True).valid

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..languagecodes import RECORD_CODES
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..packagesource import DESCRIPTOR
@@ -541,6 +542,15 @@ class Checker(PackageReader):
         """croissant.json and README.md against datapackage.json and what the records pass
         measured: ``documents`` records (None: not all read) and their ``tally`` (None:
         not read)."""
+        unknown = sorted(tally.languages - RECORD_CODES) if tally is not None else []
+        if unknown:  # (QA: "xx", with croissant.json and the card made to list it, passed)
+            self.problems.append(Problem(
+                DOCUMENTS_PATH, "record-mismatch",
+                f"records hold the language {', '.join(map(repr, unknown[:5]))}"
+                f"{', ...' if len(unknown) > 5 else ''}, which corpuskit's language "
+                "identifier never gives (an ISO 639-1 code its model knows, or 'und'): "
+                "records edited by hand? 'corpuskit validate --reproduce' names each; "
+                "rebuild the package with corpuskit build, or restore it from the release"))
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256))
         if CROISSANT in self.files:
