@@ -12,7 +12,10 @@ states what that knows:
   curators, languages, license and homepage lines) and the BibTeX citation.
 
 The rest is prose or statistics validate does not gather (lengths, dates, codecs), and is
-not compared. Each difference is a ``metadata-mismatch`` at its line.
+not compared; but a line that renders as one of the compared lines while written otherwise
+(another list marker, more spaces), and HTML corpuskit does not write (a comment or element
+that hides lines or shows others), are differences too. Each difference is a
+``metadata-mismatch`` at its line.
 """
 
 from __future__ import annotations
