@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import statistics
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -135,6 +134,10 @@ class CorpusStats:
                    last_date=data["last_date"], with_title=data["with_title"],
                    with_date=data["with_date"], with_rights=data["with_rights"])
 
+    def lengths(self) -> Lengths | None:
+        """The documents' lengths as the data card states them (None: no documents)."""
+        return Lengths.of_counts(Counter(self.chars))
+
     def merge(self, other: CorpusStats) -> None:
         """Add the statistics of documents that come after these (a worker's shard)."""
         self.documents += other.documents
@@ -153,6 +156,44 @@ class CorpusStats:
                     self.first_date = date
                 if self.last_date is None or date > self.last_date:
                     self.last_date = date
+
+
+@dataclass(frozen=True)
+class Lengths:
+    """What the data card states of the documents' lengths in characters."""
+
+    minimum: int
+    median: float
+    mean: float
+    maximum: int
+    total: int
+
+    @classmethod
+    def of_counts(cls, counts: Mapping[int, int]) -> Lengths | None:
+        """From how many documents have each length (``{length: documents}``), without a
+        list of the lengths: the median as :func:`statistics.median` gives it (the mean of
+        the two middle values for an even count), the mean as :func:`statistics.fmean`
+        (the exact sum of the lengths as floats, rounded once, over the count). None for
+        no documents."""
+        lengths = sorted(length for length, count in counts.items() if count > 0)
+        documents = sum(counts[length] for length in lengths)
+        if not documents:
+            return None
+        total = sum(length * counts[length] for length in lengths)
+        # The values at the two middle positions (0-based; one position for an odd count).
+        low_at, high_at = (documents - 1) // 2, documents // 2
+        low = high = lengths[-1]
+        seen = 0
+        for length in lengths:
+            seen += counts[length]
+            if seen > low_at:
+                low = min(low, length)
+            if seen > high_at:
+                high = length
+                break
+        median: float = low if documents % 2 else (low + high) / 2
+        as_floats = sum(int(float(length)) * counts[length] for length in lengths)
+        return cls(lengths[0], median, float(as_floats) / documents, lengths[-1], total)
 
 
 @dataclass(frozen=True)
@@ -524,15 +565,15 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def _length_table(chars: list[int], stats: CorpusStats) -> str:
-    if not chars:
+def _length_table(lengths: Lengths | None, stats: CorpusStats) -> str:
+    if lengths is None:
         return MISSING
     rows = [
-        ("minimum", chars[0]),
-        ("median", statistics.median(chars)),
-        ("mean", statistics.fmean(chars)),
-        ("maximum", chars[-1]),
-        ("total", sum(chars)),
+        ("minimum", lengths.minimum),
+        ("median", lengths.median),
+        ("mean", lengths.mean),
+        ("maximum", lengths.maximum),
+        ("total", lengths.total),
     ]
     table = ["| characters per document | value |", "|---|---|"]
     table += [f"| {label} | {_number(value)} |" for label, value in rows]
@@ -580,7 +621,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     """
     meta = config.metadata
     total = stats.documents
-    chars = sorted(stats.chars)
+    lengths = stats.lengths()
     grouped = partial(counted, grouped=True)  # 12,500 documents
     languages = sorted(lang for lang in stats.languages if lang != "und")
     parquet = data_files.endswith(".parquet")
@@ -689,7 +730,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 ### Composition
 
 {grouped(total, "document")}, {grouped(stats.words, "word")} and
-{grouped(sum(chars), "character")} of normalized text, made from
+{grouped(lengths.total if lengths else 0, "character")} of normalized text, made from
 {grouped(stats.raw_bytes, "byte")} of raw input. One split, `train`, holds every document.
 
 Documents by language (`und`: undetermined):
@@ -699,7 +740,7 @@ Documents by language (`und`: undetermined):
 Dates: {date_range}. Documents with a date: {stats.with_date:,} of {total:,}; with a title
 line: {stats.with_title:,}; with a rights line: {stats.with_rights:,}.
 
-{_length_table(chars, stats)}
+{_length_table(lengths, stats)}
 
 ### Fields
 

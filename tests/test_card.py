@@ -15,11 +15,14 @@ from pathlib import Path
 import orjson
 import pytest
 from _consumers import build_sample, sample
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from property_budget import examples
 
 import corpuskit
 from corpuskit.config import FAITHFUL_STEPS, parse_config
 from corpuskit.engine import DocSummary
-from corpuskit.package import MISSING, CorpusStats, bibtex, code_span
+from corpuskit.package import MISSING, CorpusStats, Lengths, bibtex, code_span
 
 HEADINGS = [
     "# Dataset Card for Consumer sample corpus",
@@ -225,6 +228,25 @@ def test_statistics_merged_shard_by_shard_equal_those_added_one_by_one() -> None
         assert asdict(merged) == asdict(whole), cuts
         assert asdict(cached) == asdict(whole), cuts
     assert whole.first_date is not None and whole.last_date is not None
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 40), st.integers(0, 10**7),
+                          st.integers(2**53 - 4, 2**53 + 4), st.integers(2**60, 2**60 + 8)),
+                min_size=1, max_size=40))
+def test_lengths_from_their_counts_are_those_of_the_list(chars: list[int]) -> None:
+    """validate counts the lengths by value (no list of them); the card's minimum, median,
+    mean, maximum and total must be what statistics.median and statistics.fmean give on the
+    list, value and type (the mean of two middle values is a float), beyond 2**53 too."""
+    lengths = Lengths.of_counts(Counter(chars))
+    ordered = sorted(chars)
+    assert lengths is not None
+    found = (lengths.minimum, lengths.median, lengths.mean, lengths.maximum, lengths.total)
+    assert found == (ordered[0], statistics.median(ordered), statistics.fmean(ordered),
+                     ordered[-1], sum(ordered))
+    assert type(lengths.median) is type(statistics.median(ordered))
+    assert Lengths.of_counts(Counter()) is None
+    assert Lengths.of_counts({5: 0}) is None
 
 
 @pytest.mark.parametrize("text", ["plain", "a`b", "`tick", "tick`", "x``y` z", " a ", "a b"])

@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from array import array
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -28,10 +31,21 @@ from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import CorpusStats, data_card
 from corpuskit.validation import render_text, validate
-from corpuskit.validation.card import BODY_LINES, CITATION, COUNT_LINES, LANGUAGE_LINES
+from corpuskit.validation.card import (
+    BODY_LINES,
+    CITATION,
+    COUNT_LINES,
+    LANGUAGE_LINES,
+    PARAGRAPHS,
+    SECTIONS,
+    STATISTICS,
+    _header_end,
+    _units,
+)
 from corpuskit.validation.croissant import check_croissant
 from corpuskit.validation.jsondiff import ABSENT, differences, shown, shown_pair
-from corpuskit.validation.restated import config_from_descriptor
+from corpuskit.validation.records import Tally
+from corpuskit.validation.restated import Restated, config_from_descriptor
 from corpuskit.writer import write_archive
 
 CROISSANT = "croissant.json"
@@ -364,7 +378,32 @@ CARD_EDITS: dict[str, Callable[[str], tuple[str, str]]] = {
     "an HTML comment": lambda t: _appended_after(t, r"^## Uses$", "<!--"),
     "an HTML element": lambda t: _appended_after(
         t, r"^## Uses$", '<div style="display:none">'),
+    # The records' statistics (QA: false dates, language shares and lengths passed).
+    "dates row": lambda t: _replace_line(t, r"^\| Dates \| .*$",
+                                         "| Dates | 1900-01-01 to 2099-12-31 |"),
+    "dates line": lambda t: _replace_line(t, r"^Dates: .*$", "Dates: 1900-01-01 to 2099."),
+    "composition": lambda t: _replace_line(t, r"^[\d,]+ documents?, [\d,]+ words? and$",
+                                           "1,000,000 documents, 1 word and"),
+    "language share": lambda t: _first_row_after(t, "Documents by language"),
+    "length median": lambda t: _replace_line(t, r"^\| median \| .*$", "| median | 123,456 |"),
+    "codec share": lambda t: _first_row_after(t, "Decoding:"),
+    "step share": lambda t: _first_row_after(t, "Normalization steps, in order"),
+    "rights share": lambda t: _replace_line(
+        t, r"^Documents with a copyright or footer line: .*$",
+        "Documents with a copyright or footer line: 999 (99.9%); the line is"),
 }
+
+
+def _first_row_after(text: str, marker: str) -> tuple[str, str]:
+    """``text`` with the count of the first table row after the line beginning ``marker``
+    made 999, and the location of that row."""
+    lines = text.split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith(marker))
+    row = next(index for index in range(start, len(lines)) if lines[index].startswith("| `"))
+    edited = re.sub(r"\| \d+ \(\d+\.\d%\) \|$", "| 999 (99.9%) |", lines[row])
+    assert edited != lines[row], lines[row]
+    lines[row] = edited
+    return "\n".join(lines), f"line {row + 1}"
 
 
 def _appended_after(text: str, pattern: str, new: str) -> tuple[str, str]:
@@ -408,42 +447,108 @@ def test_card_message_names_the_line_both_values_and_what_to_do(tmp_path: Path) 
     ]
 
 
-def test_card_lines_compared_depend_only_on_known_facts() -> None:
-    """The body lines compared (and the citation) are the same whatever the statistics
-    validate does not gather, appear once in a card, and the language and count lines
-    are the only ones that change with the languages and the count."""
+def _seed_card_inputs() -> tuple[Callable[[CorpusStats], list[str]], dict[str, Any]]:
     descriptor = json.loads((sample().release / "datapackage.json").read_text("utf-8"))
     config = config_from_descriptor(descriptor)
     assert config is not None and config.parquet
     content = descriptor["corpuskit"]["content_hash"]
-    known = {"documents": 6, "languages": Counter({"de": 1, "en": 3, "fr": 1, "und": 1}),
-             "steps": Counter({"nfc": 2})}
-    unknown_a = CorpusStats(**known)  # type: ignore[arg-type]
-    unknown_b = CorpusStats(**known)  # type: ignore[arg-type]
-    for number in (3, 4000, 17, 250_000, 9, 12):
-        unknown_b.chars.append(number)
-    unknown_b.words, unknown_b.raw_bytes = 98_765, 4_321_000
-    unknown_b.languages = Counter({"de": 4, "en": 1, "fr": 7, "und": 2})
-    unknown_b.encodings = Counter({"utf-8": 2, "cp1252": 4, "utf-16-le": 1})
-    unknown_b.first_date, unknown_b.last_date = "1999-01-01", "2031-12-31"
-    unknown_b.with_title = unknown_b.with_date = unknown_b.with_rights = 5
 
     def card_of(stats: CorpusStats) -> list[str]:
         return data_card(config, stats, content, "data/documents.parquet",
                          created=descriptor["created"]).decode().split("\n")
 
+    return card_of, descriptor
+
+
+def _full_stats(**values: Any) -> CorpusStats:
+    stats = CorpusStats(documents=6, words=98_765, raw_bytes=4_321_000,
+                        languages=Counter({"de": 1, "en": 3, "fr": 1, "und": 1}),
+                        encodings=Counter({"utf-8": 2, "cp1252": 4}),
+                        steps=Counter({"nfc": 2}), first_date="1999-01-01",
+                        last_date="2031-12-31", with_title=5, with_date=4, with_rights=3)
+    stats.chars.extend([3, 4000, 17, 250_000, 9, 12])
+    for name, value in values.items():
+        setattr(stats, name, value)
+    return stats
+
+
+def test_card_lines_compared_without_the_statistics_depend_on_known_facts_alone() -> None:
+    """The body lines compared when the records' statistics are not all known (--fast, or
+    a record that fails its schema), and the citation, are the same whatever those
+    statistics, appear once in a card, and the language and count lines are the only ones
+    that change with the languages and the count."""
+    card_of, _ = _seed_card_inputs()
+    known = {"documents": 6, "languages": Counter({"de": 1, "en": 3, "fr": 1, "und": 1}),
+             "steps": Counter({"nfc": 2})}
+    unknown_a = CorpusStats(**known)  # type: ignore[arg-type]
+    unknown_b = _full_stats(languages=Counter({"de": 4, "en": 1, "fr": 7, "und": 2}))
+    always = [begins for begins in BODY_LINES if begins not in STATISTICS]
     cards = card_of(unknown_a), card_of(unknown_b)
-    for begins in (*BODY_LINES, CITATION):
+    for begins in (*always, CITATION):
         found = [[line for line in card if line.startswith(begins)] for card in cards]
         assert len(found[0]) == 1 and found[0] == found[1], begins
     start = cards[0].index(CITATION)
     end = cards[0].index("```", start)
     assert cards[0][start:end] == cards[1][cards[1].index(CITATION):][:end - start]
     other = card_of(CorpusStats(documents=7_000, languages=Counter({"cs": 1})))
-    changed = {begins for begins in BODY_LINES
+    changed = {begins for begins in always
                if [line for line in other if line.startswith(begins)]
                != [line for line in cards[0] if line.startswith(begins)]}
     assert changed == LANGUAGE_LINES | COUNT_LINES
+
+
+def test_the_card_from_validate_s_tally_is_the_card_the_build_wrote() -> None:
+    """validate tallies the records a block at a time (lengths counted by value); the card
+    made from its tally must be the card made from the statistics a build gathers, for the
+    sample's records split in blocks any way, and the card the build wrote."""
+    release = sample().release
+    card_of, descriptor = _seed_card_inputs()
+    items = records(release)
+    built_stats = CorpusStats()
+    for item in items:
+        built_stats.add(SimpleNamespace(**item))  # type: ignore[arg-type]
+    written = (release / README).read_text("utf-8").split("\n")
+    assert card_of(built_stats) == written
+    config = config_from_descriptor(descriptor)
+    assert config is not None
+    for cuts in ([0, len(items)], [0, 1, 3, len(items)], [0, len(items) - 1, len(items)]):
+        tally = Tally()
+        for start, end in pairwise(cuts):
+            block = Tally()
+            block.add_records(items[start:end])
+            tally.merge(block)
+        restated = Restated(config, descriptor["created"], descriptor["corpuskit"]
+                            ["content_hash"], len(items), frozenset(tally.languages),
+                            dict(tally.steps), (), tally)
+        assert card_of(restated.stats()) == written, cuts
+
+
+@pytest.mark.parametrize("change", [
+    {"words": 98_766}, {"raw_bytes": 1}, {"first_date": "1999-01-02"},
+    {"last_date": "2031-12-30"}, {"with_title": 4}, {"with_date": 0}, {"with_rights": 6},
+    {"languages": Counter({"de": 2, "en": 2, "fr": 1, "und": 1})},
+    {"encodings": Counter({"utf-8": 3, "cp1252": 3})}, {"steps": Counter({"nfc": 5})},
+    {"chars": array("q", [3, 4000, 17, 250_000, 9, 13])},
+    {"chars": array("q", [3, 4000, 18, 250_000, 9, 12])},
+])
+def test_every_card_line_a_statistic_changes_is_compared(change: dict[str, Any]) -> None:
+    """Every line of the card that changes with a statistic of the records (the
+    composition, the tables of languages, lengths, codecs and steps, the dates, the rights
+    lines) lies in a part validate compares once it read every record (QA: a re-signed
+    card could state false dates, language shares and lengths)."""
+    card_of, _ = _seed_card_inputs()
+    before, after = card_of(_full_stats()), card_of(_full_stats(**change))
+    assert len(before) == len(after)
+    differing = {index for index, (a, b) in enumerate(zip(before, after, strict=True))
+                 if a != b}
+    assert differing
+    end = _header_end(before)
+    assert end is not None
+    begins = (*BODY_LINES, *SECTIONS, *PARAGRAPHS, CITATION)
+    compared = {index for units in _units(before, end + 1, begins).values()
+                for unit in units for index in range(unit.first - 1,
+                                                     unit.first - 1 + len(unit.lines))}
+    assert differing <= compared, [before[index] for index in differing - compared]
 
 
 # -- what is known, and intact packages ----------------------------------------------------
@@ -456,6 +561,17 @@ def test_intact_packages_stay_valid(tmp_path: Path, package: str) -> None:
         for fast in (False, True):
             report = validate(target, jobs=1, fast=fast)
             assert report.valid, render_text(report)
+
+
+def test_the_statistics_are_compared_once_every_record_is_read(tmp_path: Path) -> None:
+    """--fast reads no record: the card's statistics are not known, and not compared."""
+    copy = _copy("multilingual, parquet, contributors", tmp_path)
+    text = (copy / README).read_text("utf-8")
+    edited, location = CARD_EDITS["dates line"](text)
+    (copy / README).write_text(edited, "utf-8")
+    rewrite_tagmanifest(copy)
+    assert _found(copy) == {(README, MISMATCH, location)}
+    assert _found(copy, fast=True) == set()
 
 
 def test_fast_checks_what_it_knows(tmp_path: Path) -> None:

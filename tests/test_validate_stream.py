@@ -362,7 +362,7 @@ def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     """What :func:`check_clean_block` must find, written with :func:`check_line` (the
     precise check's line check): clean only if no line has a problem, every record agrees
     with its text and its raw file, and the ids increase; its tally holds every record's
-    language and normalization steps."""
+    statistics, added one record at a time."""
     problems: list[Problem] = []
     manifest: list[str] = []
     previous = first_id = ""
@@ -372,7 +372,7 @@ def reference_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
         facts, data = check_line("data/documents.jsonl", number, line, problems)
         if problems or facts is None or data is None:
             return StreamBlock(False)
-        tally.add([data["language"]], [data["normalization"]], 1)
+        tally.add_records([data])
         _, doc_id, raw_path, source_bytes, source_sha256, consistent = facts
         if raw_path is None or doc_id is None or not consistent or doc_id <= previous:
             return StreamBlock(False)

@@ -7,12 +7,16 @@ states what that knows:
 
 - the YAML header (what the Hugging Face Hub reads: pretty_name, license, language, size
   category, tags, features, data files), top-level key by key;
-- the body's lines that restate datapackage.json or a count validate measures, found by
-  how they begin (:data:`BODY_LINES`: the title, the summary table but its dates, the
-  curators, languages, license and homepage lines) and the BibTeX citation.
+- the body's lines that restate datapackage.json or a statistic validate measures, found
+  by how they begin (:data:`BODY_LINES`: the title, the summary table, the curators,
+  languages, license and homepage lines) and the BibTeX citation;
+- the parts that state the records' statistics, each whole (:data:`SECTIONS`: the
+  composition, with its tables of languages and lengths, and the tables of codecs and
+  normalization steps; :data:`PARAGRAPHS`: the share of rights lines), when validate read
+  every record (not with ``--fast``).
 
-The rest is prose or statistics validate does not gather (lengths, dates, codecs), and is
-not compared; but a line that renders as one of the compared lines while written otherwise
+The rest is prose, and is not compared (corpuskit's wording may change from one version
+to the next); but a line that renders as one of the compared lines while written otherwise
 (another list marker, more spaces), and HTML corpuskit does not write (a comment or element
 that hides lines or shows others), are differences too. Each difference is a
 ``metadata-mismatch`` at its line.
@@ -39,11 +43,18 @@ FENCE = "---"
 BODY_LINES = (
     "# Dataset Card for ",
     "| Package |", "| Released |", "| Documents |", "| Languages (ISO 639-1) |",
-    "| Content hash |", "| License |", "| Homepage |",
+    "| Dates |", "| Content hash |", "| License |", "| Homepage |",
     "- **Curated by:**", "- **Language(s):**", "- **License:**", "- **Homepage:**",
 )
 #: The citation, compared from this line to the fence that closes it.
 CITATION = "```bibtex"
+#: The body's parts that state the records' statistics, each compared whole: a section
+#: from its heading to the next heading, or a paragraph to the blank line after it.
+SECTIONS = ("### Composition", "Decoding:")
+PARAGRAPHS = ("Documents with a copyright or footer line:",)
+#: What is known only when every statistic of the records is (all of them read, and
+#: matching their schema): body lines, sections and paragraphs.
+STATISTICS = frozenset({"| Dates |", *SECTIONS, *PARAGRAPHS})
 #: What is known only when the records' languages are: header keys and body lines.
 LANGUAGE_KEYS = frozenset({"language", "multilinguality"})
 LANGUAGE_LINES = frozenset({"| Languages (ISO 639-1) |", "- **Language(s):**"})
@@ -65,6 +76,10 @@ _SOURCES = {
     "| Documents |": "the number of records",
     "| Languages (ISO 639-1) |": "the records' languages",
     "- **Language(s):**": "the records' languages",
+    "| Dates |": "the records' dates",
+    "### Composition": "the records' counts, languages, dates, titles and lengths",
+    "Decoding:": "the records' codecs and normalization steps",
+    "Documents with a copyright or footer line:": "the records' rights lines",
 }
 _DEFAULT_SOURCE = "datapackage.json"
 
@@ -100,7 +115,8 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
     skip_keys, skip_lines = _unknown(restated)
     problems = _header_problems(found_lines[:found_end + 1], expected_lines[:expected_end + 1],
                                 skip_keys)
-    begins = (*[line for line in BODY_LINES if line not in skip_lines], CITATION)
+    begins = (*[line for line in (*BODY_LINES, *SECTIONS, *PARAGRAPHS)
+                if line not in skip_lines], CITATION)
     found_units = _units(found_lines, found_end + 1, begins)
     expected_units = _units(expected_lines, expected_end + 1, begins)
     for start in begins:
@@ -172,6 +188,8 @@ def _unknown(restated: Restated) -> tuple[frozenset[str], frozenset[str]]:
     if restated.documents is None:
         keys |= COUNT_KEYS
         lines |= COUNT_LINES
+    if restated.tally is None:
+        lines |= STATISTICS
     return frozenset(keys), frozenset(lines)
 
 
@@ -238,6 +256,12 @@ def _units(lines: list[str], start: int, begins: tuple[str, ...]) -> dict[str, l
         if line.startswith(CITATION):
             end = next((at + 1 for at in range(index + 1, len(lines))
                         if lines[at] == "```"), len(lines))
+        elif line.startswith(SECTIONS):
+            end = next((at for at in range(index + 1, len(lines))
+                        if lines[at].startswith("#")), len(lines))
+        elif line.startswith(PARAGRAPHS):
+            end = next((at for at in range(index + 1, len(lines)) if not lines[at]),
+                       len(lines))
         for begin in begins:
             if line.startswith(begin):
                 units[begin].append(Unit(index + 1, tuple(lines[index:end])))
@@ -260,7 +284,9 @@ def _compare(found: list[Unit], expected: list[Unit], begins: str,
                                      f"corpuskit writes {'no' if not expected else 'one'} "
                                      f"line beginning {shown(begins)}; {RESTORE}"))
         elif found[index].lines != expected[index].lines:
-            what = "the citation" if begins == CITATION else "the line"
+            what = ("the citation" if begins == CITATION
+                    else "the section" if begins in SECTIONS
+                    else "the paragraph" if begins in PARAGRAPHS else "the line")
             problems.append(_differs(what, found[index], expected[index], source))
     return problems
 

@@ -278,7 +278,8 @@ class Checker(PackageReader):
         self.compare_resources(resources, docs_sha256 if docs is not None else None)
         if descriptor is not None:
             self.cross_check(descriptor, bag_info, documents, docs_sha256)
-        self.metadata_files(descriptor, documents, records.tally if records else None)
+        self.metadata_files(descriptor, documents, records.tally if records else None,
+                            doc_parts)
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
@@ -538,11 +539,16 @@ class Checker(PackageReader):
         return [] if found.not_checked is None else [(PARQUET_PATH, found.not_checked)]
 
     def metadata_files(self, descriptor: dict[str, Any] | None, documents: int | None,
-                       tally: Tally | None) -> None:
+                       tally: Tally | None,
+                       record_parts: tuple[str, ...] = (DOCUMENTS_PATH,)) -> None:
         """croissant.json and README.md against datapackage.json and what the records pass
         measured: ``documents`` records (None: not all read) and their ``tally`` (None:
-        not read)."""
-        unknown = sorted(tally.languages - RECORD_CODES) if tally is not None else []
+        not read). The statistics beyond the languages and steps are compared only if no
+        problem was found in the records (``record_parts``): where a record is wrong, the
+        card that disagrees with it is not (QA: a word count edited in one record made the
+        card's totals wrong too)."""
+        sound = not any(problem.path in record_parts for problem in self.problems)
+        unknown = sorted(tally.languages.keys() - RECORD_CODES) if tally is not None else []
         if unknown:  # (QA: "xx", with croissant.json and the card made to list it, passed)
             self.problems.append(Problem(
                 DOCUMENTS_PATH, "record-mismatch",
@@ -552,7 +558,8 @@ class Checker(PackageReader):
                 "records edited by hand? 'corpuskit validate --reproduce' names each; "
                 "rebuild the package with corpuskit build, or restore it from the release"))
         restated = None if descriptor is None else restate(
-            descriptor, documents, tally, self.files, _HexView(self.sha256))
+            descriptor, documents, tally, self.files, _HexView(self.sha256),
+            statistics=sound)
         if CROISSANT in self.files:
             self.croissant(descriptor, restated)
         if README in self.files and README not in self.unreadable and restated is not None:

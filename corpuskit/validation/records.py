@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any
@@ -175,29 +175,74 @@ def _text_mismatch(path: str, number: int, shown_id: str, data: dict[str, Any]
 LineFacts = tuple[int, "str | None", "str | None"]
 
 
+#: The record fields a :class:`Tally` counts.
+TALLIED = ("title", "date", "language", "rights", "chars", "words", "source_bytes",
+           "source_encoding", "normalization")
+
+
 @dataclass
 class Tally:
     """What croissant.json and the data card state of the records, learnt while validate
-    reads them: their languages and how many records each normalization step changed.
-    ``records`` counts the records tallied, those that matched their schema: fewer than
-    the lines, and the tally is incomplete (no language is known for sure). A set and a
-    counter: memory does not grow with the records."""
+    reads them: the statistics a build gathers (:class:`~corpuskit.package.CorpusStats`),
+    with the lengths counted by value rather than listed. ``records`` counts the records
+    tallied, those that matched their schema: fewer than the lines, and the tally is
+    incomplete (no statistic is known for sure). Counters and sums: memory does not grow
+    with the records (the lengths with their distinct values only)."""
 
     records: int = 0
-    languages: set[str] = field(default_factory=set)
+    languages: Counter[str] = field(default_factory=Counter)
     steps: Counter[str] = field(default_factory=Counter)
+    encodings: Counter[str] = field(default_factory=Counter)
+    #: How many records have each length in characters.
+    lengths: Counter[int] = field(default_factory=Counter)
+    words: int = 0
+    raw_bytes: int = 0
+    with_title: int = 0
+    with_date: int = 0
+    with_rights: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
 
-    def add(self, languages: Iterable[str], normalizations: Iterable[Iterable[str]],
-            records: int) -> None:
-        """The columns of ``records`` records: a few calls that loop in C."""
+    def add(self, columns: Mapping[str, Sequence[Any]], records: int) -> None:
+        """The columns (:data:`TALLIED`, by field name) of ``records`` records that
+        matched their schema: a few calls that loop in C."""
         self.records += records
-        self.languages.update(languages)
-        self.steps.update(chain.from_iterable(normalizations))
+        self.languages.update(columns["language"])
+        self.steps.update(chain.from_iterable(columns["normalization"]))
+        self.encodings.update(columns["source_encoding"])
+        self.lengths.update(columns["chars"])
+        self.words += sum(columns["words"])
+        self.raw_bytes += sum(columns["source_bytes"])
+        self.with_title += records - columns["title"].count(None)
+        self.with_rights += records - columns["rights"].count(None)
+        dates = [date for date in columns["date"] if date is not None]
+        self.with_date += len(dates)
+        if dates:
+            self._dates(min(dates), max(dates))
+
+    def add_records(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """:meth:`add` of records given one by one (parsed JSON objects)."""
+        self.add({name: [record[name] for record in records] for name in TALLIED},
+                 len(records))
+
+    def _dates(self, first: str | None, last: str | None) -> None:
+        if first is not None and (self.first_date is None or first < self.first_date):
+            self.first_date = first
+        if last is not None and (self.last_date is None or last > self.last_date):
+            self.last_date = last
 
     def merge(self, other: Tally) -> None:
         self.records += other.records
-        self.languages |= other.languages
+        self.languages.update(other.languages)
         self.steps.update(other.steps)
+        self.encodings.update(other.encodings)
+        self.lengths.update(other.lengths)
+        self.words += other.words
+        self.raw_bytes += other.raw_bytes
+        self.with_title += other.with_title
+        self.with_date += other.with_date
+        self.with_rights += other.with_rights
+        self._dates(other.first_date, other.last_date)
 
 
 @dataclass
@@ -277,8 +322,7 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
                                     f"{raw_path}", f"line {number}"))
         elif consistent and sha is not None and data is not None and on_valid is not None:
             on_valid(number, record_from_dict(data))
-    result.tally.add([data["language"] for data in valid],
-                     [data["normalization"] for data in valid], len(valid))
+    result.tally.add_records(valid)
     return result
 
 
@@ -421,7 +465,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
                                                repeat("\n"))))
     tally = Tally()
-    tally.add(column["language"], column["normalization"], len(ids))
+    tally.add(column, len(ids))
     return StreamBlock(True, len(ids), manifest_digest(manifest.encode("utf-8")), sum(sizes),
                        sum_of_path_tokens(raw_paths), ids[0], ids[-1], tally=tally)
 

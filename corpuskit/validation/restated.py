@@ -6,22 +6,23 @@ hold: the name, title, licenses, the records' languages, the document count... A
 writes all three from one corpus configuration and one set of statistics, so the
 configuration rebuilt from datapackage.json (its metadata, checked as corpus.toml is, and
 its recorded processing settings) and the facts ``validate`` measures give back what the
-build wrote. Statistics ``validate`` does not gather (text lengths, dates, codecs) are not
-rebuilt: the checks that use this leave out what depends on them, and a fact validate
-could not learn (the records were not read, or not all of them matched their schema) is
-None here, for the same reason.
+build wrote. ``validate`` gathers every statistic a build does (the languages and their
+counts, the lengths, dates, codecs, normalization steps, titles and rights lines: its
+:class:`~corpuskit.validation.records.Tally`); a fact validate could not learn (the
+records were not read, ``--fast``, or not all of them matched their schema) is None here,
+and the checks that use this leave out what depends on it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import CorpusConfig, parse_config
 from ..errors import InputError
-from ..package import DOCUMENTS_PATH, CorpusStats, FileEntry
+from ..package import DOCUMENTS_PATH, CorpusStats, FileEntry, Lengths
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, parquet_resource
 from .descriptor import process_config_from_settings
@@ -63,6 +64,17 @@ class DataFile:
     sha256: str | None
 
 
+@dataclass
+class MeasuredStats(CorpusStats):
+    """A package's statistics as validate measures them: the lengths counted by value
+    (:attr:`Tally.lengths`), not listed, so memory does not grow with the records."""
+
+    length_counts: Mapping[int, int] = field(default_factory=dict)
+
+    def lengths(self) -> Lengths | None:
+        return Lengths.of_counts(self.length_counts)
+
+
 @dataclass(frozen=True)
 class Restated:
     """The facts a build wrote croissant.json and README.md from; None: not known."""
@@ -75,12 +87,24 @@ class Restated:
     languages: frozenset[str] | None
     steps: Mapping[str, int] | None
     files: tuple[DataFile, ...]
+    #: Every statistic of the records, when all of them were read and matched their
+    #: schema (else None: the statistics above alone are known, or none).
+    tally: Tally | None = None
 
     def stats(self) -> CorpusStats:
         """Statistics holding what is known (the rest empty: not to be compared)."""
-        return CorpusStats(documents=self.documents or 0,
-                           languages=Counter(dict.fromkeys(self.languages or (), 1)),
-                           steps=Counter(self.steps or {}))
+        tally = self.tally
+        if tally is None:
+            return CorpusStats(documents=self.documents or 0,
+                               languages=Counter(dict.fromkeys(self.languages or (), 1)),
+                               steps=Counter(self.steps or {}))
+        return MeasuredStats(
+            documents=tally.records, words=tally.words, raw_bytes=tally.raw_bytes,
+            languages=Counter(tally.languages), encodings=Counter(tally.encodings),
+            steps=Counter(tally.steps), first_date=tally.first_date,
+            last_date=tally.last_date, with_title=tally.with_title,
+            with_date=tally.with_date, with_rights=tally.with_rights,
+            length_counts=tally.lengths)
 
     def file_entries(self) -> list[FileEntry]:
         """The data files as the build listed them (an unknown size or digest empty)."""
@@ -94,12 +118,15 @@ class Restated:
 
 
 def restate(descriptor: Mapping[str, Any], documents: int | None, tally: Tally | None,
-            sizes: Mapping[str, int], digests: Mapping[str, str]) -> Restated | None:
+            sizes: Mapping[str, int], digests: Mapping[str, str], *,
+            statistics: bool = True) -> Restated | None:
     """What the build of the package ``descriptor`` describes wrote its metadata files
     from, given what validate measured: ``documents`` records (None: not all read),
     ``tally`` of them (None: not read, ``--fast``), file ``sizes`` (negative: not
-    measured) and sha256 ``digests`` (hex). None when the descriptor holds no valid
-    configuration or content hash (reported by the descriptor's own checks)."""
+    measured) and sha256 ``digests`` (hex); ``statistics``: whether the tally's
+    statistics beyond the languages and steps may be compared (the records were found
+    sound). None when the descriptor holds no valid configuration or content hash
+    (reported by the descriptor's own checks)."""
     config = config_from_descriptor(descriptor)
     settings = descriptor.get("corpuskit")
     content = settings.get("content_hash") if isinstance(settings, dict) else None
@@ -113,4 +140,5 @@ def restate(descriptor: Mapping[str, Any], documents: int | None, tally: Tally |
                            digests.get(path)) for path in paths)
     return Restated(config, created, content, documents,
                     frozenset(tally.languages) if complete and tally else None,
-                    dict(tally.steps) if complete and tally else None, files)
+                    dict(tally.steps) if complete and tally else None, files,
+                    tally if complete and statistics else None)
