@@ -226,8 +226,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # manifests no longer match (QA: with the seeds changed as well, every file was
             # said to be edited, and the rebuild advised, which build refuses).
             blamed: frozenset[str] | None = None  # None: every differing file
+            # A release that passes validate, whose descriptor is a fresh build's: its
+            # metadata files are written otherwise by this corpuskit, or were edited and
+            # re-signed whole (QA: a new form of croissant.json and the card was called an
+            # edit of the release, and its restoring advised, which changes nothing).
+            rewritten = False
             if differing and DESCRIPTOR not in differing and not changelog_only:
-                edited = True
+                rewritten = all(rel in present and rel in built for rel in differing) \
+                    and _damaged_files(release, jobs) is None
+                edited = not rewritten
             elif differing:
                 # An empty folder in it is named on its own (remove it): no file changed
                 # for it (QA: with the seeds changed too, every file was said to be edited).
@@ -270,6 +277,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 elif edited_here:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
                                + shared_advice(shared.get(rel, []), one_file=True))
+                elif rewritten:
+                    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+                    message = (f"differs from what a fresh build of {seeds} makes, in a "
+                               "release that passes validate and whose datapackage.json is "
+                               "a fresh build's: this corpuskit writes the file otherwise "
+                               "than the one that built the release (to publish the new "
+                               f"form, run '{patch}', which builds the next version beside "
+                               "this one; released versions are never rebuilt), or it was "
+                               "edited and re-signed after the build (restore it from the "
+                               "release's zip or from version control)")
                 elif changelog_only:
                     patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
                     message = (f"differs from what a fresh build of {seeds} makes"

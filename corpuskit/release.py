@@ -65,6 +65,7 @@ from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
     Releases,
+    descriptor_created,
     is_archive,
     other_corpora,
     survey_releases,
@@ -82,7 +83,12 @@ from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .problems import named_under, not_utf8, printable
 from .regularfiles import unreadable_given
-from .runsettings import checked_source_date_epoch, parse_source_date_epoch, resolve_created
+from .runsettings import (
+    EPOCH,
+    checked_source_date_epoch,
+    parse_source_date_epoch,
+    resolve_created,
+)
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
@@ -502,6 +508,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         # of its files once: every refusal below depends on it).
         changed = required == "none" and packaging_changed(config, previous_path,
                                                            old_changelog)
+        if required == "none" and not changed and config.version == previous \
+                and not zip_only:
+            # The same documents, metadata, settings and changelog: this corpuskit may
+            # still write the release's files otherwise (a new form of croissant.json or
+            # the card), which 'check' calls stale and only a new version publishes (QA:
+            # refused, "change something first", with nothing left to change).
+            changed = written_otherwise(seeds, dist, previous_path, jobs)
         if required == "none" and (bump is None or not changed):
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
@@ -737,6 +750,24 @@ def _other_version(version: str, latest: tuple[Version, Path], releases: Release
     if Version.parse(version) < latest[0]:
         return f" (not released, and below the latest release {latest[0]})"
     return " (not released)"
+
+
+def written_otherwise(seeds: Path, dist: Path, previous: Path, jobs: int | None) -> bool:
+    """Whether a fresh build of ``seeds``, at the version and release time of the release
+    ``previous`` in ``dist``, differs from it (:func:`corpuskit.check.check`, which builds
+    them in a temporary folder): with the same documents, metadata, settings and
+    CHANGELOG.md, this corpuskit writes the release's files otherwise than the one that
+    built it. False for a release without a release time (another time is no new form)."""
+    from .check import check  # only on this path: nothing else would be released
+
+    kept = descriptor_created(previous)
+    try:
+        stamp = dt.datetime.strptime(kept or "", "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return False
+    seconds = int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds())
+    report = check(seeds, dist, source_date_epoch=str(seconds), jobs=jobs)
+    return any(problem.code == "stale-release" for problem in report.problems)
 
 
 def packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | None

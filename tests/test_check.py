@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from _consumers import rewrite_tagmanifest
 from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
@@ -149,6 +150,33 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
     shutil.rmtree(repo / "dist/validate-sample-1.0.0")
     build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
+def test_a_release_that_passes_validate_but_differs_in_its_metadata_files(
+        repo: Path) -> None:
+    """A release intact by its manifests, whose datapackage.json is a fresh build's, but
+    whose card differs from this corpuskit's: written by another corpuskit (or edited and
+    re-signed whole), not an edit to restore from the zip, which holds the same card
+    (QA: the new form of croissant.json and the card was called an edit of the release)."""
+    release = repo / "dist/validate-sample-1.0.0"
+    card = release / "README.md"
+    text = card.read_text("utf-8")
+    assert "## Uses\n" in text
+    card.write_text(text.replace("## Uses\n", "## Uses\n\nProse another version wrote.\n"),
+                    "utf-8")
+    rewrite_tagmanifest(release)
+    assert validate(release, jobs=1).valid
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert set(said) == {"README.md", "tagmanifest-sha256.txt"}
+    assert said["README.md"] == (
+        f"differs from what a fresh build of {repo / 'seeds'} makes, in a release that passes "
+        "validate and whose datapackage.json is a fresh build's: this corpuskit writes the "
+        "file otherwise than the one that built the release (to publish the new form, run "
+        f"'corpuskit release patch --seeds {repo / 'seeds'} --out {repo / 'dist'}', which "
+        "builds the next version beside this one; released versions are never rebuilt), or "
+        "it was edited and re-signed after the build (restore it from the release's zip or "
+        "from version control)")
 
 
 def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:

@@ -11,12 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from _consumers import rewrite_tagmanifest
 from conftest import copy_seeds_at_first_release
 
 from corpuskit import release, validate
 from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.cli import main
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.deflate import COMPRESSIONS
 from corpuskit.diff import diff
 from corpuskit.dist import damaged_releases, find_releases, latest_release
 from corpuskit.errors import InputError, OutputError, ReleaseExistsError
@@ -30,6 +33,7 @@ from corpuskit.release import (
     update_corpus_toml,
 )
 from corpuskit.semver import Version, bump_rank
+from corpuskit.writer import write_archive
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -314,6 +318,33 @@ def test_nothing_to_release_but_a_changelog_edit_names_release_patch(
     assert "CHANGELOG.md changed since, which 'corpuskit release patch " in str(caught.value)
     done = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
     assert (done.previous, done.version, done.bump) == ("1.0.0", "1.0.1", "patch")
+
+
+def test_files_this_corpuskit_writes_otherwise_are_released_by_release_patch(
+        seeds: Path, dist: Path) -> None:
+    """With the same documents, metadata, settings and CHANGELOG.md, a release whose files
+    this corpuskit writes otherwise (a new form of the card; here the card's prose
+    changed and re-signed, as another corpuskit would have written it) is what 'check'
+    calls stale: plain release names 'release patch', which releases it (QA: refused,
+    "change something first", with nothing left to change)."""
+    released = dist / "corpuskit-seeds-1.0.0"
+    card = released / "README.md"
+    text = card.read_text("utf-8")
+    assert "## Uses\n" in text
+    card.write_text(text.replace("## Uses\n", "## Uses\n\nAn older wording.\n"), "utf-8")
+    rewrite_tagmanifest(released)
+    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    archive.unlink()  # the zip of the same package
+    write_archive(released, archive, json.loads((released / "datapackage.json").read_bytes())
+                  .get("created"), root=released.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    assert check(seeds, dist, jobs=1).problems
+    with pytest.raises(ReleaseError, match="nothing to release") as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "changed since, which 'corpuskit release patch " in str(caught.value)
+    done = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert (done.previous, done.version, done.bump) == ("1.0.0", "1.0.1", "patch")
+    assert "An older wording" not in (dist / "corpuskit-seeds-1.0.1/README.md").read_text()
 
 
 def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
