@@ -4,8 +4,11 @@ A pure function of the corpus configuration, the measured statistics and the wri
 data files: nothing here touches the disk. The document is self-contained (inline
 ``@context``, no network needed to read it); every data file is a ``cr:FileObject`` with
 its ``sha256`` and size, and one ``cr:RecordSet`` maps every field of the document record
-to its column in ``data/documents.jsonl``. The raw inputs are a ``cr:FileSet`` (their
-sha256 are in ``manifest-sha256.txt`` and in each record's ``source_sha256``).
+to its column in ``data/documents.parquet`` when the package has it, else in
+``data/documents.jsonl``: mlcroissant reads JSON Lines with pandas' guessing of each
+column's type (an ``id`` column of ``0001``, ``007``... comes back as numbers), Parquet
+with its explicit column types. The raw inputs are a ``cr:FileSet`` (their sha256 are in
+``manifest-sha256.txt`` and in each record's ``source_sha256``).
 
 Optional Croissant properties (``url``, ``creator``, ``datePublished``) are written only
 when corpus.toml gives them; corpuskit never invents metadata.
@@ -182,11 +185,15 @@ def croissant(
     stats: CorpusStats,
     content: str,
     files: Sequence[FileEntry],
+    *,
+    records_from: str | None = None,
 ) -> dict[str, Any]:
     """The Croissant 1.1 document of a package (key order fixed here).
 
     ``files`` are the package's data files (``data/documents.jsonl`` first, then
-    ``data/documents.parquet`` when written), with their sizes and sha256.
+    ``data/documents.parquet`` when written), with their sizes and sha256. The record set
+    reads the Parquet file when there is one, or ``records_from`` (one of ``files``: the
+    JSON Lines file, as corpuskit wrote it before, which validate still accepts).
     """
     meta = config.metadata
     doc: dict[str, Any] = {
@@ -230,7 +237,10 @@ def croissant(
         "includes": f"{RAW_PREFIX}**",
     })
     doc["distribution"] = distribution
-    source = next((e.path for e in files if e.path == DOCUMENTS_PATH), files[0].path)
+    paths = [entry.path for entry in files]
+    source = (records_from if records_from in paths
+              else next((path for path in paths if path.endswith(".parquet")),
+                        DOCUMENTS_PATH if DOCUMENTS_PATH in paths else paths[0]))
     doc["recordSet"] = [_record_set(source)]
     return doc
 

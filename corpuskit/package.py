@@ -677,6 +677,18 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         "For exact values use "
         "`corpuskit.load`, or ask for Parquet with `[output] parquet = true` in corpus.toml."
     )
+    croissant_note = (
+        "It reads `data/documents.parquet`, whose column types keep every value: text "
+        "comes back as its UTF-8 bytes, and `date` as a timestamp (the field is declared "
+        "`sc:Date`)."
+        if parquet else
+        "It reads `data/documents.jsonl` with pandas, which guesses each column's type "
+        "from its values: an `id` or `title` column whose values all look like numbers "
+        "comes back as the number's text (`0001` as `b'1'` or `b'1.0'`, `nan` as None); "
+        "text comes back as its UTF-8 bytes, and `date` as a timestamp (the field is "
+        "declared `sc:Date`). For exact values use `corpuskit.load`, or ask for Parquet, "
+        "which mlcroissant reads with its column types."
+    )
     pandas_note = ("With pandas: `pandas.read_parquet(\"data/documents.parquet\")`.\n\n"
                    if parquet else "")
     summary = _table(("property", "value"), [
@@ -836,6 +848,7 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 
 {pandas_note}With `mlcroissant`:
 `mlcroissant.Dataset(jsonld="croissant.json").records("documents")`.
+{croissant_note}
 
 ## Citation
 

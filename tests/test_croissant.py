@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,14 +94,18 @@ def test_every_data_file_is_a_file_object_with_its_sha256() -> None:
     assert raw == [{**raw[0], "includes": "data/raw/**"}]
 
 
-def test_record_set_maps_every_document_field() -> None:
-    doc = croissant_of(sample().release)
+@pytest.mark.parametrize(("parquet", "source"), [(True, "data/documents.parquet"),
+                                                  (False, "data/documents.jsonl")])
+def test_record_set_maps_every_document_field(parquet: bool, source: str) -> None:
+    """The record set reads the Parquet file when the package has one (mlcroissant reads
+    JSON Lines with pandas' guessing of column types), else the JSON Lines file."""
+    doc = croissant_of(sample(parquet=parquet).release)
     (record_set,) = doc["recordSet"]
     fields = record_set["field"]
     assert [f["name"] for f in fields] == list(RECORD_FIELDS)
     for item in fields:
         assert item["@id"] == f"documents/{item['name']}"
-        assert item["source"] == {"fileObject": {"@id": "data/documents.jsonl"},
+        assert item["source"] == {"fileObject": {"@id": source},
                                   "extract": {"column": item["name"]}}
     types = {f["name"]: f["dataType"] for f in fields}
     assert types["date"] == "sc:Date" and types["chars"] == "sc:Integer"
@@ -177,17 +182,56 @@ def test_mlcroissant_validates_and_loads_the_same_records(
             assert _plain(row[f"documents/{name}"]) == want, (record.id, name)
 
 
-def test_mlcroissant_refuses_a_tampered_data_file(tmp_path: Path,
+@pytest.mark.parametrize("parquet", [True, False])
+def test_mlcroissant_refuses_a_tampered_data_file(parquet: bool, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    package = copy_package(sample(), tmp_path)
-    docs = package / "data/documents.jsonl"
-    docs.write_bytes(docs.read_bytes().replace(b"harbour reopened", b"harbour re-opened"))
+    package = copy_package(sample(parquet=parquet), tmp_path)
+    name = "data/documents.parquet" if parquet else "data/documents.jsonl"
+    docs = package / name
+    data = bytearray(docs.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    docs.write_bytes(bytes(data))
     block_network(monkeypatch)
     dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
-    with pytest.raises(Exception, match=r"Download\(data/documents\.jsonl\)") as caught:
+    with pytest.raises(Exception, match=rf"Download\({re.escape(name)}\)") as caught:
         list(dataset.records("documents"))
     chain, error = [], caught.value
     while error is not None:
         chain.append(str(error))
         error = error.__cause__ or error.__context__
     assert any("hash" in message.lower() for message in chain), chain
+
+
+#: Seeds names whose ids pandas reads as numbers when it guesses column types (QA: with
+#: mlcroissant, "0001" came back as b"1.0" and "nan" as None).
+NUMBER_LIKE = ["0001", "0002", "007", "1e5", "nan"]
+
+
+@pytest.mark.parametrize("parquet", [True, False])
+def test_mlcroissant_gives_ids_that_look_like_numbers_exactly_from_parquet(
+        parquet: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record set reads the Parquet file, whose columns have explicit types: every id
+    and title comes back as written. From JSON Lines, pandas turns them into numbers, as
+    the data card says."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "corpus.toml").write_text(
+        'name = "numbers"\ntitle = "Numbers"\nversion = "1.0.0"\n'
+        'description = "Ids that look like numbers."\n'
+        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "tests" }]\n'
+        f"[output]\nparquet = {'true' if parquet else 'false'}\n", "utf-8")
+    for name in NUMBER_LIKE:
+        (seeds / f"{name}.txt").write_text(f"{name}\n\nA short text about the number {name}, "
+                                           "written in plain English words.\n", "utf-8")
+    built = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=0, jobs=1, cache=None)
+    block_network(monkeypatch)
+    rows = list(mlc.Dataset(jsonld=str(built.release / "croissant.json")).records("documents"))
+    ids = sorted((_plain(row["documents/id"]) for row in rows), key=repr)
+    titles = sorted((_plain(row["documents/title"]) for row in rows), key=repr)
+    card = (built.release / "README.md").read_text("utf-8")
+    if parquet:
+        assert ids == titles == sorted(NUMBER_LIKE, key=repr)
+        assert "It reads `data/documents.parquet`" in card
+    else:
+        assert ids != sorted(NUMBER_LIKE, key=repr)  # what the card warns of
+        assert "It reads `data/documents.jsonl` with pandas" in card

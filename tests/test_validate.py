@@ -678,7 +678,7 @@ def process_settings_of(process: ProcessConfig) -> dict[str, Any]:
 @pytest.mark.parametrize(("file", "edit", "found"), [
     # The data card's summary and citation, croissant.json's citation restate it too.
     ("datapackage.json", lambda d: d.update(created="2020-01-02T03:04:05Z"),
-     [("README.md", "line 63"), ("README.md", "line 273"), ("bag-info.txt", "Bagging-Date"),
+     [("README.md", "line 63"), ("README.md", "line 274"), ("bag-info.txt", "Bagging-Date"),
       ("croissant.json", "/citeAs"), ("croissant.json", "/datePublished")]),
     ("croissant.json", lambda d: d.update(version="9.9.9"), [("croissant.json", "/version")]),
     ("croissant.json", lambda d: d.update(name="other"), [("croissant.json", "/name")]),

@@ -132,12 +132,14 @@ def _source_not_a_file_object(document: dict[str, Any]) -> Found:
 
 
 def _source_another_file_object(document: dict[str, Any]) -> Found:
-    """A field read from another declared FileObject (the Parquet file, where there is
-    one; else a second FileObject added for it, a copy of the first with a remote URL)."""
+    """A field read from another declared FileObject (the JSON Lines file, where the
+    record set reads the Parquet file; else a second FileObject added for it, a copy of
+    the first with a remote URL)."""
+    source = document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"]
     ids = [item["@id"] for item in document["distribution"]
-           if item["@type"] == "cr:FileObject"]
+           if item["@type"] == "cr:FileObject" and item["@id"] != source]
     expected = _at("/recordSet/0/field/3/source/fileObject/@id")
-    if len(ids) == 1:
+    if not ids:
         extra = dict(document["distribution"][0], **{"@id": "elsewhere",
                                                       "contentUrl": "https://evil.example/x"})
         document["distribution"].insert(1, extra)
@@ -148,7 +150,7 @@ def _source_another_file_object(document: dict[str, Any]) -> Found:
                        "/distribution/1/encodingFormat", "/distribution/1/sha256",
                        "/distribution/1/includes", "/distribution/1/@type",
                        "/distribution/2")
-    document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"] = ids[1]
+    document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"] = ids[0]
     return expected
 
 
@@ -228,6 +230,29 @@ def test_croissant_edit_is_reported(tmp_path: Path, package: str, edit: str) -> 
     copy = _copy(package, tmp_path)
     expected = _edit_croissant(copy, lambda d: CROISSANT_EDITS[edit](d, copy))
     _assert_reported(copy, tmp_path, expected)
+
+
+def _records_from(fields: range | list[int], source: str) -> Callable[[dict[str, Any]], Found]:
+    def change(document: dict[str, Any]) -> Found:
+        for index in fields:
+            document["recordSet"][0]["field"][index]["source"]["fileObject"]["@id"] = source
+        return set()
+    return change
+
+
+def test_a_record_set_read_from_json_lines_as_corpuskit_wrote_it_before(
+        tmp_path: Path) -> None:
+    """A package with Parquet whose record set reads data/documents.jsonl, as croissant.json
+    was written before it read the Parquet file, is valid (the same records); a record
+    set that reads some fields from one file and some from the other is not."""
+    copy = _copy("multilingual, parquet, contributors", tmp_path)
+    fields = len(json.loads((copy / CROISSANT).read_text("utf-8"))["recordSet"][0]["field"])
+    _edit_croissant(copy, _records_from(range(fields), "data/documents.jsonl"))
+    _assert_reported(copy, tmp_path, set())
+    _edit_croissant(copy, _records_from([2], "data/documents.parquet"))
+    pointers = [f"/recordSet/0/field/{index}/source/fileObject/@id"
+                for index in range(fields) if index != 2]
+    _assert_reported(copy, tmp_path, _at(*pointers))
 
 
 def test_croissant_key_given_twice_is_reported(tmp_path: Path) -> None:

@@ -125,12 +125,32 @@ def croissant_differences(document: Any, restated: Restated,
     if not isinstance(document, dict):
         return []
     expected = croissant(restated.config, restated.created, restated.stats(),
-                         restated.content, restated.file_entries())
+                         restated.content, restated.file_entries(),
+                         records_from=_earlier_source(document, restated))
     unknown = _unknown(restated)
     return [Problem(CROISSANT, "metadata-mismatch", _message(at, found, wanted), at)
             for at, found, wanted in differences(document, expected)
             if at not in reported
             and not any(at == skip or at.startswith(skip + "/") for skip in unknown)]
+
+
+def _earlier_source(document: dict[str, Any], restated: Restated) -> str | None:
+    """``data/documents.jsonl`` when every field of a package with Parquet reads it, as
+    corpuskit wrote croissant.json before its record set read the Parquet file (the same
+    records: both forms are true), else None."""
+    if not restated.config.parquet:
+        return None
+    record_sets = document.get("recordSet")
+    fields = record_sets[0].get("field") if isinstance(record_sets, list) and record_sets \
+        and isinstance(record_sets[0], dict) else None
+    if not isinstance(fields, list) or not fields:
+        return None
+    for field in fields:
+        source = field.get("source") if isinstance(field, dict) else None
+        file_object = source.get("fileObject") if isinstance(source, dict) else None
+        if not isinstance(file_object, dict) or file_object.get("@id") != DOCUMENTS_PATH:
+            return None
+    return DOCUMENTS_PATH
 
 
 def _unknown(restated: Restated) -> list[str]:
