@@ -508,12 +508,14 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         # of its files once: every refusal below depends on it).
         changed = required == "none" and packaging_changed(config, previous_path,
                                                            old_changelog)
-        if required == "none" and not changed and config.version == previous \
-                and not zip_only:
+        if required == "none" and not changed and bump is not None \
+                and config.version == previous and not zip_only:
             # The same documents, metadata, settings and changelog: this corpuskit may
             # still write the release's files otherwise (a new form of croissant.json or
-            # the card), which 'check' calls stale and only a new version publishes (QA:
-            # refused, "change something first", with nothing left to change).
+            # the card), which 'check' calls stale, naming 'release patch', and only a new
+            # version publishes (QA: refused, "change something first", with nothing left
+            # to change). Asked only with a bump given: it builds the seeds once more
+            # (plain 'release' refuses at once, as 'check' names the bump).
             changed = written_otherwise(seeds, dist, previous_path, jobs)
         if required == "none" and (bump is None or not changed):
             # Settings and outputs ([output] parquet, a normalization step that changes no
