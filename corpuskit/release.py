@@ -65,7 +65,6 @@ from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
     Releases,
-    descriptor_created,
     is_archive,
     other_corpora,
     survey_releases,
@@ -509,7 +508,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         changed = required == "none" and packaging_changed(config, previous_path,
                                                            old_changelog)
         if required == "none" and not changed and bump is not None \
-                and config.version == previous and not zip_only:
+                and config.version == previous:
             # The same documents, metadata, settings and changelog: this corpuskit may
             # still write the release's files otherwise (a new form of croissant.json or
             # the card), which 'check' calls stale, naming 'release patch', and only a new
@@ -756,19 +755,27 @@ def _other_version(version: str, latest: tuple[Version, Path], releases: Release
 
 def written_otherwise(seeds: Path, dist: Path, previous: Path, jobs: int | None) -> bool:
     """Whether a fresh build of ``seeds``, at the version and release time of the release
-    ``previous`` in ``dist``, differs from it (:func:`corpuskit.check.check`, which builds
-    them in a temporary folder): with the same documents, metadata, settings and
-    CHANGELOG.md, this corpuskit writes the release's files otherwise than the one that
-    built it. False for a release without a release time (another time is no new form)."""
+    ``previous`` in ``dist`` (its folder, or its zip alone), differs from it
+    (:func:`corpuskit.check.check`, which builds them in a temporary folder): with the
+    same documents, metadata, settings and CHANGELOG.md, this corpuskit writes the
+    release's files otherwise than the one that built it. A release without a release
+    time is built without one (QA: never compared, 'check' named 'release patch', which
+    refused)."""
     from .check import check  # only on this path: nothing else would be released
 
-    kept = descriptor_created(previous)
     try:
-        stamp = dt.datetime.strptime(kept or "", "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        return False
-    seconds = int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds())
-    report = check(seeds, dist, source_date_epoch=str(seconds), jobs=jobs)
+        descriptor = orjson.loads(_release_file(previous, DESCRIPTOR) or b"{}")
+    except (OSError, ValueError, InputError):
+        return False  # the checks before this one say what is wrong with it
+    kept = descriptor.get("created") if isinstance(descriptor, dict) else None
+    seconds = None
+    if isinstance(kept, str):
+        try:
+            stamp = dt.datetime.strptime(kept, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return False
+        seconds = str(int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds()))
+    report = check(seeds, dist, source_date_epoch=seconds, jobs=jobs)
     return any(problem.code == "stale-release" for problem in report.problems)
 
 

@@ -320,33 +320,50 @@ def test_nothing_to_release_but_a_changelog_edit_names_release_patch(
     assert (done.previous, done.version, done.bump) == ("1.0.0", "1.0.1", "patch")
 
 
-def test_files_this_corpuskit_writes_otherwise_are_released_by_release_patch(
-        seeds: Path, dist: Path) -> None:
-    """With the same documents, metadata, settings and CHANGELOG.md, a release whose files
-    this corpuskit writes otherwise (a new form of the card; here the card's prose
-    changed and re-signed, as another corpuskit would have written it) is what 'check'
-    calls stale, naming 'release patch', which releases it (QA: refused, "change something
-    first", with nothing left to change). Plain release, which builds nothing to find it
-    out, says there is nothing to release."""
-    released = dist / "corpuskit-seeds-1.0.0"
+def _written_by_another_corpuskit(released: Path) -> None:
+    """The release folder and its zip as another corpuskit could have written them: the
+    card's prose otherwise, every manifest and the zip made to agree."""
     card = released / "README.md"
     text = card.read_text("utf-8")
     assert "## Uses\n" in text
     card.write_text(text.replace("## Uses\n", "## Uses\n\nAn older wording.\n"), "utf-8")
     rewrite_tagmanifest(released)
-    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    archive = released.with_name(f"{released.name}.zip")
     archive.unlink()  # the zip of the same package
     write_archive(released, archive, json.loads((released / "datapackage.json").read_bytes())
                   .get("created"), root=released.name,
                   compression=COMPRESSIONS[DEFAULT_COMPRESSION])
-    assert check(seeds, dist, jobs=1).problems
-    assert any("'corpuskit release patch " in problem.message
-               for problem in check(seeds, dist, jobs=1).problems)
+
+
+@pytest.mark.parametrize("case", ["folder and zip", "zip alone", "no release time"])
+def test_files_this_corpuskit_writes_otherwise_are_released_by_release_patch(
+        seeds: Path, dist: Path, case: str) -> None:
+    """With the same documents, metadata, settings and CHANGELOG.md, a release whose files
+    this corpuskit writes otherwise (a new form of the card; here the card's prose
+    changed and re-signed, as another corpuskit would have written it) is what 'check'
+    calls stale, naming 'release patch', which releases it (QA: refused, "change something
+    first", with nothing left to change; then, for a release without a release time and
+    for a zip whose folder was removed). Plain release, which builds nothing to find it
+    out, says there is nothing to release."""
+    released = dist / "corpuskit-seeds-1.0.0"
+    if case == "no release time":
+        toml = seeds / "corpus.toml"
+        toml.write_text(re.sub(r"(?m)^created = .*\n", "", toml.read_text("utf-8")), "utf-8")
+        shutil.rmtree(dist)
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+        assert "created" not in json.loads((released / "datapackage.json").read_bytes())
+    _written_by_another_corpuskit(released)
+    if case == "zip alone":
+        shutil.rmtree(released)
+    else:
+        assert any("'corpuskit release patch " in problem.message
+                   for problem in check(seeds, dist, jobs=1).problems)
     with pytest.raises(ReleaseError, match="nothing to release"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     done = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
     assert (done.previous, done.version, done.bump) == ("1.0.0", "1.0.1", "patch")
     assert "An older wording" not in (dist / "corpuskit-seeds-1.0.1/README.md").read_text()
+    assert check(seeds, dist, jobs=1).valid
 
 
 def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
