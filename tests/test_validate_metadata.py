@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 from _consumers import rewrite_tagmanifest, sample
 from _validate_support import built, records, resign, restate_metadata, write_records
-from conftest import SEED_RELEASE
+from conftest import SEED_RELEASE, SEEDS
 
+import corpuskit
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import CorpusStats, data_card
@@ -448,6 +449,91 @@ def test_card_edit_is_reported(tmp_path: Path, package: str, edit: str) -> None:
     assert edited != text
     (copy / README).write_text(edited, "utf-8")
     _assert_reported(copy, tmp_path, {(README, MISMATCH, location)})
+
+
+def _row(text: str, label: str) -> str:
+    """The summary table's row of ``label``, as the card has it."""
+    found = re.search(rf"(?m)^\| {re.escape(label)} \| .*\n", text)
+    assert found, label
+    return found.group()
+
+
+def _hidden_in_a_link_title(text: str) -> str:
+    """The true dates row moved into a link reference definition's title (which renders
+    as nothing), a false one shown in its place with another spelling."""
+    row = _row(text, "Dates")
+    text = text.replace(row, "| **Dates** | 1999-01-01 to 2001-12-31 |\n", 1)
+    return text.replace("## Uses\n", f'[x]: /x "\n{row}"\n\n## Uses\n', 1)
+
+
+def _sections_in_an_unclosed_fence(text: str) -> str:
+    """The composition section shown with false counts under a heading spelled with a
+    zero-width space, the true one moved to the end into a code block no fence closes."""
+    start, end = text.index("### Composition\n"), text.index("### Fields\n")
+    section = text[start:end]
+    false = section.replace("### Composition", "### \u200bComposition")
+    false = re.sub(r"(?m)^\| `(\w+)` \| \d+ ", r"| `\1` | 9999 ", false)
+    return text[:start] + false + text[end:] + "````text\n" + section
+
+
+_FALSE_TABLE = "| language | documents |\n|---|---|\n| `fr` | 500 (100.0%) |\n\n"
+#: Cards that render false statistics beside or in place of the lines compared, while
+#: those lines stand as corpuskit writes them (QA): each is a metadata-mismatch.
+RENDERED_EDITS: dict[str, Callable[[str], str]] = {
+    "setext heading": lambda t: t.replace(
+        "## Dataset Details\n", "Composition\n-----------\n\n" + _FALSE_TABLE
+        + "## Dataset Details\n", 1),
+    "heading with a zero-width space": lambda t: t.replace(
+        "## Dataset Details\n", "### \u200bComposition\n\n" + _FALSE_TABLE
+        + "## Dataset Details\n", 1),
+    "a row without its first pipe": lambda t: t.replace(
+        "| Content hash |", "Documents | 9,999 |\n| Content hash |", 1),
+    "a true row hidden in a link title": _hidden_in_a_link_title,
+    "a heading after lone CRs": lambda t: t.replace(
+        "## Dataset Details\n", "Summary.\r\r### Composition\r\r| language | documents |\r"
+        "|---|---|\r| `fr` | 9,999 (100.0%) |\n\n## Dataset Details\n", 1),
+    "rows after a lone CR": lambda t: t.replace(
+        "| property | value |\n|---|---|\n",
+        "| property | value |\n|---|---|\r| Documents | 9,999 |\n", 1),
+    "sections in an unclosed fence": _sections_in_an_unclosed_fence,
+    "HTML after an escaped backslash": lambda t: t.replace(
+        "### Direct Use\n\n", "### Direct Use\n\n\\\\<b>9,999 documents in French\\\\</b> ", 1),
+    "a codec table under a bold label": lambda t: t.replace(
+        "#### Who are the source", "**Decoding:**\n\n| codec | documents |\n|---|---|\n"
+        "| `cp1252` | 1 (100.0%) |\n\n#### Who are the source", 1),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(RENDERED_EDITS))
+def test_a_card_that_renders_false_statistics_is_reported(tmp_path: Path, edit: str) -> None:
+    copy = _copy("seed release", tmp_path)
+    text = (copy / README).read_text("utf-8")
+    edited = RENDERED_EDITS[edit](text)
+    assert edited != text
+    (copy / README).write_bytes(edited.encode("utf-8"))
+    rewrite_tagmanifest(copy)
+    archive = _zip_of(copy, tmp_path)
+    for target in (copy, archive):
+        found = {(path, code) for path, code, _ in _found(target)}
+        assert found == {(README, MISMATCH)}, (target.name, sorted(_found(target)))
+
+
+def test_a_description_holding_lines_like_the_compared_ones_builds_valid(
+        tmp_path: Path) -> None:
+    """corpus.toml's description is written into the card twice, as given: a line of it
+    that begins as a compared line does is corpuskit's own, no look-alike (QA: a fresh
+    build failed validate)."""
+    seeds = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    described = re.sub(r'(?m)^description = ".*"$', 'description = """Letters from 1900.\n'
+                       '  Decoding: every file is plain UTF-8.\n  ### Composition\n'
+                       '  * **License:** see below."""', text)
+    assert described != text
+    toml.write_text(described, "utf-8")
+    result = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None)
+    report = validate(result.release, jobs=1)
+    assert report.valid, render_text(report)
 
 
 def test_card_message_names_the_line_both_values_and_what_to_do(tmp_path: Path) -> None:

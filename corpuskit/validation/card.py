@@ -16,7 +16,9 @@ states what that knows:
   every record (not with ``--fast``).
 
 The rest is prose, and is not compared (corpuskit's wording may change from one version
-to the next); but a line that renders as one of the compared lines while written otherwise
+to the next); but the card's rendered structure is (:mod:`.cardrender`: its headings,
+tables, code blocks, HTML and link reference definitions, as CommonMark renders them), and
+a line that renders as one of the compared lines while written otherwise
 (another list marker, more spaces), and HTML corpuskit does not write (a comment or element
 that hides lines or shows others), are differences too. Each difference is a
 ``metadata-mismatch`` at its line.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 
 from ..package import data_card
 from ..problems import Problem, ordered
+from .cardrender import first_difference, rendered_units
 from .croissant import RESTORE
 from .jsondiff import shown, shown_pair
 from .restated import Restated
@@ -122,8 +125,18 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
     for start in begins:
         problems.extend(_compare(found_units[start], expected_units[start], start,
                                  _SOURCES.get(start, _DEFAULT_SOURCE)))
-    problems.extend(_look_alikes(found_lines, found_end + 1, begins))
+    problems.extend(_look_alikes(found_lines, expected_lines, found_end + 1,
+                                 expected_end + 1, begins))
     problems.extend(_markup(found_lines, expected_lines, found_end + 1, expected_end + 1))
+    if not problems and text != expected:  # what renders otherwise than they show (QA)
+        tables = restated.tally is not None  # tables state the records' statistics
+        difference = first_difference(
+            rendered_units("\n".join(found_lines[found_end + 1:]), found_end + 2,
+                           tables=tables),
+            rendered_units("\n".join(expected_lines[expected_end + 1:]), expected_end + 2,
+                           tables=tables))
+        if difference is not None:
+            problems.append(_problem(difference[0], f"{difference[1]}; {RESTORE}"))
     return ordered(problems)
 
 
@@ -142,13 +155,19 @@ def _rendered_start(line: str) -> str:
     return _SPACES.sub(" ", _LIST_MARKER.sub("- ", line).strip())
 
 
-def _look_alikes(lines: list[str], start: int, begins: tuple[str, ...]) -> list[Problem]:
+def _look_alikes(lines: list[str], expected: list[str], start: int, expected_start: int,
+                 begins: tuple[str, ...]) -> list[Problem]:
     """Lines that render as one of the compared lines but are not written as it (another
     list marker, more spaces): a second license line, say, that no comparison looked at
-    (QA: "* **License:** CC0-1.0" beside the line corpuskit writes)."""
+    (QA: "* **License:** CC0-1.0" beside the line corpuskit writes). A line corpuskit
+    writes in the card itself is none (QA: a description holding "  Decoding: ...")."""
+    written = Counter(expected[expected_start:])
     problems = []
     for number, line in enumerate(lines[start:], start=start + 1):
         if line.startswith(begins):
+            continue
+        if written[line] > 0:
+            written[line] -= 1
             continue
         rendered = _rendered_start(line)
         begin = next((begin for begin in begins if rendered.startswith(begin.strip())), None)

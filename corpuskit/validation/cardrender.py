@@ -1,0 +1,121 @@
+"""The data card as Markdown renders it: its structure compared with the card corpuskit writes.
+
+The lines :mod:`.card` compares are found by how they begin; that says nothing of what a
+reader sees. A heading spelled with a zero-width space or as a setext heading, table rows
+after a lone CR (a line break to CommonMark, not to ``str.split("\\n")``), the true rows
+hidden in a link reference definition's title, the true sections pushed into a code block
+that an unclosed fence opens, HTML after an escaped backslash: each rendered false
+statistics beside, or in place of, the lines compared (QA). So the card's body is also
+parsed as CommonMark with GFM tables, as the Hugging Face Hub renders it (markdown-it-py),
+and its rendered structure compared, in order, with that of the card corpuskit writes:
+every heading, every table (with the records' statistics known), every code block, every
+piece of HTML and every link reference definition. Paragraph text, the prose, is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: What a difference names, by kind of unit.
+_KINDS = {"heading": "a heading", "table": "a table", "code": "a code block",
+          "html": "HTML", "reference": "a link reference definition"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A unit of the rendered card: its kind, what it renders, and its line (1-based)."""
+
+    kind: str
+    value: Any
+    line: int
+
+
+def rendered_units(body: str, first_line: int, *, tables: bool) -> list[Rendered]:
+    """The headings, tables (if ``tables``), code blocks, HTML and link reference
+    definitions of the Markdown ``body``, in order; ``first_line`` is the line number of
+    its first line in the card."""
+    from markdown_it import MarkdownIt  # only when a card is compared
+
+    env: dict[str, Any] = {}
+    tokens = MarkdownIt("commonmark").enable("table").parse(body, env)
+    units: list[Rendered] = []
+
+    def line_of(token: Any) -> int:
+        return first_line + (token.map[0] if token.map else 0)
+
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            units.append(Rendered("heading", (token.tag, tokens[index + 1].content),
+                                  line_of(token)))
+        elif token.type == "table_open":
+            end = next(at for at in range(index, len(tokens))
+                       if tokens[at].type == "table_close")
+            rows: list[tuple[str, ...]] = []
+            for inner in tokens[index:end]:
+                if inner.type == "tr_open":
+                    rows.append(())
+                elif inner.type == "inline":
+                    rows[-1] = (*rows[-1], inner.content)
+            if tables:
+                units.append(Rendered("table", tuple(rows), line_of(token)))
+            index = end
+        elif token.type in ("fence", "code_block"):
+            units.append(Rendered("code", (token.info, token.content), line_of(token)))
+        elif token.type == "html_block":
+            units.append(Rendered("html", token.content, line_of(token)))
+        elif token.type == "inline":
+            units.extend(Rendered("html", child.content, line_of(token))
+                         for child in token.children or () if child.type == "html_inline")
+        index += 1
+    for label, reference in sorted(env.get("references", {}).items()):
+        where = reference.get("map") or [0]
+        units.append(Rendered("reference", (label, reference.get("href"),
+                                            reference.get("title")), first_line + where[0]))
+    return units
+
+
+def first_difference(found: list[Rendered], expected: list[Rendered]
+                     ) -> tuple[int, str] | None:
+    """Where the rendered ``found`` first differs from ``expected``, and how (in words),
+    or None if they render alike."""
+    for index in range(max(len(found), len(expected))):
+        have = found[index] if index < len(found) else None
+        want = expected[index] if index < len(expected) else None
+        if have is not None and want is not None \
+                and (have.kind, have.value) == (want.kind, want.value):
+            continue
+        if have is None:
+            assert want is not None
+            line = found[-1].line if found else 1
+            return line, (f"the card renders nothing more after this line, but corpuskit "
+                          f"writes {_shown(want)} after it")
+        if want is None:
+            return have.line, (f"the card renders {_shown(have)} here, which corpuskit does "
+                               "not write")
+        return have.line, (f"the card renders {_shown(have)} here, where corpuskit writes "
+                           f"{_shown(want)}")
+    return None
+
+
+def _shown(unit: Rendered) -> str:
+    """A unit in words, short."""
+    from .jsondiff import shown
+
+    value = unit.value
+    if unit.kind == "heading":
+        text = f"{shown(value[1])} (<{value[0]}>)"
+    elif unit.kind == "table":
+        text = f"of {len(value)} rows, the first {shown(' | '.join(value[0]))}" \
+            if value else "with no rows"
+        if value and len(value) > 1:
+            text += f", then {shown(' | '.join(value[1]))}"
+    elif unit.kind == "code":
+        text = shown(value[1])
+    elif unit.kind == "reference":
+        text = shown(f"[{value[0]}]: {value[1]} {value[2] or ''}".strip())
+    else:
+        text = shown(value)
+    return f"{_KINDS[unit.kind]} {text}"
