@@ -182,15 +182,17 @@ class Lengths:
         total = sum(length * counts[length] for length in lengths)
         # The values at the two middle positions (0-based; one position for an odd count).
         low_at, high_at = (documents - 1) // 2, documents // 2
-        low = high = lengths[-1]
+        low: int | None = None
+        high = lengths[-1]
         seen = 0
         for length in lengths:
             seen += counts[length]
-            if seen > low_at:
-                low = min(low, length)
+            if low is None and seen > low_at:
+                low = length
             if seen > high_at:
                 high = length
                 break
+        assert low is not None  # low_at < documents
         median: float = low if documents % 2 else (low + high) / 2
         as_floats = sum(int(float(length)) * counts[length] for length in lengths)
         return cls(lengths[0], median, float(as_floats) / documents, lengths[-1], total)

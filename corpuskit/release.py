@@ -83,8 +83,8 @@ from .parquet import PARQUET_PATH
 from .problems import named_under, not_utf8, printable
 from .regularfiles import unreadable_given
 from .runsettings import (
-    EPOCH,
     checked_source_date_epoch,
+    epoch_of,
     parse_source_date_epoch,
     resolve_created,
 )
@@ -768,13 +768,9 @@ def written_otherwise(seeds: Path, dist: Path, previous: Path, jobs: int | None)
     except (OSError, ValueError, InputError):
         return False  # the checks before this one say what is wrong with it
     kept = descriptor.get("created") if isinstance(descriptor, dict) else None
-    seconds = None
-    if isinstance(kept, str):
-        try:
-            stamp = dt.datetime.strptime(kept, "%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            return False
-        seconds = str(int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds()))
+    seconds = epoch_of(kept) if isinstance(kept, str) else None
+    if isinstance(kept, str) and seconds is None:
+        return False  # a release time in no form corpuskit writes: validate says so
     report = check(seeds, dist, source_date_epoch=seconds, jobs=jobs)
     return any(problem.code == "stale-release" for problem in report.problems)
 

@@ -67,18 +67,27 @@ def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str 
     return str(created) if created else None
 
 
+def epoch_of(created: str) -> str | None:
+    """A release time as corpuskit writes it (RFC 3339 UTC, whole seconds) as
+    ``SOURCE_DATE_EPOCH`` gives it (:func:`parse_source_date_epoch` reads it back), or
+    None if it is not in that form."""
+    try:
+        stamp = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+    return str(int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds()))
+
+
 def release_time_advice(kept: str | None) -> str:
     """How to build again a release whose descriptor says ``created = kept`` (None: it
     has none) when a build gave it another release time."""
     if kept is None:
         return ("it has none: build with SOURCE_DATE_EPOCH unset and no created in "
                 "corpus.toml")
-    try:
-        stamp = dt.datetime.strptime(kept, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
-    except ValueError:
+    seconds = epoch_of(kept)
+    if seconds is None:
         return ("build with SOURCE_DATE_EPOCH (or corpus.toml's created) set as when it "
                 "was built")
-    seconds = int((stamp - EPOCH).total_seconds())
     return (f"build with SOURCE_DATE_EPOCH={seconds}, which is {kept} (or with it unset "
             f"and created = \"{kept}\" in corpus.toml)")
 
