@@ -657,7 +657,7 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     found = diff_or_none(archive, built)
     summary = summarize(found) if found is not None else ""
     if (found is not None and not summary and found.old.created != found.new.created
-            and _time_alone(found, _member_differs(archive, config.release_name, built,
+            and _time_alone(found, member_differs(archive, config.release_name, built,
                                                    CHANGELOG_NAME), seeds)):
         raise ReleaseExistsError(
             f"{there} with the same documents and metadata, but another release time: "
@@ -699,7 +699,7 @@ def release_time_alone(existing: Path, built: Path, changelog_differs: bool,
         found, changelog_differs, seeds)
 
 
-def _member_differs(archive: Path, root: str, folder: Path, name: str) -> bool:
+def member_differs(archive: Path, root: str, folder: Path, name: str) -> bool:
     """Whether the member ``root/name`` of the release zip ``archive`` holds other bytes
     than ``folder/name`` (its CRC-32 and size; either missing or unreadable: it does)."""
     try:

@@ -25,6 +25,7 @@ from .archive import package_files
 from .build import (
     build,
     every_seeds_problem,
+    member_differs,
     relabel_of_newest,
     release_time_alone,
     unfinished_release,
@@ -373,8 +374,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 state = "damaged"
             elif own:
                 state = "sidecar"
+            elif not matched and not _intact(archive, jobs):
+                state = "damaged"
             elif not matched:
-                state = "seeds-changed" if _intact(archive, jobs) else "damaged"
+                # Its datapackage.json what the seeds build: the same documents, metadata
+                # and settings (QA: "the seeds changed", and plain release refused).
+                state = ("seeds-changed" if member_differs(archive, release.name,
+                                                           result.release, DESCRIPTOR)
+                         else "rewritten")
             else:
                 state = "sound"
             problems.append(_zip_only_problem(release, seeds, config.version, build_command,
@@ -435,6 +442,9 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
     - ``seeds-changed``: the zip is intact on its own (validate passes on it) but not what
       the seeds build: they changed since the release, which is published with
       ``release``; the folder comes back from the seeds as released;
+    - ``rewritten``: intact, its datapackage.json what the seeds build, other files not:
+      this corpuskit writes them otherwise (or the seeds' CHANGELOG.md changed), which
+      ``release patch`` publishes;
     - ``damaged``: the zip fails validate: restore it, or delete it and build;
     - ``unbuilt``: intact, but the seeds cannot be built to compare: their problems first.
 
@@ -444,6 +454,7 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
     kept = (f"the release of {seeds} (version {version}) is in {release.parent} as its zip "
             "only, its folder removed")
     back = f"run '{build_command}' to put the folder back"
+    patch = command("release", seeds=seeds, out=release.parent, arguments=("patch",))
     advice = {
         "sound": f"{back} (a build of the same content does)",
         "sidecar": f"once its .sha256 agrees with the zip (its problem says how), {back}",
@@ -454,6 +465,12 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
             f"'{command('release', seeds=seeds, out=release.parent)}', which builds the next "
             f"version beside this one; to have this version's folder back, put the seeds "
             f"back as released and {back}"),
+        "rewritten": (
+            f"its datapackage.json is what the seeds build, its other files not (the zip's "
+            f"problem names them): this corpuskit writes them otherwise than the one that "
+            f"built the release, or the seeds' {CHANGELOG_NAME} changed since; to publish "
+            f"that, run '{patch}', which builds the next version beside this one; "
+            "released versions are never rebuilt"),
         "damaged": (
             "the zip is not what a fresh build makes and fails validate (its problems are "
             f"listed): restore the zip from a published copy, then {back}; if it was never "

@@ -197,6 +197,33 @@ def test_a_release_that_passes_validate_but_differs_in_its_metadata_files(
         "from version control)")
 
 
+def test_a_zip_alone_written_otherwise_is_told_to_release_patch(repo: Path) -> None:
+    """A release kept as its zip alone, intact, whose datapackage.json is what the seeds
+    build but whose card is not: this corpuskit writes it otherwise, which 'release patch'
+    publishes, and the advice followed makes dist current (QA: "the seeds changed", and
+    plain release, named, refused)."""
+    release = repo / "dist/validate-sample-1.0.0"
+    card = release / "README.md"
+    card.write_text(card.read_text("utf-8").replace("## Uses\n", "## Uses\n\nOlder.\n"),
+                    "utf-8")
+    rewrite_tagmanifest(release)
+    archive = release.with_name(f"{release.name}.zip")
+    archive.unlink()
+    write_archive(release, archive, json.loads((release / "datapackage.json").read_bytes())
+                  .get("created"), root=release.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    shutil.rmtree(release)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert set(said) == {release.name, archive.name}
+    patch = (f"'corpuskit release patch --seeds {repo / 'seeds'} --out {repo / 'dist'}'")
+    assert "its datapackage.json is what the seeds build" in said[release.name]
+    assert patch in said[release.name]
+    later = str(int(EPOCH) + 86_400)
+    corpuskit.release(repo / "seeds", repo / "dist", "patch", source_date_epoch=later, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=later, jobs=1).valid
+
+
 def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:
     """Where the seeds changed, every file that follows from them differs; the advice
     that the release folder was edited is for files whose datapackage.json is as fresh."""
