@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -135,6 +136,21 @@ def rewrite_tagmanifest(package: Path) -> None:
         _, rel = line.split("  ", 1)
         lines.append(f"{sha256_file(package / rel)}  {rel}\n")
     (package / "tagmanifest-sha256.txt").write_text("".join(lines))
+
+
+def rewrite_zip(release: Path) -> Path:
+    """Write the zip beside a release folder again from the folder, as corpuskit archives
+    a release (sealed, reproducible), after a test changed the folder on purpose."""
+    from corpuskit.config import DEFAULT_COMPRESSION
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.writer import write_archive
+
+    archive = release.with_name(f"{release.name}.zip")
+    archive.unlink(missing_ok=True)
+    created = json.loads((release / "datapackage.json").read_bytes()).get("created")
+    write_archive(release, archive, created, root=release.name,
+                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    return archive
 
 
 def block_network(monkeypatch: Any) -> None:

@@ -15,17 +15,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from _consumers import rewrite_tagmanifest
+from _consumers import rewrite_tagmanifest, rewrite_zip
 from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
 from corpuskit.build import build
 from corpuskit.check import check
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import validate
-from corpuskit.writer import write_archive
 
 
 @pytest.fixture
@@ -174,10 +171,7 @@ def test_a_release_that_passes_validate_but_differs_in_its_metadata_files(
     archive = release.with_name(f"{release.name}.zip")
     assert archive.is_file()
     if zip_too:
-        archive.unlink()
-        write_archive(release, archive, json.loads((release / "datapackage.json").read_bytes())
-                      .get("created"), root=release.name,
-                      compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+        rewrite_zip(release)
     assert validate(release, jobs=1).valid
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     said = {Path(p.path).name: p.message for p in report.problems}
@@ -207,11 +201,7 @@ def test_a_zip_alone_written_otherwise_is_told_to_release_patch(repo: Path) -> N
     card.write_text(card.read_text("utf-8").replace("## Uses\n", "## Uses\n\nOlder.\n"),
                     "utf-8")
     rewrite_tagmanifest(release)
-    archive = release.with_name(f"{release.name}.zip")
-    archive.unlink()
-    write_archive(release, archive, json.loads((release / "datapackage.json").read_bytes())
-                  .get("created"), root=release.name,
-                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    archive = rewrite_zip(release)
     shutil.rmtree(release)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     said = {Path(p.path).name: p.message for p in report.problems}

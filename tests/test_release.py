@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from _consumers import rewrite_tagmanifest
+from _consumers import rewrite_tagmanifest, rewrite_zip
 from conftest import copy_seeds_at_first_release
 
 from corpuskit import release, validate
 from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.cli import main
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.diff import diff
 from corpuskit.dist import damaged_releases, find_releases, latest_release
 from corpuskit.errors import InputError, OutputError, ReleaseExistsError
@@ -33,7 +31,6 @@ from corpuskit.release import (
     update_corpus_toml,
 )
 from corpuskit.semver import Version, bump_rank
-from corpuskit.writer import write_archive
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -328,11 +325,7 @@ def _written_by_another_corpuskit(released: Path) -> None:
     assert "## Uses\n" in text
     card.write_text(text.replace("## Uses\n", "## Uses\n\nAn older wording.\n"), "utf-8")
     rewrite_tagmanifest(released)
-    archive = released.with_name(f"{released.name}.zip")
-    archive.unlink()  # the zip of the same package
-    write_archive(released, archive, json.loads((released / "datapackage.json").read_bytes())
-                  .get("created"), root=released.name,
-                  compression=COMPRESSIONS[DEFAULT_COMPRESSION])
+    rewrite_zip(released)  # the zip of the same package
 
 
 @pytest.mark.parametrize("case", ["folder and zip", "zip alone", "no release time"])
