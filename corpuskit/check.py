@@ -56,6 +56,7 @@ from .problems import Problem
 from .regularfiles import folder_not_entered, open_regular
 from .runsettings import checked_source_date_epoch, release_time_advice
 from .semver import Version
+from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted
@@ -162,6 +163,12 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
                            released_in=dist)
+        except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: its build was a throwaway
+            # (QA: the build's own note sent the user to finish the temporary folder's
+            # release, which is removed as the check ends)
+            told_when_ended(stopped, f"the check's temporary build of {seeds} was stopped; "
+                                     f"nothing in {dist} was changed", replace=True)
+            raise
         except InputError as error:
             problems.extend(_seeds_problem(seeds, p) for p in error.problems)
             # The build that makes the release refuses these seeds as check's did: it is

@@ -144,3 +144,39 @@ def test_held_signals_are_noted_then_handled_as_before() -> None:
     finally:
         late.release()
         signal.signal(signal.SIGHUP, ignored)
+
+
+@pytest.mark.parametrize("command", ["check", "release patch"])
+def test_an_interrupt_during_the_checks_temporary_build_says_nothing_was_changed(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``check`` builds the seeds in a temporary folder, removed as it ends; ``release
+    patch`` runs it too. Ctrl-C while that build wrote its zip told the user to run a
+    build into that temporary folder, gone by then, to finish "the release" (QA)."""
+    import importlib
+
+    build_module = importlib.import_module("corpuskit.build")
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+    before = sorted((path.name, path.stat().st_mtime_ns) for path in out.iterdir())
+    seeds_before = {path.name: path.read_bytes() for path in seeds.iterdir()}
+    # With nothing changed, release patch asks check whether this corpuskit writes the
+    # release otherwise (release.written_otherwise): the temporary build runs.
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "_write_release_archive", interrupted)
+    capsys.readouterr()
+    args = ["--seeds", str(seeds), "--jobs", "1"]
+    if command == "check":
+        args = ["check", *args, "--dist", str(out)]
+    else:
+        args = ["release", "patch", *args, "--out", str(out), "--no-cache"]
+    assert main(args) == 130
+    said = capsys.readouterr().err.lstrip("\n")
+    assert said == (f"corpuskit: the check's temporary build of {seeds} was stopped; "
+                    f"nothing in {out} was changed\ncorpuskit: aborted\n"), said
+    assert sorted((path.name, path.stat().st_mtime_ns) for path in out.iterdir()) == before
+    assert {path.name: path.read_bytes() for path in seeds.iterdir()} == seeds_before
