@@ -816,23 +816,36 @@ def remove_orphans(folder: Path, prefix: str, *, files: bool = False) -> None:
     gone: what a process killed outright left (it could not remove them). The folder of
     a process that runs is left alone, and so is any other name. ``files``: regular files
     of that name too (the temporary files of :func:`replace_file`); never a link."""
-    try:
-        found = list(folder.glob(f"{glob.escape(prefix)}*-*"))
-    except OSError:
-        return
-    for scratch in found:
-        tail = _ORPHAN_TAIL.fullmatch(scratch.name[len(prefix):])
-        if tail is None or _running(int(tail.group(1))):
-            continue
-        try:
-            kind = os.lstat(scratch).st_mode
-        except OSError:
-            continue
+    for scratch, kind in _left_by_gone_processes(folder, prefix, _scratch_pid):
         if stat.S_ISDIR(kind):
             remove_tree(scratch)
         elif files and stat.S_ISREG(kind):
             with suppress(OSError):
                 scratch.unlink()
+
+
+def _scratch_pid(tail: str) -> int | None:
+    """The process id in the tail ``<pid>-<random>`` of a scratch name, or None."""
+    found = _ORPHAN_TAIL.fullmatch(tail)
+    return None if found is None else int(found.group(1))
+
+
+def _left_by_gone_processes(folder: Path, prefix: str, pid_of: Callable[[str], int | None]
+                            ) -> Iterator[tuple[Path, int]]:
+    """The entries ``<prefix><tail>`` of ``folder`` whose tail names (``pid_of``) a process
+    that is gone, each with its mode (not followed); unreadable ones are passed over."""
+    try:
+        found = list(folder.glob(f"{glob.escape(prefix)}*"))
+    except OSError:
+        return
+    for entry in found:
+        pid = pid_of(entry.name[len(prefix):])
+        if pid is None or _running(pid):
+            continue
+        try:
+            yield entry, os.lstat(entry).st_mode
+        except OSError:
+            continue
 
 
 #: The end of the name of a temporary file of :func:`replace_file`: ``-<pid>-<random>``.
@@ -896,17 +909,16 @@ def remove_replacing_leftovers(path: Path) -> None:
     process killed outright, left beside it (``.corpuskit-tmp-<name>-<pid>``: QA, one
     in seeds/ was skipped as hidden by every later build, and could be committed); those
     of a process that runs are left alone."""
-    prefix = temp_prefix(path.name)
-    try:
-        found = list(path.parent.glob(f"{glob.escape(prefix)}*"))
-    except OSError:
-        return
-    for leftover in found:
-        pid = leftover.name[len(prefix):]
-        if pid.isascii() and pid.isdigit() and not _running(int(pid)):
+    for leftover, kind in _left_by_gone_processes(path.parent, temp_prefix(path.name),
+                                                  _bare_pid):
+        if stat.S_ISREG(kind):
             with suppress(OSError):
-                if stat.S_ISREG(os.lstat(leftover).st_mode):
-                    leftover.unlink()
+                leftover.unlink()
+
+
+def _bare_pid(tail: str) -> int | None:
+    """The process id that is the whole tail of a temporary file's name, or None."""
+    return int(tail) if tail.isascii() and tail.isdigit() else None
 
 
 #: The characters of the random part of a temporary file's name (as :mod:`tempfile` uses).
