@@ -375,7 +375,24 @@ class OutputFilePath(NonEmptyPath):
         return super().convert(value, param, ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A command whose usage errors found as it runs (``--out`` a file, a release folder, a
+    folder inside the seeds: :class:`UsageError`) are said as click says those of its
+    options, with the usage line and where to find help (README; QA: they were one line of
+    their own, unlike every other usage error)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            raise click.UsageError(str(error), ctx=ctx) from error
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="corpuskit")
 def cli() -> None:
     """Package raw text corpora as reproducible, checksummed data packages.

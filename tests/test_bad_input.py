@@ -790,6 +790,44 @@ def test_a_cache_that_is_a_file_is_a_usage_error(tmp_path: Path, cache: str, com
     assert not out.exists() and not (tmp_path / "missing").exists()
 
 
+@pytest.mark.parametrize("case", ["build --out a file", "build --cache a file",
+                                  "build --out a release folder", "release --out a file",
+                                  "export --out inside the seeds"])
+def test_usage_errors_found_as_a_command_runs_are_said_as_click_says_them(
+        tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A usage error is said in click's form: the usage line, where to find help, then the
+    error (README). Those found once the command runs (an output folder that is a file, a
+    release folder, a folder inside the seeds) were one line of their own (QA)."""
+    seeds = make_seeds(tmp_path, GOOD)
+    afile = tmp_path / "afile.txt"
+    afile.write_text("not a folder\n", encoding="utf-8")
+    dist = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(dist), "--no-cache"]) == 0
+    release = next(path for path in dist.iterdir() if path.is_dir())
+    command, argv, said = {
+        "build --out a file": ("build", ["--out", str(afile)], f"cannot write into {afile}"),
+        "build --cache a file": ("build", ["--out", str(tmp_path / "o"), "--cache", str(afile)],
+                                 f"cannot write into {afile}"),
+        "build --out a release folder": ("build", ["--out", str(release)],
+                                         "which no build may change"),
+        "release --out a file": ("release", ["--seeds", str(seeds), "--out", str(afile)],
+                                 f"cannot write into {afile}"),
+        "export --out inside the seeds": ("export", ["--format", "csv", "--out",
+                                                     str(seeds / "x.csv")],
+                                          "is inside the seeds folder"),
+    }[case]
+    argv = ([command, str(seeds), *argv] if command == "build"
+            else [command, str(release), *argv] if command == "export" else [command, *argv])
+    capsys.readouterr()
+    code = main([*argv, "--json"] if command != "export" else argv)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "", captured
+    usage, hint, blank, error, *more = captured.err.splitlines()
+    assert usage.startswith(f"Usage: corpuskit {command} [OPTIONS]"), captured.err
+    assert hint == f"Try 'corpuskit {command} --help' for help." and blank == "", captured.err
+    assert error.startswith("Error: ") and said in error and more == [], captured.err
+
+
 def test_names_differing_only_in_unicode_normalization(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seeds = make_seeds(tmp_path, GOOD)
