@@ -220,6 +220,15 @@ def test_other_files_and_folders_are_not_packages(capsys: pytest.CaptureFixture[
         # the summary does not call a text file an archive, nor a folder a package
         assert out.splitlines()[-1] == (f"{path}: not a seeds folder, package or archive; "
                                         "nothing checked")
+        # ... and nor does the report's kind (QA: "archive", "package"): none of those
+        assert report.kind == "other"
+        code, out, _ = run(capsys, "validate", str(path), "--format", "json")
+        assert code == 1 and json.loads(out)["kind"] == "other"
+        REPORT_SCHEMA.validate(json.loads(out))
+    assert validate(tmp_path / "nosuch").kind == "other"
+    (tmp_path / "empty").mkdir()
+    assert validate(tmp_path / "empty").kind == "other"
+    assert validate(tmp_path / "texts.zip").kind == "other"  # no such file, named as one
 
 
 @pytest.mark.parametrize("hidden", [(), (".gitkeep",), (".gitkeep", ".corpuskit-lock")])

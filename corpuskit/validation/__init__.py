@@ -53,6 +53,7 @@ from .pairs import release_pair_problems
 from .report import (
     LISTED_RELEASES,
     NAMED_AS_A_RELEASE,
+    OTHER,
     RELEASE_ZIP,
     STOPPED,
     STOPPED_AT,
@@ -389,8 +390,10 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                   "or bagit.txt) nor a .zip package archive; give one of those, or, to "
                   "package a folder of texts, write its corpus.toml (README: The seeds "
                   "folder and corpus.toml)")
-        return ValidationReport(shown, "package" if target.is_dir() else "archive",
-                                (Problem(".", "not-a-package", reason),), mode=mode,
+        # Named for none of the kinds it is not (QA: a text file's report said "archive",
+        # an empty folder's "package", beside "not a seeds folder, package or archive").
+        return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", reason),),
+                                mode=mode,
                                 reproduce=reproduce)
     problems = ProblemList()
     files = size = documents = 0
