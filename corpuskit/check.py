@@ -597,8 +597,8 @@ def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, s
     try:
         mode = os.stat(dist).st_mode
     except FileNotFoundError:
-        if os.path.islink(dist):
-            return Problem(str(dist), "unreadable-file",
+        if os.path.islink(dist):  # missing as a missing folder is (QA: unreadable-file)
+            return Problem(str(dist), "missing-file",
                            f"--dist is a symbolic link to {os.readlink(dist)!r}, which does "
                            f"not exist; point it at the folder of releases, or {holds}"), \
                 unusable

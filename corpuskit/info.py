@@ -36,10 +36,13 @@ from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
 from .problems import Problem, about_environment, one_line, ordered
 from .reader import (
+    NOT_AN_ARCHIVE,
     FolderSource,
     checked_record,
     folder_kind,
     iter_record_lines,
+    may_be_archive,
+    not_an_archive,
     open_package,
     read_descriptor,
 )
@@ -82,6 +85,10 @@ class Info:
     def as_dict(self) -> dict[str, Any]:
         """The JSON form (``corpuskit info --json``; schema ``info.schema.json``)."""
         return asdict(self)
+
+
+#: What ``info`` takes, as its refusals of other paths say.
+INFO_TARGETS = "pass a package folder, a package .zip or a seeds folder"
 
 
 def failure_document(path: Path, error: InputError) -> dict[str, Any]:
@@ -234,8 +241,12 @@ def info(path: str | os.PathLike[str]) -> Info:
         raise InputError([Problem(str(location), "not-a-package",
                                   releases_given(location) or
                                   "neither a package folder (no datapackage.json) nor a "
-                                  "seeds folder (no corpus.toml); pass a package folder, a "
-                                  "package .zip or a seeds folder")])
+                                  f"seeds folder (no corpus.toml); {INFO_TARGETS}")])
+    if location.is_file() and not may_be_archive(location) \
+            and (refused := not_an_archive(location)) == NOT_AN_ARCHIVE:
+        # info takes a seeds folder too (QA: only "a release's folder or its .zip" was named)
+        raise InputError([Problem(str(location), "not-a-package", refused.replace(
+            "pass a release's folder or its .zip", INFO_TARGETS))])
     return _package_info(location)
 
 

@@ -591,7 +591,7 @@ def test_a_dist_that_is_no_folder_of_releases_is_named_with_what_to_pass(
                                 "[missing-file]", "does not exist"),
         "a dangling link": ("link", "--dist is a symbolic link to 'gone', which does not "
                                     "exist; point it at the folder of releases, or "
-                                    f"{holds} [unreadable-file]", "is no folder of releases"),
+                                    f"{holds} [missing-file]", "is no folder of releases"),
         "the release folder": (f"dist/{name}", "--dist is a release folder, not the folder "
                                                f"of releases: {holds} (this one is in dist: "
                                                "--dist dist) [not-a-package]",

@@ -201,10 +201,17 @@ def test_readers_bound_what_they_read_of_a_file(
     assert f"{where}:" in err and "Traceback" not in err, err
 
 
-def test_a_folder_that_is_neither_says_what_info_takes(tmp_path: Path) -> None:
-    """It said "pass a package folder or archive", leaving out the seeds folder info takes."""
+@pytest.mark.parametrize("given", ["a folder", "a text file"])
+def test_a_folder_or_file_that_is_neither_says_what_info_takes(given: str,
+                                                               tmp_path: Path) -> None:
+    """It said "pass a package folder or archive" (a file: "a release's folder or its
+    .zip"), leaving out the seeds folder info takes (QA)."""
+    path = tmp_path
+    if given == "a text file":
+        path = tmp_path / "notes.txt"
+        path.write_text("hello\n", encoding="utf-8")
     with pytest.raises(InputError) as refused:
-        info(tmp_path)
+        info(path)
     [problem] = refused.value.problems
     assert problem.code == "not-a-package"
     assert problem.message.endswith("pass a package folder, a package .zip or a seeds folder")
