@@ -58,6 +58,7 @@ from .language import forget_model, load_before_forking, preload
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
+from .pathargs import given_path
 from .preparedpieces import (
     PieceEntry,
     PreparedPieces,
@@ -137,8 +138,8 @@ def build(
     ``released_in``: the folder of releases a changelog entry may name as released
     (default ``out``; ``check`` builds elsewhere, and names ``dist``).
     """
-    seeds, out = Path(os.fspath(seeds)), Path(os.fspath(out))
-    cache = Path(os.fspath(cache)) if cache is not None else None
+    seeds, out = given_path(seeds, "seeds"), given_path(out, "out")
+    cache = given_path(cache, "cache") if cache is not None else None
     jobs = checked_jobs(jobs)
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     if progress is not None and not callable(progress):  # (QA: "'int' object is not callable")

@@ -52,6 +52,7 @@ from .dist import (
 from .errors import CorpuskitError, InputError
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
+from .pathargs import given_path
 from .problems import Problem
 from .regularfiles import folder_not_entered, open_regular
 from .runsettings import checked_source_date_epoch, release_time_advice
@@ -75,6 +76,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     ``seeds/corpus.toml``). Raises only for environment failures (e.g. no space for the
     temporary build).
     """
+    seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     problems: list[Problem] = []
     target = str(dist)

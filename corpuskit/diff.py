@@ -37,6 +37,7 @@ from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
+from .pathargs import given_path
 from .problems import Problem, named_under, printable, under
 from .reader import (
     NOT_AN_ARCHIVE,
@@ -743,7 +744,7 @@ def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:
     >>> d.bump, [c.id for c in d.changed]                 # doctest: +SKIP
     ('none', [])
     """
-    old_path, new_path = Path(old), Path(new)
+    old_path, new_path = given_path(old, "old"), given_path(new, "new")
     try:
         old_side = _open_side(old_path, "old")
         try:

@@ -46,6 +46,7 @@ from .errors import InputError, OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
+from .pathargs import given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
@@ -300,7 +301,8 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
     if format not in _WRITERS:
         raise UsageError(f"unknown export format {format!r}; choose one of "
                          f"{', '.join(FORMATS)}")
-    target = Path(os.fspath(out))
+    target = given_path(out, "out")
+    given = given_path(package, "package")
     if os.fspath(out) == STDOUT:
         if format in BINARY_FORMATS and _stdout_is_a_terminal():  # as gzip refuses (QA)
             raise UsageError(f"--out - would write {format}'s binary bytes to the terminal; "
@@ -312,7 +314,6 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
             count = _WRITERS[format](corpus, sink)
             stdout.flush()
         return ExportResult(format, target, count, sink.bytes, sink.sha256)
-    given = Path(os.fspath(package))
     releases = (releases_given(given) if os.path.isdir(given) and folder_kind(given) is None
                 else None)
     if releases is not None:  # before --out is called inside "the package dist" (QA)

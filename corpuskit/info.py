@@ -34,6 +34,7 @@ from .metadatapaths import config_path_problems
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
+from .pathargs import given_path
 from .problems import Problem, about_environment, one_line, ordered
 from .reader import (
     NOT_AN_ARCHIVE,
@@ -230,7 +231,7 @@ def info(path: str | os.PathLike[str]) -> Info:
         >>> info("seeds").content_hash                          # doctest: +SKIP
         'sha256:6fc6586a...'
     """
-    location = Path(os.fspath(path))
+    location = given_path(path, "path")
     denied = unreadable_given(location)
     if denied is not None:
         raise InputError([denied])

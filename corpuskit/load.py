@@ -43,6 +43,7 @@ from .errors import InputError, UsageError
 from .models import Record
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
+from .pathargs import given_path
 from .problems import Problem, one_line, ordered
 from .reader import (
     checked_record,
@@ -473,7 +474,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
     if reproduce and not verify:
         raise UsageError("load: reproduce=True is a check, and verify=False skips every "
                          "check; leave verify=True")
-    location = Path(os.fspath(path))
+    location = given_path(path, "path")
     try:
         source = open_package(location)
     except InputError as error:

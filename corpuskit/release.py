@@ -80,6 +80,7 @@ from .errors import (
 from .package import code_span, markdown_text, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
+from .pathargs import given_path
 from .problems import named_under, not_utf8, printable
 from .regularfiles import unreadable_given
 from .runsettings import (
@@ -390,8 +391,8 @@ def release(
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
-    seeds, dist = Path(os.fspath(seeds)), Path(os.fspath(dist))
-    cache = Path(os.fspath(cache)) if cache is not None else None
+    seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
+    cache = given_path(cache, "cache") if cache is not None else None
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     jobs = checked_jobs(jobs)
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there

@@ -1630,6 +1630,41 @@ def test_the_library_refuses_arguments_of_other_kinds_by_name(tmp_path: Path) ->
     assert not any((tmp_path / name).exists() for name in ("negative", "wrong", "p", "s"))
 
 
+@pytest.mark.parametrize("function", ["build", "release", "check", "validate", "validate_all",
+                                      "load", "diff", "export", "info"])
+@pytest.mark.parametrize("wrong", [b"seeds", None, 3])
+def test_the_library_refuses_a_path_of_another_kind_by_name(function: str, wrong: object,
+                                                           tmp_path: Path) -> None:
+    """A path given as bytes failed inside pathlib, five frames down, with "argument should
+    be a str object", after None had been told that bytes are fine (QA). Each function
+    names its argument and what to give, before doing anything."""
+    from corpuskit.check import check
+    from corpuskit.export import export
+    from corpuskit.info import info
+
+    calls = {
+        "build": (lambda v: corpuskit.build(v, tmp_path / "o"), "seeds"),
+        "release": (lambda v: corpuskit.release(v, tmp_path / "o"), "seeds"),
+        "check": (lambda v: check(v), "seeds"),
+        "validate": (lambda v: corpuskit.validate(v), "path"),
+        "validate_all": (lambda v: corpuskit.validate_all([v]), "each of paths"),
+        "load": (lambda v: corpuskit.load(v), "path"),
+        "diff": (lambda v: corpuskit.diff(v, tmp_path), "old"),
+        "export": (lambda v: export(v, "csv", tmp_path / "x.csv"), "package"),
+        "info": (lambda v: info(v), "path"),
+    }
+    call, name = calls[function]
+    said = ("a path as text (a str or pathlib.Path), not bytes: decode it with os.fsdecode"
+            if isinstance(wrong, bytes) else
+            f"a path (a str, or an os.PathLike such as pathlib.Path), not "
+            f"{type(wrong).__name__}")
+    with pytest.raises(TypeError) as refused:
+        call(wrong)
+    assert str(refused.value).startswith(f"{name} must be {said}"), refused.value
+    assert refused.traceback[-1].path.name == "pathargs.py"  # said up front, by name
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(("extract", "key", "says"), [
     ("language_min_confidence = nan", "extract.language_min_confidence",
      "nan is not a finite number"),

@@ -41,6 +41,7 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
+from ..pathargs import given_text
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
@@ -354,14 +355,14 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     :class:`~corpuskit.errors.WorkerDied` if a worker process dies (killed, out of memory)
     and the check cannot finish.
     """
-    if os.fspath(path) in ("", b""):  # Path("") is "." (QA: checked the working folder)
+    shown = given_text(path, "path")
+    if shown == "":  # Path("") is "." (QA: checked the working folder)
         raise ValueError("an empty path names no file or folder: give the package, archive "
                          "or seeds folder to check ('.' for the working folder)")
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other: fast checks sizes and "
                          "counts only, reproduce re-derives every record; ask for one")
-    target = Path(path)
-    shown = str(path)
+    target = Path(shown)
     mode = "fast" if fast else "full"
     jobs = checked_jobs(jobs)
     denied = unreadable_given(target)
@@ -516,7 +517,7 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     elif isinstance(paths, (bytes, bytearray)):  # (QA: its bytes taken for paths)
         raise TypeError(f"paths must be a path (str or os.PathLike) or an iterable of them, "
                         f"not {type(paths).__name__}: decode it, or give a pathlib.Path")
-    typed = [os.fspath(path) for path in paths]
+    typed = [given_text(path, "each of paths") for path in paths]
     if not typed:
         raise ValueError("validate_all was given no path, and nothing checked is not valid: "
                          "give it the packages, archives, seeds or folders of releases to "
