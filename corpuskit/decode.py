@@ -74,20 +74,29 @@ def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
     return len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(len(text), 1)
 
 
-def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str, int]:
+#: What to do with a file found binary, after its evidence.
+REMOVE_BINARY = "remove it or exclude it with discover.exclude"
+
+
+def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str, int, str]:
     """What made a file binary, for its message: where its first NUL is, or how many
-    control characters it holds and where the first is; and the line of either (as
-    decoded, where it was)."""
+    control characters it holds and where the first is; the line of either (as decoded,
+    where it was); and what to do (a text in UTF-16 or UTF-32 without a byte order mark
+    is to be saved again, not removed: QA)."""
     if decoded is None:  # a NUL byte, and no byte order mark
         nul = data.find(0)
         said = f"a NUL byte at byte {nul}"
+        save = ("re-save it as UTF-8, or as {} with a byte order mark; or exclude it with "
+                "discover.exclude")
         if _looks_utf32(data):
-            said += ("; three bytes in four are NUL, as in UTF-32 text without a byte order "
-                     "mark: re-save it as UTF-8, or as UTF-32 with one")
-        elif _looks_utf16(data):
-            said += ("; every other byte is NUL, as in UTF-16 text without a byte order "
-                     "mark: re-save it as UTF-8, or as UTF-16 with one")
-        return said, _line_number(data, nul)
+            return (f"{said}; three bytes in four are NUL, as in UTF-32 text without a byte "
+                    "order mark", _line_number(data, nul), save.format("UTF-32"))
+        if _looks_utf16(data):
+            how = ("every other byte is NUL, as in" if _ascii_utf16(data)
+                   else "it reads as")
+            return (f"{said}; {how} UTF-16 text without a byte order mark",
+                    _line_number(data, nul), save.format("UTF-16"))
+        return said, _line_number(data, nul), REMOVE_BINARY
     encoding, text = decoded
     found = text.find("\x00")
     if found < 0:
@@ -99,7 +108,7 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
     else:
         what = "a NUL character"
     line = _line_number(text, found)
-    return f"{what} on line {line} as {encoding} reads it", line
+    return f"{what} on line {line} as {encoding} reads it", line, REMOVE_BINARY
 
 
 def _looks_utf32(data: bytes) -> bool:
@@ -114,14 +123,46 @@ def _looks_utf32(data: bytes) -> bool:
 
 
 def _looks_utf16(data: bytes) -> bool:
-    """Whether NULs fill (nearly) every other byte of ``data`` and no other: ASCII-range
-    text in UTF-16, little- or big-endian."""
+    """Whether ``data`` (its first 4 KB) is UTF-16 text, little- or big-endian: NULs fill
+    (nearly) every other byte and no other (ASCII-range text), or it reads in either order
+    as text in which every character is printable, or a line break or tab (Cyrillic,
+    Greek or Chinese text, whose characters have few NUL bytes: QA, the hint was given to
+    French text only). Bytes of a binary file, read so, give unassigned or private-use
+    characters, controls or lone surrogates."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    if _ascii_utf16(sample):
+        return True
+    whole = sample[:len(sample) - len(sample) % 2]
+    return any(_utf16_text(whole, order) for order in ("utf-16-le", "utf-16-be"))
+
+
+def _ascii_utf16(data: bytes) -> bool:
+    """Whether NULs fill (nearly) every other byte of ``data`` (its first 4 KB) and no
+    other: ASCII-range text in UTF-16, little- or big-endian."""
     sample = data[:4096]
     if len(sample) < 4:
         return False
     halves = (sample[0::2], sample[1::2])
     zeros = [half.count(0) / len(half) for half in halves]
     return max(zeros) >= 0.9 and min(zeros) <= 0.1
+
+
+def _utf16_text(sample: bytes, order: str) -> bool:
+    """Whether ``sample`` reads as ``order`` into printable text, line breaks and tabs (a
+    pair of surrogates cut at the sample's end is left out)."""
+    try:
+        text = sample.decode(order)
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 2:
+            return False
+        text = sample[:error.start].decode(order)
+    return bool(text.strip()) and text.translate(_LINE_BREAKS_AND_TABS).isprintable()
+
+
+#: Line breaks and tabs, which text holds and ``str.isprintable`` refuses, made spaces.
+_LINE_BREAKS_AND_TABS = str.maketrans("\n\r\t", "   ")
 
 
 def _line_of(data: bytes, offset: int) -> str:
@@ -479,10 +520,10 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 legacy = None
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
-        evidence, line = _binary_evidence(data, decoded)
+        evidence, line, advice = _binary_evidence(data, decoded)
         raise DocumentProblem(Problem(raw.path, "binary-file",
-                                      f"holds binary data ({evidence}), not text; remove it "
-                                      "or exclude it with discover.exclude", f"line {line}"))
+                                      f"holds binary data ({evidence}), not text; {advice}",
+                                      f"line {line}"))
     encoding, text = decoded
     judgement = (legacy.judgement or judge(text)) if legacy is not None else None
     if judgement is not None and not plausible(judgement):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import random
 import unicodedata
 
 import pytest
@@ -206,10 +207,35 @@ def test_a_binary_refusal_says_where_it_saw_binary_data() -> None:
     for order in ("utf-32-le", "utf-32-be"):  # told "binary data", no more
         utf32 = "A text saved as UTF-32 without its byte order mark.\n".encode(order)
         told = _message(utf32)
-        assert "three bytes in four are NUL, as in UTF-32 text without a byte order mark: " \
-            "re-save it as UTF-8, or as UTF-32 with one" in told and "UTF-16" not in told
+        assert "three bytes in four are NUL, as in UTF-32 text without a byte order " \
+            "mark), not text; re-save it as UTF-8, or as UTF-32 with a byte order mark; or " \
+            "exclude it with discover.exclude" in told and "UTF-16" not in told
     assert "UTF-32" not in _message(utf16) and "UTF-32" not in _message(
         PNG_HEADER + bytes(range(256)) * 4)
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [
+    "Заголовок\n\nЭто текст на русском языке, который должен быть прочитан.\n",
+    "标题\n\n这是一个没有字节顺序标记的中文文本。\n",
+    "Τίτλος\n\nΈνα κείμενο στα ελληνικά, χωρίς σημάδι σειράς byte.\n"])
+def test_utf16_text_beyond_ascii_without_a_byte_order_mark_is_told_to_be_saved_again(
+        text: str, order: str) -> None:
+    """Its characters have few NUL bytes: only text whose every other byte is NUL was told
+    it was UTF-16, and others to remove it (QA, Russian)."""
+    told = _message(text.encode(order))
+    assert "it reads as UTF-16 text without a byte order mark), not text; re-save it as " \
+        "UTF-8, or as UTF-16 with a byte order mark; or exclude it" in told, told
+    assert "remove it" not in told
+
+
+def test_binary_data_is_not_told_it_may_be_utf16() -> None:
+    """Random bytes read as UTF-16 give unassigned, private-use or control characters."""
+    rng = random.Random(7)
+    for _ in range(200):
+        data = bytes(rng.getrandbits(8) for _ in range(600)) + b"\x00"
+        told = _message(data)
+        assert "UTF-16" not in told and "remove it or exclude it" in told, told
 
 
 def test_one_stray_control_character_is_still_text() -> None:
