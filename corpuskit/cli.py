@@ -634,14 +634,14 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                    "normalization as a JSON array; "
                    "dolma: gzipped JSON lines (id, text, source, metadata; created and "
                    "added when known).")
-@click.option("--out", "out", required=True, type=OutputFilePath(path_type=Path),
+@click.option("--out", "out", required=True, type=OutputFilePath(path_type=str),
               help="The file to write (replaced only once the new one is complete); - for "
-                   "standard output.")
+                   "standard output (./- for a file named -).")
 @click.option("--no-verify", is_flag=True,
               help="Skip checking the package's checksums first.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON on stdout (schemas/export.schema.json).")
-def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json: bool) -> None:
+def export_command(package: Path, fmt: str, out: str, no_verify: bool, as_json: bool) -> None:
     """Write the documents of PACKAGE (a package folder or .zip) to --out as --format.
 
     The package's checksums are verified first (a modified package is refused, exit 1).
@@ -658,7 +658,8 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
     from .export import STDOUT
     from .export import export as export_package
 
-    if str(out) == STDOUT and as_json:
+    # --out kept as given, not as a Path: "./-" is a file named "-" (QA: a Path made it "-")
+    if out == STDOUT and as_json:
         raise click.UsageError("--out - writes the export to standard output, and --json its "
                                "result there too: choose one")
     try:
@@ -670,12 +671,12 @@ def export_command(package: Path, fmt: str, out: Path, no_verify: bool, as_json:
             raise _named_in(package, error) from None
         raise
     if as_json:
-        _emit_json({"format": result.format, "path": str(result.path),
+        _emit_json({"format": result.format, "path": out,  # as given (schema)
                     "documents": result.documents, "bytes": result.bytes,
                     "sha256": result.sha256})
     else:
         noun = "document" if result.documents == 1 else "documents"
-        shown = "standard output" if str(out) == STDOUT else result.path
+        shown = "standard output" if out == STDOUT else out
         _echo(f"wrote {shown} ({result.format}, {result.documents} {noun}, "
                    f"{result.bytes} bytes, sha256 {result.sha256})", err=True)
 

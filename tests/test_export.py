@@ -144,6 +144,23 @@ def test_export_to_standard_output_is_the_file_export(
     assert sorted(os.listdir(tmp_path)) == ["file"]
 
 
+def test_dot_slash_dash_is_a_file_named_dash(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """``--out ./-`` names a file called ``-``, as the library takes it; the CLI made it a
+    Path, "-", and streamed the export to standard output (QA)."""
+    monkeypatch.chdir(tmp_path)
+    export(sample().archive, "csv", tmp_path / "file")
+    capsys.readouterr()
+    assert main(["export", str(sample().archive), "--format", "csv", "--out", "./-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("wrote ./- (csv, 6 documents, ")
+    assert (tmp_path / "-").read_bytes() == (tmp_path / "file").read_bytes()
+    assert main(["export", str(sample().archive), "--format", "csv", "--out", "./-",
+                 "--json"]) == 0  # a file: its result may go to standard output
+    assert json.loads(capsys.readouterr().out)["path"] == "./-"  # --out as given
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "dolma", "csv"])
 def test_binary_bytes_are_not_written_to_a_terminal(fmt: str) -> None:
     """--out - wrote Parquet's (or gzip's) bytes straight to a terminal, where gzip itself
