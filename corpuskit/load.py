@@ -52,6 +52,7 @@ from .reader import (
     may_be_archive,
     open_package,
     read_descriptor,
+    seeds_given,
 )
 from .regularfiles import read_problem, readable_request, unreadable_given
 from .validation.bagit import split_lines
@@ -439,9 +440,7 @@ def _folder_given(folder: Path) -> str | None:
     one to pass, as info and diff do) or a seeds folder (QA: both were told "no
     datapackage.json here"); None for any other folder."""
     if folder_kind(folder) == "seeds":
-        return (f"a seeds folder (it holds corpus.toml), not a package: build it "
-                f"('corpuskit build {shell_word(str(folder))}'), then pass the release it "
-                "writes (dist/<name>-<version> or its .zip)")
+        return seeds_given(folder)
     return releases_given(folder)
 
 
@@ -483,7 +482,11 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         # a seal) is a damaged package, as one whose checksums do not match: validate
         # names what it finds, the seal and the published <archive>.sha256 among them.
         # Anything else is not a package, even if named .zip.
-        if verify and os.path.isfile(location) and may_be_archive(location):
+        # So is a package folder whose datapackage.json is gone (QA: "no package here").
+        damaged_folder = os.path.isdir(location) and [
+            problem.code for problem in error.problems] == ["missing-file"]
+        if verify and ((os.path.isfile(location) and may_be_archive(location))
+                       or damaged_folder):
             from .validation import validate
 
             found = list(validate(location).problems)

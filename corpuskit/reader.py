@@ -37,6 +37,7 @@ from .schemacheck import (
     json_problems,
     not_json,
 )
+from .wording import shell_word
 from .zipdirectory import ArchiveReadError
 from .zipsource import ZipSource
 
@@ -179,13 +180,28 @@ def not_an_archive(path: Path) -> str:
     return NOT_AN_ARCHIVE if other is None else other.advice(path)
 
 
+def seeds_given(folder: Path) -> str:
+    """Why the seeds folder ``folder`` is refused where a package is asked for."""
+    return (f"a seeds folder (it holds corpus.toml), not a package: build it "
+            f"('corpuskit build {shell_word(str(folder))}'), then pass the release it "
+            "writes (dist/<name>-<version> or its .zip)")
+
+
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
     denied = unreadable_given(path)
     if denied is not None:
         raise InputError([denied])
     if path.is_dir():
+        kind = folder_kind(path)
+        if kind == "seeds":  # one that holds a document named datapackage.json too (QA)
+            raise InputError([Problem(str(path), "not-a-package", seeds_given(path))])
         if not (path / DESCRIPTOR).is_file():
+            if kind == "package":  # its other files are there (QA: "no package here")
+                raise InputError([Problem(str(path), "missing-file", (
+                    f"a package folder without its {DESCRIPTOR}: the package is damaged; "
+                    f"'corpuskit validate {shell_word(str(path))}' names every problem; get "
+                    "it again from where it was published"))])
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
         return FolderSource(path)

@@ -144,6 +144,30 @@ def test_export_to_standard_output_is_the_file_export(
     assert sorted(os.listdir(tmp_path)) == ["file"]
 
 
+@pytest.mark.parametrize("given", ["a folder of notes", "a seeds folder"])
+def test_no_package_with_out_inside_it_is_said_to_be_no_package(
+        given: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder that is no package, with --out inside it, was refused as "inside the
+    package" (exit 2, no failure JSON), where --out elsewhere said what it is (QA)."""
+    from conftest import make_seeds
+
+    if given == "a seeds folder":
+        folder = make_seeds(tmp_path, {"a.txt": "A Title\n\nA document.\n"})
+        said = "a seeds folder (it holds corpus.toml), not a package: build it"
+    else:
+        folder = tmp_path / "notes"
+        folder.mkdir()
+        (folder / "n.txt").write_text("notes\n", encoding="utf-8")
+        said = "no datapackage.json here; pass a package folder or archive"
+    capsys.readouterr()
+    out = folder / "x.csv"
+    assert main(["export", str(folder), "--format", "csv", "--out", str(out), "--json"]) == 1
+    captured = capsys.readouterr()
+    [problem] = json.loads(captured.out)["problems"]
+    assert problem["code"] == "not-a-package" and said in problem["message"], problem
+    assert "inside the package" not in captured.err and not out.exists()
+
+
 def test_dot_slash_dash_is_a_file_named_dash(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:

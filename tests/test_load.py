@@ -796,3 +796,53 @@ def test_a_package_of_a_newer_corpuskit_is_said_to_be_one_not_damaged(tmp_path: 
     assert "it records a setting this corpuskit does not know: made by a newer corpuskit, " \
         "it is read with that one" in said, said
     assert "damaged" not in said, said
+
+
+def test_seeds_holding_a_document_named_datapackage_json_are_told_to_be_built(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds may hold a document named as a package file (README); load and export took
+    such seeds for a damaged package ("the package has no such manifest", QA)."""
+    from conftest import make_seeds
+
+    seeds = make_seeds(tmp_path, {"datapackage.json": "A Title\n\nA document of this "
+                                                      "name, which seeds may hold.\n",
+                                  "other.txt": "Other\n\nAnother document.\n"})
+    assert corpuskit.validate(seeds).valid
+    for verify in (True, False):
+        with pytest.raises(InputError) as refused:
+            corpuskit.load(seeds, verify=verify)
+        [problem] = refused.value.problems
+        assert (problem.code, problem.message.split(":")[0]) == (
+            "not-a-package", "a seeds folder (it holds corpus.toml), not a package"), problem
+    capsys.readouterr()
+    assert main(["export", str(seeds), "--format", "csv", "--out",
+                 str(tmp_path / "out.csv")]) == 1
+    assert "a seeds folder (it holds corpus.toml), not a package: build it" \
+        in capsys.readouterr().err
+
+
+def test_a_package_folder_without_its_descriptor_is_a_damaged_package(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its datapackage.json deleted, a package folder was "no package here" to load, export,
+    info and diff (QA); the same damage in a zip was a PackageIntegrityError. It is a
+    damaged package: validate's problems when verified, else named as one."""
+    from corpuskit.info import info
+
+    package = copy_package(sample(), tmp_path)
+    (package / "datapackage.json").unlink()
+    with pytest.raises(corpuskit.PackageIntegrityError) as failed:
+        corpuskit.load(package)
+    assert ("datapackage.json", "missing-file") in {
+        (problem.path, problem.code) for problem in failed.value.problems}
+    for refused_by in (lambda: corpuskit.load(package, verify=False), lambda: info(package),
+                       lambda: corpuskit.diff(package, sample().release)):
+        with pytest.raises(InputError) as refused:
+            refused_by()
+        assert [problem.code for problem in refused.value.problems] == ["missing-file"]
+        assert "a package folder without its datapackage.json: the package is damaged" \
+            in refused.value.problems[0].message
+    capsys.readouterr()
+    assert main(["export", str(package), "--format", "csv", "--out",
+                 str(tmp_path / "out.csv")]) == 1
+    assert "datapackage.json: a corpuskit package always holds this file [missing-file]" \
+        in capsys.readouterr().err
