@@ -38,7 +38,7 @@ from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .pathargs import given_path
-from .problems import Problem, named_under, printable, under
+from .problems import Problem, escaped_controls, named_under, printable, under
 from .reader import (
     NOT_AN_ARCHIVE,
     descriptor_given,
@@ -632,9 +632,17 @@ def _records_of(side: _Side, role: str) -> Iterator[Record]:
 
 def _text_diff(old: Record, new: Record, old_label: str, new_label: str) -> str:
     lines = difflib.unified_diff(
-        old.text.splitlines(keepends=True), new.text.splitlines(keepends=True),
+        _lines(old.text), _lines(new.text),
         fromfile=f"{old_label}/{old.id}", tofile=f"{new_label}/{new.id}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a record's text, each with its LF: a text's lines end at LF alone
+    (``str.splitlines`` also ends one at a form feed, CR or U+2028, which a text may hold
+    where its control characters are kept: QA, a one-line text diffed as two)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
 
 
 def _compare(old: Record, new: Record, text: bool, labels: tuple[str, str]
@@ -903,15 +911,15 @@ def render_text(result: Diff) -> str:
                        + [c.id for c in result.changed])
     if result.added:
         out.append("added:")
-        out += [f"  + {shown[d.id]} ({display_title(d.title)})" for d in result.added]
+        out += [f"  + {shown[d.id]} ({_shown_title(d.title)})" for d in result.added]
     if result.removed:
         out.append("removed:")
-        out += [f"  - {shown[d.id]} ({display_title(d.title)})" for d in result.removed]
+        out += [f"  - {shown[d.id]} ({_shown_title(d.title)})" for d in result.removed]
     if result.changed:
         out.append("changed:")
         for c in result.changed:
-            title = display_title(c.title) if c.title == c.old_title else \
-                f"{display_title(c.old_title)} -> {display_title(c.title)}"
+            title = _shown_title(c.title) if c.title == c.old_title else \
+                f"{_shown_title(c.old_title)} -> {_shown_title(c.title)}"
             what = source_change(c.fields) if c.kind == "source" else c.kind
             out.append(f"  ~ {shown[c.id]} ({title}): {what} changed "
                        f"[{', '.join(c.fields)}]")
@@ -922,5 +930,13 @@ def render_text(result: Diff) -> str:
     text = "\n".join(out) + "\n"
     diffs = [c.text_diff for c in result.changed if c.text_diff]
     if diffs:
-        text += "\n" + "".join(diffs)
+        # Each line's control characters escaped (QA: a package's ESC sequences reached
+        # the terminal); the JSON's text_diff keeps them as the texts hold them.
+        text += "\n" + "\n".join(map(escaped_controls, "".join(diffs).split("\n")))
     return text
+
+
+def _shown_title(title: str | None) -> str:
+    """A document's title on a line of the text report, its control characters escaped
+    (QA: a title's ESC sequences cleared the terminal)."""
+    return escaped_controls(display_title(title))

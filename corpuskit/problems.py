@@ -109,6 +109,22 @@ def one_line(text: str) -> str:
                    else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
+#: What :func:`escaped_controls` escapes: C0 controls but TAB, DEL, C1 controls, the line
+#: and paragraph separators, and the bidirectional controls that show the rest of a line
+#: in another order than it is written.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped_controls(text: str) -> str:
+    """``text`` with its control characters (those of :data:`_CONTROLS`: LF and CR among
+    them) as Python escapes (``\\x1b``), every other character as it is: a record's
+    title or a line of its text, shown on a terminal or written into a line of Markdown,
+    which an ESC sequence would clear or retitle, a form feed or CR break (QA). Unlike
+    :func:`one_line`, a no-break space or a zero-width joiner stays as the text has it."""
+    return _CONTROLS.sub(lambda found: found.group().encode("unicode_escape")
+                         .decode("ascii"), text)
+
+
 @lru_cache(maxsize=1)
 def invisible() -> Any:
     """Runs of Unicode's Default_Ignorable_Code_Point characters, which nothing shows (the

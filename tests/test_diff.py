@@ -851,3 +851,52 @@ def test_both_sides_problems_are_reported_together(
     (seeds / "bin.dat").unlink()  # one side alone: its problems only
     assert main(["diff", str(seeds), str(package)]) == 1
     assert f"{seeds}/" not in capsys.readouterr().err
+
+
+def test_control_characters_of_titles_and_texts_are_escaped_in_the_text_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A package built with remove-control-chars skipped keeps ESC sequences in titles and
+    texts; diff wrote them to the terminal (clearing it, retitling its window) and split a
+    one-line text at its form feed (QA). The text report escapes them; the JSON keeps the
+    title as the record has it."""
+    from conftest import make_seeds
+
+    title = "Title \x1b[2J\x1b[31mRED\x1b[0m end"
+    words = " ".join(["word"] * 200)  # (more than 1% control characters is binary)
+    body = f"body \x1b]0;pwned\x07 {words} f\x0cg"
+    skip = {"normalize": {"skip": ["remove-control-chars"]}}
+    old_seeds = make_seeds(tmp_path, {"a.txt": f"{title}\n\n{body}\n"}, skip, folder="old")
+    new_seeds = make_seeds(tmp_path, {"a.txt": f"{title}\n\n{body} changed\n"},
+                           {**skip, "version": "2.0.0"}, folder="new")
+    old = build(old_seeds, tmp_path / "dist", jobs=1).archive
+    new = build(new_seeds, tmp_path / "dist", jobs=1).archive
+    assert validate(old).valid and validate(new).valid
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new), "--text"]) == 0
+    shown = capsys.readouterr().out
+    assert not any(char in shown for char in "\x1b\x07\x0c"), repr(shown)
+    assert r"  ~ a (Title \x1b[2J\x1b[31mRED\x1b[0m end): text changed" in shown
+    assert "@@ -1 +1 @@\n" in shown, shown  # the text is one line (its title is apart)
+    assert rf"-body \x1b]0;pwned\x07 {words} f\x0cg" + "\n" in shown
+    assert main(["diff", str(old), str(new), "--json"]) == 0
+    [change] = json.loads(capsys.readouterr().out)["changed"]
+    assert change["title"] == title
+
+
+def test_a_release_names_a_title_holding_control_characters_in_escapes(
+        tmp_path: Path) -> None:
+    """release wrote a title's ESC into CHANGELOG.md raw, then refused the changelog it had
+    written ("holds U+001B, a control character, not Markdown text"), so such a corpus
+    could never be released; its dry run said it would be (QA)."""
+    from conftest import make_seeds
+
+    body = " ".join(["word"] * 100)  # (more than 1% control characters is binary)
+    seeds = make_seeds(tmp_path, {"a.txt": f"Title \x1b[31mRED\x1b[0m end\n\n{body}\n"},
+                       {"normalize": {"skip": ["remove-control-chars"]}})
+    (seeds / "CHANGELOG.md").unlink(missing_ok=True)
+    dry = corpuskit.release(seeds, tmp_path / "dist", dry_run=True, jobs=1)
+    done = corpuskit.release(seeds, tmp_path / "dist", jobs=1)
+    changelog = (seeds / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "\x1b" not in changelog and dry.changelog_entry == done.changelog_entry
+    assert r"- `a` (Title \\x1b\[31mRED\\x1b\[0m end)" in changelog, changelog
+    assert done.build is not None and validate(done.build.release).valid
