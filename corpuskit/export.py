@@ -318,9 +318,10 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
                 else None)
     if releases is not None:  # before --out is called inside "the package dist" (QA)
         raise InputError([Problem(str(given), "not-a-package", releases)])
-    if os.path.isdir(given) and folder_kind(given) != "package":
-        # Said to be no package (seeds: to be built) before --out is called inside "the
-        # package" it is not (QA: exit 2, and no failure JSON).
+    if os.path.isdir(given) and folder_kind(given) != "package" \
+            and given.resolve() in (target.parent.resolve() / target.name).parents:
+        # --out inside a folder that is no package: that it is none is said first, as with
+        # --out elsewhere (QA: "inside the package", exit 2, and no failure JSON).
         with load(given, verify=False):
             pass
     _check_target(target, given)
