@@ -109,7 +109,7 @@ def not_compared_reason(path: Path, exc: OSError) -> str:
     if os.path.isdir(path):
         return f"cannot list the folder: {exc.strerror or exc}" \
             f"{permission_advice(exc, folder=True, path=path)}"
-    return f"cannot read: {exc.strerror or exc}{permission_advice(exc, path=path)}"
+    return f"cannot be read: {exc.strerror or exc}{permission_advice(exc, path=path)}"
 
 
 def _stands_in(folder: str, other: set[str]) -> bool:

@@ -709,7 +709,7 @@ def load_config(seeds: Path) -> CorpusConfig:
     except OSError as exc:
         advice = permission_advice(exc) or f"; {CONFIG_NAME} must be a readable text file"
         raise InputError(
-            [Problem(CONFIG_NAME, "unreadable-file", f"cannot read: {exc.strerror or exc}"
+            [Problem(CONFIG_NAME, "unreadable-file", f"cannot be read: {exc.strerror or exc}"
                      + advice)]
         ) from None
     try:

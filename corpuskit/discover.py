@@ -563,7 +563,7 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
             os.close(fd)
     except OSError as exc:
         raise DocumentProblem(Problem(ref.path, "unreadable-file",
-                                      f"cannot read: {exc.strerror or exc}; "
+                                      f"cannot be read: {exc.strerror or exc}; "
                                       f"{_unread(exc, seeds / ref.path)}")
                               ) from None
     return RawDocument(id=ref.id, path=ref.path, data=data), info
@@ -576,7 +576,7 @@ def _unread(exc: OSError, path: Path) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM):
         if owner_is_other(os.path.abspath(path)):
             return not_permitted("a+r", os.path.abspath(path))
-        return "make it readable (chmod a+r), or move it out of the seeds folder"
+        return "make it readable to this user (chmod a+r), or move it out of the seeds folder"
     if exc.errno == errno.ENOENT:
         return "it was removed or renamed while it was read: run the command again"
     return "make it a readable regular file, or move it out of the seeds folder"
@@ -621,7 +621,7 @@ def read_changelog(seeds: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
-                                  f"cannot read: {exc.strerror or exc}; CHANGELOG.md must be "
+                                  f"cannot be read: {exc.strerror or exc}; CHANGELOG.md must be "
                                   "a readable text file")]) from None
     try:  # it ships as Markdown text: build, release and validate refuse it alike
         text = data.decode("utf-8")

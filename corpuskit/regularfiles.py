@@ -41,7 +41,7 @@ def read_problem(rel: str, exc: OSError) -> Problem:
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
         return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
                                            "only, copy the file in")
-    return Problem(rel, "unreadable-file", f"cannot read: {exc.strerror or exc}"
+    return Problem(rel, "unreadable-file", f"cannot be read: {exc.strerror or exc}"
                                            f"{permission_advice(exc)}")
 
 
@@ -173,7 +173,7 @@ def unreadable_given(path: Path) -> Problem | None:
             return Problem(str(path), "unreadable-file", _unreachable(path, why))
         kind, bits = ("folder", "a+rx") if stat.S_ISDIR(mode) else ("file", "a+r")
         return Problem(str(path), "unreadable-file",
-                       f"this {kind} cannot be read ({why}): "
+                       f"this {kind} cannot be read: {why}; "
                        f"{not_permitted(bits, os.path.abspath(path))}")
     except OSError:
         return None

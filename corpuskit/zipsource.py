@@ -145,12 +145,12 @@ class ZipSource(PackageSource):
             if exc.errno == errno.ELOOP and not self._follow_links:
                 raise self._fatal("a symbolic link, never followed here; put the archive "
                                   "itself in its place") from None
-            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+            raise self._fatal(f"cannot be read: {exc.strerror or exc}") from None
         try:
             regular = stat.S_ISREG(os.fstat(fd).st_mode)
         except OSError as exc:
             os.close(fd)
-            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+            raise self._fatal(f"cannot be read: {exc.strerror or exc}") from None
         if not regular:
             os.close(fd)
             raise self._fatal("not a regular file (a folder, pipe, socket or device); "
@@ -179,7 +179,7 @@ class ZipSource(PackageSource):
         except ArchiveReadError as exc:
             raise self._fatal(str(exc)) from None
         except OSError as exc:
-            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+            raise self._fatal(f"cannot be read: {exc.strerror or exc}") from None
         try:
             self.entries = read_members(handle, directory, limits.max_members)
         except TooManyEntries:  # whatever the end record declares
@@ -190,7 +190,7 @@ class ZipSource(PackageSource):
         except UnicodeDecodeError as exc:  # a name flagged UTF-8 that is not
             raise self._fatal(f"not a readable zip archive: {_undecodable_name(exc)}") from None
         except OSError as exc:
-            raise self._fatal(f"cannot read: {exc.strerror or exc}") from None
+            raise self._fatal(f"cannot be read: {exc.strerror or exc}") from None
         declared = sum(self.entries.file_sizes())
         if declared > limits.max_total_bytes:
             raise self._fatal(f"entries declare {declared} bytes uncompressed, over the limit "

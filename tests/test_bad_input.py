@@ -2199,7 +2199,7 @@ def test_a_bad_byte_after_a_byte_order_mark_is_placed_in_the_file(
 
 
 def test_a_file_that_cannot_be_read_says_what_to_do(tmp_path: Path) -> None:
-    """"cannot read: Permission denied" named the file only (QA)."""
+    """"cannot be read: Permission denied" named the file only (QA)."""
     from corpuskit.discover import read_source
     from corpuskit.models import DocumentProblem, SourceRef
 
@@ -2220,8 +2220,8 @@ def test_a_file_that_cannot_be_read_says_what_to_do(tmp_path: Path) -> None:
         with pytest.raises(DocumentProblem) as denied:
             read_source(seeds, SourceRef("good.txt"), max_bytes=1 << 20)
     assert denied.value.problem.message == (
-        "cannot read: Permission denied; make it readable (chmod a+r), or move it out of "
-        "the seeds folder")
+        "cannot be read: Permission denied; make it readable to this user (chmod a+r), or "
+        "move it out of the seeds folder")
 
 
 def test_files_refused_for_their_names_are_counted_with_their_bytes(tmp_path: Path) -> None:

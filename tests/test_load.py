@@ -771,7 +771,7 @@ def test_a_package_this_user_may_not_read_is_said_to_be_unreadable(tmp_path: Pat
         folder.chmod(0o755)
     for path, kind, message in zip((archive, folder), ("file", "folder"), said, strict=True):
         assert message == (f"InputError 1 problem found: {path}: this {kind} cannot be "
-                           "read (Permission denied): make it readable to this user "
+                           "read: Permission denied; make it readable to this user "
                            f"(chmod a+r{'x' if kind == 'folder' else ''}), or run corpuskit "
                            "as its owner [unreadable-file]"), message
 

@@ -658,7 +658,7 @@ def test_another_users_seeds_files_ask_their_owner(tmp_path: Path) -> None:
     assert errors == [
         f"error: {seeds}/closed: cannot list this folder: Permission denied; ask its owner to "
         "make it readable (chmod a+rx), or run corpuskit as its owner [unreadable-file]",
-        f"error: {seeds}/listed/two.txt: cannot read: Permission denied; ask its owner to "
+        f"error: {seeds}/listed/two.txt: cannot be read: Permission denied; ask its owner to "
         "make it readable (chmod a+r), or run corpuskit as its owner [unreadable-file]",
         f"error: {seeds}/sub: cannot enter this folder: Permission denied, so none of its "
         "files can be read (it may be listed, not entered); ask its owner to make it "
@@ -715,7 +715,7 @@ def test_an_unreadable_corpus_toml_is_told_what_to_do(tmp_path: Path) -> None:
     failed = run_cli(build_args(seeds, tmp_path / "out"),
                      preexec_fn=drop_file_permission_override)
     assert failed.code == 1, failed.stderr
-    assert f"error: {seeds}/corpus.toml: cannot read: Permission denied; make it readable to " \
+    assert f"error: {seeds}/corpus.toml: cannot be read: Permission denied; make it readable to " \
         "this user (chmod a+r), or run corpuskit as its owner [unreadable-file]" \
         in failed.stderr, failed.stderr
 
@@ -785,7 +785,7 @@ def test_unreadable_input_names_it_and_what_to_do(given: str, tmp_path: Path) ->
     what = "folder" if target.is_dir() else "file"
     target.chmod(0)
     try:
-        assert_each_says(commands, f"{target}: this {what} cannot be read (Permission denied): "
+        assert_each_says(commands, f"{target}: this {what} cannot be read: Permission denied; "
                          "make it readable to this user", "or run corpuskit as its owner")
     finally:
         target.chmod(0o755 if what == "folder" else 0o644)
@@ -857,7 +857,7 @@ def test_a_folder_of_releases_that_cannot_be_read_is_named_so(mode: int, tmp_pat
     name = next(p.name for p in dist.iterdir() if p.is_dir())
     # Listed, not entered (600), it was said to be what cannot be told (QA): its names tell.
     assert validated.stdout.splitlines() == [
-        f"{dist}: this folder cannot be read (Permission denied): make it readable to this user "
+        f"{dist}: this folder cannot be read: Permission denied; make it readable to this user "
         "(chmod a+rx), or run corpuskit as its owner" + (
             f"; by the names it lists, it is a folder of releases (2 releases: {name}/, "
             f"{name}.zip), none of them checked" if mode == 0o600 else "")
@@ -1136,7 +1136,7 @@ def test_release_says_an_unreadable_descriptor_is_to_be_made_readable(tmp_path: 
     for failed in runs:
         assert failed.code == 1, failed.stderr
         shown = failed.stdout + failed.stderr
-        assert f"{descriptor}: this file cannot be read (Permission denied): make it readable " \
+        assert f"{descriptor}: this file cannot be read: Permission denied; make it readable " \
             "to this user (chmod a+r), or run corpuskit as its owner" in shown, shown
         for wrong in ("damaged", "restore", "move it out", "Traceback"):
             assert wrong not in shown, (wrong, shown)
@@ -1162,7 +1162,7 @@ def test_release_names_an_unreadable_and_a_damaged_release_at_once(tmp_path: Pat
     finally:
         descriptor.chmod(0o644)
     assert failed.code == 1, failed.stderr
-    assert f"{descriptor}: this file cannot be read (Permission denied): make it readable " \
+    assert f"{descriptor}: this file cannot be read: Permission denied; make it readable " \
         "to this user (chmod a+r)" in failed.stderr, failed.stderr
     assert f"{damaged} is named as a release of " in failed.stderr, failed.stderr
     assert "restore it from a published copy" in failed.stderr, failed.stderr
@@ -1621,18 +1621,18 @@ def test_a_zip_that_cannot_be_written_says_the_folder_is_whole(
 
 @pytest.mark.parametrize("denied", [errno.EACCES, errno.EPERM])
 def test_a_package_file_this_user_may_not_read_says_what_to_do(denied: int) -> None:
-    """info, diff and validate said "cannot read: Permission denied" of a file inside a
+    """info, diff and validate said "cannot be read: Permission denied" of a file inside a
     package, and no more (QA); a read that failed otherwise is said as before."""
     from corpuskit.regularfiles import NOT_PERMITTED, read_problem
     from corpuskit.validation.digest import read_reason
 
     refused = PermissionError(denied, os.strerror(denied))
     assert read_problem("data/raw/a.txt", refused).message == \
-        f"cannot read: {os.strerror(denied)}; {NOT_PERMITTED}"
+        f"cannot be read: {os.strerror(denied)}; {NOT_PERMITTED}"
     assert read_reason(refused) == f"{os.strerror(denied)}; {NOT_PERMITTED}"
     failed = OSError(errno.EIO, os.strerror(errno.EIO))
     assert read_problem("data/raw/a.txt", failed).message == \
-        f"cannot read: {os.strerror(errno.EIO)}"
+        f"cannot be read: {os.strerror(errno.EIO)}"
     assert read_reason(failed) == os.strerror(errno.EIO)
 
 

@@ -224,7 +224,7 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
             handle.seek(0)
             sealed, whole = _digests(handle, cut)
     except OSError as exc:
-        return [Problem(".", "archive-error", f"cannot read: {exc.strerror or exc}")]
+        return [Problem(".", "archive-error", f"cannot be read: {exc.strerror or exc}")]
     if form is None:
         recorded = tail[END_RECORD_BYTES + len(SEAL_PREFIX):].decode("ascii")
         if sealed != recorded:
