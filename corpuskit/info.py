@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import statistics
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -108,10 +107,12 @@ def _licenses(entries: list[dict[str, Any]]) -> list[str]:
 
 
 def _length_summary(stats: CorpusStats) -> tuple[int | None, float | None, int | None]:
-    if not stats.chars:
+    """The shortest, median and longest document's length, as the data card states them
+    (from the lengths counted by value: no sorted list of a million of them)."""
+    lengths = stats.lengths()
+    if lengths is None:
         return None, None, None
-    ordered = sorted(stats.chars)
-    return ordered[0], float(statistics.median(ordered)), ordered[-1]
+    return lengths.minimum, float(lengths.median), lengths.maximum
 
 
 def _package_info(path: Path) -> Info:
