@@ -585,6 +585,18 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             base_changelog = unfinished
             notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
                          f"{config.version}; this release's entry replaces it")
+        elif (recorded := _recorded_time_of(config, version, result.old.created,
+                                            base_changelog)) is not None:
+            # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
+            # again later, it took a new time, unlike a release left with both written).
+            created = recorded
+            ignored = (" (not SOURCE_DATE_EPOCH's)"
+                       if resolve_created(config, source_date_epoch) != created else "")
+            source_date_epoch = None  # the build takes corpus.toml's created
+            notes.append(f"{CONFIG_NAME} held the version and release time of {config.name} "
+                         f"{version}, which is not in {dist} (a release interrupted before "
+                         f"it wrote {CHANGELOG_NAME}): this release finishes it with that "
+                         f"time{ignored}")
         elif (config.version not in (previous, version)
                 and Version.parse(config.version) > previous_version):
             notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
@@ -817,6 +829,25 @@ def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: D
         if before is not None:
             return before
     return None
+
+
+def _recorded_time_of(config: CorpusConfig, version: str, previous_created: str | None,
+                      changelog: str | None) -> str | None:
+    """The release time corpus.toml records for ``version``, the version this release
+    makes, when a release of it was interrupted after writing corpus.toml and before
+    writing its entry into CHANGELOG.md: corpus.toml holds that version and a time after
+    the previous release's, and CHANGELOG.md no entry for it. None otherwise (a version
+    bumped by hand keeps the previous release's time, which is not after it)."""
+    recorded = config.metadata.get("created")
+    if config.version != version or not isinstance(recorded, str) or not previous_created \
+            or has_entry(changelog or "", version):
+        return None
+    try:
+        later = (dt.datetime.strptime(recorded, "%Y-%m-%dT%H:%M:%SZ")
+                 > dt.datetime.strptime(previous_created, "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return None
+    return recorded if later else None
 
 
 def _require_later(created: str, earlier: str | None, previous: str,

@@ -1829,6 +1829,31 @@ def test_a_release_whose_dist_was_not_kept_is_made_again_with_its_own_time(
     assert {name: (seeds / name).read_bytes() for name in recorded} == recorded
 
 
+def test_a_release_killed_before_its_changelog_entry_keeps_its_recorded_time(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """A release writes corpus.toml (version and created) first, then CHANGELOG.md, then
+    builds. Killed between the first two, it left the version and time without an entry;
+    run again later it took a new time (QA), where one killed after both keeps the time it
+    recorded. It keeps it too: the same bytes as the release made undisturbed."""
+    undisturbed_seeds, undisturbed_dist = tmp_path / "u-seeds", tmp_path / "u-dist"
+    shutil.copytree(seeds, undisturbed_seeds)
+    shutil.copytree(dist, undisturbed_dist)
+    for folder in (seeds, undisturbed_seeds):
+        write_doc(folder, "added.txt", "Added", "A document added for 1.1.0.")
+    made = release(undisturbed_seeds, undisturbed_dist, source_date_epoch=epoch(1), jobs=1)
+    toml = seeds / "corpus.toml"  # as the killed release left it: corpus.toml written
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.1.0", made.created),
+                    "utf-8")
+    again = release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert (again.version, again.created) == ("1.1.0", made.created)
+    assert any("held the version and release time of corpuskit-seeds 1.1.0" in note
+               and "(not SOURCE_DATE_EPOCH's)" in note for note in again.notes), again.notes
+    assert snapshot(dist / "corpuskit-seeds-1.1.0") == \
+        snapshot(undisturbed_dist / "corpuskit-seeds-1.1.0")
+    for name in ("corpus.toml", "CHANGELOG.md"):
+        assert (seeds / name).read_bytes() == (undisturbed_seeds / name).read_bytes()
+
+
 def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
         seeds: Path, dist: Path) -> None:
     """A maintainer bumped the version in corpus.toml by hand and built: the new release
