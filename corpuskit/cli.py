@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor
@@ -41,6 +42,7 @@ from .errors import (
 from .heap import fewer_collections
 from .problems import one_line, printable
 from .progress import terminal_progress
+from .signals import LateSignals
 from .wording import counted, shown_in
 
 
@@ -456,6 +458,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                    jobs=jobs, cache=None if no_cache else (
                                        cache or default_cache_dir(seeds, out)),
                                    engine=engine, scheduler=scheduler, progress=progress)
+            _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
         skipped = getattr(error, "skipped", ())
         for path, reason in skipped:
@@ -597,6 +600,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                                dry_run=dry_run, jobs=jobs,
                                cache=None if no_cache else (cache
                                                             or default_cache_dir(seeds, out)))
+        _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
@@ -852,8 +856,47 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         raise ProblemsFound(f"{dist} is not current: {counted(count, 'problem')}")
 
 
+#: The ending signals held from the moment a build's or release's work is in place to the
+#: end of the command (see :func:`_hold_ending_signals`).
+_HELD: list[LateSignals] = []
+
+
+def _hold_ending_signals() -> None:
+    """Note, not raise, the ending signals (Ctrl-C, SIGTERM, SIGHUP) from now to the end of
+    the command: its release is in place, and what is left is to say so. The build held
+    them while it put the release in place and let them go as it returned; one that came
+    after, as the command said what it did, ended it with "terminated", exit 143, for a
+    complete release, or with a traceback as Python exited (QA)."""
+    late = LateSignals()
+    late.hold()
+    _HELD.append(late)
+
+
+def _release_ending_signals(status: int) -> None:
+    """Let the signals :func:`_hold_ending_signals` held end a run again; say those that
+    came (the command's work stands: its status is kept)."""
+    came = [signum for late in _HELD for signum in late.came]
+    while _HELD:
+        _HELD.pop().release()
+    if came:
+        with suppress(CorpuskitError, OSError, ValueError):
+            _echo(f"note: {signal.Signals(came[0]).name} came once the command's work was "
+                  "in place: it stands, complete", err=True)
+            sys.stderr.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit status (the one place errors become exit codes)."""
+    status = 1
+    try:
+        status = _main(argv)
+    finally:
+        _release_ending_signals(status)
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """:func:`main`, but for the ending signals held at the end."""
     _whole_writes()
     _tolerant_streams()
     _StandardError.gone = False  # (main may run again in one process: the tests)

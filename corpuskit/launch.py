@@ -61,6 +61,15 @@ def end_on_termination() -> None:
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "1")
 
 
+def _ignore_ending_signals() -> None:
+    """Once the CLI has returned its status, an ending signal ends nothing: ignored while
+    Python exits (QA: a SIGTERM then raised Terminated in the threading module's shutdown,
+    "Exception ignored", with a traceback, after a complete release)."""
+    for signum in (signal.SIGINT, *_HANDLED):
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(signum, signal.SIG_IGN)
+
+
 def main() -> int:
     """Import the CLI and run it; an interrupt while importing exits 130, quietly, and so
     does one that comes while the CLI says how it ended (in ``cli.main``'s handlers of
@@ -73,6 +82,7 @@ def main() -> int:
         from .heap import before_exit
 
         status = run()
+        _ignore_ending_signals()
         before_exit()
         return status
     except KeyboardInterrupt as interrupt:

@@ -27,8 +27,9 @@ def _signalled_when_held(monkeypatch: pytest.MonkeyPatch, signum: int) -> list[i
 
     def hold_then_signal(self: LateSignals) -> None:
         hold(self)
-        sent.append(signum)
-        signal.raise_signal(signum)
+        if not sent:  # the build's hold (the command holds them again once it returns)
+            sent.append(signum)
+            signal.raise_signal(signum)
 
     monkeypatch.setattr(LateSignals, "hold", hold_then_signal)
     return sent
@@ -180,3 +181,55 @@ def test_an_interrupt_during_the_checks_temporary_build_says_nothing_was_changed
                     f"nothing in {out} was changed\ncorpuskit: aborted\n"), said
     assert sorted((path.name, path.stat().st_mtime_ns) for path in out.iterdir()) == before
     assert {path.name: path.read_bytes() for path in seeds.iterdir()} == seeds_before
+
+
+@pytest.mark.parametrize("command", ["build", "release"])
+def test_a_signal_as_the_command_says_what_it_did_lets_the_release_stand(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The build let the ending signals go as it returned; one that came while the command
+    then said what it had done ended it: "terminated", exit 143, for a complete release,
+    and a CI job that retried got "nothing to release" (QA). Noted, and exit 0."""
+    import corpuskit.cli as cli
+
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    echo = cli._echo
+    sent: list[int] = []
+
+    def echo_then_signal(message: str, **kwargs: object) -> None:
+        if message.startswith(("built ", "released ")) and not sent:
+            sent.append(signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        echo(message, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_echo", echo_then_signal)
+    argv = (["build", str(seeds), "--out", str(out)] if command == "build"
+            else ["release", "--seeds", str(seeds), "--out", str(out)])
+    assert main([*argv, "--jobs", "1", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert sent == [signal.SIGINT]
+    assert err.splitlines()[-1] == ("note: SIGINT came once the command's work was in place: "
+                                    "it stands, complete"), err
+    monkeypatch.undo()
+    assert main(["validate", str(out)]) == 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
+
+
+def test_a_signal_as_python_exits_ends_nothing() -> None:
+    """Once the CLI has returned its status, SIGTERM raised Terminated in the threading
+    module's shutdown: "Exception ignored", a traceback, after a complete release (QA).
+    The launcher ignores the ending signals from then on."""
+    import subprocess
+    import sys
+
+    script = ("import os, signal\n"
+              "from corpuskit import launch\n"
+              "launch.end_on_termination()\n"
+              "launch._ignore_ending_signals()\n"
+              "os.kill(os.getpid(), signal.SIGTERM)\n"
+              "os.kill(os.getpid(), signal.SIGINT)\n"
+              "print('still here')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "still here\n", "")
