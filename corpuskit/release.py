@@ -22,7 +22,7 @@ import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -625,6 +625,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     # version (a "## v1.0.0" got a second entry for 1.0.0); later ones always add theirs.
     if previous is not None or version not in versions_in(base_changelog):
         entry = changelog_entry(version, created, result, previous, bump)
+    if previous is not None:
+        base_changelog, built_alone = _with_built_versions(base_changelog, releases.found,
+                                                           config.name)
+        if built_alone:
+            notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(built_alone)}, made "
+                         "with 'corpuskit build' alone: it gets one for each, with the "
+                         "changes since the release before it, below this release's")
     new_changelog = insert_changelog_entry(base_changelog, config.name, entry) if entry \
         else base_changelog
     new_toml = update_corpus_toml(old_toml.decode("utf-8"), version, created).encode("utf-8")
@@ -807,6 +814,34 @@ def packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | N
     return (recorded != process_settings(config)
             or (PARQUET_PATH in resources) != config.parquet
             or shipped != changelog)
+
+
+def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, Path]],
+                         name: str) -> tuple[str | None, list[str]]:
+    """``changelog`` with an entry for each release in ``found`` (oldest first) after the
+    newest one it has an entry for: versions made with ``corpuskit build`` alone (a version
+    bumped by hand, a pre-release), whose changes would otherwise be in no entry (QA: the
+    next release's entry began "Changes since 1.1.0", and 1.1.0's added documents were
+    named nowhere). Each is the entry a release of it would have written: its changes
+    since the release before it, its time (``unreleased`` if it has none). A changelog
+    with no entry for any of them is left as it is; so are the versions it names."""
+    if changelog is None:
+        return changelog, []
+    named = [at for at, (version, _) in enumerate(found) if has_entry(changelog, str(version))]
+    if not named:
+        return changelog, []
+    added = []
+    for (before, before_path), (version, path) in zip(found[named[-1]:], found[named[-1] + 1:],
+                                                      strict=False):
+        result = diff(before_path, path)
+        level = ("major" if version.major != before.major else "minor"
+                 if version.minor != before.minor else "patch"
+                 if version.patch != before.patch else None)
+        entry = changelog_entry(str(version), result.new.created or "unreleased", result,
+                                str(before), level)
+        changelog = insert_changelog_entry(changelog, name, entry)
+        added.append(str(version))
+    return changelog, added
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,

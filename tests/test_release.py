@@ -1854,6 +1854,36 @@ def test_a_release_killed_before_its_changelog_entry_keeps_its_recorded_time(
         assert (seeds / name).read_bytes() == (undisturbed_seeds / name).read_bytes()
 
 
+def test_versions_built_alone_get_their_entries_in_the_next_release(
+        seeds: Path, dist: Path) -> None:
+    """A version made with 'corpuskit build' alone (bumped by hand, or a pre-release)
+    between two releases had no changelog entry, and the next release's began "Changes
+    since 1.1.0": the documents 1.1.0 added were named nowhere (QA). The next release
+    writes each such version's entry too, as a release of it would have, below its own."""
+    toml = seeds / "corpus.toml"
+    write_doc(seeds, "five.txt", "Doc five", "A document added in a version built alone.")
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.1.0", "2026-12-01T00:00:00Z"),
+                    "utf-8")
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).status == "built"
+    write_doc(seeds, "six.txt", "Doc six", "A document added for the next release.")
+    dry = release(seeds, dist, source_date_epoch=epoch(400), jobs=1, dry_run=True)
+    made = release(seeds, dist, source_date_epoch=epoch(400), jobs=1)
+    assert made.version == dry.version == "1.2.0"
+    noted = ("CHANGELOG.md had no entry for 1.1.0, made with 'corpuskit build' alone: it "
+             "gets one for each, with the changes since the release before it, below this "
+             "release's")
+    assert noted in dry.notes and noted in made.notes
+    changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
+    headings = [line for line in changelog.splitlines() if line.startswith("## ")]
+    assert headings[:3] == [f"## 1.2.0 ({made.created[:10]})", "## 1.1.0 (2026-12-01)",
+                            "## 1.0.0 (2026-11-28)"], headings
+    between = changelog.split("## 1.1.0", 1)[1].split("## 1.0.0", 1)[0]
+    assert "Changes since 1.0.0: 1 document added. Minor release." in between
+    assert "- `five` (Doc five)" in between and "six" not in between
+    assert (dist / "corpuskit-seeds-1.2.0" / "CHANGELOG.md").read_text("utf-8") == changelog
+    assert check(seeds, dist).valid  # the release is what a fresh build makes
+
+
 def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
         seeds: Path, dist: Path) -> None:
     """A maintainer bumped the version in corpus.toml by hand and built: the new release
