@@ -30,6 +30,7 @@ from .build import (
     release_time_alone,
     unfinished_release,
 )
+from .changelog import has_entry
 from .compare import (
     archive_differences,
     archives_match,
@@ -37,7 +38,8 @@ from .compare import (
     not_compared_reason,
     same_bytes,
 )
-from .config import CHANGELOG_NAME, CONFIG_NAME, load_config
+from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
+from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
     descriptor_created,
@@ -150,12 +152,20 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     unreleased = blocking is None and not release.is_dir() and not zipped \
         and in_the_way is None
     absent = None  # the problem of this version's folder, not in dist: its index
+    release_command = command("release", seeds=seeds, out=dist)
+    left_by_a_release = blocking is None and not release.is_dir() and not zipped \
+        and _left_by_a_release(seeds, config, newest)
     if blocking is None and not release.is_dir() and not zipped:
         absent = len(problems)
-        problems.append(Problem(str(release), "missing-file",
-                                f"the release of {seeds} (version {config.version}) is not in "
-                                f"{dist}; run '{build_command}' or "
-                                f"'{command('release', seeds=seeds, out=dist)}'"))
+        problems.append(Problem(str(release), "missing-file", (
+            f"the release of {seeds} (version {config.version}) is not in {dist}, and "
+            f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
+            "release leaves them before it builds (an interrupted release, or one made in "
+            f"another folder or clone and not kept here): run '{release_command}', which "
+            "finishes it, or says what to do if the seeds changed since"
+            if left_by_a_release else
+            f"the release of {seeds} (version {config.version}) is not in {dist}; run "
+            f"'{build_command}' or '{release_command}'")))
     no_archive = in_the_way is None and not zipped and release not in foreign
     missing_archive = f"the archive of version {config.version} is not in {dist}"
     # Named for this process: a check killed outright (a CI job's timeout) left its build
@@ -346,6 +356,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                     settings=_same_content(release, result.release))
                 if release.is_dir() and differing and not edited
                 else f"{missing_archive}{held}" if held
+                else f"{missing_archive}; run '{release_command}', which finishes the release "
+                     "its seeds hold (see its folder)" if left_by_a_release
                 else f"{missing_archive}; run '{build_command}'")))
         matched = zip_read and archives_match(result.archive, archive)
         if zip_read and not matched:
@@ -418,6 +430,24 @@ NOT_READ = "cannot be read by this user"
 #: What ``not_compared`` says (after dist/) when another corpus's release, named alike,
 #: stands where the seeds' release goes.
 ANOTHER_CORPUS_HERE = "holds the release of another corpus where that of the seeds goes"
+
+
+def _left_by_a_release(seeds: Path, config: CorpusConfig,
+                       newest: tuple[Version, Path] | None) -> bool:
+    """Whether the seeds hold what a release of their version writes into them before it
+    builds: a release time in corpus.toml after the latest release's, and an entry for the
+    version in CHANGELOG.md. Then 'release' finishes it (or says what to do); 'build' would
+    ship that entry whatever the seeds hold since (QA: an entry naming one of the two
+    documents added)."""
+    recorded = config.metadata.get("created")
+    if not isinstance(recorded, str):
+        return False
+    try:
+        text = (read_changelog(seeds) or b"").decode("utf-8")
+    except (InputError, UnicodeDecodeError):
+        return False
+    latest = descriptor_created(newest[1]) if newest is not None else None
+    return has_entry(text, config.version) and (latest is None or recorded > latest)
 
 
 def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,

@@ -603,11 +603,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          f"{version}, the {bump} bump of the latest release {previous}")
         written = entry_line(base_changelog, version)
         if written is not None:
+            recorded = config.metadata.get("created")
+            elsewhere = (
+                f"; if {version} was released from these seeds in another folder or clone "
+                f"({CONFIG_NAME} records a release time, {recorded}, after {previous}'s), "
+                f"put that release into {dist} first: the next release then follows it "
+                "(removing the entry would make a second, other "
+                f"{version})" if config.version == version and isinstance(recorded, str)
+                and recorded > (result.old.created or "") else "")
             raise ReleaseError(
                 f"{changelog_path} already has an entry for {version} (line {written}), "
                 f"which is not released in {dist} and is not the entry this release writes "
-                "(written by hand, or left by an interrupted release of other content); "
-                "remove that entry, corpuskit writes it, and run the release again")
+                "(written by hand, or left by an interrupted release of other content)"
+                f"{elsewhere}; otherwise remove that entry, corpuskit writes it, and run "
+                "the release again")
         unreleased = entries_after(base_changelog, previous_version)
         if unreleased:
             raise _unreleased_entries(changelog_path, unreleased, previous, dist, version)

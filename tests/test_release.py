@@ -1884,6 +1884,41 @@ def test_versions_built_alone_get_their_entries_in_the_next_release(
     assert check(seeds, dist).valid  # the release is what a fresh build makes
 
 
+def test_a_release_left_in_the_seeds_is_sent_to_release_not_build(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A release killed once it had written corpus.toml and its CHANGELOG.md entry, then a
+    document added: check said to run build or release, and build shipped the entry of the
+    killed release, naming one of the two documents added (QA). check names release,
+    which refuses that entry; with it removed, the release names both."""
+    write_doc(seeds, "new.txt", "New doc", "A document added for 1.1.0.")
+    planned = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    toml, changelog = seeds / "corpus.toml", seeds / "CHANGELOG.md"
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.1.0", planned.created),
+                    "utf-8")  # what the killed release wrote
+    changelog.write_text(insert_changelog_entry(changelog.read_text("utf-8"),
+                                                "corpuskit-seeds", planned.changelog_entry),
+                         "utf-8")
+    write_doc(seeds, "another.txt", "Another doc", "A document added after the kill.")
+    capsys.readouterr()
+    assert main(["check", "--seeds", str(seeds), "--dist", str(dist), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert f"CHANGELOG.md hold its release time and entry, as a release leaves them before it " \
+        f"builds (an interrupted release, or one made in another folder or clone and not kept " \
+        f"here): run 'corpuskit release --seeds {seeds} --out {dist}'" in out, out
+    assert "run 'corpuskit build" not in out, out
+    with pytest.raises(ReleaseError, match=r"already has an entry for 1\.1\.0 .* put that "
+                                           r"release into .* first: the next release then "
+                                           r"follows it"):
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    changelog.write_text(remove_changelog_entry(changelog.read_text("utf-8"),
+                                                "corpuskit-seeds", planned.changelog_entry)
+                         or "", "utf-8")
+    made = release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert made.version == "1.1.0"
+    assert {doc.id for doc in made.diff.added} == {"new", "another"}
+    assert "`another`" in made.changelog_entry and "`new`" in made.changelog_entry
+
+
 def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
         seeds: Path, dist: Path) -> None:
     """A maintainer bumped the version in corpus.toml by hand and built: the new release
