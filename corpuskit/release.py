@@ -566,21 +566,16 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             base_changelog = _decode_changelog(_release_file(previous_path, CHANGELOG_NAME))
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
+        kept = held = ""  # corpus.toml's release time, kept, and what held it
         if unfinished is not None and version == config.version:
             # The seeds are those of a release of this version that is not in dist: killed
             # before its folder was in place, or made elsewhere and not kept there (a dist
             # not committed). Its recorded time is kept: the same entry, the same bytes as
             # that release's (QA: re-stamped, one version became two different zips).
-            created = str(config.metadata["created"])
-            base_changelog = unfinished
-            ignored = (" (not SOURCE_DATE_EPOCH's)"
-                       if resolve_created(config, source_date_epoch) != created else "")
-            source_date_epoch = None  # the build takes corpus.toml's created
-            notes.append(f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and "
-                         f"entry of {config.name} {version}, which is not in {dist} (an "
-                         "interrupted release, or one made in another folder or clone and "
-                         f"not kept there): this release finishes it with that time{ignored}, "
-                         "the same bytes as that release")
+            kept, base_changelog = str(config.metadata["created"]), unfinished
+            held = (f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
+                    f"{config.name} {version}, which is not in {dist} (an interrupted "
+                    "release, or one made in another folder or clone and not kept there)")
         elif unfinished is not None:
             base_changelog = unfinished
             notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
@@ -589,28 +584,30 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                             base_changelog)) is not None:
             # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
             # again later, it took a new time, unlike a release left with both written).
-            created = recorded
-            ignored = (" (not SOURCE_DATE_EPOCH's)"
-                       if resolve_created(config, source_date_epoch) != created else "")
-            source_date_epoch = None  # the build takes corpus.toml's created
-            notes.append(f"{CONFIG_NAME} held the version and release time of {config.name} "
-                         f"{version}, which is not in {dist} (a release interrupted before "
-                         f"it wrote {CHANGELOG_NAME}): this release finishes it with that "
-                         f"time{ignored}")
+            kept = recorded
+            held = (f"{CONFIG_NAME} held the version and release time of {config.name} "
+                    f"{version}, which is not in {dist} (a release interrupted before it "
+                    f"wrote {CHANGELOG_NAME})")
         elif (config.version not in (previous, version)
                 and Version.parse(config.version) > previous_version):
             notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
                          f"{version}, the {bump} bump of the latest release {previous}")
+        if kept:
+            ignored = (" (not SOURCE_DATE_EPOCH's)"
+                       if resolve_created(config, source_date_epoch) != kept else "")
+            created, source_date_epoch = kept, None  # the build takes corpus.toml's created
+            notes.append(f"{held}: this release finishes it with that time{ignored}, the "
+                         "same bytes as that release")
         written = entry_line(base_changelog, version)
         if written is not None:
-            recorded = config.metadata.get("created")
+            time = config.metadata.get("created")
             elsewhere = (
                 f"; if {version} was released from these seeds in another folder or clone "
-                f"({CONFIG_NAME} records a release time, {recorded}, after {previous}'s), "
+                f"({CONFIG_NAME} records a release time, {time}, after {previous}'s), "
                 f"put that release into {dist} first: the next release then follows it "
                 "(removing the entry would make a second, other "
-                f"{version})" if config.version == version and isinstance(recorded, str)
-                and recorded > (result.old.created or "") else "")
+                f"{version})" if config.version == version and isinstance(time, str)
+                and time > (result.old.created or "") else "")
             raise ReleaseError(
                 f"{changelog_path} already has an entry for {version} (line {written}), "
                 f"which is not released in {dist} and is not the entry this release writes "
