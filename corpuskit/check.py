@@ -162,7 +162,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
             "release leaves them before it builds (an interrupted release, or one made in "
             f"another folder or clone and not kept here): run '{release_command}', which "
-            "finishes it, or says what to do if the seeds changed since"
+            "finishes it, or says what to do if the seeds changed since (if you wrote them "
+            f"by hand for a build of this version: '{build_command}')"
             if left_by_a_release else
             f"the release of {seeds} (version {config.version}) is not in {dist}; run "
             f"'{build_command}' or '{release_command}'")))
