@@ -21,6 +21,7 @@ from .configschema import config_problems
 from .emails import email_problems
 from .errors import InputError
 from .licenseids import license_name_problem
+from .markdownblocks import description_hides_card, open_block_line
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from .problems import Problem, invisible, not_utf8
 from .recordshape import schema_shape
@@ -472,6 +473,11 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     said = {problem.location for problem in problems}
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _unseen_text(data) if key not in said)
+    description = data.get("description")
+    if isinstance(description, str) and "description" not in said \
+            and (line := open_block_line(description)) is not None:
+        problems.append(Problem(path, "config-error", description_hides_card(line),
+                                "description"))
     created = data.get("created")
     if isinstance(created, str) and "created" not in {p.location for p in problems}:
         # the schema checked its shape

@@ -61,7 +61,7 @@ from .parquetcheck import compare_parquet
 from .reading import MAX_RECORD_LINE, ByteCounter, PackageReader, worker_digester, worker_view
 from .recordpass import RecordPass
 from .records import Tally
-from .restated import Restated, restate
+from .restated import Restated, descriptor_config_problems, restate
 from .view import UNKNOWN, PackageView
 
 #: Largest tag file (bagit.txt, bag-info.txt, datapackage.json, croissant.json) read whole.
@@ -560,6 +560,10 @@ class Checker(PackageReader):
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256),
             statistics=sound)
+        if restated is None and descriptor is not None:  # what corpus.toml refuses in it
+            said = {(problem.path, problem.location) for problem in self.problems}
+            self.problems.extend(problem for problem in descriptor_config_problems(descriptor)
+                                 if (problem.path, problem.location) not in said)
         if CROISSANT in self.files:
             self.croissant(descriptor, restated)
         if README in self.files and README not in self.unreadable and restated is not None:

@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..package import DOCUMENTS_PATH, CorpusStats, FileEntry, Lengths
 from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH, parquet_resource
+from ..problems import Problem
 from .descriptor import process_config_from_settings
 from .records import Tally
 
@@ -52,6 +53,29 @@ def config_from_descriptor(descriptor: Mapping[str, Any]) -> CorpusConfig | None
     parquet = isinstance(resources, list) and any(
         isinstance(item, dict) and item.get("name") == parquet_name for item in resources)
     return replace(config, process=processing, parquet=parquet)
+
+
+def descriptor_config_problems(descriptor: Mapping[str, Any]) -> list[Problem]:
+    """Why the descriptor's metadata is none a build writes: what corpus.toml's checks
+    refuse in it beyond the schemas (a keyword that shows nothing, a bidirectional control
+    in a title, a description that hides the data card), each at its JSON pointer. Such a
+    descriptor gives no configuration to restate the metadata files from, and a re-signed
+    package went through with its card and croissant.json compared with nothing (QA: a
+    keyword of one zero-width space let the card say 999 documents of 1)."""
+    try:
+        parse_config({key: descriptor[key] for key in METADATA_KEYS if key in descriptor},
+                     DESCRIPTOR)
+    except InputError as error:
+        return [Problem(DESCRIPTOR, "schema-error",
+                        f"{problem.message} (corpus.toml's checks refuse this: no build "
+                        "writes it)", _pointer(problem.location))
+                for problem in error.problems]
+    return []
+
+
+def _pointer(key: str) -> str:
+    """corpus.toml's dotted key (``contributors[0].email``) as a JSON pointer."""
+    return "/" + key.replace("[", "/").replace("]", "").replace(".", "/") if key else ""
 
 
 @dataclass(frozen=True)
