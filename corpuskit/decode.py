@@ -134,8 +134,9 @@ def _looks_utf16(data: bytes) -> bool:
         return False
     if _ascii_utf16(sample):
         return True
-    whole = sample[:len(sample) - len(sample) % 2]
-    return any(_utf16_text(whole, order) for order in ("utf-16-le", "utf-16-be"))
+    if len(data) % 2 or len(sample) < _UTF16_LEAST_BYTES:  # UTF-16 is pairs of bytes
+        return False
+    return any(_utf16_text(sample, order) for order in ("utf-16-le", "utf-16-be"))
 
 
 def _ascii_utf16(data: bytes) -> bool:
@@ -150,15 +151,26 @@ def _ascii_utf16(data: bytes) -> bool:
 
 
 def _utf16_text(sample: bytes, order: str) -> bool:
-    """Whether ``sample`` reads as ``order`` into printable text, line breaks and tabs (a
-    pair of surrogates cut at the sample's end is left out)."""
+    """Whether ``sample`` reads as ``order`` into printable text, line breaks and tabs,
+    with at least :data:`_UTF16_LEAST_SPACES` spaces or line breaks (a pair of surrogates
+    cut at the sample's end is left out). Short runs of any bytes often read as printable
+    Chinese characters (QA: a gzip file was told it read as UTF-16); text has spaces or
+    line breaks, each a byte pair that other data rarely holds."""
     try:
         text = sample.decode(order)
     except UnicodeDecodeError as error:
         if error.start < len(sample) - 2:
             return False
         text = sample[:error.start].decode(order)
-    return bool(text.strip()) and text.translate(_LINE_BREAKS_AND_TABS).isprintable()
+    spaces = text.count(" ") + text.count("\n")
+    return spaces >= _UTF16_LEAST_SPACES \
+        and text.translate(_LINE_BREAKS_AND_TABS).isprintable()
+
+
+#: The fewest bytes, and spaces or line breaks, a file must hold for :func:`_looks_utf16`
+#: to take it for UTF-16 text beyond ASCII.
+_UTF16_LEAST_BYTES = 32
+_UTF16_LEAST_SPACES = 2
 
 
 #: Line breaks and tabs, which text holds and ``str.isprintable`` refuses, made spaces.

@@ -230,12 +230,24 @@ def test_utf16_text_beyond_ascii_without_a_byte_order_mark_is_told_to_be_saved_a
 
 
 def test_binary_data_is_not_told_it_may_be_utf16() -> None:
-    """Random bytes read as UTF-16 give unassigned, private-use or control characters."""
+    """Random bytes read as UTF-16 give unassigned, private-use or control characters,
+    and short runs printable Chinese ones without spaces or line breaks (QA: a gzip file,
+    a zlib stream and ASCII text with one NUL were told they read as UTF-16)."""
+    import gzip
+    import zlib
+
     rng = random.Random(7)
-    for _ in range(200):
-        data = bytes(rng.getrandbits(8) for _ in range(600)) + b"\x00"
+    samples = [bytes(rng.getrandbits(8) for _ in range(size)) + b"\x00"
+               for size in (7, 15, 31, 63, 255, 599) for _ in range(40)]
+    samples += [gzip.compress(b"hello world " * 50, mtime=1700000000),
+                zlib.compress(b"the quick brown fox"), b"Short\x00text\n"]
+    samples += [zlib.compress(bytes(rng.getrandbits(8) for _ in range(rng.randint(10, 3000))))
+                for _ in range(100)]
+    for data in samples:
+        if 0 not in data:
+            continue
         told = _message(data)
-        assert "UTF-16" not in told and "remove it or exclude it" in told, told
+        assert "UTF-16" not in told and "remove it or exclude it" in told, (data[:40], told)
 
 
 def test_one_stray_control_character_is_still_text() -> None:
