@@ -600,7 +600,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                                dry_run=dry_run, jobs=jobs,
                                cache=None if no_cache else (cache
                                                             or default_cache_dir(seeds, out)))
-        _hold_ending_signals()  # the release is in place: it is said, not ended
+        if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)
+            _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)

@@ -216,6 +216,28 @@ def test_a_signal_as_the_command_says_what_it_did_lets_the_release_stand(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # as it was
 
 
+def test_a_dry_run_has_nothing_in_place_and_is_interrupted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C while release --dry-run printed its entry said the work "stands, complete",
+    exit 0: a dry run writes nothing (QA). It is interrupted, exit 130."""
+    import corpuskit.cli as cli
+
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    echo = cli._echo
+
+    def echo_then_signal(message: str, **kwargs: object) -> None:
+        if message.startswith("dry run:"):
+            signal.raise_signal(signal.SIGINT)
+        echo(message, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_echo", echo_then_signal)
+    assert main(["release", "--seeds", str(seeds), "--out", str(out), "--dry-run",
+                 "--jobs", "1", "--no-cache"]) == 130
+    assert "stands, complete" not in capsys.readouterr().err
+
+
 def test_a_signal_as_python_exits_ends_nothing() -> None:
     """Once the CLI has returned its status, SIGTERM raised Terminated in the threading
     module's shutdown: "Exception ignored", a traceback, after a complete release (QA).
