@@ -71,6 +71,7 @@ from .dist import (
     unreadable_release,
 )
 from .errors import (
+    CorpuskitError,
     InputError,
     OutputError,
     ReleaseError,
@@ -839,12 +840,24 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
     added = []
     for (before, before_path), (version, path) in zip(found[named[-1]:], found[named[-1] + 1:],
                                                       strict=False):
-        result = diff(before_path, path)
-        level = ("major" if version.major != before.major else "minor"
-                 if version.minor != before.minor else "patch"
-                 if version.patch != before.patch else None)
-        entry = changelog_entry(str(version), result.new.created or "unreleased", result,
-                                str(before), level)
+        try:
+            result = diff(before_path, path)
+        except CorpuskitError:
+            # (QA: its problems were named as files of the seeds folder)
+            raise ReleaseError(
+                f"{path}, version {version}, made with 'corpuskit build' alone, cannot be "
+                f"compared with {before_path} for its changelog entry: 'corpuskit validate "
+                f"{path}' names what is wrong; restore it from a published copy, or move it "
+                f"out of {path.parent}, then release again") from None
+        date = result.new.created or "unreleased"
+        if result.bump == "none":  # the same documents and metadata (QA: "None release.")
+            entry = (f"## {version} ({date[:10]})\n\nNo document or package metadata "
+                     f"changed since {before}.\n")
+        else:
+            level = ("major" if version.major != before.major else "minor"
+                     if version.minor != before.minor else "patch"
+                     if version.patch != before.patch else None)
+            entry = changelog_entry(str(version), date, result, str(before), level)
         changelog = insert_changelog_entry(changelog, name, entry)
         added.append(str(version))
     return changelog, added

@@ -1884,6 +1884,42 @@ def test_versions_built_alone_get_their_entries_in_the_next_release(
     assert check(seeds, dist).valid  # the release is what a fresh build makes
 
 
+def test_a_version_built_alone_of_the_same_content_and_one_damaged(
+        seeds: Path, dist: Path) -> None:
+    """A version built alone with the documents and metadata of the one before got an
+    entry saying its settings or outputs had changed, "None release." (QA); one damaged
+    had its problems named as files of the seeds folder (QA)."""
+    toml = seeds / "corpus.toml"
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.0.1", "2026-12-01T00:00:00Z"),
+                    "utf-8")
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).status == "built"
+    write_doc(seeds, "six.txt", "Doc six", "A document added for the next release.")
+    made = release(seeds, dist, source_date_epoch=epoch(400), jobs=1)
+    changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
+    assert "## 1.0.1 (2026-12-01)\n\nNo document or package metadata changed since " \
+        "1.0.0.\n" in changelog, changelog
+    assert "None release" not in changelog and made.version == "1.1.0"
+
+    # A version built alone, damaged, before the latest: named by its path in dist.
+    write_doc(seeds, "seven.txt", "Doc seven", "Another document.")
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.2.0", "2026-12-02T00:00:00Z"),
+                    "utf-8")
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).status == "built"
+    write_doc(seeds, "eight.txt", "Doc eight", "One more document.")
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.3.0", "2026-12-03T00:00:00Z"),
+                    "utf-8")
+    assert build(seeds, dist, source_date_epoch=None, jobs=1, cache=None).status == "built"
+    records = dist / "corpuskit-seeds-1.2.0" / "data" / "documents.jsonl"
+    records.write_bytes(records.read_bytes().replace(b"Doc seven", b"HACKED!!!"))
+    write_doc(seeds, "nine.txt", "Doc nine", "And another.")
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(401), jobs=1)
+    assert str(refused.value).startswith(
+        f"{dist / 'corpuskit-seeds-1.2.0'}, version 1.2.0, made with 'corpuskit build' "
+        f"alone, cannot be compared with {dist / 'corpuskit-seeds-1.1.0'} for its "
+        "changelog entry: 'corpuskit validate"), refused.value
+
+
 def test_a_release_left_in_the_seeds_is_sent_to_release_not_build(
         seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A release killed once it had written corpus.toml and its CHANGELOG.md entry, then a
