@@ -1625,6 +1625,10 @@ def test_the_library_refuses_arguments_of_other_kinds_by_name(tmp_path: Path) ->
         corpuskit.build(seeds, tmp_path / "s", jobs=1, scheduler="tcp://x:1")
     with pytest.raises(TypeError, match=r"paths must be a path .* not bytes"):
         corpuskit.validate_all(b"seeds")  # type: ignore[arg-type]
+    for wrong in (None, 3):  # (QA: "'NoneType' object is not iterable")
+        with pytest.raises(TypeError, match=r"paths must be a path \(str or os.PathLike\) "
+                                            rf"or an iterable of them, not {type(wrong).__name__}"):
+            corpuskit.validate_all(wrong)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="an empty path names no file or folder"):
         corpuskit.validate("")
     assert not any((tmp_path / name).exists() for name in ("negative", "wrong", "p", "s"))

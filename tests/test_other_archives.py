@@ -155,7 +155,9 @@ def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
             "folder seeds it holds")
     code, out, _ = run(capsys, "validate", str(target))
     assert code == 1 and out.splitlines()[0] == f"{says} [not-a-package]", out
-    assert [p.code for p in validate(target, jobs=1).problems] == ["not-a-package"]
+    report = validate(target, jobs=1)
+    assert [p.code for p in report.problems] == ["not-a-package"]
+    assert report.kind == "other"  # no package archive (QA: its JSON said "archive")
     code, _, err = run(capsys, "build", str(target), "--out", str(tmp_path / "out"))
     assert code == 1 and f"error: {says} [config-error]" in err, err
     code, _, err = run(capsys, "info", str(target))
@@ -170,3 +172,4 @@ def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
             if not info.filename.endswith("/datapackage.json"):
                 copy.writestr(info, source.read(info))
     assert "not-a-package" not in {p.code for p in validate(damaged, jobs=1).problems}
+    assert validate(damaged, jobs=1).kind == "archive"

@@ -442,6 +442,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 problems.append(Problem(".", "not-a-package", seeds_zip_advice(target, zipped)))
                 files = size = documents = 0
                 not_checked = []
+                kind = OTHER  # no package archive (QA: its JSON said "archive")
     except (WorkerDied, FileNamesMisread, OutputError):  # the run failed, not the package
         raise  # (OutputError: no room for the language model --reproduce decodes, QA)
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
@@ -517,6 +518,9 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     elif isinstance(paths, (bytes, bytearray)):  # (QA: its bytes taken for paths)
         raise TypeError(f"paths must be a path (str or os.PathLike) or an iterable of them, "
                         f"not {type(paths).__name__}: decode it, or give a pathlib.Path")
+    if not isinstance(paths, Iterable):  # (QA: None, 3: "'int' object is not iterable")
+        raise TypeError(f"paths must be a path (str or os.PathLike) or an iterable of them, "
+                        f"not {type(paths).__name__}")
     typed = [given_text(path, "each of paths") for path in paths]
     if not typed:
         raise ValueError("validate_all was given no path, and nothing checked is not valid: "
