@@ -291,8 +291,9 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
     ``format`` is one of ``parquet``, ``csv``, ``dolma``. The package is verified first
     unless ``verify=False``. An existing ``out`` is replaced only once the new file is
     complete, and keeps its permission bits; a new one gets the mode the umask gives.
-    ``out="-"`` writes to standard output instead (``./-`` names a file called ``-``): a
-    reader that closes it early raises :class:`~corpuskit.errors.OutputClosed`.
+    ``out="-"``, the string, writes to standard output instead (``"./-"``, or any
+    :class:`~pathlib.Path`, ``Path("-")`` too, names a file: a Path drops the ``./``, QA):
+    a reader that closes it early raises :class:`~corpuskit.errors.OutputClosed`.
 
     Example::
 
@@ -303,7 +304,7 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
                          f"{', '.join(FORMATS)}")
     target = given_path(out, "out")
     given = given_path(package, "package")
-    if os.fspath(out) == STDOUT:
+    if isinstance(out, str) and out == STDOUT:
         if format in BINARY_FORMATS and _stdout_is_a_terminal():  # as gzip refuses (QA)
             raise UsageError(f"--out - would write {format}'s binary bytes to the terminal; "
                              "redirect them to a file (> FILE), pipe them to a program, or "

@@ -183,6 +183,10 @@ def test_dot_slash_dash_is_a_file_named_dash(tmp_path: Path,
     assert main(["export", str(sample().archive), "--format", "csv", "--out", "./-",
                  "--json"]) == 0  # a file: its result may go to standard output
     assert json.loads(capsys.readouterr().out)["path"] == "./-"  # --out as given
+    (tmp_path / "-").unlink()
+    result = export(sample().archive, "csv", Path("./-"))  # a Path is a file (QA: stdout)
+    assert capsys.readouterr().out == "" and result.path == Path("-")
+    assert (tmp_path / "-").read_bytes() == (tmp_path / "file").read_bytes()
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "dolma", "csv"])
