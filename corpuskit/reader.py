@@ -198,10 +198,12 @@ def open_package(path: Path) -> PackageSource:
             raise InputError([Problem(str(path), "not-a-package", seeds_given(path))])
         if not (path / DESCRIPTOR).is_file():
             if kind == "package":  # its other files are there (QA: "no package here")
+                held = [marker for marker in PACKAGE_MARKERS if _is_file(path / marker)]
                 raise InputError([Problem(str(path), "missing-file", (
-                    f"a package folder without its {DESCRIPTOR}: the package is damaged; "
-                    f"'corpuskit validate {shell_word(str(path))}' names every problem; get "
-                    "it again from where it was published"))])
+                    f"a package folder without its {DESCRIPTOR} (it holds "
+                    f"{', '.join(held)}): a corpuskit package damaged, or a bag of another "
+                    f"tool; 'corpuskit validate {shell_word(str(path))}' names every "
+                    "problem; get the package again from where it was published"))])
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
         return FolderSource(path)

@@ -839,8 +839,9 @@ def test_a_package_folder_without_its_descriptor_is_a_damaged_package(
         with pytest.raises(InputError) as refused:
             refused_by()
         assert [problem.code for problem in refused.value.problems] == ["missing-file"]
-        assert "a package folder without its datapackage.json: the package is damaged" \
-            in refused.value.problems[0].message
+        assert "a package folder without its datapackage.json (it holds bagit.txt, " \
+            "manifest-sha256.txt, tagmanifest-sha256.txt, data/documents.jsonl): a corpuskit " \
+            "package damaged, or a bag of another tool" in refused.value.problems[0].message
     capsys.readouterr()
     assert main(["export", str(package), "--format", "csv", "--out",
                  str(tmp_path / "out.csv")]) == 1
