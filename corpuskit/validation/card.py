@@ -51,13 +51,16 @@ BODY_LINES = (
 )
 #: The citation, compared from this line to the fence that closes it.
 CITATION = "```bibtex"
-#: The body's parts that state the records' statistics, each compared whole: a section
-#: from its heading to the next heading, or a paragraph to the blank line after it.
-SECTIONS = ("### Composition", "Decoding:")
+#: The body's parts compared whole: a section from its heading to the next heading, or a
+#: paragraph to the blank line after it. They state the records' statistics, or lists of
+#: the package's metadata (its sources; its licenses; its contributors and contact).
+SECTIONS = ("### Composition", "Decoding:", "#### Who are the source data producers?",
+            "## Distribution and Rights", "## Maintenance")
 PARAGRAPHS = ("Documents with a copyright or footer line:",)
 #: What is known only when every statistic of the records is (all of them read, and
 #: matching their schema): body lines, sections and paragraphs.
-STATISTICS = frozenset({"| Dates |", *SECTIONS, *PARAGRAPHS})
+STATISTICS = frozenset({"| Dates |", "### Composition", "Decoding:",
+                        "## Distribution and Rights", *PARAGRAPHS})
 #: What is known only when the records' languages are: header keys and body lines.
 LANGUAGE_KEYS = frozenset({"language", "multilinguality"})
 LANGUAGE_LINES = frozenset({"| Languages (ISO 639-1) |", "- **Language(s):**"})
@@ -83,6 +86,10 @@ _SOURCES = {
     "### Composition": "the records' counts, languages, dates, titles and lengths",
     "Decoding:": "the records' codecs and normalization steps",
     "Documents with a copyright or footer line:": "the records' rights lines",
+    # (QA: a contact, a contributor's roles or a license shown otherwise, re-signed, passed)
+    "#### Who are the source data producers?": "datapackage.json's sources",
+    "## Distribution and Rights": "datapackage.json's licenses and the records' rights lines",
+    "## Maintenance": "datapackage.json's contributors",
 }
 _DEFAULT_SOURCE = "datapackage.json"
 
@@ -147,6 +154,12 @@ _SPACES = re.compile(r"\s+")
 #: HTML where corpuskit writes none (it escapes every "<" of the texts it puts in Markdown,
 #: as "\<"): a comment or an element that hides, or shows, what no line compared says.
 _HTML = re.compile(r"(?<!\\)<")
+#: CommonMark's autolinks (``<https://...>``, ``<ann@example.org>``): links, not HTML;
+#: corpuskit writes them for a contributor's email and a source's or license's address.
+_AUTOLINK = re.compile(r"(?<!\\)<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*"
+                       r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
+                       r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
 
 
 def _rendered_start(line: str) -> str:
@@ -190,6 +203,12 @@ def _markup(found: list[str], expected: list[str], found_start: int,
         if wanted[line] > 0:  # a line corpuskit writes so (a code span, the citation)
             wanted[line] -= 1
             continue
+        if not _HTML.search(_AUTOLINK.sub("", line)):  # a link, no HTML (QA: "HTML")
+            return [_problem(number, f"the line {shown(line)} holds a link (<...>) but is "
+                                     "none that corpuskit writes in the card (it writes "
+                                     "links only in its contributors', sources' and "
+                                     f"licenses' lines, as the package states them); "
+                                     f"{RESTORE}")]
         return [_problem(number, f"the line holds HTML ({shown(line)}), which corpuskit "
                                  "does not write in the card (it escapes every '<' of its "
                                  "texts): a comment or element hides or adds what readers "

@@ -1,0 +1,74 @@
+"""The data card's lists of the package's metadata are compared with what corpuskit writes.
+
+A re-signed card (its tag manifest made to agree) that named another contact, gave a
+contributor other roles, or listed a license as another passed validate: only the summary's
+license line was compared, and a changed contributor line with an email was called "HTML"
+(QA). The sources, the licenses under "Distribution and Rights" and the maintenance section
+(contributors and contact) are compared whole; a link in a line corpuskit does not write is
+said to be one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import make_seeds
+
+import corpuskit
+
+CONFIG = {
+    "licenses": [{"name": "CC-BY-NC-4.0", "path": "https://creativecommons.org/licenses/by-nc/4.0/"}],
+    "sources": [{"title": "The archive", "path": "https://example.org/archive"}],
+    "contributors": [{"title": "Ann", "roles": ["author"], "email": "ann@example.org"},
+                     {"title": "Bob", "roles": ["contributor"]}],
+}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("card-lists")
+    seeds = make_seeds(base, {"a.txt": "A title\n\nA paragraph of English text.\n"}, CONFIG)
+    return corpuskit.build(seeds, base / "dist", jobs=1).release
+
+
+def _resigned_copy(release: Path, tmp_path: Path, old: str, new: str) -> Path:
+    import shutil
+
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    card = copy / "README.md"
+    text = card.read_text("utf-8")
+    assert text.count(old) == 1, (old, text)
+    card.write_text(text.replace(old, new), "utf-8")
+    tags = copy / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((copy / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    return copy
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ("Contact: ann@example.org", "Contact: eve@attacker.example",
+     "datapackage.json's contributors"),
+    ("- Bob (contributor)", "- Bob (maintainer)", "datapackage.json's contributors"),
+    ("(`CC-BY-NC-4.0`)", "(`CC-BY-4.0`)", "datapackage.json's licenses"),
+    ("- The archive <https://example.org/archive>\n\n### Personal",
+     "- Another archive <https://example.org/archive>\n\n### Personal",
+     "datapackage.json's sources"),
+])
+def test_a_changed_list_of_the_card_is_reported(release: Path, tmp_path: Path, old: str,
+                                               new: str, where: str) -> None:
+    assert corpuskit.validate(release).valid
+    problems = corpuskit.validate(_resigned_copy(release, tmp_path, old, new)).problems
+    assert problems and {(p.path, p.code) for p in problems} == {
+        ("README.md", "metadata-mismatch")}, problems
+    assert any(where in p.message or "holds a link" in p.message for p in problems), problems
+
+
+def test_a_changed_line_with_a_link_is_not_called_html(release: Path, tmp_path: Path) -> None:
+    copy = _resigned_copy(release, tmp_path, "- Ann (author) <ann@example.org>",
+                          "- Ann (author, maintainer) <ann@example.org>")
+    messages = [p.message for p in corpuskit.validate(copy).problems]
+    assert messages and not any("holds HTML" in message for message in messages), messages
