@@ -91,6 +91,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     name = config.release_name
     build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
     unusable = _dist_problem(dist, name, build_command)
+    if unusable is None or unusable[0].code == "missing-file":
+        unusable = _inside_the_seeds(seeds, dist, name) or unusable
     if unusable is not None:
         refused, why = unusable
         return _report(target, [refused], compared=False, not_compared=f"--dist {dist} {why}")
@@ -678,6 +680,22 @@ def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, s
                        f"releases: give the seeds with --seeds and {holds} with --dist "
                        "(by default dist)"), unusable
     return None
+
+
+def _inside_the_seeds(seeds: Path, dist: Path, name: str) -> tuple[Problem, str] | None:
+    """``--dist`` inside the seeds folder, where no build may write (its files would be
+    taken for documents): said so, with the folder to pass (QA: check advised a build
+    into it, which is a usage error)."""
+    try:
+        inside = seeds.resolve() in dist.resolve().parents or seeds.resolve() == dist.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not inside:
+        return None
+    return Problem(str(dist), "not-a-package",
+                   f"--dist {dist} is inside the seeds folder {seeds}, where no build writes "
+                   f"(its files would be taken for documents): pass the folder that holds "
+                   f"{name}/ and {name}.zip (by default dist)"), "is inside the seeds folder"
 
 
 def _seeds_problem(seeds: Path, problem: Problem) -> Problem:

@@ -878,3 +878,17 @@ def test_an_empty_folder_in_a_release_with_the_seeds_changed_since(repo: Path,
     assert "run 'corpuskit release" in messages["datapackage.json"]
     assert messages["data/raw/added.txt"] == (
         f"missing: a fresh build of {repo / 'seeds'} makes this file")
+
+
+def test_a_dist_inside_the_seeds_is_named_not_built_into(
+        repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """check --dist seeds/out advised 'corpuskit build --out seeds/out', which build
+    refuses as a usage error (QA): the folder is named as inside the seeds."""
+    monkeypatch.chdir(repo)
+    code, out, err = run(capsys, "check", "--dist", "seeds/out", "--jobs", "1")
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        "seeds/out: --dist seeds/out is inside the seeds folder seeds, where no build "
+        "writes"), out
+    assert "corpuskit build" not in out + err and not Path("seeds/out").exists()
