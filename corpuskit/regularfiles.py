@@ -41,6 +41,11 @@ def read_problem(rel: str, exc: OSError) -> Problem:
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"
         return Problem(rel, "unsafe-path", "a symbolic link; a package holds regular files "
                                            "only, copy the file in")
+    if exc.errno == errno.ENOENT:  # (QA: "cannot be read: No such file", no advice)
+        return Problem(rel, "missing-file", "not found: the package is damaged, or was "
+                                            "changed while it was read; 'corpuskit validate' "
+                                            "names every problem; get it again from where "
+                                            "it was published")
     return Problem(rel, "unreadable-file", f"cannot be read: {exc.strerror or exc}"
                                            f"{permission_advice(exc)}")
 

@@ -329,3 +329,20 @@ def test_a_metadata_path_no_file_of_the_package_is_listed_for_seeds(tmp_path: Pa
         ("corpus.toml", "config-error", "licenses[0].path")]
     assert summary.content_hash is None
     assert summary.documents == 1
+
+
+def test_a_package_without_its_records_file_is_said_to_be_damaged(tmp_path: Path) -> None:
+    """Its data/documents.jsonl deleted, info said "cannot be read: No such file or
+    directory [unreadable-file]", with nothing to do (QA)."""
+    import shutil
+
+    from _consumers import sample
+
+    package = tmp_path / "package"
+    shutil.copytree(sample().release, package)
+    (package / "data" / "documents.jsonl").unlink()
+    with pytest.raises(InputError) as refused:
+        info(package)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.code) == ("data/documents.jsonl", "missing-file")
+    assert problem.message.startswith("not found: the package is damaged"), problem.message
