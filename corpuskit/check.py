@@ -57,7 +57,7 @@ from .packagesource import DESCRIPTOR
 from .pathargs import given_path
 from .problems import Problem
 from .regularfiles import folder_not_entered, open_regular
-from .runsettings import checked_source_date_epoch, release_time_advice
+from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
 from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
@@ -442,15 +442,14 @@ def _left_by_a_release(seeds: Path, config: CorpusConfig,
     version in CHANGELOG.md. Then 'release' finishes it (or says what to do); 'build' would
     ship that entry whatever the seeds hold since (QA: an entry naming one of the two
     documents added)."""
-    recorded = config.metadata.get("created")
-    if not isinstance(recorded, str):
+    latest = descriptor_created(newest[1]) if newest is not None else None
+    if time_recorded_after(config, latest) is None:
         return False
     try:
         text = (read_changelog(seeds) or b"").decode("utf-8")
     except (InputError, UnicodeDecodeError):
         return False
-    latest = descriptor_created(newest[1]) if newest is not None else None
-    return has_entry(text, config.version) and (latest is None or recorded > latest)
+    return has_entry(text, config.version)
 
 
 def _another_corpus(path: Path, other: str, seeds: Path, dist: Path, name: str,

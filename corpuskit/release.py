@@ -89,6 +89,7 @@ from .runsettings import (
     epoch_of,
     parse_source_date_epoch,
     resolve_created,
+    time_recorded_after,
 )
 from .semver import RELEASE_BUMPS, Version, bump_rank
 from .signals import told_when_ended
@@ -601,14 +602,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          "same bytes as that release")
         written = entry_line(base_changelog, version)
         if written is not None:
-            time = config.metadata.get("created")
+            time = time_recorded_after(config, result.old.created)
             elsewhere = (
                 f"; if {version} was released from these seeds in another folder or clone "
                 f"({CONFIG_NAME} records a release time, {time}, after {previous}'s), "
                 f"put that release into {dist} first: the next release then follows it "
                 "(removing the entry would make a second, other "
-                f"{version})" if config.version == version and isinstance(time, str)
-                and time > (result.old.created or "") else "")
+                f"{version})" if config.version == version and time is not None else "")
             raise ReleaseError(
                 f"{changelog_path} already has an entry for {version} (line {written}), "
                 f"which is not released in {dist} and is not the entry this release writes "
@@ -892,16 +892,10 @@ def _recorded_time_of(config: CorpusConfig, version: str, previous_created: str 
     writing its entry into CHANGELOG.md: corpus.toml holds that version and a time after
     the previous release's, and CHANGELOG.md no entry for it. None otherwise (a version
     bumped by hand keeps the previous release's time, which is not after it)."""
-    recorded = config.metadata.get("created")
-    if config.version != version or not isinstance(recorded, str) or not previous_created \
+    if config.version != version or not previous_created \
             or has_entry(changelog or "", version):
         return None
-    try:
-        later = (dt.datetime.strptime(recorded, "%Y-%m-%dT%H:%M:%SZ")
-                 > dt.datetime.strptime(previous_created, "%Y-%m-%dT%H:%M:%SZ"))
-    except ValueError:
-        return None
-    return recorded if later else None
+    return time_recorded_after(config, previous_created)
 
 
 def _require_later(created: str, earlier: str | None, previous: str,

@@ -78,6 +78,24 @@ def epoch_of(created: str) -> str | None:
     return str(int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds()))
 
 
+def time_recorded_after(config: CorpusConfig, earlier: str | None) -> str | None:
+    """corpus.toml's release time (``created``) if it is after ``earlier``, the latest
+    release's (None: that release has none), else None: the time a release of the seeds'
+    version wrote into corpus.toml before it built, which a version bumped by hand, still
+    holding the latest release's time, does not have."""
+    recorded = config.metadata.get("created")
+    if not isinstance(recorded, str):
+        return None
+    if earlier is None:
+        return recorded
+    try:
+        later = (dt.datetime.strptime(recorded, "%Y-%m-%dT%H:%M:%SZ")
+                 > dt.datetime.strptime(earlier, "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return None
+    return recorded if later else None
+
+
 def release_time_advice(kept: str | None) -> str:
     """How to build again a release whose descriptor says ``created = kept`` (None: it
     has none) when a build gave it another release time."""
