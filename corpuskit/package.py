@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from .config import CorpusConfig
+from .markdowntext import ESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
 from .wording import counted
@@ -387,33 +388,6 @@ HF_LICENSES = {
 }
 
 
-_BACKTICKS = re.compile(r"`+")
-
-
-#: What Markdown may take for markup within a line: emphasis, links, code, inline HTML,
-#: entities, strikethrough (GFM) and the backslash that escapes them.
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~])")
-
-
-def markdown_text(text: str) -> str:
-    """``text`` shown as it is within a line of Markdown: each character that could start
-    markup (``*``, ``_``, ``[``, ``<``, ``&``, ...) escaped with a backslash, as CommonMark
-    allows for any ASCII punctuation; a document's title ``*Notes* <b>`` is not rendered as
-    emphasis and an HTML tag."""
-    return _MARKDOWN_INLINE.sub(r"\\\1", text)
-
-
-def code_span(text: str) -> str:
-    """``text`` as one Markdown code span, whatever it holds: fenced by one backtick more
-    than its longest run of them (an id with a backtick broke the span and the rest of the
-    line), padded with a space where CommonMark would otherwise join or strip."""
-    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
-    pad = " " if text[:1] == "`" or text[-1:] == "`" or (
-        text[:1] == " " and text[-1:] == " " and text.strip(" ")) else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
               (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
@@ -594,32 +568,36 @@ def _share(count: int, total: int) -> str:
     return f"{count} ({count / total:.1%})" if total else str(count)
 
 
-def _people(entries: list[dict[str, Any]]) -> str:
+def _people(entries: list[dict[str, Any]], values: CardValues) -> str:
     if not entries:
         return MISSING
     out = []
     for person in entries:
-        line = f"- {person['title']}"
+        line = f"- {values.text(person['title'], starts_item=True)}"
         if person.get("organization"):
-            line += f", {person['organization']}"
+            line += f", {values.text(person['organization'])}"
         if person.get("roles"):
-            line += f" ({', '.join(person['roles'])})"
+            line += f" ({', '.join(values.text(role) for role in person['roles'])})"
         if person.get("email"):
-            line += f" <{person['email']}>"
+            line += f" {values.link(person['email'])}"
         if person.get("path"):
-            line += f" {person['path']}"
+            line += f" {values.address(person['path'])}"
         out.append(line)
     return "\n".join(out)
 
 
 def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
-              data_files: str, *, created: str | None = None) -> bytes:
+              data_files: str, *, created: str | None = None,
+              values: CardValues = ESCAPED) -> bytes:
     """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
 
     ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
     when the package ships Parquet, else ``data/documents.jsonl``). Every number is
     measured from the records; every statement about the corpus comes from corpus.toml;
-    what corpus.toml does not say is marked as missing, never invented.
+    what corpus.toml does not say is marked as missing, never invented. corpus.toml's
+    titles, names and addresses are written as ``values`` says (escaped, as Markdown shows
+    them as they are; :data:`corpuskit.markdowntext.UNESCAPED` is how earlier builds wrote
+    them, for validate).
     """
     meta = config.metadata
     total = stats.documents
@@ -630,17 +608,21 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     date_range = (f"{stats.first_date} to {stats.last_date}" if stats.first_date
                   else "no document carries a date")
     licenses = "\n".join(
-        f"- {lic.get('title') or lic.get('name')}"
+        f"- {values.text(str(lic.get('title') or lic.get('name')), starts_item=True)}"
         + (f" ({code_span(lic['name'])})" if lic.get("name") else "")
-        + (f" <{lic['path']}>" if lic.get("path") else "")
+        + (f" {values.link(lic['path'])}" if lic.get("path") else "")
         for lic in meta["licenses"]
     )
     sources = "\n".join(
-        f"- {src['title']}" + (f", version {src['version']}" if src.get("version") else "")
-        + (f" <{src['path']}>" if src.get("path") else "")
-        + (f" ({src['email']})" if src.get("email") else "")
+        f"- {values.text(src['title'], starts_item=True)}"
+        + (f", version {values.text(src['version'])}" if src.get("version") else "")
+        + (f" {values.link(src['path'])}" if src.get("path") else "")
+        + (f" ({values.text(src['email'])})" if src.get("email") else "")
         for src in meta["sources"]
     )
+    license_names = "; ".join(values.text(str(lic.get("name") or lic.get("title")))
+                              for lic in meta["licenses"])
+    homepage = values.address(meta["homepage"]) if meta.get("homepage") else MISSING
     lang_rows = [(f"`{lang}`", _share(count, total))
                  for lang, count in sorted(stats.languages.items())]
     encoding_rows = [(f"`{enc}`", _share(count, total))
@@ -701,12 +683,11 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
          or "undetermined"),
         ("Dates", date_range),
         ("Content hash", f"`{content}`"),
-        ("License", "; ".join(str(lic.get("name") or lic.get("title"))
-                              for lic in meta["licenses"])),
-        ("Homepage", meta.get("homepage") or MISSING),
+        ("License", license_names),
+        ("Homepage", homepage),
     ])
     body = f"""
-# Dataset Card for {meta['title']}
+# Dataset Card for {values.text(meta['title'])}
 
 {meta['description']}
 
@@ -718,13 +699,14 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 
 {meta['description']}
 
-- **Curated by:** {", ".join(c["title"] for c in meta.get("contributors", [])) or MISSING}
+- **Curated by:** {", ".join(values.text(c["title"]) for c in meta.get("contributors", []))
+                    or MISSING}
 - **Language(s):** {", ".join(languages) or "undetermined"}
-- **License:** {"; ".join(str(lic.get("name") or lic.get("title")) for lic in meta["licenses"])}
+- **License:** {license_names}
 
 ### Dataset Sources
 
-- **Homepage:** {meta.get("homepage") or MISSING}
+- **Homepage:** {homepage}
 - **Sources:**
 
 {sources}
@@ -812,10 +794,10 @@ kept in the record's `rights` field, out of `text`.
 
 Contributors:
 
-{_people(meta.get("contributors", []))}
+{_people(meta.get("contributors", []), values)}
 
-Contact: {next((c["email"] for c in meta.get("contributors", []) if c.get("email")),
-               MISSING)}
+Contact: {next((values.text(c["email"]) for c in meta.get("contributors", [])
+                if c.get("email")), MISSING)}
 
 Versions follow semantic versioning of the content (major: records changed or removed,
 minor: records added, patch: same records); a released version is never rebuilt with

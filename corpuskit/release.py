@@ -78,7 +78,8 @@ from .errors import (
     ReleaseProblems,
     UnreadableRelease,
 )
-from .package import code_span, markdown_text, process_settings
+from .markdowntext import code_span, markdown_text
+from .package import process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .pathargs import given_path

@@ -22,7 +22,8 @@ from property_budget import examples
 import corpuskit
 from corpuskit.config import FAITHFUL_STEPS, parse_config
 from corpuskit.engine import DocSummary
-from corpuskit.package import MISSING, CorpusStats, Lengths, bibtex, code_span
+from corpuskit.markdowntext import code_span
+from corpuskit.package import MISSING, CorpusStats, Lengths, bibtex
 
 HEADINGS = [
     "# Dataset Card for Consumer sample corpus",

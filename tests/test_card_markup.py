@@ -1,0 +1,168 @@
+"""corpus.toml's values show in the data card as they are written, never as markup.
+
+The card put titles, names, roles and addresses into its Markdown as they were: a title
+``*Notes* <b>`` rendered as emphasis and an HTML tag, a license titled ``A | B`` split the
+summary table's row, a source titled ``- draft`` made a list in the list, and a title
+ending ``C #`` lost its ``#`` in the heading. Each value is now escaped for where it
+stands (:mod:`corpuskit.markdowntext`), and the card still validates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_seeds
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from property_budget import examples
+
+import corpuskit
+from corpuskit.markdowntext import card_address, card_link, card_text
+
+#: Text nodes: what shows as the text itself, no markup.
+_TEXT = {"text", "code_inline", "softbreak"}
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _shown(children: list[Any]) -> str:
+    """The text inline ``children`` show; fails on any markup among them but autolinks."""
+    kinds = [child.type for child in children
+             if child.markup != "autolink" or child.type not in ("link_open", "link_close")]
+    assert set(kinds) <= _TEXT, kinds
+    return "".join(child.content for child in children)
+
+
+def _inlines(markdown: str) -> list[tuple[str, str]]:
+    """(the block the inline is in, the text it shows) for each inline of ``markdown``."""
+    tokens = _markdown().parse(markdown)
+    found = []
+    for at, token in enumerate(tokens):
+        if token.type == "inline":
+            found.append((tokens[at - 1].type, _shown(token.children or [])))
+    return found
+
+
+#: One line of corpus.toml: letters, spaces and every ASCII character Markdown reads.
+_LINE = st.text(st.sampled_from([*"ab 1_-+*#>|[]()<>!&;`~\\=.:/\"'", "é", "中"]),
+                min_size=1, max_size=24).filter(lambda text: text.strip() != "")
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(_LINE)
+def test_a_value_renders_as_exactly_its_text_where_the_card_puts_it(value: str) -> None:
+    shown = value.strip(" ")
+    assert _inlines(f"# Dataset Card for {card_text(value)}") == \
+        [("heading_open", f"Dataset Card for {value}".strip(" "))]
+    assert _inlines(f"- {card_text(value, starts_item=True)} (x)") == \
+        [("paragraph_open", f"{value.lstrip(' ')} (x)".strip(" "))]
+    rows = _inlines(f"| property | value |\n|---|---|\n| License | {card_text(value)} |")
+    assert rows == [("th_open", "property"), ("th_open", "value"),
+                    ("td_open", "License"), ("td_open", shown)]
+
+
+def test_an_underscore_inside_a_word_is_written_as_it_is() -> None:
+    """CommonMark never reads it as emphasis; the seeds' source title holds one, and its
+    released cards were written before values were escaped."""
+    assert card_text("shared/seeds/000_5126d78043eeafc4.txt") == \
+        "shared/seeds/000_5126d78043eeafc4.txt"
+    assert card_text("_a_ b_") == "\\_a\\_ b\\_"
+
+
+@pytest.mark.parametrize(("address", "written"), [
+    ("https://example.org/corpus", "https://example.org/corpus"),
+    ("https://example.org/my_corpus", "<https://example.org/my_corpus>"),
+    ("docs/about the corpus.html", "docs/about the corpus.html"),
+    ("https://example.org/a|b", "https://example.org/a\\|b"),
+])
+def test_an_address_is_a_link_or_text(address: str, written: str) -> None:
+    assert card_address(address) == written
+    assert _inlines(f"- x {card_address(address)}")[0][1].endswith(address)
+
+
+def test_an_email_is_an_autolink() -> None:
+    assert card_link("ann@example.org") == "<ann@example.org>"
+
+
+CONFIG = {
+    "title": "Notes *and* <b>drafts</b> | C #",
+    "homepage": "https://example.org/my_corpus",
+    "licenses": [{"path": "https://example.org/terms", "title": "A | B [terms]"}],
+    "sources": [{"title": "- draft_ archive", "version": "1.0 *beta*",
+                 "path": "https://example.org/archive"}],
+    "contributors": [{"title": "1. Ann & Co", "organization": "<Org>", "roles": ["*editor*"],
+                      "email": "ann@example.org"}],
+}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("card-markup")
+    seeds = make_seeds(base, {"a.txt": "A title\n\nA paragraph of English text.\n"}, CONFIG)
+    return corpuskit.build(seeds, base / "dist", jobs=1).release
+
+
+def test_the_card_shows_the_metadata_as_written(release: Path) -> None:
+    lines = (release / "README.md").read_text("utf-8").split("\n")
+    table = lines.index("| property | value |")
+    rows = [line for line in lines if line.startswith(("| License |", "| Homepage |"))]
+    items = [line for line in lines
+             if line.startswith(("# ", "- ")) and "**" not in line and line != "- train"]
+    body = "\n".join([*lines[table:table + 2], *rows, "", *items])
+    shown = [text for _, text in _inlines(body)]
+    assert f"Dataset Card for {CONFIG['title']}" in shown
+    assert "A | B [terms] https://example.org/terms" in shown
+    assert "- draft_ archive, version 1.0 *beta* https://example.org/archive" in shown
+    assert "1. Ann & Co, <Org> (*editor*) ann@example.org" in shown
+    rows = [text for kind, text in _inlines(body) if kind == "td_open"]
+    assert rows[rows.index("License") + 1] == "A | B [terms]"
+    assert rows[rows.index("Homepage") + 1] == "https://example.org/my_corpus"
+
+
+def test_the_card_with_escaped_metadata_validates(release: Path) -> None:
+    report = corpuskit.validate(release)
+    assert report.valid, [problem.message for problem in report.problems]
+
+
+def _resigned(release: Path, tmp_path: Path, card: str) -> Path:
+    import hashlib
+    import shutil
+
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    (copy / "README.md").write_text(card, "utf-8")
+    tags = copy / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((copy / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    return copy
+
+
+def _unescaped(card: str) -> str:
+    """The card as corpuskit wrote it before it escaped corpus.toml's values."""
+    for escaped, raw in [
+        ("Notes \\*and\\* \\<b\\>drafts\\</b\\> \\| C \\#", CONFIG["title"]),
+        ("A \\| B \\[terms\\]", "A | B [terms]"),
+        ("\\- draft\\_ archive, version 1.0 \\*beta\\*", "- draft_ archive, version 1.0 *beta*"),
+        ("1\\. Ann \\& Co, \\<Org\\> (\\*editor\\*)", "1. Ann & Co, <Org> (*editor*)"),
+        ("**Curated by:** 1. Ann \\& Co", "**Curated by:** 1. Ann & Co"),
+        ("<https://example.org/my_corpus>", "https://example.org/my_corpus"),
+    ]:
+        assert escaped in card, escaped
+        card = card.replace(escaped, raw)
+    return card
+
+
+def test_a_card_written_before_values_were_escaped_still_validates(
+        release: Path, tmp_path: Path) -> None:
+    card = _unescaped((release / "README.md").read_text("utf-8"))
+    assert corpuskit.validate(_resigned(release, tmp_path / "old", card)).valid
+    false = card.replace("- **Curated by:** 1. Ann & Co", "- **Curated by:** 1. Eve & Co")
+    report = corpuskit.validate(_resigned(release, tmp_path / "false", false))
+    assert [(problem.code, problem.path) for problem in report.problems] == \
+        [("metadata-mismatch", "README.md")]
