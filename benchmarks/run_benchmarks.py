@@ -66,6 +66,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import stat
 import statistics
 import subprocess
@@ -148,8 +149,12 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     proc = subprocess.Popen(argv, env=env, cwd=cwd or WORK[0], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:  # Ctrl-C, or the kit ended (:func:`end_on_signal`)
+        end_child(proc)
+        raise
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0,):
@@ -161,6 +166,24 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     # (about 18 MB): the kit keeps itself small (see disk_bytes).
     return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode,
                    usage.ru_utime, usage.ru_stime)
+
+
+def end_child(proc: subprocess.Popen[bytes]) -> None:
+    """End the step ``proc`` runs as the kit ends: SIGTERM, on which corpuskit removes what
+    it was writing and ends its workers, then SIGKILL if it has not ended in 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def end_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP (a CI job's time limit, a closed terminal) ends the kit as Ctrl-C
+    does: the step running ended (:func:`end_child`) and a temporary work folder removed
+    (QA: a build went on writing a release into the folder left behind, 441 MB)."""
+    raise SystemExit(128 + signum)
 
 
 def _mount_of(path: Path) -> tuple[str, str]:
@@ -274,8 +297,6 @@ def probe_file_creation(folder: Path) -> tuple[float, float]:
 _VERSION_LINE = re.compile(
     r"""^([ \t]*(?:version|"version"|'version')[ \t]*=[ \t]*)(["'])([^"'\n]*)\2""",
     re.MULTILINE)
-#: A table's header, which ends the top-level keys.
-_TABLE_HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
 #: Bytes the ``new_data_write`` probe writes to a new file before each incremental build.
@@ -320,20 +341,35 @@ def new_file_bytes(release: Path) -> int:
 def bumped_patch(config: Path) -> str:
     """corpus.toml's text with its version bumped as ``corpuskit release patch`` bumps it;
     a SystemExit saying why where the kit cannot find or bump it (asked before anything is
-    timed, so that a corpus.toml the kit cannot bump stops it at once, not after a round)."""
+    timed, so that a corpus.toml the kit cannot bump stops it at once, not after a round).
+
+    The line changed is the one whose change TOML reads as the top-level ``version``
+    changed, and nothing else: a line ``version = "0.9.0"`` inside a multi-line string (a
+    description quoting one) or in a table looks the same, and was bumped instead (QA)."""
     text = config.read_text(encoding="utf-8")
-    table = _TABLE_HEADER.search(text)  # the version key is top-level: before any table
-    match = _VERSION_LINE.search(text, 0, table.start() if table else len(text))
-    if not match:
-        raise SystemExit(f"{config}: no line 'version = \"X.Y.Z\"' before its first table; "
-                         "the kit bumps the version before each incremental build: write it "
-                         "so")
     try:
-        version = Version.parse(match.group(3))
+        settings = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SystemExit(f"{config}: not valid TOML ({exc})") from None
+    if "version" not in settings:
+        raise SystemExit(f"{config}: no top-level 'version = \"X.Y.Z\"'; the kit bumps the "
+                         "version before each incremental build: write it so")
+    try:
+        version = Version.parse(str(settings["version"]))
     except ValueError as exc:
         raise SystemExit(f"{config}: version: {exc}") from None
-    new = f"{match.group(1)}{match.group(2)}{version.bump('patch')}{match.group(2)}"
-    return text[: match.start()] + new + text[match.end():]
+    wanted = {**settings, "version": str(version.bump("patch"))}
+    for match in _VERSION_LINE.finditer(text):
+        bumped = (f"{text[:match.start()]}{match.group(1)}{match.group(2)}"
+                  f"{wanted['version']}{match.group(2)}{text[match.end():]}")
+        try:
+            if tomllib.loads(bumped) == wanted:
+                return bumped
+        except tomllib.TOMLDecodeError:
+            continue
+    raise SystemExit(f"{config}: no line 'version = \"X.Y.Z\"' that holds its top-level "
+                     "version; the kit bumps the version before each incremental build: "
+                     "write it so")
 
 
 def bump_patch(config: Path) -> None:
@@ -343,40 +379,42 @@ def bump_patch(config: Path) -> None:
 
 _OUTPUT_TABLE = re.compile(
     r"""^[ \t]*\[[ \t]*(?:output|"output"|'output')[ \t]*\][ \t]*(?:#.*)?$""", re.MULTILINE)
-#: An ``output`` key written inline (``output = { parquet = false }``): the kit does not
-#: rewrite such a table.
-_INLINE_OUTPUT = re.compile(r"""^[ \t]*(?:output|"output"|'output')[ \t]*=""", re.MULTILINE)
-_TABLE = re.compile(r"^\[", re.MULTILINE)
-_COMPRESSION_LINE = re.compile(r"^compression[ \t]*=.*$", re.MULTILINE)
+_COMPRESSION_LINE = re.compile(
+    r"""^([ \t]*)(?:compression|"compression"|'compression')[ \t]*=.*$""", re.MULTILINE)
 
 
 def set_compression(config: Path, name: str) -> None:
     """Make corpus.toml's ``[output] compression`` ``name``: the line replaced where the
     table has one, added to the table where it has none, the table added where there is
-    none."""
+    none. The edit made is the one TOML reads as that key changed and nothing else (a line
+    alike in a multi-line string, or one indented, is no help to a regular expression)."""
     text = config.read_text(encoding="utf-8")
-    line = f'compression = "{name}"'
-    table = _OUTPUT_TABLE.search(text)
-    top = _TABLE_HEADER.search(text)
-    if table is None and _INLINE_OUTPUT.search(text, 0, top.start() if top else len(text)):
-        raise SystemExit(f"{config}: its [output] table is written inline (output = {{...}}); "
-                         "the kit sets --compression only in a table written '[output]': "
-                         "write it so, or leave --compression out")
-    if table is None:
-        text = text.rstrip("\n") + f"\n\n[output]\n{line}\n"
-    else:
-        following = _TABLE.search(text, table.end())
-        end = following.start() if following else len(text)
-        found = _COMPRESSION_LINE.search(text, table.end(), end)
-        text = (text[:found.start()] + line + text[found.end():] if found
-                else text[:table.end()] + "\n" + line + text[table.end():])
     try:
-        tomllib.loads(text)
+        settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SystemExit(f"{config}: setting [output] compression would leave it no valid "
-                         f"TOML ({exc}); set it there yourself, or leave --compression "
-                         "out") from None
-    config.write_text(text, encoding="utf-8")
+        raise SystemExit(f"{config}: not valid TOML ({exc})") from None
+    output = settings.get("output", {})
+    if not isinstance(output, dict):
+        raise SystemExit(f"{config}: output is no table; set --compression there yourself, "
+                         "or leave it out")
+    wanted = {**settings, "output": {**output, "compression": name}}
+    line = f'compression = "{name}"'
+    candidates = [f"{text[:found.start()]}{found.group(1)}{line}{text[found.end():]}"
+                  for found in _COMPRESSION_LINE.finditer(text)]
+    candidates += [f"{text[:table.end()]}\n{line}{text[table.end():]}"
+                   for table in _OUTPUT_TABLE.finditer(text)]
+    if "output" not in settings:
+        candidates.append(text.rstrip("\n") + f"\n\n[output]\n{line}\n")
+    for candidate in candidates:
+        try:
+            if tomllib.loads(candidate) == wanted:
+                config.write_text(candidate, encoding="utf-8")
+                return
+        except tomllib.TOMLDecodeError:
+            continue
+    raise SystemExit(f"{config}: cannot set [output] compression by editing its lines (is "
+                     "its table written inline, output = {...}?); set it there yourself, or "
+                     "leave --compression out")
 
 
 def _output_settings(config: Path) -> dict[str, Any]:
@@ -565,24 +603,28 @@ def copy_foreign_seeds(source: Path, seeds: Path) -> list[str]:
 
 
 def relink_inside(source: Path, seeds: Path) -> None:
-    """Point the copy's absolute links into ``source`` at the same place in the copy
-    ``seeds``: ``copytree`` keeps a link's target as written, so a link that a build of
-    ``source`` takes (it stays inside the folder) pointed out of the copy, which the kit
-    then removed as the build refuses it (QA)."""
+    """Point the copy's links into ``source`` at the same place in the copy ``seeds``:
+    ``copytree`` keeps a link's target as written, so a link that a build of ``source``
+    takes (it stays inside the folder) pointed out of the copy, which the kit then removed
+    as the build refuses it (QA): an absolute one, and a relative one that goes out through
+    the folder's own name and back in (``../../texts/a.txt``)."""
     roots = list(dict.fromkeys([Path(os.path.abspath(source)), source.resolve()]))
     for folder, folders, files in os.walk(seeds):
         for name in [*folders, *files]:
             link = Path(folder, name)
             if not link.is_symlink():
                 continue
-            target = Path(os.path.normpath(os.readlink(link)))
-            if not target.is_absolute():
-                continue
+            written = os.readlink(link)
+            original = Path(os.path.abspath(source), link.parent.relative_to(seeds))
+            target = Path(os.path.normpath(original / written))
             inside = next((target.relative_to(root) for root in roots
                            if target.is_relative_to(root)), None)
-            if inside is not None:
+            if inside is None:
+                continue
+            relinked = os.path.relpath(seeds / inside, link.parent)
+            if relinked != written:
                 link.unlink()
-                link.symlink_to(os.path.relpath(seeds / inside, link.parent))
+                link.symlink_to(relinked)
 
 
 def make_writable(root: Path) -> None:
@@ -714,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.jobs is not None and args.jobs < 1:  # (QA: -1 failed after a copy and the floor)
+        parser.error("--jobs must be at least 1 (leave it out for all cores)")
     # Absolute: the commands run with the work folder as their current directory.
     for name in ("seeds", "work", "json"):
         if getattr(args, name) is not None:
@@ -739,6 +783,8 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         parser.error(refused)
     WORK[0] = work
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, end_on_signal)
     try:
         return _run(args, work, py, corpuskit, frictionless)
     finally:
@@ -781,7 +827,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     compression = corpus_compression(seeds / "corpus.toml")
     parquet = corpus_parquet(seeds / "corpus.toml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    jobs = ["--jobs", str(args.jobs)] if args.jobs is not None else []
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
     documents = list_documents(py, seeds, work / DOCUMENT_LIST)
@@ -792,10 +838,12 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     probes: list[tuple[float, float]] = []
     writes: list[NewData] = []
     outputs_of: list[tuple[Path, Path]] = []  # each round's output folder and cache
+    checks: list[tuple[bool, str]] = []  # each round's releases validated: valid, said
     filesystem = str(machine["work_filesystem"])
     for number in range(args.repeat):
         outputs_of.append(round_outputs(work, number))
         if number and not keeps_earlier_round(work, filesystem, outputs_of[-2]):
+            checks.append(check_outputs(corpuskit, outputs_of[-2][0], env, number))
             for path in outputs_of[-2]:
                 shutil.rmtree(path, ignore_errors=True)
             if filesystem not in MEMORY_FILESYSTEMS:
@@ -812,11 +860,13 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         if any(m.exit_code != 0 for m in results):
             break
 
-    dist = outputs_of[-1][0]
-    outputs_valid, outputs = check_outputs(corpuskit, dist, env)
-    for earlier in outputs_of[:-1]:  # every step is timed: the last round's are kept
-        for path in earlier:
+    for number, earlier in enumerate(outputs_of[:-1], start=1):
+        if earlier[0].is_dir():  # kept while the rounds after it ran: checked now
+            checks.append(check_outputs(corpuskit, earlier[0], env, number))
+        for path in earlier:  # every step is timed: the last round's are kept
             shutil.rmtree(path, ignore_errors=True)
+    checks.append(check_outputs(corpuskit, outputs_of[-1][0], env, len(outputs_of)))
+    outputs_valid = all(valid for valid, _ in checks)
 
     by_step: dict[str, list[Measure]] = {}
     for results in rounds:
@@ -825,11 +875,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     best = {name: min(runs, key=lambda m: m.seconds) for name, runs in by_step.items()}
     median = {name: statistics.median(m.seconds for m in runs)
               for name, runs in by_step.items()}
-    ratios, median_ratios = {}, {}
-    for label, a, b in RATIOS:
-        if a in best and b in best and best[b].seconds > 0:
-            ratios[label] = round(best[a].seconds / best[b].seconds, 3)
-            median_ratios[label] = round(median[a] / median[b], 3)
+    ratios, median_ratios, failed = ratios_of(by_step)
 
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
           f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
@@ -853,7 +899,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         times = " ".join(f"{r.seconds:.2f}" for r in runs)
         print(f"{name:<20} {times:>22} {m.seconds:>8.2f} {median[name]:>7.2f} "
               f"{m.user_seconds:>7.2f} {m.system_seconds:>8.2f} "
-              f"{max(r.peak_rss_mb for r in runs):>11.1f} "
+              f"{m.peak_rss_mb:>11.1f} "
               f"{max((r.exit_code for r in runs), key=abs):>5}")
     for number, (probe_wall, probe_sys) in enumerate(probes, start=1):
         print(f"file_create (before build_cold, round {number}): {probe_wall:.0f} µs per file, "
@@ -874,9 +920,14 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                      "time at this rate")
         print(line)
     print(f"{'ratio':<50} {'fastest':>8} {'median':>7}")
-    for label, value in ratios.items():
-        print(f"{label:<50} {value:>8} {median_ratios[label]:>7}")
-    print(outputs, file=sys.stdout if outputs_valid else sys.stderr)
+    for label, a, b in RATIOS:
+        if label in ratios:
+            print(f"{label:<50} {ratios[label]:>8} {median_ratios[label]:>7}")
+        elif a in failed or b in failed:
+            print(f"{label:<50} {'none: ' + ' and '.join(x for x in (a, b) if x in failed)}"
+                  " failed", file=sys.stderr)
+    for valid, said in checks:
+        print(said, file=sys.stdout if valid else sys.stderr)
     if args.json:
         args.json.write_text(json.dumps({
             "documents": documents,
@@ -899,11 +950,34 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                                           for w in writes]},
             "ratios": ratios,
             "median_ratios": median_ratios,
+            "failed_steps": failed,
             "outputs_valid": outputs_valid,
             "kit_peak_rss_mb": round(kit_rss, 1),
         }, indent=2) + "\n", encoding="utf-8")
     succeeded = all(m.exit_code == 0 for results in rounds for m in results)
     return 0 if succeeded and outputs_valid else 1
+
+
+def ratios_of(by_step: dict[str, list[Measure]]
+              ) -> tuple[dict[str, float], dict[str, float], list[str]]:
+    """The :data:`RATIOS` of the steps' fastest rounds and of their medians, and the steps
+    that failed in a round. A step that failed is timed and shown, but gives no ratio: a
+    build that exits at once with a usage error is no fast build (QA: "build_cold / floor
+    2.774", a target met, from a build that built nothing)."""
+    failed = sorted({m.name for runs in by_step.values() for m in runs if m.exit_code != 0})
+    ratios: dict[str, float] = {}
+    median_ratios: dict[str, float] = {}
+    for label, a, b in RATIOS:
+        if a not in by_step or b not in by_step or a in failed or b in failed:
+            continue
+        fastest_a = min(m.seconds for m in by_step[a])
+        fastest_b = min(m.seconds for m in by_step[b])
+        if fastest_b > 0:
+            ratios[label] = round(fastest_a / fastest_b, 3)
+            median_ratios[label] = round(
+                statistics.median(m.seconds for m in by_step[a])
+                / statistics.median(m.seconds for m in by_step[b]), 3)
+    return ratios, median_ratios, failed
 
 
 def round_outputs(work: Path, number: int) -> tuple[Path, Path]:
@@ -979,22 +1053,23 @@ def disk_bytes(*folders: Path) -> int:
     return int(counted.stdout)
 
 
-def check_outputs(corpuskit: list[str], dist: Path, env: dict[str, str]
+def check_outputs(corpuskit: list[str], dist: Path, env: dict[str, str], number: int = 1
                   ) -> tuple[bool, str]:
-    """Whether every release of the last round, folders and zips, passes a full
-    ``corpuskit validate``, and what to print of it (not timed: a fast build of a wrong
-    archive is no result, and the timed validate reads the cold build's folder only)."""
+    """Whether every release round ``number`` built into ``dist``, folders and zips, passes
+    a full ``corpuskit validate``, and what to print of it (not timed: a fast build of a
+    wrong archive is no result, and the timed validate reads the cold build's folder only).
+    Every round's are checked, before they are removed (QA: only the last round's were)."""
     if not dist.is_dir():
-        return False, f"outputs: no releases in {dist} to check"
+        return False, f"outputs: round {number}: no releases in {dist} to check"
     started = time.perf_counter()
     checked = subprocess.run([*corpuskit, "validate", str(dist)], env=env,
                              capture_output=True, text=True, check=False)
     if checked.returncode != 0:
-        return False, (f"outputs: corpuskit validate {dist} found problems:\n"
+        return False, (f"outputs: round {number}: corpuskit validate {dist} found problems:\n"
                        f"{checked.stdout}{checked.stderr}")
     targets = sum(1 for path in dist.iterdir() if not path.name.startswith("."))
-    return True, (f"outputs: the {targets} releases of the last round (folders and zips) "
-                  f"are valid (corpuskit validate, {time.perf_counter() - started:.1f} s, "
+    return True, (f"outputs: round {number}: the {targets} releases (folders and zips) are "
+                  f"valid (corpuskit validate, {time.perf_counter() - started:.1f} s, "
                   "not timed)")
 
 

@@ -186,6 +186,8 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     # An absolute link inside the folder, which a build of it takes: copied as it was, it
     # pointed out of the copy and was removed (QA).
     (source / "abs.txt").symlink_to((source / "a" / "note0.txt").absolute())
+    # A relative one that goes out through the folder's name and back in: the same (QA).
+    (source / "a" / "back.txt").symlink_to("../../texts/a/note1.txt")
     results = tmp_path / "results.json"
     # Paths relative to where the kit is run (its commands run elsewhere)
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
@@ -199,15 +201,17 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert "  blob.bin:line 1: holds binary data" in run.stderr
     assert "[binary-file]" in run.stderr and "  a/to-same.txt: " in run.stderr
     assert "see 'corpuskit validate" not in run.stderr
-    # The last round's cold and incremental releases, folders and zips, were validated.
-    assert "outputs: the 4 releases of the last round (folders and zips) are valid" \
-        in run.stdout
+    # The cold and incremental releases, folders and zips, were validated.
+    # Every round's, before it was removed (QA: only the last round's were).
+    assert "outputs: round 1: the 4 releases (folders and zips) are valid" in run.stdout
+    assert "outputs: round 2: the 4 releases (folders and zips) are valid" in run.stdout
     report = json.loads(results.read_text(encoding="utf-8"))
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
-    assert report["documents"] == 15
+    assert report["documents"] == 16
     assert (tmp_path / "work" / "seeds" / "abs.txt").readlink() == Path("a/note0.txt")
+    assert (tmp_path / "work" / "seeds" / "a" / "back.txt").readlink() == Path("note1.txt")
     # Every file removed is in the results, with why (past the 20 printed, QA).
     assert len(report["removed_files"]) == 4 and any(
         line.startswith("blob.bin:line 1: holds binary data") for line in report["removed_files"])
@@ -593,7 +597,7 @@ def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> No
     command = [sys.executable, "-m", "corpuskit"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     valid, said = run_benchmarks.check_outputs(command, dist, env)
-    assert valid and said.startswith("outputs: the 2 releases")
+    assert valid and said.startswith("outputs: round 1: the 2 releases")
     data = bytearray(zipped.read_bytes())
     data[100] ^= 1
     zipped.write_bytes(bytes(data))
@@ -746,7 +750,7 @@ def test_the_kit_says_it_cannot_set_the_compression_of_an_inline_output_table(
     config = tmp_path / "corpus.toml"
     text = 'name = "c"\noutput = { parquet = false }\n'
     config.write_text(text, encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"written inline \(output = \{\.\.\.\}\)"):
+    with pytest.raises(SystemExit, match=r"written inline, output = \{\.\.\.\}"):
         kit.set_compression(config, "zlib")
     assert config.read_text(encoding="utf-8") == text  # left as it was
 
@@ -766,14 +770,15 @@ def test_the_kit_bumps_a_quoted_version_key_and_says_at_once_when_it_cannot(
     toml = (texts / "corpus.toml").read_text(encoding="utf-8")
     # valid TOML whose version corpuskit reads ("1.0.0") and the kit's bump cannot
     (texts / "corpus.toml").write_text(
-        re.sub(r'(?m)^version = "1[.]0[.]0"', r'version = "1.0.\\u0030"', toml), "utf-8")
-    assert '"1.0.\\u0030"' in (texts / "corpus.toml").read_text(encoding="utf-8")
+        re.sub(r'(?m)^version = "1[.]0[.]0"', 'version = """1.0.0"""', toml), "utf-8")
+    assert '"""1.0.0"""' in (texts / "corpus.toml").read_text(encoding="utf-8")
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
                           str(texts), "--work", str(tmp_path / "work"), "--repeat", "1",
                           "--skip-frictionless"],
                          capture_output=True, text=True, check=False, timeout=300)
     assert run.returncode != 0
-    assert "corpus.toml: version:" in run.stderr
+    assert "corpus.toml: no line 'version = \"X.Y.Z\"' that holds its top-level version" \
+        in run.stderr
     assert "build_cold" not in run.stdout and "Traceback" not in run.stderr
 
 
@@ -845,3 +850,90 @@ def test_the_kits_copy_of_read_only_texts_is_writable(tmp_path: Path) -> None:
         assert path.stat().st_mode & 0o600 == 0o600
     assert (copy / "link.txt").is_symlink()
     assert (texts / "b.txt").stat().st_mode & 0o777 == 0o444  # the texts left as they were
+
+
+@pytest.mark.parametrize(("text", "bumped"), [
+    # a line alike in a multi-line string before the key (QA: that one was bumped)
+    ('description = """\nversion = "0.9.0"\n"""\nversion = "2.0.0"\n',
+     'description = """\nversion = "0.9.0"\n"""\nversion = "2.0.1"\n'),
+    ('name = "x"\nversion = "1.0.\\u0030"\n', 'name = "x"\nversion = "1.0.1"\n'),
+    ('version = "3.1.4"\n[output]\nversion = "9.9.9"\n',
+     'version = "3.1.5"\n[output]\nversion = "9.9.9"\n'),
+])
+def test_the_kit_bumps_the_line_toml_reads_as_the_version(tmp_path: Path, text: str,
+                                                          bumped: str) -> None:
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    config.write_text(text, encoding="utf-8")
+    kit.bump_patch(config)
+    assert config.read_text(encoding="utf-8") == bumped
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ('name = "c"\n[output]\n  compression = "fast"\n',  # indented (QA: refused)
+     'name = "c"\n[output]\n  compression = "zlib"\n'),
+    ('description = """\ncompression = "x"\n"""\n[output]\nparquet = true\n',
+     'description = """\ncompression = "x"\n"""\n[output]\ncompression = "zlib"\n'
+     'parquet = true\n'),
+    ('name = "c"\n', 'name = "c"\n\n[output]\ncompression = "zlib"\n'),
+])
+def test_the_kit_sets_the_compression_toml_reads(tmp_path: Path, text: str,
+                                                 written: str) -> None:
+    kit: Any = _kit()
+    config = tmp_path / "corpus.toml"
+    config.write_text(text, encoding="utf-8")
+    kit.set_compression(config, "zlib")
+    assert config.read_text(encoding="utf-8") == written
+
+
+def test_a_step_that_failed_gives_no_ratio() -> None:
+    """A cold build that exited at once with a usage error made "build_cold / floor
+    2.774", a target met, in the printed ratios and the JSON (QA)."""
+    kit: Any = _kit()
+    measure = kit.Measure
+
+    def steps(cold_exit: int) -> dict[str, list[Any]]:
+        return {"floor": [measure("floor", 2.0, 20.0, 0), measure("floor", 3.0, 20.0, 0)],
+                "build_cold": [measure("build_cold", 6.0, 90.0, 0),
+                               measure("build_cold", 0.2, 30.0, cold_exit)],
+                "build_incremental": [measure("build_incremental", 0.5, 60.0, 0)]}
+
+    ratios, medians, failed = kit.ratios_of(steps(0))
+    assert ratios == {"build_cold / floor (target <= 4)": 0.1,
+                      "build_incremental / build_cold (target < 0.10)": 2.5}
+    assert medians["build_cold / floor (target <= 4)"] == round(3.1 / 2.5, 3)
+    assert failed == []
+    ratios, medians, failed = kit.ratios_of(steps(2))
+    assert ratios == {} and medians == {} and failed == ["build_cold"]
+
+
+def test_the_kit_refuses_jobs_below_one_at_once(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "10", "--jobs", "0", "--work", str(tmp_path / "w")],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 2 and "--jobs must be at least 1" in run.stderr
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_kit_ended_by_sigterm_ends_its_step_and_removes_its_work_folder(
+        tmp_path: Path) -> None:
+    """A CI job's time limit (SIGTERM) left the temporary work folder behind and the build
+    it had started running, writing a release into it (QA)."""
+    import signal
+    import time
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    kit = subprocess.Popen([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                            "--documents", "400", "--repeat", "1", "--skip-frictionless"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob("corpuskit-bench-*/dist")):  # the cold build has begun
+        assert kit.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    kit.send_signal(signal.SIGTERM)
+    _, err = kit.communicate(timeout=60)
+    assert kit.returncode == 128 + signal.SIGTERM, err
+    assert list(tmp_path.iterdir()) == []  # the work folder removed, nothing left in it
+    left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True,
+                          check=False)
+    assert left.stdout == ""  # no step of it still running
