@@ -18,6 +18,7 @@ from fnmatch import fnmatchcase
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
+from unicodedata import normalize
 
 from .changelog import text_problems
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, link_problem, read_regular
@@ -108,6 +109,9 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
         bare = pattern.removeprefix("./").lstrip("/")
         fixes = ([("folders are separated by '/', not '\\'", pattern.replace("\\", "/"))]
                  if "\\" in pattern else [])
+        if pattern != pattern.strip():
+            fixes.append(("no name the build takes begins or ends with a space",
+                          pattern.strip()))
         if bare.startswith(seeds_name + "/"):
             fixes.append(("patterns are paths from inside the seeds folder, without its "
                           "name", bare[len(seeds_name) + 1:]))
@@ -160,6 +164,11 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _excludes(pattern: str, relpath: str, folder: bool) -> bool:
+    """Whether ``pattern`` matches ``relpath``, both in NFC: a name typed with "ü" matches
+    one a Mac wrote as "u" and a combining diaeresis (QA: such a folder of drafts was
+    packaged, with no note)."""
+    if not (pattern.isascii() and relpath.isascii()):
+        pattern, relpath = normalize("NFC", pattern), normalize("NFC", relpath)
     if pattern.startswith("./"):
         pattern = pattern[2:]
     pattern = pattern.lstrip("/")

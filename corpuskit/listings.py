@@ -44,7 +44,9 @@ from .seedstate import checked_json, with_check
 from .writer import write_file
 
 FOLDER = "listings"
-FORMAT = "corpuskit-listing-v1"
+#: v2: ``discover.exclude`` patterns match names in NFC (a listing of v1 kept NFD names
+#: that a pattern in NFC meant to keep out).
+FORMAT = "corpuskit-listing-v2"
 #: A listing file is a few MB per 100,000 files; anything far larger is no such file.
 _MAX_LISTING_BYTES = 1 << 30
 

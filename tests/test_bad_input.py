@@ -2404,3 +2404,25 @@ def test_jobs_that_is_no_whole_number_is_said_so(
     err = " ".join(capsys.readouterr().err.split())
     assert f"Invalid value for '--jobs' / '-j': {given!r} is not a whole number: give the " \
            "worker processes to run, from 1 to 1024" in err, err
+
+
+def test_an_exclude_pattern_matches_a_name_in_another_unicode_normalization(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Names a Mac wrote in NFD ("u" and a combining diaeresis) against patterns typed in
+    NFC ("ü"): the drafts they were to keep out were packaged, with no note (QA). A
+    pattern with a space at its end, which no name the build takes has, is noted."""
+    seeds = make_seeds(tmp_path, {**GOOD, "Entwu\u0308rfe/plan.txt": "A private draft.\n",
+                                  "geheime-Notize\u0301n.txt": "Secret notes.\n",
+                                  "drafts/d.txt": "A draft.\n"},
+                       {"discover": {"exclude": ["Entw\u00fcrfe/", "geheime-Notiz\u00e9n.txt",
+                                                 "drafts/ "]}})
+    for cache in (tmp_path / "cache", tmp_path / "cache"):  # the listing remembered too
+        code, err = run_build(seeds, tmp_path / "out", capsys, "--cache", str(cache))
+        assert code == 0, err
+        raw = tmp_path / "out" / "test-corpus-1.0.0" / "data" / "raw"
+        assert sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*.txt")) == \
+            ["drafts/d.txt", "good.txt"]
+        assert "note: discover.exclude[2] 'drafts/ ' matches no file or folder: no name " \
+            "the build takes begins or ends with a space; 'drafts/' matches, and what it " \
+            "matches was packaged" in err
+        shutil.rmtree(tmp_path / "out")
