@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from .byteorder import misread_part
 from .codepages import (
     BetterElsewhere,
     DamagedReading,
@@ -501,6 +502,13 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     f"starts with a {name} byte order mark but is not valid {name} "
                     f"(byte {exc.start + len(bom):,}); re-save it in one encoding",
                     f"line {_line_number(read, len(read))}")) from None
+            misread = misread_part(decoded[1], name) if name.startswith("utf-16") else None
+            if misread is not None:
+                raise DocumentProblem(Problem(
+                    raw.path, "undecodable",
+                    f"starts with a {name} byte order mark, but it holds {misread[1]}; "
+                    "re-save it in one encoding, UTF-8",
+                    f"line {_line_number(decoded[1], misread[0])}"))
             break
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8

@@ -62,6 +62,43 @@ def test_bom_with_invalid_content_is_undecodable() -> None:
     assert refusal(codecs.BOM_UTF8 + b"caf\xe9 au lait") == "undecodable"
 
 
+LE_PART = codecs.BOM_UTF16_LE + "Hello world, first part.\n".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(("data", "said", "line"), [
+    # the other byte order's mark (QA: built as "䠀攀氀氀漀...")
+    (codecs.BOM_UTF16_LE + "Hello world, this is text.\n".encode("utf-16-be"),
+     "text of the other byte order (utf-16-be: 'Hello world,' read as", 1),
+    # two files of two byte orders joined
+    (LE_PART + codecs.BOM_UTF16_BE + "Second part of the text.\n".encode("utf-16-be"),
+     "U+FFFE, which is no character but the byte order mark of utf-16-be", 2),
+    # a UTF-8 line appended to a UTF-16 file
+    (LE_PART + "Then UTF-8 text appended here.\r\n".encode("utf-8"),
+     "bytes of a one-byte encoding or UTF-8 ('Then UTF-8 text appended' read as", 2),
+])
+def test_a_utf16_file_holding_what_is_not_utf16_of_its_byte_order_is_refused(
+        data: bytes, said: str, line: int) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert problem.code == "undecodable" and said in problem.message, problem.message
+    assert problem.location == f"line {line}"
+
+
+@pytest.mark.parametrize("text", [
+    "中文文本的例子，这是一个很长的句子。" * 40 + "\n一一一二三\n",
+    "English and 中文 mixed text. Привет мир, Ελληνικά.\n" * 30,
+    "日本語のテキストです。東京都渋谷区。\n" * 40,
+    # runs of hiragana whose bytes are both ASCII (の is U+306E), ideographic spaces
+    "のはたがてでとしいかなすあまこうのはたがてでとしいかなすあまこう\n" * 5,
+    "\u3000" * 12 + "一一一一一一一一一一\n",
+])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_of_any_script_is_not_taken_for_misread_bytes(text: str, codec: str) -> None:
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    assert run(bom + text.encode(codec)).text == text
+
+
 def test_replay_of_a_bom_codec_needs_the_bom() -> None:
     with pytest.raises(UnicodeDecodeError):
         decode_with("no bom".encode("utf-16-le"), "utf-16-le")
