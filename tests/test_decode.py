@@ -73,7 +73,7 @@ LE_PART = codecs.BOM_UTF16_LE + "Hello world, first part.\n".encode("utf-16-le")
     (LE_PART + codecs.BOM_UTF16_BE + "Second part of the text.\n".encode("utf-16-be"),
      "U+FFFE, which is no character but the byte order mark of utf-16-be", 2),
     # a UTF-8 line appended to a UTF-16 file
-    (LE_PART + "Then UTF-8 text appended here.\r\n".encode("utf-8"),
+    (LE_PART + b"Then UTF-8 text appended here.\r\n",
      "bytes of a one-byte encoding or UTF-8 ('Then UTF-8 text appended' read as", 2),
 ])
 def test_a_utf16_file_holding_what_is_not_utf16_of_its_byte_order_is_refused(
