@@ -776,7 +776,12 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
     fmt = _output_format(fmt, as_json)
-    reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
+    try:
+        reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
+    except CorpuskitError as error:
+        if fmt == "json":  # (QA: a worker killed, a full disk: nothing on stdout for jq)
+            _emit_failure({"targets": list(paths)}, error)
+        raise
     for report in reports:  # as build names them
         for path, reason in report.skipped:
             _echo(_skipped_line(f"{report.target}/{path}", reason), err=True)
@@ -827,8 +832,13 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
     from .validation import render_github, render_text
 
     fmt = _output_format(fmt, as_json)
-    report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                   jobs=jobs)
+    try:
+        report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                       jobs=jobs)
+    except CorpuskitError as error:
+        if fmt == "json":
+            _emit_failure({"seeds": str(seeds), "dist": str(dist)}, error)
+        raise
     if fmt == "json":
         _emit_json(report.as_dict())
     else:

@@ -86,3 +86,30 @@ def test_release_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest
     assert code == 1
     schema("release.schema.json").validate(data)
     assert data["problems"] == [] and "minor release" in data["error"]
+
+
+@pytest.mark.parametrize(("command", "target", "fields"), [
+    ("validate", "corpuskit.validation.validate_all", {"targets": ["dist", "seeds"]}),
+    ("check", "corpuskit.check.check", {"seeds": "seeds", "dist": "dist"}),
+])
+def test_validate_and_check_json_when_the_run_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        command: str, target: str, fields: dict[str, Any]) -> None:
+    """A worker killed, or a full disk, stopped validate and check with exit 1 and nothing
+    on stdout, where a CI step's jq expected a document (QA): the failure form."""
+    from corpuskit.errors import WorkerDied
+
+    def dies(*args: object, **kwargs: object) -> None:
+        raise WorkerDied("a worker process died (killed by signal 9)")
+
+    module, _, name = target.rpartition(".")
+    monkeypatch.setattr(module + "." + name, dies)
+    monkeypatch.chdir(tmp_path)
+    make_seeds(tmp_path, GOOD)
+    (tmp_path / "dist").mkdir()
+    args = ["dist", "seeds"] if command == "validate" else []
+    code, data = run_json(capsys, command, *args, "--json")
+    assert code == 1
+    schema("report.schema.json").validate(data)
+    assert data == {**fields, "error": "a worker process died (killed by signal 9)",
+                    "problems": [], "corpuskit_version": data["corpuskit_version"]}
