@@ -390,6 +390,9 @@ def _not_a_url(value: str) -> str | None:
         return (f"{value!r} holds U+{ord(char):04X} "
                 f"{unicodedata.name(char, 'an invisible character')}, which "
                 "shows the address otherwise than it is: remove it")
+    markup = _NOT_IN_A_URL.search(value)
+    if markup is not None:
+        return _not_in_a_url(value, markup.group())
     space = re.search(r"\s", value)
     if space is not None and _ABSOLUTE_URL.fullmatch(re.sub(r"\s", "%20", value)):
         return (f"{value!r} holds a space (U+{ord(space.group()):04X}), which a URL cannot: "
@@ -397,6 +400,36 @@ def _not_a_url(value: str) -> str | None:
     if _ABSOLUTE_URL.fullmatch(value):
         return None
     return f"{value!r} is not an absolute URL; write it in full, such as https://example.org/corpus"
+
+
+#: What no URL holds, and Markdown and HTML read as markup: a URL in the data card
+#: holding ``><img src=x onerror=...>`` rendered an image tag (QA).
+_NOT_IN_A_URL = re.compile(r'[<>"`]')
+
+
+def _not_in_a_url(value: str, char: str) -> str:
+    return (f"{value!r} holds {char!r}, which a URL cannot (the data card would show it as "
+            f"markup): write it as %{ord(char):02X}")
+
+
+def _path_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(TOML key, reason)`` for each license's, source's or contributor's ``path``
+    holding a space or what no URL holds: the data card links it, and Croissant gives it
+    as a ``url`` (QA: ``https://example.org/my licence`` was no link, and ``<``, ``>``
+    put HTML into the card)."""
+    for table in ("licenses", "sources", "contributors"):
+        items = data.get(table)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get("path") if isinstance(item, dict) else None
+            if not isinstance(value, str):
+                continue
+            found = _NOT_IN_A_URL.search(value) or re.search(r"\s", value)
+            if found is not None:
+                char = found.group()
+                yield (f"{table}[{index}].path",
+                       _not_in_a_url(value, char) if not char.isspace() else
+                       f"{value!r} holds a space (U+{ord(char):04X}), which a URL or path "
+                       "cannot: write each as %20")
 
 
 #: The one-line texts of corpus.toml a reader sees: the data card and Croissant show them.
@@ -470,6 +503,9 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     if said_of_url is not None:
         # jsonschema checks "format": "uri" only with an optional package installed
         problems.append(Problem(path, "config-error", said_of_url, "homepage"))
+    said = {problem.location for problem in problems}
+    problems.extend(Problem(path, "config-error", message, key)
+                    for key, message in _path_problems(data) if key not in said)
     said = {problem.location for problem in problems}
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _unseen_text(data) if key not in said)

@@ -1001,6 +1001,15 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
      "contributors[0].organization", "shows nothing"),
     ({"contributors": [{"title": "Ada", "organization": "\u200b"}]},
      "contributors[0].organization", "shows nothing"),
+    # What no URL holds put HTML in the data card; a space made no link (QA).
+    ({"homepage": "https://example.org/h><i>italic</i>"}, "homepage",
+     "holds '>', which a URL cannot (the data card would show it as markup): write it as %3E"),
+    ({"licenses": [{"name": "CC0-1.0", "path": "https://example.org/x><img src=x>"}]},
+     "licenses[0].path", "holds '>', which a URL cannot"),
+    ({"sources": [{"title": "S", "path": "docs/a\"b.html"}]}, "sources[0].path",
+     "holds '\"', which a URL cannot"),
+    ({"contributors": [{"title": "Ada", "path": "https://example.org/my page"}]},
+     "contributors[0].path", "holds a space (U+0020), which a URL or path cannot"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,

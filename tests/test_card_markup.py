@@ -166,3 +166,21 @@ def test_a_card_written_before_values_were_escaped_still_validates(
     report = corpuskit.validate(_resigned(release, tmp_path / "false", false))
     assert [(problem.code, problem.path) for problem in report.problems] == \
         [("metadata-mismatch", "README.md")]
+
+
+def test_validate_refuses_a_descriptor_whose_addresses_would_put_html_in_the_card(
+        release: Path) -> None:
+    """The card corpuskit wrote before it escaped values put a URL holding ``><img ...>``
+    in it as HTML; validate takes a card written so, but a descriptor holding such a URL
+    is none a build writes now (QA)."""
+    import json
+
+    from corpuskit.validation.restated import descriptor_config_problems
+
+    descriptor = json.loads((release / "datapackage.json").read_text("utf-8"))
+    assert descriptor_config_problems(descriptor) == []
+    descriptor["homepage"] = "https://example.org/h><i>italic</i>"
+    descriptor["licenses"][0]["path"] = "https://example.org/x><img src=x>"
+    problems = descriptor_config_problems(descriptor)
+    assert [(problem.code, problem.location) for problem in problems] == [
+        ("schema-error", "/homepage"), ("schema-error", "/licenses/0/path")]
