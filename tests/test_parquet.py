@@ -193,3 +193,28 @@ def test_the_records_file_is_written_as_write_records_writes_its_records(
         assert groups == len(list(parquet._batches(iter_records(FolderSource(package)))))
         if package == release and records < 4096:
             assert groups > 5  # the cuts were exercised
+
+
+def test_a_size_declared_for_the_parquet_file_is_refused_as_frictionless_refuses_it(
+        tmp_path: Path) -> None:
+    """corpuskit writes no ``bytes`` for data/documents.parquet, and frictionless refuses
+    any (even the true size); one added and re-signed passed validate (QA)."""
+    import hashlib
+    import shutil
+
+    frictionless = pytest.importorskip("frictionless")
+    package = tmp_path / "package"
+    shutil.copytree(sample().release, package)
+    descriptor_path = package / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text("utf-8"))
+    descriptor["resources"][1]["bytes"] = (package / PARQUET_PATH).stat().st_size
+    descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                               "utf-8")
+    tags = package / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((package / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    assert not frictionless.validate(str(descriptor_path)).valid
+    report = corpuskit.validate(package, jobs=1)
+    assert ("datapackage.json", "metadata-mismatch", "/resources/1/bytes") in \
+        [(p.path, p.code, p.location) for p in report.problems]
