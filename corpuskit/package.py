@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from .config import CorpusConfig
-from .markdowntext import ESCAPED, CardValues, code_span
+from .markdowntext import ESCAPED, UNESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
 from .wording import counted
@@ -374,9 +374,29 @@ def bag_info(config: CorpusConfig, created: str | None, payload_bytes: int, payl
 
 MISSING = "_Not provided by the maintainer._"
 
-#: Hugging Face license ids for license names corpus.toml may use (matched without case):
-#: the Hub's own ids, and the SPDX ids of the same licenses where they differ.
+#: The license ids the Hugging Face Hub knows (its "License identifier (to use in repo
+#: card)" list), by the SPDX id of each (matched without case), the Hub's own where it is
+#: not one; a license family's id (bsd, gpl, cc...) stands for no SPDX id. 18 of them
+#: were known before (QA: MPL-2.0, BSD-2-Clause, CC-BY-NC-SA-3.0 became "other").
 HF_LICENSES = {
+    **{name.lower(): name.lower() for name in (
+        "Apache-2.0", "MIT", "AFL-3.0", "Artistic-2.0", "BSL-1.0", "BSD-2-Clause",
+        "BSD-3-Clause", "BSD-3-Clause-Clear", "CC0-1.0", "CC-BY-2.0", "CC-BY-2.5",
+        "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC-BY-NC-2.0",
+        "CC-BY-NC-3.0", "CC-BY-NC-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-3.0", "CC-BY-NC-ND-4.0",
+        "CC-BY-NC-SA-2.0", "CC-BY-NC-SA-3.0", "CC-BY-NC-SA-4.0", "CDLA-Sharing-1.0",
+        "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "WTFPL", "ECL-2.0", "EPL-1.0",
+        "EPL-2.0", "etalab-2.0", "EUPL-1.1", "AGPL-3.0", "GPL-2.0", "GPL-3.0", "LGPL-2.1",
+        "LGPL-3.0", "ISC", "LPPL-1.3c", "MS-PL", "MPL-2.0", "ODC-By", "ODbL", "OSL-3.0",
+        "PostgreSQL", "OFL-1.1", "NCSA", "Unlicense", "Zlib", "PDDL", "LGPLLR",
+    )},
+    "c-uda-1.0": "c-uda", "lgpllr": "lgpl-lr",
+    "odc-by-1.0": "odc-by", "odbl-1.0": "odbl", "pddl-1.0": "pddl",
+    **{f"{name}-{suffix}": name for name in ("agpl-3.0", "gpl-2.0", "gpl-3.0", "lgpl-2.1",
+                                             "lgpl-3.0") for suffix in ("only", "or-later")},
+}
+#: The table corpuskit used before, for the cards it wrote then (:data:`EARLIER_CARD`).
+_EARLIER_HF_LICENSES = {
     **{name.lower(): name.lower() for name in (
         "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0",
         "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC-BY-3.0", "CC-BY-SA-3.0", "MIT", "Apache-2.0",
@@ -388,6 +408,22 @@ HF_LICENSES = {
 }
 
 
+@dataclass(frozen=True)
+class CardForm:
+    """How the data card writes corpus.toml's values (:class:`CardValues`) and which
+    license ids it gives the Hugging Face Hub."""
+
+    values: CardValues
+    hub_licenses: Mapping[str, str]
+
+
+#: The card corpuskit writes.
+CARD = CardForm(ESCAPED, HF_LICENSES)
+#: The card it wrote before 2026-12-05 (values as they are, 18 Hub license ids): validate
+#: takes a card written so, that the packages built then still validate.
+EARLIER_CARD = CardForm(UNESCAPED, _EARLIER_HF_LICENSES)
+
+
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
               (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
@@ -395,12 +431,12 @@ def _size_category(n: int) -> str:
     return next((label for bound, label in bounds if n < bound), "n>1T")
 
 
-def _hf_license(config: CorpusConfig) -> list[str]:
+def _hf_license(config: CorpusConfig, hub_licenses: Mapping[str, str]) -> list[str]:
     """YAML ``license`` lines: known ids as they are, anything else as ``other`` + the name
     of the first such license (the Hub takes one list of ids and one ``license_name``);
     with both, the known ids then ``other`` (known ids were dropped)."""
     licenses = config.metadata["licenses"]
-    ids = [HF_LICENSES.get(str(lic.get("name", "")).lower()) for lic in licenses]
+    ids = [hub_licenses.get(str(lic.get("name", "")).lower()) for lic in licenses]
     known = list(dict.fromkeys(i for i in ids if i))
     if all(ids):  # (two of the same id, CC-BY-4.0 for texts and for notes: a traceback, QA)
         return [f"license: {known[0]}"] if len(known) == 1 else \
@@ -442,12 +478,13 @@ def _hf_features() -> list[str]:
     return lines
 
 
-def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str) -> str:
+def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str,
+            hub_licenses: Mapping[str, str] = HF_LICENSES) -> str:
     """The Hugging Face YAML header (between ``---`` lines) of the data card."""
     meta = config.metadata
     languages = sorted(lang for lang in stats.languages if lang != "und")
     lines = ["---", f"pretty_name: {_yaml_str(meta['title'])}"]
-    lines += _hf_license(config)
+    lines += _hf_license(config, hub_licenses)
     if languages:
         lines.append("language:")
         lines += [f"- {lang}" for lang in languages]
@@ -588,17 +625,17 @@ def _people(entries: list[dict[str, Any]], values: CardValues) -> str:
 
 def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
               data_files: str, *, created: str | None = None,
-              values: CardValues = ESCAPED) -> bytes:
+              form: CardForm = CARD) -> bytes:
     """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
 
     ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
     when the package ships Parquet, else ``data/documents.jsonl``). Every number is
     measured from the records; every statement about the corpus comes from corpus.toml;
     what corpus.toml does not say is marked as missing, never invented. corpus.toml's
-    titles, names and addresses are written as ``values`` says (escaped, as Markdown shows
-    them as they are; :data:`corpuskit.markdowntext.UNESCAPED` is how earlier builds wrote
-    them, for validate).
+    titles, names and addresses, and the Hub's license ids, are written as ``form`` says
+    (:data:`EARLIER_CARD` is how earlier builds wrote them, for validate).
     """
+    values = form.values
     meta = config.metadata
     total = stats.documents
     lengths = stats.lengths()
@@ -840,7 +877,7 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 {bibtex(config, content, created)}
 ```
 """
-    return (hf_yaml(config, stats, data_files) + body).encode("utf-8")
+    return (hf_yaml(config, stats, data_files, form.hub_licenses) + body).encode("utf-8")
 
 
 def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusStats) -> bytes:

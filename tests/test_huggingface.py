@@ -97,8 +97,9 @@ def test_licenses_the_hub_knows_by_one_id_are_listed_once(
 
 
 @pytest.mark.parametrize(("link", "keyword"), [
-    ("https://example.org/terms #section", "news"),
-    ("https://example.org/a: b", "news"),
+    # (" #" began a YAML comment, ": " a mapping; a path may hold no space now)
+    ("https://example.org/terms#section", "news"),
+    ("https://example.org/a:b?c='d'&e=%20#f", "news"),
     ("https://example.org/terms", "odd\ufffekeyword"),
 ])
 def test_the_card_header_reads_back_as_written(tmp_path: Path, link: str,
@@ -181,3 +182,50 @@ def test_without_parquet_number_like_ids_stay_strings_as_the_card_says(
     assert "look like dates changes the same way (number-like ones stay strings)" in card
     dataset = load_offline(package, tmp_path, monkeypatch)
     assert [(row["id"], row["title"]) for row in dataset] == [("0012", "0012"), ("1e5", "1e5")]
+
+
+def test_every_license_the_hub_knows_is_given_by_its_id(tmp_path: Path) -> None:
+    """MPL-2.0, BSD-2-Clause, CC-BY-NC-SA-3.0 and GPL-2.0-only became "other", named after
+    the first, and the others, the non-commercial one among them, were gone (QA)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    licenses = ('licenses = [{ name = "MPL-2.0" }, { name = "BSD-2-Clause" }, '
+                '{ name = "CC-BY-NC-SA-3.0" }, { name = "GPL-2.0-only" }]')
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", licenses + "\n", config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    meta = card_yaml(built.release)
+    assert meta["license"] == ["mpl-2.0", "bsd-2-clause", "cc-by-nc-sa-3.0", "gpl-2.0"]
+    assert "license_name" not in meta
+    assert corpuskit.validate(built.release).valid
+
+
+def test_a_card_written_with_the_earlier_license_ids_still_validates(tmp_path: Path) -> None:
+    """A package built before every Hub id was known says "other" for MPL-2.0."""
+    import hashlib
+
+    from corpuskit.package import EARLIER_CARD, HF_LICENSES
+
+    assert HF_LICENSES["mpl-2.0"] == "mpl-2.0" and "mpl-2.0" not in EARLIER_CARD.hub_licenses
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", 'licenses = [{ name = "MPL-2.0" }]\n',
+                    config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    release = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None).release
+    card = release / "README.md"
+    text = card.read_text("utf-8")
+    assert "license: mpl-2.0\n" in text
+    card.write_text(text.replace("license: mpl-2.0\n",
+                                 "license: other\nlicense_name: mpl-2.0\n"), "utf-8")
+    tags = release / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((release / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    assert corpuskit.validate(release).valid
+    card.write_text(text.replace("license: mpl-2.0\n", "license: mit\n"), "utf-8")
+    tags.write_text("".join(f"{hashlib.sha256((release / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    assert not corpuskit.validate(release).valid

@@ -24,8 +24,9 @@ that hides lines or shows others), are differences too. Each difference is a
 ``metadata-mismatch`` at its line.
 
 corpus.toml's titles, names and addresses are escaped in the card as Markdown needs to
-show them as they are (:mod:`corpuskit.markdowntext`); a card written as corpuskit wrote
-them before (as they are) is compared with that form where it is the closer one, so the
+show them as they are (:mod:`corpuskit.markdowntext`), and every license the Hugging Face
+Hub knows is given by its id; a card written as corpuskit wrote it before (values as they
+are, 18 license ids) is compared with that form where it is the closer one, so the
 packages built then still validate.
 """
 
@@ -36,8 +37,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..markdowntext import ESCAPED, UNESCAPED, CardValues
-from ..package import data_card
+from ..package import CARD, EARLIER_CARD, CardForm, data_card
 from ..problems import Problem, ordered
 from .cardrender import first_difference, rendered_units
 from .croissant import RESTORE
@@ -118,20 +118,20 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
         return [Problem(README, "metadata-mismatch",
                         f"not UTF-8 text ({exc.reason} at byte {exc.start}), as corpuskit "
                         f"writes the data card; {RESTORE}")]
-    problems = _differences(text, restated, ESCAPED)
-    if problems:  # a card written as corpuskit wrote the metadata before it escaped it
-        unescaped = _differences(text, restated, UNESCAPED)
-        if len(unescaped) < len(problems):
-            return unescaped
+    problems = _differences(text, restated, CARD)
+    if problems:  # a card written as corpuskit wrote it before
+        earlier = _differences(text, restated, EARLIER_CARD)
+        if len(earlier) < len(problems):
+            return earlier
     return problems
 
 
-def _differences(text: str, restated: Restated, values: CardValues) -> list[Problem]:
+def _differences(text: str, restated: Restated, form: CardForm) -> list[Problem]:
     """Where the card ``text`` states otherwise than corpuskit writes it for the package,
-    with corpus.toml's values written as ``values`` says."""
+    in the card's ``form``."""
     expected = data_card(restated.config, restated.stats(), restated.content,
                          restated.data_files, created=restated.created,
-                         values=values).decode("utf-8")
+                         form=form).decode("utf-8")
     found_lines, expected_lines = text.split("\n"), expected.split("\n")
     found_end, expected_end = _header_end(found_lines), _header_end(expected_lines)
     assert expected_end is not None, "data_card writes a YAML header"
