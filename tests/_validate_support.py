@@ -158,7 +158,8 @@ def resign(package: Path) -> None:
     for resource in descriptor["resources"]:
         parts = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
         data = b"".join((package / part).read_bytes() for part in parts)
-        resource["bytes"] = len(data)
+        if "bytes" in resource:  # (none for data/documents.parquet: frictionless refuses it)
+            resource["bytes"] = len(data)
         resource["hash"] = f"sha256:{sha256(data)}"
     docs = sha256((package / "data/documents.jsonl").read_bytes())
     stale = descriptor["corpuskit"]["content_hash"]

@@ -1750,3 +1750,27 @@ def test_a_manifest_none_of_whose_lines_reads_calls_no_file_unlisted(
     assert {p.path for p in report.problems if p.code == "bagit-error"} == {manifest}
     (package / manifest).write_bytes(b"")  # read, and listing nothing: every file unlisted
     assert "unlisted-file" in codes(validate(package, jobs=1))
+
+
+@pytest.mark.parametrize(("steps", "said"), [
+    (["trim-trailing-whitespace", "line-endings", "paragraph-spacing"],
+     "them out of the order the configuration runs them"),
+    (["line-endings", "nfkc"], "'nfkc', which the package's configuration does not run"),
+])
+def test_a_record_listing_steps_no_build_of_the_package_runs_is_found(
+        tmp_path: Path, steps: list[str], said: str) -> None:
+    """A re-signed record whose normalization listed a step the configuration does not run,
+    or the steps out of its order, passed validate; only --reproduce found it (QA)."""
+    package = copy_release(tmp_path, "plain")
+    items = records(package)
+    at = next(index for index, item in enumerate(items)
+              if item["normalization"] == ["line-endings", "trim-trailing-whitespace",
+                                           "paragraph-spacing"])
+    items[at]["normalization"] = steps
+    write_records(package, items)
+    resign(package)
+    report = validate(package, jobs=1)
+    found = [p for p in report.problems if p.code == "record-mismatch"]
+    assert len(found) == 1 and found[0].path == "data/documents.jsonl", render_text(report)
+    assert f"1 record lists the normalization steps {steps}: {said}" in found[0].message
+    assert "'corpuskit validate --reproduce' names each" in found[0].message

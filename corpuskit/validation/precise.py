@@ -560,6 +560,8 @@ class Checker(PackageReader):
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256),
             statistics=sound)
+        if restated is not None and tally is not None:
+            self.problems.extend(_steps_not_run(tally, restated.config.process.normalize.steps))
         if restated is None and descriptor is not None:  # what corpus.toml refuses in it
             said = {(problem.path, problem.location) for problem in self.problems}
             self.problems.extend(problem for problem in descriptor_config_problems(descriptor)
@@ -590,6 +592,28 @@ class Checker(PackageReader):
                 document, restated, {p.location for p in found if p.path == CROISSANT}))
         elif descriptor is not None:
             self.problems.extend(croissant_mismatches(document, descriptor))
+
+
+def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
+    """The records whose list of normalization steps is none a build with the package's
+    configured ``steps`` records: each a step of them, in their order (QA: a re-signed
+    record listing "nfkc", or the steps out of order, passed)."""
+    order = {step: at for at, step in enumerate(steps)}
+    problems = []
+    for listed, count in sorted(tally.step_lists.items()):
+        at = [order.get(step, -1) for step in listed]
+        if -1 not in at and at == sorted(set(at)):
+            continue
+        unknown = [step for step in listed if step not in order]
+        why = (f"{', '.join(map(repr, unknown))}, which the package's configuration does "
+               "not run" if unknown else "them out of the order the configuration runs them")
+        problems.append(Problem(
+            DOCUMENTS_PATH, "record-mismatch",
+            f"{count} record{'s list' if count > 1 else ' lists'} the normalization steps "
+            f"{list(listed)}: {why} (corpuskit.process.normalize.steps: {list(steps)}); "
+            "records edited by hand? 'corpuskit validate --reproduce' names each; rebuild "
+            "the package with corpuskit build, or restore it from the release"))
+    return problems
 
 
 class _Entries:

@@ -192,6 +192,9 @@ class Tally:
     records: int = 0
     languages: Counter[str] = field(default_factory=Counter)
     steps: Counter[str] = field(default_factory=Counter)
+    #: The records' lists of normalization steps, each distinct one counted (a few: the
+    #: steps a document needed, in the order the configuration runs them).
+    step_lists: Counter[tuple[str, ...]] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
     #: How many records have each length in characters.
     lengths: Counter[int] = field(default_factory=Counter)
@@ -209,6 +212,7 @@ class Tally:
         self.records += records
         self.languages.update(columns["language"])
         self.steps.update(chain.from_iterable(columns["normalization"]))
+        self.step_lists.update(map(tuple, columns["normalization"]))
         self.encodings.update(columns["source_encoding"])
         self.lengths.update(columns["chars"])
         self.words += sum(columns["words"])
@@ -235,6 +239,7 @@ class Tally:
         self.records += other.records
         self.languages.update(other.languages)
         self.steps.update(other.steps)
+        self.step_lists.update(other.step_lists)
         self.encodings.update(other.encodings)
         self.lengths.update(other.lengths)
         self.words += other.words
