@@ -312,13 +312,17 @@ def _expanded(paths: list[Path]) -> list[tuple[Path, bool]]:
     # A target named twice is checked once (QA), and so is one named beside its folder of
     # releases (QA), unless it is a link: a zip that is a link is refused as a release,
     # followed as a path named, so it is checked as each.
-    checked: set[tuple[Path, bool | None]] = set()
+    checked: dict[tuple[Path, bool | None], int] = {}  # each target's place in ``once``
     for item in expanded:
         if isinstance(item, tuple):
             key = (item[0].absolute(), item[1] if _is_link(item[0]) else None)
             if key not in checked:
-                checked.add(key)
+                checked[key] = len(once)
                 once.append(item)
+            elif item[1]:  # named, and found in a folder of releases named too: checked as
+                # a release of it, wherever it was named (QA: "validate PKG dist" passed a
+                # release without its zip that "validate dist" fails)
+                once[checked[key]] = (once[checked[key]][0], True)
         elif item.absolute() not in named:
             named.add(item.absolute())
             once.append((item, False))
