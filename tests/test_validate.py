@@ -1416,8 +1416,8 @@ def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
     assert [report.valid for report in corpuskit.validate_all([folder], jobs=1)] == [True]
     # named beside its folder of releases, in either order, it is a release of that folder
     # (QA: "validate PKG dist" passed what "validate dist" fails)
-    for given in ([folder, folder_only], [folder_only, folder]):
-        assert [report.valid for report in corpuskit.validate_all(given, jobs=1)] == [False]
+    for targets in ([folder, folder_only], [folder_only, folder]):
+        assert [report.valid for report in corpuskit.validate_all(targets, jobs=1)] == [False]
     copy_archive(folder_only)  # its zip back beside it: the release is whole
     assert [report.valid for report in corpuskit.validate_all([folder_only], jobs=1)] == \
         [True, True]
