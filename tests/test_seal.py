@@ -177,6 +177,10 @@ def test_a_published_checksum_given_as_a_target_stands_for_its_archive(
     assert code == 0 and out.count(f"{target}: valid archive") == 1 and "sha256:" not in out
     reports = corpuskit.validate_all([sidecar])
     assert [report.target for report in reports.reports] == [str(target)]
+    # the library's validate as the CLI's (QA: "...zip is no package archive")
+    alone = corpuskit.validate(sidecar, jobs=1)
+    assert (alone.target, alone.kind, alone.valid) == (str(target), "archive", True)
+    assert alone.as_dict() == reports.reports[0].as_dict()
     sidecar.write_text(f"{'0' * 64}  {target.name}\n")  # checked as the archive's checksum
     code, out, _ = run(capsys, "validate", str(sidecar))
     assert code == 1 and f"{target}:published sha256: " in out \

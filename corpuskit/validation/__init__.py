@@ -382,6 +382,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 (Problem(".", denied.code, denied.message + told),),
                                 mode=mode, reproduce=reproduce)
     kind = detect_kind(target)
+    archive = archive_of_sidecar(target) if kind is None else None
+    if archive is not None:  # as validate_all checks it (QA: "is no package archive")
+        return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits)
     if kind is None:
         releases = releases_in(target)
         reason = ("no such file or folder" if not target.exists() else
