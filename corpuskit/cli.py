@@ -782,6 +782,9 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         if fmt == "json":  # (QA: a worker killed, a full disk: nothing on stdout for jq)
             _emit_failure({"targets": list(paths)}, error)
         raise
+    if (fast or reproduce) and any(report.kind == "seeds" for report in reports):
+        _echo(f"note: --{'fast' if fast else 'reproduce'} checks packages and archives; a "
+              "seeds folder is checked as build reads it, each document decoded", err=True)
     for report in reports:  # as build names them
         for path, reason in report.skipped:
             _echo(_skipped_line(f"{report.target}/{path}", reason), err=True)

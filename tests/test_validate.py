@@ -1166,6 +1166,22 @@ def test_seeds_problems_without_writing(tmp_path: Path) -> None:
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
+@pytest.mark.parametrize("option", ["--fast", "--reproduce"])
+def test_fast_or_reproduce_on_seeds_says_it_checks_them_as_build_reads_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:
+    """A seeds folder is checked whole whatever is asked; its report said "fast checks"
+    and its JSON "mode": "fast" (QA)."""
+    seeds = write_seeds(tmp_path / "seeds", {"good.txt": b"A title\n\nSome text here.\n"})
+    code, out, err = run(capsys, "validate", str(seeds), option, "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert (report["kind"], report["mode"], report["reproduce"]) == ("seeds", "full", False)
+    assert f"note: {option} checks packages and archives; a seeds folder is checked as " \
+        "build reads it, each document decoded" in err
+    code, out, _ = run(capsys, "validate", str(seeds), option)
+    assert code == 0 and "fast checks" not in out and "full checks" in out, out
+
+
 def test_seeds_config_errors_name_the_key(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds", {"a.txt": b"text\n"}, version="one")
     report = validate(seeds)

@@ -472,6 +472,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         problem.path for problem in problems if kind == "package"
         and problem.code == "unreadable-file" and problem.path not in ("", ".")
         and unreadable_given(target / problem.path) is not None))
+    if kind == "seeds":  # checked as build reads them, whatever was asked (QA: "fast")
+        mode, reproduce = "full", False
     return ValidationReport(shown, kind, sort_problems([*problems, *problems.summaries()]),
                             files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
