@@ -60,7 +60,7 @@ def test_pre_commit_hooks_run_working_commands(corpus_repo: Path,
                                                capsys: pytest.CaptureFixture[str],
                                                hook_id: str) -> None:
     hook = next(h for h in _hooks() if h["id"] == hook_id)
-    argv = shlex.split(str(hook["entry"]))
+    argv = [*shlex.split(str(hook["entry"])), *hook.get("args", [])]  # as pre-commit runs it
     assert argv[0] == "corpuskit"
     pyproject = (REPO / "pyproject.toml").read_text()
     assert 'corpuskit = "corpuskit.launch:main"' in pyproject
@@ -69,6 +69,20 @@ def test_pre_commit_hooks_run_working_commands(corpus_repo: Path,
     (corpus_repo / "dist/validate-sample-1.0.0/README.md").write_text("edited\n")
     code, out, _ = run(capsys, *argv[1:])
     assert code == 1 and "README.md" in out
+
+
+def test_the_validate_hook_takes_another_folder_of_releases_in_its_args(
+        corpus_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``args: [corpora/x/dist]`` in a repository's config made the hook run ``corpuskit
+    validate dist corpora/x/dist``, exit 2 where there is no dist/ (QA): the folder is the
+    hook's default args, which the repository's own replace."""
+    import shutil as files
+
+    hook = next(h for h in _hooks() if h["id"] == "corpuskit-validate")
+    files.move(corpus_repo / "dist", corpus_repo / "corpora")
+    argv = [*shlex.split(str(hook["entry"])), "corpora"]
+    code, out, err = run(capsys, *argv[1:])
+    assert code == 0, out + err
 
 
 def _readme_workflow_steps() -> list[dict[str, object]]:
