@@ -376,5 +376,16 @@ def read_json(data: bytes, path: str) -> tuple[Any, list[Problem]]:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        return NOT_JSON, [Problem(path, "schema-error", not_json(data, exc))]
+        return NOT_JSON, [Problem(path, "schema-error", not_json(data, exc),
+                                  f"line {_error_line(data, exc)}")]
     return value, duplicate_key_problems(data, path)
+
+
+def _error_line(data: bytes, exc: orjson.JSONDecodeError) -> int:
+    """The line (from 1) where ``data`` stops being JSON: where its first byte that is not
+    UTF-8 is, else where orjson stopped (so that ``--format github`` points at it: QA)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return data.count(b"\n", 0, bad.start) + 1
+    return max(1, exc.lineno)

@@ -253,7 +253,8 @@ def restate_metadata(package: Path) -> None:
             stats.add(record)
     content = descriptor["corpuskit"]["content_hash"]
     created = descriptor.get("created")
-    data_files = [FileEntry(item["path"], item["bytes"], item["hash"].split(":", 1)[1])
+    data_files = [FileEntry(item["path"], (package / item["path"]).stat().st_size,
+                            item["hash"].split(":", 1)[1])
                   for item in descriptor["resources"]]
     (package / "croissant.json").write_bytes(pretty_json(croissant(
         config, created, stats, content, data_files)))

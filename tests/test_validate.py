@@ -1794,3 +1794,25 @@ def test_a_record_listing_steps_no_build_of_the_package_runs_is_found(
     assert len(found) == 1 and found[0].path == "data/documents.jsonl", render_text(report)
     assert f"1 record lists the normalization steps {steps}: {said}" in found[0].message
     assert "'corpuskit validate --reproduce' names each" in found[0].message
+
+
+def test_a_json_file_that_is_no_json_is_located_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """datapackage.json's syntax error carried no location, so --format github gave no
+    line= to point at (QA); a byte that is not UTF-8 is located at its line too."""
+    package = copy_release(tmp_path)
+    descriptor = package / "datapackage.json"
+    lines = descriptor.read_text("utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].rstrip("\n").rstrip(",") + " oops,\n"
+    descriptor.write_text("".join(lines), "utf-8")
+    report = validate(package, jobs=1)
+    found = [p for p in report.problems if p.path == "datapackage.json"]
+    assert ("schema-error", "line 5") in [(p.code, p.location) for p in found], \
+        render_text(report)
+    code, out, _ = run(capsys, "validate", str(package), "--format", "github")
+    assert code == 1 and ",line=5," in next(line for line in out.splitlines()
+                                            if "datapackage.json" in line and "JSON" in line)
+    lines[4] = lines[4].replace(" oops,", ",")
+    descriptor.write_bytes("".join(lines[:6]).encode() + b"\xff" + "".join(lines[6:]).encode())
+    found = [p for p in validate(package, jobs=1).problems if p.path == "datapackage.json"]
+    assert ("schema-error", "line 7") in [(p.code, p.location) for p in found]
