@@ -110,6 +110,11 @@ def patterns_problems(patterns: Sequence[str]) -> Iterator[tuple[int, str]]:
 def _checked(pattern: str, room: int) -> tuple[str | None, int]:
     """Why ``pattern`` cannot serve, its repeats standing for at most ``room`` characters,
     and the characters they stand for (0 where it does not compile in ``re``)."""
+    if len(pattern) > room:  # each character counts: said before it is compiled (QA: a
+        # package's pattern of 10 million characters took 1.5 GB and a minute to compile)
+        return (f"it is {len(pattern)} characters long, more than the {MAX_REPEATED_CHARS} "
+                "its repeats and characters may stand for; write a shorter pattern",
+                len(pattern))
     repeated = 0
     try:
         parsed = re.compile(pattern)

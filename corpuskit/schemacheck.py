@@ -66,7 +66,11 @@ def validator(name: str) -> Validator:
 
     schema = load_schema(name)
     cls = Draft7Validator if "draft-07" in schema.get("$schema", "") else Draft202012Validator
-    checker = cls.FORMAT_CHECKER if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
+    checker = FormatChecker(formats=cls.FORMAT_CHECKER.checkers) \
+        if hasattr(cls, "FORMAT_CHECKER") else FormatChecker()
+    # A pattern past a schema's maxLength is said to be so, not compiled (QA: a package's
+    # rights pattern of 10 million characters took a minute and 1.5 GB to compile).
+    checker.checks("regex", raises=re.error)(_bounded_regex)
     # Patterns as JSON Schema reads them, ECMA-262's (corpuskit.ecmaregex): with re's,
     # a title "Title\n" passed "^[^\n]+$" (QA).
     extended: Any = extend(cls, validators={"pattern": ecma_pattern})  # type: ignore[no-untyped-call]
@@ -76,6 +80,17 @@ def validator(name: str) -> Validator:
         extended = extend(extended, type_checker=checks)  # type: ignore[no-untyped-call]
     made: Validator = extended(schema, format_checker=checker)
     return made
+
+
+#: The longest pattern the "regex" format compiles (a rights pattern's maxLength).
+MAX_REGEX_CHARS = 100_000
+
+
+def _bounded_regex(value: object) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_REGEX_CHARS:
+        return True  # its type or length is told by the schema's other keywords
+    re.compile(value)
+    return True
 
 
 #: Schemas of TOML files: TOML writes integers and floats apart (``2`` and ``2.0``), so a

@@ -248,3 +248,55 @@ def test_validate_names_the_pattern_past_the_limit_in_seeds_and_in_a_package(
                and TOGETHER.format(120000) in p.message for p in report.problems), \
         [p.render() for p in report.problems]
 
+
+
+def test_a_pattern_longer_than_the_limit_is_refused_before_it_is_compiled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package's rights pattern of millions of characters was compiled, by validate,
+    info and diff, three times over (1.5 GB, a minute) before its length was refused (QA).
+    It is refused by its length, and neither corpuskit nor the schema's "regex" format
+    compiles it; recorded settings no build writes (a code page twice, an empty pattern)
+    are refused too."""
+    import json
+    import re
+
+    from _consumers import rewrite_tagmanifest
+
+    from corpuskit.package import pretty_json
+    from corpuskit.rightsrules import patterns_problems
+    from corpuskit.validation.descriptor import process_config_from_settings
+
+    long = "a" * 300_000
+    compiled: list[int] = []
+    real = re.compile
+
+    def counting(pattern: object, flags: int = 0) -> object:
+        if isinstance(pattern, str) and len(pattern) > 100_000:
+            compiled.append(len(pattern))
+        return real(pattern, flags)  # type: ignore[call-overload]
+
+    assert [reason for _, reason in patterns_problems([long])] == [
+        "it is 300000 characters long, more than the 100000 its repeats and characters may "
+        "stand for; write a shorter pattern"]
+    package = corpuskit.build(write_seeds(tmp_path / "fine", documents(2)),
+                              tmp_path / "dist", jobs=1).release
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    settings = descriptor["corpuskit"]["process"]
+    settings["extract"]["rights_patterns"] = [long]
+    (package / "datapackage.json").write_bytes(pretty_json(descriptor))
+    rewrite_tagmanifest(package)
+    monkeypatch.setattr(re, "compile", counting)
+    report = corpuskit.validate(package, jobs=1)
+    monkeypatch.undo()
+    assert compiled == []
+    assert ("datapackage.json", "schema-error",
+            "/corpuskit/process/extract/rights_patterns/0") in [
+        (p.path, p.code, p.location) for p in report.problems]
+    for where, value, said in [
+            ("extract", {"rights_patterns": [""]}, "rights_patterns[0]: an empty pattern"),
+            ("decode", {"fallback_encodings": ["cp1252", "cp1252"]},
+             "'cp1252' listed more than once")]:
+        changed = json.loads(json.dumps(settings))
+        changed[where].update(value)
+        with pytest.raises(ValueError, match=re.escape(said)):
+            process_config_from_settings(changed)

@@ -153,6 +153,14 @@ def _differences(text: str, restated: Restated, form: CardForm) -> list[Problem]
     problems.extend(_look_alikes(found_lines, expected_lines, found_end + 1,
                                  expected_end + 1, begins))
     problems.extend(_markup(found_lines, expected_lines, found_end + 1, expected_end + 1))
+    if not problems and len(text) > _PARSED_AT_MOST * len(expected) + _PARSED_BEYOND:
+        # Parsing costs hundreds of times a card's size in memory (QA: 1.5 GB for a card
+        # of 3 MB, in a zip of 12 KB): one so much larger than corpuskit's is not parsed.
+        problems.append(Problem(README, "metadata-mismatch",
+                                f"the card holds {len(text):,} characters, where corpuskit "
+                                f"writes {len(expected):,} for this package: more than it "
+                                f"reads to compare ({_PARSED_AT_MOST} times that, and "
+                                f"{_PARSED_BEYOND:,} more); {RESTORE}"))
     if not problems and text != expected:  # what renders otherwise than they show (QA)
         tables = restated.tally is not None  # tables state the records' statistics
         difference = first_difference(
@@ -163,6 +171,13 @@ def _differences(text: str, restated: Restated, form: CardForm) -> list[Problem]
         if difference is not None:
             problems.append(_problem(difference[0], f"{difference[1]}; {RESTORE}"))
     return ordered(problems)
+
+
+#: The longest card whose rendered structure is compared: this many times the length of
+#: the card corpuskit writes for the package, and :data:`_PARSED_BEYOND` characters more
+#: (a maintainer's description may be long; a card's own tables grow with the languages).
+_PARSED_AT_MOST = 4
+_PARSED_BEYOND = 65_536
 
 
 #: A line's start as Markdown renders it alike: its indentation, a list marker of any kind

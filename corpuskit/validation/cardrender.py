@@ -53,14 +53,14 @@ def rendered_units(body: str, first_line: int, *, tables: bool) -> list[Rendered
         elif token.type == "table_open":
             end = next(at for at in range(index, len(tokens))
                        if tokens[at].type == "table_close")
-            rows: list[tuple[str, ...]] = []
-            for inner in tokens[index:end]:
+            cells: list[list[str]] = []  # (a tuple made again for each cell was
+            for inner in tokens[index:end]:  # quadratic: a wide table took minutes, QA)
                 if inner.type == "tr_open":
-                    rows.append(())
+                    cells.append([])
                 elif inner.type == "inline":
-                    rows[-1] = (*rows[-1], inner.content)
+                    cells[-1].append(inner.content)
             if tables:
-                units.append(Rendered("table", tuple(rows), line_of(token)))
+                units.append(Rendered("table", tuple(map(tuple, cells)), line_of(token)))
             index = end
         elif token.type in ("fence", "code_block"):
             units.append(Rendered("code", (token.info, token.content), line_of(token)))

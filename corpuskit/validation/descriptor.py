@@ -365,12 +365,21 @@ def process_config_from_settings(settings: Mapping[str, Any]) -> ProcessConfig:
         if name not in allowed:
             raise UnknownSetting(f"corpuskit.process.decode.fallback_encodings: {name!r} is "
                                  "not a code page corpuskit decodes")
+    twice = sorted({name for name in encodings if encodings.count(name) > 1})
+    if twice:  # what corpus.toml refuses, no build records (QA: it passed)
+        raise ValueError(f"corpuskit.process.decode.fallback_encodings: "
+                         f"{', '.join(map(repr, twice))} listed more than once, which no "
+                         "build records (corpus.toml refuses it)")
     steps = strings("normalize.steps", normalize.get("steps"))
     for name in steps:
         if name not in FAITHFUL_STEPS and name not in LOSSY_STEPS:
             raise UnknownSetting(f"corpuskit.process.normalize.steps: {name!r} is not a "
                                  "normalization step")
     patterns = strings("extract.rights_patterns", extract["rights_patterns"])
+    for index, pattern in enumerate(patterns):
+        if not pattern:
+            raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}]: an empty "
+                             "pattern, which no build records (corpus.toml refuses it)")
     for index, reason in patterns_problems(patterns):
         raise ValueError(f"corpuskit.process.extract.rights_patterns[{index}]: {reason}")
     return ProcessConfig(
