@@ -183,11 +183,21 @@ def problem_order(problem: Problem) -> tuple[str, int, str, str, str]:
     """The key problems are shown in: by path, then by the number of a line or row (line 9
     before line 10, which the dataclass order, comparing text, puts after it), then by
     location (one with no line or row, such as the whole file or a JSON pointer, before
-    line 1), code and message. Distinct problems never compare equal: the order is total,
+    line 1; the numbers in it by value: ``keywords[2]`` before ``keywords[10]``), code and
+    message. Distinct problems never compare equal: the order is total,
     so the output is the same from run to run."""
     match = _NUMBERED.match(problem.location)
-    return (problem.path, int(match.group(1)) if match else 0, problem.location, problem.code,
-            problem.message)
+    return (problem.path, int(match.group(1)) if match else 0,
+            _DIGITS.sub(_padded, problem.location), problem.code, problem.message)
+
+
+#: A run of digits in a location: an index (``keywords[10]``, ``/resources/10``) is put in
+#: the order of its number, not of its text (QA: [0], [10], [11], [1], [2]...).
+_DIGITS = re.compile(r"\d+")
+
+
+def _padded(found: re.Match[str]) -> str:
+    return found.group().zfill(20)
 
 
 def ordered(problems: Iterable[Problem]) -> list[Problem]:

@@ -2332,6 +2332,10 @@ def test_build_refusal_orders_problems_by_file_then_line_number() -> None:
     from corpuskit.problems import Problem
 
     expected = [Problem("a.md", "config-error", "whole file"),
+                # indices in the order of their numbers (QA: [0], [10], [11], [1], [2]...)
+                Problem("a.md", "config-error", "a list", "keywords[2]"),
+                Problem("a.md", "config-error", "a list", "keywords[10]"),
+                Problem("a.md", "config-error", "a list", "keywords[10].x"),
                 Problem("a.md", "schema-error", "a key", "version"),
                 Problem("a.md", "config-error", "same", "line 9"),
                 Problem("a.md", "config-error", "same", "line 10"),
@@ -2339,7 +2343,8 @@ def test_build_refusal_orders_problems_by_file_then_line_number() -> None:
                 Problem("b.txt", "empty-document", "empty")]
     for given in (expected[::-1], expected[3:] + expected[:3]):
         assert list(InputError(given).problems) == expected
-    assert "a.md:line 9: same" in str(InputError(expected[::-1])).split("; ")[2]
+    said = str(InputError(expected[::-1]))
+    assert said.index("a.md:keywords[2]: ") < said.index("a.md:keywords[10]: ")
 
 
 def test_an_input_error_comes_back_from_a_worker_as_it_was_raised() -> None:
