@@ -353,6 +353,12 @@ def _wrong_type(value: Any, expected: str, parts: Sequence[str | int],
             quoted = _toml_string(_toml_scalar(value))
             return f"{found}: put it in quotes: " + (
                 quoted if isinstance(parts[-1], int) else f"{leaf} = {quoted}")
+        if parts and isinstance(parts[-1], int):  # an item of a list: the list's example
+            # (QA: 'write one quoted string, such as keywords = "..."' was then refused as
+            # no list)
+            listed = EXAMPLES.get(_general(parts[:-1]))
+            return (f"{found}: write each item of {leaf} as one quoted string, such as "
+                    + (listed or f'{leaf} = ["..."]'))
         return f"{found}: write one quoted string, such as " + (example or f'{leaf} = "..."')
     if expected in ("integer", "number"):
         if expected == "integer" and isinstance(value, float) and value.is_integer():

@@ -1741,6 +1741,9 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
                            'brackets: keywords = ["news"]'),
     ({"sources": [{"title": "S", "version": 2}]},
      'sources[0].version: 2 is a whole number, not a string: put it in quotes: version = "2"'),
+    # an item of a list: the list's example (QA: 'keywords = "..."' was then refused)
+    ({"keywords": [{"name": "corpus"}]}, "keywords[0]: {'name': 'corpus'} is a table, not a "
+     'string: write each item of keywords as one quoted string, such as keywords = ["news"]'),
     ({"discover": {"max_file_bytes": "1 MB"}},
      "discover.max_file_bytes: '1 MB' is a string, not a whole number: write a whole number "
      "of at least 1, without quotes"),
