@@ -245,12 +245,29 @@ def _closest_choice(value: str, choices: Sequence[Any], *, codec: bool = False
         return "".join(text.lower().replace("_", "-").split())
 
     same = [name for name in names if plain(name) == plain(value)]
-    if not same and codec and (named := _codec_name(value)) is not None:
+    named = _codec_name(value) if codec and not same else None
+    if named is not None:
         same = [name for name in names if _codec_name(name) == named]
+        if not same:  # a code page of its own: the one for its script, never one alike in
+            # spelling (QA: iso8859-8, Hebrew, was offered iso8859-7, Greek)
+            kin = CODE_PAGE_KIN.get(named)
+            return kin if kin in names else None
     if same:
         return same[0]
     close = difflib.get_close_matches(plain(value), [plain(name) for name in names], n=1)
     return next((name for name in names if close and plain(name) == close[0]), None)
+
+
+#: For a code page corpuskit does not decode, the one it does that holds the same script's
+#: letters (the ISO 8859 parts and Mac pages by their Windows sibling, GBK and GB2312 by
+#: GB18030, which holds them); none where corpuskit decodes no page of that script (Thai).
+CODE_PAGE_KIN = {
+    "iso8859-1": "cp1252", "iso8859-15": "cp1252", "mac-roman": "cp1252",
+    "cp437": "cp1252", "cp850": "cp1252", "iso8859-8": "cp1255", "iso8859-9": "cp1254",
+    "iso8859-13": "cp1257", "iso8859-4": "cp1257", "iso8859-6": "cp1256",
+    "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030", "mac-cyrillic": "cp1251",
+    "mac-greek": "cp1253", "mac-latin2": "cp1250", "mac-turkish": "cp1254",
+}
 
 
 def _general(parts: Sequence[str | int]) -> str:

@@ -1766,6 +1766,14 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"output": {"compression": "ZLIB_4"}},
      "output.compression: 'ZLIB_4' is not allowed here (did you mean 'zlib-4'?): write one "
      "of: fast, zlib, zlib-4"),
+    # a code page of its own: the one for its script (QA: Hebrew was offered Greek)
+    ({"decode": {"fallback_encodings": ["iso8859-8"]}}, "decode.fallback_encodings[0]: "
+     "'iso8859-8' is not allowed here (did you mean 'cp1255'?): write one of: "
+     + ", ".join(CODE_PAGES)),
+    ({"decode": {"fallback_encodings": ["gbk"]}}, "decode.fallback_encodings[0]: 'gbk' is "
+     f"not allowed here (did you mean 'gb18030'?): write one of: {', '.join(CODE_PAGES)}"),
+    ({"decode": {"fallback_encodings": ["cp874"]}}, "decode.fallback_encodings[0]: 'cp874' "
+     f"is not allowed here: write one of: {', '.join(CODE_PAGES)}"),
     ({"normalize": {"skip": ["NFC"]}}, "normalize.skip[0]: 'NFC' is not allowed here (did "
      "you mean 'nfc'?): write one of: " + ", ".join(SKIPPABLE)),
     ({"normalize": {"skip": ["line-endings"]}}, "normalize.skip[0]: 'line-endings' is not "
