@@ -217,7 +217,14 @@ def judge_word(word: str) -> bool:
         category = unicodedata.category(char)
         if category in _NEVER_IN_TEXT:
             return True
-        if category[0] == "M" or _east_asian_punctuation(char):
+        if category[0] == "M":
+            # A mark goes on the letter before it: one that begins a word has none (QA:
+            # Russian read as cp1255 began its words with Hebrew vowel points, and won)
+            if i == 0 or not (word[i - 1].isalpha()
+                              or unicodedata.category(word[i - 1])[0] == "M"):
+                return True
+            continue
+        if _east_asian_punctuation(char):
             continue
         left = i > 0 and word[i - 1].isalpha()
         right = i < last and word[i + 1].isalpha()

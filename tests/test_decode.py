@@ -716,7 +716,12 @@ def _judged_char_by_char(word: str) -> bool:
         category = unicodedata.category(char)
         if category in _NEVER_IN_TEXT:
             return True
-        if category[0] == "M" or _east_asian_punctuation(char):
+        if category[0] == "M":  # a mark goes on a letter (or on the mark on one) before it
+            if i == 0 or not (word[i - 1].isalpha()
+                              or unicodedata.category(word[i - 1])[0] == "M"):
+                return True
+            continue
+        if _east_asian_punctuation(char):
             continue
         left = i > 0 and word[i - 1].isalpha()
         right = i < last and word[i + 1].isalpha()
@@ -1244,3 +1249,15 @@ def test_east_asian_letters_glued_to_ascii_are_judged_by_their_runs() -> None:
         assert judge_word(word), word
     # A short word alone stays implausible, as before (too short to tell).
     assert judge_word("PC版") and judge_word("iPhoneを")
+
+
+@pytest.mark.parametrize("title", ["Война и мир", "Лев Толстой", "Москва и Санкт-Петербург",
+                                   "Введение", "Тема: Новости"])
+def test_a_short_cp1251_text_is_not_read_as_hebrew_whose_words_begin_with_a_vowel_point(
+        title: str) -> None:
+    """With cp1255 listed after cp1251, short Russian titles were read as Hebrew whose
+    words began with a vowel point (a combining mark with no letter to go on), and won
+    (QA): a word that begins with a mark is implausible."""
+    config = DecodeConfig(("cp1252", "cp1251", "cp1255"))
+    decoded = run(f"{title}\n".encode("cp1251"), config)
+    assert (decoded.encoding, decoded.text) == ("cp1251", f"{title}\n")
