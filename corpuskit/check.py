@@ -64,6 +64,7 @@ from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted
 from .writer import grant_reading, remove_orphans
+from .zipdirectory import LFS_ADVICE, is_lfs_pointer
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -141,7 +142,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"{in_the_way}: move it out of {dist}, then run "
                                 f"'{build_command}' to write the archive"))
     zipped = in_the_way is None and archive.is_file()
-    zip_read = zipped and archive not in denied and archive not in foreign
+    fetched = not (zipped and is_lfs_pointer(archive))
+    if not fetched:  # a checkout without Git LFS: no stale archive, nothing to rebuild (QA)
+        problems.append(Problem(str(archive), "archive-error", LFS_ADVICE))
+    zip_read = zipped and fetched and archive not in denied and archive not in foreign
     folder_read = release not in denied and release not in foreign
     if blocking is not None:
         problems.append(Problem(str(release), "not-a-package",

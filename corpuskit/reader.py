@@ -38,7 +38,7 @@ from .schemacheck import (
     not_json,
 )
 from .wording import shell_word
-from .zipdirectory import ArchiveReadError
+from .zipdirectory import LFS_ADVICE, ArchiveReadError, is_lfs_pointer
 from .zipsource import ZipSource
 
 #: The longest record line a reader takes, as ``validate`` does (three times the largest
@@ -176,6 +176,8 @@ def not_an_archive(path: Path) -> str:
         empty = False
     if empty:
         return EMPTY_ARCHIVE
+    if is_lfs_pointer(path):
+        return LFS_ADVICE
     other = other_archive(path)
     return NOT_AN_ARCHIVE if other is None else other.advice(path)
 

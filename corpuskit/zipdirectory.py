@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, islice
+from pathlib import Path
 from typing import IO, NamedTuple, overload
 
 
@@ -58,6 +59,27 @@ class CentralDirectory:
         return self.offset - self.prefix
 
 
+#: How a Git LFS pointer file begins: what a checkout holds in place of a file kept in
+#: Git LFS that it did not fetch (actions/checkout's default).
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+#: What to tell of one (QA: it was told to get the archive again, and check to delete it
+#: and build, which would commit a zip over the LFS object).
+LFS_ADVICE = ("a Git LFS pointer, not the archive: the repository keeps the archive in Git "
+              "LFS and this checkout did not fetch it; run 'git lfs pull' (in GitHub "
+              "Actions, check out with 'lfs: true'), and do not replace it with a build")
+
+
+def is_lfs_pointer(path: Path) -> bool:
+    """Whether the file ``path`` is a Git LFS pointer (a few lines of text that begin with
+    :data:`LFS_POINTER`), never one of its errors."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return False
+    return len(head) < 1024 and head.startswith(LFS_POINTER)
+
+
 def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirectory:
     """The central directory's place and declared entry count, from the end records.
 
@@ -69,6 +91,8 @@ def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirector
     handle.seek(file_size - tail_len)
     tail = handle.read(tail_len)
     at = len(tail) - 22 if tail[-22:-18] == _EOCD else tail.rfind(_EOCD)
+    if at < 0 and file_size == tail_len and tail.startswith(LFS_POINTER):
+        raise ArchiveReadError(LFS_ADVICE)
     if at < 0 or len(tail) - at < 22:
         raise ArchiveReadError("no end-of-central-directory record: not a zip archive, or a "
                                "truncated one (a download or copy cut short): get it again "

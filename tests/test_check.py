@@ -21,6 +21,7 @@ from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 import corpuskit
 from corpuskit.build import build
 from corpuskit.check import check
+from corpuskit.errors import InputError
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import validate
 
@@ -67,6 +68,24 @@ def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     told = [p for p in report.problems if LINE_ENDS_CONVERTED in p.message]
     assert any(p.path.endswith("/bagit.txt") for p in told), report.problems
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+
+
+def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) -> None:
+    """actions/checkout fetches no Git LFS files by default: the release zip is a pointer.
+    validate said to get it again, check to delete it and build, which would commit a zip
+    over the LFS object (QA). Both name Git LFS, once, and what to run."""
+    from corpuskit.zipdirectory import LFS_ADVICE
+
+    [archive] = (repo / "dist").glob("*.zip")
+    archive.write_text("version https://git-lfs.github.com/spec/v1\n"
+                       f"oid sha256:{'0' * 64}\nsize 12345\n", "utf-8")
+    for report in (check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1),
+                   validate(archive, jobs=1)):
+        assert [(p.code, p.message) for p in report.problems] == [
+            ("archive-error", LFS_ADVICE)], report.problems
+    assert "run 'git lfs pull'" in LFS_ADVICE
+    with pytest.raises(InputError, match="a Git LFS pointer"):
+        corpuskit.load(archive)
 
 
 def test_the_builds_of_checks_killed_outright_are_removed(

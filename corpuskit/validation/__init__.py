@@ -47,6 +47,7 @@ from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release
 from ..wording import command, counted, shell_word
+from ..zipdirectory import LFS_ADVICE, is_lfs_pointer
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
@@ -425,6 +426,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             problems.extend(misnamed(target.resolve().name, _folder_release(target), "",
                                      target.parent if target.name else
                                      target.resolve().parent))
+        elif is_lfs_pointer(target):  # not fetched: no damage, no seal to speak of (QA)
+            problems.append(Problem(".", "archive-error", LFS_ADVICE))
         else:
             seal_problems = check_archive_checksums(target, fast=fast)
             problems.extend(seal_problems)
