@@ -830,6 +830,61 @@ def test_a_descriptor_edited_by_hand_is_the_file_to_restore(tmp_path: Path,
         assert problem.message.endswith(f"; {expected}"), problem.message
 
 
+def test_a_re_signed_descriptor_is_not_said_to_differ_from_its_tag_manifest(
+        tmp_path: Path) -> None:
+    """A title edited and the descriptor's tag manifest line re-signed: the card and
+    croissant.json were told datapackage.json's sha256 differs from the tag manifest's,
+    which it did not (QA). They are told its content hash says it was changed."""
+    import hashlib
+
+    from corpuskit.validation.precise import DESCRIPTOR_CHANGED, DESCRIPTOR_EDITED
+
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    descriptor = package / "datapackage.json"
+    title = json.loads(descriptor.read_text("utf-8"))["title"]
+    descriptor.write_text(descriptor.read_text("utf-8").replace(
+        f'"title": "{title}"', f'"title": "{title} X"'), "utf-8")
+    tags = package / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((package / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    report = validate(package, jobs=1)
+    derived = [p for p in report.problems if p.code == "metadata-mismatch"
+               and p.path in ("README.md", "croissant.json")]
+    assert {p.path for p in derived} == {"README.md", "croissant.json"}, render_text(report)
+    for problem in derived:
+        assert problem.message.endswith(f"; {DESCRIPTOR_EDITED}"), problem.message
+        assert DESCRIPTOR_CHANGED not in problem.message
+
+
+def test_a_descriptor_whose_created_was_removed_is_the_file_named(tmp_path: Path) -> None:
+    """created removed from datapackage.json and its tag manifest line re-signed: the card
+    and croissant.json, as built, were told to be restored, and datapackage.json was never
+    named (created is outside the content hash); bag-info.txt's Bagging-Date names it."""
+    import hashlib
+
+    from corpuskit.validation.precise import DESCRIPTOR_EDITED
+
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text("utf-8"))
+    del data["created"]
+    descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    tags = package / "tagmanifest-sha256.txt"
+    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+    tags.write_text("".join(f"{hashlib.sha256((package / name).read_bytes()).hexdigest()}  "
+                            f"{name}\n" for name in names), "utf-8")
+    report = validate(package, jobs=1)
+    named = [p for p in report.problems if p.path == "datapackage.json"]
+    assert [(p.code, p.location) for p in named] == [("metadata-mismatch", "/created")], \
+        render_text(report)
+    assert "where bag-info.txt's Bagging-Date says" in named[0].message
+    derived = [p for p in report.problems if p.path in ("README.md", "croissant.json")]
+    assert derived and all(p.message.endswith(f"; {DESCRIPTOR_EDITED}") for p in derived)
+
+
 @pytest.mark.parametrize(("code", "caught"), [("xx", True), ("zz", True), ("de", False)])
 def test_a_record_s_language_no_identifier_gives_is_reported(
         tmp_path: Path, code: str, caught: bool) -> None:

@@ -118,6 +118,12 @@ def _without_knock_ons(problems: list[Problem], refused: frozenset[str],
 DESCRIPTOR_CHANGED = ("datapackage.json, which it is checked against, is not as it was built "
                       "(its sha256 differs from the tag manifest's), while this file is: "
                       "restore datapackage.json from the release, not this file")
+#: The same, when datapackage.json passes its tag manifest's sha256 (re-signed) but its
+#: content hash, or bag-info.txt's date, says it was changed.
+DESCRIPTOR_EDITED = ("datapackage.json, which it is checked against, was changed after it "
+                     "was built (its content hash or bag-info.txt disagrees with it), while "
+                     "this file is as built: restore datapackage.json from the release, not "
+                     "this file")
 
 
 def _descriptor_blamed(problems: list[Problem]) -> list[Problem]:
@@ -125,11 +131,19 @@ def _descriptor_blamed(problems: list[Problem]) -> list[Problem]:
     its own disagrees with it: that file's advice names datapackage.json as the file to
     restore (QA: a title edited in datapackage.json by hand was reported first on README.md
     and croissant.json, told to be restored, though they were as built)."""
-    changed = {problem.path for problem in problems if problem.code == "checksum-mismatch"}
-    if DESCRIPTOR not in changed:
+    # A file's checksum, not a value within it: datapackage.json's content hash, which
+    # disagrees with its metadata while its tag manifest line was re-signed, is no sign
+    # that its sha256 differs from the tag manifest's (QA: it was said to)
+    changed = {problem.path for problem in problems if problem.code == "checksum-mismatch"
+               and not problem.location.startswith("/")}
+    edited = any(problem.path == DESCRIPTOR and (problem.code == "checksum-mismatch"
+                                                 or problem.location == "/created")
+                 for problem in problems)
+    if not edited:
         return problems
+    said = DESCRIPTOR_CHANGED if DESCRIPTOR in changed else DESCRIPTOR_EDITED
     kept = ProblemList(
-        replace(problem, message=problem.message[:-len(RESTORE)] + DESCRIPTOR_CHANGED)
+        replace(problem, message=problem.message[:-len(RESTORE)] + said)
         if problem.code == "metadata-mismatch" and problem.path not in changed
         and problem.path != DESCRIPTOR and problem.message.endswith(RESTORE)
         and DESCRIPTOR in problem.message else problem
@@ -498,6 +512,14 @@ class Checker(PackageReader):
                                     "Bagging-Date": created[:10]
                                     if isinstance(created, str) else None}
         if BAG_INFO in self.files and BAG_INFO not in self.unreadable:
+            dated = bag_info.get("Bagging-Date")
+            if created is None and dated:  # corpuskit writes both or neither (QA: created
+                # removed and re-signed: the card and croissant.json were blamed, as built)
+                self.problems.append(Problem(
+                    DESCRIPTOR, "metadata-mismatch",
+                    f"no created, where {BAG_INFO}'s Bagging-Date says {dated[0]!r}: "
+                    "corpuskit writes both or neither (the descriptor edited by hand?); "
+                    "restore datapackage.json from the release", "/created"))
             for label, value in expected.items():
                 values = bag_info.get(label)
                 if not isinstance(value, str) or value == "None-None":
