@@ -158,6 +158,12 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
                     "https://example.org/corpus")
     elif keyword == "pattern" and value == "" and node.get("minLength"):
         return  # told once, as empty (minLength)
+    elif keyword == "pattern" and _general(parts) == "licenses[].name" \
+            and isinstance(value, str) and value.endswith("+") and value[:-1].strip():
+        # SPDX's deprecated "GPL-2.0+" form, which a name may not hold (QA: only told to
+        # use an id such as CC-BY-4.0)
+        yield key, (f"{_shown(value)} is not valid here: '+' is SPDX's deprecated form of "
+                    f"'or later': write {value[:-1]}-or-later")
     elif keyword == "pattern":
         yield key, f"{_shown(value)} is not valid here: " + (
             hint or f"see the form {key} takes in the README's corpus.toml section")

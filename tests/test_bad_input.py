@@ -1741,6 +1741,9 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
                            'brackets: keywords = ["news"]'),
     ({"sources": [{"title": "S", "version": 2}]},
      'sources[0].version: 2 is a whole number, not a string: put it in quotes: version = "2"'),
+    # SPDX's deprecated "+" (QA: told only to use an id such as CC-BY-4.0)
+    ({"licenses": [{"name": "GPL-2.0+"}]}, "licenses[0].name: 'GPL-2.0+' is not valid here: "
+     "'+' is SPDX's deprecated form of 'or later': write GPL-2.0-or-later"),
     # an item of a list: the list's example (QA: 'keywords = "..."' was then refused)
     ({"keywords": [{"name": "corpus"}]}, "keywords[0]: {'name': 'corpus'} is a table, not a "
      'string: write each item of keywords as one quoted string, such as keywords = ["news"]'),
