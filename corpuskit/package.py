@@ -427,7 +427,10 @@ EARLIER_CARD = CardForm(UNESCAPED, _EARLIER_HF_LICENSES)
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
               (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
-              (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
+              (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+              # (the Hub's three next ones: from a billion on, all were "n>1T", QA)
+              (10_000_000_000, "1B<n<10B"), (100_000_000_000, "10B<n<100B"),
+              (1_000_000_000_000, "100B<n<1T")]
     return next((label for bound, label in bounds if n < bound), "n>1T")
 
 

@@ -229,3 +229,16 @@ def test_a_card_written_with_the_earlier_license_ids_still_validates(tmp_path: P
     tags.write_text("".join(f"{hashlib.sha256((release / name).read_bytes()).hexdigest()}  "
                             f"{name}\n" for name in names), "utf-8")
     assert not corpuskit.validate(release).valid
+
+
+@pytest.mark.parametrize(("documents", "category"), [
+    (999, "n<1K"), (1_000, "1K<n<10K"), (999_999_999, "100M<n<1B"),
+    (1_000_000_000, "1B<n<10B"), (50_000_000_000, "10B<n<100B"),
+    (999_999_999_999, "100B<n<1T"), (10**12, "n>1T"),
+])
+def test_the_size_category_is_the_hub_s_for_the_number_of_documents(
+        documents: int, category: str) -> None:
+    """From a billion documents on, every corpus was "n>1T" (QA)."""
+    from corpuskit.package import _size_category
+
+    assert _size_category(documents) == category
