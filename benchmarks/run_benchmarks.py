@@ -1,6 +1,7 @@
 """Time corpuskit against its baselines on one corpus, in one run, and print the ratios.
 
-Measures, each as a separate process (wall time and peak RSS from ``wait4``):
+Measures, each as a separate process (wall time and peak RSS from ``wait4``: the largest
+single process's; and the peak of all its processes' PSS together, sampled every 0.2 s):
 
 - ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
 - ``build_cold``: ``corpuskit build`` with an empty cache (a new ``--cache`` folder: the
@@ -72,6 +73,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -132,6 +134,10 @@ class Measure:
     exit_code: int
     user_seconds: float = 0.0
     system_seconds: float = 0.0
+    #: The most memory the step's processes held together (their PSS summed: a page two
+    #: workers share counts half for each), sampled every :data:`TREE_SAMPLE_SECONDS`;
+    #: None for a step that ended before the first sample.
+    peak_tree_pss_mb: float | None = None
 
 
 def run(name: str, argv: list[str], env: dict[str, str] | None = None,
@@ -149,12 +155,16 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     proc = subprocess.Popen(argv, env=env, cwd=cwd or WORK[0], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
+    tree = TreeMemory(proc.pid)
+    tree.start()
     try:
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
     except BaseException:  # Ctrl-C, or the kit ended (:func:`end_on_signal`)
         end_child(proc)
         raise
+    finally:
+        tree.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0,):
@@ -165,7 +175,70 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     # as this process (vfork, then exec) and reports at least this process's own peak RSS
     # (about 18 MB): the kit keeps itself small (see disk_bytes).
     return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode,
-                   usage.ru_utime, usage.ru_stime)
+                   usage.ru_utime, usage.ru_stime,
+                   round(tree.peak_kb / 1024, 1) if tree.peak_kb else None)
+
+
+#: How often :class:`TreeMemory` sums the memory of a step's processes (seconds): often
+#: enough for a build's peak, which lasts while its workers run; reading a process's
+#: ``smaps_rollup`` costs about a millisecond.
+TREE_SAMPLE_SECONDS = 0.2
+
+
+class TreeMemory:
+    """The peak of the PSS of a process and all its descendants together, sampled in a
+    thread of the kit. ``ru_maxrss`` is the largest single process's peak (a build's two
+    workers each count the language model they share): a step's memory is all of them
+    (QA: 165 MB reported of a build whose processes held 264 MB of PSS together)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(TREE_SAMPLE_SECONDS):
+            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, _tree_of(self.root))))
+
+
+def _tree_of(root: int) -> list[int]:
+    """``root`` and the processes descended from it, from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rpartition(b")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    """The PSS of process ``pid`` in KiB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def end_child(proc: subprocess.Popen[bytes]) -> None:
@@ -893,13 +966,14 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     kit_rss = own_peak_rss_mb()
     print(f"the kit's own peak RSS: {kit_rss:.1f} MB (a step reports at least this as its own)")
     print(f"{'step':<20} {'rounds s':>22} {'fastest':>8} {'median':>7} {'user s':>7} "
-          f"{'system s':>8} {'peak RSS MB':>11} {'exit':>5}")
+          f"{'system s':>8} {'peak RSS MB':>11} {'tree PSS MB':>11} {'exit':>5}")
     for name, runs in by_step.items():
         m = best[name]
         times = " ".join(f"{r.seconds:.2f}" for r in runs)
         print(f"{name:<20} {times:>22} {m.seconds:>8.2f} {median[name]:>7.2f} "
               f"{m.user_seconds:>7.2f} {m.system_seconds:>8.2f} "
               f"{m.peak_rss_mb:>11.1f} "
+              f"{'-' if m.peak_tree_pss_mb is None else f'{m.peak_tree_pss_mb:.1f}':>11} "
               f"{max((r.exit_code for r in runs), key=abs):>5}")
     for number, (probe_wall, probe_sys) in enumerate(probes, start=1):
         print(f"file_create (before build_cold, round {number}): {probe_wall:.0f} µs per file, "

@@ -937,3 +937,25 @@ def test_a_kit_ended_by_sigterm_ends_its_step_and_removes_its_work_folder(
     left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True,
                           check=False)
     assert left.stdout == ""  # no step of it still running
+
+
+def test_a_step_s_memory_is_that_of_all_its_processes_together() -> None:
+    """The peak RSS of the largest process understated a build whose two workers each
+    held memory (QA): the kit also sums the PSS of the step's whole process tree."""
+    kit: Any = _kit()
+    code = ("import os, time\n"
+            "block = bytearray(os.urandom(1)) * (60 << 20)\n"  # 60 MB, touched
+            "os.fork()\n"  # parent and child: the pages shared (copy on write)
+            "time.sleep(1.0)\n")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    tree = kit.TreeMemory(child.pid)
+    tree.start()
+    try:
+        child.wait(timeout=60)
+    finally:
+        tree.stop()
+    # two processes sharing 60 MB: together about 60 MB of PSS, not 120, and not 0
+    assert 55 << 10 < tree.peak_kb < 110 << 10, tree.peak_kb
+    measured = kit.run("sleepy", [sys.executable, "-c", "import time; time.sleep(0.6)"],
+                       cwd=Path.cwd())
+    assert measured.peak_tree_pss_mb is not None and measured.peak_tree_pss_mb > 1
