@@ -27,6 +27,7 @@ from .problems import Problem, invisible, not_utf8
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
+from .semver import named_as_release
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
 from .wording import shell_word
 
@@ -542,6 +543,26 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     )
 
 
+def _not_seeds(folder: Path) -> str | None:
+    """What ``folder``, which holds no corpus.toml, is if it is a package or a folder of
+    releases (QA: dist/ and a release folder given as seeds were told to create a
+    corpus.toml in them), and what to pass instead; else None."""
+    if (folder / "datapackage.json").is_file() or (folder / "bagit.txt").is_file():
+        return ("it is a package (a release folder), not seeds: pass the seeds folder it "
+                "was built from")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    releases = {name.removesuffix(".zip") for name in names
+                if (folder / name / "datapackage.json").is_file()
+                or (name.endswith(".zip") and named_as_release(name[:-4]))}
+    if releases:
+        return (f"it is a folder of releases (such as {min(releases)}), not seeds: pass the "
+                "seeds folder, and this one as --dist or --out")
+    return None
+
+
 #: The tables of corpus.toml that are settings, not package metadata.
 SETTINGS_KEYS = ("discover", "decode", "normalize", "extract", "output")
 #: Those that say which files are documents and how each is processed.
@@ -744,8 +765,9 @@ def load_config(seeds: Path) -> CorpusConfig:
     except FileNotFoundError:
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
-                     f"no {CONFIG_NAME} in {seeds}; create one with name, title, version, "
-                     "description, licenses and sources")],
+                     f"no {CONFIG_NAME} in {seeds}; " + (_not_seeds(Path(seeds)) or
+                     "create one with name, title, version, description, licenses and "
+                     "sources"))],
             f"{seeds} is not a seeds folder",
         ) from None
     except OSError as exc:

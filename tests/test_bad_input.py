@@ -614,6 +614,23 @@ def test_missing_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 1
     assert error_lines(err)[0].startswith("error: corpus.toml: no corpus.toml")
+    assert "create one with name, title, version" in error_lines(err)[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_release_or_a_folder_of_releases_given_as_seeds_is_named_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """dist/ or a release folder given as the seeds were told to create a corpus.toml in
+    them (QA); each is named for what it is, with what to pass."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert run_build(seeds, dist, capsys)[0] == 0
+    code, err = run_build(dist, tmp_path / "out", capsys)
+    assert code == 1 and "it is a folder of releases (such as test-corpus-1.0.0), not seeds: " \
+        "pass the seeds folder, and this one as --dist or --out" in err, err
+    code, err = run_build(dist / "test-corpus-1.0.0", tmp_path / "out", capsys)
+    assert code == 1 and "it is a package (a release folder), not seeds: pass the seeds " \
+        "folder it was built from" in err, err
     assert not (tmp_path / "out").exists()
 
 
