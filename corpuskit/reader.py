@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -189,6 +190,16 @@ def seeds_given(folder: Path) -> str:
             "writes (dist/<name>-<version> or its .zip)")
 
 
+def _what_it_is(path: Path) -> str:
+    """What ``path``, which is there but no regular file, is, in words."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "not a readable file"
+    return ("a folder" if stat.S_ISDIR(mode) else "a symbolic link" if stat.S_ISLNK(mode)
+            else "a pipe, socket or device")
+
+
 def open_package(path: Path) -> PackageSource:
     """A package folder (holding datapackage.json) or a ``.zip`` archive of one."""
     denied = unreadable_given(path)
@@ -199,6 +210,11 @@ def open_package(path: Path) -> PackageSource:
         if kind == "seeds":  # one that holds a document named datapackage.json too (QA)
             raise InputError([Problem(str(path), "not-a-package", seeds_given(path))])
         if not (path / DESCRIPTOR).is_file():
+            if os.path.lexists(path / DESCRIPTOR):  # there, but no file (QA: "missing")
+                raise InputError([Problem(str(path), "not-a-package", (
+                    f"its {DESCRIPTOR} is {_what_it_is(path / DESCRIPTOR)}, not a file: a "
+                    "corpuskit package damaged; get it again from where it was "
+                    "published"))])
             if kind == "package":  # its other files are there (QA: "no package here")
                 held = [marker for marker in PACKAGE_MARKERS if _is_file(path / marker)]
                 raise InputError([Problem(str(path), "missing-file", (

@@ -346,3 +346,25 @@ def test_a_package_without_its_records_file_is_said_to_be_damaged(tmp_path: Path
     [problem] = refused.value.problems
     assert (problem.path, problem.code) == ("data/documents.jsonl", "missing-file")
     assert problem.message.startswith("not found: the package is damaged"), problem.message
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_descriptor_that_is_no_file_is_named_so(tmp_path: Path, kind: str) -> None:
+    """A datapackage.json that is a folder or a pipe was said to be missing (QA)."""
+    import os
+
+    import corpuskit
+
+    package = copy_package(sample(), tmp_path)
+    (package / "datapackage.json").unlink()
+    if kind == "folder":
+        (package / "datapackage.json").mkdir()
+    else:
+        os.mkfifo(package / "datapackage.json")
+    said = {"folder": "a folder", "pipe": "a pipe, socket or device"}[kind]
+    for reading in (info, corpuskit.load):
+        with pytest.raises(InputError) as caught:
+            reading(package)
+        [problem] = caught.value.problems
+        assert problem.message.startswith(f"its datapackage.json is {said}, not a file: "), \
+            problem.message
