@@ -1816,3 +1816,23 @@ def test_a_json_file_that_is_no_json_is_located_at_its_line(
     descriptor.write_bytes("".join(lines[:6]).encode() + b"\xff" + "".join(lines[6:]).encode())
     found = [p for p in validate(package, jobs=1).problems if p.path == "datapackage.json"]
     assert ("schema-error", "line 7") in [(p.code, p.location) for p in found]
+
+
+def test_a_package_zipped_from_inside_its_folder_is_told_so_once(tmp_path: Path) -> None:
+    """'cd pkg && zip -r ../pkg.zip .' puts the files at the archive's root: validate gave
+    20 problems, took data/ for the top folder ("rename it to data.zip") and called files
+    that are there missing (QA). One problem says what happened and what to run."""
+    import zipfile
+
+    release = built().release
+    archive = tmp_path / f"{release.name}.zip"
+    with zipfile.ZipFile(archive, "w") as made:
+        for path in sorted(release.rglob("*")):
+            if path.is_file():
+                made.write(path, path.relative_to(release).as_posix())
+    report = validate(archive, jobs=1)
+    assert [(p.code, p.path) for p in report.problems] == [("archive-error", ".")]
+    assert report.problems[0].message.startswith(
+        "the package's files are at the archive's root (datapackage.json, bagit.txt...), "
+        f"not in one top folder {release.name}/")
+    assert f"'zip -r {release.name}.zip {release.name}'" in report.problems[0].message

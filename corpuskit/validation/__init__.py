@@ -438,14 +438,20 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 for p in error.problems)
             else:
                 with source:
-                    outcome = check_archive(source, fast=fast, reproduce=reproduce, jobs=jobs,
-                                            clean=not seal_problems)
-                    problems.extend(outcome.problems)
-                    files, size, documents = outcome.files, outcome.bytes, \
-                        outcome.documents
-                    not_checked = outcome.not_checked
-                problems.extend(misnamed(target.name[:-len(target.suffix) or None],
-                                         source.name, target.suffix, target.parent))
+                    inside = zipped_from_inside(source, target)
+                    if inside is None:
+                        outcome = check_archive(source, fast=fast, reproduce=reproduce,
+                                                jobs=jobs, clean=not seal_problems)
+                        problems.extend(outcome.problems)
+                        files, size, documents = outcome.files, outcome.bytes, \
+                            outcome.documents
+                        not_checked = outcome.not_checked
+                if inside is not None:  # one problem, not each of its consequences
+                    problems = ProblemList()
+                    problems.append(Problem(".", "archive-error", inside))
+                else:
+                    problems.extend(misnamed(target.name[:-len(target.suffix) or None],
+                                             source.name, target.suffix, target.parent))
             zipped = seeds_in_zip(target) if problems else None
             if zipped is not None:  # its problems are those of no package (QA: "damaged")
                 problems = ProblemList()
@@ -482,6 +488,19 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             documents=documents, mode=mode, reproduce=reproduce,
                             skipped=skipped, not_checked=tuple(not_checked),
                             unreadable=tuple(sorted(unreadable)))
+
+
+def zipped_from_inside(source: ZipSource, path: Path) -> str | None:
+    """What to tell of the archive ``path`` if it holds a package's files at its root, no
+    top folder (zipped from inside the package folder: ``cd pkg && zip -r ../pkg.zip .``),
+    else None (QA: 20 problems, "rename it to data.zip" and files there called missing)."""
+    if source.entries.find("datapackage.json") < 0 or source.entries.find("bagit.txt") < 0:
+        return None
+    release = path.name[:-len(path.suffix)] if path.suffix else path.name
+    return ("the package's files are at the archive's root (datapackage.json, bagit.txt...), "
+            f"not in one top folder {release}/ as a package archive holds them: it was "
+            "zipped from inside the package folder; zip the folder itself, from the folder "
+            f"above it ('zip -r {release}.zip {release}'), or get the release zip again")
 
 
 def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
