@@ -55,6 +55,10 @@ FAITHFUL_STEPS = (
     "paragraph-spacing",
 )
 
+#: Every normalization step, in the order steps run (corpuskit.normalize.STEPS runs them;
+#: a record lists the steps that changed it in this order): the lossy ones after NFC.
+STEP_ORDER = (*FAITHFUL_STEPS[:7], *LOSSY_STEPS, *FAITHFUL_STEPS[7:])
+
 DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 

@@ -169,7 +169,8 @@ def test_readers_and_validate_name_a_descriptor_that_is_not_utf8(tmp_path: Path)
             "is damaged")
     done = _cli("info", package)
     assert done.returncode == 1 and says in done.stderr, done.stderr
-    assert any(problem.render().startswith(says)
+    located = says.replace("datapackage.json: ", f"datapackage.json:line {number}: ", 1)
+    assert any(problem.render().startswith(located)
                for problem in validate(package, jobs=1).problems)
 
 

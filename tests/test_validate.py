@@ -1772,9 +1772,27 @@ def test_a_manifest_none_of_whose_lines_reads_calls_no_file_unlisted(
     assert "unlisted-file" in codes(validate(package, jobs=1))
 
 
+def test_records_of_a_lossy_step_validate_in_the_order_steps_run(tmp_path: Path) -> None:
+    """The check of records' step lists took the configuration's order (the lossy steps
+    listed after the faithful) for the order steps run: a fresh build with nfkc failed
+    validate (QA)."""
+    from corpuskit.config import STEP_ORDER
+    from corpuskit.normalize import STEPS
+
+    assert tuple(STEPS) == STEP_ORDER
+    seeds = write_seeds(tmp_path / "seeds", {
+        "a.txt": "A title\n\nSome ﬁne text with a ligature.   \n\n\n\nMore text.\n".encode()},
+        normalize={"lossy": ["nfkc"]})
+    built = corpuskit.build(seeds, tmp_path / "dist", jobs=1)
+    [record] = records(built.release)
+    assert record["normalization"] == ["nfkc", "trim-trailing-whitespace", "paragraph-spacing"]
+    report = validate(built.release, jobs=1)
+    assert report.valid, render_text(report)
+
+
 @pytest.mark.parametrize(("steps", "said"), [
     (["trim-trailing-whitespace", "line-endings", "paragraph-spacing"],
-     "them out of the order the configuration runs them"),
+     "them out of the order they run in"),
     (["line-endings", "nfkc"], "'nfkc', which the package's configuration does not run"),
 ])
 def test_a_record_listing_steps_no_build_of_the_package_runs_is_found(

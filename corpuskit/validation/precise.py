@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..config import STEP_ORDER
 from ..languagecodes import RECORD_CODES
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
@@ -620,7 +621,9 @@ def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
     """The records whose list of normalization steps is none a build with the package's
     configured ``steps`` records: each a step of them, in their order (QA: a re-signed
     record listing "nfkc", or the steps out of order, passed)."""
-    order = {step: at for at, step in enumerate(steps)}
+    # The order steps run in, whatever order the configuration lists them in (the lossy
+    # ones after the faithful: QA, a record of "nfkc" and then trimming was called edited)
+    order = {step: at for at, step in enumerate(STEP_ORDER) if step in steps}
     problems = []
     for listed, count in sorted(tally.step_lists.items()):
         at = [order.get(step, -1) for step in listed]
@@ -628,7 +631,7 @@ def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
             continue
         unknown = [step for step in listed if step not in order]
         why = (f"{', '.join(map(repr, unknown))}, which the package's configuration does "
-               "not run" if unknown else "them out of the order the configuration runs them")
+               "not run" if unknown else "them out of the order they run in")
         problems.append(Problem(
             DOCUMENTS_PATH, "record-mismatch",
             f"{count} record{'s list' if count > 1 else ' lists'} the normalization steps "
