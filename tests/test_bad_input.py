@@ -1026,7 +1026,7 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
     ({"sources": [{"title": "S", "path": "docs/a\"b.html"}]}, "sources[0].path",
      "holds '\"', which a URL cannot"),
     ({"contributors": [{"title": "Ada", "path": "https://example.org/my page"}]},
-     "contributors[0].path", "holds a space (U+0020), which a URL or path cannot"),
+     "contributors[0].path", "holds a space (U+0020), which a URL cannot: write each as %20"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,

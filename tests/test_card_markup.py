@@ -184,3 +184,18 @@ def test_validate_refuses_a_descriptor_whose_addresses_would_put_html_in_the_car
     problems = descriptor_config_problems(descriptor)
     assert [(problem.code, problem.location) for problem in problems] == [
         ("schema-error", "/homepage"), ("schema-error", "/licenses/0/path")]
+
+
+def test_a_path_inside_the_package_may_hold_a_space(tmp_path: Path) -> None:
+    """A license file named with a space: its path was refused as a URL's (QA), though
+    the package holds the file; it builds, validates and shows in the card as written."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nA paragraph of English text.\n",
+                                  "my licence.txt": "Terms of use.\n"},
+                       {"licenses": [{"name": "LicenseRef-Terms",
+                                      "path": "data/raw/my licence.txt"}]})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+    assert corpuskit.validate(release, jobs=1).valid
+    line = next(line for line in (release / "README.md").read_text("utf-8").splitlines()
+                if line.startswith("- LicenseRef-Terms"))
+    assert _inlines(line) == [("paragraph_open",
+                               "LicenseRef-Terms (LicenseRef-Terms) data/raw/my licence.txt")]

@@ -85,6 +85,31 @@ def test_the_validate_hook_takes_another_folder_of_releases_in_its_args(
     assert code == 0, out + err
 
 
+def test_the_readme_s_hooks_for_other_folders_run_when_those_change(
+        corpus_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README gave other folders in args only: pre-commit kept the hook's own files
+    pattern, matched no file of corpora/news/ and skipped the hooks (QA). Its example
+    overrides files too, and each hook then checks those folders."""
+    import shutil as files
+
+    text = README.read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+                 if "args: [corpora/news/dist]" in b)
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(block)}
+    assert set(hooks) == {hook["id"] for hook in _hooks()}
+    news = corpus_repo / "corpora" / "news"
+    news.mkdir(parents=True)
+    for folder in ("dist", "seeds"):
+        files.move(corpus_repo / folder, news / folder)
+    for hook in _hooks():
+        mine = hooks[str(hook["id"])]
+        assert re.search(str(mine["files"]), "corpora/news/seeds/a.txt")
+        assert not re.search(str(hook["files"]), "corpora/news/seeds/a.txt")
+        argv = [*shlex.split(str(hook["entry"])), *mine["args"]]
+        code, out, err = run(capsys, *argv[1:])
+        assert code == 0, (argv, out + err)
+
+
 def _readme_workflow_steps() -> list[dict[str, object]]:
     text = README.read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
