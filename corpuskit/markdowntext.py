@@ -31,7 +31,7 @@ _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20\x7f]*"
                        r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 #: An address shown as it is, no markup possible in it: what GFM links bare.
-_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9./:?=%+,;@!$'()#-]*")
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9./:?=%+,;@!$'()#_-]*")
 
 
 def markdown_text(text: str) -> str:
@@ -65,6 +65,8 @@ def card_text(text: str, *, starts_item: bool = False) -> str:
         char, at = found.group(), found.start()
         if char == "_" and text[at - 1:at].isalnum() and text[at + 1:at + 2].isalnum():
             return char
+        if char == "#" and at > 0 and not text[at - 1].isspace():
+            return char  # ("C#", "page#part": a heading ends only with " #" or "#" alone)
         return "\\" + char
 
     shown = _CARD_MARKUP.sub(escaped, text)
@@ -87,9 +89,10 @@ def card_link(address: str) -> str:
 
 def card_address(address: str) -> str:
     """An address shown as it is in the data card: as written where it holds nothing
-    Markdown could read as markup (an ``http(s)`` URL of the usual characters, which GFM
-    links), else as :func:`card_link` writes it."""
-    return address if _PLAIN_ADDRESS.fullmatch(address) else card_link(address)
+    Markdown could read as markup (an ``http(s)`` URL that :func:`card_text` leaves as it
+    is, which GFM links), else as :func:`card_link` writes it."""
+    plain = _PLAIN_ADDRESS.fullmatch(address) is not None and card_text(address) == address
+    return address if plain else card_link(address)
 
 
 def _as_written(value: str, *, starts_item: bool = False) -> str:

@@ -76,7 +76,8 @@ def test_an_underscore_inside_a_word_is_written_as_it_is() -> None:
 
 @pytest.mark.parametrize(("address", "written"), [
     ("https://example.org/corpus", "https://example.org/corpus"),
-    ("https://example.org/my_corpus", "<https://example.org/my_corpus>"),
+    ("https://example.org/my_corpus#top", "https://example.org/my_corpus#top"),
+    ("https://example.org/~smith/_draft", "<https://example.org/~smith/_draft>"),
     ("docs/about the corpus.html", "docs/about the corpus.html"),
     ("https://example.org/a|b", "https://example.org/a\\|b"),
 ])
@@ -91,7 +92,7 @@ def test_an_email_is_an_autolink() -> None:
 
 CONFIG = {
     "title": "Notes *and* <b>drafts</b> | C #",
-    "homepage": "https://example.org/my_corpus",
+    "homepage": "https://example.org/~my_corpus",
     "licenses": [{"path": "https://example.org/terms", "title": "A | B [terms]"}],
     "sources": [{"title": "- draft_ archive", "version": "1.0 *beta*",
                  "path": "https://example.org/archive"}],
@@ -121,7 +122,7 @@ def test_the_card_shows_the_metadata_as_written(release: Path) -> None:
     assert "1. Ann & Co, <Org> (*editor*) ann@example.org" in shown
     rows = [text for kind, text in _inlines(body) if kind == "td_open"]
     assert rows[rows.index("License") + 1] == "A | B [terms]"
-    assert rows[rows.index("Homepage") + 1] == "https://example.org/my_corpus"
+    assert rows[rows.index("Homepage") + 1] == "https://example.org/~my_corpus"
 
 
 def test_the_card_with_escaped_metadata_validates(release: Path) -> None:
@@ -143,29 +144,49 @@ def _resigned(release: Path, tmp_path: Path, card: str) -> Path:
     return copy
 
 
-def _unescaped(card: str) -> str:
-    """The card as corpuskit wrote it before it escaped corpus.toml's values."""
+#: Values whose escaped and earlier forms render alike (an entity-like "&", "#" inside a
+#: word, an underscore inside a word in an address).
+PLAIN_CONFIG = {
+    "title": "News & Views of C# 2023",
+    "homepage": "https://example.org/my_corpus#top",
+    "contributors": [{"title": "Ann & Co", "roles": ["author"], "email": "ann@example.org"}],
+}
+
+
+def test_a_card_written_before_values_were_escaped_still_validates(tmp_path: Path) -> None:
+    """A package built before values were escaped has them as they are in its card: taken
+    where that renders as the card written now does."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nA paragraph of English text.\n"},
+                       PLAIN_CONFIG)
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+    card = (release / "README.md").read_text("utf-8")
+    assert "News \\& Views of C# 2023" in card and "Ann \\& Co" in card
+    earlier = "\n".join(line.replace("\\&", "&") if line.startswith(
+        ("# Dataset Card", "- **Curated by:**", "- Ann")) else line
+        for line in card.split("\n"))
+    assert earlier.count("\\&") == 2  # the citation's, LaTeX's
+    assert corpuskit.validate(_resigned(release, tmp_path / "old", earlier), jobs=1).valid
+    false = earlier.replace("- **Curated by:** Ann & Co", "- **Curated by:** Eve & Co")
+    report = corpuskit.validate(_resigned(release, tmp_path / "false", false), jobs=1)
+    assert [(problem.code, problem.path) for problem in report.problems] == \
+        [("metadata-mismatch", "README.md")]
+
+
+def test_a_card_of_the_earlier_form_that_renders_markup_is_refused(release: Path,
+                                                                   tmp_path: Path) -> None:
+    """The earlier form, values as they are, re-opened what escaping closed: a card with a
+    title holding <b>, a source titled as a list, passed when written so (QA). It is taken
+    only where it renders as the card written now does."""
+    card = (release / "README.md").read_text("utf-8")
     for escaped, raw in [
         ("Notes \\*and\\* \\<b\\>drafts\\</b\\> \\| C \\#", CONFIG["title"]),
-        ("A \\| B \\[terms\\]", "A | B [terms]"),
         ("\\- draft\\_ archive, version 1.0 \\*beta\\*", "- draft_ archive, version 1.0 *beta*"),
-        ("1\\. Ann \\& Co, \\<Org\\> (\\*editor\\*)", "1. Ann & Co, <Org> (*editor*)"),
-        ("**Curated by:** 1. Ann \\& Co", "**Curated by:** 1. Ann & Co"),
-        ("<https://example.org/my_corpus>", "https://example.org/my_corpus"),
     ]:
         assert escaped in card, escaped
         card = card.replace(escaped, raw)
-    return card
-
-
-def test_a_card_written_before_values_were_escaped_still_validates(
-        release: Path, tmp_path: Path) -> None:
-    card = _unescaped((release / "README.md").read_text("utf-8"))
-    assert corpuskit.validate(_resigned(release, tmp_path / "old", card)).valid
-    false = card.replace("- **Curated by:** 1. Ann & Co", "- **Curated by:** 1. Eve & Co")
-    report = corpuskit.validate(_resigned(release, tmp_path / "false", false))
-    assert [(problem.code, problem.path) for problem in report.problems] == \
-        [("metadata-mismatch", "README.md")]
+    report = corpuskit.validate(_resigned(release, tmp_path / "old", card), jobs=1)
+    assert not report.valid
+    assert {problem.path for problem in report.problems} == {"README.md"}
 
 
 def test_validate_refuses_a_descriptor_whose_addresses_would_put_html_in_the_card(

@@ -121,9 +121,28 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
     problems = _differences(text, restated, CARD)
     if problems:  # a card written as corpuskit wrote it before
         earlier = _differences(text, restated, EARLIER_CARD)
-        if len(earlier) < len(problems):
+        if len(earlier) < len(problems) and _renders_alike(restated):
             return earlier
     return problems
+
+
+def _renders_alike(restated: Restated) -> bool:
+    """Whether the card corpuskit writes now and the one it wrote before, values as they
+    are, render alike for the package's metadata: only then is a card of the earlier
+    form taken, as it shows nothing the one written now does not (QA: a title holding
+    ``<img ...>``, a source titled as a link, a license title opening an HTML comment,
+    rendered live from the earlier form, and passed)."""
+    from markdown_it import MarkdownIt
+
+    markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    bodies = []
+    for form in (CARD, EARLIER_CARD):
+        lines = data_card(restated.config, restated.stats(), restated.content,
+                          restated.data_files, created=restated.created,
+                          form=form).decode("utf-8").split("\n")
+        end = _header_end(lines)
+        bodies.append(markdown.render("\n".join(lines[(end or 0) + 1:])))
+    return bool(bodies[0] == bodies[1])
 
 
 def _differences(text: str, restated: Restated, form: CardForm) -> list[Problem]:
