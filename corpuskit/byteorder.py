@@ -6,37 +6,46 @@ then big-endian text), two files of two byte orders joined (``cat``), or a UTF-8
 appended to a UTF-16 file (``echo ... >> notes.txt`` on Windows) decoded as text of CJK
 characters and was built as it (QA). Such parts show in the characters read:
 
-- ASCII-range text in the other byte order reads as characters whose low byte is NUL
-  and whose high byte is ASCII (``H`` as U+4800); eight in a row with a space or line
-  break among them (U+2000, U+0A00) are no text (an ideographic space, U+3000, is such a
-  character, and text may hold eight of them in a row, but not with U+2000);
-- ASCII or UTF-8 bytes read as UTF-16 give characters both of whose bytes are ASCII
-  (``He`` as U+6548); sixteen in a row, two of whose bytes are spaces or line breaks,
-  are no text (in Chinese, about one character in five is such; in Japanese most
-  hiragana are, but a space or line break among their bytes is a rare character);
-- U+FFFE is no character: it is the other byte order's mark, read in this one.
+- U+FFFE is no character: it is the other byte order's mark, read in this one;
+- text of the alphabets (Latin, Greek, Cyrillic, Hebrew, Arabic: U+0000 to U+06FF) in the
+  other byte order reads as characters whose low byte is 0 to 6, with its spaces as
+  U+2000 and its line feeds as U+0A00: eight such in a row, of three high bytes or more,
+  with a space or line feed among them, are no text (text holds one such character in
+  forty, and U+2000 hardly ever);
+- bytes of a one-byte encoding or of UTF-8 read as UTF-16 are found as they are: each
+  12 characters of the text whose bytes are those of text (no control byte), taken as
+  UTF-8, that read as text of words (spaces or line breaks between them, letters, no
+  character over a quarter of them). UTF-16 of Chinese or Japanese, so taken, is no
+  valid UTF-8; hiragana (U+3041 to U+307E, both bytes ASCII) read as every other byte
+  "0" (QA: a check of ASCII bytes alone took Japanese for them).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 #: The bytes of ASCII-range text: tab, line feed, carriage return and the printable ones.
 _ASCII_TEXT = (0x09, 0x0A, 0x0D, *range(0x20, 0x7F))
-#: The runs :func:`misread_part` takes for misread bytes.
+#: A run of characters of the other byte order, and the part of the text judged at once
+#: as bytes of another encoding.
 _SWAPPED_RUN = 8
-_ASCII_RUN = 16
+_CHUNK = 12
 
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    swapped = "".join(re.escape(chr(high << 8)) for high in _ASCII_TEXT)
-    ranges = "".join(f"{re.escape(chr(high << 8 | 0x20))}-{re.escape(chr(high << 8 | 0x7E))}"
-                     + "".join(re.escape(chr(high << 8 | low)) for low in (0x09, 0x0A, 0x0D))
-                     for high in _ASCII_TEXT)
+    highs = [high for high in range(256) if not 0xD8 <= high <= 0xDF]  # (no surrogates)
+    swapped = "".join(f"{re.escape(chr(high << 8))}-{re.escape(chr(high << 8 | 6))}"
+                      for high in highs)
+    # the bytes of text: ASCII text, or any byte of a code page or UTF-8 (0x80 to 0xFF)
+    text_bytes = "".join(
+        f"{re.escape(chr(high << 8 | low))}-{re.escape(chr(high << 8 | top))}"
+        for high in highs if high in _ASCII_TEXT or high >= 0x80
+        for low, top in ((0x09, 0x0A), (0x0D, 0x0D), (0x20, 0x7E), (0x80, 0xFF)))
     return (re.compile(f"[{swapped}]{{{_SWAPPED_RUN},}}"),
-            re.compile(f"[{ranges}]{{{_ASCII_RUN},}}"))
+            re.compile(f"[{text_bytes}]{{{_CHUNK},}}"))
 
 
 def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
@@ -48,24 +57,37 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
     if at != -1:
         return at, (f"U+FFFE, which is no character but the byte order mark of {other} read "
                     f"as {encoding}: it joins texts of two byte orders")
-    swapped, ascii_pairs = _patterns()
-    found = next((run for run in swapped.finditer(text)
-                  if "\u2000" in run.group() or "\u0a00" in run.group()), None)
-    if found is not None:
-        sample = found.group()[:12].encode(encoding).decode(other)
-        return found.start(), (f"text of the other byte order ({other}: {sample!r} read "
-                               f"as {found.group()[:6]!r}...), so its byte order mark is "
-                               "not the one of all its text")
-    found = next((run for run in ascii_pairs.finditer(text)
-                  if sum(_spaces(char) for char in run.group()) >= 2), None)
-    if found is not None:
-        sample = found.group()[:12].encode(encoding).decode("latin-1")
-        return found.start(), (f"bytes of a one-byte encoding or UTF-8 ({sample!r} read "
-                               f"as {found.group()[:6]!r}...), joined to its UTF-16 text")
+    swapped, text_bytes = _patterns()
+    for run in swapped.finditer(text):
+        found = run.group()
+        if ("\u2000" in found or "\u0a00" in found) \
+                and len({ord(char) >> 8 for char in found}) >= 3:
+            sample = found[:12].encode(encoding).decode(other)
+            return run.start(), (f"text of the other byte order ({other}: {sample!r} read "
+                                 f"as {found[:6]!r}...), so its byte order mark is not the "
+                                 "one of all its text")
+    for run in text_bytes.finditer(text):
+        found = run.group()
+        last = len(found) - _CHUNK
+        for start in sorted({*range(0, last + 1, _CHUNK), last}):
+            chunk = found[start:start + _CHUNK]
+            read = _as_text(chunk.encode(encoding))
+            if read is not None:
+                return run.start() + start, (
+                    f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
+                    f"{chunk[:6]!r}...), joined to its UTF-16 text")
     return None
 
 
-def _spaces(char: str) -> int:
-    """The bytes of ``char`` (a UTF-16 code unit) that are a space or a line feed."""
-    code = ord(char)
-    return ((code >> 8) in (0x20, 0x0A)) + ((code & 0xFF) in (0x20, 0x0A))
+def _as_text(data: bytes) -> str | None:
+    """``data`` as UTF-8 if it reads as text of words (at most two bytes cut at its ends),
+    else None."""
+    read = data.decode("utf-8", errors="replace")
+    if read.count("\ufffd") > 2:
+        return None
+    spaces = sum(read.count(space) for space in (" ", "\n"))
+    letters = sum(char.isalpha() for char in read)
+    most = Counter(read).most_common(1)[0][1]
+    if spaces >= 2 and letters * 2 >= len(read) and most * 4 <= len(read):
+        return read
+    return None

@@ -85,7 +85,45 @@ def test_a_utf16_file_holding_what_is_not_utf16_of_its_byte_order_is_refused(
     assert problem.location == f"line {line}"
 
 
+RUSSIAN = "Привет, мир! Это короткий текст на русском языке.\n"
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    # Russian of the other byte order (QA: only ASCII text was found)
+    (codecs.BOM_UTF16_LE + RUSSIAN.encode("utf-16-be"), "text of the other byte order"),
+    # a UTF-8 line of Russian, an ASCII line, appended to a UTF-16 file (QA: both passed)
+    (LE_PART + RUSSIAN.encode() + b"\n" * (len(RUSSIAN.encode()) % 2),
+     "bytes of a one-byte encoding or UTF-8 ('Привет, мир!"),
+    (LE_PART + b"See https://example.org/corpus for more!!\n",
+     "bytes of a one-byte encoding or UTF-8 ('"),
+])
+def test_a_utf16_file_with_text_of_another_script_misread_is_refused(data: bytes,
+                                                                     said: str) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    assert said in caught.value.problem.message, caught.value.problem.message
+
+
+_UTF16_TEXT = st.text(st.sampled_from(
+    "あのときのことはおぼえていないかなすまこうアイウエオ中文本的例子東京渋谷区"
+    "한국어텍스트ภาษาไทยहिन्दी੦੧੨੩੪੫੬੭੮੯ПриветмирΕλληνικάשלוםعربي😀∑√∞…—“”、。　 \n"),
+    min_size=1, max_size=400).filter(lambda text: text.strip() != "")
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(_UTF16_TEXT, st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_utf16_text_of_many_scripts_is_never_taken_for_misread_bytes(text: str,
+                                                                     codec: str) -> None:
+    """Japanese of hiragana and "……" was refused as bytes of a one-byte encoding, and
+    Gurmukhi digits too (QA)."""
+    from corpuskit.byteorder import misread_part
+
+    assert misread_part(text, codec) is None
+
+
 @pytest.mark.parametrize("text", [
+    "あのときのことはおぼえていない……\nあのときのことはおぼえていない……\n" * 10,
+    "੦੧੨੩੪੫੬੭੮੯੦੧੨੩੪੫੬੭੮੯੦੧\n" * 5,
     "中文文本的例子，这是一个很长的句子。" * 40 + "\n一一一二三\n",
     "English and 中文 mixed text. Привет мир, Ελληνικά.\n" * 30,
     "日本語のテキストです。東京都渋谷区。\n" * 40,
