@@ -1854,3 +1854,27 @@ def test_a_package_zipped_from_inside_its_folder_is_told_so_once(tmp_path: Path)
         "the package's files are at the archive's root (datapackage.json, bagit.txt...), "
         f"not in one top folder {release.name}/")
     assert f"'zip -r {release.name}.zip {release.name}'" in report.problems[0].message
+
+
+@pytest.mark.parametrize("key", ["title", "date", "rights", "language"])
+def test_records_holding_what_the_settings_never_take_out_are_found(tmp_path: Path,
+                                                                     key: str) -> None:
+    """Re-signed settings that turn extraction off, beside records that hold what it
+    takes out, passed without --reproduce (QA); a build with it off validates."""
+    package = copy_release(tmp_path, "plain")
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text("utf-8"))
+    data["corpuskit"]["process"]["extract"][key] = False
+    descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    resign(package)
+    report = validate(package, jobs=1)
+    found = [p for p in report.problems if f"corpuskit.process.extract.{key} is false" in
+             p.message]
+    assert [(p.code, p.path) for p in found] == [("record-mismatch", "data/documents.jsonl")], \
+        render_text(report)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": b"A title\n\n2023-05-01\n\nSome "
+                                             b"English text here, long enough.\n\n"
+                                             b"(c) 2023 Someone\n"},
+                        extract={key: False})
+    built = corpuskit.build(seeds, tmp_path / "dist", jobs=1)
+    assert validate(built.release, jobs=1).valid

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import STEP_ORDER
+from ..config import STEP_ORDER, ExtractConfig
 from ..languagecodes import RECORD_CODES
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
@@ -585,6 +585,7 @@ class Checker(PackageReader):
             statistics=sound)
         if restated is not None and tally is not None:
             self.problems.extend(_steps_not_run(tally, restated.config.process.normalize.steps))
+            self.problems.extend(_extracts_not_run(tally, restated.config.process.extract))
         if restated is None and descriptor is not None:  # what corpus.toml refuses in it
             said = {(problem.path, problem.location) for problem in self.problems}
             self.problems.extend(problem for problem in descriptor_config_problems(descriptor)
@@ -639,6 +640,24 @@ def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
             "records edited by hand? 'corpuskit validate --reproduce' names each; rebuild "
             "the package with corpuskit build, or restore it from the release"))
     return problems
+
+
+def _extracts_not_run(tally: Tally, extract: ExtractConfig) -> list[Problem]:
+    """Records holding what the package's settings never take out of a text: a title, a
+    date, a rights line or a language where ``extract`` turns that off (QA: re-signed
+    settings with title = false beside records with titles passed)."""
+    held = {"title": tally.with_title, "date": tally.with_date, "rights": tally.with_rights,
+            "language": sum(count for language, count in tally.languages.items()
+                            if language != "und")}
+    words = {"title": "a title", "date": "a date", "rights": "a rights line",
+             "language": "a language other than 'und'"}
+    return [Problem(DOCUMENTS_PATH, "record-mismatch",
+                    f"{count} record{'s hold' if count > 1 else ' holds'} {words[key]}, but "
+                    f"corpuskit.process.extract.{key} is false: no build with these "
+                    "settings gives one; records or settings edited by hand? 'corpuskit "
+                    "validate --reproduce' names each; rebuild the package with corpuskit "
+                    "build, or restore it from the release")
+            for key, count in held.items() if count and not getattr(extract, key)]
 
 
 class _Entries:
