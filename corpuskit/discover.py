@@ -109,9 +109,8 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
         bare = pattern.removeprefix("./").lstrip("/")
         fixes = ([("folders are separated by '/', not '\\'", pattern.replace("\\", "/"))]
                  if "\\" in pattern else [])
-        if pattern != pattern.strip():
-            fixes.append(("no name the build takes begins or ends with a space",
-                          pattern.strip()))
+        if pattern != pattern.rstrip():  # (a name may begin with a space: QA)
+            fixes.append(("no name the build takes ends with a space", pattern.rstrip()))
         if bare.startswith(seeds_name + "/"):
             fixes.append(("patterns are paths from inside the seeds folder, without its "
                           "name", bare[len(seeds_name) + 1:]))
