@@ -956,6 +956,11 @@ def _run(argv: Sequence[str] | None) -> int:
         _echo("corpuskit: aborted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as error:
+        if isinstance(error, click.BadParameter) and _working_folder_missing():
+            # A relative path click checked for itself (validate's, diff's, export's): it
+            # "does not exist" because the working folder does not (QA)
+            _report_error(UsageError(WORKING_FOLDER_GONE))
+            return UsageError.exit_code
         with suppress(OSError):  # standard error's reader gone: the exit status says it
             error.show()
         return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
@@ -992,11 +997,7 @@ def _run(argv: Sequence[str] | None) -> int:
             # Removed or moved since the shell entered it (an rm -rf and a fresh clone in
             # another terminal): a relative path, or the default seeds, met a traceback
             # (QA). A usage error, as a path that does not exist is.
-            _report_error(UsageError(
-                "the current folder no longer exists (it was removed or moved after this "
-                "shell entered it), so no path relative to it can be found: cd into the "
-                "corpus repository again (cd \"$PWD\" if it was made anew at the same "
-                "path), or give absolute paths"))
+            _report_error(UsageError(WORKING_FOLDER_GONE))
             return UsageError.exit_code
         if error.errno != errno.ENAMETOOLONG:
             raise
@@ -1021,11 +1022,22 @@ def _stdout_failing() -> bool:
     return False
 
 
+#: What a command is told when the working folder is gone.
+WORKING_FOLDER_GONE = (
+    "the current folder no longer exists (it was removed or moved after this shell entered "
+    "it), so no path relative to it can be found: cd into the corpus repository again (cd "
+    "\"$PWD\" if it was made anew at the same path), or give absolute paths")
+
+
 def _working_folder_gone(error: OSError) -> bool:
     """Whether ``error`` is the working folder's own absence: ``os.getcwd()``, which
     resolving a relative path calls, names no file when it fails."""
     if error.errno != errno.ENOENT or error.filename is not None:
         return False
+    return _working_folder_missing()
+
+
+def _working_folder_missing() -> bool:
     try:
         os.getcwd()
     except FileNotFoundError:

@@ -2147,6 +2147,8 @@ def test_run_outside_a_corpus_repository_says_where_to_run(
     ["info"], ["build", "--json"], ["check"], ["release", "--dry-run"],
     ["build", "{seeds}", "--out", "dist"],
     ["export", "{package}", "--format", "csv", "--out", "x.csv"],
+    # relative paths click checks itself: "Path 'dist' does not exist" (QA)
+    ["validate", "dist"], ["diff", "a", "b"], ["export", "dist/x", "--out", "x.csv"],
 ])
 def test_a_working_folder_removed_is_said_not_a_traceback(
         command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
