@@ -755,8 +755,11 @@ def load_config(seeds: Path) -> CorpusConfig:
                   "first)")
         kind = "a file" if os.path.isfile(seeds) else "a special file (a pipe, socket or device)"
         zipped = seeds_in_zip(seeds) if kind == "a file" and other is None else None
+        # An archive (of seeds, or of another format) is named as validate names it (QA:
+        # build said config-error where the README and validate say not-a-package)
+        code = "not-a-package" if other is not None or zipped is not None else "config-error"
         raise InputError(
-            [Problem(".", "config-error",
+            [Problem(".", code,
                      seeds_zip_advice(seeds, zipped) if zipped is not None else
                      f"{kind}, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
                      f"and the texts{unpack}")],

@@ -159,7 +159,7 @@ def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
     assert [p.code for p in report.problems] == ["not-a-package"]
     assert report.kind == "other"  # no package archive (QA: its JSON said "archive")
     code, _, err = run(capsys, "build", str(target), "--out", str(tmp_path / "out"))
-    assert code == 1 and f"error: {says} [config-error]" in err, err
+    assert code == 1 and f"error: {says} [not-a-package]" in err, err  # as validate says
     code, _, err = run(capsys, "info", str(target))
     assert code == 1 and f"error: {says} [not-a-package]" in err, err
     with pytest.raises(InputError, match="it is no corpuskit package, as the problem says"):
@@ -173,3 +173,20 @@ def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
                 copy.writestr(info, source.read(info))
     assert "not-a-package" not in {p.code for p in validate(damaged, jobs=1).problems}
     assert validate(damaged, jobs=1).kind == "archive"
+
+
+def test_build_names_a_tar_archive_given_as_seeds_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """build said config-error of a .tar.gz given for its seeds, where the README and
+    validate say not-a-package (QA)."""
+    import tarfile
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Some text.\n", "utf-8")
+    target = tmp_path / "texts.tar.gz"
+    with tarfile.open(target, "w:gz") as made:
+        made.add(folder, arcname="texts")
+    code, _, err = run(capsys, "build", str(target), "--out", str(tmp_path / "out"))
+    assert code == 1 and err.splitlines()[0].endswith("[not-a-package]"), err
+    assert "tar -xzf" in err or "unpack it" in err, err
