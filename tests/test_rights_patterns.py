@@ -300,3 +300,17 @@ def test_a_pattern_longer_than_the_limit_is_refused_before_it_is_compiled(
         changed[where].update(value)
         with pytest.raises(ValueError, match=re.escape(said)):
             process_config_from_settings(changed)
+
+
+def test_the_readme_lists_the_built_in_patterns_as_they_are() -> None:
+    """Its example differed from the built-in © pattern: copied with one pattern added, a
+    line "2021-2023 © Foo Inc." was no longer taken out (QA)."""
+    import re
+
+    import tomllib
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    [block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+               if b.startswith("rights_patterns = [")]
+    listed = tomllib.loads(block)["rights_patterns"]
+    assert tuple(listed[:3]) == DEFAULT_RIGHTS_PATTERNS and len(listed) == 4
