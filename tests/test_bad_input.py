@@ -2473,3 +2473,18 @@ def test_an_exclude_pattern_matches_a_name_in_another_unicode_normalization(
             "the build takes ends with a space; 'drafts/' matches, and what it " \
             "matches was packaged" in err
         shutil.rmtree(tmp_path / "out")
+
+
+def test_the_readme_names_every_key_of_corpus_toml() -> None:
+    """An unknown key is told that the README's corpus.toml section lists every key, and
+    givenName, familyName and a source's email were in none of it (QA)."""
+    from corpuskit.config import CONFIG_SCHEMA
+    from corpuskit.schemacheck import load_schema
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("```toml\nname = \"my-corpus\""):]
+    section = section[:section.index("\n```\n")]
+    missing = sorted({key.rsplit(".", 1)[-1].removesuffix("[]")
+                      for key, _ in _schema_keys(load_schema(CONFIG_SCHEMA))}
+                     - set(re.findall(r"[A-Za-z_]+", section)))
+    assert missing == [], missing
