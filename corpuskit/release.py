@@ -100,6 +100,7 @@ from .writer import (
     remove_file,
     remove_replacing_leftovers,
     replace_file_atomically,
+    seeds_lock,
 )
 from .zipsource import ZipSource
 
@@ -405,7 +406,7 @@ def release(
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)
     # One lock for the diff, the edits and the build: a concurrent build or release of
     # the same dist waits for none of it half-done (build's own lock is re-entrant).
-    with output_lock(dist):
+    with output_lock(dist), seeds_lock(seeds):
         return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache)
 
 

@@ -622,10 +622,22 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     place (a build holds the ending signals from then on: see
     :class:`corpuskit.signals.LateSignals`).
     """
-    temp_name: str | None = None
+    temp_name: Path | None = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(target.name),
-                                         dir=target.parent)
+        # The name is known before the file is made: an interrupt as it is made (inside
+        # mkstemp, before it returned its name) left an empty temporary zip (QA)
+        for _ in range(100):
+            temp_name = target.parent / (temp_prefix(target.name) + "".join(
+                secrets.choice(_RANDOM_CHARACTERS) for _ in range(8)))
+            try:
+                fd = os.open(temp_name, os.O_RDWR | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
+                break
+            except FileExistsError:
+                temp_name = None  # another's: never removed here
+        else:
+            raise FileExistsError(errno.EEXIST, "no unused temporary file name",
+                                  str(target.parent))
         with os.fdopen(fd, "w+b") as handle:
             write_zip(folder, handle, root, created, compression=compression,
                       prepared=prepared)
@@ -727,6 +739,33 @@ def _lock_unreadable(out: Path, exc: OSError) -> str | None:
     return (f"{said}: ask its owner to make it readable to every user (chmod a+r), or, "
             f"when no build or release is running there, remove it "
             f"(rm {shell_word(str(lock))})")
+
+
+@contextmanager
+def seeds_lock(seeds: Path) -> Iterator[None]:
+    """Hold the seeds folder's lock while a release edits its corpus.toml and CHANGELOG.md:
+    one release of a seeds folder at a time, whichever folder it releases into (QA: two
+    releases of one seeds folder into two dist folders undid each other's edits). An
+    advisory ``flock`` on the folder itself, no file written into it; dropped by the kernel
+    when its process dies. A folder that cannot be opened to be locked is not locked (its
+    own problem is told where it is read)."""
+    try:
+        fd = os.open(seeds, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"another release of {seeds} is running (it edits its "
+                              "corpus.toml and CHANGELOG.md): wait until it ends, then run "
+                              "this one again") from None
+        except OSError:  # a filesystem without locks: as before
+            pass
+        yield
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -2036,3 +2036,24 @@ def test_build_names_release_patch_when_only_settings_changed(
     assert f"release them with 'corpuskit release patch --seeds {seeds} --out {dist}': the " \
            "documents and metadata are the release's" in str(built.value), str(built.value)
     assert release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1).version == "1.0.1"
+
+
+def test_a_second_release_of_the_same_seeds_is_refused_while_one_runs(tmp_path: Path) -> None:
+    """Two releases of one seeds folder into two dist folders undid each other's edits of
+    corpus.toml and CHANGELOG.md (QA): one runs at a time, whatever its dist."""
+    import fcntl
+
+    seeds = copy_seeds_at_first_release(tmp_path / "seeds")
+    before = {path.name: path.read_bytes() for path in seeds.iterdir() if path.is_file()}
+    held = os.open(seeds, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running release holds it
+        with pytest.raises(OutputError, match=f"another release of {re.escape(str(seeds))} "
+                                              "is running"):
+            release(seeds, tmp_path / "other-dist", source_date_epoch=epoch(0), jobs=1)
+    finally:
+        os.close(held)
+    assert {path.name: path.read_bytes() for path in seeds.iterdir() if path.is_file()} \
+        == before
+    assert not (tmp_path / "other-dist").exists()
+    release(seeds, tmp_path / "other-dist", source_date_epoch=epoch(0), jobs=1)  # then it runs

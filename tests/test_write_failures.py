@@ -1531,6 +1531,34 @@ def test_a_zip_whose_writing_fails_leaves_no_temporary_file(
     assert written and list(out.iterdir()) == []
 
 
+def test_an_interrupt_as_the_temporary_zip_is_made_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or SIGTERM inside mkstemp, after it made the file but before it returned its
+    name, left an empty temporary zip in the output folder (QA): the name is known first."""
+    from corpuskit import writer
+    from corpuskit.deflate import COMPRESSIONS
+
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "data.txt").write_bytes(b"some bytes\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    real_open = os.open
+
+    def made_then_interrupted(path: object, flags: int, *args: object) -> int:
+        fd = real_open(path, flags, *args)  # type: ignore[arg-type]
+        if Path(str(path)).parent == out:
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(writer.os, "open", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write_archive(folder, out / "release.zip", None, root="release",
+                             compression=COMPRESSIONS["zlib"])
+    assert list(out.iterdir()) == []
+
+
 def test_a_copy_cut_short_leaves_no_temporary_file(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A cache entry copied onto a full disk left its temporary file in the cache, one more
