@@ -115,6 +115,10 @@ class BuildResult:
     notes: tuple[str, ...] = ()
     #: For ``restored``: what the build put back, ``"folder"`` or ``"archive"``.
     restored: str = ""
+    #: The ending signals that came once the release was in place, noted, not raised (see
+    #: :class:`corpuskit.signals.LateSignals`): a caller whose build is a throwaway (check)
+    #: ends on them.
+    late_signals: tuple[int, ...] = ()
 
 
 def build(
@@ -198,7 +202,8 @@ def build(
     notes = (cache_notes(cache, unwritable, models=config.process.extract.language)
              if cache is not None else ())
     return replace(result, notes=(*result.notes, *notes, *model_notes,
-                                  *([said] if said else [])))
+                                  *([said] if said else [])),
+                   late_signals=tuple(late.came))
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,

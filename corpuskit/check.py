@@ -16,6 +16,7 @@ removed included, and nothing named as a release that is none (:mod:`corpuskit.d
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
 from dataclasses import replace
@@ -182,6 +183,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
                            released_in=dist)
+            if result.late_signals:  # held as its throwaway release was put in place: they
+                # end the check now (QA: Ctrl-C then was lost, and the check ran on, exit 0)
+                signal.raise_signal(result.late_signals[0])
         except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: its build was a throwaway
             # (QA: the build's own note sent the user to finish the temporary folder's
             # release, which is removed as the check ends)

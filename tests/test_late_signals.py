@@ -183,6 +183,35 @@ def test_an_interrupt_during_the_checks_temporary_build_says_nothing_was_changed
     assert {path.name: path.read_bytes() for path in seeds.iterdir()} == seeds_before
 
 
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130),
+                                                 (signal.SIGTERM, 143)])
+def test_a_signal_as_the_checks_temporary_release_is_placed_ends_the_check(
+        signum: int, status: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A build holds the ending signals once its release is in place; check's is a
+    throwaway, and the signal was lost: the check ran on and said "current", exit 0 (QA).
+    It ends the check, saying nothing was changed."""
+    from corpuskit import launch
+
+    seeds = make_seeds(tmp_path, GOOD)
+    out = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(out), "--jobs", "1", "--no-cache"]) == 0
+    previous = signal.getsignal(signal.SIGTERM)
+    if signum == signal.SIGTERM:  # as the corpuskit command has it
+        signal.signal(signal.SIGTERM, launch._terminate)
+    try:
+        sent = _signalled_when_held(monkeypatch, signum)
+        capsys.readouterr()
+        code = main(["check", "--seeds", str(seeds), "--dist", str(out), "--jobs", "1"])
+    finally:
+        if signum == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, previous)
+    err = capsys.readouterr().err
+    assert sent == [signum] and code == status, err
+    assert f"the check's temporary build of {seeds} was stopped; nothing in {out} was " \
+        "changed" in err
+
+
 @pytest.mark.parametrize("command", ["build", "release"])
 def test_a_signal_as_the_command_says_what_it_did_lets_the_release_stand(
         command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
