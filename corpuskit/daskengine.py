@@ -113,7 +113,7 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             futures = client.map(partial(_checked_shard, output_identity()), placed,
                                  pure=False)
             for future in futures:
-                yield future.result()
+                yield result_while_workers(client, future, scheduler)
         except CorpuskitError:
             raise
         except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
@@ -338,3 +338,31 @@ def _checked_shard(expected: dict[str, str], task: ShardTask) -> ShardResult:
         raise OutputError(f"a Dask worker that joined during the build runs {differing}; "
                           "every worker must run the versions the build's machine runs")
     return _rerunnable_shard(task)
+
+
+#: How long a build waits for the result of a shard (seconds) before it asks whether the
+#: cluster still has workers, and how long it waits once it has none.
+RESULT_POLL_SECONDS = 5.0
+NO_WORKERS_SECONDS = 120.0
+
+
+def result_while_workers(client: Any, future: Any, scheduler: str,
+                         poll: float = RESULT_POLL_SECONDS,
+                         grace: float = NO_WORKERS_SECONDS) -> Any:
+    """The result of ``future``, waited for while the cluster has workers to run it: once
+    it has had none for ``grace`` seconds, an :class:`OutputError` (QA: a build whose
+    cluster lost every worker waited forever, saying nothing). A worker that joins within
+    the grace lets the build go on."""
+    without = 0.0
+    while True:
+        try:
+            return future.result(timeout=poll)
+        except TimeoutError:
+            pass
+        workers = client.scheduler_info().get("workers") or {}
+        without = 0.0 if workers else without + poll
+        if without >= grace:
+            raise OutputError(
+                f"the Dask cluster at {scheduler} has had no workers for {grace:g} s, with "
+                "shards of the build still to run; nothing was written: start workers "
+                f"(dask worker {scheduler}), then build again")

@@ -1585,3 +1585,46 @@ def test_a_shard_result_taken_is_not_held_for_the_rest_of_the_build(
             gc.collect()
             assert all(ref() is None for ref in taken[:-1]), taken
     assert len(taken) == 5
+
+
+def test_a_dask_build_whose_cluster_lost_every_worker_says_so() -> None:
+    """A build whose cluster lost all its workers waited forever, saying nothing (QA): it
+    waits while there are workers, or while one may join within the grace, then ends."""
+    from corpuskit.daskengine import result_while_workers
+    from corpuskit.errors import OutputError
+
+    class Pending:
+        def __init__(self, done_after: int) -> None:
+            self.asked, self.done_after = 0, done_after
+
+        def result(self, timeout: float) -> str:
+            self.asked += 1
+            if self.asked > self.done_after:
+                return "shard"
+            raise TimeoutError
+
+    class Cluster:
+        def __init__(self, workers: list[int]) -> None:
+            self.workers = workers  # how many workers each time it is asked
+
+        def scheduler_info(self) -> dict[str, object]:
+            count = self.workers.pop(0) if len(self.workers) > 1 else self.workers[0]
+            return {"workers": {f"tcp://w{n}": {} for n in range(count)}}
+
+    # workers there all along: it waits as long as the shard takes
+    assert result_while_workers(Cluster([2]), Pending(5), "tcp://s:1", poll=0, grace=1) \
+        == "shard"
+    # none for a while, then one joins within the grace: it goes on
+    assert result_while_workers(Cluster([0, 0, 1]), Pending(4), "tcp://s:1", poll=0.25,
+                                grace=1) == "shard"
+    # none left: an error naming the cluster, after the grace
+    with pytest.raises(OutputError, match=r"the Dask cluster at tcp://s:1 has had no "
+                                          r"workers for 1 s"):
+        result_while_workers(Cluster([0]), Pending(10**6), "tcp://s:1", poll=0.25, grace=1)
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster, \
+            distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        slow = client.submit(time.sleep, 3)
+        with pytest.raises(TimeoutError):  # what a Dask future raises when it is not done
+            slow.result(timeout=0.01)
