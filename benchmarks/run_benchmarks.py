@@ -1,7 +1,7 @@
 """Time corpuskit against its baselines on one corpus, in one run, and print the ratios.
 
 Measures, each as a separate process (wall time and peak RSS from ``wait4``: the largest
-single process's; and the peak of all its processes' PSS together, sampled every 0.2 s):
+single process's; and the peak of all its processes' PSS together, sampled every 0.5 s):
 
 - ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
 - ``build_cold``: ``corpuskit build`` with an empty cache (a new ``--cache`` folder: the
@@ -180,9 +180,9 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
 
 
 #: How often :class:`TreeMemory` sums the memory of a step's processes (seconds): often
-#: enough for a build's peak, which lasts while its workers run; reading a process's
-#: ``smaps_rollup`` costs about a millisecond.
-TREE_SAMPLE_SECONDS = 0.2
+#: enough for a build's peak, which lasts while its workers run; a sample (listing /proc,
+#: reading each process's ``smaps_rollup``) takes a few milliseconds of the two cores.
+TREE_SAMPLE_SECONDS = 0.5
 
 
 class TreeMemory:
