@@ -25,11 +25,13 @@ _CARD_MARKUP = re.compile(r"[\\`*_\[\]<>&~|#]")
 #: What makes a line of a list item's first block something else than a paragraph: a
 #: list marker, a block quote (``>`` is escaped anyway), an ordered list's number.
 _BLOCK_MARKER = re.compile(r"[-+]|\d{1,9}(?=[.)])")
-#: CommonMark's autolinks: an absolute URI, or an email address.
-_AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20\x7f]*"
-                       r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
-                       r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+#: What CommonMark takes for an autolink between ``<`` and ``>``: an absolute URI, or an
+#: email address (validate's card check finds them by it too).
+AUTOLINK_BODY = (r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20\x7f]*"
+                 r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
+                 r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                 r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+_AUTOLINK = re.compile(AUTOLINK_BODY)
 #: An address shown as it is, no markup possible in it: what GFM links bare.
 _PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9./:?=%+,;@!$'()#_-]*")
 

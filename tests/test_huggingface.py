@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from _consumers import block_network, copy_package, sample
+from _consumers import block_network, copy_package, rewrite_tagmanifest, sample
 
 import corpuskit
 from corpuskit.models import RECORD_FIELDS
@@ -187,13 +187,8 @@ def test_without_parquet_number_like_ids_stay_strings_as_the_card_says(
 def test_every_license_the_hub_knows_is_given_by_its_id(tmp_path: Path) -> None:
     """MPL-2.0, BSD-2-Clause, CC-BY-NC-SA-3.0 and GPL-2.0-only became "other", named after
     the first, and the others, the non-commercial one among them, were gone (QA)."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
-    config = (seeds / "corpus.toml").read_text("utf-8")
-    licenses = ('licenses = [{ name = "MPL-2.0" }, { name = "BSD-2-Clause" }, '
-                '{ name = "CC-BY-NC-SA-3.0" }, { name = "GPL-2.0-only" }]')
-    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", licenses + "\n", config)
-    (seeds / "corpus.toml").write_text(config, "utf-8")
+    seeds = _seeds_licensed(tmp_path, '{ name = "MPL-2.0" }, { name = "BSD-2-Clause" }, '
+                                      '{ name = "CC-BY-NC-SA-3.0" }, { name = "GPL-2.0-only" }')
     built = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
     meta = card_yaml(built.release)
     assert meta["license"] == ["mpl-2.0", "bsd-2-clause", "cc-by-nc-sa-3.0", "gpl-2.0"]
@@ -203,31 +198,20 @@ def test_every_license_the_hub_knows_is_given_by_its_id(tmp_path: Path) -> None:
 
 def test_a_card_written_with_the_earlier_license_ids_still_validates(tmp_path: Path) -> None:
     """A package built before every Hub id was known says "other" for MPL-2.0."""
-    import hashlib
-
     from corpuskit.package import EARLIER_CARD, HF_LICENSES
 
     assert HF_LICENSES["mpl-2.0"] == "mpl-2.0" and "mpl-2.0" not in EARLIER_CARD.hub_licenses
-    seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
-    config = (seeds / "corpus.toml").read_text("utf-8")
-    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", 'licenses = [{ name = "MPL-2.0" }]\n',
-                    config)
-    (seeds / "corpus.toml").write_text(config, "utf-8")
+    seeds = _seeds_licensed(tmp_path, '{ name = "MPL-2.0" }')
     release = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None).release
     card = release / "README.md"
     text = card.read_text("utf-8")
     assert "license: mpl-2.0\n" in text
     card.write_text(text.replace("license: mpl-2.0\n",
                                  "license: other\nlicense_name: mpl-2.0\n"), "utf-8")
-    tags = release / "tagmanifest-sha256.txt"
-    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
-    tags.write_text("".join(f"{hashlib.sha256((release / name).read_bytes()).hexdigest()}  "
-                            f"{name}\n" for name in names), "utf-8")
+    rewrite_tagmanifest(release)
     assert corpuskit.validate(release).valid
     card.write_text(text.replace("license: mpl-2.0\n", "license: mit\n"), "utf-8")
-    tags.write_text("".join(f"{hashlib.sha256((release / name).read_bytes()).hexdigest()}  "
-                            f"{name}\n" for name in names), "utf-8")
+    rewrite_tagmanifest(release)
     assert not corpuskit.validate(release).valid
 
 
@@ -242,3 +226,13 @@ def test_the_size_category_is_the_hub_s_for_the_number_of_documents(
     from corpuskit.package import _size_category
 
     assert _size_category(documents) == category
+
+
+def _seeds_licensed(tmp_path: Path, licenses: str) -> Path:
+    """A copy of the repository's seeds whose corpus.toml lists ``licenses`` (TOML)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    config = (seeds / "corpus.toml").read_text("utf-8")
+    config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", f"licenses = [{licenses}]\n", config)
+    (seeds / "corpus.toml").write_text(config, "utf-8")
+    return seeds

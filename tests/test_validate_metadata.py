@@ -799,6 +799,17 @@ def test_a_re_signed_descriptor_naming_a_file_the_package_lacks(
         assert dangling == [], render_text(report)
 
 
+def _title_edited(tmp_path: Path) -> Path:
+    """A copy of the seed release whose datapackage.json has another title."""
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    descriptor = package / "datapackage.json"
+    title = json.loads(descriptor.read_text("utf-8"))["title"]
+    descriptor.write_text(descriptor.read_text("utf-8").replace(
+        f'"title": "{title}"', f'"title": "{title} X"'), "utf-8")
+    return package
+
+
 @pytest.mark.parametrize("readme_too", [False, True])
 def test_a_descriptor_edited_by_hand_is_the_file_to_restore(tmp_path: Path,
                                                             readme_too: bool) -> None:
@@ -809,12 +820,7 @@ def test_a_descriptor_edited_by_hand_is_the_file_to_restore(tmp_path: Path,
     from corpuskit.validation.croissant import RESTORE
     from corpuskit.validation.precise import DESCRIPTOR_CHANGED
 
-    package = tmp_path / SEED_RELEASE.name
-    shutil.copytree(SEED_RELEASE, package)
-    descriptor = package / "datapackage.json"
-    title = json.loads(descriptor.read_text("utf-8"))["title"]
-    descriptor.write_text(descriptor.read_text("utf-8").replace(
-        f'"title": "{title}"', f'"title": "{title} X"'), "utf-8")
+    package = _title_edited(tmp_path)
     if readme_too:
         card = package / "README.md"
         card.write_text(card.read_text("utf-8") + "\n", "utf-8")
@@ -835,20 +841,10 @@ def test_a_re_signed_descriptor_is_not_said_to_differ_from_its_tag_manifest(
     """A title edited and the descriptor's tag manifest line re-signed: the card and
     croissant.json were told datapackage.json's sha256 differs from the tag manifest's,
     which it did not (QA). They are told its content hash says it was changed."""
-    import hashlib
-
     from corpuskit.validation.precise import DESCRIPTOR_CHANGED, DESCRIPTOR_EDITED
 
-    package = tmp_path / SEED_RELEASE.name
-    shutil.copytree(SEED_RELEASE, package)
-    descriptor = package / "datapackage.json"
-    title = json.loads(descriptor.read_text("utf-8"))["title"]
-    descriptor.write_text(descriptor.read_text("utf-8").replace(
-        f'"title": "{title}"', f'"title": "{title} X"'), "utf-8")
-    tags = package / "tagmanifest-sha256.txt"
-    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
-    tags.write_text("".join(f"{hashlib.sha256((package / name).read_bytes()).hexdigest()}  "
-                            f"{name}\n" for name in names), "utf-8")
+    package = _title_edited(tmp_path)
+    rewrite_tagmanifest(package)
     report = validate(package, jobs=1)
     derived = [p for p in report.problems if p.code == "metadata-mismatch"
                and p.path in ("README.md", "croissant.json")]
@@ -862,8 +858,6 @@ def test_a_descriptor_whose_created_was_removed_is_the_file_named(tmp_path: Path
     """created removed from datapackage.json and its tag manifest line re-signed: the card
     and croissant.json, as built, were told to be restored, and datapackage.json was never
     named (created is outside the content hash); bag-info.txt's Bagging-Date names it."""
-    import hashlib
-
     from corpuskit.validation.precise import DESCRIPTOR_EDITED
 
     package = tmp_path / SEED_RELEASE.name
@@ -872,10 +866,7 @@ def test_a_descriptor_whose_created_was_removed_is_the_file_named(tmp_path: Path
     data = json.loads(descriptor.read_text("utf-8"))
     del data["created"]
     descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    tags = package / "tagmanifest-sha256.txt"
-    names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
-    tags.write_text("".join(f"{hashlib.sha256((package / name).read_bytes()).hexdigest()}  "
-                            f"{name}\n" for name in names), "utf-8")
+    rewrite_tagmanifest(package)
     report = validate(package, jobs=1)
     named = [p for p in report.problems if p.path == "datapackage.json"]
     assert [(p.code, p.location) for p in named] == [("metadata-mismatch", "/created")], \

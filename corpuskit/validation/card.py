@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..markdowntext import AUTOLINK_BODY
 from ..package import CARD, EARLIER_CARD, CardForm, data_card
 from ..problems import Problem, ordered
 from .cardrender import first_difference, rendered_units
@@ -208,10 +209,7 @@ _SPACES = re.compile(r"\s+")
 _HTML = re.compile(r"(?<!\\)<")
 #: CommonMark's autolinks (``<https://...>``, ``<ann@example.org>``): links, not HTML;
 #: corpuskit writes them for a contributor's email and a source's or license's address.
-_AUTOLINK = re.compile(r"(?<!\\)<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\x00-\x20]*"
-                       r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]"
-                       r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>")
+_AUTOLINK = re.compile(rf"(?<!\\)<(?:{AUTOLINK_BODY})>")
 
 
 def _rendered_start(line: str) -> str:
