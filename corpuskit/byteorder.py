@@ -68,10 +68,11 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
                                  "one of all its text")
     for run in text_bytes.finditer(text):
         found = run.group()
+        raw = found.encode(encoding)  # once: each chunk is a slice of it
         last = len(found) - _CHUNK
         for start in sorted({*range(0, last + 1, _CHUNK), last}):
             chunk = found[start:start + _CHUNK]
-            read = _as_text(chunk.encode(encoding))
+            read = _as_text(raw[2 * start:2 * (start + _CHUNK)])
             if read is not None:
                 return run.start() + start, (
                     f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
@@ -82,6 +83,8 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
 def _as_text(data: bytes) -> str | None:
     """``data`` as UTF-8 if it reads as text of words (at most two bytes cut at its ends),
     else None."""
+    if data.count(b" ") + data.count(b"\n") < 2:  # (most chunks of genuine text: at once)
+        return None
     read = data.decode("utf-8", errors="replace")
     if read.count("\ufffd") > 2:
         return None
