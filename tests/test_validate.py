@@ -1878,3 +1878,24 @@ def test_records_holding_what_the_settings_never_take_out_are_found(tmp_path: Pa
                         extract={key: False})
     built = corpuskit.build(seeds, tmp_path / "dist", jobs=1)
     assert validate(built.release, jobs=1).valid
+
+
+@pytest.mark.parametrize(("name", "make", "kind"), [
+    ("validate-sample-2.0.0.zip", "folder", "other"),
+    ("validate-sample-2.0.0.zip", "pipe", "other"),
+])
+def test_what_is_named_as_a_release_but_is_none_has_the_kind_it_has_named_alone(
+        tmp_path: Path, name: str, make: str, kind: str) -> None:
+    """A folder or pipe named like a release's zip in a folder of releases was reported as
+    an "archive", though it is none and was not read; named alone it is "other" (QA)."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built().dist, dist, ignore=shutil.ignore_patterns(".corpuskit-*"))
+    path = dist / name
+    if make == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+    [report] = [r for r in corpuskit.validate_all([dist], jobs=1).reports
+                if r.target == str(path)]
+    assert (report.kind, [p.code for p in report.problems]) == (kind, ["not-a-package"])
+    assert validate(path, jobs=1).kind == kind

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -507,10 +507,22 @@ def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
                      ) -> ValidationReport:
     """The report of a release in a folder of releases that is not read (see
     :func:`not_a_release`)."""
-    kind = "archive" if path.suffix.lower() == ".zip" else "package"
+    # what it is, as a path named alone would be (QA: a folder named like a release's zip
+    # was an "archive", of no archive)
+    zipped = path.suffix.lower() == ".zip"
+    kind = ("archive" if zipped and _is(path.is_file) else
+            "package" if not zipped and _is(path.is_dir) else OTHER)
     return ValidationReport(str(path), kind, (Problem(
         ".", "not-a-package", f"{NAMED_AS_A_RELEASE} {path.parent}, but {reason}"),),
         mode="fast" if fast else "full", reproduce=reproduce)
+
+
+def _is(test: Callable[[], bool]) -> bool:
+    """``test()`` (a path's ``is_file``, ``is_dir``), False where it cannot be told."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def _zip_missing(folder: Path) -> Problem | None:
