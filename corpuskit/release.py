@@ -919,11 +919,18 @@ def _require_later(created: str, earlier: str | None, previous: str,
             "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
             "--format=%ct` gives it, or unset it to release at the current time; nothing "
             "was written")
+    ahead = (dt.datetime.strptime(earlier or "", "%Y-%m-%dT%H:%M:%SZ")
+             - dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ"))
+    # (QA: a created mistyped as 2206 was blamed on the clock, which was right)
+    mistyped = (f"; if the clock is right, {previous}'s time is {ahead.days:,} days ahead of "
+                "it (a mistyped created?), and a released version stands as it was "
+                "released: set SOURCE_DATE_EPOCH to a time after it to release"
+                if ahead > dt.timedelta(days=1) else "")
     raise ReleaseError(
         f"the release time {created} (from this machine's clock) is before that of the "
         f"latest release, {previous}, {earlier}: set the clock right, or set "
         "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
-        "--format=%ct` gives it; nothing was written")
+        f"--format=%ct` gives it{mistyped}; nothing was written")
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

@@ -484,8 +484,14 @@ def test_a_clock_behind_the_latest_release_is_named_as_the_clock(epoch: str | No
         "the release time 2020-01-01T00:00:00Z (from this machine's clock) is before that of "
         "the latest release, 1.0.0, 2026-11-28T00:00:00Z: set the clock right, or set "
         "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
-        "--format=%ct` gives it; nothing was written")
+        "--format=%ct` gives it; if the clock is right, 1.0.0's time is 2,523 days ahead of "
+        "it (a mistyped created?), and a released version stands as it was released: set "
+        "SOURCE_DATE_EPOCH to a time after it to release; nothing was written")
     _require_later("2026-11-28T00:00:00Z", "2026-11-28T00:00:00Z", "1.0.0", epoch)  # equal
+    # (QA: a created mistyped as 2206 was blamed on the clock alone)
+    with pytest.raises(ReleaseError) as refused:
+        _require_later("2026-11-28T00:00:00Z", "2026-11-28T12:00:00Z", "1.0.0", epoch)
+    assert "mistyped" not in str(refused.value)  # hours apart: a clock a little behind
 
 
 def test_dry_run_writes_nothing(seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
