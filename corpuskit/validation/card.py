@@ -119,15 +119,24 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
         return [Problem(README, "metadata-mismatch",
                         f"not UTF-8 text ({exc.reason} at byte {exc.start}), as corpuskit "
                         f"writes the data card; {RESTORE}")]
-    problems = _differences(text, restated, CARD)
+    current = _expected_card(restated, CARD)
+    problems = _differences(text, current, restated)
     if problems:  # a card written as corpuskit wrote it before
-        earlier = _differences(text, restated, EARLIER_CARD)
-        if len(earlier) < len(problems) and _renders_alike(restated):
-            return earlier
+        earlier = _expected_card(restated, EARLIER_CARD)
+        found = _differences(text, earlier, restated)
+        if len(found) < len(problems) and _renders_alike(current, earlier):
+            return found
     return problems
 
 
-def _renders_alike(restated: Restated) -> bool:
+def _expected_card(restated: Restated, form: CardForm) -> str:
+    """The card corpuskit writes for the package ``restated`` describes, in ``form``."""
+    return data_card(restated.config, restated.stats(), restated.content,
+                     restated.data_files, created=restated.created,
+                     form=form).decode("utf-8")
+
+
+def _renders_alike(current: str, earlier: str) -> bool:
     """Whether the card corpuskit writes now and the one it wrote before, values as they
     are, render alike for the package's metadata: only then is a card of the earlier
     form taken, as it shows nothing the one written now does not (QA: a title holding
@@ -137,21 +146,16 @@ def _renders_alike(restated: Restated) -> bool:
 
     markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     bodies = []
-    for form in (CARD, EARLIER_CARD):
-        lines = data_card(restated.config, restated.stats(), restated.content,
-                          restated.data_files, created=restated.created,
-                          form=form).decode("utf-8").split("\n")
+    for card in (current, earlier):
+        lines = card.split("\n")
         end = _header_end(lines)
         bodies.append(markdown.render("\n".join(lines[(end or 0) + 1:])))
     return bool(bodies[0] == bodies[1])
 
 
-def _differences(text: str, restated: Restated, form: CardForm) -> list[Problem]:
-    """Where the card ``text`` states otherwise than corpuskit writes it for the package,
-    in the card's ``form``."""
-    expected = data_card(restated.config, restated.stats(), restated.content,
-                         restated.data_files, created=restated.created,
-                         form=form).decode("utf-8")
+def _differences(text: str, expected: str, restated: Restated) -> list[Problem]:
+    """Where the card ``text`` states otherwise than ``expected``, the card corpuskit
+    writes for the package ``restated`` describes."""
     found_lines, expected_lines = text.split("\n"), expected.split("\n")
     found_end, expected_end = _header_end(found_lines), _header_end(expected_lines)
     assert expected_end is not None, "data_card writes a YAML header"
