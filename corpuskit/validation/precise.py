@@ -578,8 +578,7 @@ class Checker(PackageReader):
                 f"records hold the language {', '.join(map(repr, unknown[:5]))}"
                 f"{', ...' if len(unknown) > 5 else ''}, which corpuskit's language "
                 "identifier never gives (an ISO 639-1 code its model knows, or 'und'): "
-                "records edited by hand? 'corpuskit validate --reproduce' names each; "
-                "rebuild the package with corpuskit build, or restore it from the release"))
+                f"records edited by hand? {REPRODUCE_OR_REBUILD}"))
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256),
             statistics=sound)
@@ -618,6 +617,11 @@ class Checker(PackageReader):
             self.problems.extend(croissant_mismatches(document, descriptor))
 
 
+#: What a record that no build of the package writes is told to do.
+REPRODUCE_OR_REBUILD = ("'corpuskit validate --reproduce' names each; rebuild the package "
+                        "with corpuskit build, or restore it from the release")
+
+
 def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
     """The records whose list of normalization steps is none a build with the package's
     configured ``steps`` records: each a step of them, in their order (QA: a re-signed
@@ -637,8 +641,7 @@ def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
             DOCUMENTS_PATH, "record-mismatch",
             f"{count} record{'s list' if count > 1 else ' lists'} the normalization steps "
             f"{list(listed)}: {why} (corpuskit.process.normalize.steps: {list(steps)}); "
-            "records edited by hand? 'corpuskit validate --reproduce' names each; rebuild "
-            "the package with corpuskit build, or restore it from the release"))
+            f"records edited by hand? {REPRODUCE_OR_REBUILD}"))
     return problems
 
 
@@ -654,9 +657,8 @@ def _extracts_not_run(tally: Tally, extract: ExtractConfig) -> list[Problem]:
     return [Problem(DOCUMENTS_PATH, "record-mismatch",
                     f"{count} record{'s hold' if count > 1 else ' holds'} {words[key]}, but "
                     f"corpuskit.process.extract.{key} is false: no build with these "
-                    "settings gives one; records or settings edited by hand? 'corpuskit "
-                    "validate --reproduce' names each; rebuild the package with corpuskit "
-                    "build, or restore it from the release")
+                    f"settings gives one; records or settings edited by hand? "
+                    f"{REPRODUCE_OR_REBUILD}")
             for key, count in held.items() if count and not getattr(extract, key)]
 
 
