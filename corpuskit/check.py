@@ -230,7 +230,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             problems[absent] = replace(problems[absent], message=(
                 f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
         differing: list[str] = []
-        edited = False
+        edited = seeds_too = False
         if folder_read and release.is_dir():
             unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
             differing, built, present = compare_trees(result.release, release, unlisted)
@@ -277,8 +277,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 edited = changed_files is not None
                 blamed = changed_files or None
             seeds_too = blamed is not None and not set(differing) <= blamed
-            restore = ("the release changed after it was built: restore it from the "
-                       "release's zip or from version control (git checkout)" + (
+            # Whence a changed file comes back: not from a zip that is not there (QA).
+            restore_from = ("a published copy of the release" if no_archive
+                            else "the release's zip")
+            restore = ("the release changed after it was built: restore it from "
+                       f"{restore_from} or from version control (git checkout)" + (
                            f"; the seeds changed since version {config.version} was "
                            "released as well (the other files named)" if seeds_too else
                            f", or remove the folder {release.name}/ and run "
@@ -319,8 +322,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                "than the one that built the release (to publish the new "
                                f"form, run '{patch}', which builds the next version beside "
                                "this one; released versions are never rebuilt), or it was "
-                               "edited and re-signed after the build (restore it from the "
-                               "release's zip or from version control)")
+                               "edited and re-signed after the build (restore it from "
+                               f"{restore_from} or from version control)")
                 elif changelog_only:
                     patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
                     message = (f"differs from what a fresh build of {seeds} makes"
@@ -361,11 +364,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         if no_archive:
             # Beside its folder and seeds changed since, build and release both refuse: the
             # release is to be finished first, as they say (QA: check said to run build).
+            # Build refuses a changed release folder: it is restored first (QA: told to
+            # run build, or to restore the folder from its missing zip).
+            restored_first = "once its folder is restored (see its files), "
             problems.append(Problem(str(archive), "missing-file", (
-                f"{missing_archive}; " + unfinished_release(
-                    config.name, config.version, release, seeds, dist,
-                    settings=_same_content(release, result.release))
-                if release.is_dir() and differing and not edited
+                f"{missing_archive}; " + (restored_first if edited else "")
+                + unfinished_release(config.name, config.version, release, seeds, dist,
+                                     settings=_same_content(release, result.release))
+                if release.is_dir() and differing and (seeds_too or not edited)
+                else f"{missing_archive}; {restored_first}run '{build_command}', which "
+                     "writes the zip" if edited
                 else f"{missing_archive}{held}" if held
                 else f"{missing_archive}; run '{release_command}', which finishes the release "
                      "its seeds hold (see its folder)" if left_by_a_release

@@ -171,6 +171,30 @@ def test_edited_dist_file_is_named(repo: Path) -> None:
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
 
 
+def test_an_edited_release_without_its_zip_is_restored_before_build(repo: Path) -> None:
+    """With the zip gone too, neither problem sends the user to that zip, nor to a build
+    that refuses the edited folder (QA); restoring the folder, then building, as told,
+    makes dist/ current."""
+    folder = repo / "dist/validate-sample-1.0.0"
+    card = (folder / "README.md").read_bytes()
+    (repo / "dist/validate-sample-1.0.0.zip").unlink()
+    (folder / "README.md").write_text("edited by hand\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    messages = {Path(p.path).name: p.message for p in report.problems}
+    assert sorted(messages) == ["README.md", "validate-sample-1.0.0.zip"]
+    assert "release's zip" not in messages["README.md"]
+    assert "restore it from a published copy of the release or from version control" \
+        in messages["README.md"]
+    assert messages["validate-sample-1.0.0.zip"].endswith(
+        f"once its folder is restored (see its files), run 'corpuskit build "
+        f"{repo / 'seeds'} --out {repo / 'dist'}', which writes the zip")
+    with pytest.raises(corpuskit.errors.ReleaseExistsError):  # as told: not before
+        build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    (folder / "README.md").write_bytes(card)
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
 @pytest.mark.parametrize("zip_too", [True, False])
 def test_a_release_that_passes_validate_but_differs_in_its_metadata_files(
         repo: Path, zip_too: bool) -> None:
