@@ -8,14 +8,32 @@ library names the argument instead, and what to give.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+from .errors import InputError
+from .problems import Problem
+
+#: A URL (``https://``, ``file://``, ``s3://``...), which a :class:`Path` would make a
+#: local path of another name (``https:/host/x.zip``).
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def given_path(value: object, name: str) -> Path:
     """``value``, the argument ``name`` of a library function, as a :class:`Path`: a
     ``str`` or an ``os.PathLike`` that gives one. Anything else (bytes, None, a number) is
-    a :class:`TypeError` naming ``name`` and what to give."""
-    return Path(given_text(value, name))
+    a :class:`TypeError` naming ``name`` and what to give. An empty path (which
+    :class:`Path` reads as the current folder) is a :class:`ValueError`, and a URL that
+    names no local file an :class:`~corpuskit.errors.InputError` (``not-a-package``)
+    quoting it as given (QA: ``https:/host/x.zip: no such file or folder``)."""
+    text = given_text(value, name)
+    if not text:  # as validate says it
+        raise ValueError(f"{name} is an empty path, which names no file or folder: give "
+                         "one ('.' for the working folder)")
+    url = url_given(text)
+    if url is not None:
+        raise InputError([Problem(text, "not-a-package", url)])
+    return Path(text)
 
 
 def given_text(value: object, name: str) -> str:
@@ -31,3 +49,12 @@ def given_text(value: object, name: str) -> str:
                         f"{type(value).__name__}: decode it with os.fsdecode, or give a "
                         "pathlib.Path")
     return text
+
+
+def url_given(text: str) -> str | None:
+    """Why ``text`` is no path corpuskit reads, if it is a URL that names no local file;
+    else None."""
+    if _URL.match(text) and not os.path.lexists(text):
+        return ("a URL: corpuskit reads local files and folders only; download it first "
+                "(an archive with its .sha256 beside it), then give the local path")
+    return None

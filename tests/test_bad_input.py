@@ -1695,6 +1695,32 @@ def test_the_library_refuses_a_path_of_another_kind_by_name(function: str, wrong
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("url", ["https://example.org/data/corpus-1.0.0.zip",
+                                 "file:///tmp/corpus-1.0.0.zip", "s3://bucket/c.zip"])
+def test_a_url_or_an_empty_path_is_refused_as_given(url: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URL became a local path of another name (``https:/example.org/...: no such file
+    or folder``), and ``""`` the working folder (QA); both are said as given."""
+    from corpuskit.errors import InputError
+    from corpuskit.info import info
+
+    monkeypatch.chdir(tmp_path)
+    for call in (corpuskit.load, info, lambda p: corpuskit.diff(p, tmp_path)):
+        with pytest.raises(InputError) as refused:
+            call(url)
+        assert [(p.path, p.code) for p in refused.value.problems] == [(url, "not-a-package")]
+        assert "a URL: corpuskit reads local files and folders only; download it first" \
+            in refused.value.problems[0].message
+        with pytest.raises(ValueError, match="empty path, which names no file or folder"):
+            call("")
+    assert [p.message for p in corpuskit.validate(url).problems] == [
+        refused.value.problems[0].message]
+    folder = tmp_path / "https:" / "host"  # a local folder of that name is read as one
+    folder.mkdir(parents=True)
+    with pytest.raises(InputError, match=r"no datapackage\.json here"):
+        corpuskit.load("https://host")
+
+
 @pytest.mark.parametrize(("extract", "key", "says"), [
     ("language_min_confidence = nan", "extract.language_min_confidence",
      "nan is not a finite number"),
