@@ -437,7 +437,10 @@ class _PackageSide(_Side):
 
     def declared_documents(self) -> int | None:
         value = self._extension().get("documents")
-        return value if isinstance(value, int) else None
+        if isinstance(value, float) and value.is_integer() and value >= 0:
+            return int(value)  # 165.0, as a JSON tool may write it (QA: diff said 0)
+        return value if isinstance(value, int) and not isinstance(value, bool) \
+            and value >= 0 else None
 
     def metadata(self) -> dict[str, Any]:
         return {k: self.descriptor[k] for k in CONTENT_METADATA_KEYS if k in self.descriptor}
@@ -708,10 +711,10 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
     """The diff of two opened sides (see :func:`diff`)."""
     known_old, known_new = old.known_content_hash(), new.known_content_hash()
     packaging = _packaging_differences(old, new)
-    if known_old is not None and known_old == known_new:
+    declared = new.declared_documents()
+    if known_old is not None and known_old == known_new and declared is not None:
         return Diff(old.info(), new.info(), same_content=True, bump="none",
-                    unchanged=new.declared_documents() or 0, by_hash=True,
-                    packaging=packaging)
+                    unchanged=declared, by_hash=True, packaging=packaging)
     old_meta, new_meta = old.metadata(), new.metadata()
     metadata = tuple(
         MetadataChange(key, old_meta.get(key), new_meta.get(key))

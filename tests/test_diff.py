@@ -90,6 +90,22 @@ def test_folder_and_zip_of_one_release_are_the_same_content_by_hash(released: Pa
         "checked: corpuskit validate does that): 3 documents" in render_text(result)
 
 
+def test_a_count_written_as_a_float_is_the_number_it_is(released: Path,
+                                                       tmp_path: Path) -> None:
+    """A descriptor whose ``documents`` a JSON tool rewrote as 3.0 (the schema's integer)
+    was a diff of "0 documents", unchanged 0, where info and load read 3 (QA)."""
+    folder = release_of(released, "1.0.0")
+    copy = tmp_path / "copy" / folder.name
+    shutil.copytree(folder, copy)
+    descriptor = json.loads((copy / "datapackage.json").read_text("utf-8"))
+    descriptor["corpuskit"]["documents"] = 3.0
+    (copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    for old, new in ((folder, copy), (copy, copy)):
+        result = diff(old, new)
+        assert result.same_content and result.by_hash
+        assert (result.new.documents, result.unchanged) == (3, 3)
+
+
 def test_a_package_whose_records_are_not_the_ones_it_states_is_refused(
         released: Path, tmp_path: Path) -> None:
     """Equal stated hashes were a shortcut whatever the records held, and later a record
