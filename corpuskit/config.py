@@ -388,13 +388,9 @@ def _not_a_url(value: str) -> str | None:
     """Why ``value`` is no absolute URL, or None: a space in it is named (QA: an absolute
     URL with a space was said not to be absolute), and so is a character that shows it
     otherwise than it is (a bidirectional control, a zero-width space, a blank glyph)."""
-    hidden = (BIDI_CONTROL.search(value) or invisible().search(value)
-              or BLANK_GLYPH.search(value))
+    hidden = _hidden_in(value)
     if hidden is not None:  # (QA: a homepage holding U+202E passed)
-        char = hidden.group()[0]  # (a run of characters nothing shows: its first)
-        return (f"{value!r} holds U+{ord(char):04X} "
-                f"{unicodedata.name(char, 'an invisible character')}, which "
-                "shows the address otherwise than it is: remove it")
+        return hidden
     markup = _NOT_IN_A_URL.search(value)
     if markup is not None:
         return _not_in_a_url(value, markup.group())
@@ -405,6 +401,19 @@ def _not_a_url(value: str) -> str | None:
     if _ABSOLUTE_URL.fullmatch(value):
         return None
     return f"{value!r} is not an absolute URL; write it in full, such as https://example.org/corpus"
+
+
+def _hidden_in(value: str) -> str | None:
+    """Why ``value``, an address, shows otherwise than it is, or None: it holds a
+    bidirectional control, a zero-width space or a blank glyph."""
+    hidden = (BIDI_CONTROL.search(value) or invisible().search(value)
+              or BLANK_GLYPH.search(value))
+    if hidden is None:
+        return None
+    char = hidden.group()[0]  # (a run of characters nothing shows: its first)
+    return (f"{value!r} holds U+{ord(char):04X} "
+            f"{unicodedata.name(char, 'an invisible character')}, which "
+            "shows the address otherwise than it is: remove it")
 
 
 #: What no URL holds, and Markdown and HTML read as markup: a URL in the data card
@@ -427,6 +436,10 @@ def _path_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for index, item in enumerate(items if isinstance(items, list) else []):
             value = item.get("path") if isinstance(item, dict) else None
             if not isinstance(value, str):
+                continue
+            hidden = _hidden_in(value)  # as for homepage (QA: U+202E in the card's link)
+            if hidden is not None:
+                yield f"{table}[{index}].path", hidden
                 continue
             # A space is no URL's, but a file's name may hold one: a path inside the
             # package keeps it (QA: 'data/raw/my licence.txt' was refused, and %20 named

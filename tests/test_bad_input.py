@@ -1027,6 +1027,14 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
      "holds '\"', which a URL cannot"),
     ({"contributors": [{"title": "Ada", "path": "https://example.org/my page"}]},
      "contributors[0].path", "holds a space (U+0020), which a URL cannot: write each as %20"),
+    # As for homepage: the card linked an address shown otherwise than it is (QA).
+    ({"licenses": [{"name": "CC0-1.0", "path": "https://example.org/\u202efdp.exe"}]},
+     "licenses[0].path",
+     "holds U+202E RIGHT-TO-LEFT OVERRIDE, which shows the address otherwise than it is"),
+    ({"sources": [{"title": "S", "path": "https://exa\u200bmple.org/"}]}, "sources[0].path",
+     "holds U+200B ZERO WIDTH SPACE"),
+    ({"contributors": [{"title": "Ada", "path": "docs/\u2066x.html"}]},
+     "contributors[0].path", "holds U+2066 LEFT-TO-RIGHT ISOLATE"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,
