@@ -175,18 +175,42 @@ def test_a_card_written_before_values_were_escaped_still_validates(tmp_path: Pat
 def test_a_card_of_the_earlier_form_that_renders_markup_is_refused(release: Path,
                                                                    tmp_path: Path) -> None:
     """The earlier form, values as they are, re-opened what escaping closed: a card with a
-    title holding <b>, a source titled as a list, passed when written so (QA). It is taken
-    only where it renders as the card written now does."""
+    title holding <b> passed when written so (QA). It is taken only where it shows no
+    link, image or HTML the card written now does not."""
     card = (release / "README.md").read_text("utf-8")
-    for escaped, raw in [
-        ("Notes \\*and\\* \\<b\\>drafts\\</b\\> \\| C \\#", CONFIG["title"]),
-        ("\\- draft\\_ archive, version 1.0 \\*beta\\*", "- draft_ archive, version 1.0 *beta*"),
-    ]:
-        assert escaped in card, escaped
-        card = card.replace(escaped, raw)
+    escaped = "Notes \\*and\\* \\<b\\>drafts\\</b\\> \\| C \\#"
+    assert escaped in card
+    card = card.replace(escaped, CONFIG["title"])
     report = corpuskit.validate(_resigned(release, tmp_path / "old", card), jobs=1)
     assert not report.valid
     assert {problem.path for problem in report.problems} == {"README.md"}
+
+
+@pytest.mark.parametrize(("title", "taken"), [
+    ("*Notes* on C", True),  # emphasis: the same text shows
+    ("Notes | drafts ~~old~~ `x` #", True),
+    ("_Notes_ on C \\\\ D", True),  # emphasis, an escape
+    ("Notes <b>on</b> C", False),  # HTML
+    ("Notes [on](https://example.net/) C", False),  # a link of its own
+    ("Notes ![on](https://example.net/x.png)", False),  # an image
+    ("Notes &#x202E;on C", False),  # a character the value does not hold
+    ("Notes &lt;on C", False),
+])
+def test_a_card_of_the_earlier_form_is_taken_where_it_shows_nothing_more(
+        tmp_path: Path, title: str, taken: bool) -> None:
+    """A release built before values were escaped, with a title of Markdown markup: its
+    card still validates where it shows the same text but for the markup's punctuation and
+    no link, image or HTML of its own (QA: a title ``*Notes* on C`` failed validate after
+    the upgrade, with advice to rebuild, which build refuses)."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nA paragraph of English text.\n"},
+                       {"title": title})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+    card = (release / "README.md").read_text("utf-8")
+    heading = next(line for line in card.split("\n") if line.startswith("# Dataset Card"))
+    earlier = card.replace(heading, f"# Dataset Card for {title}")
+    assert earlier != card
+    report = corpuskit.validate(_resigned(release, tmp_path / "old", earlier), jobs=1)
+    assert report.valid is taken, [problem.message for problem in report.problems]
 
 
 def test_validate_refuses_a_descriptor_whose_addresses_would_put_html_in_the_card(

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..markdowntext import AUTOLINK_BODY
 from ..package import CARD, EARLIER_CARD, CardForm, data_card
@@ -137,20 +138,65 @@ def _expected_card(restated: Restated, form: CardForm) -> str:
 
 
 def _renders_alike(current: str, earlier: str) -> bool:
-    """Whether the card corpuskit writes now and the one it wrote before, values as they
-    are, render alike for the package's metadata: only then is a card of the earlier
-    form taken, as it shows nothing the one written now does not (QA: a title holding
-    ``<img ...>``, a source titled as a link, a license title opening an HTML comment,
-    rendered live from the earlier form, and passed)."""
+    """Whether the card corpuskit wrote before escaping values (``earlier``, values as
+    they are) shows nothing that the card it writes now (``current``) does not: only then
+    is a card of the earlier form taken (QA: a title holding ``<img ...>``, a source
+    titled as a link, a license title opening an HTML comment, rendered live from the
+    earlier form, and passed).
+
+    Both bodies are parsed as CommonMark with GFM tables. The earlier one must have the
+    same links, images and HTML (none of its own), and show the same text but for ASCII
+    punctuation and digits its markup took as such: emphasis (``*Notes*``), a list
+    marker (``- draft``, ``1986.``), a table cell's ``|``, a heading's closing ``#``.
+    So a release whose title held ``*Notes*`` still validates after the upgrade (QA: it
+    was refused, with advice to rebuild it, which build refuses), while a character an
+    entity would put there (``&#x202E;``) or a text hidden in a comment is never taken."""
     from markdown_it import MarkdownIt
 
     markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    bodies = []
+    shown = []
     for card in (current, earlier):
         lines = card.split("\n")
         end = _header_end(lines)
-        bodies.append(markdown.render("\n".join(lines[(end or 0) + 1:])))
-    return bool(bodies[0] == bodies[1])
+        shown.append(_what_shows(markdown.parse("\n".join(lines[(end or 0) + 1:]))))
+    (text_now, links_now), (text_before, links_before) = shown
+    return links_now == links_before and _only_markup_dropped(text_now, text_before)
+
+
+#: What a card's markup may take out of the text it shows (see :func:`_renders_alike`).
+_MARKUP_CHARACTERS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~0123456789")
+
+
+def _what_shows(tokens: list[Any]) -> tuple[str, list[tuple[str, str]]]:
+    """The text ``tokens`` show (without white space), and their links, images and HTML,
+    sorted."""
+    text: list[str] = []
+    marked: list[tuple[str, str]] = []
+    pending = list(reversed(tokens))
+    while pending:
+        token = pending.pop()
+        if token.children:
+            pending.extend(reversed(token.children))
+        if token.type in ("text", "code_inline", "code_block", "fence"):
+            text.append(token.content)
+        elif token.type in ("html_inline", "html_block"):
+            marked.append(("html", token.content))
+        elif token.type == "link_open":
+            marked.append(("link", str(token.attrGet("href"))))
+        elif token.type == "image":
+            marked.append(("image", str(token.attrGet("src"))))
+    return "".join("".join(text).split()), sorted(marked)
+
+
+def _only_markup_dropped(now: str, before: str) -> bool:
+    """Whether ``before`` is ``now`` with some of its markup characters taken out."""
+    at = 0
+    for char in now:
+        if at < len(before) and before[at] == char:
+            at += 1
+        elif char not in _MARKUP_CHARACTERS:
+            return False
+    return at == len(before)
 
 
 def _differences(text: str, expected: str, restated: Restated) -> list[Problem]:
