@@ -53,6 +53,7 @@ from .dist import (
     unreadable_release,
 )
 from .errors import CorpuskitError, InputError
+from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
@@ -65,7 +66,6 @@ from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted
 from .writer import grant_reading, remove_orphans
-from .zipdirectory import LFS_ADVICE, is_lfs_pointer
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"

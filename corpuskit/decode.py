@@ -22,6 +22,7 @@ from .codepages import (
     what_to_do,
 )
 from .config import DecodeConfig
+from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad, mojibake_at
 from .plausibility import Judgement, assess, judge, odd_words, plausible, words_of
@@ -489,6 +490,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file is empty or only whitespace; remove it or "
                                       "add text"))
+    if is_lfs_pointer_data(data):  # (QA: a checkout without Git LFS packaged its pointers)
+        raise DocumentProblem(Problem(raw.path, "lfs-pointer", LFS_FILE_ADVICE))
     decoded: tuple[str, str] | None = None
     legacy: Reading | None = None
     for bom, name in BOMS:

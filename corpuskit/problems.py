@@ -59,6 +59,8 @@ CODES: dict[str, str] = {
     "archive-seal-mismatch": "an archive's seal (its zip comment: the sha256 of every byte "
                              "before it) is missing, malformed or differs from its bytes",
     "stale-release": "dist/ does not hold what a fresh build of seeds/ makes",
+    "lfs-pointer": "a Git LFS pointer stands in place of a file: the checkout did not fetch "
+                   "it (git lfs pull)",
     "internal-error": "corpuskit failed on this input; this is a bug, please report it",
 }
 

@@ -24,6 +24,7 @@ import orjson
 from .archive import package_files
 from .archiveseal import ends_in_a_seal
 from .errors import InputError
+from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from .package import DOCUMENTS_PATH
@@ -39,7 +40,7 @@ from .schemacheck import (
     not_json,
 )
 from .wording import shell_word
-from .zipdirectory import LFS_ADVICE, ArchiveReadError, is_lfs_pointer
+from .zipdirectory import ArchiveReadError
 from .zipsource import ZipSource
 
 #: The longest record line a reader takes, as ``validate`` does (three times the largest

@@ -11,8 +11,9 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, islice
-from pathlib import Path
 from typing import IO, NamedTuple, overload
+
+from .gitlfs import LFS_ADVICE, LFS_POINTER
 
 
 class ArchiveReadError(OSError):
@@ -57,27 +58,6 @@ class CentralDirectory:
     def declared_offset(self) -> int:
         """The central directory's offset as its end record gives it."""
         return self.offset - self.prefix
-
-
-#: How a Git LFS pointer file begins: what a checkout holds in place of a file kept in
-#: Git LFS that it did not fetch (actions/checkout's default).
-LFS_POINTER = b"version https://git-lfs.github.com/spec/"
-#: What to tell of one (QA: it was told to get the archive again, and check to delete it
-#: and build, which would commit a zip over the LFS object).
-LFS_ADVICE = ("a Git LFS pointer, not the archive: the repository keeps the archive in Git "
-              "LFS and this checkout did not fetch it; run 'git lfs pull' (in GitHub "
-              "Actions, check out with 'lfs: true'), and do not replace it with a build")
-
-
-def is_lfs_pointer(path: Path) -> bool:
-    """Whether the file ``path`` is a Git LFS pointer (a few lines of text that begin with
-    :data:`LFS_POINTER`), never one of its errors."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError:
-        return False
-    return len(head) < 1024 and head.startswith(LFS_POINTER)
 
 
 def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirectory:

@@ -74,7 +74,7 @@ def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) ->
     """actions/checkout fetches no Git LFS files by default: the release zip is a pointer.
     validate said to get it again, check to delete it and build, which would commit a zip
     over the LFS object (QA). Both name Git LFS, once, and what to run."""
-    from corpuskit.zipdirectory import LFS_ADVICE
+    from corpuskit.gitlfs import LFS_ADVICE
 
     [archive] = (repo / "dist").glob("*.zip")
     archive.write_text("version https://git-lfs.github.com/spec/v1\n"
@@ -86,6 +86,30 @@ def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) ->
     assert "run 'git lfs pull'" in LFS_ADVICE
     with pytest.raises(InputError, match="a Git LFS pointer"):
         corpuskit.load(archive)
+
+
+def test_git_lfs_pointers_in_place_of_documents_or_package_files_are_named(
+        repo: Path) -> None:
+    """Seeds documents kept in Git LFS, not fetched, were packaged as their pointers' text
+    (validate seeds passed them), and a release folder whose records file was a pointer
+    had a dozen checksum and schema problems, none naming Git LFS (QA)."""
+    from corpuskit.gitlfs import LFS_FILE_ADVICE
+
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{'0' * 64}\nsize 9\n"
+    [release] = [p for p in (repo / "dist").iterdir() if p.is_dir()]
+    records = release / "data/documents.jsonl"
+    records.write_text(pointer, "utf-8")
+    assert [(p.path, p.code, p.message) for p in validate(release, jobs=1).problems] == [
+        ("data/documents.jsonl", "lfs-pointer", LFS_FILE_ADVICE)]
+    document = sorted((repo / "seeds").rglob("*.txt"))[0]
+    document.write_text(pointer, "utf-8")
+    said = [(Path(p.path).name, p.code) for p in validate(repo / "seeds", jobs=1).problems]
+    assert said == [(document.name, "lfs-pointer")]
+    with pytest.raises(InputError) as refused:
+        build(repo / "seeds", repo / "out", source_date_epoch=EPOCH, jobs=1)
+    assert [(Path(p.path).name, p.code, p.message) for p in refused.value.problems] == [
+        (document.name, "lfs-pointer", LFS_FILE_ADVICE)]
+    assert not (repo / "out").exists() or not any((repo / "out").iterdir())
 
 
 def test_the_builds_of_checks_killed_outright_are_removed(

@@ -40,6 +40,7 @@ from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
+from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
 from ..pathargs import given_text, url_given
 from ..problems import Problem, ProblemList
@@ -47,7 +48,6 @@ from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release
 from ..wording import command, counted, shell_word
-from ..zipdirectory import LFS_ADVICE, is_lfs_pointer
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
@@ -420,6 +420,12 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             skipped = result.skipped
         elif kind == "package":
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
+            pointers = sorted({problem.path for problem in outcome.problems
+                               if is_lfs_pointer(target / problem.path)})
+            if pointers:  # not fetched: the files, not each of their consequences (QA)
+                problems.extend(Problem(path, "lfs-pointer", LFS_FILE_ADVICE)
+                                for path in pointers)
+                outcome = replace(outcome, problems=[])
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
             not_checked = outcome.not_checked

@@ -1,0 +1,57 @@
+"""Git LFS pointers: what a checkout holds in place of a file kept in Git LFS that it did
+not fetch (actions/checkout's default), a few lines of text such as::
+
+    version https://git-lfs.github.com/spec/v1
+    oid sha256:4d7a2146...
+    size 12345
+
+Such a file is no damage to report nor text to package: each reader that meets one in
+place of a release's zip, a package's file or a seeds document says so, with
+``git lfs pull`` (QA: a pointer in place of a zip was told to be rebuilt; one in place of a
+document was packaged as its text).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+#: How a Git LFS pointer file begins.
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+#: A pointer is a few lines: a file this long or longer is none.
+_MAX_POINTER_BYTES = 1024
+#: How to fetch what the pointers stand for.
+_FETCH = ("run 'git lfs pull' (in GitHub Actions, check out with 'lfs: true')")
+#: What to tell of one in place of a release's zip (QA: it was told to get the archive
+#: again, and check to delete it and build, which would commit a zip over the LFS object).
+LFS_ADVICE = ("a Git LFS pointer, not the archive: the repository keeps the archive in Git "
+              f"LFS and this checkout did not fetch it; {_FETCH}, and do not replace it with "
+              "a build")
+#: ... and of one in place of any other file.
+LFS_FILE_ADVICE = ("a Git LFS pointer, not the file: the repository keeps the file in Git "
+                   f"LFS and this checkout did not fetch it; {_FETCH}")
+
+
+def is_lfs_pointer_data(data: bytes) -> bool:
+    """Whether ``data``, a whole file or its first :data:`_MAX_POINTER_BYTES` bytes, is a
+    Git LFS pointer."""
+    return len(data) < _MAX_POINTER_BYTES and data.startswith(LFS_POINTER)
+
+
+def is_lfs_pointer(path: Path) -> bool:
+    """Whether ``path`` is a regular file that is a Git LFS pointer, never one of its
+    errors. A pipe is opened without waiting for a writer (a test of validate hung on
+    one in a package), and read from only if it turns out to be a file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False
+        return is_lfs_pointer_data(os.read(descriptor, _MAX_POINTER_BYTES))
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
