@@ -647,3 +647,33 @@ def test_without_pyarrow_the_report_says_it_was_not_compared(
     assert data["valid"] is not damaged
     warnings = [line for line in render_github(report) if line.startswith("::warning")]
     assert len(warnings) == 1 and "title=not-checked::" in warnings[0]
+
+
+def test_a_fresh_build_of_several_row_groups_validates(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of over 32 MiB of text writes its Parquet file in row groups of a few
+    hundred rows: validate read it in batches across two groups, whose normalization lists
+    Arrow could not return as one, and refused a fresh build as damaged (QA). Cut here at
+    a few KB, on texts whose normalization lists are not empty."""
+    import subprocess
+
+    import corpuskit
+    from corpuskit import parquet
+
+    seeds = tmp_path / "seeds"
+    subprocess.run([sys.executable, str(Path(__file__).parents[1] / "benchmarks" /
+                                        "generate_corpus.py"), str(seeds),
+                    "--documents", "300", "--seed", "5", "--messy-share", "0.6"],
+                   check=True, capture_output=True)
+    with (seeds / "corpus.toml").open("a", encoding="utf-8") as config:
+        config.write("\n[output]\nparquet = true\n")
+    monkeypatch.setattr(parquet, "ROW_GROUP_TEXT_BYTES", 150_000)
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    groups = pq.ParquetFile(release / PARQUET_PATH).metadata
+    sizes = [groups.row_group(index).num_rows for index in range(groups.num_row_groups)]
+    assert len(sizes) > 3, sizes  # batches of 1,024 rows cross them
+    table = pq.read_table(release / PARQUET_PATH, columns=["normalization"])
+    assert any(table.column("normalization").to_pylist())
+    for package in (release, release.with_name(release.name + ".zip")):
+        report = corpuskit.validate(package, jobs=1)
+        assert report.valid, [(p.path, p.message) for p in report.problems]
