@@ -132,6 +132,7 @@ def build(
     scheduler: str | None = None,
     progress: Progress | None = None,
     released_in: Path | None = None,
+    entry_checked: bool = False,
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
@@ -141,6 +142,9 @@ def build(
     ``progress`` is told the documents processed so far, and of how many.
     ``released_in``: the folder of releases a changelog entry may name as released
     (default ``out``; ``check`` builds elsewhere, and names ``dist``).
+    ``entry_checked``: the changelog's entry for this version was just written from these
+    seeds (by ``release``), so it is not compared with them again (see
+    :func:`_second_release`).
     """
     seeds, out = given_path(seeds, "seeds"), given_path(out, "out")
     cache = given_path(cache, "cache") if cache is not None else None
@@ -185,7 +189,7 @@ def build(
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
                                 pool=pool, scratch=scratch, late=late, progress=progress,
-                                released_in=released_in)
+                                released_in=released_in, entry_checked=entry_checked)
             finally:
                 if keeping is not None:
                     keeping.join()
@@ -405,7 +409,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
            late: LateSignals | None = None, progress: Progress | None = None,
-           released_in: Path | None = None) -> BuildResult:
+           released_in: Path | None = None, entry_checked: bool = False) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -558,6 +562,10 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             writer.commit()
             status, restored = "restored", "folder"
         else:
+            second = None if entry_checked else _second_release(
+                seeds, out, config, changelog, newest, writer.root)
+            if second is not None:
+                raise ReleaseExistsError(second)
             # The folder first: a build killed before its zip is in place leaves a whole
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()
@@ -635,6 +643,54 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                          "--no-cache)")
     return BuildResult(status, writer.final, archive, stats.documents, content,
                        discovery.skipped, cached, (*discovery.notes, *notes), restored)
+
+
+def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,
+                    newest: tuple[Version, Path] | None, built: Path) -> str | None:
+    """Why the release ``built`` (a new folder, not in place yet) would be a second,
+    other release of its version, or None.
+
+    Seeds whose CHANGELOG.md has an entry for their version and whose corpus.toml records
+    its release time were released as that version; when that release is not in ``out``
+    (removed, or made in another folder or clone), building it again makes it again byte
+    for byte only from the same documents and metadata. The entry says which: it is the
+    one ``release`` writes of the changes since the latest release before it, exactly
+    when the seeds are what it was released from (QA: build made a second, other 1.1.0,
+    with a document added, where release refused)."""
+    recorded = config.metadata.get("created")
+    if changelog is None or not recorded or newest is None \
+            or not newest[0] < Version.parse(config.version):
+        return None
+    from .changelog import entry_line
+    from .diff import diff
+    from .release import changelog_entry, remove_changelog_entry
+
+    text = changelog.decode("utf-8")
+    line = entry_line(text, config.version)
+    if line is None:
+        return None
+    found = diff(newest[1], built)
+    previous = str(newest[0])
+    if any(remove_changelog_entry(text, config.name, changelog_entry(
+            config.version, str(recorded), found, previous, bump)) is not None
+            for bump in (None, "major", "minor", "patch")):
+        return None
+    changes = ", ".join(part for part in (
+        found.added and counted(len(found.added), "document") + " added",
+        found.removed and counted(len(found.removed), "document") + " removed",
+        found.changed and counted(len(found.changed), "document") + " changed",
+        found.metadata and counted(len(found.metadata), "metadata field") + " changed",
+    ) if part) or "no document or metadata changed"
+    return (f"{seeds / CHANGELOG_NAME} has the entry of release {config.name} "
+            f"{config.version} (line {line}) and {seeds / CONFIG_NAME} its release time, "
+            f"but {config.version} is not in {out}, and these seeds are not what it was "
+            f"released from: since {previous} ({newest[1]}) they have {changes}, which is "
+            f"not what that entry says. Building would make a second, other "
+            f"{config.version}; nothing was written. If {config.version} was published, "
+            f"put it (its folder and zip) into {out}, then release the changes with "
+            f"'{command('release', seeds=seeds, out=out)}'; if it never was, remove its "
+            f"entry from {CHANGELOG_NAME} and created from {CONFIG_NAME}, then run "
+            f"'{command('release', seeds=seeds, out=out)}'")
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,

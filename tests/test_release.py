@@ -238,6 +238,33 @@ def test_changelog_entry_names_every_change(seeds: Path, dist: Path) -> None:
 
 # -- release -----------------------------------------------------------------------------
 
+def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone(
+        seeds: Path, dist: Path) -> None:
+    """1.1.0 released, then its folder and zip removed and a document added: build made a
+    second, other 1.1.0, with 1.1.0's time and an entry naming only what 1.1.0 added,
+    where release refused (QA). The seeds 1.1.0 was released from build it again, byte for
+    byte; others are refused, naming what changed and what to do."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.build is not None
+    published = snapshot(made.build.release), made.build.archive.read_bytes()
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    again = build(seeds, dist, jobs=1, cache=None)  # the same seeds: the same release
+    assert (snapshot(again.release), again.archive.read_bytes()) == published
+    shutil.rmtree(again.release)
+    again.archive.unlink()
+    write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, jobs=1, cache=None)
+    said = str(refused.value)
+    assert f"{seeds / 'CHANGELOG.md'} has the entry of release corpuskit-seeds 1.1.0" in said
+    assert "since 1.0.0 (" in said and "they have 2 documents added" in said
+    assert "Building would make a second, other 1.1.0; nothing was written" in said
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
+
+
 def test_a_release_the_seeds_record_made_again_elsewhere_says_so(
         seeds: Path, tmp_path: Path) -> None:
     """corpus.toml records 1.0.0's release time and CHANGELOG.md an entry for it: a release
