@@ -81,6 +81,13 @@ class NormalizeConfig:
     steps: tuple[str, ...] = FAITHFUL_STEPS
 
 
+#: The encodings a build reads a file in before any of decode.fallback_encodings: UTF-8,
+#: and those a byte order mark names (decode.BOMS).
+UNICODE_ENCODINGS = ("utf-8", "utf-32-le", "utf-32-be", "utf-8-sig", "utf-16-le", "utf-16-be")
+#: How a line that is never a title ends: as a sentence or a clause does.
+NOT_TITLE_ENDINGS = (".", ",", ";", ":")
+
+
 @dataclass(frozen=True)
 class ExtractConfig:
     title: bool = True

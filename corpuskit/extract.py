@@ -13,14 +13,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .config import ExtractConfig
+from .config import NOT_TITLE_ENDINGS, ExtractConfig
 from .dates import LONGEST_DATE_LINE, parse_date_line
 from .language import iso639_1_many
 from .models import Extracted, Parts
 from .rightsrules import rights_rules
 from .visible import BIDI_CONTROL, shows_text
-
-_NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
 
 def is_rights_line(line: str, config: ExtractConfig) -> bool:
@@ -37,7 +35,7 @@ def _is_title(paragraph: str, config: ExtractConfig) -> bool:
     return (
         "\n" not in paragraph
         and 0 < len(paragraph) <= config.title_max_chars
-        and not paragraph.endswith(_NOT_TITLE_ENDINGS)
+        and not paragraph.endswith(NOT_TITLE_ENDINGS)
         and parse_date_line(paragraph) is None
         and not is_rights_line(paragraph, config)
         and shows_text(paragraph)

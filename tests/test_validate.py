@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from property_budget import examples
 
 import corpuskit
-from corpuskit.config import ProcessConfig
+from corpuskit.config import UNICODE_ENCODINGS, ProcessConfig
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
 from corpuskit.recordshape import (
@@ -1899,3 +1899,51 @@ def test_what_is_named_as_a_release_but_is_none_has_the_kind_it_has_named_alone(
                 if r.target == str(path)]
     assert (report.kind, [p.code for p in report.problems]) == (kind, ["not-a-package"])
     assert validate(path, jobs=1).kind == kind
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    ({"extract": {"title_max_chars": 3}},
+     "records hold a title of {longest} characters, but "
+     "corpuskit.process.extract.title_max_chars is 3"),
+    ({"extract": {"language_min_chars": 100000}},
+     "records hold a language on a text of {shortest} characters, but "
+     "corpuskit.process.extract.language_min_chars is 100000"),
+    ({"decode": {"fallback_encodings": ["koi8-r"]}},
+     "records hold source_encoding {legacy}, which "
+     "corpuskit.process.decode.fallback_encodings does not list (['koi8-r'])"),
+    ({"title": "A sentence, not a title."},
+     "records hold 1 title ending with . , ; : or of more than one line"),
+])
+def test_records_no_build_with_the_settings_writes_are_found(
+        tmp_path: Path, change: dict[str, Any], said: str) -> None:
+    """Re-signed records or settings: a title longer than title_max_chars or ending as a
+    sentence, a language on a text shorter than language_min_chars, a code page
+    fallback_encodings does not list, passed without --reproduce (QA)."""
+    import orjson
+
+    package = copy_release(tmp_path, "plain")
+    lines = (package / "data/documents.jsonl").read_bytes().splitlines()
+    records = [orjson.loads(line) for line in lines]
+    titled = [record for record in records if record["title"] is not None]
+    facts = {"longest": max(len(record["title"]) for record in titled),
+             "shortest": min(record["chars"] for record in records
+                             if record["language"] != "und"),
+             "legacy": ", ".join(sorted({repr(record["source_encoding"]) for record in records
+                                         if record["source_encoding"] not in
+                                         (*UNICODE_ENCODINGS, "koi8-r")}))}
+    assert facts["legacy"], "the sample holds documents in a code page"
+    if "title" in change:
+        titled[0]["title"] = change["title"]
+        (package / "data/documents.jsonl").write_bytes(
+            b"".join(orjson.dumps(record) + b"\n" for record in records))
+    else:
+        descriptor = package / "datapackage.json"
+        data = json.loads(descriptor.read_text("utf-8"))
+        for stage, settings in change.items():
+            data["corpuskit"]["process"][stage].update(settings)
+        descriptor.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    resign(package)
+    report = validate(package, jobs=1)
+    found = [p for p in report.problems if p.message.startswith(said.format(**facts))]
+    assert [(p.code, p.path) for p in found] == [("record-mismatch", "data/documents.jsonl")], \
+        render_text(report)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import STEP_ORDER, ExtractConfig
+from ..config import NOT_TITLE_ENDINGS, STEP_ORDER, UNICODE_ENCODINGS, ExtractConfig, ProcessConfig
 from ..languagecodes import RECORD_CODES
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
@@ -585,6 +585,7 @@ class Checker(PackageReader):
         if restated is not None and tally is not None:
             self.problems.extend(_steps_not_run(tally, restated.config.process.normalize.steps))
             self.problems.extend(_extracts_not_run(tally, restated.config.process.extract))
+            self.problems.extend(_beyond_settings(tally, restated.config.process))
         if restated is None and descriptor is not None:  # what corpus.toml refuses in it
             said = {(problem.path, problem.location) for problem in self.problems}
             self.problems.extend(problem for problem in descriptor_config_problems(descriptor)
@@ -660,6 +661,34 @@ def _extracts_not_run(tally: Tally, extract: ExtractConfig) -> list[Problem]:
                     f"settings gives one; records or settings edited by hand? "
                     f"{REPRODUCE_OR_REBUILD}")
             for key, count in held.items() if count and not getattr(extract, key)]
+
+
+def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
+    """Records that the package's settings never give, as its titles, labels and codecs
+    show (QA: re-signed records with a title over title_max_chars, or ending with a
+    period, a language on a text too short to label, a code page not listed, passed)."""
+    extract, said = process.extract, []
+    if extract.title and tally.longest_title > extract.title_max_chars:
+        said.append(f"a title of {tally.longest_title} characters, but "
+                    f"corpuskit.process.extract.title_max_chars is {extract.title_max_chars}")
+    if extract.title and tally.sentence_titles:
+        said.append(f"{counted(tally.sentence_titles, 'title')} ending with "
+                    f"{' '.join(NOT_TITLE_ENDINGS)} or of more than one line, which no "
+                    "build takes for a title")
+    if extract.language and tally.shortest_labelled is not None \
+            and tally.shortest_labelled < extract.language_min_chars:
+        said.append(f"a language on a text of {tally.shortest_labelled} characters, but "
+                    "corpuskit.process.extract.language_min_chars is "
+                    f"{extract.language_min_chars}: no shorter text is labelled")
+    unlisted = sorted(set(tally.encodings) - {*UNICODE_ENCODINGS,
+                                               *process.decode.fallback_encodings})
+    if unlisted:
+        said.append(f"source_encoding {', '.join(map(repr, unlisted))}, which "
+                    "corpuskit.process.decode.fallback_encodings does not list "
+                    f"({list(process.decode.fallback_encodings)}): no build reads a file so")
+    return [Problem(DOCUMENTS_PATH, "record-mismatch",
+                    f"records hold {what}; records or settings edited by hand? "
+                    f"{REPRODUCE_OR_REBUILD}") for what in said]
 
 
 class _Entries:

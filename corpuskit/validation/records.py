@@ -20,10 +20,11 @@ from typing import Any
 
 import orjson
 
-from ..config import ProcessConfig
+from ..config import NOT_TITLE_ENDINGS, ProcessConfig
 from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..discover import document_id
 from ..errors import InputError
+from ..languagecodes import UNDETERMINED
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..names import (
@@ -205,6 +206,13 @@ class Tally:
     with_rights: int = 0
     first_date: str | None = None
     last_date: str | None = None
+    #: The characters of the longest title, and the titles no build takes as such (ending
+    #: as a sentence or a clause does, or of more than one line): checked against the
+    #: package's settings (QA: a re-signed title over title_max_chars passed).
+    longest_title: int = 0
+    sentence_titles: int = 0
+    #: The characters of the shortest text labelled with a language (not ``und``).
+    shortest_labelled: int | None = None
 
     def add(self, columns: Mapping[str, Sequence[Any]], records: int) -> None:
         """The columns (:data:`TALLIED`, by field name) of ``records`` records that
@@ -223,6 +231,20 @@ class Tally:
         self.with_date += len(dates)
         if dates:
             self._dates(min(dates), max(dates))
+        titles = [title for title in columns["title"] if title is not None]
+        if titles:
+            self.longest_title = max(self.longest_title, max(map(len, titles)))
+            self.sentence_titles += sum(1 for title in titles
+                                        if title.endswith(NOT_TITLE_ENDINGS) or "\n" in title)
+        labelled = [chars for chars, language in zip(columns["chars"], columns["language"],
+                                                     strict=True) if language != UNDETERMINED]
+        if labelled:
+            self._labelled(min(labelled))
+
+    def _labelled(self, chars: int | None) -> None:
+        if chars is not None and (self.shortest_labelled is None
+                                  or chars < self.shortest_labelled):
+            self.shortest_labelled = chars
 
     def add_records(self, records: Sequence[Mapping[str, Any]]) -> None:
         """:meth:`add` of records given one by one (parsed JSON objects)."""
@@ -248,6 +270,9 @@ class Tally:
         self.with_date += other.with_date
         self.with_rights += other.with_rights
         self._dates(other.first_date, other.last_date)
+        self.longest_title = max(self.longest_title, other.longest_title)
+        self.sentence_titles += other.sentence_titles
+        self._labelled(other.shortest_labelled)
 
 
 @dataclass
