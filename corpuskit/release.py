@@ -570,6 +570,24 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             base_changelog = _decode_changelog(_release_file(previous_path, CHANGELOG_NAME))
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
+        recorded_line = entry_line(base_changelog, config.version)
+        if unfinished is None and recorded_line is not None \
+                and config.metadata.get("created") \
+                and Version.parse(config.version) > Version.parse(version):
+            # The seeds record a later release than --out holds: another folder's (QA: a
+            # typo for dist was told to remove entries, and released a second, other 1.1.0
+            # after 1.0.0 where the seeds were at 2.0.0).
+            recorded = [entry.word for entry in entries_after(base_changelog,
+                                                              previous_version)]
+            raise ReleaseError(
+                f"{toml_path} has version {config.version} with its release time, and "
+                f"{changelog_path} its entry (line {recorded_line}), but the latest release "
+                f"in {dist} is {previous}: the seeds record releases that {dist} does not "
+                f"hold ({', '.join(recorded)}). If {dist} is not the folder of "
+                f"{config.name}'s releases, give --out the one that is; if they were not "
+                f"kept, put them (folders and zips) into {dist} first"
+                + (f". Releasing here would make {version} after {previous}, another release "
+                   f"than the seeds' {version}" if version in recorded else ""))
         kept = held = ""  # corpus.toml's release time, kept, and what held it
         if unfinished is not None and version == config.version:
             # The seeds are those of a release of this version that is not in dist: killed

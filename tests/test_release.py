@@ -265,6 +265,38 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
         "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
 
 
+def test_a_release_into_a_folder_behind_the_seeds_is_refused(seeds: Path, dist: Path,
+                                                             tmp_path: Path) -> None:
+    """Seeds at 2.0.0 released into an old copy of dist holding 1.0.0 alone (a typo for
+    dist): the refusal named the 1.1.0 entry and ended "otherwise remove that entry", and
+    following it released a second, other 1.1.0 (QA). It names the releases the seeds
+    record and the folder does not hold, and changes nothing."""
+    old = tmp_path / "old-dist"
+    shutil.copytree(dist, old, ignore=shutil.ignore_patterns(".corpuskit-*"))
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None).version \
+        == "1.1.0"
+    (seeds / "b.txt").unlink()
+    assert release(seeds, dist, source_date_epoch=epoch(2), jobs=1, cache=None).version \
+        == "2.0.0"
+    write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
+    before, kept = snapshot(seeds), snapshot(old)
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, old, source_date_epoch=epoch(3), jobs=1, cache=None)
+    assert str(refused.value).startswith(
+        f"{seeds / 'corpus.toml'} has version 2.0.0 with its release time, and "
+        f"{seeds / 'CHANGELOG.md'} its entry (line 3), but the latest release in {old} is "
+        f"1.0.0: the seeds record releases that {old} does not hold (2.0.0, 1.1.0). If "
+        f"{old} is not the folder of corpuskit-seeds's releases, give --out the one that is")
+    assert str(refused.value).endswith("Releasing here would make 1.1.0 after 1.0.0, another "
+                                       "release than the seeds' 1.1.0")
+    assert snapshot(seeds) == before
+    assert {rel: data for rel, data in snapshot(old).items() if not rel.startswith(".")} \
+        == kept
+    assert release(seeds, dist, source_date_epoch=epoch(3), jobs=1, cache=None).version \
+        == "2.1.0"  # into the folder of its releases
+
+
 def test_a_release_the_seeds_record_made_again_elsewhere_says_so(
         seeds: Path, tmp_path: Path) -> None:
     """corpus.toml records 1.0.0's release time and CHANGELOG.md an entry for it: a release
