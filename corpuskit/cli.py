@@ -207,6 +207,15 @@ def _emit_failure(fields: dict[str, Any], error: CorpuskitError,
                 "corpuskit_version": __version__})
 
 
+def _emit_github_failure(error: CorpuskitError) -> None:
+    """``--format github``'s :func:`_emit_failure`: one ``::error`` saying why the check
+    stopped (none for a usage error)."""
+    from .validation.report import github_failure
+
+    if not isinstance(error, UsageError):
+        _echo(github_failure(error.summary if isinstance(error, InputError) else str(error)))
+
+
 def _skipped_json(skipped: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     """Build's ``skipped`` (``schemas/build.schema.json``), in success and in failure."""
     return [{"path": path, "reason": reason} for path, reason in skipped]
@@ -781,6 +790,8 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     except CorpuskitError as error:
         if fmt == "json":  # (QA: a worker killed, a full disk: nothing on stdout for jq)
             _emit_failure({"targets": list(paths)}, error)
+        elif fmt == "github":
+            _emit_github_failure(error)
         raise
     if (fast or reproduce) and any(report.kind == "seeds" for report in reports):
         _echo(f"note: --{'fast' if fast else 'reproduce'} checks packages and archives; a "
@@ -841,6 +852,8 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
     except CorpuskitError as error:
         if fmt == "json":
             _emit_failure({"seeds": str(seeds), "dist": str(dist)}, error)
+        elif fmt == "github":
+            _emit_github_failure(error)
         raise
     if fmt == "json":
         _emit_json(report.as_dict())

@@ -113,3 +113,10 @@ def test_validate_and_check_json_when_the_run_fails(
     schema("report.schema.json").validate(data)
     assert data == {**fields, "error": "a worker process died (killed by signal 9)",
                     "problems": [], "corpuskit_version": data["corpuskit_version"]}
+    capsys.readouterr()
+    assert main([command, *args, "--format", "github"]) == 1
+    out, err = capsys.readouterr()
+    # (QA: with --format github, the log's annotations said nothing)
+    assert out.splitlines() == [
+        "::error title=corpuskit::a worker process died (killed by signal 9)"]
+    assert "a worker process died" in err

@@ -337,3 +337,10 @@ def render_github(report: ValidationReport) -> list[str]:
     if report.valid:
         lines.append(f"::notice title=corpuskit::{_escape_data(report.summary())}")
     return lines
+
+
+def github_failure(summary: str) -> str:
+    """The workflow command of a check that stopped without a verdict (a worker killed, a
+    full disk): an ``::error`` annotation, as ``--json`` prints its failure form (QA: the
+    log's annotations showed nothing)."""
+    return f"::error title=corpuskit::{_escape_data(summary)}"
