@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,3 +152,65 @@ def seeds_zip_advice(path: Path, folder: str) -> str:
     return (f"a zip of a seeds folder (it holds corpus.toml at its top), not a package "
             f"archive nor a seeds folder: unpack it into a folder ('unzip {shown} -d "
             f"{unpacked}') and pass that folder")
+
+
+#: Entries read of a zip to tell where a package is in it: a package of a million
+#: documents fits (its names alone are read, on the paths that refuse the zip).
+_PACKAGE_ZIP_ENTRIES = 1 << 21
+#: The largest datapackage.json read to name the release.
+_DESCRIPTOR_BYTES = 1 << 20
+
+
+def misplaced_package(path: Path) -> str | None:
+    """What to tell of the zip ``path`` if it holds a package's files elsewhere than in
+    one top folder: at its root (zipped from inside the package folder) or one folder
+    deeper (zipped from the folder of releases, or of the repository); else None (QA:
+    validate named every file missing and unexpected, info "no descriptor", and the
+    readers took data/ for the package's folder). Only corpuskit's own zip is a package
+    archive (no zip tool writes its reproducible form), so the way out is the release's
+    zip, or the folder unzipped."""
+    import json
+    import zipfile  # only on the paths that refuse a zip
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if len(archive.filelist) > _PACKAGE_ZIP_ENTRIES:
+                return None
+            names = set(archive.namelist())
+            folder = _package_folder(names)
+            if folder is None:
+                return None
+            release = None
+            info = archive.getinfo(f"{folder}datapackage.json")
+            if info.file_size <= _DESCRIPTOR_BYTES:
+                with suppress(ValueError, TypeError, KeyError, AttributeError):
+                    descriptor = json.loads(archive.read(info))
+                    release = f"{descriptor['name']}-{descriptor['version']}"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    if release is None or not re.fullmatch(r"[A-Za-z0-9._+-]+", release):
+        release = path.name[:-len(path.suffix)] if path.suffix else path.name
+    shown = shell_word(str(path))
+    again = ("only the zip corpuskit writes is a package archive (no zip tool writes its "
+             "form): get the release's zip again ('corpuskit build' writes it), or unzip "
+             "this one")
+    if not folder:
+        return ("the package's files are at the archive's root (datapackage.json, "
+                f"bagit.txt...), not in one top folder {release}/ as a package archive "
+                f"holds them: it was zipped from inside the package folder; {again} into a "
+                f"folder ('unzip {shown} -d {shell_word(release)}') and pass that folder")
+    return (f"the package is in {folder} inside the archive, one folder deeper than a "
+            f"package archive holds it ({release}/ at its top): it was zipped from the "
+            f"folder above the release; {again} ('unzip {shown}') and pass the folder "
+            f"{folder.rstrip('/')} it holds")
+
+
+def _package_folder(names: set[str]) -> str | None:
+    """Where in a zip's ``names`` a package is, if not where a package archive holds it:
+    ``""`` (its root) or the folder two levels deep (``dist/x-1.0.0/``); else None."""
+    if "datapackage.json" in names and "bagit.txt" in names:
+        return ""
+    found = {name[:-len("datapackage.json")] for name in names
+             if name.endswith("/datapackage.json") and name.count("/") == 2}
+    found = {folder for folder in found if f"{folder}bagit.txt" in names}
+    return found.pop() if len(found) == 1 else None

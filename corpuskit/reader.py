@@ -26,7 +26,7 @@ from .archiveseal import ends_in_a_seal
 from .errors import InputError
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .models import RECORD_FIELDS, Record, record_from_dict
-from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
+from .otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem
@@ -236,15 +236,22 @@ def open_package(path: Path) -> PackageSource:
             source = ZipSource(path)
         except InputError:
             zipped = seeds_in_zip(path)
-            if zipped is None:
+            if zipped is not None:
+                raise InputError([Problem(str(path), "not-a-package",
+                                          seeds_zip_advice(path, zipped))]) from None
+            misplaced = misplaced_package(path)  # (QA: data/ taken for the package's folder)
+            if misplaced is None:
                 raise
-            raise InputError([Problem(str(path), "not-a-package",
-                                      seeds_zip_advice(path, zipped))]) from None
-        zipped = None if source.exists(DESCRIPTOR) else seeds_in_zip(path)
-        if zipped is not None:
-            source.close()
-            raise InputError([Problem(str(path), "not-a-package",
-                                      seeds_zip_advice(path, zipped))])
+            raise InputError([Problem(str(path), "archive-error", misplaced)]) from None
+        if not source.exists(DESCRIPTOR):
+            zipped = seeds_in_zip(path)
+            misplaced = misplaced_package(path) if zipped is None else None
+            if zipped is not None or misplaced is not None:
+                source.close()
+                raise InputError([
+                    Problem(str(path), "not-a-package", seeds_zip_advice(path, zipped))
+                    if zipped is not None else Problem(str(path), "archive-error",
+                                                       str(misplaced))])
         return source
     if os.path.lexists(path):  # a pipe, socket or device (never opened) or a broken link
         kind = ("a symbolic link to nothing" if path.is_symlink() and not path.exists()

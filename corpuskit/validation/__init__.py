@@ -41,7 +41,8 @@ from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
-from ..otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
+from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
+from ..packagesource import DESCRIPTOR
 from ..pathargs import given_text, url_given
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
@@ -444,7 +445,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 for p in error.problems)
             else:
                 with source:
-                    inside = zipped_from_inside(source, target)
+                    inside = misplaced_in_zip(source, target)
                     if inside is None:
                         outcome = check_archive(source, fast=fast, reproduce=reproduce,
                                                 jobs=jobs, clean=not seal_problems)
@@ -496,17 +497,17 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             unreadable=tuple(sorted(unreadable)))
 
 
-def zipped_from_inside(source: ZipSource, path: Path) -> str | None:
+def misplaced_in_zip(source: ZipSource, path: Path) -> str | None:
     """What to tell of the archive ``path`` if it holds a package's files at its root, no
     top folder (zipped from inside the package folder: ``cd pkg && zip -r ../pkg.zip .``),
-    else None (QA: 20 problems, "rename it to data.zip" and files there called missing)."""
-    if source.entries.find("datapackage.json") < 0 or source.entries.find("bagit.txt") < 0:
+    or one folder deeper (zipped from the folder of releases), else None (QA: 20 problems,
+    "rename it to data.zip" and files there called missing; a problem per file of a
+    package one folder deeper). Its names are read only where the archive's top folder
+    holds no descriptor, or its root does (:func:`misplaced_package`)."""
+    if source.exists(DESCRIPTOR) and (source.entries.find("datapackage.json") < 0
+                                      or source.entries.find("bagit.txt") < 0):
         return None
-    release = path.name[:-len(path.suffix)] if path.suffix else path.name
-    return ("the package's files are at the archive's root (datapackage.json, bagit.txt...), "
-            f"not in one top folder {release}/ as a package archive holds them: it was "
-            "zipped from inside the package folder; zip the folder itself, from the folder "
-            f"above it ('zip -r {release}.zip {release}'), or get the release zip again")
+    return misplaced_package(path)
 
 
 def _refused_release(path: Path, reason: str, *, fast: bool, reproduce: bool
