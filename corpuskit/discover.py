@@ -30,7 +30,14 @@ from .names import MAX_PATH_BYTES as MAX_PATH_BYTES  # the name rules, shared wi
 from .names import RESERVED_NAMES as RESERVED_NAMES
 from .names import WINDOWS_DEVICE_NAMES as WINDOWS_DEVICE_NAMES
 from .names import WINDOWS_FORBIDDEN as WINDOWS_FORBIDDEN
-from .names import check_name, collisions, lookalike_ids, name_shown, reserved_lookalike
+from .names import (
+    check_name,
+    collisions,
+    is_hidden,
+    lookalike_ids,
+    name_shown,
+    reserved_lookalike,
+)
 from .names import collision_key as collision_key
 from .problems import Problem, not_utf8, ordered, printable
 from .regularfiles import not_permitted, owner_is_other
@@ -81,7 +88,7 @@ def skip_reason(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
     the whole relative path (fnmatch); as in ``.gitignore``, one ending in ``/`` matches
     folders only, and a leading ``/`` or ``./`` only says that the path starts at the top
     of the seeds folder, as every path does."""
-    if relpath.rpartition("/")[2].startswith("."):
+    if is_hidden(relpath.rpartition("/")[2]):
         return "hidden"
     if exclude and any(_excludes(pattern, relpath, folder) for pattern in exclude):
         return EXCLUDED

@@ -2,11 +2,12 @@
 
 ``build`` refuses a seeds file whose name would not unpack everywhere, or that manifests
 cannot hold (:func:`check_name`, :func:`reserved_lookalike`), and names that a
-case-insensitive or normalizing filesystem would merge (:func:`collisions`). ``validate``
-holds the raw files of a package (``data/raw/<name>``, named as in the seeds) to the
-same rules, and every file of a package folder or archive to the collision rule, so that
-a package gets one verdict as a folder and as a zip (:func:`raw_name_problems`,
-:func:`collision_problems`).
+case-insensitive or normalizing filesystem would merge (:func:`collisions`); it never
+takes corpus.toml, CHANGELOG.md or a hidden file as a document (:func:`not_a_document`).
+``validate`` holds the raw files of a package (``data/raw/<name>``, named as in the
+seeds) to the same rules, and every file of a package folder or archive to the collision
+rule, so that a package gets one verdict as a folder and as a zip
+(:func:`raw_name_problems`, :func:`collision_problems`).
 """
 
 from __future__ import annotations
@@ -240,6 +241,35 @@ def reserved_lookalike(relpath: str) -> str | None:
     return f"{said}; it is easily taken for {reserved}: rename it"
 
 
+def is_hidden(name: str) -> bool:
+    """Whether a file or folder ``name`` is hidden: a build skips it, and a folder is not
+    walked (:func:`corpuskit.discover.skip_reason`)."""
+    return name.startswith(".")
+
+
+def not_a_document(relpath: str) -> str | None:
+    """Why no build takes the seeds file ``relpath`` as a document, whatever it holds, or
+    None: it is corpus.toml or CHANGELOG.md at the top of the seeds folder (read as its
+    configuration and changelog, which a build refuses as a folder), or hidden, or in a
+    hidden folder (skipped). A package's raw file of such a name is none a build made."""
+    *folders, name = relpath.split("/")
+    top = folders[0] if folders else name
+    if top in RESERVED_NAMES:
+        what = f"the folder {top}" if folders else f"the file {top}"
+        return (f"{what} at the top of the seeds folder is read as the corpus's "
+                f"{'configuration' if top == CONFIG_NAME else 'changelog'}, never as a "
+                "document, so no build packages such a file; if it is a document, rename it")
+    if is_hidden(name):
+        what = f"the file {name} is"
+    else:
+        hidden = next((folder for folder in folders if is_hidden(folder)), None)
+        if hidden is None:
+            return None
+        what = f"it is in the folder {hidden}, which is"
+    return (f"{what} hidden (its name starts with '.'): a build skips hidden files and "
+            "folders, so no build packages such a file; if it is a document, rename it")
+
+
 # -- many names at once -------------------------------------------------------------------
 
 #: Bytes of an ASCII path that some rule of :func:`check_component` refuses (with '%').
@@ -259,10 +289,11 @@ _RESERVED_ASCII = tuple(name.upper().encode() for name in sorted(RESERVED_NAMES)
 
 
 def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bool:
-    """True if :func:`check_name` and :func:`reserved_lookalike` accept every path, seen
-    from a few scans in C of the paths joined by "/" (each rule leaves a trace there: a
-    refused character, a dot or space before a "/" or at the end, "/" and a device name,
-    a reserved name in any case); False if one of them may refuse a path. ``skip``: each
+    """True if :func:`check_name`, :func:`reserved_lookalike` and :func:`not_a_document`
+    accept every path, seen from a few scans in C of the paths joined by "/" (each rule
+    leaves a trace there: a refused character, a dot or space before a "/" or at the end,
+    "/" and a device name, a reserved name in any case, a "." after a "/" or first);
+    False if one of them may refuse a path. ``skip``: each
     path starts with that many characters of folders the rules accept (``data/raw/``),
     which are not part of the name checked."""
     joined = "/".join(paths)
@@ -272,7 +303,8 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
         refused = _REFUSED_ASCII_BUT_PERCENT if allow_percent else _REFUSED_ASCII
         if longest > MAX_PATH_BYTES or len(data.translate(None, refused)) != len(data):
             return False
-        if b"./" in data or b" /" in data or data.endswith((b".", b" ")):
+        if b"./" in data or b" /" in data or data.endswith((b".", b" ")) \
+                or data.startswith(b".") or b"/." in data:  # a hidden name
             return False
         upper = b"/" + data.upper()
         return _DEVICE_ASCII.search(upper) is None \
@@ -287,7 +319,8 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
     refused_character = (_REFUSED_CHARACTER_BUT_PERCENT if allow_percent
                          else _REFUSED_CHARACTER)
     if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
-            or joined.endswith(".") or _DEVICE_ANY.search("/" + joined.upper()):
+            or joined.endswith(".") or joined.startswith(".") or "/." in joined \
+            or _DEVICE_ANY.search("/" + joined.upper()):
         return False
     keys = caseless(joined)  # as collision_key
     return not any(key in keys for key in _RESERVED_KEYS)
@@ -295,10 +328,12 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
 
 def refused_names(paths: Sequence[str], *, allow_percent: bool = False
                   ) -> list[tuple[str, str, str]]:
-    """``(path, code, reason)`` for each path (relative to the seeds folder) that ``build``
-    refuses for its name alone, with the code and reason it gives (``unsafe-path``:
-    :func:`check_name`, else ``name-collision``: :func:`reserved_lookalike`). Paths of
-    plain names, the usual case, are cleared all at once."""
+    """``(path, code, reason)`` for each path (relative to the seeds folder) that no build
+    packages for its name alone: one ``build`` refuses, with the code and reason it gives
+    (``unsafe-path``: :func:`check_name`, else ``name-collision``:
+    :func:`reserved_lookalike`), or one it never takes as a document (``unexpected-file``:
+    :func:`not_a_document`). Paths of plain names, the usual case, are cleared all at
+    once."""
     if _plain_paths(paths, allow_percent):
         return []
     found = []
@@ -308,13 +343,15 @@ def refused_names(paths: Sequence[str], *, allow_percent: bool = False
             found.append((path, "unsafe-path", reason))
         elif (reason := reserved_lookalike(path)) is not None:
             found.append((path, "name-collision", reason))
+        elif (reason := not_a_document(path)) is not None:
+            found.append((path, "unexpected-file", reason))
     return found
 
 
 def raw_name_problems(raw_paths: Sequence[str]) -> list[Problem]:
     """The raw files of a package (``data/raw/...`` paths) whose names ``build`` refuses in
-    the seeds: the same codes and reasons, and what to do. '%' passes (see
-    :func:`check_name`)."""
+    the seeds, or never takes as documents: the same codes and reasons, and what to do.
+    '%' passes (see :func:`check_name`)."""
     skip = len(RAW_PREFIX)
     if _plain_paths(raw_paths, True, skip):  # the usual case: the paths as they are
         return []

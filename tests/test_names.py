@@ -654,6 +654,16 @@ PACKAGE_NAMES: dict[str, tuple[list[str], set[tuple[str, str]]]] = {
     "path too long": ([long_path(MAX_PATH_BYTES + 1)],
                       {(long_path(MAX_PATH_BYTES + 1), "unsafe-path")}),
     "like corpus.toml": (["Corpus.toml"], {("Corpus.toml", "name-collision")}),
+    # names build never takes as documents (QA: each passed every mode once re-signed)
+    "corpus.toml and CHANGELOG.md": (["corpus.toml", "CHANGELOG.md"],
+                                     {("corpus.toml", "unexpected-file"),
+                                      ("CHANGELOG.md", "unexpected-file")}),
+    "a folder named CHANGELOG.md": (["CHANGELOG.md/x.txt"],
+                                    {("CHANGELOG.md/x.txt", "unexpected-file")}),
+    "hidden file": ([".notes.txt", "en/.hidden.txt"],
+                    {(".notes.txt", "unexpected-file"), ("en/.hidden.txt", "unexpected-file")}),
+    "hidden folder": ([".git/x.txt", "en/.drafts/y.txt"],
+                      {(".git/x.txt", "unexpected-file"), ("en/.drafts/y.txt", "unexpected-file")}),
     "unicode space and line separator": (["tail\u00a0", "ls\u2028x.txt"],
                                          {("tail\u00a0", "unsafe-path"),
                                           ("ls\u2028x.txt", "unsafe-path")}),
@@ -765,6 +775,8 @@ def test_names_checked_at_once_are_refused_as_one_by_one(paths: list[str],
             one_by_one.append((path, "unsafe-path", reason))
         elif (reason := names.reserved_lookalike(path)) is not None:
             one_by_one.append((path, "name-collision", reason))
+        elif (reason := names.not_a_document(path)) is not None:
+            one_by_one.append((path, "unexpected-file", reason))
     assert names.refused_names(paths, allow_percent=allow_percent) == one_by_one
 
 
@@ -775,6 +787,10 @@ def test_plain_names_are_cleared_at_once() -> None:
     assert names._plain_paths(plain, False)
     assert names._plain_paths([*plain, "Dossier/Élève n°3 (copie).md", "100%.txt"], True)
     assert not names._plain_paths([*plain, "100%.txt"], False)
+    for unpackaged in ("corpus.toml", ".hidden.txt", "part-0000/.hidden.txt", ".git/x.txt",
+                       "CHANGELOG.md", "Élève/.x"):
+        assert not names._plain_paths([*plain, unpackaged], True), unpackaged
+        assert not names._plain_paths([unpackaged, *plain], True), unpackaged
 
 
 @settings(max_examples=examples(1500), deadline=None)
