@@ -130,6 +130,9 @@ def test_utf16_text_of_many_scripts_is_never_taken_for_misread_bytes(text: str,
     # runs of hiragana whose bytes are both ASCII (の is U+306E), ideographic spaces
     "のはたがてでとしいかなすあまこうのはたがてでとしいかなすあまこう\n" * 5,
     "\u3000" * 12 + "一一一一一一一一一一\n",
+    # common hanzi whose UTF-16 bytes are ASCII letters, and "……", whose 0x20 bytes read
+    # as spaces: refused as bytes of a one-byte encoding (QA)
+    "他们都下来了。人得小后就下于事有……十来子来也三是之出将要都主下然。\r\n",
 ])
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_text_of_any_script_is_not_taken_for_misread_bytes(text: str, codec: str) -> None:
