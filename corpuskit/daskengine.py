@@ -102,7 +102,8 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             if not found:
                 raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                                   "some (dask worker " f"{scheduler}), then build again")
-            wrong = _identity_problems(found, output_identity(), folders)
+            here = worker_state()
+            wrong = _identity_problems(found, here, folders)
             if wrong:
                 raise OutputError(wrong)
             active = placed[0].package / ACTIVE if placed else None
@@ -110,8 +111,7 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
                 active.touch()
             # Each task checks its worker again: one that joins after the check above runs
             # shards too (QA: a worker of another version ran 5 to 13 shards unchecked).
-            futures = client.map(partial(_checked_shard, output_identity()), placed,
-                                 pure=False)
+            futures = client.map(partial(_checked_shard, here), placed, pure=False)
             for future in futures:
                 yield result_while_workers(client, future, scheduler)
         except CorpuskitError:
@@ -289,9 +289,48 @@ def _sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
+#: What :func:`worker_state` says of how Python reads file names, besides
+#: :func:`output_identity`: the filesystem encoding (not in the output identity, which keys
+#: the shard cache; a build where it is not UTF-8 refuses names that are not ASCII).
+FILE_NAMES = "file names"
+#: What to do about a worker that reads file names in another encoding than the build's.
+_NAMES_ADVICE = ("run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale such "
+                 "as LC_ALL=C.UTF-8")
+
+
+def worker_state() -> dict[str, str]:
+    """:func:`output_identity`, and the encoding in which this Python reads file names
+    (``sys.getfilesystemencoding()``: UTF-8 in a UTF-8 locale or with PYTHONUTF8=1, else
+    the locale's, such as ASCII with LC_ALL=C). A worker that reads them otherwise than
+    the build's machine cannot open the files the build listed: it failed with an empty
+    "UnicodeEncodeError: ", or said a file was "removed or renamed while it was read" (QA)."""
+    import codecs
+    import sys
+
+    return {**output_identity(), FILE_NAMES: codecs.lookup(sys.getfilesystemencoding()).name}
+
+
+def _differences(theirs: dict[str, str], ours: dict[str, str], whose: str) -> list[str]:
+    """What ``theirs`` (a worker's :func:`worker_state`) has otherwise than ``ours``, each
+    with ours (``"{whose} {value}"``). A worker that does not say how it reads names (an
+    older corpuskit) differs in its version, which is said."""
+    said = [f"{name} {theirs.get(name, 'absent')} ({whose} {value})"
+            for name, value in ours.items()
+            if name != FILE_NAMES and theirs.get(name) != value]
+    if _reads_names_otherwise(theirs, ours):
+        said.append(f"Python reading file names as {theirs[FILE_NAMES]} ({whose} "
+                    f"{ours[FILE_NAMES]})")
+    return said
+
+
+def _reads_names_otherwise(theirs: dict[str, str], ours: dict[str, str]) -> bool:
+    """Whether a worker (``theirs``) says it reads file names otherwise than ``ours``."""
+    return FILE_NAMES in theirs and FILE_NAMES in ours and theirs[FILE_NAMES] != ours[FILE_NAMES]
+
+
 def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
                      ) -> tuple[dict[str, str], list[str]]:
-    """On a worker: :func:`output_identity`, and which of ``folders`` it cannot see, and
+    """On a worker: :func:`worker_state`, and which of ``folders`` it cannot see, and
     of ``probes`` (files and their sha256) it sees otherwise or not at all."""
     import os
 
@@ -303,40 +342,45 @@ def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
             same = False
         if not same:
             unseen.append(f"{what} as this machine does")
-    return output_identity(), unseen
+    return worker_state(), unseen
 
 
 def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
                        here: dict[str, str], folders: dict[str, str]) -> str | None:
-    """What keeps the workers (``found``, by address) from making this machine's output:
-    another version of what decides it, or a folder they cannot see; None if nothing."""
+    """What keeps the workers (``found``, by address) from making this machine's output
+    (``here``: its :func:`worker_state`): another version of what decides it, file names
+    read in another encoding, or a folder they cannot see; None if nothing."""
     said = []
+    names = False
     for worker, (identity, unseen) in sorted(found.items()):
-        differing = [f"{name} {identity.get(name, 'absent')} (here {value})"
-                     for name, value in here.items() if identity.get(name) != value]
+        differing = _differences(identity, here, "here")
         if differing:
             said.append(f"{worker} runs {', '.join(differing)}")
+            names = names or _reads_names_otherwise(identity, here)
         if unseen:
             said.append(f"{worker} cannot see " + ", ".join(
                 f"{what} ({folders[what]})" if what in folders else what for what in unseen))
     if not said:
         return None
     return ("the Dask workers cannot make this build's output: " + "; ".join(said) + ". "
-            "Every worker must run the versions this machine runs (the output depends on "
+            + (f"Every worker must read file names as this machine does: {_NAMES_ADVICE}. "
+               if names else "")
+            + "Every worker must run the versions this machine runs (the output depends on "
             "them) and mount the seeds, --out and --cache folders at the same paths "
             "(README: The Dask engine); nothing was written")
 
 
 def _checked_shard(expected: dict[str, str], task: ShardTask) -> ShardResult:
-    """:func:`_rerunnable_shard` on a worker that has ``expected``'s versions (a worker
-    that joined the cluster after the build checked its workers); else an error naming
-    what differs."""
-    here = output_identity()
-    if here != expected:
-        differing = ", ".join(f"{name} {here.get(name, 'absent')} (the build's: {value})"
-                              for name, value in expected.items() if here.get(name) != value)
-        raise OutputError(f"a Dask worker that joined during the build runs {differing}; "
-                          "every worker must run the versions the build's machine runs")
+    """:func:`_rerunnable_shard` on a worker that has ``expected``'s versions and reads
+    file names as it says (:func:`worker_state`: a worker that joined the cluster after
+    the build checked its workers); else an error naming what differs."""
+    here = worker_state()
+    differing = _differences(here, expected, "the build's:")
+    if differing:
+        advice = f"; {_NAMES_ADVICE}" if _reads_names_otherwise(here, expected) else ""
+        raise OutputError(f"a Dask worker that joined during the build runs "
+                          f"{', '.join(differing)}; every worker must run the versions the "
+                          f"build's machine runs{advice}")
     return _rerunnable_shard(task)
 
 

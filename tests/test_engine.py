@@ -380,7 +380,7 @@ def test_a_worker_that_sees_other_seeds_at_the_path_is_told(tmp_path: Path) -> N
     probes = {"the seeds folder's corpus.toml": (
         str(seeds / "corpus.toml"), hashlib.sha256(b'name = "x"\n').hexdigest())}
     folders = {"the seeds folder": str(seeds)}
-    assert _worker_identity(folders, probes) == (output_identity(), [])
+    assert _worker_identity(folders, probes) == (daskengine.worker_state(), [])
     (seeds / "corpus.toml").write_text('name = "y"\n')  # another copy at that path
     seen = _worker_identity(folders, probes)
     assert seen[1] == ["the seeds folder's corpus.toml as this machine does"]
@@ -390,6 +390,69 @@ def test_a_worker_that_sees_other_seeds_at_the_path_is_told(tmp_path: Path) -> N
     (seeds / "corpus.toml").unlink()  # an empty folder there
     assert _worker_identity(folders, probes)[1] == [
         "the seeds folder's corpus.toml as this machine does"]
+
+
+def test_a_worker_that_reads_file_names_in_another_encoding_is_refused_by_name(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A worker whose Python read file names as ASCII (LC_ALL=C, PYTHONUTF8=0) or Latin-1
+    passed the check, then failed the build with an empty "UnicodeEncodeError: ", or said
+    a file was "removed or renamed while it was read" (QA). Its encoding is compared with
+    this machine's: the worker is named, with what to do; one that joins later too."""
+    from corpuskit.daskengine import FILE_NAMES, _checked_shard, _identity_problems
+
+    here = daskengine.worker_state()
+    assert here[FILE_NAMES] == "utf-8"  # the tests run in UTF-8 mode or a UTF-8 locale
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "ANSI_X3.4-1968")
+    ascii_worker = daskengine.worker_state()
+    assert ascii_worker == {**here, FILE_NAMES: "ascii"}
+    said = _identity_problems({"tcp://10.0.0.1:4000": (ascii_worker, []),
+                               "tcp://10.0.0.2:4000": (here, [])}, here, {})
+    assert said == (
+        "the Dask workers cannot make this build's output: tcp://10.0.0.1:4000 runs Python "
+        "reading file names as ascii (here utf-8). Every worker must read file names as "
+        "this machine does: run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 "
+        "locale such as LC_ALL=C.UTF-8. Every worker must run the versions this machine "
+        "runs (the output depends on them) and mount the seeds, --out and --cache folders "
+        "at the same paths (README: The Dask engine); nothing was written")
+    task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
+                            1 << 20)
+    with pytest.raises(OutputError) as caught:
+        _checked_shard(here, task)  # on the ASCII worker, which joined after the check
+    assert str(caught.value) == (
+        "a Dask worker that joined during the build runs Python reading file names as ascii "
+        "(the build's: utf-8); every worker must run the versions the build's machine runs; "
+        "run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale such as "
+        "LC_ALL=C.UTF-8")
+    assert not (tmp_path / "package").exists()
+
+
+def test_a_dask_build_on_workers_that_read_names_as_ascii_is_refused_before_any_work(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: workers started with LC_ALL=C and PYTHONUTF8=0 (the scheduler's Nanny
+    sets them before it starts each worker's Python)."""
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    seeds = make_seeds(tmp_path, {
+        "plain.txt": "A plain English document with enough words to be a document.\n",
+        "uni/Café.txt": "Le café est très bon à Paris, nous en buvons chaque matin.\n"})
+    worker_env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    for name, value in worker_env.items():  # the Nanny sets them here too: restored after
+        monkeypatch.setenv(name, value)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_env}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=None, host="127.0.0.1") as cluster:
+        worker = next(iter(cluster.scheduler.workers))
+        with pytest.raises(OutputError) as caught:
+            build(seeds, tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address,
+                  cache=None)
+    assert str(caught.value).startswith(
+        f"the Dask workers cannot make this build's output: {worker} runs Python reading "
+        "file names as ascii (here utf-8). Every worker must read file names as this "
+        "machine does: run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale "
+        "such as LC_ALL=C.UTF-8.")
+    assert not any(p for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) \
+        if (tmp_path / "out").exists() else True
 
 
 def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> None:
