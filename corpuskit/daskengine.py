@@ -9,6 +9,7 @@ byte-identical to the local engine's.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import socket
@@ -25,6 +26,7 @@ from .errors import CorpuskitError, OutputError, UsageError
 from .outputidentity import output_identity
 from .package import RAW_PREFIX
 from .shardpieces import pieces_index_path, pieces_path
+from .sourcerefs import SourceRefs
 from .zipsegments import segment_index_path, segment_path
 
 #: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
@@ -209,12 +211,33 @@ async def _identify(address: str) -> Any:
 
 
 def _absolute(task: ShardTask) -> ShardTask:
-    """``task`` with absolute paths: a worker runs in its own working folder (the
-    cluster's). Only the workers get them: what the build says names the paths as given
-    (it printed /abs/out/x-1.0.0 for --out out, where the local engine prints out/x-1.0.0)."""
-    return replace(task, seeds=task.seeds.resolve(), package=task.package.resolve(),
+    """``task`` with absolute paths, and the sizes of its files: a worker runs in its own
+    working folder (the cluster's). Only the workers get them: what the build says names
+    the paths as given (it printed /abs/out/x-1.0.0 for --out out, where the local engine
+    prints out/x-1.0.0). The worker holds what it reads to the sizes (see
+    :attr:`ShardTask.sizes`)."""
+    seeds = task.seeds.resolve()
+    return replace(task, seeds=seeds, package=task.package.resolve(),
                    cache=task.cache.resolve() if task.cache is not None else None,
-                   earlier=task.earlier.resolve() if task.earlier is not None else None)
+                   earlier=task.earlier.resolve() if task.earlier is not None else None,
+                   sizes=_listed_sizes(seeds, task))
+
+
+def _listed_sizes(seeds: Path, task: ShardTask) -> tuple[int, ...]:
+    """The size of each of ``task``'s files here (-1: it cannot be measured; its worker
+    says why it cannot read it). The discovery lists the files by their type alone (no
+    ``stat`` per file), so this is one ``stat`` a file, only on the Dask engine: 3.3-3.9 µs
+    a file on this project's test machine's local disk (100,000 files: 0.3-0.4 s, before
+    the shards are sent); four threads took as long."""
+    stat_of, folder = os.stat, str(seeds)
+    sizes = []
+    for path in (task.refs.paths() if isinstance(task.refs, SourceRefs)
+                 else (ref.path for ref in task.refs)):
+        try:
+            sizes.append(stat_of(f"{folder}/{path}").st_size)
+        except (OSError, ValueError):
+            sizes.append(-1)
+    return tuple(sizes)
 
 
 #: A file in the build's temporary folder while the cluster may write into it: the build
@@ -332,8 +355,6 @@ def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
                      ) -> tuple[dict[str, str], list[str]]:
     """On a worker: :func:`worker_state`, and which of ``folders`` it cannot see, and
     of ``probes`` (files and their sha256) it sees otherwise or not at all."""
-    import os
-
     unseen = [what for what, path in folders.items() if not os.path.isdir(path)]
     for what, (path, digest) in probes.items():
         try:

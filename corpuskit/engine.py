@@ -20,6 +20,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import socket
 import threading
 import time
 from collections import deque
@@ -132,6 +133,12 @@ class ShardTask:
     #: (1: none, the worker deflates them itself), for a shard that has cores to itself:
     #: see :func:`run_shards`.
     deflate_threads: int = 1
+    #: Each document's size as the build's machine saw it when it planned the shards (-1:
+    #: it could not tell), for a worker on another machine (the Dask engine) to hold the
+    #: bytes it reads to: a Dask worker that saw a stale copy of the seeds (a network
+    #: filesystem's cache, a lagging copy) built that copy's text, exit 0 (QA). None on
+    #: the local engine, whose workers see the seeds the build listed.
+    sizes: tuple[int, ...] | None = None
 
     def __reduce__(self) -> tuple[Callable[..., ShardTask], tuple[Any, ...]]:
         """Pickled (to a worker) with its refs as bare paths: a tuple of 512 strings
@@ -233,6 +240,25 @@ CHANGED_WHILE_READ = ("the file changed while the build read it; run the build a
                       "the seeds stop changing")
 
 
+#: Why a file a Dask worker reads otherwise than the build's machine listed it is refused.
+OTHER_SEEDS = ("the worker sees another version of the seeds than the build's machine (a stale "
+               "copy, or a network filesystem's cache), unless the file changed during the "
+               "build; make the seeds the same on every worker (README: The Dask engine), then "
+               "build again")
+
+
+def _unseen_here(task: ShardTask, problem: Problem) -> Problem:
+    """``problem``, the reason a file the build's machine listed cannot be read here (a
+    Dask worker), or, for a file that is not here at all, that this worker does not see it
+    (it said the file was "removed or renamed while it was read: run the command again",
+    which running again did not help, QA)."""
+    if problem.code != "unreadable-file" or os.path.lexists(task.seeds / problem.path):
+        return problem
+    return Problem(problem.path, "unreadable-file", (
+        f"the Dask worker on {socket.gethostname()} does not see it, which the build's "
+        f"machine listed: {OTHER_SEEDS}"))
+
+
 def _records() -> Any:
     """:mod:`corpuskit.records`, imported when a shard has documents to process: it brings
     ftfy and the rest of the pipeline (about 70 ms), which a build's parent and a worker
@@ -266,7 +292,8 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
         # If neither the seeds file nor the earlier copy changed since a build read them,
         # the copy is linked, unread (corpuskit.seedstate): all of the shard's first, in
         # one loop. A problem of another file fails the build, whose package goes.
-        linked = (unchanged.link_remembered([ref.path for ref in task.refs], states)
+        linked = (unchanged.link_remembered([ref.path for ref in task.refs], states,
+                                            task.sizes)
                   if remembered and earlier is not None and states is not None else None)
         for position, ref in enumerate(task.refs):
             if linked is not None and (sha := linked[position]) is not None:
@@ -275,10 +302,17 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                 if in_place:
                     placed_in_place.append(RAW_PREFIX + ref.path)
                 continue
+            listed = task.sizes[position] if task.sizes is not None else -1
             try:
                 raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
             except DocumentProblem as bad:
-                problems.append(bad.problem)
+                problems.append(bad.problem if listed < 0 else _unseen_here(task, bad.problem))
+                datas.append(None)
+                continue
+            if listed >= 0 and len(raw.data) != listed:
+                problems.append(Problem(ref.path, "size-mismatch", (
+                    f"{len(raw.data)} bytes as the Dask worker on {socket.gethostname()} reads "
+                    f"it, {listed} as the build's machine listed it: {OTHER_SEEDS}")))
                 datas.append(None)
                 continue
             sha = hashlib.sha256(raw.data).hexdigest()

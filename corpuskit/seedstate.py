@@ -297,7 +297,8 @@ class UnchangedCopies:
         if found[0] is not None and found[1] is not None and found[2] is not None:
             self._descriptors = (found[0][0], found[1][0], found[2][0])
 
-    def link_remembered(self, paths: Sequence[str], states: SeedStates) -> list[str | None]:
+    def link_remembered(self, paths: Sequence[str], states: SeedStates,
+                        sizes: Sequence[int] | None = None) -> list[str | None]:
         """Link the earlier copies of a shard's ``paths`` (in order) whose files ``states``
         found remembered and unchanged: per path, the sha256 remembered of a file linked
         (and in ``states``, the file remembered again, with its link's identity), else
@@ -315,7 +316,11 @@ class UnchangedCopies:
         nor looked at again; it is remembered as it was found. A link made and removed
         with the build's folder would change its ctime (its count of links), and the
         next build would read every file again (QA: every build with nothing changed
-        read all 100,000 seeds files and raw files of the last, 14-20 s)."""
+        read all 100,000 seeds files and raw files of the last, 14-20 s).
+
+        ``sizes``: each file's size as the build's machine listed it (a Dask worker's
+        shard, see :attr:`~corpuskit.engine.ShardTask.sizes`); a file of another size here
+        is not linked, but read, and refused for it."""
         remembered = states.remembered
         found: list[str | None] = [None] * len(paths)
         if remembered is None or len(remembered) != len(paths):
@@ -337,6 +342,7 @@ class UnchangedCopies:
             try:
                 seed = stat_at(name, dir_fd=seeds)  # follows a link, as reading it does
                 if seed.st_mode & _FORMAT_BITS != stat.S_IFREG or seed.st_size > max_bytes \
+                        or (sizes is not None and seed.st_size != sizes[position]) \
                         or pack(seed.st_dev, seed.st_ino, seed.st_size, seed.st_mtime_ns,
                                 seed.st_ctime_ns) != data[at + 1:at + _SEED_END]:
                     continue

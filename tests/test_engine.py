@@ -472,6 +472,56 @@ def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> Non
     assert not (tmp_path / "package").exists()
 
 
+def test_a_dask_worker_that_sees_another_version_of_the_seeds_refuses_its_files(
+        tmp_path: Path) -> None:
+    """A worker that saw a stale copy of the seeds (a network filesystem's cache, a
+    lagging copy: same corpus.toml, a document older) built that copy's text, exit 0; one
+    that did not see a file said it was "removed or renamed while it was read: run the
+    command again" (QA). The build's machine gives each shard the sizes of its files, and
+    the worker holds what it reads to them."""
+    import socket
+
+    from corpuskit.sourcerefs import SourceRefs
+
+    seeds = make_seeds(tmp_path, {"a.txt": "Title A\n\nThe first document, as it is now.\n",
+                                  "b.txt": "Title B\n\nThe second document.\n"})
+    task = engine.ShardTask(0, SourceRefs(["a.txt", "b.txt", "gone.txt"]), seeds,
+                            tmp_path / "package", ProcessConfig(), None, 1 << 20)
+    listed = (seeds / "a.txt").stat().st_size, (seeds / "b.txt").stat().st_size
+    placed = daskengine._absolute(task)  # on the build's machine
+    assert placed.sizes == (*listed, -1)
+    assert task.sizes is None  # the local engine's tasks: nothing compared
+    assert pickle.loads(pickle.dumps(placed)) == replace(placed, refs=tuple(placed.refs))
+
+    (seeds / "a.txt").write_text("Title A\n\nThe first document.\n")  # the worker's copy
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / daskengine.ACTIVE).touch()
+    placed = replace(placed, refs=(SourceRef("a.txt"), SourceRef("b.txt")), sizes=listed)
+    result = daskengine._checked_shard(daskengine.worker_state(), placed)
+    host = socket.gethostname()
+    assert [(p.path, p.code, p.message) for p in result.problems] == [(
+        "a.txt", "size-mismatch",
+        f"{(seeds / 'a.txt').stat().st_size} bytes as the Dask worker on {host} reads it, "
+        f"{listed[0]} as the build's machine listed it: the "
+        "worker sees another version of the seeds than the build's machine (a stale copy, or "
+        "a network filesystem's cache), unless the file changed during the build; make the "
+        "seeds the same on every worker (README: The Dask engine), then build again")]
+
+    (seeds / "a.txt").unlink()  # a worker that does not see the file at all
+    result = daskengine._checked_shard(daskengine.worker_state(), placed)
+    assert [(p.path, p.code, p.message) for p in result.problems] == [(
+        "a.txt", "unreadable-file",
+        f"the Dask worker on {host} does not see it, which the build's machine listed: the "
+        "worker sees another version of the seeds than the build's machine (a stale copy, or "
+        "a network filesystem's cache), unless the file changed during the build; make the "
+        "seeds the same on every worker (README: The Dask engine), then build again")]
+    # The local engine's worker sees the seeds the build listed: it says what it did.
+    result = engine.process_shard(replace(placed, sizes=None))
+    assert [p.message for p in result.problems] == [
+        "cannot be read: No such file or directory; it was removed or renamed while it was "
+        "read: run the command again"]
+
+
 def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
         one_job: Path, tmp_path: Path) -> None:
     """The workers' pieces are only a head start: the zip is byte for byte what the archive

@@ -291,6 +291,22 @@ def test_unchanged_copies_link_the_earlier_copy(settled: None, tmp_path: Path) -
         for rel, seed in zip(COPIED, seed_identities, strict=True)]
 
 
+def test_unchanged_copies_of_another_size_than_listed_are_read(settled: None,
+                                                               tmp_path: Path) -> None:
+    """A Dask worker whose copy of the seeds is stale remembered its copy's files: with
+    the sizes the build's machine listed (ShardTask.sizes), a file of another size is not
+    linked but read, and its worker refuses it (QA: the stale text was built)."""
+    seeds, earlier, package = _copies_setup(tmp_path)
+    shas = {rel: f"{n + 7:064x}" for n, rel in enumerate(COPIED)}
+    states = _remembered(tmp_path / "cache", seeds, earlier, COPIED, shas)
+    listed = [os.stat(seeds / rel).st_size for rel in COPIED]
+    listed[0] += 40  # the build's machine sees a longer sub/a.txt
+    with seedstate.UnchangedCopies(seeds, earlier, package, 1 << 20) as copies:
+        assert copies.link_remembered(list(COPIED), states, listed) == [
+            None, shas["sub/b.txt"], shas["top.txt"]]
+    assert not (package / "sub" / "a.txt").exists()
+
+
 @pytest.mark.parametrize("change", ["seed-touched", "seed-too-large", "seed-fifo",
                                     "copy-mode", "copy-symlink", "copy-fifo", "copy-missing",
                                     "no-earlier", "not-remembered"])
