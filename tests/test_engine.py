@@ -400,8 +400,7 @@ def test_a_worker_that_reads_file_names_in_another_encoding_is_refused_by_name(
     this machine's: the worker is named, with what to do; one that joins later too."""
     from corpuskit.daskengine import FILE_NAMES, _checked_shard, _identity_problems
 
-    here = daskengine.worker_state()
-    assert here[FILE_NAMES] == "utf-8"  # the tests run in UTF-8 mode or a UTF-8 locale
+    here = {**daskengine.worker_state(), FILE_NAMES: "utf-8"}  # the build's machine
     monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "ANSI_X3.4-1968")
     ascii_worker = daskengine.worker_state()
     assert ascii_worker == {**here, FILE_NAMES: "ascii"}
@@ -433,6 +432,8 @@ def test_a_dask_build_on_workers_that_read_names_as_ascii_is_refused_before_any_
     distributed = pytest.importorskip("distributed")
     import dask
 
+    if daskengine.worker_state()[daskengine.FILE_NAMES] != "utf-8":
+        pytest.skip("this Python reads file names in another encoding than UTF-8")
     seeds = make_seeds(tmp_path, {
         "plain.txt": "A plain English document with enough words to be a document.\n",
         "uni/Café.txt": "Le café est très bon à Paris, nous en buvons chaque matin.\n"})
