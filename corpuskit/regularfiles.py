@@ -18,17 +18,21 @@ OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOC
 
 
 class NotRegularFile(OSError):
-    """A package path that is a pipe, device or socket: it is never read."""
+    """A package path that is a folder, pipe, device or socket: it is never read."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path} is not a regular file (device, socket or pipe)")
-        self.strerror = "not a regular file (device, socket or pipe)"
+    def __init__(self, path: str, kind: str = "device, socket or pipe") -> None:
+        super().__init__(f"{path} is not a regular file ({kind})")
+        self.strerror = f"not a regular file ({kind})"
 
 
 def check_regular(fd: int, path: str) -> None:
-    """Raise :class:`NotRegularFile` unless ``fd`` is a regular file (the caller closes it)."""
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        raise NotRegularFile(path)
+    """Raise :class:`NotRegularFile` unless ``fd`` is a regular file (the caller closes it),
+    saying what it is (QA: a folder was called a device, socket or pipe)."""
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, "a folder" if stat.S_ISDIR(mode) else
+                             "a pipe" if stat.S_ISFIFO(mode) else
+                             "a socket" if stat.S_ISSOCK(mode) else "a device")
 
 
 def read_problem(rel: str, exc: OSError) -> Problem:

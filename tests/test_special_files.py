@@ -222,3 +222,14 @@ def test_a_pipe_beside_the_output_folder_named_as_its_zip_is_never_opened(
     assert done.returncode == 0, done.stderr
     assert any((tmp_path / "out").glob("*.zip"))
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_a_folder_in_place_of_the_records_is_named_a_folder(tmp_path: Path) -> None:
+    """It was "not a regular file (device, socket or pipe)" (QA)."""
+    package = tmp_path / built().release.name
+    shutil.copytree(built().release, package)
+    (package / "data/documents.jsonl").unlink()
+    (package / "data/documents.jsonl").mkdir()
+    info = _corpuskit("info", str(package))
+    assert info.returncode == 1, info.stdout + info.stderr
+    assert "data/documents.jsonl: not a regular file (a folder) [unsafe-path]" in info.stderr
