@@ -547,6 +547,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # 'release patch' is named only for what it releases: with nothing changed at
             # all it refuses too, "change something first" (QA: a detour).
             patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+            seeds_changelog = _decode_changelog(old_changelog)
+            only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
+                          is not None else not config.metadata.get("created"))
+            alone = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
+                     f"no release of it: no {CHANGELOG_NAME} entry or release time): if it "
+                     f"was never published, remove {previous_path.name} and its zip from "
+                     f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
+                     "makes it with its entry and time; if it was, the next change is "
+                     "released after it" if only_built and not zip_only else "")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
@@ -557,7 +566,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                    "change documents or metadata first"
                    if bump is None else
                    f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
-                   "something first"))
+                   "something first") + alone)
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous, seeds, dist)
         bump = bump or required

@@ -363,6 +363,30 @@ def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:
         release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
 
 
+def test_a_version_made_with_build_alone_is_named_with_how_to_release_it(
+        seeds: Path, dist: Path) -> None:
+    """A version bumped by hand and built: release said "nothing to release ... change
+    documents or metadata first", never that the version was only built, nor how to make
+    it a release (QA). Following the advice releases it, with its entry."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.1.0"'),
+                    "utf-8")
+    built_alone = build(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1, cache=None)
+    assert str(refused.value).endswith(
+        "1.1.0 was made with 'corpuskit build' alone (the seeds record no release of it: no "
+        "CHANGELOG.md entry or release time): if it was never published, remove "
+        "corpuskit-seeds-1.1.0 and its zip from "
+        f"{dist} and run 'corpuskit release --seeds {seeds} --out {dist}', which makes it with its "
+        "entry and time; if it was, the next change is released after it")
+    shutil.rmtree(built_alone.release)
+    built_alone.archive.unlink()
+    made = release(seeds, dist, source_date_epoch=epoch(2), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.changelog_entry.startswith("## 1.1.0 (")
+
+
 def test_nothing_to_release_but_a_changelog_edit_names_release_patch(
         seeds: Path, dist: Path) -> None:
     """A CHANGELOG.md edited since the release (a typo fixed) is what 'release patch'
