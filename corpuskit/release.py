@@ -556,6 +556,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                      f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
                      "makes it with its entry and time; if it was, the next change is "
                      "released after it" if only_built and not zip_only else "")
+            stated = config.metadata.get("created")
+            if not alone and stated and result.old.created and stated != result.old.created:
+                # (QA: 'check' named the edited time; release said nothing of it)
+                alone = (f". {toml_path}'s created ({stated}) is not the release time of "
+                         f"{previous} ({result.old.created}), which release set there: "
+                         f"put it back, and 'corpuskit check' finds dist current again")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"

@@ -363,6 +363,22 @@ def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:
         release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
 
 
+def test_a_release_time_edited_by_hand_is_named_when_there_is_nothing_to_release(
+        seeds: Path, dist: Path) -> None:
+    """check named corpus.toml's edited created; release said only "nothing to release"
+    (QA)."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text.replace('created = "2026-11-28T00:00:00Z"',
+                                 'created = "2026-11-29T10:00:00Z"'), "utf-8")
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert str(refused.value).endswith(
+        f"{toml}'s created (2026-11-29T10:00:00Z) is not the release time of 1.0.0 "
+        "(2026-11-28T00:00:00Z), which release set there: put it back, and 'corpuskit "
+        "check' finds dist current again")
+
+
 def test_a_version_made_with_build_alone_is_named_with_how_to_release_it(
         seeds: Path, dist: Path) -> None:
     """A version bumped by hand and built: release said "nothing to release ... change
