@@ -1402,6 +1402,33 @@ def test_validate_all_of_no_path_is_no_verdict(given: object) -> None:
         corpuskit.validate(built().release, fast=True, reproduce=True)
 
 
+def test_a_copy_of_a_release_in_a_folder_of_releases_is_named_a_copy(tmp_path: Path) -> None:
+    """A backup copy (old-copy/, x-1.0.0.bak/) was told its zip was missing and to run
+    build, which found nothing to do (QA). A copy beside its release is named one; under
+    another name alone, it is told to be renamed."""
+    dist = tmp_path / "dist"
+    release = copy_release(dist)
+    copy_archive(dist)
+    shutil.copytree(release, dist / "old-copy")
+    shutil.copytree(release, dist / f"{release.name}.bak")
+    said = {Path(report.target).name: [(p.code, p.location, p.message) for p in report.problems]
+            for report in corpuskit.validate_all([dist], jobs=1)}
+    copy = (f"a copy of the release {release.name}, which is beside it ({release.name}), "
+            f"with no zip of its own: remove the copy, or move it out of {dist}")
+    assert said["old-copy"] == said[f"{release.name}.bak"] == [
+        ("unexpected-file", "release zip", copy)]
+    assert said[release.name] == said[f"{release.name}.zip"] == []
+    shutil.rmtree(release)
+    (dist / f"{release.name}.zip").unlink()
+    [report] = corpuskit.validate_all([dist / "old-copy"], jobs=1)
+    assert report.valid  # named alone, a package
+    [report] = [r for r in corpuskit.validate_all([dist], jobs=1)
+                if Path(r.target).name == "old-copy"]
+    assert report.problems[0].message.startswith(
+        f"holds the release {release.name} under another name, with no zip beside it: "
+        f"rename it to {release.name}")
+
+
 def test_a_release_folder_without_its_zip_in_a_folder_of_releases_is_unfinished(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate dist called a release folder whose zip is missing valid, which check,

@@ -541,6 +541,19 @@ def _zip_missing(folder: Path) -> Problem | None:
     archive = folder.with_name(f"{folder.name}.zip")
     if os.path.lexists(archive):
         return None  # (one that is no zip file is reported as such)
+    release = _folder_release(folder)
+    if release is not None and release != folder.name:
+        # A copy, not a release: no build writes its zip (QA: told to run build, which
+        # found nothing to do).
+        beside = folder.with_name(release)
+        return Problem(".", "unexpected-file", (
+            f"a copy of the release {release}, which is beside it ({beside.name}), with no "
+            f"zip of its own: remove the copy, or move it out of {folder.parent}"
+            if os.path.lexists(beside) else
+            f"holds the release {release} under another name, with no zip beside it: "
+            f"rename it to {release}, then run '{command('build', out=folder.parent)}' "
+            "with the seeds it was built from, which writes its zip, or restore the zip "
+            "from a published copy"), RELEASE_ZIP)
     return Problem(".", "missing-file",
                    f"the release has no zip beside it ({archive.name} is not in "
                    f"{folder.parent}): a build or release was interrupted after the folder "
