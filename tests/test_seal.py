@@ -381,3 +381,24 @@ def test_check_requires_a_sealed_archive_in_dist(tmp_path: Path,
     assert "corpuskit build" in report.problems[0].message
     code, out, _ = run(capsys, "validate", str(archive))
     assert code == 1 and "archive-seal-mismatch" in out
+
+
+def test_bytes_put_before_an_archive_are_named_so(tmp_path: Path) -> None:
+    """A self-extractor's stub before the first entry, the archive sealed again: its one
+    problem blamed "a data descriptor, an extra field", which come after an entry (QA)."""
+    archive = tmp_path / built().archive.name
+    buffer = io.BytesIO(b"#!/bin/sh\nexit 0\n")  # entries written after it, offsets and all
+    with zipfile.ZipFile(built().archive) as made, \
+            zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=4) as stubbed:
+        for info in made.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type, entry.external_attr, entry.create_system = \
+                zipfile.ZIP_DEFLATED, info.external_attr, info.create_system
+            stubbed.writestr(entry, made.read(info))
+    archive.write_bytes(sealed(buffer.getvalue()))
+    moved = [problem.message for problem in validate(archive, jobs=1).problems
+             if "the entries after it are moved too" in problem.message]
+    assert moved == ["the local header is at byte 17, where the reproducible form has byte 0, "
+                     "and the entries after it are moved too: 17 bytes precede the archive's "
+                     "first entry (put before it: a self-extractor's stub, or a file joined "
+                     "in front of it)"]

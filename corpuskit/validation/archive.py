@@ -154,12 +154,18 @@ def archive_structure_steps(source: ZipSource, created: str | None,
             # data descriptor or extra field moved every later entry, each of which was
             # said to have "no local header here").
             if not moved:
+                # Before the first entry, nothing of the archive's own comes: bytes put
+                # before it (a self-extractor's stub) are named so (QA: blamed on a data
+                # descriptor or an extra field).
+                why = (f": {header_offset - offset} bytes precede the archive's first "
+                       "entry (put before it: a self-extractor's stub, or a file joined in "
+                       "front of it)" if number == 1 and header_offset > offset
+                       else " (bytes added or removed before it: a data descriptor, an "
+                            "extra field)")
                 problems.append(Problem(name, "archive-metadata",
                                         f"the local header is at byte {header_offset}, "
                                         f"where the reproducible form has byte {offset}, and "
-                                        "the entries after it are moved too (bytes added or "
-                                        "removed before it: a data descriptor, an extra "
-                                        "field)"))
+                                        f"the entries after it are moved too{why}"))
                 moved = True
             offset = header_offset
         actual = source.read_at(offset, len(local))
