@@ -38,6 +38,9 @@ def test_a_zip_of_other_content_beside_its_folder_is_reported(mixed: Path) -> No
     assert problem.message.startswith(f"holds another package than the release folder "
                                       f"{Path(folder.target).name}/ beside it (")
     assert "datapackage.json" in problem.message and "manifest-sha256.txt" in problem.message
+    # the data files that differ too, not only the manifest that lists them (QA)
+    assert "data/documents.jsonl" in problem.message and "data/raw/a.txt" in problem.message
+    assert "data/raw/b.txt" not in problem.message  # the same in both
     # Named one by one, each is valid alone; named together, the pair is compared.
     assert all(report.valid for path in sorted(mixed.iterdir()) if not path.name.startswith(".")
                for report in validate_all([path]))

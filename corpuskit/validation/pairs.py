@@ -19,17 +19,30 @@ from .precise import MAX_TAG_FILE_BYTES, STRICT_MANIFESTS
 TAG_MANIFEST = STRICT_MANIFESTS[1]
 
 
-def _tag_manifest(target: Path) -> bytes | None:
-    """The tag manifest of a package folder or archive; None if it cannot be read (the
-    check of the target itself reports why)."""
+#: The payload manifest, whose lines name the data files that differ.
+PAYLOAD_MANIFEST = STRICT_MANIFESTS[0]
+#: Files named of those that differ, at most.
+_SHOWN = 10
+
+
+def _tag_manifest(target: Path, name: str = TAG_MANIFEST,
+                  limit: int = MAX_TAG_FILE_BYTES) -> bytes | None:
+    """The tag manifest (or the manifest ``name``) of a package folder or archive; None if
+    it cannot be read (the check of the target itself reports why)."""
     try:
         if target.is_dir():
-            with (target / TAG_MANIFEST).open("rb") as handle:
-                return handle.read(MAX_TAG_FILE_BYTES + 1)
-        with ZipSource(target, strict=False) as source, source.open(TAG_MANIFEST) as member:
-            return member.read(MAX_TAG_FILE_BYTES + 1)
+            with (target / name).open("rb") as handle:
+                return handle.read(limit + 1)
+        with ZipSource(target, strict=False) as source, source.open(name) as member:
+            return member.read(limit + 1)
     except (OSError, ValueError, InputError):
         return None
+
+
+def _differing(first: bytes, second: bytes) -> list[str]:
+    """The files whose lines differ between two manifests, sorted, each once."""
+    lines = set(first.splitlines()) ^ set(second.splitlines())
+    return sorted({line.split(b"  ", 1)[-1].decode("utf-8", "replace") for line in lines})
 
 
 def release_pair_problems(folder: Path, archive: Path) -> list[Problem]:
@@ -38,13 +51,17 @@ def release_pair_problems(folder: Path, archive: Path) -> list[Problem]:
     folder_tags, archive_tags = _tag_manifest(folder), _tag_manifest(archive)
     if folder_tags is None or archive_tags is None or folder_tags == archive_tags:
         return []
-    folder_lines = set(folder_tags.splitlines())
-    differing = sorted(line.split(b"  ", 1)[-1].decode("utf-8", "replace")
-                       for line in set(archive_tags.splitlines()) ^ folder_lines)
-    shown = ", ".join(dict.fromkeys(differing))
+    differing = _differing(folder_tags, archive_tags)
+    if PAYLOAD_MANIFEST in differing:  # which data files (QA: none was named)
+        payload = [_tag_manifest(target, PAYLOAD_MANIFEST, 1 << 30)
+                   for target in (folder, archive)]
+        if payload[0] is not None and payload[1] is not None:
+            differing = sorted({*differing, *_differing(payload[0], payload[1])})
+    shown = ", ".join(differing[:_SHOWN]) + (
+        f" and {len(differing) - _SHOWN} more" if len(differing) > _SHOWN else "")
     return [Problem(".", "metadata-mismatch",
                     f"holds another package than the release folder {folder.name}/ beside "
-                    f"it ({shown} differ{'s' if len(set(differing)) == 1 else ''}); a "
+                    f"it ({shown} differ{'s' if len(differing) == 1 else ''}); a "
                     "release is one package: restore the folder and the zip from the "
                     "published release, or, if it was never published, remove both and run "
                     "'corpuskit build' to write them again from the seeds (a build never "
