@@ -570,8 +570,10 @@ def test_a_package_read_in_a_legacy_locale_stops_with_the_advice(
     corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None)
     folder, = (p for p in (tmp_path / "dist").iterdir() if p.is_dir())
     request.getfixturevalue("latin1_file_names")
-    with pytest.raises(FileNamesMisread, match="Python reads file names as iso8859-1"):
+    with pytest.raises(FileNamesMisread, match="Python reads file names as iso8859-1") as told:
         corpuskit.validate(folder, jobs=1)
+    # named as its bytes spell in UTF-8, as build names it (QA: "Caf\u00c3\u00a9.txt")
+    assert str(told.value).startswith(f"{folder}/data/raw/caf\\u00e9.txt: "), told.value
     assert corpuskit.validate(f"{folder}.zip", jobs=1).valid
 
 

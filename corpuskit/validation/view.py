@@ -21,6 +21,7 @@ from ..names import (
     escaped,
     ids_look_alike,
     locale_misreads,
+    name_shown,
     names_read_as_utf8,
     raw_name_problems,
     siblings_collide,
@@ -150,7 +151,8 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                 misread = locale_misreads(relpath)
                 if misread is not None:
                     # In escapes: where names read as ASCII, so may the message be.
-                    raise FileNamesMisread(f"{escaped(printable(os.path.join(base, relpath)))}"
+                    # The name as its bytes spell in UTF-8 (QA: cafÃ© under Latin-1)
+                    raise FileNamesMisread(f"{escaped(os.path.join(base, name_shown(relpath)))}"
                                            f": {misread}")
                 problems.append(Problem(printable(relpath), "unsafe-path",
                                         "the name is not valid UTF-8; it cannot be listed in a "
