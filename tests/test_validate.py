@@ -2013,3 +2013,20 @@ def test_records_no_build_with_the_settings_writes_are_found(
     found = [p for p in report.problems if p.message.startswith(said.format(**facts))]
     assert [(p.code, p.path) for p in found] == [("record-mismatch", "data/documents.jsonl")], \
         render_text(report)
+
+
+@pytest.mark.parametrize("listed", ["euc-jp", "euc-kr"])
+def test_a_code_page_listed_by_another_of_its_names_validates(tmp_path: Path,
+                                                              listed: str) -> None:
+    """Records name a code page as Python's codec registry does (euc_jp, euc_kr): a fresh
+    build of a code page listed as euc-jp was refused as "not listed" (QA)."""
+    text = ("天気の記録\n\n" + "東京の天気について書かれた文書です。今日は晴れていました。" * 4
+            if listed == "euc-jp" else "날씨 기록\n\n" + "오늘은 서울의 날씨가 맑고 따뜻했습니다. "
+            "내일도 좋은 날씨가 될 것입니다. " * 4) + "\n"
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode(listed)},
+                        decode={"fallback_encodings": [listed]})
+    built = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None)
+    [record] = records(built.release)
+    assert record["source_encoding"] != "utf-8"
+    report = validate(built.release, jobs=1)
+    assert report.valid, render_text(report)

@@ -17,6 +17,7 @@ the parent parses the manifests; the result is the same with any number of them.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -699,8 +700,11 @@ def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
         said.append(f"a language on a text of {tally.shortest_labelled} characters, but "
                     "corpuskit.process.extract.language_min_chars is "
                     f"{extract.language_min_chars}: no shorter text is labelled")
-    unlisted = sorted(set(tally.encodings) - {*UNICODE_ENCODINGS,
-                                               *process.decode.fallback_encodings})
+    # Records name a code page as Python's codec registry does (euc-jp as euc_jp: QA, a
+    # fresh build of a listed code page was refused)
+    unlisted = sorted(name for name in tally.encodings
+                      if _codec(name) not in {*map(_codec, UNICODE_ENCODINGS),
+                                              *map(_codec, process.decode.fallback_encodings)})
     if unlisted:
         said.append(f"source_encoding {', '.join(map(repr, unlisted))}, which "
                     "corpuskit.process.decode.fallback_encodings does not list "
@@ -708,6 +712,14 @@ def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
     return [Problem(DOCUMENTS_PATH, "record-mismatch",
                     f"records hold {what}; records or settings edited by hand? "
                     f"{REPRODUCE_OR_REBUILD}") for what in said]
+
+
+def _codec(name: str) -> str:
+    """The codec ``name`` names, as Python's registry names it; the name itself if none."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 class _Entries:
