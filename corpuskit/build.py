@@ -72,6 +72,7 @@ from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .runsettings import (
     checked_source_date_epoch,
+    epoch_of,
     release_time_advice,
     resolve_created,
     run_problems,
@@ -563,7 +564,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             status, restored = "restored", "folder"
         else:
             second = None if entry_checked else _second_release(
-                seeds, out, config, changelog, newest, writer.root)
+                seeds, out, config, changelog, newest, writer.root, created)
             if second is not None:
                 raise ReleaseExistsError(second)
             # The folder first: a build killed before its zip is in place leaves a whole
@@ -646,7 +647,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
 
 def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,
-                    newest: tuple[Version, Path] | None, built: Path) -> str | None:
+                    newest: tuple[Version, Path] | None, built: Path,
+                    created: str | None) -> str | None:
     """Why the release ``built`` (a new folder, not in place yet) would be a second,
     other release of its version, or None.
 
@@ -669,6 +671,15 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     line = entry_line(text, config.version)
     if line is None:
         return None
+    if created != str(recorded):  # SOURCE_DATE_EPOCH's time: other bytes (QA)
+        epoch = epoch_of(str(recorded))
+        return (f"{seeds / CONFIG_NAME} records the release time of {config.name} "
+                f"{config.version} (created = {recorded}), and {seeds / CHANGELOG_NAME} its "
+                f"entry (line {line}), but SOURCE_DATE_EPOCH gives {created}: {config.version} "
+                f"is not in {out}, and building it at another time would make a second, "
+                f"other {config.version}; nothing was written. Unset SOURCE_DATE_EPOCH"
+                + (f" (or set it to {epoch}, that time)" if epoch is not None else "")
+                + ", and build again")
     found = diff(newest[1], built)
     previous = str(newest[0])
     if any(remove_changelog_entry(text, config.name, changelog_entry(

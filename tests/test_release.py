@@ -254,6 +254,12 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
     assert (snapshot(again.release), again.archive.read_bytes()) == published
     shutil.rmtree(again.release)
     again.archive.unlink()
+    with pytest.raises(ReleaseExistsError) as refused:  # at another time: other bytes (QA)
+        build(seeds, dist, source_date_epoch=epoch(5), jobs=1, cache=None)
+    assert f"records the release time of corpuskit-seeds 1.1.0 (created = {made.created})" \
+        in str(refused.value)
+    assert str(refused.value).endswith(f"Unset SOURCE_DATE_EPOCH (or set it to {epoch(1)}, "
+                                       "that time), and build again")
     write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
     with pytest.raises(ReleaseExistsError) as refused:
         build(seeds, dist, jobs=1, cache=None)
