@@ -680,8 +680,16 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
                 f"other {config.version}; nothing was written. Unset SOURCE_DATE_EPOCH"
                 + (f" (or set it to {epoch}, that time)" if epoch is not None else "")
                 + ", and build again")
-    found = diff(newest[1], built)
     previous = str(newest[0])
+    lines = text.splitlines()
+    after = next((at for at in range(line, len(lines)) if lines[at].startswith(("# ", "## "))),
+                 len(lines))
+    if f"since {previous}:" not in "\n".join(lines[line - 1:after]):
+        # Its entry follows another release, not in --out either (QA: a clone whose dist
+        # held 1.0.0, two releases behind, was refused the build of the latest): no build
+        # here can tell what it was released from.
+        return None
+    found = diff(newest[1], built)
     if any(remove_changelog_entry(text, config.name, changelog_entry(
             config.version, str(recorded), found, previous, bump)) is not None
             for bump in (None, "major", "minor", "patch")):
@@ -694,13 +702,15 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     ) if part) or "no document or metadata changed"
     return (f"{seeds / CHANGELOG_NAME} has the entry of release {config.name} "
             f"{config.version} (line {line}) and {seeds / CONFIG_NAME} its release time, "
-            f"but {config.version} is not in {out}, and these seeds are not what it was "
-            f"released from: since {previous} ({newest[1]}) they have {changes}, which is "
-            f"not what that entry says. Building would make a second, other "
-            f"{config.version}; nothing was written. If {config.version} was published, "
-            f"put it (its folder and zip) into {out}, then release the changes with "
-            f"'{command('release', seeds=seeds, out=out)}'; if it never was, remove its "
-            f"entry from {CHANGELOG_NAME} and created from {CONFIG_NAME}, then run "
+            f"but {config.version} is not in {out}, and the entry a release of these seeds "
+            f"after {previous} ({newest[1]}) writes ({changes} since then) is not that one: "
+            f"the seeds changed since {config.version} was released, or its entry was "
+            f"edited after. Building would make a second, other {config.version}; nothing "
+            f"was written. If {config.version} was published, put it (its folder and zip) "
+            f"into {out}, then release the changes with "
+            f"'{command('release', seeds=seeds, out=out)}' (an edited entry: put its words "
+            f"back as released first); if it never was, remove its entry from "
+            f"{CHANGELOG_NAME} and created from {CONFIG_NAME}, then run "
             f"'{command('release', seeds=seeds, out=out)}'")
 
 

@@ -614,9 +614,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                     f"{config.name} {version}, which is not in {dist} (an interrupted "
                     "release, or one made in another folder or clone and not kept there)")
         elif unfinished is not None:
-            base_changelog = unfinished
-            notes.append(f"{CHANGELOG_NAME} held the entry of an interrupted release of "
-                         f"{config.version}; this release's entry replaces it")
+            # The release of another bump, recorded and not in --out: published from
+            # another clone, or killed here. Replacing its entry rewrote history where it
+            # was published (QA: a forced 'release major', pulled into a clone whose dist
+            # held 1.0.0, became 1.1.0 by a plain release, its 2.0.0 entry deleted).
+            asked = bump or required
+            finish = command("release", seeds=seeds, out=dist,
+                             arguments=(_bump_of(previous_version, config.version),))
+            raise ReleaseError(
+                f"{toml_path} and {changelog_path} record the release of {config.name} "
+                f"{config.version} after {previous} (its time and entry), which is not in "
+                f"{dist}, and this {asked} release would be {version}: if {config.version} "
+                f"was published, put it (its folder and zip) into {dist} first; if its "
+                f"release was interrupted, finish it with '{finish}'; to release {version} "
+                f"instead, remove its entry from {CHANGELOG_NAME}, then release again")
         elif (recorded := _recorded_time_of(config, version, result.old.created,
                                             base_changelog)) is not None:
             # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
@@ -896,6 +907,12 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
         changelog = insert_changelog_entry(changelog, name, entry)
         added.append(str(version))
     return changelog, added
+
+
+def _bump_of(previous: Version, version: str) -> str:
+    """The bump that makes ``version`` of ``previous`` (major if none does)."""
+    return next((level for level in RELEASE_BUMPS if str(previous.bump(level)) == version),
+                "major")
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,

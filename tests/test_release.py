@@ -265,10 +265,22 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
         build(seeds, dist, jobs=1, cache=None)
     said = str(refused.value)
     assert f"{seeds / 'CHANGELOG.md'} has the entry of release corpuskit-seeds 1.1.0" in said
-    assert "since 1.0.0 (" in said and "they have 2 documents added" in said
+    assert "the entry a release of these seeds after 1.0.0 (" in said
+    assert "writes (2 documents added since then) is not that one" in said
     assert "Building would make a second, other 1.1.0; nothing was written" in said
     assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
         "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
+    # Two releases behind (a clone whose dist was not pulled), the latest entry follows a
+    # release not here either: built, byte for byte (QA: refused as a second, other one)
+    (seeds / "c.txt").unlink()
+    elsewhere = dist.with_name("elsewhere")
+    shutil.copytree(dist, elsewhere, ignore=shutil.ignore_patterns(".*"))
+    assert release(seeds, elsewhere, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
+    latest = release(seeds, elsewhere, source_date_epoch=epoch(2), jobs=1)
+    assert latest.version == "1.2.0" and latest.build is not None
+    again = build(seeds, dist, jobs=1, cache=None)
+    assert again.archive.read_bytes() == latest.build.archive.read_bytes()
 
 
 def test_a_release_into_a_folder_behind_the_seeds_is_refused(seeds: Path, dist: Path,
@@ -301,6 +313,33 @@ def test_a_release_into_a_folder_behind_the_seeds_is_refused(seeds: Path, dist: 
         == kept
     assert release(seeds, dist, source_date_epoch=epoch(3), jobs=1, cache=None).version \
         == "2.1.0"  # into the folder of its releases
+
+
+def test_a_recorded_release_of_another_bump_is_not_replaced_by_a_plain_release(
+        seeds: Path, dist: Path) -> None:
+    """A forced 'release major' (a document added: minor required), published, and a clone
+    whose dist holds 1.0.0: a plain release took its 2.0.0 entry for an interrupted
+    release's, deleted it, and released 1.1.0 (QA). It is refused with the ways out;
+    'release major', as told, makes 2.0.0 again, byte for byte."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, "major", source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "2.0.0" and made.build is not None
+    published = made.build.archive.read_bytes()
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1, cache=None)
+    assert str(refused.value) == (
+        f"{seeds / 'corpus.toml'} and {seeds / 'CHANGELOG.md'} record the release of "
+        f"corpuskit-seeds 2.0.0 after 1.0.0 (its time and entry), which is not in {dist}, "
+        "and this minor release would be 1.1.0: if 2.0.0 was published, put it (its folder "
+        f"and zip) into {dist} first; if its release was interrupted, finish it with "
+        f"'corpuskit release major --seeds {seeds} --out {dist}'; to release 1.1.0 instead, "
+        "remove its entry from CHANGELOG.md, then release again")
+    assert snapshot(seeds) == before
+    again = release(seeds, dist, "major", source_date_epoch=epoch(2), jobs=1, cache=None)
+    assert again.build is not None and again.build.archive.read_bytes() == published
 
 
 def test_a_release_the_seeds_record_made_again_elsewhere_says_so(
