@@ -665,7 +665,7 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
         return None
     from .changelog import entry_line
     from .diff import diff
-    from .release import changelog_entry, remove_changelog_entry
+    from .release import changelog_entry
 
     text = changelog.decode("utf-8")
     line = entry_line(text, config.version)
@@ -684,15 +684,19 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     lines = text.splitlines()
     after = next((at for at in range(line, len(lines)) if lines[at].startswith(("# ", "## "))),
                  len(lines))
-    if f"since {previous}:" not in "\n".join(lines[line - 1:after]):
+    section = "\n".join(lines[line - 1:after])
+    if f"since {previous}:" not in section:
         # Its entry follows another release, not in --out either (QA: a clone whose dist
         # held 1.0.0, two releases behind, was refused the build of the latest): no build
         # here can tell what it was released from.
         return None
     found = diff(newest[1], built)
-    if any(remove_changelog_entry(text, config.name, changelog_entry(
-            config.version, str(recorded), found, previous, bump)) is not None
-            for bump in (None, "major", "minor", "patch")):
+    # The changes the entry counts, not its every word: an entry an earlier corpuskit
+    # wrote (its titles escaped otherwise), or whose prose was added to, is the release's
+    # still (QA: unchanged seeds were refused for an entry of the earlier form).
+    said = _counted_since(section, previous)
+    if said is None or said == _counted_since(
+            changelog_entry(config.version, str(recorded), found, previous), previous):
         return None
     changes = ", ".join(part for part in (
         found.added and counted(len(found.added), "document") + " added",
@@ -712,6 +716,16 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
             f"back as released first); if it never was, remove its entry from "
             f"{CHANGELOG_NAME} and created from {CONFIG_NAME}, then run "
             f"'{command('release', seeds=seeds, out=out)}'")
+
+
+def _counted_since(entry: str, previous: str) -> str | None:
+    """What a release's changelog ``entry`` counts of its changes since ``previous`` (``1
+    document added, 1 document changed``), or None if it says no such thing."""
+    start = entry.find(f"Changes since {previous}: ")
+    if start < 0:
+        return None
+    line = entry[start:].split("\n", 1)[0].split(": ", 1)[1]
+    return line.split(". ", 1)[0].rstrip(".")
 
 
 def _check_archive_identical(built: Path, archive: Path, created: str | None,

@@ -254,6 +254,16 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
     assert (snapshot(again.release), again.archive.read_bytes()) == published
     shutil.rmtree(again.release)
     again.archive.unlink()
+    # its entry as an earlier corpuskit wrote it (a title unescaped), the changes the same:
+    # the release still (QA: refused as a second, other one)
+    changelog = seeds / "CHANGELOG.md"
+    entry_form = changelog.read_text("utf-8")
+    changelog.write_text(entry_form.replace("`b` (Bee)", "`b` (Bee, *the first*)"), "utf-8")
+    assert changelog.read_text("utf-8") != entry_form
+    earlier_form = build(seeds, dist, jobs=1, cache=None)
+    shutil.rmtree(earlier_form.release)
+    earlier_form.archive.unlink()
+    changelog.write_text(entry_form, "utf-8")
     with pytest.raises(ReleaseExistsError) as refused:  # at another time: other bytes (QA)
         build(seeds, dist, source_date_epoch=epoch(5), jobs=1, cache=None)
     assert f"records the release time of corpuskit-seeds 1.1.0 (created = {made.created})" \
