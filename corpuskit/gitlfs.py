@@ -14,6 +14,7 @@ document was packaged as its text).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -33,10 +34,20 @@ LFS_FILE_ADVICE = ("a Git LFS pointer, not the file: the repository keeps the fi
                    f"LFS and this checkout did not fetch it; {_FETCH}")
 
 
+#: A pointer's lines, as the Git LFS specification has them: its version first, then its
+#: keys in order, the oid and size among them (line ends converted to CRLF too).
+_POINTER = re.compile(rb"version https://git-lfs\.github\.com/spec/v\d+\r?\n"
+                      rb"(?:[a-z0-9.-]+ [^\r\n]*\r?\n)*?oid sha256:[0-9a-f]{64}\r?\n"
+                      rb"(?:[a-z0-9.-]+ [^\r\n]*\r?\n)*?size \d+\r?\n"
+                      rb"(?:[a-z0-9.-]+ [^\r\n]*\r?\n)*")
+
+
 def is_lfs_pointer_data(data: bytes) -> bool:
     """Whether ``data``, a whole file or its first :data:`_MAX_POINTER_BYTES` bytes, is a
-    Git LFS pointer."""
-    return len(data) < _MAX_POINTER_BYTES and data.startswith(LFS_POINTER)
+    Git LFS pointer: its lines, each key and value, not only its first (QA: a note about
+    Git LFS that began with that line was refused as one)."""
+    return len(data) < _MAX_POINTER_BYTES and data.startswith(LFS_POINTER) \
+        and _POINTER.fullmatch(data) is not None
 
 
 def is_lfs_pointer(path: Path) -> bool:

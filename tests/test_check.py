@@ -110,6 +110,11 @@ def test_git_lfs_pointers_in_place_of_documents_or_package_files_are_named(
     assert [(Path(p.path).name, p.code, p.message) for p in refused.value.problems] == [
         (document.name, "lfs-pointer", LFS_FILE_ADVICE)]
     assert not (repo / "out").exists() or not any((repo / "out").iterdir())
+    # a note about Git LFS that begins with a pointer's first line is a document (QA)
+    document.write_text("version https://git-lfs.github.com/spec/v1\n\nThis note says "
+                        "what that line starts: a Git LFS pointer, kept in place of a file.\n",
+                        "utf-8")
+    assert validate(repo / "seeds", jobs=1).valid
 
 
 def test_the_builds_of_checks_killed_outright_are_removed(
