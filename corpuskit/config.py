@@ -461,9 +461,22 @@ def _path_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
                        "write each as %20")
 
 
+def _hidden_in_emails(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(TOML key, reason)`` for each source's or contributor's email holding a character
+    that shows it otherwise than it is, as an address may not (QA: a zero-width space in
+    one was shown in the card's contact line)."""
+    for table in ("sources", "contributors"):
+        items = data.get(table)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            value = item.get("email") if isinstance(item, dict) else None
+            if isinstance(value, str) and (hidden := _hidden_in(value)) is not None:
+                yield f"{table}[{index}].email", hidden
+
+
 #: The one-line texts of corpus.toml a reader sees: the data card and Croissant show them.
-_SHOWN_LINES = ("title", "keywords", "licenses.title", "sources.title", "contributors.title",
-                 "contributors.organization")
+_SHOWN_LINES = ("title", "keywords", "licenses.title", "sources.title", "sources.version",
+                 "contributors.title", "contributors.organization", "contributors.givenName",
+                 "contributors.familyName", "contributors.roles")
 
 
 def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -482,7 +495,10 @@ def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         items = data.get(table)
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
-                texts.append((f"{table}[{index}].{key}", item.get(key)))
+                value = item.get(key)  # (roles: a list; QA, U+202E in one passed)
+                texts.extend([(f"{table}[{index}].{key}[{at}]", one)
+                              for at, one in enumerate(value)] if isinstance(value, list)
+                             else [(f"{table}[{index}].{key}", value)])
     for key, text in texts:
         if not isinstance(text, str) or not text.strip():
             continue  # (the schema's: not text, or blank)
@@ -535,6 +551,9 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
     said = {problem.location for problem in problems}
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _path_problems(data) if key not in said)
+    said = {problem.location for problem in problems}
+    problems.extend(Problem(path, "config-error", message, key)
+                    for key, message in _hidden_in_emails(data) if key not in said)
     said = {problem.location for problem in problems}
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _unseen_text(data) if key not in said)

@@ -1035,6 +1035,15 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
      "holds U+200B ZERO WIDTH SPACE"),
     ({"contributors": [{"title": "Ada", "path": "docs/\u2066x.html"}]},
      "contributors[0].path", "holds U+2066 LEFT-TO-RIGHT ISOLATE"),
+    # the other values the card shows (QA: each passed)
+    ({"sources": [{"title": "S", "version": "v\u202e0.1.2"}]}, "sources[0].version",
+     "holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible control"),
+    ({"contributors": [{"title": "Ada", "givenName": "A\u202enn"}]},
+     "contributors[0].givenName", "holds U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ({"contributors": [{"title": "Ada", "roles": ["author", "cre\u202eator"]}]},
+     "contributors[0].roles[1]", "holds U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ({"contributors": [{"title": "Ada", "email": "ann@exa\u200bmple.org"}]},
+     "contributors[0].email", "holds U+200B ZERO WIDTH SPACE, which shows the address"),
 ])
 def test_config_values_no_data_package_may_hold(
         overrides: dict[str, object], key: str, says: str, tmp_path: Path,
