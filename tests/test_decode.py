@@ -133,6 +133,12 @@ def test_utf16_text_of_many_scripts_is_never_taken_for_misread_bytes(text: str,
     # common hanzi whose UTF-16 bytes are ASCII letters, and "……", whose 0x20 bytes read
     # as spaces: refused as bytes of a one-byte encoding (QA)
     "他们都下来了。人得小后就下于事有……十来子来也三是之出将要都主下然。\r\n",
+    # one gap between "words" by chance (上 is 0A 4E in UTF-16-LE: a line feed, then N)
+    "传机八儿度只越年办利影…根节共阶你合引到适规军周，正民人阶十铁身根金查！量写开人它十面我便为局"
+    "酸交…产六次路照十工查地领算三五第约图年…由两品感水上局技际步历体统求外，复后角道眼民…\n",
+    "各王一行铁越？出外再回相身主光应美市外象听…时现我记际打天五难究队先表理他…广展变合务对很于验"
+    "感派上半形增养门中…眼再支她真持指步我…八应量表状改队。族适米过难律马品音育低别海传便公连识支"
+    "…合地连动他应许没！\n",
 ])
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_text_of_any_script_is_not_taken_for_misread_bytes(text: str, codec: str) -> None:
