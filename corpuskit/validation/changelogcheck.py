@@ -61,16 +61,16 @@ def _ahead(text: str, descriptor: Mapping[str, Any],
     ahead = entries_after(text, floor) if floor is not None else []
     if floor is None or not ahead:
         return []
+    after = f"the package's version ({version}, in {DESCRIPTOR})"
     released = latest(name) if isinstance(name, str) else None
-    if released is None or not released > floor:
-        # A fix of an older line (0.9.1 built after 1.0.0) holds the later entries: away
-        # from its folder of releases, nothing tells it from a forged one (QA: a genuine
-        # 0.9.1, downloaded alone, was refused by validate, load and export).
-        return []
-    after = (f"the package's version ({version}, in {DESCRIPTOR}) and the latest release "
-             f"beside it ({released})")
-    ahead = [entry for entry in ahead if entry.version > released]
-    why = "so no build packages it; " + RESTORE
+    if released is not None and released > floor:
+        after += f" and the latest release beside it ({released})"
+        ahead = [entry for entry in ahead if entry.version > released]
+        why = "so no build packages it; " + RESTORE
+    else:  # (a package of an older line, validated away from its output folder?)
+        why = ("so no build packages it unless that version was released in the folder it "
+               "built into (a fix of an older line): then validate it beside that release; "
+               "else " + RESTORE)
     return [Problem(CHANGELOG, "metadata-mismatch",
                     f"has an entry for {entry.word}, after {after}: build refuses such an "
                     "entry in the seeds (never released, it would ship as released), "
