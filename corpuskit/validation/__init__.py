@@ -13,7 +13,6 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.descriptor`: datapackage.json and the recorded settings;
 - :mod:`.croissant`: croissant.json, its files and what it restates of datapackage.json;
 - :mod:`.card`: the data card (README.md), what it restates;
-- :mod:`.changelogcheck`: CHANGELOG.md, against what a build packages;
 - :mod:`.restated`: what corpuskit writes those two from, rebuilt from datapackage.json and
   the facts measured (:mod:`.jsondiff` compares JSON documents by pointer);
 - :mod:`.records`: the records of documents.jsonl, their cross-checks and ``--reproduce``;

@@ -22,11 +22,9 @@ import hashlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from ..config import NOT_TITLE_ENDINGS, STEP_ORDER, UNICODE_ENCODINGS, ExtractConfig, ProcessConfig
-from ..dist import latest_release
 from ..languagecodes import RECORD_CODES
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
@@ -34,7 +32,6 @@ from ..packagesource import DESCRIPTOR
 from ..parquet import PARQUET_PATH
 from ..problems import Problem, ProblemList
 from ..schemacheck import NOT_JSON, read_json
-from ..semver import Version
 from ..wording import counted
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
@@ -52,7 +49,6 @@ from .bagit import (
     split_lines,
 )
 from .card import README, card_problems
-from .changelogcheck import CHANGELOG, changelog_problems
 from .croissant import (
     CROISSANT,
     RESTORE,
@@ -601,21 +597,6 @@ class Checker(PackageReader):
             data = self.read_small(README)
             if data is not None:
                 self.problems.extend(card_problems(data, restated))
-        if CHANGELOG in self.files and CHANGELOG not in self.unreadable:
-            data = self.read_small(CHANGELOG)
-            if data is not None:
-                self.problems.extend(changelog_problems(data, descriptor, self.latest_beside))
-
-    def latest_beside(self, name: str) -> Version | None:
-        """The version of the latest release of ``name`` in the folder that holds the
-        package (as a build reads its output folder), or None."""
-        archive = self.view.archive
-        where = archive.location if archive is not None else self.view.root
-        try:
-            found = latest_release(Path(where).parent, name) if where is not None else None
-        except OSError:
-            return None
-        return found[0] if found is not None else None
 
     def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
         """croissant.json, read as strictly as datapackage.json; what it restates is
