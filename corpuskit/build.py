@@ -655,10 +655,11 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     Seeds whose CHANGELOG.md has an entry for their version and whose corpus.toml records
     its release time were released as that version; when that release is not in ``out``
     (removed, or made in another folder or clone), building it again makes it again byte
-    for byte only from the same documents and metadata. The entry says which: it is the
-    one ``release`` writes of the changes since the latest release before it, exactly
-    when the seeds are what it was released from (QA: build made a second, other 1.1.0,
-    with a document added, where release refused)."""
+    for byte only from the same documents and metadata, at the recorded time. The entry
+    says which, where it follows the latest release in ``out``: the changes it counts since
+    that release are those of these seeds (QA: build made a second, other 1.1.0, with a
+    document added, where release refused). An entry that follows another release, or
+    counts nothing, cannot tell: the build goes on."""
     recorded = config.metadata.get("created")
     if changelog is None or not recorded or newest is None \
             or not newest[0] < Version.parse(config.version):
@@ -695,15 +696,11 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     # wrote (its titles escaped otherwise), or whose prose was added to, is the release's
     # still (QA: unchanged seeds were refused for an entry of the earlier form).
     said = _counted_since(section, previous)
-    if said is None or said == _counted_since(
-            changelog_entry(config.version, str(recorded), found, previous), previous):
+    counts = _counted_since(changelog_entry(config.version, str(recorded), found, previous),
+                            previous)
+    if said is None or said == counts:
         return None
-    changes = ", ".join(part for part in (
-        found.added and counted(len(found.added), "document") + " added",
-        found.removed and counted(len(found.removed), "document") + " removed",
-        found.changed and counted(len(found.changed), "document") + " changed",
-        found.metadata and counted(len(found.metadata), "metadata field") + " changed",
-    ) if part) or "no document or metadata changed"
+    changes = counts or "no document or metadata changed"
     return (f"{seeds / CHANGELOG_NAME} has the entry of release {config.name} "
             f"{config.version} (line {line}) and {seeds / CONFIG_NAME} its release time, "
             f"but {config.version} is not in {out}, and the entry a release of these seeds "
