@@ -550,18 +550,20 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             seeds_changelog = _decode_changelog(old_changelog)
             only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
                           is not None else not config.metadata.get("created"))
-            alone = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
-                     f"no release of it: no {CHANGELOG_NAME} entry or release time): if it "
-                     f"was never published, remove {previous_path.name} and its zip from "
-                     f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
-                     "makes it with its entry and time; if it was, the next change is "
-                     "released after it" if only_built and not zip_only else "")
+            # What else the seeds say of the latest release (a version built alone, a
+            # release time edited), told after "nothing to release".
+            also = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
+                    f"no release of it: no {CHANGELOG_NAME} entry or release time): if it "
+                    f"was never published, remove {previous_path.name} and its zip from "
+                    f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
+                    "makes it with its entry and time; if it was, the next change is "
+                    "released after it" if only_built and not zip_only else "")
             stated = config.metadata.get("created")
-            if not alone and stated and result.old.created and stated != result.old.created:
+            if not also and stated and result.old.created and stated != result.old.created:
                 # (QA: 'check' named the edited time; release said nothing of it)
-                alone = (f". {toml_path}'s created ({stated}) is not the release time of "
-                         f"{previous} ({result.old.created}), which release set there: "
-                         f"put it back, and 'corpuskit check' finds dist current again")
+                also = (f". {toml_path}'s created ({stated}) is not the release time of "
+                        f"{previous} ({result.old.created}), which release set there: "
+                        f"put it back, and 'corpuskit check' finds dist current again")
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
@@ -572,7 +574,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                    "change documents or metadata first"
                    if bump is None else
                    f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
-                   "something first") + alone)
+                   "something first") + also)
         if bump is not None and bump_rank(bump) < bump_rank(required):
             raise _too_small(bump, result, previous, seeds, dist)
         bump = bump or required
