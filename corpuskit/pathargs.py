@@ -56,5 +56,5 @@ def url_given(text: str) -> str | None:
     else None."""
     if _URL.match(text) and not os.path.lexists(text):
         return ("a URL: corpuskit reads local files and folders only; download it first "
-                "(an archive with its .sha256 beside it), then give the local path")
+                "(a release's zip with its .sha256 beside it), then give the local path")
     return None
