@@ -40,13 +40,17 @@ from .names import (
 )
 from .names import collision_key as collision_key
 from .problems import Problem, not_utf8, ordered, printable
-from .regularfiles import not_permitted, owner_is_other
+from .regularfiles import not_permitted, owner_is_other, special_kind
 from .seedstate import SETTLE_NS
 from .sourcerefs import SourceRefs
 
-#: Why a seeds entry that is not a regular file is refused (when listed, and when read).
-NOT_REGULAR = ("not a regular file (device, socket or pipe); move it out of the seeds "
-               "folder, or exclude it with discover.exclude in corpus.toml")
+
+def not_regular(kind: str) -> str:
+    """Why a seeds entry that is not a regular file (``kind``: what it is, where known) is
+    refused, when listed, and when read."""
+    return (f"not a regular file ({kind}); move it out of the seeds folder, or exclude it "
+            "with discover.exclude in corpus.toml")
+
 #: Bytes read at a time from a seeds file that grew after it was discovered.
 _READ_CHUNK = 1 << 20
 
@@ -431,7 +435,9 @@ class _Listing:
             else:
                 regular = entry.is_file(follow_symlinks=False)
             if not regular:
-                problems.append(Problem(shown, "unsafe-path", NOT_REGULAR))
+                kind = special_kind((target.stat() if entry.is_symlink() else
+                                     entry.stat(follow_symlinks=False)).st_mode)
+                problems.append(Problem(shown, "unsafe-path", not_regular(kind)))
                 return
             if refused_name:
                 if not entry.is_symlink():  # a link is not followed to be read
@@ -560,7 +566,8 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):  # replaced since it was listed
-                raise DocumentProblem(Problem(ref.path, "unsafe-path", NOT_REGULAR))
+                raise DocumentProblem(Problem(ref.path, "unsafe-path",
+                                              not_regular(special_kind(info.st_mode))))
             if info.st_size > max_bytes:
                 raise _too_large(ref, f"{info.st_size} bytes is over the limit of {max_bytes}")
             data = os.read(fd, info.st_size + 1)

@@ -25,14 +25,19 @@ class NotRegularFile(OSError):
         self.strerror = f"not a regular file ({kind})"
 
 
+def special_kind(mode: int) -> str:
+    """What a file of ``mode`` that is not a regular file is: a folder, a pipe, a socket
+    or a device (QA: each was called a "device, socket or pipe")."""
+    return ("a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "a device")
+
+
 def check_regular(fd: int, path: str) -> None:
     """Raise :class:`NotRegularFile` unless ``fd`` is a regular file (the caller closes it),
-    saying what it is (QA: a folder was called a device, socket or pipe)."""
+    saying what it is."""
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
-        raise NotRegularFile(path, "a folder" if stat.S_ISDIR(mode) else
-                             "a pipe" if stat.S_ISFIFO(mode) else
-                             "a socket" if stat.S_ISSOCK(mode) else "a device")
+        raise NotRegularFile(path, special_kind(mode))
 
 
 def read_problem(rel: str, exc: OSError) -> Problem:

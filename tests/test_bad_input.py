@@ -656,7 +656,7 @@ def test_special_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
     seeds = make_seeds(tmp_path, GOOD)
     os.mkfifo(seeds / "pipe.txt")
     lines = assert_refused(seeds, tmp_path / "out", capsys, {"pipe.txt": "unsafe-path"})
-    assert "not a regular file" in lines[0]
+    assert "not a regular file (a pipe); move it out of the seeds folder" in lines[0]  # (QA)
     assert "move it out of the seeds folder, or exclude it with discover.exclude" in lines[0]
 
 

@@ -28,7 +28,7 @@ from ..names import (
 )
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
-from ..regularfiles import open_regular, permission_advice
+from ..regularfiles import open_regular, permission_advice, special_kind
 from ..zipsource import ZipSource
 from .records import HASH_MASK, path_token, sum_of_path_tokens
 
@@ -174,8 +174,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                                       else entry.stat(follow_symlinks=False).st_size)
                 else:
                     refused.add(relpath)
+                    kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
                     problems.append(Problem(relpath, "unsafe-path",
-                                            "not a regular file (device, socket or pipe)"))
+                                            f"not a regular file ({kind})"))
             except OSError as exc:
                 problems.append(Problem(relpath, "unreadable-file",
                                         f"cannot stat: {exc.strerror or exc}"))
