@@ -47,6 +47,7 @@ from .dist import (
     is_archive,
     not_a_release_folder,
     not_a_zip_file,
+    other_corpora,
     shared_advice,
     sharing_releases,
     survey_releases,
@@ -162,9 +163,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     release_command = command("release", seeds=seeds, out=dist)
     left_by_a_release = blocking is None and not release.is_dir() and not zipped \
         and _left_by_a_release(seeds, config, newest)
+    # Releases of other corpora alone: a rename (QA: called an interrupted release)
+    renamed = other_corpora(dist, config.name) if newest is None and not zipped else []
     if blocking is None and not release.is_dir() and not zipped:
         absent = len(problems)
         problems.append(Problem(str(release), "missing-file", (
+            f"the release of {seeds} (version {config.version}) is not in {dist}, which "
+            f"holds releases of {', '.join(renamed)} and none of {config.name}: if the "
+            f"corpus was renamed, set its old name back in {CONFIG_NAME} to carry on that "
+            f"history; else '{release_command}' makes the first release of {config.name}"
+            if renamed else
             f"the release of {seeds} (version {config.version}) is not in {dist}, and "
             f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
             "release leaves them before it builds (an interrupted release, or one made in "
@@ -375,6 +383,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 else f"{missing_archive}; {restored_first}run '{build_command}', which "
                      "writes the zip" if edited
                 else f"{missing_archive}{held}" if held
+                else f"{missing_archive} (see its folder)" if renamed
                 else f"{missing_archive}; run '{release_command}', which finishes the release "
                      "its seeds hold (see its folder)" if left_by_a_release
                 else f"{missing_archive}; run '{build_command}'")))

@@ -964,3 +964,20 @@ def test_a_dist_inside_the_seeds_is_named_not_built_into(
         "seeds/out: --dist seeds/out is inside the seeds folder seeds, where no build "
         "writes"), out
     assert "corpuskit build" not in out + err and not Path("seeds/out").exists()
+
+
+def test_a_corpus_renamed_since_its_releases_is_told_so(repo: Path) -> None:
+    """The seeds' name changed after their releases: check called the new name's release
+    one an interrupted release left, and told to run release to finish it (QA)."""
+    toml = repo / "seeds" / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('name = "validate-sample"',
+                                                    'name = "renamed-sample"'), "utf-8")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert said["renamed-sample-1.0.0"] == (
+        f"the release of {repo / 'seeds'} (version 1.0.0) is not in {repo / 'dist'}, which "
+        "holds releases of validate-sample and none of renamed-sample: if the corpus was "
+        "renamed, set its old name back in corpus.toml to carry on that history; else "
+        f"'corpuskit release --seeds {repo / 'seeds'} --out {repo / 'dist'}' makes the "
+        "first release of renamed-sample")
+    assert said["renamed-sample-1.0.0.zip"].endswith("(see its folder)")
