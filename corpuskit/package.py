@@ -517,6 +517,24 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
 _LONE_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
+#: Each of corpuskit's BibTeX escapes, as LaTeX prints it.
+_UNESCAPED = {escape: char for char, escape in {**_LATEX_SPECIAL, **_LONE_BRACE}.items()}
+_ESCAPE = re.compile("|".join(re.escape(escape) for escape in
+                              sorted(_UNESCAPED, key=len, reverse=True)))
+
+
+def citations_alike(first: str, second: str) -> bool:
+    """Whether two BibTeX citations print alike: the same text once corpuskit's escapes
+    are undone and braces dropped. A package built by an earlier corpuskit has its
+    citation escaped or braced otherwise (``News_2023``, ``{Ann Smith}``: QA, such a
+    package failed validate, and its corpus could release no more), and what a reader
+    sees of it is the same."""
+    def printed(text: str) -> str:
+        return _ESCAPE.sub(lambda found: _UNESCAPED[found.group()], text) \
+            .replace("{", "").replace("}", "")
+    return printed(first) == printed(second)
+
+
 def _balanced(value: str) -> bool:
     depth = 0
     for char in value:

@@ -244,3 +244,41 @@ def test_a_path_inside_the_package_may_hold_a_space(tmp_path: Path) -> None:
                 if line.startswith("- LicenseRef-Terms"))
     assert _inlines(line) == [("paragraph_open",
                                "LicenseRef-Terms (LicenseRef-Terms) data/raw/my licence.txt")]
+
+
+def test_a_citation_escaped_as_an_earlier_corpuskit_did_still_validates(tmp_path: Path) -> None:
+    """An earlier corpuskit wrote the BibTeX citation of the card and croissant.json's
+    citeAs with fewer escapes and braces (``News_2023``, ``author = {Ann Smith}``): such
+    a package failed validate after the upgrade, and its corpus could release no more
+    (QA). A citation that prints alike is taken; one that prints otherwise is not."""
+    import hashlib
+    import json
+    import shutil
+
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nA paragraph of English text.\n"},
+                       {"title": "News_2023", "contributors": [{"title": "Ann Smith"}]})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+    card = (release / "README.md").read_text("utf-8")
+    assert "title = {News\\_2023}" in card and "author = {{Ann Smith}}" in card
+
+    def earlier(text: str, word: str = "Ann") -> str:
+        return text.replace("News\\_2023", "News_2023").replace("{{Ann Smith}}",
+                                                               f"{{{word} Smith}}")
+
+    for word, valid in (("Ann", True), ("Eve", False)):
+        copy = tmp_path / word / release.name
+        shutil.copytree(release, copy)
+        (copy / "README.md").write_text(earlier(card, word), "utf-8")
+        document = json.loads((copy / "croissant.json").read_text("utf-8"))
+        document["citeAs"] = earlier(document["citeAs"], word)
+        (copy / "croissant.json").write_text(json.dumps(document, indent=2,
+                                                        ensure_ascii=False) + "\n", "utf-8")
+        tags = copy / "tagmanifest-sha256.txt"
+        names = [line.split("  ", 1)[1] for line in tags.read_text("utf-8").splitlines()]
+        tags.write_text("".join(f"{hashlib.sha256((copy / name).read_bytes()).hexdigest()}"
+                                f"  {name}\n" for name in names), "utf-8")
+        report = corpuskit.validate(copy, jobs=1)
+        assert report.valid is valid, [problem.message for problem in report.problems]
+        if not valid:
+            assert {problem.path for problem in report.problems} == {"README.md",
+                                                                      "croissant.json"}

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..markdowntext import AUTOLINK_BODY
-from ..package import CARD, EARLIER_CARD, CardForm, data_card
+from ..package import CARD, EARLIER_CARD, CardForm, citations_alike, data_card
 from ..problems import Problem, ordered
 from .cardrender import first_difference, rendered_units
 from .croissant import RESTORE
@@ -421,7 +421,9 @@ def _compare(found: list[Unit], expected: list[Unit], begins: str,
                                      f"the line is {shown(_text(found[index].lines))}, but "
                                      f"corpuskit writes {'no' if not expected else 'one'} "
                                      f"line beginning {shown(begins)}; {RESTORE}"))
-        elif found[index].lines != expected[index].lines:
+        elif found[index].lines != expected[index].lines and not (
+                begins == CITATION and citations_alike("\n".join(found[index].lines),
+                                                       "\n".join(expected[index].lines))):
             what = ("the citation" if begins == CITATION
                     else "the section" if begins in SECTIONS
                     else "the paragraph" if begins in PARAGRAPHS else "the line")

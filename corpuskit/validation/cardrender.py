@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..package import citations_alike
+
 #: What a difference names, by kind of unit.
 _KINDS = {"heading": "a heading", "table": "a table", "code": "a code block",
           "html": "HTML", "reference": "a link reference definition"}
@@ -85,8 +87,10 @@ def first_difference(found: list[Rendered], expected: list[Rendered]
         have = found[index] if index < len(found) else None
         want = expected[index] if index < len(expected) else None
         if have is not None and want is not None \
-                and (have.kind, have.value) == (want.kind, want.value):
-            continue
+                and ((have.kind, have.value) == (want.kind, want.value)
+                     or (have.kind == want.kind == "code" and have.value[0] == want.value[0]
+                     == "bibtex" and citations_alike(have.value[1], want.value[1]))):
+            continue  # (a citation escaped as an earlier corpuskit did: alike)
         if have is None:
             assert want is not None
             line = found[-1].line if found else 1
