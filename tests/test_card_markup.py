@@ -282,3 +282,28 @@ def test_a_citation_escaped_as_an_earlier_corpuskit_did_still_validates(tmp_path
         if not valid:
             assert {problem.path for problem in report.problems} == {"README.md",
                                                                       "croissant.json"}
+
+
+def test_addresses_written_as_an_earlier_corpuskit_wrote_them_still_validate(
+        tmp_path: Path) -> None:
+    """An earlier card wrote a homepage holding "~" bare (GitHub and the Hub link it as
+    it is) and license_link unquoted (YAML reads the same string): both failed validate
+    after the upgrade (QA). Another address written so is refused."""
+    release = corpuskit.build(make_seeds(
+        tmp_path, {"a.txt": "A title\n\nA paragraph of English text.\n"},
+        {"homepage": "https://example.org/~ann",
+         "licenses": [{"name": "LicenseRef-Terms", "path": "https://example.org/terms"}]}),
+        tmp_path / "dist", jobs=1).release
+    card = (release / "README.md").read_text("utf-8")
+    assert "<https://example.org/~ann>" in card
+    assert 'license_link: "https://example.org/terms"' in card
+    earlier = card.replace("<https://example.org/~ann>", "https://example.org/~ann").replace(
+        'license_link: "https://example.org/terms"', "license_link: https://example.org/terms")
+    report = corpuskit.validate(_resigned(release, tmp_path / "old", earlier), jobs=1)
+    assert report.valid, [problem.message for problem in report.problems]
+    for number, false in enumerate((earlier.replace("license_link: https://example.org/terms",
+                                  "license_link: https://example.net/terms"),
+                  earlier.replace("| https://example.org/~ann |", "| https://example.net/ |"))):
+        report = corpuskit.validate(_resigned(release, tmp_path / f"false{number}", false),
+                                    jobs=1)
+        assert not report.valid

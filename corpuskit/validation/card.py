@@ -160,7 +160,13 @@ def _renders_alike(current: str, earlier: str) -> bool:
         end = _header_end(lines)
         shown.append(_what_shows(markdown.parse("\n".join(lines[(end or 0) + 1:]))))
     (text_now, links_now), (text_before, links_before) = shown
-    return links_now == links_before and _only_markup_dropped(text_now, text_before)
+    if Counter(links_before) - Counter(links_now):
+        return False  # a link, an image or HTML of its own
+    # A link written now that the earlier card held as a bare address (a homepage with
+    # "~": QA), which GitHub and the Hub link as it is, shows the same.
+    return all(kind == "link" and target in text_before
+               for kind, target in Counter(links_now) - Counter(links_before)) \
+        and _only_markup_dropped(text_now, text_before)
 
 
 #: What a card's markup may take out of the text it shows (see :func:`_renders_alike`).
@@ -371,7 +377,7 @@ def _header_problems(found: list[str], expected: list[str],
             problems.append(_problem(unit.first, f"{key} in the YAML header is "
                                      f"{shown(_text(unit.lines))}, but corpuskit writes no "
                                      f"{key}; {RESTORE}"))
-        elif unit.lines != wanted[key].lines:
+        elif unit.lines != wanted[key].lines and not _same_address(unit, wanted[key]):
             problems.append(_differs(f"{key} in the YAML header", unit, wanted[key], source))
     end = len(found)  # the line that closes the header
     for key, unit in wanted.items():
@@ -380,6 +386,19 @@ def _header_problems(found: list[str], expected: list[str],
                                      f"but corpuskit writes {shown(_text(unit.lines))} from "
                                      f"{_SOURCES.get(key, _DEFAULT_SOURCE)}; {RESTORE}"))
     return problems
+
+
+#: A YAML entry whose value is an address written plain, as an earlier corpuskit wrote
+#: license_link: a URL, no white space or quote in it, which YAML reads as it is.
+_PLAIN_ADDRESS_ENTRY = re.compile(r'([A-Za-z_]+): ([A-Za-z][A-Za-z0-9+.-]*://[^\s"\'\\]+)')
+
+
+def _same_address(found: Unit, expected: Unit) -> bool:
+    """Whether a header entry ``found`` is ``expected`` with its address written plain
+    rather than quoted: the same value to YAML (QA: a card built before license_link was
+    quoted failed validate)."""
+    match = _PLAIN_ADDRESS_ENTRY.fullmatch(found.lines[0]) if len(found.lines) == 1 else None
+    return match is not None and expected.lines == (f'{match[1]}: "{match[2]}"',)
 
 
 def _units(lines: list[str], start: int, begins: tuple[str, ...]) -> dict[str, list[Unit]]:
