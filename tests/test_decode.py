@@ -1308,3 +1308,12 @@ def test_a_short_cp1251_text_is_not_read_as_hebrew_whose_words_begin_with_a_vowe
     config = DecodeConfig(("cp1252", "cp1251", "cp1255"))
     decoded = run(f"{title}\n".encode("cp1251"), config)
     assert (decoded.encoding, decoded.text) == ("cp1251", f"{title}\n")
+
+
+def test_the_encodings_read_before_the_code_pages_are_utf8_and_those_of_the_marks() -> None:
+    """validate holds records to these (config.UNICODE_ENCODINGS) beside the listed code
+    pages: they must be the names decode records, or it would refuse fresh builds."""
+    from corpuskit.config import UNICODE_ENCODINGS
+    from corpuskit.decode import BOMS
+
+    assert sorted(UNICODE_ENCODINGS) == sorted(["utf-8", *(name for _, name in BOMS)])

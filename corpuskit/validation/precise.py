@@ -683,9 +683,8 @@ def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
                     f"{extract.language_min_chars}: no shorter text is labelled")
     # Records name a code page as Python's codec registry does (euc-jp as euc_jp: QA, a
     # fresh build of a listed code page was refused)
-    unlisted = sorted(name for name in tally.encodings
-                      if _codec(name) not in {*map(_codec, UNICODE_ENCODINGS),
-                                              *map(_codec, process.decode.fallback_encodings)})
+    read = {*map(_codec, UNICODE_ENCODINGS), *map(_codec, process.decode.fallback_encodings)}
+    unlisted = sorted(name for name in tally.encodings if _codec(name) not in read)
     if unlisted:
         said.append(f"source_encoding {', '.join(map(repr, unlisted))}, which "
                     "corpuskit.process.decode.fallback_encodings does not list "
