@@ -23,6 +23,9 @@ TAG_MANIFEST = STRICT_MANIFESTS[1]
 PAYLOAD_MANIFEST = STRICT_MANIFESTS[0]
 #: Files named of those that differ, at most.
 _SHOWN = 10
+#: The largest payload manifests compared to name the data files that differ (about
+#: 600,000 documents'): larger ones are named as the manifest alone, memory bounded.
+_PAYLOAD_BYTES = 64 << 20
 
 
 def _tag_manifest(target: Path, name: str = TAG_MANIFEST,
@@ -53,10 +56,11 @@ def release_pair_problems(folder: Path, archive: Path) -> list[Problem]:
         return []
     differing = _differing(folder_tags, archive_tags)
     if PAYLOAD_MANIFEST in differing:  # which data files (QA: none was named)
-        payload = [_tag_manifest(target, PAYLOAD_MANIFEST, 1 << 30)
-                   for target in (folder, archive)]
-        if payload[0] is not None and payload[1] is not None:
-            differing = sorted({*differing, *_differing(payload[0], payload[1])})
+        first, second = (_tag_manifest(target, PAYLOAD_MANIFEST, _PAYLOAD_BYTES)
+                         for target in (folder, archive))
+        if first is not None and second is not None \
+                and max(len(first), len(second)) <= _PAYLOAD_BYTES:
+            differing = sorted({*differing, *_differing(first, second)})
     shown = ", ".join(differing[:_SHOWN]) + (
         f" and {len(differing) - _SHOWN} more" if len(differing) > _SHOWN else "")
     return [Problem(".", "metadata-mismatch",
