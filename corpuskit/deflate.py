@@ -71,8 +71,19 @@ class Compression:
     module: Any
 
     def compress(self, chunk: bytes | memoryview) -> bytes:
-        """A whole raw deflate stream of ``chunk``, in one call."""
-        if self.module is zlib and sys.version_info < (3, 11):  # zlib's wbits: 3.11 on
+        """A whole raw deflate stream of ``chunk``: zlib's in one call, ISA-L's through a
+        compressor object.
+
+        ISA-L's one-shot deflate (``isal_zlib.compress``) is never used: its bytes depend
+        on the process (the cause is not established: both calls get a working buffer that
+        python-isal does not clear, and they drive ISA-L differently). On this machine
+        (isal 1.9.1) 3,000 short lines deflated in 16 fresh processes gave 12 different
+        outputs, and two cold builds of 3,000 documents differed in 1 to 10 members'
+        compressed bytes. A compressor object (``isal_zlib.compressobj``) gave the same
+        bytes in all 16, with and without a dictionary, for texts of a few bytes to 1 MB;
+        it deflated 2 KB texts at 171 MB/s against the one-shot's 187."""
+        if self.module is isal_zlib or (self.module is zlib and sys.version_info < (3, 11)):
+            # zlib takes wbits in its one-shot compress from Python 3.11 on
             compressor = self.compressor()
             return bytes(compressor.compress(chunk) + compressor.flush())
         result: bytes = self.module.compress(chunk, self.level, wbits=-15)
@@ -104,13 +115,12 @@ class Compression:
 #: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
 #: members 10-16% larger on prose (6% for the benchmark corpus); with the benchmark kit, a
 #: cold build of its 100,000 documents took 14.9 s against 22.1, one of 60,000 documents of
-#: another mix 9.8 against 26.4 (docs/performance.md). Its bytes are **not reproducible**:
-#: ISA-L (isal 1.9.1) deflated one 37-byte French line two ways in fresh processes on
-#: this machine (6 of 300 the other way; 300 of 300 the same with address-space
-#: randomization off, ``setarch -R``), so its output depends on the process's memory
-#: layout, and two cold builds of 3,000 documents differed in 1 to 10 members' compressed
-#: bytes. ISA-L also picks its code by the CPU's features. The members themselves, and the
-#: package folder, are identical everywhere (``corpuskit check`` compares members).
+#: another mix 9.8 against 26.4 (docs/performance.md). Its bytes are reproducible where
+#: ISA-L runs the same code: always through a compressor object (:meth:`Compression.compress`
+#: says why), twelve cold builds of 3,000 documents, with one worker or two, gave one zip
+#: on this machine. ISA-L picks its code by the CPU's features, so on another CPU they are
+#: not promised; the members themselves, and the package folder, are identical everywhere
+#: (``corpuskit check`` compares members).
 #:
 #: ``zlib``: zlib at level 6, zipfile's default: the archive is byte for byte what Python's
 #: :mod:`zipfile` writes for its small files, wherever the same zlib runs, and about 10%
@@ -118,7 +128,8 @@ class Compression:
 #: ``zlib-ng`` package) was not taken: its output depends on how the input is cut into
 #: ``compress()`` calls and, as its maintainers say, on the CPU architecture.
 COMPRESSIONS = {
-    "fast": Compression("fast", 2, f"isal {isal.__version__}", isal_zlib),
+    # "stream": pieces deflated by a compressor object (cached one-shot pieces are not).
+    "fast": Compression("fast", 2, f"isal {isal.__version__} stream", isal_zlib),
     "zlib": Compression("zlib", 6, f"zlib {zlib.ZLIB_RUNTIME_VERSION}", zlib),
     "zlib-4": Compression("zlib-4", 4, f"zlib {zlib.ZLIB_RUNTIME_VERSION}", zlib),
 }
@@ -138,9 +149,8 @@ def deflate_piece(chunk: bytes | memoryview, window: bytes | memoryview = b"", *
                   last: bool, compression: Compression) -> bytes:
     """Deflate ``chunk`` (``window``: the bytes before it, as dictionary)."""
     if last and not window:
-        # A whole small file, the usual case: one call into the library instead of two
-        # (with zlib the same bytes as a compressor object's, 10-15% faster on files of a
-        # few KB; ISA-L's one-shot deflate is its stateless one, faster again).
+        # A whole small file, the usual case: one call into zlib instead of two (the same
+        # bytes as a compressor object's, 10-15% faster on files of a few KB).
         return compression.compress(chunk)
     compressor = compression.compressor(window)
     return compressor.compress(chunk) + compressor.flush(
