@@ -576,7 +576,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                    f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
                    "something first") + also)
         if bump is not None and bump_rank(bump) < bump_rank(required):
-            raise _too_small(bump, result, previous, seeds, dist)
+            if previous_version.bump(bump) != previous_version.bump(required):
+                raise _too_small(bump, result, previous, seeds, dist)
+            # A pre-release completed: the same version as the bump required, so that one
+            # (QA: 'release patch' after 1.0.0-rc.1 was "too small", run 'release minor',
+            # which made the same 1.0.0)
+            bump = required
         bump = bump or required
         version = str(previous_version.bump(bump))
         created = release_time(source_date_epoch)

@@ -759,6 +759,33 @@ def test_cli_release_json(seeds: Path, dist: Path, capsys: pytest.CaptureFixture
     assert descriptor["version"] == "1.1.0" and descriptor["created"] == out["created"]
 
 
+def test_after_a_pre_release_a_smaller_bump_giving_the_same_version_is_taken(
+        tmp_path: Path) -> None:
+    """From 1.0.0-rc.1, patch, minor and major all complete it as 1.0.0: 'release patch'
+    for changes that require a minor release makes that release, recorded as the minor
+    release it is (QA: refused as too small, with 'run release minor', which made the same
+    1.0.0). A bump that gives a smaller version is still refused."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_doc(seeds, "a.txt", "A", "Some English text about the sea, the sky and the weather.")
+    (seeds / "corpus.toml").write_text(
+        'name = "pre"\ntitle = "Pre"\nversion = "1.0.0-rc.1"\ndescription = "d"\n'
+        'licenses = [{ name = "CC-BY-4.0" }]\nsources = [{ title = "s" }]\n', "utf-8")
+    dist = tmp_path / "dist"
+    assert build(seeds, dist, jobs=1).status == "built"
+    write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
+    for bump, recorded in (("patch", "minor"), ("minor", "minor"), ("major", "major")):
+        planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+        assert (planned.version, planned.bump, planned.required) == ("1.0.0", recorded,
+                                                                       "minor"), bump
+    made = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "1.0.0" and made.build is not None
+    assert "Minor release" in made.changelog_entry, made.changelog_entry
+    write_doc(seeds, "c.txt", "C", "A third English text, about towns, roads and bridges.")
+    with pytest.raises(ReleaseError, match="a patch release is too small"):
+        release(seeds, dist, "patch", source_date_epoch=epoch(2), dry_run=True, jobs=1)
+
+
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(ReleaseError) as caught:
