@@ -304,12 +304,10 @@ class Corpus:
         pass. A partial read (``in``, a loop left early) yielded records changed after the
         check, with no error (QA)."""
         if self._verified_as is not None:
-            where, stamp = self._verified_as
+            where, named, stamp = self._verified_as
             if _stamp(where) != stamp:
                 raise PackageIntegrityError(str(self.path), [Problem(
-                    "." if where == self.path.absolute() else DOCUMENTS_PATH,
-                    "checksum-mismatch",
-                    CHANGED_SINCE_VERIFIED)])
+                    named, "checksum-mismatch", CHANGED_SINCE_VERIFIED)])
         digest = hashlib.sha256()
         lines = iter_record_lines(self._source)
         previous, count = "", 0
@@ -413,9 +411,11 @@ class Corpus:
 
 
 #: The file a change to the records changes (a folder's records file, or the archive;
-#: absolute: the working folder may change), with its device, inode, size, mtime and
-#: ctime (ns), or None where it cannot be looked at.
-FileIdentity = tuple[Path, "tuple[int, int, int, int, int] | None"]
+#: absolute: the working folder may change), the path a problem with it is given
+#: (:data:`DOCUMENTS_PATH`, or ``"."``: the archive itself; decided at load, not from the
+#: working folder of the moment), with its device, inode, size, mtime and ctime (ns), or
+#: None where it cannot be looked at.
+FileIdentity = tuple[Path, str, "tuple[int, int, int, int, int] | None"]
 
 
 def _identity(location: Path) -> FileIdentity:
@@ -423,7 +423,8 @@ def _identity(location: Path) -> FileIdentity:
     where = location.absolute()
     if where.is_dir():
         where = where / DOCUMENTS_PATH
-    return where, _stamp(where)
+        return where, DOCUMENTS_PATH, _stamp(where)
+    return where, ".", _stamp(where)
 
 
 def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:

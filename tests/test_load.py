@@ -276,6 +276,24 @@ def test_a_folder_loaded_by_a_relative_path_survives_a_change_of_directory(
     assert len(list(corpus)) == corpus.documents
 
 
+def test_an_archive_loaded_by_a_relative_path_and_changed_after_a_chdir_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the changed file is the archive itself was decided by comparing the path
+    stored at load with the relative path made absolute from the working folder of the
+    moment: after a chdir, the error named data/documents.jsonl, no file of its own (QA)."""
+    (tmp_path / "here").mkdir()
+    archive = tmp_path / "here" / "pkg.zip"
+    shutil.copy(sample().archive, archive)
+    monkeypatch.chdir(archive.parent)
+    corpus = corpuskit.load("pkg.zip")
+    monkeypatch.chdir(tmp_path)
+    archive.write_bytes(archive.read_bytes())  # the same bytes: a write all the same
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        next(iter(corpus))
+    assert refused.value.paths == ("pkg.zip",)
+    assert "the archive itself" in refused.value.summary
+
+
 def test_corrupted_archive_bytes_are_refused(tmp_path: Path) -> None:
     target = tmp_path / "consumer-sample-2.1.0.zip"
     shutil.copy(sample().archive, target)
