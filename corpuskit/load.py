@@ -70,6 +70,9 @@ _SHA256_HEX = re.compile(rb"[0-9a-f]{64}")
 #: Why records are not read from a file that changed after :func:`load` verified it.
 CHANGED_SINCE_VERIFIED = ("changed since it was verified (its size, times or inode differ); "
                           "load the package again to check it")
+#: Why records are not read from a file that no longer exists where :func:`load` verified it.
+GONE_SINCE_VERIFIED = ("no longer exists: deleted, moved or renamed since load verified it; "
+                       "load the package again from where it is now")
 
 
 class PackageIntegrityError(InputError):
@@ -99,6 +102,8 @@ class PackageIntegrityError(InputError):
                    "its file changed after load verified it (written to, or only its "
                    "status: a chmod, a link), so it is not verified as it is now"
                    if all(p.message == CHANGED_SINCE_VERIFIED for p in found) else
+                   "its file is gone since load verified it, so nothing more of it is read"
+                   if all(p.message == GONE_SINCE_VERIFIED for p in found) else
                    "it records a setting this corpuskit does not know: made by a newer "
                    "corpuskit, it is read with that one (pip install the newer version)"
                    if any(NEWER_CORPUSKIT in p.message for p in found) else
@@ -303,11 +308,9 @@ class Corpus:
         ctime); a change while it is read is caught by its sha256 at the end of a full
         pass. A partial read (``in``, a loop left early) yielded records changed after the
         check, with no error (QA)."""
-        if self._verified_as is not None:
-            where, named, stamp = self._verified_as
-            if _stamp(where) != stamp:
-                raise PackageIntegrityError(str(self.path), [Problem(
-                    named, "checksum-mismatch", CHANGED_SINCE_VERIFIED)])
+        changed = self._since_verified()
+        if changed is not None:
+            raise PackageIntegrityError(str(self.path), [changed])
         digest = hashlib.sha256()
         lines = iter_record_lines(self._source)
         previous, count = "", 0
@@ -339,6 +342,20 @@ class Corpus:
                                       f"corpuskit.documents says {self.documents}, "
                                       f"{DOCUMENTS_PATH} holds {count} records",
                                       "/corpuskit/documents")])
+
+    def _since_verified(self) -> Problem | None:
+        """Why the records' file (a folder's records file, or the archive) is not the one
+        :func:`load` verified (its status differs, or it no longer exists), or None: it is,
+        or the package was not verified."""
+        if self._verified_as is None:
+            return None
+        where, named, stamp = self._verified_as
+        now = _stamp(where)
+        if now == stamp:
+            return None
+        if now is None and not os.path.lexists(where):  # (QA: "a chmod, a link" was said)
+            return Problem(named, "missing-file", GONE_SINCE_VERIFIED)
+        return Problem(named, "checksum-mismatch", CHANGED_SINCE_VERIFIED)
 
     def _cross_check(self, record: Record, number: int) -> None:
         """The checks of a verified package's record that no checksum makes (validate's

@@ -370,6 +370,30 @@ def test_a_change_after_load_is_refused_before_a_partial_read(kind: str,
         next(iter(corpus))
 
 
+@pytest.mark.parametrize("kind", ["folder", "archive"])
+def test_a_package_deleted_after_load_is_said_to_be_gone(kind: str, tmp_path: Path) -> None:
+    """A package removed after load was said to have changed ("its size, times or inode
+    differ", "a chmod, a link"), never that it is gone (QA)."""
+    if kind == "folder":
+        package = copy_package(sample(), tmp_path)
+    else:
+        package = tmp_path / sample().archive.name
+        shutil.copy(sample().archive, package)
+    corpus = corpuskit.load(package)
+    if kind == "folder":
+        shutil.rmtree(package)
+    else:
+        package.unlink()
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        next(iter(corpus))
+    assert [(p.path, p.code) for p in refused.value.problems] == [
+        ("data/documents.jsonl" if kind == "folder" else str(package), "missing-file")]
+    assert "no longer exists" in str(refused.value)
+    assert "load the package again from where it is now" in str(refused.value)
+    assert "a chmod" not in str(refused.value)
+    assert "inode" not in str(refused.value)
+
+
 def test_verification_memory_is_bounded(tmp_path: Path) -> None:
     package = copy_package(sample(), tmp_path)
     big = package / "data/raw/big.bin"
