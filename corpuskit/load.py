@@ -70,6 +70,9 @@ _SHA256_HEX = re.compile(rb"[0-9a-f]{64}")
 #: Why records are not read from a file that changed after :func:`load` verified it.
 CHANGED_SINCE_VERIFIED = ("changed since it was verified (its size, times or inode differ); "
                           "load the package again to check it")
+#: Why records of a verified package stopped: its file changed while they were read.
+CHANGED_WHILE_READ = ("changed while it was read (its size, times or inode differ from when "
+                      "load verified it); load the package again to check it")
 #: Why records are not read from a file that no longer exists where :func:`load` verified it.
 GONE_SINCE_VERIFIED = ("no longer exists: deleted, moved or renamed since load verified it; "
                        "load the package again from where it is now")
@@ -102,6 +105,9 @@ class PackageIntegrityError(InputError):
                    "its file changed after load verified it (written to, or only its "
                    "status: a chmod, a link), so it is not verified as it is now"
                    if all(p.message == CHANGED_SINCE_VERIFIED for p in found) else
+                   "its file changed while its records were read, after load "
+                   "verified it: what was read is not what was verified"
+                   if all(p.message == CHANGED_WHILE_READ for p in found) else
                    "its file is gone since load verified it, so nothing more of it is read"
                    if all(p.message == GONE_SINCE_VERIFIED for p in found) else
                    "it records a setting this corpuskit does not know: made by a newer "
@@ -306,8 +312,9 @@ class Corpus:
         Of a verified package, nothing is yielded once the records' file was changed since
         :func:`load` verified it (its size, times or inode differ: any write sets its
         ctime); a change while it is read is caught by its sha256 at the end of a full
-        pass. A partial read (``in``, a loop left early) yielded records changed after the
-        check, with no error (QA)."""
+        pass, or where a line cannot be read or parsed (:meth:`_failed`). A partial read
+        (``in``, a loop left early) yielded records changed after the check, with no error
+        (QA)."""
         changed = self._since_verified()
         if changed is not None:
             raise PackageIntegrityError(str(self.path), [changed])
@@ -325,8 +332,15 @@ class Corpus:
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
                 raise PackageIntegrityError(str(self.path), [Problem(
                     DOCUMENTS_PATH, "archive-error", f"cannot be read: {exc}")]) from None
+            except PackageIntegrityError:
+                raise
+            except InputError as error:
+                raise self._failed(error) from None
             digest.update(line)
-            record = checked_record(self._source, line, number, previous)
+            try:
+                record = checked_record(self._source, line, number, previous)
+            except InputError as error:
+                raise self._failed(error) from None
             if self._documents_sha256 is not None:
                 self._cross_check(record, number)
             previous, count = record.id, count + 1
@@ -343,10 +357,10 @@ class Corpus:
                                       f"{DOCUMENTS_PATH} holds {count} records",
                                       "/corpuskit/documents")])
 
-    def _since_verified(self) -> Problem | None:
+    def _since_verified(self, *, while_read: bool = False) -> Problem | None:
         """Why the records' file (a folder's records file, or the archive) is not the one
         :func:`load` verified (its status differs, or it no longer exists), or None: it is,
-        or the package was not verified."""
+        or the package was not verified. ``while_read``: found as its records were read."""
         if self._verified_as is None:
             return None
         where, named, stamp = self._verified_as
@@ -355,7 +369,20 @@ class Corpus:
             return None
         if now is None and not os.path.lexists(where):  # (QA: "a chmod, a link" was said)
             return Problem(named, "missing-file", GONE_SINCE_VERIFIED)
-        return Problem(named, "checksum-mismatch", CHANGED_SINCE_VERIFIED)
+        return Problem(named, "checksum-mismatch",
+                       CHANGED_WHILE_READ if while_read else CHANGED_SINCE_VERIFIED)
+
+    def _failed(self, error: InputError) -> InputError:
+        """What to raise for ``error``, met reading or parsing a line of the records. Of a
+        verified package, a :class:`PackageIntegrityError` naming it: its file changed
+        while it was read (its status looked at again), or else the problems found, as a
+        package verified cannot fail later for any other reason (QA: a plain InputError,
+        "not valid JSON", "archive ends inside this entry's data", naming no package)."""
+        if self._verified_as is None:
+            return error
+        changed = self._since_verified(while_read=True)
+        return PackageIntegrityError(str(self.path),
+                                     [changed] if changed is not None else error.problems)
 
     def _cross_check(self, record: Record, number: int) -> None:
         """The checks of a verified package's record that no checksum makes (validate's

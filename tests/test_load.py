@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from _consumers import copy_package, rewrite_tagmanifest, sample, sha256_file
+from _consumers import copy_package, rewrite_tagmanifest, sample, sha256_file, write_seeds
 
 import corpuskit
 from corpuskit.cli import main
@@ -392,6 +392,84 @@ def test_a_package_deleted_after_load_is_said_to_be_gone(kind: str, tmp_path: Pa
     assert "load the package again from where it is now" in str(refused.value)
     assert "a chmod" not in str(refused.value)
     assert "inode" not in str(refused.value)
+
+
+def test_a_change_while_records_are_read_is_an_integrity_error(tmp_path: Path) -> None:
+    """A records file rewritten while a loop reads it: the line read next was "not valid
+    JSON", a plain InputError that named no package, where a verified package promises
+    PackageIntegrityError (QA). Its records file is longer than a read's buffer."""
+    seeds = write_seeds(tmp_path / "seeds")
+    for index in range(4):
+        words = " ".join(f"w{index}x{n}" for n in range(900))
+        (seeds / "long" / f"doc{index}.txt").parent.mkdir(exist_ok=True)
+        (seeds / "long" / f"doc{index}.txt").write_text(f"Long {index}\n\n{words}\n")
+    package = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=None, jobs=1,
+                              cache=None).release
+    records = package / "data/documents.jsonl"
+    assert records.stat().st_size > 3 * 8192
+    corpus = corpuskit.load(package)
+    docs = iter(corpus)
+    next(docs)
+    with records.open("r+b") as handle:  # rewritten in place: cut short
+        handle.truncate(records.stat().st_size // 2)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        list(docs)
+    assert [(p.path, p.code) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "checksum-mismatch")]
+    assert refused.value.summary.startswith(f"{package} failed verification")
+    assert "changed while it was read" in str(refused.value)
+
+
+def test_a_change_while_an_archive_is_read_is_an_integrity_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive overwritten while a loop reads it: "the archive ends inside this entry's
+    data", a plain InputError naming no package (QA). Read here in small pieces, as a
+    large archive is."""
+    from corpuskit import memberstream, reader, zipsource
+
+    monkeypatch.setattr(zipsource, "_READ_WITH_HEADER", 0)
+    monkeypatch.setattr(memberstream, "_CHUNK", 256)
+    monkeypatch.setattr(reader, "_CHUNK", 256)
+    archive = tmp_path / "pkg.zip"
+    shutil.copy(sample().archive, archive)
+    corpus = corpuskit.load(archive)
+    docs = iter(corpus)
+    next(docs)
+    with archive.open("r+b") as handle:
+        handle.truncate(100)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        list(docs)
+    assert refused.value.paths == (str(archive),)
+    assert "changed while it was read" in str(refused.value)
+    assert "the archive itself" in refused.value.summary
+
+
+def test_a_verified_package_that_fails_later_unchanged_is_an_integrity_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record of a verified package that cannot be parsed, its file unchanged (as load
+    saw it): nothing can make that legitimate, so it is PackageIntegrityError too, with the
+    problems found, naming the package."""
+    import importlib
+
+    from corpuskit.problems import Problem
+
+    load_module = importlib.import_module("corpuskit.load")  # (corpuskit.load: the function)
+
+    original = load_module.checked_record
+
+    def refusing(source: object, line: bytes, number: int, previous: str) -> Record:
+        if number == 2:
+            raise InputError([Problem("data/documents.jsonl", "schema-error", "not valid JSON",
+                                      "line 2")])
+        return original(source, line, number, previous)  # type: ignore[arg-type]
+
+    corpus = corpuskit.load(sample().archive)
+    monkeypatch.setattr(load_module, "checked_record", refusing)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        list(corpus)
+    assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "schema-error", "line 2")]
+    assert refused.value.summary.startswith(f"{sample().archive} failed verification")
 
 
 def test_verification_memory_is_bounded(tmp_path: Path) -> None:
