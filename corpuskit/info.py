@@ -45,6 +45,7 @@ from .reader import (
     not_an_archive,
     open_package,
     read_descriptor,
+    read_error,
 )
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem, unreadable_given
@@ -130,6 +131,8 @@ def _package_info(path: Path) -> Info:
         except (FileNotFoundError, KeyError):
             raise InputError([Problem(DOCUMENTS_PATH, "missing-file",
                                       "the package has no records file")]) from None
+        except InputError as error:  # naming the package, as load's records do
+            raise read_error(path, error) from None
         files = source.files()
         total = sum(source.size(rel) for rel in files)
         try:

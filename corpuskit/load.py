@@ -52,6 +52,7 @@ from .reader import (
     may_be_archive,
     open_package,
     read_descriptor,
+    read_error,
     seeds_given,
 )
 from .regularfiles import read_problem, readable_request, unreadable_given
@@ -352,10 +353,9 @@ class Corpus:
                 DOCUMENTS_PATH, "checksum-mismatch",
                 "changed while it was read (it matched its manifest when loaded)")])
         if count != self.documents:
-            raise InputError([Problem(DESCRIPTOR, "metadata-mismatch",
-                                      f"corpuskit.documents says {self.documents}, "
-                                      f"{DOCUMENTS_PATH} holds {count} records",
-                                      "/corpuskit/documents")])
+            raise read_error(self.path, InputError([Problem(
+                DESCRIPTOR, "metadata-mismatch", f"corpuskit.documents says {self.documents}, "
+                f"{DOCUMENTS_PATH} holds {count} records", "/corpuskit/documents")]))
 
     def _since_verified(self, *, while_read: bool = False) -> Problem | None:
         """Why the records' file (a folder's records file, or the archive) is not the one
@@ -377,9 +377,11 @@ class Corpus:
         verified package, a :class:`PackageIntegrityError` naming it: its file changed
         while it was read (its status looked at again), or else the problems found, as a
         package verified cannot fail later for any other reason (QA: a plain InputError,
-        "not valid JSON", "archive ends inside this entry's data", naming no package)."""
+        "not valid JSON", "archive ends inside this entry's data", naming no package). Of
+        one not verified, ``error`` with a summary naming the package
+        (:func:`~corpuskit.reader.read_error`)."""
         if self._verified_as is None:
-            return error
+            return read_error(self.path, error)
         changed = self._since_verified(while_read=True)
         return PackageIntegrityError(str(self.path),
                                      [changed] if changed is not None else error.problems)

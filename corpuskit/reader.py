@@ -29,7 +29,7 @@ from .models import RECORD_FIELDS, Record, record_from_dict
 from .otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
-from .problems import Problem
+from .problems import Problem, one_line
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
 from .regularfiles import open_regular, read_problem, unreadable_given
 from .schemacheck import (
@@ -316,6 +316,15 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
         raise InputError([Problem(DOCUMENTS_PATH, "archive-error", exc.reason)]) from None
     except OSError as exc:
         raise InputError([read_problem(DOCUMENTS_PATH, exc)]) from None
+
+
+def read_error(location: Path | str, error: InputError) -> InputError:
+    """``error``, met reading the records of the package at ``location`` (as given), with
+    a summary that names the package (``dist/x-1.0.0: 1 problem found``) as diff and the
+    CLI name it, its problems' paths kept relative to the package: of several packages
+    open, the message says which one (QA: "data/documents.jsonl:line 5" alone)."""
+    return InputError(error.problems, f"{one_line(str(location))}: {error.summary}",
+                      error.skipped)
 
 
 def iter_records(source: PackageSource) -> Iterator[Record]:

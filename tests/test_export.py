@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _consumers import sample
+from _consumers import copy_package, sample
 from jsonschema import Draft202012Validator
 
 import corpuskit
@@ -499,3 +499,18 @@ def test_export_of_a_package_with_a_file_this_user_may_not_read(tmp_path: Path) 
                     f"read by this user; make it readable (chmod -R a+rX {package}), or run "
                     "corpuskit as its owner, then run it again"), failed.stderr
     assert "modified, damaged" not in failed.stderr and not out.exists()
+
+
+def test_an_unverified_exports_records_error_names_the_package(tmp_path: Path) -> None:
+    """export(verify=False) of a package with a record refused as it is read said "1
+    problem found: data/documents.jsonl:line 4", naming no package (QA)."""
+    package = copy_package(sample(), tmp_path)
+    records = package / "data/documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    records.write_bytes(b"".join([*lines[:3], lines[2], *lines[3:]]))  # a record twice
+    with pytest.raises(corpuskit.InputError) as refused:
+        export(package, "csv", tmp_path / "out.csv", verify=False)
+    assert refused.value.summary == f"{package}: 1 problem found"
+    assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "order-error", "line 4")]
+    assert not (tmp_path / "out.csv").exists()

@@ -368,3 +368,17 @@ def test_a_descriptor_that_is_no_file_is_named_so(tmp_path: Path, kind: str) -> 
         [problem] = caught.value.problems
         assert problem.message.startswith(f"its datapackage.json is {said}, not a file: "), \
             problem.message
+
+
+def test_a_records_error_names_the_package(tmp_path: Path) -> None:
+    """A record info() cannot take said "1 problem found: data/documents.jsonl:line 4",
+    naming no package (QA); the problem's path stays relative to it."""
+    package = copy_package(sample(), tmp_path)
+    records = package / "data/documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    records.write_bytes(b"".join([*lines[:3], lines[2], *lines[3:]]))  # a record twice
+    with pytest.raises(InputError) as refused:
+        info(package)
+    assert refused.value.summary == f"{package}: 1 problem found"
+    assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "order-error", "line 4")]

@@ -967,3 +967,19 @@ def test_a_package_folder_without_its_descriptor_is_a_damaged_package(
                  str(tmp_path / "out.csv")]) == 1
     assert "datapackage.json: a corpuskit package always holds this file [missing-file]" \
         in capsys.readouterr().err
+
+
+def test_an_unverified_packages_records_error_names_the_package(tmp_path: Path) -> None:
+    """With verify=False a record refused as it is read said "1 problem found:
+    data/documents.jsonl:line 4: ...", not which package (QA); the problem's path stays
+    relative to it."""
+    package = copy_package(sample(), tmp_path)
+    records = package / "data/documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    records.write_bytes(b"".join([*lines[:3], lines[2], *lines[3:]]))  # a record twice
+    with pytest.raises(InputError) as refused:
+        list(corpuskit.load(package, verify=False))
+    assert not isinstance(refused.value, corpuskit.PackageIntegrityError)
+    assert refused.value.summary == f"{package}: 1 problem found"
+    assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "order-error", "line 4")]
