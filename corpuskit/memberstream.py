@@ -7,6 +7,7 @@ import io
 import os
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from .crc32 import crc32
@@ -26,6 +27,11 @@ def failure_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+class ArchiveClosed(ValueError):
+    """The archive a member is read from was closed: I/O on a closed file, as Python
+    refuses it (a ``ValueError``), never a problem of the archive."""
+
+
 class MemberStream(io.RawIOBase):
     """One archive member, inflated in bounded chunks straight from the archive file.
 
@@ -35,10 +41,14 @@ class MemberStream(io.RawIOBase):
     member's data is an error here, never silently equal output.
     """
 
-    def __init__(self, fd: int, info: Member, data_offset: int, read: bytes = b"") -> None:
-        """``read``: the member's compressed bytes, if read already (all of them)."""
+    def __init__(self, fileno: Callable[[], int], info: Member, data_offset: int,
+                 read: bytes = b"") -> None:
+        """``fileno``: the archive's descriptor as it is at each read, which raises
+        :class:`ArchiveClosed` once the archive is closed (a number kept would be another
+        file's once it is reused: QA, a healthy archive read at another's offsets);
+        ``read``: the member's compressed bytes, if read already (all of them)."""
         super().__init__()
-        self._fd = fd
+        self._fileno = fileno
         self._read = read
         self._name = info.filename
         self._position = data_offset
@@ -69,7 +79,7 @@ class MemberStream(io.RawIOBase):
         while not self._buffer and not self._done and size > 0:
             try:
                 self._fill(max(size, 1 << 16))
-            except ArchiveReadError:
+            except (ArchiveReadError, ArchiveClosed):
                 raise
             except (OSError, zlib.error, EOFError, ValueError, MemoryError) as exc:
                 raise ArchiveReadError(f"cannot be read: {failure_reason(exc)}",
@@ -84,7 +94,7 @@ class MemberStream(io.RawIOBase):
         if self._read:
             data, self._read = self._read[:size], self._read[size:]
         else:
-            data = os.pread(self._fd, size, self._position)
+            data = os.pread(self._fileno(), size, self._position)
         if len(data) != size:
             raise self._error("the archive ends inside this entry's data (truncated)")
         self._position += size

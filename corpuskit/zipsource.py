@@ -20,7 +20,7 @@ from typing import IO, overload
 
 from .errors import InputError
 from .membernames import unsafe_member_reason
-from .memberstream import MemberStream
+from .memberstream import ArchiveClosed, MemberStream
 from .names import collision_problems
 from .packagesource import DESCRIPTOR, PackageSource
 from .problems import Problem, problem_order
@@ -374,10 +374,11 @@ class ZipSource(PackageSource):
 
     def _fileno(self) -> int:
         """The open archive's descriptor; a closed one is refused as Python refuses I/O
-        on a closed file (an ``assert`` vanished under ``python -O``)."""
+        on a closed file (an ``assert`` vanished under ``python -O``): a ``ValueError``,
+        :class:`~corpuskit.memberstream.ArchiveClosed`."""
         if self._handle is None:
-            raise ValueError(f"I/O operation on {self.location}, which is closed; open it "
-                             "again (corpuskit.load) to read it")
+            raise ArchiveClosed(f"I/O operation on {self.location}, which is closed; open "
+                                "it again (corpuskit.load) to read it")
         return self._handle.fileno()
 
     def read_at(self, offset: int, size: int) -> bytes:
@@ -413,7 +414,9 @@ class ZipSource(PackageSource):
                                    info.filename)
         read = block[start:] if small and not extra_len and info.compress_size \
             and len(block) == start + info.compress_size else b""
-        stream = MemberStream(self._fileno(), info, data_offset, read)
+        # Its descriptor asked for at each read: a member read on after close() is refused
+        # then, never read through the number another file took since.
+        stream = MemberStream(self._fileno, info, data_offset, read)
         return stream  # type: ignore[return-value]
 
     def exists(self, rel: str) -> bool:

@@ -633,6 +633,27 @@ def test_a_closed_archive_corpus_says_so(tmp_path: Path) -> None:
         next(iter(corpus))
 
 
+def test_an_iterator_that_outlives_close_says_so_not_reading_another_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An iterator of an archive's records read on after close() through the descriptor
+    number it was given: once another file took that number, it read that file at the
+    archive's offsets and called the healthy archive damaged (QA). Read here in small
+    pieces, as a large archive is."""
+    from corpuskit import memberstream, reader, zipsource
+
+    monkeypatch.setattr(zipsource, "_READ_WITH_HEADER", 0)
+    monkeypatch.setattr(memberstream, "_CHUNK", 256)
+    monkeypatch.setattr(reader, "_CHUNK", 256)
+    other = tmp_path / "other.bin"
+    other.write_bytes(bytes(range(256)) * 64)
+    with corpuskit.load(sample().archive, verify=False) as corpus:
+        docs = iter(corpus)
+        next(docs)
+    with other.open("rb"), pytest.raises(ValueError, match="which is closed") as refused:
+        list(docs)  # (the descriptor number the archive had is the other file's)
+    assert not isinstance(refused.value, CorpuskitError)
+
+
 def test_an_integrity_error_is_one_line_whatever_the_file_names(tmp_path: Path) -> None:
     """A file named with a line break: the summary shows it escaped, one line in all."""
     package = copy_package(sample(), tmp_path)
