@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby, islice
 from pathlib import Path
-from typing import IO, overload
+from typing import IO, Any, overload
 
 from .errors import InputError
 from .membernames import unsafe_member_reason
@@ -99,13 +99,23 @@ class ZipSource(PackageSource):
     never waited on. ``follow_links`` False refuses a symbolic link too (the releases
     found in an output folder are files of their own, :mod:`corpuskit.dist`).
     Members are inflated by :class:`MemberStream` in bounded chunks.
+
+    It pickles (and copies) as its path and settings, never its open file: unpickled, the
+    archive is opened again by that path (made absolute when it was first opened), and
+    checked again as it is then (a :class:`~corpuskit.Corpus` loaded verified refuses an
+    archive changed since). A worker process of ``multiprocessing`` (spawn), a PyTorch
+    DataLoader worker, takes a corpus read from an archive so (QA: "cannot pickle
+    '_io.BufferedReader' object").
     """
 
     def __init__(self, path: Path, *, strict: bool = True,
                  limits: ArchiveLimits = DEFAULT_LIMITS, follow_links: bool = True) -> None:
         self.location = path
         self.limits = limits
+        self._strict = strict
         self._follow_links = follow_links
+        #: Where it is opened again when unpickled: the working folder may change.
+        self._absolute = path.absolute()
         self.name = path.stem
         self.problems: tuple[Problem, ...] = ()
         #: 1 for each entry that is one of the package's files (neither refused, nor a
@@ -426,6 +436,22 @@ class ZipSource(PackageSource):
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its path and settings; see the class."""
+        return (_reopened, (self.location, self._absolute, self._strict, self.limits,
+                            self._follow_links, self._handle is None))
+
+
+def _reopened(location: Path, absolute: Path, strict: bool, limits: ArchiveLimits,
+              follow_links: bool, closed: bool) -> ZipSource:
+    """A pickled :class:`ZipSource`: its archive opened again at ``absolute`` (closed
+    again if it was closed), named ``location`` as it was given."""
+    source = ZipSource(absolute, strict=strict, limits=limits, follow_links=follow_links)
+    source.location = location
+    if closed:
+        source.close()
+    return source
 
 
 class _Names(Sequence[str]):

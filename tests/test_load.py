@@ -654,6 +654,35 @@ def test_an_iterator_that_outlives_close_says_so_not_reading_another_file(
     assert not isinstance(refused.value, CorpuskitError)
 
 
+def test_an_archive_corpus_pickles_and_is_read_in_a_spawned_process(tmp_path: Path) -> None:
+    """A corpus read from an archive could not be pickled or copied ("cannot pickle
+    '_io.BufferedReader' object"): no multiprocessing spawn worker, no PyTorch DataLoader
+    worker took it, where a folder's corpus worked (QA). Its archive is opened again by its
+    path; one changed since is refused, as it is without pickling."""
+    import copy
+    import multiprocessing
+    import pickle
+
+    archive = tmp_path / "pkg.zip"
+    shutil.copy(sample().archive, archive)
+    with corpuskit.load(archive) as corpus:
+        expected = list(corpus)
+        for copied in (pickle.loads(pickle.dumps(corpus)), copy.deepcopy(corpus)):
+            with copied:
+                assert copied.path == archive and copied.verified
+                assert list(copied) == expected
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            assert pool.apply(list, (corpus,)) == expected
+        pickled = pickle.dumps(corpus)
+    closed = pickle.loads(pickle.dumps(corpus))  # closed, as it was
+    with pytest.raises(ValueError, match="which is closed"):
+        next(iter(closed))
+    archive.write_bytes(archive.read_bytes())
+    with pickle.loads(pickled) as changed, pytest.raises(
+            corpuskit.PackageIntegrityError, match="changed since it was verified"):
+        next(iter(changed))
+
+
 def test_an_integrity_error_is_one_line_whatever_the_file_names(tmp_path: Path) -> None:
     """A file named with a line break: the summary shows it escaped, one line in all."""
     package = copy_package(sample(), tmp_path)
