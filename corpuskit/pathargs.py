@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 from pathlib import Path
 
 from .errors import InputError
@@ -53,8 +54,30 @@ def given_text(value: object, name: str) -> str:
 
 def url_given(text: str) -> str | None:
     """Why ``text`` is no path corpuskit reads, if it is a URL that names no local file;
-    else None."""
-    if _URL.match(text) and not os.path.lexists(text):
-        return ("a URL: corpuskit reads local files and folders only; download it first "
-                "(a release's zip with its .sha256 beside it), then give the local path")
-    return None
+    else None. A ``file:`` URL of this machine is told the path it names (QA: told to
+    download it first)."""
+    if not _URL.match(text) or os.path.lexists(text):
+        return None
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme.lower() == "file" and parts.netloc.lower() in ("", "localhost"):
+        from urllib.request import url2pathname  # (slow to import: only here)
+
+        return (f"a file: URL, which corpuskit does not read as the path it names; give "
+                f"that path itself, {url2pathname(parts.path)} (in Python, "
+                "urllib.request.url2pathname(urllib.parse.urlsplit(url).path), or "
+                "pathlib.Path.from_uri(url) from Python 3.13)")
+    return ("a URL: corpuskit reads local files and folders only; download it first "
+            "(a release's zip with its .sha256 beside it), then give the local path")
+
+
+def missing_given(text: str) -> str:
+    """Why ``text``, a path as given that names nothing there, is refused: no such file
+    or folder; of one that starts with ``~``, that it is taken as given (a library
+    function expands nothing) and how to expand it (QA: "no such file or folder", with the
+    expanded path there)."""
+    if not text.startswith("~"):
+        return "no such file or folder"
+    expanded = os.path.expanduser(text)
+    return ("no such file or folder: '~' is not expanded here, the path is taken as given; "
+            "pass os.path.expanduser(path)"
+            + (f", which is {expanded}" if expanded != text else ""))

@@ -29,6 +29,7 @@ from .models import RECORD_FIELDS, Record, record_from_dict
 from .otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
+from .pathargs import missing_given
 from .problems import Problem, one_line
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
 from .regularfiles import open_regular, read_problem, unreadable_given
@@ -258,7 +259,7 @@ def open_package(path: Path) -> PackageSource:
                 else "not a regular file or folder (a pipe, socket or device)")
         raise InputError([Problem(str(path), "not-a-package",
                                   f"{kind}; pass a package folder or .zip archive")])
-    raise InputError([Problem(str(path), "not-a-package", "no such file or folder")])
+    raise InputError([Problem(str(path), "not-a-package", missing_given(str(path)))])
 
 
 #: corpuskit's profile of datapackage.json (the Data Package v2 profile and more).

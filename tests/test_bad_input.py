@@ -1713,7 +1713,7 @@ def test_the_library_refuses_a_path_of_another_kind_by_name(function: str, wrong
 
 
 @pytest.mark.parametrize("url", ["https://example.org/data/corpus-1.0.0.zip",
-                                 "file:///tmp/corpus-1.0.0.zip", "s3://bucket/c.zip"])
+                                 "file://example.org/corpus-1.0.0.zip", "s3://bucket/c.zip"])
 def test_a_url_or_an_empty_path_is_refused_as_given(url: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A URL became a local path of another name (``https:/example.org/...: no such file
@@ -1736,6 +1736,38 @@ def test_a_url_or_an_empty_path_is_refused_as_given(url: str, tmp_path: Path,
     folder.mkdir(parents=True)
     with pytest.raises(InputError, match=r"no datapackage\.json here"):
         corpuskit.load("https://host")
+
+
+def test_a_file_url_or_a_path_from_home_is_told_the_path_to_give(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file: URL of a local archive was told to be downloaded first, and "~/pkg.zip"
+    said "no such file or folder" alone, its expansion there (QA). The path stays taken
+    as given; what to give instead is said."""
+    from corpuskit.errors import InputError
+    from corpuskit.info import info
+
+    archive = tmp_path / "my pkg.zip"
+    archive.write_bytes(b"")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for call in (corpuskit.load, info):
+        with pytest.raises(InputError) as refused:
+            call(archive.as_uri())
+        [problem] = refused.value.problems
+        assert (problem.path, problem.code) == (archive.as_uri(), "not-a-package")
+        assert f"give that path itself, {archive} (" in problem.message
+        assert "download" not in problem.message
+        with pytest.raises(InputError) as refused:
+            call("~/my pkg.zip")
+        [problem] = refused.value.problems
+        assert (problem.path, problem.code) == ("~/my pkg.zip", "not-a-package")
+        assert problem.message == (
+            "no such file or folder: '~' is not expanded here, the path is taken as given; "
+            f"pass os.path.expanduser(path), which is {archive}")
+    assert [p.message for p in corpuskit.validate("~/my pkg.zip").problems] == [
+        problem.message]
+    with pytest.raises(InputError) as refused:
+        corpuskit.load(tmp_path / "nothing.zip")
+    assert refused.value.problems[0].message == "no such file or folder"
 
 
 @pytest.mark.parametrize(("extract", "key", "says"), [

@@ -43,7 +43,7 @@ from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, Wor
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from ..packagesource import DESCRIPTOR
-from ..pathargs import given_text, url_given
+from ..pathargs import given_text, missing_given, url_given
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
@@ -389,7 +389,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits)
     if kind is None:
         releases = releases_in(target)
-        reason = (url_given(shown) or "no such file or folder" if not target.exists() else
+        reason = (url_given(shown) or missing_given(shown) if not target.exists() else
                   descriptor_given(target) or _sidecar_given(target) or _config_given(target) or
                   (f"a folder of releases ({_held(releases)}), not one package: "
                    f"corpuskit.validate_all([{shown!r}]) checks every release in it, as "
