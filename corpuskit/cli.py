@@ -670,15 +670,14 @@ def export_command(package: Path, fmt: str, out: str, no_verify: bool, as_json: 
       corpuskit export dist/corpuskit-seeds-1.0.1.zip --format dolma --out seeds.jsonl.gz
       corpuskit export dist/corpuskit-seeds-1.0.1 --format csv --out seeds.csv
     """
-    from .export import STDOUT
-    from .export import export as export_package
+    from .export import STDOUT, export_named
 
     # --out kept as given, not as a Path: "./-" is a file named "-" (QA: a Path made it "-")
     if out == STDOUT and as_json:
         raise click.UsageError("--out - writes the export to standard output, and --json its "
                                "result there too: choose one")
     try:
-        result = export_package(package, fmt, out, verify=not no_verify)
+        result = export_named(package, fmt, out, verify=not no_verify, option="--out")
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error)

@@ -50,7 +50,7 @@ from .pathargs import given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
-from .wording import as_given, shell_word
+from .wording import as_given, given_as, shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -69,25 +69,27 @@ class ExportResult:
     sha256: str
 
 
-def _check_target(target: Path, package: Path) -> None:
+def _check_target(target: Path, package: Path, option: str) -> None:
     """Refuse an ``--out`` that is not a plain file to replace, or that lies in the package:
     the export would replace a link, pipe or device with a file (as root, ``/dev/full``
-    too), or change a release, and releases are never modified."""
+    too), or change a release, and releases are never modified. ``option``: how the
+    messages name it (:data:`OUT_ARGUMENT`, or the CLI's ``--out``)."""
+    out = given_as(option, target)
     name_bytes = len(os.fsencode(target.name))
     if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
-        raise UsageError(f"--out {target}: its name is {name_bytes} bytes, over the "
+        raise UsageError(f"{out}: its name is {name_bytes} bytes, over the "
                          f"{NAME_MAX}-byte limit of a file's name; give a shorter name")
-    unreachable = out_of_reach(target, folder=False)
+    unreachable = out_of_reach(target, folder=False, option=option)
     if unreachable is not None:
         raise OutputError(unreachable)
     if target.is_dir():
-        raise UsageError(f"--out {target} is a folder; give a file name")
+        raise UsageError(f"{out} is a folder; give a file name")
     if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):
-        raise UsageError(f"--out {target}: names starting with {RESERVED_PREFIX} are "
+        raise UsageError(f"{out}: names starting with {RESERVED_PREFIX} are "
                          "corpuskit's own (a build removes those it left); name it otherwise")
     for folder in target.parents:
         if os.path.lexists(folder) and not folder.is_dir():
-            raise UsageError(f"--out {target}: {folder} is a file, not a folder; give the "
+            raise UsageError(f"{out}: {folder} is a file, not a folder; give the "
                              "path of a file in a folder")
     try:
         kind = os.lstat(target).st_mode
@@ -97,28 +99,28 @@ def _check_target(target: Path, package: Path) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     else:
         if not stat.S_ISREG(kind):
-            raise UsageError(f"--out {target} exists and is not a regular file (a link, pipe "
+            raise UsageError(f"{out} exists and is not a regular file (a link, pipe "
                              "or device); give the path of a file to write")
     inside = target.parent.resolve() / target.name
     source = package.resolve()
     if inside == source or source in inside.parents:
         where = "is the package" if inside == source else "is inside the package"
-        raise UsageError(f"--out {target} {where} {package}; releases are never modified, "
+        raise UsageError(f"{out} {where} {package}; releases are never modified, "
                          "write the export elsewhere")
     release = _release_at(inside, target)
     if release is not None:
-        raise UsageError(f"--out {target} would change {release}, a corpuskit release; "
+        raise UsageError(f"{out} would change {release}, a corpuskit release; "
                          "releases are never modified, write the export elsewhere")
     seeds = next((folder for folder in inside.parents if folder_kind(folder) == "seeds"),
                  None)
     if seeds is not None:  # as build refuses an --out there (QA: export wrote there)
         seeds = as_given(seeds, inside, target)
-        raise UsageError(f"--out {target} is inside the seeds folder {seeds}, whose next "
+        raise UsageError(f"{out} is inside the seeds folder {seeds}, whose next "
                          "build would take the export for one of its documents; write the "
                          "export elsewhere")
     if target.suffix.lower() == ".zip" and not target.name.startswith(".") \
             and _holds_releases(target.parent):  # (validate and check pass over .names)
-        raise UsageError(f"--out {target} would put a file named .zip among the releases in "
+        raise UsageError(f"{out} would put a file named .zip among the releases in "
                          f"{target.parent}, where validate and check take every .zip for a "
                          "release; write the export elsewhere, or name it otherwise")
     # A release's published checksum, <archive>.sha256: of its archive, or one to come.
@@ -126,7 +128,7 @@ def _check_target(target: Path, package: Path) -> None:
     archive = target.with_name(checked) if checked is not None else None
     if archive is not None and archive.suffix.lower() == ".zip" \
             and _sealed_file(archive):
-        raise UsageError(f"--out {target} would replace the published checksum of the "
+        raise UsageError(f"{out} would replace the published checksum of the "
                          f"release {archive.name} (validate and load check it against the "
                          "archive); write the export elsewhere, or name it otherwise")
     named = checked if checked is not None else target.name
@@ -134,7 +136,7 @@ def _check_target(target: Path, package: Path) -> None:
             and _holds_releases(target.parent):
         what = ("a release (<name>-<version>)" if named == target.name
                 else "a release's published checksum (<name>-<version>.zip.sha256)")
-        raise UsageError(f"--out {target} is named as {what} among the releases in "
+        raise UsageError(f"{out} is named as {what} among the releases in "
                          f"{target.parent}, where release, check and validate would take it "
                          "for one; write the export elsewhere, or name it otherwise")
 
@@ -170,17 +172,17 @@ def _release_at(path: Path, given: Path) -> str | None:
 
 
 @contextmanager
-def _output_file(target: Path) -> Iterator[HashingWriter]:
+def _output_file(target: Path, option: str) -> Iterator[HashingWriter]:
     """A stream to ``target`` that appears only complete: written once, to a temporary
     file beside it that is renamed over it (see :func:`corpuskit.writer.replace_file`)."""
     folder = target.parent
     if not folder.is_dir():
         if folder.exists():
-            raise OutputError(f"cannot write {target}: {folder} is not a folder; give --out "
-                              "a path in a folder")
+            raise OutputError(f"cannot write {target}: {folder} is not a folder; give "
+                              f"{option} a path in a folder")
         raise OutputError(f"cannot write {target}: folder {folder} does not exist; make it "
-                          f"first (mkdir -p {shell_word(str(folder))}), or give --out a path "
-                          "in a folder that exists")
+                          f"first (mkdir -p {shell_word(str(folder))}), or give {option} a "
+                          "path in a folder that exists")
     with replace_file(target) as sink:  # removes what killed exports to ``target`` left
         yield sink
 
@@ -239,6 +241,9 @@ _WRITERS: dict[str, Callable[[Corpus, HashingWriter], int]] = {
 }
 
 
+#: How the messages of :func:`export` name its ``out``: as a Python caller gives it (the
+#: CLI's are said of its option, ``--out``: :func:`export_named`).
+OUT_ARGUMENT = "out="
 #: The ``out`` that means standard output.
 STDOUT = "-"
 #: Formats whose bytes are no text (Parquet; dolma's gzip): never written to a terminal.
@@ -256,24 +261,29 @@ def _stdout_is_a_terminal() -> bool:
 class _StandardOutput(io.RawIOBase):
     """``sys.stdout``'s bytes, as it is when written to (tests replace it); a closed
     reader is :class:`OutputClosed`, as for every command's output, and any other failure
-    (no standard output at all, a full disk behind it) an :class:`OutputError`."""
+    (no standard output at all, a full disk behind it) an :class:`OutputError`.
+    ``option``: how its messages name ``out``."""
+
+    def __init__(self, option: str) -> None:
+        super().__init__()
+        self._option = option
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        written: int = _to_stdout(lambda out: out.write(data))
+        written: int = _to_stdout(lambda out: out.write(data), self._option)
         return written
 
     def flush(self) -> None:
-        _to_stdout(lambda out: out.flush())
+        _to_stdout(lambda out: out.flush(), self._option)
 
 
-def _to_stdout(action: Callable[[Any], Any]) -> Any:
+def _to_stdout(action: Callable[[Any], Any], option: str) -> Any:
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
         raise OutputError("cannot write the export to standard output: there is none (it "
-                          "was closed); give --out a file")
+                          f"was closed); give {option} a file")
     try:
         return action(stream)
     except BrokenPipeError:
@@ -299,6 +309,14 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
 
         >>> export("dist/corpuskit-seeds-1.0.0", "csv", "seeds.csv")  # doctest: +SKIP
     """
+    return export_named(package, format, out, verify=verify, option=OUT_ARGUMENT)
+
+
+def export_named(package: str | os.PathLike[str], format: str,
+                 out: str | os.PathLike[str], *, verify: bool, option: str) -> ExportResult:
+    """:func:`export`, its messages naming ``out`` as ``option``: :data:`OUT_ARGUMENT`
+    as a Python caller gives it, ``--out`` as the CLI's (QA: Python callers were told
+    "--out ... is a folder")."""
     if format not in _WRITERS:
         raise UsageError(f"unknown export format {format!r}; choose one of "
                          f"{', '.join(FORMATS)}")
@@ -306,11 +324,11 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
     given = given_path(package, "package")
     if isinstance(out, str) and out == STDOUT:
         if format in BINARY_FORMATS and _stdout_is_a_terminal():  # as gzip refuses (QA)
-            raise UsageError(f"--out - would write {format}'s binary bytes to the terminal; "
-                             "redirect them to a file (> FILE), pipe them to a program, or "
-                             "give --out a file")
+            raise UsageError(f"{given_as(option, STDOUT)} would write {format}'s binary "
+                             "bytes to the terminal; redirect them to a file (> FILE), pipe "
+                             f"them to a program, or give {option} a file")
         with load(package, verify=verify) as corpus:
-            stdout = _StandardOutput()
+            stdout = _StandardOutput(option)
             sink = HashingWriter(cast(BinaryIO, stdout))
             count = _WRITERS[format](corpus, sink)
             stdout.flush()
@@ -325,8 +343,8 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
         # --out elsewhere (QA: "inside the package", exit 2, and no failure JSON).
         with load(given, verify=False):
             pass
-    _check_target(target, given)
-    with load(package, verify=verify) as corpus, _output_file(target) as sink:
+    _check_target(target, given, option)
+    with load(package, verify=verify) as corpus, _output_file(target, option) as sink:
         count = _WRITERS[format](corpus, sink)
     return ExportResult(format, target, count, sink.bytes, sink.sha256)
 

@@ -36,6 +36,12 @@ def command(name: str, *, seeds: object = None, out: object = None, dist: object
 _SPECIAL_IN_DOUBLE_QUOTES = frozenset('"$`\\!')
 
 
+def given_as(option: str, value: object) -> str:
+    """``value`` given as ``option``, as the caller wrote it: ``--out x.csv`` for a CLI
+    option, ``out=x.csv`` for a Python argument (``option`` ``"out="``)."""
+    return f"{option}{value}" if option.endswith("=") else f"{option} {value}"
+
+
 def shell_word(text: str) -> str:
     """``text`` as one word of a POSIX shell command line: as it is where it needs no
     quotes, else in double quotes where they suffice, else as :func:`shlex.quote` gives it.

@@ -33,7 +33,7 @@ from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
-from .wording import shell_word
+from .wording import given_as, shell_word
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
 #: files): a build removes those it left.
@@ -147,8 +147,9 @@ def file_in_the_way(out: Path, option: str = "--out") -> str | None:
     return None
 
 
-def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
-    """What to say of an ``--out`` this user may not reach, or None (a path that is
+def out_of_reach(out: Path, *, folder: bool = True, option: str = "--out") -> str | None:
+    """What to say of an ``--out`` this user may not reach (named as ``option``: ``out=``
+    for a Python argument, see :func:`~corpuskit.wording.given_as`), or None (a path that is
     missing, or may not be written, is said where it is made or written). Out of reach:
     inside a folder it may not enter, and, for a ``folder`` (a build's, a release's), one
     it may not list or enter (a build lists it for the releases there, then writes into
@@ -160,8 +161,8 @@ def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
     except PermissionError as exc:  # a folder on its path may not be entered: which one
         found = folder_not_entered(out)
         blocked = Path(found[0]) if found is not None else out.parent
-        return (f"cannot reach --out {out}: this user may not enter {blocked} "
-                f"({exc.strerror or exc}); {_grant(blocked)}, or give --out another "
+        return (f"cannot reach {given_as(option, out)}: this user may not enter {blocked} "
+                f"({exc.strerror or exc}); {_grant(blocked)}, or give {option} another "
                 f"{'folder' if folder else 'file'}")
     except OSError:
         return None
@@ -174,9 +175,10 @@ def out_of_reach(out: Path, *, folder: bool = True) -> str | None:
         doing = "enter"
         os.stat(os.path.join(out, "."))
     except PermissionError as exc:
-        return (f"cannot use --out {out}: this user may not {doing} it "
+        return (f"cannot use {given_as(option, out)}: this user may not {doing} it "
                 f"({exc.strerror or exc}), and a build looks there for the releases it "
-                f"holds and writes beside them; {_grant(out)}, or give --out another folder")
+                f"holds and writes beside them; {_grant(out)}, or give {option} another "
+                "folder")
     except OSError:
         return None
     return None

@@ -238,6 +238,28 @@ def test_cli_export_usage_errors(tmp_path: Path) -> None:
                  "--out", str(tmp_path / "no" / "such" / "x.csv")]) == 1
 
 
+def test_library_errors_name_out_as_python_passes_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """export() called from Python said "--out ... is a folder" and "give --out a path",
+    an option its caller never saw (QA); the CLI keeps its words."""
+    from corpuskit.errors import OutputError, UsageError
+
+    package = sample().archive
+    missing = tmp_path / "missing" / "x.csv"
+    with pytest.raises(UsageError) as folder:
+        export(package, "csv", out=tmp_path)
+    assert str(folder.value) == f"out={tmp_path} is a folder; give a file name"
+    with pytest.raises(OutputError) as absent:
+        export(package, "csv", out=missing)
+    assert str(absent.value).endswith("or give out= a path in a folder that exists")
+    assert "--out" not in f"{folder.value} {absent.value}"
+    capsys.readouterr()
+    assert main(["export", str(package), "--format", "csv", "--out", str(tmp_path)]) == 2
+    assert f"--out {tmp_path} is a folder; give a file name" in capsys.readouterr().err
+    assert main(["export", str(package), "--format", "csv", "--out", str(missing)]) == 1
+    assert "or give --out a path in a folder that exists" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "link to a folder"])
 def test_export_never_replaces_what_is_not_a_file(kind: str, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
