@@ -448,7 +448,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     \b
     Examples:
       corpuskit build seeds --out dist
-      corpuskit build seeds --jobs 8 --cache /tmp/corpuskit-cache
+      corpuskit build seeds --jobs 8 --cache /var/tmp/corpuskit/cache
       corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
     from .build import build as build_package
