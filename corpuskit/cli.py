@@ -288,6 +288,25 @@ def _unexpanded_tilde(value: object, param: click.Parameter | None) -> str | Non
             f"with $HOME; ./{value} names a folder {first!r} here")
 
 
+def _option_taken(value: object, param: click.Parameter | None,
+                  ctx: click.Context | None) -> str | None:
+    """What to say of a path value that is one of the command's own options (``--out
+    $OUT --no-cache`` with OUT unset or empty made a folder named ``--no-cache`` and used the
+    cache, QA), or None. A file of that name that is there was meant (``./--x`` names
+    it either way)."""
+    if not isinstance(value, str) or not value.startswith("-") or ctx is None \
+            or os.path.lexists(value):
+        return None
+    name = value.split("=", 1)[0]
+    if not any(name in param.opts or name in param.secondary_opts
+               for param in ctx.command.params if isinstance(param, click.Option)):
+        return None
+    option = max(param.opts, key=len) if isinstance(param, click.Option) else "the option"
+    return (f"{value!r} is an option of this command, not a path: {option} was given no "
+            f"value (a variable unset or empty?); give it one, or write ./{value} for a "
+            "file of that name")
+
+
 class Jobs(click.IntRange):
     """``--jobs``: worker processes, a whole number from 1 to :data:`MAX_JOBS` (click said
     of ``-j x`` that "'x' is not a valid integer range", QA)."""
@@ -321,6 +340,9 @@ class NonEmptyPath(click.Path):
                 ctx: click.Context | None) -> Any:
         if value == "":
             self.fail(f"is empty; {self.instead}", param, ctx)
+        taken = _option_taken(value, param, ctx)
+        if taken is not None:
+            self.fail(taken, param, ctx)
         tilde = _unexpanded_tilde(value, param)
         if tilde is not None:
             self.fail(tilde, param, ctx)

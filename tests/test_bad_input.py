@@ -2513,6 +2513,33 @@ def test_a_path_starting_with_a_tilde_the_shell_left_is_refused(
         assert main([*args, "--jobs", "1"]) == 0
 
 
+@pytest.mark.parametrize("args", [
+    ["build", "seeds", "--out", "--no-cache"],
+    ["release", "--seeds", "seeds", "--out", "--dry-run"],
+    ["release", "--seeds", "seeds", "--cache", "--jobs=1"],
+    ["export", "dist/corpuskit-seeds-1.0.0", "--format", "csv", "--out", "--json"],
+])
+def test_an_option_taken_for_the_path_of_the_one_before_it_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        args: list[str]) -> None:
+    """``--out $OUT --no-cache`` with OUT unset: the next option was taken for the path (a
+    build into a folder named --no-cache, with the cache; an export into a file named
+    --json, with no JSON printed, QA). A file of that name, there, was meant."""
+    monkeypatch.chdir(tmp_path)
+    make_seeds(tmp_path, GOOD)
+    capsys.readouterr()
+    assert main(args) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    option, value = args[-2], args[-1]
+    assert f"Invalid value for '{option}': {value!r} is an option of this command, not a " \
+           f"path: {option} was given no value (a variable unset or empty?); give it one, " \
+           f"or write ./{value} for a file of that name" in err, err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["seeds"]
+    if args[0] == "build":
+        (tmp_path / "--no-cache").mkdir()
+        assert main([*args, "--jobs", "1"]) == 0
+
+
 @pytest.mark.parametrize("command", ["build", "release", "validate", "check"])
 @pytest.mark.parametrize("given", ["x", "1.5", ""])
 def test_jobs_that_is_no_whole_number_is_said_so(
