@@ -598,6 +598,20 @@ def _not_seeds(folder: Path) -> str | None:
     if (folder / "datapackage.json").is_file() or (folder / "bagit.txt").is_file():
         return ("it is a package (a release folder), not seeds: pass the seeds folder it "
                 "was built from")
+    package = next((above for above in folder.absolute().parents
+                    if (above / "datapackage.json").is_file() or (above / "bagit.txt").is_file()),
+                   None)
+    inner = sorted(child.name for child in _subfolders(folder)
+                   if (child / CONFIG_NAME).is_file())
+    if inner:  # (QA: the repository's root was told to get a corpus.toml)
+        shown = ", ".join(str(folder / name) for name in inner[:3])
+        return (f"it holds {'a seeds folder' if len(inner) == 1 else 'seeds folders'}, "
+                f"{shown}{', ...' if len(inner) > 3 else ''}: pass "
+                f"{'that' if len(inner) == 1 else 'one of them'}")
+    if package is not None:  # (QA: data/raw of a release was told to get a corpus.toml)
+        return (f"it is inside the package {package} (a release folder, which no one may "
+                "change), not seeds: pass the seeds folder it was built from, or copy the "
+                "folder out of the package and give it a corpus.toml there")
     try:
         names = os.listdir(folder)
     except OSError:
@@ -609,6 +623,15 @@ def _not_seeds(folder: Path) -> str | None:
         return (f"it is a folder of releases (such as {min(releases)}), not seeds: pass the "
                 "seeds folder, and this one as --dist or --out")
     return None
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """The folders directly in ``folder`` (none where it cannot be listed)."""
+    try:
+        return [Path(entry.path) for entry in os.scandir(folder)
+                if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
 
 
 #: The tables of corpus.toml that are settings, not package metadata.

@@ -401,6 +401,11 @@ def release(
     cache = given_path(cache, "cache") if cache is not None else None
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     jobs = checked_jobs(jobs)
+    if seeds.is_dir() and not (seeds / CONFIG_NAME).exists():
+        # What the folder is (a folder of releases, a package), before --out is judged
+        # against it as the seeds (QA: --seeds dist was told "--out dist is inside the
+        # seeds folder dist")
+        load_config(seeds)
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)

@@ -634,6 +634,34 @@ def test_a_release_or_a_folder_of_releases_given_as_seeds_is_named_so(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_folder_in_a_release_a_root_holding_seeds_or_dist_given_to_release_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: a release's data/raw given as the seeds was told to create a corpus.toml in it
+    (inside the immutable release); the repository's root, holding seeds/, was told the
+    same; and ``release --seeds dist`` blamed --out ("--out dist is inside the seeds folder
+    dist"). Each is named for what it is, with what to pass, and nothing is written."""
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert run_build(seeds, dist, capsys)[0] == 0
+    raw = dist / "test-corpus-1.0.0" / "data" / "raw"
+    code, err = run_build(raw, tmp_path / "out", capsys)
+    assert code == 1 and f"it is inside the package {dist / 'test-corpus-1.0.0'} (a release " \
+        "folder, which no one may change), not seeds: pass the seeds folder it was built " \
+        "from" in " ".join(err.split()), err
+    monkeypatch.chdir(tmp_path)
+    code, err = run_build(Path("."), tmp_path / "out", capsys)
+    assert code == 1 and "no corpus.toml in .; it holds a seeds folder, seeds: pass that" \
+        in " ".join(err.split()), err
+    assert not (tmp_path / "out").exists()
+    before = sorted(p.name for p in dist.iterdir())
+    assert main(["release", "--seeds", "dist", "--out", "dist", "--dry-run"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "it is a folder of releases (such as test-corpus-1.0.0), not seeds" in err, err
+    assert "--out" not in err.split("not seeds")[0], err
+    assert sorted(p.name for p in dist.iterdir()) == before
+
+
 # -- usage -------------------------------------------------------------------------------
 
 def test_unknown_option_is_a_usage_error(tmp_path: Path,
