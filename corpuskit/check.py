@@ -53,7 +53,7 @@ from .dist import (
     survey_releases,
     unreadable_release,
 )
-from .errors import CorpuskitError, InputError
+from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
@@ -186,7 +186,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     missing_archive = f"the archive of version {config.version} is not in {dist}"
     # Named for this process: a check killed outright (a CI job's timeout) left its build
     # in the temporary folder for good (QA); each check removes those of checks gone.
-    remove_orphans(Path(tempfile.gettempdir()), CHECK_PREFIX)
+    temporary = Path(tempfile.gettempdir())
+    if temporary.resolve().is_relative_to(seeds.resolve()):
+        # (QA: "--out .../seeds/corpuskit-check-... is inside the seeds folder", of a check
+        # that has no --out)
+        raise UsageError(f"the temporary folder {temporary} (TMPDIR) is inside the seeds "
+                         f"folder {seeds}, where check's build of them would be taken for "
+                         "documents; set TMPDIR to a folder outside it")
+    remove_orphans(temporary, CHECK_PREFIX)
     with tempfile.TemporaryDirectory(prefix=f"{CHECK_PREFIX}{os.getpid()}-") as temp:
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,

@@ -137,6 +137,25 @@ def test_the_builds_of_checks_killed_outright_are_removed(
     assert sorted(p.name for p in temp.iterdir()) == sorted([running.name, other.name])
 
 
+def test_a_temporary_folder_inside_the_seeds_is_named_as_tmpdir(
+        repo: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """TMPDIR inside the seeds: check's build would go there; it was refused as "--out
+    .../seeds/corpuskit-check-... is inside the seeds folder", of a check that has no
+    --out (QA). It is a usage error naming TMPDIR, and nothing is written."""
+    temp = repo / "seeds" / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, _, err = run(capsys, "check")
+    said = " ".join(err.split())
+    assert code == 2 and f"the temporary folder {temp} (TMPDIR) is inside the seeds folder " \
+        "seeds, where check's build of them would be taken for documents; set TMPDIR to a " \
+        "folder outside it" in said, said
+    assert "--out" not in said and list(temp.iterdir()) == []
+
+
 def test_nothing_written_and_temporary_build_removed(repo: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     temp = repo / "tmp"
