@@ -963,9 +963,18 @@ def _main(argv: Sequence[str] | None) -> int:
     return _flush_stderr(status)
 
 
+#: Options that only print (to standard output), and end the command.
+_ONLY_PRINTING = frozenset({"-h", "--help", "--version"})
+
+
 def _run(argv: Sequence[str] | None) -> int:
     """:func:`main` but for what is left to write at the end."""
     try:
+        args = list(argv) if argv is not None else sys.argv[1:]
+        if sys.stdout is None and _ONLY_PRINTING.intersection(args):
+            # click writes the help or version to no stream, exit 0 (QA); said as any
+            # command's output to a closed standard output is
+            _echo("", nl=False)
         with fewer_collections():  # (corpuskit.heap)
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
                      standalone_mode=False)

@@ -154,6 +154,20 @@ def test_machine_output_with_stdout_closed_is_an_error_not_silence(
     assert b"cannot write to standard output: there is none (it was closed)" in done.stderr
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["build", "-h"]])
+def test_help_or_version_with_stdout_closed_is_an_error_not_silence(args: list[str]) -> None:
+    """``corpuskit --version >&-`` exited 0 and said nothing (QA), as every command's
+    output to a closed standard output is said; with one open, they print."""
+    done = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-m",
+                           "corpuskit", *args], stderr=subprocess.PIPE, check=False,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert b"cannot write to standard output: there is none (it was closed)" in done.stderr
+    shown = subprocess.run([sys.executable, "-m", "corpuskit", *args], capture_output=True,
+                           check=False, timeout=120)
+    assert shown.stdout.strip() and (b"version" in shown.stdout or b"Usage" in shown.stdout)
+
+
 def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
         tmp_path: Path) -> None:
     """The text summary showed a seeds folder named b"s\\xff" as s\\udcff (Python's
