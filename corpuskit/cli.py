@@ -203,8 +203,12 @@ def _emit_failure(fields: dict[str, Any], error: CorpuskitError,
         problems = ([p.as_dict() for p in error.problems] if isinstance(error, InputError)
                     else [])
     summary = error.summary if isinstance(error, InputError) else str(error)
-    _emit_json({**fields, "error": summary, "problems": problems, **after,
-                "corpuskit_version": __version__})
+    try:
+        _emit_json({**fields, "error": summary, "problems": problems, **after,
+                    "corpuskit_version": __version__})
+    except OutputError as lost:  # a full disk behind stdout: said, and then the error that
+        with suppress(CorpuskitError):  # failed the command, on stderr as without --json
+            _report_error(lost)          # (QA: the seeds' problems were lost)
 
 
 def _emit_github_failure(error: CorpuskitError) -> None:

@@ -139,6 +139,23 @@ def test_click_s_own_output_to_a_full_disk_is_said_not_a_traceback(args: list[st
                                     "No space left on device\n")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full to fill")
+def test_a_failure_s_json_lost_to_a_full_disk_keeps_the_problems_on_stderr(
+        tmp_path: Path) -> None:
+    """``build --json >/dev/full`` of seeds with problems said only that stdout could not be
+    written: the problems that failed the build were lost (QA). Both are said, exit 1."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nSome text of the body.\n"})
+    (seeds / "corpus.toml").write_text('name = "x"\n', "utf-8")
+    with open("/dev/full", "wb") as full:
+        done = _corpuskit("build", str(seeds), "--out", str(tmp_path / "dist"), "--json",
+                          stdout=full, stderr=subprocess.PIPE)
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert err.startswith("corpuskit: error: cannot write to standard output: No space left "
+                          "on device\n"), err
+    assert "corpus.toml:title: 'title' is missing" in err and "problems in" in err, err
+
+
 @pytest.mark.parametrize("args", [
     ["validate", "--json", "{release}"], ["info", "--json", "{release}"],
     ["diff", "--json", "{release}", "{release}"]])
