@@ -55,6 +55,7 @@ from .dist import (
 )
 from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
+from .lineends import converted_raw_files, line_ends_advice, shown
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
@@ -302,7 +303,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                            f", or remove the folder {release.name}/ and run "
                            f"'{build_command}', which puts it back"))
             if edited and _line_ends_converted(release):
-                restore = LINE_ENDS_CONVERTED
+                restore = _line_ends_message(seeds, dist, release, result.release)
             shared = (sharing_releases(dist, config.name, release, differing) if edited
                       else {})  # the releases that share a changed file (hard-linked)
             # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
@@ -593,14 +594,17 @@ def _intact(archive: Path, jobs: int | None) -> bool:
 #: How the temporary folder of a check's build is named: then its process id, and ``-``.
 CHECK_PREFIX = "corpuskit-check-"
 
-#: What check says of a release whose text files Git checked out with CR LF line ends.
-LINE_ENDS_CONVERTED = (
-    "the release's text files have CR LF line ends where corpuskit writes LF (its "
-    "bagit.txt among them): Git converts them as it checks them out, with core.autocrlf=true "
-    "(Git for Windows' default), unless .gitattributes holds 'seeds/** -text' and "
-    "'dist/** -text'; add those lines, then check the files out again (remove them, and "
-    "run 'git checkout -- seeds dist'): the seeds' files were converted too, so a fresh "
-    "build differs as well")
+def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path) -> str:
+    """What check says of a release whose text files Git checked out with CR LF line ends:
+    that the seeds' files were converted too only where a fresh build's raw files
+    (``built``) differ from the release's in line ends alone (QA: said where only dist/
+    was converted); the .gitattributes lines as the work tree takes them (QA: 'seeds/**'
+    for seeds given as corpora/news/seeds)."""
+    seeds_converted, _ = converted_raw_files(release, built)
+    also = (f", and Git converted the seeds' files too ({shown(seeds_converted)} in "
+            f"{seeds}), so a fresh build differs as well" if seeds_converted else "")
+    return line_ends_advice((seeds, dist), "the release's text files have CR LF line ends "
+                            f"where corpuskit writes LF (its bagit.txt among them){also}")
 
 
 def _line_ends_converted(release: Path) -> bool:

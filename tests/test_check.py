@@ -52,22 +52,65 @@ def test_current_dist_passes(repo: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and "current" in out
 
 
+def _checked_out_with_crlf(folder: Path) -> None:
+    """``folder`` as Git checks it out with core.autocrlf=true: its text files with CR LF."""
+    for path in folder.rglob("*"):
+        data = path.read_bytes() if path.is_file() else b"\0"
+        if b"\0" not in data and path.suffix not in (".zip", ".parquet"):  # Git's text
+            path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+
+
 def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     """A clone with core.autocrlf=true and no .gitattributes: Git writes CR LF into every
     text file, of dist/ and of seeds/. check said to restore the release from version
     control, which writes the same bytes again (QA); it names the cause and the fix."""
-    from corpuskit.check import LINE_ENDS_CONVERTED
+    from corpuskit.lineends import CONVERTED
 
     for folder in (repo / "seeds", repo / "dist"):
-        for path in folder.rglob("*"):
-            data = path.read_bytes() if path.is_file() else b"\0"
-            if b"\0" not in data and path.suffix not in (".zip", ".parquet"):  # Git's text
-                path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        _checked_out_with_crlf(folder)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert not report.valid
-    told = [p for p in report.problems if LINE_ENDS_CONVERTED in p.message]
+    told = [p for p in report.problems if CONVERTED in p.message]
     assert any(p.path.endswith("/bagit.txt") for p in told), report.problems
+    assert all("Git converted the seeds' files too" in p.message for p in told)
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+
+
+def test_line_end_advice_is_right_whatever_gitattributes_holds(repo: Path) -> None:
+    """Only dist/ converted (seeds/ protected by -text): check said "the seeds' files were
+    converted too", and told to add the .gitattributes lines that a later '* text=auto'
+    overrode (QA). It says the seeds were converted only where one is, and that no later
+    line may override the lines it names."""
+    from corpuskit.lineends import CONVERTED
+
+    _checked_out_with_crlf(repo / "dist")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    told = [p.message for p in report.problems if CONVERTED in p.message]
+    assert told, report.problems
+    assert not any("seeds' files" in message for message in told), told
+    assert all("with no later line that overrides them" in message for message in told)
+
+
+def test_line_end_advice_names_the_folders_as_the_work_tree_has_them(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus below the top of its repository (corpora/news/seeds): the hint said to add
+    'seeds/** -text' and 'dist/** -text', which a top-level .gitattributes anchors at the
+    top, matching nothing there (QA). It names the folders as the work tree has them, and
+    the checkout command as they were given."""
+    from corpuskit.lineends import CONVERTED
+
+    top = repo / "work"
+    (top / ".git").mkdir(parents=True)
+    (top / "corpora").mkdir()
+    for name in ("seeds", "dist"):
+        shutil.move(repo / name, top / "corpora" / name)
+        _checked_out_with_crlf(top / "corpora" / name)
+    monkeypatch.chdir(top / "corpora")
+    report = check(Path("seeds"), Path("dist"), source_date_epoch=EPOCH, jobs=1)
+    told = [p.message for p in report.problems if CONVERTED in p.message]
+    assert told, report.problems
+    assert all("'corpora/seeds/** -text' and 'corpora/dist/** -text'" in message
+               and "'git checkout -- seeds dist'" in message for message in told), told
 
 
 def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) -> None:

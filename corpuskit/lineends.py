@@ -1,0 +1,177 @@
+"""Files whose line ends Git converted, and what to tell the user of them.
+
+Git's line-end handling (``core.autocrlf``, or a ``text``/``eol`` attribute such as
+``* text=auto``) rewrites a text file's line ends as it checks it out (LF to CR LF) or
+commits it (CR LF to LF). A release's files then no longer match its manifests, and seeds
+so converted build other raw bytes than were released: neither is damage, nor a change to
+release. A file is taken to be so converted when its sha256 is not the one recorded for
+it but that of its bytes with their line ends swapped is (CR LF to LF, or LF to CR LF).
+Only files already found not to match are looked at again, so a sound package costs
+nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .regularfiles import open_regular
+from .wording import shell_word
+
+#: A manifest's entries of raw files start with this (as :data:`corpuskit.package.RAW_PREFIX`).
+RAW_PREFIX = "data/raw/"
+#: The payload manifest corpuskit writes.
+MANIFEST = "manifest-sha256.txt"
+#: What a problem's message says of a file Git converted (validate adds it to the
+#: file's checksum-mismatch; the summaries look for it).
+CONVERTED = "converted by Git's line-end handling"
+
+_LONE_LF = re.compile(rb"(?<!\r)\n")
+_CHUNK = 1 << 20
+#: A manifest is read up to this many bytes (of 100,000 files: about 10 MB).
+_MANIFEST_LIMIT = 256 << 20
+
+
+def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str]:
+    """The sha256 (hex) of the bytes ``chunks`` make with every CR LF made LF, and with
+    every LF not after a CR made CR LF; read in chunks, memory flat."""
+    to_lf, to_crlf = hashlib.sha256(), hashlib.sha256()
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk
+        # A CR at a chunk's end may begin a CR LF: it waits for the next chunk. The
+        # byte before each chunk's first LF is in the data (kept, or carried).
+        keep = 1 if data.endswith(b"\r") else 0
+        whole, carry = (data[:-keep], data[-keep:]) if keep else (data, b"")
+        to_lf.update(whole.replace(b"\r\n", b"\n"))
+        to_crlf.update(_LONE_LF.sub(b"\r\n", whole))
+    to_lf.update(carry)
+    to_crlf.update(carry)
+    return to_lf.hexdigest(), to_crlf.hexdigest()
+
+
+def _file_chunks(path: Path | str) -> Iterable[bytes]:
+    # a pipe or device there is refused at once, never waited on
+    with os.fdopen(open_regular(str(path), checking=True), "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def converted(chunks: Iterable[bytes], recorded: str) -> str | None:
+    """How the bytes of ``chunks``, whose sha256 is not ``recorded`` (hex), were converted
+    from bytes whose sha256 is: ``"CR LF to LF"`` or ``"LF to CR LF"``; None if neither."""
+    to_lf, to_crlf = swapped_digests(chunks)
+    recorded = recorded.lower()
+    if to_lf == recorded:  # these bytes have CR LF where the recorded ones had LF
+        return "LF to CR LF"
+    if to_crlf == recorded:
+        return "CR LF to LF"
+    return None
+
+
+def file_converted(path: Path | str, recorded: str) -> str | None:
+    """:func:`converted` of a file; None too where it cannot be read."""
+    try:
+        return converted(_file_chunks(path), recorded)
+    except OSError:
+        return None
+
+
+def read_manifest(release: Path) -> dict[str, str]:
+    """The entries of a release's ``manifest-sha256.txt`` (path in the package to hex
+    digest), from its folder or, for a ``.zip``, its member; empty where it cannot be
+    read. Malformed lines are passed over (validate names them)."""
+    try:
+        if release.is_dir():
+            with os.fdopen(open_regular(str(release / MANIFEST), checking=True), "rb") as held:
+                data = held.read(_MANIFEST_LIMIT)
+        else:
+            with os.fdopen(open_regular(str(release), checking=True), "rb") as held, \
+                    zipfile.ZipFile(held) as archive:
+                names = [name for name in archive.namelist()
+                         if name.count("/") == 1 and name.endswith(f"/{MANIFEST}")]
+                if len(names) != 1:
+                    return {}
+                with archive.open(names[0]) as member:
+                    data = member.read(_MANIFEST_LIMIT)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return {}
+    entries: dict[str, str] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        digest, _, path = line.partition("  ")
+        if path:
+            entries[path.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")] = \
+                digest.strip().lower()
+    return entries
+
+
+def converted_raw_files(release: Path, built: Path) -> tuple[list[str], bool]:
+    """The raw files (paths in the seeds, as the package names them under ``data/raw/``)
+    of a fresh build ``built`` (a folder) that differ from those of ``release`` (a folder
+    or zip) only in line ends, as Git converts them; and whether the two hold the same
+    raw files but for those (none added, removed or otherwise changed). Only raw files
+    whose recorded sha256 differ are read."""
+    kept, fresh = read_manifest(release), read_manifest(built)
+    kept_raw = {path: digest for path, digest in kept.items() if path.startswith(RAW_PREFIX)}
+    fresh_raw = {path: digest for path, digest in fresh.items()
+                 if path.startswith(RAW_PREFIX)}
+    if not kept_raw or not fresh_raw:
+        return [], False
+    found: list[str] = []
+    other = set(kept_raw) != set(fresh_raw)
+    for path, digest in sorted(fresh_raw.items()):
+        recorded = kept_raw.get(path)
+        if recorded is None or recorded == digest:
+            continue
+        if file_converted(built / path, recorded) is not None:
+            found.append(path[len(RAW_PREFIX):])
+        else:
+            other = True
+    return found, bool(found) and not other
+
+
+def in_work_tree(folder: Path | str) -> str:
+    """``folder`` as a pattern of the top-level ``.gitattributes`` takes it: relative to
+    the Git work tree it is in (found by walking up for ``.git``), else as given."""
+    try:
+        absolute = Path(os.path.abspath(folder))
+        for top in (absolute, *absolute.parents):
+            if os.path.lexists(top / ".git"):
+                rel = absolute.relative_to(top).as_posix()
+                return rel if rel != "." else str(folder)
+    except (OSError, ValueError):
+        pass
+    return Path(folder).as_posix()
+
+
+def line_ends_advice(folders: Sequence[Path | str], converted_now: str) -> str:
+    """What to do about files whose line ends Git converted: ``converted_now`` says
+    which were (``"the release's text files have CR LF line ends ..."``); ``folders``:
+    the seeds and output folders as given, whose bytes Git must keep. One text for
+    check, validate, build and release."""
+    patterns = " and ".join(f"'{in_work_tree(folder).rstrip('/')}/** -text'"
+                            for folder in folders)
+    given = " ".join(shell_word(str(folder)) for folder in folders)
+    return (f"{converted_now}: {CONVERTED} (core.autocrlf, or a text or eol attribute "
+            f"such as '* text=auto' in .gitattributes), which rewrites text files' line ends "
+            f"as it checks them out or commits them; to keep their bytes as they are, the "
+            f".gitattributes at the top of the work tree should hold {patterns}, with no "
+            "later line that overrides them (of the lines that match a file, the last wins: "
+            f"a later '* text=auto' does); then check the files out again (remove them and "
+            f"run 'git checkout -- {given}'), or where the commits hold them converted, put "
+            f"them back as they were built and commit them with 'git add --renormalize "
+            f"{given}'")
+
+
+def shown(paths: Sequence[str], limit: int = 3) -> str:
+    """A few of ``paths``, and how many more."""
+    named = ", ".join(paths[:limit])
+    return named + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+__all__ = ["CONVERTED", "converted", "converted_raw_files", "file_converted", "in_work_tree",
+           "line_ends_advice", "read_manifest", "shown", "swapped_digests"]
