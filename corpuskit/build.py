@@ -55,6 +55,7 @@ from .errors import (
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
+from .lineends import converted_raw_files, raw_input_alone, seeds_converted_advice
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
@@ -1035,10 +1036,21 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         if not archive.exists():  # a release interrupted before its zip: finish it first
             raise ReleaseExistsError(unfinished_release(config.name, config.version, existing,
                                                         seeds, out, settings=not summary))
+        # Seeds whose line ends Git converted build other raw files of the same text:
+        # no change to release (QA: 'bump the version', for a release of nothing).
+        line_ends, only = converted_raw_files(existing, built)
+        if only and raw_input_alone(found):
+            raise ReleaseExistsError(
+                f"release {config.release_name} already exists in {out} with other content "
+                f"({detail}): {seeds_converted_advice(seeds, out, existing, line_ends)}; "
+                "then the build finds the release there, the same (the raw files differ in "
+                "nothing else: nothing to release)")
         raise ReleaseExistsError(
             f"release {config.release_name} already exists in {out} with other content "
             f"({detail}); released versions are immutable: "
-            f"{_bump_advice(seeds, out, config, built, same=found is not None and not summary)}")
+            f"{_bump_advice(seeds, out, config, built, same=found is not None and not summary)}"
+            + (f"; of these changes, {seeds_converted_advice(seeds, out, existing, line_ends)}"
+               if line_ends else ""))
     if not archive.exists():
         _write_release_archive(existing, archive, created, config, prepared,
                                before_placing=late.hold if late is not None else None)

@@ -55,7 +55,14 @@ from .dist import (
 )
 from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
-from .lineends import converted_raw_files, line_ends_advice, shown
+from .lineends import (
+    RAW_PREFIX,
+    converted_raw_files,
+    line_ends_advice,
+    raw_input_alone,
+    seeds_converted_advice,
+    shown,
+)
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
@@ -293,6 +300,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 edited = changed_files is not None
                 blamed = changed_files or None
             seeds_too = blamed is not None and not set(differing) <= blamed
+            # Seeds whose line ends Git converted build other raw files than were released,
+            # of the same text: no change to release (QA: 'run corpuskit release', which
+            # then proposed a major release). Only the raw files whose recorded sha256
+            # differ are read.
+            line_ends, line_ends_only = (converted_raw_files(release, result.release)
+                                         if differing and not edited else ([], False))
+            line_ends_only = line_ends_only and _raw_input_alone(release, result.release)
+            seeds_advice = (seeds_converted_advice(seeds, dist, release, line_ends)
+                            if line_ends else "")
             # Whence a changed file comes back: not from a zip that is not there (QA).
             restore_from = ("a published copy of the release" if no_archive
                             else "the release's zip")
@@ -358,6 +374,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                f"hold the documents and metadata of {newest[0]} "
                                f"({newest[1]}), not of {config.version}, the version in "
                                f"{seeds / CONFIG_NAME}: {relabel}")
+                elif rel == DESCRIPTOR and line_ends_only:
+                    message = (f"differs from what a fresh build of {seeds} makes: "
+                               f"{seeds_advice}; then a check finds the release current "
+                               "(the raw files differ in nothing else: nothing to release)")
+                elif line_ends and rel.startswith(RAW_PREFIX) \
+                        and rel[len(RAW_PREFIX):] in line_ends:
+                    message = (f"differs from what a fresh build of {seeds} makes in line "
+                               f"ends only: Git converted {seeds / rel[len(RAW_PREFIX):]} "
+                               "(see datapackage.json)")
                 elif rel == DESCRIPTOR and not time_alone:  # else: /created says why
                     # Plain release refuses a change of settings or outputs alone, which
                     # 'release patch' releases: name the one that does (QA).
@@ -368,7 +393,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                f"publish the change, run '{command_line}', which builds the "
                                "next version beside this one; released versions are never "
                                "rebuilt), or they did not and this corpuskit builds them "
-                               "otherwise (check with the version that made the release)")
+                               "otherwise (check with the version that made the release)"
+                               + (f"; of their changes, {seeds_advice}" if line_ends else ""))
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
@@ -748,6 +774,17 @@ def _report(target: str, problems: list[Problem], *, files: int = 0, size: int =
                               bytes=size, documents=documents, command="check",
                               compared=compared)
     return replace(report, not_compared=not_compared) if not_compared else report
+
+
+def _raw_input_alone(release: Path, built: Path) -> bool:
+    """Whether a release and a fresh build differ in their documents' raw input alone
+    (:func:`~corpuskit.lineends.raw_input_alone`); False where either cannot be read."""
+    from .diff import diff  # only on this path
+
+    try:
+        return raw_input_alone(diff(release, built))
+    except CorpuskitError:
+        return False
 
 
 def _same_content(release: Path, built: Path) -> bool:

@@ -597,10 +597,15 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
               default=None,
               help="Cache folder for the build [default: as for 'corpuskit build'].")
 @click.option("--no-cache", is_flag=True, help="Build without a cache.")
+@click.option("--allow-line-ends", is_flag=True,
+              help="Release even when the only changes are documents' raw files whose line "
+                   "ends changed (CR LF for LF, as Git's line-end handling converts them), "
+                   "which is refused otherwise.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the result as JSON on stdout (schemas/release.schema.json).")
 def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, jobs: int | None,
-                    cache: Path | None, no_cache: bool, as_json: bool) -> None:
+                    cache: Path | None, no_cache: bool, allow_line_ends: bool,
+                    as_json: bool) -> None:
     """Release SEEDS as the next version: diff, bump, changelog, build.
 
     Compares --seeds with the latest release in --out (the highest version among its
@@ -633,7 +638,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     try:
         result = release_seeds(seeds, out, bump,
                                source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                               dry_run=dry_run, jobs=jobs,
+                               dry_run=dry_run, jobs=jobs, allow_line_ends=allow_line_ends,
                                cache=None if no_cache else (cache
                                                             or default_cache_dir(seeds, out)))
         if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)

@@ -18,9 +18,13 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .regularfiles import open_regular
 from .wording import shell_word
+
+if TYPE_CHECKING:
+    from .diff import Diff
 
 #: A manifest's entries of raw files start with this (as :data:`corpuskit.package.RAW_PREFIX`).
 RAW_PREFIX = "data/raw/"
@@ -36,12 +40,13 @@ _CHUNK = 1 << 20
 _MANIFEST_LIMIT = 256 << 20
 
 
-def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str]:
-    """The sha256 (hex) of the bytes ``chunks`` make with every CR LF made LF, and with
-    every LF not after a CR made CR LF; read in chunks, memory flat."""
-    to_lf, to_crlf = hashlib.sha256(), hashlib.sha256()
+def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str, str]:
+    """The sha256 (hex) of the bytes ``chunks`` make, of them with every CR LF made LF,
+    and of them with every LF not after a CR made CR LF; read in chunks, memory flat."""
+    plain, to_lf, to_crlf = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
     carry = b""
     for chunk in chunks:
+        plain.update(chunk)
         data = carry + chunk
         # A CR at a chunk's end may begin a CR LF: it waits for the next chunk. The
         # byte before each chunk's first LF is in the data (kept, or carried).
@@ -51,7 +56,7 @@ def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str]:
         to_crlf.update(_LONE_LF.sub(b"\r\n", whole))
     to_lf.update(carry)
     to_crlf.update(carry)
-    return to_lf.hexdigest(), to_crlf.hexdigest()
+    return plain.hexdigest(), to_lf.hexdigest(), to_crlf.hexdigest()
 
 
 def _file_chunks(path: Path | str) -> Iterable[bytes]:
@@ -62,10 +67,12 @@ def _file_chunks(path: Path | str) -> Iterable[bytes]:
 
 
 def converted(chunks: Iterable[bytes], recorded: str) -> str | None:
-    """How the bytes of ``chunks``, whose sha256 is not ``recorded`` (hex), were converted
+    """How the bytes of ``chunks``, if their sha256 is not ``recorded`` (hex), were converted
     from bytes whose sha256 is: ``"CR LF to LF"`` or ``"LF to CR LF"``; None if neither."""
-    to_lf, to_crlf = swapped_digests(chunks)
+    plain, to_lf, to_crlf = swapped_digests(chunks)
     recorded = recorded.lower()
+    if plain == recorded:  # as recorded: not converted
+        return None
     if to_lf == recorded:  # these bytes have CR LF where the recorded ones had LF
         return "LF to CR LF"
     if to_crlf == recorded:
@@ -134,6 +141,29 @@ def converted_raw_files(release: Path, built: Path) -> tuple[list[str], bool]:
     return found, bool(found) and not other
 
 
+def converted_seeds(seeds: Path, release: Path) -> list[str]:
+    """The seeds' files (paths in the seeds) whose bytes differ from those ``release``
+    (a folder or zip) records for them under ``data/raw/`` only in line ends, as Git
+    converts them. Reads every seeds file the release holds: asked only where every
+    change found is one of raw input alone."""
+    found = []
+    for path, recorded in sorted(read_manifest(release).items()):
+        if not path.startswith(RAW_PREFIX):
+            continue
+        rel = path[len(RAW_PREFIX):]
+        if file_converted(seeds / rel, recorded) is not None:
+            found.append(rel)
+    return found
+
+
+def raw_input_alone(found: Diff | None) -> bool:
+    """Whether the diff ``found`` is of documents whose raw input alone changed (their
+    text and metadata the same), none added or removed, the package metadata the same."""
+    return (found is not None and bool(found.changed) and not found.added
+            and not found.removed and not found.metadata
+            and all(change.kind == "source" for change in found.changed))
+
+
 def in_work_tree(folder: Path | str) -> str:
     """``folder`` as a pattern of the top-level ``.gitattributes`` takes it: relative to
     the Git work tree it is in (found by walking up for ``.git``), else as given."""
@@ -167,11 +197,21 @@ def line_ends_advice(folders: Sequence[Path | str], converted_now: str) -> str:
             f"{given}'")
 
 
+def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequence[str]) -> str:
+    """What to do about the seeds' ``files`` (paths in the seeds), whose bytes differ from
+    those ``release`` in ``out`` holds for them only in line ends (check, build, release)."""
+    which = "file" if len(files) == 1 else "files"
+    return line_ends_advice((seeds, out), f"{shown([str(seeds / rel) for rel in files])} "
+                            f"{'differs' if len(files) == 1 else 'differ'} from the raw {which} "
+                            f"{release} holds only in line ends")
+
+
 def shown(paths: Sequence[str], limit: int = 3) -> str:
     """A few of ``paths``, and how many more."""
     named = ", ".join(paths[:limit])
     return named + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
-__all__ = ["CONVERTED", "converted", "converted_raw_files", "file_converted", "in_work_tree",
-           "line_ends_advice", "read_manifest", "shown", "swapped_digests"]
+__all__ = ["CONVERTED", "converted", "converted_raw_files", "converted_seeds",
+           "file_converted", "in_work_tree", "line_ends_advice", "raw_input_alone", "read_manifest",
+           "seeds_converted_advice", "shown", "swapped_digests"]

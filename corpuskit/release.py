@@ -78,6 +78,7 @@ from .errors import (
     ReleaseProblems,
     UnreadableRelease,
 )
+from .lineends import converted_seeds, raw_input_alone, seeds_converted_advice
 from .markdowntext import code_span, markdown_text
 from .package import process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
@@ -387,13 +388,16 @@ def release(
     dry_run: bool = False,
     jobs: int | None = None,
     cache: Path | None = None,
+    allow_line_ends: bool = False,
 ) -> ReleaseResult:
     """Release the seeds as the next version in ``dist`` (see the module docstring).
 
     ``bump`` is ``major``, ``minor`` or ``patch``; None uses the bump the diff requires.
     With no earlier release in ``dist`` the version in ``corpus.toml`` is the first release.
     ``dry_run`` computes version, diff and changelog entry and writes nothing; ``jobs``
-    and ``cache`` are passed to :func:`corpuskit.build.build`.
+    and ``cache`` are passed to :func:`corpuskit.build.build`. A release whose only
+    changes are documents' raw files whose line ends changed (as Git's line-end handling
+    converts them) is refused unless ``allow_line_ends`` is true.
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
@@ -408,15 +412,18 @@ def release(
         load_config(seeds)
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:
-        return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache)
+        return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache,
+                        allow_line_ends)
     # One lock for the diff, the edits and the build: a concurrent build or release of
     # the same dist waits for none of it half-done (build's own lock is re-entrant).
     with output_lock(dist), seeds_lock(seeds):
-        return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache)
+        return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache,
+                        allow_line_ends)
 
 
 def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
-             dry_run: bool, jobs: int | None, cache: Path | None) -> ReleaseResult:
+             dry_run: bool, jobs: int | None, cache: Path | None,
+             allow_line_ends: bool = False) -> ReleaseResult:
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
@@ -499,6 +506,19 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         _require_intact(previous_path, jobs)
         result = _seeds_relative(seeds, lambda: diff(previous_path, seeds))
         required = result.bump
+        if not allow_line_ends and raw_input_alone(result):
+            # Seeds whose line ends Git converted: the same text, no change to release
+            # (QA: a major release was proposed, "raw input changed"). Their files are
+            # read again only when every change is one of raw input alone.
+            converted = converted_seeds(seeds, previous_path)
+            forced = command("release", seeds=seeds, out=dist,
+                             arguments=(*((bump,) if bump else ()), "--allow-line-ends"))
+            if len(converted) == len(result.changed):
+                raise ReleaseError(
+                    f"nothing to release since {config.name} {previous} ({previous_path}) but "
+                    f"line ends: {seeds_converted_advice(seeds, dist, previous_path, converted)}"
+                    ". To release the new line ends all the same (changed on purpose), run "
+                    f"'{forced}'")
         zip_only = is_archive(previous_path)
         if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
             # A release is its folder and its zip: none is released after one left half

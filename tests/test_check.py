@@ -113,6 +113,32 @@ def test_line_end_advice_names_the_folders_as_the_work_tree_has_them(
                and "'git checkout -- seeds dist'" in message for message in told), told
 
 
+def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) -> None:
+    """dist/ protected by 'dist/** -text', seeds/ not: Git checks the seeds out with CR LF.
+    check said the seeds changed, and to run 'corpuskit release', which proposed a major
+    release of line ends (QA). It says Git converted the seeds' line ends, and how to stop
+    it; a seeds file that really changed is still a change to release."""
+    from corpuskit.lineends import CONVERTED
+
+    for path in (repo / "seeds").rglob("*"):  # as Git: the text files that have no CR
+        data = path.read_bytes() if path.is_file() else b"\0"
+        if b"\0" not in data and b"\r" not in data:
+            path.write_bytes(data.replace(b"\n", b"\r\n"))
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
+    assert CONVERTED in descriptor.message and "nothing to release" in descriptor.message
+    assert "run 'corpuskit release" not in descriptor.message, descriptor.message
+    raw = [p for p in report.problems if "/data/raw/" in p.path]
+    assert raw and all("in line ends only: Git converted" in p.message for p in raw), raw
+    [document] = sorted(path for path in (repo / "seeds").rglob("*.txt")
+                        if b"\r\n" in path.read_bytes())[:1]
+    document.write_bytes(document.read_bytes() + b"A sentence added.\r\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
+    assert "the seeds changed since version" in descriptor.message, descriptor.message
+    assert "nothing to release" not in descriptor.message
+
+
 def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) -> None:
     """actions/checkout fetches no Git LFS files by default: the release zip is a pointer.
     validate said to get it again, check to delete it and build, which would commit a zip

@@ -483,7 +483,7 @@ def test_a_source_change_is_worded_as_the_changelog_words_it(
     assert f"~ {SEED_ID} (For development of Non-Aligned Movement): {what} changed " \
         f"[{fields}]" in capsys.readouterr().out
     entry = corpuskit.release(seeds, released, source_date_epoch=str(int(EPOCH) + 86_400),
-                              dry_run=True, jobs=1).changelog_entry
+                              dry_run=True, jobs=1, allow_line_ends=True).changelog_entry
     assert entry.endswith(f"): {what} changed, text and metadata the same: {fields}\n"), entry
     assert main(["diff", str(old), str(seeds), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

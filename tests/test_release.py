@@ -798,7 +798,8 @@ def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
 def test_changelog_line_for_a_raw_input_only_change(seeds: Path, dist: Path) -> None:
     path = seeds / f"{SEED_ID}.txt"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    # line ends alone: released only when asked for (else taken for Git's conversion)
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, allow_line_ends=True)
     assert result.version == "2.0.0"
     assert result.changelog_entry.endswith(
         f"- `{SEED_ID}` (For development of Non-Aligned Movement): raw input changed, text "
@@ -2244,3 +2245,50 @@ def test_a_second_release_of_the_same_seeds_is_refused_while_one_runs(tmp_path: 
         == before
     assert not (tmp_path / "other-dist").exists()
     release(seeds, tmp_path / "other-dist", source_date_epoch=epoch(0), jobs=1)  # then it runs
+
+
+def _checked_out_with_crlf(folder: Path) -> None:
+    """``folder`` as Git checks it out with core.autocrlf=true: CR LF in every text file
+    that has no CR (Git leaves alone one that has)."""
+    for path in folder.rglob("*"):
+        data = path.read_bytes() if path.is_file() else b"\0"
+        if b"\0" not in data and b"\r" not in data:
+            path.write_bytes(data.replace(b"\n", b"\r\n"))
+
+
+def test_seeds_whose_line_ends_git_converted_are_no_change_to_release(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A checkout with core.autocrlf=true whose .gitattributes protects dist/ and not
+    seeds/: every seeds file gets CR LF. Build said to bump the version, and release
+    proposed a major release, "raw input changed" (QA). Both say that Git converted the
+    seeds' line ends, and how to stop it; release refuses unless --allow-line-ends."""
+    from corpuskit.lineends import CONVERTED
+
+    _checked_out_with_crlf(seeds)
+    before = snapshot(seeds)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    said = str(refused.value)
+    assert CONVERTED in said and f"{seeds / (SEED_ID + '.txt')} differs from the raw file" \
+        in said and "bump the version" not in said, said
+    with pytest.raises(ReleaseError) as refused_release:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    said = str(refused_release.value)
+    assert said.startswith("nothing to release since corpuskit-seeds 1.0.0"), said
+    assert CONVERTED in said and "raw input changed" not in said
+    assert "run 'corpuskit release --allow-line-ends --seeds" in said, said
+    assert main(["release", "--dry-run", "--seeds", str(seeds), "--out", str(dist)]) == 1
+    assert "--allow-line-ends" in capsys.readouterr().err
+    assert snapshot(seeds) == before
+    forced = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True,
+                     allow_line_ends=True)
+    assert forced.version == "2.0.0" and len(forced.diff.changed) == 1
+
+
+def test_line_ends_converted_beside_a_real_change_are_released(seeds: Path,
+                                                                dist: Path) -> None:
+    """Seeds converted by Git and a document added: a change to release, not refused."""
+    _checked_out_with_crlf(seeds)
+    write_doc(seeds, "added.txt", "Added", "A new document of its own.")
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    assert result.diff.added and result.version == "2.0.0"
