@@ -55,7 +55,14 @@ from .errors import (
     UsageError,
 )
 from .language import forget_model, load_before_forking, preload
-from .lineends import converted_raw_files, raw_input_alone, seeds_converted_advice
+from .lineends import (
+    converted_raw_files,
+    line_ends_advice,
+    raw_input_alone,
+    said_converted,
+    seeds_converted_advice,
+)
+from .lineends import shown as shown_paths
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
@@ -1000,6 +1007,16 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
         denied = report.unreadable_problems()
         if denied:  # its permissions, not its content (QA)
             raise UnreadableRelease(denied, _unreadable_summary(config, out))
+        converted = [problem.path for problem in damage if problem.code == "checksum-mismatch"
+                     and said_converted((problem.message,))]
+        if converted:  # Git's line-end handling: a checkout converts them again (QA)
+            raise ReleaseExistsError(
+                f"release {config.release_name} in {out} is not as it was built "
+                f"({counted(len(damage), 'problem')} found by 'corpuskit validate "
+                f"{existing}'): " + line_ends_advice((seeds, out), (
+                    f"{shown_paths(converted)} {'holds' if len(converted) == 1 else 'hold'} other "
+                    "line ends than its manifests record"))
+                + "; then build again")
         if damage:  # the release changed since it was built, not (only) the seeds
             raise ReleaseExistsError(
                 f"release {config.release_name} in {out} was changed after it was built "

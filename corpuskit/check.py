@@ -60,6 +60,7 @@ from .lineends import (
     converted_raw_files,
     line_ends_advice,
     raw_input_alone,
+    said_converted,
     seeds_converted_advice,
     shown,
 )
@@ -280,6 +281,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # manifests no longer match (QA: with the seeds changed as well, every file was
             # said to be edited, and the rebuild advised, which build refuses).
             blamed: frozenset[str] | None = None  # None: every differing file
+            converted: list[str] = []  # its files Git's line-end handling converted
             # A release that passes validate, whose descriptor is a fresh build's: its
             # metadata files are written otherwise by this corpuskit, or were edited and
             # re-signed whole (QA: a new form of croissant.json and the card was called an
@@ -288,15 +290,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             if differing and DESCRIPTOR not in differing and not changelog_only:
                 # ... and a zip beside it as this corpuskit writes it is the folder's
                 # build: the folder was edited since (QA: called written otherwise).
+                # Validated in any case: which of its files Git converted (QA).
+                intact = _damaged_files(release, jobs, converted=converted) is None
                 rewritten = all(rel in present and rel in built for rel in differing) \
-                    and not (zip_read and archives_match(result.archive, archive)) \
-                    and _damaged_files(release, jobs) is None
+                    and not (zip_read and archives_match(result.archive, archive)) and intact
                 edited = not rewritten
             elif differing:
                 # An empty folder in it is named on its own (remove it): no file changed
                 # for it (QA: with the seeds changed too, every file was said to be edited).
                 changed_files = _damaged_files(release, jobs, frozenset(
-                    rel.rstrip("/") for rel in differing if rel.endswith("/")))
+                    rel.rstrip("/") for rel in differing if rel.endswith("/")), converted)
                 edited = changed_files is not None
                 blamed = changed_files or None
             seeds_too = blamed is not None and not set(differing) <= blamed
@@ -305,7 +308,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
             # then proposed a major release). Only the raw files whose recorded sha256
             # differ are read.
             line_ends, line_ends_only = (converted_raw_files(release, result.release)
-                                         if differing and not edited else ([], False))
+                                         if differing else ([], False))
             line_ends_only = line_ends_only and _raw_input_alone(release, result.release)
             seeds_advice = (seeds_converted_advice(seeds, dist, release, line_ends)
                             if line_ends else "")
@@ -318,8 +321,16 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                            "released as well (the other files named)" if seeds_too else
                            f", or remove the folder {release.name}/ and run "
                            f"'{build_command}', which puts it back"))
-            if edited and _line_ends_converted(release):
-                restore = _line_ends_message(seeds, dist, release, result.release)
+            # Git's line-end handling, which a checkout repeats (QA: the advice to restore
+            # from version control): said of the files it converted, or of every file
+            # where bagit.txt, which corpuskit always writes alike, has CR LF.
+            line_restore = (_line_ends_message(seeds, dist, release, result.release,
+                                               converted)
+                            if edited and (converted or _line_ends_converted(release))
+                            else None)
+            if line_restore is not None and (not converted or blamed is None
+                                             or blamed <= set(converted)):
+                restore, line_restore = line_restore, None
             shared = (sharing_releases(dist, config.name, release, differing) if edited
                       else {})  # the releases that share a changed file (hard-linked)
             # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
@@ -343,6 +354,9 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                     message = f"extra: a fresh build of {seeds} does not make this file" + (
                         "; it was added after the release was built: remove it" if edited_here
                         else "")
+                elif edited_here and line_restore is not None and rel in converted:
+                    message = (f"differs from what a fresh build of {seeds} makes; "
+                               f"{line_restore}")
                 elif edited_here:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
                                + shared_advice(shared.get(rel, []), one_file=True))
@@ -620,7 +634,8 @@ def _intact(archive: Path, jobs: int | None) -> bool:
 #: How the temporary folder of a check's build is named: then its process id, and ``-``.
 CHECK_PREFIX = "corpuskit-check-"
 
-def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path) -> str:
+def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
+                       converted: list[str]) -> str:
     """What check says of a release whose text files Git checked out with CR LF line ends:
     that the seeds' files were converted too only where a fresh build's raw files
     (``built``) differ from the release's in line ends alone (QA: said where only dist/
@@ -629,8 +644,11 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path) -> s
     seeds_converted, _ = converted_raw_files(release, built)
     also = (f", and Git converted the seeds' files too ({shown(seeds_converted)} in "
             f"{seeds}), so a fresh build differs as well" if seeds_converted else "")
-    return line_ends_advice((seeds, dist), "the release's text files have CR LF line ends "
-                            f"where corpuskit writes LF (its bagit.txt among them){also}")
+    which = (f"{shown(converted)} {'has' if len(converted) == 1 else 'have'} other line ends "
+             "than the release's manifests record" if converted else
+             "the release's text files have CR LF line ends where corpuskit writes LF (its "
+             "bagit.txt among them)")
+    return line_ends_advice((seeds, dist), f"{which}{also}")
 
 
 def _line_ends_converted(release: Path) -> bool:
@@ -661,7 +679,8 @@ _FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
 
 
 def _damaged_files(release: Path, jobs: int | None,
-                   empty: frozenset[str] = frozenset()) -> frozenset[str] | None:
+                   empty: frozenset[str] = frozenset(),
+                   converted: list[str] | None = None) -> frozenset[str] | None:
     """None if the release folder passes validate (built of other seeds, not changed
     since), but for the ``empty`` folders in it (by their paths in the release, and what
     they hold), which check names on their own; else the files validate finds changed since
@@ -670,7 +689,9 @@ def _damaged_files(release: Path, jobs: int | None,
     place in a metadata file (a JSON pointer, bag-info.txt's Payload-Oxum) is about other
     files, whose sizes or checksums it records: the metadata file itself is intact unless
     its own bytes are not what the tag manifest records (QA: a raw file edited,
-    bag-info.txt was to be restored too, its Payload-Oxum no longer the payload's size)."""
+    bag-info.txt was to be restored too, its Payload-Oxum no longer the payload's size).
+    ``converted``, if given, gets the files validate finds converted by Git's line-end
+    handling (:mod:`corpuskit.lineends`)."""
     from .validation import validate  # only on this path: the release differs
 
     found = [problem for problem in validate(release, jobs=jobs).problems
@@ -678,6 +699,9 @@ def _damaged_files(release: Path, jobs: int | None,
                         for folder in empty)]
     if not found:
         return None
+    if converted is not None:
+        converted.extend(problem.path for problem in found if problem.code == "checksum-mismatch"
+                         and said_converted((problem.message,)))
     return frozenset(problem.path for problem in found
                      if problem.code in _FILE_CHANGED and not problem.location)
 

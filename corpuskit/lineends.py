@@ -178,13 +178,16 @@ def in_work_tree(folder: Path | str) -> str:
     return Path(folder).as_posix()
 
 
-def line_ends_advice(folders: Sequence[Path | str], converted_now: str) -> str:
+def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
+                     seeds_too: bool = False) -> str:
     """What to do about files whose line ends Git converted: ``converted_now`` says
     which were (``"the release's text files have CR LF line ends ..."``); ``folders``:
-    the seeds and output folders as given, whose bytes Git must keep. One text for
-    check, validate, build and release."""
+    the seeds and output folders as given, whose bytes Git must keep; ``seeds_too``: the
+    seeds folder is not known (validate), and named so. One text for check, validate,
+    build and release."""
     patterns = " and ".join(f"'{in_work_tree(folder).rstrip('/')}/** -text'"
-                            for folder in folders)
+                            for folder in folders) + (
+        " (and the same line for the seeds folder)" if seeds_too else "")
     given = " ".join(shell_word(str(folder)) for folder in folders)
     return (f"{converted_now}: {CONVERTED} (core.autocrlf, or a text or eol attribute "
             f"such as '* text=auto' in .gitattributes), which rewrites text files' line ends "
@@ -206,12 +209,24 @@ def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequenc
                             f"{release} holds only in line ends")
 
 
+def converted_note(how: str) -> str:
+    """What validate adds to the checksum-mismatch of a file ``how`` converted."""
+    return (f"its bytes match that sha256 once their line ends are made {how.split(' to ')[0]} "
+            f"again: {CONVERTED}")
+
+
+def said_converted(messages: Iterable[str]) -> bool:
+    """Whether any of ``messages`` says a file was converted (:func:`converted_note`)."""
+    return any(CONVERTED in message for message in messages)
+
+
 def shown(paths: Sequence[str], limit: int = 3) -> str:
     """A few of ``paths``, and how many more."""
     named = ", ".join(paths[:limit])
     return named + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
-__all__ = ["CONVERTED", "converted", "converted_raw_files", "converted_seeds",
-           "file_converted", "in_work_tree", "line_ends_advice", "raw_input_alone", "read_manifest",
-           "seeds_converted_advice", "shown", "swapped_digests"]
+__all__ = ["CONVERTED", "converted", "converted_note", "converted_raw_files",
+           "converted_seeds", "file_converted", "in_work_tree", "line_ends_advice",
+           "raw_input_alone", "read_manifest", "said_converted", "seeds_converted_advice",
+           "shown", "swapped_digests"]

@@ -78,7 +78,14 @@ from .errors import (
     ReleaseProblems,
     UnreadableRelease,
 )
-from .lineends import converted_seeds, raw_input_alone, seeds_converted_advice
+from .lineends import (
+    converted_seeds,
+    line_ends_advice,
+    raw_input_alone,
+    said_converted,
+    seeds_converted_advice,
+)
+from .lineends import shown as shown_paths
 from .markdowntext import code_span, markdown_text
 from .package import process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
@@ -503,7 +510,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     else:
         previous_version, previous_path = latest
         previous = str(previous_version)
-        _require_intact(previous_path, jobs)
+        _require_intact(previous_path, jobs, seeds)
         result = _seeds_relative(seeds, lambda: diff(previous_path, seeds))
         required = result.bump
         if not allow_line_ends and raw_input_alone(result):
@@ -775,18 +782,18 @@ def _unreleased_entries(changelog_path: Path, unreleased: list[Entry], previous:
         f" {lines}) and run the release again")
 
 
-def _require_intact(previous: Path, jobs: int | None) -> None:
+def _require_intact(previous: Path, jobs: int | None, seeds: Path = Path("seeds")) -> None:
     """The release a new one is diffed against, and whose changelog it may carry on,
     must pass validate: a changed byte in it would make a wrong bump and changelog. A
     release is its folder and its zip: the zip beside the folder must pass too, and hold
     the same package (QA: a damaged zip, or one of another build of that version, was
     passed over, and the bump made against the folder was wrong for whoever holds the
     published zip)."""
-    _require_valid(previous, jobs)
+    _require_valid(previous, jobs, seeds)
     archive = previous.with_name(f"{previous.name}{ARCHIVE_SUFFIX}")
     if is_archive(previous) or not archive.is_file():
         return  # a zip-only release, or one whose zip is missing (said by the caller)
-    _require_valid(archive, jobs)
+    _require_valid(archive, jobs, seeds)
     from .validation.pairs import release_pair_problems
 
     other = release_pair_problems(previous, archive)
@@ -795,8 +802,9 @@ def _require_intact(previous: Path, jobs: int | None) -> None:
             f"the latest release's zip {archive} {other[0].message}; then release again")
 
 
-def _require_valid(previous: Path, jobs: int | None) -> None:
-    """:func:`_require_intact` of a release's folder or zip alone."""
+def _require_valid(previous: Path, jobs: int | None, seeds: Path = Path("seeds")) -> None:
+    """:func:`_require_intact` of a release's folder or zip alone (``seeds``: the seeds
+    folder released, as given)."""
     from .validation import validate  # the checks, imported only by a release
 
     report = validate(previous, jobs=jobs)
@@ -813,6 +821,22 @@ def _require_valid(previous: Path, jobs: int | None) -> None:
         count = len(report.problems)
         first = report.problems[0]
         shown = replace(first, path=report.display_path(first)).render()
+        converted = [problem.path for problem in report.problems
+                     if problem.code == "checksum-mismatch"
+                     and said_converted((problem.message,))]
+        if converted:  # Git's line-end handling: restoring it from Git converts it again (QA)
+            first = next(problem for problem in report.problems if problem.path in converted)
+            shown = replace(first, path=report.display_path(first)).render()
+            which = "file" if len(converted) == 1 else "files"
+            raise ReleaseError(
+                f"the latest release {previous} does not pass validation "
+                f"({counted(count, 'problem')}; the first converted: {shown}), and a release "
+                "is diffed against it: "
+                + line_ends_advice((seeds, previous.parent), (
+                    f"{len(converted)} of its {which} ({shown_paths(converted)}) "
+                    f"{'holds' if len(converted) == 1 else 'hold'} other line ends than "
+                    "its manifests record"))
+                + "; then release again")
         raise ReleaseError(
             f"the latest release {previous} does not pass validation "
             f"({counted(count, 'problem')}; the first: {shown}); a "

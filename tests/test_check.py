@@ -139,6 +139,35 @@ def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) 
     assert "nothing to release" not in descriptor.message
 
 
+def test_a_release_file_git_converted_is_told_so_whatever_its_bagit_txt(repo: Path) -> None:
+    """'*.md text eol=crlf' (a common rule for docs) converts the release's README.md and
+    CHANGELOG.md, not its bagit.txt; '* text=auto' with 'git add --renormalize' made a raw
+    file's CR LF LF. check said to restore them from version control (git checkout),
+    which converts them again (QA): it names Git's line-end handling for any file whose
+    bytes match its manifest once their line ends are swapped."""
+    from corpuskit.lineends import CONVERTED
+
+    [release] = [p for p in (repo / "dist").iterdir() if p.is_dir()]
+    for name in ("README.md", "CHANGELOG.md"):
+        for folder in (release, repo / "seeds"):
+            path = folder / name
+            if path.is_file():
+                path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [readme] = [p for p in report.problems if p.path.endswith("/README.md")]
+    assert CONVERTED in readme.message and "README.md" in readme.message, readme
+    assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+    shutil.rmtree(repo / "dist")
+    shutil.copytree(built().dist, repo / "dist", ignore=shutil.ignore_patterns(".corpuskit-*"))
+    [raw] = [path for path in sorted((release / "data/raw").rglob("*"))
+             if path.is_file() and b"\r\n" in path.read_bytes()][:1]
+    raw.write_bytes(raw.read_bytes().replace(b"\r\n", b"\n"))
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    told = [p for p in report.problems if CONVERTED in p.message]
+    assert told, report.problems
+    assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+
+
 def test_a_checkout_without_git_lfs_is_told_to_fetch_the_archives(repo: Path) -> None:
     """actions/checkout fetches no Git LFS files by default: the release zip is a pointer.
     validate said to get it again, check to delete it and build, which would commit a zip

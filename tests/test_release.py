@@ -2292,3 +2292,21 @@ def test_line_ends_converted_beside_a_real_change_are_released(seeds: Path,
     write_doc(seeds, "added.txt", "Added", "A new document of its own.")
     result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
     assert result.diff.added and result.version == "2.0.0"
+
+
+def test_a_latest_release_git_converted_is_told_so(seeds: Path, dist: Path) -> None:
+    """A checkout with core.autocrlf=true: the latest release's text files have CR LF.
+    release said to restore it from a published copy, and validate did not say why (QA):
+    both name Git's line-end handling and the .gitattributes lines that stop it."""
+    from corpuskit.lineends import CONVERTED
+
+    _checked_out_with_crlf(dist)
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    said = str(refused.value)
+    assert CONVERTED in said and "/** -text'" in said, said
+    assert "restore it from a published copy" not in said, said
+    with pytest.raises(ReleaseExistsError) as refused_build:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    assert CONVERTED in str(refused_build.value), refused_build.value
+    assert "restore it from a published copy" not in str(refused_build.value)

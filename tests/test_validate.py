@@ -2030,3 +2030,39 @@ def test_a_code_page_listed_by_another_of_its_names_validates(tmp_path: Path,
     assert record["source_encoding"] != "utf-8"
     report = validate(built.release, jobs=1)
     assert report.valid, render_text(report)
+
+
+def test_files_whose_line_ends_git_converted_are_told_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A release committed after Git turned its CR LF into LF ('* text=auto' and 'git add
+    --renormalize'), or checked out with CR LF ('*.md text eol=crlf'): validate said to
+    restore it from version control, which gives the same converted bytes (QA). A file
+    whose bytes match its manifest once their line ends are swapped is said to be
+    converted by Git, and the summary names the .gitattributes line that stops it."""
+    from corpuskit.lineends import CONVERTED
+
+    (tmp_path / ".git").mkdir()
+    release = copy_release(tmp_path / "dist")
+    readme = release / "README.md"
+    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
+    report = validate(release, jobs=1)
+    [converted] = [p for p in report.problems if p.code == "checksum-mismatch"]
+    assert converted.path == "README.md" and converted.message.endswith(
+        f"once their line ends are made LF again: {CONVERTED}"), converted
+    summary = report.summary()
+    assert "'dist/** -text'" in summary and "restore it from version control" not in summary
+    code, out, _ = run(capsys, "validate", "--format", "github", str(release))
+    assert code == 1 and "'dist/** -text'" in out
+    # CR LF made LF, in a raw file (a document with CR LF line ends)
+    readme.write_bytes(built().release.joinpath("README.md").read_bytes())
+    [raw] = [path for path in sorted((release / "data/raw").rglob("*"))
+             if path.is_file() and b"\r\n" in path.read_bytes()][:1]
+    raw.write_bytes(raw.read_bytes().replace(b"\r\n", b"\n"))
+    [converted] = [p for p in validate(release, jobs=1).problems
+                   if p.code == "checksum-mismatch"]
+    assert converted.message.endswith(f"made CR LF again: {CONVERTED}"), converted
+    # another change is damage, as before
+    raw.write_bytes(raw.read_bytes() + b"edited\n")
+    report = validate(release, jobs=1)
+    assert not any(CONVERTED in p.message for p in report.problems)
+    assert "restore it from version control" in report.summary()

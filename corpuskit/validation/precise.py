@@ -26,6 +26,7 @@ from typing import Any
 
 from ..config import NOT_TITLE_ENDINGS, STEP_ORDER, UNICODE_ENCODINGS, ExtractConfig, ProcessConfig
 from ..languagecodes import RECORD_CODES
+from ..lineends import converted, converted_note
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of
 from ..packagesource import DESCRIPTOR
@@ -57,7 +58,7 @@ from .croissant import (
     croissant_mismatches,
 )
 from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
-from .digest import DigestResult, FileDigester, digest_files
+from .digest import CHUNK, DigestResult, FileDigester, digest_files
 from .layout import dangling_path_problems, layout_problems
 from .parquetcheck import compare_parquet
 from .reading import MAX_RECORD_LINE, ByteCounter, PackageReader, worker_digester, worker_view
@@ -398,9 +399,12 @@ class Checker(PackageReader):
                     continue
                 actual = digests.get(path)
                 if actual is not None and actual != expected:
+                    how = self.line_ends_converted(path, expected) \
+                        if algorithm == "sha256" else None
                     self.problems.append(Problem(path, "checksum-mismatch",
                                                  f"{algorithm} is {actual.hex()}, {name} (line "
-                                                 f"{line}) says {expected.hex()}"))
+                                                 f"{line}) says {expected.hex()}" + (
+                                                     f"; {converted_note(how)}" if how else "")))
         payload_manifests = [m for m, _ in manifests if not m.tag]
         tag_manifests = [m for m, _ in manifests if m.tag]
         for rel in files:
@@ -415,6 +419,21 @@ class Checker(PackageReader):
                     self.problems.append(Problem(rel, "unlisted-file",
                                                  f"present but not listed in {manifest.name}"
                                                  f"{spelled(rel)}"))
+
+    def line_ends_converted(self, rel: str, expected: bytes) -> str | None:
+        """How Git's line-end handling converted the file ``rel``, whose sha256 is not the
+        ``expected`` one (:func:`corpuskit.lineends.converted`), or None; read again only
+        so (QA: a clone's converted files were called damaged, to be restored from version
+        control, which converts them again)."""
+        def chunks() -> Iterator[bytes]:
+            with self.view.opener(rel) as handle:
+                while chunk := handle.read(CHUNK):
+                    yield chunk
+
+        try:
+            return converted(chunks(), expected.hex())
+        except (OSError, ValueError):
+            return None
 
     def descriptor(self, *, schemas: bool = True) -> dict[str, Any] | None:
         """The parsed datapackage.json, checked against its schemas unless ``schemas`` is

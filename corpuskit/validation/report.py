@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from .. import __version__
+from ..lineends import line_ends_advice, said_converted, shown
 from ..problems import Problem, about_environment, one_line, ordered
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in
@@ -206,7 +207,27 @@ class ValidationReport:
                       "or restore it from version control (a build of your own of the seeds' "
                       "version that was never published: remove it and run 'corpuskit "
                       "build')")
+            converted = [problem.path for problem in self.problems
+                         if problem.code == "checksum-mismatch" and said_converted(
+                             (problem.message,))]
+            if converted:  # Git's line-end handling, which version control repeats (QA)
+                others = any(problem.code == "checksum-mismatch"
+                             and problem.path not in converted for problem in self.problems)
+                told = line_ends_advice(
+                    (_releases_folder(self.target),),
+                    f"it is not as it was built: {shown(converted)} "
+                    f"{'holds' if len(converted) == 1 else 'hold'} other line ends than its "
+                    "manifests record",
+                    seeds_too=True)
+                advice = f"; {told}" + (
+                    "; its other files that differ were changed otherwise: get the package "
+                    "again from where it was published" if others else "")
         return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
+
+
+def _releases_folder(target: str) -> str:
+    """The folder that holds the package ``target`` (as given), whose bytes Git must keep."""
+    return os.path.dirname(target.rstrip("/")) or "."
 
 
 #: The path of a ``not_checked`` entry saying that checking stopped at a problem (a rights
@@ -336,6 +357,11 @@ def render_github(report: ValidationReport) -> list[str]:
                      f"{_escape_data(message)}")
     if report.valid:
         lines.append(f"::notice title=corpuskit::{_escape_data(report.summary())}")
+    elif said_converted(problem.message for problem in report.problems
+                        if problem.code == "checksum-mismatch"):
+        # what Git did, and the .gitattributes lines that stop it, which no one file's
+        # annotation says (QA: the CI log of a converted checkout named none)
+        lines.append(f"::error title=corpuskit::{_escape_data(report.summary())}")
     return lines
 
 
