@@ -54,6 +54,7 @@ from .errors import (
     UnreadableRelease,
     UsageError,
 )
+from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .language import forget_model, load_before_forking, preload
 from .lineends import (
     converted_raw_files,
@@ -739,6 +740,7 @@ def _check_archive_identical(built: Path, archive: Path, created: str | None,
     """A release's zip whose folder is gone must hold what this build made; what differs
     is said as for a release folder (:func:`_check_identical`): another release time alone,
     or the documents and metadata that differ."""
+    _refuse_lfs_pointer(archive)
     misnamed = [item for item in survey_releases(out, config.name).damaged
                 if item.path == archive]
     if misnamed and misnamed[0].other is not None:  # as of a folder (_check_identical)
@@ -834,6 +836,7 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
         sidecar_problem,
     )
 
+    _refuse_lfs_pointer(archive)
     damage = check_archive_checksums(archive)
     if damage and all(sidecar_problem(problem) for problem in damage):
         raise ReleaseExistsError(f"{archive}: {damage[0].message}; then build again")
@@ -850,6 +853,15 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
         return archives_match(probe, archive)
     finally:
         probe.unlink(missing_ok=True)
+
+
+def _refuse_lfs_pointer(archive: Path) -> None:
+    """A release's zip that is a Git LFS pointer (a checkout that did not fetch it) is
+    refused as one, with ``git lfs pull``: build called it damaged and said to remove it
+    and build again, which would commit a zip over the LFS object (QA), while validate,
+    check and the readers named it as a pointer."""
+    if is_lfs_pointer(archive):
+        raise ReleaseExistsError(f"{archive}: {LFS_ADVICE}")
 
 
 def _refuse_unreadable(config: CorpusConfig, out: Path, *paths: Path) -> None:

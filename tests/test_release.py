@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -1222,6 +1223,29 @@ def test_a_damaged_zip_of_a_release_is_named_not_called_identical(
     with pytest.raises(ReleaseExistsError, match="is damaged") as caught:
         build(seeds, dist, jobs=1)
     assert str(archive) in str(caught.value)
+    assert snapshot(dist) == before
+
+
+@pytest.mark.parametrize("folder", ["kept", "removed"])
+def test_a_release_zip_that_is_a_git_lfs_pointer_is_named_as_one_by_build(
+        folder: str, seeds: Path, dist: Path) -> None:
+    """A checkout that did not fetch the zip kept in Git LFS: build called the pointer
+    damaged and said to remove it and build again, which would commit a zip over the LFS
+    object (QA); validate and check name it as a pointer, and so does build now."""
+    from corpuskit.gitlfs import LFS_ADVICE
+
+    archive = dist / "corpuskit-seeds-1.0.0.zip"
+    data = archive.read_bytes()
+    archive.write_text("version https://git-lfs.github.com/spec/v1\n"
+                       f"oid sha256:{hashlib.sha256(data).hexdigest()}\nsize {len(data)}\n",
+                       "utf-8")
+    if folder == "removed":
+        shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    before = snapshot(dist)
+    with pytest.raises(ReleaseExistsError) as caught:
+        build(seeds, dist, jobs=1)
+    assert str(caught.value) == f"{archive}: {LFS_ADVICE}"
+    assert "damaged" not in str(caught.value) and "remove it" not in str(caught.value)
     assert snapshot(dist) == before
 
 
