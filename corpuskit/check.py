@@ -19,6 +19,7 @@ import os
 import signal
 import stat
 import tempfile
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,7 +55,7 @@ from .dist import (
     unreadable_release,
 )
 from .errors import CorpuskitError, InputError, UsageError
-from .gitlfs import LFS_ADVICE, is_lfs_pointer
+from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from .lineends import (
     RAW_PREFIX,
     converted_raw_files,
@@ -128,6 +129,10 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                if damaged.other is not None and damaged.path not in denied}
     for damaged in releases.damaged:
         if damaged.path in denied:
+            continue
+        if _not_fetched(damaged.path):  # a checkout without Git LFS: not damaged (QA)
+            if damaged.path not in (archive, release):  # (this version's: said below)
+                problems.extend(_lfs_problems(damaged.path))
             continue
         if damaged.other is not None:
             problems.append(Problem(str(damaged.path), "not-a-package", _another_corpus(
@@ -258,6 +263,14 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         if folder_read and release.is_dir():
             unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
             differing, built, present = compare_trees(result.release, release, unlisted)
+            # Files of it that a checkout without Git LFS left as pointers: not fetched,
+            # neither changed since the build nor to be rebuilt over (QA: called changed
+            # after its build, with advice to remove the folder and build).
+            pointers = [rel for rel in differing
+                        if rel in present and is_lfs_pointer(release / rel)]
+            problems.extend(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
+                            for rel in pointers)
+            differing = [rel for rel in differing if rel not in pointers]
             inside = {path: Problem(str(path), "unreadable-file",
                                     not_compared_reason(path, exc)) for path, exc in unlisted}
             if not inside and differing:  # what else validate may find this user cannot read
@@ -291,7 +304,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 # ... and a zip beside it as this corpuskit writes it is the folder's
                 # build: the folder was edited since (QA: called written otherwise).
                 # Validated in any case: which of its files Git converted (QA).
-                intact = _damaged_files(release, jobs, converted=converted) is None
+                intact = _damaged_files(release, jobs, converted=converted,
+                                        pointers=pointers) is None
                 rewritten = all(rel in present and rel in built for rel in differing) \
                     and not (zip_read and archives_match(result.archive, archive)) and intact
                 edited = not rewritten
@@ -299,7 +313,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                 # An empty folder in it is named on its own (remove it): no file changed
                 # for it (QA: with the seeds changed too, every file was said to be edited).
                 changed_files = _damaged_files(release, jobs, frozenset(
-                    rel.rstrip("/") for rel in differing if rel.endswith("/")), converted)
+                    rel.rstrip("/") for rel in differing if rel.endswith("/")), converted,
+                    pointers)
                 edited = changed_files is not None
                 blamed = changed_files or None
             seeds_too = blamed is not None and not set(differing) <= blamed
@@ -680,7 +695,8 @@ _FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
 
 def _damaged_files(release: Path, jobs: int | None,
                    empty: frozenset[str] = frozenset(),
-                   converted: list[str] | None = None) -> frozenset[str] | None:
+                   converted: list[str] | None = None,
+                   pointers: Collection[str] = ()) -> frozenset[str] | None:
     """None if the release folder passes validate (built of other seeds, not changed
     since), but for the ``empty`` folders in it (by their paths in the release, and what
     they hold), which check names on their own; else the files validate finds changed since
@@ -691,12 +707,14 @@ def _damaged_files(release: Path, jobs: int | None,
     its own bytes are not what the tag manifest records (QA: a raw file edited,
     bag-info.txt was to be restored too, its Payload-Oxum no longer the payload's size).
     ``converted``, if given, gets the files validate finds converted by Git's line-end
-    handling (:mod:`corpuskit.lineends`)."""
+    handling (:mod:`corpuskit.lineends`); ``pointers``: its files that are Git LFS
+    pointers, which check names on their own."""
     from .validation import validate  # only on this path: the release differs
 
     found = [problem for problem in validate(release, jobs=jobs).problems
              if not any(problem.path == folder or problem.path.startswith(f"{folder}/")
-                        for folder in empty)]
+                        for folder in empty)
+             and not (problem.code == "lfs-pointer" and problem.path in pointers)]
     if not found:
         return None
     if converted is not None:
@@ -704,6 +722,23 @@ def _damaged_files(release: Path, jobs: int | None,
                          and said_converted((problem.message,)))
     return frozenset(problem.path for problem in found
                      if problem.code in _FILE_CHANGED and not problem.location)
+
+
+def _not_fetched(path: Path) -> bool:
+    """Whether the release folder or zip at ``path``, which is no readable release, is
+    one a checkout without Git LFS left as pointers: the zip, or the folder's
+    datapackage.json, is one."""
+    return is_lfs_pointer(path / DESCRIPTOR if path.is_dir() else path)
+
+
+def _lfs_problems(path: Path) -> list[Problem]:
+    """What to say of the release folder or zip at ``path`` that :func:`_not_fetched`
+    found a checkout without Git LFS left as pointers: each pointer in the folder, or the
+    zip, with 'git lfs pull' (QA: told to restore it, or that it was damaged)."""
+    if not path.is_dir():
+        return [Problem(str(path), "archive-error", LFS_ADVICE)]
+    return [Problem(str(file), "lfs-pointer", LFS_FILE_ADVICE)
+            for file in sorted(path.rglob("*")) if is_lfs_pointer(file)]
 
 
 def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, str] | None:

@@ -6,6 +6,7 @@ seeds/ and dist/ are never written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import struct
@@ -213,6 +214,43 @@ def test_git_lfs_pointers_in_place_of_documents_or_package_files_are_named(
                         "what that line starts: a Git LFS pointer, kept in place of a file.\n",
                         "utf-8")
     assert validate(repo / "seeds", jobs=1).valid
+
+
+def _lfs_pointer(path: Path) -> None:
+    """``path`` as a checkout without Git LFS leaves it: a pointer to its bytes."""
+    data = path.read_bytes()
+    path.write_text("version https://git-lfs.github.com/spec/v1\n"
+                    f"oid sha256:{hashlib.sha256(data).hexdigest()}\nsize {len(data)}\n",
+                    "utf-8")
+
+
+def test_release_files_that_are_git_lfs_pointers_are_named_as_pointers_by_check(
+        repo: Path) -> None:
+    """A release folder kept in Git LFS, checked out without it: one raw file a pointer
+    was "changed after it was built ... remove the folder and run build" (a rebuild to be
+    committed over the LFS object); with every file a pointer, the folder "holds no
+    datapackage.json (damaged or incomplete)", and validate counted the pointer
+    documents.jsonl's three lines as 3 documents (QA). Each pointer is named as one."""
+    from corpuskit.gitlfs import LFS_ADVICE, LFS_FILE_ADVICE
+
+    [release] = [p for p in (repo / "dist").iterdir() if p.is_dir()]
+    [archive] = (repo / "dist").glob("*.zip")
+    raw = sorted((release / "data/raw").rglob("*.txt"))[0]
+    _lfs_pointer(raw)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code, p.message) for p in report.problems] == [
+        (str(raw), "lfs-pointer", LFS_FILE_ADVICE)], report.problems
+    files = sorted(p for p in release.rglob("*") if p.is_file())
+    for path in (*files, archive):
+        if path != raw:
+            _lfs_pointer(path)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert sorted((p.path, p.code, p.message) for p in report.problems) == sorted(
+        [(str(archive), "archive-error", LFS_ADVICE)]
+        + [(str(path), "lfs-pointer", LFS_FILE_ADVICE) for path in files]), report.problems
+    folder = validate(release, jobs=1)
+    assert {p.code for p in folder.problems} == {"lfs-pointer"}, folder.problems
+    assert folder.documents == 0
 
 
 def test_the_builds_of_checks_killed_outright_are_removed(

@@ -42,6 +42,7 @@ from ..dist import descriptor_of, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
+from ..package import DOCUMENTS_PATH
 from ..packagesource import DESCRIPTOR
 from ..pathargs import given_text, missing_given, url_given
 from ..problems import Problem, ProblemList
@@ -429,6 +430,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 outcome = replace(outcome, problems=[])
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
+            if DOCUMENTS_PATH in pointers:  # its lines are no records: none were read (QA:
+                documents = 0  # a pointer's three lines were "3 documents")
             not_checked = outcome.not_checked
             problems.extend(misnamed(target.resolve().name, _folder_release(target), "",
                                      target.parent if target.name else
