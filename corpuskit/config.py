@@ -20,6 +20,7 @@ from .configschema import LOSSY_STEPS as LOSSY_STEPS  # the lossy steps, in thei
 from .configschema import config_problems
 from .emails import email_problems
 from .errors import InputError
+from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data, pointers_in
 from .licenseids import license_name_problem
 from .markdownblocks import description_hides_card, open_block_line
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
@@ -850,6 +851,11 @@ def load_config(seeds: Path) -> CorpusConfig:
             [Problem(CONFIG_NAME, "unreadable-file", f"cannot be read: {exc.strerror or exc}"
                      + advice)]
         ) from None
+    if is_lfs_pointer_data(raw):  # a checkout without Git LFS: no TOML to correct (QA)
+        pointers = pointers_in(Path(seeds))  # the documents', for all to be said at once
+        raise InputError([Problem(path, "lfs-pointer", LFS_FILE_ADVICE) for path in (
+                              pointers if CONFIG_NAME in pointers else [CONFIG_NAME, *pointers])],
+                         f"{seeds} is kept in Git LFS, which this checkout did not fetch")
     try:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))

@@ -23,6 +23,7 @@ from unicodedata import normalize
 from .changelog import text_problems
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, link_problem, read_regular
 from .errors import InputError
+from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
 from .models import document_id as document_id  # part of this stage's interface
@@ -645,6 +646,9 @@ def read_changelog(seeds: Path) -> bytes | None:
         raise InputError([Problem(CHANGELOG_NAME, "unreadable-file",
                                   f"cannot be read: {exc.strerror or exc}; CHANGELOG.md must be "
                                   "a readable text file")]) from None
+    if is_lfs_pointer_data(data):  # not fetched: neither shipped nor written after (QA:
+        # a release shipped the pointer, its entry appended to the pointer's lines)
+        raise InputError([Problem(CHANGELOG_NAME, "lfs-pointer", LFS_FILE_ADVICE)])
     try:  # it ships as Markdown text: build, release and validate refuse it alike
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -253,6 +253,56 @@ def test_release_files_that_are_git_lfs_pointers_are_named_as_pointers_by_check(
     assert folder.documents == 0
 
 
+def test_a_corpus_toml_or_changelog_that_is_a_git_lfs_pointer_is_named_as_one(
+        repo: Path) -> None:
+    """Seeds kept in Git LFS, checked out without it: a pointer corpus.toml was "not valid
+    TOML ... an unclosed quote", which stopped the run before the documents' pointers were
+    named; a pointer CHANGELOG.md passed validate seeds, was shipped by build as the
+    release's CHANGELOG.md, and release wrote its entry after the pointer's lines (QA)."""
+    from corpuskit import release
+    from corpuskit.gitlfs import LFS_FILE_ADVICE
+
+    seeds = repo / "seeds"
+    document = sorted(seeds.rglob("*.txt"))[0]
+    config, changelog = seeds / "corpus.toml", seeds / "CHANGELOG.md"
+    kept = config.read_bytes()
+    for path in (config, document):
+        _lfs_pointer(path)
+    pointers = sorted([("corpus.toml", "lfs-pointer", LFS_FILE_ADVICE),
+                       (document.relative_to(seeds).as_posix(), "lfs-pointer",
+                        LFS_FILE_ADVICE)])
+    said = validate(seeds, jobs=1).problems
+    assert sorted((p.path, p.code, p.message) for p in said) == pointers, said
+    report = check(seeds, repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert sorted((Path(p.path).relative_to(seeds).as_posix(), p.code, p.message)
+                  for p in report.problems) == pointers, report.problems
+    with pytest.raises(InputError) as refused:
+        build(seeds, repo / "out", source_date_epoch=EPOCH, jobs=1)
+    assert sorted((p.path, p.code, p.message) for p in refused.value.problems) == pointers
+    config.write_bytes(kept)
+    shutil.copy2(repo / "dist" / sorted(p.name for p in (repo / "dist").iterdir()
+                                        if p.is_dir())[0] / "data/raw" /
+                 document.relative_to(seeds), document)
+    assert check(seeds, repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+    changelog.write_text("## 1.0.0\n\nThe first release.\n", "utf-8")
+    _lfs_pointer(changelog)
+    pointer = changelog.read_bytes()
+    said = validate(seeds, jobs=1).problems
+    assert [(p.path, p.code, p.message) for p in said] == [
+        ("CHANGELOG.md", "lfs-pointer", LFS_FILE_ADVICE)], said
+    report = check(seeds, repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert [(Path(p.path).name, p.code) for p in report.problems] == [
+        ("CHANGELOG.md", "lfs-pointer")], report.problems
+    for run_it in (lambda: build(seeds, repo / "out", source_date_epoch=EPOCH, jobs=1),
+                   lambda: release(seeds, repo / "dist", source_date_epoch=EPOCH, jobs=1,
+                                   bump="patch")):
+        with pytest.raises(InputError) as refused:
+            run_it()
+        assert [(p.path, p.code) for p in refused.value.problems] == [
+            ("CHANGELOG.md", "lfs-pointer")]
+    assert changelog.read_bytes() == pointer and not (repo / "out").exists()
+
+
 def test_the_builds_of_checks_killed_outright_are_removed(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check killed with SIGKILL (a CI job's timeout) left its build in the temporary
