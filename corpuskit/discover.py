@@ -589,7 +589,48 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
                                       f"cannot be read: {exc.strerror or exc}; "
                                       f"{_unread(exc, seeds / ref.path)}")
                               ) from None
+    linked = checked_out_link(seeds, ref.path, data)
+    if linked is not None:
+        raise DocumentProblem(linked)
     return RawDocument(id=ref.id, path=ref.path, data=data), info
+
+
+#: The longest file that may be a symbolic link Git wrote as a file (its target's path).
+MAX_LINK_TEXT_BYTES = 4096
+
+
+def checked_out_link(seeds: Path, path: str, data: bytes) -> Problem | None:
+    """The problem of the seeds file at ``path`` (in ``seeds``) whose bytes, ``data``, are
+    what Git writes in place of a symbolic link where it makes none (``core.symlinks``
+    false: Git for Windows without the right to make links, some CI caches): the link's
+    target as one line with no line end; else None. Told narrowly, never of a text: one
+    short line, no NUL, that read as a path from the file's folder names a file or folder
+    there is in the seeds folder, not the file itself (QA: check called the seeds changed,
+    release planned a major release whose text was the path, validate passed it)."""
+    if not data or len(data) > MAX_LINK_TEXT_BYTES or b"\n" in data or b"\r" in data \
+            or b"\0" in data or data.isspace():
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.startswith(("/", "\\")):  # Git's links inside a work tree are relative
+        return None
+    root = os.path.abspath(seeds)
+    own = os.path.normpath(os.path.join(root, path))
+    target = os.path.normpath(os.path.join(os.path.dirname(own), text))
+    if target in (own, root) or os.path.commonpath([root, target]) != root \
+            or not os.path.exists(target):
+        return None
+    named = Path(target).relative_to(root).as_posix()
+    what = "folder" if os.path.isdir(target) else "file"
+    return Problem(path, "git-symlink", (
+        f"holds only the path {printable(text)!r}, which names the {what} {named} of the "
+        "seeds folder: it looks like a symbolic link that Git checked out as a file "
+        "holding its target (core.symlinks=false); run 'git config core.symlinks true' "
+        "(on Windows, enable symbolic links first: Developer Mode, or Git for Windows' "
+        "symbolic links option), delete the file and check it out again (git checkout -- "
+        "FILE), or replace the link in the repository by the file it names"))
 
 
 def _unread(exc: OSError, path: Path) -> str:

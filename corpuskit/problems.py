@@ -61,6 +61,8 @@ CODES: dict[str, str] = {
     "stale-release": "dist/ does not hold what a fresh build of seeds/ makes",
     "lfs-pointer": "a Git LFS pointer stands in place of a file: the checkout did not fetch "
                    "it (git lfs pull)",
+    "git-symlink": "a symbolic link that Git checked out as a file holding its target's "
+                   "path (core.symlinks=false)",
     "internal-error": "corpuskit failed on this input; this is a bug, please report it",
 }
 

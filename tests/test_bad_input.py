@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import corpus_config, make_seeds, toml_text, tree_bytes
+from conftest import build_into, corpus_config, make_seeds, toml_text, tree_bytes
 
 import corpuskit
 from corpuskit.cli import main
@@ -736,6 +736,46 @@ def test_a_link_to_what_the_folder_keeps_out_is_refused(
     capsys.readouterr()
     assert main(["validate", str(seeds)]) == 1
     assert f"{seeds / link}: {says}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("link", "target", "named"), [
+    ("news/link.txt", "2023/a.txt", "the file news/2023/a.txt"),
+    ("news/up.txt", "../good.txt", "the file good.txt"),
+    ("news/year.txt", "2023", "the folder news/2023"),
+])
+def test_a_link_git_checked_out_as_a_file_is_named_as_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str, target: str,
+        named: str) -> None:
+    """A clone with core.symlinks=false (Git for Windows without the right to make links)
+    writes a symbolic link as a file holding its target's path, no line end: check called
+    the seeds changed, release planned a major release with the path as the document's
+    text, and validate passed it (QA). It is named, with what to do."""
+    seeds = make_seeds(tmp_path, {**GOOD, "news/2023/a.txt": "A title\n\nAn article.\n"})
+    (seeds / link).write_bytes(target.encode("utf-8"))
+    lines = assert_refused(seeds, tmp_path / "out", capsys, {link: "git-symlink"})
+    assert f"holds only the path {target!r}, which names {named} of the seeds folder" \
+        in lines[0]
+    assert "core.symlinks=false" in lines[0] and "git config core.symlinks true" in lines[0]
+    capsys.readouterr()
+    assert main(["validate", str(seeds)]) == 1
+    assert f"{seeds / link}: holds only the path" in capsys.readouterr().out
+
+
+def test_one_line_documents_that_name_no_file_of_the_seeds_are_documents(
+        tmp_path: Path) -> None:
+    """Only a line that names a file or folder of the seeds folder is taken for a link Git
+    wrote as a file: a short one-line text, a path to nothing, one outside the seeds
+    folder or absolute, and the file's own name are documents."""
+    (tmp_path / "outside.txt").write_text("Outside.\n", "utf-8")
+    seeds = make_seeds(tmp_path, {**GOOD, "news/2023/a.txt": "A title\n\nAn article.\n",
+                                  "news/short.txt": "A short note about the weather",
+                                  "news/path.txt": "2023/b.txt",
+                                  "news/out.txt": "../../outside.txt",
+                                  "news/abs.txt": str(tmp_path / "outside.txt"),
+                                  "news/self.txt": "self.txt"})
+    result = build_into(seeds, tmp_path / "out")
+    assert result.status == "built"
+    assert corpuskit.validate(seeds, jobs=1).valid
 
 
 @pytest.mark.parametrize("command", ["build", "release"])
