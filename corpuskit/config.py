@@ -29,6 +29,7 @@ from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
 from .semver import named_as_release
+from .submodules import unfetched_submodule
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
 from .wording import shell_word
 
@@ -593,9 +594,12 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
 
 
 def _not_seeds(folder: Path) -> str | None:
-    """What ``folder``, which holds no corpus.toml, is if it is a package or a folder of
-    releases (QA: dist/ and a release folder given as seeds were told to create a
-    corpus.toml in them), and what to pass instead; else None."""
+    """What ``folder``, which holds no corpus.toml, is if it is a Git submodule not checked
+    out, a package or a folder of releases (QA: dist/ and a release folder given as seeds
+    were told to create a corpus.toml in them), and what to do instead; else None."""
+    submodule = unfetched_submodule(folder)  # (QA: told to create a corpus.toml there)
+    if submodule is not None:
+        return f"it is {submodule}"
     if (folder / "datapackage.json").is_file() or (folder / "bagit.txt").is_file():
         return ("it is a package (a release folder), not seeds: pass the seeds folder it "
                 "was built from")

@@ -662,6 +662,39 @@ def test_a_folder_in_a_release_a_root_holding_seeds_or_dist_given_to_release_is_
     assert sorted(p.name for p in dist.iterdir()) == before
 
 
+def test_seeds_kept_as_a_git_submodule_not_checked_out_are_named_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """seeds/ a Git submodule, cloned without it (actions/checkout's default): an empty
+    folder, which check told to create a corpus.toml in, and validate to put the texts in
+    (QA). The .gitmodules of the work tree it is in names it: so is it, with what to run;
+    an empty folder it does not name is told what it was told before."""
+    from corpuskit.check import check
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".gitmodules").write_text('[submodule "corpus"]\n\tpath = corpus/seeds\n'
+                                      "\turl = ../seedsrepo\n", "utf-8")
+    seeds, other = repo / "corpus" / "seeds", repo / "corpus" / "other"
+    seeds.mkdir(parents=True)
+    other.mkdir()
+    told = "the Git submodule corpus/seeds (named in "
+    advice = ("which this checkout did not fetch; run 'git submodule update --init' (in "
+              "GitHub Actions, check out with 'submodules: true')")
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 1 and told in err and advice in err and "create one" not in err, err
+    [problem] = check(seeds, repo / "dist", jobs=1).problems
+    assert problem.code == "config-error" and told in problem.message \
+        and advice in problem.message, problem
+    [problem] = corpuskit.validate(seeds).problems
+    assert problem.code == "not-a-package" and told in problem.message \
+        and advice in problem.message and "put the texts here" not in problem.message
+    code, err = run_build(other, tmp_path / "out", capsys)
+    assert code == 1 and "create one with name, title, version" in err and told not in err
+    assert corpuskit.validate(other).problems[0].message.startswith("an empty folder (nothing "
+                                                                    "but hidden files)")
+    assert not (tmp_path / "out").exists()
+
+
 # -- usage -------------------------------------------------------------------------------
 
 def test_unknown_option_is_a_usage_error(tmp_path: Path,

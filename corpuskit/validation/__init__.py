@@ -49,6 +49,7 @@ from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release
+from ..submodules import unfetched_submodule
 from ..wording import command, counted, shell_word
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -264,6 +265,9 @@ def _empty_given(target: Path) -> str | None:
         return None
     if not empty:
         return None
+    submodule = unfetched_submodule(target)  # (QA: told to put the texts there)
+    if submodule is not None:
+        return f"{submodule}; nothing checked"
     return ("an empty folder (nothing but hidden files), so nothing to check: for a folder "
             "of releases, build into it first ('corpuskit build --out "
             f"{shell_word(str(target))}'); for seeds, put the texts here with a corpus.toml "
