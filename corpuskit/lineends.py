@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .problems import Problem
 from .regularfiles import open_regular
 from .wording import shell_word
 
@@ -36,8 +36,9 @@ CONVERTED = "converted by Git's line-end handling"
 
 _LONE_LF = re.compile(rb"(?<!\r)\n")
 _CHUNK = 1 << 20
-#: A manifest is read up to this many bytes (of 100,000 files: about 10 MB).
-_MANIFEST_LIMIT = 256 << 20
+#: A manifest is read up to this many entries (a package of 100,000 documents has about
+#: 100,010).
+_MANIFEST_ENTRIES = 10_000_000
 
 
 def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str, str]:
@@ -90,30 +91,25 @@ def file_converted(path: Path | str, recorded: str) -> str | None:
 
 def read_manifest(release: Path) -> dict[str, str]:
     """The entries of a release's ``manifest-sha256.txt`` (path in the package to hex
-    digest), from its folder or, for a ``.zip``, its member; empty where it cannot be
-    read. Malformed lines are passed over (validate names them)."""
+    digest), from its folder or its zip, read as validate reads it
+    (:func:`~corpuskit.validation.bagit.parse_manifest`); empty where the release or its
+    manifest cannot be read. Malformed lines are passed over (validate names them)."""
+    from .errors import InputError
+    from .reader import open_package
+    from .validation.bagit import parse_manifest, split_lines
+    from .zipdirectory import ArchiveReadError
+
+    digests: dict[str, str] = {}
+    problems: list[Problem] = []
     try:
-        if release.is_dir():
-            with os.fdopen(open_regular(str(release / MANIFEST), checking=True), "rb") as held:
-                data = held.read(_MANIFEST_LIMIT)
-        else:
-            with os.fdopen(open_regular(str(release), checking=True), "rb") as held, \
-                    zipfile.ZipFile(held) as archive:
-                names = [name for name in archive.namelist()
-                         if name.count("/") == 1 and name.endswith(f"/{MANIFEST}")]
-                if len(names) != 1:
-                    return {}
-                with archive.open(names[0]) as member:
-                    data = member.read(_MANIFEST_LIMIT)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        with open_package(release) as source, source.open(MANIFEST) as handle:
+            parse_manifest(split_lines(iter(lambda: handle.read(_CHUNK), b""), MANIFEST,
+                                       problems),
+                           MANIFEST, max_entries=_MANIFEST_ENTRIES,
+                           check=lambda path, digest, _: digests.__setitem__(path, digest))
+    except (InputError, OSError, KeyError, ArchiveReadError):
         return {}
-    entries: dict[str, str] = {}
-    for line in data.decode("utf-8", "replace").splitlines():
-        digest, _, path = line.partition("  ")
-        if path:
-            entries[path.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")] = \
-                digest.strip().lower()
-    return entries
+    return digests
 
 
 def converted_raw_files(release: Path, built: Path) -> tuple[list[str], bool]:
