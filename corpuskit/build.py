@@ -143,6 +143,7 @@ def build(
     progress: Progress | None = None,
     released_in: Path | None = None,
     entry_checked: bool = False,
+    expected_content: str | None = None,
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
@@ -155,6 +156,9 @@ def build(
     ``entry_checked``: the changelog's entry for this version was just written from these
     seeds (by ``release``), so it is not compared with them again (see
     :func:`_second_release`).
+    ``expected_content``: the content hash of the seeds as ``release`` read them for its
+    version bump and changelog entry: a new release of other content (the seeds changed
+    since) is refused before anything is put in place.
     """
     seeds, out = given_path(seeds, "seeds"), given_path(out, "out")
     cache = given_path(cache, "cache") if cache is not None else None
@@ -199,7 +203,8 @@ def build(
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
                                 pool=pool, scratch=scratch, late=late, progress=progress,
-                                released_in=released_in, entry_checked=entry_checked)
+                                released_in=released_in, entry_checked=entry_checked,
+                                expected_content=expected_content)
             finally:
                 if keeping is not None:
                     keeping.join()
@@ -419,7 +424,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
            jobs: int, cache: Path | None, engine: str, scheduler: str | None,
            pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
            late: LateSignals | None = None, progress: Progress | None = None,
-           released_in: Path | None = None, entry_checked: bool = False) -> BuildResult:
+           released_in: Path | None = None, entry_checked: bool = False,
+           expected_content: str | None = None) -> BuildResult:
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -576,6 +582,15 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 seeds, out, config, changelog, newest, writer.root, created)
             if second is not None:
                 raise ReleaseExistsError(second)
+            if expected_content is not None and content != expected_content:
+                # (QA: a file removed or appended to while release built gave a minor
+                # release whose entry named one document added, which check and validate
+                # then passed, the version never to be mended)
+                raise FileChanged(
+                    f"the seeds in {seeds} changed while release {config.release_name} was "
+                    "built: its records are not those its version bump and changelog entry "
+                    "were made from; nothing was released: run the release again once the "
+                    "seeds stay still")
             # The folder first: a build killed before its zip is in place leaves a whole
             # folder, whose zip the next build writes (_check_identical).
             writer.commit()

@@ -738,7 +738,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if new_changelog is not None and new_changelog.encode("utf-8") != old_changelog:
             replace_file_atomically(changelog_path, new_changelog.encode("utf-8"))
         built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
-                      cache=cache, entry_checked=True)
+                      cache=cache, entry_checked=True,
+                      expected_content=result.new.content_hash)
     except BaseException as failure:
         if not placed.is_dir():
             _restore(toml_path, old_toml, changelog_path, old_changelog)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _consumers import rewrite_tagmanifest, rewrite_zip
@@ -21,7 +23,7 @@ from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
 from corpuskit.dist import damaged_releases, find_releases, latest_release
-from corpuskit.errors import InputError, OutputError, ReleaseExistsError
+from corpuskit.errors import FileChanged, InputError, OutputError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
     changelog_entry,
@@ -785,6 +787,46 @@ def test_after_a_pre_release_a_smaller_bump_giving_the_same_version_is_taken(
     write_doc(seeds, "c.txt", "C", "A third English text, about towns, roads and bridges.")
     with pytest.raises(ReleaseError, match="a patch release is too small"):
         release(seeds, dist, "patch", source_date_epoch=epoch(2), dry_run=True, jobs=1)
+
+
+@pytest.mark.parametrize("change", ["removed", "appended"])
+def test_seeds_changed_while_the_release_is_built_release_nothing(
+        seeds: Path, dist: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """A seeds file removed or appended to after release made its diff, while it built
+    (an editor saving, a git pull): a minor release shipped an entry naming one document
+    added, which check and validate then passed (QA). The build's records are held to
+    the content the entry was made from: nothing is released, the seeds keep their
+    corpus.toml and CHANGELOG.md, and the release run again is right."""
+    releasing = importlib.import_module("corpuskit.release")
+
+    write_doc(seeds, "new.txt", "A new arrival", "The new document arrived in the spring.")
+    victim = next(p for p in sorted(seeds.glob("*.txt")) if p.name != "new.txt")
+    real_build = releasing.build
+
+    def build_after_a_change(*args: Any, **kwargs: Any) -> Any:
+        if change == "removed":
+            victim.unlink()
+        else:
+            with victim.open("a", encoding="utf-8") as edited:
+                edited.write("\nA paragraph added while the release was built.\n")
+        return real_build(*args, **kwargs)
+
+    before, released = snapshot(seeds), snapshot(dist)
+    monkeypatch.setattr(releasing, "build", build_after_a_change)
+    with pytest.raises(FileChanged, match=r"changed while release corpuskit-seeds-1\.1\.0 "
+                                          r"was built: .* nothing was released: run the "
+                                          r"release again"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    monkeypatch.setattr(releasing, "build", real_build)
+    assert snapshot(dist) == released
+    after = snapshot(seeds)
+    assert {name: data for name, data in after.items() if name != victim.name} == \
+        {name: data for name, data in before.items() if name != victim.name}
+    again = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert [ref.id for ref in again.diff.added] == ["new"]
+    assert (again.diff.removed if change == "removed" else again.diff.changed), again.diff
+    assert again.bump == again.required == ("major" if change == "removed" else again.bump)
+    assert victim.stem in again.changelog_entry, again.changelog_entry
 
 
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
