@@ -24,6 +24,7 @@ cache beside it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import mmap
@@ -79,6 +80,12 @@ def decode_model() -> Model:
             where = None
         said = (f"in {where}" if where is not None else
                 "and no folder for temporary files is usable (TMPDIR, /tmp, /var/tmp)")
+        if exc.errno == errno.EFBIG:  # a limit of this process, not of the disk (QA)
+            raise OutputError(
+                f"cannot decode the language model: py3langid unpacks it into a temporary "
+                f"file {said}, of about {_UNPACKED_MB} MB, over this process's limit on the "
+                f"size of a file it writes ({exc.strerror or exc}: ulimit -f); raise the "
+                "limit (ulimit -f unlimited), then run the command again") from None
         raise OutputError(
             f"cannot decode the language model: py3langid unpacks it into a temporary file "
             f"{said} ({exc.strerror or exc}); free about {_UNPACKED_MB} MB there, or set "

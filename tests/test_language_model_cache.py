@@ -436,6 +436,32 @@ def test_a_temporary_folder_without_room_for_the_model_is_said_so(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_file_size_limit_under_the_model_is_said_so_not_a_full_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``ulimit -f 20000``, the unpacked model (about 100 MB) fails with EFBIG: it was
+    told to free 100 MB in /tmp, which had 57 GB free (QA). The limit is named, with what
+    to do."""
+    import errno
+
+    from py3langid import langid
+
+    from corpuskit.errors import OutputError
+
+    def too_large(path: Any) -> Any:
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(langid, "_load_model_file", too_large)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    with pytest.raises(OutputError) as raised:
+        languagemodel.decode_model()
+    said = str(raised.value)
+    assert said == (f"cannot decode the language model: py3langid unpacks it into a "
+                    f"temporary file in {tmp_path}, of about 100 MB, over this process's "
+                    "limit on the size of a file it writes (File too large: ulimit -f); "
+                    "raise the limit (ulimit -f unlimited), then run the command again"), said
+
+
 def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> None:
     """Keeping the model (about 94 MB) filled a small disk, and the build that kept it
