@@ -113,9 +113,8 @@ class ProcessConfig:
 
 #: How the release archive is deflated when corpus.toml does not say (``[output]
 #: compression``; the names are those of :data:`corpuskit.deflate.COMPRESSIONS`): zlib at
-#: level 4, whose bytes a rebuild reproduces wherever the same zlib runs (``fast``'s may
-#: differ on a CPU with other features), twice as fast as level 6 on the records for a zip
-#: 2-6% larger.
+#: level 4, whose bytes a rebuild reproduces (``fast``'s may differ from build to build),
+#: twice as fast as level 6 on the records for a zip 2-6% larger.
 DEFAULT_COMPRESSION = "zlib-4"
 
 

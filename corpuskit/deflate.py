@@ -74,14 +74,16 @@ class Compression:
         """A whole raw deflate stream of ``chunk``: zlib's in one call, ISA-L's through a
         compressor object.
 
-        ISA-L's one-shot deflate (``isal_zlib.compress``) is never used: its bytes depend
-        on the process (the cause is not established: both calls get a working buffer that
-        python-isal does not clear, and they drive ISA-L differently). On this machine
-        (isal 1.9.1) 3,000 short lines deflated in 16 fresh processes gave 12 different
-        outputs, and two cold builds of 3,000 documents differed in 1 to 10 members'
-        compressed bytes. A compressor object (``isal_zlib.compressobj``) gave the same
-        bytes in all 16, with and without a dictionary, for texts of a few bytes to 1 MB;
-        it deflated 2 KB texts at 171 MB/s against the one-shot's 187."""
+        ISA-L's one-shot deflate (``isal_zlib.compress``) is not used: its bytes depend on
+        the process far more often (the cause is not established: python-isal gives both
+        its one-shot call and its compressor objects a working buffer it does not clear,
+        and the two drive ISA-L differently). On this machine (isal 1.9.1) 3,000 short
+        lines deflated in 16 fresh processes gave 12 different outputs, through a
+        compressor object one; but a compressor object too deflated a few files to other
+        bytes, now and then (QA: 4 of about 30 incremental builds of 2,500 documents gave
+        a zip whose members differed from a cold build's in 1 to 3 compressed streams), so
+        ``fast`` is still not reproducible (:data:`COMPRESSIONS`). A compressor object
+        deflated 2 KB texts at 171 MB/s against the one-shot's 187."""
         if self.module is isal_zlib or (self.module is zlib and sys.version_info < (3, 11)):
             # zlib takes wbits in its one-shot compress from Python 3.11 on
             compressor = self.compressor()
@@ -115,12 +117,12 @@ class Compression:
 #: (355 against 27 MB/s on English prose, 415 against 31 on the benchmark's records) for
 #: members 10-16% larger on prose (6% for the benchmark corpus); with the benchmark kit, a
 #: cold build of its 100,000 documents took 14.9 s against 22.1, one of 60,000 documents of
-#: another mix 9.8 against 26.4 (docs/performance.md). Its bytes are reproducible where
-#: ISA-L runs the same code: always through a compressor object (:meth:`Compression.compress`
-#: says why), twelve cold builds of 3,000 documents, with one worker or two, gave one zip
-#: on this machine. ISA-L picks its code by the CPU's features, so on another CPU they are
-#: not promised; the members themselves, and the package folder, are identical everywhere
-#: (``corpuskit check`` compares members).
+#: another mix 9.8 against 26.4 (docs/performance.md). Its bytes are **not reproducible**:
+#: ISA-L's deflate depends on the process's state (:meth:`Compression.compress`), so two
+#: builds of the same seeds on one machine may give zips that differ in a few members'
+#: compressed bytes; ISA-L also picks its code by the CPU's features. The members
+#: themselves, and the package folder, are identical everywhere (``corpuskit check``
+#: compares members).
 #:
 #: ``zlib``: zlib at level 6, zipfile's default: the archive is byte for byte what Python's
 #: :mod:`zipfile` writes for its small files, wherever the same zlib runs, and about 10%
