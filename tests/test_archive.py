@@ -150,9 +150,18 @@ def test_small_members_are_byte_for_byte_what_zipfile_writes_with_zlib(
 @pytest.mark.parametrize("compression", [ZLIB, ZLIB_4, FAST], ids=["zlib", "zlib-4", "fast"])
 def test_large_members_unpack_exactly_and_do_not_depend_on_threads(
         folder: Path, compression: Compression) -> None:
+    """With ``"fast"``, whose bytes are not reproducible (ISA-L's deflate depends on the
+    process's state: QA saw one file deflated otherwise in threads), the members are."""
     one = _ours(folder, "pkg", None, 1, compression)
-    assert _ours(folder, "pkg", None, 2, compression) == one \
-        == _ours(folder, "pkg", None, 5, compression)
+    others = [_ours(folder, "pkg", None, threads, compression) for threads in (2, 5)]
+    if compression is FAST:
+        for other in others:
+            with zipfile.ZipFile(io.BytesIO(one)) as first, \
+                    zipfile.ZipFile(io.BytesIO(other)) as second:
+                assert [(i.filename, i.CRC, i.file_size) for i in first.infolist()] == \
+                    [(i.filename, i.CRC, i.file_size) for i in second.infolist()]
+    else:
+        assert others == [one, one]
     with zipfile.ZipFile(io.BytesIO(one)) as unpacked:
         assert unpacked.testzip() is None
         assert sorted(unpacked.namelist()) == [f"pkg/{rel}" for rel in package_files(folder)]
