@@ -343,7 +343,9 @@ def test_a_record_group_deflated_in_parts_is_the_group_deflated_at_once(
         out.append(parts.feed(group[at:at + size]))
         at, turn = at + size, turn + 1
     out.append(parts.end())
-    assert b"".join(out) == deflate.deflate_piece(group, last=False, compression=compression)
+    if compression.name != "fast":  # (ISA-L's bytes depend on the process's state too)
+        assert b"".join(out) == deflate.deflate_piece(group, last=False,
+                                                      compression=compression)
     assert zlib.decompress(b"".join(out) + deflate.END, -15) == group
     assert (parts.size, parts.crc) == (len(group), zlib.crc32(group))
 
