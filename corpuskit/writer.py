@@ -590,8 +590,10 @@ class PackageWriter:
                 os.rename(self.root / relpath, moved)
             else:
                 moved.mkdir()
-        except OSError as exc:
-            raise _output_error(self.out, exc) from None
+        except OSError as exc:  # made in --out: its advice is that folder's (QA: none was
+            # given when --out was made read-only while the build ran)
+            raise _output_error(self.out / temp_prefix(self.release_name), exc,
+                                f"cannot write into {self.out}") from None
         return moved
 
     def commit(self) -> Path:

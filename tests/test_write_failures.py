@@ -1709,3 +1709,36 @@ def test_a_cache_whose_disk_is_full_is_noted(tmp_path: Path, monkeypatch: pytest
         assert said == []  # noted apart)
     reference = build(seeds, tmp_path / "plain", cache=None, jobs=1)
     assert result.archive.read_bytes() == reference.archive.read_bytes()
+
+
+def test_an_output_folder_made_read_only_while_the_build_runs_gets_its_advice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out made read-only once the build had begun: the build's scratch folder could not
+    be made in it, and the error said "cannot write out: Permission denied" with no advice
+    (QA), where --out read-only from the start is told to chmod it. It names the folder
+    and what to do."""
+    import tempfile
+
+    from corpuskit import writer
+    from corpuskit.errors import OutputError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "A title\n\nSome text of the body.\n"})
+    out = tmp_path / "out"
+    made = tempfile.mkdtemp
+    in_out: list[str] = []  # the writer's own folder first, then the scratch one
+
+    def refused_in_out(*args: object, **kwargs: object) -> str:
+        if Path(str(kwargs.get("dir"))) == out:
+            in_out.append("made")
+            if len(in_out) == 2:  # chmod 555 out, between the two
+                raise PermissionError(errno.EACCES, "Permission denied")
+        return made(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer.tempfile, "mkdtemp", refused_in_out)
+    monkeypatch.setattr(writer, "_unwritable",
+                        lambda folder: len(in_out) >= 2 and Path(folder) == out)
+    with pytest.raises(OutputError) as failed:
+        corpuskit.build(seeds, out, jobs=1, cache=None)
+    assert str(failed.value) == (
+        f"cannot write into {out}: Permission denied; this user may not write into {out}: "
+        f"make it enterable and writable for this user (chmod u+rwx {out})"), str(failed.value)
