@@ -90,7 +90,7 @@ from .semver import Version
 from .shardcache import ShardCache
 from .signals import LateSignals, told_when_ended
 from .usercache import CHOOSE, cache_problem, user_cache_dir
-from .wording import as_given, command, counted
+from .wording import as_given, command, counted, link_loop_on
 from .writer import (
     TEMP_PREFIX,
     HashingWriter,
@@ -284,7 +284,7 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     (:func:`~corpuskit.writer.out_of_reach`)."""
     default = user_cache_dir()
     is_default = (cache is not None and default is not None
-                  and cache.resolve() == default.resolve())
+                  and (cache == default or _same_folder(cache, default)))
 
     def elsewhere() -> str:
         return (f"the default, {default}, or a folder beside seeds/ and dist/"
@@ -294,6 +294,13 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     in_the_way = file_in_the_way(out)
     if in_the_way is not None:
         raise UsageError(in_the_way)
+    if cache is not None and link_loop_on(cache) is not None:
+        # --cache so is a usage error, as --out's; the default cache folder so is a cache
+        # that cannot be written, a note (usercache.cache_problem), as where
+        # XDG_CACHE_HOME names a file: it is not compared with the other folders
+        if not is_default:
+            raise UsageError(file_in_the_way(cache, "--cache") or str(cache))
+        cache = None
     unreachable = out_of_reach(out)  # before the lock is made there, and nothing after it
     if unreachable is not None:
         raise OutputError(unreachable)
@@ -339,6 +346,15 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         advice = (CHOOSE if is_default else
                   f"put the cache folder elsewhere (for example {elsewhere()})")
         raise UsageError(f"{named} {misplaced}; {advice}")
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    """Whether ``one`` and ``other`` resolve to the same path (False where either cannot
+    be resolved: a symbolic link on its way that leads back to itself)."""
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _releases_around(cache: Path) -> str | None:

@@ -43,7 +43,7 @@ from .heap import fewer_collections
 from .problems import one_line, printable
 from .progress import terminal_progress
 from .signals import LateSignals
-from .wording import counted, shown_in
+from .wording import LINK_LOOP, counted, shown_in
 
 
 def _skipped_line(path: str, reason: str) -> str:
@@ -373,9 +373,9 @@ class InputPath(click.Path):
             return self.coerce_path_result(value)
         except OSError as error:
             if error.errno == errno.ELOOP:  # click said "does not exist" (QA)
-                self.fail(f"{printable(os.fsdecode(value))}: a symbolic link that leads back "
-                          "to itself (a loop of links), which names no file; give the path "
-                          "of the file or folder it was meant for", param, ctx)
+                self.fail(f"{printable(os.fsdecode(value))}: {LINK_LOOP}, which names no "
+                          "file; give the path of the file or folder it was meant for",
+                          param, ctx)
             if (tilde := _unexpanded_tilde(value, param)) is not None:
                 self.fail(tilde, param, ctx)
         except (TypeError, ValueError):  # no path: click's own message

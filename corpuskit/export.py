@@ -50,7 +50,7 @@ from .pathargs import given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
-from .wording import as_given, given_as, shell_word
+from .wording import LINK_LOOP, as_given, given_as, link_loop_on, shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 
 FORMATS = ("parquet", "csv", "dolma")
@@ -87,6 +87,10 @@ def _check_target(target: Path, package: Path, option: str) -> None:
     if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):
         raise UsageError(f"{out}: names starting with {RESERVED_PREFIX} are "
                          "corpuskit's own (a build removes those it left); name it otherwise")
+    loop = link_loop_on(target.parent)
+    if loop is not None:  # (not "a file", and no traceback from resolve() below)
+        raise UsageError(f"{out}: {loop} is {LINK_LOOP}, which names no folder; "
+                         "give the path of a file in a folder")
     for folder in target.parents:
         if os.path.lexists(folder) and not folder.is_dir():
             raise UsageError(f"{out}: {folder} is a file, not a folder; give the "

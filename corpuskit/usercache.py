@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import UsageError
+from .wording import LINK_LOOP, link_loop_on
 
 #: What to do when the default cache folder cannot be used.
 CHOOSE = "set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR (or --no-cache)"
@@ -62,15 +64,27 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
         raise UsageError(f"no folder for the cache: {found}; {CHOOSE}")
     folder = base / "corpuskit"
     for what, other in (("the seeds folder", seeds), ("the output folder", out)):
-        if other is not None and folder.resolve().is_relative_to(other.resolve()):
+        if other is not None and is_inside(folder, other):
             raise UsageError(f"the default cache folder {folder} ({found}) is inside {what} "
                              f"{other}; {CHOOSE}")
-    if out is not None and out.resolve().is_relative_to(folder.resolve()):
+    if out is not None and is_inside(out, folder):
         raise UsageError(f"the output folder {out} is inside the default cache folder "
                          f"{folder} ({found}), which may be cleared at any time, and the "
                          "releases with it; put the output folder elsewhere (for example "
                          "dist/ beside seeds/), or pass --cache DIR (or --no-cache)")
     return folder
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or inside it, once both are resolved; False where
+    either cannot be resolved, as when its way goes through a symbolic link that leads back
+    to itself (``Path.resolve()``'s RuntimeError was a traceback, QA): an output folder so
+    is a usage error of the build's (:func:`corpuskit.writer.file_in_the_way`), and a
+    default cache folder so is a cache that cannot be written (:func:`cache_problem`)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def cache_problem(cache: Path) -> str | None:
@@ -84,5 +98,8 @@ def cache_problem(cache: Path) -> str | None:
         os.close(handle)
         os.unlink(name)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # as --cache so is said (corpuskit.writer.file_in_the_way)
+            loop = link_loop_on(cache)
+            return f"{loop if loop is not None else 'a folder on its way'} is {LINK_LOOP}"
         return exc.strerror or str(exc)
     return None

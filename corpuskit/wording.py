@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from contextlib import suppress
 from pathlib import Path
+
+#: A path that goes through a symbolic link that leads back to itself, as every command
+#: says it (validate, info and diff of such a path; build's --out and --cache).
+LINK_LOOP = "a symbolic link that leads back to itself (a loop of links)"
 
 
 def counted(count: int, noun: str, *, grouped: bool = False) -> str:
@@ -109,3 +115,26 @@ def shown_count(digits: str) -> str:
         return str(count)
     significant = digits.lstrip("0")
     return f"{significant[:COUNT_DIGITS]}... (a number of {len(significant):,} digits)"
+
+
+def link_loop_on(path: Path) -> Path | None:
+    """The first symbolic link on ``path`` (itself or a folder on its way) that leads back
+    to itself, if its lookup meets one; else None. ``Path.resolve()`` raises RuntimeError
+    ("Symlink loop") for such a path, and ``os.path.exists`` says it is missing (QA: a
+    traceback from build's --out and --cache)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            return None
+    except ValueError:  # a NUL in it: no path at all
+        return None
+    else:
+        return None
+    for part in (*reversed(path.parents), path):
+        try:
+            os.stat(part)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return part
+    return path

@@ -33,7 +33,7 @@ from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
-from .wording import given_as, shell_word
+from .wording import LINK_LOOP, given_as, link_loop_on, shell_word
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
 #: files): a build removes those it left.
@@ -134,8 +134,13 @@ def _sticky(folder: Path, path: Path, remedy: str = "have them remove it") -> st
 
 def file_in_the_way(out: Path, option: str = "--out") -> str | None:
     """What to say of an output (or, ``option`` ``--cache``, cache) folder that is a file, a
-    symbolic link to nothing, or under a file (a usage error, found before any work,
-    ``release --dry-run`` included); None if there is none."""
+    symbolic link to nothing, under a file, or through a symbolic link that leads back to
+    itself (a usage error, found before any work, ``release --dry-run`` included); None if
+    there is none."""
+    loop = link_loop_on(out)
+    if loop is not None:  # (QA: Path.resolve()'s RuntimeError, a traceback)
+        return (f"cannot write into {out}: {loop} is {LINK_LOOP}, which names no folder; "
+                f"give {option} a folder (it is made if missing)")
     if os.path.islink(out) and not os.path.exists(out):
         return (f"cannot write into {out}: it is a symbolic link to nothing; give {option} a "
                 "folder (it is made if missing)")

@@ -908,6 +908,38 @@ def test_a_cache_that_is_a_file_is_a_usage_error(tmp_path: Path, cache: str, com
     assert not out.exists() and not (tmp_path / "missing").exists()
 
 
+@pytest.mark.parametrize("option", ["build --out", "build --cache", "release --out",
+                                    "release --dry-run --out", "export --out"])
+@pytest.mark.parametrize("below", ["", "/sub"])
+def test_an_output_or_cache_folder_through_a_loop_of_links_is_a_usage_error(
+        tmp_path: Path, option: str, below: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--out`` or ``--cache`` through a loop of links was a traceback (Path.resolve()'s
+    RuntimeError, QA); it is said as validate says such a path, as a usage error."""
+    seeds = make_seeds(tmp_path, GOOD)
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    given = str(tmp_path / "loop1") + below
+    out = tmp_path / "out"
+    command, *flags, name = option.split()
+    if command == "export":
+        assert main(["build", str(seeds), "--out", str(out), "--no-cache"]) == 0
+        argv = ["export", str(out / "test-corpus-1.0.0"), "--format", "csv", "--out",
+                given + "/x.csv"]
+    else:
+        argv = (["build", str(seeds)] if command == "build" else
+                ["release", *flags, "--seeds", str(seeds)])
+        argv += (["--out", given, "--no-cache"] if name == "--out" else
+                 ["--out", str(out), "--cache", given])
+    capsys.readouterr()
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and "RuntimeError" not in err
+    assert (f"{tmp_path / 'loop1'} is a symbolic link that leads back to itself (a loop of "
+            "links), which names no folder") in err, err
+    assert command == "export" or not out.exists()
+
+
 @pytest.mark.parametrize("case", ["build --out a file", "build --cache a file",
                                   "build --out a release folder", "release --out a file",
                                   "export --out inside the seeds"])

@@ -135,6 +135,33 @@ def test_a_cache_folder_that_cannot_be_written_is_said(
     assert code == 0 and "cannot be written" not in err, err
 
 
+@pytest.mark.parametrize("variable", ["XDG_CACHE_HOME", "HOME"])
+def test_a_default_cache_folder_through_a_loop_of_links_is_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """XDG_CACHE_HOME (or HOME) through a loop of links was a traceback (Path.resolve()'s
+    RuntimeError, QA); it is a default cache folder that cannot be written, as one that
+    is a file: a note, and the build goes on without a cache."""
+    seeds = make_seeds(tmp_path, GOOD)
+    loop = tmp_path / "loop1"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    if variable == "HOME":
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv(variable, str(loop))
+    folder = loop / (".cache/corpuskit" if variable == "HOME" else "corpuskit")
+    for argv in (["build", str(seeds), "--out", str(tmp_path / "dist")],
+                 ["release", "--seeds", str(seeds), "--out", str(tmp_path / "dist-2")]):
+        capsys.readouterr()
+        code = main([*argv, "--json"])
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        note = (f"note: the cache folder {folder} cannot be written ({loop} is a symbolic "
+                f"link that leads back to itself (a loop of links)): {NOTHING_KEPT}")
+        assert note in captured.err, captured.err
+        assert json.loads(captured.out)["release"].endswith("test-corpus-1.0.0")
+
+
 def test_release_says_its_cache_cannot_be_written(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
