@@ -128,8 +128,8 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     foreign = {damaged.path for damaged in releases.damaged
                if damaged.other is not None and damaged.path not in denied}
     for damaged in releases.damaged:
-        if damaged.path in denied:
-            continue
+        if damaged.path in denied or (damaged.path == release and blocking is not None):
+            continue  # (this version's folder in the way: said below, with its advice)
         if _not_fetched(damaged.path):  # a checkout without Git LFS: not damaged (QA)
             if damaged.path not in (archive, release):  # (this version's: said below)
                 problems.extend(_lfs_problems(damaged.path))

@@ -34,7 +34,7 @@ from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .semver import RELEASE_NAME, VERSION_PATTERN, Version
-from .wording import counted
+from .wording import LINK_LOOP, counted, link_loop_on
 from .zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
@@ -102,8 +102,11 @@ def _listing(dist: Path) -> list[Path]:
 
 def _named_as_releases(dist: Path, name: str
                        ) -> tuple[list[tuple[Version, Path]], list[tuple[Version, Path]]]:
-    """Folders named ``<name>-X.Y.Z`` (descriptor or not) and other entries named
-    ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted by name."""
+    """Entries named ``<name>-X.Y.Z`` (folders, descriptor or not, and whatever stands in
+    a folder's place: a file, a symbolic link to nothing or to itself, a pipe) and other
+    entries named ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted
+    by name. An entry in a folder's place is no release (:func:`_folder_damage`): passed
+    over, a link to storage that is gone hid a newer release from check and release (QA)."""
     pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
     folders: list[tuple[Version, Path]] = []
     archives: list[tuple[Version, Path]] = []
@@ -113,6 +116,8 @@ def _named_as_releases(dist: Path, name: str
         elif entry.name.endswith(ARCHIVE_SUFFIX) and (
                 match := pattern.match(entry.name[:-len(ARCHIVE_SUFFIX)])):
             archives.append((Version.parse(match.group("version")), entry))
+        elif match:
+            folders.append((Version.parse(match.group("version")), entry))
     return folders, archives
 
 
@@ -143,7 +148,11 @@ def _mismatch(descriptor: dict[str, Any], name: str, version: Version) -> str | 
 
 
 def _folder_damage(folder: Path, name: str, version: Version) -> str | None:
-    """Why the folder named as ``name`` ``version`` is no release of it; None if it is."""
+    """Why the folder named as ``name`` ``version`` is no release of it (or what stands
+    in its place: :func:`not_a_release_folder`); None if it is."""
+    in_its_place = not_a_release_folder(folder)
+    if in_its_place is not None:
+        return in_its_place
     descriptor = descriptor_of(folder)
     if descriptor is None:
         denied = unreadable_given(folder / DESCRIPTOR)
@@ -202,6 +211,8 @@ def not_a_release_folder(path: Path) -> str | None:
     if stat.S_ISDIR(mode) or path.is_dir():
         return None
     if stat.S_ISLNK(mode):
+        if link_loop_on(path) is not None:
+            return f"it is {LINK_LOOP}, not a folder"
         return f"it is a symbolic link to {os.readlink(path)!r}, not a folder"
     kind = "a file" if stat.S_ISREG(mode) else "a pipe, socket or device"
     return f"it is {kind}, not a folder"

@@ -589,6 +589,43 @@ def test_a_damaged_release_in_dist_is_named(seeds: Path, dist: Path) -> None:
     assert snapshot(seeds) == before
 
 
+@pytest.mark.parametrize("kind", ["link to nothing", "loop of links", "file", "pipe"])
+def test_what_stands_in_a_newer_release_folders_place_is_named(
+        kind: str, seeds: Path, dist: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A link to storage that is gone (or a loop of links, a file, a pipe) named as a newer
+    release folder was passed over: validate dist was valid, check current, and release
+    numbered the next version below it (QA). It is named as an empty folder of that name
+    is: damaged, to restore or move out."""
+    newer = dist / "corpuskit-seeds-3.0.0"
+    if kind == "link to nothing":
+        newer.symlink_to(tmp_path / "store" / newer.name)
+    elif kind == "loop of links":
+        newer.symlink_to(dist / "other")
+        (dist / "other").symlink_to(newer)
+    elif kind == "file":
+        newer.write_text("not a release\n", "utf-8")
+    else:
+        os.mkfifo(newer)
+    assert damaged_releases(dist, "corpuskit-seeds") == [newer]
+    assert [version for version, _ in find_releases(dist, "corpuskit-seeds")] == \
+        [Version.parse("1.0.0")]
+    (seeds / "new-note.txt").write_text("A new note\n\nWith a few new words.\n", "utf-8")
+    with pytest.raises(ReleaseError, match=r"corpuskit-seeds-3\.0\.0 is named as a release "
+                                           r".* not a folder; restore it"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    (seeds / "new-note.txt").unlink()
+    for argv in (["check", "--seeds", str(seeds), "--dist", str(dist), "-j", "1"],
+                 ["validate", str(dist), "-j", "1"]):
+        capsys.readouterr()
+        assert main(argv) == 1
+        captured = capsys.readouterr()
+        err = captured.out + captured.err
+        assert (f"{newer}: named as a release " in err and "not a folder: restore it from a "
+                f"published copy, or move it out of {dist} [not-a-package]" in err), err
+        assert err.count(f"{newer}:") == 1 + (argv[0] == "validate"), err  # and "not read"
+
+
 def test_too_small_bump_is_refused_and_names_the_required_one(
         seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (seeds / f"{SEED_ID}.txt").write_text("Replaced\n\nAll new words in this body.\n", "utf-8")

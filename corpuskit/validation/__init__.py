@@ -38,7 +38,7 @@ from pathlib import Path
 from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
-from ..dist import descriptor_of, not_a_zip_file
+from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
@@ -223,16 +223,24 @@ def releases_in(folder: Path) -> list[Path]:
     return sorted(child for child in folder.iterdir()
                   if not child.name.startswith(".")
                   and (child.suffix.lower() == ".zip"
-                       or (child.is_dir() and (detect_kind(child) == "package"
-                                               or RELEASE_NAME.match(child.name) is not None))))
+                       or RELEASE_NAME.match(child.name) is not None
+                       or (child.is_dir() and detect_kind(child) == "package")))
 
 
 def not_a_release(path: Path) -> str | None:
     """Why ``path``, a ``.zip`` found in a folder of releases, is no release zip to read,
     or None: a symbolic link is never followed, and a folder, pipe or device is never
     opened, as ``check`` refuses them (a release's zip is a file of its own). A release
-    folder reached through a link is read, as ``check`` compares it."""
-    return not_a_zip_file(path) if path.suffix.lower() == ".zip" else None
+    folder reached through a link is read, as ``check`` compares it; what stands in a
+    release folder's place (a file, a symbolic link to nothing or to itself, a pipe) is no
+    release, as ``check`` and ``release`` say (QA: passed over, validate dist was valid)."""
+    if path.suffix.lower() == ".zip":
+        return not_a_zip_file(path)
+    in_its_place = not_a_release_folder(path)
+    if in_its_place is None:
+        return None
+    return (f"{in_its_place}: restore it from a published copy, or move it out of "
+            f"{path.parent}")
 
 
 def expand_targets(paths: list[Path]) -> list[Path]:
