@@ -163,6 +163,44 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
     assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
 
 
+def test_the_published_checksum_of_an_archive_given_through_a_link_is_verified(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``latest.zip -> downloads/x.zip`` skipped ``downloads/x.zip.sha256``: validate,
+    export and load took an archive that failed its published checksum (QA). The one
+    beside the file it resolves to is checked, named by its path, and the one beside the
+    link as given too."""
+    source = built().archive
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    archive = downloads / source.name
+    shutil.copyfile(source, archive)
+    sidecar = downloads / f"{source.name}.sha256"
+    sidecar.write_text(f"{'0' * 64}  {source.name}\n")
+    link = tmp_path / "latest.zip"
+    link.symlink_to(Path("downloads") / source.name)
+    monkeypatch.chdir(tmp_path)
+    for given, shown in ((link, str(sidecar)), (Path("latest.zip"), f"downloads/{sidecar.name}")):
+        [problem] = validate(given, jobs=1).problems
+        assert (problem.path, problem.code) == (".", "checksum-mismatch")
+        assert problem.message.startswith(f"sha256 of the archive is "
+                                          f"{hashlib.sha256(source.read_bytes()).hexdigest()}, "
+                                          f"{shown} says {'0' * 64}"), problem.message
+        with pytest.raises(corpuskit.PackageIntegrityError):
+            corpuskit.load(given)
+    sidecar.write_text(f"{hashlib.sha256(source.read_bytes()).hexdigest()}  {source.name}\n")
+    assert validate(link, jobs=1).valid
+    beside_link = tmp_path / "latest.zip.sha256"  # the link's own, as given: checked too
+    beside_link.write_text(f"{'0' * 64}  latest.zip\n")
+    [problem] = validate(link, jobs=1).problems
+    assert problem.code == "checksum-mismatch" and "latest.zip.sha256 says" in problem.message
+    beside_link.unlink()
+    # a folder reached through a link holds the same sidecar: checked once
+    (tmp_path / "mirror").symlink_to(downloads)
+    sidecar.write_text(f"{'0' * 64}  {source.name}\n")
+    assert [p.code for p in validate(tmp_path / "mirror" / source.name, jobs=1).problems] \
+        == ["checksum-mismatch"]
+
+
 def test_a_published_checksum_given_as_a_target_stands_for_its_archive(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``corpuskit validate dist/*`` took an archive's .sha256 for a package that is not

@@ -98,10 +98,12 @@ def _sidecar_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
         yield number, raw, False
 
 
-def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem]]:
+def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
+                  ) -> tuple[list[str], list[Problem]]:
     """The sha256s that ``sidecar`` publishes for ``archive`` (every line naming it, as
     ``sha256sum -c`` checks every line, however many; comments and blank lines skipped),
-    or the problems with it."""
+    or the problems with it, which name it ``shown`` (default: its name)."""
+    label = sidecar.name if shown is None else shown
     digests: list[str] = []
     others: list[str] = []
     bare: list[tuple[int, str]] = []  # (line number, digest) of lines naming no file
@@ -114,14 +116,14 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     continue
                 if not whole:
                     return [], [Problem(".", "archive-error",
-                                        f"{sidecar.name} line {number} is longer than "
+                                        f"{label} line {number} is longer than "
                                         f"{SIDECAR_LINE_MAX} bytes: not a '<sha256>  <file "
                                         f"name>' line{again}")]
                 try:
                     line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
                 except UnicodeDecodeError as bad:  # (it said "position 0" of no line, QA)
                     return [], [Problem(".", "archive-error",
-                                        f"{sidecar.name} line {number} is not UTF-8 (byte "
+                                        f"{label} line {number} is not UTF-8 (byte "
                                         f"{bad.start + 1} of the line is "
                                         f"{raw[bad.start:bad.start + 1]!r}){again}")]
                 if not line.strip():
@@ -133,7 +135,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                     continue
                 if found is None:
                     return [], [Problem(".", "archive-error",
-                                        f"{sidecar.name} line {number} is not a '<sha256>  "
+                                        f"{label} line {number} is not a '<sha256>  "
                                         f"<file name>' line{again}")]
                 name = found.group("name") or found.group("tagged")
                 if escaped:
@@ -143,7 +145,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                 if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
                     if _ABSOLUTE.match(name):
                         return [], [Problem(".", "archive-error",
-                                            f"{sidecar.name} line {number} names the archive "
+                                            f"{label} line {number} names the archive "
                                             f"by an absolute path ({name!r}): sha256sum -c "
                                             "reads the file at that path, not the archive "
                                             f"beside {sidecar.name}{again}")]
@@ -151,7 +153,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
                 else:
                     others.append(name)
     except OSError as exc:
-        return [], [Problem(".", "archive-error", f"cannot read {sidecar.name}: {exc}{again}")]
+        return [], [Problem(".", "archive-error", f"cannot read {label}: {exc}{again}")]
     if bare:
         if len(bare) == 1 and not digests and not others:
             return [bare[0][1]], []
@@ -162,7 +164,7 @@ def _read_sidecar(archive: Path, sidecar: Path) -> tuple[list[str], list[Problem
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
-        return [], [Problem(".", "archive-error", f"{sidecar.name} is {named}{again}")]
+        return [], [Problem(".", "archive-error", f"{label} is {named}{again}")]
     return digests, []
 
 
@@ -175,9 +177,10 @@ def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
     return prefix.hexdigest(), whole.hexdigest()
 
 
-def _unreadable_sidecar(sidecar: Path) -> list[Problem]:
+def _unreadable_sidecar(sidecar: Path, shown: str | None = None) -> list[Problem]:
     """The problem with a ``<archive>.sha256`` that is there but is no regular file (a
-    folder, a pipe, a link to nothing): it publishes a checksum that cannot be read."""
+    folder, a pipe, a link to nothing): it publishes a checksum that cannot be read. It is
+    named ``shown`` (default: its name)."""
     try:
         mode = os.stat(sidecar).st_mode
     except FileNotFoundError:
@@ -189,8 +192,9 @@ def _unreadable_sidecar(sidecar: Path) -> list[Problem]:
     else:
         kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, socket or device)"
     return [Problem(".", "archive-error",
-                    f"{sidecar.name} is {kind}, so the checksum it publishes cannot be read; "
-                    "replace it with the release's '<sha256>  <name>' file, or remove it")]
+                    f"{shown or sidecar.name} is {kind}, so the checksum it publishes cannot "
+                    "be read; replace it with the release's '<sha256>  <name>' file, or "
+                    "remove it")]
 
 
 def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Problem]:
@@ -199,7 +203,7 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
     ``fast`` checks only that the archive ends in a well-formed seal: no byte is hashed and
     the sidecar is not read.
     """
-    sidecar = archive.with_name(archive.name + SIDECAR_SUFFIX)
+    sidecars = _sidecars(archive)
     try:
         with archive.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -212,12 +216,18 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                 problems.append(form)
             if fast:
                 return problems
-            published, found = (_read_sidecar(archive, sidecar) if sidecar.is_file()
-                                else ([], _unreadable_sidecar(sidecar)))
-            # Each names the sidecar, the file to mend (QA: an empty one was blamed on the
-            # archive, and deleting and building the archive, as advised, changed nothing).
-            problems.extend(Problem(p.path, p.code, p.message, SIDECAR_LOCATION)
-                            for p in found)
+            # (digest, the archive as named beside the sidecar, the sidecar, its name shown)
+            published: list[tuple[str, Path, Path, str]] = []
+            for named, sidecar, shown in sidecars:
+                digests, found = (_read_sidecar(named, sidecar, shown) if sidecar.is_file()
+                                  else ([], _unreadable_sidecar(sidecar, shown)))
+                published.extend((digest, named, sidecar, shown)
+                                 for digest in dict.fromkeys(digests))
+                # Each names the sidecar, the file to mend (QA: an empty one was blamed on
+                # the archive, and deleting and building the archive, as advised, changed
+                # nothing).
+                problems.extend(Problem(p.path, p.code, p.message, SIDECAR_LOCATION)
+                                for p in found)
             if form is not None and not published:
                 return problems
             cut = size - SEAL_BYTES if form is None else size
@@ -233,14 +243,31 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
                                     f"the seal says {recorded}: the archive changed after it "
                                     "was written", SEAL_LOCATION))
     holds = form is None and sealed == recorded
-    for digest in dict.fromkeys(published):
+    for digest, named, sidecar, shown in published:
         if whole != digest:
             problems.append(Problem(".", "checksum-mismatch",
-                                    f"sha256 of the archive is {whole}, {sidecar.name} says "
-                                    f"{digest}" + (_sidecar_advice(archive, sidecar) if holds
-                                                   else ""),
+                                    f"sha256 of the archive is {whole}, {shown} says "
+                                    f"{digest}" + (_sidecar_advice(named, sidecar, shown)
+                                                   if holds else ""),
                                     SIDECAR_LOCATION))
     return problems
+
+
+def _sidecars(archive: Path) -> list[tuple[Path, Path, str]]:
+    """The published checksums to check ``archive`` against, each as ``(the archive as
+    named beside it, the sidecar, how messages name it)``: ``<archive>.sha256`` beside the
+    path as given, and, where the archive is a symbolic link (or in a folder reached
+    through one) to a file elsewhere, the one beside that file too, named by its path:
+    ``latest.zip -> downloads/x.zip`` skipped ``downloads/x.zip.sha256``, and a forged
+    archive passed as valid (QA)."""
+    given = archive.with_name(archive.name + SIDECAR_SUFFIX)
+    found = [(archive, given, given.name)]
+    real = Path(os.path.realpath(archive))
+    beside = real.with_name(real.name + SIDECAR_SUFFIX)
+    if real != Path(os.path.realpath(archive.parent)) / archive.name:  # a link itself
+        shown = str(beside) if archive.is_absolute() else os.path.relpath(beside)
+        found.append((real, beside, shown))
+    return found
 
 
 #: Where the problems of the published ``<archive>.sha256`` point: that file (unreadable,
@@ -248,16 +275,17 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
 SIDECAR_LOCATION = "published sha256"
 
 
-def _sidecar_advice(archive: Path, sidecar: Path) -> str:
+def _sidecar_advice(archive: Path, sidecar: Path, shown: str | None = None) -> str:
     """What to do when ``sidecar`` disagrees with ``archive``, whose seal holds: the
     archive is as it was written, so either the sidecar is wrong or the archive is another
     (sealed) one than was published. A wrong sidecar beside a sound zip was called damage
     by every command, and deleting the zip and building it again, as advised, changed
-    nothing (QA)."""
+    nothing (QA). ``shown``: how ``sidecar`` is named (default: its name)."""
+    label = shown or sidecar.name
     return (f": the archive's own seal holds, so it is as it was written. If it is the "
-            f"archive that was published, {sidecar.name} is what is wrong: write it again "
+            f"archive that was published, {label} is what is wrong: write it again "
             f"(in its folder: sha256sum {archive.name} > {sidecar.name}) or remove it; if "
-            f"{sidecar.name} is the published one, this archive is another: restore the "
+            f"{label} is the published one, this archive is another: restore the "
             "published archive")
 
 
