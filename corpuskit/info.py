@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from .reader import (
     read_error,
 )
 from .records import process_document_reported, record_line
-from .regularfiles import read_problem, unreadable_given
+from .regularfiles import LINK_IN_A_PACKAGE, read_problem, special_kind, unreadable_given
 from .zipdirectory import ArchiveReadError
 
 
@@ -134,6 +135,10 @@ def _package_info(path: Path) -> Info:
         except InputError as error:  # naming the package, as load's records do
             raise read_error(path, error) from None
         files = source.files()
+        refused = _not_regular(source.root, files) if isinstance(source, FolderSource) else []
+        if refused:  # as validate says them (QA: their stat was a traceback)
+            skip = {problem.path for problem in refused}
+            files = [rel for rel in files if rel not in skip]
         total = sum(source.size(rel) for rel in files)
         try:
             changelog = (source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME)
@@ -145,7 +150,7 @@ def _package_info(path: Path) -> Info:
         is_folder = isinstance(source, FolderSource)
     measured = content_hash_of(descriptor, digest.hexdigest())
     stated = (descriptor.get("corpuskit") or {}).get("content_hash")
-    problems = []
+    problems = [problem.as_dict() for problem in refused]
     declared = (descriptor.get("corpuskit") or {}).get("documents")
     if declared != stats.documents:
         problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
@@ -171,6 +176,26 @@ def _package_info(path: Path) -> Info:
         licenses=_licenses(descriptor.get("licenses") or []),
         content_hash=measured, stated_content_hash=stated, problems=problems,
     )
+
+
+def _not_regular(root: Path, files: list[str]) -> list[Problem]:
+    """The ``unsafe-path`` problems of the entries of the package folder ``root`` listed
+    as its ``files`` that are no regular files (a symbolic link, to nothing or to itself
+    too; a pipe), as validate reports them: a package holds regular files only."""
+    problems = []
+    for rel in files:
+        try:
+            mode = os.lstat(root / rel).st_mode
+        except OSError as exc:
+            problems.append(Problem(rel, "unreadable-file",
+                                    f"cannot stat: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISLNK(mode):
+            problems.append(Problem(rel, "unsafe-path", LINK_IN_A_PACKAGE))
+        elif not stat.S_ISREG(mode):
+            problems.append(Problem(rel, "unsafe-path",
+                                    f"not a regular file ({special_kind(mode)})"))
+    return problems
 
 
 def _seeds_info(seeds: Path) -> Info:

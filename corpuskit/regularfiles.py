@@ -25,6 +25,10 @@ class NotRegularFile(OSError):
         self.strerror = f"not a regular file ({kind})"
 
 
+#: What validate (and info) say of a symbolic link in a package folder.
+LINK_IN_A_PACKAGE = "symbolic link; a package holds regular files only (not followed)"
+
+
 def special_kind(mode: int) -> str:
     """What a file of ``mode`` that is not a regular file is: a folder, a pipe, a socket
     or a device (QA: each was called a "device, socket or pipe")."""

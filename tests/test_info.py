@@ -382,3 +382,45 @@ def test_a_records_error_names_the_package(tmp_path: Path) -> None:
     assert refused.value.summary == f"{package}: 1 problem found"
     assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
         ("data/documents.jsonl", "order-error", "line 4")]
+
+
+@pytest.mark.parametrize("kind", ["link to nothing", "loop of links", "link to a file", "pipe"])
+def test_a_package_holding_a_link_or_a_pipe_lists_it_as_validate_does(
+        tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link to nothing (or a loop of links) in a package folder was a traceback from its
+    stat, and info --json printed no JSON (QA); it is the unsafe-path problem validate
+    reports, and info exits 1, the summary of the rest printed."""
+    import os
+
+    package = copy_package(sample(), tmp_path)
+    entry = package / "data" / "stray"
+    if kind == "link to nothing":
+        entry.symlink_to("/nonexistent")
+    elif kind == "loop of links":
+        entry.symlink_to(package / "data" / "other")
+        (package / "data" / "other").symlink_to(entry)
+    elif kind == "link to a file":
+        entry.symlink_to(package / "README.md")
+    else:
+        os.mkfifo(entry)
+    summary = info(package)
+    expected = [problem for problem in _validate_problems(package) if problem[1] == "unsafe-path"]
+    assert [(p["path"], p["code"], p["message"]) for p in summary.problems] == expected
+    assert "data/stray" in {path for path, _, _ in expected}
+    assert summary.files == info(sample().release).files  # what is refused is no file of it
+    for as_json in ([], ["--json"]):
+        capsys.readouterr()
+        assert main(["info", str(package), *as_json]) == 1
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        if as_json:
+            assert "data/stray" in {p["path"] for p in json.loads(out)["problems"]}
+        else:
+            assert f"error: {package}/data/stray: " in err and "[unsafe-path]" in err
+
+
+def _validate_problems(package: Path) -> list[tuple[str, str, str]]:
+    """(path, code, message) of each problem validate finds in ``package``."""
+    from corpuskit.validation import validate
+
+    return [(p.path, p.code, p.message) for p in validate(package, jobs=1).problems]

@@ -28,7 +28,7 @@ from ..names import (
 )
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
-from ..regularfiles import open_regular, permission_advice, special_kind
+from ..regularfiles import LINK_IN_A_PACKAGE, open_regular, permission_advice, special_kind
 from ..zipsource import ZipSource
 from .records import HASH_MASK, path_token, sum_of_path_tokens
 
@@ -161,9 +161,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             try:
                 if entry.is_symlink():
                     refused.add(relpath)
-                    problems.append(Problem(relpath, "unsafe-path",
-                                            "symbolic link; a package holds regular files only "
-                                            "(not followed)"))
+                    problems.append(Problem(relpath, "unsafe-path", LINK_IN_A_PACKAGE))
                 elif entry.is_dir(follow_symlinks=False):
                     if stream_raw and relpath + "/" == RAW_PREFIX:
                         deferred.append(relpath)
