@@ -40,10 +40,20 @@ def check_scheduler(scheduler: str | None) -> str:
     if not _SCHEDULER.fullmatch(scheduler):
         raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; give "
                          "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
-    port = int(scheduler.rpartition(":")[2])
+    host, _, digits = scheduler.split("://", 1)[1].rpartition(":")
+    port = int(digits)
     if not 0 < port < 65536:
         raise UsageError(f"--scheduler {scheduler!r}: port {port} is not a TCP port (1 to "
                          "65535); give the port the scheduler listens on (8786 by default)")
+    if not host.startswith("["):  # (an IPv6 address in brackets is no name to encode)
+        try:
+            host.encode("idna")  # as socket.create_connection encodes it, later
+        except UnicodeError as exc:  # (QA: a traceback from the connection, after discovery)
+            reason = str(exc).rpartition("(UnicodeError: ")[2].rstrip(")") or str(exc)
+            raise UsageError(f"--scheduler {scheduler!r}: {host!r} is no host name a resolver "
+                             f"can look up ({reason}: each dot-separated label must be 1 to 63 "
+                             "characters, and non-ASCII ones valid IDNA); give the "
+                             "scheduler's host name or IP address") from None
     return scheduler
 
 

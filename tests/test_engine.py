@@ -232,6 +232,37 @@ def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("host", ["dask-scheduler..cluster.local", "a" * 64 + ".example.org",
+                                  "sch\udce9duler"])
+def test_a_scheduler_host_name_no_resolver_can_look_up_is_a_usage_error(
+        host: str, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A host name the IDNA codec refuses (an empty label, one over 63 characters, a byte
+    that is not UTF-8) was a UnicodeError traceback from the connection, after discovery
+    (QA); it is a usage error naming the address, before any work."""
+    import importlib
+
+    from corpuskit.cli import main
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the seeds were discovered before the address was refused")
+
+    monkeypatch.setattr(importlib.import_module("corpuskit.build"), "discover", never)
+    scheduler = f"tcp://{host}:8786"
+    with pytest.raises(UsageError) as refused:
+        build(corpus, tmp_path / "out", engine="dask", scheduler=scheduler)
+    assert str(refused.value).startswith(f"--scheduler {scheduler!r}: {host!r} is no host "
+                                         "name a resolver can look up ("), refused.value
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--engine", "dask",
+                 "--scheduler", scheduler]) == 2
+    assert f"{host!r} is no host name a resolver can look up" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    from corpuskit.daskengine import check_scheduler
+
+    idn = "tcp://sch\u00e9duler.example:8786"  # a valid internationalized name is one
+    assert check_scheduler(idn) == idn
+
+
 @pytest.mark.parametrize(("jobs", "error"), [(0, UsageError), (-1, UsageError),
                                              (10**20, UsageError), ("2", TypeError),
                                              (2.0, TypeError), (True, TypeError)])
