@@ -1653,6 +1653,30 @@ def test_a_file_replaced_by_a_link_is_one_problem(tmp_path: Path, rel: str) -> N
             (options, [p.render() for p in report.problems])
 
 
+@pytest.mark.parametrize("kind", ["link to nothing", "link to a file", "pipe"])
+def test_a_stray_link_among_the_raw_files_is_one_problem_in_fast_mode_too(
+        tmp_path: Path, kind: str) -> None:
+    """A link (or pipe) added to data/raw/, which no record names, was counted as a
+    document by validate --fast, which then blamed README.md and datapackage.json for
+    their (right) count (QA); as the full check, it reports the entry alone."""
+    import os
+
+    target = copy_release(tmp_path)
+    stray = target / "data" / "raw" / "stale-link.txt"
+    if kind == "link to nothing":
+        stray.symlink_to("nowhere")
+    elif kind == "link to a file":
+        stray.symlink_to(target / "README.md")
+    else:
+        os.mkfifo(stray)
+    for options in ({}, {"fast": True}):
+        report = validate(target, jobs=1, **options)
+        assert [(p.path, p.code) for p in report.problems] == [
+            ("data/raw/stale-link.txt", "unsafe-path")], \
+            (options, [p.render() for p in report.problems])
+        assert report.documents == validate(built().release, jobs=1, **options).documents
+
+
 @pytest.mark.parametrize("written", ["1e4", "5009.0", "18446744073709551616"])
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_resource_size_not_written_as_an_integer_is_refused(written: str, fast: bool,
