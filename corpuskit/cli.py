@@ -376,6 +376,15 @@ class InputPath(click.Path):
                 self.fail(f"{printable(os.fsdecode(value))}: {LINK_LOOP}, which names no "
                           "file; give the path of the file or folder it was meant for",
                           param, ctx)
+            if error.errno == errno.ENOTDIR:  # through a file: click said "does not exist"
+                from .writer import IS_A_FILE, file_on_the_way
+
+                found = file_on_the_way(Path(os.fsdecode(value)))
+                if found is not None:  # (QA: dist/x.zip/x-1.0.0, dist/x.zip/)
+                    shown = printable(str(found))
+                    self.fail(f"{printable(os.fsdecode(value))}: {shown} {IS_A_FILE}; give "
+                              f"the file itself ({shown}), or the path of a folder",
+                              param, ctx)
             if (tilde := _unexpanded_tilde(value, param)) is not None:
                 self.fail(tilde, param, ctx)
         except (TypeError, ValueError):  # no path: click's own message

@@ -144,11 +144,24 @@ def file_in_the_way(out: Path, option: str = "--out") -> str | None:
     if os.path.islink(out) and not os.path.exists(out):
         return (f"cannot write into {out}: it is a symbolic link to nothing; give {option} a "
                 "folder (it is made if missing)")
-    for path in (out, *out.parents):
+    path = file_on_the_way(out)
+    if path is not None:
+        return (f"cannot write into {out}: {path} {IS_A_FILE}; give {option} a folder (it is "
+                "made if missing)")
+    return None
+
+
+#: What a path that goes through a file is told of that file.
+IS_A_FILE = "is a file, not a folder"
+
+
+def file_on_the_way(path: Path) -> Path | None:
+    """The file ``path`` or a folder on its way is (not a folder), if any: ``dist/x.zip``
+    of ``dist/x.zip/sub``, which the system calls "Not a directory"; else None."""
+    for part in (path, *path.parents):
         # (os.path's: a path inside a folder that cannot be entered is none, said later)
-        if os.path.exists(path) and not os.path.isdir(path):
-            return (f"cannot write into {out}: {path} is a file, not a folder; give {option} "
-                    "a folder (it is made if missing)")
+        if os.path.exists(part) and not os.path.isdir(part):
+            return part
     return None
 
 

@@ -1641,6 +1641,27 @@ def test_a_seeds_path_that_is_a_pipe_or_a_loop_of_links_is_named_for_what_it_is(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("command", ["validate", "info", "export", "diff", "build"])
+@pytest.mark.parametrize("below", ["x-1.0.0", ""])
+def test_a_path_through_a_file_is_said_to_be_so(
+        tmp_path: Path, command: str, below: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A package inside its zip (dist/x.zip/x-1.0.0), or a zip given with a trailing slash
+    (dist/x.zip/), was said not to exist (click's "Not a directory" reading, QA); as
+    build --out says of such a path, the file is named, as a file to give itself."""
+    archive = tmp_path / "x.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    given = f"{archive}/{below}"
+    argv = {"validate": ["validate", given], "info": ["info", given],
+            "export": ["export", given, "--format", "csv", "--out", str(tmp_path / "x.csv")],
+            "diff": ["diff", given, str(archive)], "build": ["build", given]}[command]
+    capsys.readouterr()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{given}: {archive} is a file, not a folder; give the file itself ({archive})" \
+        in err, err
+    assert "does not exist" not in err
+
+
 @pytest.mark.parametrize("command", ["build", "check", "validate"])
 @pytest.mark.parametrize("jobs", ["99999999999999999999", "1025", "0", "two"])
 def test_jobs_out_of_range_is_a_usage_error(command: str, jobs: str, tmp_path: Path,
