@@ -43,7 +43,15 @@ from .dist import (
     sharing_releases,
     survey_releases,
 )
-from .engine import SHARD_FOLDER, ShardTask, check_engine, local_pool, plan_shards, run_shards
+from .engine import (
+    SHARD_FOLDER,
+    ShardTask,
+    check_engine,
+    local_pool,
+    plan_shards,
+    run_shards,
+    useful_jobs,
+)
 from .errors import (
     CorpuskitError,
     FileChanged,
@@ -174,6 +182,8 @@ def build(
         raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     unwritable = cache_problem(cache) if cache is not None else None
+    if engine == "local":  # never more workers than shards to process (engine.useful_jobs)
+        jobs = useful_jobs(seeds, config.discover, jobs)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
     # and load the language model while the parent lists the corpus (from the cache
     # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the

@@ -282,6 +282,10 @@ def test_workers_of_a_killed_release_exit_and_free_its_lock(
     outright (SIGKILL), the release left them waiting for work forever, holding the lock,
     and every later build of that folder was refused. Its workers now exit with it."""
     first_seeds, second_seeds, out = two_seeds
+    # a megabyte of text: two batches of documents for two workers (a build forks no more
+    # workers than it has shards, or a shard's batches, to give them)
+    (first_seeds / "long.txt").write_text("A long text\n\n" + "Words of a long text. " * 50_000
+                                          + "\n", "utf-8")
     started, go = tmp_path / "started", tmp_path / "go"
     first = start_cli(["release", "--seeds", first_seeds, "--out", out, "--jobs", "2",
                        "--no-cache"], pause_patch(started, go))

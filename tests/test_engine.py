@@ -94,6 +94,37 @@ def test_two_workers_write_the_bytes_of_one(corpus: Path, one_job: Path, tmp_pat
     _same(one_job, tmp_path, result.release.name)
 
 
+def test_no_more_workers_are_forked_than_there_are_shards(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-j 256`` forked 256 workers whatever the work: a one-document corpus took 11 s
+    (QA). The workers forked before discovery are as many as the shards (a corpus of one
+    shard: its batches of documents), never more; the bytes are those of one worker."""
+    import importlib
+
+    building = importlib.import_module("corpuskit.build")
+    real = building.local_pool
+    forked: list[int] = []
+
+    def spy(jobs: int, **options: Any) -> Any:
+        forked.append(jobs)
+        return real(jobs, **options)
+
+    monkeypatch.setattr(building, "local_pool", spy)
+    result = build(corpus, tmp_path / "three", jobs=256)
+    assert forked == [len(SHARDS)]
+    _same(one_job, tmp_path / "three", result.release.name)
+    one = make_seeds(tmp_path / "one", {"a.txt": "A title\n\nA paragraph of English text.\n"})
+    forked.clear()
+    build(one, tmp_path / "out", jobs=256)
+    assert forked == [1]  # one batch of one document: processed here, no pool
+    # a corpus of one shard whose documents go to the workers in batches of a MiB at most
+    big = make_seeds(tmp_path / "big", {f"d{i}.txt": "Title\n\n" + "Word " * 300_000 + "\n"
+                                        for i in range(3)})
+    forked.clear()
+    build(big, tmp_path / "big-out", jobs=256, cache=None)
+    assert forked == [3]
+
+
 def test_cache_makes_rebuilds_skip_unchanged_shards_without_changing_bytes(
         corpus: Path, one_job: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"

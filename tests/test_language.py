@@ -577,7 +577,10 @@ def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by
                    "member states from the beginning of next year.\n",
              "fr": "La commission a décidé mardi que les nouvelles règles s'appliqueront à "
                    "tous les États membres dès le début de l'année prochaine.\n"}
-    seeds = make_seeds(tmp_path, {"a.txt": texts["de"], "b.txt": texts["en"]})
+    # and a megabyte of text: two batches of documents for two workers (a build forks no
+    # more workers than it has work for)
+    seeds = make_seeds(tmp_path, {"a.txt": texts["de"], "b.txt": texts["en"],
+                                  "long.txt": "A long text\n\n" + texts["en"] * 10_000})
     cache, kept_only = tmp_path / "cache", tmp_path / "kept-only"
 
     def fresh_build(out: str, cache: Path | None) -> Any:

@@ -479,9 +479,12 @@ def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
     assert not folder.exists()
     monkeypatch.setattr(language, "_LOADED", [])
     monkeypatch.setattr(language, "_MODEL_CACHE", [])
-    seeds = make_seeds(tmp_path, {f"{n}.txt": f"Text number {n} of a few plain English "
-                                              "words, enough for the identifier.\n"
-                                  for n in range(3)})
+    files = {f"{n}.txt": f"Text number {n} of a few plain English words, enough for the "
+                         "identifier.\n" for n in range(3)}
+    # and a megabyte of text: two batches of documents for the two workers the model is
+    # kept for (a build forks no more workers than it has work for)
+    files["long.txt"] = "A long text\n\n" + "Words of a long text. " * 50_000 + "\n"
+    seeds = make_seeds(tmp_path, files)
     result = build(seeds, tmp_path / "out", jobs=2, cache=tmp_path / "cache")
     assert said in result.notes, result.notes
     monkeypatch.undo()
