@@ -224,6 +224,38 @@ def _lfs_pointer(path: Path) -> None:
                     "utf-8")
 
 
+def test_a_git_lfs_pointer_never_hides_the_other_problems_of_a_package(
+        repo: Path, tmp_path: Path) -> None:
+    """One file shaped as a Git LFS pointer made validate drop every other problem of the
+    package: an edited documents.jsonl went unsaid, and check took the release for
+    intact (QA). Where another file is wrong too, every problem is said; an unlisted file
+    or a link shaped as a pointer is never taken for one."""
+    [release] = [p for p in (repo / "dist").iterdir() if p.is_dir()]
+    records = release / "data/documents.jsonl"
+    records.write_bytes(records.read_bytes().replace(b"e", b"E", 1))
+    raw = sorted((release / "data/raw").rglob("*.txt"))[0]
+    _lfs_pointer(raw)
+    report = validate(release, jobs=1)
+    codes = {(p.path, p.code) for p in report.problems}
+    assert (raw.relative_to(release).as_posix(), "lfs-pointer") in codes
+    assert ("data/documents.jsonl", "checksum-mismatch") in codes, report.problems
+    checked = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    told = " ".join([checked.summary(), *(p.message for p in checked.problems)])
+    assert "restore it" in told and "release patch" not in told, told
+    extra = release / "data/raw/zz.txt"
+    extra.write_text("version https://git-lfs.github.com/spec/v1\n"
+                     f"oid sha256:{'0' * 64}\nsize 12\n", "utf-8")
+    outside = tmp_path / "outside"
+    outside.write_bytes(extra.read_bytes())
+    linked = release / "data/raw/zy.txt"
+    linked.symlink_to(outside)
+    said = {(p.path, p.code) for p in validate(release, jobs=1).problems}
+    assert ("data/raw/zz.txt", "unlisted-file") in said and \
+        ("data/raw/zy.txt", "unsafe-path") in said, said
+    assert not {path for path, code in said if code == "lfs-pointer"} - {
+        raw.relative_to(release).as_posix()}, said
+
+
 def test_release_files_that_are_git_lfs_pointers_are_named_as_pointers_by_check(
         repo: Path) -> None:
     """A release folder kept in Git LFS, checked out without it: one raw file a pointer

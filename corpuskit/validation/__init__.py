@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -115,6 +115,29 @@ def misnamed(name: str, release: str | None, suffix: str, folder: Path | None = 
         advice = f"rename it to {rightly}"
     return [Problem(".", "metadata-mismatch",
                     f"named as the release {name}, but it holds {release}; {advice}")]
+
+
+#: Problems of a package folder's file as a whole: it differs from its manifest's checksum,
+#: is missing, is not listed, or is no regular file.
+_FILE_WRONG = frozenset({"checksum-mismatch", "missing-file", "unlisted-file", "unsafe-path"})
+
+
+def _lfs_pointers(target: Path, found: Sequence[Problem]) -> list[str]:
+    """The files of the package folder ``target`` that problems (``found``) name and that
+    are Git LFS pointers: files a checkout without Git LFS left as pointers. A file no
+    manifest lists, or a link, is never one (QA: an extra file shaped as a pointer, or a
+    link out of the package to one, was taken for one)."""
+    unlisted = {problem.path for problem in found if problem.code == "unlisted-file"}
+    return sorted({problem.path for problem in found
+                   if problem.path not in unlisted
+                   and not os.path.islink(target / problem.path)
+                   and is_lfs_pointer(target / problem.path)})
+
+
+def _files_wrong(found: Sequence[Problem]) -> set[str]:
+    """The files of a package folder that are wrong as a whole among ``found``."""
+    return {problem.path for problem in found
+            if problem.code in _FILE_WRONG and not problem.location}
 
 
 def _folder_release(folder: Path) -> str | None:
@@ -434,12 +457,15 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             skipped = result.skipped
         elif kind == "package":
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
-            pointers = sorted({problem.path for problem in outcome.problems
-                               if is_lfs_pointer(target / problem.path)})
+            pointers = _lfs_pointers(target, outcome.problems)
             if pointers:  # not fetched: the files, not each of their consequences (QA)
                 problems.extend(Problem(path, "lfs-pointer", LFS_FILE_ADVICE)
                                 for path in pointers)
-                outcome = replace(outcome, problems=[])
+                others = _files_wrong(outcome.problems) - set(pointers)
+                # Any other file changed, missing or added: every problem is said (QA: one
+                # pointer-shaped file hid an edited documents.jsonl)
+                outcome = replace(outcome, problems=[] if not others else [
+                    problem for problem in outcome.problems if problem.path not in pointers])
             problems.extend(outcome.problems)
             files, size, documents = outcome.files, outcome.bytes, outcome.documents
             if DOCUMENTS_PATH in pointers:  # its lines are no records: none were read (QA:
