@@ -2056,6 +2056,35 @@ def test_a_code_page_listed_by_another_of_its_names_validates(tmp_path: Path,
     assert report.valid, render_text(report)
 
 
+def test_line_ends_are_blamed_on_git_only_where_git_could_have_converted_them(
+        tmp_path: Path) -> None:
+    """A zip's member with its line ends swapped, sealed again, was said to be converted by
+    Git, which never rewrites bytes inside a zip, and its advice restored the committed,
+    tampered zip; a converted documents.jsonl was told "its other files that differ were
+    changed otherwise" for the checksums its metadata holds of it, and a converted file
+    beside an added one was told nothing of the added one (QA)."""
+    from _consumers import rewrite_zip
+
+    from corpuskit.lineends import CONVERTED
+
+    (tmp_path / ".git").mkdir()
+    release = copy_release(tmp_path / "dist")
+    records = release / "data/documents.jsonl"
+    kept = records.read_bytes()
+    records.write_bytes(kept.replace(b"\n", b"\r\n"))
+    summary = validate(release, jobs=1).summary()
+    assert CONVERTED in summary and "changed otherwise" not in summary, summary
+    (release / "data/raw/added.txt").write_bytes(b"An added file.\n")
+    summary = validate(release, jobs=1).summary()
+    assert CONVERTED in summary and "changed otherwise" in summary, summary
+    (release / "data/raw/added.txt").unlink()
+    archive = rewrite_zip(release)  # the swapped member in a zip sealed again
+    records.write_bytes(kept)
+    report = validate(archive, jobs=1)
+    assert not report.valid and not any(CONVERTED in p.message for p in report.problems)
+    assert "git" not in report.summary().lower(), report.summary()
+
+
 def test_files_whose_line_ends_git_converted_are_told_so(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A release committed after Git turned its CR LF into LF ('* text=auto' and 'git add

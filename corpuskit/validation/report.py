@@ -211,7 +211,9 @@ class ValidationReport:
                          if problem.code == "checksum-mismatch" and said_converted(
                              (problem.message,))]
             if converted:  # Git's line-end handling, which version control repeats (QA)
-                others = any(problem.code == "checksum-mismatch"
+                # Other files changed, missing or added (a checksum a metadata file holds,
+                # at its JSON pointer, is of a converted file: QA, both ways wrong)
+                others = any(problem.code in _FILE_CHANGED and not problem.location
                              and problem.path not in converted for problem in self.problems)
                 told = line_ends_advice(
                     (_releases_folder(self.target),),
@@ -223,6 +225,10 @@ class ValidationReport:
                     "; its other files that differ were changed otherwise: get the package "
                     "again from where it was published" if others else "")
         return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
+
+
+#: A file of a package that is not as its manifests list it.
+_FILE_CHANGED = frozenset({"checksum-mismatch", "missing-file", "unlisted-file"})
 
 
 def _releases_folder(target: str) -> str:
