@@ -103,7 +103,7 @@ def _listing(dist: Path) -> list[Path]:
 def _named_as_releases(dist: Path, name: str
                        ) -> tuple[list[tuple[Version, Path]], list[tuple[Version, Path]]]:
     """Entries named ``<name>-X.Y.Z`` (folders, descriptor or not, and whatever stands in
-    a folder's place: a file, a symbolic link to nothing or to itself, a pipe) and other
+    a folder's place: a symbolic link to nothing or to itself, a pipe) and other
     entries named ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted
     by name. An entry in a folder's place is no release (:func:`_folder_damage`): passed
     over, a link to storage that is gone hid a newer release from check and release (QA)."""
@@ -116,7 +116,9 @@ def _named_as_releases(dist: Path, name: str
         elif entry.name.endswith(ARCHIVE_SUFFIX) and (
                 match := pattern.match(entry.name[:-len(ARCHIVE_SUFFIX)])):
             archives.append((Version.parse(match.group("version")), entry))
-        elif match:
+        elif match and not entry.is_file():  # a link to nothing or to itself, a pipe: a
+            # regular file named alike is a file kept beside the releases
+            # (t-corpus-1.0.0-SHA256SUMS: "1.0.0-SHA256SUMS" is a version; QA)
             folders.append((Version.parse(match.group("version")), entry))
     return folders, archives
 

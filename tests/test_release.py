@@ -589,7 +589,7 @@ def test_a_damaged_release_in_dist_is_named(seeds: Path, dist: Path) -> None:
     assert snapshot(seeds) == before
 
 
-@pytest.mark.parametrize("kind", ["link to nothing", "loop of links", "file", "pipe"])
+@pytest.mark.parametrize("kind", ["link to nothing", "loop of links", "pipe"])
 def test_what_stands_in_a_newer_release_folders_place_is_named(
         kind: str, seeds: Path, dist: Path, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -603,8 +603,6 @@ def test_what_stands_in_a_newer_release_folders_place_is_named(
     elif kind == "loop of links":
         newer.symlink_to(dist / "other")
         (dist / "other").symlink_to(newer)
-    elif kind == "file":
-        newer.write_text("not a release\n", "utf-8")
     else:
         os.mkfifo(newer)
     assert damaged_releases(dist, "corpuskit-seeds") == [newer]
@@ -624,6 +622,24 @@ def test_what_stands_in_a_newer_release_folders_place_is_named(
         assert (f"{newer}: named as a release " in err and "not a folder: restore it from a "
                 f"published copy, or move it out of {dist} [not-a-package]" in err), err
         assert err.count(f"{newer}:") == 1 + (argv[0] == "validate"), err  # and "not read"
+
+
+def test_files_kept_beside_the_releases_named_alike_are_no_releases(
+        seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Release notes or a checksum list kept in dist/ (corpuskit-seeds-1.0.0-SHA256SUMS,
+    whose "1.0.0-SHA256SUMS" is a version; README-2.0.0-draft.md) were called damaged
+    releases, and validate dist, check and release refused (QA): a regular file named
+    alike is a file kept beside the releases, as before."""
+    for name in ("corpuskit-seeds-1.0.0-SHA256SUMS", "corpuskit-seeds-1.0.0-notes.md",
+                 "README-2.0.0-draft.md", "corpuskit-seeds-3.0.0"):
+        (dist / name).write_text("kept beside the releases\n", "utf-8")
+    assert damaged_releases(dist, "corpuskit-seeds") == []
+    for argv in (["check", "--seeds", str(seeds), "--dist", str(dist), "-j", "1"],
+                 ["validate", str(dist), "-j", "1"]):
+        assert main(argv) == 0, capsys.readouterr()
+    (seeds / "new-note.txt").write_text("A new note\n\nWith a few new words.\n", "utf-8")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1,
+                   dry_run=True).version == "1.1.0"
 
 
 def test_too_small_bump_is_refused_and_names_the_required_one(

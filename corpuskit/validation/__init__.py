@@ -246,7 +246,10 @@ def releases_in(folder: Path) -> list[Path]:
     return sorted(child for child in folder.iterdir()
                   if not child.name.startswith(".")
                   and (child.suffix.lower() == ".zip"
-                       or RELEASE_NAME.match(child.name) is not None
+                       # (a regular file named alike is kept beside the releases:
+                       # t-corpus-1.0.0-SHA256SUMS, QA)
+                       or (RELEASE_NAME.match(child.name) is not None
+                           and not child.is_file())
                        or (child.is_dir() and detect_kind(child) == "package")))
 
 
