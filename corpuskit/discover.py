@@ -24,6 +24,7 @@ from .changelog import text_problems
 from .config import CHANGELOG_NAME, CONFIG_NAME, DiscoverConfig, link_problem, read_regular
 from .errors import InputError
 from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
+from .gitworktree import recorded_as_link
 from .listings import FolderIdentity, Listings, TopListing, folder_identity, paths_digest
 from .models import DocumentProblem, RawDocument, SourceRef
 from .models import document_id as document_id  # part of this stage's interface
@@ -605,8 +606,10 @@ def checked_out_link(seeds: Path, path: str, data: bytes) -> Problem | None:
     false: Git for Windows without the right to make links, some CI caches): the link's
     target as one line with no line end; else None. Told narrowly, never of a text: one
     short line, no NUL, that read as a path from the file's folder names a file or folder
-    there is in the seeds folder, not the file itself (QA: check called the seeds changed,
-    release planned a major release whose text was the path, validate passed it)."""
+    there is in the seeds folder, not the file itself, and that Git's index records as a
+    symbolic link (:func:`~corpuskit.gitworktree.recorded_as_link`). QA: check called the
+    seeds changed, release planned a major release whose text was the path, validate
+    passed it."""
     if not data or len(data) > MAX_LINK_TEXT_BYTES or b"\n" in data or b"\r" in data \
             or b"\0" in data or data.isspace():
         return None
@@ -620,7 +623,9 @@ def checked_out_link(seeds: Path, path: str, data: bytes) -> Problem | None:
     own = os.path.normpath(os.path.join(root, path))
     target = os.path.normpath(os.path.join(os.path.dirname(own), text))
     if target in (own, root) or os.path.commonpath([root, target]) != root \
-            or not os.path.exists(target):
+            or not os.path.exists(target) or not recorded_as_link(own):
+        # (QA: an index.txt holding "chapter1.txt", a file Git records as a file, was
+        # refused: only Git's index tells a link checked out as a file from a text)
         return None
     named = Path(target).relative_to(root).as_posix()
     what = "folder" if os.path.isdir(target) else "file"

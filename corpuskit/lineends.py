@@ -19,9 +19,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .gitworktree import work_tree
 from .problems import Problem
 from .regularfiles import open_regular
-from .wording import shell_word
+from .wording import command, shell_word
 
 if TYPE_CHECKING:
     from .diff import Diff
@@ -163,14 +164,10 @@ def raw_input_alone(found: Diff | None) -> bool:
 def in_work_tree(folder: Path | str) -> str:
     """``folder`` as a pattern of the top-level ``.gitattributes`` takes it: relative to
     the Git work tree it is in (found by walking up for ``.git``), else as given."""
-    try:
-        absolute = Path(os.path.abspath(folder))
-        for top in (absolute, *absolute.parents):
-            if os.path.lexists(top / ".git"):
-                rel = absolute.relative_to(top).as_posix()
-                return rel if rel != "." else str(folder)
-    except (OSError, ValueError):
-        pass
+    top = work_tree(folder)
+    if top is not None:
+        rel = Path(os.path.abspath(folder)).relative_to(top).as_posix()
+        return rel if rel != "." else str(folder)
     return Path(folder).as_posix()
 
 
@@ -200,9 +197,12 @@ def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequenc
     """What to do about the seeds' ``files`` (paths in the seeds), whose bytes differ from
     those ``release`` in ``out`` holds for them only in line ends (check, build, release)."""
     which = "file" if len(files) == 1 else "files"
+    on_purpose = command("release", seeds=seeds, out=out, arguments=("--allow-line-ends",))
     return line_ends_advice((seeds, out), f"{shown([str(seeds / rel) for rel in files])} "
                             f"{'differs' if len(files) == 1 else 'differ'} from the raw {which} "
-                            f"{release} holds only in line ends")
+                            f"{release} holds only in line ends") + (
+        # (QA: a change made on purpose was told only to stop Git)
+        f"; if the line ends were changed on purpose, '{on_purpose}' releases them")
 
 
 def converted_note(how: str) -> str:

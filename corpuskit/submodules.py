@@ -10,6 +10,8 @@ import os
 import re
 from pathlib import Path
 
+from .gitworktree import work_tree
+
 #: The name of the file that lists a repository's submodules, in its work tree's top.
 GITMODULES = ".gitmodules"
 #: A ``path = ...`` line of it (git-config syntax: keys are case-insensitive, a value
@@ -55,10 +57,8 @@ def unfetched_submodule(folder: Path) -> str | None:
     if not _empty(folder):
         return None
     here = Path(os.path.abspath(folder))
-    for top in here.parents:
-        if os.path.lexists(top / ".git"):
-            break
-    else:
+    top = work_tree(here.parent)
+    if top is None:
         return None
     relative = here.relative_to(top).as_posix()
     if relative not in _submodule_paths(top / GITMODULES):

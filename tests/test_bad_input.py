@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -771,6 +772,25 @@ def test_a_link_to_what_the_folder_keeps_out_is_refused(
     assert f"{seeds / link}: {says}" in capsys.readouterr().out
 
 
+def _git(work: Path, *args: str, data: bytes | None = None) -> str:
+    """``git ARGS`` in ``work``, with no user's configuration."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", "-C", str(work), *args], input=data, capture_output=True,
+                          check=True, env=env).stdout.decode().strip()
+
+
+def _recorded(seeds: Path, path: str, *, mode: str) -> None:
+    """Git's index of the work tree at ``seeds``'s parent records the seeds file ``path``
+    with ``mode`` (120000: a symbolic link) and the bytes it has on disk."""
+    work = seeds.parent
+    if not (work / ".git").exists():
+        _git(work, "init", "-q")
+    blob = _git(work, "hash-object", "-w", "--stdin", data=(seeds / path).read_bytes())
+    _git(work, "update-index", "--add", "--cacheinfo",
+         f"{mode},{blob},{(seeds / path).relative_to(work).as_posix()}")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.parametrize(("link", "target", "named"), [
     ("news/link.txt", "2023/a.txt", "the file news/2023/a.txt"),
     ("news/up.txt", "../good.txt", "the file good.txt"),
@@ -782,9 +802,15 @@ def test_a_link_git_checked_out_as_a_file_is_named_as_one(
     """A clone with core.symlinks=false (Git for Windows without the right to make links)
     writes a symbolic link as a file holding its target's path, no line end: check called
     the seeds changed, release planned a major release with the path as the document's
-    text, and validate passed it (QA). It is named, with what to do."""
+    text, and validate passed it (QA). It is named, with what to do, where Git's index
+    records the file as a link; the same bytes Git records as a file are a document (QA:
+    an index.txt holding "chapter1.txt" was refused)."""
     seeds = make_seeds(tmp_path, {**GOOD, "news/2023/a.txt": "A title\n\nAn article.\n"})
     (seeds / link).write_bytes(target.encode("utf-8"))
+    _recorded(seeds, link, mode="100644")
+    assert build_into(seeds, tmp_path / "out").status == "built"
+    shutil.rmtree(tmp_path / "out")
+    _recorded(seeds, link, mode="120000")
     lines = assert_refused(seeds, tmp_path / "out", capsys, {link: "git-symlink"})
     assert f"holds only the path {target!r}, which names {named} of the seeds folder" \
         in lines[0]

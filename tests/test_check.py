@@ -129,6 +129,9 @@ def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) 
     [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
     assert CONVERTED in descriptor.message and "nothing to release" in descriptor.message
     assert "run 'corpuskit release" not in descriptor.message, descriptor.message
+    # (QA: a change made on purpose was told only how to stop Git)
+    assert "if the line ends were changed on purpose, 'corpuskit release --allow-line-ends " \
+        in descriptor.message, descriptor.message
     raw = [p for p in report.problems if "/data/raw/" in p.path]
     assert raw and all("in line ends only: Git converted" in p.message for p in raw), raw
     [document] = sorted(path for path in (repo / "seeds").rglob("*.txt")
