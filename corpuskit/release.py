@@ -100,7 +100,7 @@ from .runsettings import (
     resolve_created,
     time_recorded_after,
 )
-from .semver import RELEASE_BUMPS, Version, bump_rank
+from .semver import RELEASE_BUMPS, Version, bump_rank, is_version
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
 from .writer import (
@@ -294,6 +294,16 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
     if counts:
         lines.append(f"Changes since {previous}: {', '.join(counts)}. "
                      f"{why[0].upper()}{why[1:]}.")
+    elif result.packaging:  # what did (QA: "settings, outputs or CHANGELOG.md did", and
+        # a reader could not tell which)
+        did = "; ".join(item.replace(" in NEW only)", " added)").replace(" in OLD only)",
+                                                                         " removed)")
+                        for item in result.packaging)
+        lines.append(f"No document or package metadata changed since {previous}; the "
+                     f"package's {did} changed. {applied.capitalize()} release.")
+    elif is_version(previous) and Version.parse(previous).prerelease:
+        lines.append(f"The release of {previous}, made final: no document or package "
+                     f"metadata changed since. {applied.capitalize()} release.")
     else:
         lines.append(f"No document or package metadata changed since {previous}; the "
                      "package's processing settings, outputs or CHANGELOG.md did. "
@@ -555,7 +565,14 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # to change). Asked only with a bump given: it builds the seeds once more
             # (plain 'release' refuses at once, as 'check' names the bump).
             changed = written_otherwise(seeds, dist, previous_path, jobs)
-        if required == "none" and (bump is None or not changed):
+        # A pre-release made final: its content, released as the version it leads to
+        # (QA: 1.1.0-rc.1 unchanged could not become 1.1.0: "nothing to release", and the
+        # advice went in a circle)
+        finishing = (required == "none" and bool(previous_version.prerelease)
+                     and config.version == previous)
+        if finishing:
+            bump = bump or "patch"
+        if required == "none" and (bump is None or not changed) and not finishing:
             # Settings and outputs ([output] parquet, a normalization step that changes no
             # text) change the package's files, not its content: released when asked for.
             # An entry of a version never released is said first, at its line, as build

@@ -531,7 +531,9 @@ def test_a_settings_only_change_is_released_when_a_bump_is_asked_for(
     assert (result.version, result.required, result.bump) == ("1.0.1", "none", "patch")
     assert (dist / "corpuskit-seeds-1.0.0/data/documents.parquet").is_file()
     assert not (dist / "corpuskit-seeds-1.0.1/data/documents.parquet").exists()
-    assert "No document or package metadata changed since 1.0.0" in result.changelog_entry
+    assert "No document or package metadata changed since 1.0.0; the package's outputs " \
+        "(data/documents.parquet removed) changed. Patch release." in result.changelog_entry, \
+        result.changelog_entry  # (QA: "settings, outputs or CHANGELOG.md did": which?)
     assert validate(dist / "corpuskit-seeds-1.0.1", jobs=1).valid
 
 
@@ -880,6 +882,26 @@ def test_seeds_changed_while_the_release_is_built_release_nothing(
     assert (again.diff.removed if change == "removed" else again.diff.changed), again.diff
     assert again.bump == again.required == ("major" if change == "removed" else again.bump)
     assert victim.stem in again.changelog_entry, again.changelog_entry
+
+
+def test_a_pre_release_unchanged_is_made_final_by_release(tmp_path: Path) -> None:
+    """1.1.0-rc.1 built and published, nothing changed since: release said "nothing to
+    release", and its advice went in a circle (QA). It makes 1.1.0, whose entry says so."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_doc(seeds, "a.txt", "A", "Some English text about the sea, the sky and the weather.")
+    (seeds / "corpus.toml").write_text(
+        'name = "pre"\ntitle = "Pre"\nversion = "1.1.0-rc.1"\ndescription = "d"\n'
+        'licenses = [{ name = "CC-BY-4.0" }]\nsources = [{ title = "s" }]\n', "utf-8")
+    dist = tmp_path / "dist"
+    assert build(seeds, dist, jobs=1).status == "built"
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert (made.version, made.previous) == ("1.1.0", "1.1.0-rc.1")
+    assert "The release of 1.1.0-rc.1, made final: no document or package metadata " \
+        "changed since." in made.changelog_entry, made.changelog_entry
+    assert validate(dist / "pre-1.1.0", jobs=1).valid
+    with pytest.raises(ReleaseError, match="nothing to release"):
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1, dry_run=True)
 
 
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
