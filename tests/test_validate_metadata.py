@@ -306,8 +306,9 @@ def test_croissant_message_names_both_values_and_what_to_do(tmp_path: Path) -> N
     (problem,) = validate(copy, jobs=1).problems
     assert problem.render() == (
         'croissant.json:/inLanguage: inLanguage is ["fr"], but corpuskit writes ["en"] from '
-        "the records' languages; rebuild the package with corpuskit build, or restore the "
-        "file from the release [metadata-mismatch]")
+        "the records' languages; restore the file from the release's zip or a published "
+        "copy (a build of your own of a version never published: remove it and run "
+        "corpuskit build) [metadata-mismatch]")  # (QA: "rebuild" was refused by build)
 
 
 @pytest.mark.parametrize(("key", "value"), [
@@ -545,8 +546,9 @@ def test_card_message_names_the_line_both_values_and_what_to_do(tmp_path: Path) 
     (copy / README).write_text(text.replace(old, "license: cc0-1.0\n").replace(
         "| Documents | 1 |", "| Documents | 1000 |"), "utf-8")
     rewrite_tagmanifest(copy)
-    restore = ("; rebuild the package with corpuskit build, or restore the file from the "
-               "release [metadata-mismatch]")
+    restore = ("; restore the file from the release's zip or a published copy (a build of "
+               "your own of a version never published: remove it and run corpuskit build) "
+               "[metadata-mismatch]")
     assert [p.render() for p in validate(copy, jobs=1).problems] == [
         'README.md:line 3: license in the YAML header is "license: cc0-1.0", but corpuskit '
         "writes \"license: other\" from datapackage.json's licenses" + restore,

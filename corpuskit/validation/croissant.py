@@ -29,7 +29,11 @@ from .restated import Restated
 CROISSANT = "croissant.json"
 CROISSANT_SCHEMA = "croissant.schema.json"
 #: What to do about a metadata file that differs from what corpuskit writes.
-RESTORE = "rebuild the package with corpuskit build, or restore the file from the release"
+#: What to do about a metadata file that is not as corpuskit writes it: a release is
+#: immutable, so build refuses to make it again (QA: "rebuild the package with corpuskit
+#: build" was refused by build).
+RESTORE = ("restore the file from the release's zip or a published copy (a build of your own "
+           "of a version never published: remove it and run corpuskit build)")
 _SIZE = re.compile(r"^(\d+) ?B$")
 #: A URI scheme (``https:``, ``file:``, ``data:``...): not a path in the package.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
