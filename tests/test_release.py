@@ -817,20 +817,26 @@ def test_cli_release_json(seeds: Path, dist: Path, capsys: pytest.CaptureFixture
     assert descriptor["version"] == "1.1.0" and descriptor["created"] == out["created"]
 
 
+def _pre_release_built(tmp_path: Path, version: str) -> tuple[Path, Path]:
+    """Seeds of one document at the pre-release ``version``, built into a dist beside them."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_doc(seeds, "a.txt", "A", "Some English text about the sea, the sky and the weather.")
+    (seeds / "corpus.toml").write_text(
+        f'name = "pre"\ntitle = "Pre"\nversion = "{version}"\ndescription = "d"\n'
+        'licenses = [{ name = "CC-BY-4.0" }]\nsources = [{ title = "s" }]\n', "utf-8")
+    dist = tmp_path / "dist"
+    assert build(seeds, dist, jobs=1).status == "built"
+    return seeds, dist
+
+
 def test_after_a_pre_release_a_smaller_bump_giving_the_same_version_is_taken(
         tmp_path: Path) -> None:
     """From 1.0.0-rc.1, patch, minor and major all complete it as 1.0.0: 'release patch'
     for changes that require a minor release makes that release, recorded as the minor
     release it is (QA: refused as too small, with 'run release minor', which made the same
     1.0.0). A bump that gives a smaller version is still refused."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    write_doc(seeds, "a.txt", "A", "Some English text about the sea, the sky and the weather.")
-    (seeds / "corpus.toml").write_text(
-        'name = "pre"\ntitle = "Pre"\nversion = "1.0.0-rc.1"\ndescription = "d"\n'
-        'licenses = [{ name = "CC-BY-4.0" }]\nsources = [{ title = "s" }]\n', "utf-8")
-    dist = tmp_path / "dist"
-    assert build(seeds, dist, jobs=1).status == "built"
+    seeds, dist = _pre_release_built(tmp_path, "1.0.0-rc.1")
     write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
     for bump, recorded in (("patch", "minor"), ("minor", "minor"), ("major", "major")):
         planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
@@ -887,14 +893,7 @@ def test_seeds_changed_while_the_release_is_built_release_nothing(
 def test_a_pre_release_unchanged_is_made_final_by_release(tmp_path: Path) -> None:
     """1.1.0-rc.1 built and published, nothing changed since: release said "nothing to
     release", and its advice went in a circle (QA). It makes 1.1.0, whose entry says so."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    write_doc(seeds, "a.txt", "A", "Some English text about the sea, the sky and the weather.")
-    (seeds / "corpus.toml").write_text(
-        'name = "pre"\ntitle = "Pre"\nversion = "1.1.0-rc.1"\ndescription = "d"\n'
-        'licenses = [{ name = "CC-BY-4.0" }]\nsources = [{ title = "s" }]\n', "utf-8")
-    dist = tmp_path / "dist"
-    assert build(seeds, dist, jobs=1).status == "built"
+    seeds, dist = _pre_release_built(tmp_path, "1.1.0-rc.1")
     made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert (made.version, made.previous) == ("1.1.0", "1.1.0-rc.1")
     assert "The release of 1.1.0-rc.1, made final: no document or package metadata " \
