@@ -1677,6 +1677,20 @@ def test_a_stray_link_among_the_raw_files_is_one_problem_in_fast_mode_too(
         assert report.documents == validate(built().release, jobs=1, **options).documents
 
 
+def test_an_unlisted_raw_file_is_no_document_in_fast_mode_either(tmp_path: Path) -> None:
+    """A regular file added to data/raw/ was counted as a document by validate --fast,
+    which then blamed README.md and datapackage.json for their right count (QA). As the
+    full check, it counts the documents the manifests list, and names the file."""
+    target = copy_release(tmp_path)
+    (target / "data" / "raw" / "added.txt").write_text("An added file.\n", "utf-8")
+    for options in ({}, {"fast": True}):
+        report = validate(target, jobs=1, **options)
+        assert report.documents == validate(built().release, jobs=1, **options).documents
+        blamed = {p.path for p in report.problems}  # (bag-info.txt: its payload's size)
+        assert blamed <= {"data/raw/added.txt", "bag-info.txt"} and \
+            "data/raw/added.txt" in blamed, (options, [p.render() for p in report.problems])
+
+
 @pytest.mark.parametrize("written", ["1e4", "5009.0", "18446744073709551616"])
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_resource_size_not_written_as_an_integer_is_refused(written: str, fast: bool,

@@ -286,10 +286,13 @@ class Checker(PackageReader):
             # where a payload manifest lists them: a document's raw file replaced by a
             # link is one, a stray link beside them none (QA: it was counted, and
             # README.md and datapackage.json blamed for the count), as the full check says
+            # A regular file no manifest lists is none either (QA: an extra file was
+            # counted, with the same blame)
             payload = [manifest for manifest, _ in manifests if not manifest.tag]
-            documents = sum(1 for rel in files if rel.startswith(RAW_PREFIX)) + sum(
-                1 for rel in self.view.refused if rel.startswith(RAW_PREFIX) and (
-                    not payload or any(m.unread or rel in m.entries for m in payload)))
+            documents = sum(1 for rel in (*files, *self.view.refused)
+                            if rel.startswith(RAW_PREFIX) and (
+                                not payload or any(m.unread or rel in m.entries
+                                                   for m in payload)))
 
         self.compare_manifests(manifests)
         payload_files = {rel: size for rel, size in files.items()
