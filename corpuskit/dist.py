@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -434,6 +435,22 @@ def other_corpora(dist: Path, name: str) -> list[str]:
     """Names of the other corpora released in ``dist`` than ``name`` (what a rename of the
     corpus leaves behind): see :func:`corpora_in`."""
     return [other for other in corpora_in(dist) if other != name]
+
+
+def release_recording(dist: Path, others: Sequence[str], created: str
+                      ) -> tuple[str, str] | None:
+    """The corpus and release (``<name>-<version>``) among those of the corpora
+    ``others`` in ``dist`` whose release time is ``created``, or None: seeds that record
+    it are that corpus's, renamed. A release kept as its zip alone is read in the zip."""
+    for other in others:
+        for _, path in reversed(find_releases(dist, other)):
+            if is_archive(path):
+                descriptor, _ = archive_descriptor(path)
+            else:
+                descriptor = descriptor_of(path)
+            if descriptor is not None and descriptor.get("created") == created:
+                return other, f"{other}-{descriptor.get('version')}"
+    return None
 
 
 def corpora_in(dist: Path) -> list[str]:

@@ -67,6 +67,7 @@ from .dist import (
     Releases,
     is_archive,
     other_corpora,
+    release_recording,
     survey_releases,
     unreadable_release,
 )
@@ -486,6 +487,22 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
         recorded = config.metadata.get("created")
         base_changelog = _decode_changelog(old_changelog)
+        carried = release_recording(dist, others, recorded) \
+            if others and isinstance(recorded, str) else None
+        if carried is not None:
+            # A renamed corpus's first release took the old name's release time and kept
+            # its changelog, headed with the old name, as its own (QA).
+            old_name, carried_release = carried
+            kept = f", and {CHANGELOG_NAME} its history" if base_changelog is not None else ""
+            move = f" and move {CHANGELOG_NAME} out of {seeds}" if base_changelog is not None \
+                else ""
+            raise ReleaseError(
+                f"{CONFIG_NAME} records the release time of {carried_release} in {dist} "
+                f"(created = {recorded}){kept}: a first release of {config.name} would "
+                f"carry {'them' if kept else 'it'} over under its new name. If the corpus was "
+                f"renamed, set name = \"{old_name}\" back in {CONFIG_NAME} to carry on that "
+                f"history; to start {config.name}'s own, remove the created line from "
+                f"{CONFIG_NAME}{move}, then release again")
         if recorded and not others and config.version in versions_in(base_changelog) \
                 and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
                     config.version, str(recorded), result, None)) is None:

@@ -1167,19 +1167,58 @@ def test_a_changelog_that_is_not_utf8_is_refused(seeds: Path, dist: Path) -> Non
     assert snapshot(seeds) == before
 
 
-def test_a_renamed_corpus_is_a_first_release_and_says_so(seeds: Path, dist: Path) -> None:
-    """A new name in corpus.toml found no release of that name: a first release, with the
-    old name's changelog, without a word about the releases of the old name beside it."""
+def _rename(seeds: Path, name: str) -> None:
     toml = seeds / "corpus.toml"
     old = next(line for line in toml.read_text("utf-8").splitlines()
                if line.startswith("name = "))
-    toml.write_text(toml.read_text("utf-8").replace(old, 'name = "renamed-seeds"'), "utf-8")
-    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    toml.write_text(toml.read_text("utf-8").replace(old, f'name = "{name}"'), "utf-8")
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+@pytest.mark.parametrize("zip_alone", [False, True])
+def test_a_renamed_corpus_recording_the_old_names_release_is_refused(
+        seeds: Path, dist: Path, dry_run: bool, zip_alone: bool) -> None:
+    """Seeds renamed in corpus.toml that still record the release time of the old name's
+    release (and its changelog): a first release of the new name took that time and that
+    changelog, headed with the old name, as its own (QA). Refused, saying both ways on;
+    the old release is found by its zip too when its folder was removed."""
+    if zip_alone:
+        shutil.rmtree(dist / "corpuskit-seeds-1.0.0")
+    _rename(seeds, "renamed-seeds")
+    before, released = snapshot(seeds), sorted(p.name for p in dist.iterdir())
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=dry_run)
+    said = str(refused.value)
+    assert said.startswith("corpus.toml records the release time of corpuskit-seeds-1.0.0 "
+                           f"in {dist} (created = ")
+    assert "and CHANGELOG.md its history: a first release of renamed-seeds would carry " \
+        "them over under its new name" in said
+    assert 'set name = "corpuskit-seeds" back in corpus.toml' in said
+    assert said.endswith("remove the created line from corpus.toml and move CHANGELOG.md "
+                         f"out of {seeds}, then release again")
+    assert snapshot(seeds) == before
+    assert sorted(p.name for p in dist.iterdir()) == released
+
+
+def test_a_renamed_corpus_with_a_history_of_its_own_is_a_first_release_and_says_so(
+        seeds: Path, dist: Path) -> None:
+    """A new name, its release time and changelog left out as the refusal above says: a
+    first release of its own, with a note about the releases of the old name beside it."""
+    _rename(seeds, "renamed-seeds")
+    toml = seeds / "corpus.toml"
+    toml.write_text("".join(line for line in toml.read_text("utf-8").splitlines(True)
+                            if not line.startswith("created = ")), "utf-8")
+    (seeds / "CHANGELOG.md").unlink()
+    result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert result.previous is None
     assert list(result.notes) == [
         f"{dist} holds releases of corpuskit-seeds, none of renamed-seeds: this is the first "
         "release of renamed-seeds, its own history; if the corpus was renamed, set its old "
         "name back in corpus.toml to carry on that history"]
+    assert result.created == release_time(epoch(1))
+    assert (seeds / "CHANGELOG.md").read_text("utf-8").startswith(
+        "# Changelog of renamed-seeds\n\n## 1.0.0 (2027-01-16)\n")
+    assert f'created = "{release_time(epoch(1))}"' in toml.read_text("utf-8")
 
 
 def test_without_a_seeds_changelog_the_history_carries_on(seeds: Path, dist: Path) -> None:
