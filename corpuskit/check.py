@@ -49,6 +49,7 @@ from .dist import (
     not_a_release_folder,
     not_a_zip_file,
     other_corpora,
+    release_recording,
     shared_advice,
     sharing_releases,
     survey_releases,
@@ -179,13 +180,22 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         and _left_by_a_release(seeds, config, newest)
     # Releases of other corpora alone: a rename (QA: called an interrupted release)
     renamed = other_corpora(dist, config.name) if newest is None and not zipped else []
+    recorded = config.metadata.get("created")
+    # Seeds that still record the old name's release time, which release refuses to carry
+    # over to the new name's first release
+    carried = release_recording(dist, renamed, recorded) \
+        if renamed and isinstance(recorded, str) else None
+    start_own = "" if carried is None else (
+        f"remove the created line from {CONFIG_NAME} (it is {carried[1]}'s release time) "
+        f"and move {CHANGELOG_NAME} out of {seeds}, then ")
     if blocking is None and not release.is_dir() and not zipped:
         absent = len(problems)
         problems.append(Problem(str(release), "missing-file", (
             f"the release of {seeds} (version {config.version}) is not in {dist}, which "
             f"holds releases of {', '.join(renamed)} and none of {config.name}: if the "
             f"corpus was renamed, set its old name back in {CONFIG_NAME} to carry on that "
-            f"history; else '{release_command}' makes the first release of {config.name}"
+            f"history; else {start_own}'{release_command}' makes the first release of "
+            f"{config.name}"
             if renamed else
             f"the release of {seeds} (version {config.version}) is not in {dist}, and "
             f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "

@@ -1221,3 +1221,21 @@ def test_a_corpus_renamed_since_its_releases_is_told_so(repo: Path) -> None:
         f"'corpuskit release --seeds {repo / 'seeds'} --out {repo / 'dist'}' makes the "
         "first release of renamed-sample")
     assert said["renamed-sample-1.0.0.zip"].endswith("(see its folder)")
+
+
+def test_a_renamed_corpus_still_recording_the_old_release_time_is_told_how_to_start_its_own(
+        repo: Path) -> None:
+    """Seeds renamed that keep the old name's release time: 'release' refuses them, so
+    check, which sent the user there, says what to do first."""
+    toml = repo / "seeds" / "corpus.toml"
+    created = json.loads((repo / "dist" / "validate-sample-1.0.0" / "datapackage.json")
+                         .read_text("utf-8"))["created"]
+    text = toml.read_text("utf-8").replace('name = "validate-sample"', 'name = "renamed-sample"')
+    toml.write_text(text + f'created = "{created}"\n', "utf-8")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p.message for p in report.problems}
+    assert said["renamed-sample-1.0.0"].endswith(
+        "set its old name back in corpus.toml to carry on that history; else remove the "
+        "created line from corpus.toml (it is validate-sample-1.0.0's release time) and move "
+        f"CHANGELOG.md out of {repo / 'seeds'}, then 'corpuskit release --seeds "
+        f"{repo / 'seeds'} --out {repo / 'dist'}' makes the first release of renamed-sample")
