@@ -29,9 +29,11 @@ from .config import CorpusConfig
 from .package import (
     DOCUMENTS_PATH,
     RAW_PREFIX,
+    Authors,
     CorpusStats,
     FileEntry,
     bibtex,
+    corpus_authors,
     table_schema,
 )
 from .problems import Problem
@@ -187,6 +189,7 @@ def croissant(
     files: Sequence[FileEntry],
     *,
     records_from: str | None = None,
+    authors: Authors = corpus_authors,
 ) -> dict[str, Any]:
     """The Croissant 1.1 document of a package (key order fixed here).
 
@@ -194,6 +197,8 @@ def croissant(
     ``data/documents.parquet`` when written), with their sizes and sha256. The record set
     reads the Parquet file when there is one, or ``records_from`` (one of ``files``: the
     JSON Lines file, as corpuskit wrote it before, which validate still accepts).
+    ``authors``: the contributors named as its ``creator`` and in its citation (every
+    contributor, as corpuskit wrote it before, which validate still accepts too).
     """
     meta = config.metadata
     doc: dict[str, Any] = {
@@ -210,14 +215,15 @@ def croissant(
         doc["url"] = meta["homepage"]
     if created:
         doc["datePublished"] = created
-    if meta.get("contributors"):
-        doc["creator"] = [_creator(c) for c in meta["contributors"]]
+    creators = authors(meta.get("contributors", []))
+    if creators:
+        doc["creator"] = [_creator(c) for c in creators]
     if meta.get("keywords"):
         doc["keywords"] = list(meta["keywords"])
     languages = sorted(lang for lang in stats.languages if lang != "und")
     if languages:
         doc["inLanguage"] = languages
-    doc["citeAs"] = bibtex(config, content, created)
+    doc["citeAs"] = bibtex(config, content, created, authors=authors)
     doc["identifier"] = content
     doc["rai:dataCollection"] = "; ".join(
         src["title"] + (f" <{src['path']}>" if src.get("path") else "")

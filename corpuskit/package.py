@@ -11,7 +11,7 @@ import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Protocol
@@ -395,7 +395,7 @@ HF_LICENSES = {
     **{f"{name}-{suffix}": name for name in ("agpl-3.0", "gpl-2.0", "gpl-3.0", "lgpl-2.1",
                                              "lgpl-3.0") for suffix in ("only", "or-later")},
 }
-#: The table corpuskit used before, for the cards it wrote then (:data:`EARLIER_CARD`).
+#: The table corpuskit used before, for the cards it wrote then (:data:`EARLIER_CARDS`).
 _EARLIER_HF_LICENSES = {
     **{name.lower(): name.lower() for name in (
         "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0",
@@ -408,20 +408,59 @@ _EARLIER_HF_LICENSES = {
 }
 
 
+#: The roles that do not make a contributor one of the corpus's authors: who paid for it,
+#: published, distributed or hosts it, holds its rights or answers questions about it
+#: (Data Package v1's ``publisher``, v2's ``contact`` and ``rightsHolder``, DataCite's
+#: contributor types of the kind), compared in any case and without spaces, ``-`` or
+#: ``_``. The authors are the citation's (BibTeX ``author``), Croissant's ``creator`` and
+#: the data card's "Curated by": every contributor with a role not among these, or with
+#: no roles (an ``author``, a ``creator``, a ``maintainer``, an ``editor``, a
+#: ``dataCurator``). The others are listed with their roles in the card, not cited as
+#: authors (QA: a funder and a publisher were).
+NOT_AUTHOR_ROLES = frozenset({
+    "funder", "sponsor", "publisher", "distributor", "hostinginstitution", "contact",
+    "contactperson", "rightsholder", "registrationagency", "registrationauthority"})
+
+#: Which contributors a package names as the corpus's authors (see :data:`NOT_AUTHOR_ROLES`).
+Authors = Callable[[Sequence[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def _role_key(role: object) -> str:
+    return re.sub(r"[\s_-]+", "", str(role)).casefold()
+
+
+def corpus_authors(contributors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contributors who are the corpus's authors (see :data:`NOT_AUTHOR_ROLES`), in
+    their order."""
+    return [person for person in contributors
+            if not person.get("roles")
+            or any(_role_key(role) not in NOT_AUTHOR_ROLES for role in person["roles"])]
+
+
+def every_contributor(contributors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every contributor, whatever its roles: the authors of packages corpuskit built
+    before it read the roles (2026-12-05), which validate still takes."""
+    return list(contributors)
+
+
 @dataclass(frozen=True)
 class CardForm:
-    """How the data card writes corpus.toml's values (:class:`CardValues`) and which
-    license ids it gives the Hugging Face Hub."""
+    """How the data card writes corpus.toml's values (:class:`CardValues`), which
+    license ids it gives the Hugging Face Hub, and which contributors it names as the
+    corpus's authors (:data:`Authors`)."""
 
     values: CardValues
     hub_licenses: Mapping[str, str]
+    authors: Authors = corpus_authors
 
 
 #: The card corpuskit writes.
 CARD = CardForm(ESCAPED, HF_LICENSES)
-#: The card it wrote before 2026-12-05 (values as they are, 18 Hub license ids): validate
-#: takes a card written so, that the packages built then still validate.
-EARLIER_CARD = CardForm(UNESCAPED, _EARLIER_HF_LICENSES)
+#: The cards it wrote before (every contributor named as an author, then values as they
+#: are and 18 Hub license ids too): validate takes a card written so, that the packages
+#: built then still validate.
+EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, every_contributor),
+                 CardForm(UNESCAPED, _EARLIER_HF_LICENSES, every_contributor))
 
 
 def _size_category(n: int) -> str:
@@ -559,6 +598,8 @@ def _bibtex_text(value: str) -> str:
 _SPLITS_A_NAME = re.compile(r"\sand\s|,", re.IGNORECASE)
 
 
+
+
 def _bibtex_name(contributor: dict[str, Any]) -> str:
     """A contributor as one name of BibTeX's ``author`` list: a person's ``Family,
     Given`` when both are known, else the ``title``; an organization's (no given or family
@@ -576,14 +617,16 @@ def _bibtex_name(contributor: dict[str, Any]) -> str:
     return f"{{{_bibtex_text(str(contributor['title']))}}}"
 
 
-def bibtex(config: CorpusConfig, content: str, created: str | None = None) -> str:
-    """A BibTeX ``@misc`` entry naming the version and the content hash."""
+def bibtex(config: CorpusConfig, content: str, created: str | None = None, *,
+           authors: Authors = corpus_authors) -> str:
+    """A BibTeX ``@misc`` entry naming the version and the content hash; its ``author``
+    the contributors ``authors`` names."""
     meta = config.metadata
     key = re.sub(r"[^A-Za-z0-9]", "", config.name) or "corpus"
     fields = [("title", _bibtex_text(str(meta["title"])))]
-    authors = [_bibtex_name(c) for c in meta.get("contributors", [])]
-    if authors:
-        fields.append(("author", " and ".join(authors)))
+    names = [_bibtex_name(c) for c in authors(meta.get("contributors", []))]
+    if names:
+        fields.append(("author", " and ".join(names)))
     if created:
         fields.append(("year", created[:4]))
     fields.append(("version", config.version))
@@ -654,7 +697,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     measured from the records; every statement about the corpus comes from corpus.toml;
     what corpus.toml does not say is marked as missing, never invented. corpus.toml's
     titles, names and addresses, and the Hub's license ids, are written as ``form`` says
-    (:data:`EARLIER_CARD` is how earlier builds wrote them, for validate).
+    (:data:`EARLIER_CARDS` are how earlier builds wrote them, for validate).
     """
     values = form.values
     meta = config.metadata
@@ -757,8 +800,8 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 
 {meta['description']}
 
-- **Curated by:** {", ".join(values.text(c["title"]) for c in meta.get("contributors", []))
-                    or MISSING}
+- **Curated by:** {", ".join(values.text(c["title"])
+                             for c in form.authors(meta.get("contributors", []))) or MISSING}
 - **Language(s):** {", ".join(languages) or "undetermined"}
 - **License:** {license_names}
 
@@ -895,7 +938,7 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 ## Citation
 
 ```bibtex
-{bibtex(config, content, created)}
+{bibtex(config, content, created, authors=form.authors)}
 ```
 """
     return (hf_yaml(config, stats, data_files, form.hub_licenses) + body).encode("utf-8")

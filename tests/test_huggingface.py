@@ -198,9 +198,10 @@ def test_every_license_the_hub_knows_is_given_by_its_id(tmp_path: Path) -> None:
 
 def test_a_card_written_with_the_earlier_license_ids_still_validates(tmp_path: Path) -> None:
     """A package built before every Hub id was known says "other" for MPL-2.0."""
-    from corpuskit.package import EARLIER_CARD, HF_LICENSES
+    from corpuskit.package import EARLIER_CARDS, HF_LICENSES
 
-    assert HF_LICENSES["mpl-2.0"] == "mpl-2.0" and "mpl-2.0" not in EARLIER_CARD.hub_licenses
+    assert HF_LICENSES["mpl-2.0"] == "mpl-2.0" \
+        and "mpl-2.0" not in EARLIER_CARDS[-1].hub_licenses
     seeds = _seeds_licensed(tmp_path, '{ name = "MPL-2.0" }')
     release = corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None).release
     card = release / "README.md"

@@ -35,11 +35,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..markdowntext import AUTOLINK_BODY
-from ..package import CARD, EARLIER_CARD, CardForm, citations_alike, data_card
+from ..package import CARD, EARLIER_CARDS, CardForm, citations_alike, data_card
 from ..problems import Problem, ordered
 from .cardrender import first_difference, rendered_units
 from .croissant import RESTORE
@@ -122,11 +122,17 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
                         f"writes the data card; {RESTORE}")]
     current = _expected_card(restated, CARD)
     problems = _differences(text, current, restated)
-    if problems:  # a card written as corpuskit wrote it before
-        earlier = _expected_card(restated, EARLIER_CARD)
+    for form in EARLIER_CARDS:  # a card written as corpuskit wrote it before
+        if not problems:
+            break
+        earlier = _expected_card(restated, form)
         found = _differences(text, earlier, restated)
-        if len(found) < len(problems) and _renders_alike(current, earlier):
-            return found
+        # Values as they were: taken if it shows what the card of the same authors with
+        # values escaped shows (see _renders_alike).
+        if len(found) < len(problems) and (
+                form.values is CARD.values or _renders_alike(
+                    _expected_card(restated, replace(CARD, authors=form.authors)), earlier)):
+            problems = found
     return problems
 
 
