@@ -408,8 +408,23 @@ def _not_a_url(value: str) -> str | None:
         return (f"{value!r} holds a space (U+{ord(space.group()):04X}), which a URL cannot: "
                 "write each as %20")
     if _ABSOLUTE_URL.fullmatch(value):
-        return None
+        if _WEB_URL.match(value):
+            return None
+        scheme = _WEB_URL.match(value.lower())
+        if scheme is not None:
+            return (f"{value!r} has its scheme in capitals: write it in lower case, "
+                    f"{value[:scheme.end()].lower()}... (as the Data Package profile's rule for "
+                    "a URL has it)")
+        # (QA: "javascript:alert(1)" was a homepage, a live link in the data card)
+        return (f"{value!r} is not a web address: write one of http, https, ftp or ftps, such "
+                "as https://example.org/corpus (the data card links it, and Croissant gives "
+                "it as the dataset's url)")
     return f"{value!r} is not an absolute URL; write it in full, such as https://example.org/corpus"
+
+
+#: The schemes of an address a homepage may be, as a path's URL may (the schema's
+#: pattern for both).
+_WEB_URL = re.compile(r"(?:https?|ftps?)://")
 
 
 def _hidden_in(value: str) -> str | None:
@@ -547,7 +562,7 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
                     if (key := f"{table}[{index}].email") not in said)
     homepage = data.get("homepage")
     said_of_url = _not_a_url(homepage) if isinstance(homepage, str) else None
-    if said_of_url is not None:
+    if said_of_url is not None and "homepage" not in said:
         # jsonschema checks "format": "uri" only with an optional package installed
         problems.append(Problem(path, "config-error", said_of_url, "homepage"))
     said = {problem.location for problem in problems}

@@ -1164,6 +1164,16 @@ def test_an_excluded_or_hidden_folder_is_not_walked(
     ({"contributors": [{"title": "A. Writer", "roles": []}]}, "contributors[0].roles",
      "[] is an empty list: list at least one"),
     ({"homepage": "not a uri"}, "homepage", "not an absolute URL"),
+    # Any scheme was taken: a live javascript: link in the data card (QA).
+    ({"homepage": "javascript:alert(document.cookie)"}, "homepage",
+     "is not a web address: write one of http, https, ftp or ftps"),
+    ({"homepage": "data:text/plain,hello"}, "homepage", "is not a web address"),
+    ({"homepage": "HTTPS://example.org/"}, "homepage",
+     "has its scheme in capitals: write it in lower case, https://..."),
+    # Blank values the card showed as nothing (QA: "- Ann ( )", an empty description).
+    ({"description": "   \n\t"}, "description", "is blank: write the description"),
+    ({"contributors": [{"title": "Ann", "roles": ["author", " "]}]}, "contributors[0].roles[1]",
+     "is blank"),
     ({"homepage": "https://"}, "homepage", "not an absolute URL"),
     # An absolute URL with a space was said not to be absolute (QA).
     ({"homepage": "https://example.org/my corpus"}, "homepage",
