@@ -9,6 +9,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
@@ -736,19 +737,19 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     after = next((at for at in range(line, len(lines)) if lines[at].startswith(("# ", "## "))),
                  len(lines))
     section = "\n".join(lines[line - 1:after])
-    if f"since {previous}:" not in section:
+    # The changes the entry counts, not its every word: an entry an earlier corpuskit
+    # wrote (its titles escaped otherwise), or whose prose was added to, is the release's
+    # still (QA: unchanged seeds were refused for an entry of the earlier form).
+    said = _said_since(section, previous)
+    if said is None:
         # Its entry follows another release, not in --out either (QA: a clone whose dist
         # held 1.0.0, two releases behind, was refused the build of the latest): no build
         # here can tell what it was released from.
         return None
     found = diff(newest[1], built)
-    # The changes the entry counts, not its every word: an entry an earlier corpuskit
-    # wrote (its titles escaped otherwise), or whose prose was added to, is the release's
-    # still (QA: unchanged seeds were refused for an entry of the earlier form).
-    said = _counted_since(section, previous)
-    counts = _counted_since(changelog_entry(config.version, str(recorded), found, previous),
-                            previous)
-    if said is None or said == counts:
+    counts = _said_since(changelog_entry(config.version, str(recorded), found, previous),
+                         previous)
+    if said == counts:
         return None
     changes = counts or "no document or metadata changed"
     return (f"{seeds / CHANGELOG_NAME} has the entry of release {config.name} "
@@ -763,6 +764,22 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
             f"back as released first); if it never was, remove its entry from "
             f"{CHANGELOG_NAME} and created from {CONFIG_NAME}, then run "
             f"'{command('release', seeds=seeds, out=out)}'")
+
+
+def _said_since(entry: str, previous: str) -> str | None:
+    """What a release's changelog ``entry`` says of its changes since ``previous``: what it
+    counts (:func:`_counted_since`), "" where it says no document or metadata changed since
+    (a pre-release made final, a change of settings alone), None where it speaks of no
+    change since ``previous``. Counting nothing is a count too (QA: a 2.0.0 made final
+    from 2.0.0-rc.1, then not in dist, was built again with a document added, a second,
+    other 2.0.0)."""
+    counted = _counted_since(entry, previous)
+    if counted is not None:
+        return counted
+    unchanged = (rf"The release of {re.escape(previous)}, made final: no document or "
+                 rf"package metadata changed since\.|No document or package metadata "
+                 rf"changed since {re.escape(previous)}(?:;|\.(?!\S))")
+    return "" if re.search(unchanged, entry) else None
 
 
 def _counted_since(entry: str, previous: str) -> str | None:

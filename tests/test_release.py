@@ -903,6 +903,51 @@ def test_a_pre_release_unchanged_is_made_final_by_release(tmp_path: Path) -> Non
         release(seeds, dist, source_date_epoch=epoch(2), jobs=1, dry_run=True)
 
 
+def test_build_refuses_a_second_other_release_of_a_pre_release_made_final(
+        tmp_path: Path) -> None:
+    """1.1.0 made final from 1.1.0-rc.1, then not in dist and a document added: build made
+    a second, other 1.1.0, its entry still saying nothing changed since 1.1.0-rc.1, where
+    an ordinary release is refused (QA). The same seeds build it again byte for byte."""
+    seeds, dist = _pre_release_built(tmp_path, "1.1.0-rc.1")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "1.1.0" and made.build is not None
+    published = snapshot(made.build.release), made.build.archive.read_bytes()
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    again = build(seeds, dist, jobs=1, cache=None)
+    assert (snapshot(again.release), again.archive.read_bytes()) == published
+    shutil.rmtree(again.release)
+    again.archive.unlink()
+    write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, jobs=1, cache=None)
+    said = str(refused.value)
+    assert f"{seeds / 'CHANGELOG.md'} has the entry of release pre 1.1.0" in said
+    assert "the entry a release of these seeds after 1.1.0-rc.1 (" in said
+    assert "writes (1 document added since then) is not that one" in said
+    assert "Building would make a second, other 1.1.0; nothing was written" in said
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "pre-1.1.0-rc.1", "pre-1.1.0-rc.1.zip"]
+
+
+def test_build_refuses_a_second_other_release_after_settings_alone(
+        seeds: Path, dist: Path) -> None:
+    """An entry saying no document or metadata changed (a change of settings alone) counts
+    nothing: seeds with a document added since are not those of that release either."""
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace("parquet = true", "parquet = false"),
+                    "utf-8")
+    made = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "1.0.1" and made.build is not None
+    assert "No document or package metadata changed since 1.0.0;" in made.changelog_entry
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    with pytest.raises(ReleaseExistsError, match="writes \\(1 document added since then\\) "
+                                                 "is not that one"):
+        build(seeds, dist, jobs=1, cache=None)
+
+
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(ReleaseError) as caught:
