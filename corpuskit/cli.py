@@ -622,7 +622,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     BUMP (major, minor or patch) if given, else the bump the changes require. A bump
     smaller than required is refused (exit 1) with the bump that is required (after a
     pre-release, one that gives the same version, 1.0.0 from 1.0.0-rc.1, is taken as the
-    required one); so is a release with no change at all. Then writes version and release time
+    required one, and the version is held to the changes since the latest final release
+    too); so is a release with no change at all. Then writes version and release time
     (SOURCE_DATE_EPOCH if set, else now) into corpus.toml, adds a CHANGELOG.md entry
     naming every added, removed and changed document by id and title, and builds the
     release beside the older ones, which are never modified. If the build fails,

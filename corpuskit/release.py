@@ -650,6 +650,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             bump = required
         bump = bump or required
         version = str(previous_version.bump(bump))
+        final = _latest_final(releases, previous_version) if previous_version.prerelease \
+            else None
+        if final is not None:
+            # A pre-release made final is held to the changes since the latest final
+            # release, not only those since the pre-release (QA: 1.0.1-rc.1, removing a
+            # document of 1.0.0, became 1.0.1 by a plain release)
+            _require_final_bump(seeds, dist, config.name, version, latest, result, final)
         created = release_time(source_date_epoch)
         _require_later(created, result.old.created, previous, source_date_epoch)
         if old_changelog is not None:
@@ -998,6 +1005,37 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
         changelog = insert_changelog_entry(changelog, name, entry)
         added.append(str(version))
     return changelog, added
+
+
+def _latest_final(releases: Releases, below: Version) -> tuple[Version, Path] | None:
+    """The newest release in ``releases`` that is no pre-release, below ``below``."""
+    return next(((version, path) for version, path in reversed(releases.found)
+                 if not version.prerelease and version < below), None)
+
+
+def _require_final_bump(seeds: Path, dist: Path, name: str, version: str,
+                        latest: tuple[Version, Path], result: Diff,
+                        final: tuple[Version, Path]) -> None:
+    """Refuse ``version``, a release after the pre-release ``latest``, when it is below the
+    version the changes since ``final``, the latest final release, require: its users
+    upgrade from ``final`` (``result``: the seeds' diff against ``latest``)."""
+    (previous, previous_path), (final_version, final_path) = latest, final
+    # Seeds holding the pre-release's documents and metadata: the two releases are
+    # diffed, not the seeds processed a second time.
+    since = _seeds_relative(seeds, lambda: diff(
+        final_path, previous_path if result.bump == "none" else seeds))
+    if since.bump == "none":
+        return
+    least = final_version.bump(since.bump)
+    if Version.parse(version) >= least:
+        return
+    needed = next(level for level in reversed(RELEASE_BUMPS) if previous.bump(level) >= least)
+    raise ReleaseError(
+        f"{version} is too small a release: it follows {name} {previous}, a pre-release, "
+        f"and the changes since the latest final release, {final_version} "
+        f"({summarize(since)}), require a {since.bump} release, {least} or later; run "
+        f"'{command('release', seeds=seeds, out=dist, arguments=(needed,))}', which "
+        f"makes {previous.bump(needed)}")
 
 
 def _bump_of(previous: Version, version: str) -> str:

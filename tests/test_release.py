@@ -948,6 +948,45 @@ def test_build_refuses_a_second_other_release_after_settings_alone(
         build(seeds, dist, jobs=1, cache=None)
 
 
+def _pre_release_after_the_first(seeds: Path, dist: Path, version: str) -> None:
+    """The pre-release ``version`` of the seeds as they are, built after their 1.0.0."""
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"',
+                                                    f'version = "{version}"'), "utf-8")
+    assert build(seeds, dist, jobs=1).status == "built"
+
+
+def test_a_pre_release_is_made_final_only_as_the_changes_since_the_final_one_require(
+        seeds: Path, dist: Path) -> None:
+    """1.0.1-rc.1 numbered by hand below its changes (a document added since 1.0.0: minor),
+    then made final by a plain release: 1.0.1, a patch release that adds a document (QA).
+    Held to the changes since 1.0.0, it is refused, naming the bump that makes 1.1.0."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    _pre_release_after_the_first(seeds, dist, "1.0.1-rc.1")
+    for bump in (None, "patch"):
+        with pytest.raises(ReleaseError) as refused:
+            release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+        assert str(refused.value) == (
+            "1.0.1 is too small a release: it follows corpuskit-seeds 1.0.1-rc.1, a "
+            "pre-release, and the changes since the latest final release, 1.0.0 (added: b), "
+            "require a minor release, 1.1.0 or later; run 'corpuskit release minor "
+            f"--seeds {seeds} --out {dist}', which makes 1.1.0"), bump
+    # changed since the pre-release too, a patch by itself: held to 1.0.0 all the same
+    toml = seeds / "corpus.toml"
+    before = toml.read_text("utf-8")
+    toml.write_text(re.sub(r'(?m)^title = ".*"$', 'title = "Another title"', before), "utf-8")
+    with pytest.raises(ReleaseError, match=r"1\.0\.1 is too small a release: .* 1\.0\.0 "
+                                           r"\(added: b; package metadata: title\), require "
+                                           r"a minor release"):
+        release(seeds, dist, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    toml.write_text(before, "utf-8")
+    made = release(seeds, dist, "minor", source_date_epoch=epoch(1), jobs=1)
+    assert (made.version, made.bump, made.previous) == ("1.1.0", "minor", "1.0.1-rc.1")
+    assert made.changelog_entry.startswith(
+        "## 1.1.0 (2027-01-16)\n\nThe release of 1.0.1-rc.1, made final: no document or "
+        "package metadata changed since. Minor release.\n"), made.changelog_entry
+
+
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(ReleaseError) as caught:
