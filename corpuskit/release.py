@@ -657,6 +657,10 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # release, not only those since the pre-release (QA: 1.0.1-rc.1, removing a
             # document of 1.0.0, became 1.0.1 by a plain release)
             _require_final_bump(seeds, dist, config.name, version, latest, result, final)
+        if finishing:
+            # Labelled by what the release is, not by the bump typed (QA: the same 2.0.0
+            # after 1.0.0 was a "Patch", "Minor" or "Major release" by the argument)
+            bump = _level_between(final[0], Version.parse(version)) if final else "patch"
         created = release_time(source_date_epoch)
         _require_later(created, result.old.created, previous, source_date_epoch)
         if old_changelog is not None:
@@ -1011,6 +1015,12 @@ def _latest_final(releases: Releases, below: Version) -> tuple[Version, Path] | 
     """The newest release in ``releases`` that is no pre-release, below ``below``."""
     return next(((version, path) for version, path in reversed(releases.found)
                  if not version.prerelease and version < below), None)
+
+
+def _level_between(earlier: Version, later: Version) -> str:
+    """The bump ``later`` is of ``earlier``: the first of its numbers that differs."""
+    return ("major" if later.major != earlier.major
+            else "minor" if later.minor != earlier.minor else "patch")
 
 
 def _require_final_bump(seeds: Path, dist: Path, name: str, version: str,

@@ -987,6 +987,22 @@ def test_a_pre_release_is_made_final_only_as_the_changes_since_the_final_one_req
         "package metadata changed since. Minor release.\n"), made.changelog_entry
 
 
+def test_a_pre_release_made_final_is_labelled_by_its_bump_from_the_final_one(
+        seeds: Path, dist: Path) -> None:
+    """1.1.0-rc.1 (a document added since 1.0.0) made final as 1.1.0 was a "Patch",
+    "Minor" or "Major release" as the bump typed (QA): the same release, the same entry."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    _pre_release_after_the_first(seeds, dist, "1.1.0-rc.1")
+    for bump in (None, "patch", "minor"):
+        planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+        assert (planned.version, planned.bump) == ("1.1.0", "minor"), bump
+        assert "made final: no document or package metadata changed since. Minor " \
+            "release.\n" in planned.changelog_entry, (bump, planned.changelog_entry)
+    planned = release(seeds, dist, "major", source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    assert (planned.version, planned.bump) == ("2.0.0", "major")
+    assert "changed since. Major release.\n" in planned.changelog_entry
+
+
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(ReleaseError) as caught:
