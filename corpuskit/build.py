@@ -34,6 +34,7 @@ from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
     a_release_in,
+    case_twin,
     descriptor_created,
     descriptor_of,
     latest_release,
@@ -182,6 +183,7 @@ def build(
     except InputError as error:
         raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     refuse_misplaced_folders(seeds, out=out, cache=cache)
+    _refuse_case_twin(seeds, out, config)
     unwritable = cache_problem(cache) if cache is not None else None
     if engine == "local":  # never more workers than shards to process (engine.useful_jobs)
         jobs = useful_jobs(seeds, config.discover, jobs)
@@ -234,6 +236,21 @@ def build(
     return replace(result, notes=(*result.notes, *notes, *model_notes,
                                   *([said] if said else [])),
                    late_signals=tuple(late.came))
+
+
+def _refuse_case_twin(seeds: Path, out: Path, config: CorpusConfig) -> None:
+    """Refuse, before any work, a release whose name differs only in case from that of a
+    release in ``out`` (QA: 2.0.0-RC.1 and 2.0.0-rc.1 were both built, one path on macOS
+    or Windows, where a clone of the folder merged their files)."""
+    twin = case_twin(out, config.name, config.version)
+    if twin is None:
+        return
+    raise ReleaseExistsError(
+        f"{twin} is named as a release of {config.name} whose name differs from "
+        f"{config.release_name} only in case: on macOS or Windows (file systems that "
+        f"ignore case) the two are one folder and one zip, and a copy or clone of {out} "
+        f"there merges their files; nothing was written. Set a version in "
+        f"{seeds / CONFIG_NAME} that differs from it in more than case, then build again")
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,

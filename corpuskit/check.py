@@ -44,6 +44,7 @@ from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .discover import read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
+    case_twins,
     descriptor_created,
     is_archive,
     not_a_release_folder,
@@ -143,6 +144,13 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 "restore it from a published copy, or move it out of "
                                 f"{dist}"))
+    for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
+        problems.append(Problem(str(twin), "name-collision", (
+            f"named as a release of {config.name} whose name differs from that of "
+            f"{earlier} only in case: on macOS or Windows (file systems that ignore case) "
+            f"they are one path, and a copy or clone of {dist} there merges their files; "
+            f"keep one of them in {dist}, and give the other release a version that "
+            "differs in more than case")))
     behind = None  # the problem of a release newer than the seeds' version: its index
     newer = ""
     if newest is not None and newest[0] > Version.parse(config.version):

@@ -124,6 +124,33 @@ def _named_as_releases(dist: Path, name: str
     return folders, archives
 
 
+def case_twins(dist: Path, name: str) -> list[tuple[Path, Path]]:
+    """Entries named as releases of ``name`` in ``dist`` whose names differ only in case
+    (``x-2.0.0-RC.1`` and ``x-2.0.0-rc.1``, two versions to semver), each with the first
+    (by name) of its spelling: on a case-insensitive file system (macOS, Windows) they are
+    one path, and a clone of ``dist`` merges their files (QA: both were built, and passed
+    check). Seeds refuse names that differ only in case for the same reason."""
+    folders, archives = _named_as_releases(dist, name)
+    first: dict[str, Path] = {}
+    twins: list[tuple[Path, Path]] = []
+    for path in sorted((path for _, path in (*folders, *archives)), key=lambda p: p.name):
+        # A version is ASCII letters, digits, '-' and '.': lower() is its case folding.
+        earlier = first.setdefault(path.name.lower(), path)
+        if earlier is not path:
+            twins.append((path, earlier))
+    return twins
+
+
+def case_twin(dist: Path, name: str, version: str) -> Path | None:
+    """An entry named as a release of ``name`` in ``dist`` whose name differs from that of
+    ``version``'s release only in case (see :func:`case_twins`), or None."""
+    names = (f"{name}-{version}", f"{name}-{version}{ARCHIVE_SUFFIX}")
+    folders, archives = _named_as_releases(dist, name)
+    return next((path for _, path in (*folders, *archives)
+                 if path.name.lower() in {one.lower() for one in names}
+                 and path.name not in names), None)
+
+
 def descriptor_of(folder: Path) -> dict[str, Any] | None:
     """The folder's datapackage.json as an object, or None when there is none, it cannot
     be read (a pipe there is refused, never waited on) or it is not a JSON object."""

@@ -1003,6 +1003,34 @@ def test_a_pre_release_made_final_is_labelled_by_its_bump_from_the_final_one(
     assert "changed since. Major release.\n" in planned.changelog_entry
 
 
+def test_release_names_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    """1.1.0-RC.1 and 1.1.0-rc.1, two versions, were both built into dist and passed check
+    (QA): on macOS or Windows their folders and zips are one path each, and a clone merges
+    them. Build refuses the second, before any work; check names such a pair."""
+    seeds, dist = _pre_release_built(tmp_path, "1.1.0-RC.1")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace("1.1.0-RC.1", "1.1.0-rc.1"), "utf-8")
+    before = snapshot(dist)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, jobs=1)
+    assert str(refused.value).startswith(
+        f"{dist / 'pre-1.1.0-RC.1'} is named as a release of pre whose name differs from "
+        "pre-1.1.0-rc.1 only in case: on macOS or Windows"), str(refused.value)
+    assert snapshot(dist) == before
+    elsewhere = tmp_path / "elsewhere"
+    assert build(seeds, elsewhere, jobs=1).status == "built"
+    for made in ("pre-1.1.0-rc.1", "pre-1.1.0-rc.1.zip"):
+        (elsewhere / made).rename(dist / made)
+    report = check(seeds, dist, jobs=1)
+    collisions = [(Path(p.path).name, p.message) for p in report.problems
+                  if p.code == "name-collision"]
+    assert [name for name, _ in collisions] == ["pre-1.1.0-rc.1", "pre-1.1.0-rc.1.zip"]
+    assert collisions[0][1].startswith(
+        f"named as a release of pre whose name differs from that of "
+        f"{dist / 'pre-1.1.0-RC.1'} only in case"), collisions[0][1]
+    assert not report.valid
+
+
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(ReleaseError) as caught:
