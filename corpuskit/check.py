@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .archive import package_files
+from .archivecompression import archive_compression, compression_changed
 from .build import (
     build,
     every_seeds_problem,
@@ -469,6 +470,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                      "its seeds hold (see its folder)" if left_by_a_release
                 else f"{missing_archive}; run '{build_command}'")))
         matched = zip_read and archives_match(result.archive, archive)
+        notes: tuple[tuple[str, str], ...] = ()
         if zip_read and not matched:
             # Beside a current folder, the zip changed since its build; beside another,
             # the folder's problems say what to do first (the zip may be the one sound copy).
@@ -482,12 +484,15 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
                                         "never published, delete it and run "
                                         f"'{build_command}' to write it again" if mended
                                         else "")))
-        elif zip_read and not same_bytes(result.archive, archive) \
-                and (reason := _not_as_written(archive, jobs)) is not None:
-            problems.append(Problem(str(archive), "archive-error",
-                                    f"{reason}: restore it from a published copy, or, if it "
-                                    "was never published, delete it and run "
-                                    f"'{build_command}' to write it again"))
+        elif zip_read and not same_bytes(result.archive, archive):
+            reason = _not_as_written(archive, jobs)
+            if reason is not None:
+                problems.append(Problem(str(archive), "archive-error",
+                                        f"{reason}: restore it from a published copy, or, if "
+                                        "it was never published, delete it and run "
+                                        f"'{build_command}' to write it again"))
+            else:
+                notes = _compression_notes(archive, seeds, config)
         sealed = check_archive_checksums(archive) if zip_read else []
         # With the seeds changed since, a build no longer writes this version's zip (it
         # refuses, the release being unfinished): only a published copy restores it (QA).
@@ -531,7 +536,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
         return _report(target, problems, files=len(sizes), size=sum(sizes),
                        documents=result.documents, compared=not unread,
                        not_compared=(f"{', '.join(p.path for p in unread)} "
-                                     f"{NOT_READ}") if unread else "")
+                                     f"{NOT_READ}") if unread else "", notes=notes)
 
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
@@ -653,6 +658,20 @@ def _not_as_written(archive: Path, jobs: int | None) -> str | None:
     more = f", and {counted(len(refused) - 1, 'problem')} more" if len(refused) > 1 else ""
     return (f"its members are a fresh build's, but validate refuses it: {first.path}{where}: "
             f"{first.message} [{first.code}]{more}")
+
+
+def _compression_notes(archive: Path, seeds: Path, config: CorpusConfig
+                       ) -> tuple[tuple[str, str], ...]:
+    """The note of a release's zip, of a fresh build's members in other bytes, that another
+    compression than the seeds' ``[output] compression`` deflated: not stale (the
+    compression is no part of a release), but a build of these seeds no longer writes it
+    byte for byte (QA: "current", and a clone's rebuild of dist/ gave another sha256 than
+    the published one). None where another zlib made the other bytes."""
+    made = archive_compression(archive)
+    if made is None or made == config.compression:
+        return ()
+    return ((str(archive), compression_changed(archive.name, made, config.compression,
+                                               seeds / CONFIG_NAME)),)
 
 
 def _intact(archive: Path, jobs: int | None) -> bool:
@@ -842,14 +861,14 @@ def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
 
 
 def _report(target: str, problems: list[Problem], *, files: int = 0, size: int = 0,
-            documents: int = 0, compared: bool = True,
-            not_compared: str = "") -> ValidationReport:
+            documents: int = 0, compared: bool = True, not_compared: str = "",
+            notes: tuple[tuple[str, str], ...] = ()) -> ValidationReport:
     """The report; ``files``, ``size`` and ``documents`` are those of the fresh build's
     release folder, ``compared`` False when the seeds could not be built or ``dist`` is
     no folder of releases (``not_compared`` says which, when not the seeds)."""
     report = ValidationReport(target, "release", sort_problems(problems), files=files,
                               bytes=size, documents=documents, command="check",
-                              compared=compared)
+                              compared=compared, notes=notes)
     return replace(report, not_compared=not_compared) if not_compared else report
 
 

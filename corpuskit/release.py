@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from .archivecompression import archive_compression, compression_changed
 from .build import (
     BuildResult,
     build,
@@ -630,6 +631,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 also = (f". {toml_path}'s created ({stated}) is not the release time of "
                         f"{previous} ({result.old.created}), which release set there: "
                         f"put it back, and 'corpuskit check' finds dist current again")
+            if not changed:  # (QA: "the same processing settings, outputs", of seeds whose
+                # [output] compression had changed, and nothing said of it)
+                also += _compression_changed(config, previous_path, toml_path)
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
@@ -969,6 +973,19 @@ def packaging_changed(config: CorpusConfig, previous: Path, changelog: bytes | N
     return (recorded != process_settings(config)
             or (PARQUET_PATH in resources) != config.parquet
             or shipped != changelog)
+
+
+def _compression_changed(config: CorpusConfig, previous: Path, toml_path: Path) -> str:
+    """What a refusal of nothing to release adds when the seeds' ``[output] compression``
+    is not the one that deflated the latest release's zip (``previous``: its folder, or its
+    zip alone): released with the next change, never alone, as the compression is no part
+    of a release (:mod:`corpuskit.archivecompression`); "" otherwise."""
+    archive = previous if is_archive(previous) \
+        else previous.with_name(f"{previous.name}{ARCHIVE_SUFFIX}")
+    made = archive_compression(archive) if archive.is_file() else None
+    if made is None or made == config.compression:
+        return ""
+    return f". {compression_changed(archive.name, made, config.compression, toml_path)}"
 
 
 def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, Path]],

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from _consumers import rewrite_tagmanifest, rewrite_zip
 from conftest import copy_seeds_at_first_release
+from jsonschema import Draft202012Validator
 
 from corpuskit import release, validate
 from corpuskit.build import build
@@ -404,6 +405,41 @@ def test_first_release_without_changelog_or_created(seeds: Path, tmp_path: Path)
         f"- `{SEED_ID}` (For development of Non-Aligned Movement)\n")
     shipped = tmp_path / "dist" / "corpuskit-seeds-1.0.0" / "CHANGELOG.md"
     assert shipped.read_bytes() == (seeds / "CHANGELOG.md").read_bytes()
+
+
+def test_a_compression_changed_alone_is_said_by_check_and_release(seeds: Path,
+                                                                   dist: Path) -> None:
+    """[output] compression changed after a release: check said "current" and release "the
+    same processing settings, outputs", of seeds that now build that version's zip in other
+    bytes, another sha256 and seal (QA). The compression is no part of a release: check
+    notes it, and release, refusing as before, says so, each naming the compression the
+    zip was deflated with, the seeds', and how to build the zip again byte for byte."""
+    toml = seeds / "corpus.toml"
+    published = toml.read_text("utf-8")
+    toml.write_text(published.replace('compression = "zlib"', 'compression = "zlib-4"'),
+                    "utf-8")
+    said = (f'{toml} has [output] compression = "zlib-4", but corpuskit-seeds-1.0.0.zip was '
+            'deflated with "zlib": the compression is no part of a release')
+    report = check(seeds, dist, jobs=1)
+    assert report.valid, report.problems
+    [(path, note)] = report.notes
+    assert path == str(dist / "corpuskit-seeds-1.0.0.zip")
+    assert note.startswith(said) and note.endswith('set compression = "zlib" back'), note
+    assert report.as_dict()["notes"] == [{"path": path, "message": note}]
+    Draft202012Validator(json.loads((REPO / "schemas" / "report.schema.json").read_text(
+        "utf-8"))).validate(report.as_dict())
+    before = snapshot(seeds)
+    for bump in (None, "patch"):
+        with pytest.raises(ReleaseError, match="nothing to release") as refused:
+            release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1)
+        assert f"CHANGELOG.md; change {'documents or metadata' if bump is None else 'something'}" \
+            f" first. {said}" in str(refused.value), refused.value
+    assert snapshot(seeds) == before
+    toml.write_text(published, "utf-8")  # set back: nothing to say
+    assert check(seeds, dist, jobs=1).notes == ()
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert "[output] compression" not in str(refused.value)
 
 
 def test_nothing_to_release_is_refused(seeds: Path, dist: Path) -> None:

@@ -78,6 +78,11 @@ class ValidationReport:
     #: the records only when pyarrow is installed. Said in the summary and the JSON report;
     #: they do not make the report invalid.
     not_checked: tuple[tuple[str, str], ...] = ()
+    #: ``check`` only: what is so of a current release that its maintainer should know,
+    #: ``(path, note)``: its zip deflated with another compression than the seeds now
+    #: choose (QA: "current", and a clone's build of it gave another sha256). Said before
+    #: the summary and in the JSON report; they do not make the report invalid.
+    notes: tuple[tuple[str, str], ...] = ()
     #: The files and folders of a package folder among its ``unreadable-file`` problems
     #: that this user may not read: what else it finds may only follow from them, so the
     #: summary says how to read them, not to get the package again (not in the JSON).
@@ -111,6 +116,8 @@ class ValidationReport:
         if self.not_checked:
             data["not_checked"] = [{"path": path, "message": message}
                                    for path, message in self.not_checked]
+        if self.notes:
+            data["notes"] = [{"path": path, "message": message} for path, message in self.notes]
         if self.skipped:
             data["skipped"] = [{"path": path, "reason": reason}
                                for path, reason in self.skipped]
@@ -297,13 +304,15 @@ class ValidationReports(Sequence[ValidationReport]):
 
 
 def render_text(report: ValidationReport) -> list[str]:
-    """One ``path:location: message [code]`` line per problem, then the summary line."""
+    """One ``path:location: message [code]`` line per problem, a ``note: path: message``
+    line per note (``check``), then the summary line."""
     lines = []
     for problem in report.problems:
         where = one_line(report.display_path(problem))
         if problem.location:
             where += f":{one_line(problem.location)}"
         lines.append(f"{where}: {one_line(problem.message)} [{problem.code}]")
+    lines.extend(f"note: {one_line(path)}: {one_line(message)}" for path, message in report.notes)
     lines.append(one_line(report.summary()))
     return lines
 
@@ -355,6 +364,9 @@ def render_github(report: ValidationReport) -> list[str]:
     for path, reason in report.skipped:
         lines.append(f"::notice file={_escape_property(report.shown_path(path))},"
                      f"title=skipped::{_escape_data(f'not packaged: {reason}')}")
+    for path, message in report.notes:
+        lines.append(f"::notice file={_escape_property(path)},title=note::"
+                     f"{_escape_data(message)}")
     for path, message in report.not_checked:
         file = report.target if report.kind == "archive" else report.shown_path(path)
         if report.kind == "archive":
