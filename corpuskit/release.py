@@ -512,14 +512,31 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # refused. A release into another folder (a typo for dist) made a second, other
             # release of it in silence (QA); refused, the first release of a corpus whose
             # maintainer wrote its entry and time was (QA, round 2).
-            notes.append(
-                f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
-                f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
-                f"{config.version} that is not the one this release writes: if "
-                f"{config.version} was released in another folder, this is another "
-                f"{config.version}, which may hold other documents; then remove "
-                f"{dist / config.release_name} and its zip, and give --out the folder that "
-                "holds the releases")
+            earlier = _recorded_after(base_changelog, config.version)
+            if earlier is not None and _first_release_time(config, source_date_epoch) \
+                    == str(recorded):
+                # The release of a version after an earlier one, its entry and time kept:
+                # made again byte for byte from the seeds it was made from (a clone not
+                # keeping dist/), which its entry cannot be compared with here (QA: "this is
+                # another 1.1.0", of that very release).
+                notes.append(
+                    f"{dist} holds no release of {config.name}: this makes {config.version} "
+                    f"again as {CONFIG_NAME} and {CHANGELOG_NAME} record its release after "
+                    f"{earlier} (created = {recorded}, and its entry), byte for byte that "
+                    f"release if these seeds are the ones it was made from (a clone that "
+                    f"does not keep {dist}); if they changed since, it holds other documents "
+                    f"than the published {config.version}: then remove "
+                    f"{dist / config.release_name} and its zip, and give --out the folder "
+                    "that holds the releases")
+            else:
+                notes.append(
+                    f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
+                    f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
+                    f"{config.version} that is not the one this release writes: if "
+                    f"{config.version} was released in another folder, this is another "
+                    f"{config.version}, which may hold other documents; then remove "
+                    f"{dist / config.release_name} and its zip, and give --out the folder "
+                    "that holds the releases")
         version, previous, required = config.version, None, None
         ahead = ahead_problems(base_changelog or "", version, None) if dry_run else []
         if ahead:  # its build refuses them: a dry run said it would release (QA)
@@ -1137,6 +1154,16 @@ def _require_later(created: str, earlier: str | None, previous: str,
         f"latest release, {previous}, {earlier}: set the clock right, or set "
         "SOURCE_DATE_EPOCH to the time of the sources' last change, as `git log -1 "
         f"--format=%ct` gives it{mistyped}; nothing was written")
+
+
+def _recorded_after(changelog: str | None, version: str) -> str | None:
+    """The version whose entry comes right below ``version``'s, the newest, in
+    ``changelog``: the seeds record the release of ``version`` after that one. None where
+    ``version``'s entry is not the newest or no entry is below it."""
+    versions = versions_in(changelog)
+    if len(versions) < 2 or versions[0] != version:
+        return None
+    return versions[1]
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

@@ -374,6 +374,34 @@ def test_a_release_the_seeds_record_made_again_elsewhere_says_so(
     assert f"remove {tmp_path / 'dits' / 'corpuskit-seeds-1.0.0'} and its zip" in note
 
 
+def test_a_later_release_the_seeds_record_made_again_in_a_clone_is_not_called_another(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """1.1.0 released, and the seeds committed without dist/: release in a clone made 1.1.0
+    again byte for byte, yet said "this is another 1.1.0, which may hold other documents"
+    (QA). It says it makes the release the seeds record again, byte for byte if they are
+    the ones it was made from, and what to do if not; with another time (SOURCE_DATE_EPOCH)
+    it is another 1.1.0, said so as before."""
+    write_doc(seeds, "b.txt", "Another harbour", "Boats came back to the quay at dawn.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "1.1.0" and made.build is not None
+    before = snapshot(seeds)
+    clone = tmp_path / "clone-dist"
+    again = release(seeds, clone, source_date_epoch=None, jobs=1)
+    assert again.build is not None and snapshot(seeds) == before
+    assert again.build.archive.read_bytes() == made.build.archive.read_bytes()
+    [note] = again.notes
+    assert note == (
+        f"{clone} holds no release of corpuskit-seeds: this makes 1.1.0 again as corpus.toml "
+        "and CHANGELOG.md record its release after 1.0.0 (created = 2027-01-16T08:00:00Z, "
+        "and its entry), byte for byte that release if these seeds are the ones it was made "
+        f"from (a clone that does not keep {clone}); if they changed since, it holds other "
+        f"documents than the published 1.1.0: then remove {clone / 'corpuskit-seeds-1.1.0'} "
+        "and its zip, and give --out the folder that holds the releases")
+    other = release(seeds, tmp_path / "other", source_date_epoch=epoch(2), jobs=1)
+    assert any("this is another 1.1.0, which may hold other documents" in note
+               for note in other.notes), other.notes
+
+
 def test_a_first_release_keeps_the_entry_and_time_its_maintainer_wrote(
         seeds: Path, tmp_path: Path) -> None:
     """A new corpus whose maintainer wrote created and the 1.0.0 entry by hand is released
