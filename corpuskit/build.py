@@ -694,8 +694,10 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                      f"meant as a release of its own, remove {writer.final.name} and "
                      f"{archive.name} from {out} (if not published), then {relabel}",)
     if status == "built" and not notes and created is not None and newest is not None \
-            and newest[0] < Version.parse(config.version):
+            and newest[0] < Version.parse(config.version) and not entry_checked:
         # (QA: a version bumped by hand kept the release time of the release before it)
+        # Not of a release's build: its advice is to let release make releases, and release
+        # says in its own words where it took that time (QA).
         before = descriptor_of(newest[1]) if newest[1].is_dir() else None
         if before is not None and before.get("created") == created:
             notes = (*notes, f"{writer.final.name} has the release time of {config.name} "

@@ -828,6 +828,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                      f"'{command('build', seeds=seeds, out=dist)}' to write "
                                      "its zip, which finishes the release", replace=True)
         raise
+    if previous is not None and created == result.old.created:
+        whence = (f"{CONFIG_NAME}'s created, kept" if kept
+                  else f"SOURCE_DATE_EPOCH={source_date_epoch}"
+                  if source_date_epoch is not None and source_date_epoch.strip()
+                  else "this machine's clock, within the second of that release")
+        notes.append(_same_time_note(config.name, version, previous, created, whence))
     return ReleaseResult(config.name, version, previous, bump if previous else None, required,
                          created, entry, result, built, (*notes, *built.notes))
 
@@ -1164,6 +1170,19 @@ def _recorded_after(changelog: str | None, version: str) -> str | None:
     if len(versions) < 2 or versions[0] != version:
         return None
     return versions[1]
+
+
+def _same_time_note(name: str, version: str, previous: str, created: str,
+                    whence: str) -> str:
+    """What a release says of its time when it is the latest release's (``previous``;
+    ``whence``: where the time came from): allowed, as a SOURCE_DATE_EPOCH fixed for a run
+    of releases gives it, but two releases then say they were made at once. Its build's
+    advice, to "let 'corpuskit release' make releases", was printed about release's own
+    release (QA)."""
+    return (f"{name} {version} has the release time of {name} {previous}, {created} (from "
+            f"{whence}): the two releases say they were made at once; to tell them apart, "
+            "release each change with SOURCE_DATE_EPOCH set to its own time, as `git log -1 "
+            "--format=%ct` gives it once the change is committed")
 
 
 def _first_release_time(config: CorpusConfig, source_date_epoch: str | None) -> str:

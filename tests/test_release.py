@@ -749,6 +749,29 @@ def test_a_release_time_before_the_latest_release_is_refused(seeds: Path, dist: 
     assert later.version == "1.1.0"
 
 
+def test_a_release_time_equal_to_the_latest_release_is_said_by_release_itself(
+        seeds: Path, dist: Path) -> None:
+    """A SOURCE_DATE_EPOCH equal to the latest release's time (fixed for a run of releases,
+    or from `git log -1` on the commit that release was made from): release printed its
+    build's advice to "let 'corpuskit release' make releases" about its own release (QA).
+    Released (a fixed SOURCE_DATE_EPOCH is a common setting), it says in its own words
+    that the two releases say they were made at once, naming the time and where it came
+    from."""
+    write_doc(seeds, "b.txt", "Another harbour", "Boats came back to the quay at dawn.")
+    same = str(int(dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc).timestamp()))
+    made = release(seeds, dist, source_date_epoch=same, jobs=1)
+    assert (made.version, made.created) == ("1.1.0", "2026-11-28T00:00:00Z")
+    assert made.notes == (
+        "corpuskit-seeds 1.1.0 has the release time of corpuskit-seeds 1.0.0, "
+        f"2026-11-28T00:00:00Z (from SOURCE_DATE_EPOCH={same}): the two releases say they "
+        "were made at once; to tell them apart, release each change with SOURCE_DATE_EPOCH "
+        "set to its own time, as `git log -1 --format=%ct` gives it once the change is "
+        "committed",)
+    write_doc(seeds, "c.txt", "A third", "Gulls circled the harbour all afternoon long.")
+    later = release(seeds, dist, source_date_epoch=str(int(same) + 1), jobs=1)
+    assert later.version == "1.2.0" and later.notes == ()
+
+
 @pytest.mark.parametrize("epoch", [None, " "])
 def test_a_clock_behind_the_latest_release_is_named_as_the_clock(epoch: str | None) -> None:
     """Without SOURCE_DATE_EPOCH the time is the clock's: unsetting it is no remedy."""
