@@ -226,12 +226,15 @@ def _skipped_json(skipped: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def _report_error(error: CorpuskitError) -> None:
+    """The problems, a line each, then the summary on one line: a path in it holding an
+    LF (a seeds folder so named) is escaped as in the problems' lines (QA: it split the
+    summary in two, which a CI log reads as two messages)."""
     if isinstance(error, InputError):
         for problem in error.problems:
             _echo(f"error: {problem.render()}", err=True)
-        _echo(f"corpuskit: {error.summary}", err=True)
+        _echo(f"corpuskit: {one_line(error.summary)}", err=True)
     else:
-        _echo(f"corpuskit: error: {error}", err=True)
+        _echo(f"corpuskit: error: {one_line(str(error))}", err=True)
 
 
 def _named_in(target: Path, error: InputError, kind: str | None = None) -> InputError:
@@ -539,8 +542,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
         _echo(f"{result.archive} was there without its folder, with identical content; "
               f"restored {result.release}", err=True)
     else:
-        _echo(f"built {result.release} and {result.archive.name} "
-                   f"({counted(result.documents, 'document')}, {result.content_hash})", err=True)
+        _echo(f"built {one_line(str(result.release))} and {one_line(result.archive.name)} "
+              f"({counted(result.documents, 'document')}, {result.content_hash})", err=True)
 
 
 @cli.command("diff")

@@ -38,7 +38,7 @@ from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .pathargs import given_path
-from .problems import Problem, escaped_controls, named_under, printable, under
+from .problems import Problem, escaped_controls, named_under, one_line, printable, under
 from .reader import (
     NOT_AN_ARCHIVE,
     descriptor_given,
@@ -862,7 +862,8 @@ def _shown_pair(old: Any, new: Any, limit: int = 120) -> tuple[str, str]:
 def _side_label(side: SideInfo) -> str:
     if side.kind == "empty":
         return "(nothing)"
-    return f"{side.name} {side.version} ({side.kind}: {side.path})"
+    # One line, whatever the path holds (QA: a seeds folder named with an LF split it)
+    return one_line(f"{side.name} {side.version} ({side.kind}: {side.path})")
 
 
 #: Unicode's space separators (category Zs) that print as a blank, as a space does: a

@@ -1137,3 +1137,25 @@ def test_a_name_breaking_several_rules_is_told_of_each_at_once() -> None:
     assert check_component("a%b.txt", "the file name") == (
         "the file name 'a%b.txt' holds '%', which BagIt manifests write as '%25' and which "
         "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
+
+
+def test_summaries_naming_a_path_that_holds_a_line_feed_stay_on_one_line(
+        tmp_path: Path) -> None:
+    """A seeds or output folder whose name holds an LF was escaped in the problems' lines
+    but printed as it is in build's summary of them, build's "built" line and diff's
+    "old:"/"new:" lines, each split in two (QA)."""
+    seeds = write_seeds(tmp_path / "nl\ndir" / "seeds", {"a.txt": text_for("a")})
+    (seeds / "empty.txt").write_text("")
+    failed = run_cli([*build_args(seeds, tmp_path / "out")])
+    assert failed.code == 1, failed.stderr
+    assert f"corpuskit: 1 problem in {tmp_path}/nl\\ndir/seeds; nothing was written\n" \
+        in failed.stderr, failed.stderr
+    (seeds / "empty.txt").unlink()
+    built = run_cli([*build_args(seeds, tmp_path / "o\nut")])
+    assert built.code == 0, built.stderr
+    assert f"built {tmp_path}/o\\nut/" in built.stderr, built.stderr
+    compared = run_cli(["diff", seeds, seeds])
+    assert compared.code == 0, compared.stderr
+    assert f"(seeds: {tmp_path}/nl\\ndir/seeds)\n" in compared.stdout, compared.stdout
+    for output in (failed.stderr, built.stderr, compared.stdout):
+        assert not any(line.startswith(("dir/", "ut/")) for line in output.splitlines())
