@@ -603,8 +603,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         # A pre-release made final: its content, released as the version it leads to
         # (QA: 1.1.0-rc.1 unchanged could not become 1.1.0: "nothing to release", and the
         # advice went in a circle)
+        # Its release killed before its folder was in place leaves the seeds at the final
+        # version, with its entry and time: finished by the same release again (QA: it
+        # was refused, "an entry for 2.0.0 ... never released; remove that entry").
         finishing = (required == "none" and bool(previous_version.prerelease)
-                     and config.version == previous)
+                     and config.version in (previous, str(previous_version.bump("patch"))))
         if finishing:
             bump = bump or "patch"
         if required == "none" and (bump is None or not changed) and not finishing:

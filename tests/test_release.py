@@ -2704,3 +2704,24 @@ def test_a_latest_release_git_converted_is_told_so(seeds: Path, dist: Path) -> N
         build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
     assert CONVERTED in str(refused_build.value), refused_build.value
     assert "restore it from a published copy" not in str(refused_build.value)
+
+
+def test_a_pre_release_made_final_and_killed_is_finished_by_the_same_release_again(
+        seeds: Path, dist: Path) -> None:
+    """A release making 1.1.0-rc.1 final, killed before its folder was in place, leaves
+    the seeds at 1.1.0 with its entry and time: the same release again was refused ("an
+    entry for 1.1.0 ... never released; remove that entry"), while check said to run it
+    (QA). It finishes that release: the same bytes as one undisturbed."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    _pre_release_after_the_first(seeds, dist, "1.1.0-rc.1")
+    before = snapshot(seeds)
+    finished = release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert finished.version == "1.1.0" and finished.build is not None
+    published = finished.build.archive.read_bytes()
+    shutil.rmtree(finished.build.release)  # as if killed before its folder was in place
+    finished.build.archive.unlink()
+    again = release(seeds, dist, source_date_epoch=epoch(3), jobs=1)
+    assert (again.version, again.created) == ("1.1.0", finished.created)
+    assert any("held the release time and entry of" in note for note in again.notes)
+    assert again.build is not None and again.build.archive.read_bytes() == published
+    assert snapshot(seeds) != before  # the release's edits, kept
