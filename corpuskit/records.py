@@ -118,7 +118,22 @@ def _prepare(raw: RawDocument, config: ProcessConfig) -> _Prepared:
             f"extract.rights_patterns[{slow.index}]")], "a rights pattern runs without end")
         stopped.slow = slow
         raise stopped from None
+    if not shows_text(parts.text):
+        # Every character that shows was taken out as the title, date or rights line (QA:
+        # 'My Title', a blank line, a soft hyphen became a record whose text shows nothing).
+        raise DocumentProblem(Problem(raw.path, "empty-document", _nothing_left(parts)))
     return _Prepared(raw, encoding, steps, parts)
+
+
+def _nothing_left(parts: Parts) -> str:
+    """Why a document whose body shows nothing once its ``parts`` were taken is refused."""
+    taken = [name for name, value in (("title", parts.title), ("date", parts.date),
+                                      ("rights line", parts.rights)) if value is not None]
+    named = taken[0] if len(taken) == 1 else f"{', '.join(taken[:-1])} and {taken[-1]}"
+    return (f"holds no text besides its {named}: the rest is only space, control, format or "
+            "other invisible characters (such as soft hyphens, zero-width joiners or a "
+            "Braille blank), and a record's text must show something; add the document's "
+            "text to it, or remove the file")
 
 
 class SlowPatternError(InputError):

@@ -44,7 +44,8 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v29: a file whose only
+#: other records for the same bytes within one corpuskit version (v30: a text that shows
+#: nothing once its title, date and rights line are taken is refused; v29: a file whose only
 #: bytes that are not UTF-8 are UTF-8's forms of surrogates, CESU-8's, is refused as UTF-8
 #: where cp1252 read it beside ASCII alone; v28: languages are
 #: decided in arithmetic that gives the same bits on every machine, which may label a text
@@ -80,7 +81,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v29"
+CACHE_FORMAT = "corpuskit-shard-cache-v30"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -111,3 +111,26 @@ def test_a_document_that_normalizes_to_nothing_is_refused_not_emptied() -> None:
         process_document(RawDocument("zw", "zw.txt", "\u200b\u200b\n".encode()), ProcessConfig())
     assert refused.value.problem.code == "empty-document"
     assert refused.value.problem.path == "zw.txt"
+
+
+@pytest.mark.parametrize(("raw", "taken"), [
+    ("My Title\n\n\u00ad\n", "its title:"),
+    ("My Title\n\n2023-08-25\n\n\u2800\n", "its title and date:"),
+    ("Report\n\n\u200d\n", "its title:"),
+    ("Report\n\n\u200d\n\n2023 \u00a9 Ann Lee\n", "its title and rights line:"),
+])
+def test_a_document_whose_body_shows_nothing_once_extracted_is_refused(raw: str,
+                                                                       taken: str) -> None:
+    """QA: the title (and date, rights line) took every character that shows, leaving a
+    record whose text was a soft hyphen, a Braille blank or a ZWJ; it is refused as a
+    document holding only those is, saying what was taken and what to do."""
+    from corpuskit.config import ProcessConfig
+    from corpuskit.models import DocumentProblem, RawDocument
+    from corpuskit.records import process_document
+
+    with pytest.raises(DocumentProblem) as refused:
+        process_document(RawDocument("doc", "sub/doc.txt", raw.encode()), ProcessConfig())
+    problem = refused.value.problem
+    assert (problem.path, problem.code) == ("sub/doc.txt", "empty-document")
+    assert f"holds no text besides {taken}" in problem.message
+    assert "add the document's text to it, or remove the file" in problem.message

@@ -21,6 +21,7 @@ from _validate_support import (
     copy_release,
     records,
     resign,
+    restate_metadata,
     run,
     write_records,
     write_seeds,
@@ -737,6 +738,32 @@ def test_resigned_package_with_changed_text_is_caught_by_cross_checks(tmp_path: 
     assert codes(report) == {"record-mismatch"}
     assert "text_sha256" in report.problems[0].message
     assert report.problems[0].location == "line 1"
+
+
+@pytest.mark.parametrize("reproduce", [False, True], ids=["full", "reproduce"])
+def test_a_record_whose_text_shows_nothing_is_refused(tmp_path: Path, reproduce: bool) -> None:
+    """A package an earlier build made of 'My Title', a blank line and a soft hyphen: its
+    record's text shows nothing, which build now refuses (QA: validate passed it). Each
+    such record is named once, --reproduce or not, with its raw file."""
+    import hashlib
+
+    target = copy_release(tmp_path)
+    items = records(target)
+    raw = b"My Title\n\n\xc2\xad\n"
+    (target / "data/raw" / items[0]["source_path"]).write_bytes(raw)
+    items[0].update(title="My Title", date=None, rights=None, language="und", text="\xad\n",
+                    chars=2, words=1, paragraphs=1,
+                    text_sha256=hashlib.sha256("\xad\n".encode()).hexdigest(),
+                    source_bytes=len(raw), source_sha256=hashlib.sha256(raw).hexdigest(),
+                    normalization=[])
+    write_records(target, items)
+    restate_metadata(target)  # the card and croissant.json as that build wrote them
+    report = validate(target, reproduce=reproduce, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        ("data/documents.jsonl", "empty-document", "line 1")], render_text(report)
+    message = report.problems[0].message
+    assert f"its raw file data/raw/{items[0]['source_path']} holds no text" in message
+    assert "rebuild the package" in message
 
 
 def test_counts_must_match_text(tmp_path: Path) -> None:

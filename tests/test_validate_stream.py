@@ -435,6 +435,8 @@ RECORD_CHANGES: dict[str, Callable[[Record], None]] = {
         item, item["text"].replace(" ", "\n\n\n", 1), counts=False),
     "a text of spaces": lambda item: _retext(item, "   \n") or item.update(paragraphs=1),
     "a text with a lone surrogate": lambda item: _retext(item, "a\ud800b\n"),
+    "a text that shows nothing, counted": lambda item: _retext(item, "\u00ad\n") or item.update(
+        words=1, paragraphs=1),
     "text_sha256 in capitals": lambda item: item.update(
         text_sha256=item["text_sha256"].upper()),
     "chars": lambda item: item.update(chars=item["chars"] + 1),

@@ -48,6 +48,7 @@ from ..recordshape import (
     record_shape,
 )
 from ..schemacheck import iter_problems, not_json
+from ..visible import shows_text
 from .cleanblock import prepare as prepare_reading
 from .cleanblock import read_clean_block
 from .digest import Digests, FileDigester, read_reason
@@ -120,7 +121,12 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     problems.extend(found)
     if not compared:  # unpaired surrogates
         return (number, doc_id, _named_raw(data), NOT_COMPARED, "", False), None
-    wrong = bool(found)
+    # A text that shows nothing is not re-derived by --reproduce: its raw file makes no
+    # record, which would say the same again.
+    shows = shows_text(data["text"])
+    if not shows:
+        problems.append(_shows_nothing(path, number, doc_id, _named_raw(data)))
+    wrong = bool(found) or not shows
     source: str = data["source_path"]
     reason = unsafe_member_reason(source)
     if reason:
@@ -138,6 +144,20 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
                                 f"(its id would be {expected!r}{alike})", f"line {number}"))
     return (number, doc_id, RAW_PREFIX + source, data["source_bytes"], data["source_sha256"],
             not wrong), data
+
+
+def _shows_nothing(path: str, number: int, doc_id: str, raw_path: str | None) -> Problem:
+    """The problem of a record whose text shows nothing, which build refuses as it refuses
+    a document that holds nothing else (QA: a title taken from 'My Title', a blank line and
+    a soft hyphen left such a record, and validate passed it)."""
+    raw = f"its raw file {raw_path}" if raw_path is not None else "its raw file"
+    return Problem(path, "empty-document",
+                   f"record {doc_id!r}: its text shows nothing (only space, control, format "
+                   "or other invisible characters, such as soft hyphens, zero-width joiners "
+                   f"or a Braille blank), which no build writes: {raw} holds no text "
+                   "besides its title, date or rights line, or the record was edited; add "
+                   "the document's text to it or remove it from the seeds, and rebuild the "
+                   "package", f"line {number}")
 
 
 #: The fields :func:`_text_mismatch` reads, and their types.
@@ -476,7 +496,8 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             or any_unsafe_member(sources) \
             or refused_names(sources, allow_percent=True) \
             or tuple(map(document_id, sources)) != ids \
-            or tuple(map(len, texts)) != column["chars"]:
+            or tuple(map(len, texts)) != column["chars"] \
+            or not all(map(shows_text, texts)):
         return _UNCLEAN
     sha256 = hashlib.sha256
     if tuple([sha256(text).hexdigest() for text in encoded]) != column["text_sha256"]:
