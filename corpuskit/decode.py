@@ -483,6 +483,71 @@ def _unreadable(judgement: Judgement) -> str:
             f"ASCII look mistyped, such as {shown}")
 
 
+def _misread(path: str, text: str, name: str) -> Problem | None:
+    """The problem of ``text``, read as ``name`` from its byte order mark, if it holds
+    what is not text of that encoding (:func:`~corpuskit.byteorder.misread_part`)."""
+    misread = misread_part(text, name) if name.startswith("utf-16") else None
+    if misread is None:
+        return None
+    return Problem(path, "undecodable",
+                   f"starts with a {name} byte order mark, but it holds {misread[1]}; "
+                   "re-save it in one encoding, UTF-8", f"line {_line_number(text, misread[0])}")
+
+
+def _not_valid_after_bom(path: str, data: bytes, bom: bytes, name: str, start: int) -> Problem:
+    """The problem of ``data``, which starts with the byte order mark ``bom`` of ``name``
+    but is not valid ``name`` from byte ``start`` after the mark: text of another
+    encoding joined to it, or a character cut short or cut in half (QA: a UTF-16 file cut
+    short was told to be re-saved in one encoding, which it was)."""
+    body = data[len(bom):]
+    read = body[:start].decode("utf-8" if name == "utf-8-sig" else name, "replace")
+    if name.startswith("utf-16"):  # (decoding fails only on a surrogate or an odd end)
+        misread = _misread(path, body.decode(name, "replace"), name)
+        if misread is not None:
+            return misread
+    damage = _broken_character(body, name, start, len(bom)) or (
+        f"is not valid {name} (byte {start + len(bom):,}); re-save it in one encoding")
+    return Problem(path, "undecodable", f"starts with a {name} byte order mark but {damage}",
+                   f"line {_line_number(read, len(read))}")
+
+
+#: What to do with a UTF-16 or UTF-32 file that is cut short or damaged.
+_RESTORE = "restore it from where it came"
+
+
+def _broken_character(body: bytes, name: str, start: int, offset: int) -> str | None:
+    """What is wrong at ``start`` in ``body``, the bytes after the byte order mark (of
+    ``offset`` bytes) of a UTF-16 or UTF-32 file ``name``, and what to do: a character
+    the end of the file cuts short, half of a surrogate pair, or 4 bytes that are no
+    character; None for another encoding."""
+    unit = 4 if name.startswith("utf-32") else 2 if name.startswith("utf-16") else 0
+    if not unit:
+        return None
+    piece = body[start:start + unit]
+    if len(piece) < unit:
+        return (f"ends in the middle of a character ({offset + len(body):,} bytes, not a "
+                f"multiple of {unit}): the file is cut short; {_RESTORE}")
+    value = int.from_bytes(piece, "little" if name.endswith("-le") else "big")
+    at = f"at byte {start + offset:,}"
+    if unit == 4:
+        if 0xD800 <= value <= 0xDFFF:
+            return (f"holds U+{value:04X} {at}, half of a UTF-16 surrogate pair, which UTF-32 "
+                    "never holds: the file is damaged there, or was converted from UTF-16 "
+                    f"half a character at a time; {_RESTORE}, or remove that character")
+        return (f"holds 4 bytes {at} that are no character (0x{value:08X}, beyond U+10FFFF): "
+                "the file is damaged there, or text of another encoding is joined to it; "
+                f"{_RESTORE}, or re-save it in one encoding, UTF-8")
+    if 0xD800 <= value <= 0xDBFF and len(body) - start < 4:
+        return (f"ends in the middle of a character (U+{value:04X}, the first half of a "
+                f"surrogate pair, with no second half): the file is cut short; {_RESTORE}")
+    if 0xD800 <= value <= 0xDFFF:
+        half = ("no low half after it" if value <= 0xDBFF else "no high half before it")
+        return (f"holds half of a surrogate pair (U+{value:04X} with {half}) {at}: the file "
+                f"is damaged there (a character cut in half); {_RESTORE}, or remove that "
+                "half of a character")
+    return None
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -499,19 +564,11 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             try:
                 decoded = (name, decode_with(data, name))
             except UnicodeDecodeError as exc:  # where in the text after the mark
-                read = exc.object[:exc.start].decode(exc.encoding, "replace")
-                raise DocumentProblem(Problem(
-                    raw.path, "undecodable",
-                    f"starts with a {name} byte order mark but is not valid {name} "
-                    f"(byte {exc.start + len(bom):,}); re-save it in one encoding",
-                    f"line {_line_number(read, len(read))}")) from None
-            misread = misread_part(decoded[1], name) if name.startswith("utf-16") else None
+                raise DocumentProblem(_not_valid_after_bom(raw.path, data, bom, name,
+                                                           exc.start)) from None
+            misread = _misread(raw.path, decoded[1], name)
             if misread is not None:
-                raise DocumentProblem(Problem(
-                    raw.path, "undecodable",
-                    f"starts with a {name} byte order mark, but it holds {misread[1]}; "
-                    "re-save it in one encoding, UTF-8",
-                    f"line {_line_number(decoded[1], misread[0])}"))
+                raise DocumentProblem(misread)
             break
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8

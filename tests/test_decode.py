@@ -85,6 +85,58 @@ def test_a_utf16_file_holding_what_is_not_utf16_of_its_byte_order_is_refused(
     assert problem.location == f"line {line}"
 
 
+CUT = "Le café est très bon à Paris.\nDeuxième ligne, déjà vu.\n"
+U16 = codecs.BOM_UTF16_LE + "Hello ".encode("utf-16-le")
+U32 = codecs.BOM_UTF32_LE + "Hello ".encode("utf-32-le")
+
+
+@pytest.mark.parametrize(("data", "said", "line"), [
+    (codecs.BOM_UTF16_LE + CUT.encode("utf-16-le")[:-1],
+     "ends in the middle of a character (111 bytes, not a multiple of 2): the file is cut "
+     "short; restore it from where it came", 2),
+    (codecs.BOM_UTF16_BE + CUT.encode("utf-16-be")[:-3],
+     "ends in the middle of a character (109 bytes, not a multiple of 2)", 2),
+    (U16 + "😀".encode("utf-16-le")[:2],
+     "ends in the middle of a character (U+D83D, the first half of a surrogate pair, with "
+     "no second half): the file is cut short; restore it from where it came", 1),
+    (U16 + b"\x3d\xd8" + " world.\n".encode("utf-16-le"),
+     "holds half of a surrogate pair (U+D83D with no low half after it) at byte 14: the "
+     "file is damaged there (a character cut in half); restore it from where it came, or "
+     "remove that half of a character", 1),
+    (U16 + b"\x00\xde" + " world.\n".encode("utf-16-le"),
+     "holds half of a surrogate pair (U+DE00 with no high half before it) at byte 14", 1),
+    (codecs.BOM_UTF32_LE + CUT.encode("utf-32-le")[:-2],
+     "ends in the middle of a character (222 bytes, not a multiple of 4): the file is cut "
+     "short; restore it from where it came", 2),
+    (U32 + b"\x3d\xd8\x00\x00",
+     "holds U+D83D at byte 28, half of a UTF-16 surrogate pair, which UTF-32 never holds", 1),
+    (U32 + b"\x00\x00\x11\x00",
+     "holds 4 bytes at byte 28 that are no character (0x00110000, beyond U+10FFFF)", 1),
+])
+def test_a_unicode_file_cut_short_or_damaged_is_told_so(data: bytes, said: str,
+                                                         line: int) -> None:
+    """QA: each was told to be re-saved in one encoding, which it was already."""
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert problem.code == "undecodable" and said in problem.message, problem.message
+    assert "one encoding" not in problem.message or "beyond U+10FFFF" in said
+    assert problem.location == f"line {line}"
+
+
+def test_utf8_joined_to_utf16_is_told_so_when_it_leaves_an_odd_byte() -> None:
+    """A UTF-8 line of an odd number of bytes appended to a UTF-16 file: not a file cut
+    short, but one of two encodings."""
+    data = LE_PART + b"Then UTF-8 text appended here!\n"
+    assert len(data) % 2
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert "bytes of a one-byte encoding or UTF-8" in problem.message, problem.message
+    assert "re-save it in one encoding, UTF-8" in problem.message
+    assert problem.location == "line 2"
+
+
 RUSSIAN = "Привет, мир! Это короткий текст на русском языке.\n"
 
 
