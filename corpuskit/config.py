@@ -50,6 +50,7 @@ FAITHFUL_STEPS = (
     "fix-encoding",
     "remove-bom",
     "line-endings",
+    "separator-breaks",
     "remove-control-chars",
     "remove-zero-width",
     "nfc",
@@ -59,7 +60,8 @@ FAITHFUL_STEPS = (
 
 #: Every normalization step, in the order steps run (corpuskit.normalize.STEPS runs them;
 #: a record lists the steps that changed it in this order): the lossy ones after NFC.
-STEP_ORDER = (*FAITHFUL_STEPS[:7], *LOSSY_STEPS, *FAITHFUL_STEPS[7:])
+_AFTER_NFC = FAITHFUL_STEPS.index("nfc") + 1
+STEP_ORDER = (*FAITHFUL_STEPS[:_AFTER_NFC], *LOSSY_STEPS, *FAITHFUL_STEPS[_AFTER_NFC:])
 
 DEFAULT_FALLBACK_ENCODINGS = ("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024

@@ -181,6 +181,11 @@ def _badness() -> _Badness:
 
 #: Page and line breaks of word processors: they separate words, so they become LF.
 _BREAK_CONTROLS = {0x0B: "\n", 0x0C: "\n"}
+#: The information separators: FS, GS and RS end a line to ``str.splitlines`` and become
+#: LF; US, which separates units within a line, becomes a space. All four are whitespace
+#: to ``str.split``, which counts the words, so they separate words.
+_SEPARATORS = {0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x1F: " "}
+_SEPARATOR_CHARS = "".join(map(chr, _SEPARATORS))
 _ZERO_WIDTH_CHARS = "\u200b\u2060\u180e\ufeff"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 #: The characters ftfy's ``fix_line_breaks`` replaces (checked against it in the tests).
@@ -498,6 +503,17 @@ def line_endings(text: str) -> str:
     return fixes.fix_line_breaks(text)
 
 
+def separator_breaks(text: str) -> str:
+    """FS, GS and RS (U+001C-U+001E) become LF and US (U+001F) a space, so the words they
+    separate stay apart (QA: remove-control-chars deleted them, gluing 'alpha<FS>beta' into
+    one word). A step of its own, not a change of remove-control-chars: a package built
+    before it records no such step, so --reproduce replays its records as they were made,
+    separators deleted."""
+    if not any(char in text for char in _SEPARATOR_CHARS):
+        return text
+    return text.translate(_SEPARATORS)
+
+
 def remove_control_chars(text: str) -> str:
     """Remove control characters except tab and LF (ftfy's list, plus C1); form feed and
     vertical tab (page and manual line breaks) become LF, so the words they separate stay
@@ -582,6 +598,7 @@ STEPS: dict[str, Callable[[str], str]] = {
     "fix-encoding": fix_encoding,
     "remove-bom": remove_bom,
     "line-endings": line_endings,
+    "separator-breaks": separator_breaks,
     "remove-control-chars": remove_control_chars,
     "remove-zero-width": remove_zero_width,
     "nfc": nfc,

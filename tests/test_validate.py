@@ -689,7 +689,7 @@ def process_settings_of(process: ProcessConfig) -> dict[str, Any]:
 @pytest.mark.parametrize(("file", "edit", "found"), [
     # The data card's summary and citation, croissant.json's citation restate it too.
     ("datapackage.json", lambda d: d.update(created="2020-01-02T03:04:05Z"),
-     [("README.md", "line 63"), ("README.md", "line 274"), ("bag-info.txt", "Bagging-Date"),
+     [("README.md", "line 63"), ("README.md", "line 275"), ("bag-info.txt", "Bagging-Date"),
       ("croissant.json", "/citeAs"), ("croissant.json", "/datePublished")]),
     ("croissant.json", lambda d: d.update(version="9.9.9"), [("croissant.json", "/version")]),
     ("croissant.json", lambda d: d.update(name="other"), [("croissant.json", "/name")]),
@@ -1071,6 +1071,42 @@ def test_reproduce_catches_a_consistent_forgery(tmp_path: Path, jobs: int) -> No
     messages = " ".join(p.message for p in report.problems)
     assert "text" in messages and "title" in messages
     assert report.reproduce and report.as_dict()["reproduce"] is True
+
+
+#: The steps a package built with the default [normalize] recorded before separator-breaks.
+STEPS_BEFORE_SEPARATOR_BREAKS = [
+    "fix-encoding-short-lines", "fix-encoding", "remove-bom", "line-endings",
+    "remove-control-chars", "remove-zero-width", "nfc", "trim-trailing-whitespace",
+    "paragraph-spacing"]
+
+
+@pytest.mark.parametrize("skip", [[], ["separator-breaks"]], ids=["now", "as before"])
+def test_information_separators_separate_words_and_older_packages_still_reproduce(
+        tmp_path: Path, skip: list[str]) -> None:
+    """FS, GS and RS become LF and US a space (QA: remove-control-chars deleted them,
+    gluing five words into one). A package built before the step records settings
+    without it (as one built skipping it does): --reproduce replays its records as they
+    were made, the separators deleted."""
+    text = ("alpha\x1cbeta\x1dgamma\x1edelta\x1fepsilon"
+            + " and then some ordinary English words so the separators are few." * 6 + "\n")
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()},
+                        normalize={"skip": skip})
+    result = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    [record] = records(result.release)
+    steps = json.loads((result.release / "datapackage.json").read_text("utf-8"))[
+        "corpuskit"]["process"]["normalize"]["steps"]
+    if skip:
+        assert steps == STEPS_BEFORE_SEPARATOR_BREAKS
+        assert record["text"].startswith("alphabetagammadeltaepsilon and")
+        assert record["normalization"] == ["remove-control-chars"]
+    else:
+        assert steps == [*STEPS_BEFORE_SEPARATOR_BREAKS[:4], "separator-breaks",
+                         *STEPS_BEFORE_SEPARATOR_BREAKS[4:]]
+        assert record["text"].startswith("alpha\nbeta\ngamma\ndelta epsilon and")
+        assert record["normalization"] == ["separator-breaks"]
+        assert record["words"] == len(text.split())
+    report = validate(result.release, reproduce=True, jobs=1)
+    assert report.valid, render_text(report)
 
 
 @pytest.mark.parametrize(("section", "key", "value", "says"), [
