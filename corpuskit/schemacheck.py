@@ -136,11 +136,27 @@ SHOWN_VALUE = 80
 def shown_value(value: Any) -> str:
     """``repr(value)``, or for a long one its start and end and its length in characters:
     a record whose 1 MB text broke a pattern was quoted whole in one line of output."""
+    if isinstance(value, str) and len(value) > SHOWN_VALUE:
+        return _shown_ends(value)
     shown = repr(value)
     if len(shown) <= SHOWN_VALUE:
         return shown
     size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
     return f"{shown[:SHOWN_VALUE - 20]}...{shown[-12:]}{size}"
+
+
+def _shown_ends(value: str) -> str:
+    """:func:`shown_value` of a string longer than :data:`SHOWN_VALUE` (so is its
+    ``repr``), from the ``repr`` of its ends alone: that of a text of 150 MB took as much
+    again (QA). ``repr`` quotes with ``"`` a string holding ``'`` and no ``"``, else with
+    ``'``; each end is given the other quote mark, which makes ``repr`` choose the same
+    quote as for the whole string (and escape it as there), and is then cut off."""
+    quote = '"' if "'" in value and '"' not in value else "'"
+    other = "'" if quote == '"' else '"'
+    # Each character is one or more in the repr: these ends are long enough.
+    head = (quote + repr(value[:SHOWN_VALUE] + other)[1:-2])[:SHOWN_VALUE - 20]
+    tail = (repr(value[-12:] + other)[1:-2] + quote)[-12:]
+    return f"{head}...{tail} ({len(value):,} characters)"
 
 
 def line_break_rule(error: ValidationError) -> bool:
@@ -187,8 +203,10 @@ def describe(error: ValidationError) -> str:
         return (f"{shown_value(error.instance)} is longer than the {error.validator_value} "
                 "characters allowed")
     message = error.message
-    whole = repr(error.instance)
-    if len(whole) > SHOWN_VALUE and message.startswith(whole):
+    # The value's repr is made only for a message long enough to start with it (that of a
+    # value of 150 MB took as much again, QA).
+    if len(message) > SHOWN_VALUE and len(whole := repr(error.instance)) > SHOWN_VALUE \
+            and message.startswith(whole):
         message = shown_value(error.instance) + message[len(whole):]
     if error.validator in ("additionalProperties", "required", "pattern", "format", "enum",
                            "const", "type"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import IO, Any
 
 from ..forkpool import Pending
@@ -160,7 +160,7 @@ class RecordPass:
         self.blocks = self._blocks()
         self.done = False
 
-    def _blocks(self) -> Iterator[tuple[str, LineBlock]]:
+    def _blocks(self) -> Generator[tuple[str, LineBlock], None, None]:
         checker = self.checker
         for part in self.parts:
             if part not in checker.files:
@@ -298,6 +298,9 @@ class RecordPass:
                     self._fill()
         finally:
             self.digester.close()
+            # A pass given up holds its last block no more (a record line of 150 MB was
+            # still held while the precise check read it again).
+            self.blocks.close()
         # Not on the way out of an error or an interrupt: waiting for the reproducer's
         # results then took a worker's exit (Ctrl-C, SIGTERM to the process group) for its
         # death, and "a worker process died" replaced the interrupt.

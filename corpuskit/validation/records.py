@@ -47,7 +47,7 @@ from ..recordshape import (
     real_date,
     record_shape,
 )
-from ..schemacheck import iter_problems, not_json
+from ..schemacheck import iter_problems, not_json, shown_value
 from ..visible import shows_text
 from .cleanblock import prepare as prepare_reading
 from .cleanblock import read_clean_block
@@ -545,16 +545,19 @@ class IdOrder:
     def add(self, path: str, number: int, doc_id: str) -> None:
         if not doc_id.isascii() and (shown := shown_id(doc_id)) != doc_id:
             self._hidden.append((path, number, doc_id, shown))
+        # The ids are quoted short (shown_value): an id of 150 MB out of order was quoted
+        # whole, held and printed (QA).
         if doc_id > self._largest:  # sorted so far: cannot be a duplicate either
             self._largest = doc_id
         elif doc_id in self._ids:
             self.problems.append(Problem(path, "duplicate-id",
-                                         f"id {doc_id!r} appears on an earlier line too",
-                                         f"line {number}"))
+                                         f"id {shown_value(doc_id)} appears on an earlier "
+                                         "line too", f"line {number}"))
         elif doc_id < self._previous:
             self.problems.append(Problem(path, "order-error",
-                                         f"id {doc_id!r} comes after {self._previous!r}; "
-                                         "records must be sorted by id", f"line {number}"))
+                                         f"id {shown_value(doc_id)} comes after "
+                                         f"{shown_value(self._previous)}; records must be "
+                                         "sorted by id", f"line {number}"))
         self._ids.add(doc_id)
         self._previous = doc_id
 
