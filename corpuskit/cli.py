@@ -855,7 +855,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
                 _echo(line)
     failed = [report for report in reports if not report.valid]
     if failed:
-        count = sum(len(report.problems) for report in failed)
+        count = sum(report.problem_count for report in failed)  # those not listed too (QA)
         raise ProblemsFound(f"{counted(count, 'problem')} found in "
                             f"{len(failed)} of {counted(len(reports), 'target')}")
 

@@ -5,6 +5,7 @@ bounded whatever the archive declares.
 
 from __future__ import annotations
 
+import json
 import stat
 import struct
 import tracemalloc
@@ -706,6 +707,40 @@ def test_problems_of_one_kind_past_a_bound_are_counted_not_listed(
         assert [p.message for p in mine if p.path == "."] == [
             "7 more problems of this kind, not listed: a check lists the first 3 of each "
             "kind, so that its memory stays bounded"]
+
+
+def test_the_problem_total_counts_the_problems_not_listed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """QA: 60002 problems, 20,000 of them not listed, were said to be 40004 (the two lines
+    saying how many were not listed counted as one problem each) in the summary, the
+    error line and the JSON report's counts.problems."""
+    import corpuskit.problems
+    from corpuskit.cli import main
+
+    hostile = tmp_path / "many.zip"
+    hostile.write_bytes(built().archive.read_bytes())
+    with zipfile.ZipFile(hostile, "a") as opened:
+        for number in range(10):
+            opened.writestr(f"{TOP}/data/raw/extra-{number}.txt", b"")
+    every = validate(hostile, jobs=1)
+    assert every.problem_count == len(every.problems) and every.unlisted == 0
+    monkeypatch.setattr(corpuskit.problems, "KEPT_OF_A_CODE", 3)
+    report = validate(hostile, jobs=1)
+    total = len(every.problems)
+    summaries = [p for p in report.problems if p.path == "." and "not listed" in p.message]
+    unlisted = total - (len(report.problems) - len(summaries))
+    assert unlisted > 10 and report.unlisted == unlisted
+    assert report.problem_count == report.counts["problems"] == total
+    assert f": {total} problems in archive ({unlisted:,} of them not listed; " \
+        in report.summary()
+    capsys.readouterr()
+    assert main(["validate", "-j", "1", "--format", "json", str(hostile)]) == 1
+    out, err = capsys.readouterr()
+    document = json.loads(out)
+    assert document["counts"]["problems"] == total
+    assert len(document["problems"]) == len(report.problems) < total
+    assert f"{total} problems found in 1 of 1 target" in err
 
 
 def test_a_problem_list_keeps_its_counts_when_added_to_and_pickled(

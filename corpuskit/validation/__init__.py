@@ -538,7 +538,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
                             skipped=skipped, not_checked=tuple(not_checked),
-                            unreadable=tuple(sorted(unreadable)))
+                            unreadable=tuple(sorted(unreadable)),
+                            unlisted=sum(problems.dropped.values()),
+                            unlisted_codes=len(problems.dropped))
 
 
 def misplaced_in_zip(source: ZipSource, path: Path) -> str | None:

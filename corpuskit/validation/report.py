@@ -87,15 +87,26 @@ class ValidationReport:
     #: that this user may not read: what else it finds may only follow from them, so the
     #: summary says how to read them, not to get the package again (not in the JSON).
     unreadable: tuple[str, ...] = ()
+    #: Problems found but not listed (past the first of each code a check keeps,
+    #: :class:`~corpuskit.problems.ProblemList`), and the listed problems that each say how
+    #: many of a code those are: the total counts the former, not the latter (QA: 40004
+    #: problems said, of 60002).
+    unlisted: int = 0
+    unlisted_codes: int = 0
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
     @property
+    def problem_count(self) -> int:
+        """Every problem found, those not listed included."""
+        return len(self.problems) - self.unlisted_codes + self.unlisted
+
+    @property
     def counts(self) -> dict[str, int]:
         return {"files": self.files, "bytes": self.bytes, "documents": self.documents,
-                "problems": len(self.problems)}
+                "problems": self.problem_count}
 
     def as_dict(self) -> dict[str, Any]:
         """The versioned JSON structure (``schemas/report.schema.json``); ``not_checked``
@@ -151,7 +162,7 @@ class ValidationReport:
 
     def summary(self) -> str:
         count = len(self.problems)
-        problems = counted(count, "problem")
+        problems = counted(self.problem_count, "problem")
         what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
         if self.command == "check":
             if count == 0:
@@ -231,7 +242,8 @@ class ValidationReport:
                 advice = f"; {told}" + (
                     "; its other files that differ were changed otherwise: get the package "
                     "again from where it was published" if others else "")
-        return f"{self.target}: {problems} in {self.kind} ({what}; {checks}){advice}"
+        unlisted = f"{self.unlisted:,} of them not listed; " if self.unlisted else ""
+        return f"{self.target}: {problems} in {self.kind} ({unlisted}{what}; {checks}){advice}"
 
 
 #: A file of a package that is not as its manifests list it.
