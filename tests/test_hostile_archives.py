@@ -783,3 +783,34 @@ def test_an_archive_whose_every_entry_is_refused_says_no_file_is_missing(
     assert all("compression method 12 is not supported" in p.message for p in refused)
     # named as the package's files are (QA: 'x-1.0.0/README.md' beside 'CHANGELOG.md')
     assert {p.path for p in refused} >= {"README.md", "bagit.txt", "data/documents.jsonl"}
+
+
+def _with_flags_changed(name: str, change: Callable[[int], int]) -> bytes:
+    """The sample release zip with the flags of entry ``name`` changed in its local header
+    and its central directory record alike, sealed again."""
+    data = bytearray(built().archive.read_bytes())
+    stored = name.encode("utf-8")
+    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        at = data.find(signature + b"", 0)
+        while not data.startswith(stored, at + name_at):
+            at = data.find(signature, at + 4)
+            assert at >= 0, name
+        flags = struct.unpack_from("<H", data, at + flags_at)[0]
+        struct.pack_into("<H", data, at + flags_at, change(flags))
+    return sealed(bytes(data))
+
+
+def test_a_name_not_marked_utf8_is_said_so_and_moves_no_entry(tmp_path: Path) -> None:
+    """QA: a name whose UTF-8 flag was cleared (read as code page 437, 4 bytes longer as
+    UTF-8) made the next entry "moved ... bytes added or removed before it: a data
+    descriptor, an extra field", none of which was there."""
+    name = f"{TOP}/data/raw/unicode/café ñ.txt"
+    path = tmp_path / f"{TOP}.zip"
+    path.write_bytes(_with_flags_changed(name, lambda flags: flags & ~0x800))
+    said = [p for p in validate(path, jobs=1).problems if p.code == "archive-metadata"]
+    messages = [p.message for p in said]
+    assert not any("moved" in message or "central directory starts" in message
+                   for message in messages), messages
+    not_utf8 = "; its name is not marked UTF-8 (flag 11), so it is read as code page 437)"
+    assert [p.message.endswith(not_utf8) for p in said] == [True, True], messages
+    assert {p.path for p in said} == {name.encode("utf-8").decode("cp437")}

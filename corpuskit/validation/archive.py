@@ -60,6 +60,8 @@ def _fields(layout: struct.Struct, names: tuple[str, ...], actual: bytes,
 STEP_ENTRIES = 2048
 #: The flag of an entry whose sizes and CRC-32 follow its data (a data descriptor).
 _DATA_DESCRIPTOR = 0x08
+#: The flag bit of a name stored as UTF-8 (else code page 437).
+_UTF8_NAME = 0x800
 
 
 class _Window:
@@ -138,11 +140,21 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     tail_problem: Problem | None = None
     moved = False
     # The entries' columns, not a Member of each (made on demand: MemberTable).
-    for number, (name, file_size, compress_size, crc, header_offset) in enumerate(zip(
+    for number, (name, file_size, compress_size, crc, header_offset, flag_bits,
+                 name_length) in enumerate(zip(
             infos.names(), infos.file_sizes(), infos.compress_sizes(), infos.crcs(),
-            infos.header_offsets(), strict=True), 1):
+            infos.header_offsets(), infos.flag_bits(), infos.name_lengths(), strict=True), 1):
         if not number % STEP_ENTRIES:
             yield
+        # A name not marked UTF-8 (flag 11) is read as code page 437, and the reproducible
+        # form writes what that reads as UTF-8: said as such, and the entries after it
+        # looked for past the name as stored (QA: 4 bytes more in the reproducible form
+        # made the next entry "moved ... a data descriptor, an extra field").
+        longer, not_utf8 = 0, ""
+        if not name.isascii() and not flag_bits & _UTF8_NAME:
+            longer = len(name.encode("utf-8", "surrogateescape")) - name_length
+            not_utf8 = ("; its name is not marked UTF-8 (flag 11), so it is read as code "
+                        "page 437")
         if name.endswith("/"):
             problems.append(Problem(name, "archive-metadata",
                                     "a folder entry; corpuskit archives hold files only"))
@@ -175,16 +187,16 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                      actual[:4] != b"PK\x03\x04" else ", ".join(fields))
             problems.append(Problem(name, "archive-metadata",
                                     f"local header at byte {offset} differs from the "
-                                    f"reproducible form ({where})"))
+                                    f"reproducible form ({where}{not_utf8})"))
         record = central_record(expected, offset - front)
         got = tail.read(position, len(record))
         if tail_problem is None and got != record:
             differing = ", ".join(_fields(CENTRAL, _CENTRAL_FIELDS, got, record))
             tail_problem = Problem(name, "archive-metadata",
                                    f"central directory record differs from the reproducible "
-                                   f"form ({differing})")
-        position += len(record)
-        offset += len(local) + compress_size
+                                   f"form ({differing}{not_utf8})")
+        position += len(record) - longer
+        offset += len(local) - longer + compress_size
     end = end_records(len(infos), position, offset - front, SEAL_BYTES)
     if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",
