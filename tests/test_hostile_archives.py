@@ -814,3 +814,35 @@ def test_a_name_not_marked_utf8_is_said_so_and_moves_no_entry(tmp_path: Path) ->
     not_utf8 = "; its name is not marked UTF-8 (flag 11), so it is read as code page 437)"
     assert [p.message.endswith(not_utf8) for p in said] == [True, True], messages
     assert {p.path for p in said} == {name.encode("utf-8").decode("cp437")}
+
+
+def test_one_entry_with_a_data_descriptor_is_counted_in_words_that_agree(
+        tmp_path: Path) -> None:
+    """QA: "1 of its 14 entry has"."""
+    path = tmp_path / f"{TOP}.zip"
+    path.write_bytes(_with_flags_changed(f"{TOP}/bagit.txt", lambda flags: flags | 0x08))
+    messages = [p.message for p in validate(path, jobs=1).problems]
+    assert "1 of its 23 entries has a data descriptor after the data (flag 3: an archive " \
+        "written to a stream), which a corpuskit archive has not" in messages, messages
+
+
+@pytest.mark.parametrize("refusal", ["no top folder", "too many entries"])
+def test_an_archive_refused_unread_is_not_said_to_be_fully_checked(
+        tmp_path: Path, refusal: str) -> None:
+    """QA: "1 problem in archive (0 documents, 0 files; full checks)" for a zip bomb
+    refused, of which nothing was read."""
+    path = tmp_path / f"{TOP}.zip"
+    if refusal == "no top folder":  # zipped from inside the package folder
+        with zipfile.ZipFile(built().archive) as source, \
+                zipfile.ZipFile(path, "w") as target:
+            for info in source.infolist():
+                target.writestr(info.filename.removeprefix(f"{TOP}/"), source.read(info))
+        report = validate(path, jobs=1)
+    else:  # refused as a possible zip bomb
+        path.write_bytes(built().archive.read_bytes())
+        report = validate(path, jobs=1, limits=ArchiveLimits(max_members=10))
+    assert [p.code for p in report.problems] == ["archive-error"], report.problems
+    assert report.summary() == (
+        f"{path}: 1 problem in archive (full checks; the archive was refused at the problem "
+        "above, unread: nothing in it was checked or counted)")
+    assert "0 documents" not in "\n".join(render_text(report))

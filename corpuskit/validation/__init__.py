@@ -59,6 +59,7 @@ from .report import (
     LISTED_RELEASES,
     NAMED_AS_A_RELEASE,
     OTHER,
+    REFUSED,
     RELEASE_ZIP,
     STOPPED,
     STOPPED_AT,
@@ -479,6 +480,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                      target.resolve().parent))
         elif is_lfs_pointer(target):  # not fetched: no damage, no seal to speak of (QA)
             problems.append(Problem(".", "archive-error", LFS_ADVICE))
+            not_checked = [(STOPPED_AT, REFUSED)]
         else:
             seal_problems = check_archive_checksums(target, fast=fast)
             problems.extend(seal_problems)
@@ -487,6 +489,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             except InputError as error:
                 problems.extend(Problem(".", p.code, p.message, p.location)
                                 for p in error.problems)
+                not_checked = [(STOPPED_AT, REFUSED)]
             else:
                 with source:
                     inside = misplaced_in_zip(source, target)
@@ -500,6 +503,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 if inside is not None:  # one problem, not each of its consequences
                     problems = ProblemList()
                     problems.append(Problem(".", "archive-error", inside))
+                    not_checked = [(STOPPED_AT, REFUSED)]
                 else:
                     problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                              source.name, target.suffix, target.parent))

@@ -131,11 +131,14 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                 "directory); a corpuskit archive starts with its first entry"))
     streamed = sum(1 for flag_bits in infos.flag_bits() if flag_bits & _DATA_DESCRIPTOR)
     if streamed:
-        have = "entry has" if streamed == 1 else "entries have"
+        # The verb agrees with those that have one, the noun with the entries (QA: "1 of
+        # its 14 entry has").
+        entries = "entry" if len(infos) == 1 else "entries"
+        has = "has" if streamed == 1 else "have"
         problems.append(Problem(".", "archive-metadata",
-                                f"{streamed} of its {len(infos)} {have} a data descriptor "
-                                "after the data (flag 3: an archive written to a stream), "
-                                "which a corpuskit archive has not"))
+                                f"{streamed} of its {len(infos)} {entries} {has} a data "
+                                "descriptor after the data (flag 3: an archive written to a "
+                                "stream), which a corpuskit archive has not"))
     offset, position = front, 0
     tail_problem: Problem | None = None
     moved = False

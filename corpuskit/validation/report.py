@@ -261,6 +261,10 @@ def _releases_folder(target: str) -> str:
 STOPPED_AT = "."
 #: Its message.
 STOPPED = "checking stopped at the problem above: nothing else was checked or counted"
+#: The message of an archive refused before its package was read (a zip bomb, no top
+#: folder): its summary said "0 documents, 0 files; full checks" (QA).
+REFUSED = "the archive was refused at the problem above, unread: nothing in it was checked " \
+    "or counted"
 
 
 #: Where the problem of a release folder with no zip beside it points (validate of a
