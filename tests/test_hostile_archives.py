@@ -693,11 +693,7 @@ def test_problems_of_one_kind_past_a_bound_are_counted_not_listed(
     import corpuskit.problems
 
     monkeypatch.setattr(corpuskit.problems, "KEPT_OF_A_CODE", 3)
-    hostile = tmp_path / "many.zip"
-    hostile.write_bytes(built().archive.read_bytes())
-    with zipfile.ZipFile(hostile, "a") as opened:
-        for number in range(10):
-            opened.writestr(f"{TOP}/data/raw/extra-{number}.txt", b"")
+    hostile = _with_ten_empty_raw_files(tmp_path / "many.zip")
     report = validate(hostile, jobs=1)
     assert not report.valid
     for code in ("unlisted-file", "unreferenced-file"):
@@ -709,6 +705,15 @@ def test_problems_of_one_kind_past_a_bound_are_counted_not_listed(
             "kind, so that its memory stays bounded"]
 
 
+def _with_ten_empty_raw_files(hostile: Path) -> Path:
+    """The release zip with ten empty raw files added that no manifest lists."""
+    hostile.write_bytes(built().archive.read_bytes())
+    with zipfile.ZipFile(hostile, "a") as opened:
+        for number in range(10):
+            opened.writestr(f"{TOP}/data/raw/extra-{number}.txt", b"")
+    return hostile
+
+
 def test_the_problem_total_counts_the_problems_not_listed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -718,11 +723,7 @@ def test_the_problem_total_counts_the_problems_not_listed(
     import corpuskit.problems
     from corpuskit.cli import main
 
-    hostile = tmp_path / "many.zip"
-    hostile.write_bytes(built().archive.read_bytes())
-    with zipfile.ZipFile(hostile, "a") as opened:
-        for number in range(10):
-            opened.writestr(f"{TOP}/data/raw/extra-{number}.txt", b"")
+    hostile = _with_ten_empty_raw_files(tmp_path / "many.zip")
     every = validate(hostile, jobs=1)
     assert every.problem_count == len(every.problems) and every.unlisted == 0
     monkeypatch.setattr(corpuskit.problems, "KEPT_OF_A_CODE", 3)
