@@ -275,15 +275,7 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
     assert str(refused.value).endswith(f"Unset SOURCE_DATE_EPOCH (or set it to {epoch(1)}, "
                                        "that time), and build again")
     write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
-    with pytest.raises(ReleaseExistsError) as refused:
-        build(seeds, dist, jobs=1, cache=None)
-    said = str(refused.value)
-    assert f"{seeds / 'CHANGELOG.md'} has the entry of release corpuskit-seeds 1.1.0" in said
-    assert "the entry a release of these seeds after 1.0.0 (" in said
-    assert "writes (2 documents added since then) is not that one" in said
-    assert "Building would make a second, other 1.1.0; nothing was written" in said
-    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
-        "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
+    _refused_as_a_second_release(seeds, dist, "corpuskit-seeds", "1.0.0", "2 documents added")
     # Two releases behind (a clone whose dist was not pulled), the latest entry follows a
     # release not here either: built, byte for byte (QA: refused as a second, other one)
     (seeds / "c.txt").unlink()
@@ -990,6 +982,22 @@ def test_a_pre_release_unchanged_is_made_final_by_release(tmp_path: Path) -> Non
         release(seeds, dist, source_date_epoch=epoch(2), jobs=1, dry_run=True)
 
 
+def _refused_as_a_second_release(seeds: Path, dist: Path, name: str, after: str,
+                                 counted: str) -> None:
+    """build of ``seeds`` refused as a second, other 1.1.0 of ``name``, whose entry the
+    seeds hold, after ``after`` (the latest release in ``dist``, alone there) with the
+    changes ``counted`` since; nothing written."""
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, jobs=1, cache=None)
+    said = str(refused.value)
+    assert f"{seeds / 'CHANGELOG.md'} has the entry of release {name} 1.1.0" in said
+    assert f"the entry a release of these seeds after {after} (" in said
+    assert f"writes ({counted} since then) is not that one" in said
+    assert "Building would make a second, other 1.1.0; nothing was written" in said
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        f"{name}-{after}", f"{name}-{after}.zip"]
+
+
 def test_build_refuses_a_second_other_release_of_a_pre_release_made_final(
         tmp_path: Path) -> None:
     """1.1.0 made final from 1.1.0-rc.1, then not in dist and a document added: build made
@@ -1006,15 +1014,7 @@ def test_build_refuses_a_second_other_release_of_a_pre_release_made_final(
     shutil.rmtree(again.release)
     again.archive.unlink()
     write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
-    with pytest.raises(ReleaseExistsError) as refused:
-        build(seeds, dist, jobs=1, cache=None)
-    said = str(refused.value)
-    assert f"{seeds / 'CHANGELOG.md'} has the entry of release pre 1.1.0" in said
-    assert "the entry a release of these seeds after 1.1.0-rc.1 (" in said
-    assert "writes (1 document added since then) is not that one" in said
-    assert "Building would make a second, other 1.1.0; nothing was written" in said
-    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
-        "pre-1.1.0-rc.1", "pre-1.1.0-rc.1.zip"]
+    _refused_as_a_second_release(seeds, dist, "pre", "1.1.0-rc.1", "1 document added")
 
 
 def test_build_refuses_a_second_other_release_after_settings_alone(
