@@ -98,6 +98,7 @@ from .runsettings import (
 )
 from .semver import Version
 from .shardcache import ShardCache
+from .shardpieces import pieces_path
 from .signals import LateSignals, told_when_ended
 from .usercache import CHOOSE, cache_problem, user_cache_dir
 from .wording import as_given, command, counted, link_loop_on
@@ -265,11 +266,18 @@ def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
 
 
 def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: RecordPieces | None,
-                  buffer: bytearray) -> tuple[list[tuple[int, int, int]], bool]:
+                  buffer: bytearray, named: str = "") -> tuple[list[tuple[int, int, int]], bool]:
     """Copy a shard's records to the end of data/documents.jsonl, a piece at a time, as
     its worker cut them: where each piece went, ``(offset, length, CRC-32)``, and whether
-    the shard was those pieces (if not, none is given: the file is cut again to find its
-    groups, see :class:`~corpuskit.preparedpieces.WrittenRecords`).
+    the shard was given as pieces (if not, none is given: the file is cut again to find
+    its groups, see :class:`~corpuskit.preparedpieces.WrittenRecords`).
+
+    A shard given as pieces must be those pieces, byte for byte: other bytes (a CRC that
+    differs), fewer (the file ends before its pieces) or more (bytes past them) are a file
+    changed while the build used it, :class:`FileChanged`, before anything is put in
+    place (QA: a cache entry cut short during a build gave a release of 1,269 records of
+    3,000, built, exit 0). ``named``: what the shard's records are, for that error
+    (:func:`_shard_records`).
 
     The shard is read into ``buffer``, the same for every shard: a fresh megabyte for
     every read cost the kernel a new zeroed page for every 4 KB (in an incremental build
@@ -277,7 +285,6 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
     0.68-0.72 s so)."""
     view = memoryview(buffer)
     placed: list[tuple[int, int, int]] = []
-    known = bool(pieces)
     for *_, size, expected in pieces or ():
         start, crc, left = documents.bytes, 0, size
         while left > 0 and (count := shard.readinto(view[:min(left, len(view))])):
@@ -286,20 +293,32 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
             crc = crc32(chunk, crc)
             left -= count
         placed.append((start, documents.bytes - start, crc))
-        if left:  # the file is shorter than its pieces
-            known = False
-            break
+        if left:  # the file ends before its pieces: cut short
+            raise _records_changed(shard, named, "it is shorter than its pieces")
         if crc != expected:  # the records the pieces were deflated from are other bytes
-            raise FileChanged(
-                f"the records of {Path(getattr(shard, 'name', '?')).name} changed while this "
-                "build used them (another process wrote into the file, or into the cache "
-                "entry it was linked from: its pieces hold other records); nothing was "
-                "written: run the build again (a changed cache entry is not used), or with "
-                "--no-cache")
+            raise _records_changed(shard, named, "its pieces hold other records")
     while count := shard.readinto(view):  # bytes past the pieces
+        if pieces:
+            raise _records_changed(shard, named, "it is longer than its pieces")
         documents.write(view[:count])
-        known = False
-    return (placed, True) if known else ([], False)
+    return (placed, True) if pieces else ([], False)
+
+
+def _records_changed(shard: BufferedIOBase, named: str, how: str) -> FileChanged:
+    """The error of a shard's records that are not the pieces they were deflated into
+    (``how``), which ``named`` names (:func:`_shard_records`; else its file's name)."""
+    return FileChanged(
+        f"the records of {named or Path(getattr(shard, 'name', '?')).name} changed while "
+        f"this build used them (another process wrote into the file, or into the cache "
+        f"entry it was linked from: {how}); nothing was written: run the build again (a "
+        "changed cache entry is not used), or with --no-cache")
+
+
+def _shard_records(files: str, entry: Path | None) -> str:
+    """What a shard's records are, for an error: of its seeds ``files``, in the cache entry
+    its file was linked to (taken or kept), if any; never the file of the temporary
+    folder, which no user can find, gone by the time the error is read (QA)."""
+    return f"{files}, in the cache entry {entry}," if entry is not None else files
 
 
 def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> None:
@@ -492,6 +511,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     stats = CorpusStats()
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
+    entries: list[Path | None] = []  # the cache entry (its pieces) each shard is linked to
     groups: list[RecordPieces | None] = []  # their record groups
     manifest_groups: list[PieceEntry | None] = []  # and of their manifest lines
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
@@ -541,10 +561,13 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     if result.not_kept is not None:
                         not_kept.append(result.not_kept)
                     shards.append(result.pieces.name)
+                    entries.append(pieces_path(result.entry) if result.entry is not None
+                                   else None)
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
-                        copied, known = _copy_records(shard, documents, result.records,
-                                                      copy_buffer)
+                        copied, known = _copy_records(
+                            shard, documents, result.records, copy_buffer,
+                            _shard_records(task.files(), result.entry))
                     written.add(copied, known=known)
                     result.jsonl.unlink()
                     stats.merge(result.stats)
@@ -594,7 +617,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
         prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
                                   records=written, groups=groups, manifest=written_lines,
-                                  manifest_groups=manifest_groups)
+                                  manifest_groups=manifest_groups, entries=entries)
         restored = ""
         _refuse_unreadable(config, out, writer.final, archive)
         blocking = not_a_release_folder(writer.final)

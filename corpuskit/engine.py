@@ -159,6 +159,10 @@ class ShardTask:
         return (f"cannot copy {self.seeds / ref.path} to "
                 f"{self.shown_release / (RAW_PREFIX + ref.path)}")
 
+    def files(self) -> str:
+        """The shard's seeds files, for an error message: the first to the last."""
+        return self._files()
+
     def _files(self) -> str:
         first, last = self.refs[0].path, self.refs[-1].path
         return (f"{self.seeds / first}" if first == last else
@@ -199,6 +203,10 @@ class ShardResult:
     in_place: tuple[str, ...] = ()
     #: Why the shard's cache entry could not be kept (its file system full), or None.
     not_kept: str | None = None
+    #: The records file of the shard's cache entry, taken or kept (its other files are
+    #: beside it), which ``jsonl`` is linked to: what an error about a change to the
+    #: shard's files names (the temporary folder means nothing to the user: QA).
+    entry: Path | None = None
 
     @classmethod
     def of(cls, index: int, jsonl: Path, summaries: Sequence[DocSummary], cached: bool
@@ -352,11 +360,11 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                 (RAW_PREFIX + path, sha) for path, sha in keyed):
             hit = None  # not the records of these files: processed again, never published
         if hit is not None:
-            groups = _make_segment(task, shard_file)
+            groups = _make_segment(task, shard_file, entry=cache.entry_path(key))
             if states is not None:
                 states.save()
             return ShardResult(task.index, shard_file, *hit, (), True, *groups,
-                               in_place=tuple(placed_in_place))
+                               in_place=tuple(placed_in_place), entry=cache.entry_path(key))
         if states is not None:
             reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
@@ -532,8 +540,8 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
     result = replace(result, records=records_pieces, manifest_group=manifest_group)
     if cache is not None:
         not_kept = cache.put(key, shard_file, result.stats, result.manifest)
-        if not_kept is not None:
-            result = replace(result, not_kept=not_kept)
+        result = replace(result, not_kept=not_kept,
+                         entry=cache.entry_path(key) if not_kept is None else None)
     _make_segment(task, shard_file, pieces.raw)
     if states is not None:
         states.save()
@@ -603,12 +611,13 @@ def deflating_threads(count: int) -> Iterator[Executor | None]:
 Groups = tuple[RecordPieces | None, PieceEntry | None]
 
 
-def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None
-                  ) -> Groups:
+def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None = None,
+                  entry: Path | None = None) -> Groups:
     """The headers of the shard's raw files as zip entries for this release's archive, if
     it asks (their bytes stay in the pieces file); ``raw``: the pieces' raw index, if this
     worker just made it (else it is read from the shard's index, and its groups' entries
-    returned)."""
+    returned; ``entry``: the records file of the cache entry the shard's files are linked
+    to, which a change to them is told as)."""
     placed: Groups = (None, None)
     if task.archive_root is None:
         return placed
@@ -616,7 +625,8 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
     segment = segment_path(pieces)
     try:
         if raw is None:
-            index = PreparedPieces.load_index(pieces_path(shard_file))
+            index = PreparedPieces.load_index(
+                pieces, pieces_path(entry) if entry is not None else None)
             raw = index["raw"]
             placed = (records_entry(index), manifest_entry(index))
         with stream_file(segment, doing=task.writing_pieces()) as target:

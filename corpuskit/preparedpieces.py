@@ -141,16 +141,19 @@ class PreparedPieces:
     stays that of a shard or two).
 
     ``scratch``: the segment files are the build's scratch, removed as soon as they are
-    read.
+    read. ``entries``: each shard's cache entry (its pieces file), if it has one.
     """
 
     def __init__(self, shards: Sequence[Path], *, scratch: bool = False,
                  records: WrittenRecords | None = None,
                  groups: Sequence[RecordPieces | None] | None = None,
                  manifest: WrittenManifest | None = None,
-                 manifest_groups: Sequence[PieceEntry | None] | None = None
-                 ) -> None:
+                 manifest_groups: Sequence[PieceEntry | None] | None = None,
+                 entries: Sequence[Path | None] | None = None) -> None:
         self.shards = shards
+        #: The pieces file of the cache entry each shard's is linked to, if any: what an
+        #: error about a change to them names (:meth:`load_index`).
+        self.entries = entries
         self.scratch = scratch
         #: Each shard's record groups and group of manifest lines, as its worker said it
         #: placed them in the pieces (the index's ``records`` and ``manifest``), or None
@@ -187,19 +190,30 @@ class PreparedPieces:
         self._segment = 0
 
     @staticmethod
-    def load_index(blob: Path) -> dict[str, Any]:
+    def load_index(blob: Path, entry: Path | None = None) -> dict[str, Any]:
+        """The index of the archive pieces ``blob``; ``entry``: the pieces file of the cache
+        entry ``blob`` is linked to, which a change is told as (a file of the hidden
+        temporary folder, gone by the time the error is read, means nothing: QA)."""
         index = blob.with_name(blob.name + ".json")
+        changed = (f"the index of the archive pieces {index.name}" if entry is None else
+                   f"the cache entry's index of archive pieces "
+                   f"{entry.with_name(entry.name + '.json')}")
         try:
             data = orjson.loads(index.read_bytes())
         except ValueError:  # checked when the worker took it: written into since
-            raise FileChanged(f"the index of the archive pieces {index.name} changed while "
-                              "this build used it (another process wrote into it, or into "
-                              "the cache entry it was linked from); run the build again (a "
-                              "changed cache entry is not used), or with --no-cache") from None
+            raise FileChanged(f"{changed} changed while this build used it (another process "
+                              "wrote into it, or into the cache entry it was linked from); "
+                              "run the build again (a changed cache entry is not used), or "
+                              "with --no-cache") from None
         if not isinstance(data, dict):
-            raise FileChanged(f"the index of the archive pieces {index.name} changed while "
-                              "this build used it; run the build again, or with --no-cache")
+            raise FileChanged(f"{changed} changed while this build used it; run the build "
+                              "again, or with --no-cache")
         return data
+
+    def _index(self, shard: int) -> dict[str, Any]:
+        """The index of shard ``shard``'s archive pieces (see :meth:`load_index`)."""
+        entry = self.entries[shard] if self.entries is not None else None
+        return self.load_index(self.shards[shard], entry)
 
     def _read_next(self) -> str | None:
         """Read the next shard's index; the smallest document id it holds (None if it
@@ -207,7 +221,7 @@ class PreparedPieces:
         shard = self._read
         blob = self.shards[shard]
         self._read += 1
-        index = self.load_index(blob)
+        index = self._index(shard)
         entries: list[list[Any]] = index["raw"]
         large: list[list[Any]] = index.get("large", [])
         for entry in entries:
@@ -306,7 +320,7 @@ class PreparedPieces:
             blob = self.shards[shard]
             entries = self.groups[shard] if self.groups is not None else None
             if entries is None:
-                entries = records_entry(self.load_index(blob))
+                entries = records_entry(self._index(shard))
             if entries is None:  # a shard made before its worker deflated its records
                 self._record_groups = known = None
             else:
@@ -320,7 +334,7 @@ class PreparedPieces:
         blob = self.shards[number]
         entry = self.manifest_groups[number] if self.manifest_groups is not None else None
         if entry is None:
-            entry = manifest_entry(self.load_index(blob))
+            entry = manifest_entry(self._index(number))
         return (blob, entry) if entry is not None else None
 
     def as_written(self, piece: Piece, where: tuple[Path, int, int, int]) -> bool:

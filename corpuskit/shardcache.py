@@ -197,6 +197,11 @@ class ShardCache:
         folder = self.root / key[:2]
         return folder / f"{key}.jsonl", folder / f"{key}.json"
 
+    def entry_path(self, key: str) -> Path:
+        """The records file of entry ``key`` (its archive pieces and their index are beside
+        it), whether it exists or not: what messages name."""
+        return self._paths(key)[0]
+
     def entry(self, key: str) -> tuple[Path, CorpusStats, bytes] | None:
         """The records file of the cached shard ``key`` (its archive pieces are beside it,
         :func:`pieces_path`), its statistics and manifest lines; None if there is no such
