@@ -98,7 +98,7 @@ from .runsettings import (
 )
 from .semver import Version
 from .shardcache import ShardCache
-from .shardpieces import pieces_path
+from .shardpieces import pieces_index_path, pieces_path
 from .signals import LateSignals, told_when_ended
 from .usercache import CHOOSE, cache_problem, user_cache_dir
 from .wording import as_given, command, counted, link_loop_on
@@ -321,6 +321,57 @@ def _shard_records(files: str, entry: Path | None) -> str:
     return f"{files}, in the cache entry {entry}," if entry is not None else files
 
 
+#: A shard's archive pieces taken from (or kept in) the cache: the names of the file and
+#: of its index (in the shards' folder), with the cache entry's files they are linked to,
+#: and the size and modification time of each then (:func:`_stamp`).
+_Taken = tuple[tuple[str, Path, tuple[int, int] | None], ...]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The size and modification time (ns) of ``path``, or None if it cannot be told.
+    (Not its ctime: another build taking the same entry links it, which changes that.)"""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _taken(pieces: Path, entry: Path) -> _Taken:
+    """How a shard's ``pieces`` and their index are as the build takes them; ``entry``: the
+    records file of the cache entry they are linked to."""
+    return tuple((file.name, shown, _stamp(file)) for file, shown in (
+        (pieces, pieces_path(entry)), (pieces_index_path(pieces), pieces_index_path(entry))))
+
+
+def _changed_entry(shards: Path, taken: list[_Taken]) -> Path | None:
+    """The first cache entry's file that another process wrote into (or cut short) since
+    its shard's pieces, now in the folder ``shards``, were taken: linked, the shard's file
+    changed with it."""
+    for files in taken:
+        for name, shown, stamp in files:
+            if _stamp(shards / name) != stamp:
+                return shown
+    return None
+
+
+def _entry_changed(changed: Path) -> str:
+    return (f"the cache entry's file {changed} changed while this build used it (another "
+            "process wrote into it, or cut it short: the build's archive pieces were linked "
+            "to it)")
+
+
+def _unchanged(shards: Path, taken: list[_Taken], late: LateSignals | None) -> None:
+    """Before the release's zip is put in place: refuse it if a cache entry whose archive
+    pieces it was made of changed since they were taken (a change within their bytes
+    reads without an error, and the zip would hold it); then hold the ending signals."""
+    changed = _changed_entry(shards, taken)
+    if changed is not None:
+        raise FileChanged(_entry_changed(changed))
+    if late is not None:
+        late.hold()
+
+
 def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> None:
     """Refuse an output or cache folder inside the seeds folder, which a build only reads
     (the next build would take the release's files for documents), a cache folder inside
@@ -512,6 +563,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     payload_bytes = payload_files = cached = 0
     shards: list[str] = []
     entries: list[Path | None] = []  # the cache entry (its pieces) each shard is linked to
+    taken: list[_Taken] = []  # and how its pieces and their index were when it came back
     groups: list[RecordPieces | None] = []  # their record groups
     manifest_groups: list[PieceEntry | None] = []  # and of their manifest lines
     written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
@@ -563,6 +615,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     shards.append(result.pieces.name)
                     entries.append(pieces_path(result.entry) if result.entry is not None
                                    else None)
+                    if result.entry is not None:
+                        taken.append(_taken(result.pieces, result.entry))
                     groups.append(result.records)
                     with result.jsonl.open("rb") as shard:
                         copied, known = _copy_records(
@@ -663,8 +717,20 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             writer.commit()
             try:
                 _write_release_archive(writer.final, archive, created, config, prepared,
-                                       before_placing=late.hold if late is not None else None)
-            except OutputError as error:  # the folder is whole: say how to finish (QA)
+                                       before_placing=partial(_unchanged, pieces, taken, late))
+            except (OutputError, FileChanged) as error:
+                # The folder is whole (its records checked as they were copied): a cache
+                # entry changed since its pieces were taken is said to be what failed, not
+                # the disk (QA: "is shorter than its index says ... free space").
+                changed = _changed_entry(pieces, taken)
+                if changed is not None or isinstance(error, FileChanged):
+                    raise FileChanged(
+                        f"{_entry_changed(changed) if changed is not None else error}; the "
+                        f"release folder {writer.final} is complete and in place (its "
+                        "records were checked as they were copied), its zip not written: "
+                        f"run '{command('build', seeds=seeds, out=out)}' again to write it "
+                        "(a changed cache entry is not used), or with --no-cache") from None
+                # the folder is whole: say how to finish (QA)
                 raise OutputError(
                     f"{error}; the release folder {writer.final} is complete, its zip not "
                     f"written: fix that (free space for the zip, and for a second copy of "

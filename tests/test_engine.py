@@ -257,6 +257,56 @@ def test_a_cache_entry_cut_short_during_the_build_stops_it(
     _same(one_job, out, result.release.name)
 
 
+@pytest.mark.parametrize("change", ["pieces cut short", "index cut short",
+                                    "pieces written into"])
+def test_a_cache_entry_changed_before_the_zip_is_said_so(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        change: str) -> None:
+    """The cache entries' files changed once the records were copied, as the zip was
+    written: the error named a file of the temporary folder, or called it a full disk, or
+    (written into, no error) a zip of other bytes went out (QA: "00000001.deflate.json
+    changed while this build used it", and a release folder left without a word). The
+    folder in place is whole, and the error says so, names the cache entry, and how to
+    finish; the next build writes the zip of a build without a cache."""
+    from corpuskit.errors import FileChanged
+
+    cache = tmp_path / "cache"
+    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    build_module = sys.modules["corpuskit.build"]  # the package's "build" is the function
+    write_zip = build_module._write_release_archive
+    suffix = ".deflate.json" if change.startswith("index") else ".deflate"
+    changed = sorted(cache.glob(f"??/*{suffix}"))
+    assert changed
+
+    def changed_then_written(*args: Any, **kwargs: Any) -> Any:
+        for entry in changed:  # in place: the build's shard files are linked to them
+            if change.endswith("cut short"):
+                os.truncate(entry, 0)
+            else:
+                with entry.open("r+b") as handle:
+                    handle.seek(entry.stat().st_size // 2)
+                    handle.write(b"\x00" * 8)
+        return write_zip(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_write_release_archive", changed_then_written)
+    out = tmp_path / "out"
+    with pytest.raises(FileChanged) as raised:
+        build(corpus, out, jobs=1, cache=cache)
+    monkeypatch.undo()
+    message = str(raised.value)
+    assert f"the cache entry's file {changed[0]} changed while this build used it" in message \
+        or f"{changed[0]} changed while this build used it" in message, message
+    assert ".corpuskit-tmp" not in message and "free space" not in message, message
+    release = out / next(p.name for p in one_job.iterdir() if p.is_dir())
+    assert f"the release folder {release} is complete and in place" in message, message
+    assert "its zip not written: run 'corpuskit build" in message and "--no-cache" in message
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [release.name]
+    assert tree_differences(one_job / release.name, release) == []
+    result = build(corpus, out, jobs=1, cache=cache)  # writes its zip
+    assert (result.status, result.restored) == ("restored", "archive")
+    _same(one_job, out, result.release.name)
+
+
 def test_cache_key_covers_config_and_inputs() -> None:
     entries = [("a.txt", "0" * 64)]
     assert ShardCache.key("f1", entries) != ShardCache.key("f2", entries)
