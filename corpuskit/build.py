@@ -8,6 +8,7 @@ output folder. Only one build at a time writes to an output folder (a lock file)
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import threading
@@ -222,6 +223,13 @@ def build(
             finally:
                 if keeping is not None:
                     keeping.join()
+    except OutputError as error:
+        late.release()
+        _remove_late_writes(scratch)
+        shared = _cache_sharing_the_disk(error, cache, out)
+        if shared is None:
+            raise
+        raise OutputError(f"{error}{shared}") from None
     except BaseException:
         late.release()
         _remove_late_writes(scratch)
@@ -252,6 +260,32 @@ def _refuse_case_twin(seeds: Path, out: Path, config: CorpusConfig) -> None:
         f"ignore case) the two are one folder and one zip, and a copy or clone of {out} "
         f"there merges their files; nothing was written. Set a version in "
         f"{seeds / CONFIG_NAME} that differs from it in more than case, then build again")
+
+
+def _cache_sharing_the_disk(error: OutputError, cache: Path | None, out: Path) -> str | None:
+    """What a build that ran out of room adds when its cache folder is on the file system
+    of ``out``: the cache keeps this build's entries (hard links to its shard files, which
+    a build without a cache frees before the zip), so a build with ``--no-cache`` or a
+    cache on another disk may fit where it did not (QA: a build into a small disk failed
+    for its zip, and the rerun it was told to make failed again; neither named the
+    cache). None for any other error, or a cache elsewhere."""
+    if cache is None or error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return None
+    try:
+        if os.stat(cache).st_dev != os.stat(_nearest_existing(out)).st_dev:
+            return None
+    except OSError:
+        return None
+    return (f"; the cache folder {cache} is on the same disk and keeps this build's entries "
+            "there: run the build again with --no-cache, or with --cache on another disk "
+            f"(the cache is safe to delete at any time: removing {cache} frees its room too)")
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path``, or the nearest folder above it that exists."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
 
 
 def every_seeds_problem(seeds: Path, error: InputError, jobs: int | None,
@@ -731,12 +765,13 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                         f"run '{command('build', seeds=seeds, out=out)}' again to write it "
                         "(a changed cache entry is not used), or with --no-cache") from None
                 # the folder is whole: say how to finish (QA)
-                raise OutputError(
+                unfinished = OutputError(
                     f"{error}; the release folder {writer.final} is complete, its zip not "
                     f"written: fix that (free space for the zip, and for a second copy of "
                     f"the folder, which a build makes to compare), then run "
-                    f"'{command('build', seeds=seeds, out=out)}' again to write the zip"
-                ) from None
+                    f"'{command('build', seeds=seeds, out=out)}' again to write the zip")
+                unfinished.errno = getattr(error, "errno", None)  # (a full disk: see build)
+                raise unfinished from None
             except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA)
                 told_when_ended(stopped, f"the release folder {writer.final} is in place, "
                                          "its zip not written: run "

@@ -1742,3 +1742,35 @@ def test_an_output_folder_made_read_only_while_the_build_runs_gets_its_advice(
     assert str(failed.value) == (
         f"cannot write into {out}: Permission denied; this user may not write into {out}: "
         f"make it enterable and writable for this user (chmod u+rwx {out})"), str(failed.value)
+
+
+@pytest.mark.parametrize("with_cache", [True, False])
+def test_a_full_disk_shared_with_the_cache_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_cache: bool) -> None:
+    """A cache on the disk of --out keeps the build's entries (links to its shard files,
+    which a build without one frees before the zip): a build that ran out of room there
+    was told to free space for the zip, and the rerun failed again, neither naming the
+    cache (QA). The error says that the cache shares the disk and what to do; a build
+    without a cache is told nothing of one."""
+    import importlib
+
+    from corpuskit.errors import OutputError
+
+    build_module = importlib.import_module("corpuskit.build")
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        error = OutputError(f"cannot write {tmp_path / 'out' / 'x.zip'}: No space left on "
+                            "device")
+        error.errno = errno.ENOSPC
+        raise error
+
+    monkeypatch.setattr(build_module, "_write_release_archive", full_disk)
+    seeds = make_seeds(tmp_path, {"a.txt": ORDINARY})
+    cache = tmp_path / "cache"
+    with pytest.raises(OutputError) as failed:
+        corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=cache if with_cache else None)
+    said = str(failed.value)
+    assert "No space left on device; the release folder " in said
+    shared = (f"; the cache folder {cache} is on the same disk and keeps this build's entries "
+              "there: run the build again with --no-cache, or with --cache on another disk")
+    assert (shared in said) is with_cache, said
