@@ -137,6 +137,21 @@ def newest_entry(changelog: str) -> tuple[int, int] | None:
     return None
 
 
+def entry_text(changelog: str | None, version: str) -> str | None:
+    """The section of ``changelog`` headed ``version`` (see :func:`entry_line`), from its
+    heading to the next section heading, with its line ends as written; None if it has
+    none."""
+    if changelog is None:
+        return None
+    sections = _sections(changelog)
+    for index, heading in enumerate(sections):
+        if heading.word == version:
+            lines = markdown_lines(changelog)
+            end = sections[index + 1].start if index + 1 < len(sections) else len(lines)
+            return "".join(lines[heading.start:end])
+    return None
+
+
 def text_problems(text: str) -> list[Problem]:
     """What is wrong with the text of a seeds folder's changelog, which ships as Markdown:
     a control character (QA: a changelog of NUL bytes shipped in a release)."""

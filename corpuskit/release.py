@@ -44,6 +44,7 @@ from .changelog import (
     ahead_problems,
     entries_after,
     entry_line,
+    entry_text,
     has_entry,
     markdown_lines,
     newest_entry,
@@ -635,8 +636,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # all it refuses too, "change something first" (QA: a detour).
             patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
             seeds_changelog = _decode_changelog(old_changelog)
+            # Not if the release's own CHANGELOG.md has its entry: it was released, and the
+            # seeds are behind it (put back from an earlier commit: QA)
             only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
-                          is not None else not config.metadata.get("created"))
+                          is not None else not config.metadata.get("created")) \
+                and not has_entry(_decode_changelog(_release_file(previous_path,
+                                                                  CHANGELOG_NAME)), previous)
             # What else the seeds say of the latest release (a version built alone, a
             # release time edited), told after "nothing to release".
             also = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
@@ -787,8 +792,14 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     if previous is not None or version not in versions_in(base_changelog):
         entry = changelog_entry(version, created, result, previous, bump)
     if previous is not None:
-        base_changelog, built_alone = _with_built_versions(base_changelog, releases.found,
-                                                           config.name)
+        base_changelog, built_alone, behind = _with_built_versions(
+            base_changelog, releases.found, config.name,
+            _decode_changelog(_release_file(previous_path, CHANGELOG_NAME)))
+        if behind:
+            notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(behind)}, released "
+                         f"with one (the seeds' {CHANGELOG_NAME} is behind {dist}: put back "
+                         f"from an earlier commit?): each is taken as {previous_path.name}'s "
+                         f"{CHANGELOG_NAME} has it, below this release's")
         if built_alone:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(built_alone)}, made "
                          "with 'corpuskit build' alone: it gets one for each, with the "
@@ -1015,22 +1026,35 @@ def _compression_changed(config: CorpusConfig, previous: Path, toml_path: Path) 
 
 
 def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, Path]],
-                         name: str) -> tuple[str | None, list[str]]:
+                         name: str, released: str | None = None
+                         ) -> tuple[str | None, list[str], list[str]]:
     """``changelog`` with an entry for each release in ``found`` (oldest first) after the
     newest one it has an entry for: versions made with ``corpuskit build`` alone (a version
     bumped by hand, a pre-release), whose changes would otherwise be in no entry (QA: the
     next release's entry began "Changes since 1.1.0", and 1.1.0's added documents were
     named nowhere). Each is the entry a release of it would have written: its changes
     since the release before it, its time (``unreleased`` if it has none). A changelog
-    with no entry for any of them is left as it is; so are the versions it names."""
+    with no entry for any of them is left as it is; so are the versions it names.
+
+    ``released``: the latest release's CHANGELOG.md. A version whose entry it holds was
+    released with its entry (seeds put back from an earlier commit lack it): that entry is
+    taken as it is, not written again in other words (QA: called made with 'corpuskit
+    build' alone, and given entries other than the published ones). Returned: the
+    changelog, the versions given a new entry, and those whose entry was taken."""
     if changelog is None:
-        return changelog, []
+        return changelog, [], []
     named = [at for at, (version, _) in enumerate(found) if has_entry(changelog, str(version))]
     if not named:
-        return changelog, []
-    added = []
+        return changelog, [], []
+    added, taken = [], []
     for (before, before_path), (version, path) in zip(found[named[-1]:], found[named[-1] + 1:],
                                                       strict=False):
+        published = entry_text(released, str(version))
+        if published is not None:
+            changelog = insert_changelog_entry(changelog, name,
+                                               published.rstrip("\r\n") + "\n")
+            taken.append(str(version))
+            continue
         try:
             result = diff(before_path, path)
         except CorpuskitError:
@@ -1051,7 +1075,7 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
             entry = changelog_entry(str(version), date, result, str(before), level)
         changelog = insert_changelog_entry(changelog, name, entry)
         added.append(str(version))
-    return changelog, added
+    return changelog, added, taken
 
 
 def _latest_final(releases: Releases, below: Version) -> tuple[Version, Path] | None:

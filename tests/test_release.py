@@ -2728,3 +2728,57 @@ def test_a_pre_release_made_final_and_killed_is_finished_by_the_same_release_aga
     assert any("held the release time and entry of" in note for note in again.notes)
     assert again.build is not None and again.build.archive.read_bytes() == published
     assert snapshot(seeds) != before  # the release's edits, kept
+
+
+def _put_back(seeds: Path, files: dict[str, bytes]) -> None:
+    """The seeds folder as ``files`` (a :func:`snapshot`) had it, as `git checkout <commit>
+    -- seeds` puts it back."""
+    for path in [p for p in seeds.rglob("*") if p.is_file()]:
+        path.unlink()
+    for rel, data in files.items():
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_bytes(data)
+
+
+def test_seeds_put_back_from_an_earlier_commit_take_the_released_entries(
+        seeds: Path, dist: Path) -> None:
+    """Seeds put back as they were at 1.0.0 after 1.1.0 and 1.1.1 were released: the next
+    release said both were 'made with corpuskit build alone' and wrote their entries again,
+    in other words than the published ones (QA). They are taken as the latest release's
+    CHANGELOG.md has them."""
+    at_first = snapshot(seeds)
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('title = "', 'title = "Revised: '), "utf-8")
+    latest = release(seeds, dist, "patch", source_date_epoch=epoch(2), jobs=1)
+    assert latest.version == "1.1.1" and latest.build is not None
+    published = (latest.build.release / "CHANGELOG.md").read_text("utf-8")
+    _put_back(seeds, at_first)
+    made = release(seeds, dist, source_date_epoch=epoch(3), jobs=1)
+    assert made.version == "2.0.0"  # b.txt removed since 1.1.1
+    assert not any("alone" in note for note in made.notes), made.notes
+    assert any(note.startswith("CHANGELOG.md had no entry for 1.1.0, 1.1.1, released with one")
+               for note in made.notes), made.notes
+    changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
+    assert changelog.endswith(published.split("\n", 2)[2]), changelog  # below its title
+    assert changelog.count("## 1.1.0 ") == 1 and changelog.count("## 1.1.1 ") == 1
+
+
+def test_seeds_put_back_with_nothing_to_release_are_not_said_to_be_built_alone(
+        seeds: Path, dist: Path) -> None:
+    """The seeds put back as at 1.0.0, but for their documents, which are 1.1.0's: nothing
+    to release, said without calling 1.1.0 a version made with 'corpuskit build' alone, to
+    be removed if never published (QA)."""
+    at_first = snapshot(seeds)
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    documents = {rel: data for rel, data in snapshot(seeds).items() if rel.endswith(".txt")}
+    _put_back(seeds, {**at_first, **documents})
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.1.0"'),
+                    "utf-8")
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    assert str(refused.value).startswith("nothing to release"), str(refused.value)
+    assert "alone" not in str(refused.value), str(refused.value)
