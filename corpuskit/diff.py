@@ -191,6 +191,17 @@ class Diff:
         return bool(self.added or self.removed or self.changed)
 
     @property
+    def underived(self) -> tuple[str, ...]:
+        """The ids of changed documents whose raw file is the same bytes on both sides,
+        under the same path and processing settings: a record is derived from those alone,
+        so one side's record is not what its raw file gives (QA: a release whose record was
+        edited and re-signed was diffed as a text changed in the seeds, and released so)."""
+        if "processing settings" in self.packaging:
+            return ()
+        raw = {"source_path", "source_bytes", "source_sha256"}
+        return tuple(change.id for change in self.changed if not raw & set(change.fields))
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """What a reader of the diff should know about the pair itself: OLD and NEW are
         two corpora, or NEW is the older version (the diff then reads backwards)."""
@@ -213,6 +224,9 @@ class Diff:
                          # (QA: said to change no document, above a changed one)
                          (f"{differ} too: the bump counts the changes to documents and metadata "
                           "listed below, not the settings themselves",))
+        underived = self.underived
+        if underived:
+            packaging = (*packaging, underived_note(underived, old, new))
         if old.name != new.name:
             return (*misnamed, f"OLD and NEW are different corpora ({old.name} and "
                     f"{new.name}): every document is compared by id all the same", *packaging)
@@ -857,6 +871,18 @@ def _shown_pair(old: Any, new: Any, limit: int = 120) -> tuple[str, str]:
         return shown if len(shown) <= limit else shown[:limit - 3] + "..."
 
     return cut(texts[0]), cut(texts[1])
+
+
+def underived_note(ids: tuple[str, ...], old: SideInfo, new: SideInfo) -> str:
+    """What a diff says of documents whose records differ where their raw files and the
+    processing settings do not (:attr:`Diff.underived`)."""
+    packages = [side.path for side in (old, new) if side.kind != "seeds"]
+    more = f" (and {len(ids) - 1} more)" if len(ids) > 1 else ""
+    return (f"{ids[0]}{more}: its raw file and the processing settings are the same on both "
+            "sides, but its record is not, which a build derives from them alone: a record "
+            "is not what its raw file gives (a package changed after it was built and its "
+            "checksums made to agree, or one made by a corpuskit that derived it otherwise); "
+            f"'corpuskit validate --reproduce {' '.join(packages)}' says which")
 
 
 def _side_label(side: SideInfo) -> str:

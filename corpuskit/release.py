@@ -62,6 +62,7 @@ from .diff import (
     display_title,
     source_change,
     summarize,
+    underived_note,
 )
 from .discover import read_changelog
 from .dist import (
@@ -559,6 +560,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         _require_intact(previous_path, jobs, seeds)
         result = _seeds_relative(seeds, lambda: diff(previous_path, seeds))
         required = result.bump
+        if result.underived:  # (QA: a release's record re-signed was released as a change)
+            notes.append(underived_note(result.underived, result.old, result.new))
         if not allow_line_ends and raw_input_alone(result):
             # Seeds whose line ends Git converted: the same text, no change to release
             # (QA: a major release was proposed, "raw input changed"). Their files are

@@ -937,3 +937,40 @@ def test_a_release_names_a_title_holding_control_characters_in_escapes(
     assert "\x1b" not in changelog and dry.changelog_entry == done.changelog_entry
     assert r"- `a` (Title \\x1b\[31mRED\\x1b\[0m end)" in changelog, changelog
     assert done.build is not None and validate(done.build.release).valid
+
+
+def test_a_record_its_raw_file_and_settings_do_not_give_is_said_so(
+        seeds: Path, released: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A release whose record was edited and re-signed (its raw file still the seeds')
+    was diffed as a text changed in the seeds, and release proposed a major release for
+    it (QA). A record is derived from its raw file and the settings alone: where both are
+    the same on the two sides and the records are not, the diff and release say so, and
+    that 'validate --reproduce' tells which side is not what its raw file gives. (Here the
+    seeds are derived otherwise: as by a corpuskit whose normalization changed.)"""
+    from corpuskit import normalize
+
+    package = released / "corpuskit-seeds-1.0.0"
+    monkeypatch.setitem(normalize.STEPS, "nfc",
+                        lambda text: normalize.nfc(text).replace("harbour", "harbor"))
+    found = diff(package, seeds)
+    assert found.underived == ("harbour",)
+    note = next(note for note in found.notes if note.startswith("harbour: "))
+    assert note.endswith(f"'corpuskit validate --reproduce {package}' says which")
+    assert main(["diff", str(package), str(seeds)]) == 0
+    assert f"note: {note}" in capsys.readouterr().out
+    planned = corpuskit.release(seeds, released, source_date_epoch=EPOCH, jobs=1,
+                                dry_run=True)
+    assert note in planned.notes
+
+
+def test_records_of_other_raw_files_or_settings_are_not_said_to_be_underived(
+        seeds: Path, released: Path) -> None:
+    package = released / "corpuskit-seeds-1.0.0"
+    (seeds / "harbour.txt").write_text((seeds / "harbour.txt").read_text("utf-8")
+                                       + "\nOne more line.\n", "utf-8")
+    assert diff(package, seeds).underived == ()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[extract]\ndate = false\n', "utf-8")
+    changed = diff(package, seeds)
+    assert changed.changed and changed.underived == ()
