@@ -24,6 +24,10 @@ On a shared machine timings move with the other users' load: ``--rounds N`` runs
 measure N times, round after round, and reports each ratio per round (both sides of a
 ratio measured in the same round) and their median.
 
+A measure that exits non-zero in a round (a broken package, say) gives no ratio: the
+ratios it is in say "none", it is named, and the script exits 1, as run_benchmarks.py does.
+``--package`` takes a release folder (``dist/NAME-VERSION``), not its ``.zip``.
+
 Generated documents the build refuses (the generator's messy share includes a few that
 no configured code page reads) are removed first, found with ``corpuskit validate`` of
 the seeds folder.
@@ -78,6 +82,28 @@ def make_package(work: Path, documents: int) -> Path:
     return Path(json.loads(result.stdout)["release"])
 
 
+def package_problem(package: Path) -> str | None:
+    """Why ``--package`` cannot be timed, as a usage error, or None: it must be a release
+    folder that ``corpuskit build`` wrote (its files are counted and hashed, and
+    ``sha256sum`` runs in it), not its ``.zip``, which is timed beside it (QA: a traceback
+    for a missing path and for the zip, which corpuskit's own commands accept)."""
+    if package.suffix == ".zip" and not package.is_dir():
+        folder = package.with_suffix("")
+        beside = (f"give {folder} instead" if folder.is_dir()
+                  else "give its release folder, unzipped")
+        return (f"--package {package}: a package's .zip; {beside} (the .zip beside the "
+                "folder is timed too)")
+    if not package.exists():
+        return (f"--package {package}: no such package folder; give a release folder "
+                "(dist/NAME-VERSION)")
+    if not package.is_dir():
+        return f"--package {package}: not a folder; give a release folder (dist/NAME-VERSION)"
+    if not (package / "data" / "documents.jsonl").is_file():
+        return (f"--package {package}: no data/documents.jsonl: not a package folder; give "
+                "a release folder that corpuskit build wrote (dist/NAME-VERSION)")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=100_000)
@@ -90,9 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every measure this many times, round after round")
     args = parser.parse_args(argv)
+    if args.package is not None:
+        refused = package_problem(args.package)
+        if refused:
+            parser.error(refused)
+    elif args.documents < 1:  # (QA: the generator refused it, and a traceback followed)
+        parser.error("--documents must be at least 1")
 
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-validate-"))
     work.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
     try:
         package = args.package.resolve() if args.package else make_package(work, args.documents)
         corpuskit = tool("corpuskit")
@@ -136,34 +169,65 @@ def main(argv: list[str] | None = None) -> int:
             results.append(Measure(name, seconds, peak, code))
             rate = records / seconds if seconds else 0
             print(f"{name:<15} {seconds:9.2f} {peak:9.1f} {rate:10.0f} {code:4d}")
-        ratios = {}
-
-        def ratio(label: str, a: str, b: str, target: str) -> None:
-            per_round = []
-            for found in rounds:
-                by_name = {m.name: m for m in found}
-                if a in by_name and b in by_name:
-                    per_round.append(by_name[a].seconds / by_name[b].seconds)
-            if per_round:
-                ratios[label] = median(per_round)
-                rounds_text = " ".join(f"{value:.2f}" for value in per_round)
-                print(f"{label:<32} {ratios[label]:6.2f}  (target {target}; per round: "
+        ratios, failed = ratios_of(rounds)
+        for label, a, b, target in RATIOS:
+            if label in ratios:
+                value, per_round = ratios[label]
+                rounds_text = " ".join(f"{one:.2f}" for one in per_round)
+                print(f"{label:<32} {value:6.2f}  (target {target}; per round: "
                       f"{rounds_text})")
-
-        ratio("frictionless / validate", "frictionless", "validate", ">= 4")
-        ratio("sha256sum / validate", "sha256sum", "validate", "> 1")
-        ratio("validate / hashlib", "validate", "hashlib", "<= 3")
-        print(f"{'validate peak memory (MB)':<32} {results[0].peak_rss_mb:6.1f}  "
-              "(target < 200)")
+            elif a in failed or b in failed:
+                print(f"{label:<32} {'none: ' + ' and '.join(x for x in (a, b) if x in failed)}"
+                      " failed", file=sys.stderr)
+        if "validate" in failed:
+            print(f"{'validate peak memory (MB)':<32} none: validate failed", file=sys.stderr)
+        else:
+            print(f"{'validate peak memory (MB)':<32} {results[0].peak_rss_mb:6.1f}  "
+                  "(target < 200)")
+        if failed:
+            print(f"failed (exit not 0 in a round; see their output above): "
+                  f"{', '.join(failed)}: no ratio from them", file=sys.stderr)
         if args.json:
             args.json.write_text(json.dumps({
                 "documents": records, "files": files, "bytes": size,
-                "results": [asdict(m) for m in results], "ratios": ratios,
+                "results": [asdict(m) for m in results],
+                "ratios": {label: value for label, (value, _) in ratios.items()},
+                "failed_steps": failed,
                 "rounds": [[asdict(m) for m in found] for found in rounds]}, indent=2) + "\n")
     finally:
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return 1 if failed else 0
+
+
+#: The ratios printed: label, numerator measure, denominator measure, target.
+RATIOS = (
+    ("frictionless / validate", "frictionless", "validate", ">= 4"),
+    ("sha256sum / validate", "sha256sum", "validate", "> 1"),
+    ("validate / hashlib", "validate", "hashlib", "<= 3"),
+)
+
+
+def ratios_of(rounds: list[list[Measure]]
+              ) -> tuple[dict[str, tuple[float, list[float]]], list[str]]:
+    """Each of :data:`RATIOS`, as the median of its rounds' and the rounds' own (both sides
+    of a ratio measured in one round), and the measures that exited non-zero in a round.
+    A measure that failed gives no ratio, as in run_benchmarks.py: a validate that stops
+    early on a broken package looks fast (QA: "validate / hashlib 4.01" and a 0 exit from
+    a package whose validate, validate_fast and sha256sum all exited 1)."""
+    failed = sorted({m.name for found in rounds for m in found if m.exit_code != 0})
+    ratios: dict[str, tuple[float, list[float]]] = {}
+    for label, a, b, _ in RATIOS:
+        if a in failed or b in failed:
+            continue
+        per_round = []
+        for found in rounds:
+            by_name = {m.name: m for m in found}
+            if a in by_name and b in by_name and by_name[b].seconds > 0:
+                per_round.append(by_name[a].seconds / by_name[b].seconds)
+        if per_round:
+            ratios[label] = (median(per_round), per_round)
+    return ratios, failed
 
 
 if __name__ == "__main__":

@@ -959,3 +959,65 @@ def test_a_step_s_memory_is_that_of_all_its_processes_together() -> None:
     measured = kit.run("sleepy", [sys.executable, "-c", "import time; time.sleep(1.2)"],
                        cwd=Path.cwd())
     assert measured.peak_tree_pss_mb is not None and measured.peak_tree_pss_mb > 1
+
+
+# -- bench_validate.py ------------------------------------------------------------------
+
+def _bench_validate(*options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCHMARKS / "bench_validate.py"), *options],
+                          capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_bench_validate_gives_no_ratio_from_a_failed_measure(tmp_path: Path) -> None:
+    """On a package missing a raw file, validate, validate_fast and sha256sum exited 1, yet
+    their ratios were printed and written and the script exited 0 (QA)."""
+    seeds = make_seeds(tmp_path, {"a.txt": "One short text.\n", "b.txt": "Another text.\n"})
+    release = build(seeds, tmp_path / "dist").release
+    (release / "data" / "raw" / "a.txt").unlink()
+    results = tmp_path / "bv.json"
+    run = _bench_validate("--package", str(release), "--skip-frictionless",
+                          "--json", str(results))
+    assert run.returncode == 1, run.stderr
+    assert "validate / hashlib" in run.stderr and "none: validate failed" in run.stderr
+    assert "sha256sum / validate" in run.stderr and "none: sha256sum and validate failed" \
+        in run.stderr
+    assert "per round" not in run.stdout  # no ratio printed at all
+    assert "failed (exit not 0 in a round; see their output above): sha256sum, validate, " \
+           "validate_fast: no ratio from them" in run.stderr
+    report = json.loads(results.read_text(encoding="utf-8"))
+    assert report["ratios"] == {}
+    assert report["failed_steps"] == ["sha256sum", "validate", "validate_fast"]
+
+
+def test_bench_validate_times_a_sound_package_and_exits_0(tmp_path: Path) -> None:
+    seeds = make_seeds(tmp_path, {"a.txt": "One short text.\n", "b.txt": "Another text.\n"})
+    release = build(seeds, tmp_path / "dist").release
+    results = tmp_path / "bv.json"
+    run = _bench_validate("--package", str(release), "--skip-frictionless",
+                          "--json", str(results))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(results.read_text(encoding="utf-8"))
+    assert set(report["ratios"]) == {"sha256sum / validate", "validate / hashlib"}
+    assert report["failed_steps"] == []
+    assert "validate_zip" in {m["name"] for m in report["results"]}
+
+
+def test_bench_validate_refuses_what_is_no_package_folder(tmp_path: Path) -> None:
+    """A missing path and the package's .zip (which corpuskit's own commands accept) each
+    ended in a traceback (QA): each is a usage error that says what to give."""
+    seeds = make_seeds(tmp_path, {"a.txt": "One short text.\n"})
+    built = build(seeds, tmp_path / "dist")
+    for given, said in [
+            (tmp_path / "nowhere", f"--package {tmp_path / 'nowhere'}: no such package folder"),
+            (built.archive, f"--package {built.archive}: a package's .zip; give "
+                            f"{built.release} instead (the .zip beside the folder is timed"),
+            (seeds, f"--package {seeds}: no data/documents.jsonl: not a package folder"),
+            (seeds / "a.txt", f"--package {seeds / 'a.txt'}: not a folder")]:
+        run = _bench_validate("--package", str(given))
+        assert run.returncode == 2, (given, run.stderr)
+        assert said in run.stderr and "Traceback" not in run.stderr, run.stderr
+    shutil.rmtree(built.release)  # a zip alone: it is to be unzipped first
+    run = _bench_validate("--package", str(built.archive))
+    assert run.returncode == 2 and "give its release folder, unzipped" in run.stderr
+    run = _bench_validate("--documents", "0")
+    assert run.returncode == 2 and "--documents must be at least 1" in run.stderr
