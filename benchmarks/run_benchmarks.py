@@ -829,6 +829,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.documents is not None and args.documents < 1:  # (QA: 0 and -3 ended in tracebacks)
+        parser.error("--documents must be at least 1")
     if args.jobs is not None and args.jobs < 1:  # (QA: -1 failed after a copy and the floor)
         parser.error("--jobs must be at least 1 (leave it out for all cores)")
     # Absolute: the commands run with the work folder as their current directory.
@@ -876,7 +878,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     for path in work.glob("new-data-probe*"):
         path.unlink()
     reasons: list[str] = []  # each file removed from a copied folder of texts, with why
-    if args.documents:
+    if args.documents is not None:
         subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
                         str(args.documents), "--seed", args.seed], check=True)
     else:

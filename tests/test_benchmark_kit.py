@@ -915,6 +915,18 @@ def test_the_kit_refuses_jobs_below_one_at_once(tmp_path: Path) -> None:
     assert not (tmp_path / "w").exists()
 
 
+@pytest.mark.parametrize("documents", ["0", "-3"])
+def test_the_kit_refuses_documents_below_one_at_once(tmp_path: Path, documents: str) -> None:
+    """--documents 0 was taken for no --documents (a TypeError in copytree), and -3 for a
+    corpus the generator refused (a CalledProcessError): both tracebacks (QA)."""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", documents, "--work", str(tmp_path / "w")],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 2 and "--documents must be at least 1" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "w").exists()
+
+
 def test_a_kit_ended_by_sigterm_ends_its_step_and_removes_its_work_folder(
         tmp_path: Path) -> None:
     """A CI job's time limit (SIGTERM) left the temporary work folder behind and the build
