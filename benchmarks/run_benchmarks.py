@@ -411,6 +411,19 @@ def new_file_bytes(release: Path) -> int:
     return total
 
 
+#: The UTF-8 byte order mark: corpuskit reads corpus.toml past one (``utf-8-sig``), as
+#: Windows Notepad writes it, and tomllib refuses it (QA: "not valid TOML" said of a file
+#: corpuskit builds).
+BOM = "\ufeff"
+
+
+def read_config(config: Path) -> tuple[str, str]:
+    """corpus.toml's text without a leading byte order mark, and that mark ("" if none),
+    to be written back before the text edited, as the file had it."""
+    text = config.read_text(encoding="utf-8")
+    return (text[len(BOM):], BOM) if text.startswith(BOM) else (text, "")
+
+
 def bumped_patch(config: Path) -> str:
     """corpus.toml's text with its version bumped as ``corpuskit release patch`` bumps it;
     a SystemExit saying why where the kit cannot find or bump it (asked before anything is
@@ -418,8 +431,9 @@ def bumped_patch(config: Path) -> str:
 
     The line changed is the one whose change TOML reads as the top-level ``version``
     changed, and nothing else: a line ``version = "0.9.0"`` inside a multi-line string (a
-    description quoting one) or in a table looks the same, and was bumped instead (QA)."""
-    text = config.read_text(encoding="utf-8")
+    description quoting one) or in a table looks the same, and was bumped instead (QA). A
+    leading byte order mark is kept (:func:`read_config`)."""
+    text, bom = read_config(config)
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -437,7 +451,7 @@ def bumped_patch(config: Path) -> str:
                   f"{wanted['version']}{match.group(2)}{text[match.end():]}")
         try:
             if tomllib.loads(bumped) == wanted:
-                return bumped
+                return bom + bumped
         except tomllib.TOMLDecodeError:
             continue
     raise SystemExit(f"{config}: no line 'version = \"X.Y.Z\"' that holds its top-level "
@@ -460,8 +474,9 @@ def set_compression(config: Path, name: str) -> None:
     """Make corpus.toml's ``[output] compression`` ``name``: the line replaced where the
     table has one, added to the table where it has none, the table added where there is
     none. The edit made is the one TOML reads as that key changed and nothing else (a line
-    alike in a multi-line string, or one indented, is no help to a regular expression)."""
-    text = config.read_text(encoding="utf-8")
+    alike in a multi-line string, or one indented, is no help to a regular expression). A
+    leading byte order mark is kept (:func:`read_config`)."""
+    text, bom = read_config(config)
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -481,7 +496,7 @@ def set_compression(config: Path, name: str) -> None:
     for candidate in candidates:
         try:
             if tomllib.loads(candidate) == wanted:
-                config.write_text(candidate, encoding="utf-8")
+                config.write_text(bom + candidate, encoding="utf-8")
                 return
         except tomllib.TOMLDecodeError:
             continue
@@ -492,8 +507,7 @@ def set_compression(config: Path, name: str) -> None:
 
 def _output_settings(config: Path) -> dict[str, Any]:
     """The ``[output]`` table of corpus.toml (empty if none)."""
-    with config.open("rb") as handle:
-        output = tomllib.load(handle).get("output", {})
+    output = tomllib.loads(read_config(config)[0]).get("output", {})
     return output if isinstance(output, dict) else {}
 
 

@@ -886,6 +886,27 @@ def test_the_kit_sets_the_compression_toml_reads(tmp_path: Path, text: str,
     assert config.read_text(encoding="utf-8") == written
 
 
+def test_the_kit_reads_and_keeps_a_byte_order_mark_in_corpus_toml(tmp_path: Path) -> None:
+    """corpuskit reads a corpus.toml saved with a UTF-8 byte order mark (Windows Notepad);
+    the kit called it "not valid TOML" and stopped (QA). It reads past the mark, and writes
+    it back before the text it edits."""
+    kit: Any = _kit()
+    seeds = make_seeds(tmp_path, {"a.txt": "One short text.\n"})
+    config = seeds / "corpus.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text("\ufeff" + text + '\n[output]\nparquet = true\n', encoding="utf-8")
+    build(seeds, tmp_path / "dist")  # corpuskit takes it
+    assert kit.bumped_patch(config).startswith('\ufeffname = "test-corpus"')
+    kit.bump_patch(config)
+    kit.set_compression(config, "zlib")
+    written = config.read_text(encoding="utf-8")
+    assert written.startswith("\ufeff") and written.count("\ufeff") == 1
+    assert 'version = "1.0.1"' in written and 'compression = "zlib"' in written
+    assert kit.corpus_compression(config) == "zlib" and kit.corpus_parquet(config) is True
+    build(seeds, tmp_path / "dist")  # still a corpus.toml corpuskit takes, as edited
+    assert (tmp_path / "dist" / "test-corpus-1.0.1").is_dir()
+
+
 def test_a_step_that_failed_gives_no_ratio() -> None:
     """A cold build that exited at once with a usage error made "build_cold / floor
     2.774", a target met, in the printed ratios and the JSON (QA)."""
