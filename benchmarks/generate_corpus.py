@@ -26,11 +26,13 @@ Usage::
     python benchmarks/generate_corpus.py OUT_DIR --documents N [--seed S]
         [--messy-share 0.2] [--folders K | --layout dated]
         [--median-bytes 2000] [--spread 0.65] [--min-bytes 200] [--max-bytes 20000]
-    python benchmarks/generate_corpus.py OUT_DIR --change-one [--seed S]
+    python benchmarks/generate_corpus.py OUT_DIR --change-one [--seed S] [--files LIST]
+        [--max-file-bytes N]
 
 ``--change-one`` appends one ASCII sentence paragraph to the first document (sorted by
 path) of an existing corpus that changes alone (no link, nor a file a link or a second hard
-link names), in that file's own encoding and line endings, to time incremental rebuilds.
+link names), in that file's own encoding and line endings, to time incremental rebuilds;
+with ``--max-file-bytes N``, the first such document that stays within N bytes once changed.
 """
 
 from __future__ import annotations
@@ -709,11 +711,13 @@ def read_file_list(listing: Path) -> list[str]:
     return [name.decode("utf-8", "surrogateescape") for name in data.split(b"\0") if name]
 
 
-def alone(out: Path, paths: list[str]) -> str:
-    """The first of ``paths`` (documents of ``out``) whose change changes no other document:
-    no symbolic link (a change written through it changes the file it names, and the links
-    to that), not named by one of the others' links, and with one hard link only; the first
-    of them if none is."""
+def alone(out: Path, paths: list[str], room: Callable[[str], bool] = lambda _: True
+          ) -> str | None:
+    """The first of ``paths`` (documents of ``out``) that has ``room`` for the change and
+    whose change changes no other document: no symbolic link (a change written through it
+    changes the file it names, and the links to that), not named by one of the others'
+    links, and with one hard link only; the first of them with room if none is; None if
+    none has room."""
     linked: set[str] = set()
     plain: list[str] = []
     for relpath in paths:
@@ -722,21 +726,52 @@ def alone(out: Path, paths: list[str]) -> str:
             linked.add(os.path.realpath(out / relpath))
         elif info.st_nlink == 1:
             plain.append(relpath)
-    return next((relpath for relpath in plain
-                 if os.path.realpath(out / relpath) not in linked), paths[0])
+    found = next((relpath for relpath in plain
+                  if os.path.realpath(out / relpath) not in linked and room(relpath)), None)
+    return found if found is not None else next(filter(room, paths), None)
 
 
-def change_one(out: Path, seed: int, files: Path | None = None) -> str:
+class NoRoom(ValueError):
+    """No document can take the change without going over the size limit given."""
+
+
+def change_one(out: Path, seed: int, files: Path | None = None,
+               max_file_bytes: int | None = None) -> str:
     """Append a paragraph to the first document of ``out`` that changes alone (see
     :func:`alone`): of the paths of ``files`` (the documents the build keeps, sorted) if
     given, else of the files by path that are neither hidden, corpus.toml nor
-    CHANGELOG.md."""
+    CHANGELOG.md. With ``max_file_bytes`` (the corpus's ``discover.max_file_bytes``), the
+    first that stays within it once changed: a document at the limit, changed, was refused
+    by the build as too large, and a sound corpus had no incremental figure (QA);
+    :class:`NoRoom` if none does."""
     paths = sorted(read_file_list(files)) if files is not None else document_paths(out)
     if not paths:
         raise FileNotFoundError(f"no documents under {out}")
-    relpath = alone(out, paths)
+    sentences = _change_sentences(seed)
+
+    def room(relpath: str) -> bool:
+        if max_file_bytes is None:
+            return True
+        size = os.stat(out / relpath).st_size
+        return size < max_file_bytes and size + len(
+            _addition((out / relpath).read_bytes(), sentences)) <= max_file_bytes
+
+    relpath = alone(out, paths, room)
+    if relpath is None:
+        raise NoRoom(f"no document of {out} has room for the change (a paragraph of about "
+                     f"{len(_addition(b'', sentences))} bytes) within "
+                     f"discover.max_file_bytes, {max_file_bytes} bytes: the build would "
+                     "refuse the document changed as too large; raise max_file_bytes in "
+                     "corpus.toml to time an incremental build")
     path = out / relpath
-    data = path.read_bytes()
+    encoded = _addition(path.read_bytes(), sentences)
+    with open(path, "ab") as handle:
+        handle.write(encoded)
+    return f"generate_corpus: changed {relpath} (+{len(encoded)} bytes)"
+
+
+def _change_sentences(seed: int) -> list[str]:
+    """The ASCII sentences that :func:`change_one` appends, from ``seed`` alone."""
     rng = random.Random(f"corpuskit-bench:{seed}:change-one")
     ascii_english = Language(
         code="en",
@@ -747,7 +782,12 @@ def change_one(out: Path, seed: int, files: Path | None = None) -> str:
         marker="",
         legacy=(),
     )
-    sentences = [make_sentence(rng, ascii_english) for _ in range(2 + rng.randrange(3))]
+    return [make_sentence(rng, ascii_english) for _ in range(2 + rng.randrange(3))]
+
+
+def _addition(data: bytes, sentences: list[str]) -> bytes:
+    """The paragraph of ``sentences`` to append to a document of bytes ``data``, in its
+    encoding (a Unicode one that a byte order mark names, else ASCII) and line endings."""
     newline = "\r\n" if b"\r\n" in data else "\n"
     codec = next((name for bom, name in UNICODE_BOMS if data.startswith(bom)), "")
     if codec:  # UTF-32 and UTF-16 (checked in that order: FF FE 00 00 starts with FF FE)
@@ -757,10 +797,7 @@ def change_one(out: Path, seed: int, files: Path | None = None) -> str:
         codec = "ascii"  # ASCII is the same bytes in UTF-8 and every legacy code page used
         ends_with_newline = data.endswith(b"\n")
     addition = ("" if ends_with_newline else newline) + newline + " ".join(sentences) + newline
-    encoded = addition.encode(codec)
-    with open(path, "ab") as handle:
-        handle.write(encoded)
-    return f"generate_corpus: changed {relpath} (+{len(encoded)} bytes)"
+    return addition.encode(codec)
 
 
 # --------------------------------------------------------------------------------------
@@ -857,6 +894,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --change-one: the documents of OUT_DIR, NUL-terminated relative paths "
         "(the benchmark kit lists those the build keeps: no CHANGELOG.md nor excluded file)",
     )
+    parser.add_argument(
+        "--max-file-bytes",
+        type=int,
+        metavar="N",
+        help="with --change-one: change the first document that stays within N bytes once "
+        "changed (the benchmark kit gives the corpus's discover.max_file_bytes)",
+    )
     return parser
 
 
@@ -872,16 +916,21 @@ def main(argv: list[str] | None = None) -> int:
         if not out.is_dir():
             print(f"error: {out} is not a folder", file=sys.stderr)
             return 2
+        if args.max_file_bytes is not None and args.max_file_bytes < 1:
+            print("error: --max-file-bytes must be at least 1", file=sys.stderr)
+            return 2
         try:
-            print(change_one(out, args.seed, args.files), file=sys.stderr)
-        except FileNotFoundError as exc:
+            print(change_one(out, args.seed, args.files, args.max_file_bytes),
+                  file=sys.stderr)
+        except (FileNotFoundError, NoRoom) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
 
-    if args.files is not None:
-        print("error: --files is for --change-one", file=sys.stderr)
-        return 2
+    for name in ("files", "max_file_bytes"):
+        if getattr(args, name) is not None:
+            print(f"error: --{name.replace('_', '-')} is for --change-one", file=sys.stderr)
+            return 2
     if args.documents is None or args.documents < 1:
         print("error: --documents N (N >= 1) is required", file=sys.stderr)
         return 2

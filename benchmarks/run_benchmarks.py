@@ -736,27 +736,33 @@ SHOWN_REASONS = 20
 MAX_PREPARE_ROUNDS = 10
 
 #: Lists the documents a build of SEEDS keeps (corpuskit's own discovery: no corpus.toml,
-#: CHANGELOG.md, hidden or excluded file) into LIST, NUL-terminated relative paths.
+#: CHANGELOG.md, hidden or excluded file) into LIST, NUL-terminated relative paths, and
+#: prints the largest file it takes (``discover.max_file_bytes``).
 _LIST_DOCUMENTS = """\
 import sys
 from pathlib import Path
 from corpuskit.config import load_config
 from corpuskit.discover import discover
 seeds = Path(sys.argv[1])
-found = discover(seeds, load_config(seeds).discover).sources
+config = load_config(seeds).discover
+found = discover(seeds, config).sources
 Path(sys.argv[2]).write_bytes(b"".join(ref.path.encode("utf-8", "surrogateescape") + b"\\0"
                                        for ref in found))
+print(config.max_file_bytes)
 """
 
 
-def list_documents(py: str, seeds: Path, listing: Path) -> int:
-    """Write the documents a build of ``seeds`` keeps to ``listing``; how many. The floor
-    reads those (it read excluded files too) and the incremental step changes the first of
-    them that changes alone, no link nor a file linked to (it changed the first file by
-    path, which may be CHANGELOG.md or an excluded file: then no document changed); the
-    kit counts them (it counted every file)."""
-    subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)], check=True)
-    return listing.read_bytes().count(b"\0")
+def list_documents(py: str, seeds: Path, listing: Path) -> tuple[int, int]:
+    """Write the documents a build of ``seeds`` keeps to ``listing``; how many, and the
+    corpus's ``discover.max_file_bytes``. The floor reads those (it read excluded files
+    too) and the incremental step changes the first of them that changes alone, no link
+    nor a file linked to (it changed the first file by path, which may be CHANGELOG.md or
+    an excluded file: then no document changed), and stays within that limit once changed
+    (QA: a document at the limit, changed, failed the incremental build); the kit counts
+    them (it counted every file)."""
+    listed = subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)],
+                            check=True, stdout=subprocess.PIPE, text=True)
+    return listing.read_bytes().count(b"\0"), int(listed.stdout.split()[-1])
 
 
 def _refused_files(seeds: Path, corpuskit: list[str], *,
@@ -919,7 +925,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     jobs = ["--jobs", str(args.jobs)] if args.jobs is not None else []
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
-    documents = list_documents(py, seeds, work / DOCUMENT_LIST)
+    documents, max_file_bytes = list_documents(py, seeds, work / DOCUMENT_LIST)
 
     machine = describe_machine(work, py)
     machine["language_model_kept_by_kit"] = kept_by_kit
@@ -941,7 +947,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                       "is slower for some minutes", file=sys.stderr)
         results, probe, new_data = _round(number, py, corpuskit, frictionless, seeds,
                                           *outputs_of[-1], env, jobs,
-                                          args.skip_frictionless, args.seed)
+                                          args.skip_frictionless, args.seed, max_file_bytes)
         rounds.append(results)
         probes.append(probe)
         if new_data is not None:
@@ -1174,7 +1180,7 @@ RATIOS = (
 
 def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds: Path,
            dist: Path, cache: Path, env: dict[str, str], jobs: list[str],
-           skip_frictionless: bool, seed: str
+           skip_frictionless: bool, seed: str, max_file_bytes: int
            ) -> tuple[list[Measure], tuple[float, float], NewData | None]:
     """One round of every step, in order; the file-creation probe before its cold build,
     the new-data probe before its incremental build.
@@ -1201,9 +1207,19 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     if not skip_frictionless and Path(frictionless).exists():
         results.append(run("frictionless", [frictionless, "validate",
                                             str(package / "datapackage.json")]))
-    subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
-                    "--files", str(WORK[0] / DOCUMENT_LIST),
-                    "--seed", seed], check=True)
+    started = time.perf_counter()
+    changed = subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
+                              "--files", str(WORK[0] / DOCUMENT_LIST), "--seed", seed,
+                              "--max-file-bytes", str(max_file_bytes)], check=False)
+    if changed.returncode != 0:
+        # The kit's own edit failed, not the corpus: said so, and shown as a step that
+        # failed (no incremental figure, the run exits 1), not as a traceback.
+        print("change_one: the kit's change of one document (generate_corpus.py "
+              "--change-one, above) failed, not the corpus; build_incremental not timed",
+              file=sys.stderr)
+        results.append(Measure("change_one", time.perf_counter() - started, 0.0,
+                               changed.returncode))
+        return results, probe, None
     bump_patch(seeds / "corpus.toml")
     wall, system = probe_new_data(WORK[0] / ("new-data-probe" if number == 0
                                              else f"new-data-probe-{number + 1}"))

@@ -162,6 +162,65 @@ def test_changing_one_document_changes_no_other_through_a_link(tmp_path: Path) -
     assert {path for path in before if before[path] != after[path]} == {"d.txt"}
 
 
+def test_changing_one_document_keeps_it_within_the_size_limit_given(tmp_path: Path) -> None:
+    """A corpus cut to its own discover.max_file_bytes: the first document, at the limit,
+    was changed, and the build refused it as too large (QA). The first document with room
+    for the change is changed; where none has room, nothing is, and the error says why."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(b"x" * 999 + b"\n")  # at the limit
+    (corpus / "b.txt").write_bytes(b"y" * 900 + b"\n")  # under it, not by a paragraph
+    (corpus / "c.txt").write_text("A short text.\n", "utf-8")
+    (corpus / "d.txt").write_text("Another short text.\n", "utf-8")
+    before = _tree_digest(corpus)
+    run = _generate(corpus, "--change-one", "--max-file-bytes", "1000")
+    assert run.returncode == 0, run.stderr
+    assert "changed c.txt" in run.stderr
+    after = _tree_digest(corpus)
+    assert {path for path in before if before[path] != after[path]} == {"c.txt"}
+    assert (corpus / "c.txt").stat().st_size <= 1000
+    # Without a limit, the first document changes, as before.
+    run = _generate(corpus, "--change-one")
+    assert run.returncode == 0 and "changed a.txt" in run.stderr
+    again = _tree_digest(corpus)
+    run = _generate(corpus, "--change-one", "--max-file-bytes", "100")
+    assert run.returncode == 2, run.stderr
+    assert "has room for the change" in run.stderr and "within discover.max_file_bytes, " \
+        "100 bytes" in run.stderr and "Traceback" not in run.stderr
+    assert _tree_digest(corpus) == again
+    run = _generate(tmp_path / "new", "-n", "2", "--max-file-bytes", "100")
+    assert run.returncode == 2 and "--max-file-bytes is for --change-one" in run.stderr
+
+
+def test_the_kit_changes_a_document_with_room_under_the_corpus_s_size_limit(
+        tmp_path: Path) -> None:
+    """The kit's change pushed the first document of a corpus past its own max_file_bytes,
+    and the incremental build failed on the kit's edit, which nothing said (QA); where no
+    document has room, the kit says its own change failed, not the corpus."""
+    line = "All work and no play makes a dull corpus today.\n"
+    texts = {"a.txt": (line * 50)[:1999] + "\n",
+             **{f"b{i}.txt": f"Document {i} is a short text in English.\n" for i in range(4)}}
+    seeds = make_seeds(tmp_path, texts, {"discover": {"max_file_bytes": 2000}})
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(seeds), "--work", str(tmp_path / "work"),
+                          "--repeat", "1", "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "generate_corpus: changed b0.txt" in run.stderr
+    assert "build_incremental / build_cold" in run.stdout
+    full = make_seeds(tmp_path, {"a.txt": texts["a.txt"]},
+                      {"discover": {"max_file_bytes": 2000}}, folder="full")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(full), "--work", str(tmp_path / "work-full"),
+                          "--repeat", "1", "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "change_one: the kit's change of one document (generate_corpus.py --change-one, " \
+        "above) failed, not the corpus; build_incremental not timed" in run.stderr
+    assert "has room for the change" in run.stderr
+    assert re.search(r"^change_one .* 2$", run.stdout, re.MULTILINE), run.stdout
+
+
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
     """No corpus.toml, a binary file, two files with one id and a link to one of them,
     cp1252, UTF-32, CRLF, nested folders: the kit writes a configuration, removes what the
