@@ -49,8 +49,10 @@ Usage::
 written, and files the build refuses (binary files, unreadable encodings, clashing names,
 links to folders or to removed files...; found with ``corpuskit validate --format json`` of
 the copy, again until it finds none) are removed from the copy and counted, so that every
-measure runs on the same documents; named pipes, sockets and devices, which the build refuses
-too, are not copied, and are named and counted.
+measure runs on the same documents (of files that share a document id or a name, as
+``page.md`` and ``page.html`` do, the first by path stays, named beside the others); named
+pipes, sockets and devices, which the build refuses too, are not copied, and are named and
+counted.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
@@ -76,12 +78,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
+from corpuskit.models import document_id
+from corpuskit.names import collision_key, shown_id
 from corpuskit.problems import one_line
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
@@ -588,7 +593,8 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
                        f"{markers[0]}: validate would take the copy for a package")
     removed = len(markers[1:])
     for _ in range(MAX_PREPARE_ROUNDS):
-        refused, blocking = _refused_files(seeds, corpuskit,
+        codes: dict[str, set[str]] = {}
+        refused, blocking = _refused_files(seeds, corpuskit, codes=codes,
                                            changelog_removable=not own_config)
         if blocking:
             said = "".join(f"\n  {line}" for line in blocking)
@@ -600,8 +606,19 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
             raise SystemExit(f"{source}: the kit cannot time this folder; fix this first:{said}")
         if not refused:
             return removed
+        # Of files refused only for sharing an id or a name with another (page.md and
+        # page.html), one of each group stays (QA: all went, and with them every page of
+        # a corpus of Markdown and HTML); the next check says whether that builds.
+        clashing = [path for path in refused if codes.get(path, set()) & CLASH_CODES]
+        kept = keep_one_of_each([path for path in clashing if codes[path] <= CLASH_CODES],
+                                [path for path in clashing if not codes[path] <= CLASH_CODES])
+        for path in sorted(kept):
+            if kept[path] is None:
+                del refused[path]
         for path in sorted(refused):
-            reasons.append(refused[path])
+            instead = kept.get(path)
+            reasons.append(refused[path] + (f" (the kit kept {one_line(instead)})"
+                                            if instead else ""))
             target = refused_path(seeds, path)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
@@ -781,13 +798,55 @@ def list_documents(py: str, seeds: Path, listing: Path) -> tuple[int, int]:
     return listing.read_bytes().count(b"\0"), int(listed.stdout.split()[-1])
 
 
-def _refused_files(seeds: Path, corpuskit: list[str], *,
+#: The codes of a file refused for clashing with another, of which one may stay.
+CLASH_CODES = frozenset({"duplicate-id", "name-collision"})
+
+
+def _clash_keys(path: str) -> list[tuple[tuple[str, str], str]]:
+    """What ``path`` clashes with another on, each with what is its own there: its document
+    id (two paths with one id clash), what that id shows (two ids that show alike), and
+    the collision key of each folder on it and of its name (two names that differ only in
+    case or normalization; files under one folder share it)."""
+    doc_id = document_id(path)
+    parts = path.split("/")
+    prefixes = ("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+    return [(("id", doc_id), path), (("shown", shown_id(doc_id)), doc_id),
+            *((("name", collision_key(prefix)), prefix) for prefix in prefixes)]
+
+
+def keep_one_of_each(paths: list[str], going: Sequence[str] = ()
+                     ) -> dict[str, str | None]:
+    """Of ``paths``, refused only for clashing with one another or with ``going`` (refused
+    for that and more: removed whatever this says) (:data:`CLASH_CODES`): each kept (None),
+    or removed with the kept one it clashes with. The first by path of a group is kept,
+    then each that clashes with none kept; a path that clashes with none of the others
+    (with a reserved name, say) is neither, and goes as it was refused."""
+    keys = {path: _clash_keys(path) for path in sorted(paths)}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for found in [*keys.values(), *map(_clash_keys, going)]:
+        for key, own in found:
+            owners.setdefault(key, set()).add(own)
+    claimed: dict[tuple[str, str], tuple[str, str]] = {}  # key: (its own there, path kept)
+    chosen: dict[str, str | None] = {}
+    for path, found in keys.items():
+        if not any(len(owners[key]) > 1 for key, _ in found):
+            continue  # no group of these: removed, as refused
+        clash = next((claimed[key][1] for key, own in found
+                      if key in claimed and claimed[key][0] != own), None)
+        chosen[path] = clash
+        if clash is None:
+            for key, own in found:
+                claimed.setdefault(key, (own, path))
+    return chosen
+
+
+def _refused_files(seeds: Path, corpuskit: list[str], *, codes: dict[str, set[str]] | None = None,
                    changelog_removable: bool = False) -> tuple[dict[str, str], list[str]]:
     """The files of ``seeds`` that ``corpuskit validate`` reports a problem with, each with
-    the first, on one line as validate writes it; and the problems, so written, that
-    removing files cannot mend, which stop the kit: those of ``corpus.toml`` (or
-    ``CHANGELOG.md``, unless ``changelog_removable``) and of the folder itself (no
-    document left)."""
+    the first, on one line as validate writes it (and, into ``codes`` if given, the codes
+    of all its problems); and the problems, so written, that removing files cannot mend,
+    which stop the kit: those of ``corpus.toml`` (or ``CHANGELOG.md``, unless
+    ``changelog_removable``) and of the folder itself (no document left)."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
                            capture_output=True, check=False, cwd=WORK[0])
     try:
@@ -806,6 +865,8 @@ def _refused_files(seeds: Path, corpuskit: list[str], *,
             blocking.append(line)
         else:
             refused.setdefault(problem["path"], line)
+            if codes is not None:
+                codes.setdefault(problem["path"], set()).add(problem["code"])
     return refused, blocking
 
 

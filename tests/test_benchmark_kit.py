@@ -224,7 +224,8 @@ def test_the_kit_changes_a_document_with_room_under_the_corpus_s_size_limit(
 def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> None:
     """No corpus.toml, a binary file, two files with one id and a link to one of them,
     cp1252, UTF-32, CRLF, nested folders: the kit writes a configuration, removes what the
-    build refuses (checking again, as removing a file breaks the link to it), and runs
+    build refuses (one of the two files with one id; checking again, as removing a file
+    breaks the link to it), and runs
     every measure, the incremental build after a change to a UTF-32 file included."""
     source = tmp_path / "texts"
     (source / "a" / "b").mkdir(parents=True)
@@ -237,8 +238,8 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     (source / "0-first.txt").write_bytes(
         "Erste Zeile.\r\n\r\nZweiter Absatz über Bäume.".encode("utf-32"))
     (source / "blob.bin").write_bytes(bytes(range(256)) * 4)
-    # Two files with one id (both refused), and a link to one of them, refused only once
-    # its target is gone.
+    # Two files with one id (both refused: the kit keeps same.md, the first), and a link to
+    # the other, refused only once its target is gone.
     (source / "a" / "same.txt").write_text("One name.\n", encoding="utf-8")
     (source / "a" / "same.md").write_text("The same id.\n", encoding="utf-8")
     (source / "a" / "to-same.txt").symlink_to("same.txt")
@@ -254,7 +255,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
                           "--json", "results.json", "--repeat", "2", "--compression", "zlib"],
                          capture_output=True, text=True, check=False, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "removed 4 files the build refuses" in run.stderr
+    assert "removed 3 files the build refuses" in run.stderr
+    assert "  a/same.txt: document id 'a/same' is also the id of a/same.md; rename one of " \
+        "them [duplicate-id] (the kit kept a/same.md)" in run.stderr
     # Each named, with why: 'corpuskit validate texts' says only that the folder has no
     # corpus.toml (the copy's was the kit's), and the copy is deleted afterwards.
     assert "  blob.bin:line 1: holds binary data" in run.stderr
@@ -268,11 +271,11 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
     assert all(m["exit_code"] == 0 for m in steps.values())
-    assert report["documents"] == 16
+    assert report["documents"] == 17
     assert (tmp_path / "work" / "seeds" / "abs.txt").readlink() == Path("a/note0.txt")
     assert (tmp_path / "work" / "seeds" / "a" / "back.txt").readlink() == Path("note1.txt")
     # Every file removed is in the results, with why (past the 20 printed, QA).
-    assert len(report["removed_files"]) == 4 and any(
+    assert len(report["removed_files"]) == 3 and any(
         line.startswith("blob.bin:line 1: holds binary data") for line in report["removed_files"])
     # The copy's corpus.toml asked for zlib: each zip is the one zlib makes of its folder.
     assert report["compression"] == "zlib" and "archive compression zlib" in run.stdout
@@ -548,6 +551,38 @@ def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
     monkeypatch.setattr(kit, "_refused_files", lambda *_, **__: ({"gone.txt": "gone.txt: why"}, []))
     with pytest.raises(SystemExit, match=r"gone\.txt"):
         kit.prepare_foreign_seeds(seeds, seeds, command)
+
+
+def test_the_kit_keeps_one_of_each_group_of_files_that_clash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """page.md and page.html share a document id: the kit removed both, for every pair, and
+    timed a corpus of Markdown and HTML pages with none of either (QA). It keeps the first
+    by path of each group (files that share an id, or names that differ only in case) and
+    names the kept one beside each removed; a file with another problem still goes."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    texts = tmp_path / "texts"
+    (texts / "docs").mkdir(parents=True)
+    for i in range(2):
+        (texts / "docs" / f"page-{i}.md").write_text(f"# Page {i}\n\nIn Markdown.\n", "utf-8")
+        (texts / "docs" / f"page-{i}.html").write_text(
+            f"<html><body><p>Page {i} in HTML.</p></body></html>\n", "utf-8")
+    (texts / "Notes.txt").write_text("Notes, capitalised.\n", "utf-8")
+    (texts / "notes.txt").write_text("Notes, in lower case.\n", "utf-8")
+    (texts / "x.txt").write_text("A plain text.\n", "utf-8")
+    (texts / "x.bin").write_bytes(bytes(range(256)) * 4)  # one id with x.txt, and binary
+    reasons: list[str] = []
+    assert kit.prepare_foreign_seeds(texts, texts, [sys.executable, "-m", "corpuskit"],
+                                     reasons) == 4
+    assert sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*") if p.is_file()) \
+        == ["Notes.txt", "corpus.toml", "docs/page-0.html", "docs/page-1.html", "x.txt"]
+    assert [line.split(":")[0] for line in reasons] == [
+        "docs/page-0.md", "docs/page-1.md", "notes.txt", "x.bin"]
+    assert reasons[0].endswith("[duplicate-id] (the kit kept docs/page-0.html)")
+    assert reasons[2].endswith("[name-collision] (the kit kept Notes.txt)")
+    assert "the kit kept" not in reasons[3]
+    assert kit.keep_one_of_each(["b/Sub/a.txt", "b/sub/c.txt", "b/sub/d.txt", "e.txt"]) == {
+        "b/Sub/a.txt": None, "b/sub/c.txt": "b/Sub/a.txt", "b/sub/d.txt": "b/Sub/a.txt"}
 
 
 def test_the_kit_says_in_lines_why_a_folder_has_nothing_to_time(tmp_path: Path) -> None:
