@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, help="an existing package folder (its .zip "
                                                      "beside it is timed too, if present)")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary work folder (a --work folder is always kept)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--skip-frictionless", action="store_true")
     parser.add_argument("--rounds", type=int, default=1,

@@ -56,8 +56,10 @@ counted.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
-the work folder's filesystem), as the ratios move from one machine to another. The work
-folder is deleted afterwards unless ``--keep`` is given.
+the work folder's filesystem), as the ratios move from one machine to another. A temporary
+work folder (no ``--work``) is deleted afterwards unless ``--keep`` is given; a ``--work``
+folder is kept, with the last round's seeds, output folder and cache (the next run in it
+deletes them first).
 """
 
 from __future__ import annotations
@@ -913,7 +915,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rounds of every step (default 3); each step's ratios use its "
                              "fastest round, and the medians are printed too")
     parser.add_argument("--json", type=Path, help="write the results as JSON here")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary work folder (a --work folder is always kept)")
     parser.add_argument("--skip-frictionless", action="store_true",
                         help="do not time frictionless (it is slow on big packages)")
     parser.add_argument("--compression", choices=sorted(COMPRESSIONS),
@@ -960,6 +963,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, work, py, corpuskit, frictionless)
     finally:
+        # A --work folder is the user's: kept, as the docstring and --help say (QA: the
+        # docstring said it was deleted unless --keep).
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -1022,6 +1022,19 @@ def test_a_step_that_failed_gives_no_ratio() -> None:
     assert ratios == {} and medians == {} and failed == ["build_cold"]
 
 
+def test_the_kit_says_that_a_work_folder_given_is_kept() -> None:
+    """The docstring said the work folder is deleted unless --keep, and --help "keep the
+    work folder"; a --work folder is always kept (QA)."""
+    kit: Any = _kit()
+    said = " ".join(kit.__doc__.split())
+    assert "The work folder is deleted afterwards unless ``--keep``" not in said
+    assert "a ``--work`` folder is kept" in said
+    for script in ("run_benchmarks.py", "bench_validate.py"):
+        shown = subprocess.run([sys.executable, str(BENCHMARKS / script), "--help"],
+                               capture_output=True, text=True, check=True, timeout=60).stdout
+        assert "a --work folder is always kept" in " ".join(shown.split()), script
+
+
 def test_the_kit_refuses_jobs_below_one_at_once(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
                           "--documents", "10", "--jobs", "0", "--work", str(tmp_path / "w")],
