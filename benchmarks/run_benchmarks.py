@@ -1,8 +1,8 @@
 """Time corpuskit against its baselines on one corpus, in one run, and print the ratios.
 
 Measures, each as a separate process (wall time and peak RSS from ``wait4``: the largest
-single process's; and the peak of all its processes' PSS together, sampled every 50 ms for
-a step's first 2 s, then every 0.5 s):
+single process's; and the peak of all its processes' PSS together, sampled every 100 ms for
+a step's first second, then every 0.5 s):
 
 - ``floor``: ``benchmarks/floor_baseline.py`` (read, UTF-8, NFC, sha256, one JSON line);
 - ``build_cold``: ``corpuskit build`` with an empty cache (a new ``--cache`` folder: the
@@ -194,9 +194,12 @@ TREE_SAMPLE_SECONDS = 0.5
 #: For the first :data:`TREE_EARLY_SECONDS` of a step, it samples every
 #: :data:`TREE_EARLY_SAMPLE_SECONDS` instead: a step of 0.5-2 s had one or two samples,
 #: often of its start-up, printed as its peak (QA: 54 MB for an incremental build whose
-#: processes held 191 MB together). 40 samples, about 80 ms of CPU, in those 2 s.
-TREE_EARLY_SAMPLE_SECONDS = 0.05
-TREE_EARLY_SECONDS = 2.0
+#: processes held 191 MB together). 10 samples, about 20 ms of CPU, in that second: every
+#: 50 ms for 2 s took validate of 100,000 documents, whose both cores are busy, from 1.66 s
+#: to 1.72 s (medians of six alternating runs), every 100 ms for 1 s to 1.70 s, within its
+#: spread.
+TREE_EARLY_SAMPLE_SECONDS = 0.1
+TREE_EARLY_SECONDS = 1.0
 #: How the kit samples, as the report says it.
 TREE_SAMPLING = (f"sampled every {TREE_EARLY_SAMPLE_SECONDS * 1000:.0f} ms for a step's first "
                  f"{TREE_EARLY_SECONDS:g} s, then every {TREE_SAMPLE_SECONDS:g} s")
