@@ -15,7 +15,7 @@ import time
 import tracemalloc
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import replace
@@ -171,6 +171,24 @@ def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
+def _change_entries_when_taken(corpus: Path, tmp_path: Path, cache: Path,
+                               monkeypatch: pytest.MonkeyPatch,
+                               change: Callable[[str, Path], None]) -> None:
+    """``cache`` warmed by a build of ``corpus``; then each cache entry a build takes is
+    handed to ``change`` (its key, the shard file linked to it) once taken: linked, a
+    change to the shard's file is a change to the entry, as another process makes it."""
+    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    taken = ShardCache.get
+
+    def get_then_changed(self: ShardCache, key: str, target: Path) -> Any:
+        hit = taken(self, key, target)
+        if hit is not None:
+            change(key, target)
+        return hit
+
+    monkeypatch.setattr(ShardCache, "get", get_then_changed)
+
+
 @pytest.mark.parametrize("what", ["records", "index"])
 def test_a_cache_entry_written_into_during_the_build_stops_it(
         corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -184,21 +202,15 @@ def test_a_cache_entry_written_into_during_the_build_stops_it(
     from corpuskit.validation import validate
 
     cache = tmp_path / "cache"
-    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
-    taken = ShardCache.get
 
-    def get_then_changed(self: ShardCache, key: str, target: Path) -> Any:
-        hit = taken(self, key, target)
-        if hit is not None:  # linked: a write into the entry is a write into the shard
-            changed = target if what == "records" else \
-                shardpieces.pieces_index_path(target)
-            data = bytearray(changed.read_bytes())
-            data[len(data) // 2] ^= 0x01 if what == "records" else 0xFF
-            with changed.open("r+b") as handle:  # in place, as another process would
-                handle.write(bytes(data))
-        return hit
+    def write_into(key: str, target: Path) -> None:  # each entry taken
+        changed = target if what == "records" else shardpieces.pieces_index_path(target)
+        data = bytearray(changed.read_bytes())
+        data[len(data) // 2] ^= 0x01 if what == "records" else 0xFF
+        with changed.open("r+b") as handle:  # in place, as another process would
+            handle.write(bytes(data))
 
-    monkeypatch.setattr(ShardCache, "get", get_then_changed)
+    _change_entries_when_taken(corpus, tmp_path, cache, monkeypatch, write_into)
     out = tmp_path / "out"
     with pytest.raises(FileChanged, match="changed while this build used") as raised:
         build(corpus, out, jobs=1, cache=cache)
@@ -226,23 +238,19 @@ def test_a_cache_entry_cut_short_during_the_build_stops_it(
     from corpuskit.errors import FileChanged
 
     cache = tmp_path / "cache"
-    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
-    taken = ShardCache.get
     changed: list[Path] = []
 
-    def get_then_changed(self: ShardCache, key: str, target: Path) -> Any:
-        hit = taken(self, key, target)
-        if hit is not None and not changed:  # linked: the entry's file is the shard's
-            changed.append(cache / key[:2] / f"{key}.jsonl")
-            size = target.stat().st_size
-            if change == "cut short":
-                os.truncate(target, size // 2)
-            else:
-                with target.open("ab") as handle:
-                    handle.write(b'{"id":"more"}\n')
-        return hit
+    def cut_or_grow(key: str, target: Path) -> None:  # the first entry taken only
+        if changed:
+            return
+        changed.append(cache / key[:2] / f"{key}.jsonl")
+        if change == "cut short":
+            os.truncate(target, target.stat().st_size // 2)
+        else:
+            with target.open("ab") as handle:
+                handle.write(b'{"id":"more"}\n')
 
-    monkeypatch.setattr(ShardCache, "get", get_then_changed)
+    _change_entries_when_taken(corpus, tmp_path, cache, monkeypatch, cut_or_grow)
     out = tmp_path / "out"
     with pytest.raises(FileChanged, match="changed while this build used them") as raised:
         build(corpus, out, jobs=1, cache=cache)
