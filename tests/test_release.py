@@ -35,6 +35,7 @@ from corpuskit.release import (
     update_corpus_toml,
 )
 from corpuskit.semver import Version, bump_rank
+from corpuskit.validation import validate_all
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -1116,6 +1117,16 @@ def test_release_names_differing_only_in_case_are_refused(tmp_path: Path) -> Non
         f"named as a release of pre whose name differs from that of "
         f"{dist / 'pre-1.1.0-RC.1'} only in case"), collisions[0][1]
     assert not report.valid
+    # validate dist names the pair too, on the later name of each (QA: it passed both)
+    checked = validate_all(dist, jobs=1)
+    named = sorted((Path(r.target).name, p.message) for r in checked.reports
+                   for p in r.problems if p.code == "name-collision")
+    assert [name for name, _ in named] == ["pre-1.1.0-rc.1", "pre-1.1.0-rc.1.zip"]
+    assert named[0][1].startswith(
+        f"its name differs from that of pre-1.1.0-RC.1, beside it in {dist}, only in case"), \
+        named[0][1]
+    assert not checked.valid
+    assert all(r.valid for r in checked.reports if "RC" in Path(r.target).name)
 
 
 def test_too_small_message_names_the_changes(seeds: Path, dist: Path) -> None:

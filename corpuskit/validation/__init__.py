@@ -615,6 +615,28 @@ def _zip_missing(folder: Path) -> Problem | None:
                    RELEASE_ZIP)
 
 
+def _case_twins(expanded: list[tuple[Path, bool]]) -> list[tuple[int, Problem]]:
+    """A ``name-collision`` problem for each release found in a folder of releases whose
+    name differs from that of an earlier one (by name) there only in case, with its index
+    in ``expanded``: on macOS or Windows they are one path, and a copy of the folder there
+    merges their files. ``build`` refuses to make such a twin and ``check`` names it (QA:
+    ``validate dist`` passed both)."""
+    first: dict[tuple[Path, str], Path] = {}
+    found: list[tuple[int, Problem]] = []
+    listed = sorted((path.name, index, path) for index, (path, in_folder) in enumerate(expanded)
+                    if in_folder)
+    for _, index, path in listed:
+        earlier = first.setdefault((path.parent, path.name.lower()), path)
+        if earlier is not path:
+            found.append((index, Problem(".", "name-collision", (
+                f"its name differs from that of {earlier.name}, beside it in {path.parent}, "
+                "only in case: on macOS or Windows (file systems that ignore case) they are "
+                f"one path, and a copy or clone of {path.parent} there merges their files; "
+                "keep one of them, and give the other release a version that differs in "
+                "more than case"))))
+    return found
+
+
 def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
                  reproduce: bool = False, fast: bool = False, jobs: int | None = None
                  ) -> ValidationReports:
@@ -661,6 +683,9 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
             if missing is not None:
                 reports[index] = replace(report, problems=sort_problems(
                     [*report.problems, missing]))
+    for index, twin in _case_twins(expanded):
+        reports[index] = replace(reports[index], problems=sort_problems(
+            [*reports[index].problems, twin]))
     for index, (path, report) in enumerate(zip(targets, reports, strict=True)):
         folder = valid_folders.get(path.resolve().with_suffix("")) \
             if report.kind == "archive" and report.valid else None
