@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from . import package
+from .archivecompression import archive_compression, compression_changed
 from .config import CONFIG_NAME, CorpusConfig, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
-from .dist import releases_given
+from .dist import ARCHIVE_SUFFIX, releases_given
 from .errors import CorpuskitError, InputError
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
@@ -185,6 +186,9 @@ class Diff:
     #: What differs in how the two sides are packaged, which no document or metadata
     #: change shows: "processing settings", "outputs (data/documents.parquet)".
     packaging: tuple[str, ...] = ()
+    #: What is said when OLD's zip was deflated with another compression than NEW's seeds
+    #: now choose (:func:`~corpuskit.archivecompression.compression_changed`), else None.
+    compression: str | None = None
 
     @property
     def records_changed(self) -> bool:
@@ -204,7 +208,12 @@ class Diff:
     @property
     def notes(self) -> tuple[str, ...]:
         """What a reader of the diff should know about the pair itself: OLD and NEW are
-        two corpora, or NEW is the older version (the diff then reads backwards)."""
+        two corpora, or NEW is the older version (the diff then reads backwards), the
+        packaging differs, or OLD's zip was deflated otherwise than NEW's seeds choose."""
+        compression = (self.compression,) if self.compression is not None else ()
+        return (*self._pair_notes(), *compression)
+
+    def _pair_notes(self) -> tuple[str, ...]:
         old, new = self.old, self.new
         if "empty" in (old.kind, new.kind):
             return ()
@@ -725,10 +734,12 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
     """The diff of two opened sides (see :func:`diff`)."""
     known_old, known_new = old.known_content_hash(), new.known_content_hash()
     packaging = _packaging_differences(old, new)
+    compression = _compression_note(old, new)
     declared = new.declared_documents()
     if known_old is not None and known_old == known_new and declared is not None:
         return Diff(old.info(), new.info(), same_content=True, bump="none",
-                    unchanged=declared, by_hash=True, packaging=packaging)
+                    unchanged=declared, by_hash=True, packaging=packaging,
+                    compression=compression)
     old_meta, new_meta = old.metadata(), new.metadata()
     metadata = tuple(
         MetadataChange(key, old_meta.get(key), new_meta.get(key))
@@ -741,7 +752,25 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
     return Diff(old.info(), new.info(), same_content=bump == "none", bump=bump,
                 added=tuple(found.added), removed=tuple(found.removed),
                 changed=tuple(found.changed), metadata=metadata, unchanged=found.unchanged,
-                packaging=packaging)
+                packaging=packaging, compression=compression)
+
+
+def _compression_note(old: _Side, new: _Side) -> str | None:
+    """What to say when NEW is a seeds folder whose ``[output] compression`` is not the one
+    that deflated OLD's zip (OLD itself, or the zip beside OLD's release folder), else None:
+    the compression is no part of a release, so no document or metadata change shows it,
+    but it decides the zip's bytes (QA: check and release said so, diff did not)."""
+    if not isinstance(new, _SeedsSide) or old.kind not in ("zip", "folder"):
+        return None
+    archive = old.path if old.kind == "zip" else old.path.with_name(
+        f"{old.path.name}{ARCHIVE_SUFFIX}")
+    if not archive.is_file():
+        return None
+    made = archive_compression(archive)
+    now = new.config.compression
+    if made is None or made == now:
+        return None
+    return compression_changed(archive.name, made, now, new.path / CONFIG_NAME)
 
 
 def _packaging_differences(old: _Side, new: _Side) -> tuple[str, ...]:
