@@ -677,3 +677,31 @@ def test_a_fresh_build_of_several_row_groups_validates(tmp_path: Path,
     for package in (release, release.with_name(release.name + ".zip")):
         report = corpuskit.validate(package, jobs=1)
         assert report.valid, [(p.path, p.message) for p in report.problems]
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_values_that_print_alike_are_quoted_escaped(tmp_path: Path, form: str) -> None:
+    """A Parquet title differing from its record's by a character that shows nothing was
+    quoted as two equal strings (QA): such a pair is shown with \\u escapes, and said so."""
+    title = pq.read_table(SEED_RELEASE / PARQUET_PATH).to_pylist()[0]["title"]
+    forgery = title[:3] + "\u200b" + title[3:]
+    report = validate(forged(tmp_path, _set(1, "title", forgery), form, source=SEED_RELEASE),
+                      jobs=1)
+    ((code, location, message),) = only_parquet_problems(report)
+    assert (code, location) == ("record-mismatch", "row 1")
+    assert f"column 'title' is {json.dumps(forgery)} (the two print alike: shown with " \
+        "non-ASCII characters as \\u escapes)" in message, message
+    assert f"has {json.dumps(title)}" in message, message
+
+
+def test_excerpts_escape_other_normalizations_short_and_long() -> None:
+    """NFD against NFC, in a short value and from where two long ones differ."""
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    found, expected, where = parquetcheck._excerpts(nfd, nfc)
+    assert (found, expected) == ('"cafe\\u0301"', '"caf\\u00e9"')
+    assert where.startswith(" (the two print alike")
+    long_nfc, long_nfd = "x" * 3_000 + nfc, "x" * 3_000 + nfd
+    found, expected, where = parquetcheck._excerpts(long_nfd, long_nfc)
+    assert found.endswith('cafe\\u0301"') and expected.endswith('caf\\u00e9"')
+    assert where.startswith(" (from character ") and "print alike" in where
+    assert parquetcheck._excerpts("Bee", "Bees")[2] == ""  # told apart: as they are

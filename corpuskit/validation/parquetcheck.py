@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -667,8 +668,33 @@ def _excerpts(found: Any, expected: Any) -> tuple[str, str, str]:
             and max(len(found), len(expected)) > EXCERPT_CHARS:
         begin = max(0, _common_prefix(found, expected) - _LEAD)
         where = f" (from character {begin + 1})" if begin else ""
-        return _cut(found, begin), _cut(expected, begin), where
-    return _shown(found), _shown(expected), ""
+        shown = _cut(found, begin), _cut(expected, begin)
+        if shown[0] == shown[1] or _alike(*shown):
+            return (_cut(found, begin, escaped=True), _cut(expected, begin, escaped=True),
+                    where + _ESCAPED)
+        return shown[0], shown[1], where
+    shown = _shown(found), _shown(expected)
+    if _alike(*shown):
+        return _shown(found, escaped=True), _shown(expected, escaped=True), _ESCAPED
+    return shown[0], shown[1], ""
+
+
+#: Said after two values that print alike, shown with their non-ASCII characters escaped.
+_ESCAPED = " (the two print alike: shown with non-ASCII characters as \\u escapes)"
+
+
+def _alike(one: str, two: str) -> bool:
+    """Whether two different values would be quoted alike, or as what a reader cannot
+    tell apart: the same text in another Unicode normalization (NFD against NFC), or with
+    characters that show nothing (QA: a mismatch of that kind was quoted as two equal
+    strings)."""
+    return one == two or _seen(one) == _seen(two)
+
+
+def _seen(text: str) -> str:
+    """``text`` as a reader sees it: NFC, without format characters (ZWSP, ZWJ, ...)."""
+    return "".join(char for char in unicodedata.normalize("NFC", text)
+                   if unicodedata.category(char) != "Cf")
 
 
 def _common_prefix(one: str, two: str) -> int:
@@ -683,16 +709,16 @@ def _common_prefix(one: str, two: str) -> int:
     return low
 
 
-def _cut(text: str, begin: int) -> str:
-    piece = json.dumps(text[begin:begin + EXCERPT_CHARS], ensure_ascii=False)
+def _cut(text: str, begin: int, *, escaped: bool = False) -> str:
+    piece = json.dumps(text[begin:begin + EXCERPT_CHARS], ensure_ascii=escaped)
     return ("..." if begin else "") + piece + ("..." if begin + EXCERPT_CHARS < len(text)
                                                else "")
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, *, escaped: bool = False) -> str:
     if value is _ABSENT:
         return "no such field"
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=escaped)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS - 3] + "..."
 
 
