@@ -28,6 +28,7 @@ from .problems import Problem
 if TYPE_CHECKING:  # jsonschema is imported when a schema is first checked (40 ms)
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
+    from referencing import Registry, Resource
 
 #: The official Data Package v2 profile, vendored from the specification (public domain).
 DATAPACKAGE_V2_PROFILE = "vendor/datapackage-2.0.json"
@@ -78,8 +79,39 @@ def validator(name: str) -> Validator:
         checks = extended.TYPE_CHECKER.redefine(
             "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
         extended = extend(extended, type_checker=checks)  # type: ignore[no-untyped-call]
-    made: Validator = extended(schema, format_checker=checker)
+    made: Validator = extended(schema, format_checker=checker, registry=schema_registry())
     return made
+
+
+#: Where the $id of every shipped schema starts: a ``$ref`` from one to another
+#: (``diff.schema.json#/$defs/diff``) resolves against it.
+SCHEMA_BASE = "https://corpuskit.dev/schemas/"
+
+
+@cache
+def schema_registry() -> Registry:
+    """The shipped schemas by their $id, read as a ``$ref`` needs one, so that a schema
+    referring to another (release.schema.json's ``diff`` is diff.schema.json's diff form)
+    resolves offline: without a registry, jsonschema would fetch the $id's address."""
+    from referencing import Registry
+
+    # (referencing's classes are made with its own attrs wrapper, whose fields mypy
+    # does not see: retrieve is Registry's documented argument)
+    return Registry(retrieve=_shipped_schema)  # type: ignore[call-arg]
+
+
+def _shipped_schema(uri: str) -> Resource:
+    """The shipped schema whose $id is ``uri``; NoSuchResource for any other address."""
+    from referencing import Resource
+    from referencing.exceptions import NoSuchResource
+
+    name = uri.removeprefix(SCHEMA_BASE)
+    if name == uri or "/" in name or not name.endswith(".schema.json"):
+        raise NoSuchResource(uri)
+    try:
+        return Resource.from_contents(load_schema(name))
+    except FileNotFoundError:
+        raise NoSuchResource(uri) from None
 
 
 #: The longest pattern the "regex" format compiles (a rights pattern's maxLength).

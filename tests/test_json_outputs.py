@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from conftest import make_seeds
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from corpuskit.cli import main
+from corpuskit.schemacheck import schema_registry
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 GOOD = {"good.txt": "A good title\n\nA perfectly ordinary paragraph of English text.\n"}
@@ -23,7 +25,10 @@ EPOCH = "1800000000"
 
 
 def schema(name: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads((SCHEMAS / name).read_text("utf-8")))
+    """Schema ``name``, its references to the other schemas (release's ``diff``) resolved
+    offline, by their $id, as corpuskit's own validators resolve them."""
+    return Draft202012Validator(json.loads((SCHEMAS / name).read_text("utf-8")),
+                                registry=schema_registry())
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
@@ -86,6 +91,30 @@ def test_release_json_in_success_and_failure(tmp_path: Path, monkeypatch: pytest
     assert code == 1
     schema("release.schema.json").validate(data)
     assert data["problems"] == [] and "minor release" in data["error"]
+
+
+def test_release_json_holds_its_diff_to_the_diff_schema(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """release.schema.json's ``diff`` was any object (QA: ``{}`` passed): it refers to
+    diff.schema.json's diff form, so a diff that is none is refused where it stands."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    seeds = make_seeds(tmp_path, GOOD)
+    common = ["--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--jobs", "1",
+              "--no-cache", "--json"]
+    assert run_json(capsys, "release", *common)[0] == 0
+    (seeds / "more.txt").write_text("More\n\nAnother ordinary paragraph of English text.\n")
+    code, data = run_json(capsys, "release", "--dry-run", *common)
+    assert code == 0 and data["diff"]["bump"] == "minor"
+    release = schema("release.schema.json")
+    release.validate(data)
+    wrong_bump = {**data["diff"], "bump": "gigantic"}
+    for diff in ({}, {"bump": "gigantic", "added": "everything"}, wrong_bump):
+        errors = list(release.iter_errors({**data, "diff": diff}))
+        assert errors and not schema("diff.schema.json").is_valid(diff), diff
+    # The error names the diff's own key, not only "not valid under any of the given schemas".
+    best = best_match(release.iter_errors({**data, "diff": wrong_bump}))
+    assert list(best.absolute_path) == ["diff", "bump"], best
 
 
 @pytest.mark.parametrize(("command", "target", "fields"), [
