@@ -149,3 +149,28 @@ def test_validate_and_check_json_when_the_run_fails(
     assert out.splitlines() == [
         "::error title=corpuskit::a worker process died (killed by signal 9)"]
     assert "a worker process died" in err
+
+
+def test_a_collections_valid_is_held_to_its_reports_in_both_directions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A collection's ``valid`` is "true exactly when every report is valid", and the schema
+    now says so (QA: ``valid: true`` over an invalid report passed, where a single report's
+    ``valid`` was held to its problems): true needs every report valid, false one invalid."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    seeds = make_seeds(tmp_path, GOOD)
+    dist = tmp_path / "dist"
+    assert main(["build", str(seeds), "--out", str(dist), "--jobs", "1", "--no-cache"]) == 0
+    (tmp_path / "notes.txt").write_text("no package\n", encoding="utf-8")
+    report = schema("report.schema.json")
+    code, sound = run_json(capsys, "validate", "--jobs", "1", "--json", str(dist))
+    code, mixed = run_json(capsys, "validate", "--jobs", "1", "--json", str(dist),
+                           str(tmp_path / "notes.txt"))
+    assert code == 1
+    assert sound["valid"] is True and len(sound["reports"]) > 1
+    assert mixed["valid"] is False and [r["valid"] for r in mixed["reports"]][-1] is False
+    assert any(r["valid"] for r in mixed["reports"])
+    report.validate(sound)
+    report.validate(mixed)
+    assert not report.is_valid({**mixed, "valid": True}), "true over an invalid report"
+    assert not report.is_valid({**sound, "valid": False}), "false with every report valid"
