@@ -15,7 +15,8 @@ same package gives the same file.
 - ``dolma``: gzipped JSON lines in the Dolma document format: ``id``, ``text``,
   ``source`` (the package name), ``created`` (the document date, when known), ``added``
   (the release time stamp, when known) and ``metadata`` (every other record field and the
-  release name). The gzip header carries no file name and mtime 0.
+  release name); each line's schema is ``schemas/dolma.schema.json``. The gzip header
+  carries no file name and mtime 0.
 
 Example::
 

@@ -21,6 +21,7 @@ from corpuskit.cli import main
 from corpuskit.export import export
 from corpuskit.models import RECORD_FIELDS
 from corpuskit.parquet import INSTALL_PARQUET, PARQUET_PATH
+from corpuskit.schemacheck import schema_registry
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "dolma"])
@@ -93,6 +94,29 @@ def test_dolma_format(tmp_path: Path) -> None:
                 value = metadata[name]
                 assert (tuple(value) if name == "normalization" else value) == getattr(
                     record, name)
+
+
+def test_dolma_records_match_their_schema(tmp_path: Path) -> None:
+    """Each line of a dolma export has a schema, dolma.schema.json (QA: none described it,
+    though schemas/ holds those of the files corpuskit writes); it refuses a record that is
+    not one as corpuskit writes it."""
+    out = tmp_path / "out.jsonl.gz"
+    assert main(["export", str(sample().archive), "--format", "dolma", "--out", str(out)]) == 0
+    docs = [json.loads(line) for line in gzip.decompress(out.read_bytes()).splitlines()]
+    path = Path(__file__).resolve().parents[1] / "schemas" / "dolma.schema.json"
+    schema = Draft202012Validator(json.loads(path.read_text("utf-8")),
+                                  registry=schema_registry())
+    for doc in docs:
+        schema.validate(doc)
+    assert {"created" in doc for doc in docs} == {True, False}, "dated and undated ones"
+    doc = docs[0]
+    bad = [{**doc, "created": None}, {**doc, "extra": 1}, {**doc, "added": "yesterday"},
+           {**doc, "text": "no final line feed"}, {k: v for k, v in doc.items() if k != "id"},
+           {**doc, "metadata": {**doc["metadata"], "chars": "3"}},
+           {**doc, "metadata": {k: v for k, v in doc["metadata"].items() if k != "package"}},
+           {**doc, "metadata": {**doc["metadata"], "source_encoding": "ebcdic"}}]
+    for record in bad:
+        assert not schema.is_valid(record), record
 
 
 def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
