@@ -4,6 +4,7 @@ the manifests with every checksum made to agree, is reported for the folder and 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -70,5 +71,69 @@ def test_the_files_corpuskit_writes_fit_the_layout() -> None:
         resources, _ = descriptor_resources(descriptor)
         assert layout_problems(files, resources) == []
         assert {rel for rel in files if "/" not in rel and "manifest" not in rel} == TAG_FILES
-    # BagIt tools may add manifests of other algorithms: those are BagIt's, not extra files.
-    assert layout_problems(["manifest-md5.txt", "tagmanifest-sha512.txt"], []) == []
+    # BagIt tools may add manifests of other algorithms: those are BagIt's, not extra files
+    # (one of an algorithm not verified is refused as BagIt's: see below).
+    assert layout_problems(["manifest-md5.txt", "tagmanifest-sha512.txt",
+                            "manifest-sha3_256.txt", "manifest-shake_128.txt"], []) == []
+
+
+def _with_manifest(tmp_path: Path, name: str, algorithm: str) -> Path:
+    """The built package with manifest ``name`` added as another BagIt tool adds one,
+    made with ``algorithm`` (sha256 where it has none), and the tag manifest signed again."""
+    package = _resigned_with(tmp_path, {})
+    tag = name.startswith("tagmanifest-")
+    files = sorted(p.relative_to(package).as_posix() for p in package.rglob("*")
+                   if p.is_file() and p.name != name)
+    covered = [rel for rel in files if rel.startswith("data/") is not tag
+               and not rel.startswith("tagmanifest-")]
+
+    def digest(rel: str) -> str:
+        return hashlib.new(algorithm if algorithm in hashlib.algorithms_guaranteed
+                           and not algorithm.startswith("shake_") else "sha256",
+                           (package / rel).read_bytes()).hexdigest()
+
+    (package / name).write_text("".join(f"{digest(rel)}  {rel}\n" for rel in covered))
+    if not tag:
+        resign(package)  # the tag manifest lists the payload manifest
+    return package
+
+
+@pytest.mark.parametrize("name", ["manifest-sha384.txt", "manifest-sha3_256.txt",
+                                  "manifest-blake2b.txt", "manifest-md5.txt",
+                                  "tagmanifest-sha224.txt"])
+def test_a_manifest_of_any_algorithm_hashlib_guarantees_is_verified(
+        tmp_path: Path, name: str) -> None:
+    """RFC 8493 allows a manifest of any algorithm, and bagit-python verifies those of
+    hashlib.algorithms_guaranteed: so does validate (QA: an added sha384 manifest was
+    refused as of an unknown algorithm, where md5, sha1 and sha512 ones were verified)."""
+    algorithm = name.split("-", 1)[1].removesuffix(".txt")
+    package = _with_manifest(tmp_path, name, algorithm)
+    assert validate(package, jobs=1).problems == ()
+    assert validate(zip_of(package, tmp_path), jobs=1).problems == ()
+    lines = (package / name).read_text().splitlines(keepends=True)
+    lines[0] = ("0" if lines[0][0] != "0" else "1") + lines[0][1:]
+    (package / name).write_text("".join(lines))
+    if not name.startswith("tagmanifest-"):
+        resign(package)
+    [problem] = validate(package, jobs=1).problems
+    assert problem.code == "checksum-mismatch" and problem.path == lines[0].split("  ")[1][:-1]
+    assert problem.message.startswith(f"{algorithm} is ") and f"{name} (line 1)" in problem.message
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("manifest-shake_128.txt", "'shake_128' gives digests of any length"),
+    ("manifest-crc32.txt", "'crc32' is not one a manifest is verified with (hashlib's: "
+                           "blake2b, blake2s, md5, sha1, sha224, sha256, sha384, sha3_224, "
+                           "sha3_256, sha3_384, sha3_512, sha512)"),
+    ("manifest-SHA384.txt", "in lower case, as BagIt names it, 'sha384' is one"),
+])
+def test_a_manifest_of_another_algorithm_is_refused_saying_what_to_do(
+        tmp_path: Path, name: str, says: str) -> None:
+    package = _with_manifest(tmp_path, name, name.split("-", 1)[1].removesuffix(".txt"))
+    for target in (package, zip_of(package, tmp_path)):
+        [problem] = validate(target, jobs=1).problems
+        assert (problem.path, problem.code) == (name, "bagit-error")
+        assert says in problem.message
+        assert problem.message.endswith("not verified, and corpuskit writes no such "
+                                        "manifest: remove it, or restore the package from "
+                                        "its release")

@@ -39,6 +39,7 @@ from .bagit import (
     ALGORITHMS,
     BAG_INFO,
     BAGIT_TXT,
+    MANIFEST_ALGORITHMS,
     MANIFEST_NAME,
     PAYLOAD_PREFIX,
     REQUIRED_ALGORITHM,
@@ -48,6 +49,7 @@ from .bagit import (
     parse_bag_info,
     parse_manifest,
     split_lines,
+    unknown_algorithm,
 )
 from .card import README, card_problems
 from .croissant import (
@@ -343,10 +345,9 @@ class Checker(PackageReader):
             match = MANIFEST_NAME.match(rel)
             if match is None:
                 continue
-            if match.group(2) not in ALGORITHMS:
-                self.problems.append(Problem(rel, "bagit-error",
-                                             f"checksum algorithm {match.group(2)!r} is not "
-                                             f"one of {', '.join(ALGORITHMS)}; not verified"))
+            if match.group(2) not in MANIFEST_ALGORITHMS:
+                self.problems.append(Problem(rel, "bagit-error", unknown_algorithm(
+                    match.group(2))))
                 continue
             names.append(rel)
         return names
