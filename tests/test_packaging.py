@@ -37,3 +37,20 @@ def test_every_schema_ships_inside_the_package() -> None:
                          .parts))
         assert name in packages, f"{folder} holds schemas but {name} is not a package"
         assert (folder / "__init__.py").is_file()
+
+
+def test_the_build_requirement_is_a_setuptools_that_reads_the_license_expression() -> None:
+    # QA: docs 2. `license = "MIT"` (a string: an SPDX expression, PEP 639) is read only by
+    # setuptools 77 and later; an older one that met the stated floor failed the install.
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    assert isinstance(pyproject["project"]["license"], str)
+    requires = [Requirement(r) for r in pyproject["build-system"]["requires"]]
+    (setuptools,) = [r for r in requires if r.name == "setuptools"]
+    floors = [Version(s.version) for s in setuptools.specifier if s.operator == ">="]
+    assert floors and min(floors) >= Version("77")
+    # Every version the floor admits (from 77 on) satisfies the requirement.
+    assert not setuptools.specifier.contains("76.1.0")
+    assert setuptools.specifier.contains("77.0.3")
