@@ -193,11 +193,14 @@ def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
             f"{given}'")
 
 
-def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequence[str]) -> str:
+def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequence[str],
+                           bump: str | None = None) -> str:
     """What to do about the seeds' ``files`` (paths in the seeds), whose bytes differ from
-    those ``release`` in ``out`` holds for them only in line ends (check, build, release)."""
+    those ``release`` in ``out`` holds for them only in line ends (check, build, release);
+    ``bump``: the one release was given, kept in the command that releases them."""
     which = "file" if len(files) == 1 else "files"
-    on_purpose = command("release", seeds=seeds, out=out, arguments=("--allow-line-ends",))
+    on_purpose = command("release", seeds=seeds, out=out,
+                         arguments=(*((bump,) if bump else ()), "--allow-line-ends"))
     return line_ends_advice((seeds, out), f"{shown([str(seeds / rel) for rel in files])} "
                             f"{'differs' if len(files) == 1 else 'differ'} from the raw {which} "
                             f"{release} holds only in line ends") + (

@@ -567,14 +567,12 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # (QA: a major release was proposed, "raw input changed"). Their files are
             # read again only when every change is one of raw input alone.
             converted = converted_seeds(seeds, previous_path)
-            forced = command("release", seeds=seeds, out=dist,
-                             arguments=(*((bump,) if bump else ()), "--allow-line-ends"))
             if len(converted) == len(result.changed):
-                raise ReleaseError(
-                    f"nothing to release since {config.name} {previous} ({previous_path}) but "
-                    f"line ends: {seeds_converted_advice(seeds, dist, previous_path, converted)}"
-                    ". To release the new line ends all the same (changed on purpose), run "
-                    f"'{forced}'")
+                # The advice ends with the command that releases them (QA: docs 4, it was
+                # given a second time here).
+                advice = seeds_converted_advice(seeds, dist, previous_path, converted, bump)
+                raise ReleaseError(f"nothing to release since {config.name} {previous} "
+                                   f"({previous_path}) but line ends: {advice}")
         zip_only = is_archive(previous_path)
         if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
             # A release is its folder and its zip: none is released after one left half

@@ -2692,13 +2692,27 @@ def test_seeds_whose_line_ends_git_converted_are_no_change_to_release(
     said = str(refused_release.value)
     assert said.startswith("nothing to release since corpuskit-seeds 1.0.0"), said
     assert CONVERTED in said and "raw input changed" not in said
-    assert "run 'corpuskit release --allow-line-ends --seeds" in said, said
+    assert "'corpuskit release --allow-line-ends --seeds" in said, said
     assert main(["release", "--dry-run", "--seeds", str(seeds), "--out", str(dist)]) == 1
     assert "--allow-line-ends" in capsys.readouterr().err
     assert snapshot(seeds) == before
     forced = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True,
                      allow_line_ends=True)
     assert forced.version == "2.0.0" and len(forced.diff.changed) == 1
+
+
+def test_a_release_of_line_ends_alone_is_told_once_how_to_make_it(seeds: Path,
+                                                                 dist: Path) -> None:
+    """The refusal gave the --allow-line-ends advice twice, once without the bump given
+    (QA: docs 4): it is given once, with that bump."""
+    _checked_out_with_crlf(seeds)
+    for bump, forced in ((None, "'corpuskit release --allow-line-ends --seeds"),
+                         ("major", "'corpuskit release major --allow-line-ends --seeds")):
+        with pytest.raises(ReleaseError) as refused:
+            release(seeds, dist, bump, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+        said = str(refused.value)
+        assert said.count("--allow-line-ends") == 1 and forced in said, said
+        assert "if the line ends were changed on purpose" in said, said
 
 
 def test_line_ends_converted_beside_a_real_change_are_released(seeds: Path,
