@@ -618,7 +618,8 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, jobs: int | None,
                     cache: Path | None, no_cache: bool, allow_line_ends: bool,
                     as_json: bool) -> None:
-    """Release SEEDS as the next version: diff, bump, changelog, build.
+    """Release the seeds folder (--seeds, default: seeds) as the next version: diff, bump,
+    changelog, build.
 
     Compares --seeds with the latest release in --out (the highest version among its
     <name>-X.Y.Z/ folders and <name>-X.Y.Z.zip archives) and picks the next version:

@@ -85,3 +85,16 @@ def test_the_section_names_the_options_of_corpuskit_itself() -> None:
         for opt in option.opts:
             assert any(re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", span)
                        for span in spans), opt
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_the_first_line_of_help_names_only_the_command_s_arguments(name: str) -> None:
+    """release's said "Release SEEDS", but it takes --seeds, and 'corpuskit release
+    myseeds' is a usage error (QA: docs 3). A word in capitals in the line that
+    'corpuskit --help' lists is one of the command's arguments (PATH for PATHS too)."""
+    command = cli.commands[name]
+    first = (command.help or "").split("\n\n")[0]
+    arguments = {param.human_readable_name for param in command.params
+                 if isinstance(param, click.Argument)}
+    for word in re.findall(r"\b[A-Z][A-Z_]+\b", first):
+        assert word in arguments or f"{word}S" in arguments, (name, word, arguments)
