@@ -72,6 +72,7 @@ from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
 from .problems import Problem
+from .progress import Progress
 from .regularfiles import folder_not_entered, open_regular
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
@@ -86,13 +87,14 @@ TAG_MANIFEST = "tagmanifest-sha256.txt"
 
 
 def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
-          source_date_epoch: str | int | None = None, jobs: int | None = None
-          ) -> ValidationReport:
+          source_date_epoch: str | int | None = None, jobs: int | None = None,
+          progress: Progress | None = None) -> ValidationReport:
     """Compare a fresh build of ``seeds`` with its release in ``dist``; report differences.
 
     Problem paths are as a user finds them (``dist/<name>-<version>/README.md``,
     ``seeds/corpus.toml``). Raises only for environment failures (e.g. no space for the
-    temporary build).
+    temporary build). ``progress`` is told the documents the fresh build has processed, as
+    :func:`corpuskit.build.build`'s is.
     """
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
@@ -230,7 +232,7 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
     with tempfile.TemporaryDirectory(prefix=f"{CHECK_PREFIX}{os.getpid()}-") as temp:
         try:
             result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
-                           released_in=dist)
+                           released_in=dist, progress=progress)
             if result.late_signals:  # held as its throwaway release was put in place: they
                 # end the check now (QA: Ctrl-C then was lost, and the check ran on, exit 0)
                 signal.raise_signal(result.late_signals[0])

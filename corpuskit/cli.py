@@ -650,13 +650,17 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     _refuse_cache_file(cache)
 
     try:
-        result = release_seeds(seeds, out, bump,
-                               source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                               dry_run=dry_run, jobs=jobs, allow_line_ends=allow_line_ends,
-                               cache=None if no_cache else (cache
-                                                            or default_cache_dir(seeds, out)))
-        if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)
-            _hold_ending_signals()  # the release is in place: it is said, not ended
+        # The bar of the build it runs, as build draws it (QA: docs 1, a cold release said
+        # nothing until it ended).
+        with terminal_progress("building") as progress:
+            result = release_seeds(seeds, out, bump,
+                                   source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                                   dry_run=dry_run, jobs=jobs, allow_line_ends=allow_line_ends,
+                                   cache=None if no_cache else (
+                                       cache or default_cache_dir(seeds, out)),
+                                   progress=progress)
+            if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)
+                _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
@@ -892,8 +896,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
     fmt = _output_format(fmt, as_json)
     try:
-        report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-                       jobs=jobs)
+        with terminal_progress("building") as progress:  # its fresh build's (QA: docs 1)
+            report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+                           jobs=jobs, progress=progress)
     except CorpuskitError as error:
         if fmt == "json":
             _emit_failure({"seeds": str(seeds), "dist": str(dist)}, error)

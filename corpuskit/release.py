@@ -96,6 +96,7 @@ from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .pathargs import given_path
 from .problems import escaped_controls, named_under, not_utf8, printable
+from .progress import Progress
 from .regularfiles import unreadable_given
 from .runsettings import (
     checked_source_date_epoch,
@@ -410,6 +411,7 @@ def release(
     jobs: int | None = None,
     cache: Path | None = None,
     allow_line_ends: bool = False,
+    progress: Progress | None = None,
 ) -> ReleaseResult:
     """Release the seeds as the next version in ``dist`` (see the module docstring).
 
@@ -418,7 +420,8 @@ def release(
     ``dry_run`` computes version, diff and changelog entry and writes nothing; ``jobs``
     and ``cache`` are passed to :func:`corpuskit.build.build`. A release whose only
     changes are documents' raw files whose line ends changed (as Git's line-end handling
-    converts them) is refused unless ``allow_line_ends`` is true.
+    converts them) is refused unless ``allow_line_ends`` is true. ``progress`` is told the
+    documents its build has processed, as :func:`corpuskit.build.build`'s is.
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
@@ -434,17 +437,18 @@ def release(
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache,
-                        allow_line_ends)
+                        allow_line_ends, progress)
     # One lock for the diff, the edits and the build: a concurrent build or release of
     # the same dist waits for none of it half-done (build's own lock is re-entrant).
     with output_lock(dist), seeds_lock(seeds):
         return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache,
-                        allow_line_ends)
+                        allow_line_ends, progress)
 
 
 def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
              dry_run: bool, jobs: int | None, cache: Path | None,
-             allow_line_ends: bool = False) -> ReleaseResult:
+             allow_line_ends: bool = False, progress: Progress | None = None
+             ) -> ReleaseResult:
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
@@ -820,7 +824,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             replace_file_atomically(changelog_path, new_changelog.encode("utf-8"))
         built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
                       cache=cache, entry_checked=True,
-                      expected_content=result.new.content_hash)
+                      expected_content=result.new.content_hash, progress=progress)
     except BaseException as failure:
         if not placed.is_dir():
             _restore(toml_path, old_toml, changelog_path, old_changelog)

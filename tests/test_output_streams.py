@@ -305,3 +305,46 @@ def test_a_progress_bar_fits_on_one_line_of_the_terminal(
     assert drawn
     if fits:  # (without a bar that fits, click draws the figures alone)
         assert all(len(line.rstrip()) <= columns for line in drawn), drawn
+
+
+def _stderr_on_a_terminal(*args: str | Path) -> tuple[int, str]:
+    """The exit status of ``corpuskit ARGS`` run with its stderr a pseudo-terminal (stdout
+    the null device), and what it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = _corpuskit(*args, env={"TERM": "xterm-256color", "COLUMNS": "100"},
+                          stdout=subprocess.DEVNULL, stderr=follower)
+    finally:
+        os.close(follower)
+    written = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            written += chunk
+    except OSError:  # EIO: the terminal has no writer left
+        pass
+    finally:
+        os.close(leader)
+    return done.returncode, written.decode("utf-8", "replace")
+
+
+def test_release_and_check_draw_the_bar_of_the_build_they_run(tmp_path: Path) -> None:
+    """release runs the same build as build, and check a fresh one, but only build drew its
+    bar: a cold release said nothing until it ended (QA: docs 1). Each draws it on a
+    terminal, and nothing into a pipe."""
+    seeds = make_seeds(tmp_path, {f"d{index}.txt": f"Title {index}\n\nText number {index}.\n"
+                                  for index in range(5)})
+    dist = tmp_path / "dist"
+    status, said = _stderr_on_a_terminal("release", "--seeds", seeds, "--out", dist, "-j", "1",
+                                         "--no-cache")
+    assert status == 0 and "building" in said and "5/5" in said, said
+    status, said = _stderr_on_a_terminal("check", "--seeds", seeds, "--dist", dist, "-j", "1")
+    assert status == 0 and "building" in said and "5/5" in said, said
+    piped = _corpuskit("check", "--seeds", seeds, "--dist", dist, "-j", "1",
+                       capture_output=True)
+    assert piped.returncode == 0 and b"building" not in piped.stderr, piped.stderr
+    (seeds / "d5.txt").write_text("Title 5\n\nText number 5.\n")
+    piped = _corpuskit("release", "--seeds", seeds, "--out", dist, "-j", "1", "--no-cache",
+                       capture_output=True)
+    assert piped.returncode == 0 and b"building" not in piped.stderr, piped.stderr
