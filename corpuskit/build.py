@@ -667,9 +667,11 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     payload_files += result.stats.documents
             if problems:
                 raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
-                                           "nothing was written", discovery.skipped)
+                                           "nothing was written", discovery.skipped,
+                                 discovery.notes)
             if stats.documents == 0:
-                raise InputError([NO_DOCUMENTS], skipped=discovery.skipped)
+                raise InputError([NO_DOCUMENTS], skipped=discovery.skipped,
+                                 notes=discovery.notes)
             docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
             manifest.write(package.manifest_line(docs_entry))
             data_files = [docs_entry]

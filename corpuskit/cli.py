@@ -254,7 +254,7 @@ def _named_in(target: Path, error: InputError, kind: str | None = None) -> Input
     return InputError([problem if problem.path == shown or about_environment(problem) else
                        replace(problem, path=shown_in(shown, kind, problem.path))
                        for problem in error.problems], error.summary,
-                      getattr(error, "skipped", ()))
+                      getattr(error, "skipped", ()), getattr(error, "notes", ()))
 
 
 def _output_format(fmt: str, as_json: bool) -> str:
@@ -507,12 +507,14 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                    engine=engine, scheduler=scheduler, progress=progress)
             _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
-        skipped = getattr(error, "skipped", ())
+        skipped, notes = getattr(error, "skipped", ()), getattr(error, "notes", ())
         for path, reason in skipped:
             _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
+        for note in notes:  # why an exclude pattern kept nothing out (QA: seeds 1)
+            _echo(f"note: {note}", err=True)
         if as_json:  # what was skipped, as a build that succeeds tells it (QA)
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error,
-                          skipped=_skipped_json(skipped))
+                          skipped=_skipped_json(skipped), notes=list(notes))
         if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
             # of the seeds (a rights pattern's too: QA); a release's are named already
             raise _named_in(seeds, error, "package") from None

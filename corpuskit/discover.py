@@ -127,18 +127,20 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
         if bare.startswith(seeds_name + "/"):
             fixes.append(("patterns are paths from inside the seeds folder, without its "
                           "name", bare[len(seeds_name) + 1:]))
+        # "read as documents", not "packaged": said by a build that failed and by validate
+        # too, which package nothing (QA: seeds 1)
         for why, fixed in fixes:
             if _first_match(fixed, paths) is not None:
                 notes.append(f"{said}: {why}; {fixed!r} matches, and what it matches was "
-                             "packaged")
+                             "read as documents")
                 break
         else:
             alike = _first_match(pattern, paths, ignore_case=True)
             if alike is not None:
-                what = (f"the folder {alike[:-1]!r}, whose files were" if alike.endswith("/")
-                        else f"{alike!r}, which was")
+                what = (f"the folder {alike[:-1]!r}, whose files were read as documents"
+                        if alike.endswith("/") else f"{alike!r}, which was read as a document")
                 notes.append(f"{said}: patterns match the case of names exactly; with case "
-                             f"ignored it would match {what} packaged")
+                             f"ignored it would match {what}")
     return notes
 
 

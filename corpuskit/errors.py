@@ -32,11 +32,15 @@ class InputError(CorpuskitError):
     """The input (seeds folder, corpus.toml, a package) has problems; nothing was written."""
 
     def __init__(self, problems: Sequence[Problem], summary: str = "",
-                 skipped: Sequence[tuple[str, str]] = ()) -> None:
+                 skipped: Sequence[tuple[str, str]] = (), notes: Sequence[str] = ()) -> None:
         self.problems = tuple(ordered(problems))
         #: The files the run skipped (hidden, excluded), ``(path, reason)``: said on a
         #: failure too, as they may be why a document is missing.
         self.skipped = tuple(skipped)
+        #: What the run would have noted had it succeeded (a ``discover.exclude`` pattern
+        #: that matched nothing as written): said on a failure too, as it may be why a
+        #: refused file was not kept out (QA: seeds 1).
+        self.notes = tuple(notes)
         count = len(self.problems)
         self.summary = summary or f"{counted(count, 'problem')} found"
         super().__init__(self.summary)

@@ -1090,14 +1090,14 @@ def test_an_exclude_pattern_that_matches_only_as_meant_is_noted(
     assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
         f"note: discover.exclude[0] 'seeds/news/two.txt' {said}patterns are paths from inside "
         "the seeds folder, without its name; 'news/two.txt' matches, and what it matches "
-        "was packaged",
+        "was read as documents",
         f"note: discover.exclude[1] 'news\\\\one.txt' {said}folders are separated by '/', "
-        "not '\\'; 'news/one.txt' matches, and what it matches was packaged",
+        "not '\\'; 'news/one.txt' matches, and what it matches was read as documents",
         f"note: discover.exclude[2] '*.TXT' {said}patterns match the case of names exactly; "
-        "with case ignored it would match 'good.txt', which was packaged",
+        "with case ignored it would match 'good.txt', which was read as a document",
         f"note: discover.exclude[3] 'DRAFTS/' {said}patterns match the case of names "
         "exactly; with case ignored it would match the folder 'drafts', whose files were "
-        "packaged"], err
+        "read as documents"], err
     built = corpuskit.build(seeds, tmp_path / "lib", jobs=1, cache=None)
     assert len(built.notes) == 4 and built.notes[0].startswith("discover.exclude[0] ")
     (seeds / "corpus.toml").write_text(toml_text(corpus_config(
@@ -1120,6 +1120,54 @@ def test_a_failed_build_names_the_files_it_skipped_too(
     assert "skipped: a.draft (excluded by discover.exclude)" in err
     assert ("error: empty.txt: " in err) == bool(files)
     assert ("holds no documents" in err) != bool(files)
+
+
+def test_an_exclude_pattern_that_kept_nothing_out_is_noted_when_the_build_fails_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The build refused a PNG and said to exclude it with discover.exclude, which the user
+    had done as "seeds/img/" and "*.PNG": the notes saying why those matched nothing came
+    only with a build that succeeded; a failed one, its --json and validate dropped them
+    (QA: seeds 1)."""
+    from jsonschema import Draft202012Validator
+
+    schemas = Path(__file__).resolve().parents[1] / "schemas"
+    seeds = make_seeds(tmp_path, {**GOOD, "img/x.png": b"\x89PNG\r\n\x1a\n\0\0"},
+                       {"discover": {"exclude": ["seeds/img/", "*.PNG"]}})
+    notes = ["discover.exclude[0] 'seeds/img/' matches no file or folder: patterns are paths "
+             "from inside the seeds folder, without its name; 'img/' matches, and what it "
+             "matches was read as documents",
+             "discover.exclude[1] '*.PNG' matches no file or folder: patterns match the case "
+             "of names exactly; with case ignored it would match 'img/x.png', which was read "
+             "as a document"]
+    code, err = run_build(seeds, tmp_path / "out", capsys, "-j", "1", "--no-cache")
+    assert code == 1 and "img/x.png:line 3: holds binary data" in err, err
+    assert [line for line in err.splitlines() if line.startswith("note: ")] == [
+        f"note: {note}" for note in notes], err
+    assert not (tmp_path / "out").exists()
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out"), "-j", "1",
+                 "--no-cache", "--json"]) == 1
+    failure = json.loads(capsys.readouterr().out)
+    Draft202012Validator(json.loads((schemas / "build.schema.json").read_text("utf-8"))
+                         ).validate(failure)
+    assert failure["notes"] == notes and failure["problems"][0]["code"] == "binary-file"
+    with pytest.raises(corpuskit.errors.InputError) as refused:
+        corpuskit.build(seeds, tmp_path / "lib", jobs=1, cache=None)
+    assert list(refused.value.notes) == notes
+    # validate, which makes build's checks, notes them as of corpus.toml
+    assert main(["validate", str(seeds), "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("note: ")] == [
+        f"note: {seeds}/corpus.toml: {note}" for note in notes], out
+    assert main(["validate", str(seeds), "-j", "1", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    Draft202012Validator(json.loads((schemas / "report.schema.json").read_text("utf-8"))
+                         ).validate(report)
+    assert report["notes"] == [{"path": f"{seeds}/corpus.toml", "message": note}
+                               for note in notes]
+    (seeds / "img" / "x.png").unlink()  # and a valid seeds folder's report notes them too
+    (seeds / "img" / "y.txt").write_text("Another ordinary English text, in a folder.\n")
+    report = corpuskit.validate(seeds, jobs=1)
+    assert report.valid and report.notes == ((f"{seeds}/corpus.toml", notes[0]),)
 
 
 @pytest.mark.parametrize(("cache", "style"), [(True, ""), (False, ""), (True, "/"),
@@ -2763,7 +2811,7 @@ def test_an_exclude_pattern_matches_a_name_in_another_unicode_normalization(
             ["drafts/d.txt", "good.txt"]
         assert "note: discover.exclude[2] 'drafts/ ' matches no file or folder: no name " \
             "the build takes ends with a space; 'drafts/' matches, and what it " \
-            "matches was packaged" in err
+            "matches was read as documents" in err
         shutil.rmtree(tmp_path / "out")
 
 

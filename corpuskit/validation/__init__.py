@@ -50,7 +50,7 @@ from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release
 from ..submodules import unfetched_submodule
-from ..wording import command, counted, shell_word
+from ..wording import command, counted, shell_word, shown_in
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
@@ -448,6 +448,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     problems = ProblemList()
     files = size = documents = 0
     skipped: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
     not_checked: list[tuple[str, str]] = []
     try:
         if kind == "seeds":
@@ -459,6 +460,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             problems.extend(result.problems)
             files, size, documents = result.files, result.bytes, result.documents
             skipped = result.skipped
+            # as build notes them: of corpus.toml, whose pattern it is (QA: seeds 1)
+            notes = tuple((shown_in(shown, "package", CONFIG_NAME), note)
+                          for note in result.notes)
         elif kind == "package":
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             pointers = _lfs_pointers(target, outcome.problems)
@@ -541,7 +545,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     return ValidationReport(shown, kind, sort_problems([*problems, *problems.summaries()]),
                             files=files, bytes=size,
                             documents=documents, mode=mode, reproduce=reproduce,
-                            skipped=skipped, not_checked=tuple(not_checked),
+                            skipped=skipped, notes=notes, not_checked=tuple(not_checked),
                             unreadable=tuple(sorted(unreadable)),
                             unlisted=sum(problems.dropped.values()),
                             unlisted_codes=len(problems.dropped))

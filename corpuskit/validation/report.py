@@ -78,10 +78,12 @@ class ValidationReport:
     #: the records only when pyarrow is installed. Said in the summary and the JSON report;
     #: they do not make the report invalid.
     not_checked: tuple[tuple[str, str], ...] = ()
-    #: ``check`` only: what is so of a current release that its maintainer should know,
-    #: ``(path, note)``: its zip deflated with another compression than the seeds now
-    #: choose (QA: "current", and a clone's build of it gave another sha256). Said before
-    #: the summary and in the JSON report; they do not make the report invalid.
+    #: What the maintainer should know, ``(path, note)``: of ``check``, a current
+    #: release's zip deflated with another compression than the seeds now choose (QA:
+    #: "current", and a clone's build of it gave another sha256); of a seeds folder, a
+    #: ``discover.exclude`` pattern that matched nothing as written, as build notes it
+    #: (QA: seeds 1). Said before the summary and in the JSON report; they do not make
+    #: the report invalid.
     notes: tuple[tuple[str, str], ...] = ()
     #: The files and folders of a package folder among its ``unreadable-file`` problems
     #: that this user may not read: what else it finds may only follow from them, so the
@@ -321,7 +323,7 @@ class ValidationReports(Sequence[ValidationReport]):
 
 def render_text(report: ValidationReport) -> list[str]:
     """One ``path:location: message [code]`` line per problem, a ``note: path: message``
-    line per note (``check``), then the summary line."""
+    line per note, then the summary line."""
     lines = []
     for problem in report.problems:
         where = one_line(report.display_path(problem))

@@ -45,6 +45,9 @@ class SeedsResult:
     bytes: int
     #: ``(path, reason)`` of files a build would pass over (hidden, excluded).
     skipped: tuple[tuple[str, str], ...] = ()
+    #: What a build would note of the seeds: ``discover.exclude`` patterns that matched
+    #: nothing as written (:attr:`corpuskit.discover.Discovery.notes`; QA: seeds 1).
+    notes: tuple[str, ...] = ()
 
 
 _Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
@@ -126,7 +129,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     # corpus.toml, CHANGELOG.md and every document file listed, as ``info`` counts them.
     files = seeds_files(seeds, discovery, changelog)
     return SeedsResult(tuple(problems), documents, len(files), size_of(files),
-                       discovery.skipped)
+                       discovery.skipped, discovery.notes)
 
 
 def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
