@@ -1114,6 +1114,29 @@ def test_a_code_pages_text_with_a_byte_it_does_not_define_is_refused(
         "for: a cp1252 file damaged there; correct that byte" in said
 
 
+@pytest.mark.parametrize("byte", [b"\x81", b"\x90"])
+def test_a_cp1252_text_with_a_byte_only_cp1251_defines_is_told_it_is_damaged(
+        byte: bytes) -> None:
+    """With 81 or 90, which cp1250 leaves undefined too, the best reading was cp1251's,
+    no language's: "no code page gives readable text", add cp1256, naming byte 6 (a valid
+    "é"); only with cp1256 added was the damage found (QA: seeds 2). It is found at once,
+    at the damaged byte, and no code page is advised."""
+    text = ("Le café est très bon.\nNous allons à Paris déjeuner près de la gare et après "
+            "nous irons voir l'exposition.\n")
+    data = text.encode("cp1252").replace(b"Paris", b"Pa" + byte + b"ris")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, DEFAULT)
+    said = caught.value.problem.message
+    assert said.startswith("not valid UTF-8 (byte 6, on line 1, is b'\\xe9'), and cp1252 "
+                           "reads it as text in a language it is made for"), said
+    assert f"but for 1 byte it does not define (the first, {byte!r}, is byte " \
+        f"{data.index(byte)}), which cp1251 reads, with the rest, as 'Le cafй" in said, said
+    assert said.endswith("in no language it is made for: a cp1252 file damaged there; "
+                         "correct that byte, or re-save the file as UTF-8"), said
+    assert "decode.fallback_encodings" not in said and "cp1256" not in said
+    assert caught.value.problem.location == "line 2"  # the damaged byte's
+
+
 @pytest.mark.parametrize("data", [
     "Il a dit “bonjour” ".encode() + "et puis il est parti très vite, sans même dire au "
     "revoir à ses collègues de l’équipe.\n".encode("cp1252"),
