@@ -19,12 +19,13 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain, combinations, islice
+from typing import Any
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
 from .models import document_id
 from .package import RAW_PREFIX
 from .problems import Problem, invisible
-from .visible import BIDI_CONTROL, BIDI_CONTROLS
+from .visible import BIDI_CONTROL, BIDI_CONTROLS, BLANK_GLYPHS, DEFAULT_IGNORABLE, shows_text
 
 #: Files at the top of a seeds folder that are configuration, not documents.
 RESERVED_NAMES = frozenset({CONFIG_NAME, CHANGELOG_NAME})
@@ -89,14 +90,20 @@ _FORBIDDEN = re.compile("[" + re.escape(WINDOWS_FORBIDDEN) + "]")
 
 
 @lru_cache(maxsize=4096)  # folder names recur on every file below them
-def check_component(name: str, what: str, allow_percent: bool = False) -> str | None:
+def check_component(name: str, what: str, allow_percent: bool = False, *,
+                    file: bool = False) -> str | None:
     """Why one name (of the file, or of a folder on its path) cannot be packaged, or None.
 
-    ``what`` is "the file name" or "the folder name". The rules make a package that unpacks on
-    Linux, macOS and Windows alike, and whose manifests BagIt tools and ``sha256sum -c``
-    read back as written. ``allow_percent``: '%' passes (see :func:`check_name`).
+    ``what`` is "the file name" or "the folder name"; ``file``: the name is the file's,
+    whose document id leaves out its extension. The rules make a package that unpacks on
+    Linux, macOS and Windows alike, whose manifests BagIt tools and ``sha256sum -c`` read
+    back as written, and whose document ids show. ``allow_percent``: '%' passes (see
+    :func:`check_name`).
     """
     reasons: list[str] = []
+    blank = _shows_nothing(name, what, file=file)
+    if blank is not None:
+        reasons.append(blank)
     found = _CONTROL_OR_BACKSLASH.search(name)
     if found is not None and found.group() in "\u2028\u2029":
         reasons.append(f"{what} {name!r} holds U+{ord(found.group()):04X} "
@@ -135,6 +142,26 @@ def check_component(name: str, what: str, allow_percent: bool = False) -> str | 
     # Every rule it breaks, in one message (QA: 'a:b%c.txt' was told of its '%' only, and
     # of its ':' by the next run, once renamed).
     return "; and ".join(reasons) if reasons else None
+
+
+def _shows_nothing(name: str, what: str, *, file: bool) -> str | None:
+    """Why ``name`` is refused if the part of it a document id holds (a file's name
+    without its extension, a folder's whole name) shows nothing, as a blank title or
+    text is refused (:func:`corpuskit.visible.shows_text`), else None. An id of U+200B, or
+    one under a folder of U+2800, showed as nothing in every listing, diff and data viewer
+    (QA: seeds 3); one such character in a name that shows (a Persian ZWNJ) is fine."""
+    shown = document_id(name) if file else name
+    if shows_text(shown):
+        return None
+    rest = name[len(shown):]
+    but = f" but its extension {rest!r}" if rest else ""
+    # (repr escapes U+200B, not U+2800, printable though it shows as a blank)
+    spelled = "" if repr(name).isascii() else f" (as escapes, {escaped(name)})"
+    ids = ("the document id it gives shows as nothing wherever it is listed" if file else
+           "the document ids under it begin with a folder that shows as nothing")
+    return (f"{what} {name!r}{spelled} shows nothing{but}: it holds only characters drawn "
+            "as nothing (whitespace, zero-width or default-ignorable ones, or blanks such as "
+            f"U+2800 BRAILLE PATTERN BLANK), so {ids}; rename it")
 
 
 #: Paths that pass every rule of :func:`check_component` on sight: ASCII letters, digits,
@@ -214,7 +241,7 @@ def check_name(relpath: str, *, allow_percent: bool = False) -> str | None:
         reason = check_component(folder, "the folder name", allow_percent)
         if reason:
             return reason
-    return check_component(name, "the file name", allow_percent)
+    return check_component(name, "the file name", allow_percent, file=True)
 
 
 _RESERVED_KEYS = {collision_key(name): name for name in sorted(RESERVED_NAMES)}
@@ -281,6 +308,25 @@ _REFUSED_CHARACTER_BUT_PERCENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029" +
                                             + re.escape(WINDOWS_FORBIDDEN) + "]")
 #: Whitespace ending a name (before a "/" of the joined paths, or at their end).
 _SPACE_AT_END = re.compile(r"\s(?:/|\Z)")
+#: A name beginning with characters that may show nothing (all a name holds, before a dot,
+#: "/" or the end): the full check looks at it (:func:`_shows_nothing`). Whitespace in
+#: ASCII; in any text, the characters :func:`corpuskit.visible.shows_text` passes over.
+_BLANK_START_ASCII = re.compile(rb"(?:\A|/) +(?:[./]|\Z)")
+
+
+@lru_cache(maxsize=1)
+def _blank_start() -> Any:
+    """:data:`_BLANK_START_ASCII` for any text (the ``regex`` module knows the categories;
+    the default-ignorable characters are :mod:`corpuskit.visible`'s, whatever Unicode
+    version the module has)."""
+    import regex
+
+    ignorable = "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+                        for first, last in DEFAULT_IGNORABLE)
+    return regex.compile(r"(?:\A|/)[\p{Z}\p{Cc}\p{Cf}\p{Cs}" + ignorable + BLANK_GLYPHS
+                         + r"]+(?:[./]|\Z)")
+
+
 #: A device name starting a name (after the "/" joined paths are given), in upper case.
 _DEVICE = r"/(?:CON(?:IN\$|OUT\$)?|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:[./]|\Z)"
 _DEVICE_ASCII = re.compile(_DEVICE.replace("¹²³", "").encode())
@@ -306,6 +352,8 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
         if b"./" in data or b" /" in data or data.endswith((b".", b" ")) \
                 or data.startswith(b".") or b"/." in data:  # a hidden name
             return False
+        if b" ." in data and _BLANK_START_ASCII.search(data):  # (" .txt": no id shows)
+            return False
         upper = b"/" + data.upper()
         return _DEVICE_ASCII.search(upper) is None \
             and not any(name in upper for name in _RESERVED_ASCII)
@@ -320,7 +368,7 @@ def _plain_paths(paths: Sequence[str], allow_percent: bool, skip: int = 0) -> bo
                          else _REFUSED_CHARACTER)
     if refused_character.search(joined) or "./" in joined or _SPACE_AT_END.search(joined) \
             or joined.endswith(".") or joined.startswith(".") or "/." in joined \
-            or _DEVICE_ANY.search("/" + joined.upper()):
+            or _DEVICE_ANY.search("/" + joined.upper()) or _blank_start().search(joined):
         return False
     keys = caseless(joined)  # as collision_key
     return not any(key in keys for key in _RESERVED_KEYS)

@@ -54,6 +54,9 @@ PACKAGED = [
     "semi;colon&amp=.txt",
     "nbsp\u00a0name.txt",
     "zero\u200bwidth.txt",
+    # a character nothing shows in a name that shows: fine (QA: seeds 3)
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.txt",  # Persian, with a ZWNJ
+    "\u200bstarts-unseen.txt",
     "no-extension",
     "two.dots.txt",
     "manifest-sha256.txt",
@@ -225,6 +228,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "bidi controls": (["invoice\u202egpj.txt", "x\u202a.md", "\u2066a\u2069.txt",
                        "rtl\u202b/x.txt"], "unsafe-path"),
     "colon in a folder": (["a:b/x.txt"], "unsafe-path"),
+    # a name whose id shows nothing: U+200B, a folder of U+2800 (QA: seeds 3), a space
+    "names that show nothing": (["\u200b.txt", "\u2800/x.txt", " .md", "\U0001d159"],
+                                "unsafe-path"),
     # names that merge on a case-insensitive or normalizing filesystem, at every level
     "file and folder": (["Notes", "notes/x.txt"], "name-collision"),
     "file and folder, deeper": (["a/b/Notes.d", "a/b/notes.d/x.txt"], "name-collision"),
@@ -756,7 +762,7 @@ def test_names_that_merge_are_named_alike_by_build_and_validate(tmp_path: Path) 
                "data/raw/caf\\u00e9.txt" in messages[f"data/raw/{nfd}"], messages
 
 
-_TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ\u202e\u2069/"
+_TRICKY = "aNcoOlLpPtTrRuUxX19._- %:?\\\x01$¹éE\u0301ſ\u202e\u2069\u200b\u2800/"
 
 
 @settings(max_examples=examples(1500), deadline=None)
