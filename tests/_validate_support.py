@@ -96,8 +96,8 @@ def _percent_allowed(allowed: bool) -> Iterator[None]:
         return
     check = names_module.check_component
     with patch.object(names_module, "check_component",
-                      lambda name, what, allow_percent=False: check(name.replace("%", "-"),
-                                                                    what)):
+                      lambda name, what, allow_percent=False, **rest: check(
+                          name.replace("%", "-"), what, **rest)):
         yield
 
 
