@@ -184,6 +184,11 @@ def test_prose_in_the_table_schema_is_held_to_corpuskit_s(tmp_path: Path) -> Non
      "/resources/0/sources"),
     (lambda d: d.update(id="https://doi.org/10.0/forged"), "/id"),
     (lambda d: d.update({"x-provenance": "machine-generated"}), "/x-provenance"),
+    # Pointers escaped as RFC 6901 says: unescaped, the first named the package's sound
+    # first license and the second nothing (QA).
+    (lambda d: d.update({"licenses/0": "x"}), "/licenses~10"),
+    (lambda d: d["resources"][0].update({"p/q": 1}), "/resources/0/p~1q"),
+    (lambda d: d["resources"][0].update({"a~b": 1}), "/resources/0/a~0b"),
 ])
 def test_keys_corpuskit_does_not_write_are_refused(tmp_path: Path, edit: Any,
                                                    pointer: str) -> None:
@@ -198,6 +203,16 @@ def test_keys_corpuskit_does_not_write_are_refused(tmp_path: Path, edit: Any,
     assert [(p.path, p.code, p.location) for p in report.problems] == [
         ("datapackage.json", "metadata-mismatch", pointer)], render_text(report)
     assert "not a key corpuskit writes" in report.problems[0].message
+
+
+def test_a_table_schema_key_is_located_by_an_escaped_pointer(tmp_path: Path) -> None:
+    """A key of the table schema holding ``/`` is located as RFC 6901 says (QA: the keys
+    of datapackage.json were located unescaped, naming another value or none)."""
+    package = copy_release(tmp_path, PLAIN)
+    edit_descriptor(package, lambda d: d["resources"][0]["schema"].update({"x/y": 1}))
+    report = validate(package, jobs=1)
+    assert [(p.code, p.location) for p in report.problems] == [
+        ("metadata-mismatch", "/resources/0/schema/x~1y")], render_text(report)
 
 
 @pytest.mark.parametrize("email", ["data@localhost", "jane@example.org ", "a..b@example.org"])

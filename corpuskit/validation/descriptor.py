@@ -25,6 +25,7 @@ from ..parquet import PARQUET_PATH, PARQUET_RESOURCE, parquet_resource
 from ..problems import Problem
 from ..rightsrules import patterns_problems
 from ..schemacheck import DATAPACKAGE_V2_PROFILE, json_problems, load_schema
+from .jsondiff import pointer_token
 
 CORPUSKIT_PROFILE = "datapackage.schema.json"
 DOCUMENTS_RESOURCE = "documents"
@@ -165,7 +166,8 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
         Problem(DESCRIPTOR, "metadata-mismatch",
                 f"{_shown(key)} is not a key corpuskit writes in datapackage.json (it writes "
                 f"{', '.join(sorted(TOP_KEYS))}; the others come from corpus.toml): a "
-                "descriptor edited by hand? Restore what corpuskit wrote", f"/{key}")
+                "descriptor edited by hand? Restore what corpuskit wrote", pointer_token(key))
+        # (escaped, RFC 6901: QA, a key "licenses/0" was located at the first license)
         for key in sorted(set(descriptor) - TOP_KEYS)]
     seen: set[Any] = set()
 
@@ -213,7 +215,7 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
                                     "readers act on it (frictionless reads extrapaths as more "
                                     "files of the records, rows as their count, licenses as "
                                     "theirs): a descriptor edited by hand? Restore what "
-                                    "corpuskit wrote", f"{where}/{key}"))
+                                    "corpuskit wrote", where + pointer_token(key)))
         for key in sorted(_PROSE & (set(item) | set(expected))):
             if item.get(key) != expected.get(key):
                 differs(f"{where}/{key}", key, item.get(key), expected.get(key))
@@ -223,7 +225,8 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
             continue
         for key in sorted((set(schema) | set(wanted)) - {"fields"}):
             if schema.get(key) != wanted.get(key):
-                differs(f"{where}/schema/{key}", key, schema.get(key), wanted.get(key))
+                differs(f"{where}/schema" + pointer_token(key), key, schema.get(key),
+                        wanted.get(key))
         fields, expected_fields = schema["fields"], wanted["fields"]
         names = [field.get("name") if isinstance(field, dict) else None for field in fields]
         expected_names = [field["name"] for field in expected_fields]
