@@ -1252,6 +1252,33 @@ def test_seeds_config_errors_name_the_key(tmp_path: Path) -> None:
     assert any(p.code == "config-error" and p.location == "version" for p in report.problems)
 
 
+@pytest.mark.parametrize("damage", ["[discovr]\nexclude = []\n", "name = \"unclosed\n"])
+def test_seeds_whose_corpus_toml_stops_the_run_are_not_said_to_be_checked(
+        tmp_path: Path, damage: str) -> None:
+    """A misspelled document table, or corpus.toml that is no TOML, stops a run before the
+    documents: its report said "0 documents, 0 files; full checks", without a word of the
+    documents never checked (here an empty one: QA). It says so, with no counts."""
+    from corpuskit.validation.report import SEEDS_STOPPED
+
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": b"A title\n\nSome text.\n",
+                                             "empty.txt": b""})
+    with open(seeds / "corpus.toml", "a", encoding="utf-8") as config:
+        config.write(damage)
+    report = validate(seeds, jobs=1)
+    assert codes(report) == {"config-error"}, report.problems
+    assert report.not_checked == ((".", SEEDS_STOPPED),)
+    assert report.summary() == f"{seeds}: 1 problem in seeds (full checks; {SEEDS_STOPPED})"
+    data = report.as_dict()
+    assert data["not_checked"] == [{"path": ".", "message": SEEDS_STOPPED}]
+    REPORT_SCHEMA.validate(data)
+    # A problem of the package metadata stops nothing: the documents are checked, counted
+    metadata = validate(write_seeds(tmp_path / "other", {"empty.txt": b"",
+                                                         "a.txt": b"A title\n\nText.\n"},
+                                    version="one"), jobs=1)
+    assert codes(metadata) == {"config-error", "empty-document"}
+    assert metadata.not_checked == () and "1 document, 3 files" in metadata.summary()
+
+
 def test_seeds_in_parallel_match_serial(tmp_path: Path) -> None:
     files = {f"doc-{i:04d}.txt": f"Title {i}\n\nBody {i} text.\n".encode()
              for i in range(600)}

@@ -61,6 +61,7 @@ from .report import (
     OTHER,
     REFUSED,
     RELEASE_ZIP,
+    SEEDS_STOPPED,
     STOPPED,
     STOPPED_AT,
     UNREADABLE,
@@ -463,6 +464,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             # as build notes them: of corpus.toml, whose pattern it is (QA: seeds 1)
             notes = tuple((shown_in(shown, "package", CONFIG_NAME), note)
                           for note in result.notes)
+            if result.stopped:  # no count shown (QA: "0 documents, 0 files; full checks")
+                not_checked = [(STOPPED_AT, SEEDS_STOPPED)]
         elif kind == "package":
             outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
             pointers = _lfs_pointers(target, outcome.problems)

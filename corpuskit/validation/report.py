@@ -263,6 +263,11 @@ def _releases_folder(target: str) -> str:
 STOPPED_AT = "."
 #: Its message.
 STOPPED = "checking stopped at the problem above: nothing else was checked or counted"
+#: The message of a seeds folder whose corpus.toml stops a run before the documents (not
+#: TOML, or a misspelled document table): its summary said "0 documents, 0 files; full
+#: checks", as if they had been checked (QA).
+SEEDS_STOPPED = ("the documents were not checked: corpus.toml's problem stops a run before "
+                 "them; correct it, then validate the seeds again")
 #: The message of an archive refused before its package was read (a zip bomb, no top
 #: folder): its summary said "0 documents, 0 files; full checks" (QA).
 REFUSED = "the archive was refused at the problem above, unread: nothing in it was checked " \

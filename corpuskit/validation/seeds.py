@@ -48,6 +48,9 @@ class SeedsResult:
     #: What a build would note of the seeds: ``discover.exclude`` patterns that matched
     #: nothing as written (:attr:`corpuskit.discover.Discovery.notes`; QA: seeds 1).
     notes: tuple[str, ...] = ()
+    #: corpus.toml's problem stops a run before the documents (it cannot be read, or the
+    #: tables that say which files are documents are wrong): none was checked or counted.
+    stopped: bool = False
 
 
 _Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
@@ -82,11 +85,12 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     except ConfigError as error:
         if error.settings is None:  # the documents cannot be told apart from the rest
             return SeedsResult((*error.problems, *run_problems(error.parquet,
-                                                               source_date_epoch)), 0, 0, 0)
+                                                               source_date_epoch)), 0, 0, 0,
+                               stopped=True)
         (discover_config, process_config), problems = error.settings, list(error.problems)
         metadata, parquet = error.metadata, error.parquet
     except InputError as error:
-        return SeedsResult(error.problems, 0, 0, 0)
+        return SeedsResult(error.problems, 0, 0, 0, stopped=True)
     else:
         discover_config, process_config, problems = config.discover, config.process, []
         metadata, parquet = config.metadata, config.parquet
