@@ -669,6 +669,8 @@ def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[s
     monkeypatch.chdir(repo)
     code, out, _ = run(capsys, "check", "--format", "github")
     assert code == 1 and out.count("::error file=dist/validate-sample-1.0.0") == 2
+    # and the summary, as for a current dist/ (QA: none when not current)
+    assert out.splitlines()[-1] == "::error title=corpuskit::dist: not current, 2 problems"
 
 
 def test_version_bump_without_release(repo: Path) -> None:

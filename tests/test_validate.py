@@ -184,7 +184,31 @@ def test_github_format_for_archives_sets_no_line_of_the_archive() -> None:
         "words differ",
         "::error file=dist/a.zip,title=bagit-error::bag-info.txt:Payload-Oxum: says 9 files",
         "::error file=dist/a.zip,title=archive-error::truncated",
+        "::error title=corpuskit::dist/a.zip: 3 problems in archive (0 documents, 0 files; "
+        "full checks); it is not as it was built: get it again from where it was published, "
+        "or restore it from version control (a build of your own of the seeds' version that "
+        "was never published: remove it and run 'corpuskit build')",
     ]
+
+
+def test_github_format_sums_up_every_target_with_its_advice(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A valid target's summary was a ::notice, an invalid one's nothing: what the text
+    format's summary says to do (get the package again, chmod, how many are not listed)
+    was in no annotation, and the log said only "1 problem found" (QA). Each target's
+    summary is an annotation: ``::error`` when it is invalid."""
+    damaged = copy_release(tmp_path)
+    (damaged / "README.md").write_text("changed\n")
+    sound = built().release
+    code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1", str(damaged),
+                       str(sound))
+    assert code == 1
+    summaries = [line for line in out.splitlines() if "title=corpuskit::" in line]
+    assert summaries == [
+        f"::error title=corpuskit::{validate(damaged, jobs=1).summary()}",
+        f"::notice title=corpuskit::{validate(sound, jobs=1).summary()}"]
+    assert "it is not as it was built: get it again from where it was published" \
+        in summaries[0]
 
 
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

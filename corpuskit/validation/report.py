@@ -352,7 +352,8 @@ def _escape_property(text: str) -> str:
 
 
 def render_github(report: ValidationReport) -> list[str]:
-    """GitHub Actions workflow commands: one ``::error`` per problem, ``::notice`` if valid.
+    """GitHub Actions workflow commands: one ``::error`` per problem, then the summary
+    (``title=corpuskit``): a ``::notice`` if valid, else an ``::error``.
 
     ``file`` is the problem's file, and ``line`` is set when the location is a line number
     of it. For an archive ``file`` is the archive, whose lines mean nothing: the message
@@ -396,13 +397,12 @@ def render_github(report: ValidationReport) -> list[str]:
             message = f"{path}: {message}"
         lines.append(f"::warning file={_escape_property(file)},title=not-checked::"
                      f"{_escape_data(message)}")
-    if report.valid:
-        lines.append(f"::notice title=corpuskit::{_escape_data(report.summary())}")
-    elif said_converted(problem.message for problem in report.problems
-                        if problem.code == "checksum-mismatch"):
-        # what Git did, and the .gitattributes lines that stop it, which no one file's
-        # annotation says (QA: the CI log of a converted checkout named none)
-        lines.append(f"::error title=corpuskit::{_escape_data(report.summary())}")
+    # One summary a target, valid or not: its advice (what Git did and the .gitattributes
+    # lines that stop it, to get the package again, to chmod what cannot be read, how many
+    # problems are not listed) is in no one file's annotation (QA: an invalid target had
+    # none, and the CI log lacked what the text format says to do)
+    level = "notice" if report.valid else "error"
+    lines.append(f"::{level} title=corpuskit::{_escape_data(report.summary())}")
     return lines
 
 
