@@ -40,7 +40,7 @@ from .errors import (
     WorkerDied,
 )
 from .heap import fewer_collections
-from .problems import one_line, printable
+from .problems import one_line, printable, printable_data
 from .progress import terminal_progress
 from .signals import LateSignals
 from .wording import LINK_LOOP, counted, shown_in
@@ -165,19 +165,9 @@ def _flush_stderr(status: int) -> int:
     return EXIT_PIPE_CLOSED if status == 0 and _StandardError.gone else status
 
 
-def _printable_data(data: Any) -> Any:
-    if isinstance(data, str):
-        return printable(data)
-    if isinstance(data, dict):
-        return {_printable_data(key): _printable_data(value) for key, value in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [_printable_data(item) for item in data]
-    return data
-
-
 def _emit_json(data: Any) -> None:
     # ASCII with \u escapes where stdout is not UTF-8: the same JSON, whatever the locale.
-    _echo(json.dumps(_printable_data(data), ensure_ascii=not _utf8(sys.stdout), indent=2))
+    _echo(json.dumps(printable_data(data), ensure_ascii=not _utf8(sys.stdout), indent=2))
 
 
 def _refuse_cache_file(cache: Path | None) -> None:

@@ -95,6 +95,20 @@ def printable(text: str) -> str:
     return text
 
 
+def printable_data(data: Any) -> Any:
+    """A JSON value with every string, keys included, :func:`printable`: what ``--json``
+    prints, and what a report's ``as_dict()`` gives, so that the two are one and can be
+    written as UTF-8 (QA: a target named in Latin-1 kept its lone surrogate in the
+    library's report)."""
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {printable_data(key): printable_data(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [printable_data(item) for item in data]
+    return data
+
+
 def one_line(text: str) -> str:
     """``text`` with the characters that would break or disguise a line of output (LF,
     ESC and other controls, line separators, ...) as Python escapes: a file named

@@ -200,6 +200,27 @@ def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
     assert "udcff" not in done.stdout
 
 
+def test_the_library_report_of_a_target_not_utf8_is_the_cli_s(tmp_path: Path) -> None:
+    """The README says --format json prints the as_dict() of what corpuskit.validate(path)
+    returns; for a folder named in Latin-1 the library kept the lone surrogate in
+    ``target`` (caf\\udce9), which json.dumps cannot write as UTF-8, where the CLI says
+    caf\\xe9 (QA). Both say the same, encodable as UTF-8."""
+    from corpuskit.validation import validate, validate_all
+
+    seeds = make_seeds(tmp_path / os.fsdecode(b"caf\xe9"),
+                       {"a.txt": "A title\n\nSome text of the body.\n", "empty.txt": ""})
+    done = subprocess.run([sys.executable, "-m", "corpuskit", "validate", "--json", "-j1",
+                           str(seeds)], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    printed = json.loads(done.stdout)
+    report = validate(seeds, jobs=1).as_dict()
+    assert report == printed and report["target"].endswith("caf\\xe9/seeds")
+    json.dumps(report, ensure_ascii=False).encode("utf-8")  # no lone surrogate
+    several = validate_all([seeds, seeds / "a.txt"], jobs=1).as_dict()
+    assert several["reports"][0] == printed
+    json.dumps(several, ensure_ascii=False).encode("utf-8")
+
+
 @pytest.mark.parametrize("unbuffered", ["1", ""])
 def test_a_reader_that_closes_early_is_seen_whatever_the_buffering(
         tmp_path_factory: pytest.TempPathFactory, unbuffered: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any, overload
 
 from .. import __version__
 from ..lineends import line_ends_advice, said_converted, shown
-from ..problems import Problem, about_environment, one_line, ordered
+from ..problems import Problem, about_environment, one_line, ordered, printable_data
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in
 from .seal import sidecar_problem
@@ -113,7 +113,9 @@ class ValidationReport:
     def as_dict(self) -> dict[str, Any]:
         """The versioned JSON structure (``schemas/report.schema.json``); ``not_checked``
         only when a check could not run, ``skipped`` only when a seeds folder holds files
-        a build passes over (a report of version 1 may lack either)."""
+        a build passes over (a report of version 1 may lack either). Every string is
+        :func:`~corpuskit.problems.printable` (the bytes of a path that is not UTF-8 as
+        ``\\xNN`` escapes), as ``--format json`` prints it."""
         data = {
             "report_version": REPORT_VERSION,
             "tool": {"name": "corpuskit", "version": __version__},
@@ -134,7 +136,10 @@ class ValidationReport:
         if self.skipped:
             data["skipped"] = [{"path": path, "reason": reason}
                                for path, reason in self.skipped]
-        return data
+        # the target as given, a path not UTF-8 included, printable as the CLI prints it:
+        # one result either way, which can be written as UTF-8 JSON (QA: a lone surrogate)
+        shown: dict[str, Any] = printable_data(data)
+        return shown
 
     def other_corpus_problems(self) -> list[Problem]:
         """``check``: the problems of another corpus's releases in dist/, named as releases
