@@ -303,6 +303,33 @@ def test_every_line_naming_the_archive_must_match(tmp_path: Path) -> None:
     assert codes(validate(target, jobs=1)) == {"checksum-mismatch"}
 
 
+@pytest.mark.parametrize("bad", ["not a checksum line", "\udcff", "0" * 64,
+                                 "{digest}  /abs/{name}"])
+def test_a_malformed_line_hides_no_wrong_sha256_on_another(bad: str, tmp_path: Path) -> None:
+    """A line 2 that is no checksum line (malformed, not UTF-8, a bare sha256 beside
+    named ones, the archive named from the root) was the only problem told, and line 1's
+    sha256, another than the archive's, was not compared (QA); ``sha256sum -c`` reports
+    both. Both are problems; two such lines are told once, with how many there are."""
+    target = tmp_path / built().archive.name
+    shutil.copyfile(built().archive, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    sidecar = tmp_path / f"{target.name}.sha256"
+    line = bad.format(digest=digest, name=target.name).encode("utf-8", "surrogateescape")
+    sidecar.write_bytes(f"{'1' * 64}  {target.name}\n".encode() + line + b"\n")
+    problems = validate(target, jobs=1).problems
+    assert sorted((p.code, p.location) for p in problems) == [
+        ("archive-error", "published sha256"), ("checksum-mismatch", "published sha256")]
+    told = next(p.message for p in problems if p.code == "archive-error")
+    assert told.startswith(f"{sidecar.name} line 2 "), told
+    assert f"{sidecar.name} says {'1' * 64}" in next(
+        p.message for p in problems if p.code == "checksum-mismatch")
+    sidecar.write_bytes(f"{digest}  {target.name}\n".encode() + line + b"\n" + line + b"\n")
+    [problem] = validate(target, jobs=1).problems  # the archive's sha256 is right
+    assert problem.code == "archive-error" and problem.message.startswith(
+        f"{sidecar.name} line 2 ") and "(1 more line of it cannot be read as a checksum " \
+        "either)" in problem.message, problem.message
+
+
 @pytest.mark.parametrize("form", ["alone", "upper case, CRLF, no final newline",
                                   "after a comment"])
 def test_a_bare_digest_alone_is_the_archives_checksum(form: str, tmp_path: Path) -> None:

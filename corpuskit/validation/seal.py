@@ -30,6 +30,7 @@ from ..archiveseal import (
     sha256_of_prefix,
 )
 from ..problems import Problem
+from ..wording import counted
 
 #: Where seal problems point: the archive itself, at its comment.
 SEAL_LOCATION = "zip comment"
@@ -102,11 +103,25 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                   ) -> tuple[list[str], list[Problem]]:
     """The sha256s that ``sidecar`` publishes for ``archive`` (every line naming it, as
     ``sha256sum -c`` checks every line, however many; comments and blank lines skipped),
-    or the problems with it, which name it ``shown`` (default: its name)."""
+    and the problems with it, which name it ``shown`` (default: its name). A line that is
+    no checksum of it hides none of the others' (QA: a malformed line 2 hid that line 1
+    gave another sha256 than the archive's; ``sha256sum -c`` reports both): the first such
+    line is told, with how many more there are."""
     label = sidecar.name if shown is None else shown
     digests: list[str] = []
     others: list[str] = []
     bare: list[tuple[int, str]] = []  # (line number, digest) of lines naming no file
+    # Why the first line that is no checksum line is not, and how many such lines there
+    # are (not each one's: a long file of them stays small)
+    wrong: list[tuple[int, str]] = []
+    count = 0
+
+    def refuse(number: int, why: str) -> None:
+        nonlocal count
+        count += 1
+        if not wrong or number < wrong[0][0]:
+            wrong[:] = [(number, why)]
+
     again = (f"; write it again (in its folder: sha256sum {archive.name} > {sidecar.name}) "
              "or remove it")
     try:
@@ -115,17 +130,15 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                 if raw.startswith(b"#"):
                     continue
                 if not whole:
-                    return [], [Problem(".", "archive-error",
-                                        f"{label} line {number} is longer than "
-                                        f"{SIDECAR_LINE_MAX} bytes: not a '<sha256>  <file "
-                                        f"name>' line{again}")]
+                    refuse(number, f"is longer than {SIDECAR_LINE_MAX} bytes: not a "
+                           "'<sha256>  <file name>' line")
+                    continue
                 try:
                     line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
                 except UnicodeDecodeError as bad:  # (it said "position 0" of no line, QA)
-                    return [], [Problem(".", "archive-error",
-                                        f"{label} line {number} is not UTF-8 (byte "
-                                        f"{bad.start + 1} of the line is "
-                                        f"{raw[bad.start:bad.start + 1]!r}){again}")]
+                    refuse(number, f"is not UTF-8 (byte {bad.start + 1} of the line is "
+                           f"{raw[bad.start:bad.start + 1]!r})")
+                    continue
                 if not line.strip():
                     continue
                 escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
@@ -134,9 +147,8 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                     bare.append((number, line.strip().lower()))
                     continue
                 if found is None:
-                    return [], [Problem(".", "archive-error",
-                                        f"{label} line {number} is not a '<sha256>  "
-                                        f"<file name>' line{again}")]
+                    refuse(number, "is not a '<sha256>  <file name>' line")
+                    continue
                 name = found.group("name") or found.group("tagged")
                 if escaped:
                     name = name.replace("\\n", "\n").replace("\\\\", "\\")
@@ -144,23 +156,27 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                 # but not a path from the root (QA: accepted; sha256sum -c reads that file).
                 if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
                     if _ABSOLUTE.match(name):
-                        return [], [Problem(".", "archive-error",
-                                            f"{label} line {number} names the archive "
-                                            f"by an absolute path ({name!r}): sha256sum -c "
-                                            "reads the file at that path, not the archive "
-                                            f"beside {sidecar.name}{again}")]
+                        refuse(number, f"names the archive by an absolute path ({name!r}): "
+                               "sha256sum -c reads the file at that path, not the archive "
+                               f"beside {sidecar.name}")
+                        continue
                     digests.append((found.group("hex") or found.group("taghex")).lower())
                 else:
                     others.append(name)
     except OSError as exc:
         return [], [Problem(".", "archive-error", f"cannot read {label}: {exc}{again}")]
-    if bare:
-        if len(bare) == 1 and not digests and not others:
-            return [bare[0][1]], []
-        return [], [Problem(".", "archive-error",
-                            f"{sidecar.name} line {bare[0][0]} is a sha256 that names no "
-                            "file, beside other lines: a bare sha256 is read only as the "
-                            f"file's one line{again}")]
+    if bare and (len(bare) > 1 or digests or others or wrong):
+        refuse(bare[0][0], "is a sha256 that names no file, beside other lines: a bare "
+               "sha256 is read only as the file's one line")
+        count += len(bare) - 1
+    elif bare:
+        return [bare[0][1]], []
+    if wrong:
+        (number, why), = wrong
+        more = (f" ({counted(count - 1, 'more line')} of it cannot be read as a checksum "
+                "either)" if count > 1 else "")
+        return digests, [Problem(".", "archive-error",
+                                 f"{label} line {number} {why}{more}{again}")]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
