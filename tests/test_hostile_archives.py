@@ -22,7 +22,7 @@ from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.build import build
 from corpuskit.errors import InputError
 from corpuskit.reader import open_package
-from corpuskit.validation import ValidationReport, render_text, validate
+from corpuskit.validation import ValidationReport, render_github, render_text, validate
 from corpuskit.zipdirectory import ArchiveReadError
 from corpuskit.zipsource import ArchiveLimits, ZipSource
 
@@ -847,3 +847,23 @@ def test_an_archive_refused_unread_is_not_said_to_be_fully_checked(
         f"{path}: 1 problem in archive (full checks; the archive was refused at the problem "
         "above, unread: nothing in it was checked or counted)")
     assert "0 documents" not in "\n".join(render_text(report))
+    # Its annotation, shown alone, starts with no ".: " and names the problem by its code
+    # (QA: ".: the archive was refused at the problem above"); so does the summary's
+    lines = render_github(report)
+    assert [line for line in lines if line.startswith("::warning")] == [
+        f"::warning file={path},title=not-checked::the archive was refused at its "
+        "archive-error problem, unread: nothing in it was checked or counted"]
+    assert "at its archive-error problem, unread" in lines[-1] and "above" not in lines[-1]
+
+
+def test_a_truncated_archive_s_annotation_names_the_refusal_not_the_seal(
+        tmp_path: Path) -> None:
+    """A truncated archive has two problems, its seal's and the refusal's: the warning
+    that nothing in it was checked names the one it was refused at (QA)."""
+    path = tmp_path / f"{TOP}.zip"
+    path.write_bytes(built().archive.read_bytes()[:-100])
+    report = validate(path, jobs=1)
+    assert codes(report) == {"archive-error", "archive-seal-mismatch"}
+    assert [line for line in render_github(report) if line.startswith("::warning")] == [
+        f"::warning file={path},title=not-checked::the archive was refused at its "
+        "archive-error problem, unread: nothing in it was checked or counted"]

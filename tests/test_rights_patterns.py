@@ -197,6 +197,15 @@ def test_a_check_that_stopped_shows_no_counts_and_says_so(
     assert not report.valid and "0 documents" not in summary and "0 files" not in summary
     assert summary.endswith(f"1 problem in package (full + reproduce checks; {STOPPED})")
     assert report.as_dict()["not_checked"] == [{"path": ".", "message": STOPPED}]
+    # An annotation is shown alone, on the package: it names the problem by its code, not
+    # as "the problem above", and its path "." is left out (QA: ".: ... above")
+    from corpuskit.validation import render_github
+
+    code = "internal-error" if stop == "internal error" else "config-error"
+    [warning] = [line for line in render_github(report) if line.startswith("::warning")]
+    assert warning == (f"::warning file={package},title=not-checked::checking stopped at "
+                       f"its {code} problem: nothing else was checked or counted")
+    assert "above" not in render_github(report)[-1]
 
 
 #: A pattern whose repeat stands for 40,000 characters: two fit within the limit, three do

@@ -1992,6 +1992,16 @@ def test_a_record_listing_steps_no_build_of_the_package_runs_is_found(
     assert len(found) == 1 and found[0].path == "data/documents.jsonl", render_text(report)
     assert f"1 record lists the normalization steps {steps}: {said}" in found[0].message
     assert "'corpuskit validate --reproduce' names each" in found[0].message
+    # Under --reproduce, the run that names each (at its line), it is not told to run it
+    # (QA: it was)
+    again = [p for p in validate(package, jobs=1, reproduce=True).problems
+             if p.code == "record-mismatch"]
+    assert any(p.location.startswith("line ") for p in again), again
+    [summed] = [p for p in again if not p.location]
+    assert f"1 record lists the normalization steps {steps}: {said}" in summed.message
+    assert "--reproduce" not in summed.message and summed.message.endswith(
+        "records edited by hand? Rebuild the package with corpuskit build, or restore it "
+        "from the release"), summed.message
 
 
 def test_a_json_file_that_is_no_json_is_located_at_its_line(

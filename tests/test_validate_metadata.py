@@ -896,6 +896,11 @@ def test_a_record_s_language_no_identifier_gives_is_reported(
         assert report.problems[0].message.startswith(
             f"records hold the language {code!r}, which corpuskit's language identifier "
             "never gives (an ISO 639-1 code its model knows, or 'und')")
+        # --reproduce names the record at its line: it is not told to run itself (QA)
+        reproduced = validate(copy, jobs=1, reproduce=True).problems
+        assert any(p.location == "line 1" for p in reproduced), reproduced
+        [told] = [p for p in reproduced if p.code == "record-mismatch" and not p.location]
+        assert "--reproduce" not in told.message, told.message
     else:
         assert found == [], render_text(report)
         assert not validate(copy, jobs=1, reproduce=True).valid

@@ -451,6 +451,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     skipped: tuple[tuple[str, str], ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
     not_checked: list[tuple[str, str]] = []
+    stopped_by: tuple[str, ...] = ()  # the codes of the problems that stopped checking
     try:
         if kind == "seeds":
             from .seeds import validate_seeds  # the build's pipeline: imported only here
@@ -487,7 +488,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                      target.resolve().parent))
         elif is_lfs_pointer(target):  # not fetched: no damage, no seal to speak of (QA)
             problems.append(Problem(".", "archive-error", LFS_ADVICE))
-            not_checked = [(STOPPED_AT, REFUSED)]
+            not_checked, stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
         else:
             seal_problems = check_archive_checksums(target, fast=fast)
             problems.extend(seal_problems)
@@ -497,6 +498,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 problems.extend(Problem(".", p.code, p.message, p.location)
                                 for p in error.problems)
                 not_checked = [(STOPPED_AT, REFUSED)]
+                stopped_by = tuple(p.code for p in error.problems)
             else:
                 with source:
                     inside = misplaced_in_zip(source, target)
@@ -510,7 +512,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                 if inside is not None:  # one problem, not each of its consequences
                     problems = ProblemList()
                     problems.append(Problem(".", "archive-error", inside))
-                    not_checked = [(STOPPED_AT, REFUSED)]
+                    not_checked, stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
                 else:
                     problems.extend(misnamed(target.name[:-len(target.suffix) or None],
                                              source.name, target.suffix, target.parent))
@@ -526,6 +528,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         problems.extend(error.problems)
         not_checked = [(STOPPED_AT, STOPPED)]
+        stopped_by = tuple(p.code for p in error.problems)
     except MemoryError:  # the run failed, not the package (QA: "please report this bug")
         raise OutOfMemory(
             f"ran out of memory while checking {shown}, which was neither found valid nor "
@@ -538,7 +541,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
-        not_checked = [(STOPPED_AT, STOPPED)]
+        not_checked, stopped_by = [(STOPPED_AT, STOPPED)], ("internal-error",)
     unreadable = tuple(dict.fromkeys(
         problem.path for problem in problems if kind == "package"
         and problem.code == "unreadable-file" and problem.path not in ("", ".")
@@ -551,7 +554,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                             skipped=skipped, notes=notes, not_checked=tuple(not_checked),
                             unreadable=tuple(sorted(unreadable)),
                             unlisted=sum(problems.dropped.values()),
-                            unlisted_codes=len(problems.dropped))
+                            unlisted_codes=len(problems.dropped), stopped_by=stopped_by)
 
 
 def misplaced_in_zip(source: ZipSource, path: Path) -> str | None:

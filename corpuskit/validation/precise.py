@@ -608,14 +608,15 @@ class Checker(PackageReader):
                 f"records hold the language {', '.join(map(repr, unknown[:5]))}"
                 f"{', ...' if len(unknown) > 5 else ''}, which corpuskit's language "
                 "identifier never gives (an ISO 639-1 code its model knows, or 'und'): "
-                f"records edited by hand? {REPRODUCE_OR_REBUILD}"))
+                f"records edited by hand? {reproduce_or_rebuild(self.reproduce)}"))
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256),
             statistics=sound)
         if restated is not None and tally is not None:
-            self.problems.extend(_steps_not_run(tally, restated.config.process.normalize.steps))
-            self.problems.extend(_extracts_not_run(tally, restated.config.process.extract))
-            self.problems.extend(_beyond_settings(tally, restated.config.process))
+            process, hint = restated.config.process, reproduce_or_rebuild(self.reproduce)
+            self.problems.extend(_steps_not_run(tally, process.normalize.steps, hint))
+            self.problems.extend(_extracts_not_run(tally, process.extract, hint))
+            self.problems.extend(_beyond_settings(tally, process, hint))
         if restated is None and descriptor is not None:  # what corpus.toml refuses in it
             said = {(problem.path, problem.location) for problem in self.problems}
             self.problems.extend(problem for problem in descriptor_config_problems(descriptor)
@@ -648,15 +649,20 @@ class Checker(PackageReader):
             self.problems.extend(croissant_mismatches(document, descriptor))
 
 
-#: What a record that no build of the package writes is told to do.
-REPRODUCE_OR_REBUILD = ("'corpuskit validate --reproduce' names each; rebuild the package "
-                        "with corpuskit build, or restore it from the release")
+def reproduce_or_rebuild(reproduce: bool) -> str:
+    """What a record that no build of the package writes is told to do; under
+    ``--reproduce``, the run that names each such record, not to run it (QA)."""
+    if reproduce:  # (it follows a question: "records edited by hand? Rebuild ...")
+        return "Rebuild the package with corpuskit build, or restore it from the release"
+    return ("'corpuskit validate --reproduce' names each; rebuild the package with corpuskit "
+            "build, or restore it from the release")
 
 
-def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
+def _steps_not_run(tally: Tally, steps: tuple[str, ...], hint: str) -> list[Problem]:
     """The records whose list of normalization steps is none a build with the package's
     configured ``steps`` records: each a step of them, in their order (QA: a re-signed
-    record listing "nfkc", or the steps out of order, passed)."""
+    record listing "nfkc", or the steps out of order, passed). ``hint``: what to do
+    (:func:`reproduce_or_rebuild`)."""
     # The order steps run in, whatever order the configuration lists them in (the lossy
     # ones after the faithful: QA, a record of "nfkc" and then trimming was called edited)
     order = {step: at for at, step in enumerate(STEP_ORDER) if step in steps}
@@ -672,14 +678,15 @@ def _steps_not_run(tally: Tally, steps: tuple[str, ...]) -> list[Problem]:
             DOCUMENTS_PATH, "record-mismatch",
             f"{count} record{'s list' if count > 1 else ' lists'} the normalization steps "
             f"{list(listed)}: {why} (corpuskit.process.normalize.steps: {list(steps)}); "
-            f"records edited by hand? {REPRODUCE_OR_REBUILD}"))
+            f"records edited by hand? {hint}"))
     return problems
 
 
-def _extracts_not_run(tally: Tally, extract: ExtractConfig) -> list[Problem]:
+def _extracts_not_run(tally: Tally, extract: ExtractConfig, hint: str) -> list[Problem]:
     """Records holding what the package's settings never take out of a text: a title, a
     date, a rights line or a language where ``extract`` turns that off (QA: re-signed
-    settings with title = false beside records with titles passed)."""
+    settings with title = false beside records with titles passed). ``hint``: what to do
+    (:func:`reproduce_or_rebuild`)."""
     held = {"title": tally.with_title, "date": tally.with_date, "rights": tally.with_rights,
             "language": sum(count for language, count in tally.languages.items()
                             if language != "und")}
@@ -688,15 +695,15 @@ def _extracts_not_run(tally: Tally, extract: ExtractConfig) -> list[Problem]:
     return [Problem(DOCUMENTS_PATH, "record-mismatch",
                     f"{count} record{'s hold' if count > 1 else ' holds'} {words[key]}, but "
                     f"corpuskit.process.extract.{key} is false: no build with these "
-                    f"settings gives one; records or settings edited by hand? "
-                    f"{REPRODUCE_OR_REBUILD}")
+                    f"settings gives one; records or settings edited by hand? {hint}")
             for key, count in held.items() if count and not getattr(extract, key)]
 
 
-def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
+def _beyond_settings(tally: Tally, process: ProcessConfig, hint: str) -> list[Problem]:
     """Records that the package's settings never give, as its titles, labels and codecs
     show (QA: re-signed records with a title over title_max_chars, or ending with a
-    period, a language on a text too short to label, a code page not listed, passed)."""
+    period, a language on a text too short to label, a code page not listed, passed).
+    ``hint``: what to do (:func:`reproduce_or_rebuild`)."""
     extract, said = process.extract, []
     if extract.title and tally.longest_title > extract.title_max_chars:
         said.append(f"a title of {tally.longest_title} characters, but "
@@ -719,8 +726,8 @@ def _beyond_settings(tally: Tally, process: ProcessConfig) -> list[Problem]:
                     "corpuskit.process.decode.fallback_encodings does not list "
                     f"({list(process.decode.fallback_encodings)}): no build reads a file so")
     return [Problem(DOCUMENTS_PATH, "record-mismatch",
-                    f"records hold {what}; records or settings edited by hand? "
-                    f"{REPRODUCE_OR_REBUILD}") for what in said]
+                    f"records hold {what}; records or settings edited by hand? {hint}")
+            for what in said]
 
 
 def _codec(name: str) -> str:

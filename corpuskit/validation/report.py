@@ -95,6 +95,10 @@ class ValidationReport:
     #: problems said, of 60002).
     unlisted: int = 0
     unlisted_codes: int = 0
+    #: The codes of the problems checking stopped at (the ``not_checked`` entry at
+    #: :data:`STOPPED_AT`): its GitHub annotation, shown alone on the file, names them
+    #: where the text and JSON say "the problem above" (not in the JSON).
+    stopped_by: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -266,8 +270,11 @@ def _releases_folder(target: str) -> str:
 #: pattern of the package's that backtracks without end, an internal error): nothing after
 #: it was checked or counted.
 STOPPED_AT = "."
+#: How :data:`STOPPED` and :data:`REFUSED` name the problem checking stopped at, listed
+#: before them in the text and JSON reports (a GitHub annotation names its code instead).
+_ABOVE = "the problem above"
 #: Its message.
-STOPPED = "checking stopped at the problem above: nothing else was checked or counted"
+STOPPED = f"checking stopped at {_ABOVE}: nothing else was checked or counted"
 #: The message of a seeds folder whose corpus.toml stops a run before the documents (not
 #: TOML, or a misspelled document table): its summary said "0 documents, 0 files; full
 #: checks", as if they had been checked (QA).
@@ -275,8 +282,7 @@ SEEDS_STOPPED = ("the documents were not checked: corpus.toml's problem stops a 
                  "them; correct it, then validate the seeds again")
 #: The message of an archive refused before its package was read (a zip bomb, no top
 #: folder): its summary said "0 documents, 0 files; full checks" (QA).
-REFUSED = "the archive was refused at the problem above, unread: nothing in it was checked " \
-    "or counted"
+REFUSED = f"the archive was refused at {_ABOVE}, unread: nothing in it was checked or counted"
 
 
 #: Where the problem of a release folder with no zip beside it points (validate of a
@@ -398,7 +404,9 @@ def render_github(report: ValidationReport) -> list[str]:
                      f"{_escape_data(message)}")
     for path, message in report.not_checked:
         file = report.target if report.kind == "archive" else report.shown_path(path)
-        if report.kind == "archive":
+        if path == STOPPED_AT:  # the target's own: no ".: ", and no problem "above" (QA)
+            message = _stopped_alone(message, report)
+        elif report.kind == "archive":
             message = f"{path}: {message}"
         lines.append(f"::warning file={_escape_property(file)},title=not-checked::"
                      f"{_escape_data(message)}")
@@ -407,8 +415,23 @@ def render_github(report: ValidationReport) -> list[str]:
     # problems are not listed) is in no one file's annotation (QA: an invalid target had
     # none, and the CI log lacked what the text format says to do)
     level = "notice" if report.valid else "error"
-    lines.append(f"::{level} title=corpuskit::{_escape_data(report.summary())}")
+    summary = report.summary()
+    if any(path == STOPPED_AT for path, _ in report.not_checked):  # as the warning says it
+        summary = _stopped_alone(summary, report)
+    lines.append(f"::{level} title=corpuskit::{_escape_data(summary)}")
     return lines
+
+
+def _stopped_alone(message: str, report: ValidationReport) -> str:
+    """``message``, of checking stopped, as an annotation shown alone says it: the
+    problem it stopped at named by its code (:attr:`ValidationReport.stopped_by`; of a
+    report made otherwise, its problems' codes), not as "the problem above"."""
+    codes = list(dict.fromkeys(report.stopped_by or
+                               tuple(problem.code for problem in report.problems)))
+    if not codes:
+        return message
+    named = f"its {' and '.join(codes)} problem{'s' if len(codes) > 1 else ''}"
+    return message.replace(_ABOVE, named)
 
 
 def github_failure(summary: str) -> str:
