@@ -393,12 +393,14 @@ def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
                 f"{what} ({folders[what]})" if what in folders else what for what in unseen))
     if not said:
         return None
+    # (The README's Dask part is a bullet of Large corpora: QA, "The Dask engine" was no
+    # heading.)
     return ("the Dask workers cannot make this build's output: " + "; ".join(said) + ". "
             + (f"Every worker must read file names as this machine does: {_NAMES_ADVICE}. "
                if names else "")
             + "Every worker must run the versions this machine runs (the output depends on "
             "them) and mount the seeds, --out and --cache folders at the same paths "
-            "(README: The Dask engine); nothing was written")
+            "(README: Large corpora, A Dask cluster); nothing was written")
 
 
 def _checked_shard(expected: dict[str, str], task: ShardTask) -> ShardResult:

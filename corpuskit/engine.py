@@ -249,10 +249,11 @@ CHANGED_WHILE_READ = ("the file changed while the build read it; run the build a
 
 
 #: Why a file a Dask worker reads otherwise than the build's machine listed it is refused.
+#: (The README's Dask part is a bullet of Large corpora: QA, "The Dask engine" was no heading.)
 OTHER_SEEDS = ("the worker sees another version of the seeds than the build's machine (a stale "
                "copy, or a network filesystem's cache), unless the file changed during the "
-               "build; make the seeds the same on every worker (README: The Dask engine), then "
-               "build again")
+               "build; make the seeds the same on every worker (README: Large corpora, A Dask "
+               "cluster), then build again")
 
 
 def _unseen_here(task: ShardTask, problem: Problem) -> Problem:

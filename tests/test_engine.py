@@ -526,8 +526,8 @@ def test_workers_of_other_versions_or_blind_to_the_folders_are_refused_by_name()
         f"3.12 (here {here['python']}), unicode 15.0.0 (here {here['unicode']}); "
         "tcp://10.0.0.3:4000 cannot see the seeds folder (/data/seeds). Every worker must run "
         "the versions this machine runs (the output depends on them) and mount the seeds, "
-        "--out and --cache folders at the same paths (README: The Dask engine); nothing was "
-        "written")
+        "--out and --cache folders at the same paths (README: Large corpora, A Dask "
+        "cluster); nothing was written")
     assert _identity_problems({"tcp://10.0.0.2:4000": (here, [])}, here, folders) is None
 
 
@@ -578,7 +578,7 @@ def test_a_worker_that_reads_file_names_in_another_encoding_is_refused_by_name(
         "this machine does: run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 "
         "locale such as LC_ALL=C.UTF-8. Every worker must run the versions this machine "
         "runs (the output depends on them) and mount the seeds, --out and --cache folders "
-        "at the same paths (README: The Dask engine); nothing was written")
+        "at the same paths (README: Large corpora, A Dask cluster); nothing was written")
     task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
                             1 << 20)
     with pytest.raises(OutputError) as caught:
@@ -672,7 +672,8 @@ def test_a_dask_worker_that_sees_another_version_of_the_seeds_refuses_its_files(
         f"{listed[0]} as the build's machine listed it: the "
         "worker sees another version of the seeds than the build's machine (a stale copy, or "
         "a network filesystem's cache), unless the file changed during the build; make the "
-        "seeds the same on every worker (README: The Dask engine), then build again")]
+        "seeds the same on every worker (README: Large corpora, A Dask cluster), then build "
+        "again")]
 
     (seeds / "a.txt").unlink()  # a worker that does not see the file at all
     result = daskengine._checked_shard(daskengine.worker_state(), placed)
@@ -681,7 +682,8 @@ def test_a_dask_worker_that_sees_another_version_of_the_seeds_refuses_its_files(
         f"the Dask worker on {host} does not see it, which the build's machine listed: the "
         "worker sees another version of the seeds than the build's machine (a stale copy, or "
         "a network filesystem's cache), unless the file changed during the build; make the "
-        "seeds the same on every worker (README: The Dask engine), then build again")]
+        "seeds the same on every worker (README: Large corpora, A Dask cluster), then build "
+        "again")]
     # The local engine's worker sees the seeds the build listed: it says what it did.
     result = engine.process_shard(replace(placed, sizes=None))
     assert [p.message for p in result.problems] == [

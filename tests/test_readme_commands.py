@@ -2,12 +2,15 @@
 the row shows the command's usage as ``--help`` does, and it names every option of the
 command, short and long, with the choices of each that has them, and no option the command
 does not have (QA: check's options, release --dry-run and export --no-verify were missing,
-and nothing failed).
+and nothing failed). And every place in the README an error message sends the user to is
+there.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterator
 
 import click
 import pytest
@@ -98,3 +101,39 @@ def test_the_first_line_of_help_names_only_the_command_s_arguments(name: str) ->
                  if isinstance(param, click.Argument)}
     for word in re.findall(r"\b[A-Z][A-Z_]+\b", first):
         assert word in arguments or f"{word}S" in arguments, (name, word, arguments)
+
+
+#: A place in the README a message sends the user to: ``(README: Heading)``, or
+#: ``(README: Heading, Lead)`` for the bullet of that section whose bold lead it is.
+POINTER = re.compile(r"\(README: ([^)]+)\)")
+
+
+def _message_strings() -> Iterator[tuple[str, str]]:
+    """Each string of corpuskit's code but its docstrings, by the file it is in (the
+    literals a message is written in as one: Python joins adjacent ones)."""
+    for path in sorted((REPO / "corpuskit").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                           ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in docstrings):
+                yield str(path.relative_to(REPO)), node.value
+
+
+def test_every_place_in_the_readme_a_message_names_is_there() -> None:
+    """The Dask engine's errors sent the user to "README: The Dask engine", which is no
+    heading of the README (QA: its part is the bullet "A Dask cluster." of Large corpora)."""
+    text = README.read_text(encoding="utf-8")
+    sections = {heading.replace("`", ""): body for heading, _, body in
+                (part.partition("\n") for part in re.split(r"^## ", text, flags=re.MULTILINE))}
+    named = [(path, place) for path, string in _message_strings()
+             for place in POINTER.findall(string)]
+    for path, place in named:
+        heading, _, lead = place.partition(", ")
+        assert heading in sections, f"{path}: README has no heading {heading!r}"
+        assert not lead or f"**{lead}" in sections[heading], (
+            f"{path}: README's {heading!r} has no bullet {lead!r}")
+    assert any(place.startswith("Large corpora, A Dask cluster") for _, place in named)
