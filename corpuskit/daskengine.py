@@ -75,31 +75,29 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
                          "corpuskit's source folder (the name corpuskit on PyPI is another "
                          "project's)"
                          ) from None
+    security, connection_args = _client_security(scheduler)
     refused = _refused(scheduler)
     if refused is not None:
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {refused}; is a "
                           "Dask scheduler running there?")
     try:
-        identity = asyncio.run(_identify(scheduler))
+        identity = asyncio.run(_identify(scheduler, connection_args))
     except Exception as exc:  # anything a peer that is no Dask scheduler may cause
-        reason = ("it answered with bytes that are no Dask message"
-                  if isinstance(exc, MemoryError)  # a greeting read as a message's length
-                  else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
-        if scheduler.startswith("ucx://") and "UCX" in reason:
+        if scheduler.startswith("ucx://") and "UCX" in str(exc):
             # distributed names UCX without the package that makes it work (QA: "Can't
             # instantiate abstract class UCXConnector ...")
             raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: this "
                               "machine's Dask has no UCX support (the distributed-ucxx "
                               "package); install it, or give the scheduler's tcp:// "
                               "address") from None
-        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {reason}; is a "
-                          "Dask scheduler running there?") from None
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: "
+                          f"{_unanswered(exc, scheduler)}") from None
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
         raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
                           "scheduler's address (dask scheduler prints it)")
     try:
         client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
-                        set_as_default=False)
+                        set_as_default=False, security=security)
     except Exception as exc:  # gone since it answered
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
                           f"({type(exc).__name__}: {exc})") from None
@@ -184,6 +182,99 @@ def _quiet_dask_logs() -> Iterator[None]:
 IDENTIFY_SECONDS = 30
 
 
+#: Dask's configuration of the TLS a client uses (what ``distributed.Security()`` reads).
+_TLS_KEYS = ("distributed.comm.tls.ca-file", "distributed.comm.tls.client.cert",
+             "distributed.comm.tls.client.key")
+#: What to do about a tls:// (or wss://) scheduler this machine cannot reach for its TLS.
+_TLS_ADVICE = ("set Dask's TLS configuration for clients, as a distributed.Client reads it: "
+               "distributed.comm.tls.ca-file (the cluster's CA certificate), "
+               "distributed.comm.tls.client.cert and distributed.comm.tls.client.key (this "
+               "machine's certificate and its key), in Dask's configuration files or as "
+               "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT "
+               "and DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (README: Large corpora, A Dask "
+               "cluster)")
+#: What to do about a peer that is asked who it is and does not answer as a scheduler.
+_NOT_DASK_ADVICE = "is a Dask scheduler running there?"
+
+
+def _client_security(scheduler: str) -> tuple[Any, dict[str, Any]]:
+    """The security a ``distributed.Client`` made for ``scheduler`` uses, and its connection
+    arguments: the configured security loader's (``distributed.client.security-loader``),
+    else Dask's configuration's (``distributed.comm.tls.*``), as the Client makes it when
+    given none. The address is asked who it is with them, and the Client is given them: the
+    probe connected without, and refused every tls:// scheduler a Client reaches (QA: "TLS
+    expects a `ssl_context` argument ... Instead got None")."""
+    import dask
+    from distributed.security import Security
+    from distributed.utils import import_term
+
+    try:
+        loader = dask.config.get("distributed.client.security-loader", None)
+        security = import_term(loader)({"address": scheduler}) if loader else None
+        security = Security() if security is None else security  # type: ignore[no-untyped-call]
+        arguments = security.get_connection_args("client")  # reads the files
+    except Exception as exc:  # a file missing or holding no certificate, a loader failing
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: Dask's TLS "
+                          f"configuration cannot be used ({_tls_settings()}: "
+                          f"{type(exc).__name__}: {exc}); {_TLS_ADVICE}") from None
+    if scheduler.startswith("tls://") and arguments.get("ssl_context") is None:
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: tls:// needs "
+                          "Dask's TLS configuration for clients, a CA file and a client "
+                          f"certificate at least ({_tls_settings()}); {_TLS_ADVICE}")
+    if scheduler.startswith("tcp://") and arguments.get("require_encryption"):
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: Dask's "
+                          "configuration requires encryption "
+                          "(distributed.comm.require-encryption), which tcp:// has not; give "
+                          "the scheduler's tls:// address")
+    return security, arguments
+
+
+def _tls_settings() -> str:
+    """Dask's configuration of a client's TLS, as it is set (``key value``, a certificate
+    or key given in the configuration itself said so), or that none is."""
+    import dask
+
+    said = []
+    for key in _TLS_KEYS:
+        value = dask.config.get(key, None)
+        if value:
+            said.append(f"{key} " + ("(given inline)" if "\n" in str(value) else str(value)))
+    return "set: " + ", ".join(said) if said else f"none of {', '.join(_TLS_KEYS)} is set"
+
+
+def _unanswered(exc: BaseException, scheduler: str) -> str:
+    """Why the peer at ``scheduler`` said not who it is (``exc``: what asking it raised),
+    and what to do."""
+    if scheduler.startswith(("tls://", "wss://")) and _tls_failure(exc):
+        cause = exc.__cause__ or exc.__context__
+        said = " ".join(str(cause or exc).split()) or type(cause or exc).__name__
+        plain = "tcp" if scheduler.startswith("tls://") else "ws"
+        return (f"the TLS handshake failed ({said}): the scheduler's certificate must be "
+                "signed by the CA in distributed.comm.tls.ca-file, and this machine's "
+                "(distributed.comm.tls.client.cert) by a CA the scheduler trusts (one "
+                f"without TLS fails it too: give its {plain}:// address); " + _TLS_ADVICE)
+    reason = ("it answered with bytes that are no Dask message"
+              if isinstance(exc, MemoryError)  # a greeting read as a message's length
+              else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
+    return f"{reason}; {_NOT_DASK_ADVICE}"
+
+
+def _tls_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` comes of a failed TLS handshake: distributed raises a
+    FatalCommClosedError for one (caused by an ssl.SSLError, or with none said), or a
+    CommClosedError caused by one, and gives up retrying on an OSError caused by it."""
+    import ssl
+
+    from distributed.comm.core import FatalCommClosedError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (ssl.SSLError, FatalCommClosedError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _refused(address: str) -> str | None:
     """Why a TCP connection to the host and port of ``address`` fails at once (nothing
     listens there, no route, an unknown host), or None: Dask's own connect retries such a
@@ -201,17 +292,19 @@ def _refused(address: str) -> str | None:
         return f"{exc.strerror or exc}".lower()
 
 
-async def _identify(address: str) -> Any:
+async def _identify(address: str, connection_args: dict[str, Any]) -> Any:
     """What the peer at ``address`` says it is (a scheduler: ``{"type": "Scheduler",
     ...}``), within :data:`IDENTIFY_SECONDS` in all: a Client made for a peer that is no
     Dask scheduler (an SSH or HTTP server) failed with a MemoryError from reading its
-    greeting as a message length, or waited for a reply for ever."""
+    greeting as a message length, or waited for a reply for ever. ``connection_args``: the
+    Client's (see :func:`_client_security`)."""
     import asyncio
 
     from distributed.comm.core import connect
 
     comm = await asyncio.wait_for(
-        connect(address, timeout=IDENTIFY_SECONDS),  # type: ignore[no-untyped-call]
+        connect(address, timeout=IDENTIFY_SECONDS,  # type: ignore[no-untyped-call]
+                **connection_args),
         IDENTIFY_SECONDS)
     try:
         await asyncio.wait_for(comm.write({"op": "identity"}), IDENTIFY_SECONDS)

@@ -463,6 +463,122 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
 
 
+def _self_signed(folder: Path, name: str) -> tuple[str, str]:
+    """The files of a self-signed certificate and its key, made here: a cluster's CA and
+    every role's certificate at once, as distributed's ``Security.temporary`` makes them
+    (that takes cryptography, used where it is installed; else openssl)."""
+    cert, key = folder / f"{name}-cert.pem", folder / f"{name}-key.pem"
+    try:
+        from distributed.security import Security
+
+        made = Security.temporary()
+        cert.write_text(made.tls_ca_file, "ascii")
+        key.write_text(made.tls_client_key, "ascii")
+    except ImportError:  # no cryptography
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            pytest.skip("neither cryptography nor openssl is installed to make a TLS "
+                        "certificate")
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key),
+                        "-out", str(cert), "-days", "2", "-subj", "/CN=dask-internal"],
+                       check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def _client_tls(cert: str, key: str) -> dict[str, str]:
+    """Dask's configuration of a client's TLS, as the README says to set it."""
+    return {"distributed.comm.tls.ca-file": cert, "distributed.comm.tls.client.cert": cert,
+            "distributed.comm.tls.client.key": key}
+
+
+@pytest.fixture(scope="module")
+def tls_cluster(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    """A cluster over TLS (its address, certificate and key), every role's certificate
+    signed by its own CA, which it requires of its clients; its protocol tls, or the one
+    its test gives (wss)."""
+    distributed = pytest.importorskip("distributed")
+    from distributed.security import Security
+
+    cert, key = _self_signed(tmp_path_factory.mktemp("tls"), "cluster")
+    security = Security(tls_ca_file=cert, tls_client_cert=cert, tls_client_key=key,
+                        tls_scheduler_cert=cert, tls_scheduler_key=key, tls_worker_cert=cert,
+                        tls_worker_key=key, require_encryption=True)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol=getattr(request, "param", "tls"),
+                                  security=security, dashboard_address=None,
+                                  host="127.0.0.1") as cluster:
+        yield cluster.scheduler_address, cert, key
+
+
+@pytest.mark.parametrize("tls_cluster", ["tls", "wss"], indirect=True)
+def test_a_tls_scheduler_writes_the_bytes_of_the_local_engine(
+        tls_cluster: tuple[str, str, str], corpus: Path, one_job: Path,
+        tmp_path: Path) -> None:
+    """With Dask's TLS configuration for clients set, as a distributed.Client reads it: the
+    build's own check of who answers connected without it, and refused every tls://
+    scheduler a Client reaches ("TLS expects a `ssl_context` argument ... Instead got None;
+    is a Dask scheduler running there?", QA). wss:// likewise."""
+    import dask
+
+    address, cert, key = tls_cluster
+    assert address.startswith(("tls://", "wss://"))
+    with dask.config.set(_client_tls(cert, key)):
+        result = build(corpus, tmp_path / "out", engine="dask", scheduler=address,
+                       cache=None)
+    assert result.documents == DOCUMENTS
+    _same(one_job, tmp_path / "out", result.release.name)
+
+
+def test_a_tls_scheduler_without_tls_configured_or_trusted_is_told_so(
+        tls_cluster: tuple[str, str, str], corpus: Path, tmp_path: Path) -> None:
+    """What to set is named: Dask's TLS configuration for clients, when none is set, a
+    file of it cannot be read, or the handshake fails (another CA)."""
+    import dask
+
+    address, cert, key = tls_cluster
+    unset = dict.fromkeys(_client_tls(cert, key))
+    advice = ("set Dask's TLS configuration for clients, as a distributed.Client reads it: "
+              "distributed.comm.tls.ca-file (the cluster's CA certificate), "
+              "distributed.comm.tls.client.cert and distributed.comm.tls.client.key (this "
+              "machine's certificate and its key), in Dask's configuration files or as "
+              "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT "
+              "and DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (README: Large corpora, A Dask "
+              "cluster)")
+    with dask.config.set(unset), pytest.raises(OutputError) as caught:
+        build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+    assert str(caught.value) == (
+        f"cannot reach the Dask scheduler at {address}: tls:// needs Dask's TLS "
+        "configuration for clients, a CA file and a client certificate at least (none of "
+        "distributed.comm.tls.ca-file, distributed.comm.tls.client.cert, "
+        f"distributed.comm.tls.client.key is set); {advice}")
+
+    missing = str(tmp_path / "no-ca.pem")
+    with dask.config.set({**_client_tls(cert, key), "distributed.comm.tls.ca-file": missing}), \
+            pytest.raises(OutputError) as caught:
+        build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+    assert str(caught.value) == (
+        f"cannot reach the Dask scheduler at {address}: Dask's TLS configuration cannot be "
+        f"used (set: distributed.comm.tls.ca-file {missing}, distributed.comm.tls.client.cert "
+        f"{cert}, distributed.comm.tls.client.key {key}: FileNotFoundError: [Errno 2] No "
+        f"such file or directory); {advice}")
+
+    other, other_key = _self_signed(tmp_path, "other")
+    with dask.config.set(_client_tls(other, other_key)), \
+            pytest.raises(OutputError) as caught:
+        build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+    said = str(caught.value)
+    assert said.startswith(f"cannot reach the Dask scheduler at {address}: the TLS "
+                           "handshake failed ("), said
+    assert said.endswith("): the scheduler's certificate must be signed by the CA in "
+                         "distributed.comm.tls.ca-file, and this machine's "
+                         "(distributed.comm.tls.client.cert) by a CA the scheduler trusts "
+                         f"(one without TLS fails it too: give its tcp:// address); {advice}")
+    assert not (tmp_path / "out").exists() or \
+        [p.name for p in (tmp_path / "out").iterdir()] in ([], [".corpuskit-lock"])
+
+
 def test_a_dask_address_that_refuses_is_named_so_at_once(corpus: Path,
                                                          tmp_path: Path) -> None:
     """Dask retried a refused connection for its 30 s, and the build then said "no answer
