@@ -244,7 +244,11 @@ def _tls_settings() -> str:
 
 def _unanswered(exc: BaseException, scheduler: str) -> str:
     """Why the peer at ``scheduler`` said not who it is (``exc``: what asking it raised),
-    and what to do."""
+    and what to do: a peer that is no Dask scheduler is said to answer no Dask message,
+    however its bytes fail to decode (QA: msgpack's "Maximum allowed dimension exceeded"),
+    or to close the connection (QA: a raw "ConnectionResetError: ...")."""
+    from distributed.comm.core import CommClosedError
+
     if scheduler.startswith(("tls://", "wss://")) and _tls_failure(exc):
         cause = exc.__cause__ or exc.__context__
         said = " ".join(str(cause or exc).split()) or type(cause or exc).__name__
@@ -253,10 +257,26 @@ def _unanswered(exc: BaseException, scheduler: str) -> str:
                 "signed by the CA in distributed.comm.tls.ca-file, and this machine's "
                 "(distributed.comm.tls.client.cert) by a CA the scheduler trusts (one "
                 f"without TLS fails it too: give its {plain}:// address); " + _TLS_ADVICE)
-    reason = ("it answered with bytes that are no Dask message"
-              if isinstance(exc, MemoryError)  # a greeting read as a message's length
-              else str(exc) or f"no answer within {IDENTIFY_SECONDS} s")
-    return f"{reason}; {_NOT_DASK_ADVICE}"
+    if isinstance(exc, CommClosedError) or isinstance(exc.__cause__, CommClosedError):
+        # its peer closed it (a refusal is said at once), or Dask gave up connecting again
+        # to a peer that closed each connection at once (see _identify)
+        return f"{_closed(scheduler)}; {_NOT_DASK_ADVICE}"
+    if isinstance(exc, OSError):  # no answer in time, a connection lost on the way
+        return f"{str(exc) or f'no answer within {IDENTIFY_SECONDS} s'}; {_NOT_DASK_ADVICE}"
+    # What is left is the reply's bytes read as a Dask message: a greeting read as a
+    # message's length (MemoryError), bytes msgpack cannot decode (ValueError, ...); or,
+    # for tls://, a peer's reply that is no TLS (tornado: "IOStream is not idle")
+    hint = (" (a scheduler without TLS answers a tls:// connection so: give its tcp:// "
+            "address)" if scheduler.startswith("tls://") else "")
+    return f"it answered with bytes that are no Dask message{hint}; {_NOT_DASK_ADVICE}"
+
+
+def _closed(scheduler: str) -> str:
+    """Why a peer that closed the connection (or reset it) before it said who it is is
+    not taken for a scheduler: a scheduler that uses TLS does so to a tcp:// address."""
+    hint = (" (if it is one that uses TLS, give its tls:// address)"
+            if scheduler.startswith("tcp://") else "")
+    return f"it closed the connection without answering as a Dask scheduler{hint}"
 
 
 def _tls_failure(exc: BaseException) -> bool:
@@ -288,6 +308,8 @@ def _refused(address: str) -> str | None:
             return None
     except TimeoutError:
         return None
+    except ConnectionResetError:  # a peer that resets at once, as it accepts (QA)
+        return _closed(address)
     except OSError as exc:
         return f"{exc.strerror or exc}".lower()
 
@@ -302,9 +324,12 @@ async def _identify(address: str, connection_args: dict[str, Any]) -> Any:
 
     from distributed.comm.core import connect
 
+    # Dask retries a connection its peer closes at once until its timeout is up (as it
+    # does one that fails), then says why (an OSError caused by a CommClosedError): given a
+    # second less than the time in all, it says so before that time is up, not after.
     comm = await asyncio.wait_for(
-        connect(address, timeout=IDENTIFY_SECONDS,  # type: ignore[no-untyped-call]
-                **connection_args),
+        connect(address,  # type: ignore[no-untyped-call]
+                timeout=max(IDENTIFY_SECONDS - 1, IDENTIFY_SECONDS / 2), **connection_args),
         IDENTIFY_SECONDS)
     try:
         await asyncio.wait_for(comm.write({"op": "identity"}), IDENTIFY_SECONDS)

@@ -463,6 +463,84 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
 
 
+@pytest.mark.parametrize(("peer", "reason"), [
+    ("http", "it answered with bytes that are no Dask message"),
+    ("binary", "it answered with bytes that are no Dask message"),
+    ("close", "it closed the connection without answering as a Dask scheduler (if it is one "
+              "that uses TLS, give its tls:// address)"),
+    ("reset", "it closed the connection without answering as a Dask scheduler (if it is one "
+              "that uses TLS, give its tls:// address)")])
+def test_a_peer_that_is_no_dask_scheduler_is_told_so_whatever_it_does(
+        peer: str, reason: str, corpus: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A peer sending bytes msgpack cannot decode was told msgpack's "Maximum allowed
+    dimension exceeded", and one that closed at once a raw "in <TCP (closed) local=...
+    remote=...>: ConnectionResetError: [Errno 104] Connection reset by peer" (QA): each is
+    told, as an HTTP server is, what it did instead of answering as a Dask scheduler: a
+    reset as the peer accepts is seen by the check that a connection is refused, or later
+    by Dask's, as it comes; Dask connects again to a peer that closed at once, until its
+    time is up, and then says so."""
+    pytest.importorskip("distributed")
+    import socket
+    import struct
+    import threading
+
+    monkeypatch.setattr(daskengine, "IDENTIFY_SECONDS", 2)
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        with suppress(OSError):
+            while True:
+                client, _ = server.accept()
+                if peer == "http":
+                    client.recv(100)
+                    client.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+                    client.close()
+                elif peer == "binary":
+                    client.sendall(b"\xff" * 64 + b"hello\n")
+                    held.append(client)
+                else:  # gone at once: a FIN, or (no lingering) a reset
+                    if peer == "reset":
+                        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+                    client.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        with pytest.raises(OutputError) as caught:
+            build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+    finally:
+        server.close()
+        for client in held:
+            client.close()
+    assert str(caught.value) == (f"cannot reach the Dask scheduler at {address}: {reason}; "
+                                 "is a Dask scheduler running there?")
+    out = tmp_path / "out"
+    assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
+
+
+def test_a_peer_dask_gave_up_connecting_to_is_told_it_closed_each_connection() -> None:
+    """Dask connects again to a peer that closes each connection at once (as it comes:
+    above, the connection is mostly made first), until its time is up, and then raises an
+    OSError caused by the peer's closing: that is told as the closing is."""
+    pytest.importorskip("distributed")
+    from distributed.comm.core import CommClosedError
+
+    address = "tcp://127.0.0.1:8786"
+    gave_up = OSError(f"Timed out trying to connect to {address} after 29 s")
+    gave_up.__cause__ = CommClosedError()
+    assert daskengine._unanswered(gave_up, address) == (
+        "it closed the connection without answering as a Dask scheduler (if it is one that "
+        "uses TLS, give its tls:// address); is a Dask scheduler running there?")
+    assert daskengine._unanswered(OSError(f"Timed out trying to connect to {address} after "
+                                          "29 s"), address) == (
+        f"Timed out trying to connect to {address} after 29 s; is a Dask scheduler running "
+        "there?")
+
+
 def _self_signed(folder: Path, name: str) -> tuple[str, str]:
     """The files of a self-signed certificate and its key, made here: a cluster's CA and
     every role's certificate at once, as distributed's ``Security.temporary`` makes them
