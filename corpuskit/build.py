@@ -64,6 +64,7 @@ from .errors import (
     ReleaseProblems,
     UnreadableRelease,
     UsageError,
+    exhausted_resource,
 )
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .language import forget_model, load_before_forking, preload
@@ -774,7 +775,11 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     f"'{command('build', seeds=seeds, out=out)}' again to write the zip")
                 unfinished.errno = getattr(error, "errno", None)  # (a full disk: see build)
                 raise unfinished from None
-            except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA)
+            except (KeyboardInterrupt, MemoryError, RuntimeError, LookupError, ImportError,
+                    OSError) as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA); or out of
+                if (not isinstance(stopped, KeyboardInterrupt)  # memory, threads, files
+                        and exhausted_resource(stopped) is None):
+                    raise
                 told_when_ended(stopped, f"the release folder {writer.final} is in place, "
                                          "its zip not written: run "
                                          f"'{command('build', seeds=seeds, out=out)}' to "

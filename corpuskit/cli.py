@@ -31,6 +31,7 @@ from .errors import (
     EXIT_USAGE,
     CorpuskitError,
     InputError,
+    OutOfResources,
     OutputClosed,
     OutputError,
     ProblemsFound,
@@ -38,6 +39,8 @@ from .errors import (
     Terminated,
     UsageError,
     WorkerDied,
+    exhausted_resource,
+    ran_out,
 )
 from .heap import fewer_collections
 from .problems import one_line, printable, printable_data
@@ -989,8 +992,8 @@ _ONLY_PRINTING = frozenset({"-h", "--help", "--version"})
 
 def _run(argv: Sequence[str] | None) -> int:
     """:func:`main` but for what is left to write at the end."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        args = list(argv) if argv is not None else sys.argv[1:]
         if sys.stdout is None and _ONLY_PRINTING.intersection(args):
             # click writes the help or version to no stream, exit 0 (QA); said as any
             # command's output to a closed standard output is
@@ -1039,6 +1042,8 @@ def _run(argv: Sequence[str] | None) -> int:
         if ended.code == 1 and type(sys.stdout).__name__ == "_PacifyFlushWrapper":
             return EXIT_PIPE_CLOSED
         raise
+    except (MemoryError, RuntimeError, LookupError, ImportError) as error:
+        return _out_of_resources(error, args)
     except PermissionError as error:
         # A path inside a folder this user may not enter, met where no stage foresaw it
         # (Python's Path.exists() and is_dir() raise it): said, never a traceback.
@@ -1049,6 +1054,8 @@ def _run(argv: Sequence[str] | None) -> int:
             "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner"))
         return CorpuskitError.exit_code
     except OSError as error:
+        if exhausted_resource(error) is not None:
+            return _out_of_resources(error, args)
         if error.filename is None and _stdout_failing():
             # click's own output (--help, --version) met a full disk or an I/O error
             # behind a redirection: said as any command's output that cannot be written.
@@ -1074,6 +1081,34 @@ def _run(argv: Sequence[str] | None) -> int:
                                   "shorter path, or give shorter paths"))
         return OutputError.exit_code
     return 0
+
+
+#: The commands that take ``--jobs``.
+_WITH_JOBS = frozenset({"build", "validate", "check", "release"})
+
+
+def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
+    """The exit status of a run (of the command line ``args``) that ran out of memory, open
+    files or threads where no stage foresaw it, once said in one line (QA: a traceback),
+    with what the run left to finish (its notes: see
+    :func:`corpuskit.signals.told_when_ended`); any other ``error`` is raised again."""
+    resource = exhausted_resource(error)
+    if resource is None:
+        raise error
+    command = next((arg for arg in args if not arg.startswith("-")), "")
+    said = ran_out(resource, detail=_failed_part(error), jobs=command in _WITH_JOBS)
+    notes = getattr(error, "__notes__", ())
+    if notes:
+        said = OutOfResources("; ".join([str(said), *notes]))
+    with suppress(CorpuskitError):  # standard error cannot be written either
+        _report_error(said)
+    return said.exit_code
+
+
+def _failed_part(error: BaseException) -> str:
+    """What failed, where the resource's name alone does not say it: a library or codec
+    that could not be loaded (its message), not a bare MemoryError or EMFILE."""
+    return str(error) if isinstance(error, (ImportError, LookupError)) else ""
 
 
 def _stdout_failing() -> bool:

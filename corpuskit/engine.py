@@ -45,7 +45,16 @@ from .deflate import (
     COMPRESSIONS,
 )
 from .discover import read_source, read_source_stat, skip_reason
-from .errors import OutputError, UsageError
+from .errors import (
+    MEMORY,
+    OPEN_FILES,
+    THREADS,
+    CorpuskitError,
+    OutputError,
+    UsageError,
+    exhausted_resource,
+    ran_out,
+)
 from .forkpool import (
     end_on_interrupt,
     import_before_forking,
@@ -724,8 +733,20 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         # process died" with exit 1: 1 Ctrl-C in 80 under load): the signal waits, in this
         # process and the worker, until each is ready for it (:func:`_start_worker`). The
         # pool's threads started meanwhile keep it blocked, as helper threads should.
-        with threads_without_interrupt():
-            pool.submit(os.getpid).result()
+        try:
+            with threads_without_interrupt():
+                pool.submit(os.getpid).result()
+        except BrokenProcessPool:
+            short = _short_at_start(pool)
+            if short is None:
+                raise
+            raise short from None
+        except BaseException as error:
+            _end_started_workers(pool)
+            resource = exhausted_resource(error)
+            if resource is None:
+                raise
+            raise ran_out(resource, f"while starting {jobs} worker processes") from None
         _leave_results_to_workers(pool)
         with _DeathWatch(pool):
             yield pool
@@ -735,6 +756,18 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         # workers see their parent go.
         with suppress(RuntimeError):
             pool.shutdown(wait=True)
+
+
+def _end_started_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers forked before starting the pool failed (QA: ``ulimit -n 15``: the
+    second fork found no descriptor for its pipe). The pool's manager thread, which would
+    stop them, never started: each waited for work forever, and this process, exiting,
+    for them (the build hung until killed)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with suppress(OSError, ValueError):
+            process.kill()
+        with suppress(OSError, ValueError):
+            process.join()
 
 
 #: Seconds a pool has, after one of its workers died, to notice it (and break) before
@@ -830,15 +863,50 @@ def _start_worker(parent: int, warm_up: Callable[[], None] | None) -> None:
     start) block SIGINT, so that Ctrl-C reaches the worker's main thread
     (:func:`~corpuskit.forkpool.threads_without_interrupt`), and Ctrl-C ends it whenever
     it comes (:func:`~corpuskit.forkpool.end_on_interrupt`)."""
-    end_on_interrupt()
-    with threads_without_interrupt():
-        if not end_with_parent(parent):
-            threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                             name="corpuskit-parent-watch").start()
-        start_worker_heap()
-        if warm_up is not None:
-            warm_up()
+    try:
+        end_on_interrupt()
+        with threads_without_interrupt():
+            if not end_with_parent(parent):
+                threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                                 name="corpuskit-parent-watch").start()
+            start_worker_heap()
+            if warm_up is not None:
+                warm_up()
+    except Exception as error:
+        resource = exhausted_resource(error)
+        if resource is None:
+            raise
+        # Said by the parent, which finds this status (:func:`worker_died`), in one line:
+        # the pool printed "Exception in initializer:" and a traceback, and the parent
+        # said "a worker process died (killed, or out of memory)" of a worker that could
+        # not open a pipe (QA: ulimit -n 16).
+        os._exit(STARTING_FAILED[resource])
     unblock_interrupt()  # forked with the ending signals blocked (local_pool)
+
+
+#: The exit status of a worker that could not start for lack of each resource.
+STARTING_FAILED = {MEMORY: 90, OPEN_FILES: 91, THREADS: 92}
+
+
+def worker_died(pool: ProcessPoolExecutor | None) -> CorpuskitError:
+    """The error of a broken ``pool``: a worker that ran out of a resource as it started
+    (:data:`STARTING_FAILED`) names it; else a worker died (killed, out of memory)."""
+    return _short_at_start(pool) or OutputError(WORKER_DIED)
+
+
+def _short_at_start(pool: ProcessPoolExecutor | None) -> CorpuskitError | None:
+    """The error of a worker of broken ``pool`` that ran out of a resource as it started,
+    if one did (:data:`STARTING_FAILED`)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    deadline = time.monotonic() + 1  # (the pool ends them: its exit is at hand)
+    for process in workers:
+        with suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+    codes = {getattr(process, "exitcode", None) for process in workers}
+    for resource, code in STARTING_FAILED.items():
+        if code in codes:
+            return ran_out(resource, "in a worker process as it started")
+    return None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -873,7 +941,7 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
                 yield process_shard(replace(task, deflate_threads=jobs),
                                     pool if jobs > 1 else None)
             except BrokenProcessPool:
-                raise OutputError(WORKER_DIED) from None
+                raise worker_died(pool) from None
         return
     with ExitStack() as stack:
         if pool is None:
@@ -882,7 +950,7 @@ def run_shards(tasks: Sequence[ShardTask], jobs: int, *, engine: str = "local",
         try:
             yield from _in_order(pool, tasks, jobs)
         except BrokenProcessPool:
-            raise OutputError(WORKER_DIED) from None
+            raise worker_died(pool) from None
 
 
 def _in_order(pool: ProcessPoolExecutor, tasks: Sequence[ShardTask], jobs: int

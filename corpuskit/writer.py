@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, open_files_advice
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
@@ -89,6 +89,8 @@ def write_advice(path: Path, exc: OSError) -> str:
     seeds/corpus.toml: Permission denied" said nothing of what to do (QA)."""
     if exc.errno == errno.EROFS:
         return "; its file system is mounted read-only: write to another one"
+    if exc.errno in (errno.EMFILE, errno.ENFILE):  # (QA: said without advice, ulimit -n 16)
+        return open_files_advice()
     if exc.errno not in (errno.EACCES, errno.EPERM):
         return ""
     folder = _made_in(path)

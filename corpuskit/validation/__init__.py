@@ -39,7 +39,15 @@ from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file
-from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
+from ..errors import (
+    FileNamesMisread,
+    InputError,
+    OutOfMemory,
+    OutputError,
+    WorkerDied,
+    exhausted_resource,
+    ran_out,
+)
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from ..package import DOCUMENTS_PATH
@@ -538,6 +546,10 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             + " so memory follows the largest one; give the process more memory, or check "
             "with --jobs 1 (one worker's copy fewer), then validate it again") from None
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
+        resource = exhausted_resource(exc)
+        if resource is not None:  # the run failed, not the package, as for memory above
+            raise ran_out(resource, f"while checking {shown}, which was neither found valid "
+                          "nor invalid") from None  # (QA: "please report this as a bug")
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))

@@ -1,0 +1,207 @@
+"""Resources that run out in the command's own process: open files (``ulimit -n``),
+memory (``ulimit -v``) and the threads it then cannot start (QA: s76 reliability).
+
+Documented behaviour (README, Reliability): such a run ends with one line naming the
+resource, the limit and what to do (raise it, fewer ``--jobs``), exit 1, no traceback, no
+worker left behind and nothing half-written; ``validate`` says the target was neither
+found valid nor invalid; ``export`` tells a pyarrow that failed to load from one that is
+not installed.
+
+A low open-files limit is tested for real, in a fresh interpreter (where the workers'
+pipes run out depends only on the limit). A memory limit is not: where it bites (loading
+the language model, a codec, a library, starting a thread) varies from run to run, so the
+mapping of each of its failures is tested directly instead.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import resource
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from reliability_support import run_cli, stale_entries, visible_entries, write_seeds
+
+import corpuskit.errors as errors
+
+#: Enough documents for two batches, so that a build forks two workers (engine.useful_jobs).
+MANY = {f"d{i:04d}.txt": f"Title {i}\n\nThe body of document {i}, about ferries.\n"
+        for i in range(600)}
+#: A fresh interpreter, not a fork of this one (which holds pytest's descriptors).
+FRESH = "# a fresh interpreter\n"
+
+
+def open_files_limit(limit: int) -> Any:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    return apply
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_seeds(tmp_path_factory.mktemp("many") / "seeds", MANY)
+
+
+@pytest.fixture(scope="module")
+def dist(many: Path) -> Path:
+    """The release of :func:`many`, for check."""
+    out = many.parent / "dist"
+    assert run_cli(["build", many, "--out", out, "-j", "1", "--no-cache"]).code == 0
+    return out
+
+
+def build_module() -> Any:
+    return importlib.import_module("corpuskit.build")  # (corpuskit.build: the function)
+
+
+@pytest.mark.parametrize("limit", [13, 14, 15, 16])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_too_few_open_files_for_the_workers_ends_the_run_at_once(
+        many: Path, dist: Path, tmp_path: Path, limit: int, command: str) -> None:
+    """(QA 1, 2) At 15 the second worker's fork found no descriptor for its pipe: the first
+    one waited for work forever and the command for it (killed by timeout after 60 s);
+    at 13-14 a traceback; at 16 a worker's own start failed ("Exception in initializer"
+    and a traceback), then "a worker process died (killed, or out of memory)"."""
+    out = tmp_path / "out"
+    args: list[str | Path] = (
+        ["build", many, "--out", out, "-j", "2", "--no-cache"] if command == "build"
+        else ["check", "--seeds", many, "--dist", dist, "-j", "2"])
+    try:
+        done = run_cli(args, FRESH, timeout=30, preexec_fn=open_files_limit(limit))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{command} under ulimit -n {limit} did not end within 30 s (a hang)")
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.code == 1, (done.code, done.stderr)
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("corpuskit: error: "), done.stderr
+    assert "too many open files" in last.lower(), last  # (or a file it could not write)
+    assert f"(ulimit -n {limit})" in last and "raise the limit" in last, last
+    assert "-j 1" in last and "worker process died" not in done.stderr, done.stderr
+    if command == "build":
+        assert visible_entries(out) == set() and stale_entries(out) == [], list(out.iterdir())
+
+
+@pytest.mark.parametrize(("error", "resource_name"), [
+    (MemoryError(), "memory"),
+    (OSError(errno.EMFILE, "Too many open files"), "open files"),
+    (OSError(errno.ENFILE, "Too many open files in system"), "open files"),
+    (OSError(errno.ENOMEM, "Cannot allocate memory"), "memory"),
+    (RuntimeError("can't start new thread"), "threads"),
+    (ImportError("libstdc++.so.6: failed to map segment from shared object"), "memory"),
+    (LookupError("unknown encoding: shift_jis"), "memory"),  # Python has it: not loaded
+    (LookupError("unknown encoding: Shift-JIS"), "memory"),  # (an alias of it)
+    (LookupError("unknown encoding: no-such-codec"), None),  # no codec: not a resource
+    (OSError(errno.ENOENT, "No such file"), None),
+    (RuntimeError("something else"), None),
+    (ImportError("No module named x"), None),
+])
+def test_the_failures_of_a_resource_that_ran_out_are_told_apart(
+        error: BaseException, resource_name: str | None) -> None:
+    """(QA 2) MemoryError loading the language model, "can't start new thread", EMFILE, and
+    "unknown encoding: shift_jis" (an encodings module that failed to load under a memory
+    limit) each name a resource; other errors of the same kinds do not."""
+    assert errors.exhausted_resource(error) == resource_name
+
+
+def test_the_message_of_a_resource_names_its_limit_and_what_to_do() -> None:
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    said = errors.ran_out(errors.OPEN_FILES, "while starting 2 worker processes")
+    assert isinstance(said, errors.OutOfResources) and said.exit_code == 1
+    assert str(said) == (f"too many open files (ulimit -n {soft}) while starting 2 worker "
+                         "processes: raise the limit (ulimit -n 1024 or more), or run with "
+                         "fewer --jobs (-j 1), then run the command again")
+    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=False))
+
+
+@pytest.mark.parametrize("error", [MemoryError(), RuntimeError("can't start new thread"),
+                                   OSError(errno.EMFILE, "Too many open files"),
+                                   LookupError("unknown encoding: shift_jis")],
+                         ids=["memory", "thread", "emfile", "codec"])
+def test_build_and_release_say_a_resource_ran_out_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        error: BaseException) -> None:
+    """(QA 2) Each was a traceback, where no stage foresaw it; said where the CLI maps
+    errors to exit codes, in one line with what to do, exit 1."""
+    from corpuskit.cli import main
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(build_module(), "build", exhausted)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    for args in (["build", str(seeds), "--out", str(tmp_path / "out"), "-j", "2"],
+                 ["release", "minor", "--seeds", str(seeds), "--out", str(tmp_path / "out")]):
+        assert main(args) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and len(err.splitlines()) == 1, (out, err)
+        assert err.startswith("corpuskit: error: ") and "then run the command again" in err
+        assert "fewer --jobs (-j 1)" in err and "ulimit" in err, err
+
+
+def test_a_release_folder_left_without_its_zip_is_said_with_the_resource(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """(QA 2) A thread that could not start while the zip was written (after its folder
+    was put in place): the one line says so, and how to finish, as after Ctrl-C."""
+    from corpuskit.cli import main
+
+    def no_thread(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(build_module(), "write_archive", no_thread)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    out = tmp_path / "out"
+    assert main(["build", str(seeds), "--out", str(out), "-j", "1", "--no-cache"]) == 1
+    _, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("corpuskit: error: the system refused to start a thread"), err
+    assert "is in place, its zip not written: run 'corpuskit build" in err, err
+    assert stale_entries(out) == []
+
+
+@pytest.mark.parametrize("error", [OSError(errno.EMFILE, "Too many open files"),
+                                   RuntimeError("can't start new thread")],
+                         ids=["emfile", "thread"])
+def test_validate_that_runs_out_of_files_or_threads_gives_no_verdict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        error: BaseException) -> None:
+    """(QA 4) It said "internal-error ... please report this as a bug", counted a problem
+    of the seeds and "valid": false; now as for memory: the run failed, not the seeds."""
+    import corpuskit.validation.seeds as seeds_check
+    from corpuskit.cli import main
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(seeds_check, "validate_seeds", exhausted)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    assert main(["validate", str(seeds), "--jobs", "2"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1, (out, err)
+    assert f"while checking {seeds}, which was neither found valid nor invalid" in err, err
+    assert "internal-error" not in err and "bug" not in err, err
+    assert main(["validate", str(seeds), "--jobs", "2", "--json"]) == 1
+    out, _ = capsys.readouterr()
+    assert '"valid"' not in out and "neither found valid nor invalid" in out, out
+
+
+def test_validate_under_a_low_open_files_limit_gives_no_verdict(many: Path) -> None:
+    """(QA 4) For real: ``ulimit -n 15; corpuskit validate seeds -j 2``. Where the
+    descriptors run out depends on the interpreter's own: each limit here either lets the
+    check through or gives no verdict, never an internal-error; one of them at least
+    gives none."""
+    stopped = 0
+    for limit in range(10, 17):
+        done = run_cli(["validate", many, "-j", "2", "--json"], FRESH, timeout=30,
+                       preexec_fn=open_files_limit(limit))
+        assert "Traceback" not in done.stderr and "internal-error" not in done.stdout, done
+        if done.code == 0:
+            continue
+        stopped += 1
+        assert done.code == 1 and '"valid"' not in done.stdout, done
+        assert f"(ulimit -n {limit}) while checking" in done.stderr, done.stderr
+        assert "neither found valid nor invalid" in done.stderr, done.stderr
+    assert stopped
