@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import CorpuskitError
+from .errors import CorpuskitError, exhausted_resource, ran_out
 from .models import RECORD_FIELDS, Record
 from .package import table_schema
 
@@ -86,13 +86,32 @@ def _pyarrow() -> Any:
     try:
         import pyarrow  # type: ignore[import-untyped,unused-ignore]
         import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # (submodule)
-    except ImportError:
+    except ModuleNotFoundError:
         # A build never gets here: it refuses parquet = true without pyarrow up front,
         # naming corpus.toml (runsettings.NO_PYARROW). This is export's case.
         raise ParquetUnavailableError(
             "writing Parquet needs pyarrow, which is not installed: "
             f"{INSTALL_PARQUET}") from None
+    except (ImportError, MemoryError, OSError) as error:
+        raise pyarrow_not_loaded(error) from None
     return pyarrow
+
+
+def pyarrow_not_loaded(error: BaseException) -> ParquetUnavailableError:
+    """The error of a pyarrow that is installed but failed to load (``error``): its shared
+    libraries not mapped under a memory limit (``ulimit -v``), a damaged installation. Not
+    "not installed", whose advice to install it would not help (QA: export under ulimit -v
+    300000)."""
+    resource = exhausted_resource(error)
+    if resource is not None:
+        said = ran_out(resource, "while loading pyarrow, which writes Parquet",
+                       detail="" if isinstance(error, MemoryError) else str(error),
+                       jobs=False)  # (export takes none)
+        return ParquetUnavailableError(str(said))
+    return ParquetUnavailableError(
+        f"pyarrow, which writes Parquet, is installed but could not be loaded "
+        f"({type(error).__name__}: {error}): reinstall it ({INSTALL_PARQUET}), then run the "
+        "command again")
 
 
 def arrow_schema() -> pyarrow.Schema:

@@ -16,7 +16,7 @@ from importlib.util import find_spec
 
 from .config import CONFIG_NAME, CorpusConfig
 from .errors import InputError
-from .parquet import INSTALL_PARQUET
+from .parquet import INSTALL_PARQUET, pyarrow_not_loaded
 from .problems import Problem
 
 #: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
@@ -137,6 +137,8 @@ def pyarrow_installed() -> bool:
         return False
     try:
         import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
-    except ImportError:
+    except ModuleNotFoundError:
         return False
+    except (ImportError, MemoryError, OSError) as error:  # installed, but failed to load:
+        raise pyarrow_not_loaded(error) from None  # not "not installed" (QA: ulimit -v)
     return True

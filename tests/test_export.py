@@ -502,7 +502,7 @@ def test_parquet_export_without_pyarrow_says_only_what_to_install(
 
     def no_pyarrow(name: str, *args: object, **kwargs: object) -> object:
         if name == "pyarrow" or name.startswith("pyarrow."):
-            raise ImportError(name)
+            raise ModuleNotFoundError(name, name=name)  # (what Python raises)
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:

@@ -131,7 +131,7 @@ def test_missing_pyarrow_is_a_problem_of_build_and_of_validate(
 
     def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "pyarrow" or name.startswith("pyarrow."):
-            raise ImportError(name)
+            raise ModuleNotFoundError(name, name=name)  # (what Python raises for one)
         return real_import(name, *args, **kwargs)
 
     for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:

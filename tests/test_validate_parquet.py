@@ -210,7 +210,7 @@ def no_pyarrow(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def refuse(name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "pyarrow" or name.startswith("pyarrow."):
-            raise ImportError(f"No module named {name!r}")
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return real_import(name, *args, **kwargs)
 
     for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
