@@ -121,7 +121,7 @@ def test_the_message_of_a_resource_names_its_limit_and_what_to_do() -> None:
                                    OSError(errno.EMFILE, "Too many open files"),
                                    LookupError("unknown encoding: shift_jis")],
                          ids=["memory", "thread", "emfile", "codec"])
-def test_build_and_release_say_a_resource_ran_out_in_one_line(
+def test_build_says_a_resource_ran_out_in_one_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         error: BaseException) -> None:
     """(QA 2) Each was a traceback, where no stage foresaw it; said where the CLI maps
@@ -133,13 +133,11 @@ def test_build_and_release_say_a_resource_ran_out_in_one_line(
 
     monkeypatch.setattr(build_module(), "build", exhausted)
     seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
-    for args in (["build", str(seeds), "--out", str(tmp_path / "out"), "-j", "2"],
-                 ["release", "minor", "--seeds", str(seeds), "--out", str(tmp_path / "out")]):
-        assert main(args) == 1
-        out, err = capsys.readouterr()
-        assert out == "" and len(err.splitlines()) == 1, (out, err)
-        assert err.startswith("corpuskit: error: ") and "then run the command again" in err
-        assert "fewer --jobs (-j 1)" in err and "ulimit" in err, err
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out"), "-j", "2"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1, (out, err)
+    assert err.startswith("corpuskit: error: ") and "then run the command again" in err
+    assert "fewer --jobs (-j 1)" in err and "ulimit" in err, err
 
 
 def test_a_release_folder_left_without_its_zip_is_said_with_the_resource(
