@@ -443,24 +443,69 @@ def every_contributor(contributors: Sequence[dict[str, Any]]) -> list[dict[str, 
     return list(contributors)
 
 
+#: The plain YAML scalars (of letters, digits, ".", "_" and "-", the only ones written
+#: plain) that a YAML reader takes for no string: YAML 1.1's null, booleans (``no``,
+#: ``y``, ``off``), integers, floats and dates (PyYAML's, which ``huggingface_hub`` and
+#: ``datasets`` read the card with; its float as the 1.1 spec has it, ``1.2.3`` too) and
+#: YAML 1.2's core schema (``1e5``, ``0o17``).
+_YAML_NOT_A_STRING = re.compile(r"""
+    null | Null | NULL
+  | y | Y | yes | Yes | YES | n | N | no | No | NO | true | True | TRUE | false | False
+  | FALSE | on | On | ON | off | Off | OFF
+  | 0b[01_]+ | 0o[0-7_]+ | 0x[0-9a-fA-F_]+ | [0-9][0-9_]*
+  | [0-9][0-9_]*\.[0-9._]*(?:[eE][-+]?[0-9]+)? | [0-9][0-9_]*[eE][-+]?[0-9]+
+  | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
+""", re.VERBOSE)
+_YAML_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` as a YAML scalar read as this string by every YAML 1.1 and 1.2 reader:
+    plain when it is one, else double-quoted (QA: Norwegian's ``- no`` was read as
+    False, a license titled "Null" as null, "1.10" as 1.1). Plain ones stay plain, so
+    the cards of ``en`` or ``cc-by-4.0`` are as they were."""
+    if _YAML_PLAIN.fullmatch(value) and not _YAML_NOT_A_STRING.fullmatch(value):
+        return value
+    return _yaml_str(value)
+
+
+def _as_it_is(value: str) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class CardWording:
+    """How the card writes facts whose form corpuskit changed (QA, 2026-12-05): the
+    language codes and ``license_name`` of its YAML header (``scalar``)."""
+
+    scalar: Callable[[str], str] = yaml_scalar
+
+
+#: How corpuskit wrote those facts before: YAML scalars as they are.
+EARLIER_WORDING = CardWording(_as_it_is)
+
+
 @dataclass(frozen=True)
 class CardForm:
     """How the data card writes corpus.toml's values (:class:`CardValues`), which
-    license ids it gives the Hugging Face Hub, and which contributors it names as the
-    corpus's authors (:data:`Authors`)."""
+    license ids it gives the Hugging Face Hub, which contributors it names as the
+    corpus's authors (:data:`Authors`) and how it words the rest (:class:`CardWording`)."""
 
     values: CardValues
     hub_licenses: Mapping[str, str]
     authors: Authors = corpus_authors
+    wording: CardWording = CardWording()
 
 
 #: The card corpuskit writes.
 CARD = CardForm(ESCAPED, HF_LICENSES)
-#: The cards it wrote before (every contributor named as an author, then values as they
-#: are and 18 Hub license ids too): validate takes a card written so, that the packages
-#: built then still validate.
-EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, every_contributor),
-                 CardForm(UNESCAPED, _EARLIER_HF_LICENSES, every_contributor))
+#: The cards it wrote before (newest first: the earlier wording; every contributor named
+#: as an author too; then values as they are and 18 Hub license ids too): validate takes
+#: a card written so, that the packages built then still validate.
+EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, EARLIER_WORDING),
+                 CardForm(ESCAPED, HF_LICENSES, every_contributor, EARLIER_WORDING),
+                 CardForm(UNESCAPED, _EARLIER_HF_LICENSES, every_contributor,
+                          EARLIER_WORDING))
 
 
 def _size_category(n: int) -> str:
@@ -473,7 +518,8 @@ def _size_category(n: int) -> str:
     return next((label for bound, label in bounds if n < bound), "n>1T")
 
 
-def _hf_license(config: CorpusConfig, hub_licenses: Mapping[str, str]) -> list[str]:
+def _hf_license(config: CorpusConfig, hub_licenses: Mapping[str, str],
+                scalar: Callable[[str], str] = yaml_scalar) -> list[str]:
     """YAML ``license`` lines: known ids as they are, anything else as ``other`` + the name
     of the first such license (the Hub takes one list of ids and one ``license_name``);
     with both, the known ids then ``other`` (known ids were dropped)."""
@@ -487,8 +533,8 @@ def _hf_license(config: CorpusConfig, hub_licenses: Mapping[str, str]) -> list[s
     raw = str(first.get("name") or first.get("title") or "custom")
     lines = (["license:"] + [f"- {i}" for i in [*known, "other"]] if known
              else ["license: other"])
-    lines.append(
-        f"license_name: {re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'}")
+    name = re.sub(r'[^a-z0-9.-]+', '-', raw.lower()).strip('-') or 'custom'
+    lines.append(f"license_name: {scalar(name)}")
     if str(first.get("path", "")).startswith(("http://", "https://")):
         # quoted: " #" starts a YAML comment and ": " a mapping (QA: the Hub read
         # "https://example.org/a #b" as ".../a", and failed on ".../a: b")
@@ -521,15 +567,17 @@ def _hf_features() -> list[str]:
 
 
 def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str,
-            hub_licenses: Mapping[str, str] = HF_LICENSES) -> str:
-    """The Hugging Face YAML header (between ``---`` lines) of the data card."""
+            hub_licenses: Mapping[str, str] = HF_LICENSES,
+            scalar: Callable[[str], str] = yaml_scalar) -> str:
+    """The Hugging Face YAML header (between ``---`` lines) of the data card; ``scalar``
+    writes its language codes and ``license_name`` (:class:`CardWording`)."""
     meta = config.metadata
     languages = sorted(lang for lang in stats.languages if lang != "und")
     lines = ["---", f"pretty_name: {_yaml_str(meta['title'])}"]
-    lines += _hf_license(config, hub_licenses)
+    lines += _hf_license(config, hub_licenses, scalar)
     if languages:
         lines.append("language:")
-        lines += [f"- {lang}" for lang in languages]
+        lines += [f"- {scalar(lang)}" for lang in languages]
         lines.append("multilinguality:")
         lines.append("- monolingual" if len(languages) == 1 else "- multilingual")
     lines += ["size_categories:", f"- {_size_category(stats.documents)}"]
@@ -941,7 +989,8 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 {bibtex(config, content, created, authors=form.authors)}
 ```
 """
-    return (hf_yaml(config, stats, data_files, form.hub_licenses) + body).encode("utf-8")
+    return (hf_yaml(config, stats, data_files, form.hub_licenses, form.wording.scalar)
+            + body).encode("utf-8")
 
 
 def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusStats) -> bytes:

@@ -127,11 +127,11 @@ def card_problems(data: bytes, restated: Restated) -> list[Problem]:
             break
         earlier = _expected_card(restated, form)
         found = _differences(text, earlier, restated)
-        # Values as they were: taken if it shows what the card of the same authors with
+        # Values as they were: taken if it shows what the card of the same form with
         # values escaped shows (see _renders_alike).
         if len(found) < len(problems) and (
                 form.values is CARD.values or _renders_alike(
-                    _expected_card(restated, replace(CARD, authors=form.authors)), earlier)):
+                    _expected_card(restated, replace(form, values=CARD.values)), earlier)):
             problems = found
     return problems
 

@@ -1,0 +1,127 @@
+"""What the data card says, as its readers take it.
+
+The YAML header wrote language codes and ``license_name`` plain: YAML readers took
+Norwegian's ``no`` for False, a license titled "Null" for null and "1.10" for 1.1 (QA).
+Packages built before, whose cards say so, still validate.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from _consumers import rewrite_tagmanifest, rewrite_zip
+from conftest import make_seeds
+
+import corpuskit
+from corpuskit import package as package_module
+from corpuskit.package import EARLIER_CARDS, yaml_scalar
+
+NORWEGIAN = ("Været i Norge\n\nDet er en fin dag i dag, og solen skinner over fjellene. Vi "
+             "skal gå på tur i skogen og spise matpakke ved vannet. Barna leker i hagen, og "
+             "bestemor lager vafler til alle sammen. Om kvelden skal vi se på fjernsyn og "
+             "drikke kaffe.\n")
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """PyYAML reading plain scalars as YAML 1.2's core schema does (the spec's regular
+    expressions, 10.3.2), for what a YAML 1.2 reader makes of the header."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern in (
+        ("null", r"null|Null|NULL|~|"),
+        ("bool", r"true|True|TRUE|false|False|FALSE"),
+        ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+        ("float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN")):
+    Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}",
+                                       re.compile(f"^(?:{_pattern})$"), None)
+
+
+def _header(release: Path) -> dict[str, Any]:
+    text = (release / "README.md").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text.split("---\n", 2)[1])
+    return data
+
+
+def _resigned(release: Path, card: str) -> Path:
+    (release / "README.md").write_text(card, "utf-8")
+    rewrite_tagmanifest(release)
+    rewrite_zip(release)
+    return release
+
+
+@pytest.mark.parametrize("value", [
+    "no", "No", "NO", "n", "y", "yes", "on", "off", "true", "False", "null", "Null", "~",
+    "1.10", "1.2.3", "17", "0017", "0x1f", "0o17", "0b101", "1e5", "1e-5", "1_000",
+    "2023-01-01", "2023-1-1", ".inf", ".nan", "", "a b", "a: b", "#x", "-x", "<<", "=",
+])
+def test_a_scalar_yaml_reads_as_another_type_is_quoted(value: str) -> None:
+    written = yaml_scalar(value)
+    assert written.startswith('"')
+    assert yaml.safe_load(f"key: {written}")["key"] == value
+    assert yaml.load(f"key: {written}", Yaml12Loader)["key"] == value
+
+
+@pytest.mark.parametrize("value", [
+    "en", "de", "nb", "nn", "or", "zh", "cc-by-4.0", "licenseref-all-rights-reserved",
+    "custom", "my-license-1.0", "v1.10", "n-a", "no-1", "my_license",
+])
+def test_a_scalar_every_yaml_reader_reads_as_it_is_stays_plain(value: str) -> None:
+    assert yaml_scalar(value) == value
+    assert yaml.safe_load(f"key: {value}")["key"] == value
+    assert yaml.load(f"key: {value}", Yaml12Loader)["key"] == value
+
+
+def _norwegian_seeds(tmp_path: Path, license_title: str) -> Path:
+    return make_seeds(tmp_path, {"nor.txt": NORWEGIAN}, {
+        "licenses": [{"title": license_title, "path": "https://example.org/licence"}]})
+
+
+@pytest.mark.parametrize("license_title", ["Null", "1.10"])
+def test_norwegian_and_a_license_named_like_null_read_back_as_strings(
+        tmp_path: Path, license_title: str) -> None:
+    release = corpuskit.build(_norwegian_seeds(tmp_path, license_title), tmp_path / "dist",
+                              jobs=1, cache=None).release
+    header = _header(release)
+    assert header["language"] == ["no"]
+    assert header["license_name"] == license_title.lower()
+    assert yaml.load((release / "README.md").read_text("utf-8").split("---\n", 2)[1],
+                     Yaml12Loader)["license_name"] == license_title.lower()
+    hub = pytest.importorskip("huggingface_hub")
+    card = hub.DatasetCard.load(release / "README.md").data
+    assert card.language == ["no"] and card.license_name == license_title.lower()
+    assert corpuskit.validate(release, jobs=1).valid
+
+
+@pytest.fixture
+def earlier_norwegian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A release whose card is written as corpuskit wrote it before: YAML scalars plain."""
+    with monkeypatch.context() as patch:
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
+        release = corpuskit.build(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist",
+                                  jobs=1, cache=None).release
+    card = (release / "README.md").read_text("utf-8")
+    assert "\nlanguage:\n- no\n" in card and "\nlicense_name: null\n" in card
+    return release
+
+
+def test_a_package_whose_card_writes_the_scalars_plain_still_validates(
+        earlier_norwegian: Path, tmp_path: Path) -> None:
+    for target in (earlier_norwegian, earlier_norwegian.with_name(
+            f"{earlier_norwegian.name}.zip")):
+        assert corpuskit.validate(target, jobs=1).valid
+    card = (earlier_norwegian / "README.md").read_text("utf-8")
+    for edited in (card.replace("\n- no\n", "\n- nn\n"),
+                   card.replace("license_name: null", "license_name: nul")):
+        copy = tmp_path / "edited" / earlier_norwegian.name
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        shutil.copytree(earlier_norwegian, copy)
+        report = corpuskit.validate(_resigned(copy, edited), jobs=1)
+        assert {(p.code, p.path) for p in report.problems} == {
+            ("metadata-mismatch", "README.md")}, report.problems
