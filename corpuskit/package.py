@@ -473,16 +473,47 @@ def _as_it_is(value: str) -> str:
     return value
 
 
+#: The roles of who answers questions about the corpus: Data Package v2's ``contact``,
+#: DataCite's ``ContactPerson`` (compared as :func:`_role_key` gives them).
+CONTACT_ROLES = frozenset({"contact", "contactperson"})
+
+
+def card_contact(contributors: Sequence[dict[str, Any]], values: CardValues) -> str:
+    """The card's contact: every contributor whose roles include ``contact`` or
+    ``contactPerson``, by title, email and address (QA: the first email was named, an
+    author's, beside a contributor whose role was ``contact``); with none, the first
+    email any contributor gives (:func:`first_email`)."""
+    contacts = [person for person in contributors
+                if any(_role_key(role) in CONTACT_ROLES for role in person.get("roles", ()))]
+    if not contacts:
+        return first_email(contributors, values)
+    return "; ".join(
+        values.text(person["title"])
+        + (f" {values.link(person['email'])}" if person.get("email") else "")
+        # (a link, not a bare address: GFM would take the "; " after one into it)
+        + (f" {values.link(person['path'])}" if person.get("path") else "")
+        for person in contacts)
+
+
+def first_email(contributors: Sequence[dict[str, Any]], values: CardValues) -> str:
+    """The first email a contributor gives, whatever its roles (the card's contact before
+    it read the ``contact`` role)."""
+    return next((values.text(person["email"]) for person in contributors
+                 if person.get("email")), MISSING)
+
+
 @dataclass(frozen=True)
 class CardWording:
     """How the card writes facts whose form corpuskit changed (QA, 2026-12-05): the
-    language codes and ``license_name`` of its YAML header (``scalar``)."""
+    language codes and ``license_name`` of its YAML header (``scalar``) and its contact
+    (``contact``)."""
 
     scalar: Callable[[str], str] = yaml_scalar
+    contact: Callable[[Sequence[dict[str, Any]], CardValues], str] = card_contact
 
 
-#: How corpuskit wrote those facts before: YAML scalars as they are.
-EARLIER_WORDING = CardWording(_as_it_is)
+#: How corpuskit wrote those facts before: YAML scalars as they are, the first email.
+EARLIER_WORDING = CardWording(_as_it_is, first_email)
 
 
 @dataclass(frozen=True)
@@ -945,8 +976,7 @@ Contributors:
 
 {_people(meta.get("contributors", []), values)}
 
-Contact: {next((values.text(c["email"]) for c in meta.get("contributors", [])
-                if c.get("email")), MISSING)}
+Contact: {form.wording.contact(meta.get("contributors", []), values)}
 
 Versions follow semantic versioning of the content (major: records changed or removed,
 minor: records added, patch: same records); a released version is never rebuilt with

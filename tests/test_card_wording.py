@@ -2,6 +2,7 @@
 
 The YAML header wrote language codes and ``license_name`` plain: YAML readers took
 Norwegian's ``no`` for False, a license titled "Null" for null and "1.10" for 1.1 (QA).
+"Contact:" named the first email, not the contributor whose role is ``contact`` (QA).
 Packages built before, whose cards say so, still validate.
 """
 
@@ -25,6 +26,9 @@ NORWEGIAN = ("Været i Norge\n\nDet er en fin dag i dag, og solen skinner over f
              "skal gå på tur i skogen og spise matpakke ved vannet. Barna leker i hagen, og "
              "bestemor lager vafler til alle sammen. Om kvelden skal vi se på fjernsyn og "
              "drikke kaffe.\n")
+ENGLISH = "Hello title\n\nThis is an English text long enough to be identified as English.\n"
+ANN = {"title": "Ann Author", "roles": ["author"], "email": "ann@example.org"}
+DESK = {"title": "Data Desk", "roles": ["contact"], "email": "datadesk@example.org"}
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -47,6 +51,11 @@ def _header(release: Path) -> dict[str, Any]:
     text = (release / "README.md").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text.split("---\n", 2)[1])
     return data
+
+
+def _contact(release: Path) -> str:
+    card = (release / "README.md").read_text("utf-8")
+    return next(line for line in card.splitlines() if line.startswith("Contact: "))
 
 
 def _resigned(release: Path, card: str) -> Path:
@@ -80,7 +89,8 @@ def test_a_scalar_every_yaml_reader_reads_as_it_is_stays_plain(value: str) -> No
 
 def _norwegian_seeds(tmp_path: Path, license_title: str) -> Path:
     return make_seeds(tmp_path, {"nor.txt": NORWEGIAN}, {
-        "licenses": [{"title": license_title, "path": "https://example.org/licence"}]})
+        "licenses": [{"title": license_title, "path": "https://example.org/licence"}],
+        "contributors": [ANN, DESK]})
 
 
 @pytest.mark.parametrize("license_title", ["Null", "1.10"])
@@ -101,27 +111,53 @@ def test_norwegian_and_a_license_named_like_null_read_back_as_strings(
 
 @pytest.fixture
 def earlier_norwegian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A release whose card is written as corpuskit wrote it before: YAML scalars plain."""
+    """A release whose card is written as corpuskit wrote it before: YAML scalars plain,
+    the first email as the contact."""
     with monkeypatch.context() as patch:
         patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
         release = corpuskit.build(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist",
                                   jobs=1, cache=None).release
     card = (release / "README.md").read_text("utf-8")
     assert "\nlanguage:\n- no\n" in card and "\nlicense_name: null\n" in card
+    assert _contact(release) == "Contact: ann@example.org"
     return release
 
 
-def test_a_package_whose_card_writes_the_scalars_plain_still_validates(
+def test_a_package_whose_card_is_worded_as_before_still_validates(
         earlier_norwegian: Path, tmp_path: Path) -> None:
     for target in (earlier_norwegian, earlier_norwegian.with_name(
             f"{earlier_norwegian.name}.zip")):
         assert corpuskit.validate(target, jobs=1).valid
     card = (earlier_norwegian / "README.md").read_text("utf-8")
     for edited in (card.replace("\n- no\n", "\n- nn\n"),
-                   card.replace("license_name: null", "license_name: nul")):
+                   card.replace("license_name: null", "license_name: nul"),
+                   card.replace("Contact: ann@example.org", "Contact: eve@example.org"),
+                   # the earlier form is taken whole, not mixed with the new one
+                   card.replace("Contact: ann@example.org",
+                                "Contact: Data Desk <datadesk@example.org>")):
         copy = tmp_path / "edited" / earlier_norwegian.name
         shutil.rmtree(copy.parent, ignore_errors=True)
         shutil.copytree(earlier_norwegian, copy)
         report = corpuskit.validate(_resigned(copy, edited), jobs=1)
         assert {(p.code, p.path) for p in report.problems} == {
             ("metadata-mismatch", "README.md")}, report.problems
+
+
+
+@pytest.mark.parametrize(("contributors", "contact"), [
+    ([ANN, DESK], "Contact: Data Desk <datadesk@example.org>"),
+    ([ANN, {"title": "Bo", "roles": ["Contact Person"], "path": "https://example.org/bo"},
+      {**DESK, "roles": ["publisher", "contact"]}],
+     "Contact: Bo <https://example.org/bo>; Data Desk <datadesk@example.org>"),
+    ([ANN, {"title": "Data Desk", "roles": ["contact"]}], "Contact: Data Desk"),
+    ([{"title": "Nora"}, ANN, {**DESK, "roles": ["publisher"]}],
+     "Contact: ann@example.org"),
+])
+def test_the_contact_is_the_contributor_whose_role_is_contact(
+        tmp_path: Path, contributors: list[dict[str, Any]], contact: str) -> None:
+    """The card named the first email, an author's, as the contact beside a contributor
+    whose role was ``contact`` (QA); with no such role, the first email still is."""
+    seeds = make_seeds(tmp_path, {"a.txt": ENGLISH}, {"contributors": contributors})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    assert _contact(release) == contact
+    assert corpuskit.validate(release, jobs=1).valid

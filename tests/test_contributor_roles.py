@@ -24,7 +24,7 @@ from conftest import make_seeds
 import corpuskit
 from corpuskit import croissant as croissant_module
 from corpuskit import package as package_module
-from corpuskit.package import CARD, every_contributor
+from corpuskit.package import CARD, EARLIER_WORDING, every_contributor
 
 CONTRIBUTORS = [
     {"title": "Ann Author", "roles": ["author"]},
@@ -87,12 +87,13 @@ def test_with_no_author_among_the_contributors_none_is_cited(tmp_path: Path) -> 
 @pytest.fixture
 def earlier_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A release built as corpuskit built it before it read the roles: every contributor
-    an author (the card and croissant.json written so, all else as now)."""
+    an author (the card, in the wording of then, and croissant.json written so, all else
+    as now)."""
     with monkeypatch.context() as patch:
         card_defaults: dict[str, Any] = package_module.data_card.__kwdefaults__
         patch.setitem(card_defaults, "form",
                       package_module.CardForm(CARD.values, CARD.hub_licenses,
-                                              every_contributor))
+                                              every_contributor, EARLIER_WORDING))
         patch.setitem(croissant_module.croissant.__kwdefaults__, "authors", every_contributor)
         release = corpuskit.build(_seeds(tmp_path), tmp_path / "dist", jobs=1).release
     curated, _, creators, cite_author = _cited(release)
