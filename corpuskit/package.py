@@ -502,18 +502,41 @@ def first_email(contributors: Sequence[dict[str, Any]], values: CardValues) -> s
                  if person.get("email")), MISSING)
 
 
+def card_share(count: int, total: int) -> str:
+    """``count`` of ``total`` documents and its share, grouped as the card's other counts
+    (``1,999``); 100.0% and 0.0% only for all and none, ``>99.9%`` and ``<0.1%`` short
+    of them (QA: 1,999 of 2,000 read "1999 (100.0%)", as all 2,000 did, and 1 of 2,001
+    "1 (0.0%)")."""
+    if not total:
+        return f"{count:,}"
+    percent = f"{count / total:.1%}"
+    if count < total and percent == "100.0%":
+        percent = ">99.9%"
+    elif count > 0 and percent == "0.0%":
+        percent = "<0.1%"
+    return f"{count:,} ({percent})"
+
+
+def rounded_share(count: int, total: int) -> str:
+    """A count and its share as the card wrote them before :func:`card_share`."""
+    return f"{count} ({count / total:.1%})" if total else str(count)
+
+
 @dataclass(frozen=True)
 class CardWording:
     """How the card writes facts whose form corpuskit changed (QA, 2026-12-05): the
-    language codes and ``license_name`` of its YAML header (``scalar``) and its contact
-    (``contact``)."""
+    language codes and ``license_name`` of its YAML header (``scalar``), its contact
+    (``contact``) and the counts of its tables of languages, codecs and normalization
+    steps and of rights lines, with their shares (``share``)."""
 
     scalar: Callable[[str], str] = yaml_scalar
     contact: Callable[[Sequence[dict[str, Any]], CardValues], str] = card_contact
+    share: Callable[[int, int], str] = card_share
 
 
-#: How corpuskit wrote those facts before: YAML scalars as they are, the first email.
-EARLIER_WORDING = CardWording(_as_it_is, first_email)
+#: How corpuskit wrote those facts before: YAML scalars as they are, the first email,
+#: counts ungrouped and shares rounded.
+EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share)
 
 
 @dataclass(frozen=True)
@@ -744,10 +767,6 @@ def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def _share(count: int, total: int) -> str:
-    return f"{count} ({count / total:.1%})" if total else str(count)
-
-
 def _people(entries: list[dict[str, Any]], values: CardValues) -> str:
     if not entries:
         return MISSING
@@ -803,12 +822,13 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     license_names = "; ".join(values.text(str(lic.get("name") or lic.get("title")))
                               for lic in meta["licenses"])
     homepage = values.address(meta["homepage"]) if meta.get("homepage") else MISSING
-    lang_rows = [(f"`{lang}`", _share(count, total))
+    lang_rows = [(f"`{lang}`", form.wording.share(count, total))
                  for lang, count in sorted(stats.languages.items())]
-    encoding_rows = [(f"`{enc}`", _share(count, total))
+    encoding_rows = [(f"`{enc}`", form.wording.share(count, total))
                      for enc, count in sorted(stats.encodings.items())]
-    step_rows = [(f"`{step}`", _share(stats.steps.get(step, 0), total))
+    step_rows = [(f"`{step}`", form.wording.share(stats.steps.get(step, 0), total))
                  for step in config.process.normalize.steps]
+    rights_share = form.wording.share(stats.with_rights, total)
     field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
                   for f in table_schema()["fields"]]
     extract = config.process.extract
@@ -967,7 +987,7 @@ Normalization steps, in order, and how many documents each changed:
 
 {licenses}
 
-Documents with a copyright or footer line: {_share(stats.with_rights, total)}; the line is
+Documents with a copyright or footer line: {rights_share}; the line is
 kept in the record's `rights` field, out of `text`.
 
 ## Maintenance

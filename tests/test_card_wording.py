@@ -20,7 +20,7 @@ from conftest import make_seeds
 
 import corpuskit
 from corpuskit import package as package_module
-from corpuskit.package import EARLIER_CARDS, yaml_scalar
+from corpuskit.package import EARLIER_CARDS, card_share, yaml_scalar
 
 NORWEGIAN = ("Været i Norge\n\nDet er en fin dag i dag, og solen skinner over fjellene. Vi "
              "skal gå på tur i skogen og spise matpakke ved vannet. Barna leker i hagen, og "
@@ -109,39 +109,43 @@ def test_norwegian_and_a_license_named_like_null_read_back_as_strings(
     assert corpuskit.validate(release, jobs=1).valid
 
 
-@pytest.fixture
-def earlier_norwegian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A release whose card is written as corpuskit wrote it before: YAML scalars plain,
-    the first email as the contact."""
+def _earlier(seeds: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The release of ``seeds``, its card written as corpuskit wrote it before (the
+    newest of :data:`EARLIER_CARDS`)."""
     with monkeypatch.context() as patch:
         patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
-        release = corpuskit.build(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist",
-                                  jobs=1, cache=None).release
-    card = (release / "README.md").read_text("utf-8")
-    assert "\nlanguage:\n- no\n" in card and "\nlicense_name: null\n" in card
-    assert _contact(release) == "Contact: ann@example.org"
-    return release
+        return corpuskit.build(seeds, out, jobs=1, cache=None).release
 
 
-def test_a_package_whose_card_is_worded_as_before_still_validates(
-        earlier_norwegian: Path, tmp_path: Path) -> None:
-    for target in (earlier_norwegian, earlier_norwegian.with_name(
-            f"{earlier_norwegian.name}.zip")):
+def _validates_unless_edited(release: Path, tmp_path: Path, edits: list[str]) -> None:
+    """``release`` (folder and zip) validates, and each of ``edits`` of its card, re-signed,
+    is refused as a difference of the card."""
+    for target in (release, release.with_name(f"{release.name}.zip")):
         assert corpuskit.validate(target, jobs=1).valid
-    card = (earlier_norwegian / "README.md").read_text("utf-8")
-    for edited in (card.replace("\n- no\n", "\n- nn\n"),
-                   card.replace("license_name: null", "license_name: nul"),
-                   card.replace("Contact: ann@example.org", "Contact: eve@example.org"),
-                   # the earlier form is taken whole, not mixed with the new one
-                   card.replace("Contact: ann@example.org",
-                                "Contact: Data Desk <datadesk@example.org>")):
-        copy = tmp_path / "edited" / earlier_norwegian.name
-        shutil.rmtree(copy.parent, ignore_errors=True)
-        shutil.copytree(earlier_norwegian, copy)
+    card = (release / "README.md").read_text("utf-8")
+    for number, edited in enumerate(edits):
+        assert edited != card
+        copy = tmp_path / f"edited{number}" / release.name
+        shutil.copytree(release, copy)
         report = corpuskit.validate(_resigned(copy, edited), jobs=1)
         assert {(p.code, p.path) for p in report.problems} == {
             ("metadata-mismatch", "README.md")}, report.problems
 
+
+def test_a_package_whose_card_is_worded_as_before_still_validates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its YAML scalars plain, the first email as the contact."""
+    release = _earlier(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist", monkeypatch)
+    card = (release / "README.md").read_text("utf-8")
+    assert "\nlanguage:\n- no\n" in card and "\nlicense_name: null\n" in card
+    assert _contact(release) == "Contact: ann@example.org"
+    _validates_unless_edited(release, tmp_path, [
+        card.replace("\n- no\n", "\n- nn\n"),
+        card.replace("license_name: null", "license_name: nul"),
+        card.replace("Contact: ann@example.org", "Contact: eve@example.org"),
+        # the earlier form is taken whole, not mixed with the new one
+        card.replace("Contact: ann@example.org", "Contact: Data Desk <datadesk@example.org>"),
+    ])
 
 
 @pytest.mark.parametrize(("contributors", "contact"), [
@@ -161,3 +165,53 @@ def test_the_contact_is_the_contributor_whose_role_is_contact(
     release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
     assert _contact(release) == contact
     assert corpuskit.validate(release, jobs=1).valid
+
+
+@pytest.mark.parametrize(("count", "total", "written"), [
+    (0, 0, "0"), (0, 5, "0 (0.0%)"), (5, 5, "5 (100.0%)"), (1, 3, "1 (33.3%)"),
+    (1_999, 2_000, "1,999 (>99.9%)"), (2_000, 2_000, "2,000 (100.0%)"),
+    (1_998, 2_000, "1,998 (99.9%)"), (1, 2_001, "1 (<0.1%)"), (1, 1_000, "1 (0.1%)"),
+    (999_999, 1_000_000, "999,999 (>99.9%)"), (1_234, 0, "1,234"),
+])
+def test_a_share_is_100_or_0_percent_only_for_all_or_none(count: int, total: int,
+                                                          written: str) -> None:
+    assert card_share(count, total) == written
+
+
+def _seeds_of_2001(tmp_path: Path) -> Path:
+    """2,000 English documents in UTF-8 with a rights line, and one Norwegian in cp1252
+    without."""
+    files: dict[str, str | bytes] = {
+        f"d{i:04d}.txt": f"Title {i}\n\nReport number {i} describes the weather in the "
+                         "northern part of the country today.\n\n© 2023 Example News\n"
+        for i in range(2_000)}
+    files["nor.txt"] = NORWEGIAN.encode("cp1252")
+    return make_seeds(tmp_path, files)
+
+
+SHARES = ["| `en` | 2,000 (>99.9%) |", "| `no` | 1 (<0.1%) |", "| `cp1252` | 1 (<0.1%) |",
+          "| `utf-8` | 2,000 (>99.9%) |", "| `nfc` | 0 (0.0%) |",
+          "Documents with a copyright or footer line: 2,000 (>99.9%); the line is"]
+
+
+def test_shares_short_of_all_or_none_say_so_and_counts_are_grouped(tmp_path: Path) -> None:
+    """1,999 of 2,000 read "1999 (100.0%)", as all 2,000 did, 1 of 2,001 "1 (0.0%)", and
+    those counts had no thousands separator where the rest of the card has one (QA)."""
+    release = corpuskit.build(_seeds_of_2001(tmp_path), tmp_path / "dist", jobs=1,
+                              cache=None).release
+    lines = (release / "README.md").read_text("utf-8").splitlines()
+    assert all(line in lines for line in SHARES), [line for line in SHARES
+                                                   if line not in lines]
+    assert corpuskit.validate(release, jobs=1).valid
+
+
+def test_a_package_whose_card_rounds_shares_as_before_still_validates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = _earlier(_seeds_of_2001(tmp_path), tmp_path / "dist", monkeypatch)
+    card = (release / "README.md").read_text("utf-8")
+    assert "| `en` | 2000 (100.0%) |" in card and "| `no` | 1 (0.0%) |" in card
+    _validates_unless_edited(release, tmp_path, [
+        card.replace("| `en` | 2000 (100.0%) |", "| `en` | 2,000 (>99.9%) |"),
+        card.replace("| `utf-8` | 2000 (100.0%) |", "| `utf-8` | 2001 (100.0%) |"),
+        card.replace("line: 2000 (100.0%);", "line: 1999 (99.9%);"),
+    ])
