@@ -522,21 +522,37 @@ def rounded_share(count: int, total: int) -> str:
     return f"{count} ({count / total:.1%})" if total else str(count)
 
 
+def example_language(languages: Mapping[str, int]) -> str:
+    """The language the card's load example filters on: the corpus's most common one
+    (of those as common, the first code in alphabetical order), ``und`` only when no
+    document's language is known (QA: it was always ``en``, and printed nothing for a
+    Norwegian corpus)."""
+    known = {code: count for code, count in languages.items() if code != "und"} \
+        or dict(languages)
+    return min(known, key=lambda code: (-known[code], code), default="en")
+
+
+def _english(languages: Mapping[str, int]) -> str:
+    return "en"
+
+
 @dataclass(frozen=True)
 class CardWording:
     """How the card writes facts whose form corpuskit changed (QA, 2026-12-05): the
     language codes and ``license_name`` of its YAML header (``scalar``), its contact
-    (``contact``) and the counts of its tables of languages, codecs and normalization
-    steps and of rights lines, with their shares (``share``)."""
+    (``contact``), the counts of its tables of languages, codecs and normalization
+    steps and of rights lines, with their shares (``share``), and the language of its
+    load example (``example_language``)."""
 
     scalar: Callable[[str], str] = yaml_scalar
     contact: Callable[[Sequence[dict[str, Any]], CardValues], str] = card_contact
     share: Callable[[int, int], str] = card_share
+    example_language: Callable[[Mapping[str, int]], str] = example_language
 
 
 #: How corpuskit wrote those facts before: YAML scalars as they are, the first email,
-#: counts ungrouped and shares rounded.
-EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share)
+#: counts ungrouped and shares rounded, English in the load example.
+EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share, _english)
 
 
 @dataclass(frozen=True)
@@ -829,6 +845,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     step_rows = [(f"`{step}`", form.wording.share(stats.steps.get(step, 0), total))
                  for step in config.process.normalize.steps]
     rights_share = form.wording.share(stats.with_rights, total)
+    example = form.wording.example_language(stats.languages)
     field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
                   for f in table_schema()["fields"]]
     extract = config.process.extract
@@ -1016,7 +1033,7 @@ Load (the folder or its `.zip`; checksums are verified before any record is read
 ```python
 import corpuskit
 corpus = corpuskit.load(".")
-for doc in corpus.filter(language="en", since="2023-01-01"):
+for doc in corpus.filter(language="{example}", since="2023-01-01"):
     print(doc.id, doc.date, doc.title)
 ```
 

@@ -2,7 +2,9 @@
 
 The YAML header wrote language codes and ``license_name`` plain: YAML readers took
 Norwegian's ``no`` for False, a license titled "Null" for null and "1.10" for 1.1 (QA).
-"Contact:" named the first email, not the contributor whose role is ``contact`` (QA).
+"Contact:" named the first email, not the contributor whose role is ``contact``; shares
+of 1,999 in 2,000 read 100.0%, of 1 in 2,001 0.0%, their counts ungrouped; the load example
+filtered English whatever the corpus's languages (QA).
 Packages built before, whose cards say so, still validate.
 """
 
@@ -20,7 +22,7 @@ from conftest import make_seeds
 
 import corpuskit
 from corpuskit import package as package_module
-from corpuskit.package import EARLIER_CARDS, card_share, yaml_scalar
+from corpuskit.package import EARLIER_CARDS, card_share, example_language, yaml_scalar
 
 NORWEGIAN = ("Været i Norge\n\nDet er en fin dag i dag, og solen skinner over fjellene. Vi "
              "skal gå på tur i skogen og spise matpakke ved vannet. Barna leker i hagen, og "
@@ -134,17 +136,21 @@ def _validates_unless_edited(release: Path, tmp_path: Path, edits: list[str]) ->
 
 def test_a_package_whose_card_is_worded_as_before_still_validates(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its YAML scalars plain, the first email as the contact."""
+    """Its YAML scalars plain, the first email as the contact, English in the load
+    example."""
     release = _earlier(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist", monkeypatch)
     card = (release / "README.md").read_text("utf-8")
     assert "\nlanguage:\n- no\n" in card and "\nlicense_name: null\n" in card
     assert _contact(release) == "Contact: ann@example.org"
+    assert 'corpus.filter(language="en", since=' in card
     _validates_unless_edited(release, tmp_path, [
         card.replace("\n- no\n", "\n- nn\n"),
         card.replace("license_name: null", "license_name: nul"),
         card.replace("Contact: ann@example.org", "Contact: eve@example.org"),
         # the earlier form is taken whole, not mixed with the new one
         card.replace("Contact: ann@example.org", "Contact: Data Desk <datadesk@example.org>"),
+        card.replace('filter(language="en"', 'filter(language="no"'),
+        card.replace('filter(language="en"', 'filter(language="fr"'),
     ])
 
 
@@ -215,3 +221,32 @@ def test_a_package_whose_card_rounds_shares_as_before_still_validates(
         card.replace("| `utf-8` | 2000 (100.0%) |", "| `utf-8` | 2001 (100.0%) |"),
         card.replace("line: 2000 (100.0%);", "line: 1999 (99.9%);"),
     ])
+
+
+@pytest.mark.parametrize(("languages", "code"), [
+    ({"en": 2_000, "no": 1}, "en"), ({"no": 1}, "no"), ({"und": 9, "fr": 1}, "fr"),
+    ({"en": 3, "de": 3, "fr": 2}, "de"), ({"und": 2}, "und"), ({}, "en"),
+])
+def test_the_load_example_filters_the_most_common_language(languages: dict[str, int],
+                                                           code: str) -> None:
+    assert example_language(languages) == code
+
+
+def test_the_load_example_of_a_norwegian_corpus_finds_its_documents(tmp_path: Path) -> None:
+    """The card's example filtered language="en": for a corpus with no English it
+    printed nothing (QA)."""
+    release = corpuskit.build(_norwegian_seeds(tmp_path, "Null"), tmp_path / "dist", jobs=1,
+                              cache=None).release
+    card = (release / "README.md").read_text("utf-8")
+    example = re.search(r'corpus\.filter\(language="([a-z]+)"', card)
+    assert example is not None and example[1] == "no"
+    assert [doc.id for doc in corpuskit.load(release).filter(language=example[1])] == ["nor"]
+    for fast in (False, True):  # (--fast counts no language: it was a mismatch there)
+        assert corpuskit.validate(release, jobs=1, fast=fast).valid
+    card = (release / "README.md").read_text("utf-8")
+    edited = _resigned(release, card.replace('filter(language="no"', 'filter(language="en"'))
+    report = corpuskit.validate(edited, jobs=1)
+    assert [(p.code, p.path, p.message.split(",")[0]) for p in report.problems] == [
+        ("metadata-mismatch", "README.md",
+         'the line is "for doc in corpus.filter(language=\\"en\\"')], report.problems
+    assert corpuskit.validate(edited, jobs=1, fast=True).valid  # a statistic, not known

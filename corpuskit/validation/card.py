@@ -9,7 +9,8 @@ states what that knows:
   category, tags, features, data files), top-level key by key;
 - the body's lines that restate datapackage.json or a statistic validate measures, found
   by how they begin (:data:`BODY_LINES`: the title, the summary table, the curators,
-  languages, license and homepage lines) and the BibTeX citation;
+  languages, license and homepage lines, the load example's language) and the BibTeX
+  citation;
 - the parts that state the records' statistics, each whole (:data:`SECTIONS`: the
   composition, with its tables of languages and lengths, and the tables of codecs and
   normalization steps; :data:`PARAGRAPHS`: the share of rights lines), when validate read
@@ -56,7 +57,10 @@ BODY_LINES = (
     "| Package |", "| Released |", "| Documents |", "| Languages (ISO 639-1) |",
     "| Dates |", "| Content hash |", "| License |", "| Homepage |",
     "- **Curated by:**", "- **Language(s):**", "- **License:**", "- **Homepage:**",
+    "for doc in corpus.filter(",
 )
+#: The load example's line: it filters the records' most common language.
+EXAMPLE = BODY_LINES[-1]
 #: The citation, compared from this line to the fence that closes it.
 CITATION = "```bibtex"
 #: The body's parts compared whole: a section from its heading to the next heading, or a
@@ -68,7 +72,7 @@ PARAGRAPHS = ("Documents with a copyright or footer line:",)
 #: What is known only when every statistic of the records is (all of them read, and
 #: matching their schema): body lines, sections and paragraphs.
 STATISTICS = frozenset({"| Dates |", "### Composition", "Decoding:",
-                        "## Distribution and Rights", *PARAGRAPHS})
+                        "## Distribution and Rights", EXAMPLE, *PARAGRAPHS})
 #: What is known only when the records' languages are: header keys and body lines.
 LANGUAGE_KEYS = frozenset({"language", "multilinguality"})
 LANGUAGE_LINES = frozenset({"| Languages (ISO 639-1) |", "- **Language(s):**"})
@@ -94,6 +98,7 @@ _SOURCES = {
     "### Composition": "the records' counts, languages, dates, titles and lengths",
     "Decoding:": "the records' codecs and normalization steps",
     "Documents with a copyright or footer line:": "the records' rights lines",
+    EXAMPLE: "the records' languages",
     # (QA: a contact, a contributor's roles or a license shown otherwise, re-signed, passed)
     "#### Who are the source data producers?": "datapackage.json's sources",
     "## Distribution and Rights": "datapackage.json's licenses and the records' rights lines",
@@ -244,12 +249,13 @@ def _differences(text: str, expected: str, restated: Restated) -> list[Problem]:
                                 f"reads to compare ({_PARSED_AT_MOST} times that, and "
                                 f"{_PARSED_BEYOND:,} more); {RESTORE}"))
     if not problems and text != expected:  # what renders otherwise than they show (QA)
-        tables = restated.tally is not None  # tables state the records' statistics
+        # Tables and the load example's language state the records' statistics.
+        tables = restated.tally is not None
         difference = first_difference(
             rendered_units("\n".join(found_lines[found_end + 1:]), found_end + 2,
-                           tables=tables),
+                           tables=tables, example=tables),
             rendered_units("\n".join(expected_lines[expected_end + 1:]), expected_end + 2,
-                           tables=tables))
+                           tables=tables, example=tables))
         if difference is not None:
             problems.append(_problem(difference[0], f"{difference[1]}; {RESTORE}"))
     return ordered(problems)
