@@ -26,9 +26,10 @@ that hides lines or shows others), are differences too. Each difference is a
 
 corpus.toml's titles, names and addresses are escaped in the card as Markdown needs to
 show them as they are (:mod:`corpuskit.markdowntext`), and every license the Hugging Face
-Hub knows is given by its id; a card written as corpuskit wrote it before (values as they
-are, 18 license ids) is compared with that form where it is the closer one, so the
-packages built then still validate.
+Hub knows is given by its id; a card written as corpuskit wrote it before (worded as it was:
+YAML scalars plain, the first email as the contact, shares rounded; every contributor an
+author; values as they are, 18 license ids: :data:`EARLIER_CARDS`) is compared with that
+form where it is the closer one, so the packages built then still validate.
 """
 
 from __future__ import annotations
