@@ -160,6 +160,12 @@ def build(
 ) -> BuildResult:
     """Build the release of ``seeds`` into ``out``; see the module docstring.
 
+    ``source_date_epoch``: the release time, whole seconds since 1970 (an ``int``, or
+    ``SOURCE_DATE_EPOCH``'s string); None (the default) takes the environment's
+    ``SOURCE_DATE_EPOCH``, as ``corpuskit build`` does, and ``""`` none. Without one the
+    release time is ``corpus.toml``'s ``created``, if any. One that is no such time is a
+    problem of the run (``SOURCE_DATE_EPOCH``, ``config-error``), raised in an
+    :class:`~corpuskit.errors.InputError` with the seeds' other problems.
     ``jobs`` worker processes (default: all cores) do the per-document work; ``cache`` is
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.

@@ -93,8 +93,11 @@ def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
 
     Problem paths are as a user finds them (``dist/<name>-<version>/README.md``,
     ``seeds/corpus.toml``). Raises only for environment failures (e.g. no space for the
-    temporary build). ``progress`` is told the documents the fresh build has processed, as
-    :func:`corpuskit.build.build`'s is.
+    temporary build). ``source_date_epoch`` is the fresh build's release time, as
+    ``corpuskit.build``'s: None (the default) takes the environment's
+    ``SOURCE_DATE_EPOCH``, as ``corpuskit check`` does, and ``""`` none (then corpus.toml's
+    ``created``); one that is no time is a problem of the report. ``progress`` is told
+    the documents the fresh build has processed, as :func:`corpuskit.build.build`'s is.
     """
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     source_date_epoch = checked_source_date_epoch(source_date_epoch)

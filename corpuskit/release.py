@@ -417,6 +417,12 @@ def release(
 
     ``bump`` is ``major``, ``minor`` or ``patch``; None uses the bump the diff requires.
     With no earlier release in ``dist`` the version in ``corpus.toml`` is the first release.
+    ``source_date_epoch``: the release time, whole seconds since 1970 (an ``int``, or
+    ``SOURCE_DATE_EPOCH``'s string); None (the default) takes the environment's
+    ``SOURCE_DATE_EPOCH``, as ``corpuskit release`` does, and ``""`` none: then the
+    clock (a first release keeps ``corpus.toml``'s ``created``). One that is no such time
+    raises an :class:`~corpuskit.errors.InputError` (``SOURCE_DATE_EPOCH``,
+    ``config-error``).
     ``dry_run`` computes version, diff and changelog entry and writes nothing; ``jobs``
     and ``cache`` are passed to :func:`corpuskit.build.build`. A release whose only
     changes are documents' raw files whose line ends changed (as Git's line-end handling
@@ -761,7 +767,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if kept:
             ignored = (" (not SOURCE_DATE_EPOCH's)"
                        if resolve_created(config, source_date_epoch) != kept else "")
-            created, source_date_epoch = kept, None  # the build takes corpus.toml's created
+            # The build takes corpus.toml's created: "" is no release time, where None
+            # would be the environment's SOURCE_DATE_EPOCH again (QA: api 1)
+            created, source_date_epoch = kept, ""
             notes.append(f"{held}: this release finishes it with that time{ignored}, the "
                          "same bytes as that release")
         written = entry_line(base_changelog, version)
@@ -994,7 +1002,9 @@ def written_otherwise(seeds: Path, dist: Path, previous: Path, jobs: int | None)
     seconds = epoch_of(kept) if isinstance(kept, str) else None
     if isinstance(kept, str) and seconds is None:
         return False  # a release time in no form corpuskit writes: validate says so
-    report = check(seeds, dist, source_date_epoch=seconds, jobs=jobs)
+    # "" (no release time), not None, which would be the environment's (QA: api 1)
+    report = check(seeds, dist, source_date_epoch="" if seconds is None else seconds,
+                   jobs=jobs)
     return any(problem.code == "stale-release" for problem in report.problems)
 
 

@@ -12,6 +12,7 @@ seeds" where build then failed on either).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib.util import find_spec
 
 from .config import CONFIG_NAME, CorpusConfig
@@ -28,8 +29,14 @@ LATEST_EPOCH = 253402300799
 def checked_source_date_epoch(value: object) -> str | None:
     """``source_date_epoch`` as a library function takes it: SOURCE_DATE_EPOCH's string,
     whole seconds as an ``int`` (QA: ``1700000000`` ended in an AttributeError), or None;
-    anything else is a TypeError."""
-    if value is None or isinstance(value, str):
+    anything else is a TypeError. None is the environment's ``SOURCE_DATE_EPOCH`` (None
+    where it is unset), as the CLI and ``validate`` of a seeds folder read it, the
+    reproducible-builds convention (QA: api 1: library ``check()`` said "current" where
+    ``corpuskit check`` said stale in the same environment); ``""``, as an empty variable,
+    is no release time, whatever the environment holds."""
+    if value is None:
+        return os.environ.get("SOURCE_DATE_EPOCH")
+    if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)  # (a negative one is refused as SOURCE_DATE_EPOCH's would be)

@@ -81,6 +81,17 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_source_date_epoch() -> Iterator[None]:
+    """No SOURCE_DATE_EPOCH from the caller's shell for the fixtures of a module or the
+    session either, which are made before :func:`_isolated_environment` runs: the library's
+    build, check and release read it where they are given none, as the CLI does (QA: api 1),
+    and a module's build would take the shell's release time."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch,
                           tmp_path_factory: pytest.TempPathFactory) -> None:

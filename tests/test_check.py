@@ -53,6 +53,46 @@ def test_current_dist_passes(repo: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and "current" in out
 
 
+def test_the_library_takes_source_date_epoch_from_the_environment(
+        repo: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """build, check and release took no SOURCE_DATE_EPOCH from the environment, which the
+    CLI and validate() take: in a job that exports it, check() called dist/ current where
+    'corpuskit check' called it stale, and build() built seeds validate() refused (QA: api
+    1). Given none, each takes the environment's now; an argument wins, and "" is none."""
+    seeds, dist = repo / "seeds", repo / "dist"  # dist built at EPOCH; no created
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert check(seeds, dist, jobs=1).valid
+    assert run(capsys, "check")[0] == 0  # the CLI's verdict, the same
+    day_after = str(int(EPOCH) + 86400)  # 2023-11-15T22:13:20Z, not dist's release time
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", day_after)
+    assert codes(check(seeds, dist, jobs=1)) == {"stale-release"}
+    assert run(capsys, "check")[0] == 1
+    assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+    assert not check(seeds, dist, source_date_epoch="", jobs=1).valid
+    created = {folder: json.loads((build(seeds, repo / folder, jobs=1, **given).release
+                                   / "datapackage.json").read_bytes()).get("created")
+               for folder, given in [("env", {}), ("given", {"source_date_epoch": EPOCH}),
+                                     ("none", {"source_date_epoch": ""})]}
+    assert created == {"env": "2023-11-15T22:13:20Z", "given": "2023-11-14T22:13:20Z",
+                       "none": None}
+    (seeds / "new.txt").write_text("New\n\nA new document.\n", "utf-8")
+    assert corpuskit.release(seeds, dist, dry_run=True, jobs=1).created == \
+        "2023-11-15T22:13:20Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")  # refused as validate and the CLI do
+    assert not validate(seeds).valid
+    for call in (lambda: build(seeds, repo / "bad", jobs=1),
+                 lambda: corpuskit.release(seeds, dist, dry_run=True, jobs=1)):
+        with pytest.raises(InputError) as refused:
+            call()
+        assert [(p.path, p.code) for p in refused.value.problems] == [
+            ("SOURCE_DATE_EPOCH", "config-error")]
+    assert [(p.path, p.code) for p in check(seeds, dist, jobs=1).problems] == [
+        ("SOURCE_DATE_EPOCH", "config-error")]
+    assert not (repo / "bad").exists()
+
+
 def _checked_out_with_crlf(folder: Path) -> None:
     """``folder`` as Git checks it out with core.autocrlf=true: its text files with CR LF."""
     for path in folder.rglob("*"):
