@@ -145,12 +145,12 @@ class BuildResult:
 
 
 def build(
-    seeds: Path,
-    out: Path,
+    seeds: str | os.PathLike[str],
+    out: str | os.PathLike[str],
     *,
     source_date_epoch: str | int | None = None,
     jobs: int | None = None,
-    cache: Path | None = None,
+    cache: str | os.PathLike[str] | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,

@@ -86,7 +86,8 @@ from .writer import grant_reading, remove_orphans
 TAG_MANIFEST = "tagmanifest-sha256.txt"
 
 
-def check(seeds: Path = Path("seeds"), dist: Path = Path("dist"), *,
+def check(seeds: str | os.PathLike[str] = Path("seeds"),
+          dist: str | os.PathLike[str] = Path("dist"), *,
           source_date_epoch: str | int | None = None, jobs: int | None = None,
           progress: Progress | None = None) -> ValidationReport:
     """Compare a fresh build of ``seeds`` with its release in ``dist``; report differences.

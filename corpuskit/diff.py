@@ -788,7 +788,7 @@ def _packaging_differences(old: _Side, new: _Side) -> tuple[str, ...]:
     return tuple(differing)
 
 
-def diff(old: Path | str, new: Path | str, *, text: bool = False) -> Diff:
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool = False) -> Diff:
     """Compare two corpus versions document by document.
 
     ``old`` and ``new`` are each a package folder, a package ``.zip`` or a seeds folder.

@@ -402,14 +402,14 @@ def _too_small(bump: str, result: Diff, previous: str, seeds: Path, dist: Path
 
 
 def release(
-    seeds: Path,
-    dist: Path,
+    seeds: str | os.PathLike[str],
+    dist: str | os.PathLike[str],
     bump: str | None = None,
     *,
     source_date_epoch: str | int | None = None,
     dry_run: bool = False,
     jobs: int | None = None,
-    cache: Path | None = None,
+    cache: str | os.PathLike[str] | None = None,
     allow_line_ends: bool = False,
     progress: Progress | None = None,
 ) -> ReleaseResult:

@@ -39,3 +39,41 @@ def test_a_consumers_calls_are_typed(tmp_path: Path, monkeypatch: pytest.MonkeyP
                         "corpuskit.validation.report.ValidationReport",
                         "str"], out
     assert " error: " not in out, out
+
+
+PATHS = '''
+import os
+from pathlib import Path
+
+import corpuskit
+from corpuskit.check import check
+
+
+class Where(os.PathLike[str]):
+    def __fspath__(self) -> str:
+        return "dist/corpuskit-seeds-1.0.2.zip"
+
+
+def later() -> None:
+    built = corpuskit.build("seeds", "out", jobs=1, cache="cache")
+    corpuskit.build(Path("seeds"), Where(), cache=Where())
+    released = corpuskit.release("seeds", "dist", "minor", dry_run=True, cache="cache")
+    corpuskit.release(Where(), Where(), cache=Where())
+    current = check("seeds", "dist", jobs=1).valid and check(Where(), Where()).valid
+    changes = corpuskit.diff(Where(), "seeds")
+    corpuskit.diff("dist/corpuskit-seeds-1.0.2", Path("seeds"))
+    print(built.status, released.version, current, changes.bump)
+'''
+
+
+def test_the_functions_take_every_path_they_accept(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """build, release and check were typed to take a Path alone, and diff a Path or a str,
+    where each takes a str or any os.PathLike at run time, as load and validate are typed:
+    a consumer's ``mypy --strict`` refused code that runs (QA: api 2)."""
+    api = pytest.importorskip("mypy.api")
+    monkeypatch.setenv("MYPYPATH", str(REPO))
+    out, err, status = api.run(["--strict", "--python-version", "3.10",
+                                "--ignore-missing-imports", "--config-file", "/dev/null",
+                                "--cache-dir", str(tmp_path / "cache"), "-c", PATHS])
+    assert status == 0 and " error: " not in out, out + err
