@@ -16,15 +16,20 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildResult", "Corpus", "CorpuskitError", "Diff", "InputError", "License",
-    "PackageIntegrityError", "Record",
-    "ReleaseResult", "ValidationReport", "ValidationReports", "__version__", "build", "diff",
+    "OutputClosed", "OutputError", "PackageIntegrityError", "Record", "ReleaseError",
+    "ReleaseExistsError", "ReleaseResult", "SideError", "ValidationReport",
+    "ValidationReports", "WorkerDied", "__version__", "build", "diff",
     "load", "release", "validate", "validate_all",
 ]
-#: Each public name and the module that defines it.
+#: Each public name and the module that defines it. The exceptions the functions raise are
+#: here too: ``corpuskit.diff``, ``corpuskit.load``, ... are the functions, not their
+#: modules, so ``corpuskit.diff.SideError`` is no name (QA: api 3).
 _EXPORTS = {
     "BuildResult": ".build", "build": ".build",
-    "CorpuskitError": ".errors", "InputError": ".errors",
-    "Diff": ".diff", "diff": ".diff",
+    "CorpuskitError": ".errors", "InputError": ".errors", "OutputClosed": ".errors",
+    "OutputError": ".errors", "ReleaseError": ".errors", "ReleaseExistsError": ".errors",
+    "WorkerDied": ".errors",
+    "Diff": ".diff", "SideError": ".diff", "diff": ".diff",
     "ReleaseResult": ".release", "release": ".release",
     "Corpus": ".load", "License": ".load", "PackageIntegrityError": ".load", "load": ".load",
     "Record": ".models",
@@ -34,8 +39,16 @@ _EXPORTS = {
 
 if TYPE_CHECKING:
     from .build import BuildResult, build
-    from .diff import Diff, diff
-    from .errors import CorpuskitError, InputError
+    from .diff import Diff, SideError, diff
+    from .errors import (
+        CorpuskitError,
+        InputError,
+        OutputClosed,
+        OutputError,
+        ReleaseError,
+        ReleaseExistsError,
+        WorkerDied,
+    )
     from .load import Corpus, License, PackageIntegrityError, load
     from .models import Record
     from .release import ReleaseResult, release
@@ -59,7 +72,9 @@ class _Package(ModuleType):
     """This package, whose functions ``build``, ``diff``, ``load`` and ``release`` share
     their names with the modules defining them. Importing such a module makes it an
     attribute of the package; the function takes its place, as it would after
-    ``from .build import build``."""
+    ``from .build import build``. So ``import corpuskit.load as m`` binds the function
+    too (Python reads the attribute): the names those modules define for a caller are
+    exported here, and ``from corpuskit.load import ...`` reaches the module's others."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, ModuleType) and _EXPORTS.get(name) == f".{name}":

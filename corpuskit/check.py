@@ -98,7 +98,7 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
     ``corpuskit.build``'s: None (the default) takes the environment's
     ``SOURCE_DATE_EPOCH``, as ``corpuskit check`` does, and ``""`` none (then corpus.toml's
     ``created``); one that is no time is a problem of the report. ``progress`` is told
-    the documents the fresh build has processed, as :func:`corpuskit.build.build`'s is.
+    the documents the fresh build has processed, as :func:`corpuskit.build`'s is.
     """
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     source_date_epoch = checked_source_date_epoch(source_date_epoch)

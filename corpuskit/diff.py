@@ -793,6 +793,8 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool
 
     ``old`` and ``new`` are each a package folder, a package ``.zip`` or a seeds folder.
     With ``text=True`` every change to a document's text carries a unified diff of it.
+    A side that cannot be compared raises :class:`corpuskit.SideError` (an
+    :class:`~corpuskit.errors.InputError`), with the problems of each side that has any.
 
     >>> d = diff("dist/corpuskit-seeds-1.0.0", "seeds")  # doctest: +SKIP
     >>> d.bump, [c.id for c in d.changed]                 # doctest: +SKIP

@@ -424,10 +424,10 @@ def release(
     raises an :class:`~corpuskit.errors.InputError` (``SOURCE_DATE_EPOCH``,
     ``config-error``).
     ``dry_run`` computes version, diff and changelog entry and writes nothing; ``jobs``
-    and ``cache`` are passed to :func:`corpuskit.build.build`. A release whose only
+    and ``cache`` are passed to :func:`corpuskit.build`. A release whose only
     changes are documents' raw files whose line ends changed (as Git's line-end handling
     converts them) is refused unless ``allow_line_ends`` is true. ``progress`` is told the
-    documents its build has processed, as :func:`corpuskit.build.build`'s is.
+    documents its build has processed, as :func:`corpuskit.build`'s is.
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")

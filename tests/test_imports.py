@@ -7,7 +7,9 @@ fresh interpreter: what is imported depends on what was imported before.
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +54,45 @@ def test_a_function_named_like_its_module_stays_the_function(name: str) -> None:
                      f"print(callable(f) and not isinstance(f, types.ModuleType), "
                      f"f is sys.modules['corpuskit.{name}'].{name})")
         assert out.split() == ["True", "True"], first
+
+
+def _resolved(dotted: str) -> object:
+    """What ``dotted`` (``corpuskit.errors.InputError``) names, read as a caller reads it:
+    attribute by attribute from ``corpuskit``, importing a submodule not imported yet."""
+    found: object = corpuskit
+    parts = dotted.split(".")
+    for at, part in enumerate(parts[1:], start=2):
+        if not hasattr(found, part):
+            importlib.import_module(".".join(parts[:at]))
+        found = getattr(found, part)
+    return found
+
+
+def test_the_docstrings_of_the_library_name_what_resolves() -> None:
+    """release() and check() sent the reader to ``corpuskit.build.build``, which is no name:
+    ``corpuskit.build`` is the function (QA: api 3)."""
+    from corpuskit.check import check
+    from corpuskit.export import export
+
+    functions = [check, export, *(getattr(corpuskit, name) for name in corpuskit.__all__
+                                  if name.islower() and not name.startswith("_"))]
+    named = {name.rstrip(".") for function in functions
+             for name in re.findall(r"corpuskit(?:\.\w+)+", function.__doc__ or "")}
+    for name in sorted(named):
+        assert _resolved(name) is not None, name
+    assert "corpuskit.build" in named and "corpuskit.SideError" in named
+
+
+def test_the_exceptions_a_function_raises_are_the_packages() -> None:
+    """diff raised a SideError that ``corpuskit`` did not export, and that
+    ``import corpuskit.diff as d; d.SideError`` cannot reach: ``d`` is the function (QA:
+    api 3)."""
+    with pytest.raises(corpuskit.SideError) as refused:
+        corpuskit.diff("no-such-package.zip", "no-such-seeds")
+    assert {old_or_new for old_or_new, _ in refused.value.sided} == {"old", "new"}
+    for name in ("OutputError", "OutputClosed", "ReleaseError", "ReleaseExistsError",
+                 "WorkerDied"):
+        assert issubclass(getattr(corpuskit, name), corpuskit.CorpuskitError), name
 
 
 def _pipeline_imported_by(*options: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Validate a seeds folder: the checks ``build`` makes, without writing anything.
 
-The same stages as :func:`corpuskit.build.build` (load_config, discover, read_source,
+The same stages as :func:`corpuskit.build` (load_config, discover, read_source,
 process_document_reported); each document is processed and dropped, so memory stays flat.
 Large folders are processed on all cores in chunks (only problems come back).
 """
