@@ -285,10 +285,7 @@ class _StandardOutput(io.RawIOBase):
 
 
 def _to_stdout(action: Callable[[Any], Any], option: str) -> Any:
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:
-        raise OutputError("cannot write the export to standard output: there is none (it "
-                          f"was closed); give {option} a file")
+    stream = _stdout_bytes(option)
     try:
         return action(stream)
     except BrokenPipeError:
@@ -296,6 +293,45 @@ def _to_stdout(action: Callable[[Any], Any], option: str) -> Any:
     except OSError as exc:
         raise OutputError(f"cannot write the export to standard output: "
                           f"{exc.strerror or exc}") from None
+    except ValueError:  # "I/O operation on closed file": closed while written to
+        if not _closed(stream):
+            raise
+        raise _stdout_closed(option) from None
+
+
+def _stdout_bytes(option: str) -> Any:
+    """The binary stream under ``sys.stdout``, which takes the export's bytes; where
+    there is none, an :class:`OutputError` that says why and what to do (``option``:
+    how to name ``out``). A closed ``sys.stdout`` ended in a bare "ValueError: I/O
+    operation on closed file", and a text stream with no binary buffer (``io.StringIO``,
+    ``contextlib.redirect_stdout``, IDLE) was called closed (QA: api 4)."""
+    stdout = sys.stdout
+    if stdout is None:  # started with no standard output (>&-), or pythonw
+        raise OutputError("cannot write the export to standard output: there is none (it "
+                          f"was closed); give {option} a file")
+    stream = getattr(stdout, "buffer", None)
+    if _closed(stdout) or (stream is not None and _closed(stream)):
+        raise _stdout_closed(option)
+    if stream is None:
+        raise OutputError(
+            f"cannot write the export to standard output: sys.stdout is a text stream "
+            f"({type(stdout).__name__}) with no binary buffer (sys.stdout.buffer) for the "
+            f"export's bytes, as io.StringIO and contextlib.redirect_stdout give; give "
+            f"{option} a file, and read the export from it")
+    return stream
+
+
+def _closed(stream: Any) -> bool:
+    """Whether ``stream`` says it is closed (one that cannot say is taken as open)."""
+    try:
+        return bool(getattr(stream, "closed", False))
+    except (OSError, ValueError):
+        return True
+
+
+def _stdout_closed(option: str) -> OutputError:
+    return OutputError("cannot write the export to standard output: sys.stdout is closed; "
+                       f"give {option} a file, or export while it is open")
 
 
 
@@ -332,6 +368,7 @@ def export_named(package: str | os.PathLike[str], format: str,
             raise UsageError(f"{given_as(option, STDOUT)} would write {format}'s binary "
                              "bytes to the terminal; redirect them to a file (> FILE), pipe "
                              f"them to a program, or give {option} a file")
+        _stdout_bytes(option)  # refused before the package is read (and verified)
         with load(package, verify=verify) as corpus:
             stdout = _StandardOutput(option)
             sink = HashingWriter(cast(BinaryIO, stdout))

@@ -491,6 +491,39 @@ def test_export_to_a_standard_output_that_fails_says_so(stdout: str) -> None:
         assert done.stderr.startswith("corpuskit: error: cannot write"), done.stderr
 
 
+class _ClosedAfterOneWrite(io.BytesIO):
+    """A binary stream its reader closes once it has taken one write."""
+
+    def write(self, data: object) -> int:
+        written = super().write(data)  # type: ignore[arg-type]
+        self.close()
+        return written
+
+
+@pytest.mark.parametrize("stdout", ["text only", "closed", "closed while written"])
+def test_a_python_callers_stdout_that_takes_no_bytes_is_told_so(
+        stdout: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """export(..., "-") where sys.stdout is an io.StringIO (redirect_stdout) said stdout
+    was closed, which it was not, and where sys.stdout was closed ended in a bare
+    "ValueError: I/O operation on closed file" (QA: api 4). Each is an OutputError
+    saying what is wrong and to give out= a file."""
+    if stdout == "text only":
+        stream: io.TextIOBase = io.StringIO()
+    else:
+        stream = io.TextIOWrapper(_ClosedAfterOneWrite() if stdout == "closed while written"
+                                  else io.BytesIO(), encoding="utf-8")
+        if stdout == "closed":
+            stream.close()
+    monkeypatch.setattr(sys, "stdout", stream)
+    with pytest.raises(corpuskit.OutputError) as refused:
+        export(sample().archive, "csv", "-")
+    said = str(refused.value)
+    assert said.startswith("cannot write the export to standard output: sys.stdout is ")
+    assert said.endswith("give out= a file, and read the export from it" if stdout ==
+                         "text only" else "give out= a file, or export while it is open")
+    assert ("a text stream (StringIO) with no binary buffer" in said) == (stdout == "text only")
+
+
 def test_parquet_export_without_pyarrow_says_only_what_to_install(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
