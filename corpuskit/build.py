@@ -168,7 +168,10 @@ def build(
     :class:`~corpuskit.errors.InputError` with the seeds' other problems.
     ``jobs`` worker processes (default: all cores) do the per-document work; ``cache`` is
     a folder for processed shards that makes rebuilds incremental (never changes output).
-    ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``.
+    ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``
+    (``tcp://HOST:PORT``). An unknown engine, a scheduler without ``engine="dask"`` or
+    ``engine="dask"`` without one, an address of no such form, and ``jobs`` below 1 are
+    each a ``ValueError``, raised before any work.
     ``progress`` is told the documents processed so far, and of how many.
     ``released_in``: the folder of releases a changelog entry may name as released
     (default ``out``; ``check`` builds elsewhere, and names ``dist``).

@@ -483,6 +483,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
       corpuskit build seeds --engine dask --scheduler tcp://scheduler-host:8786
     """
     from .build import build as build_package
+    from .engine import check_engine
     from .usercache import default_cache_dir
 
     _refuse_both(cache is not None and no_cache, "--cache", "--no-cache")
@@ -492,6 +493,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                "--scheduler to build here")
 
     try:
+        check_engine(engine, scheduler, cli=True)  # in the options' words; build's: Python's
         with terminal_progress("building") as progress:
             result = build_package(seeds, out,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),

@@ -20,12 +20,12 @@ MAX_JOBS = 1024
 def checked_jobs(jobs: object) -> int:
     """``jobs`` as given to a library function: None means :func:`default_jobs`; anything
     else must be a whole number from 1 to :data:`MAX_JOBS`."""
-    from .errors import UsageError
+    from .errors import ArgumentError
 
     if jobs is None:
         return default_jobs()
     if not isinstance(jobs, int) or isinstance(jobs, bool):
         raise TypeError(f"jobs must be a whole number of worker processes, not {jobs!r}")
     if not 1 <= jobs <= MAX_JOBS:
-        raise UsageError(f"jobs must be from 1 to {MAX_JOBS} worker processes, not {jobs}")
+        raise ArgumentError(f"jobs must be from 1 to {MAX_JOBS} worker processes, not {jobs}")
     return jobs

@@ -22,7 +22,7 @@ from typing import Any
 
 from .config import CONFIG_NAME
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
-from .errors import CorpuskitError, OutputError, UsageError
+from .errors import ArgumentError, CorpuskitError, OutputError, UsageError
 from .outputidentity import output_identity
 from .package import RAW_PREFIX
 from .shardpieces import pieces_index_path, pieces_path
@@ -32,28 +32,35 @@ from .zipsegments import segment_index_path, segment_path
 #: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
 _SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")
 
-def check_scheduler(scheduler: str | None) -> str:
-    """The ``--scheduler`` address, refused at once (before any work) when missing or not
-    of the form ``tcp://HOST:PORT`` (Dask itself would fail late, or wait for a minute)."""
+def check_scheduler(scheduler: str | None, *, cli: bool = False) -> str:
+    """The ``scheduler`` address, refused at once (before any work) when missing or not
+    of the form ``tcp://HOST:PORT`` (Dask itself would fail late, or wait for a minute).
+    The messages name it as a Python caller gives it (``scheduler=``), or, with ``cli``,
+    as the option ``--scheduler`` (QA: api 5: build(engine="dask") was told of options)."""
+    option = "--scheduler" if cli else "scheduler"
     if not scheduler:
-        raise UsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+        raise ArgumentError("--engine dask needs --scheduler tcp://HOST:PORT" if cli else
+                            "engine='dask' needs scheduler='tcp://HOST:PORT', the address of "
+                            "a Dask cluster's scheduler; give it too, or leave engine out to "
+                            "build here")
     if not _SCHEDULER.fullmatch(scheduler):
-        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; give "
-                         "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
+        raise ArgumentError(f"{option} {scheduler!r} is not a Dask scheduler address; give "
+                            "it as tcp://HOST:PORT (tls://, ws:// and ucx:// work too)")
     host, _, digits = scheduler.split("://", 1)[1].rpartition(":")
     port = int(digits)
     if not 0 < port < 65536:
-        raise UsageError(f"--scheduler {scheduler!r}: port {port} is not a TCP port (1 to "
-                         "65535); give the port the scheduler listens on (8786 by default)")
+        raise ArgumentError(f"{option} {scheduler!r}: port {port} is not a TCP port (1 to "
+                            "65535); give the port the scheduler listens on (8786 by "
+                            "default)")
     if not host.startswith("["):  # (an IPv6 address in brackets is no name to encode)
         try:
             host.encode("idna")  # as socket.create_connection encodes it, later
         except UnicodeError as exc:  # (QA: a traceback from the connection, after discovery)
             reason = str(exc).rpartition("(UnicodeError: ")[2].rstrip(")") or str(exc)
-            raise UsageError(f"--scheduler {scheduler!r}: {host!r} is no host name a resolver "
-                             f"can look up ({reason}: each dot-separated label must be 1 to 63 "
-                             "characters, and non-ASCII ones valid IDNA); give the "
-                             "scheduler's host name or IP address") from None
+            raise ArgumentError(f"{option} {scheduler!r}: {host!r} is no host name a "
+                                f"resolver can look up ({reason}: each dot-separated label "
+                                "must be 1 to 63 characters, and non-ASCII ones valid IDNA); "
+                                "give the scheduler's host name or IP address") from None
     return scheduler
 
 

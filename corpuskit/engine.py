@@ -49,9 +49,9 @@ from .errors import (
     MEMORY,
     OPEN_FILES,
     THREADS,
+    ArgumentError,
     CorpuskitError,
     OutputError,
-    UsageError,
     exhausted_resource,
     ran_out,
 )
@@ -1046,16 +1046,18 @@ def _seeds_size(seeds: Path, ref: SourceRef) -> int:
         return 0
 
 
-def check_engine(engine: str, scheduler: str | None) -> None:
-    """Refuse an unknown engine, or the Dask engine without a usable scheduler address."""
+def check_engine(engine: str, scheduler: str | None, *, cli: bool = False) -> None:
+    """Refuse an unknown engine, or the Dask engine without a usable scheduler address;
+    the messages name the arguments as a Python caller gives them, or, with ``cli``, as
+    the options ``--engine`` and ``--scheduler``."""
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise ArgumentError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if scheduler is not None and engine != "dask":  # (QA: the library ignored it)
-        raise UsageError(f"scheduler {scheduler!r} is a Dask cluster's address, for "
-                         "engine='dask'; give engine='dask' too, or leave scheduler out to "
-                         "build here")
+        raise ArgumentError(f"scheduler {scheduler!r} is a Dask cluster's address, for "
+                            "engine='dask'; give engine='dask' too, or leave scheduler out "
+                            "to build here")
     if engine == "dask":
         from .daskengine import check_scheduler
 
-        check_scheduler(scheduler)
+        check_scheduler(scheduler, cli=cli)
 

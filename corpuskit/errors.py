@@ -235,6 +235,16 @@ class UsageError(CorpuskitError):
     exit_code = EXIT_USAGE
 
 
+class ArgumentError(UsageError, ValueError):
+    """A library function was given a value one of its parameters does not take (an
+    unknown engine, format or bump, a jobs count out of range, a scheduler address of no
+    such form), or arguments that exclude each other. One rule across the library: such
+    misuse is a :class:`ValueError`, as ``validate(fast=True, reproduce=True)`` raises
+    (a value of the wrong type is a :class:`TypeError`), and a usage error (exit 2) where
+    the CLI's options gave it (QA: api 5: ``load``'s conflict was a UsageError, which
+    ``corpuskit`` does not export, where ``validate``'s was a ValueError)."""
+
+
 class FileNamesMisread(UsageError):
     """Python was told to read file names in an encoding other than UTF-8 (the locale's,
     with PYTHONUTF8 unset or 0), and a folder to be read holds UTF-8 names it cannot

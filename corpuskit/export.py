@@ -43,7 +43,7 @@ import orjson
 
 from .archiveseal import ends_in_a_seal, published_for
 from .dist import a_release_in, releases_given
-from .errors import InputError, OutputClosed, OutputError, UsageError
+from .errors import ArgumentError, InputError, OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
@@ -339,9 +339,10 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
            *, verify: bool = True) -> ExportResult:
     """Write the records of ``package`` (folder or ``.zip``) to ``out`` as ``format``.
 
-    ``format`` is one of ``parquet``, ``csv``, ``dolma``. The package is verified first
-    unless ``verify=False``. An existing ``out`` is replaced only once the new file is
-    complete, and keeps its permission bits; a new one gets the mode the umask gives.
+    ``format`` is one of ``parquet``, ``csv``, ``dolma`` (another is a ``ValueError``).
+    The package is verified first unless ``verify=False``. An existing ``out`` is replaced
+    only once the new file is complete, and keeps its permission bits; a new one gets the
+    mode the umask gives.
     ``out="-"``, the string, writes to standard output instead (``"./-"``, or any
     :class:`~pathlib.Path`, ``Path("-")`` too, names a file: a Path drops the ``./``, QA):
     a reader that closes it early raises :class:`~corpuskit.errors.OutputClosed`.
@@ -359,8 +360,8 @@ def export_named(package: str | os.PathLike[str], format: str,
     as a Python caller gives it, ``--out`` as the CLI's (QA: Python callers were told
     "--out ... is a folder")."""
     if format not in _WRITERS:
-        raise UsageError(f"unknown export format {format!r}; choose one of "
-                         f"{', '.join(FORMATS)}")
+        raise ArgumentError(f"unknown export format {format!r}; choose one of "
+                            f"{', '.join(FORMATS)}")
     target = given_path(out, "out")
     given = given_path(package, "package")
     if isinstance(out, str) and out == STDOUT:

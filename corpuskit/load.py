@@ -39,7 +39,7 @@ from typing import Any
 
 from .counts import derived_mismatches
 from .dist import releases_given
-from .errors import InputError, UsageError
+from .errors import ArgumentError, InputError
 from .models import Record
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
@@ -505,8 +505,9 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
     re-signed throughout by whoever changed a text (the record's hashes and counts, the
     manifests, the descriptor and the archive's seal rewritten to agree with it); it runs
     the whole pipeline again, at about the speed of a build.
-    ``verify=False`` skips the check (faster on a package you just verified). Other
-    unreadable input raises :class:`~corpuskit.errors.InputError`.
+    ``verify=False`` skips the check (faster on a package you just verified); with
+    ``reproduce=True`` it is a ``ValueError``. Other unreadable input raises
+    :class:`~corpuskit.errors.InputError`.
 
     Example::
 
@@ -518,8 +519,8 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         'For development of Non-Aligned Movement'
     """
     if reproduce and not verify:
-        raise UsageError("load: reproduce=True is a check, and verify=False skips every "
-                         "check; leave verify=True")
+        raise ArgumentError("load: reproduce=True is a check, and verify=False skips every "
+                            "check; leave verify=True")
     location = given_path(path, "path")
     try:
         source = open_package(location)

@@ -75,6 +75,7 @@ from .dist import (
     unreadable_release,
 )
 from .errors import (
+    ArgumentError,
     CorpuskitError,
     InputError,
     OutputError,
@@ -415,7 +416,8 @@ def release(
 ) -> ReleaseResult:
     """Release the seeds as the next version in ``dist`` (see the module docstring).
 
-    ``bump`` is ``major``, ``minor`` or ``patch``; None uses the bump the diff requires.
+    ``bump`` is ``major``, ``minor`` or ``patch`` (another is a ``ValueError``); None uses
+    the bump the diff requires.
     With no earlier release in ``dist`` the version in ``corpus.toml`` is the first release.
     ``source_date_epoch``: the release time, whole seconds since 1970 (an ``int``, or
     ``SOURCE_DATE_EPOCH``'s string); None (the default) takes the environment's
@@ -430,7 +432,7 @@ def release(
     documents its build has processed, as :func:`corpuskit.build`'s is.
     """
     if bump is not None and bump not in RELEASE_BUMPS:
-        raise ReleaseError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
+        raise ArgumentError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     cache = given_path(cache, "cache") if cache is not None else None
     source_date_epoch = checked_source_date_epoch(source_date_epoch)

@@ -362,8 +362,9 @@ def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(
     port was a traceback from Dask, then a minute's wait)."""
     with pytest.raises(UsageError, match="unknown engine"):
         build(corpus, tmp_path, engine="spark")
-    with pytest.raises(UsageError, match="--scheduler"):
+    with pytest.raises(UsageError, match="scheduler") as refused:
         build(corpus, tmp_path, engine="dask", scheduler=scheduler)
+    assert "--" not in str(refused.value)  # a Python caller's words (QA: api 5)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -386,11 +387,12 @@ def test_a_scheduler_host_name_no_resolver_can_look_up_is_a_usage_error(
     scheduler = f"tcp://{host}:8786"
     with pytest.raises(UsageError) as refused:
         build(corpus, tmp_path / "out", engine="dask", scheduler=scheduler)
-    assert str(refused.value).startswith(f"--scheduler {scheduler!r}: {host!r} is no host "
+    assert str(refused.value).startswith(f"scheduler {scheduler!r}: {host!r} is no host "
                                          "name a resolver can look up ("), refused.value
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--engine", "dask",
                  "--scheduler", scheduler]) == 2
-    assert f"{host!r} is no host name a resolver can look up" in capsys.readouterr().err
+    assert f"--scheduler {scheduler!r}: {host!r} is no host name a resolver can look up" \
+        in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
     from corpuskit.daskengine import check_scheduler
 
@@ -406,6 +408,39 @@ def test_jobs_must_be_a_sane_whole_number(jobs: Any, error: type[Exception], cor
     with pytest.raises(error, match="jobs"):
         build(corpus, tmp_path, jobs=jobs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_argument_misuse_is_a_value_error_in_the_callers_words(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """load(verify=False, reproduce=True) raised a UsageError, which corpuskit does not
+    export, where validate(fast=True, reproduce=True) raises a ValueError; and
+    build(engine="dask") with no scheduler told a Python caller of --engine and --scheduler
+    (QA: api 5). Every misuse of an argument is a ValueError now, said in a Python
+    caller's words; the CLI's, in its options' words, is a usage error (exit 2)."""
+    import corpuskit
+    from corpuskit.cli import main
+    from corpuskit.export import export
+
+    out = tmp_path / "out"
+    misuses: list[tuple[Callable[[], object], str]] = [
+        (lambda: corpuskit.load(corpus, verify=False, reproduce=True),
+         "load: reproduce=True is a check, and verify=False skips every check"),
+        (lambda: build(corpus, out, engine="dask"),
+         "engine='dask' needs scheduler='tcp://HOST:PORT', the address of a Dask cluster's "
+         "scheduler; give it too, or leave engine out to build here"),
+        (lambda: build(corpus, out, jobs=0), "jobs must be from 1 to "),
+        (lambda: corpuskit.release(corpus, out, "huge"), "unknown bump 'huge'"),
+        (lambda: export(corpus, "xml", tmp_path / "x.xml"), "unknown export format 'xml'"),
+    ]
+    for misuse, said in misuses:
+        with pytest.raises(ValueError) as refused:
+            misuse()
+        assert str(refused.value).startswith(said), refused.value
+        assert isinstance(refused.value, UsageError)  # the CLI's exit 2
+    assert main(["build", str(corpus), "--out", str(out), "--engine", "dask"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "--engine dask needs --scheduler tcp://HOST:PORT")
+    assert not out.exists() and not (tmp_path / "x.xml").exists()
 
 
 def test_dask_engine_writes_the_bytes_of_the_local_engine(
