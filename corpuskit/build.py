@@ -746,7 +746,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             status, restored = "restored", "folder"
         else:
             second = None if entry_checked else _second_release(
-                seeds, out, config, changelog, newest, writer.root, created)
+                seeds, out, config, changelog, newest, writer.root, created, content)
             if second is not None:
                 raise ReleaseExistsError(second)
             if expected_content is not None and content != expected_content:
@@ -858,7 +858,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
 def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,
                     newest: tuple[Version, Path] | None, built: Path,
-                    created: str | None) -> str | None:
+                    created: str | None, content: str) -> str | None:
     """Why the release ``built`` (a new folder, not in place yet) would be a second,
     other release of its version, or None.
 
@@ -869,7 +869,10 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     says which, where it follows the latest release in ``out``: the changes it counts since
     that release are those of these seeds (QA: build made a second, other 1.1.0, with a
     document added, where release refused). An entry that follows another release, or
-    counts nothing, cannot tell: the build goes on."""
+    counts nothing, cannot tell; nor can any entry tell an edit inside a document it names.
+    The content hash a release records in corpus.toml (``content_hash``) tells both: the
+    build's ``content`` must be it. Seeds released before corpuskit recorded it have only
+    their entry to go by."""
     recorded = config.metadata.get("created")
     if changelog is None or not recorded or newest is None \
             or not newest[0] < Version.parse(config.version):
@@ -900,21 +903,59 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     # wrote (its titles escaped otherwise), or whose prose was added to, is the release's
     # still (QA: unchanged seeds were refused for an entry of the earlier form).
     said = _said_since(section, previous)
-    if said is None:
-        # Its entry follows another release, not in --out either (QA: a clone whose dist
-        # held 1.0.0, two releases behind, was refused the build of the latest): no build
-        # here can tell what it was released from.
+    found = None
+    if said is not None:
+        found = diff(newest[1], built)
+        counts = _said_since(changelog_entry(config.version, str(recorded), found, previous),
+                             previous)
+        if said != counts:
+            return _entry_differs(seeds, out, config, line, previous, newest[1], counts)
+    # Where the entry follows another release, not in --out either (QA: a clone whose dist
+    # held 1.0.0, two releases behind, was refused the build of the latest), or says the
+    # same as these seeds, only the content hash release recorded can tell: an edit inside
+    # a document the entry names, or a new value of a field it lists, leaves the entry as
+    # it was (QA: a second, other 1.1.0 was built, and check called it current).
+    stated = config.metadata.get("content_hash")
+    if not stated or stated == content:
         return None
-    found = diff(newest[1], built)
-    counts = _said_since(changelog_entry(config.version, str(recorded), found, previous),
-                         previous)
-    if said == counts:
+    found = found or diff(newest[1], built)
+    if found.old.created == str(recorded):
+        # The latest release's time and hash, kept by a version bumped by hand: no
+        # record of what this version was released with.
         return None
+    return other_content_refusal(seeds, out, config, line, str(stated), content, "build")
+
+
+def other_content_refusal(seeds: Path, out: Path, config: CorpusConfig, line: int,
+                          stated: str, content: str, making: str) -> str:
+    """Why ``making`` (build, release) of the seeds' version, recorded as released (its
+    entry at ``line``, its ``created`` and ``content_hash = stated``) and not in ``out``,
+    is refused: these seeds make ``content``, another content than that release's."""
+    release = command("release", seeds=seeds, out=out)
+    return (f"{seeds / CONFIG_NAME} records the release of {config.name} {config.version} "
+            f"(created, and content_hash = {stated}) and {seeds / CHANGELOG_NAME} its entry "
+            f"(line {line}), but {config.version} is not in {out}, and these seeds make "
+            f"other content ({content}): they changed since {config.version} was released "
+            f"(as its entry cannot show: inside a document or a metadata field it names, "
+            f"say). A {making} would make a second, other {config.version}; nothing "
+            f"was written. To make {config.version} again, put back the seeds it was "
+            f"released from (from version control) and build; to release the changes, put "
+            f"{config.version} (its folder and zip) into {out} first, or build it there from "
+            f"those seeds, then bring the changes back and run '{release}', which makes the "
+            f"version after it; if {config.version} never was published (an interrupted "
+            f"release), remove its entry from {CHANGELOG_NAME}, and created and content_hash "
+            f"from {CONFIG_NAME}, then run '{release}'")
+
+
+def _entry_differs(seeds: Path, out: Path, config: CorpusConfig, line: int, previous: str,
+                   latest: Path, counts: str | None) -> str:
+    """Why a build is refused whose seeds' entry for their version (at ``line``) is not the
+    one a release of them after ``previous`` (``latest``) writes, which ``counts``."""
     changes = counts or "no document or metadata changed"
     return (f"{seeds / CHANGELOG_NAME} has the entry of release {config.name} "
             f"{config.version} (line {line}) and {seeds / CONFIG_NAME} its release time, "
             f"but {config.version} is not in {out}, and the entry a release of these seeds "
-            f"after {previous} ({newest[1]}) writes ({changes} since then) is not that one: "
+            f"after {previous} ({latest}) writes ({changes} since then) is not that one: "
             f"the seeds changed since {config.version} was released, or its entry was "
             f"edited after. Building would make a second, other {config.version}; nothing "
             f"was written. If {config.version} was published, put it (its folder and zip) "

@@ -34,6 +34,7 @@ from .build import (
     BuildResult,
     build,
     every_seeds_problem,
+    other_content_refusal,
     refuse_misplaced_folders,
     relabel_advice,
     stated_content,
@@ -171,26 +172,34 @@ def release_time(source_date_epoch: str | None) -> str:
 
 # -- corpus.toml --------------------------------------------------------------------------
 
-#: A top-level ``version`` or ``created`` line; the key bare or quoted (``"version"``,
-#: ``'version'``: TOML's same key, QA).
+#: A top-level ``version``, ``created`` or ``content_hash`` line; the key bare or quoted
+#: (``"version"``, ``'version'``: TOML's same key, QA).
 _KEY_LINE = re.compile(
-    r"^(?P<lead>[ \t]*(?P<quote>[\"']?)(?P<key>version|created)(?P=quote)[ \t]*=[ \t]*)"
+    r"^(?P<lead>[ \t]*(?P<quote>[\"']?)(?P<key>version|created|content_hash)(?P=quote)[ \t]*"
+    r"=[ \t]*)"
     r"(?P<value>\"(?:[^\"\\\r\n]|\\.)*\"|'[^'\r\n]*'|[^ \t#\r\n]+)"
     r"(?P<rest>[^\r\n]*?)(?P<eol>\r?\n)?$"
 )
 _TABLE_HEADER = re.compile(r"^[ \t]*\[")
 
 
-def update_corpus_toml(text: str, version: str, created: str) -> str:
-    """``corpus.toml`` text with top-level ``version`` and ``created`` set to these values.
+def update_corpus_toml(text: str, version: str, created: str,
+                       content_hash: str | None = None) -> str:
+    """``corpus.toml`` text with top-level ``version`` and ``created`` set to these values,
+    and ``content_hash`` too where one is given (the release's content hash, which a build
+    of that version compares with its own where the release is not in its output folder).
 
     Only those lines change (a ``created`` line is added right after ``version`` if there is
-    none); comments, blank lines and key order stay. The result is parsed back and must
-    equal the original with just these two keys changed, or :class:`ReleaseError` is raised.
+    none, a ``content_hash`` line right after ``created``); comments, blank lines and key
+    order stay. The result is parsed back and must equal the original with just these keys
+    changed, or :class:`ReleaseError` is raised.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""  # kept, as load_config skips it
     text = text[len(bom):]
     lines = text.splitlines(keepends=True)
+    values = {"version": version, "created": created}
+    if content_hash is not None:
+        values["content_hash"] = content_hash
     found: dict[str, int] = {}
     multiline: str | None = None
     for index, line in enumerate(lines):
@@ -201,35 +210,39 @@ def update_corpus_toml(text: str, version: str, created: str) -> str:
         if _TABLE_HEADER.match(line):
             break
         match = _KEY_LINE.match(line)
-        if match and match.group("key") not in found:
+        if match and match.group("key") in values and match.group("key") not in found:
             key = match.group("key")
             found[key] = index
-            value = version if key == "version" else created
-            lines[index] = (f"{match.group('lead')}\"{value}\"{match.group('rest')}"
+            lines[index] = (f"{match.group('lead')}\"{values[key]}\"{match.group('rest')}"
                             f"{match.group('eol') or ''}")
             continue
         for delimiter in ('"""', "'''"):
             if line.count(delimiter) % 2 == 1:
                 multiline = delimiter
                 break
+    by_hand = (f"version = \"{version}\" and created = \"{created}\""
+               + (f" and content_hash = \"{content_hash}\"" if content_hash else ""))
     if "version" not in found:
-        raise ReleaseError(f"cannot find the line 'version = ...' in {CONFIG_NAME}; write the "
-                           f"new version {version} and created = \"{created}\" by hand")
-    if "created" not in found:
-        at = found["version"]
-        eol = "\r\n" if lines[at].endswith("\r\n") else "\n"
-        if not lines[at].endswith("\n"):
-            lines[at] += eol
-        lines.insert(at + 1, f'created = "{created}"{eol}')
+        raise ReleaseError(f"cannot find the line 'version = ...' in {CONFIG_NAME}; write "
+                           f"{by_hand} by hand")
+    for key, after in (("created", "version"), ("content_hash", "created")):
+        if key in values and key not in found:
+            at = found[after]
+            eol = "\r\n" if lines[at].endswith("\r\n") else "\n"
+            if not lines[at].endswith("\n"):
+                lines[at] += eol
+            lines.insert(at + 1, f'{key} = "{values[key]}"{eol}')
+            found = {k: i + 1 if i > at else i for k, i in found.items()}
+            found[key] = at + 1
     updated = "".join(lines)
     try:
-        expected = {**tomllib.loads(text), "version": version, "created": created}
+        expected = {**tomllib.loads(text), **values}
         ok = tomllib.loads(updated) == expected
     except tomllib.TOMLDecodeError:
         ok = False
     if not ok:
         raise ReleaseError(f"cannot update {CONFIG_NAME} safely by editing its lines; set "
-                           f"version = \"{version}\" and created = \"{created}\" by hand")
+                           f"{by_hand} by hand")
     return bom + updated
 
 
@@ -730,6 +743,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 + (f". Releasing here would make {version} after {previous}, another release "
                    f"than the seeds' {version}" if version in recorded else ""))
         kept = held = ""  # corpus.toml's release time, kept, and what held it
+        stated = config.metadata.get("content_hash")
+        if unfinished is not None and version == config.version and stated \
+                and stated != result.new.content_hash:
+            # Its entry is the one these seeds write, but not its content: an edit inside a
+            # document the entry names, or a new value of a field it lists (QA: a second,
+            # other 1.1.0 was released, and check called it current).
+            raise ReleaseError(other_content_refusal(
+                seeds, dist, config, entry_line(base_changelog or "", version) or 0,
+                str(stated), str(result.new.content_hash), "release"))
         if unfinished is not None and version == config.version:
             # The seeds are those of a release of this version that is not in dist: killed
             # before its folder was in place, or made elsewhere and not kept there (a dist
@@ -821,7 +843,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          "changes since the release before it, below this release's")
     new_changelog = insert_changelog_entry(base_changelog, config.name, entry) if entry \
         else base_changelog
-    new_toml = update_corpus_toml(old_toml.decode("utf-8"), version, created).encode("utf-8")
+    # The content hash beside the release time: a build of this version where it is not in
+    # --out (a clone) can tell the seeds it was released from (see build._second_release).
+    # Not added to seeds that record this very release without one (released by a corpuskit
+    # that did not write it, made again here): they stay as they were.
+    recorded_alone = (version == config.version and created == config.metadata.get("created")
+                      and "content_hash" not in config.metadata)
+    new_toml = update_corpus_toml(old_toml.decode("utf-8"), version, created,
+                                  None if recorded_alone else result.new.content_hash
+                                  ).encode("utf-8")
     if dry_run:
         return ReleaseResult(config.name, version, previous, bump if previous else None,
                              required, created, entry, result, None, tuple(notes))

@@ -166,6 +166,23 @@ def test_update_corpus_toml_adds_created_after_version_keeping_line_ends() -> No
         'version = "1.0.1"\ncreated = "2027-01-15T08:00:00Z"\n'
 
 
+def test_update_corpus_toml_sets_the_content_hash_after_created() -> None:
+    """A release records its content hash beside its time: added after created (after the
+    created it adds too), replaced where there is one; not touched where none is given."""
+    digest = "sha256:" + "a" * 64
+    assert update_corpus_toml('name = "c"\nversion = "1.0.0"\ntitle = "T"\n', "1.1.0",
+                              "2027-01-15T08:00:00Z", digest) == (
+        'name = "c"\nversion = "1.1.0"\ncreated = "2027-01-15T08:00:00Z"\n'
+        f'content_hash = "{digest}"\ntitle = "T"\n')
+    text = (f'version = "1.0.0"\ntitle = "T"\ncreated = "x"\ncontent_hash = "{"sha256:1"}"'
+            '  # by release\n')
+    assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z", digest) == (
+        'version = "1.1.0"\ntitle = "T"\ncreated = "2027-01-15T08:00:00Z"\n'
+        f'content_hash = "{digest}"  # by release\n')
+    assert update_corpus_toml(text, "1.1.0", "y") == text.replace('"1.0.0"', '"1.1.0"').replace(
+        '"x"', '"y"')
+
+
 def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
     with pytest.raises(ReleaseError, match="by hand"):  # the key written with an escape
         update_corpus_toml('"vers\\u0069on" = "1.0.0"\n', "1.1.0", "2027-01-15T08:00:00Z")
@@ -288,6 +305,84 @@ def test_build_refuses_a_second_other_release_of_a_version_whose_release_is_gone
     assert latest.version == "1.2.0" and latest.build is not None
     again = build(seeds, dist, jobs=1, cache=None)
     assert again.archive.read_bytes() == latest.build.archive.read_bytes()
+
+
+def test_build_and_release_refuse_other_content_inside_what_the_entry_names(
+        seeds: Path, dist: Path) -> None:
+    """1.1.0 released (b added), then not in dist and b's text edited: the entry a release
+    of these seeds writes is 1.1.0's still ("1 document added", b), and build and release
+    both made a second, other 1.1.0, which check called current (QA). release records the
+    content hash beside created; the build and the release of 1.1.0 compare it with theirs
+    and refuse, naming the version and what to do. Without that key (seeds released before)
+    the same seeds build the same bytes."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.build is not None
+    toml = seeds / "corpus.toml"
+    recorded = tomllib.loads(toml.read_text("utf-8"))
+    assert recorded["content_hash"] == made.build.content_hash
+    published = made.build.archive.read_bytes()
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    write_doc(seeds, "b.txt", "Bee", "The second document, about wasps and their nests.")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, jobs=1, cache=None)
+    said = str(refused.value)
+    assert (f"records the release of corpuskit-seeds 1.1.0 (created, and content_hash = "
+            f"{made.build.content_hash})") in said
+    assert "A build would make a second, other 1.1.0; nothing was written" in said
+    assert "put back the seeds it was released from" in said
+    with pytest.raises(ReleaseError, match=re.escape("A release would make a second, other 1.1.0")):
+        release(seeds, dist, jobs=1, cache=None)
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "corpuskit-seeds-1.0.0", "corpuskit-seeds-1.0.0.zip"]
+    assert tomllib.loads(toml.read_text("utf-8")) == recorded  # release left it as it was
+    # The seeds 1.1.0 was released from make it again, with the key or without it (the
+    # key is not part of the package).
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    toml.write_text(re.sub(r"(?m)^content_hash = .*\n", "", toml.read_text("utf-8")),
+                    "utf-8")
+    assert "content_hash" not in tomllib.loads(toml.read_text("utf-8"))
+    assert build(seeds, dist, jobs=1, cache=None).archive.read_bytes() == published
+
+
+def test_build_two_releases_behind_refuses_other_content(seeds: Path, dist: Path) -> None:
+    """A clone whose dist holds 1.0.0, the seeds at 1.2.0 (released elsewhere, after
+    1.1.0): the entry cannot be compared, and any seeds were built as 1.2.0 (QA). The
+    recorded content hash tells: the same seeds build it, others are refused."""
+    elsewhere = dist.with_name("elsewhere")
+    shutil.copytree(dist, elsewhere, ignore=shutil.ignore_patterns(".*"))
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    assert release(seeds, elsewhere, source_date_epoch=epoch(1), jobs=1).version == "1.1.0"
+    write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
+    latest = release(seeds, elsewhere, source_date_epoch=epoch(2), jobs=1)
+    assert latest.version == "1.2.0" and latest.build is not None
+    write_doc(seeds, "b.txt", "Bee", "The second document, about wasps and their nests.")
+    with pytest.raises(ReleaseExistsError,
+                       match=re.escape("A build would make a second, other 1.2.0")):
+        build(seeds, dist, jobs=1, cache=None)
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    again = build(seeds, dist, jobs=1, cache=None)
+    assert again.archive.read_bytes() == latest.build.archive.read_bytes()
+
+
+def test_build_refuses_another_value_of_a_field_a_patch_entry_names(
+        seeds: Path, dist: Path) -> None:
+    """1.0.1 released with a new description, then not in dist and the description changed
+    again: its entry ("metadata changed: description") is the same, its content not (QA)."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    old = tomllib.loads(text)["description"]
+    toml.write_text(text.replace(old, "Second words.", 1), "utf-8")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.0.1" and made.build is not None
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    toml.write_text(toml.read_text("utf-8").replace("Second words.", "Third words.", 1),
+                    "utf-8")
+    with pytest.raises(ReleaseExistsError,
+                       match=re.escape("A build would make a second, other 1.0.1")):
+        build(seeds, dist, jobs=1, cache=None)
 
 
 def test_a_release_into_a_folder_behind_the_seeds_is_refused(seeds: Path, dist: Path,
@@ -2446,8 +2541,9 @@ def test_a_release_killed_before_its_changelog_entry_keeps_its_recorded_time(
         write_doc(folder, "added.txt", "Added", "A document added for 1.1.0.")
     made = release(undisturbed_seeds, undisturbed_dist, source_date_epoch=epoch(1), jobs=1)
     toml = seeds / "corpus.toml"  # as the killed release left it: corpus.toml written
-    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.1.0", made.created),
-                    "utf-8")
+    assert made.build is not None
+    toml.write_text(update_corpus_toml(toml.read_text("utf-8"), "1.1.0", made.created,
+                                       made.build.content_hash), "utf-8")
     again = release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
     assert (again.version, again.created) == ("1.1.0", made.created)
     assert any("held the version and release time of corpuskit-seeds 1.1.0" in note
