@@ -55,6 +55,7 @@ from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config, read
 from .cores import checked_jobs
 from .diff import (
     DOCUMENT_METADATA_FIELDS,
+    RAW_INPUT_FIELDS,
     SOURCE_FIELDS,
     Diff,
     DocumentChange,
@@ -260,9 +261,10 @@ def _doc(doc_id: str, title: str | None) -> str:
     return f"{code_span(doc_id)} ({_title(title)})"
 
 
-def _describe_change(change: DocumentChange) -> str:
+def _describe_change(change: DocumentChange, earlier: bool = False) -> str:
     """One changelog line; raw-input fields are named only when nothing else changed
-    (a new text or title always comes with new raw bytes)."""
+    (a new text or title always comes with new raw bytes). ``earlier``: as corpuskit
+    worded it before its source changes were told apart (see :func:`changelog_entry`)."""
     title = _title(change.title) if change.title == change.old_title else \
         f"{_title(change.old_title)} → {_title(change.title)}"
     document = [f for f in change.fields if f in DOCUMENT_METADATA_FIELDS]
@@ -270,15 +272,42 @@ def _describe_change(change: DocumentChange) -> str:
         what = "text changed" + (f"; also {', '.join(document)}" if document else "")
     elif change.kind == "metadata":
         what = f"metadata changed: {', '.join(document)}"
-    elif change.kind == "source":
+    elif change.kind == "source" and earlier:
         fields = ", ".join(f for f in change.fields if f in SOURCE_FIELDS)
+        what = f"{source_change(change.fields)} changed, text and metadata the same: {fields}"
+    elif change.kind == "source":
         # The raw bytes may be the same: only how they were read (the encoding), or the
         # steps the record lists as having changed it (QA: "raw input changed" was said
         # of a record whose step list alone had changed). Worded as diff words it.
-        what = f"{source_change(change.fields)} changed, text and metadata the same: {fields}"
+        what = _source_change(change.fields)
     else:
         what = f"derived fields changed: {', '.join(change.fields)}"
     return f"- {code_span(change.id)} ({title}): {what}"
+
+
+def _source_change(fields: tuple[str, ...]) -> str:
+    """What a changelog line says of a change of kind ``source``: the raw file's fields
+    apart from those of how it was read (its encoding, its record's normalization steps),
+    which are the record's too. QA: a line-end-only change said "raw input changed, text
+    and metadata the same: source_bytes, source_sha256, normalization", where the
+    normalization steps, record metadata, had changed."""
+    raw = [f for f in fields if f in RAW_INPUT_FIELDS]
+    read = [f for f in fields if f in SOURCE_FIELDS and f not in RAW_INPUT_FIELDS]
+    if not read:  # worded as before: nothing but the raw file changed
+        return f"raw input changed, text and metadata the same: {', '.join(raw)}"
+    how = f"how it was read ({', '.join(read)})"
+    if raw:
+        return (f"raw input changed ({', '.join(raw)}), and {how}; text and document "
+                "metadata the same")
+    return f"how its raw input was read changed ({', '.join(read)}); text and document " \
+        "metadata the same"
+
+
+def _packaging_said(packaging: tuple[str, ...]) -> str:
+    """What of the package's processing settings and outputs changed, as an entry says it."""
+    return "; ".join(item.replace(" in NEW only)", " added)").replace(" in OLD only)",
+                                                                      " removed)")
+                     for item in packaging)
 
 
 #: A first release lists its documents only up to this many (later releases list every change).
@@ -286,8 +315,14 @@ INITIAL_LISTING_LIMIT = 100
 
 
 def changelog_entry(version: str, created: str, result: Diff, previous: str | None,
-                    bump: str | None = None) -> str:
-    """The Markdown entry of a release: heading, summary, then every change by id and title."""
+                    bump: str | None = None, *, earlier: bool = False) -> str:
+    """The Markdown entry of a release: heading, summary, then every change by id and title.
+
+    ``earlier``: the entry as corpuskit wrote it before it said a change of settings beside
+    changed documents, worded a pre-release released under another version than its own
+    final, and told a source change's fields apart (QA: lifecycle 2, 3, 4). Seeds that
+    record a release keep the entry it wrote, which is compared with these words too
+    (:func:`_unfinished_release_entry`): entries released are never rewritten."""
     lines = [f"## {version} ({created[:10]})", ""]
     if previous is None:
         lines.append(f"Initial release: {counted(len(result.added), 'document')}.")
@@ -312,17 +347,16 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
     why = f"{applied} release" + (f" ({result.bump} required)" if applied != result.bump else "")
     if counts:
         lines.append(f"Changes since {previous}: {', '.join(counts)}. "
-                     f"{why[0].upper()}{why[1:]}.")
+                     f"{why[0].upper()}{why[1:]}."
+                     + ("" if earlier or not result.packaging else
+                        f" {_packaging_too(result.packaging)}"))
     elif result.packaging:  # what did (QA: "settings, outputs or CHANGELOG.md did", and
         # a reader could not tell which)
-        did = "; ".join(item.replace(" in NEW only)", " added)").replace(" in OLD only)",
-                                                                         " removed)")
-                        for item in result.packaging)
         lines.append(f"No document or package metadata changed since {previous}; the "
-                     f"package's {did} changed. {applied.capitalize()} release.")
+                     f"package's {_packaging_said(result.packaging)} changed. "
+                     f"{applied.capitalize()} release.")
     elif is_version(previous) and Version.parse(previous).prerelease:
-        lines.append(f"The release of {previous}, made final: no document or package "
-                     f"metadata changed since. {applied.capitalize()} release.")
+        lines.append(_pre_release_released(previous, version, applied, earlier))
     else:
         lines.append(f"No document or package metadata changed since {previous}; the "
                      "package's processing settings, outputs or CHANGELOG.md did. "
@@ -335,11 +369,34 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
         lines += [f"- {_doc(d.id, d.title)}" for d in result.removed]
     if result.changed:
         lines += ["", "### Changed", ""]
-        lines += [_describe_change(c) for c in result.changed]
+        lines += [_describe_change(c, earlier) for c in result.changed]
     if result.metadata:
         lines += ["", "### Package metadata", ""]
         lines += [f"- `{m.field}` changed" for m in result.metadata]
     return "\n".join(lines) + "\n"
+
+
+def _packaging_too(packaging: tuple[str, ...]) -> str:
+    """The sentence an entry that counts changes adds when the package's settings or
+    outputs changed as well: the cause of changes it lists, or changes it does not (QA:
+    an extract setting changed 300 records, and the entry said nothing of it)."""
+    cause = (": the documents listed below include those whose records they changed"
+             if "processing settings" in packaging else "")
+    return f"The package's {_packaging_said(packaging)} changed too{cause}."
+
+
+def _pre_release_released(previous: str, version: str, applied: str, earlier: bool) -> str:
+    """The summary of ``version``, the content of the pre-release ``previous`` unchanged:
+    made final, or released as another version than its final one (QA: 2.0.0 of an
+    unchanged 1.1.0-rc.1 was called "The release of 1.1.0-rc.1, made final", 1.1.0's
+    words). Its start, "No document ... since <previous>;", is what build reads as a
+    release that counts no change (:func:`corpuskit.build._said_since`)."""
+    final = str(Version.parse(previous).bump("patch"))
+    if earlier or version == final:
+        return (f"The release of {previous}, made final: no document or package "
+                f"metadata changed since. {applied.capitalize()} release.")
+    return (f"No document or package metadata changed since {previous}; its content is "
+            f"released as {version}, not as {final}. {applied.capitalize()} release.")
 
 
 def insert_changelog_entry(existing: str | None, name: str, entry: str) -> str:
@@ -509,6 +566,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         raise ReleaseError("; ".join(said) + ", then release again")
     latest = releases.latest
     notes: list[str] = []
+    recorded_entry = ""  # a recorded release's entry, finished as it was released
 
     if latest is None:
         result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds))
@@ -757,7 +815,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # before its folder was in place, or made elsewhere and not kept there (a dist
             # not committed). Its recorded time is kept: the same entry, the same bytes as
             # that release's (QA: re-stamped, one version became two different zips).
-            kept, base_changelog = str(config.metadata["created"]), unfinished
+            # Its entry too, in the words it was released with (an earlier corpuskit's).
+            kept, (base_changelog, recorded_entry) = str(config.metadata["created"]), unfinished
             held = (f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
                     f"{config.name} {version}, which is not in {dist} (an interrupted "
                     "release, or one made in another folder or clone and not kept there)")
@@ -827,7 +886,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     # A first release keeps an entry the maintainer wrote, however its heading spells the
     # version (a "## v1.0.0" got a second entry for 1.0.0); later ones always add theirs.
     if previous is not None or version not in versions_in(base_changelog):
-        entry = changelog_entry(version, created, result, previous, bump)
+        entry = recorded_entry or changelog_entry(version, created, result, previous, bump)
     if previous is not None:
         base_changelog, built_alone, behind = _with_built_versions(
             base_changelog, releases.found, config.name,
@@ -1169,8 +1228,9 @@ def _bump_of(previous: Version, version: str) -> str:
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,
-                              changelog: str | None) -> str | None:
-    """``changelog`` without the entry a killed release of this same diff wrote, or None.
+                              changelog: str | None) -> tuple[str, str] | None:
+    """``changelog`` without the entry a killed release of this same diff wrote, and that
+    entry, or None.
 
     A release writes ``version`` and ``created`` into corpus.toml and its entry into
     CHANGELOG.md before it builds; killed during the build, it leaves both behind. The
@@ -1183,10 +1243,14 @@ def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: D
     for level in RELEASE_BUMPS:
         if str(previous.bump(level)) != config.version:
             continue
-        entry = changelog_entry(config.version, str(created), result, str(previous), level)
-        before = remove_changelog_entry(changelog, config.name, entry)
-        if before is not None:
-            return before
+        # The entry an earlier corpuskit wrote is that release's too (QA: lifecycle 2-4
+        # reworded entries; seeds released before must still finish, not be refused).
+        for earlier in (False, True):
+            entry = changelog_entry(config.version, str(created), result, str(previous),
+                                    level, earlier=earlier)
+            before = remove_changelog_entry(changelog, config.name, entry)
+            if before is not None:
+                return before, entry
     return None
 
 

@@ -1173,9 +1173,11 @@ def test_a_pre_release_is_made_final_only_as_the_changes_since_the_final_one_req
     toml.write_text(before, "utf-8")
     made = release(seeds, dist, "minor", source_date_epoch=epoch(1), jobs=1)
     assert (made.version, made.bump, made.previous) == ("1.1.0", "minor", "1.0.1-rc.1")
+    # 1.0.1-rc.1 made final is 1.0.1: 1.1.0 is its content under another version
     assert made.changelog_entry.startswith(
-        "## 1.1.0 (2027-01-16)\n\nThe release of 1.0.1-rc.1, made final: no document or "
-        "package metadata changed since. Minor release.\n"), made.changelog_entry
+        "## 1.1.0 (2027-01-16)\n\nNo document or package metadata changed since "
+        "1.0.1-rc.1; its content is released as 1.1.0, not as 1.0.1. Minor release.\n"), \
+        made.changelog_entry
 
 
 def test_a_pre_release_made_final_is_labelled_by_its_bump_from_the_final_one(
@@ -1191,7 +1193,10 @@ def test_a_pre_release_made_final_is_labelled_by_its_bump_from_the_final_one(
             "release.\n" in planned.changelog_entry, (bump, planned.changelog_entry)
     planned = release(seeds, dist, "major", source_date_epoch=epoch(1), dry_run=True, jobs=1)
     assert (planned.version, planned.bump) == ("2.0.0", "major")
-    assert "changed since. Major release.\n" in planned.changelog_entry
+    # not "The release of 1.1.0-rc.1, made final", 1.1.0's words (QA: lifecycle 3)
+    assert "\n\nNo document or package metadata changed since 1.1.0-rc.1; its content is " \
+        "released as 2.0.0, not as 1.1.0. Major release.\n" in planned.changelog_entry, \
+        planned.changelog_entry
 
 
 def test_release_names_differing_only_in_case_are_refused(tmp_path: Path) -> None:
@@ -1247,9 +1252,12 @@ def test_changelog_line_for_a_raw_input_only_change(seeds: Path, dist: Path) -> 
     # line ends alone: released only when asked for (else taken for Git's conversion)
     result = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, allow_line_ends=True)
     assert result.version == "2.0.0"
+    # normalization is the record's, and changed (line-endings): not "metadata the same"
+    # with it listed among the raw file's fields (QA: lifecycle 4)
     assert result.changelog_entry.endswith(
-        f"- `{SEED_ID}` (For development of Non-Aligned Movement): raw input changed, text "
-        "and metadata the same: source_bytes, source_sha256, normalization\n")
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement): raw input changed "
+        "(source_bytes, source_sha256), and how it was read (normalization); text and "
+        "document metadata the same\n"), result.changelog_entry
 
 
 def test_changelog_line_for_a_change_of_the_steps_listed_alone(seeds: Path,
@@ -1266,7 +1274,97 @@ def test_changelog_line_for_a_change_of_the_steps_listed_alone(seeds: Path,
     result = release(seeds, dist, source_date_epoch=epoch(1), dry_run=True, jobs=1)
     assert result.changelog_entry.endswith(
         f"- `{SEED_ID}` (For development of Non-Aligned Movement): how its raw input was "
-        "read changed, text and metadata the same: normalization\n"), result.changelog_entry
+        "read changed (normalization); text and document metadata the same\n"), \
+        result.changelog_entry
+
+
+def test_changelog_entry_says_the_settings_changed_beside_the_documents(
+        seeds: Path, dist: Path) -> None:
+    """An extract setting that changes records: the entry listed the changed documents and
+    never said the settings changed, their cause, where diff says so and a settings-only
+    entry does (QA: lifecycle 2). Documents edited alone get no such sentence."""
+    raw = seeds / f"{SEED_ID}.txt"
+    edited = raw.read_text("utf-8").replace("For development of", "On")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8") + "\n[extract]\nrights = false\n", "utf-8")
+    result = release(seeds, dist, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    assert result.diff.changed and result.diff.packaging == ("processing settings",)
+    summary = result.changelog_entry.split("\n")[2]
+    assert summary == (
+        "Changes since 1.0.0: 1 document changed. Major release. The package's processing "
+        "settings changed too: the documents listed below include those whose records "
+        "they changed."), result.changelog_entry
+    toml.write_text(toml.read_text("utf-8").replace("\n[extract]\nrights = false\n", ""),
+                    "utf-8")
+    raw.write_text(edited, "utf-8")
+    result = release(seeds, dist, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    assert result.diff.changed and not result.diff.packaging
+    assert "settings" not in result.changelog_entry, result.changelog_entry
+
+
+def _made_again_with_earlier_words(seeds: Path, dist: Path, made: Any, bump: str | None,
+                                   words: dict[str, str], **options: Any) -> None:
+    """``made``, a release whose seeds' entry is then put in the ``words`` an earlier
+    corpuskit wrote (new: old), is not in ``dist``: build makes it again, and release
+    finishes it, byte for byte alike, the entry kept as it was released."""
+    assert made.build is not None
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    changelog = seeds / "CHANGELOG.md"
+    text = changelog.read_text("utf-8")
+    for new, old in words.items():
+        assert text.count(new) == 1, (new, text)
+        text = text.replace(new, old)
+    changelog.write_text(text, "utf-8")
+    released = snapshot(seeds)
+    again = build(seeds, dist, jobs=1, cache=None)
+    assert again.status == "built" and again.release.name == made.build.release.name
+    built = snapshot(again.release), again.archive.read_bytes()
+    shutil.rmtree(again.release)
+    again.archive.unlink()
+    finished = release(seeds, dist, bump, source_date_epoch=epoch(9), jobs=1, **options)
+    assert finished.version == made.version and finished.build is not None
+    assert any("this release finishes it with that time" in note
+               for note in finished.notes), finished.notes
+    assert snapshot(seeds) == released  # the entry as released, not rewritten
+    assert (snapshot(finished.build.release), finished.build.archive.read_bytes()) == built
+    assert all(old in (finished.build.release / "CHANGELOG.md").read_text("utf-8")
+               for old in words.values() if old)
+
+
+def test_seeds_released_with_earlier_entry_words_for_settings_are_made_again(
+        seeds: Path, dist: Path) -> None:
+    """A release's entry as an earlier corpuskit wrote it (no word of the settings, a
+    source change's fields in one list: QA, lifecycle 2 and 4), its release not in dist:
+    still recognized as that release's, not refused as an entry this release does not
+    write."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    lossy = '[normalize]\nlossy = ["nbsp-to-space"]\n'
+    toml.write_text(text.replace("[normalize]\n", lossy, 1) if "[normalize]\n" in text
+                    else f"{text}\n{lossy}", "utf-8")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "2.0.0"
+    _made_again_with_earlier_words(seeds, dist, made, None, {
+        " The package's processing settings changed too: the documents listed below "
+        "include those whose records they changed.": "",
+        "how its raw input was read changed (normalization); text and document metadata "
+        "the same": "how its raw input was read changed, text and metadata the same: "
+        "normalization"})
+
+
+def test_seeds_released_with_earlier_entry_words_for_a_pre_release_are_made_again(
+        seeds: Path, dist: Path) -> None:
+    """2.0.0 of an unchanged 1.1.0-rc.1, its entry as an earlier corpuskit wrote it ("made
+    final": QA, lifecycle 3), its release not in dist: made again, not refused."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    _pre_release_after_the_first(seeds, dist, "1.1.0-rc.1")
+    made = release(seeds, dist, "major", source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "2.0.0"
+    _made_again_with_earlier_words(seeds, dist, made, "major", {
+        "No document or package metadata changed since 1.1.0-rc.1; its content is released "
+        "as 2.0.0, not as 1.1.0.": "The release of 1.1.0-rc.1, made final: no document or "
+        "package metadata changed since."})
 
 
 def test_a_changelog_holding_control_characters_is_refused(seeds: Path,
