@@ -52,7 +52,7 @@ the copy, again until it finds none) are removed from the copy and counted, so t
 measure runs on the same documents (of files that share a document id or a name, as
 ``page.md`` and ``page.html`` do, the first by path stays, named beside the others); named
 pipes, sockets and devices, which the build refuses too, are not copied, and are named and
-counted.
+counted. A package corpuskit built (a release folder) is refused before anything is copied.
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
@@ -89,6 +89,7 @@ from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
 from corpuskit.models import document_id
 from corpuskit.names import collision_key, shown_id
+from corpuskit.package import DOCUMENTS_PATH
 from corpuskit.problems import one_line
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
@@ -586,21 +587,30 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     if not own_config:
         shown = toml_string_body(source)
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
-    # A folder with a corpus.toml and two or more of a package's files at its top is a
-    # package to validate (corpuskit.reader.folder_kind): all but the first go, whether the
-    # kit wrote the corpus.toml or the folder has its own (QA: a folder of its own builds,
-    # and the kit told it to remove its corpus.toml).
-    markers = [name for name in PACKAGE_MARKERS
-               if "/" not in name and (seeds / name).is_file()]
+    # A folder with a corpus.toml and two or more of a package's files is a package to
+    # validate (corpuskit.reader.folder_kind): all but the first go, whether the kit wrote
+    # the corpus.toml or the folder has its own (QA: a folder of its own builds, and the kit
+    # told it to remove its corpus.toml). data/documents.jsonl counts as the others do
+    # (QA: left in place, it made the copy a package again, and the kit told the user to
+    # remove the corpus.toml the kit itself wrote).
+    markers = [name for name in PACKAGE_MARKERS if (seeds / name).is_file()]
     for name in markers[1:]:
-        (seeds / name).unlink()
-        reasons.append(f"{name}: a file of a package at the top of the folder, beside "
-                       f"{markers[0]}: validate would take the copy for a package")
+        _remove_marker(seeds, name)
+        where = "where a package keeps it" if "/" in name else "at the top of the folder"
+        reasons.append(f"{name}: a file of a package {where}, beside {markers[0]}: validate "
+                       "would take the copy for a package")
     removed = len(markers[1:])
     for _ in range(MAX_PREPARE_ROUNDS):
         codes: dict[str, set[str]] = {}
         refused, blocking = _refused_files(seeds, corpuskit, codes=codes,
                                            changelog_removable=not own_config)
+        if blocking and not own_config and any(line.startswith("corpus.toml:")
+                                               for line in blocking):
+            # The kit wrote that corpus.toml: the user has none to fix (QA: told to remove it).
+            raise SystemExit(f"{source}: the kit cannot time this folder: validate refuses "
+                             "the corpus.toml the kit wrote into its copy ("
+                             + "; ".join(blocking) + "); this is a defect of the kit, not "
+                             "of the folder: please report it")
         if blocking:
             said = "".join(f"\n  {line}" for line in blocking)
             if removed:
@@ -632,6 +642,40 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
         removed += len(refused)
     raise SystemExit(f"{seeds}: still refused after removing files {MAX_PREPARE_ROUNDS} times; "
                      f"run 'corpuskit validate {seeds}' to see why")
+
+
+def _remove_marker(seeds: Path, name: str) -> None:
+    """Remove the package file ``name`` from the copy ``seeds``; under a folder that is a
+    link (``data`` pointing elsewhere), the link goes instead: removing through it would
+    delete a file outside the copy, and the build refuses a link to a folder anyway."""
+    top = seeds / name.split("/")[0]
+    if "/" in name and top.is_symlink():
+        top.unlink()
+    else:
+        (seeds / name).unlink()
+
+
+def built_package(folder: Path) -> str | None:
+    """Why ``folder`` is a package corpuskit built (a release folder), not a folder of
+    texts, or None: its datapackage.json lists data/documents.jsonl, as every package
+    corpuskit writes does (a Frictionless data set of one's own lists its own files), or
+    its bag-info.txt names corpuskit as the bag's software."""
+    try:
+        descriptor = json.loads((folder / "datapackage.json").read_bytes())
+    except (OSError, ValueError):
+        descriptor = None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if isinstance(resources, list) and any(
+            isinstance(resource, dict) and resource.get("path") == DOCUMENTS_PATH
+            for resource in resources):
+        return f"its datapackage.json lists {DOCUMENTS_PATH}"
+    try:
+        bag_info = (folder / "bag-info.txt").read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    if re.search(r"^Bag-Software-Agent:\s*corpuskit\b", bag_info, re.MULTILINE):
+        return "its bag-info.txt names corpuskit as the bag's software"
+    return None
 
 
 _BYTE_ESCAPE = re.compile(r"\\x([0-9a-f]{2})")
@@ -946,6 +990,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--json {args.json}: a folder; name the file to write")
     if args.seeds is not None and not args.seeds.is_dir():
         parser.error(f"--seeds {args.seeds}: no such folder")
+    # Before anything is copied or removed (QA: given a release folder, the kit removed
+    # its bagit.txt and manifests, then told the user to remove a corpus.toml it wrote).
+    built = built_package(args.seeds) if args.seeds is not None else None
+    if built:
+        raw = args.seeds / "data" / "raw"
+        parser.error(f"--seeds {args.seeds}: a package corpuskit built ({built}), not a "
+                     "folder of texts; give the seeds folder it was built from (the one "
+                     "holding its corpus.toml)" + (f", or its texts, {raw}" if raw.is_dir()
+                                                    else ""))
     if args.seeds is not None and args.work is not None:
         overlap = work_overlap(args.seeds, args.work)
         if overlap:

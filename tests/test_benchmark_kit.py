@@ -635,6 +635,74 @@ def test_the_kit_prepares_a_folder_of_texts_holding_a_packages_files(
     assert sorted(p.name for p in own.iterdir()) == ["a.txt", "corpus.toml", "datapackage.json"]
 
 
+def test_the_kit_prepares_a_folder_of_texts_holding_data_documents_jsonl(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of texts holding a JSON text datapackage.json and a JSON-lines text
+    data/documents.jsonl (no corpus.toml): the kit removed only the package files at the
+    top, validate still took the copy for a package, and the kit told the user to remove
+    the corpus.toml the kit itself wrote (QA). data/documents.jsonl now goes as the others
+    do, named, and the copy is the seeds folder it is."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    texts = tmp_path / "texts"
+    (texts / "data").mkdir(parents=True)
+    (texts / "datapackage.json").write_text('{"note": "a JSON text kept as a document"}\n',
+                                            "utf-8")
+    (texts / "data" / "documents.jsonl").write_text('{"line": "a JSON lines text"}\n', "utf-8")
+    (texts / "a.txt").write_text("An ordinary text document with some words in it.\n", "utf-8")
+    reasons: list[str] = []
+    assert kit.prepare_foreign_seeds(texts, texts, [sys.executable, "-m", "corpuskit"],
+                                     reasons) == 1
+    assert sorted(p.relative_to(texts).as_posix() for p in texts.rglob("*") if p.is_file()) \
+        == ["a.txt", "corpus.toml", "datapackage.json"]
+    assert reasons == ["data/documents.jsonl: a file of a package where a package keeps it, "
+                       "beside datapackage.json: validate would take the copy for a package"]
+    # under a data folder that is a link, the link goes, not the file it leads to
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "documents.jsonl").write_text('{"line": "elsewhere"}\n', "utf-8")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "datapackage.json").write_text('{"note": "text"}\n', "utf-8")
+    (linked / "a.txt").write_text("An ordinary text document with some words in it.\n", "utf-8")
+    (linked / "data").symlink_to(outside)
+    assert kit.prepare_foreign_seeds(linked, linked, [sys.executable, "-m", "corpuskit"]) == 1
+    assert not os.path.lexists(linked / "data") and (outside / "documents.jsonl").exists()
+
+
+def test_the_kit_refuses_a_package_given_as_its_folder_of_texts(tmp_path: Path) -> None:
+    """A release folder given as --seeds by mistake: the kit removed its bagit.txt and
+    manifests from the copy, then told the user to remove a corpus.toml the kit wrote
+    (QA). It now says, before copying anything, that this is a package corpuskit built and
+    which folder to give instead; a folder of texts holding a Frictionless descriptor of
+    its own is no such package."""
+    seeds = make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"})
+    release = build(seeds, tmp_path / "dist").release
+    before = _tree_digest(release)
+    work = tmp_path / "work"
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          str(release), "--work", str(work), "--repeat", "1",
+                          "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 2
+    assert f"--seeds {release}: a package corpuskit built (its datapackage.json lists " \
+           "data/documents.jsonl), not a folder of texts; give the seeds folder it was " \
+           f"built from (the one holding its corpus.toml), or its texts, " \
+           f"{release / 'data' / 'raw'}" in run.stderr
+    assert "corpus.toml: corpuskit writes no such file" not in run.stderr
+    assert "Traceback" not in run.stderr and not work.exists()
+    assert _tree_digest(release) == before
+    kit: Any = _kit()
+    assert kit.built_package(release) is not None
+    (release / "datapackage.json").unlink()  # the bag's own word still tells
+    assert kit.built_package(release) == "its bag-info.txt names corpuskit as the bag's software"
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "datapackage.json").write_text(
+        '{"name": "x", "resources": [{"path": "table.csv"}]}\n', "utf-8")
+    assert kit.built_package(texts) is None
+
+
 def test_the_kit_removes_a_folders_own_changelog_the_build_refuses(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder of texts without a corpus.toml, holding a project's CHANGELOG.md (entries
