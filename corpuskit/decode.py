@@ -25,7 +25,16 @@ from .config import DecodeConfig
 from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad, mojibake_at
-from .plausibility import Judgement, assess, judge, odd_words, plausible, words_of
+from .plausibility import (
+    Judgement,
+    assess,
+    judge,
+    miscased,
+    miscased_throughout,
+    odd_words,
+    plausible,
+    words_of,
+)
 from .problems import Problem
 from .wording import counted
 
@@ -491,7 +500,10 @@ def _unreadable(judgement: Judgement) -> str:
     were an ASCII preamble), or its letters, accented or of swapped case throughout."""
     words = [word for word in words_of(judgement.text) if not word.isascii()]
     odd = odd_words(words)
-    if judgement.implausibility > len(odd) or not odd:  # the letters' verdict, not words'
+    if miscased_throughout(words):  # its words mix capitals and small letters: shown
+        mistyped = set(odd)
+        odd = [word for word in words if word in mistyped or miscased(word)]
+    elif judgement.implausibility > len(odd) or not odd:  # the letters' verdict, not words'
         return ("reads its letters outside ASCII as a wrong code page does: accented letters "
                 "throughout, or capitals and small letters swapped")
     shown = ", ".join(repr(word[:30]) for word in odd[:3])

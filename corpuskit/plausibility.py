@@ -282,7 +282,56 @@ def _implausibility(text: str, words: list[str], odd: int) -> int:
         # in capitals, ASCII letters too: a Portuguese heading ("A NAÇÃO E A
         # CONSTITUIÇÃO") above lower-case text had its cp1252 file refused.
         count += len(words)
+    if miscased_throughout(words):
+        count += len(words)
     return count
+
+
+#: Runs of letters: the parts of a word whose case is judged (``Санкт-Петербург``, ``«Война»``).
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def miscased(word: str) -> bool:
+    """Whether a run of letters of ``word`` has a capital outside ASCII after its first
+    letter and is not written in capitals: ``гАМФЦ``, ``ААгнйхгя``, ``ЕДг`` (a capital after
+    a small letter, or capitals before small ones), as a code page of another script
+    makes of its letters (cp1256's Arabic read in KOI8-R); not ``Епг``, ``МФЦ``, nor
+    ``iPhone``'s ASCII capital (a wrong code page changes no ASCII letter)."""
+    if word.islower() or word.isupper() or word[1:].islower():
+        return False  # the words of typed text, quickly (a word of no case is neither)
+    for run in _LETTER_RUNS.findall(word):
+        if any(c.islower() for c in run) and any(
+                c.isupper() and not c.isascii() for c in run[1:]):
+            return True
+    return False
+
+
+#: Of a reading's words with letters outside ASCII, the share miscased (:func:`miscased`)
+#: from which the reading is no text, and the fewest such words that can tell.
+_MISCASED_SHARE = 3
+_MISCASED_WORDS = 3
+
+
+def miscased_throughout(words: list[str]) -> bool:
+    """Whether at least a third of ``words`` (the non-ASCII words of a reading, and at
+    least :data:`_MISCASED_WORDS` of them) are :func:`miscased`.
+
+    (QA: kit 2) Arabic in cp1256 read as KOI8-R gives words of Cyrillic capitals and small
+    letters mixed (``гАМФЦ гАлЦА ААгнйхгя ЕДг МФЦ``); only a capital after a small letter
+    made a word implausible, and a text of a small vocabulary whose other words happened
+    to be written in capitals or as titles (``МФЦ``, ``Епг``) had at most half of its words
+    so, and was built in KOI8-R, language und, where its siblings were refused with the
+    advice to add cp1256. Typed text writes a word in small letters, as a title, or in
+    capitals: a few brand names (``МегаФон``) or Irish (``na hÉireann``) mix them, never a
+    third of a text's words."""
+    needed = max(_MISCASED_WORDS, -(-len(words) // _MISCASED_SHARE))
+    found = 0
+    for word in words:
+        if miscased(word):
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 def capital_word(word: str) -> bool:
