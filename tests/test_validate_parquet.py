@@ -705,3 +705,42 @@ def test_excerpts_escape_other_normalizations_short_and_long() -> None:
     assert found.endswith('cafe\\u0301"') and expected.endswith('caf\\u00e9"')
     assert where.startswith(" (from character ") and "print alike" in where
     assert parquetcheck._excerpts("Bee", "Bees")[2] == ""  # told apart: as they are
+
+
+# -- a damaged file is never handed to pyarrow ----------------------------------------------
+
+def _abort_bit_flipped(package: Path) -> None:
+    """The bit the QA flipped: the field header of the ``date`` column's repetition type,
+    in the footer's schema, read as another type and skipped. The column is then required
+    while its size statistics hold the histogram of an optional one, and pyarrow's C++
+    reader throws where nothing catches it ("Definition level histogram size mismatch"):
+    the process aborts (SIGABRT)."""
+    path = package / PARQUET_PATH
+    data = bytearray(path.read_bytes())
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    at = data.index(b"\x25\x02\x18\x04date", footer)
+    data[at] ^= 1
+    path.write_bytes(bytes(data))
+
+
+def _validate_in_a_child(target: Path) -> tuple[int, dict[str, Any]]:
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-m", "corpuskit", "validate", "-j", "1",
+                          "--format", "json", str(target)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    return run.returncode, json.loads(run.stdout) if run.stdout else {}
+
+
+def test_a_parquet_file_whose_checksum_differs_is_not_read_as_parquet(tmp_path: Path) -> None:
+    """One flipped bit made validate abort in pyarrow (exit 134, no report) though the
+    manifest already said the file was damaged (QA): the checksum-mismatch is reported,
+    exit 1, and the Parquet file is said not compared."""
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    _abort_bit_flipped(package)
+    code, data = _validate_in_a_child(package)
+    assert code == 1, data
+    assert {"code": "checksum-mismatch", "path": PARQUET_PATH, "location": ""} in [
+        {key: p[key] for key in ("code", "path", "location")} for p in data["problems"]]
+    assert data["not_checked"] == [{"path": PARQUET_PATH, "message": parquetcheck.CHANGED}]

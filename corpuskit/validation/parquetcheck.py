@@ -57,6 +57,10 @@ NO_PYARROW = ("not compared with data/documents.jsonl: pyarrow is not installed 
 #: Why it cannot run without thrift (the same extra), which reads its page headers.
 NO_THRIFT = ("not compared with data/documents.jsonl: thrift, which reads its page headers, "
              f"is not installed ({INSTALL_PARQUET})")
+#: Why it is not compared when its checksum differs from the recorded one: damaged bytes
+#: can abort pyarrow's C++ reader, and the process with it (QA), so they are not read.
+CHANGED = ("not compared with data/documents.jsonl: its checksum differs from the recorded "
+           "one, so it was not read as Parquet")
 #: Rows read from the Parquet file at once (at most a row group: corpuskit cuts them at
 #: 4,096 records or 32 MiB of text).
 BATCH_ROWS = 1024

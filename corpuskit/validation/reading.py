@@ -52,6 +52,9 @@ class PackageReader:
         #: (raw bytes: half the memory of hex strings).
         self.sha256: dict[str, bytes] = {}
         self.other: dict[str, dict[str, bytes]] = {}
+        #: Files whose bytes differ from a checksum recorded for them (a manifest's or the
+        #: descriptor's): known damaged, so no parser that may abort on them is given them.
+        self.changed: set[str] = set()
         self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
         self._pool: ForkPool | None = None
 
