@@ -448,6 +448,8 @@ def test_a_dictionary_entry_repeated_in_every_row_is_weighed_before_it_is_decode
             yield start, stop
 
     monkeypatch.setattr(parquetcheck._Weigher, "slices", spy)
+    # The spy counts in this process: not in the child validate compares in
+    monkeypatch.setattr(precise, "compare_parquet", parquetcheck.compare_in_process)
     target = forged(tmp_path, repeated, form)
     size = (tmp_path / sample().release.name / PARQUET_PATH).stat().st_size
     assert size < 600_000 and pq.ParquetFile(
@@ -744,3 +746,20 @@ def test_a_parquet_file_whose_checksum_differs_is_not_read_as_parquet(tmp_path: 
     assert {"code": "checksum-mismatch", "path": PARQUET_PATH, "location": ""} in [
         {key: p[key] for key in ("code", "path", "location")} for p in data["problems"]]
     assert data["not_checked"] == [{"path": PARQUET_PATH, "message": parquetcheck.CHANGED}]
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_a_resigned_parquet_file_that_aborts_pyarrow_is_a_problem(tmp_path: Path,
+                                                                   form: str) -> None:
+    """The same flipped bit with every checksum re-signed (a consistent forgery): pyarrow
+    still aborts, in the child process validate reads it in, and the report says so."""
+    package = tmp_path / SEED_RELEASE.name
+    shutil.copytree(SEED_RELEASE, package)
+    _abort_bit_flipped(package)
+    reseal(package)
+    code, data = _validate_in_a_child(archive_of(package) if form == "archive" else package)
+    assert code == 1, data
+    ((problem),) = data["problems"]
+    assert (problem["code"], problem["path"]) == ("record-mismatch", PARQUET_PATH)
+    assert problem["message"].startswith(
+        "cannot be read as Parquet: pyarrow aborted (killed by signal 6)"), problem

@@ -20,7 +20,7 @@ from _validate_support import run
 from test_validate_parquet import forged, only_parquet_problems
 
 from corpuskit.parquet import PARQUET_PATH
-from corpuskit.validation import parquetcheck, parquetpages, render_text, validate
+from corpuskit.validation import parquetcheck, parquetpages, precise, render_text, validate
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -135,6 +135,8 @@ def _bomb(table: Any, dictionary: bool = True) -> bytes:
 @pytest.fixture
 def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Each call of ``ParquetFile.iter_batches`` (the comparison's only read of rows)."""
+    # Spies count in this process: not in the child validate compares in
+    monkeypatch.setattr(precise, "compare_parquet", parquetcheck.compare_in_process)
     read: list[int] = []
     real = pq.ParquetFile.iter_batches
     monkeypatch.setattr(pq.ParquetFile, "iter_batches",
@@ -145,6 +147,8 @@ def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 @pytest.fixture
 def walked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, int]]:
     """Each column chunk whose pages were walked: (row group, column, pages)."""
+    # Spies count in this process: not in the child validate compares in
+    monkeypatch.setattr(precise, "compare_parquet", parquetcheck.compare_in_process)
     chunks: list[tuple[int, str, int]] = []
     real = parquetpages.walk_chunk
 

@@ -290,6 +290,58 @@ def _pyarrow() -> tuple[Any, Any] | None:
 def compare_parquet(opener: Callable[[str], IO[bytes]], size: int, parts: Sequence[str], *,
                     max_line: int, read_error: Callable[[str, BaseException], None]
                     ) -> ParquetComparison:
+    """:func:`compare_in_process`, in a forked child where the platform forks: pyarrow's
+    C++ reader throws, on some bytes it does not expect, where nothing catches it, and the
+    process aborts (QA: a re-signed file with one flipped bit gave exit 134 and no
+    report). The child's abort is a problem of the file's; its read errors are the
+    parent's to report."""
+    from ..errors import WorkerDied
+    from ..forkpool import ForkPool, fork_available
+
+    if not fork_available():
+        return compare_in_process(opener, size, parts, max_line=max_line,
+                                  read_error=read_error)
+    _CHILD_ARGS[:] = [(opener, size, tuple(parts), max_line)]  # the child's, at its fork
+    try:
+        with ForkPool(1, initializer=_quiet) as pool:
+            found, errors = pool.apply_async(_compare_task).get()
+    except WorkerDied as died:
+        how = str(died).partition("(")[2].partition(";")[0] or "it died"
+        return ParquetComparison(problems=[Problem(
+            PARQUET_PATH, "record-mismatch",
+            f"cannot be read as Parquet: pyarrow aborted ({how}), so its rows cannot be "
+            f"compared with {' + '.join(parts)}")])
+    finally:
+        _CHILD_ARGS.clear()
+    for path, error in errors:
+        read_error(path, error)
+    return found
+
+
+#: What the forked child compares: (opener, size, parts, max_line).
+_CHILD_ARGS: list[tuple[Callable[[str], IO[bytes]], int, tuple[str, ...], int]] = []
+
+
+def _quiet() -> None:
+    """The child writes nothing to standard error (the C++ runtime's words on an abort:
+    the parent reports it, as a problem)."""
+    from ..forkpool import _quiet_standard_error
+
+    _quiet_standard_error()
+
+
+def _compare_task() -> tuple[ParquetComparison, list[tuple[str, BaseException]]]:
+    """In the child: the comparison, and the read errors it met (sent to the parent)."""
+    opener, size, parts, max_line = _CHILD_ARGS[0]
+    errors: list[tuple[str, BaseException]] = []
+    found = compare_in_process(opener, size, parts, max_line=max_line,
+                               read_error=lambda path, error: errors.append((path, error)))
+    return found, errors
+
+
+def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Sequence[str],
+                       *, max_line: int, read_error: Callable[[str, BaseException], None]
+                       ) -> ParquetComparison:
     """Compare ``data/documents.parquet`` (``size`` bytes) with the records of ``parts``
     (documents.jsonl), both read through ``opener``. Read errors of either file go to
     ``read_error(path, exception)``; the comparison then ends there."""
