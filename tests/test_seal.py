@@ -467,3 +467,42 @@ def test_bytes_put_before_an_archive_are_named_so(tmp_path: Path) -> None:
                      "and the entries after it are moved too: 17 bytes precede the archive's "
                      "first entry (put before it: a self-extractor's stub, or a file joined "
                      "in front of it)"]
+
+
+def test_a_long_published_checksum_is_read_with_bounded_memory(tmp_path: Path) -> None:
+    """Only what the verdict needs is kept of a ``.sha256`` file: its distinct sha256s (the
+    first few), not every line (QA: 4 million lines held 567 MB)."""
+    import tracemalloc
+
+    from corpuskit.validation.seal import SIDECAR_DIGESTS_MAX, _read_sidecar
+
+    source = built().archive
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    sidecar = tmp_path / f"{source.name}.sha256"
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    line = f"{digest}  {source.name}\n"
+    sidecar.write_text(line * 20_000 + f"{'1' * 64}\n" * 20_000 + f"{'0' * 64}  b.zip\n" * 20_000)
+    tracemalloc.start()
+    try:
+        digests, problems = _read_sidecar(target, sidecar)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, peak  # every line kept: about 6 MB
+    assert digests == [digest]
+    [problem] = problems  # the bare sha256s and the other name are counted, not kept
+    assert "line 20001 is a sha256 that names no file" in problem.message
+    assert "(19999 more lines of it cannot be read as a checksum either)" in problem.message
+    sidecar.write_text(line * 50_000)
+    assert validate(target, jobs=1).valid
+    # More distinct sha256s than are kept: those are compared, the rest counted.
+    many = [f"{number:064x}  {source.name}\n" for number in range(SIDECAR_DIGESTS_MAX + 5)]
+    sidecar.write_text(line + "".join(many))
+    report = validate(target, jobs=1)
+    mismatches = [p for p in report.problems if p.code == "checksum-mismatch"]
+    assert len(mismatches) == SIDECAR_DIGESTS_MAX - 1
+    [more] = [p for p in report.problems if p.code == "archive-error"]
+    assert (f"gives more than {SIDECAR_DIGESTS_MAX} different sha256s of {source.name}, and "
+            f"only one can be its: 6 more lines from line {SIDECAR_DIGESTS_MAX + 1} on are "
+            "not compared one by one") in more.message

@@ -79,6 +79,11 @@ _BARE_DIGEST = re.compile(r"[0-9A-Fa-f]{64}")
 #: A name from the root: ``/``, ``\\`` (a share) or a drive (``C:\\``, ``C:/``).
 _ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:[/\\]")
 
+#: Distinct sha256s of a ``.sha256`` file kept to compare with the archive's; lines giving
+#: yet others are counted (only one sha256 can be the archive's, so those kept already show
+#: the file is wrong).
+SIDECAR_DIGESTS_MAX = 20
+
 #: The longest line of a ``.sha256`` file read whole (a comment may be longer: skipped).
 SIDECAR_LINE_MAX = 1 << 16
 
@@ -106,11 +111,20 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
     and the problems with it, which name it ``shown`` (default: its name). A line that is
     no checksum of it hides none of the others' (QA: a malformed line 2 hid that line 1
     gave another sha256 than the archive's; ``sha256sum -c`` reports both): the first such
-    line is told, with how many more there are."""
+    line is told, with how many more there are.
+
+    Only what the verdict needs is kept, so memory stays bounded however many lines there
+    are: the distinct sha256s (the first :data:`SIDECAR_DIGESTS_MAX`, lines giving more are
+    counted), the first name of another file and the first bare sha256 (QA: every line was
+    kept, 567 MB for 4 million lines).
+    """
     label = sidecar.name if shown is None else shown
-    digests: list[str] = []
-    others: list[str] = []
-    bare: list[tuple[int, str]] = []  # (line number, digest) of lines naming no file
+    digests: dict[str, None] = {}
+    beyond = 0  # lines giving a sha256 of the archive not among those kept
+    beyond_line = 0
+    others: list[str] = []  # the first only
+    bare: list[tuple[int, str]] = []  # (line number, digest) of the first line naming no file
+    bare_count = 0
     # Why the first line that is no checksum line is not, and how many such lines there
     # are (not each one's: a long file of them stays small)
     wrong: list[tuple[int, str]] = []
@@ -144,7 +158,9 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                 escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
                 found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
                 if found is None and not escaped and _BARE_DIGEST.fullmatch(line.strip()):
-                    bare.append((number, line.strip().lower()))
+                    bare_count += 1
+                    if not bare:
+                        bare.append((number, line.strip().lower()))
                     continue
                 if found is None:
                     refuse(number, "is not a '<sha256>  <file name>' line")
@@ -160,28 +176,40 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
                                "sha256sum -c reads the file at that path, not the archive "
                                f"beside {sidecar.name}")
                         continue
-                    digests.append((found.group("hex") or found.group("taghex")).lower())
-                else:
+                    digest = (found.group("hex") or found.group("taghex")).lower()
+                    if digest in digests or len(digests) < SIDECAR_DIGESTS_MAX:
+                        digests[digest] = None
+                    else:
+                        beyond += 1
+                        beyond_line = beyond_line or number
+                elif not others:
                     others.append(name)
     except OSError as exc:
         return [], [Problem(".", "archive-error", f"cannot read {label}: {exc}{again}")]
-    if bare and (len(bare) > 1 or digests or others or wrong):
+    if bare and (bare_count > 1 or digests or others or wrong):
         refuse(bare[0][0], "is a sha256 that names no file, beside other lines: a bare "
                "sha256 is read only as the file's one line")
-        count += len(bare) - 1
+        count += bare_count - 1
     elif bare:
         return [bare[0][1]], []
+    kept = list(digests)
+    many = [Problem(".", "archive-error",
+                    f"{label} gives more than {SIDECAR_DIGESTS_MAX} different sha256s of "
+                    f"{archive.name}, and only one can be its: "
+                    f"{counted(beyond, 'more line')} from line {beyond_line} on "
+                    f"{'is' if beyond == 1 else 'are'} not compared one by one{again}")] \
+        if beyond else []
     if wrong:
         (number, why), = wrong
         more = (f" ({counted(count - 1, 'more line')} of it cannot be read as a checksum "
                 "either)" if count > 1 else "")
-        return digests, [Problem(".", "archive-error",
-                                 f"{label} line {number} {why}{more}{again}")]
+        return kept, [Problem(".", "archive-error",
+                              f"{label} line {number} {why}{more}{again}"), *many]
     if not digests:
         named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
             else "empty"
         return [], [Problem(".", "archive-error", f"{label} is {named}{again}")]
-    return digests, []
+    return kept, many
 
 
 def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
