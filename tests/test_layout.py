@@ -137,3 +137,23 @@ def test_a_manifest_of_another_algorithm_is_refused_saying_what_to_do(
         assert problem.message.endswith("not verified, and corpuskit writes no such "
                                         "manifest: remove it, or restore the package from "
                                         "its release")
+
+
+def test_a_manifest_of_blank_lines_is_read_up_to_its_cap_and_still_hashed_whole(
+        tmp_path: Path) -> None:
+    """Lines that add no entry count toward a manifest's cap (files + 1,000), so time is
+    bounded by the package's files, not by a compressible blob (QA: 20 million blank
+    lines took 80 s); the lines not read are still hashed, so the tag manifest's sha256 of
+    the file is not said to differ."""
+    package = _with_manifest(tmp_path, "manifest-md5.txt", "md5")
+    with (package / "manifest-md5.txt").open("a") as handle:
+        handle.write("\n" * 2_500_000)  # more than one read chunk
+    resign(package)
+    cap = sum(1 for p in package.rglob("*") if p.is_file()) + 1_000
+    for target in (package, zip_of(package, tmp_path)):
+        problems = validate(target, jobs=1).problems
+        assert {(p.path, p.code) for p in problems} == {("manifest-md5.txt", "bagit-error")}
+        assert len(problems) <= cap + 1
+        assert (f"more than {cap} lines; not read further", f"line {cap + 1}") == (
+            problems[-1].message, problems[-1].location)
+

@@ -2257,3 +2257,51 @@ def test_files_whose_line_ends_git_converted_are_told_so(
     report = validate(release, jobs=1)
     assert not any(CONVERTED in p.message for p in report.problems)
     assert "restore it from version control" in report.summary()
+
+
+def test_malformed_manifest_lines_count_toward_its_line_cap() -> None:
+    """Lines that add no entry (blank, not a checksum line) are read only up to the cap,
+    so a manifest of millions of them costs no more than one of as many files (QA: 20
+    million blank lines took 80 s)."""
+    from corpuskit.validation.bagit import parse_manifest
+
+    for line, strict in ((b"", False), (b"x y", False), (b"", True)):
+        lines = ((number, line) for number in range(1, 10_001))
+        name = "manifest-sha256.txt" if strict else "manifest-md5.txt"
+        _, problems = parse_manifest(lines, name, max_entries=50, strict=strict)
+        assert ("more than 50 lines; not read further", "line 51") in [
+            (p.message, p.location) for p in problems]
+        assert len(problems) <= 51
+        assert next(lines) == (52, line)  # not read further
+
+
+def test_a_manifest_line_over_the_limit_is_refused_wherever_it_falls() -> None:
+    """A line longer than the limit is refused inside a read chunk too, not only when it
+    spans chunks (QA: a whole line of 200 KB in one chunk was read as an entry)."""
+    from corpuskit.validation.bagit import split_lines
+
+    long = b"0" * 32 + b"  data/" + b"a" * 200
+    for chunks in ([b"a\n" + long + b"\nb\n"], [b"a\n" + long[:100], long[100:] + b"\nb\n"]):
+        problems: list[Problem] = []
+        assert list(split_lines(iter(chunks), "manifest-md5.txt", problems,
+                                max_line=100)) == [(1, b"a")]
+        assert [(p.message, p.location) for p in problems] == [
+            ("line longer than 100 bytes; not read further", "line 2")]
+
+
+def test_a_manifest_path_longer_than_any_corpuskit_writes_is_cut_in_its_message() -> None:
+    from corpuskit.validation.bagit import MAX_MANIFEST_PATH_BYTES, parse_manifest
+
+    path = "data/" + "a" * 200_000
+    lines = [(1, b"0" * 32 + b"  " + path.encode())]
+    manifest, problems = parse_manifest(lines, "manifest-md5.txt", max_entries=10)
+    assert not manifest.entries
+    [problem] = problems
+    assert (problem.code, problem.location) == ("unsafe-path", "line 1")
+    assert problem.message == (f"path {path[:200]!r}... is longer than "
+                               f"{MAX_MANIFEST_PATH_BYTES} bytes, which names no file "
+                               "corpuskit writes")
+    fits = "data/raw/" + "é" * 512  # 1024 bytes in the seeds: build accepts it
+    manifest, problems = parse_manifest([(1, b"0" * 32 + b"  " + fits.encode())],
+                                        "manifest-md5.txt", max_entries=10)
+    assert manifest.entries == {fits} and not problems

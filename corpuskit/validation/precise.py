@@ -377,13 +377,17 @@ class Checker(PackageReader):
             entries = _Entries()
             hashers = [hashlib.new(algorithm) for algorithm in tag_algorithms]
             counter = ByteCounter()
-            lines = split_lines(self.chunks(name, [*hashers, counter]), name, self.problems)
+            chunks = self.chunks(name, [*hashers, counter])
+            lines = split_lines(chunks, name, self.problems)
             if pump is not None:
                 lines = _pumping(lines, pump)
             manifest, problems = parse_manifest(lines, name, check=entries.add,
                                                 max_entries=len(self.files) + 1_000,
                                                 strict=name in STRICT_MANIFESTS)
             self.problems.extend(problems)
+            if not self.fast:  # lines left unread are hashed still: the digest is the file's
+                for _ in chunks:
+                    pass
             if name not in self.unreadable and not self.fast:
                 self.record_digests(name, counter.bytes, tag_algorithms,
                                     tuple(h.digest() for h in hashers))
