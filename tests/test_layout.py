@@ -157,3 +157,31 @@ def test_a_manifest_of_blank_lines_is_read_up_to_its_cap_and_still_hashed_whole(
         assert (f"more than {cap} lines; not read further", f"line {cap + 1}") == (
             problems[-1].message, problems[-1].location)
 
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ("tab", "checksum and path are separated by '\\t ', not two spaces"),
+    ("capital", "the checksum is in capitals"),
+    ("crlf", "the line ends in CR LF, not LF"),
+])
+def test_an_added_tag_manifest_is_held_to_the_form_of_corpuskits_own(
+        tmp_path: Path, edit: str, says: str) -> None:
+    """No checksum covers a tag manifest of another algorithm either, so one changed byte of
+    it must not pass: it is held to the exact form corpuskit writes its own tag manifest in
+    (QA: a separator changed to a TAB or a digit to a capital in tagmanifest-md5.txt
+    passed)."""
+    name = "tagmanifest-md5.txt"
+    package = _with_manifest(tmp_path, name, "md5")
+    assert validate(package, jobs=1).problems == ()
+    data = bytearray((package / name).read_bytes())
+    if edit == "tab":
+        data[data.index(b"  ")] = ord("\t")
+    elif edit == "capital":
+        data[next(i for i, c in enumerate(data) if c in b"abcdef")] -= 32
+    else:
+        data[data.index(b"\n"):data.index(b"\n") + 1] = b"\r\n"
+    (package / name).write_bytes(bytes(data))
+    [problem] = validate(package, jobs=1).problems
+    assert (problem.path, problem.code, problem.location) == (name, "bagit-error", "line 1")
+    assert problem.message == (f"{says} (a tag manifest no checksum covers is held to the "
+                               "form corpuskit writes its own in: '<md5>  <path>' lines "
+                               "ending in LF, sorted)")

@@ -7,7 +7,10 @@ The sha256 manifests corpuskit writes are held to the exact form it writes them 
 (``strict``): ``<64 lowercase hex digits>``, two spaces, the path, LF; no blank lines, a
 final LF, lines in :func:`corpuskit.package.manifest_order`. The tag manifest is the one
 file no checksum covers, so without this a changed separator, a CR or reordered lines
-there would go unnoticed. Other manifests are read in RFC 8493's general form.
+there would go unnoticed. A tag manifest of another algorithm that a BagIt tool added is
+covered by no checksum either, so it is held to the same form (QA: a separator changed to
+a TAB, or a digit to a capital, in ``tagmanifest-md5.txt`` passed). Payload manifests of
+other algorithms, which the tag manifest covers, are read in RFC 8493's general form.
 """
 
 from __future__ import annotations
@@ -133,9 +136,15 @@ EntryCheck = Callable[[str, str, int], None]
 class _Form:
     """Deviations from the strict form, reported with their line (the first few only)."""
 
-    def __init__(self, name: str, problems: list[Problem]) -> None:
+    def __init__(self, name: str, algorithm: str, problems: list[Problem]) -> None:
         self.name = name
         self.problems = problems
+        # (a tag manifest of another algorithm is held to the form of corpuskit's own)
+        self.written = ("corpuskit writes '<sha256>  <path>' lines ending in LF, sorted"
+                        if algorithm == REQUIRED_ALGORITHM else
+                        "a tag manifest no checksum covers is held to the form corpuskit "
+                        f"writes its own in: '<{algorithm}>  <path>' lines ending in LF, "
+                        "sorted")
         self.count = 0
         self.first = 0
 
@@ -143,8 +152,7 @@ class _Form:
         self.count += 1
         if self.count <= MAX_FORM_PROBLEMS:
             self.problems.append(Problem(self.name, "bagit-error",
-                                         f"{what} (corpuskit writes '<sha256>  <path>' lines "
-                                         "ending in LF, sorted)", f"line {number}"))
+                                         f"{what} ({self.written})", f"line {number}"))
         elif self.count == MAX_FORM_PROBLEMS + 1:
             self.first = number
 
@@ -191,7 +199,7 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
     entries = manifest.entries
     first_line: dict[str, int] = {}
     problems: list[Problem] = ProblemList()
-    form = _Form(name, problems)
+    form = _Form(name, algorithm, problems)
     previous: tuple[tuple[int, str, str], str, int] | None = None
     width = MANIFEST_ALGORITHMS.get(algorithm, 0)
     fast_hex = re.compile(rb"[0-9a-f]{%d}  [^ \t]" % width) if width else None
