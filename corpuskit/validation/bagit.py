@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..membernames import unsafe_member_reason
-from ..names import MAX_PATH_BYTES
-from ..package import BAG_INFO_LABELS, RAW_PREFIX, manifest_order
+from ..package import BAG_INFO_LABELS, manifest_order
 from ..problems import Problem, ProblemList
 from ..wording import counted, shown_count, stated_count
 
@@ -46,9 +45,6 @@ MANIFEST_ALGORITHMS = {name: hashlib.new(name).digest_size * 2
 REQUIRED_ALGORITHM = "sha256"
 #: A manifest line longer than this is refused without reading further (memory bound).
 MAX_LINE_BYTES = 64 * 1024
-#: A manifest path longer than this (in UTF-8) names no file corpuskit writes: build
-#: refuses a seeds path over MAX_PATH_BYTES, and a raw file's path adds only data/raw/.
-MAX_MANIFEST_PATH_BYTES = MAX_PATH_BYTES + len(RAW_PREFIX)
 _PERCENT = re.compile(r"%(25|0[aAdD])")
 _PERCENT_ANY = re.compile(r"%")
 _SPACE = re.compile(rb"[ \t]+")
@@ -247,15 +243,6 @@ def parse_manifest(lines: Iterable[tuple[int, bytes]], name: str, *, max_entries
                                     f"line {number}"))
             encoded = encoded[2:]
         path = encoded
-        if len(encoded) > MAX_MANIFEST_PATH_BYTES // 4 and \
-                len(encoded.encode("utf-8")) > MAX_MANIFEST_PATH_BYTES:
-            # (no such file is corpuskit's; the path is cut, as in every message: QA, a
-            # line of 200 KB was one output line)
-            problems.append(Problem(name, "unsafe-path",
-                                    f"path {encoded[:200]!r}... is longer than "
-                                    f"{MAX_MANIFEST_PATH_BYTES} bytes, which names no file "
-                                    "corpuskit writes", f"line {number}"))
-            continue
         if "%" in encoded:
             if not _escapes_ok(encoded):
                 problems.append(Problem(name, "bagit-error",
