@@ -9,15 +9,18 @@ import pickle
 import random
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -462,6 +465,28 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(
         Path("out", result.release.name), Path("out", result.archive.name))
 
 
+@contextmanager
+def _fake_peer(answer: Callable[[socket.socket, list[socket.socket]], None]
+               ) -> Iterator[str]:
+    """The tcp:// address of a server on this machine that is no Dask scheduler: each
+    connection is handed to ``answer`` with a list of those to close at the end."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        with suppress(OSError):
+            while True:
+                answer(server.accept()[0], held)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for peer in held:
+            peer.close()
+
+
 @pytest.mark.parametrize("greeting", [b"SSH-2.0-OpenSSH_9.6\r\n", None])
 def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
         greeting: bytes | None, corpus: Path, tmp_path: Path,
@@ -469,31 +494,17 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
     """An SSH server's greeting was read as a message length (a MemoryError traceback, then
     a minute's wait); a peer that says nothing was waited on for ever."""
     pytest.importorskip("distributed")
-    import socket
-    import threading
-
     monkeypatch.setattr(daskengine, "IDENTIFY_SECONDS", 2)
-    server = socket.create_server(("127.0.0.1", 0))
-    held: list[socket.socket] = []
 
-    def serve() -> None:
-        with suppress(OSError):
-            while True:
-                peer, _ = server.accept()
-                held.append(peer)
-                if greeting is not None:
-                    peer.sendall(greeting)
+    def answer(peer: socket.socket, held: list[socket.socket]) -> None:
+        held.append(peer)
+        if greeting is not None:
+            peer.sendall(greeting)
 
-    threading.Thread(target=serve, daemon=True).start()
-    try:
-        with pytest.raises(OutputError, match="cannot reach the Dask scheduler at tcp://"
-                                              r"127\.0\.0\.1:\d+: .*is a Dask scheduler"):
-            build(corpus, tmp_path / "out", engine="dask",
-                  scheduler=f"tcp://127.0.0.1:{server.getsockname()[1]}")
-    finally:
-        server.close()
-        for peer in held:
-            peer.close()
+    with _fake_peer(answer) as address, \
+            pytest.raises(OutputError, match="cannot reach the Dask scheduler at tcp://"
+                                             r"127\.0\.0\.1:\d+: .*is a Dask scheduler"):
+        build(corpus, tmp_path / "out", engine="dask", scheduler=address)
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
 
@@ -516,41 +527,25 @@ def test_a_peer_that_is_no_dask_scheduler_is_told_so_whatever_it_does(
     by Dask's, as it comes; Dask connects again to a peer that closed at once, until its
     time is up, and then says so."""
     pytest.importorskip("distributed")
-    import socket
-    import struct
-    import threading
 
     monkeypatch.setattr(daskengine, "IDENTIFY_SECONDS", 2)
 
-    server = socket.create_server(("127.0.0.1", 0))
-    held: list[socket.socket] = []
-
-    def serve() -> None:
-        with suppress(OSError):
-            while True:
-                client, _ = server.accept()
-                if peer == "http":
-                    client.recv(100)
-                    client.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
-                    client.close()
-                elif peer == "binary":
-                    client.sendall(b"\xff" * 64 + b"hello\n")
-                    held.append(client)
-                else:  # gone at once: a FIN, or (no lingering) a reset
-                    if peer == "reset":
-                        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))
-                    client.close()
-
-    threading.Thread(target=serve, daemon=True).start()
-    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
-    try:
-        with pytest.raises(OutputError) as caught:
-            build(corpus, tmp_path / "out", engine="dask", scheduler=address)
-    finally:
-        server.close()
-        for client in held:
+    def answer(client: socket.socket, held: list[socket.socket]) -> None:
+        if peer == "http":
+            client.recv(100)
+            client.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
             client.close()
+        elif peer == "binary":
+            client.sendall(b"\xff" * 64 + b"hello\n")
+            held.append(client)
+        else:  # gone at once: a FIN, or (no lingering) a reset
+            if peer == "reset":
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
+            client.close()
+
+    with _fake_peer(answer) as address, pytest.raises(OutputError) as caught:
+        build(corpus, tmp_path / "out", engine="dask", scheduler=address)
     assert str(caught.value) == (f"cannot reach the Dask scheduler at {address}: {reason}; "
                                  "is a Dask scheduler running there?")
     out = tmp_path / "out"
@@ -652,13 +647,12 @@ def test_a_tls_scheduler_without_tls_configured_or_trusted_is_told_so(
 
     address, cert, key = tls_cluster
     unset = dict.fromkeys(_client_tls(cert, key))
-    advice = ("set Dask's TLS configuration for clients, as a distributed.Client reads it: "
-              "distributed.comm.tls.ca-file (the cluster's CA certificate), "
-              "distributed.comm.tls.client.cert and distributed.comm.tls.client.key (this "
-              "machine's certificate and its key), in Dask's configuration files or as "
-              "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT "
-              "and DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (README: Large corpora, A Dask "
-              "cluster)")
+    advice = daskengine._TLS_ADVICE  # what it names, each setting and its variable:
+    for named in (*_client_tls(cert, key), "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
+                  "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT",
+                  "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY",
+                  "(README: Large corpora, A Dask cluster)"):
+        assert named in advice, named
     with dask.config.set(unset), pytest.raises(OutputError) as caught:
         build(corpus, tmp_path / "out", engine="dask", scheduler=address)
     assert str(caught.value) == (
