@@ -651,6 +651,29 @@ def test_without_pyarrow_the_report_says_it_was_not_compared(
     assert len(warnings) == 1 and "title=not-checked::" in warnings[0]
 
 
+def test_a_pyarrow_that_fails_to_load_is_not_said_to_be_missing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pyarrow installed but not mapped under ``ulimit -v`` was "not installed", with
+    advice to install it (QA): the comparison says what export says of it."""
+    sample()
+    real_import = builtins.__import__
+
+    def unmapped(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ImportError("libarrow.so.2600: failed to map segment from shared object")
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", unmapped)
+    report = validate(sample().release, jobs=1)
+    ((path, why),) = report.not_checked
+    assert path == PARQUET_PATH and "not installed" not in why, why
+    assert why.startswith("not compared with data/documents.jsonl: ran out of memory") and \
+        "while loading pyarrow" in why, why
+    assert report.valid
+
+
 def test_a_fresh_build_of_several_row_groups_validates(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A build of over 32 MiB of text writes its Parquet file in row groups of a few

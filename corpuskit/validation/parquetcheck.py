@@ -44,7 +44,7 @@ from typing import IO, Any
 
 import orjson
 
-from ..parquet import INSTALL_PARQUET, PARQUET_PATH
+from ..parquet import INSTALL_PARQUET, PARQUET_PATH, pyarrow_not_loaded
 from ..problems import Problem
 from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS
@@ -277,13 +277,18 @@ class _Lines:
             yield part, skipped.pop(0), None
 
 
-def _pyarrow() -> tuple[Any, Any] | None:
-    """pyarrow and pyarrow.parquet, or None when they are not installed."""
+def _pyarrow() -> tuple[Any, Any] | str:
+    """pyarrow and pyarrow.parquet, or why the comparison cannot run without them: not
+    installed (:data:`NO_PYARROW`), or installed and failed to load, said as
+    :func:`corpuskit.parquet.pyarrow_not_loaded` says it (QA: a pyarrow not mapped under
+    ``ulimit -v`` was called not installed)."""
     try:
         import pyarrow  # type: ignore[import-untyped,unused-ignore]
         import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]  # (submodule)
-    except ImportError:
-        return None
+    except ModuleNotFoundError:
+        return NO_PYARROW
+    except (ImportError, MemoryError, OSError) as error:
+        return f"not compared with data/documents.jsonl: {pyarrow_not_loaded(error)}"
     return pyarrow, pyarrow.parquet
 
 
@@ -346,8 +351,8 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
     (documents.jsonl), both read through ``opener``. Read errors of either file go to
     ``read_error(path, exception)``; the comparison then ends there."""
     modules = _pyarrow()
-    if modules is None:
-        return ParquetComparison(not_checked=NO_PYARROW)
+    if isinstance(modules, str):
+        return ParquetComparison(not_checked=modules)
     if not _thrift():
         return ParquetComparison(not_checked=NO_THRIFT)
     from ..parquet import arrow_schema, parquet_schema
