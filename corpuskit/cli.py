@@ -14,9 +14,9 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import BrokenExecutor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -494,7 +494,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
 
     try:
         check_engine(engine, scheduler, cli=True)  # in the options' words; build's: Python's
-        with terminal_progress("building") as progress:
+        with _resources_said(jobs=True), terminal_progress("building") as progress:
             result = build_package(seeds, out,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                    jobs=jobs, cache=None if no_cache else (
@@ -576,7 +576,8 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
 
     fmt = _output_format(fmt, as_json)
     try:
-        result = diff_packages(old, new, text=show_text)
+        with _resources_said():
+            result = diff_packages(old, new, text=show_text)
     except CorpuskitError as error:
         if fmt == "json":  # each problem relative to its side, and which side
             _emit_failure({"old": str(old), "new": str(new)}, error,
@@ -649,7 +650,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     try:
         # The bar of the build it runs, as build draws it (QA: docs 1, a cold release said
         # nothing until it ended).
-        with terminal_progress("building") as progress:
+        with _resources_said(jobs=True), terminal_progress("building") as progress:
             result = release_seeds(seeds, out, bump,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                    dry_run=dry_run, jobs=jobs, allow_line_ends=allow_line_ends,
@@ -723,7 +724,8 @@ def export_command(package: Path, fmt: str, out: str, no_verify: bool, as_json: 
         raise click.UsageError("--out - writes the export to standard output, and --json its "
                                "result there too: choose one")
     try:
-        result = export_named(package, fmt, out, verify=not no_verify, option="--out")
+        with _resources_said():
+            result = export_named(package, fmt, out, verify=not no_verify, option="--out")
     except CorpuskitError as error:
         if as_json:
             _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error)
@@ -761,11 +763,14 @@ def info_command(path: Path, as_json: bool) -> None:
     from .info import failure_document, info, render, shown_problems
 
     try:
-        summary = info(path)
-    except InputError as unreadable:
-        if as_json:  # a consumer parsing stdout gets a document, not nothing
+        with _resources_said():
+            summary = info(path)
+    except CorpuskitError as unreadable:
+        if as_json and not isinstance(unreadable, UsageError):  # a document, not nothing
             _emit_json(failure_document(path, unreadable))
-        raise _named_in(path, unreadable) from None
+        if isinstance(unreadable, InputError):
+            raise _named_in(path, unreadable) from None
+        raise
     if as_json:
         _emit_json(summary.as_dict())
     else:
@@ -832,7 +837,8 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         raise click.UsageError("--fast and --reproduce exclude each other")
     fmt = _output_format(fmt, as_json)
     try:
-        reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
+        with _resources_said(jobs=True):
+            reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
     except CorpuskitError as error:
         if fmt == "json":  # (QA: a worker killed, a full disk: nothing on stdout for jq)
             _emit_failure({"targets": list(paths)}, error)
@@ -893,7 +899,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
     fmt = _output_format(fmt, as_json)
     try:
-        with terminal_progress("building") as progress:  # its fresh build's (QA: docs 1)
+        with _resources_said(jobs=True), terminal_progress("building") as progress:  # (QA: docs 1)
             report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                            jobs=jobs, progress=progress)
     except CorpuskitError as error:
@@ -1094,17 +1100,40 @@ def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
     files or threads where no stage foresaw it, once said in one line (QA: a traceback),
     with what the run left to finish (its notes: see
     :func:`corpuskit.signals.told_when_ended`); any other ``error`` is raised again."""
-    resource = exhausted_resource(error)
-    if resource is None:
-        raise error
     command = next((arg for arg in args if not arg.startswith("-")), "")
-    said = ran_out(resource, detail=_failed_part(error), jobs=command in _WITH_JOBS)
-    notes = getattr(error, "__notes__", ())
-    if notes:
-        said = OutOfResources("; ".join([str(said), *notes]))
+    said = _resource_error(error, jobs=command in _WITH_JOBS)
+    if said is None:
+        raise error
     with suppress(CorpuskitError):  # standard error cannot be written either
         _report_error(said)
     return said.exit_code
+
+
+def _resource_error(error: BaseException, *, jobs: bool) -> OutOfResources | None:
+    """``error``, a lack of memory, open files or threads, as the one-line error that says
+    it (with the notes of what the run left to finish); None for any other error.
+    ``jobs``: whether the command takes ``--jobs``."""
+    resource = exhausted_resource(error)
+    if resource is None:
+        return None
+    said = ran_out(resource, detail=_failed_part(error), jobs=jobs)
+    notes = getattr(error, "__notes__", ())
+    return OutOfResources("; ".join([str(said), *notes])) if notes else said
+
+
+@contextmanager
+def _resources_said(*, jobs: bool = False) -> Iterator[None]:
+    """A command's work, whose lack of memory, open files or threads is raised as its
+    :class:`OutOfResources`: the command's own failure, which ``--json`` and ``--format
+    github`` print in their form (QA: ``build --json`` printed nothing on stdout, the
+    one-line error alone). ``jobs``: whether the command takes ``--jobs``."""
+    try:
+        yield
+    except (MemoryError, RuntimeError, LookupError, ImportError, OSError) as error:
+        said = _resource_error(error, jobs=jobs)
+        if said is None:
+            raise
+        raise said from None
 
 
 def _failed_part(error: BaseException) -> str:

@@ -29,7 +29,7 @@ from .changelog import versions_in
 from .config import CHANGELOG_NAME, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source, seeds_files, size_of
 from .dist import releases_given
-from .errors import InputError
+from .errors import CorpuskitError, InputError
 from .metadatapaths import config_path_problems
 from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
@@ -93,10 +93,15 @@ class Info:
 INFO_TARGETS = "pass a package folder, a package .zip or a seeds folder"
 
 
-def failure_document(path: Path, error: InputError) -> dict[str, Any]:
+def failure_document(path: Path, error: CorpuskitError) -> dict[str, Any]:
     """What ``corpuskit info --json`` prints for a path whose records cannot be read (the
-    ``failure`` form of ``info.schema.json``): the problems that stopped it."""
-    return {"path": str(path), "problems": [problem.as_dict() for problem in error.problems],
+    ``failure`` form of ``info.schema.json``): the problems that stopped it; or, for a run
+    that stopped for another reason (memory ran out), why, as ``error``."""
+    if isinstance(error, InputError):
+        return {"path": str(path),
+                "problems": [problem.as_dict() for problem in error.problems],
+                "corpuskit_version": __version__}
+    return {"path": str(path), "error": str(error), "problems": [],
             "corpuskit_version": __version__}
 
 

@@ -7,6 +7,7 @@ document.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,45 @@ def test_a_collections_valid_is_held_to_its_reports_in_both_directions(
     report.validate(mixed)
     assert not report.is_valid({**mixed, "valid": True}), "true over an invalid report"
     assert not report.is_valid({**sound, "valid": False}), "false with every report valid"
+
+
+@pytest.mark.parametrize(("command", "target", "schema_name", "fields"), [
+    ("build", "corpuskit.build.build", "build.schema.json",
+     {"seeds": "seeds", "out": "dist", "skipped": [], "notes": []}),
+    ("release", "corpuskit.release.release", "release.schema.json",
+     {"seeds": "seeds", "out": "dist"}),
+    ("check", "corpuskit.check.check", "report.schema.json", {"seeds": "seeds", "dist": "dist"}),
+    ("diff", "corpuskit.diff.diff", "diff.schema.json", {"old": "seeds", "new": "seeds"}),
+    ("export", "corpuskit.export.export_named", "export.schema.json",
+     {"package": "seeds", "out": "out.csv", "format": "csv"}),
+    ("info", "corpuskit.info.info", "info.schema.json", {"path": "seeds"}),
+])
+def test_every_json_command_prints_its_failure_when_a_resource_runs_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        command: str, target: str, schema_name: str, fields: dict[str, Any]) -> None:
+    """Memory or open files that ran out where no stage foresaw them ended a ``--json``
+    command with its one-line error and nothing on stdout (QA: s76's open list, "build --json
+    prints no failure JSON"): the failure form of its schema, saying what ran out."""
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    module, _, name = target.rpartition(".")
+    # (the package exports build, release and diff as functions, which shadow the modules)
+    monkeypatch.setattr(importlib.import_module(module), name, exhausted)
+    monkeypatch.chdir(tmp_path)
+    make_seeds(tmp_path, GOOD)
+    args = {"build": ["seeds", "--out", "dist"], "release": ["--seeds", "seeds"],
+            "check": [], "diff": ["seeds", "seeds"],
+            "export": ["seeds", "--format", "csv", "--out", "out.csv"],
+            "info": ["seeds"]}[command]
+    code, data = run_json(capsys, command, *args, "--json")
+    assert code == 1
+    schema(schema_name).validate(data)
+    assert data["error"].startswith("ran out of memory") and data["problems"] == [], data
+    assert data == {**fields, "error": data["error"], "problems": [],
+                    "corpuskit_version": data["corpuskit_version"]}
+    capsys.readouterr()
+    assert main([command, *args]) == 1
+    out, err = capsys.readouterr()  # without --json: the one line, as before
+    assert out == "" and err.startswith("corpuskit: error: ran out of memory"), (out, err)
+    assert len(err.splitlines()) == 1, err
