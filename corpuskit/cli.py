@@ -579,6 +579,11 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
         with _resources_said():
             result = diff_packages(old, new, text=show_text)
     except CorpuskitError as error:
+        if isinstance(error, SideError):  # a seeds side's files left out, as build says them
+            for path, reason in error.skipped:
+                _echo(_skipped_line(shown_in(error.side, 'package', path), reason), err=True)
+            for note in error.notes:
+                _echo(f"note: {note}", err=True)
         if fmt == "json":  # each problem relative to its side, and which side
             _emit_failure({"old": str(old), "new": str(new)}, error,
                           error.problem_dicts() if isinstance(error, SideError) else None)
@@ -660,6 +665,13 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
             if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)
                 _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
+        # The seeds' files left out and the exclude notes, as build says them on a failure
+        # (QA: s76, a release refused for a file an exclude pattern missed said neither).
+        skipped, notes = getattr(error, "skipped", ()), getattr(error, "notes", ())
+        for path, reason in skipped:
+            _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
+        for note in notes:
+            _echo(f"note: {note}", err=True)
         if as_json:
             _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
         if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):

@@ -159,8 +159,11 @@ class SideError(InputError):
     data/documents.jsonl)."""
 
     def __init__(self, problems: Sequence[Problem], summary: str,
-                 sided: Sequence[tuple[str, Problem]]) -> None:
-        super().__init__(problems, summary)
+                 sided: Sequence[tuple[str, Problem]], skipped: Sequence[tuple[str, str]] = (),
+                 notes: Sequence[str] = (), side: str = "") -> None:
+        super().__init__(problems, summary, skipped, notes)
+        #: The side (as given) whose files ``skipped`` names, relative to it.
+        self.side = side
         self.sided = tuple(sorted(sided, key=lambda found: (found[0] != "old", found[1])))
 
     def problem_dicts(self) -> list[dict[str, str]]:
@@ -493,6 +496,8 @@ class _SeedsSide(_Side):
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
         self.skipped = tuple(discovery.skipped)
+        #: Why an exclude pattern kept nothing out: said with the problems, as build does.
+        self.notes = tuple(discovery.notes)
         refused = list(discovery.problems)
         try:  # a CHANGELOG.md that build refuses (a link, unreadable) makes no diff either
             read_changelog(path)
@@ -505,9 +510,11 @@ class _SeedsSide(_Side):
             problems = [*refused, *self._document_problems(),
                         *held_back_problems(path, discovery, self.config.process,
                                             self.config.discover.max_file_bytes)]
-            raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}")
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}",
+                             self.skipped, self.notes)
         if not self.sources:  # nothing would build: as build, validate and info refuse it
-            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {path}")
+            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {path}",
+                             self.skipped, self.notes)
         self._digest = hashlib.sha256()
         self._done = False
 
@@ -561,7 +568,8 @@ class _SeedsSide(_Side):
             self.count += 1
             yield record
         if problems:
-            raise InputError(problems, f"{counted(len(problems), 'problem')} in {self.path}")
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in {self.path}",
+                             self.skipped, self.notes)
         self._done = True
 
 
@@ -643,7 +651,10 @@ def _side_error(side: Path, role: str, error: InputError) -> SideError:
                 for problem in error.problems]
     return SideError(under(str(side), error.problems, archive=os.path.isfile(side)),
                      f"{side} cannot be compared: {error.summary}",
-                     [(role, problem) for problem in relative])
+                     [(role, problem) for problem in relative],
+                     # a seeds side's files left out, and its exclude notes, which may be
+                     # why a refused file was read (relative to that side, as build's)
+                     error.skipped, error.notes, str(side))
 
 
 def _records_of(side: _Side, role: str) -> Iterator[Record]:

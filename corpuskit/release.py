@@ -1047,7 +1047,8 @@ def _seeds_relative(seeds: Path, run: Callable[[], Diff]) -> Diff:
             raise EarlierReleaseProblems(error.problems, error.summary) from None  # the other
         root = printable(str(seeds))  # as diff names it (a name not UTF-8 in escapes)
         raise InputError([replace(problem, path=problem.path[len(root) + 1:] or ".")
-                          for problem in error.problems], error.summary) from None
+                          for problem in error.problems], error.summary,
+                         error.skipped, error.notes) from None
 
 
 class EarlierReleaseProblems(ReleaseProblems):

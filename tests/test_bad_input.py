@@ -1170,6 +1170,28 @@ def test_an_exclude_pattern_that_kept_nothing_out_is_noted_when_the_build_fails_
     assert report.valid and report.notes == ((f"{seeds}/corpus.toml", notes[0]),)
 
 
+@pytest.mark.parametrize("command", ["release", "diff"])
+def test_release_and_diff_refused_at_the_seeds_say_the_skipped_files_and_exclude_notes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """A release (or a diff) refused for a file that an exclude pattern was meant to keep
+    out said the problem alone, where build says the files skipped and why the pattern
+    matched nothing (QA: s76's open list)."""
+    seeds = make_seeds(tmp_path, {**GOOD, ".notes.txt": "mine\n", "b.tmp": ""},
+                       {"discover": {"exclude": ["*.TMP"]}})
+    note = ("note: discover.exclude[0] '*.TMP' matches no file or folder: patterns match the "
+            "case of names exactly; with case ignored it would match 'b.tmp', which was read "
+            "as a document")
+    args = (["release", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "-j", "1",
+             "--no-cache"] if command == "release" else ["diff", str(seeds), str(seeds)])
+    capsys.readouterr()
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"error: {seeds}/b.tmp: the file is empty" in err, err
+    assert f"skipped: {seeds}/.notes.txt (hidden)" in err.splitlines(), err
+    assert note in err.splitlines(), err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(("cache", "style"), [(True, ""), (False, ""), (True, "/"),
                                               (False, "./")])
 def test_an_excluded_or_hidden_folder_is_not_walked(
