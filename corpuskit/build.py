@@ -746,7 +746,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
             status, restored = "restored", "folder"
         else:
             second = None if entry_checked else _second_release(
-                seeds, out, config, changelog, newest, writer.root, created, content)
+                seeds, out, config, changelog, newest, writer.root, created, content,
+                compared_elsewhere=released_in is not None)
             if second is not None:
                 raise ReleaseExistsError(second)
             if expected_content is not None and content != expected_content:
@@ -858,7 +859,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
 
 def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,
                     newest: tuple[Version, Path] | None, built: Path,
-                    created: str | None, content: str) -> str | None:
+                    created: str | None, content: str, *,
+                    compared_elsewhere: bool = False) -> str | None:
     """Why the release ``built`` (a new folder, not in place yet) would be a second,
     other release of its version, or None.
 
@@ -872,10 +874,23 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     counts nothing, cannot tell; nor can any entry tell an edit inside a document it names.
     The content hash a release records in corpus.toml (``content_hash``) tells both: the
     build's ``content`` must be it. Seeds released before corpuskit recorded it have only
-    their entry to go by."""
+    their entry to go by.
+
+    An ``out`` that holds no release of the corpus (a clone that does not keep its
+    releases) is no way round it: the recorded content hash is compared there too, unless
+    the build is ``check``'s, in a folder of its own, whose releases are elsewhere
+    (``compared_elsewhere``: it compares the build with them, and calls them stale)."""
     recorded = config.metadata.get("created")
-    if changelog is None or not recorded or newest is None \
-            or not newest[0] < Version.parse(config.version):
+    if changelog is None or not recorded:
+        return None
+    if newest is None:
+        # (QA: s76's open list, a build or release into an empty --out made a second,
+        # other release of a recorded version, and wrote its other hash over the record)
+        if compared_elsewhere or created != str(recorded):
+            return None
+        return recorded_other_content(seeds, out, config, changelog.decode("utf-8"), content,
+                                      "build")
+    if not newest[0] < Version.parse(config.version):
         return None
     from .changelog import entry_line
     from .diff import diff
@@ -924,6 +939,23 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
         # record of what this version was released with.
         return None
     return other_content_refusal(seeds, out, config, line, str(stated), content, "build")
+
+
+def recorded_other_content(seeds: Path, out: Path, config: CorpusConfig, changelog: str,
+                           content: str, making: str) -> str | None:
+    """Why ``making`` (build, release) the seeds' version into ``out``, which holds no
+    release of the corpus, is refused: ``corpus.toml`` records its release (``created``,
+    ``content_hash``), ``changelog`` has its entry, and these seeds make other
+    ``content``; None where nothing records other content."""
+    stated = config.metadata.get("content_hash")
+    if not stated or stated == content:
+        return None
+    from .changelog import entry_line
+
+    line = entry_line(changelog, config.version)
+    if line is None:  # no entry of this version: no record that it was released
+        return None
+    return other_content_refusal(seeds, out, config, line, str(stated), content, making)
 
 
 def other_content_refusal(seeds: Path, out: Path, config: CorpusConfig, line: int,

@@ -35,6 +35,7 @@ from .build import (
     build,
     every_seeds_problem,
     other_content_refusal,
+    recorded_other_content,
     refuse_misplaced_folders,
     relabel_advice,
     stated_content,
@@ -589,6 +590,16 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                 f"renamed, set name = \"{old_name}\" back in {CONFIG_NAME} to carry on that "
                 f"history; to start {config.name}'s own, remove the created line from "
                 f"{CONFIG_NAME}{move}, then release again")
+        if recorded and base_changelog is not None \
+                and _first_release_time(config, source_date_epoch) == str(recorded):
+            # The seeds record the release of their version, with its content hash: other
+            # content than that is no release of it, even where --out holds none (QA: s76's
+            # open list, a clone without dist/ released a second, other 2.0.0, and wrote
+            # its hash over the record).
+            refused = recorded_other_content(seeds, dist, config, base_changelog,
+                                             str(result.new.content_hash), "release")
+            if refused is not None:
+                raise ReleaseError(refused)
         if recorded and not others and config.version in versions_in(base_changelog) \
                 and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
                     config.version, str(recorded), result, None)) is None:

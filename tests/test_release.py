@@ -366,6 +366,39 @@ def test_build_two_releases_behind_refuses_other_content(seeds: Path, dist: Path
     assert again.archive.read_bytes() == latest.build.archive.read_bytes()
 
 
+def test_build_and_release_into_an_empty_out_refuse_other_content_of_a_recorded_version(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """A clone that does not keep its releases: 1.1.0 released elsewhere, then b's text
+    edited and the seeds built or released into an empty folder. Both made a second, other
+    1.1.0, and release wrote its other hash over the record (QA: s76's open list); the
+    recorded hash is compared there too. The seeds 1.1.0 was released from make it again
+    there, byte for byte, and check (whose build runs in a folder of its own) still calls a
+    dist of the edited seeds stale rather than refusing."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.build is not None
+    toml = seeds / "corpus.toml"
+    recorded = toml.read_bytes()
+    write_doc(seeds, "b.txt", "Bee", "The second document, about wasps and their nests.")
+    empty = tmp_path / "empty"
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, empty, jobs=1, cache=None)
+    said = str(refused.value)
+    assert (f"records the release of corpuskit-seeds 1.1.0 (created, and content_hash = "
+            f"{made.build.content_hash})") in said, said
+    assert f"1.1.0 is not in {empty}" in said and "A build would make a second" in said
+    with pytest.raises(ReleaseError, match=re.escape("A release would make a second, other 1.1.0")):
+        release(seeds, empty, jobs=1, cache=None)
+    assert toml.read_bytes() == recorded  # the record kept as it was
+    assert not empty.exists() or not [p for p in empty.iterdir() if not p.name.startswith(".")]
+    report = check(seeds, dist, jobs=1)  # stale, as before: not a refusal
+    assert not report.valid and report.compared
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    again = release(seeds, empty, jobs=1, cache=None)
+    assert again.version == "1.1.0" and again.build is not None
+    assert again.build.archive.read_bytes() == made.build.archive.read_bytes()
+
+
 def test_build_refuses_another_value_of_a_field_a_patch_entry_names(
         seeds: Path, dist: Path) -> None:
     """1.0.1 released with a new description, then not in dist and the description changed
