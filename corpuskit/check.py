@@ -73,7 +73,7 @@ from .packagesource import DESCRIPTOR
 from .pathargs import given_path
 from .problems import Problem
 from .progress import Progress
-from .regularfiles import folder_not_entered, open_regular
+from .regularfiles import LINK_IN_A_PACKAGE, folder_not_entered, open_regular, special_kind
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
 from .signals import told_when_ended
@@ -381,6 +381,14 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
                               release, result.release, CHANGELOG_NAME in differing, seeds))
             for rel in differing:
                 edited_here = edited and (blamed is None or rel in blamed)
+                # A link (even to the very bytes a build makes) or a pipe is never followed
+                # nor read: said so, as validate says it (QA: "differs" of the same bytes).
+                not_regular = _not_regular(release / rel) \
+                    if rel in present and rel in built else None
+                if not_regular is not None:
+                    problems.append(Problem(str(release / rel), "unsafe-path",
+                                            f"{not_regular}; {restore}"))
+                    continue
                 if rel not in present and f"{rel}/" in present:
                     message = (f"a folder stands where a fresh build of {seeds} makes this "
                                f"file: remove the folder; {restore}")
@@ -709,6 +717,19 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
     return line_ends_advice((seeds, dist), f"{which}{also}")
 
 
+def _not_regular(path: Path) -> str | None:
+    """What the file of a release at ``path`` is, in validate's words, if it is no regular
+    file (a symbolic link, never followed; a pipe, device or socket, never opened), else
+    None (also where it cannot be looked at: the comparison says what of it)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return LINK_IN_A_PACKAGE
+    return None if stat.S_ISREG(mode) else f"not a regular file ({special_kind(mode)})"
+
+
 def _line_ends_converted(release: Path) -> bool:
     """Whether the release's bagit.txt, whose bytes corpuskit always writes alike, holds them
     with CR LF line ends (QA: check said to restore from version control, which wrote
@@ -731,9 +752,11 @@ def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:
 
 
 #: The problems validate names a file by when its bytes are not what the package's own
-#: manifests and descriptor record for it (or it was added or removed since).
+#: manifests and descriptor record for it (or it was added or removed since), or it is no
+#: regular file, which no build makes (QA: a link, with the seeds changed too, left none
+#: named, and every file of the release was said to be edited).
 _FILE_CHANGED = frozenset({"checksum-mismatch", "size-mismatch", "missing-file",
-                           "unlisted-file"})
+                           "unlisted-file", "unsafe-path"})
 
 
 def _damaged_files(release: Path, jobs: int | None,

@@ -588,6 +588,37 @@ def test_a_file_replaced_by_a_link_to_the_same_bytes_is_named(repo: Path) -> Non
     assert not report.valid
 
 
+@pytest.mark.parametrize("seeds_changed", [False, True])
+def test_a_file_replaced_by_a_link_is_said_to_be_a_link(repo: Path,
+                                                        seeds_changed: bool) -> None:
+    """A raw file replaced by a link to the very bytes a build makes "differs from what a
+    fresh build makes", which the user could not see (cmp finds them equal), where
+    validate says it is a symbolic link; with the seeds changed as well, every file of the
+    release was said to be edited after its build (QA check 2). The link is named as
+    validate names it, never followed, and the seeds' changes as theirs."""
+    from corpuskit.regularfiles import LINK_IN_A_PACKAGE
+
+    release = repo / "dist/validate-sample-1.0.0"
+    raw = release / "data/raw/spaces & #hash.txt"
+    outside = repo / "raw-copy.txt"
+    outside.write_bytes(raw.read_bytes())
+    raw.unlink()
+    raw.symlink_to(outside)
+    if seeds_changed:
+        (repo / "seeds/nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {p.path: p for p in report.problems}
+    link = said[str(raw)]
+    assert link.code == "unsafe-path", link
+    assert link.message.startswith(f"{LINK_IN_A_PACKAGE}; ") and "differs" not in link.message
+    assert "restore it from the release's zip" in link.message, link
+    edited = [p.path for p in report.problems if "changed after it was built" in p.message]
+    assert edited == [str(raw)], report.problems
+    descriptor = said.get(str(release / "datapackage.json"))
+    assert (descriptor is not None
+            and "the seeds changed since version" in descriptor.message) is seeds_changed
+
+
 @pytest.mark.parametrize("where", ["", "data/raw"])
 def test_an_empty_folder_added_to_a_release_is_named(repo: Path, where: str) -> None:
     """A release folder holding an empty folder was "current, equal to a fresh build"
