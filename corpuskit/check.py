@@ -502,7 +502,7 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
             reason = _not_as_written(archive, jobs)
             if reason is not None:
                 problems.append(Problem(str(archive), "archive-error",
-                                        f"{reason}: restore it from a published copy, or, if "
+                                        f"{reason}; restore the zip from a published copy, or, if "
                                         "it was never published, delete it and run "
                                         f"'{build_command}' to write it again"))
             else:
@@ -668,10 +668,21 @@ def _not_as_written(archive: Path, jobs: int | None) -> str | None:
     if not refused:
         return None
     first = refused[0]
-    where = f" ({first.location})" if first.location else ""
+    # One code to a line, the check's own, and the archive itself ('.') not named as a
+    # place in it (QA: "...: .: the archive ends ... [archive-metadata]: ... [archive-error]").
+    member = first.path if first.path not in ("", ".") else ""
+    place = (f"{member} ({first.location})" if member and first.location
+             else member or first.location)
+    said = f"{place}: {first.message}" if place else first.message
     more = f", and {counted(len(refused) - 1, 'problem')} more" if len(refused) > 1 else ""
-    return (f"its members are a fresh build's, but validate refuses it: {first.path}{where}: "
-            f"{first.message} [{first.code}]{more}")
+    # A member that validate refuses (one that cannot be inflated, say) is not a fresh
+    # build's: only the directory's records of it are (QA: "its members are a fresh
+    # build's" of a member that cannot be read).
+    members = ("its central directory lists a fresh build's members (names, time stamps, "
+               "permissions, CRCs and sizes)"
+               if any(p.path not in ("", ".") for p in refused)
+               else "its members are a fresh build's")
+    return f"{members}, but validate refuses it: {said}{more}"
 
 
 def _compression_notes(archive: Path, seeds: Path, config: CorpusConfig

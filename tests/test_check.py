@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import struct
 import tempfile
@@ -849,8 +850,55 @@ def test_an_archive_of_the_fresh_members_that_validate_refuses_is_not_current(
     assert not report.valid
     [problem] = report.problems
     assert (problem.path, problem.code) == (str(archive), "archive-error"), problem
-    assert problem.message.startswith("its members are a fresh build's, but validate refuses "
-                                      "it: "), problem.message
+    # A member validate refuses (encrypted, stuffed) is not said to be a fresh build's.
+    opening = ("its members are a fresh build's" if how == "prefixed" else
+               "its central directory lists a fresh build's members")
+    assert problem.message.startswith(opening), problem.message
+    assert ", but validate refuses it: " in problem.message, problem.message
+
+
+@pytest.mark.parametrize("damage", ["comment", "member"])
+def test_a_damaged_zip_is_one_problem_of_one_code_that_names_no_archive_as_a_place(
+        repo: Path, damage: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """QA check 5: a damaged release zip's line carried two codes ("... cannot be read:
+    ... [archive-error]: restore it ... [archive-error]"), the archive itself named as
+    a place in it ("validate refuses it: .: the archive ends 1 byte past ..."), and, of a
+    member that cannot be inflated, "its members are a fresh build's". One code, the
+    check's, the member named where it is the one refused, and only the directory's
+    records of the members said to be a fresh build's then; so in every format."""
+    [archive] = (repo / "dist").glob("*.zip")
+    if damage == "comment":  # one byte more in the comment: the archive ends past its seal
+        with zipfile.ZipFile(archive, "a") as opened:
+            opened.comment += b" "
+    else:  # a byte of the largest member's deflate data, not sealed again
+        data = bytearray(archive.read_bytes())
+        with zipfile.ZipFile(archive) as opened:
+            info = max(opened.infolist(), key=lambda i: i.compress_size)
+        data[info.header_offset + 30 + len(info.filename.encode()) + 200] ^= 1
+        archive.write_bytes(bytes(data))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    report = check(Path("seeds"), Path("dist"), jobs=1)
+    [problem] = [p for p in report.problems if p.code == "archive-error"]
+    message = problem.message
+    assert not re.search(r"\[[a-z-]+\]", message), message  # no code of its own
+    assert ".:" not in message, message
+    if damage == "comment":
+        assert message.startswith("its members are a fresh build's, but validate refuses it: "
+                                  "the archive ends 1 byte past "), message
+    else:
+        member = info.filename.split("/", 1)[1]
+        assert "members are a fresh build's" not in message, message
+        assert message.startswith("its central directory lists a fresh build's members"), \
+            message
+        assert f"validate refuses it: {member}: cannot be read: " in message, message
+    assert "; restore the zip from a published copy" in message, message
+    for form in ("text", "github"):
+        code, out, _ = run(capsys, "check", "-j", "1", "--format", form)
+        [line] = [line for line in out.splitlines() if "validate refuses it" in line]
+        assert code == 1 and message in line.replace("%2C", ","), (form, line)
+        assert len(re.findall(r"\[[a-z-]+\]|title=[a-z-]+", line)) == 1, (form, line)
 
 
 def test_a_release_newer_than_the_seeds_is_reported(repo: Path) -> None:
