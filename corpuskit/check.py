@@ -79,7 +79,7 @@ from .semver import Version
 from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
-from .wording import command, counted
+from .wording import command, counted, shell_word
 from .writer import grant_reading, remove_orphans
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
@@ -418,6 +418,10 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
                                "this one; released versions are never rebuilt), or it was "
                                "edited and re-signed after the build (restore it from "
                                f"{restore_from} or from version control)")
+                elif changelog_only and rel == CHANGELOG_NAME \
+                        and (gone := _changelog_gone(seeds)) is not None:
+                    message = (f"differs from what a fresh build of {seeds} makes: "
+                               f"{_changelog_restore(seeds, dist, config.version, gone)}")
                 elif changelog_only:
                     patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
                     message = (f"differs from what a fresh build of {seeds} makes"
@@ -726,6 +730,32 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
              "the release's text files have CR LF line ends where corpuskit writes LF (its "
              "bagit.txt among them)")
     return line_ends_advice((seeds, dist), f"{which}{also}")
+
+
+def _changelog_gone(seeds: Path) -> str | None:
+    """What became of the seeds' CHANGELOG.md, if it is gone: ``missing`` (deleted) or
+    ``empty`` (white space alone, which is no changelog); else None."""
+    if not os.path.lexists(seeds / CHANGELOG_NAME):
+        return "missing"
+    try:
+        text = read_changelog(seeds)
+    except InputError:  # (a link or unreadable: the build refused it, and said so)
+        return None
+    return "empty" if text is None else None
+
+
+def _changelog_restore(seeds: Path, dist: Path, version: str, gone: str) -> str:
+    """What check says of the seeds' CHANGELOG.md, ``missing`` or ``empty`` (``gone``)
+    since ``version`` was released: restore it, first; a patch release would only publish
+    a version in which nothing else changed (QA: it 'changed since', and 'release patch'
+    came first, restoring it as released after)."""
+    given = shell_word(str(seeds / CHANGELOG_NAME))
+    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+    how = "deleted" if gone == "missing" else "emptied (white space alone)"
+    return (f"{seeds / CHANGELOG_NAME} is {gone}: it was {how} after version {version} was "
+            f"released; restore it (git checkout -- {given}), and the release is current "
+            f"again ('{patch}' would only publish a next version in which nothing else "
+            "changed)")
 
 
 def _not_regular(path: Path) -> str | None:

@@ -1125,6 +1125,41 @@ def test_a_change_of_the_seeds_changelog_is_the_seeds_not_the_release(
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
 
 
+@pytest.mark.parametrize("gone", ["missing", "empty"])
+def test_a_seeds_changelog_deleted_is_said_missing_and_to_be_restored_first(
+        repo: Path, gone: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """seeds/CHANGELOG.md deleted since the release: check said it "changed since version
+    1.0.0 was released", with 'release patch' first and "restore it as released (git
+    checkout)" after (QA check 6). It is said to be missing (or empty), with the command
+    that restores it first; restored, the release is current."""
+    changelog = repo / "seeds/CHANGELOG.md"
+    text = "# Changelog\n\n## 1.0.0\n\n- First release.\n"
+    changelog.write_text(text, "utf-8")
+    shutil.rmtree(repo / "dist")
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    if gone == "missing":
+        changelog.unlink()
+    else:
+        changelog.write_text("\n  \n", "utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    report = check(Path("seeds"), Path("dist"), jobs=1)
+    said = {Path(p.path).name: p for p in report.problems}
+    assert set(said) == {"CHANGELOG.md", "tagmanifest-sha256.txt", "validate-sample-1.0.0.zip"}
+    how = "deleted" if gone == "missing" else "emptied (white space alone)"
+    assert said["CHANGELOG.md"].message == (
+        f"differs from what a fresh build of seeds makes: seeds/CHANGELOG.md is {gone}: it "
+        f"was {how} after version 1.0.0 was released; restore it (git checkout -- "
+        "seeds/CHANGELOG.md), and the release is current again ('corpuskit release patch' "
+        "would only publish a next version in which nothing else changed)")
+    assert "changed since" not in said["CHANGELOG.md"].message
+    code, out, _ = run(capsys, "check", "-j", "1", "--format", "github")
+    assert code == 1 and "seeds/CHANGELOG.md is " + gone in out, out
+    changelog.write_text(text, "utf-8")  # as 'git checkout' puts it back
+    assert check(Path("seeds"), Path("dist"), jobs=1).valid
+
+
 def test_an_edited_changelog_in_the_release_is_still_an_edit(repo: Path) -> None:
     """The release's own CHANGELOG.md edited (the seeds' as released) disagrees with its
     tag manifest: that is still an edit of the release, restored from its zip."""
