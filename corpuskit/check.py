@@ -368,6 +368,7 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
                                                converted)
                             if edited and (converted or _line_ends_converted(release))
                             else None)
+            line_advice = line_restore  # said in full on one file only (below)
             if line_restore is not None and (not converted or blamed is None
                                              or blamed <= set(converted)):
                 restore, line_restore = line_restore, None
@@ -379,6 +380,7 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
             time_alone = (DESCRIPTOR in differing and fresh != kept and not edited
                           and relabel is None and release_time_alone(
                               release, result.release, CHANGELOG_NAME in differing, seeds))
+            files_said = len(problems)  # (the problems of the differing files follow)
             for rel in differing:
                 edited_here = edited and (blamed is None or rel in blamed)
                 # A link (even to the very bytes a build makes) or a pipe is never followed
@@ -464,6 +466,8 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
                 else:  # the seeds changed: the descriptor's problem says what to do
                     message = f"differs from what a fresh build of {seeds} makes"
                 problems.append(Problem(str(release / rel), "stale-release", message))
+            if line_advice is not None:
+                problems[files_said:] = _advised_once(problems[files_said:], line_advice)
             if time_alone:
                 problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
                                         f"created is {kept or 'absent'} in dist/ and "
@@ -769,6 +773,18 @@ def _not_regular(path: Path) -> str | None:
     if stat.S_ISLNK(mode):
         return LINK_IN_A_PACKAGE
     return None if stat.S_ISREG(mode) else f"not a regular file ({special_kind(mode)})"
+
+
+def _advised_once(problems: list[Problem], advice: str) -> list[Problem]:
+    """``problems`` (in the order shown) with the line-end ``advice`` in full on the first
+    that gives it, the others saying only that Git converted line ends, and where the
+    advice is: it is the same of every file (QA: some 900 characters repeated on 7 of 9
+    annotations)."""
+    first = next((problem.path for problem in problems if advice in problem.message), None)
+    short = f"line ends converted by Git (see {first})"
+    return [problem if problem.path == first or advice not in problem.message
+            else replace(problem, message=problem.message.replace(advice, short))
+            for problem in problems]
 
 
 def _line_ends_converted(release: Path) -> bool:

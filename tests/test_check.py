@@ -113,9 +113,46 @@ def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     assert not report.valid
     told = [p for p in report.problems if CONVERTED in p.message]
-    assert any(p.path.endswith("/bagit.txt") for p in told), report.problems
+    assert len(told) == 1, report.problems  # the advice once: the others point at it
+    [bagit] = [p for p in report.problems if p.path.endswith("/bagit.txt")]
+    assert bagit in told or f"line ends converted by Git (see {told[0].path})" in \
+        bagit.message, report.problems
     assert all("Git converted the seeds' files too" in p.message for p in told)
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
+
+
+@pytest.mark.parametrize("converted", ["seeds and dist", "dist"])
+def test_line_end_advice_is_given_once_in_every_format(
+        repo: Path, converted: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """core.autocrlf=true and no .gitattributes: the same advice, some 900 characters,
+    was repeated on 7 of 9 annotations (QA check 7). It is given in full on the first file
+    that it is of, the others saying only that Git converted line ends, and where the
+    advice is; text, JSON and GitHub annotations alike."""
+    from corpuskit.lineends import CONVERTED
+
+    for folder in (["seeds"] if converted == "seeds and dist" else []) + ["dist"]:
+        _checked_out_with_crlf(repo / folder)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    report = check(Path("seeds"), Path("dist"), jobs=1)
+    [advised] = [p for p in report.problems if CONVERTED in p.message]
+    release = "dist/validate-sample-1.0.0/"
+    files = [p for p in report.problems if p.path.startswith(release)]
+    pointing = [p for p in files if f"; line ends converted by Git (see {advised.path})"
+                in p.message]
+    assert advised == files[0] and len(pointing) >= 5, report.problems
+    assert all(len(p.message) < 200 for p in pointing), pointing
+    assert {p.path for p in pointing} >= {release + name for name in (
+        "bagit.txt", "bag-info.txt", "manifest-sha256.txt")}, pointing
+    code, out, _ = run(capsys, "check", "-j", "1", "--format", "json")
+    assert code == 1 and json.loads(out)["problems"] == [
+        {"code": p.code, "path": p.path, "location": p.location, "message": p.message}
+        for p in report.problems]
+    for form in ("text", "github"):
+        code, out, _ = run(capsys, "check", "-j", "1", "--format", form)
+        assert code == 1 and out.count(CONVERTED) == 1, (form, out)
+        assert out.count(f"line ends converted by Git (see {advised.path})") == len(pointing)
 
 
 def test_line_end_advice_is_right_whatever_gitattributes_holds(repo: Path) -> None:
@@ -200,7 +237,10 @@ def test_a_release_file_git_converted_is_told_so_whatever_its_bagit_txt(repo: Pa
                 path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     [readme] = [p for p in report.problems if p.path.endswith("/README.md")]
-    assert CONVERTED in readme.message and "README.md" in readme.message, readme
+    [advised] = [p for p in report.problems if CONVERTED in p.message]  # (CHANGELOG.md's)
+    assert "README.md" in advised.message and (
+        readme == advised or f"line ends converted by Git (see {advised.path})" in
+        readme.message), readme
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
     shutil.rmtree(repo / "dist")
     shutil.copytree(built().dist, repo / "dist", ignore=shutil.ignore_patterns(".corpuskit-*"))
