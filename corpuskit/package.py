@@ -1061,8 +1061,24 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 
 
 def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusStats) -> bytes:
+    """The CHANGELOG.md of a build whose seeds have none (:func:`is_default_changelog`)."""
     date = created[:10] if created else "unreleased"
     return (
         f"# Changelog of {config.name}\n\n## {config.version} ({date})\n\n"
         f"- {counted(stats.documents, 'document')}.\n"
     ).encode()
+
+
+#: What :func:`default_changelog` writes, of any corpus, date and document count.
+_DEFAULT_CHANGELOG = re.compile(
+    r"# Changelog of [^\n]*\n\n## (?P<version>\S+) \([^()\n]*\)\n\n- \d+ documents?\.\n")
+
+
+def is_default_changelog(text: str | None, version: str) -> bool:
+    """Whether ``text`` is the CHANGELOG.md a build of ``version`` wrote where the seeds
+    had none (:func:`default_changelog`). Only a build alone writes it (a release writes
+    its entry into the seeds first), so it records no release: its ``## 1.0.0
+    (unreleased)`` is no release's entry, nor the corpus's history (QA: release took it
+    for both)."""
+    found = _DEFAULT_CHANGELOG.fullmatch(text) if text is not None else None
+    return found is not None and found.group("version") == version

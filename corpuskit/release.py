@@ -95,7 +95,7 @@ from .lineends import (
 )
 from .lineends import shown as shown_paths
 from .markdowntext import code_span, markdown_text
-from .package import process_settings
+from .package import is_default_changelog, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
 from .pathargs import given_path
@@ -732,11 +732,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
             seeds_changelog = _decode_changelog(old_changelog)
             # Not if the release's own CHANGELOG.md has its entry: it was released, and the
-            # seeds are behind it (put back from an earlier commit: QA)
+            # seeds are behind it (put back from an earlier commit: QA). The one a build
+            # writes without a seeds CHANGELOG.md, "## 1.0.0 (unreleased)", is no release's
+            # (QA: the README's try build, then release, was told to change documents).
             only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
                           is not None else not config.metadata.get("created")) \
-                and not has_entry(_decode_changelog(_release_file(previous_path,
-                                                                  CHANGELOG_NAME)), previous)
+                and not has_entry(_recorded_changelog(previous_path, previous_version),
+                                  previous)
             # What else the seeds say of the latest release (a version built alone, a
             # release time edited), told after "nothing to release".
             also = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
@@ -1141,6 +1143,14 @@ def _compression_changed(config: CorpusConfig, previous: Path, toml_path: Path) 
     if made is None or made == config.compression:
         return ""
     return f". {compression_changed(archive.name, made, config.compression, toml_path)}"
+
+
+def _recorded_changelog(release: Path, version: Version) -> str | None:
+    """The CHANGELOG.md of ``release``, of ``version``: None where it has none, or has the
+    one a build writes where the seeds have none, which records no release
+    (:func:`corpuskit.package.is_default_changelog`)."""
+    text = _decode_changelog(_release_file(release, CHANGELOG_NAME))
+    return None if is_default_changelog(text, str(version)) else text
 
 
 def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, Path]],

@@ -654,6 +654,37 @@ def test_a_version_made_with_build_alone_is_named_with_how_to_release_it(
     assert made.version == "1.1.0" and made.changelog_entry.startswith("## 1.1.0 (")
 
 
+def _without_changelog_or_created(seeds: Path) -> None:
+    """The seeds as the README's first corpus has them: no CHANGELOG.md, no release time."""
+    (seeds / "CHANGELOG.md").unlink()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('created = "2026-11-28T00:00:00Z"\n', ""),
+                    "utf-8")
+
+
+def test_a_try_build_without_a_seeds_changelog_is_named_with_how_to_release_it(
+        seeds: Path, tmp_path: Path) -> None:
+    """The README's try build (no seeds CHANGELOG.md), then release: "change documents or
+    metadata first", the advice for a version built alone left out, as the build's own
+    "## 1.0.0 (unreleased)" was taken for the entry of a release (QA: qa-newuser 1)."""
+    _without_changelog_or_created(seeds)
+    dist = tmp_path / "dist"
+    tried = build(seeds, dist, source_date_epoch="", jobs=1, cache=None)
+    assert "## 1.0.0 (unreleased)" in (tried.release / "CHANGELOG.md").read_text("utf-8")
+    with pytest.raises(ReleaseError) as refused:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert str(refused.value).endswith(
+        "1.0.0 was made with 'corpuskit build' alone (the seeds record no release of it: no "
+        "CHANGELOG.md entry or release time): if it was never published, remove "
+        f"corpuskit-seeds-1.0.0 and its zip from {dist} and run 'corpuskit release --seeds "
+        f"{seeds} --out {dist}', which makes it with its entry and time; if it was, the next "
+        "change is released after it"), refused.value
+    shutil.rmtree(tried.release)
+    tried.archive.unlink()
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.0.0" and made.changelog_entry.startswith("## 1.0.0 (2027-01-16)")
+
+
 def test_nothing_to_release_but_a_changelog_edit_names_release_patch(
         seeds: Path, dist: Path) -> None:
     """A CHANGELOG.md edited since the release (a typo fixed) is what 'release patch'
