@@ -791,8 +791,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         _require_later(created, result.old.created, previous, source_date_epoch)
         if old_changelog is not None:
             base_changelog = _decode_changelog(old_changelog)
-        else:  # carry the history on from the latest release's copy
-            base_changelog = _decode_changelog(_release_file(previous_path, CHANGELOG_NAME))
+        else:  # carry the history on from the latest release's copy that records one
+            base_changelog = _carried_history(releases.found)
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
         recorded_line = entry_line(base_changelog, config.version)
@@ -901,15 +901,24 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     if previous is not None or version not in versions_in(base_changelog):
         entry = recorded_entry or changelog_entry(version, created, result, previous, bump)
     if previous is not None:
+        from_first = base_changelog is None  # every release a build's alone, no history
         base_changelog, built_alone, behind = _with_built_versions(
             base_changelog, releases.found, config.name,
-            _decode_changelog(_release_file(previous_path, CHANGELOG_NAME)))
+            _recorded_changelog(previous_path, previous_version))
         if behind:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(behind)}, released "
                          f"with one (the seeds' {CHANGELOG_NAME} is behind {dist}: put back "
                          f"from an earlier commit?): each is taken as {previous_path.name}'s "
                          f"{CHANGELOG_NAME} has it, below this release's")
-        if built_alone:
+        if built_alone and old_changelog is None:
+            # Where they come from, the seeds having none (QA: no entry, and no word)
+            first = f" (for {built_alone[0]}, the first, its documents)" if from_first else ""
+            notes.append(f"{seeds} had no {CHANGELOG_NAME}, and no release in {dist} a "
+                         f"release's entry for {', '.join(built_alone)}, made with 'corpuskit "
+                         f"build' alone: the {CHANGELOG_NAME} this release writes gets one "
+                         f"for each, with the changes since the release before it{first}, "
+                         "below this release's")
+        elif built_alone:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(built_alone)}, made "
                          "with 'corpuskit build' alone: it gets one for each, with the "
                          "changes since the release before it, below this release's")
@@ -1153,6 +1162,51 @@ def _recorded_changelog(release: Path, version: Version) -> str | None:
     return None if is_default_changelog(text, str(version)) else text
 
 
+def _carried_history(found: Sequence[tuple[Version, Path]]) -> str | None:
+    """The history a release of seeds without a CHANGELOG.md carries on: the CHANGELOG.md
+    of the newest release in ``found`` (oldest first) that records one; None where each
+    was made by a build alone. The latest's alone, the one line of a version built alone,
+    lost every version before it (QA)."""
+    for version, path in reversed(found):
+        try:
+            text = _recorded_changelog(path, version)
+        except (OSError, InputError):
+            # An older release that cannot be read: its entry's diff says what is wrong
+            # (:func:`_with_built_versions`), as for a version built alone.
+            continue
+        if text is not None:
+            return text
+    return None
+
+
+def _built_entry(before: tuple[Version, Path] | None, version: Version, path: Path) -> str:
+    """The entry a release of ``version`` (the release at ``path``, made with 'corpuskit
+    build' alone) would have written after ``before`` (None: its first release): its
+    changes since, and its time (``unreleased`` if it has none)."""
+    try:
+        result = diff(before[1], path) if before is not None else diff_against_nothing(path)
+    except CorpuskitError:
+        # (QA: its problems were named as files of the seeds folder)
+        compared = (f"compared with {before[1]}" if before is not None
+                    else "read as a first release")
+        raise ReleaseError(
+            f"{path}, version {version}, made with 'corpuskit build' alone, cannot be "
+            f"{compared} for its changelog entry: 'corpuskit validate "
+            f"{path}' names what is wrong; restore it from a published copy, or move it "
+            f"out of {path.parent}, then release again") from None
+    date = result.new.created or "unreleased"
+    if before is None:
+        return changelog_entry(str(version), date, result, None)
+    previous = before[0]
+    if result.bump == "none":  # the same documents and metadata (QA: "None release.")
+        return (f"## {version} ({date[:10]})\n\nNo document or package metadata "
+                f"changed since {previous}.\n")
+    level = ("major" if version.major != previous.major else "minor"
+             if version.minor != previous.minor else "patch"
+             if version.patch != previous.patch else None)
+    return changelog_entry(str(version), date, result, str(previous), level)
+
+
 def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, Path]],
                          name: str, released: str | None = None
                          ) -> tuple[str | None, list[str], list[str]]:
@@ -1162,19 +1216,28 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
     next release's entry began "Changes since 1.1.0", and 1.1.0's added documents were
     named nowhere). Each is the entry a release of it would have written: its changes
     since the release before it, its time (``unreleased`` if it has none). A changelog
-    with no entry for any of them is left as it is; so are the versions it names.
+    with no entry for any of them is left as it is; so are the versions it names. None,
+    no changelog at all (seeds without one, whose releases were each made by a build
+    alone), gets an entry for each, the first as a first release's (QA: only the latest
+    one's line, "- 2 documents.", was kept).
 
-    ``released``: the latest release's CHANGELOG.md. A version whose entry it holds was
+    ``released``: the latest release's CHANGELOG.md (None where a build alone wrote it:
+    :func:`_recorded_changelog`). A version whose entry it holds was
     released with its entry (seeds put back from an earlier commit lack it): that entry is
     taken as it is, not written again in other words (QA: called made with 'corpuskit
     build' alone, and given entries other than the published ones). Returned: the
     changelog, the versions given a new entry, and those whose entry was taken."""
+    added: list[str] = []
+    taken: list[str] = []
+    if changelog is None and found:
+        first, path = found[0]
+        changelog = insert_changelog_entry(None, name, _built_entry(None, first, path))
+        added.append(str(first))
     if changelog is None:
         return changelog, [], []
     named = [at for at, (version, _) in enumerate(found) if has_entry(changelog, str(version))]
     if not named:
-        return changelog, [], []
-    added, taken = [], []
+        return changelog, added, taken
     for (before, before_path), (version, path) in zip(found[named[-1]:], found[named[-1] + 1:],
                                                       strict=False):
         published = entry_text(released, str(version))
@@ -1183,25 +1246,8 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
                                                published.rstrip("\r\n") + "\n")
             taken.append(str(version))
             continue
-        try:
-            result = diff(before_path, path)
-        except CorpuskitError:
-            # (QA: its problems were named as files of the seeds folder)
-            raise ReleaseError(
-                f"{path}, version {version}, made with 'corpuskit build' alone, cannot be "
-                f"compared with {before_path} for its changelog entry: 'corpuskit validate "
-                f"{path}' names what is wrong; restore it from a published copy, or move it "
-                f"out of {path.parent}, then release again") from None
-        date = result.new.created or "unreleased"
-        if result.bump == "none":  # the same documents and metadata (QA: "None release.")
-            entry = (f"## {version} ({date[:10]})\n\nNo document or package metadata "
-                     f"changed since {before}.\n")
-        else:
-            level = ("major" if version.major != before.major else "minor"
-                     if version.minor != before.minor else "patch"
-                     if version.patch != before.patch else None)
-            entry = changelog_entry(str(version), date, result, str(before), level)
-        changelog = insert_changelog_entry(changelog, name, entry)
+        changelog = insert_changelog_entry(changelog, name,
+                                           _built_entry((before, before_path), version, path))
         added.append(str(version))
     return changelog, added, taken
 

@@ -2746,6 +2746,71 @@ def test_versions_built_alone_get_their_entries_in_the_next_release(
     assert check(seeds, dist).valid  # the release is what a fresh build makes
 
 
+def test_versions_built_alone_without_a_seeds_changelog_get_their_entries(
+        seeds: Path, tmp_path: Path) -> None:
+    """Two versions made with 'corpuskit build' alone from seeds without CHANGELOG.md, then
+    a release: its changelog, carried on from the latest's, the one line "- 2 documents."
+    of 1.1.0, lost 1.0.0 and the documents 1.1.0 added, and said nothing of it (QA:
+    qa-newuser 2). Each gets the entry a release of it would have written, and a note."""
+    _without_changelog_or_created(seeds)
+    dist, toml = tmp_path / "dist", seeds / "corpus.toml"
+    assert build(seeds, dist, source_date_epoch="", jobs=1, cache=None).status == "built"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.1.0"'),
+                    "utf-8")
+    write_doc(seeds, "five.txt", "Doc five", "A document added in a version built alone.")
+    assert build(seeds, dist, source_date_epoch="", jobs=1, cache=None).status == "built"
+    write_doc(seeds, "six.txt", "Doc six", "A document added by the first release.")
+    dry = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == dry.version == "1.2.0"
+    noted = (f"{seeds} had no CHANGELOG.md, and no release in {dist} a release's entry for "
+             "1.0.0, 1.1.0, made with 'corpuskit build' alone: the CHANGELOG.md this release "
+             "writes gets one for each, with the changes since the release before it (for "
+             "1.0.0, the first, its documents), below this release's")
+    assert noted in dry.notes and noted in made.notes, made.notes
+    assert (seeds / "CHANGELOG.md").read_text("utf-8") == (
+        "# Changelog of corpuskit-seeds\n\n"
+        "## 1.2.0 (2027-01-16)\n\nChanges since 1.1.0: 1 document added. Minor release.\n\n"
+        "### Added\n\n- `six` (Doc six)\n\n"
+        "## 1.1.0 (unreleased)\n\nChanges since 1.0.0: 1 document added. Minor release.\n\n"
+        "### Added\n\n- `five` (Doc five)\n\n"
+        "## 1.0.0 (unreleased)\n\nInitial release: 1 document.\n\n### Added\n\n"
+        f"- `{SEED_ID}` (For development of Non-Aligned Movement)\n")
+    assert (dist / "corpuskit-seeds-1.2.0" / "CHANGELOG.md").read_bytes() == \
+        (seeds / "CHANGELOG.md").read_bytes()
+    assert check(seeds, dist).valid  # the release is what a fresh build makes
+
+
+def test_a_version_built_alone_after_a_release_keeps_the_history_without_a_seeds_changelog(
+        seeds: Path, dist: Path) -> None:
+    """Seeds without CHANGELOG.md carry the history on from the latest release's: where
+    that was built alone, its one line lost the release before it (QA: qa-newuser 2). The
+    history is that of the newest release that records one, 1.0.0's, and the version
+    built alone gets its entry."""
+    (seeds / "CHANGELOG.md").unlink()
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.0.0"', 'version = "1.1.0"'),
+                    "utf-8")
+    write_doc(seeds, "five.txt", "Doc five", "A document added in a version built alone.")
+    assert build(seeds, dist, source_date_epoch="", jobs=1, cache=None).status == "built"
+    write_doc(seeds, "six.txt", "Doc six", "A document added for the next release.")
+    made = release(seeds, dist, source_date_epoch=epoch(400), jobs=1)
+    assert made.version == "1.2.0"
+    assert any(note.startswith(f"{seeds} had no CHANGELOG.md, and no release in {dist} a "
+                               "release's entry for 1.1.0, made with")
+               and "(for 1.1.0, the first" not in note for note in made.notes), made.notes
+    assert not any("released with one" in note for note in made.notes), made.notes
+    changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
+    headings = [line for line in changelog.splitlines() if line.startswith("## ")]
+    assert headings == [f"## 1.2.0 ({made.created[:10]})", "## 1.1.0 (2026-11-28)",
+                        "## 1.0.0 (2026-11-28)"], headings
+    between = changelog.split("## 1.1.0", 1)[1].split("## 1.0.0", 1)[0]
+    assert "Changes since 1.0.0: 1 document added. Minor release." in between
+    assert "- `five` (Doc five)" in between and "documents.\n" not in between
+    assert changelog.endswith(
+        (dist / "corpuskit-seeds-1.0.0" / "CHANGELOG.md").read_text("utf-8").split("\n", 2)[2])
+
+
 def test_a_version_built_alone_of_the_same_content_and_one_damaged(
         seeds: Path, dist: Path) -> None:
     """A version built alone with the documents and metadata of the one before got an
