@@ -913,11 +913,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         if built_alone and old_changelog is None:
             # Where they come from, the seeds having none (QA: no entry, and no word)
             first = f" (for {built_alone[0]}, the first, its documents)" if from_first else ""
-            notes.append(f"{seeds} had no {CHANGELOG_NAME}, and no release in {dist} a "
-                         f"release's entry for {', '.join(built_alone)}, made with 'corpuskit "
-                         f"build' alone: the {CHANGELOG_NAME} this release writes gets one "
-                         f"for each, with the changes since the release before it{first}, "
-                         "below this release's")
+            notes.append(f"{seeds} had no {CHANGELOG_NAME}, and no release in {dist} held "
+                         f"an entry for {', '.join(built_alone)}, made with 'corpuskit build' "
+                         f"alone: the {CHANGELOG_NAME} this release writes gets one for each, "
+                         f"with the changes since the release before it{first}, below this "
+                         "release's")
         elif built_alone:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(built_alone)}, made "
                          "with 'corpuskit build' alone: it gets one for each, with the "

@@ -2763,7 +2763,7 @@ def test_versions_built_alone_without_a_seeds_changelog_get_their_entries(
     dry = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
     made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert made.version == dry.version == "1.2.0"
-    noted = (f"{seeds} had no CHANGELOG.md, and no release in {dist} a release's entry for "
+    noted = (f"{seeds} had no CHANGELOG.md, and no release in {dist} held an entry for "
              "1.0.0, 1.1.0, made with 'corpuskit build' alone: the CHANGELOG.md this release "
              "writes gets one for each, with the changes since the release before it (for "
              "1.0.0, the first, its documents), below this release's")
@@ -2796,8 +2796,8 @@ def test_a_version_built_alone_after_a_release_keeps_the_history_without_a_seeds
     write_doc(seeds, "six.txt", "Doc six", "A document added for the next release.")
     made = release(seeds, dist, source_date_epoch=epoch(400), jobs=1)
     assert made.version == "1.2.0"
-    assert any(note.startswith(f"{seeds} had no CHANGELOG.md, and no release in {dist} a "
-                               "release's entry for 1.1.0, made with")
+    assert any(note.startswith(f"{seeds} had no CHANGELOG.md, and no release in {dist} held "
+                               "an entry for 1.1.0, made with")
                and "(for 1.1.0, the first" not in note for note in made.notes), made.notes
     assert not any("released with one" in note for note in made.notes), made.notes
     changelog = (seeds / "CHANGELOG.md").read_text("utf-8")
