@@ -33,6 +33,7 @@ from .config import CONFIG_NAME, CorpusConfig, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .dist import ARCHIVE_SUFFIX, releases_given
 from .errors import CorpuskitError, InputError
+from .foreignpackages import foreign_package
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
@@ -624,10 +625,12 @@ def _open_side(path: Path, role: str) -> _Side:
                    "datapackage.json)" if path.is_dir() else
                    "a file that is no package archive (it does not start as a zip archive "
                    "does)")
-            given = (releases_given(path) if path.is_dir()
-                     else descriptor_given(path) or _config_given(path)
-                     or (None if (refused := not_an_archive(path)) == NOT_AN_ARCHIVE
-                         else refused))
+            # Another tool's package is said to be so, as load and info say it (QA).
+            given = foreign_package(path) or (
+                releases_given(path) if path.is_dir()
+                else descriptor_given(path) or _config_given(path)
+                or (None if (refused := not_an_archive(path)) == NOT_AN_ARCHIVE
+                    else refused))
             error = InputError([Problem(
                 str(path), "not-a-package", given or
                 f"{why}; pass a seeds folder, a package folder or a package archive")])

@@ -533,8 +533,11 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         # So is a package folder whose datapackage.json is gone (QA: "no package here").
         damaged_folder = os.path.isdir(location) and [
             problem.code for problem in error.problems] == ["missing-file"]
-        if verify and ((os.path.isfile(location) and may_be_archive(location))
-                       or damaged_folder):
+        # A zip of another tool's or of a seeds folder is no package damaged: said as
+        # info and export say it (QA: "modified, damaged or renamed", 9 problems).
+        foreign = all(problem.code == "not-a-package" for problem in error.problems)
+        if verify and not foreign and ((os.path.isfile(location)
+                                        and may_be_archive(location)) or damaged_folder):
             from .validation import validate
 
             found = list(validate(location).problems)

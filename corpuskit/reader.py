@@ -24,6 +24,7 @@ import orjson
 from .archive import package_files
 from .archiveseal import ends_in_a_seal
 from .errors import InputError
+from .foreignpackages import foreign_package
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .models import RECORD_FIELDS, Record, record_from_dict
 from .otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
@@ -226,6 +227,7 @@ def open_package(path: Path) -> PackageSource:
                     "problem; get the package again from where it was published"))])
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
+        _refuse_foreign(path)
         return FolderSource(path)
     given = descriptor_given(path)
     if given is not None:
@@ -233,6 +235,7 @@ def open_package(path: Path) -> PackageSource:
     if path.is_file():
         if not may_be_archive(path):
             raise InputError([Problem(str(path), "not-a-package", not_an_archive(path))])
+        _refuse_foreign(path)
         try:
             source = ZipSource(path)
         except InputError:
@@ -260,6 +263,15 @@ def open_package(path: Path) -> PackageSource:
         raise InputError([Problem(str(path), "not-a-package",
                                   f"{kind}; pass a package folder or .zip archive")])
     raise InputError([Problem(str(path), "not-a-package", missing_given(str(path)))])
+
+
+def _refuse_foreign(path: Path) -> None:
+    """An :class:`InputError` (``not-a-package``) if the package folder or zip ``path``
+    is another tool's: one problem saying so, not each file and key of corpuskit's it
+    lacks (QA: a plain Data Package was "modified, damaged or renamed")."""
+    foreign = foreign_package(path)
+    if foreign is not None:
+        raise InputError([Problem(str(path), "not-a-package", foreign)])
 
 
 #: corpuskit's profile of datapackage.json (the Data Package v2 profile and more).

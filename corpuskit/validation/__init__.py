@@ -48,6 +48,7 @@ from ..errors import (
     exhausted_resource,
     ran_out,
 )
+from ..foreignpackages import foreign_package
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from ..package import DOCUMENTS_PATH
@@ -433,6 +434,10 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 (Problem(".", denied.code, denied.message + told),),
                                 mode=mode, reproduce=reproduce)
     kind = detect_kind(target)
+    foreign = foreign_package(target) if kind in ("package", "archive") else None
+    if foreign is not None:  # one problem, not each file and key of ours it lacks (QA)
+        return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", foreign),),
+                                mode=mode, reproduce=reproduce)
     archive = archive_of_sidecar(target) if kind is None else None
     if archive is not None:  # as validate_all checks it (QA: "is no package archive")
         return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits)
