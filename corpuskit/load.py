@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import os
@@ -64,7 +65,8 @@ from .wording import counted, shell_word
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 
 MANIFEST = "manifest-sha256.txt"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A date of the form filter takes: ASCII digits, the whole string (no line end after).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHA256_HEX = re.compile(rb"[0-9a-f]{64}")
 
 
@@ -199,13 +201,32 @@ def _iso_date(value: DateLike | None, name: str) -> str | None:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and _ISO_DATE.match(value):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
+        except ValueError:  # of the right form: what is wrong is the date (QA: consumer 2)
+            raise ValueError(f"{name} {value!r} is no calendar date: "
+                             f"{_why_no_date(value)}") from None
     raise ValueError(f"{name} must be a date or an ISO 8601 'YYYY-MM-DD' string, "
                      f"got {value!r}")
+
+
+#: The months' names, in English whatever the locale (calendar.month_name follows it).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _why_no_date(value: str) -> str:
+    """Why ``value``, of the form YYYY-MM-DD, names no day of the calendar."""
+    year, month, day = (int(part) for part in value.split("-"))
+    if year == 0:
+        return "there is no year 0000 (years run from 0001)"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d} (months run from 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "there is no day 00 (days run from 01)"
+    return f"{_MONTHS[month - 1]} {year} has {days} days"
 
 
 _LANGUAGE = re.compile(r"[a-z]{2}|und")

@@ -97,6 +97,34 @@ def test_filter_refuses_bad_dates(bad: object) -> None:
         list(corpus.filter(since=bad))  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("name", "bad", "why"), [
+    ("since", "2023-02-30", "February 2023 has 28 days"),
+    ("until", "2024-02-30", "February 2024 has 29 days"),
+    ("since", "2023-04-31", "April 2023 has 30 days"),
+    ("since", "2023-13-01", "there is no month 13 (months run from 01 to 12)"),
+    ("until", "2023-01-00", "there is no day 00 (days run from 01)"),
+    ("since", "0000-01-01", "there is no year 0000 (years run from 0001)"),
+])
+def test_filter_says_a_date_of_the_right_form_does_not_exist(
+        name: str, bad: str, why: str) -> None:
+    """since="2023-02-30" was told it "must be a date or an ISO 8601 'YYYY-MM-DD'
+    string", which it is in form (QA: consumer 2): the argument, the value and why."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(ValueError) as raised:
+        list(corpus.filter(**{name: bad}))
+    assert str(raised.value) == f"{name} {bad!r} is no calendar date: {why}"
+
+
+@pytest.mark.parametrize("bad", ["2023-01-01\n", "\u0662\u0660\u0662\u0663-01-01"])
+def test_filter_refuses_a_date_of_another_form_as_such(bad: str) -> None:
+    """A line end after the date, or digits other than ASCII's, are not the form: said so,
+    not called a date that does not exist."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(ValueError, match="since must be a date or an ISO 8601 'YYYY-MM-DD' "
+                                         "string"):
+        list(corpus.filter(since=bad))
+
+
 @pytest.mark.parametrize("bad", ["EN", "eng", "en\n", "", ["en", "Fr"], [None]])
 def test_filter_refuses_language_codes_no_record_holds(bad: object) -> None:
     """filter(language="EN") matched nothing, silently; the error comes at the call."""
