@@ -849,8 +849,11 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         raise click.UsageError("--fast and --reproduce exclude each other")
     fmt = _output_format(fmt, as_json)
     try:
-        with _resources_said(jobs=True):
-            reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs)
+        # --reproduce re-derives every record, as slow as a cold build: a bar for each
+        # target, as build draws its own (QA: it drew none)
+        with _resources_said(jobs=True), terminal_progress("reproducing") as progress:
+            reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs,
+                                   progress=progress)
     except CorpuskitError as error:
         if fmt == "json":  # (QA: a worker killed, a full disk: nothing on stdout for jq)
             _emit_failure({"targets": list(paths)}, error)

@@ -47,7 +47,13 @@ def bar_width(label: str, total: int) -> int:
 @contextmanager
 def terminal_progress(label: str) -> Iterator[Progress | None]:
     """A :data:`Progress` drawing a bar labelled ``label`` on standard error if it is a
-    terminal, else None (nothing is drawn, nothing costs)."""
+    terminal, else None (nothing is drawn, nothing costs).
+
+    A bar that reaches its total is ended there (its line kept), so that a later count, one
+    that starts again (the next target ``validate --reproduce`` re-derives) or another
+    bar's (``release``'s build after its comparison), draws on a line of its own rather than
+    over it. A total that changes on the way (a package that recorded another count of its
+    documents than it holds) is the bar's new length."""
     stream = sys.stderr
     if not (hasattr(stream, "isatty") and stream.isatty()) or _dumb_terminal():
         yield None
@@ -55,17 +61,30 @@ def terminal_progress(label: str) -> Iterator[Progress | None]:
     bar: Any = None
     shown = 0
 
+    def end() -> None:
+        nonlocal bar, shown
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        bar, shown = None, 0
+
     def advance(done: int, total: int) -> None:
         nonlocal bar, shown
+        if total <= 0:  # nothing (left) to count: no bar of 0/0
+            end()
+            return
+        if bar is not None and done < shown:  # a count that starts again: a bar of its own
+            end()
         if bar is None:
             bar = click.progressbar(length=max(total, 1), label=label, file=stream,
                                     show_pos=True, width=bar_width(label, total))
             bar.__enter__()
+        bar.length = max(total, 1)
         bar.update(done - shown)
         shown = done
+        if done >= total:
+            end()
 
     try:
         yield advance
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        end()

@@ -369,3 +369,74 @@ def test_release_and_check_draw_the_bar_of_the_build_they_run(tmp_path: Path) ->
     piped = _corpuskit("release", "--seeds", seeds, "--out", dist, "-j", "1", "--no-cache",
                        capture_output=True)
     assert piped.returncode == 0 and b"building" not in piped.stderr, piped.stderr
+
+
+#: Documents of the package the progress tests below count: three batches of 64 and a part.
+_COUNTED = 150
+
+
+@pytest.fixture(scope="module")
+def counted_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of :data:`_COUNTED` documents (its folder; its zip beside it)."""
+    root = tmp_path_factory.mktemp("counted")
+    seeds = make_seeds(root, {f"d{index:03d}.txt": f"Title {index}\n\nText number {index}.\n"
+                              for index in range(_COUNTED)})
+    return build(seeds, root / "dist", jobs=1, cache=None).release
+
+
+class _Told(list[tuple[int, int]]):
+    """A progress callback that keeps each ``(done, total)`` it is told."""
+
+    def __call__(self, done: int, total: int) -> None:
+        self.append((done, total))
+
+
+def _increasing_to_the_end(told: list[tuple[int, int]], count: int) -> bool:
+    """Whether ``told`` counts up, each ``done`` above the last and within its total, to
+    ``(count, count)``."""
+    return (bool(told) and told[-1] == (count, count)
+            and all(a[0] < b[0] for a, b in pairwise(told))
+            and all(0 <= done <= total for done, total in told))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_validate_reproduce_tells_its_progress_in_records(counted_release: Path,
+                                                          jobs: int) -> None:
+    """``validate --reproduce`` re-derives every record, as slow as a cold build, and drew
+    no bar (QA). The library tells a ``progress`` the records done, for a folder and a
+    zip, with one job or workers; the report is the same with it or without it."""
+    from corpuskit.validation import validate, validate_all
+
+    for target in (counted_release, counted_release.with_name(f"{counted_release.name}.zip")):
+        told = _Told()
+        report = validate(target, reproduce=True, jobs=jobs, progress=told)
+        assert report.valid, report.problems
+        assert _increasing_to_the_end(told, _COUNTED), told
+        assert len(told) >= 3 and {total for _, total in told} == {_COUNTED}, told
+        assert report.as_dict() == validate(target, reproduce=True, jobs=jobs).as_dict()
+    told = _Told()  # several targets: each one's count starts again
+    validate_all([counted_release.parent], reproduce=True, jobs=jobs, progress=told)
+    ends = [index for index, at in enumerate(told) if at == (_COUNTED, _COUNTED)]
+    assert len(ends) == 2 and told[0][0] == told[ends[0] + 1][0] == 0, told
+    assert _increasing_to_the_end(told[ends[0] + 1:], _COUNTED), told
+    told = _Told()  # only --reproduce is told
+    validate(counted_release, jobs=jobs, progress=told)
+    assert told == []
+    with pytest.raises(TypeError, match="progress must be called"):
+        validate(counted_release, reproduce=True, progress=3)  # type: ignore[arg-type]
+
+
+def test_validate_reproduce_draws_a_bar_per_target_on_a_terminal_only(
+        counted_release: Path) -> None:
+    """The CLI draws the records re-derived on a terminal, a bar of its own for each
+    target (the folder, then the zip), and nothing into a pipe."""
+    archive = counted_release.with_name(f"{counted_release.name}.zip")
+    status, said = _stderr_on_a_terminal("validate", "--reproduce", "-j", "1",
+                                         counted_release, archive)
+    assert status == 0, said
+    bars = [line for line in said.split("\r\n") if "reproducing" in line]
+    assert len(bars) == 2, said  # each ended on its own line
+    assert all(f"{_COUNTED}/{_COUNTED}" in bar.split("\r")[-1] for bar in bars), bars
+    piped = _corpuskit("validate", "--reproduce", "-j", "1", counted_release,
+                       capture_output=True)
+    assert piped.returncode == 0 and piped.stderr == b"", piped.stderr

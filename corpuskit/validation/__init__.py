@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..archiveseal import published_for
 from ..config import CONFIG_NAME
@@ -81,6 +82,9 @@ from .report import (
     sort_problems,
 )
 from .seal import check_archive_checksums
+
+if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
+    from ..progress import Progress
 
 __all__ = [
     "ValidationReport",
@@ -391,8 +395,8 @@ def _is_link(path: Path) -> bool:
 
 
 def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool = False,
-             jobs: int | None = None, limits: ArchiveLimits = DEFAULT_LIMITS
-             ) -> ValidationReport:
+             jobs: int | None = None, limits: ArchiveLimits = DEFAULT_LIMITS,
+             progress: Progress | None = None) -> ValidationReport:
     """Check a seeds folder, a package folder or a package archive; report every problem.
 
     ``fast`` checks sizes, presence and counts only (no file is hashed or parsed beyond the
@@ -409,7 +413,10 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     seeds folder, package or archive gives a ``not-a-package`` problem. Raises
     ``ValueError`` for ``fast`` together with ``reproduce``, and
     :class:`~corpuskit.errors.WorkerDied` if a worker process dies (killed, out of memory)
-    and the check cannot finish.
+    and the check cannot finish. ``progress`` is told ``(done, total)``, the records
+    ``reproduce`` has re-derived so far and of how many (the count the descriptor records,
+    or the records there are where that differs: it ends at ``(n, n)``); nothing else
+    tells it, and the report is the same with it or without it.
     """
     shown = given_text(path, "path")
     if shown == "":  # Path("") is "." (QA: checked the working folder)
@@ -418,6 +425,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if fast and reproduce:
         raise ValueError("fast and reproduce exclude each other: fast checks sizes and "
                          "counts only, reproduce re-derives every record; ask for one")
+    if progress is not None and not callable(progress):  # as build refuses it, not as a bug
+        raise TypeError(f"progress must be called with the records done and their count, "
+                        f"or be None; {progress!r} cannot be called")
     target = Path(shown)
     mode = "fast" if fast else "full"
     jobs = checked_jobs(jobs)
@@ -440,7 +450,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                                 mode=mode, reproduce=reproduce)
     archive = archive_of_sidecar(target) if kind is None else None
     if archive is not None:  # as validate_all checks it (QA: "is no package archive")
-        return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits)
+        return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits,
+                        progress=progress)
     if kind is None:
         releases = releases_in(target)
         reason = (url_given(shown) or missing_given(shown) if not target.exists() else
@@ -481,7 +492,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             if result.stopped:  # no count shown (QA: "0 documents, 0 files; full checks")
                 not_checked = [(STOPPED_AT, SEEDS_STOPPED)]
         elif kind == "package":
-            outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs)
+            outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs,
+                                   progress=progress)
             pointers = _lfs_pointers(target, outcome.problems)
             if pointers:  # not fetched: the files, not each of their consequences (QA)
                 problems.extend(Problem(path, "lfs-pointer", LFS_FILE_ADVICE)
@@ -517,7 +529,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                     inside = misplaced_in_zip(source, target)
                     if inside is None:
                         outcome = check_archive(source, fast=fast, reproduce=reproduce,
-                                                jobs=jobs, clean=not seal_problems)
+                                                jobs=jobs, clean=not seal_problems,
+                                                progress=progress)
                         problems.extend(outcome.problems)
                         files, size, documents = outcome.files, outcome.bytes, \
                             outcome.documents
@@ -665,13 +678,14 @@ def _case_twins(expanded: list[tuple[Path, bool]]) -> list[tuple[int, Problem]]:
 
 
 def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
-                 reproduce: bool = False, fast: bool = False, jobs: int | None = None
-                 ) -> ValidationReports:
+                 reproduce: bool = False, fast: bool = False, jobs: int | None = None,
+                 progress: Progress | None = None) -> ValidationReports:
     """What ``corpuskit validate PATH...`` checks: :func:`validate` of each of ``paths``, a
     folder of releases (like ``dist/``) standing for every release in it (see
     :func:`releases_in`); then, for a release folder and its zip that are both among them
     and both valid, a check that they hold the same package (their tag manifests, small
-    enough for ``fast`` too): a difference is a problem of the zip's report. Its
+    enough for ``fast`` too): a difference is a problem of the zip's report. ``progress``
+    is given to each :func:`validate` in turn: each target's count starts again at 0. Its
     ``as_dict()`` is what ``--format json`` prints when ``several``. Raises ``ValueError``
     when ``paths`` is empty: no report is no verdict (a CI job's glob that matched nothing
     was valid, QA), as the command refuses to run without a path."""
@@ -698,7 +712,7 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     reports = [_refused_release(path, reason, fast=fast, reproduce=reproduce)
                if listed and (reason := not_a_release(path)) is not None
                else validate(path if listed else as_given.get(path, path), fast=fast,
-                             reproduce=reproduce, jobs=jobs)
+                             reproduce=reproduce, jobs=jobs, progress=progress)
                for path, listed in expanded]
     valid_folders = {path.resolve(): path for path, report in zip(targets, reports,
                                                                   strict=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..problems import Problem
 from ..zipsource import ZipSource
@@ -24,35 +25,41 @@ from .clean import CleanChecker
 from .precise import Checker, PackageResult
 from .view import PackageView, archive_view, folder_view
 
+if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
+    from ..progress import Progress
+
 
 def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
-                 jobs: int = 1) -> PackageResult:
+                 jobs: int = 1, progress: Progress | None = None) -> PackageResult:
     """Every check of a package folder: :func:`check_package` of its listing.
 
     A full check (neither ``fast`` nor ``reproduce``) first tries :class:`CleanChecker`,
     which streams the raw files and the payload manifest with flat memory; if the package
     is not clean, the precise check runs from the start and reports every problem (the
-    report is the same either way; only a damaged package pays for both).
+    report is the same either way; only a damaged package pays for both). ``progress`` is
+    told the records ``reproduce`` has re-derived, and of how many.
     """
     return _clean_or_precise(lambda: folder_view(root, measure_raw=False, stream_raw=True),
                              lambda: folder_view(root, measure_raw=fast),
-                             fast=fast, reproduce=reproduce, jobs=jobs)
+                             fast=fast, reproduce=reproduce, jobs=jobs, progress=progress)
 
 
 def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = False,
-                  jobs: int = 1, clean: bool = True) -> PackageResult:
+                  jobs: int = 1, clean: bool = True, progress: Progress | None = None
+                  ) -> PackageResult:
     """Every check of a package archive, as :func:`check_folder` makes them of a folder:
     a full check first tries :class:`CleanChecker`, then, if the archive is not clean,
     runs :func:`check_package`, which names every problem. Without ``clean`` (the caller
     knows the archive damaged: its seal is broken) the precise check runs at once."""
     return _clean_or_precise(lambda: archive_view(source, stream_raw=True),
                              lambda: archive_view(source),
-                             fast=fast, reproduce=reproduce, jobs=jobs, expect_clean=clean)
+                             fast=fast, reproduce=reproduce, jobs=jobs, expect_clean=clean,
+                             progress=progress)
 
 
 def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], PackageView],
-                      *, fast: bool, reproduce: bool, jobs: int, expect_clean: bool = True
-                      ) -> PackageResult:
+                      *, fast: bool, reproduce: bool, jobs: int, expect_clean: bool = True,
+                      progress: Progress | None = None) -> PackageResult:
     """The clean pass over the ``streamed`` view (a full check, if ``expect_clean``),
     else the precise check of the ``listed`` one, with the files the clean pass saw change."""
     changed: list[Problem] = []
@@ -62,19 +69,22 @@ def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], 
         if result is not None:
             return result
         changed = clean.changed_files()
-    result = check_package(listed(), fast=fast, reproduce=reproduce, jobs=jobs)
+    # (the clean pass is never one of reproduce: the records are re-derived, and told, here)
+    result = check_package(listed(), fast=fast, reproduce=reproduce, jobs=jobs,
+                           progress=progress)
     result.problems.extend(problem for problem in changed if problem not in result.problems)
     return result
 
 
 def check_package(view: PackageView, *, fast: bool = False, reproduce: bool = False,
-                  jobs: int = 1) -> PackageResult:
+                  jobs: int = 1, progress: Progress | None = None) -> PackageResult:
     """Every check of one package: the precise check (see :mod:`.precise`).
 
     ``jobs`` > 1 lets large packages be hashed and checked by that many forked worker
-    processes (the result is the same as with one).
+    processes (the result is the same as with one). ``progress`` is told the records
+    ``reproduce`` has re-derived, and of how many.
     """
-    checker = Checker(view, fast=fast, reproduce=reproduce, jobs=jobs)
+    checker = Checker(view, fast=fast, reproduce=reproduce, jobs=jobs, progress=progress)
     try:
         result = checker.run()
     finally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES
 from ..forkpool import ForkPool, fork_available, import_before_forking
@@ -20,6 +20,9 @@ from ..heap import start_worker_heap
 from ..problems import Problem, ProblemList
 from .digest import CHUNK, FileDigester, read_reason
 from .view import PackageView
+
+if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
+    from ..progress import Progress
 
 #: Longest line of documents.jsonl assembled in memory (a record of a 256 MiB raw file fits).
 MAX_RECORD_LINE = 3 * DEFAULT_MAX_FILE_BYTES
@@ -40,11 +43,14 @@ class ByteCounter:
 class PackageReader:
     """The state of one package check (one object per call; not reused): its reading."""
 
-    def __init__(self, view: PackageView, *, fast: bool, reproduce: bool, jobs: int) -> None:
+    def __init__(self, view: PackageView, *, fast: bool, reproduce: bool, jobs: int,
+                 progress: Progress | None = None) -> None:
         self.view = view
         self.fast = fast
         self.reproduce = reproduce
         self.jobs = jobs
+        #: Told the records ``reproduce`` has re-derived so far, and of how many.
+        self.progress = progress
         self.files = view.files
         self.problems: list[Problem] = ProblemList(view.problems)
         self.unreadable: set[str] = set()

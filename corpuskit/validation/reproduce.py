@@ -2,13 +2,14 @@
 
 The records pass hands each valid record to a :class:`Reproducer` (its raw file's digest
 just checked), which batches (record, raw bytes) for the workers and collects a
-``record-mismatch`` problem for each record the recorded settings do not derive again.
+``record-mismatch`` problem for each record the recorded settings do not derive again. It
+tells the checker's ``progress`` the records done as each batch's results come back.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
 from ..forkpool import ForkPool, Pending
@@ -19,6 +20,9 @@ from ..problems import Problem
 from .descriptor import process_config_from_settings
 from .reading import IN_FLIGHT, PackageReader
 from .records import reproduce_record
+
+if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
+    from ..progress import Progress
 
 #: Records sent to a worker at once.
 REPRODUCE_BATCH = 64
@@ -41,20 +45,34 @@ class Reproducer:
     The parent reads each raw file (its digest was just checked) and sends batches of
     (record, raw bytes); at most a few batches per worker are in flight, so memory stays
     bounded. With one job everything runs in-process.
+
+    ``progress`` is told ``(done, total)`` as each batch comes back: the records done (a
+    record not re-derived, its raw file too large or unreadable, is done with the batch
+    it would have joined) of ``total``, the count the descriptor records; :meth:`finish`
+    tells ``(n, n)`` last, the records there were. The problems found are the same with it
+    or without it.
     """
 
     def __init__(self, checker: PackageReader, config: ProcessConfig, pool: ForkPool | None,
-                 jobs: int) -> None:
+                 jobs: int, progress: Progress | None = None, total: int = 0) -> None:
         self.checker = checker
         self.config = config
         self.batch: list[tuple[str, int, Record, bytes]] = []
         self.results: list[Problem] = []
-        self.pending: deque[Pending[list[Problem]]] = deque()
+        #: Each batch in flight, with the records it stands for (those skipped with it too).
+        self.pending: deque[tuple[int, Pending[list[Problem]]]] = deque()
         self.pool = pool
         self.limit = jobs * IN_FLIGHT
         self.part = DOCUMENTS_PATH
+        self.progress = progress
+        self.total = total
+        self.unsent = self.done = 0
+        self.told = (0, 0)
+        if total > 0:  # the bar from the start, not from the first batch back
+            self._tell(0, total)
 
     def add(self, number: int, record: Record) -> None:
+        self.unsent += 1
         rel = RAW_PREFIX + record.source_path
         if record.source_bytes > DEFAULT_MAX_FILE_BYTES:
             self.results.append(Problem(rel, "too-large",
@@ -70,19 +88,45 @@ class Reproducer:
 
     def submit(self) -> None:
         batch, self.batch = self.batch, []
+        count, self.unsent = self.unsent, 0
         if not batch:
+            self._advance(count)
             return
         if self.pool is None:
             self.results.extend(_reproduce_batch(batch, self.config))
+            self._advance(count)
             return
-        self.pending.append(self.pool.apply_async(_reproduce_batch, (batch, self.config)))
+        self.pending.append((count, self.pool.apply_async(_reproduce_batch,
+                                                          (batch, self.config))))
         while len(self.pending) > self.limit:
-            self.results.extend(self.pending.popleft().get())
+            self._collect()
+
+    def _collect(self) -> None:
+        """The results of the oldest batch in flight (in order: the report is the same)."""
+        count, pending = self.pending.popleft()
+        self.results.extend(pending.get())
+        self._advance(count)
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        # Up to the count recorded, not past it: a package that records fewer documents than
+        # it holds (or none) would end its bar before the end, and start one per batch after
+        # it; the rest is told by finish().
+        if count and self.done < self.total:
+            self._tell(self.done, self.total)
+
+    def _tell(self, done: int, total: int) -> None:
+        if self.progress is not None and (done, total) != self.told:
+            self.told = (done, total)
+            self.progress(done, total)
 
     def finish(self) -> list[Problem]:
         self.submit()
         while self.pending:
-            self.results.extend(self.pending.popleft().get())
+            self._collect()
+        # The records there were: the count recorded, or another where it is wrong (a problem
+        # of the package, reported as such) or where records were invalid, not re-derived.
+        self._tell(self.done, self.done)
         return self.results
 
 
@@ -104,4 +148,13 @@ def reproducer_for(reader: PackageReader, descriptor: dict[str, Any] | None
         config = process_config_from_settings(process)
     except ValueError:  # reported with the descriptor's checks (settings_problems)
         return None
-    return Reproducer(reader, config, reader.pool(), reader.jobs)
+    return Reproducer(reader, config, reader.pool(), reader.jobs, reader.progress,
+                      _recorded_documents(settings))
+
+
+def _recorded_documents(settings: object) -> int:
+    """The count of documents ``corpuskit.documents`` records (``settings``), the total a
+    progress bar starts from; 0 where it records none that is a count."""
+    count = settings.get("documents") if isinstance(settings, dict) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 \
+        else 0
