@@ -654,14 +654,16 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
 
     try:
         # The bar of the build it runs, as build draws it (QA: docs 1, a cold release said
-        # nothing until it ended).
-        with _resources_said(jobs=True), terminal_progress("building") as progress:
+        # nothing until it ended), after that of its comparison of the seeds with the
+        # latest release, which processes every document too (QA: it drew none).
+        with _resources_said(jobs=True), terminal_progress("comparing") as comparing, \
+                terminal_progress("building") as progress:
             result = release_seeds(seeds, out, bump,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                    dry_run=dry_run, jobs=jobs, allow_line_ends=allow_line_ends,
                                    cache=None if no_cache else (
                                        cache or default_cache_dir(seeds, out)),
-                                   progress=progress)
+                                   progress=progress, compare_progress=comparing)
             if not dry_run:  # (a dry run has nothing in place: Ctrl-C ends it, QA)
                 _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import package
 from .archivecompression import archive_compression, compression_changed
@@ -56,6 +56,9 @@ from .semver import Version, named_as_release
 from .wording import counted
 from .zipsource import ZipSource
 
+if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
+    from .progress import Progress
+
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1
 #: Record fields that only follow from ``text``: listed when they change, never decide the kind.
@@ -69,6 +72,9 @@ SOURCE_FIELDS: tuple[str, ...] = ("source_path", "source_bytes", "source_sha256"
 RAW_INPUT_FIELDS: frozenset[str] = frozenset({"source_path", "source_bytes", "source_sha256"})
 #: What a changed document's ``kind`` can be, from the most to the least significant.
 CHANGE_KINDS: tuple[str, ...] = ("text", "metadata", "source", "derived")
+#: Documents of the seeds processed between two reports to a diff's ``progress`` (a bar
+#: redrawn for each document of a large corpus costs more than the bar is worth).
+PROGRESS_EVERY = 64
 
 
 @dataclass(frozen=True)
@@ -481,13 +487,41 @@ class _PackageSide(_Side):
         self.source.close()
 
 
+class _Tally:
+    """The documents a diff's seeds sides have processed (each side's once it is opened:
+    of both, where both are seeds), told to ``progress`` every :data:`PROGRESS_EVERY` and
+    at the last."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.done = self.total = 0
+        self.started = False
+
+    def expect(self, documents: int) -> None:
+        """A seeds side opened, of ``documents`` to process."""
+        self.total += documents
+
+    def start(self) -> None:
+        """A side's processing begins: the bar from the start, of every side opened (told
+        once, with both sides' total where both are seeds)."""
+        if not self.started and self.total:
+            self.started = True
+            self.progress(self.done, self.total)
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.done % PROGRESS_EVERY == 0 or self.done == self.total:
+            self.progress(self.done, self.total)
+
+
 class _SeedsSide(_Side):
     """A seeds folder, diffed as it would build (one process, nothing written)."""
 
     kind = "seeds"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, tally: _Tally | None = None) -> None:
         super().__init__(path)
+        self.tally = tally
         try:
             self.config: CorpusConfig = load_config(path)
         except InputError as error:  # with the documents' problems, where they can be found
@@ -496,6 +530,8 @@ class _SeedsSide(_Side):
             raise with_document_problems(path, error) from None
         discovery = discover(path, self.config.discover)
         self.sources = discovery.sources
+        if tally is not None:
+            tally.expect(len(self.sources))
         self.skipped = tuple(discovery.skipped)
         #: Why an exclude pattern kept nothing out: said with the problems, as build does.
         self.notes = tuple(discovery.notes)
@@ -548,13 +584,18 @@ class _SeedsSide(_Side):
     def _processed(self) -> Iterator[Record | Problem]:
         """Each document as a build makes it, in id order (discover sorts them): its record,
         or the problem that refuses it."""
+        if self.tally is not None:
+            self.tally.start()
         for ref in self.sources:
             try:
-                yield process_document_reported(
+                found: Record | Problem = process_document_reported(
                     read_source(self.path, ref, max_bytes=self.config.discover.max_file_bytes),
                     self.config.process)
             except DocumentProblem as bad:
-                yield bad.problem
+                found = bad.problem
+            if self.tally is not None:  # (QA: release's comparison drew no bar)
+                self.tally.advance()
+            yield found
 
     def _document_problems(self) -> list[Problem]:
         return [found for found in self._processed() if isinstance(found, Problem)]
@@ -602,15 +643,16 @@ class _EmptySide(_Side):
         return iter(())
 
 
-def _open_side(path: Path, role: str) -> _Side:
+def _open_side(path: Path, role: str, tally: _Tally | None = None) -> _Side:
     """A seeds folder (holds corpus.toml), a package folder, or a package archive: the
-    ``role`` side of the diff, ``old`` or ``new`` (its errors say which)."""
+    ``role`` side of the diff, ``old`` or ``new`` (its errors say which); a seeds folder
+    tells ``tally`` the documents it processes."""
     denied = unreadable_given(path)
     if denied is not None:  # its permissions: said as such, not as what it is not
         raise _side_error(path, role, InputError([denied], "1 problem found"))
     try:
         if path.is_dir() and folder_kind(path) == "seeds":
-            return _SeedsSide(path)
+            return _SeedsSide(path, tally)
         side = _PackageSide(path)
         try:
             side.content_hash()  # its records file is the one the package states
@@ -802,11 +844,15 @@ def _packaging_differences(old: _Side, new: _Side) -> tuple[str, ...]:
     return tuple(differing)
 
 
-def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool = False) -> Diff:
+def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool = False,
+         progress: Progress | None = None) -> Diff:
     """Compare two corpus versions document by document.
 
     ``old`` and ``new`` are each a package folder, a package ``.zip`` or a seeds folder.
     With ``text=True`` every change to a document's text carries a unified diff of it.
+    ``progress`` is told ``(done, total)``, the documents of a seeds side processed so far
+    (of both sides, where both are seeds folders) and of how many, ending at ``(n, n)``;
+    a package's records are read, not processed, and tell nothing.
     A side that cannot be compared raises :class:`corpuskit.SideError` (an
     :class:`~corpuskit.errors.InputError`), with the problems of each side that has any.
 
@@ -815,10 +861,11 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool
     ('none', [])
     """
     old_path, new_path = given_path(old, "old"), given_path(new, "new")
+    tally = _tally(progress)
     try:
-        old_side = _open_side(old_path, "old")
+        old_side = _open_side(old_path, "old", tally)
         try:
-            new_side = _open_side(new_path, "new")
+            new_side = _open_side(new_path, "new", tally)
             try:
                 return _diff_sides(old_side, new_side, text=text)
             finally:
@@ -852,9 +899,21 @@ def _with_the_other_side(error: InputError, old: Path, new: Path) -> InputError:
     return error
 
 
-def diff_against_nothing(seeds: Path) -> Diff:
-    """Every document of ``seeds`` as added (the diff of a first release)."""
-    new_side = _open_side(seeds, "new")
+def _tally(progress: Progress | None) -> _Tally | None:
+    """The tally telling ``progress``, if any (refused if it cannot be called, as build
+    refuses it)."""
+    if progress is None:
+        return None
+    if not callable(progress):
+        raise TypeError(f"progress must be called with the documents done and their count, "
+                        f"or be None; {progress!r} cannot be called")
+    return _Tally(progress)
+
+
+def diff_against_nothing(seeds: Path, progress: Progress | None = None) -> Diff:
+    """Every document of ``seeds`` as added (the diff of a first release); ``progress`` as
+    :func:`diff` tells it."""
+    new_side = _open_side(seeds, "new", _tally(progress))
     try:
         return _diff_sides(_EmptySide(new_side.name), new_side)
     finally:

@@ -484,6 +484,7 @@ def release(
     cache: str | os.PathLike[str] | None = None,
     allow_line_ends: bool = False,
     progress: Progress | None = None,
+    compare_progress: Progress | None = None,
 ) -> ReleaseResult:
     """Release the seeds as the next version in ``dist`` (see the module docstring).
 
@@ -500,7 +501,9 @@ def release(
     and ``cache`` are passed to :func:`corpuskit.build`. A release whose only
     changes are documents' raw files whose line ends changed (as Git's line-end handling
     converts them) is refused unless ``allow_line_ends`` is true. ``progress`` is told the
-    documents its build has processed, as :func:`corpuskit.build`'s is.
+    documents its build has processed, as :func:`corpuskit.build`'s is;
+    ``compare_progress`` those of the seeds its comparison with the latest release (with
+    none, the diff of a first release) has processed, as :func:`corpuskit.diff`'s is.
     """
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ArgumentError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
@@ -516,18 +519,18 @@ def release(
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache,
-                        allow_line_ends, progress)
+                        allow_line_ends, progress, compare_progress)
     # One lock for the diff, the edits and the build: a concurrent build or release of
     # the same dist waits for none of it half-done (build's own lock is re-entrant).
     with output_lock(dist), seeds_lock(seeds):
         return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache,
-                        allow_line_ends, progress)
+                        allow_line_ends, progress, compare_progress)
 
 
 def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
              dry_run: bool, jobs: int | None, cache: Path | None,
-             allow_line_ends: bool = False, progress: Progress | None = None
-             ) -> ReleaseResult:
+             allow_line_ends: bool = False, progress: Progress | None = None,
+             compare_progress: Progress | None = None) -> ReleaseResult:
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
@@ -570,7 +573,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     recorded_entry = ""  # a recorded release's entry, finished as it was released
 
     if latest is None:
-        result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds))
+        result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds, compare_progress))
         others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
         recorded = config.metadata.get("created")
         base_changelog = _decode_changelog(old_changelog)
@@ -652,7 +655,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         previous_version, previous_path = latest
         previous = str(previous_version)
         _require_intact(previous_path, jobs, seeds)
-        result = _seeds_relative(seeds, lambda: diff(previous_path, seeds))
+        result = _seeds_relative(seeds, lambda: diff(previous_path, seeds,
+                                                     progress=compare_progress))
         required = result.bump
         if result.underived:  # (QA: a release's record re-signed was released as a change)
             notes.append(underived_note(result.underived, result.old, result.new))

@@ -440,3 +440,58 @@ def test_validate_reproduce_draws_a_bar_per_target_on_a_terminal_only(
     piped = _corpuskit("validate", "--reproduce", "-j", "1", counted_release,
                        capture_output=True)
     assert piped.returncode == 0 and piped.stderr == b"", piped.stderr
+
+
+def test_the_comparison_of_a_release_tells_its_progress_in_documents(
+        counted_release: Path, tmp_path: Path) -> None:
+    """release's comparison of the seeds with the latest release processes every document
+    before it builds, and drew no bar (QA). diff tells a ``progress`` the seeds' documents
+    processed (of both sides where both are seeds), and release its ``compare_progress``;
+    the diff is the same with it or without it."""
+    from corpuskit.diff import diff, diff_against_nothing
+    from corpuskit.release import release
+
+    seeds = counted_release.parent.parent / "seeds"
+    told = _Told()
+    found = diff(counted_release, seeds, progress=told)
+    assert found.bump == "none" and found.as_dict() == diff(counted_release, seeds).as_dict()
+    assert _increasing_to_the_end(told, _COUNTED) and len(told) >= 3, told
+    assert {total for _, total in told} == {_COUNTED}, told
+    told = _Told()
+    assert len(diff_against_nothing(seeds, progress=told).added) == _COUNTED
+    assert _increasing_to_the_end(told, _COUNTED), told
+    told = _Told()
+    diff(seeds, seeds, progress=told)
+    assert _increasing_to_the_end(told, 2 * _COUNTED), told
+    told = _Told()  # packages on both sides: read, not processed
+    diff(counted_release, counted_release, progress=told)
+    assert told == []
+    more = shutil.copytree(seeds, tmp_path / "seeds")
+    (more / "e.txt").write_text("Another\n\nOne more document.\n", "utf-8")
+    told, built = _Told(), _Told()
+    result = release(more, counted_release.parent, dry_run=True, compare_progress=told,
+                     progress=built)
+    assert result.version == "1.1.0" and built == [], built  # a dry run builds nothing
+    assert _increasing_to_the_end(told, _COUNTED + 1), told
+    with pytest.raises(TypeError, match="progress must be called"):
+        diff(counted_release, seeds, progress=3)  # type: ignore[arg-type]
+
+
+def test_release_draws_its_comparison_then_its_build_on_a_terminal_only(
+        counted_release: Path, tmp_path: Path) -> None:
+    """On a terminal a release draws the bar of its comparison, ``comparing``, then that
+    of its build, each on a line of its own; into a pipe, neither."""
+    seeds = shutil.copytree(counted_release.parent.parent / "seeds", tmp_path / "seeds")
+    dist = tmp_path / "dist"
+    status, said = _stderr_on_a_terminal("release", "--seeds", seeds, "--out", dist, "-j", "1",
+                                         "--no-cache")
+    assert status == 0, said
+    lines = [line.split("\r")[-1] for line in said.split("\r\n")]
+    bars = [line for line in lines if "comparing" in line or "building" in line]
+    assert len(bars) == 2 and "comparing" in bars[0] and "building" in bars[1], said
+    assert all(f"{_COUNTED}/{_COUNTED}" in bar for bar in bars), bars
+    (seeds / "e.txt").write_text("Another\n\nOne more document.\n", "utf-8")
+    piped = _corpuskit("release", "--seeds", seeds, "--out", dist, "-j", "1", "--no-cache",
+                       capture_output=True)
+    assert piped.returncode == 0, piped.stderr
+    assert b"comparing" not in piped.stderr and b"building" not in piped.stderr, piped.stderr
