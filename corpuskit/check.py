@@ -42,7 +42,7 @@ from .compare import (
     same_bytes,
 )
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
-from .discover import read_changelog
+from .discover import read_changelog, skip_reason
 from .dist import (
     ARCHIVE_SUFFIX,
     case_twins,
@@ -59,6 +59,7 @@ from .dist import (
 )
 from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
+from .gitworktree import untracked, work_tree
 from .lineends import (
     RAW_PREFIX,
     converted_raw_files,
@@ -80,7 +81,7 @@ from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted, shell_word
-from .writer import grant_reading, remove_orphans
+from .writer import RESERVED_PREFIX, grant_reading, remove_orphans
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -99,8 +100,29 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
     ``SOURCE_DATE_EPOCH``, as ``corpuskit check`` does, and ``""`` none (then corpus.toml's
     ``created``); one that is no time is a problem of the report. ``progress`` is told
     the documents the fresh build has processed, as :func:`corpuskit.build`'s is.
+
+    Run by pre-commit (``PRE_COMMIT=1`` in the environment, which pre-commit sets for its
+    hooks) in a Git work tree, it names too each file or folder of ``seeds`` and ``dist``
+    that Git neither tracks nor ignores: the commit leaves it out, though the work tree
+    it compares holds it (:func:`_untracked_problems`).
     """
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
+    report = _check(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
+                    progress=progress)
+    if os.environ.get("PRE_COMMIT") != "1":
+        return report
+    # (QA: pre-commit stashes unstaged changes of tracked files only, so a release left
+    # untracked in dist/ passed the hook, and a clean clone of the commit failed check;
+    # an untracked draft in seeds/ failed a commit that did not hold it.)
+    found = _untracked_problems(seeds, dist)
+    if not found:
+        return report
+    return replace(report, problems=sort_problems([*report.problems, *found]))
+
+
+def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
+           jobs: int | None, progress: Progress | None) -> ValidationReport:
+    """:func:`check`, of the work tree as it is (untracked files too)."""
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     problems: list[Problem] = []
     target = str(dist)
@@ -979,3 +1001,59 @@ def _same_content(release: Path, built: Path) -> bool:
         return not summarize(diff(release, built))
     except CorpuskitError:
         return False
+
+
+def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
+    """The files and folders of ``seeds`` and ``dist`` that the Git work tree they are in
+    neither tracks nor ignores (none without a work tree or ``git``), each a problem: a
+    commit leaves them out, so what check compared in the work tree is not what the commit
+    holds. Seeds files a build passes over (hidden, or matched by ``discover.exclude``)
+    are none of its business; nor is corpuskit's own lock file in ``dist``, which the
+    work tree's .gitignore is to name."""
+    try:
+        exclude = load_config(seeds).discover.exclude
+    except InputError:  # the report says why; hidden files are skipped all the same
+        exclude = ()
+    left_out = "not tracked by Git: the commit leaves it out, but check reads the work tree"
+    problems = [Problem(str(path), "untracked-file",
+                        f"{left_out}, where it is: git add it, or move it out of {seeds} "
+                        "(or have Git ignore it in .gitignore)")
+                for path in untracked(seeds) if _built_from(seeds, path, exclude)]
+    for path in untracked(dist):
+        if path.parent == dist and path.name.startswith(RESERVED_PREFIX):
+            top = work_tree(dist)
+            pattern = (Path(os.path.abspath(dist)).relative_to(top) / f"{RESERVED_PREFIX}*"
+                       if top is not None else dist / f"{RESERVED_PREFIX}*")
+            problems.append(Problem(str(path), "untracked-file", (
+                f"corpuskit's own (a build's lock, or what an interrupted build left), "
+                f"{left_out}: have Git ignore it (the .gitignore at the top of the work "
+                f"tree should hold {pattern.as_posix()})")))
+        else:
+            problems.append(Problem(str(path), "untracked-file", (
+                f"{left_out}, where it is: git add it (a release is committed whole, its "
+                f"folder and zip), or move it out of {dist}")))
+    return problems
+
+
+def _built_from(seeds: Path, path: Path, exclude: tuple[str, ...]) -> bool:
+    """Whether the file or folder ``path`` of ``seeds`` holds what a build reads: not
+    skipped (hidden, or matched by ``exclude``), nor in a folder that is, and a folder
+    holding such a file."""
+    if path == seeds:
+        return True  # the whole seeds folder untracked
+    relative = path.relative_to(seeds).as_posix()
+    parts = relative.split("/")
+    if any(skip_reason("/".join(parts[:end]), exclude, folder=True) is not None
+           for end in range(1, len(parts))):
+        return False
+    if not path.is_dir() or path.is_symlink():
+        return skip_reason(relative, exclude) is None
+    if skip_reason(relative, exclude, folder=True) is not None:
+        return False
+    for folder, folders, files in os.walk(path):
+        here = Path(folder).relative_to(seeds).as_posix()
+        folders[:] = [name for name in folders
+                      if skip_reason(f"{here}/{name}", exclude, folder=True) is None]
+        if any(skip_reason(f"{here}/{name}", exclude) is None for name in files):
+            return True
+    return False

@@ -950,6 +950,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         if all(problem.code == "unreadable-file" for problem in report.problems):
             raise ProblemsFound(f"{dist}: {counted(count, 'release')} or file of a release "
                                 "cannot be read by this user; the rest compared equal")
+        if all(problem.code == "untracked-file" for problem in report.problems):
+            raise ProblemsFound(f"{dist} is current in the work tree, but the commit leaves "
+                                f"out what Git does not track ({counted(count, 'problem')})")
         raise ProblemsFound(f"{dist} is not current: {counted(count, 'problem')}")
 
 

@@ -50,3 +50,30 @@ def recorded_as_link(path: Path | str) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return listed.returncode == 0 and listed.stdout.startswith(_LINK_MODE.encode() + b" ")
+
+
+def untracked(path: Path) -> list[Path]:
+    """The files and folders under ``path`` (a folder, or ``path`` itself) that the Git
+    work tree it is in neither tracks nor ignores (``git ls-files --others
+    --exclude-standard``), each as ``path`` joined with its place in it, a folder none of
+    whose files is tracked named once (as Git lists it): what a commit leaves out, though
+    it is there to read. Empty where there is no work tree, no ``git``, or it cannot tell
+    (git is optional: nothing is said then)."""
+    top = work_tree(path)
+    git = shutil.which("git")
+    if top is None or git is None:
+        return []
+    relative = Path(os.path.abspath(path)).relative_to(top).as_posix()
+    try:
+        listed = subprocess.run(
+            [git, "-C", str(top), "ls-files", "--others", "--exclude-standard", "--directory",
+             "--no-empty-directory", "-z", "--", f":(literal){relative}"],
+            capture_output=True, timeout=_GIT_SECONDS, check=False,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if listed.returncode != 0:  # a path beyond a symbolic link, a damaged repository
+        return []
+    # Git lists them from the top of the work tree, a folder with a trailing slash.
+    return [path / os.path.relpath(os.fsdecode(name).rstrip("/"), relative)
+            for name in listed.stdout.split(b"\0") if name]

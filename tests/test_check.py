@@ -1435,3 +1435,88 @@ def test_a_renamed_corpus_still_recording_the_old_release_time_is_told_how_to_st
         "created line from corpus.toml (it is validate-sample-1.0.0's release time) and move "
         f"CHANGELOG.md out of {repo / 'seeds'}, then 'corpuskit release --seeds "
         f"{repo / 'seeds'} --out {repo / 'dist'}' makes the first release of renamed-sample")
+
+
+def _git(work: Path, *args: str) -> None:
+    """``git ARGS`` in ``work``, with no user's configuration."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(work), *args], capture_output=True, check=True, env=env)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_a_release_git_does_not_track_is_named(
+        repo: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """pre-commit stashes the unstaged changes of tracked files only: a release left
+    untracked in dist/ passed the corpuskit-check hook, and a clean clone of the commit
+    failed check (QA check 1)."""
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    dist = repo / "dist"
+    release = built().release.name
+    assert check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1).valid  # no Git
+    (repo / ".gitignore").write_text("dist/.corpuskit-*\n")
+    (dist / ".corpuskit-lock").touch()  # ignored, as the README says to
+    (repo / "seeds" / ".notes").write_text("hidden: never built\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "seeds", ".gitignore")
+    _git(repo, "reset", "-q", "--", "seeds/.notes")  # untracked, and skipped by a build
+    _git(repo, "commit", "-q", "-m", "seeds alone: dist/ forgotten")
+    report = check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(dist), "untracked-file")]
+    _git(repo, "add", "dist")
+    _git(repo, "commit", "-q", "-m", "dist")
+    assert check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1).valid
+    _git(repo, "rm", "-q", "-r", "--cached", f"dist/{release}")  # its zip still tracked
+    report = check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [
+        (str(dist / release), "untracked-file")]
+    assert "the commit leaves it out" in report.problems[0].message
+    assert "git add it" in report.problems[0].message
+    assert "current in the work tree" in report.summary()
+    jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out, err = run(capsys, "check", "-j", "1")
+    assert code == 1 and f"dist/{release}: not tracked by Git" in out
+    assert "the commit leaves out what Git does not track" in err
+    monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
+    assert run(capsys, "check", "-j", "1")[0] == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_seeds_files_git_does_not_track_are_named_if_built(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An untracked draft among the seeds made a commit that did not hold it fail the
+    hook, saying only that dist/ lacked it (QA check 1): it is named as untracked. Files a
+    build passes over (excluded, hidden) are not, nor is corpuskit's lock in dist/, but
+    where the .gitignore does not name it, it is, with the line to add."""
+    seeds = write_seeds(tmp_path / "seeds", {"news/a.txt": b"A\n\nAn item.\n"},
+                        discover={"exclude": ["drafts/*", "*.md"]})
+    build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    (tmp_path / "dist" / ".corpuskit-lock").unlink(missing_ok=True)  # the build's
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "r")
+    for rel in ("drafts/x.txt", "notes/todo.md", ".hidden/y.txt", "news/.z.txt"):
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_text("Skipped\n\nNever built.\n")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert check(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1).valid
+    (seeds / "news" / "draft.txt").write_text("Draft\n\nNot meant for this commit.\n")
+    (seeds / "notes" / "n.txt").write_text("Note\n\nBuilt: not excluded.\n")
+    report = check(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    untracked = [(p.path, p.code) for p in report.problems if p.code == "untracked-file"]
+    assert untracked == [(str(seeds / "news" / "draft.txt"), "untracked-file"),
+                         (str(seeds / "notes"), "untracked-file")]
+    (seeds / "news" / "draft.txt").unlink()
+    shutil.rmtree(seeds / "notes")
+    (tmp_path / "dist" / ".corpuskit-lock").touch()  # no .gitignore here
+    report = check(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    [lock] = report.problems
+    assert lock.path == str(tmp_path / "dist" / ".corpuskit-lock")
+    assert lock.code == "untracked-file" and "should hold dist/.corpuskit-*" in lock.message

@@ -180,6 +180,11 @@ class ValidationReport:
                 return f"{self.target}: current, equal to a fresh build ({what})"
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
+            if all(problem.code == "untracked-file" for problem in self.problems):
+                # run by pre-commit: what the commit holds is not current (QA)
+                return (f"{self.target}: current in the work tree, equal to a fresh build "
+                        f"({what}), but {problems}: what Git does not track, which the "
+                        "commit leaves out")
             others = len(self.other_corpus_problems())
             if others == count:  # the seeds' own compared equal
                 return (f"{self.target}: the seeds' release is current, equal to a fresh build "
