@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -570,6 +570,12 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         # comparison's findings were said to be the unread file's, "not compared").
         unread = [problem for path, problem in denied.items()
                   if path in (release, archive) or path.is_relative_to(release)]
+        equal = (folder_read and release.is_dir() and not differing) \
+            or (folder_removed and matched)
+        if equal and not unread:
+            problems.extend(_recorded_content(seeds, config, result.content_hash,
+                                              releases.found, release if release.is_dir()
+                                              else archive))
         taken = [path.name for path in (release, archive) if path in foreign]
         if taken and not unread and not (zip_read or (folder_read and release.is_dir())):
             # Nothing of the seeds' release is there to compare: another corpus's stands in
@@ -1057,3 +1063,35 @@ def _built_from(seeds: Path, path: Path, exclude: tuple[str, ...]) -> bool:
         if any(skip_reason(f"{here}/{name}", exclude) is None for name in files):
             return True
     return False
+
+
+def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
+                      releases: Sequence[tuple[Version, Path]], release: Path
+                      ) -> list[Problem]:
+    """The problem of a ``content_hash`` in corpus.toml that is not the content hash of
+    the seeds' release (``release``, equal to their fresh build, which makes ``content``),
+    where the seeds record that version as released (its entry in CHANGELOG.md): a build
+    of it where it is not in the output folder (a clone) compares the seeds with that
+    hash, and would refuse them as changed (QA check 4: check called it current). None
+    for the release time and hash of the release before it, kept by a version bumped by
+    hand, which build takes as no record of this version either."""
+    stated = config.metadata.get("content_hash")
+    recorded = config.metadata.get("created")
+    if not isinstance(stated, str) or stated == content:
+        return []
+    try:
+        changelog = (read_changelog(seeds) or b"").decode("utf-8")
+    except (InputError, UnicodeDecodeError):
+        return []  # its problems are said where it is read
+    if not has_entry(changelog, config.version):
+        return []
+    version = Version.parse(config.version)
+    before = [path for older, path in releases if older < version]
+    if before and recorded is not None and descriptor_created(before[-1]) == str(recorded):
+        return []
+    return [Problem(str(seeds / CONFIG_NAME), "metadata-mismatch", (
+        f"{stated} is not the content hash of release {config.version} ({release}), "
+        f"which a fresh build of {seeds} makes as released: {content}. A build of "
+        f"{config.version} where it is not in the output folder (a clone) compares the "
+        f"seeds with this key, and would refuse them as changed since the release; set it "
+        f"back: content_hash = \"{content}\""), "content_hash")]

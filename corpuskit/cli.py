@@ -950,6 +950,10 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         if all(problem.code == "unreadable-file" for problem in report.problems):
             raise ProblemsFound(f"{dist}: {counted(count, 'release')} or file of a release "
                                 "cannot be read by this user; the rest compared equal")
+        if all(problem.code == "metadata-mismatch" and problem.location == "content_hash"
+               for problem in report.problems):
+            raise ProblemsFound(f"{dist} is current, but {report.problems[0].path} records "
+                                "another content hash than the release's (see above)")
         if all(problem.code == "untracked-file" for problem in report.problems):
             raise ProblemsFound(f"{dist} is current in the work tree, but the commit leaves "
                                 f"out what Git does not track ({counted(count, 'problem')})")

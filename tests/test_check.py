@@ -1520,3 +1520,33 @@ def test_under_pre_commit_seeds_files_git_does_not_track_are_named_if_built(
     [lock] = report.problems
     assert lock.path == str(tmp_path / "dist" / ".corpuskit-lock")
     assert lock.code == "untracked-file" and "should hold dist/.corpuskit-*" in lock.message
+
+
+def test_a_content_hash_in_corpus_toml_that_is_not_the_releases_is_named(
+        repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content_hash edited in corpus.toml passed check, the release being current; a
+    build of the same seeds where that version was not in --out then refused them as
+    changed since the release (QA check 4)."""
+    seeds, dist = repo / "seeds", repo / "dist"
+    later = str(int(EPOCH) + 86_400)
+    (seeds / "added.txt").write_text("Added\n\nA document of the next release.\n")
+    made = corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    config = seeds / "corpus.toml"
+    assert made.build is not None
+    right = made.build.content_hash
+    wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+    config.write_text(config.read_text().replace(right, wrong))
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    [problem] = report.problems
+    assert (problem.path, problem.code, problem.location) == (
+        str(config), "metadata-mismatch", "content_hash")
+    assert f'set it back: content_hash = "{right}"' in problem.message
+    assert "records another content hash than the release's" in report.summary()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", later)
+    code, out, _ = run(capsys, "check", "-j", "1")
+    assert code == 1 and f"seeds/corpus.toml:content_hash: {wrong} is not" in out
+    config.write_text(config.read_text().replace(wrong, right))
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid

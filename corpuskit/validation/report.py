@@ -185,6 +185,11 @@ class ValidationReport:
                 return (f"{self.target}: current in the work tree, equal to a fresh build "
                         f"({what}), but {problems}: what Git does not track, which the "
                         "commit leaves out")
+            if all(problem.code == "metadata-mismatch" and problem.location == "content_hash"
+                   for problem in self.problems):  # (QA: called current)
+                return (f"{self.target}: current, equal to a fresh build ({what}), but "
+                        f"{self.problems[0].path} records another content hash than the "
+                        "release's")
             others = len(self.other_corpus_problems())
             if others == count:  # the seeds' own compared equal
                 return (f"{self.target}: the seeds' release is current, equal to a fresh build "
