@@ -33,7 +33,7 @@ from .build import (
     release_time_alone,
     unfinished_release,
 )
-from .changelog import has_entry
+from .changelog import has_entry, versions_in
 from .compare import (
     archive_differences,
     archives_match,
@@ -190,6 +190,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         problems.append(Problem(str(newest[1]), "stale-release",
                                 f"{newer}: the seeds are behind the latest release (restore "
                                 "them, or release again)"))
+    problems.extend(_unlisted_releases(seeds, dist, config, releases.found))
     if in_the_way is not None and all(d.path != archive for d in releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
                                 f"named as the archive of version {config.version}, but "
@@ -1095,3 +1096,35 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         f"{config.version} where it is not in the output folder (a clone) compares the "
         f"seeds with this key, and would refuse them as changed since the release; set it "
         f"back: content_hash = \"{content}\""), "content_hash")]
+
+
+def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
+                       releases: Sequence[tuple[Version, Path]]) -> list[Problem]:
+    """The releases in ``dist`` older than the seeds' version that ``seeds``'
+    CHANGELOG.md, where there is one, lists no entry for (of any form, ``(unreleased)``
+    too), though it lists versions before and after it: not released from the history of
+    these seeds, and nothing they build to compare with (QA check 3: a release built from
+    other seeds between two listed ones passed check). A release lists the versions made
+    with 'build' alone after the newest entry, so those are not named, nor are versions
+    before the oldest entry: a changelog begun after them (then the next release lists
+    none of them)."""
+    try:
+        text = read_changelog(seeds)
+        listed = versions_in(text.decode("utf-8")) if text is not None else []
+    except (InputError, UnicodeDecodeError):
+        return []  # its problems are said where the build reads it
+    if not listed:
+        return []
+    versions = [Version.parse(version) for version in listed]
+    oldest, latest = min(versions), max(versions)
+    own = Version.parse(config.version)
+    changelog = seeds / CHANGELOG_NAME
+    return [Problem(str(path), "unlisted-release", (
+        f"a release of {config.name} ({version}) that {changelog} does not list, though "
+        f"it lists versions before and after it ({oldest} and {latest}): it was not "
+        f"released from the history of these seeds, and check has nothing of theirs to "
+        f"compare it with; move it (its folder and zip) out of {dist}, or, if it is a "
+        f"release of this corpus, bring back the history that made it: the "
+        f"{CHANGELOG_NAME} of the seeds it was released from lists it"))
+        for version, path in releases
+        if oldest < version < latest and version < own and str(version) not in listed]

@@ -1550,3 +1550,41 @@ def test_a_content_hash_in_corpus_toml_that_is_not_the_releases_is_named(
     assert code == 1 and f"seeds/corpus.toml:content_hash: {wrong} is not" in out
     config.write_text(config.read_text().replace(wrong, right))
     assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+
+
+def test_a_release_the_seeds_changelog_does_not_list_is_named(repo: Path) -> None:
+    """A release built from other seeds into dist/, between two versions the seeds'
+    CHANGELOG.md lists, passed check (QA check 3). Versions made with build alone after
+    its newest entry are not named (the next release lists them), nor is one made so
+    before a release, which lists it."""
+    seeds, dist = repo / "seeds", repo / "dist"
+    first = built().release.name.rpartition("-")[2]  # made with build alone
+    later = str(int(EPOCH) + 86_400)
+    (seeds / "added.txt").write_text("Added\n\nA document of the next release.\n")
+    made = corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    assert f"## {first} (" in (seeds / "CHANGELOG.md").read_text()  # listed, as made
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    config = seeds / "corpus.toml"
+    for version, document in (("1.3.0", "b.txt"), ("1.4.0", "c.txt")):  # build alone
+        config.write_text(config.read_text().replace(
+            f'version = "{made.version if version == "1.3.0" else "1.3.0"}"',
+            f'version = "{version}"'))
+        (seeds / document).write_text(f"Doc {document}\n\nMade with build alone.\n")
+        assert build(seeds, dist, source_date_epoch=later, jobs=1).release.name.endswith(
+            f"-{version}")
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    other = repo / "other"
+    shutil.copytree(seeds, other)
+    (other / "corpus.toml").write_text(config.read_text().replace(
+        'version = "1.4.0"', 'version = "1.0.5"'))
+    (other / "forged.txt").write_text("Forged\n\nA document nobody released.\n")
+    forged = build(other, dist, source_date_epoch=later, jobs=1)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    [problem] = report.problems
+    assert (problem.path, problem.code) == (str(forged.release), "unlisted-release")
+    assert f"{seeds / 'CHANGELOG.md'} does not list" in problem.message
+    assert f"out of {dist}" in problem.message
+    jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
+    shutil.rmtree(forged.release)  # its zip alone is a release too
+    assert [p.path for p in check(seeds, dist, source_date_epoch=later, jobs=1).problems] \
+        == [str(forged.archive)]
