@@ -331,12 +331,41 @@ def _text_looks_bad(text: str) -> bool:
     return told[1] if told[0] is text else looks_bad(text)
 
 
+#: The line breaks the mojibake repair cuts a text at, each line judged alone, other than
+#: LF: every one that a record holds as LF (CRLF as one break; VT and FF, which
+#: remove-control-chars, and FS, GS and RS, which separator-breaks make LF). The repair runs
+#: before those steps, and ftfy judges what it is handed as a whole: a CR-only or U+2028
+#: file, handed as one line, was left half repaired where its LF form was repaired in full
+#: (QA). NEL (U+0085) is no break here: the repair reads it as the cp1252 byte it most
+#: often is (``…``).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029"
+_LINE_BREAK = re.compile(f"\r\n|[\n{_OTHER_BREAKS}]")
+
+
+def lines_of(text: str) -> list[str]:
+    """``text`` cut at each of its line breaks (LF and :data:`_OTHER_BREAKS`), the breaks
+    left out."""
+    if not any(char in text for char in _OTHER_BREAKS):  # most text: fast
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
+
+
+def with_lines(text: str, lines: list[str]) -> str:
+    """``text`` with its lines (as :func:`lines_of` gives them) replaced by ``lines``, its
+    line breaks kept."""
+    if not any(char in text for char in _OTHER_BREAKS):
+        return "\n".join(lines)
+    breaks = _LINE_BREAK.findall(text)
+    return "".join(itertools.chain.from_iterable(zip(lines, [*breaks, ""], strict=True)))
+
+
 def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
-    """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy;
-    ``repairs``: lines repaired already, looked up and added to."""
+    """Repair mojibake (UTF-8 read as cp1252 and the like) line by line with ftfy, whatever
+    the line breaks (:func:`lines_of`); ``repairs``: lines repaired already, looked up and
+    added to."""
     if text.isascii() or not _text_looks_bad(text):
         return text
-    lines = text.split("\n")
+    lines = lines_of(text)
     changed = False
     with _ftfy_asking_looks_bad():
         for i, line in enumerate(lines):
@@ -346,12 +375,13 @@ def fix_encoding(text: str, repairs: Repairs | None = None) -> str:
             if fixed != line:
                 lines[i] = fixed
                 changed = True
-    return "\n".join(lines) if changed else text
+    return with_lines(text, lines) if changed else text
 
 
 def fix_encoding_line(line: str, repairs: Repairs | None = None) -> str:
     """What :func:`fix_encoding` makes of ``line``, a line of a text that looks bad (one
-    LF-separated piece of it): each line is repaired on its own, the same way."""
+    of its lines as :func:`lines_of` cuts it): each line is repaired on its own, the
+    same way."""
     if line.isascii():
         return line
     with _ftfy_asking_looks_bad():
@@ -404,7 +434,7 @@ def fix_encoding_short_lines(text: str) -> str:
         return text
     if not looks_bad(text):
         return _tell_looks_bad(text, False)
-    lines = text.split("\n")
+    lines = lines_of(text)  # each judged alone, whatever its break, as fix-encoding does
     unseen = [i for i, line in enumerate(lines) if not line.isascii() and not looks_bad(line)]
     if not unseen:
         return _tell_looks_bad(text, True)
@@ -437,7 +467,7 @@ def fix_encoding_short_lines(text: str) -> str:
             if fixed is not None:
                 lines[i] = fixed
                 changed = True
-    return "\n".join(lines) if changed else _tell_looks_bad(text, True)
+    return with_lines(text, lines) if changed else _tell_looks_bad(text, True)
 
 
 def _transcoding(line: str) -> Transcoding | None:

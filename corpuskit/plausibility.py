@@ -18,7 +18,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .normalize import Repairs, fix_encoding, fix_encoding_line, looks_bad
+from .normalize import Repairs, fix_encoding, fix_encoding_line, lines_of, looks_bad
 
 #: Characters of a candidate decoding that are judged (enough to tell code pages apart).
 JUDGED_CHARS = 65536
@@ -406,7 +406,7 @@ def more_implausible_than(text: str, bound: int, repairs: Repairs | None = None)
     """
     count = 0
     repairable: list[tuple[str, int]] = []  # lines ftfy may change, and their odd words now
-    for line in text.split("\n"):
+    for line in lines_of(text):  # fix-encoding's lines, whatever their breaks
         if line.isascii():
             continue
         odd = len(odd_words(words_of(line)))

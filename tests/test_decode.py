@@ -683,7 +683,8 @@ _PIECE = st.one_of(
     st.builds(lambda text, codec: text.upper().encode(codec, errors="replace"),
               st.sampled_from(_SNIPPETS), st.sampled_from(["cp1251", "koi8-r", "cp1252"])),
     st.binary(min_size=1, max_size=6),
-    st.sampled_from([b" ", b"\n", b"\n\n", b"\r\n", b"\x0c", b"\xa0", b"\x98", b"\x81"]),
+    st.sampled_from([b" ", b"\n", b"\n\n", b"\r\n", b"\r", b"\xe2\x80\xa8", b"\x0c", b"\xa0",
+                     b"\x98", b"\x81"]),
 )
 _ENCODINGS = st.permutations(["cp1252", "cp1250", "cp1251", "koi8-r", "gb18030"]).flatmap(
     lambda codecs_: st.integers(1, 5).map(lambda n: tuple(codecs_[:n])))
@@ -738,6 +739,20 @@ def test_dropping_a_reading_is_sound(data: bytes, encoding: str, bound: int) -> 
     text = data.decode(encoding, errors="replace")
     if more_implausible_than(text, bound):
         assert judge(text).implausibility > bound
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r", "\u2028"], ids=repr)
+def test_dropping_a_reading_is_sound_whatever_the_line_breaks(eol: str) -> None:
+    """The lines counted before a reading is dropped are fix-encoding's lines: a CR-only
+    text whose lines fix-encoding repairs one by one, handed to ftfy as one line, kept
+    mojibake that fix-encoding does not (QA: CR-only files were half repaired)."""
+    from corpuskit.plausibility import judge, more_implausible_than
+
+    text = ("Ã…rsrapport 2023\n\nDet hÃ¤r Ã¤r en lÃ¥ng text pÃ¥ svenska som fÃ¶reslÃ¥r "
+            "en Ã¤ndring.\n\nKontakt: Åsa Öberg\n").replace("\n", eol)
+    # (the title is left to fix-encoding-short-lines, which judge does not run)
+    assert judge(text).implausibility == 1
+    assert not more_implausible_than(text, 1)
 
 
 def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPatch) -> None:

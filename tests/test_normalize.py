@@ -742,3 +742,65 @@ def test_fix_encoding_takes_the_verdict_of_the_step_before_it(
     assert module.fix_encoding_short_lines(mojibake) != mojibake
     assert module.fix_encoding(mojibake) != mojibake
     assert asked.count(mojibake) == 2, "a text the step changed is another text"
+
+
+# fix-encoding and fix-encoding-short-lines judge each line alone, whatever its line break
+
+#: The line breaks a record holds as LF (CRLF, CR, U+2028 and U+2029 by line-endings; VT and
+#: FF by remove-control-chars; RS by separator-breaks).
+LINE_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x1e"]
+
+
+@pytest.mark.parametrize("eol", LINE_BREAKS, ids=repr)
+def test_mojibake_is_repaired_alike_whatever_the_line_breaks(eol: str) -> None:
+    """QA: a CR-only or U+2028 file reached ftfy as one line, and one legitimate character
+    beyond cp1252 in it (``Åsa``) made ftfy repair it piecewise: the record said
+    fix-encoding ran, yet its title and body kept ``Ã…`` and ``Ã¥``, where the same text
+    with LF or CRLF line ends was repaired in full."""
+    from corpuskit.config import ExtractConfig
+    from corpuskit.extract import extract_parts
+
+    text = ("Ã…rsrapport 2023\n\nDet hÃ¤r Ã¤r en lÃ¥ng text pÃ¥ svenska som fÃ¶reslÃ¥r "
+            "en Ã¤ndring.\n\nKontakt: Åsa Öberg\n")
+    normalized, steps = normalize(text.replace("\n", eol), DEFAULT)
+    assert normalized == normalize(text, DEFAULT)[0] == (
+        "Årsrapport 2023\n\nDet här är en lång text på svenska som föreslår en ändring."
+        "\n\nKontakt: Åsa Öberg\n")
+    assert steps[:2] == ("fix-encoding-short-lines", "fix-encoding")
+    parts = extract_parts(normalized, ExtractConfig())
+    assert parts.title == "Årsrapport 2023"
+    assert parts.text == ("Det här är en lång text på svenska som föreslår en ändring.\n\n"
+                          "Kontakt: Åsa Öberg\n")
+
+
+@pytest.mark.parametrize("eol", LINE_BREAKS, ids=repr)
+def test_a_legitimate_line_is_not_judged_with_the_mojibake_of_others(eol: str) -> None:
+    """QA: with CR line ends, ``Ð is Eth`` was judged together with the Cyrillic mojibake
+    of the lines before it and became ``Рis Eth``; with LF it stays."""
+    text = ("Line with Ã© mojibake\nLine with Ð¿Ñ€Ð¸Ð²ÐµÑ‚ cyrillic mojibake\n"
+            "Line legit: Ð is Eth\n")
+    assert normalize(text.replace("\n", eol), DEFAULT)[0] == (
+        "Line with é mojibake\nLine with привет cyrillic mojibake\nLine legit: Ð is Eth\n")
+
+
+def test_nel_is_no_line_break_to_the_mojibake_repair() -> None:
+    """NEL (U+0085) is read as the cp1252 byte it most often is, as documented: a line
+    break only to line-endings, once fix-encoding has left it."""
+    from corpuskit.normalize import lines_of
+
+    assert lines_of("a\x85b") == ["a\x85b"]
+    assert normalize("CafÃ© ok\x85next", DEFAULT)[0] == "Café ok…next\n"
+
+
+@given(st.lists(st.sampled_from([*LINE_BREAKS, "\x1c", "\x1d", "\x85", "a", "é", "Ã"]))
+       .map("".join))
+def test_lines_are_cut_at_every_line_break_and_joined_back(text: str) -> None:
+    from corpuskit.normalize import lines_of, with_lines
+
+    lines = lines_of(text)
+    assert with_lines(text, lines) == text
+    assert with_lines(text, [line.upper() for line in lines]) == text.upper()
+    # each line break, CRLF as one, is one cut: the lines are those of the LF form
+    lf = text.replace("\r\n", "\n").translate(
+        {ord(eol): "\n" for eol in "\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e"})
+    assert lines == lf.split("\n")
