@@ -17,6 +17,7 @@ the file is refused, naming that code page, if it is not.
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -286,6 +287,31 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
     return None
 
 
+#: Characters of a code page's reading an undecodable file's message quotes.
+QUOTED_CHARS = 40
+#: ... starting at most this many characters before the first byte beyond ASCII, at the
+#: start of the word that holds it.
+_WORD_BEFORE = 20
+_BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def excerpt(data: bytes, text: str) -> str:
+    """What an undecodable file's message quotes of ``text``, a code page's reading of
+    ``data`` from its first byte: :data:`QUOTED_CHARS` characters from the word that holds
+    the first byte beyond ASCII, where code pages begin to read the file otherwise (the
+    byte the message names, unless bytes before it happen to be UTF-8). From the file's
+    start, two readings of a file opening with ASCII markup (HTML, XML, front matter) were
+    quoted as the same ``'<!DOCTYPE html>...'`` (QA)."""
+    found = _BEYOND_ASCII.search(data)
+    at = 0 if found is None else found.start()
+    # The bytes before it are ASCII, one character each in every code page corpuskit
+    # knows: the byte is character ``at`` of the reading too.
+    start = at
+    while start > max(0, at - _WORD_BEFORE) and text[start - 1].isalnum():
+        start -= 1
+    return text[start:start + QUOTED_CHARS]
+
+
 def what_to_do(data: bytes, config: DecodeConfig) -> str:
     """The end of an undecodable file's message: the code page to add, if one reads the
     file as text, else the two ways out."""
@@ -293,7 +319,8 @@ def what_to_do(data: bytes, config: DecodeConfig) -> str:
     if suggestion is None:
         return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
     name = addable_code_pages()[suggestion.encoding]
-    return (f"in {name} it reads as {suggestion.text[:40]!r}: if that is its code page, add "
+    return (f"in {name} it reads as {excerpt(data, suggestion.text)!r}: if that is its code "
+            "page, add "
             f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
@@ -516,8 +543,8 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         return Reading(other.encoding, data.decode(other.encoding), None)
     name = addable_code_pages()[other.encoding]
     raise BetterElsewhere(
-        f"{reading.encoding} reads it as {reading.text[:40]!r}, but {why}; in {name} it reads "
-        f"as {other.text[:40]!r}: if that is its code page, add \"{name}\" to "
+        f"{reading.encoding} reads it as {excerpt(data, reading.text)!r}, but {why}; in {name} "
+        f"it reads as {excerpt(data, other.text)!r}: if that is its code page, add \"{name}\" to "
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 

@@ -18,6 +18,7 @@ from .codepages import (
     Reading,
     best_legacy,
     damaged_code_page,
+    excerpt,
     second_look,
     what_to_do,
 )
@@ -357,11 +358,12 @@ def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
     """What to say of a file :func:`~corpuskit.codepages.damaged_code_page` found."""
     them = "that byte" if damaged.bytes_undefined == 1 else "those bytes"
     return (f"{damaged.encoding} reads it as text in a language it is made for "
-            f"({damaged.text[:40]!r}) but for {counted(damaged.bytes_undefined, 'byte')} it does "
+            f"({excerpt(data, damaged.text)!r}) but for "
+            f"{counted(damaged.bytes_undefined, 'byte')} it does "
             f"not define (the first, {data[damaged.first:damaged.first + 1]!r}, is byte "
             f"{damaged.first:,}), which {chosen.encoding} "
-            f"reads, with the rest, as {chosen.text[:40]!r}, in no language it is made "
-            f"for: a {damaged.encoding} file damaged there; correct {them}, or re-save the "
+            f"reads, with the rest, as {excerpt(data, chosen.text)!r}, in no language it is "
+            f"made for: a {damaged.encoding} file damaged there; correct {them}, or re-save the "
             "file as UTF-8")
 
 

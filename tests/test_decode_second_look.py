@@ -106,6 +106,15 @@ def with_code_page(name: str) -> DecodeConfig:
     return DecodeConfig((*DEFAULT.fallback_encodings, name))
 
 
+def quoted(data: bytes, reading: str) -> str:
+    """What a message quotes of a reading of ``data``: 40 characters from the word that holds
+    the first byte beyond ASCII (its ASCII letters and digits before it, at most 20)."""
+    at = next(index for index, byte in enumerate(data) if byte >= 0x80)
+    before = re.search(r"[A-Za-z0-9]{0,20}\Z", reading[:at])
+    assert before is not None
+    return reading[before.start():before.start() + 40]
+
+
 @pytest.mark.parametrize(("text", "code_page", "chosen", "why"), [
     (GREEK, "cp1253", "cp1251", r"\d+ words in it look mistyped"),
     (HEBREW, "cp1255", "cp1251", "its letters are not those of a language"),
@@ -132,12 +141,52 @@ def test_a_clearly_better_code_page_not_configured_refuses_the_file(
     problem = caught.value.problem
     assert problem.code == "undecodable"
     assert re.match(r"not valid UTF-8 \(byte [\d,]+, on line 1, is b'\\x[0-9a-f]{2}'\), and "
-                    + re.escape(f"{chosen} reads it as {wrong[:40]!r}, but "), problem.message)
+                    + re.escape(f"{chosen} reads it as {quoted(data, wrong)!r}, but "),
+                    problem.message)
     assert re.search(why, problem.message), problem.message
-    assert f"it reads as {text[:40]!r}" in problem.message
+    assert f"it reads as {quoted(data, text)!r}" in problem.message
     assert f'add "{code_page}" to decode.fallback_encodings in corpus.toml' in problem.message
     decoded = run(data, with_code_page(code_page))
     assert (decoded.text, decoded.encoding) == (text, codecs.lookup(code_page).name)
+
+
+@pytest.mark.parametrize(("head", "text", "code_page", "chosen"), [
+    ('<!DOCTYPE html>\n<html lang="el">\n<head><meta charset="windows-1253"><title>Athens'
+     "</title></head>\n<body>\n<p>",
+     "Η Αθήνα είναι η πρωτεύουσα της Ελλάδας και μία από τις αρχαιότερες πόλεις του "
+     "κόσμου.</p>\n</body></html>\n", "cp1253", "cp1250"),
+    ('<html><head><meta charset="shift_jis"></head><body><p>',
+     "これは日本語の文章です。東京は日本の首都であり、多くの人々が住んでいます。"
+     "今日は天気が良いので、公園に散歩に行きました。</p></body></html>\n", "shift_jis",
+     "gb18030"),
+], ids=["greek-html", "japanese-html"])
+def test_readings_are_quoted_from_the_first_byte_beyond_ascii(
+        head: str, text: str, code_page: str, chosen: str) -> None:
+    """QA: both readings of an HTML file were quoted from its start, 40 characters of the
+    same ASCII markup (``'<!DOCTYPE html>\\n<html lang="el">\\n<head><'`` twice), which
+    showed none of the letters the user must judge before adding the code page."""
+    data = (head + text).encode(code_page)
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, DecodeConfig(("cp1252", "cp1250", "cp1251", "koi8-r", "gb18030")))
+    message = caught.value.problem.message
+    wrong = data[len(head):].decode(chosen)
+    assert f"{chosen} reads it as {wrong[:40]!r}, but " in message, message
+    assert f"it reads as {text[:40]!r}: if that is its code page" in message, message
+    assert head[:10] not in message
+
+
+def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_beyond_ascii() -> None:
+    from corpuskit.codepages import excerpt
+
+    data = "<p>Ærø, Ærøskøbing".encode("cp1252")
+    assert excerpt(data, data.decode("cp1252")) == "Ærø, Ærøskøbing"
+    data = "<p>Straße und Weg".encode("cp1252")
+    assert excerpt(data, data.decode("cp1252")) == "Straße und Weg"
+    assert excerpt(data, data.decode("cp1250")) == "Straße und Weg"
+    data = b"x" * 30 + "yé".encode("cp1252")
+    assert excerpt(data, data.decode("cp1252")) == "x" * 19 + "yé", "20 characters back"
+    data = b"all ASCII"
+    assert excerpt(data, data.decode("cp1252")) == "all ASCII"
 
 
 def test_greek_with_a_title_line_is_refused_whatever_its_letters_fit() -> None:
