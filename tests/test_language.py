@@ -473,6 +473,32 @@ def test_a_label_is_never_read_from_fewer_letters_than_min_chars() -> None:
     assert language.iso639_1_many([text], min_chars=20, min_confidence=0.8) == [expected]
 
 
+def test_the_language_is_that_of_the_first_characters_of_the_body_as_the_readme_says(
+        ) -> None:
+    """QA: a 500-character English preface before 10,000 characters of German was labelled
+    ``en``, and the README did not say that only the body's first 512 characters are read:
+    it says so (the number the code reads), where ``language`` is described and in the
+    ``[extract]`` settings."""
+    from corpuskit.config import ExtractConfig
+    from corpuskit.extract import extract_parts, languages
+
+    english = ("This short preface is written in English and explains where the following "
+               "report came from, who translated it, and why it is published here. ") * 3
+    german = ("Die Stadtverwaltung hat am Montag beschlossen, die Bibliothek im Zentrum "
+              "umfassend zu renovieren. Die Arbeiten sollen im Frühjahr beginnen. ") * 60
+    config = ExtractConfig()
+    parts = extract_parts(f"Bericht\n\n{english}\n\n{german}\n", config)
+    assert parts.title == "Bericht" and len(english) < language.SAMPLE_CHARS < len(parts.text)
+    assert languages([parts.text, german], config) == ["en", "de"]
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(
+        "utf-8").split())
+    sample = f"from the first {language.SAMPLE_CHARS} characters of the body"
+    assert f"The language is identified {sample}, the text once the title and date" in readme
+    assert f"'und' when unsure; read from the first {language.SAMPLE_CHARS} # characters of " \
+        "the body (after the title and date) only" in readme  # (the [extract] comment)
+    assert f"that of the first {language.SAMPLE_CHARS} characters of `text`" in readme
+
+
 def test_iso639_1_of_many_texts_is_iso639_1_of_each() -> None:
     texts = [*deterministic_texts(400, seed="iso many"), "", "Hi", "12345 67890"]
     for min_chars, min_confidence in ((0, 0.0), (20, 0.5), (200, 0.99)):
