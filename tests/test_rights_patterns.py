@@ -323,3 +323,33 @@ def test_the_readme_lists_the_built_in_patterns_as_they_are() -> None:
                if b.startswith("rights_patterns = [")]
     listed = tomllib.loads(block)["rights_patterns"]
     assert tuple(listed[:3]) == DEFAULT_RIGHTS_PATTERNS and len(listed) == 4
+
+
+def test_the_readme_warns_of_list_items_and_its_narrower_patterns_keep_them() -> None:
+    """QA: the built-in pattern took the last item of a list ``(a) (b) (c)`` that starts with
+    a year (``(c) 2019 amendments ...``) out of the body; the README now says which lines
+    the built-in patterns take, and its narrower patterns keep those in the text while
+    taking notices."""
+    import re
+
+    import tomllib
+
+    from corpuskit.extract import extract_parts
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    flat = " ".join(readme.split())
+    assert "a last one-line paragraph that starts with `(c) YYYY`" in flat
+    assert "or `Copyright YYYY`" in flat and "set `rights = false` under `[extract]`" in flat
+    [block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+               if b.startswith('# "© 2023 Agency"')]
+    narrower = ExtractConfig(rights_patterns=tuple(tomllib.loads(block)["rights_patterns"]))
+    rights_rules.cache_clear()
+    body = "Membership rules\n\nThe following apply:\n\n(a) 2017 rules are void.\n\n"
+    for last in ("(c) 2019 amendments apply to all members.",
+                 "Copyright 2020 was when the law changed."):
+        assert extract_parts(f"{body}{last}\n", ExtractConfig()).rights == last
+        kept = extract_parts(f"{body}{last}\n", narrower)
+        assert kept.rights is None and kept.text.endswith(f"{last}\n")
+    for notice in ("© 2023 Agency", "2021-2023 © Foo Inc.", "Copyright (c) 2021-2023 Agency",
+                   "Copyright © 2023 Agency"):
+        assert extract_parts(f"{body}{notice}\n", narrower).rights == notice
