@@ -547,7 +547,9 @@ def separator_breaks(text: str) -> str:
 def remove_control_chars(text: str) -> str:
     """Remove control characters except tab and LF (ftfy's list, plus C1); form feed and
     vertical tab (page and manual line breaks) become LF, so the words they separate stay
-    apart."""
+    apart. ftfy's list also holds characters that are no controls (U+206A-U+206F,
+    U+FFF9-U+FFFC): removed too, as the README lists them (QA: it said control characters
+    only)."""
     if not _ANY_CONTROL.search(text):
         return text
     if "\x0b" in text or "\x0c" in text:

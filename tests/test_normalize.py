@@ -804,3 +804,28 @@ def test_lines_are_cut_at_every_line_break_and_joined_back(text: str) -> None:
     lf = text.replace("\r\n", "\n").translate(
         {ord(eol): "\n" for eol in "\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e"})
     assert lines == lf.split("\n")
+
+
+def test_the_readme_lists_what_remove_control_chars_removes() -> None:
+    """QA: the README said the step removes control characters, but ftfy's list, which it
+    uses, also holds U+FFFC OBJECT REPLACEMENT CHARACTER (a visible symbol), the
+    interlinear annotation marks U+FFF9-U+FFFB and the deprecated format characters
+    U+206A-U+206F. Every run of the step's characters is listed in its row; FF and VT
+    become LF; tab, LF and CR (line-endings') are left."""
+    import re
+
+    from ftfy.chardata import CONTROL_CHARS
+
+    from corpuskit.normalize import remove_control_chars
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    [row] = [line for line in readme.splitlines()
+             if line.strip().startswith("| `remove-control-chars` |")]
+    removed = {*CONTROL_CHARS, *range(0x80, 0xA0)} - {0x0B, 0x0C}
+    listed = {code for low, high in re.findall(r"U\+([0-9A-F]{4})(?:-U\+([0-9A-F]{4}))?", row)
+              for code in range(int(low, 16), int(high or low, 16) + 1)}
+    assert listed == removed
+    for code in sorted(removed):
+        assert remove_control_chars(f"a{chr(code)}b") == "ab", hex(code)
+    assert remove_control_chars("See the chart \ufffc below.") == "See the chart  below."
+    assert remove_control_chars("a\x0bb\x0cc\td\re\n") == "a\nb\nc\td\re\n"
