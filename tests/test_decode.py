@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import random
+import re
 import unicodedata
 
 import pytest
@@ -560,6 +561,17 @@ def _implausibility_by_definition(text: str) -> int:
     if (len(cased) >= 4 and 2 * sum(map(str.isupper, cased)) > len(cased)
             and len(inner) >= 4 and 2 * sum(map(str.isupper, inner)) > len(inner)
             and len(plain) >= 4 and 2 * sum(map(str.isupper, plain)) < len(plain)):
+        count += len(words)
+    # A third of the non-ASCII words (three at least) mixing capitals and small letters
+    # inside a run of letters, a capital outside ASCII after its first letter (a wrong code
+    # page of another script: cp1256's Arabic read as KOI8-R), unless in capitals or a title.
+    def miscased(word: str) -> bool:
+        return any(
+            any(c.islower() for c in run)
+            and any(c.isupper() and not c.isascii() for c in run[1:])
+            and not (word.islower() or word.isupper() or word[1:].islower())
+            for run in re.findall(r"[^\W\d_]+", word))
+    if words and sum(map(miscased, words)) >= max(3, -(-len(words) // 3)):
         count += len(words)
     return count
 
