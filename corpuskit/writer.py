@@ -91,6 +91,10 @@ def write_advice(path: Path, exc: OSError) -> str:
         return "; its file system is mounted read-only: write to another one"
     if exc.errno in (errno.EMFILE, errno.ENFILE):  # (QA: said without advice, ulimit -n 16)
         return open_files_advice()
+    if exc.errno == errno.EFBIG:  # (QA: s77 concurrency 1, "File too large" alone)
+        return ("; the file is larger than this process may write (its limit on the size of "
+                "a file, ulimit -f) or than the file system takes: raise the limit (ulimit -f "
+                "unlimited), or write to another file system, then run the command again")
     if exc.errno not in (errno.EACCES, errno.EPERM):
         return ""
     folder = _made_in(path)

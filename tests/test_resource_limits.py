@@ -239,3 +239,20 @@ def test_export_tells_a_pyarrow_that_failed_to_load_from_a_missing_one(
     assert main(["export", str(archive), "--out", str(out), "--format", "parquet"]) == 1
     _, err = capsys.readouterr()
     assert "is installed but could not be loaded (ImportError: undefined symbol" in err, err
+
+
+def test_a_file_over_the_size_limit_of_the_process_is_said_with_what_to_do(
+        many: Path, tmp_path: Path) -> None:
+    """For real: ``ulimit -f`` below the size of data/documents.jsonl. The build said
+    "cannot write .../documents.jsonl: File too large" and nothing of the limit or what to
+    do (QA: s77 concurrency 1), where the language model's step named ``ulimit -f``."""
+    def file_size_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    out = tmp_path / "out"
+    done = run_cli(["build", many, "--out", out, "-j", "1", "--no-cache"], FRESH,
+                   timeout=60, preexec_fn=file_size_limit)
+    assert done.code == 1 and "Traceback" not in done.stderr, done
+    assert "File too large; the file is larger than this process may write" in done.stderr, done
+    assert "(ulimit -f unlimited)" in done.stderr, done.stderr
+    assert visible_entries(out) == set()  # nothing half-written
