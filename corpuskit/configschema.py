@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -232,7 +233,30 @@ def _enum_note(listed: str, value: str) -> str | None:
     if listed == "normalize.skip" and value.lower() in LOSSY_STEPS:  # (QA: offered "nfc")
         return (f"{value.lower()} is a lossy step, which runs only when [normalize] lossy "
                 "lists it: there is nothing to skip")
+    if listed == "output.compression":
+        return _compression_note(value)
     return ENUM_NOTES.get((listed, value))
+
+
+#: A deflate asked for by its zlib level (``zlib-6``, ``zlib9``, ``deflate-1``), or by the
+#: library that ``fast`` uses (``isal``, ``ISA-L``, ``igzip``).
+_ZLIB_LEVEL = re.compile(r"(?:zlib|deflate)[-_ ]?(?:level[-_ ]?)?(\d+)", re.IGNORECASE)
+_ISAL = re.compile(r"(?:isa[-_ ]?l|igzip)(?:[-_ ]?\d+)?", re.IGNORECASE)
+
+
+def _compression_note(value: str) -> str | None:
+    """What ``value``, no name ``[output] compression`` takes, is likely meant for, by what
+    it means rather than how it is spelled (QA: ``zlib-6``, which ``zlib`` is, was offered
+    ``zlib-4``, another zip; ``isal``, what ``fast`` uses, got no hint)."""
+    level = _ZLIB_LEVEL.fullmatch(value.strip())
+    if level is not None and int(level.group(1)) != 4:  # (4: "zlib-4", offered as spelled)
+        if int(level.group(1)) == 6:
+            return "zlib's level 6 is 'zlib'"
+        return ("zlib's levels offered are 4, named 'zlib-4', the default, and 6, named "
+                "'zlib'; 'fast' is ISA-L's level 2")
+    if _ISAL.fullmatch(value.strip()):
+        return "ISA-L's deflate, at its level 2, is 'fast'"
+    return None
 
 
 def _codec_name(value: str) -> str | None:

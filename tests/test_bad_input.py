@@ -2121,6 +2121,18 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"output": {"compression": "ZLIB_4"}},
      "output.compression: 'ZLIB_4' is not allowed here (did you mean 'zlib-4'?): write one "
      "of: fast, zlib, zlib-4"),
+    # a level or library named: the choice that is it, not the one spelled most alike
+    # (QA: zlib-6, which "zlib" is, was offered zlib-4, another zip; isal no "fast")
+    ({"output": {"compression": "zlib-6"}},
+     "output.compression: 'zlib-6' is not allowed here (zlib's level 6 is 'zlib'): write "
+     "one of: fast, zlib, zlib-4"),
+    ({"output": {"compression": "zlib-9"}},
+     "output.compression: 'zlib-9' is not allowed here (zlib's levels offered are 4, named "
+     "'zlib-4', the default, and 6, named 'zlib'; 'fast' is ISA-L's level 2): write one of: "
+     "fast, zlib, zlib-4"),
+    ({"output": {"compression": "isal"}},
+     "output.compression: 'isal' is not allowed here (ISA-L's deflate, at its level 2, is "
+     "'fast'): write one of: fast, zlib, zlib-4"),
     # a code page of its own: the one for its script (QA: Hebrew was offered Greek)
     ({"decode": {"fallback_encodings": ["iso8859-8"]}}, "decode.fallback_encodings[0]: "
      "'iso8859-8' is not allowed here (did you mean 'cp1255'?): write one of: "
