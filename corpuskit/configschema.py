@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -148,10 +149,18 @@ def _worded(error: ValidationError, schema: Mapping[str, Any]) -> Iterator[tuple
         listed = _general(parts[:-1]) if parts and isinstance(parts[-1], int) \
             else _general(parts)
         note = _enum_note(listed, value) if isinstance(value, str) else None
-        guess = _closest_choice(value, rule, codec=listed == "decode.fallback_encodings") \
+        codec = listed == "decode.fallback_encodings"
+        guess = _closest_choice(value, rule, codec=codec) \
             if isinstance(value, str) and note is None else None
+        undecoded = undecoded_code_page(value) if codec and isinstance(value, str) \
+            and note is None and guess is None else None
         ahead = (f" ({note})" if note is not None else
                  f" (did you mean {guess!r}?)" if guess is not None else "")
+        if undecoded is not None:  # no choice will do: what will (QA: mac-roman)
+            yield key, (f"{_shown(value)} is not allowed here: {undecoded}; re-save the "
+                        "files written in it as UTF-8, which is read first (the code pages "
+                        f"corpuskit decodes: {choices})")
+            return
         yield key, (f"{_shown(value)} is not allowed here{ahead}: write one of: "
                     f"{choices}{quoted}")
     elif keyword == "format" and rule == "email":
@@ -283,26 +292,83 @@ def _closest_choice(value: str, choices: Sequence[Any], *, codec: bool = False
     named = _codec_name(value) if codec and not same else None
     if named is not None:
         same = [name for name in names if _codec_name(name) == named]
-        if not same:  # a code page of its own: the one for its script, never one alike in
-            # spelling (QA: iso8859-8, Hebrew, was offered iso8859-7, Greek)
-            kin = CODE_PAGE_KIN.get(named)
-            return kin if kin in names else None
+        if not same:  # a code page of its own: one that reads its bytes as the same
+            # characters, never one alike in spelling (QA: iso8859-8, Hebrew, was offered
+            # iso8859-7, Greek), nor one of its script that reads them otherwise (QA:
+            # mac-roman was offered cp1252, which had refused the file already)
+            superset = CODE_PAGE_SUPERSETS.get(named)
+            return superset if superset in names else None
     if same:
         return same[0]
     close = difflib.get_close_matches(plain(value), [plain(name) for name in names], n=1)
     return next((name for name in names if close and plain(name) == close[0]), None)
 
 
-#: For a code page corpuskit does not decode, the one it does that holds the same script's
-#: letters (the ISO 8859 parts and Mac pages by their Windows sibling, GBK and GB2312 by
-#: GB18030, which holds them); none where corpuskit decodes no page of that script (Thai).
+#: For a code page corpuskit does not decode, one it does that reads each of its bytes as
+#: the same character (ISO-8859-9 by cp1254; GBK and GB2312 by GB18030, which holds them):
+#: what it was likely meant for.
+CODE_PAGE_SUPERSETS = {"iso8859-1": "cp1252", "iso8859-9": "cp1254", "gbk": "gb18030",
+                       "gb2312": "gb18030"}
+#: For a code page corpuskit does not decode, the one it does for the same script, which
+#: reads the page's bytes as other characters (the Mac and DOS pages, the ISO 8859 parts
+#: Windows laid out otherwise, HZ's escapes): never offered as meant, but named as why
+#: it will not do (a test holds both tables to the codecs).
 CODE_PAGE_KIN = {
-    "iso8859-1": "cp1252", "iso8859-15": "cp1252", "mac-roman": "cp1252",
-    "cp437": "cp1252", "cp850": "cp1252", "iso8859-8": "cp1255", "iso8859-9": "cp1254",
-    "iso8859-13": "cp1257", "iso8859-4": "cp1257", "iso8859-6": "cp1256",
-    "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030", "mac-cyrillic": "cp1251",
-    "mac-greek": "cp1253", "mac-latin2": "cp1250", "mac-turkish": "cp1254",
+    "iso8859-15": "cp1252", "mac-roman": "cp1252", "cp437": "cp1252", "cp850": "cp1252",
+    "iso8859-8": "cp1255", "iso8859-13": "cp1257", "iso8859-4": "cp1257",
+    "iso8859-6": "cp1256", "hz": "gb18030", "mac-cyrillic": "cp1251", "mac-greek": "cp1253",
+    "mac-latin2": "cp1250", "mac-turkish": "cp1254",
 }
+#: Text codecs Python has that are no code page a file is saved in.
+_NOT_CODE_PAGES = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape",
+                             "undefined", "charmap", "mbcs", "oem"})
+
+
+def undecoded_code_page(value: str) -> str | None:
+    """What to say of ``value``, a code page Python has and corpuskit does not decode (nor
+    a spelling of one it does: :func:`_closest_choice`), or None: that it is not decoded,
+    and, where corpuskit decodes one for its script, that it reads the page's bytes as
+    other characters (QA: mac-roman was told "did you mean 'cp1252'?", the page that had
+    refused the file: a loop with no way out named)."""
+    import codecs
+
+    named = _codec_name(value)
+    if named is None or named.startswith("utf") or named in _NOT_CODE_PAGES \
+            or not codecs.lookup(named)._is_text_encoding:
+        return None
+    said = (f"{named} is" if value.lower().replace("_", "-") == named else
+            f"it is {named},") + " a code page corpuskit does not decode"
+    kin = CODE_PAGE_KIN.get(named)
+    if kin is None:
+        return said
+    otherwise = _read_otherwise(named, kin)
+    if not otherwise:  # (a page of several bytes a character, or HZ's escapes)
+        return f"{said} ({kin}, which it decodes for that script, reads its bytes otherwise)"
+    byte, was, read = otherwise[0]
+    return (f"{said} ({kin}, which it decodes for that script, reads {len(otherwise)} of "
+            f"its bytes as other characters, such as 0x{byte:02X}, {was!r} in {named}, as "
+            f"{read!r})")
+
+
+def _read_otherwise(page: str, other: str) -> list[tuple[int, str, str | None]]:
+    """``(byte, character, other's)`` for each byte from 0x80 that the single-byte code
+    page ``page`` reads as a character (no control) and ``other`` as another, or as none
+    (None); none for a page that reads no such byte alone."""
+    found = []
+    for byte in range(0x80, 0x100):
+        try:
+            char = bytes([byte]).decode(page)
+        except UnicodeDecodeError:
+            continue
+        if unicodedata.category(char).startswith("C"):
+            continue
+        try:
+            read: str | None = bytes([byte]).decode(other)
+        except UnicodeDecodeError:
+            read = None
+        if read != char:
+            found.append((byte, char, read))
+    return found
 
 
 def _general(parts: Sequence[str | int]) -> str:

@@ -2133,14 +2133,31 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"output": {"compression": "isal"}},
      "output.compression: 'isal' is not allowed here (ISA-L's deflate, at its level 2, is "
      "'fast'): write one of: fast, zlib, zlib-4"),
-    # a code page of its own: the one for its script (QA: Hebrew was offered Greek)
-    ({"decode": {"fallback_encodings": ["iso8859-8"]}}, "decode.fallback_encodings[0]: "
-     "'iso8859-8' is not allowed here (did you mean 'cp1255'?): write one of: "
+    # a code page of its own: one that reads its bytes as the same characters (QA: Hebrew
+    # was offered Greek), else that it is not decoded, and why its script's page will not
+    # do (QA: mac-roman was offered cp1252, which had refused the file)
+    ({"decode": {"fallback_encodings": ["iso8859-9"]}}, "decode.fallback_encodings[0]: "
+     "'iso8859-9' is not allowed here (did you mean 'cp1254'?): write one of: "
      + ", ".join(CODE_PAGES)),
     ({"decode": {"fallback_encodings": ["gbk"]}}, "decode.fallback_encodings[0]: 'gbk' is "
      f"not allowed here (did you mean 'gb18030'?): write one of: {', '.join(CODE_PAGES)}"),
+    ({"decode": {"fallback_encodings": ["mac-roman"]}}, "decode.fallback_encodings[0]: "
+     "'mac-roman' is not allowed here: mac-roman is a code page corpuskit does not decode "
+     "(cp1252, which it decodes for that script, reads 122 of its bytes as other "
+     "characters, such as 0x80, 'Ä' in mac-roman, as '€'); re-save the files written in "
+     "it as UTF-8, which is read first (the code pages corpuskit decodes: "
+     f"{', '.join(CODE_PAGES)})"),
+    ({"decode": {"fallback_encodings": ["iso8859-8"]}}, "decode.fallback_encodings[0]: "
+     "'iso8859-8' is not allowed here: iso8859-8 is a code page corpuskit does not decode "
+     "(cp1255, which it decodes for that script, reads 2 of its bytes as other characters, "
+     "such as 0xA4, '¤' in iso8859-8, as '₪'); re-save the files written in it as UTF-8, "
+     f"which is read first (the code pages corpuskit decodes: {', '.join(CODE_PAGES)})"),
     ({"decode": {"fallback_encodings": ["cp874"]}}, "decode.fallback_encodings[0]: 'cp874' "
-     f"is not allowed here: write one of: {', '.join(CODE_PAGES)}"),
+     "is not allowed here: cp874 is a code page corpuskit does not decode; re-save the "
+     "files written in it as UTF-8, which is read first (the code pages corpuskit decodes: "
+     f"{', '.join(CODE_PAGES)})"),
+    ({"decode": {"fallback_encodings": ["klingon"]}}, "decode.fallback_encodings[0]: "
+     f"'klingon' is not allowed here: write one of: {', '.join(CODE_PAGES)}"),
     ({"normalize": {"skip": ["NFC"]}}, "normalize.skip[0]: 'NFC' is not allowed here (did "
      "you mean 'nfc'?): write one of: " + ", ".join(SKIPPABLE)),
     ({"normalize": {"skip": ["line-endings"]}}, "normalize.skip[0]: 'line-endings' is not "
@@ -2259,6 +2276,38 @@ def _set(data: dict[str, Any], key: str, value: object) -> None:
         node[leaf[:-2]] = [value]
     else:
         node[leaf] = value
+
+
+def test_code_pages_offered_as_meant_read_every_byte_alike() -> None:
+    """A code page corpuskit does not decode is offered one it does ("did you mean") only
+    when that one reads each of its bytes as the same character; one of its script that
+    reads them otherwise is named as why it will not do, never offered (QA: mac-roman was
+    offered cp1252, and a file following that advice would read as other letters)."""
+    from corpuskit.configschema import CODE_PAGE_KIN, CODE_PAGE_SUPERSETS, _read_otherwise
+
+    # Python's gb2312 maps two marks of punctuation to other code points than GB18030's
+    # mapping of GB2312 (the middle dot, the dash): the same marks, not other letters.
+    variants = {b"\xa1\xa4", b"\xa1\xaa"}
+    for page, superset in CODE_PAGE_SUPERSETS.items():
+        assert superset in CODE_PAGES
+        if page in ("gbk", "gb2312"):  # of two bytes a character: every pair of them
+            pieces = [bytes([high, low]) for high in range(0x81, 0xFF)
+                      for low in range(0x40, 0xFF)]
+        else:
+            pieces = [bytes([byte]) for byte in range(0x80, 0x100)]
+        for data in pieces:
+            try:
+                text = data.decode(page)
+            except UnicodeDecodeError:
+                continue
+            if text.isprintable() and data not in variants:  # (C1 controls aside)
+                assert data.decode(superset, "replace") == text, (page, data)
+    for page, kin in CODE_PAGE_KIN.items():
+        assert kin in CODE_PAGES and page not in CODE_PAGE_SUPERSETS
+        if page == "hz":  # ASCII escapes around GB2312's bytes less 0x80
+            assert "中文".encode(page).decode(kin) != "中文"
+        else:
+            assert _read_otherwise(page, kin), page
 
 
 def test_every_keyword_of_the_corpus_schema_is_told_in_a_maintainers_words() -> None:
