@@ -127,6 +127,8 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
         if bare.startswith(seeds_name + "/"):
             fixes.append(("patterns are paths from inside the seeds folder, without its "
                           "name", bare[len(seeds_name) + 1:]))
+        # The .gitignore habits (QA: "**/*.md" left the top's b.md in, "../b.md" all)
+        fixes.extend(_habit_fixes(pattern, seeds_name))
         # "read as documents", not "packaged": said by a build that failed and by validate
         # too, which package nothing (QA: seeds 1)
         for why, fixed in fixes:
@@ -142,6 +144,30 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
                 notes.append(f"{said}: patterns match the case of names exactly; with case "
                              f"ignored it would match {what}")
     return notes
+
+
+def _habit_fixes(pattern: str, seeds_name: str) -> list[tuple[str, str]]:
+    """``(why, fixed)`` for ``pattern`` written as in a ``.gitignore``: with a leading
+    ``**/``, which there matches at the top too, and here (fnmatch) needs a folder before
+    the name; or climbing out of the seeds folder with ``../``, where no file is read (as
+    ``../seeds/...`` from a repository's root)."""
+    fixes = []
+    if pattern.startswith("**/"):
+        fixed = pattern
+        while fixed.startswith("**/"):
+            fixed = fixed[3:]
+        fixes.append(("a leading '**/' needs a folder before the name (unlike in a "
+                      ".gitignore), so it matches no file at the top of the seeds folder; "
+                      "'*' already crosses '/'", fixed))
+    if pattern.startswith("../"):
+        fixed = pattern
+        while fixed.startswith("../"):
+            fixed = fixed[3:]
+        if fixed.startswith(seeds_name + "/"):
+            fixed = fixed[len(seeds_name) + 1:]
+        fixes.append(("patterns are paths from inside the seeds folder, and '..' climbs out "
+                      "of it, where no file is read", fixed))
+    return fixes
 
 
 def _first_match(pattern: str, paths: Sequence[str], *, ignore_case: bool = False

@@ -1106,6 +1106,27 @@ def test_an_exclude_pattern_that_matches_only_as_meant_is_noted(
     assert code == 0 and "note: discover" not in err, err
 
 
+def test_an_exclude_pattern_written_as_in_a_gitignore_is_noted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A leading "**/" (fnmatch's needs a folder before the name, a .gitignore's does not)
+    and "../" (out of the seeds folder) matched nothing, said nothing, and the files they
+    were to keep out were packaged (QA)."""
+    patterns = ["**/*.md", "../seeds/x.draft"]
+    seeds = make_seeds(tmp_path, {**GOOD, "top.md": "Top.\n", "x.draft": "Left out.\n"},
+                       {"discover": {"exclude": patterns}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    said = "matches no file or folder: "
+    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+        f"note: discover.exclude[0] '**/*.md' {said}a leading '**/' needs a folder before "
+        "the name (unlike in a .gitignore), so it matches no file at the top of the seeds "
+        "folder; '*' already crosses '/'; '*.md' matches, and what it matches was read as "
+        "documents",
+        f"note: discover.exclude[1] '../seeds/x.draft' {said}patterns are paths from inside "
+        "the seeds folder, and '..' climbs out of it, where no file is read; 'x.draft' "
+        "matches, and what it matches was read as documents"], err
+
+
 @pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
 def test_a_failed_build_names_the_files_it_skipped_too(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
