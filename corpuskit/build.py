@@ -588,7 +588,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
     problems = [*discovery.problems, *run_problems(config.parquet, source_date_epoch),
-                *config_path_problems(config.metadata, config.parquet, discovery.sources)]
+                *config_path_problems(config.metadata, config.parquet, discovery.sources,
+                                      discovery.skipped, config.discover.exclude)]
     if discovery.held_back:  # files refused for their names: their content is checked too
         from .validation.seeds import held_back_problems
 

@@ -101,6 +101,14 @@ def skip_reason(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
     return None
 
 
+def excluded_by(relpath: str, exclude: tuple[str, ...], *, folder: bool = False
+                ) -> int | None:
+    """The index of the first ``exclude`` pattern that matches the file or ``folder``
+    ``relpath``, or None."""
+    return next((index for index, pattern in enumerate(exclude)
+                 if _excludes(pattern, relpath, folder)), None)
+
+
 def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str],
                   skipped: Iterable[tuple[str, str]]) -> list[str]:
     """A note for each ``discover.exclude`` pattern that matched no file or folder while

@@ -214,7 +214,8 @@ def _seeds_info(seeds: Path) -> Info:
     # A metadata path that no file of the package would be: build and validate refuse the
     # seeds for it, so they have no content hash either.
     problems = [*discovery.problems,
-                *config_path_problems(config.metadata, config.parquet, discovery.sources)]
+                *config_path_problems(config.metadata, config.parquet, discovery.sources,
+                                      discovery.skipped, config.discover.exclude)]
     if discovery.held_back:  # files refused for their names: their content is checked too
         from .validation.seeds import held_back_problems
 

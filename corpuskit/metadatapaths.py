@@ -11,7 +11,7 @@ croissant.json and the data card all carry it): ``build`` refuses it, naming the
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .config import CONFIG_NAME
@@ -42,22 +42,84 @@ def dangling_paths(metadata: Mapping[str, Any], files: Collection[str]
                 yield name, index, path
 
 
-def dangling_message(path: str, files: Collection[str]) -> str:
-    """What to tell of ``path``, which names no file of the package (``files``)."""
+def dangling_message(path: str, files: Collection[str],
+                     skipped: Iterable[tuple[str, str]] = (), exclude: Sequence[str] = ()
+                     ) -> str:
+    """What to tell of ``path``, which names no file of the package (``files``), with the
+    file it was likely meant for; ``skipped``: the seeds files and folders discovery
+    skipped, with why (:class:`corpuskit.discover.Discovery`), kept out by ``exclude``."""
     shown = printable(path)
-    hint = (f" (the seeds file {shown} is in the package as {RAW_PREFIX}{shown})"
-            if RAW_PREFIX + path in files else "")
-    return (f"{shown!r} is a path inside the package, which holds no such file: corpuskit "
-            "copies no file there but the documents (under data/raw/); give a URL "
-            f"(https://...), or the path of a file the package holds{hint}")
+    hint = _near_miss(path, files, skipped, exclude)
+    # (QA: "copies no file there but the documents" was said of data/documents.parquet)
+    return (f"{shown!r} is a path inside the package, which holds no such file: it holds "
+            "the files corpuskit writes and the documents it copies (under data/raw/); give "
+            f"a URL (https://...), or the path of a file the package holds"
+            + (f" ({hint})" if hint else ""))
+
+
+def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, str]],
+               exclude: Sequence[str]) -> str | None:
+    """Why ``path`` is not in the package when it nearly is, or None: the Parquet copy not
+    asked for, a seeds file named without data/raw/, kept out of the package (excluded,
+    hidden), or a file of the package in another case (QA: only the second was told)."""
+    if path == PARQUET_PATH:
+        return (f"the package holds {PARQUET_PATH} only with [output] parquet = true in "
+                f"{CONFIG_NAME}")
+    shown = printable(path)
+    if RAW_PREFIX + path in files:
+        return f"the seeds file {shown} is in the package as {RAW_PREFIX}{shown}"
+    seeds_path = path.removeprefix(RAW_PREFIX)
+    kept_out = _kept_out(seeds_path, skipped, exclude,
+                         renamed=path != RAW_PREFIX + seeds_path)
+    if kept_out is not None:
+        return kept_out
+    folded = {name.casefold(): name for name in sorted(files)}
+    alike = folded.get(path.casefold()) or folded.get((RAW_PREFIX + path).casefold())
+    if alike is not None:
+        return f"did you mean {printable(alike)!r}? paths match the case of names exactly"
+    return None
+
+
+def _kept_out(seeds_path: str, skipped: Iterable[tuple[str, str]], exclude: Sequence[str],
+              *, renamed: bool) -> str | None:
+    """Why the seeds file ``seeds_path``, or a folder it is in, was skipped (``skipped``)
+    and so is not in the package, or None; ``renamed``: the path given is not the one it
+    would have there (data/raw/ left out)."""
+    reasons = dict(skipped)
+    if not reasons:
+        return None
+    parts = seeds_path.split("/")
+    for end in range(1, len(parts) + 1):
+        at = "/".join(parts[:end])
+        reason = reasons.get(at)
+        if reason is None:
+            continue
+        folder = end < len(parts)
+        what = f"the seeds {'folder' if folder else 'file'} {printable(at)}"
+        if reason == "hidden":
+            return (f"{what} is hidden, its name beginning with '.', and hidden files "
+                    "and folders are not packaged: rename it to ship it")
+        from .discover import excluded_by
+
+        index = excluded_by(at, tuple(exclude), folder=folder)
+        pattern = f"discover.exclude[{index}] {exclude[index]!r}" if index is not None \
+            else "discover.exclude"
+        return (f"{what} is excluded by {pattern}"
+                + (", with everything in it" if folder else "")
+                + f": remove it from exclude to ship {RAW_PREFIX}{printable(seeds_path)}"
+                + (", and write that path" if renamed else ""))
+    return None
 
 
 def config_path_problems(metadata: Mapping[str, Any], parquet: bool,
-                         sources: Iterable[SourceRef]) -> list[Problem]:
+                         sources: Iterable[SourceRef],
+                         skipped: Iterable[tuple[str, str]] = (),
+                         exclude: Sequence[str] = ()) -> list[Problem]:
     """The relative paths of a configuration's package ``metadata`` that no file of its
     package would be (the package of the documents ``sources``, with Parquet output or
     not: ``parquet``), as ``config-error`` at their keys: what ``build`` and ``validate
-    SEEDS`` report alike."""
+    SEEDS`` report alike. ``skipped`` and ``exclude``: the seeds files discovery skipped,
+    and the patterns that kept some out, to say why one named is not in the package."""
     if not any(True for _ in dangling_paths(metadata, ())):
         return []  # no relative path at all: the usual case, with nothing to list
     from .validation.layout import TAG_FILES
@@ -65,6 +127,7 @@ def config_path_problems(metadata: Mapping[str, Any], parquet: bool,
     files = {*TAG_FILES, "manifest-sha256.txt", "tagmanifest-sha256.txt", DOCUMENTS_PATH,
              *((PARQUET_PATH,) if parquet else ()),
              *(RAW_PREFIX + ref.path for ref in sources)}
-    return [Problem(CONFIG_NAME, "config-error", dangling_message(path, files),
-                    f"{name}[{index}].path")
+    skipped = tuple(skipped)
+    return [Problem(CONFIG_NAME, "config-error",
+                    dangling_message(path, files, skipped, exclude), f"{name}[{index}].path")
             for name, index, path in dangling_paths(metadata, files)]

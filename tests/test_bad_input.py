@@ -1336,13 +1336,50 @@ def test_a_relative_path_naming_no_file_of_the_package_is_refused(
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 1, err
     said = (f"error: corpus.toml:{key}[0].path: {path!r} is a path inside the package, "
-            "which holds no such file: corpuskit copies no file there but the documents "
-            "(under data/raw/); give a URL (https://...), or the path of a file the "
+            "which holds no such file: it holds the files corpuskit writes and the documents "
+            "it copies (under data/raw/); give a URL (https://...), or the path of a file the "
             f"package holds{hint} [config-error]")
     assert error_lines(err) == [said], err
     assert main(["validate", str(seeds)]) == 1
     assert f"{seeds / 'corpus.toml'}:{key}[0].path: {path!r} is a path inside" \
         in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("path", "exclude", "hint"), [
+    ("data/raw/LICENSE.txt", ["*.md", "LICENSE.txt"], "the seeds file LICENSE.txt is "
+     "excluded by discover.exclude[1] 'LICENSE.txt': remove it from exclude to ship "
+     "data/raw/LICENSE.txt"),
+    ("legal/LICENSE.txt", ["legal/"], "the seeds folder legal is excluded by "
+     "discover.exclude[0] 'legal/', with everything in it: remove it from exclude to ship "
+     "data/raw/legal/LICENSE.txt, and write that path"),
+    ("data/raw/.LICENSE", [], "the seeds file .LICENSE is hidden, its name beginning with "
+     "'.', and hidden files and folders are not packaged: rename it to ship it"),
+    ("data/raw/license.txt", [], "did you mean 'data/raw/LICENSE.txt'? paths match the case "
+     "of names exactly"),
+    ("readme.md", [], "did you mean 'README.md'? paths match the case of names exactly"),
+    ("data/documents.parquet", [], "the package holds data/documents.parquet only with "
+     "[output] parquet = true in corpus.toml"),
+])
+def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, exclude: list[str],
+        hint: str) -> None:
+    """Only a seeds file named without data/raw/ was told so (QA): one kept out by
+    discover.exclude or as hidden, a case slip, and the Parquet copy not asked for got
+    "corpuskit copies no file there but the documents", wrong of the Parquet copy."""
+    toml = toml_text(corpus_config({"licenses": [{"name": "MIT", "path": path}],
+                                    "discover": {"exclude": exclude}}))
+    seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n",
+                                  "legal/LICENSE.txt": "MIT License\n",
+                                  ".LICENSE": "MIT License\n"}, toml=toml)
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 1, err
+    said = (f"error: corpus.toml:licenses[0].path: {path!r} is a path inside the package, "
+            "which holds no such file: it holds the files corpuskit writes and the documents "
+            "it copies (under data/raw/); give a URL (https://...), or the path of a file the "
+            f"package holds ({hint}) [config-error]")
+    assert error_lines(err) == [said], err
+    assert main(["validate", str(seeds)]) == 1
+    assert f"({hint}) [config-error]" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])

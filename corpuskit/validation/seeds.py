@@ -98,7 +98,9 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     problems += [*discovery.problems, *run_problems(parquet, source_date_epoch)]
     said = {problem.location for problem in problems if problem.path == CONFIG_NAME}
     problems += [problem for problem in config_path_problems(metadata, parquet,
-                                                             discovery.sources)
+                                                             discovery.sources,
+                                                             discovery.skipped,
+                                                             discover_config.exclude)
                  if problem.location not in said]  # one problem a key
     changelog = False
     try:
