@@ -423,11 +423,33 @@ def _unknown_key(name: str, parts: Sequence[str | int], known: Sequence[str],
     alias = KEY_ALIASES.get((_general(parts), name))
     close = [alias] if alias in known else difflib.get_close_matches(name, known, n=1)
     guess = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = _key_shown(name, close[0] if close else None)
     if not parts:
-        return (f"{name!r} is not a corpus.toml key{guess}: remove it, or check its spelling "
+        return (f"{shown} is not a corpus.toml key{guess}: remove it, or check its spelling "
                 f"({_README})")
-    return (f"{name!r} is not a key of {toml_key_of(parts)}{guess}: remove it, or check its "
+    return (f"{shown} is not a key of {toml_key_of(parts)}{guess}: remove it, or check its "
             f"spelling ({toml_key_of(parts)} takes {', '.join(known)})")
+
+
+def _key_shown(name: str, meant: str | None) -> str:
+    """Key ``name``, quoted; one outside ASCII (every key of corpus.toml is ASCII) as
+    escapes, naming the characters that are not ASCII and, beside the key ``meant``, what
+    it has there: a Cyrillic "і" in "title" printed as the key it was told to be (QA)."""
+    if name.isascii():
+        return repr(name)
+    from .names import escaped
+
+    found: list[tuple[str, str | None]]
+    if meant is not None and len(meant) == len(name):
+        found = [(char, other) for char, other in zip(name, meant, strict=True)
+                 if not char.isascii() and char != other]
+    else:
+        found = [(char, None) for char in dict.fromkeys(name) if not char.isascii()]
+    said = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
+                     + (f" where {meant!r} has {other!r}" if other is not None else "")
+                     for char, other in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return f"'{escaped(name)}' (spelled with {said}{more})"
 
 
 def toml_key_of(parts: Sequence[str | int]) -> str:

@@ -285,6 +285,27 @@ def test_config_with_an_unknown_key_says_what_to_do(
                      "corpus.toml section lists every key) [config-error]"]
 
 
+def test_config_with_an_unknown_key_outside_ascii_shows_it_as_escapes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key with a Cyrillic "і" was told "'tіtle' is not a corpus.toml key (did you mean
+    'title'?)" beside "'title' is missing": the two printed alike (QA). Every key is
+    ASCII: one that is not is spelled with escapes, naming what is not ASCII."""
+    text = toml_text(corpus_config({"title": None}))
+    lines = config_problems(tmp_path, capsys, '"t\u0456tle" = "A title"\n' + text
+                            + '[output]\n"\u0430\u0431" = 1\n')
+    assert lines == [
+        "error: corpus.toml:output.\u0430\u0431: '\\u0430\\u0431' (spelled with U+0430 "
+        "CYRILLIC SMALL LETTER A, U+0431 CYRILLIC SMALL LETTER BE) is not a key of [output]: "
+        "remove it, or check its spelling ([output] takes parquet, compression) "
+        "[config-error]",
+        "error: corpus.toml:title: 'title' is missing: corpus.toml needs it; add it, such "
+        'as title = "My corpus" [config-error]',
+        "error: corpus.toml:t\u0456tle: 't\\u0456tle' (spelled with U+0456 CYRILLIC SMALL "
+        "LETTER BYELORUSSIAN-UKRAINIAN I where 'title' has 'i') is not a corpus.toml key "
+        "(did you mean 'title'?): remove it, or check its spelling (the README's corpus.toml "
+        "section lists every key) [config-error]"]
+
+
 def test_config_that_is_not_utf8_names_the_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toml = toml_text(corpus_config()) + "# caf\xe9\n"
