@@ -550,8 +550,22 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
+        return _toml_date(value)
     return shown_value(value)
+
+
+def _toml_date(value: dt.datetime | dt.date | dt.time) -> str:
+    """An unquoted TOML date or time as it is likely written: UTC as ``Z``, a fraction of
+    a second without the zeros Python pads it to (QA: ``2026-11-28T00:00:00Z`` was shown
+    as ``2026-11-28T00:00:00+00:00``, which the file does not hold)."""
+    text = value.isoformat()
+    if isinstance(value, (dt.datetime, dt.time)) and value.microsecond:
+        whole, _, rest = text.partition(".")
+        digits = rest[:6].rstrip("0")
+        text = f"{whole}.{digits}{rest[6:]}"
+    if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
+        text = text.removesuffix("+00:00") + "Z"
+    return text
 
 
 def _toml_scalar(value: bool | float) -> str:

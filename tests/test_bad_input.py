@@ -2136,6 +2136,11 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
     ('version = "0.1.0-alpha.1+build.5"', "version", "without build metadata ('+...')"),
     ('name = "My Corpus"', "name", "use 1 to 100 lower-case letters"),
     ("created = 2026-11-28T00:00:00Z", "created", "as a quoted string"),
+    # shown as written, not as Python prints it (QA: "2026-11-28T00:00:00+00:00")
+    ("created = 2026-11-28T00:00:00Z", "created",
+     "created: 2026-11-28T00:00:00Z is an unquoted date or time, not a string"),
+    ("created = 2026-11-28T08:30:00.5Z", "created",
+     "created: 2026-11-28T08:30:00.5Z is an unquoted date or time, not a string"),
     # a quoted date was told to be quoted (QA): what it lacks is the time
     ('created = "2026-11-28"', "created", "its date and time to the second"),
     # a line break in the title broke the data card's heading
