@@ -44,6 +44,30 @@ CONFIG_SCHEMA = "corpus.schema.json"
 #: The form of a release time stamp (``created``): RFC 3339 in UTC, whole seconds.
 CREATED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 CHANGELOG_NAME = "CHANGELOG.md"
+#: The first and last release times (``created``, SOURCE_DATE_EPOCH) a zip's entries can
+#: carry: zip (DOS) dates run from 1980 to the end of 2107.
+FIRST_RELEASE_TIME = "1980-01-01T00:00:00Z"
+LAST_RELEASE_TIME = "2107-12-31T23:59:59Z"
+
+
+def outside_zip_dates(created: str) -> str | None:
+    """Why the release time ``created`` (:data:`CREATED_FORMAT`) is one a zip's entries
+    cannot carry, or None: the zip would silently carry 1980-01-01 or 2107-12-31 instead
+    while the metadata said the year 1 or 9999, almost surely a mistyped time (QA)."""
+    if FIRST_RELEASE_TIME <= created <= LAST_RELEASE_TIME:  # (the form sorts as time does)
+        return None
+    return beyond_zip_dates(later=created > LAST_RELEASE_TIME)
+
+
+def beyond_zip_dates(*, later: bool, seconds: int | None = None) -> str:
+    """``before 1980-01-01T00:00:00Z, the first time ...`` (``later``: after the last),
+    with the time as SOURCE_DATE_EPOCH's ``seconds`` if given."""
+    edge = LAST_RELEASE_TIME if later else FIRST_RELEASE_TIME
+    return (f"{'after' if later else 'before'} {edge}"
+            + (f" ({seconds})" if seconds is not None else "")
+            + f", the {'last' if later else 'first'} time a zip's entries can carry (zip "
+            f"dates run from {FIRST_RELEASE_TIME[:10]} to {LAST_RELEASE_TIME[:10]})")
+
 
 FAITHFUL_STEPS = (
     "fix-encoding-short-lines",
@@ -590,6 +614,13 @@ def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
             problems.append(Problem(path, "config-error",
                                     f"{created!r} is not a real date and time; write the "
                                     "release time in UTC as YYYY-MM-DDTHH:MM:SSZ", "created"))
+        else:
+            outside = outside_zip_dates(created)
+            if outside is not None:  # (QA: year 1 and 9999 built, the zip saying otherwise)
+                problems.append(Problem(path, "config-error",
+                                        f"{created!r} is {outside}; write the release time "
+                                        "in UTC as YYYY-MM-DDTHH:MM:SSZ, between those dates",
+                                        "created"))
     metadata = {k: v for k, v in data.items() if k not in SETTINGS_KEYS}
     output = data.get("output", {})
     parquet = isinstance(output, dict) and output.get("parquet") is True

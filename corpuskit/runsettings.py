@@ -15,15 +15,17 @@ import datetime as dt
 import os
 from importlib.util import find_spec
 
-from .config import CONFIG_NAME, CorpusConfig
+from .config import CONFIG_NAME, CorpusConfig, beyond_zip_dates
 from .errors import InputError
 from .parquet import INSTALL_PARQUET, pyarrow_not_loaded
 from .problems import Problem
 
-#: The start of SOURCE_DATE_EPOCH's seconds, and the last second a release time stamp
-#: (RFC 3339, four-digit years) can name.
+#: The start of SOURCE_DATE_EPOCH's seconds, and the first and last second a release time
+#: can be: those a zip's entries can carry, as for corpus.toml's ``created``, which
+#: ``release`` writes from it (:func:`corpuskit.config.outside_zip_dates`).
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-LATEST_EPOCH = 253402300799
+EARLIEST_EPOCH = 315532800  # 1980-01-01T00:00:00Z
+LATEST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z
 
 
 def checked_source_date_epoch(value: object) -> str | None:
@@ -55,14 +57,19 @@ def parse_source_date_epoch(value: str | None) -> str | None:
             "SOURCE_DATE_EPOCH", "config-error",
             f"must be whole seconds since 1970 (digits only), got {value!r}; {what_to_do}")])
     digits = value.lstrip("0") or "0"  # the length first: int() refuses 4,301 digits
+    shown = value if len(value) <= 20 else value[:20] + "..."
     if len(digits) > len(str(LATEST_EPOCH)) or int(digits) > LATEST_EPOCH:
         raise InputError([Problem(
             "SOURCE_DATE_EPOCH", "config-error",
-            f"{value if len(value) <= 20 else value[:20] + '...'} seconds since 1970 is "
-            f"after 9999-12-31T23:59:59Z ({LATEST_EPOCH}), "
-            f"the last time a release can carry; {what_to_do}")])
-    stamp = EPOCH + dt.timedelta(seconds=int(digits))
-    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+            f"{shown} seconds since 1970 is "
+            f"{beyond_zip_dates(later=True, seconds=LATEST_EPOCH)}; {what_to_do}")])
+    stamp = (EPOCH + dt.timedelta(seconds=int(digits))).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if int(digits) < EARLIEST_EPOCH:  # a created release would write and build refuse
+        raise InputError([Problem(
+            "SOURCE_DATE_EPOCH", "config-error",
+            f"{shown} seconds since 1970 is {stamp}, "
+            f"{beyond_zip_dates(later=False, seconds=EARLIEST_EPOCH)}; {what_to_do}")])
+    return stamp
 
 
 def resolve_created(config: CorpusConfig, source_date_epoch: str | None) -> str | None:

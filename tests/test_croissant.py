@@ -223,7 +223,8 @@ def test_mlcroissant_gives_ids_that_look_like_numbers_exactly_from_parquet(
     for name in NUMBER_LIKE:
         (seeds / f"{name}.txt").write_text(f"{name}\n\nA short text about the number {name}, "
                                            "written in plain English words.\n", "utf-8")
-    built = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=0, jobs=1, cache=None)
+    built = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=315532800, jobs=1,
+                            cache=None)
     block_network(monkeypatch)
     rows = list(mlc.Dataset(jsonld=str(built.release / "croissant.json")).records("documents"))
     ids = sorted((_plain(row["documents/id"]) for row in rows), key=repr)
