@@ -1046,7 +1046,9 @@ def test_bad_source_date_epoch(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
     with pytest.raises(InputError):
         release(seeds, dist, source_date_epoch="yesterday", jobs=1)
-    assert release_time("0") == "1970-01-01T00:00:00Z"
+    assert release_time("315532800") == "1980-01-01T00:00:00Z"
+    with pytest.raises(InputError, match="before 1980-01-01T00:00:00Z"):  # what zips date
+        release_time("0")
 
 
 def test_cli_release_json(seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
