@@ -265,6 +265,19 @@ OTHER_SEEDS = ("the worker sees another version of the seeds than the build's ma
                "cluster), then build again")
 
 
+def _emptied_while_read(seeds: Path, raw: RawDocument, problem: Problem) -> Problem:
+    """``problem``, or, for a file read empty that holds bytes now, that it changed while
+    it was read: caught between an editor's or cp's truncation and its write, it was said
+    to be empty, "remove it or add text" (QA: s77 concurrency 2)."""
+    if problem.code != "empty-document" or raw.data:
+        return problem
+    try:
+        now = os.stat(seeds / raw.path).st_size
+    except OSError:
+        return problem  # gone too: as read
+    return Problem(raw.path, "unreadable-file", CHANGED_WHILE_READ) if now else problem
+
+
 def _unseen_here(task: ShardTask, problem: Problem) -> Problem:
     """``problem``, the reason a file the build's machine listed cannot be read here (a
     Dask worker), or, for a file that is not here at all, that this worker does not see it
@@ -459,6 +472,7 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
         records_module = _records()
         for raw, outcome in zip(raws, made, strict=True):
             if isinstance(outcome, Problem):
+                outcome = _emptied_while_read(task.seeds, raw, outcome)
                 if outcome not in problems:
                     problems.append(outcome)
             elif not problems:

@@ -2135,3 +2135,30 @@ def test_a_dask_build_whose_cluster_lost_every_worker_says_so() -> None:
         slow = client.submit(time.sleep, 3)
         with pytest.raises(TimeoutError):  # what a Dask future raises when it is not done
             slow.result(timeout=0.01)
+
+
+def test_a_file_read_empty_as_it_was_rewritten_is_said_to_have_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file caught between an editor's truncation and its write was read empty and
+    refused as "empty or only whitespace; remove it or add text", though it holds text
+    (QA: s77 concurrency 2): it changed while the build read it, run it again. A file that
+    is empty on disk is still empty-document."""
+    from corpuskit.errors import InputError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "Title\n\nSome text about ferries.\n",
+                                  "b.txt": "Title\n\nMore text about ferries.\n"})
+    reading = engine.read_source_stat
+
+    def caught_emptied(seeds_folder: Path, ref: Any, **kwargs: Any) -> Any:
+        raw, info = reading(seeds_folder, ref, **kwargs)
+        return (replace(raw, data=b"") if ref.path == "b.txt" else raw), info
+
+    monkeypatch.setattr(engine, "read_source_stat", caught_emptied)
+    with pytest.raises(InputError) as refused:
+        build(seeds, tmp_path / "out", jobs=1, cache=None)
+    assert [(p.path, p.code) for p in refused.value.problems] == [("b.txt", "unreadable-file")]
+    assert refused.value.problems[0].message == engine.CHANGED_WHILE_READ
+    (seeds / "b.txt").write_bytes(b"")  # empty on disk: empty it is
+    with pytest.raises(InputError) as refused:
+        build(seeds, tmp_path / "out", jobs=1, cache=None)
+    assert [(p.path, p.code) for p in refused.value.problems] == [("b.txt", "empty-document")]
