@@ -1354,6 +1354,15 @@ def test_a_relative_path_naming_no_file_of_the_package_is_refused(
     toml = toml_text(corpus_config({key: [item]}))
     seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n\nPermission...\n"},
                        toml=toml)
+    _refused_as_no_file_of_the_package(seeds, tmp_path, capsys, key, path, hint)
+
+
+def _refused_as_no_file_of_the_package(seeds: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str], key: str,
+                                       path: str, hint: str) -> None:
+    """build refuses corpus.toml's ``key[0].path`` as naming no file of the package, with
+    ``hint`` (as written, its parentheses too) at the end of the line; validate of the
+    seeds names it the same way."""
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 1, err
     said = (f"error: corpus.toml:{key}[0].path: {path!r} is a path inside the package, "
@@ -1362,8 +1371,9 @@ def test_a_relative_path_naming_no_file_of_the_package_is_refused(
             f"package holds{hint} [config-error]")
     assert error_lines(err) == [said], err
     assert main(["validate", str(seeds)]) == 1
-    assert f"{seeds / 'corpus.toml'}:{key}[0].path: {path!r} is a path inside" \
-        in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"{seeds / 'corpus.toml'}:{key}[0].path: {path!r} is a path inside" in out, out
+    assert f"{hint} [config-error]" in out, out
 
 
 @pytest.mark.parametrize(("path", "exclude", "hint"), [
@@ -1392,15 +1402,8 @@ def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
     seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n",
                                   "legal/LICENSE.txt": "MIT License\n",
                                   ".LICENSE": "MIT License\n"}, toml=toml)
-    code, err = run_build(seeds, tmp_path / "out", capsys)
-    assert code == 1, err
-    said = (f"error: corpus.toml:licenses[0].path: {path!r} is a path inside the package, "
-            "which holds no such file: it holds the files corpuskit writes and the documents "
-            "it copies (under data/raw/); give a URL (https://...), or the path of a file the "
-            f"package holds ({hint}) [config-error]")
-    assert error_lines(err) == [said], err
-    assert main(["validate", str(seeds)]) == 1
-    assert f"({hint}) [config-error]" in capsys.readouterr().out
+    _refused_as_no_file_of_the_package(seeds, tmp_path, capsys, "licenses", path,
+                                       f" ({hint})")
 
 
 @pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])
