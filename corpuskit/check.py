@@ -47,6 +47,7 @@ from .dist import (
     ARCHIVE_SUFFIX,
     case_twins,
     descriptor_created,
+    descriptor_of,
     is_archive,
     not_a_release_folder,
     not_a_zip_file,
@@ -1075,7 +1076,8 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
     of it where it is not in the output folder (a clone) compares the seeds with that
     hash, and would refuse them as changed (QA check 4: check called it current). None
     for the release time and hash of the release before it, kept by a version bumped by
-    hand, which build takes as no record of this version either."""
+    hand, which build takes as no record of this version either: both of them, as
+    releases may share one release time."""
     stated = config.metadata.get("content_hash")
     recorded = config.metadata.get("created")
     if not isinstance(stated, str) or stated == content:
@@ -1088,7 +1090,7 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         return []
     version = Version.parse(config.version)
     before = [path for older, path in releases if older < version]
-    if before and recorded is not None and descriptor_created(before[-1]) == str(recorded):
+    if before and recorded is not None and _kept_from(before[-1], str(recorded), stated):
         return []
     return [Problem(str(seeds / CONFIG_NAME), "metadata-mismatch", (
         f"{stated} is not the content hash of release {config.version} ({release}), "
@@ -1096,6 +1098,18 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         f"{config.version} where it is not in the output folder (a clone) compares the "
         f"seeds with this key, and would refuse them as changed since the release; set it "
         f"back: content_hash = \"{content}\""), "content_hash")]
+
+
+def _kept_from(release: Path, created: str, stated: str) -> bool:
+    """Whether ``created`` and ``stated`` (corpus.toml's content_hash) are the release time
+    and content hash of ``release``, the release before the seeds' version, as a version
+    bumped by hand keeps them. The time alone does not tell: releases made with one
+    SOURCE_DATE_EPOCH share it (QA: the mistyped hash of such a release passed check, and
+    a clone's build then refused the seeds as changed)."""
+    descriptor = descriptor_of(release) or {}
+    own = descriptor.get("corpuskit")
+    return descriptor.get("created") == created and isinstance(own, dict) \
+        and own.get("content_hash") == stated
 
 
 def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,

@@ -1588,3 +1588,27 @@ def test_a_release_the_seeds_changelog_does_not_list_is_named(repo: Path) -> Non
     shutil.rmtree(forged.release)  # its zip alone is a release too
     assert [p.path for p in check(seeds, dist, source_date_epoch=later, jobs=1).problems] \
         == [str(forged.archive)]
+
+
+def test_a_mistyped_content_hash_is_named_where_releases_share_one_release_time(
+        repo: Path) -> None:
+    """Two releases made with one SOURCE_DATE_EPOCH (allowed) share their created: the
+    latest's mistyped content_hash was taken for the one a version bumped by hand keeps
+    from the release before, and passed check (QA s77 finding 3)."""
+    seeds, dist = repo / "seeds", repo / "dist"
+    (seeds / "added.txt").write_text("Added\n\nA document of the next release.\n")
+    made = corpuskit.release(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert made.build is not None and check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+    config = seeds / "corpus.toml"
+    right = made.build.content_hash
+    wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+    config.write_text(config.read_text().replace(right, wrong))
+    [problem] = check(seeds, dist, source_date_epoch=EPOCH, jobs=1).problems
+    assert (problem.path, problem.code, problem.location) == (
+        str(config), "metadata-mismatch", "content_hash")
+    assert f"{wrong} is not the content hash of release 1.1.0" in problem.message
+    assert f'set it back: content_hash = "{right}"' in problem.message
+    # A version bumped by hand keeps the time and hash of the release before: not named.
+    before = json.loads((next(dist.glob("*-1.0.0")) / "datapackage.json").read_text())
+    config.write_text(config.read_text().replace(wrong, before["corpuskit"]["content_hash"]))
+    assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
