@@ -320,6 +320,12 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
             problems.extend(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
                             for rel in pointers)
             differing = [rel for rel in differing if rel not in pointers]
+            # A folder of it that is a symbolic link (data/, say) is one entry, never
+            # followed: named as validate names it, not its files as missing (QA: 'extra
+            # ... remove it', and every file under it missing).
+            linked = _linked_folders(release, differing, built, present)
+            differing = [rel for rel in differing
+                         if not any(rel.startswith(f"{folder}/") for folder in linked)]
             inside = {path: Problem(str(path), "unreadable-file",
                                     not_compared_reason(path, exc)) for path, exc in unlisted}
             if not inside and differing:  # what else validate may find this user cannot read
@@ -410,7 +416,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                 # A link (even to the very bytes a build makes) or a pipe is never followed
                 # nor read: said so, as validate says it (QA: "differs" of the same bytes).
                 not_regular = _not_regular(release / rel) \
-                    if rel in present and rel in built else None
+                    if rel in present and (rel in built or rel in linked) else None
                 if not_regular is not None:
                     problems.append(Problem(str(release / rel), "unsafe-path",
                                             f"{not_regular}; {restore}"))
@@ -803,6 +809,16 @@ def _not_regular(path: Path) -> str | None:
     if stat.S_ISLNK(mode):
         return LINK_IN_A_PACKAGE
     return None if stat.S_ISREG(mode) else f"not a regular file ({special_kind(mode)})"
+
+
+def _linked_folders(release: Path, differing: list[str], built: set[str],
+                    present: set[str]) -> set[str]:
+    """The entries of the release (of ``differing``, by their paths in it) that are no
+    regular file (a symbolic link) where a fresh build makes a folder: the folder's
+    ``built`` files are what it stands for, none of them in ``present``."""
+    return {rel for rel in differing if rel in present and rel not in built
+            and any(other.startswith(f"{rel}/") for other in built)
+            and _not_regular(release / rel) is not None}
 
 
 def _advised_once(problems: list[Problem], advice: str) -> list[Problem]:

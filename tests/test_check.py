@@ -660,6 +660,33 @@ def test_a_file_replaced_by_a_link_is_said_to_be_a_link(repo: Path,
             and "the seeds changed since version" in descriptor.message) is seeds_changed
 
 
+@pytest.mark.parametrize("seeds_changed", [False, True])
+def test_a_folder_replaced_by_a_link_is_said_to_be_a_link(repo: Path,
+                                                          seeds_changed: bool) -> None:
+    """A release's data/ replaced by a link to a copy of it was 'extra ... remove it', and
+    every file under it missing, where validate says it is a symbolic link (QA s77
+    finding 4): it is one unsafe-path, never followed, with the advice to restore it."""
+    from corpuskit.regularfiles import LINK_IN_A_PACKAGE
+
+    release = repo / "dist/validate-sample-1.0.0"
+    outside = repo / "data-copy"
+    (release / "data").rename(outside)
+    (release / "data").symlink_to(outside, target_is_directory=True)
+    if seeds_changed:
+        (repo / "seeds/nfd.txt").write_text("Changed\n\nNow it differs.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {p.path: p for p in report.problems}
+    link = said[str(release / "data")]
+    assert link.code == "unsafe-path", link
+    assert link.message.startswith(f"{LINK_IN_A_PACKAGE}; ") and "extra" not in link.message
+    assert "restore it from the release's zip" in link.message, link
+    assert not [p for p in report.problems if p.path.startswith(f"{release / 'data'}/")], \
+        report.problems
+    descriptor = said.get(str(release / "datapackage.json"))
+    assert (descriptor is not None
+            and "the seeds changed since version" in descriptor.message) is seeds_changed
+
+
 @pytest.mark.parametrize("where", ["", "data/raw"])
 def test_an_empty_folder_added_to_a_release_is_named(repo: Path, where: str) -> None:
     """A release folder holding an empty folder was "current, equal to a fresh build"
