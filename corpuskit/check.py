@@ -451,9 +451,9 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                                "edited and re-signed after the build (restore it from "
                                f"{restore_from} or from version control)")
                 elif changelog_only and rel == CHANGELOG_NAME \
-                        and (gone := _changelog_gone(seeds)) is not None:
+                        and (gone := changelog_gone(seeds)) is not None:
                     message = (f"differs from what a fresh build of {seeds} makes: "
-                               f"{_changelog_restore(seeds, dist, config.version, gone)}")
+                               f"{changelog_restore(seeds, dist, config.version, gone)}")
                 elif changelog_only:
                     patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
                     message = (f"differs from what a fresh build of {seeds} makes"
@@ -772,7 +772,7 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
     return line_ends_advice((seeds, dist), f"{which}{also}")
 
 
-def _changelog_gone(seeds: Path) -> str | None:
+def changelog_gone(seeds: Path) -> str | None:
     """What became of the seeds' CHANGELOG.md, if it is gone: ``missing`` (deleted) or
     ``empty`` (white space alone, which is no changelog); else None."""
     if not os.path.lexists(seeds / CHANGELOG_NAME):
@@ -784,7 +784,7 @@ def _changelog_gone(seeds: Path) -> str | None:
     return "empty" if text is None else None
 
 
-def _changelog_restore(seeds: Path, dist: Path, version: str, gone: str) -> str:
+def changelog_restore(seeds: Path, dist: Path, version: str, gone: str) -> str:
     """What check says of the seeds' CHANGELOG.md, ``missing`` or ``empty`` (``gone``)
     since ``version`` was released: restore it, first; a patch release would only publish
     a version in which nothing else changed (QA: it 'changed since', and 'release patch'

@@ -731,6 +731,13 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                     f"settings and outputs, but version {config.version} in {toml_path}"
                     f"{_other_version(config.version, latest, releases)}: "
                     f"{relabel_advice(seeds, dist, previous, result)}")
+            gone = _changelog_gone(seeds, dist, previous_path, previous_version) \
+                if bump is None and not changed and config.version == previous else None
+            if gone is not None:  # (QA: 'the same ... CHANGELOG.md', where check said missing)
+                raise ReleaseError(
+                    f"nothing to release: {seeds} has the same documents and metadata as "
+                    f"{config.name} {previous} ({previous_path}){restore}, and the same "
+                    f"processing settings and outputs, but {gone}")
             # 'release patch' is named only for what it releases: with nothing changed at
             # all it refuses too, "change something first" (QA: a detour).
             patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
@@ -1156,6 +1163,21 @@ def _compression_changed(config: CorpusConfig, previous: Path, toml_path: Path) 
     if made is None or made == config.compression:
         return ""
     return f". {compression_changed(archive.name, made, config.compression, toml_path)}"
+
+
+def _changelog_gone(seeds: Path, dist: Path, release: Path, version: Version
+                    ) -> str | None:
+    """What check says of the seeds' CHANGELOG.md, missing or empty since ``release`` (of
+    ``version``, in ``dist``) was released with its entry: restore it first; 'release
+    patch' would only publish a version in which nothing else changed. None if it is
+    there, or ``release`` records no entry (a version built alone: nothing was deleted
+    since a release)."""
+    from .check import changelog_gone, changelog_restore  # only on this path
+
+    gone = changelog_gone(seeds)
+    if gone is None or not has_entry(_recorded_changelog(release, version), str(version)):
+        return None
+    return changelog_restore(seeds, dist, str(version), gone)
 
 
 def _recorded_changelog(release: Path, version: Version) -> str | None:

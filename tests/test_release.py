@@ -3140,3 +3140,29 @@ def test_seeds_put_back_with_nothing_to_release_are_not_said_to_be_built_alone(
         release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
     assert str(refused.value).startswith("nothing to release"), str(refused.value)
     assert "alone" not in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize("gone", ["missing", "empty"])
+def test_release_says_a_seeds_changelog_gone_since_the_release_is_to_be_restored(
+        seeds: Path, dist: Path, gone: str) -> None:
+    """seeds/CHANGELOG.md deleted after the release: plain release said the seeds had "the
+    same ... CHANGELOG.md" where check says it is missing, to be restored first, and 'release
+    patch' said it changed (QA s77 finding 5). Release says it in check's words."""
+    changelog = seeds / "CHANGELOG.md"
+    kept = changelog.read_bytes()
+    if gone == "missing":
+        changelog.unlink()
+    else:
+        changelog.write_text("\n  \n", "utf-8")
+    with pytest.raises(ReleaseError) as caught:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    message = str(caught.value)
+    assert message.startswith("nothing to release: "), message
+    assert f"but {changelog} is {gone}: it was " in message
+    assert f"restore it (git checkout -- {changelog})" in message
+    assert "'corpuskit release patch" in message and "would only publish a next version" \
+        in message
+    assert "and the same processing settings, outputs and CHANGELOG.md" not in message
+    changelog.write_bytes(kept)  # restored, the message is what it was
+    with pytest.raises(ReleaseError, match="same processing settings, outputs and CHANGELOG"):
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
