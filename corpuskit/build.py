@@ -963,16 +963,21 @@ def other_content_refusal(seeds: Path, out: Path, config: CorpusConfig, line: in
                           stated: str, content: str, making: str) -> str:
     """Why ``making`` (build, release) of the seeds' version, recorded as released (its
     entry at ``line``, its ``created`` and ``content_hash = stated``) and not in ``out``,
-    is refused: these seeds make ``content``, another content than that release's."""
+    is refused: these seeds make ``content``, another content than that release's, or the
+    key was edited, which check names where the release is at hand (QA: the seeds alone
+    were blamed for a mistyped key)."""
     release = command("release", seeds=seeds, out=out)
     return (f"{seeds / CONFIG_NAME} records the release of {config.name} {config.version} "
             f"(created, and content_hash = {stated}) and {seeds / CHANGELOG_NAME} its entry "
             f"(line {line}), but {config.version} is not in {out}, and these seeds make "
             f"other content ({content}): they changed since {config.version} was released "
             f"(as its entry cannot show: inside a document or a metadata field it names, "
-            f"say). A {making} would make a second, other {config.version}; nothing "
-            f"was written. To make {config.version} again, put back the seeds it was "
-            f"released from (from version control) and build; to release the changes, put "
+            f"say), or content_hash in {CONFIG_NAME} was edited. A {making} would make a "
+            f"second, other {config.version}; nothing was written. If content_hash was "
+            f"edited, set it back to what release wrote (from version control; 'corpuskit "
+            f"check' of the release's folder names it). To make "
+            f"{config.version} again, put back the seeds it was released from (from version "
+            f"control) and build; to release the changes, put "
             f"{config.version} (its folder and zip) into {out} first, or build it there from "
             f"those seeds, then bring the changes back and run '{release}', which makes the "
             f"version after it; if {config.version} never was published (an interrupted "

@@ -3166,3 +3166,24 @@ def test_release_says_a_seeds_changelog_gone_since_the_release_is_to_be_restored
     changelog.write_bytes(kept)  # restored, the message is what it was
     with pytest.raises(ReleaseError, match="same processing settings, outputs and CHANGELOG"):
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+
+
+def test_a_build_into_an_empty_out_refused_for_a_mistyped_content_hash_names_the_key(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """The seeds exactly as released, only content_hash in corpus.toml mistyped: a build
+    into an empty --out said the seeds changed since the release, which putting them back
+    does not mend (QA s77 finding 6). The key's edit is named too, and how to set it back."""
+    write_doc(seeds, "b.txt", "Another harbour", "Boats came back to the quay at dawn.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.build is not None
+    right = made.build.content_hash
+    wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace(right, wrong), "utf-8")
+    empty = tmp_path / "empty"
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, empty, source_date_epoch=None, jobs=1, cache=None)
+    said = str(refused.value)
+    assert f"other content ({right}): they changed since 1.1.0 was released" in said
+    assert "or content_hash in corpus.toml was edited" in said
+    assert "If content_hash was edited, set it back to what release wrote" in said
