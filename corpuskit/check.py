@@ -437,6 +437,12 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                 elif edited_here and line_restore is not None and rel in converted:
                     message = (f"differs from what a fresh build of {seeds} makes; "
                                f"{line_restore}")
+                elif rel == TAG_MANIFEST and line_advice is not None \
+                        and _crlf_in(release / rel):
+                    # No manifest records its bytes, so validate cannot say Git converted
+                    # it; its CR LF say so (QA: 'differs', alone of the files converted).
+                    message = (f"differs from what a fresh build of {seeds} makes; "
+                               f"{line_advice}")
                 elif edited_here:
                     message = (f"differs from what a fresh build of {seeds} makes; {restore}"
                                + shared_advice(shared.get(rel, []), one_file=True))
@@ -843,6 +849,16 @@ def _line_ends_converted(release: Path) -> bool:
     except OSError:
         return False
     return held == BAGIT_TXT.replace(b"\n", b"\r\n")
+
+
+def _crlf_in(path: Path) -> bool:
+    """Whether the release's file at ``path`` holds CR LF line ends, which corpuskit never
+    writes (False where it cannot be read: its problem says what of it)."""
+    try:  # a pipe or device there is refused at once, never waited on
+        with os.fdopen(open_regular(str(path), checking=True), "rb") as handle:
+            return b"\r\n" in handle.read()
+    except OSError:
+        return False
 
 
 def _unreadable_inside(release: Path, jobs: int | None) -> dict[Path, Problem]:
