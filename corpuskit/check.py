@@ -60,7 +60,7 @@ from .dist import (
 )
 from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
-from .gitworktree import untracked, work_tree
+from .gitworktree import Beyond, LeftOut, beyond_work_tree, untracked, work_tree
 from .lineends import (
     RAW_PREFIX,
     converted_raw_files,
@@ -104,8 +104,9 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
 
     Run by pre-commit (``PRE_COMMIT=1`` in the environment, which pre-commit sets for its
     hooks) in a Git work tree, it names too each file or folder of ``seeds`` and ``dist``
-    that Git neither tracks nor ignores: the commit leaves it out, though the work tree
-    it compares holds it (:func:`_untracked_problems`).
+    that Git does not track, ignored or not: the commit leaves it out, though the work
+    tree it compares holds it; and either folder if a link takes it out of the work tree
+    (:func:`_untracked_problems`).
     """
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     report = _check(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
@@ -1045,34 +1046,94 @@ def _same_content(release: Path, built: Path) -> bool:
 
 def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
     """The files and folders of ``seeds`` and ``dist`` that the Git work tree they are in
-    neither tracks nor ignores (none without a work tree or ``git``), each a problem: a
-    commit leaves them out, so what check compared in the work tree is not what the commit
-    holds. Seeds files a build passes over (hidden, or matched by ``discover.exclude``)
-    are none of its business; nor is corpuskit's own lock file in ``dist``, which the
-    work tree's .gitignore is to name."""
+    does not track, ignored or not (none without a work tree or ``git``), each a problem:
+    a commit leaves them out, so what check compared in the work tree is not what the
+    commit holds; and ``seeds`` or ``dist`` if a symbolic link takes it out of the work
+    tree, where the commit holds none of its files. Seeds files a build passes over
+    (hidden, or matched by ``discover.exclude``) are none of its business; nor is
+    corpuskit's own lock file in ``dist``, which the work tree's .gitignore is to name."""
     try:
         exclude = load_config(seeds).discover.exclude
     except InputError:  # the report says why; hidden files are skipped all the same
         exclude = ()
-    left_out = "not tracked by Git: the commit leaves it out, but check reads the work tree"
-    problems = [Problem(str(path), "untracked-file",
-                        f"{left_out}, where it is: git add it, or move it out of {seeds} "
-                        "(or have Git ignore it in .gitignore)")
-                for path in untracked(seeds) if _built_from(seeds, path, exclude)]
-    for path in untracked(dist):
-        if path.parent == dist and path.name.startswith(RESERVED_PREFIX):
+    problems = [_beyond_problem(folder, beyond) for folder in (seeds, dist)
+                if (beyond := beyond_work_tree(folder)) is not None]
+    left_out = {folder: untracked(folder) for folder in (seeds, dist)}
+    for folder, found_there in left_out.items():
+        problems += [Problem(str(found.path), "untracked-file",
+                             f"the symbolic link on the way to {folder}, "
+                             f"{_left_out(folder, found)}")
+                     for found in found_there if _on_the_way(folder, found.path)]
+    problems += [Problem(str(found.path), "untracked-file",
+                         f"{_left_out(seeds, found)}, or move it out of {seeds}")
+                 for found in left_out[seeds] if not _on_the_way(seeds, found.path)
+                 and _built_from(seeds, found.path, exclude)]
+    for found in left_out[dist]:
+        path = found.path
+        if _on_the_way(dist, path):
+            continue
+        parts = path.relative_to(dist).parts
+        reserved = bool(parts) and parts[0].startswith(RESERVED_PREFIX)
+        if reserved and found.ignored:
+            continue  # as the README says to keep it out
+        if reserved:
             top = work_tree(dist)
             pattern = (Path(os.path.abspath(dist)).relative_to(top) / f"{RESERVED_PREFIX}*"
                        if top is not None else dist / f"{RESERVED_PREFIX}*")
             problems.append(Problem(str(path), "untracked-file", (
                 f"corpuskit's own (a build's lock, or what an interrupted build left), "
-                f"{left_out}: have Git ignore it (the .gitignore at the top of the work "
+                f"{_LEFT_OUT}: have Git ignore it (the .gitignore at the top of the work "
                 f"tree should hold {pattern.as_posix()})")))
         else:
             problems.append(Problem(str(path), "untracked-file", (
-                f"{left_out}, where it is: git add it (a release is committed whole, its "
-                f"folder and zip), or move it out of {dist}")))
-    return problems
+                f"{_left_out(dist, found)} (a release is committed whole, its folder and "
+                f"zip), or move it out of {dist}")))
+    named: dict[str, Problem] = {}
+    for problem in problems:  # a link on the way to both seeds and dist is named once
+        named.setdefault(problem.path, problem)
+    return list(named.values())
+
+
+def _on_the_way(folder: Path, path: Path) -> bool:
+    """Whether ``path``, which Git does not track, is the symbolic link ``folder`` is, or
+    is under, rather than a file or folder in it."""
+    return os.path.islink(path) and (path == folder or not path.is_relative_to(folder))
+
+
+_LEFT_OUT = "not tracked by Git: the commit leaves it out, but check reads the work tree"
+
+
+def _left_out(folder: Path, found: LeftOut) -> str:
+    """What is wrong with ``found``, a file or folder of ``folder`` that Git does not
+    track, and the first thing to do: add it, and first un-ignore it if Git ignores it
+    (QA: an ignored release or seed passed the hook, and a clean clone failed check)."""
+    add = f"git add {_real_place(folder, found)}"
+    if not found.ignored:
+        return f"{_LEFT_OUT}, where it is: {add}"
+    lines = "; ".join(found.by) if found.by else "a .gitignore or .git/info/exclude line"
+    return (f"ignored by Git ({lines}): the commit leaves it out, but check reads the "
+            f"work tree, where it is: un-ignore it (change that line) and {add}")
+
+
+def _real_place(folder: Path, found: LeftOut) -> str:
+    """``it``, or where a symbolic link leads to ``folder``, the path Git knows ``found``
+    by (``git add`` refuses a path beyond a link) and why."""
+    if found.known_as is None:
+        return "it"
+    return (f"{shell_word(found.known_as)} (its real path, from the top of the work tree: "
+            f"{folder} is, or is under, a symbolic link)")
+
+
+def _beyond_problem(folder: Path, beyond: Beyond) -> Problem:
+    """The problem of ``folder``, a symbolic link (or under one) that leads out of the Git
+    work tree it is in (QA: Git refused the path, taken as nothing untracked, and a
+    release outside the repository passed the hook)."""
+    where = ("in another Git repository" if work_tree(beyond.real) is not None
+             else "outside the Git work tree")
+    return Problem(str(folder), "untracked-file", (
+        f"a symbolic link (or under one) to {beyond.real}, {where} (the work tree is "
+        f"{beyond.top}): the commit holds none of the files check reads there, at most the "
+        "link: put the folder itself in the work tree in place of the link, and git add it"))
 
 
 def _built_from(seeds: Path, path: Path, exclude: tuple[str, ...]) -> bool:

@@ -26,6 +26,7 @@ from corpuskit.check import check
 from corpuskit.errors import InputError
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import validate
+from corpuskit.validation.report import ValidationReport
 
 
 @pytest.fixture
@@ -1640,4 +1641,130 @@ def test_a_mistyped_content_hash_is_named_where_releases_share_one_release_time(
     # A version bumped by hand keeps the time and hash of the release before: not named.
     before = json.loads((next(dist.glob("*-1.0.0")) / "datapackage.json").read_text())
     config.write_text(config.read_text().replace(wrong, before["corpuskit"]["content_hash"]))
+    assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+
+
+def _hook_repo(top: Path, files: dict[str, bytes], gitignore: str,
+               **config: object) -> tuple[Path, Path]:
+    """A Git work tree at ``top`` holding seeds of ``files`` and their release in dist/,
+    committed but for what ``gitignore`` (its .gitignore) ignores: (seeds, dist)."""
+    seeds = write_seeds(top / "seeds", files, **config)
+    dist = top / "dist"
+    build(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    (top / ".gitignore").write_text(gitignore)
+    _git(top, "init", "-q")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-q", "-m", "r")
+    return seeds, dist
+
+
+def _untracked_named(report: ValidationReport) -> dict[str, str]:
+    """The untracked-file problems of a check report: path to message."""
+    return {p.path: p.message for p in report.problems if p.code == "untracked-file"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_a_release_or_seed_git_ignores_is_named_with_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release zip matched by a "*.zip" line of .gitignore, or an ignored seed, is left
+    out of the commit as surely as an untracked one: the hook passed, a clean clone failed
+    check (QA newa 1). Each is named, with the line that ignores it; an ignored folder
+    once; corpuskit's own lock and seeds files a build skips are not."""
+    seeds, dist = _hook_repo(tmp_path, {"news/a.txt": b"A\n\nAn item.\n"},
+                             "dist/.corpuskit-*\n*.zip\nprivate-*\ndrafts/\n.cache/\n",
+                             discover={"exclude": ["drafts/*"]})
+    [release] = [p for p in dist.iterdir() if p.is_dir()]
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert _untracked_named(report) == {str(dist / f"{release.name}.zip"): (
+        "ignored by Git (.gitignore:2: *.zip): the commit leaves it out, but check reads "
+        "the work tree, where it is: un-ignore it (change that line) and git add it (a "
+        "release is committed whole, its folder and zip), or move it out of "
+        f"{dist}")}
+    assert "current in the work tree" in report.summary()
+    _git(tmp_path, "add", "-f", f"dist/{release.name}.zip")
+    (dist / ".corpuskit-lock").touch()  # ignored, as the README says to
+    for rel in ("drafts/x.txt", ".cache/y.txt"):  # ignored, and skipped by a build
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_text("Skipped\n\nNever built.\n")
+    assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+    (seeds / "more").mkdir()
+    (seeds / "more" / "b.txt").write_text("B\n\nA new item.\n")  # untracked, not ignored
+    (seeds / "more" / "private-c.txt").write_text("C\n\nIgnored, and built.\n")
+    (seeds / "logs").mkdir()
+    for name in ("private-d.txt", "private-e.txt"):  # a folder of ignored files only: named once
+        (seeds / "logs" / name).write_text("D\n\nIgnored, and built.\n")
+    named = _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1))
+    assert sorted(named) == [str(seeds / "logs"), str(seeds / "more"),
+                             str(seeds / "more" / "private-c.txt")]
+    assert named[str(seeds / "more")].endswith(f"git add it, or move it out of {seeds}")
+    assert named[str(seeds / "logs")].startswith("ignored by Git (.gitignore:3: private-*): ")
+    assert "un-ignore it (change that line) and git add it" in named[
+        str(seeds / "more" / "private-c.txt")]
+    monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
+    assert not _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_a_dist_linked_within_the_work_tree_is_asked_by_its_real_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git refuses a path beyond a symbolic link, which was taken as nothing untracked: a
+    release left untracked in releases/, which dist links to, passed the hook (QA newa 2).
+    It is named, with the path git add takes."""
+    seeds, dist = _hook_repo(tmp_path, {"news/a.txt": b"A\n\nAn item.\n"}, "")
+    (tmp_path / "dist").rename(tmp_path / "releases")
+    (tmp_path / "dist").symlink_to("releases")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "dist is a link")
+    [release] = [p.name for p in dist.iterdir() if p.is_dir()]
+    _git(tmp_path, "rm", "-q", "-r", "--cached", f"releases/{release}")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1)) == {
+        str(dist / release): (
+            "not tracked by Git: the commit leaves it out, but check reads the work tree, "
+            f"where it is: git add releases/{release} (its real path, from the top of the "
+            f"work tree: {dist} is, or is under, a symbolic link) (a release is committed "
+            f"whole, its folder and zip), or move it out of {dist}")}
+    _git(tmp_path, "add", "releases")
+    assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+    _git(tmp_path, "rm", "-q", "--cached", "dist")  # the link itself: a clone lacks it
+    assert _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1)) == {
+        str(dist): (f"the symbolic link on the way to {dist}, not tracked by Git: the commit "
+                    "leaves it out, but check reads the work tree, where it is: git add it")}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_a_dist_or_seeds_linked_out_of_the_work_tree_is_a_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dist (or seeds) that links out of the work tree, or into another repository,
+    has none of its files in the commit: that is said, not taken for nothing untracked
+    (QA newa 2)."""
+    top = tmp_path / "repo"
+    seeds, dist = _hook_repo(top, {"news/a.txt": b"A\n\nAn item.\n"}, "")
+    (top / "dist").rename(tmp_path / "releases")
+    (top / "dist").symlink_to(tmp_path / "releases")
+    _git(top, "add", "-A")
+    _git(top, "commit", "-q", "-m", "dist is a link out of the work tree")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert _untracked_named(report) == {str(dist): (
+        f"a symbolic link (or under one) to {tmp_path / 'releases'}, outside the Git work "
+        f"tree (the work tree is {top}): the commit holds none of the files check reads "
+        "there, at most the link: put the folder itself in the work tree in place of the "
+        "link, and git add it")}
+    assert "current in the work tree" in report.summary()
+    (top / "dist").unlink()
+    (tmp_path / "releases").rename(top / "nested")
+    _git(top / "nested", "init", "-q")  # another repository within the work tree
+    (top / "dist").symlink_to("nested")
+    assert "in another Git repository" in _untracked_named(
+        check(seeds, dist, source_date_epoch=EPOCH, jobs=1))[str(dist)]
+    (top / "dist").unlink()
+    shutil.rmtree(top / "nested" / ".git")
+    (top / "nested").rename(top / "dist")
+    seeds.rename(tmp_path / "seeds")
+    seeds.symlink_to(tmp_path / "seeds")
+    assert list(_untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1))) == [
+        str(seeds)]
+    monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
     assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
