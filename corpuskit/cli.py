@@ -41,6 +41,7 @@ from .errors import (
     WorkerDied,
     exhausted_resource,
     ran_out,
+    size_limit_advice,
 )
 from .heap import fewer_collections
 from .problems import one_line, printable, printable_data
@@ -79,7 +80,18 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
         raise OutputClosed() from None
     except OSError as exc:  # a full disk behind a redirection, an I/O error
         where = "standard error" if err else "standard output"
-        raise OutputError(f"cannot write to {where}: {exc.strerror or exc}") from None
+        # (QA: s77 newc 6: "File too large" alone, a redirection to a file under ulimit -f)
+        raise OutputError(f"cannot write to {where}: {exc.strerror or exc}"
+                          f"{size_limit_advice(exc)}") from None
+
+
+def _why(exc: Exception) -> str:
+    """``: <reason>; <what to do>`` of an OSError writing standard output; ``""`` of any
+    other (a closed stream's ValueError). (QA: s77 newc 6: a redirection to a file over
+    ulimit -f was said without "File too large", nor what to do.)"""
+    if not isinstance(exc, OSError):
+        return ""
+    return f": {exc.strerror or exc}{size_limit_advice(exc)}"
 
 
 class _StandardError:
@@ -1009,11 +1021,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return _flush_stderr(status)
     try:  # what a failed write left in stdout's buffer (a full disk behind it)
         sys.stdout.flush()
-    except (OSError, ValueError):  # lost: said already, or said now; and never again at exit
+    except (OSError, ValueError) as exc:  # lost: said already, or said now; never at exit
         _drop_stream(sys.stdout)
         if status == 0:
             with suppress(CorpuskitError):
-                _report_error(OutputError("cannot write to standard output"))
+                _report_error(OutputError(f"cannot write to standard output{_why(exc)}"))
             return _flush_stderr(OutputError.exit_code)
     return _flush_stderr(status)
 
@@ -1094,7 +1106,8 @@ def _run(argv: Sequence[str] | None) -> int:
             _drop_stream(sys.stdout)
             with suppress(CorpuskitError):
                 _report_error(OutputError("cannot write to standard output: "
-                                          f"{error.strerror or error}"))
+                                          f"{error.strerror or error}"
+                                          f"{size_limit_advice(error)}"))
             return OutputError.exit_code
         if _working_folder_gone(error):
             # Removed or moved since the shell entered it (an rm -rf and a fresh clone in

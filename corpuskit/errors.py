@@ -180,6 +180,17 @@ def open_files_advice() -> str:
             f"{RAISE_OPEN_FILES}, or run with fewer --jobs (-j 1), then run the command again")
 
 
+def size_limit_advice(exc: OSError) -> str:
+    """``; <what to do>`` for a write over the size limit of the process or the file
+    system (EFBIG); ``""`` for any other error. Also said where standard output is
+    written, which a CI job redirects to a file (QA: s77 newc 6, "File too large" alone)."""
+    if exc.errno != errno.EFBIG:
+        return ""
+    return ("; the file is larger than this process may write (its limit on the size of "
+            "a file, ulimit -f) or than the file system takes: raise the limit (ulimit -f "
+            "unlimited), or write to another file system, then run the command again")
+
+
 def ran_out(resource: str, doing: str = "", detail: str = "", *, jobs: bool = True
             ) -> OutOfResources:
     """The error of a run that ran out of ``resource`` (see :func:`exhausted_resource`)

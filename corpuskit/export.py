@@ -43,7 +43,14 @@ import orjson
 
 from .archiveseal import ends_in_a_seal, published_for
 from .dist import a_release_in, releases_given
-from .errors import ArgumentError, InputError, OutputClosed, OutputError, UsageError
+from .errors import (
+    ArgumentError,
+    InputError,
+    OutputClosed,
+    OutputError,
+    UsageError,
+    size_limit_advice,
+)
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
@@ -291,8 +298,9 @@ def _to_stdout(action: Callable[[Any], Any], option: str) -> Any:
     except BrokenPipeError:
         raise OutputClosed() from None
     except OSError as exc:
+        # (QA: s77 newc 6: "File too large" alone, stdout redirected to a file under ulimit -f)
         raise OutputError(f"cannot write the export to standard output: "
-                          f"{exc.strerror or exc}") from None
+                          f"{exc.strerror or exc}{size_limit_advice(exc)}") from None
     except ValueError:  # "I/O operation on closed file": closed while written to
         if not _closed(stream):
             raise

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import OutputError, UsageError, open_files_advice
+from .errors import OutputError, UsageError, open_files_advice, size_limit_advice
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
@@ -92,9 +92,7 @@ def write_advice(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.EMFILE, errno.ENFILE):  # (QA: said without advice, ulimit -n 16)
         return open_files_advice()
     if exc.errno == errno.EFBIG:  # (QA: s77 concurrency 1, "File too large" alone)
-        return ("; the file is larger than this process may write (its limit on the size of "
-                "a file, ulimit -f) or than the file system takes: raise the limit (ulimit -f "
-                "unlimited), or write to another file system, then run the command again")
+        return size_limit_advice(exc)
     if exc.errno not in (errno.EACCES, errno.EPERM):
         return ""
     folder = _made_in(path)

@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_support import REPO, run_cli, stale_entries, visible_entries, write_seeds
+from reliability_support import (
+    REPO,
+    child_env,
+    cli_command,
+    run_cli,
+    stale_entries,
+    visible_entries,
+    write_seeds,
+)
 
 import corpuskit.errors as errors
 
@@ -256,3 +264,28 @@ def test_a_file_over_the_size_limit_of_the_process_is_said_with_what_to_do(
     assert "File too large; the file is larger than this process may write" in done.stderr, done
     assert "(ulimit -f unlimited)" in done.stderr, done.stderr
     assert visible_entries(out) == set()  # nothing half-written
+
+
+@pytest.mark.parametrize("args, said", [
+    (["export", "{release}", "--format", "csv", "--out", "-"],
+     "cannot write the export to standard output: File too large; "),
+    (["info", "{release}"], "cannot write to standard output: File too large; "),
+])
+def test_standard_output_over_the_size_limit_of_the_process_is_said_with_what_to_do(
+        tmp_path: Path, args: list[str], said: str) -> None:
+    """For real: standard output redirected to a file (CI's ``> out.csv``), ``ulimit -f``
+    below what is written to it. It said "File too large" alone, where ``--out out.csv``
+    gave the limit and what to do (QA: s77 newc 6)."""
+    def file_size_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))
+
+    release = min((REPO / "dist").glob("*.zip"))
+    argv = [str(release) if arg == "{release}" else arg for arg in args]
+    with open(tmp_path / "out", "wb") as out:
+        done = subprocess.run(cli_command(argv, FRESH), stdout=out, stderr=subprocess.PIPE,
+                              text=True, timeout=60, preexec_fn=file_size_limit,
+                              env=child_env(), check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"corpuskit: error: {said}the file is larger than this process may write" \
+        in done.stderr, done.stderr
+    assert "(ulimit -f unlimited)" in done.stderr, done.stderr
