@@ -247,9 +247,15 @@ def _enum_note(listed: str, value: str) -> str | None:
     return ENUM_NOTES.get((listed, value))
 
 
-#: A deflate asked for by its zlib level (``zlib-6``, ``zlib9``, ``deflate-1``), or by the
-#: library that ``fast`` uses (``isal``, ``ISA-L``, ``igzip``).
-_ZLIB_LEVEL = re.compile(r"(?:zlib|deflate)[-_ ]?(?:level[-_ ]?)?(\d+)", re.IGNORECASE)
+#: A deflate asked for by its zlib level (``zlib-6``, ``zlib9``, ``deflate-1``), with any
+#: separator (``zlib:9``, ``zlib=9``, ``zlib(9)``, ``zlib -6``: QA s77 newc 7, offered the
+#: closest-spelled choice, another level), or by the library that ``fast`` uses (``isal``,
+#: ``ISA-L``, ``igzip``).
+_ZLIB_LEVEL = re.compile(r"(?:zlib|deflate)\s*[-_:=(]?\s*(?:level\s*[-_:=(]?\s*)?(\d+)\s*\)?",
+                         re.IGNORECASE)
+#: Another deflate library, whose zips hold other bytes than zlib's (README, The archive).
+_ZLIB_NG = re.compile(r"zlib[-_ ]?ng(?:[-_ ]?compat)?(?:\s*[-_:=(]?\s*\d+\s*\)?)?",
+                      re.IGNORECASE)
 _ISAL = re.compile(r"(?:isa[-_ ]?l|igzip)(?:[-_ ]?\d+)?", re.IGNORECASE)
 
 
@@ -265,6 +271,9 @@ def _compression_note(value: str) -> str | None:
                 "'zlib'; 'fast' is ISA-L's level 2")
     if _ISAL.fullmatch(value.strip()):
         return "ISA-L's deflate, at its level 2, is 'fast'"
+    if _ZLIB_NG.fullmatch(value.strip()):  # (QA: s77 newc 7, offered 'zlib-4', another zip)
+        return ("zlib-ng, another deflate library, is not offered: it deflates to other "
+                "bytes than zlib")
     return None
 
 

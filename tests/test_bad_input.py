@@ -2229,6 +2229,19 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
     ({"output": {"compression": "isal"}},
      "output.compression: 'isal' is not allowed here (ISA-L's deflate, at its level 2, is "
      "'fast'): write one of: fast, zlib, zlib-4"),
+    # a level with any separator, and zlib-ng, another library: not the choice spelled most
+    # alike (QA: s77 newc 7, zlib:9 was offered zlib, 'zlib -6' and zlib-ng zlib-4)
+    *[({"output": {"compression": spelled}}, f"output.compression: '{spelled}' is not "
+       "allowed here (zlib's levels offered are 4, named 'zlib-4', the default, and 6, named "
+       "'zlib'; 'fast' is ISA-L's level 2): write one of: fast, zlib, zlib-4")
+      for spelled in ("zlib:9", "zlib=9", "zlib(9)", "zlib -9", "zlib level=1")],
+    *[({"output": {"compression": spelled}}, f"output.compression: '{spelled}' is not "
+       "allowed here (zlib's level 6 is 'zlib'): write one of: fast, zlib, zlib-4")
+      for spelled in ("zlib -6", "zlib:6", "zlib(6)")],
+    ({"output": {"compression": "zlib-ng"}},
+     "output.compression: 'zlib-ng' is not allowed here (zlib-ng, another deflate library, "
+     "is not offered: it deflates to other bytes than zlib): write one of: fast, zlib, "
+     "zlib-4"),
     # a code page of its own: one that reads its bytes as the same characters (QA: Hebrew
     # was offered Greek), else that it is not decoded, and why its script's page will not
     # do (QA: mac-roman was offered cp1252, which had refused the file)
