@@ -556,13 +556,15 @@ def _unseen_text(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
                         "remove it")
 
 
-def parse_config(data: dict[str, Any], path: str = CONFIG_NAME) -> CorpusConfig:
-    """Validate parsed TOML and build the config; every problem is reported at once."""
+def parse_config(data: dict[str, Any], path: str = CONFIG_NAME, *,
+                 source: str | None = None) -> CorpusConfig:
+    """Validate parsed TOML and build the config; every problem is reported at once.
+    ``source``: the TOML text ``data`` was read from, to quote its values as written."""
     # The compiled schema accepts most configurations at once; jsonschema (imported then,
     # 0.12 s) names what is wrong with any other.
     shape = schema_shape(CONFIG_SCHEMA)
     problems = [] if shape is not None and shape(data) else \
-        config_problems(CONFIG_SCHEMA, data, path)
+        config_problems(CONFIG_SCHEMA, data, path, source=source)
     said = {problem.location for problem in problems}  # one problem a key: the schema's
     problems.extend(Problem(path, "config-error", message, key)
                     for key, message in _beyond_json(data, "") if key not in said)
@@ -962,4 +964,4 @@ def load_config(seeds: Path) -> CorpusConfig:
             [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
                      f"line {line}" if line else "")]
         ) from None
-    return parse_config(data)
+    return parse_config(data, source=raw.decode("utf-8-sig"))

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
@@ -33,6 +35,11 @@ from .schemacheck import (
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 #: The keywords of corpus.schema.json whose errors are worded here (the annotations,
 #: ``description`` and ``title``, refuse nothing).
@@ -95,9 +102,20 @@ _TYPE_WORDS = {"object": "a table", "array": "a list", "string": "a string",
 _README = "the README's corpus.toml section lists every key"
 
 
-def config_problems(schema_name: str, data: Mapping[str, Any], path: str) -> list[Problem]:
+def config_problems(schema_name: str, data: Mapping[str, Any], path: str, *,
+                    source: str | None = None) -> list[Problem]:
     """Every schema error of the parsed corpus.toml ``data`` as a ``config-error`` on
-    ``path``, located at its dotted key, worded for a maintainer; in a stable order."""
+    ``path``, located at its dotted key, worded for a maintainer; in a stable order.
+    ``source``: the text ``data`` was read from, whose unquoted dates are shown as written
+    there (:func:`_toml_date`)."""
+    written = _SOURCE.set(source)
+    try:
+        return _config_problems(schema_name, data, path)
+    finally:
+        _SOURCE.reset(written)
+
+
+def _config_problems(schema_name: str, data: Mapping[str, Any], path: str) -> list[Problem]:
     problems: list[Problem] = []
     schema = load_schema(schema_name)
     errors = schema_errors(schema_name, data)
@@ -563,10 +581,25 @@ def _shown(value: Any) -> str:
     return shown_value(value)
 
 
+#: The corpus.toml text whose problems :func:`config_problems` is wording, if it was given.
+_SOURCE: ContextVar[str | None] = ContextVar("corpus_toml_source", default=None)
+#: An unquoted TOML date or time (tomllib's own forms), where a value begins: after '=',
+#: '[' or ',' (so never the time inside a date and time, nor most text in a string).
+_DATE_LITERAL = re.compile(
+    r"(?<=[=\[,])[ \t\r\n]*(?P<literal>\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?"
+    r"(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)")
+
+
 def _toml_date(value: dt.datetime | dt.date | dt.time) -> str:
-    """An unquoted TOML date or time as it is likely written: UTC as ``Z``, a fraction of
-    a second without the zeros Python pads it to (QA: ``2026-11-28T00:00:00Z`` was shown
-    as ``2026-11-28T00:00:00+00:00``, which the file does not hold)."""
+    """An unquoted TOML date or time as written in corpus.toml, where its text was given
+    and holds it (QA: s77 newc 9, tomllib keeps no text: ``+00:00`` was shown as ``Z``,
+    ``.100000`` as ``.1``, a space or ``t`` as ``T``, and a 7th digit of a fraction, which
+    Python drops, was cut, showing a value the file does not hold); else as it is likely
+    written: UTC as ``Z``, a fraction of a second without the zeros Python pads it to
+    (QA: ``2026-11-28T00:00:00Z`` was shown as ``2026-11-28T00:00:00+00:00``)."""
+    written = _written_date(value, _SOURCE.get())
+    if written is not None:
+        return written
     text = value.isoformat()
     if isinstance(value, (dt.datetime, dt.time)) and value.microsecond:
         whole, _, rest = text.partition(".")
@@ -575,6 +608,28 @@ def _toml_date(value: dt.datetime | dt.date | dt.time) -> str:
     if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
         text = text.removesuffix("+00:00") + "Z"
     return text
+
+
+def _written_date(value: dt.datetime | dt.date | dt.time, source: str | None) -> str | None:
+    """The text of the unquoted dates or times in ``source``, outside comments, that TOML
+    reads as ``value`` (the same type, and isoformat: aware times equal in other offsets
+    differ); None where there is none (no source, or a literal this does not find), or
+    where it is written otherwise at two keys (which of them is this one is not known here)."""
+    if source is None:
+        return None
+    written: set[str] = set()
+    for found in _DATE_LITERAL.finditer(source):
+        literal, start = found.group("literal"), found.start("literal")
+        line = source[source.rfind("\n", 0, start) + 1:start]
+        if "#" in line and not re.search(r"[\"']", line.partition("#")[0]):
+            continue  # in a comment
+        try:
+            read = tomllib.loads(f"v = {literal}")["v"]
+        except tomllib.TOMLDecodeError:
+            continue
+        if type(read) is type(value) and read.isoformat() == value.isoformat():
+            written.add(literal)
+    return written.pop() if len(written) == 1 else None
 
 
 def _toml_scalar(value: bool | float) -> str:

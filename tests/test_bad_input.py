@@ -2153,6 +2153,16 @@ def test_config_values_json_cannot_hold(extract: str, key: str, says: str, tmp_p
      "created: 2026-11-28T00:00:00Z is an unquoted date or time, not a string"),
     ("created = 2026-11-28T08:30:00.5Z", "created",
      "created: 2026-11-28T08:30:00.5Z is an unquoted date or time, not a string"),
+    # its text in corpus.toml, which tomllib's value does not keep (QA: s77 newc 9): an
+    # offset, padding, a space or lower case, and a 7th digit, which Python's value cuts
+    *[(f"created = {written}", "created",
+       f"created: {written} is an unquoted date or time, not a string")
+      for written in ("2108-01-01T00:00:00+00:00", "2026-11-28T00:00:00.1234567Z",
+                      "2026-11-28T00:00:00.100000Z", "2026-11-28 00:00:00Z",
+                      "2026-11-28t00:00:00z", "08:30:00.50")],
+    # not from a comment holding the same time written otherwise
+    ("# created = 2026-11-28T00:00:00+00:00\ncreated = 2026-11-28T00:00:00Z", "created",
+     "created: 2026-11-28T00:00:00Z is an unquoted date or time, not a string"),
     # a quoted date was told to be quoted (QA): what it lacks is the time
     ('created = "2026-11-28"', "created", "its date and time to the second"),
     # a line break in the title broke the data card's heading
