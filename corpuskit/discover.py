@@ -127,6 +127,11 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
     notes = []
     for index, pattern in unused:
         said = f"discover.exclude[{index}] {pattern!r} matches no file or folder"
+        taken_back = _first_match(pattern[1:], excluded) if pattern.startswith("!") else None
+        if taken_back is not None:  # (QA: s77 newc 11, a .gitignore's "!" said nothing)
+            notes.append(f"{said}: {_NOT_TAKEN_BACK}; {_left_out(taken_back, exclude)}: "
+                         "to keep it in, change that pattern")
+            continue
         bare = pattern.removeprefix("./").lstrip("/")
         fixes = ([("folders are separated by '/', not '\\'", pattern.replace("\\", "/"))]
                  if "\\" in pattern else [])
@@ -154,12 +159,32 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
     return notes
 
 
+#: Why a pattern with a .gitignore's leading "!" matches nothing.
+_NOT_TAKEN_BACK = ("a leading '!' does not take back what other patterns leave out (unlike "
+                   "in a .gitignore), it is read as part of the name")
+
+
+def _left_out(path: str, exclude: tuple[str, ...]) -> str:
+    """``'b.md', which it was to keep in, was left out by discover.exclude[0] '*.md'``:
+    the first pattern that matches the file or folder (ending in ``/``) ``path``."""
+    index = excluded_by(path.rstrip("/"), exclude, folder=path.endswith("/"))
+    by = "" if index is None else f" by discover.exclude[{index}] {exclude[index]!r}"
+    return f"{path!r}, which it was to keep in, was left out{by}"
+
+
 def _habit_fixes(pattern: str, seeds_name: str) -> list[tuple[str, str]]:
     """``(why, fixed)`` for ``pattern`` written as in a ``.gitignore``: with a leading
     ``**/``, which there matches at the top too, and here (fnmatch) needs a folder before
     the name; or climbing out of the seeds folder with ``../``, where no file is read (as
-    ``../seeds/...`` from a repository's root)."""
+    ``../seeds/...`` from a repository's root); with a leading ``!``, which there takes
+    back what other patterns leave out, and here is part of the name; or a file's name
+    with the trailing ``/`` that matches folders only (QA: s77 newc 11, both silent)."""
     fixes = []
+    if pattern.startswith("!"):
+        fixes.append((_NOT_TAKEN_BACK, pattern[1:]))
+    if pattern.endswith("/") and pattern.rstrip("/"):
+        fixes.append(("a pattern ending in '/' matches folders only, and there is no such "
+                      "folder", pattern.rstrip("/")))
     if pattern.startswith("**/"):
         fixed = pattern
         while fixed.startswith("**/"):

@@ -1148,6 +1148,29 @@ def test_an_exclude_pattern_written_as_in_a_gitignore_is_noted(
         "matches, and what it matches was read as documents"], err
 
 
+def test_an_exclude_pattern_with_a_gitignore_s_negation_or_folder_slash_is_noted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A leading "!" (a .gitignore's taking back) and a file's name with the "/" that
+    matches folders only matched nothing and said nothing (QA: s77 newc 11)."""
+    patterns = ["!top.md", "x.draft/", "*.md", "!x.draft"]
+    seeds = make_seeds(tmp_path, {**GOOD, "top.md": "Top.\n", "x.draft": "Left out.\n"},
+                       {"discover": {"exclude": patterns}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    said = "matches no file or folder: "
+    not_taken_back = ("a leading '!' does not take back what other patterns leave out "
+                      "(unlike in a .gitignore), it is read as part of the name; ")
+    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+        f"note: discover.exclude[0] '!top.md' {said}{not_taken_back}'top.md', which it "
+        "was to keep in, was left out by discover.exclude[2] '*.md': to keep it in, change "
+        "that pattern",
+        f"note: discover.exclude[1] 'x.draft/' {said}a pattern ending in '/' matches folders "
+        "only, and there is no such folder; 'x.draft' matches, and what it matches was read "
+        "as documents",
+        f"note: discover.exclude[3] '!x.draft' {said}{not_taken_back}'x.draft' matches, and "
+        "what it matches was read as documents"], err
+
+
 @pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
 def test_a_failed_build_names_the_files_it_skipped_too(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
