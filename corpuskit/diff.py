@@ -36,6 +36,7 @@ from .errors import CorpuskitError, InputError
 from .foreignpackages import foreign_package
 from .models import RECORD_FIELDS, DocumentProblem, Record
 from .names import escaped, shown_id
+from .otherarchives import seeds_in_zip, seeds_zip_advice
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
@@ -667,10 +668,11 @@ def _open_side(path: Path, role: str, tally: _Tally | None = None) -> _Side:
                    "datapackage.json)" if path.is_dir() else
                    "a file that is no package archive (it does not start as a zip archive "
                    "does)")
-            # Another tool's package is said to be so, as load and info say it (QA).
+            # Another tool's package is said to be so, as load and info say it (QA); so
+            # is a zip of seeds, which is no file that fails to start as a zip does (QA).
             given = foreign_package(path) or (
                 releases_given(path) if path.is_dir()
-                else descriptor_given(path) or _config_given(path)
+                else descriptor_given(path) or _config_given(path) or _seeds_zip_given(path)
                 or (None if (refused := not_an_archive(path)) == NOT_AN_ARCHIVE
                     else refused))
             error = InputError([Problem(
@@ -686,6 +688,13 @@ def _config_given(path: Path) -> str | None:
         return None
     return (f"the configuration of a seeds folder, not the seeds; pass its folder, "
             f"{path.parent}")
+
+
+def _seeds_zip_given(path: Path) -> str | None:
+    """What to tell of the file ``path`` if it is a zip of a seeds folder (how to unpack
+    it, as validate, info and load tell it), else None."""
+    zipped = seeds_in_zip(path)
+    return None if zipped is None else seeds_zip_advice(path, zipped)
 
 
 def _side_error(side: Path, role: str, error: InputError) -> SideError:

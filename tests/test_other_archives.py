@@ -162,6 +162,9 @@ def test_a_zip_of_a_seeds_folder_is_named_with_how_to_unpack_it(
     assert code == 1 and f"error: {says} [not-a-package]" in err, err  # as validate says
     code, _, err = run(capsys, "info", str(target))
     assert code == 1 and f"error: {says} [not-a-package]" in err, err
+    # diff, which takes seeds folders, said "it does not start as a zip archive does" (QA).
+    code, _, err = run(capsys, "diff", str(target), str(seeds))
+    assert code == 1 and f"error: {says} [not-a-package]" in err, err
     with pytest.raises(InputError) as raised:  # as info says it: no verification failed
         corpuskit.load(target)
     assert not isinstance(raised.value, corpuskit.PackageIntegrityError)
