@@ -6,7 +6,8 @@ Checked as one, it was given every file missing and every key corpus.toml needs,
 in "the package was modified, damaged or renamed" (QA: consumer 1). A package or archive
 is told to be another tool's only when nothing of corpuskit's is in it: no BagIt file, no
 records file, no ``corpuskit`` section in its ``datapackage.json`` and, for an archive, no
-seal. Any one of them makes it corpuskit's, checked (and reported damaged) as such.
+seal. Any one of them makes it corpuskit's, checked (and reported damaged) as such. A zip
+without a seal that holds nothing at all is no one's package, and is told to be empty.
 Nothing here reads more than the descriptor; a file that cannot be read says nothing.
 """
 
@@ -39,13 +40,18 @@ _ZIP_DESCRIPTORS = 8
 #: What to do with it, after what it is.
 _ADVICE = ("corpuskit reads only the packages it builds: pass a release's folder or its "
            ".zip (dist/<name>-<version>)")
+#: What to tell of a zip without a seal that holds no entries (a zip of nothing).
+_EMPTY_ZIP = ("an empty zip archive (it holds no entries), not a package archive: get it "
+              "again from where it was published, or pass a release's folder or its .zip "
+              "(dist/<name>-<version>)")
 #: corpuskit's files that it lacks, after "none of".
 _OWN_SHOWN = f"corpuskit's files (bagit.txt, the manifests, {DOCUMENTS_PATH})"
 
 
 def foreign_package(path: Path) -> str | None:
-    """What to tell of the package folder or zip ``path`` if it is another tool's (see
-    the module's docstring), after its path in a ``not-a-package`` problem; else None."""
+    """What to tell of the package folder or zip ``path`` if it is another tool's, or an
+    empty zip (see the module's docstring), after its path in a ``not-a-package``
+    problem; else None."""
     with suppress(OSError):
         if path.is_dir():
             return _foreign_folder(path)
@@ -87,8 +93,9 @@ def _foreign_zip(archive: Path) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
             RuntimeError, zipfile.LargeZipFile):  # (encrypted, damaged: no telling whose)
         return None
-    # An empty zip is no one's package, said as such where it is opened.
-    if not entries or not all(_another_tools(raw) for raw in descriptors):
+    if not entries:  # no one's package: one problem saying so everywhere (QA: validate
+        return _EMPTY_ZIP  # found 7, export "modified, damaged", info "no descriptor")
+    if not all(_another_tools(raw) for raw in descriptors):
         return None
     held = (f"a Data Package of another tool ({DESCRIPTOR} with no '{_SECTION}' section)"
             if descriptors else f"no {DESCRIPTOR}")

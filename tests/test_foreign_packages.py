@@ -115,3 +115,32 @@ def test_a_corpuskit_package_that_lost_its_section_or_files_is_damaged_still(
     assert "not-a-package" not in {p.code for p in validate(alone, jobs=1).problems}
     with pytest.raises(corpuskit.PackageIntegrityError):
         corpuskit.load(alone)
+
+
+def test_an_empty_zip_is_one_not_a_package_problem_everywhere(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A zip of nothing got four verdicts: validate 7 problems ("not as it was built"),
+    info and diff "no descriptor", export and load "modified, damaged or renamed" (QA:
+    newb 6). It is one not-a-package problem, in the same words, from every command."""
+    given = tmp_path / "empty.zip"
+    zipfile.ZipFile(given, "w").close()
+    says = (f"{given}: an empty zip archive (it holds no entries), not a package archive: "
+            "get it again from where it was published, or pass a release's folder or its "
+            ".zip (dist/<name>-<version>) [not-a-package]")
+    for args in (["export", str(given), "--format", "csv", "--out", str(tmp_path / "o.csv")],
+                 ["info", str(given)], ["diff", str(given), str(built().release)]):
+        code, _, err = run(capsys, *args)
+        lines = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert code == 1 and lines == [f"error: {says}"], err
+        assert not any(words in err for words in DAMAGED), err
+    assert not (tmp_path / "o.csv").exists()
+    code, out, _ = run(capsys, "validate", str(given))
+    assert code == 1 and out.splitlines()[0] == says, out
+    report = validate(given, jobs=1)
+    assert [p.code for p in report.problems] == ["not-a-package"] and report.kind == "other"
+    for verify in (True, False):
+        with pytest.raises(InputError) as raised:
+            corpuskit.load(given, verify=verify)
+        assert not isinstance(raised.value, corpuskit.PackageIntegrityError)
+        assert [p.code for p in raised.value.problems] == ["not-a-package"]
+        assert says in str(raised.value)
