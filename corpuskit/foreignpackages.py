@@ -6,7 +6,11 @@ Checked as one, it was given every file missing and every key corpus.toml needs,
 in "the package was modified, damaged or renamed" (QA: consumer 1). A package or archive
 is told to be another tool's only when nothing of corpuskit's is in it: no BagIt file, no
 records file, no ``corpuskit`` section in its ``datapackage.json`` and, for an archive, no
-seal. Any one of them makes it corpuskit's, checked (and reported damaged) as such. A zip
+seal; nor any other file or folder only corpuskit's packages hold (``data/raw/``,
+``croissant.json``, the Parquet copy), nor a descriptor naming corpuskit's records file or
+its Parquet copy as a resource (QA: a package stripped of its bag files, records file and
+section, its 300 raw texts there still, was "another tool's"). Any one of them makes it
+corpuskit's, checked (and reported damaged) as such. A zip
 without a seal that holds nothing at all is no one's package, and is told to be empty.
 Nothing here reads more than the descriptor; a file that cannot be read says nothing.
 """
@@ -20,13 +24,18 @@ from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from .archiveseal import ends_in_a_seal
-from .package import DOCUMENTS_PATH
+from .croissant import CROISSANT_PATH
+from .package import DOCUMENTS_PATH, RAW_PREFIX
 from .packagesource import DESCRIPTOR
+from .parquet import PARQUET_PATH
 
 __all__ = ["foreign_package"]
 
 #: What every package corpuskit builds holds beside its descriptor (the records file too).
 _OWN_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt")
+#: The paths in a package that only corpuskit's packages hold, beside those: the raw
+#: texts' folder, the Croissant metadata, the records and their Parquet copy.
+_OWN_PATHS = (RAW_PREFIX.rstrip("/"), CROISSANT_PATH, DOCUMENTS_PATH, PARQUET_PATH)
 #: A seeds folder's configuration: a zip holding one is seeds, refused with how to unzip it.
 _CONFIG = "corpus.toml"
 #: The section of datapackage.json that only corpuskit writes.
@@ -45,7 +54,8 @@ _EMPTY_ZIP = ("an empty zip archive (it holds no entries), not a package archive
               "again from where it was published, or pass a release's folder or its .zip "
               "(dist/<name>-<version>)")
 #: corpuskit's files that it lacks, after "none of".
-_OWN_SHOWN = f"corpuskit's files (bagit.txt, the manifests, {DOCUMENTS_PATH})"
+_OWN_SHOWN = (f"corpuskit's files (bagit.txt, the manifests, {DOCUMENTS_PATH}, "
+              f"{RAW_PREFIX}, {CROISSANT_PATH})")
 
 
 def foreign_package(path: Path) -> str | None:
@@ -62,7 +72,7 @@ def foreign_package(path: Path) -> str | None:
 
 def _foreign_folder(folder: Path) -> str | None:
     # Any entry of those names counts (a folder, a broken link): a package damaged so.
-    if any(os.path.lexists(folder / name) for name in (*_OWN_FILES, DOCUMENTS_PATH)):
+    if any(os.path.lexists(folder / name) for name in (*_OWN_FILES, *_OWN_PATHS)):
         return None
     descriptor = folder / DESCRIPTOR
     if not descriptor.is_file() or descriptor.stat().st_size > _DESCRIPTOR_BYTES:
@@ -83,8 +93,7 @@ def _foreign_zip(archive: Path) -> str | None:
             descriptors: list[bytes] = []
             for info in opened.infolist():
                 name = PurePosixPath(info.filename)
-                if name.name in (*_OWN_FILES, _CONFIG) or info.filename == DOCUMENTS_PATH \
-                        or info.filename.endswith(f"/{DOCUMENTS_PATH}"):
+                if name.name in (*_OWN_FILES, _CONFIG) or _own_path(info.filename):
                     return None
                 if name.name == DESCRIPTOR and len(descriptors) < _ZIP_DESCRIPTORS:
                     if info.file_size > _DESCRIPTOR_BYTES:
@@ -104,11 +113,24 @@ def _foreign_zip(archive: Path) -> str | None:
             f"{_ADVICE}")
 
 
+def _own_path(name: str) -> bool:
+    """Whether the zip entry ``name`` is one of :data:`_OWN_PATHS` (or in the raw texts'
+    folder), at the zip's top or in a folder (a package archive's top folder)."""
+    return any(name == path or name.endswith(f"/{path}") or name.startswith(f"{path}/")
+               or f"/{path}/" in name for path in _OWN_PATHS)
+
+
 def _another_tools(raw: bytes) -> bool:
-    """Whether the descriptor ``raw`` is a JSON object without corpuskit's section; one
-    that is no JSON object may be corpuskit's, damaged, and is checked as such."""
+    """Whether the descriptor ``raw`` is a JSON object without corpuskit's section nor a
+    resource of corpuskit's records or their Parquet copy; one that is no JSON object may
+    be corpuskit's, damaged, and is checked as such."""
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):  # (UnicodeDecodeError too; nested too deep)
         return False
-    return isinstance(data, dict) and _SECTION not in data
+    if not isinstance(data, dict) or _SECTION in data:
+        return False
+    resources = data.get("resources")
+    return not (isinstance(resources, list) and any(
+        isinstance(resource, dict) and resource.get("path") in (DOCUMENTS_PATH, PARQUET_PATH)
+        for resource in resources))

@@ -144,3 +144,47 @@ def test_an_empty_zip_is_one_not_a_package_problem_everywhere(
         assert not isinstance(raised.value, corpuskit.PackageIntegrityError)
         assert [p.code for p in raised.value.problems] == ["not-a-package"]
         assert says in str(raised.value)
+
+
+def _zipped(folder: Path, target: Path) -> Path:
+    """``folder`` zipped as another zip tool would (no seal), in a top folder of its name."""
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return target
+
+
+@pytest.mark.parametrize("kept", ["data/raw/", "croissant.json", "data/documents.parquet",
+                                  "the records as a resource", "nothing"])
+def test_a_corpuskit_package_stripped_of_its_bag_records_and_section_is_damaged_still(
+        tmp_path: Path, kept: str) -> None:
+    """A package that lost its bag files, records file and corpuskit section, its raw
+    texts, croissant.json and a descriptor listing data/documents.jsonl there still, was
+    "a Data Package of another tool" (QA: newb 7). Each of them is corpuskit's mark too:
+    such a package is damaged; one that kept none of them is another tool's."""
+    release = copy_release(tmp_path / "a")
+    for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+                 "tagmanifest-sha256.txt", "data/documents.jsonl"):
+        (release / name).unlink()
+    descriptor = release / "datapackage.json"
+    data = json.loads(descriptor.read_text("utf-8"))
+    del data["corpuskit"]
+    if kept != "the records as a resource":
+        data["resources"] = [resource for resource in data["resources"] if resource["path"]
+                             not in ("data/documents.jsonl", "data/documents.parquet")]
+    descriptor.write_text(json.dumps(data), "utf-8")
+    if kept != "data/raw/":
+        shutil.rmtree(release / "data" / "raw")
+    if kept != "croissant.json":
+        (release / "croissant.json").unlink()
+    if kept == "data/documents.parquet":
+        (release / "data" / "documents.parquet").write_bytes(b"PAR1")
+    archive = _zipped(release, tmp_path / f"{release.name}.zip")
+    for given in (release, archive):
+        codes = {p.code for p in validate(given, jobs=1).problems}
+        if kept == "nothing":
+            assert codes == {"not-a-package"}, given
+            continue
+        assert "not-a-package" not in codes, (given, codes)
+        with pytest.raises(corpuskit.PackageIntegrityError, match="modified, damaged"):
+            corpuskit.load(given)
