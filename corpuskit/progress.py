@@ -75,8 +75,12 @@ def terminal_progress(label: str) -> Iterator[Progress | None]:
         if bar is not None and done < shown:  # a count that starts again: a bar of its own
             end()
         if bar is None:
+            # update_min_steps=0: an update of no step is drawn too, so a total that
+            # changed alone (the last (n, n) after (n, n + 1)) is redrawn, not left at
+            # n/n + 1 as if cut short (QA: 299/300); click writes only a changed line.
             bar = click.progressbar(length=max(total, 1), label=label, file=stream,
-                                    show_pos=True, width=bar_width(label, total))
+                                    show_pos=True, width=bar_width(label, total),
+                                    update_min_steps=0)
             bar.__enter__()
         bar.length = max(total, 1)
         bar.update(done - shown)

@@ -495,3 +495,25 @@ def test_release_draws_its_comparison_then_its_build_on_a_terminal_only(
                        capture_output=True)
     assert piped.returncode == 0, piped.stderr
     assert b"comparing" not in piped.stderr and b"building" not in piped.stderr, piped.stderr
+
+
+def test_a_bar_whose_total_changes_last_is_drawn_at_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate --reproduce of a package with a record short ends its count at (299, 299)
+    after (299, 300): the bar's last frame stayed 299/300, as if cut short (QA: newb 9)."""
+    import click
+
+    from corpuskit.progress import terminal_progress
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with terminal_progress("reproducing") as progress:
+        assert progress is not None
+        progress(150, 300)
+        progress(299, 300)
+        progress(299, 299)
+    frames = [click.unstyle(frame).strip() for frame in terminal.getvalue().split("\r")]
+    drawn = [frame for frame in frames if frame.startswith("reproducing")]
+    assert drawn[-1].endswith("299/299"), drawn
+    assert "#-" not in drawn[-1], drawn  # the bar drawn full, not one short
