@@ -35,13 +35,37 @@ BAR_WIDTH = 36
 _BAR_CLUTTER = 24
 
 
+#: click's gap between the label and the figures, and between the figures.
+_GAP = 2
+#: The widest time left click writes in a day and more ("9d 23:59:59").
+_TIME_LEFT = 11
+
+
 def bar_width(label: str, total: int) -> int:
     """The width of a bar that, with its label and figures, fits on one line of the
-    terminal (a fixed 36 wrapped at every redraw on a narrow one, QA); 0 (click: as wide
-    as there is room for) where even a bar of one does not fit."""
+    terminal (a fixed 36 wrapped at every redraw on a narrow one, QA); 0 (no bar: the
+    figures alone, :func:`_bar_options`) where even a bar of one does not fit."""
     columns = shutil.get_terminal_size().columns
     room = columns - len(label) - 2 * len(str(total)) - _BAR_CLUTTER
     return max(0, min(BAR_WIDTH, room))
+
+
+def _bar_options(label: str, total: int) -> dict[str, Any]:
+    """click's options for a bar labelled ``label`` of ``total`` that fit on one line.
+
+    Where a bar of one does not fit, none is drawn: click's width 0 ("as wide as there is
+    room") drew an empty ``[]`` and the time left beyond the line, which wrapped at every
+    redraw (QA: newb 10, 36 characters on a 30-column terminal). The figures are drawn
+    then, with the time left and the label where they fit, the position alone else."""
+    width = bar_width(label, total)
+    if width:
+        return {"width": width}
+    columns = shutil.get_terminal_size().columns
+    position = 2 * len(str(total)) + 1  # done/total
+    labelled = len(label) + _GAP + position
+    # (width 1: no bar is drawn; any width but click's 0, which measures the line again)
+    return {"width": 1, "bar_template": "%(label)s  %(info)s" if labelled <= columns
+            else "%(info)s", "show_eta": labelled + _GAP + _TIME_LEFT <= columns}
 
 
 @contextmanager
@@ -79,8 +103,8 @@ def terminal_progress(label: str) -> Iterator[Progress | None]:
             # changed alone (the last (n, n) after (n, n + 1)) is redrawn, not left at
             # n/n + 1 as if cut short (QA: 299/300); click writes only a changed line.
             bar = click.progressbar(length=max(total, 1), label=label, file=stream,
-                                    show_pos=True, width=bar_width(label, total),
-                                    update_min_steps=0)
+                                    show_pos=True, update_min_steps=0,
+                                    **_bar_options(label, total))
             bar.__enter__()
         bar.length = max(total, 1)
         bar.update(done - shown)

@@ -303,12 +303,18 @@ def test_a_build_draws_progress_on_a_terminal_only(tmp_path: Path,
         assert progress is None
 
 
-@pytest.mark.parametrize(("columns", "fits"), [(20, False), (40, True), (60, True),
+@pytest.mark.parametrize(("columns", "fits"), [(12, False), (20, False), (30, False),
+                                               (40, False), (41, True), (60, True),
                                                (200, True)])
 def test_a_progress_bar_fits_on_one_line_of_the_terminal(
         monkeypatch: pytest.MonkeyPatch, columns: int, fits: bool) -> None:
     """The bar was 36 wide whatever the terminal: on a narrow one each redraw wrapped
-    (QA). It is as wide as leaves room for its label and figures, at most 36."""
+    (QA). It is as wide as leaves room for its label and figures, at most 36; where a bar
+    of one does not fit, none is drawn, nor the time left or the label where they do not
+    fit: click drew an empty [] and the time left beyond the line (QA: newb 10)."""
+    import itertools
+    import time
+
     import click
 
     from corpuskit.progress import BAR_WIDTH, bar_width, terminal_progress
@@ -319,13 +325,18 @@ def test_a_progress_bar_fits_on_one_line_of_the_terminal(
     monkeypatch.setattr(sys, "stderr", terminal)
     width = bar_width("building", 1200)
     assert width == (0 if not fits else min(BAR_WIDTH, columns - 8 - 8 - 24))
-    with terminal_progress("building") as progress:
+    clock = itertools.count(1_000_000_000, 7)  # 7 s a reading: click shows the time left
+    with terminal_progress("building") as progress, monkeypatch.context() as patched:
         assert progress is not None
-        progress(600, 1200)
-    drawn = [click.unstyle(line) for line in terminal.getvalue().split("\r") if "600" in line]
-    assert drawn
-    if fits:  # (without a bar that fits, click draws the figures alone)
-        assert all(len(line.rstrip()) <= columns for line in drawn), drawn
+        patched.setattr(time, "time", lambda: float(next(clock)))
+        for done in (300, 600, 900):
+            progress(done, 1200)
+    drawn = [click.unstyle(line).rstrip() for line in terminal.getvalue().split("\r")
+             if "900" in line]
+    assert drawn and all(len(line) <= columns for line in drawn), drawn
+    assert all(("[" in line) == fits for line in drawn), drawn
+    if columns >= 8 + 2 + 9 + 2 + 11:  # room for the label, figures and time left
+        assert all(line.startswith("building  ") and ":" in line for line in drawn), drawn
 
 
 def _stderr_on_a_terminal(*args: str | Path) -> tuple[int, str]:
