@@ -372,15 +372,22 @@ def undecoded_code_page(value: str) -> str | None:
     if not otherwise:  # (a page of several bytes a character, or HZ's escapes)
         return f"{said} ({kin}, which it decodes for that script, reads its bytes otherwise)"
     byte, was, read = otherwise[0]
-    return (f"{said} ({kin}, which it decodes for that script, reads {len(otherwise)} of "
-            f"its bytes as other characters, such as 0x{byte:02X}, {was!r} in {named}, as "
-            f"{read!r})")
+    # A byte the kin page leaves undefined is said so, never printed as None (QA: iso8859-4
+    # and iso8859-13 were told cp1257 reads 0xA1 "as None").
+    undefined = sum(other is None for _, _, other in otherwise)
+    read_as = len(otherwise) - undefined
+    counted = (f"reads {read_as} of its bytes as other characters" if read_as != 1 else
+               "reads 1 of its bytes as another character") \
+        + (f" and leaves {undefined} undefined" if undefined else "")
+    example = f"which {kin} leaves undefined" if read is None else f"as {read!r}"
+    return (f"{said} ({kin}, which it decodes for that script, {counted}, such as "
+            f"0x{byte:02X}, {was!r} in {named}, {example})")
 
 
 def _read_otherwise(page: str, other: str) -> list[tuple[int, str, str | None]]:
     """``(byte, character, other's)`` for each byte from 0x80 that the single-byte code
-    page ``page`` reads as a character (no control) and ``other`` as another, or as none
-    (None); none for a page that reads no such byte alone."""
+    page ``page`` reads as a character (no control) and ``other`` as another, or leaves
+    undefined (None); none for a page that reads no such byte alone."""
     found = []
     for byte in range(0x80, 0x100):
         try:

@@ -2285,15 +2285,24 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
      f"not allowed here (did you mean 'gb18030'?): write one of: {', '.join(CODE_PAGES)}"),
     ({"decode": {"fallback_encodings": ["mac-roman"]}}, "decode.fallback_encodings[0]: "
      "'mac-roman' is not allowed here: mac-roman is a code page corpuskit does not decode "
-     "(cp1252, which it decodes for that script, reads 122 of its bytes as other "
-     "characters, such as 0x80, 'Ä' in mac-roman, as '€'); re-save the files written in "
+     "(cp1252, which it decodes for that script, reads 117 of its bytes as other "
+     "characters and leaves 5 undefined, such as 0x80, 'Ä' in mac-roman, as '€'); re-save "
+     "the files written in "
      "it as UTF-8, which is read first (the code pages corpuskit decodes: "
      f"{', '.join(CODE_PAGES)})"),
     ({"decode": {"fallback_encodings": ["iso8859-8"]}}, "decode.fallback_encodings[0]: "
      "'iso8859-8' is not allowed here: iso8859-8 is a code page corpuskit does not decode "
-     "(cp1255, which it decodes for that script, reads 2 of its bytes as other characters, "
-     "such as 0xA4, '¤' in iso8859-8, as '₪'); re-save the files written in it as UTF-8, "
-     f"which is read first (the code pages corpuskit decodes: {', '.join(CODE_PAGES)})"),
+     "(cp1255, which it decodes for that script, reads 1 of its bytes as another "
+     "character and leaves 1 undefined, such as 0xA4, '¤' in iso8859-8, as '₪'); re-save "
+     "the files written in it as UTF-8, which is read first (the code pages corpuskit "
+     f"decodes: {', '.join(CODE_PAGES)})"),
+    # a byte the script's page leaves undefined is said so, never 'as None' (QA s77 newc 2)
+    ({"decode": {"fallback_encodings": ["iso8859-4"]}}, "decode.fallback_encodings[0]: "
+     "'iso8859-4' is not allowed here: iso8859-4 is a code page corpuskit does not decode "
+     "(cp1257, which it decodes for that script, reads 70 of its bytes as other characters "
+     "and leaves 2 undefined, such as 0xA1, 'Ą' in iso8859-4, which cp1257 leaves "
+     "undefined); re-save the files written in it as UTF-8, which is read first (the code "
+     f"pages corpuskit decodes: {', '.join(CODE_PAGES)})"),
     ({"decode": {"fallback_encodings": ["cp874"]}}, "decode.fallback_encodings[0]: 'cp874' "
      "is not allowed here: cp874 is a code page corpuskit does not decode; re-save the "
      "files written in it as UTF-8, which is read first (the code pages corpuskit decodes: "
