@@ -17,7 +17,7 @@ from typing import Any
 
 from .accesstimes import open_for_check
 from .configschema import LOSSY_STEPS as LOSSY_STEPS  # the lossy steps, in their order
-from .configschema import config_problems
+from .configschema import bare_key_outside_ascii, config_problems
 from .emails import email_problems
 from .errors import InputError
 from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data, pointers_in
@@ -848,6 +848,41 @@ def link_problem(seeds: Path, name: str) -> Problem | None:
                    "as it is) to its place")
 
 
+#: tomllib's errors where it stopped at a key: a key/value pair's, a [table]'s, an
+#: [[array of tables]]'s or an inline table's key.
+_KEY_ERRORS = ("Expected '=' after a key", "Invalid statement",
+               "Expected ']' at the end of a table", "Expected ']]' at the end of an array",
+               "Invalid initial character for a key part")
+
+
+def _bare_key_at(text: str, error: str, stop: tuple[int, int] | None
+                 ) -> tuple[int, int, str] | None:
+    """``(line, column, key)`` of the bare key holding a character outside ASCII where
+    tomllib stopped (``error``, at ``stop``) at that character: the ASCII letters,
+    digits, '-' and '_' and the characters outside ASCII around it. None for any other
+    error, or a stop at an ASCII character."""
+    if stop is None or not error.startswith(_KEY_ERRORS):
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")  # as tomllib reads it: its positions
+    if not 0 < stop[0] <= len(lines) or not 0 < stop[1] <= len(lines[stop[0] - 1]):
+        return None
+    written, at = lines[stop[0] - 1], stop[1] - 1
+    if written[at].isascii():
+        return None
+    begins, ends = at, at + 1
+    while begins > 0 and _bare_key_char(written[begins - 1]):
+        begins -= 1
+    while ends < len(written) and _bare_key_char(written[ends]):
+        ends += 1
+    return stop[0], begins + 1, written[begins:ends]
+
+
+def _bare_key_char(char: str) -> bool:
+    """Whether ``char`` is part of a key as written: a bare key's ASCII letter, digit, '-'
+    or '_', or any character outside ASCII (which a bare key may not hold)."""
+    return not char.isascii() or char.isalnum() or char in "-_"
+
+
 def _given_again(data: str, line: str | None) -> str:
     """What line ``line`` of corpus.toml gives that an earlier line gave: its key or its
     table's header, quoted (``'name' is``), or "a key or table is" if it cannot be told."""
@@ -934,7 +969,14 @@ def load_config(seeds: Path) -> CorpusConfig:
         string = None if opened is None else _string_open_at(text, opened, stop)
         inside = _inside_text(text, reason, stop) or _inside_value(
             text, reason, stop, opened or (stop[0] if stop else 0))
-        if inside is not None:
+        bare = _bare_key_at(text, reason, stop)
+        if bare is not None:
+            # A key outside ASCII written without quotes (QA s77: 'keyw\u043erds' was told
+            # "Expected '='" on a line that has one, and of quotes and brackets).
+            line = str(bare[0])
+            reason, advice = bare_key_outside_ascii(
+                bare[2], f"on line {line}, column {bare[1]}", CONFIG_SCHEMA)
+        elif inside is not None:
             # An escape or control character in a string or comment, a word without
             # quotes, a missing comma, an inline table spanning lines: its own line and
             # column, not the first line of a value spanning lines that holds it (QA).

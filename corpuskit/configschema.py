@@ -486,6 +486,36 @@ def _key_shown(name: str, meant: str | None) -> str:
     return f"'{escaped(name)}' (spelled with {said}{more})"
 
 
+def bare_key_outside_ascii(key: str, where: str, schema_name: str) -> tuple[str, str]:
+    """``(what is wrong, what to do)`` of ``key``, written without quotes and holding
+    characters outside ASCII, which tomllib refuses as a key with "Expected '=' after a
+    key" (the line has one) or "Invalid statement": that a bare key is ASCII only, the key
+    with escapes and the key of corpus.toml it looks like (QA: 'keyw\\u043erds', with a
+    Cyrillic 'о', got advice about quotes; only a quoted one got the look-alike
+    message). ``where``: its line and column, as said after the key."""
+    known = sorted(set(_schema_keys(load_schema(schema_name))))
+    close = difflib.get_close_matches(key, known, n=1)
+    said = (f"{_key_shown(key, close[0] if close else None)}, {where}, is a key written "
+            "without quotes (a bare key), which may hold only ASCII letters, digits, '-' "
+            "and '_'")
+    if close:
+        return said, f"did you mean {close[0]!r}? retype it in ASCII"
+    return said, f"retype it in ASCII, as every key of corpus.toml is ({_README})"
+
+
+def _schema_keys(node: Any) -> Iterator[str]:
+    """The name of every key of the tables ``node`` (a JSON Schema) describes, at any depth."""
+    if isinstance(node, Mapping):
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            yield from properties
+        for value in node.values():
+            yield from _schema_keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_keys(value)
+
+
 def toml_key_of(parts: Sequence[str | int]) -> str:
     """The dotted key of ``parts``; a top-level table as ``[table]``."""
     return f"[{parts[0]}]" if len(parts) == 1 else _dotted(parts)

@@ -306,6 +306,42 @@ def test_config_with_an_unknown_key_outside_ascii_shows_it_as_escapes(
         "section lists every key) [config-error]"]
 
 
+BARE_KEY_RULE = ("is a key written without quotes (a bare key), which may hold only ASCII "
+                 "letters, digits, '-' and '_'")
+
+
+@pytest.mark.parametrize(("written", "told"), [
+    ('keyw\u043erds = ["x"]\n', "'keyw\\u043erds' (spelled with U+043E CYRILLIC SMALL "
+     "LETTER O where 'keywords' has 'o'), on line {at}, column 1, " + BARE_KEY_RULE
+     + "; did you mean 'keywords'? retype it in ASCII"),
+    ("\u043ekeywords = 1\n", "'\\u043ekeywords' (spelled with U+043E CYRILLIC SMALL LETTER "
+     "O), on line {at}, column 1, " + BARE_KEY_RULE + "; did you mean 'keywords'? retype "
+     "it in ASCII"),
+    ("[outp\u0443t]\nparquet = true\n", "'outp\\u0443t' (spelled with U+0443 CYRILLIC "
+     "SMALL LETTER U where 'output' has 'u'), on line {at}, column 2, " + BARE_KEY_RULE
+     + "; did you mean 'output'? retype it in ASCII"),
+    ("[[s\u043eurces]]\ntitle = \"x\"\n", "'s\\u043eurces' (spelled with U+043E CYRILLIC "
+     "SMALL LETTER O where 'sources' has 'o'), on line {at}, column 3, " + BARE_KEY_RULE
+     + "; did you mean 'sources'? retype it in ASCII"),
+    ("output.p\u0430rquet = true\n", "'p\\u0430rquet' (spelled with U+0430 CYRILLIC SMALL "
+     "LETTER A where 'parquet' has 'a'), on line {at}, column 8, " + BARE_KEY_RULE
+     + "; did you mean 'parquet'? retype it in ASCII"),
+    ("zz\u00e9zz = 1\n", "'zz\\u00e9zz' (spelled with U+00E9 LATIN SMALL LETTER E WITH "
+     "ACUTE), on line {at}, column 1, " + BARE_KEY_RULE + "; retype it in ASCII, as every "
+     "key of corpus.toml is (the README's corpus.toml section lists every key)"),
+])
+def test_a_bare_key_outside_ascii_is_told_so_with_escapes(
+        written: str, told: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key outside ASCII written without quotes, the usual way, got tomllib's "Expected
+    '=' after a key" on a line that has one, with advice about quotes (QA s77 newc 1): a
+    bare key is ASCII only, said with the key in escapes and the key it looks like."""
+    text = toml_text(corpus_config())
+    at = text.count("\n") + 1
+    [line] = config_problems(tmp_path, capsys, text + written)
+    assert line == (f"error: corpus.toml:line {at}: not valid TOML: {told.format(at=at)} "
+                    "[config-error]"), line
+
+
 def test_config_that_is_not_utf8_names_the_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toml = toml_text(corpus_config()) + "# caf\xe9\n"
