@@ -119,13 +119,12 @@ def exclude_notes(exclude: tuple[str, ...], seeds_name: str, paths: Sequence[str
     that matches nothing and nothing like it (``*.bak`` with no backup file) is no
     mistake: nothing is said of it."""
     excluded = [path for path, reason in skipped if reason == EXCLUDED]
-    unused = [(index, pattern) for index, pattern in enumerate(exclude)
-              if not any(_excludes(pattern, path, True) or _excludes(pattern, path, False)
-                         for path in excluded)]
-    if not unused:
-        return []
     notes = []
-    for index, pattern in unused:
+    for index, pattern in enumerate(exclude):
+        if any(_excludes(pattern, path, True) or _excludes(pattern, path, False)
+               for path in excluded):
+            notes.extend(_top_left_in(index, pattern, paths))
+            continue
         said = f"discover.exclude[{index}] {pattern!r} matches no file or folder"
         taken_back = _first_match(pattern[1:], excluded) if pattern.startswith("!") else None
         if taken_back is not None:  # (QA: s77 newc 11, a .gitignore's "!" said nothing)
@@ -170,6 +169,32 @@ def _left_out(path: str, exclude: tuple[str, ...]) -> str:
     index = excluded_by(path.rstrip("/"), exclude, folder=path.endswith("/"))
     by = "" if index is None else f" by discover.exclude[{index}] {exclude[index]!r}"
     return f"{path!r}, which it was to keep in, was left out{by}"
+
+
+def _top_left_in(index: int, pattern: str, paths: Sequence[str]) -> list[str]:
+    """A note for ``pattern``, with a leading ``**/``, that matched inside folders while
+    the same without it matches some of ``paths`` (the documents found) at the top of the
+    seeds folder, which the pattern left in, as a .gitignore's would not (QA s77: "**/*.md"
+    kept sub/c.md out and packaged the top's b.md without a word, once it matched any
+    file in a folder)."""
+    if not pattern.startswith("**/"):
+        return []
+    fixed = pattern
+    while fixed.startswith("**/"):
+        fixed = fixed[3:]
+    left = [path for path in paths if _first_match(fixed, [path]) is not None]
+    if not left:
+        return []
+    first = _first_match(fixed, left[:1]) or left[0]
+    top = "at the top of the seeds folder"
+    what = (f"the folder {first[:-1]!r}, {top}, whose files were read as documents"
+            if first.endswith("/") else
+            f"{first!r}, {top}, which was read as a document" if len(left) == 1 else
+            f"{len(left)} files {top}, such as {first!r}, which were read as documents")
+    them = "it" if len(left) == 1 and not first.endswith("/") else "them"
+    return [f"discover.exclude[{index}] {pattern!r} matches only inside folders: a leading "
+            "'**/' needs a folder before the name (unlike in a .gitignore), so it leaves "
+            f"{what}; add {fixed!r} to discover.exclude to keep {them} out too"]
 
 
 def _habit_fixes(pattern: str, seeds_name: str) -> list[tuple[str, str]]:

@@ -1207,6 +1207,29 @@ def test_an_exclude_pattern_with_a_gitignore_s_negation_or_folder_slash_is_noted
         "what it matches was read as documents"], err
 
 
+def test_a_leading_doublestar_pattern_that_leaves_top_files_in_is_noted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"**/*.md" that kept the folders' .md files out packaged the top's without a word,
+    the note being for a pattern that matched nothing (QA s77 newc 3): what it leaves in
+    at the top is named, with the pattern that keeps it out too; a folder's likewise."""
+    files = {**GOOD, "top.md": "Top.\n", "sub/c.md": "Nested.\n",
+             "drafts/d.txt": "Draft.\n", "drafts/e.txt": "Draft.\n",
+             "sub/drafts/f.txt": "Draft.\n"}
+    seeds = make_seeds(tmp_path, files, {"discover": {"exclude": ["**/*.md", "**/drafts/"]}})
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert "skipped: sub/c.md (excluded by discover.exclude)" in err
+    said = ("matches only inside folders: a leading '**/' needs a folder before the name "
+            "(unlike in a .gitignore), so it leaves ")
+    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+        f"note: discover.exclude[0] '**/*.md' {said}'top.md', at the top of the seeds "
+        "folder, which was read as a document; add '*.md' to discover.exclude to keep it "
+        "out too",
+        f"note: discover.exclude[1] '**/drafts/' {said}the folder 'drafts', at the top of "
+        "the seeds folder, whose files were read as documents; add 'drafts/' to "
+        "discover.exclude to keep them out too"], err
+
+
 @pytest.mark.parametrize("files", [{"empty.txt": ""}, {}])
 def test_a_failed_build_names_the_files_it_skipped_too(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
