@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import errno
 import math
@@ -883,6 +884,47 @@ def _bare_key_char(char: str) -> bool:
     return not char.isascii() or char.isalnum() or char in "-_"
 
 
+def _inline_again(data: str, error: str, line: str | None) -> tuple[str | None, str]:
+    """The line to name and what to say of tomllib's ``error`` "Cannot mutate immutable
+    namespace ('sources',)", at ``line`` where it gives one: the key given inline (an
+    array or a table written in one value) and again after it (as [[sources]],
+    [sources.x] or sources.x = ...), with the two lines where they can be told."""
+    found = re.search(r"immutable namespace (\(.*?\))", error)
+    try:
+        names = tuple(ast.literal_eval(found.group(1))) if found else ()
+    except (ValueError, SyntaxError):
+        names = ()
+    inline: tuple[int, tuple[str, ...], str] | None = None
+    later: tuple[int, str] | None = None
+    table: tuple[str, ...] = ()
+    for number, written in enumerate(data.splitlines(), 1):
+        header = _TABLE_HEADER.match(written)
+        if header is not None:
+            table = _key_parts(header.group(1))
+            parts, shown, value = table, written.split("#", 1)[0].strip(), ""
+        elif "=" in written and not written.lstrip().startswith("#"):
+            key, value = written.split("=", 1)
+            parts, shown, value = table + _key_parts(key), key.strip(), value.strip()
+        else:
+            continue
+        if inline is None and parts and parts == names[:len(parts)] and value[:1] in ("[", "{"):
+            inline = number, parts, "an inline array" if value[0] == "[" else "an inline table"
+        elif inline is not None and parts[:len(inline[1])] == inline[1] and later is None:
+            later = number, shown
+    if inline is None:
+        return line, f"{_given_again(data, line)} given twice: keep one of them"
+    key = ".".join(inline[1])
+    where = f"line {inline[0]} as {inline[2]}" + (
+        f", line {later[0]} as {later[1]}" if later is not None else "")
+    return (line or (str(later[0]) if later is not None else str(inline[0])),
+            f"{key!r} is given twice ({where}): keep one of them")
+
+
+def _key_parts(key: str) -> tuple[str, ...]:
+    """The names of dotted key ``key`` as written in corpus.toml, without their quotes."""
+    return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
 def _given_again(data: str, line: str | None) -> str:
     """What line ``line`` of corpus.toml gives that an earlier line gave: its key or its
     table's header, quoted (``'name' is``), or "a key or table is" if it cannot be told."""
@@ -1002,6 +1044,10 @@ def load_config(seeds: Path) -> CorpusConfig:
             # A key or table given twice (QA: told of quotes and brackets, not of that).
             again = _given_again(text, line)
             advice = f"{again} given twice: keep one of them"
+        elif "Cannot mutate immutable namespace" in str(exc):
+            # An inline array or table given more to after it (QA s77: [[sources]] after
+            # sources = [...] was told of unclosed quotes): the key, given twice.
+            line, advice = _inline_again(text, str(exc), line)
         raise InputError(
             [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
                      f"line {line}" if line else "")]

@@ -656,6 +656,28 @@ def test_a_key_or_table_given_twice_is_named(again: str, named: str, tmp_path: P
     assert line.endswith(f"; {named} is given twice: keep one of them [config-error]"), line
 
 
+@pytest.mark.parametrize(("again", "named"), [
+    ('[[sources]]\ntitle = "Another"\n', "'sources' is given twice (line 6 as an inline "
+     "array, line 7 as [[sources]])"),
+    ("sources.x = 1\n", "'sources' is given twice (line 6 as an inline array, line 7 as "
+     "sources.x)"),
+    ('[discover]\nexclude = ["*.bak"]\n[[discover.exclude]]\n', "'discover.exclude' is "
+     "given twice (line 8 as an inline array, line 9 as [[discover.exclude]])"),
+])
+def test_an_inline_array_given_more_after_it_is_named_as_given_twice(
+        again: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """[[sources]] after sources = [...] got tomllib's "Cannot mutate immutable namespace"
+    with advice about unclosed quotes (QA s77 newc 12): the key is given twice, as an
+    inline array and again, at both lines."""
+    toml = toml_text(corpus_config()) + again
+    assert toml.splitlines()[5].startswith("sources = [")  # (line 6)
+    [line] = config_problems(tmp_path, capsys, toml)
+    at = named.rsplit("line ", 1)[1].split(" ")[0]  # (the second line named)
+    assert line.startswith(f"error: corpus.toml:line {at}: not valid TOML: Cannot mutate "
+                           "immutable namespace"), line
+    assert line.endswith(f"; {named}: keep one of them [config-error]"), line
+
+
 def test_bad_toml_syntax_problem_carries_its_line_as_location(tmp_path: Path) -> None:
     from corpuskit.config import load_config
     from corpuskit.errors import InputError
