@@ -73,6 +73,46 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
                          renamed=path != RAW_PREFIX + seeds_path)
     if kept_out is not None:
         return kept_out
+    return (_not_a_file(path, files) or _other_form(path, files)
+            or _other_case(path, files))
+
+
+def _not_a_file(path: str, files: Collection[str]) -> str | None:
+    """Why ``path`` names no file where it names corpus.toml, which is never packaged, or
+    a folder of the package (QA s77: each was told only that the package holds no such
+    file)."""
+    if path.removeprefix(RAW_PREFIX) == CONFIG_NAME:
+        return (f"{CONFIG_NAME} is read by the build and never packaged: its metadata is "
+                "written into datapackage.json, a file the package holds")
+    folder = path.rstrip("/") + "/"
+    for prefix in (folder, RAW_PREFIX + folder):
+        inside = min((name for name in files if name.startswith(prefix)), default=None)
+        if inside is not None:
+            return (f"{printable(prefix[:-1])} is a folder of the package, not a file: name "
+                    f"a file in it, such as {printable(inside)!r}")
+    return None
+
+
+def _other_form(path: str, files: Collection[str]) -> str | None:
+    """Where ``path`` names a file of the package but in another Unicode normalization
+    form (a name typed in NFC for a Mac's NFD one): which, with escapes, as the two print
+    alike (QA s77: nothing said they differ)."""
+    from unicodedata import is_normalized, normalize
+
+    from .names import escaped
+
+    formed = {normalize("NFC", name): name for name in sorted(files)}
+    alike = formed.get(normalize("NFC", path)) or formed.get(normalize("NFC", RAW_PREFIX + path))
+    if alike is None or alike in (path, RAW_PREFIX + path):
+        return None
+    form = next((form for form in ("NFD", "NFC") if is_normalized(form, alike)),
+                "another form")
+    return (f"the file's name is in another Unicode form ({form}), which prints alike: did "
+            f"you mean '{escaped(alike)}'? write the path with those escapes, in double quotes")
+
+
+def _other_case(path: str, files: Collection[str]) -> str | None:
+    """The file of the package ``path`` names in another case, if any."""
     folded = {name.casefold(): name for name in sorted(files)}
     alike = folded.get(path.casefold()) or folded.get((RAW_PREFIX + path).casefold())
     if alike is not None:

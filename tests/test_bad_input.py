@@ -1510,6 +1510,31 @@ def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
                                        f" ({hint})")
 
 
+@pytest.mark.parametrize(("path", "hint"), [
+    # typed in NFC for a name in NFD (as a Mac writes it): the two print alike
+    ("data/raw/caf\u00e9.txt", "the file's name is in another Unicode form (NFD), which "
+     "prints alike: did you mean 'data/raw/cafe\\u0301.txt'? write the path with those "
+     "escapes, in double quotes"),
+    ("data/raw/docs", "data/raw/docs is a folder of the package, not a file: name a file in "
+     "it, such as 'data/raw/docs/n.txt'"),
+    ("docs/", "data/raw/docs is a folder of the package, not a file: name a file in it, "
+     "such as 'data/raw/docs/n.txt'"),
+    ("corpus.toml", "corpus.toml is read by the build and never packaged: its metadata is "
+     "written into datapackage.json, a file the package holds"),
+])
+def test_a_relative_path_naming_no_file_but_alike_says_what_it_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, hint: str) -> None:
+    """A path typed in NFC for a file named in NFD, a folder of the package and
+    corpus.toml got only "holds no such file" (QA s77 newc 8): each is told what it is."""
+    toml = toml_text(corpus_config({"licenses": [{"name": "MIT", "path": path}]}))
+    seeds = make_seeds(tmp_path, {**GOOD, "docs/n.txt": "Notes.\n"}, toml=toml)
+    (seeds / "cafe\u0301.txt").write_text("Caf\u00e9.\n", encoding="utf-8")
+    if "cafe\u0301.txt" not in os.listdir(seeds):
+        pytest.skip("a file system that normalizes names")
+    _refused_as_no_file_of_the_package(seeds, tmp_path, capsys, "licenses", path,
+                                       f" ({hint})")
+
+
 @pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])
 def test_a_relative_path_naming_a_file_of_the_package_is_kept(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str) -> None:
