@@ -289,27 +289,52 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
 
 #: Characters of a code page's reading an undecodable file's message quotes.
 QUOTED_CHARS = 40
-#: ... starting at most this many characters before the first byte beyond ASCII, at the
-#: start of the word that holds it.
+#: ... starting at most this many characters before the first byte that is not UTF-8, at
+#: the start of the word that holds it.
 _WORD_BEFORE = 20
 _BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
 
 
-def excerpt(data: bytes, text: str) -> str:
-    """What an undecodable file's message quotes of ``text``, a code page's reading of
+def excerpt(data: bytes, text: str, encoding: str | None = None) -> str:
+    """What an undecodable file's message quotes of ``text``, ``encoding``'s reading of
     ``data`` from its first byte: :data:`QUOTED_CHARS` characters from the word that holds
-    the first byte beyond ASCII, where code pages begin to read the file otherwise (the
-    byte the message names, unless bytes before it happen to be UTF-8). From the file's
-    start, two readings of a file opening with ASCII markup (HTML, XML, front matter) were
-    quoted as the same ``'<!DOCTYPE html>...'`` (QA)."""
-    found = _BEYOND_ASCII.search(data)
-    at = 0 if found is None else found.start()
-    # The bytes before it are ASCII, one character each in every code page corpuskit
-    # knows: the byte is character ``at`` of the reading too.
+    the first byte that is not UTF-8, the byte the message names, where the file stops
+    being read alike. From the file's start, two readings of a file opening with ASCII
+    markup (HTML, XML, front matter) were quoted as the same ``'<!DOCTYPE html>...'``
+    (QA); from the first byte beyond ASCII, a line opening with 'Café —' in UTF-8 was
+    quoted as 'CafΓ© β€” and some more English words', none of the bytes refused (QA s77)."""
+    at = _char_at(data, text, _first_not_utf8(data), encoding)
     start = at
     while start > max(0, at - _WORD_BEFORE) and text[start - 1].isalnum():
         start -= 1
     return text[start:start + QUOTED_CHARS]
+
+
+def _first_not_utf8(data: bytes) -> int:
+    """The offset of the first byte of ``data`` that is not UTF-8 (as the message names
+    it), or of the first beyond ASCII in data that is UTF-8 throughout."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    found = _BEYOND_ASCII.search(data)
+    return 0 if found is None else found.start()
+
+
+def _char_at(data: bytes, text: str, at: int, encoding: str | None) -> int:
+    """The character of ``text`` (``encoding``'s reading of ``data``) that byte ``at``
+    begins: ``at`` itself where the bytes before it are ASCII, one character each in
+    every code page corpuskit knows; else as many as ``encoding`` reads those bytes as
+    (of several bytes a character in the CJK pages), or, where that cannot be told, the
+    character of the first byte beyond ASCII."""
+    if data[:at].isascii():
+        return at
+    if encoding is not None:
+        before = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data[:at])
+        if text.startswith(before):
+            return len(before)
+    found = _BEYOND_ASCII.search(data)
+    return 0 if found is None else found.start()
 
 
 def what_to_do(data: bytes, config: DecodeConfig) -> str:
@@ -319,8 +344,8 @@ def what_to_do(data: bytes, config: DecodeConfig) -> str:
     if suggestion is None:
         return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
     name = addable_code_pages()[suggestion.encoding]
-    return (f"in {name} it reads as {excerpt(data, suggestion.text)!r}: if that is its code "
-            "page, add "
+    quoted = excerpt(data, suggestion.text, suggestion.encoding)
+    return (f"in {name} it reads as {quoted!r}: if that is its code page, add "
             f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
@@ -543,8 +568,9 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         return Reading(other.encoding, data.decode(other.encoding), None)
     name = addable_code_pages()[other.encoding]
     raise BetterElsewhere(
-        f"{reading.encoding} reads it as {excerpt(data, reading.text)!r}, but {why}; in {name} "
-        f"it reads as {excerpt(data, other.text)!r}: if that is its code page, add \"{name}\" to "
+        f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
+        f"but {why}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: if "
+        f"that is its code page, add \"{name}\" to "
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 

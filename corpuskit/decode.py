@@ -358,13 +358,13 @@ def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
     """What to say of a file :func:`~corpuskit.codepages.damaged_code_page` found."""
     them = "that byte" if damaged.bytes_undefined == 1 else "those bytes"
     return (f"{damaged.encoding} reads it as text in a language it is made for "
-            f"({excerpt(data, damaged.text)!r}) but for "
+            f"({excerpt(data, damaged.text, damaged.encoding)!r}) but for "
             f"{counted(damaged.bytes_undefined, 'byte')} it does "
             f"not define (the first, {data[damaged.first:damaged.first + 1]!r}, is byte "
             f"{damaged.first:,}), which {chosen.encoding} "
-            f"reads, with the rest, as {excerpt(data, chosen.text)!r}, in no language it is "
-            f"made for: a {damaged.encoding} file damaged there; correct {them}, or re-save the "
-            "file as UTF-8")
+            f"reads, with the rest, as {excerpt(data, chosen.text, chosen.encoding)!r}, in no "
+            f"language it is made for: a {damaged.encoding} file damaged there; correct "
+            f"{them}, or re-save the file as UTF-8")
 
 
 def _damage_problem(path: str, data: bytes, legacy: Reading, config: DecodeConfig,

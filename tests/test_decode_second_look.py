@@ -189,6 +189,28 @@ def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_beyond_ascii() ->
     assert excerpt(data, data.decode("cp1252")) == "all ASCII"
 
 
+def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_not_utf8() -> None:
+    """A line opening with UTF-8 ('Café —') before Greek in cp1253 was quoted from the
+    'é', 40 characters of English and none of the Greek bytes the message names (QA s77
+    newc 5): the quote starts at the word of the first byte that is not UTF-8, counted in
+    characters of the code page's reading (of two bytes a character in Shift_JIS)."""
+    from corpuskit.codepages import excerpt
+
+    greek = "Καλημέρα σας, αυτό είναι ένα κείμενο στα ελληνικά για δοκιμή. " * 2
+    data = "Café — ".encode() + b"and some more English words here, " * 3 \
+        + greek.encode("cp1253")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    message = caught.value.problem.message
+    assert "(byte 112, on line 1, is b'\\xca')" in message, message
+    assert f"in cp1253 it reads as {greek[:40]!r}: if that is its code page" in message, message
+    assert excerpt(data, data.decode("cp1253"), "cp1253") == greek[:40]
+    japanese = "これは日本語の文章です。東京は日本の首都であり、多くの人々が住んでいます。"
+    data = "Naïve — ".encode() + b"Tokyo:words" + japanese.encode("shift_jis")
+    assert excerpt(data, data.decode("shift_jis", "replace"), "shift_jis") \
+        == "words" + japanese[:35]
+
+
 def test_greek_with_a_title_line_is_refused_whatever_its_letters_fit() -> None:
     """A title line made Greek read as cp1251 (15 of its 42 words mistyped) fit a language
     better than read right in cp1253, and it was kept as gibberish tagged Russian, with
