@@ -732,6 +732,45 @@ def test_excerpts_escape_other_normalizations_short_and_long() -> None:
     assert parquetcheck._excerpts("Bee", "Bees")[2] == ""  # told apart: as they are
 
 
+def _arrow_out_of_memory() -> BaseException:
+    return pa.lib.ArrowMemoryError("malloc of size 410944 failed")
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("failure", [
+    _arrow_out_of_memory,
+    lambda: OSError("Out of memory: malloc of size 3328 failed"),  # (wrapped: its words)
+    MemoryError,
+])
+@pytest.mark.parametrize("where", ["rows", "statistics"])
+def test_pyarrow_out_of_memory_is_the_runs_failure_not_a_record_mismatch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str,
+        failure: Callable[[], BaseException], where: str) -> None:
+    """Under ``ulimit -v``, pyarrow's "malloc of size 410944 failed" reading the rows was a
+    ``record-mismatch`` of a sound package, which export then refused as "modified,
+    damaged or renamed" (QA): it is the run that ran out of memory, in the forked child
+    that reads the file (or importing pyarrow.compute for the statistics), neither
+    verdict given."""
+    from corpuskit.errors import OutOfResources
+    from corpuskit.validation import parquetfooter
+
+    package = tmp_path / sample().release.name
+    shutil.copytree(sample().release, package)
+    target = archive_of(package) if form == "archive" else package
+
+    def out_of_memory(*args: Any, **kwargs: Any) -> Any:
+        raise failure()
+
+    monkeypatch.setattr(*((parquetcheck, "_decoded_rows") if where == "rows"
+                          else (parquetfooter, "_values")), out_of_memory)
+    with pytest.raises(OutOfResources) as raised:
+        validate(target, jobs=1)
+    message = str(raised.value)
+    assert message.startswith("ran out of memory") and "which was neither found valid nor " \
+        "invalid (pyarrow could not read data/documents.parquet: " in message, message
+    assert "record-mismatch" not in message and "get it again" not in message
+
+
 # -- a damaged file is never handed to pyarrow ----------------------------------------------
 
 def _abort_bit_flipped(package: Path) -> None:

@@ -41,6 +41,7 @@ from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file
 from ..errors import (
+    MEMORY,
     FileNamesMisread,
     InputError,
     OutOfMemory,
@@ -65,6 +66,7 @@ from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems
+from .parquetcheck import ParquetOutOfMemory
 from .report import (
     LISTED_RELEASES,
     NAMED_AS_A_RELEASE,
@@ -555,6 +557,9 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         problems.extend(error.problems)
         not_checked = [(STOPPED_AT, STOPPED)]
         stopped_by = tuple(p.code for p in error.problems)
+    except ParquetOutOfMemory as error:  # not a record-mismatch (QA: a sound package failed)
+        raise ran_out(MEMORY, f"while checking {shown}, which was neither found valid nor "
+                      "invalid", str(error)) from None
     except MemoryError:  # the run failed, not the package (QA: "please report this bug")
         raise OutOfMemory(
             f"ran out of memory while checking {shown}, which was neither found valid nor "

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +45,7 @@ from typing import IO, Any
 
 import orjson
 
+from ..errors import MEMORY, exhausted_resource
 from ..parquet import INSTALL_PARQUET, PARQUET_PATH, pyarrow_not_loaded
 from ..problems import Problem
 from ..wording import counted
@@ -91,6 +93,33 @@ _ABSENT = object()
 
 #: One line of documents.jsonl: its file, its number, and its bytes (None when too long).
 _Line = tuple[str, int, "bytes | memoryview | None"]
+
+
+class ParquetOutOfMemory(MemoryError):
+    """pyarrow ran out of memory reading data/documents.parquet (its ArrowMemoryError,
+    "malloc of size N failed", or a MemoryError of its own): the run failed, not the file,
+    which is neither found to hold its records nor not to (QA: a sound package under
+    ``ulimit -v`` was failed as a ``record-mismatch``). A plain exception of one string,
+    sent whole from the forked child to the parent."""
+
+
+#: pyarrow's words for an allocation that failed (its ArrowMemoryError's, or an error of
+#: another type wrapping one).
+_MALLOC_FAILED = re.compile(r"\w*alloc of size \d+ failed")
+
+
+def _memory_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is the process running out of memory, not the file being wrong."""
+    return exhausted_resource(exc) == MEMORY or bool(_MALLOC_FAILED.search(str(exc)))
+
+
+def _raise_if_out_of_memory(exc: BaseException) -> None:
+    """Raise :class:`ParquetOutOfMemory` where ``exc`` is a memory failure: a verdict on
+    the file only for what the file holds."""
+    if _memory_failure(exc):
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ParquetOutOfMemory(f"pyarrow could not read {PARQUET_PATH}: {reason[:200]}") \
+            from None
 
 
 @dataclass
@@ -366,6 +395,7 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
             reader = parquet.ParquetFile(source, pre_buffer=False)
             schema = reader.schema_arrow
         except Exception as exc:  # pyarrow's errors are its own, OSError or ValueError
+            _raise_if_out_of_memory(exc)
             if source.failure is not None:
                 read_error(PARQUET_PATH, source.failure)
             else:
@@ -387,6 +417,7 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
             rows = parquet.ParquetFile(source, pre_buffer=False, metadata=reader.metadata,
                                        read_dictionary=_string_paths(reader.schema, columns))
         except Exception as exc:  # as above (its footer is the one read already)
+            _raise_if_out_of_memory(exc)
             if source.failure is not None:
                 read_error(PARQUET_PATH, source.failure)
             else:
@@ -396,6 +427,11 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
         _compare_rows(rows, source, _Weigher(size),
                       plain, exact, _Lines(opener, parts, max_line), found.problems,
                       read_error, StatisticsCheck(reader.metadata, columns))
+    except ParquetOutOfMemory:
+        raise
+    except MemoryError as exc:  # out of memory anywhere else in it (importing pyarrow.compute)
+        _raise_if_out_of_memory(exc)
+        raise
     finally:
         source.close()
     return found
@@ -632,6 +668,7 @@ def _compare_rows(reader: Any, source: _SeekableFile, weigher: _Weigher, plain: 
                                 "decompression bomb", f"row {exc.row}"))
         return
     except Exception as exc:  # the file is not Parquet as far as this row
+        _raise_if_out_of_memory(exc)  # (QA: "malloc of size 410944 failed" at row 1)
         if source.failure is not None:
             read_error(PARQUET_PATH, source.failure)
         else:

@@ -214,6 +214,8 @@ class StatisticsCheck:
             try:
                 problem = _statistics_problem(column.statistics,
                                               self._seen.get(name, _Seen()))
+            except MemoryError:  # the run's failure, not the statistics' (QA: ulimit -v)
+                raise
             except Exception as exc:  # pyarrow's own errors; bytes no string decodes to
                 problem = None
                 self.problems.append(Problem(
@@ -260,7 +262,9 @@ def _values(array: Any) -> tuple[Any, int]:
 
     if pa.types.is_list(array.type):
         lengths = pc.list_value_length(array)
-        empty = int(pc.sum(pc.equal(lengths, 0)).as_py() or 0)
+        # A scalar made here, not a Python 0: pyarrow turns any error of converting one,
+        # a MemoryError too, into "Got unexpected argument type" (QA: ulimit -v).
+        empty = int(pc.sum(pc.equal(lengths, pa.scalar(0, lengths.type))).as_py() or 0)
         items = array.flatten()
         return items, array.null_count + empty + items.null_count
     return array, array.null_count
