@@ -26,6 +26,7 @@ from click.core import ParameterSource
 from . import __version__
 from .cores import MAX_JOBS
 from .errors import (
+    _MAP_FAILED,
     EXIT_INTERRUPTED,
     EXIT_PIPE_CLOSED,
     EXIT_USAGE,
@@ -1176,7 +1177,13 @@ def _resources_said(*, jobs: bool = False) -> Iterator[None]:
 def _failed_part(error: BaseException) -> str:
     """What failed, where the resource's name alone does not say it: a library or codec
     that could not be loaded (its message), not a bare MemoryError or EMFILE."""
-    return str(error) if isinstance(error, (ImportError, LookupError)) else ""
+    if not isinstance(error, (ImportError, LookupError)):
+        return ""
+    message = str(error)
+    # numpy wraps dlopen's words in a page of advice on a bad install, quoted whole in the
+    # one line (QA: diff under ulimit -v): the line that says what was not mapped.
+    mapped = [line for line in message.splitlines() if _MAP_FAILED in line]
+    return mapped[0].removeprefix("Original error was: ").strip() if mapped else message
 
 
 def _stdout_failing() -> bool:

@@ -18,7 +18,7 @@ import orjson
 from .config import CONFIG_NAME, ProcessConfig
 from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
-from .errors import CorpuskitError, InputError
+from .errors import CorpuskitError, InputError, exhausted_resource
 from .extract import extract_parts, languages
 from .models import DocumentProblem, Parts, RawDocument, Record
 from .normalize import normalize
@@ -180,6 +180,8 @@ def _reported(path: str, work: Callable[..., _T], *args: Any) -> _T:
     except (DocumentProblem, CorpuskitError, MemoryError):
         raise
     except Exception as exc:
+        if exhausted_resource(exc) is not None:  # the run's failure, not the file's: once,
+            raise  # as build says it (QA: diff's 301 "this is a bug", numpy not mapped)
         raise DocumentProblem(Problem(
             path, "internal-error",
             f"corpuskit failed on this file ({type(exc).__name__}: {exc}); this is a bug in "

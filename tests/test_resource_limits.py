@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 import errno
 import importlib
+import json
 import resource
 import subprocess
 from pathlib import Path
@@ -247,6 +248,44 @@ def test_export_tells_a_pyarrow_that_failed_to_load_from_a_missing_one(
     assert main(["export", str(archive), "--out", str(out), "--format", "parquet"]) == 1
     _, err = capsys.readouterr()
     assert "is installed but could not be loaded (ImportError: undefined symbol" in err, err
+
+
+#: numpy's ImportError where its C extension could not be mapped (under ``ulimit -v``):
+#: dlopen's words after a page of advice on a bad install.
+NUMPY_NOT_MAPPED = ImportError(
+    "\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\nImporting "
+    "the numpy C-extensions failed. This error can happen for\nmany reasons.\n\nOriginal "
+    "error was: /venv/numpy/_core/_multiarray_umath.so: failed to map segment from shared "
+    "object\n")
+
+
+def test_diff_of_a_seeds_side_that_runs_out_of_memory_says_it_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """(QA s77 4) Under ``ulimit -v 61440`` diff gave each seeds file an internal-error,
+    "this is a bug in corpuskit", quoting numpy's page of advice (301 of them), where build
+    said it ran out of memory: one line, dlopen's words alone, exit 1; its JSON document
+    the same ``error``."""
+    import corpuskit.records as records
+    from corpuskit.cli import main
+
+    def not_mapped(*args: object, **kwargs: object) -> None:
+        raise NUMPY_NOT_MAPPED
+
+    monkeypatch.setattr(records, "process_document", not_mapped)
+    archive = next((REPO / "dist").glob("*.zip"))
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n",
+                                             "b.txt": "Other\n\nA text.\n"})
+    assert main(["diff", str(archive), str(seeds)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1, (out, err)
+    assert err.startswith("corpuskit: error: ran out of memory"), err
+    assert "(/venv/numpy/_core/_multiarray_umath.so: failed to map segment from shared " \
+        "object)" in err and "IMPORTANT" not in err, err
+    assert "internal-error" not in err and "bug" not in err and "--jobs" not in err, err
+    assert main(["diff", str(archive), str(seeds), "--json"]) == 1
+    out, _ = capsys.readouterr()
+    assert json.loads(out)["error"].startswith("ran out of memory"), out
 
 
 def test_a_file_over_the_size_limit_of_the_process_is_said_with_what_to_do(
