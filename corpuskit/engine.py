@@ -84,6 +84,7 @@ from .writer import (
     holding_exactly,
     link_or_write_file,
     stream_file,
+    write_advice,
     write_file,
 )
 from .zipsegments import make_segment, segment_index_path, segment_path
@@ -655,8 +656,9 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
             placed = (records_entry(index), manifest_entry(index))
         with stream_file(segment, doing=task.writing_pieces()) as target:
             made = make_segment(raw, target, task.archive_root, task.created)
-    except OSError as exc:
-        raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}") from None
+    except OSError as exc:  # (with what to do: QA, "Too many open files" alone)
+        raise OutputError(f"{task.writing_pieces()}: {exc.strerror or exc}"
+                          f"{write_advice(segment, exc)}") from None
     write_file(shard_file.parent, segment_index_path(pieces).name, made,
                doing=task.writing_pieces())
     return placed

@@ -22,7 +22,7 @@ from .crc32 import crc32
 from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
 from .errors import OutputError
 from .preparedpieces import PieceEntry, RecordPieces
-from .writer import FILE_MODE, write_file
+from .writer import FILE_MODE, write_advice, write_file
 from .zippieces import read_range
 
 if TYPE_CHECKING:
@@ -127,7 +127,9 @@ class PiecesWriter:
             raise self._error(exc) from None
 
     def _error(self, exc: OSError) -> OutputError:
-        return OutputError(f"{self.doing}: {exc.strerror or exc}")
+        # What to do too: out of descriptors, "Too many open files" alone (QA: ulimit -n 6).
+        advice = write_advice(pieces_path(self.jsonl_file), exc)
+        return OutputError(f"{self.doing}: {exc.strerror or exc}{advice}")
 
     def add_raw(self, member: str, data: bytes) -> None:
         size = len(data)

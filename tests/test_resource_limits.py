@@ -288,6 +288,24 @@ def test_diff_of_a_seeds_side_that_runs_out_of_memory_says_it_once(
     assert json.loads(out)["error"].startswith("ran out of memory"), out
 
 
+def test_writing_archive_pieces_out_of_open_files_says_what_to_do(tmp_path: Path) -> None:
+    """(QA s77 8) At ``ulimit -n 6`` the build stopped with "cannot write the compressed
+    archive pieces of ...: Too many open files" alone, where the records' writing (at 8)
+    gave the limit and what to do."""
+    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.shardpieces import PiecesWriter
+
+    writer = PiecesWriter(tmp_path / "shard.jsonl", "cannot write the pieces",
+                          next(iter(COMPRESSIONS.values())))
+    try:
+        said = str(writer._error(OSError(errno.EMFILE, "Too many open files")))
+    finally:
+        writer.handle.close()
+    assert said.startswith("cannot write the pieces: Too many open files; this process may "
+                           "open no more files"), said
+    assert "raise the limit (ulimit -n 1024 or more)" in said, said
+
+
 def test_a_file_over_the_size_limit_of_the_process_is_said_with_what_to_do(
         many: Path, tmp_path: Path) -> None:
     """For real: ``ulimit -f`` below the size of data/documents.jsonl. The build said
