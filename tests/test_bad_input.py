@@ -41,6 +41,11 @@ def run_build(seeds: Path, out: Path, capsys: pytest.CaptureFixture[str],
     return code, seeds_relative(capsys.readouterr().err, seeds)
 
 
+def _exclude_notes(err: str) -> list[str]:
+    """The notes of a build's stderr about its discover.exclude patterns."""
+    return [line for line in err.splitlines() if line.startswith("note: discover")]
+
+
 def seeds_relative(err: str, seeds: Path) -> str:
     """``err`` with the seeds folder taken off the paths the build names."""
     for prefix in ("error: ", "skipped: "):
@@ -1166,7 +1171,7 @@ def test_an_exclude_pattern_that_matches_only_as_meant_is_noted(
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 0, err
     said = "matches no file or folder: "
-    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+    assert _exclude_notes(err) == [
         f"note: discover.exclude[0] 'seeds/news/two.txt' {said}patterns are paths from inside "
         "the seeds folder, without its name; 'news/two.txt' matches, and what it matches "
         "was read as documents",
@@ -1196,7 +1201,7 @@ def test_an_exclude_pattern_written_as_in_a_gitignore_is_noted(
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 0, err
     said = "matches no file or folder: "
-    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+    assert _exclude_notes(err) == [
         f"note: discover.exclude[0] '**/*.md' {said}a leading '**/' needs a folder before "
         "the name (unlike in a .gitignore), so it matches no file at the top of the seeds "
         "folder; '*' already crosses '/'; '*.md' matches, and what it matches was read as "
@@ -1218,7 +1223,7 @@ def test_an_exclude_pattern_with_a_gitignore_s_negation_or_folder_slash_is_noted
     said = "matches no file or folder: "
     not_taken_back = ("a leading '!' does not take back what other patterns leave out "
                       "(unlike in a .gitignore), it is read as part of the name; ")
-    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+    assert _exclude_notes(err) == [
         f"note: discover.exclude[0] '!top.md' {said}{not_taken_back}'top.md', which it "
         "was to keep in, was left out by discover.exclude[2] '*.md': to keep it in, change "
         "that pattern",
@@ -1243,7 +1248,7 @@ def test_a_leading_doublestar_pattern_that_leaves_top_files_in_is_noted(
     assert "skipped: sub/c.md (excluded by discover.exclude)" in err
     said = ("matches only inside folders: a leading '**/' needs a folder before the name "
             "(unlike in a .gitignore), so it leaves ")
-    assert [line for line in err.splitlines() if line.startswith("note: discover")] == [
+    assert _exclude_notes(err) == [
         f"note: discover.exclude[0] '**/*.md' {said}'top.md', at the top of the seeds "
         "folder, which was read as a document; add '*.md' to discover.exclude to keep it "
         "out too",
