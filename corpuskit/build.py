@@ -935,9 +935,10 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     if not stated or stated == content:
         return None
     found = found or diff(newest[1], built)
-    if found.old.created == str(recorded):
+    if found.old.created == str(recorded) and found.old.content_hash == stated:
         # The latest release's time and hash, kept by a version bumped by hand: no
-        # record of what this version was released with.
+        # record of what this version was released with. Both: releases made with one
+        # SOURCE_DATE_EPOCH share their time (as check tells them apart).
         return None
     return other_content_refusal(seeds, out, config, line, str(stated), content, "build")
 

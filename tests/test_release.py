@@ -346,6 +346,31 @@ def test_build_and_release_refuse_other_content_inside_what_the_entry_names(
     assert build(seeds, dist, jobs=1, cache=None).archive.read_bytes() == published
 
 
+def test_build_refuses_other_content_of_a_release_sharing_the_time_of_the_one_before(
+        seeds: Path, dist: Path) -> None:
+    """1.0.1 and 1.1.0 released with one SOURCE_DATE_EPOCH share their created; 1.1.0 not
+    in dist, and a document its entry names edited inside: the shared time was taken for
+    a version bumped by hand, which keeps the release before's time and hash, and a
+    second, other 1.1.0 was built. The hash tells them apart, as check does."""
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    toml.write_text(text.replace(tomllib.loads(text)["description"], "Second words.", 1),
+                    "utf-8")
+    assert release(seeds, dist, source_date_epoch=epoch(1), jobs=1).version == "1.0.1"
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.build is not None
+    shutil.rmtree(made.build.release)
+    made.build.archive.unlink()
+    write_doc(seeds, "b.txt", "Bee", "The second document, about wasps and their nests.")
+    with pytest.raises(ReleaseExistsError,
+                       match=re.escape("A build would make a second, other 1.1.0")):
+        build(seeds, dist, jobs=1, cache=None)
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    assert build(seeds, dist, jobs=1, cache=None).archive.read_bytes() \
+        == made.build.archive.read_bytes()
+
+
 def test_build_two_releases_behind_refuses_other_content(seeds: Path, dist: Path) -> None:
     """A clone whose dist holds 1.0.0, the seeds at 1.2.0 (released elsewhere, after
     1.1.0): the entry cannot be compared, and any seeds were built as 1.2.0 (QA). The
