@@ -12,8 +12,9 @@ characters and was built as it (QA). Such parts show in the characters read:
   U+2000 and its line feeds as U+0A00: eight such in a row, of three high bytes or more,
   with a space or line feed among them, are no text (text holds one such character in
   forty, and U+2000 hardly ever);
-- bytes of a one-byte encoding or of UTF-8 read as UTF-16 are found as they are: each
-  12 characters of the text whose bytes are those of text (no control byte), taken as
+- bytes of a one-byte encoding or of UTF-8 read as UTF-16 are found as they are, at the
+  end of the file, where they were appended: each 12 characters of the run of characters
+  ending the text whose bytes are those of text (no NUL or control byte), taken as
   UTF-8, that read as text of words (spaces or line breaks between them, letters, no
   character over a quarter of them). UTF-16 of Chinese or Japanese, so taken, is no
   valid UTF-8; hiragana (U+3041 to U+307E, both bytes ASCII) read as every other byte
@@ -23,7 +24,7 @@ characters and was built as it (QA). Such parts show in the characters read:
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from functools import cache
 
 #: The bytes of ASCII-range text: tab, line feed, carriage return and the printable ones.
@@ -66,18 +67,35 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
             return run.start(), (f"text of the other byte order ({other}: {sample!r} read "
                                  f"as {found[:6]!r}...), so its byte order mark is not the "
                                  "one of all its text")
-    for run in text_bytes.finditer(text):
-        found = run.group()
+    appended = _appended_run(text, text_bytes)
+    if appended is not None:
+        found = appended.group()
         raw = found.encode(encoding)  # once: each chunk is a slice of it
         last = len(found) - _CHUNK
         for start in sorted({*range(0, last + 1, _CHUNK), last}):
             chunk = found[start:start + _CHUNK]
             read = _as_text(raw[2 * start:2 * (start + _CHUNK)])
             if read is not None:
-                return run.start() + start, (
+                return appended.start() + start, (
                     f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
                     f"{chunk[:6]!r}...), joined to its UTF-16 text")
     return None
+
+
+def _appended_run(text: str, text_bytes: re.Pattern[str]) -> re.Match[str] | None:
+    """The run of ``text_bytes`` (characters whose two bytes are bytes of text) that ends
+    ``text``, or None: where bytes of another encoding appended to a UTF-16 file are.
+
+    Such text holds no NUL byte, so none of its code units is a line break of UTF-16
+    (0A 00 little-endian, 00 0A big-endian, at an even offset), an ASCII character or
+    any U+xx00: read as UTF-16 it is one run of such characters, to the end of the file.
+    A run that something else follows is UTF-16 text, whatever its bytes read as, and a
+    text that ends in a line break has no run at its end: it is never judged so (QA:
+    Chinese holding 上, 0A 4E in UTF-16-LE, whose bytes read as words with line feeds
+    between them, was refused in one text in 8,000). Text of another encoding joined in
+    the middle, with UTF-16 text after it, is not found."""
+    last = deque(text_bytes.finditer(text), maxlen=1)  # the last run alone
+    return last[0] if last and last[0].end() == len(text) else None
 
 
 def _as_text(data: bytes) -> str | None:
