@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _validate_support import built, copy_release, run
@@ -50,14 +51,109 @@ def _zipped_frictionless(tmp_path: Path) -> Path:
     return target
 
 
+#: A Croissant 1.0 document as mlcroissant writes one (and Hugging Face datasets ship):
+#: its own FileObject, data.csv, and a record set of its columns.
+_THEIR_CROISSANT = {
+    "@context": {"@language": "en", "@vocab": "https://schema.org/",
+                 "cr": "http://mlcommons.org/croissant/", "sc": "https://schema.org/",
+                 "dct": "http://purl.org/dc/terms/", "conformsTo": "dct:conformsTo",
+                 "recordSet": "cr:recordSet", "field": "cr:field", "source": "cr:source",
+                 "fileObject": "cr:fileObject", "extract": "cr:extract",
+                 "column": "cr:column", "dataType": {"@id": "cr:dataType",
+                                                     "@type": "@vocab"}},
+    "@type": "sc:Dataset",
+    "name": "iris",
+    "description": "Measurements of 3 species of iris flowers.",
+    "conformsTo": "http://mlcommons.org/croissant/1.0",
+    "license": "https://creativecommons.org/licenses/by/4.0/",
+    "url": "https://example.org/iris",
+    "version": "1.0.0",
+    "distribution": [{
+        "@type": "cr:FileObject", "@id": "data.csv", "name": "data.csv",
+        "contentUrl": "data.csv", "encodingFormat": "text/csv",
+        "sha256": "9d0f5f2e0ed0cbd8c3e1b2a0c4f6b7d8e9fa0b1c2d3e4f5a6b7c8d9e0f1a2b3c",
+    }],
+    "recordSet": [{
+        "@type": "cr:RecordSet", "@id": "records", "name": "records",
+        "field": [{"@type": "cr:Field", "@id": f"records/{column}", "name": column,
+                   "dataType": kind, "source": {"fileObject": {"@id": "data.csv"},
+                                                "extract": {"column": column}}}
+                  for column, kind in (("sepal_length", "sc:Float"),
+                                       ("species", "sc:Text"))],
+    }],
+}
+
+
+def _croissant_dataset(tmp_path: Path, raw: bool = False) -> Path:
+    """A Frictionless Data Package that ships a croissant.json of its own (and, if ``raw``,
+    its sources in data/raw/), as many published datasets do."""
+    folder = _frictionless(tmp_path)
+    (folder / "croissant.json").write_text(json.dumps(_THEIR_CROISSANT, indent=2), "utf-8")
+    if raw:
+        (folder / "data" / "raw").mkdir(parents=True)
+        (folder / "data" / "raw" / "iris.data").write_text("5.1,setosa\n", "utf-8")
+    return folder
+
+
+def _croissant_dataset_with_raw(tmp_path: Path) -> Path:
+    return _croissant_dataset(tmp_path, raw=True)
+
+
+def _croissant_zip(tmp_path: Path, raw: bool = False, descriptor: bool = False) -> Path:
+    """A dataset's zip as a hub publishes it: its croissant.json, its data, no
+    datapackage.json (or, if ``descriptor``, another tool's), its sources in data/raw/
+    if ``raw``."""
+    target = tmp_path / "iris.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("iris/croissant.json", json.dumps(_THEIR_CROISSANT, indent=2))
+        archive.writestr("iris/data.csv", "sepal_length,species\n5.1,setosa\n")
+        if raw:
+            archive.writestr("iris/data/raw/iris.data", "5.1,setosa\n")
+        if descriptor:
+            archive.writestr("iris/datapackage.json",
+                             '{"name": "iris", "resources": [{"path": "data.csv"}]}')
+    return target
+
+
+def _croissant_zip_with_raw(tmp_path: Path) -> Path:
+    return _croissant_zip(tmp_path, raw=True)
+
+
+def _croissant_package_zip_with_raw(tmp_path: Path) -> Path:
+    return _croissant_zip(tmp_path, raw=True, descriptor=True)
+
+
+def _raw_zip(tmp_path: Path) -> Path:
+    """A dataset's zip that keeps its sources in data/raw/ (no croissant.json)."""
+    target = tmp_path / "sources.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("sources/README.md", "# Sources\n")
+        archive.writestr("sources/data/raw/a.txt", "A text.\n")
+    return target
+
+
+_THEIR_FOLDER = ("a Data Package of another tool, not a corpuskit package: its "
+                 "datapackage.json has no 'corpuskit' section")
+_THEIR_ZIP = ("a zip archive of another tool, not a corpuskit package archive: it holds no "
+              "datapackage.json")
+_THEIR_ZIPPED_PACKAGE = ("a zip archive of another tool, not a corpuskit package archive: "
+                         "it holds a Data Package of another tool")
+
+
 @pytest.mark.parametrize(("make", "what"), [
-    (_frictionless, "a Data Package of another tool, not a corpuskit package: its "
-                    "datapackage.json has no 'corpuskit' section"),
-    (_dataset_zip, "a zip archive of another tool, not a corpuskit package archive: it "
-                   "holds no datapackage.json"),
-    (_zipped_frictionless, "a zip archive of another tool, not a corpuskit package "
-                           "archive: it holds a Data Package of another tool"),
-])
+    (_frictionless, _THEIR_FOLDER),
+    (_dataset_zip, _THEIR_ZIP),
+    (_zipped_frictionless, _THEIR_ZIPPED_PACKAGE),
+    # Another tool's croissant.json, or a data/raw/ folder, is no mark of corpuskit's: such
+    # a dataset was a damaged corpuskit package, dozens of problems long (QA: a dataset's
+    # zip with a croissant.json).
+    (_croissant_dataset, _THEIR_FOLDER),
+    (_croissant_dataset_with_raw, _THEIR_FOLDER),
+    (_croissant_zip, _THEIR_ZIP),
+    (_croissant_zip_with_raw, _THEIR_ZIP),
+    (_croissant_package_zip_with_raw, _THEIR_ZIPPED_PACKAGE),
+    (_raw_zip, _THEIR_ZIP),
+], ids=lambda value: getattr(value, "__name__", "what"))
 def test_another_tools_package_is_one_not_a_package_problem_everywhere(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], Path],
         what: str) -> None:
@@ -154,14 +250,55 @@ def _zipped(folder: Path, target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("kept", ["data/raw/", "croissant.json", "data/documents.parquet",
-                                  "the records as a resource", "nothing"])
+#: How a croissant.json of corpuskit's is kept, stripped, by a package that kept it.
+_CROISSANT_KEPT: dict[str, Callable[[dict[str, Any]], object]] = {
+    "croissant.json": lambda doc: doc,
+    # Its records' FileObject alone tells it.
+    "croissant.json without its record set": lambda doc: doc.pop("recordSet"),
+    # Its record set of corpuskit's record alone tells it.
+    "croissant.json without its records' FileObjects": lambda doc: doc.update(
+        distribution=[item for item in doc["distribution"]
+                      if item["@type"] != "cr:FileObject"]),
+}
+
+
+@pytest.mark.parametrize("kept", [
+    ("croissant.json",), ("croissant.json without its record set",),
+    ("croissant.json without its records' FileObjects",), ("a croissant.json cut short",),
+    ("data/raw/", "croissant.json"), ("data/raw/", "croissant.json without its record set"),
+    ("data/documents.parquet",), ("the records as a resource",),
+    ("data/raw/", "the records as a resource"), ("data/raw/", "data/documents.parquet"),
+])
 def test_a_corpuskit_package_stripped_of_its_bag_records_and_section_is_damaged_still(
-        tmp_path: Path, kept: str) -> None:
+        tmp_path: Path, kept: tuple[str, ...]) -> None:
     """A package that lost its bag files, records file and corpuskit section, its raw
     texts, croissant.json and a descriptor listing data/documents.jsonl there still, was
-    "a Data Package of another tool" (QA: newb 7). Each of them is corpuskit's mark too:
-    such a package is damaged; one that kept none of them is another tool's."""
+    "a Data Package of another tool" (QA: newb 7). A croissant.json of corpuskit's (by what
+    it says), the Parquet copy or the records as a resource is corpuskit's mark: such a
+    package is damaged, its raw texts there or not."""
+    for given in _stripped(tmp_path, kept):
+        codes = {p.code for p in validate(given, jobs=1).problems}
+        assert "not-a-package" not in codes, (given, codes)
+        with pytest.raises(corpuskit.PackageIntegrityError, match="modified, damaged"):
+            corpuskit.load(given)
+
+
+@pytest.mark.parametrize("kept", [("data/raw/",), ()])
+def test_a_corpuskit_package_stripped_of_every_mark_is_another_tools(
+        tmp_path: Path, kept: tuple[str, ...]) -> None:
+    """One that kept none of them, its raw texts in data/raw/ or not, is told from another
+    tool's dataset by nothing: many keep their sources in data/raw/ (QA: a dataset's zip
+    with data/raw/ was a damaged corpuskit package)."""
+    for given in _stripped(tmp_path, kept):
+        assert [p.code for p in validate(given, jobs=1).problems] == ["not-a-package"], given
+        with pytest.raises(InputError) as raised:
+            corpuskit.load(given)
+        assert [p.code for p in raised.value.problems] == ["not-a-package"], given
+
+
+def _stripped(tmp_path: Path, kept: tuple[str, ...]) -> tuple[Path, Path]:
+    """A release stripped of its bag files, records file and section, and of all else of
+    corpuskit's but what ``kept`` names; as a folder and zipped by another tool."""
     release = copy_release(tmp_path / "a")
     for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt",
                  "tagmanifest-sha256.txt", "data/documents.jsonl"):
@@ -169,22 +306,22 @@ def test_a_corpuskit_package_stripped_of_its_bag_records_and_section_is_damaged_
     descriptor = release / "datapackage.json"
     data = json.loads(descriptor.read_text("utf-8"))
     del data["corpuskit"]
-    if kept != "the records as a resource":
+    if "the records as a resource" not in kept:
         data["resources"] = [resource for resource in data["resources"] if resource["path"]
                              not in ("data/documents.jsonl", "data/documents.parquet")]
     descriptor.write_text(json.dumps(data), "utf-8")
-    if kept != "data/raw/":
+    if "data/raw/" not in kept:
         shutil.rmtree(release / "data" / "raw")
-    if kept != "croissant.json":
-        (release / "croissant.json").unlink()
-    if kept == "data/documents.parquet":
+    croissant = release / "croissant.json"
+    strip = next((_CROISSANT_KEPT[name] for name in kept if name in _CROISSANT_KEPT), None)
+    if strip is not None:
+        doc = json.loads(croissant.read_text("utf-8"))
+        strip(doc)
+        croissant.write_text(json.dumps(doc), "utf-8")
+    elif "a croissant.json cut short" in kept:
+        croissant.write_bytes(croissant.read_bytes()[:100])
+    else:
+        croissant.unlink()
+    if "data/documents.parquet" in kept:
         (release / "data" / "documents.parquet").write_bytes(b"PAR1")
-    archive = _zipped(release, tmp_path / f"{release.name}.zip")
-    for given in (release, archive):
-        codes = {p.code for p in validate(given, jobs=1).problems}
-        if kept == "nothing":
-            assert codes == {"not-a-package"}, given
-            continue
-        assert "not-a-package" not in codes, (given, codes)
-        with pytest.raises(corpuskit.PackageIntegrityError, match="modified, damaged"):
-            corpuskit.load(given)
+    return release, _zipped(release, tmp_path / f"{release.name}.zip")
