@@ -76,6 +76,7 @@ from .pathargs import given_path
 from .problems import Problem
 from .progress import Progress
 from .regularfiles import LINK_IN_A_PACKAGE, folder_not_entered, open_regular, special_kind
+from .release import recorded_changelog
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
 from .signals import told_when_ended
@@ -1207,14 +1208,11 @@ def _kept_from(release: Path, created: str, stated: str) -> bool:
 
 def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
                        releases: Sequence[tuple[Version, Path]]) -> list[Problem]:
-    """The releases in ``dist`` older than the seeds' version that ``seeds``'
-    CHANGELOG.md, where there is one, lists no entry for (of any form, ``(unreleased)``
-    too), though it lists versions before and after it: not released from the history of
-    these seeds, and nothing they build to compare with (QA check 3: a release built from
-    other seeds between two listed ones passed check). A release lists the versions made
-    with 'build' alone after the newest entry, so those are not named, nor are versions
-    before the oldest entry: a changelog begun after them (then the next release lists
-    none of them)."""
+    """The releases in ``dist`` that ``seeds``' CHANGELOG.md, where there is one, lists no
+    entry for (of any form, ``(unreleased)`` too), and that are not of the history of
+    these seeds (:func:`_not_of_the_history`): nothing they build to compare with (QA
+    check 3: a release built from other seeds between two listed ones passed check; QA s78:
+    one older than the oldest entry, or newer than the seeds' version, still did)."""
     try:
         text = read_changelog(seeds)
         listed = versions_in(text.decode("utf-8")) if text is not None else []
@@ -1223,15 +1221,54 @@ def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
     if not listed:
         return []
     versions = [Version.parse(version) for version in listed]
-    oldest, latest = min(versions), max(versions)
+    span = (min(versions), max(versions))
     own = Version.parse(config.version)
     changelog = seeds / CHANGELOG_NAME
     return [Problem(str(path), "unlisted-release", (
-        f"a release of {config.name} ({version}) that {changelog} does not list, though "
-        f"it lists versions before and after it ({oldest} and {latest}): it was not "
-        f"released from the history of these seeds, and check has nothing of theirs to "
-        f"compare it with; move it (its folder and zip) out of {dist}, or, if it is a "
-        f"release of this corpus, bring back the history that made it: the "
+        f"a release of {config.name} ({version}) that {changelog} does not list, {why}: it "
+        f"was not released from the history of these seeds, and check has nothing of "
+        f"theirs to compare it with; move it (its folder and zip) out of {dist}, or, if it "
+        f"is a release of this corpus, bring back the history that made it: the "
         f"{CHANGELOG_NAME} of the seeds it was released from lists it"))
         for version, path in releases
-        if oldest < version < latest and version < own and str(version) not in listed]
+        if str(version) not in listed and version != own  # (own: being made now)
+        and (why := _not_of_the_history(version, path, span, own, releases)) is not None]
+
+
+def _not_of_the_history(version: Version, path: Path, span: tuple[Version, Version],
+                        own: Version, releases: Sequence[tuple[Version, Path]]) -> str | None:
+    """Why the release ``path`` of ``version``, which the seeds' CHANGELOG.md (its entries
+    from ``span[0]`` to ``span[1]``) does not list, is not of their history; None where it
+    may be. A version after the newest entry, before the seeds' own, is one made with
+    'build' alone, which the next release lists (or released with an entry the seeds lost,
+    which it takes back); one before the oldest entry, of a CHANGELOG.md begun (or trimmed)
+    after it, unless its own CHANGELOG.md lists a later version (it was made after that
+    one: built from seeds whose history had begun); one newer than the seeds' version, of
+    seeds put back from an earlier commit, if the latest release's CHANGELOG.md lists it
+    beside the seeds' newest entry, as the release the seeds are behind does. A release
+    whose CHANGELOG.md cannot be read is taken as of the history: what is wrong with it is
+    said where it is validated."""
+    oldest, latest = span
+    try:
+        if version > own:
+            newest_version, newest = releases[-1]
+            history = recorded_changelog(newest, newest_version)
+            if has_entry(history, str(version)) and has_entry(history, str(latest)):
+                return None
+            return (f"newer than the seeds' version ({own}), and the latest release in "
+                    f"{newest.parent} ({newest.name}) does not list it beside the seeds' "
+                    f"newest entry ({latest}), as a release the seeds are behind would")
+        if version < oldest:
+            later = [v for v in versions_in(recorded_changelog(path, version))
+                     if Version.parse(v) > version]
+            if not later:
+                return None
+            return (f"older than its oldest entry ({oldest}), though the release's own "
+                    f"{CHANGELOG_NAME} lists a later version ({later[0]}): it was made "
+                    f"after that one, not before the seeds' {CHANGELOG_NAME} was begun or "
+                    "trimmed")
+    except (OSError, InputError):
+        return None
+    if version > latest:
+        return None
+    return f"though it lists versions before and after it ({oldest} and {latest})"

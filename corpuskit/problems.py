@@ -64,7 +64,7 @@ CODES: dict[str, str] = {
     "git-symlink": "a symbolic link that Git checked out as a file holding its target's "
                    "path (core.symlinks=false)",
     "unlisted-release": "a release in dist/ that the seeds' CHANGELOG.md does not list, "
-                        "though it lists a later version",
+                        "and that is not of their history",
     "untracked-file": "a file or folder of the seeds or the releases that Git does not track: "
                       "the commit leaves it out (said when pre-commit runs check)",
     "internal-error": "corpuskit failed on this input; this is a bug, please report it",

@@ -748,7 +748,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # (QA: the README's try build, then release, was told to change documents).
             only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
                           is not None else not config.metadata.get("created")) \
-                and not has_entry(_recorded_changelog(previous_path, previous_version),
+                and not has_entry(recorded_changelog(previous_path, previous_version),
                                   previous)
             # What else the seeds say of the latest release (a version built alone, a
             # release time edited), told after "nothing to release".
@@ -915,7 +915,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         from_first = base_changelog is None  # every release a build's alone, no history
         base_changelog, built_alone, behind = _with_built_versions(
             base_changelog, releases.found, config.name,
-            _recorded_changelog(previous_path, previous_version))
+            recorded_changelog(previous_path, previous_version))
         if behind:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(behind)}, released "
                          f"with one (the seeds' {CHANGELOG_NAME} is behind {dist}: put back "
@@ -1175,12 +1175,12 @@ def _changelog_gone(seeds: Path, dist: Path, release: Path, version: Version
     from .check import changelog_gone, changelog_restore  # only on this path
 
     gone = changelog_gone(seeds)
-    if gone is None or not has_entry(_recorded_changelog(release, version), str(version)):
+    if gone is None or not has_entry(recorded_changelog(release, version), str(version)):
         return None
     return changelog_restore(seeds, dist, str(version), gone)
 
 
-def _recorded_changelog(release: Path, version: Version) -> str | None:
+def recorded_changelog(release: Path, version: Version) -> str | None:
     """The CHANGELOG.md of ``release``, of ``version``: None where it has none, or has the
     one a build writes where the seeds have none, which records no release
     (:func:`corpuskit.package.is_default_changelog`)."""
@@ -1195,7 +1195,7 @@ def _carried_history(found: Sequence[tuple[Version, Path]]) -> str | None:
     lost every version before it (QA)."""
     for version, path in reversed(found):
         try:
-            text = _recorded_changelog(path, version)
+            text = recorded_changelog(path, version)
         except (OSError, InputError):
             # An older release that cannot be read: its entry's diff says what is wrong
             # (:func:`_with_built_versions`), as for a version built alone.
@@ -1248,7 +1248,7 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
     one's line, "- 2 documents.", was kept).
 
     ``released``: the latest release's CHANGELOG.md (None where a build alone wrote it:
-    :func:`_recorded_changelog`). A version whose entry it holds was
+    :func:`recorded_changelog`). A version whose entry it holds was
     released with its entry (seeds put back from an earlier commit lack it): that entry is
     taken as it is, not written again in other words (QA: called made with 'corpuskit
     build' alone, and given entries other than the published ones). Returned: the

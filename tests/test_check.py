@@ -22,9 +22,11 @@ from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
 from corpuskit.build import build
+from corpuskit.changelog import versions_in
 from corpuskit.check import check
 from corpuskit.errors import InputError
 from corpuskit.schemacheck import load_schema
+from corpuskit.semver import Version
 from corpuskit.validation import validate
 from corpuskit.validation.report import ValidationReport
 
@@ -1620,6 +1622,93 @@ def test_a_release_the_seeds_changelog_does_not_list_is_named(repo: Path) -> Non
         == [str(forged.archive)]
 
 
+def _released_twice(repo: Path) -> tuple[Path, Path, str, str]:
+    """The repo's release made with build alone, then one made with release (listed by the
+    seeds' CHANGELOG.md, with the first as unreleased): (seeds, dist, the later release's
+    SOURCE_DATE_EPOCH, its version)."""
+    seeds, dist = repo / "seeds", repo / "dist"
+    later = str(int(EPOCH) + 86_400)
+    (seeds / "added.txt").write_text("Added\n\nA document of the next release.\n")
+    made = corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    return seeds, dist, later, made.version
+
+
+def _built_from_a_copy(seeds: Path, copy: Path, dist: Path, version: str, epoch: str,
+                       changelog: bool = True) -> Path:
+    """A release of ``version`` built into ``dist`` from a copy of ``seeds`` with a document
+    nobody released (without its CHANGELOG.md, unless ``changelog``): its folder."""
+    shutil.copytree(seeds, copy)
+    if not changelog:
+        (copy / "CHANGELOG.md").unlink()
+    config = copy / "corpus.toml"
+    config.write_text(re.sub(r'(?m)^version = ".*"$', f'version = "{version}"',
+                             config.read_text()))
+    (copy / "forged.txt").write_text("Forged\n\nA document nobody released.\n")
+    return build(copy, dist, source_date_epoch=epoch, jobs=1).release
+
+
+def test_a_release_older_than_the_oldest_entry_is_named_unless_made_before_it(
+        repo: Path) -> None:
+    """A release built from other seeds older than the oldest version the seeds'
+    CHANGELOG.md lists passed check (QA s78). One whose own CHANGELOG.md lists a later
+    version was made after it, so not before the changelog was begun (or trimmed): named.
+    One made before (its CHANGELOG.md has no later version: a build of seeds without one,
+    or of a history since trimmed away) is not."""
+    seeds, dist, later, version = _released_twice(repo)
+    oldest = versions_in((seeds / "CHANGELOG.md").read_text())[-1]
+    assert Version.parse(oldest) < Version.parse(version)
+    forged = _built_from_a_copy(seeds, repo / "other", dist, "0.9.0", later)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    [problem] = report.problems
+    assert (problem.path, problem.code) == (str(forged), "unlisted-release")
+    assert problem.message.startswith("a release of ") and " (0.9.0) that " in problem.message
+    assert f"{seeds / 'CHANGELOG.md'} does not list, older than its oldest entry " \
+        f"({oldest}), though the release's own CHANGELOG.md lists a later version" \
+        in problem.message
+    assert f"out of {dist}" in problem.message
+    jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
+    shutil.rmtree(forged)
+    (dist / f"{forged.name}.zip").unlink()
+    # Made before the changelog was begun: a build of seeds that had none.
+    _built_from_a_copy(seeds, repo / "begun", dist, "0.9.0", later, changelog=False)
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    # A changelog trimmed on purpose: its oldest entry dropped, the release stays.
+    text = (seeds / "CHANGELOG.md").read_text()
+    trimmed = text[:text.index(f"## {oldest} (")].rstrip("\n") + "\n"
+    assert versions_in(trimmed) == [version]
+    (seeds / "CHANGELOG.md").write_text(trimmed)
+    assert "unlisted-release" not in codes(check(seeds, dist, source_date_epoch=later, jobs=1))
+
+
+def test_a_release_newer_than_the_seeds_version_is_named_unless_the_seeds_are_behind_it(
+        repo: Path) -> None:
+    """A release newer than both the seeds' version and the CHANGELOG.md's newest entry
+    was called stale alone, never unlisted (QA s78): it is unlisted too where the latest
+    release does not list it beside the seeds' newest entry, as one made from other seeds
+    (or with build alone) does not. Seeds put back from an earlier commit, behind a
+    release made from them, are stale only: that release lists both."""
+    seeds, dist, later, version = _released_twice(repo)
+    forged = _built_from_a_copy(seeds, repo / "other", dist, "3.0.0", later)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    said = {(p.path, p.code): p.message for p in report.problems}
+    assert set(said) == {(str(forged), "stale-release"), (str(forged), "unlisted-release")}
+    assert (f"does not list, newer than the seeds' version ({version}), and the latest "
+            f"release in {dist} ({forged.name}) does not list it beside the seeds' newest "
+            f"entry ({version})") in said[(str(forged), "unlisted-release")]
+    jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
+    shutil.rmtree(forged)
+    (dist / f"{forged.name}.zip").unlink()
+    # A release made from these seeds, which are then put back as they were before it.
+    before = {name: (seeds / name).read_bytes() for name in ("corpus.toml", "CHANGELOG.md")}
+    (seeds / "more.txt").write_text("More\n\nA document of a later release.\n")
+    ahead = corpuskit.release(seeds, dist, source_date_epoch=str(int(later) + 86_400), jobs=1)
+    (seeds / "more.txt").unlink()
+    for name, data in before.items():
+        (seeds / name).write_bytes(data)
+    assert codes(check(seeds, dist, source_date_epoch=later, jobs=1)) == {"stale-release"}, \
+        ahead.version
+
 def test_a_mistyped_content_hash_is_named_where_releases_share_one_release_time(
         repo: Path) -> None:
     """Two releases made with one SOURCE_DATE_EPOCH (allowed) share their created: the
@@ -1768,3 +1857,4 @@ def test_under_pre_commit_a_dist_or_seeds_linked_out_of_the_work_tree_is_a_probl
         str(seeds)]
     monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
     assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
+
