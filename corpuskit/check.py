@@ -105,7 +105,7 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
 
     Run by pre-commit (``PRE_COMMIT=1`` in the environment, which pre-commit sets for its
     hooks) in a Git work tree, it names too each file or folder of ``seeds`` and ``dist``
-    that Git does not track, ignored or not: the commit leaves it out, though the work
+    that Git does not track, ignored or not: commits leave it out, though the work
     tree it compares holds it; and either folder if a link takes it out of the work tree
     (:func:`_untracked_problems`).
     """
@@ -1048,9 +1048,9 @@ def _same_content(release: Path, built: Path) -> bool:
 def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
     """The files and folders of ``seeds`` and ``dist`` that the Git work tree they are in
     does not track, ignored or not (none without a work tree or ``git``), each a problem:
-    a commit leaves them out, so what check compared in the work tree is not what the
-    commit holds; and ``seeds`` or ``dist`` if a symbolic link takes it out of the work
-    tree, where the commit holds none of its files. Seeds files a build passes over
+    commits leave them out, so what check compared in the work tree is not what a commit
+    holds; and ``seeds`` or ``dist`` if a symbolic link takes it out of the work tree,
+    where a commit holds none of its files. Seeds files a build passes over
     (hidden, or matched by ``discover.exclude``) are none of its business; nor is
     corpuskit's own lock file in ``dist``, which the work tree's .gitignore is to name."""
     try:
@@ -1101,7 +1101,11 @@ def _on_the_way(folder: Path, path: Path) -> bool:
     return os.path.islink(path) and (path == folder or not path.is_relative_to(folder))
 
 
-_LEFT_OUT = "not tracked by Git: the commit leaves it out, but check reads the work tree"
+# Commits, not "the commit": pre-commit runs the hook for 'pre-commit run --all-files'
+# too, where no commit is being made, and sets nothing that tells the two apart (PRE_COMMIT
+# alone; PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF only for a range of commits) (QA s78).
+_COMMITS_LEAVE = "commits, and so clean clones, leave it out"
+_LEFT_OUT = f"not tracked by Git: {_COMMITS_LEAVE}, but check reads the work tree"
 
 
 def _left_out(folder: Path, found: LeftOut) -> str:
@@ -1112,8 +1116,8 @@ def _left_out(folder: Path, found: LeftOut) -> str:
     if not found.ignored:
         return f"{_LEFT_OUT}, where it is: {add}"
     lines = "; ".join(found.by) if found.by else "a .gitignore or .git/info/exclude line"
-    return (f"ignored by Git ({lines}): the commit leaves it out, but check reads the "
-            f"work tree, where it is: un-ignore it (change that line) and {add}")
+    return (f"ignored by Git ({lines}): {_COMMITS_LEAVE}, but check reads the work "
+            f"tree, where it is: un-ignore it (change that line) and {add}")
 
 
 def _real_place(folder: Path, found: LeftOut) -> str:
@@ -1133,8 +1137,9 @@ def _beyond_problem(folder: Path, beyond: Beyond) -> Problem:
              else "outside the Git work tree")
     return Problem(str(folder), "untracked-file", (
         f"a symbolic link (or under one) to {beyond.real}, {where} (the work tree is "
-        f"{beyond.top}): the commit holds none of the files check reads there, at most the "
-        "link: put the folder itself in the work tree in place of the link, and git add it"))
+        f"{beyond.top}): commits, and so clean clones, hold none of the files check reads "
+        "there, at most the link: put the folder itself in the work tree in place of the "
+        "link, and git add it"))
 
 
 def _built_from(seeds: Path, path: Path, exclude: tuple[str, ...]) -> bool:

@@ -968,8 +968,9 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
             raise ProblemsFound(f"{dist} is current, but {report.problems[0].path} records "
                                 "another content hash than the release's (see above)")
         if all(problem.code == "untracked-file" for problem in report.problems):
-            raise ProblemsFound(f"{dist} is current in the work tree, but the commit leaves "
-                                f"out what Git does not track ({counted(count, 'problem')})")
+            raise ProblemsFound(f"{dist} is current in the work tree, but commits, and so "
+                                "clean clones, leave out what Git does not track "
+                                f"({counted(count, 'problem')})")
         raise ProblemsFound(f"{dist} is not current: {counted(count, 'problem')}")
 
 

@@ -66,7 +66,7 @@ CODES: dict[str, str] = {
     "unlisted-release": "a release in dist/ that the seeds' CHANGELOG.md does not list, "
                         "and that is not of their history",
     "untracked-file": "a file or folder of the seeds or the releases that Git does not track: "
-                      "the commit leaves it out (said when pre-commit runs check)",
+                      "commits leave it out (said when pre-commit runs check)",
     "internal-error": "corpuskit failed on this input; this is a bug, please report it",
 }
 

@@ -1507,7 +1507,7 @@ def test_under_pre_commit_a_release_git_does_not_track_is_named(
     report = check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1)
     assert [(p.path, p.code) for p in report.problems] == [
         (str(dist / release), "untracked-file")]
-    assert "the commit leaves it out" in report.problems[0].message
+    assert "commits, and so clean clones, leave it out" in report.problems[0].message
     assert "git add it" in report.problems[0].message
     assert "current in the work tree" in report.summary()
     jsonschema.validate(report.as_dict(), load_schema("report.schema.json"))
@@ -1515,7 +1515,7 @@ def test_under_pre_commit_a_release_git_does_not_track_is_named(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     code, out, err = run(capsys, "check", "-j", "1")
     assert code == 1 and f"dist/{release}: not tracked by Git" in out
-    assert "the commit leaves out what Git does not track" in err
+    assert "commits, and so clean clones, leave out what Git does not track" in err
     monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
     assert run(capsys, "check", "-j", "1")[0] == 0
 
@@ -1766,8 +1766,9 @@ def test_under_pre_commit_a_release_or_seed_git_ignores_is_named_with_its_line(
     monkeypatch.setenv("PRE_COMMIT", "1")
     report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
     assert _untracked_named(report) == {str(dist / f"{release.name}.zip"): (
-        "ignored by Git (.gitignore:2: *.zip): the commit leaves it out, but check reads "
-        "the work tree, where it is: un-ignore it (change that line) and git add it (a "
+        "ignored by Git (.gitignore:2: *.zip): commits, and so clean clones, leave it out, "
+        "but check reads the work tree, where it is: un-ignore it (change that line) and "
+        "git add it (a "
         "release is committed whole, its folder and zip), or move it out of "
         f"{dist}")}
     assert "current in the work tree" in report.summary()
@@ -1810,7 +1811,8 @@ def test_under_pre_commit_a_dist_linked_within_the_work_tree_is_asked_by_its_rea
     monkeypatch.setenv("PRE_COMMIT", "1")
     assert _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1)) == {
         str(dist / release): (
-            "not tracked by Git: the commit leaves it out, but check reads the work tree, "
+            "not tracked by Git: commits, and so clean clones, leave it out, but check reads "
+            "the work tree, "
             f"where it is: git add releases/{release} (its real path, from the top of the "
             f"work tree: {dist} is, or is under, a symbolic link) (a release is committed "
             f"whole, its folder and zip), or move it out of {dist}")}
@@ -1818,8 +1820,9 @@ def test_under_pre_commit_a_dist_linked_within_the_work_tree_is_asked_by_its_rea
     assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
     _git(tmp_path, "rm", "-q", "--cached", "dist")  # the link itself: a clone lacks it
     assert _untracked_named(check(seeds, dist, source_date_epoch=EPOCH, jobs=1)) == {
-        str(dist): (f"the symbolic link on the way to {dist}, not tracked by Git: the commit "
-                    "leaves it out, but check reads the work tree, where it is: git add it")}
+        str(dist): (f"the symbolic link on the way to {dist}, not tracked by Git: commits, "
+                    "and so clean clones, leave it out, but check reads the work tree, "
+                    "where it is: git add it")}
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -1838,9 +1841,9 @@ def test_under_pre_commit_a_dist_or_seeds_linked_out_of_the_work_tree_is_a_probl
     report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
     assert _untracked_named(report) == {str(dist): (
         f"a symbolic link (or under one) to {tmp_path / 'releases'}, outside the Git work "
-        f"tree (the work tree is {top}): the commit holds none of the files check reads "
-        "there, at most the link: put the folder itself in the work tree in place of the "
-        "link, and git add it")}
+        f"tree (the work tree is {top}): commits, and so clean clones, hold none of the "
+        "files check reads there, at most the link: put the folder itself in the work tree "
+        "in place of the link, and git add it")}
     assert "current in the work tree" in report.summary()
     (top / "dist").unlink()
     (tmp_path / "releases").rename(top / "nested")
@@ -1858,3 +1861,34 @@ def test_under_pre_commit_a_dist_or_seeds_linked_out_of_the_work_tree_is_a_probl
     monkeypatch.delenv("PRE_COMMIT")  # outside pre-commit: the work tree, as before
     assert check(seeds, dist, source_date_epoch=EPOCH, jobs=1).valid
 
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_run_all_files_the_untracked_are_not_said_of_a_commit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """'pre-commit run --all-files' runs the hook with PRE_COMMIT=1 and nothing else, as a
+    commit's hook does, and makes no commit: what Git does not track was said to be left
+    out of "the commit" (QA s78). The words are of commits and clean clones, true of both."""
+    seeds, dist = _hook_repo(tmp_path, {"news/a.txt": b"A\n\nAn item.\n"}, "*.zip\n")
+    [release] = [p for p in dist.iterdir() if p.is_dir()]
+    _git(tmp_path, "rm", "-q", "-r", "--cached", f"dist/{release.name}")  # untracked now
+    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name, raising=False)  # as pre-commit run --all-files sets them
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    named = _untracked_named(report)
+    assert sorted(named) == [str(release), str(dist / f"{release.name}.zip")]  # the zip ignored
+    for message in named.values():
+        assert "the commit" not in message
+        assert "commits, and so clean clones, leave it out" in message
+    assert named[str(release)].endswith(
+        f"where it is: git add it (a release is committed whole, its folder and zip), or "
+        f"move it out of {dist}")
+    assert "the commit" not in report.summary()
+    assert report.summary().endswith("which commits, and so clean clones, leave out")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out, err = run(capsys, "check", "-j", "1")
+    assert code == 1 and "the commit" not in out + err
+    assert "commits, and so clean clones, leave out what Git does not track" in err

@@ -181,10 +181,11 @@ class ValidationReport:
             if not self.compared:
                 return f"{self.target}: not compared, {self.not_compared} ({problems})"
             if all(problem.code == "untracked-file" for problem in self.problems):
-                # run by pre-commit: what the commit holds is not current (QA)
+                # run by pre-commit: what a commit holds is not current (QA); a
+                # commit, or 'pre-commit run --all-files', alike (QA s78)
                 return (f"{self.target}: current in the work tree, equal to a fresh build "
-                        f"({what}), but {problems}: what Git does not track, which the "
-                        "commit leaves out")
+                        f"({what}), but {problems}: what Git does not track, which "
+                        "commits, and so clean clones, leave out")
             if all(problem.code == "metadata-mismatch" and problem.location == "content_hash"
                    for problem in self.problems):  # (QA: called current)
                 return (f"{self.target}: current, equal to a fresh build ({what}), but "
