@@ -24,7 +24,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .cores import MAX_JOBS
+from .cores import MAX_JOBS, checked_jobs, default_jobs
 from .errors import (
     _MAP_FAILED,
     EXIT_INTERRUPTED,
@@ -41,6 +41,7 @@ from .errors import (
     UsageError,
     WorkerDied,
     exhausted_resource,
+    jobs_of_run,
     ran_out,
     size_limit_advice,
 )
@@ -507,7 +508,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
 
     try:
         check_engine(engine, scheduler, cli=True)  # in the options' words; build's: Python's
-        with _resources_said(jobs=True), terminal_progress("building") as progress:
+        with _resources_said(jobs=checked_jobs(jobs)), terminal_progress("building") as progress:
             result = build_package(seeds, out,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                    jobs=jobs, cache=None if no_cache else (
@@ -669,7 +670,8 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
         # The bar of the build it runs, as build draws it (QA: docs 1, a cold release said
         # nothing until it ended), after that of its comparison of the seeds with the
         # latest release, which processes every document too (QA: it drew none).
-        with _resources_said(jobs=True), terminal_progress("comparing") as comparing, \
+        with _resources_said(jobs=checked_jobs(jobs)), \
+                terminal_progress("comparing") as comparing, \
                 terminal_progress("building") as progress:
             result = release_seeds(seeds, out, bump,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
@@ -866,7 +868,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     try:
         # --reproduce re-derives every record, as slow as a cold build: a bar for each
         # target, as build draws its own (QA: it drew none)
-        with _resources_said(jobs=True), terminal_progress("reproducing") as progress:
+        with _resources_said(jobs=checked_jobs(jobs)), terminal_progress("reproducing") as progress:
             reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs,
                                    progress=progress)
     except CorpuskitError as error:
@@ -929,7 +931,8 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
     fmt = _output_format(fmt, as_json)
     try:
-        with _resources_said(jobs=True), terminal_progress("building") as progress:  # (QA: docs 1)
+        with _resources_said(jobs=checked_jobs(jobs)), \
+                terminal_progress("building") as progress:  # (QA: docs 1)
             report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                            jobs=jobs, progress=progress)
     except CorpuskitError as error:
@@ -1139,8 +1142,7 @@ def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
     files or threads where no stage foresaw it, once said in one line (QA: a traceback),
     with what the run left to finish (its notes: see
     :func:`corpuskit.signals.told_when_ended`); any other ``error`` is raised again."""
-    command = next((arg for arg in args if not arg.startswith("-")), "")
-    said = _resource_error(error, jobs=command in _WITH_JOBS)
+    said = _resource_error(error, jobs=_jobs_given(args))
     if said is None:
         raise error
     with suppress(CorpuskitError):  # standard error cannot be written either
@@ -1148,10 +1150,33 @@ def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
     return said.exit_code
 
 
-def _resource_error(error: BaseException, *, jobs: bool) -> OutOfResources | None:
+def _jobs_given(args: Sequence[str]) -> int | None:
+    """The worker processes the command line ``args`` runs with: its ``--jobs`` (the last
+    one given, as click takes it), else the cores it defaults to; None for a command
+    that takes no ``--jobs``, or one whose value is no whole number (click refuses it)."""
+    command = next((arg for arg in args if not arg.startswith("-")), "")
+    if command not in _WITH_JOBS:
+        return None
+    given: str | None = None
+    for at, arg in enumerate(args):
+        if arg == "--":  # (paths after it, not options)
+            break
+        if arg in ("-j", "--jobs"):
+            given = args[at + 1] if at + 1 < len(args) else None
+        elif arg.startswith("--jobs="):
+            given = arg.removeprefix("--jobs=")
+        elif arg.startswith("-j"):  # -j4
+            given = arg.removeprefix("-j")
+    if given is None:
+        return default_jobs()
+    return int(given) if given.strip().isdigit() else None
+
+
+def _resource_error(error: BaseException, *, jobs: int | None) -> OutOfResources | None:
     """``error``, a lack of memory, open files or threads, as the one-line error that says
     it (with the notes of what the run left to finish); None for any other error.
-    ``jobs``: whether the command takes ``--jobs``."""
+    ``jobs``: the worker processes the command runs with (None: it takes no ``--jobs``),
+    fewer of which is advice only where there are two or more."""
     resource = exhausted_resource(error)
     if resource is None:
         return None
@@ -1161,13 +1186,15 @@ def _resource_error(error: BaseException, *, jobs: bool) -> OutOfResources | Non
 
 
 @contextmanager
-def _resources_said(*, jobs: bool = False) -> Iterator[None]:
+def _resources_said(*, jobs: int | None = None) -> Iterator[None]:
     """A command's work, whose lack of memory, open files or threads is raised as its
     :class:`OutOfResources`: the command's own failure, which ``--json`` and ``--format
     github`` print in their form (QA: ``build --json`` printed nothing on stdout, the
-    one-line error alone). ``jobs``: whether the command takes ``--jobs``."""
+    one-line error alone). ``jobs``: the worker processes it runs with (None: it takes
+    no ``--jobs``), which what is advised depends on (:func:`corpuskit.errors.jobs_of_run`)."""
     try:
-        yield
+        with jobs_of_run(jobs):
+            yield
     except (MemoryError, RuntimeError, LookupError, ImportError, OSError) as error:
         said = _resource_error(error, jobs=jobs)
         if said is None:

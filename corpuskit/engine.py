@@ -667,8 +667,7 @@ def _make_segment(task: ShardTask, shard_file: Path, raw: list[list[Any]] | None
 ENGINES = ("local", "dask")
 #: A build whose worker process died.
 WORKER_DIED = ("a worker process died (killed, or out of memory) while processing "
-               "documents; nothing was written: run the command again (with fewer --jobs if "
-               "memory is short)")
+               "documents; nothing was written: run the command again")
 
 
 def useful_jobs(seeds: Path, config: DiscoverConfig, jobs: int) -> int:
@@ -762,7 +761,8 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
             resource = exhausted_resource(error)
             if resource is None:
                 raise
-            raise ran_out(resource, f"while starting {jobs} worker processes") from None
+            raise ran_out(resource, f"while starting {jobs} worker processes",
+                          jobs=jobs) from None
         _leave_results_to_workers(pool)
         with _DeathWatch(pool):
             yield pool
@@ -907,7 +907,10 @@ STARTING_FAILED = {MEMORY: 90, OPEN_FILES: 91, THREADS: 92}
 def worker_died(pool: ProcessPoolExecutor | None) -> CorpuskitError:
     """The error of a broken ``pool``: a worker that ran out of a resource as it started
     (:data:`STARTING_FAILED`) names it; else a worker died (killed, out of memory)."""
-    return _short_at_start(pool) or OutputError(WORKER_DIED)
+    workers = getattr(pool, "_max_workers", None)
+    # fewer --jobs only where there were two or more (QA: -j 1 was told to use -j 1)
+    fewer = " (with fewer --jobs if memory is short)" if workers and workers > 1 else ""
+    return _short_at_start(pool) or OutputError(f"{WORKER_DIED}{fewer}")
 
 
 def _short_at_start(pool: ProcessPoolExecutor | None) -> CorpuskitError | None:
@@ -921,7 +924,8 @@ def _short_at_start(pool: ProcessPoolExecutor | None) -> CorpuskitError | None:
     codes = {getattr(process, "exitcode", None) for process in workers}
     for resource, code in STARTING_FAILED.items():
         if code in codes:
-            return ran_out(resource, "in a worker process as it started")
+            return ran_out(resource, "in a worker process as it started",
+                           jobs=getattr(pool, "_max_workers", None))
     return None
 
 

@@ -7,7 +7,8 @@ shows a traceback for them. Anything else escaping is a bug in corpuskit.
 from __future__ import annotations
 
 import errno
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .problems import Problem, ordered
@@ -174,10 +175,39 @@ def _codec_failed_to_load(error: LookupError) -> bool:
 RAISE_OPEN_FILES = "raise the limit (ulimit -n 1024 or more)"
 
 
+#: The worker processes of the command under way (its ``--jobs``, or the cores it
+#: defaults to), set by the CLI for the command's work (:func:`jobs_of_run`); None where
+#: it takes no ``--jobs`` or none is under way. Read where a file cannot be written for
+#: lack of descriptors, far below any function that is told the jobs.
+_run_jobs: int | None = None
+
+
+@contextmanager
+def jobs_of_run(jobs: int | None) -> Iterator[None]:
+    """The command's work, run with ``jobs`` worker processes (None: it takes no
+    ``--jobs``): what :func:`open_files_advice` advises depends on them. A module's
+    variable, not a context variable: the threads that write files start with a context
+    of their own, and the worker processes forked meanwhile keep it."""
+    global _run_jobs
+    earlier, _run_jobs = _run_jobs, jobs
+    try:
+        yield
+    finally:
+        _run_jobs = earlier
+
+
+def fewer_jobs_advice(jobs: int | None) -> str:
+    """``, or run with fewer --jobs (-j 1)`` for a run of ``jobs`` worker processes (None:
+    a command without ``--jobs``), where fewer would need less; ``""`` for a run of one,
+    which cannot have fewer (QA: ``-j 1`` under ``ulimit -v`` was told to use ``-j 1``)."""
+    return ", or run with fewer --jobs (-j 1)" if jobs is not None and jobs > 1 else ""
+
+
 def open_files_advice() -> str:
-    """``; <what to do>`` for a file that could not be opened for lack of descriptors."""
+    """``; <what to do>`` for a file that could not be opened for lack of descriptors,
+    in a command run with the jobs :func:`jobs_of_run` set."""
     return (f"; this process may open no more files{_limit('-n', 'RLIMIT_NOFILE', 1)}: "
-            f"{RAISE_OPEN_FILES}, or run with fewer --jobs (-j 1), then run the command again")
+            f"{RAISE_OPEN_FILES}{fewer_jobs_advice(_run_jobs)}, then run the command again")
 
 
 def size_limit_advice(exc: OSError) -> str:
@@ -191,12 +221,13 @@ def size_limit_advice(exc: OSError) -> str:
             "unlimited), or write to another file system, then run the command again")
 
 
-def ran_out(resource: str, doing: str = "", detail: str = "", *, jobs: bool = True
+def ran_out(resource: str, doing: str = "", detail: str = "", *, jobs: int | None
             ) -> OutOfResources:
     """The error of a run that ran out of ``resource`` (see :func:`exhausted_resource`)
     ``doing`` something (``"while starting 2 worker processes"``): what ran out, the limit
-    that set it, and what to do. ``detail``: what failed, said after; ``jobs``: whether
-    the command takes ``--jobs``, fewer of which need less."""
+    that set it, and what to do. ``detail``: what failed, said after; ``jobs``: the
+    worker processes the run used, fewer of which need less where there are two or more
+    (None: the command takes no ``--jobs``)."""
     doing = f" {doing}" if doing else ""
     detail = f" ({detail})" if detail else ""
     if resource == OPEN_FILES:
@@ -210,8 +241,7 @@ def ran_out(resource: str, doing: str = "", detail: str = "", *, jobs: bool = Tr
     else:
         said = (f"ran out of memory{_limit('-v', 'RLIMIT_AS', 1024)}{doing}{detail}: give "
                 "the process more memory (raise ulimit -v)")
-    fewer = ", or run with fewer --jobs (-j 1)" if jobs else ""
-    return OutOfResources(f"{said}{fewer}, then run the command again")
+    return OutOfResources(f"{said}{fewer_jobs_advice(jobs)}, then run the command again")
 
 
 def _limit(option: str, name: str, unit: int) -> str:

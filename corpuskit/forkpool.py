@@ -297,9 +297,12 @@ class _Worker:
                              if (other.process.exitcode or 0) < 0), code)  # name that one
             how = (f"killed by signal {-code}" if code is not None and code < 0
                    else f"exit status {code}" if code is not None else "no longer answering")
+            # fewer --jobs only where there were two or more (QA: -j 1 told to use -j 1)
+            fewer = (" (with fewer --jobs if memory is short)"
+                     if len(self.pool._workers) > 1 else "")
             raise WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
-                             "before finishing its work; run the command again (with "
-                             "fewer --jobs if memory is short)") from None
+                             f"before finishing its work; run the command again{fewer}"
+                             ) from None
         self.waiting.popleft()._settle(outcome)
 
 

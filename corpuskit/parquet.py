@@ -106,7 +106,7 @@ def pyarrow_not_loaded(error: BaseException) -> ParquetUnavailableError:
     if resource is not None:
         said = ran_out(resource, "while loading pyarrow, which writes Parquet",
                        detail="" if isinstance(error, MemoryError) else str(error),
-                       jobs=False)  # (export takes none)
+                       jobs=None)  # (export takes none)
         return ParquetUnavailableError(str(said))
     return ParquetUnavailableError(
         f"pyarrow, which writes Parquet, is installed but could not be loaded "

@@ -385,3 +385,16 @@ def test_an_interrupted_worker_writes_nothing_more_to_standard_error() -> None:
                           timeout=60, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "130"
     assert done.stderr == "before\n"
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_worker_s_death_advises_fewer_jobs_only_where_there_were_more(
+        processes: int) -> None:
+    """(QA s78) A pool of one worker was told to run with fewer --jobs: it cannot."""
+    pool = ForkPool(processes)
+    try:
+        with pytest.raises(WorkerDied) as caught:
+            pool.apply_async(die).get()
+    finally:
+        pool.terminate()
+    assert ("fewer --jobs" in str(caught.value)) == (processes > 1), caught.value

@@ -118,12 +118,13 @@ def test_the_failures_of_a_resource_that_ran_out_are_told_apart(
 
 def test_the_message_of_a_resource_names_its_limit_and_what_to_do() -> None:
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    said = errors.ran_out(errors.OPEN_FILES, "while starting 2 worker processes")
+    said = errors.ran_out(errors.OPEN_FILES, "while starting 2 worker processes", jobs=2)
     assert isinstance(said, errors.OutOfResources) and said.exit_code == 1
     assert str(said) == (f"too many open files (ulimit -n {soft}) while starting 2 worker "
                          "processes: raise the limit (ulimit -n 1024 or more), or run with "
                          "fewer --jobs (-j 1), then run the command again")
-    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=False))
+    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=None))
+    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=1))  # (QA s78)
 
 
 @pytest.mark.parametrize("error", [MemoryError(), RuntimeError("can't start new thread"),
@@ -346,3 +347,80 @@ def test_standard_output_over_the_size_limit_of_the_process_is_said_with_what_to
     assert f"corpuskit: error: {said}the file is larger than this process may write" \
         in done.stderr, done.stderr
     assert "(ulimit -f unlimited)" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("error", [MemoryError(), RuntimeError("can't start new thread"),
+                                   OSError(errno.EMFILE, "Too many open files")],
+                         ids=["memory", "thread", "emfile"])
+@pytest.mark.parametrize("command", ["build", "validate", "check"])
+@pytest.mark.parametrize("jobs", [["-j", "1"], ["--jobs=1"], ["-j1"], ["-j", "2"]],
+                         ids=["-j 1", "--jobs=1", "-j1", "-j 2"])
+def test_a_run_of_one_job_is_not_told_to_run_with_fewer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        error: BaseException, command: str, jobs: list[str]) -> None:
+    """(QA s78) ``build -j 1`` (and validate, check) that ran out of memory, threads or
+    open files was told "or run with fewer --jobs (-j 1)", the jobs it had run with: one
+    job is told the rest of the advice only; two are told both."""
+    import corpuskit.check as check_module
+    import corpuskit.validation.seeds as seeds_check
+    from corpuskit.cli import main
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(build_module(), "build", exhausted)
+    monkeypatch.setattr(seeds_check, "validate_seeds", exhausted)
+    monkeypatch.setattr(check_module, "_check", exhausted)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    args = {"build": ["build", str(seeds), "--out", str(tmp_path / "out")],
+            "validate": ["validate", str(seeds)],
+            "check": ["check", "--seeds", str(seeds), "--dist", str(tmp_path / "dist")]}
+    assert main([*args[command], *jobs]) == 1
+    _, err = capsys.readouterr()
+    assert err.startswith("corpuskit: error: ") and len(err.splitlines()) == 1, err
+    assert "more memory" in err or "raise the limit" in err or "raise that limit" in err, err
+    assert ("--jobs" in err) == (jobs == ["-j", "2"]), err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_resource_that_ran_out_before_the_work_began_follows_the_jobs_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        jobs: str) -> None:
+    """(QA s78) Out of memory before the command's work began (where the CLI maps errors
+    to exit codes, from its command line): ``-j 1`` is not told to run with ``-j 1``."""
+    import corpuskit.engine as engine
+    from corpuskit.cli import main
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(engine, "check_engine", exhausted)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    assert main(["build", str(seeds), "--out", str(tmp_path / "out"), "-j", jobs]) == 1
+    _, err = capsys.readouterr()
+    assert err.startswith("corpuskit: error: ran out of memory"), err
+    assert ("fewer --jobs (-j 1)" in err) == (jobs == "2"), err
+
+
+def test_a_build_of_one_job_out_of_open_files_is_not_told_to_run_with_fewer(
+        many: Path, tmp_path: Path) -> None:
+    """(QA s78) For real: ``ulimit -n 8; corpuskit build seeds -j 1``. Writing the records
+    failed for lack of descriptors, and the advice was "or run with fewer --jobs (-j 1)"."""
+    out = tmp_path / "out"
+    done = run_cli(["build", many, "--out", out, "-j", "1", "--no-cache"], FRESH,
+                   timeout=60, preexec_fn=open_files_limit(8))
+    assert done.code == 1 and "Traceback" not in done.stderr, done.stderr
+    last = done.stderr.splitlines()[-1]
+    assert "Too many open files" in last and "raise the limit" in last, last
+    assert "--jobs" not in last and "-j 1" not in last, last
+
+
+def test_the_advice_on_open_files_follows_the_jobs_of_the_run() -> None:
+    """(QA s78) Where a file cannot be opened, far below what is told the jobs: fewer
+    --jobs for a run of two or more, not for one, nor a command without --jobs."""
+    assert "--jobs" not in errors.open_files_advice()
+    with errors.jobs_of_run(1):
+        assert "--jobs" not in errors.open_files_advice()
+        with errors.jobs_of_run(2):
+            assert "fewer --jobs (-j 1)" in errors.open_files_advice()
+        assert "--jobs" not in errors.open_files_advice()

@@ -402,7 +402,12 @@ def test_a_check_that_runs_out_of_memory_fails_the_run_not_the_package(
     assert str(stopped.value) == (
         f"ran out of memory while checking {target}, which was neither found valid nor "
         f"invalid: {held} so memory follows the largest one; give the process more memory, "
-        "or check with --jobs 1 (one worker's copy fewer), then validate it again")
+        "then validate it again")  # (not "with --jobs 1", which it was checked with: s78)
+    with pytest.raises(OutOfMemory) as stopped_with_two:
+        corpuskit.validate(target, jobs=2)
+    assert str(stopped_with_two.value).endswith(
+        "give the process more memory, or check with --jobs 1 (one worker's copy fewer), "
+        "then validate it again"), stopped_with_two.value
     capsys.readouterr()
     assert main(["validate", str(target), "--jobs", "1"]) == 1
     out, err = capsys.readouterr()

@@ -559,20 +559,22 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         stopped_by = tuple(p.code for p in error.problems)
     except ParquetOutOfMemory as error:  # not a record-mismatch (QA: a sound package failed)
         raise ran_out(MEMORY, f"while checking {shown}, which was neither found valid nor "
-                      "invalid", str(error)) from None
+                      "invalid", str(error), jobs=jobs) from None
     except MemoryError:  # the run failed, not the package (QA: "please report this bug")
         raise OutOfMemory(
             f"ran out of memory while checking {shown}, which was neither found valid nor "
             "invalid: "
             + ("each document is read whole" if kind == "seeds" else
                "each record line of data/documents.jsonl is held whole, a few times over,")
-            + " so memory follows the largest one; give the process more memory, or check "
-            "with --jobs 1 (one worker's copy fewer), then validate it again") from None
+            + " so memory follows the largest one; give the process more memory"
+            # (QA: a check with -j 1 was told to check with --jobs 1)
+            + (", or check with --jobs 1 (one worker's copy fewer)" if jobs > 1 else "")
+            + ", then validate it again") from None
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         resource = exhausted_resource(exc)
         if resource is not None:  # the run failed, not the package, as for memory above
             raise ran_out(resource, f"while checking {shown}, which was neither found valid "
-                          "nor invalid") from None  # (QA: "please report this as a bug")
+                          "nor invalid", jobs=jobs) from None  # (QA: "please report this as a bug")
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
