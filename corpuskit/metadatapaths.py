@@ -61,7 +61,8 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
                exclude: Sequence[str]) -> str | None:
     """Why ``path`` is not in the package when it nearly is, or None: the Parquet copy not
     asked for, a seeds file named without data/raw/, kept out of the package (excluded,
-    hidden), or a file of the package in another case (QA: only the second was told)."""
+    hidden), a file of the package in another case, named without its extension or with
+    a space at an end (QA: only the second was told)."""
     if path == PARQUET_PATH:
         return (f"the package holds {PARQUET_PATH} only with [output] parquet = true in "
                 f"{CONFIG_NAME}")
@@ -74,7 +75,54 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
     if kept_out is not None:
         return kept_out
     return (_not_a_file(path, files) or _other_form(path, files)
-            or _other_case(path, files))
+            or _other_case(path, files) or _unextended(path, files, skipped, exclude)
+            or _spaced(path, files))
+
+
+def _with_extension(stems: Sequence[str], names: Iterable[str]) -> list[str]:
+    """The ``names`` that are one of ``stems`` with an extension added (``LICENSE.txt``
+    for ``LICENSE``; not a file in a folder ``LICENSE.d/``), in order."""
+    stems = [stem for stem in stems if stem and not stem.endswith(("/", "."))]
+    return sorted(name for name in names for stem in stems
+                  if name.startswith(stem + ".") and "/" not in name[len(stem) + 1:])
+
+
+def _meant(names: Sequence[str]) -> str:
+    """``'a'`` or ``'a' or 'b'``: the paths one of which was meant, to write as shown."""
+    return " or ".join(repr(printable(name)) for name in names)
+
+
+def _unextended(path: str, files: Collection[str], skipped: Iterable[tuple[str, str]],
+                exclude: Sequence[str]) -> str | None:
+    """Where ``path`` names a file of the package (or a seeds file kept out of it) without
+    its extension: the path to write (QA s78: ``LICENSE`` for the seeds' ``LICENSE.txt``,
+    ``COPYING`` for ``COPYING.md``, was told only that the package holds no such file)."""
+    meant = _with_extension((path, RAW_PREFIX + path), files)
+    if meant:
+        return (f"did you mean {_meant(meant)}? a path names a file by its whole name, "
+                "its extension too")
+    seeds_path = path.removeprefix(RAW_PREFIX)
+    kept = _with_extension((seeds_path,), (name for name, _ in skipped))
+    if kept:  # excluded or hidden: why, and the path to write once it is shipped
+        return _kept_out(kept[0], skipped, exclude, renamed=True)
+    return None
+
+
+def _spaced(path: str, files: Collection[str]) -> str | None:
+    """Where ``path`` names a file of the package but for white space at its start or end,
+    which no name of the package has (a name copied with the space after it): the path
+    to write (QA s78: ``"LICENSE.txt "`` was told only that there is no such file)."""
+    trimmed = path.strip()
+    if trimmed == path or not trimmed:
+        return None
+    meant = ([name for name in (trimmed, RAW_PREFIX + trimmed) if name in files][:1]
+             or _with_extension((trimmed, RAW_PREFIX + trimmed), files))
+    if not meant:
+        return None
+    ends = ("at its start and its end" if path[0].isspace() and path[-1].isspace() else
+            "at its start" if path[0].isspace() else "at its end")
+    return (f"did you mean {_meant(meant)}? the path has white space {ends}, which the "
+            "file's name does not")
 
 
 def _not_a_file(path: str, files: Collection[str]) -> str | None:

@@ -1499,6 +1499,24 @@ def _refused_as_no_file_of_the_package(seeds: Path, tmp_path: Path,
     ("readme.md", [], "did you mean 'README.md'? paths match the case of names exactly"),
     ("data/documents.parquet", [], "the package holds data/documents.parquet only with "
      "[output] parquet = true in corpus.toml"),
+    # without the file's extension, or with a space at an end (QA s78)
+    ("LICENSE", [], "did you mean 'data/raw/LICENSE.txt'? a path names a file by its whole "
+     "name, its extension too"),
+    ("data/raw/LICENSE", [], "did you mean 'data/raw/LICENSE.txt'? a path names a file by "
+     "its whole name, its extension too"),
+    ("COPYING", [], "did you mean 'data/raw/COPYING.md'? a path names a file by its whole "
+     "name, its extension too"),
+    ("README", [], "did you mean 'README.md'? a path names a file by its whole name, its "
+     "extension too"),
+    ("LICENSE", ["LICENSE.txt"], "the seeds file LICENSE.txt is excluded by "
+     "discover.exclude[0] 'LICENSE.txt': remove it from exclude to ship "
+     "data/raw/LICENSE.txt, and write that path"),
+    ("LICENSE.txt ", [], "did you mean 'data/raw/LICENSE.txt'? the path has white space at "
+     "its end, which the file's name does not"),
+    (" data/raw/LICENSE.txt", [], "did you mean 'data/raw/LICENSE.txt'? the path has white "
+     "space at its start, which the file's name does not"),
+    ("COPYING ", [], "did you mean 'data/raw/COPYING.md'? the path has white space at its "
+     "end, which the file's name does not"),
 ])
 def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, exclude: list[str],
@@ -1510,7 +1528,8 @@ def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
                                     "discover": {"exclude": exclude}}))
     seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n",
                                   "legal/LICENSE.txt": "MIT License\n",
-                                  ".LICENSE": "MIT License\n"}, toml=toml)
+                                  ".LICENSE": "MIT License\n",
+                                  "COPYING.md": "GNU GPL\n"}, toml=toml)
     _refused_as_no_file_of_the_package(seeds, tmp_path, capsys, "licenses", path,
                                        f" ({hint})")
 
@@ -1538,6 +1557,20 @@ def test_a_relative_path_naming_no_file_but_alike_says_what_it_names(
         pytest.skip("a file system that normalizes names")
     _refused_as_no_file_of_the_package(seeds, tmp_path, capsys, "licenses", path,
                                        f" ({hint})")
+
+
+def test_a_path_without_its_extension_that_names_two_files_offers_both() -> None:
+    """(QA s78) data/documents, in a package with Parquet output, names either copy of the
+    records: both are offered, to write as shown; a file in a folder of that name is no
+    extension of it."""
+    from corpuskit.metadatapaths import dangling_message
+
+    files = {"README.md", "data/documents.jsonl", "data/documents.parquet",
+             "data/raw/LICENSE.d/a.txt"}
+    assert dangling_message("data/documents", files).endswith(
+        " (did you mean 'data/documents.jsonl' or 'data/documents.parquet'? a path names a "
+        "file by its whole name, its extension too)")
+    assert not dangling_message("LICENSE", files).endswith(")")
 
 
 @pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])
