@@ -20,6 +20,7 @@ from .codepages import (
     damaged_code_page,
     excerpt,
     second_look,
+    suggested_code_page,
     what_to_do,
 )
 from .config import DecodeConfig
@@ -484,8 +485,8 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
             if utf8 is None:
                 try:
                     legacy = decode_with(line, encoding)
-                except UnicodeDecodeError:
-                    legacy = text
+                except UnicodeDecodeError:  # a byte it does not define: UTF-8's, read so
+                    legacy = line.decode(encoding, "replace")  # (QA s78: Greek, cp1253)
                 if assess(legacy).implausibility > assess(text).implausibility:
                     utf8 = (number, text.strip())
         if utf8 is not None and other is not None:
@@ -494,6 +495,44 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                     "mojibake; re-save the file in one encoding (UTF-8), converting the "
                     "lines that are not")
     return None
+
+
+#: A character of text decoded with ``surrogateescape`` that is neither ASCII nor a byte
+#: that is not UTF-8: a UTF-8 character beyond ASCII.
+_UTF8_BEYOND_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _mixed_from_the_start(data: bytes, config: DecodeConfig) -> str | None:
+    """Why ``data``, which is not UTF-8 as a whole and is refused, mixes encodings, or None:
+    it holds UTF-8 characters beyond ASCII, and the code page that reads it as text (a
+    listed one, else one to add) finds it mixed, as it would once added
+    (:func:`_mixed_encodings`); where none reads the whole file (UTF-8 holds bytes the
+    code page does not define), the code page that reads the rest of it, its bytes that
+    are not UTF-8. Said before any code page is advised, which could not read the file
+    either: Greek in UTF-8 beside Greek in cp1253 was told to add cp1253, and then that
+    it mixes encodings (QA s78)."""
+    text = data.decode("utf-8", "surrogateescape")
+    rest = _UTF8_BEYOND_ASCII.sub("", text)
+    if len(rest) == len(text):  # no UTF-8 beyond ASCII
+        return None
+    whole = _reading_as_text(data, config.fallback_encodings)
+    if whole is not None:
+        return _mixed_encodings(data, whole.encoding)
+    # Lines only: in a line that is not UTF-8, what the code page of the rest cannot read
+    # may be its own multi-byte characters that are UTF-8 by chance (gb18030's D2 A6, "Ҧ")
+    reading = _reading_as_text(rest.encode("utf-8", "surrogateescape"),
+                               config.fallback_encodings)
+    return (_mixed_encodings(data, reading.encoding, parts=False) if reading is not None
+            else None)
+
+
+def _reading_as_text(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
+    """The reading of ``data`` in the listed code pages ``encodings`` if it is text, else
+    the best in a code page the configuration could add, or None."""
+    reading = best_legacy(data, encodings)
+    if reading is not None and plausible(reading.judgement or judge(reading.text)):
+        return reading
+    return suggested_code_page(data, encodings)
 
 
 def _unreadable(judgement: Judgement) -> str:
@@ -616,6 +655,10 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                     raw.path, "undecodable",
                     f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}",
                     at)) from None
+            mixed = _mixed_from_the_start(data, config) if legacy is None else None
+            if mixed is not None:
+                raise DocumentProblem(Problem(raw.path, "undecodable",
+                                              f"{not_utf8}; it {mixed}", at)) from None
             if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
@@ -637,6 +680,10 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     encoding, text = decoded
     judgement = (legacy.judgement or judge(text)) if legacy is not None else None
     if judgement is not None and not plausible(judgement):
+        mixed = _mixed_from_the_start(data, config)  # not a code page to add (QA s78)
+        if mixed is not None:
+            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
+                                          at))
         # A listed single-byte code page that reads it in its language but for a byte it
         # leaves undefined (cp1252's 81, 90) damaged there, not one to add (QA: seeds 2,
         # cp1256 was advised, naming cp1251's reading)
@@ -653,8 +700,11 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         try:
             legacy = second_look(data, legacy, config)
         except BetterElsewhere as doubt:
-            raise DocumentProblem(Problem(raw.path, "undecodable",
-                                          f"{not_utf8}, and {doubt}", at)) from None
+            mixed = _mixed_from_the_start(data, config)  # not a code page to add (QA s78)
+            raise DocumentProblem(Problem(
+                raw.path, "undecodable",
+                f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, and {doubt}",
+                at)) from None
         encoding, text = legacy.encoding, legacy.text
         mixed = _mixed_encodings(data, encoding)
         if mixed is not None:

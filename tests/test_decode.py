@@ -1525,3 +1525,51 @@ def test_the_encodings_read_before_the_code_pages_are_utf8_and_those_of_the_mark
     from corpuskit.decode import BOMS
 
     assert sorted(UNICODE_ENCODINGS) == sorted(["utf-8", *(name for _, name in BOMS)])
+
+
+# -- a mix told at once, not after a code page was added (QA s78) ------------------------
+
+#: Greek in cp1253, the code page a file of it is told to add.
+_GREEK_CP1253 = ("Καλημέρα σας, φίλοι μου. Σήμερα είναι μια όμορφη μέρα για περίπατο στην "
+                 "πόλη.\n").encode("cp1253")
+#: Greek in UTF-8, most of whose characters cp1253 cannot read (CF 8C: 8C is undefined).
+_GREEK_UTF8 = "Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο.\n".encode()
+
+
+@pytest.mark.parametrize(("data", "utf8_line", "other_line", "utf8"), [
+    # a UTF-8 word cp1253 reads (as mojibake): cp1253 was advised, then the mix was told
+    (b"Title\n\n" + "Αθήνα\n".encode() + _GREEK_CP1253 * 3, 3, 4, "Αθήνα"),
+    # a UTF-8 line cp1253 cannot read at all: "add its code page", then the same again
+    (b"Title\n\n" + _GREEK_UTF8 + _GREEK_CP1253, 3, 4, "Η γρήγορη"),
+    (b"Title\n\n" + _GREEK_CP1253 + _GREEK_UTF8, 4, 3, "Η γρήγορη"),
+    # French in UTF-8: cp1252 reads the file, doubted, and cp1253 was advised
+    (b"Title\n\n" + "Le café est très bon à Noël, déjà vu.\n".encode() + _GREEK_CP1253,
+     3, 4, "Le café"),
+])
+@pytest.mark.parametrize("fallbacks", [(), ("cp1252", "cp1253"), ("cp1252", "iso8859-7")],
+                         ids=["default", "cp1253 added", "iso8859-7 added"])
+def test_a_file_mixing_utf8_and_a_code_page_is_told_so_before_any_code_page_is_advised(
+        data: bytes, utf8_line: int, other_line: int, utf8: str,
+        fallbacks: tuple[str, ...]) -> None:
+    """(QA s78) A UTF-8 line beside Greek in cp1253: the first build advised adding
+    iso8859-7 or cp1253 (or said no listed code page reads it, "add its code page"); with
+    it added, the build said the file mixes encodings. It is said at once, whichever code
+    pages are listed, and no code page is advised that could not read it either."""
+    config = DecodeConfig(fallback_encodings=fallbacks) if fallbacks else DEFAULT
+    said = _refused_saying(data, config)
+    assert f"it mixes encodings: line {other_line} is not UTF-8, but line {utf8_line} is " \
+        f"('{utf8}" in said, said
+    assert said.endswith("re-save the file in one encoding (UTF-8), converting the lines "
+                         "that are not"), said
+    assert "decode.fallback_encodings" not in said and "damaged" not in said, said
+
+
+def test_a_file_in_one_code_page_is_still_told_the_code_page_to_add() -> None:
+    """(QA s78) Greek in cp1253 alone, and Chinese in gb18030 (whose two-byte characters
+    are at times UTF-8 by chance), mix nothing: each is told its code page to add."""
+    said = _refused_saying(b"Title\n\n" + _GREEK_CP1253 * 3, DEFAULT)
+    assert "mixes" not in said and 'add "cp1253" to decode.fallback_encodings' in said, said
+    chinese = ("今天天气很好，我们去公园散步吧。" + _GREEK + "\n") * 3
+    said = _refused_saying(chinese.encode("gb18030"),
+                           DecodeConfig(fallback_encodings=("cp1252", "cp1253")))
+    assert "mixes" not in said and 'add "gb18030" to decode.fallback_encodings' in said, said
