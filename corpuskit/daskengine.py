@@ -23,8 +23,9 @@ from typing import Any
 from .config import CONFIG_NAME
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import ArgumentError, CorpuskitError, OutputError, UsageError
-from .outputidentity import output_identity
+from .outputidentity import code_identity, output_identity
 from .package import RAW_PREFIX
+from .shardcache import CACHE_FORMAT
 from .shardpieces import pieces_index_path, pieces_path
 from .sourcerefs import SourceRefs
 from .zipsegments import segment_index_path, segment_path
@@ -69,7 +70,7 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
 
     Each worker runs :func:`process_shard` exactly as a local worker does, writing into the
     package's temporary folder, so the folders must be on a filesystem every worker mounts
-    at the same path, and every worker must run the same corpuskit version (checked).
+    at the same path, and every worker must run the same corpuskit code and versions (checked).
     """
     scheduler = check_scheduler(scheduler)
     import asyncio  # only for Dask (22 ms to import)
@@ -115,7 +116,9 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             placed = [_absolute(task) for task in tasks]
             folders = _shared_folders(placed)
             probes = _probes(placed)
-            found = client.run(_worker_identity, folders, probes)
+            # A worker's error is its answer (on_error): one that cannot import corpuskit
+            # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
+            found = client.run(_worker_identity, folders, probes, on_error="return")
             if not found:
                 raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                                   "some (dask worker " f"{scheduler}), then build again")
@@ -454,6 +457,14 @@ FILE_NAMES = "file names"
 #: What to do about a worker that reads file names in another encoding than the build's.
 _NAMES_ADVICE = ("run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale such "
                  "as LC_ALL=C.UTF-8")
+#: What :func:`worker_state` says of corpuskit's own code (:func:`code_identity`) and of the
+#: shard cache's format: the version string alone does not tell corpuskits apart.
+CODE = "corpuskit code"
+SHARD_CACHE = "shard cache format"
+#: What to do about a worker that runs other corpuskit code, or has none it can import.
+_CODE_ADVICE = ("Every worker must run the very corpuskit this machine runs, not only one of "
+                "its version: install it on each from the same source folder or wheel "
+                "(pip install '.[dask]'), with its dependencies. ")
 
 
 def worker_state() -> dict[str, str]:
@@ -465,14 +476,16 @@ def worker_state() -> dict[str, str]:
     import codecs
     import sys
 
-    return {**output_identity(), FILE_NAMES: codecs.lookup(sys.getfilesystemencoding()).name}
+    return {**output_identity(), CODE: code_identity(), SHARD_CACHE: CACHE_FORMAT,
+            FILE_NAMES: codecs.lookup(sys.getfilesystemencoding()).name}
 
 
 def _differences(theirs: dict[str, str], ours: dict[str, str], whose: str) -> list[str]:
     """What ``theirs`` (a worker's :func:`worker_state`) has otherwise than ``ours``, each
     with ours (``"{whose} {value}"``). A worker that does not say how it reads names (an
-    older corpuskit) differs in its version, which is said."""
-    said = [f"{name} {theirs.get(name, 'absent')} ({whose} {value})"
+    older corpuskit) differs in its version, which is said; one that does not say what
+    else this one says is an older corpuskit too."""
+    said = [f"{name} {theirs.get(name, 'not said (an older corpuskit)')} ({whose} {value})"
             for name, value in ours.items()
             if name != FILE_NAMES and theirs.get(name) != value]
     if _reads_names_otherwise(theirs, ours):
@@ -501,45 +514,95 @@ def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
     return worker_state(), unseen
 
 
-def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]]],
+def _identity_problems(found: dict[str, tuple[dict[str, str], list[str]] | BaseException],
                        here: dict[str, str], folders: dict[str, str]) -> str | None:
-    """What keeps the workers (``found``, by address) from making this machine's output
-    (``here``: its :func:`worker_state`): another version of what decides it, file names
-    read in another encoding, or a folder they cannot see; None if nothing."""
+    """What keeps the workers (``found``, by address: what :func:`_worker_identity` says,
+    or the error it failed with) from making this machine's output (``here``: its
+    :func:`worker_state`): no corpuskit it can import, another version of what decides the
+    output, file names read in another encoding, or a folder they cannot see; None if
+    nothing."""
     said = []
-    names = False
-    for worker, (identity, unseen) in sorted(found.items()):
+    names = code = False
+    for worker, answer in sorted(found.items()):
+        if isinstance(answer, BaseException):
+            said.append(f"{worker} {_failed_check(answer)}")
+            code = True
+            continue
+        identity, unseen = answer
         differing = _differences(identity, here, "here")
         if differing:
             said.append(f"{worker} runs {', '.join(differing)}")
             names = names or _reads_names_otherwise(identity, here)
+            code = code or _runs_other_code(identity, here)
         if unseen:
             said.append(f"{worker} cannot see " + ", ".join(
                 f"{what} ({folders[what]})" if what in folders else what for what in unseen))
-    if not said:
-        return None
+    return _refusal(said, names=names, code=code) if said else None
+
+
+def _failed_check(error: BaseException) -> str:
+    """What a worker whose check failed with ``error`` is told of: corpuskit, or a library
+    it imports, that it cannot import (the check's function is corpuskit's, unpickled
+    there), else the error. distributed passes the ModuleNotFoundError on as an Exception
+    whose message is its repr: said as Python says it, ``ModuleNotFoundError: No ...``."""
+    said = " ".join(str(error).split())
+    passed_on = re.fullmatch(r"(\w+Error)\((['\"])(.*)\2\)", said)
+    if passed_on is not None:
+        kind, said = passed_on[1], passed_on[3]
+    else:
+        kind = type(error).__name__
+    if kind in ("ModuleNotFoundError", "ImportError"):
+        return f"cannot import corpuskit ({kind}: {said})"
+    return f"failed the check ({kind}: {said})"
+
+
+def _runs_other_code(theirs: dict[str, str], ours: dict[str, str]) -> bool:
+    """Whether a worker (``theirs``) runs other corpuskit code, or a shard cache of another
+    format, than ``ours`` says."""
+    return any(name in ours and theirs.get(name) != ours[name] for name in (CODE, SHARD_CACHE))
+
+
+def _refusal(said: Sequence[str], *, names: bool, code: bool) -> str:
+    """The error that refuses the workers of which ``said`` says what is wrong, with what
+    to do: the same at the start of the build and for a worker that joins during it
+    (QA: dask 4). ``names``: one reads file names otherwise; ``code``: one runs other
+    corpuskit code, or none."""
     # (The README's Dask part is a bullet of Large corpora: QA, "The Dask engine" was no
     # heading.)
     return ("the Dask workers cannot make this build's output: " + "; ".join(said) + ". "
             + (f"Every worker must read file names as this machine does: {_NAMES_ADVICE}. "
                if names else "")
+            + (_CODE_ADVICE if code else "")
             + "Every worker must run the versions this machine runs (the output depends on "
             "them) and mount the seeds, --out and --cache folders at the same paths "
             "(README: Large corpora, A Dask cluster); nothing was written")
 
 
 def _checked_shard(expected: dict[str, str], task: ShardTask) -> ShardResult:
-    """:func:`_rerunnable_shard` on a worker that has ``expected``'s versions and reads
-    file names as it says (:func:`worker_state`: a worker that joined the cluster after
-    the build checked its workers); else an error naming what differs."""
+    """:func:`_rerunnable_shard` on a worker that has ``expected``'s versions and code and
+    reads file names as it says (:func:`worker_state`: a worker that joined the cluster
+    after the build checked its workers); else the error the check at the start gives,
+    naming this worker."""
     here = worker_state()
-    differing = _differences(here, expected, "the build's:")
+    differing = _differences(here, expected, "here")
     if differing:
-        advice = f"; {_NAMES_ADVICE}" if _reads_names_otherwise(here, expected) else ""
-        raise OutputError(f"a Dask worker that joined during the build runs "
-                          f"{', '.join(differing)}; every worker must run the versions the "
-                          f"build's machine runs{advice}")
+        raise OutputError(_refusal(
+            [f"{_this_worker()}, which joined during the build, runs {', '.join(differing)}"],
+            names=_reads_names_otherwise(here, expected),
+            code=_runs_other_code(here, expected)))
     return _rerunnable_shard(task)
+
+
+def _this_worker() -> str:
+    """The address of the Dask worker this runs on, as the check at the start names it;
+    or its host, where it runs on none."""
+    try:
+        from distributed import get_worker
+
+        address: str = get_worker().address
+    except (ImportError, ValueError):
+        return f"the Dask worker on {socket.gethostname()}"
+    return address
 
 
 #: How long a build waits for the result of a shard (seconds) before it asks whether the

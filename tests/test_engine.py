@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import re
 import shutil
 import signal
 import socket
@@ -809,10 +810,13 @@ def test_a_worker_that_reads_file_names_in_another_encoding_is_refused_by_name(
     with pytest.raises(OutputError) as caught:
         _checked_shard(here, task)  # on the ASCII worker, which joined after the check
     assert str(caught.value) == (
-        "a Dask worker that joined during the build runs Python reading file names as ascii "
-        "(the build's: utf-8); every worker must run the versions the build's machine runs; "
-        "run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale such as "
-        "LC_ALL=C.UTF-8")
+        f"the Dask workers cannot make this build's output: the Dask worker on "
+        f"{socket.gethostname()}, which joined during the build, runs Python reading file "
+        "names as ascii (here utf-8). Every worker must read file names as this machine "
+        "does: run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 locale such as "
+        "LC_ALL=C.UTF-8. Every worker must run the versions this machine runs (the output "
+        "depends on them) and mount the seeds, --out and --cache folders at the same paths "
+        "(README: Large corpora, A Dask cluster); nothing was written")
     assert not (tmp_path / "package").exists()
 
 
@@ -847,21 +851,170 @@ def test_a_dask_build_on_workers_that_read_names_as_ascii_is_refused_before_any_
         if (tmp_path / "out").exists() else True
 
 
+@contextmanager
+def _worker_importing(pythonpath: Path, cwd: Path) -> Iterator[str]:
+    """The address of a scheduler (a LocalCluster's) whose one worker is a ``dask worker``
+    process that imports corpuskit from ``pythonpath`` first, as a worker installed
+    elsewhere does (a LocalCluster's workers import what this process imports)."""
+    distributed = pytest.importorskip("distributed")
+    env = {**os.environ, "PYTHONPATH": str(pythonpath), "PYTHONUTF8": "1"}
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None,
+                                  host="127.0.0.1") as cluster:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
+             "--nthreads", "1", "--no-dashboard", "--no-nanny"],
+            env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while not cluster.scheduler.workers:
+                assert worker.poll() is None and time.monotonic() < deadline, \
+                    "the worker did not join"
+                time.sleep(0.1)
+            yield cluster.scheduler_address
+        finally:
+            worker.terminate()
+            worker.wait(30)
+
+
+def _small_seeds(tmp_path: Path) -> Path:
+    return make_seeds(tmp_path, {
+        "plain.txt": "A plain English document with enough words to be a document.\n"})
+
+
+def test_a_worker_running_other_corpuskit_code_of_the_same_version_is_refused(
+        tmp_path: Path) -> None:
+    """Only version strings were compared: a worker installed from an older checkout
+    (corpuskit 0.1.0 too) built other records, exit 0 (QA: dask 1). Its code is compared:
+    here a copy of this corpuskit with one line added."""
+    import corpuskit
+    from corpuskit.outputidentity import code_identity
+
+    other = tmp_path / "other"
+    shutil.copytree(Path(corpuskit.__file__).parent, other / "corpuskit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with (other / "corpuskit" / "normalize.py").open("a") as changed:
+        changed.write("# another corpuskit of the same version\n")
+    seeds = _small_seeds(tmp_path)
+    with _worker_importing(other, tmp_path) as scheduler, \
+            pytest.raises(OutputError) as caught:
+        build(seeds, tmp_path / "out", engine="dask", scheduler=scheduler, cache=None)
+    said = str(caught.value)
+    assert re.fullmatch(
+        r"the Dask workers cannot make this build's output: tcp://127\.0\.0\.1:\d+ runs "
+        rf"corpuskit code sha256:[0-9a-f]{{16}} \(here {code_identity()}\)\. Every worker "
+        r"must run the very corpuskit this machine runs, not only one of its version: "
+        r"install it on each from the same source folder or wheel \(pip install "
+        r"'\.\[dask\]'\), with its dependencies\. Every worker must run the versions .*"
+        r"\(README: Large corpora, A Dask cluster\); nothing was written", said), said
+    assert not (tmp_path / "out").exists() or not any(
+        p for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+
+
+def test_a_worker_without_corpuskit_is_named_before_any_work(tmp_path: Path) -> None:
+    """It was "the Dask cluster ... failed during the build (Exception:
+    ModuleNotFoundError(...))": no worker named, nothing to do (QA: dask 2). A corpuskit
+    that cannot be imported stands in for none installed."""
+    missing = tmp_path / "missing"
+    (missing / "corpuskit").mkdir(parents=True)
+    (missing / "corpuskit" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'corpuskit'\", name='corpuskit')\n")
+    seeds = _small_seeds(tmp_path)
+    with _worker_importing(missing, tmp_path) as scheduler, \
+            pytest.raises(OutputError) as caught:
+        build(seeds, tmp_path / "out", engine="dask", scheduler=scheduler, cache=None)
+    said = str(caught.value)
+    assert re.fullmatch(
+        r"the Dask workers cannot make this build's output: tcp://127\.0\.0\.1:\d+ cannot "
+        r"import corpuskit \(ModuleNotFoundError: No module named 'corpuskit'\)\. Every "
+        r"worker must run the very corpuskit this machine runs, .* with its dependencies\. "
+        r".*; nothing was written", said), said
+
+
+def test_the_check_names_a_worker_whose_check_failed() -> None:
+    """The errors a worker's check fails with, as distributed passes them on."""
+    from corpuskit.daskengine import _failed_check
+
+    assert _failed_check(Exception("ModuleNotFoundError(\"No module named 'ftfy'\")")) == (
+        "cannot import corpuskit (ModuleNotFoundError: No module named 'ftfy')")
+    assert _failed_check(Exception("KeyError('x')")) == "failed the check (KeyError: x)"
+    assert _failed_check(ModuleNotFoundError("No module named 'corpuskit'")) == (
+        "cannot import corpuskit (ModuleNotFoundError: No module named 'corpuskit')")
+    assert _failed_check(OSError("disk\nfull")) == "failed the check (OSError: disk full)"
+
+
 def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> None:
     """Workers were checked once, before the shards were sent: one of another version that
-    joined later ran shards unchecked (QA). Each task checks the worker it runs on."""
-    from corpuskit.daskengine import _checked_shard, output_identity
+    joined later ran shards unchecked (QA). Each task checks the worker it runs on, and is
+    refused as the check at the start refuses one: named, with what to do and that nothing
+    was written (it said neither, QA: dask 4); other code of the same version too (QA:
+    dask 1)."""
+    from corpuskit.daskengine import CODE, _checked_shard, worker_state
 
-    expected = {**output_identity(), "corpuskit": "0.0.1"}
+    here = worker_state()
     task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
                             1 << 20)
-    with pytest.raises(OutputError) as caught:
-        _checked_shard(expected, task)
-    assert str(caught.value) == (
-        f"a Dask worker that joined during the build runs corpuskit "
-        f"{output_identity()['corpuskit']} (the build's: 0.0.1); every worker must run the "
-        "versions the build's machine runs")
+    advice = (
+        "Every worker must run the versions this machine runs (the output depends on them) "
+        "and mount the seeds, --out and --cache folders at the same paths (README: Large "
+        "corpora, A Dask cluster); nothing was written")
+    code = ("Every worker must run the very corpuskit this machine runs, not only one of its "
+            "version: install it on each from the same source folder or wheel (pip install "
+            "'.[dask]'), with its dependencies. ")
+    worker = f"the Dask worker on {socket.gethostname()}, which joined during the build,"
+    for expected, differing in (
+            ({**here, "corpuskit": "0.0.1"}, f"corpuskit {here['corpuskit']} (here 0.0.1). "),
+            ({**here, CODE: "sha256:0123456789abcdef"},
+             f"corpuskit code {here[CODE]} (here sha256:0123456789abcdef). {code}")):
+        with pytest.raises(OutputError) as caught:
+            _checked_shard(expected, task)
+        assert str(caught.value) == (
+            f"the Dask workers cannot make this build's output: {worker} runs {differing}"
+            + advice)
     assert not (tmp_path / "package").exists()
+
+
+def test_a_worker_that_joins_during_a_build_is_named_by_its_address(tmp_path: Path) -> None:
+    """On a worker, the refusal names it as the check at the start does: by address."""
+    distributed = pytest.importorskip("distributed")
+    from corpuskit.daskengine import _checked_shard, worker_state
+
+    task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
+                            1 << 20)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol="tcp", dashboard_address=None,
+                                  host="127.0.0.1") as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client:
+        worker = next(iter(cluster.scheduler.workers))
+        future = client.submit(_checked_shard, {**worker_state(), "corpuskit": "0.0.1"}, task)
+        with pytest.raises(OutputError, match=re.escape(
+                f"output: {worker}, which joined during the build, runs corpuskit ")):
+            future.result()
+
+
+def test_a_worker_state_says_the_code_and_the_cache_format(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a worker is held to besides versions: a digest of corpuskit's source files and
+    schemas, and the shard cache's format (a version string does not tell them apart)."""
+    from corpuskit import outputidentity
+    from corpuskit.daskengine import CODE, SHARD_CACHE, _identity_problems, worker_state
+
+    here = worker_state()
+    assert here[SHARD_CACHE] == shardcache.CACHE_FORMAT
+    assert re.fullmatch(r"sha256:[0-9a-f]{16}", here[CODE])
+    assert outputidentity.code_identity() == here[CODE]
+    old = {name: value for name, value in here.items() if name not in (CODE, SHARD_CACHE)}
+    said = _identity_problems({"tcp://w:1": ({**here, SHARD_CACHE: "v30"}, []),
+                               "tcp://w:2": (old, [])}, here, {})
+    assert said is not None and said.startswith(
+        f"the Dask workers cannot make this build's output: tcp://w:1 runs shard cache "
+        f"format v30 (here {shardcache.CACHE_FORMAT}); tcp://w:2 runs corpuskit code not "
+        f"said (an older corpuskit) (here {here[CODE]}), shard cache format not said (an "
+        f"older corpuskit) (here {shardcache.CACHE_FORMAT}). Every worker must run the very "
+        "corpuskit")
+    # Computed once a process: the local engine never asks for it.
+    reads: list[Path] = []
+    monkeypatch.setattr(Path, "read_bytes", lambda path: reads.append(path) or b"")
+    assert outputidentity.code_identity() == here[CODE] and reads == []
 
 
 def test_a_dask_worker_that_sees_another_version_of_the_seeds_refuses_its_files(
