@@ -170,8 +170,9 @@ def build(
     a folder for processed shards that makes rebuilds incremental (never changes output).
     ``engine="dask"`` runs the per-document work on the Dask cluster at ``scheduler``
     (``tcp://HOST:PORT``). An unknown engine, a scheduler without ``engine="dask"`` or
-    ``engine="dask"`` without one, an address of no such form, and ``jobs`` below 1 are
-    each a ``ValueError``, raised before any work.
+    ``engine="dask"`` without one, ``jobs`` with ``engine="dask"`` (the cluster's workers
+    decide), an address of no such form, and ``jobs`` below 1 are each a ``ValueError``,
+    raised before any work.
     ``progress`` is told the documents processed so far, and of how many.
     ``released_in``: the folder of releases a changelog entry may name as released
     (default ``out``; ``check`` builds elsewhere, and names ``dist``).
@@ -184,12 +185,12 @@ def build(
     """
     seeds, out = given_path(seeds, "seeds"), given_path(out, "out")
     cache = given_path(cache, "cache") if cache is not None else None
+    check_engine(engine, scheduler, jobs=jobs)
     jobs = checked_jobs(jobs)
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     if progress is not None and not callable(progress):  # (QA: "'int' object is not callable")
         raise TypeError(f"progress must be called with the documents done and their count, "
                         f"or be None; {progress!r} cannot be called")
-    check_engine(engine, scheduler)
     try:
         config = load_config(seeds)
     except InputError as error:

@@ -465,7 +465,8 @@ def cli() -> None:
 @click.option("--out", "out", default="dist", show_default=True, type=NonEmptyPath(path_type=Path),
               help="Folder that receives <name>-<version>/ and <name>-<version>.zip.")
 @click.option("--jobs", "-j", type=JOBS, default=None,
-              help="Worker processes for the per-document work [default: all cores].")
+              help="Worker processes for the per-document work [default: all cores]; "
+                   "not with --engine dask, whose workers decide.")
 @click.option("--cache", "cache", type=NonEmptyPath(path_type=Path),
               default=None,
               help="Cache folder for incremental builds (processed shards, the seeds "
@@ -507,7 +508,8 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                "--scheduler to build here")
 
     try:
-        check_engine(engine, scheduler, cli=True)  # in the options' words; build's: Python's
+        check_engine(engine, scheduler, cli=True,  # in the options' words; build's: Python's
+                     jobs=jobs)
         with _resources_said(jobs=checked_jobs(jobs)), terminal_progress("building") as progress:
             result = build_package(seeds, out,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),

@@ -1066,10 +1066,11 @@ def _seeds_size(seeds: Path, ref: SourceRef) -> int:
         return 0
 
 
-def check_engine(engine: str, scheduler: str | None, *, cli: bool = False) -> None:
-    """Refuse an unknown engine, or the Dask engine without a usable scheduler address;
-    the messages name the arguments as a Python caller gives them, or, with ``cli``, as
-    the options ``--engine`` and ``--scheduler``."""
+def check_engine(engine: str, scheduler: str | None, *, cli: bool = False,
+                 jobs: int | None = None) -> None:
+    """Refuse an unknown engine, the Dask engine without a usable scheduler address, or
+    with ``jobs`` given; the messages name the arguments as a Python caller gives them, or,
+    with ``cli``, as the options ``--engine``, ``--scheduler`` and ``--jobs``."""
     if engine not in ENGINES:
         raise ArgumentError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if scheduler is not None and engine != "dask":  # (QA: the library ignored it)
@@ -1080,4 +1081,11 @@ def check_engine(engine: str, scheduler: str | None, *, cli: bool = False) -> No
         from .daskengine import check_scheduler
 
         check_scheduler(scheduler, cli=cli)
+    if engine == "dask" and jobs is not None:  # (QA: dask 3: taken, and it did nothing)
+        raise ArgumentError(
+            ("--jobs is for --engine local: on a Dask cluster its workers and their threads "
+             "decide how many shards run at once (dask worker --nthreads N); drop --jobs")
+            if cli else
+            (f"jobs={jobs!r} is for the local engine: on a Dask cluster (engine='dask') its "
+             "workers and their threads decide how many shards run at once; leave jobs out"))
 

@@ -449,6 +449,29 @@ def test_argument_misuse_is_a_value_error_in_the_callers_words(
     assert not out.exists() and not (tmp_path / "x.xml").exists()
 
 
+@pytest.mark.parametrize("jobs", ["1", "8"])
+def test_jobs_with_the_dask_engine_is_refused_before_any_work(
+        jobs: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--jobs with --engine dask was taken and did nothing (QA: dask 3): a usage error, as
+    --scheduler without --engine dask is, before the scheduler is reached (none listens
+    here); build(jobs=, engine="dask") a ValueError in a Python caller's words."""
+    from corpuskit.cli import main
+
+    out, scheduler = tmp_path / "out", "tcp://127.0.0.1:9"
+    assert main(["build", str(corpus), "--out", str(out), "-j", jobs, "--engine", "dask",
+                 "--scheduler", scheduler]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "--jobs is for --engine local: on a Dask cluster its workers and their threads decide "
+        "how many shards run at once (dask worker --nthreads N); drop --jobs")
+    with pytest.raises(ValueError) as refused:
+        build(corpus, out, jobs=int(jobs), engine="dask", scheduler=scheduler)
+    assert str(refused.value) == (
+        f"jobs={jobs} is for the local engine: on a Dask cluster (engine='dask') its workers "
+        "and their threads decide how many shards run at once; leave jobs out")
+    assert isinstance(refused.value, UsageError)
+    assert not out.exists()
+
+
 def test_dask_engine_writes_the_bytes_of_the_local_engine(
         corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative paths too: the workers run in their own working folder (the cluster's),
