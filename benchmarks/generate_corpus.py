@@ -736,14 +736,15 @@ class NoRoom(ValueError):
 
 
 def change_one(out: Path, seed: int, files: Path | None = None,
-               max_file_bytes: int | None = None) -> str:
+               max_file_bytes: int | None = None, copy_of: Path | None = None) -> str:
     """Append a paragraph to the first document of ``out`` that changes alone (see
     :func:`alone`): of the paths of ``files`` (the documents the build keeps, sorted) if
     given, else of the files by path that are neither hidden, corpus.toml nor
     CHANGELOG.md. With ``max_file_bytes`` (the corpus's ``discover.max_file_bytes``), the
     first that stays within it once changed: a document at the limit, changed, was refused
     by the build as too large, and a sound corpus had no incremental figure (QA);
-    :class:`NoRoom` if none does."""
+    :class:`NoRoom` if none does, naming ``copy_of``'s corpus.toml if ``out`` is a copy of
+    that folder (the benchmark kit's copy is deleted when it ends: QA, the advice named it)."""
     paths = sorted(read_file_list(files)) if files is not None else document_paths(out)
     if not paths:
         raise FileNotFoundError(f"no documents under {out}")
@@ -758,11 +759,12 @@ def change_one(out: Path, seed: int, files: Path | None = None,
 
     relpath = alone(out, paths, room)
     if relpath is None:
-        raise NoRoom(f"no document of {out} has room for the change (a paragraph of about "
+        source = copy_of or out
+        raise NoRoom(f"no document of {source} has room for the change (a paragraph of about "
                      f"{len(_addition(b'', sentences))} bytes) within "
                      f"discover.max_file_bytes, {max_file_bytes} bytes: the build would "
                      "refuse the document changed as too large; raise max_file_bytes in "
-                     "corpus.toml to time an incremental build")
+                     f"{source / 'corpus.toml'} to time an incremental build")
     path = out / relpath
     encoded = _addition(path.read_bytes(), sentences)
     with open(path, "ab") as handle:
@@ -901,6 +903,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --change-one: change the first document that stays within N bytes once "
         "changed (the benchmark kit gives the corpus's discover.max_file_bytes)",
     )
+    parser.add_argument(
+        "--copy-of",
+        type=Path,
+        metavar="DIR",
+        help="with --change-one: OUT_DIR is a copy of DIR, whose corpus.toml the messages "
+        "name (the benchmark kit gives the folder it copied: its copy is deleted at its end)",
+    )
     return parser
 
 
@@ -920,14 +929,14 @@ def main(argv: list[str] | None = None) -> int:
             print("error: --max-file-bytes must be at least 1", file=sys.stderr)
             return 2
         try:
-            print(change_one(out, args.seed, args.files, args.max_file_bytes),
+            print(change_one(out, args.seed, args.files, args.max_file_bytes, args.copy_of),
                   file=sys.stderr)
         except (FileNotFoundError, NoRoom) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
 
-    for name in ("files", "max_file_bytes"):
+    for name in ("files", "max_file_bytes", "copy_of"):
         if getattr(args, name) is not None:
             print(f"error: --{name.replace('_', '-')} is for --change-one", file=sys.stderr)
             return 2

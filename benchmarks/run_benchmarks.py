@@ -634,14 +634,16 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
             instead = kept.get(path)
             reasons.append(refused[path] + (f" (the kit kept {one_line(instead)})"
                                             if instead else ""))
-            target = refused_path(seeds, path)
+            target = refused_path(seeds, path, source)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             else:
                 target.unlink(missing_ok=True)
         removed += len(refused)
-    raise SystemExit(f"{seeds}: still refused after removing files {MAX_PREPARE_ROUNDS} times; "
-                     f"run 'corpuskit validate {seeds}' to see why")
+    # The copy is deleted when the kit ends: the advice names the option that keeps it (QA).
+    raise SystemExit(f"{source}: its copy is still refused after removing files "
+                     f"{MAX_PREPARE_ROUNDS} times; rerun with --work DIR (or --keep) and run "
+                     "'corpuskit validate DIR/seeds' to see why")
 
 
 def _remove_marker(seeds: Path, name: str) -> None:
@@ -681,14 +683,16 @@ def built_package(folder: Path) -> str | None:
 _BYTE_ESCAPE = re.compile(r"\\x([0-9a-f]{2})")
 
 
-def refused_path(seeds: Path, reported: str) -> Path:
+def refused_path(seeds: Path, reported: str, source: Path | None = None) -> Path:
     """The file or folder of ``seeds`` that ``corpuskit validate`` names ``reported``.
 
     validate shows the bytes of a name that is not UTF-8 as ``\\xNN`` escapes
     (``corpuskit.problems.printable``): such a path is read back into the name
     ``os.fsdecode`` gives (a backslash in a real name is refused as well, so a path that
     exists as written is taken first). A path that names nothing there stops the kit,
-    named: removing nothing, it would check the copy again and again."""
+    named: removing nothing, it would check the copy again and again. The advice names
+    ``source``, the folder ``seeds`` copies, if given: the copy is deleted when the kit
+    ends (QA: the advice named it)."""
     target = seeds / reported
     if os.path.lexists(target):
         return target
@@ -696,8 +700,9 @@ def refused_path(seeds: Path, reported: str) -> Path:
     target = seeds / raw
     if os.path.lexists(target):
         return target
-    raise SystemExit(f"{seeds}: corpuskit validate refuses {reported!r}, which the kit cannot "
-                     f"find there to remove; remove or rename it in {seeds} and run again")
+    raise SystemExit(f"{source or seeds}: corpuskit validate refuses {reported!r}, which the kit "
+                     f"cannot find in its copy to remove; remove or rename it in "
+                     f"{source or seeds} and run again")
 
 
 #: The file that marks a work folder as the kit's: it deletes there only in such a folder.
@@ -1085,7 +1090,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                       "is slower for some minutes", file=sys.stderr)
         results, probe, new_data = _round(number, py, corpuskit, frictionless, seeds,
                                           *outputs_of[-1], env, jobs,
-                                          args.skip_frictionless, args.seed, max_file_bytes)
+                                          args.skip_frictionless, args.seed, max_file_bytes,
+                                          args.seeds)
         rounds.append(results)
         probes.append(probe)
         if new_data is not None:
@@ -1159,9 +1165,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     for label, a, b in RATIOS:
         if label in ratios:
             print(f"{label:<50} {ratios[label]:>8} {median_ratios[label]:>7}")
-        elif a in failed or b in failed:
-            print(f"{label:<50} {'none: ' + ' and '.join(x for x in (a, b) if x in failed)}"
-                  " failed", file=sys.stderr)
+        elif blamed := ratio_failures(a, b, by_step, failed):
+            print(f"{label:<50} {'none: ' + ' and '.join(blamed)} failed", file=sys.stderr)
     for valid, said in checks:
         print(said, file=sys.stdout if valid else sys.stderr)
     if args.json:
@@ -1192,6 +1197,13 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             "tree_pss_sampling": TREE_SAMPLING,
         }, indent=2) + "\n", encoding="utf-8")
     succeeded = all(m.exit_code == 0 for results in rounds for m in results)
+    if not succeeded and not args.work and not args.keep:
+        # What failed is named in the kit's copy, deleted as the run ends (QA: a build's
+        # error named /tmp/corpuskit-bench-.../seeds/..., gone when the user looked).
+        copied = f" ({seeds} is its copy of {args.seeds})" if args.seeds else ""
+        print(f"note: the files the messages above name in {work}, the kit's temporary "
+              f"work folder{copied}, are deleted as the run ends: rerun with --work DIR or "
+              "--keep to inspect them", file=sys.stderr)
     return 0 if succeeded and outputs_valid else 1
 
 
@@ -1215,6 +1227,24 @@ def ratios_of(by_step: dict[str, list[Measure]]
                 statistics.median(m.seconds for m in by_step[a])
                 / statistics.median(m.seconds for m in by_step[b]), 3)
     return ratios, median_ratios, failed
+
+
+#: The steps of a round, in the order they run: one that fails ends its round.
+STEPS = ("floor", "build_cold", "validate", "hashlib", "frictionless", "change_one",
+         "build_incremental")
+
+
+def ratio_failures(a: str, b: str, by_step: dict[str, list[Measure]], failed: list[str]
+                   ) -> list[str]:
+    """The failed steps that leave the ratio of step ``a`` to step ``b`` without a figure:
+    ``a`` or ``b``, or, for one never timed, the steps before it that failed and ended its
+    round (QA: with change_one failed, the incremental ratio's line was left out, unsaid).
+    None for a step left out by choice (``--skip-frictionless``)."""
+    blamed = [step for step in (a, b) if step in failed]
+    for step in (a, b):
+        if step not in by_step:
+            blamed += [other for other in failed if STEPS.index(other) < STEPS.index(step)]
+    return list(dict.fromkeys(blamed))
 
 
 def round_outputs(work: Path, number: int) -> tuple[Path, Path]:
@@ -1321,7 +1351,8 @@ RATIOS = (
 
 def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds: Path,
            dist: Path, cache: Path, env: dict[str, str], jobs: list[str],
-           skip_frictionless: bool, seed: str, max_file_bytes: int
+           skip_frictionless: bool, seed: str, max_file_bytes: int,
+           copy_of: Path | None = None
            ) -> tuple[list[Measure], tuple[float, float], NewData | None]:
     """One round of every step, in order; the file-creation probe before its cold build,
     the new-data probe before its incremental build.
@@ -1329,7 +1360,8 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     A round's cold build starts from an empty output folder and cache (``dist`` and
     ``cache``, new: :func:`round_outputs`); its incremental build changes one more document
     and builds the next patch version, so each round times the same steps on a corpus of
-    the same size."""
+    the same size. ``copy_of`` is the folder of texts ``seeds`` copies, if any, which the
+    change's messages name (the copy is deleted when the kit ends)."""
     results: list[Measure] = []
     results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
                                  str(WORK[0] / "floor.jsonl"), "--files",
@@ -1351,7 +1383,8 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     started = time.perf_counter()
     changed = subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
                               "--files", str(WORK[0] / DOCUMENT_LIST), "--seed", seed,
-                              "--max-file-bytes", str(max_file_bytes)], check=False)
+                              "--max-file-bytes", str(max_file_bytes),
+                              *(["--copy-of", str(copy_of)] if copy_of else [])], check=False)
     if changed.returncode != 0:
         # The kit's own edit failed, not the corpus: said so, and shown as a step that
         # failed (no incremental figure, the run exits 1), not as a traceback.
