@@ -91,6 +91,12 @@ def _entries(changelog: str | None) -> list[Entry]:
     return found
 
 
+def entries(changelog: str | None) -> list[Entry]:
+    """The section headings of ``changelog`` that name a version, in order (a heading that
+    names none, such as ``## [Unreleased]``, is none of them)."""
+    return _entries(changelog)
+
+
 def entries_after(changelog: str | None, latest: Version) -> list[Entry]:
     """The entries of ``changelog`` for versions after ``latest`` (a heading that is no
     version, such as ``## [Unreleased]``, is none of them)."""

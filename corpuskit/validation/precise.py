@@ -24,7 +24,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import NOT_TITLE_ENDINGS, STEP_ORDER, UNICODE_ENCODINGS, ExtractConfig, ProcessConfig
+from ..config import (
+    CHANGELOG_NAME,
+    NOT_TITLE_ENDINGS,
+    STEP_ORDER,
+    UNICODE_ENCODINGS,
+    ExtractConfig,
+    ProcessConfig,
+)
 from ..languagecodes import RECORD_CODES
 from ..lineends import converted, converted_note
 from ..names import spelled
@@ -52,6 +59,7 @@ from .bagit import (
     unknown_algorithm,
 )
 from .card import README, card_problems
+from .changelog import changelog_problems
 from .croissant import (
     CROISSANT,
     RESTORE,
@@ -643,6 +651,12 @@ class Checker(PackageReader):
             data = self.read_small(README)
             if data is not None:
                 self.problems.extend(card_problems(data, restated))
+        if CHANGELOG_NAME in self.files and CHANGELOG_NAME not in self.unreadable:
+            data = self.read_small(CHANGELOG_NAME)
+            if data is not None:  # (QA: an empty or invented history passed, re-signed)
+                given = descriptor or {}
+                self.problems.extend(changelog_problems(data, given.get("version"),
+                                                        given.get("created")))
 
     def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
         """croissant.json, read as strictly as datapackage.json; what it restates is
