@@ -436,6 +436,27 @@ def remove_changelog_entry(changelog: str, name: str, entry: str) -> str | None:
 
 # -- the release ----------------------------------------------------------------------------
 
+def _carried_entries(release: Path, ahead: list[Entry], previous: str, dist: Path
+                     ) -> ReleaseError:
+    """The refusal of ``ahead``, entries after the latest release ``previous`` in the
+    CHANGELOG.md of ``release`` (a folder, or a zip whose folder was removed), the history
+    that seeds without a CHANGELOG.md carry on. 'release' writes no entry of a later
+    version into a release, so that release's CHANGELOG.md was edited after it was built:
+    it is to be restored, not the seeds edited."""
+    where = (f"{CHANGELOG_NAME} in {release}" if is_archive(release)
+             else str(release / CHANGELOG_NAME))
+    one = len(ahead) == 1
+    lines = ", ".join(str(entry.line) for entry in ahead)
+    return ReleaseError(
+        f"{where} has {'an entry' if one else 'entries'} for "
+        f"{', '.join(entry.word for entry in ahead)} (line{'' if one else 's'} {lines}), "
+        f"after the latest release {previous} in {dist}, which no release of it writes; the "
+        f"seeds have no {CHANGELOG_NAME}, so this release would carry that history on: "
+        f"{release} is not as corpuskit wrote it. Run 'corpuskit validate "
+        f"{shell_word(str(release))}', "
+        "restore it from its published copy, then release again")
+
+
 def _read_text(path: Path) -> bytes | None:
     """A small file's bytes (never blocking on a pipe), None if there is none."""
     try:
@@ -800,10 +821,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             bump = _level_between(final[0], Version.parse(version)) if final else "patch"
         created = release_time(source_date_epoch)
         _require_later(created, result.old.created, previous, source_date_epoch)
+        carried_from: Path | None = None  # the release whose CHANGELOG.md is carried on
         if old_changelog is not None:
             base_changelog = _decode_changelog(old_changelog)
         else:  # carry the history on from the latest release's copy that records one
-            base_changelog = _carried_history(releases.found)
+            base_changelog, carried_from = _carried_history(releases.found) or (None, None)
         unfinished = _unfinished_release_entry(config, previous_version, result,
                                                base_changelog)
         recorded_line = entry_line(base_changelog, config.version)
@@ -879,6 +901,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             created, source_date_epoch = kept, ""
             notes.append(f"{held}: this release finishes it with that time{ignored}, the "
                          "same bytes as that release")
+        if carried_from is not None and (
+                carried_ahead := entries_after(base_changelog, previous_version)):
+            # Not the seeds' to remove: they have no CHANGELOG.md (QA: 'seeds/CHANGELOG.md
+            # (line 3)' was named, a file that did not exist).
+            raise _carried_entries(carried_from, carried_ahead, previous, dist)
         written = entry_line(base_changelog, version)
         if written is not None:
             time = time_recorded_after(config, result.old.created)
@@ -1188,11 +1215,11 @@ def recorded_changelog(release: Path, version: Version) -> str | None:
     return None if is_default_changelog(text, str(version)) else text
 
 
-def _carried_history(found: Sequence[tuple[Version, Path]]) -> str | None:
+def _carried_history(found: Sequence[tuple[Version, Path]]) -> tuple[str, Path] | None:
     """The history a release of seeds without a CHANGELOG.md carries on: the CHANGELOG.md
-    of the newest release in ``found`` (oldest first) that records one; None where each
-    was made by a build alone. The latest's alone, the one line of a version built alone,
-    lost every version before it (QA)."""
+    of the newest release in ``found`` (oldest first) that records one, and that release;
+    None where each was made by a build alone. The latest's alone, the one line of a
+    version built alone, lost every version before it (QA)."""
     for version, path in reversed(found):
         try:
             text = recorded_changelog(path, version)
@@ -1201,7 +1228,7 @@ def _carried_history(found: Sequence[tuple[Version, Path]]) -> str | None:
             # (:func:`_with_built_versions`), as for a version built alone.
             continue
         if text is not None:
-            return text
+            return text, path
     return None
 
 

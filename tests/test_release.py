@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from _consumers import rewrite_tagmanifest, rewrite_zip
+from _validate_support import resign, zip_of
 from conftest import copy_seeds_at_first_release
 from jsonschema import Draft202012Validator
 
@@ -1562,6 +1563,42 @@ def _entries_above_1_0_0(seeds: Path, *versions: str) -> None:
     entries = "".join(f"## {version}\n\nA change.\n\n" for version in versions)
     changelog.write_text(changelog.read_text("utf-8").replace(
         "## 1.0.0", f"## [Unreleased]\n\n{entries}## 1.0.0", 1), "utf-8")
+
+
+@pytest.mark.parametrize("zip_only", [False, True])
+def test_an_entry_ahead_in_the_history_carried_on_names_the_release_it_is_in(
+        seeds: Path, dist: Path, zip_only: bool) -> None:
+    """Seeds without a CHANGELOG.md carry on the latest release's: an entry there for a
+    version after it, never released (its CHANGELOG.md edited and re-signed, its own
+    heading too, so that validate passes it), was blamed on 'seeds/CHANGELOG.md (line 3)',
+    a file that did not exist, with "remove that entry" (QA). The release's own file is
+    named (its zip where the folder is gone), and what to do with that release."""
+    folder = dist / "corpuskit-seeds-1.0.0"
+    changelog = folder / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.0.0 (2026-11-28)", "## 2.0.0 (2030-01-01)\n\nRemoved everything.\n\n## 1.0.0"),
+        "utf-8")
+    resign(folder)
+    (dist / "corpuskit-seeds-1.0.0.zip").unlink()
+    archive = zip_of(folder, dist)
+    if zip_only:
+        shutil.rmtree(folder)
+    release_path = archive if zip_only else folder
+    assert validate(release_path, jobs=1).valid
+    (seeds / "CHANGELOG.md").unlink()
+    write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
+    before = snapshot(seeds)
+    for dry_run in (True, False):
+        with pytest.raises(ReleaseError) as caught:
+            release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=dry_run)
+        where = f"CHANGELOG.md in {archive}" if zip_only else str(changelog)
+        assert str(caught.value) == (
+            f"{where} has an entry for 2.0.0 (line 3), after the latest release 1.0.0 in "
+            f"{dist}, which no release of it writes; the seeds have no CHANGELOG.md, so this "
+            f"release would carry that history on: {release_path} is not as corpuskit wrote "
+            f"it. Run 'corpuskit validate {release_path}', restore it from its published "
+            "copy, then release again")
+        assert snapshot(seeds) == before
 
 
 def test_every_changelog_entry_never_released_is_named_at_its_line(
