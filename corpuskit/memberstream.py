@@ -59,6 +59,8 @@ class MemberStream(io.RawIOBase):
         self._count = 0
         self._buffer = b""
         self._done = False
+        #: An error found after the data it inflated was whole: raised once that is read.
+        self._failed: ArchiveReadError | None = None
         self._inflater = (zlib.decompressobj(-15)
                           if info.compress_type == zipfile.ZIP_DEFLATED else None)
 
@@ -77,6 +79,8 @@ class MemberStream(io.RawIOBase):
                 parts.append(chunk)
             return b"".join(parts)
         while not self._buffer and not self._done and size > 0:
+            if self._failed is not None:
+                raise self._failed
             try:
                 self._fill(max(size, 1 << 16))
             except (ArchiveReadError, ArchiveClosed):
@@ -139,8 +143,13 @@ class MemberStream(io.RawIOBase):
             self._last_byte()
             return
         if inflater.eof:
-            raise self._error("the compressed data ends before its declared compressed size "
-                              "(corrupt)")
+            # What it inflated up to there is handed out first, then this error: a reader
+            # sees the member's data whole where it is (QA: bytes after the stream of
+            # documents.jsonl dropped the last chunk inflated, and its cut line was
+            # reported as not JSON, with no line break, beside this error).
+            after = len(inflater.unused_data) + self._compressed_left
+            self._failed = self._error(f"the compressed data ends {after} bytes before its "
+                                       "declared compressed size (corrupt)")
 
     def _last_byte(self) -> None:
         """Feed the final compressed byte; it must end the stream with zero padding bits."""
