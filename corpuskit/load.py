@@ -61,6 +61,7 @@ from .validation.bagit import split_lines
 from .validation.descriptor import NEWER_CORPUSKIT
 from .validation.seal import sidecar_problem
 from .wording import counted, shell_word
+from .zipsource import ZipSource
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 
@@ -76,6 +77,11 @@ CHANGED_SINCE_VERIFIED = ("changed since it was verified (its size, times or ino
 #: Why records of a verified package stopped: its file changed while they were read.
 CHANGED_WHILE_READ = ("changed while it was read (its size, times or inode differ from when "
                       "load verified it); load the package again to check it")
+#: Why a package is not loaded: a file :func:`load` reads itself (the archive, a folder's
+#: descriptor, payload manifest or records) is not the one validate checked.
+CHANGED_WHILE_VERIFIED = ("changed while load verified it (replaced or written to: its size, "
+                          "times or inode differ from when the check began), so what would "
+                          "be read is not what was checked; load the package again")
 #: Why records are not read from a file that no longer exists where :func:`load` verified it.
 GONE_SINCE_VERIFIED = ("no longer exists: deleted, moved or renamed since load verified it; "
                        "load the package again from where it is now")
@@ -113,6 +119,9 @@ class PackageIntegrityError(InputError):
                    if all(p.message == CHANGED_WHILE_READ for p in found) else
                    "its file is gone since load verified it, so nothing more of it is read"
                    if all(p.message == GONE_SINCE_VERIFIED for p in found) else
+                   "its files were replaced or written to while load verified them, so "
+                   "it was not loaded"
+                   if all(p.message == CHANGED_WHILE_VERIFIED for p in found) else
                    "it records a setting this corpuskit does not know: made by a newer "
                    "corpuskit, it is read with that one (pip install the newer version)"
                    if any(NEWER_CORPUSKIT in p.message for p in found) else
@@ -358,6 +367,10 @@ class Corpus:
                 raise
             except InputError as error:
                 raise self._failed(error) from None
+            if number == 1:  # open now: the file opened is the one stamped (QA: library 1)
+                changed = self._since_verified()
+                if changed is not None:
+                    raise PackageIntegrityError(str(self.path), [changed])
             digest.update(line)
             try:
                 record = checked_record(self._source, line, number, previous)
@@ -494,11 +507,47 @@ def _identity(location: Path) -> FileIdentity:
     return where, ".", _stamp(where)
 
 
+def _read_after_validate(location: Path) -> list[FileIdentity]:
+    """:data:`FileIdentity` of each file :func:`load` reads itself once validate has checked
+    the package at ``location``, taken before validate reads them: the records' file
+    (:func:`_identity`, first), and a folder's descriptor and payload manifest, read by
+    path (an archive's are members of it)."""
+    records = _identity(location)
+    if records[1] == ".":
+        return [records]
+    folder = location.absolute()
+    return [records, *((folder / rel, rel, _stamp(folder / rel))
+                       for rel in (DESCRIPTOR, MANIFEST))]
+
+
+def _changed_while_verified(source: PackageSource, stamped: list[FileIdentity]
+                            ) -> list[Problem]:
+    """The files of ``stamped`` (see :func:`_read_after_validate`) that are not the ones
+    validate checked: replaced or written to since they were stamped (validate opens
+    them by path), or, for an archive, the file held open, which load and the records
+    read, is another than the one its path named (QA: library 1: an archive renamed over
+    while it was opened gave the old one's records, called verified)."""
+    changed = [Problem(named, "checksum-mismatch", CHANGED_WHILE_VERIFIED)
+               for where, named, stamp in stamped if stamp is None or _stamp(where) != stamp]
+    if not changed and isinstance(source, ZipSource):
+        try:
+            held: tuple[int, int, int, int, int] | None = _of_status(source.status())
+        except OSError:
+            held = None
+        if held != stamped[0][2]:
+            changed.append(Problem(".", "checksum-mismatch", CHANGED_WHILE_VERIFIED))
+    return changed
+
+
 def _stamp(path: Path) -> tuple[int, int, int, int, int] | None:
     try:
-        status = os.stat(path)
+        return _of_status(os.stat(path))
     except OSError:
         return None
+
+
+def _of_status(status: os.stat_result) -> tuple[int, int, int, int, int]:
+    """A file's device, inode, size, mtime and ctime (ns): any write sets its ctime."""
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
             status.st_ctime_ns)
 
@@ -570,7 +619,10 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         raise
     try:
         documents_sha256: str | None = None
-        verified_as = _identity(location) if verify else None  # before validate reads it
+        # Stamped before validate reads them: after it, what load reads is checked to be
+        # what validate read, by these stamps (QA: library 1).
+        stamped = _read_after_validate(location) if verify else []
+        verified_as = stamped[0] if stamped else None
         if verify:
             # Every check validate makes (the seal, every checksum, the records against
             # their texts and raw files, the metadata): a package validate refuses is
@@ -586,7 +638,16 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
             documents_sha256 = _documents_digest(source, problems)
             if problems:  # changed since validate read it
                 raise PackageIntegrityError(str(location), problems)
-        descriptor = read_descriptor(source)
+        try:
+            descriptor = read_descriptor(source)
+        except InputError as error:  # of a verified package: it changed since validate
+            if not verify:
+                raise
+            raise PackageIntegrityError(str(location), _changed_while_verified(
+                source, stamped) or error.problems) from None
+        changed = _changed_while_verified(source, stamped) if verify else []
+        if changed:  # validate checked other files than those read here
+            raise PackageIntegrityError(str(location), changed)
         return Corpus(source, descriptor, documents_sha256, verified_as)
     except BaseException:
         source.close()

@@ -391,6 +391,11 @@ class ZipSource(PackageSource):
                                 "it again (corpuskit.load) to read it")
         return self._handle.fileno()
 
+    def status(self) -> os.stat_result:
+        """The status (``os.fstat``) of the archive file open here, the one every member is
+        read from, whatever file its path names now."""
+        return os.fstat(self._fileno())
+
     def read_at(self, offset: int, size: int) -> bytes:
         """Raw bytes of the archive file (for checks of its structure)."""
         return os.pread(self._fileno(), size, offset)

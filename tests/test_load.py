@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import os
 import shutil
 import sys
 import tracemalloc
 import types
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
-from _consumers import copy_package, rewrite_tagmanifest, sample, sha256_file, write_seeds
+from _consumers import (
+    copy_package,
+    rewrite_tagmanifest,
+    rewrite_zip,
+    sample,
+    sha256_file,
+    write_seeds,
+)
 
 import corpuskit
 from corpuskit.cli import main
@@ -1061,3 +1071,107 @@ def test_an_unverified_packages_records_error_names_the_package(tmp_path: Path) 
     assert refused.value.summary == f"{package}: 1 problem found"
     assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
         ("data/documents.jsonl", "order-error", "line 4")]
+
+
+def _forged_title(package: Path, title: str) -> tuple[bytes, bytes]:
+    """``package``'s records file with its first record's title changed (no checksum
+    covers a title but the records file's), and the payload manifest that agrees with
+    it: ``(records, manifest)`` as bytes."""
+    records = (package / "data/documents.jsonl").read_bytes()
+    lines = records.splitlines(keepends=True)
+    first = orjson.loads(lines[0])
+    first["title"] = title
+    forged = orjson.dumps(first) + b"\n" + b"".join(lines[1:])
+    manifest = (package / "manifest-sha256.txt").read_bytes().replace(
+        sha256_file(package / "data/documents.jsonl").encode(),
+        hashlib.sha256(forged).hexdigest().encode())
+    return forged, manifest
+
+
+def test_an_archive_replaced_while_load_opens_it_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """load opened the archive, then validate opened it again by path: an archive renamed
+    over it in between (a download or sync finishing) was checked, and the records of the
+    one held open, never checked, were yielded with verified=True (QA: library 1)."""
+    import importlib
+
+    load_module = importlib.import_module("corpuskit.load")  # (corpuskit.load: the function)
+    forged_folder = copy_package(sample(), tmp_path / "forged")
+    records, manifest = _forged_title(forged_folder, "FORGED TITLE")
+    (forged_folder / "data/documents.jsonl").write_bytes(records)
+    (forged_folder / "manifest-sha256.txt").write_bytes(manifest)
+    archive = tmp_path / sample().archive.name
+    shutil.copy(rewrite_zip(forged_folder), archive)
+    real_open = load_module.open_package
+
+    def opened_then_replaced(path: Path) -> object:
+        source = real_open(path)
+        incoming = tmp_path / "incoming.zip"  # the published one, renamed over it
+        shutil.copy(sample().archive, incoming)
+        os.replace(incoming, archive)
+        return source
+
+    monkeypatch.setattr(load_module, "open_package", opened_then_replaced)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        corpus = corpuskit.load(archive)
+        assert next(r.title for r in corpus) != "FORGED TITLE"  # (how it failed before)
+    assert refused.value.paths == (str(archive),)
+    assert [p.code for p in refused.value.problems] == ["checksum-mismatch"]
+    assert "changed while load verified it" in str(refused.value)
+    assert "replaced or written to while load verified them" in refused.value.summary
+    monkeypatch.undo()
+    with corpuskit.load(archive) as corpus:  # loaded again: the one there now
+        assert "FORGED TITLE" not in [r.title for r in corpus]
+
+
+def test_a_descriptor_replaced_after_validate_read_it_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's datapackage.json was read by path after validate: one renamed over it
+    in between gave the Corpus a name, version and content hash never checked, called
+    verified (QA: library 1)."""
+    import importlib
+
+    validation = importlib.import_module("corpuskit.validation")
+    package = copy_package(sample(), tmp_path)
+    real_validate = validation.validate
+
+    def validated_then_replaced(*args: Any, **kwargs: Any) -> Any:
+        report = real_validate(*args, **kwargs)
+        descriptor = orjson.loads((package / "datapackage.json").read_bytes())
+        descriptor["title"] = "FORGED TITLE"
+        incoming = tmp_path / "incoming.json"
+        incoming.write_bytes(orjson.dumps(descriptor))
+        os.replace(incoming, package / "datapackage.json")
+        return report
+
+    monkeypatch.setattr(validation, "validate", validated_then_replaced)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        assert corpuskit.load(package).title != "FORGED TITLE"  # (how it failed before)
+    assert [(p.path, p.code) for p in refused.value.problems] == [
+        ("datapackage.json", "checksum-mismatch")]
+    assert "changed while load verified it" in str(refused.value)
+
+
+def test_a_records_file_replaced_as_it_is_opened_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's records file is stamped, then opened by path: one renamed over it in
+    between was read, its first records yielded before the sha256 at the end of the pass
+    could find it (QA: library 1)."""
+    package = copy_package(sample(), tmp_path)
+    records, _ = _forged_title(package, "FORGED TITLE")
+    corpus = corpuskit.load(package)
+    source = corpus._source
+    real_open = source.open
+
+    def replaced_then_opened(rel: str) -> Any:
+        if rel == "data/documents.jsonl":
+            incoming = tmp_path / "incoming.jsonl"
+            incoming.write_bytes(records)
+            os.replace(incoming, package / rel)
+        return real_open(rel)
+
+    monkeypatch.setattr(source, "open", replaced_then_opened)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        assert next(iter(corpus)).title != "FORGED TITLE"  # (how it failed before)
+    assert [(p.path, p.code) for p in refused.value.problems] == [
+        ("data/documents.jsonl", "checksum-mismatch")]
