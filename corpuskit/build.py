@@ -79,7 +79,7 @@ from .lineends import shown as shown_paths
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
-from .pathargs import given_path
+from .pathargs import given_flag, given_path
 from .preparedpieces import (
     PieceEntry,
     PreparedPieces,
@@ -184,6 +184,7 @@ def build(
     since) is refused before anything is put in place.
     """
     seeds, out = given_path(seeds, "seeds"), given_path(out, "out")
+    entry_checked = given_flag(entry_checked, "entry_checked")
     cache = given_path(cache, "cache") if cache is not None else None
     check_engine(engine, scheduler, jobs=jobs)
     jobs = checked_jobs(jobs)

@@ -40,7 +40,7 @@ from .otherarchives import seeds_in_zip, seeds_zip_advice
 from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
-from .pathargs import given_path
+from .pathargs import given_flag, given_path
 from .problems import Problem, escaped_controls, named_under, one_line, printable, under
 from .reader import (
     NOT_AN_ARCHIVE,
@@ -870,6 +870,7 @@ def diff(old: str | os.PathLike[str], new: str | os.PathLike[str], *, text: bool
     ('none', [])
     """
     old_path, new_path = given_path(old, "old"), given_path(new, "new")
+    text = given_flag(text, "text")
     tally = _tally(progress)
     try:
         old_side = _open_side(old_path, "old", tally)

@@ -54,7 +54,7 @@ from .errors import (
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
-from .pathargs import given_path
+from .pathargs import given_flag, given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
@@ -367,6 +367,7 @@ def export_named(package: str | os.PathLike[str], format: str,
     """:func:`export`, its messages naming ``out`` as ``option``: :data:`OUT_ARGUMENT`
     as a Python caller gives it, ``--out`` as the CLI's (QA: Python callers were told
     "--out ... is a folder")."""
+    verify = given_flag(verify, "verify")
     if format not in _WRITERS:
         raise ArgumentError(f"unknown export format {format!r}; choose one of "
                             f"{', '.join(FORMATS)}")

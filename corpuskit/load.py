@@ -44,7 +44,7 @@ from .errors import ArgumentError, InputError
 from .models import Record
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR, PackageSource
-from .pathargs import given_path
+from .pathargs import given_flag, given_path
 from .problems import Problem, one_line, ordered
 from .reader import (
     checked_record,
@@ -588,6 +588,7 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         >>> next(iter(corpus)).title                                   # doctest: +SKIP
         'For development of Non-Aligned Movement'
     """
+    verify, reproduce = given_flag(verify, "verify"), given_flag(reproduce, "reproduce")
     if reproduce and not verify:
         raise ArgumentError("load: reproduce=True is a check, and verify=False skips every "
                             "check; leave verify=True")

@@ -1,4 +1,5 @@
-"""The paths the library's functions are given, checked before anything else is done.
+"""The paths (and flags) the library's functions are given, checked before anything else
+is done.
 
 ``Path(b"dist")`` fails inside pathlib, five frames down, with a message about str
 objects, after ``os.fspath(None)`` has said that bytes are fine (QA): a function of the
@@ -35,6 +36,17 @@ def given_path(value: object, name: str) -> Path:
     if url is not None:
         raise InputError([Problem(text, "not-a-package", url)])
     return Path(text)
+
+
+def given_flag(value: object, name: str) -> bool:
+    """``value``, the flag ``name`` of a library function (``verify``, ``fast``,
+    ``dry_run``, ...): ``True`` or ``False``, anything else a :class:`TypeError` naming
+    ``name`` and the type given. Taken for its truth, ``verify=None`` (an unset environment
+    variable) skipped every check unsaid, and ``verify="false"`` was true (QA: library 2)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}: "
+                        f"{value!r}")
+    return value
 
 
 def given_text(value: object, name: str) -> str:

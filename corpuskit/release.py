@@ -98,7 +98,7 @@ from .markdowntext import code_span, markdown_text
 from .package import is_default_changelog, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
-from .pathargs import given_path
+from .pathargs import given_flag, given_path
 from .problems import escaped_controls, named_under, not_utf8, printable
 from .progress import Progress
 from .regularfiles import unreadable_given
@@ -529,6 +529,8 @@ def release(
     if bump is not None and bump not in RELEASE_BUMPS:
         raise ArgumentError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
+    dry_run = given_flag(dry_run, "dry_run")
+    allow_line_ends = given_flag(allow_line_ends, "allow_line_ends")
     cache = given_path(cache, "cache") if cache is not None else None
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     jobs = checked_jobs(jobs)

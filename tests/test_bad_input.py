@@ -2230,6 +2230,41 @@ def test_the_library_refuses_a_path_of_another_kind_by_name(function: str, wrong
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("function", "flag"), [
+    ("load", "verify"), ("load", "reproduce"), ("validate", "fast"),
+    ("validate", "reproduce"), ("validate_all", "fast"), ("validate_all", "reproduce"),
+    ("export", "verify"), ("release", "dry_run"), ("release", "allow_line_ends"),
+    ("diff", "text"), ("build", "entry_checked")])
+@pytest.mark.parametrize("wrong", [None, "false", 0])
+def test_the_library_refuses_a_flag_of_another_kind_by_name(function: str, flag: str,
+                                                           wrong: object,
+                                                           tmp_path: Path) -> None:
+    """A flag was taken for its truth: load(verify=None) (an unset environment variable)
+    skipped every check with nothing said, and verify="false" was true (QA: library 2).
+    Each flag of the library is True or False, anything else a TypeError naming it and
+    the type given, raised before anything is done."""
+    from _consumers import sample
+
+    from corpuskit.export import export
+
+    package, seeds, out = sample().release, make_seeds(tmp_path, GOOD), tmp_path / "out"
+    calls: dict[str, Any] = {
+        "load": lambda **kw: corpuskit.load(package, **kw),
+        "validate": lambda **kw: corpuskit.validate(package, **kw),
+        "validate_all": lambda **kw: corpuskit.validate_all([package], **kw),
+        "export": lambda **kw: export(package, "csv", out, **kw),
+        "release": lambda **kw: corpuskit.release(seeds, out, jobs=1, **kw),
+        "diff": lambda **kw: corpuskit.diff(package, package, **kw),
+        "build": lambda **kw: corpuskit.build(seeds, out, jobs=1, **kw),
+    }
+    with pytest.raises(TypeError) as refused:
+        calls[function](**{flag: wrong})
+    assert str(refused.value) == (f"{flag} must be True or False, not "
+                                  f"{type(wrong).__name__}: {wrong!r}")
+    assert refused.traceback[-1].path.name == "pathargs.py"  # said up front, by name
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("url", ["https://example.org/data/corpus-1.0.0.zip",
                                  "file://example.org/corpus-1.0.0.zip", "s3://bucket/c.zip"])
 def test_a_url_or_an_empty_path_is_refused_as_given(url: str, tmp_path: Path,

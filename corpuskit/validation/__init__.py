@@ -55,7 +55,7 @@ from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
 from ..package import DOCUMENTS_PATH
 from ..packagesource import DESCRIPTOR
-from ..pathargs import given_text, missing_given, url_given
+from ..pathargs import given_flag, given_text, missing_given, url_given
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
@@ -421,6 +421,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     tells it, and the report is the same with it or without it.
     """
     shown = given_text(path, "path")
+    reproduce, fast = given_flag(reproduce, "reproduce"), given_flag(fast, "fast")
     if shown == "":  # Path("") is "." (QA: checked the working folder)
         raise ValueError("an empty path names no file or folder: give the package, archive "
                          "or seeds folder to check ('.' for the working folder)")
@@ -696,6 +697,7 @@ def validate_all(paths: Iterable[str | PathLike[str]] | str | PathLike[str], *,
     ``as_dict()`` is what ``--format json`` prints when ``several``. Raises ``ValueError``
     when ``paths`` is empty: no report is no verdict (a CI job's glob that matched nothing
     was valid, QA), as the command refuses to run without a path."""
+    reproduce, fast = given_flag(reproduce, "reproduce"), given_flag(fast, "fast")
     if isinstance(paths, (str, PathLike)):  # one path, not the characters of one
         paths = [paths]
     elif isinstance(paths, (bytes, bytearray)):  # (QA: its bytes taken for paths)
