@@ -210,7 +210,10 @@ def _iso_date(value: DateLike | None, name: str) -> str | None:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    if not isinstance(value, str):  # a wrong type, as language=5 is (QA: library 3)
+        raise TypeError(f"{name} must be a date (datetime.date) or an ISO 8601 'YYYY-MM-DD' "
+                        f"string, not {type(value).__name__}: {value!r}")
+    if _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:  # of the right form: what is wrong is the date (QA: consumer 2)
@@ -450,7 +453,8 @@ class Corpus:
         left out. Dates are ``datetime.date`` values or ``"YYYY-MM-DD"`` strings (a
         ``datetime`` counts as its date). A language code or date of a form no record can
         hold (``"EN"``, ``"eng"``, ``"2023/01/01"``, an empty list) raises ``ValueError``
-        at once; a well-formed code that no record holds (``"zz"``) matches nothing.
+        at once, and one of another type (``5``, ``2023``) ``TypeError``; a well-formed
+        code that no record holds (``"zz"``) matches nothing.
 
         Example::
 

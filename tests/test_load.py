@@ -100,11 +100,24 @@ def test_filter_streams_lazily() -> None:
     stream.close()
 
 
-@pytest.mark.parametrize("bad", ["2023-13-01", "01/02/2023", "2023", 20230101])
+@pytest.mark.parametrize("bad", ["2023-13-01", "01/02/2023", "2023"])
 def test_filter_refuses_bad_dates(bad: object) -> None:
     corpus = corpuskit.load(sample().release)
     with pytest.raises(ValueError, match="since"):
         list(corpus.filter(since=bad))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["since", "until"])
+@pytest.mark.parametrize("bad", [20230101, 2023, 20230825.0, b"2023-01-01", ["2023-01-01"]])
+def test_filter_refuses_a_date_of_another_type_naming_it(name: str, bad: object) -> None:
+    """since=2023 was a ValueError, where language=5 is a TypeError, as README says a
+    value of the wrong type is (QA: library 3)."""
+    corpus = corpuskit.load(sample().release)
+    with pytest.raises(TypeError) as refused:
+        corpus.filter(**{name: bad})
+    assert not isinstance(refused.value, ValueError)
+    assert str(refused.value) == (f"{name} must be a date (datetime.date) or an ISO 8601 "
+                                  f"'YYYY-MM-DD' string, not {type(bad).__name__}: {bad!r}")
 
 
 @pytest.mark.parametrize(("name", "bad", "why"), [
