@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildResult", "Corpus", "CorpuskitError", "Diff", "InputError", "License",
     "OutputClosed", "OutputError", "PackageIntegrityError", "Record", "ReleaseError",
-    "ReleaseExistsError", "ReleaseResult", "SideError", "ValidationReport",
+    "ReleaseExistsError", "ReleaseResult", "SideError", "UsageError", "ValidationReport",
     "ValidationReports", "WorkerDied", "__version__", "build", "diff",
     "load", "release", "validate", "validate_all",
 ]
@@ -28,7 +28,7 @@ _EXPORTS = {
     "BuildResult": ".build", "build": ".build",
     "CorpuskitError": ".errors", "InputError": ".errors", "OutputClosed": ".errors",
     "OutputError": ".errors", "ReleaseError": ".errors", "ReleaseExistsError": ".errors",
-    "WorkerDied": ".errors",
+    "UsageError": ".errors", "WorkerDied": ".errors",
     "Diff": ".diff", "SideError": ".diff", "diff": ".diff",
     "ReleaseResult": ".release", "release": ".release",
     "Corpus": ".load", "License": ".load", "PackageIntegrityError": ".load", "load": ".load",
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         OutputError,
         ReleaseError,
         ReleaseExistsError,
+        UsageError,
         WorkerDied,
     )
     from .load import Corpus, License, PackageIntegrityError, load

@@ -56,6 +56,7 @@ from .engine import (
     useful_jobs,
 )
 from .errors import (
+    ArgumentError,
     CorpuskitError,
     FileChanged,
     InputError,
@@ -425,7 +426,9 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
     holds releases only, and an output folder inside the cache folder, or that is another
     cache folder (it holds a build's cache entries), which may be cleared at any time
     (README: the cache is safe to delete); and an output folder this user may not reach
-    (:func:`~corpuskit.writer.out_of_reach`)."""
+    (:func:`~corpuskit.writer.out_of_reach`). A folder given so is a value ``out`` or
+    ``cache`` does not take: an :class:`~corpuskit.errors.ArgumentError`, a ``ValueError``
+    (QA: library 4: a UsageError, which corpuskit neither exported nor named)."""
     default = user_cache_dir()
     is_default = (cache is not None and default is not None
                   and (cache == default or _same_folder(cache, default)))
@@ -437,13 +440,13 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
 
     in_the_way = file_in_the_way(out)
     if in_the_way is not None:
-        raise UsageError(in_the_way)
+        raise ArgumentError(in_the_way)
     if cache is not None and link_loop_on(cache) is not None:
         # --cache so is a usage error, as --out's; the default cache folder so is a cache
         # that cannot be written, a note (usercache.cache_problem), as where
         # XDG_CACHE_HOME names a file: it is not compared with the other folders
         if not is_default:
-            raise UsageError(file_in_the_way(cache, "--cache") or str(cache))
+            raise ArgumentError(file_in_the_way(cache, "--cache") or str(cache))
         cache = None
     unreachable = out_of_reach(out)  # before the lock is made there, and nothing after it
     if unreachable is not None:
@@ -456,40 +459,41 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
                  "goes: the release folder")
         shown = as_given(release, out.resolve(), out)
         releases = as_given(release.parent, out.resolve(), out)
-        raise UsageError(f"--out {out} is {where} {shown}, which no build may change "
-                         "(released versions are immutable); give --out the folder of "
-                         f"releases, for example --out {releases}")
+        raise ArgumentError(f"--out {out} is {where} {shown}, which no build may change "
+                            "(released versions are immutable); give --out the folder of "
+                            f"releases, for example --out {releases}")
     root = seeds.resolve()
     for option, folder in (("out", out), ("cache", cache)):
         if folder is None:
             continue
         if folder.resolve().is_relative_to(root):
             example = "dist/ beside seeds/" if option == "out" else elsewhere()
-            raise UsageError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
-                             f"a build only reads; put the {option} folder elsewhere (for "
-                             f"example {example})")
+            raise ArgumentError(f"--{option} {folder} is inside the seeds folder {seeds}, which "
+                                f"a build only reads; put the {option} folder elsewhere (for "
+                                f"example {example})")
     entry = ShardCache(out).own_file()
     if entry is not None:  # another cache than this build's (its own is refused below)
-        raise UsageError(f"--out {out} is a cache folder (it holds a build's cache entries, "
-                         f"in {entry.parent.name}/), which may be cleared at any time, and "
-                         "the releases with it; put the output folder elsewhere (for "
-                         "example dist/ beside seeds/)")
+        raise ArgumentError(f"--out {out} is a cache folder (it holds a build's cache entries, "
+                            f"in {entry.parent.name}/), which may be cleared at any time, and "
+                            "the releases with it; put the output folder elsewhere (for "
+                            "example dist/ beside seeds/)")
     if cache is None:
         return
     if cache.resolve().is_relative_to(out.resolve()):
-        raise UsageError(f"--cache {cache} is inside the output folder {out}, which holds "
-                         f"releases only; put the cache folder elsewhere (for example "
-                         f"{elsewhere()})")
+        raise ArgumentError(f"--cache {cache} is inside the output folder {out}, which holds "
+                            f"releases only; put the cache folder elsewhere (for example "
+                            f"{elsewhere()})")
     if out.resolve().is_relative_to(cache.resolve()):
-        raise UsageError(f"--out {out} is inside the cache folder {cache}, which may be "
-                         "cleared at any time, and the releases with it; put the output "
-                         "folder elsewhere (for example dist/ beside seeds/)")
+        raise ArgumentError(f"--out {out} is inside the cache folder {cache}, which may be "
+                            "cleared at any time, and the releases with it; put the output "
+                            "folder elsewhere (for example dist/ beside seeds/)")
     misplaced = _releases_around(cache)
     if misplaced is not None:
         named = f"the default cache folder {cache}" if is_default else f"--cache {cache}"
         advice = (CHOOSE if is_default else
                   f"put the cache folder elsewhere (for example {elsewhere()})")
-        raise UsageError(f"{named} {misplaced}; {advice}")
+        # the default cache folder is no argument given: a usage error, no ValueError
+        raise (UsageError if is_default else ArgumentError)(f"{named} {misplaced}; {advice}")
 
 
 def _same_folder(one: Path, other: Path) -> bool:

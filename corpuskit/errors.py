@@ -271,7 +271,11 @@ class ProblemsFound(CorpuskitError):
 
 
 class UsageError(CorpuskitError):
-    """The command was called wrongly (bad argument combination, unknown target kind)."""
+    """The command was called wrongly (bad argument combination, unknown target kind), or
+    so that it cannot run here (the temporary folder inside the seeds, an extra not
+    installed); the CLI's exit 2. Exported by ``corpuskit``: library functions raise it
+    (QA: library 4); a value an argument does not take is its :class:`ArgumentError`, a
+    ``ValueError`` too."""
 
     exit_code = EXIT_USAGE
 

@@ -81,28 +81,30 @@ def _check_target(target: Path, package: Path, option: str) -> None:
     """Refuse an ``--out`` that is not a plain file to replace, or that lies in the package:
     the export would replace a link, pipe or device with a file (as root, ``/dev/full``
     too), or change a release, and releases are never modified. ``option``: how the
-    messages name it (:data:`OUT_ARGUMENT`, or the CLI's ``--out``)."""
+    messages name it (:data:`OUT_ARGUMENT`, or the CLI's ``--out``). Each is a value
+    ``out`` does not take: an :class:`~corpuskit.errors.ArgumentError`, a ``ValueError``
+    (QA: library 4: a UsageError, which corpuskit neither exported nor named)."""
     out = given_as(option, target)
     name_bytes = len(os.fsencode(target.name))
     if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
-        raise UsageError(f"{out}: its name is {name_bytes} bytes, over the "
-                         f"{NAME_MAX}-byte limit of a file's name; give a shorter name")
+        raise ArgumentError(f"{out}: its name is {name_bytes} bytes, over the "
+                            f"{NAME_MAX}-byte limit of a file's name; give a shorter name")
     unreachable = out_of_reach(target, folder=False, option=option)
     if unreachable is not None:
         raise OutputError(unreachable)
     if target.is_dir():
-        raise UsageError(f"{out} is a folder; give a file name")
+        raise ArgumentError(f"{out} is a folder; give a file name")
     if any(part.lower().startswith(RESERVED_PREFIX) for part in target.parts):
-        raise UsageError(f"{out}: names starting with {RESERVED_PREFIX} are "
-                         "corpuskit's own (a build removes those it left); name it otherwise")
+        raise ArgumentError(f"{out}: names starting with {RESERVED_PREFIX} are "
+                            "corpuskit's own (a build removes those it left); name it otherwise")
     loop = link_loop_on(target.parent)
     if loop is not None:  # (not "a file", and no traceback from resolve() below)
-        raise UsageError(f"{out}: {loop} is {LINK_LOOP}, which names no folder; "
-                         "give the path of a file in a folder")
+        raise ArgumentError(f"{out}: {loop} is {LINK_LOOP}, which names no folder; "
+                            "give the path of a file in a folder")
     for folder in target.parents:
         if os.path.lexists(folder) and not folder.is_dir():
-            raise UsageError(f"{out}: {folder} is a file, not a folder; give the "
-                             "path of a file in a folder")
+            raise ArgumentError(f"{out}: {folder} is a file, not a folder; give the "
+                                "path of a file in a folder")
     try:
         kind = os.lstat(target).st_mode
     except FileNotFoundError:
@@ -111,46 +113,46 @@ def _check_target(target: Path, package: Path, option: str) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     else:
         if not stat.S_ISREG(kind):
-            raise UsageError(f"{out} exists and is not a regular file (a link, pipe "
-                             "or device); give the path of a file to write")
+            raise ArgumentError(f"{out} exists and is not a regular file (a link, pipe "
+                                "or device); give the path of a file to write")
     inside = target.parent.resolve() / target.name
     source = package.resolve()
     if inside == source or source in inside.parents:
         where = "is the package" if inside == source else "is inside the package"
-        raise UsageError(f"{out} {where} {package}; releases are never modified, "
-                         "write the export elsewhere")
+        raise ArgumentError(f"{out} {where} {package}; releases are never modified, "
+                            "write the export elsewhere")
     release = _release_at(inside, target)
     if release is not None:
-        raise UsageError(f"{out} would change {release}, a corpuskit release; "
-                         "releases are never modified, write the export elsewhere")
+        raise ArgumentError(f"{out} would change {release}, a corpuskit release; "
+                            "releases are never modified, write the export elsewhere")
     seeds = next((folder for folder in inside.parents if folder_kind(folder) == "seeds"),
                  None)
     if seeds is not None:  # as build refuses an --out there (QA: export wrote there)
         seeds = as_given(seeds, inside, target)
-        raise UsageError(f"{out} is inside the seeds folder {seeds}, whose next "
-                         "build would take the export for one of its documents; write the "
-                         "export elsewhere")
+        raise ArgumentError(f"{out} is inside the seeds folder {seeds}, whose next "
+                            "build would take the export for one of its documents; write the "
+                            "export elsewhere")
     if target.suffix.lower() == ".zip" and not target.name.startswith(".") \
             and _holds_releases(target.parent):  # (validate and check pass over .names)
-        raise UsageError(f"{out} would put a file named .zip among the releases in "
-                         f"{target.parent}, where validate and check take every .zip for a "
-                         "release; write the export elsewhere, or name it otherwise")
+        raise ArgumentError(f"{out} would put a file named .zip among the releases in "
+                            f"{target.parent}, where validate and check take every .zip for a "
+                            "release; write the export elsewhere, or name it otherwise")
     # A release's published checksum, <archive>.sha256: of its archive, or one to come.
     checked = published_for(target.name)
     archive = target.with_name(checked) if checked is not None else None
     if archive is not None and archive.suffix.lower() == ".zip" \
             and _sealed_file(archive):
-        raise UsageError(f"{out} would replace the published checksum of the "
-                         f"release {archive.name} (validate and load check it against the "
-                         "archive); write the export elsewhere, or name it otherwise")
+        raise ArgumentError(f"{out} would replace the published checksum of the "
+                            f"release {archive.name} (validate and load check it against the "
+                            "archive); write the export elsewhere, or name it otherwise")
     named = checked if checked is not None else target.name
     if named_as_release(named) and not target.name.startswith(".") \
             and _holds_releases(target.parent):
         what = ("a release (<name>-<version>)" if named == target.name
                 else "a release's published checksum (<name>-<version>.zip.sha256)")
-        raise UsageError(f"{out} is named as {what} among the releases in "
-                         f"{target.parent}, where release, check and validate would take it "
-                         "for one; write the export elsewhere, or name it otherwise")
+        raise ArgumentError(f"{out} is named as {what} among the releases in "
+                            f"{target.parent}, where release, check and validate would take it "
+                            "for one; write the export elsewhere, or name it otherwise")
 
 
 def _holds_releases(folder: Path) -> bool:

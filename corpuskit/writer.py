@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import OutputError, UsageError, open_files_advice, size_limit_advice
+from .errors import ArgumentError, OutputError, open_files_advice, size_limit_advice
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
@@ -826,7 +826,7 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
     except OSError as exc:
         misnamed = _not_a_folder(out, exc)
         if misnamed is not None:  # the command line names a file: a usage error (exit 2),
-            raise UsageError(misnamed) from None  # as an --out that is a release folder is
+            raise ArgumentError(misnamed) from None  # as an --out that is a release folder is
         told = _lock_unreadable(out, exc) or _read_only(out, exc, release)
         raise (OutputError(told) if told else _output_error(out, exc)) from None
     locked = False

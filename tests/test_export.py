@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _consumers import copy_package, sample
+from _consumers import copy_package, sample, write_seeds
 from jsonschema import Draft202012Validator
 
 import corpuskit
@@ -282,6 +282,31 @@ def test_library_errors_name_out_as_python_passes_it(
     assert f"--out {tmp_path} is a folder; give a file name" in capsys.readouterr().err
     assert main(["export", str(package), "--format", "csv", "--out", str(missing)]) == 1
     assert "or give --out a path in a folder that exists" in capsys.readouterr().err
+
+
+def test_an_out_refused_is_a_value_error_of_a_class_corpuskit_exports(tmp_path: Path) -> None:
+    """export(out=<a folder>) raised corpuskit.errors.UsageError, which corpuskit neither
+    exported nor README named, and which is no ValueError, as README says a value an
+    argument does not take is (QA: library 4); build's out= and cache= alike."""
+    from corpuskit.errors import ArgumentError, UsageError
+
+    assert corpuskit.UsageError is UsageError and "UsageError" in corpuskit.__all__
+    package = copy_package(sample(), tmp_path)
+    seeds = write_seeds(tmp_path / "seeds")
+    refusals = [
+        (lambda: export(package, "csv", out=tmp_path), "is a folder; give a file name"),
+        (lambda: export(package, "csv", out=package / "x.csv"), "is inside the package"),
+        (lambda: export(package, "csv", out=seeds / "x.csv"), "is inside the seeds folder"),
+        (lambda: corpuskit.build(seeds, seeds / "dist"), "is inside the seeds folder"),
+        (lambda: corpuskit.build(seeds, tmp_path / "dist", cache=tmp_path / "dist" / "c"),
+         "is inside the output folder"),
+    ]
+    for refused_by, said in refusals:
+        with pytest.raises(ValueError, match=said) as refused:
+            refused_by()
+        assert isinstance(refused.value, ArgumentError)
+        assert isinstance(refused.value, corpuskit.UsageError)  # the CLI's exit 2
+    assert not (tmp_path / "dist").exists() and not (seeds / "dist").exists()
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "link to a folder"])
