@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from unicodedata import is_normalized, normalize
 
 from .config import CONFIG_NAME
 from .package import DOCUMENTS_PATH, RAW_PREFIX
@@ -81,15 +82,57 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
 
 def _with_extension(stems: Sequence[str], names: Iterable[str]) -> list[str]:
     """The ``names`` that are one of ``stems`` with an extension added (``LICENSE.txt``
-    for ``LICENSE``; not a file in a folder ``LICENSE.d/``), in order."""
-    stems = [stem for stem in stems if stem and not stem.endswith(("/", "."))]
+    for ``LICENSE``; not a file in a folder ``LICENSE.d/``), in order, in either Unicode
+    form (QA s78: a Mac's NFD name typed in NFC without its extension got no hint)."""
+    stems = [normalize("NFC", stem) for stem in stems if stem and not stem.endswith(("/", "."))]
     return sorted(name for name in names for stem in stems
-                  if name.startswith(stem + ".") and "/" not in name[len(stem) + 1:])
+                  if (formed := normalize("NFC", name)).startswith(stem + ".")
+                  and "/" not in formed[len(stem) + 1:])
 
 
-def _meant(names: Sequence[str]) -> str:
-    """``'a'`` or ``'a' or 'b'``: the paths one of which was meant, to write as shown."""
-    return " or ".join(repr(printable(name)) for name in names)
+def _in_files(paths: Iterable[str], files: Collection[str]) -> list[str]:
+    """The first of ``paths`` that names a file of ``files`` in either Unicode form, as
+    ``files`` spells it; or none."""
+    formed = {normalize("NFC", name): name for name in sorted(files)}
+    return [formed[normalize("NFC", path)] for path in paths
+            if normalize("NFC", path) in formed][:1]
+
+
+def _respelled(typed: Sequence[str], name: str) -> bool:
+    """Whether ``name`` begins with none of ``typed`` as spelled, only in another Unicode
+    form: shown as it is, it would print as the path typed does and be copied wrong."""
+    return not any(name.startswith(stem) for stem in typed)
+
+
+def _meant(names: Sequence[str], typed: Sequence[str] = ()) -> str:
+    """``'a'`` or ``'a' or 'b'``: the paths one of which was meant, to write as shown; one
+    spelled in another Unicode form than ``typed`` (the path as given, with and without
+    data/raw/) with escapes, as the two print alike."""
+    from .names import escaped
+
+    return " or ".join(f"'{escaped(name)}'" if typed and _respelled(typed, name)
+                       else repr(printable(name)) for name in names)
+
+
+def _form_note(typed: Sequence[str], names: Sequence[str], shown: str = "") -> str:
+    """``", and the file's name is in another Unicode form ..."`` when one of ``names``
+    is spelled in another form than ``typed`` (:func:`_meant` shows it with escapes; else
+    ``shown``, the path to write, is given with them), else ``""`` (QA s78: the near
+    misses were told only of a path in the file's own form)."""
+    from .names import escaped
+
+    other = next((name for name in names if _respelled(typed, name)), None)
+    if other is None:
+        return ""
+    path = f" as '{escaped(shown)}'," if shown else ""
+    return (f", and the file's name is in another Unicode form ({_form(other)}), which "
+            f"prints alike: write the path{path} with those escapes, in double quotes")
+
+
+def _form(name: str) -> str:
+    """The Unicode normalization form ``name`` is in, to tell the user."""
+    return next((form for form in ("NFD", "NFC") if is_normalized(form, name)),
+                "another form")
 
 
 def _unextended(path: str, files: Collection[str], skipped: Iterable[tuple[str, str]],
@@ -97,14 +140,17 @@ def _unextended(path: str, files: Collection[str], skipped: Iterable[tuple[str, 
     """Where ``path`` names a file of the package (or a seeds file kept out of it) without
     its extension: the path to write (QA s78: ``LICENSE`` for the seeds' ``LICENSE.txt``,
     ``COPYING`` for ``COPYING.md``, was told only that the package holds no such file)."""
-    meant = _with_extension((path, RAW_PREFIX + path), files)
+    typed = (path, RAW_PREFIX + path)
+    meant = _with_extension(typed, files)
     if meant:
-        return (f"did you mean {_meant(meant)}? a path names a file by its whole name, "
-                "its extension too")
+        return (f"did you mean {_meant(meant, typed)}? a path names a file by its whole "
+                "name, its extension too" + _form_note(typed, meant))
     seeds_path = path.removeprefix(RAW_PREFIX)
     kept = _with_extension((seeds_path,), (name for name, _ in skipped))
     if kept:  # excluded or hidden: why, and the path to write once it is shipped
-        return _kept_out(kept[0], skipped, exclude, renamed=True)
+        kept_out = _kept_out(kept[0], skipped, exclude, renamed=True)
+        return kept_out and kept_out + _form_note((seeds_path,), kept[:1],
+                                                  shown=RAW_PREFIX + kept[0])
     return None
 
 
@@ -115,14 +161,14 @@ def _spaced(path: str, files: Collection[str]) -> str | None:
     trimmed = path.strip()
     if trimmed == path or not trimmed:
         return None
-    meant = ([name for name in (trimmed, RAW_PREFIX + trimmed) if name in files][:1]
-             or _with_extension((trimmed, RAW_PREFIX + trimmed), files))
+    typed = (trimmed, RAW_PREFIX + trimmed)
+    meant = _in_files(typed, files) or _with_extension(typed, files)
     if not meant:
         return None
     ends = ("at its start and its end" if path[0].isspace() and path[-1].isspace() else
             "at its start" if path[0].isspace() else "at its end")
-    return (f"did you mean {_meant(meant)}? the path has white space {ends}, which the "
-            "file's name does not")
+    return (f"did you mean {_meant(meant, typed)}? the path has white space {ends}, which "
+            "the file's name does not" + _form_note(typed, meant))
 
 
 def _not_a_file(path: str, files: Collection[str]) -> str | None:
@@ -145,18 +191,15 @@ def _other_form(path: str, files: Collection[str]) -> str | None:
     """Where ``path`` names a file of the package but in another Unicode normalization
     form (a name typed in NFC for a Mac's NFD one): which, with escapes, as the two print
     alike (QA s77: nothing said they differ)."""
-    from unicodedata import is_normalized, normalize
-
     from .names import escaped
 
     formed = {normalize("NFC", name): name for name in sorted(files)}
     alike = formed.get(normalize("NFC", path)) or formed.get(normalize("NFC", RAW_PREFIX + path))
     if alike is None or alike in (path, RAW_PREFIX + path):
         return None
-    form = next((form for form in ("NFD", "NFC") if is_normalized(form, alike)),
-                "another form")
-    return (f"the file's name is in another Unicode form ({form}), which prints alike: did "
-            f"you mean '{escaped(alike)}'? write the path with those escapes, in double quotes")
+    return (f"the file's name is in another Unicode form ({_form(alike)}), which prints "
+            f"alike: did you mean '{escaped(alike)}'? write the path with those escapes, in "
+            "double quotes")
 
 
 def _other_case(path: str, files: Collection[str]) -> str | None:

@@ -1539,6 +1539,17 @@ def test_a_relative_path_that_nearly_names_a_file_of_the_package_says_which(
     ("data/raw/caf\u00e9.txt", "the file's name is in another Unicode form (NFD), which "
      "prints alike: did you mean 'data/raw/cafe\\u0301.txt'? write the path with those "
      "escapes, in double quotes"),
+    # and without its extension, or with a space at an end (QA s78)
+    ("caf\u00e9", "did you mean 'data/raw/cafe\\u0301.txt'? a path names a file by its "
+     "whole name, its extension too, and the file's name is in another Unicode form (NFD), "
+     "which prints alike: write the path with those escapes, in double quotes"),
+    ("caf\u00e9.txt ", "did you mean 'data/raw/cafe\\u0301.txt'? the path has white space "
+     "at its end, which the file's name does not, and the file's name is in another Unicode "
+     "form (NFD), which prints alike: write the path with those escapes, in double quotes"),
+    (" data/raw/caf\u00e9", "did you mean 'data/raw/cafe\\u0301.txt'? the path has white "
+     "space at its start, which the file's name does not, and the file's name is in another "
+     "Unicode form (NFD), which prints alike: write the path with those escapes, in double "
+     "quotes"),
     ("data/raw/docs", "data/raw/docs is a folder of the package, not a file: name a file in "
      "it, such as 'data/raw/docs/n.txt'"),
     ("docs/", "data/raw/docs is a folder of the package, not a file: name a file in it, "
@@ -1571,6 +1582,24 @@ def test_a_path_without_its_extension_that_names_two_files_offers_both() -> None
         " (did you mean 'data/documents.jsonl' or 'data/documents.parquet'? a path names a "
         "file by its whole name, its extension too)")
     assert not dangling_message("LICENSE", files).endswith(")")
+
+
+def test_a_path_in_nfc_without_the_extension_of_an_excluded_nfd_file_gives_its_escapes(
+        ) -> None:
+    """(QA s78) A Mac's seeds file kept out by discover.exclude, named in NFC without its
+    extension: why it is not shipped, and the path to write, with the escapes that tell
+    its NFD spelling from the one typed."""
+    from corpuskit.metadatapaths import dangling_message
+
+    said = dangling_message("Lizenz-\u00e9", {"README.md"},
+                            skipped=[("Lizenz-e\u0301.txt", "excluded")],
+                            exclude=["Lizenz-e\u0301.txt"])
+    assert said.endswith(
+        " (the seeds file Lizenz-e\u0301.txt is excluded by discover.exclude[0] "
+        "'Lizenz-e\u0301.txt': remove it from exclude to ship data/raw/Lizenz-e\u0301.txt, "
+        "and write that path, and the file's name is in another Unicode form (NFD), which "
+        "prints alike: write the path as 'data/raw/Lizenz-e\\u0301.txt', with those escapes, "
+        "in double quotes)")
 
 
 @pytest.mark.parametrize("path", ["data/raw/LICENSE.txt", "README.md"])
