@@ -63,7 +63,8 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
     """Why ``path`` is not in the package when it nearly is, or None: the Parquet copy not
     asked for, a seeds file named without data/raw/, kept out of the package (excluded,
     hidden), a file of the package in another case, named without its extension or with
-    a space at an end (QA: only the second was told)."""
+    a space at an end (QA: only the second was told); a file named without its extension
+    is offered before a folder of the name (QA s78: only the folder's file was)."""
     if path == PARQUET_PATH:
         return (f"the package holds {PARQUET_PATH} only with [output] parquet = true in "
                 f"{CONFIG_NAME}")
@@ -75,8 +76,11 @@ def _near_miss(path: str, files: Collection[str], skipped: Iterable[tuple[str, s
                          renamed=path != RAW_PREFIX + seeds_path)
     if kept_out is not None:
         return kept_out
-    return (_not_a_file(path, files) or _other_form(path, files)
-            or _other_case(path, files) or _unextended(path, files, skipped, exclude)
+    unextended = _unextended(path, files, skipped, exclude)
+    folder = _not_a_file(path, files)
+    if folder and unextended:  # LICENSE.txt beside a folder LICENSE/: the file first (QA s78)
+        return f"{unextended}; {folder}"
+    return (folder or _other_form(path, files) or _other_case(path, files) or unextended
             or _spaced(path, files))
 
 

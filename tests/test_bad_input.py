@@ -1584,6 +1584,20 @@ def test_a_path_without_its_extension_that_names_two_files_offers_both() -> None
     assert not dangling_message("LICENSE", files).endswith(")")
 
 
+def test_a_path_naming_a_folder_and_a_file_without_its_extension_offers_the_file_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """(QA s78) With seeds LICENSE.txt and a folder LICENSE/, "LICENSE" was pointed only
+    at data/raw/LICENSE/a.txt: the file of that name is offered first, then the folder."""
+    toml = toml_text(corpus_config({"licenses": [{"name": "MIT", "path": "LICENSE"}]}))
+    seeds = make_seeds(tmp_path, {**GOOD, "LICENSE.txt": "MIT License\n",
+                                  "LICENSE/a.txt": "Notes.\n"}, toml=toml)
+    _refused_as_no_file_of_the_package(
+        seeds, tmp_path, capsys, "licenses", "LICENSE",
+        " (did you mean 'data/raw/LICENSE.txt'? a path names a file by its whole name, its "
+        "extension too; data/raw/LICENSE is a folder of the package, not a file: name a "
+        "file in it, such as 'data/raw/LICENSE/a.txt')")
+
+
 def test_a_path_in_nfc_without_the_extension_of_an_excluded_nfd_file_gives_its_escapes(
         ) -> None:
     """(QA s78) A Mac's seeds file kept out by discover.exclude, named in NFC without its
