@@ -8,6 +8,7 @@ byte-identical to the local engine's.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -23,7 +24,7 @@ from typing import Any
 from .config import CONFIG_NAME
 from .engine import SHARD_FOLDER, ShardResult, ShardTask, process_shard
 from .errors import ArgumentError, CorpuskitError, OutputError, UsageError
-from .outputidentity import code_identity, output_identity
+from .outputidentity import code_files, code_identity, output_identity
 from .package import RAW_PREFIX
 from .shardcache import CACHE_FORMAT
 from .shardpieces import pieces_index_path, pieces_path
@@ -116,13 +117,15 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
             placed = [_absolute(task) for task in tasks]
             folders = _shared_folders(placed)
             probes = _probes(placed)
+            # This machine's first: a file of its corpuskit it cannot read is its problem,
+            # not the cluster's (QA: dask 5, new).
+            here = worker_state()
             # A worker's error is its answer (on_error): one that cannot import corpuskit
             # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
             found = client.run(_worker_identity, folders, probes, on_error="return")
             if not found:
                 raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                                   "some (dask worker " f"{scheduler}), then build again")
-            here = worker_state()
             wrong = _identity_problems(found, here, folders)
             if wrong:
                 raise OutputError(wrong)
@@ -460,11 +463,16 @@ _NAMES_ADVICE = ("run corpuskit and every worker with PYTHONUTF8=1 or a UTF-8 lo
 #: What :func:`worker_state` says of corpuskit's own code (:func:`code_identity`) and of the
 #: shard cache's format: the version string alone does not tell corpuskits apart.
 CODE = "corpuskit code"
+#: The digest of each of those files (JSON), to name the files that differ (QA: dask 4).
+CODE_FILES = "corpuskit code files"
 SHARD_CACHE = "shard cache format"
 #: What to do about a worker that runs other corpuskit code, or has none it can import.
+# A worker whose files were updated after its process started runs the code it started
+# with: it was told to install what it had, not to restart (QA: dask 3, new).
 _CODE_ADVICE = ("Every worker must run the very corpuskit this machine runs, not only one of "
-                "its version: install it on each from the same source folder or wheel "
-                "(pip install '.[dask]'), with its dependencies. ")
+                "its version: install the same corpuskit on each worker (from the same "
+                "source folder or wheel: pip install '.[dask]', with its dependencies) and "
+                "restart the workers, whose processes keep the code they started with. ")
 
 
 def worker_state() -> dict[str, str]:
@@ -476,7 +484,8 @@ def worker_state() -> dict[str, str]:
     import codecs
     import sys
 
-    return {**output_identity(), CODE: code_identity(), SHARD_CACHE: CACHE_FORMAT,
+    return {**output_identity(), CODE: code_identity(),
+            CODE_FILES: json.dumps(code_files(), sort_keys=True), SHARD_CACHE: CACHE_FORMAT,
             FILE_NAMES: codecs.lookup(sys.getfilesystemencoding()).name}
 
 
@@ -485,13 +494,32 @@ def _differences(theirs: dict[str, str], ours: dict[str, str], whose: str) -> li
     with ours (``"{whose} {value}"``). A worker that does not say how it reads names (an
     older corpuskit) differs in its version, which is said; one that does not say what
     else this one says is an older corpuskit too."""
-    said = [f"{name} {theirs.get(name, 'not said (an older corpuskit)')} ({whose} {value})"
+    said = [f"{name} {theirs.get(name, 'not said (an older corpuskit)')} ({whose} {value}"
+            + (_differing_files(theirs, ours) if name == CODE else "") + ")"
             for name, value in ours.items()
-            if name != FILE_NAMES and theirs.get(name) != value]
+            if name not in (FILE_NAMES, CODE_FILES) and theirs.get(name) != value]
     if _reads_names_otherwise(theirs, ours):
         said.append(f"Python reading file names as {theirs[FILE_NAMES]} ({whose} "
                     f"{ours[FILE_NAMES]})")
     return said
+
+
+def _differing_files(theirs: dict[str, str], ours: dict[str, str]) -> str:
+    """Which of corpuskit's files (up to 3) differ between ``theirs`` and ``ours``, or are
+    on one side only (``"; differing: a.py, b.py, c.py and 2 more"``); "" where either
+    does not say (an older corpuskit). Two digests alone did not say why (QA: dask 4)."""
+    try:
+        mine, other = json.loads(ours[CODE_FILES]), json.loads(theirs[CODE_FILES])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if not isinstance(mine, dict) or not isinstance(other, dict):
+        return ""
+    names = sorted(name for name in mine.keys() | other.keys()
+                   if mine.get(name) != other.get(name))
+    if not names:
+        return ""
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return "; differing: " + ", ".join(names[:3]) + more
 
 
 def _reads_names_otherwise(theirs: dict[str, str], ours: dict[str, str]) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .errors import OutputError
+
 if TYPE_CHECKING:
     from importlib.abc import Traversable
 
@@ -46,31 +48,82 @@ def _libraries() -> tuple[tuple[str, str], ...]:
 
 @cache
 def code_identity() -> str:
-    """A digest of the code and data that make corpuskit's output, as this process loaded
-    them: each of the package's ``*.py`` files and each schema (``*.json``) it reads, by
-    its path in the package and its bytes. A Dask worker must have this machine's: its
-    version alone (0.1.0 since the first commit) let a worker installed from an older
-    checkout build other records, exit 0 (QA: dask 1). Only the Dask engine asks for it,
-    once per process (reading the files took 20 to 50 ms); the shard cache is keyed by
+    """A digest of the code and data that make corpuskit's output, as this process's
+    corpuskit installation holds them when first asked (a worker keeps the code its process
+    started with: restart it after updating corpuskit): each of the package's modules
+    (:func:`code_files`) and each schema (``*.json``) it reads, by its path in the package
+    and its bytes. A Dask worker must have this machine's: its version alone (0.1.0 since
+    the first commit) let a worker installed from an older checkout build other records,
+    exit 0 (QA: dask 1). Only the Dask engine asks for it, once per process (reading the
+    files took 20 to 50 ms); the shard cache is keyed by
     :data:`~corpuskit.shardcache.CACHE_FORMAT` and :func:`output_identity`, not by this,
     so that an edit elsewhere in the code does not make every cached shard a miss."""
     import hashlib
-    from pathlib import Path
-
-    from .schemacheck import schema_files
 
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    # The schemas are read where schema_files finds them: inside an installed package
-    # (corpuskit/schemas/) or beside a checkout's; either way under one name, "schemas/".
-    sources = sorted((path.relative_to(package).as_posix(), path)
-                     for path in package.rglob("*.py")
-                     if path.relative_to(package).parts[0] != "schemas")
-    for name, path in [*sources, *_schemas(schema_files(), "schemas")]:
-        data = path.read_bytes()
+    for name, data in _code_bytes():
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return "sha256:" + digest.hexdigest()[:16]
+
+
+@cache
+def code_files() -> dict[str, str]:
+    """Each file :func:`code_identity` is a digest of, by its path in the package, and a
+    digest of its bytes: what a refused worker's and this machine's compare by, to name
+    the files that differ (QA: dask 4)."""
+    import hashlib
+
+    return {name: hashlib.sha256(data).hexdigest()[:16] for name, data in _code_bytes()}
+
+
+@cache
+def _code_bytes() -> tuple[tuple[str, bytes], ...]:
+    """The bytes of corpuskit's modules and schemas, by their path in the package, sorted.
+    The modules are listed through the import system (importlib.resources), not the
+    folder of ``__file__``: imported from a zip (a wheel on PYTHONPATH) that folder does
+    not exist, and no module was hashed, so a worker of other code was accepted (QA: dask
+    1, new). A file corpuskit's installation holds but cannot read is said to be this
+    machine's problem, not the Dask cluster's (QA: dask 5, new)."""
+    from importlib import resources
+
+    from .schemacheck import schema_files
+
+    modules = _modules(resources.files("corpuskit"), "")
+    if not modules:  # never a digest of no code at all
+        raise OutputError("corpuskit's installation lists none of its modules "
+                          f"({resources.files('corpuskit')}); reinstall corpuskit")
+    # The schemas are read where schema_files finds them: inside an installed package
+    # (corpuskit/schemas/) or beside a checkout's; either way under one name, "schemas/".
+    found = []
+    for name, entry in [*modules, *_schemas(schema_files(), "schemas")]:
+        try:
+            found.append((name, entry.read_bytes()))
+        except OSError as exc:
+            raise OutputError(f"cannot read corpuskit's file {name} ({entry}: "
+                              f"{exc.strerror or exc}); repair or reinstall corpuskit "
+                              "on this machine") from None
+    return tuple(found)
+
+
+def _modules(package: Traversable, name: str) -> list[tuple[str, Traversable]]:
+    """The files of ``package`` (a folder or a folder in a zip) and its packages that can
+    be modules, by their path (``name...``), sorted: ``<identifier>.py`` in a folder that
+    holds ``__init__.py``. Not an Emacs lock (``.#engine.py``, a dangling link: it failed
+    the build as the cluster's failure), a hidden or ``__pycache__`` folder, nor a ``.py``
+    in a folder no wheel ships, which refused workers installed from that very folder's
+    wheel (QA: dask 5 and 4, new); nor the schemas (read by :func:`_schemas`)."""
+    found: list[tuple[str, Traversable]] = []
+    for entry in package.iterdir():
+        if entry.is_dir():
+            if (entry.name.isidentifier() and entry.name != "__pycache__"
+                    and f"{name}{entry.name}" != "schemas"
+                    and entry.joinpath("__init__.py").is_file()):
+                found.extend(_modules(entry, f"{name}{entry.name}/"))
+        elif (entry.name.endswith(".py") and entry.name[:-3].isidentifier()
+              and entry.is_file()):  # is_file: False for a dangling link
+            found.append((f"{name}{entry.name}", entry))
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def _schemas(folder: Traversable, name: str) -> list[tuple[str, Traversable]]:

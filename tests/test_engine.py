@@ -927,10 +927,13 @@ def test_a_worker_running_other_corpuskit_code_of_the_same_version_is_refused(
     said = str(caught.value)
     assert re.fullmatch(
         r"the Dask workers cannot make this build's output: tcp://127\.0\.0\.1:\d+ runs "
-        rf"corpuskit code sha256:[0-9a-f]{{16}} \(here {code_identity()}\)\. Every worker "
+        rf"corpuskit code sha256:[0-9a-f]{{16}} \(here {code_identity()}; differing: "
+        r"normalize\.py\)\. Every worker "
         r"must run the very corpuskit this machine runs, not only one of its version: "
-        r"install it on each from the same source folder or wheel \(pip install "
-        r"'\.\[dask\]'\), with its dependencies\. Every worker must run the versions .*"
+        r"install the same corpuskit on each worker \(from the same source folder or "
+        r"wheel: pip install '\.\[dask\]', with its dependencies\) and restart the "
+        r"workers, whose processes keep the code they started with\. Every worker must "
+        r"run the versions .*"
         r"\(README: Large corpora, A Dask cluster\); nothing was written", said), said
     assert not (tmp_path / "out").exists() or not any(
         p for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
@@ -952,7 +955,8 @@ def test_a_worker_without_corpuskit_is_named_before_any_work(tmp_path: Path) -> 
     assert re.fullmatch(
         r"the Dask workers cannot make this build's output: tcp://127\.0\.0\.1:\d+ cannot "
         r"import corpuskit \(ModuleNotFoundError: No module named 'corpuskit'\)\. Every "
-        r"worker must run the very corpuskit this machine runs, .* with its dependencies\. "
+        r"worker must run the very corpuskit this machine runs, .* with its dependencies\) "
+        r"and restart the workers, whose processes keep the code they started with\. "
         r".*; nothing was written", said), said
 
 
@@ -984,8 +988,9 @@ def test_a_worker_that_joins_during_a_build_checks_itself(tmp_path: Path) -> Non
         "and mount the seeds, --out and --cache folders at the same paths (README: Large "
         "corpora, A Dask cluster); nothing was written")
     code = ("Every worker must run the very corpuskit this machine runs, not only one of its "
-            "version: install it on each from the same source folder or wheel (pip install "
-            "'.[dask]'), with its dependencies. ")
+            "version: install the same corpuskit on each worker (from the same source folder "
+            "or wheel: pip install '.[dask]', with its dependencies) and restart the workers, "
+            "whose processes keep the code they started with. ")
     worker = f"the Dask worker on {socket.gethostname()}, which joined during the build,"
     for expected, differing in (
             ({**here, "corpuskit": "0.0.1"}, f"corpuskit {here['corpuskit']} (here 0.0.1). "),
@@ -1041,6 +1046,125 @@ def test_a_worker_state_says_the_code_and_the_cache_format(
     reads: list[Path] = []
     monkeypatch.setattr(Path, "read_bytes", lambda path: reads.append(path) or b"")
     assert outputidentity.code_identity() == here[CODE] and reads == []
+
+
+def _zipped_corpuskit(zip_path: Path, changed: dict[str, bytes] | None = None) -> Path:
+    """This corpuskit as a wheel holds it (its schemas in ``corpuskit/schemas/``), in a zip,
+    with ``changed`` files (by path in the package) given other bytes."""
+    import corpuskit
+    from corpuskit.schemacheck import schema_files
+
+    package = Path(corpuskit.__file__).parent
+    schemas = Path(str(schema_files()))
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for root, prefix in ((package, "corpuskit/"), (schemas, "corpuskit/schemas/")):
+            for path in sorted(root.rglob("*")):
+                name = path.relative_to(root).as_posix()
+                if path.is_file() and "__pycache__" not in name and (
+                        root == schemas or not name.startswith("schemas/")):
+                    archive.writestr(prefix + name, (changed or {}).get(
+                        prefix[len("corpuskit/"):] + name, path.read_bytes()))
+    return zip_path
+
+
+def test_corpuskit_imported_from_a_zip_is_held_to_its_code(tmp_path: Path) -> None:
+    """Imported from a zip (a wheel on PYTHONPATH), corpuskit's folder does not exist: no
+    module was hashed, so a worker running a wheel whose normalize turned "fox" into "FOX"
+    had the sound wheel's digest and built other records, exit 0 (QA: dask 1, new). The
+    modules are listed through the import system: a zip import's digest is that of the
+    same code installed otherwise, and a changed module changes it."""
+    from corpuskit.outputidentity import code_identity
+
+    def digest_of(zip_path: Path) -> str:
+        said = subprocess.run(
+            [sys.executable, "-c", "import corpuskit, corpuskit.outputidentity as o; "
+             "print(corpuskit.__file__); print(o.code_identity())"],
+            env={**os.environ, "PYTHONPATH": str(zip_path)}, cwd=tmp_path,
+            capture_output=True, text=True, timeout=120, check=True).stdout.split()
+        assert said[0].startswith(str(zip_path) + os.sep), said  # imported from the zip
+        return said[1]
+
+    sound = _zipped_corpuskit(tmp_path / "sound.whl")
+    normalize = (Path(corpuskit_module_file()).parent / "normalize.py").read_bytes()
+    other = _zipped_corpuskit(tmp_path / "other.whl",
+                              {"normalize.py": normalize + b"# other code\n"})
+    assert digest_of(sound) == code_identity()
+    assert digest_of(other) != code_identity()
+
+
+def corpuskit_module_file() -> str:
+    import corpuskit
+
+    return corpuskit.__file__
+
+
+def test_the_code_digest_is_of_the_modules_a_wheel_ships(tmp_path: Path) -> None:
+    """An Emacs lock (``.#engine.py``, a dangling link) failed the build as "the Dask
+    cluster ... failed"; a ``.py`` in a folder no wheel ships (no ``__init__.py``), a
+    hidden folder or a name that is no module's was hashed, refusing workers installed
+    from that folder's wheel (QA: dask 5 and 4, new). Only modules of packages are."""
+    import corpuskit
+    from corpuskit.outputidentity import _modules
+
+    def listed(package: Path) -> list[tuple[str, bytes]]:
+        return [(name, entry.read_bytes()) for name, entry in _modules(package, "")]
+
+    copy = tmp_path / "corpuskit"
+    shutil.copytree(Path(corpuskit.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    expected = listed(copy)
+    assert ("engine.py", (copy / "engine.py").read_bytes()) in expected
+    assert any(name.startswith("validation/") for name, _ in expected)
+    (copy / ".#engine.py").symlink_to("root@host.1234:1700000000")  # dangling
+    (copy / "not-a-module.py").write_text("x = 1\n")
+    for folder in ("scratch", ".hidden", "__pycache__"):
+        (copy / folder).mkdir(exist_ok=True)
+        (copy / folder / "try_it.py").write_text("x = 1\n")
+    (copy / "validation" / "gone.py").symlink_to(tmp_path / "missing.py")
+    assert listed(copy) == expected
+
+
+def test_no_code_digest_is_made_of_no_modules(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpuskit whose modules cannot be listed is refused, never hashed as empty (QA:
+    dask 1, new); a file of its own it cannot read is this machine's problem, said so."""
+    from importlib import resources
+
+    from corpuskit import outputidentity
+
+    real_files = resources.files
+    monkeypatch.setattr(resources, "files", lambda name: tmp_path if name == "corpuskit"
+                        else real_files(name))
+    with pytest.raises(OutputError, match=r"^corpuskit's installation lists none of its "
+                       r"modules \(.*\); reinstall corpuskit$"):
+        outputidentity._code_bytes.__wrapped__()
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "engine.py").mkdir()  # a folder of that name: nothing to read
+    (tmp_path / "normalize.py").write_text("")
+    monkeypatch.setattr(Path, "read_bytes", lambda path: (_ for _ in ()).throw(
+        PermissionError(13, "Permission denied")))
+    with pytest.raises(OutputError, match=r"^cannot read corpuskit's file __init__\.py "
+                       r"\(.*: Permission denied\); repair or reinstall corpuskit on this "
+                       r"machine$"):
+        outputidentity._code_bytes.__wrapped__()
+
+
+def test_a_refusal_names_the_files_whose_code_differs() -> None:
+    """Two digests did not say why a worker was refused (QA: dask 4, new): both sides say
+    each file's digest, and the refusal names up to three that differ."""
+    from corpuskit.daskengine import CODE, CODE_FILES, _differences, worker_state
+
+    here = worker_state()
+    files = json.loads(here[CODE_FILES])
+    theirs = {**here, CODE: "sha256:0123456789abcdef", CODE_FILES: json.dumps(
+        {**files, **{name: "0" * 16 for name in sorted(files)[:4]}, "scratch.py": "1" * 16})}
+    first = sorted([*sorted(files)[:4], "scratch.py"])[:3]
+    assert _differences(theirs, here, "here") == [
+        f"corpuskit code sha256:0123456789abcdef (here {here[CODE]}; differing: "
+        f"{', '.join(first)} and 2 more)"]
+    older = {name: value for name, value in theirs.items() if name != CODE_FILES}
+    assert _differences(older, here, "here") == [
+        f"corpuskit code sha256:0123456789abcdef (here {here[CODE]})"]
 
 
 def test_a_dask_worker_that_sees_another_version_of_the_seeds_refuses_its_files(
