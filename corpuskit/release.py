@@ -316,8 +316,13 @@ INITIAL_LISTING_LIMIT = 100
 
 
 def changelog_entry(version: str, created: str, result: Diff, previous: str | None,
-                    bump: str | None = None, *, earlier: bool = False) -> str:
+                    bump: str | None = None, *, earlier: bool = False,
+                    required: str | None = None) -> str:
     """The Markdown entry of a release: heading, summary, then every change by id and title.
+
+    ``bump`` labels the release ("Major release."), ``required`` (``result.bump`` unless
+    given) what the changes require, said beside it where the two differ: after a
+    pre-release, both are levels from the latest final release (:func:`final_level`).
 
     ``earlier``: the entry as corpuskit wrote it before it said a change of settings beside
     changed documents, worded a pre-release released under another version than its own
@@ -344,8 +349,8 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
         counts.append(f"{counted(len(result.changed), 'document')} changed")
     if result.metadata:
         counts.append(f"{counted(len(result.metadata), 'package metadata field')} changed")
-    applied = bump or result.bump
-    why = f"{applied} release" + (f" ({result.bump} required)" if applied != result.bump else "")
+    applied, least = bump or result.bump, required or result.bump
+    why = f"{applied} release" + (f" ({least} required)" if applied != least else "")
     if counts:
         lines.append(f"Changes since {previous}: {', '.join(counts)}. "
                      f"{why[0].upper()}{why[1:]}."
@@ -594,6 +599,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     latest = releases.latest
     notes: list[str] = []
     recorded_entry = ""  # a recorded release's entry, finished as it was released
+    least: str | None = None  # the bump the changes require, as the entry labels it
 
     if latest is None:
         result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds, compare_progress))
@@ -817,10 +823,16 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             # release, not only those since the pre-release (QA: 1.0.1-rc.1, removing a
             # document of 1.0.0, became 1.0.1 by a plain release)
             _require_final_bump(seeds, dist, config.name, version, latest, result, final)
-        if finishing:
+        least = required  # what the changes require, as the entry labels it
+        if previous_version.prerelease:
             # Labelled by what the release is, not by the bump typed (QA: the same 2.0.0
-            # after 1.0.0 was a "Patch", "Minor" or "Major release" by the argument)
-            bump = _level_between(final[0], Version.parse(version)) if final else "patch"
+            # after 1.0.0 was a "Patch", "Minor" or "Major release" by the argument), from
+            # the latest final release, not from the pre-release (QA: 2.0.0 of 2.0.0-rc.1
+            # was a "Patch release", and of a changed one a "Minor release", after 1.0.0)
+            made_from = final[0] if final else None
+            bump = final_level(Version.parse(version), made_from)
+            if required != "none":
+                least = final_level(previous_version.bump(required), made_from)
         created = release_time(source_date_epoch)
         _require_later(created, result.old.created, previous, source_date_epoch)
         carried_from: Path | None = None  # the release whose CHANGELOG.md is carried on
@@ -829,7 +841,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         else:  # carry the history on from the latest release's copy that records one
             base_changelog, carried_from = _carried_history(releases.found) or (None, None)
         unfinished = _unfinished_release_entry(config, previous_version, result,
-                                               base_changelog)
+                                               base_changelog, final[0] if final else None)
         recorded_line = entry_line(base_changelog, config.version)
         if unfinished is None and recorded_line is not None \
                 and config.metadata.get("created") \
@@ -939,7 +951,8 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     # A first release keeps an entry the maintainer wrote, however its heading spells the
     # version (a "## v1.0.0" got a second entry for 1.0.0); later ones always add theirs.
     if previous is not None or version not in versions_in(base_changelog):
-        entry = recorded_entry or changelog_entry(version, created, result, previous, bump)
+        entry = recorded_entry or changelog_entry(version, created, result, previous, bump,
+                                                  required=least)
     if previous is not None:
         from_first = base_changelog is None  # every release a build's alone, no history
         base_changelog, built_alone, behind = _with_built_versions(
@@ -1234,10 +1247,12 @@ def _carried_history(found: Sequence[tuple[Version, Path]]) -> tuple[str, Path] 
     return None
 
 
-def _built_entry(before: tuple[Version, Path] | None, version: Version, path: Path) -> str:
+def _built_entry(before: tuple[Version, Path] | None, version: Version, path: Path,
+                 final: Version | None = None) -> str:
     """The entry a release of ``version`` (the release at ``path``, made with 'corpuskit
     build' alone) would have written after ``before`` (None: its first release): its
-    changes since, and its time (``unreleased`` if it has none)."""
+    changes since, and its time (``unreleased`` if it has none). ``final``: the latest
+    final release before it, from which a final version after a pre-release is labelled."""
     try:
         result = diff(before[1], path) if before is not None else diff_against_nothing(path)
     except CorpuskitError:
@@ -1256,6 +1271,10 @@ def _built_entry(before: tuple[Version, Path] | None, version: Version, path: Pa
     if result.bump == "none":  # the same documents and metadata (QA: "None release.")
         return (f"## {version} ({date[:10]})\n\nNo document or package metadata "
                 f"changed since {previous}.\n")
+    if previous.prerelease and not version.prerelease:  # as a release labels it
+        least = final_level(previous.bump(result.bump), final)
+        return changelog_entry(str(version), date, result, str(previous),
+                               final_level(version, final), required=least)
     level = ("major" if version.major != previous.major else "minor"
              if version.minor != previous.minor else "patch"
              if version.patch != previous.patch else None)
@@ -1301,8 +1320,10 @@ def _with_built_versions(changelog: str | None, found: Sequence[tuple[Version, P
                                                published.rstrip("\r\n") + "\n")
             taken.append(str(version))
             continue
-        changelog = insert_changelog_entry(changelog, name,
-                                           _built_entry((before, before_path), version, path))
+        final = next((older for older, _ in reversed(found)
+                      if not older.prerelease and older < version), None)
+        changelog = insert_changelog_entry(changelog, name, _built_entry(
+            (before, before_path), version, path, final))
         added.append(str(version))
     return changelog, added, taken
 
@@ -1313,10 +1334,17 @@ def _latest_final(releases: Releases, below: Version) -> tuple[Version, Path] | 
                  if not version.prerelease and version < below), None)
 
 
-def _level_between(earlier: Version, later: Version) -> str:
-    """The bump ``later`` is of ``earlier``: the first of its numbers that differs."""
-    return ("major" if later.major != earlier.major
-            else "minor" if later.minor != earlier.minor else "patch")
+def final_level(version: Version, final: Version | None) -> str:
+    """The level of ``version``, a final release made after a pre-release: its bump from
+    ``final``, the latest final release before it (the first of its numbers that differs),
+    which its users upgrade from; with none, the level its numbers name (X.0.0 major, X.Y.0
+    minor, else patch). SemVer: 2.0.0 after 2.0.0-rc.1 is the release of major version 2,
+    never a patch of the pre-release."""
+    if final is None:
+        return "major" if version.minor == version.patch == 0 else \
+            "minor" if version.patch == 0 else "patch"
+    return ("major" if version.major != final.major
+            else "minor" if version.minor != final.minor else "patch")
 
 
 def _require_final_bump(seeds: Path, dist: Path, name: str, version: str,
@@ -1351,9 +1379,11 @@ def _bump_of(previous: Version, version: str) -> str:
 
 
 def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: Diff,
-                              changelog: str | None) -> tuple[str, str] | None:
+                              changelog: str | None, final: Version | None = None
+                              ) -> tuple[str, str] | None:
     """``changelog`` without the entry a killed release of this same diff wrote, and that
-    entry, or None.
+    entry, or None. ``final``: the latest final release before ``previous``, when that is
+    a pre-release (the release is labelled from it: :func:`final_level`).
 
     A release writes ``version`` and ``created`` into corpus.toml and its entry into
     CHANGELOG.md before it builds; killed during the build, it leaves both behind. The
@@ -1363,14 +1393,21 @@ def _unfinished_release_entry(config: CorpusConfig, previous: Version, result: D
     created = config.metadata.get("created")
     if changelog is None or not created or not has_entry(changelog, config.version):
         return None
-    for level in RELEASE_BUMPS:
-        if str(previous.bump(level)) != config.version:
-            continue
+    # (label, required bump as labelled; None: the diff's)
+    labels: list[tuple[str, str | None]] = [(level, None) for level in RELEASE_BUMPS
+                                            if str(previous.bump(level)) == config.version]
+    if labels and previous.prerelease:
+        # As this corpuskit labels it (see _release), before the labels by the bump typed
+        # that an earlier one wrote (QA: 2.0.0 of 2.0.0-rc.1, a "Patch release").
+        required = result.bump if result.bump == "none" else \
+            final_level(previous.bump(result.bump), final)
+        labels.insert(0, (final_level(Version.parse(config.version), final), required))
+    for level, least in labels:
         # The entry an earlier corpuskit wrote is that release's too (QA: lifecycle 2-4
         # reworded entries; seeds released before must still finish, not be refused).
         for earlier in (False, True):
             entry = changelog_entry(config.version, str(created), result, str(previous),
-                                    level, earlier=earlier)
+                                    level, earlier=earlier, required=least)
             before = remove_changelog_entry(changelog, config.name, entry)
             if before is not None:
                 return before, entry

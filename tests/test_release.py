@@ -1108,18 +1108,19 @@ def _pre_release_built(tmp_path: Path, version: str) -> tuple[Path, Path]:
 def test_after_a_pre_release_a_smaller_bump_giving_the_same_version_is_taken(
         tmp_path: Path) -> None:
     """From 1.0.0-rc.1, patch, minor and major all complete it as 1.0.0: 'release patch'
-    for changes that require a minor release makes that release, recorded as the minor
-    release it is (QA: refused as too small, with 'run release minor', which made the same
-    1.0.0). A bump that gives a smaller version is still refused."""
+    for changes that require a minor release makes that release (QA: refused as too small,
+    with 'run release minor', which made the same 1.0.0), recorded as the release of major
+    version 1 that it is, whatever the bump typed. A bump that gives a smaller version is
+    still refused."""
     seeds, dist = _pre_release_built(tmp_path, "1.0.0-rc.1")
     write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
-    for bump, recorded in (("patch", "minor"), ("minor", "minor"), ("major", "major")):
+    for bump in ("patch", "minor", "major"):
         planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
-        assert (planned.version, planned.bump, planned.required) == ("1.0.0", recorded,
+        assert (planned.version, planned.bump, planned.required) == ("1.0.0", "major",
                                                                        "minor"), bump
     made = release(seeds, dist, "patch", source_date_epoch=epoch(1), jobs=1)
     assert made.version == "1.0.0" and made.build is not None
-    assert "Minor release" in made.changelog_entry, made.changelog_entry
+    assert "1 document added. Major release.\n" in made.changelog_entry, made.changelog_entry
     write_doc(seeds, "c.txt", "C", "A third English text, about towns, roads and bridges.")
     with pytest.raises(ReleaseError, match="a patch release is too small"):
         release(seeds, dist, "patch", source_date_epoch=epoch(2), dry_run=True, jobs=1)
@@ -1289,6 +1290,82 @@ def test_a_pre_release_made_final_is_labelled_by_its_bump_from_the_final_one(
     assert "\n\nNo document or package metadata changed since 1.1.0-rc.1; its content is " \
         "released as 2.0.0, not as 1.1.0. Major release.\n" in planned.changelog_entry, \
         planned.changelog_entry
+
+
+@pytest.mark.parametrize(("version", "changed", "bump", "made", "label"), [
+    ("2.0.0-rc.1", False, "major", "2.0.0", "Major release."),
+    ("2.0.0-rc.1", False, "patch", "2.0.0", "Major release."),
+    ("2.0.0-rc.1", True, None, "2.0.0", "Major release."),
+    ("2.0.0-rc.1", True, "major", "2.0.0", "Major release."),
+    ("1.4.0-beta", False, "minor", "1.4.0", "Minor release."),
+    ("1.4.0-beta", True, "patch", "1.4.0", "Minor release."),
+    ("1.4.0-beta", False, "major", "2.0.0", "Major release."),
+    ("1.4.0-beta", True, "major", "2.0.0", "Major release (minor required)."),
+    ("1.4.3-beta", False, "patch", "1.4.3", "Patch release."),
+    ("1.4.3-beta", False, "minor", "1.5.0", "Minor release."),
+])
+def test_a_first_pre_release_made_final_is_labelled_by_the_version_it_makes(
+        tmp_path: Path, version: str, changed: bool, bump: str | None, made: str,
+        label: str) -> None:
+    """2.0.0 of 2.0.0-rc.1, the first release, was a "Patch release" (QA): SemVer's
+    release of major version 2. With no final release before, a release after a
+    pre-release is labelled by its own numbers (X.0.0 major, X.Y.0 minor, else patch),
+    whatever the bump typed; a bump beyond what the changes require still says so."""
+    seeds, dist = _pre_release_built(tmp_path, version)
+    if changed:
+        write_doc(seeds, "b.txt", "B", "Another English text about rivers, hills and forests.")
+    planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+    assert (planned.version, planned.bump) == (made, label.split()[0].lower())
+    summary = planned.changelog_entry.split("\n")[2]
+    assert summary.endswith(f" {label}"), planned.changelog_entry
+
+
+def test_a_changed_pre_release_made_final_is_labelled_from_the_final_one(
+        seeds: Path, dist: Path) -> None:
+    """2.0.0-rc.1 after 1.0.0, a document added since, released: 2.0.0 was a "Minor
+    release", the bump the changes since the pre-release require (QA). It is the major
+    release after 1.0.0, said without a bump "required" below it: the minor one that the
+    changes require makes the same 2.0.0."""
+    _pre_release_after_the_first(seeds, dist, "2.0.0-rc.1")
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    for bump in (None, "patch", "minor", "major"):
+        planned = release(seeds, dist, bump, source_date_epoch=epoch(1), dry_run=True, jobs=1)
+        assert (planned.version, planned.bump, planned.required) == ("2.0.0", "major",
+                                                                       "minor"), bump
+        assert "Changes since 2.0.0-rc.1: 1 document added. Major release.\n" in \
+            planned.changelog_entry, (bump, planned.changelog_entry)
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "2.0.0" and made.build is not None
+    assert "Major release." in (made.build.release / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_a_version_built_alone_after_a_pre_release_is_labelled_from_the_final_one(
+        seeds: Path, dist: Path) -> None:
+    """2.0.0 made with 'corpuskit build' alone after 2.0.0-rc.1 (after 1.0.0), a document
+    added since: the entry the next release writes for it is labelled from 1.0.0, as
+    'release' labels it, not by the changes since the pre-release ("Minor release.")."""
+    _pre_release_after_the_first(seeds, dist, "2.0.0-rc.1")
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    toml = seeds / "corpus.toml"
+    toml.write_text(toml.read_text("utf-8").replace('"2.0.0-rc.1"', '"2.0.0"'), "utf-8")
+    assert build(seeds, dist, jobs=1).status == "built"
+    write_doc(seeds, "c.txt", "Sea", "The third document, about the sea and its tides.")
+    made = release(seeds, dist, source_date_epoch=epoch(3), jobs=1)
+    assert made.version == "2.1.0"
+    assert "\n\nChanges since 2.0.0-rc.1: 1 document added. Major release.\n" in \
+        (seeds / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_a_pre_release_made_final_with_the_earlier_label_is_finished(
+        tmp_path: Path) -> None:
+    """2.0.0 of 2.0.0-rc.1, its entry labelled as an earlier corpuskit did ("Patch
+    release."), its release not in dist: still that release's entry, made again byte for
+    byte, not refused as an entry this release does not write."""
+    seeds, dist = _pre_release_built(tmp_path, "2.0.0-rc.1")
+    made = release(seeds, dist, "major", source_date_epoch=epoch(1), jobs=1)
+    assert made.version == "2.0.0"
+    _made_again_with_earlier_words(seeds, dist, made, "major", {
+        "changed since. Major release.": "changed since. Patch release."})
 
 
 def test_release_names_differing_only_in_case_are_refused(tmp_path: Path) -> None:
