@@ -536,23 +536,38 @@ def _english(languages: Mapping[str, int]) -> str:
     return "en"
 
 
+def example_since(first_date: str | None) -> str:
+    """The date filter of the card's load example: since the records' earliest date, so
+    that it keeps every dated document of its language, none where no record has a date
+    (QA: a fixed ``since="2023-01-01"`` printed nothing of a corpus dated before 2023, or
+    not dated at all)."""
+    return f', since="{first_date}"' if first_date else ""
+
+
+def _since_2023(first_date: str | None) -> str:
+    return ', since="2023-01-01"'
+
+
 @dataclass(frozen=True)
 class CardWording:
     """How the card writes facts whose form corpuskit changed (QA, 2026-12-05): the
     language codes and ``license_name`` of its YAML header (``scalar``), its contact
     (``contact``), the counts of its tables of languages, codecs and normalization
-    steps and of rights lines, with their shares (``share``), and the language of its
-    load example (``example_language``)."""
+    steps and of rights lines, with their shares (``share``), and the language and date
+    filter of its load example (``example_language``, ``example_since``)."""
 
     scalar: Callable[[str], str] = yaml_scalar
     contact: Callable[[Sequence[dict[str, Any]], CardValues], str] = card_contact
     share: Callable[[int, int], str] = card_share
     example_language: Callable[[Mapping[str, int]], str] = example_language
+    example_since: Callable[[str | None], str] = example_since
 
 
 #: How corpuskit wrote those facts before: YAML scalars as they are, the first email,
-#: counts ungrouped and shares rounded, English in the load example.
-EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share, _english)
+#: counts ungrouped and shares rounded, English and 2023-01-01 in the load example.
+EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share, _english, _since_2023)
+#: How it wrote them after that, until the load example's date came from the records.
+SINCE_2023_WORDING = CardWording(example_since=_since_2023)
 
 
 @dataclass(frozen=True)
@@ -569,10 +584,12 @@ class CardForm:
 
 #: The card corpuskit writes.
 CARD = CardForm(ESCAPED, HF_LICENSES)
-#: The cards it wrote before (newest first: the earlier wording; every contributor named
-#: as an author too; then values as they are and 18 Hub license ids too): validate takes
-#: a card written so, that the packages built then still validate.
-EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, EARLIER_WORDING),
+#: The cards it wrote before (newest first: the load example since 2023-01-01; the
+#: earlier wording; every contributor named as an author too; then values as they are and
+#: 18 Hub license ids too): validate takes a card written so, that the packages built then
+#: still validate.
+EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, SINCE_2023_WORDING),
+                 CardForm(ESCAPED, HF_LICENSES, corpus_authors, EARLIER_WORDING),
                  CardForm(ESCAPED, HF_LICENSES, every_contributor, EARLIER_WORDING),
                  CardForm(UNESCAPED, _EARLIER_HF_LICENSES, every_contributor,
                           EARLIER_WORDING))
@@ -846,6 +863,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
                  for step in config.process.normalize.steps]
     rights_share = form.wording.share(stats.with_rights, total)
     example = form.wording.example_language(stats.languages)
+    since = form.wording.example_since(stats.first_date)
     field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
                   for f in table_schema()["fields"]]
     extract = config.process.extract
@@ -1033,7 +1051,7 @@ Load (the folder or its `.zip`; checksums are verified before any record is read
 ```python
 import corpuskit
 corpus = corpuskit.load(".")
-for doc in corpus.filter(language="{example}", since="2023-01-01"):
+for doc in corpus.filter(language="{example}"{since}):
     print(doc.id, doc.date, doc.title)
 ```
 

@@ -146,9 +146,10 @@ def _resigned(release: Path, tmp_path: Path, card: str) -> Path:
 
 
 def _worded_as_before(card: str) -> str:
-    """``card`` with its load example's language as every corpuskit that wrote values as
-    they are wrote it (``en``, whatever the records' languages)."""
-    return re.sub(r'filter\(language="[a-z]+"', 'filter(language="en"', card)
+    """``card`` with its load example's language and date as every corpuskit that wrote
+    values as they are wrote them (``en`` and 2023-01-01, whatever the records')."""
+    return re.sub(r'filter\(language="[a-z]+"(?:, since="[0-9-]+")?',
+                  'filter(language="en", since="2023-01-01"', card)
 
 
 #: Values whose escaped and earlier forms render alike (an entity-like "&", "#" inside a

@@ -113,9 +113,9 @@ def test_norwegian_and_a_license_named_like_null_read_back_as_strings(
 
 def _earlier(seeds: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The release of ``seeds``, its card written as corpuskit wrote it before (the
-    newest of :data:`EARLIER_CARDS`)."""
+    :data:`EARLIER_CARDS` of the earlier wording)."""
     with monkeypatch.context() as patch:
-        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[1])
         return corpuskit.build(seeds, out, jobs=1, cache=None).release
 
 
@@ -248,5 +248,67 @@ def test_the_load_example_of_a_norwegian_corpus_finds_its_documents(tmp_path: Pa
     report = corpuskit.validate(edited, jobs=1)
     assert [(p.code, p.path, p.message.split(",")[0]) for p in report.problems] == [
         ("metadata-mismatch", "README.md",
-         'the line is "for doc in corpus.filter(language=\\"en\\"')], report.problems
+         'the line is "for doc in corpus.filter(language=\\"en\\"):"')], report.problems
     assert corpuskit.validate(edited, jobs=1, fast=True).valid  # a statistic, not known
+
+
+OLD_NEWS = ("Harbour reopens\n\n12 March 2019\n\nThe harbour reopened this morning after "
+            "the winter storms, and the first ferries left for the islands.\n")
+OLDER_NEWS = ("Bridge opens\n\n4 June 2018\n\nThe new bridge over the river opened today, "
+              "and the first cars crossed it in the afternoon.\n")
+
+
+def _example_prints(release: Path, monkeypatch: pytest.MonkeyPatch,
+                    capsys: pytest.CaptureFixture[str]) -> tuple[str, list[str]]:
+    """The card's load example (its line that filters) and what it prints, run in the
+    release's folder as the card says to."""
+    card = (release / "README.md").read_text("utf-8")
+    code = card.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(release)
+    capsys.readouterr()
+    exec(code, {})  # the card's own example, as a reader runs it
+    line = next(line for line in code.splitlines() if "corpus.filter(" in line)
+    return line, capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize(("files", "line", "printed"), [
+    ({"a.txt": OLD_NEWS, "b.txt": OLDER_NEWS},
+     'for doc in corpus.filter(language="en", since="2018-06-04"):',
+     ["a 2019-03-12 Harbour reopens", "b 2018-06-04 Bridge opens"]),
+    ({"a.txt": ENGLISH}, 'for doc in corpus.filter(language="en"):', ["a None Hello title"]),
+])
+def test_the_load_example_filters_from_the_records_earliest_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        files: dict[str, str], line: str, printed: list[str]) -> None:
+    """The card's example filtered since="2023-01-01" whatever the records' dates: of a
+    corpus dated before 2023, or not dated at all, it printed nothing (QA). It filters
+    since their earliest date, and not by date where none has one."""
+    release = corpuskit.build(make_seeds(tmp_path, files), tmp_path / "dist", jobs=1,
+                              cache=None).release
+    assert _example_prints(release, monkeypatch, capsys) == (line, printed)
+    card = (release / "README.md").read_text("utf-8")
+    for fast in (False, True):  # (--fast reads no record: their dates are not known)
+        assert corpuskit.validate(release, jobs=1, fast=fast).valid
+    # (not 2023-01-01: an earlier card's, which validate takes, EARLIER_CARDS)
+    other = (card.replace('since="2018-06-04"', 'since="2019-03-12"') if "since=" in card
+             else card.replace('language="en"', 'language="en", since="2020-01-01"'))
+    report = corpuskit.validate(_resigned(release, other), jobs=1)
+    assert [(p.code, p.path) for p in report.problems] == [
+        ("metadata-mismatch", "README.md")], report.problems
+    assert "the records' languages and dates" in report.problems[0].message
+
+
+def test_a_package_whose_load_example_is_since_2023_as_before_still_validates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards written before the example's date came from the records (since="2023-01-01"
+    whatever their dates) validate still, that form taken whole."""
+    seeds = make_seeds(tmp_path, {"a.txt": OLD_NEWS})
+    with monkeypatch.context() as patch:
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
+        release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    card = (release / "README.md").read_text("utf-8")
+    assert 'corpus.filter(language="en", since="2023-01-01"):' in card
+    _validates_unless_edited(release, tmp_path, [
+        card.replace('since="2023-01-01"', 'since="2020-01-01"'),
+        card.replace('filter(language="en"', 'filter(language="fr"'),
+    ])

@@ -9,8 +9,8 @@ states what that knows:
   category, tags, features, data files), top-level key by key;
 - the body's lines that restate datapackage.json or a statistic validate measures, found
   by how they begin (:data:`BODY_LINES`: the title, the summary table, the curators,
-  languages, license and homepage lines, the load example's language) and the BibTeX
-  citation;
+  languages, license and homepage lines, the load example's language and date) and the
+  BibTeX citation;
 - the parts that state the records' statistics, each whole (:data:`SECTIONS`: the
   composition, with its tables of languages and lengths, and the tables of codecs and
   normalization steps; :data:`PARAGRAPHS`: the share of rights lines), when validate read
@@ -60,7 +60,8 @@ BODY_LINES = (
     "- **Curated by:**", "- **Language(s):**", "- **License:**", "- **Homepage:**",
     "for doc in corpus.filter(",
 )
-#: The load example's line: it filters the records' most common language.
+#: The load example's line: it filters the records' most common language, since their
+#: earliest date.
 EXAMPLE = BODY_LINES[-1]
 #: The citation, compared from this line to the fence that closes it.
 CITATION = "```bibtex"
@@ -99,7 +100,7 @@ _SOURCES = {
     "### Composition": "the records' counts, languages, dates, titles and lengths",
     "Decoding:": "the records' codecs and normalization steps",
     "Documents with a copyright or footer line:": "the records' rights lines",
-    EXAMPLE: "the records' languages",
+    EXAMPLE: "the records' languages and dates",
     # (QA: a contact, a contributor's roles or a license shown otherwise, re-signed, passed)
     "#### Who are the source data producers?": "datapackage.json's sources",
     "## Distribution and Rights": "datapackage.json's licenses and the records' rights lines",

@@ -25,9 +25,10 @@ _KINDS = {"heading": "a heading", "table": "a table", "code": "a code block",
           "html": "HTML", "reference": "a link reference definition"}
 
 
-#: The language of the card's load example, the records' most common: what a code block
-#: says there is compared only when the records' languages are counted.
-_EXAMPLE_LANGUAGE = re.compile(r'^(for doc in corpus\.filter\(language=)"[^"\n]*"', re.MULTILINE)
+#: The language of the card's load example, the records' most common, and its date, their
+#: earliest: what a code block says there is compared only when the records are counted.
+_EXAMPLE_LANGUAGE = re.compile(r'^(for doc in corpus\.filter\(language=)"[^"\n]*"'
+                               r'(?:, since="\d{4}-\d{2}-\d{2}")?', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def rendered_units(body: str, first_line: int, *, tables: bool,
             index = end
         elif token.type in ("fence", "code_block"):
             content = token.content if example else _EXAMPLE_LANGUAGE.sub(
-                r'\1"..."', token.content)  # (--fast: the languages are not counted)
+                r'\1"..."', token.content)  # (--fast: the languages, dates are not counted)
             units.append(Rendered("code", (token.info, content), line_of(token)))
         elif token.type == "html_block":
             units.append(Rendered("html", token.content, line_of(token)))
