@@ -1234,7 +1234,8 @@ def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
         f"was not released from the history of these seeds, and check has nothing of "
         f"theirs to compare it with; move it (its folder and zip) out of {dist}, or, if it "
         f"is a release of this corpus, bring back the history that made it: the "
-        f"{CHANGELOG_NAME} of the seeds it was released from lists it"))
+        f"{CHANGELOG_NAME} of the seeds it was released from lists it (of one made with "
+        f"'build' alone, that of the release after it)"))
         for version, path in releases
         if str(version) not in listed and version != own  # (own: being made now)
         and (why := _not_of_the_history(version, path, span, own, releases)) is not None]
@@ -1250,7 +1251,11 @@ def _not_of_the_history(version: Version, path: Path, span: tuple[Version, Versi
     after it, unless its own CHANGELOG.md lists a later version (it was made after that
     one: built from seeds whose history had begun); one newer than the seeds' version, of
     seeds put back from an earlier commit, if the latest release's CHANGELOG.md lists it
-    beside the seeds' newest entry, as the release the seeds are behind does. A release
+    beside the seeds' newest entry, as the release the seeds are behind does, or if it and
+    each release after it were made with 'build' alone (:func:`_built_alone_since`) from
+    seeds with that entry: no release lists it yet, so nothing tells it from one built from
+    a later commit of these seeds (QA s78: the README's pre-release, made with build, was
+    called foreign where the seeds came from the commit before it). A release
     whose CHANGELOG.md cannot be read is taken as of the history: what is wrong with it is
     said where it is validated."""
     oldest, latest = span
@@ -1258,7 +1263,9 @@ def _not_of_the_history(version: Version, path: Path, span: tuple[Version, Versi
         if version > own:
             newest_version, newest = releases[-1]
             history = recorded_changelog(newest, newest_version)
-            if has_entry(history, str(version)) and has_entry(history, str(latest)):
+            if has_entry(history, str(latest)) and (
+                    has_entry(history, str(version))
+                    or _built_alone_since(version, releases)):
                 return None
             return (f"newer than the seeds' version ({own}), and the latest release in "
                     f"{newest.parent} ({newest.name}) does not list it beside the seeds' "
@@ -1277,3 +1284,11 @@ def _not_of_the_history(version: Version, path: Path, span: tuple[Version, Versi
     if version > latest:
         return None
     return f"though it lists versions before and after it ({oldest} and {latest})"
+
+
+def _built_alone_since(version: Version, releases: Sequence[tuple[Version, Path]]) -> bool:
+    """Whether each release in ``releases`` of ``version`` or later was made with 'build'
+    alone: its own CHANGELOG.md has no entry for its version (one 'release' writes; the
+    next release writes one for each version built alone before it)."""
+    return all(not has_entry(recorded_changelog(path, found), str(found))
+               for found, path in releases if found >= version)

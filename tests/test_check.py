@@ -1686,10 +1686,10 @@ def test_a_release_newer_than_the_seeds_version_is_named_unless_the_seeds_are_be
     """A release newer than both the seeds' version and the CHANGELOG.md's newest entry
     was called stale alone, never unlisted (QA s78): it is unlisted too where the latest
     release does not list it beside the seeds' newest entry, as one made from other seeds
-    (or with build alone) does not. Seeds put back from an earlier commit, behind a
+    (here without their history) does not. Seeds put back from an earlier commit, behind a
     release made from them, are stale only: that release lists both."""
     seeds, dist, later, version = _released_twice(repo)
-    forged = _built_from_a_copy(seeds, repo / "other", dist, "3.0.0", later)
+    forged = _built_from_a_copy(seeds, repo / "other", dist, "3.0.0", later, changelog=False)
     report = check(seeds, dist, source_date_epoch=later, jobs=1)
     said = {(p.path, p.code): p.message for p in report.problems}
     assert set(said) == {(str(forged), "stale-release"), (str(forged), "unlisted-release")}
@@ -1708,6 +1708,24 @@ def test_a_release_newer_than_the_seeds_version_is_named_unless_the_seeds_are_be
         (seeds / name).write_bytes(data)
     assert codes(check(seeds, dist, source_date_epoch=later, jobs=1)) == {"stale-release"}, \
         ahead.version
+
+def test_a_pre_release_made_with_build_alone_is_not_unlisted_where_the_seeds_are_behind_it(
+        repo: Path) -> None:
+    """A pre-release made as the README says, with the version set by hand and 'build',
+    then seeds put back from the commit before it (a branch begun earlier): it was named
+    unlisted-release, "not released from the history of these seeds", though no release
+    lists a version built alone until the next one (QA s78 check finding 1). Stale only."""
+    seeds, dist, later, version = _released_twice(repo)
+    before = (seeds / "corpus.toml").read_bytes()
+    (seeds / "corpus.toml").write_text(re.sub(
+        r'(?m)^version = ".*"$', 'version = "3.0.0-rc.1"', before.decode()))
+    (seeds / "more.txt").write_text("More\n\nA document of the pre-release.\n")
+    rc = build(seeds, dist, source_date_epoch=later, jobs=1).release
+    (seeds / "more.txt").unlink()
+    (seeds / "corpus.toml").write_bytes(before)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    assert {(p.path, p.code) for p in report.problems} == {(str(rc), "stale-release")}, version
+
 
 def test_a_mistyped_content_hash_is_named_where_releases_share_one_release_time(
         repo: Path) -> None:
