@@ -1910,3 +1910,25 @@ def test_under_pre_commit_run_all_files_the_untracked_are_not_said_of_a_commit(
     code, out, err = run(capsys, "check", "-j", "1")
     assert code == 1 and "the commit" not in out + err
     assert "commits, and so clean clones, leave out what Git does not track" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_an_untracked_draft_is_said_to_make_the_release_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An untracked draft in seeds/ beside a committed, current release made one
+    stale-release problem per file of the release, the descriptor's advising 'corpuskit
+    release', which would publish the draft the commit leaves out (QA s78 check finding
+    2). The draft is named, and the release's difference said in one line, of it."""
+    seeds, dist = _hook_repo(tmp_path, {"news/a.txt": b"A\n\nAn item.\n"}, "")
+    [release] = [p for p in dist.iterdir() if p.is_dir()]
+    (seeds / "draft.txt").write_text("Draft\n\nNot ready, not added.\n")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    said = [(p.path, p.code) for p in report.problems]
+    assert said == [(str(release), "stale-release"), (str(seeds / "draft.txt"), "untracked-file")]
+    [stale] = [p.message for p in report.problems if p.code == "stale-release"]
+    assert "corpuskit release" not in stale
+    assert f"files Git does not track ({seeds / 'draft.txt'})" in stale
+    monkeypatch.delenv("PRE_COMMIT")  # without the hook: what a fresh build of them makes
+    assert any("run 'corpuskit release" in p.message
+               for p in check(seeds, dist, source_date_epoch=EPOCH, jobs=1).problems)
