@@ -300,9 +300,15 @@ class ZipSource(PackageSource):
                     tops[top] += 1
         markers = sorted(top for top in tops if infos.find(f"{top}/{DESCRIPTOR}") >= 0
                          or infos.find(f"{top}/bagit.txt") >= 0)
+        # Files at the archive's top beside a folder and no package's marker: that folder
+        # is one of the files' (data/), not a package's top, which keeps the archive's
+        # name, and each entry is named as the archive has it (QA s78: data/documents.parquet
+        # of a zip without a top folder was shown as documents.parquet).
+        at_top = any("/" not in name and not refused[index]
+                     for index, name in enumerate(infos.names()))
         if len(markers) == 1:
             self.name = markers[0]
-        elif tops:
+        elif tops and not at_top:
             self.name = min(tops, key=lambda t: (-tops[t], t))
         prefix = self.name + "/"
         cut = len(prefix)

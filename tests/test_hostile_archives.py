@@ -871,3 +871,24 @@ def test_a_truncated_archive_s_annotation_names_the_refusal_not_the_seal(
     assert [line for line in render_github(report) if line.startswith("::warning")] == [
         f"::warning file={path},title=not-checked::the archive was refused at its "
         "archive-error problem, unread: nothing in it was checked or counted"]
+
+
+def test_a_folder_beside_files_at_the_zips_top_is_not_taken_for_its_top_folder(
+        tmp_path: Path) -> None:
+    """A zip without a top folder (README.md, croissant.json and data/documents.parquet at
+    its top) had data/ taken for the package's top folder, so its file was shown as
+    documents.parquet (QA s78 check finding 3): each entry is named as the archive has it."""
+    path = tmp_path / "hf-docs.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ("README.md", "croissant.json", "data/documents.parquet"):
+            archive.writestr(name, b"x")
+    source = ZipSource(path, strict=False)
+    try:
+        outside = {p.path for p in source.problems if p.code == "unsafe-path"}
+        assert outside == {"README.md", "croissant.json", "data/documents.parquet"}
+        assert all("top folder hf-docs/" in p.message for p in source.problems
+                   if p.code == "unsafe-path")
+    finally:
+        source.close()
+    report = validate(path, jobs=1)
+    assert "documents.parquet" not in {p.path for p in report.problems}
