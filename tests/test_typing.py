@@ -51,7 +51,7 @@ from corpuskit.check import check
 
 class Where(os.PathLike[str]):
     def __fspath__(self) -> str:
-        return "dist/corpuskit-seeds-1.0.2.zip"
+        return "dist/corpuskit-seeds-1.0.3.zip"
 
 
 def later() -> None:
@@ -61,7 +61,7 @@ def later() -> None:
     corpuskit.release(Where(), Where(), cache=Where())
     current = check("seeds", "dist", jobs=1).valid and check(Where(), Where()).valid
     changes = corpuskit.diff(Where(), "seeds")
-    corpuskit.diff("dist/corpuskit-seeds-1.0.2", Path("seeds"))
+    corpuskit.diff("dist/corpuskit-seeds-1.0.3", Path("seeds"))
     print(built.status, released.version, current, changes.bump)
 '''
 
