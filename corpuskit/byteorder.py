@@ -18,14 +18,23 @@ characters and was built as it (QA). Such parts show in the characters read:
   UTF-8, that read as text of words (spaces or line breaks between them, letters, no
   character over a quarter of them). UTF-16 of Chinese or Japanese, so taken, is no
   valid UTF-8; hiragana (U+3041 to U+307E, both bytes ASCII) read as every other byte
-  "0" (QA: a check of ASCII bytes alone took Japanese for them).
+  "0" (QA: a check of ASCII bytes alone took Japanese for them);
+- bytes of a code page's letters, of UTF-8 Chinese, a short line or a line break alone,
+  which read as no words of 12 characters, where that run holds a character no text
+  holds (private use, unassigned, half of a surrogate pair: an accented letter as the
+  high byte, CR LF as U+0A0D) and its bytes read as UTF-8 or a listed one-byte code page
+  (:func:`_joined_at_end`); and where the file's length is odd, a line of text before
+  its last byte: bytes appended, not a file cut short (QA s78).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, deque
 from functools import cache
+
+from .plausibility import assess
 
 #: The bytes of ASCII-range text: tab, line feed, carriage return and the printable ones.
 _ASCII_TEXT = (0x09, 0x0A, 0x0D, *range(0x20, 0x7F))
@@ -36,29 +45,34 @@ _CHUNK = 12
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     highs = [high for high in range(256) if not 0xD8 <= high <= 0xDF]  # (no surrogates)
     swapped = "".join(f"{re.escape(chr(high << 8))}-{re.escape(chr(high << 8 | 6))}"
                       for high in highs)
-    # the bytes of text: ASCII text, or any byte of a code page or UTF-8 (0x80 to 0xFF)
+    # the bytes of text: ASCII text, or any byte of a code page or UTF-8 (0x80 to 0xFF);
+    # a lone surrogate too (read with "surrogatepass"), which a code page's letter makes
+    # (cp1251's Ш to Я are D8 to DF): strict UTF-16 decoding never gives one
     text_bytes = "".join(
         f"{re.escape(chr(high << 8 | low))}-{re.escape(chr(high << 8 | top))}"
-        for high in highs if high in _ASCII_TEXT or high >= 0x80
+        for high in range(256) if high in _ASCII_TEXT or high >= 0x80
         for low, top in ((0x09, 0x0A), (0x0D, 0x0D), (0x20, 0x7E), (0x80, 0xFF)))
     return (re.compile(f"[{swapped}]{{{_SWAPPED_RUN},}}"),
-            re.compile(f"[{text_bytes}]{{{_CHUNK},}}"))
+            re.compile(f"[{text_bytes}]{{{_CHUNK},}}"), re.compile(f"[{text_bytes}]"))
 
 
-def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
+def misread_part(text: str, encoding: str, tail: bytes = b"",
+                 encodings: tuple[str, ...] = ()) -> tuple[int, str] | None:
     """Where ``text``, read as ``encoding`` (UTF-16 of one byte order, from its mark),
     holds what is not UTF-16 of that order, and what it is (words that follow "it
-    holds"); or None."""
+    holds"); or None. ``tail``: an odd byte after ``text`` (the file's last), and
+    ``encodings``: the code pages bytes appended to it may be in (see
+    :func:`_joined_at_end`); ``text`` may hold lone surrogates ("surrogatepass")."""
     other = "utf-16-be" if encoding == "utf-16-le" else "utf-16-le"
     at = text.find("\ufffe")
     if at != -1:
         return at, (f"U+FFFE, which is no character but the byte order mark of {other} read "
                     f"as {encoding}: it joins texts of two byte orders")
-    swapped, text_bytes = _patterns()
+    swapped, text_bytes, text_char = _patterns()
     for run in swapped.finditer(text):
         found = run.group()
         if ("\u2000" in found or "\u0a00" in found) \
@@ -70,7 +84,7 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
     appended = _appended_run(text, text_bytes)
     if appended is not None:
         found = appended.group()
-        raw = found.encode(encoding)  # once: each chunk is a slice of it
+        raw = found.encode(encoding, "surrogatepass")  # once: each chunk is a slice of it
         last = len(found) - _CHUNK
         for start in sorted({*range(0, last + 1, _CHUNK), last}):
             chunk = found[start:start + _CHUNK]
@@ -79,7 +93,11 @@ def misread_part(text: str, encoding: str) -> tuple[int, str] | None:
                 return appended.start() + start, (
                     f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
                     f"{chunk[:6]!r}...), joined to its UTF-16 text")
-    return None
+    # ... else a run of any length: a short line or a line break alone (QA s78)
+    start = appended.start() if appended is not None else len(text)
+    while start > len(text) - _CHUNK and start and text_char.fullmatch(text[start - 1]):
+        start -= 1
+    return _joined_at_end(text, start, encoding, tail, encodings)
 
 
 def _appended_run(text: str, text_bytes: re.Pattern[str]) -> re.Match[str] | None:
@@ -121,3 +139,115 @@ def _as_text(data: bytes) -> str | None:
 #: such text in a hundred was refused, then one in 4,000; one in 8,000 now, and no line of
 #: text appended in the tests, UTF-8 or a code page, is missed).
 _WORD_GAP = re.compile(r"[^\W\d_][^\w\s]*[ \n]+[^\W\d_]")
+
+
+#: Categories of characters no text holds: private use, unassigned, and a half of a
+#: surrogate pair alone. Bytes of a code page or UTF-8 read as UTF-16 give them (an
+#: accented letter, a Cyrillic one or a UTF-8 lead byte as the high byte: U+E000 to U+F8FF;
+#: CR LF as U+0A0D), UTF-16 text next to never (QA s78: a Latin-1, cp1251 or UTF-8
+#: Chinese line, a bare CRLF or "Build OK" CRLF appended built as such characters).
+_NO_TEXT = frozenset({"Co", "Cn", "Cs"})
+#: How far before the first such character of the run ending a text appended bytes are
+#: looked for (in characters): a line appended holds them from its first letter beyond
+#: ASCII, or its line break; a longer ASCII line is found in any part of it all the same.
+_LOOK_BACK = 64
+
+
+def _joined_at_end(text: str, run: int, encoding: str, tail: bytes,
+                   encodings: tuple[str, ...]) -> tuple[int, str] | None:
+    """Where bytes of a one-byte encoding or UTF-8 appended to ``text`` (read as
+    ``encoding``; ``tail``, an odd byte at the end of the file) begin, and what they read
+    as, when no part of them reads as words (:func:`_as_text`: a code page's accented
+    letters, UTF-8 Chinese, a short line, a bare line break): the run ending the text
+    (from character ``run``) holds a character no text holds (:data:`_NO_TEXT`), or the
+    file's length is odd, and from some character of the run (up to that character) to
+    the end its bytes read as text in UTF-8 or a one-byte code page of ``encodings``
+    (:func:`_read_as_text`). An odd length alone is a file cut short, unless those bytes
+    read as words or a line (:func:`_a_line`: "note added" LF was told it was cut short)."""
+    found = text[run:]
+    if tail and tail[0] not in _ASCII_TEXT and tail[0] < 0x80:  # (a NUL: a UTF-16 unit cut)
+        tail = b""
+    if not found:
+        return None
+    first = next((at for at, char in enumerate(found)
+                  if unicodedata.category(char) in _NO_TEXT), None)
+    raw = found.encode(encoding, "surrogatepass") + tail
+    if first is None and not found[-1:].encode(encoding, "surrogatepass").strip(b"\r\n"):
+        first = len(found) - 1  # CR LF is U+0D0A big-endian, a letter (ഊ): appended
+    if first is None and not tail:
+        return None
+    last = len(found) - 1 if first is None else first
+    for start in range(max(0, last - _LOOK_BACK), last + 1):
+        read = _read_as_text(raw[2 * start:], encodings)
+        if read is not None and (first is not None or _a_line(read)):
+            return run + start, (
+                f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
+                f"{found[start:start + 6]!r}...), joined to its UTF-16 text")
+    return None
+
+
+def _read_as_text(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    """``data`` as text: UTF-8 with no control character but a tab or line break, line
+    breaks alone or a line (:func:`_a_line`), or else in the first one-byte code page of
+    ``encodings`` that reads it as words (:func:`_words`) none of which is implausible,
+    no tab or lone CR among them; or None. (Any bytes read in a code page; a few
+    characters of UTF-16 Chinese read as a short "word", ``Gò`N``, and Chinese holding a
+    private-use character was refused, one text in 30.)"""
+    try:
+        read = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # a line, or line breaks alone
+        return read if read.translate(_LINE_BREAKS).isprintable() \
+            and (not read.strip() or _a_line(read)) else None
+    for code_page in encodings:
+        if not _one_byte(code_page):
+            continue
+        try:
+            read = data.decode(code_page)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if "\t" not in read and _LONE_CR.search(read) is None \
+                and read.translate(_LINE_BREAKS).isprintable() and _words(read) \
+                and assess(read).implausibility == 0:
+            return read
+    return None
+
+
+#: Line breaks and tabs, which text holds and ``str.isprintable`` refuses, made spaces.
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
+#: A carriage return that begins no CR LF. Neither it nor a tab is in a line of a code page
+#: appended with ``echo``; UTF-16 Chinese's bytes hold both (``）`` is 09 FF, ``不`` 0D 4E).
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+@cache
+def _one_byte(code_page: str) -> bool:
+    """Whether ``code_page`` reads each byte as one character (not a CJK one of two)."""
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(code_page, "replace")) == 0x80
+    except LookupError:
+        return False
+
+
+def _words(read: str) -> bool:
+    """Whether ``read`` is words: three at least, and three in four of its pieces between
+    white space letters, with marks at their ends and an apostrophe or hyphen inside
+    (:data:`_A_WORD`). The plausibility of words does not judge ASCII signs inside them:
+    Chinese read in cp1252 as ``SÌ–Áå=QÌ`` passed it (a few characters of UTF-16 Chinese
+    holding a private-use one were taken for a code page's line, one text in 500)."""
+    pieces = read.split()
+    words = sum(_A_WORD.fullmatch(piece) is not None for piece in pieces)
+    return words >= 3 and 4 * words >= 3 * len(pieces)
+
+
+#: A word of text: letters, marks before and after them, an apostrophe or hyphen inside.
+_A_WORD = re.compile(r"[^\w\s]*[^\W\d_]+(?:['’-][^\W\d_]+)*[^\w\s]*")
+
+
+def _a_line(read: str) -> bool:
+    """Whether ``read``, bytes that end a file of odd length, are a line of text rather
+    than the last characters of a UTF-16 text cut short: two letters at least, and words
+    (:data:`_WORD_GAP`) or a line break at the end."""
+    return sum(char.isalpha() for char in read) >= 2 \
+        and (_WORD_GAP.search(read) is not None or read.endswith(("\n", "\r")))

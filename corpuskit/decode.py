@@ -552,10 +552,13 @@ def _unreadable(judgement: Judgement) -> str:
             f"ASCII look mistyped, such as {shown}")
 
 
-def _misread(path: str, text: str, name: str) -> Problem | None:
+def _misread(path: str, text: str, name: str, encodings: tuple[str, ...],
+             tail: bytes = b"") -> Problem | None:
     """The problem of ``text``, read as ``name`` from its byte order mark, if it holds
-    what is not text of that encoding (:func:`~corpuskit.byteorder.misread_part`)."""
-    misread = misread_part(text, name) if name.startswith("utf-16") else None
+    what is not text of that encoding (:func:`~corpuskit.byteorder.misread_part`, told
+    the code pages ``encodings`` and an odd last byte ``tail``)."""
+    misread = misread_part(text, name, tail, encodings) if name.startswith("utf-16") \
+        else None
     if misread is None:
         return None
     return Problem(path, "undecodable",
@@ -563,7 +566,8 @@ def _misread(path: str, text: str, name: str) -> Problem | None:
                    "re-save it in one encoding, UTF-8", f"line {_line_number(text, misread[0])}")
 
 
-def _not_valid_after_bom(path: str, data: bytes, bom: bytes, name: str, start: int) -> Problem:
+def _not_valid_after_bom(path: str, data: bytes, bom: bytes, name: str, start: int,
+                         encodings: tuple[str, ...]) -> Problem:
     """The problem of ``data``, which starts with the byte order mark ``bom`` of ``name``
     but is not valid ``name`` from byte ``start`` after the mark: text of another
     encoding joined to it, or a character cut short or cut in half (QA: a UTF-16 file cut
@@ -571,7 +575,11 @@ def _not_valid_after_bom(path: str, data: bytes, bom: bytes, name: str, start: i
     body = data[len(bom):]
     read = body[:start].decode("utf-8" if name == "utf-8-sig" else name, "replace")
     if name.startswith("utf-16"):  # (decoding fails only on a surrogate or an odd end)
-        misread = _misread(path, body.decode(name, "replace"), name)
+        # Lone surrogates kept as they are, and an odd last byte apart: bytes appended
+        # make both (QA s78: "note added" LF appended was told the file was cut short).
+        even = len(body) - len(body) % 2
+        misread = _misread(path, body[:even].decode(name, "surrogatepass"), name,
+                           encodings, body[even:])
         if misread is not None:
             return misread
     damage = _broken_character(body, name, start, len(bom)) or (
@@ -633,9 +641,10 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             try:
                 decoded = (name, decode_with(data, name))
             except UnicodeDecodeError as exc:  # where in the text after the mark
-                raise DocumentProblem(_not_valid_after_bom(raw.path, data, bom, name,
-                                                           exc.start)) from None
-            misread = _misread(raw.path, decoded[1], name)
+                raise DocumentProblem(_not_valid_after_bom(
+                    raw.path, data, bom, name, exc.start,
+                    config.fallback_encodings)) from None
+            misread = _misread(raw.path, decoded[1], name, config.fallback_encodings)
             if misread is not None:
                 raise DocumentProblem(misread)
             break
