@@ -406,6 +406,15 @@ _MULTIBYTE = frozenset(codecs.lookup(name).name for name in (
     "shift_jisx0213", "euc_jisx0213", "euc_kr", "cp949"))
 
 
+def multibyte(encoding: str) -> bool:
+    """Whether ``encoding`` is a code page of Chinese, Japanese or Korean
+    (:data:`_MULTIBYTE`)."""
+    try:
+        return codecs.lookup(encoding).name in _MULTIBYTE
+    except LookupError:
+        return False
+
+
 def _unsure(reading: Reading) -> float:
     """Below what probability of its most probable language a reading is doubtful:
     :data:`_UNSURE`, or :data:`_UNSURE_CJK` in a code page of Chinese, Japanese or Korean,

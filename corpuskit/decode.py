@@ -19,6 +19,7 @@ from .codepages import (
     best_legacy,
     damaged_code_page,
     excerpt,
+    multibyte,
     second_look,
     suggested_code_page,
     what_to_do,
@@ -487,7 +488,9 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                     legacy = decode_with(line, encoding)
                 except UnicodeDecodeError:  # a byte it does not define: UTF-8's, read so
                     legacy = line.decode(encoding, "replace")  # (QA s78: Greek, cp1253)
-                if assess(legacy).implausibility > assess(text).implausibility:
+                utf8_judged = assess(text)
+                if assess(legacy).implausibility > utf8_judged.implausibility \
+                        or _utf8_not_by_chance(text, utf8_judged, encoding):
                     utf8 = (number, text.strip())
         if utf8 is not None and other is not None:
             return (f"mixes encodings: line {other:,} is not UTF-8, but line {utf8[0]:,} "
@@ -495,6 +498,26 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                     "mojibake; re-save the file in one encoding (UTF-8), converting the "
                     "lines that are not")
     return None
+
+
+#: A line valid as UTF-8 in a file a code page of Chinese, Japanese or Korean reads is
+#: UTF-8 from this many characters beyond ASCII, read as text (:func:`_utf8_not_by_chance`).
+MIXED_MULTIBYTE_CHARACTERS = 6
+
+
+def _utf8_not_by_chance(text: str, judged: Judgement, encoding: str) -> bool:
+    """Whether ``text``, a line valid as UTF-8, is UTF-8 in a file the code page of
+    Chinese, Japanese or Korean ``encoding`` reads: :data:`MIXED_MULTIBYTE_CHARACTERS`
+    characters beyond ASCII at least, and no implausible word (``judged``). Such a code
+    page reads UTF-8 of any script as its own characters, which no judge of words tells
+    from text (gb18030 made ``Привет`` into ``袩褉懈胁械褌``, and the file was built: QA
+    s78); its own text is valid UTF-8 by chance only in a few characters, read as letters
+    of scripts mixed (of 100,000 lines of random Chinese, Japanese and Korean in gb18030,
+    Big5, Shift_JIS, EUC-JP and EUC-KR, none with four such characters read as text)."""
+    if not multibyte(encoding) or not plausible(judged):
+        return False
+    beyond = len(text) - len(text.encode("ascii", "ignore"))
+    return beyond >= MIXED_MULTIBYTE_CHARACTERS and judged.implausibility == 0
 
 
 #: A character of text decoded with ``surrogateescape`` that is neither ASCII nor a byte

@@ -1635,3 +1635,28 @@ def test_a_file_in_one_code_page_is_still_told_the_code_page_to_add() -> None:
     said = _refused_saying(chinese.encode("gb18030"),
                            DecodeConfig(fallback_encodings=("cp1252", "cp1253")))
     assert "mixes" not in said and 'add "gb18030" to decode.fallback_encodings' in said, said
+
+
+_HANZI_LINE = "这是一个中文文本。北京是中国的首都，有很多人住在那里。今天天气很好。\n"
+_KANA_LINE = "これは日本語のテキストです。東京は日本の首都であり、多くの人々が住んでいます。\n"
+
+
+@pytest.mark.parametrize("utf8", [
+    "Привет, мир! Это короткий текст на русском языке.\n",
+    "Η Ελλάδα είναι μια χώρα στη νοτιοανατολική Ευρώπη.\n",
+    "שלום עולם, זהו טקסט קצר בעברית.\n",
+])
+@pytest.mark.parametrize(("legacy", "fallbacks"), [
+    (_HANZI_LINE.encode("gb18030") * 2, ()),
+    (_KANA_LINE.encode("shift_jis") * 2, ("shift_jis",)),
+    (_KANA_LINE.encode("euc-jp") * 2, ("euc-jp",)),
+], ids=["gb18030", "shift_jis", "euc-jp"])
+def test_a_cjk_code_page_file_with_a_utf8_line_of_another_script_is_told_it_mixes(
+        utf8: str, legacy: bytes, fallbacks: tuple[str, ...]) -> None:
+    """(QA s78) gb18030 reads UTF-8 of any script as Chinese characters, which no judge of
+    words tells from text: "Привет" came out "袩褉懈胁械褌", the file was built, and with
+    Shift_JIS or EUC-JP listed, their Japanese read as gb18030 too, garbled."""
+    config = DecodeConfig(fallback_encodings=(*fallbacks, *DEFAULT.fallback_encodings))
+    said = _refused_saying(legacy + utf8.encode(), config)
+    assert "it mixes encodings: line 1 is not UTF-8, but line 3 is (" \
+        f"'{utf8.strip()[:20]}" in said, said
