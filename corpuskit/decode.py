@@ -538,6 +538,14 @@ def _mixed_from_the_start(data: bytes, config: DecodeConfig) -> str | None:
     rest = _UTF8_BEYOND_ASCII.sub("", text)
     if len(rest) == len(text):  # no UTF-8 beyond ASCII
         return None
+    # The code page that reads the lines that are not UTF-8 names the mix, a listed one
+    # first: read whole, UTF-8 Chinese beside gb18030 was read best in shift_jisx0213,
+    # and the message named it, though gb18030 was listed (QA s78 new-decode 4)
+    others = b"\n".join(line for line in data.splitlines() if not _is_utf8(line))
+    reading = _reading_as_text(others, config.fallback_encodings) if others else None
+    mixed = _mixed_encodings(data, reading.encoding) if reading is not None else None
+    if mixed is not None:
+        return mixed
     whole = _reading_as_text(data, config.fallback_encodings)
     if whole is not None:
         return _mixed_encodings(data, whole.encoding)
@@ -547,6 +555,15 @@ def _mixed_from_the_start(data: bytes, config: DecodeConfig) -> str | None:
                                config.fallback_encodings)
     return (_mixed_encodings(data, reading.encoding, parts=False) if reading is not None
             else None)
+
+
+def _is_utf8(line: bytes) -> bool:
+    """Whether ``line`` is valid UTF-8."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _reading_as_text(data: bytes, encodings: tuple[str, ...]) -> Reading | None:

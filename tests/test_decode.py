@@ -1660,3 +1660,20 @@ def test_a_cjk_code_page_file_with_a_utf8_line_of_another_script_is_told_it_mixe
     said = _refused_saying(legacy + utf8.encode(), config)
     assert "it mixes encodings: line 1 is not UTF-8, but line 3 is (" \
         f"'{utf8.strip()[:20]}" in said, said
+
+
+@pytest.mark.parametrize(("data", "fallbacks", "code_page"), [
+    (_HANZI_LINE.encode() + _HANZI_LINE.encode("gb18030") * 2, (), "gb18030"),
+    (_KANA_LINE.encode() + _KANA_LINE.encode("shift_jis") * 2, ("shift_jis",), "shift_jis"),
+], ids=["gb18030", "shift_jis"])
+def test_a_cjk_file_with_a_utf8_line_of_its_language_is_told_it_mixes_naming_its_code_page(
+        data: bytes, fallbacks: tuple[str, ...], code_page: str) -> None:
+    """(QA s78) UTF-8 Chinese beside gb18030 Chinese was told to add its code page, which
+    was listed; then told it mixes, but in shift_jisx0213's words, the best reading of the
+    whole file, not gb18030's, which reads the lines that are not UTF-8."""
+    config = DecodeConfig(fallback_encodings=(*fallbacks, *DEFAULT.fallback_encodings))
+    said = _refused_saying(data, config)
+    line = (_HANZI_LINE if code_page == "gb18030" else _KANA_LINE)[:8]
+    assert f"it mixes encodings: line 2 is not UTF-8, but line 1 is ('{line}" in said, said
+    assert f"which {code_page} would read as mojibake" in said, said
+    assert "decode.fallback_encodings" not in said, said
