@@ -166,17 +166,20 @@ def _ascii_utf16(data: bytes) -> bool:
 
 def _utf16_text(sample: bytes, order: str) -> bool:
     """Whether ``sample`` reads as ``order`` into printable text, line breaks and tabs,
-    with at least :data:`_UTF16_LEAST_SPACES` spaces or line breaks (a pair of surrogates
-    cut at the sample's end is left out). Short runs of any bytes often read as printable
-    Chinese characters (QA: a gzip file was told it read as UTF-16); text has spaces or
-    line breaks, each a byte pair that other data rarely holds."""
+    with at least :data:`_UTF16_LEAST_SPACES` spaces, line breaks or East Asian stops or
+    commas (。、，) (a pair of surrogates cut at the sample's end is left out). Short runs
+    of any bytes often read as printable Chinese characters (QA: a gzip file was told it
+    read as UTF-16); text has spaces or line breaks, each a byte pair that other data
+    rarely holds."""
     try:
         text = sample.decode(order)
     except UnicodeDecodeError as error:
         if error.start < len(sample) - 2:
             return False
         text = sample[:error.start].decode(order)
-    spaces = text.count(" ") + text.count("\n")
+    # Chinese and Japanese put no spaces between words: their stops and commas count (QA
+    # s78: a paragraph of Chinese without line breaks was told to be removed as binary)
+    spaces = sum(text.count(space) for space in " \n\u3002\u3001\uff0c")
     return spaces >= _UTF16_LEAST_SPACES \
         and text.translate(_LINE_BREAKS_AND_TABS).isprintable()
 

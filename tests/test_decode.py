@@ -466,7 +466,9 @@ def test_a_binary_refusal_says_where_it_saw_binary_data() -> None:
 @pytest.mark.parametrize("text", [
     "Заголовок\n\nЭто текст на русском языке, который должен быть прочитан.\n",
     "标题\n\n这是一个没有字节顺序标记的中文文本。\n",
-    "Τίτλος\n\nΈνα κείμενο στα ελληνικά, χωρίς σημάδι σειράς byte.\n"])
+    "Τίτλος\n\nΈνα κείμενο στα ελληνικά, χωρίς σημάδι σειράς byte.\n",
+    # a paragraph of Chinese, with no space or line break: its stops count (QA s78)
+    "这是一个测试文档。上海是中国的大城市，我们在这里写一些中文。" * 20])
 def test_utf16_text_beyond_ascii_without_a_byte_order_mark_is_told_to_be_saved_again(
         text: str, order: str) -> None:
     """Its characters have few NUL bytes: only text whose every other byte is NUL was told
