@@ -52,6 +52,17 @@ SEED_RELEASE = DIST / load_config(SEEDS).release_name
 FIRST_RELEASE = DIST / "corpuskit-seeds-1.0.0"
 
 
+def copy_seeds_as_template(target: Path) -> Path:
+    """A copy of the repository's seeds/ at ``target`` without the ``content_hash`` their
+    last release recorded: for tests that change the copy's metadata and build it (build
+    refuses other content under a recorded release's version and hash)."""
+    shutil.copytree(SEEDS, target)
+    toml = target / "corpus.toml"
+    toml.write_text(re.sub(r'(?m)^content_hash = ".*"\n', "", toml.read_text("utf-8")),
+                    "utf-8")
+    return target
+
+
 def copy_seeds_at_first_release(target: Path) -> Path:
     """A copy of the repository's seeds/ at ``target``, labelled as they were for their
     first release: corpus.toml's version and created those of FIRST_RELEASE's

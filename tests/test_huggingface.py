@@ -4,13 +4,13 @@ with every value exact (dates included) when the package ships Parquet."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from _consumers import block_network, copy_package, rewrite_tagmanifest, sample
+from conftest import copy_seeds_as_template
 
 import corpuskit
 from corpuskit.models import RECORD_FIELDS
@@ -59,7 +59,7 @@ def test_known_licenses_are_kept_beside_an_unknown_one(tmp_path: Path) -> None:
     """With one license the Hub does not know, every other license was dropped from the
     header (``license: other`` alone): the known ids stay, then ``other`` and its name."""
     seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    copy_seeds_as_template(seeds)
     config = (seeds / "corpus.toml").read_text("utf-8")
     licenses = ('licenses = [{ name = "CC-BY-4.0" }, { name = "MIT" }, '
                 '{ name = "LicenseRef-Custom", path = "https://example.org/terms" }, '
@@ -86,7 +86,7 @@ def test_licenses_the_hub_knows_by_one_id_are_listed_once(
     -or-later) made build, release and check end in a StopIteration traceback, and
     validate of such a package in an internal error (QA)."""
     seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    copy_seeds_as_template(seeds)
     config = (seeds / "corpus.toml").read_text("utf-8")
     config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", f"licenses = [{licenses}]\n", config)
     (seeds / "corpus.toml").write_text(config, "utf-8")
@@ -108,7 +108,7 @@ def test_the_card_header_reads_back_as_written(tmp_path: Path, link: str,
     mapping), and a keyword's U+FFFE as it was, which YAML's reader refuses: the Hub read
     another link, or failed on the card, as ``datasets`` did (QA)."""
     seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    copy_seeds_as_template(seeds)
     config = (seeds / "corpus.toml").read_text("utf-8")
     licenses = f'licenses = [{{ name = "LicenseRef-Terms", path = "{link}" }}]'
     config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", licenses + "\n", config)
@@ -233,7 +233,7 @@ def test_the_size_category_is_the_hub_s_for_the_number_of_documents(
 def _seeds_licensed(tmp_path: Path, licenses: str) -> Path:
     """A copy of the repository's seeds whose corpus.toml lists ``licenses`` (TOML)."""
     seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", seeds)
+    copy_seeds_as_template(seeds)
     config = (seeds / "corpus.toml").read_text("utf-8")
     config = re.sub(r"(?ms)^licenses = \[.*?^\]\n", f"licenses = [{licenses}]\n", config)
     (seeds / "corpus.toml").write_text(config, "utf-8")

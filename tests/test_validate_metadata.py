@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from _consumers import rewrite_tagmanifest, sample
 from _validate_support import built, records, resign, restate_metadata, write_records
-from conftest import SEED_RELEASE, SEEDS
+from conftest import SEED_RELEASE, copy_seeds_as_template
 
 import corpuskit
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -524,7 +524,7 @@ def test_a_description_holding_lines_like_the_compared_ones_builds_valid(
     """corpus.toml's description is written into the card twice, as given: a line of it
     that begins as a compared line does is corpuskit's own, no look-alike (QA: a fresh
     build failed validate)."""
-    seeds = Path(shutil.copytree(SEEDS, tmp_path / "seeds"))
+    seeds = copy_seeds_as_template(tmp_path / "seeds")
     toml = seeds / "corpus.toml"
     text = toml.read_text("utf-8")
     described = re.sub(r'(?m)^description = ".*"$', 'description = """Letters from 1900.\n'
