@@ -7,8 +7,8 @@ its ``sha256`` and size, and one ``cr:RecordSet`` maps every field of the docume
 to its column in ``data/documents.parquet`` when the package has it, else in
 ``data/documents.jsonl``: mlcroissant reads JSON Lines with pandas' guessing of each
 column's type (an ``id`` column of ``0001``, ``007``... comes back as numbers), Parquet
-with its explicit column types. The raw inputs are a ``cr:FileSet`` (their sha256 are in
-``manifest-sha256.txt`` and in each record's ``source_sha256``).
+with its explicit column types. The raw inputs are a ``cr:FileSet`` per media type (their
+sha256 are in ``manifest-sha256.txt`` and in each record's ``source_sha256``).
 
 Optional Croissant properties (``url``, ``creator``, ``datePublished``) are written only
 when corpus.toml gives them; corpuskit never invents metadata.
@@ -22,7 +22,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from .config import CorpusConfig
@@ -107,6 +107,77 @@ _DESCRIPTIONS = {
                 "(date as string, normalization as list<string>).",
 }
 
+#: The media type of a raw file by its suffix (lowercased): a fixed table, not Python's
+#: mimetypes, whose answers depend on the system. Any other suffix is text/plain, since
+#: corpuskit reads every raw file as text (QA: every raw file was said to be text/plain).
+RAW_MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".csv": "text/csv",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".rst": "text/x-rst",
+}
+#: The name a FileSet of raw files of each media type has (``raw-<label>``).
+_RAW_LABELS = {"text/plain": "text", "text/markdown": "markdown", "text/html": "html",
+               "text/csv": "csv", "application/xml": "xml", "application/json": "json",
+               "text/x-rst": "rst"}
+_RAW_DESCRIPTION = ("The raw input files, byte for byte (sha256 in manifest-sha256.txt "
+                    "and in each record's source_sha256).")
+#: The one FileSet over every raw file, as corpuskit writes it when they are all of one
+#: type, text/plain (and wrote it for every package before it told the types apart).
+RAW_FILE_SET: dict[str, Any] = {
+    "@type": "cr:FileSet",
+    "@id": "data/raw",
+    "name": "raw",
+    "description": _RAW_DESCRIPTION,
+    "encodingFormat": "text/plain",
+    "includes": f"{RAW_PREFIX}**",
+}
+
+
+def raw_suffixes(paths: Iterable[str]) -> frozenset[str]:
+    """The suffixes of the raw files' names (``""`` for a name without one), as
+    :func:`croissant` tells their media types from: from the last dot of the name on,
+    which is what a glob ``*.md`` matches the end of."""
+    found = set()
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        found.add(name[name.rfind("."):] if "." in name else "")
+    return frozenset(found)
+
+
+def _raw_file_sets(suffixes: Collection[str] | None) -> list[dict[str, Any]]:
+    """The FileSets of the raw files: one per media type, each including its suffixes'
+    files at any depth (mlcroissant matches with fnmatch, where ``*`` crosses ``/`` but
+    ``**/*.md`` misses the files at the top, hence both globs). Globs cannot select the
+    files of a name without a suffix (nor of a suffix holding a glob character) apart from
+    the others: with one of those, or when every file is text/plain, the one FileSet of
+    every raw file as text/plain (corpuskit reads them all as text), so that no file is in
+    two FileSets (mlcroissant ignores ``excludes``). ``suffixes`` None: not known, the
+    same one FileSet."""
+    if suffixes is None or any(not suffix or any(c in suffix for c in "*?[")
+                               for suffix in suffixes):
+        return [RAW_FILE_SET]
+    groups: dict[str, list[str]] = {}
+    for suffix in sorted(suffixes):
+        groups.setdefault(RAW_MEDIA_TYPES.get(suffix.lower(), "text/plain"), []).append(suffix)
+    if set(groups) <= {"text/plain"}:
+        return [RAW_FILE_SET]
+    return [{
+        "@type": "cr:FileSet",
+        "@id": f"raw-{_RAW_LABELS[media]}",
+        "name": f"raw-{_RAW_LABELS[media]}",
+        "description": f"The raw input files of type {media} ({', '.join(spellings)}), "
+                       "byte for byte (sha256 in manifest-sha256.txt and in each record's "
+                       "source_sha256).",
+        "encodingFormat": media,
+        "includes": [glob for suffix in spellings
+                     for glob in (f"{RAW_PREFIX}*{suffix}", f"{RAW_PREFIX}**/*{suffix}")],
+    } for media, spellings in sorted(groups.items())]
 
 
 def _suffix(path: str) -> str:
@@ -190,6 +261,7 @@ def croissant(
     *,
     records_from: str | None = None,
     authors: Authors = corpus_authors,
+    raw: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The Croissant 1.1 document of a package (key order fixed here).
 
@@ -199,6 +271,9 @@ def croissant(
     JSON Lines file, as corpuskit wrote it before, which validate still accepts).
     ``authors``: the contributors named as its ``creator`` and in its citation (every
     contributor, as corpuskit wrote it before, which validate still accepts too).
+    ``raw``: the :func:`raw_suffixes` of the raw files, a FileSet for each media type
+    (None: one text/plain FileSet of them all, as corpuskit wrote it before, which
+    validate still accepts).
     """
     meta = config.metadata
     doc: dict[str, Any] = {
@@ -233,15 +308,7 @@ def croissant(
         for step in config.process.normalize.steps
     ]
     distribution = [_file_object(entry) for entry in files]
-    distribution.append({
-        "@type": "cr:FileSet",
-        "@id": "data/raw",
-        "name": "raw",
-        "description": "The raw input files, byte for byte (sha256 in manifest-sha256.txt "
-                       "and in each record's source_sha256).",
-        "encodingFormat": "text/plain",
-        "includes": f"{RAW_PREFIX}**",
-    })
+    distribution += [dict(item) for item in _raw_file_sets(raw)]
     doc["distribution"] = distribution
     paths = [entry.path for entry in files]
     source = (records_from if records_from in paths

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _consumers import block_network, copy_package, sample, sha256_file
+from _consumers import block_network, copy_package, rewrite_tagmanifest, sample, sha256_file
 
 import corpuskit
 from corpuskit.croissant import CONFORMS_TO, check_croissant
@@ -236,3 +236,83 @@ def test_mlcroissant_gives_ids_that_look_like_numbers_exactly_from_parquet(
     else:
         assert ids != sorted(NUMBER_LIKE, key=repr)  # what the card warns of
         assert "It reads `data/documents.jsonl` with pandas" in card
+
+
+def _mixed_corpus(tmp_path: Path, names: list[str]) -> Path:
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    (seeds / "corpus.toml").write_text(
+        'name = "mixed"\ntitle = "Mixed"\nversion = "1.0.0"\n'
+        'description = "Raw files of several types."\n'
+        'licenses = [{ name = "CC0-1.0" }]\nsources = [{ title = "tests" }]\n', "utf-8")
+    for number, name in enumerate(names):
+        text = f"A short text number {number}, written in plain English words for a test."
+        if name.endswith(".html"):
+            text = f"<html><body><p>{text}</p></body></html>"
+        (seeds / name).write_text(f"Title {number}\n\n{text}\n", "utf-8")
+    return corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=315532800, jobs=1,
+                           cache=None).release
+
+
+def test_raw_files_are_a_file_set_per_media_type(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA: every raw file, .md and .html too, was said to be text/plain.) Each FileSet
+    includes its suffixes at the top and below (mlcroissant's fnmatch: ``**/*.md`` misses
+    the top); mlcroissant reads it without a warning, and validate (--fast too) passes."""
+    package = _mixed_corpus(tmp_path, ["a.txt", "b.md", "sub/c.md", "sub/d.html", "e.MD"])
+    sets = [d for d in croissant_of(package)["distribution"] if d["@type"] == "cr:FileSet"]
+    assert [(s["@id"], s["encodingFormat"], s["includes"]) for s in sets] == [
+        ("raw-html", "text/html", ["data/raw/*.html", "data/raw/**/*.html"]),
+        ("raw-markdown", "text/markdown", ["data/raw/*.MD", "data/raw/**/*.MD",
+                                           "data/raw/*.md", "data/raw/**/*.md"]),
+        ("raw-text", "text/plain", ["data/raw/*.txt", "data/raw/**/*.txt"])]
+    from fnmatch import fnmatchcase
+    raw = sorted(str(p.relative_to(package)) for p in (package / "data/raw").rglob("*"))
+    for path in [p for p in raw if (package / p).is_file()]:  # each file in one FileSet
+        assert sum(any(fnmatchcase(path, glob) for glob in s["includes"])
+                   for s in sets) == 1, path
+    assert corpuskit.validate(package, jobs=1).valid
+    assert corpuskit.validate(package, jobs=1, fast=True).valid
+    block_network(monkeypatch)
+    dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
+    issues = dataset.metadata.ctx.issues
+    assert not issues.errors and not issues.warnings, (issues.errors, issues.warnings)
+    assert [s.encoding_formats for s in dataset.metadata.distribution
+            if isinstance(s, mlc.FileSet)] == [["text/html"], ["text/markdown"],
+                                               ["text/plain"]]
+
+
+def test_the_earlier_single_text_file_set_still_validates(tmp_path: Path) -> None:
+    """croissant.json as corpuskit wrote it before it told the raw files' types apart
+    (one text/plain FileSet of them all, true of files corpuskit reads as text) is taken,
+    as a release is immutable; any other FileSet is a metadata-mismatch."""
+    package = _mixed_corpus(tmp_path, ["a.txt", "b.md"])
+    doc = croissant_of(package)
+    earlier = copy.deepcopy(doc)
+    earlier["distribution"] = [d for d in doc["distribution"] if d["@type"] != "cr:FileSet"]
+    earlier["distribution"].append({
+        "@type": "cr:FileSet", "@id": "data/raw", "name": "raw",
+        "description": "The raw input files, byte for byte (sha256 in manifest-sha256.txt "
+                       "and in each record's source_sha256).",
+        "encodingFormat": "text/plain", "includes": "data/raw/**"})
+    (package / "croissant.json").write_text(json.dumps(earlier, indent=2), "utf-8")
+    rewrite_tagmanifest(package)
+    assert corpuskit.validate(package, jobs=1).valid
+    earlier["distribution"][-1]["encodingFormat"] = "text/markdown"
+    (package / "croissant.json").write_text(json.dumps(earlier, indent=2), "utf-8")
+    rewrite_tagmanifest(package)
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert problems and {(p.path, p.code) for p in problems} == {
+        ("croissant.json", "metadata-mismatch")}
+    assert all(str(p.location).startswith("/distribution/") for p in problems), problems
+    assert any("text/markdown" in p.message for p in problems)
+
+
+def test_a_name_without_suffix_keeps_one_text_file_set(tmp_path: Path) -> None:
+    """No glob selects the files of names without a suffix apart from the others: the one
+    text/plain FileSet of every raw file, so that no file is in two FileSets."""
+    package = _mixed_corpus(tmp_path, ["b.md", "NOTES"])
+    sets = [d for d in croissant_of(package)["distribution"] if d["@type"] == "cr:FileSet"]
+    assert [(s["@id"], s["encodingFormat"], s["includes"]) for s in sets] == [
+        ("data/raw", "text/plain", "data/raw/**")]
+    assert corpuskit.validate(package, jobs=1).valid

@@ -141,6 +141,8 @@ def _source_another_file_object(document: dict[str, Any]) -> Found:
            if item["@type"] == "cr:FileObject" and item["@id"] != source]
     expected = _at("/recordSet/0/field/3/source/fileObject/@id")
     if not ids:
+        # The raw FileSets (one per media type of the raw files) move one on each.
+        sets = sum(item["@type"] == "cr:FileSet" for item in document["distribution"])
         extra = dict(document["distribution"][0], **{"@id": "elsewhere",
                                                       "contentUrl": "https://evil.example/x"})
         document["distribution"].insert(1, extra)
@@ -150,7 +152,10 @@ def _source_another_file_object(document: dict[str, Any]) -> Found:
                        "/distribution/1/description", "/distribution/1/contentSize",
                        "/distribution/1/encodingFormat", "/distribution/1/sha256",
                        "/distribution/1/includes", "/distribution/1/@type",
-                       "/distribution/2")
+                       *(f"/distribution/{index}/{key}" for index in range(2, sets + 1)
+                         for key in ("@id", "name", "description", "encodingFormat",
+                                     "includes")),
+                       f"/distribution/{sets + 1}")
     document["recordSet"][0]["field"][3]["source"]["fileObject"]["@id"] = ids[0]
     return expected
 

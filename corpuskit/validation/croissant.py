@@ -16,7 +16,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..croissant import croissant, reference_problems
+from ..croissant import RAW_FILE_SET, croissant, reference_problems
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH, Authors, citations_alike, corpus_authors, every_contributor
 from ..packagesource import DESCRIPTOR
@@ -143,7 +143,8 @@ def _differences_from(document: dict[str, Any], restated: Restated,
                       reported: Collection[str], authors: Authors) -> list[Problem]:
     expected = croissant(restated.config, restated.created, restated.stats(),
                          restated.content, restated.file_entries(),
-                         records_from=_earlier_source(document, restated), authors=authors)
+                         records_from=_earlier_source(document, restated), authors=authors,
+                         raw=_raw_form(document, restated))
     unknown = _unknown(restated)
     return [Problem(CROISSANT, "metadata-mismatch", _message(at, found, wanted), at)
             for at, found, wanted in differences(document, expected)
@@ -171,6 +172,17 @@ def _earlier_source(document: dict[str, Any], restated: Restated) -> str | None:
         if not isinstance(file_object, dict) or file_object.get("@id") != DOCUMENTS_PATH:
             return None
     return DOCUMENTS_PATH
+
+
+def _raw_form(document: dict[str, Any], restated: Restated) -> frozenset[str] | None:
+    """The raw files' suffixes, a FileSet per media type, unless the document's only
+    FileSet is the one of every raw file as text/plain, as corpuskit wrote it before it
+    told their types apart (the same files, all read as text: taken as it was), or their
+    suffixes are not known (None: that one FileSet)."""
+    distribution = document.get("distribution")
+    sets = [item for item in distribution if isinstance(item, dict)
+            and item.get("@type") == "cr:FileSet"] if isinstance(distribution, list) else []
+    return None if sets == [RAW_FILE_SET] else restated.raw
 
 
 def _unknown(restated: Restated) -> list[str]:

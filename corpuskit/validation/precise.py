@@ -32,6 +32,7 @@ from ..config import (
     ExtractConfig,
     ProcessConfig,
 )
+from ..croissant import raw_suffixes
 from ..languagecodes import RECORD_CODES
 from ..lineends import converted, converted_note
 from ..names import spelled
@@ -181,6 +182,9 @@ class PackageResult:
 class Checker(PackageReader):
     """The precise check of one package (one object per call; not reused)."""
 
+    #: The raw files' suffixes, croissant.json's FileSets are written from (set by run).
+    raw: frozenset[str] | None = None
+
     # -- reading ---------------------------------------------------------------------------
 
     def read_small(self, rel: str, limit: int = MAX_TAG_FILE_BYTES) -> bytes | None:
@@ -262,6 +266,7 @@ class Checker(PackageReader):
             records.pump()  # the workers start on the records while the manifests are read
         manifests = self.parse_manifests(manifest_names, tag_algorithms,
                                          records.pump if records else None)
+        self.raw = _raw_suffixes_listed(manifests, files)
         if records is not None:
             documents, docs_sha256 = records.finish()
             # Files no record names (tag files, stray payload): hashed now.
@@ -635,7 +640,7 @@ class Checker(PackageReader):
                 f"records edited by hand? {reproduce_or_rebuild(self.reproduce)}"))
         restated = None if descriptor is None else restate(
             descriptor, documents, tally, self.files, _HexView(self.sha256),
-            statistics=sound)
+            statistics=sound, raw=self.raw)
         if restated is not None and tally is not None:
             process, hint = restated.config.process, reproduce_or_rebuild(self.reproduce)
             self.problems.extend(_steps_not_run(tally, process.normalize.steps, hint))
@@ -677,6 +682,18 @@ class Checker(PackageReader):
                 document, restated, {p.location for p in found if p.path == CROISSANT}))
         elif descriptor is not None:
             self.problems.extend(croissant_mismatches(document, descriptor))
+
+
+def _raw_suffixes_listed(manifests: list[tuple[Manifest, _Entries]],
+                         files: Mapping[str, int]) -> frozenset[str]:
+    """The suffixes of the raw files the payload manifest corpuskit writes lists: those
+    the build wrote croissant.json's FileSets from (a raw file added or removed is a
+    problem of its own, not one of croissant.json's too); as the package holds them when
+    that manifest could not be read."""
+    for manifest, _ in manifests:
+        if manifest.name == STRICT_MANIFESTS[0] and not manifest.unread:
+            return raw_suffixes(rel for rel in manifest.entries if rel.startswith(RAW_PREFIX))
+    return raw_suffixes(rel for rel in files if rel.startswith(RAW_PREFIX))
 
 
 def reproduce_or_rebuild(reproduce: bool) -> str:

@@ -114,6 +114,9 @@ class Restated:
     #: Every statistic of the records, when all of them were read and matched their
     #: schema (else None: the statistics above alone are known, or none).
     tally: Tally | None = None
+    #: The suffixes of the raw files' names (:func:`corpuskit.croissant.raw_suffixes`), as
+    #: the payload manifest lists them; None: not known.
+    raw: frozenset[str] | None = None
 
     def stats(self) -> CorpusStats:
         """Statistics holding what is known (the rest empty: not to be compared)."""
@@ -143,14 +146,14 @@ class Restated:
 
 def restate(descriptor: Mapping[str, Any], documents: int | None, tally: Tally | None,
             sizes: Mapping[str, int], digests: Mapping[str, str], *,
-            statistics: bool = True) -> Restated | None:
+            statistics: bool = True, raw: frozenset[str] | None = None) -> Restated | None:
     """What the build of the package ``descriptor`` describes wrote its metadata files
     from, given what validate measured: ``documents`` records (None: not all read),
     ``tally`` of them (None: not read, ``--fast``), file ``sizes`` (negative: not
     measured) and sha256 ``digests`` (hex); ``statistics``: whether the tally's
     statistics beyond the languages and steps may be compared (the records were found
-    sound). None when the descriptor holds no valid configuration or content hash
-    (reported by the descriptor's own checks)."""
+    sound); ``raw``: the raw files' suffixes. None when the descriptor holds no valid
+    configuration or content hash (reported by the descriptor's own checks)."""
     config = config_from_descriptor(descriptor)
     settings = descriptor.get("corpuskit")
     content = settings.get("content_hash") if isinstance(settings, dict) else None
@@ -165,4 +168,4 @@ def restate(descriptor: Mapping[str, Any], documents: int | None, tally: Tally |
     return Restated(config, created, content, documents,
                     frozenset(tally.languages) if complete and tally else None,
                     dict(tally.steps) if complete and tally else None, files,
-                    tally if complete and statistics else None)
+                    tally if complete and statistics else None, raw)
