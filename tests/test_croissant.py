@@ -273,6 +273,10 @@ def test_raw_files_are_a_file_set_per_media_type(tmp_path: Path,
                    for s in sets) == 1, path
     assert corpuskit.validate(package, jobs=1).valid
     assert corpuskit.validate(package, jobs=1, fast=True).valid
+    from corpuskit.validation.clean import CleanChecker
+    from corpuskit.validation.view import folder_view
+    view = folder_view(package, measure_raw=False, stream_raw=True)  # (lists no raw file)
+    assert CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is not None
     block_network(monkeypatch)
     dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
     issues = dataset.metadata.ctx.issues

@@ -156,6 +156,9 @@ class CleanChecker(Checker):
                                                 len(payload) + view.raw_files))
         self.compare_resources(resources, docs_sha256)
         self.cross_check(descriptor, bag_info, documents, docs_sha256)
+        # The raw files are not listed here: their suffixes are the records' (each raw file
+        # named by exactly one record, checked above).
+        self.raw = frozenset(records.tally.suffixes)
         self.metadata_files(descriptor, documents, records.tally)
         if self.problems or structure:
             return None

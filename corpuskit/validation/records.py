@@ -22,6 +22,7 @@ import orjson
 
 from ..config import NOT_TITLE_ENDINGS, ProcessConfig
 from ..counts import count_many_utf8, derived_mismatches, load_many
+from ..croissant import raw_suffixes
 from ..discover import document_id
 from ..errors import InputError
 from ..languagecodes import UNDETERMINED
@@ -198,7 +199,7 @@ LineFacts = tuple[int, "str | None", "str | None"]
 
 #: The record fields a :class:`Tally` counts.
 TALLIED = ("title", "date", "language", "rights", "chars", "words", "source_bytes",
-           "source_encoding", "normalization")
+           "source_encoding", "normalization", "source_path")
 
 
 @dataclass
@@ -233,11 +234,17 @@ class Tally:
     sentence_titles: int = 0
     #: The characters of the shortest text labelled with a language (not ``und``).
     shortest_labelled: int | None = None
+    #: The suffixes of the raw files' names (:func:`~corpuskit.croissant.raw_suffixes`),
+    #: where the columns hold the source_path: croissant.json's FileSets are written from
+    #: them in the clean pass, which lists no raw file.
+    suffixes: set[str] = field(default_factory=set)
 
     def add(self, columns: Mapping[str, Sequence[Any]], records: int) -> None:
         """The columns (:data:`TALLIED`, by field name) of ``records`` records that
         matched their schema: a few calls that loop in C."""
         self.records += records
+        if "source_path" in columns:
+            self.suffixes |= raw_suffixes(columns["source_path"])
         self.languages.update(columns["language"])
         self.steps.update(chain.from_iterable(columns["normalization"]))
         self.step_lists.update(map(tuple, columns["normalization"]))
@@ -293,6 +300,7 @@ class Tally:
         self.longest_title = max(self.longest_title, other.longest_title)
         self.sentence_titles += other.sentence_titles
         self._labelled(other.shortest_labelled)
+        self.suffixes |= other.suffixes
 
 
 @dataclass
