@@ -765,7 +765,14 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
                           jobs=jobs) from None
         _leave_results_to_workers(pool)
         with _DeathWatch(pool):
-            yield pool
+            try:
+                yield pool
+            except BrokenProcessPool:
+                # Wherever the pool broke (a second worker that found no descriptor left
+                # as it started, after the first had answered, broke it during discovery:
+                # "a worker process died" under load, QA's ulimit -n 15 once in five full
+                # runs), it is said as run_shards says it: what the worker ran out of.
+                raise worker_died(pool) from None
     finally:
         # Ctrl-C as its manager thread was made, before it started, left nothing to wait
         # for ("cannot join thread before it is started": QA saw the traceback); the

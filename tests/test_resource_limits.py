@@ -19,8 +19,10 @@ import builtins
 import errno
 import importlib
 import json
+import os
 import resource
 import subprocess
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from reliability_support import (
 )
 
 import corpuskit.errors as errors
+from corpuskit.errors import CorpuskitError
 
 #: Enough documents for two batches, so that a build forks two workers (engine.useful_jobs).
 MANY = {f"d{i:04d}.txt": f"Title {i}\n\nThe body of document {i}, about ferries.\n"
@@ -424,3 +427,23 @@ def test_the_advice_on_open_files_follows_the_jobs_of_the_run() -> None:
         with errors.jobs_of_run(2):
             assert "fewer --jobs (-j 1)" in errors.open_files_advice()
         assert "--jobs" not in errors.open_files_advice()
+
+
+def test_a_worker_ending_short_of_a_resource_after_the_start_is_said_wherever_the_pool_breaks(
+        ) -> None:
+    """A worker that ran out of descriptors as it started, once the pool had answered its
+    first task, broke the pool later, outside the shards (during discovery): the command
+    said "a worker process died (killed, or out of memory)" instead of what ran out (seen
+    once under a full suite's load, ``check`` under ``ulimit -n 15``). The pool's own
+    context says it, as the shards' loop does."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from corpuskit.engine import STARTING_FAILED, local_pool
+
+    with pytest.raises(CorpuskitError) as caught, local_pool(2) as pool:
+        assert pool is not None
+        with suppress(BrokenProcessPool):
+            pool.submit(os._exit, STARTING_FAILED["open files"]).result()
+        pool.submit(os.getpid).result()  # broken: raised in the pool's context
+    said = str(caught.value)
+    assert "open files" in said and "as it started" in said, said
