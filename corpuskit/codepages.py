@@ -3,8 +3,9 @@ looked at again when doubtful, and the code page a refused file is told to add.
 
 When several configured code pages decode a file strictly, the one whose text is most
 plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
-then the highest probability that the text is in a language the code page is made for
-(:data:`CODEPAGE_LANGUAGES`), then the configured order.
+then letters of one Central European alphabet against a code page that reads alike
+(:func:`mixes_alphabets`), then the highest probability that the text is in a language the
+code page is made for (:data:`CODEPAGE_LANGUAGES`), then the configured order.
 
 A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
 Cyrillic letters in lower case, and py3langid, which only compares languages with each
@@ -135,8 +136,10 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     """The most plausible strict decoding among ``encodings`` (deterministic).
 
     Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
-    between letters, accents everywhere), then the highest probability that the text is in
-    a language its code page is made for, then the configured order. Candidates decoding
+    between letters, accents everywhere), then, of code pages that read alike (cp1250 and
+    ISO-8859-2), letters that keep to one alphabet (:func:`_one_alphabet`), then the
+    highest probability that the text is in a language its code page is made for, then
+    the configured order. Candidates decoding
     to the same text are one candidate (the first code page is recorded). Each candidate is
     judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
     cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
@@ -161,9 +164,52 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
         if fewest is None or judgement.implausibility < fewest:
             fewest = judgement.implausibility
     tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
+    if len(tied) > 1:
+        tied = _one_alphabet(tied, decodings, judged)
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
         -round(language_fit(judged[order].text, decodings[order][0]), 6), order))
     return Reading(*decodings[winner], judged[winner])
+
+
+#: Letters of Central Europe's Latin alphabets that only Polish writes, and those that
+#: Czech, Slovak, Slovenian and Croatian write but Polish does not. No language of cp1250
+#: and ISO-8859-2 mixes the two (but Sorbian, which keeps its code page's order).
+_POLISH_ONLY = frozenset("ąęłśźżĄĘŁŚŹŻ")
+_NOT_POLISH = frozenset("čřůěďťňľĺŕšžđČŘŮĚĎŤŇĽĹŔŠŽĐ")
+#: ``ľ`` before e, i or í: Slovak, the one language that writes ``ľ``, writes a soft l
+#: there without the caron (``leží``, ``že``), so there it is ISO-8859-2's ``ž`` read in
+#: cp1250 (``Leľí``, ``ľe``).
+_NOT_SLOVAK_L = re.compile("ľ[eií]")
+
+
+def mixes_alphabets(text: str) -> bool:
+    """Whether ``text`` writes letters no one language of Central Europe writes together:
+    Polish's own (``ą``, ``ł``) beside those of Czech, Slovak, Slovenian or Croatian
+    (``č``, ``š``), or ``ľ`` where Slovak never writes it (:data:`_NOT_SLOVAK_L`)."""
+    letters = set(text)
+    return bool(letters & _POLISH_ONLY and letters & _NOT_POLISH) \
+        or ("ľ" in letters and _NOT_SLOVAK_L.search(text) is not None)
+
+
+def _one_alphabet(tied: list[int], decodings: list[tuple[str, str]],
+                  judged: dict[int, Judgement]) -> list[int]:
+    """The readings ``tied`` (indices in ``decodings``, none with more implausible words)
+    but those that mix Central European alphabets (:func:`mixes_alphabets`) where a code
+    page that reads most letters alike (:func:`reads_alike`) reads the file without.
+
+    cp1250 and ISO-8859-2 differ in a few letters only, each read by the other as another
+    letter: Czech, Slovenian or Croatian ``š`` and ``ž`` in ISO-8859-2 are cp1250's ``ą``
+    and ``ľ`` (``příąí``, ``srediąče``), Polish ``ą`` and ``ś`` in cp1250 ISO-8859-2's
+    ``š`` and ``œ`` (``stolicš``, ``częœci``): no word looks mistyped, both readings are
+    the same language to the identifier, and the one listed first won (QA s79). Where both
+    readings keep to one alphabet (only ``ž`` and ``ľ`` apart, in no Slovak ``ľe``), the
+    one listed first still wins."""
+    mixed = {order for order in tied if mixes_alphabets(judged[order].text)}
+    if not mixed or len(mixed) == len(tied):
+        return tied
+    return [order for order in tied if order not in mixed or not any(
+        reads_alike(decodings[order][0], decodings[other][0])
+        for other in tied if other not in mixed)]
 
 
 @cache

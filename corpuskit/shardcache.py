@@ -44,7 +44,10 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v32: a file of a code
+#: other records for the same bytes within one corpuskit version (v33: of cp1250 and
+#: ISO-8859-2 reading a file with no word mistyped, one whose letters mix Polish's with
+#: those of Czech, Slovak or South Slavic (``příąí``, ``stolicš``) loses to one that
+#: does not, where the one listed first won; v32: a file of a code
 #: page of Chinese, Japanese or Korean with a line of UTF-8 (Russian read as gb18030's
 #: hanzi) is refused as mixing encodings, and a UTF-16 file ending in bytes of a code page,
 #: of UTF-8 Chinese, a short line or a bare CRLF as joined to them; v31: the mojibake repair
@@ -86,7 +89,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v32"
+CACHE_FORMAT = "corpuskit-shard-cache-v33"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

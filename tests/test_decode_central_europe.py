@@ -1,0 +1,143 @@
+"""cp1250 against ISO-8859-2: the two code pages of Central Europe's Latin alphabets read
+most letters alike and differ in a few (8A-BF), each read by the other as another letter,
+so that neither reading has a word that looks mistyped and both are the same language to
+the identifier. The one whose letters keep to one language's alphabet wins
+(corpuskit.codepages.mixes_alphabets); the configured order decides only where both do."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.codepages import mixes_alphabets
+from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
+from corpuskit.decode import decode
+from corpuskit.models import Decoded, RawDocument
+
+#: The README's way: the default code pages, and the "also known" iso8859-2 after them.
+ISO_AFTER = DecodeConfig((*DEFAULT_FALLBACK_ENCODINGS, "iso8859-2"))
+#: ISO-8859-2 listed before cp1250.
+ISO_FIRST = DecodeConfig(("cp1252", "iso8859-2", "cp1250", "cp1251", "koi8-r", "gb18030"))
+
+#: QA s79 (decode-false, finding 1): each in ISO-8859-2 was read as cp1250 with exit 0,
+#: its š as ą and its ž as ľ (``příątí``, ``srediąče``, ``ątudentov``, ``Leľí``).
+SOUTH_AND_WEST_SLAVIC = {
+    "czech-news": (
+        "Rozpočet Prahy\n\nVe čtvrtek se v Praze konalo zasedání městského zastupitelstva, "
+        "které schválilo rozpočet na příští rok. Největší část peněz půjde na opravy silnic, "
+        "mostů a školních budov. Zastupitelé také odsouhlasili nákup nových autobusů pro "
+        "městskou hromadnou dopravu.\n\nOpozice kritizovala, že rozpočet počítá se schodkem "
+        "ve výši dvou miliard korun. Primátor však uvedl, že jde o nezbytné investice, které "
+        "se městu v budoucnu vrátí.\n"),
+    "czech": (
+        "Česká republika leží ve střední Evropě. Hlavním městem je Praha, která je známá "
+        "svými historickými památkami, jako je Karlův most, Pražský hrad nebo Staroměstské "
+        "náměstí s orlojem.\n\nMezi nejoblíbenější turistické cíle patří také Český Krumlov "
+        "a Karlovy Vary. Česká kuchyně je proslulá knedlíky, svíčkovou a pivem, které se zde "
+        "vaří už po staletí.\n"),
+    "slovenian": (
+        "Ljubljana je glavno mesto Slovenije. Leži ob reki Ljubljanici in je kulturno, "
+        "gospodarsko in politično središče države. V mestu je veliko študentov, saj tu deluje "
+        "največja slovenska univerza.\n\nPoleti se v starem mestnem jedru odvijajo številni "
+        "koncerti in festivali. Obiskovalci radi posedijo v kavarnah ob reki in si ogledajo "
+        "Ljubljanski grad, do katerega vodi vzpenjača.\n"),
+    "croatian": (
+        "Zagreb je glavni i najveći grad Republike Hrvatske. Smješten je na rijeci Savi, na "
+        "južnim obroncima Medvednice. Grad je političko, kulturno i gospodarsko središte "
+        "zemlje.\n\nSvake godine u prosincu Zagreb postaje jedno od najposjećenijih božićnih "
+        "odredišta u Europi. Advent u Zagrebu privlači stotine tisuća posjetitelja, koji "
+        "uživaju u kuhanom vinu, kobasicama i glazbi na otvorenom.\n"),
+    # Only ž and ď beyond ASCII's letters: ž read as ľ keeps to Slovak's alphabet, but
+    # not to its spelling (``Leľí``).
+    "slovak": (
+        "Bratislava je hlavné mesto Slovenska. Leží na brehoch Dunaja, neďaleko hraníc s "
+        "Rakúskom a Maďarskom. Mesto je známe svojím hradom, starým mestom a katedrálou "
+        "svätého Martina.\n"),
+}
+#: QA s79: in cp1250, with iso8859-2 listed first, read as ISO-8859-2 (``stolicš Wisłš``,
+#: ``częœci``) with exit 0.
+POLISH = (
+    "Warszawa jest stolicą Polski i największym miastem w kraju. Leży nad Wisłą, w "
+    "centralnej części państwa. Po zniszczeniach drugiej wojny światowej Stare Miasto "
+    "zostało odbudowane i wpisane na listę UNESCO.\n")
+#: Upper and Lower Sorbian write ł beside č, š and ž: both readings mix alphabets, and each
+#: file keeps the code page it was read in before.
+SORBIAN = {
+    "upper-sorbian": (
+        "Serbja su zapadosłowjanski narod we Łužicy. Hornjoserbšćina je jich rěč, kotruž "
+        "rěča wosebje w Hornjej Łužicy. Wjele ludźi tam hišće serbsce rěči a čita serbske "
+        "nowiny.\n"),
+    "lower-sorbian": (
+        "Dolnoserbšćina jo rěc Serbow w Dolnej Łužycy. Wóna ma wjele słowow, kótarež su "
+        "pódobne ku pólšćinje a češćinje. Źiśi w šulach se wuknu serbski a nimski.\n"),
+}
+
+
+def run(data: bytes, config: DecodeConfig) -> Decoded:
+    return decode(RawDocument(id="doc", path="doc.txt", data=data), config)
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST], ids=["iso-after", "iso-first"])
+@pytest.mark.parametrize("name", list(SOUTH_AND_WEST_SLAVIC))
+def test_iso8859_2_text_of_czech_slovak_and_south_slavic_is_read_in_iso8859_2(
+        name: str, config: DecodeConfig) -> None:
+    text = SOUTH_AND_WEST_SLAVIC[name]
+    decoded = run(text.encode("iso8859-2"), config)
+    assert (decoded.encoding, decoded.text) == ("iso8859-2", text)
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST], ids=["iso-after", "iso-first"])
+def test_polish_cp1250_is_read_in_cp1250_whatever_the_order(config: DecodeConfig) -> None:
+    decoded = run(POLISH.encode("cp1250"), config)
+    assert (decoded.encoding, decoded.text) == ("cp1250", POLISH)
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST], ids=["iso-after", "iso-first"])
+def test_polish_iso8859_2_stays_iso8859_2(config: DecodeConfig) -> None:
+    decoded = run(POLISH.encode("iso8859-2"), config)
+    assert (decoded.encoding, decoded.text) == ("iso8859-2", POLISH)
+
+
+@pytest.mark.parametrize("name", list(SOUTH_AND_WEST_SLAVIC))
+def test_cp1250_text_of_czech_slovak_and_south_slavic_stays_cp1250(name: str) -> None:
+    text = SOUTH_AND_WEST_SLAVIC[name]
+    decoded = run(text.encode("cp1250"), ISO_AFTER)
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+@pytest.mark.parametrize("code_page", ["cp1250", "iso8859-2"])
+@pytest.mark.parametrize("name", list(SORBIAN))
+def test_a_language_that_mixes_the_alphabets_keeps_its_reading(name: str,
+                                                               code_page: str) -> None:
+    text = SORBIAN[name]
+    assert mixes_alphabets(text)
+    for config in (ISO_AFTER, ISO_FIRST):
+        decoded = run(text.encode(code_page), config)
+        assert (decoded.encoding, decoded.text) == (code_page, text)
+
+
+def test_readings_that_each_keep_to_one_alphabet_go_by_the_configured_order() -> None:
+    """Slovak whose only letter the two code pages read apart is ž at a word's end: read
+    in cp1250, ``nôľ`` and ``Muľ`` are Slovak's letters, written where Slovak may write
+    them. Nothing tells the readings apart, and the code page listed first wins (the
+    README's limit)."""
+    text = ("Dnes je krásny deň. Pôjdeme do obchodu po mäso, zeleninu a múku, ak bude "
+            "otvorené. Muž si kúpil nový nôž.\n")
+    data = text.encode("iso8859-2")
+    assert not mixes_alphabets(data.decode("cp1250")) and not mixes_alphabets(text)
+    assert run(data, ISO_AFTER).encoding == "cp1250"
+    assert (run(data, ISO_FIRST).encoding, run(data, ISO_FIRST).text) == ("iso8859-2", text)
+
+
+@pytest.mark.parametrize(("text", "mixed"), [
+    ("příąí rok", True),              # Czech š read as ą beside ř
+    ("srediąče drľave", True),        # Slovenian š and ž read as ą and ľ
+    ("stolicš Wisłš", True),          # Polish ą read as š beside ł
+    ("Leľí na brehoch", True),        # Slovak ž read as ľ, where Slovak writes l
+    ("ľe", True),
+    ("Zażółć gęślą jaźń", False),
+    ("Příliš žluťoučký kůň", False),
+    ("Ľudia veľa ľahko, kráľ", False),  # Slovak ľ before a, o, u and at a word's end
+    ("Grüße, Magyarország, Bucureşti", False),
+])
+def test_mixes_alphabets(text: str, mixed: bool) -> None:
+    assert mixes_alphabets(text) is mixed
