@@ -785,11 +785,15 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                         "records were checked as they were copied), its zip not written: "
                         f"run '{command('build', seeds=seeds, out=out)}' again to write it "
                         "(a changed cache entry is not used), or with --no-cache") from None
-                # the folder is whole: say how to finish (QA)
+                # the folder is whole: say how to finish (QA); room only where room was
+                # what lacked (QA: out of descriptors, it was told to free space)
+                room = (" (free space for the zip, and for a second copy of the folder, "
+                        "which a build makes to compare)"
+                        if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+                        else "")
                 unfinished = OutputError(
                     f"{error}; the release folder {writer.final} is complete, its zip not "
-                    f"written: fix that (free space for the zip, and for a second copy of "
-                    f"the folder, which a build makes to compare), then run "
+                    f"written: fix that{room}, then run "
                     f"'{command('build', seeds=seeds, out=out)}' again to write the zip")
                 unfinished.errno = getattr(error, "errno", None)  # (a full disk: see build)
                 raise unfinished from None

@@ -1774,3 +1774,32 @@ def test_a_full_disk_shared_with_the_cache_says_so(
     shared = (f"; the cache folder {cache} is on the same disk and keeps this build's entries "
               "there: run the build again with --no-cache, or with --cache on another disk")
     assert (shared in said) is with_cache, said
+
+
+@pytest.mark.parametrize(("code", "room"), [(errno.ENOSPC, True), (errno.EDQUOT, True),
+                                            (errno.EMFILE, False), (errno.EIO, False)])
+def test_a_zip_not_written_is_told_to_free_space_only_for_want_of_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, room: bool) -> None:
+    """Out of descriptors as the zip was written, a build was told to "free space for the
+    zip, and for a second copy of the folder" beside the advice to raise the limit (QA):
+    that is said only where the disk or the quota was full."""
+    import importlib
+
+    from corpuskit.errors import OutputError
+
+    build_module = importlib.import_module("corpuskit.build")
+
+    def failing(*args: object, **kwargs: object) -> None:
+        error = OutputError(f"cannot write {tmp_path / 'out' / 'x.zip'}: "
+                            f"{os.strerror(code)}")
+        error.errno = code
+        raise error
+
+    monkeypatch.setattr(build_module, "_write_release_archive", failing)
+    seeds = make_seeds(tmp_path, {"a.txt": ORDINARY})
+    with pytest.raises(OutputError) as failed:
+        corpuskit.build(seeds, tmp_path / "out", jobs=1, cache=None)
+    said = str(failed.value)
+    assert "its zip not written: fix that" in said, said
+    assert ("free space for the zip" in said) is room, said
+    assert said.endswith("again to write the zip"), said
