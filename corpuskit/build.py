@@ -30,7 +30,7 @@ from .compare import archives_match, not_compared_reason, tree_differences
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
-from .croissant import CROISSANT_PATH, croissant, raw_suffixes
+from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
@@ -711,9 +711,10 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 + [(entry, parquet_resource()) for entry in data_files[1:]], stats, content))),
             writer.write("README.md", package.data_card(
                 config, stats, content, data_files[-1].path, created=created)),
+            # The raw files as one text/plain FileSet, whatever their suffixes (QA: mlcroissant
+            # could not read the FileSets per media type corpuskit wrote for a while).
             writer.write(CROISSANT_PATH, package.pretty_json(
-                croissant(config, created, stats, content, data_files,
-                          raw=raw_suffixes(ref.path for ref in discovery.sources)))),
+                croissant(config, created, stats, content, data_files))),
             writer.write("CHANGELOG.md", changelog if changelog is not None
                          else package.default_changelog(config, created, stats)),
             writer.write("bagit.txt", package.BAGIT_TXT),

@@ -7,8 +7,9 @@ its ``sha256`` and size, and one ``cr:RecordSet`` maps every field of the docume
 to its column in ``data/documents.parquet`` when the package has it, else in
 ``data/documents.jsonl``: mlcroissant reads JSON Lines with pandas' guessing of each
 column's type (an ``id`` column of ``0001``, ``007``... comes back as numbers), Parquet
-with its explicit column types. The raw inputs are a ``cr:FileSet`` per media type (their
-sha256 are in ``manifest-sha256.txt`` and in each record's ``source_sha256``).
+with its explicit column types. The raw inputs are one ``cr:FileSet`` of text/plain files
+(their sha256 are in ``manifest-sha256.txt`` and in each record's ``source_sha256``): the
+type corpuskit reads each as, and the one mlcroissant gives every file's content by.
 
 Optional Croissant properties (``url``, ``creator``, ``datePublished``) are written only
 when corpus.toml gives them; corpuskit never invents metadata.
@@ -107,9 +108,9 @@ _DESCRIPTIONS = {
                 "(date as string, normalization as list<string>).",
 }
 
-#: The media type of a raw file by its suffix (lowercased): a fixed table, not Python's
-#: mimetypes, whose answers depend on the system. Any other suffix is text/plain, since
-#: corpuskit reads every raw file as text (QA: every raw file was said to be text/plain).
+#: The media type of a raw file by its suffix (lowercased), as the FileSets per media type
+#: of some 0.1.0 builds declared it (validate still accepts that form, see
+#: :func:`typed_raw_file_sets`): a fixed table; any other suffix was text/plain.
 RAW_MEDIA_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
@@ -127,8 +128,10 @@ _RAW_LABELS = {"text/plain": "text", "text/markdown": "markdown", "text/html": "
                "text/x-rst": "rst"}
 _RAW_DESCRIPTION = ("The raw input files, byte for byte (sha256 in manifest-sha256.txt "
                     "and in each record's source_sha256).")
-#: The one FileSet over every raw file, as corpuskit writes it when they are all of one
-#: type, text/plain (and wrote it for every package before it told the types apart).
+#: The one FileSet over every raw file, as corpuskit writes it for every package: text/plain,
+#: as corpuskit reads each raw file as text, and mlcroissant reads a FileSet's files by its
+#: encodingFormat (QA: it cannot read text/markdown, text/html, application/xml, text/x-rst,
+#: parses application/json and text/csv, which a raw file of that suffix need not hold).
 RAW_FILE_SET: dict[str, Any] = {
     "@type": "cr:FileSet",
     "@id": "data/raw",
@@ -141,8 +144,8 @@ RAW_FILE_SET: dict[str, Any] = {
 
 def raw_suffixes(paths: Iterable[str]) -> frozenset[str]:
     """The suffixes of the raw files' names (``""`` for a name without one), as
-    :func:`croissant` tells their media types from: from the last dot of the name on,
-    which is what a glob ``*.md`` matches the end of."""
+    :func:`typed_raw_file_sets` tells their media types from: from the last dot of the name
+    on, which is what a glob ``*.md`` matches the end of."""
     found = set()
     for path in paths:
         name = path.rsplit("/", 1)[-1]
@@ -150,15 +153,16 @@ def raw_suffixes(paths: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _raw_file_sets(suffixes: Collection[str] | None) -> list[dict[str, Any]]:
-    """The FileSets of the raw files: one per media type, each including its suffixes'
-    files at any depth (mlcroissant matches with fnmatch, where ``*`` crosses ``/`` but
-    ``**/*.md`` misses the files at the top, hence both globs). Globs cannot select the
-    files of a name without a suffix (nor of a suffix holding a glob character) apart from
-    the others: with one of those, or when every file is text/plain, the one FileSet of
-    every raw file as text/plain (corpuskit reads them all as text), so that no file is in
-    two FileSets (mlcroissant ignores ``excludes``). ``suffixes`` None: not known, the
-    same one FileSet."""
+def typed_raw_file_sets(suffixes: Collection[str] | None) -> list[dict[str, Any]]:
+    """The FileSets of the raw files as some 0.1.0 builds wrote them, which validate still
+    accepts (corpuskit now writes :data:`RAW_FILE_SET`): one per media type, each including
+    its suffixes' files at any depth (mlcroissant matches with fnmatch, where ``*``
+    crosses ``/`` but ``**/*.md`` misses the files at the top, hence both globs). Globs
+    cannot select the files of a name without a suffix (nor of a suffix holding a glob
+    character) apart from the others: with one of those, or when every file is text/plain,
+    the one FileSet of every raw file as text/plain, so that no file is in two FileSets
+    (mlcroissant ignores ``excludes``). ``suffixes`` None: not known, the same one
+    FileSet."""
     if suffixes is None or any(not suffix or any(c in suffix for c in "*?[")
                                for suffix in suffixes):
         return [RAW_FILE_SET]
@@ -271,9 +275,9 @@ def croissant(
     JSON Lines file, as corpuskit wrote it before, which validate still accepts).
     ``authors``: the contributors named as its ``creator`` and in its citation (every
     contributor, as corpuskit wrote it before, which validate still accepts too).
-    ``raw``: the :func:`raw_suffixes` of the raw files, a FileSet for each media type
-    (None: one text/plain FileSet of them all, as corpuskit wrote it before, which
-    validate still accepts).
+    ``raw``: None, the one text/plain FileSet of every raw file corpuskit writes; or the
+    :func:`raw_suffixes` of the raw files, a FileSet for each media type, as some earlier
+    builds wrote it, which validate still accepts (:func:`typed_raw_file_sets`).
     """
     meta = config.metadata
     doc: dict[str, Any] = {
@@ -308,7 +312,7 @@ def croissant(
         for step in config.process.normalize.steps
     ]
     distribution = [_file_object(entry) for entry in files]
-    distribution += [dict(item) for item in _raw_file_sets(raw)]
+    distribution += [dict(item) for item in typed_raw_file_sets(raw)]
     doc["distribution"] = distribution
     paths = [entry.path for entry in files]
     source = (records_from if records_from in paths

@@ -15,7 +15,7 @@ import pytest
 from _consumers import block_network, copy_package, rewrite_tagmanifest, sample, sha256_file
 
 import corpuskit
-from corpuskit.croissant import CONFORMS_TO, check_croissant
+from corpuskit.croissant import CONFORMS_TO, RAW_FILE_SET, check_croissant
 from corpuskit.models import RECORD_FIELDS
 from corpuskit.schemacheck import validator
 
@@ -254,69 +254,125 @@ def _mixed_corpus(tmp_path: Path, names: list[str]) -> Path:
                            cache=None).release
 
 
-def test_raw_files_are_a_file_set_per_media_type(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """(QA: every raw file, .md and .html too, was said to be text/plain.) Each FileSet
-    includes its suffixes at the top and below (mlcroissant's fnmatch: ``**/*.md`` misses
-    the top); mlcroissant reads it without a warning, and validate (--fast too) passes."""
-    package = _mixed_corpus(tmp_path, ["a.txt", "b.md", "sub/c.md", "sub/d.html", "e.MD"])
-    sets = [d for d in croissant_of(package)["distribution"] if d["@type"] == "cr:FileSet"]
-    assert [(s["@id"], s["encodingFormat"], s["includes"]) for s in sets] == [
-        ("raw-html", "text/html", ["data/raw/*.html", "data/raw/**/*.html"]),
-        ("raw-markdown", "text/markdown", ["data/raw/*.MD", "data/raw/**/*.MD",
-                                           "data/raw/*.md", "data/raw/**/*.md"]),
-        ("raw-text", "text/plain", ["data/raw/*.txt", "data/raw/**/*.txt"])]
-    from fnmatch import fnmatchcase
-    raw = sorted(str(p.relative_to(package)) for p in (package / "data/raw").rglob("*"))
-    for path in [p for p in raw if (package / p).is_file()]:  # each file in one FileSet
-        assert sum(any(fnmatchcase(path, glob) for glob in s["includes"])
-                   for s in sets) == 1, path
+def _raw_paths(package: Path) -> list[str]:
+    return sorted(str(p.relative_to(package)) for p in (package / "data/raw").rglob("*")
+                  if p.is_file())
+
+
+def _listed_by_mlcroissant(package: Path) -> list[str]:
+    """Every file mlcroissant gives of croissant.json's FileSets, through a RecordSet
+    per FileSet whose one field is its files' ``fullpath`` (a copy of croissant.json
+    beside it, as a user would write one to read the raw files)."""
+    doc = croissant_of(package)
+    sets = [item["@id"] for item in doc["distribution"] if item["@type"] == "cr:FileSet"]
+    for number, set_id in enumerate(sets):
+        doc["recordSet"].append({
+            "@type": "cr:RecordSet", "@id": f"files-{number}", "name": f"files-{number}",
+            "field": [{"@type": "cr:Field", "@id": f"files-{number}/path", "name": "path",
+                       "dataType": "sc:Text",
+                       "source": {"fileSet": {"@id": set_id},
+                                  "extract": {"fileProperty": "fullpath"}}}]})
+    probe = package / "croissant-probe.json"
+    probe.write_text(json.dumps(doc), "utf-8")
+    try:
+        dataset = mlc.Dataset(jsonld=str(probe))
+        found = [row[f"files-{number}/path"] for number in range(len(sets))
+                 for row in dataset.records(f"files-{number}")]
+    finally:
+        probe.unlink()
+    return sorted(p.decode() if isinstance(p, bytes) else str(p) for p in found)
+
+
+def test_raw_files_of_every_suffix_are_one_text_file_set_mlcroissant_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA: the FileSets per media type, text/markdown, text/html, application/json...,
+    could not be read by mlcroissant, which reads a FileSet's files by its encodingFormat:
+    it knows no text/markdown nor text/html, and parses a .json file holding prose as
+    JSON.) Every raw file is in the one text/plain FileSet, which mlcroissant lists whole."""
+    package = _mixed_corpus(tmp_path, ["a.txt", "b.md", "sub/c.md", "sub/d.html", "e.MD",
+                                       "f.json", "g.csv"])
     assert corpuskit.validate(package, jobs=1).valid
     assert corpuskit.validate(package, jobs=1, fast=True).valid
-    from corpuskit.validation.clean import CleanChecker
-    from corpuskit.validation.view import folder_view
-    view = folder_view(package, measure_raw=False, stream_raw=True)  # (lists no raw file)
-    assert CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is not None
     block_network(monkeypatch)
     dataset = mlc.Dataset(jsonld=str(package / "croissant.json"))
     issues = dataset.metadata.ctx.issues
     assert not issues.errors and not issues.warnings, (issues.errors, issues.warnings)
-    assert [s.encoding_formats for s in dataset.metadata.distribution
-            if isinstance(s, mlc.FileSet)] == [["text/html"], ["text/markdown"],
-                                               ["text/plain"]]
+    listed = _listed_by_mlcroissant(package)
+    raw = _raw_paths(package)
+    assert len(raw) == 7 and [path[path.index("data/raw/"):] for path in listed] == raw, listed
+    sets = [d for d in croissant_of(package)["distribution"] if d["@type"] == "cr:FileSet"]
+    assert sets == [RAW_FILE_SET]
 
 
-def test_the_earlier_single_text_file_set_still_validates(tmp_path: Path) -> None:
-    """croissant.json as corpuskit wrote it before it told the raw files' types apart
-    (one text/plain FileSet of them all, true of files corpuskit reads as text) is taken,
-    as a release is immutable; any other FileSet is a metadata-mismatch."""
+#: croissant.json's FileSets of the raw files of :func:`_typed_form_package` as some 0.1.0
+#: builds wrote them (a FileSet per media type, by a fixed table of suffixes).
+_TYPED_SETS = [("raw-html", "text/html", [".html"]),
+               ("raw-markdown", "text/markdown", [".MD", ".md"]),
+               ("raw-text", "text/plain", [".txt"])]
+
+
+def _typed_form_package(tmp_path: Path) -> Path:
+    """A package whose croissant.json has the FileSets per media type of some 0.1.0
+    builds (written here by hand as they wrote them), in place of the one FileSet."""
+    package = _mixed_corpus(tmp_path, ["a.txt", "b.md", "sub/c.md", "sub/d.html", "e.MD"])
+    doc = croissant_of(package)
+    doc["distribution"] = [d for d in doc["distribution"] if d["@type"] != "cr:FileSet"]
+    doc["distribution"] += [{
+        "@type": "cr:FileSet", "@id": set_id, "name": set_id,
+        "description": f"The raw input files of type {media} ({', '.join(suffixes)}), byte "
+                       "for byte (sha256 in manifest-sha256.txt and in each record's "
+                       "source_sha256).",
+        "encodingFormat": media,
+        "includes": [glob for suffix in suffixes
+                     for glob in (f"data/raw/*{suffix}", f"data/raw/**/*{suffix}")],
+    } for set_id, media, suffixes in _TYPED_SETS]
+    _rewrite_croissant(package, doc)
+    return package
+
+
+def _rewrite_croissant(package: Path, doc: dict[str, Any]) -> None:
+    (package / "croissant.json").write_text(json.dumps(doc, indent=2), "utf-8")
+    rewrite_tagmanifest(package)
+
+
+def test_the_file_sets_per_media_type_of_earlier_builds_still_validate(
+        tmp_path: Path) -> None:
+    """croissant.json as some 0.1.0 builds wrote it (a FileSet per media type) is taken,
+    as a release is immutable, by the precise check, --fast and the clean pass; a FileSet
+    of that form changed is a metadata-mismatch, as compared with that form."""
+    from corpuskit.validation.clean import CleanChecker
+    from corpuskit.validation.view import folder_view
+
+    package = _typed_form_package(tmp_path)
+    assert corpuskit.validate(package, jobs=1).valid
+    assert corpuskit.validate(package, jobs=1, fast=True).valid
+    view = folder_view(package, measure_raw=False, stream_raw=True)  # (lists no raw file)
+    assert CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is not None
+    doc = croissant_of(package)
+    doc["distribution"][-2]["encodingFormat"] = "text/plain"  # raw-markdown
+    _rewrite_croissant(package, doc)
+    for fast in (False, True):
+        problems = corpuskit.validate(package, jobs=1, fast=fast).problems
+        assert [(p.path, p.code, p.location) for p in problems] == [
+            ("croissant.json", "metadata-mismatch",
+             f"/distribution/{len(doc['distribution']) - 2}/encodingFormat")], problems
+        assert "text/markdown" in problems[0].message
+
+
+def test_the_one_raw_file_set_changed_is_a_mismatch(tmp_path: Path) -> None:
+    """The one text/plain FileSet with another encodingFormat, or in place of the FileSets
+    per media type but of other files, is a metadata-mismatch at that FileSet."""
     package = _mixed_corpus(tmp_path, ["a.txt", "b.md"])
     doc = croissant_of(package)
-    earlier = copy.deepcopy(doc)
-    earlier["distribution"] = [d for d in doc["distribution"] if d["@type"] != "cr:FileSet"]
-    earlier["distribution"].append({
-        "@type": "cr:FileSet", "@id": "data/raw", "name": "raw",
-        "description": "The raw input files, byte for byte (sha256 in manifest-sha256.txt "
-                       "and in each record's source_sha256).",
-        "encodingFormat": "text/plain", "includes": "data/raw/**"})
-    (package / "croissant.json").write_text(json.dumps(earlier, indent=2), "utf-8")
-    rewrite_tagmanifest(package)
-    assert corpuskit.validate(package, jobs=1).valid
-    earlier["distribution"][-1]["encodingFormat"] = "text/markdown"
-    (package / "croissant.json").write_text(json.dumps(earlier, indent=2), "utf-8")
-    rewrite_tagmanifest(package)
+    doc["distribution"][-1]["encodingFormat"] = "text/markdown"
+    _rewrite_croissant(package, doc)
     problems = corpuskit.validate(package, jobs=1).problems
-    assert problems and {(p.path, p.code) for p in problems} == {
-        ("croissant.json", "metadata-mismatch")}
-    assert all(str(p.location).startswith("/distribution/") for p in problems), problems
-    assert any("text/markdown" in p.message for p in problems)
-
-
-def test_a_name_without_suffix_keeps_one_text_file_set(tmp_path: Path) -> None:
-    """No glob selects the files of names without a suffix apart from the others: the one
-    text/plain FileSet of every raw file, so that no file is in two FileSets."""
-    package = _mixed_corpus(tmp_path, ["b.md", "NOTES"])
-    sets = [d for d in croissant_of(package)["distribution"] if d["@type"] == "cr:FileSet"]
-    assert [(s["@id"], s["encodingFormat"], s["includes"]) for s in sets] == [
-        ("data/raw", "text/plain", "data/raw/**")]
-    assert corpuskit.validate(package, jobs=1).valid
+    at = f"/distribution/{len(doc['distribution']) - 1}"
+    assert [(p.path, p.code, p.location) for p in problems] == [
+        ("croissant.json", "metadata-mismatch", f"{at}/encodingFormat")], problems
+    assert "text/plain" in problems[0].message and "text/markdown" in problems[0].message
+    doc["distribution"][-1] = dict(RAW_FILE_SET, includes="data/raw/*.md")
+    _rewrite_croissant(package, doc)
+    problems = corpuskit.validate(package, jobs=1).problems
+    assert [(p.path, p.code, p.location) for p in problems] == [
+        ("croissant.json", "metadata-mismatch", f"{at}/includes")], problems

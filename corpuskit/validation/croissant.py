@@ -16,7 +16,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..croissant import RAW_FILE_SET, croissant, reference_problems
+from ..croissant import croissant, reference_problems, typed_raw_file_sets
 from ..membernames import unsafe_member_reason
 from ..package import DOCUMENTS_PATH, Authors, citations_alike, corpus_authors, every_contributor
 from ..packagesource import DESCRIPTOR
@@ -175,14 +175,17 @@ def _earlier_source(document: dict[str, Any], restated: Restated) -> str | None:
 
 
 def _raw_form(document: dict[str, Any], restated: Restated) -> frozenset[str] | None:
-    """The raw files' suffixes, a FileSet per media type, unless the document's only
-    FileSet is the one of every raw file as text/plain, as corpuskit wrote it before it
-    told their types apart (the same files, all read as text: taken as it was), or their
-    suffixes are not known (None: that one FileSet)."""
+    """None, the one text/plain FileSet of every raw file corpuskit writes, unless the
+    document's FileSets are those of a FileSet per media type of the raw files' suffixes,
+    as some 0.1.0 builds wrote them (true of the same files: taken as it was, a release
+    being immutable): then those suffixes. Told apart by the FileSets' ``@id``s, so that
+    a FileSet changed by hand is compared with the form it came from (QA: mlcroissant
+    could not read those FileSets, corpuskit went back to the one it can)."""
     distribution = document.get("distribution")
-    sets = [item for item in distribution if isinstance(item, dict)
-            and item.get("@type") == "cr:FileSet"] if isinstance(distribution, list) else []
-    return None if sets == [RAW_FILE_SET] else restated.raw
+    ids = [item.get("@id") for item in distribution if isinstance(item, dict)
+           and item.get("@type") == "cr:FileSet"] if isinstance(distribution, list) else []
+    typed = typed_raw_file_sets(restated.raw)
+    return restated.raw if ids == [item["@id"] for item in typed] else None
 
 
 def _unknown(restated: Restated) -> list[str]:

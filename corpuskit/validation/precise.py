@@ -182,7 +182,8 @@ class PackageResult:
 class Checker(PackageReader):
     """The precise check of one package (one object per call; not reused)."""
 
-    #: The raw files' suffixes, croissant.json's FileSets are written from (set by run).
+    #: The raw files' suffixes, the FileSets per media type of some earlier builds'
+    #: croissant.json are written from (set by run).
     raw: frozenset[str] | None = None
 
     # -- reading ---------------------------------------------------------------------------
@@ -687,9 +688,9 @@ class Checker(PackageReader):
 def _raw_suffixes_listed(manifests: list[tuple[Manifest, _Entries]],
                          files: Mapping[str, int]) -> frozenset[str]:
     """The suffixes of the raw files the payload manifest corpuskit writes lists: those
-    the build wrote croissant.json's FileSets from (a raw file added or removed is a
-    problem of its own, not one of croissant.json's too); as the package holds them when
-    that manifest could not be read."""
+    a build that wrote croissant.json's FileSets per media type wrote them from (a raw file
+    added or removed is a problem of its own, not one of croissant.json's too); as the
+    package holds them when that manifest could not be read."""
     for manifest, _ in manifests:
         if manifest.name == STRICT_MANIFESTS[0] and not manifest.unread:
             return raw_suffixes(rel for rel in manifest.entries if rel.startswith(RAW_PREFIX))

@@ -235,8 +235,9 @@ class Tally:
     #: The characters of the shortest text labelled with a language (not ``und``).
     shortest_labelled: int | None = None
     #: The suffixes of the raw files' names (:func:`~corpuskit.croissant.raw_suffixes`),
-    #: where the columns hold the source_path: croissant.json's FileSets are written from
-    #: them in the clean pass, which lists no raw file.
+    #: where the columns hold the source_path: the FileSets per media type of some earlier
+    #: builds' croissant.json are written from them in the clean pass, which lists no raw
+    #: file.
     suffixes: set[str] = field(default_factory=set)
 
     def add(self, columns: Mapping[str, Sequence[Any]], records: int) -> None:
