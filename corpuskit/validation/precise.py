@@ -129,6 +129,23 @@ def _without_knock_ons(problems: list[Problem], refused: frozenset[str],
     return kept
 
 
+#: What --fast adds to a document count that disagrees with the raw files it counted: they
+#: may be what changed (QA: a raw file added, listed in the manifest, was told only as
+#: datapackage.json's count being wrong).
+FAST_COUNT = (" (a build writes one for each record): this count was changed, or a raw "
+              "file added or removed with its manifest line; 'corpuskit validate' without "
+              "--fast reads the records and tells which")
+
+
+def _recorded_documents(descriptor: dict[str, Any] | None) -> int | float | None:
+    """corpuskit.documents as datapackage.json states it (a float: an integer beyond 64
+    bits, as orjson reads it), or None when it states none a count (its checks say so)."""
+    settings = descriptor.get("corpuskit") if descriptor is not None else None
+    recorded = settings.get("documents") if isinstance(settings, dict) else None
+    return recorded if isinstance(recorded, (int, float)) \
+        and not isinstance(recorded, bool) else None
+
+
 #: What a file derived from datapackage.json is told when datapackage.json itself changed.
 DESCRIPTOR_CHANGED = ("datapackage.json, which it is checked against, is not as it was built "
                       "(its sha256 differs from the tag manifest's), while this file is: "
@@ -299,17 +316,8 @@ class Checker(PackageReader):
         elif any(not folder or f"{folder}/".startswith(RAW_PREFIX)
                  or RAW_PREFIX.startswith(f"{folder}/") for folder in self.view.unlisted):
             documents = None  # fast, and the raw files cannot all be listed: not counted
-        else:  # fast: a document for each raw file, those refused too (present, unread)
-            # where a payload manifest lists them: a document's raw file replaced by a
-            # link is one, a stray link beside them none (QA: it was counted, and
-            # README.md and datapackage.json blamed for the count), as the full check says
-            # A regular file no manifest lists is none either (QA: an extra file was
-            # counted, with the same blame)
-            payload = [manifest for manifest, _ in manifests if not manifest.tag]
-            documents = sum(1 for rel in (*files, *self.view.refused)
-                            if rel.startswith(RAW_PREFIX) and (
-                                not payload or any(m.unread or rel in m.entries
-                                                   for m in payload)))
+        else:
+            documents = self.raw_documents(manifests)
 
         self.compare_manifests(manifests)
         payload_files = {rel: size for rel, size in files.items()
@@ -320,7 +328,14 @@ class Checker(PackageReader):
         self.compare_resources(resources, docs_sha256 if docs is not None else None)
         if descriptor is not None:
             self.cross_check(descriptor, bag_info, documents, docs_sha256)
-        self.metadata_files(descriptor, documents, records.tally if records else None,
+        recorded = _recorded_documents(descriptor)
+        # --fast counts raw files: one that disagrees with corpuskit.documents is told on
+        # datapackage.json alone, which says it may be a raw file added; the card, written
+        # from the records' number, is not compared with the raw files' (QA: a raw file
+        # added, its manifest line too, had README.md told to be restored)
+        restated = None if self.fast and recorded is not None and documents != recorded \
+            else documents
+        self.metadata_files(descriptor, restated, records.tally if records else None,
                             doc_parts)
         self.problems.extend(structure())
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
@@ -329,7 +344,29 @@ class Checker(PackageReader):
             self.problems = _without_knock_ons(self.problems, self.view.refused,
                                                self.view.unlisted)
         self.problems = _descriptor_blamed(self.problems)
+        if documents is None and self.fast and isinstance(recorded, int) and recorded >= 0:
+            documents = recorded  # the count --fast could not make: the descriptor's (QA)
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
+
+    def raw_documents(self, manifests: list[tuple[Manifest, _Entries]]) -> int | None:
+        """--fast's count of the documents, not reading the records: one for each raw file
+        (a build writes one for each record), those refused too (present, unread), where a
+        payload manifest lists them. A document's raw file replaced by a link is one, a
+        stray link beside them none (QA: it was counted, and README.md and datapackage.json
+        blamed for the count), as the full check says; a regular file no manifest lists is
+        none either (QA: an extra file was counted, with the same blame). None when a
+        payload manifest lists a raw file that is absent: that file is told missing, and
+        how many records there are is not known without reading them (QA: a deleted raw
+        file made README.md and datapackage.json blamed for their right count, both told
+        to be restored)."""
+        payload = [manifest for manifest, _ in manifests if not manifest.tag]
+        present = {rel for rel in (*self.files, *self.view.refused)
+                   if rel.startswith(RAW_PREFIX)}
+        if any(rel.startswith(RAW_PREFIX) and rel not in present
+               for manifest in payload for rel in manifest.entries):
+            return None
+        return sum(1 for rel in present
+                   if not payload or any(m.unread or rel in m.entries for m in payload))
 
     def start_structure_check(self, descriptor: dict[str, Any] | None
                               ) -> Callable[[], list[Problem]]:
@@ -543,7 +580,7 @@ class Checker(PackageReader):
         if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) \
                 and documents is not None and recorded != documents:
             held = counted(documents, "record") + " in data/documents.jsonl" if not self.fast \
-                else counted(documents, "raw file") + " in data/raw/"
+                else counted(documents, "raw file") + " in data/raw/" + FAST_COUNT
             self.problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
                                          f"corpuskit.documents says {recorded}, the package "
                                          f"holds {held}", "/corpuskit/documents"))
