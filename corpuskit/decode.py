@@ -16,6 +16,7 @@ from .codepages import (
     BetterElsewhere,
     DamagedReading,
     Reading,
+    addable_code_pages,
     best_legacy,
     damaged_code_page,
     excerpt,
@@ -39,6 +40,7 @@ from .plausibility import (
     words_of,
 )
 from .problems import Problem
+from .utf8chance import by_chance, east_asian_elsewhere, east_asian_reading
 from .wording import counted
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
@@ -668,6 +670,43 @@ def _broken_character(body: bytes, name: str, start: int, offset: int) -> str | 
     return None
 
 
+def _utf8_by_chance(path: str, data: bytes, text: str, config: DecodeConfig
+                   ) -> tuple[str, str] | None:
+    """The reading of ``data``, valid UTF-8 read as ``text``, in a listed code page of
+    Chinese, Japanese or Korean when it is UTF-8 only by chance
+    (:func:`~corpuskit.utf8chance.by_chance`) and that code page reads it as their text;
+    None to keep the UTF-8 reading. Raises :class:`DocumentProblem` when only a code page
+    the configuration could add reads it so, or one reads it clearly better than the
+    listed one (QA s79: ``职业学院实习通知`` in gb18030 was built as UTF-8's
+    ``ְҵѧԺʵϰ֪ͨ``, Hebrew points, Cyrillic and Armenian in one word)."""
+    found = by_chance(text)
+    if found is None:
+        return None
+    odd, words = found
+    chance = (f"is valid UTF-8 only by chance: read so, its words with letters outside ASCII "
+              f"are no text ({len(odd)} of the first {words}: letters of scripts mixed in one "
+              f"word, or marks on letters of another script, such as {odd[0][:30]!r}), as "
+              "Chinese, Japanese or Korean in its code page makes")
+    at = f"line {_line_number(text, text.find(odd[0]))}"
+    reading = east_asian_reading(data, config.fallback_encodings, len(odd))
+    if reading is not None:
+        try:
+            reading = second_look(data, reading, config)
+        except BetterElsewhere as doubt:
+            raise DocumentProblem(Problem(path, "undecodable", f"{chance}; and {doubt}",
+                                          at)) from None
+        return reading.encoding, reading.text
+    other = east_asian_elsewhere(data, config.fallback_encodings)
+    if other is None:  # no code page of theirs reads it: UTF-8 as it was
+        return None
+    name = addable_code_pages()[other.encoding]
+    raise DocumentProblem(Problem(
+        path, "undecodable",
+        f"{chance}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: "
+        f"if that is its code page, add \"{name}\" to decode.fallback_encodings in "
+        "corpus.toml, or re-save it as UTF-8", at))
+
+
 def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     """Decode one document or raise :class:`DocumentProblem` naming it."""
     data = raw.data
@@ -723,6 +762,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 # whole (proven): no doubt left for the checks of a legacy file's reading,
                 # whose advice to add a code page would be wrong here (QA).
                 legacy = None
+        else:  # (a code page's own two-byte characters may be valid UTF-8 by chance)
+            decoded = _utf8_by_chance(raw.path, data, decoded[1], config) or decoded
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
         evidence, line, advice = _binary_evidence(data, decoded)

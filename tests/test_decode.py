@@ -1679,3 +1679,97 @@ def test_a_cjk_file_with_a_utf8_line_of_its_language_is_told_it_mixes_naming_its
     assert f"it mixes encodings: line 2 is not UTF-8, but line 1 is ('{line}" in said, said
     assert f"which {code_page} would read as mojibake" in said, said
     assert "decode.fallback_encodings" not in said, said
+
+
+# -- a code page's text valid as UTF-8 by chance (QA s79 decode-false 2) ---------------------
+
+#: Short gb18030 files whose bytes are valid UTF-8 as a whole: strict UTF-8 read them as
+#: letters of Hebrew, Cyrillic, Armenian and Greek mixed in one word (ְҵѧԺʵϰ֪ͨ).
+_UTF8_BY_CHANCE = [
+    "职业学院实习通知\n",
+    "医学院学习委员通知",
+    "小学同学",
+    "职业学院实习通知\n\n学院通知 2024\n\n同学 同时 通知 学习 学院\n",
+]
+
+
+@pytest.mark.parametrize("text", _UTF8_BY_CHANCE)
+def test_a_gb18030_file_valid_as_utf8_by_chance_is_read_as_gb18030(text: str) -> None:
+    data = text.encode("gb18030")
+    data.decode("utf-8")  # (valid UTF-8 indeed: what the test is about)
+    decoded = run(data)
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+@pytest.mark.parametrize("text", _UTF8_BY_CHANCE)
+def test_a_file_valid_as_utf8_by_chance_is_recorded_in_its_code_page(text: str) -> None:
+    """The record the build makes of it (the per-document stage the engine runs)."""
+    from corpuskit.config import ProcessConfig
+    from corpuskit.problems import Problem
+    from corpuskit.records import process_document_reported
+
+    record = process_document_reported(RawDocument("zh", "zh.txt", text.encode("gb18030")),
+                                       ProcessConfig(decode=DecodeConfig()))
+    assert not isinstance(record, Problem), record
+    assert record.source_encoding == "gb18030", record
+    read = {char for char in f"{record.title or ''}{record.text}" if not char.isascii()}
+    assert read <= set(text), record  # (the title is the first line, if any)
+
+
+def test_a_file_valid_as_utf8_by_chance_in_an_unlisted_code_page_is_refused_naming_it() -> None:
+    config = DecodeConfig(fallback_encodings=("cp1252", "cp1251"))
+    with pytest.raises(DocumentProblem) as caught:
+        run("职业学院实习通知\n".encode("gb18030"), config, "notes/zh.txt")
+    problem = caught.value.problem
+    assert (problem.path, problem.code, problem.location) == ("notes/zh.txt", "undecodable",
+                                                              "line 1")
+    said = problem.message
+    assert said.startswith("is valid UTF-8 only by chance: read so, its words with letters "
+                           "outside ASCII are no text (1 of the first 1"), said
+    assert repr("职业学院实习通知".encode("gb18030").decode()) in said, said  # 'ְҵѧԺʵϰ֪ͨ'
+
+    assert ("in gb18030 it reads as '职业学院实习通知\\n': if that is its code page, add "
+            "\"gb18030\" to decode.fallback_encodings in corpus.toml, or re-save it as "
+            "UTF-8") in said, said
+
+
+@pytest.mark.parametrize("text", [
+    "μg", "5 μg/ml of α-helix and β-sheet", "Ωm", "Δt-интервал",  # Greek in science
+    "Привет, мир", "МегаФон", "IT-компания", "приве́т",  # Cyrillic, a stress mark
+    "Ирæтт адæм", "Чăвашла калаçатăп",  # Ossetian's Latin æ, Chuvash's ă, ç in Cyrillic
+    "נִקּוּד", "שָׁלוֹם עוֹלָם", "סֵפֶר־תּוֹרָה צה״ל",  # Hebrew: points, maqaf, gershayim
+    "بِسْمِ ٱللَّٰهِ", "۱۴۰۲ساله",  # Arabic: harakat, its digits
+    "Բարեւ աշխարհ", "Ի՞նչ",  # Armenian, its question mark on a vowel
+    "/θɪŋk/ /ðɪs/ [ˈæpəl]", "a\u0363",  # IPA, a combining Latin letter on a Latin one
+    "Ελληνικά", "naïve résumé, Straße", "e\u0301te\u0301",  # decomposed accents
+    "ְ", "Sheva: ְ",  # a Hebrew point shown alone, as a text about points does
+    "ܐܒܓ", "ދިވެހި", "ߒߞߏ",  # Syriac, Thaana, NKo
+])
+def test_utf8_of_one_script_a_line_long_stays_utf8(text: str) -> None:
+    for data in (text.encode(), f"{text}\n".encode()):
+        decoded = run(data)
+        assert (decoded.encoding, decoded.text) == ("utf-8", data.decode()), text
+        everything = DecodeConfig(fallback_encodings=(
+            "gb18030", "big5", "shift_jis", "euc-kr", "euc-jp", "cp949", "cp932"))
+        assert run(data, everything).encoding == "utf-8", text
+
+
+def test_chance_words_are_letters_of_scripts_mixed_or_marks_misplaced() -> None:
+    from corpuskit.utf8chance import chance_word
+
+    # gb18030's two-byte characters read as UTF-8: Cyrillic with Armenian, a Hebrew point
+    # beginning a word, Cyrillic with a Greek symbol, a Latin mark on a Cyrillic letter
+    for word in ("ѧԺ", "֪ͨ", "ѧϰ", "Сѧͬѧ", "ϰѧ"):
+        assert chance_word(word), word
+    for word in ("μg", "Δt-интервал", "Ирæтт", "נִקּוּד", "بِسْمِ", "ˈæpəl", "Привет"):
+        assert not chance_word(word), word
+
+
+def test_a_long_utf8_text_is_judged_on_its_first_words() -> None:
+    """Real text shows itself in its first words: a text of Cyrillic letters with a few
+    odd words stays UTF-8, and judging stops early (no split of the whole text)."""
+    from corpuskit.utf8chance import by_chance
+
+    assert by_chance("ѧԺ " * 3 + "Привет мир " * 100_000) is None
+    assert by_chance("ѧԺ ֪ͨ ѧϰ") == (["ѧԺ", "֪ͨ", "ѧϰ"], 3)
+    assert by_chance("ѧԺ ֪ͨ ѧϰ 你好") is None  # a character of three bytes: UTF-8

@@ -1,0 +1,211 @@
+"""A short file in a code page of Chinese, Japanese or Korean whose bytes are valid UTF-8 by
+chance (QA s79 decode-false 2).
+
+Those code pages write a character as two bytes, a first one from 0x81 and a second one, and
+UTF-8 writes U+0080 to U+07FF as two bytes too, a first one from C2 to DF and a second one
+from 80 to BF. A line of Chinese whose every character falls in those ranges is valid
+UTF-8: ``职业学院实习通知`` in gb18030 reads ``ְҵѧԺʵϰ֪ͨ``, and strict UTF-8, tried before
+any code page, took it. Read so, its words are letters of the scripts of that range mixed
+inside one word (Hebrew, Cyrillic, Armenian, Greek, Arabic, Syriac, Thaana, NKo, Latin
+beyond ASCII), a script's own mark or point on another script's letter or on none, or a
+symbol or a character no text holds between letters: no text is so written.
+
+So a file valid as UTF-8 whose characters beyond ASCII all lie in U+0080 to U+07FF and more
+than half of whose words with such characters (of its first 32) are so (:func:`by_chance`)
+is read in a listed code page of Chinese, Japanese or Korean when one reads it as their
+text (:func:`east_asian_reading`), and refused, naming one that would, when only an
+unlisted one does. ASCII letters are of no script here (``IT-компания`` is a Russian word,
+and gb18030 reads its UTF-8 as ``IT-讼托廖裳``), nor are the letters of the Greek alphabet,
+which science writes beside letters of any script (``μg``, ``Δt-интервал``); Latin letters
+mix with Cyrillic (Ossetian's ``æ``, Chuvash's ``ĕ``), and a combining mark of no script
+(an accent, a stress mark: ``приве́т``) may go on any letter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+from itertools import islice
+
+from .codepages import Reading, best_legacy, multibyte, readings_elsewhere
+from .plausibility import Judgement, judge, plausible, script
+
+#: A character beyond U+07FF: UTF-8 writes it in three bytes or four, which no two-byte
+#: character of a code page makes by chance as easily (and its text is never judged here).
+_BEYOND_TWO_BYTES = re.compile("[^\x00-\u07ff]")
+#: The scripts of U+0080 to U+07FF, by the first word of a character's Unicode name.
+_SCRIPTS = frozenset({"LATIN", "GREEK", "COPTIC", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC",
+                      "SYRIAC", "THAANA", "NKO"})
+#: Characters no text holds: unassigned, private use, controls (C1: 0x80-0x9F).
+_NEVER_IN_TEXT = frozenset({"Cn", "Co", "Cc"})
+#: Symbols and punctuation that may stand between two letters: the Catalan l·l.
+_BETWEEN_LETTERS = frozenset("·")
+
+
+@cache
+def _script(char: str) -> str:
+    """The script of a letter, digit, mark or sign of U+0080 to U+07FF (``HEBREW`` for a
+    Hebrew point, ``LATIN`` for a combining Latin letter, ``ARABIC`` for an Arabic-Indic
+    digit), or ``""`` for none: modifier letters, signs of no script, combining marks of
+    any script (accents)."""
+    name = unicodedata.name(char, "")
+    first, _, rest = name.partition(" ")
+    if first == "COMBINING":
+        first = rest.partition(" ")[0]
+    elif first in ("ARABIC-INDIC", "EXTENDED"):  # (EXTENDED ARABIC-INDIC DIGIT)
+        first = "ARABIC"
+    return first if first in _SCRIPTS else ""
+
+
+def _greek_letter(char: str) -> bool:
+    """Whether ``char`` is a letter of the Greek alphabet, Α to ω (no accents, symbols or
+    Coptic), which science text writes beside any script."""
+    return "\u0391" <= char <= "\u03a9" or "\u03b1" <= char <= "\u03c9"
+
+
+def _mark_misplaced(char: str, base: str | None) -> bool:
+    """Whether the combining mark ``char`` sits where no text puts it: on no letter
+    (``base`` None: it begins a word or follows a sign), or, a mark of a script (a Hebrew
+    point, a combining Latin letter), on a letter of another script (``base``)."""
+    if base is None:
+        return True
+    own = _script(char)
+    return bool(own) and bool(base) and own != base
+
+
+def _symbol_between_letters(word: str, at: int) -> bool:
+    """Whether the sign at ``at`` in ``word`` stands between two letters beyond ASCII and
+    is of neither's script (Hebrew's maqaf and gershayim, Armenian's question mark on a
+    vowel, are of theirs)."""
+    if at == 0 or at == len(word) - 1:
+        return False
+    before, char, after = word[at - 1], word[at], word[at + 1]
+    if before.isascii() or after.isascii() or not (before.isalpha() and after.isalpha()):
+        return False
+    return char not in _BETWEEN_LETTERS and _script(char) not in (_script(before),
+                                                                   _script(after))
+
+
+def chance_word(word: str) -> bool:
+    """Whether ``word``, read as UTF-8, is no word of any text: letters beyond ASCII of two
+    scripts or more (the Greek alphabet of none), a misplaced mark (:func:`_mark_misplaced`),
+    a sign between two letters (:func:`_symbol_between_letters`), or a character no text
+    holds. ASCII letters are of no script here but are the letters an accent goes on
+    (decomposed ``é``)."""
+    if len(word) == 1 and unicodedata.category(word)[0] == "M":
+        return False  # a mark shown alone, as a text about marks may (a table of points)
+    scripts: set[str] = set()
+    base: str | None = None  # the script of the letter a mark would go on; None: no letter
+    for at, char in enumerate(word):
+        if char.isascii():
+            base = "LATIN" if char.isalpha() else None
+            continue
+        if char > "\u07ff":  # (not of two bytes: :func:`by_chance` finds it UTF-8)
+            return False
+        category = unicodedata.category(char)
+        if category in _NEVER_IN_TEXT:
+            return True
+        if category[0] == "M":
+            if _mark_misplaced(char, base):
+                return True
+            continue  # (marks stacked on one letter keep its script)
+        own = _script(char)
+        if char.isalpha():
+            base = "GREEK" if _greek_letter(char) else own
+            if own and not _greek_letter(char):
+                scripts.add(own)
+            continue
+        base = None
+        if category == "Nd" and own:  # a script's digits glued to another's letters
+            scripts.add(own)
+        elif (category[0] in "PS" or category == "No") and _symbol_between_letters(word, at):
+            return True
+    if "CYRILLIC" in scripts:  # Ossetian writes Latin æ in Cyrillic words, Chuvash ĕ, ă, ç
+        scripts.discard("LATIN")
+    return len(scripts) > 1
+
+
+#: Words beyond ASCII of a text judged (its first): a text UTF-8 by chance is so throughout,
+#: and a text of a language written in U+0080 to U+07FF shows itself in half of them.
+WORDS_JUDGED = 32
+#: A character beyond ASCII that is no space (U+00A0 splits words as ASCII spaces do).
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\s]")
+_SPACE = re.compile(r"\s")
+#: Characters of a word judged on either side of its first character beyond ASCII.
+_WORD_CHARS = 64
+#: Text up to its last whitespace (the regex engine looks back, not a loop of Python's).
+_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def _words_beyond_ascii(text: str) -> Iterator[str]:
+    """The words of ``text`` (split at whitespace, as ``str.split``) that hold a character
+    beyond ASCII, in order, found from those characters: a long text is not split whole
+    for its first words. Of a longer word, the :data:`_WORD_CHARS` characters before its
+    first character beyond ASCII and after it (a Chinese paragraph is one word)."""
+    end = 0
+    while (found := _BEYOND_ASCII.search(text, end)) is not None:
+        start = max(end, found.start() - _WORD_CHARS)
+        space_before = _TO_LAST_SPACE.match(text, start, found.start())
+        if space_before is not None:
+            start = space_before.end()
+        space = _SPACE.search(text, found.end())
+        end = len(text) if space is None else space.start()
+        yield text[start:min(end, found.end() + _WORD_CHARS)]
+
+
+def by_chance(text: str) -> tuple[list[str], int] | None:
+    """The words that show ``text`` (a file's strict UTF-8 reading) to be UTF-8 by chance,
+    and how many words beyond ASCII were judged; or None. Of its first
+    :data:`WORDS_JUDGED` words that hold characters beyond ASCII, more than half are no
+    words (:func:`chance_word`), and its characters beyond ASCII all lie in U+0080 to
+    U+07FF. A text of a language written in that range has a word or two such at most (a
+    brand, a formula): its judging ends when half of those words are words."""
+    odd: list[str] = []
+    words = 0
+    for word in islice(_words_beyond_ascii(text), WORDS_JUDGED):
+        if _BEYOND_TWO_BYTES.search(word):  # (Chinese in UTF-8: told at its first word)
+            return None
+        words += 1
+        if chance_word(word):
+            odd.append(word)
+        elif 2 * (words - len(odd)) >= WORDS_JUDGED:
+            return None
+    if 2 * len(odd) <= words or _BEYOND_TWO_BYTES.search(text):
+        return None
+    return odd, words
+
+
+def _east_asian_text(encoding: str, text: str, judgement: Judgement) -> bool:
+    """Whether ``text``, read in ``encoding``, is text of Chinese, Japanese or Korean: the
+    code page is one of theirs, the reading is plausible (``judgement``) and its letters
+    beyond ASCII are all of their scripts (Han, kana, Hangul)."""
+    if not multibyte(encoding) or not plausible(judgement):
+        return False
+    letters = {char for char in text if char.isalpha() and not char.isascii()}
+    return bool(letters) and all(script(char) == "CJK" for char in letters)
+
+
+def east_asian_reading(data: bytes, encodings: tuple[str, ...], odd: int) -> Reading | None:
+    """The best reading of ``data`` in the listed code pages of Chinese, Japanese or Korean
+    among ``encodings``, if it is their text (:func:`_east_asian_text`) with fewer
+    implausible words than the ``odd`` words of its UTF-8 reading; else None."""
+    listed = tuple(name for name in encodings if multibyte(name))
+    reading = best_legacy(data, listed) if listed else None
+    if reading is None:
+        return None
+    judgement = reading.judgement or judge(reading.text)
+    if judgement.implausibility >= odd \
+            or not _east_asian_text(reading.encoding, reading.text, judgement):
+        return None
+    return Reading(reading.encoding, reading.text, judgement)
+
+
+def east_asian_elsewhere(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
+    """The best reading of ``data`` as Chinese, Japanese or Korean text in a code page the
+    configuration could add (not among ``encodings``), or None."""
+    for found in readings_elsewhere(data, encodings):
+        if _east_asian_text(found.reading.encoding, found.reading.text, found.judgement):
+            return found.reading
+    return None
