@@ -46,7 +46,7 @@ from .errors import (
     size_limit_advice,
 )
 from .heap import fewer_collections
-from .problems import one_line, printable, printable_data
+from .problems import of_target, one_line, printable, printable_data
 from .progress import terminal_progress
 from .signals import LateSignals
 from .wording import LINK_LOOP, counted, shown_in
@@ -758,8 +758,10 @@ def export_command(package: Path, fmt: str, out: str, no_verify: bool, as_json: 
         with _resources_said():
             result = export_named(package, fmt, out, verify=not no_verify, option="--out")
     except CorpuskitError as error:
-        if as_json:
-            _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error)
+        if as_json:  # its problems relative to the package, "." for itself (QA: as given)
+            _emit_failure({"package": str(package), "out": str(out), "format": fmt}, error,
+                          [p.as_dict() for p in of_target(package, error.problems)]
+                          if isinstance(error, InputError) else None)
         if isinstance(error, InputError):
             raise _named_in(package, error) from None
         raise

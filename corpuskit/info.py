@@ -35,7 +35,7 @@ from .models import DocumentProblem
 from .package import DOCUMENTS_PATH, CorpusStats, content_hash, content_hash_of
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
-from .problems import Problem, about_environment, one_line, ordered
+from .problems import Problem, about_environment, of_target, one_line, ordered
 from .reader import (
     NOT_AN_ARCHIVE,
     FolderSource,
@@ -96,10 +96,11 @@ INFO_TARGETS = "pass a package folder, a package .zip or a seeds folder"
 def failure_document(path: Path, error: CorpuskitError) -> dict[str, Any]:
     """What ``corpuskit info --json`` prints for a path whose records cannot be read (the
     ``failure`` form of ``info.schema.json``): the problems that stopped it; or, for a run
-    that stopped for another reason (memory ran out), why, as ``error``."""
+    that stopped for another reason (memory ran out), why, as ``error``. The problems'
+    paths are relative to ``path``: ``.`` for the path itself, as validate writes it."""
     if isinstance(error, InputError):
         return {"path": str(path),
-                "problems": [problem.as_dict() for problem in error.problems],
+                "problems": [problem.as_dict() for problem in of_target(path, error.problems)],
                 "corpuskit_version": __version__}
     return {"path": str(path), "error": str(error), "problems": [],
             "corpuskit_version": __version__}

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .visible import BLANK_GLYPH, BLANK_GLYPHS
@@ -245,6 +246,18 @@ def under(root: str, problems: Iterable[Problem], *, archive: bool = False) -> l
     return [problem if problem.path == root
             else replace(problem, path=root if problem.path in ("", ".")
                          else f"{root}{joint}{problem.path}")
+            for problem in problems]
+
+
+def of_target(root: str | os.PathLike[str], problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` of the package or folder at ``root`` (as given) as a ``--json``
+    document names them, relative to it: a problem of ``root`` itself, which the library
+    names by its path as given (a truncated zip, a folder of another tool's), is ``.``,
+    as ``validate`` and ``diff`` write it; the others are relative already. (QA: info and
+    export wrote ``r1/trunc.zip`` where validate wrote ``.``: the JSON depended on the
+    folder the command ran from.)"""
+    itself = {printable(os.fspath(root)), printable(str(Path(root))), ""}
+    return [replace(problem, path=".") if problem.path in itself else problem
             for problem in problems]
 
 

@@ -154,6 +154,35 @@ def test_cli_export_json_matches_its_schema(tmp_path: Path,
     assert not (tmp_path / "d.csv").exists()
 
 
+@pytest.mark.parametrize("damage", ["a truncated zip", "a folder of notes"])
+def test_cli_export_json_names_a_problem_of_the_package_itself_as_dot(
+        damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A problem of PACKAGE itself (a zip cut short, and its seal; a folder that is no
+    package) is "." in the failure JSON, as validate writes it, beside the paths inside
+    the package (QA: "r1/trunc.zip", the path as typed, made the JSON depend on the folder
+    the command ran from); stderr names it as given."""
+    monkeypatch.chdir(tmp_path)
+    Path("r1").mkdir()
+    if damage == "a truncated zip":
+        given, codes = "r1/trunc.zip", [("archive-error", ""),
+                                        ("archive-seal-mismatch", "zip comment")]
+        Path(given).write_bytes(sample().archive.read_bytes()[:5000])
+    else:
+        given, codes = "r1/notes", [("not-a-package", "")]
+        Path(given).mkdir()
+        Path(given, "a.txt").write_text("hi\n", "utf-8")
+    assert main(["export", given, "--format", "csv", "--out", "x.csv", "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    _export_schema().validate(data)
+    assert data["package"] == given
+    assert [(p["path"], p["code"], p["location"]) for p in data["problems"]] == [
+        (".", code, location) for code, location in codes]
+    assert f"error: {given}: " in captured.err
+    assert not Path("x.csv").exists()
+
+
 @pytest.mark.parametrize("fmt", ["csv", "dolma", "parquet"])
 def test_export_to_standard_output_is_the_file_export(
         fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

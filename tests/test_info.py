@@ -171,6 +171,32 @@ def test_json_of_an_unreadable_package_is_the_failure_document(
     assert "documents" not in data
 
 
+@pytest.mark.parametrize("damage", ["a truncated zip", "a folder of notes"])
+def test_json_names_a_problem_of_the_path_itself_as_dot(
+        damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A problem of the path itself (a zip cut short, a folder that is no package) is "."
+    in the failure JSON, as validate and diff write it, and not the path as typed (QA:
+    "r1/trunc.zip", so the JSON depended on the folder the command ran from); stderr
+    names it as given."""
+    monkeypatch.chdir(tmp_path)
+    Path("r1").mkdir()
+    if damage == "a truncated zip":
+        given, code = "r1/trunc.zip", "archive-error"
+        Path(given).write_bytes(sample().archive.read_bytes()[:5000])
+    else:
+        given, code = "r1/notes", "not-a-package"
+        Path(given).mkdir()
+        Path(given, "a.txt").write_text("hi\n", "utf-8")
+    assert main(["info", given, "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert validator("info.schema.json").is_valid(data)
+    assert data["path"] == given
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [(".", code)]
+    assert f"error: {given}: " in captured.err
+
+
 @pytest.mark.parametrize("oversized", ["datapackage.json", "a record line"])
 def test_readers_bound_what_they_read_of_a_file(
         oversized: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
