@@ -197,8 +197,9 @@ class Diff:
     #: What differs in how the two sides are packaged, which no document or metadata
     #: change shows: "processing settings", "outputs (data/documents.parquet)".
     packaging: tuple[str, ...] = ()
-    #: What is said when OLD's zip was deflated with another compression than NEW's seeds
-    #: now choose (:func:`~corpuskit.archivecompression.compression_changed`), else None.
+    #: What is said when one side's zip was deflated with another compression than the
+    #: other side's seeds now choose
+    #: (:func:`~corpuskit.archivecompression.compression_changed`), else None.
     compression: str | None = None
 
     @property
@@ -220,7 +221,8 @@ class Diff:
     def notes(self) -> tuple[str, ...]:
         """What a reader of the diff should know about the pair itself: OLD and NEW are
         two corpora, or NEW is the older version (the diff then reads backwards), the
-        packaging differs, or OLD's zip was deflated otherwise than NEW's seeds choose."""
+        packaging differs, or one side's zip was deflated otherwise than the other side's
+        seeds choose."""
         compression = (self.compression,) if self.compression is not None else ()
         return (*self._pair_notes(), *compression)
 
@@ -821,21 +823,29 @@ def _diff_sides(old: _Side, new: _Side, *, text: bool = False) -> Diff:
 
 
 def _compression_note(old: _Side, new: _Side) -> str | None:
-    """What to say when NEW is a seeds folder whose ``[output] compression`` is not the one
-    that deflated OLD's zip (OLD itself, or the zip beside OLD's release folder), else None:
-    the compression is no part of a release, so no document or metadata change shows it,
-    but it decides the zip's bytes (QA: check and release said so, diff did not)."""
-    if not isinstance(new, _SeedsSide) or old.kind not in ("zip", "folder"):
+    """What to say when one side is a seeds folder whose ``[output] compression`` is not
+    the one that deflated the other side's zip (that side itself, or the zip beside its
+    release folder), else None: the compression is no part of a release, so no document or
+    metadata change shows it, but it decides the zip's bytes (QA: check and release said
+    so, diff did not). Said whichever side the seeds are, as the outputs' note is (QA: the
+    seeds as OLD were silent)."""
+    if isinstance(new, _SeedsSide):
+        seeds, package = new, old
+    elif isinstance(old, _SeedsSide):
+        seeds, package = old, new
+    else:
         return None
-    archive = old.path if old.kind == "zip" else old.path.with_name(
-        f"{old.path.name}{ARCHIVE_SUFFIX}")
+    if package.kind not in ("zip", "folder"):
+        return None
+    archive = package.path if package.kind == "zip" else package.path.with_name(
+        f"{package.path.name}{ARCHIVE_SUFFIX}")
     if not archive.is_file():
         return None
     made = archive_compression(archive)
-    now = new.config.compression
+    now = seeds.config.compression
     if made is None or made == now:
         return None
-    return compression_changed(archive.name, made, now, new.path / CONFIG_NAME)
+    return compression_changed(archive.name, made, now, seeds.path / CONFIG_NAME)
 
 
 def _packaging_differences(old: _Side, new: _Side) -> tuple[str, ...]:

@@ -611,15 +611,19 @@ def test_a_compression_changed_alone_is_said_by_check_and_release(seeds: Path,
             f" first. {said}" in str(refused.value), refused.value
     assert snapshot(seeds) == before
     # diff of the release (its zip, or its folder with the zip beside it) and the seeds
-    # says so too (QA: "same content", and nothing of the compression)
-    for old in (dist / "corpuskit-seeds-1.0.0.zip", dist / "corpuskit-seeds-1.0.0"):
-        found = diff(old, seeds)
+    # says so too (QA: "same content", and nothing of the compression), in either order
+    # (QA: the seeds as OLD were silent)
+    releases = (dist / "corpuskit-seeds-1.0.0.zip", dist / "corpuskit-seeds-1.0.0")
+    for old, new in [*((given, seeds) for given in releases),
+                     *((seeds, given) for given in releases)]:
+        found = diff(old, new)
         assert (found.same_content, found.bump) == (True, "none")
         assert [note for note in found.notes if note.startswith(said)] == [found.compression]
         assert found.as_dict()["notes"] == list(found.notes)
     toml.write_text(published, "utf-8")  # set back: nothing to say
     assert check(seeds, dist, jobs=1).notes == ()
     assert diff(dist / "corpuskit-seeds-1.0.0", seeds).compression is None
+    assert diff(seeds, dist / "corpuskit-seeds-1.0.0.zip").compression is None
     with pytest.raises(ReleaseError) as refused:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
     assert "[output] compression" not in str(refused.value)
