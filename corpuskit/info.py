@@ -43,6 +43,7 @@ from .reader import (
     folder_kind,
     iter_record_lines,
     may_be_archive,
+    member_problem,
     not_an_archive,
     open_package,
     read_descriptor,
@@ -150,7 +151,7 @@ def _package_info(path: Path) -> Info:
             changelog = (source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME)
                          else None)
         except ArchiveReadError as exc:
-            raise InputError([Problem(CHANGELOG_NAME, "archive-error", str(exc))]) from None
+            raise InputError([member_problem(CHANGELOG_NAME, exc)]) from None
         except OSError as exc:
             raise InputError([read_problem(CHANGELOG_NAME, exc)]) from None
         is_folder = isinstance(source, FolderSource)

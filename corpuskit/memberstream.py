@@ -23,7 +23,9 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         return "unexpected end of data (truncated)"
     if isinstance(exc, zlib.error):
-        return f"compressed data is corrupt ({exc})"
+        # zlib's reason, without the code and call it prefixes ("Error -3 while
+        # decompressing data: "), which tell a reader nothing (QA: zlib's words)
+        return f"compressed data is corrupt ({str(exc).rpartition(': ')[2] or exc})"
     return str(exc) or type(exc).__name__
 
 

@@ -171,6 +171,20 @@ EMPTY_ARCHIVE = ("an empty file, not a package archive (a download or copy that 
                  "nothing): get it again from where it was published, or restore it")
 
 
+#: What to do about an archive member that does not inflate whole and intact (QA: info,
+#: diff and export said zlib's words, "corrupt, or a zip bomb", and no step to take).
+DAMAGED_MEMBER = "the archive is damaged: get it again from where it was published, or restore it"
+
+
+def member_problem(rel: str, exc: ArchiveReadError) -> Problem:
+    """The ``archive-error`` of the member ``rel`` that cannot be read (``exc``), worded
+    as validate words it ("cannot be read: ..."), with what to do: the member named by
+    the problem's path, not again in its message."""
+    reason = exc.reason
+    said = reason if reason.startswith("cannot be read") else f"cannot be read: {reason}"
+    return Problem(rel, "archive-error", f"{said}; {DAMAGED_MEMBER}")
+
+
 def not_an_archive(path: Path) -> str:
     """Why the file ``path``, which is no package archive, is refused: empty, an archive of
     another format (a ``.tar.gz``: named, with the command that unpacks it), or not one."""
@@ -290,8 +304,8 @@ def read_descriptor(source: PackageSource) -> dict[str, Any]:
     except orjson.JSONDecodeError as exc:
         raise InputError([Problem(DESCRIPTOR, "schema-error", not_json(raw, exc))]
                          ) from None
-    except ArchiveReadError as exc:  # (its reason: the problem names the member)
-        raise InputError([Problem(DESCRIPTOR, "archive-error", exc.reason)]) from None
+    except ArchiveReadError as exc:
+        raise InputError([member_problem(DESCRIPTOR, exc)]) from None
     except OSError as exc:
         raise InputError([read_problem(DESCRIPTOR, exc)]) from None
     if not isinstance(data, dict):
@@ -325,8 +339,8 @@ def iter_record_lines(source: PackageSource) -> Iterator[tuple[int, bytes]]:
                         f"longer than {MAX_RECORD_LINE_BYTES} bytes, more "
                         "than any record corpuskit writes", f"line {number}")])
                 yield number, line
-    except ArchiveReadError as exc:  # (its reason: the problem names the member)
-        raise InputError([Problem(DOCUMENTS_PATH, "archive-error", exc.reason)]) from None
+    except ArchiveReadError as exc:
+        raise InputError([member_problem(DOCUMENTS_PATH, exc)]) from None
     except OSError as exc:
         raise InputError([read_problem(DOCUMENTS_PATH, exc)]) from None
 

@@ -197,6 +197,52 @@ def test_json_names_a_problem_of_the_path_itself_as_dot(
     assert f"error: {given}: " in captured.err
 
 
+@pytest.mark.parametrize("member", ["datapackage.json", "data/documents.jsonl",
+                                    "CHANGELOG.md"])
+def test_a_corrupt_member_is_said_as_validate_says_it_with_what_to_do(
+        member: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A member whose deflated bytes are corrupt: info, diff and export said the reason
+    alone ("yields more bytes than ... (corrupt, or a zip bomb)"), and no step to take
+    (QA). Each says validate's message for the member, then that the archive is damaged
+    and to get it again or restore it (which validate says in its summary)."""
+    import zipfile
+
+    from corpuskit.reader import DAMAGED_MEMBER
+    from corpuskit.validation import validate
+
+    built = sample()
+    data = bytearray(built.archive.read_bytes())
+    with zipfile.ZipFile(built.archive) as archive:
+        entry = next(i for i in archive.infolist() if i.filename.endswith(f"/{member}"))
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    data[start + entry.compress_size // 2] ^= 0xFF
+    damaged = tmp_path / built.archive.name
+    damaged.write_bytes(bytes(data))
+    [said] = [p.message for p in validate(damaged, jobs=1).problems
+              if (p.path, p.code) == (member, "archive-error")]
+    assert said.startswith("cannot be read: ")
+    expected = f"error: {damaged}:{member}: {said}; {DAMAGED_MEMBER} [archive-error]"
+    assert DAMAGED_MEMBER.endswith("get it again from where it was published, or restore it")
+    runs = [["info", str(damaged)]]
+    if member != "CHANGELOG.md":  # which diff and export do not read
+        runs += [["diff", str(built.archive), str(damaged)],
+                 ["export", str(damaged), "--format", "csv", "--out", str(tmp_path / "x.csv"),
+                  "--no-verify"]]
+    for argv in runs:
+        assert main(argv) == 1, argv
+        assert expected in capsys.readouterr().err.splitlines(), argv
+
+
+def test_zlib_reason_is_said_without_its_code() -> None:
+    """zlib's "Error -3 while decompressing data: " tells a reader nothing (QA)."""
+    import zlib
+
+    from corpuskit.memberstream import failure_reason
+
+    corrupt = zlib.error("Error -3 while decompressing data: invalid distance too far back")
+    assert failure_reason(corrupt) == "compressed data is corrupt (invalid distance too far back)"
+
+
 @pytest.mark.parametrize("oversized", ["datapackage.json", "a record line"])
 def test_readers_bound_what_they_read_of_a_file(
         oversized: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
