@@ -51,6 +51,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import LINK_IN_A_PACKAGE, read_problem, special_kind, unreadable_given
+from .wording import counted
 from .zipdirectory import ArchiveReadError
 
 
@@ -312,9 +313,11 @@ def render(summary: Info) -> str:
     dates = (f"{summary.first_date} to {summary.last_date} "
              f"({summary.dated:,} dated, {undated:,} undated)" if summary.first_date
              else f"none ({undated:,} undated)")
-    size = f"{summary.files:,} files, {summary.bytes:,} bytes"
+    # "1 file", not "1 files" (QA: seeds of one file)
+    size = (f"{counted(summary.files, 'file', grouped=True)}, "
+            f"{counted(summary.bytes, 'byte', grouped=True)}")
     if summary.archive_bytes is not None:
-        size += f" ({summary.archive_bytes:,} bytes zipped)"
+        size += f" ({counted(summary.archive_bytes, 'byte', grouped=True)} zipped)"
     hash_line = summary.content_hash or "- (the seeds have problems; nothing would be built)"
     if summary.stated_content_hash not in (None, summary.content_hash):
         hash_line += f" (datapackage.json states {summary.stated_content_hash}!)"
@@ -325,10 +328,11 @@ def render(summary: Info) -> str:
         ("documents", f"{summary.documents:,}"),
         ("languages", languages or "-"),
         ("dates", dates),
-        ("text", f"{summary.characters:,} characters, {summary.words:,} words"),
+        ("text", f"{counted(summary.characters, 'character', grouped=True)}, "
+                 f"{counted(summary.words, 'word', grouped=True)}"),
         ("chars/document", f"min {_number(summary.chars_min)}, median "
                            f"{_number(summary.chars_median)}, max {_number(summary.chars_max)}"),
-        ("raw input", f"{summary.raw_bytes:,} bytes"),
+        ("raw input", counted(summary.raw_bytes, "byte", grouped=True)),
         ("size", size),
         ("version", summary.version),
         ("changelog", ", ".join(summary.versions) or "-"),

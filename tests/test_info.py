@@ -243,6 +243,25 @@ def test_zlib_reason_is_said_without_its_code() -> None:
     assert failure_reason(corrupt) == "compressed data is corrupt (invalid distance too far back)"
 
 
+def test_a_count_of_one_is_said_in_the_singular() -> None:
+    """Seeds of one file were "1 files" (QA); every count of the table takes its noun in
+    the singular for one, the plural otherwise."""
+    from dataclasses import replace
+
+    one = replace(info(sample().archive), files=1, bytes=1, archive_bytes=1, characters=1,
+                  words=1, raw_bytes=1)
+    rows = {line.split("  ", 1)[0]: line.split("  ", 1)[1].strip()
+            for line in render(one).splitlines()}
+    assert rows["size"] == "1 file, 1 byte (1 byte zipped)"
+    assert rows["text"] == "1 character, 1 word"
+    assert rows["raw input"] == "1 byte"
+    many = replace(one, files=1200, bytes=0, archive_bytes=None, characters=2, words=0)
+    rows = {line.split("  ", 1)[0]: line.split("  ", 1)[1].strip()
+            for line in render(many).splitlines()}
+    assert rows["size"] == "1,200 files, 0 bytes"
+    assert rows["text"] == "2 characters, 0 words"
+
+
 @pytest.mark.parametrize("oversized", ["datapackage.json", "a record line"])
 def test_readers_bound_what_they_read_of_a_file(
         oversized: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
