@@ -23,8 +23,9 @@ characters and was built as it (QA). Such parts show in the characters read:
   which read as no words of 12 characters, where that run holds a character no text
   holds (private use, unassigned, half of a surrogate pair: an accented letter as the
   high byte, CR LF as U+0A0D) and its bytes read as UTF-8 or a listed one-byte code page
-  (:func:`_joined_at_end`); and where the file's length is odd, a line of text before
-  its last byte: bytes appended, not a file cut short (QA s78).
+  (:func:`_joined_at_end`: a code page's one or two words where they begin a line, QA
+  s79); and where the file's length is odd, a line of text before its last byte: bytes
+  appended, not a file cut short (QA s78).
 """
 
 from __future__ import annotations
@@ -177,8 +178,14 @@ def _joined_at_end(text: str, run: int, encoding: str, tail: bytes,
     if first is None and not tail:
         return None
     last = len(found) - 1 if first is None else first
+    # A line appended with ``echo`` begins after the text's last line break: there a code
+    # page's one or two words are enough (QA s79: Latin-1 "Café" CR LF after a line of
+    # Chinese was built as U+6143 U+E966 U+0A0D, and "Café" LF told it was cut short)
+    begins_line = run > 0 and text[run - 1] in "\n\r"
+    ends_oddly = not tail and unicodedata.category(found[-1]) in _NO_TEXT
     for start in range(max(0, last - _LOOK_BACK), last + 1):
-        read = _read_as_text(raw[2 * start:], encodings)
+        read = _read_as_text(raw[2 * start:], encodings,
+                             begins_line and start == 0, ends_oddly)
         if read is not None and (first is not None or _a_line(read)):
             return run + start, (
                 f"bytes of a one-byte encoding or UTF-8 ({read[:24]!r} read as "
@@ -186,10 +193,13 @@ def _joined_at_end(text: str, run: int, encoding: str, tail: bytes,
     return None
 
 
-def _read_as_text(data: bytes, encodings: tuple[str, ...]) -> str | None:
+def _read_as_text(data: bytes, encodings: tuple[str, ...], begins_line: bool = False,
+                  ends_oddly: bool = False) -> str | None:
     """``data`` as text: UTF-8 with no control character but a tab or line break, line
     breaks alone or a line (:func:`_a_line`), or else in the first one-byte code page of
-    ``encodings`` that reads it as words (:func:`_words`) none of which is implausible,
+    ``encodings`` that reads it as words (:func:`_words`; where ``data`` begins a line,
+    one or two words are enough, :func:`_few_words`, told whether the last character
+    read as UTF-16 is one no text holds, ``ends_oddly``) none of which is implausible,
     no tab or lone CR among them; or None. (Any bytes read in a code page; a few
     characters of UTF-16 Chinese read as a short "word", ``Gò`N``, and Chinese holding a
     private-use character was refused, one text in 30.)"""
@@ -208,7 +218,8 @@ def _read_as_text(data: bytes, encodings: tuple[str, ...]) -> str | None:
         except (UnicodeDecodeError, LookupError):
             continue
         if "\t" not in read and _LONE_CR.search(read) is None \
-                and read.translate(_LINE_BREAKS).isprintable() and _words(read) \
+                and read.translate(_LINE_BREAKS).isprintable() \
+                and (_words(read) or (begins_line and _few_words(read, ends_oddly))) \
                 and assess(read).implausibility == 0:
             return read
     return None
@@ -239,6 +250,29 @@ def _words(read: str) -> bool:
     pieces = read.split()
     words = sum(_A_WORD.fullmatch(piece) is not None for piece in pieces)
     return words >= 3 and 4 * words >= 3 * len(pieces)
+
+
+def _few_words(read: str, ends_oddly: bool) -> bool:
+    """Whether ``read``, bytes that begin a line, are a line of one or two words: letters
+    (an apostrophe or hyphen inside, a stop or comma after them) and nothing else, then a
+    line break (``Café`` CR LF), or no line break where the last character read as UTF-16
+    is one no text holds (``ends_oddly``: ``Café`` is U+6143 U+E966) and most letters
+    are ASCII, as in a line of a Latin code page. (A last line of a few hanzi and a
+    private-use character, their bytes read as ``Cfâð-n`` or ``Aàt—``, was taken for such
+    a line with marks beside its letters or no line break asked, one such text in 80; one
+    in 40,000, as before, so.)"""
+    pieces = read.split()
+    if not 0 < len(pieces) <= 2 or not all(_A_LETTERS_WORD.fullmatch(piece)
+                                           for piece in pieces):
+        return False
+    if read.endswith(("\n", "\r")):
+        return True
+    letters = [char for char in read if char.isalpha()]
+    return ends_oddly and 2 * sum(char.isascii() for char in letters) > len(letters)
+
+
+#: A word of letters alone: an apostrophe or hyphen inside, a stop or comma after it.
+_A_LETTERS_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*[.,;:!?]?")
 
 
 #: A word of text: letters, marks before and after them, an apostrophe or hyphen inside.

@@ -44,7 +44,9 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v34: a short file of a
+#: other records for the same bytes within one corpuskit version (v35: a UTF-16 file ending
+#: in a code page's one or two words on a line of their own, Latin-1 "Café" CR LF, is
+#: refused as joined to them; v34: a short file of a
 #: code page of Chinese, Japanese or Korean whose bytes are valid UTF-8 by chance, read so
 #: as letters of scripts mixed in its words, is read in a listed code page of theirs, or
 #: refused naming one; v33: of cp1250 and
@@ -92,7 +94,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v34"
+CACHE_FORMAT = "corpuskit-shard-cache-v35"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

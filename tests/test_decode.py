@@ -178,13 +178,65 @@ def test_a_short_line_of_odd_length_appended_to_utf16_is_not_told_cut_short(
     assert "cut short" not in message
 
 
+#: Common hanzi: GB2312's first level.
+_COMMON = [bytes([high, low]).decode("gb2312") for high in range(0xB0, 0xD7)
+           for low in range(0xA1, 0xFF)]
+
+
+CHINESE_LINE = "这是一个测试文件。\n"
+
+
+@pytest.mark.parametrize(("codec", "appended"), [
+    ("utf-16-le", b"Caf\xe9\r\n"),
+    ("utf-16-le", b"Caf\xe9"),  # no line break: U+6143 U+E966, private use last
+    ("utf-16-le", b"Caf\xe9\n"),  # of odd length
+    ("utf-16-le", b"Caf\xe9 cr\xe8me\r\n"),
+    ("utf-16-be", b"Caf\xe9\r\n"),  # U+0D0A last
+    ("utf-16-be", b"Caf\xe9\n"),
+])
+def test_a_code_page_word_appended_on_a_line_of_its_own_to_utf16_is_refused(
+        codec: str, appended: bytes) -> None:
+    """QA s79: Latin-1 "Café" CR LF after a line of Chinese was built as U+6143 U+E966
+    U+0A0D, a private-use and an unassigned character, and "Café" LF was told the file was
+    cut short: a code page's one or two words were never enough."""
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    data = bom + CHINESE_LINE.encode(codec) + appended
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert f"starts with a {codec} byte order mark, but it holds bytes of a one-byte " \
+        f"encoding or UTF-8 ({appended.decode('cp1252')!r} read as" in problem.message, \
+        problem.message
+    assert "cut short" not in problem.message and "re-save it in one encoding, UTF-8" \
+        in problem.message
+    assert problem.location == "line 2"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_chinese_whose_short_last_line_holds_a_private_use_character_is_read(
+        codec: str) -> None:
+    """The last line of a few hanzi and a private-use character, no line break after it,
+    whose bytes read in cp1252 as a word with marks (``Cfâð-n``, ``Aàt—``) or without a
+    line break (``Aàt``), is text: a line of one or two words appended is found only as
+    letters alone, then a line break or a character no text holds, with most letters
+    ASCII. (Seeded: with marks or no line break allowed, one such text in 80 was refused.)"""
+    rng = random.Random(79)
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    for _ in range(examples(1500)):
+        chars = [rng.choice("，。、：；？！…（）") if rng.random() < 0.12 else rng.choice(_COMMON)
+                 for _ in range(rng.randint(5, 60))]
+        chars.insert(len(chars) - rng.randint(1, min(6, len(chars))),
+                     chr(rng.randint(0xE000, 0xF8FF)))
+        chars.insert(len(chars) - rng.randint(1, 5), "\n")  # a short last line
+        text = "".join(chars)
+        assert run(bom + text.encode(codec)).text == text
+
+
 def _hanzi_with_private_use(rng: random.Random) -> str:
     """Chinese with a private-use character among its last 20 (GB18030's user-defined
     ones are read so), and no line break at its end: its last characters run to the end
     without a NUL byte, as bytes appended do."""
-    common = [bytes([high, low]).decode("gb2312") for high in range(0xB0, 0xD7)
-              for low in range(0xA1, 0xFF)]
-    chars = [rng.choice("，。、：；？！…（）") if rng.random() < 0.12 else rng.choice(common)
+    chars = [rng.choice("，。、：；？！…（）") if rng.random() < 0.12 else rng.choice(_COMMON)
              for _ in range(rng.randint(20, 200))]
     chars.insert(len(chars) - rng.randint(1, 20), chr(rng.randint(0xE000, 0xF8FF)))
     return "".join(chars)
