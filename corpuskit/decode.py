@@ -107,11 +107,15 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
         if _looks_utf32(data):
             return (f"{said}; three bytes in four are NUL, as in UTF-32 text without a byte "
                     "order mark", _line_number(data, nul), save.format("UTF-32"))
-        if _looks_utf16(data):
+        order = _utf16_order(data)
+        if order is not None:
             how = ("every other byte is NUL, as in" if _ascii_utf16(data)
                    else "it reads as")
+            # The line as the text reads: a byte 0A of a character (《 is U+300A) is no
+            # line break (QA s79: a one-line Chinese title was told "line 2")
+            read = data[:nul - nul % 2].decode(order, "replace")
             return (f"{said}; {how} UTF-16 text without a byte order mark",
-                    _line_number(data, nul), save.format("UTF-16"))
+                    _line_number(read, len(read)), save.format("UTF-16"))
         return said, _line_number(data, nul), REMOVE_BINARY
     encoding, text = decoded
     found = text.find("\x00")
@@ -138,21 +142,22 @@ def _looks_utf32(data: bytes) -> bool:
     return zeros[0] <= 0.1 and zeros[1] >= 0.9
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """Whether ``data`` (its first 4 KB) is UTF-16 text, little- or big-endian: NULs fill
-    (nearly) every other byte and no other (ASCII-range text), or it reads in either order
-    as text in which every character is printable, or a line break or tab (Cyrillic,
-    Greek or Chinese text, whose characters have few NUL bytes: QA, the hint was given to
-    French text only). Bytes of a binary file, read so, give unassigned or private-use
-    characters, controls or lone surrogates."""
+def _utf16_order(data: bytes) -> str | None:
+    """The byte order (``utf-16-le`` or ``utf-16-be``) in which ``data`` (its first 4 KB)
+    is UTF-16 text, or None: NULs fill (nearly) every other byte and no other (ASCII-range
+    text), or it reads in that order as text in which every character is printable, or a
+    line break or tab (Cyrillic, Greek or Chinese text, whose characters have few NUL
+    bytes: QA, the hint was given to French text only). Bytes of a binary file, read so,
+    give unassigned or private-use characters, controls or lone surrogates."""
     sample = data[:4096]
     if len(sample) < 4:
-        return False
-    if _ascii_utf16(sample):
-        return True
+        return None
+    if _ascii_utf16(sample):  # the NULs of ASCII characters: high bytes
+        return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
     if len(data) % 2 or len(sample) < _UTF16_LEAST_BYTES:  # UTF-16 is pairs of bytes
-        return False
-    return any(_utf16_text(sample, order) for order in ("utf-16-le", "utf-16-be"))
+        return None
+    return next((order for order in ("utf-16-le", "utf-16-be")
+                 if _utf16_text(sample, order)), None)
 
 
 def _ascii_utf16(data: bytes) -> bool:
@@ -182,14 +187,33 @@ def _utf16_text(sample: bytes, order: str) -> bool:
     # Chinese and Japanese put no spaces between words: their stops and commas count (QA
     # s78: a paragraph of Chinese without line breaks was told to be removed as binary)
     spaces = sum(text.count(space) for space in " \n\u3002\u3001\uff0c")
-    return spaces >= _UTF16_LEAST_SPACES \
+    return (spaces >= _UTF16_LEAST_SPACES or _han_text(text)) \
         and text.translate(_LINE_BREAKS_AND_TABS).isprintable()
 
 
-#: The fewest bytes, and spaces or line breaks, a file must hold for :func:`_looks_utf16`
-#: to take it for UTF-16 text beyond ASCII.
+def _han_text(text: str) -> bool:
+    """Whether ``text`` is Chinese or Japanese of :data:`_UTF16_LEAST_HAN` hanzi at least,
+    with kana, their punctuation and ASCII (digits, signs) alone beside them: a title
+    needs no spaces or stops (QA s79: ``关于发布《2024年度数据开放计划》的通知`` was told to
+    be removed as binary). Bytes of a binary file read as UTF-16 give such characters
+    only by chance, fewer than one in two, and ASCII ones (a NUL byte beside each) hardly
+    ever: 16 in a row, one time in a million."""
+    return _HAN_TEXT.fullmatch(text) is not None \
+        and len(_HAN.findall(text)) >= _UTF16_LEAST_HAN
+
+
+#: Hanzi (CJK unified and compatibility ideographs, of any plane), and text of them:
+#: hanzi, kana, CJK and full-width punctuation, ASCII, line breaks and tabs.
+_HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_HAN = re.compile(f"[{_HAN_RANGES}]")
+_HAN_TEXT = re.compile(f"[{_HAN_RANGES}\u3000-\u30ff\uff00-\uffef\x20-\x7e\t\n\r]*")
+
+
+#: The fewest bytes, and spaces or line breaks (or hanzi, :func:`_han_text`), a file must
+#: hold for :func:`_utf16_order` to take it for UTF-16 text beyond ASCII.
 _UTF16_LEAST_BYTES = 32
 _UTF16_LEAST_SPACES = 2
+_UTF16_LEAST_HAN = 8
 
 
 #: Line breaks and tabs, which text holds and ``str.isprintable`` refuses, made spaces.

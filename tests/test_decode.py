@@ -531,6 +531,28 @@ def test_utf16_text_beyond_ascii_without_a_byte_order_mark_is_told_to_be_saved_a
     assert "remove it" not in told
 
 
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [
+    "关于发布《2024年度数据开放计划》的通知\n",
+    "関東地方の天気予報について２０２４年版\n",  # hanzi, kana and full-width digits
+    "上海市关于发布数据开放计划的通知\n",  # 上 is U+4E0A
+])
+def test_a_short_chinese_or_japanese_title_in_utf16_without_a_byte_order_mark_is_told_so(
+        text: str, order: str) -> None:
+    """QA s79: a one-line Chinese title holds no two spaces, stops or line breaks, and was
+    told to be removed as binary data, at "line 2": the byte 0A of 《 (U+300A) was taken
+    for a line break."""
+    data = text.encode(order)
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    problem = caught.value.problem
+    assert problem.code == "binary-file"
+    assert "it reads as UTF-16 text without a byte order mark), not text; re-save it as " \
+        "UTF-8, or as UTF-16 with a byte order mark" in problem.message, problem.message
+    assert "remove it" not in problem.message
+    assert problem.location == "line 1"  # (its first NUL, at the latest its line feed's)
+
+
 def test_binary_data_is_not_told_it_may_be_utf16() -> None:
     """Random bytes read as UTF-16 give unassigned, private-use or control characters,
     and short runs printable Chinese ones without spaces or line breaks (QA: a gzip file,
