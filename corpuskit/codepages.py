@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from functools import cache, lru_cache
 from typing import NamedTuple
 
@@ -611,10 +612,13 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     only (:func:`doubtful`), so the files of a corpus whose code pages are right cost one
     coherence ratio and one language identification more."""
     chosen = doubtful(reading)
-    if chosen is None:
-        return reading
-    found = clearly_better(data, chosen, config)
+    found = clearly_better(data, chosen, config) if chosen is not None else None
     if found is None:
+        if spelled_as_hebrew(data, reading.encoding):
+            # A line or two of Hebrew read as Cyrillic is too short for the letters' fit
+            # or a language to tell, and looks typed (QA s79: ``щмен темн`` was built as
+            # cp1251, cp1255 listed or not); its spelling tells.
+            return _read_as_hebrew(data, reading, config)
         return reading
     better, why = found
     other = better.reading
@@ -685,3 +689,124 @@ def damaged_code_page(data: bytes, reading: Reading, config: DecodeConfig
             first = min(at for at in (data.find(bytes([b])) for b in undefined) if at >= 0)
             return DamagedReading(encoding, text, count, first)
     return None
+
+
+# -- Hebrew in cp1255, told by its spelling (QA s79 hebrew2) ------------------------------
+
+#: The code page a file spelled as Hebrew is read in (:func:`spelled_as_hebrew`).
+HEBREW_CODE_PAGE = "cp1255"
+#: cp1255's Hebrew letters, א to ת. Read in cp1251 they are its small letters а to ъ only
+#: (never ы ь э ю я, nor a capital): a line of Hebrew reads as Cyrillic in small letters
+#: (``щмен темн`` for ``שלום עולם``), too short for its letters' fit to tell.
+_HEBREW_WORD = re.compile(rb"[\xe0-\xfa]+")
+#: ך ם ן ף ץ, the final forms, which only end a word, and כ מ נ פ צ, their other forms,
+#: which never do. Russian read as cp1255 breaks both all the time: its к н п у х stand
+#: inside words, and many of its words end in о л р ф ц.
+_FINAL_FORMS = frozenset(b"\xea\xed\xef\xf3\xf5")
+_MEDIAL_FORMS = frozenset(b"\xeb\xee\xf0\xf4\xf6")
+#: The letters Russian writes its vowels with: a word of Hebrew letters read in a Cyrillic
+#: code page often has none (Hebrew writes few vowels).
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
+#: Code pages of Cyrillic, which read Hebrew's letters as Cyrillic ones (cp1251 in small
+#: letters, KOI8 in capitals) that may look typed.
+_CYRILLIC_PAGES = frozenset(name for name, languages in CODEPAGE_LANGUAGES.items()
+                            if languages == _CYRILLIC)
+
+
+@cache
+def _hebrew_file_bytes(encoding: str) -> bytes:
+    """The bytes a file spelled as Hebrew may hold: ASCII, Hebrew letters, and those that
+    neither cp1255 nor the code page ``encoding`` reads as a letter or a mark (dashes,
+    quotes, ``…``, ``₪`` read as ``¤``), which tell neither reading from the other."""
+    kept = [*range(0x80), *range(0xE0, 0xFB)]
+    for value in (*range(0x80, 0xE0), *range(0xFB, 0x100)):
+        chars = [_character(name, value) for name in (HEBREW_CODE_PAGE, encoding)]
+        if all(char is not None and unicodedata.category(char)[0] not in "LM"
+               for char in chars):
+            kept.append(value)
+    return bytes(kept)
+
+
+def _joined(data: bytes, start: int, end: int) -> bool:
+    """Whether the Hebrew letters ``data[start:end]`` are part of a word with more: a
+    geresh or gershayim typed as an apostrophe or a quote follows them (``ג'ירפה``,
+    ``פרופ'``, ``מנכ"ל``) or stands between them and letters before, or a hyphen follows
+    (a prefix before a number or a name, ``מ-9``). A medial form may stand before such a
+    sign, and a prefix of one letter alone."""
+    after = data[end:end + 1]
+    if after in (b"'", b"-"):
+        return True
+    if after == b'"' and _HEBREW_WORD.match(data, end + 1) is not None:
+        return True
+    return start >= 2 and data[start - 1:start] in (b"'", b'"') \
+        and 0xE0 <= data[start - 2] <= 0xFA
+
+
+def _not_russian(word: str) -> bool:
+    """Whether ``word``, Hebrew letters read in a Cyrillic code page, holds a spelling
+    Russian never has: no vowel in two letters or more, ``й`` after a consonant, or ``ъ``
+    other than inside a word before ``е ё ю я``."""
+    word = word.lower()
+    if len(word) >= 2 and not _RUSSIAN_VOWELS.intersection(word):
+        return True
+    for at, letter in enumerate(word):
+        if letter == "й" and at and word[at - 1] not in _RUSSIAN_VOWELS:
+            return True
+        if letter == "ъ" and not (0 < at < len(word) - 1 and word[at + 1] in "еёюя"):
+            return True
+    return False
+
+
+def spelled_as_hebrew(data: bytes, encoding: str) -> bool:
+    """Whether ``data``, which the Cyrillic code page ``encoding`` reads as text, is
+    Hebrew in cp1255 by its spelling: beyond ASCII it holds Hebrew letters only (and signs
+    that neither reading takes for letters, :func:`_hebrew_file_bytes`), with no ASCII
+    letter glued to them; every final form ends its word and no other form does; no
+    letter stands alone as a word (Hebrew joins its words of one letter to the next); it
+    has two words or more; and, read in cp1251, one holds a spelling Russian never has
+    (:func:`_not_russian`) or two end in final forms; read in ``encoding``, if another
+    (KOI8-R's capitals), one holds such a spelling too.
+
+    Final forms alone are not enough: of 49,445 Russian lines (the system's message
+    catalogues) made lower case, 903 keep them where Hebrew does, such as
+    ``где мой телефон?``; 11 pass all of it, lower-cased names (``саймон джозефсон``) and
+    abbreviations (``тип цп``); in KOI8-R capitals, 168 the spelling and one the rest. Of
+    2,457 Hebrew lines of two words or more, 2,247 pass.
+    """
+    if encoding not in _CYRILLIC_PAGES or data.isascii() \
+            or data.translate(None, _hebrew_file_bytes(encoding)):
+        return False
+    words: list[bytes] = []
+    finals = 0
+    for found in _HEBREW_WORD.finditer(data):
+        word, start, end = found.group(), found.start(), found.end()
+        if data[start - 1:start].isalpha() or data[end:end + 1].isalpha():
+            return False  # an ASCII letter glued to it
+        joined = _joined(data, start, end)
+        if any(letter in _FINAL_FORMS for letter in word[:-1]) \
+                or (word[-1] in _MEDIAL_FORMS and not joined) \
+                or (len(word) == 1 and not joined):
+            return False
+        if len(word) > 1:
+            words.append(word)
+            finals += word[-1] in _FINAL_FORMS
+    if len(words) < 2:
+        return False
+    if finals < 2 and not any(_not_russian(word.decode("cp1251")) for word in words):
+        return False
+    return encoding == "cp1251" or any(_not_russian(word.decode(encoding))
+                                       for word in words)
+
+
+def _read_as_hebrew(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
+    """``data``, :func:`spelled_as_hebrew` and chosen as ``reading``, read in cp1255 if
+    that is listed; else :class:`BetterElsewhere`, naming it."""
+    hebrew = data.decode(HEBREW_CODE_PAGE)
+    if HEBREW_CODE_PAGE in {codecs.lookup(name).name for name in config.fallback_encodings}:
+        return Reading(HEBREW_CODE_PAGE, hebrew, None)
+    raise BetterElsewhere(
+        f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
+        "but its words are spelled as Hebrew's are (ך ם ן ף ץ only at their ends, כ מ נ פ צ "
+        "never there, none of one letter); in cp1255 it reads as "
+        f"{excerpt(data, hebrew, HEBREW_CODE_PAGE)!r}: if that is its code page, add "
+        "\"cp1255\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")

@@ -44,7 +44,11 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v35: a UTF-16 file ending
+#: other records for the same bytes within one corpuskit version (v36: a short file of
+#: Hebrew in cp1255, spelled as Hebrew, is read in cp1255 where listed and refused naming
+#: it where not, not built as cp1251's or KOI8-R's Cyrillic; a UTF-8 line of letters a
+#: code page reads as signs only (UTF-8 Hebrew in cp1255) beside its lines mixes
+#: encodings; v35: a UTF-16 file ending
 #: in a code page's one or two words on a line of their own, Latin-1 "Café" CR LF, is
 #: refused as joined to them; v34: a short file of a
 #: code page of Chinese, Japanese or Korean whose bytes are valid UTF-8 by chance, read so
@@ -94,7 +98,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v35"
+CACHE_FORMAT = "corpuskit-shard-cache-v36"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

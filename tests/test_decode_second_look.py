@@ -600,3 +600,80 @@ def test_a_cp1250_file_with_a_word_that_looks_mistyped_stays_cp1250() -> None:
             "šťastní a spokojení; vzorec x«y.\nV létě jezdíme k moři, v zimě na hory.\n")
     decoded = run(text.encode("cp1250"))
     assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+# -- a line or two of Hebrew, told by its spelling (QA s79 hebrew2) ----------------------
+
+#: Short Hebrew that cp1251 (or KOI8-R) read as Cyrillic and kept, cp1255 listed or not:
+#: digits, punctuation, a gershayim (``המנכ"ל``), a prefix before a hyphen (``מ-תל``).
+SHORT_HEBREW = [
+    "שלום עולם. מה שלומך היום?\n",
+    "שלום לכולם, זה מבחן 123.\nהיום יום שני, 5 במאי.\n",
+    "המנכ\"ל הודיע על שינויים בחברה.\n",
+    "הרכבת יוצאת מ-תל אביב בשעה 8.\n",
+    "כותרת\nזהו הטקסט של המסמך.\n",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_HEBREW)
+def test_short_hebrew_is_read_in_cp1255_where_it_is_listed(text: str) -> None:
+    decoded = run(text.encode("cp1255"), with_code_page("cp1255"))
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+@pytest.mark.parametrize("text", ["שלום עולם\n", *SHORT_HEBREW])
+def test_short_hebrew_is_refused_naming_cp1255_by_default(text: str) -> None:
+    data = text.encode("cp1255")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    message = caught.value.problem.message
+    assert "spelled as Hebrew's" in message
+    assert f"in cp1255 it reads as {quoted(data, text)!r}" in message
+    assert 'add "cp1255" to decode.fallback_encodings' in message
+
+
+#: Short Russian in small letters that the default code pages read as it is, and keep so:
+#: some keep Hebrew's final forms where Hebrew does (``где мой телефон?``: н ends a word,
+#: о and ф stand inside), and are told from it by other signs (a word of one letter,
+#: Russian spellings): none is refused by default, as a spelling of final forms alone did.
+SHORT_RUSSIAN = [
+    "привет, как дела? всё хорошо.\n", "это был тёплый день.\n", "мы пошли в парк гулять.\n",
+    "сегодня идёт дождь.\n", "спасибо за помощь.\n", "кошка спит на диване.\n",
+    "вода в реке холодная.\n", "зима пришла рано.\n", "мама мыла раму.\n",
+    "где мой телефон?\n", "он так и сам.\n", "где дом?\n", "там сад.\n", "все дома.\n",
+    "телефон: 495-1234567\n", "привет, как дела?\nвсё хорошо, спасибо.\n",
+    "ошибка 404\nстраница не найдена, попробуйте позже.\n",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_RUSSIAN)
+def test_short_lower_case_russian_keeps_cp1251(text: str) -> None:
+    decoded = run(text.encode("cp1251"))
+    assert (decoded.encoding, decoded.text) == ("cp1251", text)
+
+
+@pytest.mark.parametrize("text", [
+    "привет, как дела? всё хорошо.\n", "это был тёплый день.\n", "мы пошли в парк гулять.\n",
+    "спасибо за помощь.\n", "вода в реке холодная.\n", "мама мыла раму.\n",
+    "он сказал: \"я приду завтра\".\n", "привет, как дела?\nвсё хорошо, спасибо.\n",
+    "это был тёплый день.\nмы гуляли в парке.\n",
+])
+def test_short_lower_case_russian_keeps_cp1251_with_cp1255_listed(text: str) -> None:
+    decoded = run(text.encode("cp1251"), with_code_page("cp1255"))
+    assert (decoded.encoding, decoded.text) == ("cp1251", text)
+
+
+def test_the_spelling_of_hebrew() -> None:
+    from corpuskit.codepages import spelled_as_hebrew
+
+    def spelled(text: str) -> bool:
+        return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
+
+    assert spelled("שלום עולם") and spelled("ג'ירפה וצ'יפס טובים")
+    # a final form inside a word, a medial one ending it, a letter alone, one word
+    assert not spelled("שלםו עולם") and not spelled("שלומ עולם") and not spelled("ב עולם")
+    assert not spelled("עולם")
+    # an ASCII letter glued to a Hebrew one; a byte cp1251 reads as a capital
+    assert not spelled("שלוםx עולם") and not spelled("שלום עולם\u05b0")
+    assert not spelled_as_hebrew("шалом олам".encode("cp1251"), "cp1252")
+
