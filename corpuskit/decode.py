@@ -13,6 +13,7 @@ import re
 
 from .byteorder import misread_part
 from .codepages import (
+    HEBREW_CODE_PAGE,
     BetterElsewhere,
     DamagedReading,
     Reading,
@@ -22,6 +23,7 @@ from .codepages import (
     excerpt,
     multibyte,
     second_look,
+    spelled_as_hebrew,
     suggested_code_page,
     what_to_do,
 )
@@ -519,7 +521,8 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                     legacy = line.decode(encoding, "replace")  # (QA s78: Greek, cp1253)
                 utf8_judged = assess(text)
                 if assess(legacy).implausibility > utf8_judged.implausibility \
-                        or _utf8_not_by_chance(text, utf8_judged, encoding):
+                        or _utf8_not_by_chance(text, utf8_judged, encoding) \
+                        or _letters_lost(text, legacy):
                     utf8 = (number, text.strip())
         if utf8 is not None and other is not None:
             return (f"mixes encodings: line {other:,} is not UTF-8, but line {utf8[0]:,} "
@@ -527,6 +530,21 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                     "mojibake; re-save the file in one encoding (UTF-8), converting the "
                     "lines that are not")
     return None
+
+
+#: Letters beyond ASCII a UTF-8 line must hold for :func:`_letters_lost` to judge it.
+LOST_LETTERS = 2
+
+
+def _letters_lost(text: str, legacy: str) -> bool:
+    """Whether ``text``, a line valid as UTF-8, holds :data:`LOST_LETTERS` letters beyond
+    ASCII or more and its reading in a code page, ``legacy``, none: UTF-8 Hebrew read in
+    cp1255 is its geresh and signs (``׳©׳ś``), no word of which looks mistyped, and a
+    file of it beside cp1255 lines was not found mixed (QA s79). A code page's own text
+    holds letters."""
+    letters = sum(1 for char in text if char.isalpha() and not char.isascii())
+    return letters >= LOST_LETTERS and not any(
+        char.isalpha() and not char.isascii() for char in legacy)
 
 
 #: A line valid as UTF-8 in a file a code page of Chinese, Japanese or Korean reads is
@@ -570,20 +588,45 @@ def _mixed_from_the_start(data: bytes, config: DecodeConfig) -> str | None:
     # The code page that reads the lines that are not UTF-8 names the mix, a listed one
     # first: read whole, UTF-8 Chinese beside gb18030 was read best in shift_jisx0213,
     # and the message named it, though gb18030 was listed (QA s78 new-decode 4)
-    others = b"\n".join(line for line in data.splitlines() if not _is_utf8(line))
+    others = _lines_not_utf8(data)
     reading = _reading_as_text(others, config.fallback_encodings) if others else None
-    mixed = _mixed_encodings(data, reading.encoding) if reading is not None else None
+    mixed = _mixed_named(data, reading.encoding) if reading is not None else None
     if mixed is not None:
         return mixed
     whole = _reading_as_text(data, config.fallback_encodings)
     if whole is not None:
-        return _mixed_encodings(data, whole.encoding)
+        return _mixed_named(data, whole.encoding)
     # Lines only: in a line that is not UTF-8, what the code page of the rest cannot read
     # may be its own multi-byte characters that are UTF-8 by chance (gb18030's D2 A6, "Ҧ")
     reading = _reading_as_text(rest.encode("utf-8", "surrogateescape"),
                                config.fallback_encodings)
-    return (_mixed_encodings(data, reading.encoding, parts=False) if reading is not None
+    return (_mixed_named(data, reading.encoding, parts=False) if reading is not None
             else None)
+
+
+def _lines_not_utf8(data: bytes) -> bytes:
+    """The lines of ``data`` that are not UTF-8, joined by LF."""
+    return b"\n".join(line for line in data.splitlines() if not _is_utf8(line))
+
+
+def _mixed_named(data: bytes, encoding: str, *, parts: bool = True) -> str | None:
+    """:func:`_mixed_encodings` of ``data`` in ``encoding``, said in cp1255's words where
+    the lines that are not UTF-8 are Hebrew (:func:`_mix_code_page`), looked for only once
+    a mix is found (every legacy file is asked)."""
+    mixed = _mixed_encodings(data, encoding, parts=parts)
+    if mixed is None:
+        return None
+    named = _mix_code_page(data, encoding)
+    return mixed if named == encoding else _mixed_encodings(data, named, parts=parts) or mixed
+
+
+def _mix_code_page(data: bytes, encoding: str) -> str:
+    """The code page to name the encodings ``data`` mixes in: cp1255 where its lines that
+    are not UTF-8 are spelled as Hebrew (:func:`~corpuskit.codepages.spelled_as_hebrew`),
+    which Cyrillic code pages and gb18030 read as text too (QA s79: UTF-8 Hebrew beside
+    cp1255 was said to mix with koi8-r or gb18030), else ``encoding``."""
+    others = _lines_not_utf8(data)
+    return HEBREW_CODE_PAGE if others and spelled_as_hebrew(others, "cp1251") else encoding
 
 
 def _is_utf8(line: bytes) -> bool:
@@ -764,7 +807,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             legacy = best_legacy(data, config.fallback_encodings)
             damaged = _damaged_utf8(data, legacy)
             if damaged is not None and not _repaired_whole(data, legacy):
-                mixed = (_mixed_encodings(data, legacy.encoding, parts=False)
+                mixed = (_mixed_named(data, legacy.encoding, parts=False)
                          if legacy is not None else None)
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
@@ -823,7 +866,7 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, and {doubt}",
                 at)) from None
         encoding, text = legacy.encoding, legacy.text
-        mixed = _mixed_encodings(data, encoding)
+        mixed = _mixed_named(data, encoding)
         if mixed is not None:
             raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
                                           at))

@@ -677,3 +677,22 @@ def test_the_spelling_of_hebrew() -> None:
     assert not spelled("שלוםx עולם") and not spelled("שלום עולם\u05b0")
     assert not spelled_as_hebrew("шалом олам".encode("cp1251"), "cp1252")
 
+
+#: Hebrew in UTF-8 and in cp1255, in one file.
+_HEBREW_UTF8 = "שלום עולם, זה מבחן.\n".encode()
+_HEBREW_CP1255 = "היום יום שני והשמש זורחת.\n".encode("cp1255")
+
+
+@pytest.mark.parametrize("data", [_HEBREW_UTF8 + _HEBREW_CP1255, _HEBREW_CP1255 + _HEBREW_UTF8,
+                                  "שלום עולם\n".encode() + "ספר חדש\n".encode("cp1255")])
+@pytest.mark.parametrize("config", [DEFAULT, with_code_page("cp1255")],
+                         ids=["default", "cp1255-listed"])
+def test_utf8_hebrew_beside_cp1255_is_said_to_mix_with_cp1255(
+        data: bytes, config: DecodeConfig) -> None:
+    """QA s79: the mix was said in koi8-r's or gb18030's words, the code pages that read
+    the cp1255 lines as Cyrillic or hanzi, and one such file was built in cp1255 with its
+    UTF-8 line as ``׳©׳ś...`` (signs only, no word mistyped)."""
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, config)
+    message = caught.value.problem.message
+    assert "mixes encodings" in message and "which cp1255 would read as mojibake" in message
