@@ -47,6 +47,7 @@ from corpuskit.discover import read_source
 from corpuskit.errors import InputError, OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
 from corpuskit.shardcache import ShardCache
+from corpuskit.usercache import MODELS_FOLDER
 
 #: Documents in three shards, so that every engine really splits the work.
 DOCUMENTS = 1061
@@ -90,6 +91,28 @@ def one_job(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("jobs1")
     build(corpus, out, jobs=1)
     return out
+
+
+@pytest.fixture(scope="module")
+def warm_cache(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder as a build of ``corpus`` with one job leaves it, for the tests that
+    damage a warm cache's entries: each takes a copy (:func:`_warm_copy`) instead of
+    warming its own with a build of the whole corpus."""
+    root = tmp_path_factory.mktemp("warm-cache")
+    build(corpus, root / "out", jobs=1, cache=root / "cache")
+    return root / "cache"
+
+
+def _warm_copy(warm_cache: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`warm_cache` at ``tmp_path / "cache"``: its shard entries copied (the
+    tests change them in place), the language model's files, if kept there, hard links
+    (about 97 MB no test changes: a kept model is replaced, never written into)."""
+    cache = tmp_path / "cache"
+    shutil.copytree(warm_cache, cache, ignore=shutil.ignore_patterns(MODELS_FOLDER))
+    if (warm_cache / MODELS_FOLDER).is_dir():
+        shutil.copytree(warm_cache / MODELS_FOLDER, cache / MODELS_FOLDER,
+                        copy_function=os.link)
+    return cache
 
 
 def test_two_workers_write_the_bytes_of_one(corpus: Path, one_job: Path, tmp_path: Path) -> None:
@@ -156,11 +179,11 @@ def test_cache_makes_rebuilds_skip_unchanged_shards_without_changing_bytes(
     (".jsonl", "truncate"), (".jsonl", "flip"), (".deflate", "flip"),
     (".deflate.json", "flip")])
 def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
-        corpus: Path, one_job: Path, tmp_path: Path, suffix: str, damage: str) -> None:
+        corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path, suffix: str,
+        damage: str) -> None:
     """A file of an entry cut short, or with one bit changed and its size kept: every
     shard is processed again, and the release is what a build without cache makes."""
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    cache = _warm_copy(warm_cache, tmp_path)
     entries = [path for path in cache.rglob(f"*{suffix}") if path.parent.name != "models"]
     assert entries
     for entry in entries:
@@ -175,13 +198,12 @@ def test_a_damaged_cache_entry_is_a_miss_not_a_wrong_record(
     _same(one_job, tmp_path / "b", result.release.name)
 
 
-def _change_entries_when_taken(corpus: Path, tmp_path: Path, cache: Path,
-                               monkeypatch: pytest.MonkeyPatch,
+def _change_entries_when_taken(monkeypatch: pytest.MonkeyPatch,
                                change: Callable[[str, Path], None]) -> None:
-    """``cache`` warmed by a build of ``corpus``; then each cache entry a build takes is
-    handed to ``change`` (its key, the shard file linked to it) once taken: linked, a
-    change to the shard's file is a change to the entry, as another process makes it."""
-    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    """Each cache entry a build takes (of a cache warmed by a build of the corpus:
+    :func:`_warm_copy`) is handed to ``change`` (its key, the shard file linked to it) once
+    taken: linked, a change to the shard's file is a change to the entry, as another
+    process makes it."""
     taken = ShardCache.get
 
     def get_then_changed(self: ShardCache, key: str, target: Path) -> Any:
@@ -195,8 +217,8 @@ def _change_entries_when_taken(corpus: Path, tmp_path: Path, cache: Path,
 
 @pytest.mark.parametrize("what", ["records", "index"])
 def test_a_cache_entry_written_into_during_the_build_stops_it(
-        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        what: str) -> None:
+        corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, what: str) -> None:
     """A cache file changed in place after the worker checked it went into the release,
     and the build said "built" (QA: exit 0 for a release validate refused). The records
     copied are checked against the pieces deflated from them, and an index that no longer
@@ -205,7 +227,7 @@ def test_a_cache_entry_written_into_during_the_build_stops_it(
     from corpuskit.errors import FileChanged
     from corpuskit.validation import validate
 
-    cache = tmp_path / "cache"
+    cache = _warm_copy(warm_cache, tmp_path)
 
     def write_into(key: str, target: Path) -> None:  # each entry taken
         changed = target if what == "records" else shardpieces.pieces_index_path(target)
@@ -214,7 +236,7 @@ def test_a_cache_entry_written_into_during_the_build_stops_it(
         with changed.open("r+b") as handle:  # in place, as another process would
             handle.write(bytes(data))
 
-    _change_entries_when_taken(corpus, tmp_path, cache, monkeypatch, write_into)
+    _change_entries_when_taken(monkeypatch, write_into)
     out = tmp_path / "out"
     with pytest.raises(FileChanged, match="changed while this build used") as raised:
         build(corpus, out, jobs=1, cache=cache)
@@ -232,8 +254,8 @@ def test_a_cache_entry_written_into_during_the_build_stops_it(
 
 @pytest.mark.parametrize("change", ["cut short", "appended to"])
 def test_a_cache_entry_cut_short_during_the_build_stops_it(
-        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        change: str) -> None:
+        corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     """A cache entry's records file cut short (or appended to) while a build used it was
     copied as it was into data/documents.jsonl, the statistics taken from the entry's
     description: "built", exit 0, a release of 1,269 records of 3,000 (QA). A shard file
@@ -241,7 +263,7 @@ def test_a_cache_entry_cut_short_during_the_build_stops_it(
     names the cache entry, not the temporary folder's file."""
     from corpuskit.errors import FileChanged
 
-    cache = tmp_path / "cache"
+    cache = _warm_copy(warm_cache, tmp_path)
     changed: list[Path] = []
 
     def cut_or_grow(key: str, target: Path) -> None:  # the first entry taken only
@@ -254,7 +276,7 @@ def test_a_cache_entry_cut_short_during_the_build_stops_it(
             with target.open("ab") as handle:
                 handle.write(b'{"id":"more"}\n')
 
-    _change_entries_when_taken(corpus, tmp_path, cache, monkeypatch, cut_or_grow)
+    _change_entries_when_taken(monkeypatch, cut_or_grow)
     out = tmp_path / "out"
     with pytest.raises(FileChanged, match="changed while this build used them") as raised:
         build(corpus, out, jobs=1, cache=cache)
@@ -272,8 +294,8 @@ def test_a_cache_entry_cut_short_during_the_build_stops_it(
 @pytest.mark.parametrize("change", ["pieces cut short", "index cut short",
                                     "pieces written into"])
 def test_a_cache_entry_changed_before_the_zip_is_said_so(
-        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        change: str) -> None:
+        corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     """The cache entries' files changed once the records were copied, as the zip was
     written: the error named a file of the temporary folder, or called it a full disk, or
     (written into, no error) a zip of other bytes went out (QA: "00000001.deflate.json
@@ -282,8 +304,7 @@ def test_a_cache_entry_changed_before_the_zip_is_said_so(
     finish; the next build writes the zip of a build without a cache."""
     from corpuskit.errors import FileChanged
 
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "warm", jobs=1, cache=cache)
+    cache = _warm_copy(warm_cache, tmp_path)
     build_module = sys.modules["corpuskit.build"]  # the package's "build" is the function
     write_zip = build_module._write_release_archive
     suffix = ".deflate.json" if change.startswith("index") else ".deflate"
@@ -1237,9 +1258,8 @@ def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
 
 @pytest.mark.parametrize("pattern", ["*.jsonl", "*.deflate", "*.deflate.json"])
 def test_a_cache_entry_with_one_changed_byte_is_a_miss(
-        pattern: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+        pattern: str, corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path) -> None:
+    cache = _warm_copy(warm_cache, tmp_path)
     entries = sorted(cache.rglob(pattern))
     assert len(entries) == 3
     data = bytearray(entries[1].read_bytes())
@@ -1252,12 +1272,11 @@ def test_a_cache_entry_with_one_changed_byte_is_a_miss(
 
 @pytest.mark.parametrize("field", ["manifest", "stats"])
 def test_a_cache_entry_whose_description_changed_is_a_miss(
-        field: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
+        field: str, corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path) -> None:
     """An entry's .json holds its statistics and manifest lines, which go into the release
     as they are: a changed digit there (still valid JSON) must be a miss, not a release
     whose manifest or data card is wrong."""
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    cache = _warm_copy(warm_cache, tmp_path)
     metas = sorted(p for p in cache.rglob("*.json")  # shard entries: folders of two hex digits
                    if len(p.stem) == 64 and len(p.parent.name) == 2)
     assert len(metas) == 3
@@ -1280,12 +1299,11 @@ def _entry_files(jsonl: Path) -> list[Path]:
 
 @pytest.mark.parametrize("how", ["copied", "linked", "re-keyed"])
 def test_a_cache_entry_under_another_shards_key_is_a_miss(
-        how: str, corpus: Path, one_job: Path, tmp_path: Path) -> None:
+        how: str, corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path) -> None:
     """Another shard's entry in a shard's place passed every check of its own files and
     was published (exit 0): a release with duplicate ids and wrong manifests. "re-keyed"
     also rewrites its description's check for the key it now sits under."""
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    cache = _warm_copy(warm_cache, tmp_path)
     entries = sorted(p for p in cache.rglob("*.jsonl") if len(p.stem) == 64)
     assert len(entries) == 3
     victim, other = entries[0], entries[1]
@@ -1307,12 +1325,11 @@ def test_a_cache_entry_under_another_shards_key_is_a_miss(
 
 
 @pytest.mark.parametrize("what", ["entry description", "entry records", "seeds states"])
-def test_a_pipe_in_the_cache_is_a_miss_not_a_hang(what: str, corpus: Path, one_job: Path,
-                                                  tmp_path: Path) -> None:
+def test_a_pipe_in_the_cache_is_a_miss_not_a_hang(what: str, corpus: Path, warm_cache: Path,
+                                                  one_job: Path, tmp_path: Path) -> None:
     """A pipe in place of a cache file hung the build (a read of it waits for a writer);
     the language model's files: test_language_model_cache."""
-    cache = tmp_path / "cache"
-    build(corpus, tmp_path / "a", jobs=1, cache=cache)
+    cache = _warm_copy(warm_cache, tmp_path)
     entry = sorted(p for p in cache.rglob("*.jsonl") if len(p.stem) == 64)[0]
     target = {"entry description": entry.with_suffix(".json"), "entry records": entry,
               "seeds states": sorted((cache / "seed-states").iterdir())[0]}[what]
