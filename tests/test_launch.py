@@ -166,17 +166,24 @@ def _send(process: subprocess.Popen[str], ending: int, group: bool) -> None:
         process.send_signal(ending)
 
 
+@pytest.fixture(scope="module")
+def many_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds of 3,000 documents the signalled builds read (and never change)."""
+    seeds = tmp_path_factory.mktemp("ended") / "seeds"
+    _many_seeds(seeds)
+    return seeds
+
+
 @pytest.mark.parametrize("group", [False, True])
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
-def test_sigterm_ends_a_build_as_ctrl_c_does(tmp_path: Path, ending: int,
+def test_sigterm_ends_a_build_as_ctrl_c_does(many_seeds: Path, tmp_path: Path, ending: int,
                                             group: bool) -> None:
     """``timeout``, a cancelled CI job and systemd send SIGTERM (a closed terminal:
     SIGHUP): corpuskit exited at once (status -15), leaving its temporary release folder
     in --out; sent to the whole process group, the workers it ended left the build hung.
     Now the build ends as an interrupted one: nothing left in --out, no worker left
     running, one line, and the shell's status for the signal."""
-    seeds = tmp_path / "seeds"
-    _many_seeds(seeds)
+    seeds = many_seeds
     out = tmp_path / "out"
     build = subprocess.Popen([sys.executable, "-m", "corpuskit", "build", str(seeds),
                               "--out", str(out), "--no-cache"], start_new_session=True,
@@ -213,20 +220,27 @@ def test_sigterm_while_the_cli_loads_exits_143_without_a_traceback() -> None:
     assert done.stdout == ""
 
 
-def _validate_reproduce_signalled(tmp_path: Path, ending: int,
-                                  ignored: int | None = None) -> tuple[int, str]:
-    """``validate --reproduce`` of a built package of 2,000 documents, ``ending`` sent to
-    its process group once its workers are forked and at work (the caller ignoring
-    ``ignored``, as nohup does SIGHUP): its exit status and standard error."""
-    seeds = tmp_path / "seeds"
+@pytest.fixture(scope="module")
+def built_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A package of 2,000 documents, built once for the tests that signal its validation
+    (which only reads it)."""
+    root = tmp_path_factory.mktemp("reproduced")
+    seeds = root / "seeds"
     _many_seeds(seeds, 2000)
-    out = tmp_path / "out"
     built = subprocess.run([sys.executable, "-m", "corpuskit", "build", str(seeds), "--out",
-                            str(out), "--no-cache"], capture_output=True, text=True,
+                            str(root / "out"), "--no-cache"], capture_output=True, text=True,
                            timeout=300, check=False)
     assert built.returncode == 0, built.stderr
+    return root / "out" / "ended-1.0.0"
+
+
+def _validate_reproduce_signalled(package: Path, ending: int,
+                                  ignored: int | None = None) -> tuple[int, str]:
+    """``validate --reproduce`` of ``package`` (:func:`built_package`), ``ending`` sent to
+    its process group once its workers are forked and at work (the caller ignoring
+    ``ignored``, as nohup does SIGHUP): its exit status and standard error."""
     check = subprocess.Popen([sys.executable, "-m", "corpuskit", "validate", "--reproduce",
-                              "--jobs", "2", str(out / "ended-1.0.0")],
+                              "--jobs", "2", str(package)],
                              start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
                              preexec_fn=_default_action(ending) if ignored is None else
@@ -246,22 +260,23 @@ def _validate_reproduce_signalled(tmp_path: Path, ending: int,
 
 
 @pytest.mark.parametrize("ending", [signal.SIGINT, signal.SIGTERM])
-def test_a_group_signal_during_validate_reproduce_is_an_interrupt(tmp_path: Path,
+def test_a_group_signal_during_validate_reproduce_is_an_interrupt(built_package: Path,
                                                                   ending: int) -> None:
     """Ctrl-C (or SIGTERM from `timeout`) reaches validate's workers too: waiting for the
     reproducer's results on the way out took a worker's exit for its death, and "a worker
     process died" (exit 1) replaced the interrupt."""
-    code, err = _validate_reproduce_signalled(tmp_path, ending)
+    code, err = _validate_reproduce_signalled(built_package, ending)
     if code == 0:  # finished first (a fast machine): nothing to see
         return
     said = "aborted" if ending == signal.SIGINT else "terminated"
     assert (code, err.splitlines()[-1:]) == (128 + ending, [f"corpuskit: {said}"]), err
 
 
-def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(tmp_path: Path) -> None:
+def test_a_signal_the_caller_ignores_stays_ignored_in_the_workers(built_package: Path) -> None:
     """Under nohup (SIGHUP ignored), a forked worker got SIGHUP's default back, then its
     handler, and ended on the group's SIGHUP: "a worker process died (exit status 129)"."""
-    code, err = _validate_reproduce_signalled(tmp_path, signal.SIGHUP, ignored=signal.SIGHUP)
+    code, err = _validate_reproduce_signalled(built_package, signal.SIGHUP,
+                                              ignored=signal.SIGHUP)
     assert code == 0, err
 
 
