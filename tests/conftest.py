@@ -114,6 +114,24 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _parquet_compared_in_process(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validate compares data/documents.parquet in a child forked from its process, which
+    pyarrow's aborts cannot take down (:func:`corpuskit.validation.parquetcheck.
+    compare_parquet`). Forked from pytest, a process of hundreds of megabytes, each such
+    child cost tens of milliseconds of system time: half of test_release's CPU (some 450
+    forks) and a sixth of the suite's. Tests compare in this process, with the function
+    the child runs (``compare_in_process``); the child's isolation is tested where it
+    matters, in processes of their own (test_validate_parquet's aborted pyarrow), and by
+    tests marked ``parquet_fork``, which keep it."""
+    if request.node.get_closest_marker("parquet_fork") is not None:
+        return
+    from corpuskit.validation import parquetcheck, precise
+
+    monkeypatch.setattr(precise, "compare_parquet", parquetcheck.compare_in_process)
+
+
 @pytest.fixture
 def empty_user_cache(tmp_path_factory: pytest.TempPathFactory,
                      monkeypatch: pytest.MonkeyPatch) -> Path:

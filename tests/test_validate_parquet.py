@@ -736,6 +736,7 @@ def _arrow_out_of_memory() -> BaseException:
     return pa.lib.ArrowMemoryError("malloc of size 410944 failed")
 
 
+@pytest.mark.parquet_fork  # (out of memory in the forked child, as outside tests)
 @pytest.mark.parametrize("form", ["folder", "archive"])
 @pytest.mark.parametrize("failure", [
     _arrow_out_of_memory,
