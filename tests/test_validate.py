@@ -1847,6 +1847,45 @@ def test_a_raw_file_added_and_signed_is_no_card_problem_in_fast_mode(
         ("data/raw/added.txt", "unreferenced-file")}
 
 
+@pytest.mark.parametrize("zipped", [False, True])
+def test_a_raw_file_left_out_of_its_manifest_is_told_alone_in_fast_mode(
+        tmp_path: Path, zipped: bool) -> None:
+    """A raw file present whose manifest line was removed was left out of --fast's count,
+    and datapackage.json blamed for its right count: "the package holds 1 raw file in
+    data/raw/" of 2 (QA). The file is told alone, as the full check tells it (with the
+    manifest's changed checksum), and the documents counted are those stated."""
+    target = copy_release(tmp_path)
+    manifest = target / "manifest-sha256.txt"
+    lines = manifest.read_text("utf-8").splitlines(keepends=True)
+    [dropped] = [line for line in lines if line.endswith("  data/raw/fr_bom.txt\n")]
+    manifest.write_text("".join(line for line in lines if line != dropped), "utf-8")
+    checked = zip_of(target, tmp_path) if zipped else target
+    report = validate(checked, jobs=1, fast=True)
+    assert [(p.path, p.code) for p in report.problems] == [
+        ("data/raw/fr_bom.txt", "unlisted-file")], render_text(report)
+    assert report.documents == validate(built().release, jobs=1).documents
+    full = validate(checked, jobs=1)
+    assert ("data/raw/fr_bom.txt", "unlisted-file") in {(p.path, p.code) for p in full.problems}
+    assert "datapackage.json" not in {p.path for p in full.problems}
+
+
+def test_a_raw_file_added_with_its_manifest_line_is_told_by_payload_oxum_in_fast_mode(
+        tmp_path: Path) -> None:
+    """A raw file added with a manifest line (not the rest re-signed) was counted a
+    document by --fast, and datapackage.json blamed for its right count (QA). data/ holds
+    a file more than Payload-Oxum states: that is told, the count left uncompared."""
+    target = copy_release(tmp_path)
+    (target / "data/raw/added.txt").write_text("An added file.\n", "utf-8")
+    with (target / "manifest-sha256.txt").open("a", encoding="utf-8") as manifest:
+        manifest.write(f"{'0' * 64}  data/raw/added.txt\n")
+    report = validate(target, jobs=1, fast=True)
+    blamed = {(p.path, p.location) for p in report.problems}
+    assert ("bag-info.txt", "Payload-Oxum") in blamed, render_text(report)
+    assert not {path for path, _ in blamed} & {"datapackage.json", "README.md"}, \
+        render_text(report)
+    assert report.documents == validate(built().release, jobs=1).documents
+
+
 @pytest.mark.parametrize("edited", ["README.md", "datapackage.json"])
 def test_a_count_edited_and_signed_is_still_told_in_fast_mode(tmp_path: Path,
                                                              edited: str) -> None:

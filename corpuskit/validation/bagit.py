@@ -419,6 +419,14 @@ def _bag_info_form(text: str, info: dict[str, list[str]]) -> list[Problem]:
                     "<bytes>.<files> without leading zeros; restore the file it wrote")]
 
 
+def payload_oxum_files(info: dict[str, list[str]]) -> int | None:
+    """The number of payload files ``Payload-Oxum`` states, or None when it states none
+    (absent, given twice or malformed: :func:`check_payload_oxum` says so)."""
+    values = info.get("Payload-Oxum", [])
+    streams = values[0].partition(".")[2] if len(values) == 1 else ""
+    return stated_count(streams) if streams.isdigit() and streams.isascii() else None
+
+
 def check_payload_oxum(info: dict[str, list[str]], payload_bytes: int,
                        payload_files: int) -> list[Problem]:
     """``Payload-Oxum: <octets>.<files>`` must match the payload present."""

@@ -56,6 +56,7 @@ from .bagit import (
     check_payload_oxum,
     parse_bag_info,
     parse_manifest,
+    payload_oxum_files,
     split_lines,
     unknown_algorithm,
 )
@@ -317,7 +318,7 @@ class Checker(PackageReader):
                  or RAW_PREFIX.startswith(f"{folder}/") for folder in self.view.unlisted):
             documents = None  # fast, and the raw files cannot all be listed: not counted
         else:
-            documents = self.raw_documents(manifests)
+            documents = self.raw_documents(manifests, bag_info)
 
         self.compare_manifests(manifests)
         payload_files = {rel: size for rel, size in files.items()
@@ -348,25 +349,35 @@ class Checker(PackageReader):
             documents = recorded  # the count --fast could not make: the descriptor's (QA)
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
-    def raw_documents(self, manifests: list[tuple[Manifest, _Entries]]) -> int | None:
-        """--fast's count of the documents, not reading the records: one for each raw file
-        (a build writes one for each record), those refused too (present, unread), where a
-        payload manifest lists them. A document's raw file replaced by a link is one, a
-        stray link beside them none (QA: it was counted, and README.md and datapackage.json
-        blamed for the count), as the full check says; a regular file no manifest lists is
-        none either (QA: an extra file was counted, with the same blame). None when a
-        payload manifest lists a raw file that is absent: that file is told missing, and
-        how many records there are is not known without reading them (QA: a deleted raw
-        file made README.md and datapackage.json blamed for their right count, both told
-        to be restored)."""
+    def raw_documents(self, manifests: list[tuple[Manifest, _Entries]],
+                      bag_info: dict[str, list[str]]) -> int | None:
+        """--fast's count of the documents, not reading the records, to compare with
+        corpuskit.documents: one for each raw file (a build writes one for each record),
+        those refused too (present, unread: a document's raw file replaced by a link is
+        one). None, the count left uncompared, where the raw files are not the payload the
+        package was built with, as the problems told of them say, and how many records
+        there are is not known without reading them: a raw file a payload manifest lists
+        is absent (QA: a deleted raw file made README.md and datapackage.json blamed for
+        their right count, both told to be restored); a raw file present, a stray link
+        too, is in no payload manifest (QA: a manifest line removed made datapackage.json
+        blamed for its right count, "the package holds 1 raw file", of 2); or the payload
+        files are not as many as Payload-Oxum states (QA: a raw file added with its
+        manifest line was counted, and datapackage.json blamed)."""
         payload = [manifest for manifest, _ in manifests if not manifest.tag]
         present = {rel for rel in (*self.files, *self.view.refused)
                    if rel.startswith(RAW_PREFIX)}
         if any(rel.startswith(RAW_PREFIX) and rel not in present
                for manifest in payload for rel in manifest.entries):
             return None
-        return sum(1 for rel in present
-                   if not payload or any(m.unread or rel in m.entries for m in payload))
+        if payload and not any(m.unread for m in payload) and any(
+                all(rel not in m.entries for m in payload) for rel in present):
+            return None
+        stated = payload_oxum_files(bag_info)
+        if stated is not None and stated != sum(
+                1 for rel in {*self.files, *self.view.refused}
+                if rel.startswith(PAYLOAD_PREFIX)):
+            return None
+        return len(present)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None
                               ) -> Callable[[], list[Problem]]:
