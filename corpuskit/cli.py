@@ -825,7 +825,9 @@ def info_command(path: Path, as_json: bool) -> None:
                                       "Actions ::error annotations.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--fast", is_flag=True,
-              help="Sizes, presence and counts only (Payload-Oxum, resource bytes); no hashing.")
+              help="Sizes, presence and counts only (Payload-Oxum, resource bytes); no "
+                   "hashing, and no record read: the documents counted are those "
+                   "datapackage.json states.")
 @click.option("--reproduce", is_flag=True,
               help="Also re-derive every record from data/raw/ with the recorded settings.")
 @click.option("--jobs", "-j", type=JOBS, default=None,

@@ -1886,6 +1886,26 @@ def test_a_raw_file_added_with_its_manifest_line_is_told_by_payload_oxum_in_fast
     assert report.documents == validate(built().release, jobs=1).documents
 
 
+def test_fast_mode_counts_the_documents_the_descriptor_states(tmp_path: Path) -> None:
+    """--fast's documents (summary, counts.documents) were the raw files', where the
+    report's schema says records: 2 documents of a package without data/documents.jsonl
+    (QA). It reads no record, so it gives corpuskit.documents, the raw files' count only
+    where datapackage.json states none."""
+    stated = validate(built().release, jobs=1).documents
+    target = copy_release(tmp_path)
+    (target / "data/raw/added.txt").write_text("An added file.\n", "utf-8")
+    resign(target)  # (one raw file more, every count signed but corpuskit.documents)
+    report = validate(target, jobs=1, fast=True)
+    assert report.documents == stated, render_text(report)
+    assert report.as_dict()["counts"]["documents"] == stated
+    assert f"({stated} documents, " in "\n".join(render_text(report))
+    assert "/corpuskit/documents" in {p.location for p in report.problems}
+    descriptor = target / "datapackage.json"
+    descriptor.write_text("not JSON", "utf-8")
+    raw = sum(1 for path in (target / "data/raw").rglob("*") if path.is_file())
+    assert validate(target, jobs=1, fast=True).documents == raw == stated + 1
+
+
 @pytest.mark.parametrize("edited", ["README.md", "datapackage.json"])
 def test_a_count_edited_and_signed_is_still_told_in_fast_mode(tmp_path: Path,
                                                              edited: str) -> None:

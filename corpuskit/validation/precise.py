@@ -345,8 +345,11 @@ class Checker(PackageReader):
             self.problems = _without_knock_ons(self.problems, self.view.refused,
                                                self.view.unlisted)
         self.problems = _descriptor_blamed(self.problems)
-        if documents is None and self.fast and isinstance(recorded, int) and recorded >= 0:
-            documents = recorded  # the count --fast could not make: the descriptor's (QA)
+        if self.fast and isinstance(recorded, int) and recorded >= 0:
+            # --fast reads no record: its count is the descriptor's, as the full check's
+            # is the records' (QA: it gave the raw files', "2 documents" of a package whose
+            # data/documents.jsonl was deleted); the raw files' where it states none
+            documents = recorded
         return PackageResult(self.problems, documents or 0, not_checked=not_checked)
 
     def raw_documents(self, manifests: list[tuple[Manifest, _Entries]],
