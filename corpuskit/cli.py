@@ -849,9 +849,9 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     path:location: message [code].
 
     An archive's seal, its zip comment (corpuskit-sha256: and the sha256 of every byte
-    before it), is checked first (--fast: its form only), and its published checksum,
-    <archive>.sha256 beside it, too. The manifests must have the exact form corpuskit
-    writes ('<sha256>  <path>' lines ending in LF, sorted as written).
+    before it), is checked first, and its published checksum, <archive>.sha256 beside
+    it, too (--fast: the form of each only, no digest). The manifests must have the exact
+    form corpuskit writes ('<sha256>  <path>' lines ending in LF, sorted as written).
 
     Exit 0 when every PATH is valid, 1 when any problem is found, 2 for usage errors,
     including a PATH that does not exist. For one target, --format json prints its report

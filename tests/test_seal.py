@@ -158,9 +158,31 @@ def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:
     sidecar.write_text(f"{'0' * 64}  {source.name}\n")
     report = validate(target, jobs=1)
     assert [(p.path, p.code) for p in report.problems] == [(".", "checksum-mismatch")]
+    assert validate(target, jobs=1, fast=True).valid  # fast hashes no archive
     sidecar.write_text(f"{hashlib.sha256(source.read_bytes()).hexdigest()}  other.zip\n")
     assert codes(validate(target, jobs=1)) == {"archive-error"}
-    assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
+    assert codes(validate(target, jobs=1, fast=True)) == {"archive-error"}  # its form
+
+
+@pytest.mark.parametrize("written", ["hello, not a checksum\n", "", "{digest}\n{digest}\n",
+                                     "{digest}  other.zip\n"])
+def test_fast_checks_the_form_of_a_published_checksum(tmp_path: Path, written: str) -> None:
+    """validate --fast never read <archive>.sha256: one holding "hello, not a checksum"
+    passed it, where README and --help qualify only the seal's check as "its form only"
+    (QA). It reads it as the full check does, and tells the same problem, hashing nothing:
+    a well-formed line of a wrong sha256 passes it."""
+    source = built().archive
+    target = tmp_path / source.name
+    shutil.copyfile(source, target)
+    sidecar = tmp_path / f"{source.name}.sha256"
+    sidecar.write_text(written.format(digest="0" * 64), "utf-8")
+    full = validate(target, jobs=1).problems
+    assert [(p.path, p.code) for p in full] == [(".", "archive-error")], full
+    fast = validate(target, jobs=1, fast=True)
+    assert [p.render() for p in fast.problems] == [p.render() for p in full]
+    assert "published sha256" in render_text(fast)[0]
+    sidecar.write_text(f"{'0' * 64}  {source.name}\n", "utf-8")
+    assert validate(target, jobs=1, fast=True).valid
 
 
 def test_the_published_checksum_of_an_archive_given_through_a_link_is_verified(
@@ -262,7 +284,7 @@ def test_a_published_checksum_that_is_no_file_is_reported(tmp_path: Path, kind: 
     assert (problem.path, problem.code) == (".", "archive-error")
     assert problem.message.startswith(f"{sidecar.name} {told}, so the checksum it publishes "
                                       "cannot be read; replace it")
-    assert validate(target, jobs=1, fast=True).valid  # fast reads no sidecar
+    assert list(validate(target, jobs=1, fast=True).problems) == [problem]  # (its form, too)
 
 
 @pytest.mark.parametrize("form", ["name with spaces", "folder before the name",

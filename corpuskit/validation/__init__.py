@@ -409,7 +409,8 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     checked first, so it is reported even when the archive cannot be parsed; it covers
     changes to the compressed bytes that inflate to the very same contents. Its published
     checksum, ``<archive>.sha256`` beside it (``sha256sum`` format), is verified when
-    present. ``fast`` checks only the seal's form, not its digest. A seeds folder is
+    present. ``fast`` checks only the form of the seal and of the published checksum, not
+    their digests. A seeds folder is
     checked as ``corpuskit build`` would build it, with the environment's
     ``SOURCE_DATE_EPOCH`` and the installed pyarrow (for Parquet). A path that is not a
     seeds folder, package or archive gives a ``not-a-package`` problem. Raises
