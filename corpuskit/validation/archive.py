@@ -56,6 +56,34 @@ def _fields(layout: struct.Struct, names: tuple[str, ...], actual: bytes,
     return differing
 
 
+#: The fields a local header and its central directory record both hold, the values of
+#: which the reproducible form takes from the central directory: where the local header
+#: has others, the two disagree, and which of them was changed cannot be told from the
+#: headers (QA: a central directory's CRC-32 changed was told as the intact local header
+#: differing).
+_SHARED = {"CRC-32": 7, "compressed size": 8, "uncompressed size": 9}
+
+
+def _disagreement(name: str, local_at: int, central_at: int, header: bytes,
+                  central: dict[str, int], shared: list[str]) -> Problem:
+    """The problem of an entry whose local header (``header``, at byte ``local_at``) gives
+    other ``shared`` values than its central directory record (at ``central_at``,
+    ``central`` its values by field name), naming both."""
+    values = LOCAL.unpack_from(header)
+
+    def shown(field: str, value: int) -> str:
+        return f"{value:#010x}" if field == "CRC-32" else str(value)
+
+    told = "; ".join(f"{field} {shown(field, central[field])} in the central directory, "
+                     f"{shown(field, values[_SHARED[field]])} in the local header"
+                     for field in shared)
+    return Problem(name, "archive-metadata",
+                   f"the central directory record at byte {central_at} and the local header "
+                   f"at byte {local_at} disagree ({told}): corpuskit writes the same values "
+                   "in both, so one of them was changed, which the headers cannot tell; "
+                   "its data is read as the central directory says, as zip tools read it")
+
+
 #: Entries checked between two pauses of :func:`archive_structure_steps`.
 STEP_ENTRIES = 2048
 #: The flag of an entry whose sizes and CRC-32 follow its data (a data descriptor).
@@ -89,23 +117,28 @@ class _Window:
 WINDOW_BYTES = 1 << 20
 
 
-def check_archive_structure(source: ZipSource, created: str | None) -> list[Problem]:
+def check_archive_structure(source: ZipSource, created: str | None,
+                            disputed: dict[str, int] | None = None) -> list[Problem]:
     """Every header byte of ``source`` against the reproducible form corpuskit writes.
 
     ``created`` is the package's release time stamp (from datapackage.json), which decides
     every entry's time stamp: "" when the package has none (1980-01-01); None when it is
     unknown (no readable descriptor), and the first entry's time stamp is the reference.
+    ``disputed``, if given, gets the uncompressed size the local header gives of each
+    entry whose central directory record gives another (by the entry's name).
     """
     problems: list[Problem] = ProblemList()
-    for _ in archive_structure_steps(source, created, problems):
+    for _ in archive_structure_steps(source, created, problems, disputed):
         pass
     return problems
 
 
 def archive_structure_steps(source: ZipSource, created: str | None,
-                            problems: list[Problem]) -> Iterator[None]:
-    """:func:`check_archive_structure`, adding its problems to ``problems``, pausing after
-    every :data:`STEP_ENTRIES` entries (a caller has other work to hand out meanwhile)."""
+                            problems: list[Problem],
+                            disputed: dict[str, int] | None = None) -> Iterator[None]:
+    """:func:`check_archive_structure`, adding its problems to ``problems`` (and to
+    ``disputed``), pausing after every :data:`STEP_ENTRIES` entries (a caller has other
+    work to hand out meanwhile)."""
     infos = source.entries
     if not infos:
         problems.append(Problem(".", "archive-error", "the archive holds no entries"))
@@ -142,6 +175,10 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     offset, position = front, 0
     tail_problem: Problem | None = None
     moved = False
+    # Where the entry after one whose headers disagree on its compressed size starts by
+    # its local header's (by the central directory's, it starts at ``offset``): there, it
+    # is not "moved" (QA: a changed central directory record moved every entry after it)
+    besides: int | None = None
     # The entries' columns, not a Member of each (made on demand: MemberTable).
     for number, (name, file_size, compress_size, crc, header_offset, flag_bits,
                  name_length) in enumerate(zip(
@@ -164,7 +201,9 @@ def archive_structure_steps(source: ZipSource, created: str | None,
         expected = member_info(name, date_time, size=file_size,
                                compress_size=compress_size, crc=crc)
         local = local_header(expected)
-        if header_offset != offset and 0 <= header_offset < directory.offset:
+        if header_offset == besides:
+            offset = header_offset
+        elif header_offset != offset and 0 <= header_offset < directory.offset:
             # Said once, and each entry then looked at where the archive has it (QA: a
             # data descriptor or extra field moved every later entry, each of which was
             # said to have "no local header here").
@@ -184,13 +223,28 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                 moved = True
             offset = header_offset
         actual = source.read_at(offset, len(local))
+        besides = None
         if actual != local:
             fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
-            where = ("no local header here" if header_offset != offset and
-                     actual[:4] != b"PK\x03\x04" else ", ".join(fields))
-            problems.append(Problem(name, "archive-metadata",
-                                    f"local header at byte {offset} differs from the "
-                                    f"reproducible form ({where}{not_utf8})"))
+            here = header_offset == offset or actual[:4] == b"PK\x03\x04"
+            shared = [field for field in fields if field in _SHARED] \
+                if actual[:4] == b"PK\x03\x04" else []
+            if shared:
+                problems.append(_disagreement(
+                    name, offset, directory.offset + position, actual,
+                    {"CRC-32": crc, "compressed size": compress_size,
+                     "uncompressed size": file_size}, shared))
+                fields = [field for field in fields if field not in _SHARED]
+                values = LOCAL.unpack_from(actual)
+                if "compressed size" in shared:
+                    besides = offset + len(local) - longer + values[_SHARED["compressed size"]]
+                if "uncompressed size" in shared and disputed is not None:
+                    disputed[name] = values[_SHARED["uncompressed size"]]
+            where = "no local header here" if not here else ", ".join(fields)
+            if fields:
+                problems.append(Problem(name, "archive-metadata",
+                                        f"local header at byte {offset} differs from the "
+                                        f"reproducible form ({where}{not_utf8})"))
         record = central_record(expected, offset - front)
         got = tail.read(position, len(record))
         if tail_problem is None and got != record:
@@ -200,6 +254,8 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                    f"form ({differing}{not_utf8})")
         position += len(record) - longer
         offset += len(local) - longer + compress_size
+    if directory.offset == besides:
+        offset = besides
     end = end_records(len(infos), position, offset - front, SEAL_BYTES)
     if directory.offset != offset:
         problems.append(Problem(".", "archive-metadata",

@@ -42,6 +42,7 @@ from ..parquet import PARQUET_PATH
 from ..problems import Problem, ProblemList
 from ..schemacheck import NOT_JSON, read_json
 from ..wording import counted
+from ..zipsource import ZipSource
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -338,7 +339,10 @@ class Checker(PackageReader):
             else documents
         self.metadata_files(descriptor, restated, records.tally if records else None,
                             doc_parts)
-        self.problems.extend(structure())
+        found, disputed = structure()
+        self.problems.extend(found)
+        if disputed:
+            self.problems = self.without_disputed_sizes(disputed, bag_info)
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
         if self.view.refused or self.view.unlisted:
@@ -383,18 +387,47 @@ class Checker(PackageReader):
         return len(present)
 
     def start_structure_check(self, descriptor: dict[str, Any] | None
-                              ) -> Callable[[], list[Problem]]:
+                              ) -> Callable[[], tuple[list[Problem], dict[str, int]]]:
         """An archive's headers against the reproducible form (on a worker if there is one,
-        while the rest of the check goes on); returns the function that collects them."""
+        while the rest of the check goes on); returns the function that collects them, and
+        the uncompressed size the local header gives of each entry whose central directory
+        record gives another."""
         archive = self.view.archive
         if archive is None or archive.problems:
-            return list
+            return lambda: ([], {})
         created = _created(descriptor)
         pool = self._pool
         if pool is None:
-            return lambda: check_archive_structure(archive, created)
+            return lambda: _structure_task(created, archive)
         pending = pool.apply_async(_structure_task, (created,))
         return pending.get
+
+    def without_disputed_sizes(self, disputed: dict[str, int],
+                               bag_info: dict[str, list[str]]) -> list[Problem]:
+        """The problems but those an entry's size causes where its local header and central
+        directory record disagree on it (the structure check tells that): the size the
+        central directory declares, which the listing takes, may be the changed one, so
+        Payload-Oxum, which agrees with the local header's, and a record whose source_bytes
+        does, unread, are not told wrong (QA: a central directory's size changed by a bit
+        was told as Payload-Oxum and the record wrong, "the file has 35" bytes of 34)."""
+        assert self.view.archive is not None
+        root = f"{self.view.archive.name}/"
+        local = {name.removeprefix(root): size for name, size in disputed.items()}
+        payload = {rel: size for rel, size in self.files.items()
+                   if rel.startswith(PAYLOAD_PREFIX)}
+        besides = sum(payload.values()) + sum(size - payload[rel] for rel, size in local.items()
+                                             if rel in payload)
+        derived = [problem for problem in check_payload_oxum(bag_info, sum(payload.values()),
+                                                             len(payload))
+                   if problem not in check_payload_oxum(bag_info, besides, len(payload))]
+        derived += [problem for problem in self.problems if problem.code == "record-mismatch"
+                    and any(problem.message.endswith(
+                        f": source_bytes ({size}, the file has {self.files.get(rel)}) does "
+                        f"not match {rel}") for rel, size in local.items())]
+        kept = ProblemList(problem for problem in self.problems if problem not in derived)
+        if isinstance(self.problems, ProblemList):
+            kept.dropped.update(self.problems.dropped)
+        return kept
 
     def structure_steps(self, descriptor: dict[str, Any] | None,
                         problems: list[Problem]) -> Iterator[None]:
@@ -890,7 +923,11 @@ def _digest_task(task: HashTask) -> DigestResult:
     return digest_files(worker_digester(algorithms), rels)
 
 
-def _structure_task(created: str | None) -> list[Problem]:
-    archive = worker_view().archive
+def _structure_task(created: str | None, archive: ZipSource | None = None
+                    ) -> tuple[list[Problem], dict[str, int]]:
+    """:func:`check_archive_structure` of ``archive`` (default: the worker's), and the
+    entries whose headers disagree on their size."""
+    archive = archive if archive is not None else worker_view().archive
     assert archive is not None
-    return check_archive_structure(archive, created)
+    disputed: dict[str, int] = {}
+    return check_archive_structure(archive, created, disputed), disputed
