@@ -9,6 +9,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+
+@pytest.fixture(scope="module")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for the module's runs: the first analyses the library and the
+    standard library's stubs, the second reads them back (mypy checks each cached module
+    is unchanged) instead of analysing them again."""
+    return tmp_path_factory.mktemp("mypy") / "cache"
+
+
+def run_mypy(program: str, cache: Path) -> tuple[str, str, int]:
+    """``mypy --strict`` on ``program`` as a consumer's code, without any configuration."""
+    api = pytest.importorskip("mypy.api")
+    out, err, status = api.run(["--strict", "--python-version", "3.10",
+                                "--ignore-missing-imports", "--config-file", "/dev/null",
+                                "--cache-dir", str(cache), "-c", program])
+    return out, err, status
+
+
 CONSUMER = '''
 import corpuskit
 
@@ -23,14 +41,11 @@ for record in corpus:
 '''
 
 
-def test_a_consumers_calls_are_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_consumers_calls_are_typed(mypy_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``validate_all(...)[0]`` was ``Any`` (``__getitem__`` typed so, QA): a consumer's
     checker let any attribute of it pass."""
-    api = pytest.importorskip("mypy.api")
     monkeypatch.setenv("MYPYPATH", str(REPO))  # the checkout, whatever installed it
-    out, err, status = api.run(["--strict", "--python-version", "3.10",
-                                "--ignore-missing-imports", "--config-file", "/dev/null",
-                                "--cache-dir", str(tmp_path / "cache"), "-c", CONSUMER])
+    out, err, status = run_mypy(CONSUMER, mypy_cache)
     assert status == 0, out + err
     revealed = [line.split('Revealed type is "')[1].rstrip('"')
                 for line in out.splitlines() if "Revealed type is" in line]
@@ -66,14 +81,11 @@ def later() -> None:
 '''
 
 
-def test_the_functions_take_every_path_they_accept(tmp_path: Path,
+def test_the_functions_take_every_path_they_accept(mypy_cache: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """build, release and check were typed to take a Path alone, and diff a Path or a str,
     where each takes a str or any os.PathLike at run time, as load and validate are typed:
     a consumer's ``mypy --strict`` refused code that runs (QA: api 2)."""
-    api = pytest.importorskip("mypy.api")
     monkeypatch.setenv("MYPYPATH", str(REPO))
-    out, err, status = api.run(["--strict", "--python-version", "3.10",
-                                "--ignore-missing-imports", "--config-file", "/dev/null",
-                                "--cache-dir", str(tmp_path / "cache"), "-c", PATHS])
+    out, err, status = run_mypy(PATHS, mypy_cache)
     assert status == 0 and " error: " not in out, out + err
