@@ -20,21 +20,24 @@ import os
 import random
 import re
 import stat
-import subprocess
-import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import jsonschema
 import pytest
 from conftest import make_seeds
+from forked_cli import run_forked
 from reliability_support import (
     DOCS_V1,
     EPOCH,
     TEMP_PREFIX,
+    Outcome,
     assert_valid_release,
     build_args,
     child_env,
+    cli_command,
     drop_file_permission_override,
     file_size_limit,
     permission_bits_enforceable,
@@ -74,6 +77,27 @@ def words(size: int, seed: int) -> str:
 
 def big_docs(size: int) -> dict[str, str]:
     return {**DOCS_V1, "big.txt": "A big document\n\n" + words(size, 7)}
+
+
+def run_source(source: str, argv: Sequence[str] = (), *, cwd: Path | None = None,
+               preexec_fn: Callable[[], None] | None = None) -> Outcome:
+    """Python ``source`` run as ``python -c`` runs it, with ``argv``, in a child forked
+    from this process (:mod:`forked_cli`): a process of its own (its limits, its
+    privileges), without a new interpreter's start-up (0.3-0.5 s of CPU importing
+    corpuskit). None of these tests is about that start-up; a patch in ``source`` changes
+    the child's modules, already imported, not this process's."""
+    started = time.monotonic()
+    done = run_forked(partial(exec, source, {"__name__": "__main__"}), ["-c", *argv],
+                      env=child_env(), cwd=cwd, preexec_fn=preexec_fn)
+    return Outcome(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def run_patched(args: Sequence[str | Path], patch: str, *,
+                preexec_fn: Callable[[], None] | None = None) -> Outcome:
+    """The CLI with ``patch`` applied first, as ``run_cli(args, patch)`` runs it (the same
+    script), in a forked child rather than a new interpreter (:func:`run_source`)."""
+    argv = [str(a) for a in args]
+    return run_source(cli_command(argv, patch)[2], argv, preexec_fn=preexec_fn)
 
 
 def assert_clean_failure(outcome_code: int, stderr: str, *, naming: str) -> None:
@@ -409,9 +433,11 @@ def test_export_to_a_full_disk_names_the_file_asked_for(tmp_path: Path) -> None:
 
 #: Two shards (of four documents), so that ``--jobs 2`` runs them in two worker processes.
 TWO_SHARDS = """
+    import corpuskit.engine as engine
     import corpuskit.shards as shards
     import corpuskit.validation.seeds as seeds_check
     shards.SHARD_MIN = shards.SHARD_MAX = seeds_check.CHUNK = 4
+    engine.SHARD_MAX = 4  # engine copied it when imported: in a forked child, before this
 """
 
 
@@ -423,8 +449,8 @@ def test_a_failed_raw_copy_names_the_seeds_file(jobs: int, sizes: dict[str, int]
     was copied to, never the temporary folder."""
     out = tmp_path / "out"
     seeds, before = released(tmp_path, out)
-    failed = run_cli(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"],
-                     TWO_SHARDS, preexec_fn=file_size_limit(sizes["raw"] // 2))
+    failed = run_patched(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"],
+                         TWO_SHARDS, preexec_fn=file_size_limit(sizes["raw"] // 2))
     assert_clean_failure(failed.code, failed.stderr, naming=str(seeds / "big.txt"))
     assert (f"cannot copy {seeds / 'big.txt'} to {out / NEW / 'data/raw/big.txt'}: "
             "File too large") in failed.stderr, failed.stderr
@@ -441,8 +467,8 @@ def test_failed_records_of_a_worker_name_the_seeds_files(jobs: int, sizes: dict[
     seeds, before = released(tmp_path, out)
     # big.txt sorts first: the shard of big.txt and three small documents is the first
     # file over the limit (the raw copies are all smaller)
-    failed = run_cli(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"],
-                     TWO_SHARDS, preexec_fn=file_size_limit(sizes["raw"] + 1))
+    failed = run_patched(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"],
+                         TWO_SHARDS, preexec_fn=file_size_limit(sizes["raw"] + 1))
     assert_clean_failure(failed.code, failed.stderr, naming=str(seeds / "big.txt"))
     assert (f"cannot write the records of {seeds / 'big.txt'} to {seeds / 'doc2.txt'} "
             f"(4 files) for {out / NEW / 'data/documents.jsonl'}: File too large"
@@ -468,13 +494,14 @@ def test_a_bug_on_one_document_is_a_problem_naming_that_file(jobs: int,
         return _decode(raw, config)
     records.decode = decode
     """
-    failed = run_cli(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"], patch)
+    failed = run_patched(["build", seeds, "--out", out, "--jobs", str(jobs), "--no-cache"],
+                         patch)
     assert_clean_failure(failed.code, failed.stderr, naming="doc5.txt")
     assert (f"error: {seeds}/doc5.txt: corpuskit failed on this file (RuntimeError: an "
             "unforeseen failure); this is a bug in corpuskit") in failed.stderr, failed.stderr
     assert "[internal-error]" in failed.stderr and "nothing was written" in failed.stderr
     assert visible_entries(out) == set() and stale_entries(out) == []
-    checked = run_cli(["validate", seeds, "--jobs", str(jobs)], patch)
+    checked = run_patched(["validate", seeds, "--jobs", str(jobs)], patch)
     assert checked.code == 1 and "Traceback" not in checked.stderr, checked.stderr
     assert "doc5.txt: corpuskit failed on this file" in checked.stdout
     assert "[internal-error]" in checked.stdout
@@ -1052,11 +1079,10 @@ def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: 
     try:
         failed = run_cli(["validate", release.relative_to(tmp_path)], cwd=tmp_path,
                          preexec_fn=drop_file_permission_override)
-        loaded = subprocess.run(
-            [sys.executable, "-c", "import corpuskit, sys\ntry:\n    list(corpuskit.load("
-             f"{str(release.relative_to(tmp_path))!r}))\nexcept Exception as exc:\n"
-             "    print(exc)"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-            preexec_fn=drop_file_permission_override, env=child_env(None))
+        loaded = run_source(
+            "import corpuskit, sys\ntry:\n    list(corpuskit.load("
+            f"{str(release.relative_to(tmp_path))!r}))\nexcept Exception as exc:\n"
+            "    print(exc)", cwd=tmp_path, preexec_fn=drop_file_permission_override)
     finally:
         data.chmod(0o755)
         os.chown(data, os.geteuid(), os.getegid())
@@ -1282,9 +1308,8 @@ def test_an_output_folder_this_user_may_not_reach_is_an_output_error(
     try:
         runs = [(args, run_cli(args, preexec_fn=drop_file_permission_override))
                 for args in commands]
-        raised = [subprocess.run([sys.executable, "-c", _LIBRARY_CALL.format(call=call)],
-                                 capture_output=True, text=True, env=child_env(),
-                                 preexec_fn=drop_file_permission_override)
+        raised = [run_source(_LIBRARY_CALL.format(call=call),
+                             preexec_fn=drop_file_permission_override)
                   for call in calls]
     finally:
         folder.chmod(0o755)
@@ -1379,7 +1404,7 @@ def test_file_vanishing_after_discovery(tmp_path: Path) -> None:
             return found
         build.discover = discover
     """
-    failed = run_cli(build_args(seeds, out), patch)
+    failed = run_patched(build_args(seeds, out), patch)
     assert_clean_failure(failed.code, failed.stderr, naming="doc3.txt")
     assert "[unreadable-file]" in failed.stderr
     assert visible_entries(out) == set() and stale_entries(out) == []
