@@ -18,7 +18,7 @@ from conftest import make_seeds
 from py3langid.langid import MODEL_FILE
 from test_language import deterministic_texts
 
-from corpuskit import build, language, languagemodel
+from corpuskit import build, fastlangid, language, languagemodel
 from corpuskit.fastlangid import PROBES, FastIdentifier
 from corpuskit.shardcache import ShardCache
 
@@ -32,14 +32,44 @@ def decoded() -> languagemodel.Model:
 
 
 @pytest.fixture(scope="module")
-def kept(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kept(tmp_path_factory: pytest.TempPathFactory, decoded: languagemodel.Model) -> Path:
     """A cache folder holding the decoded model (stored as a first load stores it; a load
     here could read the user's cache folder instead: kept_folders)."""
     cache = tmp_path_factory.mktemp("model-cache")
     languagemodel.store_model(languagemodel.model_folder(cache),
-                              languagemodel.kept_form(languagemodel.decode_model()))
+                              languagemodel.kept_form(decoded))
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
     return cache
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> list[int]:
+    """Decoding the model (0.7 s of CPU, a 100 MB temporary file) replaced by handing out
+    the module's ``decoded``, py3langid's decoding once, for the tests of where the model
+    is read from and kept, not of its decoding; each decoding in this process is counted
+    (the process id of each, in the list returned)."""
+    calls: list[int] = []
+
+    def decode() -> languagemodel.Model:
+        calls.append(os.getpid())
+        return decoded
+
+    monkeypatch.setattr(languagemodel, "decode_model", decode)
+    monkeypatch.setattr(fastlangid, "decode_model", decode)  # its own name for it
+    return calls
+
+
+def _copy_kept(kept: Path, cache: Path) -> None:
+    """A copy of the cache folder ``kept`` at ``cache``, its files hard links (copying 97 MB
+    each time cost more than the test): a test that damages one rewrites it as a new file
+    (:func:`_rewrite`), and the cache replaces a damaged folder, never writes into it."""
+    shutil.copytree(kept, cache, copy_function=os.link)
+
+
+def _rewrite(path: Path, data: bytes) -> None:
+    """``path`` written anew with ``data``: a file of its own, not one linked to ``kept``'s."""
+    path.unlink()
+    path.write_bytes(data)
 
 
 def _same(one: languagemodel.Model, other: languagemodel.Model) -> bool:
@@ -81,31 +111,34 @@ def test_an_identifier_from_the_cache_labels_as_py3langid_does(kept: Path) -> No
 @pytest.mark.parametrize("damage", ["flip", "truncate", "remove", "index", "label",
                                     "pipe-index", "pipe-array"])
 def test_a_damaged_copy_is_not_used_and_is_replaced(
-        tmp_path: Path, kept: Path, decoded: languagemodel.Model, damage: str) -> None:
+        tmp_path: Path, kept: Path, decoded: languagemodel.Model, decodes: list[int],
+        damage: str) -> None:
     cache = tmp_path / "cache"
-    shutil.copytree(kept, cache)
+    _copy_kept(kept, cache)
     folder = languagemodel.model_folder(cache)
     target = folder / ("model.json" if damage in ("index", "label", "pipe-index")
                        else "ptc.npy")
     data = bytearray(target.read_bytes())
     if damage == "flip":
         data[len(data) // 2] ^= 0x01  # one bit of one weight: a label could change
-        target.write_bytes(bytes(data))
+        _rewrite(target, bytes(data))
     elif damage == "truncate":
-        target.write_bytes(bytes(data[:-100]))
+        _rewrite(target, bytes(data[:-100]))
     elif damage == "remove":
         target.unlink()
     elif damage.startswith("pipe"):  # read, it would wait for a writer for ever
         target.unlink()
         os.mkfifo(target)
     elif damage == "index":
-        target.write_bytes(data.replace(languagemodel.FORMAT.encode(), b"another-format"))
+        _rewrite(target, data.replace(languagemodel.FORMAT.encode(), b"another-format"))
     else:  # still valid JSON, and every array intact: only a label differs
-        target.write_bytes(data.replace(b'"fr"', b'"fx"', 1))
+        _rewrite(target, data.replace(b'"fr"', b'"fx"', 1))
     assert languagemodel.read_model(folder) is None
     assert _same(languagemodel.load_model(cache), decoded)
+    assert len(decodes) == 1  # decoded, the damaged copy not used
     repaired = languagemodel.read_model(folder)  # written again whole
     assert repaired is not None and _same(repaired, decoded)
+    assert languagemodel.read_model(languagemodel.model_folder(kept)) is not None
 
 
 def test_another_model_file_gets_another_folder(
@@ -118,24 +151,27 @@ def test_another_model_file_gets_another_folder(
 
 
 def test_a_cache_path_that_is_a_file_only_costs_the_decoding(
-        tmp_path: Path, decoded: languagemodel.Model) -> None:
+        tmp_path: Path, decoded: languagemodel.Model, decodes: list[int]) -> None:
     """An unusable cache folder (here a file; a read-only folder is the same to anyone
     but root, who can write into it) fails no load."""
     cache = tmp_path / "cache"
     cache.write_bytes(b"not a folder")
     assert _same(languagemodel.load_model(cache), decoded)
     assert cache.read_bytes() == b"not a folder"
+    assert len(decodes) == 1
 
 
 def test_no_cache_decodes_and_writes_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model,
+        decodes: list[int]) -> None:
     monkeypatch.chdir(tmp_path)
     assert _same(languagemodel.load_model(None), decoded)
     assert list(tmp_path.iterdir()) == []
+    assert len(decodes) == 1
 
 
 def test_builds_keep_the_model_and_their_output_does_not_depend_on_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decodes: list[int]) -> None:
     """A build keeps the decoded model in its cache folder; builds from that model, from a
     damaged copy and from no cache write the same bytes. The model's folder is not a
     shard: a cache holding only the model counts as empty (its workers preload)."""
@@ -155,6 +191,7 @@ def test_builds_keep_the_model_and_their_output_does_not_depend_on_it(
     first = fresh_build("first", cache)
     folder = languagemodel.model_folder(cache)
     assert languagemodel.read_model(folder) is not None
+    assert len(decodes) == 1
     for shard in [p for p in cache.iterdir() if p.name != languagemodel.MODELS_FOLDER]:
         shutil.rmtree(shard)
     assert not ShardCache(cache).holds_entries()
@@ -164,7 +201,9 @@ def test_builds_keep_the_model_and_their_output_does_not_depend_on_it(
     ptc.write_bytes(bytes(data))
     damaged = fresh_build("damaged", cache)
     assert languagemodel.read_model(folder) is not None  # replaced by a good copy
+    assert len(decodes) == 2  # the damaged copy not used
     plain = fresh_build("plain", None)
+    assert len(decodes) == 3
     records = (plain.release / "data" / "documents.jsonl").read_bytes()
     assert b'"language":"de"' in records and b'"language":"fr"' in records
     for other in (first, damaged):
@@ -247,7 +286,7 @@ def test_a_new_cache_folder_reads_the_model_the_users_cache_keeps(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Kept by a build with the default cache, the model is read from there by a build
     with a cache folder of its own (nothing decoded, nothing written into that folder)."""
-    shutil.copytree(kept, empty_user_cache)
+    _copy_kept(kept, empty_user_cache)
     _no_decoding(monkeypatch)
     cache = tmp_path / "new-cache"
     loaded = languagemodel.load_model(cache)
@@ -259,17 +298,18 @@ def test_a_new_cache_folder_reads_the_model_the_users_cache_keeps(
 
 def test_a_damaged_copy_in_the_users_cache_is_not_used(
         tmp_path: Path, kept: Path, decoded: languagemodel.Model,
-        empty_user_cache: Path) -> None:
+        empty_user_cache: Path, decodes: list[int]) -> None:
     """A copy in the user's cache is checked as any other: damaged, the model is decoded
     and kept in the build's own cache folder (the user's is only read)."""
-    shutil.copytree(kept, empty_user_cache)
+    _copy_kept(kept, empty_user_cache)
     shared = languagemodel.model_folder(empty_user_cache)
     ptc = shared / "ptc.npy"
     data = bytearray(ptc.read_bytes())
     data[len(data) // 2] ^= 0x01
-    ptc.write_bytes(bytes(data))
+    _rewrite(ptc, bytes(data))
     cache = tmp_path / "new-cache"
     assert _same(languagemodel.load_model(cache), decoded)
+    assert len(decodes) == 1
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
     assert languagemodel.read_model(shared) is None  # left as it was
 
@@ -301,7 +341,7 @@ def test_a_build_with_its_own_cache_folder_does_not_decode_a_model_kept_by_the_u
 
     refused = cli_build("refused", "cache-1")
     assert refused.returncode != 0 and "decoded" in refused.stderr, refused.stderr
-    shutil.copytree(kept, empty_user_cache)
+    _copy_kept(kept, empty_user_cache)
     done = cli_build("out", "cache-2")
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "cache-2" / languagemodel.MODELS_FOLDER).exists()
@@ -322,21 +362,23 @@ def _no_home(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_user_without_a_home_folder_loads_the_model_from_the_cache_folder(
         tmp_path: Path, kept: Path, decoded: languagemodel.Model,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, decodes: list[int]) -> None:
     from corpuskit.usercache import user_cache_dir
 
     _no_home(monkeypatch)
     assert user_cache_dir() is None
     assert languagemodel.kept_folders(kept) == [languagemodel.model_folder(kept)]
     assert _same(languagemodel.load_model(kept), decoded)
+    assert decodes == []  # read from the cache folder
     cache = tmp_path / "new-cache"
     assert _same(languagemodel.load_model(cache), decoded)  # decoded, kept there
+    assert len(decodes) == 1
     assert languagemodel.read_model(languagemodel.model_folder(cache)) is not None
 
 
 def test_a_build_without_a_home_folder_needs_a_cache_folder_named(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], decodes: list[int]) -> None:
     """With --cache or --no-cache it builds; without either there is no default cache
     folder: a usage error that says what to pass, not a traceback."""
     from corpuskit.cli import main
@@ -354,27 +396,27 @@ def test_a_build_without_a_home_folder_needs_a_cache_folder_named(
 
 
 def test_a_damaged_copy_is_decoded_again_once_not_by_every_worker(
-        tmp_path: Path, kept: Path, empty_user_cache: Path,
+        tmp_path: Path, kept: Path, empty_user_cache: Path, decoded: languagemodel.Model,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy in the user's cache whose index is there but whose weights are damaged: the
     parent, which checks a copy whole before leaving the model to the workers, decodes it
     once before forking them (it counted as kept, and each worker decoded it)."""
     from conftest import two_shard_seeds
 
-    shutil.copytree(kept, empty_user_cache)
+    _copy_kept(kept, empty_user_cache)
     ptc = languagemodel.model_folder(empty_user_cache) / "ptc.npy"
     data = bytearray(ptc.read_bytes())
     data[len(data) // 2] ^= 0x01
-    ptc.write_bytes(bytes(data))
+    _rewrite(ptc, bytes(data))
     decodes = tmp_path / "decodes"  # appended to by whichever process decodes
-    decode = languagemodel.decode_model
 
     def counted() -> languagemodel.Model:
         with decodes.open("a") as counter:
             counter.write(".")
-        return decode()
+        return decoded  # py3langid's decoding, done once for the module (0.7 s of CPU)
 
     monkeypatch.setattr(languagemodel, "decode_model", counted)
+    monkeypatch.setattr(fastlangid, "decode_model", counted)  # its own name for it
     monkeypatch.setattr(language, "_LOADED", [])
     monkeypatch.setattr(language, "_MODEL_CACHE", [])
     seeds = two_shard_seeds(tmp_path)
@@ -463,7 +505,8 @@ def test_a_file_size_limit_under_the_model_is_said_so_not_a_full_disk(
 
 
 def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, decoded: languagemodel.Model,
+        decodes: list[int]) -> None:
     """Keeping the model (about 94 MB) filled a small disk, and the build that kept it
     failed on its own files, which fitted without it (QA). Where the disk has not room for
     it and as much again, it is not kept, and the build says so."""
