@@ -877,27 +877,15 @@ def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
     assert not kit.keep_language_model(sys.executable)  # kept already: nothing to do
 
 
-def test_the_kit_times_builds_that_decode_the_model_when_told(
-        tmp_path: Path, empty_user_cache: Path) -> None:
-    """--no-keep-model: the user's cache stays as it was (here without the model), and the
-    run says that each cold build decodes it."""
-    make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"},
-               folder="texts")
-    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
-                          "texts", "--work", "work", "--repeat", "1", "--skip-frictionless",
-                          "--no-keep-model"],
-                         capture_output=True, text=True, check=False, cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    assert "language model: not kept in the user's cache folder; each cold build decodes" \
-        in run.stdout
-    assert not (empty_user_cache / "models").exists()
-
-
-def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
-    """On a corpus with a CHANGELOG.md, an excluded folder and a hidden file, the kit
-    counted every file as a document, the floor read the excluded ones too, and the
-    incremental step changed the first file by path, CHANGELOG.md, so that no document
-    changed (QA). The three now take the documents the build keeps."""
+@pytest.fixture(scope="module")
+def kit_run_without_keeping_the_model(
+        tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """One whole run of the kit (3.5 s of CPU), which the two tests below read: a corpus
+    with a CHANGELOG.md, an excluded folder and a hidden file, timed with --no-keep-model
+    and a user's cache folder of its own, empty (as ``empty_user_cache`` makes one; that
+    fixture is a test's, this run the module's). Returns the folder it ran in (the seeds,
+    ``work``, ``results.json`` and ``user-cache`` in it) and the run."""
+    tmp_path = tmp_path_factory.mktemp("kit-run")
     seeds = make_seeds(tmp_path, {
         "a.txt": "Alpha\n\nThe first document of this small corpus, in English.\n",
         "b.txt": "Beta\n\nThe second document, about rivers and their bridges.\n",
@@ -906,11 +894,37 @@ def test_the_kit_times_the_documents_the_build_keeps(tmp_path: Path) -> None:
         ".notes.txt": "private",
     }, {"discover": {"exclude": ["drafts/*"]}})
     (seeds / "CHANGELOG.md").write_text("# Changelog\n\nNotes kept by hand.\n", "utf-8")
+    (tmp_path / "user-cache").mkdir()
     run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
                           "--seeds", str(seeds), "--work", str(tmp_path / "work"),
                           "--json", str(tmp_path / "results.json"), "--repeat", "1",
-                          "--skip-frictionless"],
-                         capture_output=True, text=True, check=False)
+                          "--skip-frictionless", "--no-keep-model"],
+                         capture_output=True, text=True, check=False,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")})
+    return tmp_path, run
+
+
+def test_the_kit_times_builds_that_decode_the_model_when_told(
+        kit_run_without_keeping_the_model: tuple[Path, subprocess.CompletedProcess[str]]
+        ) -> None:
+    """--no-keep-model: the user's cache stays as it was (here without the model), and the
+    run says that each cold build decodes it."""
+    tmp_path, run = kit_run_without_keeping_the_model
+    assert run.returncode == 0, run.stderr
+    assert "language model: not kept in the user's cache folder; each cold build decodes" \
+        in run.stdout
+    assert (tmp_path / "user-cache").is_dir()
+    assert not (tmp_path / "user-cache" / "corpuskit" / "models").exists()
+
+
+def test_the_kit_times_the_documents_the_build_keeps(
+        kit_run_without_keeping_the_model: tuple[Path, subprocess.CompletedProcess[str]]
+        ) -> None:
+    """On a corpus with a CHANGELOG.md, an excluded folder and a hidden file, the kit
+    counted every file as a document, the floor read the excluded ones too, and the
+    incremental step changed the first file by path, CHANGELOG.md, so that no document
+    changed (QA). The three now take the documents the build keeps."""
+    tmp_path, run = kit_run_without_keeping_the_model
     assert run.returncode == 0, run.stderr
     report = json.loads((tmp_path / "results.json").read_text("utf-8"))
     assert report["documents"] == 2 and "corpus: 2 documents in" in run.stdout
