@@ -619,6 +619,12 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
             # or a language to tell, and looks typed (QA s79: ``щмен темн`` was built as
             # cp1251, cp1255 listed or not); its spelling tells.
             return _read_as_hebrew(data, reading, config)
+        alike = _one_alphabet_elsewhere(data, reading, config)
+        if alike is not None:
+            # Czech in ISO-8859-2 read as cp1250 with ISO-8859-2 not listed: no word looks
+            # mistyped (``příąí``, ``Leľí``) and the language is the same, so only its
+            # letters tell, as they do between the two when both are listed (QA s80).
+            raise BetterElsewhere(_mixed_alphabets_advice(data, reading, alike))
         return reading
     better, why = found
     other = better.reading
@@ -631,6 +637,62 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         f"but {why}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: if "
         f"that is its code page, add \"{name}\" to "
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+def _one_alphabet_elsewhere(data: bytes, reading: Reading, config: DecodeConfig
+                            ) -> Reading | None:
+    """The reading of ``data`` in a code page that reads alike with the chosen
+    ``reading``'s (ISO-8859-2 for cp1250, and the other way round) and is not listed, if
+    the chosen one mixes Central European alphabets (:func:`mixes_alphabets`) and that one
+    does not, holds no C1 control (which no text holds: cp1250's own ``š`` and ``ž``, 9A
+    and 9E, are C1 controls in ISO-8859-2) and is plausible, with no more implausible
+    words; else None. Where both are listed, :func:`_one_alphabet` tells them apart in
+    :func:`best_legacy`; a mix of letters the two code pages read alike (a Czech text's
+    ``Wałęsa``) is a mix in both readings, and no sign."""
+    if CODEPAGE_LANGUAGES.get(reading.encoding) != _CENTRAL \
+            or not mixes_alphabets(reading.text):
+        return None
+    configured = {codecs.lookup(name).name for name in config.fallback_encodings}
+    chosen = reading.judgement or judge(reading.text)
+    for encoding in addable_code_pages():
+        if encoding in configured or not reads_alike(reading.encoding, encoding):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if C1_CONTROLS.search(text) or mixes_alphabets(text):
+            continue
+        judgement = judge(text)
+        if plausible(judgement) and judgement.implausibility <= chosen.implausibility:
+            return Reading(encoding, text, judgement)
+    return None
+
+
+def _mixed_letters(text: str) -> str:
+    """What in ``text`` mixes Central European alphabets (:func:`mixes_alphabets`), for a
+    message: the letters of each side, or ``ľ`` where Slovak writes ``l``."""
+    letters = set(text)
+    polish, other = ({letter.lower() for letter in letters & side}
+                     for side in (_POLISH_ONLY, _NOT_POLISH))
+    if polish and other:
+        return (f"Polish's own ({', '.join(sorted(polish))}) beside letters Polish lacks "
+                f"({', '.join(sorted(other))})")
+    return "ľ before e, i or í, where Slovak, the one language that writes ľ, writes l"
+
+
+def _mixed_alphabets_advice(data: bytes, reading: Reading, alike: Reading) -> str:
+    """Why a file is refused that the code page ``alike``, not listed, reads in one
+    language's letters where the chosen ``reading`` mixes alphabets
+    (:func:`_one_alphabet_elsewhere`), and what to do."""
+    name = addable_code_pages()[alike.encoding]
+    return (f"{reading.encoding} reads it as "
+            f"{excerpt(data, reading.text, reading.encoding)!r}, but its letters mix "
+            f"alphabets no one language writes together: {_mixed_letters(reading.text)}; in "
+            f"{name}, which reads most letters alike and is made for the same languages, it "
+            f"reads as {excerpt(data, alike.text, alike.encoding)!r}: if that is its code "
+            f"page, add \"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it "
+            "as UTF-8")
 
 
 #: At most this share of a file's bytes (and at least one or two) may be bytes its code

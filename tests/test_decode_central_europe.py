@@ -6,12 +6,14 @@ the identifier. The one whose letters keep to one language's alphabet wins
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from corpuskit.codepages import mixes_alphabets
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
 from corpuskit.decode import decode
-from corpuskit.models import Decoded, RawDocument
+from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 #: The README's way: the default code pages, and the "also known" iso8859-2 after them.
 ISO_AFTER = DecodeConfig((*DEFAULT_FALLBACK_ENCODINGS, "iso8859-2"))
@@ -141,3 +143,101 @@ def test_readings_that_each_keep_to_one_alphabet_go_by_the_configured_order() ->
 ])
 def test_mixes_alphabets(text: str, mixed: bool) -> None:
     assert mixes_alphabets(text) is mixed
+
+
+# -- ISO-8859-2 not listed: a reading in cp1250 that mixes alphabets is refused (QA s80) ---
+
+#: A Czech paragraph with š, ť and ž (and Š, Ž): cp1250 reads its ť as ``»`` and its Š as
+#: ``©``, words that look mistyped.
+CZECH_WITH_T_CARON = (
+    "Příliš žluťoučký kůň úpěl ďábelské ódy. Šťastný Šimon šel v pátek ráno do školy a "
+    "cestou potkal svého přítele Žofku.\nŽivot na vesnici je klidný: ráno se krmí slepice, "
+    "večer se sedí u ohně a vypráví se příběhy. Každý týden se koná trh, kde se prodává "
+    "zelenina, sýr a čerstvý chléb.\n")
+#: A Czech paragraph whose only letters the two code pages read apart are small š and ž:
+#: cp1250 reads them as ``ą`` and ``ľ`` (``ąkola``, ``leľí``), no word mistyped, and
+#: built it with exit 0.
+CZECH_WITH_S_AND_Z = (
+    "Naše škola leží na kraji města, kousek od řeky. Každé ráno tam chodí děti z celé "
+    "vesnice a učí se číst, psát a počítat.\nV zimě si o přestávkách hrají na sněhu, v létě "
+    "chodí na výlety do lesa. Paní učitelka říká, že nejdůležitější je mít rád knihy.\n")
+#: Each in ISO-8859-2, read by the default code pages.
+NOT_LISTED = {"czech-t-caron": CZECH_WITH_T_CARON, "czech-s-z": CZECH_WITH_S_AND_Z,
+              **SOUTH_AND_WEST_SLAVIC}
+
+
+@pytest.mark.parametrize("name", list(NOT_LISTED))
+def test_iso8859_2_text_is_refused_naming_iso8859_2_where_it_is_not_listed(name: str) -> None:
+    data = NOT_LISTED[name].encode("iso8859-2")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, DecodeConfig())
+    problem = caught.value.problem
+    assert (problem.path, problem.code) == ("doc.txt", "undecodable")
+    assert problem.message.startswith("not valid UTF-8")
+    assert "cp1250 reads it as" in problem.message
+    assert "in iso8859-2" in problem.message
+    assert 'add "iso8859-2" to decode.fallback_encodings in corpus.toml' in problem.message
+
+
+@pytest.mark.parametrize("name", ["czech-s-z", "czech", "slovenian"])
+def test_a_refused_mix_names_its_letters(name: str) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(NOT_LISTED[name].encode("iso8859-2"), DecodeConfig())
+    message = caught.value.problem.message
+    assert "its letters mix alphabets no one language writes together: Polish's own (ą)" \
+        in message
+    quoted = re.search("in iso8859-2, which reads most letters alike and is made for the same "
+                       "languages, it reads as '(.*?)': if", message, re.DOTALL)
+    assert quoted is not None and len(quoted.group(1)) == 40
+    assert quoted.group(1) in NOT_LISTED[name]
+
+
+def test_a_slovak_mix_of_spelling_is_named() -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(SOUTH_AND_WEST_SLAVIC["slovak"].encode("iso8859-2"), DecodeConfig())
+    message = caught.value.problem.message
+    assert "ľ before e, i or í" in message
+    assert "it reads as 'hlavné mesto Slovenska. Leží na brehoch '" in message
+
+
+@pytest.mark.parametrize("name", list(NOT_LISTED))
+def test_iso8859_2_text_is_read_right_once_listed(name: str) -> None:
+    text = NOT_LISTED[name]
+    decoded = run(text.encode("iso8859-2"), ISO_AFTER)
+    assert (decoded.encoding, decoded.text) == ("iso8859-2", text)
+
+
+@pytest.mark.parametrize("name", list(NOT_LISTED))
+def test_the_same_text_in_cp1250_is_still_read_in_cp1250(name: str) -> None:
+    text = NOT_LISTED[name]
+    decoded = run(text.encode("cp1250"), DecodeConfig())
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+@pytest.mark.parametrize("text", [POLISH, *SORBIAN.values()],
+                         ids=["polish", *SORBIAN])
+def test_cp1250_text_that_reads_as_one_alphabet_nowhere_else_is_not_refused(text: str) -> None:
+    """Polish in cp1250 keeps to its alphabet; Sorbian mixes them, but ISO-8859-2 reads its
+    š and ž (9A, 9E) as C1 controls: no reading that keeps to one alphabet is there."""
+    decoded = run(text.encode("cp1250"), DecodeConfig())
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+def test_a_czech_cp1250_text_naming_a_pole_is_not_refused() -> None:
+    """Letters the two code pages read alike (ł, ę) mix alphabets in both readings: no
+    sign of ISO-8859-2."""
+    text = ("Lech Wałęsa navštívil Prahu, kde se setkal s českými politiky a mluvil o "
+            "společné historii obou zemí.\n")
+    decoded = run(text.encode("cp1250"), DecodeConfig())
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+def test_polish_iso8859_2_with_only_iso8859_2_listed_is_refused_naming_cp1250() -> None:
+    """The other way round: ISO-8859-2 reads Polish's ą in cp1250 as š (``stolicš
+    Wisłš``), beside ł; cp1250, not listed, reads it in Polish's letters."""
+    config = DecodeConfig(("cp1252", "iso8859-2", "cp1251"))
+    with pytest.raises(DocumentProblem) as caught:
+        run(POLISH.encode("cp1250"), config)
+    message = caught.value.problem.message
+    assert "iso8859-2 reads it as" in message
+    assert 'add "cp1250" to decode.fallback_encodings' in message
