@@ -138,8 +138,9 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
 
     Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
     between letters, accents everywhere), then, of code pages that read alike (cp1250 and
-    ISO-8859-2), letters that keep to one alphabet (:func:`_one_alphabet`), then the
-    highest probability that the text is in a language its code page is made for, then
+    ISO-8859-2), letters that keep to one alphabet (:func:`_one_alphabet`), then, of
+    cp1255 and a Cyrillic code page, Hebrew's spelling (:func:`_hebrew_by_spelling`), then
+    the highest probability that the text is in a language its code page is made for, then
     the configured order. Candidates decoding
     to the same text are one candidate (the first code page is recorded). Each candidate is
     judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
@@ -167,6 +168,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
     if len(tied) > 1:
         tied = _one_alphabet(tied, decodings, judged)
+    if len(tied) > 1:
+        tied = _hebrew_by_spelling(tied, decodings, data)
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
         -round(language_fit(judged[order].text, decodings[order][0]), 6), order))
     return Reading(*decodings[winner], judged[winner])
@@ -211,6 +214,28 @@ def _one_alphabet(tied: list[int], decodings: list[tuple[str, str]],
     return [order for order in tied if order not in mixed or not any(
         reads_alike(decodings[order][0], decodings[other][0])
         for other in tied if other not in mixed)]
+
+
+def _hebrew_by_spelling(tied: list[int], decodings: list[tuple[str, str]],
+                        data: bytes) -> list[int]:
+    """The readings ``tied`` (indices in ``decodings``, none with more implausible words)
+    but cp1255's where a Cyrillic code page's reading is tied with it and ``data`` is not
+    spelled as Hebrew as any of those reads it (:func:`spelled_as_hebrew`).
+
+    Both are "in a language of their code page" to the identifier, short lower-case Russian
+    and its Hebrew gibberish alike, which left the language fit to decide on noise: ``как
+    дела?`` is 0.99998 Cyrillic (the rest on Crimean Tatar and others of no Cyrillic code
+    page), ``ךאך הוכא?`` 0.99999 Hebrew, and cp1255, listed after cp1251, won (QA s80).
+    Hebrew's spelling is what tells them apart (the second look reads a file so spelled in
+    cp1255); a longer Hebrew text not so spelled is still given to cp1255 there, by its
+    letters' fit."""
+    hebrew = [order for order in tied if decodings[order][0] == HEBREW_CODE_PAGE]
+    cyrillic = [decodings[order][0] for order in tied
+                if decodings[order][0] in _CYRILLIC_PAGES]
+    if not hebrew or not cyrillic \
+            or any(spelled_as_hebrew(data, encoding) for encoding in cyrillic):
+        return tied
+    return [order for order in tied if order not in hebrew]
 
 
 @cache

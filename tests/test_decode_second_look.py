@@ -663,6 +663,44 @@ def test_short_lower_case_russian_keeps_cp1251_with_cp1255_listed(text: str) -> 
     assert (decoded.encoding, decoded.text) == ("cp1251", text)
 
 
+#: QA s80: short lower-case Russian in cp1251 that, with cp1255 listed, was built as
+#: cp1255's Hebrew gibberish (``ךאך הוכא?``): none is spelled as Hebrew, but the language
+#: identifier is sure of both readings (0.99998 Cyrillic, 0.99999 Hebrew) and the noise
+#: in the fifth decimal gave the tie to cp1255, wherever it was listed.
+RUSSIAN_TAKEN_FOR_HEBREW = [
+    "как дела?\n", "привет, как ты\n", "до завтра\n", "мне скучно\n", "пока\n", "давай\n",
+    "он тут\n", "до встречи\n", "всем привет\n", "она спит\n", "как дела, друг?\n",
+    "позвони мне\n", "нет, спасибо\n", "кто там?\n",
+]
+#: cp1255 after the default code pages, before cp1251, and with cp1251 alone.
+CP1255_LISTED = {
+    "after": with_code_page("cp1255"),
+    "before-cp1251": DecodeConfig(("cp1252", "cp1255", "cp1250", "cp1251", "koi8-r",
+                                   "gb18030")),
+    "first": DecodeConfig(("cp1255", "cp1251")),
+}
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED))
+@pytest.mark.parametrize("text", RUSSIAN_TAKEN_FOR_HEBREW)
+def test_short_lower_case_russian_wins_the_tie_with_cp1255(text: str, listed: str) -> None:
+    from corpuskit.codepages import best_legacy
+
+    data = text.encode("cp1251")
+    config = CP1255_LISTED[listed]
+    ranked = best_legacy(data, config.fallback_encodings)
+    assert ranked is not None and ranked.encoding == "cp1251"
+    decoded = run(data, config)
+    assert (decoded.encoding, decoded.text) == ("cp1251", text)
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED))
+@pytest.mark.parametrize("text", SHORT_HEBREW)
+def test_short_hebrew_keeps_cp1255_wherever_it_is_listed(text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
 def test_the_spelling_of_hebrew() -> None:
     from corpuskit.codepages import spelled_as_hebrew
 
