@@ -51,6 +51,13 @@ def _identifier() -> Any:
         return _LOADED[0]
 
 
+def load_model_now() -> None:
+    """Load the model in this process now, if it is not loaded yet: from the cache folder
+    named last (:func:`use_model_cache`), else decoded (and kept there). ``validate
+    --reproduce`` does this before it forks its workers, which then share it."""
+    _identifier()
+
+
 def forget_model() -> None:
     """Let this process's model go (it is loaded again when next asked for). A build's
     parent does this once its workers, forked with the model, have it, and its copy is

@@ -533,3 +533,100 @@ def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
     monkeypatch.undo()
     assert languagemodel.store_model(folder, languagemodel.kept_form(decoded)) is None
     assert languagemodel.read_model(folder) is not None
+
+
+@pytest.fixture
+def decoding_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       decoded: languagemodel.Model) -> Path:
+    """Decoding the model replaced by handing out the module's ``decoded`` (as
+    :func:`decodes` does), in this process and in the workers forked from it: each
+    decoding appends its process id to the file returned, a line each."""
+    counter = tmp_path / "decoding-processes"
+    counter.write_text("")
+
+    def decode() -> languagemodel.Model:
+        with counter.open("a") as lines:
+            lines.write(f"{os.getpid()}\n")
+        return decoded
+
+    monkeypatch.setattr(languagemodel, "decode_model", decode)
+    monkeypatch.setattr(fastlangid, "decode_model", decode)  # its own name for it
+    return counter
+
+
+def _reproduce_package(tmp_path: Path, overrides: dict[str, Any] | None = None) -> Any:
+    """A build of 150 short German, English and French documents: three batches of records
+    to re-derive (REPRODUCE_BATCH), for two workers."""
+    sentences = ["Die Kommission hat am Dienstag neue Regeln für alle Länder beschlossen.",
+                 "The committee decided on Tuesday that the new rules apply to everyone.",
+                 "La commission a décidé mardi que les nouvelles règles s'appliquent."]
+    seeds = make_seeds(tmp_path, {f"doc-{i:03d}.txt": f"{sentences[i % 3]} ({i})\n"
+                                  for i in range(150)}, overrides)
+    return build(seeds, tmp_path / "out", jobs=1, cache=None)
+
+
+def _as_a_fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No model loaded in this process, nor any cache folder named for it."""
+    monkeypatch.setattr(language, "_LOADED", [])
+    monkeypatch.setattr(language, "_MODEL_CACHE", [])
+
+
+def test_validate_reproduce_loads_the_model_once_before_forking_its_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_user_cache: Path,
+        decoding_processes: Path) -> None:
+    """validate --reproduce's workers each decoded py3langid's model themselves (about
+    0.6 s of CPU each), never from the copy builds keep (QA). As a build with the default
+    cache, it decodes the model once, in the parent, before forking (the workers share
+    it), and keeps it in the user's cache folder; the next run reads it there, decoding
+    nothing. The reports are the same."""
+    from corpuskit import validate
+
+    built = _reproduce_package(tmp_path)
+    _as_a_fresh_process(monkeypatch)
+    decoding_processes.write_text("")
+    first = validate(built.release, reproduce=True, jobs=2)
+    assert first.valid, first.problems
+    assert decoding_processes.read_text().split() == [str(os.getpid())]
+    assert languagemodel.read_model(languagemodel.model_folder(empty_user_cache)) is not None
+    _as_a_fresh_process(monkeypatch)
+    decoding_processes.write_text("")
+    again = validate(built.release, reproduce=True, jobs=2)
+    assert again.as_dict() == first.as_dict()
+    assert decoding_processes.read_text() == ""  # read from the copy kept
+    assert language._LOADED  # here, before forking: the workers found it loaded
+
+
+def test_validate_reproduce_keeps_the_model_out_of_the_package_it_checks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        decoding_processes: Path) -> None:
+    """A user's cache folder inside the package checked (XDG_CACHE_HOME there): the model
+    is decoded, once, and kept nowhere; validate writes nothing into the package."""
+    from corpuskit import validate
+
+    built = _reproduce_package(tmp_path)
+    before = sorted(path for path in built.release.rglob("*"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(built.release / "data" / "xdg"))
+    for jobs in (2, 1):
+        _as_a_fresh_process(monkeypatch)
+        decoding_processes.write_text("")
+        report = validate(built.release, reproduce=True, jobs=jobs)
+        assert report.valid, report.problems
+        assert decoding_processes.read_text().split() == [str(os.getpid())]
+        assert sorted(path for path in built.release.rglob("*")) == before
+
+
+def test_validate_reproduce_loads_no_model_for_settings_that_identify_no_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_user_cache: Path,
+        decoding_processes: Path) -> None:
+    """A package built with extract.language off needs no model to re-derive its records:
+    none is loaded, here or in the workers, nor kept."""
+    from corpuskit import validate
+
+    built = _reproduce_package(tmp_path, {"extract": {"language": False}})
+    _as_a_fresh_process(monkeypatch)
+    decoding_processes.write_text("")
+    report = validate(built.release, reproduce=True, jobs=2)
+    assert report.valid, report.problems
+    assert decoding_processes.read_text() == ""
+    assert language._LOADED == []
+    assert not empty_user_cache.exists()

@@ -105,10 +105,14 @@ class PackageReader:
             for rel, size, digests in found:
                 self.record_digests(rel, size, algorithms, digests)
 
+    def forks(self) -> bool:
+        """Whether :meth:`pool` forks worker processes (else everything runs here)."""
+        return self.jobs > 1 and fork_available()
+
     def pool(self) -> ForkPool | None:
         """Worker processes (forked, so they read the package as the parent does), or None."""
         global _WORKER_VIEW
-        if self._pool is None and self.jobs > 1 and fork_available():
+        if self._pool is None and self.forks():
             if self.reproduce:
                 import_before_forking()
             _WORKER_VIEW = self.view

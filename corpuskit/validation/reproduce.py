@@ -9,6 +9,7 @@ tells the checker's ``progress`` the records done as each batch's results come b
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES, ProcessConfig
@@ -150,6 +151,55 @@ def reproducer_for(reader: PackageReader, descriptor: dict[str, Any] | None
         return None
     return Reproducer(reader, config, reader.pool(), reader.jobs, reader.progress,
                       _recorded_documents(settings))
+
+
+def ready_language_model(descriptor: dict[str, Any] | None, root: str | None, *,
+                         forking: bool) -> None:
+    """Ready the language model for re-deriving the records under the settings
+    ``descriptor`` records, as a build readies it for its workers: read from the user's
+    cache folder, where builds with the default cache keep it decoded, else decoded and
+    kept there as such a build keeps it (:func:`_model_cache`). With workers to be forked
+    (``forking``), it is loaded here, now, so that they share it; else on first use. A
+    package whose settings identify no language (or that records none to re-derive with)
+    needs no model: nothing is loaded.
+
+    Call it before the workers are forked (QA: each worker decoded py3langid's model
+    itself, about 0.6 s of CPU each, neither from the copy builds keep nor shared)."""
+    if not _identifies_languages(descriptor):
+        return
+    from ..language import load_model_now, use_model_cache  # (plain validate: not imported)
+
+    use_model_cache(_model_cache(root))
+    if forking:
+        load_model_now()
+
+
+def _identifies_languages(descriptor: dict[str, Any] | None) -> bool:
+    """Whether the records are re-derived under settings that identify their languages
+    (as :func:`reproducer_for` reads them; what it reports is not reported here)."""
+    settings = descriptor.get("corpuskit") if descriptor is not None else None
+    process = settings.get("process") if isinstance(settings, dict) else None
+    if not isinstance(process, dict):
+        return False
+    try:
+        return process_config_from_settings(process).extract.language
+    except ValueError:
+        return False
+
+
+def _model_cache(root: str | None) -> Path | None:
+    """The cache folder ``--reproduce`` reads the decoded language model from, and keeps it
+    in when it decodes it: the user's (:func:`~corpuskit.usercache.user_cache_dir`), where a
+    build with the default cache keeps it, and where builds with a ``--cache`` of their own
+    read it. None where the user has none, or where it is inside the package folder
+    ``root`` (validate never writes into the package it checks): the model is decoded then,
+    and kept nowhere."""
+    from ..usercache import is_inside, user_cache_dir
+
+    cache = user_cache_dir()
+    if cache is None or (root is not None and is_inside(cache, Path(root))):
+        return None
+    return cache
 
 
 def _recorded_documents(settings: object) -> int:
