@@ -34,6 +34,7 @@ from .zipdirectory import (
     read_central_directory,
     read_members,
 )
+from .zipformat import LOCAL
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class ArchiveLimits:
 
 DEFAULT_LIMITS = ArchiveLimits()
 _LOCAL_HEADER = b"PK\x03\x04"
+#: The flag of an entry whose sizes and CRC-32 follow its data (a data descriptor).
+_DATA_DESCRIPTOR = 0x08
 _LOCAL_HEADER_BYTES = 30
 _SUPPORTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 #: A member compressed to at most this many bytes is read with its local header, in one call.
@@ -283,9 +286,7 @@ class ZipSource(PackageSource):
             following = (offsets[ordered[position + 1]] if position + 1 < count
                          else self.directory.offset)
             if not refused[index] and end > following:
-                refuse(index, "archive-error",
-                       "entry data overlaps another entry or the central directory "
-                       "(corrupt, or a zip bomb)")
+                refuse(index, "archive-error", self._overlap_reason(index, following))
 
         tops: Counter[str] = Counter()
         for index, name in enumerate(infos.names()):
@@ -341,6 +342,47 @@ class ZipSource(PackageSource):
         problems.extend(collision_problems(_Names(self._files, is_file.count(1))))
         problems.sort(key=problem_order)
         return problems
+
+    def _overlap_reason(self, index: int, following: int) -> str:
+        """Why the entry ``index``, whose data as its central directory record gives its
+        compressed size overlaps what follows it (at byte ``following``), is refused. Where
+        its local header gives another compressed size, with which it ends in time, the
+        two headers disagree, and that is what is told, as validate tells headers that
+        disagree on a size that overlaps nothing (QA: a central directory's compressed
+        size made larger was told as an overlap, "corrupt, or a zip bomb", where one made
+        smaller was told as the two headers disagreeing)."""
+        overlap = ("entry data overlaps another entry or the central directory (corrupt, "
+                   "or a zip bomb)")
+        infos = self.entries
+        offset = infos.header_offsets()[index]
+        try:
+            header = self.read_at(offset, LOCAL.size)
+        except OSError:
+            return overlap
+        if len(header) < LOCAL.size or header[:4] != _LOCAL_HEADER:
+            return overlap
+        values = LOCAL.unpack_from(header)
+        flags, crc, compressed, size, name_length, extra_length = values[3], *values[7:]
+        # A data descriptor's entry has no sizes in its local header, a zip64 one has them
+        # in its extra field: nothing to compare them with.
+        if flags & _DATA_DESCRIPTOR or compressed == 0xFFFFFFFF \
+                or compressed == infos.compress_sizes()[index] \
+                or offset + LOCAL.size + name_length + extra_length + compressed > following:
+            return overlap
+
+        def shown(field: str, value: int) -> str:
+            return f"{value:#010x}" if field == "CRC-32" else str(value)
+
+        pairs = [("CRC-32", infos.crcs()[index], crc),
+                 ("compressed size", infos.compress_sizes()[index], compressed),
+                 ("uncompressed size", infos.file_sizes()[index], size)]
+        told = "; ".join(f"{field} {shown(field, central)} in the central directory, "
+                         f"{shown(field, local)} in the local header"
+                         for field, central, local in pairs if central != local)
+        return (f"its central directory record and its local header at byte {offset} "
+                f"disagree ({told}): corpuskit writes the same values in both, so one of "
+                "them was changed, which the headers cannot tell; read as the central "
+                "directory says, its data would overlap what follows it, so it is not read")
 
     def _files(self, order: Iterable[int] | None = None) -> Iterator[str]:
         """The package's files (relative to its top folder), in the directory's order or

@@ -29,6 +29,7 @@ from corpuskit.archiveseal import SEAL_BYTES, seal
 from corpuskit.check import check
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.deflate import COMPRESSIONS
+from corpuskit.problems import Problem
 from corpuskit.validation import render_text, validate
 
 SEAL = re.compile(rb"corpuskit-sha256:([0-9a-f]{64})")
@@ -518,8 +519,8 @@ def test_headers_that_disagree_are_told_as_such(tmp_path: Path, header: str, fie
     member = f"{source.stem}/data/raw/en/harbour.txt"
     central, local = _entry_records(bytes(data), member)
     changed = central + place if header == "central directory" else local + place - 2
-    data[changed] ^= data[changed] & -data[changed]  # a value made smaller (larger: the
-    # data would overlap the next entry's, which refuses the archive unread)
+    data[changed] ^= data[changed] & -data[changed]  # a value made smaller (larger:
+    # test_headers_that_disagree_on_a_larger_value_are_told_as_such)
     assert data[changed] != source.read_bytes()[changed]
     archive = tmp_path / source.name
     archive.write_bytes(sealed(bytes(data)))
@@ -534,6 +535,86 @@ def test_headers_that_disagree_are_told_as_such(tmp_path: Path, header: str, fie
         # (the data is read as the central directory says: it may fail so, in full)
         assert others in ([], [("data/raw/en/harbour.txt", "archive-error")]), problems
         assert not others or (not fast and header == "central directory"), problems
+
+
+@pytest.mark.parametrize("header", ["central directory", "local header"])
+@pytest.mark.parametrize(("field", "place"), [("CRC-32", 16), ("compressed size", 20),
+                                              ("uncompressed size", 24)])
+def test_headers_that_disagree_on_a_larger_value_are_told_as_such(
+        tmp_path: Path, header: str, field: str, place: int) -> None:
+    """test_headers_that_disagree_are_told_as_such with the value made larger (by 256).
+    A central directory's compressed size made larger makes the entry's data, as the
+    central directory says, overlap the next entry's, and the entry is refused unread: it
+    was told as "entry data overlaps another entry or the central directory (corrupt, or a
+    zip bomb)" alone, where its local header, intact, ends its data in time (QA). It is
+    told as the two headers disagreeing, with both values, and nothing else."""
+    source = built().archive
+    data = bytearray(source.read_bytes())
+    member = f"{source.stem}/data/raw/en/harbour.txt"
+    central, local = _entry_records(bytes(data), member)
+    changed = central + place if header == "central directory" else local + place - 2
+    was = struct.unpack_from("<L", data, changed)[0]
+    struct.pack_into("<L", data, changed, was + 256)
+    archive = tmp_path / source.name
+    archive.write_bytes(sealed(bytes(data)))
+    in_central, in_local = (was + 256, was) if header == "central directory" \
+        else (was, was + 256)
+    shown = "{:#010x}" if field == "CRC-32" else "{}"
+    values = (f"{field} {shown.format(in_central)} in the central directory, "
+              f"{shown.format(in_local)} in the local header")
+    for fast in (True, False):
+        problems = validate(archive, jobs=1, fast=fast).problems
+        if (header, field) == ("central directory", "compressed size"):
+            assert [(p.path, p.code) for p in problems] == [
+                ("data/raw/en/harbour.txt", "archive-error")], problems
+            assert problems[0].message == (
+                f"its central directory record and its local header at byte {local} "
+                f"disagree ({values}): corpuskit writes the same values in both, so one of "
+                "them was changed, which the headers cannot tell; read as the central "
+                "directory says, its data would overlap what follows it, so it is not read")
+            continue
+        told = [p for p in problems if p.code == "archive-metadata"]
+        assert [(p.path, p.location) for p in told] == [(member, "")], problems
+        assert told[0].message.startswith(
+            f"the central directory record at byte {central} and the local header at byte "
+            f"{local} disagree ({values})"), told[0].message
+        others = [(p.path, p.code) for p in problems if p.code != "archive-metadata"]
+        # (the data is read as the central directory says: it may fail so, in full)
+        assert others in ([], [("data/raw/en/harbour.txt", "archive-error")]), problems
+        assert not others or (not fast and header == "central directory"), problems
+
+
+def test_a_size_in_dispute_is_known_by_what_the_record_check_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record's source_bytes that a central directory's uncompressed size in dispute
+    makes wrong is not told (test_headers_that_disagree_are_told_as_such) by what the
+    record check found it about, the raw file and the size: it was by the end of the
+    problem's message (QA), and came back as soon as the record check worded it
+    otherwise, as it does here."""
+    import corpuskit.validation.records as records_module
+
+    worded: list[Problem] = []
+
+    def reworded(path: str, code: str, message: str, location: str = "") -> Problem:
+        problem = Problem(path, code, message.replace(" does not match ", " disagrees with "),
+                          location)
+        if problem.message != message:
+            worded.append(problem)
+        return problem
+
+    monkeypatch.setattr(records_module, "Problem", reworded)
+    source = built().archive
+    data = bytearray(source.read_bytes())
+    central, _ = _entry_records(bytes(data), f"{source.stem}/data/raw/en/harbour.txt")
+    struct.pack_into("<L", data, central + 24, struct.unpack_from("<L", data, central + 24)[0]
+                     - 1)
+    archive = tmp_path / source.name
+    archive.write_bytes(sealed(bytes(data)))
+    problems = validate(archive, jobs=1).problems
+    assert [problem.code for problem in worded] == ["record-mismatch"]  # reworded, found
+    assert sorted((p.path, p.code) for p in problems) == [
+        ("data/raw/en/harbour.txt", "archive-error"),
+        (f"{source.stem}/data/raw/en/harbour.txt", "archive-metadata")], problems
 
 
 def test_a_long_published_checksum_is_read_with_bounded_memory(tmp_path: Path) -> None:

@@ -61,6 +61,9 @@ class PackageReader:
         #: Files whose bytes differ from a checksum recorded for them (a manifest's or the
         #: descriptor's): known damaged, so no parser that may abort on them is given them.
         self.changed: set[str] = set()
+        #: The raw file and the record's source_bytes of each record-mismatch problem kept
+        #: that is about a record's source_bytes alone (a :data:`~.records.SizeMismatch`).
+        self.size_mismatches: dict[Problem, tuple[str, int]] = {}
         self.read_error_code = "archive-error" if view.kind == "archive" else "unreadable-file"
         self._pool: ForkPool | None = None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterable
 from typing import IO, Any
 
 from ..forkpool import Pending
-from ..problems import Problem
+from ..problems import KEPT_OF_A_CODE, Problem
 from ..regularfiles import open_regular
 from .digest import CHUNK, FileDigester, read_reason
 from .lines import LineBlock, line_blocks
@@ -252,6 +252,9 @@ class RecordPass:
             return
         checker = self.checker
         checker.problems.extend(result.problems)
+        for problem, raw, source_bytes in result.sizes:
+            if len(checker.size_mismatches) < KEPT_OF_A_CODE:  # no more are kept
+                checker.size_mismatches[problem] = (raw, source_bytes)
         # An empty line is no record (reported as a line): counted, the card's and the
         # descriptor's counts were called wrong beside it (QA).
         self.count -= result.empty

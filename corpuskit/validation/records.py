@@ -195,6 +195,13 @@ def _text_mismatch(path: str, number: int, shown_id: str, data: dict[str, Any]
 #: What the parent needs of a line that is a JSON object: ``(line number, id, raw path)``
 #: (the id None unless a string, the raw path as in :data:`Facts`).
 LineFacts = tuple[int, "str | None", "str | None"]
+#: A ``record-mismatch`` problem of a record's source_bytes alone (its source_sha256 not
+#: found wrong): ``(the problem, the raw file, the record's source_bytes)``. What the
+#: problem is about, as data: a caller that knows the raw file's size to be in dispute
+#: (an archive entry whose two headers disagree on it) can tell the problem is that
+#: dispute's, by what it is about and not by its wording (QA: matched by its message, it
+#: would have come back the day the message was worded otherwise).
+SizeMismatch = tuple[Problem, str, int]
 
 
 #: The record fields a :class:`Tally` counts.
@@ -311,7 +318,8 @@ class BlockResult:
     ``tally`` counts the records that matched their schema; ``empty`` the lines that are
     empty (or white space only): no record, each reported as a problem of its own;
     ``unread`` the other lines whose record names no raw file that could be read (not JSON,
-    or no source_path of the right form)."""
+    or no source_path of the right form); ``sizes`` those of ``problems`` that are about a
+    record's source_bytes alone (:data:`SizeMismatch`)."""
 
     problems: list[Problem] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
@@ -320,6 +328,7 @@ class BlockResult:
     digests: list[tuple[str, int, Digests]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    sizes: list[SizeMismatch] = field(default_factory=list)
 
 
 def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
@@ -375,10 +384,13 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
                 wrong.append(f"source_bytes ({source_bytes}, the file has {size})")
             if sha is not None and sha != source_sha256:
                 wrong.append("source_sha256")
-            problems.append(Problem(path, "record-mismatch",
-                                    f"record {doc_id!r}: {', '.join(wrong)} "
-                                    f"{'does' if len(wrong) == 1 else 'do'} not match "
-                                    f"{raw_path}", f"line {number}"))
+            problem = Problem(path, "record-mismatch",
+                              f"record {doc_id!r}: {', '.join(wrong)} "
+                              f"{'does' if len(wrong) == 1 else 'do'} not match "
+                              f"{raw_path}", f"line {number}")
+            problems.append(problem)
+            if len(wrong) == 1 and size != source_bytes:  # its size alone
+                result.sizes.append((problem, raw_path, source_bytes))
         elif consistent and sha is not None and data is not None and on_valid is not None:
             on_valid(number, record_from_dict(data))
     result.tally.add_records(valid)
