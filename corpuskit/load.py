@@ -617,6 +617,8 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
 
             found = list(validate(location).problems)
             raise PackageIntegrityError(str(location), found or list(error.problems)) from None
+        if damaged_folder:  # its datapackage.json named relative to it: the summary names it
+            raise read_error(location, error) from None
         if os.path.isdir(location) and [p.code for p in error.problems] == ["not-a-package"]:
             given = _folder_given(location)
             if given is not None:

@@ -233,12 +233,14 @@ def open_package(path: Path) -> PackageSource:
                     "corpuskit package damaged; get it again from where it was "
                     "published"))])
             if kind == "package":  # its other files are there (QA: "no package here")
+                # The file missing is named, relative to the package, as validate and
+                # export name it (QA: info and diff named the folder, "." in their JSON)
                 held = [marker for marker in PACKAGE_MARKERS if _is_file(path / marker)]
-                raise InputError([Problem(str(path), "missing-file", (
-                    f"a package folder without its {DESCRIPTOR} (it holds "
-                    f"{', '.join(held)}): a corpuskit package damaged, or a bag of another "
-                    f"tool; 'corpuskit validate {shell_word(str(path))}' names every "
-                    "problem; get the package again from where it was published"))])
+                raise InputError([Problem(DESCRIPTOR, "missing-file", (
+                    f"a package folder without this file (it holds {', '.join(held)}): a "
+                    "corpuskit package damaged, or a bag of another tool; 'corpuskit "
+                    f"validate {shell_word(str(path))}' names every problem; get the "
+                    "package again from where it was published"))])
             raise InputError([Problem(str(path), "not-a-package",
                                       f"no {DESCRIPTOR} here; pass a package folder or archive")])
         _refuse_foreign(path)

@@ -390,6 +390,36 @@ def test_info_names_problem_files_as_validate_does(
     assert "seeds/corpus.toml:" in capsys.readouterr().out
 
 
+def test_a_package_folder_without_its_descriptor_names_the_file_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """info named the missing datapackage.json's problem as the folder's, "." in its JSON
+    and the folder alone on stderr, where validate and export name datapackage.json (QA);
+    diff did too. Each names the file now, relative to the package in JSON, joined to it
+    as given on stderr."""
+    monkeypatch.chdir(tmp_path)
+    copy_package(sample(), tmp_path).rename("pkg")
+    Path("pkg", "datapackage.json").unlink()
+    capsys.readouterr()
+    assert main(["info", "pkg", "--json"]) == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert validator("info.schema.json").is_valid(data)
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [
+        ("datapackage.json", "missing-file")]
+    assert "error: pkg/datapackage.json: a package folder without this file (it holds " \
+        "bagit.txt, " in captured.err, captured.err
+    assert main(["info", "pkg"]) == 1
+    assert "error: pkg/datapackage.json: a package folder without this file (it holds " \
+        "bagit.txt, " in capsys.readouterr().err
+    assert main(["validate", "pkg", "--json"]) == 1
+    assert {(p["path"], p["code"]) for p in json.loads(capsys.readouterr().out)[
+        "problems"]} == {("datapackage.json", "missing-file")}
+    assert main(["diff", "pkg", str(sample().release), "--json"]) == 1
+    assert [(p["side"], p["path"], p["code"]) for p in json.loads(
+        capsys.readouterr().out)["problems"]] == [("old", "datapackage.json", "missing-file")]
+
+
 @pytest.mark.parametrize("changelog", [True, False])
 def test_seeds_files_are_counted_alike_by_info_and_validate(tmp_path: Path,
                                                             changelog: bool) -> None:

@@ -1060,9 +1060,15 @@ def test_a_package_folder_without_its_descriptor_is_a_damaged_package(
         with pytest.raises(InputError) as refused:
             refused_by()
         assert [problem.code for problem in refused.value.problems] == ["missing-file"]
-        assert "a package folder without its datapackage.json (it holds bagit.txt, " \
+        assert "a package folder without this file (it holds bagit.txt, " \
             "manifest-sha256.txt, tagmanifest-sha256.txt, data/documents.jsonl): a corpuskit " \
             "package damaged, or a bag of another tool" in refused.value.problems[0].message
+    # The file is named relative to the package, as validate names it; the library's
+    # message names the package (as a records file's problem does)
+    with pytest.raises(InputError) as refused:
+        corpuskit.load(package, verify=False)
+    assert [problem.path for problem in refused.value.problems] == ["datapackage.json"]
+    assert str(refused.value).startswith(f"{package}: 1 problem found: datapackage.json: ")
     capsys.readouterr()
     assert main(["export", str(package), "--format", "csv", "--out",
                  str(tmp_path / "out.csv")]) == 1
