@@ -41,7 +41,15 @@ from .package import CONTENT_METADATA_KEYS, DOCUMENTS_PATH, process_settings
 from .packagesource import PackageSource
 from .parquet import PARQUET_PATH
 from .pathargs import given_flag, given_path
-from .problems import Problem, escaped_controls, named_under, one_line, printable, under
+from .problems import (
+    Problem,
+    escaped_controls,
+    named_under,
+    one_line,
+    ordered,
+    printable,
+    under,
+)
 from .reader import (
     NOT_AN_ARCHIVE,
     descriptor_given,
@@ -164,12 +172,16 @@ class SideError(InputError):
     shows them; ``sided`` holds each as its side names it (relative to it, ``.`` for the
     side itself, as ``validate --format json`` names a problem) with the side it is of,
     ``old`` or ``new``: both sides hold files of the same names (corpus.toml,
-    data/documents.jsonl)."""
+    data/documents.jsonl). ``problems`` are in the order given: OLD's, then NEW's, as the
+    command line gives the sides and as ``sided`` and the summary name them."""
 
     def __init__(self, problems: Sequence[Problem], summary: str,
                  sided: Sequence[tuple[str, Problem]], skipped: Sequence[tuple[str, str]] = (),
                  notes: Sequence[str] = (), side: str = "") -> None:
         super().__init__(problems, summary, skipped, notes)
+        # Not all in the order of their paths (InputError's): NEW's path sorting first put
+        # its problems first on stderr (QA review: diff told NEW's first, its JSON OLD's)
+        self.problems = tuple(problems)
         #: The side (as given) whose files ``skipped`` names, relative to it.
         self.side = side
         self.sided = tuple(sorted(sided, key=lambda found: (found[0] != "old", found[1])))
@@ -705,7 +717,7 @@ def _side_error(side: Path, role: str, error: InputError) -> SideError:
     root = printable(str(side))
     relative = [problem if problem.path not in (root, "") else replace(problem, path=".")
                 for problem in error.problems]
-    return SideError(under(str(side), error.problems, archive=os.path.isfile(side)),
+    return SideError(ordered(under(str(side), error.problems, archive=os.path.isfile(side))),
                      f"{side} cannot be compared: {error.summary}",
                      [(role, problem) for problem in relative],
                      # a seeds side's files left out, and its exclude notes, which may be
@@ -914,8 +926,11 @@ def _with_the_other_side(error: InputError, old: Path, new: Path) -> InputError:
             side.close()
     except SideError as also:
         sided = error.sided if isinstance(error, SideError) else ()
-        return SideError([*error.problems, *also.problems], f"{error.summary}; {also.summary}",
-                         [*sided, *also.sided])
+        # OLD's first, whichever side stopped the diff, as the command line gives them and
+        # as ``sided`` lists them (QA review: NEW's summary came first where it stopped it)
+        first, second = (error, also) if failed_old else (also, error)
+        return SideError([*first.problems, *second.problems],
+                         f"{first.summary}; {second.summary}", [*sided, *also.sided])
     return error
 
 

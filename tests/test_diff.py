@@ -874,7 +874,10 @@ def test_both_sides_problems_are_reported_together(
         seeds: Path, released: Path, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     """With both sides unreadable, diff named one side's problems only (QA): the side
-    that stopped it, then the other's, read whole for them, in text and JSON."""
+    that stopped it, then the other's, read whole for them, in text and JSON. OLD's are
+    told first, then NEW's, as the command line gives them, in the summary and the
+    problems alike: where NEW stopped the diff, its summary came first in the JSON's
+    error and on stderr, whose problems were in the order of their paths (QA review)."""
     package = tmp_path / "damaged"
     shutil.copytree(release_of(released, "1.0.0"), package)
     with (package / "data" / "documents.jsonl").open("ab") as records:
@@ -885,11 +888,19 @@ def test_both_sides_problems_are_reported_together(
         err = capsys.readouterr().err
         assert f"error: {package}/data/documents.jsonl" in err, err
         assert f"error: {seeds}/bin.dat" in err, err
+        told = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert told == sorted(told, key=lambda line: not line.startswith(f"error: {old}/")), err
+        summary = err.splitlines()[-1]
+        assert re.fullmatch(rf"corpuskit: {re.escape(str(old))} cannot be compared: .*; "
+                            rf"{re.escape(str(new))} cannot be compared: .*", summary), err
         assert main(["diff", str(old), str(new), "--json"]) == 1
-        found = {(p["side"], p["path"])
-                 for p in json.loads(capsys.readouterr().out)["problems"]}
+        failure = json.loads(capsys.readouterr().out)
+        found = {(p["side"], p["path"]) for p in failure["problems"]}
         package_side, seeds_side = ("new", "old") if old == seeds else ("old", "new")
         assert {(package_side, "data/documents.jsonl"), (seeds_side, "bin.dat")} <= found
+        sides = [p["side"] for p in failure["problems"]]
+        assert sides == sorted(sides, key=lambda side: side != "old"), sides
+        assert failure["error"] == summary.removeprefix("corpuskit: ")
     (seeds / "bin.dat").unlink()  # one side alone: its problems only
     assert main(["diff", str(seeds), str(package)]) == 1
     assert f"{seeds}/" not in capsys.readouterr().err
