@@ -527,9 +527,13 @@ def remove_bom(text: str) -> str:
 
 
 def line_endings(text: str) -> str:
-    """CRLF, CR, NEL, U+2028 and U+2029 become LF."""
+    """CRLF, CR, NEL and U+2028 become LF; U+2029 PARAGRAPH SEPARATOR becomes a blank line,
+    the paragraph break it stands for (QA: ftfy's one LF merged the paragraphs it
+    separated, and a title was not taken)."""
     if not any(char in text for char in _LINE_BREAKS):
         return text
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n\n")
     return fixes.fix_line_breaks(text)
 
 

@@ -44,7 +44,8 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v37: a file that cp1250
+#: other records for the same bytes within one corpuskit version (v38: U+2029 PARAGRAPH
+#: SEPARATOR becomes a blank line, no longer one LF; v37: a file that cp1250
 #: reads in letters of Central European alphabets mixed, and ISO-8859-2, not listed, in
 #: one language's, is refused naming iso8859-2, and the other way round; of cp1255 and a
 #: Cyrillic code page reading a file with as few mistyped words, cp1255 wins only where it
@@ -103,7 +104,7 @@ from .zippieces import read_range
 #: another code page reads clearly better is refused; v12: a text of only
 #: invisible characters, such as a soft hyphen, is refused), so that no entry made before
 #: serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v37"
+CACHE_FORMAT = "corpuskit-shard-cache-v38"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -387,6 +387,25 @@ def test_a_text_no_step_changes_is_returned_after_one_pass(monkeypatch: pytest.M
 
 # -- steps that first ask whether the characters they replace are there at all ------------
 
+def test_a_paragraph_separator_is_a_paragraph_break() -> None:
+    """QA: U+2029 PARAGRAPH SEPARATOR became one LF, as ftfy makes it, so the paragraphs it
+    separated were one and the title was not taken; U+2028 LINE SEPARATOR stays a line
+    break."""
+    from corpuskit.config import ExtractConfig
+    from corpuskit.extract import extract_parts
+
+    text = ("Annual report\u2029The year was good for the company.\u2029"
+            "Profits rose by ten percent.\u2028Costs fell.\n")
+    normalized, steps = normalize(text, DEFAULT)
+    assert normalized == ("Annual report\n\nThe year was good for the company.\n\n"
+                          "Profits rose by ten percent.\nCosts fell.\n")
+    assert steps == ("line-endings",)
+    assert replay(text, steps) == normalized
+    parts = extract_parts(normalized, ExtractConfig())
+    assert parts.title == "Annual report"
+    assert parts.text.count("\n\n") == 1
+
+
 def test_line_endings_asks_for_every_character_ftfy_replaces() -> None:
     """Any character outside _LINE_BREAKS is left alone by ftfy's fix_line_breaks, so a
     text holding none of them is returned as it is (every code point is tried)."""
@@ -417,7 +436,7 @@ def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
         remove_zero_width,
     )
 
-    assert line_endings(text) == fixes.fix_line_breaks(text)
+    assert line_endings(text) == fixes.fix_line_breaks(text.replace("\u2029", "\n\n"))
     assert remove_bom(text) == text.replace("\ufeff", "")
     assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
 
@@ -746,8 +765,9 @@ def test_fix_encoding_takes_the_verdict_of_the_step_before_it(
 
 # fix-encoding and fix-encoding-short-lines judge each line alone, whatever its line break
 
-#: The line breaks a record holds as LF (CRLF, CR, U+2028 and U+2029 by line-endings; VT and
-#: FF by remove-control-chars; RS by separator-breaks).
+#: The line breaks a record holds as LF (CRLF, CR and U+2028 by line-endings; VT and FF by
+#: remove-control-chars; RS by separator-breaks), and U+2029, which line-endings makes a
+#: blank line.
 LINE_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x1e"]
 
 
@@ -779,8 +799,9 @@ def test_a_legitimate_line_is_not_judged_with_the_mojibake_of_others(eol: str) -
     of the lines before it and became ``Рis Eth``; with LF it stays."""
     text = ("Line with Ã© mojibake\nLine with Ð¿Ñ€Ð¸Ð²ÐµÑ‚ cyrillic mojibake\n"
             "Line legit: Ð is Eth\n")
+    lf = "\n\n" if eol == "\u2029" else "\n"  # a paragraph break, the others a line's
     assert normalize(text.replace("\n", eol), DEFAULT)[0] == (
-        "Line with é mojibake\nLine with привет cyrillic mojibake\nLine legit: Ð is Eth\n")
+        f"Line with é mojibake{lf}Line with привет cyrillic mojibake{lf}Line legit: Ð is Eth\n")
 
 
 def test_nel_is_no_line_break_to_the_mojibake_repair() -> None:
