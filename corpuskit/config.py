@@ -113,7 +113,10 @@ class NormalizeConfig:
 #: The encodings a build reads a file in before any of decode.fallback_encodings: UTF-8,
 #: and those a byte order mark names (decode.BOMS).
 UNICODE_ENCODINGS = ("utf-8", "utf-32-le", "utf-32-be", "utf-8-sig", "utf-16-le", "utf-16-be")
-#: How a line that is never a title ends: as a sentence or a clause does.
+#: How a line that no build of any corpuskit version takes for a title ends: validate
+#: holds a package's titles to it. A build also refuses a line ending in another
+#: script's punctuation (:func:`~corpuskit.sentenceends.ends_like_sentence`), but a
+#: package built before it did may hold such titles, and stays valid.
 NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .config import NOT_TITLE_ENDINGS, ExtractConfig
+from .config import ExtractConfig
 from .dates import LONGEST_DATE_LINE, parse_date_line
 from .language import iso639_1_many
 from .models import Extracted, Parts
 from .rightsrules import rights_rules
+from .sentenceends import ends_like_sentence
 from .visible import BIDI_CONTROL, shows_text
 
 
@@ -31,11 +32,13 @@ def _is_title(paragraph: str, config: ExtractConfig) -> bool:
     """A first paragraph of one short line that is no sentence, date or rights line, shows
     something and holds no bidirectional control (QA: a soft hyphen or a Braille blank
     alone became an invisible title, and a line starting with U+202E one shown in another
-    order than spelled; corpus.toml's title is held to the same)."""
+    order than spelled; corpus.toml's title is held to the same). A sentence ends in any
+    script's punctuation, not only ASCII's (QA: ``今日はとても良い天気です。`` and ``He
+    said, “We are done.”`` became titles, taken out of the text)."""
     return (
         "\n" not in paragraph
         and 0 < len(paragraph) <= config.title_max_chars
-        and not paragraph.endswith(NOT_TITLE_ENDINGS)
+        and not ends_like_sentence(paragraph)
         and parse_date_line(paragraph) is None
         and not is_rights_line(paragraph, config)
         and shows_text(paragraph)

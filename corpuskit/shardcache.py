@@ -44,8 +44,7 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v38: U+2029 PARAGRAPH
-#: SEPARATOR becomes a blank line, no longer one LF; v37: a file that cp1250
+#: other records for the same bytes within one corpuskit version (v38: a first line ending in another script's sentence or clause punctuation (``。``, ``，``, ``।``), in an ellipsis or in a quotation mark after one is no title, and U+2029 PARAGRAPH SEPARATOR becomes a blank line, no longer one LF; v37: a file that cp1250
 #: reads in letters of Central European alphabets mixed, and ISO-8859-2, not listed, in
 #: one language's, is refused naming iso8859-2, and the other way round; of cp1255 and a
 #: Cyrillic code page reading a file with as few mistyped words, cp1255 wins only where it

@@ -11,6 +11,7 @@ from conftest import corpus_config
 from corpuskit.config import ExtractConfig, parse_config
 from corpuskit.dates import parse_date_line
 from corpuskit.extract import extract, is_rights_line
+from corpuskit.sentenceends import ends_like_sentence
 
 DEFAULT = ExtractConfig()
 
@@ -127,6 +128,84 @@ def test_questions_and_exclamations_can_be_titles() -> None:
     assert extract("Who pays for the ferry?\n\nBody.\n", DEFAULT).title == (
         "Who pays for the ferry?")
     assert extract("Ferry saved!\n\nBody.\n", DEFAULT).title == "Ferry saved!"
+
+
+@pytest.mark.parametrize("first", [
+    "今天天气很好，我们去公园散步。",      # ideographic full stop
+    "今日はとても良い天気です。",
+    "在开始之前，",                        # fullwidth comma
+    "一、",                                # ideographic comma
+    "本日の議題．",                        # fullwidth full stop
+    "आज मौसम बहुत अच्छा है।",              # Devanagari danda
+    "آج موسم بہت اچھا ہے۔",                # Urdu full stop
+    "في البداية، يجب أن نوضح ما يلي،",     # Arabic comma
+    "أولاً؛",                              # Arabic semicolon
+    "Այսօր եղանակը շատ լավ է։",            # Armenian full stop
+    "ዛሬ ጥሩ ቀን ነው።",                      # Ethiopic full stop
+    "It was a dark and stormy night…",     # an ellipsis
+    "He said, “We are done.”",             # quotation marks after the full stop
+    "Il a dit : « Nous avons fini. »",
+    "„Wir sind fertig.“",
+    "「今日は終わりです。」",
+    "'Done,'",
+])
+def test_a_first_line_ending_like_a_sentence_in_any_script_is_no_title(first: str) -> None:
+    """QA: only ASCII's . , ; : made a line a sentence, so the opening sentence of a
+    Chinese, Japanese, Hindi, Urdu or Armenian text, or one ending in a quotation mark or
+    an ellipsis, was taken as its title and left the text."""
+    parts = extract(f"{first}\n\nBody text.\n", DEFAULT)
+    assert parts.title is None
+    assert parts.text == f"{first}\n\nBody text.\n"
+
+
+@pytest.mark.parametrize("title", [
+    "Harbour Council Approves New Ferry Schedule",
+    "Chapter 1",
+    "Who pays for the ferry?",
+    "Ferry saved!",
+    "¿Quién paga?",
+    "谁来付钱？",                           # fullwidth question mark
+    "太好了！",
+    "Jahresbericht 2023",
+    "年度报告",
+    "「吾輩は猫である」",                   # quoted, but no sentence inside
+    "“The Raven”",
+    "Notes (cont.)",                        # a bracket is no quotation mark
+    "Chapter 3 — The Ferry",
+    "Top 10 Songs 2023",
+    "August 2023",                          # a month, no date
+])
+def test_ordinary_titles_are_still_taken(title: str) -> None:
+    parts = extract(f"{title}\n\nBody text.\n", DEFAULT)
+    assert parts.title == title
+    assert parts.text == "Body text.\n"
+
+
+def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
+    """The tables hold the properties as the regex module does, but for characters it does
+    not assign yet (an older regex, an older Unicode), and the marks left out are exactly
+    the question and exclamation marks among them."""
+    import unicodedata
+
+    import regex
+
+    from corpuskit.sentenceends import (
+        QUESTIONS_AND_EXCLAMATIONS,
+        QUOTATION_MARKS,
+        TERMINAL_PUNCTUATION,
+    )
+
+    table = {chr(code) for first, last in TERMINAL_PUNCTUATION for code in range(first, last + 1)}
+    everything = [chr(code) for code in range(0x110000)]
+    terminal = {char for char in everything if regex.match(r"\p{Terminal_Punctuation}", char)}
+    unassigned = regex.compile(r"\p{Cn}")
+    assert terminal <= table and all(unassigned.match(char) for char in table - terminal)
+    quotes = {char for char in everything if regex.match(r"\p{Quotation_Mark}", char)}
+    assert quotes == set(QUOTATION_MARKS)
+    named = {char for char in table
+             if any(word in unicodedata.name(char, "")
+                    for word in ("QUESTION", "EXCLAMATION", "INTERROBANG"))}
+    assert named == set(QUESTIONS_AND_EXCLAMATIONS)
 
 
 def test_title_length_limit_is_configurable() -> None:
@@ -285,7 +364,7 @@ def _extract_by_split(text: str, config: ExtractConfig) -> tuple[str | None, ...
     if config.title and len(paragraphs) > 1:
         first = paragraphs[0].strip()
         if "\n" not in first and 0 < len(first) <= config.title_max_chars \
-                and not first.endswith((".", ",", ";", ":")) \
+                and not ends_like_sentence(first) \
                 and parse_date_line(first) is None and not is_rights_line(first, config):
             title = paragraphs.pop(0).strip()
     if config.date and len(paragraphs) > 1 and "\n" not in paragraphs[0]:

@@ -1,0 +1,69 @@
+"""Whether a line ends as a sentence or a clause does: a first line that does is no title.
+
+A line ends so when its last character, once any quotation marks and spaces after it are
+set aside (``He said, “We are done.”``, ``« Fini. »``, ``「終わりです。」``), is a mark
+Unicode calls Terminal_Punctuation (the marks that end a sentence or a clause, in every
+script: ``.`` ``,`` ``;`` ``:`` ``。`` ``，`` ``、`` ``．`` ``।`` ``۔`` ``،`` ``։`` ``።`` ...)
+other than a question or exclamation mark, which a heading may end in, or an ellipsis
+(``…``, ``‥``). The properties are tables here, not asked of ``unicodedata`` or the regex
+module when a text is read, so the titles a build takes do not depend on the version of
+Python or of a library it runs with (the tests hold the tables to the regex module's).
+"""
+
+from __future__ import annotations
+
+#: Terminal_Punctuation, from Unicode 17.0's PropList.txt (as the regex module 2026.12
+#: holds it), as inclusive ranges.
+TERMINAL_PUNCTUATION = (
+    (0x0021, 0x0021), (0x002C, 0x002C), (0x002E, 0x002E), (0x003A, 0x003B), (0x003F, 0x003F),
+    (0x037E, 0x037E), (0x0387, 0x0387), (0x0589, 0x0589), (0x05C3, 0x05C3), (0x060C, 0x060C),
+    (0x061B, 0x061B), (0x061D, 0x061F), (0x06D4, 0x06D4), (0x0700, 0x070A), (0x070C, 0x070C),
+    (0x07F8, 0x07F9), (0x0830, 0x0835), (0x0837, 0x083E), (0x085E, 0x085E), (0x0964, 0x0965),
+    (0x0E5A, 0x0E5B), (0x0F08, 0x0F08), (0x0F0D, 0x0F12), (0x104A, 0x104B), (0x1361, 0x1368),
+    (0x166E, 0x166E), (0x16EB, 0x16ED), (0x1735, 0x1736), (0x17D4, 0x17D6), (0x17DA, 0x17DA),
+    (0x1802, 0x1805), (0x1808, 0x1809), (0x1944, 0x1945), (0x1AA8, 0x1AAB), (0x1B4E, 0x1B4F),
+    (0x1B5A, 0x1B5B), (0x1B5D, 0x1B5F), (0x1B7D, 0x1B7F), (0x1C3B, 0x1C3F), (0x1C7E, 0x1C7F),
+    (0x2024, 0x2024), (0x203C, 0x203D), (0x2047, 0x2049), (0x2CF9, 0x2CFB), (0x2E2E, 0x2E2E),
+    (0x2E3C, 0x2E3C), (0x2E41, 0x2E41), (0x2E4C, 0x2E4C), (0x2E4E, 0x2E4F), (0x2E53, 0x2E54),
+    (0x2E60, 0x2E61), (0x3001, 0x3002), (0xA4FE, 0xA4FF), (0xA60D, 0xA60F), (0xA6F3, 0xA6F7),
+    (0xA876, 0xA877), (0xA8CE, 0xA8CF), (0xA92F, 0xA92F), (0xA9C7, 0xA9C9), (0xAA5D, 0xAA5F),
+    (0xAADF, 0xAADF), (0xAAF0, 0xAAF1), (0xABEB, 0xABEB), (0xFE12, 0xFE12), (0xFE15, 0xFE16),
+    (0xFE50, 0xFE52), (0xFE54, 0xFE57), (0xFF01, 0xFF01), (0xFF0C, 0xFF0C), (0xFF0E, 0xFF0E),
+    (0xFF1A, 0xFF1B), (0xFF1F, 0xFF1F), (0xFF61, 0xFF61), (0xFF64, 0xFF64),
+    (0x1039F, 0x1039F), (0x103D0, 0x103D0), (0x10857, 0x10857), (0x1091F, 0x1091F),
+    (0x10A56, 0x10A57), (0x10AF0, 0x10AF5), (0x10B3A, 0x10B3F), (0x10B99, 0x10B9C),
+    (0x10F55, 0x10F59), (0x10F86, 0x10F89), (0x11047, 0x1104D), (0x110BE, 0x110C1),
+    (0x11141, 0x11143), (0x111C5, 0x111C6), (0x111CD, 0x111CD), (0x111DE, 0x111DF),
+    (0x11238, 0x1123C), (0x112A9, 0x112A9), (0x113D4, 0x113D5), (0x1144B, 0x1144D),
+    (0x1145A, 0x1145B), (0x115C2, 0x115C5), (0x115C9, 0x115D7), (0x11641, 0x11642),
+    (0x1173C, 0x1173E), (0x11944, 0x11944), (0x11946, 0x11946), (0x11A42, 0x11A43),
+    (0x11A9B, 0x11A9C), (0x11AA1, 0x11AA2), (0x11C41, 0x11C43), (0x11C71, 0x11C71),
+    (0x11EF7, 0x11EF8), (0x11F43, 0x11F44), (0x12470, 0x12474), (0x16A6E, 0x16A6F),
+    (0x16AF5, 0x16AF5), (0x16B37, 0x16B39), (0x16B44, 0x16B44), (0x16D6E, 0x16D6F),
+    (0x16E97, 0x16E98), (0x1BC9F, 0x1BC9F), (0x1DA87, 0x1DA8A),
+)
+#: The question and exclamation marks of Terminal_Punctuation (those whose Unicode names
+#: say QUESTION, EXCLAMATION or INTERROBANG): a title may end in one (``Who pays?``).
+QUESTIONS_AND_EXCLAMATIONS = ("!?\u037e\u061f\u07f9\u1367\u1944\u1945\u203c\u203d\u2047"
+                              "\u2048\u2049\u2cfa\u2cfb\u2e2e\u2e53\u2e54\ua60f\ua6f7\ufe15"
+                              "\ufe16\ufe56\ufe57\uff01\uff1f\U00011143")
+#: The ellipses, which Terminal_Punctuation leaves out though it holds their one-dot
+#: form U+2024: a line that trails off (``It was a dark and stormy night…``) is a sentence.
+ELLIPSES = "\u2025\u2026"
+#: Quotation_Mark, from the same PropList.txt: what may follow a sentence's last mark.
+QUOTATION_MARKS = ("\"'\u00ab\u00bb\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2039"
+                   "\u203a\u2e42\u300c\u300d\u300e\u300f\u301d\u301e\u301f\ufe41\ufe42"
+                   "\ufe43\ufe44\uff02\uff07\uff62\uff63")
+
+_SENTENCE_ENDS = frozenset(
+    chr(code) for first, last in TERMINAL_PUNCTUATION for code in range(first, last + 1)
+) - frozenset(QUESTIONS_AND_EXCLAMATIONS) | frozenset(ELLIPSES)
+_QUOTATION_MARKS = frozenset(QUOTATION_MARKS)
+
+
+def ends_like_sentence(line: str) -> bool:
+    """Whether ``line`` ends as a sentence or a clause does (see the module doc)."""
+    end = len(line)
+    while end and (line[end - 1] in _QUOTATION_MARKS or line[end - 1].isspace()):
+        end -= 1
+    return end > 0 and line[end - 1] in _SENTENCE_ENDS
