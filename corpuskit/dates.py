@@ -4,12 +4,16 @@ Month names are a fixed table (never the process locale), so the result does not
 on where corpuskit runs. Numeric day/month orders are accepted only when they cannot be
 read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed. A weekday that
 contradicts the date (``Friday, August 26, 2023``) makes the line no date.
+
+A line may look like a date without being one that reads (:func:`looks_like_date`): it is
+then no title either, and stays in the text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 MONTHS = {
     name: number
@@ -79,3 +83,65 @@ def parse_date_line(line: str) -> str | None:
         readings = {d for d in (_iso(year, b, a), _iso(year, a, b)) if d}
         return readings.pop() if len(readings) == 1 else None
     return None
+
+
+#: Month names and their abbreviations in French, German, Spanish, Italian, Portuguese and
+#: Dutch (matched whatever their case): a line naming one of these
+#: in a date's place looks like a date, though :func:`parse_date_line` reads English's
+#: alone (QA: ``4 mai 2023`` became the title).
+_OTHER_MONTH_NAMES = {
+    "fr": "janvier janv février févr mars avril avr mai juin juillet juil août septembre sept"
+          " octobre oct novembre nov décembre déc",
+    "de": "januar jänner jan februar feb märz mär mrz april apr mai juni jun juli jul august"
+          " aug september sep sept oktober okt november nov dezember dez",
+    "es": "enero ene febrero feb marzo mar abril abr mayo junio jun julio jul agosto ago"
+          " septiembre setiembre sep octubre oct noviembre nov diciembre dic",
+    "it": "gennaio gen febbraio feb marzo mar aprile apr maggio mag giugno giu luglio lug"
+          " agosto ago settembre set ottobre ott novembre nov dicembre dic",
+    "pt": "janeiro jan fevereiro fev março mar abril abr maio mai junho jun julho jul agosto"
+          " ago setembro set outubro out novembro nov dezembro dez",
+    "nl": "januari jan februari feb maart mrt april apr mei juni jun juli jul augustus aug"
+          " september sep oktober okt november nov december dec",
+}
+OTHER_MONTHS = frozenset(name for names in _OTHER_MONTH_NAMES.values()
+                         for name in names.split())
+#: Any word before a date, as a weekday (of any language, right or not) is.
+_ANY_WEEKDAY = r"(?:[^\W\d_]+\.?,?\s+)?"
+_ANY_DAY = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
+#: A short word between a date's parts (``25th of August``, ``4 de mayo de 2023``).
+_LINK = r"(?:[^\W\d_]{1,3}\s+)?"
+#: A time after a date: ``10:00``, ``T10:00:00.5Z``, ``at 10:00 am``, ``10h00 +02:00``,
+#: ``10:00 CEST``.
+_TIME = (rf"(?:T|,?\s+{_LINK})[0-9]{{1,2}}[:.h][0-9]{{2}}(?::[0-9]{{2}}(?:[.,][0-9]+)?)?"
+         r"(?:\s*[ap]\.?m\.?)?(?:\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?|[A-Z]{2,5}))?")
+
+
+@cache
+def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
+    """The shapes of a date :func:`looks_like_date` knows, compiled on first use (the many
+    month names make them slow to compile for a command that reads no text)."""
+    numeric = (r"(?:[0-9]{4}(?P<sep>[-/.])[0-9]{1,2}(?P=sep)[0-9]{1,2}"
+               r"|[0-9]{1,2}(?P<sep2>[-/.])[0-9]{1,2}(?P=sep2)[0-9]{4}"
+               r"|[0-9]{4}\s*[年년]\s*[0-9]{1,2}\s*[月월]\s*[0-9]{1,2}\s*[日일])")
+    month = "(?:{})\\.?".format("|".join(sorted({*MONTHS, *OTHER_MONTHS},
+                                                 key=lambda name: (-len(name), name))))
+    month_first = rf"{_ANY_WEEKDAY}{month}\s+{_ANY_DAY},?\s+{_LINK}{_YEAR}"
+    day_first = rf"{_ANY_WEEKDAY}{_ANY_DAY}\s+{_LINK}{month},?\s+{_LINK}{_YEAR}"
+    return tuple(re.compile(f"{shape}(?:{_TIME})?", re.IGNORECASE)
+                 for shape in (numeric, month_first, day_first))
+
+
+def looks_like_date(line: str) -> bool:
+    """Whether the whole line looks like a date, read or not: one :func:`parse_date_line`
+    reads; three groups of ASCII digits, a four-digit year first or last, separated alike
+    by ``-``, ``/`` or ``.`` (``03/04/2023``, ``2023-02-30``), or ``2023年8月25日``
+    (``2023년 8월 25일``); or a
+    day, a month name (English or of :data:`OTHER_MONTHS`) and a four-digit year, in either
+    order English writes them, maybe after a word (a weekday, right or not) and with a
+    short word between (``of``, ``de``); each maybe followed by a time. Such a line is no
+    title, though only the first kind gives a date (QA: ``03/04/2023``, ``2023-08-25
+    10:00`` and ``Friday, August 26, 2023`` became titles)."""
+    if parse_date_line(line) is not None:
+        return True
+    line = line.strip().rstrip(".").strip()
+    return any(pattern.fullmatch(line) for pattern in _looks_like_date_patterns())

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from .config import ExtractConfig
-from .dates import LONGEST_DATE_LINE, parse_date_line
+from .dates import LONGEST_DATE_LINE, looks_like_date, parse_date_line
 from .language import iso639_1_many
 from .models import Extracted, Parts
 from .rightsrules import rights_rules
@@ -33,13 +33,14 @@ def _is_title(paragraph: str, config: ExtractConfig) -> bool:
     something and holds no bidirectional control (QA: a soft hyphen or a Braille blank
     alone became an invisible title, and a line starting with U+202E one shown in another
     order than spelled; corpus.toml's title is held to the same). A sentence ends in any
-    script's punctuation, not only ASCII's (QA: ``今日はとても良い天気です。`` and ``He
-    said, “We are done.”`` became titles, taken out of the text)."""
+    script's punctuation, not only ASCII's, and a date is any line that looks like one,
+    read or not (QA: ``今日はとても良い天気です。``, ``He said, “We are done.”`` and
+    ``03/04/2023`` became titles, taken out of the text)."""
     return (
         "\n" not in paragraph
         and 0 < len(paragraph) <= config.title_max_chars
         and not ends_like_sentence(paragraph)
-        and parse_date_line(paragraph) is None
+        and not looks_like_date(paragraph)
         and not is_rights_line(paragraph, config)
         and shows_text(paragraph)
         and BIDI_CONTROL.search(paragraph) is None

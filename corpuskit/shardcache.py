@@ -43,13 +43,17 @@ from .usercache import MODELS_FOLDER
 from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
-#: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v38: a first line ending in another script's sentence or clause punctuation (``。``, ``，``, ``।``), in an ellipsis or in a quotation mark after one is no title, and U+2029 PARAGRAPH SEPARATOR becomes a blank line, no longer one LF; v37: a file that cp1250
+#: Part of every cache key: changed with the entries' format, and with anything that
+#: gives other records for the same bytes within one corpuskit version (v38: a first
+#: line ending in another script's sentence or clause punctuation (``。``, ``，``, ``।``),
+#: in an ellipsis or in a quotation mark after one, or that looks like a date the parser
+#: does not read (``03/04/2023``, ``2023-08-25 10:00``), is no title, and U+2029
+#: PARAGRAPH SEPARATOR becomes a blank line, no longer one LF; v37: a file that cp1250
 #: reads in letters of Central European alphabets mixed, and ISO-8859-2, not listed, in
 #: one language's, is refused naming iso8859-2, and the other way round; of cp1255 and a
-#: Cyrillic code page reading a file with as few mistyped words, cp1255 wins only where it
-#: is spelled as Hebrew, so short lower-case Russian in cp1251 is no longer built as cp1255
-#: with cp1255 listed; v36: a short file of
+#: Cyrillic code page reading a file with as few mistyped words, cp1255 wins only where
+#: it is spelled as Hebrew, so short lower-case Russian in cp1251 is no longer built as
+#: cp1255 with cp1255 listed; v36: a short file of
 #: Hebrew in cp1255, spelled as Hebrew, is read in cp1255 where listed and refused naming
 #: it where not, not built as cp1251's or KOI8-R's Cyrillic; a UTF-8 line of letters a
 #: code page reads as signs only (UTF-8 Hebrew in cp1255) beside its lines mixes

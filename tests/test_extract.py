@@ -9,7 +9,7 @@ import pytest
 from conftest import corpus_config
 
 from corpuskit.config import ExtractConfig, parse_config
-from corpuskit.dates import parse_date_line
+from corpuskit.dates import looks_like_date, parse_date_line
 from corpuskit.extract import extract, is_rights_line
 from corpuskit.sentenceends import ends_like_sentence
 
@@ -208,6 +208,32 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
     assert named == set(QUESTIONS_AND_EXCLAMATIONS)
 
 
+@pytest.mark.parametrize("line", [
+    "03/04/2023",                        # ambiguous: not guessed
+    "Friday, August 26, 2023",           # the weekday contradicts it
+    "2023-08-25 10:00",
+    "2023-08-25T10:00:00Z",
+    "August 25, 2023 at 10:00",
+    "Sat, 26 Aug 2023 10:00:00 +0000",
+    "4 mai 2023",                        # a month name the parser does not read
+    "4. Mai 2023",
+    "Freitag, 4. März 2023",
+    "4 de mayo de 2023",
+    "2023-02-30",                        # no such day
+    "2023年8月25日",
+])
+def test_a_line_that_looks_like_a_date_is_no_title(line: str) -> None:
+    """QA: README says a title is "not itself a date", but a date line the parser does not
+    turn into YYYY-MM-DD was recorded as the title; it stays in the text, no date."""
+    assert parse_date_line(line) is None
+    parts = extract(f"{line}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == (None, None)
+    assert parts.text == f"{line}\n\nMeeting notes follow here.\n"
+    parts = extract(f"Minutes\n\n{line}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == ("Minutes", None)
+    assert parts.text == f"{line}\n\nMeeting notes follow here.\n"
+
+
 def test_title_length_limit_is_configurable() -> None:
     short = replace(DEFAULT, title_max_chars=10)
     assert extract("A long title line\n\nBody.\n", short).title is None
@@ -365,7 +391,7 @@ def _extract_by_split(text: str, config: ExtractConfig) -> tuple[str | None, ...
         first = paragraphs[0].strip()
         if "\n" not in first and 0 < len(first) <= config.title_max_chars \
                 and not ends_like_sentence(first) \
-                and parse_date_line(first) is None and not is_rights_line(first, config):
+                and not looks_like_date(first) and not is_rights_line(first, config):
             title = paragraphs.pop(0).strip()
     if config.date and len(paragraphs) > 1 and "\n" not in paragraphs[0]:
         date = parse_date_line(paragraphs[0])
