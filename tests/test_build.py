@@ -153,6 +153,29 @@ def test_texts_are_normalized(release: Path) -> None:
         assert "Ã" not in text and "â€" not in text, record["id"]
 
 
+def test_text_is_what_its_description_says_whatever_corpus_toml_skips(
+        tmp_path: Path) -> None:
+    """Every faithful step corpus.toml may skip, skipped: the records' text and title are
+    still NFC, LF, one blank line between paragraphs, as datapackage.json, croissant.json
+    and the card describe the text field (QA: with nfc skipped, they were NFD)."""
+    skippable = json.loads((SCHEMAS / "corpus.schema.json").read_text("utf-8"))[
+        "properties"]["normalize"]["properties"]["skip"]["items"]["enum"]
+    nfd = unicodedata.normalize("NFD", "Résumé du café\r\n\r\n\r\nLe café est très bon "
+                                       "à Paris aujourd'hui.\r\nÀ bientôt.\r\n")
+    seeds = make_seeds(tmp_path, {"a.txt": nfd},
+                       {"normalize": {"skip": list(skippable)}})
+    result = build_into(seeds, tmp_path / "out")
+    [record] = read_records(result.release)
+    assert record["title"] == "Résumé du café"
+    assert unicodedata.is_normalized("NFC", record["title"])
+    assert record["text"] == "Le café est très bon à Paris aujourd'hui.\nÀ bientôt.\n"
+    assert unicodedata.is_normalized("NFC", record["text"])
+    assert record["normalization"] == ["line-endings", "nfc", "paragraph-spacing"]
+    [field] = [field for field in descriptor(result.release)["resources"][0]["schema"]
+               ["fields"] if field["name"] == "text"]
+    assert "NFC" in field["description"]
+
+
 def test_messy_documents_come_out_clean(release: Path) -> None:
     records = {r["id"]: r for r in read_records(release)}
     harbour = records["en/harbour"]
