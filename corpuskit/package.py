@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-from .config import CorpusConfig
+from .config import FAITHFUL_STEPS, CorpusConfig
 from .markdowntext import ESCAPED, UNESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
@@ -36,6 +36,9 @@ _FIELD_DOCS: dict[str, tuple[str, str]] = {
     "title": ("string", "Title line, or null."),
     "date": ("date", "ISO 8601 date (YYYY-MM-DD), or null."),
     "language": ("string", "ISO 639-1 language code, 'und' when undetermined."),
+    # Only what the steps that always run make true (line-endings, nfc, paragraph-spacing:
+    # corpus.toml cannot skip them), so it holds whatever [normalize] skips (QA: with nfc
+    # skipped, NFD records were described as NFC).
     "text": ("string", "Normalized body text (NFC, LF, one blank line between paragraphs)."),
     "rights": ("string", "Copyright/footer line taken out of the body, or null."),
     "chars": ("integer", "Unicode code points in text."),
@@ -561,13 +564,48 @@ class CardWording:
     share: Callable[[int, int], str] = card_share
     example_language: Callable[[Mapping[str, int]], str] = example_language
     example_since: Callable[[str | None], str] = example_since
+    #: Whether the table of normalization steps has a row for each faithful step that
+    #: corpus.toml skips (:func:`step_rows`), not only for those that ran.
+    names_skipped_steps: bool = True
 
 
 #: How corpuskit wrote those facts before: YAML scalars as they are, the first email,
 #: counts ungrouped and shares rounded, English and 2023-01-01 in the load example.
-EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share, _english, _since_2023)
+EARLIER_WORDING = CardWording(_as_it_is, first_email, rounded_share, _english, _since_2023,
+                              names_skipped_steps=False)
 #: How it wrote them after that, until the load example's date came from the records.
-SINCE_2023_WORDING = CardWording(example_since=_since_2023)
+SINCE_2023_WORDING = CardWording(example_since=_since_2023, names_skipped_steps=False)
+#: How it wrote them after that, until the steps table named the skipped steps.
+UNSKIPPED_WORDING = CardWording(names_skipped_steps=False)
+#: What the steps table says of a faithful step corpus.toml skips.
+SKIPPED_STEP = "skipped (`[normalize] skip` in corpus.toml)"
+#: The faithful steps whose absence from a package's recorded steps does not tell that
+#: corpus.toml skipped them: a package built before separator-breaks was a step records no
+#: such step (README, normalize), and the card says only what datapackage.json tells; the
+#: separators it parts words at are removed by remove-control-chars without it. (The
+#: repository's seeds skip it, as their releases were built so: naming it would make
+#: dist/ stale.)
+UNNAMED_WHEN_SKIPPED = frozenset({"separator-breaks"})
+
+
+def step_rows(steps: Sequence[str], changed: Mapping[str, int], total: int,
+              wording: CardWording) -> list[tuple[str, str]]:
+    """The rows of the card's table of normalization steps: each step of ``steps`` with
+    the documents it changed (of ``total``), in the order the package records them, and
+    (``wording.names_skipped_steps``) each faithful step not among them as skipped, before
+    the first recorded faithful step that runs after it: the records then may hold what it
+    removes or repairs (QA: the table listed only the steps that ran, and said nothing of
+    a skipped one)."""
+    skipped = [step for step in FAITHFUL_STEPS
+               if step not in steps and step not in UNNAMED_WHEN_SKIPPED] \
+        if wording.names_skipped_steps else []
+    rows = []
+    for step in steps:
+        if step in FAITHFUL_STEPS:
+            while skipped and FAITHFUL_STEPS.index(skipped[0]) < FAITHFUL_STEPS.index(step):
+                rows.append((f"`{skipped.pop(0)}`", SKIPPED_STEP))
+        rows.append((f"`{step}`", wording.share(changed.get(step, 0), total)))
+    return rows + [(f"`{step}`", SKIPPED_STEP) for step in skipped]
 
 
 @dataclass(frozen=True)
@@ -584,11 +622,12 @@ class CardForm:
 
 #: The card corpuskit writes.
 CARD = CardForm(ESCAPED, HF_LICENSES)
-#: The cards it wrote before (newest first: the load example since 2023-01-01; the
-#: earlier wording; every contributor named as an author too; then values as they are and
-#: 18 Hub license ids too): validate takes a card written so, that the packages built then
-#: still validate.
-EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, SINCE_2023_WORDING),
+#: The cards it wrote before (newest first: no row for a skipped step; the load example
+#: since 2023-01-01 too; the earlier wording; every contributor named as an author too;
+#: then values as they are and 18 Hub license ids too): validate takes a card written so,
+#: that the packages built then still validate.
+EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, UNSKIPPED_WORDING),
+                 CardForm(ESCAPED, HF_LICENSES, corpus_authors, SINCE_2023_WORDING),
                  CardForm(ESCAPED, HF_LICENSES, corpus_authors, EARLIER_WORDING),
                  CardForm(ESCAPED, HF_LICENSES, every_contributor, EARLIER_WORDING),
                  CardForm(UNESCAPED, _EARLIER_HF_LICENSES, every_contributor,
@@ -859,8 +898,7 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
                  for lang, count in sorted(stats.languages.items())]
     encoding_rows = [(f"`{enc}`", form.wording.share(count, total))
                      for enc, count in sorted(stats.encodings.items())]
-    step_rows = [(f"`{step}`", form.wording.share(stats.steps.get(step, 0), total))
-                 for step in config.process.normalize.steps]
+    steps = step_rows(config.process.normalize.steps, stats.steps, total, form.wording)
     rights_share = form.wording.share(stats.with_rights, total)
     example = form.wording.example_language(stats.languages)
     since = form.wording.example_since(stats.first_date)
@@ -1004,7 +1042,7 @@ Decoding:
 
 Normalization steps, in order, and how many documents each changed:
 
-{_table(("step", "documents changed"), step_rows)}
+{_table(("step", "documents changed"), steps)}
 
 #### Who are the source data producers?
 

@@ -115,7 +115,7 @@ def _earlier(seeds: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The release of ``seeds``, its card written as corpuskit wrote it before (the
     :data:`EARLIER_CARDS` of the earlier wording)."""
     with monkeypatch.context() as patch:
-        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[1])
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[2])
         return corpuskit.build(seeds, out, jobs=1, cache=None).release
 
 
@@ -304,7 +304,7 @@ def test_a_package_whose_load_example_is_since_2023_as_before_still_validates(
     whatever their dates) validate still, that form taken whole."""
     seeds = make_seeds(tmp_path, {"a.txt": OLD_NEWS})
     with monkeypatch.context() as patch:
-        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[1])
         release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
     card = (release / "README.md").read_text("utf-8")
     assert 'corpus.filter(language="en", since="2023-01-01"):' in card
@@ -312,3 +312,70 @@ def test_a_package_whose_load_example_is_since_2023_as_before_still_validates(
         card.replace('since="2023-01-01"', 'since="2020-01-01"'),
         card.replace('filter(language="en"', 'filter(language="fr"'),
     ])
+
+
+#: The card's table of normalization steps, up to the line after it.
+_STEPS_TABLE = re.compile(r"\| step \| documents changed \|\n\|[-| ]+\|\n((?:\|.*\|\n)+)")
+
+
+def _step_cells(card: str) -> list[tuple[str, str]]:
+    table = _STEPS_TABLE.search(card)
+    assert table is not None
+    return [tuple(cell.strip() for cell in line.strip("|").split("|"))  # type: ignore[misc]
+            for line in table.group(1).splitlines()]
+
+
+def test_the_steps_table_names_the_steps_corpus_toml_skips(tmp_path: Path) -> None:
+    """A faithful step skipped has its row, where it would have run, saying so: the
+    records may then keep a zero-width space or trailing spaces (QA: the table listed only
+    the steps that ran, and said nothing of a skipped one)."""
+    from corpuskit.config import FAITHFUL_STEPS
+
+    skipped = ["remove-zero-width", "trim-trailing-whitespace"]
+    seeds = make_seeds(tmp_path, {"a.txt": "Zero\u200bwidth and trailing  \n\n\n" + ENGLISH},
+                       {"normalize": {"skip": skipped, "lossy": ["nfkc"]}})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    card = (release / "README.md").read_text("utf-8")
+    cells = _step_cells(card)
+    assert [step.strip("`") for step, _ in cells] == [*FAITHFUL_STEPS, "nfkc"]
+    said = dict(cells)
+    for step in skipped:
+        assert said[f"`{step}`"] == "skipped (`[normalize] skip` in corpus.toml)"
+    assert said["`nfc`"] == "0 (0.0%)" and said["`paragraph-spacing`"] == "1 (100.0%)"
+    [record] = corpuskit.load(release)
+    assert "\u200b" in (record.title or "") + record.text
+    _validates_unless_edited(release, tmp_path, [
+        card.replace("| `remove-zero-width` | skipped", "| `remove-zero-width` | 0"),
+        card.replace("| `trim-trailing-whitespace` | skipped (`[normalize] skip` in "
+                     "corpus.toml) |\n", ""),
+    ])
+
+
+def test_a_card_with_no_row_for_a_skipped_step_as_before_still_validates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards written before the table named the skipped steps (of a package built with
+    one skipped, or before separator-breaks was a step) validate still."""
+    seeds = make_seeds(tmp_path, {"a.txt": ENGLISH},
+                       {"normalize": {"skip": ["remove-zero-width"]}})
+    with monkeypatch.context() as patch:
+        patch.setitem(package_module.data_card.__kwdefaults__, "form", EARLIER_CARDS[0])
+        release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    card = (release / "README.md").read_text("utf-8")
+    assert "remove-zero-width" not in card
+    _validates_unless_edited(release, tmp_path, [
+        card.replace("| `nfc` | 0 (0.0%) |", "| `nfc` | 1 (100.0%) |"),
+    ])
+
+
+def test_a_step_a_package_may_predate_is_not_said_skipped() -> None:
+    """separator-breaks missing from the recorded steps may be a package built before the
+    step (the repository's seeds skip it so): the table does not say corpus.toml skipped
+    it, as it says of remove-bom."""
+    from corpuskit.config import FAITHFUL_STEPS
+    from corpuskit.package import CARD, SKIPPED_STEP, step_rows
+
+    steps = [step for step in FAITHFUL_STEPS if step not in ("separator-breaks", "remove-bom")]
+    rows = step_rows(steps, {"nfc": 1}, 2, CARD.wording)
+    assert rows == [(f"`{step}`", SKIPPED_STEP if step == "remove-bom" else
+                     "1 (50.0%)" if step == "nfc" else "0 (0.0%)")
+                    for step in FAITHFUL_STEPS if step != "separator-breaks"]
