@@ -36,17 +36,19 @@ DATAPACKAGE_V2_URL = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
 def schema_files() -> Traversable:
-    """The folder of the schemas: the ``corpuskit.schemas`` package where corpuskit is
-    installed, else the checkout's ``schemas/`` beside this package (Python started in a
-    checkout imports its ``corpuskit/`` folder, where that package is not, even when
-    corpuskit is installed: ``python -c 'import corpuskit'`` in the clone)."""
-    try:
-        return resources.files("corpuskit.schemas")
-    except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parent.parent / "schemas"
-        if not checkout.is_dir():
-            raise
-        return checkout
+    """The folder of the schemas: the checkout's ``schemas/`` where this package is a
+    checkout's ``corpuskit/`` (beside its ``pyproject.toml``), else the
+    ``corpuskit.schemas`` package of the installed corpuskit.
+
+    A checkout's first: Python started in a checkout, or with one on ``PYTHONPATH``,
+    imports its ``corpuskit/`` folder, where the ``corpuskit.schemas`` package is not, and
+    an editable install of another copy then lends its own (QA: a clone's code ran with
+    the schemas of the copy installed, an older one, and took a setting the clone refuses).
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "schemas").is_dir():
+        return checkout / "schemas"
+    return resources.files("corpuskit.schemas")
 
 
 @cache
