@@ -615,6 +615,26 @@ def test_validate_reproduce_keeps_the_model_out_of_the_package_it_checks(
         assert sorted(path for path in built.release.rglob("*")) == before
 
 
+def test_validate_reproduce_makes_no_home_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        decoding_processes: Path) -> None:
+    """HOME a folder that does not exist, XDG_CACHE_HOME unset: the model is decoded, once,
+    and kept nowhere; validate makes no home folder (QA: it made HOME's folders, and
+    ``.cache/corpuskit/models`` in them)."""
+    from corpuskit import validate
+
+    built = _reproduce_package(tmp_path)
+    home = tmp_path / "gone" / "home"
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    _as_a_fresh_process(monkeypatch)
+    decoding_processes.write_text("")
+    report = validate(built.release, reproduce=True, jobs=2)
+    assert report.valid, report.problems
+    assert decoding_processes.read_text().split() == [str(os.getpid())]
+    assert not (tmp_path / "gone").exists()
+
+
 def test_validate_reproduce_loads_no_model_for_settings_that_identify_no_language(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_user_cache: Path,
         decoding_processes: Path) -> None:
