@@ -105,31 +105,73 @@ def _created(descriptor: dict[str, Any] | None) -> str | None:
     return created if isinstance(created, str) else None
 
 
+def _refused_above(path: str, refused: frozenset[str]) -> str | None:
+    """The entry of ``refused`` that ``path`` lies under (a folder's place), or None."""
+    end = path.find("/")
+    while end != -1:
+        if path[:end] in refused:
+            return path[:end]
+        end = path.find("/", end + 1)
+    return None
+
+
 def _without_knock_ons(problems: list[Problem], refused: frozenset[str],
-                       unlisted: Collection[str] = ()) -> list[Problem]:
+                       unlisted: Collection[str] = (), *, in_folder: bool = False
+                       ) -> list[Problem]:
     """``problems`` but those that files present but refused (a symbolic link or pipe in
     a folder; an archive's entry whose name is given twice, or of an unsafe kind) cause
     elsewhere: such a file is never read, so it is not "absent", and the payload it is
     part of cannot be counted. The problem on the file itself says what is wrong. So do
     folders that cannot be listed (``unlisted``; "" for the package's own): the files
     listed in them are not "absent" either (QA: each file of an unreadable data/raw/ was
-    told absent twice, and Payload-Oxum wrong)."""
+    told absent twice, and Payload-Oxum wrong). In a package folder (``in_folder``),
+    neither are the files listed under a refused entry (a symbolic link to a folder, never
+    followed, or a pipe in a folder's place): its problem says how many were not checked
+    (QA: each of the 20 files behind a linked data/raw/news/ was told absent twice, while
+    check named the link alone). An archive's link entry stands for no member: those are
+    absent."""
     def in_unlisted(path: str) -> bool:
         return any(not folder or path == folder or path.startswith(f"{folder}/")
                    for folder in unlisted)
 
-    in_payload = any(rel.startswith(PAYLOAD_PREFIX) for rel in refused) or any(
+    behind: dict[str, set[str]] = {}  # a refused entry of the folder → files listed under it
+
+    def knocked_on(path: str) -> bool:
+        if path in refused or in_unlisted(path):
+            return True
+        above = _refused_above(path, refused) if in_folder else None
+        if above is not None:
+            behind.setdefault(above, set()).add(path)
+        return above is not None
+
+    # A folder's data/ itself refused holds the payload's place (QA: a linked data/ had
+    # Payload-Oxum told wrong).
+    in_payload = any(f"{rel}/".startswith(PAYLOAD_PREFIX) if in_folder
+                     else rel.startswith(PAYLOAD_PREFIX) for rel in refused) or any(
         not folder or f"{folder}/".startswith(PAYLOAD_PREFIX)
         or PAYLOAD_PREFIX.startswith(f"{folder}/") for folder in unlisted)
     kept = ProblemList(
         problem for problem in problems
-        if not (problem.code == "missing-file"
-                and (problem.path in refused or in_unlisted(problem.path)))
+        if not (problem.code == "missing-file" and knocked_on(problem.path))
         and not (in_payload and problem.code == "size-mismatch"
                  and problem.path == BAG_INFO and problem.location == "Payload-Oxum"))
+    if behind:
+        kept = ProblemList(_not_checked_behind(kept, behind))
     if isinstance(problems, ProblemList):
         kept.dropped.update(problems.dropped)
     return kept
+
+
+def _not_checked_behind(problems: Iterable[Problem], behind: Mapping[str, set[str]]
+                        ) -> Iterator[Problem]:
+    """``problems``, the one of each refused entry that ``behind`` maps to the files listed
+    under it saying that those were not checked (rather than each called absent)."""
+    for problem in problems:
+        if problem.path in behind and problem.code == "unsafe-path" and not problem.location:
+            count = counted(len(behind[problem.path]), "file")
+            problem = replace(problem, message=f"{problem.message}; {count} the package "
+                              "lists under it were not checked")
+        yield problem
 
 
 #: What --fast adds to a document count that disagrees with the raw files it counted: they
@@ -356,7 +398,8 @@ class Checker(PackageReader):
         not_checked = self.parquet(doc_parts)
         if self.view.refused or self.view.unlisted:
             self.problems = _without_knock_ons(self.problems, self.view.refused,
-                                               self.view.unlisted)
+                                               self.view.unlisted,
+                                               in_folder=self.view.archive is None)
         self.problems = _descriptor_blamed(self.problems)
         if self.fast and isinstance(recorded, int) and recorded >= 0:
             # --fast reads no record: its count is the descriptor's, as the full check's
