@@ -1800,6 +1800,26 @@ def test_a_folder_replaced_by_a_link_is_one_problem(tmp_path: Path, rel: str) ->
             f"{under} file{'s' * (under != 1)} the package lists under it were not checked")
 
 
+def test_the_files_behind_a_link_are_not_counted_past_the_problems_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the 20,000 problems of a code a check keeps (a linked data/raw/ of 10,001
+    documents: two "absent" each), those not kept were told as more missing-file problems
+    "not listed", after the ones kept had been left out as the link's, and the link said
+    to keep fewer files from being checked than it does. Here with 3 kept of a code."""
+    monkeypatch.setattr("corpuskit.problems.KEPT_OF_A_CODE", 3)
+    target = copy_release(tmp_path)
+    under = sum(1 for path in (target / "data/raw").rglob("*") if path.is_file())
+    (target / "data/raw").rename(tmp_path / "moved")
+    (target / "data/raw").symlink_to(tmp_path / "moved", target_is_directory=True)
+    for options in ({}, {"fast": True}):
+        report = validate(target, jobs=1, **options)
+        assert [(p.path, p.code) for p in report.problems] == [("data/raw", "unsafe-path")], \
+            (options, [p.render() for p in report.problems])
+        assert report.problems[0].message.endswith(
+            f"; {under} files the package lists under it were not checked")
+        assert report.as_dict()["counts"]["problems"] == 1
+
+
 def test_a_folder_replaced_by_a_link_is_one_annotation(capsys: pytest.CaptureFixture[str],
                                                        tmp_path: Path) -> None:
     """--format github made an error annotation of each file behind a linked folder,

@@ -115,48 +115,73 @@ def _refused_above(path: str, refused: frozenset[str]) -> str | None:
     return None
 
 
-def _without_knock_ons(problems: list[Problem], refused: frozenset[str],
-                       unlisted: Collection[str] = (), *, in_folder: bool = False
-                       ) -> list[Problem]:
-    """``problems`` but those that files present but refused (a symbolic link or pipe in
-    a folder; an archive's entry whose name is given twice, or of an unsafe kind) cause
-    elsewhere: such a file is never read, so it is not "absent", and the payload it is
-    part of cannot be counted. The problem on the file itself says what is wrong. So do
-    folders that cannot be listed (``unlisted``; "" for the package's own): the files
-    listed in them are not "absent" either (QA: each file of an unreadable data/raw/ was
-    told absent twice, and Payload-Oxum wrong). In a package folder (``in_folder``),
-    neither are the files listed under a refused entry (a symbolic link to a folder, never
-    followed, or a pipe in a folder's place): its problem says how many were not checked
-    (QA: each of the 20 files behind a linked data/raw/news/ was told absent twice, while
-    check named the link alone). An archive's link entry stands for no member: those are
-    absent."""
-    def in_unlisted(path: str) -> bool:
-        return any(not folder or path == folder or path.startswith(f"{folder}/")
-                   for folder in unlisted)
+class _KnockOns:
+    """The problems that files present but refused (a symbolic link or pipe in a folder; an
+    archive's entry whose name is given twice, or of an unsafe kind) cause elsewhere: such
+    a file is never read, so it is not "absent", and the payload it is part of cannot be
+    counted. The problem on the file itself says what is wrong. So do folders that cannot
+    be listed (``unlisted``; "" for the package's own): the files listed in them are not
+    "absent" either (QA: each file of an unreadable data/raw/ was told absent twice, and
+    Payload-Oxum wrong). In a package folder (``in_folder``), neither are the files listed
+    under a refused entry (a symbolic link to a folder, never followed, or a pipe in a
+    folder's place): its problem says how many were not checked (QA: each of the 20 files
+    behind a linked data/raw/news/ was told absent twice, while check named the link
+    alone). An archive's link entry stands for no member: those are absent."""
 
-    behind: dict[str, set[str]] = {}  # a refused entry of the folder → files listed under it
+    def __init__(self, refused: frozenset[str], unlisted: Collection[str], *,
+                 in_folder: bool) -> None:
+        self.refused, self.unlisted, self.in_folder = refused, unlisted, in_folder
+        #: A refused entry of the folder → the files listed under it (told as its own).
+        self.behind: dict[str, set[str]] = {}
+        # A folder's data/ itself refused holds the payload's place (QA: a linked data/
+        # had Payload-Oxum told wrong).
+        self.in_payload = any(f"{rel}/".startswith(PAYLOAD_PREFIX) if in_folder
+                              else rel.startswith(PAYLOAD_PREFIX) for rel in refused) or any(
+            not folder or f"{folder}/".startswith(PAYLOAD_PREFIX)
+            or PAYLOAD_PREFIX.startswith(f"{folder}/") for folder in unlisted)
 
-    def knocked_on(path: str) -> bool:
-        if path in refused or in_unlisted(path):
+    def __call__(self, problem: Problem) -> bool:
+        """Whether ``problem`` is one of those knock-ons (noting a file behind a refused
+        entry of the folder)."""
+        if problem.code == "size-mismatch":
+            return self.in_payload and problem.path == BAG_INFO \
+                and problem.location == "Payload-Oxum"
+        if problem.code != "missing-file":
+            return False
+        path = problem.path
+        if path in self.refused or any(not folder or path == folder
+                                       or path.startswith(f"{folder}/")
+                                       for folder in self.unlisted):
             return True
-        above = _refused_above(path, refused) if in_folder else None
+        above = _refused_above(path, self.refused) if self.in_folder else None
         if above is not None:
-            behind.setdefault(above, set()).add(path)
+            self.behind.setdefault(above, set()).add(path)
         return above is not None
 
-    # A folder's data/ itself refused holds the payload's place (QA: a linked data/ had
-    # Payload-Oxum told wrong).
-    in_payload = any(f"{rel}/".startswith(PAYLOAD_PREFIX) if in_folder
-                     else rel.startswith(PAYLOAD_PREFIX) for rel in refused) or any(
-        not folder or f"{folder}/".startswith(PAYLOAD_PREFIX)
-        or PAYLOAD_PREFIX.startswith(f"{folder}/") for folder in unlisted)
-    kept = ProblemList(
-        problem for problem in problems
-        if not (problem.code == "missing-file" and knocked_on(problem.path))
-        and not (in_payload and problem.code == "size-mismatch"
-                 and problem.path == BAG_INFO and problem.location == "Payload-Oxum"))
-    if behind:
-        kept = ProblemList(_not_checked_behind(kept, behind))
+
+class _KnockOnsLeftOut(ProblemList):
+    """A :class:`ProblemList` that leaves the :class:`_KnockOns` out as they come, before
+    they are counted: past :data:`~corpuskit.problems.KEPT_OF_A_CODE` of them (the files
+    behind a link to a data/raw/ of 10,001 documents), those not kept were still told as
+    more problems "not listed", and the files behind the link undercounted (found with
+    QA s80 judge3 finding 1; a folder that cannot be listed had it too)."""
+
+    def __init__(self, problems: Iterable[Problem], knock_ons: _KnockOns) -> None:
+        self.knock_ons = knock_ons  # (before the problems given are appended)
+        super().__init__(problems)
+
+    def append(self, problem: Problem) -> None:
+        if not self.knock_ons(problem):
+            super().append(problem)
+
+
+def _without_knock_ons(problems: list[Problem], knock_ons: _KnockOns) -> list[Problem]:
+    """``problems`` but the knock-ons (those appended since the list became a
+    :class:`_KnockOnsLeftOut` were left out already), the problem of each refused entry of
+    the folder saying how many files listed under it were not checked."""
+    kept = ProblemList(problem for problem in problems if not knock_ons(problem))
+    if knock_ons.behind:
+        kept = ProblemList(_not_checked_behind(kept, knock_ons.behind))
     if isinstance(problems, ProblemList):
         kept.dropped.update(problems.dropped)
     return kept
@@ -290,6 +315,11 @@ class Checker(PackageReader):
 
     def run(self) -> PackageResult:
         files = self.files
+        knock_ons = _KnockOns(self.view.refused, self.view.unlisted,
+                              in_folder=self.view.archive is None) \
+            if self.view.refused or self.view.unlisted else None
+        if knock_ons is not None:
+            self.problems = _KnockOnsLeftOut(self.problems, knock_ons)
         fork_early = not self.fast and len(files) >= PARALLEL_MIN_FILES
         if fork_early and not self.reproduce:
             self.pool()  # fork before the big tables exist: workers stay small
@@ -396,10 +426,8 @@ class Checker(PackageReader):
             self.problems = self.without_disputed_sizes(disputed, bag_info)
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
         not_checked = self.parquet(doc_parts)
-        if self.view.refused or self.view.unlisted:
-            self.problems = _without_knock_ons(self.problems, self.view.refused,
-                                               self.view.unlisted,
-                                               in_folder=self.view.archive is None)
+        if knock_ons is not None:
+            self.problems = _without_knock_ons(self.problems, knock_ons)
         self.problems = _descriptor_blamed(self.problems)
         if self.fast and isinstance(recorded, int) and recorded >= 0:
             # --fast reads no record: its count is the descriptor's, as the full check's
