@@ -4,8 +4,10 @@ looked at again when doubtful, and the code page a refused file is told to add.
 When several configured code pages decode a file strictly, the one whose text is most
 plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
 then letters of one Central European alphabet against a code page that reads alike
-(:func:`mixes_alphabets`), then the highest probability that the text is in a language the
-code page is made for (:data:`CODEPAGE_LANGUAGES`), then the configured order.
+(:func:`mixes_alphabets`), then, of Cyrillic code pages, spelling and letter case
+(cp1251 and KOI8-R read each other's small letters as capitals), then the highest
+probability that the text is in a language the code page is made for
+(:data:`CODEPAGE_LANGUAGES`), then the configured order.
 
 A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
 Cyrillic letters in lower case, and py3langid, which only compares languages with each
@@ -139,7 +141,9 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
     between letters, accents everywhere), then, of code pages that read alike (cp1250 and
     ISO-8859-2), letters that keep to one alphabet (:func:`_one_alphabet`), then, of
-    cp1255 and a Cyrillic code page, Hebrew's spelling (:func:`_hebrew_by_spelling`), then
+    cp1255 and a Cyrillic code page, Hebrew's spelling (:func:`_hebrew_by_spelling`), then,
+    of Cyrillic code pages whose readings are both surely in their languages, Cyrillic
+    spelling, then letter case (:func:`_cyrillic_by_spelling_and_case`), then
     the highest probability that the text is in a language its code page is made for, then
     the configured order. Candidates decoding
     to the same text are one candidate (the first code page is recorded). Each candidate is
@@ -170,6 +174,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
         tied = _one_alphabet(tied, decodings, judged)
     if len(tied) > 1:
         tied = _hebrew_by_spelling(tied, decodings, data)
+    if len(tied) > 1:
+        tied = _cyrillic_by_spelling_and_case(tied, decodings, judged)
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
         -round(language_fit(judged[order].text, decodings[order][0]), 6), order))
     return Reading(*decodings[winner], judged[winner])
@@ -236,6 +242,83 @@ def _hebrew_by_spelling(tied: list[int], decodings: list[tuple[str, str]],
             or any(spelled_as_hebrew(data, encoding) for encoding in cyrillic):
         return tied
     return [order for order in tied if order not in hebrew]
+
+
+#: The letters the Cyrillic languages of cp1251 and KOI8 write their vowels with
+#: (Bulgarian's ``ъ``, Ukrainian's and Belarusian's ``і``, ``ї``, ``є`` too).
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєъ")
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
+
+
+def _unspelled(word: str) -> bool:
+    """Whether ``word`` (Cyrillic letters) holds a spelling none of the Cyrillic code
+    pages' languages writes: no vowel in two letters or more, ``й`` after a consonant,
+    ``ь`` first or after a vowel, or ``ъ`` last. Unlike :func:`_not_russian`, it takes
+    Bulgarian's ``ъ`` for the vowel it is there (``път``, ``държава``: of 515 short lines
+    of Bulgarian, the Russian rule took 61 for gibberish)."""
+    word = word.lower()
+    if len(word) >= 2 and (not _CYRILLIC_VOWELS.intersection(word) or word.endswith("ъ")):
+        return True
+    return any((letter == "й" and at and word[at - 1] not in _CYRILLIC_VOWELS)
+               or (letter == "ь" and (not at or word[at - 1] in _CYRILLIC_VOWELS))
+               for at, letter in enumerate(word))
+
+
+def _letter_case(text: str) -> str | None:
+    """``"lower"`` if ``text``'s Cyrillic letters are all small, ``"upper"`` if all
+    capitals, else None (none, or both: words written as typed, ``Привет``)."""
+    letters = "".join(_CYRILLIC_WORD.findall(text))
+    if not letters or letters.islower() == letters.isupper():
+        return None
+    return "lower" if letters.islower() else "upper"
+
+
+#: How many times another Cyrillic reading's doubt (``1 - fit``, the chance the language
+#: identifier gives it of being in no language of its code page) one's must be for the fit
+#: to tell them apart, and the least doubt told from none (the fit is compared to 6
+#: decimals). Of short lines read in cp1251 and KOI8-R as equally plausible Cyrillic, the
+#: fit chose the right reading 57-73% of the time where the two differed by less, 84-97%
+#: where by more.
+_FIT_FACTOR = 10
+_FIT_FLOOR = 1e-6
+
+
+def _cyrillic_by_spelling_and_case(tied: list[int], decodings: list[tuple[str, str]],
+                                   judged: dict[int, Judgement]) -> list[int]:
+    """The readings ``tied`` (indices in ``decodings``, none with more implausible words)
+    but, of Cyrillic code pages' readings that are all surely in their languages
+    (:data:`_SURE`): those with more words no Cyrillic language spells
+    (:func:`_unspelled`); then those the language fit says :data:`_FIT_FACTOR` times
+    likelier to be in no language of their code page than another; then, where one left
+    is in small letters only, those in capitals only (:func:`_letter_case`).
+
+    cp1251 and KOI8-R read each other's small letters as capitals, in another order: short
+    lower-case Russian in cp1251 (``ну да``) is KOI8-R's ``МС ДЮ``, and in KOI8-R
+    (``секретно``) cp1251's ``УЕЛТЕФОП``. The language identifier, which lower-cases what
+    it reads, is sure of both readings (0.99969 and 0.99987 Cyrillic for ``ну да``), and
+    the fifth decimal decided, or, both at 1.0 over a longer line, the configured order
+    (QA s80: short lines of cp1251 built as KOI8-R's capitals with exit 0; of 1,887 short
+    lines of the system's Russian messages made lower case, in KOI8-R, 724 were read
+    right). Gibberish often spells what no language does (``мс``, ``онй``); where both
+    readings spell alike and the fit tells little, a file in small letters only is far
+    likelier than one in capitals only. Of 3,000 short lines of those messages, in small
+    letters 99% are now read right in either code page; in capitals only, which pay the
+    price (see README), 57% in cp1251 (87% before, mostly by the configured order) and 70%
+    in KOI8-R (34% before)."""
+    cyrillic = [order for order in tied if decodings[order][0] in _CYRILLIC_PAGES
+                and language_fit(judged[order].text, decodings[order][0]) >= _SURE]
+    if len(cyrillic) < 2:
+        return tied
+    unspelled = {order: sum(map(_unspelled, _CYRILLIC_WORD.findall(judged[order].text)))
+                 for order in cyrillic}
+    kept = [order for order in cyrillic if unspelled[order] == min(unspelled.values())]
+    doubt = {order: max(1 - round(language_fit(judged[order].text, decodings[order][0]), 6),
+                        _FIT_FLOOR) for order in kept}
+    kept = [order for order in kept if doubt[order] < _FIT_FACTOR * min(doubt.values())]
+    cases = {order: _letter_case(judged[order].text) for order in kept}
+    if "lower" in cases.values():
+        kept = [order for order in kept if cases[order] != "upper"]
+    return [order for order in tied if order not in cyrillic or order in kept]
 
 
 @cache
