@@ -83,6 +83,11 @@ FAITHFUL_STEPS = (
     "paragraph-spacing",
 )
 
+#: Steps that run only when another one does too: fix-encoding-short-lines repairs lines as
+#: fix-encoding repairs the others of the text, so it never runs without it (skipping
+#: fix-encoding skips it too).
+STEP_NEEDS = {"fix-encoding-short-lines": "fix-encoding"}
+
 #: Every normalization step, in the order steps run (corpuskit.normalize.STEPS runs them;
 #: a record lists the steps that changed it in this order): the lossy ones after NFC.
 _AFTER_NFC = FAITHFUL_STEPS.index("nfc") + 1

@@ -23,7 +23,7 @@ from ftfy.badness import BADNESS_RE
 from ftfy.badness import is_bad as _ftfy_is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS
 
-from .config import NormalizeConfig
+from .config import STEP_NEEDS, NormalizeConfig
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     # Never invent U+FFFD: a sequence that cannot be repaired in full stays as it was.
@@ -647,9 +647,8 @@ STEPS: dict[str, Callable[[str], str]] = {
 }
 #: Steps every package relies on (LF only, regular paragraphs, one final newline).
 ALWAYS = frozenset({"line-endings", "paragraph-spacing"})
-#: Steps that run only when another one does too: fix-encoding-short-lines repairs lines as
-#: fix-encoding repairs the others of the text, so it never runs without it.
-_NEEDS = {"fix-encoding-short-lines": "fix-encoding"}
+#: Steps that run only when another one does too (config.STEP_NEEDS).
+_NEEDS = STEP_NEEDS
 #: Later steps can expose mojibake that fix-encoding did not see in the first pass (a control
 #: character or zero-width space inside ``Ã©``, a combining tilde after ``A``); ftfy's output
 #: in turn can need the other steps. Passes repeat until fix-encoding has nothing left to do.

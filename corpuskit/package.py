@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-from .config import FAITHFUL_STEPS, CorpusConfig
+from .config import FAITHFUL_STEPS, STEP_NEEDS, CorpusConfig
 from .markdowntext import ESCAPED, UNESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
@@ -604,7 +604,12 @@ def step_rows(steps: Sequence[str], changed: Mapping[str, int], total: int,
         if step in FAITHFUL_STEPS:
             while skipped and FAITHFUL_STEPS.index(skipped[0]) < FAITHFUL_STEPS.index(step):
                 rows.append((f"`{skipped.pop(0)}`", SKIPPED_STEP))
-        rows.append((f"`{step}`", wording.share(changed.get(step, 0), total)))
+        # A step that runs only with another, skipped, is skipped too, though the package
+        # records it (QA: fix-encoding-short-lines was shown run, "0 (0.0%)", with
+        # fix-encoding skipped)
+        rows.append((f"`{step}`", SKIPPED_STEP if wording.names_skipped_steps
+                     and STEP_NEEDS.get(step, step) not in steps
+                     else wording.share(changed.get(step, 0), total)))
     return rows + [(f"`{step}`", SKIPPED_STEP) for step in skipped]
 
 

@@ -351,6 +351,17 @@ def test_the_steps_table_names_the_steps_corpus_toml_skips(tmp_path: Path) -> No
     ])
 
 
+def test_a_step_that_runs_only_with_a_skipped_one_is_said_skipped(tmp_path: Path) -> None:
+    """fix-encoding-short-lines runs only with fix-encoding: with fix-encoding skipped, its
+    row says skipped too, though the package records it (QA: "0 (0.0%)", as if it ran)."""
+    seeds = make_seeds(tmp_path, {"a.txt": ENGLISH}, {"normalize": {"skip": ["fix-encoding"]}})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    said = dict(_step_cells((release / "README.md").read_text("utf-8")))
+    assert said["`fix-encoding`"] == said["`fix-encoding-short-lines`"] \
+        == "skipped (`[normalize] skip` in corpus.toml)"
+    assert corpuskit.validate(release).valid
+
+
 def test_a_card_with_no_row_for_a_skipped_step_as_before_still_validates(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cards written before the table named the skipped steps (of a package built with
