@@ -46,9 +46,15 @@ def schema_files() -> Traversable:
     the schemas of the copy installed, an older one, and took a setting the clone refuses).
     """
     checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "schemas").is_dir():
-        return checkout / "schemas"
-    return resources.files("corpuskit.schemas")
+    schemas = checkout / "schemas"
+    if (checkout / "pyproject.toml").is_file() and schemas.is_dir():
+        return schemas
+    try:
+        return resources.files("corpuskit.schemas")
+    except ModuleNotFoundError:  # a checkout's corpuskit/ and schemas/ copied alone
+        if not schemas.is_dir():
+            raise
+        return schemas
 
 
 @cache
