@@ -5,8 +5,9 @@ When several configured code pages decode a file strictly, the one whose text is
 plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
 then letters of one Central European alphabet against a code page that reads alike
 (:func:`mixes_alphabets`), then, of Cyrillic code pages, spelling and letter case
-(cp1251 and KOI8-R read each other's small letters as capitals), then the highest
-probability that the text is in a language the code page is made for
+(cp1251 and KOI8-R read each other's small letters as capitals), then Hebrew's and
+Japanese's spelling, then the highest probability that the text is in a language a code
+page reading it so is made for
 (:data:`CODEPAGE_LANGUAGES`), then the configured order.
 
 A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
@@ -123,15 +124,26 @@ def _judging_order(decodings: list[tuple[str, str]]) -> list[int]:
 def candidates(data: bytes, encodings: tuple[str, ...]) -> list[tuple[str, str]]:
     """The distinct strict decodings of ``data`` (codec name, text), in configured order;
     of code pages decoding to the same text, the first is kept."""
-    decodings: list[tuple[str, str]] = []
+    return [(readers[0], text) for readers, text in _read_alike(data, encodings)]
+
+
+def _read_alike(data: bytes, encodings: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """The distinct strict decodings of ``data``, in configured order, each with every code
+    page of ``encodings`` that decodes it to that text (codec names, in configured order)."""
+    decodings: list[tuple[tuple[str, ...], str]] = []
     for encoding in encodings:
         try:
             text = data.decode(encoding, errors="strict")
         except UnicodeDecodeError:
             continue
-        if any(text == seen for _, seen in decodings):
-            continue
-        decodings.append((codecs.lookup(encoding).name, text))
+        name = codecs.lookup(encoding).name
+        for at, (readers, seen) in enumerate(decodings):
+            if text == seen:
+                if name not in readers:
+                    decodings[at] = ((*readers, name), seen)
+                break
+        else:
+            decodings.append(((name,), text))
     return decodings
 
 
@@ -144,9 +156,12 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     cp1255 and a Cyrillic code page, Hebrew's spelling (:func:`_hebrew_by_spelling`), then,
     of Cyrillic code pages whose readings are both surely in their languages, Cyrillic
     spelling, then letter case (:func:`_cyrillic_by_spelling_and_case`), then
-    the highest probability that the text is in a language its code page is made for, then
-    the configured order. Candidates decoding
-    to the same text are one candidate (the first code page is recorded). Each candidate is
+    Japanese's spelling of small kana (:func:`_kana_by_spelling`), then the highest
+    probability that the text is in a language of one of the code pages that read it so
+    (:func:`_best_fit`), then the configured order. Candidates decoding to the same text
+    are one candidate, recorded in the first of those code pages (where its text is in no
+    language that one is made for, kana that gb18030 reads alike with EUC-JP, the second
+    look reads it in one it is: :func:`second_look`). Each candidate is
     judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
     cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
 
@@ -155,7 +170,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     language fit (a language identification) is asked only of candidates tied on the
     fewest implausible words.
     """
-    decodings = candidates(data, encodings)
+    grouped = _read_alike(data, encodings)
+    decodings = [(readers[0], text) for readers, text in grouped]
     if len(decodings) <= 1:
         return Reading(*decodings[0], None) if decodings else None
     judged: dict[int, Judgement] = {}
@@ -176,9 +192,23 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
         tied = _hebrew_by_spelling(tied, decodings, data)
     if len(tied) > 1:
         tied = _cyrillic_by_spelling_and_case(tied, decodings, judged)
+    if len(tied) > 1:
+        tied = _kana_by_spelling(tied, judged)
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
-        -round(language_fit(judged[order].text, decodings[order][0]), 6), order))
+        -_best_fit(judged[order].text, grouped[order][0]), order))
     return Reading(*decodings[winner], judged[winner])
+
+
+def _best_fit(text: str, readers: tuple[str, ...]) -> float:
+    """The highest probability (rounded, so that noise decides nothing) that ``text`` is in
+    a language of one of the code pages ``readers`` that all read a file as ``text``.
+
+    Any of them may be the file's: all-kana Japanese in EUC-JP is the same text in gb18030
+    (GB2312 put kana where JIS X 0208 did), and judged only as gb18030's, "in no language
+    gb18030 is made for", it lost to Big5's reading of the same bytes as a run of hanzi
+    ending in an opening bracket (``歹凶仄反互仁六中匹允﹝`` for ``わたしはがくせいです。``),
+    with exit 0, where with gb18030 not listed EUC-JP won (QA s80 qa-judge6 1)."""
+    return max(round(language_fit(text, encoding), 6) for encoding in readers)
 
 
 #: Letters of Central Europe's Latin alphabets that only Polish writes, and those that
@@ -319,6 +349,50 @@ def _cyrillic_by_spelling_and_case(tied: list[int], decodings: list[tuple[str, s
     if "lower" in cases.values():
         kept = [order for order in kept if cases[order] != "upper"]
     return [order for order in tied if order not in cyrillic or order in kept]
+
+
+#: Japanese's small ya, yu and yo, and the kana they follow: those of the i row (``きゃ``,
+#: ``しゅ``, ``ちょ``), and, in words taken from other languages, te, de, fu and vu
+#: (``テューバ``, ``デュエット``, ``フュージョン``).
+_SMALL_Y = frozenset("ゃゅょャュョ")
+_BEFORE_SMALL_Y = frozenset("きぎしじちぢにひびぴみりキギシジチヂニヒビピミリてでふゔテデフヴ")
+#: Small kana that follow another kana and never begin a word (small tsu, which a word
+#: written as speech may begin with, and ヵ ヶ, counters after a number, aside).
+_SMALL_KANA = _SMALL_Y | frozenset("ぁぃぅぇぉゎァィゥェォヮ")
+
+
+def _kana(char: str) -> bool:
+    """Whether ``char`` is a kana, or the prolonged sound mark or iteration mark that
+    stands among them (not the middle dot ``・``, which separates words)."""
+    return "\u3041" <= char <= "\u309f" or ("\u30a1" <= char <= "\u30ff" and char != "・")
+
+
+def misspells_kana(text: str) -> bool:
+    """Whether ``text`` writes a small kana where Japanese never does: after no kana (at
+    the start of a word, or after a kanji: ``ぃゎ``) or, a small ya, yu or yo, after a kana
+    it does not follow (:data:`_BEFORE_SMALL_Y`: ``いゅ``).
+
+    Chinese in Big5 made only of the hanzi Big5 puts at A4A1-A5F6 (``中文``, ``不止``;
+    no Big5 punctuation, which EUC-JP does not decode) reads as kana in EUC-JP and in
+    gb18030 (``いゅ``, ``ぃゎ``), and the language identifier is as sure that such kana
+    are Japanese as that Big5's reading is Chinese; Japanese spelling is what tells."""
+    previous = ""
+    for char in text:
+        if char in _SMALL_KANA and (not _kana(previous)
+                                    or (char in _SMALL_Y and previous not in _BEFORE_SMALL_Y)):
+            return True
+        previous = char
+    return False
+
+
+def _kana_by_spelling(tied: list[int], judged: dict[int, Judgement]) -> list[int]:
+    """The readings ``tied`` (indices, none with more implausible words) but those whose
+    kana are spelled as Japanese never spells them (:func:`misspells_kana`), where another
+    reading tied with them is not."""
+    misspelled = {order for order in tied if misspells_kana(judged[order].text)}
+    if not misspelled or len(misspelled) == len(tied):
+        return tied
+    return [order for order in tied if order not in misspelled]
 
 
 @cache

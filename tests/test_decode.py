@@ -849,21 +849,37 @@ def test_a_word_met_again_stays_remembered_when_the_memo_turns_a_generation() ->
 
 def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
     """decode.best_legacy written plainly: every candidate judged in full, language fit
-    included, and the minimum of (implausibility, -fit, configured order) taken."""
-    from corpuskit.codepages import candidates, language_fit
+    included, and the minimum of (implausibility, kana misspelled, -fit, configured order)
+    taken, the fit being the best of the code pages that read the candidate alike, and the
+    winner recorded in the first of them."""
+    from corpuskit.codepages import candidates, language_fit, misspells_kana
     from corpuskit.plausibility import judge
 
     decodings = candidates(data, encodings)
+    readers = {text: tuple(dict.fromkeys(
+        codecs.lookup(name).name for name in encodings
+        if _decodes_to(data, name, text))) for _, text in decodings}
+
+    def fit(text: str, encoding: str) -> float:
+        return round(language_fit(text, encoding), 6)
+
     if len(decodings) <= 1:
         return decodings[0] if decodings else None
 
-    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, float, int]:
-        order, (encoding, text) = item
+    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, bool, float, int]:
+        order, (_, text) = item
         judgement = judge(text)
-        return (judgement.implausibility, -round(language_fit(judgement.text, encoding), 6),
-                order)
+        return (judgement.implausibility, misspells_kana(judgement.text),
+                -max(fit(judgement.text, name) for name in readers[text]), order)
 
     return min(enumerate(decodings), key=key)[1]
+
+
+def _decodes_to(data: bytes, encoding: str, text: str) -> bool:
+    try:
+        return data.decode(encoding) == text
+    except UnicodeDecodeError:
+        return False
 
 
 _SNIPPETS = [text for _, _, text in LEGACY] + [
