@@ -184,7 +184,10 @@ _BREAK_CONTROLS = {0x0B: "\n", 0x0C: "\n"}
 #: The information separators: FS, GS and RS end a line to ``str.splitlines`` and become
 #: LF; US, which separates units within a line, becomes a space. All four are whitespace
 #: to ``str.split``, which counts the words, so they separate words.
-_SEPARATORS = {0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x1F: " "}
+#: U+2029 PARAGRAPH SEPARATOR, a separator too, becomes a blank line, the paragraph break
+#: it stands for (QA: ftfy's one LF merged the paragraphs it separated, and a title was not
+#: taken); line-endings leaves it to this step when the step runs (:data:`_LEAVES_TO`).
+_SEPARATORS = {0x1C: "\n", 0x1D: "\n", 0x1E: "\n", 0x1F: " ", 0x2029: "\n\n"}
 _SEPARATOR_CHARS = "".join(map(chr, _SEPARATORS))
 _ZERO_WIDTH_CHARS = "\u200b\u2060\u180e\ufeff"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
@@ -527,22 +530,32 @@ def remove_bom(text: str) -> str:
 
 
 def line_endings(text: str) -> str:
-    """CRLF, CR, NEL and U+2028 become LF; U+2029 PARAGRAPH SEPARATOR becomes a blank line,
-    the paragraph break it stands for (QA: ftfy's one LF merged the paragraphs it
-    separated, and a title was not taken)."""
+    """CRLF, CR, NEL, U+2028 and U+2029 become LF (ftfy's ``fix_line_breaks``): the step
+    with separator-breaks skipped, as every build made it before that step made U+2029 a
+    blank line (:func:`line_endings_but_paragraphs` runs when it is not)."""
     if not any(char in text for char in _LINE_BREAKS):
         return text
-    if "\u2029" in text:
-        text = text.replace("\u2029", "\n\n")
     return fixes.fix_line_breaks(text)
+
+
+def line_endings_but_paragraphs(text: str) -> str:
+    """line-endings when separator-breaks runs: CRLF, CR, NEL and U+2028 become LF, and
+    U+2029 PARAGRAPH SEPARATOR is left to separator-breaks, which makes it a blank line.
+    (QA: 017dcde made it a blank line in line-endings itself, a step older packages
+    record, so those holding U+2029 no longer replayed as built.)"""
+    if "\u2029" not in text:
+        return line_endings(text)
+    # No CRLF spans a U+2029, so each piece between them is made LF on its own.
+    return "\u2029".join(map(line_endings, text.split("\u2029")))
 
 
 def separator_breaks(text: str) -> str:
     """FS, GS and RS (U+001C-U+001E) become LF and US (U+001F) a space, so the words they
     separate stay apart (QA: remove-control-chars deleted them, gluing 'alpha<FS>beta' into
-    one word). A step of its own, not a change of remove-control-chars: a package built
-    before it records no such step, so --reproduce replays its records as they were made,
-    separators deleted."""
+    one word); U+2029 PARAGRAPH SEPARATOR becomes a blank line. A step of its own, not a
+    change of remove-control-chars or line-endings: a package built before it records no
+    such step, so --reproduce replays its records as they were made, separators deleted
+    and U+2029 one LF."""
     if not any(char in text for char in _SEPARATOR_CHARS):
         return text
     return text.translate(_SEPARATORS)
@@ -647,6 +660,11 @@ STEPS: dict[str, Callable[[str], str]] = {
 }
 #: Steps every package relies on (LF only, regular paragraphs, one final newline).
 ALWAYS = frozenset({"line-endings", "paragraph-spacing"})
+#: A step that leaves some characters to a later step when that one runs: the later step
+#: and what the step runs then. line-endings leaves U+2029 to separator-breaks, which
+#: makes it a blank line; with separator-breaks skipped (as a package built before it
+#: records), line-endings makes it one LF, as such a package was built.
+_LEAVES_TO = {"line-endings": ("separator-breaks", line_endings_but_paragraphs)}
 #: Steps that run only when another one does too (config.STEP_NEEDS).
 _NEEDS = STEP_NEEDS
 #: Later steps can expose mojibake that fix-encoding did not see in the first pass (a control
@@ -661,7 +679,10 @@ def _one_pass(text: str, steps: tuple[str, ...], changed: list[str]) -> str:
             continue
         if name in _NEEDS and _NEEDS[name] not in steps:
             continue
-        result = STEPS[name](text)
+        step = STEPS[name]
+        if name in _LEAVES_TO and _LEAVES_TO[name][0] in steps:
+            step = _LEAVES_TO[name][1]
+        result = step(text)
         if result != text:
             if name not in changed:
                 changed.append(name)

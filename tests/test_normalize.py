@@ -406,11 +406,27 @@ def test_a_paragraph_separator_is_a_paragraph_break() -> None:
     normalized, steps = normalize(text, DEFAULT)
     assert normalized == ("Annual report\n\nThe year was good for the company.\n\n"
                           "Profits rose by ten percent.\nCosts fell.\n")
-    assert steps == ("line-endings",)
+    assert steps == ("line-endings", "separator-breaks")
     assert replay(text, steps) == normalized
     parts = extract_parts(normalized, ExtractConfig())
     assert parts.title == "Annual report"
     assert parts.text.count("\n\n") == 1
+
+
+def test_a_paragraph_separator_is_one_lf_with_separator_breaks_skipped() -> None:
+    """QA: 017dcde made U+2029 a blank line in line-endings, a step packages built before
+    it record, so such a package holding U+2029 failed --reproduce. The blank line is
+    separator-breaks' now: without that step (as those packages record their settings,
+    and as a record that lists only line-endings replays), U+2029 is one LF, as built."""
+    text = "first paragraph\u2029second paragraph\u2028its second line\n"
+    skipped = NormalizeConfig(tuple(step for step in FAITHFUL_STEPS
+                                    if step != "separator-breaks"))
+    assert normalize(text, skipped) == (
+        "first paragraph\nsecond paragraph\nits second line\n", ("line-endings",))
+    assert replay(text, ("line-endings",)) == normalize(text, skipped)[0]
+    assert normalize(text, DEFAULT) == (
+        "first paragraph\n\nsecond paragraph\nits second line\n",
+        ("line-endings", "separator-breaks"))
 
 
 def test_line_endings_asks_for_every_character_ftfy_replaces() -> None:
@@ -439,11 +455,15 @@ def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
     from corpuskit.normalize import (
         _ZERO_WIDTH,
         line_endings,
+        line_endings_but_paragraphs,
         remove_bom,
         remove_zero_width,
     )
 
-    assert line_endings(text) == fixes.fix_line_breaks(text.replace("\u2029", "\n\n"))
+    assert line_endings(text) == fixes.fix_line_breaks(text)
+    # with separator-breaks to run, U+2029 is left to it, every other break made LF
+    assert line_endings_but_paragraphs(text) == text.replace("\r\n", "\n").translate(
+        {ord(eol): "\n" for eol in "\r\u2028\x85"})
     assert remove_bom(text) == text.replace("\ufeff", "")
     assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
 
@@ -773,8 +793,8 @@ def test_fix_encoding_takes_the_verdict_of_the_step_before_it(
 # fix-encoding and fix-encoding-short-lines judge each line alone, whatever its line break
 
 #: The line breaks a record holds as LF (CRLF, CR and U+2028 by line-endings; VT and FF by
-#: remove-control-chars; RS by separator-breaks), and U+2029, which line-endings makes a
-#: blank line.
+#: remove-control-chars; RS by separator-breaks), and U+2029, which separator-breaks makes
+#: a blank line.
 LINE_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x1e"]
 
 

@@ -1136,6 +1136,31 @@ def test_information_separators_separate_words_and_older_packages_still_reproduc
     assert report.valid, render_text(report)
 
 
+@pytest.mark.parametrize("skip", [[], ["separator-breaks"]], ids=["now", "as before"])
+def test_a_paragraph_separator_is_a_blank_line_and_older_packages_still_reproduce(
+        tmp_path: Path, skip: list[str]) -> None:
+    """U+2029 PARAGRAPH SEPARATOR becomes a blank line by separator-breaks (QA: 017dcde
+    made it one in line-endings, a step every package records, so a package built before
+    it, holding U+2029 as one LF, failed --reproduce with record-mismatch). A package
+    whose settings list no separator-breaks (built before the step, or skipping it) keeps
+    the one LF, and --reproduce replays it so."""
+    sentence = " and then some ordinary English words to make a paragraph of it."
+    text = ("The first paragraph ends here" + sentence * 3 + "\u2029"
+            "The second paragraph follows it" + sentence * 3 + "\n")
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()},
+                        normalize={"skip": skip})
+    result = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    [record] = records(result.release)
+    steps = json.loads((result.release / "datapackage.json").read_text("utf-8"))[
+        "corpuskit"]["process"]["normalize"]["steps"]
+    break_ = "\n" if skip else "\n\n"
+    assert record["text"] == text.replace("\u2029", break_)
+    assert record["normalization"] == (["line-endings"] if skip else ["separator-breaks"])
+    assert ("separator-breaks" in steps) is not bool(skip)
+    report = validate(result.release, reproduce=True, jobs=1)
+    assert report.valid, render_text(report)
+
+
 @pytest.mark.parametrize(("section", "key", "value", "says"), [
     ("extract", "rights_patterns", ["(unclosed"], "not a valid Python regular expression"),
     ("decode", "fallback_encodings", ["nope-enc"], "not a code page corpuskit decodes"),
