@@ -582,9 +582,9 @@ SKIPPED_STEP = "skipped (`[normalize] skip` in corpus.toml)"
 #: The faithful steps whose absence from a package's recorded steps does not tell that
 #: corpus.toml skipped them: a package built before separator-breaks was a step records no
 #: such step (README, normalize), and the card says only what datapackage.json tells; the
-#: separators it parts words at are removed by remove-control-chars without it. (The
-#: repository's seeds skip it, as their releases were built so: naming it would make
-#: dist/ stale.)
+#: separators it parts words at are removed by remove-control-chars without it, and U+2029
+#: is one LF by line-endings. (The repository's seeds skip it, as their releases were
+#: built so: naming it would make dist/ stale.)
 UNNAMED_WHEN_SKIPPED = frozenset({"separator-breaks"})
 
 
