@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import SCHEMAS, corpus_config
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from property_budget import examples
 
@@ -696,22 +696,34 @@ def test_only_plain_transcoding_plans_are_applied(line: str, plan: tuple[str, ..
 
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MESSY_TEXT)
+@example("Â\xa0\rÂ¥")  # a CR between a line ftfy repairs and a short one (see below)
 def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None:
     """fix-encoding-short-lines changes a text only where fix-encoding repairs one of its
     lines, only lines fix-encoding leaves, and each into what the plan of a line it repairs
     reads (encode with a code page, decode as strict UTF-8), or a plan of ftfy's code pages
-    that reads every line repaired with that plan alike."""
+    that reads every line repaired with that plan alike.
+
+    Lines are cut as both steps cut them, at every line break (``lines_of``; README: each
+    line judged on its own whatever its line break): cut at LF only, ``Â\xa0\rÂ¥`` was one
+    line that both steps changed, where fix-encoding repairs ``Â\xa0`` and
+    fix-encoding-short-lines reads ``Â¥``, which ftfy leaves, with its plan (latin-1)."""
     from ftfy.chardata import CHARMAP_ENCODINGS
 
-    from corpuskit.normalize import _transcoding, fix_encoding, fix_encoding_short_lines, looks_bad
+    from corpuskit.normalize import (
+        _transcoding,
+        fix_encoding,
+        fix_encoding_line,
+        fix_encoding_short_lines,
+        lines_of,
+        looks_bad,
+    )
 
     repaired = fix_encoding_short_lines(text)
     if repaired == text:
         return
-    ftfy_s = fix_encoding(text)
-    assert ftfy_s != text
+    assert fix_encoding(text) != text
     by_plan: dict[tuple[str, ...], list[str]] = {}
-    for line in text.split("\n"):
+    for line in lines_of(text):
         if not line.isascii() and looks_bad(line) and (found := _transcoding(line)) is not None:
             by_plan.setdefault(found, []).append(line)
 
@@ -722,8 +734,10 @@ def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None
             plans.update(other for other in itertools.product(CHARMAP_ENCODINGS,
                                                               repeat=len(found))
                          if [read(line, other) for line in lines] == reads)
-    for before, after, by_ftfy in zip(text.split("\n"), repaired.split("\n"),
-                                      ftfy_s.split("\n"), strict=True):
+    # What fix-encoding makes of each line, asked line by line: its repair of a whole text
+    # can hold a line break the lines did not (``â€¨`` is U+2028's mojibake).
+    for before, after in zip(lines_of(text), lines_of(repaired), strict=True):
+        by_ftfy = fix_encoding_line(before)
         if before != after:
             assert by_ftfy == before, "a line ftfy repairs is left to fix-encoding"
             assert after in {_read_as(before, plan or ()) for plan in plans}
