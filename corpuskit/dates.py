@@ -88,27 +88,58 @@ def parse_date_line(line: str) -> str | None:
 #: Month names and their abbreviations in French, German, Spanish, Italian, Portuguese and
 #: Dutch (matched whatever their case): a line naming one of these
 #: in a date's place looks like a date, though :func:`parse_date_line` reads English's
-#: alone (QA: ``4 mai 2023`` became the title).
+#: alone (QA: ``4 mai 2023`` became the title). Abbreviations that are common English
+#: words are left out (it/pt ``set``, pt ``out``, es/it/pt ``ago``, it ``gen``, ``mag``,
+#: ``lug``): QA, ``Problem Set 3 of 2023`` and ``Top 10 Out 2023`` were no titles.
 _OTHER_MONTH_NAMES = {
     "fr": "janvier janv février févr mars avril avr mai juin juillet juil août septembre sept"
           " octobre oct novembre nov décembre déc",
     "de": "januar jänner jan februar feb märz mär mrz april apr mai juni jun juli jul august"
           " aug september sep sept oktober okt november nov dezember dez",
-    "es": "enero ene febrero feb marzo mar abril abr mayo junio jun julio jul agosto ago"
+    "es": "enero ene febrero feb marzo mar abril abr mayo junio jun julio jul agosto"
           " septiembre setiembre sep octubre oct noviembre nov diciembre dic",
-    "it": "gennaio gen febbraio feb marzo mar aprile apr maggio mag giugno giu luglio lug"
-          " agosto ago settembre set ottobre ott novembre nov dicembre dic",
+    "it": "gennaio febbraio feb marzo mar aprile apr maggio giugno giu luglio"
+          " agosto settembre ottobre ott novembre nov dicembre dic",
     "pt": "janeiro jan fevereiro fev março mar abril abr maio mai junho jun julho jul agosto"
-          " ago setembro set outubro out novembro nov dezembro dez",
+          " setembro outubro novembro nov dezembro dez",
     "nl": "januari jan februari feb maart mrt april apr mei juni jun juli jul augustus aug"
           " september sep oktober okt november nov december dec",
 }
 OTHER_MONTHS = frozenset(name for names in _OTHER_MONTH_NAMES.values()
                          for name in names.split())
-#: Any word before a date, as a weekday (of any language, right or not) is.
-_ANY_WEEKDAY = r"(?:[^\W\d_]+\.?,?\s+)?"
+#: Weekday names, full and abbreviated, in English and the languages of
+#: :data:`OTHER_MONTHS` (matched whatever their case, right for the date or not).
+_WEEKDAY_NAMES = {
+    "en": "monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri"
+          " saturday sat sunday sun",
+    "fr": "lundi lun mardi mar mercredi mer jeudi jeu vendredi ven samedi sam dimanche dim",
+    "de": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "es": "lunes lun martes mar miércoles miercoles mié mie jueves jue viernes vie sábado"
+          " sabado sáb sab domingo dom",
+    "it": "lunedì lunedi lun martedì martedi mar mercoledì mercoledi mer giovedì giovedi gio"
+          " venerdì venerdi ven sabato sab domenica dom",
+    "pt": "segunda-feira segunda seg terça-feira terça terca-feira terca ter quarta-feira"
+          " quarta qua quinta-feira quinta qui sexta-feira sexta sex sábado sabado sáb sab"
+          " domingo dom",
+    "nl": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+}
+#: German's and Dutch's two-letter abbreviations (``Fr., 4. Mai 2023``, ``za 4 mei 2023``),
+#: but those that are English words (``Do``, ``So``, ``Ma``), which count with a dot or
+#: comma after them only (``Do., 4. Mai 2023``).
+_TWO_LETTER_WEEKDAYS = "mo di mi fr sa wo vr za zo"
+_TWO_LETTER_WORD_WEEKDAYS = "do so ma"
+#: A weekday before a date; where any word was, ``Apollo 11 July 1969`` and ``Vol. 12 Dec
+#: 2023`` looked like dates, and were no titles (QA).
+_ANY_WEEKDAY = r"(?:(?:{})\.?,?\s+|(?:{})(?:\.,?|,)\s*)?".format(
+    "|".join(sorted({*(name for names in _WEEKDAY_NAMES.values() for name in names.split()),
+                     *_TWO_LETTER_WEEKDAYS.split()}, key=lambda name: (-len(name), name))),
+    "|".join(_TWO_LETTER_WORD_WEEKDAYS.split()))
 _ANY_DAY = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
-#: A short word between a date's parts (``25th of August``, ``4 de mayo de 2023``).
+#: The words that link a date's parts (``25th of August``, ``4 de mayo de 2023``, ``mayo
+#: 4 del 2023``): any short word did, so ``Chapter 3 of 2023``'s shape was a date's.
+_DAY_MONTH_LINK = r"(?:(?:of|de)\s+)?"
+_YEAR_LINK = r"(?:(?:de|del)\s+)?"
+#: A short word before a time (``at 10:00``, ``um 10:00``, ``à 10h00``).
 _LINK = r"(?:[^\W\d_]{1,3}\s+)?"
 #: A time after a date: ``10:00``, ``T10:00:00.5Z``, ``at 10:00 am``, ``10h00 +02:00``,
 #: ``10:00 CEST``.
@@ -125,8 +156,8 @@ def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
                r"|[0-9]{4}\s*[年년]\s*[0-9]{1,2}\s*[月월]\s*[0-9]{1,2}\s*[日일])")
     month = "(?:{})\\.?".format("|".join(sorted({*MONTHS, *OTHER_MONTHS},
                                                  key=lambda name: (-len(name), name))))
-    month_first = rf"{_ANY_WEEKDAY}{month}\s+{_ANY_DAY},?\s+{_LINK}{_YEAR}"
-    day_first = rf"{_ANY_WEEKDAY}{_ANY_DAY}\s+{_LINK}{month},?\s+{_LINK}{_YEAR}"
+    month_first = rf"{_ANY_WEEKDAY}{month}\s+{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}"
+    day_first = rf"{_ANY_WEEKDAY}{_ANY_DAY}\s+{_DAY_MONTH_LINK}{month},?\s+{_YEAR_LINK}{_YEAR}"
     return tuple(re.compile(f"{shape}(?:{_TIME})?", re.IGNORECASE)
                  for shape in (numeric, month_first, day_first))
 
@@ -137,10 +168,11 @@ def looks_like_date(line: str) -> bool:
     by ``-``, ``/`` or ``.`` (``03/04/2023``, ``2023-02-30``), or ``2023年8月25日``
     (``2023년 8월 25일``); or a
     day, a month name (English or of :data:`OTHER_MONTHS`) and a four-digit year, in either
-    order English writes them, maybe after a word (a weekday, right or not) and with a
-    short word between (``of``, ``de``); each maybe followed by a time. Such a line is no
-    title, though only the first kind gives a date (QA: ``03/04/2023``, ``2023-08-25
-    10:00`` and ``Friday, August 26, 2023`` became titles)."""
+    order English writes them, maybe after a weekday (of those languages, right or not)
+    and with ``of`` or ``de`` before the month, ``de`` or ``del`` before the year; each
+    maybe followed by a time. Such a line is no title, though only the first kind gives a
+    date (QA: ``03/04/2023``, ``2023-08-25 10:00`` and ``Friday, August 26, 2023`` became
+    titles; then ``Apollo 11 July 1969`` and ``Problem Set 3 of 2023`` were none)."""
     if parse_date_line(line) is not None:
         return True
     line = line.strip().rstrip(".").strip()

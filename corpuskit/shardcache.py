@@ -44,14 +44,17 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v41: U+2029
-#: becomes a blank line in separator-breaks, no longer in line-endings, so a record of
-#: it lists separator-breaks, and with that step skipped it is one LF again; v40: a text
-#: that several listed code pages read alike is judged in the languages of whichever
-#: fits it best, so all-kana Japanese in EUC-JP, which gb18030 reads as the same kana,
-#: is no longer built as Big5's hanzi with gb18030 listed; of readings with as few
-#: mistyped words, one whose small kana Japanese never writes so (``いゅ``) loses, so Big5
-#: read as kana in EUC-JP keeps Big5; v39: of cp1251 and KOI8-R reading a file as surely
+#: gives other records for the same bytes within one corpuskit version (v42: a first
+#: line of a word, a number and a month and year (``Apollo 11 July 1969``, ``Problem Set
+#: 3 of 2023``) no longer looks like a date, only one after a weekday does, and is a
+#: title again (v39 and v40 went to other changes made alongside); v41: U+2029 becomes a
+#: blank line in separator-breaks, no longer in line-endings, so a record of it lists
+#: separator-breaks, and with that step skipped it is one LF again; v40: a text that
+#: several listed code pages read alike is judged in the languages of whichever fits it
+#: best, so all-kana Japanese in EUC-JP, which gb18030 reads as the same kana, is no
+#: longer built as Big5's hanzi with gb18030 listed; of readings with as few mistyped
+#: words, one whose small kana Japanese never writes so (``いゅ``) loses, so Big5 read as
+#: kana in EUC-JP keeps Big5; v39: of cp1251 and KOI8-R reading a file as surely
 #: Cyrillic with as few mistyped words, the reading spelled as no Cyrillic language
 #: spells loses, then the one whose language fit is ten times as doubtful, then one in
 #: capitals only against one in small letters only, so short lower-case Russian in
@@ -114,7 +117,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v41"
+CACHE_FORMAT = "corpuskit-shard-cache-v42"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

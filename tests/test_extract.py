@@ -234,6 +234,46 @@ def test_a_line_that_looks_like_a_date_is_no_title(line: str) -> None:
     assert parts.text == f"{line}\n\nMeeting notes follow here.\n"
 
 
+@pytest.mark.parametrize("line", [
+    "sábado, 4 de mayo de 2023",         # a weekday of another language
+    "quinta-feira, 4 de maio de 2023",
+    "giovedì 4 maggio 2023",
+    "jeudi 4 mai 2023",
+    "Fr., 4. Mai 2023",
+    "Do., 4. Mai 2023",
+    "za 4 mei 2023",
+    "25th of August 2023 at 10:00",
+])
+def test_a_date_after_a_weekday_of_any_listed_language_looks_like_one(line: str) -> None:
+    assert looks_like_date(line)
+
+
+@pytest.mark.parametrize("title", [
+    "Apollo 11 July 1969",               # a name and a number before a month and year
+    "Windows 95 August 1995",
+    "Formula 1 May 2024",
+    "Zeitreise 9 Nov 1989",
+    "Vol. 12 Dec 2023",
+    "No. 5 Mar 2021",
+    "Band 3 Mär 2021",
+    "Catch 22 mai 2020",
+    "Top 10 Out 2023",                   # Portuguese's "out", an English word
+    "Agenda 21 Set 2030",
+    "Problem Set 3 of 2023",             # Italian's "set", then a word before the year
+    "Set 2 of 2023",
+    "Chapter 12 of 2023",
+    "Do 4 May 2023",                     # German's "Do" without a dot is English's
+])
+def test_a_title_holding_a_number_and_a_month_is_no_date(title: str) -> None:
+    """QA: any word was taken for a weekday, any short word for a link and other
+    languages' ``set``, ``out``, ``ago`` for months, so these lines looked like dates and
+    were no titles."""
+    assert not looks_like_date(title)
+    parts = extract(f"{title}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == (title, None)
+    assert parts.text == "Meeting notes follow here.\n"
+
+
 def test_title_length_limit_is_configurable() -> None:
     short = replace(DEFAULT, title_max_chars=10)
     assert extract("A long title line\n\nBody.\n", short).title is None
