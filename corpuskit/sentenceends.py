@@ -4,10 +4,13 @@ A line ends so when its last character, once any quotation marks and spaces afte
 set aside (``He said, “We are done.”``, ``« Fini. »``, ``「終わりです。」``), is a mark
 Unicode calls Terminal_Punctuation (the marks that end a sentence or a clause, in every
 script: ``.`` ``,`` ``;`` ``:`` ``。`` ``，`` ``、`` ``．`` ``।`` ``۔`` ``،`` ``։`` ``።`` ...)
-other than a question or exclamation mark, which a heading may end in, or an ellipsis
-(``…``, ``‥``). The properties are tables here, not asked of ``unicodedata`` or the regex
-module when a text is read, so the titles a build takes do not depend on the version of
-Python or of a library it runs with (the tests hold the tables to the regex module's).
+other than a question or exclamation mark, which a heading may end in, or a mark that
+ends a phrase or a word rather than a sentence (Tibetan's shad ``།``), or an ellipsis
+(``…``, ``‥``). After a Greek letter, ``;`` is Greek's question mark and ``·`` its ano
+teleia, a clause end: the nfc step makes U+037E and U+0387 those. The properties are
+tables here, not asked of ``unicodedata`` or the regex module when a text is read, so the
+titles a build takes do not depend on the version of Python or of a library it runs with
+(the tests hold the tables to the regex module's).
 """
 
 from __future__ import annotations
@@ -47,6 +50,30 @@ TERMINAL_PUNCTUATION = (
 QUESTIONS_AND_EXCLAMATIONS = ("!?\u037e\u061f\u07f9\u1367\u1944\u1945\u203c\u203d\u2047"
                               "\u2048\u2049\u2cfa\u2cfb\u2e2e\u2e53\u2e54\ua60f\ua6f7\ufe15"
                               "\ufe16\ufe56\ufe57\uff01\uff1f\U00011143")
+#: The marks of Terminal_Punctuation that end a phrase or part words (those whose Unicode
+#: names say SHAD or WORD), not sentences: Tibetan writes a shad (``།``) after nearly every
+#: phrase, headings included, as do the scripts made after it (Phags-pa, Zanabazar
+#: Square, Soyombo, Marchen); a word divider (Ethiopic's ``፡``) parts words (QA: every
+#: Tibetan heading was taken for a sentence).
+PHRASE_ENDS = ("\u0f08\u0f0d\u0f0e\u0f0f\u0f10\u0f11\u0f12\u1361\ua876\ua877\U0001039f"
+               "\U000103d0\U0001091f\U0001123a\U00011a42\U00011a43\U00011a9b\U00011a9c"
+               "\U00011c43\U00011c71\U00012470")
+#: Greek's letters (Script=Greek and General_Category=L, from the same Unicode), as
+#: inclusive ranges: after one, ``;`` is a question mark and ``·`` an ano teleia, which
+#: the nfc step made of U+037E and U+0387 (QA: ``Ποιος πληρώνει;``, "Who pays?", was no
+#: title, though U+037E was listed among the question marks).
+GREEK_LETTERS = (
+    (0x0370, 0x0373), (0x0376, 0x0377), (0x037A, 0x037D), (0x037F, 0x037F), (0x0386, 0x0386),
+    (0x0388, 0x038A), (0x038C, 0x038C), (0x038E, 0x03A1), (0x03A3, 0x03E1), (0x03F0, 0x03F5),
+    (0x03F7, 0x03FF), (0x1D26, 0x1D2A), (0x1D5D, 0x1D61), (0x1D66, 0x1D6A), (0x1DBF, 0x1DBF),
+    (0x1F00, 0x1F15), (0x1F18, 0x1F1D), (0x1F20, 0x1F45), (0x1F48, 0x1F4D), (0x1F50, 0x1F57),
+    (0x1F59, 0x1F59), (0x1F5B, 0x1F5B), (0x1F5D, 0x1F5D), (0x1F5F, 0x1F7D), (0x1F80, 0x1FB4),
+    (0x1FB6, 0x1FBC), (0x1FBE, 0x1FBE), (0x1FC2, 0x1FC4), (0x1FC6, 0x1FCC), (0x1FD0, 0x1FD3),
+    (0x1FD6, 0x1FDB), (0x1FE0, 0x1FEC), (0x1FF2, 0x1FF4), (0x1FF6, 0x1FFC), (0x2126, 0x2126),
+    (0xAB65, 0xAB65), (0x1DFF3, 0x1DFF4),
+)
+#: What NFC makes of U+037E GREEK QUESTION MARK and of U+0387 GREEK ANO TELEIA.
+GREEK_QUESTION_MARK, GREEK_ANO_TELEIA = ";", "\u00b7"
 #: The ellipses, which Terminal_Punctuation leaves out though it holds their one-dot
 #: form U+2024: a line that trails off (``It was a dark and stormy night…``) is a sentence.
 ELLIPSES = "\u2025\u2026"
@@ -57,13 +84,37 @@ QUOTATION_MARKS = ("\"'\u00ab\u00bb\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2
 
 _SENTENCE_ENDS = frozenset(
     chr(code) for first, last in TERMINAL_PUNCTUATION for code in range(first, last + 1)
-) - frozenset(QUESTIONS_AND_EXCLAMATIONS) | frozenset(ELLIPSES)
+) - frozenset(QUESTIONS_AND_EXCLAMATIONS) - frozenset(PHRASE_ENDS) | frozenset(ELLIPSES)
 _QUOTATION_MARKS = frozenset(QUOTATION_MARKS)
+_GREEK_LETTERS = frozenset(
+    chr(code) for first, last in GREEK_LETTERS for code in range(first, last + 1))
+
+
+def _last_mark(line: str) -> int:
+    """The length of ``line`` without the quotation marks and spaces it ends in."""
+    end = len(line)
+    while end and (line[end - 1] in _QUOTATION_MARKS or line[end - 1].isspace()):
+        end -= 1
+    return end
+
+
+def _after_greek_letter(line: str, end: int) -> bool:
+    return end > 1 and line[end - 2] in _GREEK_LETTERS
 
 
 def ends_like_sentence(line: str) -> bool:
     """Whether ``line`` ends as a sentence or a clause does (see the module doc)."""
-    end = len(line)
-    while end and (line[end - 1] in _QUOTATION_MARKS or line[end - 1].isspace()):
-        end -= 1
-    return end > 0 and line[end - 1] in _SENTENCE_ENDS
+    end = _last_mark(line)
+    if end == 0:
+        return False
+    last = line[end - 1]
+    if last in (GREEK_QUESTION_MARK, GREEK_ANO_TELEIA) and _after_greek_letter(line, end):
+        return last == GREEK_ANO_TELEIA  # a question may be a title, a clause not
+    return last in _SENTENCE_ENDS
+
+
+def ends_in_greek_question(line: str) -> bool:
+    """Whether ``line`` ends in a ``;`` after a Greek letter, Greek's question mark once
+    NFC (``Ποιος πληρώνει;``), quotation marks and spaces after it or not."""
+    end = _last_mark(line)
+    return end > 0 and line[end - 1] == GREEK_QUESTION_MARK and _after_greek_letter(line, end)

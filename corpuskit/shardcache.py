@@ -47,8 +47,9 @@ from .zippieces import read_range
 #: gives other records for the same bytes within one corpuskit version (v42: a first
 #: line of a word, a number and a month and year (``Apollo 11 July 1969``, ``Problem Set
 #: 3 of 2023``) no longer looks like a date, only one after a weekday does, and is a
-#: title again (v39 and v40 went to other changes made alongside); v41: U+2029 becomes a
-#: blank line in separator-breaks, no longer in line-endings, so a record of it lists
+#: title again, as is one ending in a Tibetan shad (``།``) or a ``;`` after a Greek
+#: letter, while one ending in a ``·`` after a Greek letter is not; v41: U+2029 becomes
+#: a blank line in separator-breaks, no longer in line-endings, so a record of it lists
 #: separator-breaks, and with that step skipped it is one LF again; v40: a text that
 #: several listed code pages read alike is judged in the languages of whichever fits it
 #: best, so all-kana Japanese in EUC-JP, which gb18030 reads as the same kana, is no

@@ -2406,6 +2406,20 @@ def test_a_code_page_listed_by_another_of_its_names_validates(tmp_path: Path,
     assert report.valid, render_text(report)
 
 
+def test_a_greek_question_taken_for_a_title_validates(tmp_path: Path) -> None:
+    """The nfc step makes U+037E GREEK QUESTION MARK a ``;``: a build takes the question
+    for a title, and validate, which holds titles to no ``;`` ending, must not call the
+    record one no build writes (QA)."""
+    text = ("Ποιος πληρώνει\u037e\n\n" + "Το δημοτικό συμβούλιο συζήτησε χθες ποιος θα "
+            "πληρώσει για το νέο πλοίο της γραμμής. " * 3 + "\n")
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()})
+    built = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None)
+    [record] = records(built.release)
+    assert record["title"] == "Ποιος πληρώνει;"
+    report = validate(built.release, jobs=1)
+    assert report.valid, render_text(report)
+
+
 def test_line_ends_are_blamed_on_git_only_where_git_could_have_converted_them(
         tmp_path: Path) -> None:
     """A zip's member with its line ends swapped, sealed again, was said to be converted by

@@ -49,6 +49,7 @@ from ..recordshape import (
     record_shape,
 )
 from ..schemacheck import iter_problems, not_json, shown_value
+from ..sentenceends import ends_in_greek_question
 from ..visible import shows_text
 from .cleanblock import prepare as prepare_reading
 from .cleanblock import read_clean_block
@@ -269,8 +270,8 @@ class Tally:
         titles = [title for title in columns["title"] if title is not None]
         if titles:
             self.longest_title = max(self.longest_title, max(map(len, titles)))
-            self.sentence_titles += sum(1 for title in titles
-                                        if title.endswith(NOT_TITLE_ENDINGS) or "\n" in title)
+            self.sentence_titles += sum(1 for title in titles if "\n" in title or (
+                title.endswith(NOT_TITLE_ENDINGS) and not ends_in_greek_question(title)))
         labelled = [chars for chars, language in zip(columns["chars"], columns["language"],
                                                      strict=True) if language != UNDETERMINED]
         if labelled:
