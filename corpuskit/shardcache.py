@@ -44,7 +44,12 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v42: a first
+#: gives other records for the same bytes within one corpuskit version (v43: of cp1250
+#: and ISO-8859-2, words, not the whole text, tell a misreading, capitalised words
+#: (names) only by ``ľ``, so a Czech text in cp1250 naming Poles (``Zając``) is read in
+#: cp1250, not refused or built as ``Zajšc``; a reading with C1 controls loses to the
+#: other's, and is refused naming it where it is not listed; readings neither misreads
+#: go by the configured order, not the language fit; v42: a first
 #: line of a word, a number and a month and year (``Apollo 11 July 1969``, ``Problem Set
 #: 3 of 2023``) no longer looks like a date, only one after a weekday does, and is a
 #: title again, as is one ending in a Tibetan shad (``།``) or a ``;`` after a Greek
@@ -118,7 +123,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v42"
+CACHE_FORMAT = "corpuskit-shard-cache-v43"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
