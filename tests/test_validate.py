@@ -1116,12 +1116,7 @@ def test_information_separators_separate_words_and_older_packages_still_reproduc
     were made, the separators deleted."""
     text = ("alpha\x1cbeta\x1dgamma\x1edelta\x1fepsilon"
             + " and then some ordinary English words so the separators are few." * 6 + "\n")
-    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()},
-                        normalize={"skip": skip})
-    result = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
-    [record] = records(result.release)
-    steps = json.loads((result.release / "datapackage.json").read_text("utf-8"))[
-        "corpuskit"]["process"]["normalize"]["steps"]
+    result, record, steps = _built_skipping(tmp_path, text, skip)
     if skip:
         assert steps == STEPS_BEFORE_SEPARATOR_BREAKS
         assert record["text"].startswith("alphabetagammadeltaepsilon and")
@@ -1136,6 +1131,19 @@ def test_information_separators_separate_words_and_older_packages_still_reproduc
     assert report.valid, render_text(report)
 
 
+def _built_skipping(tmp_path: Path, text: str, skip: list[str]
+                     ) -> tuple[corpuskit.BuildResult, dict[str, Any], list[str]]:
+    """The build of one document ``text`` with the steps ``skip`` skipped: its result,
+    its record and the normalization steps its datapackage.json records."""
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()},
+                        normalize={"skip": skip})
+    result = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    [record] = records(result.release)
+    steps = json.loads((result.release / "datapackage.json").read_text("utf-8"))[
+        "corpuskit"]["process"]["normalize"]["steps"]
+    return result, record, steps
+
+
 @pytest.mark.parametrize("skip", [[], ["separator-breaks"]], ids=["now", "as before"])
 def test_a_paragraph_separator_is_a_blank_line_and_older_packages_still_reproduce(
         tmp_path: Path, skip: list[str]) -> None:
@@ -1147,12 +1155,7 @@ def test_a_paragraph_separator_is_a_blank_line_and_older_packages_still_reproduc
     sentence = " and then some ordinary English words to make a paragraph of it."
     text = ("The first paragraph ends here" + sentence * 3 + "\u2029"
             "The second paragraph follows it" + sentence * 3 + "\n")
-    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()},
-                        normalize={"skip": skip})
-    result = corpuskit.build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
-    [record] = records(result.release)
-    steps = json.loads((result.release / "datapackage.json").read_text("utf-8"))[
-        "corpuskit"]["process"]["normalize"]["steps"]
+    result, record, steps = _built_skipping(tmp_path, text, skip)
     break_ = "\n" if skip else "\n\n"
     assert record["text"] == text.replace("\u2029", break_)
     assert record["normalization"] == (["line-endings"] if skip else ["separator-breaks"])
