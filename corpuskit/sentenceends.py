@@ -82,12 +82,17 @@ QUOTATION_MARKS = ("\"'\u00ab\u00bb\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2
                    "\u203a\u2e42\u300c\u300d\u300e\u300f\u301d\u301e\u301f\ufe41\ufe42"
                    "\ufe43\ufe44\uff02\uff07\uff62\uff63")
 
-_SENTENCE_ENDS = frozenset(
-    chr(code) for first, last in TERMINAL_PUNCTUATION for code in range(first, last + 1)
-) - frozenset(QUESTIONS_AND_EXCLAMATIONS) - frozenset(PHRASE_ENDS) | frozenset(ELLIPSES)
+
+
+def _characters(ranges: tuple[tuple[int, int], ...]) -> frozenset[str]:
+    """The characters of the inclusive code point ``ranges``."""
+    return frozenset(chr(code) for first, last in ranges for code in range(first, last + 1))
+
+
+_SENTENCE_ENDS = _characters(TERMINAL_PUNCTUATION) - frozenset(QUESTIONS_AND_EXCLAMATIONS) \
+    - frozenset(PHRASE_ENDS) | frozenset(ELLIPSES)
 _QUOTATION_MARKS = frozenset(QUOTATION_MARKS)
-_GREEK_LETTERS = frozenset(
-    chr(code) for first, last in GREEK_LETTERS for code in range(first, last + 1))
+_GREEK_LETTERS = _characters(GREEK_LETTERS)
 
 
 def _last_mark(line: str) -> int:
