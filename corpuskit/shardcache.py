@@ -44,7 +44,11 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v43: of cp1250
+#: gives other records for the same bytes within one corpuskit version (v45: with cp1255
+#: listed, short plain Hebrew in cp1255 that a Cyrillic code page reads with as few
+#: mistyped words is read as cp1255 where its Cyrillic readings are no Cyrillic text (in
+#: capitals only, a word no Cyrillic language spells, letters likelier Hebrew's), not as
+#: cp1251 or KOI8-R; v44 went to a change made alongside; v43: of cp1250
 #: and ISO-8859-2, words, not the whole text, tell a misreading, capitalised words
 #: (names) only by ``ľ``, so a Czech text in cp1250 naming Poles (``Zając``) is read in
 #: cp1250, not refused or built as ``Zajšc``; a reading with C1 controls loses to the
@@ -123,7 +127,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v43"
+CACHE_FORMAT = "corpuskit-shard-cache-v45"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -251,15 +251,19 @@ def test_a_configured_code_page_that_lost_a_tie_wins_when_clearly_better() -> No
     """Hebrew in cp1255 and read as KOI8-R are both plausible and both "in a language of
     their code page" (py3langid calls the Cyrillic gibberish Bulgarian), so the ranking
     picks KOI8-R (cp1251's reading, in small letters, spells words as no
-    Cyrillic language does, QA s80); the letters' fit then gives the file to cp1255."""
+    Cyrillic language does, QA s80); the letters' fit then gives the file to cp1255.
+    The text writes ``ארה״ב`` with a gershayim, which cp1251 and KOI8-R read as a
+    letter: so it is not written in Hebrew's letters alone, which the ranking would give
+    to cp1255 (QA s81)."""
     from corpuskit import codepages as module
 
-    data = HEBREW.encode("cp1255")
+    text = HEBREW.replace("בשנת 1909", "בשנת 1909 (ארה״ב)")
+    data = text.encode("cp1255")
     config = with_code_page("cp1255")
     ranked = module.best_legacy(data, config.fallback_encodings)
     assert ranked is not None and ranked.encoding == "koi8-r"
     decoded = run(data, config)
-    assert (decoded.text, decoded.encoding) == (HEBREW, "cp1255")
+    assert (decoded.text, decoded.encoding) == (text, "cp1255")
 
 
 def test_build_refuses_a_greek_file_and_writes_nothing(
@@ -702,6 +706,52 @@ def test_short_lower_case_russian_wins_the_tie_with_cp1255(text: str, listed: st
 def test_short_hebrew_keeps_cp1255_wherever_it_is_listed(text: str, listed: str) -> None:
     decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
     assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+#: QA s81: short plain Hebrew in cp1255, written as Hebrew writes it but not "spelled as
+#: Hebrew" (one word, or no word Russian never spells), that with cp1255 listed was built
+#: as cp1251's small letters (``бечш иеб``) or KOI8-R's capitals (``ЗНЕПЕЗ``), exit 0; and
+#: one spelled as Hebrew as cp1251 reads it, not as KOI8-R does, that the fit gave to
+#: KOI8-R (``ДЬТЕАЛИВД ЫЛ ВИЬИАХИ``) and the second look kept.
+PLAIN_HEBREW = [
+    "בוקר טוב\n", "שלום\n", "תודה\n", "בסדר\n", "שאלה\n", "תמונות\n", "צילום\n",
+    "הרפובליקה של קיריבטי\n",
+]
+#: Short lower-case Russian that cp1255 reads in Hebrew's letters as Hebrew writes them
+#: (``דהו``, ``הםל``), whose letters are not Hebrew's enough to lose (QA s81: the letters'
+#: odds at 1 took these for Hebrew).
+RUSSIAN_IN_HEBREW_FORMS = ["где\n", "дом\n", "год\n", "чем\n", "без\n", "зачем\n", "да\n",
+                           "вот\n"]
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED))
+@pytest.mark.parametrize("text", PLAIN_HEBREW)
+def test_short_plain_hebrew_is_read_in_cp1255_where_listed(text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED))
+@pytest.mark.parametrize("text", RUSSIAN_IN_HEBREW_FORMS)
+def test_short_russian_in_hebrew_forms_keeps_cp1251(text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1251"), CP1255_LISTED[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1251", text)
+
+
+def test_hebrew_misread_as_no_cyrillic_text() -> None:
+    from corpuskit.codepages import _hebrew_not_cyrillic
+
+    def misread(text: str, encoding: str, source: str = "cp1255") -> bool:
+        data = text.encode(source)
+        return _hebrew_not_cyrillic(data, encoding, data.decode(encoding))
+
+    # by its letters (бечш иеб), its spelling (ъ last: лъебъ), its capitals (KOI8-R)
+    assert misread("בוקר טוב", "cp1251") and misread("כתובת", "cp1251")
+    assert misread("סמל", "koi8-r")
+    # Cyrillic's letters (сом, где), and Hebrew not written as Hebrew writes it
+    assert not misread("סמל", "cp1251") and not misread("где", "cp1251", "cp1251")
+    assert not misread("שלומ", "cp1251") and not misread("ב טוב", "cp1251")
+    assert not misread("שלום, Tel Avivת", "cp1251")
 
 
 def test_the_spelling_of_hebrew() -> None:
