@@ -143,7 +143,9 @@ def _package_info(path: Path) -> Info:
         except InputError as error:  # naming the package, as load's records do
             raise read_error(path, error) from None
         files = source.files()
-        refused = _not_regular(source.root, files) if isinstance(source, FolderSource) else []
+        refused = (sorted([*_not_regular(source.root, files), *_linked_folders(source.root)],
+                          key=lambda problem: problem.path)
+                   if isinstance(source, FolderSource) else [])
         if refused:  # as validate says them (QA: their stat was a traceback)
             skip = {problem.path for problem in refused}
             files = [rel for rel in files if rel not in skip]
@@ -203,6 +205,20 @@ def _not_regular(root: Path, files: list[str]) -> list[Problem]:
         elif not stat.S_ISREG(mode):
             problems.append(Problem(rel, "unsafe-path",
                                     f"not a regular file ({special_kind(mode)})"))
+    return problems
+
+
+def _linked_folders(root: Path) -> list[Problem]:
+    """The ``unsafe-path`` problems of the folders of the package folder ``root`` that are
+    symbolic links (``data/raw`` linked to a copy), as validate reports them: the walk of
+    its files passes over them, so info counted their files out and said nothing (QA)."""
+    problems = []
+    for folder, names, _ in os.walk(root):  # links to folders are listed, not entered
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                rel = Path(path).relative_to(root).as_posix()
+                problems.append(Problem(rel, "unsafe-path", LINK_IN_A_PACKAGE))
     return problems
 
 

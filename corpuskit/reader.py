@@ -9,7 +9,6 @@ archive is ever written.
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import stat
@@ -33,7 +32,7 @@ from .packagesource import DESCRIPTOR, PackageSource
 from .pathargs import missing_given
 from .problems import Problem, one_line
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
-from .regularfiles import open_regular, read_problem, unreadable_given
+from .regularfiles import LinkedFolder, open_regular, read_problem, unreadable_given
 from .schemacheck import (
     DATAPACKAGE_V2_PROFILE,
     duplicate_key_problems,
@@ -78,15 +77,14 @@ class FolderSource(PackageSource):
         return (self.root / rel).is_file()
 
     def _refuse_linked_folders(self, rel: str) -> None:
-        """An ``OSError`` (ELOOP) if a folder on ``rel`` is a symbolic link: the file would
-        be read from outside the package (``data/raw`` linked elsewhere). The file itself
-        is opened without following a link (:data:`OPEN_FLAGS`); each folder is looked at
-        once."""
+        """A :class:`~corpuskit.regularfiles.LinkedFolder` (ELOOP) if a folder on ``rel``
+        is a symbolic link: the file would be read from outside the package (``data/raw``
+        linked elsewhere). The file itself is opened without following a link
+        (:data:`OPEN_FLAGS`); each folder is looked at once."""
         folder = rel.rpartition("/")[0]
         while folder and folder not in self._real_folders:
             if os.path.islink(self.root / folder):
-                raise OSError(errno.ELOOP, f"{folder} is a symbolic link",
-                              str(self.root / folder))
+                raise LinkedFolder(folder, str(self.root / folder))
             self._real_folders.add(folder)
             folder = folder.rpartition("/")[0]
 

@@ -545,3 +545,38 @@ def _validate_problems(package: Path) -> list[tuple[str, str, str]]:
     from corpuskit.validation import validate
 
     return [(p.path, p.code, p.message) for p in validate(package, jobs=1).problems]
+
+
+@pytest.mark.parametrize("linked", ["data", "data/raw"])
+def test_a_linked_folder_is_named_as_the_link_not_a_file_under_it(
+        tmp_path: Path, linked: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A package's data/ moved aside and linked back: info (and diff) called
+    data/documents.jsonl the symbolic link and advised copying that file in (QA); the
+    link is the folder, named as validate names it. data/raw linked: info said nothing,
+    its files counted out."""
+    from corpuskit import diff
+
+    package = copy_package(sample(), tmp_path)
+    outside = tmp_path / "outside"
+    (package / linked).rename(outside)
+    (package / linked).symlink_to(outside, target_is_directory=True)
+    assert linked in {path for path, code, _ in _validate_problems(package)
+                      if code == "unsafe-path"}
+    if linked == "data/raw":  # the records are read from data/, which is no link
+        summary = info(package)
+        assert [(p["path"], p["code"]) for p in summary.problems] == [
+            ("data/raw", "unsafe-path")]
+        assert main(["info", str(package)]) == 1
+        assert f"error: {package}/data/raw: symbolic link" in capsys.readouterr().err
+        return
+    with pytest.raises(InputError) as refused:
+        info(package)
+    [problem] = refused.value.problems
+    assert (problem.path, problem.code) == ("data", "unsafe-path")
+    assert "copy the file in" not in problem.message
+    assert main(["info", str(package), "--json"]) == 1
+    assert [p["path"] for p in json.loads(capsys.readouterr().out)["problems"]] == ["data"]
+    with pytest.raises(InputError) as compared:
+        diff(sample().archive, package)
+    assert [(p.path, p.code) for p in compared.value.problems] == [
+        (f"{package}/data", "unsafe-path")]  # diff names each problem with its side
