@@ -6,11 +6,14 @@ Unicode calls Terminal_Punctuation (the marks that end a sentence or a clause, i
 script: ``.`` ``,`` ``;`` ``:`` ``。`` ``，`` ``、`` ``．`` ``।`` ``۔`` ``،`` ``։`` ``።`` ...)
 other than a question or exclamation mark, which a heading may end in, or a mark that
 ends a phrase or a word rather than a sentence (Tibetan's shad ``།``), or an ellipsis
-(``…``, ``‥``). After a Greek letter, ``;`` is Greek's question mark and ``·`` its ano
-teleia, a clause end: the nfc step makes U+037E and U+0387 those. The properties are
-tables here, not asked of ``unicodedata`` or the regex module when a text is read, so the
-titles a build takes do not depend on the version of Python or of a library it runs with
-(the tests hold the tables to the regex module's).
+(``…``, ``‥``). Ending a Greek line, ``;`` is Greek's question mark and ``·`` its ano
+teleia, a clause end: the nfc step makes U+037E and U+0387 those. A line is Greek there
+when the mark follows a Greek letter or most of the line before it, spaces and digits
+aside, is Greek letters (``Πόσο κοστίζει το 2023;``, ``Τι είναι το COVID;``), so ``;``
+ending a line of Latin (``Hello;``, ``The year 2023;``) stays a clause end. The
+properties are tables here, not asked of ``unicodedata`` or the regex module when a text
+is read, so the titles a build takes do not depend on the version of Python or of a
+library it runs with (the tests hold the tables to the regex module's).
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ GREEK_LETTERS = (
 )
 #: What NFC makes of U+037E GREEK QUESTION MARK and of U+0387 GREEK ANO TELEIA.
 GREEK_QUESTION_MARK, GREEK_ANO_TELEIA = ";", "\u00b7"
+#: What a line's script is judged without: a Greek question may end in a number
+#: (``Πόσο κοστίζει το 2023;``) or hold a space before its mark (``Πού είσαι ;``).
+_NOT_JUDGED = frozenset("0123456789")
 #: The ellipses, which Terminal_Punctuation leaves out though it holds their one-dot
 #: form U+2024: a line that trails off (``It was a dark and stormy night…``) is a sentence.
 ELLIPSES = "\u2025\u2026"
@@ -103,8 +109,18 @@ def _last_mark(line: str) -> int:
     return end
 
 
-def _after_greek_letter(line: str, end: int) -> bool:
-    return end > 1 and line[end - 2] in _GREEK_LETTERS
+def _ends_greek(line: str, end: int) -> bool:
+    """Whether the mark at ``line[end - 1]`` ends Greek: it follows a Greek letter (as
+    every build since Greek's marks were told apart has taken it), or most of the line
+    before it, spaces and digits aside, is Greek letters. QA: ``;`` counted only right
+    after a Greek letter, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` were
+    clauses, no titles."""
+    if end > 1 and line[end - 2] in _GREEK_LETTERS:
+        return True
+    judged = [char for char in line[:end - 1]
+              if not char.isspace() and char not in _NOT_JUDGED]
+    greek = sum(1 for char in judged if char in _GREEK_LETTERS)
+    return greek * 2 > len(judged)
 
 
 def ends_like_sentence(line: str) -> bool:
@@ -113,13 +129,13 @@ def ends_like_sentence(line: str) -> bool:
     if end == 0:
         return False
     last = line[end - 1]
-    if last in (GREEK_QUESTION_MARK, GREEK_ANO_TELEIA) and _after_greek_letter(line, end):
+    if last in (GREEK_QUESTION_MARK, GREEK_ANO_TELEIA) and _ends_greek(line, end):
         return last == GREEK_ANO_TELEIA  # a question may be a title, a clause not
     return last in _SENTENCE_ENDS
 
 
 def ends_in_greek_question(line: str) -> bool:
-    """Whether ``line`` ends in a ``;`` after a Greek letter, Greek's question mark once
-    NFC (``Ποιος πληρώνει;``), quotation marks and spaces after it or not."""
+    """Whether ``line`` ends in a ``;`` ending Greek (see the module doc), Greek's question
+    mark once NFC (``Ποιος πληρώνει;``), quotation marks and spaces after it or not."""
     end = _last_mark(line)
-    return end > 0 and line[end - 1] == GREEK_QUESTION_MARK and _after_greek_letter(line, end)
+    return end > 0 and line[end - 1] == GREEK_QUESTION_MARK and _ends_greek(line, end)

@@ -44,8 +44,11 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v46: of cp1251
-#: and KOI8-R reading a file as surely Cyrillic, spelled alike, the reading whose letter
+#: gives other records for the same bytes within one corpuskit version (v47: a ``;`` or
+#: ``·`` ending a first line is Greek's question mark or ano teleia where most of the
+#: line is Greek letters, not only right after one, so ``Πόσο κοστίζει το 2023;`` and
+#: ``Τι είναι το COVID;`` are titles and ``Λέξη 2023·`` is not; v46: of cp1251 and
+#: KOI8-R reading a file as surely Cyrillic, spelled alike, the reading whose letter
 #: pairs cost a bit more loses before the language fit and the letter case, so a short
 #: line in capitals only, ``ИЗДАТЕЛЬ``, is no longer built as the other code page's
 #: small letters; v45: with cp1255 listed, short plain Hebrew in cp1255 that a Cyrillic
@@ -130,7 +133,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v46"
+CACHE_FORMAT = "corpuskit-shard-cache-v47"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

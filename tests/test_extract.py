@@ -150,8 +150,11 @@ def test_questions_and_exclamations_can_be_titles() -> None:
     "「今日は終わりです。」",
     "'Done,'",
     "Ελλάδα, Ιταλία και Ισπανία\u0387",     # Greek's ano teleia: · once NFC
-    "Hello;",                               # a ; after no Greek letter
-    "Ερώτηση 2;",
+    "Hello;",                               # a ; ending a line of Latin
+    "The year 2023;",
+    "The letter λ in 2023;",                # a Greek letter in a line of Latin
+    "Ελλάδα και Ιταλία 2023\u0387",          # an ano teleia ending a Greek line
+    "Угол θ = 30;",                         # a Greek letter in a Cyrillic line
     "ስለ ኢትዮጵያ።",                            # an Ethiopic full stop
 ])
 def test_a_first_line_ending_like_a_sentence_in_any_script_is_no_title(first: str) -> None:
@@ -164,11 +167,15 @@ def test_a_first_line_ending_like_a_sentence_in_any_script_is_no_title(first: st
     assert parts.text == f"{first}\n\nBody text.\n"
 
 
-@pytest.mark.parametrize("title", ["Ποιος πληρώνει\u037e", "«Ποιος πληρώνει\u037e»"])
+@pytest.mark.parametrize("title", ["Ποιος πληρώνει\u037e", "«Ποιος πληρώνει\u037e»",
+                                   "Πόσο κοστίζει το 2023\u037e", "Ερώτηση 2\u037e",
+                                   "Τι είναι το COVID\u037e", "Πού είσαι \u037e",
+                                   "«Πόσο κοστίζει το 2023\u037e»"])
 def test_a_greek_question_is_a_title_once_nfc(title: str) -> None:
     """QA: U+037E GREEK QUESTION MARK was listed among the question marks a title may end
     in, but the nfc step makes it ``;`` before extraction, a clause end: no Greek question
-    was a title."""
+    was a title. Then only a ``;`` right after a Greek letter was one (QA): a question
+    ending in a number or a Latin word, or with a space before its mark, was not."""
     title = unicodedata.normalize("NFC", title)
     assert title.rstrip("»").endswith(";")
     assert extract(f"{title}\n\nBody text.\n", DEFAULT).title == title

@@ -923,7 +923,7 @@ def _beyond_settings(tally: Tally, process: ProcessConfig, hint: str) -> list[Pr
     if extract.title and tally.sentence_titles:
         said.append(f"{counted(tally.sentence_titles, 'title')} ending with "
                     f"{' '.join(NOT_TITLE_ENDINGS)} or of more than one line, which no "
-                    "build takes for a title (a ; after a Greek letter, Greek's question "
+                    "build takes for a title (a ; ending a Greek line, Greek's question "
                     "mark, aside)")
     if extract.language and tally.shortest_labelled is not None \
             and tally.shortest_labelled < extract.language_min_chars:
