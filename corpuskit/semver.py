@@ -92,9 +92,14 @@ def is_version(text: str) -> bool:
     return _VERSION_RE.match(text) is not None
 
 
+#: A corpus's name, as schemas/corpus.schema.json (and datapackage.schema.json) allow it:
+#: lower case letters, digits, ``.``, ``_`` and ``-``.
+CORPUS_NAME_PATTERN = r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?"
 #: A name of a release of any corpus, ``<name>-<version>`` (a folder's, or a zip's
-#: without its suffix).
-RELEASE_NAME = re.compile(rf"^.+-(?:{VERSION_PATTERN})\Z")
+#: without its suffix), ``<name>`` a corpus's name: ``Forge-1.0.0`` or ``FORGE-1.0.0``
+#: names no release (QA: a copy of ``forge-1.0.0`` named so, as a case-insensitive file
+#: system or a browser may leave it, was refused as named as another release).
+RELEASE_NAME = re.compile(rf"^{CORPUS_NAME_PATTERN}-(?:{VERSION_PATTERN})\Z")
 
 
 def named_as_release(name: str) -> bool:

@@ -318,6 +318,33 @@ def test_a_copy_named_as_another_release_is_reported(tmp_path: Path, fast: bool)
         assert validate(tmp_path / kept, fast=fast, jobs=1).valid, kept
 
 
+def test_a_copy_named_as_its_release_in_other_letter_case_is_valid(tmp_path: Path) -> None:
+    """Corpus names are lower case only, so ``Forge-1.0.0.zip`` or ``FORGE-1.0.0`` names no
+    release: it is the release it holds, named as a case-insensitive file system or a
+    browser may leave it, and was refused as named as another release (QA). A name that
+    is a release's (lower case) and not the one held is still reported."""
+    release, archive = built().release, built().archive
+    own = release.name
+    name = own.rpartition("-")[0]
+    for spelled in (own.capitalize(), own.upper(), f"{name.upper()}-9.0.0"):
+        assert validate(shutil.copytree(release, tmp_path / spelled), jobs=1).valid, spelled
+        zipped = shutil.copyfile(archive, tmp_path / f"{spelled}.zip")
+        assert validate(zipped, jobs=1).valid, spelled
+    other = tmp_path / f"{name}-9.0.0.zip"
+    assert [p.code for p in validate(shutil.copyfile(archive, other), jobs=1).problems] == [
+        "metadata-mismatch"]
+
+
+def test_a_release_name_is_named_as_the_schemas_name_a_corpus() -> None:
+    """What counts as a release's name (``<name>-<version>``) takes ``<name>`` as the
+    schemas allow a corpus's name, no other."""
+    from corpuskit.semver import CORPUS_NAME_PATTERN
+
+    for schema in ("corpus.schema.json", "datapackage.schema.json"):
+        assert load_schema(schema)["properties"]["name"]["pattern"] == \
+            f"^{CORPUS_NAME_PATTERN}$"
+
+
 def test_fast_and_reproduce_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "validate", "--fast", "--reproduce", str(built().release))
     assert code == 2 and "exclude" in err
