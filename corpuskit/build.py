@@ -40,8 +40,10 @@ from .dist import (
     descriptor_of,
     latest_release,
     lending_release_folder,
+    named_as_release_of,
     not_a_release_folder,
     not_a_zip_file,
+    releases_in_place,
     shared_advice,
     sharing_releases,
     survey_releases,
@@ -198,6 +200,7 @@ def build(
     except InputError as error:
         raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
     refuse_misplaced_folders(seeds, out=out, cache=cache)
+    refuse_release_named_out(out, config)
     _refuse_case_twin(seeds, out, config)
     unwritable = cache_problem(cache) if cache is not None else None
     if engine == "local":  # never more workers than shards to process (engine.useful_jobs)
@@ -258,6 +261,16 @@ def build(
     return replace(result, notes=(*result.notes, *notes, *model_notes,
                                   *([said] if said else [])),
                    late_signals=tuple(late.came))
+
+
+def _refuse_in_the_way(folder: Path, blocking: str | None, config: CorpusConfig,
+                       out: Path) -> None:
+    """Refuse the build where ``blocking`` says what stands at ``folder``, where the
+    release's folder goes, instead of a release (:func:`~corpuskit.dist.not_a_release_folder`)."""
+    if blocking is not None:
+        raise ReleaseExistsError(
+            f"{folder} is where the folder of release {config.release_name} goes, "
+            f"but {blocking}: move it out of {out}, then build again")
 
 
 def _refuse_case_twin(seeds: Path, out: Path, config: CorpusConfig) -> None:
@@ -496,6 +509,26 @@ def refuse_misplaced_folders(seeds: Path, *, out: Path, cache: Path | None) -> N
         raise (UsageError if is_default else ArgumentError)(f"{named} {misplaced}; {advice}")
 
 
+def refuse_release_named_out(out: Path, config: CorpusConfig) -> None:
+    """Refuse an output folder named as a release of the corpus, ``<name>-<version>`` of
+    any version, even empty or not there yet: a build writes its release's folder and zip
+    into it, and that folder of releases, under a release's name, is then taken for a
+    damaged release by check, validate and release of the folder it is in (QA: a mistyped
+    ``--out dist/t-1.0.0`` wrote dist/t-1.0.0/t-1.0.0/, and every later command called
+    dist/t-1.0.0 a release changed after its build). An
+    :class:`~corpuskit.errors.ArgumentError`, as for :func:`refuse_misplaced_folders`."""
+    resolved = out.resolve()  # (--out . is the working folder, by its own name)
+    if not named_as_release_of(resolved.name, config.name):
+        return
+    releases = as_given(resolved.parent, resolved, out)
+    raise ArgumentError(
+        f"--out {out} names a release's own folder ({resolved.name}, a release of "
+        f"{config.name}), not the folder that holds releases: a build or release writes "
+        "a release's folder and zip into --out, and check, validate and release "
+        f"of {releases} would take {resolved.name} for a damaged release; give --out the "
+        f"folder that holds releases, for example --out {releases}")
+
+
 def _same_folder(one: Path, other: Path) -> bool:
     """Whether ``one`` and ``other`` resolve to the same path (False where either cannot
     be resolved: a symbolic link on its way that leads back to itself)."""
@@ -634,6 +667,10 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                 f"{archive} is where the zip of {config.release_name} goes, but {in_the_way};"
                 f" move it out of {out} (or put the release's zip itself in its place), then "
                 "build again")
+        # A folder of releases where this one's folder goes (an earlier --out
+        # dist/<name>-<version>): refused before any work, not called a release changed
+        # after its build once the work is done (QA)
+        _refuse_in_the_way(writer.final, releases_in_place(writer.final), config, out)
         # The release's own folder, or the latest, lends its raw files (a zip-only
         # release cannot).
         earlier = lending_release_folder(out, config.name, config.version)
@@ -729,11 +766,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                                   manifest_groups=manifest_groups, entries=entries)
         restored = ""
         _refuse_unreadable(config, out, writer.final, archive)
-        blocking = not_a_release_folder(writer.final)
-        if blocking is not None:
-            raise ReleaseExistsError(
-                f"{writer.final} is where the folder of release {config.release_name} goes, "
-                f"but {blocking}: move it out of {out}, then build again")
+        _refuse_in_the_way(writer.final, not_a_release_folder(writer.final), config, out)
         if in_place and not writer.final.exists():
             raise FileChanged(
                 f"release {config.release_name} was removed from {out} while this build "

@@ -53,6 +53,7 @@ from .dist import (
     not_a_zip_file,
     other_corpora,
     release_recording,
+    restore_or_move,
     shared_advice,
     sharing_releases,
     survey_releases,
@@ -203,8 +204,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
             continue
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
-                                "restore it from a published copy, or move it out of "
-                                f"{dist}"))
+                                f"{restore_or_move(damaged.path, dist)}"))
     for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
         problems.append(Problem(str(twin), "name-collision", (
             f"named as a release of {config.name} whose name differs from that of "
@@ -235,10 +235,13 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
     zip_read = zipped and fetched and archive not in denied and archive not in foreign
     folder_read = release not in denied and release not in foreign
     if blocking is not None:
+        # With no zip beside it, the build advised writes both: said here, not again as
+        # the zip's problem (QA: a folder of releases there was 24 problems)
+        put = "the folder" if os.path.lexists(archive) else "the folder and its zip"
         problems.append(Problem(str(release), "not-a-package",
                                 f"named as the folder of version {config.version}, but "
                                 f"{blocking}: move it out of {dist}, then run "
-                                f"'{build_command}' to put the folder there"))
+                                f"'{build_command}' to put {put} there"))
     folder_removed = zip_read and blocking is None and not release.is_dir()  # said below
     # This version neither released nor in the way: the seeds may hold another release's
     # content under it (then to be labelled so, below).
@@ -276,7 +279,8 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
             if left_by_a_release else
             f"the release of {seeds} (version {config.version}) is not in {dist}; run "
             f"'{build_command}' or '{release_command}'")))
-    no_archive = in_the_way is None and not zipped and release not in foreign
+    no_archive = in_the_way is None and not zipped and release not in foreign \
+        and blocking is None
     missing_archive = f"the archive of version {config.version} is not in {dist}"
     # Named for this process: a check killed outright (a CI job's timeout) left its build
     # in the temporary folder for good (QA); each check removes those of checks gone.
@@ -340,7 +344,9 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                 f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
         differing: list[str] = []
         edited = seeds_too = False
-        if folder_read and release.is_dir():
+        # A folder of releases in the folder's place is no release to compare: its files
+        # and those of the releases in it are no release's missing or extra files (QA)
+        if folder_read and blocking is None and release.is_dir():
             unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
             differing, built, present = compare_trees(result.release, release, unlisted)
             # Files of it that a checkout without Git LFS left as pointers: not fetched,

@@ -35,7 +35,7 @@ from .problems import Problem
 from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .semver import RELEASE_NAME, VERSION_PATTERN, Version
-from .wording import LINK_LOOP, counted, link_loop_on
+from .wording import LINK_LOOP, command, counted, link_loop_on
 from .zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
@@ -101,6 +101,17 @@ def _listing(dist: Path) -> list[Path]:
     return sorted(dist.iterdir()) if dist.is_dir() else []
 
 
+def _release_pattern(name: str) -> re.Pattern[str]:
+    """The names of releases of ``name``: ``<name>-<version>``, the version its group."""
+    return re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
+
+
+def named_as_release_of(entry: str, name: str) -> bool:
+    """Whether ``entry`` (a folder's name) is that of a release of ``name``, of any
+    version."""
+    return _release_pattern(name).match(entry) is not None
+
+
 def _named_as_releases(dist: Path, name: str
                        ) -> tuple[list[tuple[Version, Path]], list[tuple[Version, Path]]]:
     """Entries named ``<name>-X.Y.Z`` (folders, descriptor or not, and whatever stands in
@@ -108,7 +119,7 @@ def _named_as_releases(dist: Path, name: str
     entries named ``<name>-X.Y.Z.zip`` (of any kind: a file, link, pipe or folder), sorted
     by name. An entry in a folder's place is no release (:func:`_folder_damage`): passed
     over, a link to storage that is gone hid a newer release from check and release (QA)."""
-    pattern = re.compile(rf"^{re.escape(name)}-(?P<version>{VERSION_PATTERN})\Z")
+    pattern = _release_pattern(name)
     folders: list[tuple[Version, Path]] = []
     archives: list[tuple[Version, Path]] = []
     for entry in _listing(dist):
@@ -231,21 +242,47 @@ def not_a_zip_file(path: Path) -> str | None:
 
 def not_a_release_folder(path: Path) -> str | None:
     """Why what is at ``path``, where a release's folder belongs, is in the way: a file,
-    a symbolic link (to nothing, or to a file), a pipe, socket or device. None when it is a
-    folder (through a link too) or nothing is there. A build wrote the release and then
+    a symbolic link (to nothing, or to a file), a pipe, socket or device, or a folder of
+    releases (:func:`releases_in_place`). None when it is another folder (through a link
+    too) or nothing is there. A build wrote the release and then
     failed to move it into place ("Not a directory"), or called the file a release that
     was changed after its build, and check said to run build (QA)."""
     mode = _mode_at(path)
     if not isinstance(mode, int):
         return mode
     if stat.S_ISDIR(mode) or path.is_dir():
-        return None
+        return releases_in_place(path)
     if stat.S_ISLNK(mode):
         if link_loop_on(path) is not None:
             return f"it is {LINK_LOOP}, not a folder"
         return f"it is a symbolic link to {os.readlink(path)!r}, not a folder"
     kind = "a file" if stat.S_ISREG(mode) else "a pipe, socket or device"
     return f"it is {kind}, not a folder"
+
+
+def releases_in_place(path: Path) -> str | None:
+    """Why the folder at ``path``, where a release's folder belongs, is in the way as a
+    folder of releases: no package itself, it holds a release (a build given ``--out``
+    that folder wrote one there, a mistyped ``--out dist/<name>-<version>``), or None.
+    It is no release changed after its build, to be restored, nor are its releases' files
+    those of one (QA: "restore it from a published copy", and check named each file of
+    both as missing or extra)."""
+    if folder_kind(path) == "package":
+        return None
+    release = a_release_in(path)
+    if release is None:
+        return None
+    return (f"it is a folder of releases, not a release (it holds {release.name}, "
+            f"probably from an earlier '{command('build', out=path)}')")
+
+
+def restore_or_move(path: Path, dist: Path) -> str:
+    """What to do with ``path``, named as a release in ``dist`` but none: restore it from
+    a published copy, or move it out; a folder of releases there was never a release, and
+    has no copy to restore (:func:`releases_in_place`): it is moved out."""
+    if releases_in_place(path) is not None:
+        return f"move it out of {dist}"
+    return f"restore it from a published copy, or move it out of {dist}"
 
 
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from .build import (
     other_content_refusal,
     recorded_other_content,
     refuse_misplaced_folders,
+    refuse_release_named_out,
     relabel_advice,
     stated_content,
     unfinished_release,
@@ -74,6 +76,7 @@ from .dist import (
     is_archive,
     other_corpora,
     release_recording,
+    releases_in_place,
     survey_releases,
     unreadable_release,
 )
@@ -545,6 +548,8 @@ def release(
         # seeds folder dist")
         load_config(seeds)
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
+    with suppress(InputError):  # seeds that cannot be read: said below, with their documents
+        refuse_release_named_out(dist, load_config(seeds))
     if dry_run:
         return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache,
                         allow_line_ends, progress, compare_progress)
@@ -573,8 +578,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     denied = {item.path: problem for item in releases.damaged
               if not os.path.islink(item.path)
               and (problem := unreadable_release(item.path)) is not None}
-    damaged = [item for item in releases.damaged
+    unsound = [item for item in releases.damaged
                if item.path not in denied and item.other is None]
+    # A folder of releases named as a release: never one, nothing to restore (QA)
+    misplaced = [item for item in unsound if releases_in_place(item.path) is not None]
+    damaged = [item for item in unsound if item not in misplaced]
     alike = [item for item in releases.damaged
              if item.path not in denied and item.other is not None]
     said: list[str] = []
@@ -589,6 +597,11 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         them = "it" if len(damaged) == 1 else "them"
         said.append(f"{named}; restore {them} from a published copy ('corpuskit validate' "
                     f"names what is wrong) or move {them} out of {dist}")
+    if misplaced:
+        them = "it" if len(misplaced) == 1 else "them"
+        said.append("; ".join(f"{item.path} is named as a release of {config.name} but "
+                              f"{item.reason}" for item in misplaced)
+                    + f"; move {them} out of {dist}")
     if alike:  # not renamed nor damaged: its corpus's own (QA: called renamed)
         said.append("; ".join(f"{item.path} is the release of another corpus, {item.other}, "
                               f"named as a release of {config.name}" for item in alike)

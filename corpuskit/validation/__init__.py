@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
-from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file
+from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file, restore_or_move
 from ..errors import (
     MEMORY,
     FileNamesMisread,
@@ -282,8 +282,7 @@ def not_a_release(path: Path) -> str | None:
     in_its_place = not_a_release_folder(path)
     if in_its_place is None:
         return None
-    return (f"{in_its_place}: restore it from a published copy, or move it out of "
-            f"{path.parent}")
+    return f"{in_its_place}: {restore_or_move(path, path.parent)}"
 
 
 def expand_targets(paths: list[Path]) -> list[Path]:
