@@ -3,7 +3,9 @@
 Month names are a fixed table (never the process locale), so the result does not depend
 on where corpuskit runs. Numeric day/month orders are accepted only when they cannot be
 read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed. A weekday that
-contradicts the date (``Friday, August 26, 2023``) makes the line no date.
+contradicts the date (``Friday, August 26, 2023``) makes the line no date. A time may
+follow the date (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am CEST``): the date
+is the one written before it, never moved to another time zone.
 
 A line may look like a date without being one that reads (:func:`looks_like_date`): it is
 then no title either, and stays in the text.
@@ -38,13 +40,35 @@ _MONTH = r"(?P<month>[a-z]{3,9})\.?"
 #: an ASCII date), a guess no reader would make (QA).
 _DAY = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[0-9]{4})"
+#: A short word before a time (``at 10:00``, ``um 10:00``, ``à 10h00``).
+_LINK = r"(?:[^\W\d_]{1,3}\s+)?"
+#: A time after a date: ``10:00``, ``T10:00:00.5Z``, ``at 10:00 am``, ``10h00 +02:00``,
+#: ``10:00 CEST``.
+_TIME = (rf"(?:T|,?\s+{_LINK})(?P<hour>[0-9]{{1,2}})[:.h](?P<minute>[0-9]{{2}})"
+         r"(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?(?:\s*(?P<meridiem>[ap])\.?m\.?)?"
+         r"(?:\s*(?:Z|[+-](?P<zone_hours>[0-9]{2})(?::?(?P<zone_minutes>[0-9]{2}))?"
+         r"|[A-Z]{2,5}))?")
+
+
+def _timed(date: str) -> re.Pattern[str]:
+    """A date's pattern, maybe followed by a time (QA: ``2023-08-25T10:00:00Z`` and
+    ``August 25, 2023 at 10:00 am CEST`` never gave their date, though README's lines that
+    look like dates are followed by one)."""
+    return re.compile(f"{date}(?:{_TIME})?", re.IGNORECASE)
+
+
 _NAMED = [
-    re.compile(rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE),
-    re.compile(rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
+    _timed(rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+{_YEAR}"),
+    _timed(rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"),
 ]
-_ISO = re.compile(
+_ISO = _timed(
     r"(?P<year>[0-9]{4})(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})")
-_DAY_FIRST_OR_MONTH_FIRST = re.compile(
+#: Year, month and day as Chinese, Japanese (``2023年8月25日``) and Korean (``2023년 8월
+#: 25일``) write them: one reading only.
+_YEAR_MONTH_DAY_SIGNS = (r"(?P<year>[0-9]{4})\s*[年년]\s*(?P<month>[0-9]{1,2})\s*[月월]"
+                         r"\s*(?P<day>[0-9]{1,2})\s*[日일]")
+_CJK = _timed(_YEAR_MONTH_DAY_SIGNS)
+_DAY_FIRST_OR_MONTH_FIRST = _timed(
     r"(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4})")
 
 
@@ -55,8 +79,25 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-#: No date line is longer, once stripped (of spaces, final dots, then spaces again).
-LONGEST_DATE_LINE = 40
+def _timed_match(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    """``pattern``'s match of the whole line, unless the time after its date is none a
+    clock shows (``10:75``, ``13:00 pm``, a zone ``+25:00``): the line contradicts itself,
+    as with a wrong weekday."""
+    match = pattern.fullmatch(line)
+    if match is None or match["hour"] is None:
+        return match
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"] or 0)
+    hours = range(1, 13) if match["meridiem"] else range(24)
+    zone_hours, zone_minutes = int(match["zone_hours"] or 0), int(match["zone_minutes"] or 0)
+    real = hour in hours and minute < 60 and second <= 60 \
+        and zone_hours < 24 and zone_minutes < 60  # (second 60: a leap second, as RFC 3339)
+    return match if real else None
+
+
+#: No date line is longer, once stripped (of spaces, final dots, then spaces again): a
+#: weekday, a date and a time with seconds, a fraction and a zone, one space apart, fit
+#: (``Wednesday, September 27th, 2023 at 10:00:00.123 p.m. CEST`` is 57).
+LONGEST_DATE_LINE = 64
 
 
 def parse_date_line(line: str) -> str | None:
@@ -64,11 +105,11 @@ def parse_date_line(line: str) -> str | None:
     line = line.strip().rstrip(".").strip()
     if not line or len(line) > LONGEST_DATE_LINE:
         return None
-    match = _ISO.fullmatch(line)
+    match = _timed_match(_ISO, line) or _timed_match(_CJK, line)
     if match:
         return _iso(int(match["year"]), int(match["month"]), int(match["day"]))
     for pattern in _NAMED:
-        match = pattern.fullmatch(line)
+        match = _timed_match(pattern, line)
         if match:
             month = MONTHS.get(match["month"].lower())
             date = _iso(int(match["year"]), month, int(match["day"])) if month else None
@@ -77,7 +118,7 @@ def parse_date_line(line: str) -> str | None:
                     weekday[:3].lower()]:
                 return None  # "Friday, August 26, 2023": the line contradicts itself
             return date
-    match = _DAY_FIRST_OR_MONTH_FIRST.fullmatch(line)
+    match = _timed_match(_DAY_FIRST_OR_MONTH_FIRST, line)
     if match:
         a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
         readings = {d for d in (_iso(year, b, a), _iso(year, a, b)) if d}
@@ -139,12 +180,6 @@ _ANY_DAY = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
 #: 4 del 2023``): any short word did, so ``Chapter 3 of 2023``'s shape was a date's.
 _DAY_MONTH_LINK = r"(?:(?:of|de)\s+)?"
 _YEAR_LINK = r"(?:(?:de|del)\s+)?"
-#: A short word before a time (``at 10:00``, ``um 10:00``, ``à 10h00``).
-_LINK = r"(?:[^\W\d_]{1,3}\s+)?"
-#: A time after a date: ``10:00``, ``T10:00:00.5Z``, ``at 10:00 am``, ``10h00 +02:00``,
-#: ``10:00 CEST``.
-_TIME = (rf"(?:T|,?\s+{_LINK})[0-9]{{1,2}}[:.h][0-9]{{2}}(?::[0-9]{{2}}(?:[.,][0-9]+)?)?"
-         r"(?:\s*[ap]\.?m\.?)?(?:\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?|[A-Z]{2,5}))?")
 
 
 @cache
@@ -153,13 +188,12 @@ def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
     month names make them slow to compile for a command that reads no text)."""
     numeric = (r"(?:[0-9]{4}(?P<sep>[-/.])[0-9]{1,2}(?P=sep)[0-9]{1,2}"
                r"|[0-9]{1,2}(?P<sep2>[-/.])[0-9]{1,2}(?P=sep2)[0-9]{4}"
-               r"|[0-9]{4}\s*[年년]\s*[0-9]{1,2}\s*[月월]\s*[0-9]{1,2}\s*[日일])")
+               rf"|{_YEAR_MONTH_DAY_SIGNS})")
     month = "(?:{})\\.?".format("|".join(sorted({*MONTHS, *OTHER_MONTHS},
                                                  key=lambda name: (-len(name), name))))
     month_first = rf"{_ANY_WEEKDAY}{month}\s+{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}"
     day_first = rf"{_ANY_WEEKDAY}{_ANY_DAY}\s+{_DAY_MONTH_LINK}{month},?\s+{_YEAR_LINK}{_YEAR}"
-    return tuple(re.compile(f"{shape}(?:{_TIME})?", re.IGNORECASE)
-                 for shape in (numeric, month_first, day_first))
+    return tuple(_timed(shape) for shape in (numeric, month_first, day_first))
 
 
 def looks_like_date(line: str) -> bool:

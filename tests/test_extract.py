@@ -5,14 +5,16 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from conftest import corpus_config
+from conftest import build_into, corpus_config, make_seeds, records_by_id
 
 from corpuskit.config import ExtractConfig, parse_config
 from corpuskit.dates import looks_like_date, parse_date_line
 from corpuskit.extract import extract, is_rights_line
 from corpuskit.sentenceends import ends_like_sentence
+from corpuskit.validation import render_text, validate
 
 DEFAULT = ExtractConfig()
 
@@ -35,8 +37,35 @@ DEFAULT = ExtractConfig()
     "25.08.2023",
     "08/25/2023",
     "  August 25, 2023.  ",
+    "2023年8月25日",                      # year, month and day signs: one reading
+    "2023년 8월 25일",
 ])
 def test_unambiguous_date_lines(line: str) -> None:
+    assert parse_date_line(line) == "2023-08-25"
+
+
+#: Dates followed by a time, each giving the date as written before it (QA: README gave
+#: such lines as dates, but none gave one).
+DATES_AND_TIMES = [
+    "2023-08-25T10:00:00Z",
+    "2023-08-25T23:30:00-05:00",         # 04:30 on the 26th in UTC: never converted
+    "2023-08-25T00:15:00+14:00",
+    "2023-08-25 10:00",
+    "2023-08-25T10:00:00.123456Z",
+    "August 25, 2023 at 10:00 am CEST",
+    "25 August 2023, 10:00",
+    "Friday, August 25, 2023 at 10:00 p.m.",
+    "Fri, 25 Aug 2023 10:00:00 +0000",
+    "25th of August 2023 at 10:00",
+    "25/08/2023 10h30",
+    "2023年8月25日 10:00",
+    "2023-08-25 23:59:60Z",              # a leap second, as RFC 3339 allows
+    "Friday, August 25th, 2023 at 10:00:00.123456 p.m. CEST",  # past 40 characters
+]
+
+
+@pytest.mark.parametrize("line", DATES_AND_TIMES)
+def test_a_date_followed_by_a_time_gives_its_date(line: str) -> None:
     assert parse_date_line(line) == "2023-08-25"
 
 
@@ -51,7 +80,13 @@ def test_unambiguous_date_lines(line: str) -> None:
     "August 2023",
     "Friday, August 26, 2023",  # 26 August 2023 was a Saturday: the line contradicts itself
     "Posted on August 25, 2023",
-    "August 25, 2023 at 10:00",
+    "2023-08-25 10:75",          # a time no clock shows contradicts the line too
+    "2023-08-25 24:00",
+    "August 25, 2023 at 13:00 pm",
+    "2023-08-25T10:00:00+25:00",
+    "Friday, August 26, 2023 at 10:00",
+    "03/04/2023 10:00",          # ambiguous, time or not
+    "2023-02-30 10:00",
     "Mayo 25, 2023",           # month names are English, never the process locale's
     "25 Augustus 2023",
     "",
@@ -247,16 +282,15 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
 @pytest.mark.parametrize("line", [
     "03/04/2023",                        # ambiguous: not guessed
     "Friday, August 26, 2023",           # the weekday contradicts it
-    "2023-08-25 10:00",
-    "2023-08-25T10:00:00Z",
-    "August 25, 2023 at 10:00",
-    "Sat, 26 Aug 2023 10:00:00 +0000",
+    "Sun, 26 Aug 2023 10:00:00 +0000",   # the weekday contradicts it, time or not
+    "2023-08-25 10:75",                  # no such time
+    "03/04/2023 10:00",
     "4 mai 2023",                        # a month name the parser does not read
     "4. Mai 2023",
     "Freitag, 4. März 2023",
     "4 de mayo de 2023",
     "2023-02-30",                        # no such day
-    "2023年8月25日",
+    "2023년 2월 30일",
 ])
 def test_a_line_that_looks_like_a_date_is_no_title(line: str) -> None:
     """QA: README says a title is "not itself a date", but a date line the parser does not
@@ -308,6 +342,35 @@ def test_a_title_holding_a_number_and_a_month_is_no_date(title: str) -> None:
     parts = extract(f"{title}\n\nMeeting notes follow here.\n", DEFAULT)
     assert (parts.title, parts.date) == (title, None)
     assert parts.text == "Meeting notes follow here.\n"
+
+
+@pytest.mark.parametrize("line", DATES_AND_TIMES)
+def test_a_date_and_time_line_gives_the_date_first_or_after_a_title(line: str) -> None:
+    """As the first paragraph or the one after a title, the line is taken out of the text
+    and its date recorded (QA: it stayed in the text, date null)."""
+    parts = extract(f"{line}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date, parts.text) == \
+        (None, "2023-08-25", "Meeting notes follow here.\n")
+    parts = extract(f"Minutes\n\n{line}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date, parts.text) == \
+        ("Minutes", "2023-08-25", "Meeting notes follow here.\n")
+
+
+def test_a_build_records_the_date_of_a_date_and_time_and_reproduces_it(tmp_path: Path) -> None:
+    """Through a build: the records hold the dates, and validate --reproduce, which
+    extracts again, agrees."""
+    body = "The committee met and agreed on the budget for the coming year.\n"
+    seeds = make_seeds(tmp_path, {
+        "first.txt": f"2023-08-25T23:30:00-05:00\n\n{body}",
+        "second.txt": f"Minutes\n\nAugust 25, 2023 at 10:00 am CEST\n\n{body}",
+        "cjk.txt": f"2023年8月25日\n\n{body}"})
+    result = build_into(seeds, tmp_path / "dist")
+    records = records_by_id(result.release)
+    assert {key: (record["title"], record["date"]) for key, record in records.items()} == {
+        "first": (None, "2023-08-25"), "second": ("Minutes", "2023-08-25"),
+        "cjk": (None, "2023-08-25")}
+    report = validate(result.release, reproduce=True, jobs=1)
+    assert report.valid, render_text(report)
 
 
 def test_title_length_limit_is_configurable() -> None:
@@ -479,7 +542,8 @@ def _extract_by_split(text: str, config: ExtractConfig) -> tuple[str | None, ...
 
 
 _PIECES = ["\n", "\n", "\n", " ", "\t", "\u00a0", "a", "A title", "2023-08-25", ".", ". ",
-           "25 August 2023", "© 2023 Someone", "SOURCE: x", "Body text.", "x" * 60]
+           "25 August 2023", "2023-08-25 10:00", "© 2023 Someone", "SOURCE: x", "Body text.",
+           "x" * 60]
 
 
 def test_paragraphs_in_place_are_those_of_split() -> None:
