@@ -180,6 +180,9 @@ _ANY_DAY = r"[0-9]{1,2}(?:st|nd|rd|th|\.)?"
 #: 4 del 2023``): any short word did, so ``Chapter 3 of 2023``'s shape was a date's.
 _DAY_MONTH_LINK = r"(?:(?:of|de)\s+)?"
 _YEAR_LINK = r"(?:(?:de|del)\s+)?"
+#: A day and a month with no year look like a date too (QA: README's ``25th of August``
+#: became a title), the day then from 1 to 31: ``Mai 68`` (May 1968 in France) is a title.
+_DAY_OF_MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th|\.)?"
 
 
 @cache
@@ -191,8 +194,10 @@ def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
                rf"|{_YEAR_MONTH_DAY_SIGNS})")
     month = "(?:{})\\.?".format("|".join(sorted({*MONTHS, *OTHER_MONTHS},
                                                  key=lambda name: (-len(name), name))))
-    month_first = rf"{_ANY_WEEKDAY}{month}\s+{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}"
-    day_first = rf"{_ANY_WEEKDAY}{_ANY_DAY}\s+{_DAY_MONTH_LINK}{month},?\s+{_YEAR_LINK}{_YEAR}"
+    month_first = (rf"{_ANY_WEEKDAY}{month}\s+"
+                   rf"(?:{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}|{_DAY_OF_MONTH})")
+    day_first = (rf"{_ANY_WEEKDAY}(?:{_ANY_DAY}\s+{_DAY_MONTH_LINK}{month},?\s+{_YEAR_LINK}{_YEAR}"
+                 rf"|{_DAY_OF_MONTH}\s+{_DAY_MONTH_LINK}{month})")
     return tuple(_timed(shape) for shape in (numeric, month_first, day_first))
 
 
@@ -203,7 +208,8 @@ def looks_like_date(line: str) -> bool:
     (``2023년 8월 25일``); or a
     day, a month name (English or of :data:`OTHER_MONTHS`) and a four-digit year, in either
     order English writes them, maybe after a weekday (of those languages, right or not)
-    and with ``of`` or ``de`` before the month, ``de`` or ``del`` before the year; each
+    and with ``of`` or ``de`` before the month, ``de`` or ``del`` before the year; or such
+    a day (1 to 31) and month with no year (``25th of August``, ``August 25``); each
     maybe followed by a time. Such a line is no title, though only the first kind gives a
     date (QA: ``03/04/2023``, ``2023-08-25 10:00`` and ``Friday, August 26, 2023`` became
     titles; then ``Apollo 11 July 1969`` and ``Problem Set 3 of 2023`` were none)."""

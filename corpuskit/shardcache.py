@@ -46,13 +46,14 @@ from .zippieces import read_range
 #: Part of every cache key: changed with the entries' format, and with anything that
 #: gives other records for the same bytes within one corpuskit version (v48: a date
 #: followed by a time (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am``) and
-#: ``2023年8月25日`` give their date; v47: a ``;`` or ``·`` ending a first line is Greek's
-#: question mark or ano teleia where most of the line is Greek letters, not only right
-#: after one, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` are titles and
-#: ``Λέξη 2023·`` is not; v46: of cp1251 and KOI8-R reading a file as surely Cyrillic,
-#: spelled alike, the reading whose letter pairs cost a bit more loses before the
-#: language fit and the letter case, so a short line in capitals only, ``ИЗДАТЕЛЬ``, is
-#: no longer built as the other code page's small letters; v45: with cp1255 listed,
+#: ``2023年8月25日`` give their date, and a day and month with no year (``25th of August``)
+#: look like a date, so are no title; v47: a ``;`` or ``·`` ending a first line is
+#: Greek's question mark or ano teleia where most of the line is Greek letters, not only
+#: right after one, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` are titles
+#: and ``Λέξη 2023·`` is not; v46: of cp1251 and KOI8-R reading a file as surely
+#: Cyrillic, spelled alike, the reading whose letter pairs cost a bit more loses before
+#: the language fit and the letter case, so a short line in capitals only, ``ИЗДАТЕЛЬ``,
+#: is no longer built as the other code page's small letters; v45: with cp1255 listed,
 #: short plain Hebrew in cp1255 that a Cyrillic code page reads with as few mistyped
 #: words is read as cp1255 where its Cyrillic readings are no Cyrillic text (in capitals
 #: only, a word no Cyrillic language spells, letters likelier Hebrew's), not as cp1251

@@ -87,6 +87,8 @@ def test_a_date_followed_by_a_time_gives_its_date(line: str) -> None:
     "Friday, August 26, 2023 at 10:00",
     "03/04/2023 10:00",          # ambiguous, time or not
     "2023-02-30 10:00",
+    "25th of August",            # no year
+    "August 25 at 10:00",
     "Mayo 25, 2023",           # month names are English, never the process locale's
     "25 Augustus 2023",
     "",
@@ -291,6 +293,15 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
     "4 de mayo de 2023",
     "2023-02-30",                        # no such day
     "2023년 2월 30일",
+    # A day and a month with no year (QA: README's 25th of August was a title).
+    "25th of August",
+    "August 25",
+    "Aug. 25th",
+    "Friday, August 25",
+    "4 de mayo",
+    "jeudi 4 mai",
+    "1. Mai",
+    "25th of August at 10:00",
 ])
 def test_a_line_that_looks_like_a_date_is_no_title(line: str) -> None:
     """QA: README says a title is "not itself a date", but a date line the parser does not
@@ -344,6 +355,24 @@ def test_a_title_holding_a_number_and_a_month_is_no_date(title: str) -> None:
     assert parts.text == "Meeting notes follow here.\n"
 
 
+@pytest.mark.parametrize("title", [
+    "Apollo 11 July 1969",
+    "Apollo 11 July",                    # a name and a number before a month
+    "Monday Night Football 2023",        # a weekday, but no day or month
+    "May Day",
+    "March of the Penguins",
+    "Mai 68",                            # no day of a month: May 1968 in France
+    "Mars 96",
+    "August 2023",
+    "Chapter 3 of May",
+])
+def test_a_title_naming_a_month_or_weekday_but_no_date_is_a_title(title: str) -> None:
+    """A day and a month with no year look like a date; these hold no day and month so."""
+    assert not looks_like_date(title)
+    parts = extract(f"{title}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == (title, None)
+
+
 @pytest.mark.parametrize("line", DATES_AND_TIMES)
 def test_a_date_and_time_line_gives_the_date_first_or_after_a_title(line: str) -> None:
     """As the first paragraph or the one after a title, the line is taken out of the text
@@ -363,12 +392,14 @@ def test_a_build_records_the_date_of_a_date_and_time_and_reproduces_it(tmp_path:
     seeds = make_seeds(tmp_path, {
         "first.txt": f"2023-08-25T23:30:00-05:00\n\n{body}",
         "second.txt": f"Minutes\n\nAugust 25, 2023 at 10:00 am CEST\n\n{body}",
-        "cjk.txt": f"2023年8月25日\n\n{body}"})
+        "cjk.txt": f"2023年8月25日\n\n{body}",
+        "no-year.txt": f"25th of August\n\n{body}"})
     result = build_into(seeds, tmp_path / "dist")
     records = records_by_id(result.release)
     assert {key: (record["title"], record["date"]) for key, record in records.items()} == {
         "first": (None, "2023-08-25"), "second": ("Minutes", "2023-08-25"),
-        "cjk": (None, "2023-08-25")}
+        "cjk": (None, "2023-08-25"), "no-year": (None, None)}
+    assert records["no-year"]["text"] == f"25th of August\n\n{body}"
     report = validate(result.release, reproduce=True, jobs=1)
     assert report.valid, render_text(report)
 
