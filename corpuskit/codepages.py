@@ -21,6 +21,7 @@ the file is refused, naming that code page, if it is not.
 from __future__ import annotations
 
 import codecs
+import heapq
 import math
 import re
 import unicodedata
@@ -221,9 +222,9 @@ def _best_fit(text: str, readers: tuple[str, ...]) -> float:
 _POLISH_ONLY = frozenset("ąęłśźżĄĘŁŚŹŻ")
 _NOT_POLISH = frozenset("čřůěďťňľĺŕšžđČŘŮĚĎŤŇĽĹŔŠŽĐ")
 #: The words :func:`misspelt_words` judges: those holding a letter of Polish's own or
-#: ``ľ`` (a word with neither is spelled as some language of Central Europe spells it);
-#: anchored at a word's start, which makes it three times as fast.
-_JUDGED_WORD = re.compile("(?<![^\\W\\d_])[^\\W\\d_]*[ąęłśźżĄĘŁŚŹŻľ][^\\W\\d_]*")
+#: ``ľ``, ``Ľ`` (a word with neither is spelled as some language of Central Europe spells
+#: it); anchored at a word's start, which makes it three times as fast.
+_JUDGED_WORD = re.compile("(?<![^\\W\\d_])[^\\W\\d_]*[ąęłśźżĄĘŁŚŹŻľĽ][^\\W\\d_]*")
 #: ``ľ`` before e, i or í: Slovak, the one language that writes ``ľ``, writes a soft l
 #: there without the caron (``leží``, ``že``), so there it is ISO-8859-2's ``ž`` read in
 #: cp1250 (``Leľí``, ``ľe``).
@@ -233,41 +234,74 @@ _NOT_SLOVAK_L = re.compile("ľ[eií]")
 #: that softens one, ``piąty``, ``więcej``, and before a consonant or a word's end). There
 #: they are ISO-8859-2's ``š`` read in cp1250 (``ąkola``, ``naąich``, ``vąak``).
 _NOT_POLISH_NASAL = re.compile("^[ąę]|[aeoóuyáéěíýúůäô][ąę]|[ąę][aeiouyóáéěíýúůäô]")
+#: ``Ą`` or ``Ę`` at a word's start, which no Polish word, a name neither, begins with:
+#: ISO-8859-2's ``Ľ`` read in cp1250 (``Ąudovít``; QA s81).
+_NOT_POLISH_CAPITAL_NASAL = re.compile("^[ĄĘ]")
+#: The vowels of the languages of cp1250 and ISO-8859-2 (``y`` too: Czech's and Polish's).
+_VOWELS = "aáäâăeéěëiíîoóôöőuúůüűyýąęAÁÄÂĂEÉĚËIÍÎOÓÔÖŐUÚŮÜŰYÝĄĘ"
+#: ``ľ`` or ``Ľ`` before a consonant at a word's start or after a consonant: Slovak, the
+#: one language that writes it, writes it before a consonant only after a vowel
+#: (``veľký``, ``Poľsko``), and after a consonant only before one (``kľúč``, ``sľub``);
+#: there it is ISO-8859-2's ``ž`` or ``ź`` read in cp1250 (``ľganje``, ``Ľródło``; QA
+#: s81). Not before ``s``: Slovak's ``ľsť`` (cunning), ``ľstivý``.
+_NOT_SLOVAK_L_BEFORE_CONSONANT = re.compile(
+    f"(?:^|(?<=[^{_VOWELS}]))[ľĽ](?=[^{_VOWELS}sS])")
 
 
 def misspelt_words(text: str) -> Iterator[tuple[str, str]]:
     """The words of ``text`` that no language of Central Europe spells so, in order, each
     with what in it is so spelled: ``ľ`` where Slovak never writes it
-    (:data:`_NOT_SLOVAK_L`), and, in a word that begins in lower case, Polish's own letters
+    (:data:`_NOT_SLOVAK_L`, :data:`_NOT_SLOVAK_L_BEFORE_CONSONANT`), ``Ą`` or ``Ę``
+    beginning a word, and, in a word that begins in lower case, Polish's own letters
     beside letters Polish lacks (``srediąče``, ``będš``) or ``ą``, ``ę`` where Polish never
-    writes them (:data:`_NOT_POLISH_NASAL`).
+    writes them (:data:`_NOT_POLISH_NASAL`); and a sign that the code page reading alike
+    reads as a letter, where no word holds a sign (:func:`_signs_in_words`: ``©túr``).
 
-    Words, not the whole text, are judged, and a capitalised word only for ``ľ``: a Czech
-    text naming Poles (``Zając``, ``Dąbrowski``, ``Wałęsově``) writes Polish's letters
-    beside its own in a text, and in a name, where a misreading writes them in its common
-    words too (QA s80: such a Czech text in cp1250 was refused, and built as ISO-8859-2's
-    ``Zajšc`` once iso8859-2 was listed)."""
-    if "ľ" not in text and _POLISH_ONLY.isdisjoint(text):
+    Words, not the whole text, are judged, and a capitalised word only for ``ľ`` and a
+    word-initial ``Ą``: a Czech text naming Poles (``Zając``, ``Dąbrowski``, ``Wałęsově``)
+    writes Polish's letters beside its own in a text, and in a name, where a misreading
+    writes them in its common words too (QA s80: such a Czech text in cp1250 was refused,
+    and built as ISO-8859-2's ``Zajšc`` once iso8859-2 was listed)."""
+    for _, word, why in heapq.merge(_misspelt_letters(text), _signs_in_words(text)):
+        yield word, why
+
+
+def _misspelt_letters(text: str) -> Iterator[tuple[int, str, str]]:
+    """The words of ``text`` whose letters :func:`misspelt_words` finds spelled as no
+    language of Central Europe spells them, each with where it starts and why."""
+    if "ľ" not in text and "Ľ" not in text and _POLISH_ONLY.isdisjoint(text):
         return
     for match in _JUDGED_WORD.finditer(text):
-        word = match.group()
+        at, word = match.start(), match.group()
         wrong_l = _NOT_SLOVAK_L.search(word)
         if wrong_l is not None:
-            yield word, (f"ľ before {wrong_l.group()[1]}, where Slovak, the one language "
-                         "that writes ľ, writes l")
+            yield at, word, (f"ľ before {wrong_l.group()[1]}, where Slovak, the one language "
+                             "that writes ľ, writes l")
+            continue
+        wrong_l = _NOT_SLOVAK_L_BEFORE_CONSONANT.search(word)
+        if wrong_l is not None:
+            where = "at a word's start" if wrong_l.start() == 0 else "after a consonant"
+            yield at, word, (f"{wrong_l.group()} before a consonant {where}, where Slovak, "
+                             "the one language that writes ľ, writes it before a consonant "
+                             "only after a vowel")
             continue
         if not word[0].islower():
+            # A capitalised word may be a name (Zając), but no name begins with Ą or Ę.
+            if _NOT_POLISH_CAPITAL_NASAL.search(word) is not None:
+                yield at, word, (f"{word[0]} at a word's start, where Polish, the one "
+                                 "language that writes it, never does")
             continue
         letters = set(word)
         if letters & _POLISH_ONLY and letters & _NOT_POLISH:
-            yield word, (f"Polish's own {', '.join(sorted(letters & _POLISH_ONLY))} beside "
-                         f"{', '.join(sorted(letters & _NOT_POLISH))}, which Polish lacks")
+            yield at, word, (f"Polish's own {', '.join(sorted(letters & _POLISH_ONLY))} "
+                             f"beside {', '.join(sorted(letters & _NOT_POLISH))}, which "
+                             "Polish lacks")
             continue
         nasal = _NOT_POLISH_NASAL.search(word)
         if nasal is not None:
-            yield word, (f"{nasal.group().strip('aeiouyóáéěíýúůäô')} "
-                         f"{_where_nasal(nasal.group(), nasal.start())}, where Polish, the "
-                         "one language that writes it, never does")
+            yield at, word, (f"{nasal.group().strip('aeiouyóáéěíýúůäô')} "
+                             f"{_where_nasal(nasal.group(), nasal.start())}, where Polish, "
+                             "the one language that writes it, never does")
 
 
 def _where_nasal(found: str, start: int) -> str:
@@ -277,11 +311,101 @@ def _where_nasal(found: str, start: int) -> str:
     return "after a vowel" if found[1] in "ąę" else "before a vowel"
 
 
+@cache
+def _signs_read_as_letters() -> frozenset[str]:
+    """The characters of a code page made for Central Europe's languages, in its upper
+    half (80-FF), that are no Latin letter and so stand in no word of those languages
+    (signs, punctuation, and the micro sign ``µ`` and spacing caron ``ˇ``, letters to
+    Unicode but of no alphabet here), where a code page that reads most letters alike
+    (:func:`reads_alike`) reads a Latin letter: cp1250's ``ˇ ¦ © « ¬ ® ± µ ¶ »``, which
+    ISO-8859-2 reads as ``Ą Ś Š Ť Ź Ž ą ľ ś ť``. In a word they are that letter misread.
+    ISO-8859-2 has none: its signs are cp1250's too (``° §``, which tell neither reading
+    from the other) or, its ``ˇ``, cp1250's ``·``, and its C1 controls, cp1250's ``š ž
+    ť``..., are judged as such (:func:`_misread`)."""
+    pages = [page for page, languages in CODEPAGE_LANGUAGES.items() if languages is _CENTRAL]
+    signs = set()
+    for one in pages:
+        for other in pages:
+            if not reads_alike(one, other):
+                continue
+            for byte in range(0x80, 0x100):
+                mine, theirs = _character(one, byte), _character(other, byte)
+                if mine is not None and theirs is not None and _latin_letter(theirs) \
+                        and not _latin_letter(mine) and unicodedata.category(mine) != "Cc":
+                    signs.add(mine)
+    return frozenset(signs)
+
+
+def _latin_letter(char: str) -> bool:
+    """Whether ``char`` is a letter of the Latin alphabets (not ``µ``, ``ˇ``, ``ª``)."""
+    return char.isalpha() and unicodedata.name(char, "").startswith("LATIN ")
+
+
+@cache
+def _sign_pattern() -> re.Pattern[str]:
+    """Any of :func:`_signs_read_as_letters`."""
+    return re.compile(f"[{re.escape(''.join(sorted(_signs_read_as_letters())))}]")
+
+
+def _signs_in_words(text: str) -> Iterator[tuple[int, str, str]]:
+    """The words of ``text`` (runs of letters and :func:`_signs_read_as_letters`) that hold
+    such a sign where no word holds it (:func:`_misplaced_sign`), each with where it starts
+    and why, in order.
+
+    cp1250 reads ISO-8859-2's ``Š Ž ś ą ľ Ź`` as ``© ® ¶ ± µ ¬``: Slovak, Croatian,
+    Slovenian and Polish in ISO-8859-2 read as cp1250 are ``©túr``, ``©iąmią``, ``®uta``,
+    ``¶lub``, ``veµký``, ``¬le``, where no word was mistyped (a sign may touch a word on one
+    side, ``©`` before a year, ``«`` or ``»`` around it), and with both listed, cp1250
+    first, such short files were built as that mojibake (QA s81)."""
+    signs = _signs_read_as_letters()
+    done = 0
+    for match in _sign_pattern().finditer(text):
+        if match.start() < done:
+            continue
+        start = done = match.start()
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] in signs):
+            start -= 1
+        while done < len(text) and (text[done].isalpha() or text[done] in signs):
+            done += 1
+        why = _misplaced_sign(text[start:done], signs)
+        if why is not None:
+            yield start, text[start:done], why
+
+
+def _misplaced_sign(word: str, signs: frozenset[str]) -> str | None:
+    """Why a sign of ``signs`` in ``word`` (letters and those signs) stands where no word
+    of a language of Central Europe holds one, for a message; None if none does: between
+    letters, before them but for a quotation mark (Czech and Slovak write ``»so«`` as well
+    as ``„so“``), a sign marking a name before a capital (``©Microsoft``) and the micro
+    sign as a unit's prefix (``µm``, ``µA``: not before a small vowel, where it is Slovak's
+    ``ľ``, ``µahko``), or after them but for a quotation mark and a sign marking a name
+    (``Microsoft®``)."""
+    letters = [at for at, char in enumerate(word) if char not in signs]
+    if not letters:
+        return None
+    first, last = letters[0], letters[-1]
+    for at, sign in enumerate(word):
+        if sign not in signs:
+            continue
+        category = unicodedata.category(sign)
+        quote = category in ("Pi", "Pf")
+        if first < at < last:
+            return f"{sign} between letters, where no word holds a sign"
+        if at < first and not (quote or (category == "So" and word[first].isupper())
+                               or (category == "Ll" and (word[first].isupper()
+                                                         or word[first] not in _VOWELS))):
+            return f"{sign} before its letters, where no word holds a sign"
+        if at > last and not (quote or category == "So"):
+            return f"{sign} after its letters, where no word holds a sign"
+    return None
+
+
 def mixes_alphabets(text: str) -> bool:
     """Whether a word of ``text`` is spelled as no language of Central Europe spells it
     (:func:`misspelt_words`): Polish's own letters beside Czech's, Slovak's, Slovenian's or
-    Croatian's in one lower-case word, ``ą`` or ``ę`` where Polish never writes them, or
-    ``ľ`` where Slovak never does."""
+    Croatian's in one lower-case word, ``ą`` or ``ę`` where Polish never writes them,
+    ``ľ`` where Slovak never does, or a sign the code page that reads alike reads as a
+    letter, where no word holds a sign (``©túr``)."""
     return next(misspelt_words(text), None) is not None
 
 
@@ -297,10 +421,12 @@ def _one_alphabet(tied: list[int], decodings: list[tuple[str, str]],
     and ``ľ`` (``příąí``, ``srediąče``), Polish ``ą`` and ``ś`` in cp1250 ISO-8859-2's
     ``š`` and the C1 control 9C (``stolicš``, ``czę\\x9cci``): no word looks mistyped,
     both readings are the same language to the identifier, and the one listed first won
-    (QA s79). Where neither reading is misread (only ``ž`` and ``ľ`` apart, in no Slovak
-    ``ľe``; Polish names' ``ą`` in a Czech text, ``Zając`` or ``Zajšc``), nothing tells
-    them apart but the language fit, which for so few letters is noise (``Zając přijel do
-    Prahy.`` fits Czech less than ``Zajšc``, QA s80): the one listed first wins."""
+    (QA s79). Nor does a sign at a word's edge, which the other reads as a letter
+    (``©túr``, ``¶lub``): :func:`misspelt_words` counts it (QA s81). Where neither reading
+    is misread (only ``ž`` and ``ľ`` apart, in no Slovak ``ľe``, ``veľký``; Polish names'
+    ``ą`` in a Czech text, ``Zając`` or ``Zajšc``), nothing tells them apart but the
+    language fit, which for so few letters is noise (``Zając přijel do Prahy.`` fits Czech
+    less than ``Zajšc``, QA s80): the one listed first wins."""
     misread = {order for order in tied
                if _misread(decodings[order][1][:JUDGED_CHARS], judged[order].text)}
     kept = [order for order in tied if order not in misread or not any(

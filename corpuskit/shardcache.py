@@ -44,29 +44,34 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v48: a date
-#: followed by a time (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am``) and
-#: ``2023年8月25日`` give their date, and a day and month with no year (``25th of August``)
-#: look like a date, so are no title; v47: a ``;`` or ``·`` ending a first line is
-#: Greek's question mark or ano teleia where most of the line is Greek letters, not only
-#: right after one, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` are titles
-#: and ``Λέξη 2023·`` is not; v46: of cp1251 and KOI8-R reading a file as surely
-#: Cyrillic, spelled alike, the reading whose letter pairs cost a bit more loses before
-#: the language fit and the letter case, so a short line in capitals only, ``ИЗДАТЕЛЬ``,
-#: is no longer built as the other code page's small letters; v45: with cp1255 listed,
-#: short plain Hebrew in cp1255 that a Cyrillic code page reads with as few mistyped
-#: words is read as cp1255 where its Cyrillic readings are no Cyrillic text (in capitals
-#: only, a word no Cyrillic language spells, letters likelier Hebrew's), not as cp1251
-#: or KOI8-R; v44 was not used; v43: of cp1250 and ISO-8859-2, words, not the whole
-#: text, tell a misreading, capitalised words (names) only by ``ľ``, so a Czech text in
-#: cp1250 naming Poles (``Zając``) is read in cp1250, not refused or built as ``Zajšc``;
-#: a reading with C1 controls loses to the other's, and is refused naming it where it is
-#: not listed; readings neither misreads go by the configured order, not the language
-#: fit; v42: a first line of a word, a number and a month and year (``Apollo 11 July
-#: 1969``, ``Problem Set 3 of 2023``) no longer looks like a date, only one after a
-#: weekday does, and is a title again, as is one ending in a Tibetan shad (``།``) or a
-#: ``;`` after a Greek letter, while one ending in a ``·`` after a Greek letter is not;
-#: v41: U+2029 becomes a blank line in separator-breaks, no longer in line-endings, so a
+#: gives other records for the same bytes within one corpuskit version (v49: of cp1250
+#: and ISO-8859-2, a reading is misread too where a word holds a sign the other reads as
+#: a letter (``©túr``, ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a
+#: word's start (``ľganje``, ``Ľródło``) or ``Ą`` begins one, so short ISO-8859-2 text
+#: is no longer built as cp1250 with both listed, cp1250 first, nor with only cp1250
+#: listed, where it is refused naming iso8859-2; v48: a date followed by a time
+#: (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am``) and ``2023年8月25日`` give
+#: their date, and a day and month with no year (``25th of August``) look like a date,
+#: so are no title; v47: a ``;`` or ``·`` ending a first line is Greek's question mark
+#: or ano teleia where most of the line is Greek letters, not only right after one, so
+#: ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` are titles and ``Λέξη 2023·``
+#: is not; v46: of cp1251 and KOI8-R reading a file as surely Cyrillic, spelled alike,
+#: the reading whose letter pairs cost a bit more loses before the language fit and the
+#: letter case, so a short line in capitals only, ``ИЗДАТЕЛЬ``, is no longer built as
+#: the other code page's small letters; v45: with cp1255 listed, short plain Hebrew in
+#: cp1255 that a Cyrillic code page reads with as few mistyped words is read as cp1255
+#: where its Cyrillic readings are no Cyrillic text (in capitals only, a word no
+#: Cyrillic language spells, letters likelier Hebrew's), not as cp1251 or KOI8-R; v44
+#: was not used; v43: of cp1250 and ISO-8859-2, words, not the whole text, tell a
+#: misreading, capitalised words (names) only by ``ľ``, so a Czech text in cp1250 naming
+#: Poles (``Zając``) is read in cp1250, not refused or built as ``Zajšc``; a reading
+#: with C1 controls loses to the other's, and is refused naming it where it is not
+#: listed; readings neither misreads go by the configured order, not the language fit;
+#: v42: a first line of a word, a number and a month and year (``Apollo 11 July 1969``,
+#: ``Problem Set 3 of 2023``) no longer looks like a date, only one after a weekday
+#: does, and is a title again, as is one ending in a Tibetan shad (``།``) or a ``;``
+#: after a Greek letter, while one ending in a ``·`` after a Greek letter is not; v41:
+#: U+2029 becomes a blank line in separator-breaks, no longer in line-endings, so a
 #: record of it lists separator-breaks, and with that step skipped it is one LF again;
 #: v40: a text that several listed code pages read alike is judged in the languages of
 #: whichever fits it best, so all-kana Japanese in EUC-JP, which gb18030 reads as the
@@ -135,7 +140,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v48"
+CACHE_FORMAT = "corpuskit-shard-cache-v49"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -153,6 +153,27 @@ def test_readings_that_each_keep_to_one_alphabet_go_by_the_configured_order() ->
     ("Brankář Zając a trenér Dąbrowski, Wałęsově vládě", False),
     ("Brankář Zajšc a trenér Dšbrowski", False),
     ("stolicš Wisłš", False),
+    # ISO-8859-2's letters read in cp1250 as signs, where no word holds one (QA s81).
+    ("Ľudovít ©túr", True),           # Š read as ©, at a word's start
+    ("©iąmią", True),
+    ("®uta kuća", True),              # Ž as ®
+    ("¶lub w sobotę", True),          # ś as ¶
+    ("¬le się czuję", True),          # Ź as ¬
+    ("Dzi¶ s±", True),                # ś and ą at a word's end
+    ("Zaj±c", True),                  # ą between letters
+    ("veµký", True),                  # ľ read as µ: inside a word
+    ("je to µahké", True),            # before a small vowel
+    ("©»astie", True),                # Šť: a sign before a quotation mark and letters
+    # ž and ź read as ľ and Ľ before a consonant at a word's start; Ą beginning a word.
+    ("čaj in ľganje", True),
+    ("Ľródło", True),
+    ("Ąudovít", True),
+    # Signs where a word may hold them, and Slovak's ľ where Slovak writes it.
+    ("©2024 Firma, © Seznam, ©Microsoft, Windows®", False),
+    ("5 µm, 3 µg, 2 µA", False),
+    ("Řekl: »Ahoj«, ona «Dzień dobry»", False),
+    ("±5 °C, § 5, ¶ 3", False),
+    ("ľsť a ľstivý, veľký, veľmi, Poľsko, kľúč, sľub, kráľ, ľudia", False),
 ])
 def test_mixes_alphabets(text: str, mixed: bool) -> None:
     assert mixes_alphabets(text) is mixed
@@ -330,3 +351,95 @@ def test_cp1250_text_is_read_in_cp1250_where_iso8859_2_reads_c1_controls(
     text = SOUTH_AND_WEST_SLAVIC[name]
     decoded = run(text.encode("cp1250"), config)
     assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+# -- Short lines, both code pages, both orders (QA s81) -------------------------------------
+
+#: One short line each of the languages of cp1250 and ISO-8859-2. With both listed, cp1250
+#: first, ISO-8859-2's lines were built as cp1250 mojibake, exit 0 (``©túr``, ``©iąmią``,
+#: ``¶lub``, ``ľganje``, ``Ľródło``, ``¬le``): their one misread word held a sign where no
+#: word holds one, or ``ľ`` before a consonant at a word's start, which was not counted as
+#: misread, and the code page listed first won. Hungarian and Romanian write only letters
+#: the two read alike: both read those lines as the same text.
+SHORT_LINES = {
+    "cs-kun": "Příliš žluťoučký kůň úpěl ďábelské ódy.\n",
+    "cs-skola": "Naše škola je na kraji města.\n",
+    "cs-zena": "Žena šla do obchodu.\n",
+    "cs-stastny": "Šťastný nový rok!\n",
+    "cs-dabrowski": "Trenér Dąbrowski řekl, že hraje dobře.\n",
+    "sk-stur": "Ľudovít Štúr bol slovenský politik.\n",
+    "sk-zlty": "Žltý kôň beží po lúke.\n",
+    "sk-stastie": "Šťastie je ľahké, keď je leto.\n",
+    "sk-lubim": "Ľúbim ťa.\n",
+    "sk-lud": "Ľudia sú veľmi milí, ľsť nepoznajú.\n",
+    "sl-zganje": "čaj in žganje\n",
+    "sl-zivljenje": "Življenje je lepo, šola pa težka.\n",
+    "sl-sel": "Šel sem v Ljubljano.\n",
+    "sl-jutro": "Dobro jutro, žena.\n",
+    "hr-sismis": "Šišmiš i čačkalica\n",
+    "hr-zuta": "Žuta kuća je na brdu.\n",
+    "hr-skola": "Škola počinje u rujnu.\n",
+    "pl-slub": "ślub w sobotę\n",
+    "pl-zrodlo": "źródło\n",
+    "pl-dzis": "Dziś są imieniny Zosi.\n",
+    "pl-zazolc": "Zażółć gęślą jaźń.\n",
+    "pl-jesc": "Jeść, pić i spać.\n",
+    "pl-zle": "Źle się czuję.\n",
+    "pl-swieto": "Świętokrzyskie\n",
+    "pl-pozno": "Późno wróciła do domu.\n",
+    "hu-arviz": "Árvíztűrő tükörfúrógép\n",
+    "hu-gyor": "Győr és Sopron között\n",
+    "ro-stiinta": "Ştiinţa şi învăţământul în România\n",
+    "ro-buna": "Bună ziua, ce mai faci?\n",
+}
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST], ids=["iso-after", "iso-first"])
+@pytest.mark.parametrize("code_page", ["cp1250", "iso8859-2"])
+@pytest.mark.parametrize("name", list(SHORT_LINES))
+def test_a_short_line_is_read_in_its_code_page_whatever_the_order(
+        name: str, code_page: str, config: DecodeConfig) -> None:
+    text = SHORT_LINES[name]
+    data = text.encode(code_page)
+    decoded = run(data, config)
+    # Recorded in the first listed of the code pages that read it so: cp1252 reads
+    # ``Žena šla`` in cp1250 alike, both code pages Hungarian and Romanian.
+    assert decoded.text == text and data.decode(decoded.encoding) == text
+
+
+#: Short lines whose only letter the two read apart is ž (ISO-8859-2) or ľ (cp1250) after
+#: a vowel, before a consonant: ``Veľký`` and ``Vežký``, ``Každý`` and ``Kaľdý`` are each
+#: spelled as Slovak or Czech spells words. Nothing tells them apart (README's limit).
+AMBIGUOUS_LINES = {"sk-velky": "Veľký pes spí.\n", "cs-kazdy": "Každý den čtu noviny.\n"}
+
+
+@pytest.mark.parametrize("name", list(AMBIGUOUS_LINES))
+def test_a_line_neither_reading_misreads_goes_by_the_configured_order(name: str) -> None:
+    text = AMBIGUOUS_LINES[name]
+    code_page = "cp1250" if "ľ" in text else "iso8859-2"
+    data = text.encode(code_page)
+    assert not mixes_alphabets(data.decode("cp1250")) \
+        and not mixes_alphabets(data.decode("iso8859-2"))
+    assert run(data, ISO_AFTER).encoding == "cp1250"
+    assert run(data, ISO_FIRST).encoding == "iso8859-2"
+
+
+def test_a_short_iso8859_2_line_is_refused_naming_the_sign_in_a_word() -> None:
+    """With the default list, ISO-8859-2's Slovak read as cp1250 was built as ``Ąudovít
+    ©túr``, exit 0; the refusal names the words and why."""
+    with pytest.raises(DocumentProblem) as caught:
+        run(SHORT_LINES["sk-stur"].encode("iso8859-2"), DecodeConfig())
+    message = caught.value.problem.message
+    assert ("('Ąudovít': Ą at a word's start, where Polish, the one language that writes "
+            "it, never does; '©túr': © before its letters, where no word holds a sign)") \
+        in message
+    assert "it reads as 'Ľudovít Štúr bol slovenský politik.\\n'" in message
+    assert 'add "iso8859-2" to decode.fallback_encodings in corpus.toml' in message
+
+
+def test_a_short_slovenian_line_is_refused_naming_l_before_a_consonant() -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(SHORT_LINES["sl-zganje"].encode("iso8859-2"), DecodeConfig())
+    assert ("('ľganje': ľ before a consonant at a word's start, where Slovak, the one "
+            "language that writes ľ, writes it before a consonant only after a vowel)") \
+        in caught.value.problem.message
