@@ -285,6 +285,68 @@ def _undecodable_statistics(table: Any) -> bytes:
     return data[:footer] + data[footer:].replace(b"\x02zz", b"\x02\xff\xfe")
 
 
+def _footer_i64s(data: bytes) -> dict[str, tuple[int, int]]:
+    """Where the footer's row counts are (byte offset and length of each zigzag varint):
+    ``file`` (FileMetaData num_rows) and ``group N`` (RowGroup num_rows), read with
+    thrift's compact protocol."""
+    from thrift.protocol.TCompactProtocol import TCompactProtocol
+    from thrift.Thrift import TType
+    from thrift.transport.TTransport import TMemoryBuffer
+
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    class Binary(TCompactProtocol):  # type: ignore[misc]
+        def readString(self) -> bytes:  # statistics hold any bytes, not UTF-8
+            return self.readBinary()  # type: ignore[no-any-return]
+
+    buffer = TMemoryBuffer(data[footer:-8])
+    protocol = Binary(buffer)
+    found: dict[str, tuple[int, int]] = {}
+
+    def i64_at(name: str) -> None:
+        start = buffer.cstringio_buf.tell()
+        protocol.readI64()
+        found[name] = (footer + start, buffer.cstringio_buf.tell() - start)
+
+    def fields(read: Callable[[int, int], None]) -> None:
+        """Each field of the struct here to ``read(number, type)`` (which reads it)."""
+        protocol.readStructBegin()
+        while (field := protocol.readFieldBegin())[1] != TType.STOP:
+            read(field[2], field[1])
+            protocol.readFieldEnd()
+        protocol.readStructEnd()
+
+    def group_field(group: int, number: int, kind: int) -> None:
+        i64_at(f"group {group + 1}") if number == 3 else protocol.skip(kind)
+
+    def file_field(number: int, kind: int) -> None:
+        if number == 3:
+            i64_at("file")
+        elif number == 4:
+            _, count = protocol.readListBegin()
+            for group in range(count):
+                fields(lambda number, kind, group=group: group_field(group, number, kind))
+            protocol.readListEnd()
+        else:
+            protocol.skip(kind)
+
+    fields(file_field)
+    return found
+
+
+def _row_counts(**counts: int) -> Forgery:
+    """The rows as corpuskit writes them, the footer's row counts (``file``, ``group_1``)
+    set to ``counts`` (each a one-byte varint, so that no offset moves)."""
+    def forge(table: Any) -> bytes:
+        data = bytearray(_written()(table))
+        places = _footer_i64s(bytes(data))
+        for name, count in counts.items():
+            start, length = places[name.replace("_", " ")]
+            assert length == 1 and 0 <= count < 64
+            data[start] = count << 1  # zigzag
+        return bytes(data)
+    return forge
+
+
 #: Forgeries of the footer alone: the rows as corpuskit writes them, which pyarrow reads
 #: alike, and other things said to readers that go by the footer (QA: pandas gave the
 #: title as the text, and a filter on a column lost rows).
@@ -309,6 +371,14 @@ FOOTER_FORGERIES: dict[str, tuple[Forgery, str, str]] = {
                             "column 'language': its statistics give 'zz' as the least value, "
                             "its values hold 'de': a reader that skips row groups by them "
                             "leaves out rows it should read"),
+    "row count forged": (_row_counts(file=2), "footer",
+                         "its footer gives 2 rows (num_rows), its row groups hold 6: readers "
+                         "that count rows by the footer (pyarrow's metadata.num_rows, a "
+                         "dataset's count_rows) are told 2"),
+    "row group's count forged over its rows": (
+        _row_counts(file=7, group_1=7), "row group 1",
+        "its footer gives 7 rows, 6 are read from its pages: readers that count rows by the "
+        "footer are told 7"),
     "statistics undecodable": (_undecodable_statistics, "row group 1",
                                "column 'language': its statistics cannot be read "
                                "(UnicodeDecodeError: "),
