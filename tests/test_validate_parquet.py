@@ -111,6 +111,13 @@ FORGERIES: dict[str, tuple[Forgery, set[tuple[str, str, str]]]] = {
     "row added": (_repeat_last,
                   {("record-mismatch", "", "holds 7 rows, data/documents.jsonl 6 records: "
                                            "row 7 and on have no record")}),
+    "row group's count forged under its rows": (
+        lambda table: _row_counts(file=5, group_1=5)(table),  # (defined below)
+        {("record-mismatch", "", "holds 5 rows, data/documents.jsonl 6 records: line 6 and "
+                                 "on have no row"),
+         ("metadata-mismatch", "row group 1",
+          "its footer gives 5 rows, which hold 5 values of column 'id', but its pages hold 6: "
+          "a reader that goes by the footer leaves out rows")}),
     "rows swapped": (_swap,
                      {("record-mismatch", "row 1", "record 'letters/brief-de': column 'id' is "
                                                    "\"misc/short\""),
@@ -347,6 +354,45 @@ def _row_counts(**counts: int) -> Forgery:
     return forge
 
 
+def _chars_bounds(table: Any) -> bytes:
+    """The stored form of the ``chars`` column's statistics as pyarrow writes them, for
+    INT64: its deprecated max and min (Statistics fields 1 and 2) as thrift's compact
+    protocol writes them, 8 little-endian bytes each."""
+    chars = table["chars"].to_pylist()
+    return b"".join(b"\x18\x08" + value.to_bytes(8, "little", signed=True)
+                    for value in (max(chars), min(chars)))
+
+
+def _deprecated_max(where: str) -> Forgery:
+    """QA: the deprecated max of ``chars`` (which pyarrow reads only where ``max_value``
+    is absent, but older readers go by) made one less than its values' greatest, in the
+    footer's statistics or its data page's header: same length, every offset stays."""
+    def forge(table: Any) -> bytes:
+        data = _written()(table)
+        assert isinstance(data, bytes)
+        footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+        stored = _chars_bounds(table)
+        lower = b"\x18\x08" + (max(table["chars"].to_pylist()) - 1).to_bytes(8, "little") \
+            + stored[10:]
+        head, tail = data[:footer], data[footer:]
+        if where == "footer":
+            assert tail.count(stored) == 1
+            return head + tail.replace(stored, lower)
+        assert head.count(stored) == 1
+        return head.replace(stored, lower) + tail
+    return forge
+
+
+def _page_statistics_narrowed(table: Any) -> bytes:
+    """QA: the statistics in the header of ``language``'s data page say its least value
+    is ``zz``, which no row holds: a reader skipping pages by them skips the page."""
+    data = _written()(table)
+    assert isinstance(data, bytes)
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    assert data[:footer].count(b"\x02de") == 1
+    return data[:footer].replace(b"\x02de", b"\x02zz") + data[footer:]
+
+
 #: Forgeries of the footer alone: the rows as corpuskit writes them, which pyarrow reads
 #: alike, and other things said to readers that go by the footer (QA: pandas gave the
 #: title as the text, and a filter on a column lost rows).
@@ -379,6 +425,20 @@ FOOTER_FORGERIES: dict[str, tuple[Forgery, str, str]] = {
         _row_counts(file=7, group_1=7), "row group 1",
         "its footer gives 7 rows, 6 are read from its pages: readers that count rows by the "
         "footer are told 7"),
+    "deprecated max narrowed": (
+        _deprecated_max("footer"), "row group 1",
+        "column 'chars': its statistics give 179 in their deprecated max field, where "
+        "corpuskit writes it equal to their max_value (180): readers that go by the "
+        "deprecated fields (older parquet-mr and Impala) may skip rows by it"),
+    "a page's deprecated max narrowed": (
+        _deprecated_max("page"), "row group 1",
+        "column 'chars': the statistics of its data page at byte 1852 give 179 in their "
+        "deprecated max field, where corpuskit writes it equal to their max_value (180)"),
+    "a page's statistics narrowed": (
+        _page_statistics_narrowed, "row group 1",
+        "column 'language': the statistics of its data page at byte 534 give 'zz' as the "
+        "least value, its values hold 'de': a reader that skips pages by them leaves out "
+        "rows it should read"),
     "statistics undecodable": (_undecodable_statistics, "row group 1",
                                "column 'language': its statistics cannot be read "
                                "(UnicodeDecodeError: "),
@@ -447,6 +507,102 @@ def test_statistics_that_hold_every_value_are_accepted_and_others_are_not() -> N
     assert _statistics_problem(stats("de", "fr", nulls=0), seen) \
         == "count 0 nulls, its values hold 1"
     assert _statistics_problem(stats(1, 2), seen) is not None
+
+
+def test_statistics_as_stored_are_what_corpuskits_writer_gives() -> None:
+    """pyarrow shows neither a column chunk's deprecated min and max nor a page's
+    statistics: as stored, the deprecated fields are absent or equal to min_value and
+    max_value (pyarrow writes them so for INT64, and none for strings), no distinct count
+    is given, and a page's hold its values as a column chunk's must."""
+    from corpuskit.validation.parquetfooter import (
+        _Seen,
+        _stored_problem,
+        _unwritten_statistics,
+    )
+    from corpuskit.validation.parquetpages import Statistics
+
+    def int64(value: int) -> bytes:
+        return value.to_bytes(8, "little", signed=True)
+
+    written = Statistics(max=int64(149), min=int64(81), null_count=0, max_value=int64(149),
+                         min_value=int64(81))
+    assert _unwritten_statistics(written, "INT64") is None
+    assert _unwritten_statistics(Statistics(null_count=0, max_value=b"en", min_value=b"de"),
+                                 "BYTE_ARRAY") is None
+    assert _unwritten_statistics(Statistics(min=int64(120), min_value=int64(81)), "INT64") \
+        .startswith("give 120 in their deprecated min field, where corpuskit writes it "
+                    "equal to their min_value (81)")
+    assert _unwritten_statistics(Statistics(max=b"dz"), "BYTE_ARRAY") \
+        .startswith("give 'dz' in their deprecated max field, where corpuskit writes it "
+                    "equal to their max_value (none)")
+    assert _unwritten_statistics(Statistics(distinct_count=2), "INT64") \
+        == "give a distinct count (2), which corpuskit never writes: readers may plan by it"
+    seen = _Seen(low=81, high=149, nulls=0)
+    assert _stored_problem(written, "INT64", seen) is None
+    assert _stored_problem(Statistics(max_value=int64(100), min_value=int64(81)), "INT64",
+                           seen) == "give 100 as the greatest value, its values hold 149"
+    assert _stored_problem(Statistics(null_count=1), "INT64", seen) \
+        == "count 1 nulls, its values hold 0"
+    assert _stored_problem(Statistics(max_value=int64(149), min_value=b"\x01"), "INT64",
+                           seen) == ("cannot be read (ValueError: 1 bytes, not an INT64's 8), "
+                                     "where corpuskit writes its values' least and greatest")
+
+
+def test_statistics_of_many_pages_and_row_groups_are_checked_page_by_page() -> None:
+    """Values cut into many pages (a list column's too, its empty lists one null value
+    each, a row's values across two pages), v1 and v2 pages, row groups of 77 rows: each
+    page's statistics hold its values; one page's narrowed is found, by its byte."""
+    import dataclasses
+    import random
+
+    from corpuskit.parquet import arrow_schema
+    from corpuskit.validation.parquetfooter import StatisticsCheck
+    from corpuskit.validation.parquetpages import Layout, page_problem
+
+    rng = random.Random(1)
+    schema = arrow_schema()
+    columns: dict[str, list[Any]] = {}
+    for field in schema:
+        if field.name == "normalization":
+            columns[field.name] = [[rng.choice(["nfc", "lf", "bom"])
+                                    for _ in range(rng.choice([0, 0, 1, 2, 5]))]
+                                   for _ in range(500)]
+        elif field.type == pa.int64():
+            columns[field.name] = [rng.randint(-5, 10 ** 6) for _ in range(500)]
+        else:
+            columns[field.name] = [None if field.nullable and rng.random() < 0.3 else
+                                   "".join(rng.choice("abcé€\U0001d11e")
+                                           for _ in range(rng.randint(0, 30)))
+                                   for _ in range(500)]
+    table = pa.Table.from_pydict(columns, schema=schema)
+
+    def checked(data: bytes, layout: Layout) -> list[str]:
+        metadata = pq.ParquetFile(io.BytesIO(data)).metadata
+        check = StatisticsCheck(metadata, schema.names, layout)
+        rows = pq.ParquetFile(io.BytesIO(data), read_dictionary=["title", "id"])
+        for group in range(metadata.num_row_groups):
+            for batch in rows.iter_batches(batch_size=64, row_groups=[group]):
+                check.add(batch)
+        return [f"{problem.location}: {problem.message}" for problem in check.finish()]
+
+    for version in ("1.0", "2.0"):
+        out = io.BytesIO()
+        pq.write_table(table, out, row_group_size=77, data_page_size=100, write_batch_size=5,
+                       data_page_version=version)
+        data = out.getvalue()
+        layout = Layout()
+        assert page_problem(io.BytesIO(data), len(data), pq.ParquetFile(out).metadata,
+                            floor=1 << 26, max_ratio=200, layout=layout) is None
+        pages = layout.pages[(1, 1)]  # row group 2's titles
+        assert len(pages) > 4 and len(layout.pages[(1, 14)]) > 4
+        assert checked(data, layout) == []
+        page = pages[3]
+        assert page.statistics is not None and page.statistics.max_value is not None
+        pages[3] = dataclasses.replace(page, statistics=dataclasses.replace(
+            page.statistics, min_value=page.statistics.max_value))
+        ((problem),) = checked(data, layout)
+        assert problem.startswith(f"row group 2: column 'title': the statistics of its data "
+                                  f"page at byte {page.offset} give "), problem
 
 
 @pytest.mark.parametrize("form", ["folder", "archive"])

@@ -409,7 +409,11 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
                 f"file (ratio over {MAX_RATIO:g}); not read, as a possible decompression "
                 "bomb (an archive's member is refused alike)"))
             return found
-        if _pages_refused(reader.metadata, source, size, parts, found.problems, read_error):
+        from .parquetpages import Layout
+
+        layout = Layout()
+        if _pages_refused(reader.metadata, source, size, parts, found.problems, read_error,
+                          layout):
             return found
         columns, exact = _columns(schema, arrow_schema(), found.problems)
         found.problems.extend(footer_problems(reader, arrow_schema(), parquet_schema()))
@@ -426,7 +430,7 @@ def compare_in_process(opener: Callable[[str], IO[bytes]], size: int, parts: Seq
         plain = modules[0].schema([schema.field(name) for name in columns])
         _compare_rows(rows, source, _Weigher(size),
                       plain, exact, _Lines(opener, parts, max_line), found.problems,
-                      read_error, StatisticsCheck(reader.metadata, columns))
+                      read_error, StatisticsCheck(reader.metadata, columns, layout))
     except ParquetOutOfMemory:
         raise
     except MemoryError as exc:  # out of memory anywhere else in it (importing pyarrow.compute)
@@ -448,14 +452,16 @@ def _thrift() -> bool:
 
 def _pages_refused(metadata: Any, source: _SeekableFile, size: int, parts: Sequence[str],
                    problems: list[Problem],
-                   read_error: Callable[[str, BaseException], None]) -> bool:
+                   read_error: Callable[[str, BaseException], None], layout: Any) -> bool:
     """Whether the page headers stop the comparison before any row is read: a page (or
-    all of them) past the bomb limits, a header that cannot be read, or a read error."""
+    all of them) past the bomb limits, a header that cannot be read, or a read error.
+    ``layout`` (a :class:`.parquetpages.Layout`) is filled with the data pages and the
+    footer's statistics as stored, for the statistics' check."""
     from .parquetpages import PageError, page_problem
 
     try:
         problem = page_problem(source, size, metadata, floor=RATIO_FLOOR_BYTES,
-                               max_ratio=MAX_RATIO)
+                               max_ratio=MAX_RATIO, layout=layout)
     except (OSError, ValueError) as exc:
         if source.failure is not None:
             read_error(PARQUET_PATH, source.failure)

@@ -17,12 +17,17 @@ each (an offset, an index), come to that (a run of millions of values in a few b
 the file when all its pages together do, at more than the ratio times the file's size. A
 header that cannot be read, or a page outside its column chunk, is a :class:`PageError`:
 the file cannot be read as Parquet.
+
+The walk also keeps, when asked (:class:`Layout`), each data page's count of values and
+statistics, and reads the footer's statistics as they are stored: pyarrow shows neither a
+page's statistics nor a column chunk's deprecated ``min`` and ``max``, which readers may
+skip pages or row groups by (:class:`.parquetfooter.StatisticsCheck` checks them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from thrift.protocol.TCompactProtocol import (  # type: ignore[import-untyped,unused-ignore]
@@ -49,6 +54,9 @@ _I32 = (-(1 << 31), (1 << 31) - 1)
 #: header (whose field 1 is its count of values).
 DATA_PAGE, DATA_PAGE_V2 = 0, 3
 _VALUES_FIELD = {DATA_PAGE: 5, DATA_PAGE_V2: 8}
+#: The field of each data page header's statistics (DataPageHeader's 5, DataPageHeaderV2's
+#: 8), by the PageHeader field holding that header.
+_STATISTICS_FIELD = {5: 5, 8: 8}
 _BOMB = "not read, as a possible decompression bomb (an archive's member is refused alike)"
 
 
@@ -66,12 +74,27 @@ class PageError(ValueError):
 
 @dataclass(frozen=True)
 class Chunk:
-    """One column chunk: its row group (from 0), its column's path, its pages' span."""
+    """One column chunk: its row group (from 0), its column's path, its pages' span, and
+    its leaf index."""
 
     group: int
     path: str
     start: int
     end: int
+    leaf: int = 0
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """A Statistics struct of parquet.thrift as stored: its values' plain-encoded bytes
+    (an INT64's 8 little-endian bytes, a string's UTF-8) and counts; None where absent."""
+
+    max: bytes | None = None  # deprecated (field 1)
+    min: bytes | None = None  # deprecated (field 2)
+    null_count: int | None = None
+    distinct_count: int | None = None
+    max_value: bytes | None = None
+    min_value: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +107,16 @@ class Page:
     uncompressed: int
     compressed: int
     values: int  # a data page's values (0 for the other kinds)
+    statistics: Statistics | None = None  # a data page's, where its header holds them
+
+
+@dataclass
+class Layout:
+    """What the walk keeps beyond the limits' checks: the data pages of each column chunk,
+    in order, by (row group, leaf index), and the footer's statistics of each chunk."""
+
+    pages: dict[tuple[int, int], list[Page]] = field(default_factory=dict)
+    statistics: dict[tuple[int, int], Statistics] = field(default_factory=dict)
 
 
 class _Protocol(TCompactProtocol):  # type: ignore[misc,unused-ignore]
@@ -117,16 +150,24 @@ class _Window:
 
 def page_problem(source: Source, file_size: int, metadata: Any,
                  columns: Iterable[int] | None = None, *, floor: int,
-                 max_ratio: float) -> Problem | None:
+                 max_ratio: float, layout: Layout | None = None) -> Problem | None:
     """The ``too-large`` problem of the first page (or of all of them) past the limits, or
     None: the pages of the column chunks ``columns`` (leaf indices; all if None) of every
     row group of ``metadata`` (pyarrow's FileMetaData of ``source``, ``file_size`` bytes).
-    Raises :class:`PageError` for a page that cannot be read; ``source``'s own errors pass
-    through."""
+    ``layout``, if given, is filled with the data pages walked and the footer's statistics.
+    Raises :class:`PageError` for a page or footer that cannot be read; ``source``'s own
+    errors pass through."""
+    footer = _footer_start(source, file_size)
+    if layout is not None:
+        layout.statistics = footer_statistics(source, file_size, footer)
     window = _Window(source)
     total = 0
-    for chunk in _chunks(metadata, columns, _footer_start(source, file_size)):
+    for chunk in _chunks(metadata, columns, footer):
+        kept = None if layout is None else layout.pages.setdefault((chunk.group, chunk.leaf),
+                                                                   [])
         for page in walk_chunk(window, chunk):
+            if kept is not None and page.kind in _VALUES_FIELD:
+                kept.append(page)
             problem = _page_too_large(chunk, page, floor, max_ratio)
             if problem is not None:
                 return problem
@@ -159,7 +200,7 @@ def _chunks(metadata: Any, columns: Iterable[int] | None, footer: int) -> list[C
     for group in range(metadata.num_row_groups):
         row_group = metadata.row_group(group)
         for column in range(row_group.num_columns) if wanted is None else wanted:
-            chunks.append(_chunk(group, row_group.column(column)))
+            chunks.append(_chunk(group, row_group.column(column), column))
     chunks.sort(key=lambda chunk: (chunk.start, chunk.end))
     before = len(_MAGIC)
     for chunk in chunks:
@@ -177,14 +218,15 @@ def _chunks(metadata: Any, columns: Iterable[int] | None, footer: int) -> list[C
     return chunks
 
 
-def _chunk(group: int, column: Any) -> Chunk:
+def _chunk(group: int, column: Any, leaf: int = 0) -> Chunk:
     """A column chunk's pages' span, from where Arrow starts reading it: the dictionary
     page when it has one before the data pages, else the first data page."""
     start = column.data_page_offset
     dictionary = column.dictionary_page_offset
     if column.has_dictionary_page and dictionary and 0 < dictionary < start:
         start = dictionary
-    return Chunk(group, column.path_in_schema, start, start + column.total_compressed_size)
+    return Chunk(group, column.path_in_schema, start, start + column.total_compressed_size,
+                 leaf)
 
 
 def walk_chunk(window: _Window, chunk: Chunk) -> Iterator[Page]:
@@ -233,40 +275,150 @@ def _parse(data: bytes, offset: int) -> Page:
     fields = _fields(protocol, {1: TType.I32, 2: TType.I32, 3: TType.I32, 5: TType.STRUCT,
                                 8: TType.STRUCT})
     kind, uncompressed, compressed = fields.get(1), fields.get(2), fields.get(3)
-    if kind is None or uncompressed is None or compressed is None:
+    if not isinstance(kind, int) or not isinstance(uncompressed, int) \
+            or not isinstance(compressed, int):
         raise ValueError("it lacks its type or sizes")
     if uncompressed < 0 or compressed < 0:
         raise ValueError(f"a negative size ({uncompressed} uncompressed, "
                          f"{compressed} compressed)")
-    values = 0
+    values, statistics = 0, None
     if kind in _VALUES_FIELD:
-        values = fields.get(_VALUES_FIELD[kind], -1)
+        data_header = fields.get(_VALUES_FIELD[kind])
+        values, statistics = data_header if isinstance(data_header, tuple) else (-1, None)
         if values < 0:
             raise ValueError("a data page without its count of values")
     return Page(offset, transport.cstringio_buf.tell(), kind, uncompressed, compressed,
-                values)
+                values, statistics)
 
 
-def _fields(protocol: Any, wanted: dict[int, int]) -> dict[int, int]:
+def _fields(protocol: Any, wanted: dict[int, int]
+            ) -> dict[int, int | tuple[int, Statistics | None]]:
     """The i32 fields of the struct at the protocol's position whose ids ``wanted`` names
-    (with their type), and, for a struct field, its own field 1 (the values of a page's
-    header); every other field skipped."""
-    found: dict[int, int] = {}
+    (with their type), and, for a struct field (a data page's own header), its count of
+    values (its field 1, -1 if it has none) and its statistics; every other field
+    skipped."""
+    found: dict[int, int | tuple[int, Statistics | None]] = {}
+
+    def read(number: int, kind: int) -> bool:
+        if wanted.get(number) != kind:
+            return False
+        if kind == TType.STRUCT:
+            found[number] = _data_header(protocol, _STATISTICS_FIELD[number])
+        else:
+            found[number] = _i32(protocol.readI32())
+        return True
+
+    _struct(protocol, read)
+    return found
+
+
+def _data_header(protocol: Any, statistics_field: int) -> tuple[int, Statistics | None]:
+    """A data page's own header: its count of values (-1 if absent) and statistics."""
+    values, statistics = -1, None
+
+    def read(number: int, kind: int) -> bool:
+        nonlocal values, statistics
+        if number == 1 and kind == TType.I32:
+            values = _i32(protocol.readI32())
+        elif number == statistics_field and kind == TType.STRUCT:
+            statistics = _statistics(protocol)
+        else:
+            return False
+        return True
+
+    _struct(protocol, read)
+    return values, statistics
+
+
+def _struct(protocol: Any, read: Callable[[int, int], bool]) -> None:
+    """Each field of the struct at the protocol's position, by its id and type, to
+    ``read``, which reads it and returns True, or returns False for it to be skipped."""
     protocol.readStructBegin()
     while True:
         _, kind, number = protocol.readFieldBegin()
         if kind == TType.STOP:
             break
-        if wanted.get(number) != kind:
+        if not read(number, kind):
             protocol.skip(kind)
-        elif kind == TType.STRUCT:
-            values = _fields(protocol, {1: TType.I32}).get(1)
-            if values is not None:
-                found[number] = values
-        else:
-            found[number] = _i32(protocol.readI32())
         protocol.readFieldEnd()
     protocol.readStructEnd()
+
+
+def _each(protocol: Any, kind: int, read: Callable[[int], None]) -> bool:
+    """The items of the list at the protocol's position to ``read(index)``, if a list of
+    structs (else False: the caller skips it)."""
+    if kind != TType.LIST:
+        return False
+    item, count = protocol.readListBegin()
+    if item != TType.STRUCT:
+        raise ValueError("a list of another type than parquet.thrift gives")
+    for index in range(count):
+        read(index)
+    protocol.readListEnd()
+    return True
+
+
+#: Statistics' fields of bytes (max, min, max_value, min_value) and of counts.
+_STATISTICS_BYTES = {1: "max", 2: "min", 5: "max_value", 6: "min_value"}
+_STATISTICS_COUNTS = {3: "null_count", 4: "distinct_count"}
+
+
+def _statistics(protocol: Any) -> Statistics:
+    """The Statistics struct at the protocol's position."""
+    found: dict[str, Any] = {}
+
+    def read(number: int, kind: int) -> bool:
+        if number in _STATISTICS_BYTES and kind == TType.STRING:
+            found[_STATISTICS_BYTES[number]] = protocol.readBinary()
+        elif number in _STATISTICS_COUNTS and kind == TType.I64:
+            found[_STATISTICS_COUNTS[number]] = protocol.readI64()
+        else:
+            return False
+        return True
+
+    _struct(protocol, read)
+    return Statistics(**found)
+
+
+def footer_statistics(source: Source, file_size: int, footer: int
+                      ) -> dict[tuple[int, int], Statistics]:
+    """The statistics of each column chunk in the footer (which starts at ``footer``), by
+    (row group, leaf index): FileMetaData's row groups (4), their columns (1), each one's
+    ColumnMetaData (3) and its statistics (12). Raises :class:`PageError` where the
+    footer cannot be read so."""
+    source.seek(footer)
+    data = source.read(file_size - 8 - footer)
+    protocol = _Protocol(TMemoryBuffer(data), string_length_limit=len(data),
+                         container_length_limit=len(data))
+    found: dict[tuple[int, int], Statistics] = {}
+
+    def metadata(group: int, leaf: int) -> Callable[[int, int], bool]:
+        def read(number: int, kind: int) -> bool:
+            if number != 12 or kind != TType.STRUCT:
+                return False
+            found[group, leaf] = _statistics(protocol)
+            return True
+        return read
+
+    def chunk(group: int, leaf: int) -> Callable[[int, int], bool]:
+        def read(number: int, kind: int) -> bool:
+            if number != 3 or kind != TType.STRUCT:
+                return False
+            _struct(protocol, metadata(group, leaf))
+            return True
+        return read
+
+    def row_group(group: int) -> Callable[[int, int], bool]:
+        return lambda number, kind: number == 1 and _each(
+            protocol, kind, lambda leaf: _struct(protocol, chunk(group, leaf)))
+
+    try:
+        _struct(protocol, lambda number, kind: number == 4 and _each(
+            protocol, kind, lambda group: _struct(protocol, row_group(group))))
+    except (TException, EOFError, KeyError, ValueError, AssertionError) as exc:
+        reason = ("a field of an unknown type" if isinstance(exc, KeyError)
+                  else str(exc) or type(exc).__name__)
+        raise PageError(f"its footer cannot be read ({reason})") from None
     return found
 
 
