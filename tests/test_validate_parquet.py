@@ -484,6 +484,30 @@ def test_a_parquet_schema_other_than_corpuskits_is_named_by_its_first_differing_
         "0) (readers other than pyarrow go by it)"), problem.message
 
 
+def test_a_parquet_schema_differing_in_a_field_id_says_what_differs(tmp_path: Path) -> None:
+    """A PARQUET:field_id on a column is in the Parquet schema but in no leaf's
+    description: the message gave two identical ones (QA); it shows the schema's lines."""
+    from types import SimpleNamespace
+
+    from corpuskit.parquet import arrow_schema, parquet_schema
+    from corpuskit.validation.parquetfooter import footer_problems
+
+    genuine = pq.ParquetFile(sample().release / PARQUET_PATH)
+    table = pq.read_table(sample().release / PARQUET_PATH)
+    index = table.schema.get_field_index("text")
+    numbered = table.schema.set(index, table.schema.field(index).with_metadata(
+        {b"PARQUET:field_id": b"7"}))
+    pq.write_table(table.cast(numbered), tmp_path / "numbered.parquet")
+    reader = SimpleNamespace(metadata=genuine.metadata, schema_arrow=genuine.schema_arrow,
+                             schema=pq.ParquetFile(tmp_path / "numbered.parquet").schema)
+    ((problem),) = footer_problems(reader, arrow_schema(), parquet_schema())
+    assert (problem.code, problem.location) == ("metadata-mismatch", "footer")
+    assert problem.message == (
+        "its Parquet schema has leaf column 5 (text) as 'required binary field_id=7 text "
+        "(String)', where corpuskit writes 'required binary field_id=-1 text (String)' "
+        "(readers other than pyarrow go by it)"), problem.message
+
+
 def test_statistics_that_hold_every_value_are_accepted_and_others_are_not() -> None:
     """Statistics wider than the values (a reader skips less), or truncated (a prefix as
     the least value), hold every value; narrower ones or a wrong count of nulls do not."""
