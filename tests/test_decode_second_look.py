@@ -769,6 +769,68 @@ def test_the_spelling_of_hebrew() -> None:
     assert not spelled_as_hebrew("шалом олам".encode("cp1251"), "cp1252")
 
 
+#: QA s81: long Hebrew in cp1255 with one word not written as Hebrew writes its words: a
+#: prefix letter alone (before a word, a number, a Latin word, a quote), a medial form
+#: ending a word (a typo). All were built as KOI8-R's capitals (``А ИЦИ ДНЫХЬД ...``) or
+#: cp1251's small letters, exit 0, cp1255 listed first or last; not listed, the same.
+LONG_HEBREW_WITH_A_SLIP = [
+    "ב ידי המשטרה נעצר החשוד לאחר חקירה ממושכת שנמשכה כל הלילה והוא יובא היום בפני שופט "
+    "בבית המשפט המחוזי בתל אביב\n",
+    "הספר נכתב ב ידי סופר ידוע שחי בירושלים במשך שנים רבות וכתב על החיים בעיר העתיקה ועל "
+    "אנשיה\n",
+    "החברה הודיעה כי ב 2023 גדלו ההכנסות שלה בשיעור ניכר לעומת השנה הקודמת והיא מתכננת "
+    "להתרחב לשווקים חדשים\n",
+    "המשתמשים יכולים לחפש מידע ב Google או במנועי חיפוש אחרים כדי למצוא את התשובות לשאלות "
+    "שלהם בקלות ובמהירות\n",
+    'המורה אמרה לתלמידים לכתוב חיבור קצר ו "שלום" היה הנושא שבחרו רובם לכתוב עליו בשיעור '
+    "של יום ראשון בבוקר\n",
+    "הישיבה נדחתה למחר בבוקר כי רוב חברי הועדה לא הגיעו בזמנ והיושב ראש החליט שאין טעם "
+    "להמשיך בלעדיהם היום\n",
+]
+#: cp1255 listed among the default code pages, last or first, and beside the Cyrillic ones.
+CP1255_LISTED_LONG = {
+    **CP1255_LISTED,
+    "before-defaults": DecodeConfig(("cp1255", *DEFAULT.fallback_encodings)),
+    "after-koi8-r": DecodeConfig(("koi8-r", "cp1251", "cp1255")),
+}
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED_LONG))
+@pytest.mark.parametrize("text", LONG_HEBREW_WITH_A_SLIP)
+def test_long_hebrew_with_one_odd_word_is_read_in_cp1255_where_listed(
+        text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED_LONG[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+@pytest.mark.parametrize("text", LONG_HEBREW_WITH_A_SLIP)
+def test_long_hebrew_with_one_odd_word_is_refused_naming_cp1255_where_not_listed(
+        text: str) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(text.encode("cp1255"))
+    message = caught.value.problem.message
+    assert 'add "cp1255" to decode.fallback_encodings' in message
+    assert "spelled as Hebrew's are" in message and "none of one letter; all but 1 of its" \
+        in message
+    assert repr(text[:40]) in message  # its reading in cp1255 quoted
+
+
+def test_one_word_in_ten_may_break_hebrews_spelling() -> None:
+    from corpuskit.codepages import spelled_as_hebrew
+
+    def spelled(text: str) -> bool:
+        return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
+
+    nine = "שלום עולם היום יום שני והשמש זורחת בחוץ מאוד"
+    assert spelled(nine) and spelled(f"ב {nine}") and spelled(f"{nine} שלומ")
+    # under ten words, none may (a short line is told by each: Russian's в, и, с)
+    assert not spelled(f"ב {nine.rsplit(' ', 1)[0]}")
+    # two in eleven, or one and a letter glued on: too many
+    assert not spelled(f"ב ו {nine}") and not spelled(f"ב {nine}x")
+    # nor does it let in a byte that is no Hebrew letter (cp1251's capitals)
+    assert not spelled(f"{nine}\u05b0 עוד")
+
+
 #: Hebrew in UTF-8 and in cp1255, in one file.
 _HEBREW_UTF8 = "שלום עולם, זה מבחן.\n".encode()
 _HEBREW_CP1255 = "היום יום שני והשמש זורחת.\n".encode("cp1255")
