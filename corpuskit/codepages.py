@@ -3,8 +3,8 @@ looked at again when doubtful, and the code page a refused file is told to add.
 
 When several configured code pages decode a file strictly, the one whose text is most
 plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
-then, against a code page that reads alike, words spelled as a language of Central
-Europe spells them and no C1 control (:func:`mixes_alphabets`), then, of Cyrillic code
+then no C1 control, then, against a code page that reads alike, words spelled as a
+language of Central Europe spells them (:func:`mixes_alphabets`), then, of Cyrillic code
 pages, spelling, letter pairs and letter case (cp1251 and KOI8-R read each other's small
 letters as capitals), then Hebrew's and Japanese's spelling, then the highest probability that the
 text is in a language a code page reading it so is made for
@@ -155,8 +155,10 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     """The most plausible strict decoding among ``encodings`` (deterministic).
 
     Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
-    between letters, accents everywhere), then, of code pages that read alike (cp1250 and
-    ISO-8859-2), a reading that is no misreading of the other (:func:`_one_alphabet`),
+    between letters, accents everywhere), then a reading without C1 controls
+    (:func:`_without_c1_controls`), then, of code pages that read alike (cp1250 and
+    ISO-8859-2, whichever code page of its candidate each is recorded in), a reading that
+    is no misreading of the other (:func:`_one_alphabet`),
     then, of cp1255 and a Cyrillic code page, Hebrew's spelling and letters
     (:func:`_hebrew_by_spelling`), then,
     of Cyrillic code pages whose readings are both surely in their languages, Cyrillic
@@ -192,7 +194,9 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
             fewest = judgement.implausibility
     tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
     if len(tied) > 1:
-        tied = _one_alphabet(tied, decodings, judged)
+        tied = _without_c1_controls(tied, decodings)
+    if len(tied) > 1:
+        tied = _one_alphabet(tied, grouped, judged, _listing(encodings))
     if len(tied) > 1:
         tied = _hebrew_by_spelling(tied, decodings, data)
     if len(tied) > 1:
@@ -409,12 +413,51 @@ def mixes_alphabets(text: str) -> bool:
     return next(misspelt_words(text), None) is not None
 
 
-def _one_alphabet(tied: list[int], decodings: list[tuple[str, str]],
-                  judged: dict[int, Judgement]) -> list[int]:
+def _without_c1_controls(tied: list[int], decodings: list[tuple[str, str]]) -> list[int]:
     """The readings ``tied`` (indices in ``decodings``, none with more implausible words)
-    but those misread (:func:`_misread`) where a code page that reads most letters alike
-    (:func:`reads_alike`) reads the file without; and, of cp1250 and ISO-8859-2 reading it
-    so both, the one listed first.
+    but those holding a C1 control (U+0080-U+009F), where one does not.
+
+    No text holds a C1 control: an ISO 8859 code page reads there the bytes a Windows code
+    page gives its letters and signs (cp1250's ``š``, 9A, is one in ISO-8859-2), and the
+    judge, reading each as fix-encoding will (as cp1252's byte), finds no word mistyped.
+    Against code pages that read alike only (:func:`_one_alphabet`), ISO-8859-2's
+    ``Š2024 Firma s.r.o., v\\x9aechna`` won against cp1250's ``©2024 ... všechna``, exit
+    0, when cp1252, listed first, read that cp1250 file alike and so recorded its reading
+    (QA s81)."""
+    clean = [order for order in tied if C1_CONTROLS.search(decodings[order][1]) is None]
+    return clean or tied
+
+
+def _listing(encodings: tuple[str, ...]) -> dict[str, int]:
+    """Where each code page of ``encodings`` is first listed, by its codec name."""
+    listing: dict[str, int] = {}
+    for at, encoding in enumerate(encodings):
+        listing.setdefault(codecs.lookup(encoding).name, at)
+    return listing
+
+
+def _alike(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether a code page of ``one`` reads alike (:func:`reads_alike`) with one of
+    ``other``: the code pages (codec names) that read two candidates each."""
+    return any(reads_alike(first, second) for first in one for second in other)
+
+
+def _listed_before(one: tuple[str, ...], other: tuple[str, ...],
+                   listing: dict[str, int]) -> bool:
+    """Whether a code page of ``one`` is listed (``listing``) before a code page of
+    Central Europe of ``other`` that it reads alike with: cp1250 before ISO-8859-2, or
+    the other way round, whichever code pages read each candidate besides."""
+    return any(listing[first] < listing[second] for first in one for second in other
+               if CODEPAGE_LANGUAGES.get(second) is _CENTRAL and reads_alike(first, second))
+
+
+def _one_alphabet(tied: list[int], grouped: list[tuple[tuple[str, ...], str]],
+                  judged: dict[int, Judgement], listing: dict[str, int]) -> list[int]:
+    """The readings ``tied`` (indices in ``grouped``: the code pages that read each, and
+    its text; none with more implausible words) but those misread (:func:`_misread`)
+    where a code page that reads most letters alike (:func:`reads_alike`) reads the file
+    without; and, of cp1250 and ISO-8859-2 reading it so both, the one listed first
+    (``listing``).
 
     cp1250 and ISO-8859-2 differ in a few letters only, each read by the other as another
     letter: Czech, Slovenian or Croatian ``š`` and ``ž`` in ISO-8859-2 are cp1250's ``ą``
@@ -426,16 +469,21 @@ def _one_alphabet(tied: list[int], decodings: list[tuple[str, str]],
     is misread (only ``ž`` and ``ľ`` apart, in no Slovak ``ľe``, ``veľký``; Polish names'
     ``ą`` in a Czech text, ``Zając`` or ``Zajšc``), nothing tells them apart but the
     language fit, which for so few letters is noise (``Zając přijel do Prahy.`` fits Czech
-    less than ``Zajšc``, QA s80): the one listed first wins."""
+    less than ``Zajšc``, QA s80): the one listed first wins.
+
+    Each candidate is all the code pages that read the file so, not the first alone: a
+    cp1250 file that cp1252 reads alike (``© Seznam.cz``) is recorded in cp1252 where
+    that is listed first, and was compared with ISO-8859-2's ``Š Seznam.cz`` as cp1252,
+    which reads nothing alike with it, so the language fit gave it to ISO-8859-2 with
+    cp1250 listed before (QA s81)."""
     misread = {order for order in tied
-               if _misread(decodings[order][1][:JUDGED_CHARS], judged[order].text)}
+               if _misread(grouped[order][1][:JUDGED_CHARS], judged[order].text)}
     kept = [order for order in tied if order not in misread or not any(
-        reads_alike(decodings[order][0], decodings[other][0])
+        _alike(grouped[order][0], grouped[other][0])
         for other in tied if other not in misread)]
     return [order for order in kept if order in misread or not any(
-        other < order and other not in misread
-        and CODEPAGE_LANGUAGES.get(decodings[order][0]) is _CENTRAL
-        and reads_alike(decodings[order][0], decodings[other][0]) for other in kept)]
+        other != order and other not in misread
+        and _listed_before(grouped[other][0], grouped[order][0], listing) for other in kept)]
 
 
 def _misread(decoded: str, judged: str) -> bool:
@@ -986,6 +1034,11 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     probable."""
     if other.top < _SURE or not plausible(other.judgement) \
             or other.judgement.implausibility > chosen.judgement.implausibility:
+        return None
+    if C1_CONTROLS.search(other.reading.text) and not C1_CONTROLS.search(chosen.reading.text):
+        # No text holds a C1 control (:func:`_without_c1_controls`): ISO-8859-2's
+        # ``V\x9aechna`` was taken for clearly better than cp1252's ``Spoleènost`` and
+        # built, exit 0, where cp1250, not listed, reads ``Všechna ... Společnost`` (QA s81).
         return None
     odd = chosen.judgement.implausibility
     if odd > other.judgement.implausibility \

@@ -443,3 +443,92 @@ def test_a_short_slovenian_line_is_refused_naming_l_before_a_consonant() -> None
     assert ("('ľganje': ľ before a consonant at a word's start, where Slovak, the one "
             "language that writes ľ, writes it before a consonant only after a vowel)") \
         in caught.value.problem.message
+
+
+# -- A cp1250 file that cp1252 reads alike (QA s81) -----------------------------------------
+
+#: Lines in cp1250 whose only bytes beyond ASCII are those cp1252 reads alike (© š ž Š Ž á
+#: é í ...): the default list reads them as cp1252, listed first, and records them so. The
+#: cp1250-against-ISO-8859-2 rule compared ISO-8859-2's reading with cp1252, which reads
+#: nothing alike with it, and the language fit gave them to ISO-8859-2 with cp1250 listed
+#: before it: ``Š2024 Firma s.r.o., v\x9aechna``, ``Š Seznam.cz``, exit 0.
+READ_ALIKE_BY_CP1252 = {
+    "firma": "©2024 Firma s.r.o., všechna práva vyhrazena\n",
+    "seznam": "© Seznam.cz\n",
+    "zena": "Žena a muž\n",
+}
+#: Where ISO-8859-2 reads a C1 control (cp1250's š, ž: 9A, 9E), whatever the order.
+HOLDING_C1_IN_ISO = ["firma", "zena"]
+#: iso8859-2 listed before all of the default code pages.
+ISO_FIRST_OF_ALL = DecodeConfig(("iso8859-2", *DEFAULT_FALLBACK_ENCODINGS))
+
+
+@pytest.mark.parametrize("name", list(READ_ALIKE_BY_CP1252))
+def test_a_cp1250_line_cp1252_reads_alike_is_read_so_with_cp1250_before_iso8859_2(
+        name: str) -> None:
+    text = READ_ALIKE_BY_CP1252[name]
+    decoded = run(text.encode("cp1250"), ISO_AFTER)
+    assert decoded.text == text, decoded
+    assert decoded.encoding in ("cp1252", "cp1250")
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST, ISO_FIRST_OF_ALL],
+                         ids=["iso-after", "iso-first", "iso-first-of-all"])
+@pytest.mark.parametrize("name", HOLDING_C1_IN_ISO)
+def test_a_cp1250_line_cp1252_reads_alike_beats_iso8859_2s_c1_controls_in_any_order(
+        name: str, config: DecodeConfig) -> None:
+    text = READ_ALIKE_BY_CP1252[name]
+    decoded = run(text.encode("cp1250"), config)
+    assert decoded.text == text, decoded
+    assert not re.search("[\x80-\x9f]", decoded.text)
+
+
+def test_a_line_both_read_as_text_goes_by_the_order_of_cp1250_and_iso8859_2() -> None:
+    """``© Seznam.cz`` in cp1250 is ``Š Seznam.cz`` in ISO-8859-2, and neither reading is
+    misread: of the two code pages, the one listed first wins, whichever page (cp1252)
+    reads it alike with cp1250 and is listed before both."""
+    data = READ_ALIKE_BY_CP1252["seznam"].encode("cp1250")
+    assert run(data, ISO_AFTER).text == "© Seznam.cz\n"
+    assert run(data, ISO_FIRST).text == "Š Seznam.cz\n"
+    assert run(data, DecodeConfig(("cp1250", "iso8859-2"))).text == "© Seznam.cz\n"
+
+
+@pytest.mark.parametrize("config", [ISO_AFTER, ISO_FIRST, ISO_FIRST_OF_ALL],
+                         ids=["iso-after", "iso-first", "iso-first-of-all"])
+def test_an_iso8859_2_line_cp1250_and_cp1252_read_with_signs_stays_iso8859_2(
+        config: DecodeConfig) -> None:
+    """The other way round: ISO-8859-2's Š and Ž (A9, AE) are © and ® in cp1250 and
+    cp1252 alike (``©árka a ®ofie``), a sign before a word's small letters."""
+    text = "Šárka a Žofie šly do školy.\n"
+    decoded = run(text.encode("iso8859-2"), config)
+    assert (decoded.encoding, decoded.text) == ("iso8859-2", text)
+
+
+@pytest.mark.parametrize("order", [("iso8859-2", "cp1252"), ("cp1252", "iso8859-2")])
+def test_a_reading_with_c1_controls_loses_to_one_without_that_reads_no_alike(
+        order: tuple[str, ...]) -> None:
+    """cp1252 reads cp1250's ``Žena a muž`` alike; ISO-8859-2 reads 8E and 9E as C1
+    controls, which no text holds, and the judge, reading them as fix-encoding does (as
+    cp1252's ž), finds both readings alike: the language fit gave the file to ISO-8859-2,
+    which the second look then refused, naming cp1250 (not listed) where cp1252 (listed)
+    reads it right."""
+    text = READ_ALIKE_BY_CP1252["zena"]
+    decoded = run(text.encode("cp1250"), DecodeConfig(order))
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+@pytest.mark.parametrize("order", [("iso8859-2", "cp1252"), ("cp1252", "iso8859-2")])
+def test_a_reading_with_c1_controls_is_never_clearly_better_than_one_without(
+        order: tuple[str, ...]) -> None:
+    """Czech in cp1250 with ``č``, ``ě``: cp1252 reads them as ``è``, ``ì``
+    (``Spoleènost``), in no language it is made for; ISO-8859-2, listed, reads its ``š``,
+    ``Ž`` as C1 controls, and must not be taken for the clearly better reading (exit 0):
+    the file is refused, naming cp1250. (It was before, ISO-8859-2's reading ranked first;
+    now cp1252's is, and the second look must not bring ISO-8859-2's back.)"""
+    text = ("Všechna práva vyhrazena. Společnost si vyhrazuje právo změny. Žádná část této "
+            "publikace nesmí být šířena bez souhlasu.\n")
+    with pytest.raises(DocumentProblem) as caught:
+        run(text.encode("cp1250"), DecodeConfig(order))
+    message = caught.value.problem.message
+    assert "it reads as 'Všechna práva vyhrazena. Společnost si v'" in message
+    assert 'add "cp1250" to decode.fallback_encodings in corpus.toml' in message
