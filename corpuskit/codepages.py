@@ -15,7 +15,8 @@ Cyrillic letters in lower case, and py3langid, which only compares languages wit
 other, calls it Bulgarian. So the chosen reading is looked at once more when it is
 doubtful (:func:`second_look`): another code page that reads the file clearly better
 (in a language it is made for, by the letters' frequencies) wins if it is configured, and
-the file is refused, naming that code page, if it is not.
+the file is refused, naming that code page, if it is not. Japanese in Shift_JIS read as
+gb18030 is told by the hanzi gb18030 reads its kana as (:func:`kana_read_as_hanzi`).
 """
 
 from __future__ import annotations
@@ -1084,6 +1085,12 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     chosen = doubtful(reading)
     found = clearly_better(data, chosen, config) if chosen is not None else None
     if found is None:
+        # Shift_JIS's Japanese read as gb18030 is a run of hanzi with no word mistyped,
+        # where its own reading may have one (``名前(N)``): neither doubtful when short
+        # nor beaten when long (QA s81 decodelong 5); the hanzi its kana read as tell.
+        japanese = _read_as_japanese(data, reading, config)
+        if japanese is not None:
+            return japanese
         if spelled_as_hebrew(data, reading.encoding):
             # A line or two of Hebrew read as Cyrillic is too short for the letters' fit
             # or a language to tell, and looks typed (QA s79: ``щмен темн`` was built as
@@ -1493,3 +1500,105 @@ def _read_as_hebrew(data: bytes, reading: Reading, config: DecodeConfig) -> Read
         f"never there, none of one letter{but}); in cp1255 it reads as "
         f"{excerpt(data, hebrew, HEBREW_CODE_PAGE)!r}: if that is its code page, add "
         "\"cp1255\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+# -- Japanese in Shift_JIS read as gb18030's hanzi (QA s81 decodelong 5) -----------------
+
+#: The code pages of GBK's characters, which read Shift_JIS's two bytes as one hanzi.
+_GBK_PAGES = frozenset({"gb18030", "gbk"})
+#: The code pages of Shift_JIS's bytes (codec names, as corpus.toml spells them too), in
+#: the order one is named to add: the Windows one first, as :func:`readings_elsewhere`
+#: names it.
+_SHIFT_JIS_PAGES = ("cp932", "shift_jis", "shift_jisx0213")
+#: Japanese's kana (ぁ to ん, ァ to ヶ) and its commonest punctuation, whose Shift_JIS
+#: bytes (81-83 and a second byte) gb18030 reads as hanzi of GBK's extension, which
+#: Chinese seldom writes: ``偁 偄 偆`` for ``あ い う``, ``僒`` for ``サ``, ``丄 丅 乕 乿``
+#: for ``、 。 ー 」``.
+_KANA_AND_STOPS = ("".join(map(chr, range(0x3041, 0x3094)))
+                   + "".join(map(chr, range(0x30A1, 0x30F7))) + "、。・ー「」")
+#: The least share of a gb18030 reading's characters beyond ASCII that must be such
+#: hanzi, and the fewest of them, for it to be Shift_JIS's Japanese read so
+#: (:func:`kana_read_as_hanzi`). Of 100 paragraphs of the system's Japanese messages in
+#: Shift_JIS and 100 in cp932 (100 to 2,000 characters), all hold 55% or more; of 38,589
+#: Chinese messages (zh_CN) none holds one, and of 30,792 in traditional characters
+#: (zh_TW, zh_HK, in gb18030) 0.2% of their characters are such (備 側 僅 傾), and 6
+#: short messages hold enough, none of which cp932 reads as Japanese.
+_KANA_AS_HANZI_SHARE = 1 / 4
+_KANA_AS_HANZI_LEAST = 2
+
+
+@cache
+def _without_kana_as_hanzi() -> dict[int, None]:
+    """A table for ``str.translate`` that deletes the hanzi gb18030 reads the Shift_JIS
+    bytes of :data:`_KANA_AND_STOPS` as."""
+    return {ord(char.encode("cp932").decode("gb18030")): None for char in _KANA_AND_STOPS}
+
+
+def kana_read_as_hanzi(reading: Reading) -> bool:
+    """Whether ``reading``, in gb18030 (or GBK), is dense in the hanzi it reads Shift_JIS's
+    kana and punctuation as (:data:`_KANA_AND_STOPS`): at least
+    :data:`_KANA_AS_HANZI_SHARE` of its characters beyond ASCII, and
+    :data:`_KANA_AS_HANZI_LEAST`.
+
+    Such a reading is Japanese misread, the classic ``偁偄偆`` mojibake, however its words
+    look: its punctuation read as hanzi too, a paragraph is one run of them, where the
+    Japanese reading splits at ``、`` and a word such as ``名前(N)`` or ``精度%d`` (a
+    kanji pair glued to ASCII) counts as mistyped; so gb18030 won on fewer mistyped words,
+    with Shift_JIS listed first, and its language, Chinese at a third, was no surer than
+    its unsureness could be told from (QA s81: 1 paragraph in 100, 679 characters long,
+    with shift_jis or cp932 listed first; 2 or 3 in 100 with the default list)."""
+    if reading.encoding not in _GBK_PAGES:
+        return False
+    kana, beyond = _kana_as_hanzi_counts(reading.text)
+    return kana >= max(_KANA_AS_HANZI_LEAST, _KANA_AS_HANZI_SHARE * beyond)
+
+
+def _kana_as_hanzi_counts(text: str) -> tuple[int, int]:
+    """How many of the first :data:`JUDGED_CHARS` characters of ``text`` are hanzi that
+    gb18030 reads Shift_JIS's kana and punctuation as (:data:`_KANA_AND_STOPS`), and how
+    many are beyond ASCII."""
+    text = text[:JUDGED_CHARS]
+    return (len(text) - len(text.translate(_without_kana_as_hanzi())),
+            len(text) - len(text.encode("ascii", "ignore")))
+
+
+def _shift_jis_reading(data: bytes, config: DecodeConfig) -> tuple[Reading, bool] | None:
+    """The reading of ``data`` in the first code page of Shift_JIS's bytes that reads it
+    as plausible text surely in Japanese (:data:`_SURE`), the listed ones first, and
+    whether that one is listed; None if none does."""
+    listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
+              if name in _SHIFT_JIS_PAGES]
+    for encoding in (*listed, *(name for name in _SHIFT_JIS_PAGES if name not in listed)):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        judgement = judge(text)
+        if plausible(judgement) and language_fits(judgement.text, encoding)[1] >= _SURE:
+            return Reading(encoding, text, judgement), encoding in listed
+    return None
+
+
+def _read_as_japanese(data: bytes, reading: Reading, config: DecodeConfig) -> Reading | None:
+    """``data``, chosen as ``reading``, read in a code page of Shift_JIS's where
+    ``reading`` is :func:`kana_read_as_hanzi` and that code page reads it as Japanese
+    (:func:`_shift_jis_reading`), if it is listed; :class:`BetterElsewhere` naming it if
+    not; None where ``reading`` is no such misreading."""
+    if not kana_read_as_hanzi(reading):
+        return None
+    found = _shift_jis_reading(data, config)
+    if found is None:
+        return None
+    japanese, listed = found
+    if listed:
+        return Reading(japanese.encoding, japanese.text, None)
+    name = addable_code_pages()[japanese.encoding]
+    kana, beyond = _kana_as_hanzi_counts(reading.text)
+    raise BetterElsewhere(
+        f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
+        f"but {kana:,} of its {counted(beyond, 'character', grouped=True)} beyond ASCII "
+        "are hanzi it reads Shift_JIS's kana and punctuation as (偁 偄 偆 for あ い う, 丄 丅 "
+        f"for 、 。), as Japanese misread makes them; in {name} it reads as "
+        f"{excerpt(data, japanese.text, japanese.encoding)!r}: if that is its code page, "
+        f"add \"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as "
+        "UTF-8")

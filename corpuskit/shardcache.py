@@ -44,17 +44,20 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v51: of readings
-#: with as few mistyped words, one holding C1 controls loses to any without, and none is
-#: taken for clearly better than one without; of cp1250 and ISO-8859-2, a reading is
-#: compared whatever code page it is recorded in, so a cp1250 file that cp1252, listed
-#: first, reads alike (``©2024 ... všechna``) is no longer built as ISO-8859-2's ``Š2024
-#: ... v\x9aechna``; v50: Hebrew in cp1255 of ten words or more with one in ten not
-#: written as Hebrew writes its words (a letter alone, ``ב 2023``, or a final form out
-#: of place) is read as cp1255 where listed and refused naming it where not, no longer
-#: built as KOI8-R's capitals or cp1251's small letters; v49: of cp1250 and ISO-8859-2,
-#: a reading is misread too where a word holds a sign the other reads as a letter
-#: (``©túr``, ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a word's start
+#: gives other records for the same bytes within one corpuskit version (v52: gb18030's
+#: reading of Japanese in Shift_JIS or cp932, dense in the hanzi it reads kana as
+#: (``偁偄偆``), is read in a listed Shift_JIS code page, or refused naming cp932, where it
+#: was built as gb18030 for fewer mistyped words; v51: of readings with as few mistyped
+#: words, one holding C1 controls loses to any without, and none is taken for clearly
+#: better than one without; of cp1250 and ISO-8859-2, a reading is compared whatever
+#: code page it is recorded in, so a cp1250 file that cp1252, listed first, reads alike
+#: (``©2024 ... všechna``) is no longer built as ISO-8859-2's ``Š2024 ... v\x9aechna``;
+#: v50: Hebrew in cp1255 of ten words or more with one in ten not written as Hebrew
+#: writes its words (a letter alone, ``ב 2023``, or a final form out of place) is read
+#: as cp1255 where listed and refused naming it where not, no longer built as KOI8-R's
+#: capitals or cp1251's small letters; v49: of cp1250 and ISO-8859-2, a reading is
+#: misread too where a word holds a sign the other reads as a letter (``©túr``,
+#: ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a word's start
 #: (``ľganje``, ``Ľródło``) or ``Ą`` begins one, so short ISO-8859-2 text is no longer
 #: built as cp1250 with both listed, cp1250 first, nor with only cp1250 listed, where it
 #: is refused naming iso8859-2; v48: a date followed by a time
@@ -148,7 +151,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v51"
+CACHE_FORMAT = "corpuskit-shard-cache-v52"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
