@@ -850,12 +850,19 @@ def _char_at(data: bytes, text: str, at: int, encoding: str | None) -> int:
     return 0 if found is None else found.start()
 
 
+#: What a file no code page reads as text is told to do. Adding its code page helps only
+#: if that is not listed already: a sound cp1252 file with cp1252 alone listed, refused,
+#: was told to "add its code page" (QA s81 decodelong 7).
+NO_CODE_PAGE_ADVICE = ("re-save it as UTF-8, or, if its code page is not among those listed, "
+                       "add it to decode.fallback_encodings")
+
+
 def what_to_do(data: bytes, config: DecodeConfig) -> str:
     """The end of an undecodable file's message: the code page to add, if one reads the
-    file as text, else the two ways out."""
+    file as text, else the two ways out (:data:`NO_CODE_PAGE_ADVICE`)."""
     suggestion = suggested_code_page(data, config.fallback_encodings)
     if suggestion is None:
-        return "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
+        return NO_CODE_PAGE_ADVICE
     name = addable_code_pages()[suggestion.encoding]
     quoted = excerpt(data, suggestion.text, suggestion.encoding)
     return (f"in {name} it reads as {quoted!r}: if that is its code page, add "

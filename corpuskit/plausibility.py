@@ -137,6 +137,49 @@ def east_asian_with_ascii(word: str) -> bool:
     return longest >= 3 or (longest == 2 and runs > 1 and not between_ascii)
 
 
+def _mixes_scripts(part: str) -> bool:
+    """Whether ``part`` holds letters of two scripts, unless it is Chinese, Japanese or
+    Korean with ASCII words glued to it (:func:`east_asian_with_ascii`)."""
+    scripts = {script(c) for c in part if c.isalpha()} - {""}
+    return len(scripts) > 1 and not (scripts == _EAST_ASIAN_AND_LATIN
+                                     and east_asian_with_ascii(part))
+
+
+def _one_script_between_punctuation(word: str) -> bool:
+    """Whether ``word``, whose letters are of two scripts or more, holds one script in each
+    part its punctuation and ASCII symbols leave (:func:`_parts_words`: brackets, quotes,
+    hyphens, ``=``, ``<``) (QA s81
+    decodelong 7, 8). Option syntax and quotes join words of two scripts with no space,
+    ``--arm64[=ПАРАМ]``, ``[--data=<파일>]``, ``和“exact”``, ``PDF-файл``: each such word was
+    mistyped, and sound cp1251, cp949 and gb18030 text refused. A wrong code page mixes
+    scripts inside a run of letters, turning the accented letter of a Latin word into
+    another script's among its ASCII ones (``naпve``, ``Gr鲞e``); punctuation, which reads
+    alike in every code page or as a symbol itself, parts nothing there."""
+    if not _mixes_scripts(word):  # (``公開鍵のアルゴリズム%dは``: ``dは`` alone would)
+        return True
+    parts = "".join(" " if _parts_words(c) else c for c in word).split()
+    return len(parts) > 1 and not any(_mixes_scripts(part) or _lone_letter(part)
+                                      for part in parts)
+
+
+def _lone_letter(part: str) -> bool:
+    """Whether ``part`` of a word has one letter alone, beyond ASCII and not East Asian
+    (whose one character may be a word, ``和``): a wrong code page reads a byte beside
+    ASCII punctuation as such a letter, cp1255's right-to-left mark as cp1251's ``ю`` in
+    ``QTIF:ю`` and ``C++э``, where Hebrew text was so told from its Cyrillic reading."""
+    letters = [char for char in part if char.isalpha()]
+    return len(letters) == 1 and not letters[0].isascii() and script(letters[0]) != "CJK"
+
+
+@cache
+def _parts_words(char: str) -> bool:
+    """Whether ``char`` is punctuation, or an ASCII symbol (``=``, ``<``, ``>``, ``+``),
+    which parts a word into words judged apart (:func:`_one_script_between_punctuation`).
+    Not a symbol beyond ASCII: a wrong code page reads letters as those (``Za¿ó³æ``)."""
+    category = unicodedata.category(char)
+    return category[0] == "P" or (char.isascii() and category[0] == "S")
+
+
 def implausible_word(word: str) -> bool:
     """A word no one types: mixed scripts (``naпve``), a case flip (``пРХБЕР``), a control or
     private-use character, or an odd symbol touching a letter (``Za¿ó³æ``, ``╚ЯОЮ``).
@@ -198,8 +241,7 @@ def judge_word(word: str) -> bool:
         parts = _EAST_ASIAN_STOPS.split(word)
         return any(implausible_word(part) for part in parts if not part.isascii())
     scripts = {script(c) for c in chars if c.isalpha()} - {""}
-    if len(scripts) > 1 and not (scripts == _EAST_ASIAN_AND_LATIN
-                                 and east_asian_with_ascii(word)):
+    if len(scripts) > 1 and not _one_script_between_punctuation(word):
         return True
     if any(c.isupper() for c in chars):  # else no case flip
         for before, after in pairwise(word):
@@ -297,7 +339,8 @@ def miscased(word: str) -> bool:
     a small letter, or capitals before small ones), as a code page of another script
     makes of its letters (cp1256's Arabic read in KOI8-R); not ``Епг``, ``МФЦ``, nor
     ``iPhone``'s ASCII capital (a wrong code page changes no ASCII letter)."""
-    if word.islower() or word.isupper() or word[1:].islower():
+    if word.islower() or word.isupper() or word[1:].islower() \
+            or inflected_capital_word(word):  # (QA s81 decodelong 7: KÄÄNNÖSJOUKOsta)
         return False  # the words of typed text, quickly (a word of no case is neither)
     for run in _LETTER_RUNS.findall(word):
         if any(c.islower() for c in run) and any(
@@ -341,9 +384,25 @@ def capital_word(word: str) -> bool:
     return word.isupper() and any(c.isascii() and c.isalpha() for c in word)
 
 
+def inflected_capital_word(word: str) -> bool:
+    """A :func:`capital_word` with an ending in small letters glued to it: Finnish and
+    Estonian inflect a word written in capitals so (``KÄÄNNÖSJOUKOsta``), where a sound
+    cp1252 file was refused as "capitals and small letters swapped" (QA s81 decodelong
+    7). A wrong code page's capitals are all non-ASCII letters (``ÐÒÉ×ÅÔ``), with no
+    ASCII letter among them."""
+    capitals = [at for at, char in enumerate(word) if char.isupper()]
+    if not capitals or capitals[-1] == len(word) - 1:
+        return False
+    ending = word[capitals[-1] + 1:]
+    return capital_word(word[:capitals[-1] + 1]) and ending.islower() \
+        and ending[0].isalpha()
+
+
 def _without_capital_words(text: str) -> str:
-    """``text``'s words but its :func:`capital_word` ones, a space between two."""
-    return " ".join(word for word in text.split() if not capital_word(word))
+    """``text``'s words but its :func:`capital_word` ones and those with an ending
+    (:func:`inflected_capital_word`), a space between two."""
+    return " ".join(word for word in text.split()
+                    if not (capital_word(word) or inflected_capital_word(word)))
 
 
 class Judgement(NamedTuple):

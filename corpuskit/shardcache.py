@@ -44,7 +44,9 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v52: gb18030's
+#: gives other records for the same bytes within one corpuskit version (v53: a word's
+#: scripts are judged in the parts its punctuation leaves (``--arm64[=ПАРАМ]``), and a
+#: word in capitals with an ending (``KÄÄNNÖSJOUKOsta``) is no case swap; v52: gb18030's
 #: reading of Japanese in Shift_JIS or cp932, dense in the hanzi it reads kana as
 #: (``偁偄偆``), is read in a listed Shift_JIS code page, or refused naming cp932, where it
 #: was built as gb18030 for fewer mistyped words; v51: of readings with as few mistyped
@@ -151,7 +153,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v52"
+CACHE_FORMAT = "corpuskit-shard-cache-v53"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -596,7 +596,8 @@ def test_undecodable_message_says_what_to_do() -> None:
 GREEK = ("Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο. "
          "Καλημέρα σας, πώς είστε σήμερα;\n")
 ARABIC = "مرحبا بكم في هذا الموقع. نحن نقدم لكم أفضل الخدمات والمنتجات في المنطقة العربية.\n"
-DEFAULT_ADVICE = "re-save it as UTF-8 or add its code page to decode.fallback_encodings"
+DEFAULT_ADVICE = ("re-save it as UTF-8, or, if its code page is not among those listed, add "
+                  "it to decode.fallback_encodings")
 
 
 def refusal_message(data: bytes, config: DecodeConfig = DEFAULT, *,
@@ -1088,8 +1089,20 @@ def _judged_char_by_char(word: str) -> bool:
         bounds = [-1, *stops, len(word)]
         return any(_judged_char_by_char(word[a + 1:b]) for a, b in pairwise(bounds)
                    if not word[a + 1:b].isascii())
-    scripts = {script(c) for c in word if c.isalpha()} - {""}
-    if len(scripts) > 1 and not (scripts == {"CJK", "LATIN"} and east_asian_with_ascii(word)):
+    # Scripts are judged in the parts punctuation and ASCII symbols leave (QA s81)
+    parts = "".join(" " if unicodedata.category(c)[0] == "P"
+                    or (c.isascii() and unicodedata.category(c)[0] == "S") else c
+                    for c in word).split()
+    def mixed(part: str) -> bool:
+        scripts = {script(c) for c in part if c.isalpha()} - {""}
+        return len(scripts) > 1 and not (scripts == {"CJK", "LATIN"}
+                                         and east_asian_with_ascii(part))
+
+    def lone(part: str) -> bool:  # one letter beyond ASCII, not East Asian
+        letters = [c for c in part if c.isalpha()]
+        return len(letters) == 1 and not letters[0].isascii() and script(letters[0]) != "CJK"
+
+    if mixed(word) and (len(parts) < 2 or any(mixed(part) or lone(part) for part in parts)):
         return True
     if any(a.isalpha() and b.isalpha() and a.islower() and b.isupper()
            and not (a.isascii() and b.isascii()) for a, b in pairwise(word)):
